@@ -1,0 +1,15 @@
+# cython: language_level=3
+# The core extension. One translation unit built from one include file per
+# room, so that Tensor methods reach the op machinery through direct C calls
+# (no cross-module imports, no circular cimports).
+
+include "_defs.pxi"
+include "_dtype.pxi"
+include "_storage.pxi"
+include "_tensor.pxi"
+include "_autograd_hooks.pxi"
+include "_ops.pxi"
+include "_optable.pxi"
+include "_creation.pxi"
+include "_random.pxi"
+include "_index.pxi"

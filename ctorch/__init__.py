@@ -1,0 +1,34 @@
+"""ctorch: a PyTorch-compatible tensor library (`import ctorch as torch`).
+
+The public namespace mirrors torch's; everything here is a re-export.
+"""
+from ctorch import _C
+from ctorch._C import *  # noqa: F401,F403
+from ctorch._C import (  # noqa: F401  (names that would shadow python builtins inside _C)
+    _range as range, _round as round, _any as any, _all as all,
+    Tensor, Size, Generator, dtype, device, default_generator,
+)
+from ctorch._printing import set_printoptions, get_printoptions  # noqa: F401
+from ctorch import cuda  # noqa: F401
+
+(bool, uint8, int8, int16, int32, int64, float16, float32, float64,
+ complex64, complex128) = _C._dtype_list()
+half = float16
+float = float32
+double = float64
+short = int16
+int = int32
+long = int64
+cfloat = complex64
+cdouble = complex128
+chalf = None
+
+pi = 3.141592653589793
+e = 2.718281828459045
+inf = __builtins__["float"]("inf") if isinstance(__builtins__, dict) else __builtins__.float("inf")
+nan = inf - inf
+
+FloatTensor = DoubleTensor = LongTensor = IntTensor = BoolTensor = ByteTensor = None
+del chalf, FloatTensor, DoubleTensor, LongTensor, IntTensor, BoolTensor, ByteTensor
+
+__version__ = "0.1.0"

@@ -1,0 +1,364 @@
+# Creating tensors: from data (nested sequences, scalars, arrays) and from
+# sizes (empty/zeros/ones/full/arange/linspace/logspace/eye and *_like).
+
+from libc.math cimport ceil as c_ceil, pow as c_pow
+
+cdef dict _INT_RANGE = {CT_UINT8: (0, 255), CT_INT8: (-128, 127), CT_INT16: (-32768, 32767),
+                        CT_INT32: (-2147483648, 2147483647),
+                        CT_INT64: (-9223372036854775808, 9223372036854775807)}
+
+
+cdef int _leaf_kind(object x) except -2:
+    cdef int k = _scalar_kind(x)
+    if k >= 0:
+        return k
+    if isinstance(x, Tensor):
+        return (<Tensor>x)._dtype._kind
+    if hasattr(x, "dtype") and hasattr(x, "item"):     # numpy scalars
+        k = _scalar_kind(x.item())
+        if k >= 0:
+            return k
+    raise TypeError(f"new(): invalid data type '{type(x).__name__}'")
+
+
+cdef list _nested_shape(object data):
+    """Shape of a nested sequence, from its first elements."""
+    cdef list shape = []
+    x = data
+    while isinstance(x, (list, tuple)) or (isinstance(x, Tensor) and (<Tensor>x)._ndim > 0):
+        if isinstance(x, Tensor):
+            shape.extend(x.size())
+            break
+        shape.append(len(x))
+        if len(x) == 0:
+            break
+        x = x[0]
+    return shape
+
+
+cdef int _flatten_into(object data, list shape, int dim, list leaves) except -1:
+    cdef Py_ssize_t n
+    if dim == len(shape):
+        if isinstance(data, (list, tuple)):
+            raise ValueError(f"expected sequence of length {0} at dim {dim} (got {len(data)})")
+        if isinstance(data, Tensor):
+            if (<Tensor>data)._numel != 1 or (<Tensor>data)._ndim != 0:
+                raise ValueError("only one element tensors can be converted to Python scalars")
+            data = data.item()
+        leaves.append(data)
+        return 0
+    if isinstance(data, Tensor):
+        if list(data.size()) != shape[dim:]:
+            raise ValueError(f"expected sequence of length {shape[dim]} at dim {dim} (got {len(data)})")
+        leaves.extend(_flat_list(data.tolist(), len(shape) - dim))
+        return 0
+    if not isinstance(data, (list, tuple)):
+        raise ValueError(f"expected sequence of length {shape[dim]} at dim {dim} (got scalar)" if False else
+                         f"expected sequence of length {shape[dim]} at dim {dim} (got {type(data).__name__})")
+    n = len(data)
+    if n != shape[dim]:
+        raise ValueError(f"expected sequence of length {shape[dim]} at dim {dim} (got {n})")
+    for x in data:
+        _flatten_into(x, shape, dim + 1, leaves)
+    return 0
+
+
+cdef list _flat_list(object nested, int depth):
+    if depth == 0:
+        return [nested]
+    if depth == 1:
+        return list(nested)
+    cdef list out = []
+    for x in nested:
+        out.extend(_flat_list(x, depth - 1))
+    return out
+
+
+cdef int _store_checked(char *p, object v, DType dt) except -1:
+    """Stores a python number for tensor creation: integers must fit."""
+    if dt._kind == K_INT:
+        if isinstance(v, float):
+            if v != v or v in (float("inf"), float("-inf")):
+                raise RuntimeError(f"value cannot be converted to type {_C_TYPE_NAMES[dt._code]} without overflow")
+            v = int(v)
+        elif not isinstance(v, int):
+            v = v.real if isinstance(v, complex) else v
+            v = int(v)
+        lo, hi = _INT_RANGE[dt._code]
+        if v < lo or v > hi:
+            raise RuntimeError(f"value cannot be converted to type {_C_TYPE_NAMES[dt._code]} without overflow")
+    elif not isinstance(v, (bool, int, float, complex)):
+        v = v.item()
+    return _write_scalar(p, v, dt)
+
+
+def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
+    _device_code(device)
+    cdef DType dt = _as_dtype(dtype)
+    cdef Tensor r
+    if isinstance(data, Tensor):
+        r = clone((<Tensor>data).detach())
+        r = _cast(r, dt) if dt is not None else r
+    elif _is_ndarray(data):
+        np = _np()
+        arr = data
+        if dt is not None:
+            arr = arr.astype(dt._numpy_name)
+        r = clone(from_numpy(np.ascontiguousarray(arr)))
+    else:
+        r = _from_data(data, dt)
+    if requires_grad:
+        r.requires_grad_(True)
+    return r
+
+
+cdef bint _is_ndarray(object x):
+    if _np_mod is None and type(x).__module__ != "numpy":
+        return False
+    return isinstance(x, _np().ndarray)
+
+
+cdef Tensor _from_data(object data, DType dt):
+    cdef list shape = _nested_shape(data)
+    cdef list leaves = []
+    cdef int kind = K_BOOL, k
+    cdef Py_ssize_t i
+    _flatten_into(data, shape, 0, leaves)
+    if dt is None:
+        if not leaves and shape:
+            dt = _default_dtype
+        else:
+            for x in leaves:
+                k = _leaf_kind(x)
+                if k > kind:
+                    kind = k
+            dt = _weak_dtype(kind)
+    else:
+        for x in leaves:
+            _leaf_kind(x)
+    cdef Tensor r = _empty_list(shape, dt)
+    cdef Py_ssize_t isz = dt.itemsize
+    for i in range(len(leaves)):
+        _store_checked(r._data + i * isz, leaves[i], dt)
+    return r
+
+
+def as_tensor(data, dtype=None, device=None):
+    cdef DType dt = _as_dtype(dtype)
+    if isinstance(data, Tensor):
+        return _cast(<Tensor>data, dt) if dt is not None else data
+    if _is_ndarray(data):
+        try:
+            t = from_numpy(data)
+        except (TypeError, ValueError):
+            return tensor(data, dtype=dt, device=device)
+        return _cast(t, dt) if dt is not None else t
+    return tensor(data, dtype=dt, device=device)
+
+
+asarray = as_tensor
+
+
+cdef Tensor _sized(tuple size, object dtype_, object device, str fname, DType fallback=None):
+    _device_code(device)
+    cdef DType dt = _as_dtype(dtype_)
+    if dt is None:
+        dt = fallback if fallback is not None else _default_dtype
+    return _empty_list(_parse_size(size, fname), dt)
+
+
+cdef Tensor _finish(Tensor r, object requires_grad):
+    if requires_grad:
+        r.requires_grad_(True)
+    return r
+
+
+def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+          pin_memory=False, memory_format=None):
+    return _finish(_sized(size, dtype, device, "empty"), requires_grad)
+
+
+def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    cdef Tensor r = _sized(size, dtype, device, "zeros")
+    memset(r._data, 0, r._numel * r._dtype.itemsize)
+    return _finish(r, requires_grad)
+
+
+def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    cdef Tensor r = _sized(size, dtype, device, "ones")
+    _fill(r, 1)
+    return _finish(r, requires_grad)
+
+
+def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    if isinstance(fill_value, Tensor):
+        fill_value = fill_value.item()
+    cdef int kind = _scalar_kind(fill_value)
+    if kind < 0:
+        raise TypeError(f"full(): argument 'fill_value' must be Number, not {type(fill_value).__name__}")
+    cdef Tensor r = _sized((size,) if not isinstance(size, int) else (size,), dtype, device, "full",
+                           _weak_dtype(kind))
+    _fill(r, fill_value)
+    return _finish(r, requires_grad)
+
+
+cdef Tensor _like(object input, object dtype_, object device):
+    cdef Tensor t = _tensor_arg(input, "like")
+    _device_code(device)
+    cdef DType dt = _as_dtype(dtype_)
+    return _empty_like(t, dt if dt is not None else t._dtype)
+
+
+def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+    return _finish(_like(input, dtype, device), requires_grad)
+
+
+def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+    cdef Tensor r = _like(input, dtype, device)
+    memset(r._data, 0, r._numel * r._dtype.itemsize)
+    return _finish(r, requires_grad)
+
+
+def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+    cdef Tensor r = _like(input, dtype, device)
+    _fill(r, 1)
+    return _finish(r, requires_grad)
+
+
+def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,
+              memory_format=None):
+    cdef Tensor r = _like(input, dtype, device)
+    _fill(r, fill_value)
+    return _finish(r, requires_grad)
+
+
+cdef object _num(object x, str name):
+    if isinstance(x, Tensor):
+        return x.item()
+    if _scalar_kind(x) < 0:
+        raise TypeError(f"arange(): argument '{name}' must be Number, not {type(x).__name__}")
+    return x
+
+
+def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device=None,
+           requires_grad=False):
+    _device_code(device)
+    if end is None:
+        start, end = 0, start
+    start = _num(start, "start")
+    end = _num(end, "end")
+    step = _num(step, "step")
+    cdef DType dt = _as_dtype(dtype)
+    all_int = all(_scalar_kind(v) <= K_INT for v in (start, end, step))
+    if dt is None:
+        dt = t_int64 if all_int else _default_dtype
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    for v in (start, end):
+        if isinstance(v, float) and (v != v or v in (float("inf"), float("-inf"))):
+            raise RuntimeError(f"unsupported range: {start} -> {end}")
+    if (step > 0 and start > end) or (step < 0 and start < end):
+        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+    cdef Py_ssize_t n, i
+    if all_int:
+        n = (end - start + step - (1 if step > 0 else -1)) // step
+    else:
+        n = <Py_ssize_t>c_ceil((<double>end - <double>start) / <double>step)
+    if n < 0:
+        n = 0
+    cdef Tensor r = _empty_list([n], dt)
+    cdef Tensor src
+    if all_int and dt._kind <= K_INT:
+        src = _empty_list([n], t_int64)
+        for i in range(n):
+            (<int64_t *>src._data)[i] = start + i * step
+    else:
+        src = _empty_list([n], t_float64)
+        for i in range(n):
+            (<double *>src._data)[i] = <double>start + i * <double>step
+    _copy_into(r, src, False)
+    return _finish(r, requires_grad)
+
+
+def _range(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=False):
+    import warnings
+    warnings.warn("torch.range is deprecated and will be removed in a future release because its "
+                  "behavior is inconsistent with Python's range builtin. Instead, use torch.arange, "
+                  "which produces values in [start, end).", UserWarning, stacklevel=2)
+    if end is None:
+        start, end = 0, start
+    dt = _as_dtype(dtype) or _default_dtype
+    n = int((end - start) // step) + 1
+    return arange(0, n, dtype=t_float64).mul(step).add(start).to(dt).requires_grad_(requires_grad) \
+        if requires_grad else arange(0, n, dtype=t_float64).mul(step).add(start).to(dt)
+
+
+def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    _device_code(device)
+    if isinstance(start, Tensor):
+        start = start.item()
+    if isinstance(end, Tensor):
+        end = end.item()
+    if not isinstance(steps, int) or isinstance(steps, bool):
+        raise TypeError(f"linspace(): argument 'steps' must be int, not {type(steps).__name__}")
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    cdef DType dt = _as_dtype(dtype)
+    if dt is None:
+        dt = _default_complex() if (isinstance(start, complex) or isinstance(end, complex)) else _default_dtype
+    cdef Py_ssize_t n = steps, i, half = steps // 2
+    cdef Tensor src, r
+    cdef double a, b, st
+    if dt._kind == K_COMPLEX:
+        vals = []
+        stc = (end - start) / (steps - 1) if steps > 1 else 0
+        for i in range(n):
+            vals.append(start + i * stc if i < half else end - (steps - 1 - i) * stc)
+        r = tensor(vals, dtype=dt) if n else _empty_list([0], dt)
+        return _finish(r, requires_grad)
+    a = start
+    b = end
+    st = (b - a) / (steps - 1) if steps > 1 else 0.0
+    src = _empty_list([n], t_float64)
+    for i in range(n):
+        if i < half:
+            (<double *>src._data)[i] = a + i * st
+        else:
+            (<double *>src._data)[i] = b - (steps - 1 - i) * st
+    r = _empty_list([n], dt)
+    _copy_into(r, src, False)    # integer dtypes truncate each value, as torch does
+    return _finish(r, requires_grad)
+
+
+def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None,
+             requires_grad=False):
+    cdef DType dt = _as_dtype(dtype)
+    if dt is None:
+        dt = _default_dtype
+    exps = linspace(start, end, steps, dtype=t_float64)
+    r = _FUNCTIONS["pow"](float(base), exps)
+    return _finish(_cast(r, dt), requires_grad)
+
+
+def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    _device_code(device)
+    if m is None:
+        m = n
+    for v, nm in ((n, "n"), (m, "m")):
+        if not isinstance(v, int) or isinstance(v, bool):
+            raise TypeError(f"eye(): argument '{nm}' must be int, not {type(v).__name__}")
+        if v < 0:
+            raise RuntimeError(f"{nm} must be greater or equal to 0, got {v}")
+    cdef DType dt = _as_dtype(dtype)
+    cdef Tensor r = zeros(n, m, dtype=dt if dt is not None else _default_dtype)
+    cdef Py_ssize_t i, k = min(n, m), mm = m
+    cdef char one[16]
+    _write_scalar(one, 1, r._dtype)
+    for i in range(k):
+        memcpy(r._data + (i * mm + i) * r._dtype.itemsize, one, r._dtype.itemsize)
+    return _finish(r, requires_grad)
+
+
+def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False):
+    cdef DType dt = _as_dtype(dtype)
+    return _finish(_scalar_tensor(s, dt if dt is not None else _default_dtype), requires_grad)

@@ -1,0 +1,383 @@
+# Indexing: ints, slices, None and Ellipsis give views; integer and boolean
+# tensors (or lists) are advanced indices that gather into a new tensor, with
+# numpy's placement rule for the broadcast index dims. Assignment uses the same
+# decomposition and writes through the view or scatters.
+
+cdef struct AdvPlan:
+    int n                       # number of advanced dims
+    int dims[CT_MAXDIM]         # their positions in the basic view
+
+
+cdef tuple _as_index_tuple(object index):
+    if isinstance(index, tuple):
+        return index
+    if isinstance(index, list):
+        # a list of only ints/bools/tensors is one advanced index (numpy rule)
+        return (index,)
+    return (index,)
+
+
+cdef object _basic_view(Tensor t, tuple idx, list adv_pos, list adv_idx):
+    """Applies ints/slices/None/Ellipsis; collects advanced indices with the
+    dim of the returned view each applies to."""
+    cdef int consumed = 0, d, k
+    cdef Py_ssize_t start, stop, step, n, length
+    cdef bint seen_ellipsis = False
+    for x in idx:
+        if x is None or x is Ellipsis or isinstance(x, bool):
+            continue
+        if isinstance(x, Tensor) and (<Tensor>x)._dtype._code in (CT_BOOL, CT_UINT8):
+            consumed += max((<Tensor>x)._ndim, 1) if (<Tensor>x)._ndim else 0
+        else:
+            consumed += 1
+    if consumed > t._ndim:
+        raise IndexError(f"too many indices for tensor of dimension {t._ndim}")
+    shape = list(t.size())
+    stride = list(t.stride())
+    cdef Py_ssize_t offset = t._offset
+    cdef list out_shape = [], out_stride = []
+    d = 0    # next dim of t
+    for x in idx:
+        if x is None or x is True:
+            out_shape.append(1)
+            out_stride.append(1)
+        elif x is False:
+            out_shape.append(0)
+            out_stride.append(1)
+        elif x is Ellipsis:
+            if seen_ellipsis:
+                raise IndexError("an index can only have a single ellipsis ('...')")
+            seen_ellipsis = True
+            for k in range(t._ndim - consumed):
+                out_shape.append(shape[d])
+                out_stride.append(stride[d])
+                d += 1
+        elif isinstance(x, slice):
+            n = shape[d]
+            step = 1 if x.step is None else _int_index(x.step)
+            if step <= 0:
+                raise ValueError("step must be greater than zero")
+            start, stop, _ = slice(_none_or_int(x.start), _none_or_int(x.stop), step).indices(n)
+            length = (stop - start + step - 1) // step if stop > start else 0
+            if length > 0:
+                offset += start * stride[d]
+            out_shape.append(length)
+            out_stride.append(stride[d] * step)
+            d += 1
+        elif isinstance(x, int) or (hasattr(x, "__index__") and not isinstance(x, Tensor)
+                                    and not isinstance(x, list) and not _is_ndarray(x)):
+            offset += _check_index(x, shape[d], d) * stride[d]
+            d += 1
+        elif isinstance(x, Tensor) and (<Tensor>x)._ndim == 0 and (<Tensor>x)._dtype._kind == K_INT \
+                and (<Tensor>x)._dtype._code != CT_UINT8:
+            offset += _check_index(x.item(), shape[d], d) * stride[d]
+            d += 1
+        else:
+            it = _index_tensor(x)
+            if it._dtype._code == CT_BOOL or it._dtype._code == CT_UINT8:
+                if it._ndim == 0:
+                    # a 0-d mask: adds a dim of size 1 (True) or 0 (False)
+                    out_shape.append(1 if it.item() else 0)
+                    out_stride.append(1)
+                    continue
+                for k in range(it._ndim):
+                    if it._shape[k] != shape[d + k]:
+                        raise IndexError(f"The shape of the mask {_fmt_shape(it.size())} at index {k} does not match the shape of the indexed tensor {_fmt_shape(shape)} at index {d + k}")
+                for k, sub in enumerate(_nonzero_tuple(it)):
+                    adv_pos.append(len(out_shape))
+                    adv_idx.append(sub)
+                    out_shape.append(shape[d])
+                    out_stride.append(stride[d])
+                    d += 1
+            else:
+                adv_pos.append(len(out_shape))
+                adv_idx.append(it)
+                out_shape.append(shape[d])
+                out_stride.append(stride[d])
+                d += 1
+    while d < t._ndim:
+        out_shape.append(shape[d])
+        out_stride.append(stride[d])
+        d += 1
+    return _make_view(t, offset, out_shape, out_stride)
+
+
+cdef Py_ssize_t _int_index(object x) except? -1:
+    if isinstance(x, Tensor):
+        return x.item()
+    return x.__index__()
+
+
+cdef object _none_or_int(object x):
+    return None if x is None else _int_index(x)
+
+
+cdef Tensor _index_tensor(object x):
+    cdef Tensor it
+    if isinstance(x, Tensor):
+        it = <Tensor>x
+    elif isinstance(x, (list, tuple)) or _is_ndarray(x):
+        it = tensor(x)
+        if it._numel == 0:
+            it = _cast(it, t_int64)
+    else:
+        raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid indices (got " + type(x).__name__ + ")")
+    if it._dtype._kind > K_INT:
+        raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+    return it
+
+
+cdef tuple _nonzero_tuple(Tensor mask):
+    """Indices of the nonzero elements of mask, one int64 tensor per dim."""
+    cdef Tensor m = _cast(mask, t_bool).contiguous()
+    cdef Py_ssize_t n = m._numel, i, cnt = 0, rem
+    cdef const uint8_t *p = <const uint8_t *>m._data
+    cdef int nd = m._ndim, k
+    for i in range(n):
+        cnt += p[i] != 0
+    cdef list outs = [_empty_list([cnt], t_int64) for k in range(nd)]
+    cdef int64_t *ptrs[CT_MAXDIM]
+    for k in range(nd):
+        ptrs[k] = <int64_t *>(<Tensor>outs[k])._data
+    cdef Py_ssize_t j = 0
+    for i in range(n):
+        if p[i]:
+            rem = i
+            for k in range(nd - 1, -1, -1):
+                ptrs[k][j] = rem % m._shape[k]
+                rem //= m._shape[k]
+            j += 1
+    return tuple(outs)
+
+
+def nonzero(input, *, out=None, as_tuple=False):
+    cdef Tensor t = _tensor_arg(input, "nonzero")
+    if t._ndim == 0:
+        t = t.reshape(1)
+        res = _nonzero_tuple(t)
+        return res if as_tuple else stack_columns(res, 0)
+    res = _nonzero_tuple(t)
+    if as_tuple:
+        return res
+    return stack_columns(res, t._ndim)
+
+
+cdef Tensor stack_columns(tuple cols, int nd):
+    cdef Py_ssize_t n = (<Tensor>cols[0])._numel if cols else 0
+    cdef Tensor r = _empty_list([n, len(cols) if nd else 0], t_int64)
+    cdef Py_ssize_t i
+    cdef int k
+    for k in range(len(cols) if nd else 0):
+        for i in range(n):
+            (<int64_t *>r._data)[i * len(cols) + k] = (<int64_t *>(<Tensor>cols[k])._data)[i]
+    return r
+
+
+cdef object _advanced_layout(Tensor v, list adv_pos, list adv_idx):
+    """Broadcast index shape, the element offsets (in elements) of every index
+    position, and the result's dim order. Checks bounds."""
+    cdef int na = len(adv_pos), k
+    cdef Iter it
+    # broadcast the index tensors
+    cdef list idx_t = [_cast(<Tensor>x, t_int64) for x in adv_idx]
+    bshape = _broadcast_list([list((<Tensor>x).size()) for x in idx_t])
+    cdef Py_ssize_t nb = 1
+    for s in bshape:
+        nb *= s
+    cdef Tensor offs = zeros(nb, dtype=t_int64)
+    cdef Tensor ix
+    cdef Py_ssize_t i, size_d, val, st
+    cdef int64_t *o = <int64_t *>offs._data
+    cdef const int64_t *q
+    for k in range(na):
+        ix = _expand(<Tensor>idx_t[k], list(bshape)).contiguous()
+        q = <const int64_t *>ix._data
+        size_d = v._shape[<int>adv_pos[k]]
+        st = v._stride[<int>adv_pos[k]]
+        for i in range(nb):
+            val = q[i]
+            if val < -size_d or val >= size_d:
+                raise IndexError(f"index {val} is out of bounds for dimension {adv_pos[k]} with size {size_d}")
+            if val < 0:
+                val += size_d
+            o[i] += val * st
+    adjacent = _builtins.all(adv_pos[k + 1] == adv_pos[k] + 1 for k in range(na - 1))
+    return bshape, offs, adjacent
+
+
+cdef list _broadcast_list(list shapes):
+    cdef int nd = max([len(s) for s in shapes]) if shapes else 0
+    out = [1] * nd
+    for s in shapes:
+        for j, x in enumerate(s):
+            d = nd - len(s) + j
+            if x != 1:
+                if out[d] != 1 and out[d] != x:
+                    raise IndexError("shape mismatch: indexing tensors could not be broadcast together with shapes " + " ".join(_fmt_shape(z) for z in shapes))
+                out[d] = x
+    return out
+
+
+cdef Tensor _rest_view(Tensor v, list adv_pos):
+    """v without its advanced dims (they are folded into per-position offsets)."""
+    shape = [v._shape[d] for d in range(v._ndim) if d not in adv_pos]
+    stride = [v._stride[d] for d in range(v._ndim) if d not in adv_pos]
+    return _make_view_plain(v, v._offset, shape, stride)
+
+
+cdef list _final_order(int nb_dims, int nrest, list adv_pos, bint adjacent):
+    """Permutation from [index dims..., rest dims...] to the result's order."""
+    cdef int first = adv_pos[0] if adjacent else 0
+    order = list(builtins_range(nb_dims, nb_dims + first)) + list(builtins_range(nb_dims)) + \
+        list(builtins_range(nb_dims + first, nb_dims + nrest))
+    return order
+
+
+import builtins as _builtins
+builtins_range = _builtins.range
+
+
+cdef Tensor _getitem(Tensor t, object index):
+    cdef Py_ssize_t i
+    if isinstance(index, int) and not isinstance(index, bool) and t._ndim > 0:
+        i = index
+        if i < -t._shape[0] or i >= t._shape[0]:
+            raise IndexError(f"index {i} is out of bounds for dimension 0 with size {t._shape[0]}")
+        return _select(t, 0, i + t._shape[0] if i < 0 else i)
+    cdef list adv_pos = [], adv_idx = []
+    cdef Tensor v = _basic_view(t, _as_index_tuple(index), adv_pos, adv_idx)
+    if not adv_pos:
+        return v
+    bshape, offs, adjacent = _advanced_layout(v, adv_pos, adv_idx)
+    cdef Tensor rest = _rest_view(v, adv_pos)
+    cdef Tensor out = _empty_list(list(bshape) + list(rest.size()), t._dtype)
+    _gather(out, v, rest, <Tensor>offs)
+    order = _final_order(len(bshape), rest._ndim, adv_pos, adjacent)
+    if order != sorted(order):
+        out = _permute(out, order).contiguous()
+    _record_index(out, t, index)
+    return out
+
+
+cdef int _gather(Tensor out, Tensor v, Tensor rest, Tensor offs) except -1:
+    """out[b, ...] = rest-shaped block of v at element offset offs[b]."""
+    cdef Py_ssize_t nb = offs._numel, b
+    cdef Py_ssize_t isz = v._dtype.itemsize
+    cdef Py_ssize_t block = rest._numel
+    cdef Tensor dst, src
+    cdef const int64_t *o = <const int64_t *>offs._data
+    cdef char *base = v._storage.data
+    cdef int k
+    if rest._ndim == 0:
+        for b in range(nb):
+            memcpy(out._data + b * isz, base + (v._offset + o[b]) * isz, isz)
+        return 0
+    for b in range(nb):
+        dst = _make_tensor(out._storage, out._offset + b * block, rest._ndim, rest._shape, NULL, out._dtype)
+        src = _make_tensor(v._storage, v._offset + o[b], rest._ndim, rest._shape, rest._stride, v._dtype)
+        _copy_into(dst, src, False)
+    return 0
+
+
+cdef int _setitem(Tensor t, object index, object value) except -1:
+    cdef list adv_pos = [], adv_idx = []
+    cdef Tensor v = _basic_view(t, _as_index_tuple(index), adv_pos, adv_idx)
+    cdef Tensor val
+    _check_inplace(t)
+    if not adv_pos:
+        if isinstance(value, Tensor):
+            _copy_into(v, <Tensor>value, True)
+        else:
+            if _scalar_kind(value) < 0:
+                value = _as_operand_tensor(value, t._dtype)
+                _copy_into(v, <Tensor>value, True)
+            else:
+                _fill(v, value)
+                _bump(t)
+        _record_setitem(t, index, value)
+        return 0
+    bshape, offs, adjacent = _advanced_layout(v, adv_pos, adv_idx)
+    cdef Tensor rest = _rest_view(v, adv_pos)
+    val = value if isinstance(value, Tensor) else tensor(value, dtype=t._dtype)
+    if val._dtype is not t._dtype:
+        val = _cast(val, t._dtype)
+    # the value broadcast to the result's layout, then put in [index dims..., rest dims...] order
+    final_shape_in_order = list(bshape) + list(rest.size())
+    order = _final_order(len(bshape), rest._ndim, adv_pos, adjacent)
+    final_shape = [final_shape_in_order[o] for o in order]
+    try:
+        valb = _expand(val, final_shape)
+    except RuntimeError:
+        raise RuntimeError(f"shape mismatch: value tensor of shape {_fmt_shape(val.size())} cannot be broadcast to indexing result of shape {_fmt_shape(final_shape)}")
+    inverse = [0] * len(order)
+    for i, o in enumerate(order):
+        inverse[o] = i
+    valb = _permute(valb, inverse)
+    _scatter(v, rest, <Tensor>offs, valb)
+    _bump(t)
+    _record_setitem(t, index, value)
+    return 0
+
+
+cdef int _scatter(Tensor v, Tensor rest, Tensor offs, Tensor valb) except -1:
+    cdef Py_ssize_t nb = offs._numel, b
+    cdef Py_ssize_t isz = v._dtype.itemsize
+    cdef const int64_t *o = <const int64_t *>offs._data
+    cdef Tensor dst, src
+    cdef int nbd = valb._ndim - rest._ndim
+    # valb: [index dims..., rest dims...]; flatten the index dims
+    cdef Tensor vflat = _reshape_keep(valb, nbd, nb)
+    for b in range(nb):
+        dst = _make_tensor(v._storage, v._offset + o[b], rest._ndim, rest._shape, rest._stride, v._dtype)
+        src = _select_raw(vflat, b)
+        _copy_into(dst, src, False)
+    return 0
+
+
+cdef Tensor _reshape_keep(Tensor t, int nlead, Py_ssize_t nb):
+    """t with its first nlead dims merged into one of size nb (copying if needed)."""
+    rest_shape = list(t.size())[nlead:]
+    return _reshape(t, [nb] + rest_shape)
+
+
+cdef Tensor _select_raw(Tensor t, Py_ssize_t i):
+    return _make_tensor(t._storage, t._offset + i * t._stride[0], t._ndim - 1, t._shape + 1,
+                        t._stride + 1, t._dtype)
+
+
+# ------------------------------------------------------------ small reductions
+
+cdef bint _any_nonzero(Tensor t):
+    cdef Tensor m = _cast(t, t_bool).contiguous()
+    cdef Py_ssize_t i
+    for i in range(m._numel):
+        if (<uint8_t *>m._data)[i]:
+            return True
+    return False
+
+
+def _any(input, dim=None, keepdim=False):
+    cdef Tensor t = _tensor_arg(input, "any")
+    if dim is not None:
+        raise NotImplementedError("any(dim=...) is not available yet")
+    r = _empty(0, NULL, t_bool)
+    (<uint8_t *>(<Tensor>r)._data)[0] = _any_nonzero(t)
+    return r
+
+
+def _all(input, dim=None, keepdim=False):
+    cdef Tensor t = _tensor_arg(input, "all")
+    if dim is not None:
+        raise NotImplementedError("all(dim=...) is not available yet")
+    r = _empty(0, NULL, t_bool)
+    (<uint8_t *>(<Tensor>r)._data)[0] = not _any_nonzero(logical_not(t))
+    return r
+
+
+_add_method("any", _any)
+_add_method("all", _all)
+_add_method("nonzero", nonzero)
+
+
+def matmul(input, other, *, out=None):
+    raise NotImplementedError("matmul is not available yet in ctorch")

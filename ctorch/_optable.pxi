@@ -1,0 +1,405 @@
+# The elementwise op tables: each row becomes torch.<name>(...), Tensor.<name>(...)
+# and Tensor.<name>_(...) (and the aliases). The Python operators are at the end.
+
+# name, kernel, rule, aliases
+cdef list _UNARY_TABLE = [
+    ("neg", CT_NEG, U_SAME, ("negative",)),
+    ("abs", CT_ABS, U_ABS, ("absolute",)),
+    ("sign", CT_SIGN, U_SAME, ()),
+    ("exp", CT_EXP, U_FLOAT, ()),
+    ("exp2", CT_EXP2, U_FLOAT, ()),
+    ("expm1", CT_EXPM1, U_FLOAT, ()),
+    ("log", CT_LOG, U_FLOAT, ()),
+    ("log2", CT_LOG2, U_FLOAT, ()),
+    ("log10", CT_LOG10, U_FLOAT, ()),
+    ("log1p", CT_LOG1P, U_FLOAT, ()),
+    ("sqrt", CT_SQRT, U_FLOAT, ()),
+    ("rsqrt", CT_RSQRT, U_FLOAT, ()),
+    ("reciprocal", CT_RECIPROCAL, U_FLOAT, ()),
+    ("sin", CT_SIN, U_FLOAT, ()),
+    ("cos", CT_COS, U_FLOAT, ()),
+    ("tan", CT_TAN, U_FLOAT, ()),
+    ("asin", CT_ASIN, U_FLOAT, ("arcsin",)),
+    ("acos", CT_ACOS, U_FLOAT, ("arccos",)),
+    ("atan", CT_ATAN, U_FLOAT, ("arctan",)),
+    ("sinh", CT_SINH, U_FLOAT, ()),
+    ("cosh", CT_COSH, U_FLOAT, ()),
+    ("tanh", CT_TANH, U_FLOAT, ()),
+    ("sigmoid", CT_SIGMOID, U_FLOAT, ()),
+    ("relu", CT_RELU, U_SAME, ()),
+    ("erf", CT_ERF, U_FLOAT, ()),
+    ("floor", CT_FLOOR, U_SAME, ()),
+    ("ceil", CT_CEIL, U_SAME, ()),
+    ("trunc", CT_TRUNC, U_SAME, ("fix",)),
+    ("frac", CT_FRAC, U_SAME, ()),
+    ("square", CT_SQUARE, U_SAME, ()),
+    ("bitwise_not", CT_BITNOT, U_SAME, ()),
+    ("isnan", CT_ISNAN, U_PRED, ()),
+    ("isinf", CT_ISINF, U_PRED, ()),
+    ("isfinite", CT_ISFINITE, U_PRED, ()),
+    ("logical_not", CT_LOGNOT, U_PRED, ()),
+]
+
+# ops whose result is never written in place (their result dtype differs)
+cdef set _NO_INPLACE = {"isnan", "isinf", "isfinite"}
+
+cdef list _BINARY_TABLE = [
+    ("mul", CT_MUL, R_ARITH, ("multiply",)),
+    ("floor_divide", CT_DIV_FLOOR, R_ARITH, ()),
+    ("remainder", CT_REMAINDER, R_ARITH, ()),
+    ("fmod", CT_FMOD, R_ARITH, ()),
+    ("pow", CT_POW, R_ARITH, ()),
+    ("atan2", CT_ATAN2, R_FLOAT, ("arctan2",)),
+    ("maximum", CT_MAXIMUM, R_ARITH, ()),
+    ("minimum", CT_MINIMUM, R_ARITH, ()),
+    ("bitwise_and", CT_BITAND, R_BITS, ()),
+    ("bitwise_or", CT_BITOR, R_BITS, ()),
+    ("bitwise_xor", CT_BITXOR, R_BITS, ()),
+    ("bitwise_left_shift", CT_SHL, R_BITS, ()),
+    ("bitwise_right_shift", CT_SHR, R_BITS, ()),
+    ("eq", CT_EQ, R_CMP, ()),
+    ("ne", CT_NE, R_CMP, ("not_equal",)),
+    ("lt", CT_LT, R_CMP, ("less",)),
+    ("le", CT_LE, R_CMP, ("less_equal",)),
+    ("gt", CT_GT, R_CMP, ("greater",)),
+    ("ge", CT_GE, R_CMP, ("greater_equal",)),
+    ("logical_and", CT_LOGAND, R_CMP, ()),
+    ("logical_or", CT_LOGOR, R_CMP, ()),
+    ("logical_xor", CT_LOGXOR, R_CMP, ()),
+]
+
+
+cdef object _make_unary(int op, int rule, str name, bint inplace):
+    if inplace:
+        def method_(self):
+            return _unary_inplace(op, rule, <Tensor?>self, name)
+        method_.__name__ = name + "_"
+        return method_
+
+    def function(input, *, out=None):
+        return _unary_graded(op, rule, input, out, name)
+    function.__name__ = name
+    return function
+
+
+cdef object _unary_graded(int op, int rule, object input, object out, str name):
+    cdef object r = _unary(op, rule, input, out, name)
+    if out is None:
+        _record_unary_op(r, input, name)
+    return r
+
+
+cdef object _unary_inplace(int op, int rule, Tensor self, str name):
+    _check_inplace(self)
+    cdef DType comp = self._dtype
+    if rule == U_FLOAT and comp._kind <= K_INT:
+        raise RuntimeError(f"result type {_SCALAR_NAMES[_default_dtype._code]} can't be cast to the desired output type {_SCALAR_NAMES[comp._code]}")
+    r = _unary(op, rule, self, self, name, NULL, True)
+    _record_inplace(self, name)
+    return r
+
+
+cdef object _make_binary(int op, int rule, str name, bint inplace):
+    if inplace:
+        def method_(self, other):
+            _check_inplace(<Tensor?>self)
+            r = _binary(op, rule, self, other, self, name, True)
+            _record_inplace(<Tensor>self, name)
+            return r
+        method_.__name__ = name + "_"
+        return method_
+
+    def function(input, other, *, out=None):
+        r = _binary(op, rule, input, other, out, name)
+        if out is None:
+            _record_binary_op(r, input, other, name)
+        return r
+    function.__name__ = name
+    return function
+
+
+cdef dict _FUNCTIONS = {}
+
+
+cdef _install_tables():
+    for name, op, rule, aliases in _UNARY_TABLE:
+        f = _make_unary(op, rule, name, False)
+        _FUNCTIONS[name] = f
+        _add_method(name, f)
+        if name not in _NO_INPLACE:
+            _add_method(name + "_", _make_unary(op, rule, name, True))
+        for al in aliases:
+            _FUNCTIONS[al] = f
+            _add_method(al, f)
+            if name not in _NO_INPLACE:
+                _add_method(al + "_", _make_unary(op, rule, name, True))
+    for name, op, rule, aliases in _BINARY_TABLE:
+        f = _make_binary(op, rule, name, False)
+        _FUNCTIONS[name] = f
+        _add_method(name, f)
+        fi = _make_binary(op, rule, name, True)
+        _add_method(name + "_", fi)
+        for al in aliases:
+            _FUNCTIONS[al] = f
+            _add_method(al, f)
+            _add_method(al + "_", fi)
+
+
+_install_tables()
+globals().update(_FUNCTIONS)
+
+
+cdef int _check_inplace(Tensor t) except -1:
+    if t._requires_grad and t._grad_fn is None and _grad_enabled():
+        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+    return 0
+
+
+# ------------------------------------------------- ops with extra arguments
+
+cdef object _scaled(object other, object alpha, str name):
+    if alpha is None or (not isinstance(alpha, bool) and alpha == 1):
+        return other
+    if isinstance(other, Tensor) and (<Tensor>other)._dtype._kind <= K_INT and isinstance(alpha, float):
+        raise RuntimeError(f"For integral input tensors, argument alpha must not be a floating point number.")
+    return _binary(CT_MUL, R_ARITH, other, alpha, None, name)
+
+
+def add(input, other, *, alpha=1, out=None):
+    r = _binary(CT_ADD, R_ARITH, input, _scaled(other, alpha, "add"), out, "add")
+    if out is None:
+        _record_binary_op(r, input, other, "add", alpha)
+    return r
+
+
+def sub(input, other, *, alpha=1, out=None):
+    r = _binary(CT_SUB, R_ARITH, input, _scaled(other, alpha, "sub"), out, "sub")
+    if out is None:
+        _record_binary_op(r, input, other, "sub", alpha)
+    return r
+
+
+subtract = sub
+
+
+def rsub(input, other, *, alpha=1):
+    return sub(other, input, alpha=alpha)
+
+
+cdef int _rounding(object rounding_mode) except -2:
+    if rounding_mode is None:
+        return CT_DIV
+    if rounding_mode == "trunc":
+        return CT_DIV_TRUNC
+    if rounding_mode == "floor":
+        return CT_DIV_FLOOR
+    raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'")
+
+
+def div(input, other, *, rounding_mode=None, out=None):
+    cdef int op = _rounding(rounding_mode)
+    r = _binary(op, R_FLOAT if op == CT_DIV else R_ARITH, input, other, out, "div")
+    if out is None:
+        _record_binary_op(r, input, other, "div" if op == CT_DIV else "div_rounded")
+    return r
+
+
+divide = div
+true_divide = div
+
+
+def clamp(input, min=None, max=None, *, out=None):
+    cdef Tensor t = _tensor_arg(input, "clamp")
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        r = t
+        if min is not None:
+            r = _FUNCTIONS["maximum"](r, min)
+        if max is not None:
+            r = _FUNCTIONS["minimum"](r, max)
+        if out is not None:
+            (<Tensor?>out).copy_(r)
+            return out
+        return r
+    cdef ct_params P
+    P.flags = (1 if min is not None else 0) | (2 if max is not None else 0)
+    cdef DType res = _result_type((t, min, max))
+    if res is not t._dtype:
+        t = _cast(t, res)
+    if res._kind <= K_INT:
+        P.ia = int(min) if min is not None else 0
+        P.ib = int(max) if max is not None else 0
+    else:
+        P.a = float(min) if min is not None else 0.0
+        P.b = float(max) if max is not None else 0.0
+    r = _unary(CT_CLAMP, U_SAME, t, out, "clamp", &P)
+    if out is None:
+        _record_clamp(r, input, min, max)
+    return r
+
+
+clip = clamp
+
+
+def clamp_min(input, min):
+    return clamp(input, min=min)
+
+
+def clamp_max(input, max):
+    return clamp(input, max=max)
+
+
+def _round(input, *, decimals=0, out=None):
+    cdef ct_params P
+    if decimals == 0:
+        r = _unary(CT_ROUND, U_SAME, input, out, "round")
+    else:
+        P.a = decimals
+        r = _unary(CT_ROUND_DEC, U_SAME, input, out, "round", &P)
+    if out is None:
+        _record_unary_op(r, input, "round")
+    return r
+
+
+def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
+    cdef Tensor t = _tensor_arg(input, "nan_to_num")
+    if t._dtype._kind <= K_INT:
+        return clone(t) if out is None else (<Tensor?>out).copy_(t)
+    cdef ct_params P
+    finfo_max = {CT_FLOAT16: 65504.0, CT_FLOAT32: 3.4028234663852886e38}.get(t._dtype._code, 1.7976931348623157e308)
+    P.a = nan
+    P.b = finfo_max if posinf is None else posinf
+    P.c = -finfo_max if neginf is None else neginf
+    r = _unary(CT_NAN_TO_NUM, U_SAME, t, out, "nan_to_num", &P)
+    if out is None:
+        _record_unary_op(r, input, "nan_to_num")
+    return r
+
+
+def float_power(input, exponent, *, out=None):
+    a = input.to(t_complex128 if input.is_complex() else t_float64) if isinstance(input, Tensor) else input
+    b = exponent.to(t_complex128 if exponent.is_complex() else t_float64) if isinstance(exponent, Tensor) else exponent
+    return _FUNCTIONS["pow"](a, b, out=out)
+
+
+def logical_not(input, *, out=None):
+    return _unary(CT_LOGNOT, U_PRED, input, out, "logical_not")
+
+
+def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    diff = abs(input - other)
+    tol = atol + rtol * abs(other)
+    r = (diff <= tol) | (input == other)
+    if equal_nan:
+        r = r | (_FUNCTIONS["isnan"](input) & _FUNCTIONS["isnan"](other))
+    return r
+
+
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    return bool(isclose(input, other, rtol, atol, equal_nan).all())
+
+
+def equal(input, other):
+    cdef Tensor a = <Tensor?>input, b = <Tensor?>other
+    if not _same_shape(a, b):
+        return False
+    return bool((a == b).all())
+
+
+def positive(input):
+    return input
+
+
+def _inplace_method(fn_name):
+    f = _FUNCTIONS[fn_name] if fn_name in _FUNCTIONS else globals()["_round" if fn_name == "round" else fn_name]
+    def method_(self, *args, **kwargs):
+        _check_inplace(<Tensor?>self)
+        r = f(self, *args, out=self, **kwargs)
+        _record_inplace(<Tensor>self, fn_name)
+        return self
+    method_.__name__ = fn_name + "_"
+    return method_
+
+
+def _method(f):
+    def method(self, *args, **kwargs):
+        return f(self, *args, **kwargs)
+    method.__name__ = f.__name__
+    return method
+
+
+cdef _install_extras():
+    for name, fn in (("add", add), ("sub", sub), ("subtract", sub), ("div", div), ("divide", div),
+                     ("true_divide", div), ("clamp", clamp), ("clip", clip), ("clamp_min", clamp_min),
+                     ("clamp_max", clamp_max), ("round", _round), ("nan_to_num", nan_to_num),
+                     ("lerp", lerp), ("float_power", float_power), ("isclose", isclose),
+                     ("allclose", allclose), ("equal", equal), ("where", _where_method),
+                     ("logical_not", logical_not), ("rsub", rsub)):
+        _add_method(name, fn)
+    for name in ("add", "sub", "subtract", "div", "divide", "true_divide", "clamp", "clip",
+                 "clamp_min", "clamp_max", "round", "nan_to_num", "lerp", "logical_not"):
+        _add_method(name + "_", _inplace_method(name))
+    _add_method("resize_", _resize_)
+
+
+def _where_method(self, condition, y):
+    return where(condition, self, y)
+
+
+_install_extras()
+
+
+# ---------------------------------------------------------------- operators
+# (the special methods themselves live in the Tensor class body: number slots
+# are filled when the type is created, so they cannot be installed later)
+
+cdef inline bint _is_operand(object x):
+    return isinstance(x, Tensor) or _scalar_kind(x) >= 0 or hasattr(x, "__array__")
+
+
+cdef object _op_binary(int op, int rule, object a, object b, str name):
+    if not _is_operand(b):
+        return NotImplemented
+    r = _binary(op, rule, a, b, None, name)
+    _record_binary_op(r, a, b, name)
+    return r
+
+
+cdef object _op_add(object a, object b):
+    if not _is_operand(b):
+        return NotImplemented
+    r = _binary(CT_ADD, R_ARITH, a, b, None, "add")
+    _record_binary_op(r, a, b, "add", 1)
+    return r
+
+
+cdef object _op_sub(object a, object b):
+    if not _is_operand(b):
+        return NotImplemented
+    r = _binary(CT_SUB, R_ARITH, a, b, None, "sub")
+    _record_binary_op(r, a, b, "sub", 1)
+    return r
+
+
+cdef object _op_div(object a, object b):
+    if not _is_operand(b):
+        return NotImplemented
+    r = _binary(CT_DIV, R_FLOAT, a, b, None, "div")
+    _record_binary_op(r, a, b, "div")
+    return r
+
+
+cdef object _op_pow(object a, object b):
+    if not _is_operand(b):
+        return NotImplemented
+    if isinstance(a, Tensor) and (<Tensor>a)._dtype._kind <= K_INT and isinstance(b, int) \
+            and not isinstance(b, bool) and b < 0:
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
+    return _op_binary(CT_POW, R_ARITH, a, b, "pow")
+
+
+cdef object _op_inplace(object a, object b, str name):
+    if not _is_operand(b):
+        return NotImplemented
+    return getattr(a, name + "_")(b)

@@ -1,0 +1,272 @@
+# Random numbers: a Generator is (seed, offset) for the counter-based
+# Philox4x32-10 stream of random.h; every fill advances the offset by the
+# blocks it used, so the same seed gives the same numbers on every device.
+
+from libc.stdint cimport uint64_t
+
+cdef extern from "random.h":
+    void ct_rand_uniform_f32(uint64_t seed, uint64_t offset, float *out, int64_t n) nogil
+    void ct_rand_uniform_f64(uint64_t seed, uint64_t offset, double *out, int64_t n) nogil
+    void ct_rand_normal_f32(uint64_t seed, uint64_t offset, float *out, int64_t n) nogil
+    void ct_rand_normal_f64(uint64_t seed, uint64_t offset, double *out, int64_t n) nogil
+    void ct_rand_int64_range(uint64_t seed, uint64_t offset, int64_t low, int64_t high, int64_t *out, int64_t n) nogil
+    void ct_randperm_int64(uint64_t seed, uint64_t offset, int64_t *out, int64_t n) nogil
+    uint64_t ct_rand_blocks_uniform_f32(int64_t n)
+    uint64_t ct_rand_blocks_uniform_f64(int64_t n)
+    uint64_t ct_rand_blocks_normal_f32(int64_t n)
+    uint64_t ct_rand_blocks_normal_f64(int64_t n)
+    uint64_t ct_rand_blocks_int64_range(int64_t n)
+    uint64_t ct_rand_blocks_randperm_int64(int64_t n)
+
+DEF DEFAULT_SEED = 67280421310721
+
+
+cdef class Generator:
+    """torch.Generator: a seed and a position in the Philox stream."""
+    cdef uint64_t _seed
+    cdef uint64_t _offset
+    cdef readonly object device
+
+    def __init__(self, device="cpu"):
+        self._seed = DEFAULT_SEED
+        self._offset = 0
+        self.device = globals()["device"](device) if not isinstance(device, globals()["device"]) else device
+
+    def manual_seed(self, seed):
+        try:
+            s = int(seed)
+        except (TypeError, ValueError):
+            raise TypeError(f"manual_seed expected a long, but got {type(seed).__name__}")
+        if s < -(1 << 63) or s >= (1 << 64):
+            raise RuntimeError(f"Overflow when unpacking long")
+        self._seed = <uint64_t>(s & 0xFFFFFFFFFFFFFFFF)
+        self._offset = 0
+        return self
+
+    def seed(self):
+        import os
+        s = int.from_bytes(os.urandom(8), "little") & 0x7FFFFFFFFFFFFFFF
+        self._seed = s
+        self._offset = 0
+        return s
+
+    def initial_seed(self):
+        return self._seed
+
+    def get_state(self):
+        cdef Tensor st = _empty_list([16], t_uint8)
+        (<uint64_t *>st._data)[0] = self._seed
+        (<uint64_t *>st._data)[1] = self._offset
+        return st
+
+    def set_state(self, new_state):
+        cdef Tensor st = <Tensor?>new_state
+        if st._dtype is not t_uint8 or st._numel != 16:
+            raise RuntimeError("Expected a torch.ByteTensor of 16 elements as the generator state")
+        st = st.contiguous()
+        self._seed = (<uint64_t *>st._data)[0]
+        self._offset = (<uint64_t *>st._data)[1]
+        return self
+
+    cdef uint64_t _take(self, uint64_t blocks):
+        cdef uint64_t o = self._offset
+        self._offset += blocks
+        return o
+
+
+default_generator = Generator()
+
+
+def manual_seed(seed):
+    return (<Generator>default_generator).manual_seed(seed)
+
+
+def seed():
+    return (<Generator>default_generator).seed()
+
+
+def initial_seed():
+    return (<Generator>default_generator)._seed
+
+
+def get_rng_state():
+    return (<Generator>default_generator).get_state()
+
+
+def set_rng_state(new_state):
+    (<Generator>default_generator).set_state(new_state)
+
+
+cdef Generator _gen(object generator):
+    if generator is None:
+        return <Generator>default_generator
+    if not isinstance(generator, Generator):
+        raise TypeError(f"generator must be a torch.Generator, not {type(generator).__name__}")
+    return <Generator>generator
+
+
+cdef int _fill_random(Tensor r, Generator g, bint normal) except -1:
+    """Fills a contiguous float/complex tensor with U[0,1) or N(0,1) values."""
+    cdef int code = r._dtype._code
+    cdef int64_t n = r._numel
+    cdef Tensor tmp
+    if code == CT_FLOAT16:
+        tmp = _empty(r._ndim, r._shape, t_float32)
+        _fill_random(tmp, g, normal)
+        _copy_into(r, tmp, False)
+        return 0
+    if code == CT_COMPLEX64 or code == CT_COMPLEX128:
+        # real and imaginary parts, each N(0, 1/2) so that E|z|^2 = 1 as in torch
+        return _fill_random_raw(r._data, 2 * n, code == CT_COMPLEX128, g, normal, 0.7071067811865476 if normal else 1.0)
+    if code == CT_FLOAT32 or code == CT_FLOAT64:
+        return _fill_random_raw(r._data, n, code == CT_FLOAT64, g, normal, 1.0)
+    raise RuntimeError(f"\"{'normal' if normal else 'check_uniform_bounds'}\" not implemented for '{_SCALAR_NAMES[code]}'")
+
+
+cdef int _fill_random_raw(char *p, int64_t n, bint dbl, Generator g, bint normal, double scale) except -1:
+    cdef uint64_t off, seed = g._seed
+    cdef int64_t i
+    if dbl:
+        off = g._take(ct_rand_blocks_normal_f64(n) if normal else ct_rand_blocks_uniform_f64(n))
+        with nogil:
+            if normal:
+                ct_rand_normal_f64(seed, off, <double *>p, n)
+            else:
+                ct_rand_uniform_f64(seed, off, <double *>p, n)
+            if scale != 1.0:
+                for i in range(n):
+                    (<double *>p)[i] *= scale
+    else:
+        off = g._take(ct_rand_blocks_normal_f32(n) if normal else ct_rand_blocks_uniform_f32(n))
+        with nogil:
+            if normal:
+                ct_rand_normal_f32(seed, off, <float *>p, n)
+            else:
+                ct_rand_uniform_f32(seed, off, <float *>p, n)
+            if scale != 1.0:
+                for i in range(n):
+                    (<float *>p)[i] = <float>((<float *>p)[i] * scale)
+    return 0
+
+
+def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+         pin_memory=False):
+    cdef Tensor r = _sized(size, dtype, device, "rand")
+    _fill_random(r, _gen(generator), False)
+    return _finish(r, requires_grad)
+
+
+def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+          pin_memory=False):
+    cdef Tensor r = _sized(size, dtype, device, "randn")
+    _fill_random(r, _gen(generator), True)
+    return _finish(r, requires_grad)
+
+
+def rand_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+    cdef Tensor r = _like(input, dtype, device)
+    _fill_random(r, <Generator>default_generator, False)
+    return _finish(r, requires_grad)
+
+
+def randn_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+    cdef Tensor r = _like(input, dtype, device)
+    _fill_random(r, <Generator>default_generator, True)
+    return _finish(r, requires_grad)
+
+
+cdef Tensor _randint_into(Tensor r, int64_t low, int64_t high, Generator g):
+    if low >= high:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
+    cdef Tensor src = r if r._dtype is t_int64 else _empty(r._ndim, r._shape, t_int64)
+    cdef uint64_t off = g._take(ct_rand_blocks_int64_range(r._numel))
+    with nogil:
+        ct_rand_int64_range(g._seed, off, low, high, <int64_t *>src._data, src._numel)
+    if src is not r:
+        _copy_into(r, src, False)
+    return r
+
+
+def randint(*args, generator=None, out=None, dtype=None, layout=None, device=None,
+            requires_grad=False, size=None):
+    # randint(high, size) or randint(low, high, size)
+    args = list(args)
+    if size is not None:
+        args.append(size)
+    if len(args) == 2:
+        low, high, sz = 0, args[0], args[1]
+    elif len(args) == 3:
+        low, high, sz = args
+    else:
+        raise TypeError("randint() received an invalid combination of arguments - expected (int high, tuple of ints size) or (int low, int high, tuple of ints size)")
+    if not isinstance(sz, (tuple, list, Size)):
+        raise TypeError(f"randint(): argument 'size' must be tuple of ints, not {type(sz).__name__}")
+    cdef Tensor r = _sized((tuple(sz),), dtype, device, "randint", t_int64)
+    if r._dtype._kind == K_FLOAT or r._dtype._kind == K_COMPLEX:
+        tmp = _empty(r._ndim, r._shape, t_int64)
+        _randint_into(tmp, int(low), int(high), _gen(generator))
+        _copy_into(r, tmp, False)
+    else:
+        _randint_into(r, int(low), int(high), _gen(generator))
+    return _finish(r, requires_grad)
+
+
+def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=None, requires_grad=False,
+                 memory_format=None):
+    if high is None:
+        low, high = 0, low
+    cdef Tensor r = _like(input, dtype, device)
+    cdef Tensor tmp = _empty(r._ndim, r._shape, t_int64)
+    _randint_into(tmp, int(low), int(high), <Generator>default_generator)
+    _copy_into(r, tmp, False)
+    return _finish(r, requires_grad)
+
+
+def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+             pin_memory=False):
+    if not isinstance(n, int) or isinstance(n, bool):
+        raise TypeError(f"randperm(): argument 'n' must be int, not {type(n).__name__}")
+    if n < 0:
+        raise RuntimeError(f"n must be non-negative, got{n}")
+    cdef Generator g = _gen(generator)
+    cdef Tensor src = _empty_list([n], t_int64)
+    cdef uint64_t off = g._take(ct_rand_blocks_randperm_int64(n))
+    with nogil:
+        ct_randperm_int64(g._seed, off, <int64_t *>src._data, src._numel)
+    cdef DType dt = _as_dtype(dtype)
+    return _finish(_cast(src, dt) if dt is not None else src, requires_grad)
+
+
+def _uniform_(Tensor self, from_=0.0, to=1.0, *, generator=None):
+    cdef Tensor tmp = _empty(self._ndim, self._shape, self._dtype)
+    _fill_random(tmp, _gen(generator), False)
+    if from_ != 0.0 or to != 1.0:
+        tmp = tmp * (to - from_) + from_
+    _copy_into(self, tmp, False)
+    _bump(self)
+    return self
+
+
+def _normal_(Tensor self, mean=0.0, std=1.0, *, generator=None):
+    cdef Tensor tmp = _empty(self._ndim, self._shape, self._dtype)
+    _fill_random(tmp, _gen(generator), True)
+    if mean != 0.0 or std != 1.0:
+        tmp = tmp * std + mean
+    _copy_into(self, tmp, False)
+    _bump(self)
+    return self
+
+
+def _random_(Tensor self, from_=0, to=None, *, generator=None):
+    if to is None:
+        from_, to = 0, from_ if from_ else (1 << 24 if self._dtype._kind >= K_FLOAT else 1 << 62)
+    cdef Tensor tmp = _empty(self._ndim, self._shape, t_int64)
+    _randint_into(tmp, int(from_), int(to), _gen(generator))
+    _copy_into(self, tmp, False)
+    _bump(self)
+    return self
+
+
+_add_method("uniform_", _uniform_)
+_add_method("normal_", _normal_)
+_add_method("random_", _random_)
