@@ -1,0 +1,82 @@
+"""The tensor half of the PyTorch 60-minute blitz, run unchanged with ctorch.
+
+    python examples/tutorial.py
+
+Sections follow the tutorial: Tensors, Operations, NumPy bridge, CUDA
+tensors. Only the import line differs from the PyTorch original.
+"""
+import numpy as np
+
+import ctorch as torch
+
+print("## Tensors")
+# uninitialised memory: whatever the allocator hands out
+x = torch.empty(5, 3)
+print(x.shape)
+
+x = torch.rand(5, 3)
+print(x)
+
+x = torch.zeros(5, 3, dtype=torch.long)
+print(x)
+
+x = torch.tensor([5.5, 3])
+print(x)
+
+x = x.new_ones(5, 3, dtype=torch.double)
+print(x)
+x = torch.randn_like(x, dtype=torch.float)
+print(x)
+
+print(x.size())
+
+print("\n## Operations")
+y = torch.rand(5, 3)
+print(x + y)
+print(torch.add(x, y))
+
+result = torch.empty(5, 3)
+torch.add(x, y, out=result)
+print(result)
+
+y.add_(x)
+print(y)
+
+print(x[:, 1])
+
+x = torch.rand(4, 4)
+y = x.view(16)
+z = x.view(-1, 2)
+print(x.size(), y.size(), z.size())
+print(z)
+
+x = torch.randn(1)
+print(x)
+print(x.item())
+
+print("\n## NumPy bridge")
+a = torch.ones(5)
+print(a)
+b = a.numpy()
+print(b)
+a.add_(1)
+print(a)
+print(b)
+
+a = np.ones(5)
+b = torch.from_numpy(a)
+np.add(a, 1, out=a)
+print(a)
+print(b)
+
+print("\n## CUDA tensors")
+if torch.cuda.is_available():
+    device = torch.device("cuda")
+    x = torch.randn(5, 3)
+    x = x.to(device)
+    y = torch.ones_like(x, device=device)
+    z = x + y
+    print(z)
+    print(z.to("cpu", torch.double))
+else:
+    print("CUDA is not available here: skipping the CUDA tensors example.")
