@@ -10,6 +10,7 @@ import sys
 import tempfile
 
 from setuptools import Extension, setup
+from setuptools.command.build_ext import build_ext
 
 
 def _openmp_flags():
@@ -45,4 +46,39 @@ def _extensions():
     })
 
 
-setup(ext_modules=_extensions())
+def _nvcc():
+    import shutil
+    return shutil.which("nvcc") or next(
+        (p for p in ("/usr/local/cuda/bin/nvcc",) if os.path.exists(p)), None)
+
+
+class BuildWithCuda(build_ext):
+    """Also compiles cuda_src/*.cu to fatbins next to ctorch/cuda when nvcc is
+    present (CTORCH_NO_CUDA=1 skips it). A failure is reported, not fatal: the
+    CPU library does not need the GPU kernels."""
+
+    def run(self):
+        super().run()
+        nvcc = _nvcc()
+        if nvcc is None or os.environ.get("CTORCH_NO_CUDA"):
+            return
+        here = os.path.dirname(os.path.abspath(__file__))
+        out_dirs = [os.path.join(here, "ctorch", "cuda", "fatbin")]
+        if not self.inplace:
+            out_dirs.append(os.path.join(self.build_lib, "ctorch", "cuda", "fatbin"))
+        src_dir = os.path.join(here, "cuda_src")
+        for name in sorted(os.listdir(src_dir)):
+            if not name.endswith(".cu"):
+                continue
+            for out_dir in out_dirs:
+                os.makedirs(out_dir, exist_ok=True)
+                target = os.path.join(out_dir, name[:-3] + ".fatbin")
+                cmd = [nvcc, "-fatbin", "-O3", "-arch=sm_70", "-gencode=arch=compute_80,code=sm_80",
+                       "-gencode=arch=compute_90,code=sm_90", "-gencode=arch=compute_90,code=compute_90",
+                       os.path.join(src_dir, name), "-o", target]
+                r = subprocess.run(cmd, capture_output=True, text=True)
+                if r.returncode != 0:
+                    print(f"warning: nvcc failed on {name}:\n{r.stderr}", file=sys.stderr)
+
+
+setup(ext_modules=_extensions(), cmdclass={"build_ext": BuildWithCuda})

@@ -1,0 +1,34 @@
+"""The CUDA kernels compile with nvcc (a compile check; running them needs a GPU)."""
+import pathlib
+import shutil
+import subprocess
+
+import pytest
+
+import ctorch as torch
+
+CUDA_SRC = pathlib.Path(__file__).resolve().parent.parent / "cuda_src"
+NVCC = shutil.which("nvcc") or ("/usr/local/cuda/bin/nvcc" if pathlib.Path("/usr/local/cuda/bin/nvcc").exists() else None)
+
+
+@pytest.mark.parametrize("source", sorted(p.name for p in CUDA_SRC.glob("*.cu")))
+def test_cuda_source_compiles(source, tmp_path):
+    if NVCC is None:
+        pytest.skip("nvcc is not installed on this machine")
+    r = subprocess.run([NVCC, "-fatbin", "-arch=sm_90", str(CUDA_SRC / source), "-o",
+                        str(tmp_path / "out.fatbin")], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "out.fatbin").stat().st_size > 0
+
+
+def test_cuda_unavailable_gives_clear_errors():
+    if torch.cuda.is_available():
+        pytest.skip("a GPU is present: the CUDA suite covers it")
+    assert torch.cuda.device_count() == 0
+    with pytest.raises(RuntimeError, match="CUDA"):
+        torch.zeros(2, device="cuda")
+    with pytest.raises(RuntimeError, match="CUDA"):
+        torch.ones(3).to("cuda")
+    assert torch.device("cuda", 0) == torch.device("cuda:0")
+    assert str(torch.device("cuda", 0)) == "cuda:0"
+    assert repr(torch.device("cpu")) == "device(type='cpu')"
