@@ -107,7 +107,7 @@ for _i in range(CT_NDTYPES):
 
 
 def promote_types(type1, type2):
-    return _DT[_PROMOTE[(<DType>type1)._code][(<DType>type2)._code]]
+    return _DT[_PROMOTE[(<DType?>type1)._code][(<DType?>type2)._code]]
 
 
 cdef DType _default_dtype = t_float32

@@ -245,7 +245,7 @@ def result_type(tensor1, tensor2):
 
 
 def can_cast(from_, to):
-    return _can_cast(<DType>from_, <DType?>to)
+    return _can_cast(<DType?>from_, <DType?>to)
 
 
 cdef bint _can_cast(DType src, DType dst):
