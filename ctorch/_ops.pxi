@@ -148,29 +148,32 @@ cdef inline int64_t _abs64(int64_t x) noexcept nogil:
 
 
 cdef int _broadcast_shape(Iter *it, Tensor a, Tensor b, Tensor c) except -1:
-    """it.shape/ndim := broadcast of the given tensors (None ones skipped)."""
-    cdef int nd = 0, d, k, j
+    """it.shape/ndim := broadcast of the given tensors (None ones skipped).
+    Walks dims from the last, as PyTorch does, so errors name the same dim."""
+    cdef int nd = 0, d, j, k
     cdef Tensor t
     cdef int64_t s, o
     for t in (a, b, c):
         if t is not None and t._ndim > nd:
             nd = t._ndim
     it.ndim = nd
-    for d in range(nd):
-        it.shape[d] = 1
-    for k, t in enumerate((a, b, c)):
-        if t is None:
-            continue
-        for j in range(t._ndim):
-            d = nd - t._ndim + j
+    for d in range(nd - 1, -1, -1):
+        o = 1
+        for k in range(3):
+            t = a if k == 0 else (b if k == 1 else c)
+            if t is None:
+                continue
+            j = d - (nd - t._ndim)
+            if j < 0:
+                continue
             s = t._shape[j]
-            o = it.shape[d]
             if s == o or s == 1:
                 continue
             if o == 1:
-                it.shape[d] = s
+                o = s
             else:
-                raise RuntimeError(f"The size of tensor a ({o}) must match the size of tensor b ({s}) at non-singleton dimension {j}")
+                raise RuntimeError(f"The size of tensor a ({o}) must match the size of tensor b ({s}) at non-singleton dimension {d}")
+        it.shape[d] = o
     return 0
 
 
