@@ -35,8 +35,13 @@ def _extensions():
     from Cython.Build import cythonize
 
     omp_c, omp_l = _openmp_flags()
+    # -fno-math-errno / -fno-trapping-math: ctorch never reads errno or the
+    # floating-point exception flags, and with them GCC may turn float selects
+    # (clamps, NaN checks) into vector blends: without -fno-trapping-math the
+    # `omp simd` loops over fastmath.h's expf stay scalar. Neither flag lets
+    # the compiler change results (unlike -ffast-math).
     extra = ["-O3", "-std=gnu11", "-fno-strict-aliasing", "-Wno-unused-function",
-             "-Wno-maybe-uninitialized", "-fno-math-errno"] + omp_c
+             "-Wno-maybe-uninitialized", "-fno-math-errno", "-fno-trapping-math"] + omp_c
     ext = Extension("ctorch._C", ["ctorch/_C.pyx"],
                     include_dirs=["ctorch/_kernels"],
                     extra_compile_args=extra, extra_link_args=omp_l + ["-lm"])

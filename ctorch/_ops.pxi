@@ -149,31 +149,40 @@ cdef inline int64_t _abs64(int64_t x) noexcept nogil:
 
 cdef int _broadcast_shape(Iter *it, Tensor a, Tensor b, Tensor c) except -1:
     """it.shape/ndim := broadcast of the given tensors (None ones skipped).
-    Walks dims from the last, as PyTorch does, so errors name the same dim."""
-    cdef int nd = 0, d, j, k
-    cdef Tensor t
-    cdef int64_t s, o
-    for t in (a, b, c):
-        if t is not None and t._ndim > nd:
-            nd = t._ndim
+    Hot for small tensors: plain C on the three arguments, no tuple walk.
+    Dims are checked from the last, as PyTorch does, so errors name the same dim."""
+    cdef int nd = 0, d
+    if a is not None and a._ndim > nd:
+        nd = a._ndim
+    if b is not None and b._ndim > nd:
+        nd = b._ndim
+    if c is not None and c._ndim > nd:
+        nd = c._ndim
     it.ndim = nd
-    for d in range(nd - 1, -1, -1):
-        o = 1
-        for k in range(3):
-            t = a if k == 0 else (b if k == 1 else c)
-            if t is None:
-                continue
-            j = d - (nd - t._ndim)
-            if j < 0:
-                continue
-            s = t._shape[j]
-            if s == o or s == 1:
-                continue
-            if o == 1:
-                o = s
-            else:
-                raise RuntimeError(f"The size of tensor a ({o}) must match the size of tensor b ({s}) at non-singleton dimension {d}")
-        it.shape[d] = o
+    for d in range(nd):
+        it.shape[d] = 1
+    if a is not None:
+        _broadcast_into(it, a)
+    if b is not None:
+        _broadcast_into(it, b)
+    if c is not None:
+        _broadcast_into(it, c)
+    return 0
+
+
+cdef inline int _broadcast_into(Iter *it, Tensor t) except -1:
+    cdef int j, d
+    cdef int64_t s, o
+    for j in range(t._ndim - 1, -1, -1):
+        d = it.ndim - t._ndim + j
+        s = t._shape[j]
+        o = it.shape[d]
+        if s == o or s == 1:
+            continue
+        if o == 1:
+            it.shape[d] = s
+        else:
+            raise RuntimeError(f"The size of tensor a ({o}) must match the size of tensor b ({s}) at non-singleton dimension {d}")
     return 0
 
 
@@ -432,7 +441,11 @@ cdef object _binary(int op, int rule, object a, object b, object out, str name, 
     cdef ct_loop_fn fn
     a = _operand(a, name)
     b = _operand(b, name)
-    res = _result_type((a, b))
+    if type(a) is Tensor and type(b) is Tensor and (<Tensor>a)._dtype is (<Tensor>b)._dtype:
+        # the common case needs no promotion: skip building the operand tuple
+        res = (<Tensor>a)._dtype
+    else:
+        res = _result_type((a, b))
     if rule == R_FLOAT and res._kind <= K_INT:
         res = _default_dtype
     comp = res

@@ -1,0 +1,1 @@
+"""asv benchmark suites for ctorch (see asv.conf.json at the repository root)."""

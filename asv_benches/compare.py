@@ -1,0 +1,170 @@
+"""ctorch vs numpy vs PyTorch on the same probes, in one process.
+
+    python -m asv_benches.compare [--quick] [--filter NAME] [--repeat N]
+
+Each probe is a statement run for each library on the same seeded data.
+A sample is one timed loop of the statement, sized so that it lasts at least
+~2 ms; the libraries' samples are interleaved (ctorch, numpy, torch, ctorch,
+...) so that they share the machine's noise, and the table reports medians
+of the per-call time. Ratios are throughput ratios: ctorch/numpy = t_numpy /
+t_ctorch, so > 1 means ctorch is faster.
+"""
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import timeit
+
+import numpy as np
+
+import ctorch
+
+from .common import np_data
+
+try:
+    import torch
+except ImportError:  # PyTorch is optional: its column is left empty
+    torch = None
+
+MIN_SAMPLE_S = 2e-3
+
+
+def _probes():
+    """(name, target note, {lib: (setup(mod) -> namespace, statement)})."""
+    libs = {"ctorch": ctorch, "numpy": np}
+    if torch is not None:
+        libs["torch"] = torch
+
+    def tens(mod, arr):
+        if mod is np:
+            return arr.copy()
+        return mod.from_numpy(arr).clone()
+
+    f32 = np.float32
+    tiny_x, tiny_y = np_data((5, 3), f32, 1), np_data((5, 3), f32, 2)
+    med_a, med_b = np_data((100_000,), f32, 3), np_data((100_000,), f32, 4)
+    big_a, big_b = np_data((10_000_000,), f32, 5), np_data((10_000_000,), f32, 6)
+    sq = np_data((4096, 4096), f32, 7)
+
+    def two(xa, xb):
+        return lambda mod: {"mod": mod, "x": tens(mod, xa), "y": tens(mod, xb)}
+
+    def one(xa):
+        return lambda mod: {"mod": mod, "x": tens(mod, xa)}
+
+    def same(setup, stmt, np_stmt=None):
+        return {lib: (setup, np_stmt if (lib == "numpy" and np_stmt) else stmt) for lib in libs}
+
+    P = [
+        ("tiny x + y (5x3 f32)", ">= 1.0x torch", same(two(tiny_x, tiny_y), "x + y")),
+        ("medium x + y (1e5 f32)", "", same(two(med_a, med_b), "x + y")),
+        ("medium exp(x) (1e5 f32)", "", same(one(med_a), "mod.exp(x)")),
+        ("large x + y (1e7 f32)", ">= 0.9x numpy", same(two(big_a, big_b), "x + y")),
+        ("large exp(x) (1e7 f32)", ">= 0.9x numpy", same(one(big_a), "mod.exp(x)")),
+        ("large x.add_(y) (1e7 f32)", "", same(two(big_a, big_b), "x.add_(y)", "np.add(x, y, out=x)")),
+        ("x.t().contiguous() (4096^2 f32)", ">= 0.67x numpy",
+         same(one(sq), "x.t().contiguous()", "np.ascontiguousarray(x.T)")),
+        ("x[:, 1] (5x3)", "", same(one(tiny_x), "x[:, 1]")),
+        ("x.view(15) (5x3)", "", same(one(tiny_x), "x.view(15)", "x.reshape(15)")),
+        ("zeros(5, 3)", "", same(lambda mod: {"mod": mod}, "mod.zeros((5, 3))")),
+    ]
+    # the statements refer to np as `np` in numpy's namespace
+    for _, _, per in P:
+        for lib, (setup, stmt) in list(per.items()):
+            per[lib] = (lambda s: (lambda mod: dict(s(mod), np=np)))(setup), stmt
+    return libs, P
+
+
+def _loops_for(timer):
+    """Smallest power-of-ten-ish loop count whose sample lasts MIN_SAMPLE_S."""
+    n = 1
+    while True:
+        t = timer.timeit(n)
+        if t >= MIN_SAMPLE_S:
+            return n
+        n = n * 10 if t < MIN_SAMPLE_S / 10 else n * 2
+
+
+def _time_probe(libs, per, repeat):
+    timers, loops = {}, {}
+    for lib, mod in libs.items():
+        setup, stmt = per[lib]
+        ns = setup(mod)
+        timers[lib] = timeit.Timer(stmt, globals=ns)
+        timers[lib].timeit(1)                        # warm up (caches, lazy imports)
+        loops[lib] = _loops_for(timers[lib])
+    samples = {lib: [] for lib in libs}
+    for _ in range(repeat):
+        for lib in libs:                             # interleaved: shared noise
+            samples[lib].append(timers[lib].timeit(loops[lib]) / loops[lib])
+    return {lib: statistics.median(v) for lib, v in samples.items()}
+
+
+def _import_time(module, repeat):
+    code = ("import time; t = time.perf_counter(); import {m}; "
+            "print(time.perf_counter() - t)").format(m=module)
+    env = dict(os.environ)
+    out = []
+    for _ in range(repeat):
+        r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+        if r.returncode != 0:
+            return None
+        out.append(float(r.stdout.strip().splitlines()[-1]))
+    return statistics.median(out)
+
+
+def _fmt_t(t):
+    if t is None:
+        return "-"
+    for unit, scale in (("s", 1.0), ("ms", 1e-3), ("us", 1e-6)):
+        if t >= scale:
+            return f"{t / scale:.3g} {unit}"
+    return f"{t / 1e-9:.3g} ns"
+
+
+def _fmt_r(num, den):
+    return "-" if num is None or den is None else f"{num / den:.2f}"
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="fewer repeats")
+    ap.add_argument("--filter", default=None, help="only probes whose name contains this")
+    ap.add_argument("--repeat", type=int, default=None, help="samples per library and probe")
+    args = ap.parse_args(argv)
+    repeat = args.repeat or (5 if args.quick else 21)
+
+    libs, probes = _probes()
+    rows = []
+    for name, target, per in probes:
+        if args.filter and args.filter.lower() not in name.lower():
+            continue
+        med = _time_probe(libs, per, repeat)
+        rows.append((name, med.get("ctorch"), med.get("numpy"), med.get("torch"), target))
+    if not args.filter or args.filter.lower() in "import":
+        irep = 3 if args.quick else 9
+        mods = ["ctorch", "numpy"] + (["torch"] if torch is not None else [])
+        it = {m: _import_time(m, irep) for m in mods}
+        rows.append(("import (subprocess)", it["ctorch"], it["numpy"], it.get("torch"), ""))
+
+    print(f"# {platform.machine()} {platform.processor() or ''} cores={os.cpu_count()} "
+          f"python={platform.python_version()} numpy={np.__version__} "
+          f"torch={getattr(torch, '__version__', '-')} torch_threads="
+          f"{torch.get_num_threads() if torch is not None else '-'} "
+          f"ctorch_threads={ctorch.get_num_threads()} repeat={repeat}")
+    head = ("probe", "ctorch", "numpy", "torch", "ct/np", "ct/torch", "target")
+    table = [head] + [(n, _fmt_t(c), _fmt_t(a), _fmt_t(t), _fmt_r(a, c), _fmt_r(t, c), tg)
+                      for n, c, a, t, tg in rows]
+    widths = [max(len(r[i]) for r in table) for i in range(len(head))]
+    for i, r in enumerate(table):
+        print("  ".join(s.ljust(w) if j == 0 or j == len(head) - 1 else s.rjust(w)
+                        for j, (s, w) in enumerate(zip(r, widths))).rstrip())
+        if i == 0:
+            print("  ".join("-" * w for w in widths))
+    print("ratios are throughput: > 1 means ctorch is faster")
+
+
+if __name__ == "__main__":
+    main()
