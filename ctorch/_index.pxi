@@ -17,89 +17,100 @@ cdef tuple _as_index_tuple(object index):
     return (index,)
 
 
+cdef extern from "Python.h":
+    int PySlice_Unpack(object slice, Py_ssize_t *start, Py_ssize_t *stop, Py_ssize_t *step) except -1
+    Py_ssize_t PySlice_AdjustIndices(Py_ssize_t length, Py_ssize_t *start, Py_ssize_t *stop,
+                                     Py_ssize_t step)
+
+
 cdef object _basic_view(Tensor t, tuple idx, list adv_pos, list adv_idx):
     """Applies ints/slices/None/Ellipsis; collects advanced indices with the
-    dim of the returned view each applies to."""
-    cdef int consumed = 0, d, k
-    cdef Py_ssize_t start, stop, step, n, length
+    dim of the returned view each applies to. Sizes and strides are built in
+    C arrays: `x[:, 1]` must cost little more than making the view."""
+    cdef int consumed = 0, d, k, n = 0
+    cdef Py_ssize_t start, stop, step, length
+    cdef Py_ssize_t sh[CT_MAXDIM]
+    cdef Py_ssize_t st[CT_MAXDIM]
     cdef bint seen_ellipsis = False
+    cdef Tensor it
     for x in idx:
         if x is None or x is Ellipsis or isinstance(x, bool):
             continue
         if isinstance(x, Tensor) and (<Tensor>x)._dtype._code in (CT_BOOL, CT_UINT8):
-            consumed += max((<Tensor>x)._ndim, 1) if (<Tensor>x)._ndim else 0
+            consumed += (<Tensor>x)._ndim
         else:
             consumed += 1
     if consumed > t._ndim:
         raise IndexError(f"too many indices for tensor of dimension {t._ndim}")
-    shape = list(t.size())
-    stride = list(t.stride())
     cdef Py_ssize_t offset = t._offset
-    cdef list out_shape = [], out_stride = []
     d = 0    # next dim of t
     for x in idx:
-        if x is None or x is True:
-            out_shape.append(1)
-            out_stride.append(1)
-        elif x is False:
-            out_shape.append(0)
-            out_stride.append(1)
+        if n + t._ndim - d >= CT_MAXDIM:
+            raise IndexError(f"indexing would give a tensor of more than {CT_MAXDIM} dimensions")
+        if isinstance(x, slice):
+            PySlice_Unpack(x, &start, &stop, &step)
+            if step <= 0:
+                raise ValueError("step must be greater than zero")
+            length = PySlice_AdjustIndices(t._shape[d], &start, &stop, step)
+            if length > 0:
+                offset += start * t._stride[d]
+            sh[n] = length
+            st[n] = t._stride[d] * step
+            n += 1
+            d += 1
+        elif x is None or x is True or x is False:
+            sh[n] = 0 if x is False else 1
+            st[n] = 1
+            n += 1
         elif x is Ellipsis:
             if seen_ellipsis:
                 raise IndexError("an index can only have a single ellipsis ('...')")
             seen_ellipsis = True
             for k in range(t._ndim - consumed):
-                out_shape.append(shape[d])
-                out_stride.append(stride[d])
+                sh[n] = t._shape[d]
+                st[n] = t._stride[d]
+                n += 1
                 d += 1
-        elif isinstance(x, slice):
-            n = shape[d]
-            step = 1 if x.step is None else _int_index(x.step)
-            if step <= 0:
-                raise ValueError("step must be greater than zero")
-            start, stop, _ = slice(_none_or_int(x.start), _none_or_int(x.stop), step).indices(n)
-            length = (stop - start + step - 1) // step if stop > start else 0
-            if length > 0:
-                offset += start * stride[d]
-            out_shape.append(length)
-            out_stride.append(stride[d] * step)
-            d += 1
         elif isinstance(x, int) or (hasattr(x, "__index__") and not isinstance(x, Tensor)
                                     and not isinstance(x, list) and not _is_ndarray(x)):
-            offset += _check_index(x, shape[d], d) * stride[d]
+            offset += _check_index(x, t._shape[d], d) * t._stride[d]
             d += 1
         elif isinstance(x, Tensor) and (<Tensor>x)._ndim == 0 and (<Tensor>x)._dtype._kind == K_INT \
                 and (<Tensor>x)._dtype._code != CT_UINT8:
-            offset += _check_index(x.item(), shape[d], d) * stride[d]
+            offset += _check_index(x.item(), t._shape[d], d) * t._stride[d]
             d += 1
         else:
             it = _index_tensor(x)
             if it._dtype._code == CT_BOOL or it._dtype._code == CT_UINT8:
                 if it._ndim == 0:
                     # a 0-d mask: adds a dim of size 1 (True) or 0 (False)
-                    out_shape.append(1 if it.item() else 0)
-                    out_stride.append(1)
+                    sh[n] = 1 if it.item() else 0
+                    st[n] = 1
+                    n += 1
                     continue
                 for k in range(it._ndim):
-                    if it._shape[k] != shape[d + k]:
-                        raise IndexError(f"The shape of the mask {_fmt_shape(it.size())} at index {k} does not match the shape of the indexed tensor {_fmt_shape(shape)} at index {d + k}")
-                for k, sub in enumerate(_nonzero_tuple(it)):
-                    adv_pos.append(len(out_shape))
+                    if it._shape[k] != t._shape[d + k]:
+                        raise IndexError(f"The shape of the mask {_fmt_shape(it.size())} at index {k} does not match the shape of the indexed tensor {_fmt_shape(t.size())} at index {d + k}")
+                for sub in _nonzero_tuple(it):
+                    adv_pos.append(n)
                     adv_idx.append(sub)
-                    out_shape.append(shape[d])
-                    out_stride.append(stride[d])
+                    sh[n] = t._shape[d]
+                    st[n] = t._stride[d]
+                    n += 1
                     d += 1
             else:
-                adv_pos.append(len(out_shape))
+                adv_pos.append(n)
                 adv_idx.append(it)
-                out_shape.append(shape[d])
-                out_stride.append(stride[d])
+                sh[n] = t._shape[d]
+                st[n] = t._stride[d]
+                n += 1
                 d += 1
     while d < t._ndim:
-        out_shape.append(shape[d])
-        out_stride.append(stride[d])
+        sh[n] = t._shape[d]
+        st[n] = t._stride[d]
+        n += 1
         d += 1
-    return _make_view(t, offset, out_shape, out_stride)
+    return _view_raw(t, offset, n, sh, st)
 
 
 cdef Py_ssize_t _int_index(object x) except? -1:
