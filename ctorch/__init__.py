@@ -5,7 +5,7 @@ The public namespace mirrors torch's; everything here is a re-export.
 from ctorch import _C
 from ctorch._C import *  # noqa: F401,F403
 from ctorch._C import (  # noqa: F401  (names that would shadow python builtins inside _C)
-    _range as range, _round as round, _any as any, _all as all,
+    _range as range, _round as round, _any as any, _all as all, _sum_fn as sum,
     Tensor, Size, Generator, dtype, device, default_generator,
 )
 from ctorch._printing import set_printoptions, get_printoptions  # noqa: F401

@@ -47,3 +47,7 @@ cdef inline void _record_index(Tensor r, Tensor t, object index):
 
 cdef inline void _record_setitem(Tensor t, object index, object value):
     pass
+
+
+cdef inline void _record_reduce(Tensor r, Tensor t, str name, object dim, bint keepdim):
+    pass

@@ -31,6 +31,21 @@ typedef double _Complex ct_cdouble;
 #define CT_MAXDIM 64
 #define CT_MAXARGS 4
 
+/* Function multi-versioning for the hot float loops. The build targets
+ * baseline x86-64 (SSE2) so that the wheel runs anywhere; these loops are
+ * also compiled for AVX2 (x86-64-v3) and AVX-512 (x86-64-v4) and the loader
+ * picks the best clone for the CPU (an ifunc). That matters for
+ * compute-bound loops such as exp and sigmoid (4 floats per vector -> 16);
+ * the cost is 3x the code for the few loops marked with it, so it is kept
+ * off the long tail of ops. Needs GCC 12+ (arch=x86-64-vN in target_clones)
+ * and an ELF/glibc target; anywhere else CT_MULTIVERSION is empty. */
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12 && defined(__x86_64__) \
+    && defined(__linux__) && !defined(CT_NO_MULTIVERSION)
+#define CT_MULTIVERSION __attribute__((target_clones("default", "arch=x86-64-v3", "arch=x86-64-v4")))
+#else
+#define CT_MULTIVERSION
+#endif
+
 typedef void (*ct_loop_fn)(char **p, const int64_t *s, int64_t n, const void *extra);
 
 /* ---- threads ---------------------------------------------------------- */
