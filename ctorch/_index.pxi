@@ -258,6 +258,9 @@ cdef Tensor _getitem(Tensor t, object index):
     cdef list adv_pos = [], adv_idx = []
     cdef Tensor v = _basic_view(t, _as_index_tuple(index), adv_pos, adv_idx)
     if not adv_pos:
+        if _needs_grad(t):
+            _record_view_op(v, t, "SelectBackward0" if isinstance(index, int) else "SliceBackward0",
+                            "replay", lambda x: x[index])
         return v
     bshape, offs, adjacent = _advanced_layout(v, adv_pos, adv_idx)
     cdef Tensor rest = _rest_view(v, adv_pos)
@@ -291,21 +294,38 @@ cdef int _gather(Tensor out, Tensor v, Tensor rest, Tensor offs) except -1:
 
 
 cdef int _setitem(Tensor t, object index, object value) except -1:
+    _check_inplace(t)
+    if _inplace_needs_graph(t, value):
+        _inplace_with_graph(t, lambda s: _setitem_graph(<Tensor>s, index, value))
+        return 0
+    _index_put(t, index, value, False)
+    return 0
+
+
+cdef Tensor _setitem_graph(Tensor s, object index, object value):
+    """s with s[index] = value, out of place, as a graph node (IndexPutBackward0)."""
+    cdef Tensor r = _alias(s)
+    _index_put(r, index, _alias(value) if isinstance(value, Tensor) else value, False)
+    _attach(r, _new_node("IndexPutBackward0", _g_setitem, (s, value), (), (index, None, value)))
+    return r
+
+
+cdef int _index_put(Tensor t, object index, object value, bint accumulate) except -1:
+    """t[index] = value (or += with accumulate, where repeated indices add up)."""
     cdef list adv_pos = [], adv_idx = []
     cdef Tensor v = _basic_view(t, _as_index_tuple(index), adv_pos, adv_idx)
     cdef Tensor val
-    _check_inplace(t)
     if not adv_pos:
-        if isinstance(value, Tensor):
+        if accumulate:
+            val = _as_operand_tensor(value, t._dtype)
+            _binary(CT_ADD, R_ARITH, v, val, v, "add", True)
+        elif isinstance(value, Tensor):
             _copy_into(v, <Tensor>value, True)
+        elif _scalar_kind(value) < 0:
+            _copy_into(v, _as_operand_tensor(value, t._dtype), True)
         else:
-            if _scalar_kind(value) < 0:
-                value = _as_operand_tensor(value, t._dtype)
-                _copy_into(v, <Tensor>value, True)
-            else:
-                _fill(v, value)
-                _bump(t)
-        _record_setitem(t, index, value)
+            _fill(v, value)
+            _bump(t)
         return 0
     bshape, offs, adjacent = _advanced_layout(v, adv_pos, adv_idx)
     cdef Tensor rest = _rest_view(v, adv_pos)
@@ -317,20 +337,28 @@ cdef int _setitem(Tensor t, object index, object value) except -1:
     order = _final_order(len(bshape), rest._ndim, adv_pos, adjacent)
     final_shape = [final_shape_in_order[o] for o in order]
     try:
-        valb = _expand(val, final_shape)
+        valb = _expand_plain(val, final_shape)
     except RuntimeError:
         raise RuntimeError(f"shape mismatch: value tensor of shape {_fmt_shape(val.size())} cannot be broadcast to indexing result of shape {_fmt_shape(final_shape)}")
     inverse = [0] * len(order)
     for i, o in enumerate(order):
         inverse[o] = i
-    valb = _permute(valb, inverse)
-    _scatter(v, rest, <Tensor>offs, valb)
+    valb = _permute_plain(valb, inverse)
+    _scatter(v, rest, <Tensor>offs, valb, accumulate)
     _bump(t)
-    _record_setitem(t, index, value)
     return 0
 
 
-cdef int _scatter(Tensor v, Tensor rest, Tensor offs, Tensor valb) except -1:
+cdef Tensor _expand_plain(Tensor t, list shape):
+    cdef Tensor r = _expand(t.detach(), shape)
+    return r
+
+
+cdef Tensor _permute_plain(Tensor t, list dims):
+    return _permute(t.detach(), dims)
+
+
+cdef int _scatter(Tensor v, Tensor rest, Tensor offs, Tensor valb, bint accumulate) except -1:
     cdef Py_ssize_t nb = offs._numel, b
     cdef Py_ssize_t isz = v._dtype.itemsize
     cdef const int64_t *o = <const int64_t *>offs._data
@@ -341,7 +369,10 @@ cdef int _scatter(Tensor v, Tensor rest, Tensor offs, Tensor valb) except -1:
     for b in range(nb):
         dst = _make_tensor(v._storage, v._offset + o[b], rest._ndim, rest._shape, rest._stride, v._dtype)
         src = _select_raw(vflat, b)
-        _copy_into(dst, src, False)
+        if accumulate:
+            _binary(CT_ADD, R_ARITH, dst, src, dst, "add", True)
+        else:
+            _copy_into(dst, src, False)
     return 0
 
 

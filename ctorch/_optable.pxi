@@ -94,18 +94,18 @@ cdef object _unary_inplace(int op, int rule, Tensor self, str name):
     cdef DType comp = self._dtype
     if rule == U_FLOAT and comp._kind <= K_INT:
         raise RuntimeError(f"result type {_SCALAR_NAMES[_default_dtype._code]} can't be cast to the desired output type {_SCALAR_NAMES[comp._code]}")
-    r = _unary(op, rule, self, self, name, NULL, True)
-    _record_inplace(self, name)
-    return r
+    if _inplace_needs_graph(self, None):
+        return _inplace_with_graph(self, lambda s: _unary_graded(op, rule, s, None, name))
+    return _unary(op, rule, self, self, name, NULL, True)
 
 
 cdef object _make_binary(int op, int rule, str name, bint inplace):
     if inplace:
         def method_(self, other):
             _check_inplace(<Tensor?>self)
-            r = _binary(op, rule, self, other, self, name, True)
-            _record_inplace(<Tensor>self, name)
-            return r
+            if _inplace_needs_graph(<Tensor>self, other):
+                return _inplace_with_graph(<Tensor>self, lambda s: _FUNCTIONS[name](s, other))
+            return _binary(op, rule, self, other, self, name, True)
         method_.__name__ = name + "_"
         return method_
 
@@ -147,12 +147,6 @@ cdef _install_tables():
 
 _install_tables()
 globals().update(_FUNCTIONS)
-
-
-cdef int _check_inplace(Tensor t) except -1:
-    if t._requires_grad and t._grad_fn is None and _grad_enabled():
-        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
-    return 0
 
 
 # ------------------------------------------------- ops with extra arguments
@@ -315,8 +309,9 @@ def _inplace_method(fn_name):
     f = _FUNCTIONS[fn_name] if fn_name in _FUNCTIONS else globals()["_round" if fn_name == "round" else fn_name]
     def method_(self, *args, **kwargs):
         _check_inplace(<Tensor?>self)
-        r = f(self, *args, out=self, **kwargs)
-        _record_inplace(<Tensor>self, fn_name)
+        if _inplace_needs_graph(<Tensor>self, args[0] if args else None):
+            return _inplace_with_graph(<Tensor>self, lambda s: f(s, *args, **kwargs))
+        f(self, *args, out=self, **kwargs)
         return self
     method_.__name__ = fn_name + "_"
     return method_

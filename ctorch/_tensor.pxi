@@ -139,6 +139,7 @@ cdef class Tensor:
     cdef public int _output_nr
     cdef public bint _retains_grad
     cdef public object _backward_hooks
+    cdef object _grad_acc_ref
     cdef object __weakref__
 
     def __dealloc__(self):
@@ -341,9 +342,56 @@ cdef class Tensor:
         return r
 
     def detach_(self):
+        if self._base is not None and _needs_grad(self._base):
+            raise RuntimeError("Can't detach views in-place. Use detach() instead.")
         self._grad_fn = None
         self._requires_grad = False
         return self
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        _backward(self, gradient, retain_graph, create_graph, inputs)
+
+    def register_hook(self, hook):
+        """hook(grad) runs when the gradient of this tensor is computed; its
+        return value, if not None, replaces that gradient."""
+        if not _needs_grad(self):
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        cdef Node node
+        cdef int nr = self._output_nr if self._grad_fn is not None else 0
+        node = self._grad_fn if self._grad_fn is not None else _grad_acc(self)
+
+        def prehook(grads):
+            g = grads[nr]
+            if g is None:
+                return None
+            r = hook(g)
+            if r is None:
+                return None
+            out = list(grads)
+            out[nr] = r
+            return tuple(out)
+        return node.register_prehook(prehook)
+
+    def retain_grad(self):
+        if self._grad_fn is None:
+            if not self._requires_grad:
+                raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+            return
+        cdef Node node = self._grad_fn
+        if node._retain is None:
+            node._retain = {}
+        node._retain[self._output_nr] = _weakref(self)
+
+    @property
+    def retains_grad(self):
+        if self._grad_fn is None:
+            return False
+        cdef Node node = self._grad_fn
+        return node._retain is not None and self._output_nr in node._retain
+
+    @property
+    def output_nr(self):
+        return self._output_nr
 
     @property
     def T(self):
@@ -474,9 +522,12 @@ cdef class Tensor:
     def t(self):
         if self._ndim > 2:
             raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self._ndim}D")
+        cdef Tensor r
         if self._ndim < 2:
-            return _alias_view(self)
-        return _transpose(self, 0, 1)
+            r = _alias_view(self)
+            _record_view_op(r, self, "TBackward0", "reshape", None)
+            return r
+        return _transpose(self, 0, 1, "TBackward0")
 
     def t_(self):
         cdef Tensor r = self.t()
@@ -553,7 +604,10 @@ cdef class Tensor:
         if self._ndim:
             shape[d] = (n - size) // step + 1
             strides[d] = strides[d] * step
-        return _make_view(self, self._offset, shape + [size], strides + [self._stride[d] if self._ndim else 1])
+        r = _make_view(self, self._offset, shape + [size], strides + [self._stride[d] if self._ndim else 1])
+        if _needs_grad(self):
+            _record_view_op(r, self, "UnfoldBackward0", "replay", lambda x: x.unfold(dimension, size, step))
+        return r
 
     # ------------------------------------------------------------- copying
 
@@ -995,7 +1049,6 @@ cdef Tensor _view_raw(Tensor src, Py_ssize_t offset, int ndim, const Py_ssize_t 
     """A tensor over src's storage; shares its version counter and records _base."""
     cdef Tensor t = _make_tensor(src._storage, offset, ndim, shape, stride, src._dtype)
     t._base = src if src._base is None else src._base
-    _record_view(t, src)
     return t
 
 
@@ -1018,7 +1071,9 @@ cdef Tensor _view(Tensor t, list shape, str fname):
     if not _compute_view_strides(t, n, sh, st):
         raise RuntimeError("view size is not compatible with input tensor's size and stride (at least one "
                            "dimension spans across two contiguous subspaces). Use .reshape(...) instead.")
-    return _view_raw(t, t._offset, n, sh, st)
+    cdef Tensor r = _view_raw(t, t._offset, n, sh, st)
+    _record_view_op(r, t, "ViewBackward0", "reshape", None)
+    return r
 
 
 cdef bint _compute_view_strides(Tensor t, int n, const Py_ssize_t *sh, Py_ssize_t *st):
@@ -1064,12 +1119,15 @@ cdef Tensor _reshape(Tensor t, list shape):
     cdef int n = len(shape), d
     for d in range(n):
         sh[d] = shape[d]
+    cdef Tensor r
     if _compute_view_strides(t, n, sh, st):
-        return _view_raw(t, t._offset, n, sh, st)
+        r = _view_raw(t, t._offset, n, sh, st)
+        _record_view_op(r, t, "ViewBackward0", "reshape", None)
+        return r
     return _view(clone(t), shape, "reshape")
 
 
-cdef Tensor _transpose(Tensor t, int a, int b):
+cdef Tensor _transpose(Tensor t, int a, int b, str name="TransposeBackward0"):
     cdef Py_ssize_t sh[CT_MAXDIM]
     cdef Py_ssize_t st[CT_MAXDIM]
     cdef int d
@@ -1078,7 +1136,12 @@ cdef Tensor _transpose(Tensor t, int a, int b):
         st[d] = t._stride[d]
     sh[a], sh[b] = sh[b], sh[a]
     st[a], st[b] = st[b], st[a]
-    return _view_raw(t, t._offset, t._ndim, sh, st)
+    cdef Tensor r = _view_raw(t, t._offset, t._ndim, sh, st)
+    if _needs_grad(t):
+        perm = list(builtins_range(t._ndim))
+        perm[a], perm[b] = perm[b], perm[a]
+        _record_view_op(r, t, name, "permute", perm)
+    return r
 
 
 cdef Tensor _permute(Tensor t, list dims):
@@ -1095,7 +1158,13 @@ cdef Tensor _permute(Tensor t, list dims):
         seen.add(k)
         sh[d] = t._shape[k]
         st[d] = t._stride[k]
-    return _view_raw(t, t._offset, n, sh, st)
+    cdef Tensor r = _view_raw(t, t._offset, n, sh, st)
+    if _needs_grad(t):
+        inv = [0] * n
+        for d in builtins_range(n):
+            inv[_wrap_dim(dims[d], n)] = d
+        _record_view_op(r, t, "PermuteBackward0", "permute", inv)
+    return r
 
 
 cdef Tensor _squeeze(Tensor t, object dim):
@@ -1109,7 +1178,9 @@ cdef Tensor _squeeze(Tensor t, object dim):
             continue
         shape.append(t._shape[d])
         stride.append(t._stride[d])
-    return _make_view(t, t._offset, shape, stride)
+    cdef Tensor r = _make_view(t, t._offset, shape, stride)
+    _record_view_op(r, t, "SqueezeBackward0" if dim is None else "SqueezeBackward1", "reshape", None)
+    return r
 
 
 cdef Tensor _unsqueeze(Tensor t, int dim):
@@ -1118,7 +1189,9 @@ cdef Tensor _unsqueeze(Tensor t, int dim):
     new_stride = stride[dim] * shape[dim] if dim < t._ndim else 1
     shape.insert(dim, 1)
     stride.insert(dim, new_stride)
-    return _make_view(t, t._offset, shape, stride)
+    cdef Tensor r = _make_view(t, t._offset, shape, stride)
+    _record_view_op(r, t, "UnsqueezeBackward0", "reshape", None)
+    return r
 
 
 cdef Tensor _expand(Tensor t, list sizes):
@@ -1148,7 +1221,9 @@ cdef Tensor _expand(Tensor t, list sizes):
                 raise RuntimeError(f"The expanded size of the tensor ({sizes[d]}) isn't allowed in a leading, non-existing dimension {d}")
             shape[d] = sizes[d]
             stride[d] = 0
-    return _make_view(t, t._offset, shape, stride)
+    cdef Tensor r = _make_view(t, t._offset, shape, stride)
+    _record_view_op(r, t, "ExpandBackward0", "expand", None)
+    return r
 
 
 cdef Tensor _select(Tensor t, int dim, Py_ssize_t i):
@@ -1157,7 +1232,10 @@ cdef Tensor _select(Tensor t, int dim, Py_ssize_t i):
     cdef Py_ssize_t off = t._offset + i * t._stride[dim]
     del shape[dim]
     del stride[dim]
-    return _make_view(t, off, shape, stride)
+    cdef Tensor r = _make_view(t, off, shape, stride)
+    if _needs_grad(t):
+        _record_view_op(r, t, "SelectBackward0", "replay", lambda x: _select(<Tensor>x, dim, i))
+    return r
 
 
 cdef Tensor _view_dtype(Tensor t, DType dt):
@@ -1213,7 +1291,10 @@ def narrow(input, dim, start, length):
         raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({n}).")
     shape = list(t.size())
     shape[d] = length
-    return _make_view(t, t._offset + start * t._stride[d], shape, list(t.stride()))
+    r = _make_view(t, t._offset + start * t._stride[d], shape, list(t.stride()))
+    if _needs_grad(t):
+        _record_view_op(r, t, "SliceBackward0", "replay", lambda x: narrow(x, d, start, length))
+    return r
 
 
 def select(input, dim, index):
@@ -1236,7 +1317,10 @@ def diagonal(input, offset=0, dim1=0, dim2=1):
             off -= offset * t._stride[a]
     shape = [t._shape[d] for d in range(t._ndim) if d != a and d != b] + [n]
     stride = [t._stride[d] for d in range(t._ndim) if d != a and d != b] + [t._stride[a] + t._stride[b]]
-    return _make_view(t, off, shape, stride)
+    r = _make_view(t, off, shape, stride)
+    if _needs_grad(t):
+        _record_view_op(r, t, "DiagonalBackward0", "replay", lambda x: diagonal(x, offset, a, b))
+    return r
 
 
 def as_strided(input, size, stride, storage_offset=None):
@@ -1258,9 +1342,15 @@ def as_strided(input, size, stride, storage_offset=None):
             extent = 0
             break
         extent += (s - 1) * st
+    if _needs_grad(t) and ct_grad_mode and not (_is_contiguous(t) and t._offset == 0):
+        raise RuntimeError("as_strided on a non-contiguous tensor that requires grad is not supported by "
+                           "ctorch's autograd; call .contiguous() first")
     if extent * t._dtype.itemsize > t._storage.nbytes:
         raise RuntimeError(f"setStorage: sizes {_fmt_shape(size)}, strides {_fmt_shape(stride)}, storage offset {off}, and itemsize {t._dtype.itemsize} requiring a storage size of {extent * t._dtype.itemsize} are out of bounds for storage of size {t._storage.nbytes}")
-    return _make_view(t, off, size, stride)
+    r = _make_view(t, off, size, stride)
+    if _needs_grad(t):
+        _record_view_op(r, t, "AsStridedBackward0", "replay", lambda x: as_strided(x.detach(), size, stride, off))
+    return r
 
 
 def t(input):

@@ -1,0 +1,392 @@
+# Autograd: the graph nodes and the engine.
+#
+# A tensor produced by a differentiable op holds its grad_fn, a Node whose
+# next_functions are the edges (node, input_nr) towards the op's inputs; a
+# leaf that requires grad is reached through its AccumulateGrad node. The
+# engine counts, from the roots, how many edges lead into each node, then runs
+# nodes whose gradients are all in (a ready stack: no Python recursion, so
+# graphs 100,000 nodes deep are fine), summing contributions per input.
+
+cdef extern from *:
+    """
+    /* grad mode is per thread, like PyTorch's */
+    static __thread int ct_grad_mode = 1;
+    """
+    int ct_grad_mode
+
+
+def is_grad_enabled():
+    return ct_grad_mode != 0
+
+
+def _set_grad_enabled(bint mode):
+    global ct_grad_mode
+    ct_grad_mode = 1 if mode else 0
+
+
+cdef class SavedTensor:
+    """A tensor kept for backward, with the version it had when saved."""
+    cdef Tensor tensor
+    cdef Py_ssize_t version
+    cdef object owner_name      # the node that saved it, for the error message
+    cdef int output_nr
+
+    cdef Tensor unpack(self, Node node):
+        if self.tensor is None:
+            raise RuntimeError(_FREED_MSG)
+        if self.tensor._storage.version != self.version:
+            t = self.tensor
+            raise RuntimeError(
+                "one of the variables needed for gradient computation has been modified by an "
+                f"inplace operation: [torch.{_TYPE_NAMES[t._dtype._code]} {_fmt_shape(t.size())}], which is "
+                f"output {self.output_nr} of {node.name()}, is at version {t._storage.version}; expected "
+                f"version {self.version} instead. Hint: the backtrace further above can also show the "
+                "operation that failed to compute its gradient. The variable in question was changed in "
+                "there or anywhere later. Good luck!")
+        return self.tensor
+
+
+cdef str _FREED_MSG = ("Trying to backward through the graph a second time (or directly access saved "
+                       "tensors after they have already been freed). Saved intermediate values of the "
+                       "graph are freed when you call .backward() or autograd.grad(). Specify "
+                       "retain_graph=True if you need to backward through the graph a second time or if "
+                       "you need to access saved tensors after calling backward.")
+
+
+cdef SavedTensor _save(Tensor t):
+    cdef SavedTensor s = SavedTensor.__new__(SavedTensor)
+    s.tensor = t
+    s.version = t._storage.version
+    return s
+
+
+cdef class Node:
+    """A grad_fn: computes the gradients of an op's inputs from its outputs'."""
+    cdef public tuple _next          # ((Node or None, input_nr), ...)
+    cdef public int _nout            # how many outputs feed this node
+    cdef list _saved                 # SavedTensor objects to free after backward
+    cdef bint _released
+    cdef dict _metadata
+    cdef list _pre_hooks
+    cdef list _hooks
+    cdef dict _retain                # output_nr -> weakref of tensors that retain grad
+    cdef object __weakref__
+
+    @property
+    def next_functions(self):
+        return self._next
+
+    @property
+    def metadata(self):
+        if self._metadata is None:
+            self._metadata = {}
+        return self._metadata
+
+    def name(self):
+        return type(self).__name__
+
+    def __repr__(self):
+        return f"<{type(self).__name__} object at {id(self):#x}>"
+
+    def register_hook(self, fn):
+        if self._hooks is None:
+            self._hooks = []
+        self._hooks.append(fn)
+        return _RemovableHandle(self._hooks, fn)
+
+    def register_prehook(self, fn):
+        if self._pre_hooks is None:
+            self._pre_hooks = []
+        self._pre_hooks.append(fn)
+        return _RemovableHandle(self._pre_hooks, fn)
+
+    def __call__(self, *grads):
+        return self._apply(list(grads))
+
+    cdef list _apply(self, list grads):
+        raise NotImplementedError(f"{self.name()} has no backward")
+
+    cdef void _release(self):
+        self._released = True
+        self._saved = None
+
+    def _raw_saved_tensors(self):
+        return tuple((<SavedTensor>s).tensor for s in (self._saved or ()))
+
+
+class _RemovableHandle:
+    def __init__(self, lst, fn):
+        self._lst = lst
+        self._fn = fn
+
+    def remove(self):
+        try:
+            self._lst.remove(self._fn)
+        except ValueError:
+            pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
+
+
+cdef class AccumulateGrad(Node):
+    """The sink of a leaf: adds incoming gradients into leaf.grad."""
+    cdef public Tensor variable
+
+    cdef list _apply(self, list grads):
+        cdef Tensor g = grads[0]
+        cdef Tensor v = self.variable
+        if g is None:
+            return []
+        if v._grad is None:
+            # the engine hands over tensors nobody else holds; detach unless building a graph
+            v._grad = g if ct_grad_mode else _alias(g)
+        elif ct_grad_mode:
+            v._grad = v._grad + g
+        else:
+            _binary(CT_ADD, R_ARITH, v._grad, g, v._grad, "add", True)
+        return []
+
+
+cdef Node _grad_acc(Tensor t):
+    """The one AccumulateGrad of a leaf (held weakly by the leaf)."""
+    cdef AccumulateGrad acc
+    if t._grad_acc_ref is not None:
+        acc = t._grad_acc_ref()
+        if acc is not None:
+            return acc
+    acc = AccumulateGrad.__new__(AccumulateGrad)
+    acc.variable = t
+    acc._next = ()
+    acc._nout = 1
+    t._grad_acc_ref = _weakref(acc)
+    return acc
+
+
+cdef object _weakref_mod = None
+
+cdef object _weakref(object x):
+    global _weakref_mod
+    if _weakref_mod is None:
+        import weakref
+        _weakref_mod = weakref
+    return _weakref_mod.ref(x)
+
+
+cdef inline tuple _edge(object x):
+    """The graph edge towards x, or (None, 0) when x needs no gradient."""
+    cdef Tensor t
+    if isinstance(x, Tensor):
+        t = <Tensor>x
+        if t._grad_fn is not None:
+            return (t._grad_fn, t._output_nr)
+        if t._requires_grad:
+            return (_grad_acc(t), 0)
+    return (None, 0)
+
+
+cdef inline bint _needs_grad(object x):
+    return isinstance(x, Tensor) and ((<Tensor>x)._requires_grad or (<Tensor>x)._grad_fn is not None)
+
+
+# ------------------------------------------------------------------ engine
+
+cdef Tensor _ones_like_grad(Tensor t):
+    cdef Tensor g = _empty_like(t, None)
+    _fill(g, 1)
+    return g
+
+
+cdef tuple _root_edge(Tensor t):
+    if t._grad_fn is not None:
+        return (t._grad_fn, t._output_nr)
+    if t._requires_grad:
+        return (_grad_acc(t), 0)
+    raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
+
+
+cdef list _engine(list roots, list root_grads, bint keep_graph, bint create_graph, list capture):
+    """Runs backward from roots (tensors) seeded with root_grads. capture: edges
+    (node, nr) whose incoming gradient is returned instead of being passed on
+    (autograd.grad); None for a plain backward."""
+    cdef dict deps = {}
+    cdef list stack = []
+    cdef Node node, nxt
+    cdef tuple e
+    cdef int i, nr
+    # 1. dependency counts over the reachable graph (iterative DFS)
+    cdef list root_edges = [_root_edge(<Tensor>r) for r in roots]
+    for e in root_edges:
+        node = e[0]
+        if node not in deps:
+            deps[node] = 0
+            stack.append(node)
+    while stack:
+        node = stack.pop()
+        if node._released and not isinstance(node, AccumulateGrad):
+            raise RuntimeError(_FREED_MSG)
+        for e in node._next:
+            nxt = e[0]
+            if nxt is None:
+                continue
+            if nxt in deps:
+                deps[nxt] += 1
+            else:
+                deps[nxt] = 1
+                stack.append(nxt)
+    # 2. seed the buffers and run nodes whose inputs are complete
+    cdef dict buffers = {}
+    cdef dict captured = {}
+    cdef set cap = set(capture) if capture is not None else None
+    for i in range(len(root_edges)):
+        _accumulate(buffers, root_edges[i], root_grads[i])
+    cdef list ready = [e[0] for e in root_edges if deps[e[0]] == 0]
+    ready = list(dict.fromkeys(ready))
+    cdef list ran = []
+    cdef int old_mode = ct_grad_mode
+    global ct_grad_mode
+    ct_grad_mode = 1 if create_graph else 0
+    try:
+        while ready:
+            node = ready.pop()
+            grads = buffers.pop(node, None)
+            if grads is None:
+                grads = [None] * node._nout
+            if cap is not None:
+                for nr in range(len(grads)):
+                    if (node, nr) in cap:
+                        captured[(node, nr)] = grads[nr]
+                if isinstance(node, AccumulateGrad):
+                    ran.append(node)
+                    continue
+            if node._retain is not None:
+                _retain_grads(node, grads)
+            if node._pre_hooks:
+                for h in node._pre_hooks:
+                    r = h(tuple(grads))
+                    if r is not None:
+                        grads = list(r)
+            outs = node._apply(grads)
+            if node._hooks:
+                for h in node._hooks:
+                    h(tuple(outs), tuple(grads))
+            ran.append(node)
+            for i in range(len(node._next)):
+                e = node._next[i]
+                nxt = e[0]
+                if nxt is None:
+                    continue
+                if i < len(outs) and outs[i] is not None:
+                    _accumulate(buffers, e, outs[i])
+                deps[nxt] -= 1
+                if deps[nxt] == 0:
+                    ready.append(nxt)
+    finally:
+        ct_grad_mode = old_mode
+        if not keep_graph:
+            for node in ran:
+                node._release()
+    if capture is None:
+        return []
+    return [captured.get(e) for e in capture]
+
+
+cdef void _accumulate(dict buffers, tuple e, object g):
+    cdef Node node = e[0]
+    cdef int nr = e[1]
+    cdef list buf = buffers.get(node)
+    if buf is None:
+        buf = [None] * (node._nout if node._nout > 0 else 1)
+        buffers[node] = buf
+    if buf[nr] is None:
+        buf[nr] = g
+    else:
+        buf[nr] = buf[nr] + g
+
+
+cdef void _retain_grads(Node node, list grads):
+    for nr, ref in node._retain.items():
+        t = ref()
+        if t is not None and nr < len(grads) and grads[nr] is not None:
+            g = grads[nr]
+            if (<Tensor>t)._grad is None:
+                (<Tensor>t)._grad = _alias(g) if not ct_grad_mode else g
+            else:
+                (<Tensor>t)._grad = (<Tensor>t)._grad + g
+
+
+cdef list _check_grads(list tensors, object grad_tensors, bint is_grad_api):
+    cdef list out = []
+    if grad_tensors is None:
+        grad_tensors = [None] * len(tensors)
+    elif isinstance(grad_tensors, Tensor):
+        grad_tensors = [grad_tensors]
+    else:
+        grad_tensors = list(grad_tensors)
+    if len(grad_tensors) != len(tensors):
+        raise RuntimeError(f"got {len(grad_tensors)} tensors and {len(tensors)} gradients")
+    for t, g in zip(tensors, grad_tensors):
+        if not _needs_grad(t):
+            raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
+        if g is None:
+            if (<Tensor>t)._numel != 1:
+                raise RuntimeError("grad can be implicitly created only for scalar outputs")
+            g = _ones_like_grad(<Tensor>t)
+        else:
+            if not isinstance(g, Tensor):
+                g = tensor(g, dtype=(<Tensor>t)._dtype)
+            if not _same_shape(<Tensor>g, <Tensor>t):
+                raise RuntimeError(f"Mismatch in shape: grad_output[0] has a shape of {g.size()} and output[0] has a shape of {t.size()}.")
+        out.append(g)
+    return out
+
+
+def _backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
+    if isinstance(tensors, Tensor):
+        tensors = [tensors]
+    tensors = list(tensors)
+    grads = _check_grads(tensors, grad_tensors, False)
+    keep = create_graph if retain_graph is None else bool(retain_graph)
+    if inputs is not None:
+        ins = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+        if not ins:
+            raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
+        edges = [_edge(x) for x in ins]
+        res = _engine(tensors, grads, keep, create_graph, edges)
+        for x, g in zip(ins, res):
+            if g is None:
+                continue
+            acc = _grad_acc(<Tensor>x) if (<Tensor>x)._grad_fn is None else None
+            if acc is not None:
+                (<AccumulateGrad>acc)._apply([g])
+            else:
+                (<Tensor>x)._grad = g if (<Tensor>x)._grad is None else (<Tensor>x)._grad + g
+        return None
+    _engine(tensors, grads, keep, create_graph, None)
+    return None
+
+
+def _grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
+          allow_unused=None, is_grads_batched=False, materialize_grads=False):
+    outs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
+    ins = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+    for x in ins:
+        if not _needs_grad(x):
+            raise RuntimeError("One of the differentiated Tensors does not require grad")
+    grads = _check_grads(outs, grad_outputs, True)
+    keep = create_graph if retain_graph is None else bool(retain_graph)
+    edges = [_edge(x) for x in ins]
+    res = _engine(outs, grads, keep, create_graph, edges)
+    for i in range(len(res)):
+        if res[i] is None:
+            if materialize_grads:
+                res[i] = zeros_like(ins[i])
+            elif not allow_unused:
+                raise RuntimeError("One of the differentiated Tensors appears to not have been used in the "
+                                   "graph. Set allow_unused=True if this is the desired behavior.")
+        elif not create_graph:
+            res[i] = _alias(res[i])
+    return tuple(res)
