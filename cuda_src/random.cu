@@ -1,107 +1,73 @@
 // ctorch's random fill kernels. They produce exactly the numbers of the CPU
 // functions of the same name in ctorch/_kernels/random.h for the same
-// (seed, offset, n) -- see THE STREAM CONTRACT there and cuda_src/philox.cuh.
+// (seed, offset, n) -- see THE STREAM CONTRACT there. The per-element work
+// is not repeated here: both sides call the same functions of
+// ctorch/_kernels/philox_core.h (compiled __host__ __device__ by nvcc).
+//
+// Bit-identity with the CPU rests on philox_core.h using only integer work
+// and correctly rounded +, -, *, /, sqrt, fma in a fixed order, with every
+// product that is added written as an explicit fma(): nvcc's default
+// contraction (--fmad=true) finds nothing else to fuse. Do not build with
+// --use_fast_math.
 //
 // Every kernel takes (seed, offset, out, n [, low, high]) and runs a
 // grid-stride loop over Philox blocks, so any launch shape gives the same
 // result; one thread computes one block (1 to 4 elements). After a launch the
-// caller advances the generator's offset by the block count:
-//   uniform_f32, normal_f32: ceil(n/4)   uniform_f64, normal_f64: ceil(n/2)
+// caller advances the generator's offset by the block count,
+// ct_rand_blocks_<name>(n):
+//   uniform_f32, normal_f32: ceil(n/4)   uniform_f64, normal_f64, bits_u64: ceil(n/2)
 //   int64_range: n
 // Launch shape is free, e.g. 256 threads x min(ceil(blocks / 256), 4 * SMs * 8) CTAs.
-#include "philox.cuh"
+#include "../ctorch/_kernels/philox_core.h"
 
-extern "C" __global__ void ct_rand_uniform_f32(unsigned long long seed, unsigned long long offset,
-                                               float *out, long long n)
+#define CT_GRID_STRIDE(i, count) \
+    for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < (count); \
+         i += (int64_t)gridDim.x * blockDim.x)
+
+extern "C" __global__ void ct_rand_uniform_f32(uint64_t seed, uint64_t offset,
+                                               float *out, int64_t n)
 {
-    long long nb = (n + 3) / 4;
-    for (long long b = blockIdx.x * (long long)blockDim.x + threadIdx.x; b < nb;
-         b += (long long)gridDim.x * blockDim.x) {
-        ct_u32x4 w = ct_philox_block(seed, offset, (uint64_t)b);
-        long long i0 = 4 * b;
-        const float s = 0x1p-24f;   // 24 bits: exact, max 1 - 2^-24
-        if (i0 + 3 < n) {
-            out[i0]     = (float)(w.x >> 8) * s;
-            out[i0 + 1] = (float)(w.y >> 8) * s;
-            out[i0 + 2] = (float)(w.z >> 8) * s;
-            out[i0 + 3] = (float)(w.w >> 8) * s;
-        } else {
-            uint32_t v[4] = { w.x, w.y, w.z, w.w };
-            for (long long j = 0; i0 + j < n; j++) out[i0 + j] = (float)(v[j] >> 8) * s;
-        }
-    }
+    int64_t nb = (int64_t)ct_rand_blocks_uniform_f32(n);
+    CT_GRID_STRIDE(b, nb) ct__uniform_f32_block(seed, offset, b, out, n);
 }
 
-extern "C" __global__ void ct_rand_uniform_f64(unsigned long long seed, unsigned long long offset,
-                                               double *out, long long n)
+extern "C" __global__ void ct_rand_uniform_f64(uint64_t seed, uint64_t offset,
+                                               double *out, int64_t n)
 {
-    long long nb = (n + 1) / 2;
-    for (long long b = blockIdx.x * (long long)blockDim.x + threadIdx.x; b < nb;
-         b += (long long)gridDim.x * blockDim.x) {
-        ct_u32x4 w = ct_philox_block(seed, offset, (uint64_t)b);
-        long long i0 = 2 * b;
-        out[i0] = (double)(ct_u64(w.x, w.y) >> 11) * 0x1p-53;
-        if (i0 + 1 < n) out[i0 + 1] = (double)(ct_u64(w.z, w.w) >> 11) * 0x1p-53;
-    }
+    int64_t nb = (int64_t)ct_rand_blocks_uniform_f64(n);
+    CT_GRID_STRIDE(b, nb) ct__uniform_f64_block(seed, offset, b, out, n);
 }
 
-extern "C" __global__ void ct_rand_normal_f32(unsigned long long seed, unsigned long long offset,
-                                              float *out, long long n)
+extern "C" __global__ void ct_rand_normal_f32(uint64_t seed, uint64_t offset,
+                                              float *out, int64_t n)
 {
-    long long nb = (n + 3) / 4;
-    for (long long b = blockIdx.x * (long long)blockDim.x + threadIdx.x; b < nb;
-         b += (long long)gridDim.x * blockDim.x) {
-        ct_u32x4 w = ct_philox_block(seed, offset, (uint64_t)b);
-        double z[4];
-        long long i0 = 4 * b, m = n - i0 < 4 ? n - i0 : 4;
-        ct_box_muller(w.x, w.y, 32, &z[0], &z[1]);
-        if (m > 2) ct_box_muller(w.z, w.w, 32, &z[2], &z[3]);
-        for (long long j = 0; j < m; j++) out[i0 + j] = (float)z[j];   // round to nearest
-    }
+    int64_t nb = (int64_t)ct_rand_blocks_normal_f32(n);
+    CT_GRID_STRIDE(b, nb) ct__normal_f32_block(seed, offset, b, out, n);
 }
 
-extern "C" __global__ void ct_rand_normal_f64(unsigned long long seed, unsigned long long offset,
-                                              double *out, long long n)
+extern "C" __global__ void ct_rand_normal_f64(uint64_t seed, uint64_t offset,
+                                              double *out, int64_t n)
 {
-    long long nb = (n + 1) / 2;
-    for (long long b = blockIdx.x * (long long)blockDim.x + threadIdx.x; b < nb;
-         b += (long long)gridDim.x * blockDim.x) {
-        ct_u32x4 w = ct_philox_block(seed, offset, (uint64_t)b);
-        double z0, z1;
-        ct_box_muller(ct_u64(w.x, w.y) >> 11, ct_u64(w.z, w.w) >> 11, 53, &z0, &z1);
-        long long i0 = 2 * b;
-        out[i0] = z0;
-        if (i0 + 1 < n) out[i0 + 1] = z1;
-    }
+    int64_t nb = (int64_t)ct_rand_blocks_normal_f64(n);
+    CT_GRID_STRIDE(b, nb) ct__normal_f64_block(seed, offset, b, out, n);
 }
 
 // Uniform in [low, high), low < high required (else every element is low).
 // One block (128 bits) per element, multiply-high without rejection: relative
 // bias <= 2^-64 for any range (see ct_rand_int64_range in random.h).
-extern "C" __global__ void ct_rand_int64_range(unsigned long long seed, unsigned long long offset,
-                                               long long low, long long high,
-                                               long long *out, long long n)
+extern "C" __global__ void ct_rand_int64_range(uint64_t seed, uint64_t offset,
+                                               int64_t low, int64_t high,
+                                               int64_t *out, int64_t n)
 {
-    uint64_t range = high > low ? (uint64_t)high - (uint64_t)low : 0;
-    for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < n;
-         i += (long long)gridDim.x * blockDim.x) {
-        ct_u32x4 w = ct_philox_block(seed, offset, (uint64_t)i);
-        uint64_t v = ct_mulhi128(ct_u64(w.z, w.w), ct_u64(w.x, w.y), range);
-        out[i] = (long long)((uint64_t)low + v);
-    }
+    uint64_t range = ct__range_width(low, high);
+    CT_GRID_STRIDE(i, n) out[i] = ct__int64_range_elem(seed, offset, i, low, range);
 }
 
 // Raw 64-bit words (u64 i = word 2i | word 2i+1 << 32), e.g. for bit-level
 // consumers; same as ct_rand_bits_u64 on the CPU.
-extern "C" __global__ void ct_rand_bits_u64(unsigned long long seed, unsigned long long offset,
-                                            unsigned long long *out, long long n)
+extern "C" __global__ void ct_rand_bits_u64(uint64_t seed, uint64_t offset,
+                                            uint64_t *out, int64_t n)
 {
-    long long nb = (n + 1) / 2;
-    for (long long b = blockIdx.x * (long long)blockDim.x + threadIdx.x; b < nb;
-         b += (long long)gridDim.x * blockDim.x) {
-        ct_u32x4 w = ct_philox_block(seed, offset, (uint64_t)b);
-        long long i0 = 2 * b;
-        out[i0] = ct_u64(w.x, w.y);
-        if (i0 + 1 < n) out[i0 + 1] = ct_u64(w.z, w.w);
-    }
+    int64_t nb = (int64_t)ct_rand_blocks_bits_u64(n);
+    CT_GRID_STRIDE(b, nb) ct__bits_u64_block(seed, offset, b, out, n);
 }

@@ -1,0 +1,355 @@
+/* The scalar core of ctorch's Philox4x32-10 generator, shared by the CPU
+ * fills (ctorch/_kernels/random.h, C99 built by gcc) and the CUDA kernels
+ * (cuda_src/random.cu, CUDA C++ built by nvcc). Both include this file, so
+ * the Philox rounds, the stream's block/word layout, the log/sincos
+ * polynomials, Box-Muller, the range multiply-high and the mapping from
+ * words to elements exist once. THE STREAM CONTRACT is in random.h.
+ *
+ * Written in the common subset of C99 and CUDA C++. Only a few operations
+ * are spelled differently on the device (__CUDA_ARCH__, i.e. nvcc's device
+ * pass): the double <-> uint64 bit casts, 32x32 -> high 32 and 64x64 -> high
+ * 64 multiplies. fma() and sqrt() are the same functions on both sides
+ * (CUDA's math API declares them __host__ __device__), correctly rounded.
+ *
+ * Per-block helpers (ct__*_block) take the block index b and the element
+ * count n and write the elements of block b that are < n; every fill, CPU
+ * or CUDA, is a loop over blocks calling one of them.
+ */
+#ifndef CT_PHILOX_CORE_H
+#define CT_PHILOX_CORE_H
+
+#include <stdint.h>
+#include <string.h>
+#include <math.h>
+
+/* CT_HD: a function both sides compile. On the host it is always inlined:
+ * random.h's target("fma") workers need the fma() calls inside them. */
+#if defined(__CUDACC__)
+#define CT_HD static __host__ __device__ __forceinline__
+#elif defined(__GNUC__)
+#define CT_HD static inline __attribute__((always_inline))
+#else
+#define CT_HD static inline
+#endif
+
+#if defined(__CUDA_ARCH__)
+#define CT__UNROLL _Pragma("unroll")
+#else
+#define CT__UNROLL
+#endif
+
+/* ---- portability helpers ------------------------------------------------ */
+
+CT_HD uint64_t ct__dbits(double x)
+{
+#if defined(__CUDA_ARCH__)
+    return (uint64_t)__double_as_longlong(x);
+#else
+    uint64_t u; memcpy(&u, &x, 8); return u;
+#endif
+}
+
+CT_HD double ct__bitsd(uint64_t u)
+{
+#if defined(__CUDA_ARCH__)
+    return __longlong_as_double((long long)u);
+#else
+    double x; memcpy(&x, &u, 8); return x;
+#endif
+}
+
+/* a * b = hi 2^32 + lo */
+CT_HD void ct__mul32(uint32_t a, uint32_t b, uint32_t *hi, uint32_t *lo)
+{
+#if defined(__CUDA_ARCH__)
+    *hi = __umulhi(a, b);
+    *lo = a * b;
+#else
+    uint64_t p = (uint64_t)a * b;
+    *hi = (uint32_t)(p >> 32);
+    *lo = (uint32_t)p;
+#endif
+}
+
+/* a * b = hi 2^64 + lo */
+#if !defined(__CUDA_ARCH__) && defined(__SIZEOF_INT128__)
+__extension__ typedef unsigned __int128 ct__u128;   /* __extension__: quiet under -pedantic */
+#endif
+CT_HD void ct__mul64(uint64_t a, uint64_t b, uint64_t *hi, uint64_t *lo)
+{
+#if defined(__CUDA_ARCH__)
+    *hi = __umul64hi(a, b);
+    *lo = a * b;
+#elif defined(__SIZEOF_INT128__)
+    ct__u128 p = (ct__u128)a * b;
+    *hi = (uint64_t)(p >> 64);
+    *lo = (uint64_t)p;
+#else
+    uint64_t al = (uint32_t)a, ah = a >> 32, bl = (uint32_t)b, bh = b >> 32;
+    uint64_t ll = al * bl, lh = al * bh, hl = ah * bl, hh = ah * bh;
+    uint64_t mid = (ll >> 32) + (uint32_t)lh + (uint32_t)hl;
+    *hi = hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
+    *lo = (mid << 32) | (uint32_t)ll;
+#endif
+}
+
+/* ---- Philox4x32-10 ------------------------------------------------------ */
+
+#define CT_PHILOX_M0 0xD2511F53u
+#define CT_PHILOX_M1 0xCD9E8D57u
+#define CT_PHILOX_W0 0x9E3779B9u   /* golden ratio */
+#define CT_PHILOX_W1 0xBB67AE85u   /* sqrt(3) - 1 */
+
+/* One Philox round: two 32x32->64 multiplies; the high halves are mixed
+ * with the other two counter words and the round key. */
+CT_HD void ct__philox_round(uint32_t c[4], uint32_t k0, uint32_t k1)
+{
+    uint32_t hi0, lo0, hi1, lo1;
+    ct__mul32(CT_PHILOX_M0, c[0], &hi0, &lo0);
+    ct__mul32(CT_PHILOX_M1, c[2], &hi1, &lo1);
+    uint32_t n0 = hi1 ^ c[1] ^ k0;
+    uint32_t n2 = hi0 ^ c[3] ^ k1;
+    c[0] = n0; c[1] = lo1; c[2] = n2; c[3] = lo0;
+}
+
+/* The bijection: 10 rounds, the key bumped by the Weyl constants between
+ * rounds. ctr/key are not modified (out may not alias them). */
+CT_HD void ct_philox4x32_10(const uint32_t ctr[4], const uint32_t key[2], uint32_t out[4])
+{
+    uint32_t c[4] = { ctr[0], ctr[1], ctr[2], ctr[3] };
+    uint32_t k0 = key[0], k1 = key[1];
+    CT__UNROLL
+    for (int r = 0; r < 10; r++) {
+        if (r > 0) { k0 += CT_PHILOX_W0; k1 += CT_PHILOX_W1; }
+        ct__philox_round(c, k0, k1);
+    }
+    out[0] = c[0]; out[1] = c[1]; out[2] = c[2]; out[3] = c[3];
+}
+
+/* Block b of the stream of generator (seed, offset). */
+CT_HD void ct__philox_block(uint64_t seed, uint64_t offset, uint64_t b, uint32_t w[4])
+{
+    uint64_t c = offset + b;
+    uint32_t ctr[4] = { (uint32_t)c, (uint32_t)(c >> 32), 0u, 0u };
+    uint32_t key[2] = { (uint32_t)seed, (uint32_t)(seed >> 32) };
+    ct_philox4x32_10(ctr, key, w);
+}
+
+/* "u64 j" of the stream: the odd word is the high half. */
+CT_HD uint64_t ct__u64(uint32_t lo, uint32_t hi)
+{
+    return (uint64_t)lo | ((uint64_t)hi << 32);
+}
+
+/* ---- blocks consumed (advance the generator's offset by these) ----------- */
+
+CT_HD uint64_t ct_rand_blocks_for_words(int64_t n, int words_per_elem)
+{
+    if (n <= 0) return 0;
+    return ((uint64_t)n * (uint64_t)words_per_elem + 3u) / 4u;
+}
+CT_HD uint64_t ct_rand_blocks_uniform_f32(int64_t n) { return ct_rand_blocks_for_words(n, 1); }
+CT_HD uint64_t ct_rand_blocks_uniform_f64(int64_t n) { return ct_rand_blocks_for_words(n, 2); }
+CT_HD uint64_t ct_rand_blocks_normal_f32(int64_t n)  { return ct_rand_blocks_for_words(n, 1); }
+CT_HD uint64_t ct_rand_blocks_normal_f64(int64_t n)  { return ct_rand_blocks_for_words(n, 2); }
+CT_HD uint64_t ct_rand_blocks_bits_u64(int64_t n)    { return ct_rand_blocks_for_words(n, 2); }
+CT_HD uint64_t ct_rand_blocks_int64_range(int64_t n) { return ct_rand_blocks_for_words(n, 4); }
+CT_HD uint64_t ct_rand_blocks_randperm_int64(int64_t n) { return ct_rand_blocks_for_words(n, 2); }
+
+/* ---- deterministic log and sincos(2 pi x) (see the contract) ------------ */
+
+/* log(u) for a normal double u in (0, 1] (here u >= 2^-53), error < 3 ulp.
+ * u = 2^e f with f in [sqrt(1/2), sqrt(2)); log f = 2 atanh(s) with
+ * s = (f-1)/(f+1), |s| <= 0.1716, so the series 2s (1 + s^2/3 + s^4/5 + ...)
+ * is below 2^-54 relative after the s^20 term. */
+CT_HD double ct__log_unit(double u)
+{
+    uint64_t bits = ct__dbits(u);
+    int e = (int)((bits >> 52) & 0x7ff) - 1023;
+    double f = ct__bitsd((bits & 0x000fffffffffffffull) | 0x3ff0000000000000ull);
+    if (f > 0x1.6a09e667f3bcdp+0) { f *= 0.5; e += 1; }   /* f > sqrt(2) */
+    double a = f - 1.0;            /* exact (Sterbenz) */
+    double s = a / (f + 1.0);
+    double z = s * s;
+    double p = 0x1.8618618618618p-5;              /* 1/21 */
+    p = fma(p, z, 0x1.af286bca1af28p-5);          /* 1/19 */
+    p = fma(p, z, 0x1.e1e1e1e1e1e1ep-5);          /* 1/17 */
+    p = fma(p, z, 0x1.1111111111111p-4);          /* 1/15 */
+    p = fma(p, z, 0x1.3b13b13b13b14p-4);          /* 1/13 */
+    p = fma(p, z, 0x1.745d1745d1746p-4);          /* 1/11 */
+    p = fma(p, z, 0x1.c71c71c71c71cp-4);          /* 1/9 */
+    p = fma(p, z, 0x1.2492492492492p-3);          /* 1/7 */
+    p = fma(p, z, 0x1.999999999999ap-3);          /* 1/5 */
+    p = fma(p, z, 0x1.5555555555555p-2);          /* 1/3 */
+    double t = s + s;                             /* exact */
+    double logf_ = fma(t, z * p, t);
+    /* e * ln2 in two parts: LN2_HI has 11 trailing zero bits, so e*LN2_HI is
+     * exact for |e| < 2048 and the fma below rounds only once. */
+    double de = (double)e;
+    return fma(de, 0x1.62e42fefa3800p-1, fma(de, 0x1.ef35793c76730p-45, logf_));
+}
+
+/* sin and cos of 2 pi m 2^-K for an integer 0 <= m < 2^K, 3 <= K <= 53.
+ * The reduction is exact integer work: quadrant = top 2 bits, and the
+ * remainder is folded to [0, 1/8] of a turn (swapping sin and cos), where
+ * the Taylor series in x = fraction of a turn converge below 2^-54 with the
+ * terms shown. The coefficients are (-1)^k (2 pi)^n / n!. */
+CT_HD void ct__sincos2pi(uint64_t m, int K, double *sn, double *cs)
+{
+    uint64_t quarter = (uint64_t)1 << (K - 2);
+    int q = (int)(m >> (K - 2));
+    uint64_t rem = m & (quarter - 1);
+    int swap = rem > (quarter >> 1);
+    if (swap) rem = quarter - rem;
+    double x = (double)rem * ct__bitsd((uint64_t)(1023 - K) << 52);   /* exact */
+    double y = x * x;
+    double ps = -0x1.8a404211f9547p-7;            /* n = 19 */
+    ps = fma(ps, y, 0x1.aaec32af93359p-4);        /* 17 */
+    ps = fma(ps, y, -0x1.6fadb9f155744p-1);       /* 15 */
+    ps = fma(ps, y, 0x1.e8f434d018d63p+1);        /* 13 */
+    ps = fma(ps, y, -0x1.e3074fde8871fp+3);       /* 11 */
+    ps = fma(ps, y, 0x1.50783487ee782p+5);        /* 9 */
+    ps = fma(ps, y, -0x1.32d2cce62bd86p+6);       /* 7 */
+    ps = fma(ps, y, 0x1.466bc6775aae2p+6);        /* 5 */
+    ps = fma(ps, y, -0x1.4abbce625be53p+5);       /* 3 */
+    ps = fma(ps, y, 0x1.921fb54442d18p+2);        /* 1: 2 pi */
+    double pc = -0x1.2a0c591af8314p-5;            /* n = 18 */
+    pc = fma(pc, y, 0x1.20c62c2f2d7f5p-2);        /* 16 */
+    pc = fma(pc, y, -0x1.b6e24f44b128fp+0);       /* 14 */
+    pc = fma(pc, y, 0x1.f9d38a3763cc3p+2);        /* 12 */
+    pc = fma(pc, y, -0x1.a6d1f2a204a8cp+4);       /* 10 */
+    pc = fma(pc, y, 0x1.e1f506891babbp+5);        /* 8 */
+    pc = fma(pc, y, -0x1.55d3c7e3cbffap+6);       /* 6 */
+    pc = fma(pc, y, 0x1.03c1f081b5ac4p+6);        /* 4 */
+    pc = fma(pc, y, -0x1.3bd3cc9be45dep+4);       /* 2 */
+    double s = x * ps;
+    double c = fma(pc, y, 1.0);
+    if (swap) { double t = s; s = c; c = t; }
+    switch (q) {              /* rotate by q quarter turns */
+    case 0:  *sn = s;  *cs = c;  break;
+    case 1:  *sn = c;  *cs = -s; break;
+    case 2:  *sn = -s; *cs = -c; break;
+    default: *sn = -c; *cs = s;  break;
+    }
+}
+
+/* Box-Muller: radius from m1 (as u1 = (m1+1) 2^-K in (0,1]), angle from m2. */
+CT_HD void ct__box_muller(uint64_t m1, uint64_t m2, int K, double *z0, double *z1)
+{
+    double scale = ct__bitsd((uint64_t)(1023 - K) << 52);     /* 2^-K */
+    double u1 = (double)(m1 + 1) * scale;                      /* exact */
+    double r = sqrt(-2.0 * ct__log_unit(u1));
+    double sn, cs;
+    ct__sincos2pi(m2, K, &sn, &cs);
+    *z0 = r * cs;
+    *z1 = r * sn;
+}
+
+/* ---- 64/128-bit multiply-high for ranges -------------------------------- */
+
+/* floor(x * range / 2^64) */
+CT_HD uint64_t ct__mulhi64(uint64_t x, uint64_t range)
+{
+    uint64_t hi, lo;
+    ct__mul64(x, range, &hi, &lo);
+    return hi;
+}
+
+/* floor(X * range / 2^128) for the 128-bit X = xh 2^64 + xl: the high word of
+ * xh*range + floor(xl*range / 2^64), which cannot overflow 128 bits. */
+CT_HD uint64_t ct__mulhi128(uint64_t xh, uint64_t xl, uint64_t range)
+{
+    uint64_t hi, lo;
+    ct__mul64(xh, range, &hi, &lo);
+    uint64_t c = ct__mulhi64(xl, range);
+    lo += c;
+    return hi + (lo < c);
+}
+
+/* ---- words -> elements (the table of the contract) ----------------------- */
+
+/* 24 bits: every value is exactly representable, max 1 - 2^-24 */
+CT_HD float ct__uniform_f32_of(uint32_t w) { return (float)(w >> 8) * 0x1p-24f; }
+CT_HD double ct__uniform_f64_of(uint64_t u) { return (double)(u >> 11) * 0x1p-53; }
+
+/* All four elements of a full block; `out` points at element 4b. */
+CT_HD void ct__uniform_f32_store4(const uint32_t w[4], float *out)
+{
+    out[0] = ct__uniform_f32_of(w[0]);
+    out[1] = ct__uniform_f32_of(w[1]);
+    out[2] = ct__uniform_f32_of(w[2]);
+    out[3] = ct__uniform_f32_of(w[3]);
+}
+
+CT_HD void ct__uniform_f32_block(uint64_t seed, uint64_t offset, int64_t b, float *out, int64_t n)
+{
+    uint32_t w[4];
+    ct__philox_block(seed, offset, (uint64_t)b, w);
+    int64_t i0 = 4 * b;
+    if (i0 + 3 < n) {
+        ct__uniform_f32_store4(w, out + i0);
+    } else {
+        for (int64_t j = 0; i0 + j < n; j++) out[i0 + j] = ct__uniform_f32_of(w[j]);
+    }
+}
+
+CT_HD void ct__uniform_f64_block(uint64_t seed, uint64_t offset, int64_t b, double *out, int64_t n)
+{
+    uint32_t w[4];
+    ct__philox_block(seed, offset, (uint64_t)b, w);
+    int64_t i0 = 2 * b;
+    out[i0] = ct__uniform_f64_of(ct__u64(w[0], w[1]));
+    if (i0 + 1 < n) out[i0 + 1] = ct__uniform_f64_of(ct__u64(w[2], w[3]));
+}
+
+CT_HD void ct__bits_u64_block(uint64_t seed, uint64_t offset, int64_t b, uint64_t *out, int64_t n)
+{
+    uint32_t w[4];
+    ct__philox_block(seed, offset, (uint64_t)b, w);
+    int64_t i0 = 2 * b;
+    out[i0] = ct__u64(w[0], w[1]);
+    if (i0 + 1 < n) out[i0 + 1] = ct__u64(w[2], w[3]);
+}
+
+/* Two pairs per block; both precisions compute in double, f32 rounds once. */
+CT_HD void ct__normal_f32_block(uint64_t seed, uint64_t offset, int64_t b, float *out, int64_t n)
+{
+    uint32_t w[4];
+    double z[4];
+    ct__philox_block(seed, offset, (uint64_t)b, w);
+    ct__box_muller(w[0], w[1], 32, &z[0], &z[1]);
+    int64_t i0 = 4 * b, m = n - i0 < 4 ? n - i0 : 4;
+    if (m > 2) ct__box_muller(w[2], w[3], 32, &z[2], &z[3]);
+    for (int64_t j = 0; j < m; j++) out[i0 + j] = (float)z[j];
+}
+
+/* One pair per block: u64 0 the radius, u64 1 the angle. */
+CT_HD void ct__normal_f64_block(uint64_t seed, uint64_t offset, int64_t b, double *out, int64_t n)
+{
+    uint32_t w[4];
+    double z0, z1;
+    ct__philox_block(seed, offset, (uint64_t)b, w);
+    ct__box_muller(ct__u64(w[0], w[1]) >> 11, ct__u64(w[2], w[3]) >> 11, 53, &z0, &z1);
+    int64_t i0 = 2 * b;
+    out[i0] = z0;
+    if (i0 + 1 < n) out[i0 + 1] = z1;
+}
+
+/* high - low as uint64 (any pair of int64 bounds), 0 unless low < high */
+CT_HD uint64_t ct__range_width(int64_t low, int64_t high)
+{
+    return high > low ? (uint64_t)high - (uint64_t)low : 0;
+}
+
+/* Element i of int64_range: low + floor(X * range / 2^128), X the 128-bit
+ * number of block i; wraps back into [low, high). */
+CT_HD int64_t ct__int64_range_elem(uint64_t seed, uint64_t offset, int64_t i,
+                                   int64_t low, uint64_t range)
+{
+    uint32_t w[4];
+    ct__philox_block(seed, offset, (uint64_t)i, w);
+    uint64_t v = ct__mulhi128(ct__u64(w[2], w[3]), ct__u64(w[0], w[1]), range);
+    return (int64_t)((uint64_t)low + v);
+}
+
+#endif /* CT_PHILOX_CORE_H */
