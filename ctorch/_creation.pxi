@@ -104,7 +104,10 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
         arr = data
         if dt is not None:
             arr = arr.astype(dt._numpy_name)
-        r = clone(from_numpy(np.ascontiguousarray(arr)))
+        # not np.ascontiguousarray: it turns a 0-d array into a 1-d one
+        if not arr.flags.c_contiguous:
+            arr = arr.copy(order="C")
+        r = clone(from_numpy(arr))
     else:
         r = _from_data(data, dt)
     if requires_grad:
