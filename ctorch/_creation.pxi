@@ -21,6 +21,14 @@ cdef int _leaf_kind(object x) except -2:
     raise TypeError(f"new(): invalid data type '{type(x).__name__}'")
 
 
+cdef int _numpy_scalar_code(object x):
+    """dtype code of a numpy scalar, -1 for anything else."""
+    if type(x).__module__ != "numpy" or not isinstance(x, _np().generic):
+        return -1
+    code = _NP_KIND.get(x.dtype.str[1:])
+    return -1 if code is None else code
+
+
 cdef list _nested_shape(object data):
     """Shape of a nested sequence, from its first elements."""
     cdef list shape = []
@@ -127,15 +135,20 @@ cdef Tensor _from_data(object data, DType dt):
     cdef int kind = K_BOOL, k
     cdef Py_ssize_t i
     _flatten_into(data, shape, 0, leaves)
+    cdef int code = -1, c
     if dt is None:
         if not leaves and shape:
             dt = _default_dtype
         else:
+            # every leaf has a dtype (a numpy scalar its own, a python number the
+            # one it stands for alone) and the tensor takes their promotion
             for x in leaves:
                 k = _leaf_kind(x)
-                if k > kind:
-                    kind = k
-            dt = _weak_dtype(kind)
+                c = _numpy_scalar_code(x)
+                if c < 0:
+                    c = _weak_dtype(k)._code
+                code = c if code < 0 else _PROMOTE[code][c]
+            dt = _DT[code]
     else:
         for x in leaves:
             _leaf_kind(x)
