@@ -322,7 +322,9 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
     cdef DType dt = _as_dtype(dtype)
     if dt is None:
         dt = _default_complex() if (isinstance(start, complex) or isinstance(end, complex)) else _default_dtype
-    cdef Py_ssize_t n = steps, i, half = steps // 2
+    # the first half counts up from start, the rest down from end; a single
+    # step is start (not end)
+    cdef Py_ssize_t n = steps, i, half = steps // 2 if steps > 1 else 1
     cdef Tensor src, r
     cdef double a, b, st
     if dt._kind == K_COMPLEX:
