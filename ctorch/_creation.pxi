@@ -82,19 +82,24 @@ cdef list _flat_list(object nested, int depth):
     return out
 
 
+# the names torch.tensor's overflow message uses
+cdef dict _TORCH_INT_NAMES = {CT_UINT8: "uint8", CT_INT8: "int8", CT_INT16: "int16", CT_INT32: "int32",
+                              CT_INT64: "int64"}
+
+
 cdef int _store_checked(char *p, object v, DType dt) except -1:
     """Stores a python number for tensor creation: integers must fit."""
     if dt._kind == K_INT:
         if isinstance(v, float):
             if v != v or v in (float("inf"), float("-inf")):
-                raise RuntimeError(f"value cannot be converted to type {_C_TYPE_NAMES[dt._code]} without overflow")
+                raise RuntimeError(f"value cannot be converted to type {_TORCH_INT_NAMES[dt._code]} without overflow")
             v = int(v)
         elif not isinstance(v, int):
             v = v.real if isinstance(v, complex) else v
             v = int(v)
         lo, hi = _INT_RANGE[dt._code]
         if v < lo or v > hi:
-            raise RuntimeError(f"value cannot be converted to type {_C_TYPE_NAMES[dt._code]} without overflow")
+            raise RuntimeError(f"value cannot be converted to type {_TORCH_INT_NAMES[dt._code]} without overflow")
     elif not isinstance(v, (bool, int, float, complex)):
         v = v.item()
     return _write_scalar(p, v, dt)
