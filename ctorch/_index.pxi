@@ -31,6 +31,8 @@ cdef object _basic_view(Tensor t, tuple idx, list adv_pos, list adv_idx):
         else:
             consumed += 1
     if consumed > t._ndim:
+        if t._ndim == 0 and isinstance(idx[0], int):
+            raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
         raise IndexError(f"too many indices for tensor of dimension {t._ndim}")
     shape = list(t.size())
     stride = list(t.stride())
@@ -213,7 +215,7 @@ cdef list _broadcast_list(list shapes):
             d = nd - len(s) + j
             if x != 1:
                 if out[d] != 1 and out[d] != x:
-                    raise IndexError("shape mismatch: indexing tensors could not be broadcast together with shapes " + " ".join(_fmt_shape(z) for z in shapes))
+                    raise IndexError("shape mismatch: indexing tensors could not be broadcast together with shapes " + ", ".join(_fmt_shape(z) for z in shapes))
                 out[d] = x
     return out
 
