@@ -264,10 +264,13 @@ def _round(input, *, decimals=0, out=None):
 
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
     cdef Tensor t = _tensor_arg(input, "nan_to_num")
+    if out is not None and (<Tensor?>out)._dtype is not t._dtype:
+        raise RuntimeError(f"nan_to_num: dtype of out: {_SCALAR_NAMES[(<Tensor>out)._dtype._code]} should be same as input: {_SCALAR_NAMES[t._dtype._code]}")
     if t._dtype._kind <= K_INT:
         return clone(t) if out is None else (<Tensor?>out).copy_(t)
     cdef ct_params P
-    finfo_max = {CT_FLOAT16: 65504.0, CT_FLOAT32: 3.4028234663852886e38}.get(t._dtype._code, 1.7976931348623157e308)
+    finfo_max = {CT_FLOAT16: 65504.0, CT_FLOAT32: 3.4028234663852886e38,
+                 CT_COMPLEX64: 3.4028234663852886e38}.get(t._dtype._code, 1.7976931348623157e308)
     P.a = nan
     P.b = finfo_max if posinf is None else posinf
     P.c = -finfo_max if neginf is None else neginf
