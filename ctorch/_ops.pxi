@@ -170,7 +170,8 @@ cdef int _broadcast_shape(Iter *it, Tensor a, Tensor b, Tensor c) except -1:
             if o == 1:
                 it.shape[d] = s
             else:
-                raise RuntimeError(f"The size of tensor a ({o}) must match the size of tensor b ({s}) at non-singleton dimension {j}")
+                # torch names the dimension of the broadcast result, not of b
+                raise RuntimeError(f"The size of tensor a ({o}) must match the size of tensor b ({s}) at non-singleton dimension {d}")
     return 0
 
 
