@@ -430,6 +430,10 @@ cdef object _binary(int op, int rule, object a, object b, object out, str name, 
     cdef ct_loop_fn fn
     a = _operand(a, name)
     b = _operand(b, name)
+    if op == CT_POW and isinstance(a, Tensor) and (<Tensor>a)._dtype._kind <= K_INT \
+            and isinstance(b, int) and not isinstance(b, bool) and b < 0:
+        # every call form, not only `**`: an integer result cannot hold x ** -n
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
     res = _result_type((a, b))
     if rule == R_FLOAT and res._kind <= K_INT:
         res = _default_dtype
