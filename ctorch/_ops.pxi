@@ -601,6 +601,8 @@ cdef object _unary(int op, int rule, object a, object out, str name, ct_params *
         P = &local
     if rule == U_FLOAT and comp._kind <= K_INT:
         comp = _default_dtype
+    elif op == CT_SQUARE and comp._code == CT_BOOL:
+        comp = t_int64      # square is pow(x, 2): bool promotes with the int 2
     outdt = comp
     if rule == U_PRED:
         outdt = t_bool
