@@ -654,7 +654,7 @@ def where(condition, input=None, other=None, *, out=None):
     if input is None and other is None:
         return nonzero(c, as_tuple=True)
     if c._dtype is not t_bool:
-        c = _cast(c, t_bool)
+        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {_SCALAR_NAMES[c._dtype._code]}")
     x = _operand(input, "where")
     y = _operand(other, "where")
     cdef DType res = _result_type((x, y))
