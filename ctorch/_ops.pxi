@@ -583,8 +583,6 @@ cdef bint _dense_permuted_strides(Tensor t, Py_ssize_t *out):
 cdef _no_kernel(str name, DType dt, int op, a, b):
     if op == CT_SUB and dt._code == CT_BOOL:
         raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.")
-    if op == CT_SUB and dt._code == CT_BOOL:
-        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
     raise RuntimeError(f"\"{name}_cpu\" not implemented for '{_SCALAR_NAMES[dt._code]}'")
 
 

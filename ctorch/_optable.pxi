@@ -157,23 +157,44 @@ cdef int _check_inplace(Tensor t) except -1:
 
 # ------------------------------------------------- ops with extra arguments
 
-cdef object _scaled(object other, object alpha, str name):
+cdef object _scaled(object input, object other, object alpha, str name):
     if alpha is None or (not isinstance(alpha, bool) and alpha == 1):
         return other
-    if isinstance(other, Tensor) and (<Tensor>other)._dtype._kind <= K_INT and isinstance(alpha, float):
+    cdef DType res = _result_type((_operand(input, name), _operand(other, name)))
+    if res._kind <= K_INT and isinstance(alpha, float):
         raise RuntimeError(f"For integral input tensors, argument alpha must not be a floating point number.")
+    # alpha * other is computed in the result dtype of input + other: scaling
+    # first in other's own dtype would let the weak alpha widen the result
+    # (int32 + 2 * bool must stay int32), and for bool results alpha is a truth value
+    if res is t_bool:
+        return other if alpha else _binary(CT_LOGAND, R_CMP, other, False, None, name)
+    if isinstance(other, Tensor):
+        other = _cast(<Tensor>other, res)
     return _binary(CT_MUL, R_ARITH, other, alpha, None, name)
 
 
 def add(input, other, *, alpha=1, out=None):
-    r = _binary(CT_ADD, R_ARITH, input, _scaled(other, alpha, "add"), out, "add")
+    r = _binary(CT_ADD, R_ARITH, input, _scaled(input, other, alpha, "add"), out, "add")
     if out is None:
         _record_binary_op(r, input, other, "add", alpha)
     return r
 
 
+cdef int _check_sub_bool(object a, object b) except -1:
+    """torch refuses `-` whenever an operand (a python bool included) is boolean,
+    even when the promoted type would be numeric."""
+    cdef bint ba = isinstance(a, bool) or (isinstance(a, Tensor) and (<Tensor>a)._dtype is t_bool)
+    cdef bint bb = isinstance(b, bool) or (isinstance(b, Tensor) and (<Tensor>b)._dtype is t_bool)
+    if ba and bb:
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.")
+    if ba or bb:
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+    return 0
+
+
 def sub(input, other, *, alpha=1, out=None):
-    r = _binary(CT_SUB, R_ARITH, input, _scaled(other, alpha, "sub"), out, "sub")
+    _check_sub_bool(input, other)
+    r = _binary(CT_SUB, R_ARITH, input, _scaled(input, other, alpha, "sub"), out, "sub")
     if out is None:
         _record_binary_op(r, input, other, "sub", alpha)
     return r
@@ -380,6 +401,7 @@ cdef object _op_add(object a, object b):
 cdef object _op_sub(object a, object b):
     if not _is_operand(b):
         return NotImplemented
+    _check_sub_bool(a, b)
     r = _binary(CT_SUB, R_ARITH, a, b, None, "sub")
     _record_binary_op(r, a, b, "sub", 1)
     return r
