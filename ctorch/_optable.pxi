@@ -249,8 +249,10 @@ def clamp(input, min=None, max=None, *, out=None):
     if res is not t._dtype:
         t = _cast(t, res)
     if res._kind <= K_INT:
-        P.ia = int(min) if min is not None else 0
-        P.ib = int(max) if max is not None else 0
+        # the bounds are converted to the tensor's dtype first, wrapping as a C
+        # cast does (torch: clamp(uint8, -2, 3) clamps to [254, 3])
+        P.ia = _wrap_int(int(min), res) if min is not None else 0
+        P.ib = _wrap_int(int(max), res) if max is not None else 0
     else:
         P.a = float(min) if min is not None else 0.0
         P.b = float(max) if max is not None else 0.0
@@ -261,6 +263,19 @@ def clamp(input, min=None, max=None, *, out=None):
 
 
 clip = clamp
+
+
+cdef int64_t _wrap_int(object v, DType dt) except? -1:
+    if dt._code == CT_BOOL:
+        return 1 if v else 0
+    if dt._code == CT_UINT8:
+        return v % 256
+    # python integers throughout: a C shift by 63 would overflow
+    half = _PY_TWO ** (8 * dt.itemsize - 1)
+    return (v + half) % (2 * half) - half
+
+
+_PY_TWO = 2
 
 
 def clamp_min(input, min):
