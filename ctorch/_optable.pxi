@@ -354,11 +354,22 @@ def _inplace_method(fn_name):
     f = _FUNCTIONS[fn_name] if fn_name in _FUNCTIONS else globals()["_round" if fn_name == "round" else fn_name]
     def method_(self, *args, **kwargs):
         _check_inplace(<Tensor?>self)
+        # an in-place result must keep self's shape (out= alone would resize it)
+        for other in list(args) + list(kwargs.values()):
+            _check_inplace_shape(<Tensor>self, other)
         r = f(self, *args, out=self, **kwargs)
         _record_inplace(<Tensor>self, fn_name)
         return self
     method_.__name__ = fn_name + "_"
     return method_
+
+
+cdef int _check_inplace_shape(Tensor self, object other) except -1:
+    cdef Iter it
+    if isinstance(other, Tensor):
+        _broadcast_shape(&it, self, <Tensor>other, None)
+        _check_out_shape(self, &it, True)
+    return 0
 
 
 def _method(f):
