@@ -21,6 +21,14 @@ cdef int _leaf_kind(object x) except -2:
     raise TypeError(f"new(): invalid data type '{type(x).__name__}'")
 
 
+cdef int _numpy_scalar_code(object x):
+    """dtype code of a numpy scalar, -1 for anything else."""
+    if type(x).__module__ != "numpy" or not isinstance(x, _np().generic):
+        return -1
+    code = _NP_KIND.get(x.dtype.str[1:])
+    return -1 if code is None else code
+
+
 cdef list _nested_shape(object data):
     """Shape of a nested sequence, from its first elements."""
     cdef list shape = []
@@ -74,19 +82,24 @@ cdef list _flat_list(object nested, int depth):
     return out
 
 
+# the names torch.tensor's overflow message uses
+cdef dict _TORCH_INT_NAMES = {CT_UINT8: "uint8", CT_INT8: "int8", CT_INT16: "int16", CT_INT32: "int32",
+                              CT_INT64: "int64"}
+
+
 cdef int _store_checked(char *p, object v, DType dt) except -1:
     """Stores a python number for tensor creation: integers must fit."""
     if dt._kind == K_INT:
         if isinstance(v, float):
             if v != v or v in (float("inf"), float("-inf")):
-                raise RuntimeError(f"value cannot be converted to type {_C_TYPE_NAMES[dt._code]} without overflow")
+                raise RuntimeError(f"value cannot be converted to type {_TORCH_INT_NAMES[dt._code]} without overflow")
             v = int(v)
         elif not isinstance(v, int):
             v = v.real if isinstance(v, complex) else v
             v = int(v)
         lo, hi = _INT_RANGE[dt._code]
         if v < lo or v > hi:
-            raise RuntimeError(f"value cannot be converted to type {_C_TYPE_NAMES[dt._code]} without overflow")
+            raise RuntimeError(f"value cannot be converted to type {_TORCH_INT_NAMES[dt._code]} without overflow")
     elif not isinstance(v, (bool, int, float, complex)):
         v = v.item()
     return _write_scalar(p, v, dt)
@@ -104,7 +117,10 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
         arr = data
         if dt is not None:
             arr = arr.astype(dt._numpy_name)
-        r = clone(from_numpy(np.ascontiguousarray(arr)))
+        # not np.ascontiguousarray: it turns a 0-d array into a 1-d one
+        if not arr.flags.c_contiguous:
+            arr = arr.copy(order="C")
+        r = clone(from_numpy(arr))
     else:
         r = _from_data(data, dt)
     if requires_grad:
@@ -124,15 +140,20 @@ cdef Tensor _from_data(object data, DType dt):
     cdef int kind = K_BOOL, k
     cdef Py_ssize_t i
     _flatten_into(data, shape, 0, leaves)
+    cdef int code = -1, c
     if dt is None:
         if not leaves and shape:
             dt = _default_dtype
         else:
+            # every leaf has a dtype (a numpy scalar its own, a python number the
+            # one it stands for alone) and the tensor takes their promotion
             for x in leaves:
                 k = _leaf_kind(x)
-                if k > kind:
-                    kind = k
-            dt = _weak_dtype(kind)
+                c = _numpy_scalar_code(x)
+                if c < 0:
+                    c = _weak_dtype(k)._code
+                code = c if code < 0 else _PROMOTE[code][c]
+            dt = _DT[code]
     else:
         for x in leaves:
             _leaf_kind(x)
@@ -306,7 +327,9 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
     cdef DType dt = _as_dtype(dtype)
     if dt is None:
         dt = _default_complex() if (isinstance(start, complex) or isinstance(end, complex)) else _default_dtype
-    cdef Py_ssize_t n = steps, i, half = steps // 2
+    # the first half counts up from start, the rest down from end; a single
+    # step is start (not end)
+    cdef Py_ssize_t n = steps, i, half = steps // 2 if steps > 1 else 1
     cdef Tensor src, r
     cdef double a, b, st
     if dt._kind == K_COMPLEX:

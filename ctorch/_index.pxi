@@ -41,6 +41,8 @@ cdef object _basic_view(Tensor t, tuple idx, list adv_pos, list adv_idx):
         else:
             consumed += 1
     if consumed > t._ndim:
+        if t._ndim == 0 and isinstance(idx[0], int):
+            raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
         raise IndexError(f"too many indices for tensor of dimension {t._ndim}")
     cdef Py_ssize_t offset = t._offset
     d = 0    # next dim of t
@@ -48,9 +50,9 @@ cdef object _basic_view(Tensor t, tuple idx, list adv_pos, list adv_idx):
         if n + t._ndim - d >= CT_MAXDIM:
             raise IndexError(f"indexing would give a tensor of more than {CT_MAXDIM} dimensions")
         if isinstance(x, slice):
-            PySlice_Unpack(x, &start, &stop, &step)
-            if step <= 0:
+            if x.step is not None and _int_index(x.step) <= 0:
                 raise ValueError("step must be greater than zero")
+            PySlice_Unpack(x, &start, &stop, &step)
             length = PySlice_AdjustIndices(t._shape[d], &start, &stop, step)
             if length > 0:
                 offset += start * t._stride[d]
@@ -224,7 +226,7 @@ cdef list _broadcast_list(list shapes):
             d = nd - len(s) + j
             if x != 1:
                 if out[d] != 1 and out[d] != x:
-                    raise IndexError("shape mismatch: indexing tensors could not be broadcast together with shapes " + " ".join(_fmt_shape(z) for z in shapes))
+                    raise IndexError("shape mismatch: indexing tensors could not be broadcast together with shapes " + ", ".join(_fmt_shape(z) for z in shapes))
                 out[d] = x
     return out
 

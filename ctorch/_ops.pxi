@@ -441,6 +441,10 @@ cdef object _binary(int op, int rule, object a, object b, object out, str name, 
     cdef ct_loop_fn fn
     a = _operand(a, name)
     b = _operand(b, name)
+    if op == CT_POW and isinstance(a, Tensor) and (<Tensor>a)._dtype._kind <= K_INT \
+            and isinstance(b, int) and not isinstance(b, bool) and b < 0:
+        # every call form, not only `**`: an integer result cannot hold x ** -n
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
     if type(a) is Tensor and type(b) is Tensor and (<Tensor>a)._dtype is (<Tensor>b)._dtype:
         # the common case needs no promotion: skip building the operand tuple
         res = (<Tensor>a)._dtype
@@ -594,8 +598,6 @@ cdef bint _dense_permuted_strides(Tensor t, Py_ssize_t *out):
 cdef _no_kernel(str name, DType dt, int op, a, b):
     if op == CT_SUB and dt._code == CT_BOOL:
         raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.")
-    if op == CT_SUB and dt._code == CT_BOOL:
-        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
     raise RuntimeError(f"\"{name}_cpu\" not implemented for '{_SCALAR_NAMES[dt._code]}'")
 
 
@@ -612,6 +614,8 @@ cdef object _unary(int op, int rule, object a, object out, str name, ct_params *
         P = &local
     if rule == U_FLOAT and comp._kind <= K_INT:
         comp = _default_dtype
+    elif op == CT_SQUARE and comp._code == CT_BOOL:
+        comp = t_int64      # square is pow(x, 2): bool promotes with the int 2
     outdt = comp
     if rule == U_PRED:
         outdt = t_bool
@@ -663,7 +667,7 @@ def where(condition, input=None, other=None, *, out=None):
     if input is None and other is None:
         return nonzero(c, as_tuple=True)
     if c._dtype is not t_bool:
-        c = _cast(c, t_bool)
+        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {_SCALAR_NAMES[c._dtype._code]}")
     x = _operand(input, "where")
     y = _operand(other, "where")
     cdef DType res = _result_type((x, y))

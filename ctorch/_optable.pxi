@@ -151,23 +151,44 @@ globals().update(_FUNCTIONS)
 
 # ------------------------------------------------- ops with extra arguments
 
-cdef object _scaled(object other, object alpha, str name):
+cdef object _scaled(object input, object other, object alpha, str name):
     if alpha is None or (not isinstance(alpha, bool) and alpha == 1):
         return other
-    if isinstance(other, Tensor) and (<Tensor>other)._dtype._kind <= K_INT and isinstance(alpha, float):
+    cdef DType res = _result_type((_operand(input, name), _operand(other, name)))
+    if res._kind <= K_INT and isinstance(alpha, float):
         raise RuntimeError(f"For integral input tensors, argument alpha must not be a floating point number.")
+    # alpha * other is computed in the result dtype of input + other: scaling
+    # first in other's own dtype would let the weak alpha widen the result
+    # (int32 + 2 * bool must stay int32), and for bool results alpha is a truth value
+    if res is t_bool:
+        return other if alpha else _binary(CT_LOGAND, R_CMP, other, False, None, name)
+    if isinstance(other, Tensor):
+        other = _cast(<Tensor>other, res)
     return _binary(CT_MUL, R_ARITH, other, alpha, None, name)
 
 
 def add(input, other, *, alpha=1, out=None):
-    r = _binary(CT_ADD, R_ARITH, input, _scaled(other, alpha, "add"), out, "add")
+    r = _binary(CT_ADD, R_ARITH, input, _scaled(input, other, alpha, "add"), out, "add")
     if out is None:
         _record_binary_op(r, input, other, "add", alpha)
     return r
 
 
+cdef int _check_sub_bool(object a, object b) except -1:
+    """torch refuses `-` whenever an operand (a python bool included) is boolean,
+    even when the promoted type would be numeric."""
+    cdef bint ba = isinstance(a, bool) or (isinstance(a, Tensor) and (<Tensor>a)._dtype is t_bool)
+    cdef bint bb = isinstance(b, bool) or (isinstance(b, Tensor) and (<Tensor>b)._dtype is t_bool)
+    if ba and bb:
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.")
+    if ba or bb:
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+    return 0
+
+
 def sub(input, other, *, alpha=1, out=None):
-    r = _binary(CT_SUB, R_ARITH, input, _scaled(other, alpha, "sub"), out, "sub")
+    _check_sub_bool(input, other)
+    r = _binary(CT_SUB, R_ARITH, input, _scaled(input, other, alpha, "sub"), out, "sub")
     if out is None:
         _record_binary_op(r, input, other, "sub", alpha)
     return r
@@ -222,8 +243,10 @@ def clamp(input, min=None, max=None, *, out=None):
     if res is not t._dtype:
         t = _cast(t, res)
     if res._kind <= K_INT:
-        P.ia = int(min) if min is not None else 0
-        P.ib = int(max) if max is not None else 0
+        # the bounds are converted to the tensor's dtype first, wrapping as a C
+        # cast does (torch: clamp(uint8, -2, 3) clamps to [254, 3])
+        P.ia = _wrap_int(int(min), res) if min is not None else 0
+        P.ib = _wrap_int(int(max), res) if max is not None else 0
     else:
         P.a = float(min) if min is not None else 0.0
         P.b = float(max) if max is not None else 0.0
@@ -234,6 +257,19 @@ def clamp(input, min=None, max=None, *, out=None):
 
 
 clip = clamp
+
+
+cdef int64_t _wrap_int(object v, DType dt) except? -1:
+    if dt._code == CT_BOOL:
+        return 1 if v else 0
+    if dt._code == CT_UINT8:
+        return v % 256
+    # python integers throughout: a C shift by 63 would overflow
+    half = _PY_TWO ** (8 * dt.itemsize - 1)
+    return (v + half) % (2 * half) - half
+
+
+_PY_TWO = 2
 
 
 def clamp_min(input, min):
@@ -258,10 +294,13 @@ def _round(input, *, decimals=0, out=None):
 
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
     cdef Tensor t = _tensor_arg(input, "nan_to_num")
+    if out is not None and (<Tensor?>out)._dtype is not t._dtype:
+        raise RuntimeError(f"nan_to_num: dtype of out: {_SCALAR_NAMES[(<Tensor>out)._dtype._code]} should be same as input: {_SCALAR_NAMES[t._dtype._code]}")
     if t._dtype._kind <= K_INT:
         return clone(t) if out is None else (<Tensor?>out).copy_(t)
     cdef ct_params P
-    finfo_max = {CT_FLOAT16: 65504.0, CT_FLOAT32: 3.4028234663852886e38}.get(t._dtype._code, 1.7976931348623157e308)
+    finfo_max = {CT_FLOAT16: 65504.0, CT_FLOAT32: 3.4028234663852886e38,
+                 CT_COMPLEX64: 3.4028234663852886e38}.get(t._dtype._code, 1.7976931348623157e308)
     P.a = nan
     P.b = finfo_max if posinf is None else posinf
     P.c = -finfo_max if neginf is None else neginf
@@ -309,12 +348,23 @@ def _inplace_method(fn_name):
     f = _FUNCTIONS[fn_name] if fn_name in _FUNCTIONS else globals()["_round" if fn_name == "round" else fn_name]
     def method_(self, *args, **kwargs):
         _check_inplace(<Tensor?>self)
+        # an in-place result must keep self's shape (out= alone would resize it)
+        for other in list(args) + list(kwargs.values()):
+            _check_inplace_shape(<Tensor>self, other)
         if _inplace_needs_graph(<Tensor>self, args[0] if args else None):
             return _inplace_with_graph(<Tensor>self, lambda s: f(s, *args, **kwargs))
         f(self, *args, out=self, **kwargs)
         return self
     method_.__name__ = fn_name + "_"
     return method_
+
+
+cdef int _check_inplace_shape(Tensor self, object other) except -1:
+    cdef Iter it
+    if isinstance(other, Tensor):
+        _broadcast_shape(&it, self, <Tensor>other, None)
+        _check_out_shape(self, &it, True)
+    return 0
 
 
 def _method(f):
@@ -372,6 +422,7 @@ cdef object _op_add(object a, object b):
 cdef object _op_sub(object a, object b):
     if not _is_operand(b):
         return NotImplemented
+    _check_sub_bool(a, b)
     r = _binary(CT_SUB, R_ARITH, a, b, None, "sub")
     _record_binary_op(r, a, b, "sub", 1)
     return r

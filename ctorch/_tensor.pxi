@@ -1197,7 +1197,7 @@ cdef Tensor _unsqueeze(Tensor t, int dim):
 cdef Tensor _expand(Tensor t, list sizes):
     cdef int n = len(sizes), d, k
     if n < t._ndim:
-        raise RuntimeError(f"expand({t._dtype_name()}{{{_fmt_shape(t.size())}}}, size={_fmt_shape(sizes)}): the number of sizes provided ({n}) must be greater or equal to the number of dimensions in the tensor ({t._ndim})")
+        raise RuntimeError(f"expand(torch.{_TYPE_NAMES[t._dtype._code]}{{{_fmt_shape(t.size())}}}, size={_fmt_shape(sizes)}): the number of sizes provided ({n}) must be greater or equal to the number of dimensions in the tensor ({t._ndim})")
     shape = [0] * n
     stride = [0] * n
     for d in range(n - 1, -1, -1):

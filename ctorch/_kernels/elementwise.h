@@ -488,9 +488,27 @@ CT_UNARY(ct_exp_f64, double, double, exp(x))
     CT_UNARY(ct_cosh_##S, T, T, F(ccosh)(x))                                       \
     CT_UNARY(ct_tanh_##S, T, T, F(ctanh)(x))                                       \
     CT_UNARY(ct_sigmoid_##S, T, T, 1 / (1 + F(cexp)(-x)))                          \
-    CT_UNARY(ct_square_##S, T, T, x * x)
+    CT_UNARY(ct_square_##S, T, T, x * x)                                           \
+    CT_UNARY(ct_exp2_##S, T, T, F(cexp)(x * F(log)(2)))                            \
+    CT_UNARY(ct_expm1_##S, T, T, ct_cexpm1_##S(x))                                 \
+    CT_UNARY(ct_log1p_##S, T, T, F(clog)(1 + x))                                   \
+    CT_UNARY(ct_nan_to_num_##S, T, T, ct_cnan_to_num_##S(x, P))
+/* expm1 for complex: the real part as expm1(a)cos(b) - 2sin^2(b/2), so that it
+ * keeps its precision near 0 instead of cancelling in exp(z) - 1 */
+#define CT_CPLX_HELPERS(S, T, F)                                                   \
+static inline T ct_cexpm1_##S(T z) {                                               \
+    __typeof__(F(creal)(z)) a = F(creal)(z), b = F(cimag)(z), h = F(sin)(b / 2);   \
+    return (F(expm1)(a) * F(cos)(b) - 2 * h * h) + I * (F(exp)(a) * F(sin)(b));    \
+}                                                                                  \
+/* nan_to_num acts on the real and imaginary parts separately */                  \
+static inline T ct_cnan_to_num_##S(T z, const ct_params *P) {                      \
+    return (__typeof__(F(creal)(z)))ct_nan_to_num_d(F(creal)(z), P)                \
+        + I * (__typeof__(F(creal)(z)))ct_nan_to_num_d(F(cimag)(z), P);            \
+}
 #define CF_f(name) name##f
 #define CF_d(name) name
+CT_CPLX_HELPERS(c64, ct_cfloat, CF_f)
+CT_CPLX_HELPERS(c128, ct_cdouble, CF_d)
 CT_CPLX_UNARY(c64, ct_cfloat, CF_f)
 CT_CPLX_UNARY(c128, ct_cdouble, CF_d)
 /* abs of a complex is real: these write float / double */
@@ -505,12 +523,12 @@ static ct_loop_fn ct_unary_loops[CT_NUNARY][CT_NDTYPES] = {
     [CT_ABS] = CT_UROW_INT_REAL(abs),
     [CT_SIGN] = CT_ROW_REAL(sign),
     [CT_EXP] = CT_ROW_FLOATC(exp),
-    [CT_EXP2] = CT_ROW_FLOAT(exp2),
-    [CT_EXPM1] = CT_ROW_FLOAT(expm1),
+    [CT_EXP2] = CT_ROW_FLOATC(exp2),
+    [CT_EXPM1] = CT_ROW_FLOATC(expm1),
     [CT_LOG] = CT_ROW_FLOATC(log),
     [CT_LOG2] = CT_ROW_FLOATC(log2),
     [CT_LOG10] = CT_ROW_FLOATC(log10),
-    [CT_LOG1P] = CT_ROW_FLOAT(log1p),
+    [CT_LOG1P] = CT_ROW_FLOATC(log1p),
     [CT_SQRT] = CT_ROW_FLOATC(sqrt),
     [CT_RSQRT] = CT_ROW_FLOATC(rsqrt),
     [CT_RECIPROCAL] = CT_ROW_FLOATC(reciprocal),
@@ -537,7 +555,7 @@ static ct_loop_fn ct_unary_loops[CT_NUNARY][CT_NDTYPES] = {
     [CT_ISFINITE] = CT_ROW_ALL(isfinite),
     [CT_LOGNOT] = CT_ROW_ALL(lognot),
     [CT_ROUND_DEC] = CT_ROW_FLOAT(round_dec),
-    [CT_NAN_TO_NUM] = CT_ROW_FLOAT(nan_to_num),
+    [CT_NAN_TO_NUM] = CT_ROW_FLOATC(nan_to_num),
     [CT_CLAMP] = CT_UROW_INT_REAL(clamp),
     [CT_SQUARE] = CT_ROW_NUM(square),
 };

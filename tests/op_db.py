@@ -1,0 +1,306 @@
+"""The registry of elementwise ops that tests/test_ops.py is driven by.
+
+Each OpInfo says how to call the op in ctorch, how numpy computes the same
+thing, which dtypes PyTorch accepts (the others must raise RuntimeError),
+which inputs are in the op's domain, how close float results must be, which
+call forms exist (method, in-place `_` method, out=, python operator), and
+whether PyTorch differentiates it (for the autograd tests to come).
+
+Dtypes are named by strings ("int8", "float32", ...) so that this module
+does not depend on ctorch; `tests/helpers.py` maps them to ctorch / numpy.
+"""
+import math
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+import numpy as np
+import scipy.special
+
+BOOL = ("bool",)
+UINTS = ("uint8",)
+SINTS = ("int8", "int16", "int32", "int64")
+INTS = UINTS + SINTS
+FLOATS = ("float16", "float32", "float64")
+COMPLEX = ("complex64", "complex128")
+ALL = BOOL + INTS + FLOATS + COMPLEX
+NUMERIC = INTS + FLOATS + COMPLEX          # everything but bool
+REAL = BOOL + INTS + FLOATS                # everything but complex
+INTREAL = INTS + FLOATS                    # neither bool nor complex
+BITS = BOOL + INTS
+FLOATC = FLOATS + COMPLEX
+
+# default tolerances by result dtype: (rtol, atol). Half results are computed
+# in float and rounded once (as PyTorch does), so they may sit one half-ulp
+# away from a float64 reference rounded to half.
+DEFAULT_TOL = {
+    "float16": (2e-3, 1e-3),
+    "float32": (1.3e-6, 1e-5),
+    "float64": (1e-12, 1e-12),
+    "complex64": (1.3e-6, 1e-5),
+    "complex128": (1e-12, 1e-12),
+}
+
+
+@dataclass
+class Domain:
+    """Values an input is drawn from: [low, high] (clipped to the dtype's
+    range for integers); `nonzero` drops zeros (integer division)."""
+    low: float = -10.0
+    high: float = 10.0
+    nonzero_int: bool = False      # integer inputs must not contain 0
+    int_low: Optional[int] = None  # a separate range for integer inputs
+    int_high: Optional[int] = None
+
+
+@dataclass
+class OpInfo:
+    name: str                       # test id
+    arity: int
+    ref: Callable                   # numpy reference, on inputs already in the compute dtype
+    dtypes: tuple                   # accepted input dtypes; the rest must raise RuntimeError
+    # how the result dtype derives: same | float (ints -> default float) | bool |
+    # abs (complex -> real) | bool_to_long (square, clamp with int bounds: bool -> int64)
+    result: str
+    func: Optional[str] = None      # torch.<func>; defaults to name
+    method: Optional[str] = None    # Tensor.<method>; None -> no method form
+    inplace: bool = True            # Tensor.<method>_ exists
+    supports_out: bool = True
+    kwargs: dict = field(default_factory=dict)
+    domains: tuple = (Domain(),)    # one per tensor argument
+    tol: dict = field(default_factory=dict)   # overrides of DEFAULT_TOL
+    operator: Optional[str] = None  # python operator for binary ops, e.g. "+"
+    scalars: tuple = ()             # python scalars tried as the second operand
+    differentiable: bool = False
+    errors: tuple = ()              # (callable(torch), exception type, message fragment)
+    # the reference is IEEE-exact on nan / inf / -0 (checked on special values)
+    specials: bool = True
+
+    def __post_init__(self):
+        self.func = self.func or self.name
+        if len(self.domains) < self.arity:
+            self.domains = tuple(self.domains) + (self.domains[-1],) * (self.arity - len(self.domains))
+
+    def tolerance(self, dtype):
+        return self.tol.get(dtype, DEFAULT_TOL.get(dtype, (0, 0)))
+
+    def __repr__(self):
+        return f"OpInfo({self.name})"
+
+
+# ----------------------------------------------------------------- references
+
+def _sign(x):
+    if x.dtype == np.bool_:
+        return x.copy()
+    r = np.sign(x)
+    # torch.sign(nan) is 0, numpy's is nan
+    return np.where(np.isnan(r), 0, r).astype(x.dtype) if x.dtype.kind == "f" else r
+
+
+def _relu(x):
+    # nan < 0 is false, so nan survives, as in torch
+    return np.where(x < 0, np.zeros((), x.dtype), x)
+
+
+def _frac(x):
+    return x - np.trunc(x)
+
+
+def _sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def _rsqrt(x):
+    return 1 / np.sqrt(x)
+
+
+def _nan_to_num(x):
+    if x.dtype.kind in "biu":
+        return x.copy()
+    return np.nan_to_num(x, nan=0.0, posinf=np.finfo(x.dtype).max, neginf=np.finfo(x.dtype).min)
+
+
+def _clamp(x):
+    # the bounds are converted to the tensor's dtype first (so -2 wraps for uint8,
+    # as in torch); nan stays nan
+    lo, hi = np.asarray(-2).astype(x.dtype), np.asarray(3).astype(x.dtype)
+    return np.where(np.isnan(x), x, np.minimum(np.maximum(x, lo), hi)) if x.dtype.kind == "f" \
+        else np.minimum(np.maximum(x, lo), hi)
+
+
+def _erf(x):
+    return scipy.special.erf(x)
+
+
+def _lshift(a, b):
+    return np.left_shift(a, b)
+
+
+def _div_trunc(a, b):
+    if a.dtype.kind in "iu":
+        q = np.abs(a.astype(np.int64)) // np.abs(b.astype(np.int64))
+        return (q * np.sign(a.astype(np.int64)) * np.sign(b.astype(np.int64))).astype(a.dtype)
+    return np.trunc(a / b)
+
+
+def _maximum(a, b):
+    return np.maximum(a, b)   # numpy propagates nan like torch
+
+
+def _lerp(a, b, w):
+    return a + w * (b - a)
+
+
+def _where(c, a, b):
+    return np.where(c, a, b)
+
+
+def _pow(a, b):
+    return np.power(a, b)
+
+
+def _logical(f):
+    return lambda a, b: f(a != 0, b != 0)
+
+
+def _tan_tol():
+    return {"float16": (5e-3, 2e-3), "float32": (1e-5, 1e-5)}
+
+
+# ---------------------------------------------------------------- the table
+
+def U(name, ref, dtypes, result, **kw):
+    kw.setdefault("method", name)
+    return OpInfo(name=name, arity=1, ref=ref, dtypes=dtypes, result=result, **kw)
+
+
+def B(name, ref, dtypes, result, **kw):
+    kw.setdefault("method", name)
+    return OpInfo(name=name, arity=2, ref=ref, dtypes=dtypes, result=result, **kw)
+
+
+POS = Domain(0.1, 10.0, int_low=1, int_high=100)
+UNIT = Domain(-0.95, 0.95, int_low=0, int_high=0)
+SMALL = Domain(-3.0, 3.0, int_low=-3, int_high=3)
+ROUNDING = Domain(-5.0, 5.0)
+NONZERO = Domain(-10.0, 10.0, nonzero_int=True)
+SHIFT = Domain(0, 7, int_low=0, int_high=7)
+POWEXP = Domain(-2.0, 2.0, int_low=0, int_high=3)
+POWBASE = Domain(0.5, 3.0, int_low=-4, int_high=4)
+
+unary_ops = [
+    U("neg", np.negative, NUMERIC, "same", operator="-", differentiable=True,
+      errors=((lambda t: -t.tensor([True]), RuntimeError, "Negation, the `-` operator, on a bool tensor"),)),
+    U("abs", np.abs, INTREAL + COMPLEX, "abs", differentiable=True),
+    U("sign", _sign, REAL, "same", differentiable=True),
+    U("exp", np.exp, ALL, "float", domains=(SMALL,), differentiable=True),
+    U("exp2", np.exp2, REAL + COMPLEX, "float", domains=(SMALL,), differentiable=True),
+    U("expm1", np.expm1, REAL + COMPLEX, "float", domains=(SMALL,), differentiable=True),
+    U("log", np.log, ALL, "float", domains=(POS,), differentiable=True),
+    U("log2", np.log2, ALL, "float", domains=(POS,), differentiable=True),
+    U("log10", np.log10, ALL, "float", domains=(POS,), differentiable=True),
+    U("log1p", np.log1p, REAL + COMPLEX, "float", domains=(POS,), differentiable=True),
+    U("sqrt", np.sqrt, ALL, "float", domains=(POS,), differentiable=True),
+    U("rsqrt", _rsqrt, ALL, "float", domains=(POS,), differentiable=True),
+    U("reciprocal", np.reciprocal, ALL, "float", domains=(POS,), differentiable=True),
+    U("sin", np.sin, ALL, "float", differentiable=True),
+    U("cos", np.cos, ALL, "float", differentiable=True),
+    U("tan", np.tan, ALL, "float", domains=(Domain(-1.4, 1.4, int_low=-1, int_high=1),),
+      tol=_tan_tol(), differentiable=True),
+    U("asin", np.arcsin, ALL, "float", domains=(UNIT,), differentiable=True),
+    U("acos", np.arccos, ALL, "float", domains=(UNIT,), differentiable=True),
+    U("atan", np.arctan, ALL, "float", differentiable=True),
+    U("sinh", np.sinh, ALL, "float", domains=(SMALL,), differentiable=True),
+    U("cosh", np.cosh, ALL, "float", domains=(SMALL,), differentiable=True),
+    U("tanh", np.tanh, ALL, "float", differentiable=True),
+    U("sigmoid", _sigmoid, ALL, "float", differentiable=True),
+    U("relu", _relu, INTREAL, "same", differentiable=True),
+    U("erf", _erf, REAL, "float", differentiable=True),
+    U("floor", np.floor, INTREAL, "same", domains=(ROUNDING,), differentiable=True),
+    U("ceil", np.ceil, INTREAL, "same", domains=(ROUNDING,), differentiable=True),
+    U("round", np.round, INTREAL, "same", domains=(ROUNDING,), differentiable=True),
+    U("trunc", np.trunc, INTREAL, "same", domains=(ROUNDING,), differentiable=True),
+    U("frac", _frac, FLOATS, "same", domains=(ROUNDING,), differentiable=True),
+    U("square", np.square, ALL, "bool_to_long", differentiable=True),
+    U("bitwise_not", np.invert, BITS, "same", operator="~"),
+    U("isnan", np.isnan, ALL, "bool", inplace=False),
+    U("isinf", np.isinf, ALL, "bool", inplace=False),
+    U("isfinite", np.isfinite, ALL, "bool", inplace=False),
+    U("logical_not", np.logical_not, ALL, "bool"),
+    U("nan_to_num", _nan_to_num, ALL, "same", differentiable=True),
+    U("clamp", _clamp, REAL, "bool_to_long", kwargs={"min": -2, "max": 3}, differentiable=True,
+      errors=((lambda t: t.clamp(t.ones(3)), RuntimeError, "At least one of 'min' or 'max'"),)),
+]
+
+_INTDIV_ERR = lambda f: ((f, RuntimeError, "ZeroDivisionError"),)
+
+binary_ops = [
+    B("add", np.add, ALL, "same", operator="+", scalars=(2, 2.5, True, 1j), differentiable=True),
+    B("add_alpha", lambda a, b: a + b * np.asarray(2).astype(a.dtype) if a.dtype != np.bool_ else a | b,
+      ALL, "same", func="add", method="add", kwargs={"alpha": 2}, scalars=(3,), differentiable=True,
+      tol={"float16": (4e-3, 2e-3)},
+      errors=((lambda t: t.add(t.ones(2, dtype=t.int64), t.ones(2, dtype=t.int64), alpha=0.5),
+               RuntimeError, "alpha must not be a floating point"),)),
+    B("sub", np.subtract, NUMERIC, "same", operator="-", scalars=(2, 2.5, 1j), differentiable=True,
+      errors=((lambda t: t.ones(2, dtype=t.bool) - t.ones(2, dtype=t.bool), RuntimeError,
+               "Subtraction, the `-` operator, with two bool tensors"),)),
+    B("sub_alpha", lambda a, b: a - b * np.asarray(3).astype(a.dtype), NUMERIC, "same", func="sub",
+      method="sub", kwargs={"alpha": 3}, scalars=(2,), differentiable=True, tol={"float16": (4e-3, 2e-3)}),
+    B("mul", np.multiply, ALL, "same", operator="*", scalars=(2, 2.5, True, 1j), differentiable=True),
+    B("div", np.true_divide, ALL, "float", operator="/", domains=(Domain(), NONZERO),
+      scalars=(2, 2.5), differentiable=True),
+    B("div_trunc", _div_trunc, INTREAL, "same", func="div", method="div",
+      kwargs={"rounding_mode": "trunc"}, domains=(Domain(), NONZERO), scalars=(3, 2.5),
+      differentiable=True, specials=False,
+      errors=_INTDIV_ERR(lambda t: t.div(t.ones(2, dtype=t.int32), 0, rounding_mode="trunc")) + (
+          (lambda t: t.div(t.ones(2), 2, rounding_mode="round"), RuntimeError,
+           "expected rounding_mode to be one of None, 'trunc', or 'floor'"),)),
+    B("div_floor", np.floor_divide, INTREAL, "same", func="div", method="div",
+      kwargs={"rounding_mode": "floor"}, domains=(Domain(), NONZERO), scalars=(3, 2.5),
+      differentiable=True, specials=False,
+      errors=_INTDIV_ERR(lambda t: t.div(t.ones(2, dtype=t.int64), t.zeros(2, dtype=t.int64),
+                                         rounding_mode="floor"))),
+    B("floor_divide", np.floor_divide, INTREAL, "same", operator="//", domains=(Domain(), NONZERO),
+      scalars=(3, 2.5), specials=False,
+      errors=_INTDIV_ERR(lambda t: t.ones(2, dtype=t.int64) // 0)),
+    B("remainder", np.remainder, INTREAL, "same", operator="%", domains=(Domain(), NONZERO),
+      scalars=(3, 2.5, -3), differentiable=True, specials=False,
+      errors=_INTDIV_ERR(lambda t: t.ones(2, dtype=t.uint8) % t.zeros(2, dtype=t.uint8))),
+    B("fmod", np.fmod, INTREAL, "same", domains=(Domain(), NONZERO), scalars=(3, 2.5, -3),
+      differentiable=True,
+      errors=_INTDIV_ERR(lambda t: t.fmod(t.ones(2, dtype=t.int16), 0))),
+    B("pow", _pow, NUMERIC, "same", operator="**", domains=(POWBASE, POWEXP), scalars=(2, 0.5),
+      differentiable=True, tol={"float16": (3e-3, 1e-3), "float32": (2e-6, 1e-5)},
+      errors=((lambda t: t.ones(2, dtype=t.int64) ** -1, RuntimeError,
+               "Integers to negative integer powers are not allowed"),)),
+    B("atan2", np.arctan2, REAL, "float", scalars=(2, 0.5), differentiable=True),
+    B("maximum", _maximum, REAL, "same", inplace=False, differentiable=True),
+    B("minimum", np.minimum, REAL, "same", inplace=False, differentiable=True),
+    B("eq", np.equal, ALL, "bool", operator="==", scalars=(2, 2.5, True)),
+    B("ne", np.not_equal, ALL, "bool", operator="!=", scalars=(2, 2.5, True)),
+    B("lt", np.less, REAL, "bool", operator="<", scalars=(2, 2.5)),
+    B("le", np.less_equal, REAL, "bool", operator="<=", scalars=(2, 2.5)),
+    B("gt", np.greater, REAL, "bool", operator=">", scalars=(2, 2.5)),
+    B("ge", np.greater_equal, REAL, "bool", operator=">=", scalars=(2, 2.5)),
+    B("logical_and", _logical(np.logical_and), ALL, "bool", scalars=()),
+    B("logical_or", _logical(np.logical_or), ALL, "bool", scalars=()),
+    B("logical_xor", _logical(np.logical_xor), ALL, "bool", scalars=()),
+    B("bitwise_and", np.bitwise_and, BITS, "same", operator="&", scalars=(3, True, 2.5)),
+    B("bitwise_or", np.bitwise_or, BITS, "same", operator="|", scalars=(3, True, 2.5)),
+    B("bitwise_xor", np.bitwise_xor, BITS, "same", operator="^", scalars=(3, True, 2.5)),
+    B("bitwise_left_shift", _lshift, INTS, "same", operator="<<", domains=(SMALL, SHIFT), scalars=(2,)),
+    B("bitwise_right_shift", np.right_shift, INTS, "same", operator=">>", domains=(Domain(-100, 100), SHIFT),
+      scalars=(2,)),
+]
+
+ternary_ops = [
+    OpInfo("where", 3, _where, ALL, "same", method=None, inplace=False,
+           differentiable=True),
+    OpInfo("lerp", 3, _lerp, FLOATC, "same", method="lerp", differentiable=True,
+           domains=(Domain(), Domain(), Domain(0.0, 1.0)),
+           errors=((lambda t: t.lerp(t.ones(2), t.ones(2, dtype=t.float64), 0.5), RuntimeError,
+                    "expected dtype"),)),
+]
+
+op_db = unary_ops + binary_ops + ternary_ops
+OPS = {op.name: op for op in op_db}
