@@ -262,13 +262,14 @@ cdef list _engine(list roots, list root_grads, bint keep_graph, bint create_grap
                 if isinstance(node, AccumulateGrad):
                     ran.append(node)
                     continue
-            if node._retain is not None:
-                _retain_grads(node, grads)
             if node._pre_hooks:
                 for h in node._pre_hooks:
                     r = h(tuple(grads))
                     if r is not None:
                         grads = list(r)
+            if node._retain is not None:
+                # after the tensor hooks, as PyTorch does since 2.0
+                _retain_grads(node, grads)
             outs = node._apply(grads)
             if node._hooks:
                 for h in node._hooks:

@@ -14,13 +14,25 @@ cdef class _OpNode(Node):
     cdef list _apply(self, list grads):
         if self._released:
             raise RuntimeError(_FREED_MSG)
+        if self._nout != 1:
+            return self._fn(self, grads)
         g = grads[0]
         if g is None:
             return [None] * len(self._next)
-        return self._fn(self, g) if self._nout == 1 else self._fn(self, grads)
+        return self._fn(self, g)
 
     cdef Tensor s(self, int i):
         return (<SavedTensor>self._saved[i]).unpack(self)
+
+    cdef tuple args(self):
+        """The saved values, tensors checked against in-place changes."""
+        return tuple([(<SavedTensor>x).unpack(self) if isinstance(x, SavedTensor) else x
+                      for x in self._vals])
+
+    cdef void _release(self):
+        self._released = True
+        self._saved = None
+        self._vals = None
 
     def _saved_tensor(self, i):
         return self.s(i)
@@ -42,11 +54,13 @@ cdef inline bint _grad_enabled():
 
 
 cdef _OpNode _new_node(str name, object fn, tuple inputs, tuple saved=(), tuple vals=()):
+    """saved: tensors the formula reads through n.s(i); tensors inside vals are
+    saved the same way and read back through n.args()."""
     cdef _OpNode node = _node_type(name).__new__(_node_type(name))
     node._next = tuple([_edge(x) for x in inputs])
     node._nout = 1
     node._fn = fn
-    node._vals = vals
+    node._vals = tuple([_save(<Tensor>x) if isinstance(x, Tensor) else x for x in vals])
     node._saved = [_save(<Tensor>t) for t in saved]
     return node
 
@@ -82,51 +96,51 @@ cdef object _F(str name):
     return _FUNCTIONS[name]
 
 
-def _g_neg(n, g): return [-g]
-def _g_abs(n, g): return [g * _F("sign")(n.s(0))]
-def _g_zero(n, g): return [zeros_like(g)]
-def _g_exp(n, g): return [g * _F("exp")(n.s(0))]
-def _g_exp2(n, g): return [g * _F("exp2")(n.s(0)) * _math.log(2.0)]
-def _g_expm1(n, g): return [g * (_F("expm1")(n.s(0)) + 1)]
-def _g_log(n, g): return [g / n.s(0)]
-def _g_log2(n, g): return [g / (n.s(0) * _math.log(2.0))]
-def _g_log10(n, g): return [g / (n.s(0) * _math.log(10.0))]
-def _g_log1p(n, g): return [g / (n.s(0) + 1)]
-def _g_sqrt(n, g): return [g / (2 * _F("sqrt")(n.s(0)))]
-def _g_rsqrt(n, g): return [g * (-0.5) * _F("rsqrt")(n.s(0)) ** 3]
-def _g_reciprocal(n, g):
+def _g_neg(_OpNode n, g): return [-g]
+def _g_abs(_OpNode n, g): return [g * _F("sign")(n.s(0))]
+def _g_zero(_OpNode n, g): return [zeros_like(g)]
+def _g_exp(_OpNode n, g): return [g * _F("exp")(n.s(0))]
+def _g_exp2(_OpNode n, g): return [g * _F("exp2")(n.s(0)) * _math.log(2.0)]
+def _g_expm1(_OpNode n, g): return [g * (_F("expm1")(n.s(0)) + 1)]
+def _g_log(_OpNode n, g): return [g / n.s(0)]
+def _g_log2(_OpNode n, g): return [g / (n.s(0) * _math.log(2.0))]
+def _g_log10(_OpNode n, g): return [g / (n.s(0) * _math.log(10.0))]
+def _g_log1p(_OpNode n, g): return [g / (n.s(0) + 1)]
+def _g_sqrt(_OpNode n, g): return [g / (2 * _F("sqrt")(n.s(0)))]
+def _g_rsqrt(_OpNode n, g): return [g * (-0.5) * _F("rsqrt")(n.s(0)) ** 3]
+def _g_reciprocal(_OpNode n, g):
     r = _F("reciprocal")(n.s(0))
     return [-g * r * r]
-def _g_sin(n, g): return [g * _F("cos")(n.s(0))]
-def _g_cos(n, g): return [-g * _F("sin")(n.s(0))]
-def _g_tan(n, g):
+def _g_sin(_OpNode n, g): return [g * _F("cos")(n.s(0))]
+def _g_cos(_OpNode n, g): return [-g * _F("sin")(n.s(0))]
+def _g_tan(_OpNode n, g):
     r = _F("tan")(n.s(0))
     return [g * (r * r + 1)]
-def _g_asin(n, g):
+def _g_asin(_OpNode n, g):
     x = n.s(0)
     return [g / _F("sqrt")(1 - x * x)]
-def _g_acos(n, g):
+def _g_acos(_OpNode n, g):
     x = n.s(0)
     return [-g / _F("sqrt")(1 - x * x)]
-def _g_atan(n, g):
+def _g_atan(_OpNode n, g):
     x = n.s(0)
     return [g / (x * x + 1)]
-def _g_sinh(n, g): return [g * _F("cosh")(n.s(0))]
-def _g_cosh(n, g): return [g * _F("sinh")(n.s(0))]
-def _g_tanh(n, g):
+def _g_sinh(_OpNode n, g): return [g * _F("cosh")(n.s(0))]
+def _g_cosh(_OpNode n, g): return [g * _F("sinh")(n.s(0))]
+def _g_tanh(_OpNode n, g):
     r = _F("tanh")(n.s(0))
     return [g * (1 - r * r)]
-def _g_sigmoid(n, g):
+def _g_sigmoid(_OpNode n, g):
     r = _F("sigmoid")(n.s(0))
     return [g * r * (1 - r)]
-def _g_relu(n, g): return [g * (n.s(0) > 0)]
-def _g_erf(n, g):
+def _g_relu(_OpNode n, g): return [g * (n.s(0) > 0)]
+def _g_erf(_OpNode n, g):
     x = n.s(0)
     return [g * (2.0 / _math.sqrt(_math.pi)) * _F("exp")(-(x * x))]
-def _g_identity(n, g): return [g]
-def _g_square(n, g): return [g * 2 * n.s(0)]
-def _g_nan_to_num(n, g): return [g * _F("isfinite")(n.s(0))]
-def _g_cast(n, g): return [g.to(n._vals[0])]
+def _g_identity(_OpNode n, g): return [g]
+def _g_square(_OpNode n, g): return [g * 2 * n.s(0)]
+def _g_nan_to_num(_OpNode n, g): return [g * _F("isfinite")(n.s(0))]
+def _g_cast(_OpNode n, g): return [g.to(n.args()[0])]
 
 
 # name -> (node name, formula); the forward saves its input
@@ -175,9 +189,9 @@ cdef void _record_cast_grad(Tensor r, Tensor t):
     _attach(r, _new_node("ToCopyBackward0", _g_cast, (t,), (), (t._dtype,)))
 
 
-def _g_clamp(n, g):
+def _g_clamp(_OpNode n, g):
     x = n.s(0)
-    lo, hi = n._vals
+    lo, hi = n.args()
     mask = ones_like(x, dtype=t_bool)
     if lo is not None:
         mask = mask & (x >= lo)
@@ -194,29 +208,29 @@ cdef void _record_clamp(object r, object t, object lo, object hi):
 
 # ------------------------------------------------------------ binary ops
 
-def _g_add(n, g):
-    a, b, alpha = n._vals
+def _g_add(_OpNode n, g):
+    a, b, alpha = n.args()
     return [_gfor(g, a), _gfor(g * alpha if alpha != 1 else g, b)]
 
 
-def _g_sub(n, g):
-    a, b, alpha = n._vals
+def _g_sub(_OpNode n, g):
+    a, b, alpha = n.args()
     return [_gfor(g, a), _gfor(-g * alpha if alpha != 1 else -g, b)]
 
 
-def _g_mul(n, g):
-    a, b = n._vals
+def _g_mul(_OpNode n, g):
+    a, b = n.args()
     return [_gfor(g * b, a) if _needs_grad(a) else None, _gfor(g * a, b) if _needs_grad(b) else None]
 
 
-def _g_div(n, g):
-    a, b = n._vals
+def _g_div(_OpNode n, g):
+    a, b = n.args()
     return [_gfor(g / b, a) if _needs_grad(a) else None,
             _gfor(-g * a / (b * b), b) if _needs_grad(b) else None]
 
 
-def _g_pow(n, g):
-    a, b = n._vals
+def _g_pow(_OpNode n, g):
+    a, b = n.args()
     ga = gb = None
     if _needs_grad(a):
         if isinstance(b, Tensor):
@@ -236,15 +250,15 @@ def _g_pow(n, g):
     return [ga, gb]
 
 
-def _g_atan2(n, g):
-    a, b = n._vals
+def _g_atan2(_OpNode n, g):
+    a, b = n.args()
     d = a * a + b * b
     return [_gfor(g * b / d, a) if _needs_grad(a) else None,
             _gfor(-g * a / d, b) if _needs_grad(b) else None]
 
 
-def _g_maxmin(n, g):
-    a, b, is_max = n._vals
+def _g_maxmin(_OpNode n, g):
+    a, b, is_max = n.args()
     win = (a > b) if is_max else (a < b)
     tie = (a == b)
     ga = g * win + g * tie * 0.5
@@ -252,14 +266,14 @@ def _g_maxmin(n, g):
     return [_gfor(ga, a) if _needs_grad(a) else None, _gfor(gb, b) if _needs_grad(b) else None]
 
 
-def _g_remainder(n, g):
-    a, b = n._vals
+def _g_remainder(_OpNode n, g):
+    a, b = n.args()
     return [_gfor(g, a) if _needs_grad(a) else None,
             _gfor(-g * _F("floor_divide")(a, b), b) if _needs_grad(b) else None]
 
 
-def _g_fmod(n, g):
-    a, b = n._vals
+def _g_fmod(_OpNode n, g):
+    a, b = n.args()
     return [_gfor(g, a) if _needs_grad(a) else None,
             _gfor(-g * div(a, b, rounding_mode="trunc"), b) if _needs_grad(b) else None]
 
@@ -297,12 +311,11 @@ cdef void _record_binary_op(object r, object a, object b, str name, object alpha
         node_name = "PowBackward0"
     elif name == "pow" and not isinstance(a, Tensor):
         node_name = "PowBackward2"
-    saved = tuple([x for x in (a, b) if isinstance(x, Tensor)])
-    _attach(r, _new_node(node_name, spec[1], (a, b), saved, vals))
+    _attach(r, _new_node(node_name, spec[1], (a, b), (), vals))
 
 
-def _g_where(n, g):
-    c, x, y = n._vals
+def _g_where(_OpNode n, g):
+    c, x, y = n.args()
     z = zeros_like(g)
     return [None, _gfor(where(c, g, z), x) if _needs_grad(x) else None,
             _gfor(where(c, z, g), y) if _needs_grad(y) else None]
@@ -318,8 +331,8 @@ cdef void _record_where_grad(Tensor r, Tensor c, Tensor x, Tensor y):
 
 # ------------------------------------------------------------ reductions
 
-def _g_sum(n, g):
-    x_shape, dims, keepdim, scale = n._vals
+def _g_sum(_OpNode n, g):
+    x_shape, dims, keepdim, scale = n.args()
     if not keepdim and dims is not None:
         for d in sorted(dims):
             g = g.unsqueeze(d)
@@ -347,23 +360,23 @@ cdef void _record_reduce(Tensor r, Tensor t, str name, object dim, bint keepdim)
 
 # ----------------------------------------------------------------- views
 
-def _g_view(n, g):
-    return [g.reshape(n._vals[0])]
+def _g_view(_OpNode n, g):
+    return [g.reshape(n.args()[0])]
 
 
-def _g_permute(n, g):
-    return [g.permute(*n._vals[0])]
+def _g_permute(_OpNode n, g):
+    return [g.permute(*n.args()[0])]
 
 
-def _g_expand(n, g):
-    return [sum_to_size(g, n._vals[0])]
+def _g_expand(_OpNode n, g):
+    return [sum_to_size(g, n.args()[0])]
 
 
-def _g_replay(n, g):
+def _g_replay(_OpNode n, g):
     """Gradient of a view made by replay(src): zeros of src's shape with g
     written through the same view. Under create_graph the result gets a node
     whose backward takes the same view again."""
-    shape, dt, replay = n._vals
+    shape, dt, replay = n.args()
     old = ct_grad_mode
     global ct_grad_mode
     ct_grad_mode = 0
@@ -378,8 +391,8 @@ def _g_replay(n, g):
     return [z]
 
 
-def _g_take_view(n, g):
-    return [n._vals[0](g).clone()]
+def _g_take_view(_OpNode n, g):
+    return [n.args()[0](g).clone()]
 
 
 cdef void _record_view_op(Tensor r, Tensor src, str name, object kind, object arg):
@@ -401,8 +414,8 @@ cdef void _record_view_op(Tensor r, Tensor src, str name, object kind, object ar
 
 # -------------------------------------------------------------- indexing
 
-def _g_index(n, g):
-    shape, dt, index = n._vals
+def _g_index(_OpNode n, g):
+    shape, dt, index = n.args()
     old = ct_grad_mode
     global ct_grad_mode
     ct_grad_mode = 0
@@ -416,8 +429,8 @@ def _g_index(n, g):
     return [z]
 
 
-def _g_take_index(n, g):
-    return [g[n._vals[0]]]
+def _g_take_index(_OpNode n, g):
+    return [g[n.args()[0]]]
 
 
 cdef void _record_index(Tensor r, Tensor t, object index):
@@ -426,8 +439,8 @@ cdef void _record_index(Tensor r, Tensor t, object index):
     _attach(r, _new_node("IndexBackward0", _g_index, (t,), (), (t.size(), t._dtype, index)))
 
 
-def _g_setitem(n, g):
-    index, _, value = n._vals
+def _g_setitem(_OpNode n, g):
+    index, _, value = n.args()
     old = ct_grad_mode
     global ct_grad_mode
     ct_grad_mode = 0
@@ -481,3 +494,22 @@ cdef object _inplace_with_graph(Tensor self, object fn):
     self._requires_grad = r._requires_grad or self._requires_grad
     return self
 
+
+
+# ------------------------------------------- for torch.autograd.Function
+
+def _function_node(str name, object fn, tuple inputs, int nout):
+    """A node for a custom Function: fn(node, grads) -> input grads."""
+    cdef _OpNode node = _new_node(name, fn, inputs)
+    node._nout = nout
+    return node
+
+
+def _set_output(Tensor t, Node node, int nr):
+    t._grad_fn = node
+    t._output_nr = nr
+    t._requires_grad = True
+
+
+def _needs_input_grad(x):
+    return _needs_grad(x)

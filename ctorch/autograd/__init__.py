@@ -1,0 +1,12 @@
+"""torch.autograd for ctorch: backward, grad, grad mode, Function, gradcheck."""
+from ctorch._C import _backward as backward, _grad as grad  # noqa: F401
+from ctorch.autograd import graph  # noqa: F401
+from ctorch.autograd.function import Function, FunctionCtx, once_differentiable  # noqa: F401
+from ctorch.autograd.grad_mode import (  # noqa: F401
+    enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled,
+)
+from ctorch.autograd.gradcheck import GradcheckError, gradcheck, gradgradcheck  # noqa: F401
+
+__all__ = ["backward", "grad", "Function", "FunctionCtx", "once_differentiable", "no_grad",
+           "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled", "gradcheck",
+           "gradgradcheck", "graph"]

@@ -1,0 +1,117 @@
+"""Finite-difference checks of gradients (use float64 inputs)."""
+import ctorch
+from ctorch._C import Tensor
+
+__all__ = ["gradcheck", "gradgradcheck", "GradcheckError"]
+
+
+class GradcheckError(RuntimeError):
+    pass
+
+
+def _as_tuple(x):
+    return x if isinstance(x, tuple) else (x,)
+
+
+def _outputs(func, inputs):
+    return tuple(o for o in _as_tuple(func(*inputs)) if isinstance(o, Tensor))
+
+
+def _numerical_jacobians(func, inputs, eps):
+    """J[i][o]: d outputs[o] / d inputs[i] as a (numel_in, numel_out) table, by central differences."""
+    outs = _outputs(func, inputs)
+    jac = []
+    for x in inputs:
+        if not (isinstance(x, Tensor) and x.requires_grad):
+            jac.append(None)
+            continue
+        flat = x.detach().view(-1) if x.is_contiguous() else None
+        if flat is None:
+            raise GradcheckError("gradcheck needs contiguous inputs to perturb (call .contiguous())")
+        cols = [[[0.0] * o.numel() for _ in range(x.numel())] for o in outs]
+        for k in range(x.numel()):
+            orig = flat[k].item()
+            flat[k] = orig + eps
+            plus = [o.detach().reshape(-1).tolist() for o in _outputs(func, inputs)]
+            flat[k] = orig - eps
+            minus = [o.detach().reshape(-1).tolist() for o in _outputs(func, inputs)]
+            flat[k] = orig
+            for oi in range(len(outs)):
+                for j in range(outs[oi].numel()):
+                    cols[oi][k][j] = (plus[oi][j] - minus[oi][j]) / (2 * eps)
+        jac.append(cols)
+    return outs, jac
+
+
+def _analytical_jacobians(outs, inputs):
+    diff_inputs = [x for x in inputs if isinstance(x, Tensor) and x.requires_grad]
+    result = {id(x): [[[0.0] * o.numel() for _ in range(x.numel())] for o in outs] for x in diff_inputs}
+    for oi, o in enumerate(outs):
+        if not o.requires_grad:
+            continue
+        for j in range(o.numel()):
+            seed = ctorch.zeros(o.numel(), dtype=o.dtype)
+            seed[j] = 1
+            grads = ctorch.autograd.grad(o, diff_inputs, seed.view(o.shape), retain_graph=True,
+                                         allow_unused=True)
+            for x, g in zip(diff_inputs, grads):
+                if g is None:
+                    continue
+                vals = g.reshape(-1).tolist()
+                for k in range(x.numel()):
+                    result[id(x)][oi][k][j] = vals[k]
+    return result
+
+
+def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True,
+              nondet_tol=0.0, check_undefined_grad=True, fast_mode=False, **unused):
+    inputs = _as_tuple(inputs)
+    for x in inputs:
+        if isinstance(x, Tensor) and x.requires_grad and x.dtype not in (ctorch.float64, ctorch.complex128):
+            import warnings
+            warnings.warn("Input #0 requires gradient and is not a double precision floating point or "
+                          "complex. This check will likely fail if all the inputs are not of double "
+                          "precision floating point or complex. ", UserWarning, stacklevel=2)
+    outs, numerical = _numerical_jacobians(func, inputs, eps)
+    outs = _outputs(func, inputs)
+    analytical = _analytical_jacobians(outs, inputs)
+    for i, x in enumerate(inputs):
+        if numerical[i] is None:
+            continue
+        a = analytical[id(x)]
+        for oi in range(len(outs)):
+            n_rows = numerical[i][oi]
+            a_rows = a[oi]
+            for k in range(len(n_rows)):
+                for j in range(len(n_rows[k])):
+                    nv, av = n_rows[k][j], a_rows[k][j]
+                    if abs(nv - av) > atol + rtol * abs(nv):
+                        if not raise_exception:
+                            return False
+                        raise GradcheckError(
+                            f"Jacobian mismatch for output {oi} with respect to input {i},\n"
+                            f"numerical:{ctorch.tensor(n_rows, dtype=ctorch.float64)}\n"
+                            f"analytical:{ctorch.tensor(a_rows, dtype=ctorch.float64)}\n")
+    return True
+
+
+def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=1e-3,
+                  gen_non_contig_grad_outputs=False, raise_exception=True, **unused):
+    inputs = _as_tuple(inputs)
+    outs = _outputs(func, inputs)
+    if grad_outputs is None:
+        gen = ctorch.Generator().manual_seed(0)
+        grad_outputs = tuple(ctorch.randn(*o.shape, dtype=o.dtype, generator=gen).requires_grad_(True)
+                             for o in outs)
+    grad_outputs = _as_tuple(grad_outputs)
+    diff_idx = [i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
+    n_in = len(inputs)
+
+    def first_grads(*args):
+        ins, gos = args[:n_in], args[n_in:]
+        o = _outputs(func, ins)
+        return ctorch.autograd.grad(o, [ins[i] for i in diff_idx], gos, create_graph=True,
+                                    allow_unused=True, materialize_grads=True)
+
+    return gradcheck(first_grads, inputs + grad_outputs, eps=eps, atol=atol, rtol=rtol,
+                     raise_exception=raise_exception)
