@@ -278,6 +278,31 @@ def _g_fmod(_OpNode n, g):
             _gfor(-g * div(a, b, rounding_mode="trunc"), b) if _needs_grad(b) else None]
 
 
+def _g_zeros2(_OpNode n, g):
+    a, b = n.args()
+    return [_gfor(zeros_like(g), a) if _needs_grad(a) else None,
+            _gfor(zeros_like(g), b) if _needs_grad(b) else None]
+
+
+def _g_lerp(_OpNode n, g):
+    s, e, w = n.args()
+    gs = ge = gw = None
+    if _needs_grad(s):
+        gs = _gfor(g * (1 - w), s)
+    if _needs_grad(e):
+        ge = _gfor(g * w, e)
+    if _needs_grad(w):
+        gw = _gfor(g * (e - s), w)
+    return [gs, ge, gw]
+
+
+cdef void _record_lerp(Tensor r, Tensor s, Tensor e, object w):
+    if ct_grad_mode == 0 or not (_needs_grad(s) or _needs_grad(e) or _needs_grad(w)):
+        return
+    _attach(r, _new_node("LerpBackward1" if isinstance(w, Tensor) else "LerpBackward0", _g_lerp,
+                         (s, e, w), (), (s, e, w)))
+
+
 cdef dict _BINARY_GRAD = {
     "add": ("AddBackward0", _g_add), "sub": ("SubBackward0", _g_sub),
     "mul": ("MulBackward0", _g_mul), "div": ("DivBackward0", _g_div),
@@ -295,10 +320,14 @@ cdef void _record_binary_op(object r, object a, object b, str name, object alpha
     cdef Tensor rt = <Tensor>r
     if not (rt._dtype.is_floating_point or rt._dtype.is_complex):
         return
+    if name == "div_rounded":
+        # piecewise constant: the gradient is zero (PyTorch's DivBackward2)
+        _attach(r, _new_node("DivBackward2", _g_zeros2, (a, b), (), (a, b)))
+        return
     spec = _BINARY_GRAD.get(name)
     if spec is None:
-        if name in ("div_rounded", "floor_divide"):
-            return       # piecewise constant: no gradient flows, as in PyTorch
+        if name == "floor_divide":
+            return       # PyTorch defines no derivative for floor_divide
         raise RuntimeError(f"the derivative for '{name}' is not implemented")
     node_name = spec[0]
     if name == "add" or name == "sub":
