@@ -305,10 +305,10 @@ cdef int _setitem(Tensor t, object index, object value) except -1:
 
 
 cdef Tensor _setitem_graph(Tensor s, object index, object value):
-    """s with s[index] = value, out of place, as a graph node (IndexPutBackward0)."""
+    """s with s[index] = value, out of place, as a graph node (CopySlices)."""
     cdef Tensor r = _alias(s)
     _index_put(r, index, _alias(value) if isinstance(value, Tensor) else value, False)
-    _attach(r, _new_node("IndexPutBackward0", _g_setitem, (s, value), (), (index, None, value)))
+    _attach(r, _new_node("CopySlices", _g_setitem, (s, value), (), (index, None, value)))
     return r
 
 
