@@ -30,6 +30,10 @@ except ImportError:  # PyTorch is optional: its column is left empty
 
 MIN_SAMPLE_S = 2e-3
 
+TUTORIAL_GRAPH = ("a = mod.ones(2, 2, requires_grad=True); b = a + 2; c = b * b * 3; "
+                  "out = c.mean(); out.backward()")
+CHAIN_1000 = "y = x\nfor _ in range(1000):\n    y = y * 1.0001\ny.sum().backward()"
+
 
 def _probes():
     """(name, target note, {lib: (setup(mod) -> namespace, statement)})."""
@@ -54,6 +58,11 @@ def _probes():
     def one(xa):
         return lambda mod: {"mod": mod, "x": tens(mod, xa)}
 
+    def graph_only(stmt):
+        # numpy has no autograd: these rows compare ctorch with PyTorch only
+        return {lib: ((lambda mod: {"mod": mod, "x": mod.ones(10, requires_grad=True)}), stmt)
+                for lib in libs if lib != "numpy"}
+
     def same(setup, stmt, np_stmt=None):
         return {lib: (setup, np_stmt if (lib == "numpy" and np_stmt) else stmt) for lib in libs}
 
@@ -69,6 +78,8 @@ def _probes():
         ("x[:, 1] (5x3)", "", same(one(tiny_x), "x[:, 1]")),
         ("x.view(15) (5x3)", "", same(one(tiny_x), "x.view(15)", "x.reshape(15)")),
         ("zeros(5, 3)", "", same(lambda mod: {"mod": mod}, "mod.zeros((5, 3))")),
+        ("autograd: tutorial graph fwd+bwd", ">= 1.5x torch", graph_only(TUTORIAL_GRAPH)),
+        ("autograd: chain of 1000 muls fwd+bwd", ">= 1.5x torch", graph_only(CHAIN_1000)),
     ]
     # the statements refer to np as `np` in numpy's namespace
     for _, _, per in P:
@@ -89,6 +100,7 @@ def _loops_for(timer):
 
 def _time_probe(libs, per, repeat):
     timers, loops = {}, {}
+    libs = {lib: mod for lib, mod in libs.items() if lib in per}
     for lib, mod in libs.items():
         setup, stmt = per[lib]
         ns = setup(mod)
