@@ -7,6 +7,8 @@
 # nodes whose gradients are all in (a ready stack: no Python recursion, so
 # graphs 100,000 nodes deep are fine), summing contributions per input.
 
+from cpython.ref cimport Py_REFCNT
+
 cdef extern from *:
     """
     /* grad mode is per thread, like PyTorch's */
@@ -142,7 +144,12 @@ cdef class AccumulateGrad(Node):
         if g is None:
             return []
         if v._grad is None:
-            # the engine hands over tensors nobody else holds; detach unless building a graph
+            # keep the incoming tensor only when nobody else holds it (the grads
+            # list and this frame) and it is dense: formulas like add's pass one
+            # gradient to several inputs, and sum's is an expand() of one value;
+            # a .grad is accumulated into in place, so it must own its memory
+            if Py_REFCNT(g) > 3 or not _is_contiguous(g):      # expand()ed grads overlap
+                g = clone(g) if ct_grad_mode else clone(_alias(g))
             v._grad = g if ct_grad_mode else _alias(g)
         elif ct_grad_mode:
             v._grad = v._grad + g
@@ -314,7 +321,7 @@ cdef void _retain_grads(Node node, list grads):
         if t is not None and nr < len(grads) and grads[nr] is not None:
             g = grads[nr]
             if (<Tensor>t)._grad is None:
-                (<Tensor>t)._grad = _alias(g) if not ct_grad_mode else g
+                (<Tensor>t)._grad = clone(_alias(g)) if not ct_grad_mode else clone(g)
             else:
                 (<Tensor>t)._grad = (<Tensor>t)._grad + g
 

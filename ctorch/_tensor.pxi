@@ -330,7 +330,11 @@ cdef class Tensor:
 
     @property
     def data(self):
-        return self.detach()
+        # same memory, but a version counter of its own: changes made through
+        # .data are invisible to autograd's in-place checks (unlike detach())
+        cdef Storage st = _borrow_storage(self._storage.data, self._storage.nbytes, self._storage)
+        st.device = self._storage.device
+        return _make_tensor(st, self._offset, self._ndim, self._shape, self._stride, self._dtype)
 
     @data.setter
     def data(self, value):
