@@ -278,6 +278,12 @@ def _g_fmod(_OpNode n, g):
             _gfor(-g * div(a, b, rounding_mode="trunc"), b) if _needs_grad(b) else None]
 
 
+def _g_div_rounded(_OpNode n, g):
+    a, b = n.args()
+    z = zeros_like(g)
+    return [_gfor(z, a) if _needs_grad(a) else None, _gfor(z, b) if _needs_grad(b) else None]
+
+
 cdef dict _BINARY_GRAD = {
     "add": ("AddBackward0", _g_add), "sub": ("SubBackward0", _g_sub),
     "mul": ("MulBackward0", _g_mul), "div": ("DivBackward0", _g_div),
@@ -295,9 +301,13 @@ cdef void _record_binary_op(object r, object a, object b, str name, object alpha
     cdef Tensor rt = <Tensor>r
     if not (rt._dtype.is_floating_point or rt._dtype.is_complex):
         return
+    if name == "div_rounded":
+        # piecewise constant: PyTorch still records DivBackward2, whose gradients are zeros
+        _attach(r, _new_node("DivBackward2", _g_div_rounded, (a, b), (), (a, b)))
+        return
     spec = _BINARY_GRAD.get(name)
     if spec is None:
-        if name in ("div_rounded", "floor_divide"):
+        if name == "floor_divide":
             return       # piecewise constant: no gradient flows, as in PyTorch
         raise RuntimeError(f"the derivative for '{name}' is not implemented")
     node_name = spec[0]
