@@ -339,6 +339,25 @@ cdef void _record_where_grad(Tensor r, Tensor c, Tensor x, Tensor y):
     _attach(r, _new_node("WhereBackward0", _g_where, (c, x, y), (), (c, x, y)))
 
 
+def _g_lerp(_OpNode n, g):
+    a, b, w = n.args()
+    if isinstance(w, Tensor):
+        gw = _gfor(g * (b - a), w) if _needs_grad(w) else None
+        return [_gfor(g * (1 - w), a) if _needs_grad(a) else None,
+                _gfor(g * w, b) if _needs_grad(b) else None, gw]
+    return [_gfor(g * (1 - w), a) if _needs_grad(a) else None,
+            _gfor(g * w, b) if _needs_grad(b) else None]
+
+
+cdef void _record_lerp(Tensor r, Tensor a, Tensor b, object w):
+    if ct_grad_mode == 0 or not (_needs_grad(a) or _needs_grad(b) or _needs_grad(w)):
+        return
+    if isinstance(w, Tensor):
+        _attach(r, _new_node("LerpBackward1", _g_lerp, (a, b, w), (), (a, b, w)))
+    else:
+        _attach(r, _new_node("LerpBackward0", _g_lerp, (a, b), (), (a, b, w)))
+
+
 # ------------------------------------------------------------ reductions
 
 def _g_sum(_OpNode n, g):

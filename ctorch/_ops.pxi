@@ -730,4 +730,6 @@ def lerp(input, end, weight, *, out=None):
     _run(&it, fn, &P, GRAIN_MATH)
     if out is not None:
         _bump(dst)
+    else:
+        _record_lerp(dst, s, e, weight)
     return dst
