@@ -441,6 +441,38 @@ cdef void _record_view_op(Tensor r, Tensor src, str name, object kind, object ar
     _attach(r, node)
 
 
+def _g_unfold(_OpNode n, g):
+    """Windows of unfold may overlap (step < size): each element of the input
+    gets the sum of the gradients of all its copies."""
+    shape, dt, d, size, step = n.args()
+    ndim = len(shape)
+    old = ct_grad_mode
+    global ct_grad_mode
+    ct_grad_mode = 0
+    try:
+        z = zeros(shape, dtype=dt)
+        rest = [i for i in builtins_range(ndim) if i != d]
+        gp = _alias(<Tensor>g).permute([d, ndim] + rest)     # (windows, size, rest...)
+        idx = arange(shape[d]).unfold(0, size, step)         # (windows, size)
+        _index_put(z.permute([d] + rest), (idx,), gp, True)
+    finally:
+        ct_grad_mode = old
+    if ct_grad_mode and _needs_grad(g):
+        _attach(z, _new_node("UnfoldBackwardBackward0", _g_take_view, (g,), (),
+                             (lambda x: x.unfold(d, size, step),)))
+    return [z]
+
+
+cdef void _record_unfold(Tensor r, Tensor src, int d, Py_ssize_t size, Py_ssize_t step):
+    if ct_grad_mode == 0 or not _needs_grad(src):
+        return
+    if src._ndim == 0 or step >= size:
+        # windows do not overlap: writing g through the same view is the gradient
+        _record_view_op(r, src, "UnfoldBackward0", "replay", lambda x: x.unfold(d, size, step))
+        return
+    _attach(r, _new_node("UnfoldBackward0", _g_unfold, (src,), (), (src.size(), src._dtype, d, size, step)))
+
+
 # -------------------------------------------------------------- indexing
 
 def _g_index(_OpNode n, g):

@@ -606,7 +606,7 @@ cdef class Tensor:
             strides[d] = strides[d] * step
         r = _make_view(self, self._offset, shape + [size], strides + [self._stride[d] if self._ndim else 1])
         if _needs_grad(self):
-            _record_view_op(r, self, "UnfoldBackward0", "replay", lambda x: x.unfold(dimension, size, step))
+            _record_unfold(r, self, d, size, step)
         return r
 
     # ------------------------------------------------------------- copying
