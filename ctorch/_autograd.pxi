@@ -162,6 +162,7 @@ cdef Node _grad_acc(Tensor t):
     acc.variable = t
     acc._next = ()
     acc._nout = 1
+    acc._pre_hooks = t._backward_hooks     # hooks registered on the leaf (see register_hook)
     t._grad_acc_ref = _weakref(acc)
     return acc
 

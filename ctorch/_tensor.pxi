@@ -359,6 +359,12 @@ cdef class Tensor:
         cdef Node node
         cdef int nr = self._output_nr if self._grad_fn is not None else 0
         node = self._grad_fn if self._grad_fn is not None else _grad_acc(self)
+        if self._grad_fn is None:
+            # a leaf's AccumulateGrad lives only while a graph uses it: the hooks
+            # stay on the tensor and every AccumulateGrad made for it shares them
+            if self._backward_hooks is None:
+                self._backward_hooks = node._pre_hooks if node._pre_hooks is not None else []
+            node._pre_hooks = self._backward_hooks
 
         def prehook(grads):
             g = grads[nr]
