@@ -557,6 +557,41 @@ cdef object _inplace_with_graph(Tensor self, object fn):
 
 
 
+def _g_overwrite(_OpNode n, g):
+    shape, dt, src_needs = n.args()
+    gsrc = None
+    if src_needs:
+        gsrc = g if tuple(g.size()) == tuple(shape) else sum_to_size(g, shape)
+        if (<Tensor>gsrc)._dtype is not dt:
+            gsrc = gsrc.to(dt)
+    return [zeros_like(g), gsrc]
+
+
+cdef bint _overwrite_needs_graph(Tensor self, object value):
+    return ct_grad_mode != 0 and (_needs_grad(self) or _needs_grad(value))
+
+
+cdef object _overwrite_with_graph(Tensor self, object value, str name):
+    """fill_ / zero_ / copy_ on a tensor in a graph: the old value gets a zero
+    gradient, a tensor value the gradient of what it was written over."""
+    _check_inplace(self)
+    global ct_grad_mode
+    old = ct_grad_mode
+    ct_grad_mode = 0
+    try:
+        if isinstance(value, Tensor):
+            _copy_into(self, <Tensor>value, True)
+        else:
+            _fill(self, value)
+            _bump(self)
+    finally:
+        ct_grad_mode = old
+    src_needs = _needs_grad(value)
+    vals = ((<Tensor>value).size(), (<Tensor>value)._dtype, True) if src_needs else (None, None, False)
+    _attach(self, _new_node(name, _g_overwrite, (self, value if src_needs else None), (), vals))
+    return self
+
+
 # ------------------------------------------- for torch.autograd.Function
 
 def _function_node(str name, object fn, tuple inputs, int nout):

@@ -619,6 +619,8 @@ cdef class Tensor:
 
     def copy_(self, src, non_blocking=False):
         cdef Tensor s = _as_operand_tensor(src, self._dtype)
+        if _overwrite_needs_graph(self, s):
+            return _overwrite_with_graph(self, s, "CopyBackwards")
         _copy_into(self, s, True)
         return self
 
@@ -626,12 +628,18 @@ cdef class Tensor:
         if isinstance(value, Tensor):
             if (<Tensor>value)._ndim != 0:
                 raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with {(<Tensor>value)._ndim} dimensions.")
+            if _overwrite_needs_graph(self, value):
+                return _overwrite_with_graph(self, value, "FillBackward1")
             value = value.item()
+        if _overwrite_needs_graph(self, None):
+            return _overwrite_with_graph(self, value, "FillBackward0")
         _fill(self, value)
         _bump(self)
         return self
 
     def zero_(self):
+        if _overwrite_needs_graph(self, None):
+            return _overwrite_with_graph(self, 0, "ZeroBackward0")
         _fill(self, 0)
         _bump(self)
         return self
