@@ -540,11 +540,21 @@ cdef object _inplace_with_graph(Tensor self, object fn):
     """In-place op on a tensor in a graph: computes fn(clone(self)) out of place
     (so the old value stays saved intact), writes the result into self and
     makes self the output of that graph node."""
-    cdef Tensor r = fn(clone(self))
-    if r._dtype is not self._dtype:
-        r = _cast(r, self._dtype)
     global ct_grad_mode
     old = ct_grad_mode
+    ct_grad_mode = 0
+    try:
+        c = clone(self)
+    finally:
+        ct_grad_mode = old
+    # the copy stands for self in the graph (no CloneBackward0 in between): the
+    # new node's edge leads to self's old grad_fn, as in PyTorch
+    c._grad_fn = self._grad_fn
+    c._output_nr = self._output_nr
+    c._requires_grad = self._requires_grad
+    cdef Tensor r = fn(c)
+    if r._dtype is not self._dtype:
+        r = _cast(r, self._dtype)
     ct_grad_mode = 0
     try:
         _copy_into(self, r, True)
