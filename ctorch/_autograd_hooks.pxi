@@ -560,10 +560,28 @@ cdef object _inplace_with_graph(Tensor self, object fn):
         _copy_into(self, r, True)
     finally:
         ct_grad_mode = old
+    _move_retain(self, r._grad_fn, r._output_nr)
     self._grad_fn = r._grad_fn
     self._output_nr = r._output_nr
     self._requires_grad = r._requires_grad or self._requires_grad
     return self
+
+
+cdef void _move_retain(Tensor self, object new_fn, int new_nr):
+    """A tensor that retains grad keeps doing so after an in-place op: its
+    .grad is the gradient of the new value (PyTorch moves the retain hook)."""
+    cdef Node old_fn = self._grad_fn
+    cdef Node node
+    if old_fn is None or old_fn._retain is None or new_fn is None:
+        return
+    ref = old_fn._retain.get(self._output_nr)
+    if ref is None or ref() is not self:
+        return
+    del old_fn._retain[self._output_nr]
+    node = new_fn
+    if node._retain is None:
+        node._retain = {}
+    node._retain[new_nr] = ref
 
 
 
@@ -598,7 +616,9 @@ cdef object _overwrite_with_graph(Tensor self, object value, str name):
         ct_grad_mode = old
     src_needs = _needs_grad(value)
     vals = ((<Tensor>value).size(), (<Tensor>value)._dtype, True) if src_needs else (None, None, False)
-    _attach(self, _new_node(name, _g_overwrite, (self, value if src_needs else None), (), vals))
+    node = _new_node(name, _g_overwrite, (self, value if src_needs else None), (), vals)
+    _move_retain(self, node, 0)
+    _attach(self, node)
     return self
 
 
