@@ -169,6 +169,7 @@ cdef Node _grad_acc(Tensor t):
     acc.variable = t
     acc._next = ()
     acc._nout = 1
+    acc._pre_hooks = t._backward_hooks     # hooks registered on the leaf (see register_hook)
     t._grad_acc_ref = _weakref(acc)
     return acc
 
@@ -393,8 +394,8 @@ def _grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fa
             if materialize_grads:
                 res[i] = zeros_like(ins[i])
             elif not allow_unused:
-                raise RuntimeError("One of the differentiated Tensors appears to not have been used in the "
-                                   "graph. Set allow_unused=True if this is the desired behavior.")
+                raise RuntimeError(f"The differentiated Tensor at index {i} appears to not have been used "
+                                   "in the graph. Set allow_unused=True if this is the desired behavior.")
         elif not create_graph:
             res[i] = _alias(res[i])
     return tuple(res)

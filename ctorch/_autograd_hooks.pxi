@@ -284,25 +284,6 @@ def _g_zeros2(_OpNode n, g):
             _gfor(zeros_like(g), b) if _needs_grad(b) else None]
 
 
-def _g_lerp(_OpNode n, g):
-    s, e, w = n.args()
-    gs = ge = gw = None
-    if _needs_grad(s):
-        gs = _gfor(g * (1 - w), s)
-    if _needs_grad(e):
-        ge = _gfor(g * w, e)
-    if _needs_grad(w):
-        gw = _gfor(g * (e - s), w)
-    return [gs, ge, gw]
-
-
-cdef void _record_lerp(Tensor r, Tensor s, Tensor e, object w):
-    if ct_grad_mode == 0 or not (_needs_grad(s) or _needs_grad(e) or _needs_grad(w)):
-        return
-    _attach(r, _new_node("LerpBackward1" if isinstance(w, Tensor) else "LerpBackward0", _g_lerp,
-                         (s, e, w), (), (s, e, w)))
-
-
 cdef dict _BINARY_GRAD = {
     "add": ("AddBackward0", _g_add), "sub": ("SubBackward0", _g_sub),
     "mul": ("MulBackward0", _g_mul), "div": ("DivBackward0", _g_div),
@@ -356,6 +337,25 @@ cdef void _record_where_grad(Tensor r, Tensor c, Tensor x, Tensor y):
     if not (r._dtype.is_floating_point or r._dtype.is_complex):
         return
     _attach(r, _new_node("WhereBackward0", _g_where, (c, x, y), (), (c, x, y)))
+
+
+def _g_lerp(_OpNode n, g):
+    a, b, w = n.args()
+    if isinstance(w, Tensor):
+        gw = _gfor(g * (b - a), w) if _needs_grad(w) else None
+        return [_gfor(g * (1 - w), a) if _needs_grad(a) else None,
+                _gfor(g * w, b) if _needs_grad(b) else None, gw]
+    return [_gfor(g * (1 - w), a) if _needs_grad(a) else None,
+            _gfor(g * w, b) if _needs_grad(b) else None]
+
+
+cdef void _record_lerp(Tensor r, Tensor a, Tensor b, object w):
+    if ct_grad_mode == 0 or not (_needs_grad(a) or _needs_grad(b) or _needs_grad(w)):
+        return
+    if isinstance(w, Tensor):
+        _attach(r, _new_node("LerpBackward1", _g_lerp, (a, b, w), (), (a, b, w)))
+    else:
+        _attach(r, _new_node("LerpBackward0", _g_lerp, (a, b), (), (a, b, w)))
 
 
 # ------------------------------------------------------------ reductions
@@ -441,6 +441,38 @@ cdef void _record_view_op(Tensor r, Tensor src, str name, object kind, object ar
     _attach(r, node)
 
 
+def _g_unfold(_OpNode n, g):
+    """Windows of unfold may overlap (step < size): each element of the input
+    gets the sum of the gradients of all its copies."""
+    shape, dt, d, size, step = n.args()
+    ndim = len(shape)
+    old = ct_grad_mode
+    global ct_grad_mode
+    ct_grad_mode = 0
+    try:
+        z = zeros(shape, dtype=dt)
+        rest = [i for i in builtins_range(ndim) if i != d]
+        gp = _alias(<Tensor>g).permute([d, ndim] + rest)     # (windows, size, rest...)
+        idx = arange(shape[d]).unfold(0, size, step)         # (windows, size)
+        _index_put(z.permute([d] + rest), (idx,), gp, True)
+    finally:
+        ct_grad_mode = old
+    if ct_grad_mode and _needs_grad(g):
+        _attach(z, _new_node("UnfoldBackwardBackward0", _g_take_view, (g,), (),
+                             (lambda x: x.unfold(d, size, step),)))
+    return [z]
+
+
+cdef void _record_unfold(Tensor r, Tensor src, int d, Py_ssize_t size, Py_ssize_t step):
+    if ct_grad_mode == 0 or not _needs_grad(src):
+        return
+    if src._ndim == 0 or step >= size:
+        # windows do not overlap: writing g through the same view is the gradient
+        _record_view_op(r, src, "UnfoldBackward0", "replay", lambda x: x.unfold(d, size, step))
+        return
+    _attach(r, _new_node("UnfoldBackward0", _g_unfold, (src,), (), (src.size(), src._dtype, d, size, step)))
+
+
 # -------------------------------------------------------------- indexing
 
 def _g_index(_OpNode n, g):
@@ -508,21 +540,86 @@ cdef object _inplace_with_graph(Tensor self, object fn):
     """In-place op on a tensor in a graph: computes fn(clone(self)) out of place
     (so the old value stays saved intact), writes the result into self and
     makes self the output of that graph node."""
-    cdef Tensor r = fn(clone(self))
-    if r._dtype is not self._dtype:
-        r = _cast(r, self._dtype)
     global ct_grad_mode
     old = ct_grad_mode
+    ct_grad_mode = 0
+    try:
+        c = clone(self)
+    finally:
+        ct_grad_mode = old
+    # the copy stands for self in the graph (no CloneBackward0 in between): the
+    # new node's edge leads to self's old grad_fn, as in PyTorch
+    c._grad_fn = self._grad_fn
+    c._output_nr = self._output_nr
+    c._requires_grad = self._requires_grad
+    cdef Tensor r = fn(c)
+    if r._dtype is not self._dtype:
+        r = _cast(r, self._dtype)
     ct_grad_mode = 0
     try:
         _copy_into(self, r, True)
     finally:
         ct_grad_mode = old
+    _move_retain(self, r._grad_fn, r._output_nr)
     self._grad_fn = r._grad_fn
     self._output_nr = r._output_nr
     self._requires_grad = r._requires_grad or self._requires_grad
     return self
 
+
+cdef void _move_retain(Tensor self, object new_fn, int new_nr):
+    """A tensor that retains grad keeps doing so after an in-place op: its
+    .grad is the gradient of the new value (PyTorch moves the retain hook)."""
+    cdef Node old_fn = self._grad_fn
+    cdef Node node
+    if old_fn is None or old_fn._retain is None or new_fn is None:
+        return
+    ref = old_fn._retain.get(self._output_nr)
+    if ref is None or ref() is not self:
+        return
+    del old_fn._retain[self._output_nr]
+    node = new_fn
+    if node._retain is None:
+        node._retain = {}
+    node._retain[new_nr] = ref
+
+
+
+def _g_overwrite(_OpNode n, g):
+    shape, dt, src_needs = n.args()
+    gsrc = None
+    if src_needs:
+        gsrc = g if tuple(g.size()) == tuple(shape) else sum_to_size(g, shape)
+        if (<Tensor>gsrc)._dtype is not dt:
+            gsrc = gsrc.to(dt)
+    return [zeros_like(g), gsrc]
+
+
+cdef bint _overwrite_needs_graph(Tensor self, object value):
+    return ct_grad_mode != 0 and (_needs_grad(self) or _needs_grad(value))
+
+
+cdef object _overwrite_with_graph(Tensor self, object value, str name):
+    """fill_ / zero_ / copy_ on a tensor in a graph: the old value gets a zero
+    gradient, a tensor value the gradient of what it was written over."""
+    _check_inplace(self)
+    global ct_grad_mode
+    old = ct_grad_mode
+    ct_grad_mode = 0
+    try:
+        if isinstance(value, Tensor):
+            _copy_into(self, <Tensor>value, True)
+        else:
+            _fill(self, value)
+            _bump(self)
+    finally:
+        ct_grad_mode = old
+    src_needs = _needs_grad(value)
+    vals = ((<Tensor>value).size(), (<Tensor>value)._dtype, True) if src_needs else (None, None, False)
+    node = _new_node(name, _g_overwrite, (self, value if src_needs else None), (), vals)
+    _move_retain(self, node, 0)
+    _attach(self, node)
+    return self
 
 
 # ------------------------------------------- for torch.autograd.Function

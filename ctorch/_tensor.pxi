@@ -305,7 +305,7 @@ cdef class Tensor:
                                "a computed variable in a subgraph that doesn't require differentiation use "
                                "var_no_grad = var.detach().")
         if requires_grad and not (self._dtype.is_floating_point or self._dtype.is_complex):
-            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
         self._requires_grad = requires_grad
         return self
 
@@ -363,6 +363,12 @@ cdef class Tensor:
         cdef Node node
         cdef int nr = self._output_nr if self._grad_fn is not None else 0
         node = self._grad_fn if self._grad_fn is not None else _grad_acc(self)
+        if self._grad_fn is None:
+            # a leaf's AccumulateGrad lives only while a graph uses it: the hooks
+            # stay on the tensor and every AccumulateGrad made for it shares them
+            if self._backward_hooks is None:
+                self._backward_hooks = node._pre_hooks if node._pre_hooks is not None else []
+            node._pre_hooks = self._backward_hooks
 
         def prehook(grads):
             g = grads[nr]
@@ -610,13 +616,15 @@ cdef class Tensor:
             strides[d] = strides[d] * step
         r = _make_view(self, self._offset, shape + [size], strides + [self._stride[d] if self._ndim else 1])
         if _needs_grad(self):
-            _record_view_op(r, self, "UnfoldBackward0", "replay", lambda x: x.unfold(dimension, size, step))
+            _record_unfold(r, self, d, size, step)
         return r
 
     # ------------------------------------------------------------- copying
 
     def copy_(self, src, non_blocking=False):
         cdef Tensor s = _as_operand_tensor(src, self._dtype)
+        if _overwrite_needs_graph(self, s):
+            return _overwrite_with_graph(self, s, "CopyBackwards")
         _copy_into(self, s, True)
         return self
 
@@ -624,12 +632,18 @@ cdef class Tensor:
         if isinstance(value, Tensor):
             if (<Tensor>value)._ndim != 0:
                 raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with {(<Tensor>value)._ndim} dimensions.")
+            if _overwrite_needs_graph(self, value):
+                return _overwrite_with_graph(self, value, "FillBackward1")
             value = value.item()
+        if _overwrite_needs_graph(self, None):
+            return _overwrite_with_graph(self, value, "FillBackward0")
         _fill(self, value)
         _bump(self)
         return self
 
     def zero_(self):
+        if _overwrite_needs_graph(self, None):
+            return _overwrite_with_graph(self, 0, "ZeroBackward0")
         _fill(self, 0)
         _bump(self)
         return self

@@ -81,13 +81,18 @@ class Function(metaclass=_FunctionMeta):
         single = not isinstance(outputs, tuple)
         outs = (outputs,) if single else outputs
         tensor_args = tuple(a if isinstance(a, Tensor) else None for a in args)
+        # what a missing gradient is materialized from: (empty tensor of the output's
+        # dtype and device, shape). The outputs themselves must not be held here: they
+        # hold the node, which holds this closure, and the graph would become a cycle.
+        out_meta = tuple((o.detach().new_empty((0,)), tuple(o.shape)) if isinstance(o, Tensor) else None
+                         for o in outs)
 
         def run_backward(node, grads):
             if isinstance(grads, Tensor):
                 grads = [grads]
             if ctx.materialize_grads:
-                grads = [g if g is not None or not isinstance(o, Tensor) else o.new_zeros(o.shape)
-                         for g, o in zip(grads, outs)]
+                grads = [g if g is not None or m is None else m[0].new_zeros(m[1])
+                         for g, m in zip(grads, out_meta)]
             result = cls.backward(ctx, *grads)
             if not isinstance(result, tuple):
                 result = (result,)
