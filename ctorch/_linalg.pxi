@@ -6,7 +6,6 @@
 # only an operand that is neither is copied.
 
 from scipy.linalg.cython_blas cimport sgemm, dgemm, cgemm, zgemm
-from cython.parallel cimport prange
 from libc.stdlib cimport malloc, free
 
 cdef extern from "matmul.h":
@@ -17,10 +16,6 @@ cdef extern from "matmul.h":
 
 cdef list _CTYPE_NAMES = ["bool", "unsigned char", "signed char", "short", "int", "long int",
                           "c10::Half", "float", "double", "c10::complex<float>", "c10::complex<double>"]
-
-# batches of products smaller than this (m*n*k) run one product per thread
-DEF MM_SMALL = 262144
-
 
 cdef bint _blas_layout(Py_ssize_t r, Py_ssize_t c, Py_ssize_t sr, Py_ssize_t sc,
                        char *trans, int *ld):
@@ -109,11 +104,10 @@ cdef Tensor _bmm_raw(Tensor a, Tensor b):
         free(offa)
         raise
     cdef ct_mm_fn fn
-    cdef bint par = nb > 1 and m * n * k < MM_SMALL and ct_get_num_threads() > 1
     with nogil:
         if blas:
             _gemm_batches(code, tb, ta, N, M, K, b._data, ldb, offb, a._data, lda, offa,
-                          out._data, ldc, nb, par)
+                          out._data, ldc, nb)
         else:
             fn = ct_mm_loops[code]
             fn(nb, offa, offb, a._data, b._data, out._data, m, n, k)
@@ -124,32 +118,24 @@ cdef Tensor _bmm_raw(Tensor a, Tensor b):
 
 cdef void _gemm_batches(int code, char t1, char t2, int M, int N, int K,
                         char *P, int ld1, int64_t *off1, char *Q, int ld2, int64_t *off2,
-                        char *C, int ldc, Py_ssize_t nb, bint par) noexcept nogil:
-    """Column-major C[b] (M x N, ld ldc) = op1(P[b]) op2(Q[b]) for each batch b."""
+                        char *C, int ldc, Py_ssize_t nb) noexcept nogil:
+    """Column-major C[b] (M x N, ld ldc) = op1(P[b]) op2(Q[b]) for each batch b,
+    one gemm call after the other: BLAS threads the large products; running
+    small ones on OpenMP threads around BLAS was measured slower (spinning
+    barriers and OpenBLAS's own threads compete for the cores)."""
     cdef float fone = 1, fzero = 0
     cdef double done = 1, dzero = 0
     cdef float complex cone = 1, czero = 0
     cdef double complex zone = 1, zzero = 0
     cdef Py_ssize_t i, cstep = <Py_ssize_t>M * N
-    cdef int nt = ct_get_num_threads()
     if code == CT_FLOAT32:
-        if par:
-            for i in prange(nb, num_threads=nt, schedule="static"):
-                sgemm(&t1, &t2, &M, &N, &K, &fone, <float *>P + off1[i], &ld1,
-                      <float *>Q + off2[i], &ld2, &fzero, <float *>C + i * cstep, &ldc)
-        else:
-            for i in range(nb):
-                sgemm(&t1, &t2, &M, &N, &K, &fone, <float *>P + off1[i], &ld1,
-                      <float *>Q + off2[i], &ld2, &fzero, <float *>C + i * cstep, &ldc)
+        for i in range(nb):
+            sgemm(&t1, &t2, &M, &N, &K, &fone, <float *>P + off1[i], &ld1,
+                  <float *>Q + off2[i], &ld2, &fzero, <float *>C + i * cstep, &ldc)
     elif code == CT_FLOAT64:
-        if par:
-            for i in prange(nb, num_threads=nt, schedule="static"):
-                dgemm(&t1, &t2, &M, &N, &K, &done, <double *>P + off1[i], &ld1,
-                      <double *>Q + off2[i], &ld2, &dzero, <double *>C + i * cstep, &ldc)
-        else:
-            for i in range(nb):
-                dgemm(&t1, &t2, &M, &N, &K, &done, <double *>P + off1[i], &ld1,
-                      <double *>Q + off2[i], &ld2, &dzero, <double *>C + i * cstep, &ldc)
+        for i in range(nb):
+            dgemm(&t1, &t2, &M, &N, &K, &done, <double *>P + off1[i], &ld1,
+                  <double *>Q + off2[i], &ld2, &dzero, <double *>C + i * cstep, &ldc)
     elif code == CT_COMPLEX64:
         for i in range(nb):
             cgemm(&t1, &t2, &M, &N, &K, &cone, <float complex *>P + off1[i], &ld1,

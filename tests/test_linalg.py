@@ -156,8 +156,9 @@ def test_grad_fn_names(fn, name):
 
 @pytest.mark.parametrize("dtype", ["float32", "float64", "int32", "complex64"])
 def test_large_and_batched(dtype):
-    """Sizes past the threading thresholds: threaded BLAS, the batch loop over
-    threads (many small products) and the threaded integer kernel."""
+    """Sizes past the threading thresholds: threaded BLAS, a batch of many
+    small products, a broadcast 2-D operand folded into one product, and the
+    threaded integer kernel."""
     rng = np.random.default_rng(3)
     for sa, sb in [((70, 80), (80, 90)), ((64, 8, 8), (64, 8, 8)), ((64, 8, 8), (8, 5))]:
         a = _values(sa, dtype, rng, "any")
