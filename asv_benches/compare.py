@@ -51,6 +51,10 @@ def _probes():
     med_a, med_b = np_data((100_000,), f32, 3), np_data((100_000,), f32, 4)
     big_a, big_b = np_data((10_000_000,), f32, 5), np_data((10_000_000,), f32, 6)
     sq = np_data((4096, 4096), f32, 7)
+    mm256, mm256b = np_data((256, 256), f32, 8), np_data((256, 256), f32, 9)
+    mm1024, mm1024b = np_data((1024, 1024), f32, 10), np_data((1024, 1024), f32, 11)
+    mm2048, mm2048b = np_data((2048, 2048), f32, 12), np_data((2048, 2048), f32, 13)
+    bm_a, bm_b = np_data((256, 32, 32), f32, 14), np_data((256, 32, 32), f32, 15)
 
     def two(xa, xb):
         return lambda mod: {"mod": mod, "x": tens(mod, xa), "y": tens(mod, xb)}
@@ -80,6 +84,12 @@ def _probes():
         ("zeros(5, 3)", "", same(lambda mod: {"mod": mod}, "mod.zeros((5, 3))")),
         ("autograd: tutorial graph fwd+bwd", ">= 1.5x torch", graph_only(TUTORIAL_GRAPH)),
         ("autograd: chain of 1000 muls fwd+bwd", ">= 1.5x torch", graph_only(CHAIN_1000)),
+        # matmul rows: equal flops per library, so time ratios are GFLOP/s ratios
+        ("matmul 256x256 @ 256x256 f32", ">= 0.9x torch", same(two(mm256, mm256b), "x @ y")),
+        ("matmul 1024x1024 @ 1024x1024 f32", ">= 0.9x torch", same(two(mm1024, mm1024b), "x @ y")),
+        ("matmul 2048x2048 @ 2048x2048 f32", ">= 0.9x torch", same(two(mm2048, mm2048b), "x @ y")),
+        ("matmul batched 256x(32x32 @ 32x32) f32", "", same(two(bm_a, bm_b), "x @ y")),
+        ("matmul x @ y.T 1024 f32 (transposed view)", "", same(two(mm1024, mm1024b), "x @ y.T")),
     ]
     # the statements refer to np as `np` in numpy's namespace
     for _, _, per in P:

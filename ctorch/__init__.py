@@ -11,6 +11,7 @@ from ctorch._C import (  # noqa: F401  (names that would shadow python builtins 
 from ctorch._printing import set_printoptions, get_printoptions  # noqa: F401
 from ctorch import cuda  # noqa: F401
 from ctorch import autograd  # noqa: F401
+from ctorch import linalg  # noqa: F401
 from ctorch.autograd.grad_mode import (  # noqa: F401
     no_grad, enable_grad, set_grad_enabled, inference_mode, is_grad_enabled,
 )

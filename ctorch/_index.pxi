@@ -421,7 +421,3 @@ def _all(input, dim=None, keepdim=False):
 _add_method("any", _any)
 _add_method("all", _all)
 _add_method("nonzero", nonzero)
-
-
-def matmul(input, other, *, out=None):
-    raise NotImplementedError("matmul is not available yet in ctorch")

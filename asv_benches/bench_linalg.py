@@ -1,0 +1,69 @@
+"""Linear algebra: matrix products (BLAS for floats, the blocked loop for
+integers), batched products and the factorizations."""
+import ctorch
+
+from .common import ct_data
+
+
+class Matmul:
+    params = ([64, 256, 1024, 2048], ["float32", "float64"])
+    param_names = ["n", "dtype"]
+
+    def setup(self, n, dtype):
+        self.a = ct_data((n, n), dtype, seed=1)
+        self.b = ct_data((n, n), dtype, seed=2)
+
+    def time_matmul(self, n, dtype):
+        self.a @ self.b
+
+    def time_matmul_transposed(self, n, dtype):
+        self.a @ self.b.mT
+
+
+class MatmulInt:
+    params = [64, 256]
+    param_names = ["n"]
+
+    def setup(self, n):
+        self.a = ct_data((n, n), "int64", seed=1)
+        self.b = ct_data((n, n), "int64", seed=2)
+
+    def time_matmul(self, n):
+        self.a @ self.b
+
+
+class BatchedMatmul:
+    params = ([(256, 32), (16, 256)], ["float32"])
+    param_names = ["batch_n", "dtype"]
+
+    def setup(self, batch_n, dtype):
+        b, n = batch_n
+        self.a = ct_data((b, n, n), dtype, seed=1)
+        self.b = ct_data((b, n, n), dtype, seed=2)
+
+    def time_bmm(self, batch_n, dtype):
+        ctorch.bmm(self.a, self.b)
+
+    def time_broadcast(self, batch_n, dtype):
+        self.a @ self.b[0]
+
+
+class Factorizations:
+    params = [64, 256]
+    param_names = ["n"]
+
+    def setup(self, n):
+        a = ct_data((n, n), "float64", seed=1)
+        self.a = a @ a.mT + n * ctorch.eye(n, dtype=ctorch.float64)
+
+    def time_inv(self, n):
+        ctorch.linalg.inv(self.a)
+
+    def time_solve(self, n):
+        ctorch.linalg.solve(self.a, self.a)
+
+    def time_cholesky(self, n):
+        ctorch.linalg.cholesky(self.a)
+
+    def time_einsum(self, n):
+        ctorch.einsum("ij,jk->ik", self.a, self.a)

@@ -1,0 +1,615 @@
+# Linear algebra: matrix products (BLAS for float/double/complex, a blocked
+# loop for the integers), einsum, trace, tril/triu, diag/diag_embed, kron.
+# Row-major operands reach BLAS (column-major) as transposes: C = A B is
+# computed as C^T = B^T A^T, and an operand whose rows or whose columns are
+# dense is passed with the matching transpose flag and leading dimension;
+# only an operand that is neither is copied.
+
+from scipy.linalg.cython_blas cimport sgemm, dgemm, cgemm, zgemm
+from libc.stdlib cimport malloc, free
+
+cdef extern from "matmul.h":
+    ctypedef void (*ct_mm_fn)(int64_t nb, const int64_t *offa, const int64_t *offb,
+                              const void *A, const void *B, void *C,
+                              int64_t m, int64_t n, int64_t k) nogil
+    ct_mm_fn ct_mm_loops[11]
+
+cdef list _CTYPE_NAMES = ["bool", "unsigned char", "signed char", "short", "int", "long int",
+                          "c10::Half", "float", "double", "c10::complex<float>", "c10::complex<double>"]
+
+cdef bint _blas_layout(Py_ssize_t r, Py_ssize_t c, Py_ssize_t sr, Py_ssize_t sc,
+                       char *trans, int *ld):
+    """How BLAS reads the r x c row-major matrix with strides (sr, sc) as its
+    transpose: 'N' when rows are dense, 'T' when columns are; False if neither."""
+    if (sc == 1 or c == 1) and (r == 1 or sr >= max(1, c)) and sr < 2147483647:
+        trans[0] = b'N'
+        ld[0] = <int>(sr if r > 1 else max(1, c))
+        return True
+    if (sr == 1 or r == 1) and (c == 1 or sc >= max(1, r)) and sc < 2147483647:
+        trans[0] = b'T'
+        ld[0] = <int>(sc if c > 1 else max(1, r))
+        return True
+    return False
+
+
+cdef int64_t *_batch_offsets(Tensor t, int nbd, Py_ssize_t nb) except NULL:
+    """Element offsets (from t._data) of each matrix of t's leading nbd dims."""
+    cdef int64_t *off = <int64_t *>malloc(max(nb, 1) * sizeof(int64_t))
+    cdef Py_ssize_t idx[CT_MAXDIM]
+    cdef Py_ssize_t i, o = 0
+    cdef int d
+    if off == NULL:
+        raise MemoryError()
+    for d in range(nbd):
+        idx[d] = 0
+    for i in range(nb):
+        off[i] = o
+        d = nbd - 1
+        while d >= 0:
+            idx[d] += 1
+            o += t._stride[d]
+            if idx[d] < t._shape[d]:
+                break
+            o -= t._stride[d] * t._shape[d]
+            idx[d] = 0
+            d -= 1
+    return off
+
+
+cdef Tensor _dense(Tensor t):
+    cdef Tensor r = _empty_like(t, None)
+    _copy_into(r, t, False)
+    return r
+
+
+cdef Tensor _bmm_raw(Tensor a, Tensor b):
+    """(..., m, k) x (..., k, n) -> new dense (..., m, n); the batch shapes of a
+    and b are equal (strides are free, 0 included); one dtype; no autograd."""
+    cdef int nd = a._ndim, nbd = a._ndim - 2, d, code = a._dtype._code
+    cdef Py_ssize_t m = a._shape[nd - 2], k = a._shape[nd - 1], n = b._shape[nd - 1]
+    cdef Py_ssize_t nb = 1, i
+    cdef DType dt = a._dtype
+    if code == CT_FLOAT16:
+        return _cast(_bmm_raw(_cast(a, t_float32), _cast(b, t_float32)), dt)
+    if code == CT_BOOL:
+        raise NotImplementedError("\"addmm_impl_cpu_\" not implemented for 'Bool'")
+    for d in range(nbd):
+        nb *= a._shape[d]
+    cdef Tensor out = _empty_list([a._shape[d] for d in range(nbd)] + [m, n], dt)
+    if out._numel == 0:
+        return out
+    if k == 0:
+        memset(out._data, 0, out._numel * dt.itemsize)
+        return out
+    cdef char ta, tb
+    cdef int lda, ldb, M = <int>m, N = <int>n, K = <int>k, ldc = <int>n
+    cdef bint blas = code in (CT_FLOAT32, CT_FLOAT64, CT_COMPLEX64, CT_COMPLEX128)
+    if blas:
+        if not _blas_layout(m, k, a._stride[nd - 2], a._stride[nd - 1], &ta, &lda):
+            a = _dense(a)
+            _blas_layout(m, k, a._stride[nd - 2], a._stride[nd - 1], &ta, &lda)
+        if not _blas_layout(k, n, b._stride[nd - 2], b._stride[nd - 1], &tb, &ldb):
+            b = _dense(b)
+            _blas_layout(k, n, b._stride[nd - 2], b._stride[nd - 1], &tb, &ldb)
+    else:
+        if not ((a._stride[nd - 1] == 1 or k == 1) and (a._stride[nd - 2] == k or m == 1)):
+            a = _dense(a)
+        if not ((b._stride[nd - 1] == 1 or n == 1) and (b._stride[nd - 2] == n or k == 1)):
+            b = _dense(b)
+    cdef int64_t *offa = _batch_offsets(a, nbd, nb)
+    cdef int64_t *offb
+    try:
+        offb = _batch_offsets(b, nbd, nb)
+    except MemoryError:
+        free(offa)
+        raise
+    cdef ct_mm_fn fn
+    with nogil:
+        if blas:
+            _gemm_batches(code, tb, ta, N, M, K, b._data, ldb, offb, a._data, lda, offa,
+                          out._data, ldc, nb)
+        else:
+            fn = ct_mm_loops[code]
+            fn(nb, offa, offb, a._data, b._data, out._data, m, n, k)
+    free(offa)
+    free(offb)
+    return out
+
+
+cdef void _gemm_batches(int code, char t1, char t2, int M, int N, int K,
+                        char *P, int ld1, int64_t *off1, char *Q, int ld2, int64_t *off2,
+                        char *C, int ldc, Py_ssize_t nb) noexcept nogil:
+    """Column-major C[b] (M x N, ld ldc) = op1(P[b]) op2(Q[b]) for each batch b,
+    one gemm call after the other: BLAS threads the large products; running
+    small ones on OpenMP threads around BLAS was measured slower (spinning
+    barriers and OpenBLAS's own threads compete for the cores)."""
+    cdef float fone = 1, fzero = 0
+    cdef double done = 1, dzero = 0
+    cdef float complex cone = 1, czero = 0
+    cdef double complex zone = 1, zzero = 0
+    cdef Py_ssize_t i, cstep = <Py_ssize_t>M * N
+    if code == CT_FLOAT32:
+        for i in range(nb):
+            sgemm(&t1, &t2, &M, &N, &K, &fone, <float *>P + off1[i], &ld1,
+                  <float *>Q + off2[i], &ld2, &fzero, <float *>C + i * cstep, &ldc)
+    elif code == CT_FLOAT64:
+        for i in range(nb):
+            dgemm(&t1, &t2, &M, &N, &K, &done, <double *>P + off1[i], &ld1,
+                  <double *>Q + off2[i], &ld2, &dzero, <double *>C + i * cstep, &ldc)
+    elif code == CT_COMPLEX64:
+        for i in range(nb):
+            cgemm(&t1, &t2, &M, &N, &K, &cone, <float complex *>P + off1[i], &ld1,
+                  <float complex *>Q + off2[i], &ld2, &czero, <float complex *>C + i * cstep, &ldc)
+    else:
+        for i in range(nb):
+            zgemm(&t1, &t2, &M, &N, &K, &zone, <double complex *>P + off1[i], &ld1,
+                  <double complex *>Q + off2[i], &ld2, &zzero, <double complex *>C + i * cstep, &ldc)
+
+
+# ------------------------------------------------------------ small helpers
+
+cdef Tensor _rawview(Tensor t, list shape, list stride):
+    return _make_view(t, t._offset, shape, stride)
+
+
+cdef Tensor _raw_unsq(Tensor t, int dim):
+    shape = list(t.size())
+    stride = list(t.stride())
+    shape.insert(dim, 1)
+    stride.insert(dim, 1)
+    return _rawview(t, shape, stride)
+
+
+cdef Tensor _raw_sq_last(Tensor t, int dim):
+    shape = list(t.size())
+    stride = list(t.stride())
+    del shape[dim]
+    del stride[dim]
+    return _rawview(t, shape, stride)
+
+
+def _conj(t):
+    """Complex conjugate (no autograd); real tensors are returned as they are."""
+    cdef Tensor x = <Tensor>t
+    if not x._dtype.is_complex:
+        return x
+    import numpy as np
+    return from_numpy(np.conj(x.numpy()))
+
+
+def _mH(t):
+    return _conj(t.transpose(-2, -1))
+
+
+cdef int _same_dtype_mm(Tensor a, Tensor b) except -1:
+    if a._dtype is not b._dtype:
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
+                           f"{_CTYPE_NAMES[a._dtype._code]} != {_CTYPE_NAMES[b._dtype._code]}")
+    return 0
+
+
+cdef object _la_out(Tensor r, object out):
+    if out is not None:
+        (<Tensor?>out).resize_(r.shape) if (<Tensor?>out).shape != r.shape else None
+        (<Tensor>out).copy_(r)
+        return out
+    return r
+
+
+# ------------------------------------------------------------ products
+
+def _g_mm(_OpNode n, g):
+    a, b = n.args()
+    return [matmul(g, _mH(b)) if _needs_grad(a) else None,
+            matmul(_mH(a), g) if _needs_grad(b) else None]
+
+
+def _g_mv(_OpNode n, g):
+    a, v = n.args()
+    return [g.unsqueeze(-1) * _conj(v) if _needs_grad(a) else None,
+            matmul(_mH(a), g) if _needs_grad(v) else None]
+
+
+def _g_dot(_OpNode n, g):
+    a, b = n.args()
+    return [g * _conj(b) if _needs_grad(a) else None,
+            g * _conj(a) if _needs_grad(b) else None]
+
+
+cdef Tensor _mm_prim(Tensor a, Tensor b, str name):
+    """Batched product of (..., m, k) and (..., k, n) with equal batch shapes."""
+    cdef Tensor r = _bmm_raw(a, b)
+    if ct_grad_mode and (_needs_grad(a) or _needs_grad(b)):
+        _attach(r, _new_node(name, _g_mm, (a, b), (), (a, b)))
+    return r
+
+
+def mm(input, mat2, *, out=None):
+    cdef Tensor a = _tensor_arg(input, "mm"), b = _tensor_arg(mat2, "mm")
+    if a._ndim != 2:
+        raise RuntimeError("self must be a matrix")
+    if b._ndim != 2:
+        raise RuntimeError("mat2 must be a matrix")
+    if a._shape[1] != b._shape[0]:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied "
+                           f"({a._shape[0]}x{a._shape[1]} and {b._shape[0]}x{b._shape[1]})")
+    _same_dtype_mm(a, b)
+    return _la_out(_mm_prim(a, b, "MmBackward0"), out)
+
+
+def bmm(input, mat2, *, out=None):
+    cdef Tensor a = _tensor_arg(input, "bmm"), b = _tensor_arg(mat2, "bmm")
+    if a._ndim != 3:
+        raise RuntimeError("batch1 must be a 3D tensor")
+    if b._ndim != 3:
+        raise RuntimeError("batch2 must be a 3D tensor")
+    if b._shape[0] != a._shape[0] or b._shape[1] != a._shape[2]:
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
+                           f"[{a._shape[0]}, {a._shape[2]}] but got: [{b._shape[0]}, {b._shape[1]}].")
+    _same_dtype_mm(a, b)
+    return _la_out(_mm_prim(a, b, "BmmBackward0"), out)
+
+
+def mv(input, vec, *, out=None):
+    cdef Tensor a = _tensor_arg(input, "mv"), v = _tensor_arg(vec, "mv")
+    if a._ndim != 2 or v._ndim != 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got 1, {a._ndim}, {v._ndim}")
+    if a._shape[1] != v._shape[0]:
+        raise RuntimeError(f"size mismatch, got input ({a._shape[0]}), mat ({a._shape[0]}x{a._shape[1]}), vec ({v._shape[0]})")
+    _same_dtype_mm(a, v)
+    cdef Tensor r = _raw_sq_last(_bmm_raw(a, _raw_unsq(v, 1)), 1)
+    if ct_grad_mode and (_needs_grad(a) or _needs_grad(v)):
+        _attach(r, _new_node("MvBackward0", _g_mv, (a, v), (), (a, v)))
+    return _la_out(r, out)
+
+
+cdef Tensor _dot_impl(Tensor a, Tensor b, str name):
+    if a._ndim != 1 or b._ndim != 1:
+        raise RuntimeError(f"1D tensors expected, but got {a._ndim}D and {b._ndim}D tensors")
+    if a._shape[0] != b._shape[0]:
+        raise RuntimeError(f"inconsistent tensor size, expected tensor [{a._shape[0]}] and src [{b._shape[0]}] "
+                           f"to have the same number of elements, but got {a._shape[0]} and {b._shape[0]} elements respectively")
+    if a._dtype is not b._dtype:
+        raise RuntimeError(f"{name} : expected both vectors to have same dtype, but found "
+                           f"{_SCALAR_NAMES[a._dtype._code]} and {_SCALAR_NAMES[b._dtype._code]}")
+    return _rawview(_bmm_raw(_raw_unsq(a, 0), _raw_unsq(b, 1)), [], [])
+
+
+def dot(input, tensor, *, out=None):
+    cdef Tensor a = _tensor_arg(input, "dot"), b = _tensor_arg(tensor, "dot")
+    cdef Tensor r = _dot_impl(a, b, "dot")
+    if ct_grad_mode and (_needs_grad(a) or _needs_grad(b)):
+        _attach(r, _new_node("DotBackward0", _g_dot, (a, b), (), (a, b)))
+    return _la_out(r, out)
+
+
+def vdot(input, other, *, out=None):
+    cdef Tensor a = _tensor_arg(input, "vdot"), b = _tensor_arg(other, "vdot")
+    if not a._dtype.is_complex:
+        r = _dot_impl(a, b, "vdot")
+        if ct_grad_mode and (_needs_grad(a) or _needs_grad(b)):
+            _attach(r, _new_node("DotBackward0", _g_dot, (a, b), (), (a, b)))
+        return _la_out(r, out)
+    return _la_out(_dot_impl(<Tensor>_conj(a), b, "vdot"), out)
+
+
+def matmul(input, other, *, out=None):
+    cdef Tensor a = _tensor_arg(input, "matmul"), b = _tensor_arg(other, "matmul")
+    cdef int na = a._ndim, nb = b._ndim
+    if na == 0 or nb == 0:
+        raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {na}D and {nb}D")
+    if na == 1 and nb == 1:
+        return dot(a, b, out=out)
+    if na == 2 and nb == 1:
+        return mv(a, b, out=out)
+    if na == 1 and nb == 2:
+        return _la_out(mm(_unsqueeze(a, 0), b).squeeze(0), out)
+    if na == 2 and nb == 2:
+        return mm(a, b, out=out)
+    _same_dtype_mm(a, b)
+    cdef Py_ssize_t k = a._shape[na - 1]
+    if na >= 3 and nb <= 2:
+        # fold the batch of a into its rows: one product
+        lead = list(a.size())[:-1]
+        a2 = a.reshape(-1, k)
+        if nb == 1:
+            if b._shape[0] != k:
+                raise RuntimeError(f"size mismatch, got input ({a2.shape[0]}), mat ({a2.shape[0]}x{k}), vec ({b._shape[0]})")
+            return _la_out(mv(a2, b).reshape(lead), out)
+        if b._shape[0] != k:
+            raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({a2.shape[0]}x{k} and {b._shape[0]}x{b._shape[1]})")
+        return _la_out(mm(a2, b).reshape(lead + [b._shape[1]]), out)
+    cdef Tensor aa = _unsqueeze(a, 0) if na == 1 else a
+    cdef Tensor bb = _unsqueeze(b, 1) if nb == 1 else b
+    cdef Py_ssize_t m = aa._shape[aa._ndim - 2], n = bb._shape[bb._ndim - 1]
+    if bb._shape[bb._ndim - 2] != k:
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
+                           f"[{_prod(aa.shape[:-2])}, {k}] but got: [{_prod(bb.shape[:-2])}, {bb._shape[bb._ndim - 2]}].")
+    batch = _broadcast_lists(list(aa.size())[:-2], list(bb.size())[:-2])
+    cdef Tensor r = _mm_prim(_expand(aa, batch + [m, k]), _expand(bb, batch + [k, n]), "BmmBackward0")
+    if na == 1:
+        r = r.squeeze(-2)
+    if nb == 1:
+        r = r.squeeze(-1)
+    return _la_out(r, out)
+
+
+cdef Py_ssize_t _prod(object shape):
+    cdef Py_ssize_t p = 1
+    for s in shape:
+        p *= s
+    return p
+
+
+cdef list _broadcast_lists(list x, list y):
+    cdef int n = max(len(x), len(y)), i
+    out = []
+    for i in range(n):
+        dx = x[len(x) - n + i] if len(x) - n + i >= 0 else 1
+        dy = y[len(y) - n + i] if len(y) - n + i >= 0 else 1
+        if dx != dy and dx != 1 and dy != 1:
+            raise RuntimeError(f"The size of tensor a ({dx}) must match the size of tensor b ({dy}) at non-singleton dimension {i}")
+        out.append(dy if dx == 1 else dx)
+    return out
+
+
+def outer(input, vec2, *, out=None):
+    cdef Tensor a = _tensor_arg(input, "outer"), b = _tensor_arg(vec2, "outer")
+    if a._ndim != 1:
+        raise RuntimeError(f"outer: Expected 1-D argument self, but got {a._ndim}-D")
+    if b._ndim != 1:
+        raise RuntimeError(f"outer: Expected 1-D argument vec2, but got {b._ndim}-D")
+    return _la_out(_unsqueeze(a, 1) * b, out)
+
+
+ger = outer
+
+
+def _addlike(input, prod, beta, alpha):
+    r = prod if alpha == 1 else prod * alpha
+    if beta == 0:
+        return r + zeros_like(input).expand_as(r) if isinstance(input, Tensor) else r
+    return (input if beta == 1 else input * beta) + r
+
+
+def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
+    return _la_out(_addlike(input, mm(mat1, mat2), beta, alpha), out)
+
+
+def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
+    return _la_out(_addlike(input, mv(mat, vec), beta, alpha), out)
+
+
+def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
+    return _la_out(_addlike(input, _sum_fn(bmm(batch1, batch2), 0), beta, alpha), out)
+
+
+def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
+    return _la_out(_addlike(input, bmm(batch1, batch2), beta, alpha), out)
+
+
+def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None):
+    return _la_out(_addlike(input, outer(vec1, vec2), beta, alpha), out)
+
+
+# ------------------------------------------------------------ einsum
+
+def einsum(equation, *operands):
+    """Einstein summation over one or more operands: repeated subscripts in one
+    operand take its diagonal, subscripts absent from the output are summed,
+    and each pair of operands is contracted with one batched product."""
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = tuple(operands[0])
+    ops = [_tensor_arg(o, "einsum") for o in operands]
+    eq = equation.replace(" ", "")
+    if "->" in eq:
+        lhs, rhs = eq.split("->")
+    else:
+        lhs, rhs = eq, None
+    terms = lhs.split(",")
+    if len(terms) != len(ops):
+        raise ValueError("einsum(): more operands were provided than specified in the equation"
+                         if len(ops) > len(terms) else
+                         "einsum(): fewer operands were provided than specified in the equation")
+    # '...' becomes fresh upper-case letters (right-aligned)
+    ell_n = 0
+    for t, x in zip(terms, ops):
+        if "..." in t:
+            ell_n = max(ell_n, (<Tensor>x)._ndim - (len(t) - 3))
+    ell = "".join(chr(0x3b1 + i) for i in range(ell_n))
+    subs = []
+    for i, (t, x) in enumerate(zip(terms, ops)):
+        if "..." in t:
+            nd = (<Tensor>x)._ndim - (len(t) - 3)
+            t = t.replace("...", ell[ell_n - nd:] if nd > 0 else "")
+        if len(t) != (<Tensor>x)._ndim:
+            raise RuntimeError(f"einsum(): the number of subscripts in the equation ({len(t)}) does not match "
+                               f"the number of dimensions ({(<Tensor>x)._ndim}) for operand {i}"
+                               + ("" if "..." in terms[i] else " and no ellipsis was given"))
+        subs.append(t)
+    if rhs is None:
+        counts = {}
+        for t in subs:
+            for c in t:
+                counts[c] = counts.get(c, 0) + 1
+        rhs = ell + "".join(sorted(c for c in counts if counts[c] == 1 and c not in ell))
+    else:
+        rhs = rhs.replace("...", ell)
+    sizes = {}
+    for i, (t, x) in enumerate(zip(subs, ops)):
+        for d, c in enumerate(t):
+            s = (<Tensor>x)._shape[d]
+            if c in sizes and sizes[c] != s and s != 1 and sizes[c] != 1:
+                raise RuntimeError(f"einsum(): subscript {c} has size {s} for operand {i} which does not "
+                                   f"broadcast with previously seen size {sizes[c]}")
+            if c not in sizes or sizes[c] == 1:
+                sizes[c] = s
+    for c in rhs:
+        if not any(c in t for t in subs):
+            raise RuntimeError(f"einsum(): output subscript {c} does not appear in the equation for any input operand")
+    # one operand at a time: diagonals, then sum what no one else needs
+    items = []
+    for i in range(len(ops)):
+        x, t = _ein_diag(ops[i], subs[i])
+        others = rhs + "".join(subs[j] for j in range(len(ops)) if j != i)
+        x, t = _ein_sum_private(x, t, others)
+        items.append((x, t))
+    x, t = items[0]
+    for j in range(1, len(items)):
+        y, u = items[j]
+        keep = rhs + "".join(s for _, s in items[j + 1:])
+        x, t = _ein_pair(x, t, y, u, keep, sizes)
+    x, t = _ein_sum_private(x, t, rhs)
+    if t != rhs:
+        x = x.permute(*[t.index(c) for c in rhs])
+    if len(items) == 1 and x is ops[0]:
+        x = x.view(x.shape)
+    return x
+
+
+def _ein_diag(x, t):
+    while len(set(t)) != len(t):
+        for d, c in enumerate(t):
+            e = t.find(c, d + 1)
+            if e >= 0:
+                x = diagonal(x, 0, d, e)
+                t = t[:d] + t[d + 1:e] + t[e + 1:] + c
+                break
+    return x, t
+
+
+def _ein_sum_private(x, t, others):
+    dims = [d for d, c in enumerate(t) if c not in others]
+    if dims:
+        x = _sum_fn(x, dims)
+        t = "".join(c for d, c in enumerate(t) if d not in dims)
+    return x, t
+
+
+def _ein_pair(x, t, y, u, keep, sizes):
+    batch = [c for c in t if c in u and c in keep]
+    contr = [c for c in t if c in u and c not in keep]
+    left = [c for c in t if c not in u]
+    right = [c for c in u if c not in t]
+    # broadcast size-1 subscripts
+    sx = [sizes[c] for c in batch]
+    xp = x.permute(*[t.index(c) for c in batch + left + contr])
+    yp = y.permute(*[u.index(c) for c in batch + contr + right])
+    xs = [sizes[c] for c in batch + left + contr]
+    ys = [sizes[c] for c in batch + contr + right]
+    if list(xp.shape) != xs:
+        xp = xp.expand(xs)
+    if list(yp.shape) != ys:
+        yp = yp.expand(ys)
+    L = _prod([sizes[c] for c in left])
+    K = _prod([sizes[c] for c in contr])
+    R = _prod([sizes[c] for c in right])
+    B = _prod(sx)
+    dt = promote_types(x.dtype, y.dtype)
+    xp = xp.reshape(B, L, K)
+    yp = yp.reshape(B, K, R)
+    if xp.dtype != dt:
+        xp = xp.to(dt)
+    if yp.dtype != dt:
+        yp = yp.to(dt)
+    r = bmm(xp, yp).reshape(sx + [sizes[c] for c in left] + [sizes[c] for c in right])
+    return r, "".join(batch + left + right)
+
+
+# ------------------------------------------------------------ structure
+
+def trace(input):
+    cdef Tensor t = _tensor_arg(input, "trace")
+    if t._ndim != 2:
+        raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {t._ndim}")
+    return _sum_fn(diagonal(t, 0, 0, 1))
+
+
+cdef _tri(input, diagonal, bint lower, str name):
+    cdef Tensor t = _tensor_arg(input, name)
+    if t._ndim < 2:
+        raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")
+    cdef Py_ssize_t m = t._shape[t._ndim - 2], n = t._shape[t._ndim - 1]
+    diff = arange(n).unsqueeze(0) - arange(m).unsqueeze(1)
+    mask = (diff <= diagonal) if lower else (diff >= diagonal)
+    return where(mask, t, zeros((), dtype=t.dtype))
+
+
+def tril(input, diagonal=0, *, out=None):
+    return _la_out(_tri(input, diagonal, True, "tril"), out)
+
+
+def triu(input, diagonal=0, *, out=None):
+    return _la_out(_tri(input, diagonal, False, "triu"), out)
+
+
+def _g_diag_embed(_OpNode n, g):
+    offset, d1, d2 = n.args()
+    return [diagonal(g, offset, d1, d2)]
+
+
+def diag_embed(input, offset=0, dim1=-2, dim2=-1):
+    cdef Tensor t = _tensor_arg(input, "diag_embed")
+    cdef int nd = t._ndim + 1
+    cdef int a = _wrap_dim(dim1, nd), b = _wrap_dim(dim2, nd)
+    if a == b:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    cdef Py_ssize_t size = (t._shape[t._ndim - 1] if t._ndim else 1) + abs(offset)
+    shape = list(t.size())[:-1]
+    lo, hi = (a, b) if a < b else (b, a)
+    shape.insert(lo, size)
+    shape.insert(hi, size)
+    cdef Tensor r = _empty_list(shape, t._dtype)
+    memset(r._data, 0, r._numel * t._dtype.itemsize)
+    cdef Tensor dv = diagonal(r, offset, a, b)
+    _copy_into(dv, _rawview(t, list(t.size()), list(t.stride())) if t._ndim else _rawview(t, [1], [1]), False)
+    if ct_grad_mode and _needs_grad(t):
+        _attach(r, _new_node("DiagEmbedBackward0", _g_diag_embed, (t,), (), (offset, a, b)))
+    return r
+
+
+def diag(input, diagonal=0, *, out=None):
+    cdef Tensor t = _tensor_arg(input, "diag")
+    if t._ndim == 1:
+        return _la_out(diag_embed(t, diagonal, 0, 1), out)
+    if t._ndim == 2:
+        return _la_out(clone(globals()["diagonal"](t, diagonal, 0, 1)), out)
+    raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {t._ndim}D")
+
+
+def kron(input, other, *, out=None):
+    cdef Tensor a = _tensor_arg(input, "kron"), b = _tensor_arg(other, "kron")
+    cdef int n = max(a._ndim, b._ndim), d
+    sa = [1] * (n - a._ndim) + list(a.size())
+    sb = [1] * (n - b._ndim) + list(b.size())
+    ia, ib = [], []
+    for d in range(n):
+        ia += [sa[d], 1]
+        ib += [1, sb[d]]
+    r = a.reshape(ia) * b.reshape(ib)
+    return _la_out(r.reshape([sa[d] * sb[d] for d in range(n)]), out)
+
+
+_add_method("matmul", matmul)
+_add_method("mm", mm)
+_add_method("bmm", bmm)
+_add_method("mv", mv)
+_add_method("dot", dot)
+_add_method("vdot", vdot)
+_add_method("outer", outer)
+_add_method("ger", outer)
+_add_method("addmm", addmm)
+_add_method("addmv", addmv)
+_add_method("addbmm", addbmm)
+_add_method("baddbmm", baddbmm)
+_add_method("addr", addr)
+_add_method("trace", trace)
+_add_method("tril", tril)
+_add_method("triu", triu)
+_add_method("diag", diag)
+_add_method("diag_embed", diag_embed)
+_add_method("kron", kron)
+
+
+def _scalar_name(dt):
+    return _SCALAR_NAMES[(<DType>dt)._code]

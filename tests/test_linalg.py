@@ -1,0 +1,202 @@
+"""Linear-algebra ops against numpy, driven by tests/op_db_linalg.py:
+values and dtypes over every accepted dtype and layout, refused dtypes, the
+error cases, and gradcheck in float64 for every differentiable entry."""
+import numpy as np
+import pytest
+
+import ctorch as torch
+from op_db_linalg import ops
+
+TOL = {"float16": (1e-2, 1e-2), "float32": (1e-4, 1e-4), "float64": (1e-10, 1e-10),
+       "complex64": (1e-4, 1e-4), "complex128": (1e-10, 1e-10)}
+
+
+def _values(shape, dtype, rng, domain):
+    if dtype == "bool":
+        return rng.integers(0, 2, size=shape).astype(bool)
+    if dtype in ("uint8",):
+        v = rng.integers(0, 4, size=shape)
+    elif dtype.startswith("int"):
+        v = rng.integers(-3, 4, size=shape)
+    else:
+        v = rng.uniform(-1, 1, size=shape)
+        if dtype.startswith("complex"):
+            v = v + 1j * rng.uniform(-1, 1, size=shape)
+        if domain == "wellcond" and len(shape) >= 2 and shape[-1] == shape[-2]:
+            v = v + shape[-1] * np.eye(shape[-1])
+    return v.astype(dtype)
+
+
+def _make(shape, layout, dtype, rng, domain):
+    """(ctorch tensor in the given layout, numpy array of its values)."""
+    v = _values(shape, dtype, rng, domain)
+    if layout == "t" and len(shape) >= 2:
+        t = torch.tensor(np.ascontiguousarray(np.swapaxes(v, -1, -2))).mT
+        assert not t.is_contiguous() or min(shape[-2:]) <= 1
+    elif layout == "s" and len(shape) >= 1 and shape[-1] > 0:
+        big = np.zeros(shape[:-1] + (2 * shape[-1],), dtype=v.dtype)
+        big[..., ::2] = v
+        t = torch.tensor(big)[..., ::2]
+    else:
+        t = torch.tensor(v)
+    return t, v
+
+
+def _params(with_dtype=True):
+    out = []
+    for op in ops:
+        for i, s in enumerate(op.samples):
+            if with_dtype:
+                for dt in op.dtypes:
+                    out.append(pytest.param(op, s, dt, id=f"{op.name}-{i}-{dt}"))
+            else:
+                out.append(pytest.param(op, s, id=f"{op.name}-{i}"))
+    return out
+
+
+@pytest.mark.parametrize("op,sample,dtype", _params())
+def test_values(op, sample, dtype):
+    rng = np.random.default_rng(0)
+    made = [_make(sh, lay, dtype, rng, op.domain) for sh, lay in sample.inputs]
+    got = op.fn(torch, *[m[0] for m in made], **sample.kwargs)
+    arrays = [m[1] for m in made]
+    if dtype == "float16":
+        exp = np.asarray(op.ref(*[a.astype(np.float32) for a in arrays], **sample.kwargs)).astype(np.float16)
+    else:
+        exp = np.asarray(op.ref(*arrays, **sample.kwargs))
+    assert isinstance(got, torch.Tensor)
+    assert tuple(got.shape) == exp.shape, (tuple(got.shape), exp.shape)
+    assert str(got.dtype) == "torch." + str(exp.dtype), (got.dtype, exp.dtype)
+    g = got.numpy()
+    if exp.dtype.kind in "biu":
+        np.testing.assert_array_equal(g, exp)
+    else:
+        rtol, atol = op.tol or TOL[str(exp.dtype)]
+        np.testing.assert_allclose(g, exp, rtol=rtol, atol=atol)
+
+
+_REFUSED = [pytest.param(op, dt, exc, frag, id=f"{op.name}-{dt}") for op in ops for dt, exc, frag in op.refused]
+
+
+@pytest.mark.parametrize("op,dtype,exc,frag", _REFUSED)
+def test_refused_dtypes(op, dtype, exc, frag):
+    rng = np.random.default_rng(0)
+    made = [_make(sh, lay, dtype, rng, "any")[0] for sh, lay in op.samples[0].inputs]
+    with pytest.raises(exc) as info:
+        op.fn(torch, *made, **op.samples[0].kwargs)
+    assert frag in str(info.value)
+
+
+_ERRORS = [pytest.param(make, exc, frag, id=f"{op.name}-{i}")
+           for op in ops for i, (make, exc, frag) in enumerate(op.errors)]
+
+
+@pytest.mark.parametrize("make,exc,frag", _ERRORS)
+def test_errors(make, exc, frag):
+    with pytest.raises(exc) as info:
+        make(torch)
+    assert frag in str(info.value)
+
+
+_GRAD = [p for p in _params(False) if p.values[0].grad and
+         all(np.prod(sh) > 0 for sh, _ in p.values[1].inputs)]
+
+
+@pytest.mark.parametrize("op,sample", _GRAD)
+def test_gradcheck(op, sample):
+    rng = np.random.default_rng(1)
+    xs, lays = [], []
+    for sh, lay in sample.inputs:
+        t, _ = _make(sh, "c", "float64", rng, op.domain)
+        xs.append(t.requires_grad_(True))
+        lays.append(lay)
+
+    def f(*a):
+        # gradcheck perturbs dense leaves: the layouts are views made inside
+        return op.fn(torch, *[_layout_view(x, lay) for x, lay in zip(a, lays)], **sample.kwargs)
+    assert torch.autograd.gradcheck(f, tuple(xs))
+
+
+def _layout_view(x, lay):
+    if lay == "t" and x.dim() >= 2:
+        return x.mT.contiguous().mT
+    if lay == "s" and x.dim() >= 1:
+        shape = list(x.shape)
+        return x.unsqueeze(-1).expand(*shape, 2).reshape(*shape[:-1], 2 * shape[-1])[..., ::2]
+    return x
+
+
+def test_gradgradcheck_matmul_inv():
+    rng = np.random.default_rng(2)
+    a = torch.tensor(rng.uniform(-1, 1, (3, 3)) + 3 * np.eye(3)).requires_grad_(True)
+    b = torch.tensor(rng.uniform(-1, 1, (3, 2))).requires_grad_(True)
+    assert torch.autograd.gradgradcheck(lambda x, y: torch.matmul(x, y), (a, b))
+    assert torch.autograd.gradgradcheck(lambda x: torch.linalg.inv(x), (a,))
+
+
+@pytest.mark.parametrize("fn,name", [
+    (lambda a, b, v: torch.mm(a, b), "MmBackward0"),
+    (lambda a, b, v: a @ b, "MmBackward0"),
+    (lambda a, b, v: torch.mv(a, v), "MvBackward0"),
+    (lambda a, b, v: torch.dot(v, v), "DotBackward0"),
+    (lambda a, b, v: torch.bmm(a.unsqueeze(0), b.unsqueeze(0)), "BmmBackward0"),
+    (lambda a, b, v: torch.outer(v, v), "MulBackward0"),
+    (lambda a, b, v: torch.diag(v), "DiagEmbedBackward0"),
+    (lambda a, b, v: torch.diag_embed(a), "DiagEmbedBackward0"),
+    (lambda a, b, v: torch.linalg.inv(a), "LinalgInvExBackward0"),
+    (lambda a, b, v: torch.linalg.det(a), "LinalgDetBackward0"),
+    (lambda a, b, v: torch.linalg.solve(a, v), "LinalgSolveExBackward0"),
+])
+def test_grad_fn_names(fn, name):
+    a = (torch.eye(3) * 2).requires_grad_(True)
+    b = torch.ones(3, 3).requires_grad_(True)
+    v = torch.ones(3).requires_grad_(True)
+    assert type(fn(a, b, v).grad_fn).__name__ == name
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int32", "complex64"])
+def test_large_and_batched(dtype):
+    """Sizes past the threading thresholds: threaded BLAS, a batch of many
+    small products, a broadcast 2-D operand folded into one product, and the
+    threaded integer kernel."""
+    rng = np.random.default_rng(3)
+    for sa, sb in [((70, 80), (80, 90)), ((64, 8, 8), (64, 8, 8)), ((64, 8, 8), (8, 5))]:
+        a = _values(sa, dtype, rng, "any")
+        b = _values(sb, dtype, rng, "any")
+        got = (torch.tensor(a) @ torch.tensor(b)).numpy()
+        exp = a @ b
+        if dtype == "int32":
+            np.testing.assert_array_equal(got, exp)
+        else:
+            np.testing.assert_allclose(got, exp, rtol=1e-4, atol=1e-4)
+
+
+def test_expanded_operands_are_not_copied_wrongly():
+    a = torch.tensor(np.arange(6.0).reshape(1, 2, 3)).expand(4, 2, 3)
+    b = torch.tensor(np.arange(12.0).reshape(4, 3, 1)).expand(4, 3, 5)
+    exp = np.broadcast_to(np.arange(6.0).reshape(1, 2, 3), (4, 2, 3)) @ \
+        np.broadcast_to(np.arange(12.0).reshape(4, 3, 1), (4, 3, 5))
+    np.testing.assert_allclose(torch.bmm(a, b).numpy(), exp)
+
+
+def test_matmul_out_and_method():
+    a, b = torch.ones(2, 3), torch.ones(3, 4)
+    out = torch.empty(2, 4)
+    r = torch.matmul(a, b, out=out)
+    assert r is out and out.tolist() == [[3.0] * 4] * 2
+    assert a.matmul(b).tolist() == [[3.0] * 4] * 2
+    assert a.mm(b).shape == (2, 4)
+
+
+def test_addmm_beta_zero_ignores_nan():
+    c = torch.full((2, 2), float("nan"))
+    r = torch.addmm(c, torch.ones(2, 2), torch.ones(2, 2), beta=0)
+    assert r.tolist() == [[2.0, 2.0], [2.0, 2.0]]
+
+
+def test_linalg_error_type_and_namespace():
+    import ctorch.linalg
+    assert torch.linalg is ctorch.linalg
+    with pytest.raises(torch.linalg.LinAlgError):
+        torch.linalg.inv(torch.zeros(2, 2))
+    assert issubclass(torch.linalg.LinAlgError, RuntimeError)
