@@ -4,7 +4,7 @@
  * dims next to each other (and copied anything that is not dense):
  *   rows:    out[r] = sum of x[r * ld + 0 .. len)      (reduce the inner dims)
  *   columns: out[c] = sum over i of x[i * ld + c]      (reduce the outer dims)
- * Row sums use 16 independent accumulators (so the loop vectorises) inside
+ * Row sums use 64 independent accumulators (so the loop vectorises) inside
  * pairwise halving above 4096 elements: the rounding error grows with
  * log2(n), which keeps float32 sums of 1e7 elements accurate.
  */
@@ -14,22 +14,25 @@
 #include "common.h"
 
 #define CT_PAIRWISE_BLOCK 4096
+/* independent accumulators: enough separate add chains to hide the add
+ * latency even when one 512-bit register holds 16 of them */
+#define CT_SUM_LANES 64
 
 #define CT_SUM_KERNELS(S, T, ACC)                                                 \
 CT_MULTIVERSION static ACC ct_sum_block_##S(const T *x, int64_t n) {                  \
-    ACC acc[16] = {0};                                                            \
+    ACC acc[CT_SUM_LANES] = {0};                                                  \
     int64_t i = 0;                                                                \
-    for (; i + 16 <= n; i += 16)                                                  \
-        for (int k = 0; k < 16; k++) acc[k] += (ACC)x[i + k];                     \
+    for (; i + CT_SUM_LANES <= n; i += CT_SUM_LANES)                              \
+        for (int k = 0; k < CT_SUM_LANES; k++) acc[k] += (ACC)x[i + k];           \
     ACC tail = 0;                                                                 \
     for (; i < n; i++) tail += (ACC)x[i];                                         \
-    for (int w = 8; w > 0; w >>= 1)                                               \
+    for (int w = CT_SUM_LANES / 2; w > 0; w >>= 1)                                \
         for (int k = 0; k < w; k++) acc[k] += acc[k + w];                         \
     return acc[0] + tail;                                                         \
 }                                                                                 \
 static ACC ct_sum_pairwise_##S(const T *x, int64_t n) {                           \
     if (n <= CT_PAIRWISE_BLOCK) return ct_sum_block_##S(x, n);                    \
-    int64_t half = (n / 2 + 15) & ~(int64_t)15;                                   \
+    int64_t half = (n / 2 + CT_SUM_LANES - 1) & ~(int64_t)(CT_SUM_LANES - 1);                                   \
     return ct_sum_pairwise_##S(x, half) + ct_sum_pairwise_##S(x + half, n - half); \
 }                                                                                 \
 /* out[r] = sum(x[r*ld .. r*ld+len)), r < rows; threads split rows, or the    */  \
