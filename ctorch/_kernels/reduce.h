@@ -17,6 +17,8 @@
 /* independent accumulators: enough separate add chains to hide the add
  * latency even when one 512-bit register holds 16 of them */
 #define CT_SUM_LANES 64
+#define CT_SUM_CHUNK (1 << 18)   /* elements per parallel chunk of one long sum */
+#define CT_SUM_MAXCHUNKS 1024
 
 #define CT_SUM_KERNELS(S, T, ACC)                                                 \
 CT_MULTIVERSION static ACC ct_sum_block_##S(const T *x, int64_t n) {                  \
@@ -41,21 +43,28 @@ static void ct_sum_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld,  
                             T *out) {                                             \
     int nt = ct_get_num_threads();                                                \
     if (rows == 1 && nt > 1 && len >= 65536) {                                    \
-        ACC part[64];                                                             \
-        if (nt > 64) nt = 64;                                                     \
-        int64_t per = ((len + nt - 1) / nt + 15) & ~(int64_t)15;                  \
-        _Pragma("omp parallel for num_threads(nt) schedule(static)")              \
-        for (int t = 0; t < nt; t++) {                                            \
-            int64_t a = per * t, b = a + per < len ? a + per : len;               \
-            part[t] = a < b ? ct_sum_pairwise_##S(x + a, b - a) : (ACC)0;         \
+        /* fixed chunks handed out dynamically: a thread that the OS      */      \
+        /* pauses does not hold the others up, and the result does not   */      \
+        /* depend on the thread count                                     */      \
+        ACC part[CT_SUM_MAXCHUNKS];                                               \
+        int64_t ch = CT_SUM_CHUNK;                                                \
+        if ((len + ch - 1) / ch > CT_SUM_MAXCHUNKS)                               \
+            ch = ((len + CT_SUM_MAXCHUNKS - 1) / CT_SUM_MAXCHUNKS + CT_SUM_LANES - 1) \
+                 & ~(int64_t)(CT_SUM_LANES - 1);                                  \
+        int64_t nch = (len + ch - 1) / ch;                                        \
+        _Pragma("omp parallel for num_threads(nt) schedule(dynamic, 1)")          \
+        for (int64_t c = 0; c < nch; c++) {                                       \
+            int64_t a = ch * c, m = len - a < ch ? len - a : ch;                  \
+            part[c] = ct_sum_pairwise_##S(x + a, m);                              \
         }                                                                         \
         ACC s = 0;                                                                \
-        for (int t = 0; t < nt; t++) s += part[t];                                \
+        for (int64_t c = 0; c < nch; c++) s += part[c];                           \
         out[0] = (T)s;                                                            \
         return;                                                                   \
     }                                                                             \
     if (nt > 1 && rows * len >= 65536) {                                          \
-        _Pragma("omp parallel for num_threads(nt) schedule(static)")              \
+        int64_t rc = len >= 65536 ? 1 : 65536 / len;                              \
+        _Pragma("omp parallel for num_threads(nt) schedule(dynamic, rc)")         \
         for (int64_t r = 0; r < rows; r++) out[r] = (T)ct_sum_pairwise_##S(x + r * ld, len); \
     } else {                                                                      \
         for (int64_t r = 0; r < rows; r++) out[r] = (T)ct_sum_pairwise_##S(x + r * ld, len); \

@@ -4,7 +4,9 @@
  * Every kernel works on the "rows" layout that the caller arranges (reduced
  * dims moved innermost and made dense): row r is x[r*ld .. r*ld + len).
  * Scan kernels (cum*, softmax) write a dense output row of the same length.
- * One macro per family, instantiated once per element type.
+ * One macro per family, instantiated once per element type. Parallel loops
+ * hand out fixed chunks dynamically, so that a thread paused by a busy
+ * machine does not stall the others at the barrier.
  */
 #ifndef CT_REDUCE2_H
 #define CT_REDUCE2_H
@@ -73,20 +75,21 @@ static void ct_minmax_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld
                                int is_max, T *val, int64_t *idx) {                \
     int nt = ct_get_num_threads();                                                \
     if (rows == 1 && !idx && nt > 1 && len >= 4 * CT_PAR_MIN) {                   \
-        T part[64];                                                               \
-        if (nt > 64) nt = 64;                                                     \
-        int64_t per = (len + nt - 1) / nt;                                        \
-        _Pragma("omp parallel for num_threads(nt) schedule(static)")              \
-        for (int t = 0; t < nt; t++) {                                            \
-            int64_t a = per * t, b = a + per < len ? a + per : len;               \
-            part[t] = x[0];                                                       \
-            if (a < b) ct_minmax_one_##S(x + a, b - a, is_max, &part[t], NULL);   \
+        T part[256];                                                              \
+        int64_t ch = 1 << 18;                                                     \
+        if ((len + ch - 1) / ch > 256) ch = (len + 255) / 256;                    \
+        int64_t nch = (len + ch - 1) / ch;                                        \
+        _Pragma("omp parallel for num_threads(nt) schedule(dynamic, 1)")          \
+        for (int64_t c = 0; c < nch; c++) {                                       \
+            int64_t a = ch * c, m = len - a < ch ? len - a : ch;                  \
+            ct_minmax_one_##S(x + a, m, is_max, &part[c], NULL);                  \
         }                                                                         \
-        ct_minmax_one_##S(part, nt, is_max, val, NULL);                           \
+        ct_minmax_one_##S(part, nch, is_max, val, NULL);                          \
         return;                                                                   \
     }                                                                             \
     if (nt > 1 && rows > 1 && rows * len >= CT_PAR_MIN) {                         \
-        _Pragma("omp parallel for num_threads(nt) schedule(static)")              \
+        int64_t rc = len >= CT_PAR_MIN ? 1 : CT_PAR_MIN / len;                    \
+        _Pragma("omp parallel for num_threads(nt) schedule(dynamic, rc)")         \
         for (int64_t r = 0; r < rows; r++)                                        \
             ct_minmax_one_##S(x + r * ld, len, is_max, val ? val + r : NULL, idx ? idx + r : NULL); \
     } else {                                                                      \
@@ -190,7 +193,8 @@ static void ct_prod_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld, 
 static void ct_cum_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld,    \
                             int is_prod, T *out) {                                \
     int nt = ct_get_num_threads();                                                \
-    _Pragma("omp parallel for num_threads(nt) schedule(static) if(nt > 1 && rows > 1 && rows * len >= CT_PAR_MIN)") \
+    int64_t rc = len >= CT_PAR_MIN ? 1 : CT_PAR_MIN / (len ? len : 1);            \
+    _Pragma("omp parallel for num_threads(nt) schedule(dynamic, rc) if(nt > 1 && rows > 1 && rows * len >= CT_PAR_MIN)") \
     for (int64_t r = 0; r < rows; r++) {                                          \
         const T *p = x + r * ld;                                                  \
         T *o = out + r * len;                                                     \
@@ -250,7 +254,8 @@ CT_MULTIVERSION static void ct_softmax_one_##S(const T *x, int64_t len, int is_l
 static void ct_softmax_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld, \
                                 int is_log, T *out) {                             \
     int nt = ct_get_num_threads();                                                \
-    _Pragma("omp parallel for num_threads(nt) schedule(static) if(nt > 1 && rows > 1 && rows * len >= CT_PAR_MIN)") \
+    int64_t rc = len >= CT_PAR_MIN ? 1 : CT_PAR_MIN / (len ? len : 1);            \
+    _Pragma("omp parallel for num_threads(nt) schedule(dynamic, rc) if(nt > 1 && rows > 1 && rows * len >= CT_PAR_MIN)") \
     for (int64_t r = 0; r < rows; r++) ct_softmax_one_##S(x + r * ld, len, is_log, out + r * len); \
 }
 
