@@ -193,6 +193,8 @@ cdef object _minmax_fn(object input, object dim, object keepdim, object out, bin
     if dim is None:
         if out is not None:
             raise TypeError(f"{name}() got an unexpected keyword argument 'out'")
+        if keepdim is not False:
+            raise TypeError(f"{name}() received an invalid combination of arguments - got (keepdim=bool, ), but expected one of: (), (int dim, bool keepdim), (Tensor other)")
         _check_real(t, f"{name}_all")
         if t._numel == 0:
             raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.")

@@ -159,7 +159,8 @@ OPS = [
         grad_samples=[(S2, {})], nan_samples=True, refused=COMPLEX, refused_exc=NotImplementedError,
         errors=[(lambda m: m.empty(0).max(), RuntimeError, "max(): " + EMPTY_MAX),
                 (lambda m: m.empty(0, 3).max(0), IndexError, "Expected reduction dim 0 to have non-zero size"),
-                (lambda m: m.ones(2, 3).max(2), IndexError, "Dimension out of range")]),
+                (lambda m: m.ones(2, 3).max(2), IndexError, "Dimension out of range"),
+                (lambda m: m.ones(2, 3).max(keepdim=True), TypeError, "invalid combination of arguments")]),
     ReductionInfo(
         "min", lambda x, **kw: x.min(), lambda a: np.min(a), REAL,
         [(S2, {}), (S3, {}), ((), {})], differentiable=True, grad_samples=[(S2, {})],
