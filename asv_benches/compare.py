@@ -82,6 +82,12 @@ def _probes():
         ("x[:, 1] (5x3)", "", same(one(tiny_x), "x[:, 1]")),
         ("x.view(15) (5x3)", "", same(one(tiny_x), "x.view(15)", "x.reshape(15)")),
         ("zeros(5, 3)", "", same(lambda mod: {"mod": mod}, "mod.zeros((5, 3))")),
+        ("reduce: x.sum() (1e7 f32)", ">= 0.9x best", same(one(big_a), "x.sum()")),
+        ("reduce: x.sum(dim=1) (4096^2 f32)", ">= 0.9x best", same(one(sq), "x.sum(1)", "x.sum(axis=1)")),
+        ("reduce: x.max() (1e7 f32)", "", same(one(big_a), "x.max()")),
+        ("reduce: softmax(x, -1) (4096^2 f32)", "report vs torch",
+         same(one(sq), "mod.softmax(x, -1)",
+              "e = np.exp(x - x.max(axis=-1, keepdims=True)); e / e.sum(axis=-1, keepdims=True)")),
         ("autograd: tutorial graph fwd+bwd", ">= 1.5x torch", graph_only(TUTORIAL_GRAPH)),
         ("autograd: chain of 1000 muls fwd+bwd", ">= 1.5x torch", graph_only(CHAIN_1000)),
         # matmul rows: equal flops per library, so time ratios are GFLOP/s ratios

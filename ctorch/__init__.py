@@ -5,13 +5,15 @@ The public namespace mirrors torch's; everything here is a re-export.
 from ctorch import _C
 from ctorch._C import *  # noqa: F401,F403
 from ctorch._C import (  # noqa: F401  (names that would shadow python builtins inside _C)
-    _range as range, _round as round, _any as any, _all as all, _sum_fn as sum,
+    _range as range, _round as round, _any_fn as any, _all_fn as all, _sum_fn as sum,
+    _max_fn as max, _min_fn as min,
     Tensor, Size, Generator, dtype, device, default_generator,
 )
 from ctorch._printing import set_printoptions, get_printoptions  # noqa: F401
 from ctorch import cuda  # noqa: F401
 from ctorch import autograd  # noqa: F401
 from ctorch import linalg  # noqa: F401
+from ctorch import return_types  # noqa: F401
 from ctorch.autograd.grad_mode import (  # noqa: F401
     no_grad, enable_grad, set_grad_enabled, inference_mode, is_grad_enabled,
 )

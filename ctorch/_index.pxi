@@ -400,24 +400,4 @@ cdef bint _any_nonzero(Tensor t):
     return False
 
 
-def _any(input, dim=None, keepdim=False):
-    cdef Tensor t = _tensor_arg(input, "any")
-    if dim is not None:
-        raise NotImplementedError("any(dim=...) is not available yet")
-    r = _empty(0, NULL, t_bool)
-    (<uint8_t *>(<Tensor>r)._data)[0] = _any_nonzero(t)
-    return r
-
-
-def _all(input, dim=None, keepdim=False):
-    cdef Tensor t = _tensor_arg(input, "all")
-    if dim is not None:
-        raise NotImplementedError("all(dim=...) is not available yet")
-    r = _empty(0, NULL, t_bool)
-    (<uint8_t *>(<Tensor>r)._data)[0] = not _any_nonzero(logical_not(t))
-    return r
-
-
-_add_method("any", _any)
-_add_method("all", _all)
 _add_method("nonzero", nonzero)

@@ -13,6 +13,12 @@ cdef extern from "reduce.h":
 cdef list _reduce_dims(Tensor t, object dim):
     """Sorted distinct dims to reduce (all of them for None or ())."""
     cdef int n = t._ndim
+    if n == 0:
+        # a 0-d tensor accepts dim 0 / -1 (and () / None): nothing to reduce
+        if dim is not None:
+            for d in (dim if isinstance(dim, (tuple, list)) else (dim,)):
+                _wrap_dim(d, 0)
+        return []
     if dim is None:
         return list(builtins_range(n))
     dims = dim if isinstance(dim, (tuple, list)) else (dim,)

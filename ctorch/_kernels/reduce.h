@@ -4,7 +4,7 @@
  * dims next to each other (and copied anything that is not dense):
  *   rows:    out[r] = sum of x[r * ld + 0 .. len)      (reduce the inner dims)
  *   columns: out[c] = sum over i of x[i * ld + c]      (reduce the outer dims)
- * Row sums use 16 independent accumulators (so the loop vectorises) inside
+ * Row sums use 64 independent accumulators (so the loop vectorises) inside
  * pairwise halving above 4096 elements: the rounding error grows with
  * log2(n), which keeps float32 sums of 1e7 elements accurate.
  */
@@ -14,22 +14,27 @@
 #include "common.h"
 
 #define CT_PAIRWISE_BLOCK 4096
+/* independent accumulators: enough separate add chains to hide the add
+ * latency even when one 512-bit register holds 16 of them */
+#define CT_SUM_LANES 64
+#define CT_SUM_CHUNK (1 << 18)   /* elements per parallel chunk of one long sum */
+#define CT_SUM_MAXCHUNKS 1024
 
 #define CT_SUM_KERNELS(S, T, ACC)                                                 \
 CT_MULTIVERSION static ACC ct_sum_block_##S(const T *x, int64_t n) {                  \
-    ACC acc[16] = {0};                                                            \
+    ACC acc[CT_SUM_LANES] = {0};                                                  \
     int64_t i = 0;                                                                \
-    for (; i + 16 <= n; i += 16)                                                  \
-        for (int k = 0; k < 16; k++) acc[k] += (ACC)x[i + k];                     \
+    for (; i + CT_SUM_LANES <= n; i += CT_SUM_LANES)                              \
+        for (int k = 0; k < CT_SUM_LANES; k++) acc[k] += (ACC)x[i + k];           \
     ACC tail = 0;                                                                 \
     for (; i < n; i++) tail += (ACC)x[i];                                         \
-    for (int w = 8; w > 0; w >>= 1)                                               \
+    for (int w = CT_SUM_LANES / 2; w > 0; w >>= 1)                                \
         for (int k = 0; k < w; k++) acc[k] += acc[k + w];                         \
     return acc[0] + tail;                                                         \
 }                                                                                 \
 static ACC ct_sum_pairwise_##S(const T *x, int64_t n) {                           \
     if (n <= CT_PAIRWISE_BLOCK) return ct_sum_block_##S(x, n);                    \
-    int64_t half = (n / 2 + 15) & ~(int64_t)15;                                   \
+    int64_t half = (n / 2 + CT_SUM_LANES - 1) & ~(int64_t)(CT_SUM_LANES - 1);                                   \
     return ct_sum_pairwise_##S(x, half) + ct_sum_pairwise_##S(x + half, n - half); \
 }                                                                                 \
 /* out[r] = sum(x[r*ld .. r*ld+len)), r < rows; threads split rows, or the    */  \
@@ -38,21 +43,28 @@ static void ct_sum_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld,  
                             T *out) {                                             \
     int nt = ct_get_num_threads();                                                \
     if (rows == 1 && nt > 1 && len >= 65536) {                                    \
-        ACC part[64];                                                             \
-        if (nt > 64) nt = 64;                                                     \
-        int64_t per = ((len + nt - 1) / nt + 15) & ~(int64_t)15;                  \
-        _Pragma("omp parallel for num_threads(nt) schedule(static)")              \
-        for (int t = 0; t < nt; t++) {                                            \
-            int64_t a = per * t, b = a + per < len ? a + per : len;               \
-            part[t] = a < b ? ct_sum_pairwise_##S(x + a, b - a) : (ACC)0;         \
+        /* fixed chunks handed out dynamically: a thread that the OS      */      \
+        /* pauses does not hold the others up, and the result does not   */      \
+        /* depend on the thread count                                     */      \
+        ACC part[CT_SUM_MAXCHUNKS];                                               \
+        int64_t ch = CT_SUM_CHUNK;                                                \
+        if ((len + ch - 1) / ch > CT_SUM_MAXCHUNKS)                               \
+            ch = ((len + CT_SUM_MAXCHUNKS - 1) / CT_SUM_MAXCHUNKS + CT_SUM_LANES - 1) \
+                 & ~(int64_t)(CT_SUM_LANES - 1);                                  \
+        int64_t nch = (len + ch - 1) / ch;                                        \
+        _Pragma("omp parallel for num_threads(nt) schedule(dynamic, 1)")          \
+        for (int64_t c = 0; c < nch; c++) {                                       \
+            int64_t a = ch * c, m = len - a < ch ? len - a : ch;                  \
+            part[c] = ct_sum_pairwise_##S(x + a, m);                              \
         }                                                                         \
         ACC s = 0;                                                                \
-        for (int t = 0; t < nt; t++) s += part[t];                                \
+        for (int64_t c = 0; c < nch; c++) s += part[c];                           \
         out[0] = (T)s;                                                            \
         return;                                                                   \
     }                                                                             \
     if (nt > 1 && rows * len >= 65536) {                                          \
-        _Pragma("omp parallel for num_threads(nt) schedule(static)")              \
+        int64_t rc = len >= 65536 ? 1 : 65536 / len;                              \
+        _Pragma("omp parallel for num_threads(nt) schedule(dynamic, rc)")         \
         for (int64_t r = 0; r < rows; r++) out[r] = (T)ct_sum_pairwise_##S(x + r * ld, len); \
     } else {                                                                      \
         for (int64_t r = 0; r < rows; r++) out[r] = (T)ct_sum_pairwise_##S(x + r * ld, len); \

@@ -1,0 +1,670 @@
+# More reductions: max/min (whole, per dim with indices, amax/amin),
+# argmax/argmin, prod, std/var (+ _mean), logsumexp, softmax/log_softmax,
+# cumsum/cumprod, all/any, count_nonzero, median.
+#
+# Every kernel sees the "rows" layout: the reduced dims permuted innermost
+# (a view when they are dense, a dense copy otherwise); scans along one dim
+# move that dim last the same way. Forward results of composite ops (var,
+# std, logsumexp) are computed on a detached input and get one backward node
+# with torch's name and formula, written with ctorch ops (so create_graph works).
+
+import warnings as _warnings
+
+cdef extern from "reduce2.h":
+    ctypedef void (*ct_minmax_fn)(const void *x, int64_t rows, int64_t len, int64_t ld, int is_max, void *val, int64_t *idx) nogil
+    ctypedef int (*ct_median_fn)(const void *x, int64_t rows, int64_t len, int64_t ld, void *val, int64_t *idx) nogil
+    ctypedef void (*ct_prod_fn)(const void *x, int64_t rows, int64_t len, int64_t ld, void *out) nogil
+    ctypedef void (*ct_cum_fn)(const void *x, int64_t rows, int64_t len, int64_t ld, int is_prod, void *out) nogil
+    ctypedef void (*ct_softmax_fn)(const void *x, int64_t rows, int64_t len, int64_t ld, int is_log, void *out) nogil
+    ct_minmax_fn ct_minmax_loops[11]
+    ct_median_fn ct_median_loops[11]
+    ct_prod_fn ct_prod_loops[11]
+    ct_cum_fn ct_cum_loops[11]
+    ct_softmax_fn ct_softmax_loops[11]
+
+
+# ------------------------------------------------------------ return types
+
+class _ReturnType(tuple):
+    """A (values, indices) pair printed and accessed like torch.return_types.*"""
+    __slots__ = ()
+
+    def __new__(cls, values, indices):
+        return tuple.__new__(cls, (values, indices))
+
+    @property
+    def values(self):
+        return self[0]
+
+    @property
+    def indices(self):
+        return self[1]
+
+    def __repr__(self):
+        return f"torch.return_types.{type(self).__name__}(\nvalues={self[0]!r},\nindices={self[1]!r})"
+
+    def __reduce__(self):
+        return (type(self), (self[0], self[1]))
+
+
+cdef dict _RETURN_TYPES = {}
+for _rt_name in ("max", "min", "median", "mode", "kthvalue", "sort", "topk", "cummax", "cummin"):
+    _RETURN_TYPES[_rt_name] = type(_rt_name, (_ReturnType,), {"__slots__": (), "__module__": "ctorch.return_types",
+                                                               "__qualname__": _rt_name})
+
+
+def _return_types():
+    return dict(_RETURN_TYPES)
+
+
+# ------------------------------------------------------------ layout helpers
+
+cdef Tensor _dense_copy(Tensor p):
+    cdef Tensor r = _empty_list(list(p.size()), p._dtype)
+    _copy_into(r, p, False)
+    return r
+
+
+cdef tuple _rows_layout(Tensor t, list red):
+    """(p, rows, L, ld, out_shape, keep_shape): p has the red dims innermost,
+    each row a unit-stride run of L elements, rows ld apart."""
+    cdef int nd = t._ndim, d
+    cdef list kept = [d for d in builtins_range(nd) if d not in red]
+    out_shape = [t._shape[d] for d in kept]
+    keep_shape = [1 if d in red else t._shape[d] for d in builtins_range(nd)]
+    cdef Py_ssize_t rows = 1, L = 1, ld = 0
+    for d in kept:
+        rows *= t._shape[d]
+    for d in red:
+        L *= t._shape[d]
+    cdef Tensor p = _permute(t, kept + red) if nd else t
+    if rows > 0 and L > 0 and not _dense_inner(p, len(kept), &ld):
+        p = _dense_copy(p)
+        ld = L
+    return p, rows, L, ld, out_shape, keep_shape
+
+
+cdef list _red_dims(Tensor t, object dim):
+    """dims to reduce; a 0-d tensor accepts dim 0/-1 and reduces nothing."""
+    if t._ndim == 0:
+        if dim is not None:
+            for d in (dim if isinstance(dim, (tuple, list)) else (dim,)):
+                _wrap_dim(d, 0)
+        return []
+    return _reduce_dims(t, dim)
+
+
+cdef object _to_out(object out, Tensor r):
+    if out is None:
+        return r
+    cdef Tensor o = <Tensor?>out
+    if list(o.size()) != list(r.size()):
+        _resize(o, list(r.size()))
+    o.copy_(r)
+    return o
+
+
+cdef str _sname(DType dt):
+    return _SCALAR_NAMES[dt._code]
+
+
+# ------------------------------------------------------------ max / min core
+
+cdef tuple _minmax(Tensor t, list red, bint keepdim, bint is_max, bint want_vals, bint want_idx):
+    """(values or None, indices or None) of t reduced over red."""
+    p, rows, L, ld, out_shape, keep_shape = _rows_layout(t, red)
+    cdef Tensor pp = <Tensor>p
+    cdef Tensor vals = _empty_list(out_shape, t._dtype) if want_vals else None
+    cdef Tensor idx = _empty_list(out_shape, t_int64) if want_idx else None
+    cdef ct_minmax_fn fn = ct_minmax_loops[t._dtype._code]
+    cdef void *vp = vals._data if want_vals else NULL
+    cdef int64_t *ip = <int64_t *>idx._data if want_idx else NULL
+    cdef Py_ssize_t r_ = rows, l_ = L, ld_ = ld
+    if r_ > 0 and l_ > 0:
+        with nogil:
+            fn(pp._data, r_, l_, ld_, is_max, vp, ip)
+    if keepdim:
+        if want_vals:
+            vals = _reshape(vals, keep_shape)
+        if want_idx:
+            idx = _reshape(idx, keep_shape)
+    return vals, idx
+
+
+cdef int _check_nonempty_dims(Tensor t, list red, str name) except -1:
+    for d in red:
+        if t._shape[d] == 0:
+            raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+    return 0
+
+
+cdef int _check_real(Tensor t, str what) except -1:
+    if t._dtype.is_complex:
+        raise NotImplementedError(f'"{what}" not implemented for \'{_sname(t._dtype)}\'')
+    return 0
+
+
+def _g_even(_OpNode n, g):
+    """max()/amax: the gradient is shared evenly between the tied extremes."""
+    x, r, dims, keepdim = n.args()
+    if dims is not None and not keepdim:
+        for d in dims:
+            g = g.unsqueeze(d)
+            r = r.unsqueeze(d)
+    mask = _FUNCTIONS["eq"](x, r) | (_FUNCTIONS["isnan"](x) & _FUNCTIONS["isnan"](r))
+    cnt = _sum_fn(mask, dims if dims is not None else None, True)
+    z = zeros((), dtype=x.dtype)
+    return [where(mask, g / cnt, z)]
+
+
+def _g_pick(_OpNode n, g):
+    """max(dim)/median(dim): the gradient goes to the chosen index."""
+    x_shape, d, keepdim, idx = n.args()
+    nd = len(x_shape)
+    if nd == 0:
+        return [g.reshape(())]
+    if not keepdim:
+        g = g.unsqueeze(d)
+        idx = idx.unsqueeze(d)
+    shp = [1] * nd
+    shp[d] = x_shape[d]
+    ar = arange(x_shape[d]).reshape(shp)
+    return [where(_FUNCTIONS["eq"](ar, idx), g, zeros((), dtype=g.dtype)).expand(x_shape).contiguous()]
+
+
+def _g_pick_flat(_OpNode n, g):
+    """median(): the gradient goes to the flat index of the median."""
+    x_shape, idx = n.args()
+    cdef Py_ssize_t numel = 1
+    for s in x_shape:
+        numel *= s
+    m = _FUNCTIONS["eq"](arange(numel), idx)
+    return [where(m, g, zeros((), dtype=g.dtype)).reshape(x_shape)]
+
+
+cdef object _minmax_fn(object input, object dim, object keepdim, object out, bint is_max):
+    cdef str name = "max" if is_max else "min"
+    if isinstance(dim, Tensor):
+        if keepdim is not False:
+            raise TypeError(f"{name}() received an invalid combination of arguments")
+        return _FUNCTIONS["maximum" if is_max else "minimum"](input, dim, out=out)
+    cdef Tensor t = _tensor_arg(input, name)
+    cdef list red
+    if dim is None:
+        if out is not None:
+            raise TypeError(f"{name}() got an unexpected keyword argument 'out'")
+        if keepdim is not False:
+            raise TypeError(f"{name}() received an invalid combination of arguments - got (keepdim=bool, ), but expected one of: (), (int dim, bool keepdim), (Tensor other)")
+        _check_real(t, f"{name}_all")
+        if t._numel == 0:
+            raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.")
+        red = list(builtins_range(t._ndim))
+        v, _ = _minmax(t, red, False, is_max, True, False)
+        if ct_grad_mode and _needs_grad(t):
+            _attach(v, _new_node("MaxBackward1" if is_max else "MinBackward1", _g_even, (t,), (),
+                                 (t, (<Tensor>v).detach(), None, False)))
+        return v
+    if isinstance(dim, (tuple, list)):
+        raise TypeError(f"{name}(): argument 'dim' must be int, not {type(dim).__name__}")
+    _check_real(t, f"{name}_cpu")
+    red = _red_dims(t, dim)
+    _check_nonempty_dims(t, red, name)
+    v, i = _minmax(t, red, keepdim, is_max, True, True)
+    if ct_grad_mode and _needs_grad(t):
+        _attach(v, _new_node("MaxBackward0" if is_max else "MinBackward0", _g_pick, (t,), (),
+                             (t.size(), red[0] if red else 0, bool(keepdim), i)))
+    if out is not None:
+        _to_out(out[0], v)
+        _to_out(out[1], i)
+        return _RETURN_TYPES[name](out[0], out[1])
+    return _RETURN_TYPES[name](v, i)
+
+
+def _max_fn(input, dim=None, keepdim=False, *, out=None):
+    return _minmax_fn(input, dim, keepdim, out, True)
+
+
+def _min_fn(input, dim=None, keepdim=False, *, out=None):
+    return _minmax_fn(input, dim, keepdim, out, False)
+
+
+cdef object _aminmax(object input, object dim, bint keepdim, object out, bint is_max):
+    cdef str name = "amax" if is_max else "amin"
+    cdef Tensor t = _tensor_arg(input, name)
+    _check_real(t, "max_values_cpu" if is_max else "min_values_cpu")
+    cdef list red = _red_dims(t, dim)
+    if t._numel == 0 and (len(red) == t._ndim):
+        if t._ndim == 0 or dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0):
+            raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.")
+    _check_nonempty_dims(t, red, name)
+    v, _ = _minmax(t, red, keepdim, is_max, True, False)
+    if ct_grad_mode and _needs_grad(t):
+        _attach(v, _new_node("AmaxBackward0" if is_max else "AminBackward0", _g_even, (t,), (),
+                             (t, (<Tensor>v).detach(), red, bool(keepdim))))
+    return _to_out(out, v)
+
+
+def amax(input, dim=(), keepdim=False, *, out=None):
+    return _aminmax(input, dim, keepdim, out, True)
+
+
+def amin(input, dim=(), keepdim=False, *, out=None):
+    return _aminmax(input, dim, keepdim, out, False)
+
+
+cdef object _argminmax(object input, object dim, bint keepdim, object out, bint is_max):
+    cdef str name = "argmax" if is_max else "argmin"
+    cdef Tensor t = _tensor_arg(input, name)
+    if t._dtype.is_complex:
+        raise RuntimeError(f"{name}(): does not support complex input")
+    cdef list red
+    cdef Tensor i
+    if dim is None:
+        if t._numel == 0:
+            raise IndexError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
+        _, i = _minmax(_reshape(t, [t._numel]), [0], False, is_max, False, True)
+        if keepdim:
+            i = _reshape(i, [1] * t._ndim)
+        return _to_out(out, i)
+    red = _red_dims(t, dim)
+    _check_nonempty_dims(t, red, name)
+    _, i = _minmax(t, red, keepdim, is_max, False, True)
+    return _to_out(out, i)
+
+
+def argmax(input, dim=None, keepdim=False, *, out=None):
+    return _argminmax(input, dim, keepdim, out, True)
+
+
+def argmin(input, dim=None, keepdim=False, *, out=None):
+    return _argminmax(input, dim, keepdim, out, False)
+
+
+# ------------------------------------------------------------ all / any / count_nonzero
+
+cdef object _anyall(object input, object dim, bint keepdim, object out, bint is_any):
+    cdef Tensor t = _tensor_arg(input, "any" if is_any else "all")
+    cdef DType res = t._dtype if t._dtype._code == CT_UINT8 else t_bool
+    cdef Tensor b = _cast(t, t_bool)
+    cdef list red = _red_dims(t, dim)
+    p, rows, L, ld, out_shape, keep_shape = _rows_layout(b, red)
+    cdef Tensor v
+    if L == 0:
+        v = _empty_list(keep_shape if keepdim else out_shape, t_bool)
+        if v._numel:
+            memset(v._data, 0 if is_any else 1, v._numel)
+    else:
+        v, _ = _minmax(b, red, keepdim, is_any, True, False)
+    if res is not t_bool:
+        v = _cast(v, res)
+    return _to_out(out, v)
+
+
+def _any_fn(input, dim=None, keepdim=False, *, out=None):
+    return _anyall(input, dim, keepdim, out, True)
+
+
+def _all_fn(input, dim=None, keepdim=False, *, out=None):
+    return _anyall(input, dim, keepdim, out, False)
+
+
+def count_nonzero(input, dim=None):
+    cdef Tensor t = _tensor_arg(input, "count_nonzero")
+    return _sum(_cast(t, t_bool), _red_dims(t, dim) if t._ndim else None, False, t_int64)
+
+
+# ------------------------------------------------------------ median
+
+def median(input, dim=None, keepdim=False, *, out=None):
+    cdef Tensor t = _tensor_arg(input, "median")
+    if t._dtype.is_complex or t._dtype._code == CT_BOOL:
+        raise NotImplementedError(f'"median_cpu" not implemented for \'{_sname(t._dtype)}\'')
+    cdef list red
+    cdef Tensor v, i
+    cdef ct_median_fn fn = ct_median_loops[t._dtype._code]
+    cdef int rc = 0
+    if dim is None:
+        v = _empty(0, NULL, t._dtype)
+        i = _empty(0, NULL, t_int64)
+        if t._numel == 0:
+            if not t._dtype.is_floating_point:
+                raise RuntimeError("median() input tensor cannot be empty")
+            _fill(v, float("nan"))
+            return v
+        p = _dense_copy(_reshape(t, [t._numel]))
+        with nogil:
+            rc = fn((<Tensor>p)._data, 1, (<Tensor>p)._numel, (<Tensor>p)._numel, v._data, <int64_t *>i._data)
+        if rc:
+            raise MemoryError()
+        if ct_grad_mode and _needs_grad(t):
+            _attach(v, _new_node("MedianBackward0", _g_pick_flat, (t,), (), (t.size(), i)))
+        return v
+    red = _red_dims(t, dim)
+    _check_nonempty_dims(t, red, "median")
+    p, rows, L, ld, out_shape, keep_shape = _rows_layout(t, red)
+    v = _empty_list(out_shape, t._dtype)
+    i = _empty_list(out_shape, t_int64)
+    cdef Py_ssize_t r_ = rows, l_ = L, ld_ = ld
+    if r_ > 0:
+        with nogil:
+            rc = fn((<Tensor>p)._data, r_, l_, ld_, v._data, <int64_t *>i._data)
+        if rc:
+            raise MemoryError()
+    if keepdim:
+        v = _reshape(v, keep_shape)
+        i = _reshape(i, keep_shape)
+    if ct_grad_mode and _needs_grad(t):
+        _attach(v, _new_node("MedianBackward1", _g_pick, (t,), (), (t.size(), red[0] if red else 0, bool(keepdim), i)))
+    if out is not None:
+        _to_out(out[0], v)
+        _to_out(out[1], i)
+        return _RETURN_TYPES["median"](out[0], out[1])
+    return _RETURN_TYPES["median"](v, i)
+
+
+# ------------------------------------------------------------ prod
+
+cdef DType _acc_dtype(DType dt):
+    return t_int64 if dt._kind <= K_INT else dt
+
+
+def _g_prod(_OpNode n, g):
+    x, r, dim, keepdim = n.args()
+    if ct_grad_mode:        # create_graph: the result as a function of x
+        r = prod(x) if dim is None else prod(x, dim, keepdim)
+    if dim is not None and not keepdim:
+        g = g.unsqueeze(dim)
+        r = r.unsqueeze(dim)
+    return [g * r / x]
+
+
+def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
+    cdef Tensor t = _tensor_arg(input, "prod")
+    cdef DType res = _as_dtype(dtype)
+    if res is None:
+        res = _acc_dtype(t._dtype)
+    cdef DType comp = _acc_dtype(res)
+    cdef Tensor c = _cast(t, comp) if t._dtype is not comp else t
+    if isinstance(dim, (tuple, list)):
+        raise TypeError(f"prod(): argument 'dim' must be int, not {type(dim).__name__}")
+    cdef list red = _red_dims(t, dim) if dim is not None else list(builtins_range(t._ndim))
+    p, rows, L, ld, out_shape, keep_shape = _rows_layout(c, red)
+    cdef Tensor v = _empty_list(out_shape, comp)
+    cdef ct_prod_fn fn = ct_prod_loops[comp._code]
+    cdef Py_ssize_t r_ = rows, l_ = L, ld_ = ld
+    if r_ > 0:
+        with nogil:
+            fn((<Tensor>p)._data, r_, l_, ld_, v._data)
+    if keepdim and dim is not None:
+        v = _reshape(v, keep_shape)
+    if res is not comp:
+        v = _cast(v, res)
+    if ct_grad_mode and _needs_grad(t):
+        if dim is None:
+            _attach(v, _new_node("ProdBackward0", _g_prod, (t,), (), (t, v.detach(), None, False)))
+        else:
+            _attach(v, _new_node("ProdBackward1", _g_prod, (t,), (), (t, v.detach(), red[0] if red else None, bool(keepdim))))
+    return _to_out(out, v)
+
+
+# ------------------------------------------------------------ var / std
+
+cdef tuple _var_args(object dim, object unbiased, object correction):
+    if isinstance(dim, bool):
+        unbiased, dim = dim, None
+    if correction is not None and unbiased is not None:
+        raise RuntimeError("Cannot pass both correction and unbiased arguments")
+    cdef double c = 1.0
+    if correction is not None:
+        c = correction
+    elif unbiased is not None:
+        c = 1.0 if unbiased else 0.0
+    return dim, c
+
+
+cdef tuple _var_core(Tensor t, object dim, double c, bint keepdim, str name):
+    """(var, mean) of t detached; mean is kept-dim shaped like the result."""
+    if not (t._dtype.is_floating_point or t._dtype.is_complex):
+        raise RuntimeError("std and var only support floating point and complex dtypes")
+    cdef Tensor td = t.detach()
+    cdef list red = _red_dims(t, dim)
+    cdef Py_ssize_t n = 1
+    for d in red:
+        n *= t._shape[d]
+    if n - c <= 0:
+        _warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than the reduction factor (input numel divided by output numel).", UserWarning, stacklevel=3)
+    dims = red if t._ndim else None
+    m = mean(td, dims, True)
+    dv = td - m
+    sq = dv * dv if not t._dtype.is_complex else _FUNCTIONS["abs"](dv) ** 2
+    denom = n - c if n - c > 0 else 0.0
+    v = _sum_fn(sq, dims, keepdim) / denom
+    if not keepdim and t._ndim:
+        m = _reshape(m, [t._shape[d] for d in builtins_range(t._ndim) if d not in red])
+    return v, m, red, denom
+
+
+def _g_var(_OpNode n, g):
+    x, red, keepdim, denom, std = n.args()
+    if not keepdim:
+        for d in red:
+            g = g.unsqueeze(d)
+            if std is not None:
+                std = std.unsqueeze(d)
+    m = mean(x, red if red else None, True)
+    if std is not None and ct_grad_mode:
+        std = _FUNCTIONS["sqrt"](_sum_fn((x - m) * (x - m), red if red else None, True) / denom)
+    if std is not None:
+        return [g * (x - m) / (std * denom)]
+    return [g * 2 * (x - m) / denom]
+
+
+cdef object _var_std(object input, object dim, object unbiased, bint keepdim, object correction,
+                     object out, bint is_std, bint with_mean):
+    cdef str name = "std" if is_std else "var"
+    cdef Tensor t = _tensor_arg(input, name)
+    dim, c = _var_args(dim, unbiased, correction)
+    v, m, red, denom = _var_core(t, dim, c, keepdim, name)
+    if is_std:
+        v = _FUNCTIONS["sqrt"](v)
+    if ct_grad_mode and _needs_grad(t):
+        _attach(v, _new_node("StdBackward0" if is_std else "VarBackward0", _g_var, (t,), (),
+                             (t, red, bool(keepdim), denom, v.detach() if is_std else None)))
+        if with_mean:
+            m = mean(t, red if t._ndim else None, keepdim)
+    if with_mean:
+        return (v, m)
+    return _to_out(out, v)
+
+
+def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
+    return _var_std(input, dim, unbiased, keepdim, correction, out, False, False)
+
+
+def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
+    return _var_std(input, dim, unbiased, keepdim, correction, out, True, False)
+
+
+def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    return _var_std(input, dim, unbiased, keepdim, correction, None, False, True)
+
+
+def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    return _var_std(input, dim, unbiased, keepdim, correction, None, True, True)
+
+
+# ------------------------------------------------------------ logsumexp
+
+def _g_logsumexp(_OpNode n, g):
+    x, r, red, keepdim = n.args()
+    if ct_grad_mode:
+        r = logsumexp(x, red if red else 0, True)
+    elif not keepdim:
+        for d in red:
+            r = r.unsqueeze(d)
+    if not keepdim:
+        for d in red:
+            g = g.unsqueeze(d)
+    return [g * _FUNCTIONS["exp"](x - r)]
+
+
+def logsumexp(input, dim, keepdim=False, *, out=None):
+    cdef Tensor t = _tensor_arg(input, "logsumexp")
+    if not (t._dtype.is_floating_point or t._dtype.is_complex):
+        t = _cast(t, t_float32)
+    cdef Tensor td = t.detach()
+    cdef list red = _red_dims(t, dim)
+    dims = red if t._ndim else None
+    if t._numel == 0:
+        m = zeros([1 if d in red else t._shape[d] for d in builtins_range(t._ndim)], dtype=t.dtype)
+    else:
+        m, _ = _minmax(td, red, True, True, True, False)
+        m = where(_FUNCTIONS["isinf"](m), zeros((), dtype=t.dtype), m)
+    s = _sum_fn(_FUNCTIONS["exp"](td - m), dims, True)
+    r = _FUNCTIONS["log"](s) + m
+    if not keepdim and t._ndim:
+        r = _reshape(r, [t._shape[d] for d in builtins_range(t._ndim) if d not in red])
+    if ct_grad_mode and _needs_grad(t):
+        _attach(r, _new_node("LogsumexpBackward0", _g_logsumexp, (t,), (), (t, r.detach(), red, bool(keepdim))))
+    return _to_out(out, r)
+
+
+# ------------------------------------------------------------ scans along one dim
+
+cdef tuple _scan_layout(Tensor t, int d):
+    """(p, rows, L, ld, perm): p = t with dim d moved last, rows dense."""
+    cdef int nd = t._ndim, k
+    perm = [k for k in builtins_range(nd) if k != d] + [d]
+    cdef Tensor p = _permute(t, perm)
+    cdef Py_ssize_t L = t._shape[d], rows = t._numel // L if L else 0, ld = 0
+    if rows > 0 and L > 0 and not _dense_inner(p, nd - 1, &ld):
+        p = _dense_copy(p)
+        ld = L
+    return p, rows, L, ld, perm
+
+
+cdef Tensor _scan_back(Tensor o, list perm):
+    """o laid out as t.permute(perm), back in t's dim order (contiguous)."""
+    cdef int nd = len(perm), k
+    if perm == list(builtins_range(nd)):
+        return o
+    inv = [0] * nd
+    for k in builtins_range(nd):
+        inv[perm[k]] = k
+    return _dense_copy(_permute(o, inv))
+
+
+cdef Tensor _scan(Tensor t, int d, int kind, int is_log_or_prod, DType comp):
+    """kind 0: cumsum/cumprod in comp; kind 1: (log_)softmax in comp."""
+    if t._dtype is not comp:
+        t = _cast(t, comp)
+    if t._ndim == 0:
+        t = _reshape(t, [1])
+        r = _scan(t, 0, kind, is_log_or_prod, comp)
+        return _reshape(r, [])
+    p, rows, L, ld, perm = _scan_layout(t, d)
+    cdef Tensor pp = <Tensor>p
+    cdef Tensor o = _empty_list(list(pp.size()), comp)
+    cdef Py_ssize_t r_ = rows, l_ = L, ld_ = ld
+    cdef ct_cum_fn cf = ct_cum_loops[comp._code]
+    cdef ct_softmax_fn sf = ct_softmax_loops[comp._code]
+    if r_ > 0 and l_ > 0:
+        if kind == 0:
+            with nogil:
+                cf(pp._data, r_, l_, ld_, is_log_or_prod, o._data)
+        else:
+            with nogil:
+                sf(pp._data, r_, l_, ld_, is_log_or_prod, o._data)
+    return _scan_back(o, perm)
+
+
+def _g_cumsum(_OpNode n, g):
+    d, = n.args()
+    return [_sum_fn(g, d, True) - cumsum(g, d) + g]
+
+
+def _g_cumprod(_OpNode n, g):
+    x, y, d = n.args()
+    if ct_grad_mode:
+        y = cumprod(x, d)
+    gy = g * y
+    return [(_sum_fn(gy, d, True) - cumsum(gy, d) + gy) / x]
+
+
+cdef object _cum(object input, object dim, object dtype, object out, bint is_prod):
+    cdef str name = "cumprod" if is_prod else "cumsum"
+    cdef Tensor t = _tensor_arg(input, name)
+    cdef int d = _wrap_dim(dim, t._ndim)
+    cdef DType res = _as_dtype(dtype)
+    if res is None:
+        res = _acc_dtype(t._dtype)
+    cdef DType comp = _acc_dtype(res)
+    cdef Tensor r = _scan(t, d, 0, is_prod, comp)
+    if res is not comp:
+        r = _cast(r, res)
+    if ct_grad_mode and _needs_grad(t) and (res.is_floating_point or res.is_complex):
+        if is_prod:
+            _attach(r, _new_node("CumprodBackward0", _g_cumprod, (t,), (), (t, r.detach(), d)))
+        else:
+            _attach(r, _new_node("CumsumBackward0", _g_cumsum, (t,), (), (d,)))
+    return _to_out(out, r)
+
+
+def cumsum(input, dim, *, dtype=None, out=None):
+    return _cum(input, dim, dtype, out, False)
+
+
+def cumprod(input, dim, *, dtype=None, out=None):
+    return _cum(input, dim, dtype, out, True)
+
+
+def _g_softmax(_OpNode n, g):
+    y, d, x = n.args()
+    if ct_grad_mode:
+        y = softmax(x, d)
+    return [y * (g - _sum_fn(g * y, d, True))]
+
+
+def _g_log_softmax(_OpNode n, g):
+    y, d, x = n.args()
+    if ct_grad_mode:
+        y = log_softmax(x, d)
+    return [g - _FUNCTIONS["exp"](y) * _sum_fn(g, d, True)]
+
+
+cdef object _softmax(object input, object dim, object dtype, bint is_log):
+    cdef str name = "log_softmax" if is_log else "softmax"
+    cdef Tensor t = _tensor_arg(input, name)
+    if dim is None:
+        raise TypeError(f'{name}() missing 1 required positional arguments: "dim"')
+    cdef int d = _wrap_dim(dim, t._ndim)
+    cdef DType res = _as_dtype(dtype)
+    if res is None:
+        res = t._dtype
+    if not res.is_floating_point:
+        kern = "log_softmax_lastdim_kernel_impl" if is_log else "softmax_kernel_impl"
+        raise NotImplementedError(f'"{kern}" not implemented for \'{_sname(res)}\'')
+    cdef DType comp = t_float64 if res is t_float64 else t_float32
+    cdef Tensor r = _scan(t.detach(), d, 1, is_log, comp)
+    if res is not comp:
+        r = _cast(r, res)
+    if ct_grad_mode and _needs_grad(t):
+        _attach(r, _new_node("LogSoftmaxBackward0" if is_log else "SoftmaxBackward0",
+                             _g_log_softmax if is_log else _g_softmax, (t,), (), (r.detach(), d, t)))
+    return r
+
+
+def softmax(input, dim=None, dtype=None, *, _stacklevel=3):
+    return _softmax(input, dim, dtype, False)
+
+
+def log_softmax(input, dim=None, dtype=None, *, _stacklevel=3):
+    return _softmax(input, dim, dtype, True)
+
+
+for _m_name, _m_fn in (("max", _max_fn), ("min", _min_fn), ("amax", amax), ("amin", amin),
+                       ("argmax", argmax), ("argmin", argmin), ("any", _any_fn), ("all", _all_fn),
+                       ("count_nonzero", count_nonzero), ("median", median), ("prod", prod),
+                       ("var", var), ("std", std), ("logsumexp", logsumexp), ("cumsum", cumsum),
+                       ("cumprod", cumprod), ("softmax", softmax), ("log_softmax", log_softmax)):
+    _add_method(_m_name, _m_fn)

@@ -1,0 +1,238 @@
+"""Reductions (tests/op_db_reductions.py) against numpy: values and dtypes
+over contiguous, transposed and sliced inputs, refused dtypes, error cases,
+and gradcheck in float64 for every differentiable entry."""
+import numpy as np
+import pytest
+
+import ctorch as torch
+from helpers import assert_close, tdt
+from op_db_reductions import OPS, FLOATS
+
+DEFAULT_TOL = {"float16": (2e-3, 2e-3), "float32": (2e-5, 2e-5), "float64": (1e-10, 1e-10),
+               "complex64": (2e-5, 2e-5), "complex128": (1e-10, 1e-10)}
+
+
+def _array(shape, dtype, rng):
+    if dtype == "bool":
+        return rng.integers(0, 2, size=shape).astype(bool)
+    if dtype in ("uint8", "int8", "int16", "int32", "int64"):
+        lo = 0 if dtype == "uint8" else -4
+        return rng.integers(lo, 5, size=shape).astype(dtype)
+    if dtype.startswith("complex"):
+        return (rng.standard_normal(shape) + 1j * rng.standard_normal(shape)).astype(dtype)
+    return rng.standard_normal(shape).astype(dtype)
+
+
+def _layouts(shape, dtype, rng, nan=False):
+    """(name, ctorch tensor, numpy array with the same values) per layout."""
+    def make(s):
+        a = _array(s, dtype, rng)
+        if nan and a.size > 3:
+            a.reshape(-1)[[1, a.size - 2]] = np.nan
+        return a
+    a = make(shape)
+    out = [("contiguous", torch.tensor(a), a)]
+    if len(shape) >= 2 and 0 not in shape:
+        b = make(shape[:-2] + (shape[-1], shape[-2]))
+        t = torch.tensor(b).transpose(-1, -2)
+        assert not t.is_contiguous()
+        out.append(("transposed", t, np.swapaxes(b, -1, -2)))
+    if len(shape) >= 1 and 0 not in shape:
+        c = make((2 * shape[0],) + tuple(shape[1:]))
+        out.append(("sliced", torch.tensor(c)[1::2], c[1::2]))
+    return out
+
+
+def _tol(info, dt):
+    return (info.tol or {}).get(dt, DEFAULT_TOL.get(dt, (0, 0)))
+
+
+def _check_indices(info, t_vals, t_idx, a, kw, msg):
+    assert torch.int64 == t_idx.dtype, msg
+    idx = t_idx.numpy()
+    if info.ref_indices is not None:
+        np.testing.assert_array_equal(idx, info.ref_indices(a, **kw), err_msg=msg)
+    # the index must point at the value that was returned
+    if a.ndim == 0:
+        assert idx == 0
+        return
+    dim = kw["dim"] % a.ndim
+    ii = idx if kw.get("keepdim") else np.expand_dims(idx, dim)
+    picked = np.take_along_axis(a, ii, axis=dim)
+    vals = t_vals.numpy() if kw.get("keepdim") else np.expand_dims(t_vals.numpy(), dim)
+    np.testing.assert_array_equal(picked, vals, err_msg=msg)
+
+
+VALUE_CASES = [(info, dt, k) for info in OPS for dt in info.dtypes for k in range(len(info.samples))]
+
+
+@pytest.mark.parametrize("info,dt,k", VALUE_CASES,
+                         ids=[f"{i.name}-{d}-{k}" for i, d, k in VALUE_CASES])
+def test_values(info, dt, k):
+    shape, kw = info.samples[k]
+    rng = np.random.default_rng(hash((info.name, dt, k)) % 2**32)
+    variants = [False] + ([True] if info.nan_samples and dt in FLOATS else [])
+    for nan in variants:
+        for layout, t, a in _layouts(shape, dt, rng, nan):
+            msg = f"{info.name}{kw} {dt} {layout} shape={shape} nan={nan}"
+            r = info.op(t, **kw)
+            with np.errstate(all="ignore"):
+                exp = np.asarray(info.ref(a, **kw))
+            if info.indices:
+                assert type(r).__name__ in ("max", "min", "median"), msg
+                assert r.values is r[0] and r.indices is r[1]
+                assert_close(r.values, exp, info.res_dtype(dt), _tol(info, info.res_dtype(dt)), msg)
+                _check_indices(info, r.values, r.indices, a, kw, msg)
+            else:
+                assert_close(r, exp, info.res_dtype(dt), _tol(info, info.res_dtype(dt)), msg)
+
+
+REFUSED = [(info, dt) for info in OPS for dt in info.refused]
+
+
+@pytest.mark.parametrize("info,dt", REFUSED, ids=[f"{i.name}-{d}" for i, d in REFUSED])
+def test_refused_dtypes(info, dt):
+    shape, kw = info.samples[0]
+    t = torch.tensor(_array(shape, dt, np.random.default_rng(0)))
+    with pytest.raises(info.refused_exc):
+        info.op(t, **kw)
+
+
+ERRORS = [(info, k) for info in OPS for k in range(len(info.errors))]
+
+
+@pytest.mark.parametrize("info,k", ERRORS, ids=[f"{i.name}-{k}" for i, k in ERRORS])
+def test_errors(info, k):
+    call, exc, frag = info.errors[k]
+    with pytest.raises(exc) as e:
+        call(torch)
+    assert frag in str(e.value)
+
+
+GRADS = [(info, k) for info in OPS if info.differentiable for k in range(len(info.grad_samples or []))]
+
+
+@pytest.mark.parametrize("info,k", GRADS, ids=[f"{i.name}-{k}" for i, k in GRADS])
+def test_gradcheck(info, k):
+    shape, kw = info.grad_samples[k]
+    rng = np.random.default_rng(k)
+    x = torch.tensor(rng.uniform(0.5, 2.0, size=shape) * rng.choice([-1.0, 1.0], size=shape),
+                     dtype=torch.float64, requires_grad=True)
+
+    def f(x):
+        r = info.op(x, **kw)
+        return r[0] if info.indices else r
+    assert torch.autograd.gradcheck(f, (x,))
+
+
+def test_every_differentiable_entry_has_grad_samples():
+    assert all(i.grad_samples for i in OPS if i.differentiable)
+
+
+@pytest.mark.parametrize("name,call", [
+    ("MaxBackward1", lambda x: x.max()), ("MaxBackward0", lambda x: x.max(1).values),
+    ("MinBackward1", lambda x: x.min()), ("MinBackward0", lambda x: x.min(0)[0]),
+    ("AmaxBackward0", lambda x: x.amax(1)), ("AminBackward0", lambda x: x.amin()),
+    ("ProdBackward0", lambda x: x.prod()), ("ProdBackward1", lambda x: x.prod(1)),
+    ("StdBackward0", lambda x: x.std()), ("VarBackward0", lambda x: x.var(1)),
+    ("LogsumexpBackward0", lambda x: x.logsumexp(1)), ("SoftmaxBackward0", lambda x: x.softmax(1)),
+    ("LogSoftmaxBackward0", lambda x: x.log_softmax(0)), ("CumsumBackward0", lambda x: x.cumsum(1)),
+    ("CumprodBackward0", lambda x: x.cumprod(0)), ("MedianBackward0", lambda x: x.median()),
+    ("MedianBackward1", lambda x: x.median(1)[0]),
+])
+def test_grad_fn_names(name, call):
+    x = torch.randn(3, 4, requires_grad=True)
+    assert call(x).grad_fn.name() == name
+
+
+def test_gradgradcheck_softmax_and_logsumexp():
+    x = torch.randn(3, 4, dtype=torch.float64, requires_grad=True)
+    assert torch.autograd.gradgradcheck(lambda x: x.softmax(1), (x,))
+    assert torch.autograd.gradgradcheck(lambda x: x.logsumexp(0), (x,))
+    assert torch.autograd.gradgradcheck(lambda x: x.var(1), (x,))
+
+
+def test_max_ties_share_gradient():
+    x = torch.tensor([1.0, 3.0, 3.0, 2.0], requires_grad=True)
+    x.max().backward()
+    assert x.grad.tolist() == [0.0, 0.5, 0.5, 0.0]
+    y = torch.tensor([[1.0, 3.0, 3.0]], requires_grad=True)
+    y.max(1).values.sum().backward()
+    assert y.grad.tolist() == [[0.0, 1.0, 0.0]]
+
+
+def test_return_type_repr_and_tuple():
+    r = torch.tensor([[1.0, 5.0, 2.0], [7.0, 0.0, 1.0]]).max(1)
+    assert repr(r) == ("torch.return_types.max(\nvalues=tensor([5., 7.]),\nindices=tensor([1, 0]))")
+    v, i = r
+    assert v.tolist() == [5.0, 7.0] and i.tolist() == [1, 0] and len(r) == 2
+    assert isinstance(r, tuple) and isinstance(r, torch.return_types.max)
+    m = torch.median(torch.tensor([3, 1, 2, 4]), 0)
+    assert type(m).__name__ == "median" and m.values.item() == 2 and m.indices.item() == 2
+
+
+def test_max_out_tuple():
+    vals, idx = torch.empty(0), torch.empty(0, dtype=torch.int64)
+    r = torch.max(torch.tensor([[1.0, 4.0], [3.0, 2.0]]), 1, out=(vals, idx))
+    assert r.values is vals and r.indices is idx
+    assert vals.tolist() == [4.0, 3.0] and idx.tolist() == [1, 0]
+
+
+def test_out_arguments():
+    x = torch.tensor([[1.0, 2.0], [3.0, 4.0]])
+    o = torch.empty(0)
+    assert torch.cumsum(x, 1, out=o) is o and o.tolist() == [[1.0, 3.0], [3.0, 7.0]]
+    o = torch.empty(0)
+    assert torch.amax(x, 0, out=o) is o and o.tolist() == [3.0, 4.0]
+    o = torch.empty(0, dtype=torch.int64)
+    assert torch.argmax(x, 1, out=o) is o and o.tolist() == [1, 1]
+
+
+def test_softmax_is_stable_for_large_inputs():
+    x = torch.tensor([[1000.0, 1001.0, 1002.0], [-1000.0, -1001.0, -1002.0]])
+    s = x.softmax(1).numpy()
+    e = np.exp(np.array([0.0, 1.0, 2.0]))
+    e /= e.sum()
+    np.testing.assert_allclose(s[0], e, rtol=1e-6)
+    np.testing.assert_allclose(s[1], e[::-1], rtol=1e-6)
+    ls = x.log_softmax(1).numpy()
+    assert np.isfinite(ls).all()
+    assert np.isfinite(torch.tensor([1e4, 1e4]).logsumexp(0).item())
+    assert torch.tensor([float("-inf"), float("-inf")]).logsumexp(0).item() == float("-inf")
+
+
+def test_float32_sum_accuracy_large():
+    n = 10_000_000
+    x = torch.full((n,), 0.1)
+    assert abs(x.sum().item() - n * np.float32(0.1)) / (n * 0.1) < 1e-5
+    rows = torch.full((4, n // 4), 0.1).sum(1).numpy()
+    np.testing.assert_allclose(rows, n // 4 * np.float32(0.1), rtol=1e-5)
+
+
+def test_max_min_binary_and_nan():
+    a = torch.tensor([1.0, float("nan"), 3.0])
+    b = torch.tensor([2.0, 0.0, float("nan")])
+    r = torch.max(a, b).tolist()
+    assert r[0] == 2.0 and r[1] != r[1] and r[2] != r[2]
+    assert torch.min(a, b).tolist()[0] == 1.0
+    assert a.argmax().item() == 1 and a.argmin().item() == 1
+    assert a.max().item() != a.max().item()
+
+
+def test_large_max_and_argmax_threaded():
+    rng = np.random.default_rng(5)
+    a = rng.standard_normal(1_000_003).astype(np.float32)
+    t = torch.tensor(a)
+    assert t.max().item() == a.max() and t.min().item() == a.min()
+    assert t.argmax().item() == a.argmax()
+    a[777_777] = np.nan
+    assert np.isnan(torch.tensor(a).max().item()) and torch.tensor(a).argmin().item() == 777_777
+    b = rng.standard_normal((300, 501)).astype(np.float32)
+    np.testing.assert_array_equal(torch.tensor(b).amax(1).numpy(), b.max(1))
+    np.testing.assert_array_equal(torch.tensor(b).softmax(1).numpy().argmax(1), b.argmax(1))
+
+
+def test_var_degrees_of_freedom_warning():
+    with pytest.warns(UserWarning, match="degrees of freedom is <= 0"):
+        r = torch.ones(3).var(correction=3)
+    assert r.item() != r.item()
