@@ -569,10 +569,13 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
         d = 0
     else:
         d = _wrap_dim(dim, t._ndim)
-    if isinstance(repeats, Tensor) and (<Tensor>repeats)._numel != 1:
+    if isinstance(repeats, Tensor):
         rt = <Tensor>repeats
         if rt._ndim > 1:
             raise RuntimeError("repeat_interleave only accept 1D vector as repeat")
+        if rt._numel == 1:
+            # one count for every slice
+            rt = _expand(_reshape(_alias(rt), [1]), [t._shape[d]])
         if rt._shape[0] != t._shape[d]:
             raise RuntimeError(f"repeats must have the same size as input along dim, but got repeats.size(0) = {rt._shape[0]} and input.size({d}) = {t._shape[d]}")
         idx = _interleave_index(rt)
@@ -899,6 +902,8 @@ cdef Tensor _index_add_op(Tensor t, object dim, object index, object source, obj
     for k in range(nd):
         if k != d and sshape[k] != tshape[k]:
             raise RuntimeError(f"index_add_(): Source/destination tensor must have same slice shapes. Destination slice shape: {_fmt_shape(tshape[:d] + tshape[d + 1:])} at dimension {d} and source slice shape: {_fmt_shape(sshape[:d] + sshape[d + 1:])} at dimension 0.")
+    if _idx_out_of_range(idx, tshape[d]):
+        raise IndexError("index out of range in self")
     if inplace:
         _check_inplace(t)
         if _inplace_needs_graph(t, source):
@@ -920,6 +925,15 @@ cdef Tensor _index_add_op(Tensor t, object dim, object index, object source, obj
     if not inplace and ct_grad_mode and (_needs_grad(t) or _needs_grad(s)):
         _attach(r, _new_node("IndexAddBackward0", _g_index_add, (t, None, s), (), (d, idx, alpha, s.size())))
     return r
+
+
+cdef bint _idx_out_of_range(Tensor idx, Py_ssize_t size):
+    cdef const int64_t *p = <const int64_t *>idx._data
+    cdef Py_ssize_t i
+    for i in range(idx._numel):
+        if p[i] < 0 or p[i] >= size:
+            return True
+    return False
 
 
 def index_add(input, dim, index, source, *, alpha=1, out=None):

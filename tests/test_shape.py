@@ -207,6 +207,25 @@ def test_unique_variants():
         torch.unique(torch.zeros(2, 2), dim=0)
 
 
+def test_edge_cases_like_torch():
+    assert torch.chunk(torch.zeros(0, 2), 3)[2].shape == (0, 2)
+    assert torch.cat([torch.zeros(0), torch.zeros(0, dtype=torch.int64)]).shape == (0,)
+    assert torch.masked_select(torch.tensor(1.), torch.tensor(True)).tolist() == [1.0]
+    assert torch.index_select(torch.tensor(5.), 0, torch.tensor([0])).shape == ()
+    assert torch.gather(torch.tensor(5.), 0, torch.tensor(0)).item() == 5.0
+    assert torch.flip(torch.arange(6).reshape(2, 3)[:, ::2], [0, 1]).tolist() == [[5, 3], [2, 0]]
+    assert torch.tile(torch.arange(3), (2, 0)).shape == (2, 0)
+    assert torch.zeros(3, dtype=torch.int64).masked_fill(torch.tensor([True, False, True]), 2.7).tolist() == [2, 0, 2]
+    assert torch.take(torch.arange(4), torch.tensor([-1, -4])).tolist() == [3, 0]
+    u = torch.unique(torch.tensor([float("nan"), 1.0, float("nan")]))
+    assert u.shape == (3,) and u[0].item() == 1.0 and (u != u).sum().item() == 2
+    with pytest.raises(IndexError, match="index out of range in self"):
+        torch.zeros(3).index_add(0, torch.tensor([-1]), torch.ones(1))
+    r = torch.zeros(3, requires_grad=True).repeat_interleave(torch.tensor([2]))
+    assert r.shape == (6,) and type(r.grad_fn).__name__ == "IndexSelectBackward0"
+    assert [t.shape[0] for t in torch.tensor_split(torch.arange(7), torch.tensor([1, 5]))] == [1, 4, 2]
+
+
 def test_repeat_interleave_repeats_only():
     assert torch.repeat_interleave(torch.tensor([2, 1])).tolist() == [0, 0, 1]
     assert torch.tensor([1, 2]).repeat_interleave(torch.tensor([0, 3])).tolist() == [2, 2, 2]
