@@ -70,6 +70,16 @@ def _probes():
     def same(setup, stmt, np_stmt=None):
         return {lib: (setup, np_stmt if (lib == "numpy" and np_stmt) else stmt) for lib in libs}
 
+    cat_parts = [np_data((1_000_000,), f32, 20 + k) for k in range(8)]
+    isel_x = np_data((1_000_000, 8), f32, 30)
+    isel_i = np.random.default_rng(31).integers(0, 1_000_000, 1_000_000)
+
+    def cat8(mod):
+        return {"mod": mod, "xs": [tens(mod, a) for a in cat_parts]}
+
+    def isel(mod):
+        return {"mod": mod, "x": tens(mod, isel_x), "i": tens(mod, isel_i)}
+
     P = [
         ("tiny x + y (5x3 f32)", ">= 1.0x torch", same(two(tiny_x, tiny_y), "x + y")),
         ("medium x + y (1e5 f32)", "", same(two(med_a, med_b), "x + y")),
@@ -88,6 +98,9 @@ def _probes():
         ("reduce: softmax(x, -1) (4096^2 f32)", "report vs torch",
          same(one(sq), "mod.softmax(x, -1)",
               "e = np.exp(x - x.max(axis=-1, keepdims=True)); e / e.sum(axis=-1, keepdims=True)")),
+        ("cat 8 x 1e6 f32", "", same(cat8, "mod.cat(xs)", "np.concatenate(xs)")),
+        ("index_select 1e6 rows (1e6x8 f32)", "",
+         same(isel, "x.index_select(0, i)", "np.take(x, i, axis=0)")),
         ("autograd: tutorial graph fwd+bwd", ">= 1.5x torch", graph_only(TUTORIAL_GRAPH)),
         ("autograd: chain of 1000 muls fwd+bwd", ">= 1.5x torch", graph_only(CHAIN_1000)),
         # matmul rows: equal flops per library, so time ratios are GFLOP/s ratios

@@ -228,15 +228,7 @@ def clamp(input, min=None, max=None, *, out=None):
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     if isinstance(min, Tensor) or isinstance(max, Tensor):
-        r = t
-        if min is not None:
-            r = _FUNCTIONS["maximum"](r, min)
-        if max is not None:
-            r = _FUNCTIONS["minimum"](r, max)
-        if out is not None:
-            (<Tensor?>out).copy_(r)
-            return out
-        return r
+        return _clamp_tensors(t, min, max, out)
     cdef ct_params P
     P.flags = (1 if min is not None else 0) | (2 if max is not None else 0)
     cdef DType res = _result_type((t, min, max))

@@ -1,0 +1,1221 @@
+# Shape, joining and gather/scatter ops: cat/stack and their variants, the
+# splitting views (split, chunk, unbind, tensor_split, movedim), copies that
+# rearrange elements (flip, roll, rot90, repeat, tile, repeat_interleave),
+# gather/scatter/index_add/index_select/take, masked_fill/masked_select,
+# unique and tril/triu_indices. Forward ops run without recording (on
+# detached aliases) and attach one node named as PyTorch's grad_fn; the
+# formulas are written with ctorch ops so that create_graph works.
+
+cdef extern from "shape.h":
+    ctypedef int (*ct_gather_fn)(void *a, const int64_t *ast, const void *b, const int64_t *bst,
+                                 const int64_t *idx, const int64_t *ist, const int64_t *shape,
+                                 int nd, int dim, int64_t size, int64_t *bad) nogil
+    ctypedef int (*ct_scatter_fn)(const void *a, const int64_t *ast, void *b, const int64_t *bst,
+                                  const int64_t *idx, const int64_t *ist, const int64_t *shape,
+                                  int nd, int dim, int64_t size, int64_t *bad) nogil
+    void ct_copy_rows(char *dst, int64_t dld, const char *src, int64_t sld,
+                      int64_t rows, int64_t nbytes) nogil
+    int ct_index_select(char *dst, const char *src, int64_t outer, int64_t size,
+                        int64_t inner, int es, const int64_t *idx, int64_t n, int64_t *bad) nogil
+    ct_gather_fn ct_gather_for(int es) nogil
+    ct_scatter_fn ct_scatter_for(int es) nogil
+    ct_scatter_fn ct_scatter_add_loops[11]
+    void ct_argsort(const void *keys, int is_float, int64_t n, int64_t *order)
+
+
+cdef class _NoGrad:
+    """Turns recording off for the forward computations of this file."""
+    cdef int old
+
+    def __enter__(self):
+        global ct_grad_mode
+        self.old = ct_grad_mode
+        ct_grad_mode = 0
+
+    def __exit__(self, *a):
+        global ct_grad_mode
+        ct_grad_mode = self.old
+
+
+cdef inline bint _record(object x):
+    return ct_grad_mode != 0 and _needs_grad(x)
+
+
+cdef list _tensor_list(object tensors, str fname, str argname="tensors"):
+    if isinstance(tensors, Tensor) or not isinstance(tensors, (list, tuple)):
+        raise TypeError(f"{fname}(): argument '{argname}' (position 1) must be tuple of Tensors, not {type(tensors).__name__}")
+    for k, x in enumerate(tensors):
+        if not isinstance(x, Tensor):
+            raise TypeError(f"expected Tensor as element {k} in argument 0, but got {type(x).__name__}")
+    return list(tensors)
+
+
+# ------------------------------------------------------------------ cat
+
+cdef Tensor _cat_impl(list ts, int dim_arg, object dim, DType res):
+    """Concatenates the tensors along dim in dtype res (no recording). 1-D empty
+    tensors are skipped (legacy torch rule). ts is non-empty."""
+    cdef list used = [t for t in ts if not ((<Tensor>t)._ndim == 1 and (<Tensor>t)._shape[0] == 0)]
+    cdef Tensor first, t
+    cdef int k, d, nd
+    for k, x in enumerate(ts):
+        if (<Tensor>x)._ndim == 0:
+            raise RuntimeError(f"zero-dimensional tensor (at position {k}) cannot be concatenated")
+    if not used:
+        return _empty_list([0], res)
+    first = <Tensor>used[0]
+    nd = first._ndim
+    d = _wrap_dim(dim, nd)
+    cdef Py_ssize_t total = 0
+    for k, x in enumerate(ts):
+        t = <Tensor>x
+        if t._ndim == 1 and t._shape[0] == 0:
+            continue
+        if t._ndim != nd:
+            raise RuntimeError(f"Tensors must have same number of dimensions: got {nd} and {t._ndim}")
+        for j in range(nd):
+            if j != d and t._shape[j] != first._shape[j]:
+                raise RuntimeError(f"Sizes of tensors must match except in dimension {d}. Expected size {first._shape[j]} but got size {t._shape[j]} for tensor number {k} in the list.")
+        total += t._shape[d]
+    shape = list(first.size())
+    shape[d] = total
+    cdef Tensor out = _empty_list(shape, res)
+    cdef Py_ssize_t outer = 1, inner = 1, off = 0, isz = res.itemsize
+    for j in range(d):
+        outer *= shape[j]
+    for j in range(d + 1, nd):
+        inner *= shape[j]
+    cdef Tensor dst
+    cdef char *dp
+    cdef const char *sp
+    cdef int64_t dld, sld, nb
+    for x in used:
+        t = <Tensor>x
+        if t._numel:
+            if t._dtype is res and _is_contiguous(t):
+                dp = out._data + off * inner * isz
+                sp = t._data
+                dld = total * inner * isz
+                sld = t._shape[d] * inner * isz
+                with nogil:
+                    ct_copy_rows(dp, dld, sp, sld, outer, sld)
+            else:
+                sh = list(out.size())
+                sh[d] = t._shape[d]
+                dst = _make_view_plain(out, out._offset + off * inner, sh, list(out.stride()))
+                _copy_into(dst, t, False)
+        off += t._shape[d]
+    return out
+
+
+def _g_cat(_OpNode n, g):
+    dim, sizes = n.args()
+    outs = []
+    cdef Py_ssize_t off = 0
+    for s in sizes:
+        if s is None:
+            outs.append(None)
+            continue
+        if len(s) == 1 and s[0] == 0 and (<Tensor>g)._ndim != 1:
+            outs.append(zeros(s, dtype=g.dtype))
+            continue
+        outs.append(narrow(g, dim, off, s[dim]))
+        off += s[dim]
+    return outs
+
+
+def cat(tensors, dim=0, *, out=None):
+    cdef list ts = _tensor_list(tensors, "cat")
+    if not ts:
+        raise ValueError("torch.cat(): expected a non-empty list of Tensors")
+    cdef DType res = _result_type(tuple(_alias_1d(<Tensor>t) for t in ts))
+    if out is not None:
+        if ct_grad_mode and _builtins.any(_needs_grad(t) for t in ts):
+            raise RuntimeError("cat(): functions with out=... arguments don't support automatic differentiation, but one of the arguments requires grad.")
+    cdef Tensor r = _cat_impl(ts, 0, dim, res)
+    if out is not None:
+        _resize(<Tensor?>out, list(r.size()))
+        _copy_into(<Tensor>out, r, True)
+        return out
+    if ct_grad_mode and _builtins.any(_needs_grad(t) for t in ts):
+        d = _wrap_dim(dim, r._ndim) if r._ndim else 0
+        sizes = tuple(tuple(t.size()) for t in ts)
+        _attach(r, _new_node("CatBackward0", _g_cat, tuple(ts), (), (d, sizes)))
+    return r
+
+
+cdef Tensor _alias_1d(Tensor t):
+    """a 1-d alias (for dtype promotion only: cat and stack promote 0-d
+    inputs like n-d ones)"""
+    cdef Py_ssize_t one = 1
+    return _make_tensor(t._storage, t._offset, 1, &one, &one, t._dtype)
+
+
+concat = cat
+concatenate = cat
+
+
+def _g_stack(_OpNode n, g):
+    dim, count = n.args()
+    return [select(g, dim, i) for i in builtins_range(count)]
+
+
+def stack(tensors, dim=0, *, out=None):
+    cdef list ts = _tensor_list(tensors, "stack")
+    if not ts:
+        raise RuntimeError("stack expects a non-empty TensorList")
+    cdef Tensor first = <Tensor>ts[0], t
+    for k in builtins_range(1, len(ts)):
+        t = <Tensor>ts[k]
+        if list(t.size()) != list(first.size()):
+            raise RuntimeError(f"stack expects each tensor to be equal size, but got {_fmt_shape(first.size())} at entry 0 and {_fmt_shape(t.size())} at entry {k}")
+    cdef int d = _wrap_dim(dim, first._ndim + 1)
+    cdef DType res = _result_type(tuple(_alias_1d(<Tensor>x) for x in ts))
+    cdef list us = [_unsqueeze(_alias(<Tensor>x), d) for x in ts]
+    cdef Tensor r = _cat_impl(us, 0, d, res)
+    if out is not None:
+        _resize(<Tensor?>out, list(r.size()))
+        _copy_into(<Tensor>out, r, True)
+        return out
+    if ct_grad_mode and _builtins.any(_needs_grad(x) for x in ts):
+        _attach(r, _new_node("StackBackward0", _g_stack, tuple(ts), (), (d, len(ts))))
+    return r
+
+
+def atleast_1d(*tensors):
+    res = [x.reshape(1) if (<Tensor>x)._ndim == 0 else x for x in _unpack_seq(tensors)]
+    return res[0] if len(tensors) == 1 and isinstance(tensors[0], Tensor) else tuple(res)
+
+
+def atleast_2d(*tensors):
+    res = []
+    for x in _unpack_seq(tensors):
+        if (<Tensor>x)._ndim == 0:
+            x = x.reshape(1, 1)
+        elif (<Tensor>x)._ndim == 1:
+            x = _unsqueeze(<Tensor>x, 0)
+        res.append(x)
+    return res[0] if len(tensors) == 1 and isinstance(tensors[0], Tensor) else tuple(res)
+
+
+cdef list _unpack_seq(tuple args):
+    if len(args) == 1 and isinstance(args[0], (list, tuple)):
+        return list(args[0])
+    return list(args)
+
+
+def hstack(tensors, *, out=None):
+    cdef list ts = _tensor_list(tensors, "hstack")
+    if not ts:
+        raise RuntimeError("hstack expects a non-empty TensorList")
+    ts = list(atleast_1d(tuple(ts)))
+    return cat(ts, 0 if (<Tensor>ts[0])._ndim == 1 else 1, out=out)
+
+
+def vstack(tensors, *, out=None):
+    cdef list ts = _tensor_list(tensors, "vstack")
+    if not ts:
+        raise RuntimeError("vstack expects a non-empty TensorList")
+    return cat(list(atleast_2d(tuple(ts))), 0, out=out)
+
+
+row_stack = vstack
+
+
+# ------------------------------------------------------- splitting views
+
+cdef Tensor _narrow_view(Tensor t, int d, Py_ssize_t start, Py_ssize_t length, str name):
+    shape = list(t.size())
+    shape[d] = length
+    cdef Tensor r = _make_view(t, t._offset + (start * t._stride[d] if length else 0), shape, list(t.stride()))
+    if _record(t):
+        _record_view_op(r, t, name, "replay", lambda x: _narrow_view(<Tensor>x, d, start, length, name))
+    return r
+
+
+def split(tensor, split_size_or_sections, dim=0):
+    cdef Tensor t = _tensor_arg(tensor, "split")
+    if t._ndim == 0:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
+    cdef int d = _wrap_dim(dim, t._ndim)
+    cdef Py_ssize_t n = t._shape[d], s, start = 0
+    if isinstance(split_size_or_sections, (list, tuple)):
+        sizes = [int(x) for x in split_size_or_sections]
+        if _builtins.any(x < 0 for x in sizes) or _builtins.sum(sizes) != n:
+            raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size at dimension {d}), but got split_sizes={sizes}")
+        out = []
+        for s in sizes:
+            out.append(_narrow_view(t, d, start, s, "SplitWithSizesBackward0"))
+            start += s
+        return tuple(out)
+    s = int(split_size_or_sections)
+    if s < 0:
+        raise RuntimeError(f"split expects split_size be non-negative, but got split_size={s}")
+    if s == 0:
+        if n != 0:
+            raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {n}")
+        return (_narrow_view(t, d, 0, 0, "SplitBackward0"),)
+    out = []
+    while start < n or (n == 0 and not out):
+        out.append(_narrow_view(t, d, start, min(s, n - start), "SplitBackward0"))
+        start += s
+    return tuple(out)
+
+
+def _split_method(self, split_size, dim=0):
+    return split(self, split_size, dim)
+
+
+def chunk(input, chunks, dim=0):
+    cdef Tensor t = _tensor_arg(input, "chunk")
+    if t._ndim == 0:
+        raise RuntimeError("chunk expects at least a 1-dimensional tensor")
+    if chunks <= 0:
+        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+    cdef int d = _wrap_dim(dim, t._ndim)
+    cdef Py_ssize_t n = t._shape[d]
+    cdef Py_ssize_t s = (n + chunks - 1) // chunks
+    if s == 0 and n == 0:
+        # torch: an empty dim splits into `chunks` empty pieces
+        return tuple(_narrow_view(t, d, 0, 0, "SplitBackward0") for _ in builtins_range(chunks))
+    return split(t, s, d)
+
+
+def unbind(input, dim=0):
+    cdef Tensor t = _tensor_arg(input, "unbind")
+    if t._ndim == 0:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+    cdef int d = _wrap_dim(dim, t._ndim)
+    out = []
+    cdef Tensor r
+    for i in builtins_range(t._shape[d]):
+        shape = list(t.size())
+        stride = list(t.stride())
+        del shape[d]
+        del stride[d]
+        r = _make_view(t, t._offset + i * t._stride[d], shape, stride)
+        if _record(t):
+            _record_view_op(r, t, "UnbindBackward0", "replay", _selector(d, i))
+        out.append(r)
+    return tuple(out)
+
+
+cdef object _selector(int d, Py_ssize_t i):
+    return lambda x: _select(<Tensor>x, d, i)
+
+
+def tensor_split(input, indices_or_sections, dim=0):
+    cdef Tensor t = _tensor_arg(input, "tensor_split")
+    if t._ndim == 0:
+        raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 dims")
+    cdef int d = _wrap_dim(dim, t._ndim)
+    cdef Py_ssize_t n = t._shape[d], k, start, stop
+    ios = indices_or_sections
+    if isinstance(ios, Tensor):
+        if (<Tensor>ios)._dtype is not t_int64:
+            raise RuntimeError(f"tensor_split expected tensor_indices_or_sections to have dtype of long, but got {_SCALAR_NAMES[(<Tensor>ios)._dtype._code]}")
+        if (<Tensor>ios)._ndim > 1:
+            raise RuntimeError(f"tensor_split expected tensor_indices_or_sections to be a zero-dimensional or one-dimensional tensor, but got a tensor with {(<Tensor>ios)._ndim} dims")
+        ios = ios.item() if (<Tensor>ios)._ndim == 0 else ios.tolist()
+    out = []
+    if isinstance(ios, (list, tuple)):
+        bounds = [0] + [int(x) for x in ios] + [n]
+        for k in builtins_range(len(bounds) - 1):
+            start = min(max(bounds[k] + (n if bounds[k] < 0 else 0), 0), n)
+            stop = min(max(bounds[k + 1] + (n if bounds[k + 1] < 0 else 0), 0), n)
+            out.append(_narrow_view(t, d, start, max(stop - start, 0), "SliceBackward0"))
+        return tuple(out)
+    sections = int(ios)
+    if sections <= 0:
+        raise RuntimeError(f"number of sections must be larger than 0, got {sections}")
+    base, extra = divmod(n, sections)
+    start = 0
+    for k in builtins_range(sections):
+        size = base + (1 if k < extra else 0)
+        out.append(_narrow_view(t, d, start, size, "SliceBackward0"))
+        start += size
+    return tuple(out)
+
+
+def movedim(input, source, destination):
+    cdef Tensor t = _tensor_arg(input, "movedim")
+    src = list(source) if isinstance(source, (list, tuple)) else [source]
+    dst = list(destination) if isinstance(destination, (list, tuple)) else [destination]
+    if len(src) != len(dst):
+        raise RuntimeError(f"movedim: Invalid source or destination dims: source ({src} dims) should contain the same number of dims as destination ({dst} dims)")
+    cdef int nd = t._ndim
+    ws = [_wrap_dim(x, nd) for x in src]
+    wd = [_wrap_dim(x, nd) for x in dst]
+    if len(set(ws)) != len(ws):
+        raise RuntimeError(f"movedim: repeated dim in `source` ({src})")
+    if len(set(wd)) != len(wd):
+        raise RuntimeError(f"movedim: repeated dim in `destination` ({dst})")
+    order = [-1] * nd
+    for a, b in zip(ws, wd):
+        order[b] = a
+    rest = iter([k for k in builtins_range(nd) if k not in ws])
+    for k in builtins_range(nd):
+        if order[k] < 0:
+            order[k] = next(rest)
+    return _permute(t, order)
+
+
+moveaxis = movedim
+
+
+# --------------------------------------------------- rearranging copies
+
+cdef list _dim_list(object dims, int nd):
+    ds = list(dims) if isinstance(dims, (list, tuple)) else [dims]
+    out = []
+    for x in ds:
+        k = _wrap_dim(x, nd)
+        if k in out:
+            raise RuntimeError(f"dim {k} appears multiple times in the list of dims")
+        out.append(k)
+    return out
+
+
+cdef Tensor _flip_impl(Tensor t, list dims):
+    """A copy of t with the dims reversed: a view with negated strides, made dense."""
+    shape = list(t.size())
+    stride = list(t.stride())
+    cdef Py_ssize_t off = t._offset
+    for d in dims:
+        if shape[d] > 1:
+            off += (shape[d] - 1) * stride[d]
+            stride[d] = -stride[d]
+    cdef Tensor v = _make_tensor(t._storage, off, t._ndim, t._shape, NULL, t._dtype)
+    for d in builtins_range(t._ndim):
+        v._stride[d] = stride[d]
+    cdef Tensor r = _empty_list(shape, t._dtype)
+    _copy_into(r, v, False)
+    return r
+
+
+def _g_flip(_OpNode n, g):
+    return [flip(g, n.args()[0])]
+
+
+def flip(input, dims):
+    cdef Tensor t = _tensor_arg(input, "flip")
+    cdef list ds = _dim_list(dims, t._ndim)
+    cdef Tensor r = _flip_impl(t, ds)
+    if _record(t):
+        _attach(r, _new_node("FlipBackward0", _g_flip, (t,), (), (ds,)))
+    return r
+
+
+def fliplr(input):
+    cdef Tensor t = _tensor_arg(input, "fliplr")
+    if t._ndim < 2:
+        raise RuntimeError("Input must be >= 2-d.")
+    return flip(t, [1])
+
+
+def flipud(input):
+    cdef Tensor t = _tensor_arg(input, "flipud")
+    if t._ndim < 1:
+        raise RuntimeError("Input must be >= 1-d.")
+    return flip(t, [0])
+
+
+cdef Tensor _roll_impl(Tensor t, list shifts, list dims):
+    cdef Tensor r = t
+    cdef Py_ssize_t n, s
+    if not dims:
+        flat = _reshape(_alias(t), [t._numel]) if t._ndim != 1 else _alias(t)
+        r = _roll_impl(flat, shifts, [0])
+        return _reshape(r, list(t.size()))
+    for s0, d in zip(shifts, dims):
+        n = r._shape[d]
+        if n == 0:
+            continue
+        s = s0 % n
+        if s == 0:
+            continue
+        a = _narrow_view(_alias(r), d, n - s, s, "")
+        b = _narrow_view(_alias(r), d, 0, n - s, "")
+        r = _cat_impl([a, b], 0, d, t._dtype)
+    if r is t:
+        r = clone(_alias(t))
+    return r
+
+
+def _g_roll(_OpNode n, g):
+    shifts, dims = n.args()
+    return [roll(g, [-s for s in shifts], dims)]
+
+
+def roll(input, shifts, dims=None):
+    cdef Tensor t = _tensor_arg(input, "roll")
+    sh = list(shifts) if isinstance(shifts, (list, tuple)) else [shifts]
+    if dims is None:
+        ds = []
+        if len(sh) != 1:
+            raise RuntimeError(f"shifts and dimensions must align. shifts: {len(sh)}, dims:0")
+    else:
+        ds = list(dims) if isinstance(dims, (list, tuple)) else [dims]
+        if len(sh) != len(ds):
+            raise RuntimeError(f"shifts and dimensions must align. shifts: {len(sh)}, dims:{len(ds)}")
+        ds = [_wrap_dim(x, t._ndim) for x in ds]
+    sh = [int(x) for x in sh]
+    cdef Tensor r = _roll_impl(t, sh, ds)
+    if _record(t):
+        _attach(r, _new_node("RollBackward0", _g_roll, (t,), (), (sh, ds if dims is not None else None)))
+    return r
+
+
+def _g_rot90(_OpNode n, g):
+    k, dims = n.args()
+    return [rot90(g, -k, dims)]
+
+
+def rot90(input, k=1, dims=(0, 1)):
+    cdef Tensor t = _tensor_arg(input, "rot90")
+    dims = list(dims)
+    if len(dims) != 2:
+        raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
+    if t._ndim < 2:
+        raise RuntimeError(f"expected total dims >= 2, but got total dims = {t._ndim}")
+    cdef int a = _wrap_dim(dims[0], t._ndim), b = _wrap_dim(dims[1], t._ndim)
+    if a == b:
+        raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {a} and dim1 = {b}")
+    cdef int m = k % 4
+    cdef Tensor x = _alias(t), r
+    perm = list(builtins_range(t._ndim))
+    perm[a], perm[b] = perm[b], perm[a]
+    with _NoGrad():
+        if m == 1:
+            r = _flip_impl(_permute(x, perm), [a])
+        elif m == 2:
+            r = _flip_impl(x, [a, b])
+        elif m == 3:
+            r = _flip_impl(_permute(x, perm), [b])
+        else:
+            r = clone(x)
+    if _record(t):
+        _attach(r, _new_node("Rot90Backward0", _g_rot90, (t,), (), (k, [a, b])))
+    return r
+
+
+cdef Tensor _repeat_impl(Tensor t, list reps):
+    cdef int n = len(reps), lead = n - t._ndim
+    src_shape = [1] * lead + list(t.size())
+    inter = []
+    big = []
+    final = []
+    for j in builtins_range(n):
+        inter += [1, src_shape[j]]
+        big += [reps[j], src_shape[j]]
+        final.append(reps[j] * src_shape[j])
+    with _NoGrad():
+        v = _reshape(_alias(t), inter)
+        e = _expand(v, big)
+        r = _empty_list(big, t._dtype)
+        _copy_into(r, e, False)
+        r = _reshape(r, final)
+    return r
+
+
+def _g_repeat(_OpNode n, g):
+    shape, reps = n.args()
+    cdef int lead = len(reps) - len(shape)
+    src_shape = [1] * lead + list(shape)
+    big = []
+    for j in builtins_range(len(reps)):
+        big += [reps[j], src_shape[j]]
+    s = g.reshape(big)
+    s = _sum_fn(s, tuple(builtins_range(0, 2 * len(reps), 2)))
+    return [s.reshape(shape)]
+
+
+def _repeat(self, *sizes):
+    cdef Tensor t = _tensor_arg(self, "repeat")
+    reps = list(sizes[0]) if len(sizes) == 1 and isinstance(sizes[0], (list, tuple)) else list(sizes)
+    reps = [int(x) for x in reps]
+    if len(reps) < t._ndim:
+        raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor")
+    for x in reps:
+        if x < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {x}: {reps}")
+    cdef Tensor r = _repeat_impl(t, reps)
+    if _record(t):
+        _attach(r, _new_node("RepeatBackward0", _g_repeat, (t,), (), (t.size(), reps)))
+    return r
+
+
+def tile(input, dims):
+    cdef Tensor t = _tensor_arg(input, "tile")
+    reps = list(dims) if isinstance(dims, (list, tuple)) else [dims]
+    if len(reps) < t._ndim:
+        reps = [1] * (t._ndim - len(reps)) + reps
+    return _repeat(t, reps)
+
+
+def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
+    cdef Tensor t = _tensor_arg(input, "repeat_interleave")
+    cdef Tensor rt, idx
+    if repeats is None:
+        # repeat_interleave(repeats): arange(len) with each i repeated repeats[i] times
+        rt = t
+        if rt._ndim > 1:
+            raise RuntimeError("repeat_interleave only accept 1D vector as repeat")
+        if rt._dtype._kind != K_INT or rt._dtype._code == CT_UINT8:
+            raise RuntimeError("repeats has to be Long or Int tensor")
+        return _interleave_index(rt)
+    if dim is None:
+        t = _reshape(t, [t._numel])
+        d = 0
+    else:
+        d = _wrap_dim(dim, t._ndim)
+    if isinstance(repeats, Tensor):
+        rt = <Tensor>repeats
+        if rt._ndim > 1:
+            raise RuntimeError("repeat_interleave only accept 1D vector as repeat")
+        if rt._numel == 1:
+            # one count for every slice
+            rt = _expand(_reshape(_alias(rt), [1]), [t._shape[d]])
+        if rt._shape[0] != t._shape[d]:
+            raise RuntimeError(f"repeats must have the same size as input along dim, but got repeats.size(0) = {rt._shape[0]} and input.size({d}) = {t._shape[d]}")
+        idx = _interleave_index(rt)
+        return index_select(t, d, idx)
+    r = int(repeats.item() if isinstance(repeats, Tensor) else repeats)
+    if r < 0:
+        raise RuntimeError("repeats can not be negative")
+    if t._ndim == 0:
+        t = _reshape(t, [1])
+    shape = list(t.size())
+    u = _unsqueeze(t, d + 1)
+    big = shape[:d + 1] + [r] + shape[d + 1:]
+    e = _expand(u, big)
+    shape[d] *= r
+    return _reshape(e, shape)
+
+
+cdef Tensor _interleave_index(Tensor rt):
+    cdef Tensor c = _cast(rt, t_int64).contiguous()
+    cdef const int64_t *p = <const int64_t *>c._data
+    cdef Py_ssize_t n = c._numel, i, j, total = 0, k = 0
+    for i in range(n):
+        if p[i] < 0:
+            raise RuntimeError("repeats can not be negative")
+        total += p[i]
+    cdef Tensor out = _empty_list([total], t_int64)
+    cdef int64_t *o = <int64_t *>out._data
+    for i in range(n):
+        for j in range(p[i]):
+            o[k] = i
+            k += 1
+    return out
+
+
+# ------------------------------------------------------ gather / scatter
+
+cdef Tensor _long_index(object index, str fname):
+    cdef Tensor it = _tensor_arg(index, fname)
+    if it._dtype._code != CT_INT64 and it._dtype._code != CT_INT32:
+        if fname == "index_select":
+            raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
+        raise RuntimeError(f"{fname}(): Expected dtype int32/int64 for index")
+    return _cast(it, t_int64)
+
+
+cdef int _fill_st(Tensor t, int64_t *out, int nd) except -1:
+    cdef int d
+    if t._ndim == 0:
+        for d in range(nd):
+            out[d] = 0
+        return 0
+    for d in range(nd):
+        out[d] = t._stride[d]
+    return 0
+
+
+cdef int _gather_check(Tensor self, Tensor idx, Tensor other, int d, str fname, bint other_is_src) except -1:
+    """torch's shape rules: same ndim; idx.size(k) <= self.size(k) for k != d
+    (and <= src.size(k) for every k)."""
+    cdef int nds = max(self._ndim, 1), ndi = max(idx._ndim, 1)
+    if nds != ndi and idx._numel:
+        raise RuntimeError("Index tensor must have the same number of dimensions as input tensor" if fname == "gather"
+                           else "Index tensor must have the same number of dimensions as self tensor")
+    cdef int k
+    if idx._numel == 0:
+        return 0
+    for k in range(idx._ndim):
+        if k != d and self._ndim and idx._shape[k] > self._shape[k]:
+            raise RuntimeError(f"Size does not match at dimension {k} expected index {_fmt_shape(idx.size())} to be smaller than self {_fmt_shape(self.size())} apart from dimension {d}")
+        if other_is_src and other is not None and other._ndim and idx._shape[k] > other._shape[k]:
+            raise RuntimeError(f"Size does not match at dimension {k} expected index {_fmt_shape(idx.size())} to be smaller than src {_fmt_shape(other.size())}")
+    return 0
+
+
+cdef int _run_gather(Tensor out, Tensor src, Tensor idx, int d, str fname) except -1:
+    """out (idx-shaped) = src gathered along d by idx; allows no negatives."""
+    cdef int nd = idx._ndim if idx._ndim else 1
+    cdef int64_t ast[CT_MAXDIM]
+    cdef int64_t bst[CT_MAXDIM]
+    cdef int64_t ist[CT_MAXDIM]
+    cdef int64_t shp[CT_MAXDIM]
+    cdef int64_t bad = 0, size
+    cdef int rc, k
+    if idx._numel == 0:
+        return 0
+    for k in range(nd):
+        shp[k] = idx._shape[k] if idx._ndim else 1
+    _fill_st(out, ast, nd)
+    _fill_st(src, bst, nd)
+    _fill_st(idx, ist, nd)
+    size = src._shape[d] if src._ndim else 1
+    cdef ct_gather_fn fn = ct_gather_for(src._dtype.itemsize)
+    cdef char *a = out._data
+    cdef const char *b = src._data
+    cdef const int64_t *ip = <const int64_t *>idx._data
+    with nogil:
+        rc = fn(a, ast, b, bst, ip, ist, shp, nd, d, size, &bad)
+    if rc:
+        raise RuntimeError(f"index {bad} is out of bounds for dimension {d} with size {size}")
+    return 0
+
+
+cdef bint _has_negative(Tensor idx):
+    cdef Tensor c = idx.contiguous()
+    cdef const int64_t *p = <const int64_t *>c._data
+    cdef Py_ssize_t i
+    for i in range(c._numel):
+        if p[i] < 0:
+            return True
+    return False
+
+
+cdef int64_t _first_negative(Tensor idx):
+    cdef Tensor c = idx.contiguous()
+    cdef const int64_t *p = <const int64_t *>c._data
+    cdef Py_ssize_t i
+    for i in range(c._numel):
+        if p[i] < 0:
+            return p[i]
+    return 0
+
+
+def _g_gather(_OpNode n, g):
+    shape, dim, idx = n.args()
+    z = zeros(shape, dtype=g.dtype)
+    return [scatter_add(z, dim, idx, g), None]
+
+
+def gather(input, dim, index, *, sparse_grad=False, out=None):
+    cdef Tensor t = _tensor_arg(input, "gather")
+    cdef Tensor idx = _long_index(index, "gather")
+    cdef int d = _wrap_dim(dim, max(t._ndim, 1))
+    _gather_check(t, idx, None, d, "gather", False)
+    if _has_negative(idx):
+        raise RuntimeError(f"index {_first_negative(idx)} is out of bounds for dimension {d} with size {t._shape[d] if t._ndim else 1}")
+    cdef Tensor r = _empty_list(list(idx.size()), t._dtype)
+    _run_gather(r, t, idx, d, "gather")
+    if _record(t):
+        _attach(r, _new_node("GatherBackward0", _g_gather, (t, None), (), (t.size(), d, idx)))
+    if out is not None:
+        _resize(<Tensor?>out, list(r.size()))
+        _copy_into(<Tensor>out, r, True)
+        return out
+    return r
+
+
+cdef int _run_scatter(Tensor self, Tensor idx, Tensor src, int d, bint add) except -1:
+    """self[... idx ...] = src (or +=) in place; src is self's dtype, possibly 0-d
+    (a value broadcast by zero strides)."""
+    cdef int nd = idx._ndim if idx._ndim else 1
+    cdef int64_t ast[CT_MAXDIM]
+    cdef int64_t bst[CT_MAXDIM]
+    cdef int64_t ist[CT_MAXDIM]
+    cdef int64_t shp[CT_MAXDIM]
+    cdef int64_t bad = 0, size
+    cdef int rc, k
+    if idx._numel == 0:
+        return 0
+    if _has_negative(idx):
+        size = self._shape[d] if self._ndim else 1
+        raise RuntimeError(f"index {_first_negative(idx)} is out of bounds for dimension {d} with size {size}")
+    for k in range(nd):
+        shp[k] = idx._shape[k] if idx._ndim else 1
+    _fill_st(src, ast, nd)
+    _fill_st(self, bst, nd)
+    _fill_st(idx, ist, nd)
+    size = self._shape[d] if self._ndim else 1
+    cdef ct_scatter_fn fn = ct_scatter_add_loops[self._dtype._code] if add else ct_scatter_for(self._dtype.itemsize)
+    cdef const char *a = src._data
+    cdef char *b = self._data
+    cdef const int64_t *ip = <const int64_t *>idx._data
+    with nogil:
+        rc = fn(a, ast, b, bst, ip, ist, shp, nd, d, size, &bad)
+    if rc:
+        raise RuntimeError(f"index {bad} is out of bounds for dimension {d} with size {size}")
+    _bump(self)
+    return 0
+
+
+cdef Tensor _scatter_src(Tensor self, object src, str fname):
+    cdef Tensor s
+    if isinstance(src, Tensor):
+        s = <Tensor>src
+        if s._dtype is not self._dtype:
+            raise RuntimeError(f"{fname}(): Expected self.dtype to be equal to src.dtype")
+        return s
+    return _scalar_tensor(src, self._dtype)
+
+
+def _g_scatter(_OpNode n, g):
+    dim, idx, has_src = n.args()
+    gs = scatter(g, dim, idx, 0)
+    if has_src:
+        return [gs, None, gather(g, dim, idx)]
+    return [gs, None]
+
+
+def _g_scatter_add(_OpNode n, g):
+    dim, idx = n.args()
+    return [g, None, gather(g, dim, idx)]
+
+
+cdef Tensor _scatter_op(Tensor t, object dim, object index, object src, object value, bint add,
+                        bint inplace, str fname):
+    cdef Tensor idx = _long_index(index, fname)
+    cdef int d = _wrap_dim(dim, max(t._ndim, 1))
+    if src is None:
+        src = value
+    if src is None:
+        raise TypeError(f"{fname}() missing 1 required positional arguments: \"src\"")
+    cdef Tensor s = _scatter_src(t, src, fname)
+    _gather_check(t, idx, s if isinstance(src, Tensor) else None, d, fname, True)
+    if inplace:
+        _check_inplace(t)
+        if _inplace_needs_graph(t, src):
+            return _inplace_with_graph(t, lambda c: _scatter_op(<Tensor>c, d, idx, src, None, add, False, fname))
+        _run_scatter(t, idx, _alias(s), d, add)
+        return t
+    cdef Tensor r = clone(_alias(t))
+    _run_scatter(r, idx, _alias(s), d, add)
+    if ct_grad_mode and (_needs_grad(t) or _needs_grad(src)):
+        if add:
+            _attach(r, _new_node("ScatterAddBackward0", _g_scatter_add, (t, None, src), (), (d, idx)))
+        elif isinstance(src, Tensor):
+            _attach(r, _new_node("ScatterBackward0", _g_scatter, (t, None, src), (), (d, idx, True)))
+        else:
+            _attach(r, _new_node("ScatterBackward1", _g_scatter, (t, None), (), (d, idx, False)))
+    return r
+
+
+def scatter(input, dim, index, src=None, value=None, *, reduce=None, out=None):
+    if reduce is not None:
+        raise NotImplementedError("scatter(reduce=...) is not available yet in ctorch")
+    return _scatter_op(_tensor_arg(input, "scatter"), dim, index, src, value, False, False, "scatter")
+
+
+def _scatter_(self, dim, index, src=None, value=None, *, reduce=None):
+    if reduce is not None:
+        raise NotImplementedError("scatter_(reduce=...) is not available yet in ctorch")
+    return _scatter_op(_tensor_arg(self, "scatter_"), dim, index, src, value, False, True, "scatter_")
+
+
+def scatter_add(input, dim, index, src):
+    return _scatter_op(_tensor_arg(input, "scatter_add"), dim, index, src, None, True, False, "scatter_add")
+
+
+def _scatter_add_(self, dim, index, src):
+    return _scatter_op(_tensor_arg(self, "scatter_add_"), dim, index, src, None, True, True, "scatter_add_")
+
+
+# ------------------------------------------------------- index_select etc.
+
+cdef Tensor _vector_index(object index, str fname):
+    cdef Tensor idx = _long_index(index, fname)
+    if idx._ndim > 1:
+        raise IndexError(f"{fname}(): Index is supposed to be a vector")
+    return _reshape(idx, [idx._numel]).contiguous()
+
+
+def _g_index_select(_OpNode n, g):
+    shape, dim, idx = n.args()
+    return [index_add(zeros(shape, dtype=g.dtype), dim, idx, g), None]
+
+
+def index_select(input, dim, index, *, out=None):
+    cdef Tensor t = _tensor_arg(input, "index_select")
+    cdef Tensor idx = _vector_index(index, "index_select")
+    cdef int nd = max(t._ndim, 1)
+    cdef int d = _wrap_dim(dim, nd), k
+    shape = list(t.size()) if t._ndim else [1]
+    cdef Py_ssize_t size = shape[d], outer = 1, inner = 1
+    for k in range(d):
+        outer *= shape[k]
+    for k in range(d + 1, nd):
+        inner *= shape[k]
+    oshape = list(shape)
+    oshape[d] = idx._numel
+    cdef Tensor src = _alias(t).contiguous()
+    cdef Tensor r = _empty_list(oshape, t._dtype)
+    cdef int64_t bad = 0
+    cdef int rc = 0
+    cdef char *dp = r._data
+    cdef const char *sp = src._data
+    cdef const int64_t *ip = <const int64_t *>idx._data
+    cdef int es = t._dtype.itemsize
+    cdef int64_t n = idx._numel
+    if r._numel or n:
+        with nogil:
+            rc = ct_index_select(dp, sp, outer, size, inner, es, ip, n, &bad)
+    if rc:
+        raise IndexError("index out of range in self")
+    if t._ndim == 0:
+        r = _reshape(r, [] if n == 1 else list(r.size()))
+    if _record(t):
+        _attach(r, _new_node("IndexSelectBackward0", _g_index_select, (t, None), (), (t.size(), d, idx)))
+    if out is not None:
+        _resize(<Tensor?>out, list(r.size()))
+        _copy_into(<Tensor>out, r, True)
+        return out
+    return r
+
+
+def _g_index_add(_OpNode n, g):
+    dim, idx, alpha, sshape = n.args()
+    gs = index_select(g, dim, idx)
+    if alpha != 1:
+        gs = gs * alpha
+    return [g, None, gs.reshape(sshape)]
+
+
+cdef Tensor _index_add_op(Tensor t, object dim, object index, object source, object alpha, bint inplace):
+    cdef Tensor idx = _vector_index(index, "index_add")
+    cdef Tensor s = _tensor_arg(source, "index_add")
+    cdef int nd = max(t._ndim, 1)
+    cdef int d = _wrap_dim(dim, nd), k
+    if s._dtype is not t._dtype:
+        raise RuntimeError(f"index_add_(): self ({_SCALAR_NAMES[t._dtype._code]}) and source ({_SCALAR_NAMES[s._dtype._code]}) must have the same scalar type")
+    sshape = list(s.size()) if s._ndim else [1]
+    tshape = list(t.size()) if t._ndim else [1]
+    if len(sshape) != nd:
+        raise IndexError("index_add_(): Source/destination tensor must have same dimensions")
+    if sshape[d] != idx._numel:
+        raise RuntimeError(f"index_add_(): Number of indices ({idx._numel}) should be equal to source.size(dim): ({sshape[d]}), for dim: {d}")
+    for k in range(nd):
+        if k != d and sshape[k] != tshape[k]:
+            raise RuntimeError(f"index_add_(): Source/destination tensor must have same slice shapes. Destination slice shape: {_fmt_shape(tshape[:d] + tshape[d + 1:])} at dimension {d} and source slice shape: {_fmt_shape(sshape[:d] + sshape[d + 1:])} at dimension 0.")
+    if _idx_out_of_range(idx, tshape[d]):
+        raise IndexError("index out of range in self")
+    if inplace:
+        _check_inplace(t)
+        if _inplace_needs_graph(t, source):
+            return _inplace_with_graph(t, lambda c: _index_add_op(<Tensor>c, d, idx, source, alpha, False))
+    cdef Tensor r = t if inplace else clone(_alias(t))
+    cdef Tensor sv = _alias(s)
+    with _NoGrad():
+        if alpha != 1:
+            sv = _binary(CT_MUL, R_ARITH, sv, alpha, None, "mul")
+            if sv._dtype is not t._dtype:
+                sv = _cast(sv, t._dtype)
+        sv = _reshape(sv, sshape)
+        # the 1-d index seen as an index of source's shape (zero strides elsewhere)
+        st = [0] * nd
+        st[d] = 1
+        ie = _make_view_plain(idx, idx._offset, sshape, st)
+        rv = _reshape(_alias(r), tshape) if r._ndim == 0 else r
+        _run_scatter(rv, ie, sv, d, True)
+    if not inplace and ct_grad_mode and (_needs_grad(t) or _needs_grad(s)):
+        _attach(r, _new_node("IndexAddBackward0", _g_index_add, (t, None, s), (), (d, idx, alpha, s.size())))
+    return r
+
+
+cdef bint _idx_out_of_range(Tensor idx, Py_ssize_t size):
+    cdef const int64_t *p = <const int64_t *>idx._data
+    cdef Py_ssize_t i
+    for i in range(idx._numel):
+        if p[i] < 0 or p[i] >= size:
+            return True
+    return False
+
+
+def index_add(input, dim, index, source, *, alpha=1, out=None):
+    return _index_add_op(_tensor_arg(input, "index_add"), dim, index, source, alpha, False)
+
+
+def _index_add_(self, dim, index, source, *, alpha=1):
+    return _index_add_op(_tensor_arg(self, "index_add_"), dim, index, source, alpha, True)
+
+
+def _g_take(_OpNode n, g):
+    shape, idx = n.args()
+    cdef Py_ssize_t numel = 1
+    for s in shape:
+        numel *= s
+    flat = zeros(numel, dtype=g.dtype)
+    return [scatter_add(flat, 0, idx.reshape(-1), g.reshape(-1)).reshape(shape), None]
+
+
+def take(input, index):
+    cdef Tensor t = _tensor_arg(input, "take")
+    cdef Tensor idx = _long_index(index, "take")
+    cdef Tensor flat = _reshape(_alias(t), [t._numel]).contiguous()
+    cdef Tensor ic = idx.contiguous()
+    cdef Tensor wrapped = _empty_list([ic._numel], t_int64)
+    cdef const int64_t *p = <const int64_t *>ic._data
+    cdef int64_t *w = <int64_t *>wrapped._data
+    cdef Py_ssize_t i, n = t._numel
+    for i in range(ic._numel):
+        if p[i] < -n or p[i] >= n:
+            raise IndexError(f"out of range: tried to access index {p[i]} on a tensor of {n} elements.")
+        w[i] = p[i] + n if p[i] < 0 else p[i]
+    cdef Tensor r = _empty_list([ic._numel], t._dtype)
+    _run_gather(r, flat, wrapped, 0, "take")
+    r = _reshape(r, list(idx.size()))
+    if _record(t):
+        _attach(r, _new_node("TakeBackward0", _g_take, (t, None), (), (t.size(), wrapped.reshape(list(idx.size())))))
+    return r
+
+
+# --------------------------------------------------------------- masks
+
+cdef Tensor _check_mask(object mask, str fname):
+    cdef Tensor m = _tensor_arg(mask, fname)
+    if m._dtype is not t_bool:
+        raise RuntimeError(f"{fname} only supports boolean masks, but got mask with dtype {_MASK_NAMES.get(m._dtype._code, _SCALAR_NAMES[m._dtype._code])}")
+    return m
+
+
+cdef dict _MASK_NAMES = {CT_FLOAT64: "double", CT_FLOAT32: "float", CT_INT64: "long int",
+                         CT_INT32: "int", CT_UINT8: "unsigned char", CT_FLOAT16: "c10::Half"}
+
+
+def _g_masked_fill(_OpNode n, g):
+    mask, has_value = n.args()
+    gs = masked_fill(g, mask, 0)
+    if has_value:
+        return [gs, None, _sum_fn(where(mask, g, zeros((), dtype=g.dtype)))]
+    return [gs, None]
+
+
+cdef Tensor _masked_fill_op(Tensor t, object mask, object value, bint inplace):
+    cdef Tensor m = _check_mask(mask, "masked_fill_")
+    cdef Tensor v
+    if isinstance(value, Tensor):
+        v = <Tensor>value
+        if v._ndim != 0:
+            raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with {v._ndim} dimension(s).")
+    else:
+        v = _scalar_tensor(value, t._dtype)
+    if inplace:
+        _check_mask_broadcast(m, t)
+        _check_inplace(t)
+        if _inplace_needs_graph(t, value):
+            return _inplace_with_graph(t, lambda c: _masked_fill_op(<Tensor>c, m, value, False))
+    cdef Tensor r
+    with _NoGrad():
+        tv = _alias(t)
+        if not inplace:
+            shp = _broadcast_list([list(t.size()), list(m.size())])
+            tv = _expand(tv, shp)
+        r = where(_alias(m), _cast(_alias(v), t._dtype), tv)
+        if inplace:
+            _copy_into(t, r, True)
+            return t
+    if ct_grad_mode and (_needs_grad(t) or _needs_grad(value)):
+        if isinstance(value, Tensor):
+            _attach(r, _new_node("MaskedFillBackward1", _g_masked_fill, (t, None, value), (), (m, True)))
+        else:
+            _attach(r, _new_node("MaskedFillBackward0", _g_masked_fill, (t, None), (), (m, False)))
+    return r
+
+
+cdef int _check_mask_broadcast(Tensor m, Tensor t) except -1:
+    shp = _broadcast_list([list(t.size()), list(m.size())])
+    if shp != list(t.size()):
+        raise RuntimeError(f"output with shape {_fmt_shape(t.size())} doesn't match the broadcast shape {_fmt_shape(shp)}")
+    return 0
+
+
+def masked_fill(input, mask, value):
+    return _masked_fill_op(_tensor_arg(input, "masked_fill"), mask, value, False)
+
+
+def _masked_fill_(self, mask, value):
+    return _masked_fill_op(_tensor_arg(self, "masked_fill_"), mask, value, True)
+
+
+def _g_masked_select(_OpNode n, g):
+    shape, mask = n.args()
+    bshape = _broadcast_list([list(shape), list(mask.size())])
+    z = zeros(bshape, dtype=g.dtype)
+    mb = mask.expand(bshape)
+    z[mb] = g
+    return [sum_to_size(z, shape) if list(bshape) != list(shape) else z, None]
+
+
+def masked_select(input, mask, *, out=None):
+    cdef Tensor t = _tensor_arg(input, "masked_select")
+    cdef Tensor m = _tensor_arg(mask, "masked_select")
+    if m._dtype is not t_bool:
+        raise RuntimeError(f"masked_select: expected BoolTensor for mask")
+    shp = _broadcast_list([list(t.size()), list(m.size())])
+    cdef Tensor r
+    with _NoGrad():
+        tb = _expand(_alias(t), shp)
+        mb = _expand(_alias(m), shp)
+        r = _getitem(tb, mb) if len(shp) else (_reshape(tb, [1])[_reshape(mb, [1])])
+    if _record(t):
+        _attach(r, _new_node("MaskedSelectBackward0", _g_masked_select, (t, None), (), (t.size(), m)))
+    if out is not None:
+        _resize(<Tensor?>out, list(r.size()))
+        _copy_into(<Tensor>out, r, True)
+        return out
+    return r
+
+
+# -------------------------------------------------------------- unique
+
+def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
+    cdef Tensor t = _tensor_arg(input, "unique")
+    if dim is not None:
+        raise NotImplementedError("unique(dim=...) is not available yet in ctorch")
+    if t._dtype._kind == K_COMPLEX:
+        raise RuntimeError("\"unique_cpu_sorted\" not implemented for 'Complex" + ("Float'" if t._dtype._code == CT_COMPLEX64 else "Double'"))
+    cdef bint isf = t._dtype._kind == K_FLOAT
+    cdef Tensor keys = _cast(_reshape(_alias(t), [t._numel]), t_float64 if isf else t_int64).contiguous()
+    cdef Py_ssize_t n = keys._numel, i, u = 0
+    cdef Tensor order = _empty_list([n], t_int64)
+    cdef int64_t *o = <int64_t *>order._data
+    ct_argsort(keys._data, isf, n, o)
+    cdef Tensor inv = _empty_list(list(t.size()), t_int64)
+    cdef int64_t *iv = <int64_t *>inv._data
+    cdef Tensor firsts = _empty_list([n], t_int64)
+    cdef Tensor cnts = _empty_list([n], t_int64)
+    cdef int64_t *fp = <int64_t *>firsts._data
+    cdef int64_t *cp = <int64_t *>cnts._data
+    cdef const int64_t *ki = <const int64_t *>keys._data
+    cdef const double *kf = <const double *>keys._data
+    cdef bint same
+    for i in range(n):
+        if i == 0:
+            same = False
+        elif isf:
+            same = kf[o[i]] == kf[o[i - 1]]
+        else:
+            same = ki[o[i]] == ki[o[i - 1]]
+        if not same:
+            fp[u] = o[i]
+            cp[u] = 0
+            u += 1
+        cp[u - 1] += 1
+        iv[o[i]] = u - 1
+    sel = _narrow_view(firsts, 0, 0, u, "")
+    flat = _reshape(_alias(t), [t._numel])
+    vals = index_select(flat, 0, sel) if n else _empty_list([0], t._dtype)
+    out = [vals]
+    if return_inverse:
+        out.append(inv)
+    if return_counts:
+        out.append(_narrow_view(cnts, 0, 0, u, "").clone())
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+def tril_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
+    return _tri_indices(row, col, offset, dtype, True)
+
+
+def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
+    return _tri_indices(row, col, offset, dtype, False)
+
+
+cdef Tensor _tri_indices(Py_ssize_t row, Py_ssize_t col, Py_ssize_t offset, object dtype, bint lower):
+    cdef DType dt = _as_dtype(dtype)
+    if dt is None:
+        dt = t_int64
+    if dt._kind != K_INT:
+        raise NotImplementedError(f"\"{'tril' if lower else 'triu'}_indices\" not implemented for '{_SCALAR_NAMES[dt._code]}'")
+    if row < 0:
+        raise RuntimeError(f"row must be non-negative, got{row}")
+    if col < 0:
+        raise RuntimeError(f"col must be non-negative, got{col}")
+    cdef Py_ssize_t i, j, cnt = 0, lo, hi
+    for i in range(row):
+        if lower:
+            hi = min(col, i + offset + 1)
+            cnt += max(hi, 0)
+        else:
+            lo = max(0, i + offset)
+            cnt += max(col - lo, 0)
+    cdef Tensor r = _empty_list([2, cnt], t_int64)
+    cdef int64_t *p = <int64_t *>r._data
+    cdef Py_ssize_t k = 0
+    for i in range(row):
+        if lower:
+            lo = 0
+            hi = min(col, i + offset + 1)
+        else:
+            lo = max(0, i + offset)
+            hi = col
+        for j in range(lo, hi):
+            p[k] = i
+            p[cnt + k] = j
+            k += 1
+    return _cast(r, dt)
+
+
+for _name, _fn in (("split", _split_method), ("chunk", chunk), ("unbind", unbind),
+                   ("tensor_split", tensor_split), ("movedim", movedim), ("moveaxis", movedim),
+                   ("flip", flip), ("fliplr", fliplr), ("flipud", flipud), ("roll", roll),
+                   ("rot90", rot90), ("repeat", _repeat), ("tile", tile),
+                   ("repeat_interleave", repeat_interleave), ("gather", gather),
+                   ("scatter", scatter), ("scatter_", _scatter_), ("scatter_add", scatter_add),
+                   ("scatter_add_", _scatter_add_), ("index_add", index_add),
+                   ("index_add_", _index_add_), ("index_select", index_select),
+                   ("masked_fill", masked_fill), ("masked_fill_", _masked_fill_),
+                   ("masked_select", masked_select), ("take", take), ("unique", unique)):
+    _add_method(_name, _fn)
+
+
+# ------------------------------------------------- clamp with tensor bounds
+
+def _g_clamp_t(_OpNode n, g):
+    x, lo, hi = n.args()
+    keep = ones_like(x, dtype=t_bool)
+    glo = ghi = None
+    if lo is not None:
+        keep = keep & (x >= lo)
+        if _needs_grad(lo):
+            m = x < lo
+            if hi is not None:
+                m = m & (lo <= hi)
+            glo = _reduce_grad(where(m, g, zeros((), dtype=g.dtype)), <Tensor>lo)
+    if hi is not None:
+        keep = keep & (x <= hi)
+        if _needs_grad(hi):
+            m = x > hi
+            if lo is not None:
+                m = m | (lo > hi)
+            ghi = _reduce_grad(where(m, g, zeros((), dtype=g.dtype)), <Tensor>hi)
+    if lo is not None and hi is not None:
+        keep = keep & (lo <= hi)
+    return [_reduce_grad(where(keep, g, zeros((), dtype=g.dtype)), <Tensor>x), glo, ghi]
+
+
+def _clamp_tensors(Tensor t, min, max, out):
+    """clamp with tensor (or mixed) bounds: min(max(t, min), max), promoted
+    like torch, with torch's ClampBackward0 node (ties pass the gradient to
+    the input)."""
+    with _NoGrad():
+        r = _alias(t)
+        if min is not None:
+            r = _FUNCTIONS["maximum"](r, _alias(min) if isinstance(min, Tensor) else min)
+        if max is not None:
+            r = _FUNCTIONS["minimum"](r, _alias(max) if isinstance(max, Tensor) else max)
+    if out is not None:
+        (<Tensor?>out).copy_(r)
+        return out
+    lo = min if isinstance(min, Tensor) else (None if min is None else _scalar_tensor(min, t._dtype))
+    hi = max if isinstance(max, Tensor) else (None if max is None else _scalar_tensor(max, t._dtype))
+    if ct_grad_mode and (_needs_grad(t) or _needs_grad(min) or _needs_grad(max)):
+        _attach(r, _new_node("ClampBackward0", _g_clamp_t, (t, min if isinstance(min, Tensor) else None,
+                                                             max if isinstance(max, Tensor) else None),
+                             (), (t, lo, hi)))
+    return r

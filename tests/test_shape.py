@@ -1,0 +1,276 @@
+"""Shape, joining and gather/scatter ops (tests/op_db_shape.py) against
+numpy: values and dtypes on contiguous, transposed and step-sliced inputs,
+error cases, grad_fn names, view semantics and gradcheck in float64."""
+import numpy as np
+import pytest
+
+import ctorch as torch
+from tests.op_db_shape import OPS, D, I
+
+LAYOUTS = ("contig", "transposed", "stepped")
+
+
+def to_ct(a, layout, dtype=None, requires_grad=False):
+    a = np.asarray(a)
+    if layout == "transposed" and a.ndim >= 2:
+        t = torch.tensor(np.ascontiguousarray(a.swapaxes(-1, -2))).transpose(-1, -2)
+    elif layout == "stepped" and a.ndim >= 1:
+        big = np.repeat(a, 2, axis=-1)
+        t = torch.tensor(big)[..., ::2]
+    else:
+        t = torch.tensor(a)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def build(args, layout, requires_grad=False):
+    out = []
+    for x in args:
+        if isinstance(x, D):
+            out.append(to_ct(x.a, layout, requires_grad=requires_grad))
+        elif isinstance(x, I):
+            out.append(torch.tensor(x.a))
+        else:
+            out.append(x)
+    return out
+
+
+def np_args(args):
+    return [x.a if isinstance(x, (D, I)) else x for x in args]
+
+
+def check_same(res, ref):
+    if isinstance(ref, (tuple, list)):
+        assert isinstance(res, tuple), type(res)
+        assert len(res) == len(ref)
+        for a, b in zip(res, ref):
+            check_same(a, b)
+        return
+    ref = np.asarray(ref)
+    got = res.numpy()
+    assert tuple(res.shape) == ref.shape, (tuple(res.shape), ref.shape)
+    assert got.dtype == ref.dtype, (got.dtype, ref.dtype)
+    np.testing.assert_array_equal(got, ref)
+
+
+CASES = [(op, dt, layout) for op in OPS for dt in op.dtypes for layout in LAYOUTS
+         if layout == "contig" or dt in ("float32", "int64", "bool")]
+
+
+@pytest.mark.parametrize("op,dt,layout", CASES, ids=[f"{o.name}-{d}-{l}" for o, d, l in CASES])
+def test_values(op, dt, layout):
+    rng = np.random.default_rng(0)
+    for args, kw in op.samples(rng, dt):
+        res = op.fn(torch, *build(args, layout), **kw)
+        ref = op.ref(*np_args(args), **kw)
+        check_same(res, ref)
+
+
+ERRS = [(op, i, e) for op in OPS for i, e in enumerate(op.errors)]
+
+
+@pytest.mark.parametrize("op,i,err", ERRS, ids=[f"{o.name}-{i}" for o, i, _ in ERRS])
+def test_errors(op, i, err):
+    call, exc, frag = err
+    with pytest.raises(exc) as info:
+        call(torch)
+    assert frag in str(info.value)
+
+
+GRAD = [op for op in OPS if op.grad_fn]
+
+
+def _outs(r):
+    return r if isinstance(r, tuple) else (r,)
+
+
+@pytest.mark.parametrize("op", GRAD, ids=[o.name for o in GRAD])
+def test_gradcheck(op):
+    rng = np.random.default_rng(1)
+    for args, kw in op.samples(rng, "float64"):
+        ins = build(args, "contig", requires_grad=True)
+        data = [x for x in ins if isinstance(x, torch.Tensor) and x.requires_grad]
+        if not data or any(x.numel() == 0 for x in data):
+            continue
+        res = _outs(op.fn(torch, *ins, **kw))
+        for r in res:
+            assert type(r.grad_fn).__name__ == op.grad_fn
+
+        def f(*xs):
+            it = iter(xs)
+            full = [next(it) if isinstance(x, torch.Tensor) and x.requires_grad else x for x in ins]
+            return op.fn(torch, *full, **kw)
+
+        assert torch.autograd.gradcheck(f, tuple(data))
+
+
+VIEWS = [op for op in OPS if op.view]
+
+
+@pytest.mark.parametrize("op", VIEWS, ids=[o.name for o in VIEWS])
+def test_views_share_memory(op):
+    rng = np.random.default_rng(2)
+    args, kw = op.samples(rng, "float32")[0]
+    ins = build(args, "contig")
+    base = ins[0]
+    outs = _outs(op.fn(torch, *ins, **kw))
+    for r in outs:
+        if r.numel():
+            assert r._base is base
+    first = next(r for r in outs if r.numel())
+    first.fill_(123.0)
+    assert (base == 123.0).sum().item() == first.numel()
+
+
+def test_copies_do_not_share_memory():
+    x = torch.arange(12.).reshape(3, 4)
+    for r in (torch.cat([x, x]), torch.flip(x, [0]), torch.roll(x, 1), torch.rot90(x),
+              x.repeat(1, 1), x.index_select(0, torch.tensor([0, 1, 2]))):
+        r.fill_(-1)
+    assert (x >= 0).all().item()
+
+
+def test_cat_promotes_and_skips_empty_1d():
+    r = torch.cat([torch.zeros(2, dtype=torch.int32), torch.zeros(0, dtype=torch.float64),
+                   torch.ones(2, dtype=torch.int64)])
+    assert r.dtype == torch.float64 and r.tolist() == [0, 0, 1, 1]
+    assert torch.cat([torch.zeros(2, 2), torch.zeros(0)]).shape == (2, 2)
+    assert torch.cat([torch.zeros(2, 2, dtype=torch.int32), torch.ones(2, 1, dtype=torch.bool)], 1).dtype == torch.int32
+    assert torch.concat([torch.ones(1), torch.ones(1)]).tolist() == [1.0, 1.0]
+    out = torch.empty(0)
+    assert torch.cat([torch.ones(2), torch.zeros(1)], out=out) is out and out.tolist() == [1, 1, 0]
+    x = torch.ones(2, requires_grad=True)
+    with pytest.raises(RuntimeError, match="don't support automatic differentiation"):
+        torch.cat([x, x], out=torch.empty(4))
+
+
+def test_cat_large_and_noncontiguous():
+    a = np.random.default_rng(0).standard_normal((300, 700)).astype(np.float32)
+    xs = [torch.tensor(a), torch.tensor(a).t().contiguous().t(), torch.tensor(a)[:, ::1]]
+    r = torch.cat(xs, 1)
+    np.testing.assert_array_equal(r.numpy(), np.concatenate([a, a, a], 1))
+    r0 = torch.cat([torch.tensor(a)] * 8)
+    np.testing.assert_array_equal(r0.numpy(), np.concatenate([a] * 8))
+
+
+def test_index_select_large_rows():
+    a = np.random.default_rng(0).standard_normal((5000, 8)).astype(np.float32)
+    i = np.random.default_rng(1).integers(0, 5000, 200000)
+    np.testing.assert_array_equal(torch.tensor(a).index_select(0, torch.tensor(i)).numpy(), a[i])
+    np.testing.assert_array_equal(torch.tensor(a[:, 0].copy()).index_select(0, torch.tensor(i)).numpy(), a[i, 0])
+    i32 = torch.tensor(i[:10].astype(np.int32))
+    np.testing.assert_array_equal(torch.tensor(a).index_select(0, i32).numpy(), a[i[:10]])
+
+
+def test_inplace_variants():
+    x = torch.zeros(3, 4)
+    assert x.scatter_(1, torch.tensor([[1], [2], [3]]), 5.0) is x
+    assert x.sum().item() == 15
+    y = torch.zeros(3)
+    assert y.scatter_add_(0, torch.tensor([0, 0, 2]), torch.ones(3)) is y
+    assert y.tolist() == [2, 0, 1]
+    z = torch.zeros(3, dtype=torch.int64)
+    assert z.index_add_(0, torch.tensor([0, 0]), torch.ones(2, dtype=torch.int64), alpha=2) is z
+    assert z.tolist() == [4, 0, 0]
+    m = torch.zeros(2, 3)
+    assert m.masked_fill_(torch.tensor([True, False, True]), 7) is m
+    assert m.tolist() == [[7, 0, 7], [7, 0, 7]]
+    # graph: in-place ops on non-leaf tensors record the node
+    a = torch.ones(3, requires_grad=True)
+    b = a * 2
+    b.masked_fill_(torch.tensor([True, False, False]), 0.0)
+    b.sum().backward()
+    assert a.grad.tolist() == [0, 2, 2]
+
+
+def test_masked_fill_dtype_and_value_grad():
+    r = torch.zeros(2, 3).masked_fill(torch.tensor([True, False, True]), torch.tensor(3, dtype=torch.int64))
+    assert r.dtype == torch.float32 and r.tolist() == [[3, 0, 3], [3, 0, 3]]
+    r = torch.zeros(3, dtype=torch.int64).masked_fill(torch.tensor([True, False, True]), 2)
+    assert r.dtype == torch.int64 and r.tolist() == [2, 0, 2]
+
+
+def test_where_one_arg_and_nonzero():
+    c = torch.tensor([[1, 0], [0, 2]])
+    w = torch.where(c)
+    assert isinstance(w, tuple) and [t.tolist() for t in w] == [[0, 1], [0, 1]]
+    assert torch.nonzero(c).tolist() == [[0, 0], [1, 1]]
+    assert [t.tolist() for t in torch.nonzero(c, as_tuple=True)] == [[0, 1], [0, 1]]
+
+
+def test_unique_variants():
+    v, inv, cnt = torch.unique(torch.tensor([3, 1, 2, 1, 3]), return_inverse=True, return_counts=True)
+    assert v.tolist() == [1, 2, 3] and inv.tolist() == [2, 0, 1, 0, 2] and cnt.tolist() == [2, 1, 2]
+    assert torch.tensor([3., 1]).unique(sorted=False).tolist() == [1.0, 3.0]
+    with pytest.raises(NotImplementedError):
+        torch.unique(torch.zeros(2, 2), dim=0)
+
+
+def test_edge_cases_like_torch():
+    assert torch.chunk(torch.zeros(0, 2), 3)[2].shape == (0, 2)
+    assert torch.cat([torch.zeros(0), torch.zeros(0, dtype=torch.int64)]).shape == (0,)
+    assert torch.masked_select(torch.tensor(1.), torch.tensor(True)).tolist() == [1.0]
+    assert torch.index_select(torch.tensor(5.), 0, torch.tensor([0])).shape == ()
+    assert torch.gather(torch.tensor(5.), 0, torch.tensor(0)).item() == 5.0
+    assert torch.flip(torch.arange(6).reshape(2, 3)[:, ::2], [0, 1]).tolist() == [[5, 3], [2, 0]]
+    assert torch.tile(torch.arange(3), (2, 0)).shape == (2, 0)
+    assert torch.zeros(3, dtype=torch.int64).masked_fill(torch.tensor([True, False, True]), 2.7).tolist() == [2, 0, 2]
+    assert torch.take(torch.arange(4), torch.tensor([-1, -4])).tolist() == [3, 0]
+    u = torch.unique(torch.tensor([float("nan"), 1.0, float("nan")]))
+    assert u.shape == (3,) and u[0].item() == 1.0 and (u != u).sum().item() == 2
+    with pytest.raises(IndexError, match="index out of range in self"):
+        torch.zeros(3).index_add(0, torch.tensor([-1]), torch.ones(1))
+    r = torch.zeros(3, requires_grad=True).repeat_interleave(torch.tensor([2]))
+    assert r.shape == (6,) and type(r.grad_fn).__name__ == "IndexSelectBackward0"
+    assert [t.shape[0] for t in torch.tensor_split(torch.arange(7), torch.tensor([1, 5]))] == [1, 4, 2]
+
+
+def test_repeat_interleave_repeats_only():
+    assert torch.repeat_interleave(torch.tensor([2, 1])).tolist() == [0, 0, 1]
+    assert torch.tensor([1, 2]).repeat_interleave(torch.tensor([0, 3])).tolist() == [2, 2, 2]
+
+
+@pytest.mark.parametrize("fn,npfn", [(torch.tril_indices, np.tril_indices), (torch.triu_indices, np.triu_indices)])
+@pytest.mark.parametrize("r,c,off", [(3, 3, 0), (3, 4, 1), (4, 3, -1), (0, 0, 0), (3, 5, -5), (2, 3, 7)])
+def test_tri_indices(fn, npfn, r, c, off):
+    got = fn(r, c, off)
+    assert got.dtype == torch.int64 and tuple(got.shape)[0] == 2
+    ref = np.stack(npfn(r, off, c)) if r and c else np.zeros((2, 0), dtype=np.int64)
+    np.testing.assert_array_equal(got.numpy(), ref)
+
+
+def test_tri_indices_errors():
+    with pytest.raises(NotImplementedError, match="not implemented for 'Float'"):
+        torch.tril_indices(3, 3, dtype=torch.float32)
+    assert torch.triu_indices(3, 3, dtype=torch.int32).dtype == torch.int32
+
+
+def test_clamp_tensor_bounds():
+    x = torch.tensor([-2.0, 0.5, 3.0, 1.0], dtype=torch.float64, requires_grad=True)
+    lo = torch.tensor([-1.0, 0.0, 0.0, 1.0], dtype=torch.float64, requires_grad=True)
+    hi = torch.tensor([1.0, 1.0, 2.0, 2.0], dtype=torch.float64, requires_grad=True)
+    r = torch.clamp(x, lo, hi)
+    assert r.tolist() == [-1.0, 0.5, 2.0, 1.0]
+    assert type(r.grad_fn).__name__ == "ClampBackward0"
+    r.sum().backward()
+    # a tie (x == min) passes the gradient to x, as torch does
+    assert x.grad.tolist() == [0, 1, 0, 1]
+    assert lo.grad.tolist() == [1, 0, 0, 0]
+    assert hi.grad.tolist() == [0, 0, 1, 0]
+    assert torch.clamp(torch.tensor([1, 5, 9]), torch.tensor([2., 2., 2.])).dtype == torch.float32
+    assert torch.clamp(torch.tensor([1., 5, 9]), torch.tensor([2., 6., 2.]), torch.tensor([1., 7., 3.])).tolist() == [1, 6, 3]
+    assert torch.clamp(torch.tensor([1., 5.]), max=torch.tensor(2.)).tolist() == [1, 2]
+    x2 = torch.tensor([0.3, -0.7, 2.7], dtype=torch.float64, requires_grad=True)
+    b = torch.tensor([0.0, 0.0, 1.0], dtype=torch.float64, requires_grad=True)
+    assert torch.autograd.gradcheck(lambda a, m: torch.clamp(a, m, m + 1.5), (x2, b))
+
+
+def test_higher_order_gather():
+    x = torch.tensor([[1.0, 2.0], [3.0, 4.0]], dtype=torch.float64, requires_grad=True)
+    i = torch.tensor([[1, 1], [0, 1]])
+    y = (torch.gather(x, 1, i) ** 2).sum()
+    g, = torch.autograd.grad(y, x, create_graph=True)
+    assert g.tolist() == [[0, 8], [6, 8]]
+    g.sum().backward()
+    assert x.grad.tolist() == [[0, 4], [2, 2]]
