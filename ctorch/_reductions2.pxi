@@ -369,13 +369,30 @@ cdef DType _acc_dtype(DType dt):
 
 
 def _g_prod(_OpNode n, g):
+    """d prod / d x_i is the product of the other elements: r / x_i when the
+    slice has no zero; when it has exactly one, that zero's slope is the
+    product of the nonzeros and every other slope is 0; with two or more
+    zeros every slope is 0."""
     x, r, dim, keepdim = n.args()
     if ct_grad_mode:        # create_graph: the result as a function of x
         r = prod(x) if dim is None else prod(x, dim, keepdim)
     if dim is not None and not keepdim:
         g = g.unsqueeze(dim)
         r = r.unsqueeze(dim)
-    return [g * r / x]
+    nz = x != 0
+    if bool(nz.all()):
+        return [g * r / x]
+    ones = ones_like(x)
+    safe = where(nz, x, ones)
+    if dim is None:
+        p_nz = prod(safe)
+        nzeros = (~nz).sum()
+    else:
+        p_nz = prod(safe, dim, True)
+        nzeros = (~nz).sum(dim, keepdim=True)
+    zero = zeros_like(x)
+    others = where(nzeros == 0, r / safe, where((nzeros == 1) & ~nz, p_nz * ones, zero))
+    return [g * others]
 
 
 def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
@@ -585,6 +602,10 @@ def _g_cumsum(_OpNode n, g):
 
 def _g_cumprod(_OpNode n, g):
     x, y, d = n.args()
+    if not bool((x != 0).all()):
+        # the division below would turn the zeros' slopes into nan/inf
+        raise RuntimeError("cumprod backward through an input that contains zeros is not supported "
+                           "by ctorch yet")
     if ct_grad_mode:
         y = cumprod(x, d)
     gy = g * y

@@ -1084,3 +1084,25 @@ def test_data_has_its_own_version_counter():
     assert x.grad.tolist() == [12.0, 12.0, 12.0]
     y.detach().add_(1)        # detach() shares the counter
     assert y._version == v + 1
+
+
+@pytest.mark.parametrize("values", [[2.0, 0.0, 3.0, 4.0], [0.0, 0.0, 3.0, 4.0], [1.5, 2.0, 3.0, 4.0]])
+def test_prod_gradient_with_zeros(values):
+    x = torch.tensor(values, dtype=torch.float64, requires_grad=True)
+    x.prod().backward()
+    expected = []
+    for i in range(len(values)):
+        p = 1.0
+        for j, v in enumerate(values):
+            if j != i:
+                p *= v
+        expected.append(p)
+    assert x.grad.tolist() == expected
+    m = torch.tensor([values, values[::-1]], dtype=torch.float64, requires_grad=True)
+    assert torch.autograd.gradcheck(lambda t: t.prod(1), (m,))
+
+
+def test_cumprod_backward_refuses_zeros():
+    x = torch.tensor([2.0, 0.0, 3.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match="zeros"):
+        x.cumprod(0).sum().backward()
