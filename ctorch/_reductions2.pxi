@@ -117,6 +117,8 @@ cdef tuple _minmax(Tensor t, list red, bint keepdim, bint is_max, bint want_vals
     cdef Tensor vals = _empty_list(out_shape, t._dtype) if want_vals else None
     cdef Tensor idx = _empty_list(out_shape, t_int64) if want_idx else None
     cdef ct_minmax_fn fn = ct_minmax_loops[t._dtype._code]
+    if fn == NULL:
+        raise NotImplementedError(f"\"{'max' if is_max else 'min'}_all\" not implemented for '{_sname(t._dtype)}'")
     cdef void *vp = vals._data if want_vals else NULL
     cdef int64_t *ip = <int64_t *>idx._data if want_idx else NULL
     cdef Py_ssize_t r_ = rows, l_ = L, ld_ = ld
@@ -322,6 +324,8 @@ def median(input, dim=None, keepdim=False, *, out=None):
     cdef list red
     cdef Tensor v, i
     cdef ct_median_fn fn = ct_median_loops[t._dtype._code]
+    if fn == NULL:
+        raise NotImplementedError(f'"median_cpu" not implemented for \'{_sname(t._dtype)}\'')
     cdef int rc = 0
     if dim is None:
         v = _empty(0, NULL, t._dtype)
@@ -408,6 +412,8 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
     p, rows, L, ld, out_shape, keep_shape = _rows_layout(c, red)
     cdef Tensor v = _empty_list(out_shape, comp)
     cdef ct_prod_fn fn = ct_prod_loops[comp._code]
+    if fn == NULL:
+        raise RuntimeError(f"\"prod_cpu\" not implemented for '{_sname(comp)}'")
     cdef Py_ssize_t r_ = rows, l_ = L, ld_ = ld
     if r_ > 0:
         with nogil:
@@ -532,7 +538,8 @@ def logsumexp(input, dim, keepdim=False, *, out=None):
     cdef Tensor td = t.detach()
     cdef list red = _red_dims(t, dim)
     dims = red if t._ndim else None
-    if t._numel == 0:
+    if t._numel == 0 or t._dtype.is_complex:
+        # complex numbers have no order: no max to shift by
         m = zeros([1 if d in red else t._shape[d] for d in builtins_range(t._ndim)], dtype=t.dtype)
     else:
         m, _ = _minmax(td, red, True, True, True, False)
@@ -585,6 +592,8 @@ cdef Tensor _scan(Tensor t, int d, int kind, int is_log_or_prod, DType comp):
     cdef Py_ssize_t r_ = rows, l_ = L, ld_ = ld
     cdef ct_cum_fn cf = ct_cum_loops[comp._code]
     cdef ct_softmax_fn sf = ct_softmax_loops[comp._code]
+    if (kind == 0 and cf == NULL) or (kind != 0 and sf == NULL):
+        raise RuntimeError(f"\"{'cumsum' if kind == 0 else 'softmax'}_cpu\" not implemented for '{_sname(comp)}'")
     if r_ > 0 and l_ > 0:
         if kind == 0:
             with nogil:

@@ -272,6 +272,8 @@ def chunk(input, chunks, dim=0):
         raise RuntimeError("chunk expects at least a 1-dimensional tensor")
     if chunks <= 0:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+    if chunks >= (1 << 63):
+        raise RuntimeError("Overflow when unpacking long")
     cdef int d = _wrap_dim(dim, t._ndim)
     cdef Py_ssize_t n = t._shape[d]
     cdef Py_ssize_t s = (n + chunks - 1) // chunks
@@ -326,6 +328,8 @@ def tensor_split(input, indices_or_sections, dim=0):
             out.append(_narrow_view(t, d, start, max(stop - start, 0), "SliceBackward0"))
         return tuple(out)
     sections = int(ios)
+    if sections >= (1 << 63):
+        raise RuntimeError("Overflow when unpacking long")
     if sections <= 0:
         raise RuntimeError(f"number of sections must be larger than 0, got {sections}")
     base, extra = divmod(n, sections)
@@ -744,6 +748,8 @@ cdef int _run_scatter(Tensor self, Tensor idx, Tensor src, int d, bint add) exce
     _fill_st(idx, ist, nd)
     size = self._shape[d] if self._ndim else 1
     cdef ct_scatter_fn fn = ct_scatter_add_loops[self._dtype._code] if add else ct_scatter_for(self._dtype.itemsize)
+    if fn == NULL:
+        raise RuntimeError(f"\"scatter_add\" not implemented for '{_SCALAR_NAMES[self._dtype._code]}'")
     cdef const char *a = src._data
     cdef char *b = self._data
     cdef const int64_t *ip = <const int64_t *>idx._data
