@@ -44,12 +44,14 @@ def _np_in(A):
     return a
 
 
-def _out(arr, like):
+def _factor(arr, like, real=False):
+    """A LAPACK result as a tensor of A's dtype (or its real counterpart)."""
+    dt = like.dtype.to_real() if real else like.dtype
     arr = _np.asarray(arr)
     if not arr.flags.c_contiguous:
         arr = arr.copy()
     r = _t.from_numpy(arr)
-    return r.to(like.dtype) if r.dtype != like.dtype else r
+    return r.to(dt) if r.dtype != dt else r
 
 
 def _batch_prefix(idx, shape):
@@ -88,7 +90,7 @@ class LinalgInvEx(Function):
             raise LinAlgError(f"linalg.inv: {_batch_prefix(b, a.shape)}The diagonal element {i} is zero, "
                               "the inversion could not be completed because the input matrix is singular.")
         ctx.save_for_backward(A)
-        return _out(r, A)
+        return _factor(r, A)
 
     @staticmethod
     def backward(ctx, g):
@@ -129,7 +131,7 @@ class LinalgDet(Function):
     def forward(ctx, A):
         d = _np.linalg.det(_np_in(A))
         ctx.save_for_backward(A)
-        return _out(_np.asarray(d), A)
+        return _factor(d, A)
 
     @staticmethod
     def backward(ctx, g):
@@ -153,7 +155,7 @@ def det(A, *, out=None):
 def slogdet(A, *, out=None):
     _check(A, "linalg.slogdet")
     s, l = _np.linalg.slogdet(_np_in(A))
-    return _SLOGDET(_out(_np.asarray(s), A), _out(_np.asarray(l), A).to(A.dtype.to_real()))
+    return _SLOGDET(_factor(s, A), _factor(l, A, real=True))
 
 
 # ------------------------------------------------------------------ solve
@@ -174,7 +176,7 @@ class LinalgSolveEx(Function):
             raise LinAlgError("torch.linalg.solve: The solver failed because the input matrix is singular.")
         if vec:
             x = x[..., 0]
-        X = _out(x, A)
+        X = _factor(x, A)
         ctx.vec = vec
         ctx.save_for_backward(A, B, X)
         return X
@@ -238,7 +240,7 @@ class LinalgCholeskyEx(Function):
                         f"because the input is not positive-definite (the leading minor of order {info} "
                         "is not positive-definite).")
             raise
-        Lt = _out(L, A)
+        Lt = _factor(L, A)
         ctx.save_for_backward(Lt)
         return Lt
 
@@ -313,16 +315,6 @@ def _fill_out(name, out, results, inputs):
             raise RuntimeError(f"Expected out tensor to have dtype {r.dtype}, but got {o.dtype} instead")
         o.resize_(r.shape).copy_(r)
     return type(results)(*out) if hasattr(results, "_fields") else tuple(out)
-
-
-def _factor(arr, like, real=False):
-    """A LAPACK result as a tensor of A's dtype (or its real counterpart)."""
-    dt = like.dtype.to_real() if real else like.dtype
-    arr = _np.asarray(arr)
-    if not arr.flags.c_contiguous:
-        arr = arr.copy()
-    r = _t.from_numpy(arr)
-    return r.to(dt) if r.dtype != dt else r
 
 
 def _offdiag_inverse(d):
