@@ -134,15 +134,14 @@ static void ct_heapsort_##N(E *h, int64_t k) {                                  
 /* nth_element: a[k] ends where a full sort puts it, smaller entries before. */  \
 /* Entries are distinct (the index is part of them). Too many rounds (a bad  */  \
 /* pivot run) finish by sorting what is left, so the cost stays linear.     */  \
-static int ct_nth_##N(E *a, int64_t n, int64_t k, E *scratch, int kbits) {        \
+static int ct_nth_##N(E *a, int64_t n, int64_t k) {        \
     int64_t lo = 0, hi = n - 1;                                                   \
     int rounds = 0, maxr = 16;                                                    \
     for (int64_t s = n; s > 1; s >>= 1) maxr += 2;                                \
     while (hi - lo > CT_ISORT_MAX) {                                              \
         if (++rounds > maxr) {                                                    \
-            int64_t len = hi - lo + 1;                                            \
-            E *r = ct_radix_##N(a + lo, scratch, len, kbits, 1);                  \
-            if (r != a + lo) memcpy(a + lo, r, (size_t)len * sizeof(E));          \
+            ct_heapify_##N(a + lo, hi - lo + 1);                                  \
+            ct_heapsort_##N(a + lo, hi - lo + 1);                                 \
             return 0;                                                             \
         }                                                                         \
         int64_t mid = lo + (hi - lo) / 2;                                         \
@@ -162,22 +161,21 @@ static int ct_nth_##N(E *a, int64_t n, int64_t k, E *scratch, int kbits) {      
     ct_isort_##N(a + lo, hi - lo + 1);                                            \
     return 0;                                                                     \
 }                                                                                 \
-/* the k smallest entries of a[0..n) into out[0..k), ascending. a may be */      \
-/* reordered; scratch holds n entries.                                     */    \
-static int ct_smallest_##N(E *a, int64_t n, int64_t k, E *scratch, int kbits, E *out) { \
-    if (k == 0) return 0;                                                         \
-    if (k * 16 <= n) {                                                            \
+/* the k smallest entries of a[0..n) into out[0..k), ascending. a may be    */ \
+/* reordered; scratch holds n entries. Radix sorts order ties by position,    */ \
+/* so they only serve when a is still in index order (`ordered`).             */ \
+static void ct_smallest_##N(E *a, int64_t n, int64_t k, E *scratch, int kbits, int ordered, E *out) { \
+    if (k == 0) return;                                                           \
+    if (k * 16 <= n || !ordered) {                                                \
         memcpy(out, a, (size_t)k * sizeof(E));                                    \
         ct_heapify_##N(out, k);                                                   \
         for (int64_t i = k; i < n; i++)                                           \
             if (LESS(a[i], out[0])) { out[0] = a[i]; ct_siftdown_##N(out, k, 0); } \
         ct_heapsort_##N(out, k);                                                  \
-        return 0;                                                                 \
+        return;                                                                   \
     }                                                                             \
-    if (k < n && ct_nth_##N(a, n, k - 1, scratch, kbits)) return 1;               \
-    E *r = ct_radix_##N(a, scratch, k, kbits, 1);                                 \
+    E *r = ct_radix_##N(a, scratch, n, kbits, 1);                                 \
     memcpy(out, r, (size_t)k * sizeof(E));                                        \
-    return 0;                                                                     \
 }
 
 CT_SORT_CORE(c, uint64_t, CT_C_LESS, CT_C_DIGIT)
@@ -320,8 +318,8 @@ static int ct_topk_rows_##S(const void *xv, int64_t rows, int64_t len, int64_t l
         }                                                                         \
         E *best = all + T_ * k;                                                   \
         memcpy(all, cand, (size_t)(T_ * k) * sizeof(E));                          \
-        err = ct_smallest_##N(all, T_ * k, k, best, KBITS, cand);                 \
-        if (!err) for (int64_t i = 0; i < k; i++) { int64_t j = IDX(cand[i]); idx[i] = j; val[i] = x[j]; } \
+        ct_smallest_##N(all, T_ * k, k, best, KBITS, 0, cand);                    \
+        for (int64_t i = 0; i < k; i++) { int64_t j = IDX(cand[i]); idx[i] = j; val[i] = x[j]; } \
         free(cand); free(all);                                                    \
         return err;                                                               \
     }                                                                             \
@@ -336,7 +334,7 @@ static int ct_topk_rows_##S(const void *xv, int64_t rows, int64_t len, int64_t l
             const T *xr = x + r * ld;                                             \
             E *o = a + 2 * len;                                                   \
             ct_fill_##S(xr, len, dm, a);                                          \
-            if (ct_smallest_##N(a, len, k, a + len, KBITS, o)) { err = 1; continue; } \
+            ct_smallest_##N(a, len, k, a + len, KBITS, 1, o);                     \
             for (int64_t i = 0; i < k; i++) { int64_t j = IDX(o[i]); idx[r * k + i] = j; val[r * k + i] = xr[j]; } \
         }                                                                         \
         free(a);                                                                  \
@@ -360,7 +358,7 @@ static int ct_kth_rows_##S(const void *xv, int64_t rows, int64_t len, int64_t ld
             if (!a) continue;                                                     \
             const T *xr = x + r * ld;                                             \
             ct_fill_##S(xr, len, 0, a);                                           \
-            if (ct_nth_##N(a, len, k - 1, a + len, KBITS)) { err = 1; continue; } \
+            ct_nth_##N(a, len, k - 1);                                            \
             int64_t j = IDX(a[k - 1]);                                            \
             idx[r] = j;                                                           \
             val[r] = xr[j];                                                       \
