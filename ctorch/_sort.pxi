@@ -5,7 +5,8 @@
 
 cdef extern from "sort.h":
     ctypedef int (*ct_sort_fn)(const void *x, int64_t rows, int64_t len, int64_t ld, int desc,
-                               void *val, int64_t *idx) nogil
+                               void *val, int64_t *idx, void *scratch) nogil
+    int64_t ct_sort_scratch_bytes(int64_t rows, int64_t len, int itemsize) nogil
     ctypedef int (*ct_topk_fn)(const void *x, int64_t rows, int64_t len, int64_t ld, int64_t k,
                                int largest, void *val, int64_t *idx) nogil
     ctypedef int (*ct_kth_fn)(const void *x, int64_t rows, int64_t len, int64_t ld, int64_t k,
@@ -96,9 +97,12 @@ cdef tuple _sort_core(Tensor t, int d, bint descending):
     cdef Tensor v = _empty_list(shape, t._dtype), i = _empty_list(shape, t_int64)
     cdef int64_t r_ = rows, l_ = L, ld_ = ld
     cdef int rc = 0
+    cdef Tensor scratch
     if r_ > 0 and l_ > 0:
+        # scratch from the tensor allocator, which reuses large blocks
+        scratch = _empty_list([ct_sort_scratch_bytes(r_, l_, t._dtype.itemsize)], t_uint8)
         with nogil:
-            rc = fn(pp._data, r_, l_, ld_, descending, v._data, <int64_t *>i._data)
+            rc = fn(pp._data, r_, l_, ld_, descending, v._data, <int64_t *>i._data, scratch._data)
         _sort_rc(rc)
     return _scan_back(v, perm), _scan_back(i, perm)
 

@@ -11,11 +11,13 @@
  * (key, index) and every order below is total: ties keep input order, which
  * makes all of it stable and deterministic.
  *
- * sort: LSD radix sort of the entries (8-bit digits below 2^16 elements,
- * 11-bit above; a digit that every entry shares is skipped), on two threads
- * for one long row, or one row per thread for many rows. topk of a few from
- * many keeps a heap of the best k while it scans (nothing is sorted beyond
- * the k); kthvalue and larger k use quickselect (nth_element) on the entries.
+ * sort: radix sort of the entries, stable. A long row takes one MSD pass on
+ * the top 11 key bits, then each bucket (now small enough to stay in cache)
+ * finishes by LSD passes of at most 11 bits; a digit that every entry shares
+ * is skipped. Buckets of one row, or the rows of many, are shared out between
+ * threads. topk of a few from many keeps a heap of the best k while it scans
+ * (nothing is sorted beyond the k); larger k sort the row; kthvalue uses
+ * quickselect (nth_element) on the entries.
  * The caller arranges the "rows" layout: row r is x[r*ld .. r*ld + len),
  * outputs are dense rows.
  */
@@ -27,7 +29,7 @@
 #include <string.h>
 
 #define CT_ISORT_MAX 24            /* rows this short: insertion sort */
-#define CT_SORT_PAR_MIN 100000     /* one row: threads from this length (measured) */
+#define CT_SORT_PAR_MIN 100000     /* one row: its buckets shared by threads from this length */
 #define CT_SORT_ROWS_PAR_MIN 32768 /* many rows: threads from this many elements */
 
 #ifndef _OPENMP
@@ -60,25 +62,52 @@ static void ct_isort_##N(E *a, int64_t n) {                                     
         a[j] = v;                                                                 \
     }                                                                             \
 }                                                                                 \
-/* LSD radix sort of a[0..n) on the key's low kbits with 8-bit digits (for   */ \
-/* rows that stay in cache); b: scratch of n entries. Returns the buffer that */ \
-/* holds the result (a or b).                                                */ \
+static void ct_siftdown_##N(E *h, int64_t k, int64_t i) {                         \
+    E v = h[i];                                                                   \
+    for (;;) {                                                                    \
+        int64_t c = 2 * i + 1;                                                    \
+        if (c >= k) break;                                                        \
+        if (c + 1 < k && LESS(h[c], h[c + 1])) c++;                               \
+        if (!LESS(v, h[c])) break;                                                \
+        h[i] = h[c];                                                              \
+        i = c;                                                                    \
+    }                                                                             \
+    h[i] = v;                                                                     \
+}                                                                                 \
+static void ct_heapify_##N(E *h, int64_t k) {                                     \
+    for (int64_t i = k / 2 - 1; i >= 0; i--) ct_siftdown_##N(h, k, i);           \
+}                                                                                 \
+/* a max-heap of k entries into ascending order */                               \
+static void ct_heapsort_##N(E *h, int64_t k) {                                    \
+    for (int64_t j = k - 1; j > 0; j--) {                                         \
+        E t = h[0]; h[0] = h[j]; h[j] = t;                                        \
+        ct_siftdown_##N(h, j, 0);                                                 \
+    }                                                                             \
+}                                                                                 \
+/* LSD radix sort of a[0..n) on the key's low kbits (for rows that stay in  */ \
+/* cache); b: scratch of n entries. The fewest passes of at most 11 bits,    */ \
+/* 8-bit digits below 4096 entries (clearing 2048 counters would dominate).  */ \
+/* Returns the buffer that holds the result (a or b).                         */ \
 static E *ct_lsd_##N(E *a, E *b, int64_t n, int kbits) {                          \
     if (n <= CT_ISORT_MAX) { ct_isort_##N(a, n); return a; }                      \
-    int np = (kbits + 7) / 8;                                                     \
-    int64_t G[8][256];                                                            \
-    memset(G, 0, sizeof(int64_t) * 256 * (size_t)np);                             \
+    int np = n < 4096 ? (kbits + 7) / 8 : (kbits + 10) / 11;                      \
+    int D = (kbits + np - 1) / np;                                                \
+    int64_t nb = (int64_t)1 << D;                                                 \
+    uint32_t m = (uint32_t)nb - 1;                                                \
+    int64_t *G = (int64_t *)calloc((size_t)(np * nb), sizeof(int64_t));           \
+    if (!G) { ct_heapify_##N(a, n); ct_heapsort_##N(a, n); return a; }            \
     for (int64_t i = 0; i < n; i++)                                               \
-        for (int p = 0; p < np; p++) G[p][DIGIT(a[i], p * 8, 255u)]++;             \
+        for (int p = 0; p < np; p++) G[p * nb + DIGIT(a[i], p * D, m)]++;          \
     E *src = a, *dst = b;                                                         \
     for (int p = 0; p < np; p++) {                                                \
-        int64_t *g = G[p];                                                        \
-        if (g[DIGIT(src[0], p * 8, 255u)] == n) continue;  /* one digit: skip */  \
+        int64_t *g = G + p * nb;                                                  \
+        if (g[DIGIT(src[0], p * D, m)] == n) continue;  /* one digit: skip */     \
         int64_t s = 0;                                                            \
-        for (int d = 0; d < 256; d++) { int64_t c = g[d]; g[d] = s; s += c; }     \
-        for (int64_t i = 0; i < n; i++) { E e = src[i]; dst[g[DIGIT(e, p * 8, 255u)]++] = e; } \
+        for (int64_t d = 0; d < nb; d++) { int64_t c = g[d]; g[d] = s; s += c; }  \
+        for (int64_t i = 0; i < n; i++) { E e = src[i]; dst[g[DIGIT(e, p * D, m)]++] = e; } \
         E *t = src; src = dst; dst = t;                                           \
     }                                                                             \
+    free(G);                                                                      \
     return src;                                                                   \
 }                                                                                 \
 /* Radix sort of a[0..n) on the key's low kbits; b: scratch of n entries;     */ \
@@ -108,28 +137,6 @@ static E *ct_radix_##N(E *a, E *b, int64_t n, int kbits, int nt) {              
         if (r != b + lo) memcpy(b + lo, r, (size_t)len * sizeof(E));              \
     }                                                                             \
     return b;                                                                     \
-}                                                                                 \
-static void ct_siftdown_##N(E *h, int64_t k, int64_t i) {                         \
-    E v = h[i];                                                                   \
-    for (;;) {                                                                    \
-        int64_t c = 2 * i + 1;                                                    \
-        if (c >= k) break;                                                        \
-        if (c + 1 < k && LESS(h[c], h[c + 1])) c++;                               \
-        if (!LESS(v, h[c])) break;                                                \
-        h[i] = h[c];                                                              \
-        i = c;                                                                    \
-    }                                                                             \
-    h[i] = v;                                                                     \
-}                                                                                 \
-static void ct_heapify_##N(E *h, int64_t k) {                                     \
-    for (int64_t i = k / 2 - 1; i >= 0; i--) ct_siftdown_##N(h, k, i);           \
-}                                                                                 \
-/* a max-heap of k entries into ascending order */                               \
-static void ct_heapsort_##N(E *h, int64_t k) {                                    \
-    for (int64_t j = k - 1; j > 0; j--) {                                         \
-        E t = h[0]; h[0] = h[j]; h[j] = t;                                        \
-        ct_siftdown_##N(h, j, 0);                                                 \
-    }                                                                             \
 }                                                                                 \
 /* nth_element: a[k] ends where a full sort puts it, smaller entries before. */  \
 /* Entries are distinct (the index is part of them). Too many rounds (a bad  */  \
@@ -262,29 +269,31 @@ static int ct_sort_one_##S(const T *x, int64_t len, U dm, E *a, E *b, int nt, T 
     }                                                                             \
     return 0;                                                                     \
 }                                                                                 \
+/* scratch: 2 * len entries per thread (sort_scratch_bytes), or NULL */      \
 static int ct_sort_rows_##S(const void *xv, int64_t rows, int64_t len, int64_t ld, int desc, \
-                            void *valv, int64_t *idx) {                           \
+                            void *valv, int64_t *idx, void *scratch) {            \
     const T *x = (const T *)xv;                                                   \
     T *val = (T *)valv;                                                           \
     if (len > MAXLEN) return 2;                                                   \
     U dm = desc ? (U)~(U)0 : (U)0;                                                \
     int nt = ct_get_num_threads(), err = 0;                                       \
     if (rows == 1) {                                                              \
-        E *a = (E *)malloc((size_t)(2 * len) * sizeof(E));                        \
+        E *a = scratch ? (E *)scratch : (E *)malloc((size_t)(2 * len) * sizeof(E)); \
         if (!a) return 1;                                                         \
         err = ct_sort_one_##S(x, len, dm, a, a + len, nt, val, idx);              \
-        free(a);                                                                  \
+        if (!scratch) free(a);                                                    \
         return err;                                                               \
     }                                                                             \
     int par = nt > 1 && rows * len >= CT_SORT_ROWS_PAR_MIN;                       \
     _Pragma("omp parallel num_threads(nt) if(par) reduction(|:err)")              \
     {                                                                             \
-        E *a = (E *)malloc((size_t)(2 * len) * sizeof(E));                        \
+        E *a = scratch ? (E *)scratch + (int64_t)omp_get_thread_num() * 2 * len   \
+                       : (E *)malloc((size_t)(2 * len) * sizeof(E));             \
         if (!a) err = 1;                                                          \
         _Pragma("omp for schedule(dynamic, 16)")                                  \
         for (int64_t r = 0; r < rows; r++)                                        \
             if (a) err |= ct_sort_one_##S(x + r * ld, len, dm, a, a + len, 1, val + r * len, idx + r * len); \
-        free(a);                                                                  \
+        if (!scratch) free(a);                                                    \
     }                                                                             \
     return err;                                                                   \
 }                                                                                 \
@@ -297,32 +306,6 @@ static int ct_topk_rows_##S(const void *xv, int64_t rows, int64_t len, int64_t l
     if (len > MAXLEN) return 2;                                                   \
     U dm = largest ? (U)~(U)0 : (U)0;                                             \
     int nt = ct_get_num_threads(), err = 0;                                       \
-    if (rows == 1 && nt > 1 && len >= CT_SORT_PAR_MIN && k * 64 <= len) {         \
-        /* one long row: each thread keeps the best k of its part, then the */   \
-        /* best k of those                                                   */  \
-        int T_ = nt < 64 ? nt : 64;                                               \
-        E *cand = (E *)malloc((size_t)(T_ * k) * sizeof(E));                      \
-        E *all = (E *)malloc((size_t)(2 * T_ * k) * sizeof(E));                   \
-        if (!cand || !all) { free(cand); free(all); return 1; }                   \
-        _Pragma("omp parallel for num_threads(T_) schedule(static) reduction(|:err)") \
-        for (int t = 0; t < T_; t++) {                                            \
-            int64_t lo = len * t / T_, hi = len * (t + 1) / T_;                   \
-            int l = 0;                                                            \
-            E *h = cand + t * k;                                                  \
-            for (int64_t i = 0; i < k; i++) h[i] = MAKE((U)(ct_key_##S(x[lo + i], &l) ^ dm), lo + i); \
-            ct_heapify_##N(h, k);                                                 \
-            for (int64_t i = lo + k; i < hi; i++) {                               \
-                E e = MAKE((U)(ct_key_##S(x[i], &l) ^ dm), i);                    \
-                if (ct_less_##N(e, h[0])) { h[0] = e; ct_siftdown_##N(h, k, 0); } \
-            }                                                                     \
-        }                                                                         \
-        E *best = all + T_ * k;                                                   \
-        memcpy(all, cand, (size_t)(T_ * k) * sizeof(E));                          \
-        ct_smallest_##N(all, T_ * k, k, best, KBITS, 0, cand);                    \
-        for (int64_t i = 0; i < k; i++) { int64_t j = IDX(cand[i]); idx[i] = j; val[i] = x[j]; } \
-        free(cand); free(all);                                                    \
-        return err;                                                               \
-    }                                                                             \
     int par = nt > 1 && rows > 1 && rows * len >= CT_SORT_ROWS_PAR_MIN;           \
     _Pragma("omp parallel num_threads(nt) if(par) reduction(|:err)")              \
     {                                                                             \
@@ -384,7 +367,14 @@ CT_SORT_DTYPE(f32, float, uint32_t, 32, c, uint64_t, CT_C_MAKE, CT_C_KEY, CT_C_I
 CT_SORT_DTYPE(f64, double, uint64_t, 64, p, ct_kp, CT_P_MAKE, CT_P_KEY, CT_P_IDX, CT_MAX64)
 
 typedef int (*ct_sort_fn)(const void *x, int64_t rows, int64_t len, int64_t ld, int desc,
-                          void *val, int64_t *idx);
+                          void *val, int64_t *idx, void *scratch);
+
+/* bytes of scratch that ct_sort_rows wants for rows of len elements of a
+ * dtype of `itemsize` bytes */
+static int64_t ct_sort_scratch_bytes(int64_t rows, int64_t len, int itemsize) {
+    int64_t bufs = rows == 1 ? 1 : (rows < ct_get_num_threads() ? rows : ct_get_num_threads());
+    return bufs * 2 * len * (itemsize == 8 ? (int64_t)sizeof(ct_kp) : (int64_t)sizeof(uint64_t));
+}
 typedef int (*ct_topk_fn)(const void *x, int64_t rows, int64_t len, int64_t ld, int64_t k,
                           int largest, void *val, int64_t *idx);
 typedef int (*ct_kth_fn)(const void *x, int64_t rows, int64_t len, int64_t ld, int64_t k,
