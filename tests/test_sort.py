@@ -237,3 +237,16 @@ def test_searchsorted_sorter_scalars_promotion_and_nan():
     assert torch.bucketize(torch.tensor([2, 3]), seq, out_int32=True, out=o) is o and o.tolist() == [1, 2]
     expanded = torch.tensor([1.0, 2.0, 3.0]).expand(2, 3)
     assert torch.searchsorted(expanded, torch.tensor([[1.0], [2.5]])).tolist() == [[0], [2]]
+
+
+def test_fewer_rows_than_threads():
+    rng = np.random.default_rng(3)
+    a = rng.standard_normal((2, 40000)).astype(np.float32)
+    old = torch.get_num_threads()
+    torch.set_num_threads(4)
+    try:
+        r = torch.tensor(a).sort(1)
+    finally:
+        torch.set_num_threads(old)
+    np.testing.assert_array_equal(r.values.numpy(), np.sort(a, axis=1))
+    np.testing.assert_array_equal(r.indices.numpy(), np.argsort(a, axis=1, kind="stable"))
