@@ -55,6 +55,7 @@ def _probes():
     mm1024, mm1024b = np_data((1024, 1024), f32, 10), np_data((1024, 1024), f32, 11)
     mm2048, mm2048b = np_data((2048, 2048), f32, 12), np_data((2048, 2048), f32, 13)
     bm_a, bm_b = np_data((256, 32, 32), f32, 14), np_data((256, 32, 32), f32, 15)
+    big_sort = np_data((1_000_000,), f32, 16)
 
     def two(xa, xb):
         return lambda mod: {"mod": mod, "x": tens(mod, xa), "y": tens(mod, xb)}
@@ -122,6 +123,11 @@ def _probes():
         ("cat 8 x 1e6 f32", "", same(cat8, "mod.cat(xs)", "np.concatenate(xs)")),
         ("index_select 1e6 rows (1e6x8 f32)", "",
          same(isel, "x.index_select(0, i)", "np.take(x, i, axis=0)")),
+        ("sort 1e6 f32", ">= 1.0x numpy", same(one(big_sort), "x.sort()", "np.sort(x)")),
+        ("argsort 1e6 f32", "", same(one(big_sort), "x.argsort()", "np.argsort(x)")),
+        ("topk k=10 of 1e6 f32", "", same(one(big_sort), "x.topk(10)",
+                                          "np.sort(np.partition(x, x.size - 10)[-10:])[::-1]")),
+        ("sort dim=1 (1024x1024 f32)", "", same(one(mm1024), "x.sort(1)", "np.sort(x, axis=1)")),
         ("autograd: tutorial graph fwd+bwd", ">= 1.5x torch", graph_only(TUTORIAL_GRAPH)),
         ("autograd: chain of 1000 muls fwd+bwd", ">= 1.5x torch", graph_only(CHAIN_1000)),
         # matmul rows: equal flops per library, so time ratios are GFLOP/s ratios

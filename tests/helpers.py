@@ -218,3 +218,16 @@ def assert_close(actual, expected, dtype_name, tol=(0, 0), msg=""):
         wide = np.complex128 if kind(dtype_name) == 3 else np.float64
         np.testing.assert_allclose(got.astype(wide), exp.astype(wide), rtol=rtol, atol=atol,
                                    equal_nan=True, err_msg=msg)
+
+
+def gradcheck_first_output(op, shape, kw, seed, first=False):
+    """gradcheck of op(x, **kw) (its first output when `first`) at a float64 x
+    of `shape` whose entries are kept 0.5 to 2 away from zero."""
+    rng = np.random.default_rng(seed)
+    x = torch.tensor(rng.uniform(0.5, 2.0, size=shape) * rng.choice([-1.0, 1.0], size=shape),
+                     dtype=torch.float64, requires_grad=True)
+
+    def f(x):
+        r = op(x, **kw)
+        return r[0] if first else r
+    return torch.autograd.gradcheck(f, (x,))

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import ctorch as torch
-from helpers import assert_close, tdt
+from helpers import assert_close, gradcheck_first_output, tdt
 from op_db_reductions import OPS, FLOATS
 
 DEFAULT_TOL = {"float16": (2e-3, 2e-3), "float32": (2e-5, 2e-5), "float64": (1e-10, 1e-10),
@@ -115,14 +115,7 @@ GRADS = [(info, k) for info in OPS if info.differentiable for k in range(len(inf
 @pytest.mark.parametrize("info,k", GRADS, ids=[f"{i.name}-{k}" for i, k in GRADS])
 def test_gradcheck(info, k):
     shape, kw = info.grad_samples[k]
-    rng = np.random.default_rng(k)
-    x = torch.tensor(rng.uniform(0.5, 2.0, size=shape) * rng.choice([-1.0, 1.0], size=shape),
-                     dtype=torch.float64, requires_grad=True)
-
-    def f(x):
-        r = info.op(x, **kw)
-        return r[0] if info.indices else r
-    assert torch.autograd.gradcheck(f, (x,))
+    assert gradcheck_first_output(info.op, shape, kw, k, info.indices)
 
 
 def test_every_differentiable_entry_has_grad_samples():
