@@ -33,6 +33,9 @@ MIN_SAMPLE_S = 2e-3
 TUTORIAL_GRAPH = ("a = mod.ones(2, 2, requires_grad=True); b = a + 2; c = b * b * 3; "
                   "out = c.mean(); out.backward()")
 CHAIN_1000 = "y = x\nfor _ in range(1000):\n    y = y * 1.0001\ny.sum().backward()"
+MLP_STEP = ("for p in ps:\n    p.grad = None\n"
+            "h = F.relu(F.linear(x, W1, b1))\n"
+            "F.cross_entropy(F.linear(h, W2, b2), y).backward()")
 
 
 def _probes():
@@ -70,6 +73,17 @@ def _probes():
 
     def same(setup, stmt, np_stmt=None):
         return {lib: (setup, np_stmt if (lib == "numpy" and np_stmt) else stmt) for lib in libs}
+
+    mlp_x, mlp_w1 = np_data((64, 784), f32, 40), np_data((256, 784), f32, 41) * f32(0.03)
+    mlp_w2 = np_data((10, 256), f32, 42) * f32(0.06)
+    mlp_y = np.random.default_rng(43).integers(0, 10, 64)
+
+    def mlp(mod):
+        ps = [tens(mod, mlp_w1), mod.zeros(256), tens(mod, mlp_w2), mod.zeros(10)]
+        for p in ps:
+            p.requires_grad_(True)
+        return {"mod": mod, "F": mod.nn.functional, "x": tens(mod, mlp_x), "y": tens(mod, mlp_y),
+                "ps": ps, "W1": ps[0], "b1": ps[1], "W2": ps[2], "b2": ps[3]}
 
     cat_parts = [np_data((1_000_000,), f32, 20 + k) for k in range(8)]
     isel_x = np_data((1_000_000, 8), f32, 30)
@@ -130,6 +144,8 @@ def _probes():
         ("sort dim=1 (1024x1024 f32)", "", same(one(mm1024), "x.sort(1)", "np.sort(x, axis=1)")),
         ("autograd: tutorial graph fwd+bwd", ">= 1.5x torch", graph_only(TUTORIAL_GRAPH)),
         ("autograd: chain of 1000 muls fwd+bwd", ">= 1.5x torch", graph_only(CHAIN_1000)),
+        ("MLP step 784-256-10, batch 64 (fwd+bwd)", "time <= 1.2x torch",
+         {lib: (mlp, MLP_STEP) for lib in libs if lib != "numpy"}),
         # matmul rows: equal flops per library, so time ratios are GFLOP/s ratios
         ("matmul 256x256 @ 256x256 f32", ">= 0.9x torch", same(two(mm256, mm256b), "x @ y")),
         ("matmul 1024x1024 @ 1024x1024 f32", ">= 0.9x torch", same(two(mm1024, mm1024b), "x @ y")),

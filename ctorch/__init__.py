@@ -15,6 +15,7 @@ from ctorch import autograd  # noqa: F401
 from ctorch import linalg  # noqa: F401
 from ctorch.linalg import _svd_legacy as svd, _qr_legacy as qr  # noqa: F401
 from ctorch import return_types  # noqa: F401
+from ctorch import nn  # noqa: F401
 from ctorch.autograd.grad_mode import (  # noqa: F401
     no_grad, enable_grad, set_grad_enabled, inference_mode, is_grad_enabled,
 )

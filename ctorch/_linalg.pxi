@@ -65,6 +65,12 @@ cdef Tensor _dense(Tensor t):
 cdef Tensor _bmm_raw(Tensor a, Tensor b):
     """(..., m, k) x (..., k, n) -> new dense (..., m, n); the batch shapes of a
     and b are equal (strides are free, 0 included); one dtype; no autograd."""
+    return _bmm_acc(a, b, None, 1.0, 0.0)
+
+
+cdef Tensor _bmm_acc(Tensor a, Tensor b, Tensor acc, double alpha, double beta):
+    """_bmm_raw, or for float/double with `acc` (a dense (..., m, n) tensor of
+    the result's dtype): acc = alpha * a b + beta * acc, in one gemm per batch."""
     cdef int nd = a._ndim, nbd = a._ndim - 2, d, code = a._dtype._code
     cdef Py_ssize_t m = a._shape[nd - 2], k = a._shape[nd - 1], n = b._shape[nd - 1]
     cdef Py_ssize_t nb = 1, i
@@ -75,11 +81,14 @@ cdef Tensor _bmm_raw(Tensor a, Tensor b):
         raise NotImplementedError("\"addmm_impl_cpu_\" not implemented for 'Bool'")
     for d in range(nbd):
         nb *= a._shape[d]
-    cdef Tensor out = _empty_list([a._shape[d] for d in range(nbd)] + [m, n], dt)
+    cdef Tensor out = acc if acc is not None else _empty_list([a._shape[d] for d in range(nbd)] + [m, n], dt)
     if out._numel == 0:
         return out
     if k == 0:
-        memset(out._data, 0, out._numel * dt.itemsize)
+        if acc is None or beta == 0:
+            memset(out._data, 0, out._numel * dt.itemsize)
+        elif beta != 1:
+            out.mul_(beta)
         return out
     cdef char ta, tb
     cdef int lda, ldb, M = <int>m, N = <int>n, K = <int>k, ldc = <int>n
@@ -107,7 +116,7 @@ cdef Tensor _bmm_raw(Tensor a, Tensor b):
     with nogil:
         if blas:
             _gemm_batches(code, tb, ta, N, M, K, b._data, ldb, offb, a._data, lda, offa,
-                          out._data, ldc, nb)
+                          out._data, ldc, nb, alpha, beta)
         else:
             fn = ct_mm_loops[code]
             fn(nb, offa, offb, a._data, b._data, out._data, m, n, k)
@@ -118,13 +127,13 @@ cdef Tensor _bmm_raw(Tensor a, Tensor b):
 
 cdef void _gemm_batches(int code, char t1, char t2, int M, int N, int K,
                         char *P, int ld1, int64_t *off1, char *Q, int ld2, int64_t *off2,
-                        char *C, int ldc, Py_ssize_t nb) noexcept nogil:
+                        char *C, int ldc, Py_ssize_t nb, double alpha, double beta) noexcept nogil:
     """Column-major C[b] (M x N, ld ldc) = op1(P[b]) op2(Q[b]) for each batch b,
     one gemm call after the other: BLAS threads the large products; running
     small ones on OpenMP threads around BLAS was measured slower (spinning
     barriers and OpenBLAS's own threads compete for the cores)."""
-    cdef float fone = 1, fzero = 0
-    cdef double done = 1, dzero = 0
+    cdef float fone = <float>alpha, fzero = <float>beta
+    cdef double done = alpha, dzero = beta
     cdef float complex cone = 1, czero = 0
     cdef double complex zone = 1, zzero = 0
     cdef Py_ssize_t i, cstep = <Py_ssize_t>M * N
@@ -372,7 +381,35 @@ def _addlike(input, prod, beta, alpha):
     return (input if beta == 1 else input * beta) + r
 
 
+def _g_addmm(_OpNode n, g):
+    c, a, b, beta, alpha = n.args()
+    gc = _gfor(g * beta if beta != 1 else g, c) if c is not None else None
+    ga = matmul(g, _mH(b)) if _needs_grad(a) else None
+    gb = matmul(_mH(a), g) if _needs_grad(b) else None
+    if alpha != 1:
+        ga = ga * alpha if ga is not None else None
+        gb = gb * alpha if gb is not None else None
+    return [gc, ga, gb]
+
+
 def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
+    cdef Tensor c = _tensor_arg(input, "addmm"), a = _tensor_arg(mat1, "addmm")
+    cdef Tensor b = _tensor_arg(mat2, "addmm"), r
+    cdef int code = a._dtype._code
+    if (a._ndim == 2 and b._ndim == 2 and a._shape[1] == b._shape[0]
+            and (code == CT_FLOAT32 or code == CT_FLOAT64) and a._dtype is b._dtype
+            and c._dtype is a._dtype and c._ndim <= 2
+            and isinstance(beta, (int, float)) and isinstance(alpha, (int, float))):
+        # one gemm: the (broadcast) input is copied into the result first
+        ce = c.expand(a._shape[0], b._shape[1])
+        r = _empty_list([a._shape[0], b._shape[1]], a._dtype)
+        if beta != 0:
+            _copy_into(r, <Tensor>ce, False)
+        _bmm_acc(a, b, r, alpha, beta)
+        if ct_grad_mode and (_needs_grad(a) or _needs_grad(b) or _needs_grad(c)):
+            _attach(r, _new_node("AddmmBackward0", _g_addmm, (c, a, b), (),
+                                 (c, a, b, beta, alpha)))
+        return _la_out(r, out)
     return _la_out(_addlike(input, mm(mat1, mat2), beta, alpha), out)
 
 

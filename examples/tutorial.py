@@ -2,7 +2,7 @@
 
     python examples/tutorial.py
 
-Sections follow the tutorial: Tensors, Operations, NumPy bridge, CUDA
+Sections follow the tutorial: Tensors, Operations (and more operations), NumPy bridge, CUDA
 tensors, Autograd. Only the import line differs from the PyTorch original.
 """
 import numpy as np
@@ -53,6 +53,20 @@ print(z)
 x = torch.randn(1)
 print(x)
 print(x.item())
+
+print("\n## More operations")
+# a few of the 100+ operations the tutorial names
+m = torch.arange(6.0).view(2, 3)
+print(m.t())
+print(torch.transpose(m, 0, 1))
+print(torch.zeros(2, 1, 3).squeeze().size())
+print(torch.max(m), torch.min(m))
+print(torch.max(m, dim=1))
+print(torch.isnan(torch.tensor([1.0, float("nan"), 3.0])))
+print(torch.eye(3))
+print(torch.diag(torch.tensor([1.0, 2.0, 3.0])))
+print(torch.fft.fft(torch.tensor([1.0, 0.0, -1.0, 0.0])))
+print(torch.histc(torch.tensor([1.0, 2.0, 1.0, 4.0]), bins=4, min=0, max=4))
 
 print("\n## NumPy bridge")
 a = torch.ones(5)

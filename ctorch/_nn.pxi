@@ -1,0 +1,220 @@
+# The cores of ctorch.nn.functional that need their own kernels or their own
+# backward node: gelu, the negative log-likelihood loss over (N, C) rows and
+# the mean squared error. The argument handling that PyTorch does in Python
+# (reductions by name, N-d inputs, class-probability targets) lives in
+# ctorch/nn/functional.py.
+
+cdef extern from "nn.h":
+    void ct_gelu_f32(const float *x, float *y, int64_t n, int approx) nogil
+    void ct_gelu_f64(const double *x, double *y, int64_t n, int approx) nogil
+    void ct_gelu_bwd_f32(const float *g, const float *x, float *dx, int64_t n, int approx) nogil
+    void ct_gelu_bwd_f64(const double *g, const double *x, double *dx, int64_t n, int approx) nogil
+    int64_t ct_nll_f32(const float *x, int64_t N, int64_t C, int64_t sn, int64_t sc,
+                       const void *t, int tbyte, int64_t st, const float *w, int64_t ignore,
+                       float *rows, double *sum, double *wsum) nogil
+    int64_t ct_nll_f64(const double *x, int64_t N, int64_t C, int64_t sn, int64_t sc,
+                       const void *t, int tbyte, int64_t st, const double *w, int64_t ignore,
+                       double *rows, double *sum, double *wsum) nogil
+    void ct_nll_bwd_f32(float *dx, int64_t N, int64_t C, const void *t, int tbyte, int64_t st,
+                        const float *w, int64_t ignore, const float *g, int64_t sg, float scale) nogil
+    void ct_nll_bwd_f64(double *dx, int64_t N, int64_t C, const void *t, int tbyte, int64_t st,
+                        const double *w, int64_t ignore, const double *g, int64_t sg, double scale) nogil
+
+DEF RED_NONE = 0
+DEF RED_MEAN = 1
+DEF RED_SUM = 2
+
+
+cdef DType _nn_compute_dtype(DType dt):
+    """float32 kernels serve float16 (computed in float, rounded once)."""
+    return t_float64 if dt is t_float64 else t_float32
+
+
+# ------------------------------------------------------------------ gelu
+
+cdef Tensor _gelu_raw(Tensor x, int approx):
+    cdef DType comp = _nn_compute_dtype(x._dtype)
+    cdef Tensor c = _dense_copy(_cast(x, comp)) if (x._dtype is not comp or not _is_contiguous(x)) else x
+    cdef Tensor r = _empty_like(c, comp)
+    cdef int64_t n = c._numel
+    with nogil:
+        if comp._code == CT_FLOAT32:
+            ct_gelu_f32(<float *>c._data, <float *>r._data, n, approx)
+        else:
+            ct_gelu_f64(<double *>c._data, <double *>r._data, n, approx)
+    return r if comp is x._dtype else _cast(r, x._dtype)
+
+
+cdef Tensor _gelu_bwd_raw(Tensor g, Tensor x, int approx):
+    cdef DType comp = _nn_compute_dtype(x._dtype)
+    cdef Tensor cx = _dense_copy(_cast(x, comp)) if (x._dtype is not comp or not _is_contiguous(x)) else x
+    cdef Tensor cg = _dense_copy(_cast(g, comp)) if (g._dtype is not comp or not _is_contiguous(g)) else g
+    cdef Tensor r = _empty_like(cx, comp)
+    cdef int64_t n = cx._numel
+    with nogil:
+        if comp._code == CT_FLOAT32:
+            ct_gelu_bwd_f32(<float *>cg._data, <float *>cx._data, <float *>r._data, n, approx)
+        else:
+            ct_gelu_bwd_f64(<double *>cg._data, <double *>cx._data, <double *>r._data, n, approx)
+    return r if comp is x._dtype else _cast(r, x._dtype)
+
+
+def _gelu_deriv(x, int approx):
+    """gelu'(x) as a differentiable expression (for higher-order gradients)."""
+    if approx:
+        k = _math.sqrt(2.0 / _math.pi)
+        t = _F("tanh")(k * (x + 0.044715 * x * x * x))
+        return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * (k * (1 + 3 * 0.044715 * x * x))
+    return 0.5 * (1 + _F("erf")(x * _math.sqrt(0.5))) + x * _F("exp")(-0.5 * x * x) / _math.sqrt(2 * _math.pi)
+
+
+def _g_gelu(_OpNode n, g):
+    x = n.s(0)
+    approx, = n.args()
+    if ct_grad_mode:
+        return [g * _gelu_deriv(x, approx)]
+    return [_gelu_bwd_raw(<Tensor>g, <Tensor>x, approx)]
+
+
+def _gelu(input, approximate="none"):
+    cdef Tensor x = _tensor_arg(input, "gelu")
+    cdef int approx
+    if approximate == "none":
+        approx = 0
+    elif approximate == "tanh":
+        approx = 1
+    else:
+        raise RuntimeError("approximate argument must be either none or tanh.")
+    if not x._dtype.is_floating_point:
+        raise NotImplementedError(f"\"GeluKernelImpl\" not implemented for '{_sname(x._dtype)}'")
+    cdef Tensor r = _gelu_raw(x, approx)
+    if ct_grad_mode and _needs_grad(x):
+        _attach(r, _new_node("GeluBackward0", _g_gelu, (x,), (x,), (approx,)))
+    return r
+
+
+# ------------------------------------------------------------- nll_loss
+
+cdef int _nll_check(Tensor x, Tensor t, Tensor w) except -1:
+    if t._dtype._code != CT_INT64 and t._dtype._code != CT_UINT8:
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {_sname(t._dtype)}")
+    if not x._dtype.is_floating_point:
+        raise NotImplementedError(f"\"nll_loss_out_frame\" not implemented for '{_sname(x._dtype)}'")
+    if w is not None and w._dtype is not x._dtype:
+        raise RuntimeError(f"expected scalar type {_sname(x._dtype)} but found {_sname(w._dtype)}")
+    return 0
+
+
+cdef Tensor _nll_grad_raw(Tensor x, Tensor t, Tensor w, int64_t ignore, int red, double total,
+                          Tensor g):
+    """d loss / d x for an (N, C) input, in x's compute dtype."""
+    cdef DType comp = _nn_compute_dtype(x._dtype)
+    cdef int64_t N = x._shape[0], C = x._shape[1]
+    cdef Tensor dx = _empty(2, x._shape, comp)
+    memset(dx._data, 0, dx._numel * comp.itemsize)
+    cdef Tensor cg = _cast(g, comp) if g._dtype is not comp else g
+    cdef int64_t sg = cg._stride[0] if cg._ndim == 1 else 0
+    cdef double scale = 1.0 / total if red == RED_MEAN else 1.0
+    cdef Tensor cw = None
+    if w is not None:
+        cw = _dense_copy(_cast(w, comp)) if (w._dtype is not comp or not _is_contiguous(w)) else w
+    cdef void *wp = cw._data if cw is not None else NULL
+    cdef int tbyte = t._dtype._code == CT_UINT8
+    cdef int64_t st = t._stride[0]
+    with nogil:
+        if comp._code == CT_FLOAT32:
+            ct_nll_bwd_f32(<float *>dx._data, N, C, t._data, tbyte, st, <float *>wp, ignore,
+                           <float *>cg._data, sg, <float>scale)
+        else:
+            ct_nll_bwd_f64(<double *>dx._data, N, C, t._data, tbyte, st, <double *>wp, ignore,
+                           <double *>cg._data, sg, scale)
+    return dx if comp is x._dtype else _cast(dx, x._dtype)
+
+
+def _g_nll(_OpNode n, g):
+    x, t, w, ignore, red, total = n.args()
+    cdef Tensor tg = <Tensor>g
+    if ct_grad_mode:
+        # linear in g: a constant matrix times g keeps higher orders exact
+        m = _nll_grad_raw(<Tensor>x, <Tensor>t, w, ignore, red, total, _ones_for(tg))
+        return [m * (g.unsqueeze(1) if tg._ndim == 1 else g)]
+    return [_nll_grad_raw(<Tensor>x, <Tensor>t, w, ignore, red, total, tg)]
+
+
+cdef Tensor _ones_for(Tensor g):
+    return ones_like(g)
+
+
+def _nll_loss2d(input, target, weight, int64_t ignore_index, int reduction):
+    """nll_loss of an (N, C) input and (N,) target; reduction 0 none, 1 mean, 2 sum."""
+    cdef Tensor x = <Tensor?>input, t = <Tensor?>target
+    cdef Tensor w = <Tensor?>weight if weight is not None else None
+    _nll_check(x, t, w)
+    cdef DType comp = _nn_compute_dtype(x._dtype)
+    cdef Tensor cx = _cast(x, comp) if x._dtype is not comp else x
+    cdef Tensor cw = None
+    if w is not None:
+        cw = _dense_copy(_cast(w, comp)) if (w._dtype is not comp or not _is_contiguous(w)) else w
+    cdef void *wp = cw._data if cw is not None else NULL
+    cdef int64_t N = x._shape[0], C = x._shape[1], bad
+    cdef double s = 0, ws = 0
+    cdef Tensor rows = _empty(1, x._shape, comp) if reduction == RED_NONE else None
+    cdef void *rp = rows._data if rows is not None else NULL
+    cdef int tbyte = t._dtype._code == CT_UINT8
+    cdef int64_t st = t._stride[0] if N > 0 else 0
+    with nogil:
+        if comp._code == CT_FLOAT32:
+            bad = ct_nll_f32(<float *>cx._data, N, C, cx._stride[0], cx._stride[1], t._data, tbyte,
+                             st, <float *>wp, ignore_index, <float *>rp, &s, &ws)
+        else:
+            bad = ct_nll_f64(<double *>cx._data, N, C, cx._stride[0], cx._stride[1], t._data, tbyte,
+                             st, <double *>wp, ignore_index, <double *>rp, &s, &ws)
+    if bad >= 0:
+        raise IndexError(f"Target {t[bad].item()} is out of bounds.")
+    cdef Tensor r
+    if reduction == RED_NONE:
+        r = rows
+    else:
+        r = _empty(0, NULL, comp)
+        v = s / ws if reduction == RED_MEAN else s
+        if reduction == RED_MEAN and ws == 0:
+            v = _math.nan
+        r.fill_(v)
+    if comp is not x._dtype:
+        r = _cast(r, x._dtype)
+    if ct_grad_mode and _needs_grad(x):
+        _attach(r, _new_node("NllLossBackward0", _g_nll, (x,), (),
+                             (x.detach(), t, w, ignore_index, reduction, ws)))
+    return r
+
+
+# ------------------------------------------------------------- mse_loss
+
+def _g_mse(_OpNode n, g):
+    x, t, red, count = n.args()
+    d = x - t
+    gd = d * (g * (2.0 / count if red == RED_MEAN else 2.0))
+    return [_gfor(gd, x), _gfor(-gd, t)]
+
+
+def _mse_loss(input, target, int reduction):
+    cdef Tensor x = <Tensor?>input, t = <Tensor?>target
+    global ct_grad_mode
+    cdef object d
+    cdef int mode = ct_grad_mode
+    ct_grad_mode = 0
+    try:
+        d = x - t
+        d = d * d
+        count = (<Tensor>d)._numel
+        if reduction == RED_MEAN:
+            d = mean(d)
+        elif reduction == RED_SUM:
+            d = _sum_fn(d)
+    finally:
+        ct_grad_mode = mode
+    cdef Tensor r = <Tensor>d
+    if ct_grad_mode and (_needs_grad(x) or _needs_grad(t)):
+        _attach(r, _new_node("MseLossBackward0", _g_mse, (x, t), (), (x, t, reduction, count)))
+    return r
+
