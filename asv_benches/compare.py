@@ -80,6 +80,9 @@ def _probes():
     def isel(mod):
         return {"mod": mod, "x": tens(mod, isel_x), "i": tens(mod, isel_i)}
 
+    def drop(mod):
+        return {"mod": mod, "x": tens(mod, big_a), "rng": np.random.default_rng(0)}
+
     P = [
         ("tiny x + y (5x3 f32)", ">= 1.0x torch", same(two(tiny_x, tiny_y), "x + y")),
         ("medium x + y (1e5 f32)", "", same(two(med_a, med_b), "x + y")),
@@ -101,6 +104,8 @@ def _probes():
         ("cat 8 x 1e6 f32", "", same(cat8, "mod.cat(xs)", "np.concatenate(xs)")),
         ("index_select 1e6 rows (1e6x8 f32)", "",
          same(isel, "x.index_select(0, i)", "np.take(x, i, axis=0)")),
+        ("dropout 1e7 (f32, p=0.5, train)", "report vs torch",
+         same(drop, "mod.dropout(x, 0.5, True)", "(rng.random(x.size) > 0.5) * x / (1 - 0.5)")),
         ("autograd: tutorial graph fwd+bwd", ">= 1.5x torch", graph_only(TUTORIAL_GRAPH)),
         ("autograd: chain of 1000 muls fwd+bwd", ">= 1.5x torch", graph_only(CHAIN_1000)),
         # matmul rows: equal flops per library, so time ratios are GFLOP/s ratios
