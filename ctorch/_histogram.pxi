@@ -7,6 +7,8 @@ cdef extern from "hist.h":
                          int linear, double *hist) nogil
     int ct_histogram_f64(const double *x, const double *w, int64_t n, const double *e, int64_t nb,
                          int linear, double *hist) nogil
+    void ct_minmax_f32(const float *x, int64_t n, double *mn, double *mx) nogil
+    void ct_minmax_f64(const double *x, int64_t n, double *mn, double *mx) nogil
     void ct_minmax_i64(const int64_t *x, int64_t n, int64_t *mn, int64_t *mx) nogil
     int ct_bincount(const int64_t *x, const double *w, int64_t n, int64_t nbins, int64_t *cnt,
                     double *wsum) nogil
@@ -80,9 +82,18 @@ cdef Tensor _hist_counts(Tensor x, Tensor w, Tensor edges, bint linear):
 
 
 cdef tuple _data_range(Tensor t):
+    """(min, max) of a float32/float64 tensor, both nan if it holds a nan."""
     if t._numel == 0:
         return 0.0, 0.0
-    return float(_min_fn(t.detach()).item()), float(_max_fn(t.detach()).item())
+    cdef Tensor c = _contig(t, t._dtype)
+    cdef double mn, mx
+    cdef int64_t n = c._numel
+    with nogil:
+        if c._dtype._code == CT_FLOAT32:
+            ct_minmax_f32(<float *>c._data, n, &mn, &mx)
+        else:
+            ct_minmax_f64(<double *>c._data, n, &mn, &mx)
+    return mn, mx
 
 
 cdef int _check_hist_out(Tensor t, object o, str name) except -1:
@@ -107,15 +118,15 @@ def histc(input, bins=100, min=0, max=0, *, out=None):
     cdef double lo = float(min), hi = float(max)
     if lo > hi:
         raise RuntimeError("torch.histc: max must be larger than min")
+    cdef DType comp = t_float64 if t._dtype is t_float64 else t_float32
+    cdef Tensor x = _cast(t.detach(), comp)
     if lo == hi and t._numel > 0:
-        lo, hi = _data_range(t)
+        lo, hi = _data_range(x)
     if lo == hi:
         lo -= 1.0
         hi += 1.0
     if not (_math.isfinite(lo) and _math.isfinite(hi)):
         raise RuntimeError(f"torch.histc: range of [{_num_str(lo)}, {_num_str(hi)}] is not finite")
-    cdef DType comp = t_float64 if t._dtype is t_float64 else t_float32
-    cdef Tensor x = _cast(t.detach(), comp)
     cdef Tensor h = _hist_counts(x, None, _linear_edges(lo, hi, bins, comp), True)
     return _to_out(out, _cast(h, t._dtype))
 

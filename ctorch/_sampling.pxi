@@ -4,17 +4,19 @@
 # _random.pxi every call takes its blocks from the generator first, so a seed
 # fixes the values whatever the thread count.
 
+from libc.stdint cimport uint32_t
+
 cdef extern from "sampling.h":
     uint64_t ct_bernoulli_blocks(int64_t n)
     uint64_t ct_multinomial_blocks(int64_t n)
-    void ct_bernoulli_scalar_u8(uint64_t seed, uint64_t offset, uint64_t thr, uint8_t *out, int64_t n) nogil
-    void ct_bernoulli_scalar_f32(uint64_t seed, uint64_t offset, uint64_t thr, float *out, int64_t n) nogil
-    void ct_bernoulli_scalar_f64(uint64_t seed, uint64_t offset, uint64_t thr, double *out, int64_t n) nogil
+    void ct_bernoulli_scalar_u8(uint64_t seed, uint64_t offset, uint32_t thr, uint8_t *out, int64_t n) nogil
+    void ct_bernoulli_scalar_f32(uint64_t seed, uint64_t offset, uint32_t thr, float *out, int64_t n) nogil
+    void ct_bernoulli_scalar_f64(uint64_t seed, uint64_t offset, uint32_t thr, double *out, int64_t n) nogil
     int ct_prob_invalid_f64(const double *p, int64_t n) nogil
     void ct_bernoulli_tensor(uint64_t seed, uint64_t offset, const double *p, uint8_t *out, int64_t n) nogil
-    void ct_dropout_f32(uint64_t seed, uint64_t offset, uint64_t thr, float scale, const float *x,
+    void ct_dropout_f32(uint64_t seed, uint64_t offset, uint32_t thr, float scale, const float *x,
                         float *out, float *mask, int64_t n) nogil
-    void ct_dropout_f64(uint64_t seed, uint64_t offset, uint64_t thr, double scale, const double *x,
+    void ct_dropout_f64(uint64_t seed, uint64_t offset, uint32_t thr, double scale, const double *x,
                         double *out, double *mask, int64_t n) nogil
     int ct_multinomial_check(const double *p, int64_t rows, int64_t ncat) nogil
     void ct_multinomial_repl(uint64_t seed, uint64_t offset, const double *p, int64_t rows, int64_t ncat,
@@ -24,9 +26,11 @@ cdef extern from "sampling.h":
 
 
 
-cdef inline uint64_t _bern_threshold(double p):
-    """Word i (uniform on [0, 2^32)) is below this with probability p."""
-    return <uint64_t>(p * 4294967296.0 + 0.5)
+cdef inline uint32_t _bern_threshold(double p):
+    """Word i (uniform on [0, 2^32)) is below this with probability p, for
+    p < 1 (p within 2^-33 of 1 is taken as 1 - 2^-32)."""
+    cdef double t = p * 4294967296.0 + 0.5
+    return <uint32_t>t if t < 4294967295.0 else <uint32_t>4294967295u
 
 
 cdef Tensor _contig(Tensor t, DType dt):
@@ -56,9 +60,12 @@ cdef int _bern_scalar_into(Tensor r, double p, Generator g) except -1:
         raise NotImplementedError(f"\"bernoulli_scalar_cpu_\" not implemented for '{_sname(r._dtype)}'")
     cdef bint direct = _is_contiguous(r) and code in (CT_BOOL, CT_UINT8, CT_FLOAT32, CT_FLOAT64)
     cdef Tensor dst = r if direct else _empty_like(r, t_uint8)
-    cdef uint64_t thr = _bern_threshold(p)
+    cdef uint32_t thr = _bern_threshold(p)
     cdef uint64_t off = g._take(ct_bernoulli_blocks(r._numel))
     cdef int64_t n = r._numel
+    if p == 1.0:
+        _fill(r, 1)          # the stream still moves on by the same blocks
+        return 0
     with nogil:
         if dst._dtype._code == CT_FLOAT32:
             ct_bernoulli_scalar_f32(g._seed, off, thr, <float *>dst._data, n)
@@ -167,7 +174,7 @@ cdef tuple _dropout_kernel(Tensor x, double p, bint want_mask):
     cdef Tensor r = _empty_like(xc, None)
     cdef Tensor m = _empty_like(xc, None) if want_mask else None
     cdef Generator g = <Generator>default_generator
-    cdef uint64_t thr = _bern_threshold(1.0 - p)
+    cdef uint32_t thr = _bern_threshold(1.0 - p)
     cdef double scale = 1.0 / (1.0 - p) if p < 1.0 else 0.0
     cdef int64_t n = xc._numel
     cdef uint64_t off = g._take(ct_bernoulli_blocks(n))

@@ -11,9 +11,16 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <math.h>
 #include "common.h"
 
 #define CT_HIST_PAR_MIN 65536
+/* Work is handed out in chunks of this many elements: dynamically for
+ * counts (exact in any order, and a thread paused on a busy machine does
+ * not hold the others up), statically for weight sums (a fixed order of
+ * additions for a given thread count). */
+#define CT_HIST_CHUNK 32768
+#define CT__MIN(a, b) ((a) < (b) ? (a) : (b))
 
 #ifndef _OPENMP   /* ct__hist_threads is then 1 and these are never reached */
 static inline int omp_get_thread_num(void) { return 0; }
@@ -31,6 +38,25 @@ static int ct__hist_threads(int64_t n, int64_t nbins)
     return 1;
 #endif
 }
+
+/* min and max of n >= 1 values; both nan when one is nan. */
+#define CT__MINMAX(SUF, T)                                                           \
+static void ct_minmax_##SUF(const T *x, int64_t n, double *mn, double *mx)           \
+{                                                                                    \
+    T a = x[0], b = x[0];                                                            \
+    int nan = 0;                                                                     \
+    for (int64_t i = 0; i < n; i++) {                                                \
+        T v = x[i];                                                                  \
+        nan |= v != v;                                                               \
+        a = v < a ? v : a;                                                           \
+        b = v > b ? v : b;                                                           \
+    }                                                                                \
+    *mn = nan ? (double)NAN : (double)a;                                             \
+    *mx = nan ? (double)NAN : (double)b;                                             \
+}
+
+CT__MINMAX(f32, float)
+CT__MINMAX(f64, double)
 
 /* Bin of v among edges e[0..nb] (bin b = [e_b, e_b+1), the last one closed),
  * or -1 outside (nan included). linear: the edges are equally spaced from
@@ -84,11 +110,21 @@ static int ct_histogram_##SUF(const T *x, const T *w, int64_t n, const T *e,    
     }                                                                                \
     double *priv = (double *)calloc((size_t)nt * (size_t)nb, sizeof(double));        \
     if (!priv) return -1;                                                            \
+    int64_t nch = (n + CT_HIST_CHUNK - 1) / CT_HIST_CHUNK;                           \
     _Pragma("omp parallel num_threads(nt)")                                          \
     {                                                                                \
-        int t = omp_get_thread_num(), k = omp_get_num_threads();                     \
-        int64_t a = n * t / k, z = n * (t + 1) / k;                                  \
-        ct__hist_range_##SUF(x, w, a, z, e, nb, linear, lo, scale, priv + (int64_t)t * nb); \
+        double *h = priv + (int64_t)omp_get_thread_num() * nb;                       \
+        if (w) {                                                                     \
+            _Pragma("omp for schedule(static)")                                      \
+            for (int64_t c = 0; c < nch; c++)                                        \
+                ct__hist_range_##SUF(x, w, c * CT_HIST_CHUNK, CT__MIN(n, (c + 1) * CT_HIST_CHUNK), \
+                                     e, nb, linear, lo, scale, h);                   \
+        } else {                                                                     \
+            _Pragma("omp for schedule(dynamic, 1)")                                  \
+            for (int64_t c = 0; c < nch; c++)                                        \
+                ct__hist_range_##SUF(x, w, c * CT_HIST_CHUNK, CT__MIN(n, (c + 1) * CT_HIST_CHUNK), \
+                                     e, nb, linear, lo, scale, h);                   \
+        }                                                                            \
     }                                                                                \
     for (int t = 0; t < nt; t++)                                                     \
         for (int64_t b = 0; b < nb; b++) hist[b] += priv[(int64_t)t * nb + b];       \
@@ -125,16 +161,22 @@ static int ct_bincount(const int64_t *x, const double *w, int64_t n, int64_t nbi
     size_t isz = w ? sizeof(double) : sizeof(int64_t);
     char *priv = (char *)calloc((size_t)nt * (size_t)nbins, isz);
     if (!priv) return -1;
+    int64_t nch = (n + CT_HIST_CHUNK - 1) / CT_HIST_CHUNK;
     _Pragma("omp parallel num_threads(nt)")
     {
-        int t = omp_get_thread_num(), k = omp_get_num_threads();
-        int64_t a = n * t / k, z = n * (t + 1) / k;
+        int t = omp_get_thread_num();
         if (w) {
             double *h = (double *)priv + (int64_t)t * nbins;
-            for (int64_t i = a; i < z; i++) h[x[i]] += w[i];
+            _Pragma("omp for schedule(static)")
+            for (int64_t c = 0; c < nch; c++)
+                for (int64_t i = c * CT_HIST_CHUNK; i < CT__MIN(n, (c + 1) * CT_HIST_CHUNK); i++)
+                    h[x[i]] += w[i];
         } else {
             int64_t *h = (int64_t *)priv + (int64_t)t * nbins;
-            for (int64_t i = a; i < z; i++) h[x[i]]++;
+            _Pragma("omp for schedule(dynamic, 1)")
+            for (int64_t c = 0; c < nch; c++)
+                for (int64_t i = c * CT_HIST_CHUNK; i < CT__MIN(n, (c + 1) * CT_HIST_CHUNK); i++)
+                    h[x[i]]++;
         }
     }
     for (int t = 0; t < nt; t++) {
