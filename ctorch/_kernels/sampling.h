@@ -181,11 +181,16 @@ static void ct_multinomial_repl(uint64_t seed, uint64_t offset, const double *p,
             int64_t i = 2 * b + s, r = i / ns;
             const double *c = cum + r * ncat;
             double u = ct__uniform_f64_of(ct__u64(w[2 * s], w[2 * s + 1])) * c[ncat - 1];
-            int64_t lo = 0, hi = ncat;      /* first k with c[k] > u */
-            while (lo < hi) {
-                int64_t mid = lo + (hi - lo) / 2;
-                if (c[mid] > u) hi = mid; else lo = mid + 1;
+            /* first k with c[k] > u: a branch-free binary search (the
+             * comparisons are random, so branches would mispredict) */
+            const double *at = c;
+            int64_t len = ncat;
+            while (len > 1) {
+                int64_t half = len / 2;
+                at = (at[half - 1] <= u) ? at + half : at;
+                len -= half;
             }
+            int64_t lo = (at - c) + (*at <= u);
             if (lo == ncat) {               /* u rounded up to the total */
                 lo = ncat - 1;
                 while (lo > 0 && p[r * ncat + lo] == 0.0) lo--;
