@@ -1,0 +1,292 @@
+# Random sampling on the Philox stream: bernoulli/bernoulli_, dropout (one
+# fused kernel that draws the mask and scales), multinomial. The kernels and
+# their word-per-element contract are in sampling.h; like the fills of
+# _random.pxi every call takes its blocks from the generator first, so a seed
+# fixes the values whatever the thread count.
+
+from libc.stdint cimport uint32_t
+
+cdef extern from "sampling.h":
+    uint64_t ct_bernoulli_blocks(int64_t n)
+    uint64_t ct_multinomial_blocks(int64_t n)
+    void ct_bernoulli_scalar_u8(uint64_t seed, uint64_t offset, uint32_t thr, uint8_t *out, int64_t n) nogil
+    void ct_bernoulli_scalar_f32(uint64_t seed, uint64_t offset, uint32_t thr, float *out, int64_t n) nogil
+    void ct_bernoulli_scalar_f64(uint64_t seed, uint64_t offset, uint32_t thr, double *out, int64_t n) nogil
+    int ct_prob_invalid_f64(const double *p, int64_t n) nogil
+    void ct_bernoulli_tensor(uint64_t seed, uint64_t offset, const double *p, uint8_t *out, int64_t n) nogil
+    void ct_dropout_f32(uint64_t seed, uint64_t offset, uint32_t thr, float scale, const float *x,
+                        float *out, float *mask, int64_t n) nogil
+    void ct_dropout_f64(uint64_t seed, uint64_t offset, uint32_t thr, double scale, const double *x,
+                        double *out, double *mask, int64_t n) nogil
+    int ct_multinomial_check(const double *p, int64_t rows, int64_t ncat) nogil
+    void ct_multinomial_repl(uint64_t seed, uint64_t offset, const double *p, int64_t rows, int64_t ncat,
+                             int64_t ns, double *cum, int64_t *out) nogil
+    int ct_multinomial_norepl(uint64_t seed, uint64_t offset, const double *p, int64_t rows, int64_t ncat,
+                              int64_t ns, int64_t *out) nogil
+
+
+
+cdef inline uint32_t _bern_threshold(double p):
+    """Word i (uniform on [0, 2^32)) is below this with probability p, for
+    p < 1 (p within 2^-33 of 1 is taken as 1 - 2^-32)."""
+    cdef double t = p * 4294967296.0 + 0.5
+    return <uint32_t>t if t < 4294967295.0 else <uint32_t>4294967295u
+
+
+cdef Tensor _contig(Tensor t, DType dt):
+    """t as a C-contiguous tensor of dtype dt (t itself when it already is)."""
+    if t._dtype is dt and _is_contiguous(t):
+        return t
+    cdef Tensor r = _empty_like(t, dt)
+    _copy_into(r, t, False)
+    return r
+
+
+cdef double _check_p(object p) except? -1.0:
+    cdef double v
+    try:
+        v = float(p)
+    except (TypeError, ValueError):
+        raise TypeError(f"bernoulli(): argument 'p' must be float, not {type(p).__name__}")
+    if not (v >= 0.0 and v <= 1.0):
+        raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p}")
+    return v
+
+
+cdef int _bern_scalar_into(Tensor r, double p, Generator g) except -1:
+    """r filled with Bernoulli(p) draws (1 / 0 in r's dtype)."""
+    cdef int code = r._dtype._code
+    if r._dtype._kind == K_COMPLEX:
+        raise NotImplementedError(f"\"bernoulli_scalar_cpu_\" not implemented for '{_sname(r._dtype)}'")
+    cdef bint direct = _is_contiguous(r) and code in (CT_BOOL, CT_UINT8, CT_FLOAT32, CT_FLOAT64)
+    cdef Tensor dst = r if direct else _empty_like(r, t_uint8)
+    cdef uint32_t thr = _bern_threshold(p)
+    cdef uint64_t off = g._take(ct_bernoulli_blocks(r._numel))
+    cdef int64_t n = r._numel
+    if p == 1.0:
+        _fill(r, 1)          # the stream still moves on by the same blocks
+        return 0
+    with nogil:
+        if dst._dtype._code == CT_FLOAT32:
+            ct_bernoulli_scalar_f32(g._seed, off, thr, <float *>dst._data, n)
+        elif dst._dtype._code == CT_FLOAT64:
+            ct_bernoulli_scalar_f64(g._seed, off, thr, <double *>dst._data, n)
+        else:
+            ct_bernoulli_scalar_u8(g._seed, off, thr, <uint8_t *>dst._data, n)
+    if dst is not r:
+        _copy_into(r, dst, False)
+    return 0
+
+
+cdef int _bern_tensor_into(Tensor r, Tensor p, Generator g) except -1:
+    """r[i] ~ Bernoulli(p[i]), p broadcast to r's shape."""
+    if p._dtype._kind != K_FLOAT:
+        raise NotImplementedError(f"\"bernoulli_tensor_cpu_p_\" not implemented for '{_sname(p._dtype)}'")
+    if r._dtype._kind == K_COMPLEX:
+        raise NotImplementedError(f"\"bernoulli_tensor_cpu_self_\" not implemented for '{_sname(r._dtype)}'")
+    if not _same_shape(p, r):
+        p = _expand(p, list(r.size()))
+    cdef Tensor pd = _contig(p.detach(), t_float64)
+    cdef int64_t n = r._numel
+    cdef int bad
+    with nogil:
+        bad = ct_prob_invalid_f64(<double *>pd._data, n)
+    if bad:
+        raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error "
+                           "message be improved?  If so, please report an enhancement request to PyTorch.)")
+    cdef Tensor dst = r if (r._dtype._code in (CT_BOOL, CT_UINT8) and _is_contiguous(r)) else _empty_like(r, t_uint8)
+    cdef uint64_t off = g._take(ct_bernoulli_blocks(n))
+    with nogil:
+        ct_bernoulli_tensor(g._seed, off, <double *>pd._data, <uint8_t *>dst._data, n)
+    if dst is not r:
+        _copy_into(r, dst, False)
+    return 0
+
+
+def _g_bernoulli(_OpNode n, g):
+    # sampling has no slope: PyTorch's formula for the probabilities is zero
+    return [zeros_like(g)]
+
+
+def _g_bernoulli_p(_OpNode n, g):
+    shape, dt = n.args()
+    return [zeros_like(g), zeros(shape, dtype=dt) if n._next[1][0] is not None else None]
+
+
+def bernoulli(input, p=None, *, generator=None, out=None):
+    cdef Tensor t = _tensor_arg(input, "bernoulli")
+    cdef Generator gen = _gen(generator)
+    cdef Tensor r
+    if isinstance(p, Tensor):
+        raise TypeError("bernoulli() received an invalid combination of arguments - got (Tensor, Tensor), "
+                        "but expected one of:\n * (Tensor input, *, torch.Generator generator = None, "
+                        "Tensor out = None)\n * (Tensor input, float p, *, torch.Generator generator = None)")
+    if p is not None:
+        if out is not None:
+            raise TypeError("bernoulli() got an unexpected keyword argument 'out' together with 'p'")
+        pv = _check_p(p)
+        r = _empty_like(t, None)
+        _bern_scalar_into(r, pv, gen)
+        return r
+    if t._dtype._kind == K_COMPLEX:
+        raise NotImplementedError(f"\"bernoulli_tensor_cpu_self_\" not implemented for '{_sname(t._dtype)}'")
+    if t._dtype._kind != K_FLOAT:
+        raise NotImplementedError(f"\"bernoulli_tensor_cpu_p_\" not implemented for '{_sname(t._dtype)}'")
+    r = _empty_like(t, None)
+    _bern_tensor_into(r, t, gen)
+    if ct_grad_mode and _needs_grad(t) and out is None:
+        _attach(r, _new_node("BernoulliBackward0", _g_bernoulli, (t,)))
+    return _to_out(out, r)
+
+
+def _bernoulli_method(self, p=None, *, generator=None):
+    return bernoulli(self, p, generator=generator)
+
+
+def _bernoulli_(Tensor self, p=0.5, *, generator=None):
+    _check_inplace(self)
+    cdef Generator gen = _gen(generator)
+    if isinstance(p, Tensor):
+        _bern_tensor_into(self, <Tensor>p, gen)
+    else:
+        _bern_scalar_into(self, _check_p(p), gen)
+    _bump(self)
+    if ct_grad_mode and (_needs_grad(self) or _needs_grad(p)):
+        # the old value's history ends here (its gradient is zero, as is p's)
+        if isinstance(p, Tensor):
+            _attach(self, _new_node("BernoulliBackward1", _g_bernoulli_p, (self, p), (),
+                                    (list(p.size()), (<Tensor>p)._dtype)))
+        else:
+            _attach(self, _new_node("BernoulliBackward2", _g_bernoulli, (self,)))
+    return self
+
+
+# ------------------------------------------------------------------ dropout
+
+def _g_dropout(_OpNode n, g):
+    return [g * n.s(0), None]
+
+
+cdef tuple _dropout_kernel(Tensor x, double p, bint want_mask):
+    """(x * bernoulli(1 - p) / (1 - p), the mask in x's dtype or None) for
+    float32/float64."""
+    cdef Tensor xc = _contig(x, x._dtype)
+    cdef Tensor r = _empty_like(xc, None)
+    cdef Tensor m = _empty_like(xc, None) if want_mask else None
+    cdef Generator g = <Generator>default_generator
+    cdef uint32_t thr = _bern_threshold(1.0 - p)
+    cdef double scale = 1.0 / (1.0 - p) if p < 1.0 else 0.0
+    cdef int64_t n = xc._numel
+    cdef uint64_t off = g._take(ct_bernoulli_blocks(n))
+    with nogil:
+        if xc._dtype._code == CT_FLOAT32:
+            ct_dropout_f32(g._seed, off, thr, <float>scale, <float *>xc._data, <float *>r._data,
+                           <float *>m._data if want_mask else NULL, n)
+        else:
+            ct_dropout_f64(g._seed, off, thr, scale, <double *>xc._data, <double *>r._data,
+                           <double *>m._data if want_mask else NULL, n)
+    return r, m
+
+
+cdef object _NO_TRAIN = object()
+
+
+def dropout(input, p, train=_NO_TRAIN):
+    if train is _NO_TRAIN:
+        raise TypeError('dropout() missing 1 required positional arguments: "train"')
+    cdef Tensor t = _tensor_arg(input, "dropout")
+    cdef double pv
+    try:
+        pv = float(p)
+    except (TypeError, ValueError):
+        raise TypeError(f"dropout(): argument 'p' (position 2) must be float, not {type(p).__name__}")
+    if not (pv >= 0.0 and pv <= 1.0):
+        raise RuntimeError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not train or pv == 0.0:
+        return t
+    if t._dtype._kind == K_COMPLEX:
+        raise NotImplementedError(f"\"bernoulli_scalar_cpu_\" not implemented for '{_sname(t._dtype)}'")
+    if t._dtype._kind != K_FLOAT:
+        raise RuntimeError(f"result type Float can't be cast to the desired output type {_sname(t._dtype)}")
+    cdef bint needs = ct_grad_mode != 0 and _needs_grad(t)
+    cdef Tensor x = t.detach()
+    if x._dtype._code == CT_FLOAT16:
+        r, mask = _dropout_kernel(_cast(x, t_float32), pv, needs)
+        r = _cast(r, x._dtype)
+        if needs:
+            mask = _cast(mask, x._dtype)
+    else:
+        r, mask = _dropout_kernel(x, pv, needs)
+    if needs:
+        _attach(r, _new_node("MulBackward0", _g_dropout, (t, None), (mask,)))
+    return r
+
+
+def dropout_(input, p, train):
+    cdef Tensor t = _tensor_arg(input, "dropout_")
+    _check_inplace(t)
+    if _inplace_needs_graph(t, None):
+        return _inplace_with_graph(t, lambda s: dropout(s, p, train))
+    r = dropout(t, p, train)
+    if r is not t:
+        _copy_into(t, <Tensor>r, True)
+    return t
+
+
+# -------------------------------------------------------------- multinomial
+
+def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):
+    cdef Tensor t = _tensor_arg(input, "multinomial")
+    if not isinstance(num_samples, int) or isinstance(num_samples, bool):
+        raise TypeError(f"multinomial(): argument 'num_samples' (position 2) must be int, "
+                        f"not {type(num_samples).__name__}")
+    if t._dtype._kind != K_FLOAT:
+        raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: {_sname(t._dtype)}")
+    if out is not None and (<Tensor?>out)._dtype is not t_int64:
+        raise RuntimeError(f"multinomial expects Long tensor out, got: {_sname((<Tensor>out)._dtype)}")
+    if t._ndim != 1 and t._ndim != 2:
+        raise RuntimeError("prob_dist must be 1 or 2 dim")
+    cdef int64_t ns = num_samples
+    if ns <= 0:
+        raise RuntimeError("cannot sample n_sample <= 0 samples")
+    cdef int64_t ncat = t._shape[t._ndim - 1]
+    cdef int64_t rows = t._shape[0] if t._ndim == 2 else 1
+    if not replacement and ns > ncat:
+        raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
+    if ncat > (1 << 24):
+        raise RuntimeError("number of categories cannot exceed 2^24")
+    if rows > 0 and ns > ((1 << 62) // rows):
+        raise RuntimeError(f"multinomial: {rows} x {ns} samples overflow int64")
+    shape = [rows, ns] if t._ndim == 2 else [ns]
+    cdef Tensor r = _empty_list(shape, t_int64)
+    if rows == 0:
+        return _to_out(out, r)
+    cdef Tensor pd = _contig(t.detach(), t_float64)
+    cdef int err
+    with nogil:
+        err = ct_multinomial_check(<double *>pd._data, rows, ncat) if ncat > 0 else 2
+    if err == 1:
+        raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+    if err == 2:
+        raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
+    cdef Generator g = _gen(generator)
+    cdef uint64_t off
+    cdef Tensor cum
+    if replacement:
+        cum = _empty_list([rows, ncat], t_float64)
+        off = g._take(ct_multinomial_blocks(rows * ns))
+        with nogil:
+            ct_multinomial_repl(g._seed, off, <double *>pd._data, rows, ncat, ns,
+                                <double *>cum._data, <int64_t *>r._data)
+    else:
+        off = g._take(ct_multinomial_blocks(rows * ncat))
+        with nogil:
+            err = ct_multinomial_norepl(g._seed, off, <double *>pd._data, rows, ncat, ns, <int64_t *>r._data)
+        if err:
+            raise MemoryError("multinomial: out of memory")
+    return _to_out(out, r)
+
+
+_add_method("bernoulli", _bernoulli_method)
+_add_method("bernoulli_", _bernoulli_)
+_add_method("multinomial", multinomial)
