@@ -17,8 +17,6 @@ grad = dL/dRe + i dL/dIm, the gradient of a linear map is its adjoint:
 import operator as _operator
 import warnings as _warnings
 
-import numpy as _np
-
 import ctorch as _t
 from ctorch._C import Tensor, _bump_version, _function_node, _scalar_name, _set_output
 
@@ -133,16 +131,19 @@ def _resized(t, dims, sizes):
 
 def _numpy_out(out, shape, dtype):
     """out's memory as an array pocketfft can write into, or None."""
-    if out is None or tuple(out.shape) != tuple(shape) or out.dtype != dtype or not out.is_contiguous():
+    if (not isinstance(out, Tensor) or tuple(out.shape) != tuple(shape) or out.dtype != dtype
+            or not out.is_contiguous()):
         return None
     return out.detach().numpy()
 
 
-def _compute(npfn, x, dims, sizes, norm, res_dtype, out):
-    """npfn over x's memory; the result tensor (out itself when pocketfft wrote into it)."""
+def _compute(name, x, dims, sizes, norm, res_dtype, out):
+    """numpy.fft.<name> (n-d form for several dims) over x's memory; the result
+    tensor (out itself when pocketfft wrote into it)."""
+    import numpy.fft as npfft          # not at import time: `import ctorch` stays light
     a = x.detach().numpy()
     shape = list(a.shape)
-    kind_c2r = npfn in (_np.fft.irfft, _np.fft.irfftn)
+    kind_c2r = name == "irfft"
     for k, (d, n) in enumerate(zip(dims, sizes)):
         if n is not None:
             shape[d] = n
@@ -151,7 +152,7 @@ def _compute(npfn, x, dims, sizes, norm, res_dtype, out):
     for d in dims:
         _check_n(shape[d])
     full = list(shape)
-    if npfn in (_np.fft.rfft, _np.fft.rfftn):
+    if name == "rfft":
         full[dims[-1]] = full[dims[-1]] // 2 + 1
     if x.numel() == 0 or 0 in full:
         r = _t.zeros(full, dtype=res_dtype)
@@ -159,9 +160,9 @@ def _compute(npfn, x, dims, sizes, norm, res_dtype, out):
     o = _numpy_out(out, full, res_dtype)
     n_list = [shape[d] for d in dims]
     if len(dims) == 1:
-        arr = npfn(a, n=n_list[0], axis=dims[0], norm=norm, out=o)
+        arr = getattr(npfft, name)(a, n=n_list[0], axis=dims[0], norm=norm, out=o)
     else:
-        arr = npfn(a, s=n_list, axes=dims, norm=norm, out=o)
+        arr = getattr(npfft, name + "n")(a, s=n_list, axes=dims, norm=norm, out=o)
     if o is not None:
         return out, n_list
     r = _t.from_numpy(arr)
@@ -206,15 +207,11 @@ def _c2c(x, dims, sizes, norm, forward, out, fname):
     """Complex-to-complex transform over dims (real x is taken as complex)."""
     norm = _norm(norm)
     dt = x.dtype if x.dtype.is_complex else x.dtype.to_complex()
-    if len(dims) == 1:
-        npfn = _np.fft.fft if forward else _np.fft.ifft
-    else:
-        npfn = _np.fft.fftn if forward else _np.fft.ifftn
     if not dims:
         r = x.to(dt, copy=True).detach()
         n_list = []
     else:
-        r, n_list = _compute(npfn, x, dims, sizes, norm, dt, out)
+        r, n_list = _compute("fft" if forward else "ifft", x, dims, sizes, norm, dt, out)
     in_sizes = [x.shape[d] for d in dims]
     was_real = not x.dtype.is_complex
 
@@ -231,8 +228,7 @@ def _r2c(x, dims, sizes, norm, out, fname):
     norm = _norm(norm)
     if not dims:
         raise RuntimeError(f"{fname} must transform at least one axis")
-    npfn = _np.fft.rfft if len(dims) == 1 else _np.fft.rfftn
-    r, n_list = _compute(npfn, x, dims, sizes, norm, x.dtype.to_complex(), out)
+    r, n_list = _compute("rfft", x, dims, sizes, norm, x.dtype.to_complex(), out)
     in_sizes = [x.shape[d] for d in dims]
 
     def backward(g):
@@ -249,9 +245,8 @@ def _c2r(x, dims, sizes, norm, out, fname):
     norm = _norm(norm)
     if not dims:
         raise RuntimeError(f"{fname} must transform at least one axis")
-    npfn = _np.fft.irfft if len(dims) == 1 else _np.fft.irfftn
     rdt = _t.float32 if x.dtype in (_t.float32, _t.complex64) else _t.float64
-    r, n_list = _compute(npfn, x, dims, sizes, norm, rdt, out)
+    r, n_list = _compute("irfft", x, dims, sizes, norm, rdt, out)
     in_sizes = [x.shape[d] for d in dims]
     was_real = not x.dtype.is_complex
 

@@ -15,6 +15,8 @@ from typing import Callable, Optional
 
 import numpy as np
 
+from tests.op_db_shape import D, arr  # noqa: F401  (D: a data input; arr: seeded sample data)
+
 FLOATS = ("float32", "float64")
 CPLX = ("complex64", "complex128")
 PROMOTED = ("int64", "bool")            # go to the default float dtype first
@@ -35,12 +37,6 @@ def to_real(dt):
     return _TO_REAL[dt]
 
 
-class D:
-    """A data input (differentiable, layouts varied)."""
-    def __init__(self, a):
-        self.a = a
-
-
 @dataclass
 class FftOp:
     name: str
@@ -53,35 +49,11 @@ class FftOp:
     errors: list = field(default_factory=list)
 
 
-def arr(rng, shape, dtype):
-    if dtype == "bool":
-        return rng.random(shape) > 0.5
-    if dtype.startswith("complex"):
-        return (rng.standard_normal(shape) + 1j * rng.standard_normal(shape)).astype(dtype)
-    if dtype.startswith("float"):
-        return rng.standard_normal(shape).astype(dtype)
-    return rng.integers(-9, 10, size=shape).astype(dtype)
-
-
 def _s(*cases):
     """samples from (shape of the data, kwargs)"""
     def make(rng, dt):
         return [([D(arr(rng, shape, dt))], kw) for shape, kw in cases]
     return make
-
-
-def _np_kw(kw, nd):
-    """torch's (n/s, dim, norm) keywords as numpy's (n/s, axis/axes, norm)."""
-    out = {"norm": kw.get("norm")}
-    if nd:
-        dims = kw.get("dim")
-        s = kw.get("s")
-        out["s"] = s
-        out["axes"] = dims
-        return out
-    out["n"] = kw.get("n")
-    out["axis"] = kw.get("dim", -1)
-    return out
 
 
 def _nd_axes(a, kw, default):
@@ -104,9 +76,6 @@ def _refn(npfn, default=None):
         s, dims = _nd_axes(a, kw, default)
         return npfn(a, s=s, axes=dims, norm=kw.get("norm"))
     return ref
-
-
-_SWAP = {None: "forward", "backward": "forward", "forward": "backward", "ortho": "ortho"}
 
 
 def _hermitian_full(x, s, dims):
@@ -163,10 +132,6 @@ def _hfft1_ref(a, **kw):
                             norm=kw.get("norm"))
 
 
-def _lift(fn):
-    return lambda torch, *a, **k: fn(torch)(*a, **k)
-
-
 def _fft(name):
     return lambda torch, *a, **k: getattr(torch.fft, name)(*a, **k)
 
@@ -185,10 +150,6 @@ _N_D_C2R = _s(((4, 4), {}), ((3, 4, 3), {"dim": (0, 2), "norm": "ortho"}),
 
 def _err(call, exc, frag):
     return (call, exc, frag)
-
-
-def _o(dt):
-    return np.ones(4, dtype=dt)
 
 
 _COMMON_ERRORS = lambda name: [  # noqa: E731

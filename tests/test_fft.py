@@ -77,7 +77,7 @@ def _real_out(r):
 @pytest.mark.parametrize("op,dt", GRAD, ids=[f"{o.name}-{d}" for o, d in GRAD])
 def test_gradcheck(op, dt):
     rng = np.random.default_rng(1)
-    for args, kw in op.samples(rng, dt)[:4]:
+    for args, kw in op.samples(rng, dt)[:3]:
         x = _real_in(args[0].a)
         is_c = dt.startswith("complex")
 
