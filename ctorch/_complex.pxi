@@ -112,7 +112,6 @@ def _set_imag(self, value):
 
 _add_method("real", property(real, _set_real))
 _add_method("imag", property(imag, _set_imag))
-_add_method("view_as_real", lambda self: view_as_real(self))
 
 
 # ------------------------------------------------------------ construction
@@ -233,6 +232,28 @@ def conj_physical(input, *, out=None):
         r = _conj_impl(input, "conj_physical", "ConjPhysicalBackward0")
         return _to_out(out, r)
     return _conj_impl(input, "conj_physical", "ConjPhysicalBackward0")
+
+
+def _conj_physical_(self):
+    cdef Tensor t = _tensor_arg(self, "conj_physical_")
+    if not t._dtype.is_complex:
+        return t
+    _check_inplace(t)
+    if _inplace_needs_graph(t, None):
+        return _inplace_with_graph(t, conj_physical)
+    global ct_grad_mode
+    old = ct_grad_mode
+    ct_grad_mode = 0
+    try:
+        im = _part_raw(t, 1)
+        _FUNCTIONS["neg"](im, out=im)
+    finally:
+        ct_grad_mode = old
+    _bump(t)
+    return t
+
+
+_add_method("conj_physical_", _conj_physical_)
 
 
 cdef object _cj(object x):

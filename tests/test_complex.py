@@ -202,3 +202,17 @@ def test_backward_of_complex_scalar_needs_a_gradient():
         (x * 2).sum().backward()
     (x * 2).sum().backward(torch.tensor(1 + 0j))
     assert x.grad.tolist() == [2 + 0j]
+
+
+def test_conj_physical_in_place():
+    z = torch.tensor([1 + 2j, -3 - 4j])
+    v = z._version
+    assert z.conj_physical_() is z and z.tolist() == [1 - 2j, -3 + 4j] and z._version > v
+    x = torch.tensor([1.5])
+    assert x.conj_physical_() is x and x.tolist() == [1.5]
+    leaf = torch.tensor([1j], requires_grad=True)
+    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad"):
+        leaf.conj_physical_()
+    xr = torch.tensor(np.random.default_rng(3).standard_normal((3, 2)), requires_grad=True)
+    assert torch.autograd.gradcheck(lambda t: torch.view_as_real((torch.view_as_complex(t) * 2).conj_physical_()),
+                                    (xr,))
