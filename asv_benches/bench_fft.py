@@ -1,5 +1,6 @@
-"""FFT: pocketfft over the tensors' memory (complex64 fft, float32 rfft), and
-the same transforms with autograd recording."""
+"""FFT: pocketfft over the tensors' memory (complex64 fft, split in two passes of
+short transforms shared between threads at 2^16 and up; float32 rfft), and the
+same transforms with autograd recording."""
 import ctorch
 
 from .common import ct_data

@@ -3,7 +3,8 @@
 The transforms run in numpy's pocketfft (numpy.fft, which computes float32 and
 complex64 natively), directly on the tensors' memory: the input goes in as a
 numpy view, and the array pocketfft writes becomes the result tensor's storage
-(or pocketfft writes straight into a dense `out=` tensor).
+(or pocketfft writes straight into a dense `out=` tensor). Long 1-d complex
+transforms are split in two passes of short ones, shared between threads.
 
 Three kinds of transform, as in PyTorch: complex-to-complex (FftC2C),
 real-to-complex one-sided (FftR2C) and complex-to-real (FftC2R). Their
@@ -137,6 +138,86 @@ def _numpy_out(out, shape, dtype):
     return out.detach().numpy()
 
 
+# ------------------------------------------------- long 1-d transforms, in parallel
+#
+# pocketfft runs one transform on one thread. A long one is split the
+# "four-step" way, n = n1 * n2: n2 transforms of length n1 down the columns of
+# x seen as an (n1, n2) matrix, a twiddle factor per element, n1 transforms of
+# length n2 along the rows, written transposed. The short transforms stay in
+# cache, and each step is shared between threads (numpy.fft lets go of the
+# GIL). The twiddle multiply and the transposed write belong to the transform:
+# they run in the same worker, on the block it has just computed.
+
+_FOUR_STEP_MIN = 1 << 16
+_TWIDDLES = {}
+_POOL = []
+
+
+def _split(n):
+    """(n1, n2) with n1 * n2 = n, n1 the largest divisor <= sqrt(n); None when
+    n1 would be too short to pay."""
+    n1 = int(n ** 0.5)
+    while n1 > 1 and n % n1:
+        n1 -= 1
+    return (n1, n // n1) if n1 >= 64 else None
+
+
+def _twiddles(np, n1, n2, forward, scale, dtype):
+    """w[k1, j2] = exp(-+2 pi i k1 j2 / n) * scale, computed in double."""
+    key = (n1, n2, forward, scale, dtype)
+    w = _TWIDDLES.get(key)
+    if w is None:
+        k = np.outer(np.arange(n1, dtype=np.float64), np.arange(n2, dtype=np.float64))
+        w = (scale * np.exp(((-2j if forward else 2j) * np.pi / (n1 * n2)) * k)).astype(dtype)
+        if len(_TWIDDLES) >= 8:
+            _TWIDDLES.clear()
+        _TWIDDLES[key] = w
+    return w
+
+
+def _parallel(fn, n):
+    """fn(lo, hi) over [0, n) cut into one piece per thread."""
+    threads = _t.get_num_threads()
+    if threads <= 1:
+        fn(0, n)
+        return
+    if not _POOL or _POOL[0][0] != threads:
+        from concurrent.futures import ThreadPoolExecutor
+        _POOL[:] = [(threads, ThreadPoolExecutor(threads))]
+    cuts = [n * i // threads for i in range(threads + 1)]
+    for f in [_POOL[0][1].submit(fn, cuts[i], cuts[i + 1]) for i in range(threads)]:
+        f.result()
+
+
+def _four_step(a, forward, norm, dtype):
+    """The c2c transform of contiguous 1-d array a (length n, split by _split)
+    as a new tensor."""
+    import numpy as np
+    n = a.shape[0]
+    n1, n2 = _split(n)
+    scale = {"backward": 1.0 if forward else 1.0 / n, "forward": 1.0 / n if forward else 1.0,
+             "ortho": n ** -0.5}[norm]
+    step = np.fft.fft if forward else np.fft.ifft
+    plain = "backward" if forward else "forward"      # no scaling inside: it rides on the twiddles
+    w = _twiddles(np, n1, n2, forward, scale, str(dtype).rsplit(".", 1)[-1])
+    cols = a.reshape(n1, n2)
+    b = np.empty((n1, n2), dtype=w.dtype)
+
+    def columns(lo, hi):
+        step(cols[:, lo:hi], axis=0, norm=plain, out=b[:, lo:hi])
+        b[:, lo:hi] *= w[:, lo:hi]
+
+    _parallel(columns, n2)
+    res = _t.empty((n2, n1), dtype=dtype)
+    c = res.numpy()                                   # X[k1 + n1 * k2] = c[k2, k1]
+
+    def rows(lo, hi):
+        c[:, lo:hi] = step(b[lo:hi], axis=1, norm=plain).T
+
+    _parallel(rows, n1)
+    return res.view(n)
+
+
 def _compute(name, x, dims, sizes, norm, res_dtype, out):
     """numpy.fft.<name> (n-d form for several dims) over x's memory; the result
     tensor (out itself when pocketfft wrote into it)."""
@@ -159,6 +240,13 @@ def _compute(name, x, dims, sizes, norm, res_dtype, out):
         return r, [shape[d] for d in dims]
     o = _numpy_out(out, full, res_dtype)
     n_list = [shape[d] for d in dims]
+    if (name in ("fft", "ifft") and a.ndim == 1 and n_list[0] == a.shape[0] and a.shape[0] >= _FOUR_STEP_MIN
+            and a.flags.c_contiguous and _split(a.shape[0]) is not None):
+        r = _four_step(a, name == "fft", norm, res_dtype)
+        if out is not None and o is not None:
+            out.copy_(r)
+            return out, n_list
+        return r, n_list
     if len(dims) == 1:
         arr = getattr(npfft, name)(a, n=n_list[0], axis=dims[0], norm=norm, out=o)
     else:

@@ -185,3 +185,38 @@ def test_fftfreq_errors():
         torch.fft.rfftfreq(4, dtype=torch.bool)
     with pytest.raises(NotImplementedError, match="not implemented for 'ComplexFloat'"):
         torch.fft.fftfreq(4, dtype=torch.complex64)
+
+
+@pytest.mark.parametrize("n", [1 << 16, 3 * (1 << 15), 65537])
+@pytest.mark.parametrize("dt", ["complex64", "complex128", "float32"])
+def test_long_1d_transforms(n, dt):
+    """Long 1-d transforms are split in two passes of short ones (and shared
+    between threads); a prime length falls back to one pocketfft call."""
+    rng = np.random.default_rng(6)
+    a = rng.standard_normal(n).astype(dt)
+    if dt.startswith("complex"):
+        a = a + 1j * rng.standard_normal(n).astype(dt)
+    t = torch.from_numpy(a)
+    for norm in ("backward", "ortho", "forward"):
+        for f, ref in ((torch.fft.fft, np.fft.fft), (torch.fft.ifft, np.fft.ifft)):
+            r = f(t, norm=norm)
+            e = ref(a, norm=norm)
+            assert r.numpy().dtype == e.dtype and r.is_contiguous()
+            tol = 1e-5 if dt in ("complex64", "float32") else 1e-13
+            assert np.abs(r.numpy() - e).max() <= tol * np.abs(e).max()
+
+
+def test_long_1d_single_thread_and_backward():
+    a = np.random.default_rng(7).standard_normal(1 << 16)
+    old = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        r = torch.fft.fft(torch.from_numpy(a))
+    finally:
+        torch.set_num_threads(old)
+    np.testing.assert_allclose(r.numpy(), np.fft.fft(a), rtol=1e-10, atol=1e-9)
+    # the backward of a long fft is a long ifft: d/dx sum(Re(fft(x)) * w) = Re(conj(F)^T w) = Re(fft(w))
+    w = np.random.default_rng(8).standard_normal(1 << 16)
+    x = torch.from_numpy(a).requires_grad_(True)
+    (torch.fft.fft(x).real * torch.from_numpy(w)).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), np.fft.fft(w).real, rtol=1e-9, atol=1e-8)
