@@ -67,3 +67,29 @@ class Factorizations:
 
     def time_einsum(self, n):
         ctorch.einsum("ij,jk->ik", self.a, self.a)
+
+
+class FactorizationGrads:
+    """Forward and backward of the factorizations, with random cotangents for
+    every output (real inputs: no phase condition on them)."""
+    params = [64, 256]
+    param_names = ["n"]
+
+    def setup(self, n):
+        a = ct_data((n, n), "float64", seed=1)
+        self.a = a.clone().requires_grad_(True)
+        self.sym = (a + a.mT).requires_grad_(True)
+        self.gm = [ct_data((n, n), "float64", seed=s) for s in (2, 3)]
+        self.gv = ct_data((n,), "float64", seed=4)
+
+    def time_qr(self, n):
+        Q, R = ctorch.linalg.qr(self.a)
+        ctorch.autograd.backward([Q, R], self.gm)
+
+    def time_svd(self, n):
+        U, S, Vh = ctorch.linalg.svd(self.a, full_matrices=False)
+        ctorch.autograd.backward([U, S, Vh], [self.gm[0], self.gv, self.gm[1]])
+
+    def time_eigh(self, n):
+        L, V = ctorch.linalg.eigh(self.sym)
+        ctorch.autograd.backward([L, V], [self.gv, self.gm[0]])

@@ -83,6 +83,27 @@ def _probes():
     fft_re, fft_im = np_data((1 << 20,), f32, 40), np_data((1 << 20,), f32, 41)
     fft_c = (fft_re + 1j * fft_im).astype(np.complex64)
 
+    def factor_grad(n, stmt, sym=False):
+        # numpy has no autograd: ctorch and PyTorch only, same data and cotangents
+        a = np_data((n, n), np.float64, 40 + n)
+        if sym:
+            a = a + a.T
+        gs = [np_data((n, n), np.float64, 41 + n), np_data((n, n), np.float64, 42 + n),
+              np_data((n,), np.float64, 43 + n)]
+
+        def setup(mod):
+            return {"mod": mod, "x": tens(mod, a).requires_grad_(True),
+                    "gm": tens(mod, gs[0]), "gm2": tens(mod, gs[1]), "gv": tens(mod, gs[2])}
+        return {lib: (setup, stmt) for lib in libs if lib != "numpy"}
+
+    QR_FB = "Q, R = mod.linalg.qr(x); mod.autograd.backward([Q, R], [gm, gm2])"
+    SVD_FB = ("U, S, Vh = mod.linalg.svd(x, full_matrices=False); "
+              "mod.autograd.backward([U, S, Vh], [gm, gv, gm2])")
+    EIGH_FB = "L, V = mod.linalg.eigh(x); mod.autograd.backward([L, V], [gv, gm])"
+    linalg_grads = [(f"linalg: {name} fwd+bwd {n}x{n} f64", "report vs torch",
+                     factor_grad(n, stmt, sym=name == "eigh"))
+                    for n in (64, 256) for name, stmt in (("qr", QR_FB), ("svd", SVD_FB), ("eigh", EIGH_FB))]
+
     P = [
         ("tiny x + y (5x3 f32)", ">= 1.0x torch", same(two(tiny_x, tiny_y), "x + y")),
         ("medium x + y (1e5 f32)", "", same(two(med_a, med_b), "x + y")),
@@ -114,7 +135,7 @@ def _probes():
         ("matmul x @ y.T 1024 f32 (transposed view)", "", same(two(mm1024, mm1024b), "x @ y.T")),
         ("fft 2^20 complex64", ">= 0.9x numpy", same(one(fft_c), "mod.fft.fft(x)")),
         ("fft 2^20 rfft float32", ">= 0.9x numpy", same(one(fft_re), "mod.fft.rfft(x)")),
-    ]
+    ] + linalg_grads
     # the statements refer to np as `np` in numpy's namespace
     for _, _, per in P:
         for lib, (setup, stmt) in list(per.items()):

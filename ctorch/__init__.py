@@ -13,6 +13,7 @@ from ctorch._printing import set_printoptions, get_printoptions  # noqa: F401
 from ctorch import cuda  # noqa: F401
 from ctorch import autograd  # noqa: F401
 from ctorch import linalg  # noqa: F401
+from ctorch.linalg import _svd_legacy as svd, _qr_legacy as qr  # noqa: F401
 from ctorch import fft  # noqa: F401
 from ctorch import return_types  # noqa: F401
 from ctorch.autograd.grad_mode import (  # noqa: F401

@@ -34,9 +34,12 @@ class LinalgOp:
     refused: tuple = ()              # ((dtype, exc type, message fragment), ...)
     grad: bool = True
     errors: list = field(default_factory=list)   # (make(torch), exc type, fragment)
-    domain: str = "any"              # "any", "spd" (symmetric positive definite), "wellcond"
+    domain: str = "any"              # "any", "wellcond", "hermitian" (complex_vjp inputs)
     tol: Optional[tuple] = None
-    grad_wrap: Optional[Callable] = None          # maps gradcheck inputs before fn (spd)
+    grad_wrap: Optional[Callable] = None          # grad_wrap(torch, x): maps each gradcheck input before fn
+    # (outputs(torch, *tensors) -> tuple, cotangents(outputs as numpy, z) -> list, z(shape) random complex):
+    # the backward on complex128 inputs against finite differences of <cotangents, outputs>
+    complex_vjp: Optional[tuple] = None
 
 
 def S(*inputs, **kwargs):
@@ -68,6 +71,71 @@ def _spd(T, a):
 def _spd_np(a):
     n = a.shape[-1]
     return a @ np.swapaxes(a, -1, -2) + n * np.eye(n, dtype=a.dtype)
+
+
+def _leaf(T, m, n, dtype="float64"):
+    """A seeded leaf that requires grad (Hermitian when complex and square)."""
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((m, n))
+    if dtype == "complex128":
+        a = a + 1j * rng.standard_normal((m, n))
+        if m == n:
+            a = a + np.conj(a.T)
+    return T.tensor(a).requires_grad_(True)
+
+
+def _sym(T, a):
+    return (a + a.mT) / 2
+
+
+def _usv(T, a, **k):
+    """U S Vh from linalg.svd (the first min(m, n) columns when full_matrices)."""
+    U, s, Vh = T.linalg.svd(a, **k)
+    n = s.shape[-1]
+    return T.matmul(U[..., :n] * s.unsqueeze(-2), Vh[..., :n, :])
+
+
+def _eigh_fn(T, a, **k):
+    """V exp(L) V^T of eigh (real inputs)."""
+    w, v = T.linalg.eigh(a, **k)
+    return T.matmul(v * w.exp().unsqueeze(-2), v.mT)
+
+
+def _eigh_fn_np(a, **k):
+    w, v = np.linalg.eigh(a, **k)
+    return (v * np.exp(w)[..., None, :]) @ np.conj(np.swapaxes(v, -1, -2))
+
+
+QR_SAMPLES = [S(((4, 3), "c")), S(((3, 5), "t")), S(((2, 3, 3), "s")), S(((3, 3), "c"), mode="complete"),
+              S(((2, 5), "c"), mode="complete")]
+
+
+# cotangents for the complex backward check: random, except that a loss through
+# singular vectors or eigenvectors may not depend on their phases (Im diag(V^H gV) = 0)
+
+def _without_phase(V, gV):
+    """gV less V diag(i Im diag(V^H gV))."""
+    d = np.einsum("...ji,...ji->...i", np.conj(V), gV)
+    return gV - V * (1j * d.imag)[..., None, :]
+
+
+def _cot_any(outs, z):
+    return [z(o.shape) for o in outs]
+
+
+def _cot_svd(outs, z):
+    """Phases of U and V may move together (U D, V D): Im diag(U^H gU + V^H gV) = 0."""
+    U, s, Vh = outs
+    V = np.conj(np.swapaxes(Vh, -1, -2))
+    c = 1j * z(s.shape).real
+    gU = _without_phase(U, z(U.shape)) + U * c[..., None, :]
+    gV = _without_phase(V, z(V.shape)) - V * c[..., None, :]
+    return [gU, z(s.shape).real, np.conj(np.swapaxes(gV, -1, -2))]
+
+
+def _cot_eigh(outs, z):
+    w, V = outs
+    return [z(w.shape).real, _without_phase(V, z(V.shape))]
 
 
 MATMUL_SAMPLES = [
@@ -224,17 +292,99 @@ ops = [
                       "positive-definite (the leading minor of order 1 is not positive-definite).")]),
     LinalgOp("linalg_cholesky_upper", lambda T, a: T.linalg.cholesky(_spd(T, a), upper=True),
              lambda a: np.swapaxes(np.linalg.cholesky(_spd_np(a)), -1, -2), ("float64",), [S(((3, 3), "c"))]),
-    LinalgOp("linalg_qr", lambda T, a: (lambda q, r: T.matmul(q, r))(*T.linalg.qr(a)), lambda a: a,
-             ("float32", "float64"), [S(((4, 3), "c")), S(((3, 5), "t"))], grad=False),
-    LinalgOp("linalg_qr_r", lambda T, a: T.linalg.qr(a).R.abs(), lambda a: np.abs(np.linalg.qr(a)[1]),
+    LinalgOp("linalg_qr", lambda T, a, **k: (lambda q, r: T.matmul(q, r))(*T.linalg.qr(a, **k)),
+             lambda a, **k: a, ("float32", "float64", "complex128"),
+             [S(((4, 3), "c")), S(((3, 5), "t")), S(((2, 4, 4), "s")), S(((3, 3), "c"), mode="complete"),
+              S(((2, 4), "t"), mode="complete"), S(((0, 3), "c"))],
+             refused=(("float16", NotImplementedError, "\"geqrf_cpu\" not implemented for 'Half'"),
+                      ("int64", RuntimeError, "linalg.qr: Expected a floating point or complex tensor as input. Got Long")),
+             complex_vjp=(lambda T, a: tuple(T.linalg.qr(a)), _cot_any),
+             errors=[(lambda T: T.linalg.qr(T.ones(3, 2), mode="x"), RuntimeError,
+                      "qr received unrecognized mode 'x' but expected one of 'reduced' (default), 'r', or 'complete'"),
+                     (lambda T: T.linalg.qr(T.ones(3)), RuntimeError,
+                      "linalg.qr: The input tensor A must have at least 2 dimensions."),
+                     (lambda T: T.linalg.qr(_leaf(T, 3, 2), mode="r").R.sum().backward(), RuntimeError,
+                      "The derivative of linalg.qr depends on Q, which is not computed when mode='r'. Please use "
+                      "linalg.qr(A, mode='reduced') if you are going to differentiate through linalg.qr."),
+                     (lambda T: T.linalg.qr(_leaf(T, 3, 2), mode="complete").R.sum().backward(), RuntimeError,
+                      "The QR decomposition is not differentiable when mode='complete' and nrows > ncols."),
+                     (lambda T: T.linalg.qr(_leaf(T, 3, 2), out=(T.empty(0, dtype=T.float64),
+                                                                  T.empty(0, dtype=T.float64))),
+                      RuntimeError, "linalg_qr(): functions with out=... arguments don't support automatic "
+                                    "differentiation, but one of the arguments requires grad.")]),
+    LinalgOp("linalg_qr_Q", lambda T, a, **k: T.linalg.qr(a, **k).Q,
+             lambda a, mode="reduced": np.linalg.qr(a, mode)[0], ("float32", "float64"), QR_SAMPLES),
+    LinalgOp("linalg_qr_R", lambda T, a, **k: T.linalg.qr(a, **k).R,
+             lambda a, mode="reduced": np.linalg.qr(a, mode)[1], ("float32", "float64"), QR_SAMPLES),
+    LinalgOp("linalg_qr_r", lambda T, a: T.linalg.qr(a, mode="r").R.abs(), lambda a: np.abs(np.linalg.qr(a)[1]),
              ("float64",), [S(((4, 3), "c"))], grad=False),
-    LinalgOp("linalg_svd", lambda T, a: (lambda u, s, vh: T.matmul(u * s.unsqueeze(-2), vh))(*T.linalg.svd(a, full_matrices=False)),
-             lambda a: a, ("float32", "float64"), [S(((4, 3), "c")), S(((2, 3, 5), "t"))], grad=False),
-    LinalgOp("linalg_svdvals", lambda T, a: T.linalg.svd(a).S, lambda a: np.linalg.svd(a, compute_uv=False),
-             ("float32", "float64"), [S(((4, 3), "s"))], grad=False),
-    LinalgOp("linalg_eigh_values", lambda T, a: T.linalg.eigh(_spd(T, a)).eigenvalues,
-             lambda a: np.linalg.eigvalsh(_spd_np(a)), ("float32", "float64"), [S(((4, 4), "c"))], grad=False),
+    LinalgOp("linalg_qr_out",
+             lambda T, a: (lambda q, r: T.matmul(q, r))(
+                 *T.linalg.qr(a, out=(T.empty(0, dtype=a.dtype), T.empty(0, dtype=a.dtype)))),
+             lambda a: a, ("float64",), [S(((4, 3), "t"))], grad=False),
+    LinalgOp("qr", lambda T, a, **k: T.qr(a, **k).Q, lambda a, some=True: np.linalg.qr(a, "reduced" if some else "complete")[0],
+             ("float32", "float64"), [S(((4, 3), "c")), S(((3, 3), "t"), some=False)]),
+    LinalgOp("linalg_svd", _usv, lambda a, **k: a, ("float32", "float64", "complex128"),
+             [S(((4, 3), "c"), full_matrices=False), S(((2, 3, 5), "t"), full_matrices=False), S(((3, 3), "s")),
+              S(((4, 3), "c")), S(((2, 3, 5), "c")), S(((0, 3), "c"))],
+             refused=(("float16", NotImplementedError, "\"linalg_svd_cpu\" not implemented for 'Half'"),
+                      ("int64", RuntimeError, "linalg.svd: Expected a floating point or complex tensor as input. Got Long")),
+             complex_vjp=(lambda T, a: tuple(T.linalg.svd(a, full_matrices=False)), _cot_svd),
+             errors=[(lambda T: T.linalg.svd(T.ones(3)), RuntimeError,
+                      "linalg.svd: The input tensor A must have at least 2 dimensions."),
+                     (lambda T: T.linalg.svd(T.ones(3, 3), driver="gesvd"), RuntimeError,
+                      "torch.linalg.svd: keyword argument `driver=` is only supported on CUDA inputs with cuSOLVER backend."),
+                     (lambda T: T.linalg.svd(_leaf(T, 3, 3, "complex128")).U.sum().backward(), RuntimeError,
+                      "svd_backward: The singular vectors in the complex case are specified up to multiplication "
+                      "by e^{i phi}. The specified loss function depends on this phase term, making it ill-defined.")]),
+    LinalgOp("linalg_svd_polar", lambda T, a: (lambda r: T.matmul(r.U, r.Vh))(T.linalg.svd(a, full_matrices=False)),
+             lambda a: (lambda u, s, vh: u @ vh)(*np.linalg.svd(a, full_matrices=False)), ("float64",),
+             [S(((4, 3), "c")), S(((3, 5), "t")), S(((2, 3, 3), "s"))]),
+    LinalgOp("linalg_svd_U_abs", lambda T, a: T.linalg.svd(a, full_matrices=False).U.abs(),
+             lambda a: np.abs(np.linalg.svd(a, full_matrices=False)[0]), ("float32", "float64"),
+             [S(((4, 3), "c")), S(((2, 3, 5), "t"))]),
+    LinalgOp("linalg_svd_Vh_abs", lambda T, a: T.linalg.svd(a, full_matrices=False).Vh.abs(),
+             lambda a: np.abs(np.linalg.svd(a, full_matrices=False)[2]), ("float32", "float64"),
+             [S(((4, 3), "s")), S(((3, 5), "c"))]),
+    LinalgOp("linalg_svdvals", lambda T, a: T.linalg.svdvals(a), lambda a: np.linalg.svd(a, compute_uv=False),
+             ("float32", "float64", "complex128"), [S(((4, 3), "s")), S(((2, 3, 5), "t")), S(((0, 3), "c"))],
+             refused=(("float16", NotImplementedError, "\"linalg_svd_cpu\" not implemented for 'Half'"),)),
+    LinalgOp("svd", lambda T, a, **k: (lambda r, n: T.matmul(r.U[..., :n] * r.S.unsqueeze(-2), r.V[..., :n].mT))(
+                 T.svd(a, **k), min(a.shape[-2:])),
+             lambda a, **k: a, ("float32", "float64"), [S(((4, 3), "c")), S(((3, 5), "t"), some=False)]),
+    LinalgOp("svd_values_only", lambda T, a: T.svd(a, compute_uv=False).S,
+             lambda a: np.linalg.svd(a, compute_uv=False), ("float64",), [S(((2, 4, 3), "c"))]),
+    LinalgOp("linalg_eigh_values", lambda T, a, **k: T.linalg.eigh(_spd(T, a), **k).eigenvalues,
+             lambda a, **k: np.linalg.eigvalsh(_spd_np(a)), ("float32", "float64"),
+             [S(((4, 4), "c")), S(((2, 3, 3), "t"), UPLO="U")],
+             refused=(("float16", NotImplementedError, "\"linalg_eigh_cpu\" not implemented for 'Half'"),
+                      ("int64", RuntimeError, "linalg.eigh: Expected a floating point or complex tensor as input. Got Long")),
+             errors=[(lambda T: T.linalg.eigh(T.ones(3, 2)), RuntimeError,
+                      "linalg.eigh: A must be batches of square matrices, but they are 3 by 2 matrices"),
+                     (lambda T: T.linalg.eigh(T.ones(3, 3), UPLO="x"), RuntimeError,
+                      "Expected UPLO argument to be 'L' or 'U', but got x"),
+                     (lambda T: T.linalg.eigh(_leaf(T, 3, 3, "complex128")).eigenvectors.sum().backward(),
+                      RuntimeError, "linalg_eigh_backward: The eigenvectors in the complex case are specified up to "
+                                    "multiplication by e^{i phi}. The specified loss function depends on this "
+                                    "quantity, so it is ill-defined.")]),
     LinalgOp("linalg_eigh_vectors",
              lambda T, a: (lambda w, v: T.matmul(v * w.unsqueeze(-2), v.mT))(*T.linalg.eigh(_spd(T, a))),
-             _spd_np, ("float64",), [S(((4, 4), "t"))], grad=False),
+             _spd_np, ("float64",), [S(((4, 4), "t"))]),
+    # a function of A through both factors that is not A itself; the input is read through
+    # one triangle (UPLO), so gradcheck sees it symmetrised
+    LinalgOp("linalg_eigh_fn", _eigh_fn, _eigh_fn_np, ("float32", "float64"),
+             [S(((3, 3), "c")), S(((2, 4, 4), "t"), UPLO="U"), S(((4, 4), "s"), UPLO="L")],
+             grad_wrap=_sym, domain="hermitian",
+             complex_vjp=(lambda T, a: tuple(T.linalg.eigh(a)), _cot_eigh)),
+    LinalgOp("linalg_eigh_abs", lambda T, a: T.linalg.eigh(a).eigenvectors.abs(),
+             lambda a: np.abs(np.linalg.eigh(a)[1]), ("float64",), [S(((4, 4), "c")), S(((2, 3, 3), "s"))],
+             grad_wrap=_sym),
+    LinalgOp("linalg_eigh_complex_abs", lambda T, a, **k: T.linalg.eigh(a, **k).eigenvectors.abs(),
+             lambda a, **k: np.abs(np.linalg.eigh(a, **k)[1]), ("complex64", "complex128"),
+             [S(((3, 3), "c")), S(((2, 3, 3), "t"), UPLO="U")], grad=False),
+    LinalgOp("linalg_eigvalsh", lambda T, a, **k: T.linalg.eigvalsh(a, **k),
+             lambda a, **k: np.linalg.eigvalsh(a, **k), ("float32", "float64", "complex128"),
+             [S(((3, 3), "c")), S(((3, 3), "t"), UPLO="U"), S(((2, 4, 4), "s"), UPLO="L"), S(((0, 0), "c"))],
+             grad_wrap=_sym,
+             refused=(("float16", NotImplementedError, "\"linalg_eigh_cpu\" not implemented for 'Half'"),)),
 ]

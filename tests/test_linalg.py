@@ -113,8 +113,43 @@ def test_gradcheck(op, sample):
 
     def f(*a):
         # gradcheck perturbs dense leaves: the layouts are views made inside
-        return op.fn(torch, *[_layout_view(x, lay) for x, lay in zip(a, lays)], **sample.kwargs)
+        views = [_layout_view(x, lay) for x, lay in zip(a, lays)]
+        if op.grad_wrap is not None:
+            views = [op.grad_wrap(torch, v) for v in views]
+        return op.fn(torch, *views, **sample.kwargs)
     assert torch.autograd.gradcheck(f, tuple(xs))
+
+
+_CVJP = [p for p in _GRAD if p.values[0].complex_vjp is not None]
+
+
+@pytest.mark.parametrize("op,sample", _CVJP)
+def test_complex_vjp(op, sample):
+    """The backward on complex inputs: Re<gA, dA> against central differences of
+    Re<G, outputs(A)> along random complex directions dA (Hermitian ones for
+    "hermitian" entries), for random cotangents G."""
+    outputs, cotangents = op.complex_vjp
+    rng = np.random.default_rng(4)
+
+    def z(shape):
+        return rng.uniform(-1, 1, shape) + 1j * rng.uniform(-1, 1, shape)
+
+    def herm(x):
+        return x + np.conj(np.swapaxes(x, -1, -2)) if op.domain == "hermitian" else x
+    a = herm(z(sample.inputs[0][0]))
+    A = torch.tensor(a).requires_grad_(True)
+    outs = outputs(torch, A)
+    G = cotangents([o.detach().numpy() for o in outs], z)
+    torch.autograd.backward(list(outs), [torch.tensor(g) for g in G])
+    gA = A.grad.numpy()
+
+    def phi(x):
+        return sum(np.real(np.vdot(g, o.numpy())) for g, o in zip(G, outputs(torch, torch.tensor(x))))
+    for _ in range(2):
+        d = herm(z(a.shape))
+        eps = 1e-6
+        fd = (phi(a + eps * d) - phi(a - eps * d)) / (2 * eps)
+        assert abs(fd - np.real(np.vdot(gA, d))) <= 1e-6 * (1 + abs(fd))
 
 
 def _layout_view(x, lay):
@@ -146,6 +181,14 @@ def test_gradgradcheck_matmul_inv():
     (lambda a, b, v: torch.linalg.inv(a), "LinalgInvExBackward0"),
     (lambda a, b, v: torch.linalg.det(a), "LinalgDetBackward0"),
     (lambda a, b, v: torch.linalg.solve(a, v), "LinalgSolveExBackward0"),
+    (lambda a, b, v: torch.linalg.qr(b).Q, "LinalgQrBackward0"),
+    (lambda a, b, v: torch.linalg.qr(b, mode="r").R, "LinalgQrBackward0"),
+    (lambda a, b, v: torch.qr(b).R, "LinalgQrBackward0"),
+    (lambda a, b, v: torch.linalg.svd(b).Vh, "LinalgSvdBackward0"),
+    (lambda a, b, v: torch.linalg.svdvals(b), "LinalgSvdBackward0"),
+    (lambda a, b, v: torch.svd(b).U, "LinalgSvdBackward0"),
+    (lambda a, b, v: torch.linalg.eigh(a).eigenvalues, "LinalgEighBackward0"),
+    (lambda a, b, v: torch.linalg.eigvalsh(a), "LinalgEighBackward0"),
 ])
 def test_grad_fn_names(fn, name):
     a = (torch.eye(3) * 2).requires_grad_(True)
@@ -192,6 +235,34 @@ def test_addmm_beta_zero_ignores_nan():
     c = torch.full((2, 2), float("nan"))
     r = torch.addmm(c, torch.ones(2, 2), torch.ones(2, 2), beta=0)
     assert r.tolist() == [[2.0, 2.0], [2.0, 2.0]]
+
+
+@pytest.mark.parametrize("call,name,fields", [
+    (lambda a: torch.linalg.qr(a), "linalg_qr", ("Q", "R")),
+    (lambda a: torch.linalg.svd(a), "linalg_svd", ("U", "S", "Vh")),
+    (lambda a: torch.linalg.eigh(a), "linalg_eigh", ("eigenvalues", "eigenvectors")),
+    (lambda a: torch.svd(a), "svd", ("U", "S", "V")),
+    (lambda a: a.svd(), "svd", ("U", "S", "V")),
+    (lambda a: torch.qr(a), "qr", ("Q", "R")),
+    (lambda a: a.qr(), "qr", ("Q", "R")),
+])
+def test_factor_return_types(call, name, fields):
+    r = call(torch.eye(3) * 2)
+    assert type(r) is getattr(torch.return_types, name)
+    assert type(r).__module__ == "ctorch.return_types" and type(r).__name__ == name
+    assert r._fields == fields and len(r) == len(fields)
+    assert repr(r).startswith(f"torch.return_types.{name}(\n{fields[0]}=tensor(")
+
+
+def test_legacy_svd_qr_shapes():
+    a = torch.ones(2, 4, 3)
+    assert [tuple(t.shape) for t in torch.svd(a)] == [(2, 4, 3), (2, 3), (2, 3, 3)]
+    assert [tuple(t.shape) for t in torch.svd(a, some=False)] == [(2, 4, 4), (2, 3), (2, 3, 3)]
+    U, S, V = torch.svd(a, compute_uv=False)
+    assert tuple(U.shape) == (2, 4, 4) and tuple(V.shape) == (2, 3, 3)
+    assert not U.any().item() and not V.any().item()
+    np.testing.assert_allclose(S.numpy(), np.linalg.svd(np.ones((2, 4, 3)), compute_uv=False), atol=1e-6)
+    assert [tuple(t.shape) for t in a.qr(some=False)] == [(2, 4, 4), (2, 4, 3)]
 
 
 def test_linalg_error_type_and_namespace():
