@@ -198,7 +198,8 @@ def test_gradient_convention_and_grad_fn_names():
 
 def test_backward_of_complex_scalar_needs_a_gradient():
     x = torch.tensor([1 + 1j], requires_grad=True)
-    with pytest.raises(RuntimeError, match="grad can be implicitly created only for real scalar outputs"):
+    with pytest.raises(RuntimeError, match="grad can be implicitly created only for real scalar outputs but got "
+                                           "torch.complex64"):
         (x * 2).sum().backward()
     (x * 2).sum().backward(torch.tensor(1 + 0j))
     assert x.grad.tolist() == [2 + 0j]
