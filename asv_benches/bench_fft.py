@@ -1,6 +1,6 @@
-"""FFT: pocketfft over the tensors' memory (complex64 fft, split in two passes of
-short transforms shared between threads at 2^16 and up; float32 rfft), and the
-same transforms with autograd recording."""
+"""FFT: pocketfft over the tensors' memory (complex64 fft and float32 rfft of
+2^10 and 2^20 points: the long ones run as two passes of short transforms
+shared between threads), and the same transforms with autograd recording."""
 import ctorch
 
 from .common import ct_data

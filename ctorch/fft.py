@@ -3,8 +3,9 @@
 The transforms run in numpy's pocketfft (numpy.fft, which computes float32 and
 complex64 natively), directly on the tensors' memory: the input goes in as a
 numpy view, and the array pocketfft writes becomes the result tensor's storage
-(or pocketfft writes straight into a dense `out=` tensor). Long 1-d complex
-transforms are split in two passes of short ones, shared between threads.
+(or pocketfft writes straight into a dense `out=` tensor). Long 1-d transforms
+are split in two passes of short ones, shared between threads (a long rfft
+goes through a complex transform of half its length).
 
 Three kinds of transform, as in PyTorch: complex-to-complex (FftC2C),
 real-to-complex one-sided (FftR2C) and complex-to-real (FftC2R). Their
@@ -218,6 +219,41 @@ def _four_step(a, forward, norm, dtype):
     return res.view(n)
 
 
+def _rfft_by_half(a, norm, dtype):
+    """rfft of contiguous real a (even length n = 2m, m split by _split): the
+    even and odd samples are the real and imaginary parts of one complex
+    signal of length m, transformed four-step; the spectra of both halves are
+    then separated and combined, X[k] = A[k] Z[k] + B[k] conj(Z[m - k])."""
+    import numpy as np
+    n = a.shape[0]
+    m = n // 2
+    scale = {"backward": 1.0, "forward": 1.0 / n, "ortho": n ** -0.5}[norm]
+    name = str(dtype).rsplit(".", 1)[-1]
+    key = ("rfft", n, scale, name)
+    ab = _TWIDDLES.get(key)
+    if ab is None:
+        tw = np.exp((-2j * np.pi / n) * np.arange(m + 1))
+        ab = ((0.5 * scale * (1 - 1j * tw)).astype(name), (0.5 * scale * (1 + 1j * tw)).astype(name))
+        if len(_TWIDDLES) >= 8:
+            _TWIDDLES.clear()
+        _TWIDDLES[key] = ab
+    A, B = ab
+    z = _four_step(a.view(np.complex64 if a.dtype == np.float32 else np.complex128), True, "backward",
+                   dtype).numpy()
+    res = _t.empty(m + 1, dtype=dtype)
+    X = res.numpy()
+
+    def combine(lo, hi):
+        # k in [lo, hi) of 1 .. m-1; conj(Z[m - k]) read backwards
+        lo, hi = lo + 1, hi + 1
+        X[lo:hi] = A[lo:hi] * z[lo:hi] + B[lo:hi] * np.conj(z[m - hi + 1:m - lo + 1][::-1])
+
+    _parallel(combine, m - 1)
+    X[0] = A[0] * z[0] + B[0] * np.conj(z[0])
+    X[m] = A[m] * z[0] + B[m] * np.conj(z[0])
+    return res
+
+
 def _compute(name, x, dims, sizes, norm, res_dtype, out):
     """numpy.fft.<name> (n-d form for several dims) over x's memory; the result
     tensor (out itself when pocketfft wrote into it)."""
@@ -243,6 +279,13 @@ def _compute(name, x, dims, sizes, norm, res_dtype, out):
     if (name in ("fft", "ifft") and a.ndim == 1 and n_list[0] == a.shape[0] and a.shape[0] >= _FOUR_STEP_MIN
             and a.flags.c_contiguous and _split(a.shape[0]) is not None):
         r = _four_step(a, name == "fft", norm, res_dtype)
+        if out is not None and o is not None:
+            out.copy_(r)
+            return out, n_list
+        return r, n_list
+    if (name == "rfft" and a.ndim == 1 and n_list[0] == a.shape[0] and a.shape[0] % 2 == 0
+            and a.shape[0] >= 2 * _FOUR_STEP_MIN and a.flags.c_contiguous and _split(a.shape[0] // 2) is not None):
+        r = _rfft_by_half(a, norm, res_dtype)
         if out is not None and o is not None:
             out.copy_(r)
             return out, n_list

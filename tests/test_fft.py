@@ -220,3 +220,22 @@ def test_long_1d_single_thread_and_backward():
     x = torch.from_numpy(a).requires_grad_(True)
     (torch.fft.fft(x).real * torch.from_numpy(w)).sum().backward()
     np.testing.assert_allclose(x.grad.numpy(), np.fft.fft(w).real, rtol=1e-9, atol=1e-8)
+
+
+@pytest.mark.parametrize("n", [1 << 17, 3 * (1 << 16), (1 << 17) + 1])
+@pytest.mark.parametrize("dt", ["float32", "float64"])
+def test_long_rfft(n, dt):
+    """A long even-length rfft is one complex transform of half the length
+    (even samples as real parts, odd ones as imaginary parts), then the two
+    halves' spectra are separated; an odd length falls back to pocketfft's rfft."""
+    a = np.random.default_rng(9).standard_normal(n).astype(dt)
+    t = torch.from_numpy(a)
+    for norm in ("backward", "ortho", "forward"):
+        r = torch.fft.rfft(t, norm=norm)
+        e = np.fft.rfft(a, norm=norm)
+        assert r.numpy().dtype == e.dtype and r.shape == e.shape
+        tol = 1e-5 if dt == "float32" else 1e-13
+        assert np.abs(r.numpy() - e).max() <= tol * np.abs(e).max()
+    out = torch.empty(n // 2 + 1, dtype=torch.complex64 if dt == "float32" else torch.complex128)
+    assert torch.fft.rfft(t, out=out) is out
+    assert np.abs(out.numpy() - np.fft.rfft(a)).max() <= 1e-5 * np.abs(np.fft.rfft(a)).max()
