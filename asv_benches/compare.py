@@ -95,6 +95,9 @@ def _probes():
     def isel(mod):
         return {"mod": mod, "x": tens(mod, isel_x), "i": tens(mod, isel_i)}
 
+    fft_re, fft_im = np_data((1 << 20,), f32, 40), np_data((1 << 20,), f32, 41)
+    fft_c = (fft_re + 1j * fft_im).astype(np.complex64)
+
     def factor_grad(n, stmt, sym=False):
         # numpy has no autograd: ctorch and PyTorch only, same data and cotangents
         a = np_data((n, n), np.float64, 40 + n)
@@ -156,6 +159,8 @@ def _probes():
         ("matmul 2048x2048 @ 2048x2048 f32", ">= 0.9x torch", same(two(mm2048, mm2048b), "x @ y")),
         ("matmul batched 256x(32x32 @ 32x32) f32", "", same(two(bm_a, bm_b), "x @ y")),
         ("matmul x @ y.T 1024 f32 (transposed view)", "", same(two(mm1024, mm1024b), "x @ y.T")),
+        ("fft 2^20 complex64", ">= 0.9x numpy", same(one(fft_c), "mod.fft.fft(x)")),
+        ("fft 2^20 rfft float32", ">= 0.9x numpy", same(one(fft_re), "mod.fft.rfft(x)")),
     ] + linalg_grads
     # the statements refer to np as `np` in numpy's namespace
     for _, _, per in P:

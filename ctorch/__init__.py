@@ -6,7 +6,7 @@ from ctorch import _C
 from ctorch._C import *  # noqa: F401,F403
 from ctorch._C import (  # noqa: F401  (names that would shadow python builtins inside _C)
     _range as range, _round as round, _any_fn as any, _all_fn as all, _sum_fn as sum,
-    _max_fn as max, _min_fn as min,
+    _max_fn as max, _min_fn as min, _complex_fn as complex,
     Tensor, Size, Generator, dtype, device, default_generator,
 )
 from ctorch._printing import set_printoptions, get_printoptions  # noqa: F401
@@ -14,6 +14,7 @@ from ctorch import cuda  # noqa: F401
 from ctorch import autograd  # noqa: F401
 from ctorch import linalg  # noqa: F401
 from ctorch.linalg import _svd_legacy as svd, _qr_legacy as qr  # noqa: F401
+from ctorch import fft  # noqa: F401
 from ctorch import return_types  # noqa: F401
 from ctorch import nn  # noqa: F401
 from ctorch.autograd.grad_mode import (  # noqa: F401

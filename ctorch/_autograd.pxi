@@ -343,6 +343,9 @@ cdef list _check_grads(list tensors, object grad_tensors, bint is_grad_api):
         if g is None:
             if (<Tensor>t)._numel != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
+            if (<Tensor>t)._dtype.is_complex:
+                raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got "
+                                   f"{(<Tensor>t)._dtype!r}")
             g = _ones_like_grad(<Tensor>t)
         else:
             if not isinstance(g, Tensor):

@@ -97,7 +97,9 @@ cdef object _F(str name):
 
 
 def _g_neg(_OpNode n, g): return [-g]
-def _g_abs(_OpNode n, g): return [g * _F("sign")(n.s(0))]
+def _g_abs(_OpNode n, g):
+    x = n.s(0)
+    return [g * (sgn(x) if x._dtype.is_complex else _F("sign")(x))]
 def _g_zero(_OpNode n, g): return [zeros_like(g)]
 def _g_exp(_OpNode n, g): return [g * _F("exp")(n.s(0))]
 def _g_exp2(_OpNode n, g): return [g * _F("exp2")(n.s(0)) * _math.log(2.0)]
@@ -172,7 +174,10 @@ cdef void _record_unary_op(object r, object t, str name):
     spec = _UNARY_GRAD.get(name)
     if spec is None:
         raise RuntimeError(f"the derivative for '{name}' is not implemented")
-    _attach(r, _new_node(spec[0], spec[1], (t,), (t,)))
+    fn = spec[1]
+    if (<Tensor>t)._dtype.is_complex and name != "abs":
+        fn = _conj_formula(fn)
+    _attach(r, _new_node(spec[0], fn, (t,), (t,)))
 
 
 cdef void _record_unary_grad(Tensor r, Tensor t, str name):
@@ -321,7 +326,8 @@ cdef void _record_binary_op(object r, object a, object b, str name, object alpha
         node_name = "PowBackward0"
     elif name == "pow" and not isinstance(a, Tensor):
         node_name = "PowBackward2"
-    _attach(r, _new_node(node_name, spec[1], (a, b), (), vals))
+    _attach(r, _new_node(node_name, _conj_formula(spec[1]) if rt._dtype.is_complex else spec[1],
+                         (a, b), (), vals))
 
 
 def _g_where(_OpNode n, g):

@@ -288,8 +288,7 @@ cdef object _operand(object x, str fname):
 cdef int _write_scalar(char *buf, object v, DType dt) except -1:
     """Stores python number v into buf as dt (wrapping like a C cast)."""
     cdef int code = dt._code
-    cdef double d
-    cdef double complex z
+    cdef double d, d2
     cdef int64_t i
     if code == CT_BOOL:
         (<uint8_t *>buf)[0] = 1 if v else 0
@@ -325,13 +324,17 @@ cdef int _write_scalar(char *buf, object v, DType dt) except -1:
         else:
             (<double *>buf)[0] = d
     else:
-        z = complex(v)
+        # the parts are read one by one: building a C complex as re + im * I
+        # turns inf imaginary parts into nan real parts and loses -0.0
+        pz = complex(v)
+        d = pz.real
+        d2 = pz.imag
         if code == CT_COMPLEX64:
-            (<float *>buf)[0] = <float>z.real
-            (<float *>buf)[1] = <float>z.imag
+            (<float *>buf)[0] = <float>d
+            (<float *>buf)[1] = <float>d2
         else:
-            (<double *>buf)[0] = z.real
-            (<double *>buf)[1] = z.imag
+            (<double *>buf)[0] = d
+            (<double *>buf)[1] = d2
     return 0
 
 

@@ -903,6 +903,11 @@ cdef inline void _bump(Tensor t):
     t._storage.version += 1
 
 
+def _bump_version(Tensor t):
+    """For writers outside ctorch's kernels (pocketfft writing into out=)."""
+    _bump(t)
+
+
 # ------------------------------------------------------------------ helpers
 
 cdef void _contiguous_strides(int ndim, const Py_ssize_t *shape, Py_ssize_t *out):

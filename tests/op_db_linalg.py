@@ -334,7 +334,7 @@ ops = [
                       "linalg.svd: The input tensor A must have at least 2 dimensions."),
                      (lambda T: T.linalg.svd(T.ones(3, 3), driver="gesvd"), RuntimeError,
                       "torch.linalg.svd: keyword argument `driver=` is only supported on CUDA inputs with cuSOLVER backend."),
-                     (lambda T: T.linalg.svd(_leaf(T, 3, 3, "complex128")).U.sum().backward(), RuntimeError,
+                     (lambda T: T.linalg.svd(_leaf(T, 3, 3, "complex128")).U.sum().abs().backward(), RuntimeError,
                       "svd_backward: The singular vectors in the complex case are specified up to multiplication "
                       "by e^{i phi}. The specified loss function depends on this phase term, making it ill-defined.")]),
     LinalgOp("linalg_svd_polar", lambda T, a: (lambda r: T.matmul(r.U, r.Vh))(T.linalg.svd(a, full_matrices=False)),
@@ -363,7 +363,7 @@ ops = [
                       "linalg.eigh: A must be batches of square matrices, but they are 3 by 2 matrices"),
                      (lambda T: T.linalg.eigh(T.ones(3, 3), UPLO="x"), RuntimeError,
                       "Expected UPLO argument to be 'L' or 'U', but got x"),
-                     (lambda T: T.linalg.eigh(_leaf(T, 3, 3, "complex128")).eigenvectors.sum().backward(),
+                     (lambda T: T.linalg.eigh(_leaf(T, 3, 3, "complex128")).eigenvectors.sum().abs().backward(),
                       RuntimeError, "linalg_eigh_backward: The eigenvectors in the complex case are specified up to "
                                     "multiplication by e^{i phi}. The specified loss function depends on this "
                                     "quantity, so it is ill-defined.")]),

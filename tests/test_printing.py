@@ -635,6 +635,49 @@ CASES = [
         ),
     ),
     (
+        'complex_sci_real_part',
+        lambda: torch.tensor([1e-8+1j, 1.5-2j]),
+        'tensor([1.0000e-08+1.j, 1.5000e+00-2.j])',
+    ),
+    (
+        'complex_sci_both',
+        lambda: torch.tensor([1e10+1e-10j]),
+        'tensor([1.0000e+10+1.0000e-10j])',
+    ),
+    (
+        'complex_scalar_sci',
+        lambda: torch.tensor(1e-7+2e8j),
+        'tensor(1.0000e-07+2.0000e+08j)',
+    ),
+    (
+        'complex_inf_parts',
+        lambda: torch.tensor([complex(float('nan'), 1), complex(float('inf'), -float('inf')), 1+1j]),
+        'tensor([nan+1.j, inf-infj, 1.+1.j])',
+    ),
+    (
+        'complex_neg_zero_real',
+        lambda: torch.tensor([complex(0.0, -0.0), complex(-0.0, 0.0)]),
+        'tensor([0.-0.j, -0.+0.j])',
+    ),
+    (
+        'complex_empty_2d',
+        lambda: torch.zeros(2, 0, dtype=torch.complex128),
+        'tensor([], size=(2, 0), dtype=torch.complex128)',
+    ),
+    (
+        'complex_2d_mixed_magnitudes',
+        lambda: torch.tensor([[1+1j, 2.5-3j], [1e3+0j, -0.001j]]),
+        (
+            'tensor([[   1.0000+1.0000e+00j,    2.5000-3.0000e+00j],\n'
+            '        [1000.0000+0.0000e+00j,   -0.0000-1.0000e-03j]])'
+        ),
+    ),
+    (
+        'complex_fft_result',
+        lambda: torch.fft.fft(torch.tensor([1., 2., 3., 4.])),
+        'tensor([10.+0.j, -2.+2.j, -2.+0.j, -2.-2.j])',
+    ),
+    (
         'opt_precision_2',
         lambda: _opts(dict(precision=2), lambda: torch.tensor([1.23456, -2.5])),
         'tensor([ 1.23, -2.50])',

@@ -270,3 +270,48 @@ def test_permute_reshape_hypothesis(shape, data):
     np.testing.assert_array_equal(t.reshape(-1).numpy(), a.transpose(perm).reshape(-1))
     np.testing.assert_array_equal(t.contiguous().view(-1).numpy(), a.transpose(perm).reshape(-1))
     np.testing.assert_array_equal(t.flatten().numpy(), a.transpose(perm).flatten())
+
+
+# ------------------------------------------------------------ complex views
+
+COMPLEX_VIEWS = [
+    ("real", lambda z: z.real, lambda a: a.real),
+    ("imag", lambda z: torch.imag(z), lambda a: a.imag),
+    ("view_as_real", lambda z: torch.view_as_real(z), lambda a: np.stack([a.real, a.imag], -1)),
+    ("view_as_complex", lambda z: torch.view_as_complex(torch.view_as_real(z)), lambda a: a),
+]
+
+
+@pytest.mark.parametrize("name,fn,npfn", COMPLEX_VIEWS, ids=[c[0] for c in COMPLEX_VIEWS])
+@pytest.mark.parametrize("layout", ["contig", "transposed", "sliced"])
+def test_complex_views_share_memory(name, fn, npfn, layout):
+    a = (np.arange(12) + 1j * np.arange(12, 24)).reshape(3, 4).astype(np.complex64)
+    base_t = torch.tensor(a)
+    z = {"contig": base_t, "transposed": base_t.t(), "sliced": base_t[1:, ::2]}[layout]
+    za = {"contig": a, "transposed": a.T, "sliced": a[1:, ::2]}[layout]
+    v = fn(z)
+    np.testing.assert_array_equal(v.numpy(), npfn(za))
+    assert v._base is base_t
+    # strides and offset in units of the real type: doubled, +1 for imag
+    if name in ("real", "imag"):
+        assert v.stride() == tuple(2 * s for s in z.stride())
+        assert v.storage_offset() == 2 * z.storage_offset() + (name == "imag")
+    # writing through the complex tensor shows in the view and bumps the shared version
+    ver = v._version
+    z.mul_(2)
+    np.testing.assert_array_equal(v.numpy(), npfn(2 * za))
+    assert v._version > ver
+
+
+def test_writes_through_complex_views():
+    z = torch.zeros(3, dtype=torch.complex128)
+    z.real.fill_(1.5)
+    torch.imag(z)[1] = -2.0
+    torch.view_as_real(z)[2, 1] = 7.0
+    assert z.tolist() == [1.5 + 0j, 1.5 - 2j, 1.5 + 7j]
+    r = torch.arange(4.0)
+    c = torch.view_as_complex(r.view(2, 2))
+    c.mul_(1j)
+    assert r.tolist() == [-1.0, 0.0, -3.0, 2.0]
+    z.imag = torch.tensor([9.0, 9.0, 9.0], dtype=torch.float64)
+    assert z.imag.tolist() == [9.0, 9.0, 9.0] and z.real.tolist() == [1.5, 1.5, 1.5]

@@ -1,0 +1,339 @@
+# Complex tensors: the real/imag views, view_as_real/view_as_complex,
+# complex/polar construction, angle, sgn and conj.
+#
+# Gradients follow PyTorch's convention: for a real loss L and a complex z,
+# z.grad = dL/dRe(z) + i dL/dIm(z). For a holomorphic f the chain rule is then
+# grad_in = grad_out * conj(f'(z)), which _conj_formula derives from the real
+# formula grad_out * f'(z).
+
+
+_builtins_complex = _builtins.complex
+
+
+cdef inline DType _real_of(DType dt):
+    return t_float32 if dt._code == CT_COMPLEX64 else t_float64
+
+
+cdef Tensor _retyped_view(Tensor src, Py_ssize_t offset, int ndim, const Py_ssize_t *shape,
+                          const Py_ssize_t *stride, DType dt):
+    """A view of src's storage with another element type; shares the version counter."""
+    cdef Tensor r = _make_tensor(src._storage, offset, ndim, shape, stride, dt)
+    r._base = src if src._base is None else src._base
+    return r
+
+
+cdef Tensor _as_real_raw(Tensor t):
+    """(..., 2) real view of a complex tensor (no autograd)."""
+    cdef Py_ssize_t sh[CT_MAXDIM]
+    cdef Py_ssize_t st[CT_MAXDIM]
+    cdef int d
+    if t._ndim + 1 > CT_MAXDIM:
+        raise RuntimeError(f"tensors with more than {CT_MAXDIM} dimensions are not supported (got {t._ndim + 1})")
+    for d in range(t._ndim):
+        sh[d] = t._shape[d]
+        st[d] = 2 * t._stride[d]
+    sh[t._ndim] = 2
+    st[t._ndim] = 1
+    return _retyped_view(t, 2 * t._offset, t._ndim + 1, sh, st, _real_of(t._dtype))
+
+
+cdef Tensor _part_raw(Tensor t, int part):
+    """The real (part 0) or imaginary (part 1) plane of a complex tensor (no autograd)."""
+    cdef Py_ssize_t st[CT_MAXDIM]
+    cdef int d
+    for d in range(t._ndim):
+        st[d] = 2 * t._stride[d]
+    return _retyped_view(t, 2 * t._offset + part, t._ndim, t._shape, st, _real_of(t._dtype))
+
+
+def view_as_real(input):
+    cdef Tensor t = _tensor_arg(input, "view_as_real")
+    if not t._dtype.is_complex:
+        raise RuntimeError("view_as_real is only supported for complex tensors")
+    cdef Tensor r = _as_real_raw(t)
+    if _record(t):
+        _record_view_op(r, t, "ViewAsRealBackward0", "replay", view_as_real)
+    return r
+
+
+def view_as_complex(input):
+    cdef Tensor t = _tensor_arg(input, "view_as_complex")
+    cdef int code = t._dtype._code
+    if code != CT_FLOAT32 and code != CT_FLOAT64:
+        if code == CT_FLOAT16:
+            raise RuntimeError("view_as_complex: complex32 (ComplexHalf) tensors are not supported")
+        raise RuntimeError("view_as_complex is only supported for half, float and double tensors, "
+                           f"but got a tensor of scalar type: {_SCALAR_NAMES[code]}")
+    if t._ndim == 0 or t._shape[t._ndim - 1] != 2:
+        raise RuntimeError("Tensor must have a last dimension of size 2")
+    if t._stride[t._ndim - 1] != 1:
+        raise RuntimeError("Tensor must have a last dimension with stride 1")
+    cdef Py_ssize_t st[CT_MAXDIM]
+    cdef int d
+    for d in range(t._ndim - 1):
+        if t._stride[d] % 2:
+            raise RuntimeError("Tensor must have a stride divisible by 2 for all but last dimension")
+        st[d] = t._stride[d] // 2
+    if t._offset % 2:
+        raise RuntimeError("Tensor must have a storage_offset divisible by 2")
+    cdef Tensor r = _retyped_view(t, t._offset // 2, t._ndim - 1, t._shape, st,
+                                  t_complex64 if code == CT_FLOAT32 else t_complex128)
+    if _record(t):
+        _record_view_op(r, t, "ViewAsComplexBackward0", "replay", view_as_complex)
+    return r
+
+
+def real(input):
+    cdef Tensor t = _tensor_arg(input, "real")
+    if not t._dtype.is_complex:
+        return t
+    if _record(t):
+        # the same graph as PyTorch's: a select of the view_as_real view
+        return _select(<Tensor>view_as_real(t), t._ndim, 0)
+    return _part_raw(t, 0)
+
+
+def imag(input):
+    cdef Tensor t = _tensor_arg(input, "imag")
+    if not t._dtype.is_complex:
+        raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
+    if _record(t):
+        return _select(<Tensor>view_as_real(t), t._ndim, 1)
+    return _part_raw(t, 1)
+
+
+def _set_real(self, value):
+    real(self).copy_(value)
+
+
+def _set_imag(self, value):
+    imag(self).copy_(value)
+
+
+_add_method("real", property(real, _set_real))
+_add_method("imag", property(imag, _set_imag))
+
+
+# ------------------------------------------------------------ construction
+
+cdef tuple _two_float_args(object a, object b, str name):
+    cdef Tensor x = _tensor_arg(a, name)
+    if not isinstance(b, Tensor):
+        raise TypeError(f"{name}(): argument '{'imag' if name == 'complex' else 'angle'}' (position 2) "
+                        f"must be Tensor, not {type(b).__name__}")
+    cdef Tensor y = <Tensor>b
+    if not (x._dtype._kind == K_FLOAT and y._dtype._kind == K_FLOAT):
+        raise RuntimeError(f"Expected both inputs to be Half, Float or Double tensors but got "
+                           f"{_SCALAR_NAMES[x._dtype._code]} and {_SCALAR_NAMES[y._dtype._code]}")
+    if x._dtype is not y._dtype:
+        raise RuntimeError(f"Expected object of scalar type {_SCALAR_NAMES[x._dtype._code]} but got scalar "
+                           f"type {_SCALAR_NAMES[y._dtype._code]} for second argument")
+    if x._dtype._code == CT_FLOAT16:
+        raise RuntimeError(f"{name}: complex32 (ComplexHalf) tensors are not supported")
+    return x, y
+
+
+cdef Tensor _complex_out(Tensor x, Tensor y, object out, str name):
+    """The complex result tensor for two broadcast real operands (out= checked)."""
+    cdef Iter it
+    _broadcast_shape(&it, x, y, None)
+    cdef DType res = x._dtype.to_complex()
+    cdef Tensor o
+    if out is None:
+        return _empty_list([it.shape[d] for d in range(it.ndim)], res)
+    o = <Tensor?>out
+    if o._dtype is not res:
+        raise RuntimeError(f"Expected object of scalar type {_SCALAR_NAMES[res._code]} but got scalar type "
+                           f"{_SCALAR_NAMES[o._dtype._code]} for argument 'out'")
+    _check_out_shape(o, &it, False)
+    return o
+
+
+def _g_complex(_OpNode n, g):
+    a, b = n.args()
+    return [_gfor(real(g), a) if _needs_grad(a) else None, _gfor(imag(g), b) if _needs_grad(b) else None]
+
+
+def _complex_fn(real, imag, *, out=None):
+    x, y = _two_float_args(real, imag, "complex")
+    cdef Tensor r = _complex_out(x, y, out, "complex")
+    _copy_into(_part_raw(r, 0), x, False)
+    _copy_into(_part_raw(r, 1), y, False)
+    if out is not None:
+        _bump(r)
+    elif _any_needs(x, y):
+        _attach(r, _new_node("ComplexBackward0", _g_complex, (x, y), (), (x, y)))
+    return r
+
+
+def _g_polar(_OpNode n, g):
+    a, theta = n.args()
+    e = _complex_fn(_F("cos")(theta), _F("sin")(theta))
+    w = g * _cj(e)
+    return [_gfor(real(w), a) if _needs_grad(a) else None,
+            _gfor(imag(w) * a, theta) if _needs_grad(theta) else None]
+
+
+def polar(abs, angle, *, out=None):
+    x, y = _two_float_args(abs, angle, "polar")
+    cdef Tensor r = _complex_out(x, y, out, "polar")
+    global ct_grad_mode
+    old = ct_grad_mode
+    ct_grad_mode = 0
+    try:
+        _FUNCTIONS["mul"](x, _FUNCTIONS["cos"](y), out=_part_raw(r, 0))
+        _FUNCTIONS["mul"](x, _FUNCTIONS["sin"](y), out=_part_raw(r, 1))
+    finally:
+        ct_grad_mode = old
+    if out is not None:
+        _bump(r)
+    elif _any_needs(x, y):
+        _attach(r, _new_node("PolarBackward0", _g_polar, (x, y), (), (x, y)))
+    return r
+
+
+# ------------------------------------------------------------ conj, angle, sgn
+
+cdef Tensor _conj_raw(Tensor t):
+    """A new tensor holding the conjugate of complex t (no autograd)."""
+    cdef Tensor r = _empty_like(t, None)
+    _copy_into(_part_raw(r, 0), _part_raw(t, 0), False)
+    global ct_grad_mode
+    old = ct_grad_mode
+    ct_grad_mode = 0
+    try:
+        _FUNCTIONS["neg"](_part_raw(t, 1), out=_part_raw(r, 1))
+    finally:
+        ct_grad_mode = old
+    return r
+
+
+def _g_conj(_OpNode n, g):
+    return [_cj(g)]
+
+
+cdef object _conj_impl(object input, str name, str node):
+    cdef Tensor t = _tensor_arg(input, name)
+    if not t._dtype.is_complex:
+        return t
+    cdef Tensor r = _conj_raw(t)
+    if _record(t):
+        _attach(r, _new_node(node, _g_conj, (t,)))
+    return r
+
+
+def conj(input):
+    """The complex conjugate. ctorch has no lazy conjugate bit: this is a copy."""
+    return _conj_impl(input, "conj", "ConjBackward0")
+
+
+def conj_physical(input, *, out=None):
+    if out is not None:
+        r = _conj_impl(input, "conj_physical", "ConjPhysicalBackward0")
+        return _to_out(out, r)
+    return _conj_impl(input, "conj_physical", "ConjPhysicalBackward0")
+
+
+def _conj_physical_(self):
+    cdef Tensor t = _tensor_arg(self, "conj_physical_")
+    if not t._dtype.is_complex:
+        return t
+    _check_inplace(t)
+    if _inplace_needs_graph(t, None):
+        return _inplace_with_graph(t, conj_physical)
+    global ct_grad_mode
+    old = ct_grad_mode
+    ct_grad_mode = 0
+    try:
+        im = _part_raw(t, 1)
+        _FUNCTIONS["neg"](im, out=im)
+    finally:
+        ct_grad_mode = old
+    _bump(t)
+    return t
+
+
+_add_method("conj_physical_", _conj_physical_)
+
+
+cdef object _cj(object x):
+    """conj for gradients: tensors (recorded when they need grad), python scalars."""
+    if isinstance(x, Tensor):
+        return conj(x) if (<Tensor>x)._dtype.is_complex else x
+    if isinstance(x, _builtins_complex):
+        return x.conjugate()
+    return x
+
+
+def _conj_formula(fn):
+    """For a complex op: the formula grad_out * conj(f'(z)) from grad_out * f'(z)."""
+    def formula(_OpNode n, g):
+        return [None if x is None else _cj(x) for x in fn(n, _cj(g))]
+    return formula
+
+
+def resolve_conj(input):
+    return _tensor_arg(input, "resolve_conj")
+
+
+def resolve_neg(input):
+    return _tensor_arg(input, "resolve_neg")
+
+
+def is_conj(input):
+    _tensor_arg(input, "is_conj")
+    return False
+
+
+def is_neg(input):
+    _tensor_arg(input, "is_neg")
+    return False
+
+
+def sgn(input, *, out=None):
+    """z / |z| (0 where z is 0); sign for real tensors."""
+    cdef Tensor t = _tensor_arg(input, "sgn")
+    if not t._dtype.is_complex:
+        return _FUNCTIONS["sign"](t, out=out)
+    a = _FUNCTIONS["abs"](t)
+    z = a == 0
+    r = where(z, zeros((), dtype=t._dtype), t / where(z, ones((), dtype=a.dtype), a))
+    return _to_out(out, r)
+
+
+def _g_angle(_OpNode n, g):
+    z = n.s(0)
+    if not z._dtype.is_complex:
+        return [zeros_like(z)]
+    a2 = _FUNCTIONS["abs"](z) ** 2
+    zero = a2 == 0
+    # d angle / d(re, im) = (-im, re) / |z|^2, that is i z / |z|^2
+    gz = g * z * _builtins_complex(0, 1) / where(zero, ones((), dtype=a2.dtype), a2)
+    return [where(zero, zeros((), dtype=z._dtype), gz)]
+
+
+def angle(input, *, out=None):
+    cdef Tensor t = _tensor_arg(input, "angle")
+    cdef Tensor x, r
+    global ct_grad_mode
+    old = ct_grad_mode
+    ct_grad_mode = 0
+    try:
+        if t._dtype.is_complex:
+            r = _FUNCTIONS["atan2"](_part_raw(t, 1), _part_raw(t, 0))
+        else:
+            x = t if t._dtype._kind == K_FLOAT else _cast(t, _default_dtype)
+            r = where(_FUNCTIONS["isnan"](x), x,
+                      where(x < 0, _scalar_tensor(_math.pi, x._dtype), zeros((), dtype=x._dtype)))
+    finally:
+        ct_grad_mode = old
+    if out is not None:
+        return _to_out(out, r)
+    if _record(t) and (t._dtype.is_complex or t._dtype.is_floating_point):
+        _attach(r, _new_node("AngleBackward0", _g_angle, (t,), (t,)))
+    return r
+
+
+for _name in ("conj", "conj_physical", "resolve_conj", "resolve_neg", "is_conj", "is_neg", "sgn", "angle"):
+    _add_method(_name, globals()[_name])
+del _name

@@ -1,0 +1,241 @@
+"""torch.fft (tests/op_db_fft.py) against numpy.fft: values and result dtypes on
+contiguous, transposed and step-sliced inputs, n/s/dim/norm variants, error
+cases, grad_fn names, gradcheck in float64 (complex inputs and outputs go
+through view_as_complex / view_as_real, so that the finite differences
+perturb real and imaginary parts separately), out= and the helpers."""
+import warnings
+
+import numpy as np
+import pytest
+
+import ctorch as torch
+from tests.op_db_fft import OPS, D
+
+LAYOUTS = ("contig", "transposed", "stepped")
+
+
+def to_ct(a, layout):
+    a = np.asarray(a)
+    if layout == "transposed" and a.ndim >= 2:
+        return torch.tensor(np.ascontiguousarray(a.swapaxes(-1, -2))).transpose(-1, -2)
+    if layout == "stepped" and a.ndim >= 1:
+        return torch.tensor(np.repeat(a, 2, axis=-1))[..., ::2]
+    return torch.tensor(a)
+
+
+def check_close(res, ref, dtype):
+    ref = np.asarray(ref)
+    assert str(res.dtype) == "torch." + dtype, (res.dtype, dtype)
+    assert tuple(res.shape) == ref.shape, (tuple(res.shape), ref.shape)
+    got = res.numpy()
+    single = dtype in ("float32", "complex64")
+    scale = max(1.0, float(np.max(np.abs(ref)))) if ref.size else 1.0
+    np.testing.assert_allclose(got, ref, rtol=1e-4 if single else 1e-10,
+                               atol=(1e-5 if single else 1e-12) * scale)
+
+
+CASES = [(op, dt, layout) for op in OPS for dt in op.dtypes for layout in LAYOUTS
+         if layout == "contig" or dt in ("float32", "complex128")]
+
+
+@pytest.mark.parametrize("op,dt,layout", CASES, ids=[f"{o.name}-{d}-{l}" for o, d, l in CASES])
+def test_values(op, dt, layout):
+    rng = np.random.default_rng(0)
+    for args, kw in op.samples(rng, dt):
+        ins = [to_ct(x.a, layout) if isinstance(x, D) else x for x in args]
+        res = op.fn(torch, *ins, **kw)
+        ref = op.ref(*[x.a if isinstance(x, D) else x for x in args], **kw)
+        check_close(res, ref, op.out_dtype(dt))
+
+
+ERRS = [(op, i, e) for op in OPS for i, e in enumerate(op.errors)]
+
+
+@pytest.mark.parametrize("op,i,err", ERRS, ids=[f"{o.name}-{i}" for o, i, _ in ERRS])
+def test_errors(op, i, err):
+    call, exc, frag = err
+    with pytest.raises(exc) as info:
+        call(torch)
+    assert frag in str(info.value)
+
+
+GRAD = [(op, dt) for op in OPS if op.grad_fn for dt in ("float64", "complex128") if dt in op.dtypes]
+
+
+def _real_in(x):
+    """x as gradcheck's real input: complex x becomes its (..., 2) real view."""
+    x = torch.tensor(x)
+    if x.is_complex():
+        x = torch.view_as_real(x).contiguous()
+    return x.requires_grad_(True)
+
+
+def _real_out(r):
+    return torch.view_as_real(r) if r.is_complex() else r
+
+
+@pytest.mark.parametrize("op,dt", GRAD, ids=[f"{o.name}-{d}" for o, d in GRAD])
+def test_gradcheck(op, dt):
+    rng = np.random.default_rng(1)
+    for args, kw in op.samples(rng, dt)[:3]:
+        x = _real_in(args[0].a)
+        is_c = dt.startswith("complex")
+
+        def f(xr):
+            return _real_out(op.fn(torch, torch.view_as_complex(xr) if is_c else xr, **kw))
+
+        res = op.fn(torch, torch.view_as_complex(x) if is_c else x, **kw)
+        name = op.grad_fn
+        if op.name in ("fft", "ifft", "fftn", "ifftn", "fft2", "ifft2") and not is_c:
+            name = "FftR2CBackward0"          # a real input is transformed as one-sided, as in PyTorch
+        assert type(res.grad_fn).__name__ == name
+        assert torch.autograd.gradcheck(f, (x,))
+
+
+@pytest.mark.parametrize("name", ["fft", "rfft", "irfft", "ifft2"])
+def test_gradient_of_real_loss(name):
+    """A real loss of a transform (abs().sum()) against finite differences."""
+    rng = np.random.default_rng(3)
+    src = rng.standard_normal(6) if name != "irfft" else rng.standard_normal(4) + 1j * rng.standard_normal(4)
+    if name == "ifft2":
+        src = rng.standard_normal((2, 3)) + 1j * rng.standard_normal((2, 3))
+    x = _real_in(src)
+    is_c = np.iscomplexobj(src)
+
+    def f(xr):
+        y = getattr(torch.fft, name)(torch.view_as_complex(xr) if is_c else xr)
+        return y.abs().sum()
+
+    assert torch.autograd.gradcheck(f, (x,))
+
+
+def test_gradgradcheck_rfft_irfft():
+    x = torch.tensor(np.random.default_rng(4).standard_normal(5), requires_grad=True)
+    assert torch.autograd.gradgradcheck(lambda t: torch.fft.irfft(torch.fft.rfft(t) * (1 + 2j), n=5), (x,))
+
+
+def test_float32_computed_in_float32():
+    """pocketfft runs in single precision for float32 data: the result is
+    complex64 and matches numpy's own float32 transform, not a rounded float64 one."""
+    a = np.random.default_rng(5).standard_normal(1024).astype(np.float32)
+    r = torch.fft.fft(torch.from_numpy(a))
+    assert r.dtype == torch.complex64
+    np.testing.assert_array_equal(r.numpy(), np.fft.fft(a))
+
+
+def test_out_writes_in_place():
+    x = torch.randn(8)
+    out = torch.empty(8, dtype=torch.complex64)
+    v0 = out._version
+    r = torch.fft.fft(x, out=out)
+    assert r is out and out._version > v0
+    np.testing.assert_allclose(out.numpy(), np.fft.fft(x.numpy()), rtol=1e-5, atol=1e-5)
+    # another complex dtype, another shape (resized with a warning, as in PyTorch)
+    out2 = torch.empty(3, dtype=torch.complex128)
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        torch.fft.rfft(x, out=out2)
+    assert out2.shape == (5,) and any("resized" in str(m.message) for m in w)
+    np.testing.assert_allclose(out2.numpy(), np.fft.rfft(x.numpy()), rtol=1e-5, atol=1e-5)
+    out3 = torch.empty(0)
+    torch.fft.irfft(torch.fft.rfft(x), out=out3)
+    np.testing.assert_allclose(out3.numpy(), x.numpy(), rtol=1e-5, atol=1e-5)
+    with pytest.raises(RuntimeError, match="irfft expects a floating point output tensor, but got ComplexFloat"):
+        torch.fft.irfft(x, out=torch.empty(14, dtype=torch.complex64))
+
+
+def test_zero_size_batch_and_empty_dim_list():
+    r = torch.fft.fft(torch.ones(0, 4))
+    assert r.shape == (0, 4) and r.dtype == torch.complex64
+    r = torch.fft.fftn(torch.tensor([1.0, 2.0]), dim=())
+    assert r.dtype == torch.complex64 and r.tolist() == [1 + 0j, 2 + 0j]
+    assert torch.fft.fftn(torch.tensor(2.0)).item() == 2 + 0j
+
+
+def test_round_trips():
+    x = torch.randn(3, 8, dtype=torch.float64)
+    np.testing.assert_allclose(torch.fft.ifft(torch.fft.fft(x)).real.numpy(), x.numpy(), atol=1e-12)
+    np.testing.assert_allclose(torch.fft.irfftn(torch.fft.rfftn(x), s=x.shape).numpy(), x.numpy(), atol=1e-12)
+    np.testing.assert_allclose(torch.fft.hfft(torch.fft.ihfft(x), n=8).numpy(), x.numpy(), atol=1e-12)
+
+
+@pytest.mark.parametrize("n,d,dtype", [(5, 1.0, None), (6, 0.5, "float64"), (1, 2.0, None), (8, 0.1, None)])
+def test_fftfreq(n, d, dtype):
+    dt = getattr(torch, dtype) if dtype else None
+    r = torch.fft.fftfreq(n, d, dtype=dt)
+    assert r.dtype == (dt or torch.float32)
+    np.testing.assert_allclose(r.numpy(), np.fft.fftfreq(n, d), rtol=1e-6)
+    r = torch.fft.rfftfreq(n, d, dtype=dt)
+    assert r.dtype == (dt or torch.float32)
+    np.testing.assert_allclose(r.numpy(), np.fft.rfftfreq(n, d), rtol=1e-6)
+
+
+def test_fftfreq_zero_length():
+    assert torch.fft.fftfreq(0).shape == (0,)
+    r = torch.fft.rfftfreq(0)
+    assert r.shape == (1,) and r.isnan().all()     # PyTorch gives tensor([nan])
+
+
+def test_fftfreq_errors():
+    with pytest.raises(RuntimeError, match="fftfreq requires a floating point or complex dtype"):
+        torch.fft.fftfreq(4, dtype=torch.int64)
+    with pytest.raises(RuntimeError, match="negative dimension -1"):
+        torch.fft.fftfreq(-1)
+    with pytest.raises(RuntimeError, match="rfftfreq requires a floating point or complex dtype"):
+        torch.fft.rfftfreq(4, dtype=torch.bool)
+    with pytest.raises(NotImplementedError, match="not implemented for 'ComplexFloat'"):
+        torch.fft.fftfreq(4, dtype=torch.complex64)
+
+
+@pytest.mark.parametrize("n", [1 << 16, 3 * (1 << 15), 65537])
+@pytest.mark.parametrize("dt", ["complex64", "complex128", "float32"])
+def test_long_1d_transforms(n, dt):
+    """Long 1-d transforms are split in two passes of short ones (and shared
+    between threads); a prime length falls back to one pocketfft call."""
+    rng = np.random.default_rng(6)
+    a = rng.standard_normal(n).astype(dt)
+    if dt.startswith("complex"):
+        a = a + 1j * rng.standard_normal(n).astype(dt)
+    t = torch.from_numpy(a)
+    for norm in ("backward", "ortho", "forward"):
+        for f, ref in ((torch.fft.fft, np.fft.fft), (torch.fft.ifft, np.fft.ifft)):
+            r = f(t, norm=norm)
+            e = ref(a, norm=norm)
+            assert r.numpy().dtype == e.dtype and r.is_contiguous()
+            tol = 1e-5 if dt in ("complex64", "float32") else 1e-13
+            assert np.abs(r.numpy() - e).max() <= tol * np.abs(e).max()
+
+
+def test_long_1d_single_thread_and_backward():
+    a = np.random.default_rng(7).standard_normal(1 << 16)
+    old = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        r = torch.fft.fft(torch.from_numpy(a))
+    finally:
+        torch.set_num_threads(old)
+    np.testing.assert_allclose(r.numpy(), np.fft.fft(a), rtol=1e-10, atol=1e-9)
+    # the backward of a long fft is a long ifft: d/dx sum(Re(fft(x)) * w) = Re(conj(F)^T w) = Re(fft(w))
+    w = np.random.default_rng(8).standard_normal(1 << 16)
+    x = torch.from_numpy(a).requires_grad_(True)
+    (torch.fft.fft(x).real * torch.from_numpy(w)).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), np.fft.fft(w).real, rtol=1e-9, atol=1e-8)
+
+
+@pytest.mark.parametrize("n", [1 << 17, 3 * (1 << 16), (1 << 17) + 1])
+@pytest.mark.parametrize("dt", ["float32", "float64"])
+def test_long_rfft(n, dt):
+    """A long even-length rfft is one complex transform of half the length
+    (even samples as real parts, odd ones as imaginary parts), then the two
+    halves' spectra are separated; an odd length falls back to pocketfft's rfft."""
+    a = np.random.default_rng(9).standard_normal(n).astype(dt)
+    t = torch.from_numpy(a)
+    for norm in ("backward", "ortho", "forward"):
+        r = torch.fft.rfft(t, norm=norm)
+        e = np.fft.rfft(a, norm=norm)
+        assert r.numpy().dtype == e.dtype and r.shape == e.shape
+        tol = 1e-5 if dt == "float32" else 1e-13
+        assert np.abs(r.numpy() - e).max() <= tol * np.abs(e).max()
+    out = torch.empty(n // 2 + 1, dtype=torch.complex64 if dt == "float32" else torch.complex128)
+    assert torch.fft.rfft(t, out=out) is out
+    assert np.abs(out.numpy() - np.fft.rfft(a)).max() <= 1e-5 * np.abs(np.fft.rfft(a)).max()
