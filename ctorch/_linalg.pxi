@@ -13,6 +13,14 @@ cdef extern from "matmul.h":
                               const void *A, const void *B, void *C,
                               int64_t m, int64_t n, int64_t k) nogil
     ct_mm_fn ct_mm_loops[11]
+    ctypedef void (*ct_gemm_fn)(char *ta, char *tb, int *m, int *n, int *k, void *alpha,
+                                void *a, int *lda, void *b, int *ldb, void *beta, void *c,
+                                int *ldc) noexcept nogil
+    int ct_blas_find_local(void *gemm_addr)
+    void ct_gemm_batched(ct_gemm_fn f, size_t es, char t1, char t2, int M, int N, int K,
+                         void *alpha, char *P, int ld1, const int64_t *off1,
+                         char *Q, int ld2, const int64_t *off2, void *beta,
+                         char *C, int ldc, int64_t nb) noexcept nogil
 
 cdef list _CTYPE_NAMES = ["bool", "unsigned char", "signed char", "short", "int", "long int",
                           "c10::Half", "float", "double", "c10::complex<float>", "c10::complex<double>"]
@@ -128,31 +136,28 @@ cdef Tensor _bmm_acc(Tensor a, Tensor b, Tensor acc, double alpha, double beta):
 cdef void _gemm_batches(int code, char t1, char t2, int M, int N, int K,
                         char *P, int ld1, int64_t *off1, char *Q, int ld2, int64_t *off2,
                         char *C, int ldc, Py_ssize_t nb, double alpha, double beta) noexcept nogil:
-    """Column-major C[b] (M x N, ld ldc) = op1(P[b]) op2(Q[b]) for each batch b,
-    one gemm call after the other: BLAS threads the large products; running
-    small ones on OpenMP threads around BLAS was measured slower (spinning
-    barriers and OpenBLAS's own threads compete for the cores)."""
-    cdef float fone = <float>alpha, fzero = <float>beta
-    cdef double done = alpha, dzero = beta
-    cdef float complex cone = 1, czero = 0
-    cdef double complex zone = 1, zzero = 0
-    cdef Py_ssize_t i, cstep = <Py_ssize_t>M * N
+    """Column-major C[b] (M x N, ld ldc) = alpha op1(P[b]) op2(Q[b]) + beta C[b]
+    for each batch b (matmul.h says how the work is threaded)."""
+    cdef float fa = <float>alpha, fb = <float>beta
+    cdef double da = alpha, db = beta
+    cdef float complex ca = <float>alpha, cb = <float>beta
+    cdef double complex za = alpha, zb = beta
     if code == CT_FLOAT32:
-        for i in range(nb):
-            sgemm(&t1, &t2, &M, &N, &K, &fone, <float *>P + off1[i], &ld1,
-                  <float *>Q + off2[i], &ld2, &fzero, <float *>C + i * cstep, &ldc)
+        ct_gemm_batched(<ct_gemm_fn>sgemm, 4, t1, t2, M, N, K, &fa, P, ld1, off1, Q, ld2, off2,
+                        &fb, C, ldc, nb)
     elif code == CT_FLOAT64:
-        for i in range(nb):
-            dgemm(&t1, &t2, &M, &N, &K, &done, <double *>P + off1[i], &ld1,
-                  <double *>Q + off2[i], &ld2, &dzero, <double *>C + i * cstep, &ldc)
+        ct_gemm_batched(<ct_gemm_fn>dgemm, 8, t1, t2, M, N, K, &da, P, ld1, off1, Q, ld2, off2,
+                        &db, C, ldc, nb)
     elif code == CT_COMPLEX64:
-        for i in range(nb):
-            cgemm(&t1, &t2, &M, &N, &K, &cone, <float complex *>P + off1[i], &ld1,
-                  <float complex *>Q + off2[i], &ld2, &czero, <float complex *>C + i * cstep, &ldc)
+        ct_gemm_batched(<ct_gemm_fn>cgemm, 8, t1, t2, M, N, K, &ca, P, ld1, off1, Q, ld2, off2,
+                        &cb, C, ldc, nb)
     else:
-        for i in range(nb):
-            zgemm(&t1, &t2, &M, &N, &K, &zone, <double complex *>P + off1[i], &ld1,
-                  <double complex *>Q + off2[i], &ld2, &zzero, <double complex *>C + i * cstep, &ldc)
+        ct_gemm_batched(<ct_gemm_fn>zgemm, 16, t1, t2, M, N, K, &za, P, ld1, off1, Q, ld2, off2,
+                        &zb, C, ldc, nb)
+
+
+# one gemm run on one BLAS thread per ctorch thread when the BLAS is OpenBLAS
+ct_blas_find_local(<void *>sgemm)
 
 
 # ------------------------------------------------------------ small helpers

@@ -4,6 +4,7 @@
 # into torch.xxx functions and Tensor methods.
 
 from libc.stdint cimport int64_t
+import struct as _struct
 
 cdef extern from "elementwise.h":
     ctypedef void (*ct_loop_fn)(char **p, const int64_t *s, int64_t n, const void *extra) noexcept nogil
@@ -456,8 +457,10 @@ cdef object _binary(int op, int rule, object a, object b, object out, str name, 
     if rule == R_FLOAT and res._kind <= K_INT:
         res = _default_dtype
     comp = res
-    if res._code == CT_FLOAT16 and rule == R_CMP:
-        comp = res
+    if res._code == CT_FLOAT16 and (_inexact_in_half(a) or _inexact_in_half(b)):
+        # half kernels compute in float; a scalar operand that half cannot
+        # hold keeps its float value (rounded once, at the end, as PyTorch does)
+        comp = t_float32
     fn = ct_binary_loops[op][comp._code]
     if fn == NULL:
         _no_kernel(name, comp, op, a, b)
@@ -480,10 +483,11 @@ cdef object _binary(int op, int rule, object a, object b, object out, str name, 
     if tb is not None and tb._dtype is not comp:
         tb = _cast(tb, comp)
     cdef Tensor dst
-    if o is not None and o._dtype is outdt:
+    cdef DType kdt = t_bool if rule == R_CMP else comp    # what the kernel writes
+    if o is not None and o._dtype is kdt:
         dst = o
     else:
-        dst = _alloc_like_operands(&it, ta, tb, outdt)
+        dst = _alloc_like_operands(&it, ta, tb, kdt)
     it.nargs = 3
     _iter_add(&it, 0, dst)
     if ta is not None:
@@ -505,7 +509,26 @@ cdef object _binary(int op, int rule, object a, object b, object out, str name, 
             _copy_into(o, dst, False)
         _bump(o)
         return o
+    if kdt is not outdt:
+        return _cast(dst, outdt)
     return dst
+
+
+cdef bint _inexact_in_half(object x) except -1:
+    """x is a python number or a 0-d tensor of another dtype whose value half
+    does not represent exactly."""
+    cdef Tensor t
+    if isinstance(x, Tensor):
+        t = <Tensor>x
+        if t._ndim != 0 or t._dtype._code == CT_FLOAT16 or t._dtype._kind > K_FLOAT:
+            return False
+        x = t.item()
+    elif not isinstance(x, (int, float)):
+        return False
+    try:
+        return _struct.unpack("e", _struct.pack("e", x))[0] != x
+    except (OverflowError, _struct.error):
+        return True
 
 
 cdef int _check_out_shape(Tensor o, Iter *it, bint inplace) except -1:

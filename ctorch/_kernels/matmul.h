@@ -64,4 +64,112 @@ static ct_mm_fn ct_mm_loops[CT_NDTYPES] = {
     NULL, NULL, NULL, NULL, NULL,
 };
 
+
+/* ---- float products through BLAS, threaded by ctorch ----------------------
+ *
+ * A threaded BLAS keeps its own worker threads spinning after each call, and
+ * ctorch's OpenMP workers spin after each parallel region: on a machine with
+ * as many cores as threads the two pools take the cores from each other and
+ * a mix of products and elementwise ops slows down many times over. So when
+ * the BLAS is OpenBLAS (found next to the gemm symbol), each call runs it on
+ * one thread and ctorch spreads the work over its own OpenMP threads: whole
+ * products across a batch, or column (row) blocks of one large product. Any
+ * other BLAS threads itself as before. */
+#include <dlfcn.h>
+
+typedef void (*ct_gemm_fn)(char *ta, char *tb, int *m, int *n, int *k, void *alpha,
+                           void *a, int *lda, void *b, int *ldb, void *beta, void *c, int *ldc);
+typedef int (*ct_blas_local_fn)(int);
+static ct_blas_local_fn ct_blas_local = NULL;
+
+/* fewer flops than this stay on the calling thread */
+#define CT_GEMM_PAR_FLOPS 4000000.0
+
+/* Looks for OpenBLAS's per-thread thread count in the library that provides
+ * `gemm_addr` (or one it depends on); returns 1 when found. */
+static int ct_blas_find_local(void *gemm_addr)
+{
+    Dl_info info;
+    if (!dladdr(gemm_addr, &info) || !info.dli_fname) return 0;
+    void *h = dlopen(info.dli_fname, RTLD_LAZY | RTLD_NOLOAD);
+    if (!h) return 0;
+    ct_blas_local = (ct_blas_local_fn)dlsym(h, "openblas_set_num_threads_local");
+    return ct_blas_local != NULL;
+}
+
+/* One column-major product C (M x N) = alpha op1(P) op2(Q) + beta C, over nt
+ * threads, split along the longer of M and N in blocks of 16. */
+static void ct_gemm_split(ct_gemm_fn f, size_t es, char t1, char t2, int M, int N, int K,
+                          void *alpha, char *P, int ld1, char *Q, int ld2, void *beta,
+                          char *C, int ldc, int nt)
+{
+    int split_n = N >= M;
+    int D = split_n ? N : M;
+    int chunk = ((D + nt - 1) / nt + 15) / 16 * 16;
+    int nchunks = (D + chunk - 1) / chunk;
+    if (nt <= 1 || nchunks <= 1) {
+        f(&t1, &t2, &M, &N, &K, alpha, P, &ld1, Q, &ld2, beta, C, &ldc);
+        return;
+    }
+#ifdef _OPENMP
+#pragma omp parallel for num_threads(nt) schedule(static)
+#endif
+    for (int c = 0; c < nchunks; c++) {
+        char a1 = t1, a2 = t2;
+        int m = M, n = N, k = K, l1 = ld1, l2 = ld2, lc = ldc;
+        int lo = c * chunk, len = D - lo < chunk ? D - lo : chunk;
+        int prev = ct_blas_local(1);
+        if (split_n) {
+            n = len;
+            f(&a1, &a2, &m, &n, &k, alpha, P, &l1, Q + (size_t)lo * (a2 == 'N' ? l2 : 1) * es,
+              &l2, beta, C + (size_t)lo * lc * es, &lc);
+        } else {
+            m = len;
+            f(&a1, &a2, &m, &n, &k, alpha, P + (size_t)lo * (a1 == 'N' ? 1 : l1) * es, &l1,
+              Q, &l2, beta, C + (size_t)lo * es, &lc);
+        }
+        ct_blas_local(prev);
+    }
+}
+
+/* C[b] = alpha op1(P + off1[b]) op2(Q + off2[b]) + beta C[b] for nb batches
+ * (C dense, M * N apart; offsets in elements of size es). */
+static void ct_gemm_batched(ct_gemm_fn f, size_t es, char t1, char t2, int M, int N, int K,
+                            void *alpha, char *P, int ld1, const int64_t *off1,
+                            char *Q, int ld2, const int64_t *off2, void *beta,
+                            char *C, int ldc, int64_t nb)
+{
+    size_t cstep = (size_t)M * N * es;
+    int nt = 1;
+#ifdef _OPENMP
+    nt = omp_get_max_threads();
+#endif
+    if (ct_blas_local == NULL) {
+        for (int64_t b = 0; b < nb; b++)
+            f(&t1, &t2, &M, &N, &K, alpha, P + off1[b] * es, &ld1, Q + off2[b] * es, &ld2,
+              beta, C + b * cstep, &ldc);
+        return;
+    }
+    if (2.0 * M * N * K * nb < CT_GEMM_PAR_FLOPS) nt = 1;
+    if (nt > 1 && nb >= nt) {
+#ifdef _OPENMP
+#pragma omp parallel for num_threads(nt) schedule(static)
+#endif
+        for (int64_t b = 0; b < nb; b++) {
+            char a1 = t1, a2 = t2;
+            int m = M, n = N, k = K, l1 = ld1, l2 = ld2, lc = ldc;
+            int prev = ct_blas_local(1);
+            f(&a1, &a2, &m, &n, &k, alpha, P + off1[b] * es, &l1, Q + off2[b] * es, &l2,
+              beta, C + b * cstep, &lc);
+            ct_blas_local(prev);
+        }
+        return;
+    }
+    int prev = ct_blas_local(1);
+    for (int64_t b = 0; b < nb; b++)
+        ct_gemm_split(f, es, t1, t2, M, N, K, alpha, P + off1[b] * es, ld1,
+                      Q + off2[b] * es, ld2, beta, C + b * cstep, ldc, nt);
+    ct_blas_local(prev);
+}
+
 #endif
