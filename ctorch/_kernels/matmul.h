@@ -103,7 +103,7 @@ static void ct_gemm_split(ct_gemm_fn f, size_t es, char t1, char t2, int M, int 
                           void *alpha, char *P, int ld1, char *Q, int ld2, void *beta,
                           char *C, int ldc, int nt)
 {
-    int split_n = N >= M;
+    int split_n = N > M;
     int D = split_n ? N : M;
     int chunk = ((D + nt - 1) / nt + 15) / 16 * 16;
     int nchunks = (D + chunk - 1) / chunk;
