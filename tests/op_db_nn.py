@@ -16,19 +16,9 @@ from typing import Callable, Optional
 import numpy as np
 import scipy.special
 
+from tests.op_db_shape import D, I  # noqa: F401  (data inputs; targets passed as they are)
+
 FLOATS = ("float16", "float32", "float64")
-
-
-class D:
-    """A data input (differentiable, layouts varied)."""
-    def __init__(self, a):
-        self.a = a
-
-
-class I:
-    """A target, weight or index input, passed as is."""
-    def __init__(self, a):
-        self.a = a
 
 
 @dataclass

@@ -54,17 +54,6 @@ def test_refused_dtypes(op, dt, err):
     assert isinstance(info.value, RuntimeError)
 
 
-ERRS = [(op, i, e) for op in HIST_OPS for i, e in enumerate(op.errors)]
-
-
-@pytest.mark.parametrize("op,i,err", ERRS, ids=[f"{o.name}-{i}" for o, i, _ in ERRS])
-def test_errors(op, i, err):
-    call, exc, frag = err
-    with pytest.raises(exc) as info:
-        call(torch)
-    assert frag in str(info.value)
-
-
 def test_histc_out_and_method():
     x = torch.tensor([1.0, 2.0, 1.0, 9.0])
     o = torch.zeros(2)

@@ -67,19 +67,6 @@ def test_refused_dtypes(op, dt, exc, frag):
     assert frag in str(info.value)
 
 
-ERRS = [(op, i, e) for op in OPS for i, e in enumerate(op.errors)]
-
-
-@pytest.mark.parametrize("op,i,err", ERRS, ids=[f"{o.name}-{i}" for o, i, _ in ERRS])
-def test_errors(op, i, err):
-    call, exc, frag = err
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        with pytest.raises(exc) as info:
-            call(torch)
-    assert frag in str(info.value)
-
-
 GRADS = [op for op in OPS if op.grad_fn is not None or op.name == "cross_entropy"]
 
 

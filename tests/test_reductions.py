@@ -99,17 +99,6 @@ def test_refused_dtypes(info, dt):
         info.op(t, **kw)
 
 
-ERRORS = [(info, k) for info in OPS for k in range(len(info.errors))]
-
-
-@pytest.mark.parametrize("info,k", ERRORS, ids=[f"{i.name}-{k}" for i, k in ERRORS])
-def test_errors(info, k):
-    call, exc, frag = info.errors[k]
-    with pytest.raises(exc) as e:
-        call(torch)
-    assert frag in str(e.value)
-
-
 GRADS = [(info, k) for info in OPS if info.differentiable for k in range(len(info.grad_samples or []))]
 
 
