@@ -5,7 +5,7 @@
 # dense is passed with the matching transpose flag and leading dimension;
 # only an operand that is neither is copied.
 
-from scipy.linalg.cython_blas cimport sgemm, dgemm, cgemm, zgemm
+from cpython.pycapsule cimport PyCapsule_GetPointer, PyCapsule_GetName
 from libc.stdlib cimport malloc, free
 
 cdef extern from "matmul.h":
@@ -102,6 +102,7 @@ cdef Tensor _bmm_acc(Tensor a, Tensor b, Tensor acc, double alpha, double beta):
     cdef int lda, ldb, M = <int>m, N = <int>n, K = <int>k, ldc = <int>n
     cdef bint blas = code in (CT_FLOAT32, CT_FLOAT64, CT_COMPLEX64, CT_COMPLEX128)
     if blas:
+        _bind_blas()
         if not _blas_layout(m, k, a._stride[nd - 2], a._stride[nd - 1], &ta, &lda):
             a = _dense(a)
             _blas_layout(m, k, a._stride[nd - 2], a._stride[nd - 1], &ta, &lda)
@@ -133,6 +134,31 @@ cdef Tensor _bmm_acc(Tensor a, Tensor b, Tensor acc, double alpha, double beta):
     return out
 
 
+# BLAS is bound on first use: importing scipy.linalg costs ~0.3 s, which
+# `import ctorch` should not pay
+cdef ct_gemm_fn _sgemm = NULL, _dgemm = NULL, _cgemm = NULL, _zgemm = NULL
+
+
+cdef ct_gemm_fn _capi_fn(dict capi, str name) except NULL:
+    cap = capi[name]
+    return <ct_gemm_fn>PyCapsule_GetPointer(cap, PyCapsule_GetName(cap))
+
+
+cdef int _bind_blas() except -1:
+    global _sgemm, _dgemm, _cgemm, _zgemm
+    if _zgemm != NULL:
+        return 0
+    from scipy.linalg import cython_blas
+    capi = cython_blas.__pyx_capi__
+    _sgemm = _capi_fn(capi, "sgemm")
+    _dgemm = _capi_fn(capi, "dgemm")
+    _cgemm = _capi_fn(capi, "cgemm")
+    # one gemm runs on one BLAS thread per ctorch thread when the BLAS is OpenBLAS
+    ct_blas_find_local(<void *>_sgemm)
+    _zgemm = _capi_fn(capi, "zgemm")
+    return 0
+
+
 cdef void _gemm_batches(int code, char t1, char t2, int M, int N, int K,
                         char *P, int ld1, int64_t *off1, char *Q, int ld2, int64_t *off2,
                         char *C, int ldc, Py_ssize_t nb, double alpha, double beta) noexcept nogil:
@@ -143,21 +169,17 @@ cdef void _gemm_batches(int code, char t1, char t2, int M, int N, int K,
     cdef float complex ca = <float>alpha, cb = <float>beta
     cdef double complex za = alpha, zb = beta
     if code == CT_FLOAT32:
-        ct_gemm_batched(<ct_gemm_fn>sgemm, 4, t1, t2, M, N, K, &fa, P, ld1, off1, Q, ld2, off2,
+        ct_gemm_batched(_sgemm, 4, t1, t2, M, N, K, &fa, P, ld1, off1, Q, ld2, off2,
                         &fb, C, ldc, nb)
     elif code == CT_FLOAT64:
-        ct_gemm_batched(<ct_gemm_fn>dgemm, 8, t1, t2, M, N, K, &da, P, ld1, off1, Q, ld2, off2,
+        ct_gemm_batched(_dgemm, 8, t1, t2, M, N, K, &da, P, ld1, off1, Q, ld2, off2,
                         &db, C, ldc, nb)
     elif code == CT_COMPLEX64:
-        ct_gemm_batched(<ct_gemm_fn>cgemm, 8, t1, t2, M, N, K, &ca, P, ld1, off1, Q, ld2, off2,
+        ct_gemm_batched(_cgemm, 8, t1, t2, M, N, K, &ca, P, ld1, off1, Q, ld2, off2,
                         &cb, C, ldc, nb)
     else:
-        ct_gemm_batched(<ct_gemm_fn>zgemm, 16, t1, t2, M, N, K, &za, P, ld1, off1, Q, ld2, off2,
+        ct_gemm_batched(_zgemm, 16, t1, t2, M, N, K, &za, P, ld1, off1, Q, ld2, off2,
                         &zb, C, ldc, nb)
-
-
-# one gemm run on one BLAS thread per ctorch thread when the BLAS is OpenBLAS
-ct_blas_find_local(<void *>sgemm)
 
 
 # ------------------------------------------------------------ small helpers

@@ -4,7 +4,6 @@ The factorizations run through numpy.linalg / scipy.linalg's LAPACK on the
 tensors' memory (a dense tensor is handed over without a copy); the backward
 formulas are written with ctorch ops, so that they can be differentiated again.
 """
-import numpy as _np
 
 import ctorch as _t
 from ctorch._C import Tensor, matmul, _conj, _mH  # noqa: F401
@@ -13,6 +12,18 @@ from ctorch.return_types import (
     linalg_qr as _QR, linalg_svd as _SVD, linalg_eigh as _EIGH, linalg_slogdet as _SLOGDET,
     linalg_inv_ex as _INVEX, linalg_cholesky_ex as _CHOLEX, qr as _QR_LEGACY, svd as _SVD_LEGACY,
 )
+
+
+class _LazyNumpy:
+    """numpy, imported on first use (keeps `import ctorch` fast)."""
+
+    def __getattr__(self, name):
+        import numpy
+        globals()["_np"] = numpy
+        return getattr(numpy, name)
+
+
+_np = _LazyNumpy()
 
 __all__ = ["LinAlgError", "inv", "inv_ex", "det", "slogdet", "solve", "cholesky", "cholesky_ex",
            "qr", "svd", "svdvals", "eigh", "eigvalsh", "matmul", "vecdot", "diagonal"]
