@@ -234,10 +234,22 @@ cdef object _la_out(Tensor r, object out):
 
 # ------------------------------------------------------------ products
 
+cdef object _mm_like(object x, object left, object right):
+    """left @ right, laid out like x: when x is a real matrix stored by columns
+    (a transposed view, like the weight in `input @ weight.t()`), the product
+    is computed as (right^T left^T)^T, so that the gradient already has its
+    leaf's layout and accumulating it needs no transposing copy."""
+    cdef Tensor t = <Tensor>x
+    if (t._ndim == 2 and t._stride[0] == 1 and t._stride[1] > 1 and t._shape[0] > 1
+            and not t._dtype.is_complex):
+        return matmul(right.transpose(-2, -1), left.transpose(-2, -1)).transpose(-2, -1)
+    return matmul(left, right)
+
+
 def _g_mm(_OpNode n, g):
     a, b = n.args()
-    return [matmul(g, _mH(b)) if _needs_grad(a) else None,
-            matmul(_mH(a), g) if _needs_grad(b) else None]
+    return [_mm_like(a, g, _mH(b)) if _needs_grad(a) else None,
+            _mm_like(b, _mH(a), g) if _needs_grad(b) else None]
 
 
 def _g_mv(_OpNode n, g):
@@ -411,8 +423,8 @@ def _addlike(input, prod, beta, alpha):
 def _g_addmm(_OpNode n, g):
     c, a, b, beta, alpha = n.args()
     gc = _gfor(g * beta if beta != 1 else g, c) if c is not None else None
-    ga = matmul(g, _mH(b)) if _needs_grad(a) else None
-    gb = matmul(_mH(a), g) if _needs_grad(b) else None
+    ga = _mm_like(a, g, _mH(b)) if _needs_grad(a) else None
+    gb = _mm_like(b, _mH(a), g) if _needs_grad(b) else None
     if alpha != 1:
         ga = ga * alpha if ga is not None else None
         gb = gb * alpha if gb is not None else None
