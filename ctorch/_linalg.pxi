@@ -17,6 +17,8 @@ cdef extern from "matmul.h":
                                 void *a, int *lda, void *b, int *ldb, void *beta, void *c,
                                 int *ldc) noexcept nogil
     int ct_blas_find_local(void *gemm_addr)
+    ctypedef int (*ct_blas_local_fn)(int) noexcept nogil
+    ct_blas_local_fn ct_blas_local_in(const char *path)
     void ct_gemm_batched(ct_gemm_fn f, size_t es, char t1, char t2, int M, int N, int K,
                          void *alpha, char *P, int ld1, const int64_t *off1,
                          char *Q, int ld2, const int64_t *off2, void *beta,
@@ -157,6 +159,26 @@ cdef int _bind_blas() except -1:
     ct_blas_find_local(<void *>_sgemm)
     _zgemm = _capi_fn(capi, "zgemm")
     return 0
+
+
+cdef ct_blas_local_fn _np_blas_local = NULL
+cdef bint _np_blas_looked = False
+
+
+def _numpy_blas_threads(int n):
+    """Sets how many threads numpy's OpenBLAS uses for calls made from this
+    thread (0: its global setting) and returns the previous value, or -1 when
+    numpy's BLAS is not OpenBLAS. torch.linalg runs numpy's LAPACK with 1: a
+    threaded BLAS leaves its workers spinning after each call, and they take
+    the cores from ctorch's OpenMP workers in the ops that follow."""
+    global _np_blas_local, _np_blas_looked
+    if not _np_blas_looked:
+        _np_blas_looked = True
+        import numpy.linalg._umath_linalg as m
+        _np_blas_local = ct_blas_local_in(m.__file__.encode())
+    if _np_blas_local == NULL:
+        return -1
+    return _np_blas_local(n)
 
 
 cdef void _gemm_batches(int code, char t1, char t2, int M, int N, int K,

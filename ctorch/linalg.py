@@ -6,6 +6,7 @@ formulas are written with ctorch ops, so that they can be differentiated again.
 """
 
 import ctorch as _t
+from ctorch import _C
 from ctorch._C import Tensor, matmul, _conj, _mH  # noqa: F401
 from ctorch.autograd.function import Function
 from ctorch.return_types import (
@@ -14,13 +15,36 @@ from ctorch.return_types import (
 )
 
 
+class _SerialLinalg:
+    """numpy.linalg whose functions run numpy's BLAS on the calling thread
+    only (see ctorch._C._numpy_blas_threads)."""
+
+    def __init__(self, linalg):
+        self._linalg = linalg
+
+    def __getattr__(self, name):
+        f = getattr(self._linalg, name)
+        if isinstance(f, type) or not callable(f):
+            return f
+
+        def call(*args, **kwargs):
+            prev = _C._numpy_blas_threads(1)
+            try:
+                return f(*args, **kwargs)
+            finally:
+                if prev >= 0:
+                    _C._numpy_blas_threads(prev)
+        return call
+
+
 class _LazyNumpy:
     """numpy, imported on first use (keeps `import ctorch` fast)."""
 
     def __getattr__(self, name):
         import numpy
-        globals()["_np"] = numpy
-        return getattr(numpy, name)
+        self.__dict__.update(vars(numpy))
+        self.linalg = _SerialLinalg(numpy.linalg)
+        return getattr(self, name)
 
 
 _np = _LazyNumpy()

@@ -97,6 +97,14 @@ static int ct_blas_find_local(void *gemm_addr)
     return ct_blas_local != NULL;
 }
 
+/* The same switch in another library (numpy's own OpenBLAS, which its LAPACK
+ * calls use): found through a file that links it; NULL if there is none. */
+static ct_blas_local_fn ct_blas_local_in(const char *path)
+{
+    void *h = dlopen(path, RTLD_LAZY | RTLD_NOLOAD);
+    return h ? (ct_blas_local_fn)dlsym(h, "openblas_set_num_threads_local") : NULL;
+}
+
 /* One column-major product C (M x N) = alpha op1(P) op2(Q) + beta C, over nt
  * threads, split along the longer of M and N in blocks of 16. */
 static void ct_gemm_split(ct_gemm_fn f, size_t es, char t1, char t2, int M, int N, int K,
