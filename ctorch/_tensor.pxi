@@ -946,6 +946,8 @@ cdef int _wrap_dim(object dim, int ndim) except -1:
         d = dim
     except TypeError:
         raise TypeError(f"dim must be an int, not {type(dim).__name__}")
+    except OverflowError:
+        raise ValueError("Overflow when unpacking long long")
     if d < -n or d >= n:
         raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {d})")
     return d + n if d < 0 else d
