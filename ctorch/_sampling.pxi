@@ -246,6 +246,8 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
         raise RuntimeError(f"multinomial expects Long tensor out, got: {_sname((<Tensor>out)._dtype)}")
     if t._ndim != 1 and t._ndim != 2:
         raise RuntimeError("prob_dist must be 1 or 2 dim")
+    if not -2**63 <= num_samples < 2**63:
+        raise ValueError("Overflow when unpacking long long")
     cdef int64_t ns = num_samples
     if ns <= 0:
         raise RuntimeError("cannot sample n_sample <= 0 samples")

@@ -45,6 +45,8 @@ cdef Py_ssize_t _k_arg(object k, str name) except? -1:
         if isinstance(k, Tensor) and (<Tensor>k)._ndim == 0 and not (<Tensor>k)._dtype.is_floating_point:
             return int(k)
         raise TypeError(f"{name}(): argument 'k' (position 2) must be int, not {type(k).__name__}")
+    if not -2**63 <= k < 2**63:
+        raise ValueError("Overflow when unpacking long long")
     return k
 
 

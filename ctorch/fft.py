@@ -69,11 +69,16 @@ def _norm(norm):
 def _int_arg(v, fname, argname):
     if isinstance(v, bool) or not hasattr(v, "__index__"):
         raise TypeError(f"fft_{fname}(): argument '{argname}' must be int, not {type(v).__name__}")
-    return _operator.index(v)
+    v = _operator.index(v)
+    if not -2**63 <= v < 2**63:
+        raise ValueError("Overflow when unpacking long long")
+    return v
 
 
 def _wrap(d, ndim):
     d = _operator.index(d)
+    if not -2**63 <= d < 2**63:
+        raise ValueError("Overflow when unpacking long long")
     if ndim == 0:
         raise IndexError(f"Dimension specified as {d} but tensor has no dimensions")
     if d < -ndim or d >= ndim:
@@ -83,6 +88,8 @@ def _wrap(d, ndim):
 
 
 def _check_n(n):
+    if not n < 2**63:
+        raise ValueError("Overflow when unpacking long long")
     if n < 1:
         raise RuntimeError(f"Invalid number of data points ({n}) specified")
     return n
