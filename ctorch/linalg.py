@@ -100,12 +100,14 @@ def _lapack(name, a):
     return lapack.get_lapack_funcs((name,), (a,))[0]
 
 
-def _singular_info(a, name):
-    """First batch element and 1-based zero pivot of LU."""
-    getrf = _lapack("getrf", a)
+def _first_failure(a, name, **kwargs):
+    """(batch element, LAPACK info) of the first matrix of `a` that LAPACK's
+    `name` (getrf: a zero pivot; potrf: a minor not positive-definite) fails
+    on, or None."""
+    fn = _lapack(name, a)
     flat = a.reshape((-1,) + a.shape[-2:])
     for i in range(flat.shape[0]):
-        _, _, info = getrf(flat[i])
+        info = fn(flat[i], **kwargs)[-1]
         if info > 0:
             return i, info
     return None
@@ -120,7 +122,7 @@ class LinalgInvEx(Function):
         try:
             r = _np.linalg.inv(a)
         except _np.linalg.LinAlgError:
-            bad = _singular_info(a, "inv")
+            bad = _first_failure(a, "getrf")
             b, i = bad if bad is not None else (0, 1)
             raise LinAlgError(f"linalg.inv: {_batch_prefix(b, a.shape)}The diagonal element {i} is zero, "
                               "the inversion could not be completed because the input matrix is singular.")
@@ -153,7 +155,7 @@ def inv_ex(A, *, check_errors=False, out=None):
     except LinAlgError:
         if check_errors:
             raise
-        bad = _singular_info(_np_in(A), "inv")
+        bad = _first_failure(_np_in(A), "getrf")
         info = _t.zeros(A.shape[:-2], dtype=_t.int32)
         info.view(-1)[bad[0]] = bad[1]
         return _INVEX(_t.full(A.shape, float("nan"), dtype=A.dtype), info)
@@ -265,15 +267,13 @@ class LinalgCholeskyEx(Function):
         try:
             L = _np.linalg.cholesky(a)
         except _np.linalg.LinAlgError:
-            potrf = _lapack("potrf", a)
-            flat = a.reshape((-1,) + a.shape[-2:])
-            for i in range(flat.shape[0]):
-                _, info = potrf(flat[i], lower=1)
-                if info > 0:
-                    raise LinAlgError(
-                        f"linalg.cholesky: {_batch_prefix(i, a.shape)}The factorization could not be completed "
-                        f"because the input is not positive-definite (the leading minor of order {info} "
-                        "is not positive-definite).")
+            bad = _first_failure(a, "potrf", lower=1)
+            if bad is not None:
+                i, info = bad
+                raise LinAlgError(
+                    f"linalg.cholesky: {_batch_prefix(i, a.shape)}The factorization could not be completed "
+                    f"because the input is not positive-definite (the leading minor of order {info} "
+                    "is not positive-definite).")
             raise
         Lt = _factor(L, A)
         ctx.save_for_backward(Lt)

@@ -40,18 +40,23 @@ def np_args(args):
     return [x.a if isinstance(x, (D, I)) else x for x in args]
 
 
-def check_same(res, ref):
+def check_same(res, ref, close=False):
+    """res (a tensor or a tuple of them) has ref's shapes and dtypes and its
+    values: exactly, or within float tolerances when `close`."""
     if isinstance(ref, (tuple, list)):
         assert isinstance(res, tuple), type(res)
         assert len(res) == len(ref)
         for a, b in zip(res, ref):
-            check_same(a, b)
+            check_same(a, b, close)
         return
     ref = np.asarray(ref)
     got = res.numpy()
     assert tuple(res.shape) == ref.shape, (tuple(res.shape), ref.shape)
     assert got.dtype == ref.dtype, (got.dtype, ref.dtype)
-    np.testing.assert_array_equal(got, ref)
+    if close:
+        np.testing.assert_allclose(got, ref, rtol=1e-5 if ref.dtype != np.float16 else 1e-3, atol=1e-6)
+    else:
+        np.testing.assert_array_equal(got, ref)
 
 
 CASES = [(op, dt, layout) for op in OPS for dt in op.dtypes for layout in LAYOUTS

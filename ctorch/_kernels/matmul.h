@@ -105,6 +105,16 @@ static ct_blas_local_fn ct_blas_local_in(const char *path)
     return h ? (ct_blas_local_fn)dlsym(h, "openblas_set_num_threads_local") : NULL;
 }
 
+/* One gemm on one BLAS thread, from any thread (the Fortran interface takes
+ * pointers, so each thread passes its own copies of the scalars). */
+static void ct_gemm_serial(ct_gemm_fn f, char t1, char t2, int m, int n, int k, void *alpha,
+                           char *P, int ld1, char *Q, int ld2, void *beta, char *C, int ldc)
+{
+    int prev = ct_blas_local(1);
+    f(&t1, &t2, &m, &n, &k, alpha, P, &ld1, Q, &ld2, beta, C, &ldc);
+    ct_blas_local(prev);
+}
+
 /* One column-major product C (M x N) = alpha op1(P) op2(Q) + beta C, over nt
  * threads, split along the longer of M and N in blocks of 16. */
 static void ct_gemm_split(ct_gemm_fn f, size_t es, char t1, char t2, int M, int N, int K,
@@ -116,27 +126,21 @@ static void ct_gemm_split(ct_gemm_fn f, size_t es, char t1, char t2, int M, int 
     int chunk = ((D + nt - 1) / nt + 15) / 16 * 16;
     int nchunks = (D + chunk - 1) / chunk;
     if (nt <= 1 || nchunks <= 1) {
-        f(&t1, &t2, &M, &N, &K, alpha, P, &ld1, Q, &ld2, beta, C, &ldc);
+        ct_gemm_serial(f, t1, t2, M, N, K, alpha, P, ld1, Q, ld2, beta, C, ldc);
         return;
     }
 #ifdef _OPENMP
 #pragma omp parallel for num_threads(nt) schedule(static)
 #endif
     for (int c = 0; c < nchunks; c++) {
-        char a1 = t1, a2 = t2;
-        int m = M, n = N, k = K, l1 = ld1, l2 = ld2, lc = ldc;
         int lo = c * chunk, len = D - lo < chunk ? D - lo : chunk;
-        int prev = ct_blas_local(1);
-        if (split_n) {
-            n = len;
-            f(&a1, &a2, &m, &n, &k, alpha, P, &l1, Q + (size_t)lo * (a2 == 'N' ? l2 : 1) * es,
-              &l2, beta, C + (size_t)lo * lc * es, &lc);
-        } else {
-            m = len;
-            f(&a1, &a2, &m, &n, &k, alpha, P + (size_t)lo * (a1 == 'N' ? 1 : l1) * es, &l1,
-              Q, &l2, beta, C + (size_t)lo * es, &lc);
-        }
-        ct_blas_local(prev);
+        if (split_n)
+            ct_gemm_serial(f, t1, t2, M, len, K, alpha, P, ld1,
+                           Q + (size_t)lo * (t2 == 'N' ? ld2 : 1) * es, ld2, beta,
+                           C + (size_t)lo * ldc * es, ldc);
+        else
+            ct_gemm_serial(f, t1, t2, len, N, K, alpha, P + (size_t)lo * (t1 == 'N' ? 1 : ld1) * es,
+                           ld1, Q, ld2, beta, C + (size_t)lo * es, ldc);
     }
 }
 
@@ -163,21 +167,14 @@ static void ct_gemm_batched(ct_gemm_fn f, size_t es, char t1, char t2, int M, in
 #ifdef _OPENMP
 #pragma omp parallel for num_threads(nt) schedule(static)
 #endif
-        for (int64_t b = 0; b < nb; b++) {
-            char a1 = t1, a2 = t2;
-            int m = M, n = N, k = K, l1 = ld1, l2 = ld2, lc = ldc;
-            int prev = ct_blas_local(1);
-            f(&a1, &a2, &m, &n, &k, alpha, P + off1[b] * es, &l1, Q + off2[b] * es, &l2,
-              beta, C + b * cstep, &lc);
-            ct_blas_local(prev);
-        }
+        for (int64_t b = 0; b < nb; b++)
+            ct_gemm_serial(f, t1, t2, M, N, K, alpha, P + off1[b] * es, ld1, Q + off2[b] * es,
+                           ld2, beta, C + b * cstep, ldc);
         return;
     }
-    int prev = ct_blas_local(1);
     for (int64_t b = 0; b < nb; b++)
         ct_gemm_split(f, es, t1, t2, M, N, K, alpha, P + off1[b] * es, ld1,
                       Q + off2[b] * es, ld2, beta, C + b * cstep, ldc, nt);
-    ct_blas_local(prev);
 }
 
 #endif
