@@ -1,11 +1,20 @@
 # cython: language_level=3
-# The core extension. One translation unit built from one include file per
-# room, so that Tensor methods reach the op machinery through direct C calls
-# (no cross-module imports, no circular cimports).
+# The ops, autograd and the public Tensor class, still one translation unit
+# built from include files while they move out into modules of their own;
+# the bottom layers (dtype, dispatch, storage, Tensor) are already
+# modules of ctorch._core and come in through their .pxd interfaces.
+
+from ctorch._core.dtype cimport *
+from ctorch._core.dispatch cimport device, _CPU, _device_code, _device_object, backend_for, ensure_gemm
+from ctorch._core.storage cimport Storage, _alloc_storage, _borrow_storage
+from ctorch._core.tensor cimport *
+from ctorch._core.backend cimport *
+
+from ctorch._core.dtype import promote_types, get_default_dtype, set_default_dtype, _dtype_list, dtype
+from ctorch._core.dispatch import get_num_threads, set_num_threads, _empty_cache, _numpy_blas_threads
+from ctorch._core.tensor import Size, strided, from_numpy, _bump_version, is_floating_point, is_complex
 
 include "_defs.pxi"
-include "_dtype.pxi"
-include "_storage.pxi"
 include "_tensor.pxi"
 include "_autograd.pxi"
 include "_autograd_hooks.pxi"

@@ -196,9 +196,6 @@ cdef inline tuple _edge(object x):
     return (None, 0)
 
 
-cdef inline bint _needs_grad(object x):
-    return isinstance(x, Tensor) and ((<Tensor>x)._requires_grad or (<Tensor>x)._grad_fn is not None)
-
 
 # ------------------------------------------------------------------ engine
 

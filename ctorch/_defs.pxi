@@ -1,11 +1,5 @@
 # Compile-time constants shared by the include files.
 
-# kinds of dtype, ordered: a higher kind wins promotion
-DEF K_BOOL = 0
-DEF K_INT = 1
-DEF K_FLOAT = 2
-DEF K_COMPLEX = 3
-
 # work below these many elements stays on one thread
 DEF GRAIN_CHEAP = 32768
 DEF GRAIN_MATH = 2048

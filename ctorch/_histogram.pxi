@@ -2,17 +2,6 @@
 # density) and bincount. Not differentiable. Kernels in hist.h count into
 # double or int64 buffers; the result takes PyTorch's dtype at the end.
 
-cdef extern from "hist.h":
-    int ct_histogram_f32(const float *x, const float *w, int64_t n, const float *e, int64_t nb,
-                         int linear, double *hist) nogil
-    int ct_histogram_f64(const double *x, const double *w, int64_t n, const double *e, int64_t nb,
-                         int linear, double *hist) nogil
-    void ct_minmax_f32(const float *x, int64_t n, double *mn, double *mx) nogil
-    void ct_minmax_f64(const double *x, int64_t n, double *mn, double *mx) nogil
-    void ct_minmax_i64(const int64_t *x, int64_t n, int64_t *mn, int64_t *mx) nogil
-    int ct_bincount(const int64_t *x, const double *w, int64_t n, int64_t nbins, int64_t *cnt,
-                    double *wsum) nogil
-
 
 class _HistogramReturn(tuple):
     """(hist, bin_edges), printed and accessed like torch.return_types.histogram."""
@@ -69,13 +58,10 @@ cdef Tensor _hist_counts(Tensor x, Tensor w, Tensor edges, bint linear):
     memset(h._data, 0, nb * sizeof(double))
     cdef int64_t n = xc._numel
     cdef int err
+    cdef ct_histogram_fn hist = xc._storage.backend.histogram[xc._dtype._code]
     with nogil:
-        if xc._dtype._code == CT_FLOAT32:
-            err = ct_histogram_f32(<float *>xc._data, <float *>wc._data if wc is not None else NULL, n,
-                                   <float *>ec._data, nb, linear, <double *>h._data)
-        else:
-            err = ct_histogram_f64(<double *>xc._data, <double *>wc._data if wc is not None else NULL, n,
-                                   <double *>ec._data, nb, linear, <double *>h._data)
+        err = hist(xc._data, wc._data if wc is not None else NULL, n, ec._data, nb, linear,
+                   <double *>h._data)
     if err:
         raise MemoryError("histogram: out of memory")
     return h
@@ -88,11 +74,9 @@ cdef tuple _data_range(Tensor t):
     cdef Tensor c = _contig(t, t._dtype)
     cdef double mn, mx
     cdef int64_t n = c._numel
+    cdef ct_minmax_range_fn minmax = c._storage.backend.minmax_range[c._dtype._code]
     with nogil:
-        if c._dtype._code == CT_FLOAT32:
-            ct_minmax_f32(<float *>c._data, n, &mn, &mx)
-        else:
-            ct_minmax_f64(<double *>c._data, n, &mn, &mx)
+        minmax(c._data, n, &mn, &mx)
     return mn, mx
 
 
@@ -224,7 +208,7 @@ def bincount(input, weights=None, minlength=0):
     cdef Tensor x = _contig(t.detach(), t_int64)
     cdef int64_t n = x._numel, mn, mx
     with nogil:
-        ct_minmax_i64(<int64_t *>x._data, n, &mn, &mx)
+        x._storage.backend.minmax_i64(<int64_t *>x._data, n, &mn, &mx)
     if mn < 0:
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
     cdef int64_t nbins = mx + 1 if mx + 1 > minlength else minlength
@@ -236,8 +220,8 @@ def bincount(input, weights=None, minlength=0):
     memset(r._data, 0, nbins * 8)
     cdef int err
     with nogil:
-        err = ct_bincount(<int64_t *>x._data, <double *>wd._data if wd is not None else NULL, n, nbins,
-                          <int64_t *>r._data, <double *>r._data)
+        err = x._storage.backend.bincount(<int64_t *>x._data, <double *>wd._data if wd is not None else NULL,
+                                          n, nbins, <int64_t *>r._data, <double *>r._data)
     if err:
         raise MemoryError("bincount: out of memory")
     return _cast(r, res)

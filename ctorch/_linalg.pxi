@@ -8,21 +8,6 @@
 from cpython.pycapsule cimport PyCapsule_GetPointer, PyCapsule_GetName
 from libc.stdlib cimport malloc, free
 
-cdef extern from "matmul.h":
-    ctypedef void (*ct_mm_fn)(int64_t nb, const int64_t *offa, const int64_t *offb,
-                              const void *A, const void *B, void *C,
-                              int64_t m, int64_t n, int64_t k) nogil
-    ct_mm_fn ct_mm_loops[11]
-    ctypedef void (*ct_gemm_fn)(char *ta, char *tb, int *m, int *n, int *k, void *alpha,
-                                void *a, int *lda, void *b, int *ldb, void *beta, void *c,
-                                int *ldc) noexcept nogil
-    int ct_blas_find_local(void *gemm_addr)
-    ctypedef int (*ct_blas_local_fn)(int) noexcept nogil
-    ct_blas_local_fn ct_blas_local_in(const char *path)
-    void ct_gemm_batched(ct_gemm_fn f, size_t es, char t1, char t2, int M, int N, int K,
-                         void *alpha, char *P, int ld1, const int64_t *off1,
-                         char *Q, int ld2, const int64_t *off2, void *beta,
-                         char *C, int ldc, int64_t nb) noexcept nogil
 
 cdef list _CTYPE_NAMES = ["bool", "unsigned char", "signed char", "short", "int", "long int",
                           "c10::Half", "float", "double", "c10::complex<float>", "c10::complex<double>"]
@@ -104,7 +89,7 @@ cdef Tensor _bmm_acc(Tensor a, Tensor b, Tensor acc, double alpha, double beta):
     cdef int lda, ldb, M = <int>m, N = <int>n, K = <int>k, ldc = <int>n
     cdef bint blas = code in (CT_FLOAT32, CT_FLOAT64, CT_COMPLEX64, CT_COMPLEX128)
     if blas:
-        _bind_blas()
+        ensure_gemm(out._storage.backend)
         if not _blas_layout(m, k, a._stride[nd - 2], a._stride[nd - 1], &ta, &lda):
             a = _dense(a)
             _blas_layout(m, k, a._stride[nd - 2], a._stride[nd - 1], &ta, &lda)
@@ -123,85 +108,43 @@ cdef Tensor _bmm_acc(Tensor a, Tensor b, Tensor acc, double alpha, double beta):
     except MemoryError:
         free(offa)
         raise
-    cdef ct_mm_fn fn
+    cdef ct_mm_fn fn = out._storage.backend.mm[code]
+    cdef const ct_backend *B = out._storage.backend
     with nogil:
         if blas:
-            _gemm_batches(code, tb, ta, N, M, K, b._data, ldb, offb, a._data, lda, offa,
+            _gemm_batches(B, code, tb, ta, N, M, K, b._data, ldb, offb, a._data, lda, offa,
                           out._data, ldc, nb, alpha, beta)
         else:
-            fn = ct_mm_loops[code]
             fn(nb, offa, offb, a._data, b._data, out._data, m, n, k)
     free(offa)
     free(offb)
     return out
 
 
-# BLAS is bound on first use: importing scipy.linalg costs ~0.3 s, which
-# `import ctorch` should not pay
-cdef ct_gemm_fn _sgemm = NULL, _dgemm = NULL, _cgemm = NULL, _zgemm = NULL
-
-
-cdef ct_gemm_fn _capi_fn(dict capi, str name) except NULL:
-    cap = capi[name]
-    return <ct_gemm_fn>PyCapsule_GetPointer(cap, PyCapsule_GetName(cap))
-
-
-cdef int _bind_blas() except -1:
-    global _sgemm, _dgemm, _cgemm, _zgemm
-    if _zgemm != NULL:
-        return 0
-    from scipy.linalg import cython_blas
-    capi = cython_blas.__pyx_capi__
-    _sgemm = _capi_fn(capi, "sgemm")
-    _dgemm = _capi_fn(capi, "dgemm")
-    _cgemm = _capi_fn(capi, "cgemm")
-    # one gemm runs on one BLAS thread per ctorch thread when the BLAS is OpenBLAS
-    ct_blas_find_local(<void *>_sgemm)
-    _zgemm = _capi_fn(capi, "zgemm")
-    return 0
-
-
-cdef ct_blas_local_fn _np_blas_local = NULL
-cdef bint _np_blas_looked = False
-
-
-def _numpy_blas_threads(int n):
-    """Sets how many threads numpy's OpenBLAS uses for calls made from this
-    thread (0: its global setting) and returns the previous value, or -1 when
-    numpy's BLAS is not OpenBLAS. torch.linalg runs numpy's LAPACK with 1: a
-    threaded BLAS leaves its workers spinning after each call, and they take
-    the cores from ctorch's OpenMP workers in the ops that follow."""
-    global _np_blas_local, _np_blas_looked
-    if not _np_blas_looked:
-        _np_blas_looked = True
-        import numpy.linalg._umath_linalg as m
-        _np_blas_local = ct_blas_local_in(m.__file__.encode())
-    if _np_blas_local == NULL:
-        return -1
-    return _np_blas_local(n)
-
-
-cdef void _gemm_batches(int code, char t1, char t2, int M, int N, int K,
+cdef void _gemm_batches(const ct_backend *B, int code, char t1, char t2, int M, int N, int K,
                         char *P, int ld1, int64_t *off1, char *Q, int ld2, int64_t *off2,
                         char *C, int ldc, Py_ssize_t nb, double alpha, double beta) noexcept nogil:
     """Column-major C[b] (M x N, ld ldc) = alpha op1(P[b]) op2(Q[b]) + beta C[b]
-    for each batch b (matmul.h says how the work is threaded)."""
+    for each batch b, on the backend's gemm (alpha and beta in the dtype)."""
     cdef float fa = <float>alpha, fb = <float>beta
     cdef double da = alpha, db = beta
     cdef float complex ca = <float>alpha, cb = <float>beta
     cdef double complex za = alpha, zb = beta
+    cdef const void *pa
+    cdef const void *pb
     if code == CT_FLOAT32:
-        ct_gemm_batched(_sgemm, 4, t1, t2, M, N, K, &fa, P, ld1, off1, Q, ld2, off2,
-                        &fb, C, ldc, nb)
+        pa = &fa
+        pb = &fb
     elif code == CT_FLOAT64:
-        ct_gemm_batched(_dgemm, 8, t1, t2, M, N, K, &da, P, ld1, off1, Q, ld2, off2,
-                        &db, C, ldc, nb)
+        pa = &da
+        pb = &db
     elif code == CT_COMPLEX64:
-        ct_gemm_batched(_cgemm, 8, t1, t2, M, N, K, &ca, P, ld1, off1, Q, ld2, off2,
-                        &cb, C, ldc, nb)
+        pa = &ca
+        pb = &cb
     else:
-        ct_gemm_batched(_zgemm, 16, t1, t2, M, N, K, &za, P, ld1, off1, Q, ld2, off2,
-                        &zb, C, ldc, nb)
+        pa = &za
+        pb = &zb
+    B.gemm(code, t1, t2, M, N, K, pa, P, ld1, off1, Q, ld2, off2, pb, C, ldc, nb)
 
 
 # ------------------------------------------------------------ small helpers

@@ -4,21 +4,6 @@
 # (reductions by name, N-d inputs, class-probability targets) lives in
 # ctorch/nn/functional.py.
 
-cdef extern from "nn.h":
-    void ct_gelu_f32(const float *x, float *y, int64_t n, int approx) nogil
-    void ct_gelu_f64(const double *x, double *y, int64_t n, int approx) nogil
-    void ct_gelu_bwd_f32(const float *g, const float *x, float *dx, int64_t n, int approx) nogil
-    void ct_gelu_bwd_f64(const double *g, const double *x, double *dx, int64_t n, int approx) nogil
-    int64_t ct_nll_f32(const float *x, int64_t N, int64_t C, int64_t sn, int64_t sc,
-                       const void *t, int tbyte, int64_t st, const float *w, int64_t ignore,
-                       float *rows, double *sum, double *wsum) nogil
-    int64_t ct_nll_f64(const double *x, int64_t N, int64_t C, int64_t sn, int64_t sc,
-                       const void *t, int tbyte, int64_t st, const double *w, int64_t ignore,
-                       double *rows, double *sum, double *wsum) nogil
-    void ct_nll_bwd_f32(float *dx, int64_t N, int64_t C, const void *t, int tbyte, int64_t st,
-                        const float *w, int64_t ignore, const float *g, int64_t sg, float scale) nogil
-    void ct_nll_bwd_f64(double *dx, int64_t N, int64_t C, const void *t, int tbyte, int64_t st,
-                        const double *w, int64_t ignore, const double *g, int64_t sg, double scale) nogil
 
 DEF RED_NONE = 0
 DEF RED_MEAN = 1
@@ -37,11 +22,9 @@ cdef Tensor _gelu_raw(Tensor x, int approx):
     cdef Tensor c = _dense_copy(_cast(x, comp)) if (x._dtype is not comp or not _is_contiguous(x)) else x
     cdef Tensor r = _empty_like(c, comp)
     cdef int64_t n = c._numel
+    cdef ct_gelu_fn gelu = c._storage.backend.gelu[comp._code]
     with nogil:
-        if comp._code == CT_FLOAT32:
-            ct_gelu_f32(<float *>c._data, <float *>r._data, n, approx)
-        else:
-            ct_gelu_f64(<double *>c._data, <double *>r._data, n, approx)
+        gelu(c._data, r._data, n, approx)
     return r if comp is x._dtype else _cast(r, x._dtype)
 
 
@@ -51,11 +34,9 @@ cdef Tensor _gelu_bwd_raw(Tensor g, Tensor x, int approx):
     cdef Tensor cg = _dense_copy(_cast(g, comp)) if (g._dtype is not comp or not _is_contiguous(g)) else g
     cdef Tensor r = _empty_like(cx, comp)
     cdef int64_t n = cx._numel
+    cdef ct_gelu_bwd_fn gelu_bwd = cx._storage.backend.gelu_bwd[comp._code]
     with nogil:
-        if comp._code == CT_FLOAT32:
-            ct_gelu_bwd_f32(<float *>cg._data, <float *>cx._data, <float *>r._data, n, approx)
-        else:
-            ct_gelu_bwd_f64(<double *>cg._data, <double *>cx._data, <double *>r._data, n, approx)
+        gelu_bwd(cg._data, cx._data, r._data, n, approx)
     return r if comp is x._dtype else _cast(r, x._dtype)
 
 
@@ -121,13 +102,9 @@ cdef Tensor _nll_grad_raw(Tensor x, Tensor t, Tensor w, int64_t ignore, int red,
     cdef void *wp = cw._data if cw is not None else NULL
     cdef int tbyte = t._dtype._code == CT_UINT8
     cdef int64_t st = t._stride[0]
+    cdef ct_nll_bwd_fn nll_bwd = dx._storage.backend.nll_bwd[comp._code]
     with nogil:
-        if comp._code == CT_FLOAT32:
-            ct_nll_bwd_f32(<float *>dx._data, N, C, t._data, tbyte, st, <float *>wp, ignore,
-                           <float *>cg._data, sg, <float>scale)
-        else:
-            ct_nll_bwd_f64(<double *>dx._data, N, C, t._data, tbyte, st, <double *>wp, ignore,
-                           <double *>cg._data, sg, scale)
+        nll_bwd(dx._data, N, C, t._data, tbyte, st, wp, ignore, cg._data, sg, scale)
     return dx if comp is x._dtype else _cast(dx, x._dtype)
 
 
@@ -162,13 +139,10 @@ def _nll_loss2d(input, target, weight, int64_t ignore_index, int reduction):
     cdef void *rp = rows._data if rows is not None else NULL
     cdef int tbyte = t._dtype._code == CT_UINT8
     cdef int64_t st = t._stride[0] if N > 0 else 0
+    cdef ct_nll_fn nll = cx._storage.backend.nll[comp._code]
     with nogil:
-        if comp._code == CT_FLOAT32:
-            bad = ct_nll_f32(<float *>cx._data, N, C, cx._stride[0], cx._stride[1], t._data, tbyte,
-                             st, <float *>wp, ignore_index, <float *>rp, &s, &ws)
-        else:
-            bad = ct_nll_f64(<double *>cx._data, N, C, cx._stride[0], cx._stride[1], t._data, tbyte,
-                             st, <double *>wp, ignore_index, <double *>rp, &s, &ws)
+        bad = nll(cx._data, N, C, cx._stride[0], cx._stride[1], t._data, tbyte, st, wp, ignore_index,
+                  rp, &s, &ws)
     if bad >= 0:
         raise IndexError(f"Target {t[bad].item()} is out of bounds.")
     cdef Tensor r

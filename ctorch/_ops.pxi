@@ -6,52 +6,6 @@
 from libc.stdint cimport int64_t
 import struct as _struct
 
-cdef extern from "elementwise.h":
-    ctypedef void (*ct_loop_fn)(char **p, const int64_t *s, int64_t n, const void *extra) noexcept nogil
-    ctypedef struct ct_params:
-        double a, b, c
-        int64_t ia, ib
-        int flags
-        int err
-    ctypedef unsigned short ct_half "ct_half"
-    ct_loop_fn ct_cast_loops[11][11]
-    ct_loop_fn ct_binary_loops[26][11]
-    ct_loop_fn ct_unary_loops[39][11]
-    ct_loop_fn ct_lerp_loops[11]
-    void ct_cabs_c64(char **p, const int64_t *s, int64_t n, const void *extra) noexcept nogil
-    void ct_cabs_c128(char **p, const int64_t *s, int64_t n, const void *extra) noexcept nogil
-    ct_loop_fn ct_copy_loop(int width) nogil
-    ct_loop_fn ct_where_loop(int width) nogil
-    int ct_elementwise(ct_loop_fn fn, ct_params *P, int nargs, int ndim, const int64_t *shape,
-                       const int64_t *strides, char **base, int64_t grain) nogil
-    int ct_get_num_threads() nogil
-    void ct_set_num_threads(int n) nogil
-    enum:
-        CT_ADD, CT_SUB, CT_MUL, CT_DIV, CT_DIV_TRUNC, CT_DIV_FLOOR, CT_REMAINDER, CT_FMOD
-        CT_POW, CT_ATAN2, CT_MAXIMUM, CT_MINIMUM, CT_BITAND, CT_BITOR, CT_BITXOR
-        CT_SHL, CT_SHR, CT_EQ, CT_NE, CT_LT, CT_LE, CT_GT, CT_GE
-        CT_LOGAND, CT_LOGOR, CT_LOGXOR
-    enum:
-        CT_NEG, CT_ABS, CT_SIGN, CT_EXP, CT_EXP2, CT_EXPM1, CT_LOG, CT_LOG2, CT_LOG10, CT_LOG1P
-        CT_SQRT, CT_RSQRT, CT_RECIPROCAL, CT_SIN, CT_COS, CT_TAN, CT_ASIN, CT_ACOS, CT_ATAN
-        CT_SINH, CT_COSH, CT_TANH, CT_SIGMOID, CT_RELU, CT_ERF, CT_FLOOR, CT_CEIL, CT_ROUND
-        CT_TRUNC, CT_FRAC, CT_BITNOT, CT_ISNAN, CT_ISINF, CT_ISFINITE, CT_LOGNOT
-        CT_ROUND_DEC, CT_NAN_TO_NUM, CT_CLAMP, CT_SQUARE
-
-
-
-
-
-def get_num_threads():
-    return ct_get_num_threads()
-
-
-def set_num_threads(int n):
-    if n <= 0:
-        raise RuntimeError(f"set_num_threads expects a positive integer, but got {n}")
-    ct_set_num_threads(n)
-
-
 # ---------------------------------------------------------------- iteration
 
 cdef struct Iter:
@@ -60,6 +14,7 @@ cdef struct Iter:
     int64_t shape[CT_MAXDIM]
     int64_t strides[4 * CT_MAXDIM]     # operand-major byte strides
     char *ptr[4]
+    const ct_backend *B                # the output's device backend (set with operand 0)
 
 
 cdef int _iter_add(Iter *it, int k, Tensor t) except -1:
@@ -73,6 +28,8 @@ cdef int _iter_add(Iter *it, int k, Tensor t) except -1:
         else:
             it.strides[k * CT_MAXDIM + d] = t._stride[j] * isz
     it.ptr[k] = t._data
+    if k == 0:
+        it.B = t._storage.backend
     return 0
 
 
@@ -83,7 +40,7 @@ cdef void _iter_scalar(Iter *it, int k, char *buf) noexcept:
     it.ptr[k] = buf
 
 
-cdef int _run(Iter *it, ct_loop_fn fn, ct_params *P, int64_t grain) except -1:
+cdef int _run(Iter *it, int kind, int op, int dtype, ct_params *P, int64_t grain) except -1:
     """Coalesces the iteration space and runs fn over it. Dims are ordered by
     the output's strides (so writes stream), size-1 dims dropped, and
     neighbours merged when every operand steps through them as one."""
@@ -136,11 +93,19 @@ cdef int _run(Iter *it, ct_loop_fn fn, ct_params *P, int64_t grain) except -1:
     for k in range(nargs):
         for d in range(m):
             packed[k * m + d] = strides[k * CT_MAXDIM + d]
+    cdef ct_iter ci
+    ci.nargs = nargs
+    ci.ndim = m
+    ci.shape = shape
+    ci.strides = packed
+    ci.ptr = it.ptr
+    ci.grain = grain
+    cdef const ct_backend *B = it.B
     if total >= NOGIL_ABOVE:
         with nogil:
-            ct_elementwise(fn, P, nargs, m, shape, packed, it.ptr, grain)
+            B.elementwise(kind, op, dtype, P, &ci)
     else:
-        ct_elementwise(fn, P, nargs, m, shape, packed, it.ptr, grain)
+        B.elementwise(kind, op, dtype, P, &ci)
     return 0
 
 
@@ -370,9 +335,10 @@ cdef int _copy_into(Tensor dst, Tensor src, bint check) except -1:
     """dst[...] = src with broadcasting and dtype conversion."""
     cdef Iter it
     cdef ct_params P
-    cdef ct_loop_fn fn
     if check:
         _check_broadcast_to(src, dst)
+    if src._storage.device != dst._storage.device:
+        _device_mismatch(dst, src)
     it.nargs = 2
     it.ndim = dst._ndim
     cdef int d
@@ -380,11 +346,7 @@ cdef int _copy_into(Tensor dst, Tensor src, bint check) except -1:
         it.shape[d] = dst._shape[d]
     _iter_add(&it, 0, dst)
     _iter_add(&it, 1, src)
-    if dst._dtype is src._dtype:
-        fn = ct_copy_loop(dst._dtype.itemsize)
-    else:
-        fn = ct_cast_loops[src._dtype._code][dst._dtype._code]
-    _run(&it, fn, &P, GRAIN_CHEAP)
+    _run(&it, CT_EW_CAST, src._dtype._code, dst._dtype._code, &P, GRAIN_CHEAP)
     if check:
         _bump(dst)
     return 0
@@ -404,6 +366,35 @@ cdef int _check_broadcast_to(Tensor src, Tensor dst) except -1:
         if src._shape[j] != 1 and src._shape[j] != dst._shape[d]:
             raise RuntimeError(f"The size of tensor a ({dst._shape[d]}) must match the size of tensor b ({src._shape[j]}) at non-singleton dimension {d}")
     return 0
+
+
+cdef const ct_backend *_backend_of(object a, object b, object c) except NULL:
+    """The backend of the tensors among a, b, c (python scalars have none);
+    they must all be on one device, as PyTorch requires."""
+    cdef Tensor first = None
+    cdef const ct_backend *B
+    if isinstance(a, Tensor):
+        first = <Tensor>a
+    if isinstance(b, Tensor):
+        if first is None:
+            first = <Tensor>b
+        elif (<Tensor>b)._storage.backend != first._storage.backend:
+            _device_mismatch(first, <Tensor>b)
+    if c is not None and isinstance(c, Tensor):
+        if first is None:
+            first = <Tensor>c
+        elif (<Tensor>c)._storage.backend != first._storage.backend:
+            _device_mismatch(first, <Tensor>c)
+    if first is None:
+        return backend_for(-1)
+    return first._storage.backend
+
+
+cdef int _device_mismatch(Tensor a, Tensor b) except -1:
+    da, db = str(a.device), str(b.device)
+    if db < da:
+        da, db = db, da
+    raise RuntimeError(f"Expected all tensors to be on the same device, but found at least two devices, {db} and {da}!")
 
 
 cdef Tensor _as_operand_tensor(object x, DType dt):
@@ -429,7 +420,7 @@ cdef int _fill(Tensor t, object value) except -1:
         it.shape[d] = t._shape[d]
     _iter_add(&it, 0, t)
     _iter_scalar(&it, 1, buf)
-    _run(&it, ct_copy_loop(t._dtype.itemsize), &P, GRAIN_CHEAP)
+    _run(&it, CT_EW_CAST, t._dtype._code, t._dtype._code, &P, GRAIN_CHEAP)
     return 0
 
 
@@ -442,7 +433,6 @@ cdef object _binary(int op, int rule, object a, object b, object out, str name, 
     cdef char bufb[16]
     cdef Iter it
     cdef ct_params P
-    cdef ct_loop_fn fn
     a = _operand(a, name)
     b = _operand(b, name)
     if op == CT_POW and isinstance(a, Tensor) and (<Tensor>a)._dtype._kind <= K_INT \
@@ -461,9 +451,9 @@ cdef object _binary(int op, int rule, object a, object b, object out, str name, 
         # half kernels compute in float; a scalar operand that half cannot
         # hold keeps its float value (rounded once, at the end, as PyTorch does)
         comp = t_float32
-    fn = ct_binary_loops[op][comp._code]
-    if fn == NULL:
-        _no_kernel(name, comp, op, a, b)
+    cdef const ct_backend *B = _backend_of(a, b, out)
+    if not B.has_kernel(CT_EW_BINARY, op, comp._code):
+        _no_kernel(name, comp, op, B)
     outdt = t_bool if rule == R_CMP else res
     if isinstance(a, Tensor):
         ta = <Tensor>a
@@ -501,7 +491,7 @@ cdef object _binary(int op, int rule, object a, object b, object out, str name, 
         _write_scalar(bufb, b, comp)
         _iter_scalar(&it, 2, bufb)
     P.err = 0
-    _run(&it, fn, &P, GRAIN_CHEAP if op <= CT_MUL else GRAIN_MATH)
+    _run(&it, CT_EW_BINARY, op, comp._code, &P, GRAIN_CHEAP if op <= CT_MUL else GRAIN_MATH)
     if P.err:
         raise RuntimeError("ZeroDivisionError")
     if o is not None:
@@ -621,10 +611,10 @@ cdef bint _dense_permuted_strides(Tensor t, Py_ssize_t *out):
     return True
 
 
-cdef _no_kernel(str name, DType dt, int op, a, b):
+cdef _no_kernel(str name, DType dt, int op, const ct_backend *B):
     if op == CT_SUB and dt._code == CT_BOOL:
         raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.")
-    raise RuntimeError(f"\"{name}_cpu\" not implemented for '{_SCALAR_NAMES[dt._code]}'")
+    raise RuntimeError(f"\"{name}_{B.name.decode()}\" not implemented for '{_SCALAR_NAMES[dt._code]}'")
 
 
 # ------------------------------------------------------------------ unary
@@ -633,7 +623,6 @@ cdef object _unary(int op, int rule, object a, object out, str name, ct_params *
     cdef Tensor t = _tensor_arg(a, name)
     cdef DType comp = t._dtype, outdt
     cdef ct_params local
-    cdef ct_loop_fn fn
     cdef Iter it
     cdef Tensor o = None, dst
     if P == NULL:
@@ -645,14 +634,13 @@ cdef object _unary(int op, int rule, object a, object out, str name, ct_params *
     outdt = comp
     if rule == U_PRED:
         outdt = t_bool
-    fn = ct_unary_loops[op][comp._code]
     if rule == U_ABS and comp._kind == K_COMPLEX:
         outdt = comp.to_real()
-        fn = ct_cabs_c64 if comp._code == CT_COMPLEX64 else ct_cabs_c128
-    if fn == NULL:
+    cdef const ct_backend *B = _backend_of(t, out, None)
+    if not B.has_kernel(CT_EW_UNARY, op, comp._code):
         if op == CT_NEG and comp._code == CT_BOOL:
             raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
-        raise RuntimeError(f"\"{name}_cpu\" not implemented for '{_SCALAR_NAMES[comp._code]}'")
+        raise RuntimeError(f"\"{name}_{B.name.decode()}\" not implemented for '{_SCALAR_NAMES[comp._code]}'")
     it.ndim = t._ndim
     cdef int d
     for d in range(t._ndim):
@@ -671,7 +659,7 @@ cdef object _unary(int op, int rule, object a, object out, str name, ct_params *
     it.nargs = 2
     _iter_add(&it, 0, dst)
     _iter_add(&it, 1, t)
-    _run(&it, fn, P, GRAIN_CHEAP if op == CT_NEG or op == CT_ABS else GRAIN_MATH)
+    _run(&it, CT_EW_UNARY, op, comp._code, P, GRAIN_CHEAP if op == CT_NEG or op == CT_ABS else GRAIN_MATH)
     if o is not None:
         if dst is not o:
             _copy_into(o, dst, False)
@@ -717,7 +705,8 @@ def where(condition, input=None, other=None, *, out=None):
     _iter_add(&it, 1, c)
     _iter_add(&it, 2, tx)
     _iter_add(&it, 3, ty)
-    _run(&it, ct_where_loop(res.itemsize), &P, GRAIN_CHEAP)
+    _backend_of(c, tx, ty)
+    _run(&it, CT_EW_WHERE, 0, res._code, &P, GRAIN_CHEAP)
     _record_where_grad(dst, c, tx, ty)
     return dst
 
@@ -736,8 +725,8 @@ def lerp(input, end, weight, *, out=None):
     if w._dtype is not s._dtype:
         if isinstance(weight, Tensor):
             raise RuntimeError(f"expected dtype {s._dtype!r} for `weight` but got dtype {w._dtype!r}")
-    cdef ct_loop_fn fn = ct_lerp_loops[s._dtype._code]
-    if fn == NULL:
+    cdef const ct_backend *B = _backend_of(s, e, w)
+    if not B.has_kernel(CT_EW_LERP, 0, s._dtype._code):
         raise RuntimeError(f"\"lerp_kernel_scalar\" not implemented for '{_SCALAR_NAMES[s._dtype._code]}'")
     cdef Iter it
     cdef ct_params P
@@ -753,7 +742,7 @@ def lerp(input, end, weight, *, out=None):
     _iter_add(&it, 1, s)
     _iter_add(&it, 2, e)
     _iter_add(&it, 3, w)
-    _run(&it, fn, &P, GRAIN_MATH)
+    _run(&it, CT_EW_LERP, 0, s._dtype._code, &P, GRAIN_MATH)
     if out is not None:
         _bump(dst)
     else:

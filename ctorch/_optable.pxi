@@ -388,12 +388,7 @@ _install_extras()
 
 
 # ---------------------------------------------------------------- operators
-# (the special methods themselves live in the Tensor class body: number slots
-# are filled when the type is created, so they cannot be installed later)
-
-cdef inline bint _is_operand(object x):
-    return isinstance(x, Tensor) or _scalar_kind(x) >= 0 or hasattr(x, "__array__")
-
+# (Tensor's operator slots forward to these: see ctorch._core.tensor._slots)
 
 cdef object _op_binary(int op, int rule, object a, object b, str name):
     if not _is_operand(b):
@@ -441,3 +436,97 @@ cdef object _op_inplace(object a, object b, str name):
     if not _is_operand(b):
         return NotImplemented
     return getattr(a, name + "_")(b)
+
+
+cdef object _op_mul(object a, object b):
+    return _op_binary(CT_MUL, R_ARITH, a, b, "mul")
+
+
+cdef object _op_floordiv(object a, object b):
+    return _op_binary(CT_DIV_FLOOR, R_ARITH, a, b, "floor_divide")
+
+
+cdef object _op_mod(object a, object b):
+    return _op_binary(CT_REMAINDER, R_ARITH, a, b, "remainder")
+
+
+cdef object _op_and(object a, object b):
+    return _op_binary(CT_BITAND, R_BITS, a, b, "bitwise_and")
+
+
+cdef object _op_or(object a, object b):
+    return _op_binary(CT_BITOR, R_BITS, a, b, "bitwise_or")
+
+
+cdef object _op_xor(object a, object b):
+    return _op_binary(CT_BITXOR, R_BITS, a, b, "bitwise_xor")
+
+
+cdef object _op_lshift(object a, object b):
+    return _op_binary(CT_SHL, R_BITS, a, b, "bitwise_left_shift")
+
+
+cdef object _op_rshift(object a, object b):
+    return _op_binary(CT_SHR, R_BITS, a, b, "bitwise_right_shift")
+
+
+cdef object _op_eq(object a, object b):
+    return _op_binary(CT_EQ, R_CMP, a, b, "eq")
+
+
+cdef object _op_ne(object a, object b):
+    return _op_binary(CT_NE, R_CMP, a, b, "ne")
+
+
+cdef object _op_lt(object a, object b):
+    return _op_binary(CT_LT, R_CMP, a, b, "lt")
+
+
+cdef object _op_le(object a, object b):
+    return _op_binary(CT_LE, R_CMP, a, b, "le")
+
+
+cdef object _op_gt(object a, object b):
+    return _op_binary(CT_GT, R_CMP, a, b, "gt")
+
+
+cdef object _op_ge(object a, object b):
+    return _op_binary(CT_GE, R_CMP, a, b, "ge")
+
+
+cdef object _op_neg(object a):
+    return _unary_graded(CT_NEG, U_SAME, a, None, "neg")
+
+
+cdef object _op_abs(object a):
+    return _unary_graded(CT_ABS, U_ABS, a, None, "abs")
+
+
+cdef object _op_invert(object a):
+    if (<Tensor>a)._dtype._kind > K_INT:
+        raise TypeError("ufunc 'invert' not supported for the input types, and the inputs could not be safely coerced")
+    return _unary_graded(CT_BITNOT, U_SAME, a, None, "bitwise_not")
+
+
+_slots.add = _op_add
+_slots.sub = _op_sub
+_slots.mul = _op_mul
+_slots.truediv = _op_div
+_slots.floordiv = _op_floordiv
+_slots.mod = _op_mod
+_slots.pow = _op_pow
+_slots.and_ = _op_and
+_slots.or_ = _op_or
+_slots.xor = _op_xor
+_slots.lshift = _op_lshift
+_slots.rshift = _op_rshift
+_slots.eq = _op_eq
+_slots.ne = _op_ne
+_slots.lt = _op_lt
+_slots.le = _op_le
+_slots.gt = _op_gt
+_slots.ge = _op_ge
+_slots.neg = _op_neg
+_slots.abs = _op_abs
+_slots.invert = _op_invert
+_slots.inplace = _op_inplace

@@ -4,21 +4,11 @@
 
 from libc.stdint cimport uint64_t
 
-cdef extern from "random.h":
-    void ct_rand_uniform_f32(uint64_t seed, uint64_t offset, float *out, int64_t n) nogil
-    void ct_rand_uniform_f64(uint64_t seed, uint64_t offset, double *out, int64_t n) nogil
-    void ct_rand_normal_f32(uint64_t seed, uint64_t offset, float *out, int64_t n) nogil
-    void ct_rand_normal_f64(uint64_t seed, uint64_t offset, double *out, int64_t n) nogil
-    void ct_rand_int64_range(uint64_t seed, uint64_t offset, int64_t low, int64_t high, int64_t *out, int64_t n) nogil
-    void ct_randperm_int64(uint64_t seed, uint64_t offset, int64_t *out, int64_t n) nogil
-    uint64_t ct_rand_blocks_uniform_f32(int64_t n)
-    uint64_t ct_rand_blocks_uniform_f64(int64_t n)
-    uint64_t ct_rand_blocks_normal_f32(int64_t n)
-    uint64_t ct_rand_blocks_normal_f64(int64_t n)
-    uint64_t ct_rand_blocks_int64_range(int64_t n)
-    uint64_t ct_rand_blocks_randperm_int64(int64_t n)
 
 DEF DEFAULT_SEED = 67280421310721
+
+
+cdef object _device_cls = device
 
 
 cdef class Generator:
@@ -30,7 +20,7 @@ cdef class Generator:
     def __init__(self, device="cpu"):
         self._seed = DEFAULT_SEED
         self._offset = 0
-        self.device = globals()["device"](device) if not isinstance(device, globals()["device"]) else device
+        self.device = _device_cls(device) if not isinstance(device, _device_cls) else device
 
     def manual_seed(self, seed):
         try:
@@ -117,22 +107,24 @@ cdef int _fill_random(Tensor r, Generator g, bint normal) except -1:
         return 0
     if code == CT_COMPLEX64 or code == CT_COMPLEX128:
         # real and imaginary parts, each N(0, 1/2) so that E|z|^2 = 1 as in torch
-        return _fill_random_raw(r._data, 2 * n, code == CT_COMPLEX128, g, normal, 0.7071067811865476 if normal else 1.0)
+        return _fill_random_raw(r._storage.backend, r._data, 2 * n, code == CT_COMPLEX128, g, normal,
+                                0.7071067811865476 if normal else 1.0)
     if code == CT_FLOAT32 or code == CT_FLOAT64:
-        return _fill_random_raw(r._data, n, code == CT_FLOAT64, g, normal, 1.0)
+        return _fill_random_raw(r._storage.backend, r._data, n, code == CT_FLOAT64, g, normal, 1.0)
     raise RuntimeError(f"\"{'normal' if normal else 'check_uniform_bounds'}\" not implemented for '{_SCALAR_NAMES[code]}'")
 
 
-cdef int _fill_random_raw(char *p, int64_t n, bint dbl, Generator g, bint normal, double scale) except -1:
+cdef int _fill_random_raw(const ct_backend *B, char *p, int64_t n, bint dbl, Generator g, bint normal,
+                          double scale) except -1:
     cdef uint64_t off, seed = g._seed
     cdef int64_t i
     if dbl:
         off = g._take(ct_rand_blocks_normal_f64(n) if normal else ct_rand_blocks_uniform_f64(n))
         with nogil:
             if normal:
-                ct_rand_normal_f64(seed, off, <double *>p, n)
+                B.normal[CT_FLOAT64](seed, off, p, n)
             else:
-                ct_rand_uniform_f64(seed, off, <double *>p, n)
+                B.uniform[CT_FLOAT64](seed, off, p, n)
             if scale != 1.0:
                 for i in range(n):
                     (<double *>p)[i] *= scale
@@ -140,9 +132,9 @@ cdef int _fill_random_raw(char *p, int64_t n, bint dbl, Generator g, bint normal
         off = g._take(ct_rand_blocks_normal_f32(n) if normal else ct_rand_blocks_uniform_f32(n))
         with nogil:
             if normal:
-                ct_rand_normal_f32(seed, off, <float *>p, n)
+                B.normal[CT_FLOAT32](seed, off, p, n)
             else:
-                ct_rand_uniform_f32(seed, off, <float *>p, n)
+                B.uniform[CT_FLOAT32](seed, off, p, n)
             if scale != 1.0:
                 for i in range(n):
                     (<float *>p)[i] = <float>((<float *>p)[i] * scale)
@@ -181,7 +173,7 @@ cdef Tensor _randint_into(Tensor r, int64_t low, int64_t high, Generator g):
     cdef Tensor src = r if r._dtype is t_int64 else _empty(r._ndim, r._shape, t_int64)
     cdef uint64_t off = g._take(ct_rand_blocks_int64_range(r._numel))
     with nogil:
-        ct_rand_int64_range(g._seed, off, low, high, <int64_t *>src._data, src._numel)
+        src._storage.backend.int64_range(g._seed, off, low, high, <int64_t *>src._data, src._numel)
     if src is not r:
         _copy_into(r, src, False)
     return r
@@ -232,7 +224,7 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
     cdef Tensor src = _empty_list([n], t_int64)
     cdef uint64_t off = g._take(ct_rand_blocks_randperm_int64(n))
     with nogil:
-        ct_randperm_int64(g._seed, off, <int64_t *>src._data, src._numel)
+        src._storage.backend.randperm(g._seed, off, <int64_t *>src._data, src._numel)
     cdef DType dt = _as_dtype(dtype)
     return _finish(_cast(src, dt) if dt is not None else src, requires_grad)
 

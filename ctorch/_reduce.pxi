@@ -3,12 +3,6 @@
 # rows kernel); a reduction over the leading dims of a contiguous tensor uses
 # the columns kernel instead of copying. Anything else is copied dense first.
 
-cdef extern from "reduce.h":
-    ctypedef void (*ct_sum_rows_fn)(const void *x, int64_t rows, int64_t len, int64_t ld, void *out) nogil
-    ctypedef void (*ct_sum_cols_fn)(const void *x, int64_t n, int64_t cols, int64_t ld, void *out) nogil
-    ct_sum_rows_fn ct_sum_rows_loops[11]
-    ct_sum_cols_fn ct_sum_cols_loops[11]
-
 
 cdef list _reduce_dims(Tensor t, object dim):
     """Sorted distinct dims to reduce (all of them for None or ())."""
@@ -63,8 +57,8 @@ cdef Tensor _sum(Tensor t, object dim, bint keepdim, DType res):
 
 
 cdef int _sum_kernel(Tensor t, list kept, list red, Py_ssize_t rows, Py_ssize_t L, Tensor out) except -1:
-    cdef ct_sum_rows_fn rfn = ct_sum_rows_loops[t._dtype._code]
-    cdef ct_sum_cols_fn cfn = ct_sum_cols_loops[t._dtype._code]
+    cdef ct_sum_rows_fn rfn = t._storage.backend.sum_rows[t._dtype._code]
+    cdef ct_sum_cols_fn cfn = t._storage.backend.sum_cols[t._dtype._code]
     cdef int k = len(red)
     cdef Tensor p
     cdef Py_ssize_t ld

@@ -10,18 +10,6 @@
 
 import warnings as _warnings
 
-cdef extern from "reduce2.h":
-    ctypedef void (*ct_minmax_fn)(const void *x, int64_t rows, int64_t len, int64_t ld, int is_max, void *val, int64_t *idx) nogil
-    ctypedef int (*ct_median_fn)(const void *x, int64_t rows, int64_t len, int64_t ld, void *val, int64_t *idx) nogil
-    ctypedef void (*ct_prod_fn)(const void *x, int64_t rows, int64_t len, int64_t ld, void *out) nogil
-    ctypedef void (*ct_cum_fn)(const void *x, int64_t rows, int64_t len, int64_t ld, int is_prod, void *out) nogil
-    ctypedef void (*ct_softmax_fn)(const void *x, int64_t rows, int64_t len, int64_t ld, int is_log, void *out) nogil
-    ct_minmax_fn ct_minmax_loops[11]
-    ct_median_fn ct_median_loops[11]
-    ct_prod_fn ct_prod_loops[11]
-    ct_cum_fn ct_cum_loops[11]
-    ct_softmax_fn ct_softmax_loops[11]
-
 
 # ------------------------------------------------------------ return types
 
@@ -116,7 +104,7 @@ cdef tuple _minmax(Tensor t, list red, bint keepdim, bint is_max, bint want_vals
     cdef Tensor pp = <Tensor>p
     cdef Tensor vals = _empty_list(out_shape, t._dtype) if want_vals else None
     cdef Tensor idx = _empty_list(out_shape, t_int64) if want_idx else None
-    cdef ct_minmax_fn fn = ct_minmax_loops[t._dtype._code]
+    cdef ct_minmax_fn fn = t._storage.backend.minmax[t._dtype._code]
     if fn == NULL:
         raise NotImplementedError(f"\"{'max' if is_max else 'min'}_all\" not implemented for '{_sname(t._dtype)}'")
     cdef void *vp = vals._data if want_vals else NULL
@@ -323,7 +311,7 @@ def median(input, dim=None, keepdim=False, *, out=None):
         raise NotImplementedError(f'"median_cpu" not implemented for \'{_sname(t._dtype)}\'')
     cdef list red
     cdef Tensor v, i
-    cdef ct_median_fn fn = ct_median_loops[t._dtype._code]
+    cdef ct_median_fn fn = t._storage.backend.median[t._dtype._code]
     if fn == NULL:
         raise NotImplementedError(f'"median_cpu" not implemented for \'{_sname(t._dtype)}\'')
     cdef int rc = 0
@@ -411,7 +399,7 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
     cdef list red = _red_dims(t, dim) if dim is not None else list(builtins_range(t._ndim))
     p, rows, L, ld, out_shape, keep_shape = _rows_layout(c, red)
     cdef Tensor v = _empty_list(out_shape, comp)
-    cdef ct_prod_fn fn = ct_prod_loops[comp._code]
+    cdef ct_prod_fn fn = c._storage.backend.prod[comp._code]
     if fn == NULL:
         raise RuntimeError(f"\"prod_cpu\" not implemented for '{_sname(comp)}'")
     cdef Py_ssize_t r_ = rows, l_ = L, ld_ = ld
@@ -590,8 +578,8 @@ cdef Tensor _scan(Tensor t, int d, int kind, int is_log_or_prod, DType comp):
     cdef Tensor pp = <Tensor>p
     cdef Tensor o = _empty_list(list(pp.size()), comp)
     cdef Py_ssize_t r_ = rows, l_ = L, ld_ = ld
-    cdef ct_cum_fn cf = ct_cum_loops[comp._code]
-    cdef ct_softmax_fn sf = ct_softmax_loops[comp._code]
+    cdef ct_cum_fn cf = pp._storage.backend.cum[comp._code]
+    cdef ct_softmax_fn sf = pp._storage.backend.softmax[comp._code]
     if (kind == 0 and cf == NULL) or (kind != 0 and sf == NULL):
         raise RuntimeError(f"\"{'cumsum' if kind == 0 else 'softmax'}_cpu\" not implemented for '{_sname(comp)}'")
     if r_ > 0 and l_ > 0:

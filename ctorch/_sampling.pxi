@@ -6,25 +6,6 @@
 
 from libc.stdint cimport uint32_t
 
-cdef extern from "sampling.h":
-    uint64_t ct_bernoulli_blocks(int64_t n)
-    uint64_t ct_multinomial_blocks(int64_t n)
-    void ct_bernoulli_scalar_u8(uint64_t seed, uint64_t offset, uint32_t thr, uint8_t *out, int64_t n) nogil
-    void ct_bernoulli_scalar_f32(uint64_t seed, uint64_t offset, uint32_t thr, float *out, int64_t n) nogil
-    void ct_bernoulli_scalar_f64(uint64_t seed, uint64_t offset, uint32_t thr, double *out, int64_t n) nogil
-    int ct_prob_invalid_f64(const double *p, int64_t n) nogil
-    void ct_bernoulli_tensor(uint64_t seed, uint64_t offset, const double *p, uint8_t *out, int64_t n) nogil
-    void ct_dropout_f32(uint64_t seed, uint64_t offset, uint32_t thr, float scale, const float *x,
-                        float *out, float *mask, int64_t n) nogil
-    void ct_dropout_f64(uint64_t seed, uint64_t offset, uint32_t thr, double scale, const double *x,
-                        double *out, double *mask, int64_t n) nogil
-    int ct_multinomial_check(const double *p, int64_t rows, int64_t ncat) nogil
-    void ct_multinomial_repl(uint64_t seed, uint64_t offset, const double *p, int64_t rows, int64_t ncat,
-                             int64_t ns, double *cum, int64_t *out) nogil
-    int ct_multinomial_norepl(uint64_t seed, uint64_t offset, const double *p, int64_t rows, int64_t ncat,
-                              int64_t ns, int64_t *out) nogil
-
-
 
 cdef inline uint32_t _bern_threshold(double p):
     """Word i (uniform on [0, 2^32)) is below this with probability p, for
@@ -66,13 +47,9 @@ cdef int _bern_scalar_into(Tensor r, double p, Generator g) except -1:
     if p == 1.0:
         _fill(r, 1)          # the stream still moves on by the same blocks
         return 0
+    cdef ct_bernoulli_scalar_fn fill = dst._storage.backend.bernoulli_scalar[dst._dtype._code]
     with nogil:
-        if dst._dtype._code == CT_FLOAT32:
-            ct_bernoulli_scalar_f32(g._seed, off, thr, <float *>dst._data, n)
-        elif dst._dtype._code == CT_FLOAT64:
-            ct_bernoulli_scalar_f64(g._seed, off, thr, <double *>dst._data, n)
-        else:
-            ct_bernoulli_scalar_u8(g._seed, off, thr, <uint8_t *>dst._data, n)
+        fill(g._seed, off, thr, dst._data, n)
     if dst is not r:
         _copy_into(r, dst, False)
     return 0
@@ -90,14 +67,14 @@ cdef int _bern_tensor_into(Tensor r, Tensor p, Generator g) except -1:
     cdef int64_t n = r._numel
     cdef int bad
     with nogil:
-        bad = ct_prob_invalid_f64(<double *>pd._data, n)
+        bad = pd._storage.backend.prob_invalid(<double *>pd._data, n)
     if bad:
         raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error "
                            "message be improved?  If so, please report an enhancement request to PyTorch.)")
     cdef Tensor dst = r if (r._dtype._code in (CT_BOOL, CT_UINT8) and _is_contiguous(r)) else _empty_like(r, t_uint8)
     cdef uint64_t off = g._take(ct_bernoulli_blocks(n))
     with nogil:
-        ct_bernoulli_tensor(g._seed, off, <double *>pd._data, <uint8_t *>dst._data, n)
+        dst._storage.backend.bernoulli_tensor(g._seed, off, <double *>pd._data, <uint8_t *>dst._data, n)
     if dst is not r:
         _copy_into(r, dst, False)
     return 0
@@ -178,13 +155,9 @@ cdef tuple _dropout_kernel(Tensor x, double p, bint want_mask):
     cdef double scale = 1.0 / (1.0 - p) if p < 1.0 else 0.0
     cdef int64_t n = xc._numel
     cdef uint64_t off = g._take(ct_bernoulli_blocks(n))
+    cdef ct_dropout_fn drop = xc._storage.backend.dropout[xc._dtype._code]
     with nogil:
-        if xc._dtype._code == CT_FLOAT32:
-            ct_dropout_f32(g._seed, off, thr, <float>scale, <float *>xc._data, <float *>r._data,
-                           <float *>m._data if want_mask else NULL, n)
-        else:
-            ct_dropout_f64(g._seed, off, thr, scale, <double *>xc._data, <double *>r._data,
-                           <double *>m._data if want_mask else NULL, n)
+        drop(g._seed, off, thr, scale, xc._data, r._data, m._data if want_mask else NULL, n)
     return r, m
 
 
@@ -266,7 +239,7 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
     cdef Tensor pd = _contig(t.detach(), t_float64)
     cdef int err
     with nogil:
-        err = ct_multinomial_check(<double *>pd._data, rows, ncat) if ncat > 0 else 2
+        err = pd._storage.backend.multinomial_check(<double *>pd._data, rows, ncat) if ncat > 0 else 2
     if err == 1:
         raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
     if err == 2:
@@ -278,12 +251,13 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
         cum = _empty_list([rows, ncat], t_float64)
         off = g._take(ct_multinomial_blocks(rows * ns))
         with nogil:
-            ct_multinomial_repl(g._seed, off, <double *>pd._data, rows, ncat, ns,
-                                <double *>cum._data, <int64_t *>r._data)
+            pd._storage.backend.multinomial_repl(g._seed, off, <double *>pd._data, rows, ncat, ns,
+                                                 <double *>cum._data, <int64_t *>r._data)
     else:
         off = g._take(ct_multinomial_blocks(rows * ncat))
         with nogil:
-            err = ct_multinomial_norepl(g._seed, off, <double *>pd._data, rows, ncat, ns, <int64_t *>r._data)
+            err = pd._storage.backend.multinomial_norepl(g._seed, off, <double *>pd._data, rows, ncat, ns,
+                                                         <int64_t *>r._data)
         if err:
             raise MemoryError("multinomial: out of memory")
     return _to_out(out, r)

@@ -6,22 +6,6 @@
 # detached aliases) and attach one node named as PyTorch's grad_fn; the
 # formulas are written with ctorch ops so that create_graph works.
 
-cdef extern from "shape.h":
-    ctypedef int (*ct_gather_fn)(void *a, const int64_t *ast, const void *b, const int64_t *bst,
-                                 const int64_t *idx, const int64_t *ist, const int64_t *shape,
-                                 int nd, int dim, int64_t size, int64_t *bad) nogil
-    ctypedef int (*ct_scatter_fn)(const void *a, const int64_t *ast, void *b, const int64_t *bst,
-                                  const int64_t *idx, const int64_t *ist, const int64_t *shape,
-                                  int nd, int dim, int64_t size, int64_t *bad) nogil
-    void ct_copy_rows(char *dst, int64_t dld, const char *src, int64_t sld,
-                      int64_t rows, int64_t nbytes) nogil
-    int ct_index_select(char *dst, const char *src, int64_t outer, int64_t size,
-                        int64_t inner, int es, const int64_t *idx, int64_t n, int64_t *bad) nogil
-    ct_gather_fn ct_gather_for(int es) nogil
-    ct_scatter_fn ct_scatter_for(int es) nogil
-    ct_scatter_fn ct_scatter_add_loops[11]
-    void ct_argsort(const void *keys, int is_float, int64_t n, int64_t *order)
-
 
 cdef class _NoGrad:
     """Turns recording off for the forward computations of this file."""
@@ -98,7 +82,7 @@ cdef Tensor _cat_impl(list ts, int dim_arg, object dim, DType res):
                 dld = total * inner * isz
                 sld = t._shape[d] * inner * isz
                 with nogil:
-                    ct_copy_rows(dp, dld, sp, sld, outer, sld)
+                    out._storage.backend.copy_rows(dp, dld, sp, sld, outer, sld)
             else:
                 sh = list(out.size())
                 sh[d] = t._shape[d]
@@ -671,7 +655,7 @@ cdef int _run_gather(Tensor out, Tensor src, Tensor idx, int d, str fname) excep
     _fill_st(src, bst, nd)
     _fill_st(idx, ist, nd)
     size = src._shape[d] if src._ndim else 1
-    cdef ct_gather_fn fn = ct_gather_for(src._dtype.itemsize)
+    cdef ct_gather_fn fn = src._storage.backend.gather(src._dtype.itemsize)
     cdef char *a = out._data
     cdef const char *b = src._data
     cdef const int64_t *ip = <const int64_t *>idx._data
@@ -747,7 +731,8 @@ cdef int _run_scatter(Tensor self, Tensor idx, Tensor src, int d, bint add) exce
     _fill_st(self, bst, nd)
     _fill_st(idx, ist, nd)
     size = self._shape[d] if self._ndim else 1
-    cdef ct_scatter_fn fn = ct_scatter_add_loops[self._dtype._code] if add else ct_scatter_for(self._dtype.itemsize)
+    cdef ct_scatter_fn fn = (self._storage.backend.scatter_add[self._dtype._code] if add
+                             else self._storage.backend.scatter(self._dtype.itemsize))
     if fn == NULL:
         raise RuntimeError(f"\"scatter_add\" not implemented for '{_SCALAR_NAMES[self._dtype._code]}'")
     cdef const char *a = src._data
@@ -870,7 +855,7 @@ def index_select(input, dim, index, *, out=None):
     cdef int64_t n = idx._numel
     if r._numel or n:
         with nogil:
-            rc = ct_index_select(dp, sp, outer, size, inner, es, ip, n, &bad)
+            rc = r._storage.backend.index_select(dp, sp, outer, size, inner, es, ip, n, &bad)
     if rc:
         raise IndexError("index out of range in self")
     if t._ndim == 0:
@@ -1090,7 +1075,7 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
     cdef Py_ssize_t n = keys._numel, i, u = 0
     cdef Tensor order = _empty_list([n], t_int64)
     cdef int64_t *o = <int64_t *>order._data
-    ct_argsort(keys._data, isf, n, o)
+    keys._storage.backend.argsort(keys._data, isf, n, o)
     cdef Tensor inv = _empty_list(list(t.size()), t_int64)
     cdef int64_t *iv = <int64_t *>inv._data
     cdef Tensor firsts = _empty_list([n], t_int64)

@@ -3,23 +3,6 @@
 # sorted dim moved last, rows dense. Orders are total: NaN goes after +inf,
 # -0.0 equals 0.0, and ties keep input order (every sort here is stable).
 
-cdef extern from "sort.h":
-    ctypedef int (*ct_sort_fn)(const void *x, int64_t rows, int64_t len, int64_t ld, int desc,
-                               void *val, int64_t *idx, void *scratch) nogil
-    int64_t ct_sort_scratch_bytes(int64_t rows, int64_t len, int itemsize) nogil
-    ctypedef int (*ct_topk_fn)(const void *x, int64_t rows, int64_t len, int64_t ld, int64_t k,
-                               int largest, void *val, int64_t *idx) nogil
-    ctypedef int (*ct_kth_fn)(const void *x, int64_t rows, int64_t len, int64_t ld, int64_t k,
-                              void *val, int64_t *idx) nogil
-    ctypedef void (*ct_search_fn)(const void *b, int64_t brows, int64_t m, const int64_t *sorter,
-                                  const void *v, int64_t rows, int64_t nv, int right, int out32,
-                                  void *out) nogil
-    ct_sort_fn ct_sort_loops[11]
-    ct_topk_fn ct_topk_loops[11]
-    ct_kth_fn ct_kth_loops[11]
-    ct_search_fn ct_search_loops[11]
-    int ct_sorter_bad(const int64_t *s, int64_t n, int64_t m) nogil
-
 
 # C++ type names, as PyTorch's out= dtype messages print them
 cdef list _CXX_NAMES = ["bool", "unsigned char", "signed char", "short int", "int", "long int",
@@ -90,7 +73,7 @@ cdef tuple _sort_core(Tensor t, int d, bint descending):
     """(values, indices) of t sorted along d (no recording)."""
     if t._ndim == 0:
         return _alias(t).clone(), zeros((), dtype=t_int64)
-    cdef ct_sort_fn fn = ct_sort_loops[t._dtype._code]
+    cdef ct_sort_fn fn = t._storage.backend.sort[t._dtype._code]
     if fn == NULL:
         raise RuntimeError("Sort does not support complex dtypes on CPU")
     p, rows, L, ld, perm = _scan_layout(_alias(t), d)
@@ -102,7 +85,8 @@ cdef tuple _sort_core(Tensor t, int d, bint descending):
     cdef Tensor scratch
     if r_ > 0 and l_ > 0:
         # scratch from the tensor allocator, which reuses large blocks
-        scratch = _empty_list([ct_sort_scratch_bytes(r_, l_, t._dtype.itemsize)], t_uint8)
+        scratch = _empty_list([t._storage.backend.sort_scratch_bytes(r_, l_, t._dtype.itemsize)], t_uint8,
+                              t._storage.device)
         with nogil:
             rc = fn(pp._data, r_, l_, ld_, descending, v._data, <int64_t *>i._data, scratch._data)
         _sort_rc(rc)
@@ -169,7 +153,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
     cdef list shape
     cdef int64_t r_, l_, ld_, k_ = kk
     cdef int rc = 0, lg = bool(largest)
-    cdef ct_topk_fn fn = ct_topk_loops[t._dtype._code]
+    cdef ct_topk_fn fn = t._storage.backend.topk[t._dtype._code]
     if t._ndim == 0:
         # PyTorch returns the 0-d input for k = 0 as well as for k = 1
         v = _alias(t).clone()
@@ -198,7 +182,7 @@ def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
     cdef Py_ssize_t kk = _k_arg(k, "kthvalue")
     _sort_dim_arg(dim, "kthvalue")
     cdef int d = _wrap_dim(dim, t._ndim)
-    cdef ct_kth_fn fn = ct_kth_loops[t._dtype._code]
+    cdef ct_kth_fn fn = t._storage.backend.kth[t._dtype._code]
     if fn == NULL or t._dtype._code == CT_BOOL:
         raise NotImplementedError(f"\"kthvalue_cpu\" not implemented for '{_sname(t._dtype)}'")
     cdef Py_ssize_t size = t._shape[d] if t._ndim else 1
@@ -284,7 +268,7 @@ def searchsorted(sorted_sequence, values, *, out_int32=False, right=False, side=
                                f"or Long(int64) depending on whether out_int32 flag is True, but we got output "
                                f"tensor's dtype {_sname((<Tensor>out)._dtype)} and out_int32 flag is "
                                f"{'True' if out_int32 else 'False'}")
-    cdef ct_search_fn fn = ct_search_loops[res._code]
+    cdef ct_search_fn fn = b._storage.backend.search[res._code]
     if fn == NULL:
         raise NotImplementedError(f"\"searchsorted_out_cpu\" not implemented for '{_sname(res)}'")
     cdef Py_ssize_t m = b._shape[b._ndim - 1]
@@ -300,7 +284,7 @@ def searchsorted(sorted_sequence, values, *, out_int32=False, right=False, side=
         sc = s if s.is_contiguous() else _dense_copy(s)
         sp = <const int64_t *>sc._data
         with nogil:
-            bad = ct_sorter_bad(sp, sc._numel, m)
+            bad = sc._storage.backend.sorter_bad(sp, sc._numel, m)
         if bad:
             raise RuntimeError("torch.searchsorted(): sorter index out of range")
     r = _empty_list(list(v.size()), odt)

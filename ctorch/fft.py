@@ -20,7 +20,8 @@ import operator as _operator
 import warnings as _warnings
 
 import ctorch as _t
-from ctorch._C import Tensor, _bump_version, _function_node, _scalar_name, _set_output
+from ctorch._core.tensor import Tensor
+from ctorch._C import _bump_version, _function_node, _scalar_name, _set_output
 
 __all__ = ["fft", "ifft", "rfft", "irfft", "fft2", "ifft2", "rfft2", "irfft2", "fftn", "ifftn",
            "rfftn", "irfftn", "hfft", "ihfft", "hfft2", "ihfft2", "hfftn", "ihfftn",

@@ -7,7 +7,8 @@ formulas are written with ctorch ops, so that they can be differentiated again.
 
 import ctorch as _t
 from ctorch import _C
-from ctorch._C import Tensor, matmul, _conj, _mH  # noqa: F401
+from ctorch._core.tensor import Tensor, _install_method  # noqa: F401
+from ctorch._C import matmul, _conj, _mH  # noqa: F401
 from ctorch.autograd.function import Function
 from ctorch.return_types import (
     linalg_qr as _QR, linalg_svd as _SVD, linalg_eigh as _EIGH, linalg_slogdet as _SLOGDET,
@@ -600,8 +601,8 @@ def _qr_legacy(input, some=True, *, out=None):
     return r if out is None else _fill_out("qr", out, r, (input,))
 
 
-_t._C._add_method("svd", _svd_legacy)
-_t._C._add_method("qr", _qr_legacy)
+_install_method("svd", _svd_legacy)
+_install_method("qr", _qr_legacy)
 
 def vecdot(x, y, *, dim=-1, out=None):
     return (_conj(x) * y).sum(dim)

@@ -1,86 +1,22 @@
-/* CPU memory for tensor storage: 64-byte aligned blocks.
+/* CPU memory for tensor storage: 64-byte aligned blocks (definitions and the
+ * cache of freed large blocks in alloc.c).
  *
- * Large blocks are where the time goes: fresh pages fault on first touch.
- * We ask the kernel for transparent huge pages on them and keep a few freed
- * large blocks to hand out again for the same size (training loops and
- * benchmarks allocate the same shapes over and over). Called with the GIL
- * held, so the cache needs no lock.
+ * Called with the GIL held: the block cache has no lock.
  */
 #ifndef CT_ALLOC_H
 #define CT_ALLOC_H
 
 #include <stdlib.h>
 #include <stdint.h>
-#ifdef __linux__
-#include <sys/mman.h>
-#endif
 
 #define CT_ALIGN 64
-#define CT_LARGE ((size_t)1 << 20)          /* blocks from 1 MiB are cached */
-#define CT_HUGE ((size_t)4 << 20)           /* and from 4 MiB get huge pages */
-#define CT_CACHE_SLOTS 16
-#define CT_CACHE_BYTES ((size_t)1 << 30)     /* at most 1 GiB kept */
 
-static struct { void *ptr; size_t size; } ct_cache[CT_CACHE_SLOTS];
-static size_t ct_cache_total = 0;
-static int ct_cache_next = 0;           /* the slot evicted when all are taken */
-
-static inline size_t ct_round_size(size_t n) {
-    return n >= CT_LARGE ? (n + 65535) & ~(size_t)65535 : (n + CT_ALIGN - 1) & ~(size_t)(CT_ALIGN - 1);
-}
-
-static void *ct_alloc(size_t nbytes) {
-    size_t n = ct_round_size(nbytes ? nbytes : 1);
-    if (n >= CT_LARGE) {
-        for (int i = 0; i < CT_CACHE_SLOTS; i++) {
-            if (ct_cache[i].ptr && ct_cache[i].size == n) {
-                void *p = ct_cache[i].ptr;
-                ct_cache[i].ptr = NULL;
-                ct_cache_total -= n;
-                return p;
-            }
-        }
-    }
-    void *p = NULL;
-    size_t align = n >= CT_HUGE ? ((size_t)2 << 20) : CT_ALIGN;
-    if (posix_memalign(&p, align, n) != 0) return NULL;
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-    if (n >= CT_HUGE) madvise(p, n, MADV_HUGEPAGE);
-#endif
-    return p;
-}
-
-static void ct_free(void *p, size_t nbytes) {
-    if (!p) return;
-    size_t n = ct_round_size(nbytes ? nbytes : 1);
-    if (n >= CT_LARGE && n <= CT_CACHE_BYTES) {
-        int slot = -1;
-        for (int i = 0; i < CT_CACHE_SLOTS && slot < 0; i++)
-            if (!ct_cache[i].ptr) slot = i;
-        if (slot < 0) slot = ct_cache_next = (ct_cache_next + 1) % CT_CACHE_SLOTS;
-        /* make room: evict from the chosen slot onwards until the new block fits */
-        for (int i = 0; ct_cache[slot].ptr || ct_cache_total + n > CT_CACHE_BYTES; i++) {
-            int j = (slot + i) % CT_CACHE_SLOTS;
-            if (ct_cache[j].ptr) {
-                free(ct_cache[j].ptr);
-                ct_cache_total -= ct_cache[j].size;
-                ct_cache[j].ptr = NULL;
-            }
-        }
-        ct_cache[slot].ptr = p;
-        ct_cache[slot].size = n;
-        ct_cache_total += n;
-        return;
-    }
-    free(p);
-}
-
+/* a block of at least nbytes (0 counts as 1), CT_ALIGN-aligned (2 MiB from
+ * 4 MiB up); NULL when out of memory */
+void *ct_alloc(size_t nbytes);
+/* gives back a block of ct_alloc; nbytes: the size it was asked for */
+void ct_free(void *p, size_t nbytes);
 /* gives every cached block back to the system */
-static void ct_empty_cache(void) {
-    for (int i = 0; i < CT_CACHE_SLOTS; i++) {
-        if (ct_cache[i].ptr) { free(ct_cache[i].ptr); ct_cache[i].ptr = NULL; }
-    }
-    ct_cache_total = 0;
-}
+void ct_empty_cache(void);
 
 #endif

@@ -1,8 +1,8 @@
 /* Elementwise CPU kernels: casts, fills, unary, binary and ternary ops.
+ * Declarations: the scalar parameters of a launch (ct_params), the op codes,
+ * the loop tables indexed by op and dtype code, and the entry point; the
+ * loops themselves are in elementwise.c.
  *
- * Every op is one expression written once; the macros below turn it into
- * an inner loop per dtype (contiguous loops are plain indexed loops marked
- * `omp simd` so they vectorise; anything else walks byte strides).
  * Half precision computes in float and rounds once per op, as PyTorch does.
  * Integer division by zero never traps: the loop records it in `err` and the
  * caller raises.
@@ -12,7 +12,7 @@
 
 #include <math.h>
 #include "common.h"
-#include "fastmath.h"
+#include "strided.h"
 
 typedef struct {
     double a, b, c;        /* scalar parameters: clamp bounds, nan_to_num values, decimals */
@@ -21,350 +21,12 @@ typedef struct {
     int err;               /* set by a loop: 1 = integer division by zero */
 } ct_params;
 
-#define CT_SIMD _Pragma("omp simd")
-#define CT_SZ(T) ((int64_t)sizeof(T))
-
-/* CT_MULTIVERSION (common.h) marks the hottest float loops. */
-
-/* CT_UNARY / CT_BINARY are the plain loops; the _ATTR forms take a function
- * attribute first (CT_MULTIVERSION, or nothing). */
-#define CT_UNARY(NAME, TI, TO, EXPR) CT_UNARY_ATTR(, NAME, TI, TO, EXPR)
-#define CT_BINARY(NAME, T, TO, EXPR) CT_BINARY_ATTR(, NAME, T, TO, EXPR)
-
-/* out = EXPR(x) */
-#define CT_UNARY_ATTR(ATTR, NAME, TI, TO, EXPR)                                    \
-ATTR static void NAME(char **p, const int64_t *s, int64_t n, const void *ex) {         \
-    ct_params *P = (ct_params *)ex; (void)P;                                       \
-    if (s[0] == CT_SZ(TO) && s[1] == CT_SZ(TI)) {                                  \
-        TO *o = (TO *)p[0]; const TI *A = (const TI *)p[1];                        \
-        CT_SIMD for (int64_t i = 0; i < n; i++) { TI x = A[i]; o[i] = (TO)(EXPR); } \
-    } else {                                                                       \
-        char *o = p[0]; const char *a = p[1];                                      \
-        for (int64_t i = 0; i < n; i++) {                                          \
-            TI x = *(const TI *)(a + i * s[1]);                                    \
-            *(TO *)(o + i * s[0]) = (TO)(EXPR);                                    \
-        }                                                                          \
-    }                                                                              \
-}
-
-/* out = EXPR(a, b); the scalar-operand cases get their own vector loops */
-#define CT_BINARY_ATTR(ATTR, NAME, T, TO, EXPR)                                    \
-ATTR static void NAME(char **p, const int64_t *s, int64_t n, const void *ex) {         \
-    ct_params *P = (ct_params *)ex; (void)P;                                       \
-    if (s[0] == CT_SZ(TO) && s[1] == CT_SZ(T) && s[2] == CT_SZ(T)) {               \
-        TO *o = (TO *)p[0]; const T *A = (const T *)p[1], *B = (const T *)p[2];    \
-        CT_SIMD for (int64_t i = 0; i < n; i++) { T a = A[i], b = B[i]; o[i] = (TO)(EXPR); } \
-    } else if (s[0] == CT_SZ(TO) && s[1] == CT_SZ(T) && s[2] == 0) {               \
-        TO *o = (TO *)p[0]; const T *A = (const T *)p[1]; const T b = *(const T *)p[2]; \
-        CT_SIMD for (int64_t i = 0; i < n; i++) { T a = A[i]; o[i] = (TO)(EXPR); } \
-    } else if (s[0] == CT_SZ(TO) && s[1] == 0 && s[2] == CT_SZ(T)) {               \
-        TO *o = (TO *)p[0]; const T a = *(const T *)p[1]; const T *B = (const T *)p[2]; \
-        CT_SIMD for (int64_t i = 0; i < n; i++) { T b = B[i]; o[i] = (TO)(EXPR); } \
-    } else {                                                                       \
-        for (int64_t i = 0; i < n; i++) {                                          \
-            T a = *(const T *)(p[1] + i * s[1]), b = *(const T *)(p[2] + i * s[2]); \
-            *(TO *)(p[0] + i * s[0]) = (TO)(EXPR);                                 \
-        }                                                                          \
-    }                                                                              \
-}
-
-/* out = EXPR(a, b, c) (lerp); strided only: ternary ops are not hot paths */
-#define CT_TERNARY(NAME, T, EXPR)                                                  \
-static void NAME(char **p, const int64_t *s, int64_t n, const void *ex) {         \
-    ct_params *P = (ct_params *)ex; (void)P;                                       \
-    for (int64_t i = 0; i < n; i++) {                                              \
-        T a = *(const T *)(p[1] + i * s[1]), b = *(const T *)(p[2] + i * s[2]);    \
-        T c = *(const T *)(p[3] + i * s[3]);                                       \
-        *(T *)(p[0] + i * s[0]) = (T)(EXPR);                                       \
-    }                                                                              \
-}
-
-/* the dtype lists the macros expand over: (suffix, C type, compute type) */
-#define CT_INTS(M, ...) M(u8, uint8_t, __VA_ARGS__) M(i8, int8_t, __VA_ARGS__) \
-    M(i16, int16_t, __VA_ARGS__) M(i32, int32_t, __VA_ARGS__) M(i64, int64_t, __VA_ARGS__)
-#define CT_REALS(M, ...) M(f16, ct_half, __VA_ARGS__) M(f32, float, __VA_ARGS__) M(f64, double, __VA_ARGS__)
-#define CT_CPLX(M, ...) M(c64, ct_cfloat, __VA_ARGS__) M(c128, ct_cdouble, __VA_ARGS__)
-
-/* ---------------------------------------------------------------- casts */
-
-#define CT_CAST_TO(S2, T2, S1, T1) CT_UNARY(ct_cast_##S1##_##S2, T1, T2, ct_conv_##S2(x))
-/* conversions into each type: bool is "nonzero", complex -> real keeps the real part */
-#define ct_conv_b(x) ((x) != 0)
-#define ct_conv_u8(x) ((uint8_t)(int64_t)ct_re(x))
-#define ct_conv_i8(x) ((int8_t)(int64_t)ct_re(x))
-#define ct_conv_i16(x) ((int16_t)(int64_t)ct_re(x))
-#define ct_conv_i32(x) ((int32_t)(int64_t)ct_re(x))
-#define ct_conv_i64(x) ((int64_t)ct_re(x))
-#define ct_conv_f16(x) ((ct_half)ct_re(x))
-#define ct_conv_f32(x) ((float)ct_re(x))
-#define ct_conv_f64(x) ((double)ct_re(x))
-#define ct_conv_c64(x) ((ct_cfloat)(x))
-#define ct_conv_c128(x) ((ct_cdouble)(x))
-#define ct_re(x) _Generic((x), ct_cfloat: crealf((ct_cfloat)(x)), ct_cdouble: creal((ct_cdouble)(x)), \
-                          ct_half: (float)(x), default: (x))
-
-#define CT_CAST_FROM(S1, T1, unused)                                               \
-    CT_CAST_TO(b, ct_bool, S1, T1) CT_CAST_TO(u8, uint8_t, S1, T1)                 \
-    CT_CAST_TO(i8, int8_t, S1, T1) CT_CAST_TO(i16, int16_t, S1, T1)                \
-    CT_CAST_TO(i32, int32_t, S1, T1) CT_CAST_TO(i64, int64_t, S1, T1)              \
-    CT_CAST_TO(f16, ct_half, S1, T1) CT_CAST_TO(f32, float, S1, T1)                \
-    CT_CAST_TO(f64, double, S1, T1) CT_CAST_TO(c64, ct_cfloat, S1, T1)             \
-    CT_CAST_TO(c128, ct_cdouble, S1, T1)
-CT_CAST_FROM(b, ct_bool, 0)
-CT_INTS(CT_CAST_FROM, 0)
-CT_REALS(CT_CAST_FROM, 0)
-CT_CPLX(CT_CAST_FROM, 0)
-
-#define CT_CAST_ROW(S1) { ct_cast_##S1##_b, ct_cast_##S1##_u8, ct_cast_##S1##_i8,      \
-    ct_cast_##S1##_i16, ct_cast_##S1##_i32, ct_cast_##S1##_i64, ct_cast_##S1##_f16,    \
-    ct_cast_##S1##_f32, ct_cast_##S1##_f64, ct_cast_##S1##_c64, ct_cast_##S1##_c128 }
-/* ct_cast_loops[from][to] */
-static ct_loop_fn ct_cast_loops[CT_NDTYPES][CT_NDTYPES] = {
-    CT_CAST_ROW(b), CT_CAST_ROW(u8), CT_CAST_ROW(i8), CT_CAST_ROW(i16), CT_CAST_ROW(i32),
-    CT_CAST_ROW(i64), CT_CAST_ROW(f16), CT_CAST_ROW(f32), CT_CAST_ROW(f64),
-    CT_CAST_ROW(c64), CT_CAST_ROW(c128),
-};
-
-/* ------------------------------------------------ fill and select by size */
-
-/* copies of raw elements by width: same-dtype copy, fill, where */
-#define CT_BYTES(M) M(1, uint8_t) M(2, uint16_t) M(4, uint32_t) M(8, uint64_t) M(16, ct_cdouble)
-#define CT_COPY_W(W, T) CT_UNARY(ct_copy_w##W, T, T, x)
-CT_BYTES(CT_COPY_W)
-/* fill: operand 1 is the value, with stride 0 */
-#define CT_WHERE_W(W, T)                                                           \
-static void ct_where_w##W(char **p, const int64_t *s, int64_t n, const void *ex) { \
-    (void)ex;                                                                      \
-    for (int64_t i = 0; i < n; i++) {                                              \
-        ct_bool c = *(const ct_bool *)(p[1] + i * s[1]);                           \
-        *(T *)(p[0] + i * s[0]) = c ? *(const T *)(p[2] + i * s[2])                \
-                                    : *(const T *)(p[3] + i * s[3]);               \
-    }                                                                              \
-}
-CT_BYTES(CT_WHERE_W)
-
-static inline ct_loop_fn ct_copy_loop(int width) {
-    switch (width) { case 1: return ct_copy_w1; case 2: return ct_copy_w2; case 4: return ct_copy_w4;
-                     case 8: return ct_copy_w8; default: return ct_copy_w16; }
-}
-static inline ct_loop_fn ct_where_loop(int width) {
-    switch (width) { case 1: return ct_where_w1; case 2: return ct_where_w2; case 4: return ct_where_w4;
-                     case 8: return ct_where_w8; default: return ct_where_w16; }
-}
-
-/* ------------------------------------------------------- scalar helpers */
-
-#define CT_INT_HELPERS(S, T, unused)                                               \
-static inline T ct_s_divtrunc_##S(T a, T b, ct_params *P) {                          \
-    if (b == 0) { P->err = 1; return 0; }                                          \
-    if ((T)-1 < 0 && b == (T)-1) return (T)(0 - (uint64_t)a); /* no INT_MIN / -1 trap */ \
-    return (T)(a / b);                                                             \
-}                                                                                  \
-static inline T ct_s_divfloor_##S(T a, T b, ct_params *P) {                          \
-    if (b == 0) { P->err = 1; return 0; }                                          \
-    if ((T)-1 < 0 && b == (T)-1) return (T)(0 - (uint64_t)a);                      \
-    T q = (T)(a / b);                                                              \
-    if ((T)(a % b) != 0 && ((a < 0) != (b < 0))) q--;                              \
-    return q;                                                                      \
-}                                                                                  \
-static inline T ct_s_remainder_##S(T a, T b, ct_params *P) {                         \
-    if (b == 0) { P->err = 1; return 0; }                                          \
-    if ((T)-1 < 0 && b == (T)-1) return 0;                                         \
-    T r = (T)(a % b);                                                              \
-    if (r != 0 && ((r < 0) != (b < 0))) r = (T)(r + b);                            \
-    return r;                                                                      \
-}                                                                                  \
-static inline T ct_s_fmod_##S(T a, T b, ct_params *P) {                              \
-    if (b == 0) { P->err = 1; return 0; }                                          \
-    if ((T)-1 < 0 && b == (T)-1) return 0;                                         \
-    return (T)(a % b);                                                             \
-}                                                                                  \
-static inline T ct_s_ipow_##S(T a, T b) {                                            \
-    if (b < 0) return a == 1 ? 1 : (a == (T)-1 ? ((b & 1) ? a : 1) : 0);           \
-    uint64_t r = 1, base = (uint64_t)(int64_t)a;                                   \
-    while (b) { if (b & 1) r *= base; base *= base; b = (T)(b >> 1); }             \
-    return (T)r;                                                                   \
-}                                                                                  \
-static inline T ct_s_shl_##S(T a, T b) {                                             \
-    return (b < 0 || b >= (T)(8 * sizeof(T))) ? 0 : (T)((uint64_t)a << b);         \
-}                                                                                  \
-static inline T ct_s_shr_##S(T a, T b) {                                             \
-    if (b < 0 || b >= (T)(8 * sizeof(T))) return (a < 0) ? (T)-1 : 0;              \
-    return (T)(a >> b);                                                            \
-}
-CT_INTS(CT_INT_HELPERS, 0)
-
-/* Python-style floor division and remainder for floats */
-static inline double ct_divfloor_d(double a, double b) {
-    if (b == 0) return a / b;
-    double mod = fmod(a, b);
-    double div = (a - mod) / b;
-    if (mod != 0 && ((b < 0) != (mod < 0))) div -= 1.0;
-    if (div == 0) return copysign(0.0, a / b);
-    double fl = floor(div);
-    if (div - fl > 0.5) fl += 1.0;
-    return fl;
-}
-static inline float ct_divfloor_f(float a, float b) {
-    if (b == 0) return a / b;
-    float mod = fmodf(a, b);
-    float div = (a - mod) / b;
-    if (mod != 0 && ((b < 0) != (mod < 0))) div -= 1.0f;
-    if (div == 0) return copysignf(0.0f, a / b);
-    float fl = floorf(div);
-    if (div - fl > 0.5f) fl += 1.0f;
-    return fl;
-}
-static inline double ct_remainder_d(double a, double b) {
-    double r = fmod(a, b);
-    if (r != 0 && ((b < 0) != (r < 0))) r += b;
-    return r;
-}
-static inline float ct_remainder_f(float a, float b) {
-    float r = fmodf(a, b);
-    if (r != 0 && ((b < 0) != (r < 0))) r += b;
-    return r;
-}
-static inline double ct_round_dec_d(double x, double d) {
-    if (d == 0) return nearbyint(x);
-    if (d > 0) { double m = pow(10.0, d); return nearbyint(x * m) / m; }
-    double m = pow(10.0, -d); return nearbyint(x / m) * m;
-}
-static inline double ct_nan_to_num_d(double x, const ct_params *P) {
-    return x != x ? P->a : (x == INFINITY ? P->b : (x == -INFINITY ? P->c : x));
-}
-static inline double ct_sign_d(double x) { return (double)((0 < x) - (x < 0)); }
-
-/* ------------------------------------------------------------ op tables */
-
 /* binary ops: one enum entry each, one row of loops per op */
 enum {
     CT_ADD, CT_SUB, CT_MUL, CT_DIV, CT_DIV_TRUNC, CT_DIV_FLOOR, CT_REMAINDER, CT_FMOD,
     CT_POW, CT_ATAN2, CT_MAXIMUM, CT_MINIMUM, CT_BITAND, CT_BITOR, CT_BITXOR,
     CT_SHL, CT_SHR, CT_EQ, CT_NE, CT_LT, CT_LE, CT_GT, CT_GE,
     CT_LOGAND, CT_LOGOR, CT_LOGXOR, CT_NBINARY
-};
-
-/* arithmetic on every numeric type; ATTR: CT_MULTIVERSION for the real
- * float types, whose add/sub/mul are the most common ops of all */
-#define CT_ARITH_ALL(S, T, ATTR)                                                   \
-    CT_BINARY_ATTR(ATTR, ct_add_##S, T, T, a + b)                                  \
-    CT_BINARY_ATTR(ATTR, ct_sub_##S, T, T, a - b)                                  \
-    CT_BINARY_ATTR(ATTR, ct_mul_##S, T, T, a * b)                                  \
-    CT_BINARY(ct_eq_##S, T, ct_bool, a == b)                                       \
-    CT_BINARY(ct_ne_##S, T, ct_bool, a != b)                                       \
-    CT_BINARY(ct_logand_##S, T, ct_bool, (a != 0) && (b != 0))                     \
-    CT_BINARY(ct_logor_##S, T, ct_bool, (a != 0) || (b != 0))                      \
-    CT_BINARY(ct_logxor_##S, T, ct_bool, (a != 0) != (b != 0))
-CT_INTS(CT_ARITH_ALL, )
-CT_REALS(CT_ARITH_ALL, CT_MULTIVERSION)
-CT_CPLX(CT_ARITH_ALL, )
-
-#define CT_ORDERED(S, T, unused)                                                   \
-    CT_BINARY(ct_lt_##S, T, ct_bool, a < b)                                        \
-    CT_BINARY(ct_le_##S, T, ct_bool, a <= b)                                       \
-    CT_BINARY(ct_gt_##S, T, ct_bool, a > b)                                        \
-    CT_BINARY(ct_ge_##S, T, ct_bool, a >= b)
-CT_ORDERED(b, ct_bool, 0)
-CT_INTS(CT_ORDERED, 0)
-CT_REALS(CT_ORDERED, 0)
-
-#define CT_INT_ONLY(S, T, unused)                                                  \
-    CT_BINARY(ct_divtrunc_##S, T, T, ct_s_divtrunc_##S(a, b, P))                     \
-    CT_BINARY(ct_divfloor_##S, T, T, ct_s_divfloor_##S(a, b, P))                     \
-    CT_BINARY(ct_remainder_##S, T, T, ct_s_remainder_##S(a, b, P))                   \
-    CT_BINARY(ct_fmod_##S, T, T, ct_s_fmod_##S(a, b, P))                             \
-    CT_BINARY(ct_pow_##S, T, T, ct_s_ipow_##S(a, b))                                 \
-    CT_BINARY(ct_maximum_##S, T, T, a > b ? a : b)                                 \
-    CT_BINARY(ct_minimum_##S, T, T, a < b ? a : b)                                 \
-    CT_BINARY(ct_bitand_##S, T, T, a & b)                                          \
-    CT_BINARY(ct_bitor_##S, T, T, a | b)                                           \
-    CT_BINARY(ct_bitxor_##S, T, T, a ^ b)                                          \
-    CT_BINARY(ct_shl_##S, T, T, ct_s_shl_##S(a, b))                                  \
-    CT_BINARY(ct_shr_##S, T, T, ct_s_shr_##S(a, b))
-CT_INTS(CT_INT_ONLY, 0)
-
-/* bool: add is "or", mul is "and", as in PyTorch */
-CT_BINARY(ct_add_b, ct_bool, ct_bool, a | b)
-CT_BINARY(ct_mul_b, ct_bool, ct_bool, a & b)
-CT_BINARY(ct_eq_b, ct_bool, ct_bool, a == b)
-CT_BINARY(ct_ne_b, ct_bool, ct_bool, a != b)
-CT_BINARY(ct_logand_b, ct_bool, ct_bool, a && b)
-CT_BINARY(ct_logor_b, ct_bool, ct_bool, a || b)
-CT_BINARY(ct_logxor_b, ct_bool, ct_bool, (a != 0) != (b != 0))
-CT_BINARY(ct_maximum_b, ct_bool, ct_bool, a | b)
-CT_BINARY(ct_minimum_b, ct_bool, ct_bool, a & b)
-CT_BINARY(ct_bitand_b, ct_bool, ct_bool, a & b)
-CT_BINARY(ct_bitor_b, ct_bool, ct_bool, a | b)
-CT_BINARY(ct_bitxor_b, ct_bool, ct_bool, a ^ b)
-
-/* floating point: computed in float for half and float, in double for double */
-#define CT_FLOAT_OPS(S, T, CT, F, FD, FR, FF, FP, FA)                              \
-    CT_BINARY_ATTR(CT_MULTIVERSION, ct_div_##S, T, T, (CT)a / (CT)b)               \
-    CT_BINARY(ct_divtrunc_##S, T, T, FT_##F(trunc)((CT)a / (CT)b))                 \
-    CT_BINARY(ct_divfloor_##S, T, T, FD((CT)a, (CT)b))                             \
-    CT_BINARY(ct_remainder_##S, T, T, FR((CT)a, (CT)b))                            \
-    CT_BINARY(ct_fmod_##S, T, T, FF((CT)a, (CT)b))                                 \
-    CT_BINARY(ct_pow_##S, T, T, FP((CT)a, (CT)b))                                  \
-    CT_BINARY(ct_atan2_##S, T, T, FA((CT)a, (CT)b))                                \
-    CT_BINARY(ct_maximum_##S, T, T, (a != a) ? a : ((b != b) ? b : (a > b ? a : b))) \
-    CT_BINARY(ct_minimum_##S, T, T, (a != a) ? a : ((b != b) ? b : (a < b ? a : b)))
-#define FT_f(name) name##f
-#define FT_d(name) name
-CT_FLOAT_OPS(f16, ct_half, float, f, ct_divfloor_f, ct_remainder_f, fmodf, powf, atan2f)
-CT_FLOAT_OPS(f32, float, float, f, ct_divfloor_f, ct_remainder_f, fmodf, powf, atan2f)
-CT_FLOAT_OPS(f64, double, double, d, ct_divfloor_d, ct_remainder_d, fmod, pow, atan2)
-CT_BINARY(ct_div_c64, ct_cfloat, ct_cfloat, a / b)
-CT_BINARY(ct_div_c128, ct_cdouble, ct_cdouble, a / b)
-CT_BINARY(ct_pow_c64, ct_cfloat, ct_cfloat, cpowf(a, b))
-CT_BINARY(ct_pow_c128, ct_cdouble, ct_cdouble, cpow(a, b))
-
-#define CT_ROW_ALL(op) { ct_##op##_b, ct_##op##_u8, ct_##op##_i8, ct_##op##_i16, ct_##op##_i32, \
-    ct_##op##_i64, ct_##op##_f16, ct_##op##_f32, ct_##op##_f64, ct_##op##_c64, ct_##op##_c128 }
-#define CT_ROW_NUM(op) { NULL, ct_##op##_u8, ct_##op##_i8, ct_##op##_i16, ct_##op##_i32, \
-    ct_##op##_i64, ct_##op##_f16, ct_##op##_f32, ct_##op##_f64, ct_##op##_c64, ct_##op##_c128 }
-#define CT_ROW_REAL(op) { ct_##op##_b, ct_##op##_u8, ct_##op##_i8, ct_##op##_i16, ct_##op##_i32, \
-    ct_##op##_i64, ct_##op##_f16, ct_##op##_f32, ct_##op##_f64, NULL, NULL }
-#define CT_ROW_INTREAL(op) { NULL, ct_##op##_u8, ct_##op##_i8, ct_##op##_i16, ct_##op##_i32, \
-    ct_##op##_i64, ct_##op##_f16, ct_##op##_f32, ct_##op##_f64, NULL, NULL }
-#define CT_ROW_FLOAT(op) { NULL, NULL, NULL, NULL, NULL, NULL, \
-    ct_##op##_f16, ct_##op##_f32, ct_##op##_f64, NULL, NULL }
-#define CT_ROW_FLOATC(op) { NULL, NULL, NULL, NULL, NULL, NULL, \
-    ct_##op##_f16, ct_##op##_f32, ct_##op##_f64, ct_##op##_c64, ct_##op##_c128 }
-#define CT_ROW_BITS(op) { ct_##op##_b, ct_##op##_u8, ct_##op##_i8, ct_##op##_i16, ct_##op##_i32, \
-    ct_##op##_i64, NULL, NULL, NULL, NULL, NULL }
-#define CT_ROW_INT(op) { NULL, ct_##op##_u8, ct_##op##_i8, ct_##op##_i16, ct_##op##_i32, \
-    ct_##op##_i64, NULL, NULL, NULL, NULL, NULL }
-#define CT_ROW_POW { NULL, ct_pow_u8, ct_pow_i8, ct_pow_i16, ct_pow_i32, ct_pow_i64, \
-    ct_pow_f16, ct_pow_f32, ct_pow_f64, ct_pow_c64, ct_pow_c128 }
-
-static ct_loop_fn ct_binary_loops[CT_NBINARY][CT_NDTYPES] = {
-    [CT_ADD] = CT_ROW_ALL(add),
-    [CT_SUB] = CT_ROW_NUM(sub),
-    [CT_MUL] = CT_ROW_ALL(mul),
-    [CT_DIV] = CT_ROW_FLOATC(div),
-    [CT_DIV_TRUNC] = CT_ROW_INTREAL(divtrunc),
-    [CT_DIV_FLOOR] = CT_ROW_INTREAL(divfloor),
-    [CT_REMAINDER] = CT_ROW_INTREAL(remainder),
-    [CT_FMOD] = CT_ROW_INTREAL(fmod),
-    [CT_POW] = CT_ROW_POW,
-    [CT_ATAN2] = CT_ROW_FLOAT(atan2),
-    [CT_MAXIMUM] = CT_ROW_REAL(maximum),
-    [CT_MINIMUM] = CT_ROW_REAL(minimum),
-    [CT_BITAND] = CT_ROW_BITS(bitand),
-    [CT_BITOR] = CT_ROW_BITS(bitor),
-    [CT_BITXOR] = CT_ROW_BITS(bitxor),
-    [CT_SHL] = CT_ROW_INT(shl),
-    [CT_SHR] = CT_ROW_INT(shr),
-    [CT_EQ] = CT_ROW_ALL(eq),
-    [CT_NE] = CT_ROW_ALL(ne),
-    [CT_LT] = CT_ROW_REAL(lt),
-    [CT_LE] = CT_ROW_REAL(le),
-    [CT_GT] = CT_ROW_REAL(gt),
-    [CT_GE] = CT_ROW_REAL(ge),
-    [CT_LOGAND] = CT_ROW_ALL(logand),
-    [CT_LOGOR] = CT_ROW_ALL(logor),
-    [CT_LOGXOR] = CT_ROW_ALL(logxor),
 };
 
 /* unary ops */
@@ -376,210 +38,34 @@ enum {
     CT_ROUND_DEC, CT_NAN_TO_NUM, CT_CLAMP, CT_SQUARE, CT_NUNARY
 };
 
-/* ops that exist for integers and keep the dtype */
-#define CT_INT_UNARY(S, T, unused)                                                 \
-    CT_UNARY(ct_neg_##S, T, T, (T)(0 - x))                                         \
-    CT_UNARY(ct_abs_##S, T, T, (T)((x) < 0 ? 0 - (x) : (x)))                       \
-    CT_UNARY(ct_sign_##S, T, T, (T)((0 < x) - (x < 0)))                            \
-    CT_UNARY(ct_relu_##S, T, T, (T)((x) < 0 ? 0 : (x)))                            \
-    CT_UNARY(ct_floor_##S, T, T, x)                                                \
-    CT_UNARY(ct_ceil_##S, T, T, x)                                                 \
-    CT_UNARY(ct_round_##S, T, T, x)                                                \
-    CT_UNARY(ct_trunc_##S, T, T, x)                                                \
-    CT_UNARY(ct_bitnot_##S, T, T, (T)~x)                                           \
-    CT_UNARY(ct_square_##S, T, T, (T)(x * x))                                      \
-    CT_UNARY(ct_clamp_##S, T, T, ct_clamp_i((int64_t)x, P))
-static inline int64_t ct_clamp_i(int64_t x, const ct_params *P) {
-    if ((P->flags & 1) && x < P->ia) x = P->ia;
-    if ((P->flags & 2) && x > P->ib) x = P->ib;
-    return x;
-}
-CT_INTS(CT_INT_UNARY, 0)
+/* ---- the loop tables (NULL: the op does not exist for that dtype) ------ */
 
-/* predicates: every dtype, bool result */
-#define CT_PRED(S, T, unused)                                                      \
-    CT_UNARY(ct_isnan_##S, T, ct_bool, x != x)                                     \
-    CT_UNARY(ct_isinf_##S, T, ct_bool, ct_isinf_g(x))                              \
-    CT_UNARY(ct_isfinite_##S, T, ct_bool, ct_isfinite_g(x))                        \
-    CT_UNARY(ct_lognot_##S, T, ct_bool, x == 0)
-#define ct_isinf_g(x) _Generic((x), ct_cfloat: (isinf(crealf((ct_cfloat)(x))) || isinf(cimagf((ct_cfloat)(x)))), \
-    ct_cdouble: (isinf(creal((ct_cdouble)(x))) || isinf(cimag((ct_cdouble)(x)))),                         \
-    float: isinf((float)(x)), double: isinf((double)(x)), ct_half: isinf((float)(x)), default: 0)
-#define ct_isfinite_g(x) _Generic((x), ct_cfloat: (isfinite(crealf((ct_cfloat)(x))) && isfinite(cimagf((ct_cfloat)(x)))), \
-    ct_cdouble: (isfinite(creal((ct_cdouble)(x))) && isfinite(cimag((ct_cdouble)(x)))),                            \
-    float: isfinite((float)(x)), double: isfinite((double)(x)), ct_half: isfinite((float)(x)), default: 1)
-CT_PRED(b, ct_bool, 0)
-CT_INTS(CT_PRED, 0)
-CT_REALS(CT_PRED, 0)
-CT_CPLX(CT_PRED, 0)
-CT_UNARY(ct_bitnot_b, ct_bool, ct_bool, !x)
-CT_UNARY(ct_sign_b, ct_bool, ct_bool, x)
+/* ct_cast_loops[from][to] */
+extern ct_loop_fn ct_cast_loops[CT_NDTYPES][CT_NDTYPES];
+/* ct_binary_loops[op][dtype]: comparisons and logical ops write bool */
+extern ct_loop_fn ct_binary_loops[CT_NBINARY][CT_NDTYPES];
+/* ct_unary_loops[op][dtype]: predicates write bool; CT_ABS has no complex
+ * entries (ct_cabs_*) */
+extern ct_loop_fn ct_unary_loops[CT_NUNARY][CT_NDTYPES];
+/* out = lerp(a, b, c): half, float, double, complex */
+extern ct_loop_fn ct_lerp_loops[CT_NDTYPES];
 
-/* real floating point: E(name) picks the float or double libm function */
-#define CT_REAL_UNARY(S, T, CT, F)                                                 \
-    CT_UNARY(ct_neg_##S, T, T, -x)                                                 \
-    CT_UNARY(ct_abs_##S, T, T, FT_##F(fabs)((CT)x))                                \
-    CT_UNARY(ct_sign_##S, T, T, (CT)((0 < x) - (x < 0)))                           \
-    CT_UNARY(ct_exp2_##S, T, T, FT_##F(exp2)((CT)x))                               \
-    CT_UNARY(ct_expm1_##S, T, T, FT_##F(expm1)((CT)x))                             \
-    CT_UNARY(ct_log_##S, T, T, FT_##F(log)((CT)x))                                 \
-    CT_UNARY(ct_log2_##S, T, T, FT_##F(log2)((CT)x))                               \
-    CT_UNARY(ct_log10_##S, T, T, FT_##F(log10)((CT)x))                             \
-    CT_UNARY(ct_log1p_##S, T, T, FT_##F(log1p)((CT)x))                             \
-    CT_UNARY_ATTR(CT_MULTIVERSION, ct_sqrt_##S, T, T, FT_##F(sqrt)((CT)x))         \
-    CT_UNARY(ct_rsqrt_##S, T, T, (CT)1 / FT_##F(sqrt)((CT)x))                      \
-    CT_UNARY(ct_reciprocal_##S, T, T, (CT)1 / (CT)x)                               \
-    CT_UNARY(ct_sin_##S, T, T, FT_##F(sin)((CT)x))                                 \
-    CT_UNARY(ct_cos_##S, T, T, FT_##F(cos)((CT)x))                                 \
-    CT_UNARY(ct_tan_##S, T, T, FT_##F(tan)((CT)x))                                 \
-    CT_UNARY(ct_asin_##S, T, T, FT_##F(asin)((CT)x))                               \
-    CT_UNARY(ct_acos_##S, T, T, FT_##F(acos)((CT)x))                               \
-    CT_UNARY(ct_atan_##S, T, T, FT_##F(atan)((CT)x))                               \
-    CT_UNARY(ct_sinh_##S, T, T, FT_##F(sinh)((CT)x))                               \
-    CT_UNARY(ct_cosh_##S, T, T, FT_##F(cosh)((CT)x))                               \
-    CT_UNARY(ct_tanh_##S, T, T, FT_##F(tanh)((CT)x))                               \
-    CT_UNARY_ATTR(CT_MULTIVERSION, ct_sigmoid_##S, T, T, (CT)1 / ((CT)1 + ct_exp_##F(-(CT)x))) \
-    CT_UNARY(ct_relu_##S, T, T, x < 0 ? (T)0 : x)                                  \
-    CT_UNARY(ct_erf_##S, T, T, FT_##F(erf)((CT)x))                                 \
-    CT_UNARY(ct_floor_##S, T, T, FT_##F(floor)((CT)x))                             \
-    CT_UNARY(ct_ceil_##S, T, T, FT_##F(ceil)((CT)x))                               \
-    CT_UNARY(ct_round_##S, T, T, FT_##F(nearbyint)((CT)x))                         \
-    CT_UNARY(ct_trunc_##S, T, T, FT_##F(trunc)((CT)x))                             \
-    CT_UNARY(ct_frac_##S, T, T, (CT)x - FT_##F(trunc)((CT)x))                      \
-    CT_UNARY(ct_square_##S, T, T, (CT)x * (CT)x)                                   \
-    CT_UNARY(ct_round_dec_##S, T, T, ct_round_dec_d((double)x, P->a))              \
-    CT_UNARY(ct_nan_to_num_##S, T, T, ct_nan_to_num_d((double)x, P))               \
-    CT_UNARY(ct_clamp_##S, T, T, ct_clamp_f((CT)x, P))
-#define ct_exp_f ct_expf
-#define ct_exp_d exp
-static inline double ct_clamp_f(double x, const ct_params *P) {
-    /* NaN stays NaN: both comparisons are false */
-    if ((P->flags & 1) && x < P->a) x = P->a;
-    if ((P->flags & 2) && x > P->b) x = P->b;
-    return x;
-}
-CT_REAL_UNARY(f16, ct_half, float, f)
-CT_REAL_UNARY(f32, float, float, f)
-CT_REAL_UNARY(f64, double, double, d)
-/* ct_expf is branch-free arithmetic, so these vectorise (a vector of exps
- * per step) - with -fno-trapping-math, without which GCC keeps its float
- * selects as branches - and the clones run 8 or 16 lanes on AVX2/AVX-512 */
-CT_UNARY_ATTR(CT_MULTIVERSION, ct_exp_f16, ct_half, ct_half, ct_expf((float)x))
-CT_UNARY_ATTR(CT_MULTIVERSION, ct_exp_f32, float, float, ct_expf(x))
-CT_UNARY(ct_exp_f64, double, double, exp(x))
-
-/* complex: the C99 complex functions */
-#define CT_CPLX_UNARY(S, T, F)                                                     \
-    CT_UNARY(ct_neg_##S, T, T, -x)                                                 \
-    CT_UNARY(ct_exp_##S, T, T, F(cexp)(x))                                         \
-    CT_UNARY(ct_log_##S, T, T, F(clog)(x))                                         \
-    CT_UNARY(ct_log2_##S, T, T, F(clog)(x) / F(log)(2))                            \
-    CT_UNARY(ct_log10_##S, T, T, F(clog)(x) / F(log)(10))                          \
-    CT_UNARY(ct_sqrt_##S, T, T, F(csqrt)(x))                                       \
-    CT_UNARY(ct_rsqrt_##S, T, T, 1 / F(csqrt)(x))                                  \
-    CT_UNARY(ct_reciprocal_##S, T, T, 1 / x)                                       \
-    CT_UNARY(ct_sin_##S, T, T, F(csin)(x))                                         \
-    CT_UNARY(ct_cos_##S, T, T, F(ccos)(x))                                         \
-    CT_UNARY(ct_tan_##S, T, T, F(ctan)(x))                                         \
-    CT_UNARY(ct_asin_##S, T, T, F(casin)(x))                                       \
-    CT_UNARY(ct_acos_##S, T, T, F(cacos)(x))                                       \
-    CT_UNARY(ct_atan_##S, T, T, F(catan)(x))                                       \
-    CT_UNARY(ct_sinh_##S, T, T, F(csinh)(x))                                       \
-    CT_UNARY(ct_cosh_##S, T, T, F(ccosh)(x))                                       \
-    CT_UNARY(ct_tanh_##S, T, T, F(ctanh)(x))                                       \
-    CT_UNARY(ct_sigmoid_##S, T, T, 1 / (1 + F(cexp)(-x)))                          \
-    CT_UNARY(ct_square_##S, T, T, x * x)                                           \
-    CT_UNARY(ct_exp2_##S, T, T, F(cexp)(x * F(log)(2)))                            \
-    CT_UNARY(ct_expm1_##S, T, T, ct_cexpm1_##S(x))                                 \
-    CT_UNARY(ct_log1p_##S, T, T, F(clog)(1 + x))                                   \
-    CT_UNARY(ct_nan_to_num_##S, T, T, ct_cnan_to_num_##S(x, P))
-/* expm1 for complex: the real part as expm1(a)cos(b) - 2sin^2(b/2), so that it
- * keeps its precision near 0 instead of cancelling in exp(z) - 1 */
-#define CT_CPLX_HELPERS(S, T, F)                                                   \
-static inline T ct_cexpm1_##S(T z) {                                               \
-    __typeof__(F(creal)(z)) a = F(creal)(z), b = F(cimag)(z), h = F(sin)(b / 2);   \
-    return (F(expm1)(a) * F(cos)(b) - 2 * h * h) + I * (F(exp)(a) * F(sin)(b));    \
-}                                                                                  \
-/* nan_to_num acts on the real and imaginary parts separately */                  \
-static inline T ct_cnan_to_num_##S(T z, const ct_params *P) {                      \
-    return (__typeof__(F(creal)(z)))ct_nan_to_num_d(F(creal)(z), P)                \
-        + I * (__typeof__(F(creal)(z)))ct_nan_to_num_d(F(cimag)(z), P);            \
-}
-#define CF_f(name) name##f
-#define CF_d(name) name
-CT_CPLX_HELPERS(c64, ct_cfloat, CF_f)
-CT_CPLX_HELPERS(c128, ct_cdouble, CF_d)
-CT_CPLX_UNARY(c64, ct_cfloat, CF_f)
-CT_CPLX_UNARY(c128, ct_cdouble, CF_d)
 /* abs of a complex is real: these write float / double */
-CT_UNARY(ct_cabs_c64, ct_cfloat, float, cabsf(x))
-CT_UNARY(ct_cabs_c128, ct_cdouble, double, cabs(x))
+void ct_cabs_c64(char **p, const int64_t *s, int64_t n, const void *extra);
+void ct_cabs_c128(char **p, const int64_t *s, int64_t n, const void *extra);
 
-#define CT_UROW_INT_REAL(op) { NULL, ct_##op##_u8, ct_##op##_i8, ct_##op##_i16, ct_##op##_i32, \
-    ct_##op##_i64, ct_##op##_f16, ct_##op##_f32, ct_##op##_f64, NULL, NULL }
+/* copies of raw elements by width (1, 2, 4, 8, 16 bytes): same-dtype copy and
+ * fill (operand 1 is the value, with stride 0), and where (out, cond, a, b) */
+ct_loop_fn ct_copy_loop(int width);
+ct_loop_fn ct_where_loop(int width);
 
-static ct_loop_fn ct_unary_loops[CT_NUNARY][CT_NDTYPES] = {
-    [CT_NEG] = CT_ROW_NUM(neg),
-    [CT_ABS] = CT_UROW_INT_REAL(abs),
-    [CT_SIGN] = CT_ROW_REAL(sign),
-    [CT_EXP] = CT_ROW_FLOATC(exp),
-    [CT_EXP2] = CT_ROW_FLOATC(exp2),
-    [CT_EXPM1] = CT_ROW_FLOATC(expm1),
-    [CT_LOG] = CT_ROW_FLOATC(log),
-    [CT_LOG2] = CT_ROW_FLOATC(log2),
-    [CT_LOG10] = CT_ROW_FLOATC(log10),
-    [CT_LOG1P] = CT_ROW_FLOATC(log1p),
-    [CT_SQRT] = CT_ROW_FLOATC(sqrt),
-    [CT_RSQRT] = CT_ROW_FLOATC(rsqrt),
-    [CT_RECIPROCAL] = CT_ROW_FLOATC(reciprocal),
-    [CT_SIN] = CT_ROW_FLOATC(sin),
-    [CT_COS] = CT_ROW_FLOATC(cos),
-    [CT_TAN] = CT_ROW_FLOATC(tan),
-    [CT_ASIN] = CT_ROW_FLOATC(asin),
-    [CT_ACOS] = CT_ROW_FLOATC(acos),
-    [CT_ATAN] = CT_ROW_FLOATC(atan),
-    [CT_SINH] = CT_ROW_FLOATC(sinh),
-    [CT_COSH] = CT_ROW_FLOATC(cosh),
-    [CT_TANH] = CT_ROW_FLOATC(tanh),
-    [CT_SIGMOID] = CT_ROW_FLOATC(sigmoid),
-    [CT_RELU] = CT_UROW_INT_REAL(relu),
-    [CT_ERF] = CT_ROW_FLOAT(erf),
-    [CT_FLOOR] = CT_UROW_INT_REAL(floor),
-    [CT_CEIL] = CT_UROW_INT_REAL(ceil),
-    [CT_ROUND] = CT_UROW_INT_REAL(round),
-    [CT_TRUNC] = CT_UROW_INT_REAL(trunc),
-    [CT_FRAC] = CT_ROW_FLOAT(frac),
-    [CT_BITNOT] = CT_ROW_BITS(bitnot),
-    [CT_ISNAN] = CT_ROW_ALL(isnan),
-    [CT_ISINF] = CT_ROW_ALL(isinf),
-    [CT_ISFINITE] = CT_ROW_ALL(isfinite),
-    [CT_LOGNOT] = CT_ROW_ALL(lognot),
-    [CT_ROUND_DEC] = CT_ROW_FLOAT(round_dec),
-    [CT_NAN_TO_NUM] = CT_ROW_FLOATC(nan_to_num),
-    [CT_CLAMP] = CT_UROW_INT_REAL(clamp),
-    [CT_SQUARE] = CT_ROW_NUM(square),
-};
-
-/* ternary */
-CT_TERNARY(ct_lerp_f16, ct_half, (float)a + (float)c * ((float)b - (float)a))
-CT_TERNARY(ct_lerp_f32, float, fabsf(c) < 0.5f ? a + c * (b - a) : b - (b - a) * (1.0f - c))
-CT_TERNARY(ct_lerp_f64, double, fabs(c) < 0.5 ? a + c * (b - a) : b - (b - a) * (1.0 - c))
-CT_TERNARY(ct_lerp_c64, ct_cfloat, a + c * (b - a))
-CT_TERNARY(ct_lerp_c128, ct_cdouble, a + c * (b - a))
-static ct_loop_fn ct_lerp_loops[CT_NDTYPES] = CT_ROW_FLOATC(lerp);
-
-/* ------------------------------------------------------ the entry point */
+/* ---- the entry point --------------------------------------------------- */
 
 /* Runs one loop over operands already broadcast to `shape`; `grain` is the
  * size under which the work stays on one thread (cheap ops want a larger
  * grain than transcendental ones). Returns the loops' error flag. */
-static int ct_elementwise(ct_loop_fn fn, ct_params *P, int nargs, int ndim,
-                          const int64_t *shape, const int64_t *strides, char *const *base,
-                          int64_t grain)
-{
-    P->err = 0;
-    ct_run(fn, P, nargs, ndim, shape, strides, base, grain);
-    return P->err;
-}
+int ct_elementwise(ct_loop_fn fn, ct_params *P, int nargs, int ndim,
+                   const int64_t *shape, const int64_t *strides, char *const *base,
+                   int64_t grain);
 
 #endif

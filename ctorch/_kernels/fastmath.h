@@ -11,9 +11,19 @@
 #include <stdint.h>
 #include <string.h>
 
-static inline float ct_bits_to_float(uint32_t u) { float f; memcpy(&f, &u, 4); return f; }
+/* Always inlined: the loops only vectorise with the body in them. GCC's
+ * inliner would otherwise decide per translation unit, and in a small one
+ * (a kernel family's .c file) its unit-growth limit can leave ct_expf an
+ * out-of-line call that every element pays for (softmax did, 10x slower). */
+#if defined(__GNUC__)
+#define CT_FM_INLINE static inline __attribute__((always_inline))
+#else
+#define CT_FM_INLINE static inline
+#endif
 
-static inline float ct_expf(float x) {
+CT_FM_INLINE float ct_bits_to_float(uint32_t u) { float f; memcpy(&f, &u, 4); return f; }
+
+CT_FM_INLINE float ct_expf(float x) {
     const float hi = 88.72283935546875f;    /* above: +inf */
     const float lo = -103.97208404541015625f; /* below: 0 */
     float xc = x > hi ? hi : (x < lo ? lo : x);

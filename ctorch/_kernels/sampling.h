@@ -1,5 +1,6 @@
 /* Random sampling on the Philox stream of random.h: Bernoulli draws, the
- * fused dropout kernel and multinomial sampling. Same contract as random.h:
+ * fused dropout kernel and multinomial sampling. Declarations: the kernels
+ * (sampling.c) and their per-dtype tables. Same contract as random.h:
  * a call reads the stream from word 0 of block `offset`, element i uses a
  * fixed set of words, and the caller advances the generator by the blocks
  * returned by the ct_*_blocks companions, so results do not depend on the
@@ -25,214 +26,58 @@
 #include <stdlib.h>
 #include "random.h"
 
-static uint64_t ct_bernoulli_blocks(int64_t n) { return ct_rand_blocks_for_words(n, 1); }
-static uint64_t ct_multinomial_blocks(int64_t n) { return ct_rand_blocks_for_words(n, 2); }
+static inline uint64_t ct_bernoulli_blocks(int64_t n) { return ct_rand_blocks_for_words(n, 1); }
+static inline uint64_t ct_multinomial_blocks(int64_t n) { return ct_rand_blocks_for_words(n, 2); }
 
-/* ---- Bernoulli with one probability: out[i] = (word i < thr) ------------
- * thr < 2^32 (p = 1 is a fill of ones, done by the caller). Full blocks
- * first with 4 explicit stores, which gcc vectorises (Philox on SIMD lanes)
- * as it does uniform_f32; the partial last block apart. */
+/* ---- Bernoulli --------------------------------------------------------- */
 
-#define CT__BERN_SCALAR(SUF, T)                                                      \
-static void ct_bernoulli_scalar_##SUF(uint64_t seed, uint64_t offset, uint32_t thr,  \
-                                      T *out, int64_t n)                             \
-{                                                                                    \
-    int64_t nfull = n / 4;                                                           \
-    CT__RAND_OMP_FOR                                                                 \
-    for (int64_t b = 0; b < nfull; b++) {                                            \
-        uint32_t w[4];                                                               \
-        ct__philox_block(seed, offset, (uint64_t)b, w);                              \
-        out[4 * b + 0] = (T)(w[0] < thr);                                            \
-        out[4 * b + 1] = (T)(w[1] < thr);                                            \
-        out[4 * b + 2] = (T)(w[2] < thr);                                            \
-        out[4 * b + 3] = (T)(w[3] < thr);                                            \
-    }                                                                                \
-    if (n > 4 * nfull) {                                                             \
-        uint32_t w[4];                                                               \
-        ct__philox_block(seed, offset, (uint64_t)nfull, w);                          \
-        for (int64_t i = 4 * nfull; i < n; i++)                                      \
-            out[i] = (T)(w[i - 4 * nfull] < thr);                                    \
-    }                                                                                \
-}
-
-CT__BERN_SCALAR(u8, uint8_t)
-CT__BERN_SCALAR(f32, float)
-CT__BERN_SCALAR(f64, double)
+/* out[i] = (word i < thr), thr < 2^32 (p = 1 is a fill of ones, done by the
+ * caller); per dtype of the output */
+typedef void (*ct_bernoulli_scalar_fn)(uint64_t seed, uint64_t offset, uint32_t thr,
+                                       void *out, int64_t n);
+void ct_bernoulli_scalar_u8(uint64_t seed, uint64_t offset, uint32_t thr, uint8_t *out, int64_t n);
+void ct_bernoulli_scalar_f32(uint64_t seed, uint64_t offset, uint32_t thr, float *out, int64_t n);
+void ct_bernoulli_scalar_f64(uint64_t seed, uint64_t offset, uint32_t thr, double *out, int64_t n);
+/* indexed by the output's dtype code: bool and uint8 (the u8 kernel),
+ * float32, float64 */
+extern ct_bernoulli_scalar_fn ct_bernoulli_scalar_loops[CT_NDTYPES];
 
 /* 1 when some probability is outside [0, 1] (or nan). */
-static int ct_prob_invalid_f64(const double *p, int64_t n)
-{
-    int bad = 0;
-    for (int64_t i = 0; i < n; i++) bad |= !(p[i] >= 0.0 && p[i] <= 1.0);
-    return bad;
-}
+int ct_prob_invalid_f64(const double *p, int64_t n);
 
-/* ---- Bernoulli with one probability per element ------------------------ */
+/* out[i] = (word i * 2^-32 < p[i]) */
+void ct_bernoulli_tensor(uint64_t seed, uint64_t offset, const double *p,
+                         uint8_t *out, int64_t n);
 
-static void ct_bernoulli_tensor(uint64_t seed, uint64_t offset, const double *p,
-                                uint8_t *out, int64_t n)
-{
-    int64_t nfull = n / 4;
-    CT__RAND_OMP_FOR
-    for (int64_t b = 0; b < nfull; b++) {
-        uint32_t w[4];
-        ct__philox_block(seed, offset, (uint64_t)b, w);
-        out[4 * b + 0] = (double)w[0] * 0x1p-32 < p[4 * b + 0];
-        out[4 * b + 1] = (double)w[1] * 0x1p-32 < p[4 * b + 1];
-        out[4 * b + 2] = (double)w[2] * 0x1p-32 < p[4 * b + 2];
-        out[4 * b + 3] = (double)w[3] * 0x1p-32 < p[4 * b + 3];
-    }
-    if (n > 4 * nfull) {
-        uint32_t w[4];
-        ct__philox_block(seed, offset, (uint64_t)nfull, w);
-        for (int64_t i = 4 * nfull; i < n; i++) out[i] = (double)w[i - 4 * nfull] * 0x1p-32 < p[i];
-    }
-}
+/* ---- dropout ----------------------------------------------------------- */
 
-/* ---- dropout: out = x * m, m = (word i < thr) ? scale : 0 ----------------
- * One pass that draws the mask and scales; `mask` (optional) receives m in
- * x's dtype for the backward. x * 0 (not a plain 0) keeps inf/nan inputs
- * nan where they are dropped, as x * mask does. thr < 2^32 as above. */
+/* out = x * m, m = (word i < thr) ? scale : 0; `mask` (optional, NULL)
+ * receives m in x's dtype. thr < 2^32. */
+typedef void (*ct_dropout_fn)(uint64_t seed, uint64_t offset, uint32_t thr, double scale,
+                              const void *x, void *out, void *mask, int64_t n);
+void ct_dropout_f32(uint64_t seed, uint64_t offset, uint32_t thr, float scale,
+                    const float *x, float *out, float *mask, int64_t n);
+void ct_dropout_f64(uint64_t seed, uint64_t offset, uint32_t thr, double scale,
+                    const double *x, double *out, double *mask, int64_t n);
+/* ct_dropout_f32 / _f64 with the signature of ct_dropout_fn (the entries of
+ * ct_dropout_loops): the f32 one rounds scale to float, as its callers did */
+void ct_dropout_any_f32(uint64_t seed, uint64_t offset, uint32_t thr, double scale,
+                        const void *x, void *out, void *mask, int64_t n);
+void ct_dropout_any_f64(uint64_t seed, uint64_t offset, uint32_t thr, double scale,
+                        const void *x, void *out, void *mask, int64_t n);
+/* indexed by dtype code: float32, float64 */
+extern ct_dropout_fn ct_dropout_loops[CT_NDTYPES];
 
-#define CT__DROP1(T, k, WM)                                                          \
-    { T f = (w[k] < thr) ? scale : (T)0; out[i + k] = x[i + k] * f;                   \
-      if (WM) mask[i + k] = f; }
-
-#define CT__DROPOUT_LOOP(SUF, T, WITH_MASK)                                          \
-static void ct__dropout_##SUF##_##WITH_MASK(uint64_t seed, uint64_t offset,          \
-        uint32_t thr, T scale, const T *x, T *out, T *mask, int64_t n)               \
-{                                                                                    \
-    int64_t nfull = n / 4;                                                           \
-    CT__RAND_OMP_FOR                                                                 \
-    for (int64_t b = 0; b < nfull; b++) {                                            \
-        uint32_t w[4];                                                               \
-        ct__philox_block(seed, offset, (uint64_t)b, w);                              \
-        int64_t i = 4 * b;                                                           \
-        CT__DROP1(T, 0, WITH_MASK) CT__DROP1(T, 1, WITH_MASK)                            \
-        CT__DROP1(T, 2, WITH_MASK) CT__DROP1(T, 3, WITH_MASK)                            \
-    }                                                                                \
-    if (n > 4 * nfull) {                                                             \
-        uint32_t w[4];                                                               \
-        ct__philox_block(seed, offset, (uint64_t)nfull, w);                          \
-        int64_t i = 4 * nfull;                                                       \
-        for (int64_t k = 0; i + k < n; k++) CT__DROP1(T, k, WITH_MASK)               \
-    }                                                                                \
-}
-
-#define CT__DROPOUT(SUF, T)                                                          \
-CT__DROPOUT_LOOP(SUF, T, 0)                                                          \
-CT__DROPOUT_LOOP(SUF, T, 1)                                                          \
-static void ct_dropout_##SUF(uint64_t seed, uint64_t offset, uint32_t thr, T scale,  \
-                             const T *x, T *out, T *mask, int64_t n)                 \
-{                                                                                    \
-    if (mask) ct__dropout_##SUF##_1(seed, offset, thr, scale, x, out, mask, n);      \
-    else      ct__dropout_##SUF##_0(seed, offset, thr, scale, x, out, mask, n);      \
-}
-
-CT__DROPOUT(f32, float)
-CT__DROPOUT(f64, double)
-
-/* ---- multinomial ----------------------------------------------------------
+/* ---- multinomial --------------------------------------------------------
  * p: rows x ncat weights (double, contiguous). */
 
 /* 0: fine; 1: a weight is negative, inf or nan; 2: a row sums to 0. */
-static int ct_multinomial_check(const double *p, int64_t rows, int64_t ncat)
-{
-    int zero_row = 0;
-    for (int64_t r = 0; r < rows; r++) {
-        double s = 0.0;
-        for (int64_t k = 0; k < ncat; k++) {
-            double v = p[r * ncat + k];
-            if (!(v >= 0.0 && v <= 1.79769313486231570815e+308)) return 1;
-            s += v;
-        }
-        if (!(s > 0.0)) zero_row = 1;
-    }
-    return zero_row ? 2 : 0;
-}
-
-static inline uint64_t ct__u64_at(uint64_t seed, uint64_t offset, int64_t j)
-{
-    uint32_t w[4];
-    ct__philox_block(seed, offset, (uint64_t)(j / 2), w);
-    return (j & 1) ? ct__u64(w[2], w[3]) : ct__u64(w[0], w[1]);
-}
-
+int ct_multinomial_check(const double *p, int64_t rows, int64_t ncat);
 /* With replacement. cum: rows x ncat scratch. */
-static void ct_multinomial_repl(uint64_t seed, uint64_t offset, const double *p, int64_t rows,
-                                int64_t ncat, int64_t ns, double *cum, int64_t *out)
-{
-    int64_t total = rows * ns;
-#ifdef _OPENMP
-#pragma omp parallel for schedule(static) if(rows * ncat > CT_RAND_PAR_MIN)
-#endif
-    for (int64_t r = 0; r < rows; r++) {
-        double s = 0.0;
-        for (int64_t k = 0; k < ncat; k++) { s += p[r * ncat + k]; cum[r * ncat + k] = s; }
-    }
-    int64_t nb = (total + 1) / 2;           /* two samples per block */
-#ifdef _OPENMP
-#pragma omp parallel for schedule(static) if(total > CT_RAND_PAR_MIN / 4)
-#endif
-    for (int64_t b = 0; b < nb; b++) {
-        uint32_t w[4];
-        ct__philox_block(seed, offset, (uint64_t)b, w);
-        for (int s = 0; s < 2 && 2 * b + s < total; s++) {
-            int64_t i = 2 * b + s, r = i / ns;
-            const double *c = cum + r * ncat;
-            double u = ct__uniform_f64_of(ct__u64(w[2 * s], w[2 * s + 1])) * c[ncat - 1];
-            /* first k with c[k] > u: a branch-free binary search (the
-             * comparisons are random, so branches would mispredict) */
-            const double *at = c;
-            int64_t len = ncat;
-            while (len > 1) {
-                int64_t half = len / 2;
-                at = (at[half - 1] <= u) ? at + half : at;
-                len -= half;
-            }
-            int64_t lo = (at - c) + (*at <= u);
-            if (lo == ncat) {               /* u rounded up to the total */
-                lo = ncat - 1;
-                while (lo > 0 && p[r * ncat + lo] == 0.0) lo--;
-            }
-            out[i] = lo;
-        }
-    }
-}
-
-typedef struct { double key; int64_t idx; } ct__keyed;
-
-static int ct__keyed_cmp(const void *a, const void *b)
-{
-    const ct__keyed *x = (const ct__keyed *)a, *y = (const ct__keyed *)b;
-    if (x->key < y->key) return -1;
-    if (x->key > y->key) return 1;
-    return (x->idx > y->idx) - (x->idx < y->idx);
-}
-
+void ct_multinomial_repl(uint64_t seed, uint64_t offset, const double *p, int64_t rows,
+                         int64_t ncat, int64_t ns, double *cum, int64_t *out);
 /* Without replacement; returns -1 when out of memory. */
-static int ct_multinomial_norepl(uint64_t seed, uint64_t offset, const double *p, int64_t rows,
-                                 int64_t ncat, int64_t ns, int64_t *out)
-{
-    int failed = 0;
-#ifdef _OPENMP
-#pragma omp parallel for schedule(static) if(rows > 1 && rows * ncat > CT_RAND_PAR_MIN)
-#endif
-    for (int64_t r = 0; r < rows; r++) {
-        ct__keyed *kv = (ct__keyed *)malloc((size_t)ncat * sizeof(ct__keyed));
-        if (!kv) { failed = 1; continue; }
-        for (int64_t k = 0; k < ncat; k++) {
-            uint64_t m = ct__u64_at(seed, offset, r * ncat + k) >> 11;
-            double e = -ct__log_unit((double)(m + 1) * 0x1p-53);
-            double w = p[r * ncat + k];
-            kv[k].key = w > 0.0 ? e / w : INFINITY;
-            kv[k].idx = k;
-        }
-        qsort(kv, (size_t)ncat, sizeof(ct__keyed), ct__keyed_cmp);
-        for (int64_t j = 0; j < ns; j++) out[r * ns + j] = kv[j].idx;
-        free(kv);
-    }
-    return failed ? -1 : 0;
-}
+int ct_multinomial_norepl(uint64_t seed, uint64_t offset, const double *p, int64_t rows,
+                          int64_t ncat, int64_t ns, int64_t *out);
 
 #endif /* CT_SAMPLING_H */

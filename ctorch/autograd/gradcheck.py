@@ -1,6 +1,6 @@
 """Finite-difference checks of gradients (use float64 inputs)."""
 import ctorch
-from ctorch._C import Tensor
+from ctorch._core.tensor import Tensor
 
 __all__ = ["gradcheck", "gradgradcheck", "GradcheckError"]
 

@@ -10,7 +10,7 @@ import warnings
 import ctorch as _torch
 from ctorch import _C
 
-Tensor = _C.Tensor
+from ctorch._core.tensor import Tensor  # noqa: E402
 
 _REDUCTIONS = {"none": 0, "mean": 1, "sum": 2}
 

@@ -1,23 +1,11 @@
-# dtype objects, the promotion table and the default dtype.
-
-cdef extern from "common.h":
-    enum:
-        CT_BOOL, CT_UINT8, CT_INT8, CT_INT16, CT_INT32, CT_INT64
-        CT_FLOAT16, CT_FLOAT32, CT_FLOAT64, CT_COMPLEX64, CT_COMPLEX128, CT_NDTYPES
-        CT_MAXDIM
-
+# cython: language_level=3
+"""Element types: DType objects (torch.float32, ...), PyTorch's promotion
+table, the default dtype, and the names torch uses for them in messages.
+The bottom layer: it depends on nothing else of ctorch."""
 
 
 cdef class DType:
     """A tensor element type (torch.float32, torch.int64, ...)."""
-    cdef readonly int _code
-    cdef readonly int itemsize
-    cdef readonly int _kind
-    cdef readonly bint is_floating_point
-    cdef readonly bint is_complex
-    cdef readonly bint is_signed
-    cdef readonly str _name
-    cdef readonly str _numpy_name
 
     def __repr__(self):
         return "torch." + self._name
@@ -53,7 +41,7 @@ cdef DType _new_dtype(int code, str name, str npname, int itemsize, int kind, bi
     return d
 
 
-cdef list _DT = [
+_DT = [
     _new_dtype(CT_BOOL, "bool", "bool", 1, K_BOOL, False),
     _new_dtype(CT_UINT8, "uint8", "uint8", 1, K_INT, False),
     _new_dtype(CT_INT8, "int8", "int8", 1, K_INT, True),
@@ -67,13 +55,13 @@ cdef list _DT = [
     _new_dtype(CT_COMPLEX128, "complex128", "complex128", 16, K_COMPLEX, True),
 ]
 
-cdef DType t_bool = _DT[CT_BOOL]
-cdef DType t_uint8 = _DT[CT_UINT8]
-cdef DType t_int64 = _DT[CT_INT64]
-cdef DType t_float32 = _DT[CT_FLOAT32]
-cdef DType t_float64 = _DT[CT_FLOAT64]
-cdef DType t_complex64 = _DT[CT_COMPLEX64]
-cdef DType t_complex128 = _DT[CT_COMPLEX128]
+t_bool = _DT[CT_BOOL]
+t_uint8 = _DT[CT_UINT8]
+t_int64 = _DT[CT_INT64]
+t_float32 = _DT[CT_FLOAT32]
+t_float64 = _DT[CT_FLOAT64]
+t_complex64 = _DT[CT_COMPLEX64]
+t_complex128 = _DT[CT_COMPLEX128]
 
 
 cdef int _promote_codes(int a, int b):
@@ -99,7 +87,6 @@ cdef int _promote_codes(int a, int b):
     return da._code
 
 
-cdef int _PROMOTE[CT_NDTYPES][CT_NDTYPES]
 cdef int _i, _j
 for _i in range(CT_NDTYPES):
     for _j in range(CT_NDTYPES):
@@ -110,7 +97,7 @@ def promote_types(type1, type2):
     return _DT[_PROMOTE[(<DType?>type1)._code][(<DType?>type2)._code]]
 
 
-cdef DType _default_dtype = t_float32
+_default_dtype = t_float32
 
 
 def get_default_dtype():
@@ -124,16 +111,8 @@ def set_default_dtype(d):
     _default_dtype = d
 
 
-cdef inline DType _default_complex():
+cdef DType _default_complex():
     return t_complex128 if _default_dtype._code == CT_FLOAT64 else t_complex64
-
-
-def is_floating_point(input):
-    return (<Tensor?>input)._dtype.is_floating_point
-
-
-def is_complex(input):
-    return (<Tensor?>input)._dtype.is_complex
 
 
 cdef dict _DTYPE_BY_NAME = {d._name: d for d in _DT}
@@ -162,3 +141,15 @@ def _dtype_list():
 
 
 dtype = DType
+
+
+# torch's names of scalar types, used in error messages
+_SCALAR_NAMES = ["Bool", "Byte", "Char", "Short", "Int", "Long", "Half", "Float",
+                 "Double", "ComplexFloat", "ComplexDouble"]
+
+_TYPE_NAMES = ["BoolTensor", "ByteTensor", "CharTensor", "ShortTensor", "IntTensor",
+               "LongTensor", "HalfTensor", "FloatTensor", "DoubleTensor",
+               "ComplexFloatTensor", "ComplexDoubleTensor"]
+
+_C_TYPE_NAMES = ["bool", "uint8_t", "int8_t", "int16_t", "int", "int64_t", "c10::Half",
+                 "float", "double", "c10::complex<float>", "c10::complex<double>"]

@@ -1,0 +1,173 @@
+# The backend interface (ctorch/_kernels/backend.h) as Cython sees it: the
+# table of kernels of one device, and the types its entries use. Declarations
+# only; ctorch._core.dispatch says which table serves which device.
+
+from libc.stdint cimport int64_t, uint64_t, uint32_t, uint8_t
+
+cdef extern from "backend.h" nogil:
+    ctypedef unsigned short ct_half "ct_half"
+
+    ctypedef struct ct_params:
+        double a, b, c
+        int64_t ia, ib
+        int flags
+        int err
+
+    ctypedef struct ct_iter:
+        int nargs
+        int ndim
+        const int64_t *shape
+        const int64_t *strides
+        char *const *ptr
+        int64_t grain
+
+    enum:
+        CT_EW_UNARY, CT_EW_BINARY, CT_EW_LERP, CT_EW_WHERE, CT_EW_CAST
+        CT_OK, CT_ERR_ZERODIV
+
+    # elementwise op codes
+    enum:
+        CT_ADD, CT_SUB, CT_MUL, CT_DIV, CT_DIV_TRUNC, CT_DIV_FLOOR, CT_REMAINDER, CT_FMOD
+        CT_POW, CT_ATAN2, CT_MAXIMUM, CT_MINIMUM, CT_BITAND, CT_BITOR, CT_BITXOR
+        CT_SHL, CT_SHR, CT_EQ, CT_NE, CT_LT, CT_LE, CT_GT, CT_GE
+        CT_LOGAND, CT_LOGOR, CT_LOGXOR
+    enum:
+        CT_NEG, CT_ABS, CT_SIGN, CT_EXP, CT_EXP2, CT_EXPM1, CT_LOG, CT_LOG2, CT_LOG10, CT_LOG1P
+        CT_SQRT, CT_RSQRT, CT_RECIPROCAL, CT_SIN, CT_COS, CT_TAN, CT_ASIN, CT_ACOS, CT_ATAN
+        CT_SINH, CT_COSH, CT_TANH, CT_SIGMOID, CT_RELU, CT_ERF, CT_FLOOR, CT_CEIL, CT_ROUND
+        CT_TRUNC, CT_FRAC, CT_BITNOT, CT_ISNAN, CT_ISINF, CT_ISFINITE, CT_LOGNOT
+        CT_ROUND_DEC, CT_NAN_TO_NUM, CT_CLAMP, CT_SQUARE
+
+    # reductions
+    ctypedef void (*ct_sum_rows_fn)(const void *x, int64_t rows, int64_t len, int64_t ld, void *out)
+    ctypedef void (*ct_sum_cols_fn)(const void *x, int64_t n, int64_t cols, int64_t ld, void *out)
+    ctypedef void (*ct_minmax_fn)(const void *x, int64_t rows, int64_t len, int64_t ld, int is_max,
+                                  void *val, int64_t *idx)
+    ctypedef int (*ct_median_fn)(const void *x, int64_t rows, int64_t len, int64_t ld, void *val,
+                                 int64_t *idx)
+    ctypedef void (*ct_prod_fn)(const void *x, int64_t rows, int64_t len, int64_t ld, void *out)
+    ctypedef void (*ct_cum_fn)(const void *x, int64_t rows, int64_t len, int64_t ld, int is_prod,
+                               void *out)
+    ctypedef void (*ct_softmax_fn)(const void *x, int64_t rows, int64_t len, int64_t ld, int is_log,
+                                   void *out)
+    # products
+    ctypedef void (*ct_mm_fn)(int64_t nb, const int64_t *offa, const int64_t *offb,
+                              const void *A, const void *B, void *C, int64_t m, int64_t n, int64_t k)
+    ctypedef void (*ct_gemm_fn)(char *ta, char *tb, int *m, int *n, int *k, void *alpha,
+                                void *a, int *lda, void *b, int *ldb, void *beta, void *c,
+                                int *ldc)
+    ctypedef int (*ct_blas_local_fn)(int)
+    # moving elements
+    ctypedef int (*ct_gather_fn)(void *a, const int64_t *ast, const void *b, const int64_t *bst,
+                                 const int64_t *idx, const int64_t *ist, const int64_t *shape,
+                                 int nd, int dim, int64_t size, int64_t *bad)
+    ctypedef int (*ct_scatter_fn)(const void *a, const int64_t *ast, void *b, const int64_t *bst,
+                                  const int64_t *idx, const int64_t *ist, const int64_t *shape,
+                                  int nd, int dim, int64_t size, int64_t *bad)
+    # sorting
+    ctypedef int (*ct_sort_fn)(const void *x, int64_t rows, int64_t len, int64_t ld, int desc,
+                               void *val, int64_t *idx, void *scratch)
+    ctypedef int (*ct_topk_fn)(const void *x, int64_t rows, int64_t len, int64_t ld, int64_t k,
+                               int largest, void *val, int64_t *idx)
+    ctypedef int (*ct_kth_fn)(const void *x, int64_t rows, int64_t len, int64_t ld, int64_t k,
+                              void *val, int64_t *idx)
+    ctypedef void (*ct_search_fn)(const void *b, int64_t brows, int64_t m, const int64_t *sorter,
+                                  const void *v, int64_t rows, int64_t nv, int right, int out32,
+                                  void *out)
+    # random numbers and sampling
+    ctypedef void (*ct_rand_fill_fn)(uint64_t seed, uint64_t offset, void *out, int64_t n)
+    ctypedef void (*ct_bernoulli_scalar_fn)(uint64_t seed, uint64_t offset, uint32_t thr, void *out,
+                                            int64_t n)
+    ctypedef void (*ct_dropout_fn)(uint64_t seed, uint64_t offset, uint32_t thr, double scale,
+                                   const void *x, void *out, void *mask, int64_t n)
+    # histograms
+    ctypedef int (*ct_histogram_fn)(const void *x, const void *w, int64_t n, const void *e,
+                                    int64_t nb, int linear, double *hist)
+    ctypedef void (*ct_minmax_range_fn)(const void *x, int64_t n, double *mn, double *mx)
+    # nn
+    ctypedef void (*ct_gelu_fn)(const void *x, void *y, int64_t n, int approx)
+    ctypedef void (*ct_gelu_bwd_fn)(const void *g, const void *x, void *dx, int64_t n, int approx)
+    ctypedef int64_t (*ct_nll_fn)(const void *x, int64_t N, int64_t C, int64_t sn, int64_t sc,
+                                  const void *t, int tbyte, int64_t st, const void *w,
+                                  int64_t ignore, void *rows, double *sum, double *wsum)
+    ctypedef void (*ct_nll_bwd_fn)(void *dx, int64_t N, int64_t C, const void *t, int tbyte,
+                                   int64_t st, const void *w, int64_t ignore, const void *g,
+                                   int64_t sg, double scale)
+
+    ctypedef struct ct_backend:
+        const char *name
+        # memory
+        void *(*alloc)(size_t nbytes) noexcept nogil
+        void (*free)(void *p, size_t nbytes) noexcept nogil
+        void (*empty_cache)() noexcept nogil
+        # elementwise
+        int (*has_kernel)(int kind, int op, int dtype) noexcept nogil
+        int (*elementwise)(int kind, int op, int dtype, ct_params *P, const ct_iter *it) noexcept nogil
+        # reductions
+        const ct_sum_rows_fn *sum_rows
+        const ct_sum_cols_fn *sum_cols
+        const ct_minmax_fn *minmax
+        const ct_median_fn *median
+        const ct_prod_fn *prod
+        const ct_cum_fn *cum
+        const ct_softmax_fn *softmax
+        # products
+        const ct_mm_fn *mm
+        int (*gemm_ready)() noexcept nogil
+        void (*gemm)(int dtype, char t1, char t2, int M, int N, int K, const void *alpha,
+                     char *P, int ld1, const int64_t *off1, char *Q, int ld2, const int64_t *off2,
+                     const void *beta, char *C, int ldc, int64_t nb) noexcept nogil
+        # moving elements
+        void (*copy_rows)(char *dst, int64_t dld, const char *src, int64_t sld, int64_t rows,
+                          int64_t nbytes) noexcept nogil
+        int (*index_select)(char *dst, const char *src, int64_t outer, int64_t size, int64_t inner,
+                            int es, const int64_t *idx, int64_t n, int64_t *bad) noexcept nogil
+        ct_gather_fn (*gather)(int es) noexcept nogil
+        ct_scatter_fn (*scatter)(int es) noexcept nogil
+        const ct_scatter_fn *scatter_add
+        void (*argsort)(const void *keys, int is_float, int64_t n, int64_t *order) noexcept nogil
+        # sorting and searching
+        const ct_sort_fn *sort
+        int64_t (*sort_scratch_bytes)(int64_t rows, int64_t len, int itemsize) noexcept nogil
+        const ct_topk_fn *topk
+        const ct_kth_fn *kth
+        const ct_search_fn *search
+        int (*sorter_bad)(const int64_t *s, int64_t n, int64_t m) noexcept nogil
+        # random numbers
+        const ct_rand_fill_fn *uniform
+        const ct_rand_fill_fn *normal
+        void (*int64_range)(uint64_t seed, uint64_t offset, int64_t low, int64_t high,
+                            int64_t *out, int64_t n) noexcept nogil
+        void (*randperm)(uint64_t seed, uint64_t offset, int64_t *out, int64_t n) noexcept nogil
+        # sampling
+        const ct_bernoulli_scalar_fn *bernoulli_scalar
+        int (*prob_invalid)(const double *p, int64_t n) noexcept nogil
+        void (*bernoulli_tensor)(uint64_t seed, uint64_t offset, const double *p, uint8_t *out,
+                                 int64_t n) noexcept nogil
+        const ct_dropout_fn *dropout
+        int (*multinomial_check)(const double *p, int64_t rows, int64_t ncat) noexcept nogil
+        void (*multinomial_repl)(uint64_t seed, uint64_t offset, const double *p, int64_t rows,
+                                 int64_t ncat, int64_t ns, double *cum, int64_t *out) noexcept nogil
+        int (*multinomial_norepl)(uint64_t seed, uint64_t offset, const double *p, int64_t rows,
+                                  int64_t ncat, int64_t ns, int64_t *out) noexcept nogil
+        # histograms
+        const ct_histogram_fn *histogram
+        const ct_minmax_range_fn *minmax_range
+        void (*minmax_i64)(const int64_t *x, int64_t n, int64_t *mn, int64_t *mx) noexcept nogil
+        int (*bincount)(const int64_t *x, const double *w, int64_t n, int64_t nbins, int64_t *cnt,
+                        double *wsum) noexcept nogil
+        # nn
+        const ct_gelu_fn *gelu
+        const ct_gelu_bwd_fn *gelu_bwd
+        const ct_nll_fn *nll
+        const ct_nll_bwd_fn *nll_bwd
+
+    # the Philox stream's bookkeeping: blocks a fill of n elements consumes
+    uint64_t ct_rand_blocks_uniform_f32(int64_t n)
+    uint64_t ct_rand_blocks_uniform_f64(int64_t n)
+    uint64_t ct_rand_blocks_normal_f32(int64_t n)
+    uint64_t ct_rand_blocks_normal_f64(int64_t n)
+    uint64_t ct_rand_blocks_int64_range(int64_t n)
+    uint64_t ct_rand_blocks_randperm_int64(int64_t n)
+    uint64_t ct_bernoulli_blocks(int64_t n)
+    uint64_t ct_multinomial_blocks(int64_t n)

@@ -1,0 +1,70 @@
+# cython: language_level=3
+"""Storage: one buffer of bytes on one device, owned (allocated by the
+device's backend) or borrowed (an ndarray or another exporter kept alive by
+`owner`), plus the version counter that a tensor and all its views share.
+Each storage keeps the backend table it was allocated from, so every op on
+its tensors finds the right device's kernels in one pointer."""
+
+from ctorch._core.backend cimport ct_backend
+from ctorch._core.dispatch cimport backend_for
+
+
+cdef class Storage:
+
+    def __dealloc__(self):
+        if self.owns and self.data != NULL:
+            self.backend.free(self.data, self.nbytes)
+            self.data = NULL
+
+    def __getbuffer__(self, Py_buffer *view, int flags):
+        if self.device >= 0:
+            raise BufferError("the memory of a CUDA storage cannot be exported as a buffer")
+        self._shape[0] = self.nbytes
+        self._strides[0] = 1
+        view.buf = self.data
+        view.obj = self
+        view.len = self.nbytes
+        view.readonly = 0
+        view.itemsize = 1
+        view.format = "B"
+        view.ndim = 1
+        view.shape = self._shape
+        view.strides = self._strides
+        view.suboffsets = NULL
+        view.internal = NULL
+
+    def __releasebuffer__(self, Py_buffer *view):
+        pass
+
+    def nbytes_(self):
+        return self.nbytes
+
+    def data_ptr(self):
+        return <size_t>self.data
+
+
+cdef Storage _alloc_storage(Py_ssize_t nbytes, int device=-1):
+    cdef const ct_backend *B = backend_for(device)
+    cdef Storage st = Storage.__new__(Storage)
+    st.data = <char *>B.alloc(<size_t>nbytes)
+    if st.data == NULL:
+        if device < 0:
+            raise MemoryError(f"DefaultCPUAllocator: not enough memory: you tried to allocate {nbytes} bytes.")
+        raise MemoryError(f"CUDA out of memory. Tried to allocate {nbytes} bytes on device {device}.")
+    st.nbytes = nbytes
+    st.owns = True
+    st.device = device
+    st.backend = B
+    return st
+
+
+cdef Storage _borrow_storage(char *data, Py_ssize_t nbytes, object owner, Storage like=None):
+    """Memory that someone else owns: on the CPU, or on the device of `like`."""
+    cdef Storage st = Storage.__new__(Storage)
+    st.data = data
+    st.nbytes = nbytes
+    st.owner = owner
+    st.owns = False
+    st.device = -1 if like is None else like.device
+    st.backend = backend_for(-1) if like is None else like.backend
+    return st

@@ -1,0 +1,162 @@
+/* The backend interface: everything an op may ask of a device.
+ *
+ * Every op reaches its kernels through one `ct_backend` table, the table of
+ * the device its tensors live on (each Storage holds a pointer to it). The
+ * CPU kernels of this folder fill the first table (cpu_backend.c); another
+ * device fills a table of its own and registers it with ctorch._core.dispatch,
+ * and no op changes. An entry a device does not provide is NULL (a kernel
+ * table entry: NULL for that dtype): the op then raises an error naming
+ * itself and the device, and never runs one device's code on another's memory.
+ *
+ * Conventions shared by every entry:
+ *   - pointers are the device's own pointers (Storage.data);
+ *   - dtypes are CT_BOOL .. CT_COMPLEX128 (common.h); a table "per dtype"
+ *     has CT_NDTYPES entries indexed by that code;
+ *   - strides of elementwise launches are in bytes, every other stride and
+ *     leading dimension in elements;
+ *   - sizes are int64_t; an int return is 0 on success (see each entry).
+ */
+#ifndef CT_BACKEND_H
+#define CT_BACKEND_H
+
+#include "common.h"
+#include "elementwise.h"
+#include "reduce.h"
+#include "matmul.h"
+#include "shape.h"
+#include "sort.h"
+#include "random.h"
+#include "sampling.h"
+#include "hist.h"
+#include "nn.h"
+
+/* ---- elementwise ------------------------------------------------------- */
+
+/* One elementwise launch over a space already broadcast and coalesced. */
+typedef struct {
+    int nargs;                  /* operands; operand 0 is the output */
+    int ndim;                   /* >= 1 */
+    const int64_t *shape;       /* ndim sizes */
+    const int64_t *strides;     /* nargs x ndim byte strides, operand-major */
+    char *const *ptr;           /* nargs base addresses */
+    int64_t grain;              /* work under this many elements stays on one thread */
+} ct_iter;
+
+/* kinds of elementwise launch, and what `op` and `dtype` mean for each */
+enum {
+    CT_EW_UNARY,    /* op: CT_NEG..; dtype: the input's (and the output's, but for
+                       predicates (bool out) and abs of complex (real out)) */
+    CT_EW_BINARY,   /* op: CT_ADD..; dtype: the inputs' (comparisons write bool) */
+    CT_EW_LERP,     /* op unused; out = a + c (b - a), all of dtype */
+    CT_EW_WHERE,    /* op unused; out = cond ? a : b, cond bool, a/b/out of dtype */
+    CT_EW_CAST      /* op: the input's dtype; dtype: the output's (equal: a copy) */
+};
+
+/* results of an elementwise launch */
+#define CT_OK 0
+#define CT_ERR_ZERODIV 1        /* an integer division (or remainder) by zero */
+
+/* ---- the table ---------------------------------------------------------- */
+
+typedef struct ct_backend {
+    const char *name;                       /* "cpu", "cuda": used in error messages */
+
+    /* memory: blocks of at least 64-byte alignment; alloc returns NULL when
+     * out of memory; free takes the size given to alloc */
+    void *(*alloc)(size_t nbytes);
+    void (*free)(void *p, size_t nbytes);
+    void (*empty_cache)(void);
+
+    /* elementwise: has_kernel is 1 when (kind, op, dtype) is provided;
+     * elementwise returns CT_OK or CT_ERR_ZERODIV */
+    int (*has_kernel)(int kind, int op, int dtype);
+    int (*elementwise)(int kind, int op, int dtype, ct_params *P, const ct_iter *it);
+
+    /* reductions over rows: row r of x starts at x + r * ld (elements), has
+     * len dense elements; per dtype (integers reduce as int64) */
+    const ct_sum_rows_fn *sum_rows;
+    const ct_sum_cols_fn *sum_cols;         /* column sums of an n x cols block */
+    const ct_minmax_fn *minmax;             /* values and first indices */
+    const ct_median_fn *median;             /* lower median; returns 1 on a NaN row */
+    const ct_prod_fn *prod;
+    const ct_cum_fn *cum;                   /* cumulative sum or product along rows */
+    const ct_softmax_fn *softmax;           /* softmax / log_softmax along rows */
+
+    /* matrix products. mm: integer products, per dtype; gemm: float and
+     * complex (CT_FLOAT32, CT_FLOAT64, CT_COMPLEX64, CT_COMPLEX128) batched
+     * C[b] = alpha op1(P + off1[b]) op2(Q + off2[b]) + beta C[b] with BLAS's
+     * column-major conventions, C dense with M * N elements per batch; alpha
+     * and beta point to values of the dtype. gemm_ready is 0 once gemm can
+     * run (the CPU binds its BLAS on the first product), -1 when it cannot. */
+    const ct_mm_fn *mm;
+    int (*gemm_ready)(void);
+    void (*gemm)(int dtype, char t1, char t2, int M, int N, int K, const void *alpha,
+                 char *P, int ld1, const int64_t *off1, char *Q, int ld2, const int64_t *off2,
+                 const void *beta, char *C, int ldc, int64_t nb);
+
+    /* moving elements (shape.h): rows of bytes, index_select, gather and
+     * scatter by element size (1, 2, 4, 8, 16), the accumulating scatter per
+     * dtype, and the stable argsort of int64 or double keys (unique) */
+    void (*copy_rows)(char *dst, int64_t dld, const char *src, int64_t sld,
+                      int64_t rows, int64_t nbytes);
+    int (*index_select)(char *dst, const char *src, int64_t outer, int64_t size,
+                        int64_t inner, int es, const int64_t *idx, int64_t n, int64_t *bad);
+    ct_gather_fn (*gather)(int es);
+    ct_scatter_fn (*scatter)(int es);
+    const ct_scatter_fn *scatter_add;
+    void (*argsort)(const void *keys, int is_float, int64_t n, int64_t *order);
+
+    /* sorting and searching (sort.h), per dtype */
+    const ct_sort_fn *sort;
+    int64_t (*sort_scratch_bytes)(int64_t rows, int64_t len, int itemsize);
+    const ct_topk_fn *topk;
+    const ct_kth_fn *kth;
+    const ct_search_fn *search;
+    int (*sorter_bad)(const int64_t *s, int64_t n, int64_t m);
+
+    /* random numbers on the Philox stream (random.h): per dtype where the
+     * dtype is the output's (float32 / float64); n elements from (seed, offset) */
+    const ct_rand_fill_fn *uniform;
+    const ct_rand_fill_fn *normal;
+    void (*int64_range)(uint64_t seed, uint64_t offset, int64_t low, int64_t high,
+                        int64_t *out, int64_t n);
+    void (*randperm)(uint64_t seed, uint64_t offset, int64_t *out, int64_t n);
+
+    /* sampling (sampling.h): Bernoulli with one probability per dtype of the
+     * output (bool/uint8, float32, float64), with a probability per element,
+     * fused dropout per dtype, multinomial */
+    const ct_bernoulli_scalar_fn *bernoulli_scalar;
+    int (*prob_invalid)(const double *p, int64_t n);
+    void (*bernoulli_tensor)(uint64_t seed, uint64_t offset, const double *p, uint8_t *out,
+                             int64_t n);
+    const ct_dropout_fn *dropout;
+    int (*multinomial_check)(const double *p, int64_t rows, int64_t ncat);
+    void (*multinomial_repl)(uint64_t seed, uint64_t offset, const double *p, int64_t rows,
+                             int64_t ncat, int64_t ns, double *cum, int64_t *out);
+    int (*multinomial_norepl)(uint64_t seed, uint64_t offset, const double *p, int64_t rows,
+                              int64_t ncat, int64_t ns, int64_t *out);
+
+    /* histograms (hist.h): per dtype (float32, float64) */
+    const ct_histogram_fn *histogram;
+    const ct_minmax_range_fn *minmax_range;
+    void (*minmax_i64)(const int64_t *x, int64_t n, int64_t *mn, int64_t *mx);
+    int (*bincount)(const int64_t *x, const double *w, int64_t n, int64_t nbins,
+                    int64_t *cnt, double *wsum);
+
+    /* nn kernels (nn.h): per dtype (float32, float64) */
+    const ct_gelu_fn *gelu;
+    const ct_gelu_bwd_fn *gelu_bwd;
+    const ct_nll_fn *nll;
+    const ct_nll_bwd_fn *nll_bwd;
+} ct_backend;
+
+/* the CPU backend (cpu_backend.c) */
+extern const ct_backend ct_cpu_backend;
+
+/* CPU only: its thread count, and the BLAS it runs float products on (the
+ * gemm entry points of scipy's BLAS, bound by ctorch._core.dispatch) */
+int ct_get_num_threads(void);
+void ct_set_num_threads(int n);
+void ct_cpu_set_blas(ct_gemm_fn sgemm, ct_gemm_fn dgemm, ct_gemm_fn cgemm, ct_gemm_fn zgemm);
+
+#endif

@@ -1,0 +1,182 @@
+/* The CPU backend: `ct_cpu_backend`, the ct_backend table (backend.h) filled
+ * with the kernels of this folder; the elementwise launcher that picks a
+ * loop from the tables of elementwise.h and runs it under the strided
+ * driver; and the BLAS that the float and complex products run on (scipy's
+ * gemm entry points, handed over by ctorch._core.dispatch through
+ * ct_cpu_set_blas).
+ */
+#include "backend.h"
+#include "alloc.h"
+#include "strided.h"
+
+/* ---- elementwise --------------------------------------------------------- */
+
+/* element sizes by dtype code */
+static const int ct_cpu_itemsize[CT_NDTYPES] = {
+    [CT_BOOL] = 1, [CT_UINT8] = 1, [CT_INT8] = 1, [CT_INT16] = 2, [CT_INT32] = 4,
+    [CT_INT64] = 8, [CT_FLOAT16] = 2, [CT_FLOAT32] = 4, [CT_FLOAT64] = 8,
+    [CT_COMPLEX64] = 8, [CT_COMPLEX128] = 16,
+};
+
+/* The inner loop of (kind, op, dtype) (backend.h says what op and dtype mean
+ * for each kind), or NULL when there is none. */
+static ct_loop_fn ct_cpu_loop(int kind, int op, int dtype)
+{
+    if (dtype < 0 || dtype >= CT_NDTYPES) return NULL;
+    switch (kind) {
+    case CT_EW_UNARY:
+        if (op < 0 || op >= CT_NUNARY) return NULL;
+        /* abs of a complex is real: not in the table, it writes float / double */
+        if (op == CT_ABS && dtype == CT_COMPLEX64) return ct_cabs_c64;
+        if (op == CT_ABS && dtype == CT_COMPLEX128) return ct_cabs_c128;
+        return ct_unary_loops[op][dtype];
+    case CT_EW_BINARY:
+        if (op < 0 || op >= CT_NBINARY) return NULL;
+        return ct_binary_loops[op][dtype];
+    case CT_EW_LERP:
+        return ct_lerp_loops[dtype];
+    case CT_EW_WHERE:
+        return ct_where_loop(ct_cpu_itemsize[dtype]);
+    case CT_EW_CAST:    /* op: the input's dtype */
+        if (op < 0 || op >= CT_NDTYPES) return NULL;
+        return op == dtype ? ct_copy_loop(ct_cpu_itemsize[dtype]) : ct_cast_loops[op][dtype];
+    }
+    return NULL;
+}
+
+/* UNARY, BINARY, LERP: whether the table has the entry (abs of complex: 1);
+ * WHERE and CAST exist for every dtype */
+static int ct_cpu_has_kernel(int kind, int op, int dtype)
+{
+    return ct_cpu_loop(kind, op, dtype) != NULL;
+}
+
+/* ct_elementwise over the launch `it`: P->err is cleared, the loop runs
+ * under the strided driver, and the loops' error flag is returned (CT_OK or
+ * CT_ERR_ZERODIV). A (kind, op, dtype) without a kernel (has_kernel 0) runs
+ * nothing and returns -1. P may be NULL for the kinds that take no
+ * parameters. */
+static int ct_cpu_elementwise(int kind, int op, int dtype, ct_params *P, const ct_iter *it)
+{
+    ct_loop_fn fn = ct_cpu_loop(kind, op, dtype);
+    ct_params none;
+    if (fn == NULL) return -1;
+    if (P == NULL) {
+        memset(&none, 0, sizeof(none));
+        P = &none;
+    }
+    return ct_elementwise(fn, P, it->nargs, it->ndim, it->shape, it->strides, it->ptr, it->grain);
+}
+
+/* ---- float products through BLAS -------------------------------------------
+ * The gemm entry points are bound on the first product (importing scipy is
+ * slow, and `import ctorch` should not pay for it); zgemm is stored last, so
+ * that it set means all four are. */
+
+static ct_gemm_fn ct_cpu_sgemm = NULL, ct_cpu_dgemm = NULL, ct_cpu_cgemm = NULL,
+                  ct_cpu_zgemm = NULL;
+
+void ct_cpu_set_blas(ct_gemm_fn sgemm, ct_gemm_fn dgemm, ct_gemm_fn cgemm, ct_gemm_fn zgemm)
+{
+    static int looked = 0;
+    ct_cpu_sgemm = sgemm;
+    ct_cpu_dgemm = dgemm;
+    ct_cpu_cgemm = cgemm;
+    /* one gemm runs on one BLAS thread per ctorch thread when the BLAS is
+     * OpenBLAS: look for its per-thread switch once, next to sgemm */
+    if (!looked && sgemm != NULL) {
+        looked = 1;
+        ct_blas_find_local((void *)sgemm);
+    }
+    ct_cpu_zgemm = zgemm;
+}
+
+/* 0 once the BLAS is bound, -1 before */
+static int ct_cpu_gemm_ready(void)
+{
+    return ct_cpu_sgemm && ct_cpu_dgemm && ct_cpu_cgemm && ct_cpu_zgemm ? 0 : -1;
+}
+
+/* ct_gemm_batched with the gemm and element size of the dtype (float32,
+ * float64, complex64, complex128); any other dtype, or a BLAS not bound yet,
+ * does nothing (the caller checks gemm_ready first). */
+static void ct_cpu_gemm(int dtype, char t1, char t2, int M, int N, int K, const void *alpha,
+                        char *P, int ld1, const int64_t *off1, char *Q, int ld2,
+                        const int64_t *off2, const void *beta, char *C, int ldc, int64_t nb)
+{
+    ct_gemm_fn f;
+    size_t es;
+    switch (dtype) {
+    case CT_FLOAT32: f = ct_cpu_sgemm; es = 4; break;
+    case CT_FLOAT64: f = ct_cpu_dgemm; es = 8; break;
+    case CT_COMPLEX64: f = ct_cpu_cgemm; es = 8; break;
+    case CT_COMPLEX128: f = ct_cpu_zgemm; es = 16; break;
+    default: return;
+    }
+    if (f == NULL) return;
+    /* the Fortran interface takes non-const pointers; it does not write alpha or beta */
+    ct_gemm_batched(f, es, t1, t2, M, N, K, (void *)alpha, P, ld1, off1, Q, ld2, off2,
+                    (void *)beta, C, ldc, nb);
+}
+
+/* ---- the table ----------------------------------------------------------- */
+
+const ct_backend ct_cpu_backend = {
+    .name = "cpu",
+
+    .alloc = ct_alloc,
+    .free = ct_free,
+    .empty_cache = ct_empty_cache,
+
+    .has_kernel = ct_cpu_has_kernel,
+    .elementwise = ct_cpu_elementwise,
+
+    .sum_rows = ct_sum_rows_loops,
+    .sum_cols = ct_sum_cols_loops,
+    .minmax = ct_minmax_loops,
+    .median = ct_median_loops,
+    .prod = ct_prod_loops,
+    .cum = ct_cum_loops,
+    .softmax = ct_softmax_loops,
+
+    .mm = ct_mm_loops,
+    .gemm_ready = ct_cpu_gemm_ready,
+    .gemm = ct_cpu_gemm,
+
+    .copy_rows = ct_copy_rows,
+    .index_select = ct_index_select,
+    .gather = ct_gather_for,
+    .scatter = ct_scatter_for,
+    .scatter_add = ct_scatter_add_loops,
+    .argsort = ct_argsort,
+
+    .sort = ct_sort_loops,
+    .sort_scratch_bytes = ct_sort_scratch_bytes,
+    .topk = ct_topk_loops,
+    .kth = ct_kth_loops,
+    .search = ct_search_loops,
+    .sorter_bad = ct_sorter_bad,
+
+    .uniform = ct_rand_uniform_loops,
+    .normal = ct_rand_normal_loops,
+    .int64_range = ct_rand_int64_range,
+    .randperm = ct_randperm_int64,
+
+    .bernoulli_scalar = ct_bernoulli_scalar_loops,
+    .prob_invalid = ct_prob_invalid_f64,
+    .bernoulli_tensor = ct_bernoulli_tensor,
+    .dropout = ct_dropout_loops,
+    .multinomial_check = ct_multinomial_check,
+    .multinomial_repl = ct_multinomial_repl,
+    .multinomial_norepl = ct_multinomial_norepl,
+
+    .histogram = ct_histogram_loops,
+    .minmax_range = ct_minmax_range_loops,
+    .minmax_i64 = ct_minmax_i64,
+    .bincount = ct_bincount,
+
+    .gelu = ct_gelu_loops,
+    .gelu_bwd = ct_gelu_bwd_loops,
+    .nll = ct_nll_loops,
+    .nll_bwd = ct_nll_bwd_loops,
+};

@@ -1,0 +1,176 @@
+/* Matrix products for the dtypes that BLAS does not cover (the integers).
+ *
+ * Each batch entry b computes C[b] (m x n, dense rows) = A[b] (m x k, dense
+ * rows) x B[b] (k x n, dense rows); the operands of entry b start offa[b] and
+ * offb[b] elements into A and B (so broadcast batches need no copy). The loop
+ * order i-p-j keeps the inner loop a unit-stride axpy over a row of B, which
+ * vectorises; columns are taken in blocks so that the touched part of B stays
+ * in cache. Integer products wrap around like the type's own arithmetic.
+ *
+ * The float and complex products run BLAS (see below). matmul.h declares the
+ * entry points.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE     /* dladdr and Dl_info (<dlfcn.h>, below); Python.h set it in the one-file build */
+#endif
+#include "matmul.h"
+#include "strided.h"
+
+#define CT_MM_JBLOCK 512
+
+#define CT_MM_GENERIC(S, T)                                                        \
+CT_MULTIVERSION static void ct_mm_row_##S(const T *a, const T *b, T *c,            \
+                                          int64_t n, int64_t k) {                  \
+    for (int64_t j0 = 0; j0 < n; j0 += CT_MM_JBLOCK) {                             \
+        int64_t j1 = j0 + CT_MM_JBLOCK < n ? j0 + CT_MM_JBLOCK : n;                \
+        for (int64_t j = j0; j < j1; j++) c[j] = 0;                                \
+        for (int64_t p = 0; p < k; p++) {                                          \
+            T av = a[p];                                                           \
+            const T *brow = b + p * n;                                             \
+            for (int64_t j = j0; j < j1; j++) c[j] += av * brow[j];                \
+        }                                                                          \
+    }                                                                              \
+}                                                                                  \
+void ct_mm_##S(int64_t nb, const int64_t *offa, const int64_t *offb,               \
+               const void *A, const void *B, void *C,                              \
+               int64_t m, int64_t n, int64_t k) {                                  \
+    int64_t rows = nb * m;                                                         \
+    int nt = ct_get_num_threads();                                                 \
+    if (nt > 1 && rows > 1 && rows * n * k >= 32768) {                             \
+        _Pragma("omp parallel for num_threads(nt) schedule(static)")               \
+        for (int64_t r = 0; r < rows; r++) {                                       \
+            int64_t bi = r / m, i = r % m;                                         \
+            ct_mm_row_##S((const T *)A + offa[bi] + i * k, (const T *)B + offb[bi], \
+                          (T *)C + r * n, n, k);                                   \
+        }                                                                          \
+    } else {                                                                       \
+        for (int64_t r = 0; r < rows; r++) {                                       \
+            int64_t bi = r / m, i = r % m;                                         \
+            ct_mm_row_##S((const T *)A + offa[bi] + i * k, (const T *)B + offb[bi], \
+                          (T *)C + r * n, n, k);                                   \
+        }                                                                          \
+    }                                                                              \
+}
+
+CT_MM_GENERIC(u8, uint8_t)
+CT_MM_GENERIC(i8, int8_t)
+CT_MM_GENERIC(i16, int16_t)
+CT_MM_GENERIC(i32, int32_t)
+CT_MM_GENERIC(i64, int64_t)
+
+/* indexed by dtype code; floats and complex go through BLAS, half through float */
+ct_mm_fn ct_mm_loops[CT_NDTYPES] = {
+    NULL, ct_mm_u8, ct_mm_i8, ct_mm_i16, ct_mm_i32, ct_mm_i64,
+    NULL, NULL, NULL, NULL, NULL,
+};
+
+
+/* ---- float products through BLAS, threaded by ctorch ----------------------
+ *
+ * A threaded BLAS keeps its own worker threads spinning after each call, and
+ * ctorch's OpenMP workers spin after each parallel region: on a machine with
+ * as many cores as threads the two pools take the cores from each other and
+ * a mix of products and elementwise ops slows down many times over. So when
+ * the BLAS is OpenBLAS (found next to the gemm symbol), each call runs it on
+ * one thread and ctorch spreads the work over its own OpenMP threads: whole
+ * products across a batch, or column (row) blocks of one large product. Any
+ * other BLAS threads itself as before. */
+#include <dlfcn.h>
+
+/* openblas_set_num_threads_local of the gemm's library, once found */
+static ct_blas_local_fn ct_blas_local = NULL;
+
+/* fewer flops than this stay on the calling thread */
+#define CT_GEMM_PAR_FLOPS 4000000.0
+
+/* Looks for OpenBLAS's per-thread thread count in the library that provides
+ * `gemm_addr` (or one it depends on); returns 1 when found. */
+int ct_blas_find_local(void *gemm_addr)
+{
+    Dl_info info;
+    if (!dladdr(gemm_addr, &info) || !info.dli_fname) return 0;
+    void *h = dlopen(info.dli_fname, RTLD_LAZY | RTLD_NOLOAD);
+    if (!h) return 0;
+    ct_blas_local = (ct_blas_local_fn)dlsym(h, "openblas_set_num_threads_local");
+    return ct_blas_local != NULL;
+}
+
+/* The same switch in another library (numpy's own OpenBLAS, which its LAPACK
+ * calls use): found through a file that links it; NULL if there is none. */
+ct_blas_local_fn ct_blas_local_in(const char *path)
+{
+    void *h = dlopen(path, RTLD_LAZY | RTLD_NOLOAD);
+    return h ? (ct_blas_local_fn)dlsym(h, "openblas_set_num_threads_local") : NULL;
+}
+
+/* One gemm on one BLAS thread, from any thread (the Fortran interface takes
+ * pointers, so each thread passes its own copies of the scalars). */
+static void ct_gemm_serial(ct_gemm_fn f, char t1, char t2, int m, int n, int k, void *alpha,
+                           char *P, int ld1, char *Q, int ld2, void *beta, char *C, int ldc)
+{
+    int prev = ct_blas_local(1);
+    f(&t1, &t2, &m, &n, &k, alpha, P, &ld1, Q, &ld2, beta, C, &ldc);
+    ct_blas_local(prev);
+}
+
+/* One column-major product C (M x N) = alpha op1(P) op2(Q) + beta C, over nt
+ * threads, split along the longer of M and N in blocks of 16. */
+static void ct_gemm_split(ct_gemm_fn f, size_t es, char t1, char t2, int M, int N, int K,
+                          void *alpha, char *P, int ld1, char *Q, int ld2, void *beta,
+                          char *C, int ldc, int nt)
+{
+    int split_n = N > M;
+    int D = split_n ? N : M;
+    int chunk = ((D + nt - 1) / nt + 15) / 16 * 16;
+    int nchunks = (D + chunk - 1) / chunk;
+    if (nt <= 1 || nchunks <= 1) {
+        ct_gemm_serial(f, t1, t2, M, N, K, alpha, P, ld1, Q, ld2, beta, C, ldc);
+        return;
+    }
+#ifdef _OPENMP
+#pragma omp parallel for num_threads(nt) schedule(static)
+#endif
+    for (int c = 0; c < nchunks; c++) {
+        int lo = c * chunk, len = D - lo < chunk ? D - lo : chunk;
+        if (split_n)
+            ct_gemm_serial(f, t1, t2, M, len, K, alpha, P, ld1,
+                           Q + (size_t)lo * (t2 == 'N' ? ld2 : 1) * es, ld2, beta,
+                           C + (size_t)lo * ldc * es, ldc);
+        else
+            ct_gemm_serial(f, t1, t2, len, N, K, alpha, P + (size_t)lo * (t1 == 'N' ? 1 : ld1) * es,
+                           ld1, Q, ld2, beta, C + (size_t)lo * es, ldc);
+    }
+}
+
+/* C[b] = alpha op1(P + off1[b]) op2(Q + off2[b]) + beta C[b] for nb batches
+ * (C dense, M * N apart; offsets in elements of size es). */
+void ct_gemm_batched(ct_gemm_fn f, size_t es, char t1, char t2, int M, int N, int K,
+                     void *alpha, char *P, int ld1, const int64_t *off1,
+                     char *Q, int ld2, const int64_t *off2, void *beta,
+                     char *C, int ldc, int64_t nb)
+{
+    size_t cstep = (size_t)M * N * es;
+    int nt = 1;
+#ifdef _OPENMP
+    nt = omp_get_max_threads();
+#endif
+    if (ct_blas_local == NULL) {
+        for (int64_t b = 0; b < nb; b++)
+            f(&t1, &t2, &M, &N, &K, alpha, P + off1[b] * es, &ld1, Q + off2[b] * es, &ld2,
+              beta, C + b * cstep, &ldc);
+        return;
+    }
+    if (2.0 * M * N * K * nb < CT_GEMM_PAR_FLOPS) nt = 1;
+    if (nt > 1 && nb >= nt) {
+#ifdef _OPENMP
+#pragma omp parallel for num_threads(nt) schedule(static)
+#endif
+        for (int64_t b = 0; b < nb; b++)
+            ct_gemm_serial(f, t1, t2, M, N, K, alpha, P + off1[b] * es, ld1, Q + off2[b] * es,
+                           ld2, beta, C + b * cstep, ldc);
+        return;
+    }
+    for (int64_t b = 0; b < nb; b++)
+        ct_gemm_split(f, es, t1, t2, M, N, K, alpha, P + off1[b] * es, ld1,
+                      Q + off2[b] * es, ld2, beta, C + b * cstep, ldc, nt);
+}

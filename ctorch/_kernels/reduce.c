@@ -1,0 +1,399 @@
+/* The reduction kernels of the CPU (reduce.h declares the tables and the
+ * per-dtype kernels): the sums first, then max/min, median, prod, cumulative
+ * sums/products and (log-)softmax. */
+#include <math.h>
+#include <stdlib.h>
+#include "reduce.h"
+#include "strided.h"
+#include "fastmath.h"
+
+/* Sum reductions over the CPU.
+ *
+ * Two shapes of work cover every case once the caller has moved the reduced
+ * dims next to each other (and copied anything that is not dense):
+ *   rows:    out[r] = sum of x[r * ld + 0 .. len)      (reduce the inner dims)
+ *   columns: out[c] = sum over i of x[i * ld + c]      (reduce the outer dims)
+ * Row sums use 64 independent accumulators (so the loop vectorises) inside
+ * pairwise halving above 4096 elements: the rounding error grows with
+ * log2(n), which keeps float32 sums of 1e7 elements accurate.
+ */
+
+#define CT_PAIRWISE_BLOCK 4096
+/* independent accumulators: enough separate add chains to hide the add
+ * latency even when one 512-bit register holds 16 of them */
+#define CT_SUM_LANES 64
+#define CT_SUM_CHUNK (1 << 18)   /* elements per parallel chunk of one long sum */
+#define CT_SUM_MAXCHUNKS 1024
+
+#define CT_SUM_KERNELS(S, T, ACC)                                                 \
+CT_MULTIVERSION static ACC ct_sum_block_##S(const T *x, int64_t n) {                  \
+    ACC acc[CT_SUM_LANES] = {0};                                                  \
+    int64_t i = 0;                                                                \
+    for (; i + CT_SUM_LANES <= n; i += CT_SUM_LANES)                              \
+        for (int k = 0; k < CT_SUM_LANES; k++) acc[k] += (ACC)x[i + k];           \
+    ACC tail = 0;                                                                 \
+    for (; i < n; i++) tail += (ACC)x[i];                                         \
+    for (int w = CT_SUM_LANES / 2; w > 0; w >>= 1)                                \
+        for (int k = 0; k < w; k++) acc[k] += acc[k + w];                         \
+    return acc[0] + tail;                                                         \
+}                                                                                 \
+static ACC ct_sum_pairwise_##S(const T *x, int64_t n) {                           \
+    if (n <= CT_PAIRWISE_BLOCK) return ct_sum_block_##S(x, n);                    \
+    int64_t half = (n / 2 + CT_SUM_LANES - 1) & ~(int64_t)(CT_SUM_LANES - 1);                                   \
+    return ct_sum_pairwise_##S(x, half) + ct_sum_pairwise_##S(x + half, n - half); \
+}                                                                                 \
+/* out[r] = sum(x[r*ld .. r*ld+len)), r < rows; threads split rows, or the    */  \
+/* halves of one long row                                                     */  \
+void ct_sum_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld,           \
+                     T *out) {                                                    \
+    int nt = ct_get_num_threads();                                                \
+    if (rows == 1 && nt > 1 && len >= 65536) {                                    \
+        /* fixed chunks handed out dynamically: a thread that the OS      */      \
+        /* pauses does not hold the others up, and the result does not   */      \
+        /* depend on the thread count                                     */      \
+        ACC part[CT_SUM_MAXCHUNKS];                                               \
+        int64_t ch = CT_SUM_CHUNK;                                                \
+        if ((len + ch - 1) / ch > CT_SUM_MAXCHUNKS)                               \
+            ch = ((len + CT_SUM_MAXCHUNKS - 1) / CT_SUM_MAXCHUNKS + CT_SUM_LANES - 1) \
+                 & ~(int64_t)(CT_SUM_LANES - 1);                                  \
+        int64_t nch = (len + ch - 1) / ch;                                        \
+        _Pragma("omp parallel for num_threads(nt) schedule(dynamic, 1)")          \
+        for (int64_t c = 0; c < nch; c++) {                                       \
+            int64_t a = ch * c, m = len - a < ch ? len - a : ch;                  \
+            part[c] = ct_sum_pairwise_##S(x + a, m);                              \
+        }                                                                         \
+        ACC s = 0;                                                                \
+        for (int64_t c = 0; c < nch; c++) s += part[c];                           \
+        out[0] = (T)s;                                                            \
+        return;                                                                   \
+    }                                                                             \
+    if (nt > 1 && rows * len >= 65536) {                                          \
+        int64_t rc = len >= 65536 ? 1 : 65536 / len;                              \
+        _Pragma("omp parallel for num_threads(nt) schedule(dynamic, rc)")         \
+        for (int64_t r = 0; r < rows; r++) out[r] = (T)ct_sum_pairwise_##S(x + r * ld, len); \
+    } else {                                                                      \
+        for (int64_t r = 0; r < rows; r++) out[r] = (T)ct_sum_pairwise_##S(x + r * ld, len); \
+    }                                                                             \
+}                                                                                 \
+/* out[c] = sum over i < n of x[i*ld + c], c < cols: rows are added into       */ \
+/* accumulators of a column block at a time (vector adds along c), in blocks   */ \
+/* of rows so that the error stays bounded                                     */ \
+CT_MULTIVERSION static void ct_sum_cols_block_##S(const T *x, int64_t n, int64_t cols, \
+                                               int64_t ld, ACC *acc) {            \
+    for (int64_t i = 0; i < n; i++) {                                             \
+        const T *row = x + i * ld;                                                \
+        for (int64_t c = 0; c < cols; c++) acc[c] += (ACC)row[c];                 \
+    }                                                                             \
+}                                                                                 \
+void ct_sum_cols_##S(const T *x, int64_t n, int64_t cols, int64_t ld, T *out) {        \
+    const int64_t CB = 256;                                                       \
+    int64_t nblocks = (cols + CB - 1) / CB;                                       \
+    int nt = ct_get_num_threads();                                                \
+    if (nt > 1 && n * cols >= 65536 && nblocks > 1) {                             \
+        _Pragma("omp parallel for num_threads(nt) schedule(static)")              \
+        for (int64_t b = 0; b < nblocks; b++) ct__sum_cols_one_##S(x, n, cols, ld, out, b * CB, CB); \
+    } else {                                                                      \
+        for (int64_t b = 0; b < nblocks; b++) ct__sum_cols_one_##S(x, n, cols, ld, out, b * CB, CB); \
+    }                                                                             \
+}
+
+/* one block of columns [c0, c0 + cb): partial sums over 512 rows at a time */
+#define CT_SUM_COLS_ONE(S, T, ACC)                                                \
+static void ct__sum_cols_one_##S(const T *x, int64_t n, int64_t cols, int64_t ld, \
+                                 T *out, int64_t c0, int64_t cb) {                \
+    ACC total[256], part[256];                                                    \
+    int64_t w = cols - c0 < cb ? cols - c0 : cb;                                  \
+    for (int64_t c = 0; c < w; c++) total[c] = 0;                                 \
+    for (int64_t i = 0; i < n; i += 512) {                                        \
+        int64_t m = n - i < 512 ? n - i : 512;                                    \
+        for (int64_t c = 0; c < w; c++) part[c] = 0;                              \
+        ct_sum_cols_block_##S(x + i * ld + c0, m, w, ld, part);                   \
+        for (int64_t c = 0; c < w; c++) total[c] += part[c];                      \
+    }                                                                             \
+    for (int64_t c = 0; c < w; c++) out[c0 + c] = (T)total[c];                    \
+}
+
+#define CT_SUM_ALL(S, T, ACC)                                                     \
+    static void ct__sum_cols_one_##S(const T *, int64_t, int64_t, int64_t, T *, int64_t, int64_t); \
+    CT_SUM_KERNELS(S, T, ACC)                                                     \
+    CT_SUM_COLS_ONE(S, T, ACC)
+
+/* integer sums accumulate in (and are computed as) int64; floats in their own
+ * type; half in float */
+CT_SUM_ALL(i64, int64_t, int64_t)
+CT_SUM_ALL(f16, ct_half, float)
+CT_SUM_ALL(f32, float, float)
+CT_SUM_ALL(f64, double, double)
+CT_SUM_ALL(c64, ct_cfloat, ct_cfloat)
+CT_SUM_ALL(c128, ct_cdouble, ct_cdouble)
+
+/* indexed by dtype code; integer and bool inputs are converted to int64 first */
+ct_sum_rows_fn ct_sum_rows_loops[CT_NDTYPES] = {
+    NULL, NULL, NULL, NULL, NULL, (ct_sum_rows_fn)ct_sum_rows_i64,
+    (ct_sum_rows_fn)ct_sum_rows_f16, (ct_sum_rows_fn)ct_sum_rows_f32,
+    (ct_sum_rows_fn)ct_sum_rows_f64, (ct_sum_rows_fn)ct_sum_rows_c64,
+    (ct_sum_rows_fn)ct_sum_rows_c128,
+};
+ct_sum_cols_fn ct_sum_cols_loops[CT_NDTYPES] = {
+    NULL, NULL, NULL, NULL, NULL, (ct_sum_cols_fn)ct_sum_cols_i64,
+    (ct_sum_cols_fn)ct_sum_cols_f16, (ct_sum_cols_fn)ct_sum_cols_f32,
+    (ct_sum_cols_fn)ct_sum_cols_f64, (ct_sum_cols_fn)ct_sum_cols_c64,
+    (ct_sum_cols_fn)ct_sum_cols_c128,
+};
+
+/* More reductions over the CPU: max/min (values and first index), prod,
+ * median, cumulative sums/products and (log-)softmax.
+ *
+ * Every kernel works on the "rows" layout that the caller arranges (reduced
+ * dims moved innermost and made dense): row r is x[r*ld .. r*ld + len).
+ * Scan kernels (cum*, softmax) write a dense output row of the same length.
+ * One macro per family, instantiated once per element type. Parallel loops
+ * hand out fixed chunks dynamically, so that a thread paused by a busy
+ * machine does not stall the others at the barrier.
+ */
+
+#define CT_PAR_MIN 32768
+
+/* ---------------------------------------------------------------- max/min
+ * NaN propagates: the first NaN of a row is the result (and its index).
+ * For integers (x != x) is constant false and vanishes. */
+#define CT_MINMAX(S, T)                                                           \
+/* 32 lanes; a NaN sticks in its lane (v > NaN and v != v are both false for */  \
+/* a number), so the loop is plain vector compares and blends               */  \
+CT_MULTIVERSION static T ct_minmax_val_##S(const T *x, int64_t n, int is_max, int *nan) { \
+    T acc[32];                                                                    \
+    int64_t i = 0;                                                                \
+    for (int k = 0; k < 32; k++) acc[k] = x[0];                                   \
+    if (is_max) {                                                                 \
+        for (; i + 32 <= n; i += 32)                                              \
+            for (int k = 0; k < 32; k++) {                                        \
+                T v = x[i + k];                                                   \
+                acc[k] = (v > acc[k] || v != v) ? v : acc[k];                     \
+            }                                                                     \
+        for (; i < n; i++) { T v = x[i]; acc[0] = (v > acc[0] || v != v) ? v : acc[0]; } \
+        for (int k = 1; k < 32; k++) acc[0] = (acc[k] > acc[0] || acc[k] != acc[k]) ? acc[k] : acc[0]; \
+    } else {                                                                      \
+        for (; i + 32 <= n; i += 32)                                              \
+            for (int k = 0; k < 32; k++) {                                        \
+                T v = x[i + k];                                                   \
+                acc[k] = (v < acc[k] || v != v) ? v : acc[k];                     \
+            }                                                                     \
+        for (; i < n; i++) { T v = x[i]; acc[0] = (v < acc[0] || v != v) ? v : acc[0]; } \
+        for (int k = 1; k < 32; k++) acc[0] = (acc[k] < acc[0] || acc[k] != acc[k]) ? acc[k] : acc[0]; \
+    }                                                                             \
+    *nan = acc[0] != acc[0];                                                      \
+    return acc[0];                                                                \
+}                                                                                 \
+static int64_t ct_minmax_idx_##S(const T *x, int64_t n, int is_max) {             \
+    int64_t best = 0;                                                             \
+    T b = x[0];                                                                   \
+    if (b != b) return 0;                                                         \
+    for (int64_t i = 1; i < n; i++) {                                             \
+        T v = x[i];                                                               \
+        if (v != v) return i;                                                     \
+        if (is_max ? v > b : v < b) { b = v; best = i; }                          \
+    }                                                                             \
+    return best;                                                                  \
+}                                                                                 \
+static void ct_minmax_one_##S(const T *x, int64_t len, int is_max, T *val, int64_t *idx) { \
+    if (idx) {                                                                    \
+        int64_t j = ct_minmax_idx_##S(x, len, is_max);                            \
+        *idx = j;                                                                 \
+        if (val) *val = x[j];                                                     \
+    } else {                                                                      \
+        int nan = 0;                                                              \
+        T v = ct_minmax_val_##S(x, len, is_max, &nan);                            \
+        if (nan) { for (int64_t i = 0; i < len; i++) if (x[i] != x[i]) { v = x[i]; break; } } \
+        *val = v;                                                                 \
+    }                                                                             \
+}                                                                                 \
+void ct_minmax_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld,        \
+                        int is_max, T *val, int64_t *idx) {                       \
+    int nt = ct_get_num_threads();                                                \
+    if (rows == 1 && !idx && nt > 1 && len >= 4 * CT_PAR_MIN) {                   \
+        T part[256];                                                              \
+        int64_t ch = 1 << 18;                                                     \
+        if ((len + ch - 1) / ch > 256) ch = (len + 255) / 256;                    \
+        int64_t nch = (len + ch - 1) / ch;                                        \
+        _Pragma("omp parallel for num_threads(nt) schedule(dynamic, 1)")          \
+        for (int64_t c = 0; c < nch; c++) {                                       \
+            int64_t a = ch * c, m = len - a < ch ? len - a : ch;                  \
+            ct_minmax_one_##S(x + a, m, is_max, &part[c], NULL);                  \
+        }                                                                         \
+        ct_minmax_one_##S(part, nch, is_max, val, NULL);                          \
+        return;                                                                   \
+    }                                                                             \
+    if (nt > 1 && rows > 1 && rows * len >= CT_PAR_MIN) {                         \
+        int64_t rc = len >= CT_PAR_MIN ? 1 : CT_PAR_MIN / len;                    \
+        _Pragma("omp parallel for num_threads(nt) schedule(dynamic, rc)")         \
+        for (int64_t r = 0; r < rows; r++)                                        \
+            ct_minmax_one_##S(x + r * ld, len, is_max, val ? val + r : NULL, idx ? idx + r : NULL); \
+    } else {                                                                      \
+        for (int64_t r = 0; r < rows; r++)                                        \
+            ct_minmax_one_##S(x + r * ld, len, is_max, val ? val + r : NULL, idx ? idx + r : NULL); \
+    }                                                                             \
+}
+
+CT_MINMAX(b8, uint8_t)
+CT_MINMAX(u8, uint8_t)
+CT_MINMAX(i8, int8_t)
+CT_MINMAX(i16, int16_t)
+CT_MINMAX(i32, int32_t)
+CT_MINMAX(i64, int64_t)
+CT_MINMAX(f16, ct_half)
+CT_MINMAX(f32, float)
+CT_MINMAX(f64, double)
+
+ct_minmax_fn ct_minmax_loops[CT_NDTYPES] = {
+    (ct_minmax_fn)ct_minmax_rows_b8, (ct_minmax_fn)ct_minmax_rows_u8,
+    (ct_minmax_fn)ct_minmax_rows_i8, (ct_minmax_fn)ct_minmax_rows_i16,
+    (ct_minmax_fn)ct_minmax_rows_i32, (ct_minmax_fn)ct_minmax_rows_i64,
+    (ct_minmax_fn)ct_minmax_rows_f16, (ct_minmax_fn)ct_minmax_rows_f32,
+    (ct_minmax_fn)ct_minmax_rows_f64, NULL, NULL,
+};
+
+/* ------------------------------------------------------------------ median
+ * The lower median ((len-1)/2-th smallest) of each row by quickselect on a
+ * copy; a row holding NaN gives its first NaN. */
+#define CT_MEDIAN(S, T)                                                           \
+static void ct_median_one_##S(const T *x, int64_t len, T *buf, int64_t *ibuf,     \
+                              T *val, int64_t *idx) {                             \
+    for (int64_t i = 0; i < len; i++) {                                           \
+        if (x[i] != x[i]) { *val = x[i]; if (idx) *idx = i; return; }             \
+        buf[i] = x[i]; ibuf[i] = i;                                               \
+    }                                                                             \
+    int64_t k = (len - 1) / 2, lo = 0, hi = len - 1;                              \
+    while (lo < hi) {                                                             \
+        T p = buf[lo + (hi - lo) / 2];                                            \
+        int64_t i = lo, j = hi;                                                   \
+        while (i <= j) {                                                          \
+            while (buf[i] < p) i++;                                               \
+            while (buf[j] > p) j--;                                               \
+            if (i <= j) {                                                         \
+                T t = buf[i]; buf[i] = buf[j]; buf[j] = t;                        \
+                int64_t u = ibuf[i]; ibuf[i] = ibuf[j]; ibuf[j] = u;              \
+                i++; j--;                                                         \
+            }                                                                     \
+        }                                                                         \
+        if (k <= j) hi = j; else if (k >= i) lo = i; else break;                  \
+    }                                                                             \
+    *val = buf[k];                                                                \
+    if (idx) *idx = ibuf[k];                                                      \
+}                                                                                 \
+int ct_median_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld,         \
+                       T *val, int64_t *idx) {                                    \
+    T *buf = (T *)malloc(len * sizeof(T) + 1);                                    \
+    int64_t *ibuf = (int64_t *)malloc(len * sizeof(int64_t) + 1);                 \
+    if (!buf || !ibuf) { free(buf); free(ibuf); return -1; }                      \
+    for (int64_t r = 0; r < rows; r++)                                            \
+        ct_median_one_##S(x + r * ld, len, buf, ibuf, val + r, idx ? idx + r : NULL); \
+    free(buf); free(ibuf);                                                        \
+    return 0;                                                                     \
+}
+
+CT_MEDIAN(u8, uint8_t)
+CT_MEDIAN(i8, int8_t)
+CT_MEDIAN(i16, int16_t)
+CT_MEDIAN(i32, int32_t)
+CT_MEDIAN(i64, int64_t)
+CT_MEDIAN(f16, ct_half)
+CT_MEDIAN(f32, float)
+CT_MEDIAN(f64, double)
+
+ct_median_fn ct_median_loops[CT_NDTYPES] = {
+    (ct_median_fn)ct_median_rows_u8, (ct_median_fn)ct_median_rows_u8,
+    (ct_median_fn)ct_median_rows_i8, (ct_median_fn)ct_median_rows_i16,
+    (ct_median_fn)ct_median_rows_i32, (ct_median_fn)ct_median_rows_i64,
+    (ct_median_fn)ct_median_rows_f16, (ct_median_fn)ct_median_rows_f32,
+    (ct_median_fn)ct_median_rows_f64, NULL, NULL,
+};
+
+/* -------------------------------------------- prod, cumsum, cumprod (ACC type)
+ * The input is already in the accumulation dtype (int64 for integers). */
+#define CT_PRODSCAN(S, T, ACC)                                                    \
+void ct_prod_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld, T *out) {        \
+    for (int64_t r = 0; r < rows; r++) {                                          \
+        const T *p = x + r * ld;                                                  \
+        ACC a[4] = {1, 1, 1, 1};                                                  \
+        int64_t i = 0;                                                            \
+        for (; i + 4 <= len; i += 4)                                              \
+            for (int k = 0; k < 4; k++) a[k] *= (ACC)p[i + k];                    \
+        for (; i < len; i++) a[0] *= (ACC)p[i];                                   \
+        out[r] = (T)((a[0] * a[1]) * (a[2] * a[3]));                              \
+    }                                                                             \
+}                                                                                 \
+void ct_cum_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld,           \
+                     int is_prod, T *out) {                                       \
+    int nt = ct_get_num_threads();                                                \
+    int64_t rc = len >= CT_PAR_MIN ? 1 : CT_PAR_MIN / (len ? len : 1);            \
+    _Pragma("omp parallel for num_threads(nt) schedule(dynamic, rc) if(nt > 1 && rows > 1 && rows * len >= CT_PAR_MIN)") \
+    for (int64_t r = 0; r < rows; r++) {                                          \
+        const T *p = x + r * ld;                                                  \
+        T *o = out + r * len;                                                     \
+        ACC a = is_prod ? (ACC)1 : (ACC)0;                                        \
+        if (is_prod) for (int64_t i = 0; i < len; i++) { a *= (ACC)p[i]; o[i] = (T)a; } \
+        else for (int64_t i = 0; i < len; i++) { a += (ACC)p[i]; o[i] = (T)a; }   \
+    }                                                                             \
+}
+
+CT_PRODSCAN(i64, int64_t, int64_t)
+CT_PRODSCAN(f16, ct_half, float)
+CT_PRODSCAN(f32, float, float)
+CT_PRODSCAN(f64, double, double)
+CT_PRODSCAN(c64, ct_cfloat, ct_cfloat)
+CT_PRODSCAN(c128, ct_cdouble, ct_cdouble)
+
+ct_prod_fn ct_prod_loops[CT_NDTYPES] = {
+    NULL, NULL, NULL, NULL, NULL, (ct_prod_fn)ct_prod_rows_i64, (ct_prod_fn)ct_prod_rows_f16,
+    (ct_prod_fn)ct_prod_rows_f32, (ct_prod_fn)ct_prod_rows_f64, (ct_prod_fn)ct_prod_rows_c64,
+    (ct_prod_fn)ct_prod_rows_c128,
+};
+ct_cum_fn ct_cum_loops[CT_NDTYPES] = {
+    NULL, NULL, NULL, NULL, NULL, (ct_cum_fn)ct_cum_rows_i64, (ct_cum_fn)ct_cum_rows_f16,
+    (ct_cum_fn)ct_cum_rows_f32, (ct_cum_fn)ct_cum_rows_f64, (ct_cum_fn)ct_cum_rows_c64,
+    (ct_cum_fn)ct_cum_rows_c128,
+};
+
+/* ---------------------------------------------------------------- softmax
+ * out = exp(x - max) / sum(exp(x - max)), or its log: the max is subtracted
+ * first so that nothing overflows. */
+/* always inlined (fastmath.h says why): the simd loops below need the body */
+CT_FM_INLINE float ct_smexp_f32(float v) { return ct_expf(v); }
+CT_FM_INLINE double ct_smexp_f64(double v) { return exp(v); }
+
+#define CT_SOFTMAX(S, T, LOG)                                                     \
+CT_MULTIVERSION static void ct_softmax_one_##S(const T *x, int64_t len, int is_log, T *o) { \
+    int nan = 0;                                                                  \
+    T m = ct_minmax_val_##S(x, len, 1, &nan);                                     \
+    if (nan) { for (int64_t i = 0; i < len; i++) o[i] = NAN; return; }           \
+    if (m == -INFINITY || m == INFINITY) m = m == INFINITY ? m : 0;               \
+    T s = 0;                                                                      \
+    if (is_log) {                                                                 \
+        _Pragma("omp simd reduction(+:s)")                                        \
+        for (int64_t i = 0; i < len; i++) s += ct_smexp_##S(x[i] - m);              \
+        T ls = m + LOG(s);                                                        \
+        _Pragma("omp simd")                                                       \
+        for (int64_t i = 0; i < len; i++) o[i] = x[i] - ls;                       \
+    } else {                                                                      \
+        _Pragma("omp simd reduction(+:s)")                                        \
+        for (int64_t i = 0; i < len; i++) { T e = ct_smexp_##S(x[i] - m); o[i] = e; s += e; } \
+        T inv = (T)1 / s;                                                         \
+        _Pragma("omp simd")                                                       \
+        for (int64_t i = 0; i < len; i++) o[i] *= inv;                            \
+    }                                                                             \
+}                                                                                 \
+void ct_softmax_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld,       \
+                         int is_log, T *out) {                                    \
+    int nt = ct_get_num_threads();                                                \
+    int64_t rc = len >= CT_PAR_MIN ? 1 : CT_PAR_MIN / (len ? len : 1);            \
+    _Pragma("omp parallel for num_threads(nt) schedule(dynamic, rc) if(nt > 1 && rows > 1 && rows * len >= CT_PAR_MIN)") \
+    for (int64_t r = 0; r < rows; r++) ct_softmax_one_##S(x + r * ld, len, is_log, out + r * len); \
+}
+
+CT_SOFTMAX(f32, float, logf)
+CT_SOFTMAX(f64, double, log)
+
+ct_softmax_fn ct_softmax_loops[CT_NDTYPES] = {
+    NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+    (ct_softmax_fn)ct_softmax_rows_f32, (ct_softmax_fn)ct_softmax_rows_f64, NULL, NULL,
+};

@@ -1,0 +1,224 @@
+/* Shape, joining and gather/scatter kernels.
+ *
+ * Moving elements does not depend on what they mean, only on their size, so
+ * the copy kernels (cat rows, index_select rows, gather, scatter) are written
+ * once over the element size (1, 2, 4, 8 or 16 bytes). Only the accumulating
+ * scatter (scatter_add / index_add) needs the element type; it is one macro
+ * instantiated through a table indexed by dtype code.
+ *
+ * Gather/scatter walk the index tensor's shape with an N-d counter; all
+ * strides are in elements. Index values are checked in the kernel: on a bad
+ * index the kernel stops and returns 1 with the value in *bad. shape.h
+ * declares the entry points.
+ */
+#include <stdlib.h>
+#include "shape.h"
+#include "strided.h"
+
+/* Copies are bound by memory bandwidth, which one core nearly saturates:
+ * threads only pay off on very large moves (and cost a lot when the cores
+ * are shared), so the bar for a parallel region is high. */
+#define CT_SHAPE_PAR_BYTES ((int64_t)1 << 26)
+
+/* dst[r * dld .. + nbytes) = src[r * sld .. + nbytes), r < rows (byte units) */
+void ct_copy_rows(char *dst, int64_t dld, const char *src, int64_t sld,
+                  int64_t rows, int64_t nbytes) {
+    int nt = ct_get_num_threads();
+    if (rows * nbytes < CT_SHAPE_PAR_BYTES || nt <= 1) {
+        for (int64_t r = 0; r < rows; r++) memcpy(dst + r * dld, src + r * sld, (size_t)nbytes);
+        return;
+    }
+    if (rows >= nt) {
+        #pragma omp parallel for num_threads(nt) schedule(static)
+        for (int64_t r = 0; r < rows; r++) memcpy(dst + r * dld, src + r * sld, (size_t)nbytes);
+        return;
+    }
+    /* few long rows: split each row into pieces */
+    int64_t piece = (nbytes + nt - 1) / nt;
+    for (int64_t r = 0; r < rows; r++) {
+        #pragma omp parallel for num_threads(nt) schedule(static)
+        for (int t = 0; t < nt; t++) {
+            int64_t a = piece * t, b = a + piece < nbytes ? a + piece : nbytes;
+            if (a < b) memcpy(dst + r * dld + a, src + r * sld + a, (size_t)(b - a));
+        }
+    }
+}
+
+/* out[o, j, :] = src[o, idx[j], :] for contiguous src [outer, size, inner]
+ * and contiguous out [outer, n, inner]; inner counted in elements of es bytes */
+#define CT_ISEL_BODY(T)                                                            \
+    {                                                                              \
+        const T *s = (const T *)src; T *d = (T *)dst;                              \
+        _Pragma("omp parallel for num_threads(nt) schedule(static) if(par)")       \
+        for (int64_t o = 0; o < outer; o++)                                        \
+            for (int64_t j = 0; j < n; j++) d[o * n + j] = s[o * size + idx[j]];   \
+    }
+
+int ct_index_select(char *dst, const char *src, int64_t outer, int64_t size,
+                    int64_t inner, int es, const int64_t *idx, int64_t n,
+                    int64_t *bad) {
+    for (int64_t j = 0; j < n; j++)
+        if (idx[j] < 0 || idx[j] >= size) { *bad = idx[j]; return 1; }
+    int nt = ct_get_num_threads();
+    int par = nt > 1 && outer * n * inner * es >= CT_SHAPE_PAR_BYTES;
+    if (inner == 1) {
+        if (outer == 1) {  /* parallel over the index */
+            switch (es) {
+#define CT_ISEL_FLAT(T) { const T *s = (const T *)src; T *d = (T *)dst;                      \
+                _Pragma("omp parallel for num_threads(nt) schedule(static) if(par)")          \
+                for (int64_t j = 0; j < n; j++) d[j] = s[idx[j]]; } return 0;
+            case 1: CT_ISEL_FLAT(uint8_t)
+            case 2: CT_ISEL_FLAT(uint16_t)
+            case 4: CT_ISEL_FLAT(uint32_t)
+            case 8: CT_ISEL_FLAT(uint64_t)
+            case 16: CT_ISEL_FLAT(ct_b16)
+#undef CT_ISEL_FLAT
+            }
+        }
+        switch (es) {
+        case 1: CT_ISEL_BODY(uint8_t) return 0;
+        case 2: CT_ISEL_BODY(uint16_t) return 0;
+        case 4: CT_ISEL_BODY(uint32_t) return 0;
+        case 8: CT_ISEL_BODY(uint64_t) return 0;
+        case 16: CT_ISEL_BODY(ct_b16) return 0;
+        }
+    }
+    int64_t rb = inner * es;
+    if (rb % 8 == 0 && rb <= 256) {
+        /* short rows: 8-byte moves (fixed-size memcpy compiles to a load/store) */
+        int64_t nw = rb / 8;
+        #pragma omp parallel for num_threads(nt) schedule(static) if(par)
+        for (int64_t o = 0; o < outer; o++)
+            for (int64_t j = 0; j < n; j++) {
+                char *d = dst + (o * n + j) * rb;
+                const char *s = src + (o * size + idx[j]) * rb;
+                for (int64_t w = 0; w < nw; w++) memcpy(d + 8 * w, s + 8 * w, 8);
+            }
+        return 0;
+    }
+    #pragma omp parallel for num_threads(nt) schedule(static) if(par)
+    for (int64_t o = 0; o < outer; o++)
+        for (int64_t j = 0; j < n; j++)
+            memcpy(dst + (o * n + j) * rb, src + (o * size + idx[j]) * rb, (size_t)rb);
+    return 0;
+}
+
+/* The N-d walk shared by gather and scatter: for every position p of the
+ * index shape, i = idx[p]; the element at p of `a` pairs with the element of
+ * `b` at p with coordinate `dim` replaced by i. BODY sees pa, pb (element
+ * offsets) and runs for each position in order. */
+#define CT_WALK(BODY)                                                                    \
+    int64_t cnt[CT_MAXDIM];                                                              \
+    int64_t total = 1;                                                                   \
+    for (int d = 0; d < nd; d++) { cnt[d] = 0; total *= shape[d]; }                      \
+    int64_t pi = 0, pa = 0, pb0 = 0;                                                     \
+    for (int64_t k = 0; k < total; k++) {                                                \
+        int64_t i = idx[pi];                                                             \
+        if (i < -size || i >= size) { *bad = i; return 1; }                              \
+        if (i < 0) i += size;                                                            \
+        int64_t pb = pb0 + i * bst[dim];                                                 \
+        BODY                                                                             \
+        for (int d = nd - 1; d >= 0; d--) {                                              \
+            if (++cnt[d] < shape[d]) {                                                   \
+                pi += ist[d]; pa += ast[d]; if (d != dim) pb0 += bst[d];                 \
+                break;                                                                   \
+            }                                                                            \
+            cnt[d] = 0;                                                                  \
+            pi -= ist[d] * (shape[d] - 1); pa -= ast[d] * (shape[d] - 1);                \
+            if (d != dim) pb0 -= bst[d] * (shape[d] - 1);                                \
+        }                                                                                \
+    }                                                                                    \
+    return 0;
+
+/* gather: a[p] = b[p with dim -> idx[p]]  (a = out, b = input). With
+ * allow_neg, negative indices count from the end (take). */
+#define CT_GATHER_T(S, T)                                                                \
+int ct_gather_##S(T *a, const int64_t *ast, const T *b, const int64_t *bst,              \
+                  const int64_t *idx, const int64_t *ist, const int64_t *shape,          \
+                  int nd, int dim, int64_t size, int64_t *bad) {                         \
+    CT_WALK(a[pa] = b[pb];)                                                              \
+}                                                                                        \
+/* scatter: b[p with dim -> idx[p]] = a[p]  (b = self, a = src) */                       \
+int ct_scatter_##S(const T *a, const int64_t *ast, T *b, const int64_t *bst,             \
+                   const int64_t *idx, const int64_t *ist, const int64_t *shape,         \
+                   int nd, int dim, int64_t size, int64_t *bad) {                        \
+    CT_WALK(b[pb] = a[pa];)                                                              \
+}
+CT_GATHER_T(1, uint8_t)
+CT_GATHER_T(2, uint16_t)
+CT_GATHER_T(4, uint32_t)
+CT_GATHER_T(8, uint64_t)
+CT_GATHER_T(16, ct_b16)
+
+ct_gather_fn ct_gather_for(int es) {
+    switch (es) {
+    case 1: return (ct_gather_fn)ct_gather_1;
+    case 2: return (ct_gather_fn)ct_gather_2;
+    case 4: return (ct_gather_fn)ct_gather_4;
+    case 8: return (ct_gather_fn)ct_gather_8;
+    default: return (ct_gather_fn)ct_gather_16;
+    }
+}
+ct_scatter_fn ct_scatter_for(int es) {
+    switch (es) {
+    case 1: return (ct_scatter_fn)ct_scatter_1;
+    case 2: return (ct_scatter_fn)ct_scatter_2;
+    case 4: return (ct_scatter_fn)ct_scatter_4;
+    case 8: return (ct_scatter_fn)ct_scatter_8;
+    default: return (ct_scatter_fn)ct_scatter_16;
+    }
+}
+
+/* scatter_add: b[p with dim -> idx[p]] += a[p]; typed (one macro, a table) */
+#define CT_SCATTER_ADD_T(S, T, ADD)                                                      \
+int ct_scatter_add_##S(const T *a, const int64_t *ast, T *b, const int64_t *bst,         \
+                       const int64_t *idx, const int64_t *ist,                           \
+                       const int64_t *shape, int nd, int dim, int64_t size,              \
+                       int64_t *bad) {                                                   \
+    CT_WALK(b[pb] = ADD(b[pb], a[pa]);)                                                  \
+}
+#define CT_PLUS(x, y) ((x) + (y))
+#define CT_OR(x, y) ((uint8_t)((x) || (y)))
+CT_SCATTER_ADD_T(b1, uint8_t, CT_OR)
+CT_SCATTER_ADD_T(u8, uint8_t, CT_PLUS)
+CT_SCATTER_ADD_T(i8, int8_t, CT_PLUS)
+CT_SCATTER_ADD_T(i16, int16_t, CT_PLUS)
+CT_SCATTER_ADD_T(i32, int32_t, CT_PLUS)
+CT_SCATTER_ADD_T(i64, int64_t, CT_PLUS)
+CT_SCATTER_ADD_T(f16, ct_half, CT_PLUS)
+CT_SCATTER_ADD_T(f32, float, CT_PLUS)
+CT_SCATTER_ADD_T(f64, double, CT_PLUS)
+CT_SCATTER_ADD_T(c64, ct_cfloat, CT_PLUS)
+CT_SCATTER_ADD_T(c128, ct_cdouble, CT_PLUS)
+
+ct_scatter_fn ct_scatter_add_loops[CT_NDTYPES] = {
+    (ct_scatter_fn)ct_scatter_add_b1, (ct_scatter_fn)ct_scatter_add_u8,
+    (ct_scatter_fn)ct_scatter_add_i8, (ct_scatter_fn)ct_scatter_add_i16,
+    (ct_scatter_fn)ct_scatter_add_i32, (ct_scatter_fn)ct_scatter_add_i64,
+    (ct_scatter_fn)ct_scatter_add_f16, (ct_scatter_fn)ct_scatter_add_f32,
+    (ct_scatter_fn)ct_scatter_add_f64, (ct_scatter_fn)ct_scatter_add_c64,
+    (ct_scatter_fn)ct_scatter_add_c128,
+};
+
+/* unique: order of n keys (int64 or double), stable; ties keep input order */
+static const void *ct__uniq_keys;
+static int ct__uniq_i64(const void *x, const void *y) {
+    int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+    int64_t ka = ((const int64_t *)ct__uniq_keys)[a], kb = ((const int64_t *)ct__uniq_keys)[b];
+    if (ka != kb) return ka < kb ? -1 : 1;
+    return a < b ? -1 : (a > b);
+}
+static int ct__uniq_f64(const void *x, const void *y) {
+    int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+    double ka = ((const double *)ct__uniq_keys)[a], kb = ((const double *)ct__uniq_keys)[b];
+    int na = ka != ka, nb = kb != kb;   /* NaN sorts last */
+    if (na != nb) return na - nb;
+    if (!na && ka != kb) return ka < kb ? -1 : 1;
+    return a < b ? -1 : (a > b);
+}
+/* order[] = argsort of keys (not thread safe: called with the GIL held) */
+void ct_argsort(const void *keys, int is_float, int64_t n, int64_t *order) {
+    for (int64_t i = 0; i < n; i++) order[i] = i;
+    ct__uniq_keys = keys;
+    qsort(order, (size_t)n, sizeof(int64_t), is_float ? ct__uniq_f64 : ct__uniq_i64);
+}
