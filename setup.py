@@ -99,15 +99,41 @@ def _extensions():
 
 
 def _cythonize(exts):
+    """Cython -> C for the modules whose sources changed; the others keep
+    their C file. cythonize's own check counts Cython's bundled .pxd files
+    (libc, cpython) as dependencies, and pip's isolated build installs a new
+    copy of Cython each time, so every pip run would translate and compile
+    those modules again: here only our sources count, and a C file made by
+    another Cython version is made again."""
+    import Cython
     from Cython.Build import cythonize
+    from Cython.Build.Dependencies import create_dependency_tree
+    from Cython.Utils import file_generated_by_this_cython
+
+    out_dir = os.path.join("build", "cython")
+    cython_dir = os.path.dirname(os.path.abspath(Cython.__file__))
+    tree = create_dependency_tree()
+    stale, fresh = [], []
+    for ext in exts:
+        pyx = ext.sources[0]
+        c_file = os.path.join(out_dir, pyx[:-4] + ".c")
+        deps = [d for d in tree.all_dependencies(pyx)
+                if not os.path.abspath(d).startswith(cython_dir)]
+        if file_generated_by_this_cython(c_file) and _newer_than(c_file, deps):
+            ext.sources = [c_file] + ext.sources[1:]
+            fresh.append(ext)
+        else:
+            stale.append(ext)
+    if not stale:
+        return fresh
     # boundscheck/wraparound stay on: they only guard Python-object indexing
     # (lists, tuples), which is never on a hot path; C arrays are unaffected.
-    return cythonize(exts, language_level=3, nthreads=os.cpu_count() or 1, quiet=True,
-                     build_dir=os.path.join("build", "cython"),
-                     compiler_directives={
-                         "boundscheck": True, "wraparound": True, "cdivision": True,
-                         "initializedcheck": False, "embedsignature": False,
-                     })
+    return fresh + cythonize(stale, language_level=3, nthreads=os.cpu_count() or 1, quiet=True,
+                             build_dir=out_dir, force=True,
+                             compiler_directives={
+                                 "boundscheck": True, "wraparound": True, "cdivision": True,
+                                 "initializedcheck": False, "embedsignature": False,
+                             })
 
 
 def _newer_than(target, deps):
