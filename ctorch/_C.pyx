@@ -8,9 +8,11 @@ from ctorch._core.dtype cimport *
 from ctorch._core.dispatch cimport device, _CPU, _device_code, _device_object, backend_for, ensure_gemm
 from ctorch._core.storage cimport Storage, _alloc_storage, _borrow_storage
 from ctorch._core.tensor cimport *
+from ctorch._core.iterator cimport *
 from ctorch._core.backend cimport *
 
 from ctorch._core.dtype import promote_types, get_default_dtype, set_default_dtype, _dtype_list, dtype
+from ctorch._core.iterator import can_cast, _resize_
 from ctorch._core.dispatch import get_num_threads, set_num_threads, _empty_cache, _numpy_blas_threads
 from ctorch._core.tensor import Size, strided, from_numpy, _bump_version, is_floating_point, is_complex
 

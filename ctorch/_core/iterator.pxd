@@ -1,0 +1,81 @@
+# The elementwise machinery every op shares: result types, broadcasting, the
+# strided iteration space launched on a backend, output allocation, and the
+# raw (history-free) copy, cast and fill.
+
+from libc.stdint cimport int64_t
+from ctorch._core.dtype cimport DType, CT_MAXDIM, K_BOOL, K_INT, K_FLOAT, K_COMPLEX
+from ctorch._core.backend cimport ct_backend, ct_params
+from ctorch._core.tensor cimport Tensor
+
+cdef enum:
+    # work below these many elements stays on one thread
+    GRAIN_CHEAP = 32768
+    GRAIN_MATH = 2048
+    # launches of fewer elements keep the GIL (releasing it costs more)
+    NOGIL_ABOVE = 16384
+
+cdef enum:
+    # how a binary op derives its dtypes
+    R_ARITH = 0     # result = promoted type
+    R_FLOAT = 1     # promoted, integers -> default float (true division, atan2)
+    R_CMP = 2       # computed in the promoted type, bool result
+    R_BITS = 3      # integers and bool only
+
+cdef enum:
+    # how a unary op derives its dtypes
+    U_SAME = 0      # keeps the dtype
+    U_FLOAT = 1     # integers and bool -> default float
+    U_PRED = 2      # bool result
+    U_ABS = 3       # keeps the dtype; complex -> its real type
+
+
+# One elementwise launch being prepared: operands aligned to a broadcast
+# shape (byte strides, operand-major, broadcast dims stride 0); operand 0 is
+# the output and gives the backend.
+cdef struct Iter:
+    int nargs
+    int ndim
+    int64_t shape[CT_MAXDIM]
+    int64_t strides[4 * CT_MAXDIM]
+    char *ptr[4]
+    const ct_backend *B
+
+
+cdef int _iter_add(Iter *it, int k, Tensor t) except -1
+cdef void _iter_scalar(Iter *it, int k, char *buf) noexcept
+cdef int _run(Iter *it, int kind, int op, int dtype, ct_params *P, int64_t grain) except -1
+cdef int _broadcast_shape(Iter *it, Tensor a, Tensor b, Tensor c) except -1
+
+
+cdef inline int _scalar_kind(object x):
+    """kind of a python (or numpy) scalar, or -1 when x is no scalar."""
+    if isinstance(x, bool):
+        return K_BOOL
+    if isinstance(x, int):
+        return K_INT
+    if isinstance(x, float):
+        return K_FLOAT
+    if isinstance(x, complex):
+        return K_COMPLEX
+    return -1
+
+
+cdef DType _weak_dtype(int kind)
+cdef int _combine(int higher, int lower)
+cdef DType _result_type(tuple operands)
+cdef bint _can_cast(DType src, DType dst)
+cdef int _write_scalar(char *buf, object v, DType dt) except -1
+
+cdef int _copy_into(Tensor dst, Tensor src, bint check) except -1
+cdef int _check_broadcast_to(Tensor src, Tensor dst) except -1
+cdef const ct_backend *_backend_of(object a, object b, object c) except NULL
+cdef int _device_mismatch(Tensor a, Tensor b) except -1
+cdef int _fill(Tensor t, object value) except -1
+
+cdef int _check_out_shape(Tensor o, Iter *it, bint inplace) except -1
+cdef int _resize(Tensor t, list shape) except -1
+cdef Tensor _alloc_like_operands(Iter *it, Tensor a, Tensor b, DType dt)
+cdef bint _same_shape_iter(Tensor t, Iter *it)
+cdef bint _dense_permuted_strides(Tensor t, Py_ssize_t *out)
+cdef Tensor _tensor_arg(object a, str name)
+cdef Tensor _scalar_tensor(object v, DType dt)

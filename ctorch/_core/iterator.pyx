@@ -1,0 +1,470 @@
+# cython: language_level=3
+"""The elementwise machinery every op shares: PyTorch's result-type rules
+(python scalars are "weak"), broadcasting, the strided iteration space
+(operands aligned and coalesced, then launched on the backend of the
+output's device), output allocation and `out=` checks, and the raw copy /
+cast / fill that the ops build on. Nothing here records autograd history."""
+
+from libc.stdint cimport int64_t, uint8_t, int8_t, int16_t, int32_t
+
+from ctorch._core.dtype cimport *
+from ctorch._core.backend cimport ct_backend, ct_params, ct_iter, CT_EW_CAST
+from ctorch._core.dispatch cimport backend_for
+from ctorch._core.storage cimport Storage, _alloc_storage
+from ctorch._core.tensor cimport *
+
+
+cdef int _iter_add(Iter *it, int k, Tensor t) except -1:
+    """Operand k: t aligned to the right of it.shape; broadcast dims get stride 0."""
+    cdef int d, j, lead = it.ndim - t._ndim
+    cdef int64_t isz = t._dtype.itemsize
+    for d in range(it.ndim):
+        j = d - lead
+        if j < 0 or t._shape[j] == 1:
+            it.strides[k * CT_MAXDIM + d] = 0
+        else:
+            it.strides[k * CT_MAXDIM + d] = t._stride[j] * isz
+    it.ptr[k] = t._data
+    if k == 0:
+        it.B = t._storage.backend
+    return 0
+
+
+cdef void _iter_scalar(Iter *it, int k, char *buf) noexcept:
+    cdef int d
+    for d in range(it.ndim):
+        it.strides[k * CT_MAXDIM + d] = 0
+    it.ptr[k] = buf
+
+
+cdef int _run(Iter *it, int kind, int op, int dtype, ct_params *P, int64_t grain) except -1:
+    """Coalesces the iteration space and runs fn over it. Dims are ordered by
+    the output's strides (so writes stream), size-1 dims dropped, and
+    neighbours merged when every operand steps through them as one."""
+    cdef int64_t shape[CT_MAXDIM]
+    cdef int64_t strides[4 * CT_MAXDIM]
+    cdef int order[CT_MAXDIM]
+    cdef int n = 0, d, k, i, j, tmp, nargs = it.nargs
+    cdef int64_t total = 1
+    for d in range(it.ndim):
+        total *= it.shape[d]
+        if it.shape[d] != 1:
+            order[n] = d
+            n += 1
+    if total == 0:
+        return 0
+    # insertion sort: larger |output stride| outermost (stable, so C order stays)
+    for i in range(1, n):
+        tmp = order[i]
+        j = i - 1
+        while j >= 0 and _abs64(it.strides[order[j]]) < _abs64(it.strides[tmp]):
+            order[j + 1] = order[j]
+            j -= 1
+        order[j + 1] = tmp
+    cdef int m = 0
+    for i in range(n):
+        d = order[i]
+        if m > 0:
+            # merge with the previous (outer) dim when contiguous for all operands
+            ok = True
+            for k in range(nargs):
+                if strides[k * CT_MAXDIM + m - 1] != it.strides[k * CT_MAXDIM + d] * it.shape[d]:
+                    ok = False
+                    break
+            if ok:
+                shape[m - 1] *= it.shape[d]
+                for k in range(nargs):
+                    strides[k * CT_MAXDIM + m - 1] = it.strides[k * CT_MAXDIM + d]
+                continue
+        shape[m] = it.shape[d]
+        for k in range(nargs):
+            strides[k * CT_MAXDIM + m] = it.strides[k * CT_MAXDIM + d]
+        m += 1
+    if m == 0:
+        m = 1
+        shape[0] = 1
+        for k in range(nargs):
+            strides[k * CT_MAXDIM] = 0
+    # pack strides operand-major with row length m
+    cdef int64_t packed[4 * CT_MAXDIM]
+    for k in range(nargs):
+        for d in range(m):
+            packed[k * m + d] = strides[k * CT_MAXDIM + d]
+    cdef ct_iter ci
+    ci.nargs = nargs
+    ci.ndim = m
+    ci.shape = shape
+    ci.strides = packed
+    ci.ptr = it.ptr
+    ci.grain = grain
+    cdef const ct_backend *B = it.B
+    if total >= NOGIL_ABOVE:
+        with nogil:
+            B.elementwise(kind, op, dtype, P, &ci)
+    else:
+        B.elementwise(kind, op, dtype, P, &ci)
+    return 0
+
+
+cdef inline int64_t _abs64(int64_t x) noexcept nogil:
+    return -x if x < 0 else x
+
+
+cdef int _broadcast_shape(Iter *it, Tensor a, Tensor b, Tensor c) except -1:
+    """it.shape/ndim := broadcast of the given tensors (None ones skipped).
+    Hot for small tensors: plain C on the three arguments, no tuple walk.
+    Dims are checked from the last, as PyTorch does, so errors name the same dim."""
+    cdef int nd = 0, d
+    if a is not None and a._ndim > nd:
+        nd = a._ndim
+    if b is not None and b._ndim > nd:
+        nd = b._ndim
+    if c is not None and c._ndim > nd:
+        nd = c._ndim
+    it.ndim = nd
+    for d in range(nd):
+        it.shape[d] = 1
+    if a is not None:
+        _broadcast_into(it, a)
+    if b is not None:
+        _broadcast_into(it, b)
+    if c is not None:
+        _broadcast_into(it, c)
+    return 0
+
+
+cdef inline int _broadcast_into(Iter *it, Tensor t) except -1:
+    cdef int j, d
+    cdef int64_t s, o
+    for j in range(t._ndim - 1, -1, -1):
+        d = it.ndim - t._ndim + j
+        s = t._shape[j]
+        o = it.shape[d]
+        if s == o or s == 1:
+            continue
+        if o == 1:
+            it.shape[d] = s
+        else:
+            raise RuntimeError(f"The size of tensor a ({o}) must match the size of tensor b ({s}) at non-singleton dimension {d}")
+    return 0
+
+
+# --------------------------------------------------------- dtypes of operands
+
+cdef DType _weak_dtype(int kind):
+    """the dtype a python scalar of this kind stands for on its own."""
+    if kind == K_BOOL:
+        return t_bool
+    if kind == K_INT:
+        return t_int64
+    if kind == K_FLOAT:
+        return _default_dtype
+    return _default_complex()
+
+
+cdef int _combine(int higher, int lower):
+    """PyTorch's rule for combining the dimensioned, zero-dim and scalar results."""
+    if higher < 0:
+        return lower
+    if lower < 0:
+        return higher
+    cdef DType h = _DT[higher], l = _DT[lower]
+    if h._kind == K_COMPLEX:
+        return higher
+    if l._kind == K_COMPLEX:
+        if h._kind == K_FLOAT:
+            return h.to_complex()._code
+        return lower
+    if h._kind == K_FLOAT:
+        return higher
+    if h._kind == K_BOOL or l._kind == K_FLOAT:
+        return _PROMOTE[higher][lower]
+    return higher
+
+
+cdef DType _result_type(tuple operands):
+    cdef int dim_r = -1, zero_r = -1, wrap_r = -1, code, kind
+    cdef Tensor t
+    for x in operands:
+        if x is None:
+            continue
+        if isinstance(x, Tensor):
+            t = <Tensor>x
+            code = t._dtype._code
+            if t._ndim > 0:
+                dim_r = code if dim_r < 0 else _PROMOTE[dim_r][code]
+            else:
+                zero_r = code if zero_r < 0 else _PROMOTE[zero_r][code]
+        else:
+            kind = _scalar_kind(x)
+            code = _weak_dtype(kind)._code
+            wrap_r = code if wrap_r < 0 else _PROMOTE[wrap_r][code]
+    return _DT[_combine(dim_r, _combine(zero_r, wrap_r))]
+
+
+def can_cast(from_, to):
+    return _can_cast(<DType?>from_, <DType?>to)
+
+
+cdef bint _can_cast(DType src, DType dst):
+    """PyTorch's same-kind rule: no float -> integer, complex -> real, or anything -> bool."""
+    if src._kind == K_COMPLEX and dst._kind != K_COMPLEX:
+        return False
+    if src._kind == K_FLOAT and dst._kind < K_FLOAT:
+        return False
+    if src._kind != K_BOOL and dst._kind == K_BOOL:
+        return False
+    return True
+
+
+cdef int _write_scalar(char *buf, object v, DType dt) except -1:
+    """Stores python number v into buf as dt (wrapping like a C cast)."""
+    cdef int code = dt._code
+    cdef double d, d2
+    cdef int64_t i
+    if code == CT_BOOL:
+        (<uint8_t *>buf)[0] = 1 if v else 0
+    elif code <= CT_INT64:
+        if isinstance(v, float):
+            i = <int64_t>(<double>v)
+        else:
+            try:
+                i = v
+            except OverflowError:
+                raise RuntimeError(f"value cannot be converted to type {_C_TYPE_NAMES[code]} without overflow")
+        if code == CT_UINT8:
+            (<uint8_t *>buf)[0] = <uint8_t>i
+        elif code == CT_INT8:
+            (<int8_t *>buf)[0] = <int8_t>i
+        elif code == CT_INT16:
+            (<int16_t *>buf)[0] = <int16_t>i
+        elif code == CT_INT32:
+            (<int32_t *>buf)[0] = <int32_t>i
+        else:
+            (<int64_t *>buf)[0] = i
+    elif code <= CT_FLOAT64:
+        if isinstance(v, complex):
+            v = v.real
+        try:
+            d = v
+        except OverflowError:
+            raise RuntimeError(f"value cannot be converted to type {_C_TYPE_NAMES[code]} without overflow")
+        if code == CT_FLOAT16:
+            _store_half(buf, d)
+        elif code == CT_FLOAT32:
+            (<float *>buf)[0] = <float>d
+        else:
+            (<double *>buf)[0] = d
+    else:
+        # the parts are read one by one: building a C complex as re + im * I
+        # turns inf imaginary parts into nan real parts and loses -0.0
+        pz = complex(v)
+        d = pz.real
+        d2 = pz.imag
+        if code == CT_COMPLEX64:
+            (<float *>buf)[0] = <float>d
+            (<float *>buf)[1] = <float>d2
+        else:
+            (<double *>buf)[0] = d
+            (<double *>buf)[1] = d2
+    return 0
+
+
+cdef extern from *:
+    """
+    static void ct_store_half(char *p, double v) { *(_Float16 *)p = (_Float16)v; }
+    """
+    void ct_store_half(char *p, double v)
+
+
+cdef inline void _store_half(char *buf, double d):
+    ct_store_half(buf, d)
+
+
+cdef int _copy_into(Tensor dst, Tensor src, bint check) except -1:
+    """dst[...] = src with broadcasting and dtype conversion."""
+    cdef Iter it
+    cdef ct_params P
+    if check:
+        _check_broadcast_to(src, dst)
+    if src._storage.device != dst._storage.device:
+        _device_mismatch(dst, src)
+    it.nargs = 2
+    it.ndim = dst._ndim
+    cdef int d
+    for d in range(dst._ndim):
+        it.shape[d] = dst._shape[d]
+    _iter_add(&it, 0, dst)
+    _iter_add(&it, 1, src)
+    _run(&it, CT_EW_CAST, src._dtype._code, dst._dtype._code, &P, GRAIN_CHEAP)
+    if check:
+        _bump(dst)
+    return 0
+
+
+cdef int _check_broadcast_to(Tensor src, Tensor dst) except -1:
+    cdef int j, d
+    if src._ndim > dst._ndim:
+        # leading size-1 dims of src are fine
+        for j in range(src._ndim - dst._ndim):
+            if src._shape[j] != 1:
+                raise RuntimeError(f"output with shape {_fmt_shape(dst.size())} doesn't match the broadcast shape {_fmt_shape(src.size())}")
+    for j in range(src._ndim):
+        d = dst._ndim - src._ndim + j
+        if d < 0:
+            continue
+        if src._shape[j] != 1 and src._shape[j] != dst._shape[d]:
+            raise RuntimeError(f"The size of tensor a ({dst._shape[d]}) must match the size of tensor b ({src._shape[j]}) at non-singleton dimension {d}")
+    return 0
+
+
+cdef const ct_backend *_backend_of(object a, object b, object c) except NULL:
+    """The backend of the tensors among a, b, c (python scalars have none);
+    they must all be on one device, as PyTorch requires."""
+    cdef Tensor first = None
+    cdef const ct_backend *B
+    if isinstance(a, Tensor):
+        first = <Tensor>a
+    if isinstance(b, Tensor):
+        if first is None:
+            first = <Tensor>b
+        elif (<Tensor>b)._storage.backend != first._storage.backend:
+            _device_mismatch(first, <Tensor>b)
+    if c is not None and isinstance(c, Tensor):
+        if first is None:
+            first = <Tensor>c
+        elif (<Tensor>c)._storage.backend != first._storage.backend:
+            _device_mismatch(first, <Tensor>c)
+    if first is None:
+        return backend_for(-1)
+    return first._storage.backend
+
+
+cdef int _device_mismatch(Tensor a, Tensor b) except -1:
+    da, db = str(a.device), str(b.device)
+    if db < da:
+        da, db = db, da
+    raise RuntimeError(f"Expected all tensors to be on the same device, but found at least two devices, {db} and {da}!")
+
+
+cdef int _fill(Tensor t, object value) except -1:
+    cdef char buf[16]
+    cdef Iter it
+    cdef ct_params P
+    cdef int d
+    if _scalar_kind(value) < 0:
+        try:
+            value = value.item() if hasattr(value, "item") else float(value)
+        except Exception:
+            raise TypeError(f"fill_(): argument 'value' must be Number, not {type(value).__name__}")
+    _write_scalar(buf, value, t._dtype)
+    it.nargs = 2
+    it.ndim = t._ndim
+    for d in range(t._ndim):
+        it.shape[d] = t._shape[d]
+    _iter_add(&it, 0, t)
+    _iter_scalar(&it, 1, buf)
+    _run(&it, CT_EW_CAST, t._dtype._code, t._dtype._code, &P, GRAIN_CHEAP)
+    return 0
+
+
+cdef int _check_out_shape(Tensor o, Iter *it, bint inplace) except -1:
+    cdef int d
+    cdef bint same = o._ndim == it.ndim
+    if same:
+        for d in range(it.ndim):
+            if o._shape[d] != it.shape[d]:
+                same = False
+                break
+    if same:
+        return 0
+    shape = [it.shape[d] for d in range(it.ndim)]
+    if inplace:
+        raise RuntimeError(f"output with shape {_fmt_shape(o.size())} doesn't match the broadcast shape {_fmt_shape(shape)}")
+    if o._numel != 0:
+        import warnings
+        warnings.warn(f"An output with one or more elements was resized since it had shape {_fmt_shape(o.size())}, "
+                      f"which does not match the required output shape {_fmt_shape(shape)}. This behavior is "
+                      f"deprecated, and in a future PyTorch release outputs will not be resized unless they have "
+                      f"zero elements. You can explicitly reuse an out tensor t by resizing it, inplace, to zero "
+                      f"elements with t.resize_(0).", UserWarning, stacklevel=3)
+    _resize(o, shape)
+    return 0
+
+
+cdef int _resize(Tensor t, list shape) except -1:
+    cdef Tensor fresh = _empty_list(shape, t._dtype)
+    cdef Py_ssize_t need = fresh._numel * t._dtype.itemsize
+    if t._offset * t._dtype.itemsize + need <= t._storage.nbytes:
+        t._set_layout(fresh._ndim, fresh._shape, NULL)
+    else:
+        t._take(fresh)
+    return 0
+
+
+def _resize_(Tensor self, *sizes):
+    _resize(self, _parse_size(sizes, "resize_"))
+    return self
+
+
+cdef Tensor _alloc_like_operands(Iter *it, Tensor a, Tensor b, DType dt):
+    """The result tensor: C-contiguous, except that when the first full-size
+    operand is a dense permutation (a transpose, say) the result takes its
+    layout, as PyTorch does, so that streaming through inputs stays linear."""
+    cdef Py_ssize_t sh[CT_MAXDIM]
+    cdef Py_ssize_t st[CT_MAXDIM]
+    cdef int d
+    for d in range(it.ndim):
+        sh[d] = it.shape[d]
+    cdef Tensor like = None
+    if a is not None and a._ndim == it.ndim and not _is_contiguous(a) and _same_shape_iter(a, it):
+        like = a
+    elif b is not None and b._ndim == it.ndim and not _is_contiguous(b) and _same_shape_iter(b, it):
+        like = b
+    if like is not None and _dense_permuted_strides(like, st):
+        return _make_tensor(_alloc_storage(like._numel * dt.itemsize), 0, it.ndim, sh, st, dt)
+    return _empty(it.ndim, sh, dt)
+
+
+cdef bint _same_shape_iter(Tensor t, Iter *it):
+    cdef int d
+    for d in range(t._ndim):
+        if t._shape[d] != it.shape[d]:
+            return False
+    return True
+
+
+cdef bint _dense_permuted_strides(Tensor t, Py_ssize_t *out):
+    """If t's elements fill a block without gaps in some dim order, the
+    contiguous strides for that order."""
+    cdef int order[CT_MAXDIM]
+    cdef int n = t._ndim, i, j, tmp
+    for i in range(n):
+        order[i] = i
+    for i in range(1, n):
+        tmp = order[i]
+        j = i - 1
+        while j >= 0 and t._stride[order[j]] < t._stride[tmp]:
+            order[j + 1] = order[j]
+            j -= 1
+        order[j + 1] = tmp
+    cdef Py_ssize_t acc = 1
+    for i in range(n - 1, -1, -1):
+        j = order[i]
+        if t._shape[j] != 1 and t._stride[j] != acc:
+            return False
+        out[j] = acc
+        acc *= t._shape[j]
+    return True
+
+
+cdef Tensor _tensor_arg(object a, str name):
+    if isinstance(a, Tensor):
+        return <Tensor>a
+    raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(a).__name__}")
+
+
+cdef Tensor _scalar_tensor(object v, DType dt):
+    cdef Tensor r = _empty(0, NULL, dt)
+    _write_scalar(r._data, v, dt)
+    return r
