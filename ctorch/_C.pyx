@@ -9,10 +9,13 @@ from ctorch._core.dispatch cimport device, _CPU, _device_code, _device_object, b
 from ctorch._core.storage cimport Storage, _alloc_storage, _borrow_storage
 from ctorch._core.tensor cimport *
 from ctorch._core.iterator cimport *
+from ctorch.autograd._node cimport *
+from ctorch.autograd._node cimport _grad_mode, _set_grad_mode, _save, _edge, _grad_acc, _weakref, _FREED_MSG, _node_type, _new_node, _attach
 from ctorch._core.backend cimport *
 
 from ctorch._core.dtype import promote_types, get_default_dtype, set_default_dtype, _dtype_list, dtype
 from ctorch._core.iterator import can_cast, _resize_
+from ctorch.autograd._node import is_grad_enabled, _set_grad_enabled, Node, AccumulateGrad
 from ctorch._core.dispatch import get_num_threads, set_num_threads, _empty_cache, _numpy_blas_threads
 from ctorch._core.tensor import Size, strided, from_numpy, _bump_version, is_floating_point, is_complex
 

@@ -1,201 +1,7 @@
-# Autograd: the graph nodes and the engine.
-#
-# A tensor produced by a differentiable op holds its grad_fn, a Node whose
-# next_functions are the edges (node, input_nr) towards the op's inputs; a
-# leaf that requires grad is reached through its AccumulateGrad node. The
-# engine counts, from the roots, how many edges lead into each node, then runs
-# nodes whose gradients are all in (a ready stack: no Python recursion, so
-# graphs 100,000 nodes deep are fine), summing contributions per input.
-
-from cpython.ref cimport Py_REFCNT
-
-cdef extern from *:
-    """
-    /* grad mode is per thread, like PyTorch's */
-    static __thread int ct_grad_mode = 1;
-    """
-    int ct_grad_mode
-
-
-def is_grad_enabled():
-    return ct_grad_mode != 0
-
-
-def _set_grad_enabled(bint mode):
-    global ct_grad_mode
-    ct_grad_mode = 1 if mode else 0
-
-
-cdef class SavedTensor:
-    """A tensor kept for backward, with the version it had when saved."""
-    cdef Tensor tensor
-    cdef Py_ssize_t version
-    cdef object owner_name      # the node that saved it, for the error message
-    cdef int output_nr
-
-    cdef Tensor unpack(self, Node node):
-        if self.tensor is None:
-            raise RuntimeError(_FREED_MSG)
-        if self.tensor._storage.version != self.version:
-            t = self.tensor
-            raise RuntimeError(
-                "one of the variables needed for gradient computation has been modified by an "
-                f"inplace operation: [torch.{_TYPE_NAMES[t._dtype._code]} {_fmt_shape(t.size())}], which is "
-                f"output {self.output_nr} of {node.name()}, is at version {t._storage.version}; expected "
-                f"version {self.version} instead. Hint: the backtrace further above can also show the "
-                "operation that failed to compute its gradient. The variable in question was changed in "
-                "there or anywhere later. Good luck!")
-        return self.tensor
-
-
-cdef str _FREED_MSG = ("Trying to backward through the graph a second time (or directly access saved "
-                       "tensors after they have already been freed). Saved intermediate values of the "
-                       "graph are freed when you call .backward() or autograd.grad(). Specify "
-                       "retain_graph=True if you need to backward through the graph a second time or if "
-                       "you need to access saved tensors after calling backward.")
-
-
-cdef SavedTensor _save(Tensor t):
-    cdef SavedTensor s = SavedTensor.__new__(SavedTensor)
-    s.tensor = t
-    s.version = t._storage.version
-    return s
-
-
-cdef class Node:
-    """A grad_fn: computes the gradients of an op's inputs from its outputs'."""
-    cdef public tuple _next          # ((Node or None, input_nr), ...)
-    cdef public int _nout            # how many outputs feed this node
-    cdef list _saved                 # SavedTensor objects to free after backward
-    cdef bint _released
-    cdef dict _metadata
-    cdef list _pre_hooks
-    cdef list _hooks
-    cdef dict _retain                # output_nr -> weakref of tensors that retain grad
-    cdef object __weakref__
-
-    @property
-    def next_functions(self):
-        return self._next
-
-    @property
-    def metadata(self):
-        if self._metadata is None:
-            self._metadata = {}
-        return self._metadata
-
-    def name(self):
-        return type(self).__name__
-
-    def __repr__(self):
-        return f"<{type(self).__name__} object at {id(self):#x}>"
-
-    def register_hook(self, fn):
-        if self._hooks is None:
-            self._hooks = []
-        self._hooks.append(fn)
-        return _RemovableHandle(self._hooks, fn)
-
-    def register_prehook(self, fn):
-        if self._pre_hooks is None:
-            self._pre_hooks = []
-        self._pre_hooks.append(fn)
-        return _RemovableHandle(self._pre_hooks, fn)
-
-    def __call__(self, *grads):
-        return self._apply(list(grads))
-
-    cdef list _apply(self, list grads):
-        raise NotImplementedError(f"{self.name()} has no backward")
-
-    cdef void _release(self):
-        self._released = True
-        self._saved = None
-
-    def _raw_saved_tensors(self):
-        return tuple((<SavedTensor>s).tensor for s in (self._saved or ()))
-
-
-class _RemovableHandle:
-    def __init__(self, lst, fn):
-        self._lst = lst
-        self._fn = fn
-
-    def remove(self):
-        try:
-            self._lst.remove(self._fn)
-        except ValueError:
-            pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.remove()
-
-
-cdef class AccumulateGrad(Node):
-    """The sink of a leaf: adds incoming gradients into leaf.grad."""
-    cdef public Tensor variable
-
-    cdef list _apply(self, list grads):
-        cdef Tensor g = grads[0]
-        cdef Tensor v = self.variable
-        if g is None:
-            return []
-        if v._grad is None:
-            # keep the incoming tensor only when nobody else holds it (the grads
-            # list and this frame) and it is dense: formulas like add's pass one
-            # gradient to several inputs, and sum's is an expand() of one value;
-            # a .grad is accumulated into in place, so it must own its memory
-            if Py_REFCNT(g) > 3 or not _is_contiguous(g):      # expand()ed grads overlap
-                g = clone(g) if ct_grad_mode else clone(_alias(g))
-            v._grad = g if ct_grad_mode else _alias(g)
-        elif ct_grad_mode:
-            v._grad = v._grad + g
-        else:
-            _binary(CT_ADD, R_ARITH, v._grad, g, v._grad, "add", True)
-        return []
-
-
-cdef Node _grad_acc(Tensor t):
-    """The one AccumulateGrad of a leaf (held weakly by the leaf)."""
-    cdef AccumulateGrad acc
-    if t._grad_acc_ref is not None:
-        acc = t._grad_acc_ref()
-        if acc is not None:
-            return acc
-    acc = AccumulateGrad.__new__(AccumulateGrad)
-    acc.variable = t
-    acc._next = ()
-    acc._nout = 1
-    acc._pre_hooks = t._backward_hooks     # hooks registered on the leaf (see register_hook)
-    t._grad_acc_ref = _weakref(acc)
-    return acc
-
-
-cdef object _weakref_mod = None
-
-cdef object _weakref(object x):
-    global _weakref_mod
-    if _weakref_mod is None:
-        import weakref
-        _weakref_mod = weakref
-    return _weakref_mod.ref(x)
-
-
-cdef inline tuple _edge(object x):
-    """The graph edge towards x, or (None, 0) when x needs no gradient."""
-    cdef Tensor t
-    if isinstance(x, Tensor):
-        t = <Tensor>x
-        if t._grad_fn is not None:
-            return (t._grad_fn, t._output_nr)
-        if t._requires_grad:
-            return (_grad_acc(t), 0)
-    return (None, 0)
-
-
+# Autograd's engine: backward() and autograd.grad(). It counts, from the
+# roots, how many edges lead into each node, then runs nodes whose gradients
+# are all in (a ready stack: no Python recursion, so graphs 100,000 nodes deep
+# are fine), summing contributions per input.
 
 # ------------------------------------------------------------------ engine
 
@@ -251,9 +57,8 @@ cdef list _engine(list roots, list root_grads, bint keep_graph, bint create_grap
     cdef list ready = [e[0] for e in root_edges if deps[e[0]] == 0]
     ready = list(dict.fromkeys(ready))
     cdef list ran = []
-    cdef int old_mode = ct_grad_mode
-    global ct_grad_mode
-    ct_grad_mode = 1 if create_graph else 0
+    cdef int old_mode = _grad_mode()
+    _set_grad_mode(1 if create_graph else 0)
     try:
         while ready:
             node = ready.pop()
@@ -291,7 +96,7 @@ cdef list _engine(list roots, list root_grads, bint keep_graph, bint create_grap
                 if deps[nxt] == 0:
                     ready.append(nxt)
     finally:
-        ct_grad_mode = old_mode
+        _set_grad_mode(old_mode)
         if not keep_graph:
             for node in ran:
                 node._release()
@@ -319,7 +124,7 @@ cdef void _retain_grads(Node node, list grads):
         if t is not None and nr < len(grads) and grads[nr] is not None:
             g = grads[nr]
             if (<Tensor>t)._grad is None:
-                (<Tensor>t)._grad = clone(_alias(g)) if not ct_grad_mode else clone(g)
+                (<Tensor>t)._grad = clone(_alias(g)) if not _grad_mode() else clone(g)
             else:
                 (<Tensor>t)._grad = (<Tensor>t)._grad + g
 

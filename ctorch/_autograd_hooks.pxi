@@ -6,74 +6,8 @@
 import math as _math
 
 
-cdef class _OpNode(Node):
-    """A grad_fn made by an op: a formula plus what the forward saved."""
-    cdef object _fn            # formula(node, grad) -> list of input grads
-    cdef public tuple _vals    # non-tensor values (shapes, dtypes, scalars)
-
-    cdef list _apply(self, list grads):
-        if self._released:
-            raise RuntimeError(_FREED_MSG)
-        if self._nout != 1:
-            return self._fn(self, grads)
-        g = grads[0]
-        if g is None:
-            return [None] * len(self._next)
-        return self._fn(self, g)
-
-    cdef Tensor s(self, int i):
-        return (<SavedTensor>self._saved[i]).unpack(self)
-
-    cdef tuple args(self):
-        """The saved values, tensors checked against in-place changes."""
-        return tuple([(<SavedTensor>x).unpack(self) if isinstance(x, SavedTensor) else x
-                      for x in self._vals])
-
-    cdef void _release(self):
-        self._released = True
-        self._saved = None
-        self._vals = None
-
-    def _saved_tensor(self, i):
-        return self.s(i)
-
-
-cdef dict _NODE_TYPES = {}
-
-
-cdef object _node_type(str name):
-    cls = _NODE_TYPES.get(name)
-    if cls is None:
-        cls = type(name, (_OpNode,), {"__slots__": (), "__module__": "torch.autograd.graph"})
-        _NODE_TYPES[name] = cls
-    return cls
-
-
-cdef inline bint _grad_enabled():
-    return ct_grad_mode != 0
-
-
-cdef _OpNode _new_node(str name, object fn, tuple inputs, tuple saved=(), tuple vals=()):
-    """saved: tensors the formula reads through n.s(i); tensors inside vals are
-    saved the same way and read back through n.args()."""
-    cdef _OpNode node = _node_type(name).__new__(_node_type(name))
-    node._next = tuple([_edge(x) for x in inputs])
-    node._nout = 1
-    node._fn = fn
-    node._vals = tuple([_save(<Tensor>x) if isinstance(x, Tensor) else x for x in vals])
-    node._saved = [_save(<Tensor>t) for t in saved]
-    return node
-
-
-cdef inline void _attach(object r, _OpNode node):
-    cdef Tensor t = <Tensor>r
-    t._grad_fn = node
-    t._output_nr = 0
-    t._requires_grad = True
-
-
 cdef inline bint _any_needs(object a, object b):
-    return ct_grad_mode != 0 and (_needs_grad(a) or _needs_grad(b))
+    return _grad_mode() != 0 and (_needs_grad(a) or _needs_grad(b))
 
 
 cdef object _reduce_grad(object g, Tensor like):
@@ -167,7 +101,7 @@ cdef dict _UNARY_GRAD = {
 
 
 cdef void _record_unary_op(object r, object t, str name):
-    if ct_grad_mode == 0 or not _needs_grad(t) or not isinstance(r, Tensor):
+    if _grad_mode() == 0 or not _needs_grad(t) or not isinstance(r, Tensor):
         return
     if not (<Tensor>r)._dtype.is_floating_point and not (<Tensor>r)._dtype.is_complex:
         return
@@ -181,13 +115,13 @@ cdef void _record_unary_op(object r, object t, str name):
 
 
 cdef void _record_unary_grad(Tensor r, Tensor t, str name):
-    if ct_grad_mode == 0 or not _needs_grad(t):
+    if _grad_mode() == 0 or not _needs_grad(t):
         return
     _attach(r, _new_node(name, _g_identity, (t,)))
 
 
 cdef void _record_cast_grad(Tensor r, Tensor t):
-    if ct_grad_mode == 0 or not _needs_grad(t):
+    if _grad_mode() == 0 or not _needs_grad(t):
         return
     if not (r._dtype.is_floating_point or r._dtype.is_complex):
         return
@@ -206,7 +140,7 @@ def _g_clamp(_OpNode n, g):
 
 
 cdef void _record_clamp(object r, object t, object lo, object hi):
-    if ct_grad_mode == 0 or not _needs_grad(t) or isinstance(lo, Tensor) or isinstance(hi, Tensor):
+    if _grad_mode() == 0 or not _needs_grad(t) or isinstance(lo, Tensor) or isinstance(hi, Tensor):
         return
     _attach(r, _new_node("ClampBackward1", _g_clamp, (t,), (t,), (lo, hi)))
 
@@ -299,7 +233,7 @@ cdef dict _BINARY_GRAD = {
 
 
 cdef void _record_binary_op(object r, object a, object b, str name, object alpha=None):
-    if ct_grad_mode == 0 or r is NotImplemented:
+    if _grad_mode() == 0 or r is NotImplemented:
         return
     if not (_needs_grad(a) or _needs_grad(b)):
         return
@@ -338,7 +272,7 @@ def _g_where(_OpNode n, g):
 
 
 cdef void _record_where_grad(Tensor r, Tensor c, Tensor x, Tensor y):
-    if ct_grad_mode == 0 or not (_needs_grad(x) or _needs_grad(y)):
+    if _grad_mode() == 0 or not (_needs_grad(x) or _needs_grad(y)):
         return
     if not (r._dtype.is_floating_point or r._dtype.is_complex):
         return
@@ -356,7 +290,7 @@ def _g_lerp(_OpNode n, g):
 
 
 cdef void _record_lerp(Tensor r, Tensor a, Tensor b, object w):
-    if ct_grad_mode == 0 or not (_needs_grad(a) or _needs_grad(b) or _needs_grad(w)):
+    if _grad_mode() == 0 or not (_needs_grad(a) or _needs_grad(b) or _needs_grad(w)):
         return
     if isinstance(w, Tensor):
         _attach(r, _new_node("LerpBackward1", _g_lerp, (a, b, w), (), (a, b, w)))
@@ -376,7 +310,7 @@ def _g_sum(_OpNode n, g):
 
 
 cdef void _record_reduce(Tensor r, Tensor t, str name, object dim, bint keepdim):
-    if ct_grad_mode == 0 or not _needs_grad(t):
+    if _grad_mode() == 0 or not _needs_grad(t):
         return
     dims = None
     if dim is not None and not (isinstance(dim, (tuple, list)) and len(dim) == 0):
@@ -412,16 +346,15 @@ def _g_replay(_OpNode n, g):
     written through the same view. Under create_graph the result gets a node
     whose backward takes the same view again."""
     shape, dt, replay = n.args()
-    old = ct_grad_mode
-    global ct_grad_mode
-    ct_grad_mode = 0
+    old = _grad_mode()
+    _set_grad_mode(0)
     try:
         z = zeros(shape, dtype=dt)
         zv = replay(z)
         _copy_into(<Tensor>zv, <Tensor>(_alias(<Tensor>g) if isinstance(g, Tensor) else g), True)
     finally:
-        ct_grad_mode = old
-    if ct_grad_mode and _needs_grad(g):
+        _set_grad_mode(old)
+    if _grad_mode() and _needs_grad(g):
         _attach(z, _new_node("ViewScatterBackward", _g_take_view, (g,), (), (replay,)))
     return [z]
 
@@ -434,7 +367,7 @@ cdef void _record_view_op(Tensor r, Tensor src, str name, object kind, object ar
     """kind: 'reshape' (arg unused), 'permute' (arg: the inverse permutation),
     'expand', or 'replay' (arg: a function that applies the same view to a
     tensor shaped like src)."""
-    if ct_grad_mode == 0 or not _needs_grad(src):
+    if _grad_mode() == 0 or not _needs_grad(src):
         return
     if kind == "reshape":
         node = _new_node(name, _g_view, (src,), (), (src.size(),))
@@ -452,9 +385,8 @@ def _g_unfold(_OpNode n, g):
     gets the sum of the gradients of all its copies."""
     shape, dt, d, size, step = n.args()
     ndim = len(shape)
-    old = ct_grad_mode
-    global ct_grad_mode
-    ct_grad_mode = 0
+    old = _grad_mode()
+    _set_grad_mode(0)
     try:
         z = zeros(shape, dtype=dt)
         rest = [i for i in builtins_range(ndim) if i != d]
@@ -462,15 +394,15 @@ def _g_unfold(_OpNode n, g):
         idx = arange(shape[d]).unfold(0, size, step)         # (windows, size)
         _index_put(z.permute([d] + rest), (idx,), gp, True)
     finally:
-        ct_grad_mode = old
-    if ct_grad_mode and _needs_grad(g):
+        _set_grad_mode(old)
+    if _grad_mode() and _needs_grad(g):
         _attach(z, _new_node("UnfoldBackwardBackward0", _g_take_view, (g,), (),
                              (lambda x: x.unfold(d, size, step),)))
     return [z]
 
 
 cdef void _record_unfold(Tensor r, Tensor src, int d, Py_ssize_t size, Py_ssize_t step):
-    if ct_grad_mode == 0 or not _needs_grad(src):
+    if _grad_mode() == 0 or not _needs_grad(src):
         return
     if src._ndim == 0 or step >= size:
         # windows do not overlap: writing g through the same view is the gradient
@@ -483,15 +415,14 @@ cdef void _record_unfold(Tensor r, Tensor src, int d, Py_ssize_t size, Py_ssize_
 
 def _g_index(_OpNode n, g):
     shape, dt, index = n.args()
-    old = ct_grad_mode
-    global ct_grad_mode
-    ct_grad_mode = 0
+    old = _grad_mode()
+    _set_grad_mode(0)
     try:
         z = zeros(shape, dtype=dt)
         _index_put(z, index, _alias(<Tensor>g), True)
     finally:
-        ct_grad_mode = old
-    if ct_grad_mode and _needs_grad(g):
+        _set_grad_mode(old)
+    if _grad_mode() and _needs_grad(g):
         _attach(z, _new_node("IndexPutBackward", _g_take_index, (g,), (), (index,)))
     return [z]
 
@@ -501,21 +432,20 @@ def _g_take_index(_OpNode n, g):
 
 
 cdef void _record_index(Tensor r, Tensor t, object index):
-    if ct_grad_mode == 0 or not _needs_grad(t):
+    if _grad_mode() == 0 or not _needs_grad(t):
         return
     _attach(r, _new_node("IndexBackward0", _g_index, (t,), (), (t.size(), t._dtype, index)))
 
 
 def _g_setitem(_OpNode n, g):
     index, _, value = n.args()
-    old = ct_grad_mode
-    global ct_grad_mode
-    ct_grad_mode = 0
+    old = _grad_mode()
+    _set_grad_mode(0)
     try:
         keep = ones_like(g)
         keep[index] = 0
     finally:
-        ct_grad_mode = old
+        _set_grad_mode(old)
     gval = None
     if _needs_grad(value):
         gval = _reduce_grad(g[index], <Tensor>value)
@@ -525,7 +455,7 @@ def _g_setitem(_OpNode n, g):
 # -------------------------------------------------------------- in place
 
 cdef int _check_inplace(Tensor t) except -1:
-    if ct_grad_mode == 0:
+    if _grad_mode() == 0:
         return 0
     if t._requires_grad and t._grad_fn is None:
         raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
@@ -539,20 +469,19 @@ cdef int _check_inplace(Tensor t) except -1:
 
 
 cdef bint _inplace_needs_graph(Tensor self, object other):
-    return ct_grad_mode != 0 and (_needs_grad(self) or _needs_grad(other))
+    return _grad_mode() != 0 and (_needs_grad(self) or _needs_grad(other))
 
 
 cdef object _inplace_with_graph(Tensor self, object fn):
     """In-place op on a tensor in a graph: computes fn(clone(self)) out of place
     (so the old value stays saved intact), writes the result into self and
     makes self the output of that graph node."""
-    global ct_grad_mode
-    old = ct_grad_mode
-    ct_grad_mode = 0
+    old = _grad_mode()
+    _set_grad_mode(0)
     try:
         c = clone(self)
     finally:
-        ct_grad_mode = old
+        _set_grad_mode(old)
     # the copy stands for self in the graph (no CloneBackward0 in between): the
     # new node's edge leads to self's old grad_fn, as in PyTorch
     c._grad_fn = self._grad_fn
@@ -561,11 +490,11 @@ cdef object _inplace_with_graph(Tensor self, object fn):
     cdef Tensor r = fn(c)
     if r._dtype is not self._dtype:
         r = _cast(r, self._dtype)
-    ct_grad_mode = 0
+    _set_grad_mode(0)
     try:
         _copy_into(self, r, True)
     finally:
-        ct_grad_mode = old
+        _set_grad_mode(old)
     _move_retain(self, r._grad_fn, r._output_nr)
     self._grad_fn = r._grad_fn
     self._output_nr = r._output_nr
@@ -602,16 +531,15 @@ def _g_overwrite(_OpNode n, g):
 
 
 cdef bint _overwrite_needs_graph(Tensor self, object value):
-    return ct_grad_mode != 0 and (_needs_grad(self) or _needs_grad(value))
+    return _grad_mode() != 0 and (_needs_grad(self) or _needs_grad(value))
 
 
 cdef object _overwrite_with_graph(Tensor self, object value, str name):
     """fill_ / zero_ / copy_ on a tensor in a graph: the old value gets a zero
     gradient, a tensor value the gradient of what it was written over."""
     _check_inplace(self)
-    global ct_grad_mode
-    old = ct_grad_mode
-    ct_grad_mode = 0
+    old = _grad_mode()
+    _set_grad_mode(0)
     try:
         if isinstance(value, Tensor):
             _copy_into(self, <Tensor>value, True)
@@ -619,29 +547,10 @@ cdef object _overwrite_with_graph(Tensor self, object value, str name):
             _fill(self, value)
             _bump(self)
     finally:
-        ct_grad_mode = old
+        _set_grad_mode(old)
     src_needs = _needs_grad(value)
     vals = ((<Tensor>value).size(), (<Tensor>value)._dtype, True) if src_needs else (None, None, False)
     node = _new_node(name, _g_overwrite, (self, value if src_needs else None), (), vals)
     _move_retain(self, node, 0)
     _attach(self, node)
     return self
-
-
-# ------------------------------------------- for torch.autograd.Function
-
-def _function_node(str name, object fn, tuple inputs, int nout):
-    """A node for a custom Function: fn(node, grads) -> input grads."""
-    cdef _OpNode node = _new_node(name, fn, inputs)
-    node._nout = nout
-    return node
-
-
-def _set_output(Tensor t, Node node, int nr):
-    t._grad_fn = node
-    t._output_nr = nr
-    t._requires_grad = True
-
-
-def _needs_input_grad(x):
-    return _needs_grad(x)

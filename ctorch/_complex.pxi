@@ -177,14 +177,13 @@ def _g_polar(_OpNode n, g):
 def polar(abs, angle, *, out=None):
     x, y = _two_float_args(abs, angle, "polar")
     cdef Tensor r = _complex_out(x, y, out, "polar")
-    global ct_grad_mode
-    old = ct_grad_mode
-    ct_grad_mode = 0
+    old = _grad_mode()
+    _set_grad_mode(0)
     try:
         _FUNCTIONS["mul"](x, _FUNCTIONS["cos"](y), out=_part_raw(r, 0))
         _FUNCTIONS["mul"](x, _FUNCTIONS["sin"](y), out=_part_raw(r, 1))
     finally:
-        ct_grad_mode = old
+        _set_grad_mode(old)
     if out is not None:
         _bump(r)
     elif _any_needs(x, y):
@@ -198,13 +197,12 @@ cdef Tensor _conj_raw(Tensor t):
     """A new tensor holding the conjugate of complex t (no autograd)."""
     cdef Tensor r = _empty_like(t, None)
     _copy_into(_part_raw(r, 0), _part_raw(t, 0), False)
-    global ct_grad_mode
-    old = ct_grad_mode
-    ct_grad_mode = 0
+    old = _grad_mode()
+    _set_grad_mode(0)
     try:
         _FUNCTIONS["neg"](_part_raw(t, 1), out=_part_raw(r, 1))
     finally:
-        ct_grad_mode = old
+        _set_grad_mode(old)
     return r
 
 
@@ -241,14 +239,13 @@ def _conj_physical_(self):
     _check_inplace(t)
     if _inplace_needs_graph(t, None):
         return _inplace_with_graph(t, conj_physical)
-    global ct_grad_mode
-    old = ct_grad_mode
-    ct_grad_mode = 0
+    old = _grad_mode()
+    _set_grad_mode(0)
     try:
         im = _part_raw(t, 1)
         _FUNCTIONS["neg"](im, out=im)
     finally:
-        ct_grad_mode = old
+        _set_grad_mode(old)
     _bump(t)
     return t
 
@@ -315,9 +312,8 @@ def _g_angle(_OpNode n, g):
 def angle(input, *, out=None):
     cdef Tensor t = _tensor_arg(input, "angle")
     cdef Tensor x, r
-    global ct_grad_mode
-    old = ct_grad_mode
-    ct_grad_mode = 0
+    old = _grad_mode()
+    _set_grad_mode(0)
     try:
         if t._dtype.is_complex:
             r = _FUNCTIONS["atan2"](_part_raw(t, 1), _part_raw(t, 0))
@@ -326,7 +322,7 @@ def angle(input, *, out=None):
             r = where(_FUNCTIONS["isnan"](x), x,
                       where(x < 0, _scalar_tensor(_math.pi, x._dtype), zeros((), dtype=x._dtype)))
     finally:
-        ct_grad_mode = old
+        _set_grad_mode(old)
     if out is not None:
         return _to_out(out, r)
     if _record(t) and (t._dtype.is_complex or t._dtype.is_floating_point):

@@ -232,7 +232,7 @@ def _g_dot(_OpNode n, g):
 cdef Tensor _mm_prim(Tensor a, Tensor b, str name):
     """Batched product of (..., m, k) and (..., k, n) with equal batch shapes."""
     cdef Tensor r = _bmm_raw(a, b)
-    if ct_grad_mode and (_needs_grad(a) or _needs_grad(b)):
+    if _grad_mode() and (_needs_grad(a) or _needs_grad(b)):
         _attach(r, _new_node(name, _g_mm, (a, b), (), (a, b)))
     return r
 
@@ -271,7 +271,7 @@ def mv(input, vec, *, out=None):
         raise RuntimeError(f"size mismatch, got input ({a._shape[0]}), mat ({a._shape[0]}x{a._shape[1]}), vec ({v._shape[0]})")
     _same_dtype_mm(a, v)
     cdef Tensor r = _raw_sq_last(_bmm_raw(a, _raw_unsq(v, 1)), 1)
-    if ct_grad_mode and (_needs_grad(a) or _needs_grad(v)):
+    if _grad_mode() and (_needs_grad(a) or _needs_grad(v)):
         _attach(r, _new_node("MvBackward0", _g_mv, (a, v), (), (a, v)))
     return _la_out(r, out)
 
@@ -291,7 +291,7 @@ cdef Tensor _dot_impl(Tensor a, Tensor b, str name):
 def dot(input, tensor, *, out=None):
     cdef Tensor a = _tensor_arg(input, "dot"), b = _tensor_arg(tensor, "dot")
     cdef Tensor r = _dot_impl(a, b, "dot")
-    if ct_grad_mode and (_needs_grad(a) or _needs_grad(b)):
+    if _grad_mode() and (_needs_grad(a) or _needs_grad(b)):
         _attach(r, _new_node("DotBackward0", _g_dot, (a, b), (), (a, b)))
     return _la_out(r, out)
 
@@ -300,7 +300,7 @@ def vdot(input, other, *, out=None):
     cdef Tensor a = _tensor_arg(input, "vdot"), b = _tensor_arg(other, "vdot")
     if not a._dtype.is_complex:
         r = _dot_impl(a, b, "vdot")
-        if ct_grad_mode and (_needs_grad(a) or _needs_grad(b)):
+        if _grad_mode() and (_needs_grad(a) or _needs_grad(b)):
             _attach(r, _new_node("DotBackward0", _g_dot, (a, b), (), (a, b)))
         return _la_out(r, out)
     return _la_out(_dot_impl(<Tensor>_conj(a), b, "vdot"), out)
@@ -410,7 +410,7 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
         if beta != 0:
             _copy_into(r, <Tensor>ce, False)
         _bmm_acc(a, b, r, alpha, beta)
-        if ct_grad_mode and (_needs_grad(a) or _needs_grad(b) or _needs_grad(c)):
+        if _grad_mode() and (_needs_grad(a) or _needs_grad(b) or _needs_grad(c)):
             _attach(r, _new_node("AddmmBackward0", _g_addmm, (c, a, b), (),
                                  (c, a, b, beta, alpha)))
         return _la_out(r, out)
@@ -604,7 +604,7 @@ def diag_embed(input, offset=0, dim1=-2, dim2=-1):
     memset(r._data, 0, r._numel * t._dtype.itemsize)
     cdef Tensor dv = diagonal(r, offset, a, b)
     _copy_into(dv, _rawview(t, list(t.size()), list(t.stride())) if t._ndim else _rawview(t, [1], [1]), False)
-    if ct_grad_mode and _needs_grad(t):
+    if _grad_mode() and _needs_grad(t):
         _attach(r, _new_node("DiagEmbedBackward0", _g_diag_embed, (t,), (), (offset, a, b)))
     return r
 

@@ -52,7 +52,7 @@ def _gelu_deriv(x, int approx):
 def _g_gelu(_OpNode n, g):
     x = n.s(0)
     approx, = n.args()
-    if ct_grad_mode:
+    if _grad_mode():
         return [g * _gelu_deriv(x, approx)]
     return [_gelu_bwd_raw(<Tensor>g, <Tensor>x, approx)]
 
@@ -69,7 +69,7 @@ def _gelu(input, approximate="none"):
     if not x._dtype.is_floating_point:
         raise NotImplementedError(f"\"GeluKernelImpl\" not implemented for '{_sname(x._dtype)}'")
     cdef Tensor r = _gelu_raw(x, approx)
-    if ct_grad_mode and _needs_grad(x):
+    if _grad_mode() and _needs_grad(x):
         _attach(r, _new_node("GeluBackward0", _g_gelu, (x,), (x,), (approx,)))
     return r
 
@@ -111,7 +111,7 @@ cdef Tensor _nll_grad_raw(Tensor x, Tensor t, Tensor w, int64_t ignore, int red,
 def _g_nll(_OpNode n, g):
     x, t, w, ignore, red, total = n.args()
     cdef Tensor tg = <Tensor>g
-    if ct_grad_mode:
+    if _grad_mode():
         # linear in g: a constant matrix times g keeps higher orders exact
         m = _nll_grad_raw(<Tensor>x, <Tensor>t, w, ignore, red, total, _ones_for(tg))
         return [m * (g.unsqueeze(1) if tg._ndim == 1 else g)]
@@ -156,7 +156,7 @@ def _nll_loss2d(input, target, weight, int64_t ignore_index, int reduction):
         r.fill_(v)
     if comp is not x._dtype:
         r = _cast(r, x._dtype)
-    if ct_grad_mode and _needs_grad(x):
+    if _grad_mode() and _needs_grad(x):
         _attach(r, _new_node("NllLossBackward0", _g_nll, (x,), (),
                              (x.detach(), t, w, ignore_index, reduction, ws)))
     return r
@@ -173,10 +173,9 @@ def _g_mse(_OpNode n, g):
 
 def _mse_loss(input, target, int reduction):
     cdef Tensor x = <Tensor?>input, t = <Tensor?>target
-    global ct_grad_mode
     cdef object d
-    cdef int mode = ct_grad_mode
-    ct_grad_mode = 0
+    cdef int mode = _grad_mode()
+    _set_grad_mode(0)
     try:
         d = x - t
         d = d * d
@@ -186,9 +185,9 @@ def _mse_loss(input, target, int reduction):
         elif reduction == RED_SUM:
             d = _sum_fn(d)
     finally:
-        ct_grad_mode = mode
+        _set_grad_mode(mode)
     cdef Tensor r = <Tensor>d
-    if ct_grad_mode and (_needs_grad(x) or _needs_grad(t)):
+    if _grad_mode() and (_needs_grad(x) or _needs_grad(t)):
         _attach(r, _new_node("MseLossBackward0", _g_mse, (x, t), (), (x, t, reduction, count)))
     return r
 

@@ -190,7 +190,7 @@ cdef object _minmax_fn(object input, object dim, object keepdim, object out, bin
             raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.")
         red = list(builtins_range(t._ndim))
         v, _ = _minmax(t, red, False, is_max, True, False)
-        if ct_grad_mode and _needs_grad(t):
+        if _grad_mode() and _needs_grad(t):
             _attach(v, _new_node("MaxBackward1" if is_max else "MinBackward1", _g_even, (t,), (),
                                  (t, (<Tensor>v).detach(), None, False)))
         return v
@@ -200,7 +200,7 @@ cdef object _minmax_fn(object input, object dim, object keepdim, object out, bin
     red = _red_dims(t, dim)
     _check_nonempty_dims(t, red, name)
     v, i = _minmax(t, red, keepdim, is_max, True, True)
-    if ct_grad_mode and _needs_grad(t):
+    if _grad_mode() and _needs_grad(t):
         _attach(v, _new_node("MaxBackward0" if is_max else "MinBackward0", _g_pick, (t,), (),
                              (t.size(), red[0] if red else 0, bool(keepdim), i)))
     if out is not None:
@@ -228,7 +228,7 @@ cdef object _aminmax(object input, object dim, bint keepdim, object out, bint is
             raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.")
     _check_nonempty_dims(t, red, name)
     v, _ = _minmax(t, red, keepdim, is_max, True, False)
-    if ct_grad_mode and _needs_grad(t):
+    if _grad_mode() and _needs_grad(t):
         _attach(v, _new_node("AmaxBackward0" if is_max else "AminBackward0", _g_even, (t,), (),
                              (t, (<Tensor>v).detach(), red, bool(keepdim))))
     return _to_out(out, v)
@@ -328,7 +328,7 @@ def median(input, dim=None, keepdim=False, *, out=None):
             rc = fn((<Tensor>p)._data, 1, (<Tensor>p)._numel, (<Tensor>p)._numel, v._data, <int64_t *>i._data)
         if rc:
             raise MemoryError()
-        if ct_grad_mode and _needs_grad(t):
+        if _grad_mode() and _needs_grad(t):
             _attach(v, _new_node("MedianBackward0", _g_pick_flat, (t,), (), (t.size(), i)))
         return v
     red = _red_dims(t, dim)
@@ -345,7 +345,7 @@ def median(input, dim=None, keepdim=False, *, out=None):
     if keepdim:
         v = _reshape(v, keep_shape)
         i = _reshape(i, keep_shape)
-    if ct_grad_mode and _needs_grad(t):
+    if _grad_mode() and _needs_grad(t):
         _attach(v, _new_node("MedianBackward1", _g_pick, (t,), (), (t.size(), red[0] if red else 0, bool(keepdim), i)))
     if out is not None:
         _to_out(out[0], v)
@@ -366,7 +366,7 @@ def _g_prod(_OpNode n, g):
     product of the nonzeros and every other slope is 0; with two or more
     zeros every slope is 0."""
     x, r, dim, keepdim = n.args()
-    if ct_grad_mode:        # create_graph: the result as a function of x
+    if _grad_mode():        # create_graph: the result as a function of x
         r = prod(x) if dim is None else prod(x, dim, keepdim)
     if dim is not None and not keepdim:
         g = g.unsqueeze(dim)
@@ -410,7 +410,7 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
         v = _reshape(v, keep_shape)
     if res is not comp:
         v = _cast(v, res)
-    if ct_grad_mode and _needs_grad(t):
+    if _grad_mode() and _needs_grad(t):
         if dim is None:
             _attach(v, _new_node("ProdBackward0", _g_prod, (t,), (), (t, v.detach(), None, False)))
         else:
@@ -463,7 +463,7 @@ def _g_var(_OpNode n, g):
             if std is not None:
                 std = std.unsqueeze(d)
     m = mean(x, red if red else None, True)
-    if std is not None and ct_grad_mode:
+    if std is not None and _grad_mode():
         std = _FUNCTIONS["sqrt"](_sum_fn((x - m) * (x - m), red if red else None, True) / denom)
     if std is not None:
         return [g * (x - m) / (std * denom)]
@@ -478,7 +478,7 @@ cdef object _var_std(object input, object dim, object unbiased, bint keepdim, ob
     v, m, red, denom = _var_core(t, dim, c, keepdim, name)
     if is_std:
         v = _FUNCTIONS["sqrt"](v)
-    if ct_grad_mode and _needs_grad(t):
+    if _grad_mode() and _needs_grad(t):
         _attach(v, _new_node("StdBackward0" if is_std else "VarBackward0", _g_var, (t,), (),
                              (t, red, bool(keepdim), denom, v.detach() if is_std else None)))
         if with_mean:
@@ -508,7 +508,7 @@ def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 
 def _g_logsumexp(_OpNode n, g):
     x, r, red, keepdim = n.args()
-    if ct_grad_mode:
+    if _grad_mode():
         r = logsumexp(x, red if red else 0, True)
     elif not keepdim:
         for d in red:
@@ -536,7 +536,7 @@ def logsumexp(input, dim, keepdim=False, *, out=None):
     r = _FUNCTIONS["log"](s) + m
     if not keepdim and t._ndim:
         r = _reshape(r, [t._shape[d] for d in builtins_range(t._ndim) if d not in red])
-    if ct_grad_mode and _needs_grad(t):
+    if _grad_mode() and _needs_grad(t):
         _attach(r, _new_node("LogsumexpBackward0", _g_logsumexp, (t,), (), (t, r.detach(), red, bool(keepdim))))
     return _to_out(out, r)
 
@@ -603,7 +603,7 @@ def _g_cumprod(_OpNode n, g):
         # the division below would turn the zeros' slopes into nan/inf
         raise RuntimeError("cumprod backward through an input that contains zeros is not supported "
                            "by ctorch yet")
-    if ct_grad_mode:
+    if _grad_mode():
         y = cumprod(x, d)
     gy = g * y
     return [(_sum_fn(gy, d, True) - cumsum(gy, d) + gy) / x]
@@ -620,7 +620,7 @@ cdef object _cum(object input, object dim, object dtype, object out, bint is_pro
     cdef Tensor r = _scan(t, d, 0, is_prod, comp)
     if res is not comp:
         r = _cast(r, res)
-    if ct_grad_mode and _needs_grad(t) and (res.is_floating_point or res.is_complex):
+    if _grad_mode() and _needs_grad(t) and (res.is_floating_point or res.is_complex):
         if is_prod:
             _attach(r, _new_node("CumprodBackward0", _g_cumprod, (t,), (), (t, r.detach(), d)))
         else:
@@ -638,14 +638,14 @@ def cumprod(input, dim, *, dtype=None, out=None):
 
 def _g_softmax(_OpNode n, g):
     y, d, x = n.args()
-    if ct_grad_mode:
+    if _grad_mode():
         y = softmax(x, d)
     return [y * (g - _sum_fn(g * y, d, True))]
 
 
 def _g_log_softmax(_OpNode n, g):
     y, d, x = n.args()
-    if ct_grad_mode:
+    if _grad_mode():
         y = log_softmax(x, d)
     return [g - _FUNCTIONS["exp"](y) * _sum_fn(g, d, True)]
 
@@ -666,7 +666,7 @@ cdef object _softmax(object input, object dim, object dtype, bint is_log):
     cdef Tensor r = _scan(t.detach(), d, 1, is_log, comp)
     if res is not comp:
         r = _cast(r, res)
-    if ct_grad_mode and _needs_grad(t):
+    if _grad_mode() and _needs_grad(t):
         _attach(r, _new_node("LogSoftmaxBackward0" if is_log else "SoftmaxBackward0",
                              _g_log_softmax if is_log else _g_softmax, (t,), (), (r.detach(), d, t)))
     return r

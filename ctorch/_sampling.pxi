@@ -111,7 +111,7 @@ def bernoulli(input, p=None, *, generator=None, out=None):
         raise NotImplementedError(f"\"bernoulli_tensor_cpu_p_\" not implemented for '{_sname(t._dtype)}'")
     r = _empty_like(t, None)
     _bern_tensor_into(r, t, gen)
-    if ct_grad_mode and _needs_grad(t) and out is None:
+    if _grad_mode() and _needs_grad(t) and out is None:
         _attach(r, _new_node("BernoulliBackward0", _g_bernoulli, (t,)))
     return _to_out(out, r)
 
@@ -128,7 +128,7 @@ def _bernoulli_(Tensor self, p=0.5, *, generator=None):
     else:
         _bern_scalar_into(self, _check_p(p), gen)
     _bump(self)
-    if ct_grad_mode and (_needs_grad(self) or _needs_grad(p)):
+    if _grad_mode() and (_needs_grad(self) or _needs_grad(p)):
         # the old value's history ends here (its gradient is zero, as is p's)
         if isinstance(p, Tensor):
             _attach(self, _new_node("BernoulliBackward1", _g_bernoulli_p, (self, p), (),
@@ -181,7 +181,7 @@ def dropout(input, p, train=_NO_TRAIN):
         raise NotImplementedError(f"\"bernoulli_scalar_cpu_\" not implemented for '{_sname(t._dtype)}'")
     if t._dtype._kind != K_FLOAT:
         raise RuntimeError(f"result type Float can't be cast to the desired output type {_sname(t._dtype)}")
-    cdef bint needs = ct_grad_mode != 0 and _needs_grad(t)
+    cdef bint needs = _grad_mode() != 0 and _needs_grad(t)
     cdef Tensor x = t.detach()
     if x._dtype._code == CT_FLOAT16:
         r, mask = _dropout_kernel(_cast(x, t_float32), pv, needs)

@@ -12,17 +12,15 @@ cdef class _NoGrad:
     cdef int old
 
     def __enter__(self):
-        global ct_grad_mode
-        self.old = ct_grad_mode
-        ct_grad_mode = 0
+        self.old = _grad_mode()
+        _set_grad_mode(0)
 
     def __exit__(self, *a):
-        global ct_grad_mode
-        ct_grad_mode = self.old
+        _set_grad_mode(self.old)
 
 
 cdef inline bint _record(object x):
-    return ct_grad_mode != 0 and _needs_grad(x)
+    return _grad_mode() != 0 and _needs_grad(x)
 
 
 cdef list _tensor_list(object tensors, str fname, str argname="tensors"):
@@ -114,14 +112,14 @@ def cat(tensors, dim=0, *, out=None):
         raise ValueError("torch.cat(): expected a non-empty list of Tensors")
     cdef DType res = _result_type(tuple(_alias_1d(<Tensor>t) for t in ts))
     if out is not None:
-        if ct_grad_mode and _builtins.any(_needs_grad(t) for t in ts):
+        if _grad_mode() and _builtins.any(_needs_grad(t) for t in ts):
             raise RuntimeError("cat(): functions with out=... arguments don't support automatic differentiation, but one of the arguments requires grad.")
     cdef Tensor r = _cat_impl(ts, 0, dim, res)
     if out is not None:
         _resize(<Tensor?>out, list(r.size()))
         _copy_into(<Tensor>out, r, True)
         return out
-    if ct_grad_mode and _builtins.any(_needs_grad(t) for t in ts):
+    if _grad_mode() and _builtins.any(_needs_grad(t) for t in ts):
         d = _wrap_dim(dim, r._ndim) if r._ndim else 0
         sizes = tuple(tuple(t.size()) for t in ts)
         _attach(r, _new_node("CatBackward0", _g_cat, tuple(ts), (), (d, sizes)))
@@ -161,7 +159,7 @@ def stack(tensors, dim=0, *, out=None):
         _resize(<Tensor?>out, list(r.size()))
         _copy_into(<Tensor>out, r, True)
         return out
-    if ct_grad_mode and _builtins.any(_needs_grad(x) for x in ts):
+    if _grad_mode() and _builtins.any(_needs_grad(x) for x in ts):
         _attach(r, _new_node("StackBackward0", _g_stack, tuple(ts), (), (d, len(ts))))
     return r
 
@@ -787,7 +785,7 @@ cdef Tensor _scatter_op(Tensor t, object dim, object index, object src, object v
         return t
     cdef Tensor r = clone(_alias(t))
     _run_scatter(r, idx, _alias(s), d, add)
-    if ct_grad_mode and (_needs_grad(t) or _needs_grad(src)):
+    if _grad_mode() and (_needs_grad(t) or _needs_grad(src)):
         if add:
             _attach(r, _new_node("ScatterAddBackward0", _g_scatter_add, (t, None, src), (), (d, idx)))
         elif isinstance(src, Tensor):
@@ -913,7 +911,7 @@ cdef Tensor _index_add_op(Tensor t, object dim, object index, object source, obj
         ie = _make_view_plain(idx, idx._offset, sshape, st)
         rv = _reshape(_alias(r), tshape) if r._ndim == 0 else r
         _run_scatter(rv, ie, sv, d, True)
-    if not inplace and ct_grad_mode and (_needs_grad(t) or _needs_grad(s)):
+    if not inplace and _grad_mode() and (_needs_grad(t) or _needs_grad(s)):
         _attach(r, _new_node("IndexAddBackward0", _g_index_add, (t, None, s), (), (d, idx, alpha, s.size())))
     return r
 
@@ -1010,7 +1008,7 @@ cdef Tensor _masked_fill_op(Tensor t, object mask, object value, bint inplace):
         if inplace:
             _copy_into(t, r, True)
             return t
-    if ct_grad_mode and (_needs_grad(t) or _needs_grad(value)):
+    if _grad_mode() and (_needs_grad(t) or _needs_grad(value)):
         if isinstance(value, Tensor):
             _attach(r, _new_node("MaskedFillBackward1", _g_masked_fill, (t, None, value), (), (m, True)))
         else:
@@ -1205,7 +1203,7 @@ def _clamp_tensors(Tensor t, min, max, out):
         return out
     lo = min if isinstance(min, Tensor) else (None if min is None else _scalar_tensor(min, t._dtype))
     hi = max if isinstance(max, Tensor) else (None if max is None else _scalar_tensor(max, t._dtype))
-    if ct_grad_mode and (_needs_grad(t) or _needs_grad(min) or _needs_grad(max)):
+    if _grad_mode() and (_needs_grad(t) or _needs_grad(min) or _needs_grad(max)):
         _attach(r, _new_node("ClampBackward0", _g_clamp_t, (t, min if isinstance(min, Tensor) else None,
                                                              max if isinstance(max, Tensor) else None),
                              (), (t, lo, hi)))

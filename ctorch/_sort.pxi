@@ -37,7 +37,7 @@ cdef tuple _check_out_pair(object out, Tensor t, str name):
     """(values, indices) out= tensors, checked like PyTorch (dtypes, autograd)."""
     if not isinstance(out, (tuple, list)) or len(out) != 2 or not all(isinstance(o, Tensor) for o in out):
         raise TypeError(f"{name}(): argument 'out' must be tuple of Tensors")
-    if ct_grad_mode and _needs_grad(t):
+    if _grad_mode() and _needs_grad(t):
         raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic "
                            f"differentiation, but one of the arguments requires grad.")
     cdef Tensor v = <Tensor>out[0], i = <Tensor>out[1]
@@ -102,7 +102,7 @@ cdef object _sort_impl(object input, object dim, object descending, object out, 
     if out is not None:
         out = _check_out_pair(out, t, name)
     v, i = _sort_core(t, d, bool(descending))
-    if ct_grad_mode and _needs_grad(t):
+    if _grad_mode() and _needs_grad(t):
         _attach(v, _new_node("SortBackward0", _g_sort, (t,), (), (t.size(), d, i)))
     return v, i, out
 
@@ -128,7 +128,7 @@ def argsort(input, dim=-1, descending=False, stable=False):
 
 def msort(input, *, out=None):
     cdef Tensor t = _tensor_arg(input, "msort")
-    if out is not None and ct_grad_mode and _needs_grad(t):
+    if out is not None and _grad_mode() and _needs_grad(t):
         raise RuntimeError("msort(): functions with out=... arguments don't support automatic "
                            "differentiation, but one of the arguments requires grad.")
     v, _, _ = _sort_impl(t, 0, False, None, "msort")
@@ -172,7 +172,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
             _sort_rc(rc)
         v = _scan_back(v, perm)
         i = _scan_back(i, perm)
-    if ct_grad_mode and _needs_grad(t):
+    if _grad_mode() and _needs_grad(t):
         _attach(v, _new_node("TopkBackward0", _g_sort, (t,), (), (t.size(), d, i)))
     return _pair_result("topk", out, v, i)
 
@@ -212,7 +212,7 @@ def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
         if keepdim:
             v = _unsqueeze(v, d)
             i = _unsqueeze(i, d)
-    if ct_grad_mode and _needs_grad(t):
+    if _grad_mode() and _needs_grad(t):
         _attach(v, _new_node("KthvalueBackward0", _g_pick, (t,), (), (t.size(), d, bool(keepdim), i)))
     return _pair_result("kthvalue", out, v, i)
 

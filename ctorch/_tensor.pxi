@@ -713,7 +713,7 @@ def as_strided(input, size, stride, storage_offset=None):
             extent = 0
             break
         extent += (s - 1) * st
-    if _needs_grad(t) and ct_grad_mode and not (_is_contiguous(t) and t._offset == 0):
+    if _needs_grad(t) and _grad_mode() and not (_is_contiguous(t) and t._offset == 0):
         raise RuntimeError("as_strided on a non-contiguous tensor that requires grad is not supported by "
                            "ctorch's autograd; call .contiguous() first")
     if extent * t._dtype.itemsize > t._storage.nbytes:

@@ -1,5 +1,4 @@
 """torch.autograd for ctorch: backward, grad, grad mode, Function, gradcheck."""
-from ctorch._C import _backward as backward, _grad as grad  # noqa: F401
 from ctorch.autograd import graph  # noqa: F401
 from ctorch.autograd.function import Function, FunctionCtx, once_differentiable  # noqa: F401
 from ctorch.autograd.grad_mode import (  # noqa: F401
@@ -10,3 +9,11 @@ from ctorch.autograd.gradcheck import GradcheckError, gradcheck, gradgradcheck  
 __all__ = ["backward", "grad", "Function", "FunctionCtx", "once_differentiable", "no_grad",
            "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled", "gradcheck",
            "gradgradcheck", "graph"]
+
+
+def __getattr__(name):
+    # the engine is built with the ops, which import this package first
+    if name in ("backward", "grad"):
+        from ctorch import _C
+        return getattr(_C, "_" + name)
+    raise AttributeError(f"module 'ctorch.autograd' has no attribute '{name}'")

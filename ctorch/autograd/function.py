@@ -1,6 +1,6 @@
 """torch.autograd.Function: user-defined ops with their own backward."""
 from ctorch._core.tensor import Tensor
-from ctorch._C import _function_node, _needs_input_grad, _set_output
+from ctorch.autograd._node import _function_node, _needs_input_grad, _set_output
 from ctorch.autograd.grad_mode import is_grad_enabled, no_grad
 
 __all__ = ["Function", "FunctionCtx", "once_differentiable"]

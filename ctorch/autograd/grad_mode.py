@@ -5,7 +5,7 @@ thread never changes what another thread records.
 """
 import functools
 
-from ctorch._C import _set_grad_enabled, is_grad_enabled
+from ctorch.autograd._node import _set_grad_enabled, is_grad_enabled
 
 __all__ = ["no_grad", "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled"]
 

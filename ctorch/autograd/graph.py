@@ -1,6 +1,6 @@
 """Looking at a graph: Graphviz DOT text of what backward will run."""
 from ctorch._core.tensor import Tensor
-from ctorch._C import Node
+from ctorch.autograd._node import Node
 
 __all__ = ["Node", "to_dot", "render"]
 

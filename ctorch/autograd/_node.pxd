@@ -1,0 +1,92 @@
+# The autograd graph as ops build it: grad mode, graph nodes, saved tensors,
+# and `record`, the one call through which an op adds itself to the graph
+# with the entry of the derivatives table it names.
+
+from ctorch._core.tensor cimport Tensor
+
+# grad mode: one flag per thread, as in PyTorch
+cdef int _grad_mode() noexcept nogil
+cdef void _set_grad_mode(int on) noexcept nogil
+
+
+cdef class Node
+
+cdef class SavedTensor:
+    cdef Tensor tensor              # for a saved output: an alias without its history
+    cdef Py_ssize_t version         # the version it had when saved
+    cdef bint is_output             # the result of the node that saved it
+    cdef int output_nr
+    cdef Tensor unpack(self, Node node)
+
+
+cdef class Node:
+    cdef public tuple _next          # ((Node or None, input_nr), ...)
+    cdef public int _nout            # how many outputs feed this node
+    cdef list _saved                 # SavedTensor objects to free after backward
+    cdef bint _released
+    cdef dict _metadata
+    cdef list _pre_hooks
+    cdef list _hooks
+    cdef dict _retain                # output_nr -> weakref of tensors that retain grad
+    cdef object __weakref__
+
+    cdef list _apply(self, list grads)
+    cdef void _release(self)
+    cdef void _track(self)
+
+
+cdef class AccumulateGrad(Node):
+    cdef public Tensor variable
+
+
+cdef class Derivative:
+    cdef readonly str op
+    cdef readonly str node_name
+    cdef object node_type
+    cdef readonly tuple inputs
+    cdef readonly tuple args
+    cdef readonly tuple saves
+    cdef list formulas               # per input: the formula, or None (not differentiable)
+    cdef list formula_slots          # per input: indices into saves that its formula reads
+    cdef list needs_slots            # per input: bitmask of the saves its formula reads
+    cdef object joint
+    cdef tuple joint_slots
+    cdef list plan_kind
+    cdef list plan_index
+    cdef readonly bint broadcast
+    cdef readonly bint holomorphic
+    cdef readonly int nout
+
+
+cdef class OpNode(Node):
+    cdef Derivative d
+    cdef list values                 # per save of the entry: SavedTensor, a value, or None
+    cdef int needs                   # bit i: input i needs a gradient
+    cdef list meta                   # broadcast entries: per input (sizes, dtype) to reduce to, or None
+    cdef list _unpack(self)
+
+
+cdef object record(str op, object result, tuple inputs, tuple args=*)
+
+cdef SavedTensor _save(Tensor t)
+cdef tuple _edge(object x)
+cdef Node _grad_acc(Tensor t)
+cdef object _weakref(object x)
+cdef str _FREED_MSG
+
+# ops written before the derivatives table attach nodes of this kind
+cdef class _OpNode(Node):
+    cdef object _fn
+    cdef public tuple _vals
+    cdef Tensor s(self, int i)
+    cdef tuple args(self)
+
+cdef object _node_type(str name, type base=*)
+cdef _OpNode _new_node(str name, object fn, tuple inputs, tuple saved=*, tuple vals=*)
+
+
+cdef inline void _attach(object r, Node node) noexcept:
+    cdef Tensor t = <Tensor>r
+    t._grad_fn = node
+    t._output_nr = 0
+    t._requires_grad = True

@@ -1,0 +1,638 @@
+# cython: language_level=3
+"""The autograd graph, as ops build it.
+
+A tensor produced by a differentiable op holds its grad_fn, a Node whose
+next_functions are the edges (node, input_nr) towards the op's inputs; a leaf
+that requires grad is reached through its AccumulateGrad node.
+
+An op adds itself to the graph through one call, `record(op, result, inputs,
+args)`, naming its entry in the derivatives table (ctorch.autograd.derivatives,
+the one place where backward formulas live). The entry says which node class
+the result gets and what each input's formula reads; `record` saves exactly
+that, for the inputs that need a gradient, and nothing else. Version counters
+then give PyTorch's behaviour: an in-place change of a value no formula saved
+is fine, a change of a saved one fails at backward with PyTorch's message.
+
+Nodes are invisible to Python's cyclic GC (untracked when made): no cycle can
+pass through them unless user code attaches objects to one (hooks, metadata)
+or a custom Function keeps its own outputs, and then the node is tracked. The
+engine's cost therefore does not grow with the size of the program's heap.
+A saved output is kept as an alias without its history (no cycle through the
+node that saved it) and gets that history back when backward unpacks it.
+"""
+
+import re as _re
+
+from cpython.ref cimport Py_REFCNT
+from cpython.object cimport PyObject
+
+from ctorch._core.dtype cimport DType, _TYPE_NAMES
+from ctorch._core.tensor cimport (
+    Tensor, _alias, _empty_like, _is_contiguous, _fmt_shape, _needs_grad, _same_shape,
+)
+from ctorch._core.iterator cimport _copy_into
+
+cdef extern from "Python.h":
+    void PyObject_GC_UnTrack(void *op)
+    void PyObject_GC_Track(void *op)
+    int PyObject_GC_IsTracked(object op)
+
+cdef extern from *:
+    """
+    /* grad mode is per thread, like PyTorch's */
+    static __thread int ct_grad_mode = 1;
+    static int ct_get_grad_mode(void) { return ct_grad_mode; }
+    static void ct_put_grad_mode(int on) { ct_grad_mode = on; }
+    """
+    int ct_get_grad_mode() noexcept nogil
+    void ct_put_grad_mode(int on) noexcept nogil
+
+
+cdef int _grad_mode() noexcept nogil:
+    return ct_get_grad_mode()
+
+
+cdef void _set_grad_mode(int on) noexcept nogil:
+    ct_put_grad_mode(1 if on else 0)
+
+
+def is_grad_enabled():
+    return ct_get_grad_mode() != 0
+
+
+def _set_grad_enabled(bint mode):
+    ct_put_grad_mode(1 if mode else 0)
+
+
+# ----------------------------------------------------------- saved tensors
+
+_FREED_MSG = ("Trying to backward through the graph a second time (or directly access saved "
+              "tensors after they have already been freed). Saved intermediate values of the "
+              "graph are freed when you call .backward() or autograd.grad(). Specify "
+              "retain_graph=True if you need to backward through the graph a second time or if "
+              "you need to access saved tensors after calling backward.")
+
+cdef object _BACKWARD_SUFFIX = _re.compile(r"Backward\d*$")
+
+
+cdef class SavedTensor:
+    """A tensor kept for backward, with the version it had when saved."""
+
+    cdef Tensor unpack(self, Node node):
+        cdef Tensor t = self.tensor
+        cdef Tensor r
+        if t is None:
+            raise RuntimeError(_FREED_MSG)
+        if t._storage.version != self.version:
+            grad_fn = node if self.is_output else t._grad_fn
+            nr = self.output_nr if self.is_output else t._output_nr
+            which = ""
+            if grad_fn is not None:
+                which = f", which is output {nr} of {_BACKWARD_SUFFIX.sub('', grad_fn.name())},"
+            raise RuntimeError(
+                "one of the variables needed for gradient computation has been modified by an "
+                f"inplace operation: [torch.{_TYPE_NAMES[t._dtype._code]} {_fmt_shape(t.size())}]"
+                f"{which} is at version {t._storage.version}; expected version {self.version} "
+                "instead. Hint: enable anomaly detection to find the operation that failed to "
+                "compute its gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False).")
+        if self.is_output and _grad_mode():
+            # differentiating backward itself (create_graph): the output comes
+            # back with its history, the node that is running
+            r = _alias(t)
+            r._grad_fn = node
+            r._output_nr = self.output_nr
+            r._requires_grad = True
+            return r
+        return t
+
+
+cdef SavedTensor _save(Tensor t):
+    cdef SavedTensor s = SavedTensor.__new__(SavedTensor)
+    s.tensor = t
+    s.version = t._storage.version
+    return s
+
+
+cdef SavedTensor _save_output(Tensor t, int nr):
+    cdef SavedTensor s = SavedTensor.__new__(SavedTensor)
+    s.tensor = _alias(t)
+    s.version = t._storage.version
+    s.is_output = True
+    s.output_nr = nr
+    PyObject_GC_UnTrack(<PyObject *>s.tensor)
+    return s
+
+
+# ------------------------------------------------------------------- nodes
+
+cdef class Node:
+    """A grad_fn: computes the gradients of an op's inputs from its outputs'."""
+
+    @property
+    def next_functions(self):
+        return self._next
+
+    @property
+    def metadata(self):
+        if self._metadata is None:
+            self._metadata = {}
+            self._track()
+        return self._metadata
+
+    def name(self):
+        return type(self).__name__
+
+    def __repr__(self):
+        return f"<{type(self).__name__} object at {id(self):#x}>"
+
+    def register_hook(self, fn):
+        if self._hooks is None:
+            self._hooks = []
+        self._hooks.append(fn)
+        self._track()
+        return _RemovableHandle(self._hooks, fn)
+
+    def register_prehook(self, fn):
+        if self._pre_hooks is None:
+            self._pre_hooks = []
+        self._pre_hooks.append(fn)
+        self._track()
+        return _RemovableHandle(self._pre_hooks, fn)
+
+    def __call__(self, *grads):
+        return self._apply(list(grads))
+
+    cdef list _apply(self, list grads):
+        raise RuntimeError(f"{self.name()} has no backward")
+
+    cdef void _release(self):
+        self._released = True
+        self._saved = None
+
+    cdef void _track(self):
+        """User objects hang off this node now: let the cyclic GC see it."""
+        if not PyObject_GC_IsTracked(self):
+            PyObject_GC_Track(<PyObject *>self)
+
+    def _raw_saved_tensors(self):
+        return tuple((<SavedTensor>s).tensor for s in (self._saved or ()))
+
+
+class _RemovableHandle:
+    def __init__(self, lst, fn):
+        self._lst = lst
+        self._fn = fn
+
+    def remove(self):
+        try:
+            self._lst.remove(self._fn)
+        except ValueError:
+            pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
+
+
+cdef class AccumulateGrad(Node):
+    """The sink of a leaf: adds incoming gradients into leaf.grad."""
+
+    cdef list _apply(self, list grads):
+        cdef Tensor g = grads[0]
+        cdef Tensor v = self.variable
+        cdef Tensor c
+        if g is None:
+            return []
+        if v._grad is None:
+            # keep the incoming tensor only when nobody else holds it (the grads
+            # list and this frame) and it is dense: formulas like add's pass one
+            # gradient to several inputs, and sum's is an expand() of one value;
+            # a .grad is accumulated into in place, so it must own its memory
+            if Py_REFCNT(g) > 3 or not _is_contiguous(g):      # expand()ed grads overlap
+                if _grad_mode():
+                    g = g.clone()
+                else:
+                    c = _empty_like(g, None)
+                    _copy_into(c, g, False)
+                    g = c
+            v._grad = g if _grad_mode() else _alias(g)
+        elif _grad_mode():
+            v._grad = v._grad + g
+        else:
+            v._grad.add_(g)
+        return []
+
+
+cdef Node _grad_acc(Tensor t):
+    """The one AccumulateGrad of a leaf (held weakly by the leaf)."""
+    cdef AccumulateGrad acc
+    if t._grad_acc_ref is not None:
+        acc = t._grad_acc_ref()
+        if acc is not None:
+            return acc
+    acc = AccumulateGrad.__new__(AccumulateGrad)
+    acc.variable = t
+    acc._next = ()
+    acc._nout = 1
+    acc._pre_hooks = t._backward_hooks     # hooks registered on the leaf (see register_hook)
+    if acc._pre_hooks is None:
+        PyObject_GC_UnTrack(<PyObject *>acc)
+    t._grad_acc_ref = _weakref(acc)
+    return acc
+
+
+cdef object _weakref_mod = None
+
+cdef object _weakref(object x):
+    global _weakref_mod
+    if _weakref_mod is None:
+        import weakref
+        _weakref_mod = weakref
+    return _weakref_mod.ref(x)
+
+
+cdef tuple _edge(object x):
+    """The graph edge towards x, or (None, 0) when x needs no gradient."""
+    cdef Tensor t
+    if isinstance(x, Tensor):
+        t = <Tensor>x
+        if t._grad_fn is not None:
+            return (t._grad_fn, t._output_nr)
+        if t._requires_grad:
+            return (_grad_acc(t), 0)
+    return (None, 0)
+
+
+# ------------------------------------------------------ node classes by name
+
+cdef dict _NODE_TYPES = {}
+
+
+cdef object _node_type(str name, type base=None):
+    """The class of the nodes called `name` (MulBackward0, ...): users print
+    grad_fn and see PyTorch's names."""
+    cls = _NODE_TYPES.get(name)
+    if cls is None:
+        cls = type(name, (base if base is not None else _OpNode,),
+                   {"__slots__": (), "__module__": "torch.autograd.graph"})
+        _NODE_TYPES[name] = cls
+    return cls
+
+
+# --------------------------------------------------- the derivatives table
+
+# where a saved value comes from
+cdef enum:
+    P_INPUT = 0     # an input (a tensor is saved with its version; a number as it is)
+    P_ARG = 1       # an argument that is not differentiated
+    P_RESULT = 2    # an output of the op (saved without its history)
+    P_SIZES = 3     # an input's sizes
+    P_DTYPE = 4     # an input's dtype
+
+cdef dict _DERIVATIVES = {}
+
+
+cdef class Derivative:
+    """One entry of the derivatives table: the node an op's result gets, and
+    for each differentiable input a formula whose parameters name what it
+    reads: `grad` (or `grads` for several outputs) first, then inputs and
+    arguments by name, `result` (or `result0`, `result1`, ...), and
+    `<input>_sizes` / `<input>_dtype`."""
+
+    def __repr__(self):
+        return f"<derivative {self.op} -> {self.node_name}: saves {', '.join(self.saves) or 'nothing'}>"
+
+
+cdef list _params(object fn):
+    code = fn.__code__
+    return list(code.co_varnames[:code.co_argcount])
+
+
+def derivative(str op, str node, formulas=None, *, tuple args=(), joint=None, tuple inputs=(),
+               bint broadcast=False, bint holomorphic=False, int outputs=1, type base=None):
+    """Adds the entry of `op` to the derivatives table.
+
+    formulas: {input name: formula} in the order the op records its inputs
+    (None for an input that gets no gradient); or `joint`, one formula that
+    returns the gradients of all `inputs` at once (it may take `needs`, a
+    tuple of bools: which inputs want one). broadcast: the inputs may have been
+    broadcast or promoted, so each gradient is reduced to its input's shape and
+    dtype. holomorphic: for complex dtypes the formula is the real one, and
+    the gradient is conj(formula(conj(grad))). outputs: how many outputs the
+    op records (formulas then take `grads`)."""
+    cdef Derivative d = Derivative.__new__(Derivative)
+    d.op = op
+    d.node_name = node
+    d.node_type = _node_type(node, base if base is not None else OpNode)
+    d.args = args
+    d.broadcast = broadcast
+    d.holomorphic = holomorphic
+    d.nout = outputs
+    grad_name = "grad" if outputs == 1 else "grads"
+    if joint is not None:
+        d.inputs = inputs
+        d.formulas = [None] * len(inputs)
+        reads = [p for p in _params(joint)[1:] if p != "needs"]
+    else:
+        d.inputs = tuple(formulas.keys())
+        d.formulas = list(formulas.values())
+        reads = []
+        for f in d.formulas:
+            if f is not None:
+                reads.extend(p for p in _params(f)[1:] if p not in reads)
+    saves = []
+    for p in reads:
+        if p not in saves:
+            saves.append(p)
+    d.saves = tuple(saves)
+    d.plan_kind = []
+    d.plan_index = []
+    for p in saves:
+        kind, index = _plan(d, p)
+        d.plan_kind.append(kind)
+        d.plan_index.append(index)
+    d.formula_slots = []
+    d.needs_slots = []
+    for f in d.formulas:
+        if f is None:
+            d.formula_slots.append(())
+            d.needs_slots.append(0)
+            continue
+        ps = _params(f)
+        if ps[0] != grad_name:
+            raise TypeError(f"derivative {op}: a formula's first parameter must be '{grad_name}'")
+        slots = tuple(saves.index(p) for p in ps[1:])
+        d.formula_slots.append(slots)
+        mask = 0
+        for s in slots:
+            mask |= 1 << s
+        d.needs_slots.append(mask)
+    if joint is not None:
+        ps = _params(joint)
+        if ps[0] != grad_name:
+            raise TypeError(f"derivative {op}: a formula's first parameter must be '{grad_name}'")
+        d.joint = joint
+        d.joint_slots = tuple(-1 if p == "needs" else saves.index(p) for p in ps[1:])
+        d.needs_slots = [(1 << len(saves)) - 1] * len(inputs)
+    if op in _DERIVATIVES:
+        raise ValueError(f"derivative {op} is defined twice")
+    _DERIVATIVES[op] = d
+    return d
+
+
+cdef tuple _plan(Derivative d, str name):
+    if name in d.inputs:
+        return P_INPUT, d.inputs.index(name)
+    if name in d.args:
+        return P_ARG, d.args.index(name)
+    if name == "result":
+        return P_RESULT, 0
+    if name.startswith("result") and name[6:].isdigit():
+        return P_RESULT, int(name[6:])
+    for suffix, kind in (("_sizes", P_SIZES), ("_dtype", P_DTYPE)):
+        if name.endswith(suffix) and name[:-len(suffix)] in d.inputs:
+            return kind, d.inputs.index(name[:-len(suffix)])
+    raise TypeError(f"derivative {d.op}: a formula reads '{name}', which is no input, argument or result")
+
+
+def _derivatives():
+    """The derivatives table: op name -> entry."""
+    return dict(_DERIVATIVES)
+
+
+cdef class OpNode(Node):
+    """A grad_fn made by `record`: the entry of the derivatives table, and
+    what the forward saved for it."""
+
+    cdef list _apply(self, list grads):
+        cdef Derivative d = self.d
+        cdef int i, n = len(d.inputs)
+        if self._released:
+            raise RuntimeError(_FREED_MSG)
+        if d.nout == 1:
+            g = grads[0]
+            if g is None:
+                return [None] * n
+        else:
+            g = grads
+            for x in grads:
+                if x is not None:
+                    break
+            else:
+                return [None] * n
+        cdef bint conj = d.holomorphic and _is_complex_grad(g)
+        if conj:
+            g = _conj_all(g)
+        vals = self._unpack()
+        cdef list out
+        if d.joint is not None:
+            needs = tuple([bool(self.needs & (1 << i)) for i in range(n)])
+            r = d.joint(g, *[needs if s < 0 else vals[s] for s in d.joint_slots])
+            out = [r[i] if self.needs & (1 << i) else None for i in range(n)]
+        else:
+            out = [None] * n
+            for i in range(n):
+                if self.needs & (1 << i) and d.formulas[i] is not None:
+                    out[i] = d.formulas[i](g, *[vals[s] for s in d.formula_slots[i]])
+        if conj:
+            out = [None if x is None else _conj_all(x) for x in out]
+        if self.meta is not None:
+            for i in range(n):
+                if out[i] is not None and self.meta[i] is not None:
+                    out[i] = _reduce_to(out[i], self.meta[i])
+        return out
+
+    cdef list _unpack(self):
+        cdef list vals = []
+        for v in self.values:
+            vals.append((<SavedTensor>v).unpack(self) if isinstance(v, SavedTensor) else v)
+        return vals
+
+    cdef void _release(self):
+        self._released = True
+        self._saved = None
+        self.values = None
+
+    @property
+    def _saved_names(self):
+        return self.d.saves
+
+
+cdef bint _is_complex_grad(object g):
+    if isinstance(g, Tensor):
+        return (<Tensor>g)._dtype.is_complex
+    return any(isinstance(x, Tensor) and (<Tensor>x)._dtype.is_complex for x in g)
+
+
+cdef object _conj_all(object g):
+    if isinstance(g, Tensor):
+        return g.conj() if (<Tensor>g)._dtype.is_complex else g
+    return [None if x is None else _conj_all(x) for x in g]
+
+
+cdef object _reduce_to(object g, tuple meta):
+    """A gradient summed over the dims broadcasting added and cast to its
+    input's dtype (what PyTorch's engine does with every gradient)."""
+    sizes, dtype = meta
+    if sizes is not None and tuple(g.size()) != sizes:
+        g = g.sum_to_size(sizes)
+    if dtype is not None and (<Tensor>g)._dtype is not dtype:
+        g = g.to(dtype)
+    return g
+
+
+cdef object record(str op, object result, tuple inputs, tuple args=()):
+    """Makes `result` (a tensor, or a tuple of them) the output of the node of
+    `op`'s derivatives entry, with edges to `inputs` (tensors, or numbers for
+    operands that were python scalars) and what the formulas of the inputs
+    that need a gradient read. Does nothing when grad mode is off or no input
+    needs a gradient. Returns result."""
+    if not ct_get_grad_mode():
+        return result
+    cdef int i, n = len(inputs), needs = 0
+    for i in range(n):
+        if _needs_grad(inputs[i]):
+            needs |= 1 << i
+    if needs == 0:
+        return result
+    cdef Derivative d = _DERIVATIVES.get(op)
+    if d is None:
+        raise RuntimeError(f"the derivative for '{op}' is not implemented")
+    cdef tuple outs = result if d.nout != 1 else (result,)
+    cdef Tensor t
+    cdef bint any_out = False
+    for x in outs:
+        if isinstance(x, Tensor) and ((<Tensor>x)._dtype.is_floating_point or (<Tensor>x)._dtype.is_complex):
+            any_out = True
+    if not any_out:
+        return result
+    cdef OpNode node = d.node_type.__new__(d.node_type)
+    PyObject_GC_UnTrack(<PyObject *>node)
+    node.d = d
+    node.needs = needs
+    node._nout = d.nout
+    node._next = tuple([_edge(x) for x in inputs])
+    cdef int mask = 0
+    for i in range(n):
+        if needs & (1 << i):
+            mask |= d.needs_slots[i]
+    cdef list values = [None] * len(d.saves)
+    cdef int s, kind, index
+    for s in range(len(d.saves)):
+        if not mask & (1 << s):
+            continue
+        kind = d.plan_kind[s]
+        index = d.plan_index[s]
+        if kind == P_INPUT:
+            x = inputs[index]
+            values[s] = _save(<Tensor>x) if isinstance(x, Tensor) else x
+        elif kind == P_ARG:
+            x = args[index]
+            values[s] = _save(<Tensor>x) if isinstance(x, Tensor) else x
+        elif kind == P_RESULT:
+            values[s] = _save_output(<Tensor>outs[index], index)
+        elif kind == P_SIZES:
+            x = inputs[index]
+            values[s] = x.size() if isinstance(x, Tensor) else ()
+        else:
+            x = inputs[index]
+            values[s] = (<Tensor>x)._dtype if isinstance(x, Tensor) else None
+    node.values = values
+    if d.broadcast:
+        node.meta = _broadcast_meta(inputs, <Tensor>outs[0], needs)
+    for i in range(len(outs)):
+        x = outs[i]
+        if isinstance(x, Tensor) and ((<Tensor>x)._dtype.is_floating_point or (<Tensor>x)._dtype.is_complex):
+            t = <Tensor>x
+            t._grad_fn = node
+            t._output_nr = i
+            t._requires_grad = True
+    return result
+
+
+cdef list _broadcast_meta(tuple inputs, Tensor r, int needs):
+    """Per input: what its gradient must be reduced to, when the op broadcast
+    or promoted it; None when the result's shape and dtype already fit."""
+    cdef list meta = None
+    cdef Tensor t
+    cdef int i
+    for i in range(len(inputs)):
+        x = inputs[i]
+        if not (needs & (1 << i)) or not isinstance(x, Tensor):
+            continue
+        t = <Tensor>x
+        same = _same_shape(t, r)
+        if same and t._dtype is r._dtype:
+            continue
+        if meta is None:
+            meta = [None] * len(inputs)
+        meta[i] = (None if same else tuple(t.size()), None if t._dtype is r._dtype else t._dtype)
+    return meta
+
+
+# ---------------------------------------- nodes of ops not yet in the table
+
+cdef class _OpNode(Node):
+    """A grad_fn made by an op: a formula plus what the forward saved."""
+
+    cdef list _apply(self, list grads):
+        if self._released:
+            raise RuntimeError(_FREED_MSG)
+        if self._nout != 1:
+            return self._fn(self, grads)
+        g = grads[0]
+        if g is None:
+            return [None] * len(self._next)
+        return self._fn(self, g)
+
+    cdef Tensor s(self, int i):
+        return (<SavedTensor>self._saved[i]).unpack(self)
+
+    cdef tuple args(self):
+        """The saved values, tensors checked against in-place changes."""
+        return tuple([(<SavedTensor>x).unpack(self) if isinstance(x, SavedTensor) else x
+                      for x in self._vals])
+
+    cdef void _release(self):
+        self._released = True
+        self._saved = None
+        self._vals = None
+
+    def _saved_tensor(self, i):
+        return self.s(i)
+
+
+cdef _OpNode _new_node(str name, object fn, tuple inputs, tuple saved=(), tuple vals=()):
+    """saved: tensors the formula reads through n.s(i); tensors inside vals are
+    saved the same way and read back through n.args()."""
+    cls = _node_type(name)
+    cdef _OpNode node = cls.__new__(cls)
+    PyObject_GC_UnTrack(<PyObject *>node)
+    node._next = tuple([_edge(x) for x in inputs])
+    node._nout = 1
+    node._fn = fn
+    node._vals = tuple([_save(<Tensor>x) if isinstance(x, Tensor) else x for x in vals])
+    node._saved = [_save(<Tensor>t) for t in saved]
+    return node
+
+
+def _function_node(str name, object fn, tuple inputs, int nout):
+    """A node for a custom Function: fn(node, grads) -> input grads. Its
+    closure holds the Function's ctx, which may hold the outputs, which hold
+    the node: the cyclic GC must see it."""
+    cdef _OpNode node = _new_node(name, fn, inputs)
+    node._nout = nout
+    node._track()
+    return node
+
+
+def _set_output(Tensor t, Node node, int nr):
+    t._grad_fn = node
+    t._output_nr = nr
+    t._requires_grad = True
+
+
+def _needs_input_grad(x):
+    return _needs_grad(x)
