@@ -15,6 +15,9 @@ from ctorch._core.backend cimport *
 
 from ctorch._core.dtype import promote_types, get_default_dtype, set_default_dtype, _dtype_list, dtype
 from ctorch._core.iterator import can_cast, _resize_
+from ctorch._ops.creation cimport _sized, _finish, _like, _is_ndarray
+from ctorch._ops.creation import *
+from ctorch._ops.creation import _range
 from ctorch.autograd._node import is_grad_enabled, _set_grad_enabled, Node, AccumulateGrad
 from ctorch._core.dispatch import get_num_threads, set_num_threads, _empty_cache, _numpy_blas_threads
 from ctorch._core.tensor import Size, strided, from_numpy, _bump_version, is_floating_point, is_complex
@@ -25,7 +28,6 @@ include "_autograd.pxi"
 include "_autograd_hooks.pxi"
 include "_ops.pxi"
 include "_optable.pxi"
-include "_creation.pxi"
 include "_random.pxi"
 include "_index.pxi"
 include "_reduce.pxi"

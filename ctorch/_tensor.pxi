@@ -320,25 +320,6 @@ def _t_cdouble(Tensor self):
 # ------------------------------------------------------------ new_*
 
 
-def _t_new_empty(Tensor self, *size, dtype=None, device=None, requires_grad=False):
-    return empty(*size, dtype=self._dtype if dtype is None else dtype, device=device, requires_grad=requires_grad)
-
-
-def _t_new_zeros(Tensor self, *size, dtype=None, device=None, requires_grad=False):
-    return zeros(*size, dtype=self._dtype if dtype is None else dtype, device=device, requires_grad=requires_grad)
-
-
-def _t_new_ones(Tensor self, *size, dtype=None, device=None, requires_grad=False):
-    return ones(*size, dtype=self._dtype if dtype is None else dtype, device=device, requires_grad=requires_grad)
-
-
-def _t_new_full(Tensor self, size, fill_value, *, dtype=None, device=None, requires_grad=False):
-    return full(size, fill_value, dtype=self._dtype if dtype is None else dtype, device=device, requires_grad=requires_grad)
-
-
-def _t_new_tensor(Tensor self, data, *, dtype=None, device=None, requires_grad=False):
-    return tensor(data, dtype=self._dtype if dtype is None else dtype, device=device, requires_grad=requires_grad)
-
 # ---------------------------------------------------------- Tensor's slots
 
 cdef int _tensor_init(object self, tuple args, dict kwargs) except -1:
@@ -449,11 +430,6 @@ cdef _install_tensor_methods():
     _add_method("bool", _t_bool)
     _add_method("cfloat", _t_cfloat)
     _add_method("cdouble", _t_cdouble)
-    _add_method("new_empty", _t_new_empty)
-    _add_method("new_zeros", _t_new_zeros)
-    _add_method("new_ones", _t_new_ones)
-    _add_method("new_full", _t_new_full)
-    _add_method("new_tensor", _t_new_tensor)
     _add_method("retains_grad", property(_t_retains_grad))
     _add_method("T", property(_t_T))
     _add_method("mT", property(_t_mT))

@@ -468,3 +468,19 @@ cdef Tensor _scalar_tensor(object v, DType dt):
     cdef Tensor r = _empty(0, NULL, dt)
     _write_scalar(r._data, v, dt)
     return r
+
+
+cdef Tensor _convert(Tensor t, DType dt):
+    """t in dtype dt (t itself when it already is), without history."""
+    if t._dtype is dt:
+        return t
+    cdef Tensor r = _empty_like(t, dt)
+    _copy_into(r, t, False)
+    return r
+
+
+cdef Tensor _raw_clone(Tensor t):
+    """A dense copy of t, without history."""
+    cdef Tensor r = _empty_like(t, None)
+    _copy_into(r, t, False)
+    return r

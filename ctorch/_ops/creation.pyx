@@ -1,7 +1,17 @@
-# Creating tensors: from data (nested sequences, scalars, arrays) and from
-# sizes (empty/zeros/ones/full/arange/linspace/logspace/eye and *_like).
+# cython: language_level=3
+"""Creating tensors: from data (nested sequences, scalars, arrays) and from
+sizes (empty/zeros/ones/full/arange/linspace/logspace/eye, *_like, and the
+Tensor.new_* methods). Below every other op family: it needs only the core."""
 
 from libc.math cimport ceil as c_ceil, pow as c_pow
+from libc.string cimport memcpy, memset
+from libc.stdint cimport int64_t
+
+from ctorch._core.dtype cimport *
+from ctorch._core.dispatch cimport _device_code
+from ctorch._core.tensor cimport *
+from ctorch._core.iterator cimport *
+from ctorch._core.tensor import from_numpy
 
 cdef dict _INT_RANGE = {CT_UINT8: (0, 255), CT_INT8: (-128, 127), CT_INT16: (-32768, 32767),
                         CT_INT32: (-2147483648, 2147483647),
@@ -110,8 +120,8 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     cdef DType dt = _as_dtype(dtype)
     cdef Tensor r
     if isinstance(data, Tensor):
-        r = clone((<Tensor>data).detach())
-        r = _cast(r, dt) if dt is not None else r
+        r = _raw_clone(<Tensor>data)
+        r = _convert(r, dt) if dt is not None else r
     elif _is_ndarray(data):
         np = _np()
         arr = data
@@ -120,7 +130,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
         # not np.ascontiguousarray: it turns a 0-d array into a 1-d one
         if not arr.flags.c_contiguous:
             arr = arr.copy(order="C")
-        r = clone(from_numpy(arr))
+        r = _raw_clone(from_numpy(arr))
     else:
         r = _from_data(data, dt)
     if requires_grad:
@@ -167,13 +177,13 @@ cdef Tensor _from_data(object data, DType dt):
 def as_tensor(data, dtype=None, device=None):
     cdef DType dt = _as_dtype(dtype)
     if isinstance(data, Tensor):
-        return _cast(<Tensor>data, dt) if dt is not None else data
+        return data.to(dt) if dt is not None else data
     if _is_ndarray(data):
         try:
             t = from_numpy(data)
         except (TypeError, ValueError):
             return tensor(data, dtype=dt, device=device)
-        return _cast(t, dt) if dt is not None else t
+        return _convert(t, dt) if dt is not None else t
     return tensor(data, dtype=dt, device=device)
 
 
@@ -358,9 +368,12 @@ def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None,
     cdef DType dt = _as_dtype(dtype)
     if dt is None:
         dt = _default_dtype
-    exps = linspace(start, end, steps, dtype=t_float64)
-    r = _FUNCTIONS["pow"](float(base), exps)
-    return _finish(_cast(r, dt), requires_grad)
+    cdef Tensor r = linspace(start, end, steps, dtype=t_float64)
+    cdef double b = float(base)
+    cdef Py_ssize_t i
+    for i in range(r._numel):
+        (<double *>r._data)[i] = c_pow(b, (<double *>r._data)[i])
+    return _finish(_convert(r, dt), requires_grad)
 
 
 def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
@@ -385,3 +398,36 @@ def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_g
 def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False):
     cdef DType dt = _as_dtype(dtype)
     return _finish(_scalar_tensor(s, dt if dt is not None else _default_dtype), requires_grad)
+
+
+# ------------------------------------------------------------ Tensor.new_*
+
+def _t_new_empty(Tensor self, *size, dtype=None, device=None, requires_grad=False):
+    return empty(*size, dtype=self._dtype if dtype is None else dtype, device=device, requires_grad=requires_grad)
+
+
+def _t_new_zeros(Tensor self, *size, dtype=None, device=None, requires_grad=False):
+    return zeros(*size, dtype=self._dtype if dtype is None else dtype, device=device, requires_grad=requires_grad)
+
+
+def _t_new_ones(Tensor self, *size, dtype=None, device=None, requires_grad=False):
+    return ones(*size, dtype=self._dtype if dtype is None else dtype, device=device, requires_grad=requires_grad)
+
+
+def _t_new_full(Tensor self, size, fill_value, *, dtype=None, device=None, requires_grad=False):
+    return full(size, fill_value, dtype=self._dtype if dtype is None else dtype, device=device, requires_grad=requires_grad)
+
+
+def _t_new_tensor(Tensor self, data, *, dtype=None, device=None, requires_grad=False):
+    return tensor(data, dtype=self._dtype if dtype is None else dtype, device=device, requires_grad=requires_grad)
+
+
+cdef _install_methods():
+    _add_method("new_empty", _t_new_empty)
+    _add_method("new_zeros", _t_new_zeros)
+    _add_method("new_ones", _t_new_ones)
+    _add_method("new_full", _t_new_full)
+    _add_method("new_tensor", _t_new_tensor)
+
+
+_install_methods()

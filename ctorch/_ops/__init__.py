@@ -1,0 +1,1 @@
+"""The ops, one Cython module per family (see ARCHITECTURE.md)."""
