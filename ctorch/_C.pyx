@@ -16,8 +16,18 @@ from ctorch._core.backend cimport *
 from ctorch._core.dtype import promote_types, get_default_dtype, set_default_dtype, _dtype_list, dtype
 from ctorch._core.iterator import can_cast, _resize_
 from ctorch._ops.creation cimport _sized, _finish, _like, _is_ndarray
-from ctorch._ops.creation import *
-from ctorch._ops.creation import _range
+from ctorch._ops.creation import (
+    tensor, as_tensor, empty, zeros, ones, full, empty_like, zeros_like, ones_like, full_like,
+    arange, _range, linspace, logspace, eye, scalar_tensor, asarray,
+)
+from ctorch._ops.elementwise cimport *
+from ctorch._ops.elementwise cimport _FUNCTIONS, _operand, _cast, _as_operand_tensor, _binary, _unary, _unary_graded, _record_binary, _no_kernel, _stand_in, _inplace_with_graph, _overwrite_with_graph, _to
+from ctorch._ops.elementwise import (
+    result_type, where, lerp, add, sub, rsub, div, clamp, clamp_min, clamp_max, _round, nan_to_num,
+    float_power, logical_not, isclose, allclose, equal, positive, _inplace_method, _method,
+    _where_method, _clamp_tensors, clone, subtract, divide, true_divide, clip, _PY_TWO,
+)
+from ctorch.autograd._node cimport _check_inplace, _inplace_needs_graph, _rebase_history, _move_retain, _refresh_view, _save_output
 from ctorch.autograd._node import is_grad_enabled, _set_grad_enabled, Node, AccumulateGrad
 from ctorch._core.dispatch import get_num_threads, set_num_threads, _empty_cache, _numpy_blas_threads
 from ctorch._core.tensor import Size, strided, from_numpy, _bump_version, is_floating_point, is_complex
@@ -26,8 +36,6 @@ include "_defs.pxi"
 include "_tensor.pxi"
 include "_autograd.pxi"
 include "_autograd_hooks.pxi"
-include "_ops.pxi"
-include "_optable.pxi"
 include "_random.pxi"
 include "_index.pxi"
 include "_reduce.pxi"

@@ -4,6 +4,8 @@ The public namespace mirrors torch's; everything here is a re-export.
 """
 from ctorch import _C
 from ctorch._C import *  # noqa: F401,F403
+from ctorch._ops.creation import *  # noqa: F401,F403
+from ctorch._ops.elementwise import *  # noqa: F401,F403
 from ctorch._C import (  # noqa: F401  (names that would shadow python builtins inside _C)
     _range as range, _round as round, _any_fn as any, _all_fn as all, _sum_fn as sum,
     _max_fn as max, _min_fn as min, _complex_fn as complex,
@@ -14,6 +16,7 @@ from ctorch._core.tensor import Tensor, is_floating_point, is_complex  # noqa: F
 from ctorch._printing import set_printoptions, get_printoptions  # noqa: F401
 from ctorch import cuda  # noqa: F401
 from ctorch import autograd  # noqa: F401
+from ctorch.autograd import derivatives as _derivatives  # noqa: F401  (fills the derivatives table)
 from ctorch import linalg  # noqa: F401
 from ctorch.linalg import _svd_legacy as svd, _qr_legacy as qr  # noqa: F401
 from ctorch import fft  # noqa: F401

@@ -37,8 +37,6 @@ cdef list _engine(list roots, list root_grads, bint keep_graph, bint create_grap
             stack.append(node)
     while stack:
         node = stack.pop()
-        if node._released and not isinstance(node, AccumulateGrad):
-            raise RuntimeError(_FREED_MSG)
         for e in node._next:
             nxt = e[0]
             if nxt is None:

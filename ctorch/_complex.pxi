@@ -19,6 +19,7 @@ cdef Tensor _retyped_view(Tensor src, Py_ssize_t offset, int ndim, const Py_ssiz
     """A view of src's storage with another element type; shares the version counter."""
     cdef Tensor r = _make_tensor(src._storage, offset, ndim, shape, stride, dt)
     r._base = src if src._base is None else src._base
+    r._attr_version = src._storage.version
     return r
 
 

@@ -94,16 +94,6 @@ def _t_reshape_as(Tensor self, other):
     return self.reshape((<Tensor?>other).size())
 
 
-def _t_contiguous(Tensor self, memory_format=None):
-    if _is_contiguous(self):
-        return self
-    return clone(self)
-
-
-def _t_clone(Tensor self, *, memory_format=None):
-    return clone(self)
-
-
 def _t_t(Tensor self):
     if self._ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self._ndim}D")
@@ -213,113 +203,6 @@ def _t_unfold(Tensor self, dimension, size, step):
 # ------------------------------------------------------------- copying
 
 
-def _t_copy_(Tensor self, src, non_blocking=False):
-    cdef Tensor s = _as_operand_tensor(src, self._dtype)
-    if _overwrite_needs_graph(self, s):
-        return _overwrite_with_graph(self, s, "CopyBackwards")
-    _copy_into(self, s, True)
-    return self
-
-
-def _t_fill_(Tensor self, value):
-    if isinstance(value, Tensor):
-        if (<Tensor>value)._ndim != 0:
-            raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with {(<Tensor>value)._ndim} dimensions.")
-        if _overwrite_needs_graph(self, value):
-            return _overwrite_with_graph(self, value, "FillBackward1")
-        value = value.item()
-    if _overwrite_needs_graph(self, None):
-        return _overwrite_with_graph(self, value, "FillBackward0")
-    _fill(self, value)
-    _bump(self)
-    return self
-
-
-def _t_zero_(Tensor self):
-    if _overwrite_needs_graph(self, None):
-        return _overwrite_with_graph(self, 0, "ZeroBackward0")
-    _fill(self, 0)
-    _bump(self)
-    return self
-
-# ---------------------------------------------------------- dtype / device
-
-
-def _t_to(Tensor self, *args, **kwargs):
-    return _to(self, args, kwargs)
-
-
-def _t_type(Tensor self, dtype=None, non_blocking=False):
-    if dtype is None:
-        return "torch." + _TYPE_NAMES[self._dtype._code]
-    if isinstance(dtype, str):
-        name = dtype.replace("torch.", "")
-        for i, n in enumerate(_TYPE_NAMES):
-            if n == name:
-                return _cast(self, _DT[i])
-        raise ValueError(f"invalid type: '{dtype}'")
-    return _cast(self, _as_dtype(dtype))
-
-
-def _t_type_as(Tensor self, other):
-    return _cast(self, (<Tensor?>other)._dtype)
-
-
-def _t_cpu(Tensor self):
-    return self
-
-
-def _t_cuda(Tensor self, device=None, non_blocking=False):
-    _device_code("cuda" if device is None else device)
-    return self
-
-
-def _t_float(Tensor self):
-    return _cast(self, t_float32)
-
-
-def _t_double(Tensor self):
-    return _cast(self, t_float64)
-
-
-def _t_half(Tensor self):
-    return _cast(self, _DT[CT_FLOAT16])
-
-
-def _t_long(Tensor self):
-    return _cast(self, t_int64)
-
-
-def _t_int(Tensor self):
-    return _cast(self, _DT[CT_INT32])
-
-
-def _t_short(Tensor self):
-    return _cast(self, _DT[CT_INT16])
-
-
-def _t_char(Tensor self):
-    return _cast(self, _DT[CT_INT8])
-
-
-def _t_byte(Tensor self):
-    return _cast(self, t_uint8)
-
-
-def _t_bool(Tensor self):
-    return _cast(self, t_bool)
-
-
-def _t_cfloat(Tensor self):
-    return _cast(self, t_complex64)
-
-
-def _t_cdouble(Tensor self):
-    return _cast(self, t_complex128)
-
-# ------------------------------------------------------------ new_*
-
-
 # ---------------------------------------------------------- Tensor's slots
 
 cdef int _tensor_init(object self, tuple args, dict kwargs) except -1:
@@ -388,8 +271,6 @@ cdef _install_tensor_methods():
     _add_method("view_as", _t_view_as)
     _add_method("reshape", _t_reshape)
     _add_method("reshape_as", _t_reshape_as)
-    _add_method("contiguous", _t_contiguous)
-    _add_method("clone", _t_clone)
     _add_method("t", _t_t)
     _add_method("t_", _t_t_)
     _add_method("transpose", _t_transpose)
@@ -411,25 +292,6 @@ cdef _install_tensor_methods():
     _add_method("diagonal", _t_diagonal)
     _add_method("as_strided", _t_as_strided)
     _add_method("unfold", _t_unfold)
-    _add_method("copy_", _t_copy_)
-    _add_method("fill_", _t_fill_)
-    _add_method("zero_", _t_zero_)
-    _add_method("to", _t_to)
-    _add_method("type", _t_type)
-    _add_method("type_as", _t_type_as)
-    _add_method("cpu", _t_cpu)
-    _add_method("cuda", _t_cuda)
-    _add_method("float", _t_float)
-    _add_method("double", _t_double)
-    _add_method("half", _t_half)
-    _add_method("long", _t_long)
-    _add_method("int", _t_int)
-    _add_method("short", _t_short)
-    _add_method("char", _t_char)
-    _add_method("byte", _t_byte)
-    _add_method("bool", _t_bool)
-    _add_method("cfloat", _t_cfloat)
-    _add_method("cdouble", _t_cdouble)
     _add_method("retains_grad", property(_t_retains_grad))
     _add_method("T", property(_t_T))
     _add_method("mT", property(_t_mT))
@@ -734,41 +596,3 @@ def ravel(input):
 
 def numel(input):
     return (<Tensor?>input)._numel
-
-
-def clone(input, *, memory_format=None):
-    cdef Tensor t = <Tensor?>input
-    cdef Tensor r = _empty_like(t, None)
-    _copy_into(r, t, False)
-    _record_unary_grad(r, t, "CloneBackward0")
-    return r
-
-
-# ------------------------------------------------------------ .to()
-
-cdef object _to(Tensor t, tuple args, dict kwargs):
-    dt = kwargs.pop("dtype", None)
-    dev = kwargs.pop("device", None)
-    copy = kwargs.pop("copy", False)
-    kwargs.pop("non_blocking", None)
-    kwargs.pop("memory_format", None)
-    if kwargs:
-        raise TypeError(f"to() got an unexpected keyword argument '{next(iter(kwargs))}'")
-    for a in args:
-        if isinstance(a, DType):
-            dt = a
-        elif isinstance(a, (str, device)) or (isinstance(a, int) and not isinstance(a, bool)):
-            dev = a
-        elif isinstance(a, Tensor):
-            dt = (<Tensor>a)._dtype
-            dev = (<Tensor>a).device
-        elif a is None:
-            pass
-        else:
-            raise TypeError(f"to() received an invalid combination of arguments - got ({type(a).__name__})")
-    if dev is not None:
-        _device_code(dev)
-    cdef DType target = t._dtype if dt is None else _as_dtype(dt)
-    if target is t._dtype:
-        return clone(t) if copy else t
-    return _cast(t, target)

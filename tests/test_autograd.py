@@ -584,14 +584,22 @@ def test_inplace_on_non_leaf_rewrites_grad_fn():
     assert w.retains_grad
     w.sum().backward()
     np.testing.assert_array_equal(np_of(w.grad), [1.0, 1.0])
-    # an in-place op whose gradient reads the old value
+    # an in-place op whose gradient reads the old value (sin_), then one that
+    # reads its own result (exp_, which saves the tensor it changed)
+    a = leaf([0.5, 1.0])
+    b = a * 1
+    b.sin_()
+    b.exp_()
+    b.sum().backward()
+    av = np.array([0.5, 1.0])
+    np.testing.assert_allclose(np_of(a.grad), np.exp(np.sin(av)) * np.cos(av), rtol=1e-12)
+    # ... so changing that result again in place is an error at backward, as in PyTorch
     a = leaf([0.5, 1.0])
     b = a * 1
     b.exp_()
     b.sin_()
-    b.sum().backward()
-    av = np.array([0.5, 1.0])
-    np.testing.assert_allclose(np_of(a.grad), np.cos(np.exp(av)) * np.exp(av), rtol=1e-12)
+    with pytest.raises(RuntimeError, match="which is output 0 of Exp, is at version 2; expected version 1"):
+        b.sum().backward()
     # in-place with a second operand that requires grad
     p, q = leaf([1.0, 2.0]), leaf([3.0, 5.0])
     r = p * 1
@@ -651,9 +659,10 @@ def test_modified_saved_tensor_raises():
     assert "is at version 1; expected version 0 instead" in msg
     assert "[torch.DoubleTensor [3]]" in msg
     # a saved input changed in place through a view or under no_grad counts too
+    # (sin saves its input; exp would save its result, which this does not change)
     a = leaf([1.0, 2.0])
     b = a * 1
-    c = b.exp()
+    c = b.sin()
     with torch.no_grad():
         b[0] = 7
     with pytest.raises(RuntimeError, match="has been modified by an inplace operation"):

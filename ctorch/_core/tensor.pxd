@@ -28,6 +28,7 @@ cdef class Tensor:
     cdef public bint _retains_grad
     cdef public object _backward_hooks
     cdef object _grad_acc_ref
+    cdef Py_ssize_t _attr_version       # a view: the storage version its grad_fn was made at
     cdef object __weakref__
 
     cdef void _take(self, Tensor src)
@@ -69,8 +70,14 @@ cdef inline void _bump(Tensor t) noexcept:
 
 
 cdef inline bint _needs_grad(object x) noexcept:
-    """x is a tensor that autograd follows (a leaf that requires grad, or a result)."""
-    return isinstance(x, Tensor) and ((<Tensor>x)._requires_grad or (<Tensor>x)._grad_fn is not None)
+    """x is a tensor that autograd follows: a leaf that requires grad, a result,
+    or a view of a result (whose history follows its base's)."""
+    if not isinstance(x, Tensor):
+        return False
+    cdef Tensor t = <Tensor>x
+    if t._requires_grad or t._grad_fn is not None:
+        return True
+    return t._base is not None and (<Tensor>t._base)._grad_fn is not None
 
 
 cdef inline bint _is_contiguous(Tensor t) noexcept:

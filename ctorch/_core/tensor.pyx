@@ -662,6 +662,7 @@ cdef Tensor _view_raw(Tensor src, Py_ssize_t offset, int ndim, const Py_ssize_t 
     """A tensor over src's storage; shares its version counter and records _base."""
     cdef Tensor t = _make_tensor(src._storage, offset, ndim, shape, stride, src._dtype)
     t._base = src if src._base is None else src._base
+    t._attr_version = src._storage.version
     return t
 
 

@@ -42,6 +42,7 @@ cdef class AccumulateGrad(Node):
 cdef class Derivative:
     cdef readonly str op
     cdef readonly str node_name
+    cdef readonly str display_name
     cdef object node_type
     cdef readonly tuple inputs
     cdef readonly tuple args
@@ -69,6 +70,15 @@ cdef class OpNode(Node):
 cdef object record(str op, object result, tuple inputs, tuple args=*)
 
 cdef SavedTensor _save(Tensor t)
+cdef SavedTensor _save_output(Tensor t, int nr)
+
+# in-place ops on tensors in a graph
+cdef int _check_inplace(Tensor t) except -1
+cdef bint _inplace_needs_graph(Tensor self, object other)
+cdef int _refresh_view(Tensor v) except -1
+cdef void _move_retain(Tensor self, object new_fn, int new_nr)
+cdef int _rebase_history(Tensor self, Tensor r) except -1
+cdef void _rebind_output(Tensor r, Tensor self)
 cdef tuple _edge(object x)
 cdef Node _grad_acc(Tensor t)
 cdef object _weakref(object x)

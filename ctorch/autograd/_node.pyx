@@ -28,7 +28,7 @@ from cpython.object cimport PyObject
 
 from ctorch._core.dtype cimport DType, _TYPE_NAMES
 from ctorch._core.tensor cimport (
-    Tensor, _alias, _empty_like, _is_contiguous, _fmt_shape, _needs_grad, _same_shape,
+    Tensor, _alias, _empty_like, _is_contiguous, _fmt_shape, _needs_grad, _same_shape, _add_method,
 )
 from ctorch._core.iterator cimport _copy_into
 
@@ -106,6 +106,15 @@ cdef class SavedTensor:
         return t
 
 
+cdef void _free(list values):
+    """Drops the tensors of saved values (unpacking them then raises)."""
+    if values is None:
+        return
+    for v in values:
+        if isinstance(v, SavedTensor):
+            (<SavedTensor>v).tensor = None
+
+
 cdef SavedTensor _save(Tensor t):
     cdef SavedTensor s = SavedTensor.__new__(SavedTensor)
     s.tensor = t
@@ -166,8 +175,10 @@ cdef class Node:
         raise RuntimeError(f"{self.name()} has no backward")
 
     cdef void _release(self):
+        """After backward (without retain_graph): saved tensors are freed; a
+        node that saved none can run again, as in PyTorch."""
         self._released = True
-        self._saved = None
+        _free(self._saved)
 
     cdef void _track(self):
         """User objects hang off this node now: let the cyclic GC see it."""
@@ -258,6 +269,8 @@ cdef tuple _edge(object x):
     cdef Tensor t
     if isinstance(x, Tensor):
         t = <Tensor>x
+        if t._base is not None:
+            _refresh_view(t)
         if t._grad_fn is not None:
             return (t._grad_fn, t._output_nr)
         if t._requires_grad:
@@ -273,11 +286,12 @@ cdef dict _NODE_TYPES = {}
 cdef object _node_type(str name, type base=None):
     """The class of the nodes called `name` (MulBackward0, ...): users print
     grad_fn and see PyTorch's names."""
-    cls = _NODE_TYPES.get(name)
+    if base is None:
+        base = _OpNode
+    cls = _NODE_TYPES.get((name, base))
     if cls is None:
-        cls = type(name, (base if base is not None else _OpNode,),
-                   {"__slots__": (), "__module__": "torch.autograd.graph"})
-        _NODE_TYPES[name] = cls
+        cls = type(name, (base,), {"__slots__": (), "__module__": "torch.autograd.graph"})
+        _NODE_TYPES[(name, base)] = cls
     return cls
 
 
@@ -311,7 +325,8 @@ cdef list _params(object fn):
 
 
 def derivative(str op, str node, formulas=None, *, tuple args=(), joint=None, tuple inputs=(),
-               bint broadcast=False, bint holomorphic=False, int outputs=1, type base=None):
+               bint broadcast=False, bint holomorphic=False, int outputs=1, type base=None,
+               str name=None):
     """Adds the entry of `op` to the derivatives table.
 
     formulas: {input name: formula} in the order the op records its inputs
@@ -321,10 +336,12 @@ def derivative(str op, str node, formulas=None, *, tuple args=(), joint=None, tu
     broadcast or promoted, so each gradient is reduced to its input's shape and
     dtype. holomorphic: for complex dtypes the formula is the real one, and
     the gradient is conj(formula(conj(grad))). outputs: how many outputs the
-    op records (formulas then take `grads`)."""
+    op records (formulas then take `grads`). name: what grad_fn.name() says,
+    when it is not the class name (PyTorch's CopySlices)."""
     cdef Derivative d = Derivative.__new__(Derivative)
     d.op = op
     d.node_name = node
+    d.display_name = name if name is not None else node
     d.node_type = _node_type(node, base if base is not None else OpNode)
     d.args = args
     d.broadcast = broadcast
@@ -409,8 +426,6 @@ cdef class OpNode(Node):
     cdef list _apply(self, list grads):
         cdef Derivative d = self.d
         cdef int i, n = len(d.inputs)
-        if self._released:
-            raise RuntimeError(_FREED_MSG)
         if d.nout == 1:
             g = grads[0]
             if g is None:
@@ -452,12 +467,14 @@ cdef class OpNode(Node):
 
     cdef void _release(self):
         self._released = True
-        self._saved = None
-        self.values = None
+        _free(self.values)
 
     @property
     def _saved_names(self):
         return self.d.saves
+
+    def name(self):
+        return self.d.display_name
 
 
 cdef bint _is_complex_grad(object g):
@@ -497,17 +514,17 @@ cdef object record(str op, object result, tuple inputs, tuple args=()):
             needs |= 1 << i
     if needs == 0:
         return result
-    cdef Derivative d = _DERIVATIVES.get(op)
-    if d is None:
-        raise RuntimeError(f"the derivative for '{op}' is not implemented")
-    cdef tuple outs = result if d.nout != 1 else (result,)
+    cdef tuple outs = result if isinstance(result, tuple) else (result,)
     cdef Tensor t
     cdef bint any_out = False
     for x in outs:
         if isinstance(x, Tensor) and ((<Tensor>x)._dtype.is_floating_point or (<Tensor>x)._dtype.is_complex):
             any_out = True
     if not any_out:
-        return result
+        return result       # integer and bool results carry no gradient
+    cdef Derivative d = _DERIVATIVES.get(op)
+    if d is None:
+        raise RuntimeError(f"the derivative for '{op}' is not implemented")
     cdef OpNode node = d.node_type.__new__(d.node_type)
     PyObject_GC_UnTrack(<PyObject *>node)
     node.d = d
@@ -578,8 +595,6 @@ cdef class _OpNode(Node):
     """A grad_fn made by an op: a formula plus what the forward saved."""
 
     cdef list _apply(self, list grads):
-        if self._released:
-            raise RuntimeError(_FREED_MSG)
         if self._nout != 1:
             return self._fn(self, grads)
         g = grads[0]
@@ -597,8 +612,9 @@ cdef class _OpNode(Node):
 
     cdef void _release(self):
         self._released = True
-        self._saved = None
-        self._vals = None
+        _free(self._saved)
+        if self._vals is not None:
+            _free(list(self._vals))
 
     def _saved_tensor(self, i):
         return self.s(i)
@@ -636,3 +652,143 @@ def _set_output(Tensor t, Node node, int nr):
 
 def _needs_input_grad(x):
     return _needs_grad(x)
+
+
+
+# ------------------------------------------------------- in-place and views
+
+cdef int _check_inplace(Tensor t) except -1:
+    """What PyTorch refuses to change in place while recording."""
+    cdef Tensor base
+    if not ct_get_grad_mode():
+        return 0
+    if t._requires_grad and t._grad_fn is None:
+        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+    if t._base is not None:
+        base = <Tensor>t._base
+        if base._requires_grad and base._grad_fn is None:
+            raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
+    return 0
+
+
+cdef bint _inplace_needs_graph(Tensor self, object other):
+    return ct_get_grad_mode() != 0 and (_needs_grad(self) or _needs_grad(other))
+
+
+cdef tuple _geometry(Tensor base, Tensor view):
+    """Where a view's elements sit in its base's storage, and where the base's
+    do: what CopySlices and AsStridedBackward0 need to place a gradient."""
+    cdef int d
+    return (tuple([base._shape[d] for d in range(base._ndim)]),
+            tuple([base._stride[d] for d in range(base._ndim)]), base._offset,
+            tuple([view._shape[d] for d in range(view._ndim)]),
+            tuple([view._stride[d] for d in range(view._ndim)]), view._offset)
+
+
+cdef int _refresh_view(Tensor v) except -1:
+    """A view shares its base's history: once the base's history changed
+    (an in-place op on the base or on another of its views), the view's
+    grad_fn becomes a fresh view of the base's current history, as PyTorch
+    regenerates it (AsStridedBackward0)."""
+    cdef Tensor base = <Tensor>v._base
+    if base._grad_fn is None:
+        return 0                      # the base is a leaf: views of leaves never go stale
+    if v._grad_fn is not None and v._attr_version == v._storage.version:
+        return 0
+    cdef int mode = ct_get_grad_mode()
+    ct_put_grad_mode(1)
+    try:
+        v._grad_fn = None
+        v._requires_grad = False
+        record("as_strided_view", v, (base,), (_geometry(base, v),))
+    finally:
+        ct_put_grad_mode(mode)
+    v._attr_version = v._storage.version
+    return 0
+
+
+cdef void _move_retain(Tensor self, object new_fn, int new_nr):
+    """A tensor that retains grad keeps doing so after an in-place op: its
+    .grad is the gradient of the new value (PyTorch moves the retain hook)."""
+    cdef Node old_fn = self._grad_fn
+    cdef Node node
+    if old_fn is None or old_fn._retain is None or new_fn is None:
+        return
+    ref = old_fn._retain.get(self._output_nr)
+    if ref is None or ref() is not self:
+        return
+    del old_fn._retain[self._output_nr]
+    node = new_fn
+    if node._retain is None:
+        node._retain = {}
+    node._retain[new_nr] = ref
+
+
+cdef int _rebase_history(Tensor self, Tensor r) except -1:
+    """self now holds the values of r, which an op computed out of place from
+    a stand-in for self's old value: self takes r's history. A view rewrites
+    its base's history instead (CopySlices: the base's old history outside the
+    view, r's inside), and gets a fresh view of it."""
+    cdef Tensor base
+    cdef OpNode node
+    if self._base is not None and (_needs_grad(self._base) or _needs_grad(r)):
+        base = <Tensor>self._base
+        record("copy_slices", base, (base, r), (_geometry(base, self),))
+        _rebind_output(r, self)
+        self._grad_fn = None
+        _refresh_view(self)
+        return 0
+    _move_retain(self, r._grad_fn, r._output_nr)
+    self._grad_fn = r._grad_fn
+    self._output_nr = r._output_nr
+    self._requires_grad = r._requires_grad or self._requires_grad
+    _rebind_output(r, self)
+    return 0
+
+
+cdef void _rebind_output(Tensor r, Tensor self):
+    """A saved result of r's node now lives in self (the in-place op wrote
+    it there): the node checks self's version from now on, as PyTorch's saved
+    output of an in-place op is the tensor it changed."""
+    cdef OpNode node
+    cdef SavedTensor sv
+    cdef int i
+    if not isinstance(r._grad_fn, OpNode):
+        return
+    node = <OpNode>r._grad_fn
+    if node.values is None:
+        return
+    for i in range(len(node.values)):
+        v = node.values[i]
+        if isinstance(v, SavedTensor) and (<SavedTensor>v).is_output and \
+                (<SavedTensor>v).tensor._storage is r._storage:
+            node.values[i] = _save_output(self, (<SavedTensor>v).output_nr)
+
+
+def _grad_fn_of(Tensor self):
+    if self._base is not None:
+        _refresh_view(self)
+    return self._grad_fn
+
+
+def _requires_grad_of(Tensor self):
+    if self._requires_grad:
+        return True
+    if self._base is not None:
+        _refresh_view(self)
+    return self._grad_fn is not None
+
+
+def _is_leaf_of(Tensor self):
+    if self._base is not None:
+        _refresh_view(self)
+    return self._grad_fn is None
+
+
+def _set_requires_grad(Tensor self, value):
+    self.requires_grad_(bool(value))
+
+
+_add_method("grad_fn", property(_grad_fn_of))
+_add_method("requires_grad", property(_requires_grad_of, _set_requires_grad))
+_add_method("is_leaf", property(_is_leaf_of))

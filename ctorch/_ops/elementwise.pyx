@@ -1,0 +1,1089 @@
+# cython: language_level=3
+"""Elementwise ops: check arguments -> result dtype (weak python scalars) ->
+broadcast -> allocate or check `out` -> launch the backend's kernel over the
+coalesced dimensions -> record (one call, naming the op's derivatives entry).
+One generic path per arity; the op tables turn it into torch.xxx functions,
+Tensor methods, in-place methods and Tensor's operators. Also: casts and
+copies (clone, to, copy_, fill_, zero_, type conversions) and the in-place
+machinery every op family shares (an op on a tensor in a graph computes out
+of place and hands its history over)."""
+
+from libc.stdint cimport int64_t, uint8_t
+import struct as _struct
+
+from ctorch._core.dtype cimport *
+from ctorch._core.backend cimport *
+from ctorch._core.dispatch cimport device, _device_code, backend_for
+from ctorch._core.storage cimport Storage
+from ctorch._core.tensor cimport *
+from ctorch._core.iterator cimport *
+from ctorch.autograd._node cimport (
+    record, _grad_mode, _set_grad_mode, _edge, _check_inplace, _inplace_needs_graph, _rebase_history,
+)
+from ctorch._core.iterator import _resize_
+from ctorch._ops.creation import tensor
+
+
+cdef object _operand(object x, str fname):
+    """A tensor, or a python/numpy scalar kept as a weak scalar."""
+    if isinstance(x, Tensor):
+        return x
+    if _scalar_kind(x) >= 0:
+        return x
+    if hasattr(x, "__array_interface__") or hasattr(x, "__array__"):
+        np = _np()
+        if isinstance(x, np.generic):
+            return x.item()
+        return tensor(x)
+    raise TypeError(f"{fname}(): argument 'other' must be Tensor or Number, not {type(x).__name__}")
+
+
+def result_type(tensor1, tensor2):
+    return _result_type((_operand(tensor1, "result_type"), _operand(tensor2, "result_type")))
+
+
+# ------------------------------------------------------------- casts, copies
+
+cdef Tensor _cast(Tensor t, DType dt):
+    """t converted to dt (t itself when it already is dt)."""
+    if t._dtype is dt:
+        return t
+    cdef Tensor r = _empty_like(t, dt)
+    _copy_into(r, t, False)
+    record("_to_copy", r, (t,))
+    return r
+
+
+cdef Tensor _as_operand_tensor(object x, DType dt):
+    if isinstance(x, Tensor):
+        return <Tensor>x
+    return tensor(x, dtype=dt)
+
+
+# ----------------------------------------------------------------- binary
+
+cdef object _binary(int op, int rule, object a, object b, object out, str name, bint inplace=False):
+    cdef DType res, comp, outdt
+    cdef Tensor ta = None, tb = None, o = None, tmp
+    cdef char bufa[16]
+    cdef char bufb[16]
+    cdef Iter it
+    cdef ct_params P
+    a = _operand(a, name)
+    b = _operand(b, name)
+    if op == CT_POW and isinstance(a, Tensor) and (<Tensor>a)._dtype._kind <= K_INT \
+            and isinstance(b, int) and not isinstance(b, bool) and b < 0:
+        # every call form, not only `**`: an integer result cannot hold x ** -n
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
+    if type(a) is Tensor and type(b) is Tensor and (<Tensor>a)._dtype is (<Tensor>b)._dtype:
+        # the common case needs no promotion: skip building the operand tuple
+        res = (<Tensor>a)._dtype
+    else:
+        res = _result_type((a, b))
+    if rule == R_FLOAT and res._kind <= K_INT:
+        res = _default_dtype
+    comp = res
+    if res._code == CT_FLOAT16 and (_inexact_in_half(a) or _inexact_in_half(b)):
+        # half kernels compute in float; a scalar operand that half cannot
+        # hold keeps its float value (rounded once, at the end, as PyTorch does)
+        comp = t_float32
+    cdef const ct_backend *B = _backend_of(a, b, out)
+    if not B.has_kernel(CT_EW_BINARY, op, comp._code):
+        _no_kernel(name, comp, op, B)
+    outdt = t_bool if rule == R_CMP else res
+    if isinstance(a, Tensor):
+        ta = <Tensor>a
+    if isinstance(b, Tensor):
+        tb = <Tensor>b
+    _broadcast_shape(&it, ta, tb, None)
+    if out is not None:
+        o = <Tensor?>out
+        if not _can_cast(outdt, o._dtype):
+            if inplace:
+                raise RuntimeError(f"result type {_SCALAR_NAMES[outdt._code]} can't be cast to the desired output type {_SCALAR_NAMES[o._dtype._code]}")
+            raise RuntimeError(f"result type {_SCALAR_NAMES[outdt._code]} can't be cast to the desired output type {_SCALAR_NAMES[o._dtype._code]}")
+        _check_out_shape(o, &it, inplace)
+    # operands in the compute dtype
+    if ta is not None and ta._dtype is not comp:
+        ta = _cast(ta, comp)
+    if tb is not None and tb._dtype is not comp:
+        tb = _cast(tb, comp)
+    cdef Tensor dst
+    cdef DType kdt = t_bool if rule == R_CMP else comp    # what the kernel writes
+    if o is not None and o._dtype is kdt:
+        dst = o
+    else:
+        dst = _alloc_like_operands(&it, ta, tb, kdt)
+    it.nargs = 3
+    _iter_add(&it, 0, dst)
+    if ta is not None:
+        _iter_add(&it, 1, ta)
+    else:
+        _write_scalar(bufa, a, comp)
+        _iter_scalar(&it, 1, bufa)
+    if tb is not None:
+        _iter_add(&it, 2, tb)
+    else:
+        _write_scalar(bufb, b, comp)
+        _iter_scalar(&it, 2, bufb)
+    P.err = 0
+    _run(&it, CT_EW_BINARY, op, comp._code, &P, GRAIN_CHEAP if op <= CT_MUL else GRAIN_MATH)
+    if P.err:
+        raise RuntimeError("ZeroDivisionError")
+    if o is not None:
+        if dst is not o:
+            _copy_into(o, dst, False)
+        _bump(o)
+        return o
+    if kdt is not outdt:
+        return _cast(dst, outdt)
+    return dst
+
+
+cdef bint _inexact_in_half(object x) except -1:
+    """x is a python number or a 0-d tensor of another dtype whose value half
+    does not represent exactly."""
+    cdef Tensor t
+    if isinstance(x, Tensor):
+        t = <Tensor>x
+        if t._ndim != 0 or t._dtype._code == CT_FLOAT16 or t._dtype._kind > K_FLOAT:
+            return False
+        x = t.item()
+    elif not isinstance(x, (int, float)):
+        return False
+    try:
+        return _struct.unpack("e", _struct.pack("e", x))[0] != x
+    except (OverflowError, _struct.error):
+        return True
+
+
+cdef _no_kernel(str name, DType dt, int op, const ct_backend *B):
+    if op == CT_SUB and dt._code == CT_BOOL:
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.")
+    raise RuntimeError(f"\"{name}_{B.name.decode()}\" not implemented for '{_SCALAR_NAMES[dt._code]}'")
+
+
+# ------------------------------------------------------------------ unary
+
+cdef object _unary(int op, int rule, object a, object out, str name, ct_params *P=NULL, bint inplace=False):
+    cdef Tensor t = _tensor_arg(a, name)
+    cdef DType comp = t._dtype, outdt
+    cdef ct_params local
+    cdef Iter it
+    cdef Tensor o = None, dst
+    if P == NULL:
+        P = &local
+    if rule == U_FLOAT and comp._kind <= K_INT:
+        comp = _default_dtype
+    elif op == CT_SQUARE and comp._code == CT_BOOL:
+        comp = t_int64      # square is pow(x, 2): bool promotes with the int 2
+    outdt = comp
+    if rule == U_PRED:
+        outdt = t_bool
+    if rule == U_ABS and comp._kind == K_COMPLEX:
+        outdt = comp.to_real()
+    cdef const ct_backend *B = _backend_of(t, out, None)
+    if not B.has_kernel(CT_EW_UNARY, op, comp._code):
+        if op == CT_NEG and comp._code == CT_BOOL:
+            raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+        raise RuntimeError(f"\"{name}_{B.name.decode()}\" not implemented for '{_SCALAR_NAMES[comp._code]}'")
+    it.ndim = t._ndim
+    cdef int d
+    for d in range(t._ndim):
+        it.shape[d] = t._shape[d]
+    if out is not None:
+        o = <Tensor?>out
+        if not _can_cast(outdt, o._dtype):
+            raise RuntimeError(f"result type {_SCALAR_NAMES[outdt._code]} can't be cast to the desired output type {_SCALAR_NAMES[o._dtype._code]}")
+        _check_out_shape(o, &it, inplace)
+    if t._dtype is not comp:
+        t = _cast(t, comp)
+    if o is not None and o._dtype is outdt:
+        dst = o
+    else:
+        dst = _alloc_like_operands(&it, t, None, outdt)
+    it.nargs = 2
+    _iter_add(&it, 0, dst)
+    _iter_add(&it, 1, t)
+    _run(&it, CT_EW_UNARY, op, comp._code, P, GRAIN_CHEAP if op == CT_NEG or op == CT_ABS else GRAIN_MATH)
+    if o is not None:
+        if dst is not o:
+            _copy_into(o, dst, False)
+        _bump(o)
+        return o
+    return dst
+
+
+# ------------------------------------------------------------- ternary
+
+def where(condition, input=None, other=None, *, out=None):
+    cdef Tensor c = _tensor_arg(condition, "where")
+    if input is None and other is None:
+        return c.nonzero(as_tuple=True)
+    if c._dtype is not t_bool:
+        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {_SCALAR_NAMES[c._dtype._code]}")
+    x = _operand(input, "where")
+    y = _operand(other, "where")
+    cdef DType res = _result_type((x, y))
+    cdef Tensor tx = x if isinstance(x, Tensor) else _scalar_tensor(x, res)
+    cdef Tensor ty = y if isinstance(y, Tensor) else _scalar_tensor(y, res)
+    tx = _cast(tx, res)
+    ty = _cast(ty, res)
+    cdef Iter it
+    cdef ct_params P
+    _broadcast_shape(&it, c, tx, ty)
+    cdef Tensor dst
+    if out is not None:
+        dst = <Tensor?>out
+        _check_out_shape(dst, &it, False)
+        if dst._dtype is not res:
+            raise RuntimeError(f"Expected out tensor to have dtype {res!r}, but got {dst._dtype!r} instead")
+    else:
+        dst = _alloc_like_operands(&it, tx, ty, res)
+    it.nargs = 4
+    _iter_add(&it, 0, dst)
+    _iter_add(&it, 1, c)
+    _iter_add(&it, 2, tx)
+    _iter_add(&it, 3, ty)
+    _backend_of(c, tx, ty)
+    _run(&it, CT_EW_WHERE, 0, res._code, &P, GRAIN_CHEAP)
+    record("where", dst, (tx, ty), (c,))
+    return dst
+
+
+def lerp(input, end, weight, *, out=None):
+    cdef Tensor s = _tensor_arg(input, "lerp"), e = _tensor_arg(end, "lerp")
+    if s._dtype is not e._dtype:
+        raise RuntimeError(f"expected dtype {s._dtype!r} for `end` but got dtype {e._dtype!r}")
+    cdef Tensor w = weight if isinstance(weight, Tensor) else _scalar_tensor(weight, s._dtype)
+    if w._dtype is not s._dtype:
+        if isinstance(weight, Tensor):
+            raise RuntimeError(f"expected dtype {s._dtype!r} for `weight` but got dtype {w._dtype!r}")
+    cdef const ct_backend *B = _backend_of(s, e, w)
+    if not B.has_kernel(CT_EW_LERP, 0, s._dtype._code):
+        raise RuntimeError(f"\"lerp_kernel_scalar\" not implemented for '{_SCALAR_NAMES[s._dtype._code]}'")
+    cdef Iter it
+    cdef ct_params P
+    _broadcast_shape(&it, s, e, w)
+    cdef Tensor dst
+    if out is not None:
+        dst = <Tensor?>out
+        _check_out_shape(dst, &it, False)
+    else:
+        dst = _alloc_like_operands(&it, s, e, s._dtype)
+    it.nargs = 4
+    _iter_add(&it, 0, dst)
+    _iter_add(&it, 1, s)
+    _iter_add(&it, 2, e)
+    _iter_add(&it, 3, w)
+    _run(&it, CT_EW_LERP, 0, s._dtype._code, &P, GRAIN_MATH)
+    if out is not None:
+        _bump(dst)
+    elif isinstance(weight, Tensor):
+        record("lerp.Tensor", dst, (s, e, weight))
+    else:
+        record("lerp.Scalar", dst, (s, e), (weight,))
+    return dst
+
+
+# name, kernel, rule, aliases
+cdef list _UNARY_TABLE = [
+    ("neg", CT_NEG, U_SAME, ("negative",)),
+    ("abs", CT_ABS, U_ABS, ("absolute",)),
+    ("sign", CT_SIGN, U_SAME, ()),
+    ("exp", CT_EXP, U_FLOAT, ()),
+    ("exp2", CT_EXP2, U_FLOAT, ()),
+    ("expm1", CT_EXPM1, U_FLOAT, ()),
+    ("log", CT_LOG, U_FLOAT, ()),
+    ("log2", CT_LOG2, U_FLOAT, ()),
+    ("log10", CT_LOG10, U_FLOAT, ()),
+    ("log1p", CT_LOG1P, U_FLOAT, ()),
+    ("sqrt", CT_SQRT, U_FLOAT, ()),
+    ("rsqrt", CT_RSQRT, U_FLOAT, ()),
+    ("reciprocal", CT_RECIPROCAL, U_FLOAT, ()),
+    ("sin", CT_SIN, U_FLOAT, ()),
+    ("cos", CT_COS, U_FLOAT, ()),
+    ("tan", CT_TAN, U_FLOAT, ()),
+    ("asin", CT_ASIN, U_FLOAT, ("arcsin",)),
+    ("acos", CT_ACOS, U_FLOAT, ("arccos",)),
+    ("atan", CT_ATAN, U_FLOAT, ("arctan",)),
+    ("sinh", CT_SINH, U_FLOAT, ()),
+    ("cosh", CT_COSH, U_FLOAT, ()),
+    ("tanh", CT_TANH, U_FLOAT, ()),
+    ("sigmoid", CT_SIGMOID, U_FLOAT, ()),
+    ("relu", CT_RELU, U_SAME, ()),
+    ("erf", CT_ERF, U_FLOAT, ()),
+    ("floor", CT_FLOOR, U_SAME, ()),
+    ("ceil", CT_CEIL, U_SAME, ()),
+    ("trunc", CT_TRUNC, U_SAME, ("fix",)),
+    ("frac", CT_FRAC, U_SAME, ()),
+    ("square", CT_SQUARE, U_SAME, ()),
+    ("bitwise_not", CT_BITNOT, U_SAME, ()),
+    ("isnan", CT_ISNAN, U_PRED, ()),
+    ("isinf", CT_ISINF, U_PRED, ()),
+    ("isfinite", CT_ISFINITE, U_PRED, ()),
+    ("logical_not", CT_LOGNOT, U_PRED, ()),
+]
+
+# ops whose result is never written in place (their result dtype differs)
+cdef set _NO_INPLACE = {"isnan", "isinf", "isfinite"}
+
+cdef list _BINARY_TABLE = [
+    ("mul", CT_MUL, R_ARITH, ("multiply",)),
+    ("floor_divide", CT_DIV_FLOOR, R_ARITH, ()),
+    ("remainder", CT_REMAINDER, R_ARITH, ()),
+    ("fmod", CT_FMOD, R_ARITH, ()),
+    ("pow", CT_POW, R_ARITH, ()),
+    ("atan2", CT_ATAN2, R_FLOAT, ("arctan2",)),
+    ("maximum", CT_MAXIMUM, R_ARITH, ()),
+    ("minimum", CT_MINIMUM, R_ARITH, ()),
+    ("bitwise_and", CT_BITAND, R_BITS, ()),
+    ("bitwise_or", CT_BITOR, R_BITS, ()),
+    ("bitwise_xor", CT_BITXOR, R_BITS, ()),
+    ("bitwise_left_shift", CT_SHL, R_BITS, ()),
+    ("bitwise_right_shift", CT_SHR, R_BITS, ()),
+    ("eq", CT_EQ, R_CMP, ()),
+    ("ne", CT_NE, R_CMP, ("not_equal",)),
+    ("lt", CT_LT, R_CMP, ("less",)),
+    ("le", CT_LE, R_CMP, ("less_equal",)),
+    ("gt", CT_GT, R_CMP, ("greater",)),
+    ("ge", CT_GE, R_CMP, ("greater_equal",)),
+    ("logical_and", CT_LOGAND, R_CMP, ()),
+    ("logical_or", CT_LOGOR, R_CMP, ()),
+    ("logical_xor", CT_LOGXOR, R_CMP, ()),
+]
+
+
+cdef object _make_unary(int op, int rule, str name, bint inplace):
+    if inplace:
+        def method_(self):
+            return _unary_inplace(op, rule, <Tensor?>self, name)
+        method_.__name__ = name + "_"
+        return method_
+
+    def function(input, *, out=None):
+        return _unary_graded(op, rule, input, out, name)
+    function.__name__ = name
+    return function
+
+
+cdef object _unary_graded(int op, int rule, object input, object out, str name):
+    cdef object r = _unary(op, rule, input, out, name)
+    if out is None:
+        record(name, r, (input,))
+    return r
+
+
+cdef object _unary_inplace(int op, int rule, Tensor self, str name):
+    _check_inplace(self)
+    cdef DType comp = self._dtype
+    if rule == U_FLOAT and comp._kind <= K_INT:
+        raise RuntimeError(f"result type {_SCALAR_NAMES[_default_dtype._code]} can't be cast to the desired output type {_SCALAR_NAMES[comp._code]}")
+    if _inplace_needs_graph(self, None):
+        return _inplace_with_graph(self, lambda s: _unary_graded(op, rule, s, None, name))
+    return _unary(op, rule, self, self, name, NULL, True)
+
+
+cdef object _make_binary(int op, int rule, str name, bint inplace):
+    if inplace:
+        def method_(self, other):
+            _check_inplace(<Tensor?>self)
+            if _inplace_needs_graph(<Tensor>self, other):
+                return _inplace_with_graph(<Tensor>self, lambda s: _FUNCTIONS[name](s, other))
+            return _binary(op, rule, self, other, self, name, True)
+        method_.__name__ = name + "_"
+        return method_
+
+    def function(input, other, *, out=None):
+        r = _binary(op, rule, input, other, out, name)
+        if out is None:
+            _record_binary(r, input, other, name, 1)
+        return r
+    function.__name__ = name
+    return function
+
+
+cdef dict _FUNCTIONS = {}
+
+
+cdef _install_tables():
+    for name, op, rule, aliases in _UNARY_TABLE:
+        f = _make_unary(op, rule, name, False)
+        _FUNCTIONS[name] = f
+        _add_method(name, f)
+        if name not in _NO_INPLACE:
+            _add_method(name + "_", _make_unary(op, rule, name, True))
+        for al in aliases:
+            _FUNCTIONS[al] = f
+            _add_method(al, f)
+            if name not in _NO_INPLACE:
+                _add_method(al + "_", _make_unary(op, rule, name, True))
+    for name, op, rule, aliases in _BINARY_TABLE:
+        f = _make_binary(op, rule, name, False)
+        _FUNCTIONS[name] = f
+        _add_method(name, f)
+        fi = _make_binary(op, rule, name, True)
+        _add_method(name + "_", fi)
+        for al in aliases:
+            _FUNCTIONS[al] = f
+            _add_method(al, f)
+            _add_method(al + "_", fi)
+
+
+_install_tables()
+globals().update(_FUNCTIONS)
+
+
+# ------------------------------------------------- ops with extra arguments
+
+cdef object _scaled(object input, object other, object alpha, str name):
+    if alpha is None or (not isinstance(alpha, bool) and alpha == 1):
+        return other
+    cdef DType res = _result_type((_operand(input, name), _operand(other, name)))
+    if res._kind <= K_INT and isinstance(alpha, float):
+        raise RuntimeError(f"For integral input tensors, argument alpha must not be a floating point number.")
+    # alpha * other is computed in the result dtype of input + other: scaling
+    # first in other's own dtype would let the weak alpha widen the result
+    # (int32 + 2 * bool must stay int32), and for bool results alpha is a truth value
+    if res is t_bool:
+        return other if alpha else _binary(CT_LOGAND, R_CMP, other, False, None, name)
+    if isinstance(other, Tensor):
+        other = _cast(<Tensor>other, res)
+    return _binary(CT_MUL, R_ARITH, other, alpha, None, name)
+
+
+def add(input, other, *, alpha=1, out=None):
+    r = _binary(CT_ADD, R_ARITH, input, _scaled(input, other, alpha, "add"), out, "add")
+    if out is None:
+        record("add", r, (input, other), (alpha,))
+    return r
+
+
+cdef int _check_sub_bool(object a, object b) except -1:
+    """torch refuses `-` whenever an operand (a python bool included) is boolean,
+    even when the promoted type would be numeric."""
+    cdef bint ba = isinstance(a, bool) or (isinstance(a, Tensor) and (<Tensor>a)._dtype is t_bool)
+    cdef bint bb = isinstance(b, bool) or (isinstance(b, Tensor) and (<Tensor>b)._dtype is t_bool)
+    if ba and bb:
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.")
+    if ba or bb:
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+    return 0
+
+
+def sub(input, other, *, alpha=1, out=None):
+    _check_sub_bool(input, other)
+    r = _binary(CT_SUB, R_ARITH, input, _scaled(input, other, alpha, "sub"), out, "sub")
+    if out is None:
+        record("sub", r, (input, other), (alpha,))
+    return r
+
+
+subtract = sub
+
+
+def rsub(input, other, *, alpha=1):
+    return sub(other, input, alpha=alpha)
+
+
+cdef int _rounding(object rounding_mode) except -2:
+    if rounding_mode is None:
+        return CT_DIV
+    if rounding_mode == "trunc":
+        return CT_DIV_TRUNC
+    if rounding_mode == "floor":
+        return CT_DIV_FLOOR
+    raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'")
+
+
+def div(input, other, *, rounding_mode=None, out=None):
+    cdef int op = _rounding(rounding_mode)
+    r = _binary(op, R_FLOAT if op == CT_DIV else R_ARITH, input, other, out, "div")
+    if out is None:
+        record("div" if op == CT_DIV else "div.rounding_mode", r, (input, other))
+    return r
+
+
+divide = div
+true_divide = div
+
+
+def clamp(input, min=None, max=None, *, out=None):
+    cdef Tensor t = _tensor_arg(input, "clamp")
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        return _clamp_tensors(t, min, max, out)
+    cdef ct_params P
+    P.flags = (1 if min is not None else 0) | (2 if max is not None else 0)
+    cdef DType res = _result_type((t, min, max))
+    if res is not t._dtype:
+        t = _cast(t, res)
+    if res._kind <= K_INT:
+        # the bounds are converted to the tensor's dtype first, wrapping as a C
+        # cast does (torch: clamp(uint8, -2, 3) clamps to [254, 3])
+        P.ia = _wrap_int(int(min), res) if min is not None else 0
+        P.ib = _wrap_int(int(max), res) if max is not None else 0
+    else:
+        P.a = float(min) if min is not None else 0.0
+        P.b = float(max) if max is not None else 0.0
+    r = _unary(CT_CLAMP, U_SAME, t, out, "clamp", &P)
+    if out is None:
+        record("clamp", r, (input,), (min, max))
+    return r
+
+
+clip = clamp
+
+
+cdef int64_t _wrap_int(object v, DType dt) except? -1:
+    if dt._code == CT_BOOL:
+        return 1 if v else 0
+    if dt._code == CT_UINT8:
+        return v % 256
+    # python integers throughout: a C shift by 63 would overflow
+    half = _PY_TWO ** (8 * dt.itemsize - 1)
+    return (v + half) % (2 * half) - half
+
+
+_PY_TWO = 2
+
+
+def clamp_min(input, min):
+    return clamp(input, min=min)
+
+
+def clamp_max(input, max):
+    return clamp(input, max=max)
+
+
+def _round(input, *, decimals=0, out=None):
+    cdef ct_params P
+    if decimals == 0:
+        r = _unary(CT_ROUND, U_SAME, input, out, "round")
+    else:
+        P.a = decimals
+        r = _unary(CT_ROUND_DEC, U_SAME, input, out, "round", &P)
+    if out is None:
+        record("round", r, (input,))
+    return r
+
+
+def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
+    cdef Tensor t = _tensor_arg(input, "nan_to_num")
+    if out is not None and (<Tensor?>out)._dtype is not t._dtype:
+        raise RuntimeError(f"nan_to_num: dtype of out: {_SCALAR_NAMES[(<Tensor>out)._dtype._code]} should be same as input: {_SCALAR_NAMES[t._dtype._code]}")
+    if t._dtype._kind <= K_INT:
+        return clone(t) if out is None else (<Tensor?>out).copy_(t)
+    cdef ct_params P
+    finfo_max = {CT_FLOAT16: 65504.0, CT_FLOAT32: 3.4028234663852886e38,
+                 CT_COMPLEX64: 3.4028234663852886e38}.get(t._dtype._code, 1.7976931348623157e308)
+    P.a = nan
+    P.b = finfo_max if posinf is None else posinf
+    P.c = -finfo_max if neginf is None else neginf
+    r = _unary(CT_NAN_TO_NUM, U_SAME, t, out, "nan_to_num", &P)
+    if out is None:
+        record("nan_to_num", r, (input,))
+    return r
+
+
+def float_power(input, exponent, *, out=None):
+    a = input.to(t_complex128 if input.is_complex() else t_float64) if isinstance(input, Tensor) else input
+    b = exponent.to(t_complex128 if exponent.is_complex() else t_float64) if isinstance(exponent, Tensor) else exponent
+    return _FUNCTIONS["pow"](a, b, out=out)
+
+
+def logical_not(input, *, out=None):
+    return _unary(CT_LOGNOT, U_PRED, input, out, "logical_not")
+
+
+def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    diff = abs(input - other)
+    tol = atol + rtol * abs(other)
+    r = (diff <= tol) | (input == other)
+    if equal_nan:
+        r = r | (_FUNCTIONS["isnan"](input) & _FUNCTIONS["isnan"](other))
+    return r
+
+
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    return bool(isclose(input, other, rtol, atol, equal_nan).all())
+
+
+def equal(input, other):
+    cdef Tensor a = <Tensor?>input, b = <Tensor?>other
+    if not _same_shape(a, b):
+        return False
+    return bool((a == b).all())
+
+
+def positive(input):
+    return input
+
+
+def _inplace_method(fn_name):
+    f = _FUNCTIONS[fn_name] if fn_name in _FUNCTIONS else globals()["_round" if fn_name == "round" else fn_name]
+    def method_(self, *args, **kwargs):
+        _check_inplace(<Tensor?>self)
+        # an in-place result must keep self's shape (out= alone would resize it)
+        for other in list(args) + list(kwargs.values()):
+            _check_inplace_shape(<Tensor>self, other)
+        if _inplace_needs_graph(<Tensor>self, args[0] if args else None):
+            return _inplace_with_graph(<Tensor>self, lambda s: f(s, *args, **kwargs))
+        f(self, *args, out=self, **kwargs)
+        return self
+    method_.__name__ = fn_name + "_"
+    return method_
+
+
+cdef int _check_inplace_shape(Tensor self, object other) except -1:
+    cdef Iter it
+    if isinstance(other, Tensor):
+        _broadcast_shape(&it, self, <Tensor>other, None)
+        _check_out_shape(self, &it, True)
+    return 0
+
+
+def _method(f):
+    def method(self, *args, **kwargs):
+        return f(self, *args, **kwargs)
+    method.__name__ = f.__name__
+    return method
+
+
+cdef _install_extras():
+    for name, fn in (("add", add), ("sub", sub), ("subtract", sub), ("div", div), ("divide", div),
+                     ("true_divide", div), ("clamp", clamp), ("clip", clip), ("clamp_min", clamp_min),
+                     ("clamp_max", clamp_max), ("round", _round), ("nan_to_num", nan_to_num),
+                     ("lerp", lerp), ("float_power", float_power), ("isclose", isclose),
+                     ("allclose", allclose), ("equal", equal), ("where", _where_method),
+                     ("logical_not", logical_not), ("rsub", rsub)):
+        _add_method(name, fn)
+    for name in ("add", "sub", "subtract", "div", "divide", "true_divide", "clamp", "clip",
+                 "clamp_min", "clamp_max", "round", "nan_to_num", "lerp", "logical_not"):
+        _add_method(name + "_", _inplace_method(name))
+    _add_method("resize_", _resize_)
+
+
+def _where_method(self, condition, y):
+    return where(condition, self, y)
+
+
+_install_extras()
+
+
+
+# ------------------------------------------------------------ in place
+
+cdef object _record_binary(object r, object a, object b, str name, object alpha):
+    """The derivatives entry of a binary op of the op table, by its operands."""
+    if r is NotImplemented or not _grad_mode():
+        return r
+    if name == "add" or name == "sub":
+        return record(name, r, (a, b), (alpha,))
+    if name == "pow":
+        if not isinstance(b, Tensor):
+            return record("pow.Tensor_Scalar", r, (a, b))
+        if not isinstance(a, Tensor):
+            return record("pow.Scalar", r, (a, b))
+        return record("pow.Tensor_Tensor", r, (a, b))
+    if name == "floor_divide":
+        return r         # PyTorch defines no derivative for floor_divide
+    return record(name, r, (a, b))
+
+
+cdef Tensor _stand_in(Tensor self, bint with_values):
+    """A tensor with self's history (a view's made current first) that an
+    in-place op computes from, out of place: a copy of self's value, or, when
+    no formula reads it, an alias."""
+    e = _edge(self)
+    cdef Tensor c = _raw_clone(self) if with_values else _alias(self)
+    c._grad_fn = e[0]
+    c._output_nr = e[1]
+    return c
+
+
+cdef object _inplace_with_graph(Tensor self, object fn):
+    """An in-place op on a tensor in a graph: computes fn(stand-in) out of
+    place (so that a saved old value stays intact), writes the result into
+    self, and hands self the result's history (its base's, for a view:
+    CopySlices)."""
+    cdef Tensor c = _stand_in(self, True)
+    cdef Tensor r = fn(c)
+    if r._dtype is not self._dtype:
+        r = _cast(r, self._dtype)
+    _copy_into(self, r, True)
+    _rebase_history(self, r)
+    return self
+
+
+cdef object _overwrite_with_graph(Tensor self, object value, str op):
+    """fill_ / zero_ / copy_ on a tensor in a graph: the old value gets a zero
+    gradient, a tensor value the gradient of what it was written over."""
+    _check_inplace(self)
+    cdef Tensor r = _empty_like(self, None)
+    if isinstance(value, Tensor):
+        _check_broadcast_to(<Tensor>value, self)
+        _copy_into(r, <Tensor>value, False)
+    else:
+        _fill(r, value)
+    cdef Tensor old = _stand_in(self, False)
+    record(op, r, (old, value) if isinstance(value, Tensor) else (old,))
+    _copy_into(self, r, True)
+    _rebase_history(self, r)
+    return self
+
+
+# ---------------------------------------------------------------- operators
+# (Tensor's operator slots forward to these: see ctorch._core.tensor._slots)
+
+cdef object _op_binary(int op, int rule, object a, object b, str name):
+    if not _is_operand(b):
+        return NotImplemented
+    r = _binary(op, rule, a, b, None, name)
+    _record_binary(r, a, b, name, 1)
+    return r
+
+
+cdef object _op_add(object a, object b):
+    if not _is_operand(b):
+        return NotImplemented
+    r = _binary(CT_ADD, R_ARITH, a, b, None, "add")
+    record("add", r, (a, b), (1,))
+    return r
+
+
+cdef object _op_sub(object a, object b):
+    if not _is_operand(b):
+        return NotImplemented
+    _check_sub_bool(a, b)
+    r = _binary(CT_SUB, R_ARITH, a, b, None, "sub")
+    record("sub", r, (a, b), (1,))
+    return r
+
+
+cdef object _op_div(object a, object b):
+    if not _is_operand(b):
+        return NotImplemented
+    r = _binary(CT_DIV, R_FLOAT, a, b, None, "div")
+    record("div", r, (a, b))
+    return r
+
+
+cdef object _op_pow(object a, object b):
+    if not _is_operand(b):
+        return NotImplemented
+    if isinstance(a, Tensor) and (<Tensor>a)._dtype._kind <= K_INT and isinstance(b, int) \
+            and not isinstance(b, bool) and b < 0:
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
+    return _op_binary(CT_POW, R_ARITH, a, b, "pow")
+
+
+cdef object _op_inplace(object a, object b, str name):
+    if not _is_operand(b):
+        return NotImplemented
+    return getattr(a, name + "_")(b)
+
+
+cdef object _op_mul(object a, object b):
+    return _op_binary(CT_MUL, R_ARITH, a, b, "mul")
+
+
+cdef object _op_floordiv(object a, object b):
+    return _op_binary(CT_DIV_FLOOR, R_ARITH, a, b, "floor_divide")
+
+
+cdef object _op_mod(object a, object b):
+    return _op_binary(CT_REMAINDER, R_ARITH, a, b, "remainder")
+
+
+cdef object _op_and(object a, object b):
+    return _op_binary(CT_BITAND, R_BITS, a, b, "bitwise_and")
+
+
+cdef object _op_or(object a, object b):
+    return _op_binary(CT_BITOR, R_BITS, a, b, "bitwise_or")
+
+
+cdef object _op_xor(object a, object b):
+    return _op_binary(CT_BITXOR, R_BITS, a, b, "bitwise_xor")
+
+
+cdef object _op_lshift(object a, object b):
+    return _op_binary(CT_SHL, R_BITS, a, b, "bitwise_left_shift")
+
+
+cdef object _op_rshift(object a, object b):
+    return _op_binary(CT_SHR, R_BITS, a, b, "bitwise_right_shift")
+
+
+cdef object _op_eq(object a, object b):
+    return _op_binary(CT_EQ, R_CMP, a, b, "eq")
+
+
+cdef object _op_ne(object a, object b):
+    return _op_binary(CT_NE, R_CMP, a, b, "ne")
+
+
+cdef object _op_lt(object a, object b):
+    return _op_binary(CT_LT, R_CMP, a, b, "lt")
+
+
+cdef object _op_le(object a, object b):
+    return _op_binary(CT_LE, R_CMP, a, b, "le")
+
+
+cdef object _op_gt(object a, object b):
+    return _op_binary(CT_GT, R_CMP, a, b, "gt")
+
+
+cdef object _op_ge(object a, object b):
+    return _op_binary(CT_GE, R_CMP, a, b, "ge")
+
+
+cdef object _op_neg(object a):
+    return _unary_graded(CT_NEG, U_SAME, a, None, "neg")
+
+
+cdef object _op_abs(object a):
+    return _unary_graded(CT_ABS, U_ABS, a, None, "abs")
+
+
+cdef object _op_invert(object a):
+    if (<Tensor>a)._dtype._kind > K_INT:
+        raise TypeError("ufunc 'invert' not supported for the input types, and the inputs could not be safely coerced")
+    return _unary_graded(CT_BITNOT, U_SAME, a, None, "bitwise_not")
+
+
+_slots.add = _op_add
+_slots.sub = _op_sub
+_slots.mul = _op_mul
+_slots.truediv = _op_div
+_slots.floordiv = _op_floordiv
+_slots.mod = _op_mod
+_slots.pow = _op_pow
+_slots.and_ = _op_and
+_slots.or_ = _op_or
+_slots.xor = _op_xor
+_slots.lshift = _op_lshift
+_slots.rshift = _op_rshift
+_slots.eq = _op_eq
+_slots.ne = _op_ne
+_slots.lt = _op_lt
+_slots.le = _op_le
+_slots.gt = _op_gt
+_slots.ge = _op_ge
+_slots.neg = _op_neg
+_slots.abs = _op_abs
+_slots.invert = _op_invert
+_slots.inplace = _op_inplace
+
+
+# ------------------------------------------------- clamp with tensor bounds
+
+def _clamp_tensors(Tensor t, min, max, out):
+    """clamp with tensor (or mixed) bounds: min(max(t, min), max), promoted
+    like torch, with torch's ClampBackward0 node (ties pass the gradient to
+    the input)."""
+    cdef int mode = _grad_mode()
+    _set_grad_mode(0)
+    try:
+        r = _alias(t)
+        if min is not None:
+            r = _FUNCTIONS["maximum"](r, _alias(min) if isinstance(min, Tensor) else min)
+        if max is not None:
+            r = _FUNCTIONS["minimum"](r, _alias(max) if isinstance(max, Tensor) else max)
+    finally:
+        _set_grad_mode(mode)
+    if out is not None:
+        (<Tensor?>out).copy_(r)
+        return out
+    lo = min if isinstance(min, Tensor) else (None if min is None else _scalar_tensor(min, t._dtype))
+    hi = max if isinstance(max, Tensor) else (None if max is None else _scalar_tensor(max, t._dtype))
+    record("clamp.Tensor", r, (t, min if isinstance(min, Tensor) else None,
+                               max if isinstance(max, Tensor) else None), (lo, hi))
+    return r
+
+
+# ------------------------------------------------------- copies and casts
+
+def _t_contiguous(Tensor self, memory_format=None):
+    if _is_contiguous(self):
+        return self
+    return clone(self)
+
+
+def _t_clone(Tensor self, *, memory_format=None):
+    return clone(self)
+
+
+def _t_copy_(Tensor self, src, non_blocking=False):
+    cdef Tensor s = _as_operand_tensor(src, self._dtype)
+    if _inplace_needs_graph(self, s):
+        return _overwrite_with_graph(self, s, "copy_")
+    _copy_into(self, s, True)
+    return self
+
+
+def _t_fill_(Tensor self, value):
+    if isinstance(value, Tensor):
+        if (<Tensor>value)._ndim != 0:
+            raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with {(<Tensor>value)._ndim} dimensions.")
+        if _inplace_needs_graph(self, value):
+            return _overwrite_with_graph(self, value, "fill_.Tensor")
+        value = value.item()
+    if _inplace_needs_graph(self, None):
+        return _overwrite_with_graph(self, value, "fill_.Scalar")
+    _fill(self, value)
+    _bump(self)
+    return self
+
+
+def _t_zero_(Tensor self):
+    if _inplace_needs_graph(self, None):
+        return _overwrite_with_graph(self, 0, "zero_")
+    _fill(self, 0)
+    _bump(self)
+    return self
+
+# ---------------------------------------------------------- dtype / device
+
+
+def _t_to(Tensor self, *args, **kwargs):
+    return _to(self, args, kwargs)
+
+
+def _t_type(Tensor self, dtype=None, non_blocking=False):
+    if dtype is None:
+        return "torch." + _TYPE_NAMES[self._dtype._code]
+    if isinstance(dtype, str):
+        name = dtype.replace("torch.", "")
+        for i, n in enumerate(_TYPE_NAMES):
+            if n == name:
+                return _cast(self, _DT[i])
+        raise ValueError(f"invalid type: '{dtype}'")
+    return _cast(self, _as_dtype(dtype))
+
+
+def _t_type_as(Tensor self, other):
+    return _cast(self, (<Tensor?>other)._dtype)
+
+
+def _t_cpu(Tensor self):
+    return self
+
+
+def _t_cuda(Tensor self, device=None, non_blocking=False):
+    _device_code("cuda" if device is None else device)
+    return self
+
+
+def _t_float(Tensor self):
+    return _cast(self, t_float32)
+
+
+def _t_double(Tensor self):
+    return _cast(self, t_float64)
+
+
+def _t_half(Tensor self):
+    return _cast(self, _DT[CT_FLOAT16])
+
+
+def _t_long(Tensor self):
+    return _cast(self, t_int64)
+
+
+def _t_int(Tensor self):
+    return _cast(self, _DT[CT_INT32])
+
+
+def _t_short(Tensor self):
+    return _cast(self, _DT[CT_INT16])
+
+
+def _t_char(Tensor self):
+    return _cast(self, _DT[CT_INT8])
+
+
+def _t_byte(Tensor self):
+    return _cast(self, t_uint8)
+
+
+def _t_bool(Tensor self):
+    return _cast(self, t_bool)
+
+
+def _t_cfloat(Tensor self):
+    return _cast(self, t_complex64)
+
+
+def _t_cdouble(Tensor self):
+    return _cast(self, t_complex128)
+
+# ------------------------------------------------------------ new_*
+
+
+def clone(input, *, memory_format=None):
+    cdef Tensor t = <Tensor?>input
+    cdef Tensor r = _empty_like(t, None)
+    _copy_into(r, t, False)
+    record("clone", r, (t,))
+    return r
+
+
+# ------------------------------------------------------------ .to()
+
+cdef object _to(Tensor t, tuple args, dict kwargs):
+    dt = kwargs.pop("dtype", None)
+    dev = kwargs.pop("device", None)
+    copy = kwargs.pop("copy", False)
+    kwargs.pop("non_blocking", None)
+    kwargs.pop("memory_format", None)
+    if kwargs:
+        raise TypeError(f"to() got an unexpected keyword argument '{next(iter(kwargs))}'")
+    for a in args:
+        if isinstance(a, DType):
+            dt = a
+        elif isinstance(a, (str, device)) or (isinstance(a, int) and not isinstance(a, bool)):
+            dev = a
+        elif isinstance(a, Tensor):
+            dt = (<Tensor>a)._dtype
+            dev = (<Tensor>a).device
+        elif a is None:
+            pass
+        else:
+            raise TypeError(f"to() received an invalid combination of arguments - got ({type(a).__name__})")
+    if dev is not None:
+        _device_code(dev)
+    cdef DType target = t._dtype if dt is None else _as_dtype(dt)
+    if target is t._dtype:
+        return clone(t) if copy else t
+    return _cast(t, target)
+
+
+cdef _install_copy_methods():
+    _add_method("contiguous", _t_contiguous)
+    _add_method("clone", _t_clone)
+    _add_method("copy_", _t_copy_)
+    _add_method("fill_", _t_fill_)
+    _add_method("zero_", _t_zero_)
+    _add_method("to", _t_to)
+    _add_method("type", _t_type)
+    _add_method("type_as", _t_type_as)
+    _add_method("cpu", _t_cpu)
+    _add_method("cuda", _t_cuda)
+    _add_method("float", _t_float)
+    _add_method("double", _t_double)
+    _add_method("half", _t_half)
+    _add_method("long", _t_long)
+    _add_method("int", _t_int)
+    _add_method("short", _t_short)
+    _add_method("char", _t_char)
+    _add_method("byte", _t_byte)
+    _add_method("bool", _t_bool)
+    _add_method("cfloat", _t_cfloat)
+    _add_method("cdouble", _t_cdouble)
+
+
+_install_copy_methods()

@@ -1,0 +1,356 @@
+# cython: language_level=3
+"""The derivatives table: the one place where backward formulas live.
+
+One entry per differentiable op, as PyTorch's tools/autograd/derivatives.yaml
+has: the name the op records under, the grad_fn class users see, and for
+each differentiable input a formula. A formula's parameters say what it
+reads, and that is what the op saves, for the inputs that need a gradient:
+
+    grad (grads for several outputs)   the gradient of the output
+    an input or argument by name       self, other, exponent, alpha, ...
+    result (result0, result1, ...)     the op's output, saved without history
+    <input>_sizes, <input>_dtype       an input's shape or dtype only
+
+So `add` saves no tensor, `exp` saves its result, `mul` saves the other
+operand of each input that needs a gradient; an in-place change of anything
+else is fine, and of a saved value fails at backward with PyTorch's message.
+
+Flags: broadcast (the op broadcasts or promotes its inputs: each gradient is
+summed to its input's shape and cast to its dtype); holomorphic (for complex
+dtypes the formula is the real one, and the input gradient is
+conj(formula(conj(grad))), PyTorch's convention for complex autograd).
+
+Formulas are written with ctorch's ops, so that backward with
+create_graph=True records a graph of its own (higher-order gradients).
+"""
+
+import math as _math
+
+from libc.stdint cimport int64_t, uint8_t
+
+from ctorch._core.dtype cimport t_bool, t_int64, CT_MAXDIM
+from ctorch._core.tensor cimport Tensor, _empty_list
+from ctorch._ops.elementwise cimport _FUNCTIONS
+from ctorch.autograd._node import derivative, AccumulateGrad
+
+from ctorch._ops.creation import zeros, zeros_like, ones_like
+from ctorch._ops.elementwise import where, div
+
+cdef double _LN2 = _math.log(2.0)
+cdef double _LN10 = _math.log(10.0)
+cdef double _TWO_OVER_SQRT_PI = 2.0 / _math.sqrt(_math.pi)
+
+
+def _zeros(grad, *_):
+    return zeros_like(grad)
+
+
+def _same(grad, *_):
+    return grad
+
+
+# ================================================================ unary ops
+
+derivative("neg", "NegBackward0", {"self": lambda grad: -grad}, holomorphic=True)
+derivative("abs", "AbsBackward0",
+           {"self": lambda grad, self: grad * (self.sgn() if self.is_complex() else self.sign())})
+derivative("sign", "SignBackward0", {"self": _zeros})
+derivative("exp", "ExpBackward0", {"self": lambda grad, result: grad * result}, holomorphic=True)
+derivative("exp2", "Exp2Backward0", {"self": lambda grad, result: grad * result * _LN2},
+           holomorphic=True)
+derivative("expm1", "Expm1Backward0", {"self": lambda grad, result: grad * (result + 1)},
+           holomorphic=True)
+derivative("log", "LogBackward0", {"self": lambda grad, self: grad / self}, holomorphic=True)
+derivative("log2", "Log2Backward0", {"self": lambda grad, self: grad / (self * _LN2)},
+           holomorphic=True)
+derivative("log10", "Log10Backward0", {"self": lambda grad, self: grad / (self * _LN10)},
+           holomorphic=True)
+derivative("log1p", "Log1PBackward0", {"self": lambda grad, self: grad / (self + 1)},
+           holomorphic=True)
+derivative("sqrt", "SqrtBackward0", {"self": lambda grad, result: grad / (2 * result)},
+           holomorphic=True)
+derivative("rsqrt", "RsqrtBackward0", {"self": lambda grad, result: grad * (-0.5) * result ** 3},
+           holomorphic=True)
+derivative("reciprocal", "ReciprocalBackward0",
+           {"self": lambda grad, result: -grad * result * result}, holomorphic=True)
+derivative("sin", "SinBackward0", {"self": lambda grad, self: grad * self.cos()}, holomorphic=True)
+derivative("cos", "CosBackward0", {"self": lambda grad, self: -grad * self.sin()}, holomorphic=True)
+derivative("tan", "TanBackward0", {"self": lambda grad, result: grad * (result * result + 1)},
+           holomorphic=True)
+derivative("asin", "AsinBackward0", {"self": lambda grad, self: grad / (1 - self * self).sqrt()},
+           holomorphic=True)
+derivative("acos", "AcosBackward0", {"self": lambda grad, self: -grad / (1 - self * self).sqrt()},
+           holomorphic=True)
+derivative("atan", "AtanBackward0", {"self": lambda grad, self: grad / (self * self + 1)},
+           holomorphic=True)
+derivative("sinh", "SinhBackward0", {"self": lambda grad, self: grad * self.cosh()}, holomorphic=True)
+derivative("cosh", "CoshBackward0", {"self": lambda grad, self: grad * self.sinh()}, holomorphic=True)
+derivative("tanh", "TanhBackward0", {"self": lambda grad, result: grad * (1 - result * result)},
+           holomorphic=True)
+derivative("sigmoid", "SigmoidBackward0",
+           {"self": lambda grad, result: grad * result * (1 - result)}, holomorphic=True)
+derivative("relu", "ReluBackward0", {"self": lambda grad, result: grad * (result > 0)})
+derivative("erf", "ErfBackward0",
+           {"self": lambda grad, self: grad * _TWO_OVER_SQRT_PI * (-(self * self)).exp()})
+derivative("floor", "FloorBackward0", {"self": _zeros})
+derivative("ceil", "CeilBackward0", {"self": _zeros})
+derivative("round", "RoundBackward0", {"self": _zeros})
+derivative("trunc", "TruncBackward0", {"self": _zeros})
+derivative("frac", "FracBackward0", {"self": _same})
+derivative("square", "PowBackward0", {"self": lambda grad, self: grad * 2 * self}, holomorphic=True)
+derivative("nan_to_num", "NanToNumBackward0", {"self": lambda grad, self: grad * self.isfinite()},
+           holomorphic=True)
+
+
+def _clamp_mask(grad, self, min, max):
+    mask = ones_like(self, dtype=t_bool)
+    if min is not None:
+        mask = mask & (self >= min)
+    if max is not None:
+        mask = mask & (self <= max)
+    return grad * mask
+
+
+derivative("clamp", "ClampBackward1", {"self": _clamp_mask}, args=("min", "max"))
+
+
+def _clamp_tensor(grad, self, lo, hi, needs):
+    """clamp with tensor bounds: the input keeps the gradient where it was
+    kept (ties included); a bound gets it where it won."""
+    zero = zeros((), dtype=grad.dtype)
+    keep = ones_like(self, dtype=t_bool)
+    glo = ghi = None
+    if lo is not None:
+        keep = keep & (self >= lo)
+        if needs[1]:
+            m = self < lo
+            if hi is not None:
+                m = m & (lo <= hi)
+            glo = where(m, grad, zero)
+    if hi is not None:
+        keep = keep & (self <= hi)
+        if needs[2]:
+            m = self > hi
+            if lo is not None:
+                m = m | (lo > hi)
+            ghi = where(m, grad, zero)
+    if lo is not None and hi is not None:
+        keep = keep & (lo <= hi)
+    return where(keep, grad, zero), glo, ghi
+
+
+derivative("clamp.Tensor", "ClampBackward0", joint=_clamp_tensor, inputs=("self", "min", "max"),
+           args=("lo", "hi"), broadcast=True)
+
+
+# =============================================================== binary ops
+
+derivative("add", "AddBackward0",
+           {"self": _same, "other": lambda grad, alpha: grad if alpha == 1 else grad * alpha},
+           args=("alpha",), broadcast=True, holomorphic=True)
+derivative("sub", "SubBackward0",
+           {"self": _same, "other": lambda grad, alpha: -grad if alpha == 1 else -grad * alpha},
+           args=("alpha",), broadcast=True, holomorphic=True)
+derivative("mul", "MulBackward0",
+           {"self": lambda grad, other: grad * other, "other": lambda grad, self: grad * self},
+           broadcast=True, holomorphic=True)
+derivative("div", "DivBackward0",
+           {"self": lambda grad, other: grad / other,
+            "other": lambda grad, self, other: -grad * self / (other * other)},
+           broadcast=True, holomorphic=True)
+derivative("div.rounding_mode", "DivBackward2", {"self": _zeros, "other": _zeros}, broadcast=True)
+
+
+def _pow_base(grad, self, exponent):
+    if not isinstance(exponent, Tensor):
+        return zeros_like(grad) if exponent == 0 else grad * exponent * _FUNCTIONS["pow"](self, exponent - 1)
+    g = grad * exponent * _FUNCTIONS["pow"](self, exponent - 1)
+    return where(exponent == 0, zeros_like(g), g)
+
+
+def _pow_tensor_exponent(grad, self, exponent, result):
+    g = grad * result * self.log()
+    # 0 ** b has no slope in b where b >= 0 (PyTorch's convention)
+    return where((self == 0) & (exponent >= 0), zeros_like(g), g)
+
+
+def _pow_scalar_exponent(grad, self, result):
+    return grad * result * (_math.log(self) if self > 0 else float("nan"))
+
+
+derivative("pow.Tensor_Scalar", "PowBackward0", {"self": _pow_base, "exponent": None},
+           broadcast=True, holomorphic=True)
+derivative("pow.Tensor_Tensor", "PowBackward1",
+           {"self": _pow_base, "exponent": _pow_tensor_exponent}, broadcast=True, holomorphic=True)
+derivative("pow.Scalar", "PowBackward2", {"self": None, "exponent": _pow_scalar_exponent},
+           broadcast=True, holomorphic=True)
+
+
+def _atan2_self(grad, self, other):
+    return grad * other / (self * self + other * other)
+
+
+def _atan2_other(grad, self, other):
+    return -grad * self / (self * self + other * other)
+
+
+derivative("atan2", "Atan2Backward0", {"self": _atan2_self, "other": _atan2_other}, broadcast=True)
+
+
+def _maxmin(bint is_max):
+    def self_grad(grad, self, other):
+        win = (self > other) if is_max else (self < other)
+        return grad * win + grad * (self == other) * 0.5
+
+    def other_grad(grad, self, other):
+        win = (self > other) if is_max else (self < other)
+        tie = self == other
+        return grad * (~win & ~tie) + grad * tie * 0.5
+    return {"self": self_grad, "other": other_grad}
+
+
+derivative("maximum", "MaximumBackward0", _maxmin(True), broadcast=True)
+derivative("minimum", "MinimumBackward0", _maxmin(False), broadcast=True)
+derivative("remainder", "RemainderBackward0",
+           {"self": _same,
+            "other": lambda grad, self, other: -grad * _FUNCTIONS["floor_divide"](self, other)},
+           broadcast=True)
+derivative("fmod", "FmodBackward0",
+           {"self": _same,
+            "other": lambda grad, self, other: -grad * div(self, other, rounding_mode="trunc")},
+           broadcast=True)
+
+
+# ============================================================= ternary ops
+
+derivative("where", "WhereBackward0",
+           {"self": lambda grad, condition: where(condition, grad, zeros_like(grad)),
+            "other": lambda grad, condition: where(condition, zeros_like(grad), grad)},
+           args=("condition",), broadcast=True)
+derivative("lerp.Scalar", "LerpBackward0",
+           {"self": lambda grad, weight: grad * (1 - weight), "end": lambda grad, weight: grad * weight},
+           args=("weight",), broadcast=True)
+derivative("lerp.Tensor", "LerpBackward1",
+           {"self": lambda grad, weight: grad * (1 - weight), "end": lambda grad, weight: grad * weight,
+            "weight": lambda grad, self, end: grad * (end - self)},
+           broadcast=True)
+
+
+# ========================================================== copies and casts
+
+derivative("_to_copy", "ToCopyBackward0", {"self": lambda grad, self_dtype: grad.to(self_dtype)})
+derivative("clone", "CloneBackward0", {"self": _same})
+derivative("fill_.Scalar", "FillBackward0", {"self": _zeros})
+derivative("fill_.Tensor", "FillBackward1", {"self": _zeros, "value": _same}, broadcast=True)
+derivative("zero_", "ZeroBackward0", {"self": _zeros})
+derivative("copy_", "CopyBackwards", {"self": _zeros, "src": _same}, broadcast=True)
+
+
+# ============================================ views and in-place ops on views
+
+cdef Tensor _view_index(tuple geometry):
+    """For each element of a view (in its shape), the position of that element
+    in its base's logical (row-major) order."""
+    base_sizes, base_strides, base_off, view_sizes, view_strides, view_off = geometry
+    cdef int bnd = len(base_sizes), vnd = len(view_sizes), d
+    cdef Py_ssize_t bs[CT_MAXDIM]
+    cdef Py_ssize_t bst[CT_MAXDIM]
+    cdef Py_ssize_t vs[CT_MAXDIM]
+    cdef Py_ssize_t vst[CT_MAXDIM]
+    cdef Py_ssize_t idx[CT_MAXDIM]
+    cdef Py_ssize_t n = 1, m = 1, i, pos, lo, hi
+    for d in range(bnd):
+        bs[d] = base_sizes[d]
+        bst[d] = base_strides[d]
+        n *= bs[d]
+    for d in range(vnd):
+        vs[d] = view_sizes[d]
+        vst[d] = view_strides[d]
+        m *= vs[d]
+    cdef Tensor out = _empty_list(list(view_sizes), t_int64)
+    cdef int64_t *o = <int64_t *>out._data
+    if m == 0:
+        return out
+    # storage positions the base covers
+    lo = hi = base_off
+    for d in range(bnd):
+        if bs[d] > 1:
+            if bst[d] > 0:
+                hi += (bs[d] - 1) * bst[d]
+            else:
+                lo += (bs[d] - 1) * bst[d]
+    cdef Tensor inv_t = _empty_list([hi - lo + 1], t_int64)
+    cdef int64_t *inv = <int64_t *>inv_t._data
+    for d in range(bnd):
+        idx[d] = 0
+    for i in range(n):
+        pos = base_off
+        for d in range(bnd):
+            pos += idx[d] * bst[d]
+        inv[pos - lo] = i
+        d = bnd - 1
+        while d >= 0:
+            idx[d] += 1
+            if idx[d] < bs[d]:
+                break
+            idx[d] = 0
+            d -= 1
+    for d in range(vnd):
+        idx[d] = 0
+    for i in range(m):
+        pos = view_off
+        for d in range(vnd):
+            pos += idx[d] * vst[d]
+        o[i] = inv[pos - lo]
+        d = vnd - 1
+        while d >= 0:
+            idx[d] += 1
+            if idx[d] < vs[d]:
+                break
+            idx[d] = 0
+            d -= 1
+    return out
+
+
+cdef Tensor _outside_mask(tuple geometry):
+    """A bool tensor of the base's shape: True outside the view."""
+    base_sizes = geometry[0]
+    cdef Tensor idx = _view_index(geometry)
+    cdef Py_ssize_t n = 1, i
+    for s in base_sizes:
+        n *= s
+    cdef Tensor mask = _empty_list(list(base_sizes), t_bool)
+    cdef uint8_t *mp = <uint8_t *>mask._data
+    cdef int64_t *ip = <int64_t *>idx._data
+    for i in range(n):
+        mp[i] = 1
+    for i in range(idx._numel):
+        mp[ip[i]] = 0
+    return mask
+
+
+def _view_to_base(grad, geometry):
+    """A view's gradient placed in its base's shape (zeros elsewhere)."""
+    base_sizes = geometry[0]
+    idx = _view_index(geometry).reshape(-1)
+    n = 1
+    for s in base_sizes:
+        n *= s
+    return grad.new_zeros(n).index_add(0, idx, grad.reshape(-1)).reshape(base_sizes)
+
+
+def _base_to_view(grad, geometry):
+    """The part of a base's gradient that belongs to a view of it."""
+    idx = _view_index(geometry).reshape(-1)
+    return grad.reshape(-1).index_select(0, idx).reshape(geometry[3])
+
+
+# A view's grad_fn remade after its base's history changed (PyTorch's name).
+derivative("as_strided_view", "AsStridedBackward0", {"self": _view_to_base}, args=("geometry",))
+
+# An in-place op through a view rewrote its base: the old base history keeps
+# the gradient outside the view, the op's result gets the part inside it.
+derivative("copy_slices", "CopySlices",
+           {"self": lambda grad, geometry: grad * _outside_mask(geometry),
+            "src": _base_to_view},
+           args=("geometry",), name="torch::autograd::CopySlices")
