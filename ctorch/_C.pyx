@@ -21,6 +21,7 @@ from ctorch._ops.creation import (
     arange, _range, linspace, logspace, eye, scalar_tensor, asarray,
 )
 from ctorch._ops.elementwise cimport *
+from ctorch._ops.views cimport *
 from ctorch._ops.elementwise cimport _FUNCTIONS, _operand, _cast, _as_operand_tensor, _binary, _unary, _unary_graded, _record_binary, _no_kernel, _stand_in, _inplace_with_graph, _overwrite_with_graph, _to
 from ctorch._ops.elementwise import (
     result_type, where, lerp, add, sub, rsub, div, clamp, clamp_min, clamp_max, _round, nan_to_num,
@@ -28,6 +29,7 @@ from ctorch._ops.elementwise import (
     _where_method, _clamp_tensors, clone, subtract, divide, true_divide, clip, _PY_TWO,
 )
 from ctorch.autograd._node cimport _check_inplace, _inplace_needs_graph, _rebase_history, _move_retain, _refresh_view, _save_output
+from ctorch._ops.views import flatten, unflatten, narrow, select, diagonal, as_strided, t, transpose, permute, squeeze, unsqueeze, reshape, ravel, numel, swapaxes, swapdims
 from ctorch.autograd._node import is_grad_enabled, _set_grad_enabled, Node, AccumulateGrad
 from ctorch._core.dispatch import get_num_threads, set_num_threads, _empty_cache, _numpy_blas_threads
 from ctorch._core.tensor import Size, strided, from_numpy, _bump_version, is_floating_point, is_complex

@@ -6,6 +6,7 @@ from ctorch import _C
 from ctorch._C import *  # noqa: F401,F403
 from ctorch._ops.creation import *  # noqa: F401,F403
 from ctorch._ops.elementwise import *  # noqa: F401,F403
+from ctorch._ops.views import *  # noqa: F401,F403
 from ctorch._C import (  # noqa: F401  (names that would shadow python builtins inside _C)
     _range as range, _round as round, _any_fn as any, _all_fn as all, _sum_fn as sum,
     _max_fn as max, _min_fn as min, _complex_fn as complex,

@@ -354,3 +354,28 @@ derivative("copy_slices", "CopySlices",
            {"self": lambda grad, geometry: grad * _outside_mask(geometry),
             "src": _base_to_view},
            args=("geometry",), name="torch::autograd::CopySlices")
+
+
+# ==================================================================== views
+
+def _reshape_back(grad, self_sizes):
+    return grad.reshape(self_sizes)
+
+
+derivative("view", "ViewBackward0", {"self": _reshape_back})
+derivative("t", "TBackward0",
+           {"self": lambda grad, self_sizes: grad.t() if len(self_sizes) == 2 else grad.reshape(self_sizes)})
+derivative("transpose", "TransposeBackward0",
+           {"self": lambda grad, dim0, dim1: grad.transpose(dim0, dim1)}, args=("dim0", "dim1"))
+derivative("permute", "PermuteBackward0", {"self": lambda grad, inverse: grad.permute(*inverse)},
+           args=("inverse",))
+derivative("squeeze", "SqueezeBackward0", {"self": _reshape_back})
+derivative("squeeze.dim", "SqueezeBackward1", {"self": _reshape_back})
+derivative("unsqueeze", "UnsqueezeBackward0", {"self": _reshape_back})
+derivative("expand", "ExpandBackward0", {"self": lambda grad, self_sizes: grad.sum_to_size(self_sizes)})
+# views that pick elements: the gradient goes back to where they sit
+derivative("select", "SelectBackward0", {"self": _view_to_base}, args=("geometry",))
+derivative("narrow", "SliceBackward0", {"self": _view_to_base}, args=("geometry",))
+derivative("diagonal", "DiagonalBackward0", {"self": _view_to_base}, args=("geometry",))
+derivative("as_strided", "AsStridedBackward0", {"self": _view_to_base}, args=("geometry",))
+derivative("unfold", "UnfoldBackward0", {"self": _view_to_base}, args=("geometry",))
