@@ -22,6 +22,7 @@ from ctorch._ops.creation import (
 )
 from ctorch._ops.elementwise cimport *
 from ctorch._ops.views cimport *
+from ctorch._ops.random cimport Generator, _gen, _fill_random
 from ctorch._ops.elementwise cimport _FUNCTIONS, _operand, _cast, _as_operand_tensor, _binary, _unary, _unary_graded, _record_binary, _no_kernel, _stand_in, _inplace_with_graph, _overwrite_with_graph, _to
 from ctorch._ops.elementwise import (
     result_type, where, lerp, add, sub, rsub, div, clamp, clamp_min, clamp_max, _round, nan_to_num,
@@ -30,6 +31,11 @@ from ctorch._ops.elementwise import (
 )
 from ctorch.autograd._node cimport _check_inplace, _inplace_needs_graph, _rebase_history, _move_retain, _refresh_view, _save_output
 from ctorch._ops.views import flatten, unflatten, narrow, select, diagonal, as_strided, t, transpose, permute, squeeze, unsqueeze, reshape, ravel, numel, swapaxes, swapdims
+from ctorch._ops.random import (
+    Generator, default_generator, manual_seed, seed, initial_seed, get_rng_state, set_rng_state, rand, randn,
+    rand_like, randn_like, randint, randint_like, randperm,
+)
+from ctorch import return_types as _rt
 from ctorch.autograd._node import is_grad_enabled, _set_grad_enabled, Node, AccumulateGrad
 from ctorch._core.dispatch import get_num_threads, set_num_threads, _empty_cache, _numpy_blas_threads
 from ctorch._core.tensor import Size, strided, from_numpy, _bump_version, is_floating_point, is_complex
@@ -38,7 +44,6 @@ include "_defs.pxi"
 include "_tensor.pxi"
 include "_autograd.pxi"
 include "_autograd_hooks.pxi"
-include "_random.pxi"
 include "_index.pxi"
 include "_reduce.pxi"
 include "_linalg.pxi"

@@ -10,8 +10,10 @@ from ctorch._ops.views import *  # noqa: F401,F403
 from ctorch._C import (  # noqa: F401  (names that would shadow python builtins inside _C)
     _range as range, _round as round, _any_fn as any, _all_fn as all, _sum_fn as sum,
     _max_fn as max, _min_fn as min, _complex_fn as complex,
-    Size, Generator, dtype, default_generator,
+    Size, dtype,
 )
+from ctorch._ops.random import *  # noqa: F401,F403
+from ctorch._ops.random import Generator, default_generator  # noqa: F401
 from ctorch._core.dispatch import device  # noqa: F401
 from ctorch._core.tensor import Tensor, is_floating_point, is_complex  # noqa: F401
 from ctorch._printing import set_printoptions, get_printoptions  # noqa: F401

@@ -3,33 +3,6 @@
 # double or int64 buffers; the result takes PyTorch's dtype at the end.
 
 
-class _HistogramReturn(tuple):
-    """(hist, bin_edges), printed and accessed like torch.return_types.histogram."""
-    __slots__ = ()
-
-    def __new__(cls, hist, bin_edges):
-        return tuple.__new__(cls, (hist, bin_edges))
-
-    @property
-    def hist(self):
-        return self[0]
-
-    @property
-    def bin_edges(self):
-        return self[1]
-
-    def __repr__(self):
-        return f"torch.return_types.{type(self).__name__}(\nhist={self[0]!r},\nbin_edges={self[1]!r})"
-
-    def __reduce__(self):
-        return (type(self), (self[0], self[1]))
-
-
-_RETURN_TYPES["histogram"] = type("histogram", (_HistogramReturn,),
-                                  {"__slots__": (), "__module__": "ctorch.return_types",
-                                   "__qualname__": "histogram"})
-
-
 cdef str _num_str(double v):
     """A bound as PyTorch's messages print it (1, 2.5, inf, nan)."""
     return f"{v:g}"
@@ -184,8 +157,8 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False, out=No
         h = h / (h.sum() * widths)
     h = _cast(h, t._dtype)
     if out is not None:
-        return _RETURN_TYPES["histogram"](_to_out(hist_out, h), _to_out(bins_out, edges))
-    return _RETURN_TYPES["histogram"](h, edges)
+        return _rt.histogram(_to_out(hist_out, h), _to_out(bins_out, edges))
+    return _rt.histogram(h, edges)
 
 
 def bincount(input, weights=None, minlength=0):

@@ -4,29 +4,6 @@
 # the columns kernel instead of copying. Anything else is copied dense first.
 
 
-cdef list _reduce_dims(Tensor t, object dim):
-    """Sorted distinct dims to reduce (all of them for None or ())."""
-    cdef int n = t._ndim
-    if n == 0:
-        # a 0-d tensor accepts dim 0 / -1 (and () / None): nothing to reduce
-        if dim is not None:
-            for d in (dim if isinstance(dim, (tuple, list)) else (dim,)):
-                _wrap_dim(d, 0)
-        return []
-    if dim is None:
-        return list(builtins_range(n))
-    dims = dim if isinstance(dim, (tuple, list)) else (dim,)
-    if len(dims) == 0:
-        return list(builtins_range(n))
-    out = set()
-    for d in dims:
-        k = _wrap_dim(d, n)
-        if k in out:
-            raise RuntimeError(f"dim {k} appears multiple times in the list of dims")
-        out.add(k)
-    return sorted(out)
-
-
 cdef Tensor _sum(Tensor t, object dim, bint keepdim, DType res):
     """Sum of t over dim in dtype res (t is converted to res first)."""
     cdef list red = _reduce_dims(t, dim)
@@ -74,30 +51,6 @@ cdef int _sum_kernel(Tensor t, list kept, list red, Py_ssize_t rows, Py_ssize_t 
     with nogil:
         rfn(p._data, rows, L, ld, out._data)
     return 0
-
-
-cdef bint _dense_inner(Tensor p, int nkept, Py_ssize_t *ld):
-    """True when p's trailing (reduced) dims form one unit-stride run and its
-    leading (kept) dims step through rows with one stride ld."""
-    cdef int d
-    cdef Py_ssize_t expect = 1
-    for d in builtins_range(p._ndim - 1, nkept - 1, -1):
-        if p._shape[d] != 1:
-            if p._stride[d] != expect:
-                return False
-            expect *= p._shape[d]
-    cdef Py_ssize_t row = -1
-    for d in builtins_range(nkept - 1, -1, -1):
-        if p._shape[d] != 1:
-            if row < 0:
-                row = p._stride[d]
-                expect = row * p._shape[d]
-            elif p._stride[d] != expect:
-                return False
-            else:
-                expect *= p._shape[d]
-    ld[0] = row if row >= 0 else expect
-    return True
 
 
 cdef DType _sum_dtype(Tensor t, object dtype):

@@ -11,91 +11,6 @@
 import warnings as _warnings
 
 
-# ------------------------------------------------------------ return types
-
-class _ReturnType(tuple):
-    """A (values, indices) pair printed and accessed like torch.return_types.*"""
-    __slots__ = ()
-
-    def __new__(cls, values, indices):
-        return tuple.__new__(cls, (values, indices))
-
-    @property
-    def values(self):
-        return self[0]
-
-    @property
-    def indices(self):
-        return self[1]
-
-    def __repr__(self):
-        return f"torch.return_types.{type(self).__name__}(\nvalues={self[0]!r},\nindices={self[1]!r})"
-
-    def __reduce__(self):
-        return (type(self), (self[0], self[1]))
-
-
-cdef dict _RETURN_TYPES = {}
-for _rt_name in ("max", "min", "median", "mode", "kthvalue", "sort", "topk", "cummax", "cummin"):
-    _RETURN_TYPES[_rt_name] = type(_rt_name, (_ReturnType,), {"__slots__": (), "__module__": "ctorch.return_types",
-                                                               "__qualname__": _rt_name})
-
-
-def _return_types():
-    return dict(_RETURN_TYPES)
-
-
-# ------------------------------------------------------------ layout helpers
-
-cdef Tensor _dense_copy(Tensor p):
-    cdef Tensor r = _empty_list(list(p.size()), p._dtype)
-    _copy_into(r, p, False)
-    return r
-
-
-cdef tuple _rows_layout(Tensor t, list red):
-    """(p, rows, L, ld, out_shape, keep_shape): p has the red dims innermost,
-    each row a unit-stride run of L elements, rows ld apart."""
-    cdef int nd = t._ndim, d
-    cdef list kept = [d for d in builtins_range(nd) if d not in red]
-    out_shape = [t._shape[d] for d in kept]
-    keep_shape = [1 if d in red else t._shape[d] for d in builtins_range(nd)]
-    cdef Py_ssize_t rows = 1, L = 1, ld = 0
-    for d in kept:
-        rows *= t._shape[d]
-    for d in red:
-        L *= t._shape[d]
-    cdef Tensor p = _permute(t, kept + red) if nd else t
-    if rows > 0 and L > 0 and not _dense_inner(p, len(kept), &ld):
-        p = _dense_copy(p)
-        ld = L
-    return p, rows, L, ld, out_shape, keep_shape
-
-
-cdef list _red_dims(Tensor t, object dim):
-    """dims to reduce; a 0-d tensor accepts dim 0/-1 and reduces nothing."""
-    if t._ndim == 0:
-        if dim is not None:
-            for d in (dim if isinstance(dim, (tuple, list)) else (dim,)):
-                _wrap_dim(d, 0)
-        return []
-    return _reduce_dims(t, dim)
-
-
-cdef object _to_out(object out, Tensor r):
-    if out is None:
-        return r
-    cdef Tensor o = <Tensor?>out
-    if list(o.size()) != list(r.size()):
-        _resize(o, list(r.size()))
-    o.copy_(r)
-    return o
-
-
-cdef str _sname(DType dt):
-    return _SCALAR_NAMES[dt._code]
-
-
 # ------------------------------------------------------------ max / min core
 
 cdef tuple _minmax(Tensor t, list red, bint keepdim, bint is_max, bint want_vals, bint want_idx):
@@ -206,8 +121,8 @@ cdef object _minmax_fn(object input, object dim, object keepdim, object out, bin
     if out is not None:
         _to_out(out[0], v)
         _to_out(out[1], i)
-        return _RETURN_TYPES[name](out[0], out[1])
-    return _RETURN_TYPES[name](v, i)
+        return getattr(_rt, name)(out[0], out[1])
+    return getattr(_rt, name)(v, i)
 
 
 def _max_fn(input, dim=None, keepdim=False, *, out=None):
@@ -350,8 +265,8 @@ def median(input, dim=None, keepdim=False, *, out=None):
     if out is not None:
         _to_out(out[0], v)
         _to_out(out[1], i)
-        return _RETURN_TYPES["median"](out[0], out[1])
-    return _RETURN_TYPES["median"](v, i)
+        return _rt.median(out[0], out[1])
+    return _rt.median(v, i)
 
 
 # ------------------------------------------------------------ prod
@@ -542,29 +457,6 @@ def logsumexp(input, dim, keepdim=False, *, out=None):
 
 
 # ------------------------------------------------------------ scans along one dim
-
-cdef tuple _scan_layout(Tensor t, int d):
-    """(p, rows, L, ld, perm): p = t with dim d moved last, rows dense."""
-    cdef int nd = t._ndim, k
-    perm = [k for k in builtins_range(nd) if k != d] + [d]
-    cdef Tensor p = _permute(t, perm)
-    cdef Py_ssize_t L = t._shape[d], rows = t._numel // L if L else 0, ld = 0
-    if rows > 0 and L > 0 and not _dense_inner(p, nd - 1, &ld):
-        p = _dense_copy(p)
-        ld = L
-    return p, rows, L, ld, perm
-
-
-cdef Tensor _scan_back(Tensor o, list perm):
-    """o laid out as t.permute(perm), back in t's dim order (contiguous)."""
-    cdef int nd = len(perm), k
-    if perm == list(builtins_range(nd)):
-        return o
-    inv = [0] * nd
-    for k in builtins_range(nd):
-        inv[perm[k]] = k
-    return _dense_copy(_permute(o, inv))
-
 
 cdef Tensor _scan(Tensor t, int d, int kind, int is_log_or_prod, DType comp):
     """kind 0: cumsum/cumprod in comp; kind 1: (log_)softmax in comp."""

@@ -51,14 +51,14 @@ cdef tuple _check_out_pair(object out, Tensor t, str name):
 
 cdef object _pair_result(str name, object out, Tensor v, Tensor i):
     if out is None:
-        return _RETURN_TYPES[name](v, i)
+        return getattr(_rt, name)(v, i)
     ov, oi = out
     for o, r in ((ov, v), (oi, i)):
         if list((<Tensor>o).size()) != list(r.size()):
             _resize(<Tensor>o, list(r.size()))
         _copy_into(<Tensor>o, r, False)
         _bump(<Tensor>o)
-    return _RETURN_TYPES[name](ov, oi)
+    return getattr(_rt, name)(ov, oi)
 
 
 def _g_sort(_OpNode n, g):

@@ -1,9 +1,59 @@
-"""Named tuples returned by ops with several outputs: (values, indices) of
-max/min/median(dim=...) and friends, and the factors of the linalg
-factorizations (torch.return_types.linalg_qr, linalg_svd, ...)."""
+"""Named results of ops with several outputs, as torch.return_types has them:
+(values, indices) of max/min/median/mode/kthvalue/sort/topk/cummax/cummin
+(dim=...), and the factors of the linalg factorizations (linalg_qr,
+linalg_svd, ...). Pure Python: the op modules import it."""
 from collections import namedtuple
 
-from ctorch import _C
+
+class _ReturnType(tuple):
+    """A (values, indices) pair printed and accessed like torch.return_types.*"""
+    __slots__ = ()
+
+    def __new__(cls, values, indices):
+        return tuple.__new__(cls, (values, indices))
+
+    @property
+    def values(self):
+        return self[0]
+
+    @property
+    def indices(self):
+        return self[1]
+
+    def __repr__(self):
+        return f"torch.return_types.{type(self).__name__}(\nvalues={self[0]!r},\nindices={self[1]!r})"
+
+    def __reduce__(self):
+        return (type(self), (self[0], self[1]))
+
+
+class _HistogramReturn(tuple):
+    """(hist, bin_edges), as torch.return_types.histogram."""
+    __slots__ = ()
+
+    def __new__(cls, hist, bin_edges):
+        return tuple.__new__(cls, (hist, bin_edges))
+
+    @property
+    def hist(self):
+        return self[0]
+
+    @property
+    def bin_edges(self):
+        return self[1]
+
+    def __repr__(self):
+        return f"torch.return_types.{type(self).__name__}(\nhist={self[0]!r},\nbin_edges={self[1]!r})"
+
+    def __reduce__(self):
+        return (type(self), (self[0], self[1]))
+
+
+_PAIRS = {name: type(name, (_ReturnType,), {"__slots__": (), "__module__": "ctorch.return_types",
+                                             "__qualname__": name})
+          for name in ("max", "min", "median", "mode", "kthvalue", "sort", "topk", "cummax", "cummin")}
+_PAIRS["histogram"] = type("histogram", (_HistogramReturn,), {"__slots__": (), "__module__": "ctorch.return_types",
+                                                              "__qualname__": "histogram"})
 
 
 def _factor_type(name, fields):
@@ -27,6 +77,6 @@ _FACTORS = {name: _factor_type(name, fields) for name, fields in (
     ("svd", ("U", "S", "V")),
 )}
 
-globals().update(_C._return_types())
+globals().update(_PAIRS)
 globals().update(_FACTORS)
-__all__ = sorted(set(_C._return_types()) | set(_FACTORS))
+__all__ = sorted(set(_PAIRS) | set(_FACTORS))

@@ -38,3 +38,8 @@ cdef list _C_TYPE_NAMES                 # C++ type names, as in overflow message
 
 cdef DType _default_complex()
 cdef DType _as_dtype(object d, str argname=*)
+
+
+cdef inline str _sname(DType dt):
+    """torch's scalar type name ("Float"), for messages."""
+    return _SCALAR_NAMES[dt._code]

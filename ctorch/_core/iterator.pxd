@@ -81,3 +81,15 @@ cdef Tensor _tensor_arg(object a, str name)
 cdef Tensor _scalar_tensor(object v, DType dt)
 cdef Tensor _convert(Tensor t, DType dt)
 cdef Tensor _raw_clone(Tensor t)
+
+# the "rows" layout of reductions and scans: reduced (or scanned) dims
+# innermost, each row a unit-stride run, rows a fixed distance apart
+cdef Tensor _permute_raw(Tensor t, list perm)
+cdef list _reduce_dims(Tensor t, object dim)
+cdef list _red_dims(Tensor t, object dim)
+cdef bint _dense_inner(Tensor p, int nkept, Py_ssize_t *ld)
+cdef Tensor _dense_copy(Tensor p)
+cdef tuple _rows_layout(Tensor t, list red)
+cdef tuple _scan_layout(Tensor t, int d)
+cdef Tensor _scan_back(Tensor o, list perm)
+cdef object _to_out(object out, Tensor r)          # r, or r copied into `out=`

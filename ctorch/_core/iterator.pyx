@@ -484,3 +484,131 @@ cdef Tensor _raw_clone(Tensor t):
     cdef Tensor r = _empty_like(t, None)
     _copy_into(r, t, False)
     return r
+
+
+cdef Tensor _permute_raw(Tensor t, list perm):
+    """t's dims in the order perm, as a view without history (a kernel's layout)."""
+    cdef Py_ssize_t sh[CT_MAXDIM]
+    cdef Py_ssize_t st[CT_MAXDIM]
+    cdef int d
+    for d in range(t._ndim):
+        sh[d] = t._shape[perm[d]]
+        st[d] = t._stride[perm[d]]
+    return _view_raw(t, t._offset, t._ndim, sh, st)
+
+
+# ------------------------------------------------------------ layouts of reductions and scans
+
+cdef list _reduce_dims(Tensor t, object dim):
+    """Sorted distinct dims to reduce (all of them for None or ())."""
+    cdef int n = t._ndim
+    if n == 0:
+        # a 0-d tensor accepts dim 0 / -1 (and () / None): nothing to reduce
+        if dim is not None:
+            for d in (dim if isinstance(dim, (tuple, list)) else (dim,)):
+                _wrap_dim(d, 0)
+        return []
+    if dim is None:
+        return list(range(n))
+    dims = dim if isinstance(dim, (tuple, list)) else (dim,)
+    if len(dims) == 0:
+        return list(range(n))
+    out = set()
+    for d in dims:
+        k = _wrap_dim(d, n)
+        if k in out:
+            raise RuntimeError(f"dim {k} appears multiple times in the list of dims")
+        out.add(k)
+    return sorted(out)
+
+
+cdef bint _dense_inner(Tensor p, int nkept, Py_ssize_t *ld):
+    """True when p's trailing (reduced) dims form one unit-stride run and its
+    leading (kept) dims step through rows with one stride ld."""
+    cdef int d
+    cdef Py_ssize_t expect = 1
+    for d in range(p._ndim - 1, nkept - 1, -1):
+        if p._shape[d] != 1:
+            if p._stride[d] != expect:
+                return False
+            expect *= p._shape[d]
+    cdef Py_ssize_t row = -1
+    for d in range(nkept - 1, -1, -1):
+        if p._shape[d] != 1:
+            if row < 0:
+                row = p._stride[d]
+                expect = row * p._shape[d]
+            elif p._stride[d] != expect:
+                return False
+            else:
+                expect *= p._shape[d]
+    ld[0] = row if row >= 0 else expect
+    return True
+
+
+cdef Tensor _dense_copy(Tensor p):
+    cdef Tensor r = _empty_list(list(p.size()), p._dtype)
+    _copy_into(r, p, False)
+    return r
+
+
+cdef tuple _rows_layout(Tensor t, list red):
+    """(p, rows, L, ld, out_shape, keep_shape): p has the red dims innermost,
+    each row a unit-stride run of L elements, rows ld apart."""
+    cdef int nd = t._ndim, d
+    cdef list kept = [d for d in range(nd) if d not in red]
+    out_shape = [t._shape[d] for d in kept]
+    keep_shape = [1 if d in red else t._shape[d] for d in range(nd)]
+    cdef Py_ssize_t rows = 1, L = 1, ld = 0
+    for d in kept:
+        rows *= t._shape[d]
+    for d in red:
+        L *= t._shape[d]
+    cdef Tensor p = _permute_raw(t, kept + red) if nd else t
+    if rows > 0 and L > 0 and not _dense_inner(p, len(kept), &ld):
+        p = _dense_copy(p)
+        ld = L
+    return p, rows, L, ld, out_shape, keep_shape
+
+
+cdef list _red_dims(Tensor t, object dim):
+    """dims to reduce; a 0-d tensor accepts dim 0/-1 and reduces nothing."""
+    if t._ndim == 0:
+        if dim is not None:
+            for d in (dim if isinstance(dim, (tuple, list)) else (dim,)):
+                _wrap_dim(d, 0)
+        return []
+    return _reduce_dims(t, dim)
+
+
+cdef object _to_out(object out, Tensor r):
+    if out is None:
+        return r
+    cdef Tensor o = <Tensor?>out
+    if list(o.size()) != list(r.size()):
+        _resize(o, list(r.size()))
+    o.copy_(r)
+    return o
+
+
+cdef tuple _scan_layout(Tensor t, int d):
+    """(p, rows, L, ld, perm): p = t with dim d moved last, rows dense."""
+    cdef int nd = t._ndim, k
+    perm = [k for k in range(nd) if k != d] + [d]
+    cdef Tensor p = _permute_raw(t, perm)
+    cdef Py_ssize_t L = t._shape[d], rows = t._numel // L if L else 0, ld = 0
+    if rows > 0 and L > 0 and not _dense_inner(p, nd - 1, &ld):
+        p = _dense_copy(p)
+        ld = L
+    return p, rows, L, ld, perm
+
+
+cdef Tensor _scan_back(Tensor o, list perm):
+    """o laid out as t.permute(perm), back in t's dim order (contiguous)."""
+    cdef int nd = len(perm), k
+    if perm == list(range(nd)):
+        return o
+    inv = [0] * nd
+    for k in range(nd):
+        inv[perm[k]] = k
+    return _dense_copy(_permute_raw(o, inv))

@@ -1,11 +1,23 @@
-# Random numbers: a Generator is (seed, offset) for the counter-based
-# Philox4x32-10 stream of random.h; every fill advances the offset by the
-# blocks it used, so the same seed gives the same numbers on every device.
+# cython: language_level=3
+"""Random numbers: a Generator is (seed, offset) for the counter-based
+Philox4x32-10 stream of ctorch/_kernels/random.h; every fill advances the
+offset by the blocks it used, so the same seed gives the same numbers on
+every device. rand/randn/randint/randperm, the *_like forms, and the
+in-place fills uniform_/normal_/random_."""
 
-from libc.stdint cimport uint64_t
+from libc.stdint cimport uint64_t, int64_t
 
+from ctorch._core.dtype cimport *
+from ctorch._core.backend cimport *
+from ctorch._core.dispatch cimport device
+from ctorch._core.tensor cimport *
+from ctorch._core.iterator cimport *
+from ctorch._ops.creation cimport _sized, _finish, _like
+from ctorch._ops.elementwise cimport _cast
+from ctorch._core.tensor import Size
 
-DEF DEFAULT_SEED = 67280421310721
+cdef enum:
+    DEFAULT_SEED = 67280421310721
 
 
 cdef object _device_cls = device
@@ -13,9 +25,6 @@ cdef object _device_cls = device
 
 cdef class Generator:
     """torch.Generator: a seed and a position in the Philox stream."""
-    cdef uint64_t _seed
-    cdef uint64_t _offset
-    cdef readonly object device
 
     def __init__(self, device="cpu"):
         self._seed = DEFAULT_SEED
