@@ -612,3 +612,12 @@ cdef Tensor _scan_back(Tensor o, list perm):
     for k in range(nd):
         inv[perm[k]] = k
     return _dense_copy(_permute_raw(o, inv))
+
+
+cdef Tensor _contig(Tensor t, DType dt):
+    """t as a C-contiguous tensor of dtype dt (t itself when it already is)."""
+    if t._dtype is dt and _is_contiguous(t):
+        return t
+    cdef Tensor r = _empty_like(t, dt)
+    _copy_into(r, t, False)
+    return r

@@ -379,3 +379,15 @@ derivative("narrow", "SliceBackward0", {"self": _view_to_base}, args=("geometry"
 derivative("diagonal", "DiagonalBackward0", {"self": _view_to_base}, args=("geometry",))
 derivative("as_strided", "AsStridedBackward0", {"self": _view_to_base}, args=("geometry",))
 derivative("unfold", "UnfoldBackward0", {"self": _view_to_base}, args=("geometry",))
+
+
+# ================================================================= sampling
+
+# sampling has no slope: PyTorch's formulas for the input and the probabilities are zero
+derivative("bernoulli", "BernoulliBackward0", {"self": _zeros})
+derivative("bernoulli_.Tensor", "BernoulliBackward1",
+           {"self": _zeros, "p": lambda grad, p_sizes, p_dtype: zeros(p_sizes, dtype=p_dtype)})
+derivative("bernoulli_.float", "BernoulliBackward2", {"self": _zeros})
+# dropout is x * mask (mask already scaled by 1 / (1 - p)), as PyTorch's node says
+derivative("dropout", "MulBackward0", {"self": lambda grad, mask: grad * mask, "other": None},
+           args=("mask",))

@@ -1,10 +1,20 @@
-# Random sampling on the Philox stream: bernoulli/bernoulli_, dropout (one
-# fused kernel that draws the mask and scales), multinomial. The kernels and
-# their word-per-element contract are in sampling.h; like the fills of
-# _random.pxi every call takes its blocks from the generator first, so a seed
-# fixes the values whatever the thread count.
+# cython: language_level=3
+"""Random sampling on the Philox stream: bernoulli/bernoulli_, dropout (one
+fused kernel that draws the mask and scales), multinomial. The kernels and
+their word-per-element contract are in ctorch/_kernels/sampling.h; like the
+fills of ctorch._ops.random every call takes its blocks from the generator
+first, so a seed fixes the values whatever the thread count."""
 
-from libc.stdint cimport uint32_t
+from libc.stdint cimport uint32_t, uint64_t, int64_t, uint8_t
+
+from ctorch._core.dtype cimport *
+from ctorch._core.backend cimport *
+from ctorch._core.tensor cimport *
+from ctorch._core.iterator cimport *
+from ctorch._ops.elementwise cimport _cast, _stand_in, _inplace_with_graph
+from ctorch._ops.views cimport _expand
+from ctorch._ops.random cimport Generator, _gen
+from ctorch.autograd._node cimport record, _grad_mode, _check_inplace, _inplace_needs_graph, _rebase_history
 
 
 cdef inline uint32_t _bern_threshold(double p):
@@ -12,15 +22,6 @@ cdef inline uint32_t _bern_threshold(double p):
     p < 1 (p within 2^-33 of 1 is taken as 1 - 2^-32)."""
     cdef double t = p * 4294967296.0 + 0.5
     return <uint32_t>t if t < 4294967295.0 else <uint32_t>4294967295u
-
-
-cdef Tensor _contig(Tensor t, DType dt):
-    """t as a C-contiguous tensor of dtype dt (t itself when it already is)."""
-    if t._dtype is dt and _is_contiguous(t):
-        return t
-    cdef Tensor r = _empty_like(t, dt)
-    _copy_into(r, t, False)
-    return r
 
 
 cdef double _check_p(object p) except? -1.0:
@@ -80,16 +81,6 @@ cdef int _bern_tensor_into(Tensor r, Tensor p, Generator g) except -1:
     return 0
 
 
-def _g_bernoulli(_OpNode n, g):
-    # sampling has no slope: PyTorch's formula for the probabilities is zero
-    return [zeros_like(g)]
-
-
-def _g_bernoulli_p(_OpNode n, g):
-    shape, dt = n.args()
-    return [zeros_like(g), zeros(shape, dtype=dt) if n._next[1][0] is not None else None]
-
-
 def bernoulli(input, p=None, *, generator=None, out=None):
     cdef Tensor t = _tensor_arg(input, "bernoulli")
     cdef Generator gen = _gen(generator)
@@ -111,8 +102,8 @@ def bernoulli(input, p=None, *, generator=None, out=None):
         raise NotImplementedError(f"\"bernoulli_tensor_cpu_p_\" not implemented for '{_sname(t._dtype)}'")
     r = _empty_like(t, None)
     _bern_tensor_into(r, t, gen)
-    if _grad_mode() and _needs_grad(t) and out is None:
-        _attach(r, _new_node("BernoulliBackward0", _g_bernoulli, (t,)))
+    if out is None:
+        record("bernoulli", r, (t,))
     return _to_out(out, r)
 
 
@@ -123,26 +114,26 @@ def _bernoulli_method(self, p=None, *, generator=None):
 def _bernoulli_(Tensor self, p=0.5, *, generator=None):
     _check_inplace(self)
     cdef Generator gen = _gen(generator)
+    cdef bint graph = _inplace_needs_graph(self, p)
+    cdef Tensor old = _stand_in(self, False) if graph else None
     if isinstance(p, Tensor):
         _bern_tensor_into(self, <Tensor>p, gen)
     else:
         _bern_scalar_into(self, _check_p(p), gen)
     _bump(self)
-    if _grad_mode() and (_needs_grad(self) or _needs_grad(p)):
+    cdef Tensor r
+    if graph:
         # the old value's history ends here (its gradient is zero, as is p's)
+        r = _raw_clone(self)
         if isinstance(p, Tensor):
-            _attach(self, _new_node("BernoulliBackward1", _g_bernoulli_p, (self, p), (),
-                                    (list(p.size()), (<Tensor>p)._dtype)))
+            record("bernoulli_.Tensor", r, (old, p))
         else:
-            _attach(self, _new_node("BernoulliBackward2", _g_bernoulli, (self,)))
+            record("bernoulli_.float", r, (old,))
+        _rebase_history(self, r)
     return self
 
 
 # ------------------------------------------------------------------ dropout
-
-def _g_dropout(_OpNode n, g):
-    return [g * n.s(0), None]
-
 
 cdef tuple _dropout_kernel(Tensor x, double p, bint want_mask):
     """(x * bernoulli(1 - p) / (1 - p), the mask in x's dtype or None) for
@@ -150,7 +141,7 @@ cdef tuple _dropout_kernel(Tensor x, double p, bint want_mask):
     cdef Tensor xc = _contig(x, x._dtype)
     cdef Tensor r = _empty_like(xc, None)
     cdef Tensor m = _empty_like(xc, None) if want_mask else None
-    cdef Generator g = <Generator>default_generator
+    cdef Generator g = _gen(None)
     cdef uint32_t thr = _bern_threshold(1.0 - p)
     cdef double scale = 1.0 / (1.0 - p) if p < 1.0 else 0.0
     cdef int64_t n = xc._numel
@@ -191,7 +182,7 @@ def dropout(input, p, train=_NO_TRAIN):
     else:
         r, mask = _dropout_kernel(x, pv, needs)
     if needs:
-        _attach(r, _new_node("MulBackward0", _g_dropout, (t, None), (mask,)))
+        record("dropout", r, (t, None), (mask,))
     return r
 
 
