@@ -1,6 +1,20 @@
-# Histograms: histc, histogram (equal-width or given bin edges, weights,
-# density) and bincount. Not differentiable. Kernels in hist.h count into
-# double or int64 buffers; the result takes PyTorch's dtype at the end.
+# cython: language_level=3
+"""Histograms: histc, histogram (equal-width or given bin edges, weights,
+density) and bincount. Not differentiable. Kernels in
+ctorch/_kernels/hist.h count into double or int64 buffers; the result takes
+PyTorch's dtype at the end."""
+
+from libc.string cimport memset
+from libc.stdint cimport int64_t
+
+from ctorch._core.dtype cimport *
+from ctorch._core.backend cimport *
+from ctorch._core.tensor cimport *
+from ctorch._core.iterator cimport *
+from ctorch._ops.elementwise cimport _cast
+from ctorch._ops.creation import tensor, zeros
+from ctorch import return_types as _rt
+import math as _math
 
 
 cdef str _num_str(double v):
