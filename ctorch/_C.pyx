@@ -22,6 +22,7 @@ from ctorch._ops.creation import (
 )
 from ctorch._ops.elementwise cimport *
 from ctorch._ops.views cimport *
+from ctorch._ops.reduce cimport *
 from ctorch._ops.random cimport Generator, _gen, _fill_random
 from ctorch._ops.elementwise cimport _FUNCTIONS, _operand, _cast, _as_operand_tensor, _binary, _unary, _unary_graded, _record_binary, _no_kernel, _stand_in, _inplace_with_graph, _overwrite_with_graph, _to
 from ctorch._ops.elementwise import (
@@ -35,6 +36,8 @@ from ctorch._ops.random import (
     Generator, default_generator, manual_seed, seed, initial_seed, get_rng_state, set_rng_state, rand, randn,
     rand_like, randn_like, randint, randint_like, randperm,
 )
+from ctorch._ops.reduce import _sum_fn, mean, sum_to_size, norm, _max_fn, _min_fn, amax, amin, argmax, argmin, _any_fn, _all_fn, count_nonzero, median, prod, var, std, var_mean, std_mean, logsumexp, cumsum, cumprod, softmax, log_softmax
+from ctorch._ops.sort import sort, argsort, msort, topk, kthvalue, searchsorted, bucketize
 from ctorch import return_types as _rt
 from ctorch.autograd._node import is_grad_enabled, _set_grad_enabled, Node, AccumulateGrad
 from ctorch._core.dispatch import get_num_threads, set_num_threads, _empty_cache, _numpy_blas_threads
@@ -45,10 +48,7 @@ include "_tensor.pxi"
 include "_autograd.pxi"
 include "_autograd_hooks.pxi"
 include "_index.pxi"
-include "_reduce.pxi"
 include "_linalg.pxi"
-include "_reductions2.pxi"
 include "_shape.pxi"
-include "_sort.pxi"
 include "_nn.pxi"
 include "_complex.pxi"

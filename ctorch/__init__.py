@@ -15,6 +15,8 @@ from ctorch._C import (  # noqa: F401  (names that would shadow python builtins 
 from ctorch._ops.random import *  # noqa: F401,F403
 from ctorch._ops.sampling import *  # noqa: F401,F403
 from ctorch._ops.hist import *  # noqa: F401,F403
+from ctorch._ops.reduce import *  # noqa: F401,F403
+from ctorch._ops.sort import *  # noqa: F401,F403
 from ctorch._ops.random import Generator, default_generator  # noqa: F401
 from ctorch._core.dispatch import device  # noqa: F401
 from ctorch._core.tensor import Tensor, is_floating_point, is_complex  # noqa: F401

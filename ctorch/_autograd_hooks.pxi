@@ -28,35 +28,6 @@ cdef object _gfor(object g, object x):
     return _reduce_grad(g, <Tensor>x) if _needs_grad(x) else None
 
 
-# ------------------------------------------------------------ reductions
-
-def _g_sum(_OpNode n, g):
-    x_shape, dims, keepdim, scale = n.args()
-    if not keepdim and dims is not None:
-        for d in sorted(dims):
-            g = g.unsqueeze(d)
-    r = g.expand(x_shape) if scale == 1 else g.expand(x_shape) / scale
-    return [r]
-
-
-cdef void _record_reduce(Tensor r, Tensor t, str name, object dim, bint keepdim):
-    if _grad_mode() == 0 or not _needs_grad(t):
-        return
-    dims = None
-    if dim is not None and not (isinstance(dim, (tuple, list)) and len(dim) == 0):
-        dims = _reduce_dims(t, dim)
-    cdef Py_ssize_t count = 1
-    for d in (dims if dims is not None else builtins_range(t._ndim)):
-        count *= t._shape[d]
-    if name == "sum":
-        node = "SumBackward0" if dims is None else "SumBackward1"
-        vals = (t.size(), dims if dims is not None and not keepdim else None, keepdim, 1)
-    else:
-        node = "MeanBackward0" if dims is None else "MeanBackward1"
-        vals = (t.size(), dims if dims is not None and not keepdim else None, keepdim, count)
-    _attach(r, _new_node(node, _g_sum, (t,), (), vals))
-
-
 # ----------------------------------------------------------------- views
 
 def _g_view(_OpNode n, g):

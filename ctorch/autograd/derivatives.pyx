@@ -33,7 +33,7 @@ from ctorch._core.tensor cimport Tensor, _empty_list
 from ctorch._ops.elementwise cimport _FUNCTIONS
 from ctorch.autograd._node import derivative, AccumulateGrad
 
-from ctorch._ops.creation import zeros, zeros_like, ones_like
+from ctorch._ops.creation import zeros, zeros_like, ones_like, arange
 from ctorch._ops.elementwise import where, div
 
 cdef double _LN2 = _math.log(2.0)
@@ -391,3 +391,154 @@ derivative("bernoulli_.float", "BernoulliBackward2", {"self": _zeros})
 # dropout is x * mask (mask already scaled by 1 / (1 - p)), as PyTorch's node says
 derivative("dropout", "MulBackward0", {"self": lambda grad, mask: grad * mask, "other": None},
            args=("mask",))
+
+
+# =============================================================== reductions
+
+def _unsqueeze_dims(g, dims, keepdim):
+    """g with the reduced dims back (as size 1) when they were dropped."""
+    if dims is not None and not keepdim:
+        for d in sorted(dims):
+            g = g.unsqueeze(d)
+    return g
+
+
+def _sum_backward(grad, self_sizes, dims, keepdim, count):
+    g = _unsqueeze_dims(grad, dims, keepdim).expand(self_sizes)
+    return g if count == 1 else g / count
+
+
+derivative("sum", "SumBackward0", {"self": _sum_backward}, args=("dims", "keepdim", "count"))
+derivative("sum.dim", "SumBackward1", {"self": _sum_backward}, args=("dims", "keepdim", "count"))
+derivative("mean", "MeanBackward0", {"self": _sum_backward}, args=("dims", "keepdim", "count"))
+derivative("mean.dim", "MeanBackward1", {"self": _sum_backward}, args=("dims", "keepdim", "count"))
+
+
+def _even_split(grad, self, result, dims, keepdim):
+    """max()/amax: the gradient is shared evenly between the tied extremes."""
+    g = _unsqueeze_dims(grad, dims, keepdim)
+    r = _unsqueeze_dims(result, dims, keepdim)
+    mask = _FUNCTIONS["eq"](self, r) | (_FUNCTIONS["isnan"](self) & _FUNCTIONS["isnan"](r))
+    cnt = mask.sum(dims, keepdim=True) if dims is not None else mask.sum(None, True)
+    return where(mask, g / cnt, zeros((), dtype=self.dtype))
+
+
+def _pick(grad, self_sizes, dim, keepdim, indices):
+    """max(dim)/median(dim): the gradient goes to the chosen index."""
+    nd = len(self_sizes)
+    if nd == 0:
+        return grad.reshape(())
+    idx = indices
+    if not keepdim:
+        grad = grad.unsqueeze(dim)
+        idx = idx.unsqueeze(dim)
+    shp = [1] * nd
+    shp[dim] = self_sizes[dim]
+    ar = arange(self_sizes[dim]).reshape(shp)
+    return where(_FUNCTIONS["eq"](ar, idx), grad, zeros((), dtype=grad.dtype)).expand(self_sizes).contiguous()
+
+
+def _pick_flat(grad, self_sizes, indices):
+    """median(): the gradient goes to the flat index of the median."""
+    n = 1
+    for s in self_sizes:
+        n *= s
+    m = _FUNCTIONS["eq"](arange(n), indices)
+    return where(m, grad, zeros((), dtype=grad.dtype)).reshape(self_sizes)
+
+
+derivative("max", "MaxBackward1", {"self": _even_split}, args=("dims", "keepdim"))
+derivative("min", "MinBackward1", {"self": _even_split}, args=("dims", "keepdim"))
+derivative("amax", "AmaxBackward0", {"self": _even_split}, args=("dims", "keepdim"))
+derivative("amin", "AminBackward0", {"self": _even_split}, args=("dims", "keepdim"))
+derivative("max.dim", "MaxBackward0", {"self": _pick}, args=("dim", "keepdim", "indices"))
+derivative("min.dim", "MinBackward0", {"self": _pick}, args=("dim", "keepdim", "indices"))
+derivative("median", "MedianBackward0", {"self": _pick_flat}, args=("indices",))
+derivative("median.dim", "MedianBackward1", {"self": _pick}, args=("dim", "keepdim", "indices"))
+
+
+def _prod_backward(grad, self, result, dim, keepdim):
+    """d prod / d x_i is the product of the other elements: r / x_i when the
+    slice has no zero; when it has exactly one, that zero's slope is the
+    product of the nonzeros and every other slope is 0; with two or more
+    zeros every slope is 0."""
+    if dim is not None and not keepdim:
+        grad = grad.unsqueeze(dim)
+        result = result.unsqueeze(dim)
+    nz = self != 0
+    if bool(nz.all()):
+        return grad * result / self
+    safe = where(nz, self, ones_like(self))
+    if dim is None:
+        p_nz = safe.prod()
+        nzeros = (~nz).sum()
+    else:
+        p_nz = safe.prod(dim, True)
+        nzeros = (~nz).sum(dim, keepdim=True)
+    others = where(nzeros == 0, result / safe,
+                   where((nzeros == 1) & ~nz, p_nz * ones_like(self), zeros_like(self)))
+    return grad * others
+
+
+derivative("prod", "ProdBackward0", {"self": _prod_backward}, args=("dim", "keepdim"))
+derivative("prod.dim_int", "ProdBackward1", {"self": _prod_backward}, args=("dim", "keepdim"))
+
+
+def _var_backward(grad, self, dims, keepdim, denom):
+    g = _unsqueeze_dims(grad, dims, keepdim)
+    m = self.mean(dims if dims else None, True)
+    return g * 2 * (self - m) / denom
+
+
+def _std_backward(grad, self, result, dims, keepdim, denom):
+    g = _unsqueeze_dims(grad, dims, keepdim)
+    std = _unsqueeze_dims(result, dims, keepdim)
+    m = self.mean(dims if dims else None, True)
+    return g * (self - m) / (std * denom)
+
+
+derivative("var", "VarBackward0", {"self": _var_backward}, args=("dims", "keepdim", "denom"))
+derivative("std", "StdBackward0", {"self": _std_backward}, args=("dims", "keepdim", "denom"))
+
+
+def _logsumexp_backward(grad, self, result, dims, keepdim):
+    g = _unsqueeze_dims(grad, dims, keepdim)
+    r = _unsqueeze_dims(result, dims, keepdim)
+    return g * (self - r).exp()
+
+
+derivative("logsumexp", "LogsumexpBackward0", {"self": _logsumexp_backward}, args=("dims", "keepdim"))
+
+
+def _cumprod_backward(grad, self, result, dim):
+    if not bool((self != 0).all()):
+        # the division below would turn the zeros' slopes into nan/inf
+        raise RuntimeError("cumprod backward through an input that contains zeros is not supported "
+                           "by ctorch yet")
+    gy = grad * result
+    return (gy.sum(dim, True) - gy.cumsum(dim) + gy) / self
+
+
+derivative("cumsum", "CumsumBackward0",
+           {"self": lambda grad, dim: grad.sum(dim, True) - grad.cumsum(dim) + grad}, args=("dim",))
+derivative("cumprod", "CumprodBackward0", {"self": _cumprod_backward}, args=("dim",))
+derivative("softmax", "SoftmaxBackward0",
+           {"self": lambda grad, result, dim: result * (grad - (grad * result).sum(dim, True))},
+           args=("dim",))
+derivative("log_softmax", "LogSoftmaxBackward0",
+           {"self": lambda grad, result, dim: grad - result.exp() * grad.sum(dim, True)},
+           args=("dim",))
+
+
+# ================================================================== sorting
+
+def _sort_backward(grad, self_sizes, dim, indices):
+    """sort/topk: each value's gradient goes back to the index it came from."""
+    if len(self_sizes) == 0:
+        return grad.reshape(())
+    return zeros(self_sizes, dtype=grad.dtype).scatter(dim, indices, grad)
+
+
+derivative("sort", "SortBackward0", {"self": _sort_backward}, args=("dim", "indices"))
+derivative("topk", "TopkBackward0", {"self": _sort_backward}, args=("dim", "indices"))
+derivative("kthvalue", "KthvalueBackward0", {"self": _pick}, args=("dim", "keepdim", "indices"))

@@ -1,14 +1,177 @@
-# More reductions: max/min (whole, per dim with indices, amax/amin),
-# argmax/argmin, prod, std/var (+ _mean), logsumexp, softmax/log_softmax,
-# cumsum/cumprod, all/any, count_nonzero, median.
-#
-# Every kernel sees the "rows" layout: the reduced dims permuted innermost
-# (a view when they are dense, a dense copy otherwise); scans along one dim
-# move that dim last the same way. Forward results of composite ops (var,
-# std, logsumexp) are computed on a detached input and get one backward node
-# with torch's name and formula, written with ctorch ops (so create_graph works).
+# cython: language_level=3
+"""Reductions: sum/mean over any set of dims, max/min (whole, per dim with
+indices, amax/amin), argmax/argmin, prod, var/std (and *_mean), logsumexp,
+softmax/log_softmax, cumsum/cumprod, all/any, count_nonzero, median, norm.
+
+Every kernel sees the "rows" layout: the reduced dims permuted innermost (a
+view when they are dense, a dense copy otherwise; a sum over the leading
+dims of a contiguous tensor uses the columns kernel instead of copying);
+scans along one dim move that dim last the same way. Forward results of
+composite ops (var, std, logsumexp) are computed on a detached input and get
+one backward node with torch's name, recorded with its derivatives entry."""
 
 import warnings as _warnings
+from libc.string cimport memset, memcpy
+from libc.stdint cimport int64_t
+
+from ctorch._core.dtype cimport *
+from ctorch._core.backend cimport *
+from ctorch._core.tensor cimport *
+from ctorch._core.iterator cimport *
+from ctorch._ops.elementwise cimport _cast, _binary, _FUNCTIONS
+from ctorch._ops.views cimport _reshape
+from ctorch.autograd._node cimport record, _grad_mode
+from ctorch._ops.creation import zeros, ones_like, zeros_like, arange
+from ctorch._ops.elementwise import where
+from ctorch import return_types as _rt
+
+import builtins as _builtins
+_brange = _builtins.range
+
+
+
+cdef Tensor _sum(Tensor t, object dim, bint keepdim, DType res):
+    """Sum of t over dim in dtype res (t is converted to res first)."""
+    cdef list red = _reduce_dims(t, dim)
+    cdef DType comp = t_int64 if res._kind <= K_INT else res
+    if t._dtype is not comp:
+        t = _cast(t, comp)
+    cdef int nd = t._ndim, d
+    cdef list kept = [d for d in _brange(nd) if d not in red]
+    out_shape = [t._shape[d] for d in kept]
+    keep_shape = [1 if d in red else t._shape[d] for d in _brange(nd)]
+    cdef Tensor out = _empty_list(out_shape, comp)
+    cdef Py_ssize_t rows = out._numel, L = 1
+    for d in red:
+        L *= t._shape[d]
+    if rows == 0:
+        pass
+    elif L == 0:
+        memset(out._data, 0, rows * comp.itemsize)
+    elif nd == 0:
+        memcpy(out._data, t._data, comp.itemsize)
+    else:
+        _sum_kernel(t, kept, red, rows, L, out)
+    if keepdim:
+        out = _reshape(out, keep_shape)
+    if res is not comp:
+        out = _cast(out, res)
+    return out
+
+
+cdef int _sum_kernel(Tensor t, list kept, list red, Py_ssize_t rows, Py_ssize_t L, Tensor out) except -1:
+    cdef ct_sum_rows_fn rfn = t._storage.backend.sum_rows[t._dtype._code]
+    cdef ct_sum_cols_fn cfn = t._storage.backend.sum_cols[t._dtype._code]
+    cdef int k = len(red)
+    cdef Tensor p
+    cdef Py_ssize_t ld
+    # leading dims of a contiguous tensor: column sums, no copy
+    if _is_contiguous(t) and red == list(_brange(k)) and rows > 1:
+        with nogil:
+            cfn(t._data, L, rows, rows, out._data)
+        return 0
+    p = _permute_raw(t, kept + red)
+    if not _dense_inner(p, len(kept), &ld):
+        p = _dense_copy(p)
+        ld = L
+    with nogil:
+        rfn(p._data, rows, L, ld, out._data)
+    return 0
+
+
+cdef object _record_reduce(Tensor r, Tensor t, str name, object dim, bint keepdim, Py_ssize_t count):
+    """sum/mean's entries: SumBackward0/MeanBackward0 over everything,
+    SumBackward1/MeanBackward1 over dims."""
+    if not _grad_mode() or not _needs_grad(t):
+        return r
+    dims = None
+    if dim is not None and not (isinstance(dim, (tuple, list)) and len(dim) == 0):
+        dims = _reduce_dims(t, dim)
+    if dims is None:
+        return record(name, r, (t,), (None, False, count))
+    return record(name + ".dim", r, (t,), (tuple(dims), keepdim, count))
+
+
+cdef DType _sum_dtype(Tensor t, object dtype):
+    cdef DType dt = _as_dtype(dtype)
+    if dt is not None:
+        return dt
+    return t_int64 if t._dtype._kind <= K_INT else t._dtype
+
+
+def _sum_fn(input, dim=None, keepdim=False, *, dtype=None, out=None):
+    cdef Tensor t = _tensor_arg(input, "sum")
+    cdef Tensor r = _sum(t, dim, keepdim, _sum_dtype(t, dtype))
+    _record_reduce(r, t, "sum", dim, keepdim, 1)
+    if out is not None:
+        (<Tensor?>out).copy_(r)
+        return out
+    return r
+
+
+def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
+    cdef Tensor t = _tensor_arg(input, "mean")
+    cdef DType dt = _as_dtype(dtype)
+    if dt is None:
+        dt = t._dtype
+    if dt._kind <= K_INT:
+        raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: {_SCALAR_NAMES[dt._code]}")
+    cdef Py_ssize_t count = 1
+    for d in _reduce_dims(t, dim):
+        count *= t._shape[d]
+    cdef Tensor s = _sum(t, dim, keepdim, dt)
+    cdef Tensor r = _binary(CT_DIV, R_FLOAT, s, count if count else float("nan"), None, "div")
+    _record_reduce(r, t, "mean", dim, keepdim, count)
+    if out is not None:
+        (<Tensor?>out).copy_(r)
+        return out
+    return r
+
+
+def sum_to_size(input, *size):
+    """Sums broadcast dims away so that input gets `size` (the adjoint of expand)."""
+    cdef Tensor t = _tensor_arg(input, "sum_to_size")
+    cdef list target = _parse_size(size, "sum_to_size")
+    cdef int lead = t._ndim - len(target), d
+    if lead < 0:
+        raise RuntimeError(f"size {{{_fmt_shape(target)}}} is not expandable to size {{{_fmt_shape(t.size())}}}.")
+    dims = list(_brange(lead))
+    for d in _brange(len(target)):
+        if target[d] == 1 and t._shape[lead + d] != 1:
+            dims.append(lead + d)
+        elif target[d] != t._shape[lead + d]:
+            raise RuntimeError(f"size {{{_fmt_shape(target)}}} is not expandable to size {{{_fmt_shape(t.size())}}}.")
+    if not dims:
+        return t
+    return _reshape(_sum(t, dims, True, t._dtype), target)
+
+
+_add_method("sum", _sum_fn)
+_add_method("mean", mean)
+_add_method("sum_to_size", sum_to_size)
+
+
+def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
+    """Vector p-norms over dim (all elements by default), written with sum so
+    that autograd differentiates it through its parts."""
+    cdef Tensor t = _tensor_arg(input, "norm")
+    if not (t._dtype.is_floating_point or t._dtype.is_complex):
+        raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got {_SCALAR_NAMES[t._dtype._code]}")
+    if dtype is not None:
+        t = t.to(dtype)
+    a = _FUNCTIONS["abs"](t)
+    if p == "fro" or p == 2 or p is None:
+        return _FUNCTIONS["sqrt"](_sum_fn(a * a, dim, keepdim))
+    if p == 1:
+        return _sum_fn(a, dim, keepdim)
+    if isinstance(p, (int, float)) and p not in (0, float("inf"), float("-inf")) and p == p:
+        return _FUNCTIONS["pow"](_sum_fn(_FUNCTIONS["pow"](a, p), dim, keepdim), 1.0 / p)
+    raise NotImplementedError(f"norm with p={p!r} is not available yet in ctorch")
+
+
+_add_method("norm", norm)
+
+
 
 
 # ------------------------------------------------------------ max / min core
@@ -49,44 +212,6 @@ cdef int _check_real(Tensor t, str what) except -1:
     return 0
 
 
-def _g_even(_OpNode n, g):
-    """max()/amax: the gradient is shared evenly between the tied extremes."""
-    x, r, dims, keepdim = n.args()
-    if dims is not None and not keepdim:
-        for d in dims:
-            g = g.unsqueeze(d)
-            r = r.unsqueeze(d)
-    mask = _FUNCTIONS["eq"](x, r) | (_FUNCTIONS["isnan"](x) & _FUNCTIONS["isnan"](r))
-    cnt = _sum_fn(mask, dims if dims is not None else None, True)
-    z = zeros((), dtype=x.dtype)
-    return [where(mask, g / cnt, z)]
-
-
-def _g_pick(_OpNode n, g):
-    """max(dim)/median(dim): the gradient goes to the chosen index."""
-    x_shape, d, keepdim, idx = n.args()
-    nd = len(x_shape)
-    if nd == 0:
-        return [g.reshape(())]
-    if not keepdim:
-        g = g.unsqueeze(d)
-        idx = idx.unsqueeze(d)
-    shp = [1] * nd
-    shp[d] = x_shape[d]
-    ar = arange(x_shape[d]).reshape(shp)
-    return [where(_FUNCTIONS["eq"](ar, idx), g, zeros((), dtype=g.dtype)).expand(x_shape).contiguous()]
-
-
-def _g_pick_flat(_OpNode n, g):
-    """median(): the gradient goes to the flat index of the median."""
-    x_shape, idx = n.args()
-    cdef Py_ssize_t numel = 1
-    for s in x_shape:
-        numel *= s
-    m = _FUNCTIONS["eq"](arange(numel), idx)
-    return [where(m, g, zeros((), dtype=g.dtype)).reshape(x_shape)]
-
-
 cdef object _minmax_fn(object input, object dim, object keepdim, object out, bint is_max):
     cdef str name = "max" if is_max else "min"
     if isinstance(dim, Tensor):
@@ -103,11 +228,9 @@ cdef object _minmax_fn(object input, object dim, object keepdim, object out, bin
         _check_real(t, f"{name}_all")
         if t._numel == 0:
             raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.")
-        red = list(builtins_range(t._ndim))
+        red = list(_brange(t._ndim))
         v, _ = _minmax(t, red, False, is_max, True, False)
-        if _grad_mode() and _needs_grad(t):
-            _attach(v, _new_node("MaxBackward1" if is_max else "MinBackward1", _g_even, (t,), (),
-                                 (t, (<Tensor>v).detach(), None, False)))
+        record("max" if is_max else "min", v, (t,), (None, False))
         return v
     if isinstance(dim, (tuple, list)):
         raise TypeError(f"{name}(): argument 'dim' must be int, not {type(dim).__name__}")
@@ -115,9 +238,7 @@ cdef object _minmax_fn(object input, object dim, object keepdim, object out, bin
     red = _red_dims(t, dim)
     _check_nonempty_dims(t, red, name)
     v, i = _minmax(t, red, keepdim, is_max, True, True)
-    if _grad_mode() and _needs_grad(t):
-        _attach(v, _new_node("MaxBackward0" if is_max else "MinBackward0", _g_pick, (t,), (),
-                             (t.size(), red[0] if red else 0, bool(keepdim), i)))
+    record("max.dim" if is_max else "min.dim", v, (t,), (red[0] if red else 0, bool(keepdim), i))
     if out is not None:
         _to_out(out[0], v)
         _to_out(out[1], i)
@@ -143,9 +264,7 @@ cdef object _aminmax(object input, object dim, bint keepdim, object out, bint is
             raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.")
     _check_nonempty_dims(t, red, name)
     v, _ = _minmax(t, red, keepdim, is_max, True, False)
-    if _grad_mode() and _needs_grad(t):
-        _attach(v, _new_node("AmaxBackward0" if is_max else "AminBackward0", _g_even, (t,), (),
-                             (t, (<Tensor>v).detach(), red, bool(keepdim))))
+    record("amax" if is_max else "amin", v, (t,), (red, bool(keepdim)))
     return _to_out(out, v)
 
 
@@ -243,8 +362,7 @@ def median(input, dim=None, keepdim=False, *, out=None):
             rc = fn((<Tensor>p)._data, 1, (<Tensor>p)._numel, (<Tensor>p)._numel, v._data, <int64_t *>i._data)
         if rc:
             raise MemoryError()
-        if _grad_mode() and _needs_grad(t):
-            _attach(v, _new_node("MedianBackward0", _g_pick_flat, (t,), (), (t.size(), i)))
+        record("median", v, (t,), (i,))
         return v
     red = _red_dims(t, dim)
     _check_nonempty_dims(t, red, "median")
@@ -260,8 +378,7 @@ def median(input, dim=None, keepdim=False, *, out=None):
     if keepdim:
         v = _reshape(v, keep_shape)
         i = _reshape(i, keep_shape)
-    if _grad_mode() and _needs_grad(t):
-        _attach(v, _new_node("MedianBackward1", _g_pick, (t,), (), (t.size(), red[0] if red else 0, bool(keepdim), i)))
+    record("median.dim", v, (t,), (red[0] if red else 0, bool(keepdim), i))
     if out is not None:
         _to_out(out[0], v)
         _to_out(out[1], i)
@@ -275,33 +392,6 @@ cdef DType _acc_dtype(DType dt):
     return t_int64 if dt._kind <= K_INT else dt
 
 
-def _g_prod(_OpNode n, g):
-    """d prod / d x_i is the product of the other elements: r / x_i when the
-    slice has no zero; when it has exactly one, that zero's slope is the
-    product of the nonzeros and every other slope is 0; with two or more
-    zeros every slope is 0."""
-    x, r, dim, keepdim = n.args()
-    if _grad_mode():        # create_graph: the result as a function of x
-        r = prod(x) if dim is None else prod(x, dim, keepdim)
-    if dim is not None and not keepdim:
-        g = g.unsqueeze(dim)
-        r = r.unsqueeze(dim)
-    nz = x != 0
-    if bool(nz.all()):
-        return [g * r / x]
-    ones = ones_like(x)
-    safe = where(nz, x, ones)
-    if dim is None:
-        p_nz = prod(safe)
-        nzeros = (~nz).sum()
-    else:
-        p_nz = prod(safe, dim, True)
-        nzeros = (~nz).sum(dim, keepdim=True)
-    zero = zeros_like(x)
-    others = where(nzeros == 0, r / safe, where((nzeros == 1) & ~nz, p_nz * ones, zero))
-    return [g * others]
-
-
 def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
     cdef Tensor t = _tensor_arg(input, "prod")
     cdef DType res = _as_dtype(dtype)
@@ -311,7 +401,7 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
     cdef Tensor c = _cast(t, comp) if t._dtype is not comp else t
     if isinstance(dim, (tuple, list)):
         raise TypeError(f"prod(): argument 'dim' must be int, not {type(dim).__name__}")
-    cdef list red = _red_dims(t, dim) if dim is not None else list(builtins_range(t._ndim))
+    cdef list red = _red_dims(t, dim) if dim is not None else list(_brange(t._ndim))
     p, rows, L, ld, out_shape, keep_shape = _rows_layout(c, red)
     cdef Tensor v = _empty_list(out_shape, comp)
     cdef ct_prod_fn fn = c._storage.backend.prod[comp._code]
@@ -325,11 +415,10 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
         v = _reshape(v, keep_shape)
     if res is not comp:
         v = _cast(v, res)
-    if _grad_mode() and _needs_grad(t):
-        if dim is None:
-            _attach(v, _new_node("ProdBackward0", _g_prod, (t,), (), (t, v.detach(), None, False)))
-        else:
-            _attach(v, _new_node("ProdBackward1", _g_prod, (t,), (), (t, v.detach(), red[0] if red else None, bool(keepdim))))
+    if dim is None:
+        record("prod", v, (t,), (None, False))
+    else:
+        record("prod.dim_int", v, (t,), (red[0] if red else None, bool(keepdim)))
     return _to_out(out, v)
 
 
@@ -366,23 +455,8 @@ cdef tuple _var_core(Tensor t, object dim, double c, bint keepdim, str name):
     denom = n - c if n - c > 0 else 0.0
     v = _sum_fn(sq, dims, keepdim) / denom
     if not keepdim and t._ndim:
-        m = _reshape(m, [t._shape[d] for d in builtins_range(t._ndim) if d not in red])
+        m = _reshape(m, [t._shape[d] for d in _brange(t._ndim) if d not in red])
     return v, m, red, denom
-
-
-def _g_var(_OpNode n, g):
-    x, red, keepdim, denom, std = n.args()
-    if not keepdim:
-        for d in red:
-            g = g.unsqueeze(d)
-            if std is not None:
-                std = std.unsqueeze(d)
-    m = mean(x, red if red else None, True)
-    if std is not None and _grad_mode():
-        std = _FUNCTIONS["sqrt"](_sum_fn((x - m) * (x - m), red if red else None, True) / denom)
-    if std is not None:
-        return [g * (x - m) / (std * denom)]
-    return [g * 2 * (x - m) / denom]
 
 
 cdef object _var_std(object input, object dim, object unbiased, bint keepdim, object correction,
@@ -394,8 +468,7 @@ cdef object _var_std(object input, object dim, object unbiased, bint keepdim, ob
     if is_std:
         v = _FUNCTIONS["sqrt"](v)
     if _grad_mode() and _needs_grad(t):
-        _attach(v, _new_node("StdBackward0" if is_std else "VarBackward0", _g_var, (t,), (),
-                             (t, red, bool(keepdim), denom, v.detach() if is_std else None)))
+        record("std" if is_std else "var", v, (t,), (red, bool(keepdim), denom))
         if with_mean:
             m = mean(t, red if t._ndim else None, keepdim)
     if with_mean:
@@ -421,19 +494,6 @@ def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 
 # ------------------------------------------------------------ logsumexp
 
-def _g_logsumexp(_OpNode n, g):
-    x, r, red, keepdim = n.args()
-    if _grad_mode():
-        r = logsumexp(x, red if red else 0, True)
-    elif not keepdim:
-        for d in red:
-            r = r.unsqueeze(d)
-    if not keepdim:
-        for d in red:
-            g = g.unsqueeze(d)
-    return [g * _FUNCTIONS["exp"](x - r)]
-
-
 def logsumexp(input, dim, keepdim=False, *, out=None):
     cdef Tensor t = _tensor_arg(input, "logsumexp")
     if not (t._dtype.is_floating_point or t._dtype.is_complex):
@@ -443,16 +503,15 @@ def logsumexp(input, dim, keepdim=False, *, out=None):
     dims = red if t._ndim else None
     if t._numel == 0 or t._dtype.is_complex:
         # complex numbers have no order: no max to shift by
-        m = zeros([1 if d in red else t._shape[d] for d in builtins_range(t._ndim)], dtype=t.dtype)
+        m = zeros([1 if d in red else t._shape[d] for d in _brange(t._ndim)], dtype=t.dtype)
     else:
         m, _ = _minmax(td, red, True, True, True, False)
         m = where(_FUNCTIONS["isinf"](m), zeros((), dtype=t.dtype), m)
     s = _sum_fn(_FUNCTIONS["exp"](td - m), dims, True)
     r = _FUNCTIONS["log"](s) + m
     if not keepdim and t._ndim:
-        r = _reshape(r, [t._shape[d] for d in builtins_range(t._ndim) if d not in red])
-    if _grad_mode() and _needs_grad(t):
-        _attach(r, _new_node("LogsumexpBackward0", _g_logsumexp, (t,), (), (t, r.detach(), red, bool(keepdim))))
+        r = _reshape(r, [t._shape[d] for d in _brange(t._ndim) if d not in red])
+    record("logsumexp", r, (t,), (red, bool(keepdim)))
     return _to_out(out, r)
 
 
@@ -484,23 +543,6 @@ cdef Tensor _scan(Tensor t, int d, int kind, int is_log_or_prod, DType comp):
     return _scan_back(o, perm)
 
 
-def _g_cumsum(_OpNode n, g):
-    d, = n.args()
-    return [_sum_fn(g, d, True) - cumsum(g, d) + g]
-
-
-def _g_cumprod(_OpNode n, g):
-    x, y, d = n.args()
-    if not bool((x != 0).all()):
-        # the division below would turn the zeros' slopes into nan/inf
-        raise RuntimeError("cumprod backward through an input that contains zeros is not supported "
-                           "by ctorch yet")
-    if _grad_mode():
-        y = cumprod(x, d)
-    gy = g * y
-    return [(_sum_fn(gy, d, True) - cumsum(gy, d) + gy) / x]
-
-
 cdef object _cum(object input, object dim, object dtype, object out, bint is_prod):
     cdef str name = "cumprod" if is_prod else "cumsum"
     cdef Tensor t = _tensor_arg(input, name)
@@ -512,11 +554,7 @@ cdef object _cum(object input, object dim, object dtype, object out, bint is_pro
     cdef Tensor r = _scan(t, d, 0, is_prod, comp)
     if res is not comp:
         r = _cast(r, res)
-    if _grad_mode() and _needs_grad(t) and (res.is_floating_point or res.is_complex):
-        if is_prod:
-            _attach(r, _new_node("CumprodBackward0", _g_cumprod, (t,), (), (t, r.detach(), d)))
-        else:
-            _attach(r, _new_node("CumsumBackward0", _g_cumsum, (t,), (), (d,)))
+    record("cumprod" if is_prod else "cumsum", r, (t,), (d,))
     return _to_out(out, r)
 
 
@@ -526,20 +564,6 @@ def cumsum(input, dim, *, dtype=None, out=None):
 
 def cumprod(input, dim, *, dtype=None, out=None):
     return _cum(input, dim, dtype, out, True)
-
-
-def _g_softmax(_OpNode n, g):
-    y, d, x = n.args()
-    if _grad_mode():
-        y = softmax(x, d)
-    return [y * (g - _sum_fn(g * y, d, True))]
-
-
-def _g_log_softmax(_OpNode n, g):
-    y, d, x = n.args()
-    if _grad_mode():
-        y = log_softmax(x, d)
-    return [g - _FUNCTIONS["exp"](y) * _sum_fn(g, d, True)]
 
 
 cdef object _softmax(object input, object dim, object dtype, bint is_log):
@@ -558,9 +582,7 @@ cdef object _softmax(object input, object dim, object dtype, bint is_log):
     cdef Tensor r = _scan(t.detach(), d, 1, is_log, comp)
     if res is not comp:
         r = _cast(r, res)
-    if _grad_mode() and _needs_grad(t):
-        _attach(r, _new_node("LogSoftmaxBackward0" if is_log else "SoftmaxBackward0",
-                             _g_log_softmax if is_log else _g_softmax, (t,), (), (r.detach(), d, t)))
+    record("log_softmax" if is_log else "softmax", r, (t,), (d,))
     return r
 
 

@@ -1,7 +1,21 @@
-# Sorting and searching: sort/argsort/msort, topk, kthvalue, searchsorted and
-# bucketize. The kernels (sort.h) see the scan layout of _reductions2.pxi: the
-# sorted dim moved last, rows dense. Orders are total: NaN goes after +inf,
-# -0.0 equals 0.0, and ties keep input order (every sort here is stable).
+# cython: language_level=3
+"""Sorting and searching: sort/argsort/msort, topk, kthvalue, searchsorted and
+bucketize. The kernels (ctorch/_kernels/sort.h) see the scan layout of the
+iterator: the sorted dim moved last, rows dense. Orders are total: NaN goes
+after +inf, -0.0 equals 0.0, and ties keep input order (every sort here is
+stable)."""
+
+from libc.stdint cimport int64_t
+
+from ctorch._core.dtype cimport *
+from ctorch._core.backend cimport *
+from ctorch._core.tensor cimport *
+from ctorch._core.iterator cimport *
+from ctorch._ops.elementwise cimport _cast
+from ctorch._ops.views cimport _reshape, _unsqueeze
+from ctorch.autograd._node cimport record, _grad_mode
+from ctorch._ops.creation import tensor, zeros
+from ctorch import return_types as _rt
 
 
 # C++ type names, as PyTorch's out= dtype messages print them
@@ -61,14 +75,6 @@ cdef object _pair_result(str name, object out, Tensor v, Tensor i):
     return getattr(_rt, name)(ov, oi)
 
 
-def _g_sort(_OpNode n, g):
-    """sort/topk: each value's gradient goes back to the index it came from."""
-    x_shape, d, idx = n.args()
-    if len(x_shape) == 0:
-        return [g.reshape(())]
-    return [scatter(zeros(x_shape, dtype=g.dtype), d, idx, g)]
-
-
 cdef tuple _sort_core(Tensor t, int d, bint descending):
     """(values, indices) of t sorted along d (no recording)."""
     if t._ndim == 0:
@@ -103,7 +109,7 @@ cdef object _sort_impl(object input, object dim, object descending, object out, 
         out = _check_out_pair(out, t, name)
     v, i = _sort_core(t, d, bool(descending))
     if _grad_mode() and _needs_grad(t):
-        _attach(v, _new_node("SortBackward0", _g_sort, (t,), (), (t.size(), d, i)))
+        record("sort", v, (t,), (d, i))
     return v, i, out
 
 
@@ -173,7 +179,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
         v = _scan_back(v, perm)
         i = _scan_back(i, perm)
     if _grad_mode() and _needs_grad(t):
-        _attach(v, _new_node("TopkBackward0", _g_sort, (t,), (), (t.size(), d, i)))
+        record("topk", v, (t,), (d, i))
     return _pair_result("topk", out, v, i)
 
 
@@ -213,7 +219,7 @@ def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
             v = _unsqueeze(v, d)
             i = _unsqueeze(i, d)
     if _grad_mode() and _needs_grad(t):
-        _attach(v, _new_node("KthvalueBackward0", _g_pick, (t,), (), (t.size(), d, bool(keepdim), i)))
+        record("kthvalue", v, (t,), (d, bool(keepdim), i))
     return _pair_result("kthvalue", out, v, i)
 
 
