@@ -23,6 +23,7 @@ from ctorch._ops.creation import (
 from ctorch._ops.elementwise cimport *
 from ctorch._ops.views cimport *
 from ctorch._ops.reduce cimport *
+from ctorch._ops.index cimport *
 from ctorch._ops.random cimport Generator, _gen, _fill_random
 from ctorch._ops.elementwise cimport _FUNCTIONS, _operand, _cast, _as_operand_tensor, _binary, _unary, _unary_graded, _record_binary, _no_kernel, _stand_in, _inplace_with_graph, _overwrite_with_graph, _to
 from ctorch._ops.elementwise import (
@@ -38,7 +39,10 @@ from ctorch._ops.random import (
 )
 from ctorch._ops.reduce import _sum_fn, mean, sum_to_size, norm, _max_fn, _min_fn, amax, amin, argmax, argmin, _any_fn, _all_fn, count_nonzero, median, prod, var, std, var_mean, std_mean, logsumexp, cumsum, cumprod, softmax, log_softmax
 from ctorch._ops.sort import sort, argsort, msort, topk, kthvalue, searchsorted, bucketize
+from ctorch._ops.index import nonzero
 from ctorch import return_types as _rt
+import builtins as _builtins
+builtins_range = _builtins.range
 from ctorch.autograd._node import is_grad_enabled, _set_grad_enabled, Node, AccumulateGrad
 from ctorch._core.dispatch import get_num_threads, set_num_threads, _empty_cache, _numpy_blas_threads
 from ctorch._core.tensor import Size, strided, from_numpy, _bump_version, is_floating_point, is_complex
@@ -47,7 +51,6 @@ include "_defs.pxi"
 include "_tensor.pxi"
 include "_autograd.pxi"
 include "_autograd_hooks.pxi"
-include "_index.pxi"
 include "_linalg.pxi"
 include "_shape.pxi"
 include "_nn.pxi"

@@ -99,21 +99,10 @@ cdef object _tensor_matmul(object a, object b):
     return matmul(a, b)
 
 
-cdef object _tensor_getitem(object self, object index):
-    return _getitem(<Tensor>self, index)
-
-
-cdef int _tensor_setitem(object self, object index, object value) except -1:
-    _setitem(<Tensor>self, index, value)
-    return 0
-
-
 _slots.init = _tensor_init
 _slots.contains = _tensor_contains
 _slots.repr = _tensor_repr
 _slots.matmul = _tensor_matmul
-_slots.getitem = _tensor_getitem
-_slots.setitem = _tensor_setitem
 
 
 cdef _install_tensor_methods():

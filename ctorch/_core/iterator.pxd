@@ -94,3 +94,4 @@ cdef tuple _scan_layout(Tensor t, int d)
 cdef Tensor _scan_back(Tensor o, list perm)
 cdef object _to_out(object out, Tensor r)          # r, or r copied into `out=`
 cdef Tensor _contig(Tensor t, DType dt)             # t itself when dense in dt, else a dense copy
+cdef list _broadcast_list(list shapes)                # the broadcast of several shapes (lists)

@@ -621,3 +621,16 @@ cdef Tensor _contig(Tensor t, DType dt):
     cdef Tensor r = _empty_like(t, dt)
     _copy_into(r, t, False)
     return r
+
+
+cdef list _broadcast_list(list shapes):
+    cdef int nd = max([len(s) for s in shapes]) if shapes else 0
+    out = [1] * nd
+    for s in shapes:
+        for j, x in enumerate(s):
+            d = nd - len(s) + j
+            if x != 1:
+                if out[d] != 1 and out[d] != x:
+                    raise IndexError("shape mismatch: indexing tensors could not be broadcast together with shapes " + ", ".join(_fmt_shape(z) for z in shapes))
+                out[d] = x
+    return out

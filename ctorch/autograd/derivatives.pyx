@@ -29,7 +29,9 @@ import math as _math
 from libc.stdint cimport int64_t, uint8_t
 
 from ctorch._core.dtype cimport t_bool, t_int64, CT_MAXDIM
-from ctorch._core.tensor cimport Tensor, _empty_list
+from ctorch._core.tensor cimport Tensor, _empty_list, _alias
+from ctorch._ops.index cimport _index_put
+from ctorch.autograd._node cimport record, _grad_mode, _set_grad_mode
 from ctorch._ops.elementwise cimport _FUNCTIONS
 from ctorch.autograd._node import derivative, AccumulateGrad
 
@@ -542,3 +544,42 @@ def _sort_backward(grad, self_sizes, dim, indices):
 derivative("sort", "SortBackward0", {"self": _sort_backward}, args=("dim", "indices"))
 derivative("topk", "TopkBackward0", {"self": _sort_backward}, args=("dim", "indices"))
 derivative("kthvalue", "KthvalueBackward0", {"self": _pick}, args=("dim", "keepdim", "indices"))
+
+
+# ================================================================= indexing
+
+def _index_backward(grad, self_sizes, self_dtype, index):
+    """t[index] with advanced indices: the gradient is added back where each
+    element came from (repeated indices add up)."""
+    cdef int mode = _grad_mode()
+    _set_grad_mode(0)
+    try:
+        z = zeros(self_sizes, dtype=self_dtype)
+        _index_put(<Tensor>z, index, _alias(<Tensor>grad), True)
+    finally:
+        _set_grad_mode(mode)
+    # differentiating this again (create_graph): z depends on grad by the same index
+    record("index_backward", z, (grad,), (index,))
+    return z
+
+
+derivative("index", "IndexBackward0", {"self": _index_backward}, args=("index",))
+derivative("index_backward", "IndexPutBackward0", {"self": lambda grad, index: grad[index]},
+           args=("index",))
+
+
+def _index_put_self(grad, index):
+    cdef int mode = _grad_mode()
+    _set_grad_mode(0)
+    try:
+        keep = ones_like(grad)
+        keep[index] = 0
+    finally:
+        _set_grad_mode(mode)
+    return grad * keep
+
+
+# t[index] = value out of place: the old values where value went get no gradient
+derivative("index_put", "IndexPutBackward0",
+           {"self": _index_put_self, "values": lambda grad, index: grad[index]},
+           args=("index",), broadcast=True)

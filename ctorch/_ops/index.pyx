@@ -1,7 +1,26 @@
-# Indexing: ints, slices, None and Ellipsis give views; integer and boolean
-# tensors (or lists) are advanced indices that gather into a new tensor, with
-# numpy's placement rule for the broadcast index dims. Assignment uses the same
-# decomposition and writes through the view or scatters.
+# cython: language_level=3
+"""Indexing: ints, slices, None and Ellipsis give views; integer and boolean
+tensors (or lists) are advanced indices that gather into a new tensor, with
+numpy's placement rule for the broadcast index dims. Assignment uses the same
+decomposition and writes through the view or scatters; on a tensor in a
+graph it computes out of place and hands its history over, as every
+in-place op does."""
+
+from libc.string cimport memcpy
+from libc.stdint cimport int64_t, uint8_t
+
+from ctorch._core.dtype cimport *
+from ctorch._core.backend cimport *
+from ctorch._core.tensor cimport *
+from ctorch._core.iterator cimport *
+from ctorch._ops.creation cimport _is_ndarray
+from ctorch._ops.elementwise cimport _cast, _as_operand_tensor, _binary, _inplace_with_graph
+from ctorch._ops.views cimport _select, _permute, _reshape, _expand
+from ctorch.autograd._node cimport record, _grad_mode, _geometry, _check_inplace, _inplace_needs_graph
+from ctorch._ops.creation import tensor, zeros
+
+import builtins as _builtins
+_brange = _builtins.range
 
 cdef struct AdvPlan:
     int n                       # number of advanced dims
@@ -218,19 +237,6 @@ cdef object _advanced_layout(Tensor v, list adv_pos, list adv_idx):
     return bshape, offs, adjacent
 
 
-cdef list _broadcast_list(list shapes):
-    cdef int nd = max([len(s) for s in shapes]) if shapes else 0
-    out = [1] * nd
-    for s in shapes:
-        for j, x in enumerate(s):
-            d = nd - len(s) + j
-            if x != 1:
-                if out[d] != 1 and out[d] != x:
-                    raise IndexError("shape mismatch: indexing tensors could not be broadcast together with shapes " + ", ".join(_fmt_shape(z) for z in shapes))
-                out[d] = x
-    return out
-
-
 cdef Tensor _rest_view(Tensor v, list adv_pos):
     """v without its advanced dims (they are folded into per-position offsets)."""
     shape = [v._shape[d] for d in range(v._ndim) if d not in adv_pos]
@@ -241,13 +247,13 @@ cdef Tensor _rest_view(Tensor v, list adv_pos):
 cdef list _final_order(int nb_dims, int nrest, list adv_pos, bint adjacent):
     """Permutation from [index dims..., rest dims...] to the result's order."""
     cdef int first = adv_pos[0] if adjacent else 0
-    order = list(builtins_range(nb_dims, nb_dims + first)) + list(builtins_range(nb_dims)) + \
-        list(builtins_range(nb_dims + first, nb_dims + nrest))
+    order = list(_brange(nb_dims, nb_dims + first)) + list(_brange(nb_dims)) + \
+        list(_brange(nb_dims + first, nb_dims + nrest))
     return order
 
 
 import builtins as _builtins
-builtins_range = _builtins.range
+_brange = _builtins.range
 
 
 cdef Tensor _getitem(Tensor t, object index):
@@ -260,9 +266,8 @@ cdef Tensor _getitem(Tensor t, object index):
     cdef list adv_pos = [], adv_idx = []
     cdef Tensor v = _basic_view(t, _as_index_tuple(index), adv_pos, adv_idx)
     if not adv_pos:
-        if _needs_grad(t):
-            _record_view_op(v, t, "SelectBackward0" if isinstance(index, int) else "SliceBackward0",
-                            "replay", lambda x: x[index])
+        if _grad_mode() and _needs_grad(t):
+            record("select" if isinstance(index, int) else "narrow", v, (t,), (_geometry(t, v),))
         return v
     bshape, offs, adjacent = _advanced_layout(v, adv_pos, adv_idx)
     cdef Tensor rest = _rest_view(v, adv_pos)
@@ -271,7 +276,7 @@ cdef Tensor _getitem(Tensor t, object index):
     order = _final_order(len(bshape), rest._ndim, adv_pos, adjacent)
     if order != sorted(order):
         out = _permute(out, order).contiguous()
-    _record_index(out, t, index)
+    record("index", out, (t,), (index,))
     return out
 
 
@@ -308,7 +313,7 @@ cdef Tensor _setitem_graph(Tensor s, object index, object value):
     """s with s[index] = value, out of place, as a graph node (CopySlices)."""
     cdef Tensor r = _alias(s)
     _index_put(r, index, _alias(value) if isinstance(value, Tensor) else value, False)
-    _attach(r, _new_node("CopySlices", _g_setitem, (s, value), (), (index, None, value)))
+    record("index_put", r, (s, value), (index,))
     return r
 
 
@@ -401,3 +406,16 @@ cdef bint _any_nonzero(Tensor t):
 
 
 _add_method("nonzero", nonzero)
+
+
+cdef object _tensor_getitem(object self, object index):
+    return _getitem(<Tensor>self, index)
+
+
+cdef int _tensor_setitem(object self, object index, object value) except -1:
+    _setitem(<Tensor>self, index, value)
+    return 0
+
+
+_slots.getitem = _tensor_getitem
+_slots.setitem = _tensor_setitem
