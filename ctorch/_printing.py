@@ -331,7 +331,7 @@ def _suffixes(t, default_name):
 def _autograd_suffixes(t):
     grad_fn = getattr(t, "grad_fn", None)
     if grad_fn is not None:
-        return ["grad_fn=<{}>".format(grad_fn.name())]
+        return ["grad_fn=<{}>".format(type(grad_fn).__name__)]
     if getattr(t, "requires_grad", False):
         return ["requires_grad=True"]
     return []

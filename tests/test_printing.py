@@ -891,7 +891,8 @@ class _FakeTensor:
         self.dtype = _FakeDtype(dtype)
         self.device = _FakeDevice(device)
         self.requires_grad = requires_grad
-        self.grad_fn = _FakeGradFn(grad_fn) if grad_fn else None
+        # PyTorch prints the grad_fn's class name: make one of that name
+        self.grad_fn = type(grad_fn, (_FakeGradFn,), {})(grad_fn) if grad_fn else None
         self.is_leaf = grad_fn is None
         self._log = log if log is not None else []
 

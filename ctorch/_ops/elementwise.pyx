@@ -713,7 +713,7 @@ cdef object _inplace_with_graph(Tensor self, object fn):
     if r._dtype is not self._dtype:
         r = _cast(r, self._dtype)
     _copy_into(self, r, True)
-    _rebase_history(self, r)
+    _rebase_history(self, r, c)
     return self
 
 
@@ -730,7 +730,7 @@ cdef object _overwrite_with_graph(Tensor self, object value, str op):
     cdef Tensor old = _stand_in(self, False)
     record(op, r, (old, value) if isinstance(value, Tensor) else (old,))
     _copy_into(self, r, True)
-    _rebase_history(self, r)
+    _rebase_history(self, r, old)
     return self
 
 

@@ -143,7 +143,9 @@ def sum_to_size(input, *size):
             raise RuntimeError(f"size {{{_fmt_shape(target)}}} is not expandable to size {{{_fmt_shape(t.size())}}}.")
     if not dims:
         return t
-    return _reshape(_sum(t, dims, True, t._dtype), target)
+    cdef Tensor r = _sum(t, dims, True, t._dtype)
+    record("sum.dim", r, (t,), (tuple(dims), True, 1))
+    return _reshape(r, target)
 
 
 _add_method("sum", _sum_fn)

@@ -129,7 +129,7 @@ def _bernoulli_(Tensor self, p=0.5, *, generator=None):
             record("bernoulli_.Tensor", r, (old, p))
         else:
             record("bernoulli_.float", r, (old,))
-        _rebase_history(self, r)
+        _rebase_history(self, r, old)
     return self
 
 

@@ -78,7 +78,7 @@ cdef bint _inplace_needs_graph(Tensor self, object other)
 cdef int _refresh_view(Tensor v) except -1
 cdef tuple _geometry(Tensor base, Tensor view)
 cdef void _move_retain(Tensor self, object new_fn, int new_nr)
-cdef int _rebase_history(Tensor self, Tensor r) except -1
+cdef int _rebase_history(Tensor self, Tensor r, Tensor old) except -1
 cdef void _rebind_output(Tensor r, Tensor self)
 cdef tuple _edge(object x)
 cdef Node _grad_acc(Tensor t)

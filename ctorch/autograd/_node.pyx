@@ -74,6 +74,9 @@ _FREED_MSG = ("Trying to backward through the graph a second time (or directly a
 
 cdef object _BACKWARD_SUFFIX = _re.compile(r"Backward\d*$")
 
+# what a freed saved value becomes (unpacking it raises)
+cdef object _FREED = object()
+
 
 cdef class SavedTensor:
     """A tensor kept for backward, with the version it had when saved."""
@@ -84,6 +87,8 @@ cdef class SavedTensor:
         if t is None:
             raise RuntimeError(_FREED_MSG)
         if t._storage.version != self.version:
+            if not self.is_output and t._base is not None:
+                _refresh_view(t)
             grad_fn = node if self.is_output else t._grad_fn
             nr = self.output_nr if self.is_output else t._output_nr
             which = ""
@@ -425,7 +430,7 @@ cdef class OpNode(Node):
 
     cdef list _apply(self, list grads):
         cdef Derivative d = self.d
-        cdef int i, n = len(d.inputs)
+        cdef int i, n = len(self._next)
         if d.nout == 1:
             g = grads[0]
             if g is None:
@@ -462,12 +467,29 @@ cdef class OpNode(Node):
     cdef list _unpack(self):
         cdef list vals = []
         for v in self.values:
+            if v is _FREED:
+                raise RuntimeError(_FREED_MSG)
             vals.append((<SavedTensor>v).unpack(self) if isinstance(v, SavedTensor) else v)
         return vals
 
     cdef void _release(self):
+        """Frees what PyTorch frees: saved tensors, numbers saved from the
+        inputs (PyTorch keeps them as tensors) and a wrapped node (CopySlices);
+        shapes, dtypes and arguments stay."""
+        cdef Derivative d = self.d
+        cdef int s
         self._released = True
-        _free(self.values)
+        if self.values is None:
+            return
+        for s in range(len(self.values)):
+            v = self.values[s]
+            if isinstance(v, SavedTensor):
+                (<SavedTensor>v).tensor = None
+            elif isinstance(v, Node):
+                (<Node>v)._release()
+                self.values[s] = _FREED
+            elif v is not None and (d.plan_kind[s] == P_INPUT or d.plan_kind[s] == P_RESULT):
+                self.values[s] = _FREED
 
     @property
     def _saved_names(self):
@@ -724,16 +746,17 @@ cdef void _move_retain(Tensor self, object new_fn, int new_nr):
     node._retain[new_nr] = ref
 
 
-cdef int _rebase_history(Tensor self, Tensor r) except -1:
+cdef int _rebase_history(Tensor self, Tensor r, Tensor old) except -1:
     """self now holds the values of r, which an op computed out of place from
-    a stand-in for self's old value: self takes r's history. A view rewrites
-    its base's history instead (CopySlices: the base's old history outside the
-    view, r's inside), and gets a fresh view of it."""
+    `old`, a stand-in for self's old value: self takes r's history. A view
+    rewrites its base's history instead, as PyTorch's CopySlices does: the
+    base's old history gets the gradient outside the view, and inside it the
+    gradient the op's node gives its self input; the op's other inputs get
+    theirs. The view then gets a fresh view of the base's new history."""
     cdef Tensor base
-    cdef OpNode node
     if self._base is not None and (_needs_grad(self._base) or _needs_grad(r)):
         base = <Tensor>self._base
-        record("copy_slices", base, (base, r), (_geometry(base, self),))
+        _copy_slices(base, self, r, old)
         _rebind_output(r, self)
         self._grad_fn = None
         _refresh_view(self)
@@ -743,6 +766,35 @@ cdef int _rebase_history(Tensor self, Tensor r) except -1:
     self._output_nr = r._output_nr
     self._requires_grad = r._requires_grad or self._requires_grad
     _rebind_output(r, self)
+    return 0
+
+
+cdef int _copy_slices(Tensor base, Tensor view, Tensor r, Tensor old) except -1:
+    cdef Node fn = r._grad_fn
+    cdef Derivative d
+    cdef OpNode node
+    cdef int i, needs = 0
+    geometry = _geometry(base, view)
+    if fn is None or not fn._next or fn._next[0] != (old._grad_fn, old._output_nr) or r._output_nr != 0:
+        # the op's node does not take the old value first (a cast wrapped
+        # it): base and op result as two inputs, the same gradients
+        record("copy_slices.wrapped", base, (base, r), (geometry,))
+        return 0
+    d = _DERIVATIVES["copy_slices"]
+    node = d.node_type.__new__(d.node_type)
+    PyObject_GC_UnTrack(<PyObject *>node)
+    node.d = d
+    node._nout = 1
+    node._next = (_edge(base),) + fn._next[1:]
+    for i in range(len(node._next)):
+        if node._next[i][0] is not None:
+            needs |= 1 << i
+    node.needs = needs
+    node.values = [geometry if name == "geometry" else fn for name in d.saves]
+    _move_retain(base, node, 0)
+    base._grad_fn = node
+    base._output_nr = 0
+    base._requires_grad = True
     return 0
 
 

@@ -350,9 +350,22 @@ def _base_to_view(grad, geometry):
 # A view's grad_fn remade after its base's history changed (PyTorch's name).
 derivative("as_strided_view", "AsStridedBackward0", {"self": _view_to_base}, args=("geometry",))
 
-# An in-place op through a view rewrote its base: the old base history keeps
-# the gradient outside the view, the op's result gets the part inside it.
-derivative("copy_slices", "CopySlices",
+def _copy_slices(grad, geometry, fn):
+    """An in-place op through a view rewrote its base (PyTorch's CopySlices):
+    the base's old history gets the gradient outside the view, and inside it
+    what the op's node `fn` gives the view's old value; the op's other inputs
+    get what fn gives them."""
+    res = fn(_base_to_view(grad, geometry))
+    g = grad * _outside_mask(geometry)
+    if res[0] is not None:
+        g = g + _view_to_base(res[0], geometry)
+    return (g,) + tuple(res[1:])
+
+
+derivative("copy_slices", "CopySlices", joint=_copy_slices, inputs=(), args=("geometry", "fn"),
+           name="torch::autograd::CopySlices")
+# the same when the op's node does not take the old value first (a cast wraps it)
+derivative("copy_slices.wrapped", "CopySlices",
            {"self": lambda grad, geometry: grad * _outside_mask(geometry),
             "src": _base_to_view},
            args=("geometry",), name="torch::autograd::CopySlices")
