@@ -7,7 +7,6 @@ custom Function's context keeps the node's outputs: then the node is tracked
 and such cycles are collected."""
 import contextlib
 import gc
-import re
 import weakref
 
 import numpy as np
