@@ -24,6 +24,8 @@ from ctorch._ops.elementwise cimport *
 from ctorch._ops.views cimport *
 from ctorch._ops.reduce cimport *
 from ctorch._ops.index cimport *
+from ctorch._ops.shape cimport *
+from ctorch._ops.complex cimport *
 from ctorch._ops.random cimport Generator, _gen, _fill_random
 from ctorch._ops.elementwise cimport _FUNCTIONS, _operand, _cast, _as_operand_tensor, _binary, _unary, _unary_graded, _record_binary, _no_kernel, _stand_in, _inplace_with_graph, _overwrite_with_graph, _to
 from ctorch._ops.elementwise import (
@@ -40,6 +42,8 @@ from ctorch._ops.random import (
 from ctorch._ops.reduce import _sum_fn, mean, sum_to_size, norm, _max_fn, _min_fn, amax, amin, argmax, argmin, _any_fn, _all_fn, count_nonzero, median, prod, var, std, var_mean, std_mean, logsumexp, cumsum, cumprod, softmax, log_softmax
 from ctorch._ops.sort import sort, argsort, msort, topk, kthvalue, searchsorted, bucketize
 from ctorch._ops.index import nonzero
+from ctorch._ops.shape import cat, stack, atleast_1d, atleast_2d, hstack, vstack, split, _split_method, chunk, unbind, tensor_split, movedim, flip, fliplr, flipud, roll, rot90, _repeat, tile, repeat_interleave, gather, scatter, _scatter_, scatter_add, _scatter_add_, index_select, index_add, _index_add_, take, masked_fill, _masked_fill_, masked_select, unique, tril_indices, triu_indices, concat, concatenate, row_stack, moveaxis
+from ctorch._ops.complex import view_as_real, view_as_complex, real, imag, _set_real, _set_imag, _complex_fn, polar, conj, conj_physical, _conj_physical_, resolve_conj, resolve_neg, is_conj, is_neg, sgn, angle
 from ctorch import return_types as _rt
 import builtins as _builtins
 builtins_range = _builtins.range
@@ -52,6 +56,4 @@ include "_tensor.pxi"
 include "_autograd.pxi"
 include "_autograd_hooks.pxi"
 include "_linalg.pxi"
-include "_shape.pxi"
 include "_nn.pxi"
-include "_complex.pxi"

@@ -17,6 +17,9 @@ from ctorch._ops.sampling import *  # noqa: F401,F403
 from ctorch._ops.hist import *  # noqa: F401,F403
 from ctorch._ops.reduce import *  # noqa: F401,F403
 from ctorch._ops.sort import *  # noqa: F401,F403
+from ctorch._ops.index import *  # noqa: F401,F403
+from ctorch._ops.shape import *  # noqa: F401,F403
+from ctorch._ops.complex import *  # noqa: F401,F403
 from ctorch._ops.random import Generator, default_generator  # noqa: F401
 from ctorch._core.dispatch import device  # noqa: F401
 from ctorch._core.tensor import Tensor, is_floating_point, is_complex  # noqa: F401

@@ -62,7 +62,6 @@ cdef class Derivative:
 cdef class OpNode(Node):
     cdef Derivative d
     cdef list values                 # per save of the entry: SavedTensor, a value, or None
-    cdef int needs                   # bit i: input i needs a gradient
     cdef list meta                   # broadcast entries: per input (sizes, dtype) to reduce to, or None
     cdef list _unpack(self)
 

@@ -448,13 +448,13 @@ cdef class OpNode(Node):
         vals = self._unpack()
         cdef list out
         if d.joint is not None:
-            needs = tuple([bool(self.needs & (1 << i)) for i in range(n)])
+            needs = tuple([self._next[i][0] is not None for i in range(n)])
             r = d.joint(g, *[needs if s < 0 else vals[s] for s in d.joint_slots])
-            out = [r[i] if self.needs & (1 << i) else None for i in range(n)]
+            out = [r[i] if needs[i] else None for i in range(n)]
         else:
             out = [None] * n
             for i in range(n):
-                if self.needs & (1 << i) and d.formulas[i] is not None:
+                if self._next[i][0] is not None and d.formulas[i] is not None:
                     out[i] = d.formulas[i](g, *[vals[s] for s in d.formula_slots[i]])
         if conj:
             out = [None if x is None else _conj_all(x) for x in out]
@@ -530,11 +530,13 @@ cdef object record(str op, object result, tuple inputs, tuple args=()):
     needs a gradient. Returns result."""
     if not ct_get_grad_mode():
         return result
-    cdef int i, n = len(inputs), needs = 0
+    cdef int i, n = len(inputs)
+    cdef bint any_needs = False
     for i in range(n):
         if _needs_grad(inputs[i]):
-            needs |= 1 << i
-    if needs == 0:
+            any_needs = True
+            break
+    if not any_needs:
         return result
     cdef tuple outs = result if isinstance(result, tuple) else (result,)
     cdef Tensor t
@@ -550,17 +552,19 @@ cdef object record(str op, object result, tuple inputs, tuple args=()):
     cdef OpNode node = d.node_type.__new__(d.node_type)
     PyObject_GC_UnTrack(<PyObject *>node)
     node.d = d
-    node.needs = needs
     node._nout = d.nout
     node._next = tuple([_edge(x) for x in inputs])
-    cdef int mask = 0
-    for i in range(n):
-        if needs & (1 << i):
-            mask |= d.needs_slots[i]
+    cdef long long mask = 0
+    if d.joint is not None:
+        mask = -1                       # a joint formula reads all it names
+    else:
+        for i in range(n):
+            if _needs_grad(inputs[i]):
+                mask |= <long long>d.needs_slots[i]
     cdef list values = [None] * len(d.saves)
     cdef int s, kind, index
     for s in range(len(d.saves)):
-        if not mask & (1 << s):
+        if not mask & (1LL << s):
             continue
         kind = d.plan_kind[s]
         index = d.plan_index[s]
@@ -580,7 +584,7 @@ cdef object record(str op, object result, tuple inputs, tuple args=()):
             values[s] = (<Tensor>x)._dtype if isinstance(x, Tensor) else None
     node.values = values
     if d.broadcast:
-        node.meta = _broadcast_meta(inputs, <Tensor>outs[0], needs)
+        node.meta = _broadcast_meta(inputs, <Tensor>outs[0])
     for i in range(len(outs)):
         x = outs[i]
         if isinstance(x, Tensor) and ((<Tensor>x)._dtype.is_floating_point or (<Tensor>x)._dtype.is_complex):
@@ -591,7 +595,7 @@ cdef object record(str op, object result, tuple inputs, tuple args=()):
     return result
 
 
-cdef list _broadcast_meta(tuple inputs, Tensor r, int needs):
+cdef list _broadcast_meta(tuple inputs, Tensor r):
     """Per input: what its gradient must be reduced to, when the op broadcast
     or promoted it; None when the result's shape and dtype already fit."""
     cdef list meta = None
@@ -599,7 +603,7 @@ cdef list _broadcast_meta(tuple inputs, Tensor r, int needs):
     cdef int i
     for i in range(len(inputs)):
         x = inputs[i]
-        if not (needs & (1 << i)) or not isinstance(x, Tensor):
+        if not isinstance(x, Tensor) or not _needs_grad(x):
             continue
         t = <Tensor>x
         same = _same_shape(t, r)
@@ -773,7 +777,6 @@ cdef int _copy_slices(Tensor base, Tensor view, Tensor r, Tensor old) except -1:
     cdef Node fn = r._grad_fn
     cdef Derivative d
     cdef OpNode node
-    cdef int i, needs = 0
     geometry = _geometry(base, view)
     if fn is None or not fn._next or fn._next[0] != (old._grad_fn, old._output_nr) or r._output_nr != 0:
         # the op's node does not take the old value first (a cast wrapped
@@ -786,10 +789,6 @@ cdef int _copy_slices(Tensor base, Tensor view, Tensor r, Tensor old) except -1:
     node.d = d
     node._nout = 1
     node._next = (_edge(base),) + fn._next[1:]
-    for i in range(len(node._next)):
-        if node._next[i][0] is not None:
-            needs |= 1 << i
-    node.needs = needs
     node.values = [geometry if name == "geometry" else fn for name in d.saves]
     _move_retain(base, node, 0)
     base._grad_fn = node

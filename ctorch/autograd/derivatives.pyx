@@ -35,8 +35,11 @@ from ctorch.autograd._node cimport record, _grad_mode, _set_grad_mode
 from ctorch._ops.elementwise cimport _FUNCTIONS
 from ctorch.autograd._node import derivative, AccumulateGrad
 
-from ctorch._ops.creation import zeros, zeros_like, ones_like, arange
+from ctorch._ops.creation import zeros, zeros_like, ones_like, arange, ones
 from ctorch._ops.elementwise import where, div
+from ctorch._ops import shape as _shape
+from ctorch._ops import complex as _complex
+from ctorch._core.iterator cimport _broadcast_list
 
 cdef double _LN2 = _math.log(2.0)
 cdef double _LN10 = _math.log(10.0)
@@ -596,3 +599,138 @@ def _index_put_self(grad, index):
 derivative("index_put", "IndexPutBackward0",
            {"self": _index_put_self, "values": lambda grad, index: grad[index]},
            args=("index",), broadcast=True)
+
+
+# ============================================================ shape and join
+
+def _cat_backward(grad, dim, sizes, needs):
+    outs = []
+    off = 0
+    for s, need in zip(sizes, needs):
+        if len(s) == 1 and s[0] == 0 and grad.dim() != 1:
+            outs.append(zeros(s, dtype=grad.dtype) if need else None)   # a skipped empty input
+            continue
+        outs.append(grad.narrow(dim, off, s[dim]) if need else None)
+        off += s[dim]
+    return tuple(outs)
+
+
+def _stack_backward(grad, dim, count, needs):
+    return tuple(grad.select(dim, i) if needs[i] else None for i in range(count))
+
+
+derivative("cat", "CatBackward0", joint=_cat_backward, args=("dim", "sizes"))
+derivative("stack", "StackBackward0", joint=_stack_backward, args=("dim", "count"))
+derivative("split", "SplitBackward0", {"self": _view_to_base}, args=("geometry",))
+derivative("split_with_sizes", "SplitWithSizesBackward0", {"self": _view_to_base}, args=("geometry",))
+derivative("unbind", "UnbindBackward0", {"self": _view_to_base}, args=("geometry",))
+derivative("flip", "FlipBackward0", {"self": lambda grad, dims: _shape.flip(grad, dims)}, args=("dims",))
+derivative("roll", "RollBackward0",
+           {"self": lambda grad, shifts, dims: _shape.roll(grad, [-s for s in shifts], dims)},
+           args=("shifts", "dims"))
+derivative("rot90", "Rot90Backward0", {"self": lambda grad, k, dims: _shape.rot90(grad, -k, dims)},
+           args=("k", "dims"))
+
+
+def _repeat_backward(grad, self_sizes, repeats):
+    lead = len(repeats) - len(self_sizes)
+    src = [1] * lead + list(self_sizes)
+    big = []
+    for j in range(len(repeats)):
+        big += [repeats[j], src[j]]
+    return grad.reshape(big).sum(tuple(range(0, 2 * len(repeats), 2))).reshape(self_sizes)
+
+
+derivative("repeat", "RepeatBackward0", {"self": _repeat_backward}, args=("repeats",))
+# gather/scatter and friends: the index is an input without a gradient (no edge formula)
+derivative("gather", "GatherBackward0",
+           {"self": lambda grad, self_sizes, dim, index:
+                zeros(self_sizes, dtype=grad.dtype).scatter_add(dim, index, grad),
+            "_index": None}, args=("dim", "index"))
+derivative("scatter.src", "ScatterBackward0",
+           {"self": lambda grad, dim, index: grad.scatter(dim, index, 0), "_index": None,
+            "src": lambda grad, dim, index: grad.gather(dim, index)}, args=("dim", "index"))
+derivative("scatter.value", "ScatterBackward1",
+           {"self": lambda grad, dim, index: grad.scatter(dim, index, 0), "_index": None},
+           args=("dim", "index"))
+derivative("scatter_add", "ScatterAddBackward0",
+           {"self": _same, "_index": None, "src": lambda grad, dim, index: grad.gather(dim, index)},
+           args=("dim", "index"))
+derivative("index_select", "IndexSelectBackward0",
+           {"self": lambda grad, self_sizes, dim, index:
+                zeros(self_sizes, dtype=grad.dtype).index_add(dim, index, grad),
+            "_index": None}, args=("dim", "index"))
+
+
+def _index_add_source(grad, source_sizes, dim, index, alpha):
+    gs = grad.index_select(dim, index)
+    if alpha != 1:
+        gs = gs * alpha
+    return gs.reshape(source_sizes)
+
+
+derivative("index_add", "IndexAddBackward0",
+           {"self": _same, "_index": None, "source": _index_add_source}, args=("dim", "index", "alpha"))
+
+
+def _take_backward(grad, self_sizes, index):
+    n = 1
+    for s in self_sizes:
+        n *= s
+    flat = zeros(n, dtype=grad.dtype)
+    return flat.scatter_add(0, index.reshape(-1), grad.reshape(-1)).reshape(self_sizes)
+
+
+derivative("take", "TakeBackward0", {"self": _take_backward, "_index": None}, args=("index",))
+derivative("masked_fill.Scalar", "MaskedFillBackward0",
+           {"self": lambda grad, mask: grad.masked_fill(mask, 0), "_mask": None}, args=("mask",))
+derivative("masked_fill.Tensor", "MaskedFillBackward1",
+           {"self": lambda grad, mask: grad.masked_fill(mask, 0), "_mask": None,
+            "value": lambda grad, mask: where(mask, grad, zeros((), dtype=grad.dtype)).sum()},
+           args=("mask",))
+
+
+def _masked_select_backward(grad, self_sizes, mask):
+    bshape = _broadcast_list([list(self_sizes), list(mask.size())])
+    z = zeros(bshape, dtype=grad.dtype)
+    z[mask.expand(bshape)] = grad
+    return z.sum_to_size(self_sizes) if list(bshape) != list(self_sizes) else z
+
+
+derivative("masked_select", "MaskedSelectBackward0",
+           {"self": _masked_select_backward, "_mask": None}, args=("mask",))
+
+
+# ================================================================== complex
+
+derivative("view_as_real", "ViewAsRealBackward0",
+           {"self": lambda grad: _complex.view_as_complex(grad.contiguous())})
+derivative("view_as_complex", "ViewAsComplexBackward0",
+           {"self": lambda grad: _complex.view_as_real(grad.contiguous())})
+derivative("complex", "ComplexBackward0",
+           {"real": lambda grad: _complex.real(grad), "imag": lambda grad: _complex.imag(grad)},
+           broadcast=True)
+
+
+def _polar_grads(grad, abs, angle, needs):
+    w = grad * _complex.conj(_complex._complex_fn(angle.cos(), angle.sin()))
+    return (_complex.real(w) if needs[0] else None,
+            _complex.imag(w) * abs if needs[1] else None)
+
+
+derivative("polar", "PolarBackward0", joint=_polar_grads, inputs=("abs", "angle"), broadcast=True)
+derivative("conj", "ConjBackward0", {"self": lambda grad: _complex.conj(grad)})
+derivative("conj_physical", "ConjPhysicalBackward0", {"self": lambda grad: _complex.conj(grad)})
+
+
+def _angle_backward(grad, self):
+    if not self.is_complex():
+        return zeros_like(self)
+    a2 = self.abs() ** 2
+    zero = a2 == 0
+    # d angle / d(re, im) = (-im, re) / |z|^2, that is i z / |z|^2
+    gz = grad * self * complex(0, 1) / where(zero, ones((), dtype=a2.dtype), a2)
+    return where(zero, zeros((), dtype=self.dtype), gz)
+
+
+derivative("angle", "AngleBackward0", {"self": _angle_backward})

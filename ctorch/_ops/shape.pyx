@@ -1,10 +1,31 @@
-# Shape, joining and gather/scatter ops: cat/stack and their variants, the
-# splitting views (split, chunk, unbind, tensor_split, movedim), copies that
-# rearrange elements (flip, roll, rot90, repeat, tile, repeat_interleave),
-# gather/scatter/index_add/index_select/take, masked_fill/masked_select,
-# unique and tril/triu_indices. Forward ops run without recording (on
-# detached aliases) and attach one node named as PyTorch's grad_fn; the
-# formulas are written with ctorch ops so that create_graph works.
+# cython: language_level=3
+"""Shape, joining and gather/scatter ops: cat/stack and their variants, the
+splitting views (split, chunk, unbind, tensor_split, movedim), copies that
+rearrange elements (flip, roll, rot90, repeat, tile, repeat_interleave),
+gather/scatter/index_add/index_select/take, masked_fill/masked_select,
+unique and tril/triu_indices. Forward ops run without recording (on detached
+aliases) and record one node, with the derivatives entry named after
+PyTorch's grad_fn."""
+
+from libc.string cimport memcpy
+from libc.stdint cimport int64_t, uint8_t
+
+from ctorch._core.dtype cimport *
+from ctorch._core.backend cimport *
+from ctorch._core.tensor cimport *
+from ctorch._core.iterator cimport *
+from ctorch._ops.elementwise cimport _cast, _binary, _FUNCTIONS, _inplace_with_graph, _stand_in
+from ctorch._ops.views cimport _select, _permute, _reshape, _expand, _unsqueeze, _squeeze
+from ctorch._ops.reduce cimport _sum
+from ctorch._ops.index cimport _getitem, _setitem, _index_put, _any_nonzero
+from ctorch.autograd._node cimport record, _grad_mode, _set_grad_mode, _geometry, _check_inplace, _inplace_needs_graph
+from ctorch._ops.creation import tensor, zeros, ones, empty, arange, ones_like
+from ctorch._ops.elementwise import where, clamp, clone
+from ctorch._ops.views import narrow, select
+from ctorch._ops.reduce import _sum_fn, sum_to_size
+
+import builtins as _builtins
+builtins_range = _builtins.range
 
 
 cdef class _NoGrad:
@@ -90,22 +111,6 @@ cdef Tensor _cat_impl(list ts, int dim_arg, object dim, DType res):
     return out
 
 
-def _g_cat(_OpNode n, g):
-    dim, sizes = n.args()
-    outs = []
-    cdef Py_ssize_t off = 0
-    for s in sizes:
-        if s is None:
-            outs.append(None)
-            continue
-        if len(s) == 1 and s[0] == 0 and (<Tensor>g)._ndim != 1:
-            outs.append(zeros(s, dtype=g.dtype))
-            continue
-        outs.append(narrow(g, dim, off, s[dim]))
-        off += s[dim]
-    return outs
-
-
 def cat(tensors, dim=0, *, out=None):
     cdef list ts = _tensor_list(tensors, "cat")
     if not ts:
@@ -122,7 +127,7 @@ def cat(tensors, dim=0, *, out=None):
     if _grad_mode() and _builtins.any(_needs_grad(t) for t in ts):
         d = _wrap_dim(dim, r._ndim) if r._ndim else 0
         sizes = tuple(tuple(t.size()) for t in ts)
-        _attach(r, _new_node("CatBackward0", _g_cat, tuple(ts), (), (d, sizes)))
+        record("cat", r, tuple(ts), (d, sizes))
     return r
 
 
@@ -135,11 +140,6 @@ cdef Tensor _alias_1d(Tensor t):
 
 concat = cat
 concatenate = cat
-
-
-def _g_stack(_OpNode n, g):
-    dim, count = n.args()
-    return [select(g, dim, i) for i in builtins_range(count)]
 
 
 def stack(tensors, dim=0, *, out=None):
@@ -160,7 +160,7 @@ def stack(tensors, dim=0, *, out=None):
         _copy_into(<Tensor>out, r, True)
         return out
     if _grad_mode() and _builtins.any(_needs_grad(x) for x in ts):
-        _attach(r, _new_node("StackBackward0", _g_stack, tuple(ts), (), (d, len(ts))))
+        record("stack", r, tuple(ts), (d, len(ts)))
     return r
 
 
@@ -206,12 +206,17 @@ row_stack = vstack
 
 # ------------------------------------------------------- splitting views
 
+# the derivatives entry of each splitting view, by PyTorch's node name
+cdef dict _NARROW_OPS = {"SplitWithSizesBackward0": "split_with_sizes", "SplitBackward0": "split",
+                         "SliceBackward0": "narrow"}
+
+
 cdef Tensor _narrow_view(Tensor t, int d, Py_ssize_t start, Py_ssize_t length, str name):
     shape = list(t.size())
     shape[d] = length
     cdef Tensor r = _make_view(t, t._offset + (start * t._stride[d] if length else 0), shape, list(t.stride()))
     if _record(t):
-        _record_view_op(r, t, name, "replay", lambda x: _narrow_view(<Tensor>x, d, start, length, name))
+        record(_NARROW_OPS[name], r, (t,), (_geometry(t, r),))
     return r
 
 
@@ -279,13 +284,9 @@ def unbind(input, dim=0):
         del stride[d]
         r = _make_view(t, t._offset + i * t._stride[d], shape, stride)
         if _record(t):
-            _record_view_op(r, t, "UnbindBackward0", "replay", _selector(d, i))
+            record("unbind", r, (t,), (_geometry(t, r),))
         out.append(r)
     return tuple(out)
-
-
-cdef object _selector(int d, Py_ssize_t i):
-    return lambda x: _select(<Tensor>x, d, i)
 
 
 def tensor_split(input, indices_or_sections, dim=0):
@@ -379,16 +380,12 @@ cdef Tensor _flip_impl(Tensor t, list dims):
     return r
 
 
-def _g_flip(_OpNode n, g):
-    return [flip(g, n.args()[0])]
-
-
 def flip(input, dims):
     cdef Tensor t = _tensor_arg(input, "flip")
     cdef list ds = _dim_list(dims, t._ndim)
     cdef Tensor r = _flip_impl(t, ds)
     if _record(t):
-        _attach(r, _new_node("FlipBackward0", _g_flip, (t,), (), (ds,)))
+        record("flip", r, (t,), (ds,))
     return r
 
 
@@ -428,11 +425,6 @@ cdef Tensor _roll_impl(Tensor t, list shifts, list dims):
     return r
 
 
-def _g_roll(_OpNode n, g):
-    shifts, dims = n.args()
-    return [roll(g, [-s for s in shifts], dims)]
-
-
 def roll(input, shifts, dims=None):
     cdef Tensor t = _tensor_arg(input, "roll")
     sh = list(shifts) if isinstance(shifts, (list, tuple)) else [shifts]
@@ -448,13 +440,8 @@ def roll(input, shifts, dims=None):
     sh = [int(x) for x in sh]
     cdef Tensor r = _roll_impl(t, sh, ds)
     if _record(t):
-        _attach(r, _new_node("RollBackward0", _g_roll, (t,), (), (sh, ds if dims is not None else None)))
+        record("roll", r, (t,), (sh, ds if dims is not None else None))
     return r
-
-
-def _g_rot90(_OpNode n, g):
-    k, dims = n.args()
-    return [rot90(g, -k, dims)]
 
 
 def rot90(input, k=1, dims=(0, 1)):
@@ -481,7 +468,7 @@ def rot90(input, k=1, dims=(0, 1)):
         else:
             r = clone(x)
     if _record(t):
-        _attach(r, _new_node("Rot90Backward0", _g_rot90, (t,), (), (k, [a, b])))
+        record("rot90", r, (t,), (k, [a, b]))
     return r
 
 
@@ -504,18 +491,6 @@ cdef Tensor _repeat_impl(Tensor t, list reps):
     return r
 
 
-def _g_repeat(_OpNode n, g):
-    shape, reps = n.args()
-    cdef int lead = len(reps) - len(shape)
-    src_shape = [1] * lead + list(shape)
-    big = []
-    for j in builtins_range(len(reps)):
-        big += [reps[j], src_shape[j]]
-    s = g.reshape(big)
-    s = _sum_fn(s, tuple(builtins_range(0, 2 * len(reps), 2)))
-    return [s.reshape(shape)]
-
-
 def _repeat(self, *sizes):
     cdef Tensor t = _tensor_arg(self, "repeat")
     reps = list(sizes[0]) if len(sizes) == 1 and isinstance(sizes[0], (list, tuple)) else list(sizes)
@@ -527,7 +502,7 @@ def _repeat(self, *sizes):
             raise RuntimeError(f"Trying to create tensor with negative dimension {x}: {reps}")
     cdef Tensor r = _repeat_impl(t, reps)
     if _record(t):
-        _attach(r, _new_node("RepeatBackward0", _g_repeat, (t,), (), (t.size(), reps)))
+        record("repeat", r, (t,), (reps,))
     return r
 
 
@@ -684,12 +659,6 @@ cdef int64_t _first_negative(Tensor idx):
     return 0
 
 
-def _g_gather(_OpNode n, g):
-    shape, dim, idx = n.args()
-    z = zeros(shape, dtype=g.dtype)
-    return [scatter_add(z, dim, idx, g), None]
-
-
 def gather(input, dim, index, *, sparse_grad=False, out=None):
     cdef Tensor t = _tensor_arg(input, "gather")
     cdef Tensor idx = _long_index(index, "gather")
@@ -700,7 +669,7 @@ def gather(input, dim, index, *, sparse_grad=False, out=None):
     cdef Tensor r = _empty_list(list(idx.size()), t._dtype)
     _run_gather(r, t, idx, d, "gather")
     if _record(t):
-        _attach(r, _new_node("GatherBackward0", _g_gather, (t, None), (), (t.size(), d, idx)))
+        record("gather", r, (t, None), (d, idx))
     if out is not None:
         _resize(<Tensor?>out, list(r.size()))
         _copy_into(<Tensor>out, r, True)
@@ -754,19 +723,6 @@ cdef Tensor _scatter_src(Tensor self, object src, str fname):
     return _scalar_tensor(src, self._dtype)
 
 
-def _g_scatter(_OpNode n, g):
-    dim, idx, has_src = n.args()
-    gs = scatter(g, dim, idx, 0)
-    if has_src:
-        return [gs, None, gather(g, dim, idx)]
-    return [gs, None]
-
-
-def _g_scatter_add(_OpNode n, g):
-    dim, idx = n.args()
-    return [g, None, gather(g, dim, idx)]
-
-
 cdef Tensor _scatter_op(Tensor t, object dim, object index, object src, object value, bint add,
                         bint inplace, str fname):
     cdef Tensor idx = _long_index(index, fname)
@@ -787,11 +743,11 @@ cdef Tensor _scatter_op(Tensor t, object dim, object index, object src, object v
     _run_scatter(r, idx, _alias(s), d, add)
     if _grad_mode() and (_needs_grad(t) or _needs_grad(src)):
         if add:
-            _attach(r, _new_node("ScatterAddBackward0", _g_scatter_add, (t, None, src), (), (d, idx)))
+            record("scatter_add", r, (t, None, src), (d, idx))
         elif isinstance(src, Tensor):
-            _attach(r, _new_node("ScatterBackward0", _g_scatter, (t, None, src), (), (d, idx, True)))
+            record("scatter.src", r, (t, None, src), (d, idx))
         else:
-            _attach(r, _new_node("ScatterBackward1", _g_scatter, (t, None), (), (d, idx, False)))
+            record("scatter.value", r, (t, None), (d, idx))
     return r
 
 
@@ -824,11 +780,6 @@ cdef Tensor _vector_index(object index, str fname):
     return _reshape(idx, [idx._numel]).contiguous()
 
 
-def _g_index_select(_OpNode n, g):
-    shape, dim, idx = n.args()
-    return [index_add(zeros(shape, dtype=g.dtype), dim, idx, g), None]
-
-
 def index_select(input, dim, index, *, out=None):
     cdef Tensor t = _tensor_arg(input, "index_select")
     cdef Tensor idx = _vector_index(index, "index_select")
@@ -859,20 +810,12 @@ def index_select(input, dim, index, *, out=None):
     if t._ndim == 0:
         r = _reshape(r, [] if n == 1 else list(r.size()))
     if _record(t):
-        _attach(r, _new_node("IndexSelectBackward0", _g_index_select, (t, None), (), (t.size(), d, idx)))
+        record("index_select", r, (t, None), (d, idx))
     if out is not None:
         _resize(<Tensor?>out, list(r.size()))
         _copy_into(<Tensor>out, r, True)
         return out
     return r
-
-
-def _g_index_add(_OpNode n, g):
-    dim, idx, alpha, sshape = n.args()
-    gs = index_select(g, dim, idx)
-    if alpha != 1:
-        gs = gs * alpha
-    return [g, None, gs.reshape(sshape)]
 
 
 cdef Tensor _index_add_op(Tensor t, object dim, object index, object source, object alpha, bint inplace):
@@ -912,7 +855,7 @@ cdef Tensor _index_add_op(Tensor t, object dim, object index, object source, obj
         rv = _reshape(_alias(r), tshape) if r._ndim == 0 else r
         _run_scatter(rv, ie, sv, d, True)
     if not inplace and _grad_mode() and (_needs_grad(t) or _needs_grad(s)):
-        _attach(r, _new_node("IndexAddBackward0", _g_index_add, (t, None, s), (), (d, idx, alpha, s.size())))
+        record("index_add", r, (t, None, s), (d, idx, alpha))
     return r
 
 
@@ -933,15 +876,6 @@ def _index_add_(self, dim, index, source, *, alpha=1):
     return _index_add_op(_tensor_arg(self, "index_add_"), dim, index, source, alpha, True)
 
 
-def _g_take(_OpNode n, g):
-    shape, idx = n.args()
-    cdef Py_ssize_t numel = 1
-    for s in shape:
-        numel *= s
-    flat = zeros(numel, dtype=g.dtype)
-    return [scatter_add(flat, 0, idx.reshape(-1), g.reshape(-1)).reshape(shape), None]
-
-
 def take(input, index):
     cdef Tensor t = _tensor_arg(input, "take")
     cdef Tensor idx = _long_index(index, "take")
@@ -959,7 +893,7 @@ def take(input, index):
     _run_gather(r, flat, wrapped, 0, "take")
     r = _reshape(r, list(idx.size()))
     if _record(t):
-        _attach(r, _new_node("TakeBackward0", _g_take, (t, None), (), (t.size(), wrapped.reshape(list(idx.size())))))
+        record("take", r, (t, None), (wrapped.reshape(list(idx.size())),))
     return r
 
 
@@ -974,14 +908,6 @@ cdef Tensor _check_mask(object mask, str fname):
 
 cdef dict _MASK_NAMES = {CT_FLOAT64: "double", CT_FLOAT32: "float", CT_INT64: "long int",
                          CT_INT32: "int", CT_UINT8: "unsigned char", CT_FLOAT16: "c10::Half"}
-
-
-def _g_masked_fill(_OpNode n, g):
-    mask, has_value = n.args()
-    gs = masked_fill(g, mask, 0)
-    if has_value:
-        return [gs, None, _sum_fn(where(mask, g, zeros((), dtype=g.dtype)))]
-    return [gs, None]
 
 
 cdef Tensor _masked_fill_op(Tensor t, object mask, object value, bint inplace):
@@ -1010,9 +936,9 @@ cdef Tensor _masked_fill_op(Tensor t, object mask, object value, bint inplace):
             return t
     if _grad_mode() and (_needs_grad(t) or _needs_grad(value)):
         if isinstance(value, Tensor):
-            _attach(r, _new_node("MaskedFillBackward1", _g_masked_fill, (t, None, value), (), (m, True)))
+            record("masked_fill.Tensor", r, (t, None, value), (m,))
         else:
-            _attach(r, _new_node("MaskedFillBackward0", _g_masked_fill, (t, None), (), (m, False)))
+            record("masked_fill.Scalar", r, (t, None), (m,))
     return r
 
 
@@ -1031,15 +957,6 @@ def _masked_fill_(self, mask, value):
     return _masked_fill_op(_tensor_arg(self, "masked_fill_"), mask, value, True)
 
 
-def _g_masked_select(_OpNode n, g):
-    shape, mask = n.args()
-    bshape = _broadcast_list([list(shape), list(mask.size())])
-    z = zeros(bshape, dtype=g.dtype)
-    mb = mask.expand(bshape)
-    z[mb] = g
-    return [sum_to_size(z, shape) if list(bshape) != list(shape) else z, None]
-
-
 def masked_select(input, mask, *, out=None):
     cdef Tensor t = _tensor_arg(input, "masked_select")
     cdef Tensor m = _tensor_arg(mask, "masked_select")
@@ -1052,7 +969,7 @@ def masked_select(input, mask, *, out=None):
         mb = _expand(_alias(m), shp)
         r = _getitem(tb, mb) if len(shp) else (_reshape(tb, [1])[_reshape(mb, [1])])
     if _record(t):
-        _attach(r, _new_node("MaskedSelectBackward0", _g_masked_select, (t, None), (), (t.size(), m)))
+        record("masked_select", r, (t, None), (m,))
     if out is not None:
         _resize(<Tensor?>out, list(r.size()))
         _copy_into(<Tensor>out, r, True)

@@ -1,13 +1,29 @@
-# Complex tensors: the real/imag views, view_as_real/view_as_complex,
-# complex/polar construction, angle, sgn and conj.
-#
-# Gradients follow PyTorch's convention: for a real loss L and a complex z,
-# z.grad = dL/dRe(z) + i dL/dIm(z). For a holomorphic f the chain rule is then
-# grad_in = grad_out * conj(f'(z)), which _conj_formula derives from the real
-# formula grad_out * f'(z).
+# cython: language_level=3
+"""Complex tensors: the real/imag views, view_as_real/view_as_complex,
+complex/polar construction, angle, sgn and conj.
 
+Gradients follow PyTorch's convention: for a real loss L and a complex z,
+z.grad = dL/dRe(z) + i dL/dIm(z). For a holomorphic f the chain rule is then
+grad_in = grad_out * conj(f'(z)), which the derivatives table derives from
+the real formula grad_out * f'(z) (its holomorphic entries)."""
+
+import math as _math
+import builtins as _builtins
+
+from ctorch._core.dtype cimport *
+from ctorch._core.tensor cimport *
+from ctorch._core.iterator cimport *
+from ctorch._ops.elementwise cimport _cast, _FUNCTIONS, _inplace_with_graph
+from ctorch._ops.views cimport _select
+from ctorch.autograd._node cimport record, _grad_mode, _set_grad_mode, _check_inplace, _inplace_needs_graph
+from ctorch._ops.creation import zeros, ones, zeros_like
+from ctorch._ops.elementwise import where
 
 _builtins_complex = _builtins.complex
+
+
+cdef inline bint _record(object x):
+    return _grad_mode() != 0 and _needs_grad(x)
 
 
 cdef inline DType _real_of(DType dt):
@@ -52,8 +68,7 @@ def view_as_real(input):
     if not t._dtype.is_complex:
         raise RuntimeError("view_as_real is only supported for complex tensors")
     cdef Tensor r = _as_real_raw(t)
-    if _record(t):
-        _record_view_op(r, t, "ViewAsRealBackward0", "replay", view_as_real)
+    record("view_as_real", r, (t,))
     return r
 
 
@@ -79,8 +94,7 @@ def view_as_complex(input):
         raise RuntimeError("Tensor must have a storage_offset divisible by 2")
     cdef Tensor r = _retyped_view(t, t._offset // 2, t._ndim - 1, t._shape, st,
                                   t_complex64 if code == CT_FLOAT32 else t_complex128)
-    if _record(t):
-        _record_view_op(r, t, "ViewAsComplexBackward0", "replay", view_as_complex)
+    record("view_as_complex", r, (t,))
     return r
 
 
@@ -150,11 +164,6 @@ cdef Tensor _complex_out(Tensor x, Tensor y, object out, str name):
     return o
 
 
-def _g_complex(_OpNode n, g):
-    a, b = n.args()
-    return [_gfor(real(g), a) if _needs_grad(a) else None, _gfor(imag(g), b) if _needs_grad(b) else None]
-
-
 def _complex_fn(real, imag, *, out=None):
     x, y = _two_float_args(real, imag, "complex")
     cdef Tensor r = _complex_out(x, y, out, "complex")
@@ -162,17 +171,9 @@ def _complex_fn(real, imag, *, out=None):
     _copy_into(_part_raw(r, 1), y, False)
     if out is not None:
         _bump(r)
-    elif _any_needs(x, y):
-        _attach(r, _new_node("ComplexBackward0", _g_complex, (x, y), (), (x, y)))
+    else:
+        record("complex", r, (x, y))
     return r
-
-
-def _g_polar(_OpNode n, g):
-    a, theta = n.args()
-    e = _complex_fn(_F("cos")(theta), _F("sin")(theta))
-    w = g * _cj(e)
-    return [_gfor(real(w), a) if _needs_grad(a) else None,
-            _gfor(imag(w) * a, theta) if _needs_grad(theta) else None]
 
 
 def polar(abs, angle, *, out=None):
@@ -187,8 +188,8 @@ def polar(abs, angle, *, out=None):
         _set_grad_mode(old)
     if out is not None:
         _bump(r)
-    elif _any_needs(x, y):
-        _attach(r, _new_node("PolarBackward0", _g_polar, (x, y), (), (x, y)))
+    else:
+        record("polar", r, (x, y))
     return r
 
 
@@ -207,30 +208,25 @@ cdef Tensor _conj_raw(Tensor t):
     return r
 
 
-def _g_conj(_OpNode n, g):
-    return [_cj(g)]
-
-
-cdef object _conj_impl(object input, str name, str node):
+cdef object _conj_impl(object input, str name, str op):
     cdef Tensor t = _tensor_arg(input, name)
     if not t._dtype.is_complex:
         return t
     cdef Tensor r = _conj_raw(t)
-    if _record(t):
-        _attach(r, _new_node(node, _g_conj, (t,)))
+    record(op, r, (t,))
     return r
 
 
 def conj(input):
     """The complex conjugate. ctorch has no lazy conjugate bit: this is a copy."""
-    return _conj_impl(input, "conj", "ConjBackward0")
+    return _conj_impl(input, "conj", "conj")
 
 
 def conj_physical(input, *, out=None):
     if out is not None:
-        r = _conj_impl(input, "conj_physical", "ConjPhysicalBackward0")
+        r = _conj_impl(input, "conj_physical", "conj_physical")
         return _to_out(out, r)
-    return _conj_impl(input, "conj_physical", "ConjPhysicalBackward0")
+    return _conj_impl(input, "conj_physical", "conj_physical")
 
 
 def _conj_physical_(self):
@@ -263,13 +259,6 @@ cdef object _cj(object x):
     return x
 
 
-def _conj_formula(fn):
-    """For a complex op: the formula grad_out * conj(f'(z)) from grad_out * f'(z)."""
-    def formula(_OpNode n, g):
-        return [None if x is None else _cj(x) for x in fn(n, _cj(g))]
-    return formula
-
-
 def resolve_conj(input):
     return _tensor_arg(input, "resolve_conj")
 
@@ -299,17 +288,6 @@ def sgn(input, *, out=None):
     return _to_out(out, r)
 
 
-def _g_angle(_OpNode n, g):
-    z = n.s(0)
-    if not z._dtype.is_complex:
-        return [zeros_like(z)]
-    a2 = _FUNCTIONS["abs"](z) ** 2
-    zero = a2 == 0
-    # d angle / d(re, im) = (-im, re) / |z|^2, that is i z / |z|^2
-    gz = g * z * _builtins_complex(0, 1) / where(zero, ones((), dtype=a2.dtype), a2)
-    return [where(zero, zeros((), dtype=z._dtype), gz)]
-
-
 def angle(input, *, out=None):
     cdef Tensor t = _tensor_arg(input, "angle")
     cdef Tensor x, r
@@ -326,8 +304,8 @@ def angle(input, *, out=None):
         _set_grad_mode(old)
     if out is not None:
         return _to_out(out, r)
-    if _record(t) and (t._dtype.is_complex or t._dtype.is_floating_point):
-        _attach(r, _new_node("AngleBackward0", _g_angle, (t,), (t,)))
+    if t._dtype.is_complex or t._dtype.is_floating_point:
+        record("angle", r, (t,))
     return r
 
 
