@@ -783,3 +783,38 @@ def test_fill_zero_copy_of_a_saved_value_raise(how):
     else:
         v.copy_(const([5.0, 6.0]))
     assert_modified_error(lambda: z.sum().backward(), "3", "Exp")
+
+
+# ------------------------- in-place ops through views of another dtype
+
+def test_inplace_on_the_real_part_of_a_complex_result():
+    v = np.array([1 + 2j, 3 - 1j])
+    a = torch.tensor(v, dtype=torch.complex128, requires_grad=True)
+    z = a * 1
+    z.real.mul_(2)
+    assert node_name(z) == "CopySlices"
+    (z.abs() ** 2).sum().backward()
+    # |z|^2 = 4 re^2 + im^2; the gradient of a real loss is d/dre + i d/dim
+    np.testing.assert_allclose(np_of(a.grad), 8 * v.real + 2j * v.imag, rtol=1e-15)
+
+
+def test_imaginary_view_follows_an_inplace_change_of_its_complex_base():
+    v = np.array([1 + 2j, 3 - 1j])
+    a = torch.tensor(v, dtype=torch.complex128, requires_grad=True)
+    z = a * 1
+    zi = z.imag
+    z.mul_(2)
+    assert node_name(zi) == "AsStridedBackward0"
+    (zi ** 2).sum().backward()
+    np.testing.assert_allclose(np_of(a.grad), 1j * 8 * v.imag, rtol=1e-15)
+
+
+def test_inplace_on_a_complex_view_of_a_real_result():
+    x = leaf([[1.0, 2.0], [3.0, 4.0]])
+    y = x * 1
+    c = torch.view_as_complex(y)
+    c.mul_(1j)                       # (re, im) -> (-im, re)
+    np.testing.assert_array_equal(np_of(y), [[-2.0, 1.0], [-4.0, 3.0]])
+    assert node_name(y) == "CopySlices"
+    y.sum().backward()
+    np.testing.assert_array_equal(np_of(x.grad), [[1.0, -1.0], [1.0, -1.0]])

@@ -703,12 +703,31 @@ cdef bint _inplace_needs_graph(Tensor self, object other):
 
 cdef tuple _geometry(Tensor base, Tensor view):
     """Where a view's elements sit in its base's storage, and where the base's
-    do: what CopySlices and AsStridedBackward0 need to place a gradient."""
+    do: what CopySlices and AsStridedBackward0 need to place a gradient. Both
+    are given in the units of the narrower dtype: a real view of a complex
+    base (.real, .imag, view_as_real) sees the base as its real pairs (the
+    last entry is 1), a complex view of a real base (view_as_complex) is
+    seen as its real pairs (the last entry is 2)."""
     cdef int d
-    return (tuple([base._shape[d] for d in range(base._ndim)]),
-            tuple([base._stride[d] for d in range(base._ndim)]), base._offset,
-            tuple([view._shape[d] for d in range(view._ndim)]),
-            tuple([view._stride[d] for d in range(view._ndim)]), view._offset)
+    bs = [base._shape[d] for d in range(base._ndim)]
+    bst = [base._stride[d] for d in range(base._ndim)]
+    boff = base._offset
+    vs = [view._shape[d] for d in range(view._ndim)]
+    vst = [view._stride[d] for d in range(view._ndim)]
+    voff = view._offset
+    kind = 0
+    if base._dtype.itemsize != view._dtype.itemsize:
+        if base._dtype.itemsize == 2 * view._dtype.itemsize:
+            kind = 1
+            bs.append(2); bst = [s * 2 for s in bst] + [1]; boff *= 2
+        elif view._dtype.itemsize == 2 * base._dtype.itemsize:
+            kind = 2
+            vs.append(2); vst = [s * 2 for s in vst] + [1]; voff *= 2
+        else:
+            raise RuntimeError(
+                f"in-place operation through a {view._dtype} view of a {base._dtype} tensor "
+                "that requires grad is not supported")
+    return (tuple(bs), tuple(bst), boff, tuple(vs), tuple(vst), voff, kind)
 
 
 cdef int _refresh_view(Tensor v) except -1:

@@ -256,7 +256,7 @@ derivative("copy_", "CopyBackwards", {"self": _zeros, "src": _same}, broadcast=T
 cdef Tensor _view_index(tuple geometry):
     """For each element of a view (in its shape), the position of that element
     in its base's logical (row-major) order."""
-    base_sizes, base_strides, base_off, view_sizes, view_strides, view_off = geometry
+    base_sizes, base_strides, base_off, view_sizes, view_strides, view_off = geometry[:6]
     cdef int bnd = len(base_sizes), vnd = len(view_sizes), d
     cdef Py_ssize_t bs[CT_MAXDIM]
     cdef Py_ssize_t bst[CT_MAXDIM]
@@ -318,7 +318,8 @@ cdef Tensor _view_index(tuple geometry):
 
 
 cdef Tensor _outside_mask(tuple geometry):
-    """A bool tensor of the base's shape: True outside the view."""
+    """A bool tensor of the base's shape (in the narrower dtype's units):
+    True outside the view."""
     base_sizes = geometry[0]
     cdef Tensor idx = _view_index(geometry)
     cdef Py_ssize_t n = 1, i
@@ -334,6 +335,10 @@ cdef Tensor _outside_mask(tuple geometry):
     return mask
 
 
+# A view of another dtype (geometry[6]): 1 a real view of a complex base, 2 a
+# complex view of a real base. Its geometry counts real elements, so complex
+# gradients pass through their real pairs.
+
 def _view_to_base(grad, geometry):
     """A view's gradient placed in its base's shape (zeros elsewhere)."""
     base_sizes = geometry[0]
@@ -341,13 +346,26 @@ def _view_to_base(grad, geometry):
     n = 1
     for s in base_sizes:
         n *= s
-    return grad.new_zeros(n).index_add(0, idx, grad.reshape(-1)).reshape(base_sizes)
+    if geometry[6] == 2:
+        grad = _complex.view_as_real(grad)
+    out = grad.new_zeros(n).index_add(0, idx, grad.reshape(-1)).reshape(base_sizes)
+    return _complex.view_as_complex(out) if geometry[6] == 1 else out
 
 
 def _base_to_view(grad, geometry):
     """The part of a base's gradient that belongs to a view of it."""
     idx = _view_index(geometry).reshape(-1)
-    return grad.reshape(-1).index_select(0, idx).reshape(geometry[3])
+    if geometry[6] == 1:
+        grad = _complex.view_as_real(grad)
+    out = grad.reshape(-1).index_select(0, idx).reshape(geometry[3])
+    return _complex.view_as_complex(out) if geometry[6] == 2 else out
+
+
+def _outside_view(grad, geometry):
+    """A base's gradient with the view's part zeroed."""
+    if geometry[6] == 1:
+        return _complex.view_as_complex(_complex.view_as_real(grad) * _outside_mask(geometry))
+    return grad * _outside_mask(geometry)
 
 
 # A view's grad_fn remade after its base's history changed (PyTorch's name).
@@ -359,7 +377,7 @@ def _copy_slices(grad, geometry, fn):
     what the op's node `fn` gives the view's old value; the op's other inputs
     get what fn gives them."""
     res = fn(_base_to_view(grad, geometry))
-    g = grad * _outside_mask(geometry)
+    g = _outside_view(grad, geometry)
     if res[0] is not None:
         g = g + _view_to_base(res[0], geometry)
     return (g,) + tuple(res[1:])
@@ -369,7 +387,7 @@ derivative("copy_slices", "CopySlices", joint=_copy_slices, inputs=(), args=("ge
            name="torch::autograd::CopySlices")
 # the same when the op's node does not take the old value first (a cast wraps it)
 derivative("copy_slices.wrapped", "CopySlices",
-           {"self": lambda grad, geometry: grad * _outside_mask(geometry),
+           {"self": _outside_view,
             "src": _base_to_view},
            args=("geometry",), name="torch::autograd::CopySlices")
 
