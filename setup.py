@@ -38,8 +38,9 @@ BACKEND_MODULE = "ctorch._core.dispatch"     # links the CPU kernels
 # -O1 compiles the Cython glue ~2.5x faster than -O3; the modules on the
 # path of every small op (x + y, views, graph recording) keep -O2.
 GLUE_OPT = "-O1"
-HOT_MODULES = {"ctorch._C"}
-HOT_OPT = "-O3"
+HOT_MODULES = {"ctorch._core.tensor", "ctorch._core.iterator", "ctorch._ops.elementwise",
+               "ctorch._ops.views", "ctorch.autograd._node"}
+HOT_OPT = "-O2"
 KERNEL_OPT = "-O3"
 KERNEL_FLAGS = [KERNEL_OPT, "-fvisibility=hidden"]   # only the extension that links them sees them
 

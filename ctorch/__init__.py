@@ -2,16 +2,17 @@
 
 The public namespace mirrors torch's; everything here is a re-export.
 """
-from ctorch import _C
-from ctorch._C import *  # noqa: F401,F403
+# the bottom layers: dtypes, tensors, devices, type promotion
+from ctorch._core.dtype import (  # noqa: F401
+    dtype, promote_types, get_default_dtype, set_default_dtype, _dtype_list,
+)
+from ctorch._core.tensor import Tensor, Size, strided, from_numpy, is_floating_point, is_complex  # noqa: F401
+from ctorch._core.dispatch import device, get_num_threads, set_num_threads  # noqa: F401
+from ctorch._core.iterator import can_cast  # noqa: F401
+# the op families (each installs its Tensor methods and operators on import)
 from ctorch._ops.creation import *  # noqa: F401,F403
 from ctorch._ops.elementwise import *  # noqa: F401,F403
 from ctorch._ops.views import *  # noqa: F401,F403
-from ctorch._C import (  # noqa: F401  (names that would shadow python builtins inside _C)
-    _range as range, _round as round, _any_fn as any, _all_fn as all, _sum_fn as sum,
-    _max_fn as max, _min_fn as min, _complex_fn as complex,
-    Size, dtype,
-)
 from ctorch._ops.random import *  # noqa: F401,F403
 from ctorch._ops.sampling import *  # noqa: F401,F403
 from ctorch._ops.hist import *  # noqa: F401,F403
@@ -20,13 +21,22 @@ from ctorch._ops.sort import *  # noqa: F401,F403
 from ctorch._ops.index import *  # noqa: F401,F403
 from ctorch._ops.shape import *  # noqa: F401,F403
 from ctorch._ops.complex import *  # noqa: F401,F403
+from ctorch._ops.products import *  # noqa: F401,F403
+from ctorch._ops import nn as _nn_ops  # noqa: F401
+# names that would shadow Python's builtins inside the op modules
+from ctorch._ops.creation import _range as range  # noqa: F401
+from ctorch._ops.elementwise import _round as round  # noqa: F401
+from ctorch._ops.reduce import (  # noqa: F401
+    _any_fn as any, _all_fn as all, _sum_fn as sum, _max_fn as max, _min_fn as min,
+)
+from ctorch._ops.complex import _complex_fn as complex  # noqa: F401
 from ctorch._ops.random import Generator, default_generator  # noqa: F401
-from ctorch._core.dispatch import device  # noqa: F401
-from ctorch._core.tensor import Tensor, is_floating_point, is_complex  # noqa: F401
+# autograd: the engine (Tensor.backward) and the derivatives table
+from ctorch.autograd import _engine  # noqa: F401
+from ctorch.autograd import derivatives as _derivatives  # noqa: F401
+from ctorch import autograd  # noqa: F401
 from ctorch._printing import set_printoptions, get_printoptions  # noqa: F401
 from ctorch import cuda  # noqa: F401
-from ctorch import autograd  # noqa: F401
-from ctorch.autograd import derivatives as _derivatives  # noqa: F401  (fills the derivatives table)
 from ctorch import linalg  # noqa: F401
 from ctorch.linalg import _svd_legacy as svd, _qr_legacy as qr  # noqa: F401
 from ctorch import fft  # noqa: F401
@@ -37,7 +47,7 @@ from ctorch.autograd.grad_mode import (  # noqa: F401
 )
 
 (bool, uint8, int8, int16, int32, int64, float16, float32, float64,
- complex64, complex128) = _C._dtype_list()
+ complex64, complex128) = _dtype_list()
 half = float16
 float = float32
 double = float64

@@ -23,7 +23,7 @@ import ctorch as _t
 from ctorch._core.tensor import Tensor
 from ctorch._core.tensor import _bump_version
 from ctorch.autograd._node import _function_node, _set_output
-from ctorch._C import _scalar_name
+from ctorch._core.dtype import _scalar_name
 
 __all__ = ["fft", "ifft", "rfft", "irfft", "fft2", "ifft2", "rfft2", "irfft2", "fftn", "ifftn",
            "rfftn", "irfftn", "hfft", "ihfft", "hfft2", "ihfft2", "hfftn", "ihfftn",

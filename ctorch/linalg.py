@@ -6,9 +6,10 @@ formulas are written with ctorch ops, so that they can be differentiated again.
 """
 
 import ctorch as _t
-from ctorch import _C
+from ctorch._core import dispatch as _dispatch
+from ctorch._core.dtype import _scalar_name
 from ctorch._core.tensor import Tensor, _install_method  # noqa: F401
-from ctorch._C import matmul, _conj, _mH  # noqa: F401
+from ctorch._ops.products import matmul, _conj, _mH  # noqa: F401
 from ctorch.autograd.function import Function
 from ctorch.return_types import (
     linalg_qr as _QR, linalg_svd as _SVD, linalg_eigh as _EIGH, linalg_slogdet as _SLOGDET,
@@ -18,7 +19,7 @@ from ctorch.return_types import (
 
 class _SerialLinalg:
     """numpy.linalg whose functions run numpy's BLAS on the calling thread
-    only (see ctorch._C._numpy_blas_threads)."""
+    only (see ctorch._core.dispatch._numpy_blas_threads)."""
 
     def __init__(self, linalg):
         self._linalg = linalg
@@ -29,12 +30,12 @@ class _SerialLinalg:
             return f
 
         def call(*args, **kwargs):
-            prev = _C._numpy_blas_threads(1)
+            prev = _dispatch._numpy_blas_threads(1)
             try:
                 return f(*args, **kwargs)
             finally:
                 if prev >= 0:
-                    _C._numpy_blas_threads(prev)
+                    _dispatch._numpy_blas_threads(prev)
         return call
 
 
@@ -66,7 +67,7 @@ def _check(A, name, square=True):
         raise RuntimeError(f"{name}: The input tensor A must have at least 2 dimensions.")
     if not (A.dtype.is_floating_point or A.dtype.is_complex):
         raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. "
-                           f"Got {_t._C._scalar_name(A.dtype)}")
+                           f"Got {_scalar_name(A.dtype)}")
     if square and A.shape[-1] != A.shape[-2]:
         raise RuntimeError(f"{name}: A must be batches of square matrices, but they are "
                            f"{A.shape[-2]} by {A.shape[-1]} matrices")
@@ -243,7 +244,7 @@ def solve(A, B, *, left=True, out=None):
         raise TypeError(f"linalg_solve(): argument 'B' (position 2) must be Tensor, not {type(B).__name__}")
     if A.dtype != B.dtype:
         raise RuntimeError(f"linalg.solve: Expected A and B to have the same dtype, but found "
-                           f"A of type {_t._C._scalar_name(A.dtype)} and B of type {_t._C._scalar_name(B.dtype)} instead")
+                           f"A of type {_scalar_name(A.dtype)} and B of type {_scalar_name(B.dtype)} instead")
     if not left:
         return solve(A.mT, B.mT).mT
     vec = _vector_case(A, B)

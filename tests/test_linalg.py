@@ -152,6 +152,44 @@ def test_complex_vjp(op, sample):
         assert abs(fd - np.real(np.vdot(gA, d))) <= 1e-6 * (1 + abs(fd))
 
 
+_PRODUCTS_2 = {
+    "mm": (lambda T, x, y: T.mm(x, y), (3, 2), (2, 4)),
+    "bmm": (lambda T, x, y: T.bmm(x, y), (2, 3, 2), (2, 2, 4)),
+    "mv": (lambda T, x, y: T.mv(x, y), (3, 2), (2,)),
+    "dot": (lambda T, x, y: T.dot(x, y), (4,), (4,)),
+    "vdot": (lambda T, x, y: T.vdot(x, y), (4,), (4,)),
+    "addmm": (lambda T, x, y: T.addmm(x[:1, :1], x, y, beta=0.5, alpha=2.0), (3, 2), (2, 4)),
+    "matmul_batched": (lambda T, x, y: T.matmul(x, y), (2, 3, 2), (2, 4)),
+}
+
+
+@pytest.mark.parametrize("name", list(_PRODUCTS_2))
+def test_complex_vjp_of_products(name):
+    """Both operands complex: Re<g, d> against central differences of
+    Re<G, f(x, y)> along random complex directions, for each operand."""
+    fn, sx, sy = _PRODUCTS_2[name]
+    rng = np.random.default_rng(7)
+
+    def z(shape):
+        return rng.uniform(-1, 1, shape) + 1j * rng.uniform(-1, 1, shape)
+    x, y = z(sx), z(sy)
+    X, Y = torch.tensor(x).requires_grad_(True), torch.tensor(y).requires_grad_(True)
+    out = fn(torch, X, Y)
+    G = z(tuple(out.shape))
+    out.backward(torch.tensor(G))
+
+    def phi(a, b):
+        return np.real(np.vdot(G, fn(torch, torch.tensor(a), torch.tensor(b)).numpy()))
+    eps = 1e-6
+    for which, grad in ((0, X.grad.numpy()), (1, Y.grad.numpy())):
+        d = z(sx if which == 0 else sy)
+        if which == 0:
+            fd = (phi(x + eps * d, y) - phi(x - eps * d, y)) / (2 * eps)
+        else:
+            fd = (phi(x, y + eps * d) - phi(x, y - eps * d)) / (2 * eps)
+        assert abs(fd - np.real(np.vdot(grad, d))) <= 1e-6 * (1 + abs(fd))
+
+
 def _layout_view(x, lay):
     if lay == "t" and x.dim() >= 2:
         return x.mT.contiguous().mT
@@ -174,6 +212,7 @@ def test_gradgradcheck_matmul_inv():
     (lambda a, b, v: a @ b, "MmBackward0"),
     (lambda a, b, v: torch.mv(a, v), "MvBackward0"),
     (lambda a, b, v: torch.dot(v, v), "DotBackward0"),
+    (lambda a, b, v: torch.vdot(v, v), "VdotBackward0"),
     (lambda a, b, v: torch.bmm(a.unsqueeze(0), b.unsqueeze(0)), "BmmBackward0"),
     (lambda a, b, v: torch.outer(v, v), "MulBackward0"),
     (lambda a, b, v: torch.diag(v), "DiagEmbedBackward0"),

@@ -153,3 +153,8 @@ _TYPE_NAMES = ["BoolTensor", "ByteTensor", "CharTensor", "ShortTensor", "IntTens
 
 _C_TYPE_NAMES = ["bool", "uint8_t", "int8_t", "int16_t", "int", "int64_t", "c10::Half",
                  "float", "double", "c10::complex<float>", "c10::complex<double>"]
+
+
+def _scalar_name(dt):
+    """torch's scalar type name of a dtype, for messages ("Float")."""
+    return _SCALAR_NAMES[(<DType?>dt)._code]

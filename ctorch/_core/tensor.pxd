@@ -40,8 +40,8 @@ cdef class Tensor:
 # The operators of Tensor forward to these C functions. Each is filled by the
 # module that implements it, when it is imported (ctorch imports them all):
 # arithmetic, comparisons and the unary operators by the elementwise ops,
-# matmul by the products, [] by indexing, the rest of the protocol by
-# ctorch._C. Binary entries take the operands in the order Python wrote them
+# matmul by the products, [] by indexing, `in` by the reductions, Tensor(...)
+# and repr by creation. Binary entries take the operands in the order Python wrote them
 # and may return NotImplemented.
 ctypedef object (*binaryfunc)(object, object)
 ctypedef object (*unaryfunc)(object)

@@ -11,7 +11,7 @@ from ctorch._core.dtype cimport *
 from ctorch._core.dispatch cimport _device_code
 from ctorch._core.tensor cimport *
 from ctorch._core.iterator cimport *
-from ctorch._core.tensor import from_numpy
+from ctorch._core.tensor import from_numpy, Size
 
 cdef dict _INT_RANGE = {CT_UINT8: (0, 255), CT_INT8: (-128, 127), CT_INT16: (-32768, 32767),
                         CT_INT32: (-2147483648, 2147483647),
@@ -422,7 +422,46 @@ def _t_new_tensor(Tensor self, data, *, dtype=None, device=None, requires_grad=F
     return tensor(data, dtype=self._dtype if dtype is None else dtype, device=device, requires_grad=requires_grad)
 
 
+def _t___reduce_ex__(Tensor self, proto):
+    return (_rebuild_tensor, (self.detach().clone().numpy(), self._requires_grad))
+
+
+def _rebuild_tensor(arr, requires_grad):
+    """What a pickled tensor is rebuilt with: its values and requires_grad."""
+    t = tensor(arr)
+    t.requires_grad_(requires_grad)
+    return t
+
+
+# ---------------------------------------------------------- Tensor's slots
+
+cdef int _tensor_init(object self, tuple args, dict kwargs) except -1:
+    # torch.Tensor(2, 3) -> uninitialised float tensor; torch.Tensor([1, 2]) -> data
+    kwargs.pop("device", None)
+    kwargs.pop("dtype", None)
+    if kwargs:
+        raise TypeError(f"Tensor() got an unexpected keyword argument '{next(iter(kwargs))}'")
+    cdef Tensor src
+    if len(args) == 1 and not isinstance(args[0], int) and not isinstance(args[0], Size):
+        src = tensor(args[0], dtype=_default_dtype)
+    else:
+        src = empty(*args, dtype=_default_dtype)
+    (<Tensor>self)._take(src)
+    return 0
+
+
+cdef object _tensor_repr(object self):
+    # the printer is Python code above every op module (ctorch._printing)
+    from ctorch._printing import tensor_repr
+    return tensor_repr(self)
+
+
+_slots.init = _tensor_init
+_slots.repr = _tensor_repr
+
+
 cdef _install_methods():
+    _add_method("__reduce_ex__", _t___reduce_ex__)
     _add_method("new_empty", _t_new_empty)
     _add_method("new_zeros", _t_new_zeros)
     _add_method("new_ones", _t_new_ones)

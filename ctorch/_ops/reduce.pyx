@@ -153,6 +153,16 @@ _add_method("mean", mean)
 _add_method("sum_to_size", sum_to_size)
 
 
+cdef int _tensor_contains(object self, object element) except -1:
+    """`element in t`: any element equal to it."""
+    if isinstance(element, (Tensor, int, float, bool, complex)):
+        return bool(_any_fn(self == element).item())
+    raise RuntimeError(f"Tensor.__contains__ only supports Tensor or scalar, but you passed in a {type(element)}.")
+
+
+_slots.contains = _tensor_contains
+
+
 def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
     """Vector p-norms over dim (all elements by default), written with sum so
     that autograd differentiates it through its parts."""

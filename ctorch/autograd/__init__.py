@@ -12,8 +12,8 @@ __all__ = ["backward", "grad", "Function", "FunctionCtx", "once_differentiable",
 
 
 def __getattr__(name):
-    # the engine is built with the ops, which import this package first
+    # the engine sits above the ops, which import this package first
     if name in ("backward", "grad"):
-        from ctorch import _C
-        return getattr(_C, "_" + name)
+        from ctorch.autograd import _engine
+        return getattr(_engine, name)
     raise AttributeError(f"module 'ctorch.autograd' has no attribute '{name}'")

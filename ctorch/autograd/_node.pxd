@@ -22,7 +22,6 @@ cdef class SavedTensor:
 cdef class Node:
     cdef public tuple _next          # ((Node or None, input_nr), ...)
     cdef public int _nout            # how many outputs feed this node
-    cdef list _saved                 # SavedTensor objects to free after backward
     cdef bint _released
     cdef dict _metadata
     cdef list _pre_hooks
@@ -84,19 +83,7 @@ cdef Node _grad_acc(Tensor t)
 cdef object _weakref(object x)
 cdef str _FREED_MSG
 
-# ops written before the derivatives table attach nodes of this kind
-cdef class _OpNode(Node):
+cdef class FunctionNode(Node):      # a custom autograd.Function's node
     cdef object _fn
-    cdef public tuple _vals
-    cdef Tensor s(self, int i)
-    cdef tuple args(self)
 
-cdef object _node_type(str name, type base=*)
-cdef _OpNode _new_node(str name, object fn, tuple inputs, tuple saved=*, tuple vals=*)
-
-
-cdef inline void _attach(object r, Node node) noexcept:
-    cdef Tensor t = <Tensor>r
-    t._grad_fn = node
-    t._output_nr = 0
-    t._requires_grad = True
+cdef object _node_type(str name, type base)

@@ -111,15 +111,6 @@ cdef class SavedTensor:
         return t
 
 
-cdef void _free(list values):
-    """Drops the tensors of saved values (unpacking them then raises)."""
-    if values is None:
-        return
-    for v in values:
-        if isinstance(v, SavedTensor):
-            (<SavedTensor>v).tensor = None
-
-
 cdef SavedTensor _save(Tensor t):
     cdef SavedTensor s = SavedTensor.__new__(SavedTensor)
     s.tensor = t
@@ -180,18 +171,14 @@ cdef class Node:
         raise RuntimeError(f"{self.name()} has no backward")
 
     cdef void _release(self):
-        """After backward (without retain_graph): saved tensors are freed; a
-        node that saved none can run again, as in PyTorch."""
+        """After backward (without retain_graph): what the node saved is
+        freed; a node that saved nothing can run again, as in PyTorch."""
         self._released = True
-        _free(self._saved)
 
     cdef void _track(self):
         """User objects hang off this node now: let the cyclic GC see it."""
         if not PyObject_GC_IsTracked(self):
             PyObject_GC_Track(<PyObject *>self)
-
-    def _raw_saved_tensors(self):
-        return tuple((<SavedTensor>s).tensor for s in (self._saved or ()))
 
 
 class _RemovableHandle:
@@ -288,11 +275,9 @@ cdef tuple _edge(object x):
 cdef dict _NODE_TYPES = {}
 
 
-cdef object _node_type(str name, type base=None):
+cdef object _node_type(str name, type base):
     """The class of the nodes called `name` (MulBackward0, ...): users print
     grad_fn and see PyTorch's names."""
-    if base is None:
-        base = _OpNode
     cls = _NODE_TYPES.get((name, base))
     if cls is None:
         cls = type(name, (base,), {"__slots__": (), "__module__": "torch.autograd.graph"})
@@ -309,6 +294,7 @@ cdef enum:
     P_RESULT = 2    # an output of the op (saved without its history)
     P_SIZES = 3     # an input's sizes
     P_DTYPE = 4     # an input's dtype
+    P_STRIDES = 5   # an input's strides
 
 cdef dict _DERIVATIVES = {}
 
@@ -318,7 +304,7 @@ cdef class Derivative:
     for each differentiable input a formula whose parameters name what it
     reads: `grad` (or `grads` for several outputs) first, then inputs and
     arguments by name, `result` (or `result0`, `result1`, ...), and
-    `<input>_sizes` / `<input>_dtype`."""
+    `<input>_sizes` / `<input>_dtype` / `<input>_strides`."""
 
     def __repr__(self):
         return f"<derivative {self.op} -> {self.node_name}: saves {', '.join(self.saves) or 'nothing'}>"
@@ -413,7 +399,7 @@ cdef tuple _plan(Derivative d, str name):
         return P_RESULT, 0
     if name.startswith("result") and name[6:].isdigit():
         return P_RESULT, int(name[6:])
-    for suffix, kind in (("_sizes", P_SIZES), ("_dtype", P_DTYPE)):
+    for suffix, kind in (("_sizes", P_SIZES), ("_dtype", P_DTYPE), ("_strides", P_STRIDES)):
         if name.endswith(suffix) and name[:-len(suffix)] in d.inputs:
             return kind, d.inputs.index(name[:-len(suffix)])
     raise TypeError(f"derivative {d.op}: a formula reads '{name}', which is no input, argument or result")
@@ -579,6 +565,9 @@ cdef object record(str op, object result, tuple inputs, tuple args=()):
         elif kind == P_SIZES:
             x = inputs[index]
             values[s] = x.size() if isinstance(x, Tensor) else ()
+        elif kind == P_STRIDES:
+            x = inputs[index]
+            values[s] = tuple(x.stride()) if isinstance(x, Tensor) else ()
         else:
             x = inputs[index]
             values[s] = (<Tensor>x)._dtype if isinstance(x, Tensor) else None
@@ -615,10 +604,11 @@ cdef list _broadcast_meta(tuple inputs, Tensor r):
     return meta
 
 
-# ---------------------------------------- nodes of ops not yet in the table
+# -------------------------------------------------- custom autograd.Function
 
-cdef class _OpNode(Node):
-    """A grad_fn made by an op: a formula plus what the forward saved."""
+cdef class FunctionNode(Node):
+    """The grad_fn of a custom autograd.Function (and of the ops that are
+    written as one): fn(node, grads) returns the inputs' gradients."""
 
     cdef list _apply(self, list grads):
         if self._nout != 1:
@@ -628,45 +618,16 @@ cdef class _OpNode(Node):
             return [None] * len(self._next)
         return self._fn(self, g)
 
-    cdef Tensor s(self, int i):
-        return (<SavedTensor>self._saved[i]).unpack(self)
-
-    cdef tuple args(self):
-        """The saved values, tensors checked against in-place changes."""
-        return tuple([(<SavedTensor>x).unpack(self) if isinstance(x, SavedTensor) else x
-                      for x in self._vals])
-
-    cdef void _release(self):
-        self._released = True
-        _free(self._saved)
-        if self._vals is not None:
-            _free(list(self._vals))
-
-    def _saved_tensor(self, i):
-        return self.s(i)
-
-
-cdef _OpNode _new_node(str name, object fn, tuple inputs, tuple saved=(), tuple vals=()):
-    """saved: tensors the formula reads through n.s(i); tensors inside vals are
-    saved the same way and read back through n.args()."""
-    cls = _node_type(name)
-    cdef _OpNode node = cls.__new__(cls)
-    PyObject_GC_UnTrack(<PyObject *>node)
-    node._next = tuple([_edge(x) for x in inputs])
-    node._nout = 1
-    node._fn = fn
-    node._vals = tuple([_save(<Tensor>x) if isinstance(x, Tensor) else x for x in vals])
-    node._saved = [_save(<Tensor>t) for t in saved]
-    return node
-
 
 def _function_node(str name, object fn, tuple inputs, int nout):
-    """A node for a custom Function: fn(node, grads) -> input grads. Its
-    closure holds the Function's ctx, which may hold the outputs, which hold
-    the node: the cyclic GC must see it."""
-    cdef _OpNode node = _new_node(name, fn, inputs)
+    """A node for a custom Function. Its closure holds the Function's ctx,
+    which may hold the outputs, which hold the node: the cyclic GC must see
+    it."""
+    cls = _node_type(name, FunctionNode)
+    cdef FunctionNode node = cls.__new__(cls)
+    node._next = tuple([_edge(x) for x in inputs])
     node._nout = nout
-    node._track()
+    node._fn = fn
     return node
 
 

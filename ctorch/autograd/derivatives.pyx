@@ -9,7 +9,8 @@ reads, and that is what the op saves, for the inputs that need a gradient:
     grad (grads for several outputs)   the gradient of the output
     an input or argument by name       self, other, exponent, alpha, ...
     result (result0, result1, ...)     the op's output, saved without history
-    <input>_sizes, <input>_dtype       an input's shape or dtype only
+    <input>_sizes, <input>_dtype,      an input's shape, dtype or strides only
+    <input>_strides
 
 So `add` saves no tensor, `exp` saves its result, `mul` saves the other
 operand of each input that needs a gradient; an in-place change of anything
@@ -39,6 +40,10 @@ from ctorch._ops.creation import zeros, zeros_like, ones_like, arange, ones
 from ctorch._ops.elementwise import where, div
 from ctorch._ops import shape as _shape
 from ctorch._ops import complex as _complex
+from ctorch._ops import products as _products
+from ctorch._ops.products import matmul
+from ctorch._ops import nn as _nn
+from ctorch._ops.views import diagonal
 from ctorch._core.iterator cimport _broadcast_list
 
 cdef double _LN2 = _math.log(2.0)
@@ -752,3 +757,57 @@ def _angle_backward(grad, self):
 
 
 derivative("angle", "AngleBackward0", {"self": _angle_backward})
+
+
+# ================================================================= products
+
+def _mm_self(grad, mat2, self_sizes, self_strides):
+    return _products._mm_like(self_sizes, self_strides, grad, _products._mH(mat2))
+
+
+def _mm_mat2(grad, self, mat2_sizes, mat2_strides):
+    return _products._mm_like(mat2_sizes, mat2_strides, _products._mH(self), grad)
+
+
+derivative("mm", "MmBackward0", {"self": _mm_self, "mat2": _mm_mat2})
+derivative("bmm", "BmmBackward0", {"self": lambda grad, mat2: matmul(grad, _products._mH(mat2)),
+                                   "mat2": lambda grad, self: matmul(_products._mH(self), grad)})
+derivative("mv", "MvBackward0", {"self": lambda grad, vec: grad.unsqueeze(-1) * _complex.conj(vec),
+                                 "vec": lambda grad, self: matmul(_products._mH(self), grad)})
+derivative("dot", "DotBackward0", {"self": lambda grad, tensor: grad * _complex.conj(tensor),
+                                   "tensor": lambda grad, self: grad * _complex.conj(self)})
+# vdot(a, b) = sum(conj(a) b)
+derivative("vdot", "VdotBackward0", {"self": lambda grad, other: _complex.conj(grad) * other,
+                                     "other": lambda grad, self: grad * self})
+
+
+def _addmm_self(grad, beta):
+    return grad * beta if beta != 1 else grad
+
+
+def _addmm_mat1(grad, mat2, alpha, mat1_sizes, mat1_strides):
+    g = _products._mm_like(mat1_sizes, mat1_strides, grad, _products._mH(mat2))
+    return g * alpha if alpha != 1 else g
+
+
+def _addmm_mat2(grad, mat1, alpha, mat2_sizes, mat2_strides):
+    g = _products._mm_like(mat2_sizes, mat2_strides, _products._mH(mat1), grad)
+    return g * alpha if alpha != 1 else g
+
+
+derivative("addmm", "AddmmBackward0", {"self": _addmm_self, "mat1": _addmm_mat1, "mat2": _addmm_mat2},
+           args=("beta", "alpha"), broadcast=True)
+derivative("diag_embed", "DiagEmbedBackward0",
+           {"self": lambda grad, offset, dim1, dim2: diagonal(grad, offset, dim1, dim2)},
+           args=("offset", "dim1", "dim2"))
+
+
+# ============================================================ nn functions
+
+derivative("gelu", "GeluBackward0", {"self": _nn._gelu_backward}, args=("approximate",))
+derivative("nll_loss", "NllLossBackward0", {"self": _nn._nll_backward},
+           args=("target", "weight", "ignore_index", "reduction", "total_weight"))
+derivative("mse_loss", "MseLossBackward0",
+           {"self": _nn._mse_backward,
+            "target": lambda grad, self, target, reduction, count: -_nn._mse_backward(grad, self, target, reduction, count)},
+           args=("reduction", "count"), broadcast=True)

@@ -1,14 +1,14 @@
 """torch.nn.functional: activations, softmax and the losses of a classifier.
 
-The arithmetic is in the core extension (gelu, the nll_loss kernel and the
-loss nodes of ctorch/_nn.pxi, softmax in _reductions2.pxi, products in
-_linalg.pxi); this module does the argument handling PyTorch does in Python:
+The arithmetic is in the op modules (gelu, the nll_loss and mse_loss cores
+in ctorch._ops.nn, softmax in ctorch._ops.reduce, products in
+ctorch._ops.products); this module does the argument handling PyTorch does in Python:
 reduction names, N-d inputs, class-probability targets, label smoothing.
 """
 import warnings
 
 import ctorch as _torch
-from ctorch import _C
+from ctorch._ops import nn as _nn_ops
 
 from ctorch._core.tensor import Tensor  # noqa: E402
 
@@ -47,7 +47,7 @@ def relu_(input):
 
 
 def gelu(input, approximate="none"):
-    return _C._gelu(_tensor(input, "gelu"), approximate)
+    return _nn_ops._gelu(_tensor(input, "gelu"), approximate)
 
 
 def sigmoid(input):
@@ -140,7 +140,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
         if weight.dim() != 1 or weight.shape[0] != c:
             raise RuntimeError(f"weight tensor should be defined either for all {c} classes or no "
                                f"classes but got weight tensor of shape: {list(weight.shape)}")
-    out = _C._nll_loss2d(x2, t1, weight, int(ignore_index), code)
+    out = _nn_ops._nll_loss2d(x2, t1, weight, int(ignore_index), code)
     if code == 0 and tuple(out.shape) != shape:
         out = out.reshape(shape)
     return out
@@ -212,4 +212,4 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
     if weight is not None:
         loss = (input - target) ** 2 * weight
         return loss.mean() if code == 1 else loss.sum() if code == 2 else loss
-    return _C._mse_loss(input, target, code)
+    return _nn_ops._mse_loss(input, target, code)

@@ -1,12 +1,36 @@
-# Linear algebra: matrix products (BLAS for float/double/complex, a blocked
-# loop for the integers), einsum, trace, tril/triu, diag/diag_embed, kron.
-# Row-major operands reach BLAS (column-major) as transposes: C = A B is
-# computed as C^T = B^T A^T, and an operand whose rows or whose columns are
-# dense is passed with the matching transpose flag and leading dimension;
-# only an operand that is neither is copied.
+# cython: language_level=3
+"""Matrix products and matrix structure: mm/bmm/mv/dot/vdot/matmul (BLAS
+for float/double/complex through the backend's gemm, a blocked loop for the
+integers), addmm and friends, outer/kron, einsum, trace, tril/triu,
+diag/diag_embed (torch.linalg, the factorizations, is ctorch.linalg).
 
-from cpython.pycapsule cimport PyCapsule_GetPointer, PyCapsule_GetName
+Row-major operands reach BLAS (column-major) as transposes: C = A B is
+computed as C^T = B^T A^T, and an operand whose rows or whose columns are
+dense is passed with the matching transpose flag and leading dimension;
+only an operand that is neither is copied. Gradients are in the derivatives
+table (ctorch.autograd.derivatives: mm, bmm, mv, dot, vdot, addmm,
+diag_embed); every other product is composed of these."""
+
 from libc.stdlib cimport malloc, free
+from libc.string cimport memset
+from libc.stdint cimport int64_t
+
+from ctorch._core.dtype cimport *
+from ctorch._core.backend cimport *
+from ctorch._core.dispatch cimport ensure_gemm
+from ctorch._core.tensor cimport *
+from ctorch._core.iterator cimport _copy_into, _tensor_arg, _to_out
+from ctorch._ops.elementwise cimport _cast
+from ctorch._ops.views cimport _unsqueeze, _expand
+from ctorch._ops.complex cimport _conj_raw
+from ctorch.autograd._node cimport record
+from ctorch._core.dtype import promote_types
+from ctorch._ops.creation import zeros, zeros_like, arange
+from ctorch._ops.elementwise import where, clone
+from ctorch._ops.views import diagonal
+_diagonal = diagonal
+from ctorch._ops.reduce import _sum_fn
+from ctorch._ops.complex import conj
 
 
 cdef list _CTYPE_NAMES = ["bool", "unsigned char", "signed char", "short", "int", "long int",
@@ -170,16 +194,13 @@ cdef Tensor _raw_sq_last(Tensor t, int dim):
 
 
 def _conj(t):
-    """Complex conjugate (no autograd); real tensors are returned as they are."""
-    cdef Tensor x = <Tensor>t
-    if not x._dtype.is_complex:
-        return x
-    import numpy as np
-    return from_numpy(np.conj(x.numpy()))
+    """The complex conjugate, with history; a real tensor as it is."""
+    return conj(t)
 
 
 def _mH(t):
-    return _conj(t.transpose(-2, -1))
+    """The conjugate transpose of the last two dims, with history."""
+    return conj(t.transpose(-2, -1))
 
 
 cdef int _same_dtype_mm(Tensor a, Tensor b) except -1:
@@ -190,51 +211,26 @@ cdef int _same_dtype_mm(Tensor a, Tensor b) except -1:
 
 
 cdef object _la_out(Tensor r, object out):
-    if out is not None:
-        (<Tensor?>out).resize_(r.shape) if (<Tensor?>out).shape != r.shape else None
-        (<Tensor>out).copy_(r)
-        return out
-    return r
+    return _to_out(out, r) if out is not None else r
 
 
 # ------------------------------------------------------------ products
 
-cdef object _mm_like(object x, object left, object right):
-    """left @ right, laid out like x: when x is a real matrix stored by columns
-    (a transposed view, like the weight in `input @ weight.t()`), the product
-    is computed as (right^T left^T)^T, so that the gradient already has its
-    leaf's layout and accumulating it needs no transposing copy."""
-    cdef Tensor t = <Tensor>x
-    if (t._ndim == 2 and t._stride[0] == 1 and t._stride[1] > 1 and t._shape[0] > 1
-            and not t._dtype.is_complex):
+def _mm_like(sizes, strides, left, right):
+    """left @ right, laid out like a matrix of these sizes and strides: when
+    it is a real matrix stored by columns (a transposed view, like the weight
+    in `input @ weight.t()`), the product is computed as (right^T left^T)^T,
+    so that the gradient already has its leaf's layout and accumulating it
+    needs no transposing copy. (The gradient formulas of mm and addmm.)"""
+    if (len(sizes) == 2 and strides[0] == 1 and strides[1] > 1 and sizes[0] > 1
+            and not (<Tensor>left)._dtype.is_complex):
         return matmul(right.transpose(-2, -1), left.transpose(-2, -1)).transpose(-2, -1)
     return matmul(left, right)
 
 
-def _g_mm(_OpNode n, g):
-    a, b = n.args()
-    return [_mm_like(a, g, _mH(b)) if _needs_grad(a) else None,
-            _mm_like(b, _mH(a), g) if _needs_grad(b) else None]
-
-
-def _g_mv(_OpNode n, g):
-    a, v = n.args()
-    return [g.unsqueeze(-1) * _conj(v) if _needs_grad(a) else None,
-            matmul(_mH(a), g) if _needs_grad(v) else None]
-
-
-def _g_dot(_OpNode n, g):
-    a, b = n.args()
-    return [g * _conj(b) if _needs_grad(a) else None,
-            g * _conj(a) if _needs_grad(b) else None]
-
-
 cdef Tensor _mm_prim(Tensor a, Tensor b, str name):
     """Batched product of (..., m, k) and (..., k, n) with equal batch shapes."""
-    cdef Tensor r = _bmm_raw(a, b)
-    if _grad_mode() and (_needs_grad(a) or _needs_grad(b)):
-        _attach(r, _new_node(name, _g_mm, (a, b), (), (a, b)))
-    return r
+    return record(name, _bmm_raw(a, b), (a, b))
 
 
 def mm(input, mat2, *, out=None):
@@ -247,7 +243,7 @@ def mm(input, mat2, *, out=None):
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied "
                            f"({a._shape[0]}x{a._shape[1]} and {b._shape[0]}x{b._shape[1]})")
     _same_dtype_mm(a, b)
-    return _la_out(_mm_prim(a, b, "MmBackward0"), out)
+    return _la_out(_mm_prim(a, b, "mm"), out)
 
 
 def bmm(input, mat2, *, out=None):
@@ -260,7 +256,7 @@ def bmm(input, mat2, *, out=None):
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
                            f"[{a._shape[0]}, {a._shape[2]}] but got: [{b._shape[0]}, {b._shape[1]}].")
     _same_dtype_mm(a, b)
-    return _la_out(_mm_prim(a, b, "BmmBackward0"), out)
+    return _la_out(_mm_prim(a, b, "bmm"), out)
 
 
 def mv(input, vec, *, out=None):
@@ -271,9 +267,7 @@ def mv(input, vec, *, out=None):
         raise RuntimeError(f"size mismatch, got input ({a._shape[0]}), mat ({a._shape[0]}x{a._shape[1]}), vec ({v._shape[0]})")
     _same_dtype_mm(a, v)
     cdef Tensor r = _raw_sq_last(_bmm_raw(a, _raw_unsq(v, 1)), 1)
-    if _grad_mode() and (_needs_grad(a) or _needs_grad(v)):
-        _attach(r, _new_node("MvBackward0", _g_mv, (a, v), (), (a, v)))
-    return _la_out(r, out)
+    return _la_out(record("mv", r, (a, v)), out)
 
 
 cdef Tensor _dot_impl(Tensor a, Tensor b, str name):
@@ -290,20 +284,13 @@ cdef Tensor _dot_impl(Tensor a, Tensor b, str name):
 
 def dot(input, tensor, *, out=None):
     cdef Tensor a = _tensor_arg(input, "dot"), b = _tensor_arg(tensor, "dot")
-    cdef Tensor r = _dot_impl(a, b, "dot")
-    if _grad_mode() and (_needs_grad(a) or _needs_grad(b)):
-        _attach(r, _new_node("DotBackward0", _g_dot, (a, b), (), (a, b)))
-    return _la_out(r, out)
+    return _la_out(record("dot", _dot_impl(a, b, "dot"), (a, b)), out)
 
 
 def vdot(input, other, *, out=None):
     cdef Tensor a = _tensor_arg(input, "vdot"), b = _tensor_arg(other, "vdot")
-    if not a._dtype.is_complex:
-        r = _dot_impl(a, b, "vdot")
-        if _grad_mode() and (_needs_grad(a) or _needs_grad(b)):
-            _attach(r, _new_node("DotBackward0", _g_dot, (a, b), (), (a, b)))
-        return _la_out(r, out)
-    return _la_out(_dot_impl(<Tensor>_conj(a), b, "vdot"), out)
+    cdef Tensor ca = _conj_raw(a) if a._dtype.is_complex else a
+    return _la_out(record("vdot", _dot_impl(ca, b, "vdot"), (a, b)), out)
 
 
 def matmul(input, other, *, out=None):
@@ -339,7 +326,7 @@ def matmul(input, other, *, out=None):
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
                            f"[{_prod(aa.shape[:-2])}, {k}] but got: [{_prod(bb.shape[:-2])}, {bb._shape[bb._ndim - 2]}].")
     batch = _broadcast_lists(list(aa.size())[:-2], list(bb.size())[:-2])
-    cdef Tensor r = _mm_prim(_expand(aa, batch + [m, k]), _expand(bb, batch + [k, n]), "BmmBackward0")
+    cdef Tensor r = _mm_prim(_expand(aa, batch + [m, k]), _expand(bb, batch + [k, n]), "bmm")
     if na == 1:
         r = r.squeeze(-2)
     if nb == 1:
@@ -385,17 +372,6 @@ def _addlike(input, prod, beta, alpha):
     return (input if beta == 1 else input * beta) + r
 
 
-def _g_addmm(_OpNode n, g):
-    c, a, b, beta, alpha = n.args()
-    gc = _gfor(g * beta if beta != 1 else g, c) if c is not None else None
-    ga = _mm_like(a, g, _mH(b)) if _needs_grad(a) else None
-    gb = _mm_like(b, _mH(a), g) if _needs_grad(b) else None
-    if alpha != 1:
-        ga = ga * alpha if ga is not None else None
-        gb = gb * alpha if gb is not None else None
-    return [gc, ga, gb]
-
-
 def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
     cdef Tensor c = _tensor_arg(input, "addmm"), a = _tensor_arg(mat1, "addmm")
     cdef Tensor b = _tensor_arg(mat2, "addmm"), r
@@ -410,10 +386,7 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
         if beta != 0:
             _copy_into(r, <Tensor>ce, False)
         _bmm_acc(a, b, r, alpha, beta)
-        if _grad_mode() and (_needs_grad(a) or _needs_grad(b) or _needs_grad(c)):
-            _attach(r, _new_node("AddmmBackward0", _g_addmm, (c, a, b), (),
-                                 (c, a, b, beta, alpha)))
-        return _la_out(r, out)
+        return _la_out(record("addmm", r, (c, a, b), (beta, alpha)), out)
     return _la_out(_addlike(input, mm(mat1, mat2), beta, alpha), out)
 
 
@@ -584,11 +557,6 @@ def triu(input, diagonal=0, *, out=None):
     return _la_out(_tri(input, diagonal, False, "triu"), out)
 
 
-def _g_diag_embed(_OpNode n, g):
-    offset, d1, d2 = n.args()
-    return [diagonal(g, offset, d1, d2)]
-
-
 def diag_embed(input, offset=0, dim1=-2, dim2=-1):
     cdef Tensor t = _tensor_arg(input, "diag_embed")
     cdef int nd = t._ndim + 1
@@ -604,9 +572,7 @@ def diag_embed(input, offset=0, dim1=-2, dim2=-1):
     memset(r._data, 0, r._numel * t._dtype.itemsize)
     cdef Tensor dv = diagonal(r, offset, a, b)
     _copy_into(dv, _rawview(t, list(t.size()), list(t.stride())) if t._ndim else _rawview(t, [1], [1]), False)
-    if _grad_mode() and _needs_grad(t):
-        _attach(r, _new_node("DiagEmbedBackward0", _g_diag_embed, (t,), (), (offset, a, b)))
-    return r
+    return record("diag_embed", r, (t,), (offset, a, b))
 
 
 def diag(input, diagonal=0, *, out=None):
@@ -614,7 +580,7 @@ def diag(input, diagonal=0, *, out=None):
     if t._ndim == 1:
         return _la_out(diag_embed(t, diagonal, 0, 1), out)
     if t._ndim == 2:
-        return _la_out(clone(globals()["diagonal"](t, diagonal, 0, 1)), out)
+        return _la_out(clone(_diagonal(t, diagonal, 0, 1)), out)
     raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {t._ndim}D")
 
 
@@ -631,6 +597,11 @@ def kron(input, other, *, out=None):
     return _la_out(r.reshape([sa[d] * sb[d] for d in range(n)]), out)
 
 
+cdef object _tensor_matmul(object a, object b):
+    return matmul(a, b)
+
+
+_slots.matmul = _tensor_matmul
 _add_method("matmul", matmul)
 _add_method("mm", mm)
 _add_method("bmm", bmm)
@@ -651,6 +622,3 @@ _add_method("diag", diag)
 _add_method("diag_embed", diag_embed)
 _add_method("kron", kron)
 
-
-def _scalar_name(dt):
-    return _SCALAR_NAMES[(<DType>dt)._code]

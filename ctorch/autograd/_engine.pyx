@@ -1,9 +1,20 @@
-# Autograd's engine: backward() and autograd.grad(). It counts, from the
-# roots, how many edges lead into each node, then runs nodes whose gradients
-# are all in (a ready stack: no Python recursion, so graphs 100,000 nodes deep
-# are fine), summing contributions per input.
+# cython: language_level=3
+"""Autograd's engine: Tensor.backward(), torch.autograd.backward() and
+torch.autograd.grad(), and the Tensor methods that hook into a backward pass
+(register_hook, retain_grad, retains_grad).
 
-# ------------------------------------------------------------------ engine
+From the roots it counts how many edges lead into each node, then runs nodes
+whose gradients are all in (a ready stack: no Python recursion, so graphs
+100,000 nodes deep are fine), summing contributions per input. The nodes and
+what they compute are ctorch.autograd._node's (the graph) and the
+derivatives table's (the formulas)."""
+
+from ctorch._core.tensor cimport Tensor, _add_method, _needs_grad, _same_shape, _alias, _empty_like
+from ctorch._core.iterator cimport _fill
+from ctorch.autograd._node cimport (Node, AccumulateGrad, _grad_mode, _set_grad_mode, _edge,
+                                    _grad_acc, _weakref)
+from ctorch._ops.creation import tensor, zeros_like
+from ctorch._ops.elementwise import clone
 
 cdef Tensor _ones_like_grad(Tensor t):
     cdef Tensor g = _empty_like(t, None)
@@ -156,7 +167,7 @@ cdef list _check_grads(list tensors, object grad_tensors, bint is_grad_api):
     return out
 
 
-def _backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
     if isinstance(tensors, Tensor):
         tensors = [tensors]
     tensors = list(tensors)
@@ -181,7 +192,7 @@ def _backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
     return None
 
 
-def _grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
           allow_unused=None, is_grads_batched=False, materialize_grads=False):
     outs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
     ins = [inputs] if isinstance(inputs, Tensor) else list(inputs)
@@ -202,3 +213,61 @@ def _grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fa
         elif not create_graph:
             res[i] = _alias(res[i])
     return tuple(res)
+
+
+# ------------------------------------------------------- Tensor's methods
+
+def _t_backward(Tensor self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+    backward(self, gradient, retain_graph, create_graph, inputs)
+
+
+def _t_register_hook(Tensor self, hook):
+    """hook(grad) runs when the gradient of this tensor is computed; its
+    return value, if not None, replaces that gradient."""
+    if not _needs_grad(self):
+        raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+    cdef Node node
+    cdef int nr = self._output_nr if self._grad_fn is not None else 0
+    node = self._grad_fn if self._grad_fn is not None else _grad_acc(self)
+    if self._grad_fn is None:
+        # a leaf's AccumulateGrad lives only while a graph uses it: the hooks
+        # stay on the tensor and every AccumulateGrad made for it shares them
+        if self._backward_hooks is None:
+            self._backward_hooks = node._pre_hooks if node._pre_hooks is not None else []
+        node._pre_hooks = self._backward_hooks
+
+    def prehook(grads):
+        g = grads[nr]
+        if g is None:
+            return None
+        r = hook(g)
+        if r is None:
+            return None
+        out = list(grads)
+        out[nr] = r
+        return tuple(out)
+    return node.register_prehook(prehook)
+
+
+def _t_retain_grad(Tensor self):
+    if self._grad_fn is None:
+        if not self._requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        return
+    cdef Node node = self._grad_fn
+    if node._retain is None:
+        node._retain = {}
+    node._retain[self._output_nr] = _weakref(self)
+
+
+def _t_retains_grad(Tensor self):
+    if self._grad_fn is None:
+        return False
+    cdef Node node = self._grad_fn
+    return node._retain is not None and self._output_nr in node._retain
+
+
+_add_method("backward", _t_backward)
+_add_method("register_hook", _t_register_hook)
+_add_method("retain_grad", _t_retain_grad)
+_add_method("retains_grad", property(_t_retains_grad))

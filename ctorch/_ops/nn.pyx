@@ -1,13 +1,28 @@
-# The cores of ctorch.nn.functional that need their own kernels or their own
-# backward node: gelu, the negative log-likelihood loss over (N, C) rows and
-# the mean squared error. The argument handling that PyTorch does in Python
-# (reductions by name, N-d inputs, class-probability targets) lives in
-# ctorch/nn/functional.py.
+# cython: language_level=3
+"""The cores of ctorch.nn.functional that have kernels of their own: gelu
+(and its derivative), the negative log-likelihood loss over (N, C) rows and
+the mean squared error. The argument handling PyTorch does in Python
+(reductions by name, N-d inputs, class-probability targets) lives in
+ctorch/nn/functional.py; the gradients are the derivatives table's entries
+gelu, nll_loss and mse_loss, which call the backward kernels here."""
 
+import math as _math
+from libc.string cimport memset
+from libc.stdint cimport int64_t
 
-DEF RED_NONE = 0
-DEF RED_MEAN = 1
-DEF RED_SUM = 2
+from ctorch._core.dtype cimport *
+from ctorch._core.backend cimport *
+from ctorch._core.tensor cimport *
+from ctorch._core.iterator cimport _dense_copy, _tensor_arg
+from ctorch._ops.elementwise cimport _cast, _FUNCTIONS
+from ctorch.autograd._node cimport record, _grad_mode, _set_grad_mode
+from ctorch._ops.creation import ones_like
+from ctorch._ops.reduce import mean, _sum_fn
+
+cdef enum:              # the reduction codes of ctorch.nn.functional
+    RED_NONE = 0
+    RED_MEAN = 1
+    RED_SUM = 2
 
 
 cdef DType _nn_compute_dtype(DType dt):
@@ -44,17 +59,17 @@ def _gelu_deriv(x, int approx):
     """gelu'(x) as a differentiable expression (for higher-order gradients)."""
     if approx:
         k = _math.sqrt(2.0 / _math.pi)
-        t = _F("tanh")(k * (x + 0.044715 * x * x * x))
+        t = _FUNCTIONS["tanh"](k * (x + 0.044715 * x * x * x))
         return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * (k * (1 + 3 * 0.044715 * x * x))
-    return 0.5 * (1 + _F("erf")(x * _math.sqrt(0.5))) + x * _F("exp")(-0.5 * x * x) / _math.sqrt(2 * _math.pi)
+    return 0.5 * (1 + _FUNCTIONS["erf"](x * _math.sqrt(0.5))) + x * _FUNCTIONS["exp"](-0.5 * x * x) / _math.sqrt(2 * _math.pi)
 
 
-def _g_gelu(_OpNode n, g):
-    x = n.s(0)
-    approx, = n.args()
+def _gelu_backward(grad, self, int approximate):
+    """The gradient of gelu: the backward kernel, or under create_graph a
+    differentiable expression (for higher-order gradients)."""
     if _grad_mode():
-        return [g * _gelu_deriv(x, approx)]
-    return [_gelu_bwd_raw(<Tensor>g, <Tensor>x, approx)]
+        return grad * _gelu_deriv(self, approximate)
+    return _gelu_bwd_raw(<Tensor>grad, <Tensor>self, approximate)
 
 
 def _gelu(input, approximate="none"):
@@ -68,10 +83,7 @@ def _gelu(input, approximate="none"):
         raise RuntimeError("approximate argument must be either none or tanh.")
     if not x._dtype.is_floating_point:
         raise NotImplementedError(f"\"GeluKernelImpl\" not implemented for '{_sname(x._dtype)}'")
-    cdef Tensor r = _gelu_raw(x, approx)
-    if _grad_mode() and _needs_grad(x):
-        _attach(r, _new_node("GeluBackward0", _g_gelu, (x,), (x,), (approx,)))
-    return r
+    return record("gelu", _gelu_raw(x, approx), (x,), (approx,))
 
 
 # ------------------------------------------------------------- nll_loss
@@ -108,14 +120,15 @@ cdef Tensor _nll_grad_raw(Tensor x, Tensor t, Tensor w, int64_t ignore, int red,
     return dx if comp is x._dtype else _cast(dx, x._dtype)
 
 
-def _g_nll(_OpNode n, g):
-    x, t, w, ignore, red, total = n.args()
-    cdef Tensor tg = <Tensor>g
+def _nll_backward(grad, self, target, weight, int64_t ignore_index, int reduction, double total_weight):
+    """The gradient of nll_loss; under create_graph, linear in grad (a
+    constant matrix times grad keeps higher orders exact)."""
+    cdef Tensor tg = <Tensor>grad
     if _grad_mode():
-        # linear in g: a constant matrix times g keeps higher orders exact
-        m = _nll_grad_raw(<Tensor>x, <Tensor>t, w, ignore, red, total, _ones_for(tg))
-        return [m * (g.unsqueeze(1) if tg._ndim == 1 else g)]
-    return [_nll_grad_raw(<Tensor>x, <Tensor>t, w, ignore, red, total, tg)]
+        m = _nll_grad_raw(<Tensor>self, <Tensor>target, weight, ignore_index, reduction, total_weight,
+                          _ones_for(tg))
+        return m * (grad.unsqueeze(1) if tg._ndim == 1 else grad)
+    return _nll_grad_raw(<Tensor>self, <Tensor>target, weight, ignore_index, reduction, total_weight, tg)
 
 
 cdef Tensor _ones_for(Tensor g):
@@ -156,19 +169,14 @@ def _nll_loss2d(input, target, weight, int64_t ignore_index, int reduction):
         r.fill_(v)
     if comp is not x._dtype:
         r = _cast(r, x._dtype)
-    if _grad_mode() and _needs_grad(x):
-        _attach(r, _new_node("NllLossBackward0", _g_nll, (x,), (),
-                             (x.detach(), t, w, ignore_index, reduction, ws)))
-    return r
+    return record("nll_loss", r, (x,), (t, w, ignore_index, reduction, ws))
 
 
 # ------------------------------------------------------------- mse_loss
 
-def _g_mse(_OpNode n, g):
-    x, t, red, count = n.args()
-    d = x - t
-    gd = d * (g * (2.0 / count if red == RED_MEAN else 2.0))
-    return [_gfor(gd, x), _gfor(-gd, t)]
+def _mse_backward(grad, self, target, int reduction, Py_ssize_t count):
+    """d loss / d self (the target's gradient is its negative)."""
+    return (self - target) * (grad * (2.0 / count if reduction == RED_MEAN else 2.0))
 
 
 def _mse_loss(input, target, int reduction):
@@ -186,8 +194,5 @@ def _mse_loss(input, target, int reduction):
             d = _sum_fn(d)
     finally:
         _set_grad_mode(mode)
-    cdef Tensor r = <Tensor>d
-    if _grad_mode() and (_needs_grad(x) or _needs_grad(t)):
-        _attach(r, _new_node("MseLossBackward0", _g_mse, (x, t), (), (x, t, reduction, count)))
-    return r
+    return record("mse_loss", d, (x, t), (reduction, count))
 

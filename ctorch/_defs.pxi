@@ -1,2 +1,0 @@
-# Compile-time constants shared by the include files (see ctorch._core.iterator for
-# the elementwise rules and grains).
