@@ -9,7 +9,8 @@ goes through a complex transform of half its length).
 
 Three kinds of transform, as in PyTorch: complex-to-complex (FftC2C),
 real-to-complex one-sided (FftR2C) and complex-to-real (FftC2R). Their
-backward formulas are transforms themselves, written with these functions, so
+backward formulas (the derivatives table's fft_* entries, which call the
+adjoints below) are transforms themselves, written with these functions, so
 that they can be differentiated again. With the gradient convention
 grad = dL/dRe + i dL/dIm, the gradient of a linear map is its adjoint:
 - C2C: the transform in the other direction with the same scale factor;
@@ -22,7 +23,7 @@ import warnings as _warnings
 import ctorch as _t
 from ctorch._core.tensor import Tensor
 from ctorch._core.tensor import _bump_version
-from ctorch.autograd._node import _function_node, _set_output
+from ctorch.autograd._node import _record
 from ctorch._core.dtype import _scalar_name
 
 __all__ = ["fft", "ifft", "rfft", "irfft", "fft2", "ifft2", "rfft2", "irfft2", "fftn", "ifftn",
@@ -312,8 +313,8 @@ def _compute(name, x, dims, sizes, norm, res_dtype, out):
     return r, n_list
 
 
-def _finish(r, out, fname, name, inputs, backward):
-    """Writes r to out (checked) or records the gradient node of r."""
+def _finish(r, out, fname, op, x, args):
+    """Writes r to out (checked) or records r's node (derivatives entry op)."""
     if out is not None:
         if not isinstance(out, Tensor):
             raise TypeError(f"fft_{fname}(): argument 'out' must be Tensor, not {type(out).__name__}")
@@ -337,11 +338,7 @@ def _finish(r, out, fname, name, inputs, backward):
         with _t.no_grad():
             out.copy_(r)
         return out
-    x = inputs[0]
-    if _t.is_grad_enabled() and x.requires_grad:
-        node = _function_node(name, lambda node, g: [backward(g)], (x,), 1)
-        _set_output(r, node, 0)
-    return r
+    return _record(op, r, (x,), args)
 
 
 def _c2c(x, dims, sizes, norm, forward, out, fname):
@@ -354,14 +351,14 @@ def _c2c(x, dims, sizes, norm, forward, out, fname):
     else:
         r, n_list = _compute("fft" if forward else "ifft", x, dims, sizes, norm, dt, out)
     in_sizes = [x.shape[d] for d in dims]
-    was_real = not x.dtype.is_complex
+    return _finish(r, out, fname, "fft_c2c" if x.dtype.is_complex else "fft_c2c_real", x,
+                   (dims, n_list, norm, forward, in_sizes, fname))
 
-    def backward(g):
-        gx = _c2c(g, dims, n_list, _SWAP[norm], not forward, None, fname) if dims else g
-        gx = _resized(gx, dims, in_sizes)
-        return gx.real if was_real else gx
 
-    return _finish(r, out, fname, "FftR2CBackward0" if was_real else "FftC2CBackward0", (x,), backward)
+def _c2c_adjoint(g, dims, n_list, norm, forward, in_sizes, fname, was_real):
+    gx = _c2c(g, dims, n_list, _SWAP[norm], not forward, None, fname) if dims else g
+    gx = _resized(gx, dims, in_sizes)
+    return gx.real if was_real else gx
 
 
 def _r2c(x, dims, sizes, norm, out, fname):
@@ -371,13 +368,13 @@ def _r2c(x, dims, sizes, norm, out, fname):
         raise RuntimeError(f"{fname} must transform at least one axis")
     r, n_list = _compute("rfft", x, dims, sizes, norm, x.dtype.to_complex(), out)
     in_sizes = [x.shape[d] for d in dims]
+    return _finish(r, out, fname, "fft_r2c", x, (dims, n_list, norm, in_sizes, fname))
 
-    def backward(g):
-        full = _resized(g, dims[-1:], n_list[-1:])
-        gx = _c2c(full, dims, n_list, _SWAP[norm], False, None, fname).real
-        return _resized(gx, dims, in_sizes)
 
-    return _finish(r, out, fname, "FftR2CBackward0", (x,), backward)
+def _r2c_adjoint(g, dims, n_list, norm, in_sizes, fname):
+    full = _resized(g, dims[-1:], n_list[-1:])
+    gx = _c2c(full, dims, n_list, _SWAP[norm], False, None, fname).real
+    return _resized(gx, dims, in_sizes)
 
 
 def _c2r(x, dims, sizes, norm, out, fname):
@@ -389,23 +386,23 @@ def _c2r(x, dims, sizes, norm, out, fname):
     rdt = _t.float32 if x.dtype in (_t.float32, _t.complex64) else _t.float64
     r, n_list = _compute("irfft", x, dims, sizes, norm, rdt, out)
     in_sizes = [x.shape[d] for d in dims]
-    was_real = not x.dtype.is_complex
+    return _finish(r, out, fname, "fft_c2r" if x.dtype.is_complex else "fft_c2r_real", x,
+                   (dims, n_list, norm, in_sizes, fname))
 
-    def backward(g):
-        gx = _r2c(g, dims, n_list, _SWAP[norm], None, fname)
-        # every bin but DC (and Nyquist for even n) stands for itself and its conjugate
-        n = n_list[-1]
-        m = n // 2 + 1
-        w = _t.full((m,), 2.0, dtype=g.dtype)
-        w[0] = 1.0
-        if n % 2 == 0:
-            w[m - 1] = 1.0
-        shape = [1] * gx.dim()
-        shape[dims[-1]] = m
-        gx = _resized(gx * w.view(shape), dims, in_sizes)
-        return gx.real if was_real else gx
 
-    return _finish(r, out, fname, "FftC2RBackward0", (x,), backward)
+def _c2r_adjoint(g, dims, n_list, norm, in_sizes, fname, was_real):
+    gx = _r2c(g, dims, n_list, _SWAP[norm], None, fname)
+    # every bin but DC (and Nyquist for even n) stands for itself and its conjugate
+    n = n_list[-1]
+    m = n // 2 + 1
+    w = _t.full((m,), 2.0, dtype=g.dtype)
+    w[0] = 1.0
+    if n % 2 == 0:
+        w[m - 1] = 1.0
+    shape = [1] * gx.dim()
+    shape[dims[-1]] = m
+    gx = _resized(gx * w.view(shape), dims, in_sizes)
+    return gx.real if was_real else gx
 
 
 # ------------------------------------------------------------ one dimension

@@ -2,7 +2,8 @@
 
 The factorizations run through numpy.linalg / scipy.linalg's LAPACK on the
 tensors' memory (a dense tensor is handed over without a copy); the backward
-formulas are written with ctorch ops, so that they can be differentiated again.
+formulas are entries of the derivatives table (ctorch.autograd.derivatives),
+written with ctorch ops, so that they can be differentiated again.
 """
 
 import ctorch as _t
@@ -10,7 +11,7 @@ from ctorch._core import dispatch as _dispatch
 from ctorch._core.dtype import _scalar_name
 from ctorch._core.tensor import Tensor, _install_method  # noqa: F401
 from ctorch._ops.products import matmul, _conj, _mH  # noqa: F401
-from ctorch.autograd.function import Function
+from ctorch.autograd._node import _record
 from ctorch.return_types import (
     linalg_qr as _QR, linalg_svd as _SVD, linalg_eigh as _EIGH, linalg_slogdet as _SLOGDET,
     linalg_inv_ex as _INVEX, linalg_cholesky_ex as _CHOLEX, qr as _QR_LEGACY, svd as _SVD_LEGACY,
@@ -116,38 +117,34 @@ def _first_failure(a, name, **kwargs):
 
 
 # ------------------------------------------------------------------ inv
+#
+# Each factorization runs without history and then records the entry of the
+# derivatives table that PyTorch's function has (linalg_inv_ex, linalg_det,
+# linalg_solve_ex, linalg_cholesky_ex, linalg_qr, linalg_svd, linalg_eigh);
+# their formulas are in ctorch.autograd.derivatives.
 
-class LinalgInvEx(Function):
-    @staticmethod
-    def forward(ctx, A):
-        a = _np_in(A)
-        try:
-            r = _np.linalg.inv(a)
-        except _np.linalg.LinAlgError:
-            bad = _first_failure(a, "getrf")
-            b, i = bad if bad is not None else (0, 1)
-            raise LinAlgError(f"linalg.inv: {_batch_prefix(b, a.shape)}The diagonal element {i} is zero, "
-                              "the inversion could not be completed because the input matrix is singular.")
-        ctx.save_for_backward(A)
-        return _factor(r, A)
-
-    @staticmethod
-    def backward(ctx, g):
-        A, = ctx.saved_tensors
-        Ai = _mH(inv(A))
-        return -matmul(matmul(Ai, g), Ai)
+def _inv_raw(A):
+    a = _np_in(A)
+    try:
+        r = _np.linalg.inv(a)
+    except _np.linalg.LinAlgError:
+        bad = _first_failure(a, "getrf")
+        b, i = bad if bad is not None else (0, 1)
+        raise LinAlgError(f"linalg.inv: {_batch_prefix(b, a.shape)}The diagonal element {i} is zero, "
+                          "the inversion could not be completed because the input matrix is singular.")
+    return _factor(r, A)
 
 
-LinalgInvEx._backward_name = "LinalgInvExBackward0"
-
-
-def inv(A, *, out=None):
-    _check(A, "linalg.inv")
-    r = LinalgInvEx.apply(A)
+def _to_out(r, out):
     if out is not None:
         out.copy_(r)
         return out
     return r
+
+
+def inv(A, *, out=None):
+    _check(A, "linalg.inv")
+    return _to_out(_record("linalg_inv_ex", _inv_raw(A), (A,)), out)
 
 
 def inv_ex(A, *, check_errors=False, out=None):
@@ -165,30 +162,10 @@ def inv_ex(A, *, check_errors=False, out=None):
 
 # ------------------------------------------------------------------ det
 
-class LinalgDet(Function):
-    @staticmethod
-    def forward(ctx, A):
-        d = _np.linalg.det(_np_in(A))
-        ctx.save_for_backward(A)
-        return _factor(d, A)
-
-    @staticmethod
-    def backward(ctx, g):
-        A, = ctx.saved_tensors
-        d = det(A)
-        return (_conj(g * d)).unsqueeze(-1).unsqueeze(-1) * _mH(inv(A))
-
-
-LinalgDet._backward_name = "LinalgDetBackward0"
-
-
 def det(A, *, out=None):
     _check(A, "linalg.det")
-    r = LinalgDet.apply(A)
-    if out is not None:
-        out.copy_(r)
-        return out
-    return r
+    r = _factor(_np.linalg.det(_np_in(A)), A)
+    return _to_out(_record("linalg_det", r, (A,)), out)
 
 
 def slogdet(A, *, out=None):
@@ -203,39 +180,17 @@ def _vector_case(A, B):
     return B.dim() == 1 or (B.dim() == A.dim() - 1 and tuple(B.shape) == tuple(A.shape[:-1]))
 
 
-class LinalgSolveEx(Function):
-    @staticmethod
-    def forward(ctx, A, B, vec):
-        a, b = _np_in(A), _np_in(B)
-        if vec:
-            b = b[..., None]
-        try:
-            x = _np.linalg.solve(a, b)
-        except _np.linalg.LinAlgError:
-            raise LinAlgError("torch.linalg.solve: The solver failed because the input matrix is singular.")
-        if vec:
-            x = x[..., 0]
-        X = _factor(x, A)
-        ctx.vec = vec
-        ctx.save_for_backward(A, B, X)
-        return X
-
-    @staticmethod
-    def backward(ctx, g):
-        A, B, X = ctx.saved_tensors
-        gB = solve(_mH(A), g)
-        if ctx.vec:
-            gA = -(gB.unsqueeze(-1) * _conj(X).unsqueeze(-2))
-        else:
-            gA = -matmul(gB, _mH(X))
-        if tuple(gA.shape) != tuple(A.shape):
-            gA = gA.sum_to_size(A.shape)
-        if tuple(gB.shape) != tuple(B.shape):
-            gB = gB.sum_to_size(B.shape)
-        return gA, gB, None
-
-
-LinalgSolveEx._backward_name = "LinalgSolveExBackward0"
+def _solve_raw(A, B, vec):
+    a, b = _np_in(A), _np_in(B)
+    if vec:
+        b = b[..., None]
+    try:
+        x = _np.linalg.solve(a, b)
+    except _np.linalg.LinAlgError:
+        raise LinAlgError("torch.linalg.solve: The solver failed because the input matrix is singular.")
+    if vec:
+        x = x[..., 0]
+    return _factor(x, A)
 
 
 def solve(A, B, *, left=True, out=None):
@@ -253,56 +208,33 @@ def solve(A, B, *, left=True, out=None):
         cols = 1 if vec else B.shape[-1]
         raise RuntimeError(f"linalg.solve: Incompatible shapes of A and B for the equation AX = B "
                            f"({A.shape[-2]}x{A.shape[-1]} and {rows}x{cols})")
-    r = LinalgSolveEx.apply(A, B, vec)
-    if out is not None:
-        out.copy_(r)
-        return out
-    return r
+    return _to_out(_record("linalg_solve_ex", _solve_raw(A, B, vec), (A, B), (vec,)), out)
 
 
 # ------------------------------------------------------------------ cholesky
 
-class LinalgCholeskyEx(Function):
-    @staticmethod
-    def forward(ctx, A):
-        a = _np_in(A)
-        try:
-            L = _np.linalg.cholesky(a)
-        except _np.linalg.LinAlgError:
-            bad = _first_failure(a, "potrf", lower=1)
-            if bad is not None:
-                i, info = bad
-                raise LinAlgError(
-                    f"linalg.cholesky: {_batch_prefix(i, a.shape)}The factorization could not be completed "
-                    f"because the input is not positive-definite (the leading minor of order {info} "
-                    "is not positive-definite).")
-            raise
-        Lt = _factor(L, A)
-        ctx.save_for_backward(Lt)
-        return Lt
-
-    @staticmethod
-    def backward(ctx, gL):
-        L, = ctx.saved_tensors
-        P = matmul(_mH(L), gL)
-        P = _t.tril(P) - 0.5 * _t.diag_embed(P.diagonal(0, -2, -1))
-        Li = inv(L)
-        gA = matmul(matmul(_mH(Li), P), Li)
-        return 0.5 * (gA + _mH(gA))
-
-
-LinalgCholeskyEx._backward_name = "LinalgCholeskyExBackward0"
+def _cholesky_raw(A):
+    a = _np_in(A)
+    try:
+        L = _np.linalg.cholesky(a)
+    except _np.linalg.LinAlgError:
+        bad = _first_failure(a, "potrf", lower=1)
+        if bad is not None:
+            i, info = bad
+            raise LinAlgError(
+                f"linalg.cholesky: {_batch_prefix(i, a.shape)}The factorization could not be completed "
+                f"because the input is not positive-definite (the leading minor of order {info} "
+                "is not positive-definite).")
+        raise
+    return _factor(L, A)
 
 
 def cholesky(A, *, upper=False, out=None):
     _check(A, "linalg.cholesky")
-    L = LinalgCholeskyEx.apply(A)
+    L = _record("linalg_cholesky_ex", _cholesky_raw(A), (A,))
     if upper:
         L = _mH(L)
-    if out is not None:
-        out.copy_(L)
-        return out
-    return L
+    return _to_out(L, out)
 
 
 def cholesky_ex(A, *, upper=False, check_errors=False, out=None):
@@ -310,29 +242,6 @@ def cholesky_ex(A, *, upper=False, check_errors=False, out=None):
 
 
 # ------------------------------------------------------------------ qr, svd, eigh
-#
-# The backward formulas below come from differentiating the factorizations
-# (<X, Y> = Re tr(X^H Y), gX the gradient of a real loss with respect to X):
-#
-# eigh, A = V diag(L) V^H: with P = V^H dA V, dL = diag(P) and dV = V (F o P),
-#   F_ij = 1 / (L_j - L_i) off the diagonal, 0 on it. A is Hermitian, so the
-#   gradient is the Hermitian part: gA = V (diag(gL) + F o (X - X^H) / 2) V^H,
-#   X = V^H gV.
-# svd, A = U diag(S) V^H (thin, k = min(m, n)): with P = U^H dA V,
-#   dS = Re diag(P), U^H dU = F o (P S + S P^H), V^H dV = F o (S P + P^H S)
-#   (F_ij = 1 / (S_j^2 - S_i^2)), plus the parts of dU, dV outside the spans
-#   of U, V. Collecting the terms, with J = U^H gU and K = V^H gV:
-#   gA = U [diag(gS) + (F o (J - J^H)) S + S (F o (K - K^H)) + i Im diag(J) / S] V^H
-#        + (I - U U^H) gU S^-1 V^H + U S^-1 gV^H (I - V V^H).
-#   The phases of complex singular vectors are free; the loss may depend on
-#   them only through U D, V D together, which makes Im diag(J + K) vanish.
-# qr, A = Q R with m >= n: C = Q^H dA R^-1 = Q^H dQ + dR R^-1, the first term
-#   skew-Hermitian, the second upper triangular with a real diagonal, so
-#   Q^H dQ is the strictly lower part of C mirrored, plus i Im diag(C).
-#   With N = Q^H gQ - gR R^H and Y = tril(N - N^H) with its diagonal halved:
-#   gA = (gQ + Q (Y - N)) R^-H.
-#   For m < n, A = [X | W] and R = [R1 | R2]: X = Q R1 is a square QR and
-#   R2 = Q^H W, so gW = Q gR2 and X sees gQ + W gR2^H.
 
 def _refuse_half(A, kernel):
     if A.dtype == _t.float16:
@@ -354,79 +263,12 @@ def _fill_out(name, out, results, inputs):
     return type(results)(*out) if hasattr(results, "_fields") else tuple(out)
 
 
-def _offdiag_inverse(d):
-    """F_ij = 1 / (d_j - d_i) off the diagonal, 0 on it (d real, (..., k))."""
-    eye = _t.eye(d.shape[-1], dtype=d.dtype)
-    return (1 - eye) / (d.unsqueeze(-2) - d.unsqueeze(-1) + eye)
-
-
-def _i_imag_diag(X):
-    """i Im diag(X) of a complex X as a vector."""
-    d = X.diagonal(0, -2, -1)
-    return 0.5 * (d - _conj(d))
-
-
-def _phase_dependent(v, scale):
-    """Whether the imaginary parts in v (as i Im) are too large to be rounding."""
-    return v.numel() > 0 and v.abs().max().item() > 1e-6 * (1.0 + scale)
-
-
-class LinalgQr(Function):
-    @staticmethod
-    def forward(ctx, A, mode):
-        a = _np_in(A)
-        ctx.mode = mode
-        ctx.set_materialize_grads(False)
-        if mode == "r":
-            R = _factor(_np.linalg.qr(a, mode="r"), A)
-            return _t.empty(0, dtype=A.dtype), R
-        q, r = _np.linalg.qr(a, mode=mode)
-        Q, R = _factor(q, A), _factor(r, A)
-        ctx.save_for_backward(Q, R)
-        return Q, R
-
-    @staticmethod
-    def backward(ctx, gQ, gR):
-        if ctx.mode == "r":
-            raise RuntimeError("The derivative of linalg.qr depends on Q, which is not computed when mode='r'. "
-                               "Please use linalg.qr(A, mode='reduced') if you are going to differentiate "
-                               "through linalg.qr.")
-        Q, R = ctx.saved_tensors
-        m, n = Q.shape[-2], R.shape[-1]
-        if ctx.mode == "complete" and m > n:
-            raise RuntimeError("The QR decomposition is not differentiable when mode='complete' and nrows > ncols.")
-        if gQ is None and gR is None:
-            return None
-        if m >= n:
-            return _qr_backward_tall(Q, R, gQ, gR)
-        R1, R2 = R[..., :m], R[..., m:]
-        gR1 = gR[..., :m] if gR is not None else None
-        gQ1 = gQ
-        if gR is not None:
-            gR2 = gR[..., m:]
-            W_gR2h = matmul(Q, matmul(R2, _mH(gR2)))
-            gQ1 = W_gR2h if gQ is None else gQ + W_gR2h
-        gX = _qr_backward_tall(Q, R1, gQ1, gR1)
-        gW = matmul(Q, gR2) if gR is not None else _t.zeros_like(R2)
-        return _t.cat([gX, gW], -1)
-
-
-LinalgQr._backward_name = "LinalgQrBackward0"
-
-
-def _qr_backward_tall(Q, R, gQ, gR):
-    N = None
-    if gQ is not None:
-        N = matmul(_mH(Q), gQ)
-    if gR is not None:
-        gRRh = matmul(gR, _mH(R))
-        N = -gRRh if N is None else N - gRRh
-    D = N - _mH(N)
-    Y = _t.tril(D) - 0.5 * _t.diag_embed(D.diagonal(0, -2, -1))
-    B = matmul(Q, Y - N)
-    if gQ is not None:
-        B = B + gQ
-    return solve(_mH(R), B, left=False)
+def _qr_raw(A, mode):
+    a = _np_in(A)
+    if mode == "r":
+        return _t.empty(0, dtype=A.dtype), _factor(_np.linalg.qr(a, mode="r"), A)
+    q, r = _np.linalg.qr(a, mode=mode)
+    return _factor(q, A), _factor(r, A)
 
 
 def qr(A, mode="reduced", *, out=None):
@@ -435,69 +277,13 @@ def qr(A, mode="reduced", *, out=None):
         raise RuntimeError(f"qr received unrecognized mode '{mode}' but expected one of 'reduced' "
                            "(default), 'r', or 'complete'")
     _refuse_half(A, "geqrf_cpu")
-    r = _QR(*LinalgQr.apply(A, mode))
+    r = _QR(*_record("linalg_qr", _qr_raw(A, mode), (A,), (mode,)))
     return r if out is None else _fill_out("linalg_qr", out, r, (A,))
 
 
-class LinalgSvd(Function):
-    @staticmethod
-    def forward(ctx, A, full_matrices):
-        u, s, vh = _np.linalg.svd(_np_in(A), full_matrices=full_matrices)
-        U, S, Vh = _factor(u, A), _factor(s, A, real=True), _factor(vh, A)
-        ctx.set_materialize_grads(False)
-        ctx.save_for_backward(U, S, Vh)
-        return U, S, Vh
-
-    @staticmethod
-    def backward(ctx, gU, gS, gVh):
-        U, S, Vh = ctx.saved_tensors
-        k = S.shape[-1]
-        # full_matrices: the columns past k are free (any orthonormal completion);
-        # like PyTorch, only the first k take part
-        if U.shape[-1] != k:
-            U = U[..., :k]
-            gU = gU[..., :k] if gU is not None else None
-        if Vh.shape[-2] != k:
-            Vh = Vh[..., :k, :]
-            gVh = gVh[..., :k, :] if gVh is not None else None
-        return _svd_backward(U, S, Vh, gU, gS, gVh)
-
-
-LinalgSvd._backward_name = "LinalgSvdBackward0"
-
-
-def _svd_backward(U, S, Vh, gU, gS, gVh):
-    if gU is None and gVh is None:
-        if gS is None:
-            return None
-        return matmul(U * gS.unsqueeze(-2), Vh)
-    m, n, k = U.shape[-2], Vh.shape[-1], S.shape[-1]
-    F = _offdiag_inverse(S * S)
-    inner = _t.diag_embed(gS) if gS is not None else _t.zeros(tuple(S.shape) + (k,), dtype=S.dtype)
-    J = K = None
-    if gU is not None:
-        J = matmul(_mH(U), gU)
-        inner = inner + (F * (J - _mH(J))) * S.unsqueeze(-2)
-    if gVh is not None:
-        K = matmul(Vh, _mH(gVh))
-        inner = inner + S.unsqueeze(-1) * (F * (K - _mH(K)))
-    if U.is_complex() and k > 0:
-        # the phase of U's columns is taken from the loss through J; V's then follows
-        phase = [_i_imag_diag(X) for X in (J, K) if X is not None]
-        scale = max(X.abs().max().item() for X in (J, K) if X is not None)
-        if _phase_dependent(sum(phase[1:], phase[0]), scale):
-            raise RuntimeError("svd_backward: The singular vectors in the complex case are specified up to "
-                               "multiplication by e^{i phi}. The specified loss function depends on this phase "
-                               "term, making it ill-defined.")
-        if J is not None:
-            inner = inner + _t.diag_embed(phase[0] / S)
-    rhs = matmul(inner, Vh)
-    if gVh is not None and n > k:
-        rhs = rhs + (gVh - matmul(_mH(K), Vh)) / S.unsqueeze(-1)
-    gA = matmul(U, rhs)
-    if gU is not None and m > k:
-        gA = gA + matmul((gU - matmul(U, J)) / S.unsqueeze(-2), Vh)
-    return gA
+def _svd_raw(A, full_matrices):
+    u, s, vh = _np.linalg.svd(_np_in(A), full_matrices=full_matrices)
+    return _factor(u, A), _factor(s, A, real=True), _factor(vh, A)
 
 
 def _svd_checks(A, name, driver):
@@ -510,7 +296,7 @@ def _svd_checks(A, name, driver):
 
 def svd(A, full_matrices=True, *, driver=None, out=None):
     _svd_checks(A, "linalg.svd", driver)
-    r = _SVD(*LinalgSvd.apply(A, full_matrices))
+    r = _SVD(*_record("linalg_svd", _svd_raw(A, full_matrices), (A,), (full_matrices,)))
     return r if out is None else _fill_out("linalg_svd", out, r, (A,))
 
 
@@ -522,40 +308,15 @@ def svdvals(A, *, driver=None, out=None):
     _svd_checks(A, "linalg.svdvals", driver)
     if _differentiated(A):
         # the gradient needs the singular vectors
-        S = LinalgSvd.apply(A, False)[1]
+        S = _record("linalg_svd", _svd_raw(A, False), (A,), (False,))[1]
     else:
         S = _factor(_np.linalg.svd(_np_in(A), compute_uv=False), A, real=True)
     return S if out is None else _fill_out("linalg_svdvals", (out,), (S,), (A,))[0]
 
 
-class LinalgEigh(Function):
-    @staticmethod
-    def forward(ctx, A, UPLO):
-        w, v = _np.linalg.eigh(_np_in(A), UPLO=UPLO)
-        L, V = _factor(w, A, real=True), _factor(v, A)
-        ctx.set_materialize_grads(False)
-        ctx.save_for_backward(L, V)
-        return L, V
-
-    @staticmethod
-    def backward(ctx, gL, gV):
-        L, V = ctx.saved_tensors
-        if gV is None:
-            if gL is None:
-                return None
-            return matmul(V * gL.unsqueeze(-2), _mH(V))
-        X = matmul(_mH(V), gV)
-        if V.is_complex() and X.numel() and _phase_dependent(_i_imag_diag(X), X.abs().max().item()):
-            raise RuntimeError("linalg_eigh_backward: The eigenvectors in the complex case are specified up to "
-                               "multiplication by e^{i phi}. The specified loss function depends on this "
-                               "quantity, so it is ill-defined.")
-        inner = _offdiag_inverse(L) * (0.5 * (X - _mH(X)))
-        if gL is not None:
-            inner = inner + _t.diag_embed(gL)
-        return matmul(matmul(V, inner), _mH(V))
-
-
-LinalgEigh._backward_name = "LinalgEighBackward0"
+def _eigh_raw(A, UPLO):
+    w, v = _np.linalg.eigh(_np_in(A), UPLO=UPLO)
+    return _factor(w, A, real=True), _factor(v, A)
 
 
 def _eigh_checks(A, name, UPLO):
@@ -567,14 +328,14 @@ def _eigh_checks(A, name, UPLO):
 
 def eigh(A, UPLO="L", *, out=None):
     _eigh_checks(A, "linalg.eigh", UPLO)
-    r = _EIGH(*LinalgEigh.apply(A, UPLO))
+    r = _EIGH(*_record("linalg_eigh", _eigh_raw(A, UPLO), (A,), (UPLO,)))
     return r if out is None else _fill_out("linalg_eigh", out, r, (A,))
 
 
 def eigvalsh(A, UPLO="L", *, out=None):
     _eigh_checks(A, "linalg.eigvalsh", UPLO)
     if _differentiated(A):
-        L = LinalgEigh.apply(A, UPLO)[0]
+        L = _record("linalg_eigh", _eigh_raw(A, UPLO), (A,), (UPLO,))[0]
     else:
         L = _factor(_np.linalg.eigvalsh(_np_in(A), UPLO=UPLO), A, real=True)
     return L if out is None else _fill_out("linalg_eigvalsh", (out,), (L,), (A,))[0]

@@ -584,6 +584,12 @@ cdef object record(str op, object result, tuple inputs, tuple args=()):
     return result
 
 
+def _record(str op, result, tuple inputs, tuple args=()):
+    """record() for the op modules written in Python (ctorch.linalg,
+    ctorch.fft): their forward runs without history, then this."""
+    return record(op, result, inputs, args)
+
+
 cdef list _broadcast_meta(tuple inputs, Tensor r):
     """Per input: what its gradient must be reduced to, when the op broadcast
     or promoted it; None when the result's shape and dtype already fit."""

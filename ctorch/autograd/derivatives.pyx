@@ -43,6 +43,8 @@ from ctorch._ops import complex as _complex
 from ctorch._ops import products as _products
 from ctorch._ops.products import matmul
 from ctorch._ops import nn as _nn
+from ctorch import fft as _fft
+from ctorch import linalg as _linalg
 from ctorch._ops.views import diagonal
 from ctorch._core.iterator cimport _broadcast_list
 
@@ -811,3 +813,226 @@ derivative("mse_loss", "MseLossBackward0",
            {"self": _nn._mse_backward,
             "target": lambda grad, self, target, reduction, count: -_nn._mse_backward(grad, self, target, reduction, count)},
            args=("reduction", "count"), broadcast=True)
+
+
+# ===================================================================== fft
+# The gradient of a transform is its adjoint, itself a transform
+# (ctorch.fft's _*_adjoint); arguments: the dims, their transform sizes, the
+# norm, the input's sizes along the dims, the function's name for messages.
+
+derivative("fft_c2c", "FftC2CBackward0",
+           {"self": lambda grad, dims, sizes, norm, forward, in_sizes, fname:
+                _fft._c2c_adjoint(grad, dims, sizes, norm, forward, in_sizes, fname, False)},
+           args=("dims", "sizes", "norm", "forward", "in_sizes", "fname"))
+# a real input is taken as complex: the gradient is the real part
+derivative("fft_c2c_real", "FftR2CBackward0",
+           {"self": lambda grad, dims, sizes, norm, forward, in_sizes, fname:
+                _fft._c2c_adjoint(grad, dims, sizes, norm, forward, in_sizes, fname, True)},
+           args=("dims", "sizes", "norm", "forward", "in_sizes", "fname"))
+derivative("fft_r2c", "FftR2CBackward0",
+           {"self": lambda grad, dims, sizes, norm, in_sizes, fname:
+                _fft._r2c_adjoint(grad, dims, sizes, norm, in_sizes, fname)},
+           args=("dims", "sizes", "norm", "in_sizes", "fname"))
+derivative("fft_c2r", "FftC2RBackward0",
+           {"self": lambda grad, dims, sizes, norm, in_sizes, fname:
+                _fft._c2r_adjoint(grad, dims, sizes, norm, in_sizes, fname, False)},
+           args=("dims", "sizes", "norm", "in_sizes", "fname"))
+derivative("fft_c2r_real", "FftC2RBackward0",
+           {"self": lambda grad, dims, sizes, norm, in_sizes, fname:
+                _fft._c2r_adjoint(grad, dims, sizes, norm, in_sizes, fname, True)},
+           args=("dims", "sizes", "norm", "in_sizes", "fname"))
+
+
+# ================================================================== linalg
+#
+# The formulas come from differentiating the factorizations (<X, Y> =
+# Re tr(X^H Y), gX the gradient of a real loss with respect to X):
+#
+# inv, X = A^-1: gA = -X^H gX X^H.   det: gA = g conj(det) A^-H.
+# solve, A X = B: gB = A^-H gX, gA = -gB X^H.
+# cholesky, A = L L^H: with P = L^H gL, its lower part with the diagonal
+#   halved, gA is the Hermitian part of L^-H P L^-1.
+# eigh, A = V diag(L) V^H: with P = V^H dA V, dL = diag(P) and dV = V (F o P),
+#   F_ij = 1 / (L_j - L_i) off the diagonal, 0 on it. A is Hermitian, so the
+#   gradient is the Hermitian part: gA = V (diag(gL) + F o (X - X^H) / 2) V^H,
+#   X = V^H gV.
+# svd, A = U diag(S) V^H (thin, k = min(m, n)): with P = U^H dA V,
+#   dS = Re diag(P), U^H dU = F o (P S + S P^H), V^H dV = F o (S P + P^H S)
+#   (F_ij = 1 / (S_j^2 - S_i^2)), plus the parts of dU, dV outside the spans
+#   of U, V. Collecting the terms, with J = U^H gU and K = V^H gV:
+#   gA = U [diag(gS) + (F o (J - J^H)) S + S (F o (K - K^H)) + i Im diag(J) / S] V^H
+#        + (I - U U^H) gU S^-1 V^H + U S^-1 gV^H (I - V V^H).
+#   The phases of complex singular vectors are free; the loss may depend on
+#   them only through U D, V D together, which makes Im diag(J + K) vanish.
+# qr, A = Q R with m >= n: C = Q^H dA R^-1 = Q^H dQ + dR R^-1, the first term
+#   skew-Hermitian, the second upper triangular with a real diagonal, so
+#   Q^H dQ is the strictly lower part of C mirrored, plus i Im diag(C).
+#   With N = Q^H gQ - gR R^H and Y = tril(N - N^H) with its diagonal halved:
+#   gA = (gQ + Q (Y - N)) R^-H.
+#   For m < n, A = [X | W] and R = [R1 | R2]: X = Q R1 is a square QR and
+#   R2 = Q^H W, so gW = Q gR2 and X sees gQ + W gR2^H.
+
+from ctorch._ops.creation import eye
+from ctorch._ops.products import tril, diag_embed
+
+
+def _mH(x):
+    return _products._mH(x)
+
+
+derivative("linalg_inv_ex", "LinalgInvExBackward0",
+           {"A": lambda grad, result: -matmul(matmul(_mH(result), grad), _mH(result))})
+derivative("linalg_det", "LinalgDetBackward0",
+           {"A": lambda grad, A, result:
+                (grad * _complex.conj(result)).unsqueeze(-1).unsqueeze(-1) * _mH(_linalg.inv(A))})
+
+
+def _solve_grads(grad, A, result, vec, needs):
+    gB = _linalg.solve(_mH(A), grad)
+    gA = None
+    if needs[0]:
+        if vec:
+            gA = -(gB.unsqueeze(-1) * _complex.conj(result).unsqueeze(-2))
+        else:
+            gA = -matmul(gB, _mH(result))
+    return gA, gB
+
+
+derivative("linalg_solve_ex", "LinalgSolveExBackward0", joint=_solve_grads, inputs=("A", "B"),
+           args=("vec",), broadcast=True)
+
+
+def _cholesky_backward(grad, result):
+    L = result
+    P = matmul(_mH(L), grad)
+    P = tril(P) - 0.5 * diag_embed(P.diagonal(0, -2, -1))
+    Li = _linalg.inv(L)
+    gA = matmul(matmul(_mH(Li), P), Li)
+    return 0.5 * (gA + _mH(gA))
+
+
+derivative("linalg_cholesky_ex", "LinalgCholeskyExBackward0", {"A": _cholesky_backward})
+
+
+def _offdiag_inverse(d):
+    """F_ij = 1 / (d_j - d_i) off the diagonal, 0 on it (d real, (..., k))."""
+    e = eye(d.shape[-1], dtype=d.dtype)
+    return (1 - e) / (d.unsqueeze(-2) - d.unsqueeze(-1) + e)
+
+
+def _i_imag_diag(X):
+    """i Im diag(X) of a complex X as a vector."""
+    d = X.diagonal(0, -2, -1)
+    return 0.5 * (d - _complex.conj(d))
+
+
+def _phase_dependent(v, scale):
+    """Whether the imaginary parts in v (as i Im) are too large to be rounding."""
+    return v.numel() > 0 and v.abs().max().item() > 1e-6 * (1.0 + scale)
+
+
+def _qr_backward_tall(Q, R, gQ, gR):
+    N = None
+    if gQ is not None:
+        N = matmul(_mH(Q), gQ)
+    if gR is not None:
+        gRRh = matmul(gR, _mH(R))
+        N = -gRRh if N is None else N - gRRh
+    D = N - _mH(N)
+    Y = tril(D) - 0.5 * diag_embed(D.diagonal(0, -2, -1))
+    B = matmul(Q, Y - N)
+    if gQ is not None:
+        B = B + gQ
+    return _linalg.solve(_mH(R), B, left=False)
+
+
+def _qr_backward(grads, result0, result1, mode):
+    gQ, gR = grads
+    if mode == "r":
+        raise RuntimeError("The derivative of linalg.qr depends on Q, which is not computed when mode='r'. "
+                           "Please use linalg.qr(A, mode='reduced') if you are going to differentiate "
+                           "through linalg.qr.")
+    Q, R = result0, result1
+    m, n = Q.shape[-2], R.shape[-1]
+    if mode == "complete" and m > n:
+        raise RuntimeError("The QR decomposition is not differentiable when mode='complete' and nrows > ncols.")
+    if m >= n:
+        return _qr_backward_tall(Q, R, gQ, gR)
+    R1, R2 = R[..., :m], R[..., m:]
+    gR1 = gR[..., :m] if gR is not None else None
+    gQ1 = gQ
+    if gR is not None:
+        gR2 = gR[..., m:]
+        W_gR2h = matmul(Q, matmul(R2, _mH(gR2)))
+        gQ1 = W_gR2h if gQ is None else gQ + W_gR2h
+    gX = _qr_backward_tall(Q, R1, gQ1, gR1)
+    gW = matmul(Q, gR2) if gR is not None else zeros_like(R2)
+    return _shape.cat([gX, gW], -1)
+
+
+derivative("linalg_qr", "LinalgQrBackward0", {"A": _qr_backward}, args=("mode",), outputs=2)
+
+
+def _svd_backward(grads, result0, result1, result2):
+    U, S, Vh = result0, result1, result2
+    gU, gS, gVh = grads
+    k = S.shape[-1]
+    # full_matrices: the columns past k are free (any orthonormal completion);
+    # like PyTorch, only the first k take part
+    if U.shape[-1] != k:
+        U = U[..., :k]
+        gU = gU[..., :k] if gU is not None else None
+    if Vh.shape[-2] != k:
+        Vh = Vh[..., :k, :]
+        gVh = gVh[..., :k, :] if gVh is not None else None
+    if gU is None and gVh is None:
+        return matmul(U * gS.unsqueeze(-2), Vh)
+    m, n = U.shape[-2], Vh.shape[-1]
+    F = _offdiag_inverse(S * S)
+    inner = diag_embed(gS) if gS is not None else zeros(tuple(S.shape) + (k,), dtype=S.dtype)
+    J = K = None
+    if gU is not None:
+        J = matmul(_mH(U), gU)
+        inner = inner + (F * (J - _mH(J))) * S.unsqueeze(-2)
+    if gVh is not None:
+        K = matmul(Vh, _mH(gVh))
+        inner = inner + S.unsqueeze(-1) * (F * (K - _mH(K)))
+    if U.is_complex() and k > 0:
+        # the phase of U's columns is taken from the loss through J; V's then follows
+        phase = [_i_imag_diag(X) for X in (J, K) if X is not None]
+        scale = max(X.abs().max().item() for X in (J, K) if X is not None)
+        if _phase_dependent(sum(phase[1:], phase[0]), scale):
+            raise RuntimeError("svd_backward: The singular vectors in the complex case are specified up to "
+                               "multiplication by e^{i phi}. The specified loss function depends on this phase "
+                               "term, making it ill-defined.")
+        if J is not None:
+            inner = inner + diag_embed(phase[0] / S)
+    rhs = matmul(inner, Vh)
+    if gVh is not None and n > k:
+        rhs = rhs + (gVh - matmul(_mH(K), Vh)) / S.unsqueeze(-1)
+    gA = matmul(U, rhs)
+    if gU is not None and m > k:
+        gA = gA + matmul((gU - matmul(U, J)) / S.unsqueeze(-2), Vh)
+    return gA
+
+
+derivative("linalg_svd", "LinalgSvdBackward0", {"A": _svd_backward}, outputs=3)
+
+
+def _eigh_backward(grads, result0, result1):
+    L, V = result0, result1
+    gL, gV = grads
+    if gV is None:
+        return matmul(V * gL.unsqueeze(-2), _mH(V))
+    X = matmul(_mH(V), gV)
+    if V.is_complex() and X.numel() and _phase_dependent(_i_imag_diag(X), X.abs().max().item()):
+        raise RuntimeError("linalg_eigh_backward: The eigenvectors in the complex case are specified up to "
+                           "multiplication by e^{i phi}. The specified loss function depends on this "
+                           "quantity, so it is ill-defined.")
+    inner = _offdiag_inverse(L) * (0.5 * (X - _mH(X)))
+    if gL is not None:
+        inner = inner + diag_embed(gL)
+    return matmul(matmul(V, inner), _mH(V))
+
+
+derivative("linalg_eigh", "LinalgEighBackward0", {"A": _eigh_backward}, outputs=2)
