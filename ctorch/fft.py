@@ -20,11 +20,17 @@ grad = dL/dRe + i dL/dIm, the gradient of a linear map is its adjoint:
 import operator as _operator
 import warnings as _warnings
 
-import ctorch as _t
-from ctorch._core.tensor import Tensor
-from ctorch._core.tensor import _bump_version
+from ctorch._core.dispatch import get_num_threads as _get_num_threads
+from ctorch._core.dtype import (
+    _scalar_name, get_default_dtype as _get_default_dtype, complex64 as _complex64, float32 as _float32,
+    float64 as _float64,
+)
+from ctorch._core.tensor import Tensor, _bump_version, from_numpy as _from_numpy
+from ctorch._ops.complex import conj as _conj
+from ctorch._ops.creation import arange as _arange, empty as _empty, full as _full, zeros as _zeros
+from ctorch._ops.shape import cat as _cat, roll as _roll
+from ctorch.autograd.grad_mode import no_grad as _no_grad
 from ctorch.autograd._node import _record
-from ctorch._core.dtype import _scalar_name
 
 __all__ = ["fft", "ifft", "rfft", "irfft", "fft2", "ifft2", "rfft2", "irfft2", "fftn", "ifftn",
            "rfftn", "irfftn", "hfft", "ihfft", "hfft2", "ihfft2", "hfftn", "ihfftn",
@@ -58,7 +64,7 @@ def _input(x, fname, real_only=False):
                                .format(f=fname, t=_scalar_name(dt)))
         return x
     if not dt.is_floating_point:
-        return x.to(_t.get_default_dtype())
+        return x.to(_get_default_dtype())
     return x
 
 
@@ -138,7 +144,7 @@ def _resized(t, dims, sizes):
         elif n > have:
             shape = list(t.shape)
             shape[d] = n - have
-            t = _t.cat([t, _t.zeros(shape, dtype=t.dtype)], d)
+            t = _cat([t, _zeros(shape, dtype=t.dtype)], d)
     return t
 
 
@@ -189,7 +195,7 @@ def _twiddles(np, n1, n2, forward, scale, dtype):
 
 def _parallel(fn, n):
     """fn(lo, hi) over [0, n) cut into one piece per thread."""
-    threads = _t.get_num_threads()
+    threads = _get_num_threads()
     if threads <= 1:
         fn(0, n)
         return
@@ -220,7 +226,7 @@ def _four_step(a, forward, norm, dtype):
         b[:, lo:hi] *= w[:, lo:hi]
 
     _parallel(columns, n2)
-    res = _t.empty((n2, n1), dtype=dtype)
+    res = _empty((n2, n1), dtype=dtype)
     c = res.numpy()                                   # X[k1 + n1 * k2] = c[k2, k1]
 
     def rows(lo, hi):
@@ -251,7 +257,7 @@ def _rfft_by_half(a, norm, dtype):
     A, B = ab
     z = _four_step(a.view(np.complex64 if a.dtype == np.float32 else np.complex128), True, "backward",
                    dtype).numpy()
-    res = _t.empty(m + 1, dtype=dtype)
+    res = _empty(m + 1, dtype=dtype)
     X = res.numpy()
 
     def combine(lo, hi):
@@ -283,7 +289,7 @@ def _compute(name, x, dims, sizes, norm, res_dtype, out):
     if name == "rfft":
         full[dims[-1]] = full[dims[-1]] // 2 + 1
     if x.numel() == 0 or 0 in full:
-        r = _t.zeros(full, dtype=res_dtype)
+        r = _zeros(full, dtype=res_dtype)
         return r, [shape[d] for d in dims]
     o = _numpy_out(out, full, res_dtype)
     n_list = [shape[d] for d in dims]
@@ -307,7 +313,7 @@ def _compute(name, x, dims, sizes, norm, res_dtype, out):
         arr = getattr(npfft, name + "n")(a, s=n_list, axes=dims, norm=norm, out=o)
     if o is not None:
         return out, n_list
-    r = _t.from_numpy(arr)
+    r = _from_numpy(arr)
     if r.dtype != res_dtype:
         r = r.to(res_dtype)
     return r, n_list
@@ -335,7 +341,7 @@ def _finish(r, out, fname, op, x, args):
                     "zero elements. You can explicitly reuse an out tensor t by resizing it, inplace, to zero "
                     "elements with t.resize_(0).", UserWarning, stacklevel=3)
             out.resize_(r.shape)
-        with _t.no_grad():
+        with _no_grad():
             out.copy_(r)
         return out
     return _record(op, r, (x,), args)
@@ -383,7 +389,7 @@ def _c2r(x, dims, sizes, norm, out, fname):
     norm = _norm(norm)
     if not dims:
         raise RuntimeError(f"{fname} must transform at least one axis")
-    rdt = _t.float32 if x.dtype in (_t.float32, _t.complex64) else _t.float64
+    rdt = _float32 if x.dtype in (_float32, _complex64) else _float64
     r, n_list = _compute("irfft", x, dims, sizes, norm, rdt, out)
     in_sizes = [x.shape[d] for d in dims]
     return _finish(r, out, fname, "fft_c2r" if x.dtype.is_complex else "fft_c2r_real", x,
@@ -395,7 +401,7 @@ def _c2r_adjoint(g, dims, n_list, norm, in_sizes, fname, was_real):
     # every bin but DC (and Nyquist for even n) stands for itself and its conjugate
     n = n_list[-1]
     m = n // 2 + 1
-    w = _t.full((m,), 2.0, dtype=g.dtype)
+    w = _full((m,), 2.0, dtype=g.dtype)
     w[0] = 1.0
     if n % 2 == 0:
         w[m - 1] = 1.0
@@ -436,13 +442,13 @@ def hfft(input, n=None, dim=-1, norm=None, *, out=None):
     the conjugate, scaled the other way."""
     x = _input(input, "hfft")
     d, n = _dims_1d(x, n, dim, "hfft")
-    return _c2r(_t.conj(x), [d], [n], _SWAP[_norm(norm)], out, "hfft")
+    return _c2r(_conj(x), [d], [n], _SWAP[_norm(norm)], out, "hfft")
 
 
 def ihfft(input, n=None, dim=-1, norm=None, *, out=None):
     x = _input(input, "ihfft", real_only=True)
     d, n = _dims_1d(x, n, dim, "ihfft")
-    r = _t.conj(_r2c(x, [d], [n], _SWAP[_norm(norm)], None, "ihfft"))
+    r = _conj(_r2c(x, [d], [n], _SWAP[_norm(norm)], None, "ihfft"))
     return _finish(r, out, "ihfft", None, (r,), None) if out is not None else r
 
 
@@ -475,13 +481,13 @@ def irfftn(input, s=None, dim=None, norm=None, *, out=None):
 def hfftn(input, s=None, dim=None, norm=None, *, out=None):
     x = _input(input, "hfftn")
     dims, sizes = _dims_nd(x, s, dim, "hfftn")
-    return _c2r(_t.conj(x), dims, sizes, _SWAP[_norm(norm)], out, "hfftn")
+    return _c2r(_conj(x), dims, sizes, _SWAP[_norm(norm)], out, "hfftn")
 
 
 def ihfftn(input, s=None, dim=None, norm=None, *, out=None):
     x = _input(input, "ihfftn", real_only=True)
     dims, sizes = _dims_nd(x, s, dim, "ihfftn")
-    r = _t.conj(_r2c(x, dims, sizes, _SWAP[_norm(norm)], None, "ihfftn"))
+    r = _conj(_r2c(x, dims, sizes, _SWAP[_norm(norm)], None, "ihfftn"))
     return _finish(r, out, "ihfftn", None, (r,), None) if out is not None else r
 
 
@@ -514,7 +520,7 @@ def ihfft2(input, s=None, dim=(-2, -1), norm=None, *, out=None):
 # ------------------------------------------------------------ helpers
 
 def _freq_dtype(dtype, fname):
-    dt = _t.get_default_dtype() if dtype is None else dtype
+    dt = _get_default_dtype() if dtype is None else dtype
     if not (dt.is_floating_point or dt.is_complex):
         raise RuntimeError(f"{fname} requires a floating point or complex dtype")
     if dt.is_complex:
@@ -529,7 +535,7 @@ def fftfreq(n, d=1.0, *, out=None, dtype=None, layout=None, device=None, require
     n = _int_arg(n, "fftfreq", "n")
     if n < 0:
         raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
-    r = _t.arange(n, dtype=dt)
+    r = _arange(n, dtype=dt)
     if n > 0:
         neg = r.narrow(0, (n + 1) // 2, n // 2)
         neg -= n
@@ -544,7 +550,7 @@ def rfftfreq(n, d=1.0, *, out=None, dtype=None, layout=None, device=None, requir
     n = _int_arg(n, "rfftfreq", "n")
     if n < 0:
         raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
-    r = _t.arange(n // 2 + 1, dtype=dt)
+    r = _arange(n // 2 + 1, dtype=dt)
     r *= 1.0 / (n * d) if n > 0 else float("nan")     # n = 0: [nan], as in PyTorch
     r.requires_grad_(requires_grad)
     return r if out is None else _finish(r, out, "rfftfreq", None, (r,), None)
@@ -560,7 +566,7 @@ def _shift(x, dim, fname, inverse):
     if not dims:
         return x.clone()
     shifts = [(x.shape[d] + 1) // 2 if inverse else x.shape[d] // 2 for d in dims]
-    return _t.roll(x, shifts, dims)
+    return _roll(x, shifts, dims)
 
 
 def fftshift(input, dim=None):

@@ -6,12 +6,13 @@ formulas are entries of the derivatives table (ctorch.autograd.derivatives),
 written with ctorch ops, so that they can be differentiated again.
 """
 
-import ctorch as _t
 from ctorch._core import dispatch as _dispatch
-from ctorch._core.dtype import _scalar_name
-from ctorch._core.tensor import Tensor, _install_method  # noqa: F401
-from ctorch._ops.products import matmul, _conj, _mH  # noqa: F401
-from ctorch.autograd._node import _record
+from ctorch._core.dtype import _scalar_name, float16 as _float16, int32 as _int32
+from ctorch._core.tensor import Tensor, _install_method, from_numpy as _from_numpy
+from ctorch._ops.creation import empty as _empty, full as _full, zeros as _zeros
+from ctorch._ops.views import diagonal as _diagonal
+from ctorch._ops.products import matmul, _conj, _mH  # noqa: F401  (matmul: torch.linalg.matmul)
+from ctorch.autograd._node import _record, is_grad_enabled as _is_grad_enabled
 from ctorch.return_types import (
     linalg_qr as _QR, linalg_svd as _SVD, linalg_eigh as _EIGH, linalg_slogdet as _SLOGDET,
     linalg_inv_ex as _INVEX, linalg_cholesky_ex as _CHOLEX, qr as _QR_LEGACY, svd as _SVD_LEGACY,
@@ -88,7 +89,7 @@ def _factor(arr, like, real=False):
     arr = _np.asarray(arr)
     if not arr.flags.c_contiguous:
         arr = arr.copy()
-    r = _t.from_numpy(arr)
+    r = _from_numpy(arr)
     return r.to(dt) if r.dtype != dt else r
 
 
@@ -150,14 +151,14 @@ def inv(A, *, out=None):
 def inv_ex(A, *, check_errors=False, out=None):
     _check(A, "linalg.inv_ex")
     try:
-        return _INVEX(inv(A), _t.zeros(A.shape[:-2], dtype=_t.int32))
+        return _INVEX(inv(A), _zeros(A.shape[:-2], dtype=_int32))
     except LinAlgError:
         if check_errors:
             raise
         bad = _first_failure(_np_in(A), "getrf")
-        info = _t.zeros(A.shape[:-2], dtype=_t.int32)
+        info = _zeros(A.shape[:-2], dtype=_int32)
         info.view(-1)[bad[0]] = bad[1]
-        return _INVEX(_t.full(A.shape, float("nan"), dtype=A.dtype), info)
+        return _INVEX(_full(A.shape, float("nan"), dtype=A.dtype), info)
 
 
 # ------------------------------------------------------------------ det
@@ -238,13 +239,13 @@ def cholesky(A, *, upper=False, out=None):
 
 
 def cholesky_ex(A, *, upper=False, check_errors=False, out=None):
-    return _CHOLEX(cholesky(A, upper=upper), _t.zeros(A.shape[:-2], dtype=_t.int32))
+    return _CHOLEX(cholesky(A, upper=upper), _zeros(A.shape[:-2], dtype=_int32))
 
 
 # ------------------------------------------------------------------ qr, svd, eigh
 
 def _refuse_half(A, kernel):
-    if A.dtype == _t.float16:
+    if A.dtype == _float16:
         raise NotImplementedError(f"\"{kernel}\" not implemented for 'Half'")
 
 
@@ -253,7 +254,7 @@ def _fill_out(name, out, results, inputs):
     if not isinstance(out, (tuple, list)) or len(out) != len(results) or \
             not all(isinstance(o, Tensor) for o in out):
         raise TypeError(f"{name}(): argument 'out' must be tuple of {len(results)} Tensors")
-    if _t.is_grad_enabled() and any(a.requires_grad for a in inputs):
+    if _is_grad_enabled() and any(a.requires_grad for a in inputs):
         raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic "
                            "differentiation, but one of the arguments requires grad.")
     for o, r in zip(out, results):
@@ -266,7 +267,7 @@ def _fill_out(name, out, results, inputs):
 def _qr_raw(A, mode):
     a = _np_in(A)
     if mode == "r":
-        return _t.empty(0, dtype=A.dtype), _factor(_np.linalg.qr(a, mode="r"), A)
+        return _empty(0, dtype=A.dtype), _factor(_np.linalg.qr(a, mode="r"), A)
     q, r = _np.linalg.qr(a, mode=mode)
     return _factor(q, A), _factor(r, A)
 
@@ -301,7 +302,7 @@ def svd(A, full_matrices=True, *, driver=None, out=None):
 
 
 def _differentiated(A):
-    return _t.is_grad_enabled() and A.requires_grad
+    return _is_grad_enabled() and A.requires_grad
 
 
 def svdvals(A, *, driver=None, out=None):
@@ -349,8 +350,8 @@ def _svd_legacy(input, some=True, compute_uv=True, *, out=None):
         S = svdvals(input)
         m, n = input.shape[-2], input.shape[-1]
         batch = tuple(input.shape[:-2])
-        r = _SVD_LEGACY(_t.zeros(batch + (m, m), dtype=input.dtype), S,
-                        _t.zeros(batch + (n, n), dtype=input.dtype))
+        r = _SVD_LEGACY(_zeros(batch + (m, m), dtype=input.dtype), S,
+                        _zeros(batch + (n, n), dtype=input.dtype))
     else:
         U, S, Vh = svd(input, full_matrices=not some)
         r = _SVD_LEGACY(U, S, _mH(Vh))
@@ -371,4 +372,4 @@ def vecdot(x, y, *, dim=-1, out=None):
 
 
 def diagonal(A, *, offset=0, dim1=-2, dim2=-1):
-    return _t.diagonal(A, offset, dim1, dim2)
+    return _diagonal(A, offset, dim1, dim2)

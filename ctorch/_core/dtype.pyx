@@ -63,6 +63,9 @@ t_float64 = _DT[CT_FLOAT64]
 t_complex64 = _DT[CT_COMPLEX64]
 t_complex128 = _DT[CT_COMPLEX128]
 
+# the dtypes by their torch names, for Python code (ctorch re-exports them all)
+(_bool, uint8, int8, int16, int32, int64, float16, float32, float64, complex64, complex128) = _DT
+
 
 cdef int _promote_codes(int a, int b):
     """PyTorch's promotion of two tensor dtypes (no weak scalars here)."""

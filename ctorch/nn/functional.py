@@ -7,10 +7,12 @@ reduction names, N-d inputs, class-probability targets, label smoothing.
 """
 import warnings
 
-import ctorch as _torch
+from ctorch._core.tensor import Tensor
 from ctorch._ops import nn as _nn_ops
-
-from ctorch._core.tensor import Tensor  # noqa: E402
+from ctorch._ops.elementwise import relu as _relu, sigmoid as _sigmoid, tanh as _tanh
+from ctorch._ops.products import addmm as _addmm, matmul as _matmul
+from ctorch._ops.reduce import log_softmax as _log_softmax, softmax as _softmax
+from ctorch._ops.sampling import dropout as _dropout, dropout_ as _dropout_
 
 _REDUCTIONS = {"none": 0, "mean": 1, "sum": 2}
 
@@ -39,7 +41,7 @@ def _tensor(x, fn, name="input"):
 
 def relu(input, inplace=False):
     _tensor(input, "relu")
-    return input.relu_() if inplace else _torch.relu(input)
+    return input.relu_() if inplace else _relu(input)
 
 
 def relu_(input):
@@ -51,11 +53,11 @@ def gelu(input, approximate="none"):
 
 
 def sigmoid(input):
-    return _torch.sigmoid(input)
+    return _sigmoid(input)
 
 
 def tanh(input):
-    return _torch.tanh(input)
+    return _tanh(input)
 
 
 def _implicit_dim(ndim):
@@ -68,14 +70,14 @@ def softmax(input, dim=None, _stacklevel=3, dtype=None):
     _tensor(input, "softmax")
     if dim is None:
         dim = _implicit_dim(input.dim())
-    return _torch.softmax(input, dim, dtype=dtype)
+    return _softmax(input, dim, dtype=dtype)
 
 
 def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
     _tensor(input, "log_softmax")
     if dim is None:
         dim = _implicit_dim(input.dim())
-    return _torch.log_softmax(input, dim, dtype=dtype)
+    return _log_softmax(input, dim, dtype=dtype)
 
 
 def dropout(input, p=0.5, training=True, inplace=False):
@@ -83,8 +85,8 @@ def dropout(input, p=0.5, training=True, inplace=False):
     if p < 0.0 or p > 1.0:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
     if inplace:
-        return _torch.dropout_(input, p, training)
-    return _torch.dropout(input, p, training)
+        return _dropout_(input, p, training)
+    return _dropout(input, p, training)
 
 
 # ---------------------------------------------------------------- linear
@@ -96,8 +98,8 @@ def linear(input, weight, bias=None):
     if bias is not None:
         _tensor(bias, "linear", "bias")
     if input.dim() == 2 and bias is not None:
-        return _torch.addmm(bias, input, weight.t())
-    out = _torch.matmul(input, weight.t())
+        return _addmm(bias, input, weight.t())
+    out = _matmul(input, weight.t())
     return out if bias is None else out + bias
 
 
@@ -155,7 +157,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     if not 0.0 <= label_smoothing <= 1.0:
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
     cdim = 0 if input.dim() == 1 else 1
-    logp = _torch.log_softmax(input, cdim)
+    logp = _log_softmax(input, cdim)
     if target.is_floating_point():
         return _soft_target_loss(logp, target, weight, code, label_smoothing, cdim)
     loss = nll_loss(logp, target, weight, None, ignore_index, None, reduction)

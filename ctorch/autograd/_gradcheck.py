@@ -1,6 +1,9 @@
 """Finite-difference checks of gradients (use float64 inputs)."""
-import ctorch
+from ctorch._core.dtype import complex128 as _complex128, float64 as _float64
 from ctorch._core.tensor import Tensor
+from ctorch._ops.creation import tensor as _tensor, zeros as _zeros
+from ctorch._ops.random import Generator as _Generator, randn as _randn
+from ctorch.autograd._engine import grad as _grad
 
 __all__ = ["gradcheck", "gradgradcheck", "GradcheckError"]
 
@@ -50,9 +53,9 @@ def _analytical_jacobians(outs, inputs):
         if not o.requires_grad:
             continue
         for j in range(o.numel()):
-            seed = ctorch.zeros(o.numel(), dtype=o.dtype)
+            seed = _zeros(o.numel(), dtype=o.dtype)
             seed[j] = 1
-            grads = ctorch.autograd.grad(o, diff_inputs, seed.view(o.shape), retain_graph=True,
+            grads = _grad(o, diff_inputs, seed.view(o.shape), retain_graph=True,
                                          allow_unused=True)
             for x, g in zip(diff_inputs, grads):
                 if g is None:
@@ -67,7 +70,7 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
               nondet_tol=0.0, check_undefined_grad=True, fast_mode=False, **unused):
     inputs = _as_tuple(inputs)
     for x in inputs:
-        if isinstance(x, Tensor) and x.requires_grad and x.dtype not in (ctorch.float64, ctorch.complex128):
+        if isinstance(x, Tensor) and x.requires_grad and x.dtype not in (_float64, _complex128):
             import warnings
             warnings.warn("Input #0 requires gradient and is not a double precision floating point or "
                           "complex. This check will likely fail if all the inputs are not of double "
@@ -90,8 +93,8 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
                             return False
                         raise GradcheckError(
                             f"Jacobian mismatch for output {oi} with respect to input {i},\n"
-                            f"numerical:{ctorch.tensor(n_rows, dtype=ctorch.float64)}\n"
-                            f"analytical:{ctorch.tensor(a_rows, dtype=ctorch.float64)}\n")
+                            f"numerical:{_tensor(n_rows, dtype=_float64)}\n"
+                            f"analytical:{_tensor(a_rows, dtype=_float64)}\n")
     return True
 
 
@@ -100,8 +103,8 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
     inputs = _as_tuple(inputs)
     outs = _outputs(func, inputs)
     if grad_outputs is None:
-        gen = ctorch.Generator().manual_seed(0)
-        grad_outputs = tuple(ctorch.randn(*o.shape, dtype=o.dtype, generator=gen).requires_grad_(True)
+        gen = _Generator().manual_seed(0)
+        grad_outputs = tuple(_randn(*o.shape, dtype=o.dtype, generator=gen).requires_grad_(True)
                              for o in outs)
     grad_outputs = _as_tuple(grad_outputs)
     diff_idx = [i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
@@ -110,7 +113,7 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
     def first_grads(*args):
         ins, gos = args[:n_in], args[n_in:]
         o = _outputs(func, ins)
-        return ctorch.autograd.grad(o, [ins[i] for i in diff_idx], gos, create_graph=True,
+        return _grad(o, [ins[i] for i in diff_idx], gos, create_graph=True,
                                     allow_unused=True, materialize_grads=True)
 
     return gradcheck(first_grads, inputs + grad_outputs, eps=eps, atol=atol, rtol=rtol,
