@@ -25,18 +25,14 @@ cdef extern from "backend.h" nogil:
         CT_EW_UNARY, CT_EW_BINARY, CT_EW_LERP, CT_EW_WHERE, CT_EW_CAST
         CT_OK, CT_ERR_ZERODIV
 
-    # elementwise op codes
+    # the elementwise op codes (rows of elementwise_ops.def) that ops name in
+    # their own code; the generated functions take theirs from the op list
     enum:
-        CT_ADD, CT_SUB, CT_MUL, CT_DIV, CT_DIV_TRUNC, CT_DIV_FLOOR, CT_REMAINDER, CT_FMOD
-        CT_POW, CT_ATAN2, CT_MAXIMUM, CT_MINIMUM, CT_BITAND, CT_BITOR, CT_BITXOR
-        CT_SHL, CT_SHR, CT_EQ, CT_NE, CT_LT, CT_LE, CT_GT, CT_GE
-        CT_LOGAND, CT_LOGOR, CT_LOGXOR
-    enum:
-        CT_NEG, CT_ABS, CT_SIGN, CT_EXP, CT_EXP2, CT_EXPM1, CT_LOG, CT_LOG2, CT_LOG10, CT_LOG1P
-        CT_SQRT, CT_RSQRT, CT_RECIPROCAL, CT_SIN, CT_COS, CT_TAN, CT_ASIN, CT_ACOS, CT_ATAN
-        CT_SINH, CT_COSH, CT_TANH, CT_SIGMOID, CT_RELU, CT_ERF, CT_FLOOR, CT_CEIL, CT_ROUND
-        CT_TRUNC, CT_FRAC, CT_BITNOT, CT_ISNAN, CT_ISINF, CT_ISFINITE, CT_LOGNOT
-        CT_ROUND_DEC, CT_NAN_TO_NUM, CT_CLAMP, CT_SQUARE
+        CT_ADD, CT_SUB, CT_MUL, CT_DIV, CT_DIV_TRUNC, CT_DIV_FLOOR, CT_REMAINDER, CT_POW
+        CT_BITAND, CT_BITOR, CT_BITXOR, CT_SHL, CT_SHR, CT_EQ, CT_NE, CT_LT, CT_LE, CT_GT, CT_GE
+        CT_LOGAND
+        CT_NEG, CT_ABS, CT_ROUND, CT_BITNOT, CT_LOGNOT, CT_ROUND_DEC, CT_NAN_TO_NUM, CT_CLAMP
+        CT_SQUARE
 
     # reductions
     ctypedef void (*ct_sum_rows_fn)(const void *x, int64_t rows, int64_t len, int64_t ld, void *out)

@@ -14,19 +14,19 @@ cdef enum:
     # launches of fewer elements keep the GIL (releasing it costs more)
     NOGIL_ABOVE = 16384
 
-cdef enum:
-    # how a binary op derives its dtypes
-    R_ARITH = 0     # result = promoted type
-    R_FLOAT = 1     # promoted, integers -> default float (true division, atan2)
-    R_CMP = 2       # computed in the promoted type, bool result
-    R_BITS = 3      # integers and bool only
-
-cdef enum:
-    # how a unary op derives its dtypes
-    U_SAME = 0      # keeps the dtype
-    U_FLOAT = 1     # integers and bool -> default float
-    U_PRED = 2      # bool result
-    U_ABS = 3       # keeps the dtype; complex -> its real type
+# how an op's result dtype follows its inputs' (each row of the op list,
+# ctorch/_kernels/elementwise_ops.def, names its rule)
+cdef extern from "elementwise.h":
+    enum:
+        R_ARITH "CT_R_ARITH"    # result = promoted type
+        R_FLOAT "CT_R_FLOAT"    # promoted, integers -> default float (true division, atan2)
+        R_CMP "CT_R_CMP"        # computed in the promoted type, bool result
+        R_BITS "CT_R_BITS"      # integers and bool only
+    enum:
+        U_SAME "CT_U_SAME"      # keeps the dtype
+        U_FLOAT "CT_U_FLOAT"    # integers and bool -> default float
+        U_PRED "CT_U_PRED"      # bool result
+        U_ABS "CT_U_ABS"        # keeps the dtype; complex -> its real type
 
 
 # One elementwise launch being prepared: operands aligned to a broadcast

@@ -321,37 +321,14 @@ CT_BINARY(ct_pow_c128, ct_cdouble, ct_cdouble, cpow(a, b))
     ct_##op##_i64, NULL, NULL, NULL, NULL, NULL }
 #define CT_ROW_INT(op) { NULL, ct_##op##_u8, ct_##op##_i8, ct_##op##_i16, ct_##op##_i32, \
     ct_##op##_i64, NULL, NULL, NULL, NULL, NULL }
-#define CT_ROW_POW { NULL, ct_pow_u8, ct_pow_i8, ct_pow_i16, ct_pow_i32, ct_pow_i64, \
-    ct_pow_f16, ct_pow_f32, ct_pow_f64, ct_pow_c64, ct_pow_c128 }
-
+/* the tables' rows: one per row of elementwise_ops.def */
+#define CT_BINARY_OP(CODE, loops, name, rule, dtypes, aliases) [CT_##CODE] = CT_ROW_##dtypes(loops),
+#define CT_UNARY_OP(CODE, loops, name, rule, dtypes, inplace, aliases)
 ct_loop_fn ct_binary_loops[CT_NBINARY][CT_NDTYPES] = {
-    [CT_ADD] = CT_ROW_ALL(add),
-    [CT_SUB] = CT_ROW_NUM(sub),
-    [CT_MUL] = CT_ROW_ALL(mul),
-    [CT_DIV] = CT_ROW_FLOATC(div),
-    [CT_DIV_TRUNC] = CT_ROW_INTREAL(divtrunc),
-    [CT_DIV_FLOOR] = CT_ROW_INTREAL(divfloor),
-    [CT_REMAINDER] = CT_ROW_INTREAL(remainder),
-    [CT_FMOD] = CT_ROW_INTREAL(fmod),
-    [CT_POW] = CT_ROW_POW,
-    [CT_ATAN2] = CT_ROW_FLOAT(atan2),
-    [CT_MAXIMUM] = CT_ROW_REAL(maximum),
-    [CT_MINIMUM] = CT_ROW_REAL(minimum),
-    [CT_BITAND] = CT_ROW_BITS(bitand),
-    [CT_BITOR] = CT_ROW_BITS(bitor),
-    [CT_BITXOR] = CT_ROW_BITS(bitxor),
-    [CT_SHL] = CT_ROW_INT(shl),
-    [CT_SHR] = CT_ROW_INT(shr),
-    [CT_EQ] = CT_ROW_ALL(eq),
-    [CT_NE] = CT_ROW_ALL(ne),
-    [CT_LT] = CT_ROW_REAL(lt),
-    [CT_LE] = CT_ROW_REAL(le),
-    [CT_GT] = CT_ROW_REAL(gt),
-    [CT_GE] = CT_ROW_REAL(ge),
-    [CT_LOGAND] = CT_ROW_ALL(logand),
-    [CT_LOGOR] = CT_ROW_ALL(logor),
-    [CT_LOGXOR] = CT_ROW_ALL(logxor),
+#include "elementwise_ops.def"
 };
+#undef CT_BINARY_OP
+#undef CT_UNARY_OP
 
 /* unary ops (the op codes CT_NEG.. are in elementwise.h) */
 
@@ -494,50 +471,13 @@ CT_CPLX_UNARY(c128, ct_cdouble, CF_d)
 CT_UNARY(ct_cabs_c64, ct_cfloat, float, cabsf(x))
 CT_UNARY(ct_cabs_c128, ct_cdouble, double, cabs(x))
 
-#define CT_UROW_INT_REAL(op) { NULL, ct_##op##_u8, ct_##op##_i8, ct_##op##_i16, ct_##op##_i32, \
-    ct_##op##_i64, ct_##op##_f16, ct_##op##_f32, ct_##op##_f64, NULL, NULL }
-
+#define CT_BINARY_OP(CODE, loops, name, rule, dtypes, aliases)
+#define CT_UNARY_OP(CODE, loops, name, rule, dtypes, inplace, aliases) [CT_##CODE] = CT_ROW_##dtypes(loops),
 ct_loop_fn ct_unary_loops[CT_NUNARY][CT_NDTYPES] = {
-    [CT_NEG] = CT_ROW_NUM(neg),
-    [CT_ABS] = CT_UROW_INT_REAL(abs),
-    [CT_SIGN] = CT_ROW_REAL(sign),
-    [CT_EXP] = CT_ROW_FLOATC(exp),
-    [CT_EXP2] = CT_ROW_FLOATC(exp2),
-    [CT_EXPM1] = CT_ROW_FLOATC(expm1),
-    [CT_LOG] = CT_ROW_FLOATC(log),
-    [CT_LOG2] = CT_ROW_FLOATC(log2),
-    [CT_LOG10] = CT_ROW_FLOATC(log10),
-    [CT_LOG1P] = CT_ROW_FLOATC(log1p),
-    [CT_SQRT] = CT_ROW_FLOATC(sqrt),
-    [CT_RSQRT] = CT_ROW_FLOATC(rsqrt),
-    [CT_RECIPROCAL] = CT_ROW_FLOATC(reciprocal),
-    [CT_SIN] = CT_ROW_FLOATC(sin),
-    [CT_COS] = CT_ROW_FLOATC(cos),
-    [CT_TAN] = CT_ROW_FLOATC(tan),
-    [CT_ASIN] = CT_ROW_FLOATC(asin),
-    [CT_ACOS] = CT_ROW_FLOATC(acos),
-    [CT_ATAN] = CT_ROW_FLOATC(atan),
-    [CT_SINH] = CT_ROW_FLOATC(sinh),
-    [CT_COSH] = CT_ROW_FLOATC(cosh),
-    [CT_TANH] = CT_ROW_FLOATC(tanh),
-    [CT_SIGMOID] = CT_ROW_FLOATC(sigmoid),
-    [CT_RELU] = CT_UROW_INT_REAL(relu),
-    [CT_ERF] = CT_ROW_FLOAT(erf),
-    [CT_FLOOR] = CT_UROW_INT_REAL(floor),
-    [CT_CEIL] = CT_UROW_INT_REAL(ceil),
-    [CT_ROUND] = CT_UROW_INT_REAL(round),
-    [CT_TRUNC] = CT_UROW_INT_REAL(trunc),
-    [CT_FRAC] = CT_ROW_FLOAT(frac),
-    [CT_BITNOT] = CT_ROW_BITS(bitnot),
-    [CT_ISNAN] = CT_ROW_ALL(isnan),
-    [CT_ISINF] = CT_ROW_ALL(isinf),
-    [CT_ISFINITE] = CT_ROW_ALL(isfinite),
-    [CT_LOGNOT] = CT_ROW_ALL(lognot),
-    [CT_ROUND_DEC] = CT_ROW_FLOAT(round_dec),
-    [CT_NAN_TO_NUM] = CT_ROW_FLOATC(nan_to_num),
-    [CT_CLAMP] = CT_UROW_INT_REAL(clamp),
-    [CT_SQUARE] = CT_ROW_NUM(square),
+#include "elementwise_ops.def"
 };
+#undef CT_BINARY_OP
+#undef CT_UNARY_OP
 
 /* ternary */
 CT_TERNARY(ct_lerp_f16, ct_half, (float)a + (float)c * ((float)b - (float)a))

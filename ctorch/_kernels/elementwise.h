@@ -21,22 +21,28 @@ typedef struct {
     int err;               /* set by a loop: 1 = integer division by zero */
 } ct_params;
 
-/* binary ops: one enum entry each, one row of loops per op */
+/* the op codes: CT_<CODE> for each row of elementwise_ops.def, the list of
+ * the elementwise ops */
+#define CT_BINARY_OP(CODE, loops, name, rule, dtypes, aliases) CT_##CODE,
+#define CT_UNARY_OP(CODE, loops, name, rule, dtypes, inplace, aliases)
 enum {
-    CT_ADD, CT_SUB, CT_MUL, CT_DIV, CT_DIV_TRUNC, CT_DIV_FLOOR, CT_REMAINDER, CT_FMOD,
-    CT_POW, CT_ATAN2, CT_MAXIMUM, CT_MINIMUM, CT_BITAND, CT_BITOR, CT_BITXOR,
-    CT_SHL, CT_SHR, CT_EQ, CT_NE, CT_LT, CT_LE, CT_GT, CT_GE,
-    CT_LOGAND, CT_LOGOR, CT_LOGXOR, CT_NBINARY
+#include "elementwise_ops.def"
+    CT_NBINARY
 };
+#undef CT_BINARY_OP
+#undef CT_UNARY_OP
+#define CT_BINARY_OP(CODE, loops, name, rule, dtypes, aliases)
+#define CT_UNARY_OP(CODE, loops, name, rule, dtypes, inplace, aliases) CT_##CODE,
+enum {
+#include "elementwise_ops.def"
+    CT_NUNARY
+};
+#undef CT_BINARY_OP
+#undef CT_UNARY_OP
 
-/* unary ops */
-enum {
-    CT_NEG, CT_ABS, CT_SIGN, CT_EXP, CT_EXP2, CT_EXPM1, CT_LOG, CT_LOG2, CT_LOG10, CT_LOG1P,
-    CT_SQRT, CT_RSQRT, CT_RECIPROCAL, CT_SIN, CT_COS, CT_TAN, CT_ASIN, CT_ACOS, CT_ATAN,
-    CT_SINH, CT_COSH, CT_TANH, CT_SIGMOID, CT_RELU, CT_ERF, CT_FLOOR, CT_CEIL, CT_ROUND,
-    CT_TRUNC, CT_FRAC, CT_BITNOT, CT_ISNAN, CT_ISINF, CT_ISFINITE, CT_LOGNOT,
-    CT_ROUND_DEC, CT_NAN_TO_NUM, CT_CLAMP, CT_SQUARE, CT_NUNARY
-};
+/* how an op's result dtype follows its inputs' (the rule of its row) */
+enum { CT_U_SAME, CT_U_FLOAT, CT_U_PRED, CT_U_ABS };
+enum { CT_R_ARITH, CT_R_FLOAT, CT_R_CMP, CT_R_BITS };
 
 /* ---- the loop tables (NULL: the op does not exist for that dtype) ------ */
 

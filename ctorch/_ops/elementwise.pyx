@@ -286,72 +286,18 @@ def lerp(input, end, weight, *, out=None):
     return dst
 
 
-# name, kernel, rule, aliases
-cdef list _UNARY_TABLE = [
-    ("neg", CT_NEG, U_SAME, ("negative",)),
-    ("abs", CT_ABS, U_ABS, ("absolute",)),
-    ("sign", CT_SIGN, U_SAME, ()),
-    ("exp", CT_EXP, U_FLOAT, ()),
-    ("exp2", CT_EXP2, U_FLOAT, ()),
-    ("expm1", CT_EXPM1, U_FLOAT, ()),
-    ("log", CT_LOG, U_FLOAT, ()),
-    ("log2", CT_LOG2, U_FLOAT, ()),
-    ("log10", CT_LOG10, U_FLOAT, ()),
-    ("log1p", CT_LOG1P, U_FLOAT, ()),
-    ("sqrt", CT_SQRT, U_FLOAT, ()),
-    ("rsqrt", CT_RSQRT, U_FLOAT, ()),
-    ("reciprocal", CT_RECIPROCAL, U_FLOAT, ()),
-    ("sin", CT_SIN, U_FLOAT, ()),
-    ("cos", CT_COS, U_FLOAT, ()),
-    ("tan", CT_TAN, U_FLOAT, ()),
-    ("asin", CT_ASIN, U_FLOAT, ("arcsin",)),
-    ("acos", CT_ACOS, U_FLOAT, ("arccos",)),
-    ("atan", CT_ATAN, U_FLOAT, ("arctan",)),
-    ("sinh", CT_SINH, U_FLOAT, ()),
-    ("cosh", CT_COSH, U_FLOAT, ()),
-    ("tanh", CT_TANH, U_FLOAT, ()),
-    ("sigmoid", CT_SIGMOID, U_FLOAT, ()),
-    ("relu", CT_RELU, U_SAME, ()),
-    ("erf", CT_ERF, U_FLOAT, ()),
-    ("floor", CT_FLOOR, U_SAME, ()),
-    ("ceil", CT_CEIL, U_SAME, ()),
-    ("trunc", CT_TRUNC, U_SAME, ("fix",)),
-    ("frac", CT_FRAC, U_SAME, ()),
-    ("square", CT_SQUARE, U_SAME, ()),
-    ("bitwise_not", CT_BITNOT, U_SAME, ()),
-    ("isnan", CT_ISNAN, U_PRED, ()),
-    ("isinf", CT_ISINF, U_PRED, ()),
-    ("isfinite", CT_ISFINITE, U_PRED, ()),
-    ("logical_not", CT_LOGNOT, U_PRED, ()),
-]
-
-# ops whose result is never written in place (their result dtype differs)
-cdef set _NO_INPLACE = {"isnan", "isinf", "isfinite"}
-
-cdef list _BINARY_TABLE = [
-    ("mul", CT_MUL, R_ARITH, ("multiply",)),
-    ("floor_divide", CT_DIV_FLOOR, R_ARITH, ()),
-    ("remainder", CT_REMAINDER, R_ARITH, ()),
-    ("fmod", CT_FMOD, R_ARITH, ()),
-    ("pow", CT_POW, R_ARITH, ()),
-    ("atan2", CT_ATAN2, R_FLOAT, ("arctan2",)),
-    ("maximum", CT_MAXIMUM, R_ARITH, ()),
-    ("minimum", CT_MINIMUM, R_ARITH, ()),
-    ("bitwise_and", CT_BITAND, R_BITS, ()),
-    ("bitwise_or", CT_BITOR, R_BITS, ()),
-    ("bitwise_xor", CT_BITXOR, R_BITS, ()),
-    ("bitwise_left_shift", CT_SHL, R_BITS, ()),
-    ("bitwise_right_shift", CT_SHR, R_BITS, ()),
-    ("eq", CT_EQ, R_CMP, ()),
-    ("ne", CT_NE, R_CMP, ("not_equal",)),
-    ("lt", CT_LT, R_CMP, ("less",)),
-    ("le", CT_LE, R_CMP, ("less_equal",)),
-    ("gt", CT_GT, R_CMP, ("greater",)),
-    ("ge", CT_GE, R_CMP, ("greater_equal",)),
-    ("logical_and", CT_LOGAND, R_CMP, ()),
-    ("logical_or", CT_LOGOR, R_CMP, ()),
-    ("logical_xor", CT_LOGXOR, R_CMP, ()),
-]
+# the op list (ctorch/_kernels/elementwise_ops.def) as rows of data
+cdef extern from "elementwise_ops.h":
+    ctypedef struct ct_op_row:
+        int code
+        const char *name
+        int rule
+        int inplace
+        const char *aliases
+    const ct_op_row ct_unary_op_rows[]
+    const ct_op_row ct_binary_op_rows[]
+    int CT_N_UNARY_ROWS
+    int CT_N_BINARY_ROWS
 
 
 cdef object _make_unary(int op, int rule, str name, bint inplace):
@@ -407,27 +353,33 @@ cdef dict _FUNCTIONS = {}
 
 
 cdef _install_tables():
-    for name, op, rule, aliases in _UNARY_TABLE:
-        f = _make_unary(op, rule, name, False)
-        _FUNCTIONS[name] = f
-        _add_method(name, f)
-        if name not in _NO_INPLACE:
-            _add_method(name + "_", _make_unary(op, rule, name, True))
-        for al in aliases:
-            _FUNCTIONS[al] = f
-            _add_method(al, f)
-            if name not in _NO_INPLACE:
-                _add_method(al + "_", _make_unary(op, rule, name, True))
-    for name, op, rule, aliases in _BINARY_TABLE:
-        f = _make_binary(op, rule, name, False)
-        _FUNCTIONS[name] = f
-        _add_method(name, f)
-        fi = _make_binary(op, rule, name, True)
-        _add_method(name + "_", fi)
-        for al in aliases:
-            _FUNCTIONS[al] = f
-            _add_method(al, f)
-            _add_method(al + "_", fi)
+    """Every op of the list with a torch name gets its function, Tensor
+    method, in-place method (unless its result dtype differs) and aliases."""
+    cdef int i
+    cdef const ct_op_row *row
+    for i in range(CT_N_UNARY_ROWS):
+        row = &ct_unary_op_rows[i]
+        name = row.name.decode()
+        if not name:
+            continue
+        f = _make_unary(row.code, row.rule, name, False)
+        fi = _make_unary(row.code, row.rule, name, True) if row.inplace else None
+        for n in [name] + row.aliases.decode().split():
+            _FUNCTIONS[n] = f
+            _add_method(n, f)
+            if fi is not None:
+                _add_method(n + "_", fi)
+    for i in range(CT_N_BINARY_ROWS):
+        row = &ct_binary_op_rows[i]
+        name = row.name.decode()
+        if not name:
+            continue
+        f = _make_binary(row.code, row.rule, name, False)
+        fi = _make_binary(row.code, row.rule, name, True)
+        for n in [name] + row.aliases.decode().split():
+            _FUNCTIONS[n] = f
+            _add_method(n, f)
+            _add_method(n + "_", fi)
 
 
 _install_tables()
