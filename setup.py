@@ -40,7 +40,7 @@ BACKEND_MODULE = "ctorch._core.dispatch"     # links the CPU kernels
 GLUE_OPT = "-O1"
 HOT_MODULES = {"ctorch._core.tensor", "ctorch._core.iterator", "ctorch._ops.elementwise",
                "ctorch._ops.views", "ctorch.autograd._node"}
-HOT_OPT = "-O2"
+HOT_OPT = "-O3"
 KERNEL_OPT = "-O3"
 KERNEL_FLAGS = [KERNEL_OPT, "-fvisibility=hidden"]   # only the extension that links them sees them
 

@@ -197,6 +197,23 @@ def test_repeated_graphs_leave_no_tracked_objects_behind():
         assert tracked_nodes() == []
 
 
+def test_a_live_graph_adds_only_its_tensors_to_the_tracked_objects():
+    """Edges, saved values and saved tensors are not tracked either: a live
+    graph costs a collection (and the oldest generation) nothing beyond the
+    tensors it keeps, whatever the number of its nodes."""
+    with gc_disabled():
+        x = _x(2)
+        build_chain(x, 90).sum()        # warm up
+        before = tracked_counts()
+        out = build_chain(x, 900).sum()
+        after = tracked_counts()
+        kept_tensors = after[1] - before[1]
+        assert len(graph_nodes(out)) > 900
+        # each kept tensor and its storage, and nothing per node
+        assert after[0] - before[0] <= 2 * kept_tensors + 20, (before, after)
+        del out
+
+
 def test_no_grad_fn_is_tracked_while_graphs_are_alive():
     x = leaf([[0.5, -1.0, 2.0], [1.5, 0.25, -0.75]])
     w = leaf([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])

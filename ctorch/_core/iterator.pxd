@@ -41,8 +41,27 @@ cdef struct Iter:
     const ct_backend *B
 
 
-cdef int _iter_add(Iter *it, int k, Tensor t) except -1
-cdef void _iter_scalar(Iter *it, int k, char *buf) noexcept
+cdef inline void _iter_add(Iter *it, int k, Tensor t) noexcept:
+    """Operand k: t aligned to the right of it.shape; broadcast dims get stride 0."""
+    cdef int d, j, lead = it.ndim - t._ndim
+    cdef int64_t isz = t._dtype.itemsize
+    for d in range(it.ndim):
+        j = d - lead
+        if j < 0 or t._shape[j] == 1:
+            it.strides[k * CT_MAXDIM + d] = 0
+        else:
+            it.strides[k * CT_MAXDIM + d] = t._stride[j] * isz
+    it.ptr[k] = t._data
+    if k == 0:
+        it.B = t._storage.backend
+
+
+cdef inline void _iter_scalar(Iter *it, int k, char *buf) noexcept:
+    """Operand k: one value (a python number written in the compute dtype)."""
+    cdef int d
+    for d in range(it.ndim):
+        it.strides[k * CT_MAXDIM + d] = 0
+    it.ptr[k] = buf
 cdef int _run(Iter *it, int kind, int op, int dtype, ct_params *P, int64_t grain) except -1
 cdef int _broadcast_shape(Iter *it, Tensor a, Tensor b, Tensor c) except -1
 
@@ -63,7 +82,7 @@ cdef inline int _scalar_kind(object x):
 cdef DType _weak_dtype(int kind)
 cdef int _combine(int higher, int lower)
 cdef DType _result_type(tuple operands)
-cdef bint _can_cast(DType src, DType dst)
+cdef bint _can_cast(DType src, DType dst) noexcept
 cdef int _write_scalar(char *buf, object v, DType dt) except -1
 
 cdef int _copy_into(Tensor dst, Tensor src, bint check) except -1
@@ -75,8 +94,8 @@ cdef int _fill(Tensor t, object value) except -1
 cdef int _check_out_shape(Tensor o, Iter *it, bint inplace) except -1
 cdef int _resize(Tensor t, list shape) except -1
 cdef Tensor _alloc_like_operands(Iter *it, Tensor a, Tensor b, DType dt)
-cdef bint _same_shape_iter(Tensor t, Iter *it)
-cdef bint _dense_permuted_strides(Tensor t, Py_ssize_t *out)
+cdef bint _same_shape_iter(Tensor t, Iter *it) noexcept
+cdef bint _dense_permuted_strides(Tensor t, Py_ssize_t *out) noexcept
 cdef Tensor _tensor_arg(object a, str name)
 cdef Tensor _scalar_tensor(object v, DType dt)
 cdef Tensor _convert(Tensor t, DType dt)
@@ -87,7 +106,7 @@ cdef Tensor _raw_clone(Tensor t)
 cdef Tensor _permute_raw(Tensor t, list perm)
 cdef list _reduce_dims(Tensor t, object dim)
 cdef list _red_dims(Tensor t, object dim)
-cdef bint _dense_inner(Tensor p, int nkept, Py_ssize_t *ld)
+cdef bint _dense_inner(Tensor p, int nkept, Py_ssize_t *ld) noexcept
 cdef Tensor _dense_copy(Tensor p)
 cdef tuple _rows_layout(Tensor t, list red)
 cdef tuple _scan_layout(Tensor t, int d)

@@ -14,29 +14,6 @@ from ctorch._core.storage cimport Storage, _alloc_storage
 from ctorch._core.tensor cimport *
 
 
-cdef int _iter_add(Iter *it, int k, Tensor t) except -1:
-    """Operand k: t aligned to the right of it.shape; broadcast dims get stride 0."""
-    cdef int d, j, lead = it.ndim - t._ndim
-    cdef int64_t isz = t._dtype.itemsize
-    for d in range(it.ndim):
-        j = d - lead
-        if j < 0 or t._shape[j] == 1:
-            it.strides[k * CT_MAXDIM + d] = 0
-        else:
-            it.strides[k * CT_MAXDIM + d] = t._stride[j] * isz
-    it.ptr[k] = t._data
-    if k == 0:
-        it.B = t._storage.backend
-    return 0
-
-
-cdef void _iter_scalar(Iter *it, int k, char *buf) noexcept:
-    cdef int d
-    for d in range(it.ndim):
-        it.strides[k * CT_MAXDIM + d] = 0
-    it.ptr[k] = buf
-
-
 cdef int _run(Iter *it, int kind, int op, int dtype, ct_params *P, int64_t grain) except -1:
     """Coalesces the iteration space and runs fn over it. Dims are ordered by
     the output's strides (so writes stream), size-1 dims dropped, and
@@ -206,7 +183,7 @@ def can_cast(from_, to):
     return _can_cast(<DType?>from_, <DType?>to)
 
 
-cdef bint _can_cast(DType src, DType dst):
+cdef bint _can_cast(DType src, DType dst) noexcept:
     """PyTorch's same-kind rule: no float -> integer, complex -> real, or anything -> bool."""
     if src._kind == K_COMPLEX and dst._kind != K_COMPLEX:
         return False
@@ -426,7 +403,7 @@ cdef Tensor _alloc_like_operands(Iter *it, Tensor a, Tensor b, DType dt):
     return _empty(it.ndim, sh, dt)
 
 
-cdef bint _same_shape_iter(Tensor t, Iter *it):
+cdef bint _same_shape_iter(Tensor t, Iter *it) noexcept:
     cdef int d
     for d in range(t._ndim):
         if t._shape[d] != it.shape[d]:
@@ -434,7 +411,7 @@ cdef bint _same_shape_iter(Tensor t, Iter *it):
     return True
 
 
-cdef bint _dense_permuted_strides(Tensor t, Py_ssize_t *out):
+cdef bint _dense_permuted_strides(Tensor t, Py_ssize_t *out) noexcept:
     """If t's elements fill a block without gaps in some dim order, the
     contiguous strides for that order."""
     cdef int order[CT_MAXDIM]
@@ -522,7 +499,7 @@ cdef list _reduce_dims(Tensor t, object dim):
     return sorted(out)
 
 
-cdef bint _dense_inner(Tensor p, int nkept, Py_ssize_t *ld):
+cdef bint _dense_inner(Tensor p, int nkept, Py_ssize_t *ld) noexcept:
     """True when p's trailing (reduced) dims form one unit-stride run and its
     leading (kept) dims step through rows with one stride ld."""
     cdef int d

@@ -62,7 +62,13 @@ cdef struct TensorSlots:
 cdef TensorSlots _slots
 
 cdef int _add_method(str name, object fn) except -1       # installs Tensor.<name>
-cdef bint _is_operand(object x)         # a tensor, a number, or array-like: the operators take it
+cdef bint _is_operand_slow(object x) except -1
+
+cdef inline bint _is_operand(object x) except -1:
+    """A tensor, a number, or array-like: what the operators take."""
+    if type(x) is Tensor or type(x) is float or type(x) is int:
+        return True
+    return _is_operand_slow(x)
 
 cdef inline void _bump(Tensor t) noexcept:
     """An in-place write: every tensor on the storage sees a new version."""

@@ -869,7 +869,7 @@ cdef int _add_method(str name, object fn) except -1:
     return 0
 
 
-cdef bint _is_operand(object x):
+cdef bint _is_operand_slow(object x) except -1:
     return (isinstance(x, (Tensor, bool, int, float, complex)) or hasattr(x, "__array__"))
 
 

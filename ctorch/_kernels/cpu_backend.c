@@ -65,7 +65,9 @@ static int ct_cpu_elementwise(int kind, int op, int dtype, ct_params *P, const c
         memset(&none, 0, sizeof(none));
         P = &none;
     }
-    return ct_elementwise(fn, P, it->nargs, it->ndim, it->shape, it->strides, it->ptr, it->grain);
+    P->err = 0;
+    ct_run(fn, P, it->nargs, it->ndim, it->shape, it->strides, it->ptr, it->grain);
+    return P->err;
 }
 
 /* ---- float products through BLAS -------------------------------------------

@@ -486,17 +486,3 @@ CT_TERNARY(ct_lerp_f64, double, fabs(c) < 0.5 ? a + c * (b - a) : b - (b - a) * 
 CT_TERNARY(ct_lerp_c64, ct_cfloat, a + c * (b - a))
 CT_TERNARY(ct_lerp_c128, ct_cdouble, a + c * (b - a))
 ct_loop_fn ct_lerp_loops[CT_NDTYPES] = CT_ROW_FLOATC(lerp);
-
-/* ------------------------------------------------------ the entry point */
-
-/* Runs one loop over operands already broadcast to `shape`; `grain` is the
- * size under which the work stays on one thread (cheap ops want a larger
- * grain than transcendental ones). Returns the loops' error flag. */
-int ct_elementwise(ct_loop_fn fn, ct_params *P, int nargs, int ndim,
-                   const int64_t *shape, const int64_t *strides, char *const *base,
-                   int64_t grain)
-{
-    P->err = 0;
-    ct_run(fn, P, nargs, ndim, shape, strides, base, grain);
-    return P->err;
-}

@@ -1,7 +1,8 @@
 /* Elementwise CPU kernels: casts, fills, unary, binary and ternary ops.
- * Declarations: the scalar parameters of a launch (ct_params), the op codes,
- * the loop tables indexed by op and dtype code, and the entry point; the
- * loops themselves are in elementwise.c.
+ * Declarations: the scalar parameters of a launch (ct_params), the op codes
+ * (generated from the op list, elementwise_ops.def), and the loop tables
+ * indexed by op and dtype code; the loops themselves are in elementwise.c and
+ * run under the strided driver (strided.h) through the CPU backend.
  *
  * Half precision computes in float and rounds once per op, as PyTorch does.
  * Integer division by zero never traps: the loop records it in `err` and the
@@ -64,14 +65,5 @@ void ct_cabs_c128(char **p, const int64_t *s, int64_t n, const void *extra);
  * fill (operand 1 is the value, with stride 0), and where (out, cond, a, b) */
 ct_loop_fn ct_copy_loop(int width);
 ct_loop_fn ct_where_loop(int width);
-
-/* ---- the entry point --------------------------------------------------- */
-
-/* Runs one loop over operands already broadcast to `shape`; `grain` is the
- * size under which the work stays on one thread (cheap ops want a larger
- * grain than transcendental ones). Returns the loops' error flag. */
-int ct_elementwise(ct_loop_fn fn, ct_params *P, int nargs, int ndim,
-                   const int64_t *shape, const int64_t *strides, char *const *base,
-                   int64_t grain);
 
 #endif

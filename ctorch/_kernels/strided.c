@@ -158,6 +158,11 @@ void ct_run(ct_loop_fn fn, const void *extra, int nargs, int ndim,
         fn((char **)base, zero, 1, extra);
         return;
     }
+    if (total < grain && total < CT_TILE_MIN_TOTAL) {
+        /* small: one thread, no tiling (the common case of small tensors) */
+        ct_run_range(fn, extra, nargs, ndim, shape, strides, base, 0, total);
+        return;
+    }
     if (total >= CT_TILE_MIN_TOTAL && ct_wants_tiles(nargs, ndim, shape, strides)) {
         ct_run_tiled(fn, extra, nargs, ndim, shape, strides, base, total, grain);
         return;

@@ -18,7 +18,7 @@ from ctorch._core.storage cimport Storage
 from ctorch._core.tensor cimport *
 from ctorch._core.iterator cimport *
 from ctorch.autograd._node cimport (
-    record, _grad_mode, _set_grad_mode, _edge, _check_inplace, _inplace_needs_graph, _rebase_history,
+    record, record1, record2, _grad_mode, _set_grad_mode, _edge, _check_inplace, _inplace_needs_graph, _rebase_history,
 )
 from ctorch._core.iterator import _resize_
 from ctorch._ops.creation import tensor
@@ -50,7 +50,7 @@ cdef Tensor _cast(Tensor t, DType dt):
         return t
     cdef Tensor r = _empty_like(t, dt)
     _copy_into(r, t, False)
-    record("_to_copy", r, (t,))
+    record1("_to_copy", r, t)
     return r
 
 
@@ -316,7 +316,7 @@ cdef object _make_unary(int op, int rule, str name, bint inplace):
 cdef object _unary_graded(int op, int rule, object input, object out, str name):
     cdef object r = _unary(op, rule, input, out, name)
     if out is None:
-        record(name, r, (input,))
+        record1(name, r, input)
     return r
 
 
@@ -407,7 +407,7 @@ cdef object _scaled(object input, object other, object alpha, str name):
 def add(input, other, *, alpha=1, out=None):
     r = _binary(CT_ADD, R_ARITH, input, _scaled(input, other, alpha, "add"), out, "add")
     if out is None:
-        record("add", r, (input, other), (alpha,))
+        record2("add", r, input, other, (alpha,))
     return r
 
 
@@ -427,7 +427,7 @@ def sub(input, other, *, alpha=1, out=None):
     _check_sub_bool(input, other)
     r = _binary(CT_SUB, R_ARITH, input, _scaled(input, other, alpha, "sub"), out, "sub")
     if out is None:
-        record("sub", r, (input, other), (alpha,))
+        record2("sub", r, input, other, (alpha,))
     return r
 
 
@@ -629,10 +629,10 @@ _install_extras()
 
 cdef object _record_binary(object r, object a, object b, str name, object alpha):
     """The derivatives entry of a binary op of the op table, by its operands."""
-    if r is NotImplemented or not _grad_mode():
+    if r is NotImplemented or not (_needs_grad(a) or _needs_grad(b)) or not _grad_mode():
         return r
     if name == "add" or name == "sub":
-        return record(name, r, (a, b), (alpha,))
+        return record2(name, r, a, b, (alpha,))
     if name == "pow":
         if not isinstance(b, Tensor):
             return record("pow.Tensor_Scalar", r, (a, b))
@@ -641,7 +641,7 @@ cdef object _record_binary(object r, object a, object b, str name, object alpha)
         return record("pow.Tensor_Tensor", r, (a, b))
     if name == "floor_divide":
         return r         # PyTorch defines no derivative for floor_divide
-    return record(name, r, (a, b))
+    return record2(name, r, a, b)
 
 
 cdef Tensor _stand_in(Tensor self, bint with_values):
@@ -701,7 +701,7 @@ cdef object _op_add(object a, object b):
     if not _is_operand(b):
         return NotImplemented
     r = _binary(CT_ADD, R_ARITH, a, b, None, "add")
-    record("add", r, (a, b), (1,))
+    record2("add", r, a, b, (1,))
     return r
 
 
@@ -710,7 +710,7 @@ cdef object _op_sub(object a, object b):
         return NotImplemented
     _check_sub_bool(a, b)
     r = _binary(CT_SUB, R_ARITH, a, b, None, "sub")
-    record("sub", r, (a, b), (1,))
+    record2("sub", r, a, b, (1,))
     return r
 
 
@@ -718,7 +718,7 @@ cdef object _op_div(object a, object b):
     if not _is_operand(b):
         return NotImplemented
     r = _binary(CT_DIV, R_FLOAT, a, b, None, "div")
-    record("div", r, (a, b))
+    record2("div", r, a, b)
     return r
 
 
@@ -980,7 +980,7 @@ def clone(input, *, memory_format=None):
     cdef Tensor t = <Tensor?>input
     cdef Tensor r = _empty_like(t, None)
     _copy_into(r, t, False)
-    record("clone", r, (t,))
+    record1("clone", r, t)
     return r
 
 

@@ -2,7 +2,7 @@
 # and `record`, the one call through which an op adds itself to the graph
 # with the entry of the derivatives table it names.
 
-from ctorch._core.tensor cimport Tensor
+from ctorch._core.tensor cimport Tensor, _needs_grad
 
 # grad mode: one flag per thread, as in PyTorch
 cdef int _grad_mode() noexcept nogil
@@ -66,6 +66,19 @@ cdef class OpNode(Node):
 
 
 cdef object record(str op, object result, tuple inputs, tuple args=*)
+
+
+# record() for the hot paths: nothing is built when no input needs a gradient
+cdef inline object record1(str op, object result, object a, tuple args=()):
+    if _needs_grad(a) and _grad_mode():
+        return record(op, result, (a,), args)
+    return result
+
+
+cdef inline object record2(str op, object result, object a, object b, tuple args=()):
+    if (_needs_grad(a) or _needs_grad(b)) and _grad_mode():
+        return record(op, result, (a, b), args)
+    return result
 
 cdef SavedTensor _save(Tensor t)
 cdef SavedTensor _save_output(Tensor t, int nr)

@@ -111,10 +111,35 @@ cdef class SavedTensor:
         return t
 
 
+cdef inline object _untracked(object o):
+    """o, no longer tracked by the cyclic GC. The graph's own containers
+    (a node's edges, saved values, saved tensors) cannot be part of a cycle:
+    a graph is a DAG, and a saved output is a history-less alias. Untracked,
+    they cost no collection anything, and they do not pile up in the oldest
+    generation (where they would make full collections of the whole heap
+    come sooner)."""
+    PyObject_GC_UnTrack(<PyObject *>o)
+    return o
+
+
+cdef object _plain(object v):
+    """v; a tuple of numbers (sizes, strides, a view's geometry) untracked,
+    as the GC itself would untrack it once it looked at it."""
+    if isinstance(v, tuple) and PyObject_GC_IsTracked(v):
+        for e in <tuple>v:
+            if isinstance(e, tuple):
+                _plain(e)
+            if PyObject_GC_IsTracked(e):
+                return v
+        PyObject_GC_UnTrack(<PyObject *>v)
+    return v
+
+
 cdef SavedTensor _save(Tensor t):
     cdef SavedTensor s = SavedTensor.__new__(SavedTensor)
     s.tensor = t
     s.version = t._storage.version
+    PyObject_GC_UnTrack(<PyObject *>s)
     return s
 
 
@@ -125,6 +150,7 @@ cdef SavedTensor _save_output(Tensor t, int nr):
     s.is_output = True
     s.output_nr = nr
     PyObject_GC_UnTrack(<PyObject *>s.tensor)
+    PyObject_GC_UnTrack(<PyObject *>s)
     return s
 
 
@@ -264,9 +290,9 @@ cdef tuple _edge(object x):
         if t._base is not None:
             _refresh_view(t)
         if t._grad_fn is not None:
-            return (t._grad_fn, t._output_nr)
+            return _untracked((t._grad_fn, t._output_nr))
         if t._requires_grad:
-            return (_grad_acc(t), 0)
+            return _untracked((_grad_acc(t), 0))
     return (None, 0)
 
 
@@ -539,7 +565,7 @@ cdef object record(str op, object result, tuple inputs, tuple args=()):
     PyObject_GC_UnTrack(<PyObject *>node)
     node.d = d
     node._nout = d.nout
-    node._next = tuple([_edge(x) for x in inputs])
+    node._next = _untracked(tuple([_edge(x) for x in inputs]))
     cdef long long mask = 0
     if d.joint is not None:
         mask = -1                       # a joint formula reads all it names
@@ -559,21 +585,23 @@ cdef object record(str op, object result, tuple inputs, tuple args=()):
             values[s] = _save(<Tensor>x) if isinstance(x, Tensor) else x
         elif kind == P_ARG:
             x = args[index]
-            values[s] = _save(<Tensor>x) if isinstance(x, Tensor) else x
+            values[s] = _save(<Tensor>x) if isinstance(x, Tensor) else _plain(x)
         elif kind == P_RESULT:
             values[s] = _save_output(<Tensor>outs[index], index)
         elif kind == P_SIZES:
             x = inputs[index]
-            values[s] = x.size() if isinstance(x, Tensor) else ()
+            values[s] = _plain(x.size()) if isinstance(x, Tensor) else ()
         elif kind == P_STRIDES:
             x = inputs[index]
-            values[s] = tuple(x.stride()) if isinstance(x, Tensor) else ()
+            values[s] = _plain(tuple(x.stride())) if isinstance(x, Tensor) else ()
         else:
             x = inputs[index]
             values[s] = (<Tensor>x)._dtype if isinstance(x, Tensor) else None
-    node.values = values
+    node.values = _untracked(values)
     if d.broadcast:
         node.meta = _broadcast_meta(inputs, <Tensor>outs[0])
+        if node.meta is not None:
+            _untracked(node.meta)
     for i in range(len(outs)):
         x = outs[i]
         if isinstance(x, Tensor) and ((<Tensor>x)._dtype.is_floating_point or (<Tensor>x)._dtype.is_complex):
@@ -606,7 +634,7 @@ cdef list _broadcast_meta(tuple inputs, Tensor r):
             continue
         if meta is None:
             meta = [None] * len(inputs)
-        meta[i] = (None if same else tuple(t.size()), None if t._dtype is r._dtype else t._dtype)
+        meta[i] = _plain((None if same else _plain(tuple(t.size())), None if t._dtype is r._dtype else t._dtype))
     return meta
 
 
@@ -774,8 +802,8 @@ cdef int _copy_slices(Tensor base, Tensor view, Tensor r, Tensor old) except -1:
     PyObject_GC_UnTrack(<PyObject *>node)
     node.d = d
     node._nout = 1
-    node._next = (_edge(base),) + fn._next[1:]
-    node.values = [geometry if name == "geometry" else fn for name in d.saves]
+    node._next = _untracked((_edge(base),) + fn._next[1:])
+    node.values = _untracked([_plain(geometry) if name == "geometry" else fn for name in d.saves])
     _move_retain(base, node, 0)
     base._grad_fn = node
     base._output_nr = 0
