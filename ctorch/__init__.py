@@ -22,7 +22,6 @@ from ctorch._ops.index import *  # noqa: F401,F403
 from ctorch._ops.shape import *  # noqa: F401,F403
 from ctorch._ops.complex import *  # noqa: F401,F403
 from ctorch._ops.products import *  # noqa: F401,F403
-from ctorch._ops import nn as _nn_ops  # noqa: F401
 # names that would shadow Python's builtins inside the op modules
 from ctorch._ops.creation import _range as range  # noqa: F401
 from ctorch._ops.elementwise import _round as round  # noqa: F401
@@ -31,17 +30,12 @@ from ctorch._ops.reduce import (  # noqa: F401
 )
 from ctorch._ops.complex import _complex_fn as complex  # noqa: F401
 from ctorch._ops.random import Generator, default_generator  # noqa: F401
-# autograd: the engine (Tensor.backward) and the derivatives table
+# autograd: the engine (Tensor.backward); the derivatives table is loaded by
+# the first op that records a graph
 from ctorch.autograd import _engine  # noqa: F401
-from ctorch.autograd import derivatives as _derivatives  # noqa: F401
 from ctorch import autograd  # noqa: F401
-from ctorch._printing import set_printoptions, get_printoptions  # noqa: F401
 from ctorch import cuda  # noqa: F401
-from ctorch import linalg  # noqa: F401
-from ctorch.linalg import _svd_legacy as svd, _qr_legacy as qr  # noqa: F401
-from ctorch import fft  # noqa: F401
 from ctorch import return_types  # noqa: F401
-from ctorch import nn  # noqa: F401
 from ctorch.autograd.grad_mode import (  # noqa: F401
     no_grad, enable_grad, set_grad_enabled, inference_mode, is_grad_enabled,
 )
@@ -67,3 +61,30 @@ FloatTensor = DoubleTensor = LongTensor = IntTensor = BoolTensor = ByteTensor = 
 del chalf, FloatTensor, DoubleTensor, LongTensor, IntTensor, BoolTensor, ByteTensor
 
 __version__ = "0.1.0"
+
+# Submodules and names loaded on first use (`import ctorch` stays light):
+# name -> (module, attribute or None for the module itself)
+_LAZY = {
+    "fft": ("ctorch.fft", None),
+    "linalg": ("ctorch.linalg", None),
+    "nn": ("ctorch.nn", None),
+    "svd": ("ctorch.linalg", "_svd_legacy"),
+    "qr": ("ctorch.linalg", "_qr_legacy"),
+    "set_printoptions": ("ctorch._printing", "set_printoptions"),
+    "get_printoptions": ("ctorch._printing", "get_printoptions"),
+}
+
+
+def __getattr__(name):
+    spec = _LAZY.get(name)
+    if spec is None:
+        raise AttributeError(f"module 'ctorch' has no attribute '{name}'")
+    import importlib
+    module = importlib.import_module(spec[0])
+    value = module if spec[1] is None else getattr(module, spec[1])
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))

@@ -8,7 +8,7 @@ written with ctorch ops, so that they can be differentiated again.
 
 from ctorch._core import dispatch as _dispatch
 from ctorch._core.dtype import _scalar_name, float16 as _float16, int32 as _int32
-from ctorch._core.tensor import Tensor, _install_method, from_numpy as _from_numpy
+from ctorch._core.tensor import Tensor, from_numpy as _from_numpy
 from ctorch._ops.creation import empty as _empty, full as _full, zeros as _zeros
 from ctorch._ops.views import diagonal as _diagonal
 from ctorch._ops.products import matmul, _conj, _mH  # noqa: F401  (matmul: torch.linalg.matmul)
@@ -364,8 +364,6 @@ def _qr_legacy(input, some=True, *, out=None):
     return r if out is None else _fill_out("qr", out, r, (input,))
 
 
-_install_method("svd", _svd_legacy)
-_install_method("qr", _qr_legacy)
 
 def vecdot(x, y, *, dim=-1, out=None):
     return (_conj(x) * y).sum(dim)

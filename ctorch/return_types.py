@@ -1,72 +1,44 @@
 """Named results of ops with several outputs, as torch.return_types has them:
 (values, indices) of max/min/median/mode/kthvalue/sort/topk/cummax/cummin
-(dim=...), and the factors of the linalg factorizations (linalg_qr,
-linalg_svd, ...). Pure Python: the op modules import it."""
-from collections import namedtuple
+(dim=...), (hist, bin_edges) of histogram, and the factors of the linalg
+factorizations (linalg_qr, linalg_svd, ...). Pure Python: the op modules
+import it."""
+from operator import itemgetter as _itemgetter
 
 
-class _ReturnType(tuple):
-    """A (values, indices) pair printed and accessed like torch.return_types.*"""
+class _Named(tuple):
+    """A tuple whose items are also attributes (the class's _fields), printed
+    as torch.return_types.<name>(field=..., ...)."""
     __slots__ = ()
+    _fields = ()
 
-    def __new__(cls, values, indices):
-        return tuple.__new__(cls, (values, indices))
-
-    @property
-    def values(self):
-        return self[0]
-
-    @property
-    def indices(self):
-        return self[1]
+    def __new__(cls, *items):
+        if len(items) != len(cls._fields):
+            raise TypeError(f"{cls.__name__}() takes {len(cls._fields)} arguments ({len(items)} given)")
+        return tuple.__new__(cls, items)
 
     def __repr__(self):
-        return f"torch.return_types.{type(self).__name__}(\nvalues={self[0]!r},\nindices={self[1]!r})"
+        body = ",\n".join(f"{f}={v!r}" for f, v in zip(self._fields, self))
+        return f"torch.return_types.{type(self).__name__}(\n{body})"
 
     def __reduce__(self):
-        return (type(self), (self[0], self[1]))
+        return (type(self), tuple(self))
+
+    def _asdict(self):
+        return dict(zip(self._fields, self))
 
 
-class _HistogramReturn(tuple):
-    """(hist, bin_edges), as torch.return_types.histogram."""
-    __slots__ = ()
-
-    def __new__(cls, hist, bin_edges):
-        return tuple.__new__(cls, (hist, bin_edges))
-
-    @property
-    def hist(self):
-        return self[0]
-
-    @property
-    def bin_edges(self):
-        return self[1]
-
-    def __repr__(self):
-        return f"torch.return_types.{type(self).__name__}(\nhist={self[0]!r},\nbin_edges={self[1]!r})"
-
-    def __reduce__(self):
-        return (type(self), (self[0], self[1]))
+def _named(name, fields):
+    attrs = {"__slots__": (), "__module__": __name__, "__qualname__": name, "_fields": fields}
+    for i, f in enumerate(fields):
+        attrs[f] = property(_itemgetter(i), doc=f"Alias for field number {i}")
+    return type(name, (_Named,), attrs)
 
 
-_PAIRS = {name: type(name, (_ReturnType,), {"__slots__": (), "__module__": "ctorch.return_types",
-                                             "__qualname__": name})
-          for name in ("max", "min", "median", "mode", "kthvalue", "sort", "topk", "cummax", "cummin")}
-_PAIRS["histogram"] = type("histogram", (_HistogramReturn,), {"__slots__": (), "__module__": "ctorch.return_types",
-                                                              "__qualname__": "histogram"})
-
-
-def _factor_type(name, fields):
-    cls = namedtuple(name, fields, module=__name__)
-
-    def __repr__(self):
-        body = ",\n".join(f"{f}={v!r}" for f, v in zip(fields, self))
-        return f"torch.return_types.{name}(\n{body})"
-    cls.__repr__ = __repr__
-    return cls
-
-
-_FACTORS = {name: _factor_type(name, fields) for name, fields in (
+_FIELDS = dict([
+    *((n, ("values", "indices")) for n in
+      ("max", "min", "median", "mode", "kthvalue", "sort", "topk", "cummax", "cummin")),
+    ("histogram", ("hist", "bin_edges")),
     ("linalg_qr", ("Q", "R")),
     ("linalg_svd", ("U", "S", "Vh")),
     ("linalg_eigh", ("eigenvalues", "eigenvectors")),
@@ -75,8 +47,18 @@ _FACTORS = {name: _factor_type(name, fields) for name, fields in (
     ("linalg_cholesky_ex", ("L", "info")),
     ("qr", ("Q", "R")),
     ("svd", ("U", "S", "V")),
-)}
+])
+__all__ = sorted(_FIELDS)
 
-globals().update(_PAIRS)
-globals().update(_FACTORS)
-__all__ = sorted(set(_PAIRS) | set(_FACTORS))
+
+def __getattr__(name):
+    # each type is made when first used (making them all costs `import ctorch` time)
+    fields = _FIELDS.get(name)
+    if fields is None:
+        raise AttributeError(f"module 'ctorch.return_types' has no attribute '{name}'")
+    cls = globals()[name] = _named(name, fields)
+    return cls
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_FIELDS))

@@ -602,6 +602,21 @@ cdef object _tensor_matmul(object a, object b):
 
 
 _slots.matmul = _tensor_matmul
+
+
+# torch.svd / torch.qr as methods: ctorch.linalg's, imported on first use
+def _t_svd(self, some=True, compute_uv=True):
+    from ctorch.linalg import _svd_legacy
+    return _svd_legacy(self, some, compute_uv)
+
+
+def _t_qr(self, some=True):
+    from ctorch.linalg import _qr_legacy
+    return _qr_legacy(self, some)
+
+
+_add_method("svd", _t_svd)
+_add_method("qr", _t_qr)
 _add_method("matmul", matmul)
 _add_method("mm", mm)
 _add_method("bmm", bmm)

@@ -42,7 +42,8 @@ cdef class Derivative:
     cdef readonly str op
     cdef readonly str node_name
     cdef readonly str display_name
-    cdef object node_type
+    cdef object node_type            # the grad_fn class (made on first use)
+    cdef type node_base
     cdef readonly tuple inputs
     cdef readonly tuple args
     cdef readonly tuple saves

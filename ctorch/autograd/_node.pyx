@@ -21,7 +21,6 @@ A saved output is kept as an alias without its history (no cycle through the
 node that saved it) and gets that history back when backward unpacks it.
 """
 
-import re as _re
 
 from cpython.ref cimport Py_REFCNT
 from cpython.object cimport PyObject
@@ -72,7 +71,10 @@ _FREED_MSG = ("Trying to backward through the graph a second time (or directly a
               "retain_graph=True if you need to backward through the graph a second time or if "
               "you need to access saved tensors after calling backward.")
 
-cdef object _BACKWARD_SUFFIX = _re.compile(r"Backward\d*$")
+cdef str _op_name(str node_name):
+    """MulBackward0 -> Mul: a node's name without its Backward<N> suffix."""
+    cdef str s = node_name.rstrip("0123456789")
+    return s[:-8] if s.endswith("Backward") else node_name
 
 # what a freed saved value becomes (unpacking it raises)
 cdef object _FREED = object()
@@ -93,7 +95,7 @@ cdef class SavedTensor:
             nr = self.output_nr if self.is_output else t._output_nr
             which = ""
             if grad_fn is not None:
-                which = f", which is output {nr} of {_BACKWARD_SUFFIX.sub('', grad_fn.name())},"
+                which = f", which is output {nr} of {_op_name(grad_fn.name())},"
             raise RuntimeError(
                 "one of the variables needed for gradient computation has been modified by an "
                 f"inplace operation: [torch.{_TYPE_NAMES[t._dtype._code]} {_fmt_shape(t.size())}]"
@@ -301,6 +303,12 @@ cdef tuple _edge(object x):
 cdef dict _NODE_TYPES = {}
 
 
+cdef inline OpNode _new_op_node(Derivative d):
+    if d.node_type is None:
+        d.node_type = _node_type(d.node_name, d.node_base)
+    return d.node_type.__new__(d.node_type)
+
+
 cdef object _node_type(str name, type base):
     """The class of the nodes called `name` (MulBackward0, ...): users print
     grad_fn and see PyTorch's names."""
@@ -359,7 +367,8 @@ def derivative(str op, str node, formulas=None, *, tuple args=(), joint=None, tu
     d.op = op
     d.node_name = node
     d.display_name = name if name is not None else node
-    d.node_type = _node_type(node, base if base is not None else OpNode)
+    d.node_type = None                  # made on first use: importing stays fast
+    d.node_base = base if base is not None else OpNode
     d.args = args
     d.broadcast = broadcast
     d.holomorphic = holomorphic
@@ -431,8 +440,23 @@ cdef tuple _plan(Derivative d, str name):
     raise TypeError(f"derivative {d.op}: a formula reads '{name}', which is no input, argument or result")
 
 
+cdef bint _TABLE_LOADED = False
+
+
+cdef int _load_table() except -1:
+    """The table's entries are made by ctorch.autograd.derivatives, which is
+    imported when the first op records (not by `import ctorch`: most of a
+    program's first milliseconds record nothing)."""
+    global _TABLE_LOADED
+    if not _TABLE_LOADED:
+        import ctorch.autograd.derivatives
+        _TABLE_LOADED = True
+    return 0
+
+
 def _derivatives():
     """The derivatives table: op name -> entry."""
+    _load_table()
     return dict(_DERIVATIVES)
 
 
@@ -558,10 +582,12 @@ cdef object record(str op, object result, tuple inputs, tuple args=()):
             any_out = True
     if not any_out:
         return result       # integer and bool results carry no gradient
+    if not _TABLE_LOADED:
+        _load_table()
     cdef Derivative d = _DERIVATIVES.get(op)
     if d is None:
         raise RuntimeError(f"the derivative for '{op}' is not implemented")
-    cdef OpNode node = d.node_type.__new__(d.node_type)
+    cdef OpNode node = _new_op_node(d)
     PyObject_GC_UnTrack(<PyObject *>node)
     node.d = d
     node._nout = d.nout
@@ -797,8 +823,9 @@ cdef int _copy_slices(Tensor base, Tensor view, Tensor r, Tensor old) except -1:
         # it): base and op result as two inputs, the same gradients
         record("copy_slices.wrapped", base, (base, r), (geometry,))
         return 0
+    _load_table()
     d = _DERIVATIVES["copy_slices"]
-    node = d.node_type.__new__(d.node_type)
+    node = _new_op_node(d)
     PyObject_GC_UnTrack(<PyObject *>node)
     node.d = d
     node._nout = 1

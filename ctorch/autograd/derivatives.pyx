@@ -43,8 +43,22 @@ from ctorch._ops import complex as _complex
 from ctorch._ops import products as _products
 from ctorch._ops.products import matmul
 from ctorch._ops import nn as _nn
-from ctorch import fft as _fft
-from ctorch import linalg as _linalg
+
+
+class _OnFirstUse:
+    """A module imported when a formula first reads from it (the fft and
+    linalg formulas run only after those modules made a graph)."""
+
+    def __init__(self, name):
+        self._name = name
+
+    def __getattr__(self, attr):
+        import importlib
+        return getattr(importlib.import_module(self._name), attr)
+
+
+_fft = _OnFirstUse("ctorch.fft")
+_linalg = _OnFirstUse("ctorch.linalg")
 from ctorch._ops.views import diagonal
 from ctorch._core.iterator cimport _broadcast_list
 

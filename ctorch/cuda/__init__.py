@@ -4,12 +4,11 @@ PyCUDA is an optional extra (`pip install -e .[cuda]`); without it, or
 without an NVIDIA driver, `is_available()` is False and every CPU feature
 works as usual.
 """
-import importlib.util
-
 _state = {}
 
 
 def _pycuda_present():
+    import importlib.util
     return importlib.util.find_spec("pycuda") is not None
 
 
