@@ -65,58 +65,43 @@ CT_HD void ct__normal_f64_blocks(uint64_t seed, uint64_t offset, double *out,
     for (int64_t b = b0; b < b1; b++) ct__normal_f64_block(seed, offset, b, out, n);
 }
 
-typedef void (*ct__normal_f32_fn)(uint64_t, uint64_t, float *, int64_t, int64_t, int64_t);
-typedef void (*ct__normal_f64_fn)(uint64_t, uint64_t, double *, int64_t, int64_t, int64_t);
-
-static void ct__normal_f32_generic(uint64_t s, uint64_t o, float *out, int64_t n, int64_t b0, int64_t b1)
-{ ct__normal_f32_blocks(s, o, out, n, b0, b1); }
-static void ct__normal_f64_generic(uint64_t s, uint64_t o, double *out, int64_t n, int64_t b0, int64_t b1)
-{ ct__normal_f64_blocks(s, o, out, n, b0, b1); }
-
 #ifdef CT__RAND_FMA_DISPATCH
-__attribute__((target("fma")))
-static void ct__normal_f32_fma(uint64_t s, uint64_t o, float *out, int64_t n, int64_t b0, int64_t b1)
-{ ct__normal_f32_blocks(s, o, out, n, b0, b1); }
-__attribute__((target("fma")))
-static void ct__normal_f64_fma(uint64_t s, uint64_t o, double *out, int64_t n, int64_t b0, int64_t b1)
-{ ct__normal_f64_blocks(s, o, out, n, b0, b1); }
-
 static inline int ct__cpu_has_fma(void)
 {
     __builtin_cpu_init();      /* idempotent; needed if we run before constructors */
     return __builtin_cpu_supports("fma");
 }
+#define CT__FMA_CLONE(S, T)                                                        \
+__attribute__((target("fma")))                                                     \
+static void ct__normal_##S##_fma(uint64_t s, uint64_t o, T *out, int64_t n, int64_t b0, int64_t b1) \
+{ ct__normal_##S##_blocks(s, o, out, n, b0, b1); }
+#define CT__PICK_FMA(S) if (ct__cpu_has_fma()) fn = ct__normal_##S##_fma;
+#else
+#define CT__FMA_CLONE(S, T)
+#define CT__PICK_FMA(S)
 #endif
 
-void ct_rand_normal_f32(uint64_t seed, uint64_t offset, float *out, int64_t n)
-{
-    int64_t nb = (int64_t)ct_rand_blocks_normal_f32(n);
-    int64_t nchunks = (nb + CT__RAND_CHUNK - 1) / CT__RAND_CHUNK;
-    ct__normal_f32_fn fn = ct__normal_f32_generic;
-#ifdef CT__RAND_FMA_DISPATCH
-    if (ct__cpu_has_fma()) fn = ct__normal_f32_fma;
-#endif
-    CT__RAND_OMP_FOR
-    for (int64_t c = 0; c < nchunks; c++) {
-        int64_t b1 = (c + 1) * CT__RAND_CHUNK;
-        fn(seed, offset, out, n, c * CT__RAND_CHUNK, b1 < nb ? b1 : nb);
-    }
+/* Normal samples of one dtype: chunks of blocks spread over the threads,
+ * each run by the FMA clone of the block loop where the CPU has FMA. */
+#define CT__RAND_NORMAL(S, T)                                                      \
+typedef void (*ct__normal_##S##_fn)(uint64_t, uint64_t, T *, int64_t, int64_t, int64_t); \
+static void ct__normal_##S##_generic(uint64_t s, uint64_t o, T *out, int64_t n, int64_t b0, int64_t b1) \
+{ ct__normal_##S##_blocks(s, o, out, n, b0, b1); }                                 \
+CT__FMA_CLONE(S, T)                                                                \
+void ct_rand_normal_##S(uint64_t seed, uint64_t offset, T *out, int64_t n)        \
+{                                                                                  \
+    int64_t nb = (int64_t)ct_rand_blocks_normal_##S(n);                            \
+    int64_t nchunks = (nb + CT__RAND_CHUNK - 1) / CT__RAND_CHUNK;                  \
+    ct__normal_##S##_fn fn = ct__normal_##S##_generic;                             \
+    CT__PICK_FMA(S)                                                                \
+    CT__RAND_OMP_FOR                                                               \
+    for (int64_t c = 0; c < nchunks; c++) {                                        \
+        int64_t b1 = (c + 1) * CT__RAND_CHUNK;                                     \
+        fn(seed, offset, out, n, c * CT__RAND_CHUNK, b1 < nb ? b1 : nb);           \
+    }                                                                              \
 }
-
-void ct_rand_normal_f64(uint64_t seed, uint64_t offset, double *out, int64_t n)
-{
-    int64_t nb = (int64_t)ct_rand_blocks_normal_f64(n);
-    int64_t nchunks = (nb + CT__RAND_CHUNK - 1) / CT__RAND_CHUNK;
-    ct__normal_f64_fn fn = ct__normal_f64_generic;
-#ifdef CT__RAND_FMA_DISPATCH
-    if (ct__cpu_has_fma()) fn = ct__normal_f64_fma;
-#endif
-    CT__RAND_OMP_FOR
-    for (int64_t c = 0; c < nchunks; c++) {
-        int64_t b1 = (c + 1) * CT__RAND_CHUNK;
-        fn(seed, offset, out, n, c * CT__RAND_CHUNK, b1 < nb ? b1 : nb);
-    }
-}
+CT__RAND_NORMAL(f32, float)
+CT__RAND_NORMAL(f64, double)
 
 /* Uniform integers in [low, high); requires low < high (otherwise every
  * element is low). range = high - low is computed in uint64, so any pair of
