@@ -394,6 +394,9 @@ CT_UNARY(ct_sign_b, ct_bool, ct_bool, x)
     CT_UNARY(ct_sinh_##S, T, T, FT_##F(sinh)((CT)x))                               \
     CT_UNARY(ct_cosh_##S, T, T, FT_##F(cosh)((CT)x))                               \
     CT_UNARY(ct_tanh_##S, T, T, FT_##F(tanh)((CT)x))                               \
+    CT_UNARY(ct_asinh_##S, T, T, FT_##F(asinh)((CT)x))                             \
+    CT_UNARY(ct_acosh_##S, T, T, FT_##F(acosh)((CT)x))                             \
+    CT_UNARY(ct_atanh_##S, T, T, FT_##F(atanh)((CT)x))                             \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_sigmoid_##S, T, T, (CT)1 / ((CT)1 + ct_exp_##F(-(CT)x))) \
     CT_UNARY(ct_relu_##S, T, T, x < 0 ? (T)0 : x)                                  \
     CT_UNARY(ct_erf_##S, T, T, FT_##F(erf)((CT)x))                                 \
@@ -443,6 +446,9 @@ CT_UNARY(ct_exp_f64, double, double, exp(x))
     CT_UNARY(ct_sinh_##S, T, T, F(csinh)(x))                                       \
     CT_UNARY(ct_cosh_##S, T, T, F(ccosh)(x))                                       \
     CT_UNARY(ct_tanh_##S, T, T, F(ctanh)(x))                                       \
+    CT_UNARY(ct_asinh_##S, T, T, F(casinh)(x))                                     \
+    CT_UNARY(ct_acosh_##S, T, T, F(cacosh)(x))                                     \
+    CT_UNARY(ct_atanh_##S, T, T, F(catanh)(x))                                     \
     CT_UNARY(ct_sigmoid_##S, T, T, 1 / (1 + F(cexp)(-x)))                          \
     CT_UNARY(ct_square_##S, T, T, x * x)                                           \
     CT_UNARY(ct_exp2_##S, T, T, F(cexp)(x * F(log)(2)))                            \

@@ -42,6 +42,8 @@ from ctorch._ops import shape as _shape
 from ctorch._ops import complex as _complex
 from ctorch._ops import products as _products
 from ctorch._ops.products import matmul
+from ctorch._ops.views import diagonal
+from ctorch._core.iterator cimport _broadcast_list
 from ctorch._ops import nn as _nn
 
 
@@ -59,8 +61,6 @@ class _OnFirstUse:
 
 _fft = _OnFirstUse("ctorch.fft")
 _linalg = _OnFirstUse("ctorch.linalg")
-from ctorch._ops.views import diagonal
-from ctorch._core.iterator cimport _broadcast_list
 
 cdef double _LN2 = _math.log(2.0)
 cdef double _LN10 = _math.log(10.0)
@@ -112,6 +112,12 @@ derivative("atan", "AtanBackward0", {"self": lambda grad, self: grad / (self * s
 derivative("sinh", "SinhBackward0", {"self": lambda grad, self: grad * self.cosh()}, holomorphic=True)
 derivative("cosh", "CoshBackward0", {"self": lambda grad, self: grad * self.sinh()}, holomorphic=True)
 derivative("tanh", "TanhBackward0", {"self": lambda grad, result: grad * (1 - result * result)},
+           holomorphic=True)
+derivative("asinh", "AsinhBackward0", {"self": lambda grad, self: grad * (self * self + 1).rsqrt()},
+           holomorphic=True)
+derivative("acosh", "AcoshBackward0", {"self": lambda grad, self: grad * (self * self - 1).rsqrt()},
+           holomorphic=True)
+derivative("atanh", "AtanhBackward0", {"self": lambda grad, self: grad / (1 - self * self)},
            holomorphic=True)
 derivative("sigmoid", "SigmoidBackward0",
            {"self": lambda grad, result: grad * result * (1 - result)}, holomorphic=True)
