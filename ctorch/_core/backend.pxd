@@ -64,9 +64,9 @@ cdef extern from "backend.h" nogil:
     ctypedef int (*ct_sort_fn)(const void *x, int64_t rows, int64_t len, int64_t ld, int desc,
                                void *val, int64_t *idx, void *scratch)
     ctypedef int (*ct_topk_fn)(const void *x, int64_t rows, int64_t len, int64_t ld, int64_t k,
-                               int largest, void *val, int64_t *idx)
+                               int largest, void *val, int64_t *idx, void *scratch)
     ctypedef int (*ct_kth_fn)(const void *x, int64_t rows, int64_t len, int64_t ld, int64_t k,
-                              void *val, int64_t *idx)
+                              void *val, int64_t *idx, void *scratch)
     ctypedef void (*ct_search_fn)(const void *b, int64_t brows, int64_t m, const int64_t *sorter,
                                   const void *v, int64_t rows, int64_t nv, int right, int out32,
                                   void *out)
@@ -124,7 +124,7 @@ cdef extern from "backend.h" nogil:
         void (*argsort)(const void *keys, int is_float, int64_t n, int64_t *order) noexcept nogil
         # sorting and searching
         const ct_sort_fn *sort
-        int64_t (*sort_scratch_bytes)(int64_t rows, int64_t len, int itemsize) noexcept nogil
+        int64_t (*sort_scratch_bytes)(int64_t rows, int64_t len, int64_t extra, int itemsize) noexcept nogil
         const ct_topk_fn *topk
         const ct_kth_fn *kth
         const ct_search_fn *search

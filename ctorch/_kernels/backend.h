@@ -108,7 +108,7 @@ typedef struct ct_backend {
 
     /* sorting and searching (sort.h), per dtype */
     const ct_sort_fn *sort;
-    int64_t (*sort_scratch_bytes)(int64_t rows, int64_t len, int itemsize);
+    int64_t (*sort_scratch_bytes)(int64_t rows, int64_t len, int64_t extra, int itemsize);
     const ct_topk_fn *topk;
     const ct_kth_fn *kth;
     const ct_search_fn *search;

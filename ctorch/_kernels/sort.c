@@ -274,7 +274,7 @@ int ct_sort_rows_##S(const void *xv, int64_t rows, int64_t len, int64_t ld, int 
 /* the k best of each row: largest (descending) or smallest (ascending), */      \
 /* ties in input order; out rows are k long. */                                  \
 int ct_topk_rows_##S(const void *xv, int64_t rows, int64_t len, int64_t ld, int64_t k, \
-                     int largest, void *valv, int64_t *idx) {                     \
+                     int largest, void *valv, int64_t *idx, void *scratch) {      \
     const T *x = (const T *)xv;                                                   \
     T *val = (T *)valv;                                                           \
     if (len > MAXLEN) return 2;                                                   \
@@ -283,7 +283,8 @@ int ct_topk_rows_##S(const void *xv, int64_t rows, int64_t len, int64_t ld, int6
     int par = nt > 1 && rows > 1 && rows * len >= CT_SORT_ROWS_PAR_MIN;           \
     _Pragma("omp parallel num_threads(nt) if(par) reduction(|:err)")              \
     {                                                                             \
-        E *a = (E *)malloc((size_t)(2 * len + k) * sizeof(E));                    \
+        E *a = scratch ? (E *)scratch + (int64_t)omp_get_thread_num() * (2 * len + k) \
+                       : (E *)malloc((size_t)(2 * len + k) * sizeof(E));         \
         if (!a) err = 1;                                                          \
         _Pragma("omp for schedule(dynamic, 16)")                                  \
         for (int64_t r = 0; r < rows; r++) {                                      \
@@ -294,13 +295,13 @@ int ct_topk_rows_##S(const void *xv, int64_t rows, int64_t len, int64_t ld, int6
             ct_smallest_##N(a, len, k, a + len, KBITS, 1, o);                     \
             for (int64_t i = 0; i < k; i++) { int64_t j = IDX(o[i]); idx[r * k + i] = j; val[r * k + i] = xr[j]; } \
         }                                                                         \
-        free(a);                                                                  \
+        if (!scratch) free(a);                                                    \
     }                                                                             \
     return err;                                                                   \
 }                                                                                 \
 /* the k-th smallest (k >= 1) of each row and its index */                       \
 int ct_kth_rows_##S(const void *xv, int64_t rows, int64_t len, int64_t ld, int64_t k, \
-                    void *valv, int64_t *idx) {                                   \
+                    void *valv, int64_t *idx, void *scratch) {                    \
     const T *x = (const T *)xv;                                                   \
     T *val = (T *)valv;                                                           \
     if (len > MAXLEN) return 2;                                                   \
@@ -308,7 +309,8 @@ int ct_kth_rows_##S(const void *xv, int64_t rows, int64_t len, int64_t ld, int64
     int par = nt > 1 && rows > 1 && rows * len >= CT_SORT_ROWS_PAR_MIN;           \
     _Pragma("omp parallel num_threads(nt) if(par) reduction(|:err)")              \
     {                                                                             \
-        E *a = (E *)malloc((size_t)(2 * len) * sizeof(E));                        \
+        E *a = scratch ? (E *)scratch + (int64_t)omp_get_thread_num() * 2 * len   \
+                       : (E *)malloc((size_t)(2 * len) * sizeof(E));             \
         if (!a) err = 1;                                                          \
         _Pragma("omp for schedule(dynamic, 16)")                                  \
         for (int64_t r = 0; r < rows; r++) {                                      \
@@ -320,7 +322,7 @@ int ct_kth_rows_##S(const void *xv, int64_t rows, int64_t len, int64_t ld, int64
             idx[r] = j;                                                           \
             val[r] = xr[j];                                                       \
         }                                                                         \
-        free(a);                                                                  \
+        if (!scratch) free(a);                                                    \
     }                                                                             \
     return err;                                                                   \
 }
@@ -342,9 +344,9 @@ CT_SORT_DTYPE(f64, double, uint64_t, 64, p, ct_kp, CT_P_MAKE, CT_P_KEY, CT_P_IDX
 
 /* bytes of scratch that ct_sort_rows wants for rows of len elements of a
  * dtype of `itemsize` bytes */
-int64_t ct_sort_scratch_bytes(int64_t rows, int64_t len, int itemsize) {
+int64_t ct_sort_scratch_bytes(int64_t rows, int64_t len, int64_t extra, int itemsize) {
     int64_t bufs = rows == 1 ? 1 : ct_get_num_threads();   /* one per thread of the team */
-    return bufs * 2 * len * (itemsize == 8 ? (int64_t)sizeof(ct_kp) : (int64_t)sizeof(uint64_t));
+    return bufs * (2 * len + extra) * (itemsize == 8 ? (int64_t)sizeof(ct_kp) : (int64_t)sizeof(uint64_t));
 }
 #define CT_SORT_TABLE(F, TYPE)                                                    \
 TYPE ct_##F##_loops[CT_NDTYPES] = {                                               \

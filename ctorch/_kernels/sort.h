@@ -16,19 +16,21 @@
 #include <string.h>
 
 /* values and indices of each row in ascending (or descending: desc) order;
- * scratch: ct_sort_scratch_bytes(rows, len, itemsize) bytes, or NULL */
+ * scratch: ct_sort_scratch_bytes(rows, len, 0, itemsize) bytes, or NULL */
 typedef int (*ct_sort_fn)(const void *x, int64_t rows, int64_t len, int64_t ld, int desc,
                           void *val, int64_t *idx, void *scratch);
-/* bytes of scratch that ct_sort_rows wants for rows of len elements of a
- * dtype of `itemsize` bytes */
-int64_t ct_sort_scratch_bytes(int64_t rows, int64_t len, int itemsize);
+/* bytes of scratch that sort, topk (extra: k) and kth want for rows of len
+ * elements of a dtype of `itemsize` bytes (freshly allocated memory faults
+ * its pages in on every call: callers take it from the tensor allocator) */
+int64_t ct_sort_scratch_bytes(int64_t rows, int64_t len, int64_t extra, int itemsize);
 /* the k best of each row: largest (largest) or smallest, ties in input
- * order; out rows are k long */
+ * order; out rows are k long; scratch: ct_sort_scratch_bytes(rows, len, k,
+ * itemsize) bytes, or NULL */
 typedef int (*ct_topk_fn)(const void *x, int64_t rows, int64_t len, int64_t ld, int64_t k,
-                          int largest, void *val, int64_t *idx);
-/* the k-th smallest (k >= 1) of each row and its index */
+                          int largest, void *val, int64_t *idx, void *scratch);
+/* the k-th smallest (k >= 1) of each row and its index; scratch as sort's */
 typedef int (*ct_kth_fn)(const void *x, int64_t rows, int64_t len, int64_t ld, int64_t k,
-                         void *val, int64_t *idx);
+                         void *val, int64_t *idx, void *scratch);
 /* searchsorted: for each value, the number of boundaries that go before it
  * (left counts b with !(b >= v), right counts b with !(b > v)); boundaries
  * are rows of m (brows == 1: one row for every value), values rows of nv;
@@ -49,9 +51,9 @@ int ct_sorter_bad(const int64_t *s, int64_t n, int64_t m);
     int ct_sort_rows_##S(const void *xv, int64_t rows, int64_t len, int64_t ld, int desc, \
                          void *valv, int64_t *idx, void *scratch);                \
     int ct_topk_rows_##S(const void *xv, int64_t rows, int64_t len, int64_t ld, int64_t k, \
-                         int largest, void *valv, int64_t *idx);                  \
+                         int largest, void *valv, int64_t *idx, void *scratch);   \
     int ct_kth_rows_##S(const void *xv, int64_t rows, int64_t len, int64_t ld, int64_t k, \
-                        void *valv, int64_t *idx);
+                        void *valv, int64_t *idx, void *scratch);
 #define CT_SEARCH_DECL(S)                                                         \
     void ct_search_##S(const void *bv, int64_t brows, int64_t m, const int64_t *sorter, \
                        const void *vv, int64_t rows, int64_t nv, int right, int out32, void *out);

@@ -91,8 +91,7 @@ cdef tuple _sort_core(Tensor t, int d, bint descending):
     cdef Tensor scratch
     if r_ > 0 and l_ > 0:
         # scratch from the tensor allocator, which reuses large blocks
-        scratch = _empty_list([t._storage.backend.sort_scratch_bytes(r_, l_, t._dtype.itemsize)], t_uint8,
-                              t._storage.device)
+        scratch = _scratch(t, r_, l_, 0)
         with nogil:
             rc = fn(pp._data, r_, l_, ld_, descending, v._data, <int64_t *>i._data, scratch._data)
         _sort_rc(rc)
@@ -141,6 +140,13 @@ def msort(input, *, out=None):
     return _to_out(out, v)
 
 
+cdef Tensor _scratch(Tensor t, int64_t rows, int64_t length, int64_t extra):
+    """Working memory of sort/topk/kthvalue from the tensor allocator, which
+    reuses large blocks (fresh memory would fault its pages in every call)."""
+    return _empty_list([t._storage.backend.sort_scratch_bytes(rows, length, extra, t._dtype.itemsize)],
+                       t_uint8, t._storage.device)
+
+
 def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
     cdef Tensor t = _tensor_arg(input, "topk")
     cdef Py_ssize_t kk = _k_arg(k, "topk")
@@ -155,7 +161,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
         raise RuntimeError("selected index k out of range")
     if out is not None:
         out = _check_out_pair(out, t, "topk")
-    cdef Tensor v, i, pp
+    cdef Tensor v, i, pp, scratch
     cdef list shape
     cdef int64_t r_, l_, ld_, k_ = kk
     cdef int rc = 0, lg = bool(largest)
@@ -173,8 +179,9 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
         i = _empty_list(shape, t_int64)
         r_, l_, ld_ = rows, L, ld
         if r_ > 0 and k_ > 0:
+            scratch = _scratch(t, r_, l_, k_)
             with nogil:
-                rc = fn(pp._data, r_, l_, ld_, k_, lg, v._data, <int64_t *>i._data)
+                rc = fn(pp._data, r_, l_, ld_, k_, lg, v._data, <int64_t *>i._data, scratch._data)
             _sort_rc(rc)
         v = _scan_back(v, perm)
         i = _scan_back(i, perm)
@@ -198,7 +205,7 @@ def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
     if out is not None:
         out = _check_out_pair(out, t, "kthvalue")
-    cdef Tensor v, i, pp
+    cdef Tensor v, i, pp, scratch
     cdef int64_t r_, l_, ld_, k_ = kk
     cdef int rc = 0
     if t._ndim == 0:
@@ -212,8 +219,9 @@ def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
         i = _empty_list(shape, t_int64)
         r_, l_, ld_ = rows, L, ld
         if r_ > 0:
+            scratch = _scratch(t, r_, l_, 0)
             with nogil:
-                rc = fn(pp._data, r_, l_, ld_, k_, v._data, <int64_t *>i._data)
+                rc = fn(pp._data, r_, l_, ld_, k_, v._data, <int64_t *>i._data, scratch._data)
             _sort_rc(rc)
         if keepdim:
             v = _unsqueeze(v, d)
