@@ -224,6 +224,19 @@ CT_FKEY(f64, double, uint64_t, 0x8000000000000000ull, 0x7FF0000000000000ull)
 
 /* ------------------------------------------------------------ per dtype
  * Return codes: 0 done, 1 out of memory, 2 row too long for 32-bit indices. */
+/* the start of each rows kernel: typed views of the input and the values,
+ * and the row length the keys can index */
+#define CT__ROWS_BEGIN(T, MAXLEN)                                                 \
+    const T *x = (const T *)xv;                                                   \
+    T *val = (T *)valv;                                                           \
+    if (len > MAXLEN) return 2;
+/* a thread's working buffer of `per` entries: its share of the caller's
+ * scratch, or its own allocation (err set when that fails) */
+#define CT__TEAM_BUF(E, per)                                                      \
+    E *a = scratch ? (E *)scratch + (int64_t)omp_get_thread_num() * (per)        \
+                   : (E *)malloc((size_t)(per) * sizeof(E));                      \
+    if (!a) err = 1;
+
 #define CT_SORT_DTYPE(S, T, U, KBITS, N, E, MAKE, KEY, IDX, MAXLEN)               \
 static int64_t ct_fill_##S(const T *x, int64_t len, U dm, E *a) {                \
     int lossy = 0;                                                                \
@@ -246,9 +259,7 @@ static void ct_sort_one_##S(const T *x, int64_t len, U dm, E *a, E *b, T *val, i
 /* scratch: 2 * len entries per thread (sort_scratch_bytes), or NULL */      \
 int ct_sort_rows_##S(const void *xv, int64_t rows, int64_t len, int64_t ld, int desc, \
                      void *valv, int64_t *idx, void *scratch) {                   \
-    const T *x = (const T *)xv;                                                   \
-    T *val = (T *)valv;                                                           \
-    if (len > MAXLEN) return 2;                                                   \
+    CT__ROWS_BEGIN(T, MAXLEN)                                                     \
     U dm = desc ? (U)~(U)0 : (U)0;                                                \
     int nt = ct_get_num_threads(), err = 0;                                       \
     if (rows == 1) {                                                              \
@@ -261,9 +272,7 @@ int ct_sort_rows_##S(const void *xv, int64_t rows, int64_t len, int64_t ld, int 
     int par = nt > 1 && rows * len >= CT_SORT_ROWS_PAR_MIN;                       \
     _Pragma("omp parallel num_threads(nt) if(par) reduction(|:err)")              \
     {                                                                             \
-        E *a = scratch ? (E *)scratch + (int64_t)omp_get_thread_num() * 2 * len   \
-                       : (E *)malloc((size_t)(2 * len) * sizeof(E));             \
-        if (!a) err = 1;                                                          \
+        CT__TEAM_BUF(E, 2 * len)                                                  \
         _Pragma("omp for schedule(dynamic, 16)")                                  \
         for (int64_t r = 0; r < rows; r++)                                        \
             if (a) ct_sort_one_##S(x + r * ld, len, dm, a, a + len, val + r * len, idx + r * len); \
@@ -275,17 +284,13 @@ int ct_sort_rows_##S(const void *xv, int64_t rows, int64_t len, int64_t ld, int 
 /* ties in input order; out rows are k long. */                                  \
 int ct_topk_rows_##S(const void *xv, int64_t rows, int64_t len, int64_t ld, int64_t k, \
                      int largest, void *valv, int64_t *idx, void *scratch) {      \
-    const T *x = (const T *)xv;                                                   \
-    T *val = (T *)valv;                                                           \
-    if (len > MAXLEN) return 2;                                                   \
+    CT__ROWS_BEGIN(T, MAXLEN)                                                     \
     U dm = largest ? (U)~(U)0 : (U)0;                                             \
     int nt = ct_get_num_threads(), err = 0;                                       \
     int par = nt > 1 && rows > 1 && rows * len >= CT_SORT_ROWS_PAR_MIN;           \
     _Pragma("omp parallel num_threads(nt) if(par) reduction(|:err)")              \
     {                                                                             \
-        E *a = scratch ? (E *)scratch + (int64_t)omp_get_thread_num() * (2 * len + k) \
-                       : (E *)malloc((size_t)(2 * len + k) * sizeof(E));         \
-        if (!a) err = 1;                                                          \
+        CT__TEAM_BUF(E, 2 * len + k)                                              \
         _Pragma("omp for schedule(dynamic, 16)")                                  \
         for (int64_t r = 0; r < rows; r++) {                                      \
             if (!a) continue;                                                     \
@@ -302,16 +307,12 @@ int ct_topk_rows_##S(const void *xv, int64_t rows, int64_t len, int64_t ld, int6
 /* the k-th smallest (k >= 1) of each row and its index */                       \
 int ct_kth_rows_##S(const void *xv, int64_t rows, int64_t len, int64_t ld, int64_t k, \
                     void *valv, int64_t *idx, void *scratch) {                    \
-    const T *x = (const T *)xv;                                                   \
-    T *val = (T *)valv;                                                           \
-    if (len > MAXLEN) return 2;                                                   \
+    CT__ROWS_BEGIN(T, MAXLEN)                                                     \
     int nt = ct_get_num_threads(), err = 0;                                       \
     int par = nt > 1 && rows > 1 && rows * len >= CT_SORT_ROWS_PAR_MIN;           \
     _Pragma("omp parallel num_threads(nt) if(par) reduction(|:err)")              \
     {                                                                             \
-        E *a = scratch ? (E *)scratch + (int64_t)omp_get_thread_num() * 2 * len   \
-                       : (E *)malloc((size_t)(2 * len) * sizeof(E));             \
-        if (!a) err = 1;                                                          \
+        CT__TEAM_BUF(E, 2 * len)                                                  \
         _Pragma("omp for schedule(dynamic, 16)")                                  \
         for (int64_t r = 0; r < rows; r++) {                                      \
             if (!a) continue;                                                     \
