@@ -632,7 +632,7 @@ cdef object _record_binary(object r, object a, object b, str name, object alpha)
     if r is NotImplemented or not (_needs_grad(a) or _needs_grad(b)) or not _grad_mode():
         return r
     if name == "add" or name == "sub":
-        return record2(name, r, a, b, (alpha,))
+        return record(name, r, (a, b), (alpha,))
     if name == "pow":
         if not isinstance(b, Tensor):
             return record("pow.Tensor_Scalar", r, (a, b))
@@ -641,7 +641,7 @@ cdef object _record_binary(object r, object a, object b, str name, object alpha)
         return record("pow.Tensor_Tensor", r, (a, b))
     if name == "floor_divide":
         return r         # PyTorch defines no derivative for floor_divide
-    return record2(name, r, a, b)
+    return record(name, r, (a, b))
 
 
 cdef Tensor _stand_in(Tensor self, bint with_values):
@@ -698,36 +698,20 @@ cdef object _op_binary(int op, int rule, object a, object b, str name):
 
 
 cdef object _op_add(object a, object b):
-    if not _is_operand(b):
-        return NotImplemented
-    r = _binary(CT_ADD, R_ARITH, a, b, None, "add")
-    record2("add", r, a, b, (1,))
-    return r
+    return _op_binary(CT_ADD, R_ARITH, a, b, "add")
 
 
 cdef object _op_sub(object a, object b):
-    if not _is_operand(b):
-        return NotImplemented
-    _check_sub_bool(a, b)
-    r = _binary(CT_SUB, R_ARITH, a, b, None, "sub")
-    record2("sub", r, a, b, (1,))
-    return r
+    if _is_operand(b):
+        _check_sub_bool(a, b)
+    return _op_binary(CT_SUB, R_ARITH, a, b, "sub")
 
 
 cdef object _op_div(object a, object b):
-    if not _is_operand(b):
-        return NotImplemented
-    r = _binary(CT_DIV, R_FLOAT, a, b, None, "div")
-    record2("div", r, a, b)
-    return r
+    return _op_binary(CT_DIV, R_FLOAT, a, b, "div")
 
 
 cdef object _op_pow(object a, object b):
-    if not _is_operand(b):
-        return NotImplemented
-    if isinstance(a, Tensor) and (<Tensor>a)._dtype._kind <= K_INT and isinstance(b, int) \
-            and not isinstance(b, bool) and b < 0:
-        raise RuntimeError("Integers to negative integer powers are not allowed.")
     return _op_binary(CT_POW, R_ARITH, a, b, "pow")
 
 

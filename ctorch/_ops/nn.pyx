@@ -126,13 +126,9 @@ def _nll_backward(grad, self, target, weight, int64_t ignore_index, int reductio
     cdef Tensor tg = <Tensor>grad
     if _grad_mode():
         m = _nll_grad_raw(<Tensor>self, <Tensor>target, weight, ignore_index, reduction, total_weight,
-                          _ones_for(tg))
+                          ones_like(tg))
         return m * (grad.unsqueeze(1) if tg._ndim == 1 else grad)
     return _nll_grad_raw(<Tensor>self, <Tensor>target, weight, ignore_index, reduction, total_weight, tg)
-
-
-cdef Tensor _ones_for(Tensor g):
-    return ones_like(g)
 
 
 def _nll_loss2d(input, target, weight, int64_t ignore_index, int reduction):

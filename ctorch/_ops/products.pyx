@@ -210,10 +210,6 @@ cdef int _same_dtype_mm(Tensor a, Tensor b) except -1:
     return 0
 
 
-cdef object _la_out(Tensor r, object out):
-    return _to_out(out, r) if out is not None else r
-
-
 # ------------------------------------------------------------ products
 
 def _mm_like(sizes, strides, left, right):
@@ -243,7 +239,7 @@ def mm(input, mat2, *, out=None):
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied "
                            f"({a._shape[0]}x{a._shape[1]} and {b._shape[0]}x{b._shape[1]})")
     _same_dtype_mm(a, b)
-    return _la_out(_mm_prim(a, b, "mm"), out)
+    return _to_out(out, _mm_prim(a, b, "mm"))
 
 
 def bmm(input, mat2, *, out=None):
@@ -256,7 +252,7 @@ def bmm(input, mat2, *, out=None):
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
                            f"[{a._shape[0]}, {a._shape[2]}] but got: [{b._shape[0]}, {b._shape[1]}].")
     _same_dtype_mm(a, b)
-    return _la_out(_mm_prim(a, b, "bmm"), out)
+    return _to_out(out, _mm_prim(a, b, "bmm"))
 
 
 def mv(input, vec, *, out=None):
@@ -267,7 +263,7 @@ def mv(input, vec, *, out=None):
         raise RuntimeError(f"size mismatch, got input ({a._shape[0]}), mat ({a._shape[0]}x{a._shape[1]}), vec ({v._shape[0]})")
     _same_dtype_mm(a, v)
     cdef Tensor r = _raw_sq_last(_bmm_raw(a, _raw_unsq(v, 1)), 1)
-    return _la_out(record("mv", r, (a, v)), out)
+    return _to_out(out, record("mv", r, (a, v)))
 
 
 cdef Tensor _dot_impl(Tensor a, Tensor b, str name):
@@ -284,13 +280,13 @@ cdef Tensor _dot_impl(Tensor a, Tensor b, str name):
 
 def dot(input, tensor, *, out=None):
     cdef Tensor a = _tensor_arg(input, "dot"), b = _tensor_arg(tensor, "dot")
-    return _la_out(record("dot", _dot_impl(a, b, "dot"), (a, b)), out)
+    return _to_out(out, record("dot", _dot_impl(a, b, "dot"), (a, b)))
 
 
 def vdot(input, other, *, out=None):
     cdef Tensor a = _tensor_arg(input, "vdot"), b = _tensor_arg(other, "vdot")
     cdef Tensor ca = _conj_raw(a) if a._dtype.is_complex else a
-    return _la_out(record("vdot", _dot_impl(ca, b, "vdot"), (a, b)), out)
+    return _to_out(out, record("vdot", _dot_impl(ca, b, "vdot"), (a, b)))
 
 
 def matmul(input, other, *, out=None):
@@ -303,7 +299,7 @@ def matmul(input, other, *, out=None):
     if na == 2 and nb == 1:
         return mv(a, b, out=out)
     if na == 1 and nb == 2:
-        return _la_out(mm(_unsqueeze(a, 0), b).squeeze(0), out)
+        return _to_out(out, mm(_unsqueeze(a, 0), b).squeeze(0))
     if na == 2 and nb == 2:
         return mm(a, b, out=out)
     _same_dtype_mm(a, b)
@@ -315,10 +311,10 @@ def matmul(input, other, *, out=None):
         if nb == 1:
             if b._shape[0] != k:
                 raise RuntimeError(f"size mismatch, got input ({a2.shape[0]}), mat ({a2.shape[0]}x{k}), vec ({b._shape[0]})")
-            return _la_out(mv(a2, b).reshape(lead), out)
+            return _to_out(out, mv(a2, b).reshape(lead))
         if b._shape[0] != k:
             raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({a2.shape[0]}x{k} and {b._shape[0]}x{b._shape[1]})")
-        return _la_out(mm(a2, b).reshape(lead + [b._shape[1]]), out)
+        return _to_out(out, mm(a2, b).reshape(lead + [b._shape[1]]))
     cdef Tensor aa = _unsqueeze(a, 0) if na == 1 else a
     cdef Tensor bb = _unsqueeze(b, 1) if nb == 1 else b
     cdef Py_ssize_t m = aa._shape[aa._ndim - 2], n = bb._shape[bb._ndim - 1]
@@ -331,7 +327,7 @@ def matmul(input, other, *, out=None):
         r = r.squeeze(-2)
     if nb == 1:
         r = r.squeeze(-1)
-    return _la_out(r, out)
+    return _to_out(out, r)
 
 
 cdef Py_ssize_t _prod(object shape):
@@ -359,7 +355,7 @@ def outer(input, vec2, *, out=None):
         raise RuntimeError(f"outer: Expected 1-D argument self, but got {a._ndim}-D")
     if b._ndim != 1:
         raise RuntimeError(f"outer: Expected 1-D argument vec2, but got {b._ndim}-D")
-    return _la_out(_unsqueeze(a, 1) * b, out)
+    return _to_out(out, _unsqueeze(a, 1) * b)
 
 
 ger = outer
@@ -386,24 +382,24 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
         if beta != 0:
             _copy_into(r, <Tensor>ce, False)
         _bmm_acc(a, b, r, alpha, beta)
-        return _la_out(record("addmm", r, (c, a, b), (beta, alpha)), out)
-    return _la_out(_addlike(input, mm(mat1, mat2), beta, alpha), out)
+        return _to_out(out, record("addmm", r, (c, a, b), (beta, alpha)))
+    return _to_out(out, _addlike(input, mm(mat1, mat2), beta, alpha))
 
 
 def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
-    return _la_out(_addlike(input, mv(mat, vec), beta, alpha), out)
+    return _to_out(out, _addlike(input, mv(mat, vec), beta, alpha))
 
 
 def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
-    return _la_out(_addlike(input, _sum_fn(bmm(batch1, batch2), 0), beta, alpha), out)
+    return _to_out(out, _addlike(input, _sum_fn(bmm(batch1, batch2), 0), beta, alpha))
 
 
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
-    return _la_out(_addlike(input, bmm(batch1, batch2), beta, alpha), out)
+    return _to_out(out, _addlike(input, bmm(batch1, batch2), beta, alpha))
 
 
 def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None):
-    return _la_out(_addlike(input, outer(vec1, vec2), beta, alpha), out)
+    return _to_out(out, _addlike(input, outer(vec1, vec2), beta, alpha))
 
 
 # ------------------------------------------------------------ einsum
@@ -550,11 +546,11 @@ cdef _tri(input, diagonal, bint lower, str name):
 
 
 def tril(input, diagonal=0, *, out=None):
-    return _la_out(_tri(input, diagonal, True, "tril"), out)
+    return _to_out(out, _tri(input, diagonal, True, "tril"))
 
 
 def triu(input, diagonal=0, *, out=None):
-    return _la_out(_tri(input, diagonal, False, "triu"), out)
+    return _to_out(out, _tri(input, diagonal, False, "triu"))
 
 
 def diag_embed(input, offset=0, dim1=-2, dim2=-1):
@@ -578,9 +574,9 @@ def diag_embed(input, offset=0, dim1=-2, dim2=-1):
 def diag(input, diagonal=0, *, out=None):
     cdef Tensor t = _tensor_arg(input, "diag")
     if t._ndim == 1:
-        return _la_out(diag_embed(t, diagonal, 0, 1), out)
+        return _to_out(out, diag_embed(t, diagonal, 0, 1))
     if t._ndim == 2:
-        return _la_out(clone(_diagonal(t, diagonal, 0, 1)), out)
+        return _to_out(out, clone(_diagonal(t, diagonal, 0, 1)))
     raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {t._ndim}D")
 
 
@@ -594,7 +590,7 @@ def kron(input, other, *, out=None):
         ia += [sa[d], 1]
         ib += [1, sb[d]]
     r = a.reshape(ia) * b.reshape(ib)
-    return _la_out(r.reshape([sa[d] * sb[d] for d in range(n)]), out)
+    return _to_out(out, r.reshape([sa[d] * sb[d] for d in range(n)]))
 
 
 cdef object _tensor_matmul(object a, object b):

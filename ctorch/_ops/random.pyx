@@ -125,27 +125,20 @@ cdef int _fill_random(Tensor r, Generator g, bint normal) except -1:
 
 cdef int _fill_random_raw(const ct_backend *B, char *p, int64_t n, bint dbl, Generator g, bint normal,
                           double scale) except -1:
-    cdef uint64_t off, seed = g._seed
+    cdef uint64_t seed = g._seed, off
+    cdef int code = CT_FLOAT64 if dbl else CT_FLOAT32
     cdef int64_t i
-    if dbl:
-        off = g._take(ct_rand_blocks_normal_f64(n) if normal else ct_rand_blocks_uniform_f64(n))
-        with nogil:
-            if normal:
-                B.normal[CT_FLOAT64](seed, off, p, n)
-            else:
-                B.uniform[CT_FLOAT64](seed, off, p, n)
-            if scale != 1.0:
-                for i in range(n):
-                    (<double *>p)[i] *= scale
+    if normal:
+        off = g._take(ct_rand_blocks_normal_f64(n) if dbl else ct_rand_blocks_normal_f32(n))
     else:
-        off = g._take(ct_rand_blocks_normal_f32(n) if normal else ct_rand_blocks_uniform_f32(n))
-        with nogil:
-            if normal:
-                B.normal[CT_FLOAT32](seed, off, p, n)
-            else:
-                B.uniform[CT_FLOAT32](seed, off, p, n)
-            if scale != 1.0:
-                for i in range(n):
+        off = g._take(ct_rand_blocks_uniform_f64(n) if dbl else ct_rand_blocks_uniform_f32(n))
+    with nogil:
+        (B.normal if normal else B.uniform)[code](seed, off, p, n)
+        if scale != 1.0:
+            for i in range(n):
+                if dbl:
+                    (<double *>p)[i] *= scale
+                else:
                     (<float *>p)[i] = <float>((<float *>p)[i] * scale)
     return 0
 

@@ -639,17 +639,8 @@ cdef int _run_gather(Tensor out, Tensor src, Tensor idx, int d, str fname) excep
     return 0
 
 
-cdef bint _has_negative(Tensor idx):
-    cdef Tensor c = idx.contiguous()
-    cdef const int64_t *p = <const int64_t *>c._data
-    cdef Py_ssize_t i
-    for i in range(c._numel):
-        if p[i] < 0:
-            return True
-    return False
-
-
 cdef int64_t _first_negative(Tensor idx):
+    """The first negative entry of an int64 index, or 0 when there is none."""
     cdef Tensor c = idx.contiguous()
     cdef const int64_t *p = <const int64_t *>c._data
     cdef Py_ssize_t i
@@ -664,8 +655,9 @@ def gather(input, dim, index, *, sparse_grad=False, out=None):
     cdef Tensor idx = _long_index(index, "gather")
     cdef int d = _wrap_dim(dim, max(t._ndim, 1))
     _gather_check(t, idx, None, d, "gather", False)
-    if _has_negative(idx):
-        raise RuntimeError(f"index {_first_negative(idx)} is out of bounds for dimension {d} with size {t._shape[d] if t._ndim else 1}")
+    cdef int64_t neg = _first_negative(idx)
+    if neg:
+        raise RuntimeError(f"index {neg} is out of bounds for dimension {d} with size {t._shape[d] if t._ndim else 1}")
     cdef Tensor r = _empty_list(list(idx.size()), t._dtype)
     _run_gather(r, t, idx, d, "gather")
     if _record(t):
@@ -689,9 +681,10 @@ cdef int _run_scatter(Tensor self, Tensor idx, Tensor src, int d, bint add) exce
     cdef int rc, k
     if idx._numel == 0:
         return 0
-    if _has_negative(idx):
+    cdef int64_t neg = _first_negative(idx)
+    if neg:
         size = self._shape[d] if self._ndim else 1
-        raise RuntimeError(f"index {_first_negative(idx)} is out of bounds for dimension {d} with size {size}")
+        raise RuntimeError(f"index {neg} is out of bounds for dimension {d} with size {size}")
     for k in range(nd):
         shp[k] = idx._shape[k] if idx._ndim else 1
     _fill_st(src, ast, nd)

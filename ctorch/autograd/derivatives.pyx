@@ -41,7 +41,7 @@ from ctorch._ops.elementwise import where, div
 from ctorch._ops import shape as _shape
 from ctorch._ops import complex as _complex
 from ctorch._ops import products as _products
-from ctorch._ops.products import matmul
+from ctorch._ops.products import matmul, _mH
 from ctorch._ops.views import diagonal
 from ctorch._core.iterator cimport _broadcast_list
 from ctorch._ops import nn as _nn
@@ -280,67 +280,59 @@ derivative("copy_", "CopyBackwards", {"self": _zeros, "src": _same}, broadcast=T
 
 # ============================================ views and in-place ops on views
 
+cdef Tensor _positions(object sizes, object strides, Py_ssize_t offset):
+    """The storage position of each element of a strided layout, in row-major
+    order (a flat int64 tensor)."""
+    cdef int nd = len(sizes), d
+    cdef Py_ssize_t sz[CT_MAXDIM]
+    cdef Py_ssize_t st[CT_MAXDIM]
+    cdef Py_ssize_t idx[CT_MAXDIM]
+    cdef Py_ssize_t n = 1, i, pos
+    for d in range(nd):
+        sz[d] = sizes[d]
+        st[d] = strides[d]
+        idx[d] = 0
+        n *= sz[d]
+    cdef Tensor out = _empty_list([n], t_int64)
+    cdef int64_t *o = <int64_t *>out._data
+    for i in range(n):
+        pos = offset
+        for d in range(nd):
+            pos += idx[d] * st[d]
+        o[i] = pos
+        d = nd - 1
+        while d >= 0:
+            idx[d] += 1
+            if idx[d] < sz[d]:
+                break
+            idx[d] = 0
+            d -= 1
+    return out
+
+
 cdef Tensor _view_index(tuple geometry):
     """For each element of a view (in its shape), the position of that element
     in its base's logical (row-major) order."""
     base_sizes, base_strides, base_off, view_sizes, view_strides, view_off = geometry[:6]
-    cdef int bnd = len(base_sizes), vnd = len(view_sizes), d
-    cdef Py_ssize_t bs[CT_MAXDIM]
-    cdef Py_ssize_t bst[CT_MAXDIM]
-    cdef Py_ssize_t vs[CT_MAXDIM]
-    cdef Py_ssize_t vst[CT_MAXDIM]
-    cdef Py_ssize_t idx[CT_MAXDIM]
-    cdef Py_ssize_t n = 1, m = 1, i, pos, lo, hi
-    for d in range(bnd):
-        bs[d] = base_sizes[d]
-        bst[d] = base_strides[d]
-        n *= bs[d]
-    for d in range(vnd):
-        vs[d] = view_sizes[d]
-        vst[d] = view_strides[d]
-        m *= vs[d]
     cdef Tensor out = _empty_list(list(view_sizes), t_int64)
-    cdef int64_t *o = <int64_t *>out._data
-    if m == 0:
+    if out._numel == 0:
         return out
-    # storage positions the base covers
-    lo = hi = base_off
-    for d in range(bnd):
-        if bs[d] > 1:
-            if bst[d] > 0:
-                hi += (bs[d] - 1) * bst[d]
-            else:
-                lo += (bs[d] - 1) * bst[d]
+    cdef Tensor base_pos = _positions(base_sizes, base_strides, base_off)
+    cdef Tensor view_pos = _positions(view_sizes, view_strides, view_off)
+    cdef int64_t *bp = <int64_t *>base_pos._data
+    cdef int64_t *vp = <int64_t *>view_pos._data
+    cdef int64_t *o = <int64_t *>out._data
+    cdef Py_ssize_t i, lo = bp[0], hi = bp[0]
+    for i in range(base_pos._numel):
+        lo = min(lo, bp[i])
+        hi = max(hi, bp[i])
+    # storage position -> logical position in the base
     cdef Tensor inv_t = _empty_list([hi - lo + 1], t_int64)
     cdef int64_t *inv = <int64_t *>inv_t._data
-    for d in range(bnd):
-        idx[d] = 0
-    for i in range(n):
-        pos = base_off
-        for d in range(bnd):
-            pos += idx[d] * bst[d]
-        inv[pos - lo] = i
-        d = bnd - 1
-        while d >= 0:
-            idx[d] += 1
-            if idx[d] < bs[d]:
-                break
-            idx[d] = 0
-            d -= 1
-    for d in range(vnd):
-        idx[d] = 0
-    for i in range(m):
-        pos = view_off
-        for d in range(vnd):
-            pos += idx[d] * vst[d]
-        o[i] = inv[pos - lo]
-        d = vnd - 1
-        while d >= 0:
-            idx[d] += 1
-            if idx[d] < vs[d]:
-                break
-            idx[d] = 0
-            d -= 1
+    for i in range(base_pos._numel):
+        inv[bp[i] - lo] = i
+    for i in range(view_pos._numel):
+        o[i] = inv[vp[i] - lo]
     return out
 
 
@@ -784,18 +776,18 @@ derivative("angle", "AngleBackward0", {"self": _angle_backward})
 # ================================================================= products
 
 def _mm_self(grad, mat2, self_sizes, self_strides):
-    return _products._mm_like(self_sizes, self_strides, grad, _products._mH(mat2))
+    return _products._mm_like(self_sizes, self_strides, grad, _mH(mat2))
 
 
 def _mm_mat2(grad, self, mat2_sizes, mat2_strides):
-    return _products._mm_like(mat2_sizes, mat2_strides, _products._mH(self), grad)
+    return _products._mm_like(mat2_sizes, mat2_strides, _mH(self), grad)
 
 
 derivative("mm", "MmBackward0", {"self": _mm_self, "mat2": _mm_mat2})
-derivative("bmm", "BmmBackward0", {"self": lambda grad, mat2: matmul(grad, _products._mH(mat2)),
-                                   "mat2": lambda grad, self: matmul(_products._mH(self), grad)})
+derivative("bmm", "BmmBackward0", {"self": lambda grad, mat2: matmul(grad, _mH(mat2)),
+                                   "mat2": lambda grad, self: matmul(_mH(self), grad)})
 derivative("mv", "MvBackward0", {"self": lambda grad, vec: grad.unsqueeze(-1) * _complex.conj(vec),
-                                 "vec": lambda grad, self: matmul(_products._mH(self), grad)})
+                                 "vec": lambda grad, self: matmul(_mH(self), grad)})
 derivative("dot", "DotBackward0", {"self": lambda grad, tensor: grad * _complex.conj(tensor),
                                    "tensor": lambda grad, self: grad * _complex.conj(self)})
 # vdot(a, b) = sum(conj(a) b)
@@ -808,12 +800,12 @@ def _addmm_self(grad, beta):
 
 
 def _addmm_mat1(grad, mat2, alpha, mat1_sizes, mat1_strides):
-    g = _products._mm_like(mat1_sizes, mat1_strides, grad, _products._mH(mat2))
+    g = _products._mm_like(mat1_sizes, mat1_strides, grad, _mH(mat2))
     return g * alpha if alpha != 1 else g
 
 
 def _addmm_mat2(grad, mat1, alpha, mat2_sizes, mat2_strides):
-    g = _products._mm_like(mat2_sizes, mat2_strides, _products._mH(mat1), grad)
+    g = _products._mm_like(mat2_sizes, mat2_strides, _mH(mat1), grad)
     return g * alpha if alpha != 1 else g
 
 
@@ -894,10 +886,6 @@ derivative("fft_c2r_real", "FftC2RBackward0",
 
 from ctorch._ops.creation import eye
 from ctorch._ops.products import tril, diag_embed
-
-
-def _mH(x):
-    return _products._mH(x)
 
 
 derivative("linalg_inv_ex", "LinalgInvExBackward0",
