@@ -19,7 +19,7 @@ from ctorch._core.dtype cimport *
 from ctorch._core.backend cimport *
 from ctorch._core.dispatch cimport ensure_gemm
 from ctorch._core.tensor cimport *
-from ctorch._core.iterator cimport _copy_into, _tensor_arg, _to_out
+from ctorch._core.iterator cimport _copy_into, _tensor_arg, _to_out, _raw_clone
 from ctorch._ops.elementwise cimport _cast
 from ctorch._ops.views cimport _unsqueeze, _expand
 from ctorch._ops.complex cimport _conj_raw
@@ -75,12 +75,6 @@ cdef int64_t *_batch_offsets(Tensor t, int nbd, Py_ssize_t nb) except NULL:
     return off
 
 
-cdef Tensor _dense(Tensor t):
-    cdef Tensor r = _empty_like(t, None)
-    _copy_into(r, t, False)
-    return r
-
-
 cdef Tensor _bmm_raw(Tensor a, Tensor b):
     """(..., m, k) x (..., k, n) -> new dense (..., m, n); the batch shapes of a
     and b are equal (strides are free, 0 included); one dtype; no autograd."""
@@ -115,16 +109,16 @@ cdef Tensor _bmm_acc(Tensor a, Tensor b, Tensor acc, double alpha, double beta):
     if blas:
         ensure_gemm(out._storage.backend)
         if not _blas_layout(m, k, a._stride[nd - 2], a._stride[nd - 1], &ta, &lda):
-            a = _dense(a)
+            a = _raw_clone(a)
             _blas_layout(m, k, a._stride[nd - 2], a._stride[nd - 1], &ta, &lda)
         if not _blas_layout(k, n, b._stride[nd - 2], b._stride[nd - 1], &tb, &ldb):
-            b = _dense(b)
+            b = _raw_clone(b)
             _blas_layout(k, n, b._stride[nd - 2], b._stride[nd - 1], &tb, &ldb)
     else:
         if not ((a._stride[nd - 1] == 1 or k == 1) and (a._stride[nd - 2] == k or m == 1)):
-            a = _dense(a)
+            a = _raw_clone(a)
         if not ((b._stride[nd - 1] == 1 or n == 1) and (b._stride[nd - 2] == n or k == 1)):
-            b = _dense(b)
+            b = _raw_clone(b)
     cdef int64_t *offa = _batch_offsets(a, nbd, nb)
     cdef int64_t *offb
     try:
