@@ -90,11 +90,12 @@ def _extensions():
     omp_c, omp_l = _openmp_flags()
     exts = []
     for name, path in _pyx_modules():
+        # only the module that links the kernels runs OpenMP; the glue
+        # modules load a little faster without libgomp among their needs
+        backend = name == BACKEND_MODULE
         ext = Extension(name, [path], include_dirs=[KERNELS],
-                        extra_compile_args=COMMON_FLAGS + omp_c,
-                        extra_link_args=omp_l + ["-lm"])
-        if name == BACKEND_MODULE:
-            ext.extra_link_args += ["-ldl"]
+                        extra_compile_args=COMMON_FLAGS + (omp_c if backend else []),
+                        extra_link_args=(omp_l + ["-lm", "-ldl"]) if backend else ["-lm"])
         exts.append(ext)
     return exts
 
