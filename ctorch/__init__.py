@@ -9,15 +9,12 @@ from ctorch._core.dtype import (  # noqa: F401
 from ctorch._core.tensor import Tensor, Size, strided, from_numpy, is_floating_point, is_complex  # noqa: F401
 from ctorch._core.dispatch import device, get_num_threads, set_num_threads  # noqa: F401
 from ctorch._core.iterator import can_cast  # noqa: F401
-# the op families (each installs its Tensor methods and operators on import)
+# the op families the operators and the autograd engine need (each installs
+# its Tensor methods and operators on import); the rest load on first use
 from ctorch._ops.creation import *  # noqa: F401,F403
 from ctorch._ops.elementwise import *  # noqa: F401,F403
 from ctorch._ops.views import *  # noqa: F401,F403
-from ctorch._ops.random import *  # noqa: F401,F403
-from ctorch._ops.sampling import *  # noqa: F401,F403
-from ctorch._ops.hist import *  # noqa: F401,F403
 from ctorch._ops.reduce import *  # noqa: F401,F403
-from ctorch._ops.sort import *  # noqa: F401,F403
 from ctorch._ops.index import *  # noqa: F401,F403
 from ctorch._ops.shape import *  # noqa: F401,F403
 from ctorch._ops.complex import *  # noqa: F401,F403
@@ -29,16 +26,9 @@ from ctorch._ops.reduce import (  # noqa: F401
     _any_fn as any, _all_fn as all, _sum_fn as sum, _max_fn as max, _min_fn as min,
 )
 from ctorch._ops.complex import _complex_fn as complex  # noqa: F401
-from ctorch._ops.random import Generator, default_generator  # noqa: F401
-# autograd: the engine (Tensor.backward); the derivatives table is loaded by
-# the first op that records a graph
-from ctorch.autograd import _engine  # noqa: F401
+# autograd: the graph nodes; the derivatives table is loaded by the first op
+# that records a graph, the engine by the first backward
 from ctorch import autograd  # noqa: F401
-from ctorch import cuda  # noqa: F401
-from ctorch import return_types  # noqa: F401
-from ctorch.autograd.grad_mode import (  # noqa: F401
-    no_grad, enable_grad, set_grad_enabled, inference_mode, is_grad_enabled,
-)
 
 (bool, uint8, int8, int16, int32, int64, float16, float32, float64,
  complex64, complex128) = _dtype_list()
@@ -62,17 +52,76 @@ del chalf, FloatTensor, DoubleTensor, LongTensor, IntTensor, BoolTensor, ByteTen
 
 __version__ = "0.1.0"
 
-# Submodules and names loaded on first use (`import ctorch` stays light):
+# Modules loaded on first use, so that `import ctorch` stays light:
+# module -> (its functions in this namespace, its Tensor methods, its Tensor
+# properties). Until the module loads, each of its Tensor methods and
+# properties is a stand-in that loads it (the module then installs the real
+# one) and forwards the call. tests/test_import.py checks every list
+# against what the module defines.
+_ON_FIRST_USE = {
+    "ctorch._ops.random": (
+        ("Generator", "default_generator", "manual_seed", "seed", "initial_seed", "get_rng_state",
+         "set_rng_state", "rand", "randn", "rand_like", "randn_like", "randint", "randint_like",
+         "randperm"),
+        ("uniform_", "normal_", "random_"), ()),
+    "ctorch._ops.sampling": (
+        ("bernoulli", "dropout", "dropout_", "multinomial"),
+        ("bernoulli", "bernoulli_", "multinomial"), ()),
+    "ctorch._ops.hist": (
+        ("histc", "histogram", "bincount"),
+        ("histc", "histogram", "bincount"), ()),
+    "ctorch._ops.sort": (
+        ("sort", "argsort", "msort", "topk", "kthvalue", "searchsorted", "bucketize"),
+        ("sort", "argsort", "msort", "topk", "kthvalue"), ()),
+    "ctorch.autograd._engine": (
+        (), ("backward", "register_hook", "retain_grad"), ("retains_grad",)),
+    "ctorch.autograd.grad_mode": (
+        ("no_grad", "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled"), (), ()),
+}
+
 # name -> (module, attribute or None for the module itself)
 _LAZY = {
     "fft": ("ctorch.fft", None),
     "linalg": ("ctorch.linalg", None),
     "nn": ("ctorch.nn", None),
+    "cuda": ("ctorch.cuda", None),
+    "return_types": ("ctorch.return_types", None),
     "svd": ("ctorch.linalg", "_svd_legacy"),
     "qr": ("ctorch.linalg", "_qr_legacy"),
     "set_printoptions": ("ctorch._printing", "set_printoptions"),
     "get_printoptions": ("ctorch._printing", "get_printoptions"),
 }
+
+
+def _stand_in(module, name, is_property):
+    def load(self):
+        import importlib
+        importlib.import_module(module)        # replaces Tensor.<name>
+        return getattr(self, name)
+
+    if is_property:
+        return property(load)
+
+    def method(self, *args, **kwargs):
+        return load(self)(*args, **kwargs)
+    method.__name__ = name
+    method.__qualname__ = "Tensor." + name
+    return method
+
+
+def _install_stand_ins():
+    from ctorch._core.tensor import _install_method
+    for module, (functions, methods, properties) in _ON_FIRST_USE.items():
+        for name in functions:
+            _LAZY[name] = (module, name)
+        for name in methods:
+            _install_method(name, _stand_in(module, name, False))
+        for name in properties:
+            _install_method(name, _stand_in(module, name, True))
+
+
+_install_stand_ins()
+del _install_stand_ins
 
 
 def __getattr__(name):

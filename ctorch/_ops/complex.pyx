@@ -7,8 +7,8 @@ z.grad = dL/dRe(z) + i dL/dIm(z). For a holomorphic f the chain rule is then
 grad_in = grad_out * conj(f'(z)), which the derivatives table derives from
 the real formula grad_out * f'(z) (its holomorphic entries)."""
 
-import math as _math
 import builtins as _builtins
+from libc.math cimport M_PI
 
 from ctorch._core.dtype cimport *
 from ctorch._core.tensor cimport *
@@ -299,7 +299,7 @@ def angle(input, *, out=None):
         else:
             x = t if t._dtype._kind == K_FLOAT else _cast(t, _default_dtype)
             r = where(_FUNCTIONS["isnan"](x), x,
-                      where(x < 0, _scalar_tensor(_math.pi, x._dtype), zeros((), dtype=x._dtype)))
+                      where(x < 0, _scalar_tensor(M_PI, x._dtype), zeros((), dtype=x._dtype)))
     finally:
         _set_grad_mode(old)
     if out is not None:

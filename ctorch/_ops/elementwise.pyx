@@ -9,7 +9,6 @@ machinery every op family shares (an op on a tensor in a graph computes out
 of place and hands its history over)."""
 
 from libc.stdint cimport int64_t, uint8_t
-import struct as _struct
 
 from ctorch._core.dtype cimport *
 from ctorch._core.backend cimport *
@@ -140,6 +139,14 @@ cdef object _binary(int op, int rule, object a, object b, object out, str name, 
     return dst
 
 
+cdef extern from *:
+    """
+    /* v rounded to half (nearest, ties to even) is not v: inexact, overflowing or NaN */
+    static int ct_inexact_in_half(double v) { return (double)(_Float16)v != v; }
+    """
+    bint ct_inexact_in_half(double v) nogil
+
+
 cdef bint _inexact_in_half(object x) except -1:
     """x is a python number or a 0-d tensor of another dtype whose value half
     does not represent exactly."""
@@ -152,8 +159,8 @@ cdef bint _inexact_in_half(object x) except -1:
     elif not isinstance(x, (int, float)):
         return False
     try:
-        return _struct.unpack("e", _struct.pack("e", x))[0] != x
-    except (OverflowError, _struct.error):
+        return ct_inexact_in_half(x)
+    except OverflowError:                       # an int beyond double's range
         return True
 
 

@@ -10,7 +10,6 @@ scans along one dim move that dim last the same way. Forward results of
 composite ops (var, std, logsumexp) are computed on a detached input and get
 one backward node with torch's name, recorded with its derivatives entry."""
 
-import warnings as _warnings
 from libc.string cimport memset, memcpy
 from libc.stdint cimport int64_t
 
@@ -23,7 +22,6 @@ from ctorch._ops.views cimport _reshape
 from ctorch.autograd._node cimport record, _grad_mode
 from ctorch._ops.creation import zeros, ones_like, zeros_like, arange
 from ctorch._ops.elementwise import where
-from ctorch import return_types as _rt
 
 import builtins as _builtins
 _brange = _builtins.range
@@ -77,6 +75,18 @@ cdef int _sum_kernel(Tensor t, list kept, list red, Py_ssize_t rows, Py_ssize_t 
     with nogil:
         rfn(p._data, rows, L, ld, out._data)
     return 0
+
+
+cdef object _return_types = None
+
+
+cdef object _named(str name):
+    """The torch.return_types type `name` (that module loads on first use)."""
+    global _return_types
+    if _return_types is None:
+        from ctorch import return_types
+        _return_types = return_types
+    return getattr(_return_types, name)
 
 
 cdef object _record_reduce(Tensor r, Tensor t, str name, object dim, bint keepdim, Py_ssize_t count):
@@ -254,8 +264,8 @@ cdef object _minmax_fn(object input, object dim, object keepdim, object out, bin
     if out is not None:
         _to_out(out[0], v)
         _to_out(out[1], i)
-        return getattr(_rt, name)(out[0], out[1])
-    return getattr(_rt, name)(v, i)
+        return _named(name)(out[0], out[1])
+    return _named(name)(v, i)
 
 
 def _max_fn(input, dim=None, keepdim=False, *, out=None):
@@ -394,8 +404,8 @@ def median(input, dim=None, keepdim=False, *, out=None):
     if out is not None:
         _to_out(out[0], v)
         _to_out(out[1], i)
-        return _rt.median(out[0], out[1])
-    return _rt.median(v, i)
+        return _named("median")(out[0], out[1])
+    return _named("median")(v, i)
 
 
 # ------------------------------------------------------------ prod
@@ -459,7 +469,8 @@ cdef tuple _var_core(Tensor t, object dim, double c, bint keepdim, str name):
     for d in red:
         n *= t._shape[d]
     if n - c <= 0:
-        _warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than the reduction factor (input numel divided by output numel).", UserWarning, stacklevel=3)
+        import warnings
+        warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than the reduction factor (input numel divided by output numel).", UserWarning, stacklevel=3)
     dims = red if t._ndim else None
     m = mean(td, dims, True)
     dv = td - m

@@ -1,23 +1,31 @@
-"""torch.autograd for ctorch: backward, grad, grad mode, Function, gradcheck."""
-from ctorch.autograd import graph  # noqa: F401
-from ctorch.autograd.function import Function, FunctionCtx, once_differentiable  # noqa: F401
-from ctorch.autograd.grad_mode import (  # noqa: F401
-    enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled,
-)
+"""torch.autograd for ctorch: backward, grad, grad mode, Function, gradcheck.
 
+The graph nodes (`_node`) load with the ops, which import this package for
+them; everything else here loads on first use.
+"""
 __all__ = ["backward", "grad", "Function", "FunctionCtx", "once_differentiable", "no_grad",
            "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled", "gradcheck",
            "gradgradcheck", "graph"]
 
+# name -> the module that defines it (None: the submodule of that name)
+_ON_FIRST_USE = {
+    "backward": "_engine", "grad": "_engine",
+    "Function": "function", "FunctionCtx": "function", "once_differentiable": "function",
+    "no_grad": "grad_mode", "enable_grad": "grad_mode", "set_grad_enabled": "grad_mode",
+    "inference_mode": "grad_mode", "is_grad_enabled": "grad_mode",
+    "gradcheck": "_gradcheck", "gradgradcheck": "_gradcheck", "GradcheckError": "_gradcheck",
+    "graph": None,
+}
+
 
 def __getattr__(name):
-    # the engine and gradcheck sit above the ops, which import this package
-    # (for its graph nodes) before they exist
-    if name in ("backward", "grad"):
-        from ctorch.autograd import _engine as module
-    elif name in ("gradcheck", "gradgradcheck", "GradcheckError"):
-        from ctorch.autograd import _gradcheck as module
-    else:
+    if name not in _ON_FIRST_USE:
         raise AttributeError(f"module 'ctorch.autograd' has no attribute '{name}'")
-    value = globals()[name] = getattr(module, name)
+    import importlib
+    module = importlib.import_module("ctorch.autograd." + (_ON_FIRST_USE[name] or name))
+    value = globals()[name] = module if _ON_FIRST_USE[name] is None else getattr(module, name)
     return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_ON_FIRST_USE))
