@@ -535,7 +535,7 @@ def fftfreq(n, d=1.0, *, out=None, dtype=None, layout=None, device=None, require
     n = _int_arg(n, "fftfreq", "n")
     if n < 0:
         raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
-    r = _arange(n, dtype=dt)
+    r = _arange(n, dtype=dt, device=device)
     if n > 0:
         neg = r.narrow(0, (n + 1) // 2, n // 2)
         neg -= n
@@ -550,7 +550,7 @@ def rfftfreq(n, d=1.0, *, out=None, dtype=None, layout=None, device=None, requir
     n = _int_arg(n, "rfftfreq", "n")
     if n < 0:
         raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
-    r = _arange(n // 2 + 1, dtype=dt)
+    r = _arange(n // 2 + 1, dtype=dt, device=device)
     r *= 1.0 / (n * d) if n > 0 else float("nan")     # n = 0: [nan], as in PyTorch
     r.requires_grad_(requires_grad)
     return r if out is None else _finish(r, out, "rfftfreq", None, (r,), None)

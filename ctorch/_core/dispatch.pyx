@@ -114,7 +114,7 @@ cdef const ct_backend *backend_for(int code) except NULL:
         return _cuda_backends[code]
     from ctorch import cuda as _cuda
     if not _cuda._pycuda_present():
-        raise RuntimeError("Torch not compiled with CUDA enabled")
+        raise AssertionError("Torch not compiled with CUDA enabled")   # PyTorch's type
     if not _cuda.is_available():
         raise RuntimeError("Found no NVIDIA driver on your system. Please check that you have an NVIDIA GPU "
                            "and installed a driver from http://www.nvidia.com/Download/index.aspx")

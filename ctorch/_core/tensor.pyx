@@ -485,10 +485,16 @@ cdef class Tensor:
         return _to_numpy(self)
 
     def __array__(self, dtype=None, copy=None):
-        arr = _to_numpy(self) if not self._requires_grad else _to_numpy(self.detach())
+        # np.asarray(t) shares t's memory (copy=None); np.array(t) copies
+        # (numpy passes copy=True); copy=False refuses to convert the dtype
+        arr = self.numpy()
         if dtype is not None:
-            arr = arr.astype(dtype, copy=False)
-        return arr
+            converted = arr.astype(dtype, copy=False)
+            if converted is not arr:
+                if copy is False:
+                    raise ValueError("Unable to avoid copy while creating an array as requested.")
+                return converted
+        return arr.copy() if copy else arr
 
     __array_priority__ = 1000
 

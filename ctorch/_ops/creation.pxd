@@ -3,7 +3,9 @@
 from ctorch._core.dtype cimport DType
 from ctorch._core.tensor cimport Tensor
 
-cdef Tensor _sized(tuple size, object dtype_, object device, str fname, DType fallback=*)
-cdef Tensor _finish(Tensor r, object requires_grad)
+cdef DType _factory_dtype(object dtype_, object out, str fname)   # checks out=, too
+cdef Tensor _sized(tuple size, object dtype_, object device, str fname, DType fallback=*,
+                   object out=*)
+cdef Tensor _finish(Tensor r, object requires_grad, object out=*)   # r, or r written to out=
 cdef Tensor _like(object input, object dtype_, object device)
 cdef bint _is_ndarray(object x)

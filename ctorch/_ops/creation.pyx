@@ -190,15 +190,37 @@ def as_tensor(data, dtype=None, device=None):
 asarray = as_tensor
 
 
-cdef Tensor _sized(tuple size, object dtype_, object device, str fname, DType fallback=None):
-    _device_code(device)
+cdef DType _factory_dtype(object dtype_, object out, str fname):
+    """The dtype a factory makes: `dtype=`, else out='s (None: the factory's
+    default). Checks `out=` as PyTorch does."""
     cdef DType dt = _as_dtype(dtype_)
+    if out is None:
+        return dt
+    if not isinstance(out, Tensor):
+        raise TypeError(f"{fname}(): argument 'out' must be Tensor, not {type(out).__name__}")
+    cdef Tensor o = <Tensor>out
+    if o._requires_grad:
+        raise RuntimeError(f"{fname}(): functions with out=... arguments don't support automatic "
+                           "differentiation, but one of the arguments requires grad.")
+    if dt is not None and dt is not o._dtype:
+        raise RuntimeError(f"dtype {_sname(dt)} does not match dtype of out parameter "
+                           f"({_sname(o._dtype)})")
+    return o._dtype
+
+
+cdef Tensor _sized(tuple size, object dtype_, object device, str fname, DType fallback=None,
+                   object out=None):
+    _device_code(device)
+    cdef DType dt = _factory_dtype(dtype_, out, fname)
     if dt is None:
         dt = fallback if fallback is not None else _default_dtype
     return _empty_list(_parse_size(size, fname), dt)
 
 
-cdef Tensor _finish(Tensor r, object requires_grad):
+cdef Tensor _finish(Tensor r, object requires_grad, object out=None):
+    """A factory's result: r, or r written into `out=` (resized to r's shape)."""
+    if out is not None:
+        r = <Tensor>_to_out(out, r)
     if requires_grad:
         r.requires_grad_(True)
     return r
@@ -206,19 +228,19 @@ cdef Tensor _finish(Tensor r, object requires_grad):
 
 def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
           pin_memory=False, memory_format=None):
-    return _finish(_sized(size, dtype, device, "empty"), requires_grad)
+    return _finish(_sized(size, dtype, device, "empty", None, out), requires_grad, out)
 
 
 def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False):
-    cdef Tensor r = _sized(size, dtype, device, "zeros")
+    cdef Tensor r = _sized(size, dtype, device, "zeros", None, out)
     memset(r._data, 0, r._numel * r._dtype.itemsize)
-    return _finish(r, requires_grad)
+    return _finish(r, requires_grad, out)
 
 
 def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False):
-    cdef Tensor r = _sized(size, dtype, device, "ones")
+    cdef Tensor r = _sized(size, dtype, device, "ones", None, out)
     _fill(r, 1)
-    return _finish(r, requires_grad)
+    return _finish(r, requires_grad, out)
 
 
 def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
@@ -228,9 +250,9 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, re
     if kind < 0:
         raise TypeError(f"full(): argument 'fill_value' must be Number, not {type(fill_value).__name__}")
     cdef Tensor r = _sized((size,) if not isinstance(size, int) else (size,), dtype, device, "full",
-                           _weak_dtype(kind))
+                           _weak_dtype(kind), out)
     _fill(r, fill_value)
-    return _finish(r, requires_grad)
+    return _finish(r, requires_grad, out)
 
 
 cdef Tensor _like(object input, object dtype_, object device):
@@ -279,7 +301,7 @@ def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device
     start = _num(start, "start")
     end = _num(end, "end")
     step = _num(step, "step")
-    cdef DType dt = _as_dtype(dtype)
+    cdef DType dt = _factory_dtype(dtype, out, "arange")
     all_int = all(_scalar_kind(v) <= K_INT for v in (start, end, step))
     if dt is None:
         dt = t_int64 if all_int else _default_dtype
@@ -308,20 +330,40 @@ def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device
         for i in range(n):
             (<double *>src._data)[i] = <double>start + i * <double>step
     _copy_into(r, src, False)
-    return _finish(r, requires_grad)
+    return _finish(_arange_out(r, out), requires_grad)
 
 
-def _range(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=False):
+cdef Tensor _arange_out(Tensor r, object out):
+    """arange's and range's out=: kept in its shape when it has r's number of
+    elements, else resized to r's (with PyTorch's warning if it had any)."""
+    if out is None:
+        return r
+    cdef Tensor o = <Tensor>out
+    if o._numel == r._numel:
+        o.copy_(r.reshape(list(o.size())))
+        return o
+    if o._numel > 0:
+        import warnings
+        warnings.warn(f"The number of elements in the out tensor of shape {list(o.size())} is "
+                      f"{o._numel} which does not match the computed number of elements {r._numel}. "
+                      "Note that this may occur as a result of rounding error. The out tensor will be "
+                      f"resized to a tensor of shape ({r._numel},).", UserWarning, stacklevel=1)
+    return <Tensor>_to_out(o, r)
+
+
+def _range(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, device=None,
+           requires_grad=False):
     import warnings
     warnings.warn("torch.range is deprecated and will be removed in a future release because its "
                   "behavior is inconsistent with Python's range builtin. Instead, use torch.arange, "
                   "which produces values in [start, end).", UserWarning, stacklevel=2)
+    _device_code(device)
     if end is None:
         start, end = 0, start
-    dt = _as_dtype(dtype) or _default_dtype
+    dt = _factory_dtype(dtype, out, "range") or _default_dtype
     n = int((end - start) // step) + 1
-    return arange(0, n, dtype=t_float64).mul(step).add(start).to(dt).requires_grad_(requires_grad) \
-        if requires_grad else arange(0, n, dtype=t_float64).mul(step).add(start).to(dt)
+    r = arange(0, n, dtype=t_float64).mul(step).add(start).to(dt)
+    return _finish(_arange_out(r, out), requires_grad)
 
 
 def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
@@ -334,9 +376,11 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
         raise TypeError(f"linspace(): argument 'steps' must be int, not {type(steps).__name__}")
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
-    cdef DType dt = _as_dtype(dtype)
+    cdef DType dt = _factory_dtype(dtype, out, "linspace")
     if dt is None:
         dt = _default_complex() if (isinstance(start, complex) or isinstance(end, complex)) else _default_dtype
+    if dt is t_bool:
+        raise NotImplementedError("\"linspace_cpu\" not implemented for 'Bool'")
     # the first half counts up from start, the rest down from end; a single
     # step is start (not end)
     cdef Py_ssize_t n = steps, i, half = steps // 2 if steps > 1 else 1
@@ -348,7 +392,7 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
         for i in range(n):
             vals.append(start + i * stc if i < half else end - (steps - 1 - i) * stc)
         r = tensor(vals, dtype=dt) if n else _empty_list([0], dt)
-        return _finish(r, requires_grad)
+        return _finish(r, requires_grad, out)
     a = start
     b = end
     st = (b - a) / (steps - 1) if steps > 1 else 0.0
@@ -360,20 +404,23 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
             (<double *>src._data)[i] = b - (steps - 1 - i) * st
     r = _empty_list([n], dt)
     _copy_into(r, src, False)    # integer dtypes truncate each value, as torch does
-    return _finish(r, requires_grad)
+    return _finish(r, requires_grad, out)
 
 
 def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None,
              requires_grad=False):
-    cdef DType dt = _as_dtype(dtype)
+    _device_code(device)
+    cdef DType dt = _factory_dtype(dtype, out, "logspace")
     if dt is None:
         dt = _default_dtype
+    if dt is t_bool:
+        raise NotImplementedError("\"logspace_cpu\" not implemented for 'Bool'")
     cdef Tensor r = linspace(start, end, steps, dtype=t_float64)
     cdef double b = float(base)
     cdef Py_ssize_t i
     for i in range(r._numel):
         (<double *>r._data)[i] = c_pow(b, (<double *>r._data)[i])
-    return _finish(_convert(r, dt), requires_grad)
+    return _finish(_convert(r, dt), requires_grad, out)
 
 
 def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
@@ -385,17 +432,18 @@ def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_g
             raise TypeError(f"eye(): argument '{nm}' must be int, not {type(v).__name__}")
         if v < 0:
             raise RuntimeError(f"{nm} must be greater or equal to 0, got {v}")
-    cdef DType dt = _as_dtype(dtype)
+    cdef DType dt = _factory_dtype(dtype, out, "eye")
     cdef Tensor r = zeros(n, m, dtype=dt if dt is not None else _default_dtype)
     cdef Py_ssize_t i, k = min(n, m), mm = m
     cdef char one[16]
     _write_scalar(one, 1, r._dtype)
     for i in range(k):
         memcpy(r._data + (i * mm + i) * r._dtype.itemsize, one, r._dtype.itemsize)
-    return _finish(r, requires_grad)
+    return _finish(r, requires_grad, out)
 
 
-def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False):
+def scalar_tensor(s, *, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+    _device_code(device)
     cdef DType dt = _as_dtype(dtype)
     return _finish(_scalar_tensor(s, dt if dt is not None else _default_dtype), requires_grad)
 
@@ -437,7 +485,7 @@ def _rebuild_tensor(arr, requires_grad):
 
 cdef int _tensor_init(object self, tuple args, dict kwargs) except -1:
     # torch.Tensor(2, 3) -> uninitialised float tensor; torch.Tensor([1, 2]) -> data
-    kwargs.pop("device", None)
+    _device_code(kwargs.pop("device", None))
     kwargs.pop("dtype", None)
     if kwargs:
         raise TypeError(f"Tensor() got an unexpected keyword argument '{next(iter(kwargs))}'")

@@ -9,10 +9,10 @@ from libc.stdint cimport uint64_t, int64_t
 
 from ctorch._core.dtype cimport *
 from ctorch._core.backend cimport *
-from ctorch._core.dispatch cimport device
+from ctorch._core.dispatch cimport device, _device_code
 from ctorch._core.tensor cimport *
 from ctorch._core.iterator cimport *
-from ctorch._ops.creation cimport _sized, _finish, _like
+from ctorch._ops.creation cimport _sized, _finish, _like, _factory_dtype
 from ctorch._ops.elementwise cimport _cast
 from ctorch._core.tensor import Size
 
@@ -29,7 +29,13 @@ cdef class Generator:
     def __init__(self, device="cpu"):
         self._seed = DEFAULT_SEED
         self._offset = 0
-        self.device = _device_cls(device) if not isinstance(device, _device_cls) else device
+        dev = _device_cls(device) if not isinstance(device, _device_cls) else device
+        if dev.type != "cpu":
+            try:
+                _device_code(dev)
+            except AssertionError as e:
+                raise RuntimeError(f"Cannot get a CUDA generator: {e}") from None
+        self.device = dev
 
     def manual_seed(self, seed):
         try:
@@ -120,7 +126,7 @@ cdef int _fill_random(Tensor r, Generator g, bint normal) except -1:
                                 0.7071067811865476 if normal else 1.0)
     if code == CT_FLOAT32 or code == CT_FLOAT64:
         return _fill_random_raw(r._storage.backend, r._data, n, code == CT_FLOAT64, g, normal, 1.0)
-    raise RuntimeError(f"\"{'normal' if normal else 'check_uniform_bounds'}\" not implemented for '{_SCALAR_NAMES[code]}'")
+    raise NotImplementedError(f"\"{'normal_kernel_cpu' if normal else 'check_uniform_bounds'}\" not implemented for '{_SCALAR_NAMES[code]}'")
 
 
 cdef int _fill_random_raw(const ct_backend *B, char *p, int64_t n, bint dbl, Generator g, bint normal,
@@ -145,16 +151,16 @@ cdef int _fill_random_raw(const ct_backend *B, char *p, int64_t n, bint dbl, Gen
 
 def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
          pin_memory=False):
-    cdef Tensor r = _sized(size, dtype, device, "rand")
+    cdef Tensor r = _sized(size, dtype, device, "rand", None, out)
     _fill_random(r, _gen(generator), False)
-    return _finish(r, requires_grad)
+    return _finish(r, requires_grad, out)
 
 
 def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
           pin_memory=False):
-    cdef Tensor r = _sized(size, dtype, device, "randn")
+    cdef Tensor r = _sized(size, dtype, device, "randn", None, out)
     _fill_random(r, _gen(generator), True)
-    return _finish(r, requires_grad)
+    return _finish(r, requires_grad, out)
 
 
 def rand_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
@@ -195,14 +201,14 @@ def randint(*args, generator=None, out=None, dtype=None, layout=None, device=Non
         raise TypeError("randint() received an invalid combination of arguments - expected (int high, tuple of ints size) or (int low, int high, tuple of ints size)")
     if not isinstance(sz, (tuple, list, Size)):
         raise TypeError(f"randint(): argument 'size' must be tuple of ints, not {type(sz).__name__}")
-    cdef Tensor r = _sized((tuple(sz),), dtype, device, "randint", t_int64)
+    cdef Tensor r = _sized((tuple(sz),), dtype, device, "randint", t_int64, out)
     if r._dtype._kind == K_FLOAT or r._dtype._kind == K_COMPLEX:
         tmp = _empty(r._ndim, r._shape, t_int64)
         _randint_into(tmp, int(low), int(high), _gen(generator))
         _copy_into(r, tmp, False)
     else:
         _randint_into(r, int(low), int(high), _gen(generator))
-    return _finish(r, requires_grad)
+    return _finish(r, requires_grad, out)
 
 
 def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=None, requires_grad=False,
@@ -222,13 +228,14 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
         raise TypeError(f"randperm(): argument 'n' must be int, not {type(n).__name__}")
     if n < 0:
         raise RuntimeError(f"n must be non-negative, got{n}")
+    _device_code(device)
+    cdef DType dt = _factory_dtype(dtype, out, "randperm")
     cdef Generator g = _gen(generator)
     cdef Tensor src = _empty_list([n], t_int64)
     cdef uint64_t off = g._take(ct_rand_blocks_randperm_int64(n))
     with nogil:
         src._storage.backend.randperm(g._seed, off, <int64_t *>src._data, src._numel)
-    cdef DType dt = _as_dtype(dtype)
-    return _finish(_cast(src, dt) if dt is not None else src, requires_grad)
+    return _finish(_cast(src, dt) if dt is not None else src, requires_grad, out)
 
 
 def _uniform_(Tensor self, from_=0.0, to=1.0, *, generator=None):

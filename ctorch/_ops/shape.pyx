@@ -11,6 +11,7 @@ from libc.string cimport memcpy
 from libc.stdint cimport int64_t, uint8_t
 
 from ctorch._core.dtype cimport *
+from ctorch._core.dispatch cimport _device_code
 from ctorch._core.backend cimport *
 from ctorch._core.tensor cimport *
 from ctorch._core.iterator cimport *
@@ -1018,10 +1019,12 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
 
 
 def tril_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
+    _device_code(device)
     return _tri_indices(row, col, offset, dtype, True)
 
 
 def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
+    _device_code(device)
     return _tri_indices(row, col, offset, dtype, False)
 
 

@@ -38,12 +38,12 @@ def device_count():
 
 def synchronize(device=None):
     if not is_available():
-        raise RuntimeError("Torch not compiled with CUDA enabled")
+        raise AssertionError("Torch not compiled with CUDA enabled")
 
 
 def current_device():
     if not is_available():
-        raise RuntimeError("Torch not compiled with CUDA enabled")
+        raise AssertionError("Torch not compiled with CUDA enabled")
     return 0
 
 

@@ -1,0 +1,214 @@
+"""Regression tests for wrong answers and unchecked inputs found in ctorch,
+each named after what it was. The oracle is numpy for values and PyTorch's
+documented behaviour for errors."""
+import importlib.util
+import inspect
+import warnings
+
+import numpy as np
+import pytest
+
+import ctorch as torch
+import ctorch.fft
+
+NO_PYCUDA = importlib.util.find_spec("pycuda") is None
+# PyTorch's CPU build refuses a CUDA device with AssertionError; with PyCUDA
+# present but no GPU the error names the driver or the missing backend
+CUDA_EXC = AssertionError if NO_PYCUDA else RuntimeError
+
+
+# ---------------------------------------------------------------- numpy bridge
+
+def test_np_array_of_a_tensor_shared_its_memory():
+    t = torch.ones(3)
+    a = np.array(t)
+    a[0] = 5
+    assert t.tolist() == [1.0, 1.0, 1.0]
+    b = np.asarray(t)                      # asarray shares, as with PyTorch
+    b[1] = 7
+    assert t.tolist() == [1.0, 7.0, 1.0]
+    c = np.array(t, dtype=np.float64)      # a converted copy
+    c[2] = 9
+    assert t.tolist() == [1.0, 7.0, 1.0] and c.dtype == np.float64
+
+
+def test_np_array_copy_false_converting_dtype_is_refused():
+    t = torch.ones(2)
+    assert np.shares_memory(np.array(t, copy=False), np.asarray(t))
+    with pytest.raises(ValueError, match="Unable to avoid copy"):
+        np.array(t, dtype=np.float64, copy=False)
+
+
+@pytest.mark.parametrize("convert", [np.asarray, np.array, lambda t: t.numpy()],
+                         ids=["asarray", "array", "numpy"])
+def test_numpy_of_a_tensor_requiring_grad_was_allowed(convert):
+    t = torch.ones(3, requires_grad=True)
+    with pytest.raises(RuntimeError, match=r"Can't call numpy\(\) on Tensor that requires grad"):
+        convert(t)
+    assert convert(t.detach()).tolist() == [1.0, 1.0, 1.0]
+
+
+# ------------------------------------------------------------- device checks
+
+# every public function with a `device` parameter, called with device="cuda"
+DEVICE_CALLS = {
+    "arange": lambda d: torch.arange(3, device=d),
+    "as_tensor": lambda d: torch.as_tensor([1.0], device=d),
+    "asarray": lambda d: torch.asarray([1.0], device=d),
+    "empty": lambda d: torch.empty(2, device=d),
+    "empty_like": lambda d: torch.empty_like(torch.ones(2), device=d),
+    "eye": lambda d: torch.eye(2, device=d),
+    "full": lambda d: torch.full((2,), 1.0, device=d),
+    "full_like": lambda d: torch.full_like(torch.ones(2), 1.0, device=d),
+    "linspace": lambda d: torch.linspace(0, 1, 3, device=d),
+    "logspace": lambda d: torch.logspace(0, 1, 3, device=d),
+    "ones": lambda d: torch.ones(2, device=d),
+    "ones_like": lambda d: torch.ones_like(torch.ones(2), device=d),
+    "rand": lambda d: torch.rand(2, device=d),
+    "rand_like": lambda d: torch.rand_like(torch.ones(2), device=d),
+    "randint": lambda d: torch.randint(0, 3, (2,), device=d),
+    "randint_like": lambda d: torch.randint_like(torch.ones(2), 3, device=d),
+    "randn": lambda d: torch.randn(2, device=d),
+    "randn_like": lambda d: torch.randn_like(torch.ones(2), device=d),
+    "randperm": lambda d: torch.randperm(3, device=d),
+    "range": lambda d: torch.range(0, 2, device=d),
+    "scalar_tensor": lambda d: torch.scalar_tensor(1.0, device=d),
+    "tensor": lambda d: torch.tensor([1.0], device=d),
+    "tril_indices": lambda d: torch.tril_indices(3, 3, device=d),
+    "triu_indices": lambda d: torch.triu_indices(3, 3, device=d),
+    "zeros": lambda d: torch.zeros(2, device=d),
+    "zeros_like": lambda d: torch.zeros_like(torch.ones(2), device=d),
+    "fft.fftfreq": lambda d: torch.fft.fftfreq(4, device=d),
+    "fft.rfftfreq": lambda d: torch.fft.rfftfreq(4, device=d),
+    "Tensor": lambda d: torch.Tensor([1.0], device=d),
+    "Tensor.new_zeros": lambda d: torch.ones(2).new_zeros(2, device=d),
+    "Tensor.new_tensor": lambda d: torch.ones(2).new_tensor([1.0], device=d),
+}
+
+
+def _functions_with_device(module, prefix=""):
+    names = set()
+    for n in dir(module):
+        f = getattr(module, n)
+        if n.startswith("_") or isinstance(f, type) or not callable(f):
+            continue
+        try:
+            params = inspect.signature(f).parameters
+        except (TypeError, ValueError):
+            continue
+        if "device" in params:
+            names.add(prefix + n)
+    return names
+
+
+def test_device_calls_cover_every_function_with_a_device_parameter():
+    found = _functions_with_device(torch) | _functions_with_device(torch.fft, "fft.")
+    assert found - set(DEVICE_CALLS) == set()
+
+
+@pytest.mark.parametrize("name", sorted(DEVICE_CALLS))
+def test_device_was_silently_ignored(name):
+    warnings.simplefilter("ignore")             # torch.range's deprecation
+    with pytest.raises(CUDA_EXC, match="CUDA"):
+        DEVICE_CALLS[name]("cuda")
+    assert DEVICE_CALLS[name]("cpu").device.type == "cpu"
+    assert DEVICE_CALLS[name](None).device.type == "cpu"
+
+
+def test_cuda_generator_was_accepted():
+    with pytest.raises(RuntimeError, match="CUDA"):
+        torch.Generator(device="cuda")
+    assert torch.Generator(device="cpu").device.type == "cpu"
+
+
+# ---------------------------------------------------------- factories' out=
+
+def _perm_ok(v, n):
+    return sorted(v.tolist()) == list(range(n))
+
+
+# name -> (call(out, **kw), out's dtype, expected values (numpy) or a check)
+FACTORIES_OUT = {
+    "zeros": (lambda o, **k: torch.zeros(2, 3, out=o, **k), torch.int64, np.zeros((2, 3))),
+    "ones": (lambda o, **k: torch.ones(3, out=o, **k), torch.float32, np.ones(3)),
+    "full": (lambda o, **k: torch.full((3,), 1.5, out=o, **k), torch.int64, np.full(3, 1)),
+    "empty": (lambda o, **k: torch.empty(0, 2, out=o, **k), torch.float64, np.empty((0, 2))),
+    "eye": (lambda o, **k: torch.eye(2, 3, out=o, **k), torch.int32, np.eye(2, 3)),
+    "arange": (lambda o, **k: torch.arange(5, out=o, **k), torch.int64, np.arange(5)),
+    "range": (lambda o, **k: torch.range(1, 3, out=o, **k), torch.float64, np.arange(1.0, 4.0)),
+    "linspace": (lambda o, **k: torch.linspace(0, 1, 5, out=o, **k), torch.float32,
+                 np.linspace(0, 1, 5)),
+    "linspace_int": (lambda o, **k: torch.linspace(0, 10, 5, out=o, **k), torch.int64,
+                     np.array([0, 2, 5, 7, 10])),
+    "logspace": (lambda o, **k: torch.logspace(0, 2, 3, out=o, **k), torch.float64,
+                 np.logspace(0, 2, 3)),
+    "randperm": (lambda o, **k: torch.randperm(6, out=o, **k), torch.float32,
+                 lambda v: _perm_ok(v, 6)),
+    "randint": (lambda o, **k: torch.randint(2, 5, (50,), out=o, **k), torch.int16,
+                lambda v: v.shape == (50,) and 2 <= v.min().item() and v.max().item() < 5),
+    "rand": (lambda o, **k: torch.rand(50, out=o, **k), torch.float64,
+             lambda v: v.shape == (50,) and 0 <= v.min().item() and v.max().item() < 1),
+    "randn": (lambda o, **k: torch.randn(4, 5, out=o, **k), torch.float32,
+              lambda v: v.shape == (4, 5) and v.std().item() > 0),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FACTORIES_OUT))
+def test_factory_out_was_ignored(name):
+    call, dt, expect = FACTORIES_OUT[name]
+    warnings.simplefilter("ignore")
+    out = torch.full((2, 2), 7, dtype=dt)            # another shape: resized
+    r = call(out)
+    assert r is out and out.dtype == dt
+    if callable(expect):
+        assert expect(out)
+    else:
+        assert out.shape == expect.shape
+        if out.numel():
+            np.testing.assert_array_equal(out.numpy(), expect.astype(out.numpy().dtype))
+
+
+@pytest.mark.parametrize("name", sorted(FACTORIES_OUT))
+def test_factory_out_is_checked(name):
+    call, dt, _ = FACTORIES_OUT[name]
+    warnings.simplefilter("ignore")
+    other = torch.complex64                          # no factory's out dtype here
+    with pytest.raises(RuntimeError, match=r"dtype ComplexFloat does not match dtype of out parameter"):
+        call(torch.zeros(2, dtype=dt), dtype=other)
+    with pytest.raises(RuntimeError, match="functions with out=... arguments don't support automatic"):
+        call(torch.zeros(2, dtype=torch.float64, requires_grad=True))
+    with pytest.raises(TypeError, match="argument 'out' must be Tensor, not list"):
+        call([1, 2])
+
+
+def test_arange_out_keeps_a_shape_with_as_many_elements():
+    out = torch.zeros(2, 3)
+    assert torch.arange(6, out=out) is out
+    assert out.tolist() == [[0.0, 1.0, 2.0], [3.0, 4.0, 5.0]]
+    with pytest.warns(UserWarning, match="The out tensor will be resized to a tensor of shape"):
+        torch.arange(4, out=out)
+    assert out.tolist() == [0.0, 1.0, 2.0, 3.0]
+
+
+def test_factory_out_into_a_view_writes_the_base():
+    base = torch.zeros(4, 2)
+    torch.ones(4, out=base[:, 0])
+    assert base.tolist() == [[1.0, 0.0]] * 4
+
+
+def test_factory_requires_grad_with_out():
+    out = torch.zeros(3)
+    r = torch.ones(3, out=out, requires_grad=True)
+    assert r is out and out.requires_grad
+
+
+@pytest.mark.parametrize("fn", ["linspace", "logspace"])
+def test_bool_linspace_returned_values(fn):
+    with pytest.raises(NotImplementedError, match=f'"{fn}_cpu" not implemented for \'Bool\''):
+        getattr(torch, fn)(0, 1, 3, dtype=torch.bool)
+
+
+@pytest.mark.parametrize("fn,kernel", [("rand", "check_uniform_bounds"), ("randn", "normal_kernel_cpu")])
+def test_random_fill_of_an_integer_dtype_error_type(fn, kernel):
+    with pytest.raises(NotImplementedError, match=f'"{kernel}" not implemented for \'Long\''):
+        getattr(torch, fn)(3, dtype=torch.int64)
