@@ -212,3 +212,51 @@ def test_bool_linspace_returned_values(fn):
 def test_random_fill_of_an_integer_dtype_error_type(fn, kernel):
     with pytest.raises(NotImplementedError, match=f'"{kernel}" not implemented for \'Long\''):
         getattr(torch, fn)(3, dtype=torch.int64)
+
+
+# --------------------------------------------------------------- wrong values
+
+def test_isclose_said_true_for_opposite_infinities():
+    inf = float("inf")
+    a = torch.tensor([inf, -inf, 0.0, 0.0, inf, -inf, 1.0])
+    b = torch.tensor([-inf, inf, inf, -inf, inf, -inf, 1.0 + 1e-9])
+    got = torch.isclose(a, b).tolist()
+    assert got == np.isclose(a.numpy(), b.numpy()).tolist()
+    assert got == [False, False, False, False, True, True, True]
+    assert not torch.allclose(torch.tensor([inf]), torch.tensor([-inf]))
+
+
+def test_gradient_of_zero_to_the_x_was_nan():
+    # d(0 ** x)/dx: -inf for x < 0 (0 ** x * log 0), 0 for x >= 0 (as PyTorch)
+    x = torch.tensor([-2.0, 0.0, 0.5, 2.0], dtype=torch.float64, requires_grad=True)
+    (0 ** x).sum().backward()
+    assert x.grad.tolist() == [float("-inf"), 0.0, 0.0, 0.0]
+    # a positive base: finite differences
+    y = torch.tensor([-1.5, 0.0, 0.7], dtype=torch.float64, requires_grad=True)
+    assert torch.autograd.gradcheck(lambda t: 2.5 ** t, (y,))
+
+
+@pytest.mark.parametrize("leaf_dtype", [torch.float32, torch.float16])
+def test_gradient_had_the_reduction_dtype_not_the_leafs(leaf_dtype):
+    x = torch.ones(3, dtype=leaf_dtype, requires_grad=True)
+    x.sum(dtype=torch.float64).backward()
+    assert x.grad.dtype == leaf_dtype and x.grad.tolist() == [1.0, 1.0, 1.0]
+    x.grad = None
+    (x.to(torch.float64) * 2).sum().backward()
+    assert x.grad.dtype == leaf_dtype and x.grad.tolist() == [2.0, 2.0, 2.0]
+
+
+def test_float16_mean_and_var_overflowed():
+    # PyTorch accumulates half reductions in float32; a half sum itself overflows
+    h = torch.full((100,), 1000.0, dtype=torch.float16)
+    assert h.mean().item() == 1000.0 and h.mean().dtype == torch.float16
+    assert h.var().item() == 0.0 and h.std().item() == 0.0
+    assert h.sum().item() == float("inf")
+    x = np.random.default_rng(0).normal(0, 100, (64, 50)).astype(np.float16)
+    t = torch.from_numpy(x)
+    np.testing.assert_allclose(t.mean(1).numpy(), x.astype(np.float32).mean(1).astype(np.float16))
+    np.testing.assert_allclose(t.var(0).float().numpy(), x.astype(np.float32).var(0, ddof=1),
+                               rtol=1e-3)
+    v, m = torch.var_mean(t)
+    assert v.dtype == m.dtype == torch.float16
+    assert abs(m.item() - x.astype(np.float32).mean()) < 1e-2

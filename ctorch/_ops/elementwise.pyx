@@ -559,7 +559,9 @@ def logical_not(input, *, out=None):
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     diff = abs(input - other)
     tol = atol + rtol * abs(other)
-    r = (diff <= tol) | (input == other)
+    # equal values (infinities included), or a finite difference within tol:
+    # inf - -inf is inf, and so is the tolerance next to an infinite `other`
+    r = (input == other) | (_FUNCTIONS["isfinite"](diff) & (diff <= tol))
     if equal_nan:
         r = r | (_FUNCTIONS["isnan"](input) & _FUNCTIONS["isnan"](other))
     return r

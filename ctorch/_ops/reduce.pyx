@@ -129,8 +129,13 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     cdef Py_ssize_t count = 1
     for d in _reduce_dims(t, dim):
         count *= t._shape[d]
-    cdef Tensor s = _sum(t, dim, keepdim, dt)
+    # a half mean accumulates and divides in float32 (as PyTorch): the sum of
+    # halves overflows long before their mean does
+    cdef bint half = dt._code == CT_FLOAT16
+    cdef Tensor s = _sum(t, dim, keepdim, t_float32 if half else dt)
     cdef Tensor r = _binary(CT_DIV, R_FLOAT, s, count if count else float("nan"), None, "div")
+    if half:
+        r = _cast(r, dt)
     _record_reduce(r, t, "mean", dim, keepdim, count)
     if out is not None:
         (<Tensor?>out).copy_(r)
@@ -487,9 +492,14 @@ cdef object _var_std(object input, object dim, object unbiased, bint keepdim, ob
     cdef str name = "std" if is_std else "var"
     cdef Tensor t = _tensor_arg(input, name)
     dim, c = _var_args(dim, unbiased, correction)
-    v, m, red, denom = _var_core(t, dim, c, keepdim, name)
+    # half accumulates in float32 (as PyTorch): its squares overflow at 256
+    cdef Tensor tc = _cast(t.detach(), t_float32) if t._dtype._code == CT_FLOAT16 else t
+    v, m, red, denom = _var_core(tc, dim, c, keepdim, name)
     if is_std:
         v = _FUNCTIONS["sqrt"](v)
+    if tc is not t:
+        v = _cast(v, t._dtype)
+        m = _cast(m, t._dtype) if m is not None else None
     if _grad_mode() and _needs_grad(t):
         record("std" if is_std else "var", v, (t,), (red, bool(keepdim), denom))
         if with_mean:

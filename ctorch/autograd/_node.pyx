@@ -25,7 +25,7 @@ node that saved it) and gets that history back when backward unpacks it.
 from cpython.ref cimport Py_REFCNT
 from cpython.object cimport PyObject
 
-from ctorch._core.dtype cimport DType, _TYPE_NAMES
+from ctorch._core.dtype cimport DType, _TYPE_NAMES, K_COMPLEX
 from ctorch._core.tensor cimport (
     Tensor, _alias, _empty_like, _is_contiguous, _fmt_shape, _needs_grad, _same_shape, _add_method,
 )
@@ -236,6 +236,12 @@ cdef class AccumulateGrad(Node):
         cdef Tensor c
         if g is None:
             return []
+        if g._dtype is not v._dtype:
+            # a gradient has its tensor's dtype (sum(dtype=float64) of a float32
+            # leaf sends float64); of a real tensor, the real part
+            if g._dtype._kind == K_COMPLEX and v._dtype._kind != K_COMPLEX:
+                g = g.real
+            g = g.to(v._dtype)
         if v._grad is None:
             # keep the incoming tensor only when nobody else holds it (the grads
             # list and this frame) and it is dense: formulas like add's pass one

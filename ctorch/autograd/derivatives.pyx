@@ -207,6 +207,14 @@ def _pow_tensor_exponent(grad, self, exponent, result):
 
 
 def _pow_scalar_exponent(grad, self, result):
+    if self == 0:
+        # d(0 ** b)/db: 0 where b >= 0, result * log(0) = -inf where b < 0 (as PyTorch)
+        # (b >= 0 exactly where 0 ** b is finite: 0 or 1)
+        g = grad * (result * float("-inf"))
+        return where(_FUNCTIONS["isfinite"](result), zeros_like(g), g)
+    if isinstance(self, complex):
+        import cmath
+        return grad * result * cmath.log(self)
     return grad * result * (_math.log(self) if self > 0 else float("nan"))
 
 
