@@ -260,3 +260,40 @@ def test_float16_mean_and_var_overflowed():
     v, m = torch.var_mean(t)
     assert v.dtype == m.dtype == torch.float16
     assert abs(m.item() - x.astype(np.float32).mean()) < 1e-2
+
+
+# ------------------------------------------------------------ memory overlap
+
+INTERNAL = "more than one element of the written-to tensor refers to a single memory location"
+PARTIAL = "some elements of the input tensor and the written-to tensor refer to a single memory"
+
+# (id, call on a fresh x = arange(4.), expected error or None and the values)
+OVERLAP_CASES = [
+    ("inplace_into_expanded", lambda x: torch.zeros(1).expand(3).add_(1), INTERNAL),
+    ("unary_inplace_into_expanded", lambda x: torch.zeros(3, 1).expand(3, 2).exp_(), INTERNAL),
+    ("out_expanded", lambda x: torch.add(torch.ones(3), 1, out=torch.zeros(1).expand(3)), INTERNAL),
+    ("unary_out_expanded", lambda x: torch.neg(torch.ones(3), out=torch.zeros(1).expand(3)), INTERNAL),
+    ("out_shifted_input", lambda x: torch.add(x[:3], 1, out=x[1:]), PARTIAL),
+    ("unary_out_shifted_input", lambda x: torch.exp(x[:3], out=x[1:]), PARTIAL),
+    ("inplace_shifted_input", lambda x: x[1:].add_(x[:3]), PARTIAL),
+    ("inplace_transposed_self", lambda x: x.reshape(2, 2).add_(x.reshape(2, 2).t()), PARTIAL),
+    ("where_out_shifted", lambda x: torch.where(x[:3] > 0, x[:3], x[:3], out=x[1:]), PARTIAL),
+    ("lerp_out_shifted", lambda x: torch.lerp(x[:3], x[:3], 0.5, out=x[1:]), PARTIAL),
+    # allowed: the same elements, disjoint elements, an expanded input
+    ("out_is_input", lambda x: torch.add(x, 1, out=x), [1.0, 2.0, 3.0, 4.0]),
+    ("out_disjoint_steps", lambda x: torch.add(x[::2], 10, out=x[1::2]) is not None and x,
+     [0.0, 10.0, 2.0, 12.0]),
+    ("inplace_expanded_input", lambda x: x.add_(torch.ones(1).expand(4)), [1.0, 2.0, 3.0, 4.0]),
+]
+
+
+@pytest.mark.parametrize("case", OVERLAP_CASES, ids=[c[0] for c in OVERLAP_CASES])
+def test_overlapping_write_was_silent(case):
+    _, call, expect = case
+    x = torch.arange(4.0)
+    if isinstance(expect, str):
+        with pytest.raises(RuntimeError, match=expect):
+            call(x)
+        assert x.tolist() == [0.0, 1.0, 2.0, 3.0]          # nothing was written
+    else:
+        assert call(x).tolist() == expect

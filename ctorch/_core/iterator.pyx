@@ -369,6 +369,50 @@ cdef int _check_out_shape(Tensor o, Iter *it, bint inplace) except -1:
     return 0
 
 
+cdef bint _same_layout(Tensor a, Tensor b) noexcept:
+    cdef int d
+    if a._ndim != b._ndim or a._dtype.itemsize != b._dtype.itemsize:
+        return False
+    for d in range(a._ndim):
+        if a._shape[d] != b._shape[d] or (a._shape[d] > 1 and a._stride[d] != b._stride[d]):
+            return False
+    return True
+
+
+cdef bint _partial_overlap(Tensor o, Tensor x) noexcept:
+    """o and x share some memory but not element for element (PyTorch's rule:
+    judged only when both fill a block without gaps; otherwise left alone)."""
+    cdef Py_ssize_t scratch[CT_MAXDIM]
+    if o is x or o._numel == 0 or x._numel == 0:
+        return False
+    if not _dense_permuted_strides(o, scratch) or not _dense_permuted_strides(x, scratch):
+        return False
+    cdef char *ob = o._data
+    cdef char *oe = o._data + o._numel * o._dtype.itemsize
+    cdef char *xb = x._data
+    cdef char *xe = x._data + x._numel * x._dtype.itemsize
+    if ob == xb and oe == xe:
+        return not _same_layout(o, x)
+    return ob < xe and xb < oe
+
+
+cdef int _check_overlap(Tensor o, object a, object b, object c) except -1:
+    """The written-to tensor o (out= or self of an in-place op) may neither
+    repeat an element (a stride-0 dim) nor partly overlap an input."""
+    cdef int d
+    for d in range(o._ndim):
+        if o._stride[d] == 0 and o._shape[d] > 1:
+            raise RuntimeError("unsupported operation: more than one element of the written-to tensor "
+                               "refers to a single memory location. Please clone() the tensor before "
+                               "performing the operation.")
+    for x in (a, b, c):
+        if isinstance(x, Tensor) and _partial_overlap(o, <Tensor>x):
+            raise RuntimeError("unsupported operation: some elements of the input tensor and the "
+                               "written-to tensor refer to a single memory location. Please clone() "
+                               "the tensor before performing the operation.")
+    return 0
+
+
 cdef int _resize(Tensor t, list shape) except -1:
     cdef Tensor fresh = _empty_list(shape, t._dtype)
     cdef Py_ssize_t need = fresh._numel * t._dtype.itemsize
