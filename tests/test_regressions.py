@@ -279,6 +279,8 @@ OVERLAP_CASES = [
     ("inplace_transposed_self", lambda x: x.reshape(2, 2).add_(x.reshape(2, 2).t()), PARTIAL),
     ("where_out_shifted", lambda x: torch.where(x[:3] > 0, x[:3], x[:3], out=x[1:]), PARTIAL),
     ("lerp_out_shifted", lambda x: torch.lerp(x[:3], x[:3], 0.5, out=x[1:]), PARTIAL),
+    ("complex_out_over_its_inputs",
+     lambda x: torch.complex(x[:2], x[2:], out=torch.view_as_complex(x.view(2, 2))), PARTIAL),
     # allowed: the same elements, disjoint elements, an expanded input
     ("out_is_input", lambda x: torch.add(x, 1, out=x), [1.0, 2.0, 3.0, 4.0]),
     ("out_disjoint_steps", lambda x: torch.add(x[::2], 10, out=x[1::2]) is not None and x,

@@ -396,20 +396,26 @@ cdef bint _partial_overlap(Tensor o, Tensor x) noexcept:
     return ob < xe and xb < oe
 
 
-cdef int _check_overlap(Tensor o, object a, object b, object c) except -1:
-    """The written-to tensor o (out= or self of an in-place op) may neither
-    repeat an element (a stride-0 dim) nor partly overlap an input."""
+cdef inline bint _overlaps(Tensor o, object x) noexcept:
+    return isinstance(x, Tensor) and _partial_overlap(o, <Tensor>x)
+
+
+cdef int _check_out(Tensor o, Iter *it, bint inplace, object a, object b, object c) except -1:
+    """The written-to tensor o (out=, or self of an in-place op): its shape
+    against the broadcast shape (resized where that is allowed), and PyTorch's
+    overlap rules: o may neither repeat an element (a stride-0 dim) nor partly
+    overlap an input (a, b, c: tensors, numbers or None)."""
+    _check_out_shape(o, it, inplace)
     cdef int d
     for d in range(o._ndim):
         if o._stride[d] == 0 and o._shape[d] > 1:
             raise RuntimeError("unsupported operation: more than one element of the written-to tensor "
                                "refers to a single memory location. Please clone() the tensor before "
                                "performing the operation.")
-    for x in (a, b, c):
-        if isinstance(x, Tensor) and _partial_overlap(o, <Tensor>x):
-            raise RuntimeError("unsupported operation: some elements of the input tensor and the "
-                               "written-to tensor refer to a single memory location. Please clone() "
-                               "the tensor before performing the operation.")
+    if _overlaps(o, a) or _overlaps(o, b) or _overlaps(o, c):
+        raise RuntimeError("unsupported operation: some elements of the input tensor and the "
+                           "written-to tensor refer to a single memory location. Please clone() "
+                           "the tensor before performing the operation.")
     return 0
 
 

@@ -160,7 +160,7 @@ cdef Tensor _complex_out(Tensor x, Tensor y, object out, str name):
     if o._dtype is not res:
         raise RuntimeError(f"Expected object of scalar type {_SCALAR_NAMES[res._code]} but got scalar type "
                            f"{_SCALAR_NAMES[o._dtype._code]} for argument 'out'")
-    _check_out_shape(o, &it, False)
+    _check_out(o, &it, False, x, y, None)
     return o
 
 

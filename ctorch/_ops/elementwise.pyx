@@ -101,8 +101,7 @@ cdef object _binary(int op, int rule, object a, object b, object out, str name, 
             if inplace:
                 raise RuntimeError(f"result type {_SCALAR_NAMES[outdt._code]} can't be cast to the desired output type {_SCALAR_NAMES[o._dtype._code]}")
             raise RuntimeError(f"result type {_SCALAR_NAMES[outdt._code]} can't be cast to the desired output type {_SCALAR_NAMES[o._dtype._code]}")
-        _check_out_shape(o, &it, inplace)
-        _check_overlap(o, ta, tb, None)
+        _check_out(o, &it, inplace, ta, tb, None)
     # operands in the compute dtype
     if ta is not None and ta._dtype is not comp:
         ta = _cast(ta, comp)
@@ -203,8 +202,7 @@ cdef object _unary(int op, int rule, object a, object out, str name, ct_params *
         o = <Tensor?>out
         if not _can_cast(outdt, o._dtype):
             raise RuntimeError(f"result type {_SCALAR_NAMES[outdt._code]} can't be cast to the desired output type {_SCALAR_NAMES[o._dtype._code]}")
-        _check_out_shape(o, &it, inplace)
-        _check_overlap(o, t, None, None)
+        _check_out(o, &it, inplace, t, None, None)
     if t._dtype is not comp:
         t = _cast(t, comp)
     if o is not None and o._dtype is outdt:
@@ -244,8 +242,7 @@ def where(condition, input=None, other=None, *, out=None):
     cdef Tensor dst
     if out is not None:
         dst = <Tensor?>out
-        _check_out_shape(dst, &it, False)
-        _check_overlap(dst, c, tx, ty)
+        _check_out(dst, &it, False, c, tx, ty)
         if dst._dtype is not res:
             raise RuntimeError(f"Expected out tensor to have dtype {res!r}, but got {dst._dtype!r} instead")
     else:
@@ -278,8 +275,7 @@ def lerp(input, end, weight, *, out=None):
     cdef Tensor dst
     if out is not None:
         dst = <Tensor?>out
-        _check_out_shape(dst, &it, False)
-        _check_overlap(dst, s, e, w)
+        _check_out(dst, &it, False, s, e, w)
     else:
         dst = _alloc_like_operands(&it, s, e, s._dtype)
     it.nargs = 4

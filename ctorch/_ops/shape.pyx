@@ -1019,16 +1019,16 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
 
 
 def tril_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
-    _device_code(device)
-    return _tri_indices(row, col, offset, dtype, True)
+    return _tri_indices(row, col, offset, dtype, device, True)
 
 
 def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
+    return _tri_indices(row, col, offset, dtype, device, False)
+
+
+cdef Tensor _tri_indices(Py_ssize_t row, Py_ssize_t col, Py_ssize_t offset, object dtype,
+                         object device, bint lower):
     _device_code(device)
-    return _tri_indices(row, col, offset, dtype, False)
-
-
-cdef Tensor _tri_indices(Py_ssize_t row, Py_ssize_t col, Py_ssize_t offset, object dtype, bint lower):
     cdef DType dt = _as_dtype(dtype)
     if dt is None:
         dt = t_int64
