@@ -220,12 +220,16 @@ def assert_close(actual, expected, dtype_name, tol=(0, 0), msg=""):
                                    equal_nan=True, err_msg=msg)
 
 
-def gradcheck_first_output(op, shape, kw, seed, first=False):
-    """gradcheck of op(x, **kw) (its first output when `first`) at a float64 x
-    of `shape` whose entries are kept 0.5 to 2 away from zero."""
+def gradcheck_first_output(op, shape, kw, seed, first=False, dtype="float64"):
+    """gradcheck of op(x, **kw) (its first output when `first`) at a float64
+    (or complex128) x of `shape` whose entries (real and imaginary parts) are
+    kept 0.5 to 2 away from zero."""
     rng = np.random.default_rng(seed)
-    x = torch.tensor(rng.uniform(0.5, 2.0, size=shape) * rng.choice([-1.0, 1.0], size=shape),
-                     dtype=torch.float64, requires_grad=True)
+
+    def part():
+        return rng.uniform(0.5, 2.0, size=shape) * rng.choice([-1.0, 1.0], size=shape)
+    a = part() + 1j * part() if dtype == "complex128" else part()
+    x = torch.tensor(a, dtype=tdt(dtype), requires_grad=True)
 
     def f(x):
         r = op(x, **kw)

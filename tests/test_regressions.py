@@ -236,6 +236,44 @@ def test_gradient_of_zero_to_the_x_was_nan():
     assert torch.autograd.gradcheck(lambda t: 2.5 ** t, (y,))
 
 
+@pytest.mark.parametrize("values", [
+    [[2.0, 0.0, 3.0, 0.0, 5.0], [1.5, 2.0, 0.0, 4.0, 0.5]],   # one zero, two zeros
+    [[0.0, 2.0, 3.0, 4.0, 5.0], [1.0, 2.0, 3.0, 4.0, 0.0]],   # first and last
+    [[0.0, 0.0, 0.0, 1.0, 2.0], [1.0, -2.0, 0.5, 4.0, 1.5]],  # all-but-two, none
+])
+def test_cumprod_gradient_refused_inputs_with_zeros(values):
+    # the slopes at and after a zero are products of the other elements
+    x = torch.tensor(values, dtype=torch.float64, requires_grad=True)
+    for dim in (0, 1):
+        assert torch.autograd.gradcheck(lambda t: t.cumprod(dim), (x,))
+    x.cumprod(1).sum().backward()
+    a = np.array(values)
+    expected = np.zeros_like(a)
+    for r in range(a.shape[0]):
+        for i in range(a.shape[1]):
+            for j in range(i, a.shape[1]):
+                expected[r, i] += np.prod(np.delete(a[r, :j + 1], i))
+    assert np.array_equal(x.grad.numpy(), expected)
+    z = (torch.randn(3, 4, dtype=torch.complex128) * torch.tensor([1, 0, 1, 1])).requires_grad_()
+    assert torch.autograd.gradcheck(lambda t: t.cumprod(1), (z,))
+
+
+def test_cumprod_gradient_lost_float32_accuracy():
+    # the sum over j >= i was taken as total - cumsum + term: in float32 that
+    # cancelled to 44% error on some entries of a (20, 30, 40) input
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((20, 30, 40))
+    for dim in (0, 1, 2):
+        g = rng.standard_normal(a.shape)
+        grads = []
+        for dt in (torch.float32, torch.float64):
+            x = torch.tensor(a, dtype=dt, requires_grad=True)
+            x.cumprod(dim).backward(torch.tensor(g, dtype=dt))
+            grads.append(x.grad.double().numpy())
+        scale = np.abs(grads[1]).max()
+        assert (np.abs(grads[0] - grads[1]) / (np.abs(grads[1]) + 1e-3 * scale)).max() < 1e-4
+
+
 @pytest.mark.parametrize("leaf_dtype", [torch.float32, torch.float16])
 def test_gradient_had_the_reduction_dtype_not_the_leafs(leaf_dtype):
     x = torch.ones(3, dtype=leaf_dtype, requires_grad=True)

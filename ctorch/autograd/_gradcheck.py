@@ -13,15 +13,26 @@ class GradcheckError(RuntimeError):
 
 
 def _as_tuple(x):
-    return x if isinstance(x, tuple) else (x,)
+    if isinstance(x, tuple):
+        return x
+    return tuple(x) if isinstance(x, list) else (x,)
 
 
 def _outputs(func, inputs):
     return tuple(o for o in _as_tuple(func(*inputs)) if isinstance(o, Tensor))
 
 
+def _parts(values, is_complex):
+    """A complex tensor's values as (re, im) coordinates, a real one's as they are."""
+    if not is_complex:
+        return [float(v) for v in values]
+    return [p for v in values for p in (v.real, v.imag)]
+
+
 def _numerical_jacobians(func, inputs, eps):
-    """J[i][o]: d outputs[o] / d inputs[i] as a (numel_in, numel_out) table, by central differences."""
+    """J[i][o]: d outputs[o] / d inputs[i] by central differences, as a table of
+    (real coordinates of the input) x (real coordinates of the output): a complex
+    element counts as two coordinates, its real and its imaginary part."""
     outs = _outputs(func, inputs)
     jac = []
     for x in inputs:
@@ -31,38 +42,51 @@ def _numerical_jacobians(func, inputs, eps):
         flat = x.detach().view(-1) if x.is_contiguous() else None
         if flat is None:
             raise GradcheckError("gradcheck needs contiguous inputs to perturb (call .contiguous())")
-        cols = [[[0.0] * o.numel() for _ in range(x.numel())] for o in outs]
+        steps = (eps, eps * 1j) if x.is_complex() else (eps,)
+        cols = [[] for _ in outs]
         for k in range(x.numel()):
             orig = flat[k].item()
-            flat[k] = orig + eps
-            plus = [o.detach().reshape(-1).tolist() for o in _outputs(func, inputs)]
-            flat[k] = orig - eps
-            minus = [o.detach().reshape(-1).tolist() for o in _outputs(func, inputs)]
-            flat[k] = orig
-            for oi in range(len(outs)):
-                for j in range(outs[oi].numel()):
-                    cols[oi][k][j] = (plus[oi][j] - minus[oi][j]) / (2 * eps)
+            for step in steps:
+                flat[k] = orig + step
+                plus = [_parts(o.detach().reshape(-1).tolist(), o.is_complex())
+                        for o in _outputs(func, inputs)]
+                flat[k] = orig - step
+                minus = [_parts(o.detach().reshape(-1).tolist(), o.is_complex())
+                         for o in _outputs(func, inputs)]
+                flat[k] = orig
+                for oi in range(len(outs)):
+                    cols[oi].append([(p - m) / (2 * eps) for p, m in zip(plus[oi], minus[oi])])
         jac.append(cols)
     return outs, jac
 
 
 def _analytical_jacobians(outs, inputs):
+    """The same tables from backward: the seed 1 at an output's element gives the
+    slopes of its real part, the seed 1j those of its imaginary part (PyTorch's
+    convention: a gradient is d/d re + 1j d/d im of a real function)."""
     diff_inputs = [x for x in inputs if isinstance(x, Tensor) and x.requires_grad]
-    result = {id(x): [[[0.0] * o.numel() for _ in range(x.numel())] for o in outs] for x in diff_inputs}
+    result = {}
+    for x in diff_inputs:
+        n_in = x.numel() * (2 if x.is_complex() else 1)
+        result[id(x)] = [[[0.0] * (o.numel() * (2 if o.is_complex() else 1)) for _ in range(n_in)]
+                         for o in outs]
     for oi, o in enumerate(outs):
         if not o.requires_grad:
             continue
+        seeds = (1, 1j) if o.is_complex() else (1,)
         for j in range(o.numel()):
-            seed = _zeros(o.numel(), dtype=o.dtype)
-            seed[j] = 1
-            grads = _grad(o, diff_inputs, seed.view(o.shape), retain_graph=True,
-                                         allow_unused=True)
-            for x, g in zip(diff_inputs, grads):
-                if g is None:
-                    continue
-                vals = g.reshape(-1).tolist()
-                for k in range(x.numel()):
-                    result[id(x)][oi][k][j] = vals[k]
+            for si, s in enumerate(seeds):
+                seed = _zeros(o.numel(), dtype=o.dtype)
+                seed[j] = s
+                grads = _grad(o, diff_inputs, seed.view(o.shape), retain_graph=True,
+                              allow_unused=True)
+                col = j * len(seeds) + si
+                for x, g in zip(diff_inputs, grads):
+                    if g is None:
+                        continue
+                    rows = result[id(x)][oi]
+                    for k, v in enumerate(_parts(g.reshape(-1).tolist(), x.is_complex())):
+                        rows[k][col] = v
     return result
 
 

@@ -115,8 +115,15 @@ derivative("tanh", "TanhBackward0", {"self": lambda grad, result: grad * (1 - re
            holomorphic=True)
 derivative("asinh", "AsinhBackward0", {"self": lambda grad, self: grad * (self * self + 1).rsqrt()},
            holomorphic=True)
-derivative("acosh", "AcoshBackward0", {"self": lambda grad, self: grad * (self * self - 1).rsqrt()},
-           holomorphic=True)
+def _acosh_backward(grad, self):
+    # 1 / sqrt(z^2 - 1) is acosh' only on the real line; off it the branches
+    # of sqrt(z - 1) sqrt(z + 1) are the ones that match acosh's
+    if self.is_complex():
+        return grad * (self - 1).rsqrt() * (self + 1).rsqrt()
+    return grad * (self * self - 1).rsqrt()
+
+
+derivative("acosh", "AcoshBackward0", {"self": _acosh_backward}, holomorphic=True)
 derivative("atanh", "AtanhBackward0", {"self": lambda grad, self: grad / (1 - self * self)},
            holomorphic=True)
 derivative("sigmoid", "SigmoidBackward0",
@@ -202,8 +209,9 @@ def _pow_base(grad, self, exponent):
 
 def _pow_tensor_exponent(grad, self, exponent, result):
     g = grad * result * self.log()
-    # 0 ** b has no slope in b where b >= 0 (PyTorch's convention)
-    return where((self == 0) & (exponent >= 0), zeros_like(g), g)
+    # 0 ** b has no slope in b where b >= 0 (PyTorch's convention; re(b) for complex b)
+    real_b = _complex.real(exponent) if exponent.is_complex() else exponent
+    return where((self == 0) & (real_b >= 0), zeros_like(g), g)
 
 
 def _pow_scalar_exponent(grad, self, result):
@@ -269,11 +277,11 @@ derivative("where", "WhereBackward0",
            args=("condition",), broadcast=True)
 derivative("lerp.Scalar", "LerpBackward0",
            {"self": lambda grad, weight: grad * (1 - weight), "end": lambda grad, weight: grad * weight},
-           args=("weight",), broadcast=True)
+           args=("weight",), broadcast=True, holomorphic=True)
 derivative("lerp.Tensor", "LerpBackward1",
            {"self": lambda grad, weight: grad * (1 - weight), "end": lambda grad, weight: grad * weight,
             "weight": lambda grad, self, end: grad * (end - self)},
-           broadcast=True)
+           broadcast=True, holomorphic=True)
 
 
 # ========================================================== copies and casts
@@ -543,8 +551,10 @@ def _prod_backward(grad, self, result, dim, keepdim):
     return grad * others
 
 
-derivative("prod", "ProdBackward0", {"self": _prod_backward}, args=("dim", "keepdim"))
-derivative("prod.dim_int", "ProdBackward1", {"self": _prod_backward}, args=("dim", "keepdim"))
+derivative("prod", "ProdBackward0", {"self": _prod_backward}, args=("dim", "keepdim"),
+           holomorphic=True)
+derivative("prod.dim_int", "ProdBackward1", {"self": _prod_backward}, args=("dim", "keepdim"),
+           holomorphic=True)
 
 
 def _var_backward(grad, self, dims, keepdim, denom):
@@ -573,18 +583,35 @@ def _logsumexp_backward(grad, self, result, dims, keepdim):
 derivative("logsumexp", "LogsumexpBackward0", {"self": _logsumexp_backward}, args=("dims", "keepdim"))
 
 
+def _reverse_cumsum(t, dim):
+    """sum_{j >= i} t_j along dim, summed from the far end (no cancellation)."""
+    return _shape.flip(_shape.flip(t, (dim,)).cumsum(dim), (dim,))
+
+
 def _cumprod_backward(grad, self, result, dim):
-    if not bool((self != 0).all()):
-        # the division below would turn the zeros' slopes into nan/inf
-        raise RuntimeError("cumprod backward through an input that contains zeros is not supported "
-                           "by ctorch yet")
-    gy = grad * result
-    return (gy.sum(dim, True) - gy.cumsum(dim) + gy) / self
+    """d y_j / d x_i (y = cumprod x, j >= i) is the product of x_0..x_j but x_i.
+    Without zeros that is y_j / x_i, so g_i = (sum_{j>=i} g_j y_j) / x_i. In a
+    slice whose first zero sits at k: before k the same formula holds (y_j is 0
+    from k on); at k, g_k = sum_{j>=k} g_j y'_j with y' the cumprod of x with x_k
+    replaced by 1; after k every slope is 0 (each product keeps x_k)."""
+    if self.dim() == 0:
+        return grad
+    nz = self != 0
+    if bool(nz.all()):
+        return _reverse_cumsum(grad * result, dim) / self
+    nzeros = (~nz).cumsum(dim)
+    before = nzeros == 0
+    first = (~nz) & (nzeros == 1)
+    one = ones_like(self)
+    head = _reverse_cumsum(grad * result, dim) / where(before, self, one)
+    at_zero = _reverse_cumsum(grad * where(first, one, self).cumprod(dim), dim)
+    return where(before, head, where(first, at_zero, zeros_like(self)))
 
 
 derivative("cumsum", "CumsumBackward0",
            {"self": lambda grad, dim: grad.sum(dim, True) - grad.cumsum(dim) + grad}, args=("dim",))
-derivative("cumprod", "CumprodBackward0", {"self": _cumprod_backward}, args=("dim",))
+derivative("cumprod", "CumprodBackward0", {"self": _cumprod_backward}, args=("dim",),
+           holomorphic=True)
 derivative("softmax", "SoftmaxBackward0",
            {"self": lambda grad, result, dim: result * (grad - (grad * result).sum(dim, True))},
            args=("dim",))
