@@ -83,6 +83,7 @@ cdef DType _weak_dtype(int kind)
 cdef int _combine(int higher, int lower)
 cdef DType _result_type(tuple operands)
 cdef bint _can_cast(DType src, DType dst) noexcept
+cdef int _check_fits(object v, DType dt, bint half_too, str type_name=*) except -1
 cdef int _write_scalar(char *buf, object v, DType dt) except -1
 
 cdef int _copy_into(Tensor dst, Tensor src, bint check) except -1

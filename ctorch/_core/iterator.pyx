@@ -194,6 +194,64 @@ cdef bint _can_cast(DType src, DType dst) noexcept:
     return True
 
 
+# the range a python integer may take for an integer dtype (uint8 takes
+# -255..255: negative values wrap, as PyTorch allows `a - b` written `a + 255 b`)
+cdef int64_t _INT_LO[5]
+cdef int64_t _INT_HI[5]
+_INT_LO[:] = [-255, -128, -32768, -2147483648, -9223372036854775807 - 1]
+_INT_HI[:] = [255, 127, 32767, 2147483647, 9223372036854775807]
+
+
+cdef int _check_fits(object v, DType dt, bint half_too, str type_name=None) except -1:
+    """PyTorch's rule for a python number written into a tensor (fill_, full,
+    masked_fill, index assignment, tensor()): a value outside the dtype's range
+    raises "value cannot be converted to type ... without overflow" instead of
+    wrapping. Floats into integers: nan, inf and values past the bounds; complex
+    into a real dtype: a nonzero imaginary part; float32 (and float16 when
+    half_too): finite values past the largest. bool takes anything."""
+    cdef int code = dt._code
+    cdef double d, lo, hi
+    cdef int64_t i
+    cdef bint bad = False
+    if isinstance(v, int) and not -9223372036854775808 <= v <= 18446744073709551615:
+        raise OverflowError("int too big to convert")
+    if code == CT_BOOL or isinstance(v, bool):
+        return 0
+    if isinstance(v, complex):
+        if code >= CT_COMPLEX64:
+            if code == CT_COMPLEX64:
+                _check_fits(v.real, dt, half_too, type_name)
+                _check_fits(v.imag, dt, half_too, type_name)
+            return 0
+        bad = v.imag != 0
+        v = v.real
+    if bad:
+        pass
+    elif code <= CT_INT64:
+        if isinstance(v, int):
+            try:
+                i = v
+            except OverflowError:
+                i = 0
+                bad = True
+            bad = bad or i < _INT_LO[code - CT_UINT8] or i > _INT_HI[code - CT_UINT8]
+        else:
+            d = v
+            lo = 0.0 if code == CT_UINT8 else <double>_INT_LO[code - CT_UINT8]
+            bad = not (d >= lo and d <= <double>_INT_HI[code - CT_UINT8])
+    elif code == CT_FLOAT32 or code == CT_COMPLEX64 or (code == CT_FLOAT16 and half_too):
+        try:
+            d = v
+        except OverflowError:
+            return 0            # the write reports it
+        hi = 65504.0 if code == CT_FLOAT16 else 3.4028234663852886e38
+        bad = d - d == 0 and (d > hi or d < -hi)
+    if bad:
+        raise RuntimeError(f"value cannot be converted to type "
+                           f"{type_name or _C_TYPE_NAMES[code]} without overflow")
+    return 0
+
+
 cdef int _write_scalar(char *buf, object v, DType dt) except -1:
     """Stores python number v into buf as dt (wrapping like a C cast)."""
     cdef int code = dt._code
@@ -202,6 +260,8 @@ cdef int _write_scalar(char *buf, object v, DType dt) except -1:
     if code == CT_BOOL:
         (<uint8_t *>buf)[0] = 1 if v else 0
     elif code <= CT_INT64:
+        if isinstance(v, complex):
+            v = v.real
         if isinstance(v, float):
             i = <int64_t>(<double>v)
         else:
@@ -334,6 +394,8 @@ cdef int _fill(Tensor t, object value) except -1:
             value = value.item() if hasattr(value, "item") else float(value)
         except Exception:
             raise TypeError(f"fill_(): argument 'value' must be Number, not {type(value).__name__}")
+    else:
+        _check_fits(value, t._dtype, False)
     _write_scalar(buf, value, t._dtype)
     it.nargs = 2
     it.ndim = t._ndim

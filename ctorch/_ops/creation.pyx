@@ -13,11 +13,6 @@ from ctorch._core.tensor cimport *
 from ctorch._core.iterator cimport *
 from ctorch._core.tensor import from_numpy, Size
 
-cdef dict _INT_RANGE = {CT_UINT8: (0, 255), CT_INT8: (-128, 127), CT_INT16: (-32768, 32767),
-                        CT_INT32: (-2147483648, 2147483647),
-                        CT_INT64: (-9223372036854775808, 9223372036854775807)}
-
-
 cdef int _leaf_kind(object x) except -2:
     cdef int k = _scalar_kind(x)
     if k >= 0:
@@ -98,20 +93,18 @@ cdef dict _TORCH_INT_NAMES = {CT_UINT8: "uint8", CT_INT8: "int8", CT_INT16: "int
 
 
 cdef int _store_checked(char *p, object v, DType dt) except -1:
-    """Stores a python number for tensor creation: integers must fit."""
-    if dt._kind == K_INT:
-        if isinstance(v, float):
-            if v != v or v in (float("inf"), float("-inf")):
-                raise RuntimeError(f"value cannot be converted to type {_TORCH_INT_NAMES[dt._code]} without overflow")
-            v = int(v)
-        elif not isinstance(v, int):
-            v = v.real if isinstance(v, complex) else v
-            v = int(v)
-        lo, hi = _INT_RANGE[dt._code]
-        if v < lo or v > hi:
-            raise RuntimeError(f"value cannot be converted to type {_TORCH_INT_NAMES[dt._code]} without overflow")
-    elif not isinstance(v, (bool, int, float, complex)):
+    """Stores a python number for tensor creation: integers must fit (PyTorch's
+    rule, see _check_fits; floats overflow to inf), complex needs a complex dtype."""
+    if not isinstance(v, (bool, int, float, complex)):
         v = v.item()
+    if dt._kind == K_INT:
+        if isinstance(v, int) and not -9223372036854775808 <= v <= 9223372036854775807:
+            raise ValueError("Overflow when unpacking long long")
+        if isinstance(v, complex):
+            raise TypeError("'complex' object cannot be interpreted as an integer")
+        _check_fits(v, dt, False, _TORCH_INT_NAMES[dt._code])
+    elif isinstance(v, complex) and dt._kind == K_FLOAT:
+        raise TypeError("must be real number, not complex")
     return _write_scalar(p, v, dt)
 
 
@@ -445,7 +438,10 @@ def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_g
 def scalar_tensor(s, *, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
     _device_code(device)
     cdef DType dt = _as_dtype(dtype)
-    return _finish(_scalar_tensor(s, dt if dt is not None else _default_dtype), requires_grad)
+    if dt is None:
+        dt = _default_dtype
+    _check_fits(s, dt, True)
+    return _finish(_scalar_tensor(s, dt), requires_grad)
 
 
 # ------------------------------------------------------------ Tensor.new_*

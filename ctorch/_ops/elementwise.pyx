@@ -478,9 +478,14 @@ def clamp(input, min=None, max=None, *, out=None):
     cdef DType res = _result_type((t, min, max))
     if res is not t._dtype:
         t = _cast(t, res)
+    if min is not None:
+        _check_fits(min, res, True)
+    if max is not None:
+        _check_fits(max, res, True)
     if res._kind <= K_INT:
         # the bounds are converted to the tensor's dtype first, wrapping as a C
-        # cast does (torch: clamp(uint8, -2, 3) clamps to [254, 3])
+        # cast does (torch: clamp(uint8, -2, 3) clamps to [254, 3]; past -255
+        # or 255 it refuses, see _check_fits)
         P.ia = _wrap_int(int(min), res) if min is not None else 0
         P.ib = _wrap_int(int(max), res) if max is not None else 0
     else:
@@ -876,7 +881,9 @@ def _t_fill_(Tensor self, value):
             raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with {(<Tensor>value)._ndim} dimensions.")
         if _inplace_needs_graph(self, value):
             return _overwrite_with_graph(self, value, "fill_.Tensor")
-        value = value.item()
+        _copy_into(self, <Tensor>value, True)   # a cast: wraps like copy_
+        _bump(self)
+        return self
     if _inplace_needs_graph(self, None):
         return _overwrite_with_graph(self, value, "fill_.Scalar")
     _fill(self, value)

@@ -322,6 +322,8 @@ cdef int _index_put(Tensor t, object index, object value, bint accumulate) excep
     cdef list adv_pos = [], adv_idx = []
     cdef Tensor v = _basic_view(t, _as_index_tuple(index), adv_pos, adv_idx)
     cdef Tensor val
+    if isinstance(value, int) and not -9223372036854775808 <= value <= 9223372036854775807:
+        raise ValueError("Overflow when unpacking long long")   # as PyTorch's index assignment
     if not adv_pos:
         if accumulate:
             val = _as_operand_tensor(value, t._dtype)
@@ -336,7 +338,13 @@ cdef int _index_put(Tensor t, object index, object value, bint accumulate) excep
         return 0
     bshape, offs, adjacent = _advanced_layout(v, adv_pos, adv_idx)
     cdef Tensor rest = _rest_view(v, adv_pos)
-    val = value if isinstance(value, Tensor) else tensor(value, dtype=t._dtype)
+    if isinstance(value, Tensor):
+        val = value
+    elif _scalar_kind(value) >= 0:
+        _check_fits(value, t._dtype, False)
+        val = _scalar_tensor(value, t._dtype)
+    else:
+        val = tensor(value, dtype=t._dtype)
     if val._dtype is not t._dtype:
         val = _cast(val, t._dtype)
     # the value broadcast to the result's layout, then put in [index dims..., rest dims...] order

@@ -714,6 +714,7 @@ cdef Tensor _scatter_src(Tensor self, object src, str fname):
         if s._dtype is not self._dtype:
             raise RuntimeError(f"{fname}(): Expected self.dtype to be equal to src.dtype")
         return s
+    _check_fits(src, self._dtype, True)
     return _scalar_tensor(src, self._dtype)
 
 
@@ -912,6 +913,7 @@ cdef Tensor _masked_fill_op(Tensor t, object mask, object value, bint inplace):
         if v._ndim != 0:
             raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with {v._ndim} dimension(s).")
     else:
+        _check_fits(value, t._dtype, True)
         v = _scalar_tensor(value, t._dtype)
     if inplace:
         _check_mask_broadcast(m, t)

@@ -1,0 +1,293 @@
+"""Numerical robustness as PyTorch has it: long float32 sums, softmax and
+logsumexp of large inputs, float16 reductions accumulated in float32, integer
+overflow that wraps, fill values outside a dtype's range refused, division by
+zero, float16 overflow to inf. Values are checked against numpy (float64
+references, numpy's own wrapping integer arithmetic); errors against PyTorch's
+documented types and messages."""
+import math
+
+import numpy as np
+import pytest
+
+import ctorch as torch
+from helpers import npdt, tdt
+
+INF, NAN = math.inf, math.nan
+
+
+# ------------------------------------------------------------ long sums
+
+def test_float32_sum_of_1e8_elements_lost_precision_adding_chunk_totals():
+    # pairwise summation: the error of a float32 sum grows with log(n), not n
+    a = np.random.default_rng(0).random(10 ** 8, dtype=np.float32)
+    ref = a.sum(dtype=np.float64)
+    t = torch.from_numpy(a)
+    assert abs(t.sum().item() - ref) / ref < 5e-8
+    assert abs(t.mean().item() - ref / a.size) / (ref / a.size) < 5e-8
+    assert torch.ones(10 ** 8).sum().item() == 1e8
+
+
+def test_float32_cumsum_of_1e7_elements_drifted_by_6_percent():
+    # a running float32 sum accumulates in double precision (as PyTorch's)
+    a = np.random.default_rng(1).random(10 ** 7, dtype=np.float32) + 10
+    got = torch.from_numpy(a).cumsum(0).numpy()
+    ref = np.cumsum(a, dtype=np.float64)
+    assert np.max(np.abs(got - ref) / ref) < 1e-6
+
+
+# ------------------------------------------- softmax / logsumexp, large inputs
+
+LARGE = [
+    [1000.0, 1000.0, -1000.0],
+    [-1000.0, -1000.0],
+    [89.0, 0.0],                 # exp(89) overflows float32
+    [3e38, 3e38, -3e38],
+    [-INF, 0.0, 1.0],
+    [-INF, -INF],                # logsumexp -inf; softmax nan (0/0) as PyTorch
+    [INF, 0.0],                  # logsumexp inf; softmax nan
+    [NAN, 1.0],
+]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("values", LARGE, ids=str)
+def test_log_softmax_of_large_inputs_lost_float32_digits(values, dtype):
+    a = np.array([values, values[::-1]], dtype=npdt(dtype))
+    t = torch.tensor(a)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        a64 = a.astype(np.float64)
+        mx = np.max(a64, axis=-1, keepdims=True)
+        # logsumexp shifts by a finite max only; (log_)softmax by any max but -inf
+        # (so a row holding +inf is all nan, as PyTorch's)
+        m = np.where(np.isfinite(mx), mx, 0)
+        lse = np.log(np.exp(a64 - m).sum(axis=-1)) + m[:, 0]
+        m = np.where(mx == -np.inf, 0, mx)
+        log_s = np.log(np.exp(a64 - m).sum(axis=-1, keepdims=True))
+        refs = {"logsumexp": lse, "softmax": np.exp(a64 - m) / np.exp(log_s),
+                "log_softmax": (a64 - m) - log_s}
+        refs = {k: v.astype(npdt(dtype)) for k, v in refs.items()}
+    rtol = 1e-6 if dtype == "float32" else 1e-12
+    np.testing.assert_allclose(t.logsumexp(1).numpy(), refs["logsumexp"], rtol=rtol)
+    np.testing.assert_allclose(t.softmax(1).numpy(), refs["softmax"], rtol=rtol, atol=1e-30)
+    np.testing.assert_allclose(t.log_softmax(1).numpy(), refs["log_softmax"], rtol=rtol)
+
+
+def test_float16_softmax_and_logsumexp_compute_in_float32():
+    a = np.array([60000.0, 0.0, -60000.0], dtype=np.float16)
+    t = torch.from_numpy(a)
+    assert t.softmax(0).tolist() == [1.0, 0.0, 0.0]
+    assert t.logsumexp(0).item() == 60000.0
+    np.testing.assert_allclose(torch.tensor([11.0, 11.0], dtype=torch.float16).logsumexp(0).item(),
+                               11.0 + math.log(2), rtol=1e-3)
+
+
+# --------------------------------------------------- float16 accumulation
+
+HALF_REDUCTIONS = [
+    # name, call, expected (PyTorch accumulates half sums in float32 and rounds once)
+    ("sum", lambda t: t.sum(), 60000.0),
+    ("mean", lambda t: t[:2].mean(), 60000.0),
+    ("cumsum", lambda t: t.cumsum(0).tolist(), [60000.0, INF, 60000.0]),
+    ("prod", lambda t: t.prod(), -INF),       # a product accumulates in float16
+    ("var", lambda t: t[:2].var(), 0.0),
+]
+
+
+@pytest.mark.parametrize("name,call,expected", HALF_REDUCTIONS, ids=[c[0] for c in HALF_REDUCTIONS])
+def test_float16_reductions(name, call, expected):
+    t = torch.tensor([60000.0, 60000.0, -60000.0], dtype=torch.float16)
+    r = call(t)
+    assert (r if isinstance(r, list) else r.item()) == expected
+
+
+# --------------------------------------------------- integer overflow wraps
+
+WRAPS = [
+    # (op, dtype, a, b) computed with numpy's wrapping integer arithmetic
+    ("add", "int8", [127, -128], [1, -1]),
+    ("add", "int64", [2 ** 63 - 1], [1]),
+    ("sub", "uint8", [0, 1], [1, 2]),
+    ("mul", "int8", [100, -100], [3, 3]),
+    ("mul", "int32", [2 ** 20, 65537], [2 ** 12, 65537]),
+    ("mul", "int64", [2 ** 62], [4]),
+    ("neg", "int8", [-128], None),
+    ("neg", "uint8", [1, 200], None),
+    ("abs", "int8", [-128], None),
+    ("pow", "int16", [300, 7], [2, 9]),
+    ("matmul", "int8", [[100, 100]], [[2], [2]]),
+]
+_NP = {"add": np.add, "sub": np.subtract, "mul": np.multiply, "neg": np.negative, "abs": np.abs,
+       "pow": np.power, "matmul": np.matmul}
+
+
+@pytest.mark.parametrize("op,dtype,a,b", WRAPS, ids=[f"{w[0]}-{w[1]}" for w in WRAPS])
+def test_integer_overflow_wraps(op, dtype, a, b):
+    na = np.array(a, dtype=npdt(dtype))
+    args = (na,) if b is None else (na, np.array(b, dtype=npdt(dtype)))
+    with np.errstate(over="ignore"):
+        expected = _NP[op](*args)
+    got = getattr(torch, op)(*(torch.from_numpy(x) for x in args))
+    assert got.dtype == tdt(dtype)
+    np.testing.assert_array_equal(got.numpy(), expected)
+
+
+def test_integer_sums_accumulate_in_int64():
+    t = torch.tensor([2 ** 31 - 1, 1], dtype=torch.int32)
+    assert t.sum().item() == 2 ** 31 and t.sum().dtype == torch.int64
+    assert t.cumsum(0).tolist() == [2 ** 31 - 1, 2 ** 31]
+    assert torch.tensor([2 ** 62, 2 ** 62]).sum().item() == -2 ** 63   # int64 itself wraps
+
+
+# ------------------------------------- fill values outside a dtype's range
+
+# (dtype, value, the result or None where PyTorch refuses)
+FILLS = [
+    ("uint8", 300, None), ("uint8", -1, 255), ("uint8", -255, 1), ("uint8", -256, None),
+    ("uint8", 255.5, None), ("uint8", -0.5, None), ("uint8", NAN, None), ("uint8", 2 + 0j, 2),
+    ("int8", 127, 127), ("int8", -129, None), ("int8", 255.5, None), ("int8", -0.5, 0),
+    ("int8", 1 + 1j, None),
+    ("int16", 32768, None), ("int16", 255.5, 255), ("int16", INF, None),
+    ("int32", 2 ** 31, None), ("int32", 1e10, None), ("int32", NAN, None),
+    ("int64", 2 ** 63 - 1, 2 ** 63 - 1), ("int64", -2 ** 63, -2 ** 63), ("int64", 1e39, None),
+    ("float16", 1e6, INF), ("float32", 1e39, None), ("float32", INF, INF), ("float32", 1 + 1j, None),
+    ("float64", 1e300, 1e300), ("complex64", 1e39, None), ("complex64", 1 + 1j, 1 + 1j),
+    ("bool", 300, True), ("bool", -0.5, True),
+]
+_C_NAMES = {"uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "int",
+            "int64": "int64_t", "float16": "c10::Half", "float32": "float", "float64": "double",
+            "complex64": "c10::complex<float>"}
+
+
+def _setitem(dt, v, index=0):
+    t = torch.zeros(1, dtype=dt)
+    t[index] = v
+    return t
+
+
+FILLERS = {
+    "fill_": lambda dt, v: torch.zeros(1, dtype=dt).fill_(v),
+    "full": lambda dt, v: torch.full((1,), v, dtype=dt),
+    "full_like": lambda dt, v: torch.full_like(torch.zeros(1, dtype=dt), v),
+    "new_full": lambda dt, v: torch.zeros(1, dtype=dt).new_full((1,), v),
+    "setitem": _setitem,
+    "setitem_mask": lambda dt, v: _setitem(dt, v, torch.ones(1, dtype=torch.bool)),
+}
+
+
+@pytest.mark.parametrize("how", list(FILLERS))
+@pytest.mark.parametrize("dtype,value,expected", FILLS, ids=[f"{f[0]}-{f[1]}" for f in FILLS])
+def test_fill_value_outside_the_dtype_range_wrapped(dtype, value, expected, how):
+    make = FILLERS[how]
+    if expected is None:
+        with pytest.raises(RuntimeError, match=f"value cannot be converted to type "
+                                               f"{_C_NAMES[dtype]} without overflow"):
+            make(tdt(dtype), value)
+    else:
+        assert make(tdt(dtype), value).tolist() == [expected]
+
+
+@pytest.mark.parametrize("call", [
+    lambda: torch.zeros(2, dtype=torch.uint8).masked_fill(torch.tensor([True, False]), 300),
+    lambda: torch.zeros(2, dtype=torch.float16).masked_fill(torch.tensor([True, False]), 1e6),
+    lambda: torch.zeros(2, dtype=torch.uint8).scatter(0, torch.tensor([0]), 300),
+    lambda: torch.zeros(2, dtype=torch.uint8).clamp(max=300),
+    lambda: torch.zeros(2, dtype=torch.uint8).clamp(min=-256),
+    lambda: torch.zeros(2, dtype=torch.float16).clamp(max=1e6),
+    lambda: torch.scalar_tensor(300, dtype=torch.uint8),
+])
+def test_scalar_arguments_outside_the_dtype_range_wrapped(call):
+    with pytest.raises(RuntimeError, match="without overflow"):
+        call()
+
+
+def test_fill_from_a_tensor_and_arithmetic_wrap():
+    # a tensor value is a cast (wraps); a scalar operand of arithmetic too
+    assert torch.zeros(1, dtype=torch.uint8).fill_(torch.tensor(300)).tolist() == [44]
+    assert (torch.zeros(1, dtype=torch.uint8) + 300).tolist() == [44]
+    assert torch.zeros(2, dtype=torch.uint8).clamp(min=-1).tolist() == [255, 255]
+
+
+@pytest.mark.parametrize("data,dtype,exc,match", [
+    ([300], torch.uint8, RuntimeError, "value cannot be converted to type uint8 without overflow"),
+    ([-0.5], torch.uint8, RuntimeError, "type uint8 without overflow"),
+    ([200.0], torch.int8, RuntimeError, "type int8 without overflow"),
+    ([NAN], torch.int32, RuntimeError, "type int32 without overflow"),
+    ([2 ** 63], None, ValueError, "Overflow when unpacking long long"),
+    ([1 + 1j], torch.int8, TypeError, "'complex' object cannot be interpreted as an integer"),
+    ([1 + 1j], torch.float32, TypeError, "must be real number, not complex"),
+])
+def test_tensor_data_outside_the_dtype_range(data, dtype, exc, match):
+    with pytest.raises(exc, match=match):
+        torch.tensor(data, dtype=dtype)
+
+
+def test_tensor_data_that_wraps_or_rounds_as_pytorch():
+    assert torch.tensor([-1, -255], dtype=torch.uint8).tolist() == [255, 1]
+    assert torch.tensor([1e6], dtype=torch.float16).tolist() == [INF]
+    assert torch.tensor([2 ** 64], dtype=torch.float32).item() == float(2 ** 64)
+
+
+def test_python_integers_past_64_bits():
+    with pytest.raises(OverflowError, match="int too big to convert"):
+        torch.zeros(1).fill_(2 ** 64)
+    for fill in (lambda: torch.full((1,), 2 ** 63), lambda: torch.zeros(1, dtype=torch.int64).fill_(2 ** 63)):
+        with pytest.raises(RuntimeError, match="type int64_t without overflow"):
+            fill()
+    for index in (0, torch.tensor([True])):
+        with pytest.raises(ValueError, match="Overflow when unpacking long long"):
+            torch.zeros(1)[index] = 2 ** 63
+
+
+# ------------------------------------------------------ division by zero
+
+INT_DIVS = [
+    lambda a, z: a // z, lambda a, z: a % z, lambda a, z: torch.floor_divide(a, z),
+    lambda a, z: torch.remainder(a, z), lambda a, z: torch.fmod(a, z),
+    lambda a, z: torch.div(a, z, rounding_mode="trunc"), lambda a, z: torch.div(a, z, rounding_mode="floor"),
+    lambda a, z: a.remainder_(z),
+]
+
+
+@pytest.mark.parametrize("dtype", ["uint8", "int8", "int32", "int64"])
+@pytest.mark.parametrize("k", range(len(INT_DIVS)))
+@pytest.mark.parametrize("zero", ["scalar", "tensor"])
+def test_integer_division_by_zero_raises(dtype, k, zero):
+    a = torch.tensor([3, 4], dtype=tdt(dtype))
+    z = 0 if zero == "scalar" else torch.tensor([1, 0], dtype=tdt(dtype))
+    with pytest.raises(RuntimeError, match="ZeroDivisionError"):
+        INT_DIVS[k](a, z)
+    # nothing to divide: no error
+    assert INT_DIVS[k](torch.tensor([], dtype=tdt(dtype)), 0).numel() == 0
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64", "int64"])
+def test_true_and_float_division_by_zero(dtype):
+    a = np.array([1, 0, -1], dtype=npdt(dtype))
+    t = torch.from_numpy(a)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        af = a.astype(np.float64)
+        np.testing.assert_array_equal((t / 0).double().numpy(), af / 0)
+        if dtype != "int64":
+            np.testing.assert_array_equal((t // 0).double().numpy(), np.floor_divide(af, 0))
+            np.testing.assert_array_equal((t % 0).double().numpy(), np.remainder(af, 0))
+
+
+# ------------------------------------------------------- float16 overflow
+
+HALF_OVERFLOWS = [
+    lambda: torch.tensor([60000.0], dtype=torch.float16) * 2,
+    lambda: torch.tensor([65504.0], dtype=torch.float16) + torch.tensor([16.0], dtype=torch.float16),
+    lambda: torch.tensor([70000.0], dtype=torch.float16),
+    lambda: torch.tensor([65520.0]).half(),
+    lambda: torch.tensor([12.0], dtype=torch.float16).exp(),
+    lambda: torch.full((10,), 10000.0, dtype=torch.float16).sum(),
+    lambda: torch.tensor([300.0], dtype=torch.float16) ** 2,
+]
+
+
+@pytest.mark.parametrize("k", range(len(HALF_OVERFLOWS)))
+def test_float16_overflow_is_inf(k):
+    r = HALF_OVERFLOWS[k]()
+    assert r.dtype == torch.float16 and r.reshape(-1)[0].item() == INF
+    # and just below the largest half stays finite
+    assert torch.tensor([65519.0]).half().item() == 65504.0
