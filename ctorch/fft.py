@@ -18,6 +18,7 @@ grad = dL/dRe + i dL/dIm, the gradient of a linear map is its adjoint:
 - C2R: R2C of the gradient, entries that stand for a conjugate pair counted twice.
 """
 import operator as _operator
+import sys as _sys
 import warnings as _warnings
 
 from ctorch._core.dispatch import get_num_threads as _get_num_threads
@@ -291,6 +292,20 @@ def _compute(name, x, dims, sizes, norm, res_dtype, out):
     if x.numel() == 0 or 0 in full:
         r = _zeros(full, dtype=res_dtype)
         return r, [shape[d] for d in dims]
+    nbytes = res_dtype.itemsize
+    for n in full:
+        nbytes *= n
+    if nbytes > _sys.maxsize:
+        raise RuntimeError(f"Storage size calculation overflowed with sizes={full}")
+    try:
+        return _run_numpy(name, a, x, dims, full, shape, norm, res_dtype, out, npfft)
+    except MemoryError:
+        # numpy's allocation failed: PyTorch's allocator error (a RuntimeError)
+        raise RuntimeError(f"DefaultCPUAllocator: can't allocate memory: you tried to allocate "
+                           f"{nbytes} bytes.") from None
+
+
+def _run_numpy(name, a, x, dims, full, shape, norm, res_dtype, out, npfft):
     o = _numpy_out(out, full, res_dtype)
     n_list = [shape[d] for d in dims]
     if (name in ("fft", "ifft") and a.ndim == 1 and n_list[0] == a.shape[0] and a.shape[0] >= _FOUR_STEP_MIN

@@ -74,6 +74,9 @@ class OpInfo:
     errors: tuple = ()              # (callable(torch), exception type, message fragment)
     # the reference is IEEE-exact on nan / inf / -0 (checked on special values)
     specials: bool = True
+    # out= must have the result's dtype exactly (PyTorch: "Found dtype X but
+    # expected Y"); otherwise any dtype the result casts to
+    exact_out: bool = False
 
     def __post_init__(self):
         self.func = self.func or self.name
@@ -190,9 +193,9 @@ POWBASE = Domain(0.5, 3.0, int_low=-4, int_high=4)
 
 unary_ops = [
     U("neg", np.negative, NUMERIC, "same", operator="-", differentiable=True,
-      errors=((lambda t: -t.tensor([True]), RuntimeError, "Negation, the `-` operator, on a bool tensor"),)),
-    U("abs", np.abs, INTREAL + COMPLEX, "abs", differentiable=True),
-    U("sign", _sign, REAL, "same", differentiable=True),
+      errors=((lambda t: -t.tensor([True]), RuntimeError, "Negation, the `-` operator, on a bool tensor"),), exact_out=True),
+    U("abs", np.abs, INTREAL + COMPLEX, "abs", differentiable=True, exact_out=True),
+    U("sign", _sign, REAL, "same", differentiable=True, exact_out=True),
     U("exp", np.exp, ALL, "float", domains=(SMALL,), differentiable=True),
     U("exp2", np.exp2, REAL + COMPLEX, "float", domains=(SMALL,), differentiable=True),
     U("expm1", np.expm1, REAL + COMPLEX, "float", domains=(SMALL,), differentiable=True),
@@ -220,20 +223,20 @@ unary_ops = [
     U("sigmoid", _sigmoid, ALL, "float", differentiable=True),
     U("relu", _relu, INTREAL, "same", differentiable=True),
     U("erf", _erf, REAL, "float", differentiable=True),
-    U("floor", np.floor, INTREAL, "same", domains=(ROUNDING,), differentiable=True),
-    U("ceil", np.ceil, INTREAL, "same", domains=(ROUNDING,), differentiable=True),
-    U("round", np.round, INTREAL, "same", domains=(ROUNDING,), differentiable=True),
-    U("trunc", np.trunc, INTREAL, "same", domains=(ROUNDING,), differentiable=True),
-    U("frac", _frac, FLOATS, "same", domains=(ROUNDING,), differentiable=True),
+    U("floor", np.floor, INTREAL, "same", domains=(ROUNDING,), differentiable=True, exact_out=True),
+    U("ceil", np.ceil, INTREAL, "same", domains=(ROUNDING,), differentiable=True, exact_out=True),
+    U("round", np.round, INTREAL, "same", domains=(ROUNDING,), differentiable=True, exact_out=True),
+    U("trunc", np.trunc, INTREAL, "same", domains=(ROUNDING,), differentiable=True, exact_out=True),
+    U("frac", _frac, FLOATS, "same", domains=(ROUNDING,), differentiable=True, exact_out=True),
     U("square", np.square, ALL, "bool_to_long", differentiable=True),
-    U("bitwise_not", np.invert, BITS, "same", operator="~"),
+    U("bitwise_not", np.invert, BITS, "same", operator="~", exact_out=True),
     U("isnan", np.isnan, ALL, "bool", inplace=False),
     U("isinf", np.isinf, ALL, "bool", inplace=False),
     U("isfinite", np.isfinite, ALL, "bool", inplace=False),
     U("logical_not", np.logical_not, ALL, "bool"),
     U("nan_to_num", _nan_to_num, ALL, "same", differentiable=True),
     U("clamp", _clamp, REAL, "bool_to_long", kwargs={"min": -2, "max": 3}, differentiable=True,
-      errors=((lambda t: t.clamp(t.ones(3)), RuntimeError, "At least one of 'min' or 'max'"),)),
+      errors=((lambda t: t.clamp(t.ones(3)), RuntimeError, "At least one of 'min' or 'max'"),), exact_out=True),
 ]
 
 _INTDIV_ERR = lambda f: ((f, RuntimeError, "ZeroDivisionError"),)

@@ -337,3 +337,130 @@ def test_overlapping_write_was_silent(case):
         assert x.tolist() == [0.0, 1.0, 2.0, 3.0]          # nothing was written
     else:
         assert call(x).tolist() == expect
+
+
+# ------------------------------------------------- sizes, allocation, out=
+
+@pytest.mark.parametrize("call", [
+    lambda: torch.empty(2 ** 62), lambda: torch.zeros(2 ** 62), lambda: torch.ones(2 ** 62),
+    lambda: torch.ones(2 ** 33, 2 ** 33), lambda: torch.arange(2 ** 62), lambda: torch.rand(2 ** 62),
+    lambda: torch.randperm(2 ** 62), lambda: torch.eye(2 ** 31), lambda: torch.full((2 ** 62,), 1.0),
+    lambda: torch.linspace(0, 1, 2 ** 62), lambda: torch.ones(2).new_zeros(2 ** 62),
+    lambda: torch.ones(2).resize_(2 ** 62), lambda: torch.ones(2, 1).expand(2, 2 ** 62),
+    lambda: torch.ones(3).view(2, 2 ** 62), lambda: torch.fft.fft2(torch.ones(2, 2), s=(2 ** 62, 4)),
+])
+def test_size_overflow_crashed_or_returned_garbage(call):
+    # the element count wrapped: segfaults, or tensors over a too small storage
+    with pytest.raises(RuntimeError, match="overflow|invalid for input of size"):
+        call()
+
+
+def test_failed_allocation_raised_memory_error():
+    # PyTorch's allocator error is a RuntimeError, and the process goes on
+    with pytest.raises(RuntimeError, match="can't allocate memory"):
+        torch.empty(2 ** 45)
+    assert torch.ones(3).sum().item() == 3.0
+
+
+def test_empty_view_past_its_storage_had_no_numpy():
+    x = torch.from_numpy(np.zeros((2, 0), np.float32))
+    assert x[1].numpy().shape == (0,)
+
+
+def test_lerp_out_of_another_dtype_wrote_raw_bytes():
+    # the kernel ran in the inputs' dtype over out's memory
+    a, b = torch.ones(3), torch.full((3,), 3.0)
+    o = torch.lerp(a, b, 0.5, out=torch.zeros(3, dtype=torch.float64))
+    assert o.dtype == torch.float64 and o.tolist() == [2.0, 2.0, 2.0]
+    with pytest.raises(RuntimeError, match="can't be cast to the desired output type Bool"):
+        torch.lerp(a, b, 0.5, out=torch.zeros(3, dtype=torch.bool))
+    with pytest.raises(RuntimeError, match="Found dtype Double but expected Float"):
+        torch.lerp(a, b, torch.ones(3), out=torch.zeros(3, dtype=torch.float64))
+
+
+def test_nan_to_num_of_integers_ignored_out_rules():
+    with pytest.warns(UserWarning, match="was resized"):
+        r = torch.nan_to_num(torch.ones(3, dtype=torch.int32), out=torch.zeros(2, dtype=torch.int32))
+    assert r.tolist() == [1, 1, 1]
+    with pytest.raises(RuntimeError, match="more than one element of the written-to tensor"):
+        torch.nan_to_num(torch.tensor(5, dtype=torch.int32).expand(3),
+                         out=torch.zeros(1, dtype=torch.int32).expand(3))
+
+
+def test_refused_where_out_was_resized_first():
+    o = torch.zeros(1, 3, dtype=torch.float16)
+    with pytest.raises(RuntimeError, match="Expected out type to be ComplexDouble but got Half"):
+        torch.where(torch.tensor([True]), torch.tensor(1.0, dtype=torch.float64),
+                    torch.tensor(2 + 1j, dtype=torch.complex64), out=o)
+    assert tuple(o.shape) == (1, 3)
+
+
+def test_add_alpha_with_a_scalar_changed_a_0d_tensors_dtype():
+    assert torch.add(torch.tensor(1, dtype=torch.uint8), 3, alpha=2).dtype == torch.uint8
+    assert torch.sub(torch.tensor(1.0, dtype=torch.float16), 2.5, alpha=2).dtype == torch.float16
+    assert torch.add(torch.ones(1), -2 ** 63, alpha=2).item() == -2.0 ** 64 + 1
+    with pytest.raises(RuntimeError, match="Boolean alpha only supported for Boolean results"):
+        torch.add(torch.tensor(1, dtype=torch.int32), True, alpha=True)
+
+
+_F = torch.arange(6.0).reshape(2, 3)
+# (call with out, the dtype PyTorch refuses, the message fragment)
+OUT_DTYPE_RULES = [
+    (lambda o: torch.mean(_F, 0, out=o), torch.int64, "result type Float can't be cast to the desired output type Long"),
+    (lambda o: torch.var(_F, 0, out=o), torch.bool, "can't be cast to the desired output type Bool"),
+    (lambda o: torch.sum(_F, 0, dtype=torch.float64, out=o), torch.float32, "Expected out tensor to have dtype double, but got float instead"),
+    (lambda o: torch.amax(_F, 0, out=o), torch.float64, "Expected the dtype for input and out to match"),
+    (lambda o: torch.argmax(_F, 0, out=o), torch.float32, "Expected out tensor to have dtype long int, but got float instead"),
+    (lambda o: torch.any(_F, 0, out=o), torch.float32, "any only supports bool tensor for result, got: Float"),
+    (lambda o: torch.mm(_F, _F.t(), out=o), torch.float64, "Expected out tensor to have dtype float, but got double instead"),
+    (lambda o: torch.matmul(_F, _F[0], out=o), torch.int64, "Expected out tensor to have dtype float, but got long int instead"),
+    (lambda o: torch.dot(_F[0], _F[1], out=o), torch.int64, "result dtype Long does not match input dtype Float"),
+    (lambda o: torch.outer(_F[0], _F[1], out=o), torch.int64, "can't be cast to the desired output type Long"),
+    (lambda o: torch.cat([_F, _F], out=o), torch.int64, "input types can't be cast to the desired output type Long"),
+    (lambda o: torch.index_select(_F, 0, torch.tensor([0]), out=o), torch.float64, "self and result must have the same scalar type"),
+    (lambda o: torch.gather(_F, 1, torch.tensor([[0], [1]]), out=o), torch.float64, "Expected out tensor to have dtype float"),
+    (lambda o: torch.nonzero(_F, out=o), torch.float32, "Expected out tensor to have scalar type Long"),
+    (lambda o: torch.tril(_F, out=o), torch.int64, "Expected out tensor to have dtype float"),
+    (lambda o: torch.neg(torch.arange(3), out=o), torch.float32, "Found dtype Float but expected Long"),
+    (lambda o: torch.clamp(_F, torch.zeros(3), 1, out=o), torch.float64, "Found dtype Double but expected Float"),
+    (lambda o: torch.logsumexp(_F, 0, out=o), torch.int64, "Expected floating point type for result tensor"),
+    (lambda o: torch.float_power(_F, 2, out=o), torch.float32, "result requires dtype Double"),
+]
+
+
+@pytest.mark.parametrize("k", range(len(OUT_DTYPE_RULES)))
+def test_out_of_the_wrong_dtype_was_cast_into(k):
+    call, bad, msg = OUT_DTYPE_RULES[k]
+    with pytest.raises((RuntimeError, TypeError), match=msg):
+        call(torch.zeros(3, dtype=bad))
+
+
+# the calls whose result can require grad (an integer tensor cannot)
+_FLOAT_OUT = [k for k, (call, _, _) in enumerate(OUT_DTYPE_RULES) if call(None).dtype.is_floating_point]
+
+
+@pytest.mark.parametrize("k", _FLOAT_OUT)
+def test_out_requiring_grad_was_written(k):
+    call = OUT_DTYPE_RULES[k][0]
+    r = call(None)
+    with pytest.raises(RuntimeError, match="functions with out=... arguments don't support automatic "
+                                           "differentiation, but one of the arguments requires grad"):
+        call(torch.zeros(0, dtype=r.dtype, requires_grad=True))
+    with torch.no_grad():                  # without autograd PyTorch writes it
+        o = torch.zeros(0, dtype=r.dtype, requires_grad=True)
+        assert call(o) is o and o.shape == r.shape
+
+
+@pytest.mark.parametrize("call", [
+    lambda o: torch.add(torch.ones(3, requires_grad=True), 1, out=o),
+    lambda o: torch.exp(torch.ones(3, requires_grad=True), out=o),
+    lambda o: torch.sum(torch.ones(2, 3, requires_grad=True), 0, out=o),
+    lambda o: torch.mv(torch.ones(3, 3, requires_grad=True), torch.ones(3), out=o),
+    lambda o: torch.where(torch.tensor([True, False, True]), torch.ones(3, requires_grad=True), 0.0, out=o),
+    lambda o: torch.cat([torch.ones(1, requires_grad=True), torch.ones(2)], out=o),
+])
+def test_out_with_an_input_requiring_grad_was_written(call):
+    with pytest.raises(RuntimeError, match="don't support automatic differentiation"):
+        call(torch.zeros(3))
+    with torch.no_grad():
+        call(torch.zeros(3))               # no autograd: PyTorch writes it

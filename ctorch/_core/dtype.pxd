@@ -35,6 +35,7 @@ cdef DType t_bool, t_uint8, t_int64, t_float32, t_float64, t_complex64, t_comple
 cdef list _SCALAR_NAMES                 # torch's scalar type names, for messages ("Float")
 cdef list _TYPE_NAMES                   # torch's tensor type names ("FloatTensor")
 cdef list _C_TYPE_NAMES                 # C++ type names, as in overflow messages
+cdef list _CXX_NAMES                    # C++ type names, as out= dtype messages print them
 
 cdef DType _default_complex()
 cdef DType _as_dtype(object d, str argname=*)

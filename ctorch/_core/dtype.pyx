@@ -154,6 +154,8 @@ _TYPE_NAMES = ["BoolTensor", "ByteTensor", "CharTensor", "ShortTensor", "IntTens
                "LongTensor", "HalfTensor", "FloatTensor", "DoubleTensor",
                "ComplexFloatTensor", "ComplexDoubleTensor"]
 
+_CXX_NAMES = ["bool", "unsigned char", "signed char", "short int", "int", "long int",
+              "c10::Half", "float", "double", "c10::complex<float>", "c10::complex<double>"]
 _C_TYPE_NAMES = ["bool", "uint8_t", "int8_t", "int16_t", "int", "int64_t", "c10::Half",
                  "float", "double", "c10::complex<float>", "c10::complex<double>"]
 

@@ -114,6 +114,11 @@ cdef Tensor _dense_copy(Tensor p)
 cdef tuple _rows_layout(Tensor t, list red)
 cdef tuple _scan_layout(Tensor t, int d)
 cdef Tensor _scan_back(Tensor o, list perm)
-cdef object _to_out(object out, Tensor r)          # r, or r copied into `out=`
+# out= dtype rules (_to_out): any dtype (r is cast), a dtype r safely casts to, r's own
+cdef enum:
+    OUT_ANY = 0
+    OUT_CAST = 1
+    OUT_SAME = 2
+cdef object _to_out(object out, Tensor r, str name, int rule=*, str msg=*)   # r, or r copied into `out=`
 cdef Tensor _contig(Tensor t, DType dt)             # t itself when dense in dt, else a dense copy
 cdef list _broadcast_list(list shapes)                # the broadcast of several shapes (lists)

@@ -420,13 +420,18 @@ cdef int _check_out_shape(Tensor o, Iter *it, bint inplace) except -1:
     shape = [it.shape[d] for d in range(it.ndim)]
     if inplace:
         raise RuntimeError(f"output with shape {_fmt_shape(o.size())} doesn't match the broadcast shape {_fmt_shape(shape)}")
+    return _resize_out(o, shape)
+
+
+cdef int _resize_out(Tensor o, list shape) except -1:
+    """out= of another shape takes the result's (PyTorch warns when it had elements)."""
     if o._numel != 0:
         import warnings
         warnings.warn(f"An output with one or more elements was resized since it had shape {_fmt_shape(o.size())}, "
                       f"which does not match the required output shape {_fmt_shape(shape)}. This behavior is "
                       f"deprecated, and in a future PyTorch release outputs will not be resized unless they have "
                       f"zero elements. You can explicitly reuse an out tensor t by resizing it, inplace, to zero "
-                      f"elements with t.resize_(0).", UserWarning, stacklevel=3)
+                      f"elements with t.resize_(0).", UserWarning, stacklevel=1)
     _resize(o, shape)
     return 0
 
@@ -466,14 +471,15 @@ cdef int _check_out(Tensor o, Iter *it, bint inplace, object a, object b, object
     """The written-to tensor o (out=, or self of an in-place op): its shape
     against the broadcast shape (resized where that is allowed), and PyTorch's
     overlap rules: o may neither repeat an element (a stride-0 dim) nor partly
-    overlap an input (a, b, c: tensors, numbers or None)."""
-    _check_out_shape(o, it, inplace)
+    overlap an input (a, b, c: tensors, numbers or None). A repeated element
+    is refused before any resize (an expanded out= is never resized)."""
     cdef int d
     for d in range(o._ndim):
         if o._stride[d] == 0 and o._shape[d] > 1:
             raise RuntimeError("unsupported operation: more than one element of the written-to tensor "
                                "refers to a single memory location. Please clone() the tensor before "
                                "performing the operation.")
+    _check_out_shape(o, it, inplace)
     if _overlaps(o, a) or _overlaps(o, b) or _overlaps(o, c):
         raise RuntimeError("unsupported operation: some elements of the input tensor and the "
                            "written-to tensor refer to a single memory location. Please clone() "
@@ -670,13 +676,40 @@ cdef list _red_dims(Tensor t, object dim):
     return _reduce_dims(t, dim)
 
 
-cdef object _to_out(object out, Tensor r):
+cdef object _to_out(object out, Tensor r, str name, int rule=OUT_ANY, str msg=None):
+    """Writes op `name`'s result r into out= as PyTorch does: refused while
+    autograd would have to follow it (grad mode on and r or out requiring
+    grad); out's dtype by the op's rule (OUT_ANY: r is cast to it; OUT_CAST:
+    only a dtype r casts to safely; OUT_SAME: r's dtype exactly; msg, when
+    given, is the op's own message, formatted with res= and out=, the scalar
+    type names, res_l= and out_l= in lower case); out resized to r's shape (with PyTorch's warning when it had
+    elements)."""
     if out is None:
         return r
-    cdef Tensor o = <Tensor?>out
-    if list(o.size()) != list(r.size()):
-        _resize(o, list(r.size()))
-    o.copy_(r)
+    if not isinstance(out, Tensor):
+        raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
+    cdef Tensor o = <Tensor>out
+    if _core_grad_mode() and (_needs_grad(r) or _needs_grad(o)):
+        raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic "
+                           f"differentiation, but one of the arguments requires grad.")
+    cdef int rc = r._dtype._code, oc = o._dtype._code
+    if rc != oc and (rule == OUT_SAME or (rule == OUT_CAST and not _can_cast(r._dtype, o._dtype))):
+        if msg is not None:
+            raise RuntimeError(msg.format(res=_SCALAR_NAMES[rc], out=_SCALAR_NAMES[oc],
+                                          res_l=_SCALAR_NAMES[rc].lower(), out_l=_SCALAR_NAMES[oc].lower()))
+        if rule == OUT_SAME:
+            raise RuntimeError(f"Expected out tensor to have dtype {_CXX_NAMES[rc]}, but got "
+                               f"{_CXX_NAMES[oc]} instead")
+        raise RuntimeError(f"result type {_SCALAR_NAMES[rc]} can't be cast to the desired output "
+                           f"type {_SCALAR_NAMES[oc]}")
+    cdef int d
+    cdef bint same = o._ndim == r._ndim
+    for d in range(r._ndim if same else 0):
+        same = same and o._shape[d] == r._shape[d]
+    if not same:
+        _resize_out(o, list(r.size()))
+    _copy_into(o, r, False)
+    _bump(o)
     return o
 
 

@@ -48,9 +48,11 @@ cdef Storage _alloc_storage(Py_ssize_t nbytes, int device=-1):
     cdef Storage st = Storage.__new__(Storage)
     st.data = <char *>B.alloc(<size_t>nbytes)
     if st.data == NULL:
+        # a RuntimeError, as PyTorch's (the process stays usable)
         if device < 0:
-            raise MemoryError(f"DefaultCPUAllocator: not enough memory: you tried to allocate {nbytes} bytes.")
-        raise MemoryError(f"CUDA out of memory. Tried to allocate {nbytes} bytes on device {device}.")
+            raise RuntimeError(f"DefaultCPUAllocator: can't allocate memory: you tried to allocate "
+                               f"{nbytes} bytes.")
+        raise RuntimeError(f"CUDA out of memory. Tried to allocate {nbytes} bytes on device {device}.")
     st.nbytes = nbytes
     st.owns = True
     st.device = device

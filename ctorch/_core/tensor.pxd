@@ -61,6 +61,10 @@ cdef struct TensorSlots:
 
 cdef TensorSlots _slots
 
+# grad mode (per thread); autograd/_node wraps these as _grad_mode/_set_grad_mode
+cdef int _core_grad_mode() noexcept nogil
+cdef void _core_set_grad_mode(int on) noexcept nogil
+
 cdef int _add_method(str name, object fn) except -1       # installs Tensor.<name>
 cdef bint _is_operand_slow(object x) except -1
 

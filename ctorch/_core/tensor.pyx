@@ -27,6 +27,35 @@ from ctorch._core.backend cimport ct_half
 cdef extern from "Python.h":
     void PyType_Modified(PyTypeObject *)
 
+cdef extern from *:
+    """
+    /* grad mode is per thread, like PyTorch's; kept here, below autograd, so
+     * that out= writes (_core/iterator) can tell whether autograd is on */
+    static __thread int ct_grad_mode = 1;
+    static int ct_get_grad_mode(void) { return ct_grad_mode; }
+    static void ct_put_grad_mode(int on) { ct_grad_mode = on; }
+    """
+    int ct_get_grad_mode() noexcept nogil
+    void ct_put_grad_mode(int on) noexcept nogil
+
+
+cdef int _core_grad_mode() noexcept nogil:
+    return ct_get_grad_mode()
+
+
+cdef void _core_set_grad_mode(int on) noexcept nogil:
+    ct_put_grad_mode(on)
+
+
+cdef extern from *:
+    """
+    /* a * b into *r; nonzero when it does not fit (GCC and Clang builtin) */
+    static inline int ct_mul_overflow(Py_ssize_t a, Py_ssize_t b, Py_ssize_t *r) {
+        return __builtin_mul_overflow(a, b, r);
+    }
+    """
+    bint ct_mul_overflow(Py_ssize_t a, Py_ssize_t b, Py_ssize_t *r) noexcept nogil
+
 
 
 class Size(tuple):
@@ -250,9 +279,15 @@ cdef class Tensor:
         self._stride = self._shape + ndim
         self._ndim = ndim
         self._numel = 1
+        cdef bint overflow = False, empty = False
         for d in range(ndim):
             self._shape[d] = shape[d]
-            self._numel *= shape[d]
+            empty = empty or shape[d] == 0
+            overflow = ct_mul_overflow(self._numel, shape[d], &self._numel) or overflow
+        if empty:
+            self._numel = 0
+        elif overflow:
+            raise RuntimeError("numel: integer multiplication overflow")
         if stride != NULL:
             for d in range(ndim):
                 self._stride[d] = stride[d]
@@ -591,7 +626,7 @@ cdef list _parse_dims(tuple args, str fname):
 
 cdef list _infer_size(list shape, Py_ssize_t numel):
     """Replaces one -1 in a view/reshape shape by the size that fits numel."""
-    cdef Py_ssize_t known = 1
+    known = 1                   # a python int: the product of huge sizes must not wrap
     cdef int infer = -1
     cdef int i
     for i in range(len(shape)):
@@ -628,13 +663,20 @@ cdef Tensor _make_tensor(Storage st, Py_ssize_t offset, int ndim, const Py_ssize
 
 
 cdef Tensor _empty(int ndim, const Py_ssize_t *shape, DType dt, int device=-1):
-    cdef Py_ssize_t n = 1
+    cdef Py_ssize_t n = 1, nbytes
     cdef int d
+    cdef bint overflow = False, empty = False
     for d in range(ndim):
         if shape[d] < 0:
             raise RuntimeError(f"Trying to create tensor with negative dimension {shape[d]}")
-        n *= shape[d]
-    return _make_tensor(_alloc_storage(n * dt.itemsize, device), 0, ndim, shape, NULL, dt)
+        empty = empty or shape[d] == 0
+        overflow = ct_mul_overflow(n, shape[d], &n) or overflow
+    if empty:
+        n = 0
+    if overflow and not empty or ct_mul_overflow(n, dt.itemsize, &nbytes):
+        raise RuntimeError(f"Storage size calculation overflowed with sizes="
+                           f"[{', '.join(str(shape[d]) for d in range(ndim))}]")
+    return _make_tensor(_alloc_storage(nbytes, device), 0, ndim, shape, NULL, dt)
 
 
 cdef Tensor _empty_like(Tensor t, DType dt):
@@ -772,8 +814,9 @@ cdef object _to_numpy(Tensor t):
     cdef Py_ssize_t isz = t._dtype.itemsize
     cdef int d
     strides = tuple([t._stride[d] * isz for d in range(t._ndim)])
+    # an empty view may sit past its storage's end (x[1] of a (2, 0) tensor): it reads nothing
     return np.ndarray(tuple([t._shape[d] for d in range(t._ndim)]), dtype=t._dtype._numpy_name,
-                      buffer=t._storage, offset=t._offset * isz, strides=strides)
+                      buffer=t._storage, offset=t._offset * isz if t._numel else 0, strides=strides)
 
 
 _NP_KIND = {"b1": CT_BOOL, "u1": CT_UINT8, "i1": CT_INT8, "i2": CT_INT16, "i4": CT_INT32,

@@ -225,7 +225,7 @@ def conj(input):
 def conj_physical(input, *, out=None):
     if out is not None:
         r = _conj_impl(input, "conj_physical", "conj_physical")
-        return _to_out(out, r)
+        return _to_out(out, r, "conj_physical", OUT_SAME, "Found dtype {out} but expected {res}")
     return _conj_impl(input, "conj_physical", "conj_physical")
 
 
@@ -285,7 +285,7 @@ def sgn(input, *, out=None):
     a = _FUNCTIONS["abs"](t)
     z = a == 0
     r = where(z, zeros((), dtype=t._dtype), t / where(z, ones((), dtype=a.dtype), a))
-    return _to_out(out, r)
+    return _to_out(out, r, "sgn", OUT_SAME, "Found dtype {out} but expected {res}")
 
 
 def angle(input, *, out=None):
@@ -303,7 +303,7 @@ def angle(input, *, out=None):
     finally:
         _set_grad_mode(old)
     if out is not None:
-        return _to_out(out, r)
+        return _to_out(out, r, "angle", OUT_SAME, "Found dtype {out} but expected {res}")
     if t._dtype.is_complex or t._dtype.is_floating_point:
         record("angle", r, (t,))
     return r

@@ -213,7 +213,7 @@ cdef Tensor _sized(tuple size, object dtype_, object device, str fname, DType fa
 cdef Tensor _finish(Tensor r, object requires_grad, object out=None):
     """A factory's result: r, or r written into `out=` (resized to r's shape)."""
     if out is not None:
-        r = <Tensor>_to_out(out, r)
+        r = <Tensor>_to_out(out, r, "factory")   # dtype and requires_grad checked by _factory_dtype
     if requires_grad:
         r.requires_grad_(True)
     return r
@@ -341,7 +341,8 @@ cdef Tensor _arange_out(Tensor r, object out):
                       f"{o._numel} which does not match the computed number of elements {r._numel}. "
                       "Note that this may occur as a result of rounding error. The out tensor will be "
                       f"resized to a tensor of shape ({r._numel},).", UserWarning, stacklevel=1)
-    return <Tensor>_to_out(o, r)
+    _resize(o, list(r.size()))          # (warned above, in arange's words)
+    return <Tensor>_to_out(o, r, "arange")
 
 
 def _range(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, device=None,

@@ -61,6 +61,21 @@ cdef Tensor _as_operand_tensor(object x, DType dt):
 
 # ----------------------------------------------------------------- binary
 
+cdef int _no_grad_through_out(str name, Tensor o, Tensor a, Tensor b) except -1:
+    """out= is not differentiable: PyTorch refuses it while autograd would follow."""
+    if _grad_mode() and (_needs_grad(o) or (a is not None and _needs_grad(a))
+                         or (b is not None and _needs_grad(b))):
+        raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic "
+                           f"differentiation, but one of the arguments requires grad.")
+    return 0
+
+
+# unary ops whose out= must have the result's dtype exactly (the others take any
+# dtype the result casts to)
+cdef frozenset _EXACT_OUT = frozenset(["neg", "negative", "abs", "absolute", "sign", "floor", "ceil",
+                                       "round", "trunc", "fix", "frac", "bitwise_not", "clamp", "clip"])
+
+
 cdef object _binary(int op, int rule, object a, object b, object out, str name, bint inplace=False):
     cdef DType res, comp, outdt
     cdef Tensor ta = None, tb = None, o = None, tmp
@@ -97,9 +112,9 @@ cdef object _binary(int op, int rule, object a, object b, object out, str name, 
     _broadcast_shape(&it, ta, tb, None)
     if out is not None:
         o = <Tensor?>out
+        if not inplace:
+            _no_grad_through_out(name, o, ta, tb)
         if not _can_cast(outdt, o._dtype):
-            if inplace:
-                raise RuntimeError(f"result type {_SCALAR_NAMES[outdt._code]} can't be cast to the desired output type {_SCALAR_NAMES[o._dtype._code]}")
             raise RuntimeError(f"result type {_SCALAR_NAMES[outdt._code]} can't be cast to the desired output type {_SCALAR_NAMES[o._dtype._code]}")
         _check_out(o, &it, inplace, ta, tb, None)
     # operands in the compute dtype
@@ -200,6 +215,11 @@ cdef object _unary(int op, int rule, object a, object out, str name, ct_params *
         it.shape[d] = t._shape[d]
     if out is not None:
         o = <Tensor?>out
+        if not inplace:
+            _no_grad_through_out(name, o, t, None)
+            if o._dtype is not outdt and name in _EXACT_OUT and out is not a:   # (not x.op_())
+                raise RuntimeError(f"Found dtype {_SCALAR_NAMES[o._dtype._code]} but expected "
+                                   f"{_SCALAR_NAMES[outdt._code]}")
         if not _can_cast(outdt, o._dtype):
             raise RuntimeError(f"result type {_SCALAR_NAMES[outdt._code]} can't be cast to the desired output type {_SCALAR_NAMES[o._dtype._code]}")
         _check_out(o, &it, inplace, t, None, None)
@@ -242,9 +262,13 @@ def where(condition, input=None, other=None, *, out=None):
     cdef Tensor dst
     if out is not None:
         dst = <Tensor?>out
-        _check_out(dst, &it, False, c, tx, ty)
+        if _grad_mode() and (_needs_grad(x) or _needs_grad(y) or _needs_grad(dst)):
+            raise RuntimeError("where(): functions with out=... arguments don't support automatic "
+                               "differentiation, but one of the arguments requires grad.")
         if dst._dtype is not res:
-            raise RuntimeError(f"Expected out tensor to have dtype {res!r}, but got {dst._dtype!r} instead")
+            raise RuntimeError(f"Expected out type to be {_SCALAR_NAMES[res._code]} but got "
+                               f"{_SCALAR_NAMES[dst._dtype._code]}")
+        _check_out(dst, &it, False, c, tx, ty)
     else:
         dst = _alloc_like_operands(&it, tx, ty, res)
     it.nargs = 4
@@ -272,10 +296,22 @@ def lerp(input, end, weight, *, out=None):
     cdef Iter it
     cdef ct_params P
     _broadcast_shape(&it, s, e, w)
-    cdef Tensor dst
+    cdef Tensor dst, o = None
     if out is not None:
-        dst = <Tensor?>out
-        _check_out(dst, &it, False, s, e, w)
+        o = <Tensor?>out
+        _no_grad_through_out("lerp", o, s, e if not _needs_grad(w) else w)
+        if o._dtype is not s._dtype:
+            # the kernel writes the inputs' dtype: another out dtype takes a cast
+            # copy (PyTorch: exact with a tensor weight, castable with a scalar)
+            if isinstance(weight, Tensor):
+                raise RuntimeError(f"Found dtype {_SCALAR_NAMES[o._dtype._code]} but expected "
+                                   f"{_SCALAR_NAMES[s._dtype._code]}")
+            if not _can_cast(s._dtype, o._dtype):
+                raise RuntimeError(f"result type {_SCALAR_NAMES[s._dtype._code]} can't be cast to the "
+                                   f"desired output type {_SCALAR_NAMES[o._dtype._code]}")
+        _check_out(o, &it, False, s, e, w)
+    if o is not None and o._dtype is s._dtype:
+        dst = o
     else:
         dst = _alloc_like_operands(&it, s, e, s._dtype)
     it.nargs = 4
@@ -284,8 +320,11 @@ def lerp(input, end, weight, *, out=None):
     _iter_add(&it, 2, e)
     _iter_add(&it, 3, w)
     _run(&it, CT_EW_LERP, 0, s._dtype._code, &P, GRAIN_MATH)
-    if out is not None:
-        _bump(dst)
+    if o is not None:
+        if dst is not o:
+            _copy_into(o, dst, False)
+        _bump(o)
+        return o
     elif isinstance(weight, Tensor):
         record("lerp.Tensor", dst, (s, e, weight))
     else:
@@ -406,8 +445,14 @@ cdef object _scaled(object input, object other, object alpha, str name):
     # (int32 + 2 * bool must stay int32), and for bool results alpha is a truth value
     if res is t_bool:
         return other if alpha else _binary(CT_LOGAND, R_CMP, other, False, None, name)
+    if isinstance(alpha, bool):
+        raise RuntimeError("Boolean alpha only supported for Boolean results.")
     if isinstance(other, Tensor):
         other = _cast(<Tensor>other, res)
+    elif _scalar_kind(other) >= 0 and _scalar_kind(alpha) >= 0:
+        # a python number stays one (weak): a 0-d int64 product would outrank a
+        # 0-d uint8 input, and python integers do not wrap
+        return other * alpha
     return _binary(CT_MUL, R_ARITH, other, alpha, None, name)
 
 
@@ -491,7 +536,7 @@ def clamp(input, min=None, max=None, *, out=None):
     else:
         P.a = float(min) if min is not None else 0.0
         P.b = float(max) if max is not None else 0.0
-    r = _unary(CT_CLAMP, U_SAME, t, out, "clamp", &P)
+    r = _unary(CT_CLAMP, U_SAME, t, out, "clamp", &P, out is input)   # out is input: x.clamp_()
     if out is None:
         record("clamp", r, (input,), (min, max))
     return r
@@ -537,8 +582,20 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
     cdef Tensor t = _tensor_arg(input, "nan_to_num")
     if out is not None and (<Tensor?>out)._dtype is not t._dtype:
         raise RuntimeError(f"nan_to_num: dtype of out: {_SCALAR_NAMES[(<Tensor>out)._dtype._code]} should be same as input: {_SCALAR_NAMES[t._dtype._code]}")
-    if t._dtype._kind <= K_INT:
-        return clone(t) if out is None else (<Tensor?>out).copy_(t)
+    cdef Iter it
+    cdef int d
+    if t._dtype._kind <= K_INT:           # nothing to replace: a copy
+        if out is None:
+            return clone(t)
+        it.ndim = t._ndim
+        for d in range(t._ndim):
+            it.shape[d] = t._shape[d]
+        _no_grad_through_out("nan_to_num", <Tensor>out, t, None)
+        _check_out(<Tensor>out, &it, out is input, t, None, None)
+        if out is not input:
+            _copy_into(<Tensor>out, t, False)
+        _bump(<Tensor>out)
+        return out
     cdef ct_params P
     finfo_max = {CT_FLOAT16: 65504.0, CT_FLOAT32: 3.4028234663852886e38,
                  CT_COMPLEX64: 3.4028234663852886e38}.get(t._dtype._code, 1.7976931348623157e308)
@@ -554,6 +611,13 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
 def float_power(input, exponent, *, out=None):
     a = input.to(t_complex128 if input.is_complex() else t_float64) if isinstance(input, Tensor) else input
     b = exponent.to(t_complex128 if exponent.is_complex() else t_float64) if isinstance(exponent, Tensor) else exponent
+    if out is not None and isinstance(out, Tensor):
+        cplx = (isinstance(input, Tensor) and input.is_complex()) or isinstance(input, complex) or \
+            (isinstance(exponent, Tensor) and exponent.is_complex()) or isinstance(exponent, complex)
+        need = t_complex128 if cplx else t_float64
+        if (<Tensor>out)._dtype is not need:
+            raise RuntimeError(f"the output given to float_power has dtype {_SCALAR_NAMES[(<Tensor>out)._dtype._code]} "
+                               f"but the operation's result requires dtype {_SCALAR_NAMES[need._code]}")
     return _FUNCTIONS["pow"](a, b, out=out)
 
 
@@ -846,8 +910,10 @@ def _clamp_tensors(Tensor t, min, max, out):
     finally:
         _set_grad_mode(mode)
     if out is not None:
-        (<Tensor?>out).copy_(r)
-        return out
+        if _grad_mode() and (_needs_grad(t) or _needs_grad(min) or _needs_grad(max)):
+            raise RuntimeError("clamp(): functions with out=... arguments don't support automatic "
+                               "differentiation, but one of the arguments requires grad.")
+        return _to_out(out, r, "clamp", OUT_SAME, "Found dtype {out} but expected {res}")
     lo = min if isinstance(min, Tensor) else (None if min is None else _scalar_tensor(min, t._dtype))
     hi = max if isinstance(max, Tensor) else (None if max is None else _scalar_tensor(max, t._dtype))
     record("clamp.Tensor", r, (t, min if isinstance(min, Tensor) else None,

@@ -99,7 +99,9 @@ def histc(input, bins=100, min=0, max=0, *, out=None):
     if not (_math.isfinite(lo) and _math.isfinite(hi)):
         raise RuntimeError(f"torch.histc: range of [{_num_str(lo)}, {_num_str(hi)}] is not finite")
     cdef Tensor h = _hist_counts(x, None, _linear_edges(lo, hi, bins, comp), True)
-    return _to_out(out, _cast(h, t._dtype))
+    return _to_out(out, _cast(h, t._dtype), "histc", OUT_SAME,
+                   "torch.histogram: input tensor and hist tensor should have the same dtype, but got "
+                   "input {res_l} and hist {out_l}")
 
 
 def histogram(input, bins=100, *, range=None, weight=None, density=False, out=None):
@@ -171,7 +173,7 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False, out=No
         h = h / (h.sum() * widths)
     h = _cast(h, t._dtype)
     if out is not None:
-        return _rt.histogram(_to_out(hist_out, h), _to_out(bins_out, edges))
+        return _rt.histogram(_to_out(hist_out, h, "histogram"), _to_out(bins_out, edges, "histogram"))
     return _rt.histogram(h, edges)
 
 

@@ -184,14 +184,14 @@ cdef tuple _nonzero_tuple(Tensor mask):
 
 def nonzero(input, *, out=None, as_tuple=False):
     cdef Tensor t = _tensor_arg(input, "nonzero")
-    if t._ndim == 0:
+    cdef int nd = t._ndim
+    if nd == 0:
         t = t.reshape(1)
-        res = _nonzero_tuple(t)
-        return res if as_tuple else stack_columns(res, 0)
     res = _nonzero_tuple(t)
     if as_tuple:
         return res
-    return stack_columns(res, t._ndim)
+    return _to_out(out, stack_columns(res, nd), "nonzero", OUT_SAME,
+                   "nonzero: Expected out tensor to have scalar type Long but got scalar type{out}")
 
 
 cdef Tensor stack_columns(tuple cols, int nd):

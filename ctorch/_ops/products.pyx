@@ -19,7 +19,7 @@ from ctorch._core.dtype cimport *
 from ctorch._core.backend cimport *
 from ctorch._core.dispatch cimport ensure_gemm
 from ctorch._core.tensor cimport *
-from ctorch._core.iterator cimport _copy_into, _tensor_arg, _to_out, _raw_clone
+from ctorch._core.iterator cimport _copy_into, _tensor_arg, _to_out, _raw_clone, OUT_SAME, OUT_CAST
 from ctorch._ops.elementwise cimport _cast
 from ctorch._ops.views cimport _unsqueeze, _expand
 from ctorch._ops.complex cimport _conj_raw
@@ -233,7 +233,7 @@ def mm(input, mat2, *, out=None):
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied "
                            f"({a._shape[0]}x{a._shape[1]} and {b._shape[0]}x{b._shape[1]})")
     _same_dtype_mm(a, b)
-    return _to_out(out, _mm_prim(a, b, "mm"))
+    return _to_out(out, _mm_prim(a, b, "mm"), "mm", OUT_SAME)
 
 
 def bmm(input, mat2, *, out=None):
@@ -246,7 +246,7 @@ def bmm(input, mat2, *, out=None):
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
                            f"[{a._shape[0]}, {a._shape[2]}] but got: [{b._shape[0]}, {b._shape[1]}].")
     _same_dtype_mm(a, b)
-    return _to_out(out, _mm_prim(a, b, "bmm"))
+    return _to_out(out, _mm_prim(a, b, "bmm"), "bmm", OUT_SAME)
 
 
 def mv(input, vec, *, out=None):
@@ -257,7 +257,7 @@ def mv(input, vec, *, out=None):
         raise RuntimeError(f"size mismatch, got input ({a._shape[0]}), mat ({a._shape[0]}x{a._shape[1]}), vec ({v._shape[0]})")
     _same_dtype_mm(a, v)
     cdef Tensor r = _raw_sq_last(_bmm_raw(a, _raw_unsq(v, 1)), 1)
-    return _to_out(out, record("mv", r, (a, v)))
+    return _to_out(out, record("mv", r, (a, v)), "mv", OUT_SAME)
 
 
 cdef Tensor _dot_impl(Tensor a, Tensor b, str name):
@@ -274,13 +274,15 @@ cdef Tensor _dot_impl(Tensor a, Tensor b, str name):
 
 def dot(input, tensor, *, out=None):
     cdef Tensor a = _tensor_arg(input, "dot"), b = _tensor_arg(tensor, "dot")
-    return _to_out(out, record("dot", _dot_impl(a, b, "dot"), (a, b)))
+    return _to_out(out, record("dot", _dot_impl(a, b, "dot"), (a, b)), "dot", OUT_SAME,
+                   "result dtype {out} does not match input dtype {res}")
 
 
 def vdot(input, other, *, out=None):
     cdef Tensor a = _tensor_arg(input, "vdot"), b = _tensor_arg(other, "vdot")
     cdef Tensor ca = _conj_raw(a) if a._dtype.is_complex else a
-    return _to_out(out, record("vdot", _dot_impl(ca, b, "vdot"), (a, b)))
+    return _to_out(out, record("vdot", _dot_impl(ca, b, "vdot"), (a, b)), "vdot", OUT_SAME,
+                   "result dtype {out} does not match input dtype {res}")
 
 
 def matmul(input, other, *, out=None):
@@ -293,7 +295,7 @@ def matmul(input, other, *, out=None):
     if na == 2 and nb == 1:
         return mv(a, b, out=out)
     if na == 1 and nb == 2:
-        return _to_out(out, mm(_unsqueeze(a, 0), b).squeeze(0))
+        return _to_out(out, mm(_unsqueeze(a, 0), b).squeeze(0), "matmul", OUT_SAME)
     if na == 2 and nb == 2:
         return mm(a, b, out=out)
     _same_dtype_mm(a, b)
@@ -305,10 +307,10 @@ def matmul(input, other, *, out=None):
         if nb == 1:
             if b._shape[0] != k:
                 raise RuntimeError(f"size mismatch, got input ({a2.shape[0]}), mat ({a2.shape[0]}x{k}), vec ({b._shape[0]})")
-            return _to_out(out, mv(a2, b).reshape(lead))
+            return _to_out(out, mv(a2, b).reshape(lead), "matmul", OUT_SAME)
         if b._shape[0] != k:
             raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({a2.shape[0]}x{k} and {b._shape[0]}x{b._shape[1]})")
-        return _to_out(out, mm(a2, b).reshape(lead + [b._shape[1]]))
+        return _to_out(out, mm(a2, b).reshape(lead + [b._shape[1]]), "matmul", OUT_SAME)
     cdef Tensor aa = _unsqueeze(a, 0) if na == 1 else a
     cdef Tensor bb = _unsqueeze(b, 1) if nb == 1 else b
     cdef Py_ssize_t m = aa._shape[aa._ndim - 2], n = bb._shape[bb._ndim - 1]
@@ -321,7 +323,7 @@ def matmul(input, other, *, out=None):
         r = r.squeeze(-2)
     if nb == 1:
         r = r.squeeze(-1)
-    return _to_out(out, r)
+    return _to_out(out, r, "matmul", OUT_SAME)
 
 
 cdef Py_ssize_t _prod(object shape):
@@ -349,7 +351,7 @@ def outer(input, vec2, *, out=None):
         raise RuntimeError(f"outer: Expected 1-D argument self, but got {a._ndim}-D")
     if b._ndim != 1:
         raise RuntimeError(f"outer: Expected 1-D argument vec2, but got {b._ndim}-D")
-    return _to_out(out, _unsqueeze(a, 1) * b)
+    return _to_out(out, _unsqueeze(a, 1) * b, "mul", OUT_CAST)
 
 
 ger = outer
@@ -376,24 +378,24 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
         if beta != 0:
             _copy_into(r, <Tensor>ce, False)
         _bmm_acc(a, b, r, alpha, beta)
-        return _to_out(out, record("addmm", r, (c, a, b), (beta, alpha)))
-    return _to_out(out, _addlike(input, mm(mat1, mat2), beta, alpha))
+        return _to_out(out, record("addmm", r, (c, a, b), (beta, alpha)), "addmm", OUT_SAME)
+    return _to_out(out, _addlike(input, mm(mat1, mat2), beta, alpha), "addmm", OUT_SAME)
 
 
 def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
-    return _to_out(out, _addlike(input, mv(mat, vec), beta, alpha))
+    return _to_out(out, _addlike(input, mv(mat, vec), beta, alpha), "addmv", OUT_SAME)
 
 
 def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
-    return _to_out(out, _addlike(input, _sum_fn(bmm(batch1, batch2), 0), beta, alpha))
+    return _to_out(out, _addlike(input, _sum_fn(bmm(batch1, batch2), 0), beta, alpha), "addbmm", OUT_SAME)
 
 
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
-    return _to_out(out, _addlike(input, bmm(batch1, batch2), beta, alpha))
+    return _to_out(out, _addlike(input, bmm(batch1, batch2), beta, alpha), "baddbmm", OUT_SAME)
 
 
 def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None):
-    return _to_out(out, _addlike(input, outer(vec1, vec2), beta, alpha))
+    return _to_out(out, _addlike(input, outer(vec1, vec2), beta, alpha), "addr", OUT_CAST)
 
 
 # ------------------------------------------------------------ einsum
@@ -540,11 +542,11 @@ cdef _tri(input, diagonal, bint lower, str name):
 
 
 def tril(input, diagonal=0, *, out=None):
-    return _to_out(out, _tri(input, diagonal, True, "tril"))
+    return _to_out(out, _tri(input, diagonal, True, "tril"), "tril", OUT_SAME)
 
 
 def triu(input, diagonal=0, *, out=None):
-    return _to_out(out, _tri(input, diagonal, False, "triu"))
+    return _to_out(out, _tri(input, diagonal, False, "triu"), "triu", OUT_SAME)
 
 
 def diag_embed(input, offset=0, dim1=-2, dim2=-1):
@@ -568,9 +570,9 @@ def diag_embed(input, offset=0, dim1=-2, dim2=-1):
 def diag(input, diagonal=0, *, out=None):
     cdef Tensor t = _tensor_arg(input, "diag")
     if t._ndim == 1:
-        return _to_out(out, diag_embed(t, diagonal, 0, 1))
+        return _to_out(out, diag_embed(t, diagonal, 0, 1), "diag", OUT_SAME)
     if t._ndim == 2:
-        return _to_out(out, clone(_diagonal(t, diagonal, 0, 1)))
+        return _to_out(out, clone(_diagonal(t, diagonal, 0, 1)), "diag", OUT_SAME)
     raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {t._ndim}D")
 
 
@@ -584,7 +586,7 @@ def kron(input, other, *, out=None):
         ia += [sa[d], 1]
         ib += [1, sb[d]]
     r = a.reshape(ia) * b.reshape(ib)
-    return _to_out(out, r.reshape([sa[d] * sb[d] for d in range(n)]))
+    return _to_out(out, r.reshape([sa[d] * sb[d] for d in range(n)]), "mul", OUT_CAST)
 
 
 cdef object _tensor_matmul(object a, object b):

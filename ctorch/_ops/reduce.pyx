@@ -113,10 +113,7 @@ def _sum_fn(input, dim=None, keepdim=False, *, dtype=None, out=None):
     cdef Tensor t = _tensor_arg(input, "sum")
     cdef Tensor r = _sum(t, dim, keepdim, _sum_dtype(t, dtype))
     _record_reduce(r, t, "sum", dim, keepdim, 1)
-    if out is not None:
-        (<Tensor?>out).copy_(r)
-        return out
-    return r
+    return _to_out(out, r, "sum", OUT_ANY if dtype is None else OUT_SAME)
 
 
 def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
@@ -137,10 +134,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     if half:
         r = _cast(r, dt)
     _record_reduce(r, t, "mean", dim, keepdim, count)
-    if out is not None:
-        (<Tensor?>out).copy_(r)
-        return out
-    return r
+    return _to_out(out, r, "mean", OUT_CAST)
 
 
 def sum_to_size(input, *size):
@@ -267,8 +261,8 @@ cdef object _minmax_fn(object input, object dim, object keepdim, object out, bin
     v, i = _minmax(t, red, keepdim, is_max, True, True)
     record("max.dim" if is_max else "min.dim", v, (t,), (red[0] if red else 0, bool(keepdim), i))
     if out is not None:
-        _to_out(out[0], v)
-        _to_out(out[1], i)
+        _to_out(out[0], v, name, OUT_SAME)
+        _to_out(out[1], i, name, OUT_SAME)
         return _named(name)(out[0], out[1])
     return _named(name)(v, i)
 
@@ -292,7 +286,9 @@ cdef object _aminmax(object input, object dim, bint keepdim, object out, bint is
     _check_nonempty_dims(t, red, name)
     v, _ = _minmax(t, red, keepdim, is_max, True, False)
     record("amax" if is_max else "amin", v, (t,), (red, bool(keepdim)))
-    return _to_out(out, v)
+    return _to_out(out, v, "amax" if is_max else "amin", OUT_SAME,
+                   "Expected the dtype for input and out to match, but got {res} for input's dtype "
+                   "and {out} for out's dtype.")
 
 
 def amax(input, dim=(), keepdim=False, *, out=None):
@@ -316,11 +312,11 @@ cdef object _argminmax(object input, object dim, bint keepdim, object out, bint 
         _, i = _minmax(_reshape(t, [t._numel]), [0], False, is_max, False, True)
         if keepdim:
             i = _reshape(i, [1] * t._ndim)
-        return _to_out(out, i)
+        return _to_out(out, i, "argmax" if is_max else "argmin", OUT_SAME)
     red = _red_dims(t, dim)
     _check_nonempty_dims(t, red, name)
     _, i = _minmax(t, red, keepdim, is_max, False, True)
-    return _to_out(out, i)
+    return _to_out(out, i, "argmax" if is_max else "argmin", OUT_SAME)
 
 
 def argmax(input, dim=None, keepdim=False, *, out=None):
@@ -348,7 +344,8 @@ cdef object _anyall(object input, object dim, bint keepdim, object out, bint is_
         v, _ = _minmax(b, red, keepdim, is_any, True, False)
     if res is not t_bool:
         v = _cast(v, res)
-    return _to_out(out, v)
+    cdef str name = "any" if is_any else "all"
+    return _to_out(out, v, name, OUT_SAME, name + " only supports bool tensor for result, got: {out}")
 
 
 def _any_fn(input, dim=None, keepdim=False, *, out=None):
@@ -407,8 +404,8 @@ def median(input, dim=None, keepdim=False, *, out=None):
         i = _reshape(i, keep_shape)
     record("median.dim", v, (t,), (red[0] if red else 0, bool(keepdim), i))
     if out is not None:
-        _to_out(out[0], v)
-        _to_out(out[1], i)
+        _to_out(out[0], v, "median", OUT_SAME)
+        _to_out(out[1], i, "median", OUT_SAME)
         return _named("median")(out[0], out[1])
     return _named("median")(v, i)
 
@@ -446,7 +443,7 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
         record("prod", v, (t,), (None, False))
     else:
         record("prod.dim_int", v, (t,), (red[0] if red else None, bool(keepdim)))
-    return _to_out(out, v)
+    return _to_out(out, v, "prod", OUT_ANY if dtype is None else OUT_SAME)
 
 
 # ------------------------------------------------------------ var / std
@@ -506,7 +503,7 @@ cdef object _var_std(object input, object dim, object unbiased, bint keepdim, ob
             m = mean(t, red if t._ndim else None, keepdim)
     if with_mean:
         return (v, m)
-    return _to_out(out, v)
+    return _to_out(out, v, name, OUT_CAST)
 
 
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
@@ -545,7 +542,10 @@ def logsumexp(input, dim, keepdim=False, *, out=None):
     if not keepdim and t._ndim:
         r = _reshape(r, [t._shape[d] for d in _brange(t._ndim) if d not in red])
     record("logsumexp", r, (t,), (red, bool(keepdim)))
-    return _to_out(out, r)
+    if out is not None and isinstance(out, Tensor) and not (<Tensor>out)._dtype.is_floating_point:
+        raise RuntimeError(f"logsumexp(): Expected floating point type for result tensor, but got: "
+                           f"{_SCALAR_NAMES[(<Tensor>out)._dtype._code]}")
+    return _to_out(out, r, "logsumexp")
 
 
 # ------------------------------------------------------------ scans along one dim
@@ -588,7 +588,7 @@ cdef object _cum(object input, object dim, object dtype, object out, bint is_pro
     if res is not comp:
         r = _cast(r, res)
     record("cumprod" if is_prod else "cumsum", r, (t,), (d,))
-    return _to_out(out, r)
+    return _to_out(out, r, name, OUT_ANY if dtype is None else OUT_SAME)
 
 
 def cumsum(input, dim, *, dtype=None, out=None):

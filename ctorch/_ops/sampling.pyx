@@ -104,7 +104,7 @@ def bernoulli(input, p=None, *, generator=None, out=None):
     _bern_tensor_into(r, t, gen)
     if out is None:
         record("bernoulli", r, (t,))
-    return _to_out(out, r)
+    return _to_out(out, r, "bernoulli")
 
 
 def _bernoulli_method(self, p=None, *, generator=None):
@@ -226,7 +226,7 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
     shape = [rows, ns] if t._ndim == 2 else [ns]
     cdef Tensor r = _empty_list(shape, t_int64)
     if rows == 0:
-        return _to_out(out, r)
+        return _to_out(out, r, "multinomial", OUT_SAME, "multinomial expects Long tensor out, got: {out}")
     cdef Tensor pd = _contig(t.detach(), t_float64)
     cdef int err
     with nogil:
@@ -251,7 +251,7 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
                                                          <int64_t *>r._data)
         if err:
             raise MemoryError("multinomial: out of memory")
-    return _to_out(out, r)
+    return _to_out(out, r, "multinomial", OUT_SAME, "multinomial expects Long tensor out, got: {out}")
 
 
 _add_method("bernoulli", _bernoulli_method)

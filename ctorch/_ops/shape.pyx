@@ -112,19 +112,27 @@ cdef Tensor _cat_impl(list ts, int dim_arg, object dim, DType res):
     return out
 
 
+cdef int _cat_out_check(str name, list ts, object out, DType res) except -1:
+    """cat/stack into out=: no autograd through it, and the inputs' type must cast to out's."""
+    if _grad_mode() and (_builtins.any(_needs_grad(t) for t in ts) or _needs_grad(out)):
+        raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic "
+                           f"differentiation, but one of the arguments requires grad.")
+    if isinstance(out, Tensor) and not _can_cast(res, (<Tensor>out)._dtype):
+        raise TypeError(f"torch.cat(): input types can't be cast to the desired output type "
+                        f"{_SCALAR_NAMES[(<Tensor>out)._dtype._code]}")
+    return 0
+
+
 def cat(tensors, dim=0, *, out=None):
     cdef list ts = _tensor_list(tensors, "cat")
     if not ts:
         raise ValueError("torch.cat(): expected a non-empty list of Tensors")
     cdef DType res = _result_type(tuple(_alias_1d(<Tensor>t) for t in ts))
     if out is not None:
-        if _grad_mode() and _builtins.any(_needs_grad(t) for t in ts):
-            raise RuntimeError("cat(): functions with out=... arguments don't support automatic differentiation, but one of the arguments requires grad.")
+        _cat_out_check("cat", ts, out, res)
     cdef Tensor r = _cat_impl(ts, 0, dim, res)
     if out is not None:
-        _resize(<Tensor?>out, list(r.size()))
-        _copy_into(<Tensor>out, r, True)
-        return out
+        return _to_out(out, r, "cat")
     if _grad_mode() and _builtins.any(_needs_grad(t) for t in ts):
         d = _wrap_dim(dim, r._ndim) if r._ndim else 0
         sizes = tuple(tuple(t.size()) for t in ts)
@@ -155,11 +163,11 @@ def stack(tensors, dim=0, *, out=None):
     cdef int d = _wrap_dim(dim, first._ndim + 1)
     cdef DType res = _result_type(tuple(_alias_1d(<Tensor>x) for x in ts))
     cdef list us = [_unsqueeze(_alias(<Tensor>x), d) for x in ts]
+    if out is not None:
+        _cat_out_check("stack", ts, out, res)
     cdef Tensor r = _cat_impl(us, 0, d, res)
     if out is not None:
-        _resize(<Tensor?>out, list(r.size()))
-        _copy_into(<Tensor>out, r, True)
-        return out
+        return _to_out(out, r, "stack")
     if _grad_mode() and _builtins.any(_needs_grad(x) for x in ts):
         record("stack", r, tuple(ts), (d, len(ts)))
     return r
@@ -663,11 +671,7 @@ def gather(input, dim, index, *, sparse_grad=False, out=None):
     _run_gather(r, t, idx, d, "gather")
     if _record(t):
         record("gather", r, (t, None), (d, idx))
-    if out is not None:
-        _resize(<Tensor?>out, list(r.size()))
-        _copy_into(<Tensor>out, r, True)
-        return out
-    return r
+    return _to_out(out, r, "gather", OUT_SAME)
 
 
 cdef int _run_scatter(Tensor self, Tensor idx, Tensor src, int d, bint add) except -1:
@@ -806,11 +810,8 @@ def index_select(input, dim, index, *, out=None):
         r = _reshape(r, [] if n == 1 else list(r.size()))
     if _record(t):
         record("index_select", r, (t, None), (d, idx))
-    if out is not None:
-        _resize(<Tensor?>out, list(r.size()))
-        _copy_into(<Tensor>out, r, True)
-        return out
-    return r
+    return _to_out(out, r, "index_select", OUT_SAME,
+                   "index_select(): self and result must have the same scalar type")
 
 
 cdef Tensor _index_add_op(Tensor t, object dim, object index, object source, object alpha, bint inplace):
@@ -966,11 +967,8 @@ def masked_select(input, mask, *, out=None):
         r = _getitem(tb, mb) if len(shp) else (_reshape(tb, [1])[_reshape(mb, [1])])
     if _record(t):
         record("masked_select", r, (t, None), (m,))
-    if out is not None:
-        _resize(<Tensor?>out, list(r.size()))
-        _copy_into(<Tensor>out, r, True)
-        return out
-    return r
+    return _to_out(out, r, "masked_select", OUT_SAME,
+                   "masked_select(): self and result must have the same scalar type")
 
 
 # -------------------------------------------------------------- unique

@@ -18,11 +18,6 @@ from ctorch._ops.creation import tensor, zeros
 from ctorch import return_types as _rt
 
 
-# C++ type names, as PyTorch's out= dtype messages print them
-cdef list _CXX_NAMES = ["bool", "unsigned char", "signed char", "short int", "int", "long int",
-                        "c10::Half", "float", "double", "c10::complex<float>", "c10::complex<double>"]
-
-
 cdef int _sort_rc(int rc) except -1:
     if rc == 1:
         raise MemoryError()
@@ -51,10 +46,10 @@ cdef tuple _check_out_pair(object out, Tensor t, str name):
     """(values, indices) out= tensors, checked like PyTorch (dtypes, autograd)."""
     if not isinstance(out, (tuple, list)) or len(out) != 2 or not all(isinstance(o, Tensor) for o in out):
         raise TypeError(f"{name}(): argument 'out' must be tuple of Tensors")
-    if _grad_mode() and _needs_grad(t):
+    cdef Tensor v = <Tensor>out[0], i = <Tensor>out[1]
+    if _grad_mode() and (_needs_grad(t) or _needs_grad(v) or _needs_grad(i)):
         raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic "
                            f"differentiation, but one of the arguments requires grad.")
-    cdef Tensor v = <Tensor>out[0], i = <Tensor>out[1]
     if v._dtype is not t._dtype:
         raise RuntimeError(f"Expected out tensor to have dtype {_CXX_NAMES[t._dtype._code]}, "
                            f"but got {_CXX_NAMES[v._dtype._code]} instead")
@@ -137,7 +132,7 @@ def msort(input, *, out=None):
         raise RuntimeError("msort(): functions with out=... arguments don't support automatic "
                            "differentiation, but one of the arguments requires grad.")
     v, _, _ = _sort_impl(t, 0, False, None, "msort")
-    return _to_out(out, v)
+    return _to_out(out, v, "sort", OUT_SAME)
 
 
 cdef Tensor _scratch(Tensor t, int64_t rows, int64_t length, int64_t extra):

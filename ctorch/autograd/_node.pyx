@@ -28,6 +28,7 @@ from cpython.object cimport PyObject
 from ctorch._core.dtype cimport DType, _TYPE_NAMES, K_COMPLEX
 from ctorch._core.tensor cimport (
     Tensor, _alias, _empty_like, _is_contiguous, _fmt_shape, _needs_grad, _same_shape, _add_method,
+    _core_grad_mode, _core_set_grad_mode,
 )
 from ctorch._core.iterator cimport _copy_into
 
@@ -36,31 +37,20 @@ cdef extern from "Python.h":
     void PyObject_GC_Track(void *op)
     int PyObject_GC_IsTracked(object op)
 
-cdef extern from *:
-    """
-    /* grad mode is per thread, like PyTorch's */
-    static __thread int ct_grad_mode = 1;
-    static int ct_get_grad_mode(void) { return ct_grad_mode; }
-    static void ct_put_grad_mode(int on) { ct_grad_mode = on; }
-    """
-    int ct_get_grad_mode() noexcept nogil
-    void ct_put_grad_mode(int on) noexcept nogil
-
-
 cdef int _grad_mode() noexcept nogil:
-    return ct_get_grad_mode()
+    return _core_grad_mode()
 
 
 cdef void _set_grad_mode(int on) noexcept nogil:
-    ct_put_grad_mode(1 if on else 0)
+    _core_set_grad_mode(1 if on else 0)
 
 
 def is_grad_enabled():
-    return ct_get_grad_mode() != 0
+    return _core_grad_mode() != 0
 
 
 def _set_grad_enabled(bint mode):
-    ct_put_grad_mode(1 if mode else 0)
+    _core_set_grad_mode(1 if mode else 0)
 
 
 # ----------------------------------------------------------- saved tensors
@@ -570,7 +560,7 @@ cdef object record(str op, object result, tuple inputs, tuple args=()):
     operands that were python scalars) and what the formulas of the inputs
     that need a gradient read. Does nothing when grad mode is off or no input
     needs a gradient. Returns result."""
-    if not ct_get_grad_mode():
+    if not _core_grad_mode():
         return result
     cdef int i, n = len(inputs)
     cdef bint any_needs = False
@@ -713,7 +703,7 @@ def _needs_input_grad(x):
 cdef int _check_inplace(Tensor t) except -1:
     """What PyTorch refuses to change in place while recording."""
     cdef Tensor base
-    if not ct_get_grad_mode():
+    if not _core_grad_mode():
         return 0
     if t._requires_grad and t._grad_fn is None:
         raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
@@ -725,7 +715,7 @@ cdef int _check_inplace(Tensor t) except -1:
 
 
 cdef bint _inplace_needs_graph(Tensor self, object other):
-    return ct_get_grad_mode() != 0 and (_needs_grad(self) or _needs_grad(other))
+    return _core_grad_mode() != 0 and (_needs_grad(self) or _needs_grad(other))
 
 
 cdef tuple _geometry(Tensor base, Tensor view):
@@ -767,14 +757,14 @@ cdef int _refresh_view(Tensor v) except -1:
         return 0                      # the base is a leaf: views of leaves never go stale
     if v._grad_fn is not None and v._attr_version == v._storage.version:
         return 0
-    cdef int mode = ct_get_grad_mode()
-    ct_put_grad_mode(1)
+    cdef int mode = _core_grad_mode()
+    _core_set_grad_mode(1)
     try:
         v._grad_fn = None
         v._requires_grad = False
         record("as_strided_view", v, (base,), (_geometry(base, v),))
     finally:
-        ct_put_grad_mode(mode)
+        _core_set_grad_mode(mode)
     v._attr_version = v._storage.version
     return 0
 
