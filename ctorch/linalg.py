@@ -8,6 +8,7 @@ written with ctorch ops, so that they can be differentiated again.
 
 from ctorch._core import dispatch as _dispatch
 from ctorch._core.dtype import _scalar_name, float16 as _float16, int32 as _int32
+from ctorch._core.iterator import _write_out
 from ctorch._core.tensor import Tensor, from_numpy as _from_numpy
 from ctorch._ops.creation import empty as _empty, full as _full, zeros as _zeros
 from ctorch._ops.views import diagonal as _diagonal
@@ -136,16 +137,14 @@ def _inv_raw(A):
     return _factor(r, A)
 
 
-def _to_out(r, out):
-    if out is not None:
-        out.copy_(r)
-        return out
-    return r
+def _to_out(r, out, name):
+    """r written into out= by PyTorch's rules (its dtype exactly, resized)."""
+    return r if out is None else _write_out(out, r, name, 2)
 
 
 def inv(A, *, out=None):
     _check(A, "linalg.inv")
-    return _to_out(_record("linalg_inv_ex", _inv_raw(A), (A,)), out)
+    return _to_out(_record("linalg_inv_ex", _inv_raw(A), (A,)), out, "linalg_inv")
 
 
 def inv_ex(A, *, check_errors=False, out=None):
@@ -166,7 +165,7 @@ def inv_ex(A, *, check_errors=False, out=None):
 def det(A, *, out=None):
     _check(A, "linalg.det")
     r = _factor(_np.linalg.det(_np_in(A)), A)
-    return _to_out(_record("linalg_det", r, (A,)), out)
+    return _to_out(_record("linalg_det", r, (A,)), out, "linalg_det")
 
 
 def slogdet(A, *, out=None):
@@ -209,7 +208,7 @@ def solve(A, B, *, left=True, out=None):
         cols = 1 if vec else B.shape[-1]
         raise RuntimeError(f"linalg.solve: Incompatible shapes of A and B for the equation AX = B "
                            f"({A.shape[-2]}x{A.shape[-1]} and {rows}x{cols})")
-    return _to_out(_record("linalg_solve_ex", _solve_raw(A, B, vec), (A, B), (vec,)), out)
+    return _to_out(_record("linalg_solve_ex", _solve_raw(A, B, vec), (A, B), (vec,)), out, "linalg_solve")
 
 
 # ------------------------------------------------------------------ cholesky
@@ -235,7 +234,7 @@ def cholesky(A, *, upper=False, out=None):
     L = _record("linalg_cholesky_ex", _cholesky_raw(A), (A,))
     if upper:
         L = _mH(L)
-    return _to_out(L, out)
+    return _to_out(L, out, "linalg_cholesky")
 
 
 def cholesky_ex(A, *, upper=False, check_errors=False, out=None):

@@ -464,3 +464,45 @@ def test_out_with_an_input_requiring_grad_was_written(call):
         call(torch.zeros(3))
     with torch.no_grad():
         call(torch.zeros(3))               # no autograd: PyTorch writes it
+
+
+# ------------------------------------------------- wrong values found by the argument fuzzer
+
+def test_clamp_ignored_a_nan_bound():
+    x = torch.tensor([1.0, 2.0, float("nan")])
+    for r in (x.clamp(min=float("nan")), x.clamp(max=float("nan")), x.clamp(0.0, float("nan")),
+              torch.clip(x, float("nan"))):
+        assert all(v != v for v in r.tolist())
+
+
+def test_var_of_nothing_with_negative_correction_was_zero():
+    assert torch.zeros(0).var(correction=-1).item() != torch.zeros(0).var(correction=-1).item()
+
+
+def test_repeat_interleave_changed_the_repeats_dtype():
+    r = torch.repeat_interleave(torch.tensor([1, 2], dtype=torch.int32))
+    assert r.dtype == torch.int32 and r.tolist() == [0, 1, 1]
+
+
+def test_mse_loss_with_a_0d_target_kept_the_narrower_dtype():
+    with pytest.warns(UserWarning, match="target size"):
+        r = torch.nn.functional.mse_loss(torch.ones(2, dtype=torch.float16), torch.tensor(3.0))
+    assert r.dtype == torch.float32 and r.item() == 4.0
+
+
+def test_empty_tensor_constructor_gave_a_0d_tensor_of_garbage():
+    assert torch.Tensor().shape == (0,) and torch.Tensor().dtype == torch.float32
+    with pytest.raises(TypeError, match="data must be a sequence"):
+        torch.Tensor(2.5)
+    assert torch.Tensor([1, 2]).tolist() == [1.0, 2.0] and torch.Tensor(2, 3).shape == (2, 3)
+
+
+def test_linalg_out_was_broadcast_not_resized():
+    with pytest.warns(UserWarning, match="was resized"):
+        r = torch.linalg.det(2 * torch.eye(3), out=torch.zeros(4, 3))
+    assert r.shape == () and r.item() == 8.0
+
+
+def test_dtype_instances_could_be_made():
+    with pytest.raises(TypeError, match="cannot create 'torch.dtype' instances"):
+        torch.dtype("float")

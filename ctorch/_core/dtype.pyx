@@ -7,6 +7,10 @@ The bottom layer: it depends on nothing else of ctorch."""
 cdef class DType:
     """A tensor element type (torch.float32, torch.int64, ...)."""
 
+    def __init__(self, *args, **kwargs):
+        # the dtypes are the module's constants; made internally by DType.__new__
+        raise TypeError("cannot create 'torch.dtype' instances")
+
     def __repr__(self):
         return "torch." + self._name
 

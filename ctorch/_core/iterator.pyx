@@ -713,6 +713,11 @@ cdef object _to_out(object out, Tensor r, str name, int rule=OUT_ANY, str msg=No
     return o
 
 
+def _write_out(out, Tensor r, str name, int rule=OUT_ANY):
+    """_to_out for the Python modules (linalg, fft)."""
+    return _to_out(out, r, name, rule)
+
+
 cdef tuple _scan_layout(Tensor t, int d):
     """(p, rows, L, ld, perm): p = t with dim d moved last, rows dense."""
     cdef int nd = t._ndim, k

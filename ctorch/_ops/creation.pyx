@@ -487,7 +487,11 @@ cdef int _tensor_init(object self, tuple args, dict kwargs) except -1:
     if kwargs:
         raise TypeError(f"Tensor() got an unexpected keyword argument '{next(iter(kwargs))}'")
     cdef Tensor src
-    if len(args) == 1 and not isinstance(args[0], int) and not isinstance(args[0], Size):
+    if not args:
+        src = empty(0, dtype=_default_dtype)
+    elif len(args) == 1 and isinstance(args[0], (float, complex, bool)):
+        raise TypeError(f"new(): data must be a sequence (got {type(args[0]).__name__})")
+    elif len(args) == 1 and not isinstance(args[0], int) and not isinstance(args[0], Size):
         src = tensor(args[0], dtype=_default_dtype)
     else:
         src = empty(*args, dtype=_default_dtype)

@@ -537,6 +537,8 @@ def clamp(input, min=None, max=None, *, out=None):
         P.a = float(min) if min is not None else 0.0
         P.b = float(max) if max is not None else 0.0
     r = _unary(CT_CLAMP, U_SAME, t, out, "clamp", &P, out is input)   # out is input: x.clamp_()
+    if res._kind >= K_FLOAT and (P.a != P.a or P.b != P.b):
+        _fill(<Tensor>r, float("nan"))   # a NaN bound makes every element NaN (as PyTorch)
     if out is None:
         record("clamp", r, (input,), (min, max))
     return r

@@ -477,7 +477,8 @@ cdef tuple _var_core(Tensor t, object dim, double c, bint keepdim, str name):
     m = mean(td, dims, True)
     dv = td - m
     sq = dv * dv if not t._dtype.is_complex else _FUNCTIONS["abs"](dv) ** 2
-    denom = n - c if n - c > 0 else 0.0
+    # nothing to average (n == 0) is nan whatever the correction, as PyTorch
+    denom = n - c if n - c > 0 and n > 0 else 0.0
     v = _sum_fn(sq, dims, keepdim) / denom
     if not keepdim and t._ndim:
         m = _reshape(m, [t._shape[d] for d in _brange(t._ndim) if d not in red])

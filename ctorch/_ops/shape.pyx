@@ -533,7 +533,7 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
             raise RuntimeError("repeat_interleave only accept 1D vector as repeat")
         if rt._dtype._kind != K_INT or rt._dtype._code == CT_UINT8:
             raise RuntimeError("repeats has to be Long or Int tensor")
-        return _interleave_index(rt)
+        return _cast(_interleave_index(rt), rt._dtype)      # the repeats' dtype
     if dim is None:
         t = _reshape(t, [t._numel])
         d = 0

@@ -7,6 +7,7 @@ reduction names, N-d inputs, class-probability targets, label smoothing.
 """
 import warnings
 
+from ctorch._core.dtype import promote_types as _promote_types
 from ctorch._core.tensor import Tensor
 from ctorch._ops import nn as _nn_ops
 from ctorch._ops.elementwise import relu as _relu, sigmoid as _sigmoid, tanh as _tanh
@@ -211,6 +212,10 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
         warnings.warn(f"Using a target size ({target.shape}) that is different to the input size "
                       f"({input.shape}). This will likely lead to incorrect results due to "
                       "broadcasting. Please ensure they have the same size.", stacklevel=2)
+        if input.dtype != target.dtype:
+            # broadcast first, as PyTorch: a 0-d target then promotes like a full one
+            res = _promote_types(input.dtype, target.dtype)
+            input, target = input.to(res), target.to(res)
     if weight is not None:
         loss = (input - target) ** 2 * weight
         return loss.mean() if code == 1 else loss.sum() if code == 2 else loss
