@@ -42,6 +42,18 @@ HOT_MODULES = {"ctorch._core.tensor", "ctorch._core.iterator", "ctorch._ops.elem
                "ctorch._ops.views", "ctorch.autograd._node"}
 HOT_OPT = "-O3"
 KERNEL_OPT = "-O3"
+
+# CTORCH_SANITIZE=1 (or a list such as address,undefined) builds every module
+# with those sanitizers, at -O1 with debug info and frame pointers so that the
+# reports point at source lines (README, "Reliability"). The flags are part of
+# each object's cache key, so sanitized and normal objects never mix.
+SANITIZE = os.environ.get("CTORCH_SANITIZE", "")
+SANITIZE = {"0": "", "1": "address,undefined"}.get(SANITIZE, SANITIZE)
+SANITIZE_FLAGS = []
+if SANITIZE:
+    SANITIZE_FLAGS = [f"-fsanitize={SANITIZE}", "-fno-omit-frame-pointer", "-g"]
+    GLUE_OPT = HOT_OPT = KERNEL_OPT = "-O1"
+
 KERNEL_FLAGS = [KERNEL_OPT, "-fvisibility=hidden"]   # only the extension that links them sees them
 
 # -fno-math-errno / -fno-trapping-math: ctorch never reads errno or the
@@ -94,8 +106,9 @@ def _extensions():
         # modules load a little faster without libgomp among their needs
         backend = name == BACKEND_MODULE
         ext = Extension(name, [path], include_dirs=[KERNELS],
-                        extra_compile_args=COMMON_FLAGS + (omp_c if backend else []),
-                        extra_link_args=(omp_l + ["-lm", "-ldl"]) if backend else ["-lm"])
+                        extra_compile_args=COMMON_FLAGS + SANITIZE_FLAGS + (omp_c if backend else []),
+                        extra_link_args=SANITIZE_FLAGS[:1] + (
+                            (omp_l + ["-lm", "-ldl"]) if backend else ["-lm"]))
         exts.append(ext)
     return exts
 
