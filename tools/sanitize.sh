@@ -1,0 +1,38 @@
+#!/bin/sh
+# Runs the test suite (or the pytest arguments given) on a build of ctorch with
+# AddressSanitizer and UndefinedBehaviorSanitizer (setup.py's CTORCH_SANITIZE).
+#
+#     tools/sanitize.sh                       # the whole suite
+#     tools/sanitize.sh tests/test_ops.py -x  # a part of it
+#
+# The build is made in build/sanitize/, a copy of the checkout's sources with
+# its own object cache, so the normal in-place build is left as it is; a second
+# run compiles only what changed. PYTHON picks the interpreter (python3).
+set -eu
+cd "$(dirname "$0")/.."
+PYTHON=${PYTHON:-python3}
+DEST=build/sanitize
+
+# the sources, tracked or not (git's ignore rules leave out builds); file times
+# are kept so that the copy's object cache stays valid
+rm -rf "$DEST/ctorch" "$DEST/tests" "$DEST/examples"
+mkdir -p "$DEST"
+git ls-files -z --cached --others --exclude-standard | tar --null -T - -cf - | tar -xf - -C "$DEST"
+cd "$DEST"
+CTORCH_SANITIZE=1 CTORCH_NO_CUDA=1 "$PYTHON" setup.py -q build_ext --inplace
+
+# CPython is not built with ASan: its runtime has to be loaded first.
+# detect_leaks=0: CPython keeps interned objects and its own arenas to the
+# end, so LeakSanitizer would report them at exit, and none of it is ctorch's.
+# allocator_may_return_null=1: a huge allocation fails with MemoryError, as in
+# the normal build, instead of aborting.
+# PYTHONMALLOC=malloc: Python objects come from malloc, so ASan sees them too.
+# halt_on_error=1: any UBSan report fails the run, as an ASan report does.
+# The nvcc compile check is left out: nvcc itself crashes with the ASan
+# runtime preloaded, and it runs no ctorch code.
+LD_PRELOAD=$(${CC:-gcc} -print-file-name=libasan.so) \
+ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:allocator_may_return_null=1} \
+UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
+PYTHONMALLOC=malloc \
+exec "$PYTHON" -m pytest -q -p no:cacheprovider \
+    --deselect tests/test_cuda_sources.py::test_cuda_source_compiles "$@"
