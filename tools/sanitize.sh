@@ -24,7 +24,7 @@ CTORCH_SANITIZE=1 CTORCH_NO_CUDA=1 "$PYTHON" setup.py -q build_ext --inplace
 # CPython is not built with ASan: its runtime has to be loaded first.
 # detect_leaks=0: CPython keeps interned objects and its own arenas to the
 # end, so LeakSanitizer would report them at exit, and none of it is ctorch's.
-# allocator_may_return_null=1: a huge allocation fails with MemoryError, as in
+# allocator_may_return_null=1: a huge allocation fails with RuntimeError, as in
 # the normal build, instead of aborting.
 # PYTHONMALLOC=malloc: Python objects come from malloc, so ASan sees them too.
 # halt_on_error=1: any UBSan report fails the run, as an ASan report does.
