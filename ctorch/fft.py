@@ -554,7 +554,7 @@ def fftfreq(n, d=1.0, *, out=None, dtype=None, layout=None, device=None, require
     if n > 0:
         neg = r.narrow(0, (n + 1) // 2, n // 2)
         neg -= n
-        r *= 1.0 / (n * d)
+        r *= 1.0 / (n * d) if n * d else float("inf")     # d = 0: [nan, inf, -inf], as PyTorch
     r.requires_grad_(requires_grad)
     return r if out is None else _finish(r, out, "fftfreq", None, (r,), None)
 
@@ -566,7 +566,8 @@ def rfftfreq(n, d=1.0, *, out=None, dtype=None, layout=None, device=None, requir
     if n < 0:
         raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
     r = _arange(n // 2 + 1, dtype=dt, device=device)
-    r *= 1.0 / (n * d) if n > 0 else float("nan")     # n = 0: [nan], as in PyTorch
+    # n = 0: [nan]; d = 0: [nan, inf, ...], as in PyTorch
+    r *= (1.0 / (n * d) if n * d else float("inf")) if n > 0 else float("nan")
     r.requires_grad_(requires_grad)
     return r if out is None else _finish(r, out, "rfftfreq", None, (r,), None)
 

@@ -506,3 +506,26 @@ def test_linalg_out_was_broadcast_not_resized():
 def test_dtype_instances_could_be_made():
     with pytest.raises(TypeError, match="cannot create 'torch.dtype' instances"):
         torch.dtype("float")
+
+
+def test_clamp_min_and_clamp_max_in_place_always_raised():
+    assert torch.ones(3).clamp_min_(1.5).tolist() == [1.5, 1.5, 1.5]
+    assert torch.ones(3).clamp_max_(0.5).tolist() == [0.5, 0.5, 0.5]
+    assert torch.ones(3).clamp(np.int64(2)).tolist() == [2.0, 2.0, 2.0]   # a numpy bound
+
+
+def test_flip_and_movedim_of_a_0d_tensor_leaked_index_errors():
+    assert torch.flip(torch.tensor(3), (0,)).item() == 3
+    assert torch.movedim(torch.tensor(2.5), -1, -1).item() == 2.5
+
+
+def test_fftfreq_with_zero_spacing_divided_by_zero():
+    assert str(torch.fft.fftfreq(3, 0).tolist()) == "[nan, inf, -inf]"
+
+
+@pytest.mark.parametrize("args,match", [((0, 1, 0), "step must be nonzero"),
+                                        ((2, float("inf")), "unsupported range"),
+                                        ((3, 0, 1), "inconsistent with step sign")])
+def test_range_leaked_python_errors(args, match):
+    with pytest.warns(UserWarning, match="deprecated"), pytest.raises(RuntimeError, match=match):
+        torch.range(*args)

@@ -355,6 +355,14 @@ def _range(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
     if end is None:
         start, end = 0, start
     dt = _factory_dtype(dtype, out, "range") or _default_dtype
+    start, end, step = _num(start, "start"), _num(end, "end"), _num(step, "step")
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    for v in (start, end):
+        if isinstance(v, float) and (v != v or v in (float("inf"), float("-inf"))):
+            raise RuntimeError(f"unsupported range: {start} -> {end}")
+    if (step > 0 and start > end) or (step < 0 and start < end):
+        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
     n = int((end - start) // step) + 1
     r = arange(0, n, dtype=t_float64).mul(step).add(start).to(dt)
     return _finish(_arange_out(r, out), requires_grad)

@@ -514,6 +514,11 @@ true_divide = div
 
 def clamp(input, min=None, max=None, *, out=None):
     cdef Tensor t = _tensor_arg(input, "clamp")
+    # numpy scalars are numbers like python's
+    if min is not None and not isinstance(min, Tensor) and _scalar_kind(min) < 0 and hasattr(min, "item"):
+        min = min.item()
+    if max is not None and not isinstance(max, Tensor) and _scalar_kind(max) < 0 and hasattr(max, "item"):
+        max = max.item()
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     if isinstance(min, Tensor) or isinstance(max, Tensor):
@@ -560,12 +565,12 @@ cdef int64_t _wrap_int(object v, DType dt) except? -1:
 _PY_TWO = 2
 
 
-def clamp_min(input, min):
-    return clamp(input, min=min)
+def clamp_min(input, min, *, out=None):
+    return clamp(input, min=min, out=out)
 
 
-def clamp_max(input, max):
-    return clamp(input, max=max)
+def clamp_max(input, max, *, out=None):
+    return clamp(input, max=max, out=out)
 
 
 def _round(input, *, decimals=0, out=None):

@@ -342,6 +342,8 @@ def movedim(input, source, destination):
     cdef int nd = t._ndim
     ws = [_wrap_dim(x, nd) for x in src]
     wd = [_wrap_dim(x, nd) for x in dst]
+    if nd == 0:
+        return t.permute([])            # dim 0 / -1 of a 0-d tensor: nothing moves
     if len(set(ws)) != len(ws):
         raise RuntimeError(f"movedim: repeated dim in `source` ({src})")
     if len(set(wd)) != len(wd):
@@ -366,6 +368,8 @@ cdef list _dim_list(object dims, int nd):
     out = []
     for x in ds:
         k = _wrap_dim(x, nd)
+        if nd == 0:
+            continue                    # a 0-d tensor's dim 0 / -1 names nothing to change
         if k in out:
             raise RuntimeError(f"dim {k} appears multiple times in the list of dims")
         out.append(k)
