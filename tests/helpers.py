@@ -197,6 +197,15 @@ def with_layout(arr_fn, layout):
     raise ValueError(layout)
 
 
+def can_cast(src, dst):
+    """PyTorch's rule for writing a result of dtype src into a tensor of dtype dst."""
+    if kind(src) > kind(dst) and kind(src) >= 2:
+        return False
+    if dst == "bool" and src != "bool":
+        return False
+    return True
+
+
 def to_numpy(t):
     assert isinstance(t, torch.Tensor), type(t)
     return t.numpy()

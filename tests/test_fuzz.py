@@ -28,8 +28,8 @@ from hypothesis import given, seed as hyp_seed, strategies as st
 import ctorch as torch
 import fuzz_support as fs
 from fuzz_support import CALLS, counted
-from helpers import (DTYPE_NAMES, compute_dtype, kind, name_of, op_result_dtype, operand_desc,
-                     random_array, result_type, tdt)
+from helpers import (DTYPE_NAMES, assert_close, can_cast, compute_dtype, kind, name_of,
+                     op_result_dtype, operand_desc, random_array, result_type, tdt)
 from op_db import Domain, op_db
 from op_db_reductions import OPS as REDUCTIONS
 from op_db_sort import OPS as SORTS
@@ -53,25 +53,8 @@ def _with_seed(f):
 
 def to_np(t):
     """t's values as numpy (a copy)."""
-    if t.numel() == 0 and known("Tensor.numpy", "empty_view_past_storage"):
-        return np.empty(tuple(t.shape), dtype=name_of(t.dtype))
     return np.array(t.numpy())
 
-
-def check_close(actual, expected, dtype_name, tol, msg):
-    assert isinstance(actual, torch.Tensor), f"{msg}: got {type(actual).__name__}"
-    assert name_of(actual.dtype) == dtype_name, f"{msg}: dtype {actual.dtype}, expected {dtype_name}"
-    expected = np.asarray(expected)
-    assert tuple(actual.shape) == expected.shape, f"{msg}: shape {tuple(actual.shape)} vs {expected.shape}"
-    got = to_np(actual)
-    with np.errstate(all="ignore"):
-        exp = expected.astype(dtype_name)
-    if kind(dtype_name) <= 1:
-        np.testing.assert_array_equal(got, exp, err_msg=msg)
-    else:
-        wide = np.complex128 if kind(dtype_name) == 3 else np.float64
-        np.testing.assert_allclose(got.astype(wide), exp.astype(wide), rtol=tol[0], atol=tol[1],
-                                   equal_nan=True, err_msg=msg)
 
 
 def same_values(t, a, msg):
@@ -136,15 +119,6 @@ OPERATOR_REFUSAL = {"~": TypeError}
 NO_WRITE_FOR_INTEGRAL = {"nan_to_num"}
 # the python-scalar partners of an op the table gives none for
 LERP_WEIGHTS = (0.25, 0.75, 0.5)
-
-
-def can_cast(src, dst):
-    """PyTorch's rule for writing a result into an existing tensor."""
-    if kind(src) > kind(dst) and kind(src) >= 2:
-        return False
-    if dst == "bool" and src != "bool":
-        return False
-    return True
 
 
 def out_dtype_ok(op, res, out_dt, in_dt, operands):
@@ -353,7 +327,7 @@ def fuzz_elementwise_once(draw, op):
         expect.errors = (OPERATOR_REFUSAL[op.operator],)
     r, raised = run_expecting(expect, lambda: _call(op, form, case["operands"]), msg)
     if not raised:
-        check_close(r, exp, res, _tol(op, res), msg)
+        assert_close(r, exp, res, _tol(op, res), msg)
     _check_inputs_untouched(case, None, msg)
 
 
@@ -405,7 +379,7 @@ def _fuzz_inplace(draw, op, case, expect, res, exp, shape, msg):
         return
     assert r is self_t, msg + ": in-place op did not return self"
     if not racy:
-        check_close(self_t, exp, self_dt, _tol(op, res, self_dt), msg + " (in place)")
+        assert_close(self_t, exp, self_dt, _tol(op, res, self_dt), msg + " (in place)")
 
 
 def _fuzz_out(draw, op, case, expect, res, exp, shape, msg):
@@ -483,7 +457,7 @@ def _fuzz_out(draw, op, case, expect, res, exp, shape, msg):
     if warn:
         assert any("resized" in str(w.message) for w in caught), msg + ": no warning about resizing out"
     if not racy:
-        check_close(out, exp, out_dt, _tol(op, res, out_dt), msg)
+        assert_close(out, exp, out_dt, _tol(op, res, out_dt), msg)
     _check_inputs_untouched(case, out, msg)
 
 
@@ -563,7 +537,7 @@ def _red_ref(info, a, kw):
 def _check_pair(info, r, exp, a, kw, res, tol, msg):
     assert isinstance(r, tuple) and len(r) == 2, msg
     vals, idx = r
-    check_close(vals, exp, res, tol, msg + " (values)")
+    assert_close(vals, exp, res, tol, msg + " (values)")
     assert name_of(idx.dtype) == "int64", msg
     i = to_np(idx)
     if info.ref_indices is not None:
@@ -616,7 +590,7 @@ def fuzz_reduction_once(draw, info):
     if info.indices:
         _check_pair(info, r, np.asarray(exp), v, kw, res, tol, msg)
     else:
-        check_close(r, np.asarray(exp), res, tol, msg)
+        assert_close(r, np.asarray(exp), res, tol, msg)
     same_values(t, v, msg + ": the input was modified")
 
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import ctorch as torch
-from helpers import (DTYPE_NAMES, LAYOUTS, assert_close, compute_dtype, kind, name_of, npdt,
+from helpers import (DTYPE_NAMES, LAYOUTS, assert_close, can_cast, compute_dtype, kind, name_of, npdt,
                      op_result_dtype, operand_desc, random_array, result_type, tdt, with_layout)
 from op_db import OPS, binary_ops, op_db, ternary_ops, unary_ops
 
@@ -19,15 +19,6 @@ OPERATORS = {"+": pyop.add, "-": pyop.sub, "*": pyop.mul, "/": pyop.truediv, "//
 INPLACE_OPERATORS = {"+": pyop.iadd, "-": pyop.isub, "*": pyop.imul, "/": pyop.itruediv,
                      "//": pyop.ifloordiv, "%": pyop.imod, "**": pyop.ipow, "&": pyop.iand,
                      "|": pyop.ior, "^": pyop.ixor, "<<": pyop.ilshift, ">>": pyop.irshift}
-
-
-def can_cast(src, dst):
-    """PyTorch's rule for writing a result into an existing tensor."""
-    if kind(src) > kind(dst) and kind(src) >= 2:
-        return False
-    if dst == "bool" and src != "bool":
-        return False
-    return True
 
 
 def rng_for(*key):

@@ -286,6 +286,18 @@ cdef object _num(object x, str name):
     return x
 
 
+cdef int _check_range(object start, object end, object step) except -1:
+    """arange's and range's bounds, as PyTorch checks them."""
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    for v in (start, end):
+        if isinstance(v, float) and (v != v or v in (float("inf"), float("-inf"))):
+            raise RuntimeError(f"unsupported range: {start} -> {end}")
+    if (step > 0 and start > end) or (step < 0 and start < end):
+        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+    return 0
+
+
 def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device=None,
            requires_grad=False):
     _device_code(device)
@@ -298,13 +310,7 @@ def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device
     all_int = all(_scalar_kind(v) <= K_INT for v in (start, end, step))
     if dt is None:
         dt = t_int64 if all_int else _default_dtype
-    if step == 0:
-        raise RuntimeError("step must be nonzero")
-    for v in (start, end):
-        if isinstance(v, float) and (v != v or v in (float("inf"), float("-inf"))):
-            raise RuntimeError(f"unsupported range: {start} -> {end}")
-    if (step > 0 and start > end) or (step < 0 and start < end):
-        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+    _check_range(start, end, step)
     cdef Py_ssize_t n, i
     if all_int:
         n = (end - start + step - (1 if step > 0 else -1)) // step
@@ -356,13 +362,7 @@ def _range(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
         start, end = 0, start
     dt = _factory_dtype(dtype, out, "range") or _default_dtype
     start, end, step = _num(start, "start"), _num(end, "end"), _num(step, "step")
-    if step == 0:
-        raise RuntimeError("step must be nonzero")
-    for v in (start, end):
-        if isinstance(v, float) and (v != v or v in (float("inf"), float("-inf"))):
-            raise RuntimeError(f"unsupported range: {start} -> {end}")
-    if (step > 0 and start > end) or (step < 0 and start < end):
-        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+    _check_range(start, end, step)
     n = int((end - start) // step) + 1
     r = arange(0, n, dtype=t_float64).mul(step).add(start).to(dt)
     return _finish(_arange_out(r, out), requires_grad)
