@@ -5,7 +5,7 @@
 output's device), output allocation and `out=` checks, and the raw copy /
 cast / fill that the ops build on. Nothing here records autograd history."""
 
-from libc.stdint cimport int64_t, uint8_t, int8_t, int16_t, int32_t
+from libc.stdint cimport int64_t, uint8_t, int8_t, int16_t, int32_t, INT64_MIN, INT64_MAX
 
 from ctorch._core.dtype cimport *
 from ctorch._core.backend cimport ct_backend, ct_params, ct_iter, CT_EW_CAST
@@ -198,8 +198,8 @@ cdef bint _can_cast(DType src, DType dst) noexcept:
 # -255..255: negative values wrap, as PyTorch allows `a - b` written `a + 255 b`)
 cdef int64_t _INT_LO[5]
 cdef int64_t _INT_HI[5]
-_INT_LO[:] = [-255, -128, -32768, -2147483648, -9223372036854775807 - 1]
-_INT_HI[:] = [255, 127, 32767, 2147483647, 9223372036854775807]
+_INT_LO[:] = [-255, -128, -32768, -2147483648, INT64_MIN]
+_INT_HI[:] = [255, 127, 32767, 2147483647, INT64_MAX]
 
 
 cdef int _check_fits(object v, DType dt, bint half_too, str type_name=None) except -1:
