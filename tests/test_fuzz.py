@@ -79,18 +79,18 @@ class Expect:
 
 
 def run_expecting(expect, call, msg):
-    """Calls call(); returns (result, raised) after checking an expected error."""
+    """Calls call(); returns (result, the error raised or None) after checking an expected error."""
     try:
         r = call()
     except Exception as e:   # noqa: BLE001 - the type is what is checked
         if expect.optional and isinstance(e, RuntimeError):
-            return None, True
+            return None, e
         if expect.errors is None:
             raise AssertionError(f"{msg}: unexpected {type(e).__name__}: {e}") from e
         assert isinstance(e, expect.errors), f"{msg}: raised {type(e).__name__} ({e}), expected {expect.errors}"
-        return None, True
+        return None, e
     assert expect.errors is None, f"{msg}: no error, expected {expect.errors} because {expect.why}"
-    return r, False
+    return r, None
 
 
 # --------------------------------------------------------------- elementwise
@@ -449,8 +449,9 @@ def _fuzz_out(draw, op, case, expect, res, exp, shape, msg):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         r, raised = run_expecting(expect, lambda: _call(op, "out", operands, out=out), msg)
-    if raised:
-        if not expect.optional:
+    if raised is not None:
+        # PyTorch resizes out= before it finds that no kernel takes the dtype
+        if not expect.optional and not isinstance(raised, NotImplementedError):
             same_values(out, before, msg + ": out changed by a refused call")
         return
     assert r is out, msg + ": out= call did not return out"

@@ -529,3 +529,22 @@ def test_fftfreq_with_zero_spacing_divided_by_zero():
 def test_range_leaked_python_errors(args, match):
     with pytest.warns(UserWarning, match="deprecated"), pytest.raises(RuntimeError, match=match):
         torch.range(*args)
+
+
+@pytest.mark.parametrize("call", [
+    lambda: torch.ones(2).bitwise_not(), lambda: torch.ones(2, dtype=torch.int64).frac(),
+    lambda: torch.ones(2, dtype=torch.complex64).max(), lambda: torch.tensor([True]) // torch.tensor([True]),
+    lambda: torch.ones(2, dtype=torch.bool).lerp(torch.ones(2, dtype=torch.bool), 0.5),
+])
+def test_missing_kernels_raised_runtime_error_not_not_implemented_error(call):
+    # PyTorch: '"<kernel>" not implemented for <dtype>' is a NotImplementedError
+    with pytest.raises(NotImplementedError, match="not implemented for"):
+        call()
+
+
+def test_shape_errors_came_before_missing_kernel_errors():
+    # PyTorch checks broadcasting and the out= cast before it looks for a kernel
+    with pytest.raises(RuntimeError, match="must match the size"):
+        torch.bitwise_and(torch.ones(2, 3), torch.ones(4))
+    with pytest.raises(RuntimeError, match="can't be cast to the desired output type Byte"):
+        torch.ones(2, dtype=torch.uint8).bitwise_or_(float("nan"))

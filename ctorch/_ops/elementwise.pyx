@@ -102,8 +102,6 @@ cdef object _binary(int op, int rule, object a, object b, object out, str name, 
         # hold keeps its float value (rounded once, at the end, as PyTorch does)
         comp = t_float32
     cdef const ct_backend *B = _backend_of(a, b, out)
-    if not B.has_kernel(CT_EW_BINARY, op, comp._code):
-        _no_kernel(name, comp, op, B)
     outdt = t_bool if rule == R_CMP else res
     if isinstance(a, Tensor):
         ta = <Tensor>a
@@ -117,6 +115,9 @@ cdef object _binary(int op, int rule, object a, object b, object out, str name, 
         if not _can_cast(outdt, o._dtype):
             raise RuntimeError(f"result type {_SCALAR_NAMES[outdt._code]} can't be cast to the desired output type {_SCALAR_NAMES[o._dtype._code]}")
         _check_out(o, &it, inplace, ta, tb, None)
+    # a missing kernel is reported after the shape and cast errors (PyTorch's order)
+    if not B.has_kernel(CT_EW_BINARY, op, comp._code):
+        _no_kernel(name, comp, op, B)
     # operands in the compute dtype
     if ta is not None and ta._dtype is not comp:
         ta = _cast(ta, comp)
@@ -182,7 +183,7 @@ cdef bint _inexact_in_half(object x) except -1:
 cdef _no_kernel(str name, DType dt, int op, const ct_backend *B):
     if op == CT_SUB and dt._code == CT_BOOL:
         raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.")
-    raise RuntimeError(f"\"{name}_{B.name.decode()}\" not implemented for '{_SCALAR_NAMES[dt._code]}'")
+    raise NotImplementedError(f"\"{name}_{B.name.decode()}\" not implemented for '{_SCALAR_NAMES[dt._code]}'")
 
 
 # ------------------------------------------------------------------ unary
@@ -208,7 +209,7 @@ cdef object _unary(int op, int rule, object a, object out, str name, ct_params *
     if not B.has_kernel(CT_EW_UNARY, op, comp._code):
         if op == CT_NEG and comp._code == CT_BOOL:
             raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
-        raise RuntimeError(f"\"{name}_{B.name.decode()}\" not implemented for '{_SCALAR_NAMES[comp._code]}'")
+        raise NotImplementedError(f"\"{name}_{B.name.decode()}\" not implemented for '{_SCALAR_NAMES[comp._code]}'")
     it.ndim = t._ndim
     cdef int d
     for d in range(t._ndim):
@@ -292,7 +293,7 @@ def lerp(input, end, weight, *, out=None):
             raise RuntimeError(f"expected dtype {s._dtype!r} for `weight` but got dtype {w._dtype!r}")
     cdef const ct_backend *B = _backend_of(s, e, w)
     if not B.has_kernel(CT_EW_LERP, 0, s._dtype._code):
-        raise RuntimeError(f"\"lerp_kernel_scalar\" not implemented for '{_SCALAR_NAMES[s._dtype._code]}'")
+        raise NotImplementedError(f"\"lerp_kernel_scalar\" not implemented for '{_SCALAR_NAMES[s._dtype._code]}'")
     cdef Iter it
     cdef ct_params P
     _broadcast_shape(&it, s, e, w)

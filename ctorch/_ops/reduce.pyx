@@ -430,7 +430,7 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
     cdef Tensor v = _empty_list(out_shape, comp)
     cdef ct_prod_fn fn = c._storage.backend.prod[comp._code]
     if fn == NULL:
-        raise RuntimeError(f"\"prod_cpu\" not implemented for '{_sname(comp)}'")
+        raise NotImplementedError(f"\"prod_cpu\" not implemented for '{_sname(comp)}'")
     cdef Py_ssize_t r_ = rows, l_ = L, ld_ = ld
     if r_ > 0:
         with nogil:
@@ -566,7 +566,7 @@ cdef Tensor _scan(Tensor t, int d, int kind, int is_log_or_prod, DType comp):
     cdef ct_cum_fn cf = pp._storage.backend.cum[comp._code]
     cdef ct_softmax_fn sf = pp._storage.backend.softmax[comp._code]
     if (kind == 0 and cf == NULL) or (kind != 0 and sf == NULL):
-        raise RuntimeError(f"\"{'cumsum' if kind == 0 else 'softmax'}_cpu\" not implemented for '{_sname(comp)}'")
+        raise NotImplementedError(f"\"{'cumsum' if kind == 0 else 'softmax'}_cpu\" not implemented for '{_sname(comp)}'")
     if r_ > 0 and l_ > 0:
         if kind == 0:
             with nogil:

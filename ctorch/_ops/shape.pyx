@@ -703,7 +703,7 @@ cdef int _run_scatter(Tensor self, Tensor idx, Tensor src, int d, bint add) exce
     cdef ct_scatter_fn fn = (self._storage.backend.scatter_add[self._dtype._code] if add
                              else self._storage.backend.scatter(self._dtype.itemsize))
     if fn == NULL:
-        raise RuntimeError(f"\"scatter_add\" not implemented for '{_SCALAR_NAMES[self._dtype._code]}'")
+        raise NotImplementedError(f"\"scatter_add\" not implemented for '{_SCALAR_NAMES[self._dtype._code]}'")
     cdef const char *a = src._data
     cdef char *b = self._data
     cdef const int64_t *ip = <const int64_t *>idx._data
@@ -982,7 +982,7 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
     if dim is not None:
         raise NotImplementedError("unique(dim=...) is not available yet in ctorch")
     if t._dtype._kind == K_COMPLEX:
-        raise RuntimeError("\"unique_cpu_sorted\" not implemented for 'Complex" + ("Float'" if t._dtype._code == CT_COMPLEX64 else "Double'"))
+        raise NotImplementedError("\"unique_cpu_sorted\" not implemented for 'Complex" + ("Float'" if t._dtype._code == CT_COMPLEX64 else "Double'"))
     cdef bint isf = t._dtype._kind == K_FLOAT
     cdef Tensor keys = _cast(_reshape(_alias(t), [t._numel]), t_float64 if isf else t_int64).contiguous()
     cdef Py_ssize_t n = keys._numel, i, u = 0
