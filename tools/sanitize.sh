@@ -29,10 +29,16 @@ CTORCH_SANITIZE=1 CTORCH_NO_CUDA=1 "$PYTHON" setup.py -q build_ext --inplace
 # PYTHONMALLOC=malloc: Python objects come from malloc, so ASan sees them too.
 # halt_on_error=1: any UBSan report fails the run, as an ASan report does.
 # The nvcc compile check is left out: nvcc itself crashes with the ASan
-# runtime preloaded, and it runs no ctorch code.
+# runtime preloaded, and it runs no ctorch code. So are the tests that measure
+# the resident set: ASan keeps freed memory in quarantine and this build does
+# not cache blocks, so the resident set is not the allocator's any more.
 LD_PRELOAD=$(${CC:-gcc} -print-file-name=libasan.so) \
 ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:allocator_may_return_null=1} \
 UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
 PYTHONMALLOC=malloc \
 exec "$PYTHON" -m pytest -q -p no:cacheprovider \
-    --deselect tests/test_cuda_sources.py::test_cuda_source_compiles "$@"
+    --deselect tests/test_cuda_sources.py::test_cuda_source_compiles \
+    --deselect tests/test_memory.py::test_1e5_op_calls_keep_memory_and_objects_flat \
+    --deselect tests/test_memory.py::test_1e3_forward_backward_passes_keep_memory_and_objects_flat \
+    --deselect tests/test_memory.py::test_freed_large_buffers_are_reused \
+    --deselect tests/test_memory.py::test_the_cache_of_freed_blocks_stays_bounded "$@"
