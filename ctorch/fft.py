@@ -536,6 +536,8 @@ def ihfft2(input, s=None, dim=(-2, -1), norm=None, *, out=None):
 
 def _freq_dtype(dtype, fname):
     dt = _get_default_dtype() if dtype is None else dtype
+    if not hasattr(dt, "is_floating_point") or not hasattr(dt, "is_complex"):
+        raise TypeError(f"fft_{fname}(): argument 'dtype' must be torch.dtype, not {type(dt).__name__}")
     if not (dt.is_floating_point or dt.is_complex):
         raise RuntimeError(f"{fname} requires a floating point or complex dtype")
     if dt.is_complex:

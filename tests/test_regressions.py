@@ -548,3 +548,35 @@ def test_shape_errors_came_before_missing_kernel_errors():
         torch.bitwise_and(torch.ones(2, 3), torch.ones(4))
     with pytest.raises(RuntimeError, match="can't be cast to the desired output type Byte"):
         torch.ones(2, dtype=torch.uint8).bitwise_or_(float("nan"))
+
+
+@pytest.mark.parametrize("call,exc,match", [
+    (lambda: torch.einsum(-6), ValueError, "must specify the equation string"),
+    (lambda: torch.atleast_1d(0), TypeError, "must be tuple of Tensors"),
+    (lambda: torch.atleast_2d(1.5), TypeError, "must be tuple of Tensors"),
+    (lambda: torch.fft.fftfreq(3, dtype=1), TypeError, "argument 'dtype' must be torch.dtype"),
+    (lambda: torch.ones(3).histogram(range={}), TypeError, "invalid combination of arguments"),
+    (lambda: torch.ones(3).histogram(range=(0,)), RuntimeError, "range should have 2 elements"),
+    (lambda: torch.set_num_threads(float("nan")), RuntimeError, "expects an int, but got float"),
+    (lambda: torch.manual_seed("abc"), ValueError, "invalid literal"),
+    (lambda: torch.masked_fill(torch.ones(2, 3), torch.ones(4, dtype=torch.bool), 1.0), RuntimeError,
+     "must match the size"),
+])
+def test_python_internal_errors_leaked(call, exc, match):
+    # AttributeError / KeyError / IndexError / ValueError from the implementation
+    with pytest.raises(exc, match=match):
+        call()
+
+
+def test_an_integer_device_raised_assertion_error():
+    # without an accelerator, PyTorch's RuntimeError (with PyCUDA, the driver's error)
+    match = "Cannot access accelerator device when none is available" if NO_PYCUDA else ""
+    with pytest.raises(RuntimeError, match=match):
+        torch.ones(2, device=1)
+
+
+def test_einsum_sublist_form():
+    a, b = torch.randn(2, 3), torch.randn(3, 4)
+    assert torch.allclose(torch.einsum(a, [0, 1], b, [1, 2], [0, 2]), a @ b)
+    assert torch.allclose(torch.einsum(a, [0, 1], b, [1, 2]), a @ b)
+    assert torch.allclose(torch.einsum(a, [Ellipsis, 1], [Ellipsis]), a.sum(1))

@@ -90,7 +90,12 @@ cdef int _device_code(object d) except -2:
     if d is None:
         return -1
     if isinstance(d, int) and not isinstance(d, bool):
-        dev = device("cuda", d)
+        # a bare index names the accelerator; PyTorch's error when there is none
+        try:
+            backend_for(d)
+        except AssertionError:
+            raise RuntimeError("Cannot access accelerator device when none is available.") from None
+        return d
     else:
         dev = d if isinstance(d, device) else device(d)
     if (<device>dev).type == "cpu":
@@ -147,7 +152,9 @@ def get_num_threads():
     return ct_get_num_threads()
 
 
-def set_num_threads(int n):
+def set_num_threads(n):
+    if not isinstance(n, int) or isinstance(n, bool):
+        raise RuntimeError(f"set_num_threads expects an int, but got {type(n).__name__}")
     if n <= 0:
         raise RuntimeError(f"set_num_threads expects a positive integer, but got {n}")
     ct_set_num_threads(n)

@@ -108,7 +108,8 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False, out=No
     cdef Tensor t = _tensor_arg(input, "histogram")
     cdef bint given_edges = isinstance(bins, Tensor)
     if (not given_edges and (not isinstance(bins, int) or isinstance(bins, bool))) or \
-            (given_edges and range is not None):
+            (given_edges and range is not None) or \
+            (range is not None and not isinstance(range, (tuple, list))):
         got = ", ".join([type(input).__name__] + [type(bins).__name__] +
                         (["range=tuple"] if range is not None else []))
         raise TypeError(f"histogram() received an invalid combination of arguments - got ({got}), but expected "
@@ -152,6 +153,9 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False, out=No
         if bins <= 0:
             raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
         if range is not None:
+            if len(range) != 2:
+                raise RuntimeError(f"torch.histogramdd: for a 1-dimensional histogram range should have "
+                                   f"2 elements, but got {len(range)}")
             lo, hi = float(range[0]), float(range[1])
             if lo > hi:
                 raise RuntimeError(f"torch.histogramdd: min should not exceed max, but got min {_num_str(lo)} "

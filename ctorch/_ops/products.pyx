@@ -400,10 +400,45 @@ def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None):
 
 # ------------------------------------------------------------ einsum
 
+cdef tuple _sublist_equation(tuple args):
+    """einsum(op1, sublist1, op2, sublist2, ..., [out_sublist]): the same call as
+    an equation string (subscripts 0..51 name a-z then A-Z; Ellipsis is ...)."""
+    letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+    def term(sub):
+        if not isinstance(sub, (list, tuple)):
+            raise TypeError(f"einsum(): subscripts must be a list of integers, not {type(sub).__name__}")
+        out = []
+        for s in sub:
+            if s is Ellipsis:
+                out.append("...")
+            elif isinstance(s, int) and not isinstance(s, bool) and 0 <= s < 52:
+                out.append(letters[s])
+            else:
+                raise ValueError("einsum(): subscript in subscript list is not within the valid "
+                                 "range [0, 52)")
+        return "".join(out)
+    ops, terms = [], []
+    cdef Py_ssize_t i = 0
+    while i + 1 < len(args) and isinstance(args[i], Tensor):
+        ops.append(args[i])
+        terms.append(term(args[i + 1]))
+        i += 2
+    eq = ",".join(terms)
+    if i < len(args):
+        eq += "->" + term(args[i])
+    return eq, tuple(ops)
+
+
 def einsum(equation, *operands):
     """Einstein summation over one or more operands: repeated subscripts in one
     operand take its diagonal, subscripts absent from the output are summed,
     and each pair of operands is contracted with one batched product."""
+    if isinstance(equation, Tensor):
+        equation, operands = _sublist_equation((equation,) + operands)
+    elif not isinstance(equation, str):
+        raise ValueError("einsum(): must specify the equation string and at least one operand, or "
+                         "at least one operand and its subscripts list")
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
     ops = [_tensor_arg(o, "einsum") for o in operands]

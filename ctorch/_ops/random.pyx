@@ -38,10 +38,7 @@ cdef class Generator:
         self.device = dev
 
     def manual_seed(self, seed):
-        try:
-            s = int(seed)
-        except (TypeError, ValueError):
-            raise TypeError(f"manual_seed expected a long, but got {type(seed).__name__}")
+        s = int(seed)           # as PyTorch: int()'s own TypeError / ValueError
         if s < -(1 << 63) or s >= (1 << 64):
             raise RuntimeError(f"Overflow when unpacking long")
         self._seed = <uint64_t>(s & 0xFFFFFFFFFFFFFFFF)

@@ -174,13 +174,13 @@ def stack(tensors, dim=0, *, out=None):
 
 
 def atleast_1d(*tensors):
-    res = [x.reshape(1) if (<Tensor>x)._ndim == 0 else x for x in _unpack_seq(tensors)]
+    res = [x.reshape(1) if (<Tensor>x)._ndim == 0 else x for x in _unpack_seq(tensors, "atleast_1d")]
     return res[0] if len(tensors) == 1 and isinstance(tensors[0], Tensor) else tuple(res)
 
 
 def atleast_2d(*tensors):
     res = []
-    for x in _unpack_seq(tensors):
+    for x in _unpack_seq(tensors, "atleast_2d"):
         if (<Tensor>x)._ndim == 0:
             x = x.reshape(1, 1)
         elif (<Tensor>x)._ndim == 1:
@@ -189,10 +189,13 @@ def atleast_2d(*tensors):
     return res[0] if len(tensors) == 1 and isinstance(tensors[0], Tensor) else tuple(res)
 
 
-cdef list _unpack_seq(tuple args):
-    if len(args) == 1 and isinstance(args[0], (list, tuple)):
-        return list(args[0])
-    return list(args)
+cdef list _unpack_seq(tuple args, str name):
+    cdef list r = list(args[0]) if len(args) == 1 and isinstance(args[0], (list, tuple)) else list(args)
+    for x in r:
+        if not isinstance(x, Tensor):
+            raise TypeError(f"{name}(): argument 'tensors' must be tuple of Tensors, not "
+                            f"{type(x).__name__}")
+    return r
 
 
 def hstack(tensors, *, out=None):
@@ -913,6 +916,8 @@ cdef dict _MASK_NAMES = {CT_FLOAT64: "double", CT_FLOAT32: "float", CT_INT64: "l
 cdef Tensor _masked_fill_op(Tensor t, object mask, object value, bint inplace):
     cdef Tensor m = _check_mask(mask, "masked_fill_")
     cdef Tensor v
+    cdef Iter it
+    cdef int d
     if isinstance(value, Tensor):
         v = <Tensor>value
         if v._ndim != 0:
@@ -929,8 +934,8 @@ cdef Tensor _masked_fill_op(Tensor t, object mask, object value, bint inplace):
     with _NoGrad():
         tv = _alias(t)
         if not inplace:
-            shp = _broadcast_list([list(t.size()), list(m.size())])
-            tv = _expand(tv, shp)
+            _broadcast_shape(&it, t, m, None)     # PyTorch's RuntimeError when they do not broadcast
+            tv = _expand(tv, [it.shape[d] for d in range(it.ndim)])
         r = where(_alias(m), _cast(_alias(v), t._dtype), tv)
         if inplace:
             _copy_into(t, r, True)
