@@ -656,6 +656,13 @@ def fuzz_elementwise_grad_once(draw, op):
         return getattr(torch, op.func)(*args, **op.kwargs)
 
     msg = f"gradient of {op.name}({'; '.join(descr)}) kwargs={op.kwargs}"
+    if op.name in PIECEWISE_CONSTANT:
+        # finite differences jump wherever a step of eps crosses a step of the
+        # function; PyTorch's gradient is zero everywhere
+        out = f(*leaves)
+        grads = torch.autograd.grad(out.sum(), leaves, allow_unused=True)
+        assert all(g is None or not bool(g.any()) for g in grads), msg
+        return
     try:
         ok = torch.autograd.gradcheck(f, tuple(leaves), raise_exception=False)
     except Exception as e:   # noqa: BLE001
@@ -664,6 +671,7 @@ def fuzz_elementwise_grad_once(draw, op):
 
 
 GRAD_OPS = [pytest.param(op, id=op.name) for op in op_db if op.differentiable]
+PIECEWISE_CONSTANT = ("sign", "floor", "ceil", "round", "trunc", "div_trunc", "div_floor")
 
 
 @pytest.mark.parametrize("op", GRAD_OPS)

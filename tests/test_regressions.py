@@ -580,3 +580,16 @@ def test_einsum_sublist_form():
     assert torch.allclose(torch.einsum(a, [0, 1], b, [1, 2], [0, 2]), a @ b)
     assert torch.allclose(torch.einsum(a, [0, 1], b, [1, 2]), a @ b)
     assert torch.allclose(torch.einsum(a, [Ellipsis, 1], [Ellipsis]), a.sum(1))
+
+
+def test_abs_of_complex_into_complex_out_was_refused():
+    c = torch.tensor([3 + 4j], dtype=torch.complex128)
+    assert torch.abs(c, out=torch.zeros(1, dtype=torch.complex128)).tolist() == [5 + 0j]
+    assert torch.abs(c, out=torch.zeros(1, dtype=torch.float32)).tolist() == [5.0]
+    with pytest.raises(RuntimeError, match="Found dtype ComplexFloat but expected ComplexDouble"):
+        torch.abs(c, out=torch.zeros(1, dtype=torch.complex64))
+
+
+def test_nan_to_num_in_place_on_an_expanded_integer_tensor_was_refused():
+    # nothing to replace in an integer tensor: PyTorch copies it onto itself
+    assert torch.tensor([True]).expand(3).nan_to_num_().tolist() == [True, True, True]

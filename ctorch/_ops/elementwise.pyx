@@ -218,9 +218,12 @@ cdef object _unary(int op, int rule, object a, object out, str name, ct_params *
         o = <Tensor?>out
         if not inplace:
             _no_grad_through_out(name, o, t, None)
-            if o._dtype is not outdt and name in _EXACT_OUT and out is not a:   # (not x.op_())
+            # (not x.op_(); abs of complex: a complex out must be the input's dtype,
+            # a real one anything its real result casts to)
+            if o._dtype is not outdt and name in _EXACT_OUT and out is not a and \
+                    (comp._kind != K_COMPLEX or (o._dtype._kind == K_COMPLEX and o._dtype is not comp)):
                 raise RuntimeError(f"Found dtype {_SCALAR_NAMES[o._dtype._code]} but expected "
-                                   f"{_SCALAR_NAMES[outdt._code]}")
+                                   f"{_SCALAR_NAMES[(comp if comp._kind == K_COMPLEX else outdt)._code]}")
         if not _can_cast(outdt, o._dtype):
             raise RuntimeError(f"result type {_SCALAR_NAMES[outdt._code]} can't be cast to the desired output type {_SCALAR_NAMES[o._dtype._code]}")
         _check_out(o, &it, inplace, t, None, None)
@@ -599,8 +602,8 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
         for d in range(t._ndim):
             it.shape[d] = t._shape[d]
         _no_grad_through_out("nan_to_num", <Tensor>out, t, None)
-        _check_out(<Tensor>out, &it, out is input, t, None, None)
-        if out is not input:
+        if out is not input:            # in place: self onto itself, nothing to refuse
+            _check_out(<Tensor>out, &it, False, t, None, None)
             _copy_into(<Tensor>out, t, False)
         _bump(<Tensor>out)
         return out
