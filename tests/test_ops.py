@@ -101,7 +101,7 @@ def test_unary_out(op, dtype):
             call(op, t, out=torch.empty(3, 4, dtype=tdt(bad)))
         if op.name == "nan_to_num":
             assert "should be same as input" in str(ei.value)
-        elif op.exact_out:
+        elif op.exact_out and not (op.result == "abs" and kind(dtype) == 3):   # abs of complex: cast rule
             assert f"Found dtype {({'int64': 'Long', 'bool': 'Bool'})[bad]} but expected" in str(ei.value)
         else:
             assert "can't be cast to the desired output type" in str(ei.value)

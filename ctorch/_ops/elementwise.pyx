@@ -221,7 +221,8 @@ cdef object _unary(int op, int rule, object a, object out, str name, ct_params *
             # (not x.op_(); abs of complex: a complex out must be the input's dtype,
             # a real one anything its real result casts to)
             if o._dtype is not outdt and name in _EXACT_OUT and out is not a and \
-                    (comp._kind != K_COMPLEX or (o._dtype._kind == K_COMPLEX and o._dtype is not comp)):
+                    (rule != U_ABS or comp._kind != K_COMPLEX or
+                     (o._dtype._kind == K_COMPLEX and o._dtype is not comp)):
                 raise RuntimeError(f"Found dtype {_SCALAR_NAMES[o._dtype._code]} but expected "
                                    f"{_SCALAR_NAMES[(comp if comp._kind == K_COMPLEX else outdt)._code]}")
         if not _can_cast(outdt, o._dtype):
