@@ -306,8 +306,10 @@ def _compute(name, x, dims, sizes, norm, res_dtype, out):
 
 
 def _run_numpy(name, a, x, dims, full, shape, norm, res_dtype, out, npfft):
-    o = _numpy_out(out, full, res_dtype)
     n_list = [shape[d] for d in dims]
+    # numpy's n-d transforms refuse out= when s crops an axis: then the result is copied
+    cropped = any(n < a.shape[d] for d, n in zip(dims, n_list))
+    o = None if cropped else _numpy_out(out, full, res_dtype)
     if (name in ("fft", "ifft") and a.ndim == 1 and n_list[0] == a.shape[0] and a.shape[0] >= _FOUR_STEP_MIN
             and a.flags.c_contiguous and _split(a.shape[0]) is not None):
         r = _four_step(a, name == "fft", norm, res_dtype)

@@ -79,8 +79,6 @@ KNOWN_BUGS = [
      "0-d integer tensors not accepted as int arguments (chunk, eye)"),
     (r"^torch\.linalg\.cholesky_ex\(", r"PyTorch returns",
      "linalg.cholesky_ex raises LinAlgError instead of returning info"),
-    (r"^torch\.fft\.ifft2\(.*out=", r"operands could not be broadcast",
-     "fft.ifft2(s=..., out=wrong shape) leaks a numpy ValueError"),
     (r"\bnorm\(float\('inf'\)\)", r"not available yet", "Tensor.norm(p=inf) not implemented"),
     (r"^torch\.(rsub|sub|subtract)\(|\.(sub|subtract|add)_?\(", r"takes exactly 2 positional arguments",
      "the deprecated (other, alpha) positional form of add/sub/rsub is refused"),

@@ -593,3 +593,8 @@ def test_abs_of_complex_into_complex_out_was_refused():
 def test_nan_to_num_in_place_on_an_expanded_integer_tensor_was_refused():
     # nothing to replace in an integer tensor: PyTorch copies it onto itself
     assert torch.tensor([True]).expand(3).nan_to_num_().tolist() == [True, True, True]
+
+
+def test_fft_out_with_a_cropping_size_leaked_a_numpy_error():
+    r = torch.fft.ifft2(torch.eye(3), s=(2, 3), out=torch.ones(2, 3, dtype=torch.complex64))
+    np.testing.assert_allclose(r.numpy(), np.fft.ifft2(np.eye(3), s=(2, 3)), rtol=1e-6, atol=1e-7)
