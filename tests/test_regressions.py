@@ -598,3 +598,11 @@ def test_nan_to_num_in_place_on_an_expanded_integer_tensor_was_refused():
 def test_fft_out_with_a_cropping_size_leaked_a_numpy_error():
     r = torch.fft.ifft2(torch.eye(3), s=(2, 3), out=torch.ones(2, 3, dtype=torch.complex64))
     np.testing.assert_allclose(r.numpy(), np.fft.ifft2(np.eye(3), s=(2, 3)), rtol=1e-6, atol=1e-7)
+
+
+def test_where_with_a_scalar_outside_the_dtype_wrapped():
+    c = torch.tensor([True, False])
+    with pytest.raises(RuntimeError, match="type uint8_t without overflow"):
+        torch.where(c, torch.ones(2, dtype=torch.uint8), 300)
+    assert torch.where(c, torch.ones(2, dtype=torch.uint8), -1).tolist() == [1, 255]
+    assert torch.where(c, torch.ones(2, dtype=torch.float16), 1e6).tolist() == [1.0, float("inf")]

@@ -257,6 +257,11 @@ def where(condition, input=None, other=None, *, out=None):
     x = _operand(input, "where")
     y = _operand(other, "where")
     cdef DType res = _result_type((x, y))
+    # a python number takes the result dtype: it must fit (PyTorch's overflow rule)
+    if not isinstance(x, Tensor):
+        _check_fits(x, res, False)
+    if not isinstance(y, Tensor):
+        _check_fits(y, res, False)
     cdef Tensor tx = x if isinstance(x, Tensor) else _scalar_tensor(x, res)
     cdef Tensor ty = y if isinstance(y, Tensor) else _scalar_tensor(y, res)
     tx = _cast(tx, res)
