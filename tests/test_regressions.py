@@ -606,3 +606,20 @@ def test_where_with_a_scalar_outside_the_dtype_wrapped():
         torch.where(c, torch.ones(2, dtype=torch.uint8), 300)
     assert torch.where(c, torch.ones(2, dtype=torch.uint8), -1).tolist() == [1, 255]
     assert torch.where(c, torch.ones(2, dtype=torch.float16), 1e6).tolist() == [1.0, float("inf")]
+
+
+@pytest.mark.parametrize("args", [(2 ** 62, 1), (2 ** 31, 2 ** 31), (3, 2 ** 62)])
+def test_tril_indices_of_huge_sizes_hung(args):
+    # the indices were counted row by row: 2**62 rows never ended
+    with pytest.raises(RuntimeError, match="overflow"):
+        torch.tril_indices(*args) if args != (3, 2 ** 62) else torch.triu_indices(*args)
+
+
+def test_tril_and_triu_indices_match_numpy():
+    for r in range(5):
+        for c in range(5):
+            for o in range(-6, 7):
+                for ours, ref in ((torch.tril_indices, np.tril_indices), (torch.triu_indices, np.triu_indices)):
+                    exp = np.array(ref(r, o, c)) if r and c else np.zeros((2, 0), dtype=np.int64)
+                    assert np.array_equal(ours(r, c, o).numpy(), exp), (r, c, o, ours.__name__)
+    assert torch.tril_indices(2 ** 62, 3, -2 ** 62).shape == (2, 0)     # no rows visited

@@ -1035,6 +1035,14 @@ def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
     return _tri_indices(row, col, offset, dtype, device, False)
 
 
+cdef object _tril_count(object row, object col, object offset):
+    """How many (i, j) with i < row, j < col, j <= i + offset: row i holds
+    min(max(i + offset + 1, 0), col) of them (python integers: no overflow)."""
+    s = min(max(-offset, 0), row)              # the first row holding any
+    e = max(min(max(col - offset - 1, 0), row), s)   # the first full row
+    return (e - s) * (offset + 1) + (s + e - 1) * (e - s) // 2 + (row - e) * col
+
+
 cdef Tensor _tri_indices(Py_ssize_t row, Py_ssize_t col, Py_ssize_t offset, object dtype,
                          object device, bint lower):
     _device_code(device)
@@ -1047,18 +1055,20 @@ cdef Tensor _tri_indices(Py_ssize_t row, Py_ssize_t col, Py_ssize_t offset, obje
         raise RuntimeError(f"row must be non-negative, got{row}")
     if col < 0:
         raise RuntimeError(f"col must be non-negative, got{col}")
-    cdef Py_ssize_t i, j, cnt = 0, lo, hi
-    for i in range(row):
-        if lower:
-            hi = min(col, i + offset + 1)
-            cnt += max(hi, 0)
-        else:
-            lo = max(0, i + offset)
-            cnt += max(col - lo, 0)
+    # past -row or col an offset changes nothing (and no sum below can overflow)
+    offset = min(max(offset, -row - 1), col + 1)
+    total = (_tril_count(row, col, offset) if lower else
+             <object>row * <object>col - _tril_count(row, col, offset - 1))
+    if 2 * total > 9223372036854775807:
+        raise RuntimeError(f"Storage size calculation overflowed with sizes=[2, {total}]")
+    cdef Py_ssize_t i, j, cnt = total, lo, hi
     cdef Tensor r = _empty_list([2, cnt], t_int64)
     cdef int64_t *p = <int64_t *>r._data
     cdef Py_ssize_t k = 0
-    for i in range(row):
+    # only the rows that hold indices are visited (row may be huge when they are few)
+    cdef Py_ssize_t first = max(0, -offset) if lower else 0
+    cdef Py_ssize_t last = row if lower else min(row, max(0, col - offset))
+    for i in range(min(first, row), last):
         if lower:
             lo = 0
             hi = min(col, i + offset + 1)
