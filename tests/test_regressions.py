@@ -623,3 +623,14 @@ def test_tril_and_triu_indices_match_numpy():
                     exp = np.array(ref(r, o, c)) if r and c else np.zeros((2, 0), dtype=np.int64)
                     assert np.array_equal(ours(r, c, o).numpy(), exp), (r, c, o, ours.__name__)
     assert torch.tril_indices(2 ** 62, 3, -2 ** 62).shape == (2, 0)     # no rows visited
+
+
+@pytest.mark.parametrize("call,match", [
+    (lambda: torch.nn.functional.cross_entropy(torch.ones(2, 3), torch.ones(2, 3), 5),
+     "argument 'weight' \\(position 3\\) must be Tensor, not int"),
+    (lambda: torch.median(torch.tensor(2.5), -1, out={}), "argument 'out' must be tuple of Tensors"),
+    (lambda: torch.max(torch.ones(2, 3), 1, out=[torch.zeros(2)]), "argument 'out' must be tuple of Tensors"),
+])
+def test_bad_weight_and_out_leaked_attribute_and_key_errors(call, match):
+    with pytest.raises(TypeError, match=match):
+        call()

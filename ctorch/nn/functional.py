@@ -153,6 +153,9 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
                   reduction="mean", label_smoothing=0.0):
     _tensor(input, "cross_entropy")
     _tensor(target, "cross_entropy", "target")
+    if weight is not None and not isinstance(weight, Tensor):
+        raise TypeError(f"cross_entropy_loss(): argument 'weight' (position 3) must be Tensor, not "
+                        f"{type(weight).__name__}")
     code = _reduction_code(reduction, size_average, reduce)
     reduction = ("none", "mean", "sum")[code]
     if not 0.0 <= label_smoothing <= 1.0:
