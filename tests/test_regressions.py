@@ -634,3 +634,13 @@ def test_tril_and_triu_indices_match_numpy():
 def test_bad_weight_and_out_leaked_attribute_and_key_errors(call, match):
     with pytest.raises(TypeError, match=match):
         call()
+
+
+def test_python_ints_from_2_63_to_2_64_were_refused_in_arithmetic():
+    # PyTorch reads them as uint64 and wraps (comparisons included)
+    assert (torch.tensor([0, 1]) + 2 ** 63).tolist() == [-2 ** 63, -2 ** 63 + 1]
+    assert (torch.tensor([0, 1]) == 2 ** 63).tolist() == [False, False]
+    assert (torch.tensor([0, 1], dtype=torch.int32) == 2 ** 63).tolist() == [True, False]
+    with pytest.raises(OverflowError, match="int too big to convert"):
+        torch.tensor([0, 1]) + 2 ** 64
+    assert [c.tolist() for c in torch.chunk(torch.arange(4), torch.tensor(2))] == [[0, 1], [2, 3]]

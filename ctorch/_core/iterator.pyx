@@ -5,7 +5,7 @@
 output's device), output allocation and `out=` checks, and the raw copy /
 cast / fill that the ops build on. Nothing here records autograd history."""
 
-from libc.stdint cimport int64_t, uint8_t, int8_t, int16_t, int32_t, INT64_MIN, INT64_MAX
+from libc.stdint cimport int64_t, uint64_t, uint8_t, int8_t, int16_t, int32_t, INT64_MIN, INT64_MAX
 
 from ctorch._core.dtype cimport *
 from ctorch._core.backend cimport ct_backend, ct_params, ct_iter, CT_EW_CAST
@@ -268,7 +268,11 @@ cdef int _write_scalar(char *buf, object v, DType dt) except -1:
             try:
                 i = v
             except OverflowError:
-                raise RuntimeError(f"value cannot be converted to type {_C_TYPE_NAMES[code]} without overflow")
+                # PyTorch reads a python int up to 2**64 - 1 as a uint64 and wraps it
+                # (t + 2**63, t == 2**63); past that it is too big for any scalar
+                if not 0 <= v < 18446744073709551616:
+                    raise OverflowError("int too big to convert") from None
+                i = <int64_t>(<uint64_t>v)
         if code == CT_UINT8:
             (<uint8_t *>buf)[0] = <uint8_t>i
         elif code == CT_INT8:

@@ -26,6 +26,7 @@ from ctorch._ops.views import narrow, select
 from ctorch._ops.reduce import _sum_fn, sum_to_size
 
 import builtins as _builtins
+import operator
 builtins_range = _builtins.range
 
 
@@ -267,6 +268,8 @@ def _split_method(self, split_size, dim=0):
 
 def chunk(input, chunks, dim=0):
     cdef Tensor t = _tensor_arg(input, "chunk")
+    if isinstance(chunks, Tensor):
+        chunks = operator.index(chunks)     # a 0-d integer tensor, as PyTorch takes it
     if t._ndim == 0:
         raise RuntimeError("chunk expects at least a 1-dimensional tensor")
     if chunks <= 0:
