@@ -644,3 +644,10 @@ def test_python_ints_from_2_63_to_2_64_were_refused_in_arithmetic():
     with pytest.raises(OverflowError, match="int too big to convert"):
         torch.tensor([0, 1]) + 2 ** 64
     assert [c.tolist() for c in torch.chunk(torch.arange(4), torch.tensor(2))] == [[0, 1], [2, 3]]
+
+
+@pytest.mark.parametrize("call", [lambda: torch.tensor_split(torch.ones(2, 3), 2 ** 62),
+                                  lambda: torch.chunk(torch.empty(0, 3), 2 ** 62)])
+def test_split_into_2_62_pieces_hung(call):
+    with pytest.raises(RuntimeError, match="cannot create std::vector larger than max_size"):
+        call()

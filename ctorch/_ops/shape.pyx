@@ -266,6 +266,13 @@ def _split_method(self, split_size, dim=0):
     return split(self, split_size, dim)
 
 
+cdef int _check_piece_count(object count) except -1:
+    """As many result tensors as PyTorch can hold in a std::vector (2**60 - 1)."""
+    if count > 1152921504606846975:
+        raise RuntimeError("cannot create std::vector larger than max_size()")
+    return 0
+
+
 def chunk(input, chunks, dim=0):
     cdef Tensor t = _tensor_arg(input, "chunk")
     if isinstance(chunks, Tensor):
@@ -281,6 +288,7 @@ def chunk(input, chunks, dim=0):
     cdef Py_ssize_t s = (n + chunks - 1) // chunks
     if s == 0 and n == 0:
         # torch: an empty dim splits into `chunks` empty pieces
+        _check_piece_count(chunks)
         return tuple(_narrow_view(t, d, 0, 0, "SplitBackward0") for _ in builtins_range(chunks))
     return split(t, s, d)
 
@@ -330,6 +338,7 @@ def tensor_split(input, indices_or_sections, dim=0):
         raise RuntimeError("Overflow when unpacking long")
     if sections <= 0:
         raise RuntimeError(f"number of sections must be larger than 0, got {sections}")
+    _check_piece_count(sections)
     base, extra = divmod(n, sections)
     start = 0
     for k in builtins_range(sections):
