@@ -119,6 +119,8 @@ cdef enum:
     OUT_ANY = 0
     OUT_CAST = 1
     OUT_SAME = 2
+cdef int _no_autograd_out(str name, object out, tuple inputs) except -1   # out= refused under autograd
+cdef int _out_pair(object out, str name) except -1   # a (values, indices) out= is a pair of tensors
 cdef object _to_out(object out, Tensor r, str name, int rule=*, str msg=*)   # r, or r copied into `out=`
 cdef Tensor _contig(Tensor t, DType dt)             # t itself when dense in dt, else a dense copy
 cdef list _broadcast_list(list shapes)                # the broadcast of several shapes (lists)

@@ -693,9 +693,7 @@ cdef object _to_out(object out, Tensor r, str name, int rule=OUT_ANY, str msg=No
     if not isinstance(out, Tensor):
         raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
     cdef Tensor o = <Tensor>out
-    if _core_grad_mode() and (_needs_grad(r) or _needs_grad(o)):
-        raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic "
-                           f"differentiation, but one of the arguments requires grad.")
+    _no_autograd_out(name, o, (r,))
     cdef int rc = r._dtype._code, oc = o._dtype._code
     if rc != oc and (rule == OUT_SAME or (rule == OUT_CAST and not _can_cast(r._dtype, o._dtype))):
         if msg is not None:
@@ -715,6 +713,22 @@ cdef object _to_out(object out, Tensor r, str name, int rule=OUT_ANY, str msg=No
     _copy_into(o, r, False)
     _bump(o)
     return o
+
+
+cdef int _no_autograd_out(str name, object out, tuple inputs) except -1:
+    """out= is not differentiable: PyTorch refuses it while grad mode is on and
+    out or an input (or a result already recorded) requires grad."""
+    if _core_grad_mode() and (_needs_grad(out) or any(_needs_grad(x) for x in inputs)):
+        raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic "
+                           f"differentiation, but one of the arguments requires grad.")
+    return 0
+
+
+cdef int _out_pair(object out, str name) except -1:
+    """A (values, indices) out=: a tuple of two tensors (PyTorch's TypeError otherwise)."""
+    if not isinstance(out, (tuple, list)) or len(out) != 2 or not all(isinstance(o, Tensor) for o in out):
+        raise TypeError(f"{name}(): argument 'out' must be tuple of Tensors, not {type(out).__name__}")
+    return 0
 
 
 def _write_out(out, Tensor r, str name, int rule=OUT_ANY):

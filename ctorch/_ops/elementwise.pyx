@@ -61,15 +61,6 @@ cdef Tensor _as_operand_tensor(object x, DType dt):
 
 # ----------------------------------------------------------------- binary
 
-cdef int _no_grad_through_out(str name, Tensor o, Tensor a, Tensor b) except -1:
-    """out= is not differentiable: PyTorch refuses it while autograd would follow."""
-    if _grad_mode() and (_needs_grad(o) or (a is not None and _needs_grad(a))
-                         or (b is not None and _needs_grad(b))):
-        raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic "
-                           f"differentiation, but one of the arguments requires grad.")
-    return 0
-
-
 # unary ops whose out= must have the result's dtype exactly (the others take any
 # dtype the result casts to)
 cdef frozenset _EXACT_OUT = frozenset(["neg", "negative", "abs", "absolute", "sign", "floor", "ceil",
@@ -111,7 +102,7 @@ cdef object _binary(int op, int rule, object a, object b, object out, str name, 
     if out is not None:
         o = <Tensor?>out
         if not inplace:
-            _no_grad_through_out(name, o, ta, tb)
+            _no_autograd_out(name, o, (ta, tb))
         if not _can_cast(outdt, o._dtype):
             raise RuntimeError(f"result type {_SCALAR_NAMES[outdt._code]} can't be cast to the desired output type {_SCALAR_NAMES[o._dtype._code]}")
         _check_out(o, &it, inplace, ta, tb, None)
@@ -217,7 +208,7 @@ cdef object _unary(int op, int rule, object a, object out, str name, ct_params *
     if out is not None:
         o = <Tensor?>out
         if not inplace:
-            _no_grad_through_out(name, o, t, None)
+            _no_autograd_out(name, o, (t,))
             # (not x.op_(); abs of complex: a complex out must be the input's dtype,
             # a real one anything its real result casts to)
             if o._dtype is not outdt and name in _EXACT_OUT and out is not a and \
@@ -272,9 +263,7 @@ def where(condition, input=None, other=None, *, out=None):
     cdef Tensor dst
     if out is not None:
         dst = <Tensor?>out
-        if _grad_mode() and (_needs_grad(x) or _needs_grad(y) or _needs_grad(dst)):
-            raise RuntimeError("where(): functions with out=... arguments don't support automatic "
-                               "differentiation, but one of the arguments requires grad.")
+        _no_autograd_out("where", dst, (x, y))
         if dst._dtype is not res:
             raise RuntimeError(f"Expected out type to be {_SCALAR_NAMES[res._code]} but got "
                                f"{_SCALAR_NAMES[dst._dtype._code]}")
@@ -309,7 +298,7 @@ def lerp(input, end, weight, *, out=None):
     cdef Tensor dst, o = None
     if out is not None:
         o = <Tensor?>out
-        _no_grad_through_out("lerp", o, s, e if not _needs_grad(w) else w)
+        _no_autograd_out("lerp", o, (s, e, w))
         if o._dtype is not s._dtype:
             # the kernel writes the inputs' dtype: another out dtype takes a cast
             # copy (PyTorch: exact with a tensor weight, castable with a scalar)
@@ -607,7 +596,7 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
         it.ndim = t._ndim
         for d in range(t._ndim):
             it.shape[d] = t._shape[d]
-        _no_grad_through_out("nan_to_num", <Tensor>out, t, None)
+        _no_autograd_out("nan_to_num", out, (t,))
         if out is not input:            # in place: self onto itself, nothing to refuse
             _check_out(<Tensor>out, &it, False, t, None, None)
             _copy_into(<Tensor>out, t, False)
@@ -927,9 +916,7 @@ def _clamp_tensors(Tensor t, min, max, out):
     finally:
         _set_grad_mode(mode)
     if out is not None:
-        if _grad_mode() and (_needs_grad(t) or _needs_grad(min) or _needs_grad(max)):
-            raise RuntimeError("clamp(): functions with out=... arguments don't support automatic "
-                               "differentiation, but one of the arguments requires grad.")
+        _no_autograd_out("clamp", out, (t, min, max))
         return _to_out(out, r, "clamp", OUT_SAME, "Found dtype {out} but expected {res}")
     lo = min if isinstance(min, Tensor) else (None if min is None else _scalar_tensor(min, t._dtype))
     hi = max if isinstance(max, Tensor) else (None if max is None else _scalar_tensor(max, t._dtype))

@@ -261,18 +261,11 @@ cdef object _minmax_fn(object input, object dim, object keepdim, object out, bin
     v, i = _minmax(t, red, keepdim, is_max, True, True)
     record("max.dim" if is_max else "min.dim", v, (t,), (red[0] if red else 0, bool(keepdim), i))
     if out is not None:
-        _check_pair(out, name)
+        _out_pair(out, name)
         _to_out(out[0], v, name, OUT_SAME)
         _to_out(out[1], i, name, OUT_SAME)
         return _named(name)(out[0], out[1])
     return _named(name)(v, i)
-
-
-cdef int _check_pair(object out, str name) except -1:
-    """(values, indices) out=: a tuple of two tensors (PyTorch's TypeError otherwise)."""
-    if not isinstance(out, (tuple, list)) or len(out) != 2 or not all(isinstance(o, Tensor) for o in out):
-        raise TypeError(f"{name}(): argument 'out' must be tuple of Tensors, not {type(out).__name__}")
-    return 0
 
 
 def _max_fn(input, dim=None, keepdim=False, *, out=None):
@@ -412,7 +405,7 @@ def median(input, dim=None, keepdim=False, *, out=None):
         i = _reshape(i, keep_shape)
     record("median.dim", v, (t,), (red[0] if red else 0, bool(keepdim), i))
     if out is not None:
-        _check_pair(out, "median")
+        _out_pair(out, "median")
         _to_out(out[0], v, "median", OUT_SAME)
         _to_out(out[1], i, "median", OUT_SAME)
         return _named("median")(out[0], out[1])

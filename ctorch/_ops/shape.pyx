@@ -115,9 +115,7 @@ cdef Tensor _cat_impl(list ts, int dim_arg, object dim, DType res):
 
 cdef int _cat_out_check(str name, list ts, object out, DType res) except -1:
     """cat/stack into out=: no autograd through it, and the inputs' type must cast to out's."""
-    if _grad_mode() and (_builtins.any(_needs_grad(t) for t in ts) or _needs_grad(out)):
-        raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic "
-                           f"differentiation, but one of the arguments requires grad.")
+    _no_autograd_out(name, out, tuple(ts))
     if isinstance(out, Tensor) and not _can_cast(res, (<Tensor>out)._dtype):
         raise TypeError(f"torch.cat(): input types can't be cast to the desired output type "
                         f"{_SCALAR_NAMES[(<Tensor>out)._dtype._code]}")

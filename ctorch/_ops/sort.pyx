@@ -44,12 +44,9 @@ cdef Py_ssize_t _k_arg(object k, str name) except? -1:
 
 cdef tuple _check_out_pair(object out, Tensor t, str name):
     """(values, indices) out= tensors, checked like PyTorch (dtypes, autograd)."""
-    if not isinstance(out, (tuple, list)) or len(out) != 2 or not all(isinstance(o, Tensor) for o in out):
-        raise TypeError(f"{name}(): argument 'out' must be tuple of Tensors")
+    _out_pair(out, name)
     cdef Tensor v = <Tensor>out[0], i = <Tensor>out[1]
-    if _grad_mode() and (_needs_grad(t) or _needs_grad(v) or _needs_grad(i)):
-        raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic "
-                           f"differentiation, but one of the arguments requires grad.")
+    _no_autograd_out(name, i, (t, v))
     if v._dtype is not t._dtype:
         raise RuntimeError(f"Expected out tensor to have dtype {_CXX_NAMES[t._dtype._code]}, "
                            f"but got {_CXX_NAMES[v._dtype._code]} instead")
@@ -128,9 +125,8 @@ def argsort(input, dim=-1, descending=False, stable=False):
 
 def msort(input, *, out=None):
     cdef Tensor t = _tensor_arg(input, "msort")
-    if out is not None and _grad_mode() and _needs_grad(t):
-        raise RuntimeError("msort(): functions with out=... arguments don't support automatic "
-                           "differentiation, but one of the arguments requires grad.")
+    if out is not None:
+        _no_autograd_out("msort", out, (t,))
     v, _, _ = _sort_impl(t, 0, False, None, "msort")
     return _to_out(out, v, "sort", OUT_SAME)
 
