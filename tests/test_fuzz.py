@@ -46,9 +46,14 @@ def known(op, condition):
     return any(o == op and c == condition for o, c, _ in KNOWN_BUGS)
 
 
-def _with_seed(f):
-    s = fs.fuzz_seed()
-    return hyp_seed(s)(f) if s is not None else f
+def fuzz_test(default_examples):
+    """A hypothesis test drawing from st.data(): `default_examples` derandomized
+    examples, or the long-run budget and seed (fuzz_support)."""
+    def wrap(f):
+        f = fs.fuzz_settings(default_examples)(given(data=st.data())(f))
+        s = fs.fuzz_seed()
+        return hyp_seed(s)(f) if s is not None else f
+    return wrap
 
 
 def to_np(t):
@@ -466,9 +471,7 @@ ELEMENTWISE = [pytest.param(op, id=op.name) for op in op_db]
 
 
 @pytest.mark.parametrize("op", ELEMENTWISE)
-@_with_seed
-@fs.fuzz_settings(25)
-@given(data=st.data())
+@fuzz_test(25)
 def test_fuzz_elementwise(op, data):
     fuzz_elementwise_once(data.draw, op)
 
@@ -596,9 +599,7 @@ def fuzz_reduction_once(draw, info):
 
 
 @pytest.mark.parametrize("info", [pytest.param(i, id=i.name) for i in REDUCTIONS])
-@_with_seed
-@fs.fuzz_settings(20)
-@given(data=st.data())
+@fuzz_test(20)
 def test_fuzz_reductions(info, data):
     fuzz_reduction_once(data.draw, info)
 
@@ -675,8 +676,6 @@ PIECEWISE_CONSTANT = ("sign", "floor", "ceil", "round", "trunc", "div_trunc", "d
 
 
 @pytest.mark.parametrize("op", GRAD_OPS)
-@_with_seed
-@fs.fuzz_settings(3)
-@given(data=st.data())
+@fuzz_test(3)
 def test_fuzz_elementwise_grad(op, data):
     fuzz_elementwise_grad_once(data.draw, op)
