@@ -34,6 +34,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 KERNELS = os.path.join("ctorch", "_kernels")
 CACHE = os.path.join(HERE, "build", "cache")
 BACKEND_MODULE = "ctorch._core.dispatch"     # links the CPU kernels
+CUDA_MODULE = "ctorch.cuda._backend"         # links the CUDA backend's C side
+CUDA_GLUE = os.path.join("ctorch", "cuda")
+CUDA_SRC = "cuda_src"
+HOST_KERNELS = os.path.join("ctorch", "cuda", "_host_kernels.so")   # the host build of cuda_src
 
 # -O1 compiles the Cython glue ~2.5x faster than -O3; the modules on the
 # path of every small op (x + y, views, graph recording) keep -O2.
@@ -98,6 +102,16 @@ def _kernel_sources():
     return sorted(os.path.join(KERNELS, f) for f in os.listdir(KERNELS) if f.endswith(".c"))
 
 
+def _cuda_glue_sources():
+    return sorted(os.path.join(CUDA_GLUE, f) for f in os.listdir(CUDA_GLUE) if f.endswith(".c"))
+
+
+def _host_kernel_sources():
+    """The host build of the CUDA kernels: every cuda_src/*.cu and the launcher."""
+    return sorted(os.path.join(CUDA_SRC, f) for f in os.listdir(CUDA_SRC)
+                  if f.endswith(".cu") or f == "host_runtime.cpp")
+
+
 def _extensions():
     omp_c, omp_l = _openmp_flags()
     exts = []
@@ -105,7 +119,7 @@ def _extensions():
         # only the module that links the kernels runs OpenMP; the glue
         # modules load a little faster without libgomp among their needs
         backend = name == BACKEND_MODULE
-        ext = Extension(name, [path], include_dirs=[KERNELS],
+        ext = Extension(name, [path], include_dirs=[KERNELS, CUDA_GLUE],
                         extra_compile_args=COMMON_FLAGS + SANITIZE_FLAGS + (omp_c if backend else []),
                         extra_link_args=SANITIZE_FLAGS[:1] + (
                             (omp_l + ["-lm", "-ldl"]) if backend else ["-lm"]))
@@ -184,6 +198,13 @@ class BuildExt(build_ext):
     def finalize_options(self):
         super().finalize_options()
         self.parallel = os.cpu_count() or 1
+        # setuptools clears `inplace` while it builds (and copies only the
+        # extension modules to the source tree afterwards): keep it for the
+        # files this build puts beside them
+        self._to_source = bool(self.inplace)
+
+    def _source_too(self):
+        return self._to_source or getattr(self, "editable_mode", False)
 
     def build_extensions(self):
         self.check_extensions_list(self.extensions)
@@ -200,7 +221,15 @@ class BuildExt(build_ext):
                 objs.append(self._job(jobs, src, compiler_so, incs, ext.extra_compile_args + [opt]))
             for src in (_kernel_sources() if ext.name == BACKEND_MODULE else ()):
                 objs.append(self._job(jobs, src, compiler_so, incs, ext.extra_compile_args + KERNEL_FLAGS))
+            for src in (_cuda_glue_sources() if ext.name == CUDA_MODULE else ()):
+                objs.append(self._job(jobs, src, compiler_so, incs, ext.extra_compile_args + ["-O2"]))
             ext_objects[ext.name] = objs
+        # the host build of the CUDA kernels (tests run it as an emulated device)
+        cxx = shlex.split(os.environ.get("CXX", "g++"))
+        host_objs = [self._job(jobs, src, cxx + ["-fPIC", "-pthread"], [f"-I{KERNELS}"],
+                               ["-x", "c++", "-std=c++20", "-O1", "-g0", "-Wall", "-Werror",
+                                "-fvisibility=hidden"] + SANITIZE_FLAGS)
+                     for src in _host_kernel_sources()]
         cuda = self._start_cuda()
         todo = [(obj, src, cmd) for obj, (src, cmd) in jobs.items() if not self._fresh(obj)]
         # longest first: the big kernel files and modules set the wall time
@@ -213,6 +242,7 @@ class BuildExt(build_ext):
         with ThreadPoolExecutor(self.parallel) as pool:
             for _ in pool.map(lambda e: self._link(e, ext_objects[e.name]), self.extensions):
                 pass
+        self._link_host_kernels(cxx, host_objs)
         self._finish_cuda(cuda)
 
     # ------------------------------------------------------------ compiling
@@ -248,6 +278,18 @@ class BuildExt(build_ext):
             objects, target, libraries=self.get_libraries(ext), library_dirs=ext.library_dirs,
             extra_postargs=ext.extra_link_args, target_lang="c")
 
+    def _link_host_kernels(self, cxx, objs):
+        targets = [os.path.join(self.build_lib, HOST_KERNELS)]
+        if self._source_too():
+            targets.append(os.path.join(HERE, HOST_KERNELS))
+        built = os.path.join(CACHE, "_host_kernels.so")
+        if not _newer_than(built, objs):
+            subprocess.run(cxx + ["-shared", "-pthread"] + SANITIZE_FLAGS[:1] + objs + ["-o", built],
+                           check=True)
+        for t in targets:
+            os.makedirs(os.path.dirname(t), exist_ok=True)
+            shutil.copy2(built, t)
+
     # ------------------------------------------------------------ CUDA
 
     def _start_cuda(self):
@@ -282,7 +324,7 @@ class BuildExt(build_ext):
 
     def _finish_cuda(self, procs):
         out_dirs = [os.path.join(self.build_lib, "ctorch", "cuda", "fatbin")]
-        if self.inplace or getattr(self, "editable_mode", False):
+        if self._source_too():
             out_dirs.append(os.path.join(HERE, "ctorch", "cuda", "fatbin"))
         for name, p in procs:
             if p is not None and p.wait() != 0:

@@ -10,7 +10,7 @@
 // contraction (--fmad=true) finds nothing else to fuse. Do not build with
 // --use_fast_math.
 //
-// Every kernel takes (seed, offset, out, n [, low, high]) and runs a
+// Every kernel takes a ct_rand_args (seed, offset, out, n [, low, high]) and runs a
 // grid-stride loop over Philox blocks, so any launch shape gives the same
 // result; one thread computes one block (1 to 4 elements). After a launch the
 // caller advances the generator's offset by the block count,
@@ -18,56 +18,47 @@
 //   uniform_f32, normal_f32: ceil(n/4)   uniform_f64, normal_f64, bits_u64: ceil(n/2)
 //   int64_range: n
 // Launch shape is free, e.g. 256 threads x min(ceil(blocks / 256), 4 * SMs * 8) CTAs.
+#include "ct_cuda.cuh"
 #include "../ctorch/_kernels/philox_core.h"
 
-#define CT_GRID_STRIDE(i, count) \
-    for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < (count); \
-         i += (int64_t)gridDim.x * blockDim.x)
-
-extern "C" __global__ void ct_rand_uniform_f32(uint64_t seed, uint64_t offset,
-                                               float *out, int64_t n)
+CT_KERNEL(ct_rand_uniform_f32, ct_rand_args, CT_SERIAL)
 {
-    int64_t nb = (int64_t)ct_rand_blocks_uniform_f32(n);
-    CT_GRID_STRIDE(b, nb) ct__uniform_f32_block(seed, offset, b, out, n);
+    int64_t nb = (int64_t)ct_rand_blocks_uniform_f32(a.n);
+    CT_GRID_STRIDE(b, nb) ct__uniform_f32_block(a.seed, a.offset, b, (float *)a.out, a.n);
 }
 
-extern "C" __global__ void ct_rand_uniform_f64(uint64_t seed, uint64_t offset,
-                                               double *out, int64_t n)
+CT_KERNEL(ct_rand_uniform_f64, ct_rand_args, CT_SERIAL)
 {
-    int64_t nb = (int64_t)ct_rand_blocks_uniform_f64(n);
-    CT_GRID_STRIDE(b, nb) ct__uniform_f64_block(seed, offset, b, out, n);
+    int64_t nb = (int64_t)ct_rand_blocks_uniform_f64(a.n);
+    CT_GRID_STRIDE(b, nb) ct__uniform_f64_block(a.seed, a.offset, b, (double *)a.out, a.n);
 }
 
-extern "C" __global__ void ct_rand_normal_f32(uint64_t seed, uint64_t offset,
-                                              float *out, int64_t n)
+CT_KERNEL(ct_rand_normal_f32, ct_rand_args, CT_SERIAL)
 {
-    int64_t nb = (int64_t)ct_rand_blocks_normal_f32(n);
-    CT_GRID_STRIDE(b, nb) ct__normal_f32_block(seed, offset, b, out, n);
+    int64_t nb = (int64_t)ct_rand_blocks_normal_f32(a.n);
+    CT_GRID_STRIDE(b, nb) ct__normal_f32_block(a.seed, a.offset, b, (float *)a.out, a.n);
 }
 
-extern "C" __global__ void ct_rand_normal_f64(uint64_t seed, uint64_t offset,
-                                              double *out, int64_t n)
+CT_KERNEL(ct_rand_normal_f64, ct_rand_args, CT_SERIAL)
 {
-    int64_t nb = (int64_t)ct_rand_blocks_normal_f64(n);
-    CT_GRID_STRIDE(b, nb) ct__normal_f64_block(seed, offset, b, out, n);
+    int64_t nb = (int64_t)ct_rand_blocks_normal_f64(a.n);
+    CT_GRID_STRIDE(b, nb) ct__normal_f64_block(a.seed, a.offset, b, (double *)a.out, a.n);
 }
 
 // Uniform in [low, high), low < high required (else every element is low).
 // One block (128 bits) per element, multiply-high without rejection: relative
 // bias <= 2^-64 for any range (see ct_rand_int64_range in random.h).
-extern "C" __global__ void ct_rand_int64_range(uint64_t seed, uint64_t offset,
-                                               int64_t low, int64_t high,
-                                               int64_t *out, int64_t n)
+CT_KERNEL(ct_rand_int64_range, ct_rand_args, CT_SERIAL)
 {
-    uint64_t range = ct__range_width(low, high);
-    CT_GRID_STRIDE(i, n) out[i] = ct__int64_range_elem(seed, offset, i, low, range);
+    uint64_t range = ct__range_width(a.low, a.high);
+    int64_t *out = (int64_t *)a.out;
+    CT_GRID_STRIDE(i, a.n) out[i] = ct__int64_range_elem(a.seed, a.offset, i, a.low, range);
 }
 
 // Raw 64-bit words (u64 i = word 2i | word 2i+1 << 32), e.g. for bit-level
 // consumers; same as ct_rand_bits_u64 on the CPU.
-extern "C" __global__ void ct_rand_bits_u64(uint64_t seed, uint64_t offset,
-                                            uint64_t *out, int64_t n)
+CT_KERNEL(ct_rand_bits_u64, ct_rand_args, CT_SERIAL)
 {
-    int64_t nb = (int64_t)ct_rand_blocks_bits_u64(n);
-    CT_GRID_STRIDE(b, nb) ct__bits_u64_block(seed, offset, b, out, n);
+    int64_t nb = (int64_t)ct_rand_blocks_bits_u64(a.n);
+    CT_GRID_STRIDE(b, nb) ct__bits_u64_block(a.seed, a.offset, b, (uint64_t *)a.out, a.n);
 }

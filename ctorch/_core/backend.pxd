@@ -20,10 +20,11 @@ cdef extern from "backend.h" nogil:
         const int64_t *strides
         char *const *ptr
         int64_t grain
+        int host
 
     enum:
         CT_EW_UNARY, CT_EW_BINARY, CT_EW_LERP, CT_EW_WHERE, CT_EW_CAST
-        CT_OK, CT_ERR_ZERODIV
+        CT_OK, CT_ERR_ZERODIV, CT_ERR_DEVICE
 
     # the elementwise op codes (rows of elementwise_ops.def) that ops name in
     # their own code; the generated functions take theirs from the op list
@@ -96,6 +97,8 @@ cdef extern from "backend.h" nogil:
         void *(*alloc)(size_t nbytes) noexcept nogil
         void (*free)(void *p, size_t nbytes) noexcept nogil
         void (*empty_cache)() noexcept nogil
+        int (*to_host)(void *dst, const void *src, size_t nbytes) noexcept nogil
+        int (*from_host)(void *dst, const void *src, size_t nbytes) noexcept nogil
         # elementwise
         int (*has_kernel)(int kind, int op, int dtype) noexcept nogil
         int (*elementwise)(int kind, int op, int dtype, ct_params *P, const ct_iter *it) noexcept nogil

@@ -118,14 +118,10 @@ cdef const ct_backend *backend_for(int code) except NULL:
     if code < MAX_CUDA and _cuda_backends[code] != NULL:
         return _cuda_backends[code]
     from ctorch import cuda as _cuda
-    if not _cuda._pycuda_present():
-        raise AssertionError("Torch not compiled with CUDA enabled")   # PyTorch's type
-    if not _cuda.is_available():
-        raise RuntimeError("Found no NVIDIA driver on your system. Please check that you have an NVIDIA GPU "
-                           "and installed a driver from http://www.nvidia.com/Download/index.aspx")
-    if code >= _cuda.device_count():
-        raise RuntimeError("CUDA error: invalid device ordinal")
-    raise RuntimeError("ctorch has no CUDA backend registered: CUDA tensors cannot be created or used yet")
+    _cuda._lazy_init(code)      # registers the GPU's table, or raises PyTorch's error
+    if code < MAX_CUDA and _cuda_backends[code] != NULL:
+        return _cuda_backends[code]
+    raise RuntimeError("CUDA error: invalid device ordinal")
 
 
 def register_backend(int ordinal, capsule):

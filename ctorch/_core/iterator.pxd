@@ -38,6 +38,7 @@ cdef struct Iter:
     int64_t shape[CT_MAXDIM]
     int64_t strides[4 * CT_MAXDIM]
     char *ptr[4]
+    int host                    # bit k: operand k is a python number in host memory
     const ct_backend *B
 
 
@@ -52,6 +53,7 @@ cdef inline void _iter_add(Iter *it, int k, Tensor t) noexcept:
         else:
             it.strides[k * CT_MAXDIM + d] = t._stride[j] * isz
     it.ptr[k] = t._data
+    it.host &= ~(1 << k)
     if k == 0:
         it.B = t._storage.backend
 
@@ -62,6 +64,7 @@ cdef inline void _iter_scalar(Iter *it, int k, char *buf) noexcept:
     for d in range(it.ndim):
         it.strides[k * CT_MAXDIM + d] = 0
     it.ptr[k] = buf
+    it.host |= 1 << k
 cdef int _run(Iter *it, int kind, int op, int dtype, ct_params *P, int64_t grain) except -1
 cdef int _broadcast_shape(Iter *it, Tensor a, Tensor b, Tensor c) except -1
 
@@ -111,6 +114,8 @@ cdef list _reduce_dims(Tensor t, object dim)
 cdef list _red_dims(Tensor t, object dim)
 cdef bint _dense_inner(Tensor p, int nkept, Py_ssize_t *ld) noexcept
 cdef Tensor _dense_copy(Tensor p)
+cdef Tensor _to_device(Tensor t, int code, DType dt=*)
+cdef int _device_error() except -1
 cdef tuple _rows_layout(Tensor t, list red)
 cdef tuple _scan_layout(Tensor t, int d)
 cdef Tensor _scan_back(Tensor o, list perm)

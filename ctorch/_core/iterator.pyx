@@ -8,7 +8,7 @@ cast / fill that the ops build on. Nothing here records autograd history."""
 from libc.stdint cimport int64_t, uint64_t, uint8_t, int8_t, int16_t, int32_t, INT64_MIN, INT64_MAX
 
 from ctorch._core.dtype cimport *
-from ctorch._core.backend cimport ct_backend, ct_params, ct_iter, CT_EW_CAST
+from ctorch._core.backend cimport ct_backend, ct_params, ct_iter, CT_EW_CAST, CT_ERR_DEVICE
 from ctorch._core.dispatch cimport backend_for
 from ctorch._core.storage cimport Storage, _alloc_storage
 from ctorch._core.tensor cimport *
@@ -74,13 +74,24 @@ cdef int _run(Iter *it, int kind, int op, int dtype, ct_params *P, int64_t grain
     ci.strides = packed
     ci.ptr = it.ptr
     ci.grain = grain
+    ci.host = it.host & ((1 << nargs) - 1)
     cdef const ct_backend *B = it.B
+    cdef int rc
     if total >= NOGIL_ABOVE:
         with nogil:
-            B.elementwise(kind, op, dtype, P, &ci)
+            rc = B.elementwise(kind, op, dtype, P, &ci)
     else:
-        B.elementwise(kind, op, dtype, P, &ci)
+        rc = B.elementwise(kind, op, dtype, P, &ci)
+    if rc == CT_ERR_DEVICE:
+        _device_error()
     return 0
+
+
+cdef int _device_error() except -1:
+    """Raises the error a device backend recorded (the CUDA backend's sticky error)."""
+    from ctorch.cuda import _backend
+    _backend.check()
+    raise RuntimeError("CUDA error: unknown failure")
 
 
 cdef inline int64_t _abs64(int64_t x) noexcept nogil:
@@ -516,13 +527,14 @@ cdef Tensor _alloc_like_operands(Iter *it, Tensor a, Tensor b, DType dt):
     for d in range(it.ndim):
         sh[d] = it.shape[d]
     cdef Tensor like = None
+    cdef int dev = a._storage.device if a is not None else (b._storage.device if b is not None else -1)
     if a is not None and a._ndim == it.ndim and not _is_contiguous(a) and _same_shape_iter(a, it):
         like = a
     elif b is not None and b._ndim == it.ndim and not _is_contiguous(b) and _same_shape_iter(b, it):
         like = b
     if like is not None and _dense_permuted_strides(like, st):
-        return _make_tensor(_alloc_storage(like._numel * dt.itemsize), 0, it.ndim, sh, st, dt)
-    return _empty(it.ndim, sh, dt)
+        return _make_tensor(_alloc_storage(like._numel * dt.itemsize, dev), 0, it.ndim, sh, st, dt)
+    return _empty(it.ndim, sh, dt, dev)
 
 
 cdef bint _same_shape_iter(Tensor t, Iter *it) noexcept:
@@ -646,8 +658,50 @@ cdef bint _dense_inner(Tensor p, int nkept, Py_ssize_t *ld) noexcept:
 
 
 cdef Tensor _dense_copy(Tensor p):
-    cdef Tensor r = _empty_list(list(p.size()), p._dtype)
+    cdef Tensor r = _empty_list(list(p.size()), p._dtype, p._storage.device)
     _copy_into(r, p, False)
+    return r
+
+
+cdef Tensor _to_device(Tensor t, int code, DType dt=None):
+    """A dense copy of t on device `code` (-1: the CPU) in dtype dt (default
+    t's), without history. Bytes cross between devices through the host, in
+    the dtype of the side that has no conversion kernel to run: a CPU source
+    is converted on the CPU, a device source after it arrives."""
+    if dt is None:
+        dt = t._dtype
+    cdef Tensor src = t, r, host
+    cdef const ct_backend *B
+    cdef int rc = 0
+    cdef size_t nbytes
+    if t._storage.device == code:
+        r = _empty(t._ndim, t._shape, dt, code)
+        _copy_into(r, t, False)
+        return r
+    if t._storage.device < 0:
+        if src._dtype is not dt or not _is_contiguous(src):
+            src = _empty(t._ndim, t._shape, dt, -1)
+            _copy_into(src, t, False)
+        r = _empty(t._ndim, t._shape, dt, code)
+        B = r._storage.backend
+        nbytes = <size_t>(r._numel * dt.itemsize)
+        with nogil:
+            rc = B.from_host(r._data, src._data, nbytes)
+    else:
+        if not _is_contiguous(src):
+            src = _empty(t._ndim, t._shape, t._dtype, t._storage.device)
+            _copy_into(src, t, False)
+        host = _empty(t._ndim, t._shape, t._dtype, -1)
+        B = src._storage.backend
+        nbytes = <size_t>(host._numel * t._dtype.itemsize)
+        with nogil:
+            rc = B.to_host(host._data, src._data, nbytes)
+        if rc == 0:
+            r = host if code < 0 else _to_device(host, code, None)
+            if r._dtype is not dt:
+                r = _convert(r, dt)
+    if rc != 0:
+        _device_error()
     return r
 
 

@@ -466,11 +466,13 @@ cdef class Tensor:
     def item(self):
         if self._numel != 1:
             raise RuntimeError(f"a Tensor with {self._numel} elements cannot be converted to Scalar")
-        self._check_cpu("item")
+        if self._storage.device >= 0:
+            return self.cpu().item()
         return _read_scalar(self._data, self._dtype._code)
 
     def tolist(self):
-        self._check_cpu("tolist")
+        if self._storage.device >= 0:
+            return self.cpu().tolist()
         return _tolist(self._data, self._ndim, self._shape, self._stride, self._dtype)
 
     def __float__(self):

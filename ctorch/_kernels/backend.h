@@ -40,6 +40,8 @@ typedef struct {
     const int64_t *strides;     /* nargs x ndim byte strides, operand-major */
     char *const *ptr;           /* nargs base addresses */
     int64_t grain;              /* work under this many elements stays on one thread */
+    int host;                   /* bit k: operand k is a value in host memory (a python
+                                   number, stride 0), not the device's memory */
 } ct_iter;
 
 /* kinds of elementwise launch, and what `op` and `dtype` mean for each */
@@ -55,6 +57,7 @@ enum {
 /* results of an elementwise launch */
 #define CT_OK 0
 #define CT_ERR_ZERODIV 1        /* an integer division (or remainder) by zero */
+#define CT_ERR_DEVICE 2         /* the device failed (its backend holds the message) */
 
 /* ---- the table ---------------------------------------------------------- */
 
@@ -66,6 +69,9 @@ typedef struct ct_backend {
     void *(*alloc)(size_t nbytes);
     void (*free)(void *p, size_t nbytes);
     void (*empty_cache)(void);
+    /* copies between this device's memory and the host's: 0 on success */
+    int (*to_host)(void *dst, const void *src, size_t nbytes);
+    int (*from_host)(void *dst, const void *src, size_t nbytes);
 
     /* elementwise: has_kernel is 1 when (kind, op, dtype) is provided;
      * elementwise returns CT_OK or CT_ERR_ZERODIV */

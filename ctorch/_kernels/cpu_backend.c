@@ -123,12 +123,19 @@ static void ct_cpu_gemm(int dtype, char t1, char t2, int M, int N, int K, const 
 
 /* ---- the table ----------------------------------------------------------- */
 
+static int ct_cpu_copy(void *dst, const void *src, size_t nbytes) {
+    if (nbytes) memmove(dst, src, nbytes);
+    return 0;
+}
+
 const ct_backend ct_cpu_backend = {
     .name = "cpu",
 
     .alloc = ct_alloc,
     .free = ct_free,
     .empty_cache = ct_empty_cache,
+    .to_host = ct_cpu_copy,
+    .from_host = ct_cpu_copy,
 
     .has_kernel = ct_cpu_has_kernel,
     .elementwise = ct_cpu_elementwise,

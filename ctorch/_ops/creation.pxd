@@ -6,6 +6,6 @@ from ctorch._core.tensor cimport Tensor
 cdef DType _factory_dtype(object dtype_, object out, str fname)   # checks out=, too
 cdef Tensor _sized(tuple size, object dtype_, object device, str fname, DType fallback=*,
                    object out=*)
-cdef Tensor _finish(Tensor r, object requires_grad, object out=*)   # r, or r written to out=
+cdef Tensor _finish(Tensor r, object requires_grad, object out=*, int device=*)   # r (moved to device), or r written to out=
 cdef Tensor _like(object input, object dtype_, object device)
 cdef bint _is_ndarray(object x)

@@ -109,7 +109,7 @@ cdef int _store_checked(char *p, object v, DType dt) except -1:
 
 
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
-    _device_code(device)
+    cdef int code = _device_code(device)
     cdef DType dt = _as_dtype(dtype)
     cdef Tensor r
     if isinstance(data, Tensor):
@@ -126,6 +126,8 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
         r = _raw_clone(from_numpy(arr))
     else:
         r = _from_data(data, dt)
+    if r._storage.device != code:
+        r = _to_device(r, code, None)
     if requires_grad:
         r.requires_grad_(True)
     return r
@@ -170,6 +172,8 @@ cdef Tensor _from_data(object data, DType dt):
 def as_tensor(data, dtype=None, device=None):
     cdef DType dt = _as_dtype(dtype)
     if isinstance(data, Tensor):
+        if device is not None:
+            return data.to(device=device, dtype=dt)
         return data.to(dt) if dt is not None else data
     if _is_ndarray(data):
         try:
@@ -203,15 +207,28 @@ cdef DType _factory_dtype(object dtype_, object out, str fname):
 
 cdef Tensor _sized(tuple size, object dtype_, object device, str fname, DType fallback=None,
                    object out=None):
-    _device_code(device)
+    cdef int code = _device_code(device)
     cdef DType dt = _factory_dtype(dtype_, out, fname)
     if dt is None:
         dt = fallback if fallback is not None else _default_dtype
-    return _empty_list(_parse_size(size, fname), dt)
+    if out is not None and device is None:
+        code = (<Tensor>out)._storage.device
+    return _empty_list(_parse_size(size, fname), dt, code)
 
 
-cdef Tensor _finish(Tensor r, object requires_grad, object out=None):
-    """A factory's result: r, or r written into `out=` (resized to r's shape)."""
+cdef int _factory_device(object device, object out) except -2:
+    """The device a factory's result goes to: device=, else out='s, else the CPU."""
+    if device is None and isinstance(out, Tensor):
+        return (<Tensor>out)._storage.device
+    return _device_code(device)
+
+
+cdef Tensor _finish(Tensor r, object requires_grad, object out=None, int device=-2):
+    """A factory's result: r, or r written into `out=` (resized to r's shape),
+    moved to `device` when one is given (factories that compute their values
+    on the host make r there)."""
+    if device != -2 and r._storage.device != device:
+        r = _to_device(r, device, None)
     if out is not None:
         r = <Tensor>_to_out(out, r, "factory")   # dtype and requires_grad checked by _factory_dtype
     if requires_grad:
@@ -221,19 +238,28 @@ cdef Tensor _finish(Tensor r, object requires_grad, object out=None):
 
 def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
           pin_memory=False, memory_format=None):
-    return _finish(_sized(size, dtype, device, "empty", None, out), requires_grad, out)
+    cdef Tensor r = _sized(size, dtype, device, "empty", None, out)
+    return _finish(r, requires_grad, out, r._storage.device)
 
 
 def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     cdef Tensor r = _sized(size, dtype, device, "zeros", None, out)
-    memset(r._data, 0, r._numel * r._dtype.itemsize)
-    return _finish(r, requires_grad, out)
+    _zero_fill(r)
+    return _finish(r, requires_grad, out, r._storage.device)
+
+
+cdef int _zero_fill(Tensor r) except -1:
+    if r._storage.device < 0:
+        memset(r._data, 0, r._numel * r._dtype.itemsize)
+    else:
+        _fill(r, 0)
+    return 0
 
 
 def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     cdef Tensor r = _sized(size, dtype, device, "ones", None, out)
     _fill(r, 1)
-    return _finish(r, requires_grad, out)
+    return _finish(r, requires_grad, out, r._storage.device)
 
 
 def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
@@ -245,37 +271,40 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, re
     cdef Tensor r = _sized((size,) if not isinstance(size, int) else (size,), dtype, device, "full",
                            _weak_dtype(kind), out)
     _fill(r, fill_value)
-    return _finish(r, requires_grad, out)
+    return _finish(r, requires_grad, out, r._storage.device)
 
 
 cdef Tensor _like(object input, object dtype_, object device):
     cdef Tensor t = _tensor_arg(input, "like")
-    _device_code(device)
+    cdef int code = t._storage.device if device is None else _device_code(device)
     cdef DType dt = _as_dtype(dtype_)
-    return _empty_like(t, dt if dt is not None else t._dtype)
+    if code == t._storage.device:
+        return _empty_like(t, dt if dt is not None else t._dtype)
+    return _empty(t._ndim, t._shape, dt if dt is not None else t._dtype, code)
 
 
 def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
-    return _finish(_like(input, dtype, device), requires_grad)
+    cdef Tensor r = _like(input, dtype, device)
+    return _finish(r, requires_grad, None, r._storage.device)
 
 
 def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
     cdef Tensor r = _like(input, dtype, device)
-    memset(r._data, 0, r._numel * r._dtype.itemsize)
-    return _finish(r, requires_grad)
+    _zero_fill(r)
+    return _finish(r, requires_grad, None, r._storage.device)
 
 
 def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
     cdef Tensor r = _like(input, dtype, device)
     _fill(r, 1)
-    return _finish(r, requires_grad)
+    return _finish(r, requires_grad, None, r._storage.device)
 
 
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,
               memory_format=None):
     cdef Tensor r = _like(input, dtype, device)
     _fill(r, fill_value)
-    return _finish(r, requires_grad)
+    return _finish(r, requires_grad, None, r._storage.device)
 
 
 cdef object _num(object x, str name):
@@ -300,7 +329,7 @@ cdef int _check_range(object start, object end, object step) except -1:
 
 def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device=None,
            requires_grad=False):
-    _device_code(device)
+    cdef int code = _factory_device(device, out)
     if end is None:
         start, end = 0, start
     start = _num(start, "start")
@@ -329,7 +358,9 @@ def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device
         for i in range(n):
             (<double *>src._data)[i] = <double>start + i * <double>step
     _copy_into(r, src, False)
-    return _finish(_arange_out(r, out), requires_grad)
+    if code >= 0:
+        r = _to_device(r, code, None)
+    return _finish(_arange_out(r, out), requires_grad, None, code)
 
 
 cdef Tensor _arange_out(Tensor r, object out):
@@ -357,7 +388,7 @@ def _range(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
     warnings.warn("torch.range is deprecated and will be removed in a future release because its "
                   "behavior is inconsistent with Python's range builtin. Instead, use torch.arange, "
                   "which produces values in [start, end).", UserWarning, stacklevel=2)
-    _device_code(device)
+    cdef int code = _factory_device(device, out)
     if end is None:
         start, end = 0, start
     dt = _factory_dtype(dtype, out, "range") or _default_dtype
@@ -365,11 +396,13 @@ def _range(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
     _check_range(start, end, step)
     n = int((end - start) // step) + 1
     r = arange(0, n, dtype=t_float64).mul(step).add(start).to(dt)
-    return _finish(_arange_out(r, out), requires_grad)
+    if code >= 0:
+        r = _to_device(r, code, None)
+    return _finish(_arange_out(r, out), requires_grad, None, code)
 
 
 def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
-    _device_code(device)
+    cdef int code = _factory_device(device, out)
     if isinstance(start, Tensor):
         start = start.item()
     if isinstance(end, Tensor):
@@ -394,7 +427,7 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
         for i in range(n):
             vals.append(start + i * stc if i < half else end - (steps - 1 - i) * stc)
         r = tensor(vals, dtype=dt) if n else _empty_list([0], dt)
-        return _finish(r, requires_grad, out)
+        return _finish(r, requires_grad, out, code)
     a = start
     b = end
     st = (b - a) / (steps - 1) if steps > 1 else 0.0
@@ -406,12 +439,12 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
             (<double *>src._data)[i] = b - (steps - 1 - i) * st
     r = _empty_list([n], dt)
     _copy_into(r, src, False)    # integer dtypes truncate each value, as torch does
-    return _finish(r, requires_grad, out)
+    return _finish(r, requires_grad, out, code)
 
 
 def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None,
              requires_grad=False):
-    _device_code(device)
+    cdef int code = _factory_device(device, out)
     cdef DType dt = _factory_dtype(dtype, out, "logspace")
     if dt is None:
         dt = _default_dtype
@@ -422,11 +455,11 @@ def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None,
     cdef Py_ssize_t i
     for i in range(r._numel):
         (<double *>r._data)[i] = c_pow(b, (<double *>r._data)[i])
-    return _finish(_convert(r, dt), requires_grad, out)
+    return _finish(_convert(r, dt), requires_grad, out, code)
 
 
 def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
-    _device_code(device)
+    cdef int code = _factory_device(device, out)
     if m is None:
         m = n
     for v, nm in ((n, "n"), (m, "m")):
@@ -441,37 +474,42 @@ def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_g
     _write_scalar(one, 1, r._dtype)
     for i in range(k):
         memcpy(r._data + (i * mm + i) * r._dtype.itemsize, one, r._dtype.itemsize)
-    return _finish(r, requires_grad, out)
+    return _finish(r, requires_grad, out, code)
 
 
 def scalar_tensor(s, *, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
-    _device_code(device)
+    cdef int code = _device_code(device)
     cdef DType dt = _as_dtype(dtype)
     if dt is None:
         dt = _default_dtype
     _check_fits(s, dt, True)
-    return _finish(_scalar_tensor(s, dt), requires_grad)
+    return _finish(_scalar_tensor(s, dt), requires_grad, None, code)
 
 
 # ------------------------------------------------------------ Tensor.new_*
 
 def _t_new_empty(Tensor self, *size, dtype=None, device=None, requires_grad=False):
+    device = self.device if device is None else device
     return empty(*size, dtype=self._dtype if dtype is None else dtype, device=device, requires_grad=requires_grad)
 
 
 def _t_new_zeros(Tensor self, *size, dtype=None, device=None, requires_grad=False):
+    device = self.device if device is None else device
     return zeros(*size, dtype=self._dtype if dtype is None else dtype, device=device, requires_grad=requires_grad)
 
 
 def _t_new_ones(Tensor self, *size, dtype=None, device=None, requires_grad=False):
+    device = self.device if device is None else device
     return ones(*size, dtype=self._dtype if dtype is None else dtype, device=device, requires_grad=requires_grad)
 
 
 def _t_new_full(Tensor self, size, fill_value, *, dtype=None, device=None, requires_grad=False):
+    device = self.device if device is None else device
     return full(size, fill_value, dtype=self._dtype if dtype is None else dtype, device=device, requires_grad=requires_grad)
 
 
 def _t_new_tensor(Tensor self, data, *, dtype=None, device=None, requires_grad=False):
+    device = self.device if device is None else device
     return tensor(data, dtype=self._dtype if dtype is None else dtype, device=device, requires_grad=requires_grad)
 
 

@@ -939,6 +939,8 @@ def _t_clone(Tensor self, *, memory_format=None):
 
 def _t_copy_(Tensor self, src, non_blocking=False):
     cdef Tensor s = _as_operand_tensor(src, self._dtype)
+    if s._storage.device != self._storage.device:
+        s = _move(s, self._storage.device, s._dtype)     # copy_ crosses devices, as PyTorch's does
     if _inplace_needs_graph(self, s):
         return _overwrite_with_graph(self, s, "copy_")
     _copy_into(self, s, True)
@@ -991,13 +993,23 @@ def _t_type_as(Tensor self, other):
     return _cast(self, (<Tensor?>other)._dtype)
 
 
-def _t_cpu(Tensor self):
-    return self
+def _t_cpu(Tensor self, memory_format=None):
+    if self._storage.device < 0:
+        return self
+    return _move(self, -1, self._dtype)
 
 
-def _t_cuda(Tensor self, device=None, non_blocking=False):
-    _device_code("cuda" if device is None else device)
-    return self
+def _t_cuda(Tensor self, device=None, non_blocking=False, memory_format=None):
+    if device is None:
+        device = "cuda"
+    elif isinstance(device, int) and not isinstance(device, bool):
+        device = f"cuda:{device}"
+    cdef int code = _device_code(device)
+    if code < 0:
+        raise RuntimeError(f"Invalid device, must be cuda device")
+    if code == self._storage.device:
+        return self
+    return _move(self, code, self._dtype)
 
 
 def _t_float(Tensor self):
@@ -1076,12 +1088,22 @@ cdef object _to(Tensor t, tuple args, dict kwargs):
             pass
         else:
             raise TypeError(f"to() received an invalid combination of arguments - got ({type(a).__name__})")
+    cdef int code = t._storage.device
     if dev is not None:
-        _device_code(dev)
+        code = _device_code(dev)
     cdef DType target = t._dtype if dt is None else _as_dtype(dt)
+    if code != t._storage.device:
+        return _move(t, code, target)
     if target is t._dtype:
         return clone(t) if copy else t
     return _cast(t, target)
+
+
+cdef Tensor _move(Tensor t, int code, DType dt):
+    """t copied to device `code` in dtype dt (differentiable, as PyTorch's _to_copy)."""
+    cdef Tensor r = _to_device(t, code, dt)
+    record1("_to_copy", r, t)
+    return r
 
 
 cdef _install_copy_methods():

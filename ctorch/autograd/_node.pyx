@@ -325,6 +325,7 @@ cdef enum:
     P_SIZES = 3     # an input's sizes
     P_DTYPE = 4     # an input's dtype
     P_STRIDES = 5   # an input's strides
+    P_DEVICE = 6    # an input's device
 
 cdef dict _DERIVATIVES = {}
 
@@ -430,7 +431,8 @@ cdef tuple _plan(Derivative d, str name):
         return P_RESULT, 0
     if name.startswith("result") and name[6:].isdigit():
         return P_RESULT, int(name[6:])
-    for suffix, kind in (("_sizes", P_SIZES), ("_dtype", P_DTYPE), ("_strides", P_STRIDES)):
+    for suffix, kind in (("_sizes", P_SIZES), ("_dtype", P_DTYPE), ("_strides", P_STRIDES),
+                         ("_device", P_DEVICE)):
         if name.endswith(suffix) and name[:-len(suffix)] in d.inputs:
             return kind, d.inputs.index(name[:-len(suffix)])
     raise TypeError(f"derivative {d.op}: a formula reads '{name}', which is no input, argument or result")
@@ -616,6 +618,9 @@ cdef object record(str op, object result, tuple inputs, tuple args=()):
         elif kind == P_STRIDES:
             x = inputs[index]
             values[s] = _plain(tuple(x.stride())) if isinstance(x, Tensor) else ()
+        elif kind == P_DEVICE:
+            x = inputs[index]
+            values[s] = x.device if isinstance(x, Tensor) else None
         else:
             x = inputs[index]
             values[s] = (<Tensor>x)._dtype if isinstance(x, Tensor) else None

@@ -286,7 +286,8 @@ derivative("lerp.Tensor", "LerpBackward1",
 
 # ========================================================== copies and casts
 
-derivative("_to_copy", "ToCopyBackward0", {"self": lambda grad, self_dtype: grad.to(self_dtype)})
+derivative("_to_copy", "ToCopyBackward0",
+           {"self": lambda grad, self_dtype, self_device: grad.to(self_device, self_dtype)})
 derivative("clone", "CloneBackward0", {"self": _same})
 derivative("fill_.Scalar", "FillBackward0", {"self": _zeros})
 derivative("fill_.Tensor", "FillBackward1", {"self": _zeros, "value": _same}, broadcast=True)
