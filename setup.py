@@ -311,7 +311,14 @@ class BuildExt(build_ext):
                 continue
             target = os.path.join(out_dir, name[:-3] + ".fatbin")
             if not _newer_than(target, deps):
+                # warnings are errors; --resource-usage reports registers and
+                # spills, and --keep the PTX: tests/test_cuda_kernels.py reads
+                # both (<stem>.log, <stem>.keep/) instead of compiling again
+                keep = target[:-len(".fatbin")] + ".keep"
+                shutil.rmtree(keep, ignore_errors=True)
+                os.makedirs(keep)
                 cmd = [nvcc, "-fatbin", "-O3", "-I", os.path.join(HERE, KERNELS),
+                       "-Werror", "all-warnings", "--resource-usage", "--keep", "--keep-dir", keep,
                        "-gencode=arch=compute_80,code=sm_80",
                        "-gencode=arch=compute_90,code=sm_90",
                        "-gencode=arch=compute_90,code=compute_90",
@@ -327,10 +334,16 @@ class BuildExt(build_ext):
         if self._source_too():
             out_dirs.append(os.path.join(HERE, "ctorch", "cuda", "fatbin"))
         for name, p in procs:
-            if p is not None and p.wait() != 0:
-                print(f"warning: nvcc failed on {name}:\n{p.stdout.read()}", file=sys.stderr)
-                continue
             built = os.path.join(CACHE, "fatbin", name[:-3] + ".fatbin")
+            if p is not None:
+                log = p.stdout.read()
+                with open(built[:-len(".fatbin")] + ".log", "w") as f:
+                    f.write(log)
+                if p.wait() != 0:
+                    print(f"warning: nvcc failed on {name}:\n{log}", file=sys.stderr)
+                    if os.path.exists(built):
+                        os.remove(built)
+                    continue
             for d in out_dirs:
                 os.makedirs(d, exist_ok=True)
                 shutil.copy2(built, d)

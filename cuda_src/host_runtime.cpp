@@ -11,7 +11,7 @@
 #include "host_shim.h"
 
 #include <barrier>
-#include <condition_variable>
+#include <semaphore>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -60,17 +60,25 @@ thread_local int t_lin = 0;
 std::mutex g_launch;                    /* one launch (or copy) at a time */
 int g_reverse = 0;
 int g_guard = 0;
+/* "device" memory: one reserved arena, so that the guard opens and closes
+ * all of it with one mprotect per launch; first fit over its free runs */
+const size_t g_arena_size = (size_t)64 << 30;
+char *g_arena = nullptr;
+size_t g_top = 0;                       /* high-water mark */
+std::map<size_t, size_t> g_free;        /* offset -> size of free runs below g_top */
 std::map<char *, size_t> g_regions;     /* live device blocks (page-rounded sizes) */
 size_t g_page = 0;
 std::vector<char> g_shared_buf;
 
-/* the pool that runs a CT_SYNC block: worker i is CUDA thread i */
+/* the pool that runs a CT_SYNC block: worker i is CUDA thread i; each
+ * worker waits on its own semaphore, so a block wakes only its threads */
 struct pool {
-    std::mutex m;
-    std::condition_variable cv, done_cv;
-    std::vector<std::thread> workers;
-    unsigned long gen = 0;
-    int nthreads = 0, remaining = 0;
+    struct worker {
+        std::binary_semaphore go{0};
+        std::thread th;
+    };
+    std::vector<std::unique_ptr<worker>> workers;
+    std::counting_semaphore<1 << 20> done{0};
     const kernel_info *k = nullptr;
     const void *args = nullptr;
     block_ctx *ctx = nullptr;
@@ -79,30 +87,22 @@ struct pool {
     void grow(int n) {
         while ((int)workers.size() < n) {
             int id = (int)workers.size();
-            workers.emplace_back([this, id] { loop(id); });
+            workers.push_back(std::make_unique<worker>());
+            workers.back()->th = std::thread([this, id] { loop(id); });
         }
     }
     void loop(int id) {
-        unsigned long seen = 0;
+        worker &w = *workers[id];
         for (;;) {
-            std::unique_lock<std::mutex> lk(m);
-            cv.wait(lk, [&] { return gen != seen; });
-            seen = gen;
-            if (id >= nthreads) continue;
-            const kernel_info *kk = k;
-            const void *aa = args;
-            block_ctx *cc = ctx;
-            dim3 b = block;
-            lk.unlock();
+            w.go.acquire();
             unsigned bx = g_block_dim.x, by = g_block_dim.y;
             t_thread = dim3(id % bx, (id / bx) % by, id / (bx * by));
-            t_block = b;
-            t_ctx = cc;
+            t_block = block;
+            t_ctx = ctx;
             t_lin = id;
-            kk->run(aa);
+            k->run(args);
             t_ctx = nullptr;
-            lk.lock();
-            if (--remaining == 0) done_cv.notify_one();
+            done.release();
         }
     }
     void run_block(const kernel_info *kk, const void *aa, dim3 b, int n) {
@@ -114,11 +114,9 @@ struct pool {
             c.warps[w].bar = std::make_unique<std::barrier<>>(c.warps[w].n);
         }
         grow(n);
-        std::unique_lock<std::mutex> lk(m);
-        k = kk; args = aa; ctx = &c; block = b; nthreads = n; remaining = n;
-        gen++;
-        cv.notify_all();
-        done_cv.wait(lk, [&] { return remaining == 0; });
+        k = kk; args = aa; ctx = &c; block = b;
+        for (int i = 0; i < n; i++) workers[i]->go.release();
+        for (int i = 0; i < n; i++) done.acquire();
     }
 };
 
@@ -128,8 +126,7 @@ pool &the_pool() {
 }
 
 void protect_all(int prot) {
-    for (auto &r : g_regions)
-        if (mprotect(r.first, r.second, prot) != 0) fail("mprotect failed");
+    if (g_top && mprotect(g_arena, g_top, prot) != 0) fail("mprotect failed");
 }
 
 struct unguard {                       /* device memory readable while this lives */
@@ -232,15 +229,34 @@ __attribute__((visibility("default"))) int ctk_launch(int k, const unsigned *gri
     return 0;
 }
 
-/* "device" memory: its own pages, so that the guard can close them */
 __attribute__((visibility("default"))) void *ctk_malloc(size_t n) {
-    if (g_page == 0) g_page = (size_t)sysconf(_SC_PAGESIZE);
-    size_t sz = ((n ? n : 1) + g_page - 1) / g_page * g_page;
-    void *p = mmap(nullptr, sz, g_guard ? PROT_NONE : (PROT_READ | PROT_WRITE),
-                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED) return nullptr;
     std::lock_guard<std::mutex> lk(g_launch);
-    g_regions[(char *)p] = sz;
+    if (g_arena == nullptr) {
+        g_page = (size_t)sysconf(_SC_PAGESIZE);
+        void *a = mmap(nullptr, g_arena_size, PROT_NONE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (a == MAP_FAILED) return nullptr;
+        g_arena = (char *)a;
+    }
+    size_t sz = ((n ? n : 1) + g_page - 1) / g_page * g_page;
+    size_t off = (size_t)-1;
+    for (auto it = g_free.begin(); it != g_free.end(); ++it) {
+        if (it->second >= sz) {
+            off = it->first;
+            size_t rest = it->second - sz;
+            g_free.erase(it);
+            if (rest) g_free[off + sz] = rest;
+            break;
+        }
+    }
+    if (off == (size_t)-1) {
+        if (g_top + sz > g_arena_size) return nullptr;
+        off = g_top;
+        g_top += sz;
+    }
+    char *p = g_arena + off;
+    if (mprotect(p, sz, g_guard ? PROT_NONE : (PROT_READ | PROT_WRITE)) != 0) fail("mprotect failed");
+    g_regions[p] = sz;
     return p;
 }
 
@@ -249,8 +265,23 @@ __attribute__((visibility("default"))) void ctk_free(void *p) {
     std::lock_guard<std::mutex> lk(g_launch);
     auto it = g_regions.find((char *)p);
     if (it == g_regions.end()) fail("free of a pointer that is not a device block");
-    munmap(it->first, it->second);
+    size_t off = (size_t)(it->first - g_arena), sz = it->second;
     g_regions.erase(it);
+    madvise(g_arena + off, sz, MADV_DONTNEED);      /* the pages go back to the system */
+    mprotect(g_arena + off, sz, PROT_NONE);
+    auto next = g_free.lower_bound(off);
+    if (next != g_free.end() && next->first == off + sz) {     /* merge with the run after */
+        sz += next->second;
+        next = g_free.erase(next);
+    }
+    if (next != g_free.begin()) {                               /* and the run before */
+        auto prev = std::prev(next);
+        if (prev->first + prev->second == off) {
+            prev->second += sz;
+            return;
+        }
+    }
+    g_free[off] = sz;
 }
 
 /* kind 0: host to device, 1: device to host, 2: device to device */

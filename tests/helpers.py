@@ -167,33 +167,47 @@ def random_array(shape, dtype, domain, rng):
 LAYOUTS = ("contiguous", "transposed", "sliced", "expanded", "zero_dim", "empty")
 
 
+# The device the op-table tests make their tensors on: "cpu", or "cuda" while
+# tests/test_cuda_emulated.py reruns them on the emulated CUDA device (and
+# tests/cuda/ on a GPU); assert_close then also checks the result's device.
+DEVICE = "cpu"
+
+
+def on_device(a, **kw):
+    """torch.tensor(a) on DEVICE."""
+    return torch.tensor(a, device=DEVICE, **kw)
+
+
+_t = on_device
+
+
 def with_layout(arr_fn, layout):
-    """(ctorch tensor, numpy array of the same values) in the given layout.
-    arr_fn(shape) makes a fresh numpy array of that shape."""
+    """(ctorch tensor, numpy array of the same values) in the given layout, on
+    DEVICE. arr_fn(shape) makes a fresh numpy array of that shape."""
     if layout == "contiguous":
         a = arr_fn((3, 4))
-        return torch.tensor(a), a
+        return _t(a), a
     if layout == "transposed":
         a = arr_fn((4, 3))
-        t = torch.tensor(a).t()
+        t = _t(a).t()
         assert not t.is_contiguous()
         return t, a.T
     if layout == "sliced":
         a = arr_fn((7, 9))
-        t = torch.tensor(a)[1::2, ::3]
+        t = _t(a)[1::2, ::3]
         assert not t.is_contiguous()
         return t, a[1::2, ::3]
     if layout == "expanded":
         a = arr_fn((1, 4))
-        t = torch.tensor(a).expand(3, 4)
+        t = _t(a).expand(3, 4)
         assert t.stride()[0] == 0
         return t, np.broadcast_to(a, (3, 4))
     if layout == "zero_dim":
         a = arr_fn(())
-        return torch.tensor(a), a
+        return _t(a), a
     if layout == "empty":
         a = arr_fn((0, 4))
-        return torch.tensor(a), a
+        return _t(a), a
     raise ValueError(layout)
 
 
@@ -208,13 +222,14 @@ def can_cast(src, dst):
 
 def to_numpy(t):
     assert isinstance(t, torch.Tensor), type(t)
-    return t.numpy()
+    return t.cpu().numpy()
 
 
 def assert_close(actual, expected, dtype_name, tol=(0, 0), msg=""):
     """actual: ctorch tensor; expected: numpy array. Checks dtype, shape and values."""
     assert isinstance(actual, torch.Tensor), f"{msg}: got {type(actual).__name__}"
     assert name_of(actual.dtype) == dtype_name, f"{msg}: dtype {actual.dtype}, expected {dtype_name}"
+    assert actual.device.type == DEVICE, f"{msg}: the result is on {actual.device}, expected {DEVICE}"
     expected = np.asarray(expected)
     assert tuple(actual.shape) == expected.shape, f"{msg}: shape {tuple(actual.shape)} vs {expected.shape}"
     got = to_numpy(actual)

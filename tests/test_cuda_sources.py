@@ -1,4 +1,5 @@
-"""The CUDA kernels compile with nvcc (a compile check; running them needs a GPU)."""
+"""Without a GPU (and without the emulated device), CUDA requests fail with
+PyTorch's errors. (The kernels' sources are checked in test_cuda_kernels.py.)"""
 import importlib.util
 import pathlib
 import shutil
@@ -10,16 +11,6 @@ import ctorch as torch
 
 CUDA_SRC = pathlib.Path(__file__).resolve().parent.parent / "cuda_src"
 NVCC = shutil.which("nvcc") or ("/usr/local/cuda/bin/nvcc" if pathlib.Path("/usr/local/cuda/bin/nvcc").exists() else None)
-
-
-@pytest.mark.parametrize("source", sorted(p.name for p in CUDA_SRC.glob("*.cu")))
-def test_cuda_source_compiles(source, tmp_path):
-    if NVCC is None:
-        pytest.skip("nvcc is not installed on this machine")
-    r = subprocess.run([NVCC, "-fatbin", "-arch=sm_90", str(CUDA_SRC / source), "-o",
-                        str(tmp_path / "out.fatbin")], capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr
-    assert (tmp_path / "out.fatbin").stat().st_size > 0
 
 
 def test_cuda_unavailable_gives_clear_errors():

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import ctorch as torch
-from helpers import (DTYPE_NAMES, LAYOUTS, assert_close, can_cast, compute_dtype, kind, name_of, npdt,
+import helpers
+from helpers import (DTYPE_NAMES, LAYOUTS, assert_close, to_numpy, can_cast, compute_dtype, kind, name_of, npdt,
                      op_result_dtype, operand_desc, random_array, result_type, tdt, with_layout)
 from op_db import OPS, binary_ops, op_db, ternary_ops, unary_ops
 
@@ -76,7 +77,7 @@ def test_unary(op, dtype, layout):
     before = a.copy()
     r = call(op, t)
     assert_close(r, exp, res, op.tolerance(res), f"torch.{op.func}")
-    np.testing.assert_array_equal(t.numpy(), before)     # input untouched
+    np.testing.assert_array_equal(to_numpy(t), before)     # input untouched
     if op.method:
         r2 = getattr(t, op.method)(**op.kwargs)
         assert_close(r2, exp, res, op.tolerance(res), f"Tensor.{op.method}")
@@ -90,7 +91,7 @@ def test_unary_out(op, dtype):
     exp, res, _ = expected_of(op, [a], [t])
     if not op.supports_out:
         return
-    out = torch.empty(3, 4, dtype=tdt(res))
+    out = torch.empty(3, 4, dtype=tdt(res), device=helpers.DEVICE)
     r = call(op, t, out=out)
     assert r is out
     assert_close(out, exp, res, op.tolerance(res), "out=")
@@ -98,7 +99,7 @@ def test_unary_out(op, dtype):
     if res != "bool":
         bad = "int64" if kind(res) >= 2 else "bool"
         with pytest.raises(RuntimeError) as ei:
-            call(op, t, out=torch.empty(3, 4, dtype=tdt(bad)))
+            call(op, t, out=torch.empty(3, 4, dtype=tdt(bad), device=helpers.DEVICE))
         if op.name == "nan_to_num":
             assert "should be same as input" in str(ei.value)
         elif op.exact_out and not (op.result == "abs" and kind(dtype) == 3):   # abs of complex: cast rule
@@ -119,7 +120,7 @@ def test_unary_inplace(op, dtype):
     if not can_cast(res, dtype):
         with pytest.raises(RuntimeError, match="can't be cast to the desired output type"):
             getattr(t, op.method + "_")(**op.kwargs)
-        np.testing.assert_array_equal(t.numpy(), a)
+        np.testing.assert_array_equal(to_numpy(t), a)
         return
     r = getattr(t, op.method + "_")(**op.kwargs)
     assert r is t
@@ -161,7 +162,7 @@ def test_unary_special_values(op, dtype):
     if dtype not in op.dtypes:
         return
     a = np.array(SPECIALS, dtype=dtype)
-    t = torch.tensor(a)
+    t = helpers.on_device(a)
     exp, res, _ = expected_of(op, [a], [t])
     assert_close(call(op, t), exp, res, op.tolerance(res), f"{op.name} on special values")
 
@@ -252,7 +253,7 @@ def test_binary_mixed_dtypes(op, d1, d2):
     rng = rng_for(op.name, d1, d2)
     a = random_array((2, 3), d1, op.domains[0], rng)
     b = random_array((2, 3), d2, op.domains[1], rng)
-    ta, tb = torch.tensor(a), torch.tensor(b)
+    ta, tb = helpers.on_device(a), helpers.on_device(b)
     exp, res, promoted = expected_of(op, [a, b], [ta, tb])
     bool_sub = op.name == "sub" and "bool" in (d1, d2)
     if promoted not in op.dtypes or bool_sub:
@@ -277,7 +278,7 @@ def test_promotion_zero_dim_vs_dims(dim_dt, zero_dt, swap):
     rng = rng_for(dim_dt, zero_dt)
     a = random_array((3,), dim_dt, op.domains[0], rng)
     b = random_array((), zero_dt, op.domains[0], rng)
-    ta, tb = torch.tensor(a), torch.tensor(b)
+    ta, tb = helpers.on_device(a), helpers.on_device(b)
     assert tb.dim() == 0
     args = (tb, ta) if swap else (ta, tb)
     arrs = (b, a) if swap else (a, b)
@@ -393,7 +394,7 @@ def test_binary_inplace(op, dtype):
     if not can_cast(res, dtype):
         with pytest.raises(RuntimeError, match="can't be cast to the desired output type"):
             m(tb, **op.kwargs)
-        np.testing.assert_array_equal(ta.numpy(), a)
+        np.testing.assert_array_equal(to_numpy(ta), a)
         return
     r = m(tb, **op.kwargs)
     assert r is ta and ta.data_ptr() == ptr and ta._version > ver
@@ -455,19 +456,19 @@ def test_binary_out(op, dtype):
     if dtype not in op.dtypes:
         return
     exp, res, _ = expected_of(op, [a, b], [ta, tb])
-    out = torch.empty(3, 4, dtype=tdt(res))
+    out = torch.empty(3, 4, dtype=tdt(res), device=helpers.DEVICE)
     r = call(op, ta, tb, out=out)
     assert r is out
     assert_close(out, exp, res, op.tolerance(res), "out=")
     wide = {"bool": "bool", "int32": "int64", "float32": "float64", "complex128": "complex128",
             "int8": "int64", "uint8": "int64", "int16": "int64", "int64": "int64", "float16": "float64",
             "float64": "float64", "complex64": "complex128"}[res]
-    out2 = torch.zeros(3, 4, dtype=tdt(wide))
+    out2 = torch.zeros(3, 4, dtype=tdt(wide), device=helpers.DEVICE)
     call(op, ta, tb, out=out2)
     assert_close(out2, exp, wide, op.tolerance(res), "wider out=")
     if kind(res) >= 2:
         with pytest.raises(RuntimeError, match="can't be cast to the desired output type"):
-            call(op, ta, tb, out=torch.empty(3, 4, dtype=torch.int64))
+            call(op, ta, tb, out=torch.empty(3, 4, dtype=torch.int64, device=helpers.DEVICE))
 
 
 def test_out_resizes_empty_tensor():
@@ -489,7 +490,7 @@ def test_binary_broadcast(op, s1, s2):
     rng = rng_for(op.name, s1, s2)
     a = random_array(s1, dtype, op.domains[0], rng)
     b = random_array(s2, dtype, op.domains[1], rng)
-    ta, tb = torch.tensor(a), torch.tensor(b)
+    ta, tb = helpers.on_device(a), helpers.on_device(b)
     exp, res, _ = expected_of(op, [a, b], [ta, tb])
     assert_close(call(op, ta, tb), exp, res, op.tolerance(res))
     if op.domains[0] == op.domains[1]:
@@ -506,7 +507,7 @@ def test_broadcast_hypothesis(shape, data):
     rng = np.random.default_rng(len(shape))
     a = rng.standard_normal(shape).astype(np.float32)
     b = rng.standard_normal(other).astype(np.float32)
-    ta, tb = torch.tensor(a), torch.tensor(b)
+    ta, tb = helpers.on_device(a), helpers.on_device(b)
     assert_close(ta * tb, a * b, "float32", (1e-6, 1e-6))
     assert_close(tb - ta, b - a, "float32", (1e-6, 1e-6))
     assert_close(torch.maximum(ta, tb), np.maximum(a, b), "float32")
@@ -529,7 +530,7 @@ def test_binary_special_values(op, dtype):
         return
     vals = np.array([np.nan, np.inf, -np.inf, -0.0, 0.0, 1.0, -2.5, 3.0], dtype=dtype)
     a, b = np.meshgrid(vals, vals, indexing="ij")
-    ta, tb = torch.tensor(a.copy()), torch.tensor(b.copy())
+    ta, tb = helpers.on_device(a.copy()), helpers.on_device(b.copy())
     exp, res, _ = expected_of(op, [a, b], [ta, tb])
     assert_close(call(op, ta, tb), exp, res, op.tolerance(res), f"{op.name} on special values")
 

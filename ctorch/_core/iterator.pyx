@@ -503,7 +503,7 @@ cdef int _check_out(Tensor o, Iter *it, bint inplace, object a, object b, object
 
 
 cdef int _resize(Tensor t, list shape) except -1:
-    cdef Tensor fresh = _empty_list(shape, t._dtype)
+    cdef Tensor fresh = _empty_list(shape, t._dtype, t._storage.device)
     cdef Py_ssize_t need = fresh._numel * t._dtype.itemsize
     if t._offset * t._dtype.itemsize + need <= t._storage.nbytes:
         t._set_layout(fresh._ndim, fresh._shape, NULL)
@@ -573,6 +573,15 @@ cdef Tensor _tensor_arg(object a, str name):
     if isinstance(a, Tensor):
         return <Tensor>a
     raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(a).__name__}")
+
+
+cdef int _host_only(Tensor t, str name) except -1:
+    """Refuses a device tensor in an op whose family has no device kernels yet
+    (PyTorch's error for an op a backend lacks)."""
+    if t is not None and t._storage.device >= 0:
+        raise NotImplementedError(f"Could not run '{name}' with arguments from the 'CUDA' backend: "
+                                  f"ctorch has no CUDA kernel for it yet")
+    return 0
 
 
 cdef Tensor _scalar_tensor(object v, DType dt):

@@ -52,12 +52,23 @@ cdef Storage _alloc_storage(Py_ssize_t nbytes, int device=-1):
         if device < 0:
             raise RuntimeError(f"DefaultCPUAllocator: can't allocate memory: you tried to allocate "
                                f"{nbytes} bytes.")
-        raise RuntimeError(f"CUDA out of memory. Tried to allocate {nbytes} bytes on device {device}.")
+        from ctorch.cuda import OutOfMemoryError     # a RuntimeError, as PyTorch's
+        raise OutOfMemoryError(f"CUDA out of memory. Tried to allocate {_fmt_bytes(nbytes)}. "
+                               f"GPU {device} has no free memory left after the caching "
+                               f"allocator returned its cache and tried again.")
     st.nbytes = nbytes
     st.owns = True
     st.device = device
     st.backend = B
     return st
+
+
+cdef str _fmt_bytes(Py_ssize_t n):
+    if n >= 1 << 30:
+        return f"{n / (1 << 30):.2f} GiB"
+    if n >= 1 << 20:
+        return f"{n / (1 << 20):.2f} MiB"
+    return f"{n} bytes"
 
 
 cdef Storage _borrow_storage(char *data, Py_ssize_t nbytes, object owner, Storage like=None):

@@ -77,6 +77,7 @@ cdef int _check_hist_out(Tensor t, object o, str name) except -1:
 
 def histc(input, bins=100, min=0, max=0, *, out=None):
     cdef Tensor t = _tensor_arg(input, "histc")
+    _host_only(t, "histc")
     if not isinstance(bins, int) or isinstance(bins, bool):
         raise TypeError(f"histc(): argument 'bins' (position 2) must be int, not {type(bins).__name__}")
     if t._dtype is t_bool:
@@ -106,6 +107,7 @@ def histc(input, bins=100, min=0, max=0, *, out=None):
 
 def histogram(input, bins=100, *, range=None, weight=None, density=False, out=None):
     cdef Tensor t = _tensor_arg(input, "histogram")
+    _host_only(t, "histogram")
     cdef bint given_edges = isinstance(bins, Tensor)
     if (not given_edges and (not isinstance(bins, int) or isinstance(bins, bool))) or \
             (given_edges and range is not None) or \
@@ -183,6 +185,7 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False, out=No
 
 def bincount(input, weights=None, minlength=0):
     cdef Tensor t = _tensor_arg(input, "bincount")
+    _host_only(t, "bincount")
     if not isinstance(minlength, int) or isinstance(minlength, bool):
         raise TypeError(f"bincount(): argument 'minlength' must be int, not {type(minlength).__name__}")
     if t._dtype._kind != K_INT:

@@ -159,8 +159,28 @@ cdef Tensor _index_tensor(object x):
     return it
 
 
+cdef Tensor _host(Tensor t):
+    """t itself on the CPU, else a dense copy of it there (small index or
+    mask data read by host code)."""
+    return t if t._storage.device < 0 else _to_device(t, -1)
+
+
+cdef Tensor _on(Tensor t, int device):
+    """t on `device` (a dense copy when it is elsewhere)."""
+    return t if t._storage.device == device else _to_device(t, device)
+
+
 cdef tuple _nonzero_tuple(Tensor mask):
-    """Indices of the nonzero elements of mask, one int64 tensor per dim."""
+    """Indices of the nonzero elements of mask, one int64 tensor per dim, on
+    mask's device (a device mask is read on the host)."""
+    cdef int dev = mask._storage.device
+    cdef tuple r = _nonzero_host(_host(_cast(mask, t_bool).contiguous()))
+    if dev < 0:
+        return r
+    return tuple(_to_device(<Tensor>x, dev) for x in r)
+
+
+cdef tuple _nonzero_host(Tensor mask):
     cdef Tensor m = _cast(mask, t_bool).contiguous()
     cdef Py_ssize_t n = m._numel, i, cnt = 0, rem
     cdef const uint8_t *p = <const uint8_t *>m._data
@@ -187,10 +207,11 @@ def nonzero(input, *, out=None, as_tuple=False):
     cdef int nd = t._ndim
     if nd == 0:
         t = t.reshape(1)
-    res = _nonzero_tuple(t)
     if as_tuple:
-        return res
-    return _to_out(out, stack_columns(res, nd), "nonzero", OUT_SAME,
+        return _nonzero_tuple(t)
+    cdef int dev = t._storage.device
+    res = _nonzero_host(_host(_cast(t, t_bool).contiguous()))
+    return _to_out(out, _on(stack_columns(res, nd), dev), "nonzero", OUT_SAME,
                    "nonzero: Expected out tensor to have scalar type Long but got scalar type{out}")
 
 
@@ -209,7 +230,13 @@ cdef object _advanced_layout(Tensor v, list adv_pos, list adv_idx):
     """Broadcast index shape, the element offsets (in elements) of every index
     position, and the result's dim order. Checks bounds."""
     cdef int na = len(adv_pos), k
+    cdef int dev = v._storage.device
     cdef Iter it
+    for x in adv_idx:
+        if (<Tensor>x)._storage.device >= 0 and (<Tensor>x)._storage.device != dev:
+            raise RuntimeError(f"indices should be either on cpu or on the same device as the indexed tensor ({v.device})")
+    if dev >= 0:
+        return _advanced_layout_device(v, adv_pos, adv_idx)
     # broadcast the index tensors
     cdef list idx_t = [_cast(<Tensor>x, t_int64) for x in adv_idx]
     bshape = _broadcast_list([list((<Tensor>x).size()) for x in idx_t])
@@ -235,6 +262,60 @@ cdef object _advanced_layout(Tensor v, list adv_pos, list adv_idx):
             o[i] += val * st
     adjacent = _builtins.all(adv_pos[k + 1] == adv_pos[k] + 1 for k in range(na - 1))
     return bshape, offs, adjacent
+
+
+cdef object _advanced_layout_device(Tensor v, list adv_pos, list adv_idx):
+    """_advanced_layout on a device: the indices move there (a CPU index is
+    allowed), each is checked by the device's gather kernel in the CPU loop's
+    order, and the offsets are computed there."""
+    cdef int na = len(adv_pos), k, dev = v._storage.device
+    cdef list idx_t = [_cast(_on(<Tensor>x, dev), t_int64) for x in adv_idx]
+    bshape = _broadcast_list([list((<Tensor>x).size()) for x in idx_t])
+    cdef Tensor offs = None, ix, w
+    cdef Py_ssize_t size_d, st
+    cdef int64_t bad = 0
+    for k in range(na):
+        ix = _expand(<Tensor>idx_t[k], list(bshape)).contiguous()
+        size_d = v._shape[<int>adv_pos[k]]
+        st = v._stride[<int>adv_pos[k]]
+        if _range_check(ix, size_d, &bad):
+            raise IndexError(f"index {bad} is out of bounds for dimension {adv_pos[k]} with size {size_d}")
+        w = ix
+        if ix._numel:
+            # every index is in [-size_d, size_d): its remainder is the wrapped one
+            w = _binary(CT_REMAINDER, R_ARITH, ix, size_d, None, "remainder")
+            if st != 1:
+                w = _binary(CT_MUL, R_ARITH, w, st, None, "mul")
+        offs = w if offs is None else _binary(CT_ADD, R_ARITH, offs, w, None, "add")
+    adjacent = _builtins.all(adv_pos[k + 1] == adv_pos[k] + 1 for k in range(na - 1))
+    return bshape, offs.contiguous(), adjacent
+
+
+cdef int _range_check(Tensor ix, int64_t size, int64_t *bad) except -1:
+    """1 with the first index of ix (C order) outside [-size, size) in *bad,
+    else 0: the check of the device's gather kernel, run on one scratch
+    element (zero strides)."""
+    cdef const ct_backend *B = ix._storage.backend
+    if B.gather == NULL:
+        raise NotImplementedError(f"indexing is not available on {B.name.decode()} tensors")
+    if ix._numel == 0:
+        return 0
+    cdef Tensor scratch = _empty_list([1], t_int64, ix._storage.device)
+    cdef ct_gather_fn fn = B.gather(8)
+    cdef int64_t zero[1]
+    cdef int64_t one[1]
+    cdef int64_t shp[1]
+    zero[0] = 0
+    one[0] = 1
+    shp[0] = ix._numel
+    cdef char *sp = scratch._data
+    cdef const int64_t *ip = <const int64_t *>ix._data
+    cdef int rc
+    with nogil:
+        rc = fn(sp, zero, sp, zero, ip, one, shp, 1, 0, size, bad)
+    if rc == 2:
+        _device_error()
+    return rc
 
 
 cdef Tensor _rest_view(Tensor v, list adv_pos):
@@ -271,7 +352,7 @@ cdef Tensor _getitem(Tensor t, object index):
         return v
     bshape, offs, adjacent = _advanced_layout(v, adv_pos, adv_idx)
     cdef Tensor rest = _rest_view(v, adv_pos)
-    cdef Tensor out = _empty_list(list(bshape) + list(rest.size()), t._dtype)
+    cdef Tensor out = _empty_list(list(bshape) + list(rest.size()), t._dtype, t._storage.device)
     _gather(out, v, rest, <Tensor>offs)
     order = _final_order(len(bshape), rest._ndim, adv_pos, adjacent)
     if order != sorted(order):
@@ -286,9 +367,11 @@ cdef int _gather(Tensor out, Tensor v, Tensor rest, Tensor offs) except -1:
     cdef Py_ssize_t isz = v._dtype.itemsize
     cdef Py_ssize_t block = rest._numel
     cdef Tensor dst, src
+    cdef int k
+    if v._storage.device >= 0:
+        return _walk_device(out, v, rest, offs, False, False)
     cdef const int64_t *o = <const int64_t *>offs._data
     cdef char *base = v._storage.data
-    cdef int k
     if rest._ndim == 0:
         for b in range(nb):
             memcpy(out._data + b * isz, base + (v._offset + o[b]) * isz, isz)
@@ -297,6 +380,63 @@ cdef int _gather(Tensor out, Tensor v, Tensor rest, Tensor offs) except -1:
         dst = _make_tensor(out._storage, out._offset + b * block, rest._ndim, rest._shape, NULL, out._dtype)
         src = _make_tensor(v._storage, v._offset + o[b], rest._ndim, rest._shape, rest._stride, v._dtype)
         _copy_into(dst, src, False)
+    return 0
+
+
+cdef int _walk_device(Tensor blk, Tensor v, Tensor rest, Tensor offs, bint put,
+                      bint accumulate) except -1:
+    """The index dims of blk ([index dims..., rest dims...]) against the
+    rest-shaped blocks of v at element offsets offs, as one gather (blk = v's
+    blocks) or scatter (v's blocks = blk, or += with accumulate) of the
+    device: the offsets index a dim of stride 1 at v's first element."""
+    cdef int nd = 1 + rest._ndim, k
+    cdef int nbd = blk._ndim - rest._ndim
+    cdef int64_t ast[CT_MAXDIM]
+    cdef int64_t bst[CT_MAXDIM]
+    cdef int64_t ist[CT_MAXDIM]
+    cdef int64_t shp[CT_MAXDIM]
+    cdef int64_t bad = 0
+    cdef int rc
+    if blk._numel == 0:
+        return 0
+    cdef const ct_backend *B = v._storage.backend
+    if B.gather == NULL or B.scatter == NULL or B.scatter_add == NULL:
+        raise NotImplementedError(f"indexing is not available on {B.name.decode()} tensors")
+    # blk's index dims as one dim (a view when they allow it, else a copy)
+    cdef Tensor flat = _reshape_keep(blk, nbd, offs._numel)
+    if not put and flat._storage is not blk._storage:
+        raise RuntimeError("internal error: an indexed read into a copy")
+    shp[0] = offs._numel
+    ast[0] = flat._stride[0]
+    bst[0] = 1
+    ist[0] = 1
+    for k in range(rest._ndim):
+        shp[k + 1] = rest._shape[k]
+        ast[k + 1] = flat._stride[k + 1]
+        bst[k + 1] = rest._stride[k]
+        ist[k + 1] = 0
+    cdef ct_gather_fn g = NULL
+    cdef ct_scatter_fn f = NULL
+    if not put:
+        g = B.gather(v._dtype.itemsize)
+    elif accumulate:
+        f = B.scatter_add[v._dtype._code]
+        if f == NULL:
+            raise NotImplementedError(f"index_put_ with accumulate=True is not available for '{_SCALAR_NAMES[v._dtype._code]}' on {B.name.decode()} tensors")
+    else:
+        f = B.scatter(v._dtype.itemsize)
+    cdef char *pa = flat._data
+    cdef char *pb = v._data
+    cdef const int64_t *ip = <const int64_t *>offs._data
+    with nogil:
+        if g != NULL:
+            rc = g(pa, ast, pb, bst, ip, ist, shp, nd, 0, 9223372036854775807, &bad)
+        else:
+            rc = f(pa, ast, pb, bst, ip, ist, shp, nd, 0, 9223372036854775807, &bad)
+    if rc == 2:
+        _device_error()
+    if rc:
+        raise RuntimeError(f"internal error: an index offset {bad} out of range")
     return 0
 
 
@@ -324,14 +464,15 @@ cdef int _index_put(Tensor t, object index, object value, bint accumulate) excep
     cdef Tensor val
     if isinstance(value, int) and not -9223372036854775808 <= value <= 9223372036854775807:
         raise ValueError("Overflow when unpacking long long")   # as PyTorch's index assignment
+    cdef int dev = t._storage.device
     if not adv_pos:
         if accumulate:
-            val = _as_operand_tensor(value, t._dtype)
+            val = _value_on(_as_operand_tensor(value, t._dtype), dev)
             _binary(CT_ADD, R_ARITH, v, val, v, "add", True)
         elif isinstance(value, Tensor):
-            _copy_into(v, <Tensor>value, True)
+            _copy_into(v, _value_on(<Tensor>value, dev), True)
         elif _scalar_kind(value) < 0:
-            _copy_into(v, _as_operand_tensor(value, t._dtype), True)
+            _copy_into(v, _value_on(_as_operand_tensor(value, t._dtype), dev), True)
         else:
             _fill(v, value)
             _bump(t)
@@ -347,6 +488,7 @@ cdef int _index_put(Tensor t, object index, object value, bint accumulate) excep
         val = tensor(value, dtype=t._dtype)
     if val._dtype is not t._dtype:
         val = _cast(val, t._dtype)
+    val = _value_on(val, dev)
     # the value broadcast to the result's layout, then put in [index dims..., rest dims...] order
     final_shape_in_order = list(bshape) + list(rest.size())
     order = _final_order(len(bshape), rest._ndim, adv_pos, adjacent)
@@ -373,7 +515,20 @@ cdef Tensor _permute_plain(Tensor t, list dims):
     return _permute(t.detach(), dims)
 
 
+cdef Tensor _value_on(Tensor val, int dev):
+    """A value written into a tensor of device dev: a CPU value moves there
+    (as copy_ takes it); a value of another device is left to the op's
+    device check."""
+    if dev >= 0 and val._storage.device < 0:
+        return _to_device(val, dev)
+    return val
+
+
 cdef int _scatter(Tensor v, Tensor rest, Tensor offs, Tensor valb, bint accumulate) except -1:
+    if v._storage.device >= 0:
+        if valb._storage.device != v._storage.device:
+            _device_mismatch(v, valb)
+        return _walk_device(valb, v, rest, offs, True, accumulate)
     cdef Py_ssize_t nb = offs._numel, b
     cdef Py_ssize_t isz = v._dtype.itemsize
     cdef const int64_t *o = <const int64_t *>offs._data
@@ -405,7 +560,7 @@ cdef Tensor _select_raw(Tensor t, Py_ssize_t i):
 # ------------------------------------------------------------ small reductions
 
 cdef bint _any_nonzero(Tensor t):
-    cdef Tensor m = _cast(t, t_bool).contiguous()
+    cdef Tensor m = _host(_cast(t, t_bool).contiguous())
     cdef Py_ssize_t i
     for i in range(m._numel):
         if (<uint8_t *>m._data)[i]:

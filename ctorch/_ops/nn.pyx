@@ -13,7 +13,7 @@ from libc.stdint cimport int64_t
 from ctorch._core.dtype cimport *
 from ctorch._core.backend cimport *
 from ctorch._core.tensor cimport *
-from ctorch._core.iterator cimport _dense_copy, _tensor_arg
+from ctorch._core.iterator cimport _dense_copy, _tensor_arg, _host_only
 from ctorch._ops.elementwise cimport _cast, _FUNCTIONS
 from ctorch.autograd._node cimport record, _grad_mode, _set_grad_mode
 from ctorch._ops.creation import ones_like
@@ -33,6 +33,7 @@ cdef DType _nn_compute_dtype(DType dt):
 # ------------------------------------------------------------------ gelu
 
 cdef Tensor _gelu_raw(Tensor x, int approx):
+    _host_only(x, "gelu")
     cdef DType comp = _nn_compute_dtype(x._dtype)
     cdef Tensor c = _dense_copy(_cast(x, comp)) if (x._dtype is not comp or not _is_contiguous(x)) else x
     cdef Tensor r = _empty_like(c, comp)
@@ -44,6 +45,7 @@ cdef Tensor _gelu_raw(Tensor x, int approx):
 
 
 cdef Tensor _gelu_bwd_raw(Tensor g, Tensor x, int approx):
+    _host_only(x, "gelu_backward")
     cdef DType comp = _nn_compute_dtype(x._dtype)
     cdef Tensor cx = _dense_copy(_cast(x, comp)) if (x._dtype is not comp or not _is_contiguous(x)) else x
     cdef Tensor cg = _dense_copy(_cast(g, comp)) if (g._dtype is not comp or not _is_contiguous(g)) else g
@@ -89,6 +91,8 @@ def _gelu(input, approximate="none"):
 # ------------------------------------------------------------- nll_loss
 
 cdef int _nll_check(Tensor x, Tensor t, Tensor w) except -1:
+    _host_only(x, "nll_loss")
+    _host_only(t, "nll_loss")
     if t._dtype._code != CT_INT64 and t._dtype._code != CT_UINT8:
         raise RuntimeError(f"expected target dtype to be Long or Byte, but got {_sname(t._dtype)}")
     if not x._dtype.is_floating_point:

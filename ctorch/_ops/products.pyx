@@ -19,7 +19,8 @@ from ctorch._core.dtype cimport *
 from ctorch._core.backend cimport *
 from ctorch._core.dispatch cimport ensure_gemm
 from ctorch._core.tensor cimport *
-from ctorch._core.iterator cimport _copy_into, _tensor_arg, _to_out, _raw_clone, OUT_SAME, OUT_CAST
+from ctorch._core.iterator cimport (_copy_into, _tensor_arg, _to_out, _raw_clone, OUT_SAME, OUT_CAST,
+                                    _device_mismatch, _fill)
 from ctorch._ops.elementwise cimport _cast
 from ctorch._ops.views cimport _unsqueeze, _expand
 from ctorch._ops.complex cimport _conj_raw
@@ -75,6 +76,29 @@ cdef int64_t *_batch_offsets(Tensor t, int nbd, Py_ssize_t nb) except NULL:
     return off
 
 
+cdef int _zero_raw(Tensor t) except -1:
+    """t's elements set to zero (t dense, without history), on t's device."""
+    if t._storage.device < 0:
+        memset(t._data, 0, t._numel * t._dtype.itemsize)
+    else:
+        _fill(t, 0)
+    return 0
+
+
+cdef int _same_device(Tensor a, Tensor b) except -1:
+    if a._storage.device != b._storage.device:
+        _device_mismatch(a, b)
+    return 0
+
+
+cdef int _check_launch(Tensor out) except -1:
+    """Raises the error a device recorded during a product's launch."""
+    if out._storage.device >= 0:
+        from ctorch.cuda import _backend
+        _backend.check()
+    return 0
+
+
 cdef Tensor _bmm_raw(Tensor a, Tensor b):
     """(..., m, k) x (..., k, n) -> new dense (..., m, n); the batch shapes of a
     and b are equal (strides are free, 0 included); one dtype; no autograd."""
@@ -88,24 +112,33 @@ cdef Tensor _bmm_acc(Tensor a, Tensor b, Tensor acc, double alpha, double beta):
     cdef Py_ssize_t m = a._shape[nd - 2], k = a._shape[nd - 1], n = b._shape[nd - 1]
     cdef Py_ssize_t nb = 1, i
     cdef DType dt = a._dtype
+    _same_device(a, b)
+    if acc is not None:
+        _same_device(a, acc)
+    cdef int device = a._storage.device
     if code == CT_FLOAT16:
         return _cast(_bmm_raw(_cast(a, t_float32), _cast(b, t_float32)), dt)
     if code == CT_BOOL:
-        raise NotImplementedError("\"addmm_impl_cpu_\" not implemented for 'Bool'")
+        raise NotImplementedError("\"addmm_impl_cpu_\" not implemented for 'Bool'" if device < 0 else
+                                  "\"addmm_cuda\" not implemented for 'Bool'")
     for d in range(nbd):
         nb *= a._shape[d]
-    cdef Tensor out = acc if acc is not None else _empty_list([a._shape[d] for d in range(nbd)] + [m, n], dt)
+    cdef Tensor out = acc if acc is not None else _empty_list([a._shape[d] for d in range(nbd)] + [m, n], dt, device)
+    cdef const ct_backend *B = out._storage.backend
+    cdef bint blas = code in (CT_FLOAT32, CT_FLOAT64, CT_COMPLEX64, CT_COMPLEX128)
+    if (B.gemm == NULL) if blas else (B.mm[code] == NULL):
+        raise NotImplementedError(f"\"addmm_impl_{B.name.decode()}_\" not implemented for "
+                                  f"'{_SCALAR_NAMES[code]}'")
     if out._numel == 0:
         return out
     if k == 0:
         if acc is None or beta == 0:
-            memset(out._data, 0, out._numel * dt.itemsize)
+            _zero_raw(out)
         elif beta != 1:
             out.mul_(beta)
         return out
     cdef char ta, tb
     cdef int lda, ldb, M = <int>m, N = <int>n, K = <int>k, ldc = <int>n
-    cdef bint blas = code in (CT_FLOAT32, CT_FLOAT64, CT_COMPLEX64, CT_COMPLEX128)
     if blas:
         ensure_gemm(out._storage.backend)
         if not _blas_layout(m, k, a._stride[nd - 2], a._stride[nd - 1], &ta, &lda):
@@ -126,8 +159,7 @@ cdef Tensor _bmm_acc(Tensor a, Tensor b, Tensor acc, double alpha, double beta):
     except MemoryError:
         free(offa)
         raise
-    cdef ct_mm_fn fn = out._storage.backend.mm[code]
-    cdef const ct_backend *B = out._storage.backend
+    cdef ct_mm_fn fn = B.mm[code]
     with nogil:
         if blas:
             _gemm_batches(B, code, tb, ta, N, M, K, b._data, ldb, offb, a._data, lda, offa,
@@ -136,6 +168,7 @@ cdef Tensor _bmm_acc(Tensor a, Tensor b, Tensor acc, double alpha, double beta):
             fn(nb, offa, offb, a._data, b._data, out._data, m, n, k)
     free(offa)
     free(offb)
+    _check_launch(out)
     return out
 
 
@@ -373,8 +406,9 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
             and c._dtype is a._dtype and c._ndim <= 2
             and isinstance(beta, (int, float)) and isinstance(alpha, (int, float))):
         # one gemm: the (broadcast) input is copied into the result first
+        _same_device(c, a)
         ce = c.expand(a._shape[0], b._shape[1])
-        r = _empty_list([a._shape[0], b._shape[1]], a._dtype)
+        r = _empty_list([a._shape[0], b._shape[1]], a._dtype, a._storage.device)
         if beta != 0:
             _copy_into(r, <Tensor>ce, False)
         _bmm_acc(a, b, r, alpha, beta)
@@ -571,9 +605,10 @@ cdef _tri(input, diagonal, bint lower, str name):
     if t._ndim < 2:
         raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")
     cdef Py_ssize_t m = t._shape[t._ndim - 2], n = t._shape[t._ndim - 1]
-    diff = arange(n).unsqueeze(0) - arange(m).unsqueeze(1)
+    dev = t.device
+    diff = arange(n, device=dev).unsqueeze(0) - arange(m, device=dev).unsqueeze(1)
     mask = (diff <= diagonal) if lower else (diff >= diagonal)
-    return where(mask, t, zeros((), dtype=t.dtype))
+    return where(mask, t, zeros((), dtype=t.dtype, device=dev))
 
 
 def tril(input, diagonal=0, *, out=None):
@@ -595,8 +630,8 @@ def diag_embed(input, offset=0, dim1=-2, dim2=-1):
     lo, hi = (a, b) if a < b else (b, a)
     shape.insert(lo, size)
     shape.insert(hi, size)
-    cdef Tensor r = _empty_list(shape, t._dtype)
-    memset(r._data, 0, r._numel * t._dtype.itemsize)
+    cdef Tensor r = _empty_list(shape, t._dtype, t._storage.device)
+    _zero_raw(r)
     cdef Tensor dv = diagonal(r, offset, a, b)
     _copy_into(dv, _rawview(t, list(t.size()), list(t.stride())) if t._ndim else _rawview(t, [1], [1]), False)
     return record("diag_embed", r, (t,), (offset, a, b))

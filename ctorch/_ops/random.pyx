@@ -111,14 +111,22 @@ cdef int _fill_random(Tensor r, Generator g, bint normal) except -1:
     """Fills a contiguous float/complex tensor with U[0,1) or N(0,1) values."""
     cdef int code = r._dtype._code
     cdef int64_t n = r._numel
-    cdef Tensor tmp
+    cdef Tensor tmp, parts
+    cdef Py_ssize_t n2
     if code == CT_FLOAT16:
-        tmp = _empty(r._ndim, r._shape, t_float32)
+        tmp = _empty(r._ndim, r._shape, t_float32, r._storage.device)
         _fill_random(tmp, g, normal)
         _copy_into(r, tmp, False)
         return 0
     if code == CT_COMPLEX64 or code == CT_COMPLEX128:
         # real and imaginary parts, each N(0, 1/2) so that E|z|^2 = 1 as in torch
+        if r._storage.device >= 0 and normal:
+            # the device scales with a kernel, over the parts as a real tensor
+            _fill_random_raw(r._storage.backend, r._data, 2 * n, code == CT_COMPLEX128, g, normal, 1.0)
+            n2 = 2 * n
+            parts = _make_tensor(r._storage, 2 * r._offset, 1, &n2, NULL, r._dtype.to_real())
+            parts.mul_(0.7071067811865476)
+            return 0
         return _fill_random_raw(r._storage.backend, r._data, 2 * n, code == CT_COMPLEX128, g, normal,
                                 0.7071067811865476 if normal else 1.0)
     if code == CT_FLOAT32 or code == CT_FLOAT64:
@@ -135,8 +143,11 @@ cdef int _fill_random_raw(const ct_backend *B, char *p, int64_t n, bint dbl, Gen
         off = g._take(ct_rand_blocks_normal_f64(n) if dbl else ct_rand_blocks_normal_f32(n))
     else:
         off = g._take(ct_rand_blocks_uniform_f64(n) if dbl else ct_rand_blocks_uniform_f32(n))
+    cdef ct_rand_fill_fn fill = (B.normal if normal else B.uniform)[code]
+    if fill == NULL:
+        raise NotImplementedError(f"\"{'normal' if normal else 'uniform'}\" not implemented on the {B.name.decode()} backend")
     with nogil:
-        (B.normal if normal else B.uniform)[code](seed, off, p, n)
+        fill(seed, off, p, n)
         if scale != 1.0:
             for i in range(n):
                 if dbl:
@@ -175,7 +186,7 @@ def randn_like(input, *, dtype=None, layout=None, device=None, requires_grad=Fal
 cdef Tensor _randint_into(Tensor r, int64_t low, int64_t high, Generator g):
     if low >= high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
-    cdef Tensor src = r if r._dtype is t_int64 else _empty(r._ndim, r._shape, t_int64)
+    cdef Tensor src = r if r._dtype is t_int64 else _empty(r._ndim, r._shape, t_int64, r._storage.device)
     cdef uint64_t off = g._take(ct_rand_blocks_int64_range(r._numel))
     with nogil:
         src._storage.backend.int64_range(g._seed, off, low, high, <int64_t *>src._data, src._numel)
@@ -200,7 +211,7 @@ def randint(*args, generator=None, out=None, dtype=None, layout=None, device=Non
         raise TypeError(f"randint(): argument 'size' must be tuple of ints, not {type(sz).__name__}")
     cdef Tensor r = _sized((tuple(sz),), dtype, device, "randint", t_int64, out)
     if r._dtype._kind == K_FLOAT or r._dtype._kind == K_COMPLEX:
-        tmp = _empty(r._ndim, r._shape, t_int64)
+        tmp = _empty(r._ndim, r._shape, t_int64, r._storage.device)
         _randint_into(tmp, int(low), int(high), _gen(generator))
         _copy_into(r, tmp, False)
     else:
@@ -213,7 +224,7 @@ def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=Non
     if high is None:
         low, high = 0, low
     cdef Tensor r = _like(input, dtype, device)
-    cdef Tensor tmp = _empty(r._ndim, r._shape, t_int64)
+    cdef Tensor tmp = _empty(r._ndim, r._shape, t_int64, r._storage.device)
     _randint_into(tmp, int(low), int(high), <Generator>default_generator)
     _copy_into(r, tmp, False)
     return _finish(r, requires_grad)
@@ -225,18 +236,18 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
         raise TypeError(f"randperm(): argument 'n' must be int, not {type(n).__name__}")
     if n < 0:
         raise RuntimeError(f"n must be non-negative, got{n}")
-    _device_code(device)
+    cdef int code = _device_code(device) if device is not None or out is None else (<Tensor>out)._storage.device
     cdef DType dt = _factory_dtype(dtype, out, "randperm")
     cdef Generator g = _gen(generator)
     cdef Tensor src = _empty_list([n], t_int64)
     cdef uint64_t off = g._take(ct_rand_blocks_randperm_int64(n))
     with nogil:
         src._storage.backend.randperm(g._seed, off, <int64_t *>src._data, src._numel)
-    return _finish(_cast(src, dt) if dt is not None else src, requires_grad, out)
+    return _finish(_cast(src, dt) if dt is not None else src, requires_grad, out, code)
 
 
 def _uniform_(Tensor self, from_=0.0, to=1.0, *, generator=None):
-    cdef Tensor tmp = _empty(self._ndim, self._shape, self._dtype)
+    cdef Tensor tmp = _empty(self._ndim, self._shape, self._dtype, self._storage.device)
     _fill_random(tmp, _gen(generator), False)
     if from_ != 0.0 or to != 1.0:
         tmp = tmp * (to - from_) + from_
@@ -246,7 +257,7 @@ def _uniform_(Tensor self, from_=0.0, to=1.0, *, generator=None):
 
 
 def _normal_(Tensor self, mean=0.0, std=1.0, *, generator=None):
-    cdef Tensor tmp = _empty(self._ndim, self._shape, self._dtype)
+    cdef Tensor tmp = _empty(self._ndim, self._shape, self._dtype, self._storage.device)
     _fill_random(tmp, _gen(generator), True)
     if mean != 0.0 or std != 1.0:
         tmp = tmp * std + mean
@@ -258,7 +269,7 @@ def _normal_(Tensor self, mean=0.0, std=1.0, *, generator=None):
 def _random_(Tensor self, from_=0, to=None, *, generator=None):
     if to is None:
         from_, to = 0, from_ if from_ else (1 << 24 if self._dtype._kind >= K_FLOAT else 1 << 62)
-    cdef Tensor tmp = _empty(self._ndim, self._shape, t_int64)
+    cdef Tensor tmp = _empty(self._ndim, self._shape, t_int64, self._storage.device)
     _randint_into(tmp, int(from_), int(to), _gen(generator))
     _copy_into(self, tmp, False)
     _bump(self)

@@ -83,6 +83,7 @@ cdef int _bern_tensor_into(Tensor r, Tensor p, Generator g) except -1:
 
 def bernoulli(input, p=None, *, generator=None, out=None):
     cdef Tensor t = _tensor_arg(input, "bernoulli")
+    _host_only(t, "bernoulli")
     cdef Generator gen = _gen(generator)
     cdef Tensor r
     if isinstance(p, Tensor):
@@ -112,6 +113,7 @@ def _bernoulli_method(self, p=None, *, generator=None):
 
 
 def _bernoulli_(Tensor self, p=0.5, *, generator=None):
+    _host_only(self, "bernoulli_")
     _check_inplace(self)
     cdef Generator gen = _gen(generator)
     cdef bint graph = _inplace_needs_graph(self, p)
@@ -159,6 +161,7 @@ def dropout(input, p, train=_NO_TRAIN):
     if train is _NO_TRAIN:
         raise TypeError('dropout() missing 1 required positional arguments: "train"')
     cdef Tensor t = _tensor_arg(input, "dropout")
+    _host_only(t, "dropout")
     cdef double pv
     try:
         pv = float(p)
@@ -188,6 +191,7 @@ def dropout(input, p, train=_NO_TRAIN):
 
 def dropout_(input, p, train):
     cdef Tensor t = _tensor_arg(input, "dropout_")
+    _host_only(t, "dropout_")
     _check_inplace(t)
     if _inplace_needs_graph(t, None):
         return _inplace_with_graph(t, lambda s: dropout(s, p, train))
@@ -201,6 +205,7 @@ def dropout_(input, p, train):
 
 def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):
     cdef Tensor t = _tensor_arg(input, "multinomial")
+    _host_only(t, "multinomial")
     if not isinstance(num_samples, int) or isinstance(num_samples, bool):
         raise TypeError(f"multinomial(): argument 'num_samples' (position 2) must be int, "
                         f"not {type(num_samples).__name__}")

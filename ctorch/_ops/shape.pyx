@@ -46,6 +46,36 @@ cdef inline bint _record(object x):
     return _grad_mode() != 0 and _needs_grad(x)
 
 
+cdef inline int _dev(Tensor t) noexcept:
+    return t._storage.device
+
+
+cdef int _device_check(Tensor t) except -1:
+    """Raises the error a device backend recorded during an entry that
+    returns nothing (the CUDA backend's sticky error)."""
+    if t._storage.device >= 0:
+        from ctorch.cuda import _backend
+        _backend.check()
+    return 0
+
+
+cdef int _same_device(Tensor a, Tensor b) except -1:
+    if a._storage.device != b._storage.device:
+        _device_mismatch(a, b)
+    return 0
+
+
+cdef Tensor _host(Tensor t):
+    """t itself on the CPU, else a dense copy of it there (small index data
+    read by host code)."""
+    return t if t._storage.device < 0 else _to_device(t, -1)
+
+
+cdef Tensor _on(Tensor t, int device):
+    """t on `device` (a dense copy when it is elsewhere)."""
+    return t if t._storage.device == device else _to_device(t, device)
+
+
 cdef list _tensor_list(object tensors, str fname, str argname="tensors"):
     if isinstance(tensors, Tensor) or not isinstance(tensors, (list, tuple)):
         raise TypeError(f"{fname}(): argument '{argname}' (position 1) must be tuple of Tensors, not {type(tensors).__name__}")
@@ -66,8 +96,11 @@ cdef Tensor _cat_impl(list ts, int dim_arg, object dim, DType res):
     for k, x in enumerate(ts):
         if (<Tensor>x)._ndim == 0:
             raise RuntimeError(f"zero-dimensional tensor (at position {k}) cannot be concatenated")
+    first = <Tensor>ts[0]
+    for x in ts:
+        _same_device(first, <Tensor>x)
     if not used:
-        return _empty_list([0], res)
+        return _empty_list([0], res, _dev(first))
     first = <Tensor>used[0]
     nd = first._ndim
     d = _wrap_dim(dim, nd)
@@ -84,7 +117,7 @@ cdef Tensor _cat_impl(list ts, int dim_arg, object dim, DType res):
         total += t._shape[d]
     shape = list(first.size())
     shape[d] = total
-    cdef Tensor out = _empty_list(shape, res)
+    cdef Tensor out = _empty_list(shape, res, _dev(first))
     cdef Py_ssize_t outer = 1, inner = 1, off = 0, isz = res.itemsize
     for j in range(d):
         outer *= shape[j]
@@ -104,6 +137,7 @@ cdef Tensor _cat_impl(list ts, int dim_arg, object dim, DType res):
                 sld = t._shape[d] * inner * isz
                 with nogil:
                     out._storage.backend.copy_rows(dp, dld, sp, sld, outer, sld)
+                _device_check(out)
             else:
                 sh = list(out.size())
                 sh[d] = t._shape[d]
@@ -401,7 +435,7 @@ cdef Tensor _flip_impl(Tensor t, list dims):
     cdef Tensor v = _make_tensor(t._storage, off, t._ndim, t._shape, NULL, t._dtype)
     for d in builtins_range(t._ndim):
         v._stride[d] = stride[d]
-    cdef Tensor r = _empty_list(shape, t._dtype)
+    cdef Tensor r = _empty_list(shape, t._dtype, _dev(t))
     _copy_into(r, v, False)
     return r
 
@@ -511,7 +545,7 @@ cdef Tensor _repeat_impl(Tensor t, list reps):
     with _NoGrad():
         v = _reshape(_alias(t), inter)
         e = _expand(v, big)
-        r = _empty_list(big, t._dtype)
+        r = _empty_list(big, t._dtype, _dev(t))
         _copy_into(r, e, False)
         r = _reshape(r, final)
     return r
@@ -565,7 +599,7 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
             rt = _expand(_reshape(_alias(rt), [1]), [t._shape[d]])
         if rt._shape[0] != t._shape[d]:
             raise RuntimeError(f"repeats must have the same size as input along dim, but got repeats.size(0) = {rt._shape[0]} and input.size({d}) = {t._shape[d]}")
-        idx = _interleave_index(rt)
+        idx = _on(_interleave_index(rt), _dev(t))
         return index_select(t, d, idx)
     r = int(repeats.item() if isinstance(repeats, Tensor) else repeats)
     if r < 0:
@@ -581,7 +615,8 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
 
 
 cdef Tensor _interleave_index(Tensor rt):
-    cdef Tensor c = _cast(rt, t_int64).contiguous()
+    """The index of repeat_interleave, on rt's device (computed on the host)."""
+    cdef Tensor c = _host(_cast(rt, t_int64).contiguous())
     cdef const int64_t *p = <const int64_t *>c._data
     cdef Py_ssize_t n = c._numel, i, j, total = 0, k = 0
     for i in range(n):
@@ -594,7 +629,7 @@ cdef Tensor _interleave_index(Tensor rt):
         for j in range(p[i]):
             o[k] = i
             k += 1
-    return out
+    return _on(out, _dev(rt))
 
 
 # ------------------------------------------------------ gather / scatter
@@ -654,20 +689,54 @@ cdef int _run_gather(Tensor out, Tensor src, Tensor idx, int d, str fname) excep
     _fill_st(src, bst, nd)
     _fill_st(idx, ist, nd)
     size = src._shape[d] if src._ndim else 1
+    _same_device(src, idx)
+    _same_device(src, out)
+    if src._storage.backend.gather == NULL:
+        _no_entry(fname, src)
     cdef ct_gather_fn fn = src._storage.backend.gather(src._dtype.itemsize)
     cdef char *a = out._data
     cdef const char *b = src._data
     cdef const int64_t *ip = <const int64_t *>idx._data
     with nogil:
         rc = fn(a, ast, b, bst, ip, ist, shp, nd, d, size, &bad)
+    if rc == 2:
+        _device_error()
     if rc:
         raise RuntimeError(f"index {bad} is out of bounds for dimension {d} with size {size}")
     return 0
 
 
-cdef int64_t _first_negative(Tensor idx):
-    """The first negative entry of an int64 index, or 0 when there is none."""
+cdef int _no_entry(str fname, Tensor t) except -1:
+    raise NotImplementedError(f"{fname}() is not available on {t._storage.backend.name.decode()} tensors")
+
+
+cdef int _index_check(Tensor idx, int64_t size, int64_t *bad) except -1:
+    """1 with the first index (in C order) outside [0, size) in *bad, else 0:
+    the check of the device's index_select, which moves nothing here."""
     cdef Tensor c = idx.contiguous()
+    cdef const ct_backend *B = c._storage.backend
+    if B.index_select == NULL:
+        _no_entry("index_select", c)
+    cdef const int64_t *ip = <const int64_t *>c._data
+    cdef int64_t n = c._numel
+    cdef int rc = 0
+    if n:
+        with nogil:
+            rc = B.index_select(NULL, NULL, 0, size, 0, 8, ip, n, bad)
+    if rc == 2:
+        _device_error()
+    return rc
+
+
+cdef int64_t _first_negative(Tensor idx) except? -1:
+    """The first negative entry of an int64 index, or 0 when there is none."""
+    cdef int64_t bad = 0
+    if idx._storage.device >= 0:
+        # indices in [0, 2**63 - 1) pass; the first one outside is negative,
+        # or 2**63 - 1 (then the host looks for a negative one after it)
+        if not _index_check(idx, 9223372036854775807, &bad) or bad < 0:
+            return bad
+    cdef Tensor c = _host(idx.contiguous())
     cdef const int64_t *p = <const int64_t *>c._data
     cdef Py_ssize_t i
     for i in range(c._numel):
@@ -684,7 +753,7 @@ def gather(input, dim, index, *, sparse_grad=False, out=None):
     cdef int64_t neg = _first_negative(idx)
     if neg:
         raise RuntimeError(f"index {neg} is out of bounds for dimension {d} with size {t._shape[d] if t._ndim else 1}")
-    cdef Tensor r = _empty_list(list(idx.size()), t._dtype)
+    cdef Tensor r = _empty_list(list(idx.size()), t._dtype, _dev(t))
     _run_gather(r, t, idx, d, "gather")
     if _record(t):
         record("gather", r, (t, None), (d, idx))
@@ -713,6 +782,10 @@ cdef int _run_scatter(Tensor self, Tensor idx, Tensor src, int d, bint add) exce
     _fill_st(self, bst, nd)
     _fill_st(idx, ist, nd)
     size = self._shape[d] if self._ndim else 1
+    _same_device(self, idx)
+    _same_device(self, src)
+    if self._storage.backend.scatter == NULL or self._storage.backend.scatter_add == NULL:
+        _no_entry("scatter_add" if add else "scatter", self)
     cdef ct_scatter_fn fn = (self._storage.backend.scatter_add[self._dtype._code] if add
                              else self._storage.backend.scatter(self._dtype.itemsize))
     if fn == NULL:
@@ -722,6 +795,8 @@ cdef int _run_scatter(Tensor self, Tensor idx, Tensor src, int d, bint add) exce
     cdef const int64_t *ip = <const int64_t *>idx._data
     with nogil:
         rc = fn(a, ast, b, bst, ip, ist, shp, nd, d, size, &bad)
+    if rc == 2:
+        _device_error()
     if rc:
         raise RuntimeError(f"index {bad} is out of bounds for dimension {d} with size {size}")
     _bump(self)
@@ -736,7 +811,7 @@ cdef Tensor _scatter_src(Tensor self, object src, str fname):
             raise RuntimeError(f"{fname}(): Expected self.dtype to be equal to src.dtype")
         return s
     _check_fits(src, self._dtype, True)
-    return _scalar_tensor(src, self._dtype)
+    return _on(_scalar_tensor(src, self._dtype), _dev(self))
 
 
 cdef Tensor _scatter_op(Tensor t, object dim, object index, object src, object value, bint add,
@@ -809,8 +884,11 @@ def index_select(input, dim, index, *, out=None):
         inner *= shape[k]
     oshape = list(shape)
     oshape[d] = idx._numel
+    _same_device(t, idx)
+    if t._storage.backend.index_select == NULL:
+        _no_entry("index_select", t)
     cdef Tensor src = _alias(t).contiguous()
-    cdef Tensor r = _empty_list(oshape, t._dtype)
+    cdef Tensor r = _empty_list(oshape, t._dtype, _dev(t))
     cdef int64_t bad = 0
     cdef int rc = 0
     cdef char *dp = r._data
@@ -821,6 +899,8 @@ def index_select(input, dim, index, *, out=None):
     if r._numel or n:
         with nogil:
             rc = r._storage.backend.index_select(dp, sp, outer, size, inner, es, ip, n, &bad)
+    if rc == 2:
+        _device_error()
     if rc:
         raise IndexError("index out of range in self")
     if t._ndim == 0:
@@ -872,7 +952,10 @@ cdef Tensor _index_add_op(Tensor t, object dim, object index, object source, obj
     return r
 
 
-cdef bint _idx_out_of_range(Tensor idx, Py_ssize_t size):
+cdef bint _idx_out_of_range(Tensor idx, Py_ssize_t size) except -1:
+    cdef int64_t bad = 0
+    if idx._storage.device >= 0:
+        return _index_check(idx, size, &bad) != 0
     cdef const int64_t *p = <const int64_t *>idx._data
     cdef Py_ssize_t i
     for i in range(idx._numel):
@@ -894,6 +977,8 @@ def take(input, index):
     cdef Tensor idx = _long_index(index, "take")
     cdef Tensor flat = _reshape(_alias(t), [t._numel]).contiguous()
     cdef Tensor ic = idx.contiguous()
+    if t._storage.device >= 0:
+        return _take_device(t, idx, flat, ic)
     cdef Tensor wrapped = _empty_list([ic._numel], t_int64)
     cdef const int64_t *p = <const int64_t *>ic._data
     cdef int64_t *w = <int64_t *>wrapped._data
@@ -906,6 +991,40 @@ def take(input, index):
     _run_gather(r, flat, wrapped, 0, "take")
     r = _reshape(r, list(idx.size()))
     if _record(t):
+        record("take", r, (t, None), (wrapped.reshape(list(idx.size())),))
+    return r
+
+
+cdef Tensor _take_device(Tensor t, Tensor idx, Tensor flat, Tensor ic):
+    """take on a device: the gather kernel wraps negative indices and checks
+    them in the same order as the loop of the CPU path."""
+    cdef int64_t ast[1]
+    cdef int64_t bst[1]
+    cdef int64_t ist[1]
+    cdef int64_t shp[1]
+    cdef int64_t bad = 0, n = t._numel
+    cdef int rc = 0
+    _same_device(t, ic)
+    if t._storage.backend.gather == NULL:
+        _no_entry("take", t)
+    cdef Tensor r = _empty_list([ic._numel], t._dtype, _dev(t))
+    cdef ct_gather_fn fn = t._storage.backend.gather(t._dtype.itemsize)
+    ast[0] = bst[0] = ist[0] = 1
+    shp[0] = ic._numel
+    cdef char *a = r._data
+    cdef const char *b = flat._data
+    cdef const int64_t *ip = <const int64_t *>ic._data
+    if ic._numel:
+        with nogil:
+            rc = fn(a, ast, b, bst, ip, ist, shp, 1, 0, n, &bad)
+    if rc == 2:
+        _device_error()
+    if rc:
+        raise IndexError(f"out of range: tried to access index {bad} on a tensor of {n} elements.")
+    r = _reshape(r, list(idx.size()))
+    if _record(t):
+        # every index is in [-n, n): its remainder by n is the wrapped one
+        wrapped = _binary(CT_REMAINDER, R_ARITH, ic, n, None, "remainder") if n else ic
         record("take", r, (t, None), (wrapped.reshape(list(idx.size())),))
     return r
 
@@ -946,7 +1065,8 @@ cdef Tensor _masked_fill_op(Tensor t, object mask, object value, bint inplace):
         if not inplace:
             _broadcast_shape(&it, t, m, None)     # PyTorch's RuntimeError when they do not broadcast
             tv = _expand(tv, [it.shape[d] for d in range(it.ndim)])
-        r = where(_alias(m), _cast(_alias(v), t._dtype), tv)
+        # a 0-d value (a python number's tensor too) may live on the CPU
+        r = where(_alias(m), _cast(_alias(_on(v, _dev(t))), t._dtype), tv)
         if inplace:
             _copy_into(t, r, True)
             return t
@@ -1000,6 +1120,10 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
         raise NotImplementedError("\"unique_cpu_sorted\" not implemented for 'Complex" + ("Float'" if t._dtype._code == CT_COMPLEX64 else "Double'"))
     cdef bint isf = t._dtype._kind == K_FLOAT
     cdef Tensor keys = _cast(_reshape(_alias(t), [t._numel]), t_float64 if isf else t_int64).contiguous()
+    # a device tensor's keys are sorted and grouped on the host (the device
+    # has no argsort entry); the values are then selected on the device
+    cdef int dev = _dev(t)
+    keys = _host(keys)
     cdef Py_ssize_t n = keys._numel, i, u = 0
     cdef Tensor order = _empty_list([n], t_int64)
     cdef int64_t *o = <int64_t *>order._data
@@ -1026,14 +1150,14 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
             u += 1
         cp[u - 1] += 1
         iv[o[i]] = u - 1
-    sel = _narrow_view(firsts, 0, 0, u, "")
+    sel = _on(_narrow_view(firsts, 0, 0, u, ""), dev)
     flat = _reshape(_alias(t), [t._numel])
-    vals = index_select(flat, 0, sel) if n else _empty_list([0], t._dtype)
+    vals = index_select(flat, 0, sel) if n else _empty_list([0], t._dtype, dev)
     out = [vals]
     if return_inverse:
-        out.append(inv)
+        out.append(_on(inv, dev))
     if return_counts:
-        out.append(_narrow_view(cnts, 0, 0, u, "").clone())
+        out.append(_on(_narrow_view(cnts, 0, 0, u, "").clone(), dev))
     return out[0] if len(out) == 1 else tuple(out)
 
 
@@ -1055,7 +1179,7 @@ cdef object _tril_count(object row, object col, object offset):
 
 cdef Tensor _tri_indices(Py_ssize_t row, Py_ssize_t col, Py_ssize_t offset, object dtype,
                          object device, bint lower):
-    _device_code(device)
+    cdef int dev = _device_code(device)
     cdef DType dt = _as_dtype(dtype)
     if dt is None:
         dt = t_int64
@@ -1089,7 +1213,7 @@ cdef Tensor _tri_indices(Py_ssize_t row, Py_ssize_t col, Py_ssize_t offset, obje
             p[k] = i
             p[cnt + k] = j
             k += 1
-    return _cast(r, dt)
+    return _on(_cast(r, dt), dev)
 
 
 for _name, _fn in (("split", _split_method), ("chunk", chunk), ("unbind", unbind),

@@ -92,6 +92,7 @@ cdef tuple _sort_core(Tensor t, int d, bint descending):
 
 cdef object _sort_impl(object input, object dim, object descending, object out, str name):
     cdef Tensor t = _tensor_arg(input, name)
+    _host_only(t, "sort")
     _sort_dim_arg(dim, name)
     cdef int d = _wrap_dim(dim, t._ndim)
     if t._dtype.is_complex:
@@ -116,6 +117,7 @@ def argsort(input, dim=-1, descending=False, stable=False):
     if not isinstance(stable, bool):
         raise TypeError(f"argsort(): argument 'stable' must be bool, not {type(stable).__name__}")
     cdef Tensor t = _tensor_arg(input, "argsort")
+    _host_only(t, "argsort")
     _sort_dim_arg(dim, "argsort")
     cdef int d = _wrap_dim(dim, t._ndim)
     if t._dtype.is_complex:
@@ -125,6 +127,7 @@ def argsort(input, dim=-1, descending=False, stable=False):
 
 def msort(input, *, out=None):
     cdef Tensor t = _tensor_arg(input, "msort")
+    _host_only(t, "msort")
     if out is not None:
         _no_autograd_out("msort", out, (t,))
     v, _, _ = _sort_impl(t, 0, False, None, "msort")
@@ -140,6 +143,7 @@ cdef Tensor _scratch(Tensor t, int64_t rows, int64_t length, int64_t extra):
 
 def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
     cdef Tensor t = _tensor_arg(input, "topk")
+    _host_only(t, "topk")
     cdef Py_ssize_t kk = _k_arg(k, "topk")
     _sort_dim_arg(dim, "topk")
     cdef int d = _wrap_dim(dim, t._ndim)
@@ -183,6 +187,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
 
 def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
     cdef Tensor t = _tensor_arg(input, "kthvalue")
+    _host_only(t, "kthvalue")
     cdef Py_ssize_t kk = _k_arg(k, "kthvalue")
     _sort_dim_arg(dim, "kthvalue")
     cdef int d = _wrap_dim(dim, t._ndim)
@@ -234,6 +239,9 @@ def searchsorted(sorted_sequence, values, *, out_int32=False, right=False, side=
                         f"({type(sorted_sequence).__name__}, {type(values).__name__}), but expected one of: "
                         f"(Tensor sorted_sequence, Tensor input, ...), (Tensor sorted_sequence, Number self, ...)")
     cdef Tensor b = <Tensor>sorted_sequence, v, s = None, r
+    _host_only(b, "searchsorted")
+    if isinstance(values, Tensor):
+        _host_only(<Tensor>values, "searchsorted")
     if side is not None:
         if side not in ("left", "right"):
             raise RuntimeError(f"torch.searchsorted(): side can only be 'left' or 'right' but got {side}")
@@ -312,6 +320,9 @@ def searchsorted(sorted_sequence, values, *, out_int32=False, right=False, side=
 
 def bucketize(input, boundaries, *, out_int32=False, right=False, out=None):
     cdef Tensor b = _tensor_arg(boundaries, "bucketize")
+    _host_only(b, "bucketize")
+    if isinstance(input, Tensor):
+        _host_only(<Tensor>input, "bucketize")
     if b._ndim != 1:
         raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({b._ndim})")
     return searchsorted(b, input, out_int32=out_int32, right=right, out=out)

@@ -156,7 +156,7 @@ derivative("clamp", "ClampBackward1", {"self": _clamp_mask}, args=("min", "max")
 def _clamp_tensor(grad, self, lo, hi, needs):
     """clamp with tensor bounds: the input keeps the gradient where it was
     kept (ties included); a bound gets it where it won."""
-    zero = zeros((), dtype=grad.dtype)
+    zero = zeros((), dtype=grad.dtype, device=grad.device)
     keep = ones_like(self, dtype=t_bool)
     glo = ghi = None
     if lo is not None:
@@ -378,7 +378,7 @@ cdef Tensor _outside_mask(tuple geometry):
 def _view_to_base(grad, geometry):
     """A view's gradient placed in its base's shape (zeros elsewhere)."""
     base_sizes = geometry[0]
-    idx = _view_index(geometry).reshape(-1)
+    idx = _view_index(geometry).reshape(-1).to(grad.device)
     n = 1
     for s in base_sizes:
         n *= s
@@ -390,7 +390,7 @@ def _view_to_base(grad, geometry):
 
 def _base_to_view(grad, geometry):
     """The part of a base's gradient that belongs to a view of it."""
-    idx = _view_index(geometry).reshape(-1)
+    idx = _view_index(geometry).reshape(-1).to(grad.device)
     if geometry[6] == 1:
         grad = _complex.view_as_real(grad)
     out = grad.reshape(-1).index_select(0, idx).reshape(geometry[3])
@@ -458,7 +458,7 @@ derivative("unfold", "UnfoldBackward0", {"self": _view_to_base}, args=("geometry
 # sampling has no slope: PyTorch's formulas for the input and the probabilities are zero
 derivative("bernoulli", "BernoulliBackward0", {"self": _zeros})
 derivative("bernoulli_.Tensor", "BernoulliBackward1",
-           {"self": _zeros, "p": lambda grad, p_sizes, p_dtype: zeros(p_sizes, dtype=p_dtype)})
+           {"self": _zeros, "p": lambda grad, p_sizes, p_dtype: zeros(p_sizes, dtype=p_dtype, device=grad.device)})
 derivative("bernoulli_.float", "BernoulliBackward2", {"self": _zeros})
 # dropout is x * mask (mask already scaled by 1 / (1 - p)), as PyTorch's node says
 derivative("dropout", "MulBackward0", {"self": lambda grad, mask: grad * mask, "other": None},
@@ -492,7 +492,7 @@ def _even_split(grad, self, result, dims, keepdim):
     r = _unsqueeze_dims(result, dims, keepdim)
     mask = _FUNCTIONS["eq"](self, r) | (_FUNCTIONS["isnan"](self) & _FUNCTIONS["isnan"](r))
     cnt = mask.sum(dims, keepdim=True) if dims is not None else mask.sum(None, True)
-    return where(mask, g / cnt, zeros((), dtype=self.dtype))
+    return where(mask, g / cnt, zeros((), dtype=self.dtype, device=self.device))
 
 
 def _pick(grad, self_sizes, dim, keepdim, indices):
@@ -506,8 +506,8 @@ def _pick(grad, self_sizes, dim, keepdim, indices):
         idx = idx.unsqueeze(dim)
     shp = [1] * nd
     shp[dim] = self_sizes[dim]
-    ar = arange(self_sizes[dim]).reshape(shp)
-    return where(_FUNCTIONS["eq"](ar, idx), grad, zeros((), dtype=grad.dtype)).expand(self_sizes).contiguous()
+    ar = arange(self_sizes[dim], device=grad.device).reshape(shp)
+    return where(_FUNCTIONS["eq"](ar, idx), grad, zeros((), dtype=grad.dtype, device=grad.device)).expand(self_sizes).contiguous()
 
 
 def _pick_flat(grad, self_sizes, indices):
@@ -515,8 +515,8 @@ def _pick_flat(grad, self_sizes, indices):
     n = 1
     for s in self_sizes:
         n *= s
-    m = _FUNCTIONS["eq"](arange(n), indices)
-    return where(m, grad, zeros((), dtype=grad.dtype)).reshape(self_sizes)
+    m = _FUNCTIONS["eq"](arange(n, device=indices.device), indices)
+    return where(m, grad, zeros((), dtype=grad.dtype, device=grad.device)).reshape(self_sizes)
 
 
 derivative("max", "MaxBackward1", {"self": _even_split}, args=("dims", "keepdim"))
@@ -627,7 +627,7 @@ def _sort_backward(grad, self_sizes, dim, indices):
     """sort/topk: each value's gradient goes back to the index it came from."""
     if len(self_sizes) == 0:
         return grad.reshape(())
-    return zeros(self_sizes, dtype=grad.dtype).scatter(dim, indices, grad)
+    return zeros(self_sizes, dtype=grad.dtype, device=grad.device).scatter(dim, indices, grad)
 
 
 derivative("sort", "SortBackward0", {"self": _sort_backward}, args=("dim", "indices"))
@@ -643,7 +643,7 @@ def _index_backward(grad, self_sizes, self_dtype, index):
     cdef int mode = _grad_mode()
     _set_grad_mode(0)
     try:
-        z = zeros(self_sizes, dtype=self_dtype)
+        z = zeros(self_sizes, dtype=self_dtype, device=grad.device)
         _index_put(<Tensor>z, index, _alias(<Tensor>grad), True)
     finally:
         _set_grad_mode(mode)
@@ -681,7 +681,7 @@ def _cat_backward(grad, dim, sizes, needs):
     off = 0
     for s, need in zip(sizes, needs):
         if len(s) == 1 and s[0] == 0 and grad.dim() != 1:
-            outs.append(zeros(s, dtype=grad.dtype) if need else None)   # a skipped empty input
+            outs.append(zeros(s, dtype=grad.dtype, device=grad.device) if need else None)   # a skipped empty input
             continue
         outs.append(grad.narrow(dim, off, s[dim]) if need else None)
         off += s[dim]
@@ -718,7 +718,7 @@ derivative("repeat", "RepeatBackward0", {"self": _repeat_backward}, args=("repea
 # gather/scatter and friends: the index is an input without a gradient (no edge formula)
 derivative("gather", "GatherBackward0",
            {"self": lambda grad, self_sizes, dim, index:
-                zeros(self_sizes, dtype=grad.dtype).scatter_add(dim, index, grad),
+                zeros(self_sizes, dtype=grad.dtype, device=grad.device).scatter_add(dim, index, grad),
             "_index": None}, args=("dim", "index"))
 derivative("scatter.src", "ScatterBackward0",
            {"self": lambda grad, dim, index: grad.scatter(dim, index, 0), "_index": None,
@@ -731,7 +731,7 @@ derivative("scatter_add", "ScatterAddBackward0",
            args=("dim", "index"))
 derivative("index_select", "IndexSelectBackward0",
            {"self": lambda grad, self_sizes, dim, index:
-                zeros(self_sizes, dtype=grad.dtype).index_add(dim, index, grad),
+                zeros(self_sizes, dtype=grad.dtype, device=grad.device).index_add(dim, index, grad),
             "_index": None}, args=("dim", "index"))
 
 
@@ -750,7 +750,7 @@ def _take_backward(grad, self_sizes, index):
     n = 1
     for s in self_sizes:
         n *= s
-    flat = zeros(n, dtype=grad.dtype)
+    flat = zeros(n, dtype=grad.dtype, device=grad.device)
     return flat.scatter_add(0, index.reshape(-1), grad.reshape(-1)).reshape(self_sizes)
 
 
@@ -759,13 +759,13 @@ derivative("masked_fill.Scalar", "MaskedFillBackward0",
            {"self": lambda grad, mask: grad.masked_fill(mask, 0), "_mask": None}, args=("mask",))
 derivative("masked_fill.Tensor", "MaskedFillBackward1",
            {"self": lambda grad, mask: grad.masked_fill(mask, 0), "_mask": None,
-            "value": lambda grad, mask: where(mask, grad, zeros((), dtype=grad.dtype)).sum()},
+            "value": lambda grad, mask: where(mask, grad, zeros((), dtype=grad.dtype, device=grad.device)).sum()},
            args=("mask",))
 
 
 def _masked_select_backward(grad, self_sizes, mask):
     bshape = _broadcast_list([list(self_sizes), list(mask.size())])
-    z = zeros(bshape, dtype=grad.dtype)
+    z = zeros(bshape, dtype=grad.dtype, device=grad.device)
     z[mask.expand(bshape)] = grad
     return z.sum_to_size(self_sizes) if list(bshape) != list(self_sizes) else z
 
@@ -802,8 +802,8 @@ def _angle_backward(grad, self):
     a2 = self.abs() ** 2
     zero = a2 == 0
     # d angle / d(re, im) = (-im, re) / |z|^2, that is i z / |z|^2
-    gz = grad * self * complex(0, 1) / where(zero, ones((), dtype=a2.dtype), a2)
-    return where(zero, zeros((), dtype=self.dtype), gz)
+    gz = grad * self * complex(0, 1) / where(zero, ones((), dtype=a2.dtype, device=a2.device), a2)
+    return where(zero, zeros((), dtype=self.dtype, device=self.device), gz)
 
 
 derivative("angle", "AngleBackward0", {"self": _angle_backward})
@@ -960,7 +960,7 @@ derivative("linalg_cholesky_ex", "LinalgCholeskyExBackward0", {"A": _cholesky_ba
 
 def _offdiag_inverse(d):
     """F_ij = 1 / (d_j - d_i) off the diagonal, 0 on it (d real, (..., k))."""
-    e = eye(d.shape[-1], dtype=d.dtype)
+    e = eye(d.shape[-1], dtype=d.dtype, device=d.device)
     return (1 - e) / (d.unsqueeze(-2) - d.unsqueeze(-1) + e)
 
 
@@ -1033,7 +1033,7 @@ def _svd_backward(grads, result0, result1, result2):
         return matmul(U * gS.unsqueeze(-2), Vh)
     m, n = U.shape[-2], Vh.shape[-1]
     F = _offdiag_inverse(S * S)
-    inner = diag_embed(gS) if gS is not None else zeros(tuple(S.shape) + (k,), dtype=S.dtype)
+    inner = diag_embed(gS) if gS is not None else zeros(tuple(S.shape) + (k,), dtype=S.dtype, device=S.device)
     J = K = None
     if gU is not None:
         J = matmul(_mH(U), gU)

@@ -41,17 +41,10 @@ cdef extern from "cuda_backend.h" nogil:
     void ctc_reset_peak()
     void ctc_empty_cache()
     int ctc_sync()
-    size_t ct_ew_args_size "sizeof(ct_ew_args)"
-    size_t ct_rand_args_size "sizeof(ct_rand_args)"
 
 cdef ctc_driver _drv
 cdef object _host_lib = None
 cdef object _gpu = None
-
-
-def args_sizes():
-    """sizeof of each kernel argument struct (kernel_args.h), by struct name."""
-    return {"ct_ew_args": ct_ew_args_size, "ct_rand_args": ct_rand_args_size}
 
 
 # ------------------------------------------------------------ host driver
@@ -61,6 +54,10 @@ cdef extern from "dlfcn.h" nogil:
     void *dlsym(void *handle, const char *symbol)
     char *dlerror()
     int RTLD_NOW, RTLD_LOCAL
+
+ctypedef int (*count_fn)() noexcept nogil
+ctypedef const char *(*name_fn)(int) noexcept nogil
+ctypedef unsigned (*size_fn)(int) noexcept nogil
 
 cdef void *_host_handle = NULL
 cdef void (*_host_set_reverse)(int) noexcept nogil
@@ -108,6 +105,19 @@ def host_set_reverse(bint on):
 def host_set_guard(bint on):
     """Emulated device: close its memory to host code between launches."""
     _host_set_guard(on)
+
+
+def host_kernels():
+    """Emulated device: {kernel name: size of its argument struct} of every
+    kernel in the host build (the registry CT_KERNEL fills)."""
+    cdef count_fn count = <count_fn>_sym(b"ctk_count")
+    cdef name_fn name = <name_fn>_sym(b"ctk_name")
+    cdef size_fn size = <size_fn>_sym(b"ctk_args_size")
+    cdef int i
+    out = {}
+    for i in range(count()):
+        out[name(i).decode()] = size(i)
+    return out
 
 
 def host_live_blocks():
