@@ -3,6 +3,7 @@ each named after what it was. The oracle is numpy for values and PyTorch's
 documented behaviour for errors."""
 import importlib.util
 import inspect
+import math
 import warnings
 
 import numpy as np
@@ -651,3 +652,11 @@ def test_python_ints_from_2_63_to_2_64_were_refused_in_arithmetic():
 def test_split_into_2_62_pieces_hung(call):
     with pytest.raises(RuntimeError, match="cannot create std::vector larger than max_size"):
         call()
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+def test_isinf_of_negative_infinity_wrote_255_into_bool(dtype):
+    """glibc's isinf gives -1 for -inf; the bool result held 255 (its sum was 510)."""
+    t = torch.isinf(torch.tensor([-math.inf, -math.inf, math.inf, 1.0], dtype=getattr(torch, dtype)))
+    assert t.to(torch.uint8).tolist() == [1, 1, 1, 0]
+    assert t.sum().item() == 3

@@ -358,9 +358,10 @@ CT_INTS(CT_INT_UNARY, 0)
     CT_UNARY(ct_isinf_##S, T, ct_bool, ct_isinf_g(x))                              \
     CT_UNARY(ct_isfinite_##S, T, ct_bool, ct_isfinite_g(x))                        \
     CT_UNARY(ct_lognot_##S, T, ct_bool, x == 0)
+/* (glibc's isinf is -1 for -inf: a bool must be 0 or 1) */
 #define ct_isinf_g(x) _Generic((x), ct_cfloat: (isinf(crealf((ct_cfloat)(x))) || isinf(cimagf((ct_cfloat)(x)))), \
     ct_cdouble: (isinf(creal((ct_cdouble)(x))) || isinf(cimag((ct_cdouble)(x)))),                         \
-    float: isinf((float)(x)), double: isinf((double)(x)), ct_half: isinf((float)(x)), default: 0)
+    float: isinf((float)(x)) != 0, double: isinf((double)(x)) != 0, ct_half: isinf((float)(x)) != 0, default: 0)
 #define ct_isfinite_g(x) _Generic((x), ct_cfloat: (isfinite(crealf((ct_cfloat)(x))) && isfinite(cimagf((ct_cfloat)(x)))), \
     ct_cdouble: (isfinite(creal((ct_cdouble)(x))) && isfinite(cimag((ct_cdouble)(x)))),                            \
     float: isfinite((float)(x)), double: isfinite((double)(x)), ct_half: isfinite((float)(x)), default: 1)
