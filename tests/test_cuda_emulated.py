@@ -15,6 +15,7 @@ The tests are the op tables' own (imported from their modules): with
 helpers.DEVICE = "cuda" their tensors are made on the device, and
 assert_close checks that results stay there.
 """
+import numpy as np
 import pytest
 
 import ctorch as torch
@@ -58,3 +59,102 @@ def test_binary_reversed_blocks(op, reversed_blocks):
     for dtype in op.dtypes:
         for layout in ("contiguous", "transposed", "expanded"):
             test_binary(op, dtype, layout)
+
+
+# ----------------------------------------------------- the device, end to end
+
+def test_tensors_move_between_devices_with_their_values_and_history():
+    a = np.arange(12, dtype=np.float64).reshape(3, 4)
+    x = torch.tensor(a, requires_grad=True)
+    g = x.to("cuda")
+    assert g.device == torch.device("cuda", 0) and g.is_cuda and g.get_device() == 0
+    assert g.grad_fn.name() == "ToCopyBackward0"
+    h = (g * 2).t().cpu()                       # a strided device tensor comes back dense
+    assert h.device.type == "cpu" and h.tolist() == (a * 2).T.tolist()
+    h.sum().backward()
+    assert x.grad.device.type == "cpu" and x.grad.tolist() == np.full((3, 4), 2.0).tolist()
+    assert g.cuda() is g and x.cpu() is x
+    assert torch.ones(2, device="cuda", dtype=torch.int32).to("cpu", torch.float64).dtype == torch.float64
+    c = torch.zeros(3, 4, device="cuda")
+    c.copy_(torch.tensor(a))                    # copy_ crosses devices
+    assert c.device.type == "cuda" and c.cpu().tolist() == a.tolist()
+    assert torch.tensor(2.5, device="cuda").item() == 2.5
+
+
+def test_factories_make_their_tensors_on_the_device():
+    for t in (torch.zeros(2, 3, device="cuda"), torch.ones(2, device="cuda"), torch.full((2,), 7, device="cuda"),
+              torch.arange(5, device="cuda"), torch.linspace(0, 1, 5, device="cuda"), torch.eye(3, device="cuda"),
+              torch.empty(4, device="cuda"), torch.rand(3, device="cuda"), torch.randn(3, device="cuda"),
+              torch.randint(0, 9, (3,), device="cuda"), torch.randperm(5, device="cuda"),
+              torch.tensor([1, 2], device="cuda"), torch.zeros_like(torch.ones(2), device="cuda"),
+              torch.ones(2, device="cuda").new_zeros(3), torch.scalar_tensor(3, device="cuda")):
+        assert t.device == torch.device("cuda", 0), t
+    assert torch.arange(5, device="cuda").tolist() == [0, 1, 2, 3, 4]
+    assert torch.eye(2, device="cuda").tolist() == [[1.0, 0.0], [0.0, 1.0]]
+    torch.manual_seed(3)
+    r = torch.randn(1000, dtype=torch.float64, device="cuda").cpu()
+    torch.manual_seed(3)
+    assert r.tolist() == torch.randn(1000, dtype=torch.float64).tolist()   # the CPU's numbers
+
+
+def test_printing_and_errors_as_pytorch_gives_them():
+    x = torch.tensor([[1.0, 2.0]], device="cuda")
+    assert str(x) == "tensor([[1., 2.]], device='cuda:0')"
+    assert repr(torch.tensor([1, 2], device="cuda")) == "tensor([1, 2], device='cuda:0')"
+    with pytest.raises(TypeError, match="can't convert cuda:0 device type tensor to numpy"):
+        x.numpy()
+    with pytest.raises(RuntimeError, match="Expected all tensors to be on the same device, but found at "
+                                           "least two devices, cuda:0 and cpu!"):
+        x + torch.ones(1, 2)
+    with pytest.raises(NotImplementedError, match="Could not run 'topk' with arguments from the 'CUDA' backend"):
+        torch.topk(x, 1)
+
+
+def test_cuda_array_interface():
+    x = torch.arange(12, dtype=torch.float32, device="cuda").reshape(3, 4)
+    ai = x.__cuda_array_interface__
+    assert ai["typestr"] == "<f4" and ai["shape"] == (3, 4) and ai["strides"] is None
+    assert ai["data"] == (x.data_ptr(), False) and ai["version"] == 2
+    assert x.t().__cuda_array_interface__["strides"] == (4, 16)
+    assert not hasattr(torch.ones(2), "__cuda_array_interface__")
+
+
+def test_torch_cuda_functions():
+    assert torch.cuda.is_available() and torch.cuda.device_count() == 1
+    assert torch.cuda.current_device() == 0
+    with torch.cuda.device(0):
+        assert torch.cuda.current_device() == 0
+    assert isinstance(torch.cuda.get_device_name(), str)
+    torch.cuda.synchronize()
+    s = torch.cuda.current_stream()
+    assert s == torch.cuda.default_stream() and s.query()
+    start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+    start.record()
+    torch.ones(100, device="cuda") * 3
+    end.record()
+    end.synchronize()
+    assert start.elapsed_time(end) >= 0
+    torch.cuda.reset_peak_memory_stats()
+    before = torch.cuda.memory_allocated()
+    big = torch.empty(1 << 20, dtype=torch.uint8, device="cuda")
+    assert torch.cuda.memory_allocated() >= before + (1 << 20)
+    assert torch.cuda.max_memory_allocated() >= torch.cuda.memory_allocated()
+    assert torch.cuda.memory_reserved() >= torch.cuda.memory_allocated()
+    del big
+    assert torch.cuda.memory_allocated() == before
+    torch.cuda.empty_cache()
+
+
+def test_the_allocator_reuses_its_blocks():
+    """A loop of ops takes its blocks from the cache: the driver's block count
+    stops growing after the first steps."""
+    from ctorch.cuda import _backend
+    x = torch.randn(64, 32, device="cuda")
+    w = torch.randn(32, 16, device="cuda", requires_grad=True)
+    for step in range(50):
+        y = ((x @ w).relu() * 0.5 - 1).exp()
+        y.backward(torch.ones_like(y))
+        w.grad = None
+        if step == 5:
+            live = _backend.host_live_blocks()
+    assert _backend.host_live_blocks() == live

@@ -362,6 +362,28 @@ cdef class Tensor:
         return self._storage.device >= 0
 
     @property
+    def __cuda_array_interface__(self):
+        """CUDA tensors share their memory with CuPy, Numba and PyTorch (version 2
+        of the interface, as PyTorch gives it: strides None when C-contiguous)."""
+        if self._storage.device < 0:
+            raise AttributeError(f"Can't get __cuda_array_interface__ on non-CUDA tensor type: "
+                                 f"{self.type()} If CUDA data is required use tensor.cuda() to copy "
+                                 f"tensor to device memory.")
+        if self._requires_grad:
+            raise RuntimeError("Can't get __cuda_array_interface__ on Variable that requires grad. "
+                               "If gradients aren't required, use var.detach() to get Variable that "
+                               "doesn't require grad.")
+        import numpy
+        cdef Py_ssize_t isz = self._dtype.itemsize
+        cdef int d
+        typestr = numpy.dtype(self._dtype._numpy_name).str
+        shape = tuple([self._shape[d] for d in range(self._ndim)])
+        strides = None if _is_contiguous(self) else tuple([self._stride[d] * isz for d in range(self._ndim)])
+        ptr = <size_t>self._data if self._numel > 0 else 0
+        return {"typestr": typestr, "shape": shape, "strides": strides, "data": (ptr, False),
+                "version": 2}
+
+    @property
     def is_cpu(self):
         return self._storage.device < 0
 

@@ -15,6 +15,7 @@ tests/test_cuda_kernels.py checks each size against `nvcc -ptx`).
 import ctypes
 import glob
 import os
+import threading
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -37,6 +38,14 @@ class Driver:
         self.index = {}
         self.allocations = {}
         self.last_error = None
+        self._tls = threading.local()       # the context is current per thread
+        self._tls.current = True
+
+    def _current(self):
+        """Makes the primary context current in the calling thread (once a thread)."""
+        if not getattr(self._tls, "current", False):
+            self.context.push()
+            self._tls.current = True
 
     def _load_modules(self):
         mods = []
@@ -82,9 +91,11 @@ class Driver:
         return -1
 
     def launch(self, k, grid, block, shmem, args):
+        self._current()
         self.functions[k]._launch_kernel(grid, block, args, shmem, None)
 
     def malloc(self, n):
+        self._current()
         try:
             a = self.drv.mem_alloc(n)
         except self.drv.MemoryError:
@@ -99,6 +110,7 @@ class Driver:
             a.free()
 
     def memcpy(self, dst, src, n, kind):
+        self._current()
         if kind == 0:
             self.drv.memcpy_htod(dst, _host_buffer(src, n))
         elif kind == 1:
@@ -107,7 +119,9 @@ class Driver:
             self.drv.memcpy_dtod(dst, src, n)
 
     def memset(self, dst, v, n):
+        self._current()
         self.drv.memset_d8(dst, v, n)
 
     def synchronize(self):
+        self._current()
         self.drv.Context.synchronize()
