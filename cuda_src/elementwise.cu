@@ -41,28 +41,11 @@
 //   complex exp, log, sqrt, sin, asin ...) are CUDA's libm on the GPU, not
 //   glibc's: those results can differ in the last bits (and the complex ones
 //   in their special values); the host build (g++) calls glibc's and matches.
-// One deliberate difference: isinf writes 1 for -inf, where the CPU loop
-// stores glibc's isinf() = -1 into the bool (255).
 #include "ct_cuda.cuh"
 
 /* ---- op codes and the dtypes each op has, from the op list ------------- */
 
-#define CT_BINARY_OP(CODE, loops, name, rule, dtypes, aliases) CT_##CODE,
-#define CT_UNARY_OP(CODE, loops, name, rule, dtypes, inplace, aliases)
-enum {
-#include "../ctorch/_kernels/elementwise_ops.def"
-    CT_NBINARY
-};
-#undef CT_BINARY_OP
-#undef CT_UNARY_OP
-#define CT_BINARY_OP(CODE, loops, name, rule, dtypes, aliases)
-#define CT_UNARY_OP(CODE, loops, name, rule, dtypes, inplace, aliases) CT_##CODE,
-enum {
-#include "../ctorch/_kernels/elementwise_ops.def"
-    CT_NUNARY
-};
-#undef CT_BINARY_OP
-#undef CT_UNARY_OP
+#include "../ctorch/_kernels/elementwise_codes.h"
 
 /* CT_ROW_<dtypes> of elementwise.c as bit masks over the dtype codes */
 enum : unsigned {

@@ -24,22 +24,7 @@ typedef struct {
 
 /* the op codes: CT_<CODE> for each row of elementwise_ops.def, the list of
  * the elementwise ops */
-#define CT_BINARY_OP(CODE, loops, name, rule, dtypes, aliases) CT_##CODE,
-#define CT_UNARY_OP(CODE, loops, name, rule, dtypes, inplace, aliases)
-enum {
-#include "elementwise_ops.def"
-    CT_NBINARY
-};
-#undef CT_BINARY_OP
-#undef CT_UNARY_OP
-#define CT_BINARY_OP(CODE, loops, name, rule, dtypes, aliases)
-#define CT_UNARY_OP(CODE, loops, name, rule, dtypes, inplace, aliases) CT_##CODE,
-enum {
-#include "elementwise_ops.def"
-    CT_NUNARY
-};
-#undef CT_BINARY_OP
-#undef CT_UNARY_OP
+#include "elementwise_codes.h"
 
 /* how an op's result dtype follows its inputs' (the rule of its row) */
 enum { CT_U_SAME, CT_U_FLOAT, CT_U_PRED, CT_U_ABS };

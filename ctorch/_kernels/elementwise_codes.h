@@ -1,0 +1,25 @@
+/* The op codes of the elementwise ops: CT_<CODE> for each row of
+ * elementwise_ops.def, in row order (binary ops from 0, unary ops from 0).
+ * No other declarations, so that the CUDA kernels (cuda_src/elementwise.cu)
+ * share the codes with the CPU's loop tables and the backend. */
+#ifndef CT_ELEMENTWISE_CODES_H
+#define CT_ELEMENTWISE_CODES_H
+
+#define CT_BINARY_OP(CODE, loops, name, rule, dtypes, aliases) CT_##CODE,
+#define CT_UNARY_OP(CODE, loops, name, rule, dtypes, inplace, aliases)
+enum {
+#include "elementwise_ops.def"
+    CT_NBINARY
+};
+#undef CT_BINARY_OP
+#undef CT_UNARY_OP
+#define CT_BINARY_OP(CODE, loops, name, rule, dtypes, aliases)
+#define CT_UNARY_OP(CODE, loops, name, rule, dtypes, inplace, aliases) CT_##CODE,
+enum {
+#include "elementwise_ops.def"
+    CT_NUNARY
+};
+#undef CT_BINARY_OP
+#undef CT_UNARY_OP
+
+#endif
