@@ -165,6 +165,16 @@ def _cythonize(exts):
                              })
 
 
+def _cuda_driver_present():
+    """True when the NVIDIA driver's library loads (a GPU can run the kernels)."""
+    import ctypes
+    try:
+        ctypes.CDLL("libcuda.so.1")
+        return True
+    except OSError:
+        return False
+
+
 def _newer_than(target, deps):
     """True when target exists and no dependency is newer (or missing)."""
     try:
@@ -299,6 +309,12 @@ class BuildExt(build_ext):
         nvcc = shutil.which("nvcc") or next(
             (p for p in ("/usr/local/cuda/bin/nvcc",) if os.path.exists(p)), None)
         if nvcc is None or os.environ.get("CTORCH_NO_CUDA"):
+            return []
+        if not (_cuda_driver_present() or os.environ.get("CTORCH_BUILD_CUDA")):
+            # no GPU to run them: the fatbins would cost minutes of nvcc for
+            # nothing (CTORCH_BUILD_CUDA=1 builds them anyway)
+            print("nvcc found but no CUDA driver: the CUDA kernels are not built "
+                  "(CTORCH_BUILD_CUDA=1 builds them)", flush=True)
             return []
         src_dir = os.path.join(HERE, "cuda_src")
         out_dir = os.path.join(CACHE, "fatbin")

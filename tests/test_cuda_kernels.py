@@ -36,29 +36,37 @@ def _stale(path):
     return not path.exists() or any(d.stat().st_mtime > path.stat().st_mtime for d in deps)
 
 
-def nvcc_products(source, tmp_path):
-    """(fatbin or None, nvcc's output, the compute_90 PTX) of a source: the
-    build's (setup.py runs nvcc with these flags and keeps its output and the
-    PTX in build/cache/fatbin/), or a compile of our own when those are
-    missing or older than the sources."""
-    stem = source[:-3]
+@pytest.fixture(scope="module")
+def nvcc_products(tmp_path_factory):
+    """{source: (fatbin or None, nvcc's output, the compute_90 PTX)}: the
+    build's (setup.py runs nvcc with these flags, keeping its output and the
+    PTX in build/cache/fatbin/, when a CUDA driver is present or
+    CTORCH_BUILD_CUDA=1), else compiled here, all sources at once."""
     built = ROOT / "build" / "cache" / "fatbin"
-    fatbin, log, keep = built / f"{stem}.fatbin", built / f"{stem}.log", built / f"{stem}.keep"
-    if _stale(log) or (fatbin.exists() and _stale(fatbin)):
-        fatbin, log, keep = tmp_path / f"{stem}.fatbin", tmp_path / f"{stem}.log", tmp_path / "keep"
-        keep.mkdir()
-        r = subprocess.run([NVCC, *NVCC_FLAGS, "--keep", "--keep-dir", str(keep), "-I", str(KERNELS),
-                            str(CUDA_SRC / source), "-o", str(fatbin)],
-                           capture_output=True, text=True)
-        log.write_text(r.stdout + r.stderr)
-    ptx = keep / f"{stem}.compute_90.ptx"
-    return (fatbin if fatbin.exists() else None), log.read_text(), (ptx.read_text() if ptx.exists() else "")
+    tmp = tmp_path_factory.mktemp("nvcc")
+    found, procs = {}, {}
+    for source in SOURCES:
+        stem = source[:-3]
+        fatbin, log, keep = built / f"{stem}.fatbin", built / f"{stem}.log", built / f"{stem}.keep"
+        if _stale(log) or (fatbin.exists() and _stale(fatbin)):
+            fatbin, log, keep = tmp / f"{stem}.fatbin", tmp / f"{stem}.log", tmp / f"{stem}.keep"
+            keep.mkdir()
+            procs[source] = subprocess.Popen(
+                [NVCC, *NVCC_FLAGS, "--keep", "--keep-dir", str(keep), "-I", str(KERNELS),
+                 str(CUDA_SRC / source), "-o", str(fatbin)],
+                stdout=open(log, "w"), stderr=subprocess.STDOUT)
+        found[source] = (fatbin, log, keep / f"{stem}.compute_90.ptx")
+    for p in procs.values():
+        p.wait()
+    return {source: ((fatbin if fatbin.exists() else None), log.read_text(),
+                     (ptx.read_text() if ptx.exists() else ""))
+            for source, (fatbin, log, ptx) in found.items()}
 
 
 @needs_nvcc
 @pytest.mark.parametrize("source", SOURCES)
-def test_nvcc_compiles_without_warnings_or_spills(source, tmp_path):
-    fatbin, log, _ = nvcc_products(source, tmp_path)
+def test_nvcc_compiles_without_warnings_or_spills(source, nvcc_products):
+    fatbin, log, _ = nvcc_products[source]
     assert fatbin is not None and fatbin.stat().st_size > 0, f"nvcc failed:\n{log}"
     assert "warning" not in log.lower(), log
     spills = [line for line in log.splitlines() if re.search(r"[1-9]\d* bytes spill (stores|loads)", line)]
@@ -76,11 +84,11 @@ def host_kernels():
 
 @needs_nvcc
 @pytest.mark.parametrize("source", SOURCES)
-def test_parameter_buffer_is_the_argument_struct(source, tmp_path):
+def test_parameter_buffer_is_the_argument_struct(source, nvcc_products):
     """A launch hands a kernel sizeof(Args) bytes (PyCUDA's prepared call with
     format "<size>s"): nvcc's .entry must take exactly one parameter of the
     size the host compiler gives the kernel's argument struct."""
-    _, log, ptx = nvcc_products(source, tmp_path)
+    _, log, ptx = nvcc_products[source]
     assert ptx, f"no PTX for {source}:\n{log}"
     registry = host_kernels()
     entries = {}

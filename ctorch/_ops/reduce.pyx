@@ -10,7 +10,6 @@ scans along one dim move that dim last the same way. Forward results of
 composite ops (var, std, logsumexp) are computed on a detached input and get
 one backward node with torch's name, recorded with its derivatives entry."""
 
-from libc.string cimport memset, memcpy
 from libc.stdint cimport int64_t
 
 from ctorch._core.dtype cimport *
@@ -27,6 +26,20 @@ import builtins as _builtins
 _brange = _builtins.range
 
 
+cdef str _dev(Tensor t):
+    """The name of t's device in kernel names ("cpu", "cuda")."""
+    return (<bytes>t._storage.backend.name).decode()
+
+
+cdef int _check_device(Tensor t) except -1:
+    """Raises the error a device backend recorded during the last kernels
+    (the CUDA backend's sticky error); nothing on the CPU."""
+    if t._storage.device >= 0:
+        from ctorch.cuda import _backend
+        _backend.check()
+    return 0
+
+
 
 cdef Tensor _sum(Tensor t, object dim, bint keepdim, DType res):
     """Sum of t over dim in dtype res (t is converted to res first)."""
@@ -38,16 +51,16 @@ cdef Tensor _sum(Tensor t, object dim, bint keepdim, DType res):
     cdef list kept = [d for d in _brange(nd) if d not in red]
     out_shape = [t._shape[d] for d in kept]
     keep_shape = [1 if d in red else t._shape[d] for d in _brange(nd)]
-    cdef Tensor out = _empty_list(out_shape, comp)
+    cdef Tensor out = _empty_list(out_shape, comp, t._storage.device)
     cdef Py_ssize_t rows = out._numel, L = 1
     for d in red:
         L *= t._shape[d]
     if rows == 0:
         pass
     elif L == 0:
-        memset(out._data, 0, rows * comp.itemsize)
+        _fill(out, 0)
     elif nd == 0:
-        memcpy(out._data, t._data, comp.itemsize)
+        _copy_into(out, t, False)
     else:
         _sum_kernel(t, kept, red, rows, L, out)
     if keepdim:
@@ -63,18 +76,20 @@ cdef int _sum_kernel(Tensor t, list kept, list red, Py_ssize_t rows, Py_ssize_t 
     cdef int k = len(red)
     cdef Tensor p
     cdef Py_ssize_t ld
+    if rfn == NULL or cfn == NULL:
+        raise NotImplementedError(f"\"sum_{_dev(t)}\" not implemented for '{_sname(t._dtype)}'")
     # leading dims of a contiguous tensor: column sums, no copy
     if _is_contiguous(t) and red == list(_brange(k)) and rows > 1:
         with nogil:
             cfn(t._data, L, rows, rows, out._data)
-        return 0
+        return _check_device(t)
     p = _permute_raw(t, kept + red)
     if not _dense_inner(p, len(kept), &ld):
         p = _dense_copy(p)
         ld = L
     with nogil:
         rfn(p._data, rows, L, ld, out._data)
-    return 0
+    return _check_device(t)
 
 
 cdef object _return_types = None
@@ -201,17 +216,19 @@ cdef tuple _minmax(Tensor t, list red, bint keepdim, bint is_max, bint want_vals
     """(values or None, indices or None) of t reduced over red."""
     p, rows, L, ld, out_shape, keep_shape = _rows_layout(t, red)
     cdef Tensor pp = <Tensor>p
-    cdef Tensor vals = _empty_list(out_shape, t._dtype) if want_vals else None
-    cdef Tensor idx = _empty_list(out_shape, t_int64) if want_idx else None
+    cdef Tensor vals = _empty_list(out_shape, t._dtype, t._storage.device) if want_vals else None
+    cdef Tensor idx = _empty_list(out_shape, t_int64, t._storage.device) if want_idx else None
     cdef ct_minmax_fn fn = t._storage.backend.minmax[t._dtype._code]
     if fn == NULL:
-        raise NotImplementedError(f"\"{'max' if is_max else 'min'}_all\" not implemented for '{_sname(t._dtype)}'")
+        kern = "all" if t._storage.device < 0 else _dev(t)
+        raise NotImplementedError(f"\"{'max' if is_max else 'min'}_{kern}\" not implemented for '{_sname(t._dtype)}'")
     cdef void *vp = vals._data if want_vals else NULL
     cdef int64_t *ip = <int64_t *>idx._data if want_idx else NULL
     cdef Py_ssize_t r_ = rows, l_ = L, ld_ = ld
     if r_ > 0 and l_ > 0:
         with nogil:
             fn(pp._data, r_, l_, ld_, is_max, vp, ip)
+        _check_device(t)
     if keepdim:
         if want_vals:
             vals = _reshape(vals, keep_shape)
@@ -338,9 +355,9 @@ cdef object _anyall(object input, object dim, bint keepdim, object out, bint is_
     p, rows, L, ld, out_shape, keep_shape = _rows_layout(b, red)
     cdef Tensor v
     if L == 0:
-        v = _empty_list(keep_shape if keepdim else out_shape, t_bool)
+        v = _empty_list(keep_shape if keepdim else out_shape, t_bool, t._storage.device)
         if v._numel:
-            memset(v._data, 0 if is_any else 1, v._numel)
+            _fill(v, not is_any)
     else:
         v, _ = _minmax(b, red, keepdim, is_any, True, False)
     if res is not t_bool:
@@ -367,16 +384,17 @@ def count_nonzero(input, dim=None):
 def median(input, dim=None, keepdim=False, *, out=None):
     cdef Tensor t = _tensor_arg(input, "median")
     if t._dtype.is_complex or t._dtype._code == CT_BOOL:
-        raise NotImplementedError(f'"median_cpu" not implemented for \'{_sname(t._dtype)}\'')
+        raise NotImplementedError(f'"median_{_dev(t)}" not implemented for \'{_sname(t._dtype)}\'')
     cdef list red
     cdef Tensor v, i
     cdef ct_median_fn fn = t._storage.backend.median[t._dtype._code]
     if fn == NULL:
-        raise NotImplementedError(f'"median_cpu" not implemented for \'{_sname(t._dtype)}\'')
+        raise NotImplementedError(f'"median_{_dev(t)}" not implemented for \'{_sname(t._dtype)}\'')
     cdef int rc = 0
+    cdef int dev = t._storage.device
     if dim is None:
-        v = _empty(0, NULL, t._dtype)
-        i = _empty(0, NULL, t_int64)
+        v = _empty(0, NULL, t._dtype, dev)
+        i = _empty(0, NULL, t_int64, dev)
         if t._numel == 0:
             if not t._dtype.is_floating_point:
                 raise RuntimeError("median() input tensor cannot be empty")
@@ -387,19 +405,21 @@ def median(input, dim=None, keepdim=False, *, out=None):
             rc = fn((<Tensor>p)._data, 1, (<Tensor>p)._numel, (<Tensor>p)._numel, v._data, <int64_t *>i._data)
         if rc:
             raise MemoryError()
+        _check_device(t)
         record("median", v, (t,), (i,))
         return v
     red = _red_dims(t, dim)
     _check_nonempty_dims(t, red, "median")
     p, rows, L, ld, out_shape, keep_shape = _rows_layout(t, red)
-    v = _empty_list(out_shape, t._dtype)
-    i = _empty_list(out_shape, t_int64)
+    v = _empty_list(out_shape, t._dtype, dev)
+    i = _empty_list(out_shape, t_int64, dev)
     cdef Py_ssize_t r_ = rows, l_ = L, ld_ = ld
     if r_ > 0:
         with nogil:
             rc = fn((<Tensor>p)._data, r_, l_, ld_, v._data, <int64_t *>i._data)
         if rc:
             raise MemoryError()
+        _check_device(t)
     if keepdim:
         v = _reshape(v, keep_shape)
         i = _reshape(i, keep_shape)
@@ -429,14 +449,15 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
         raise TypeError(f"prod(): argument 'dim' must be int, not {type(dim).__name__}")
     cdef list red = _red_dims(t, dim) if dim is not None else list(_brange(t._ndim))
     p, rows, L, ld, out_shape, keep_shape = _rows_layout(c, red)
-    cdef Tensor v = _empty_list(out_shape, comp)
+    cdef Tensor v = _empty_list(out_shape, comp, c._storage.device)
     cdef ct_prod_fn fn = c._storage.backend.prod[comp._code]
     if fn == NULL:
-        raise NotImplementedError(f"\"prod_cpu\" not implemented for '{_sname(comp)}'")
+        raise NotImplementedError(f"\"prod_{_dev(c)}\" not implemented for '{_sname(comp)}'")
     cdef Py_ssize_t r_ = rows, l_ = L, ld_ = ld
     if r_ > 0:
         with nogil:
             fn((<Tensor>p)._data, r_, l_, ld_, v._data)
+        _check_device(c)
     if keepdim and dim is not None:
         v = _reshape(v, keep_shape)
     if res is not comp:
@@ -536,10 +557,11 @@ def logsumexp(input, dim, keepdim=False, *, out=None):
     dims = red if t._ndim else None
     if t._numel == 0 or t._dtype.is_complex:
         # complex numbers have no order: no max to shift by
-        m = zeros([1 if d in red else t._shape[d] for d in _brange(t._ndim)], dtype=t.dtype)
+        m = zeros([1 if d in red else t._shape[d] for d in _brange(t._ndim)], dtype=t.dtype,
+                  device=t.device)
     else:
         m, _ = _minmax(td, red, True, True, True, False)
-        m = where(_FUNCTIONS["isinf"](m), zeros((), dtype=t.dtype), m)
+        m = where(_FUNCTIONS["isinf"](m), zeros((), dtype=t.dtype, device=t.device), m)
     s = _sum_fn(_FUNCTIONS["exp"](td - m), dims, True)
     r = _FUNCTIONS["log"](s) + m
     if not keepdim and t._ndim:
@@ -563,12 +585,12 @@ cdef Tensor _scan(Tensor t, int d, int kind, int is_log_or_prod, DType comp):
         return _reshape(r, [])
     p, rows, L, ld, perm = _scan_layout(t, d)
     cdef Tensor pp = <Tensor>p
-    cdef Tensor o = _empty_list(list(pp.size()), comp)
+    cdef Tensor o = _empty_list(list(pp.size()), comp, pp._storage.device)
     cdef Py_ssize_t r_ = rows, l_ = L, ld_ = ld
     cdef ct_cum_fn cf = pp._storage.backend.cum[comp._code]
     cdef ct_softmax_fn sf = pp._storage.backend.softmax[comp._code]
     if (kind == 0 and cf == NULL) or (kind != 0 and sf == NULL):
-        raise NotImplementedError(f"\"{'cumsum' if kind == 0 else 'softmax'}_cpu\" not implemented for '{_sname(comp)}'")
+        raise NotImplementedError(f"\"{'cumsum' if kind == 0 else 'softmax'}_{_dev(pp)}\" not implemented for '{_sname(comp)}'")
     if r_ > 0 and l_ > 0:
         if kind == 0:
             with nogil:
@@ -576,6 +598,7 @@ cdef Tensor _scan(Tensor t, int d, int kind, int is_log_or_prod, DType comp):
         else:
             with nogil:
                 sf(pp._data, r_, l_, ld_, is_log_or_prod, o._data)
+        _check_device(pp)
     return _scan_back(o, perm)
 
 

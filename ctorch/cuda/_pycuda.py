@@ -49,10 +49,11 @@ class Driver:
 
     def _load_modules(self):
         mods = []
-        images = sorted(glob.glob(os.path.join(HERE, "fatbin", "*.fatbin")))
+        where = os.environ.get("CTORCH_CUDA_IMAGES") or os.path.join(HERE, "fatbin")
+        images = sorted(glob.glob(os.path.join(where, "*.fatbin")))
         if not images:
-            raise RuntimeError("ctorch was built without nvcc: no CUDA kernel images in "
-                               f"{os.path.join(HERE, 'fatbin')} (rebuild with nvcc on the PATH)")
+            raise RuntimeError(f"ctorch was built without its CUDA kernels: no kernel images in {where} "
+                               "(rebuild with nvcc on the PATH and the NVIDIA driver installed)")
         for path in images:
             with open(path, "rb") as f:
                 image = f.read()
