@@ -37,7 +37,6 @@ BACKEND_MODULE = "ctorch._core.dispatch"     # links the CPU kernels
 CUDA_MODULE = "ctorch.cuda._backend"         # links the CUDA backend's C side
 CUDA_GLUE = os.path.join("ctorch", "cuda")
 CUDA_SRC = "cuda_src"
-HOST_KERNELS = os.path.join("ctorch", "cuda", "_host_kernels.so")   # the host build of cuda_src
 
 # -O1 compiles the Cython glue ~2.5x faster than -O3; the modules on the
 # path of every small op (x + y, views, graph recording) keep -O2.
@@ -104,12 +103,6 @@ def _kernel_sources():
 
 def _cuda_glue_sources():
     return sorted(os.path.join(CUDA_GLUE, f) for f in os.listdir(CUDA_GLUE) if f.endswith(".c"))
-
-
-def _host_kernel_sources():
-    """The host build of the CUDA kernels: every cuda_src/*.cu and the launcher."""
-    return sorted(os.path.join(CUDA_SRC, f) for f in os.listdir(CUDA_SRC)
-                  if f.endswith(".cu") or f == "host_runtime.cpp")
 
 
 def _extensions():
@@ -234,12 +227,6 @@ class BuildExt(build_ext):
             for src in (_cuda_glue_sources() if ext.name == CUDA_MODULE else ()):
                 objs.append(self._job(jobs, src, compiler_so, incs, ext.extra_compile_args + ["-O2"]))
             ext_objects[ext.name] = objs
-        # the host build of the CUDA kernels (tests run it as an emulated device)
-        cxx = shlex.split(os.environ.get("CXX", "g++"))
-        host_objs = [self._job(jobs, src, cxx + ["-fPIC", "-pthread"], [f"-I{KERNELS}"],
-                               ["-x", "c++", "-std=c++20", "-O1", "-g0", "-Wall", "-Werror",
-                                "-fvisibility=hidden"] + SANITIZE_FLAGS)
-                     for src in _host_kernel_sources()]
         cuda = self._start_cuda()
         todo = [(obj, src, cmd) for obj, (src, cmd) in jobs.items() if not self._fresh(obj)]
         # longest first: the big kernel files and modules set the wall time
@@ -252,7 +239,6 @@ class BuildExt(build_ext):
         with ThreadPoolExecutor(self.parallel) as pool:
             for _ in pool.map(lambda e: self._link(e, ext_objects[e.name]), self.extensions):
                 pass
-        self._link_host_kernels(cxx, host_objs)
         self._finish_cuda(cuda)
 
     # ------------------------------------------------------------ compiling
@@ -287,18 +273,6 @@ class BuildExt(build_ext):
         self.compiler.link_shared_object(
             objects, target, libraries=self.get_libraries(ext), library_dirs=ext.library_dirs,
             extra_postargs=ext.extra_link_args, target_lang="c")
-
-    def _link_host_kernels(self, cxx, objs):
-        targets = [os.path.join(self.build_lib, HOST_KERNELS)]
-        if self._source_too():
-            targets.append(os.path.join(HERE, HOST_KERNELS))
-        built = os.path.join(CACHE, "_host_kernels.so")
-        if not _newer_than(built, objs):
-            subprocess.run(cxx + ["-shared", "-pthread"] + SANITIZE_FLAGS[:1] + objs + ["-o", built],
-                           check=True)
-        for t in targets:
-            os.makedirs(os.path.dirname(t), exist_ok=True)
-            shutil.copy2(built, t)
 
     # ------------------------------------------------------------ CUDA
 

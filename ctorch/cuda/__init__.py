@@ -105,12 +105,14 @@ def _emulate(on=True, guard=True, sm_count=4):
     """Serves cuda:0 with the host build of the kernels (on=True) or stops
     (on=False). guard: the emulated memory is closed to host code between
     launches, so host code that reads a device pointer faults. The build is
-    ctorch/cuda/_host_kernels.so, or the library CTORCH_HOST_KERNELS names
-    (the tests' deliberately broken builds)."""
+    made on first use (ctorch.cuda._hostbuild), or is the library
+    CTORCH_HOST_KERNELS names (the tests' deliberately broken builds)."""
     from ctorch.cuda import _backend
     if on:
-        path = os.environ.get("CTORCH_HOST_KERNELS") or os.path.join(
-            os.path.dirname(os.path.abspath(__file__)), "_host_kernels.so")
+        path = os.environ.get("CTORCH_HOST_KERNELS")
+        if not path:
+            from ctorch.cuda._hostbuild import host_kernels_path
+            path = host_kernels_path()
         capsule = _backend.install_host(path, sm_count)
         _backend.host_set_guard(guard)
         _register(0, capsule)

@@ -9,7 +9,7 @@ synchronisation and kernel lookup. Two drivers exist:
   context, the fatbins loaded with module_from_buffer, launches with the
   kernel's argument struct as the parameter buffer);
 - the host build of the same kernels (cuda_src/host_runtime.cpp, built by
-  setup.py into ctorch/cuda/_host_kernels.so): an emulated device whose
+  on first use by ctorch.cuda._hostbuild): an emulated device whose
   memory is host memory, closed to host code between launches, which runs
   the op dispatch, allocator and autograd on "CUDA" tensors on any machine.
   Its results are emulated results, never GPU results.

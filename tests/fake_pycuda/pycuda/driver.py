@@ -2,9 +2,10 @@
 import ctypes
 import os
 
-import ctorch
 
-_LIB = ctypes.CDLL(os.path.join(os.path.dirname(ctorch.__file__), "cuda", "_host_kernels.so"))
+from ctorch.cuda._hostbuild import host_kernels_path
+
+_LIB = ctypes.CDLL(host_kernels_path())
 _LIB.ctk_malloc.restype = ctypes.c_void_p
 _LIB.ctk_malloc.argtypes = [ctypes.c_size_t]
 _LIB.ctk_free.argtypes = [ctypes.c_void_p]
