@@ -3,9 +3,12 @@
 // Each mirrors the CPU kernel of the same entry (ctorch/_kernels/reduce.c):
 // the same dtypes, the same accumulation types (integers as int64, half
 // sums and running values in float, running float32 / complex64 values in
-// double), NaN propagation and first-index rules. Sums and products are
-// associated differently from the CPU (a tree across threads), so float
-// results may differ by rounding; integer results and indices are exact.
+// double), NaN propagation and first-index rules. Integer results, indices,
+// max/min and medians are exact. Floats: row sums up to 4096 elements, row
+// products up to 4096 elements and column sums (32 columns or more, or 512
+// rows or fewer; up to 512 x 512 rows) add and multiply in the CPU's order,
+// so they round as the CPU does; longer rows, scans and softmax combine
+// across threads in a tree, which rounds differently (a few ulp).
 //
 // Every kernel takes a ct_red_args (reduce_args.h) and 256 threads a block
 // (the column kernel: TX x TY = 256). Names: ct_red_<op>_<layout>_<sfx> with
@@ -119,10 +122,9 @@ template <class R> CT_DEV cx<R> mul(cx<R> z, cx<R> w) {
 template <class T_, class A_> struct op_sum {
     typedef T_ T;
     typedef A_ A;
-    static constexpr bool lanes4 = false;
+    static constexpr int cpu_lanes = 64;
     static CT_DEV A ident(int) { return num<A>::zero(); }
     static CT_DEV A comb(A x, A y, int) { return add(x, y); }
-    static CT_DEV A comb_last(A x, A y, int f) { return comb(x, y, f); }
     static CT_DEV A load(T v, int64_t) { return cv<A>::f(v); }
     static CT_DEV void store(const ct_red_args &a, int64_t r, A v) { ((T *)a.out)[r] = cv<T>::f(v); }
 };
@@ -131,15 +133,15 @@ template <class T_, class A_> struct op_sum {
  * to half at each step, as the CPU's ct_half accumulators do). The CPU
  * multiplies four interleaved lanes (i mod 4; the last len mod 4 elements
  * into lane 0) and returns (a0 a1)(a2 a3), computed in A without rounding
- * to H: lanes4 asks the thread layout for the same lanes, comb_last is
- * that final product (and the last two steps of a warp's combination). */
+ * to H: cpu_lanes asks the thread layout for the same lanes, fin is that
+ * final product. */
 template <class T_, class A_, class H> struct op_prod {
     typedef T_ T;
     typedef A_ A;
-    static constexpr bool lanes4 = true;
+    static constexpr int cpu_lanes = 4;
     static CT_DEV A ident(int) { return num<A>::one(); }
     static CT_DEV A comb(A x, A y, int) { return cv<A>::f(cv<H>::f(mul(x, y))); }
-    static CT_DEV A comb_last(A x, A y, int) { return mul(x, y); }
+    static CT_DEV A fin(A q0, A q1, A q2, A q3) { return mul(mul(q0, q1), mul(q2, q3)); }
     static CT_DEV A load(T v, int64_t) { return cv<A>::f(v); }
     static CT_DEV void store(const ct_red_args &a, int64_t r, A v) { ((T *)a.out)[r] = cv<T>::f(v); }
 };
@@ -149,10 +151,9 @@ template <class T_, class A_, class H> struct op_prod {
 template <class T_, class A_> struct op_run {
     typedef T_ T;
     typedef A_ A;
-    static constexpr bool lanes4 = false;
+    static constexpr int cpu_lanes = 0;
     static CT_DEV A ident(int f) { return f ? num<A>::one() : num<A>::zero(); }
     static CT_DEV A comb(A x, A y, int f) { return f ? mul(x, y) : add(x, y); }
-    static CT_DEV A comb_last(A x, A y, int f) { return comb(x, y, f); }
     static CT_DEV A load(T v, int64_t) { return cv<A>::f(v); }
     static CT_DEV void store(const ct_red_args &a, int64_t r, A v) { ((T *)a.out)[r] = cv<T>::f(v); }
 };
@@ -162,7 +163,7 @@ template <class T_, class A_> struct op_run {
 template <class T_, class V> struct op_mm {
     typedef T_ T;
     typedef mm<V> A;
-    static constexpr bool lanes4 = false;
+    static constexpr int cpu_lanes = 0;
     static CT_DEV A ident(int) { A r = {(V)0, -1}; return r; }
     static CT_DEV A comb(A x, A y, int f) {
         if (y.i < 0) return x;
@@ -176,7 +177,6 @@ template <class T_, class V> struct op_mm {
         if (f ? y.v > x.v : y.v < x.v) return y;
         return x.i < y.i ? x : y;
     }
-    static CT_DEV A comb_last(A x, A y, int f) { return comb(x, y, f); }
     static CT_DEV A load(T v, int64_t gi) { A r = {cv<V>::f(v), gi}; return r; }
     static CT_DEV void store(const ct_red_args &a, int64_t r, A v) {
         if (a.out) ((T *)a.out)[r] = cv<T>::f(v.v);
@@ -209,14 +209,10 @@ CT_RD_SHFL(shfl_idx, __shfl_sync(0xffffffffu, w[k], d))
 #undef CT_RD_SHFL
 #endif
 
-/* the warp's combination of v into lane 0: lanes 0..3 first gather the
- * lanes of their residue mod 4, then lane 0 forms (l0 l1)(l2 l3) */
+/* the warp's combination of v into lane 0 (lane l takes lane l + 16,
+ * then l + 8, ... : the CPU's halving of its 32 lanes) */
 template <class Op> CT_DEV typename Op::A warp_reduce(typename Op::A v, int f) {
-    v = Op::comb(v, shfl_down(v, 16), f);
-    v = Op::comb(v, shfl_down(v, 8), f);
-    v = Op::comb(v, shfl_down(v, 4), f);
-    v = Op::comb_last(v, shfl_down(v, 1), f);
-    v = Op::comb_last(v, shfl_down(v, 2), f);
+    for (int d = 16; d > 0; d >>= 1) v = Op::comb(v, shfl_down(v, d), f);
     return v;
 }
 
@@ -244,9 +240,9 @@ template <class Op, bool P> CT_DEV typename Op::A item_sum(const ct_red_args &a,
     int64_t r = item / a.segs, s = item - r * a.segs;
     int64_t lo = s * a.seglen, hi = lo + a.seglen < a.len ? lo + a.seglen : a.len;
     A acc = Op::ident(a.flag);
-    if constexpr (!P && Op::lanes4) {
-        /* a thread a row (rows up to 4096, cu_reduce.c): the CPU's four
-         * lanes, element for element */
+    if constexpr (!P && Op::cpu_lanes == 4) {
+        /* a thread a row (products of rows up to 4096, cu_reduce.c): the
+         * CPU's four lanes, element for element */
         const T *row = (const T *)a.x + r * a.ld;
         int64_t full = lo + (hi - lo) / 4 * 4;
         if (nthr == 1) {
@@ -254,8 +250,23 @@ template <class Op, bool P> CT_DEV typename Op::A item_sum(const ct_red_args &a,
             for (int64_t i = lo; i < full; i += 4)
                 for (int k = 0; k < 4; k++) q[k] = Op::comb(q[k], Op::load(row[i + k], i + k), a.flag);
             for (int64_t i = full; i < hi; i++) q[0] = Op::comb(q[0], Op::load(row[i], i), a.flag);
-            return Op::comb_last(Op::comb_last(q[0], q[1], a.flag), Op::comb_last(q[2], q[3], a.flag),
-                                 a.flag);
+            return Op::fin(q[0], q[1], q[2], q[3]);
+        }
+    }
+    if constexpr (!P && Op::cpu_lanes == 64) {
+        /* a warp a row (sums of rows up to 4096, cu_reduce.c): the CPU's 64
+         * lanes (lane l holds lanes l and l + 32 and adds them, the first
+         * step of the CPU's halving); the last len mod 64 elements are the
+         * CPU's separate tail (row_tail), added to the warp's total */
+        const T *row = (const T *)a.x + r * a.ld;
+        int64_t full = lo + (hi - lo) / 64 * 64;
+        if (nthr == 32) {
+            A b = acc;
+            for (int64_t i = lo + tid; i < full; i += 64) {
+                acc = Op::comb(acc, Op::load(row[i], i), a.flag);
+                b = Op::comb(b, Op::load(row[i + 32], i + 32), a.flag);
+            }
+            return Op::comb(acc, b, a.flag);
         }
     }
     if constexpr (P) {
@@ -277,12 +288,24 @@ template <class Op, bool P> CT_DEV void rows_t(const ct_red_args &a) {
     CT_GRID_STRIDE(item, a.rows * a.segs) item_store<Op>(a, item, item_sum<Op, P>(a, item, 0, 1));
 }
 
+/* sums in a warp a row: the elements after the last full 64, added one
+ * after the other */
+template <class Op> CT_DEV typename Op::A row_tail(const ct_red_args &a, int64_t r) {
+    typedef typename Op::A A;
+    const typename Op::T *row = (const typename Op::T *)a.x + r * a.ld;
+    A t = Op::ident(a.flag);
+    for (int64_t i = a.len / 64 * 64; i < a.len; i++) t = Op::comb(t, Op::load(row[i], i), a.flag);
+    return t;
+}
+
 template <class Op, bool P> CT_DEV void rows_w(const ct_red_args &a) {
     int64_t gw = (blockIdx.x * (int64_t)blockDim.x + threadIdx.x) >> 5;
     int64_t nw = (gridDim.x * (int64_t)blockDim.x) >> 5;
     int lane = (int)threadIdx.x & 31;
     for (int64_t item = gw; item < a.rows * a.segs; item += nw) {
         typename Op::A v = warp_reduce<Op>(item_sum<Op, P>(a, item, lane, 32), a.flag);
+        if constexpr (!P && Op::cpu_lanes == 64)
+            if (lane == 0) v = Op::comb(v, row_tail<Op>(a, item), a.flag);
         if (lane == 0) item_store<Op>(a, item, v);
     }
 }
@@ -490,13 +513,11 @@ template <class T> struct op_nmax {
     typedef T A;
     static CT_DEV A ident(int) { return -pinf((T)0); }
     static CT_DEV A comb(A x, A y, int) { return x != x ? x : ((y > x || y != y) ? y : x); }
-    static CT_DEV A comb_last(A x, A y, int f) { return comb(x, y, f); }
 };
 template <class T> struct op_add {
     typedef T A;
     static CT_DEV A ident(int) { return (T)0; }
     static CT_DEV A comb(A x, A y, int) { return x + y; }
-    static CT_DEV A comb_last(A x, A y, int f) { return comb(x, y, f); }
 };
 
 /* a group (thread G = 1, warp G = 32, block G = 0) does row r; every thread

@@ -141,9 +141,13 @@ static void rd_cols(int dt, const void *x, int from_part, int64_t n, int64_t col
     a.len = cols;
     a.ld = ld;
     unsigned tx = 32, ty = 8;
-    int serial = cols >= 32;
+    /* a thread a column adds 512 rows one after the other, and a second
+     * pass adds those partial sums in order: the CPU's blocks of 512 rows,
+     * so the same sums (up to 512 x 512 rows). Fewer than 32 columns of many
+     * rows: blocks of tx columns x ty row lanes instead. */
+    int serial = cols >= 32 || n <= 512;
     if (serial) {
-        a.seglen = 256;                 /* rows a thread adds */
+        a.seglen = 512;
     } else {
         tx = 1;
         while ((int64_t)tx < cols) tx <<= 1;
