@@ -42,6 +42,7 @@
 //   glibc's: those results can differ in the last bits (and the complex ones
 //   in their special values); the host build (g++) calls glibc's and matches.
 #include "ct_cuda.cuh"
+#include "ct_fastmath.cuh"
 
 /* ---- op codes and the dtypes each op has, from the op list ------------- */
 
@@ -176,31 +177,6 @@ template <class F> CT_DEV int64_t ct_f2i64(F x) {
                                                                           : INT64_MIN;
 }
 
-/* fastmath.h's ct_expf with the fmas of GCC's x86-64-v3/v4 clones */
-CT_DEV float ct_expf(float x) {
-    const float hi = 88.72283935546875f;
-    const float lo = -103.97208404541015625f;
-    float xc = x > hi ? hi : (x < lo ? lo : x);
-    const float shift = 12582912.0f;
-    float kf = ct_sub(fmaf(xc, 1.44269502162933349609375f, shift), shift);
-    float r = fmaf(-kf, 0.693359375f, xc);
-    r = fmaf(kf, 2.12194440e-4f, r);
-    float p = 1.9875691500e-4f;
-    p = fmaf(p, r, 1.3981999507e-3f);
-    p = fmaf(p, r, 8.3334519073e-3f);
-    p = fmaf(p, r, 4.1665795894e-2f);
-    p = fmaf(p, r, 1.6666665459e-1f);
-    p = fmaf(p, r, 5.0000001201e-1f);
-    p = ct_add(fmaf(ct_mul(p, r), r, r), 1.0f);
-    int32_t k = (int32_t)kf;
-    int32_t k1 = k / 2, k2 = k - k1;
-    float s1 = __int_as_float((int)((uint32_t)(k1 + 127) << 23));
-    float s2 = __int_as_float((int)((uint32_t)(k2 + 127) << 23));
-    float res = ct_mul(ct_mul(p, s1), s2);
-    res = x > hi ? ct_inf<float>() : res;
-    res = x < lo ? 0.0f : res;
-    return x != x ? x : res;
-}
 CT_DEV float ct_expx(float x) { return ct_expf(x); }      /* sigmoid's exp */
 CT_DEV double ct_expx(double x) { return ct_m_exp(x); }
 

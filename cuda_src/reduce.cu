@@ -23,6 +23,7 @@
 // does not matter: partial results go to their own slots and a second
 // launch combines them in a fixed order.
 #include "ct_cuda.cuh"
+#include "ct_fastmath.cuh"
 #include "reduce_args.h"
 #include <string.h>
 
@@ -476,30 +477,7 @@ template <class T, class A> CT_DEV void carry_t(const ct_red_args &a) {
  * m = the row's max (a NaN row is all NaN; m = -inf counts as 0), s = the
  * sum of exp(x - m); out = exp(x - m) * (1 / s), or (x - m) - log(s). */
 
-CT_DEV float expx(float x) {          /* fastmath.h's ct_expf, with the CPU's fmas */
-    const float hi = 88.72283935546875f;
-    const float lo = -103.97208404541015625f;
-    float xc = x > hi ? hi : (x < lo ? lo : x);
-    const float shift = 12582912.0f;
-    float kf = fmaf(xc, 1.44269502162933349609375f, shift) - shift;
-    float r = fmaf(-kf, 0.693359375f, xc);
-    r = fmaf(kf, 2.12194440e-4f, r);
-    float p = 1.9875691500e-4f;
-    p = fmaf(p, r, 1.3981999507e-3f);
-    p = fmaf(p, r, 8.3334519073e-3f);
-    p = fmaf(p, r, 4.1665795894e-2f);
-    p = fmaf(p, r, 1.6666665459e-1f);
-    p = fmaf(p, r, 5.0000001201e-1f);
-    p = fmaf(fmul(p, r), r, r) + 1.0f;
-    int32_t k = (int32_t)kf;
-    int32_t k1 = k / 2, k2 = k - k1;
-    float s1 = __int_as_float((int)((uint32_t)(k1 + 127) << 23));
-    float s2 = __int_as_float((int)((uint32_t)(k2 + 127) << 23));
-    float res = fmul(fmul(p, s1), s2);
-    res = x > hi ? __int_as_float(0x7f800000) : res;
-    res = x < lo ? 0.0f : res;
-    return x != x ? x : res;
-}
+CT_DEV float expx(float x) { return ct_expf(x); }      /* fastmath.h's ct_expf, the CPU's bits */
 CT_DEV double expx(double x) { return ::exp(x); }
 CT_DEV float logx(float x) { return ::logf(x); }
 CT_DEV double logx(double x) { return ::log(x); }
