@@ -36,7 +36,6 @@ CACHE = os.path.join(HERE, "build", "cache")
 BACKEND_MODULE = "ctorch._core.dispatch"     # links the CPU kernels
 CUDA_MODULE = "ctorch.cuda._backend"         # links the CUDA backend's C side
 CUDA_GLUE = os.path.join("ctorch", "cuda")
-CUDA_SRC = "cuda_src"
 
 # -O1 compiles the Cython glue ~2.5x faster than -O3; the modules on the
 # path of every small op (x + y, views, graph recording) keep -O2.

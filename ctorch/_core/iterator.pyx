@@ -87,6 +87,22 @@ cdef int _run(Iter *it, int kind, int op, int dtype, ct_params *P, int64_t grain
     return 0
 
 
+cdef int _same_device(Tensor a, Tensor b) except -1:
+    if a._storage.device != b._storage.device:
+        _device_mismatch(a, b)
+    return 0
+
+
+cdef int _check_device(Tensor t) except -1:
+    """After a backend entry that returns nothing: raises the error a device
+    backend recorded during it (the CUDA backend's sticky error); nothing on
+    the CPU."""
+    if t._storage.device >= 0:
+        from ctorch.cuda import _backend
+        _backend.check()
+    return 0
+
+
 cdef int _device_error() except -1:
     """Raises the error a device backend recorded (the CUDA backend's sticky error)."""
     from ctorch.cuda import _backend

@@ -8,4 +8,5 @@ cdef Tensor _sized(tuple size, object dtype_, object device, str fname, DType fa
                    object out=*)
 cdef Tensor _finish(Tensor r, object requires_grad, object out=*, int device=*)   # r (moved to device), or r written to out=
 cdef Tensor _like(object input, object dtype_, object device)
+cdef int _factory_device(object device, object out) except -2
 cdef bint _is_ndarray(object x)

@@ -207,12 +207,10 @@ cdef DType _factory_dtype(object dtype_, object out, str fname):
 
 cdef Tensor _sized(tuple size, object dtype_, object device, str fname, DType fallback=None,
                    object out=None):
-    cdef int code = _device_code(device)
+    cdef int code = _factory_device(device, out)
     cdef DType dt = _factory_dtype(dtype_, out, fname)
     if dt is None:
         dt = fallback if fallback is not None else _default_dtype
-    if out is not None and device is None:
-        code = (<Tensor>out)._storage.device
     return _empty_list(_parse_size(size, fname), dt, code)
 
 

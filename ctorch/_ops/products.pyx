@@ -20,7 +20,7 @@ from ctorch._core.backend cimport *
 from ctorch._core.dispatch cimport ensure_gemm
 from ctorch._core.tensor cimport *
 from ctorch._core.iterator cimport (_copy_into, _tensor_arg, _to_out, _raw_clone, OUT_SAME, OUT_CAST,
-                                    _device_mismatch, _fill)
+                                    _fill, _same_device, _check_device)
 from ctorch._ops.elementwise cimport _cast
 from ctorch._ops.views cimport _unsqueeze, _expand
 from ctorch._ops.complex cimport _conj_raw
@@ -82,20 +82,6 @@ cdef int _zero_raw(Tensor t) except -1:
         memset(t._data, 0, t._numel * t._dtype.itemsize)
     else:
         _fill(t, 0)
-    return 0
-
-
-cdef int _same_device(Tensor a, Tensor b) except -1:
-    if a._storage.device != b._storage.device:
-        _device_mismatch(a, b)
-    return 0
-
-
-cdef int _check_launch(Tensor out) except -1:
-    """Raises the error a device recorded during a product's launch."""
-    if out._storage.device >= 0:
-        from ctorch.cuda import _backend
-        _backend.check()
     return 0
 
 
@@ -168,7 +154,7 @@ cdef Tensor _bmm_acc(Tensor a, Tensor b, Tensor acc, double alpha, double beta):
             fn(nb, offa, offb, a._data, b._data, out._data, m, n, k)
     free(offa)
     free(offb)
-    _check_launch(out)
+    _check_device(out)
     return out
 
 

@@ -12,7 +12,7 @@ from ctorch._core.backend cimport *
 from ctorch._core.dispatch cimport device, _device_code
 from ctorch._core.tensor cimport *
 from ctorch._core.iterator cimport *
-from ctorch._ops.creation cimport _sized, _finish, _like, _factory_dtype
+from ctorch._ops.creation cimport _sized, _finish, _like, _factory_dtype, _factory_device
 from ctorch._ops.elementwise cimport _cast
 from ctorch._core.tensor import Size
 
@@ -236,7 +236,7 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
         raise TypeError(f"randperm(): argument 'n' must be int, not {type(n).__name__}")
     if n < 0:
         raise RuntimeError(f"n must be non-negative, got{n}")
-    cdef int code = _device_code(device) if device is not None or out is None else (<Tensor>out)._storage.device
+    cdef int code = _factory_device(device, out)
     cdef DType dt = _factory_dtype(dtype, out, "randperm")
     cdef Generator g = _gen(generator)
     cdef Tensor src = _empty_list([n], t_int64)

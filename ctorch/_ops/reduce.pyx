@@ -31,15 +31,6 @@ cdef str _dev(Tensor t):
     return (<bytes>t._storage.backend.name).decode()
 
 
-cdef int _check_device(Tensor t) except -1:
-    """Raises the error a device backend recorded during the last kernels
-    (the CUDA backend's sticky error); nothing on the CPU."""
-    if t._storage.device >= 0:
-        from ctorch.cuda import _backend
-        _backend.check()
-    return 0
-
-
 
 cdef Tensor _sum(Tensor t, object dim, bint keepdim, DType res):
     """Sum of t over dim in dtype res (t is converted to res first)."""

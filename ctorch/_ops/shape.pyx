@@ -50,21 +50,6 @@ cdef inline int _dev(Tensor t) noexcept:
     return t._storage.device
 
 
-cdef int _device_check(Tensor t) except -1:
-    """Raises the error a device backend recorded during an entry that
-    returns nothing (the CUDA backend's sticky error)."""
-    if t._storage.device >= 0:
-        from ctorch.cuda import _backend
-        _backend.check()
-    return 0
-
-
-cdef int _same_device(Tensor a, Tensor b) except -1:
-    if a._storage.device != b._storage.device:
-        _device_mismatch(a, b)
-    return 0
-
-
 cdef Tensor _host(Tensor t):
     """t itself on the CPU, else a dense copy of it there (small index data
     read by host code)."""
@@ -137,7 +122,7 @@ cdef Tensor _cat_impl(list ts, int dim_arg, object dim, DType res):
                 sld = t._shape[d] * inner * isz
                 with nogil:
                     out._storage.backend.copy_rows(dp, dld, sp, sld, outer, sld)
-                _device_check(out)
+                _check_device(out)
             else:
                 sh = list(out.size())
                 sh[d] = t._shape[d]
