@@ -4,11 +4,16 @@ The factorizations run through numpy.linalg / scipy.linalg's LAPACK on the
 tensors' memory (a dense tensor is handed over without a copy); the backward
 formulas are entries of the derivatives table (ctorch.autograd.derivatives),
 written with ctorch ops, so that they can be differentiated again.
+
+CUDA tensors: the factorization runs in LAPACK on a host copy of the input
+and its results are copied back to the input's device (small matrices are
+what these functions mostly see, and there is no device LAPACK here); the
+history and the backward formulas stay on the device.
 """
 
 from ctorch._core import dispatch as _dispatch
 from ctorch._core.dtype import _scalar_name, float16 as _float16, int32 as _int32
-from ctorch._core.iterator import _write_out
+from ctorch._core.iterator import _write_out, _same_device_py
 from ctorch._core.tensor import Tensor, from_numpy as _from_numpy
 from ctorch._ops.creation import empty as _empty, full as _full, zeros as _zeros
 from ctorch._ops.views import diagonal as _diagonal
@@ -77,8 +82,10 @@ def _check(A, name, square=True):
 
 
 def _np_in(A):
-    """numpy view of A (half is computed in float)."""
-    a = A.detach().numpy()
+    """numpy view of A (half is computed in float); a host copy of a device
+    tensor."""
+    a = A.detach()
+    a = (a.cpu() if a.is_cuda else a).numpy()
     if a.dtype == _np.float16:
         a = a.astype(_np.float32)
     return a
@@ -91,7 +98,7 @@ def _factor(arr, like, real=False):
     if not arr.flags.c_contiguous:
         arr = arr.copy()
     r = _from_numpy(arr)
-    return r.to(dt) if r.dtype != dt else r
+    return r.to(like.device, dt) if r.dtype != dt or like.is_cuda else r
 
 
 def _batch_prefix(idx, shape):
@@ -105,17 +112,20 @@ def _lapack(name, a):
     return lapack.get_lapack_funcs((name,), (a,))[0]
 
 
-def _first_failure(a, name, **kwargs):
-    """(batch element, LAPACK info) of the first matrix of `a` that LAPACK's
+def _failures(a, name, **kwargs):
+    """(batch element, LAPACK info) of each matrix of `a` that LAPACK's
     `name` (getrf: a zero pivot; potrf: a minor not positive-definite) fails
-    on, or None."""
+    on, in order."""
     fn = _lapack(name, a)
     flat = a.reshape((-1,) + a.shape[-2:])
     for i in range(flat.shape[0]):
         info = fn(flat[i], **kwargs)[-1]
         if info > 0:
-            return i, info
-    return None
+            yield i, info
+
+
+def _first_failure(a, name, **kwargs):
+    return next(_failures(a, name, **kwargs), None)
 
 
 # ------------------------------------------------------------------ inv
@@ -150,14 +160,14 @@ def inv(A, *, out=None):
 def inv_ex(A, *, check_errors=False, out=None):
     _check(A, "linalg.inv_ex")
     try:
-        return _INVEX(inv(A), _zeros(A.shape[:-2], dtype=_int32))
+        return _INVEX(inv(A), _zeros(A.shape[:-2], dtype=_int32, device=A.device))
     except LinAlgError:
         if check_errors:
             raise
-        bad = _first_failure(_np_in(A), "getrf")
         info = _zeros(A.shape[:-2], dtype=_int32)
-        info.view(-1)[bad[0]] = bad[1]
-        return _INVEX(_full(A.shape, float("nan"), dtype=A.dtype), info)
+        for i, v in _failures(_np_in(A), "getrf"):
+            info.view(-1)[i] = v
+        return _INVEX(_full(A.shape, float("nan"), dtype=A.dtype, device=A.device), info.to(A.device))
 
 
 # ------------------------------------------------------------------ det
@@ -200,6 +210,7 @@ def solve(A, B, *, left=True, out=None):
     if A.dtype != B.dtype:
         raise RuntimeError(f"linalg.solve: Expected A and B to have the same dtype, but found "
                            f"A of type {_scalar_name(A.dtype)} and B of type {_scalar_name(B.dtype)} instead")
+    _same_device_py(A, B)
     if not left:
         return solve(A.mT, B.mT).mT
     vec = _vector_case(A, B)
@@ -238,7 +249,7 @@ def cholesky(A, *, upper=False, out=None):
 
 
 def cholesky_ex(A, *, upper=False, check_errors=False, out=None):
-    return _CHOLEX(cholesky(A, upper=upper), _zeros(A.shape[:-2], dtype=_int32))
+    return _CHOLEX(cholesky(A, upper=upper), _zeros(A.shape[:-2], dtype=_int32, device=A.device))
 
 
 # ------------------------------------------------------------------ qr, svd, eigh
@@ -266,7 +277,7 @@ def _fill_out(name, out, results, inputs):
 def _qr_raw(A, mode):
     a = _np_in(A)
     if mode == "r":
-        return _empty(0, dtype=A.dtype), _factor(_np.linalg.qr(a, mode="r"), A)
+        return _empty(0, dtype=A.dtype, device=A.device), _factor(_np.linalg.qr(a, mode="r"), A)
     q, r = _np.linalg.qr(a, mode=mode)
     return _factor(q, A), _factor(r, A)
 
@@ -288,7 +299,12 @@ def _svd_raw(A, full_matrices):
 
 def _svd_checks(A, name, driver):
     _check(A, name, square=False)
-    if driver is not None:
+    if A.is_cuda and driver in (None, "gesvd", "gesvdj", "gesvda"):
+        pass            # cuSOLVER's drivers: all give the same factorization here
+    elif A.is_cuda:
+        raise RuntimeError(f"torch.linalg.svd: unknown svd driver {driver} in svd_cusolver "
+                           "computation. Available drivers: gesvd, gesvdj, and gesvda.")
+    elif driver is not None:
         raise RuntimeError("torch.linalg.svd: keyword argument `driver=` is only supported on CUDA inputs "
                            "with cuSOLVER backend.")
     _refuse_half(A, "linalg_svd_cpu")
@@ -349,8 +365,8 @@ def _svd_legacy(input, some=True, compute_uv=True, *, out=None):
         S = svdvals(input)
         m, n = input.shape[-2], input.shape[-1]
         batch = tuple(input.shape[:-2])
-        r = _SVD_LEGACY(_zeros(batch + (m, m), dtype=input.dtype), S,
-                        _zeros(batch + (n, n), dtype=input.dtype))
+        r = _SVD_LEGACY(_zeros(batch + (m, m), dtype=input.dtype, device=input.device), S,
+                        _zeros(batch + (n, n), dtype=input.dtype, device=input.device))
     else:
         U, S, Vh = svd(input, full_matrices=not some)
         r = _SVD_LEGACY(U, S, _mH(Vh))

@@ -110,6 +110,33 @@ def test_printing_and_errors_as_pytorch_gives_them():
         torch.topk(x, 1)
 
 
+def test_a_zero_dim_cpu_tensor_joins_device_tensors_as_a_value():
+    # PyTorch's rule: a 0-dim CPU tensor may meet device tensors in an
+    # elementwise op; its gradient comes back to the CPU
+    x = torch.tensor([1.0, -2.0, 3.0], device="cuda")
+    s = torch.tensor(2.0, requires_grad=True)
+    r = x * s + torch.add(x, s) + x / s + torch.lerp(x, 2 * x, s) + torch.where(x > 0, s, x) + s ** x.abs()
+    assert r.device.type == "cuda"
+    xs, ss = x.cpu(), s.detach().clone().requires_grad_()
+    want = xs * ss + torch.add(xs, ss) + xs / ss + torch.lerp(xs, 2 * xs, ss) + torch.where(xs > 0, ss, xs) + ss ** xs.abs()
+    assert torch.allclose(r.cpu(), want)
+    r.sum().backward()
+    want.sum().backward()
+    assert s.grad.device.type == "cpu" and torch.allclose(s.grad, ss.grad)
+    y = x.clone()
+    y.mul_(torch.tensor(3)).sub_(torch.tensor(1.5))
+    assert y.cpu().tolist() == [1.5, -7.5, 7.5]
+    assert x.masked_fill(x > 0, torch.tensor(0.0)).cpu().tolist() == [0.0, -2.0, 0.0]
+    # the type promotion of a 0-dim tensor: an int32 device tensor times a
+    # 0-dim float tensor is float32, a 0-dim int64 one stays int32
+    i = torch.tensor([1, 2], dtype=torch.int32, device="cuda")
+    assert (i * torch.tensor(1.5)).dtype == torch.float32 and (i * torch.tensor(2)).dtype == torch.int32
+    with pytest.raises(RuntimeError, match="Expected all tensors to be on the same device"):
+        x + torch.ones(1)
+    with pytest.raises(RuntimeError, match="Expected all tensors to be on the same device"):
+        torch.ones(3) + torch.tensor(1.0, device="cuda")
+
+
 def test_cuda_array_interface():
     x = torch.arange(12, dtype=torch.float32, device="cuda").reshape(3, 4)
     ai = x.__cuda_array_interface__

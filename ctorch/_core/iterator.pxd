@@ -117,6 +117,7 @@ cdef Tensor _dense_copy(Tensor p)
 cdef Tensor _to_device(Tensor t, int code, DType dt=*)
 cdef int _device_error() except -1
 cdef int _same_device(Tensor a, Tensor b) except -1
+cdef object _lift_cpu_scalar(object a, object b, object c)
 cdef int _check_device(Tensor t) except -1
 cdef int _host_only(Tensor t, str name) except -1
 cdef tuple _rows_layout(Tensor t, list red)

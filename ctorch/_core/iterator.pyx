@@ -93,6 +93,25 @@ cdef int _same_device(Tensor a, Tensor b) except -1:
     return 0
 
 
+cdef object _lift_cpu_scalar(object a, object b, object c):
+    """a on the device of b or c when a is a 0-dim CPU tensor and one of them
+    is a device tensor, else a itself. PyTorch lets a 0-dim CPU tensor join
+    device tensors in an elementwise op as a value; it keeps its place in type
+    promotion (a 0-dim tensor's), and its gradient flows back to the CPU
+    through the copy."""
+    if not isinstance(a, Tensor) or (<Tensor>a)._ndim != 0 or (<Tensor>a)._storage.device >= 0:
+        return a
+    for o in (b, c):
+        if isinstance(o, Tensor) and (<Tensor>o)._storage.device >= 0:
+            return a.to((<Tensor>o).device)
+    return a
+
+
+def _same_device_py(Tensor a, Tensor b):
+    """_same_device for Python modules (torch.linalg)."""
+    _same_device(a, b)
+
+
 cdef int _check_device(Tensor t) except -1:
     """After a backend entry that returns nothing: raises the error a device
     backend recorded during it (the CUDA backend's sticky error); nothing on

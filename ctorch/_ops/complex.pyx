@@ -284,7 +284,7 @@ def sgn(input, *, out=None):
         return _FUNCTIONS["sign"](t, out=out)
     a = _FUNCTIONS["abs"](t)
     z = a == 0
-    r = where(z, zeros((), dtype=t._dtype), t / where(z, ones((), dtype=a.dtype), a))
+    r = where(z, zeros((), dtype=t._dtype, device=t.device), t / where(z, ones((), dtype=a.dtype, device=t.device), a))
     return _to_out(out, r, "sgn", OUT_SAME, "Found dtype {out} but expected {res}")
 
 

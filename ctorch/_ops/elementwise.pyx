@@ -67,6 +67,19 @@ cdef frozenset _EXACT_OUT = frozenset(["neg", "negative", "abs", "absolute", "si
                                        "round", "trunc", "fix", "frac", "bitwise_not", "clamp", "clip"])
 
 
+cdef inline bint _devices_differ(object a, object b):
+    return isinstance(a, Tensor) and isinstance(b, Tensor) and \
+        (<Tensor>a)._storage.device != (<Tensor>b)._storage.device
+
+
+cdef tuple _lift2(object a, object b):
+    """(a, b) with a 0-dim CPU tensor among them copied to the other's device
+    (_lift_cpu_scalar); callers record the op with the pair this returns, so
+    that the copy carries the gradient back to the CPU."""
+    a = _lift_cpu_scalar(a, b, None)
+    return a, _lift_cpu_scalar(b, a, None)
+
+
 cdef object _binary(int op, int rule, object a, object b, object out, str name, bint inplace=False):
     cdef DType res, comp, outdt
     cdef Tensor ta = None, tb = None, o = None, tmp
@@ -255,6 +268,10 @@ def where(condition, input=None, other=None, *, out=None):
         _check_fits(y, res, False)
     cdef Tensor tx = x if isinstance(x, Tensor) else _scalar_tensor(x, res)
     cdef Tensor ty = y if isinstance(y, Tensor) else _scalar_tensor(y, res)
+    if c._storage.device != tx._storage.device or c._storage.device != ty._storage.device:
+        c = <Tensor>_lift_cpu_scalar(c, tx, ty)
+        tx = <Tensor>_lift_cpu_scalar(tx, c, ty)
+        ty = <Tensor>_lift_cpu_scalar(ty, c, tx)
     tx = _cast(tx, res)
     ty = _cast(ty, res)
     cdef Iter it
@@ -286,6 +303,10 @@ def lerp(input, end, weight, *, out=None):
     if s._dtype is not e._dtype:
         raise RuntimeError(f"expected dtype {s._dtype!r} for `end` but got dtype {e._dtype!r}")
     cdef Tensor w = weight if isinstance(weight, Tensor) else _scalar_tensor(weight, s._dtype)
+    if s._storage.device != e._storage.device or s._storage.device != w._storage.device:
+        s = <Tensor>_lift_cpu_scalar(s, e, w)
+        e = <Tensor>_lift_cpu_scalar(e, s, w)
+        w = <Tensor>_lift_cpu_scalar(w, s, e)
     if w._dtype is not s._dtype:
         if isinstance(weight, Tensor):
             raise RuntimeError(f"expected dtype {s._dtype!r} for `weight` but got dtype {w._dtype!r}")
@@ -325,7 +346,7 @@ def lerp(input, end, weight, *, out=None):
         _bump(o)
         return o
     elif isinstance(weight, Tensor):
-        record("lerp.Tensor", dst, (s, e, weight))
+        record("lerp.Tensor", dst, (s, e, w))
     else:
         record("lerp.Scalar", dst, (s, e), (weight,))
     return dst
@@ -379,6 +400,8 @@ cdef object _make_binary(int op, int rule, str name, bint inplace):
     if inplace:
         def method_(self, other):
             _check_inplace(<Tensor?>self)
+            if _devices_differ(self, other):
+                other = _lift_cpu_scalar(other, self, None)
             if _inplace_needs_graph(<Tensor>self, other):
                 return _inplace_with_graph(<Tensor>self, lambda s: _FUNCTIONS[name](s, other))
             return _binary(op, rule, self, other, self, name, True)
@@ -386,6 +409,8 @@ cdef object _make_binary(int op, int rule, str name, bint inplace):
         return method_
 
     def function(input, other, *, out=None):
+        if _devices_differ(input, other):
+            input, other = _lift2(input, other)
         r = _binary(op, rule, input, other, out, name)
         if out is None:
             _record_binary(r, input, other, name, 1)
@@ -456,6 +481,8 @@ cdef object _scaled(object input, object other, object alpha, str name):
 
 
 def add(input, other, *, alpha=1, out=None):
+    if _devices_differ(input, other):
+        input, other = _lift2(input, other)
     r = _binary(CT_ADD, R_ARITH, input, _scaled(input, other, alpha, "add"), out, "add")
     if out is None:
         record2("add", r, input, other, (alpha,))
@@ -476,6 +503,8 @@ cdef int _check_sub_bool(object a, object b) except -1:
 
 def sub(input, other, *, alpha=1, out=None):
     _check_sub_bool(input, other)
+    if _devices_differ(input, other):
+        input, other = _lift2(input, other)
     r = _binary(CT_SUB, R_ARITH, input, _scaled(input, other, alpha, "sub"), out, "sub")
     if out is None:
         record2("sub", r, input, other, (alpha,))
@@ -501,6 +530,8 @@ cdef int _rounding(object rounding_mode) except -2:
 
 def div(input, other, *, rounding_mode=None, out=None):
     cdef int op = _rounding(rounding_mode)
+    if _devices_differ(input, other):
+        input, other = _lift2(input, other)
     r = _binary(op, R_FLOAT if op == CT_DIV else R_ARITH, input, other, out, "div")
     if out is None:
         record("div" if op == CT_DIV else "div.rounding_mode", r, (input, other))
@@ -776,6 +807,8 @@ cdef object _overwrite_with_graph(Tensor self, object value, str op):
 cdef object _op_binary(int op, int rule, object a, object b, str name):
     if not _is_operand(b):
         return NotImplemented
+    if _devices_differ(a, b):
+        a, b = _lift2(a, b)
     r = _binary(op, rule, a, b, None, name)
     _record_binary(r, a, b, name, 1)
     return r
