@@ -9,6 +9,7 @@ from ctorch._core.dtype import (  # noqa: F401
 from ctorch._core.tensor import Tensor, Size, strided, from_numpy, is_floating_point, is_complex  # noqa: F401
 from ctorch._core.dispatch import device, get_num_threads, set_num_threads  # noqa: F401
 from ctorch._core.iterator import can_cast  # noqa: F401
+from ctorch._core.dlpack import from_dlpack  # noqa: F401
 # the op families the operators and the autograd engine need (each installs
 # its Tensor methods and operators on import); the rest load on first use
 from ctorch._ops.creation import *  # noqa: F401,F403
@@ -29,6 +30,7 @@ from ctorch._ops.complex import _complex_fn as complex  # noqa: F401
 # autograd: the graph nodes; the derivatives table is loaded by the first op
 # that records a graph, the engine by the first backward
 from ctorch import autograd  # noqa: F401
+from ctorch import utils  # noqa: F401
 
 (bool, uint8, int8, int16, int32, int64, float16, float32, float64,
  complex64, complex128) = _dtype_list()

@@ -563,8 +563,13 @@ cdef class Tensor:
             return format(self.item(), spec)
         return object.__format__(self, spec) if spec else repr(self)
 
-    def __dlpack__(self, stream=None):
-        return _to_numpy(self).__dlpack__()
+    def __dlpack__(self, *, stream=None, max_version=None, dl_device=None, copy=None):
+        from ctorch._core import dlpack
+        return dlpack.to_dlpack(self, stream, max_version, dl_device, copy)
+
+    def __dlpack_device__(self):
+        from ctorch._core import dlpack
+        return dlpack.device_of(self)
 
     # ------------------------------------------------------ views and shape
 
