@@ -81,9 +81,16 @@ def main():
     if torch is not None:
         at = torch.rand(4096, 4096, device="cuda")
         bt = torch.rand(4096, 4096, device="cuda")
+    blas = ctorch.cuda._blas_library()
+    print(f"ctorch's float products run in: {blas or 'its tiled kernels (no cuBLAS found)'}", flush=True)
     probe("matmul 4096 f32", lambda: (lambda: a @ b), lambda: (lambda: at @ bt))
     m = rows[-1][1]
     print(f"ctorch matmul: {2 * 4096 ** 3 / m / 1e12:.1f} TFLOP/s", flush=True)
+    if blas:
+        from ctorch.cuda import _backend
+        _backend.blas_load(None)                # the tiled kernel of cuda_src/matmul.cu
+        probe("matmul 4096 f32 (own kernel)", lambda: (lambda: a @ b), lambda: (lambda: at @ bt))
+        _backend.blas_load(blas)
     sc = ctorch.rand(4, device="cuda")
     if torch is not None:
         st = torch.rand(4, device="cuda")

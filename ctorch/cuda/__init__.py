@@ -30,7 +30,7 @@ class OutOfMemoryError(RuntimeError):
 
 
 # "kind": None (not decided), "none", "gpu" or "emulated"
-_state = {"kind": None, "count": 0, "current": 0, "driver": None, "emulated_props": None}
+_state = {"kind": None, "count": 0, "current": 0, "driver": None, "emulated_props": None, "blas": None}
 
 
 def _pycuda_present():
@@ -88,6 +88,39 @@ def _lazy_init(ordinal=0):
         drv = _pycuda.Driver(ordinal)
         _register(ordinal, _backend.install_gpu(drv))
         _state["driver"] = drv
+        _state["blas"] = _load_cublas(_backend)
+
+
+def _cublas_candidates():
+    """Paths of a libcublas to try, best first: CTORCH_CUBLAS ("0": none),
+    the CUDA toolkit's, the nvidia-cublas wheel's (a dependency of PyTorch's
+    CUDA wheels), then the names the dynamic loader searches for."""
+    env = os.environ.get("CTORCH_CUBLAS")
+    if env is not None:
+        return [] if env in ("", "0") else [env]
+    import glob
+    import sys
+    dirs = [os.path.join(os.environ[v], "lib64") for v in ("CUDA_HOME", "CUDA_PATH") if os.environ.get(v)]
+    dirs.append("/usr/local/cuda/lib64")
+    dirs += [os.path.join(p, "nvidia", "cublas", "lib") for p in sys.path if p]
+    found = []
+    for d in dirs:
+        found += sorted(glob.glob(os.path.join(d, "libcublas.so.*")), reverse=True)
+    return found + ["libcublas.so.13", "libcublas.so.12", "libcublas.so.11", "libcublas.so"]
+
+
+def _load_cublas(backend):
+    """The path of the cuBLAS library the float products now run in, or None
+    (the tiled kernels of cuda_src/matmul.cu run them)."""
+    for path in _cublas_candidates():
+        if backend.blas_load(path) is None:
+            return path
+    return None
+
+
+def _blas_library():
+    """The cuBLAS library behind float products on the GPU, or None."""
+    return _state["blas"]
 
 
 def init():

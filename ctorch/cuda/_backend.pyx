@@ -31,6 +31,7 @@ cdef extern from "cuda_backend.h" nogil:
         int (*sync)() noexcept
         int (*find)(const char *name) noexcept
         int sm_count
+        int (*bind)() noexcept
     ctypedef struct ctc_mem_stats:
         int64_t allocated, max_allocated, reserved, max_reserved, n_device_allocs, n_device_frees
     void ctc_init(const ctc_driver *drv, const ct_backend *cpu)
@@ -41,6 +42,12 @@ cdef extern from "cuda_backend.h" nogil:
     void ctc_reset_peak()
     void ctc_empty_cache()
     int ctc_sync()
+
+cdef extern from "cu_blas.h" nogil:
+    int ctc_blas_load(const char *path, char *msg, int n)
+    void ctc_blas_unload()
+    int ctc_blas_loaded()
+    int64_t ctc_blas_calls()
 
 cdef ctc_driver _drv
 cdef object _host_lib = None
@@ -88,6 +95,8 @@ def install_host(str path, int sm_count=4):
     _drv.sync = NULL
     _drv.find = <int (*)(const char *) noexcept nogil>_sym(b"ctk_find")
     _drv.sm_count = sm_count
+    _drv.bind = NULL
+    ctc_blas_unload()           # the emulated device runs its own kernels (tests load a stand-in)
     _host_set_reverse = <void (*)(int) noexcept nogil>_sym(b"ctk_set_reverse")
     _host_set_guard = <void (*)(int) noexcept nogil>_sym(b"ctk_set_guard")
     _host_live_blocks = <int64_t (*)() noexcept nogil>_sym(b"ctk_live_blocks")
@@ -175,6 +184,14 @@ cdef int _g_sync() noexcept with gil:
         _gpu.last_error = e
         return 1
 
+cdef int _g_bind() noexcept with gil:
+    try:
+        _gpu._current()
+        return 0
+    except Exception as e:
+        _gpu.last_error = e
+        return 1
+
 cdef int _g_find(const char *name) noexcept with gil:
     try:
         return _gpu.find(name.decode())
@@ -195,9 +212,29 @@ def install_gpu(driver):
     _drv.launch = _g_launch
     _drv.sync = _g_sync
     _drv.find = _g_find
+    _drv.bind = _g_bind
     _drv.sm_count = driver.sm_count
     ctc_init(&_drv, backend_for(-1))
     return PyCapsule_New(<void *>&ctc_backend, b"ctorch.backend", NULL)
+
+
+# ---------------------------------------------------------------- cuBLAS
+
+def blas_load(str path):
+    """Runs the float products through the cuBLAS library at `path` (None:
+    through the kernels again). Returns None, or why the library cannot serve."""
+    cdef char msg[512]
+    ctc_blas_unload()
+    if path is None:
+        return None
+    if ctc_blas_load(path.encode(), msg, sizeof(msg)) != 0:
+        return msg.decode(errors="replace")
+    return None
+
+
+def blas_calls():
+    """Products cuBLAS ran since it was loaded (-1: none is loaded)."""
+    return ctc_blas_calls() if ctc_blas_loaded() else -1
 
 
 # ---------------------------------------------------------------- queries

@@ -15,10 +15,13 @@
  *     kernel adds them in order (so results do not depend on scheduling).
  * Batch offsets (host arrays) pass as a base and a step when they are evenly
  * spaced, else as a device copy. Errors go to the sticky error (ctc_fail).
+ * Float products go to cuBLAS instead when a cuBLAS library is loaded
+ * (cu_blas.h).
  */
 #include <stdio.h>
 #include <string.h>
 #include "cuda_backend.h"
+#include "cu_blas.h"
 #include "../../cuda_src/matmul_args.h"
 
 enum { CTC_MM_TILE, CTC_MM_TILE_L, CTC_MM_ROWS, CTC_MM_COLS, CTC_MM_FINISH, CTC_MM_KINDS };
@@ -406,6 +409,8 @@ static void ctc_gemm(int dtype, char t1, char t2, int M, int N, int K, const voi
         ctc_fail(-3, "gemm on CUDA takes float32, float64, complex64 or complex128");
         return;
     }
+    if (ctc_blas_gemm(dtype, t1, t2, M, N, K, alpha, P, ld1, off1, Q, ld2, off2, beta, C, ldc, nb) >= 0)
+        return;                                 /* cuBLAS ran it (or failed: the sticky error) */
     memset(&p, 0, sizeof p);
     p.dt = dtype;
     p.M = M;

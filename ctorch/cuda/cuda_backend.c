@@ -74,6 +74,12 @@ int ctc_sync(void) {
     return rc;
 }
 
+int ctc_bind(void) {
+    int rc = g_drv.bind ? g_drv.bind() : 0;
+    if (rc != 0) ctc_fail(rc, "making the CUDA context current failed");
+    return rc;
+}
+
 /* --------------------------------------------------------- the allocator
  *
  * Blocks are rounded to a size class: powers of two from 512 bytes to

@@ -31,6 +31,8 @@ typedef struct {
     int (*sync)(void);
     int (*find)(const char *name);                              /* -1: no such kernel */
     int sm_count;                                               /* multiprocessors */
+    int (*bind)(void);          /* makes the device's context current on this thread before
+                                   a call into a CUDA library (cuBLAS); NULL: nothing to do */
 } ctc_driver;
 
 enum { CTC_H2D = 0, CTC_D2H = 1, CTC_D2D = 2 };
@@ -68,6 +70,8 @@ void ctc_free(void *p, size_t n);
 int ctc_copy(void *dst, const void *src, size_t n, int kind);
 int ctc_memset(void *dst, int v, size_t n);
 int ctc_sync(void);
+/* the driver's bind (0: done) */
+int ctc_bind(void);
 
 /* allocator statistics (bytes) */
 typedef struct {
