@@ -8,6 +8,8 @@
 //   ct_copy_rows_w<W>     rows of units (ct_copy_rows_args)
 //   ct_isel_w<W>          index_select (ct_isel_args)
 //   ct_gather_w<W>        gather (ct_walk_args)
+//   ct_transpose_w<W>     a copy between transposed layouts, tiled through
+//                         shared memory (ct_transpose_args; blocks of 32 x 8)
 //   ct_walk_check         the index check of a scatter (ct_walk_args)
 //   ct_scatter_w<W>       scatter (ct_walk_args), after ct_walk_check
 //   ct_scatter_add_<sfx>  scatter_add (ct_walk_args), after ct_walk_check:
@@ -17,7 +19,8 @@
 //                         bool, 8-bit, 16-bit integers and half a CAS loop on
 //                         the 32-bit word that holds the element (half added
 //                         in float and rounded once, as the CPU does)
-// Every kernel is a grid-stride loop: any launch shape is correct.
+// Every kernel is a grid-stride loop (the transpose: over tiles): any grid
+// is correct.
 //
 // A bad index is recorded as the smallest position that holds one (an
 // atomic min over a uint64 word, all ones when there is none): the CPU loops
@@ -248,13 +251,41 @@ template <class T> CT_DEV void ct_sh_scatter_add(const ct_walk_args &a) {
 
 }  // namespace
 
+/* a 32 x 32 tile a step: read along i (src's dense dim) into the tile,
+ * then write along j (dst's dense dim); the tile's rows have 33 units so
+ * that a column of the tile falls in 32 different shared-memory banks */
+template <class T> CT_DEV void ct_sh_transpose(const ct_transpose_args &a) {
+    __shared__ T tile[32][33];
+    const T *src = (const T *)(uintptr_t)a.src;
+    T *dst = (T *)(uintptr_t)a.dst;
+    const int64_t ti = (a.rows + 31) / 32, tj = (a.cols + 31) / 32, tiles = ti * tj * a.batch;
+    const int tx = threadIdx.x, ty = threadIdx.y;
+    for (int64_t t = blockIdx.x; t < tiles; t += gridDim.x) {
+        const int64_t b = t / (ti * tj), r = t - b * ti * tj;
+        const int64_t i0 = (r / tj) * 32, j0 = (r % tj) * 32;
+        const T *s = src + b * a.ssb;
+        for (int k = ty; k < 32; k += 8) {
+            const int64_t i = i0 + tx, j = j0 + k;
+            if (i < a.rows && j < a.cols) tile[k][tx] = s[i + j * a.ssj];
+        }
+        __syncthreads();
+        T *d = dst + b * a.dsb;
+        for (int k = ty; k < 32; k += 8) {
+            const int64_t i = i0 + k, j = j0 + tx;
+            if (i < a.rows && j < a.cols) d[i * a.dsi + j] = tile[tx][k];
+        }
+        __syncthreads();            /* the tile is read before the next one is written */
+    }
+}
+
 /* ---- the kernels ------------------------------------------------------------ */
 
 #define CT_SH_WIDTH(W, T)                                                                     \
     CT_KERNEL(ct_copy_rows_w##W, ct_copy_rows_args, CT_SERIAL) { ct_sh_copy_rows<T>(a); }    \
     CT_KERNEL(ct_isel_w##W, ct_isel_args, CT_SERIAL) { ct_sh_isel<T>(a); }                  \
     CT_KERNEL(ct_gather_w##W, ct_walk_args, CT_SERIAL) { ct_sh_gather<T>(a); }              \
-    CT_KERNEL(ct_scatter_w##W, ct_walk_args, CT_SERIAL) { ct_sh_scatter<T>(a); }
+    CT_KERNEL(ct_scatter_w##W, ct_walk_args, CT_SERIAL) { ct_sh_scatter<T>(a); }            \
+    CT_KERNEL(ct_transpose_w##W, ct_transpose_args, CT_SYNC) { ct_sh_transpose<T>(a); }
 CT_SH_WIDTH(1, uint8_t)
 CT_SH_WIDTH(2, uint16_t)
 CT_SH_WIDTH(4, uint32_t)

@@ -50,4 +50,16 @@ typedef struct {
     int32_t nd, pad_;
 } ct_walk_args;
 
+/* a tiled transpose copy: dst[b, i, j] = src[b, i, j] where src is dense
+ * along i (stride 1) and dst along j (stride 1), both in units of the
+ * kernel's width (ct_transpose_w<W>); the other strides are any. Tiles of
+ * 32 x 32 go through shared memory, so that both the reads and the writes
+ * are coalesced. */
+typedef struct {
+    uint64_t dst, src;
+    int64_t batch, rows, cols;          /* b, i, j */
+    int64_t dsb, dsi;                   /* dst strides of b and i */
+    int64_t ssb, ssj;                   /* src strides of b and j */
+} ct_transpose_args;
+
 #endif

@@ -110,6 +110,25 @@ def test_printing_and_errors_as_pytorch_gives_them():
         torch.topk(x, 1)
 
 
+@pytest.mark.parametrize("dt", [torch.bool, torch.int16, torch.float16, torch.float32, torch.int64,
+                                torch.complex128], ids=str)
+@pytest.mark.parametrize("order", ["forward", "reversed"])
+def test_copies_between_transposed_layouts(dt, order):
+    # the tiled transpose kernel takes 2-d and batched copies whose source is
+    # dense along the output's rows; thin ones stay elementwise
+    from ctorch.cuda import _backend
+    _backend.host_set_reverse(order == "reversed")
+    try:
+        for shape in [(37, 45), (8, 8), (64, 96), (3, 40, 33), (100, 5), (2, 3, 17, 9)]:
+            x = (torch.arange(int(np.prod(shape))).reshape(shape) % 7).to(dt)
+            g = x.cuda()
+            for f in (lambda t: t.transpose(-1, -2).contiguous(), lambda t: t.mT[..., 1:, 2:].clone(),
+                      lambda t: t.transpose(0, -1).reshape(-1), lambda t: torch.cat([t.mT, t.mT], -1)):
+                assert torch.equal(f(g).cpu(), f(x)), shape
+    finally:
+        _backend.host_set_reverse(False)
+
+
 def test_a_zero_dim_cpu_tensor_joins_device_tensors_as_a_value():
     # PyTorch's rule: a 0-dim CPU tensor may meet device tensors in an
     # elementwise op; its gradient comes back to the CPU

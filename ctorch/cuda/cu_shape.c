@@ -99,6 +99,37 @@ static void ctc_copy_rows(char *dst, int64_t dld, const char *src, int64_t sld, 
     ctc_launch1d(ctc_wkernel(k_rows, "ct_copy_rows_w", wi), rows * a.len, &a, sizeof a);
 }
 
+/* ------------------------------------------------------------ transpose */
+
+static int k_tr[CTC_NW];
+
+int ctc_try_transpose(const ct_iter *it, int es) {
+    /* dims after coalescing, innermost last: [b,] i, j with dst dense along
+     * j and src dense along i; small or thin copies stay elementwise */
+    int nd = it->ndim, wi = ctc_width_index(es);
+    if ((nd != 2 && nd != 3) || it->nargs != 2 || it->host != 0 || ctc_widths[wi] != es) return 0;
+    const int64_t *sd = it->strides, *ss = it->strides + nd;
+    int64_t rows = it->shape[nd - 2], cols = it->shape[nd - 1];
+    if (sd[nd - 1] != es || ss[nd - 2] != es || ss[nd - 1] <= es || rows < 8 || cols < 8) return 0;
+    for (int d = 0; d < nd; d++)
+        if (sd[d] % es || ss[d] % es || sd[d] < 0 || ss[d] < 0) return 0;
+    ct_transpose_args a;
+    memset(&a, 0, sizeof a);
+    a.dst = ctc_ptr(it->ptr[0]);
+    a.src = ctc_ptr(it->ptr[1]);
+    a.batch = nd == 3 ? it->shape[0] : 1;
+    a.rows = rows;
+    a.cols = cols;
+    a.dsb = nd == 3 ? sd[0] / es : 0;
+    a.dsi = sd[nd - 2] / es;
+    a.ssb = nd == 3 ? ss[0] / es : 0;
+    a.ssj = ss[nd - 1] / es;
+    int64_t tiles = a.batch * ((rows + 31) / 32) * ((cols + 31) / 32);
+    unsigned grid = tiles < 65535 ? (unsigned)tiles : 65535u;
+    ctc_launch(ctc_wkernel(k_tr, "ct_transpose_w", wi), grid, 1, 1, 32, 8, 1, 0, &a, sizeof a);
+    return 1;
+}
+
 /* ---------------------------------------------------------- index_select */
 
 static int ctc_index_select(char *dst, const char *src, int64_t outer, int64_t size,
@@ -271,6 +302,7 @@ void ctc_fill_shape(ct_backend *b) {
     memset(k_isel, 0, sizeof k_isel);
     memset(k_gather, 0, sizeof k_gather);
     memset(k_scatter, 0, sizeof k_scatter);
+    memset(k_tr, 0, sizeof k_tr);
     memset(k_add, 0, sizeof k_add);
     k_check = 0;
     b->copy_rows = ctc_copy_rows;

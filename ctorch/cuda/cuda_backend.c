@@ -298,6 +298,8 @@ static int ctc_elementwise(int kind, int op, int dtype, ct_params *P, const ct_i
         a.pa = P->a; a.pb = P->b; a.pc = P->c;
         a.pia = P->ia; a.pib = P->ib; a.pflags = P->flags;
     }
+    if (kind == CT_EW_CAST && op == dtype && ctc_try_transpose(it, es[0]))
+        return ctc_error ? CT_ERR_DEVICE : CT_OK;
     int kern = ctc_ew_kernel(kind, kind == CT_EW_CAST ? op : dtype);
     int *flag = NULL;
     if (ctc_is_int_division(kind, op, dtype)) {

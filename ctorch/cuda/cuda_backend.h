@@ -50,6 +50,11 @@ extern ct_backend ctc_backend;
 CTC_FAMILIES(CTC_DECLARE_FILL)
 #undef CTC_DECLARE_FILL
 
+/* an elementwise copy (same dtype, `es` bytes an element) between
+ * transposed layouts as one tiled launch (cu_shape.c): 1 when it ran it, 0
+ * when the layout is not one */
+int ctc_try_transpose(const ct_iter *it, int es);
+
 /* the sticky error: 0 or the first failure's code, with its message */
 extern int ctc_error;
 extern char ctc_error_msg[256];
