@@ -1,6 +1,11 @@
 """CUDA tensors on a real GPU: the op tables against the CPU, autograd, the
 tutorial's CUDA block, the random-number identity with the CPU, recovery
 from out-of-memory, and the allocator over a long training loop."""
+import os
+import pathlib
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -84,3 +89,17 @@ def test_the_allocator_stops_growing_in_a_training_loop():
     assert torch.cuda.memory_stats()["num_device_alloc"] == allocs
     assert torch.cuda.memory_reserved() == reserved
     assert loss.item() < 1e-3
+
+
+CASES = pathlib.Path(__file__).resolve().parent.parent / "cuda_cases"
+
+
+@pytest.mark.parametrize("script", sorted(p.name for p in CASES.glob("[!_]*.py")))
+def test_kernel_families_match_the_cpu_on_the_gpu(script):
+    # the scripts tests/test_cuda_families.py runs on the emulated device
+    env = dict(os.environ, CTORCH_CASES_ON_GPU="1",
+               PYTHONPATH=os.pathsep.join([str(CASES.parent.parent), os.environ.get("PYTHONPATH", "")]))
+    r = subprocess.run([sys.executable, str(CASES / script)], capture_output=True, text=True,
+                       cwd=str(CASES.parent.parent), env=env, timeout=600)
+    fails = [line for line in r.stdout.splitlines() if line.startswith("FAIL")]
+    assert r.returncode == 0, f"exit {r.returncode}\n" + "\n".join(fails[:40]) + "\n" + r.stderr[-3000:]

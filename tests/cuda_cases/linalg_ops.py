@@ -12,10 +12,8 @@ import numpy as np
 
 import ctorch as torch
 
-torch.cuda._emulate()
-from ctorch.cuda import _backend  # noqa: E402
-
-_backend.host_set_reverse("rev" in sys.argv)
+import _cases  # noqa: E402  (tests/cuda_cases/_cases.py: the device)
+_cases.setup()
 fails, n = [], 0
 rng = np.random.default_rng(0)
 

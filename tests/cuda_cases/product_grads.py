@@ -7,9 +7,9 @@ Emulated results, never GPU results."""
 import sys
 import numpy as np
 import ctorch as torch
-torch.cuda._emulate()
-from ctorch.cuda import _backend
-_backend.host_set_reverse("rev" in sys.argv)
+import _cases  # noqa: E402  (tests/cuda_cases/_cases.py: the device)
+_cases.setup()
+
 torch.manual_seed(0)
 n_ok, fails = 0, []
 

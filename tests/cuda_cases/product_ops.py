@@ -8,12 +8,10 @@ Emulated results, never GPU results."""
 import sys, itertools, random
 import numpy as np
 import ctorch as torch
-torch.cuda._emulate()
-from ctorch.cuda import _backend
-
+import _cases  # noqa: E402  (tests/cuda_cases/_cases.py: the device)
+_cases.setup()
 VERB = "-v" in sys.argv
 REV = len(sys.argv) > 1 and "rev" in sys.argv
-_backend.host_set_reverse(REV)
 torch.manual_seed(0)
 random.seed(0)
 

@@ -7,9 +7,9 @@ Emulated results, never GPU results."""
 import sys, traceback
 import numpy as np
 import ctorch as torch
-torch.cuda._emulate()
-from ctorch.cuda import _backend
-_backend.host_set_reverse(len(sys.argv) > 1 and sys.argv[1] == "rev")
+import _cases  # noqa: E402  (tests/cuda_cases/_cases.py: the device)
+_cases.setup()
+
 rng = np.random.default_rng(1)
 stats = {"ok": 0, "fail": 0}
 

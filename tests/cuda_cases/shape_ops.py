@@ -9,12 +9,10 @@ import sys, traceback
 import numpy as np
 import ctorch as torch
 from ctorch import Tensor
-torch.cuda._emulate()
-from ctorch.cuda import _backend
-
+import _cases  # noqa: E402  (tests/cuda_cases/_cases.py: the device)
+_cases.setup()
 TRACE = "trace" in sys.argv
 REV = len(sys.argv) > 1 and sys.argv[1] == "rev"
-_backend.host_set_reverse(REV)
 
 DT = [torch.bool, torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64,
       torch.float16, torch.float32, torch.float64, torch.complex64, torch.complex128]
