@@ -16,6 +16,15 @@ grad = dL/dRe + i dL/dIm, the gradient of a linear map is its adjoint:
 - C2C: the transform in the other direction with the same scale factor;
 - R2C: zero-fill the missing half of the spectrum, C2C adjoint, real part;
 - C2R: R2C of the gradient, entries that stand for a conjugate pair counted twice.
+
+On a device (a CUDA tensor) the transforms run in the device's own kernels
+(the backend's fft_c2c entry, reached through ctorch._ops.fft_device): each
+dim in turn is moved last and made dense, padded or cropped to its length,
+and its rows transformed complex-to-complex; a one-sided (R2C) spectrum is
+the full one cropped to n // 2 + 1, a C2R transform rebuilds the Hermitian
+full spectrum (the conjugate mirror of the given half) and keeps the real
+part of its inverse, and the normalisation is a multiply. Everything stays
+on the device, and the backward formulas above are the same calls.
 """
 import operator as _operator
 import sys as _sys
@@ -27,6 +36,7 @@ from ctorch._core.dtype import (
     float64 as _float64,
 )
 from ctorch._core.tensor import Tensor, _bump_version, from_numpy as _from_numpy
+from ctorch._core.iterator import _same_device_py
 from ctorch._ops.complex import conj as _conj
 from ctorch._ops.creation import arange as _arange, empty as _empty, full as _full, zeros as _zeros
 from ctorch._ops.shape import cat as _cat, roll as _roll
@@ -145,7 +155,7 @@ def _resized(t, dims, sizes):
         elif n > have:
             shape = list(t.shape)
             shape[d] = n - have
-            t = _cat([t, _zeros(shape, dtype=t.dtype)], d)
+            t = _cat([t, _zeros(shape, dtype=t.dtype, device=t.device)], d)
     return t
 
 
@@ -273,11 +283,10 @@ def _rfft_by_half(a, norm, dtype):
 
 
 def _compute(name, x, dims, sizes, norm, res_dtype, out):
-    """numpy.fft.<name> (n-d form for several dims) over x's memory; the result
-    tensor (out itself when pocketfft wrote into it)."""
-    import numpy.fft as npfft          # not at import time: `import ctorch` stays light
-    a = x.detach().numpy()
-    shape = list(a.shape)
+    """numpy.fft.<name> (n-d form for several dims) over x's memory, or on a
+    device its kernels (_run_device); the result tensor (out itself when
+    pocketfft wrote into it)."""
+    shape = list(x.shape)
     kind_c2r = name == "irfft"
     for k, (d, n) in enumerate(zip(dims, sizes)):
         if n is not None:
@@ -290,13 +299,17 @@ def _compute(name, x, dims, sizes, norm, res_dtype, out):
     if name == "rfft":
         full[dims[-1]] = full[dims[-1]] // 2 + 1
     if x.numel() == 0 or 0 in full:
-        r = _zeros(full, dtype=res_dtype)
+        r = _zeros(full, dtype=res_dtype, device=x.device)
         return r, [shape[d] for d in dims]
     nbytes = res_dtype.itemsize
     for n in full:
         nbytes *= n
     if nbytes > _sys.maxsize:
         raise RuntimeError(f"Storage size calculation overflowed with sizes={full}")
+    if x.device.type != "cpu":
+        return _run_device(name, x.detach(), dims, [shape[d] for d in dims], norm, res_dtype)
+    import numpy.fft as npfft          # not at import time: `import ctorch` stays light
+    a = x.detach().numpy()
     try:
         return _run_numpy(name, a, x, dims, full, shape, norm, res_dtype, out, npfft)
     except MemoryError:
@@ -336,11 +349,68 @@ def _run_numpy(name, a, x, dims, full, shape, norm, res_dtype, out, npfft):
     return r, n_list
 
 
+# ------------------------------------------------------------ on a device
+
+def _device_c2c(t, d, n, inverse):
+    """The unnormalised c2c transform of complex t along dim d, cropped or
+    zero-padded to n first (a device tensor; the result may be a view)."""
+    from ctorch._ops.fft_device import c2c_rows
+    t = _resized(t, [d], [n])
+    last = t.dim() - 1
+    if d != last:
+        t = t.transpose(d, last)
+    r = c2c_rows(t.contiguous(), n, inverse)
+    return r.transpose(d, last) if d != last else r
+
+
+def _hermitian_full(t, d, n):
+    """The length-n spectrum whose first n // 2 + 1 entries along d are t's,
+    the rest their conjugate mirror: X[n - k] = conj(X[k])."""
+    k = n - (n // 2 + 1)
+    if k == 0:
+        return t
+    return _cat([t, _conj(t.narrow(d, 1, k).flip(d))], d)
+
+
+def _run_device(name, x, dims, n_list, norm, res_dtype):
+    """numpy.fft.<name>n's transform of device tensor x, in the device's
+    kernels: (the result, the transform lengths). Dims go in numpy's order:
+    a one-sided transform is taken along the last dim first (rfft) or last
+    (irfft)."""
+    if name in ("fft", "ifft"):
+        t = x.to(res_dtype)
+        for d, n in zip(dims, n_list):
+            t = _device_c2c(t, d, n, name == "ifft")
+    elif name == "rfft":
+        d, n = dims[-1], n_list[-1]
+        t = _device_c2c(x.to(res_dtype), d, n, False).narrow(d, 0, n // 2 + 1)
+        for d, n in zip(dims[:-1], n_list[:-1]):
+            t = _device_c2c(t, d, n, False)
+    else:
+        t = x.to(res_dtype.to_complex())
+        for d, n in zip(dims[:-1], n_list[:-1]):
+            t = _device_c2c(t, d, n, True)
+        d, n = dims[-1], n_list[-1]
+        t = _hermitian_full(_resized(t, [d], [n // 2 + 1]), d, n)
+        t = _device_c2c(t, d, n, True).real
+    total = 1
+    for n in n_list:
+        total *= n
+    inverse = name in ("ifft", "irfft")
+    scale = {"backward": 1.0 / total if inverse else 1.0, "forward": 1.0 if inverse else 1.0 / total,
+             "ortho": total ** -0.5}[norm]
+    t = t.contiguous()
+    if scale != 1.0:
+        t.mul_(scale)
+    return t, list(n_list)
+
+
 def _finish(r, out, fname, op, x, args):
     """Writes r to out (checked) or records r's node (derivatives entry op)."""
     if out is not None:
         if not isinstance(out, Tensor):
             raise TypeError(f"fft_{fname}(): argument 'out' must be Tensor, not {type(out).__name__}")
+        _same_device_py(r, out)
         if r is out:
             _bump_version(out)
             return out
@@ -418,7 +488,7 @@ def _c2r_adjoint(g, dims, n_list, norm, in_sizes, fname, was_real):
     # every bin but DC (and Nyquist for even n) stands for itself and its conjugate
     n = n_list[-1]
     m = n // 2 + 1
-    w = _full((m,), 2.0, dtype=g.dtype)
+    w = _full((m,), 2.0, dtype=g.dtype, device=g.device)
     w[0] = 1.0
     if n % 2 == 0:
         w[m - 1] = 1.0

@@ -160,6 +160,9 @@ cdef extern from "backend.h" nogil:
         const ct_gelu_bwd_fn *gelu_bwd
         const ct_nll_fn *nll
         const ct_nll_bwd_fn *nll_bwd
+        # discrete Fourier transforms (NULL on the CPU)
+        int (*fft_c2c)(int dtype, const void *inp, void *out, int64_t rows, int64_t n,
+                       int inverse) noexcept nogil
 
     # the Philox stream's bookkeeping: blocks a fill of n elements consumes
     uint64_t ct_rand_blocks_uniform_f32(int64_t n)

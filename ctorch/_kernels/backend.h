@@ -154,6 +154,14 @@ typedef struct ct_backend {
     const ct_gelu_bwd_fn *gelu_bwd;
     const ct_nll_fn *nll;
     const ct_nll_bwd_fn *nll_bwd;
+
+    /* discrete Fourier transforms: rows dense rows of n complex values
+     * (dtype CT_COMPLEX64 or CT_COMPLEX128) from in to out (distinct
+     * buffers), each transformed unnormalised, forward (exp(-2 pi i jk/n))
+     * or with inverse set backward (exp(+2 pi i jk/n)); returns CT_OK, or
+     * CT_ERR_DEVICE (the device failed) or -1 (a dtype it lacks). NULL on
+     * the CPU, whose transforms run in numpy's pocketfft (ctorch/fft.py). */
+    int (*fft_c2c)(int dtype, const void *in, void *out, int64_t rows, int64_t n, int inverse);
 } ct_backend;
 
 /* the CPU backend (cpu_backend.c) */

@@ -2,7 +2,9 @@
 """Histograms: histc, histogram (equal-width or given bin edges, weights,
 density) and bincount. Not differentiable. Kernels in
 ctorch/_kernels/hist.h count into double or int64 buffers; the result takes
-PyTorch's dtype at the end."""
+PyTorch's dtype at the end. On a device the counts, the edges and the
+results live on the input's device; only the range (min and max) that the
+ops decide on comes back to the host."""
 
 from libc.string cimport memset
 from libc.stdint cimport int64_t
@@ -22,8 +24,18 @@ cdef str _num_str(double v):
     return f"{v:g}"
 
 
-cdef Tensor _linear_edges(double lo, double hi, int64_t bins, DType dt):
-    """bins + 1 equally spaced edges from lo to hi (both exact) in dt."""
+cdef int _zeroed(Tensor t) except -1:
+    """t's (dense) elements set to zero, on t's device."""
+    if t._storage.device < 0:
+        memset(t._data, 0, t._numel * t._dtype.itemsize)
+    else:
+        _fill(t, 0)
+    return 0
+
+
+cdef Tensor _linear_edges(double lo, double hi, int64_t bins, DType dt, int device=-1):
+    """bins + 1 equally spaced edges from lo to hi (both exact) in dt, made
+    on the host and moved to `device` (-1: the CPU)."""
     cdef Tensor e = _empty_list([bins + 1], t_float64)
     cdef double *p = <double *>e._data
     cdef double step = (hi - lo) / bins
@@ -31,7 +43,9 @@ cdef Tensor _linear_edges(double lo, double hi, int64_t bins, DType dt):
     for k in range(bins + 1):
         p[k] = lo + k * step
     p[bins] = hi
-    return _cast(e, dt) if dt is not t_float64 else e
+    if dt is not t_float64:
+        e = _cast(e, dt)
+    return _to_device(e, device) if device >= 0 else e
 
 
 cdef Tensor _hist_counts(Tensor x, Tensor w, Tensor edges, bint linear):
@@ -41,14 +55,15 @@ cdef Tensor _hist_counts(Tensor x, Tensor w, Tensor edges, bint linear):
     cdef Tensor xc = _contig(x, x._dtype)
     cdef Tensor wc = _contig(w, x._dtype) if w is not None else None
     cdef Tensor ec = _contig(edges, x._dtype)
-    cdef Tensor h = _empty_list([nb], t_float64)
-    memset(h._data, 0, nb * sizeof(double))
+    cdef Tensor h = _empty_list([nb], t_float64, xc._storage.device)
+    _zeroed(h)
     cdef int64_t n = xc._numel
     cdef int err
     cdef ct_histogram_fn hist = xc._storage.backend.histogram[xc._dtype._code]
     with nogil:
         err = hist(xc._data, wc._data if wc is not None else NULL, n, ec._data, nb, linear,
                    <double *>h._data)
+    _check_device(h)
     if err:
         raise MemoryError("histogram: out of memory")
     return h
@@ -64,6 +79,7 @@ cdef tuple _data_range(Tensor t):
     cdef ct_minmax_range_fn minmax = c._storage.backend.minmax_range[c._dtype._code]
     with nogil:
         minmax(c._data, n, &mn, &mx)
+    _check_device(c)
     return mn, mx
 
 
@@ -77,7 +93,6 @@ cdef int _check_hist_out(Tensor t, object o, str name) except -1:
 
 def histc(input, bins=100, min=0, max=0, *, out=None):
     cdef Tensor t = _tensor_arg(input, "histc")
-    _host_only(t, "histc")
     if not isinstance(bins, int) or isinstance(bins, bool):
         raise TypeError(f"histc(): argument 'bins' (position 2) must be int, not {type(bins).__name__}")
     if t._dtype is t_bool:
@@ -99,7 +114,7 @@ def histc(input, bins=100, min=0, max=0, *, out=None):
         hi += 1.0
     if not (_math.isfinite(lo) and _math.isfinite(hi)):
         raise RuntimeError(f"torch.histc: range of [{_num_str(lo)}, {_num_str(hi)}] is not finite")
-    cdef Tensor h = _hist_counts(x, None, _linear_edges(lo, hi, bins, comp), True)
+    cdef Tensor h = _hist_counts(x, None, _linear_edges(lo, hi, bins, comp, t._storage.device), True)
     return _to_out(out, _cast(h, t._dtype), "histc", OUT_SAME,
                    "torch.histogram: input tensor and hist tensor should have the same dtype, but got "
                    "input {res_l} and hist {out_l}")
@@ -107,7 +122,6 @@ def histc(input, bins=100, min=0, max=0, *, out=None):
 
 def histogram(input, bins=100, *, range=None, weight=None, density=False, out=None):
     cdef Tensor t = _tensor_arg(input, "histogram")
-    _host_only(t, "histogram")
     cdef bint given_edges = isinstance(bins, Tensor)
     if (not given_edges and (not isinstance(bins, int) or isinstance(bins, bool))) or \
             (given_edges and range is not None) or \
@@ -123,6 +137,7 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False, out=No
     cdef Tensor w = None
     if weight is not None:
         w = <Tensor?>weight
+        _same_device(t, w)
         if w._dtype is not t._dtype:
             raise RuntimeError(f"torch.histogramdd: if weight tensor is provided, input tensor and weight tensor "
                                f"should have the same dtype, but got input({_C_TYPE_NAMES[t._dtype._code]}), "
@@ -141,6 +156,7 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False, out=No
     cdef double lo, hi
     if given_edges:
         edges = <Tensor>bins
+        _same_device(t, edges)
         if edges._ndim != 1:
             raise RuntimeError(f"torch.histogramdd: bins tensor should have one dimension, but got {edges._ndim} "
                                f"dimensions in the bins tensor for dimension 0")
@@ -172,7 +188,7 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False, out=No
         if lo == hi:
             lo -= 0.5
             hi += 0.5
-        edges = _linear_edges(lo, hi, bins, t._dtype)
+        edges = _linear_edges(lo, hi, bins, t._dtype, t._storage.device)
     cdef Tensor h = _hist_counts(t.detach(), w, edges, not given_edges)
     if density:
         widths = _cast(edges[1:] - edges[:-1], t_float64)
@@ -185,7 +201,6 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False, out=No
 
 def bincount(input, weights=None, minlength=0):
     cdef Tensor t = _tensor_arg(input, "bincount")
-    _host_only(t, "bincount")
     if not isinstance(minlength, int) or isinstance(minlength, bool):
         raise TypeError(f"bincount(): argument 'minlength' must be int, not {type(minlength).__name__}")
     if t._dtype._kind != K_INT:
@@ -197,14 +212,16 @@ def bincount(input, weights=None, minlength=0):
     cdef Tensor w = None
     if weights is not None:
         w = <Tensor?>weights
+        _same_device(t, w)
         if w._ndim != 1 or w._numel != t._numel:
             raise RuntimeError("weights should be 1-d and have the same length as input")
     if t._numel == 0:
-        return zeros(minlength, dtype=t_int64)
+        return zeros(minlength, dtype=t_int64, device=t.device)
     cdef Tensor x = _contig(t.detach(), t_int64)
     cdef int64_t n = x._numel, mn, mx
     with nogil:
         x._storage.backend.minmax_i64(<int64_t *>x._data, n, &mn, &mx)
+    _check_device(x)
     if mn < 0:
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
     cdef int64_t nbins = mx + 1 if mx + 1 > minlength else minlength
@@ -212,12 +229,13 @@ def bincount(input, weights=None, minlength=0):
         raise RuntimeError(f"Storage size calculation overflowed with sizes=[{nbins}]")
     cdef DType res = (t_float32 if w._dtype is t_float32 else t_float64) if w is not None else t_int64
     cdef Tensor wd = _contig(w.detach(), t_float64) if w is not None else None
-    cdef Tensor r = _empty_list([nbins], t_int64 if w is None else t_float64)
-    memset(r._data, 0, nbins * 8)
+    cdef Tensor r = _empty_list([nbins], t_int64 if w is None else t_float64, x._storage.device)
+    _zeroed(r)
     cdef int err
     with nogil:
         err = x._storage.backend.bincount(<int64_t *>x._data, <double *>wd._data if wd is not None else NULL,
                                           n, nbins, <int64_t *>r._data, <double *>r._data)
+    _check_device(r)
     if err:
         raise MemoryError("bincount: out of memory")
     return _cast(r, res)

@@ -4,7 +4,9 @@
 the mean squared error. The argument handling PyTorch does in Python
 (reductions by name, N-d inputs, class-probability targets) lives in
 ctorch/nn/functional.py; the gradients are the derivatives table's entries
-gelu, nll_loss and mse_loss, which call the backward kernels here."""
+gelu, nll_loss and mse_loss, which call the backward kernels here. Results
+and scratch live on the input's device; of nll_loss only the total loss and
+weight (and a bad target's row) come back to the host."""
 
 import math as _math
 from libc.string cimport memset
@@ -13,7 +15,7 @@ from libc.stdint cimport int64_t
 from ctorch._core.dtype cimport *
 from ctorch._core.backend cimport *
 from ctorch._core.tensor cimport *
-from ctorch._core.iterator cimport _dense_copy, _tensor_arg, _host_only
+from ctorch._core.iterator cimport _dense_copy, _tensor_arg, _fill, _check_device, _same_device
 from ctorch._ops.elementwise cimport _cast, _FUNCTIONS
 from ctorch.autograd._node cimport record, _grad_mode, _set_grad_mode
 from ctorch._ops.creation import ones_like
@@ -32,8 +34,16 @@ cdef DType _nn_compute_dtype(DType dt):
 
 # ------------------------------------------------------------------ gelu
 
+cdef int _zeroed(Tensor t) except -1:
+    """t's (dense) elements set to zero, on t's device."""
+    if t._storage.device < 0:
+        memset(t._data, 0, t._numel * t._dtype.itemsize)
+    else:
+        _fill(t, 0)
+    return 0
+
+
 cdef Tensor _gelu_raw(Tensor x, int approx):
-    _host_only(x, "gelu")
     cdef DType comp = _nn_compute_dtype(x._dtype)
     cdef Tensor c = _dense_copy(_cast(x, comp)) if (x._dtype is not comp or not _is_contiguous(x)) else x
     cdef Tensor r = _empty_like(c, comp)
@@ -41,11 +51,12 @@ cdef Tensor _gelu_raw(Tensor x, int approx):
     cdef ct_gelu_fn gelu = c._storage.backend.gelu[comp._code]
     with nogil:
         gelu(c._data, r._data, n, approx)
+    _check_device(r)
     return r if comp is x._dtype else _cast(r, x._dtype)
 
 
 cdef Tensor _gelu_bwd_raw(Tensor g, Tensor x, int approx):
-    _host_only(x, "gelu_backward")
+    _same_device(x, g)
     cdef DType comp = _nn_compute_dtype(x._dtype)
     cdef Tensor cx = _dense_copy(_cast(x, comp)) if (x._dtype is not comp or not _is_contiguous(x)) else x
     cdef Tensor cg = _dense_copy(_cast(g, comp)) if (g._dtype is not comp or not _is_contiguous(g)) else g
@@ -54,6 +65,7 @@ cdef Tensor _gelu_bwd_raw(Tensor g, Tensor x, int approx):
     cdef ct_gelu_bwd_fn gelu_bwd = cx._storage.backend.gelu_bwd[comp._code]
     with nogil:
         gelu_bwd(cg._data, cx._data, r._data, n, approx)
+    _check_device(r)
     return r if comp is x._dtype else _cast(r, x._dtype)
 
 
@@ -91,8 +103,9 @@ def _gelu(input, approximate="none"):
 # ------------------------------------------------------------- nll_loss
 
 cdef int _nll_check(Tensor x, Tensor t, Tensor w) except -1:
-    _host_only(x, "nll_loss")
-    _host_only(t, "nll_loss")
+    _same_device(x, t)
+    if w is not None:
+        _same_device(x, w)
     if t._dtype._code != CT_INT64 and t._dtype._code != CT_UINT8:
         raise RuntimeError(f"expected target dtype to be Long or Byte, but got {_sname(t._dtype)}")
     if not x._dtype.is_floating_point:
@@ -107,8 +120,8 @@ cdef Tensor _nll_grad_raw(Tensor x, Tensor t, Tensor w, int64_t ignore, int red,
     """d loss / d x for an (N, C) input, in x's compute dtype."""
     cdef DType comp = _nn_compute_dtype(x._dtype)
     cdef int64_t N = x._shape[0], C = x._shape[1]
-    cdef Tensor dx = _empty(2, x._shape, comp)
-    memset(dx._data, 0, dx._numel * comp.itemsize)
+    cdef Tensor dx = _empty(2, x._shape, comp, x._storage.device)
+    _zeroed(dx)
     cdef Tensor cg = _cast(g, comp) if g._dtype is not comp else g
     cdef int64_t sg = cg._stride[0] if cg._ndim == 1 else 0
     cdef double scale = 1.0 / total if red == RED_MEAN else 1.0
@@ -121,6 +134,7 @@ cdef Tensor _nll_grad_raw(Tensor x, Tensor t, Tensor w, int64_t ignore, int red,
     cdef ct_nll_bwd_fn nll_bwd = dx._storage.backend.nll_bwd[comp._code]
     with nogil:
         nll_bwd(dx._data, N, C, t._data, tbyte, st, wp, ignore, cg._data, sg, scale)
+    _check_device(dx)
     return dx if comp is x._dtype else _cast(dx, x._dtype)
 
 
@@ -148,7 +162,8 @@ def _nll_loss2d(input, target, weight, int64_t ignore_index, int reduction):
     cdef void *wp = cw._data if cw is not None else NULL
     cdef int64_t N = x._shape[0], C = x._shape[1], bad
     cdef double s = 0, ws = 0
-    cdef Tensor rows = _empty(1, x._shape, comp) if reduction == RED_NONE else None
+    cdef int dev = x._storage.device
+    cdef Tensor rows = _empty(1, x._shape, comp, dev) if reduction == RED_NONE else None
     cdef void *rp = rows._data if rows is not None else NULL
     cdef int tbyte = t._dtype._code == CT_UINT8
     cdef int64_t st = t._stride[0] if N > 0 else 0
@@ -156,13 +171,14 @@ def _nll_loss2d(input, target, weight, int64_t ignore_index, int reduction):
     with nogil:
         bad = nll(cx._data, N, C, cx._stride[0], cx._stride[1], t._data, tbyte, st, wp, ignore_index,
                   rp, &s, &ws)
+    _check_device(cx)
     if bad >= 0:
         raise IndexError(f"Target {t[bad].item()} is out of bounds.")
     cdef Tensor r
     if reduction == RED_NONE:
         r = rows
     else:
-        r = _empty(0, NULL, comp)
+        r = _empty(0, NULL, comp, dev)
         v = s / ws if reduction == RED_MEAN else s
         if reduction == RED_MEAN and ws == 0:
             v = _math.nan

@@ -3,7 +3,10 @@
 fused kernel that draws the mask and scales), multinomial. The kernels and
 their word-per-element contract are in ctorch/_kernels/sampling.h; like the
 fills of ctorch._ops.random every call takes its blocks from the generator
-first, so a seed fixes the values whatever the thread count."""
+first, so a seed fixes the values whatever the thread count, and on a CUDA
+tensor the device's kernels (cuda_src/sampling.cu) give the CPU's numbers for
+the same seed. Probabilities and weights are made dense doubles on the
+tensor's own device; the flags of their checks come back as words."""
 
 from libc.stdint cimport uint32_t, uint64_t, int64_t, uint8_t
 
@@ -51,13 +54,15 @@ cdef int _bern_scalar_into(Tensor r, double p, Generator g) except -1:
     cdef ct_bernoulli_scalar_fn fill = dst._storage.backend.bernoulli_scalar[dst._dtype._code]
     with nogil:
         fill(g._seed, off, thr, dst._data, n)
+    _check_device(dst)
     if dst is not r:
         _copy_into(r, dst, False)
     return 0
 
 
 cdef int _bern_tensor_into(Tensor r, Tensor p, Generator g) except -1:
-    """r[i] ~ Bernoulli(p[i]), p broadcast to r's shape."""
+    """r[i] ~ Bernoulli(p[i]), p broadcast to r's shape; p on another device
+    is moved to r's first (as PyTorch does)."""
     if p._dtype._kind != K_FLOAT:
         raise NotImplementedError(f"\"bernoulli_tensor_cpu_p_\" not implemented for '{_sname(p._dtype)}'")
     if r._dtype._kind == K_COMPLEX:
@@ -65,10 +70,13 @@ cdef int _bern_tensor_into(Tensor r, Tensor p, Generator g) except -1:
     if not _same_shape(p, r):
         p = _expand(p, list(r.size()))
     cdef Tensor pd = _contig(p.detach(), t_float64)
+    if pd._storage.device != r._storage.device:
+        pd = _to_device(pd, r._storage.device, t_float64)
     cdef int64_t n = r._numel
     cdef int bad
     with nogil:
         bad = pd._storage.backend.prob_invalid(<double *>pd._data, n)
+    _check_device(pd)
     if bad:
         raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error "
                            "message be improved?  If so, please report an enhancement request to PyTorch.)")
@@ -76,6 +84,7 @@ cdef int _bern_tensor_into(Tensor r, Tensor p, Generator g) except -1:
     cdef uint64_t off = g._take(ct_bernoulli_blocks(n))
     with nogil:
         dst._storage.backend.bernoulli_tensor(g._seed, off, <double *>pd._data, <uint8_t *>dst._data, n)
+    _check_device(dst)
     if dst is not r:
         _copy_into(r, dst, False)
     return 0
@@ -83,7 +92,6 @@ cdef int _bern_tensor_into(Tensor r, Tensor p, Generator g) except -1:
 
 def bernoulli(input, p=None, *, generator=None, out=None):
     cdef Tensor t = _tensor_arg(input, "bernoulli")
-    _host_only(t, "bernoulli")
     cdef Generator gen = _gen(generator)
     cdef Tensor r
     if isinstance(p, Tensor):
@@ -113,7 +121,6 @@ def _bernoulli_method(self, p=None, *, generator=None):
 
 
 def _bernoulli_(Tensor self, p=0.5, *, generator=None):
-    _host_only(self, "bernoulli_")
     _check_inplace(self)
     cdef Generator gen = _gen(generator)
     cdef bint graph = _inplace_needs_graph(self, p)
@@ -151,6 +158,7 @@ cdef tuple _dropout_kernel(Tensor x, double p, bint want_mask):
     cdef ct_dropout_fn drop = xc._storage.backend.dropout[xc._dtype._code]
     with nogil:
         drop(g._seed, off, thr, scale, xc._data, r._data, m._data if want_mask else NULL, n)
+    _check_device(r)
     return r, m
 
 
@@ -161,7 +169,6 @@ def dropout(input, p, train=_NO_TRAIN):
     if train is _NO_TRAIN:
         raise TypeError('dropout() missing 1 required positional arguments: "train"')
     cdef Tensor t = _tensor_arg(input, "dropout")
-    _host_only(t, "dropout")
     cdef double pv
     try:
         pv = float(p)
@@ -191,7 +198,6 @@ def dropout(input, p, train=_NO_TRAIN):
 
 def dropout_(input, p, train):
     cdef Tensor t = _tensor_arg(input, "dropout_")
-    _host_only(t, "dropout_")
     _check_inplace(t)
     if _inplace_needs_graph(t, None):
         return _inplace_with_graph(t, lambda s: dropout(s, p, train))
@@ -205,7 +211,6 @@ def dropout_(input, p, train):
 
 def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):
     cdef Tensor t = _tensor_arg(input, "multinomial")
-    _host_only(t, "multinomial")
     if not isinstance(num_samples, int) or isinstance(num_samples, bool):
         raise TypeError(f"multinomial(): argument 'num_samples' (position 2) must be int, "
                         f"not {type(num_samples).__name__}")
@@ -229,13 +234,14 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
     if rows > 0 and ns > ((1 << 62) // rows):
         raise RuntimeError(f"multinomial: {rows} x {ns} samples overflow int64")
     shape = [rows, ns] if t._ndim == 2 else [ns]
-    cdef Tensor r = _empty_list(shape, t_int64)
+    cdef Tensor r = _empty_list(shape, t_int64, t._storage.device)
     if rows == 0:
         return _to_out(out, r, "multinomial", OUT_SAME, "multinomial expects Long tensor out, got: {out}")
     cdef Tensor pd = _contig(t.detach(), t_float64)
     cdef int err
     with nogil:
         err = pd._storage.backend.multinomial_check(<double *>pd._data, rows, ncat) if ncat > 0 else 2
+    _check_device(pd)
     if err == 1:
         raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
     if err == 2:
@@ -244,7 +250,7 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
     cdef uint64_t off
     cdef Tensor cum
     if replacement:
-        cum = _empty_list([rows, ncat], t_float64)
+        cum = _empty_list([rows, ncat], t_float64, pd._storage.device)
         off = g._take(ct_multinomial_blocks(rows * ns))
         with nogil:
             pd._storage.backend.multinomial_repl(g._seed, off, <double *>pd._data, rows, ncat, ns,
@@ -256,6 +262,7 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
                                                          <int64_t *>r._data)
         if err:
             raise MemoryError("multinomial: out of memory")
+    _check_device(r)
     return _to_out(out, r, "multinomial", OUT_SAME, "multinomial expects Long tensor out, got: {out}")
 
 

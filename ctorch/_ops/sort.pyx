@@ -3,7 +3,8 @@
 bucketize. The kernels (ctorch/_kernels/sort.h) see the scan layout of the
 iterator: the sorted dim moved last, rows dense. Orders are total: NaN goes
 after +inf, -0.0 equals 0.0, and ties keep input order (every sort here is
-stable)."""
+stable). Results, indices and scratch live on the input's device; a device
+backend's failure is raised after its launch (_check_device)."""
 
 from libc.stdint cimport int64_t
 
@@ -23,6 +24,24 @@ cdef int _sort_rc(int rc) except -1:
         raise MemoryError()
     if rc == 2:
         raise RuntimeError("sorting a row of 2^32 or more elements is not supported for this dtype")
+    return 0
+
+
+cdef str _devname(Tensor t):
+    """The device in PyTorch's messages: "CPU" or "CUDA"."""
+    return "CPU" if t._storage.device < 0 else "CUDA"
+
+
+cdef str _kname(Tensor t):
+    """The device in kernel names: "cpu" or "cuda"."""
+    return "cpu" if t._storage.device < 0 else "cuda"
+
+
+cdef int _no_complex_sort(Tensor t) except -1:
+    if t._dtype.is_complex:
+        if t._storage.device < 0:
+            raise RuntimeError("Sort does not support complex dtypes on CPU")
+        raise RuntimeError("Sort currently does not support complex dtypes on CUDA.")
     return 0
 
 
@@ -70,14 +89,16 @@ cdef object _pair_result(str name, object out, Tensor v, Tensor i):
 cdef tuple _sort_core(Tensor t, int d, bint descending):
     """(values, indices) of t sorted along d (no recording)."""
     if t._ndim == 0:
-        return _alias(t).clone(), zeros((), dtype=t_int64)
+        return _alias(t).clone(), zeros((), dtype=t_int64, device=t.device)
     cdef ct_sort_fn fn = t._storage.backend.sort[t._dtype._code]
     if fn == NULL:
-        raise RuntimeError("Sort does not support complex dtypes on CPU")
+        _no_complex_sort(t)
+        raise RuntimeError(f"Sort is not available for this dtype on {_devname(t)}")
     p, rows, L, ld, perm = _scan_layout(_alias(t), d)
     cdef Tensor pp = <Tensor>p
     cdef list shape = list(pp.size())
-    cdef Tensor v = _empty_list(shape, t._dtype), i = _empty_list(shape, t_int64)
+    cdef int dev = t._storage.device
+    cdef Tensor v = _empty_list(shape, t._dtype, dev), i = _empty_list(shape, t_int64, dev)
     cdef int64_t r_ = rows, l_ = L, ld_ = ld
     cdef int rc = 0
     cdef Tensor scratch
@@ -86,17 +107,16 @@ cdef tuple _sort_core(Tensor t, int d, bint descending):
         scratch = _scratch(t, r_, l_, 0)
         with nogil:
             rc = fn(pp._data, r_, l_, ld_, descending, v._data, <int64_t *>i._data, scratch._data)
+        _check_device(t)
         _sort_rc(rc)
     return _scan_back(v, perm), _scan_back(i, perm)
 
 
 cdef object _sort_impl(object input, object dim, object descending, object out, str name):
     cdef Tensor t = _tensor_arg(input, name)
-    _host_only(t, "sort")
     _sort_dim_arg(dim, name)
     cdef int d = _wrap_dim(dim, t._ndim)
-    if t._dtype.is_complex:
-        raise RuntimeError("Sort does not support complex dtypes on CPU")
+    _no_complex_sort(t)
     if out is not None:
         out = _check_out_pair(out, t, name)
     v, i = _sort_core(t, d, bool(descending))
@@ -117,17 +137,14 @@ def argsort(input, dim=-1, descending=False, stable=False):
     if not isinstance(stable, bool):
         raise TypeError(f"argsort(): argument 'stable' must be bool, not {type(stable).__name__}")
     cdef Tensor t = _tensor_arg(input, "argsort")
-    _host_only(t, "argsort")
     _sort_dim_arg(dim, "argsort")
     cdef int d = _wrap_dim(dim, t._ndim)
-    if t._dtype.is_complex:
-        raise RuntimeError("Sort does not support complex dtypes on CPU")
+    _no_complex_sort(t)
     return _sort_core(t, d, bool(descending))[1]
 
 
 def msort(input, *, out=None):
     cdef Tensor t = _tensor_arg(input, "msort")
-    _host_only(t, "msort")
     if out is not None:
         _no_autograd_out("msort", out, (t,))
     v, _, _ = _sort_impl(t, 0, False, None, "msort")
@@ -143,14 +160,13 @@ cdef Tensor _scratch(Tensor t, int64_t rows, int64_t length, int64_t extra):
 
 def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
     cdef Tensor t = _tensor_arg(input, "topk")
-    _host_only(t, "topk")
     cdef Py_ssize_t kk = _k_arg(k, "topk")
     _sort_dim_arg(dim, "topk")
     cdef int d = _wrap_dim(dim, t._ndim)
     if t._dtype.is_complex:
-        raise RuntimeError("topk does not support complex dtypes on CPU")
+        raise RuntimeError(f"topk does not support complex dtypes on {_devname(t)}")
     if t._dtype._code == CT_BOOL:
-        raise RuntimeError("topk does not support bool dtypes on CPU")
+        raise RuntimeError(f"topk does not support bool dtypes on {_devname(t)}")
     cdef Py_ssize_t size = t._shape[d] if t._ndim else 1
     if kk < 0 or kk > size:
         raise RuntimeError("selected index k out of range")
@@ -161,22 +177,24 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
     cdef int64_t r_, l_, ld_, k_ = kk
     cdef int rc = 0, lg = bool(largest)
     cdef ct_topk_fn fn = t._storage.backend.topk[t._dtype._code]
+    cdef int dev = t._storage.device
     if t._ndim == 0:
         # PyTorch returns the 0-d input for k = 0 as well as for k = 1
         v = _alias(t).clone()
-        i = zeros((), dtype=t_int64)
+        i = zeros((), dtype=t_int64, device=t.device)
     else:
         p, rows, L, ld, perm = _scan_layout(_alias(t), d)
         pp = <Tensor>p
         shape = list(pp.size())
         shape[-1] = kk
-        v = _empty_list(shape, t._dtype)
-        i = _empty_list(shape, t_int64)
+        v = _empty_list(shape, t._dtype, dev)
+        i = _empty_list(shape, t_int64, dev)
         r_, l_, ld_ = rows, L, ld
         if r_ > 0 and k_ > 0:
             scratch = _scratch(t, r_, l_, k_)
             with nogil:
                 rc = fn(pp._data, r_, l_, ld_, k_, lg, v._data, <int64_t *>i._data, scratch._data)
+            _check_device(t)
             _sort_rc(rc)
         v = _scan_back(v, perm)
         i = _scan_back(i, perm)
@@ -187,13 +205,12 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
 
 def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
     cdef Tensor t = _tensor_arg(input, "kthvalue")
-    _host_only(t, "kthvalue")
     cdef Py_ssize_t kk = _k_arg(k, "kthvalue")
     _sort_dim_arg(dim, "kthvalue")
     cdef int d = _wrap_dim(dim, t._ndim)
     cdef ct_kth_fn fn = t._storage.backend.kth[t._dtype._code]
     if fn == NULL or t._dtype._code == CT_BOOL:
-        raise NotImplementedError(f"\"kthvalue_cpu\" not implemented for '{_sname(t._dtype)}'")
+        raise NotImplementedError(f"\"kthvalue_{_kname(t)}\" not implemented for '{_sname(t._dtype)}'")
     cdef Py_ssize_t size = t._shape[d] if t._ndim else 1
     if size == 0:
         raise IndexError(f"kthvalue(): Expected reduction dim {d} to have non-zero size.")
@@ -203,21 +220,22 @@ def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
         out = _check_out_pair(out, t, "kthvalue")
     cdef Tensor v, i, pp, scratch
     cdef int64_t r_, l_, ld_, k_ = kk
-    cdef int rc = 0
+    cdef int rc = 0, dev = t._storage.device
     if t._ndim == 0:
         v = _alias(t).clone()
-        i = zeros((), dtype=t_int64)
+        i = zeros((), dtype=t_int64, device=t.device)
     else:
         p, rows, L, ld, perm = _scan_layout(_alias(t), d)
         pp = <Tensor>p
         shape = list(pp.size())[:-1]
-        v = _empty_list(shape, t._dtype)
-        i = _empty_list(shape, t_int64)
+        v = _empty_list(shape, t._dtype, dev)
+        i = _empty_list(shape, t_int64, dev)
         r_, l_, ld_ = rows, L, ld
         if r_ > 0:
             scratch = _scratch(t, r_, l_, 0)
             with nogil:
                 rc = fn(pp._data, r_, l_, ld_, k_, v._data, <int64_t *>i._data, scratch._data)
+            _check_device(t)
             _sort_rc(rc)
         if keepdim:
             v = _unsqueeze(v, d)
@@ -239,9 +257,8 @@ def searchsorted(sorted_sequence, values, *, out_int32=False, right=False, side=
                         f"({type(sorted_sequence).__name__}, {type(values).__name__}), but expected one of: "
                         f"(Tensor sorted_sequence, Tensor input, ...), (Tensor sorted_sequence, Number self, ...)")
     cdef Tensor b = <Tensor>sorted_sequence, v, s = None, r
-    _host_only(b, "searchsorted")
     if isinstance(values, Tensor):
-        _host_only(<Tensor>values, "searchsorted")
+        _same_device(b, <Tensor>values)
     if side is not None:
         if side not in ("left", "right"):
             raise RuntimeError(f"torch.searchsorted(): side can only be 'left' or 'right' but got {side}")
@@ -264,8 +281,11 @@ def searchsorted(sorted_sequence, values, *, out_int32=False, right=False, side=
                                f"dimension is 1, but we got boundaries tensor dim({b._ndim}) and input value's "
                                f"dim(0) numel(1)")
         v = _scalar_tensor(values, res)
+        if b._storage.device >= 0:
+            v = _to_device(v, b._storage.device)
     if sorter is not None:
         s = _tensor_arg(sorter, "searchsorted")
+        _same_device(b, s)
         if s._dtype is not t_int64:
             raise RuntimeError(f"torch.searchsorted(): sorter must be a tensor of long dtype but got dtype "
                                f"{_sname(s._dtype)}")
@@ -276,6 +296,7 @@ def searchsorted(sorted_sequence, values, *, out_int32=False, right=False, side=
     if out is not None:
         if not isinstance(out, Tensor):
             raise TypeError(f"searchsorted(): argument 'out' must be Tensor, not {type(out).__name__}")
+        _same_device(b, <Tensor>out)
         if (<Tensor>out)._dtype is not odt:
             raise RuntimeError(f"torch.searchsorted(): output tensor's dtype is wrong, it can only be Int(int32) "
                                f"or Long(int64) depending on whether out_int32 flag is True, but we got output "
@@ -283,7 +304,7 @@ def searchsorted(sorted_sequence, values, *, out_int32=False, right=False, side=
                                f"{'True' if out_int32 else 'False'}")
     cdef ct_search_fn fn = b._storage.backend.search[res._code]
     if fn == NULL:
-        raise NotImplementedError(f"\"searchsorted_out_cpu\" not implemented for '{_sname(res)}'")
+        raise NotImplementedError(f"\"searchsorted_out_{_kname(b)}\" not implemented for '{_sname(res)}'")
     cdef Py_ssize_t m = b._shape[b._ndim - 1]
     if out_int32 and m >= 2147483647:
         raise RuntimeError("torch.searchsorted(): the size of boundaries' last dimension should be less "
@@ -298,9 +319,10 @@ def searchsorted(sorted_sequence, values, *, out_int32=False, right=False, side=
         sp = <const int64_t *>sc._data
         with nogil:
             bad = sc._storage.backend.sorter_bad(sp, sc._numel, m)
+        _check_device(sc)
         if bad:
             raise RuntimeError("torch.searchsorted(): sorter index out of range")
-    r = _empty_list(list(v.size()), odt)
+    r = _empty_list(list(v.size()), odt, b._storage.device)
     cdef int64_t brows = 1 if b._ndim == 1 else b._numel // m if m else 0
     cdef int64_t nv = vc._numel if b._ndim == 1 else (v._shape[v._ndim - 1])
     cdef int64_t rows = 1 if b._ndim == 1 else (vc._numel // nv if nv else 0)
@@ -309,6 +331,7 @@ def searchsorted(sorted_sequence, values, *, out_int32=False, right=False, side=
     if vc._numel > 0:
         with nogil:
             fn(bc._data, brows, m_, sp, vc._data, rows, nv, rt, o32, r._data)
+        _check_device(b)
     if out is not None:
         if list((<Tensor>out).size()) != list(r.size()):
             _resize(<Tensor>out, list(r.size()))
@@ -320,9 +343,6 @@ def searchsorted(sorted_sequence, values, *, out_int32=False, right=False, side=
 
 def bucketize(input, boundaries, *, out_int32=False, right=False, out=None):
     cdef Tensor b = _tensor_arg(boundaries, "bucketize")
-    _host_only(b, "bucketize")
-    if isinstance(input, Tensor):
-        _host_only(<Tensor>input, "bucketize")
     if b._ndim != 1:
         raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({b._ndim})")
     return searchsorted(b, input, out_int32=out_int32, right=right, out=out)

@@ -45,7 +45,7 @@ extern ct_backend ctc_backend;
  * function that ctc_init calls when the file is linked in (the declarations
  * are weak: a family without CUDA kernels leaves its entries NULL, and its
  * ops raise an error naming themselves and the device). */
-#define CTC_FAMILIES(X) X(reduce) X(products) X(shape) X(sort) X(random) X(sampling) X(hist) X(nn)
+#define CTC_FAMILIES(X) X(reduce) X(products) X(shape) X(sort) X(random) X(sampling) X(hist) X(nn) X(fft)
 #define CTC_DECLARE_FILL(family) __attribute__((weak)) void ctc_fill_##family(ct_backend *b);
 CTC_FAMILIES(CTC_DECLARE_FILL)
 #undef CTC_DECLARE_FILL

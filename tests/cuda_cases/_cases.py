@@ -2,7 +2,9 @@
 
 By default the emulated device (ctorch.cuda._emulate(): the host build of
 cuda_src/), with every launch's blocks reversed when the script's argument
-is `rev`; those are emulated results. With CTORCH_CASES_ON_GPU=1 the scripts
+is `rev`; those are emulated results. The reversed run checks that no kernel
+depends on the order of its blocks, which every third case shows as well as
+all of them: take() picks those (the forward run takes every case). With CTORCH_CASES_ON_GPU=1 the scripts
 run on the real GPU instead (tests/cuda/ runs them so on a GPU machine).
 """
 import os
@@ -22,3 +24,13 @@ def setup():
     torch.cuda._emulate()
     from ctorch.cuda import _backend
     _backend.host_set_reverse(REV)
+
+
+_count = 0
+
+
+def take():
+    """Whether the script runs its next case (all forward, every third one reversed)."""
+    global _count
+    _count += 1
+    return not REV or _count % 3 == 1
