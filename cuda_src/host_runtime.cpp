@@ -6,12 +6,14 @@
  * PROT_NONE except while a kernel or a copy runs, so host code that reads a
  * device pointer directly (which would crash or read garbage on a GPU)
  * faults here too. Blocks run one at a time, forward or reversed; a CT_SYNC
- * kernel's threads run on a pool of host threads, one per CUDA thread.
+ * kernel's threads are fibers (ucontext) of the launching thread: each runs
+ * until it reaches __syncthreads() or a warp shuffle, then the next one runs,
+ * and a barrier opens once every thread still running has reached it (so a
+ * block costs context switches, not thousands of futex waits). Reversed
+ * launches also run a block's threads last to first.
  */
 #include "host_shim.h"
 
-#include <barrier>
-#include <semaphore>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -21,6 +23,7 @@
 #include <thread>
 #include <vector>
 #include <sys/mman.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 namespace ct_host {
@@ -43,15 +46,38 @@ std::vector<kernel_info> &registry() {
     return r;
 }
 
+/* a barrier of fibers: `live` members still running, `arrived` of them
+ * waiting; it opens (gen moves on) when every live member has arrived */
+struct fiber_barrier {
+    int live = 0, arrived = 0;
+    unsigned gen = 0;
+    void check() {
+        if (live > 0 && arrived == live) {
+            arrived = 0;
+            gen++;
+        }
+    }
+};
+
 struct warp {
-    std::unique_ptr<std::barrier<>> bar;
-    int n;
+    fiber_barrier bar;
     alignas(16) unsigned char slot[32][16];
 };
 
+struct fiber {
+    ucontext_t ctx;
+    char *stack = nullptr;
+    fiber_barrier *wait = nullptr;      /* the barrier it waits at, or null */
+    unsigned wait_gen = 0;
+    bool done = false;
+};
+
 struct block_ctx {
-    std::unique_ptr<std::barrier<>> bar;
+    fiber_barrier bar;
     std::vector<warp> warps;
+    std::vector<fiber> fibers;
+    ucontext_t sched;
+    int cur = -1;                       /* the running fiber */
 };
 
 thread_local block_ctx *t_ctx = nullptr;
@@ -70,59 +96,81 @@ std::map<char *, size_t> g_regions;     /* live device blocks (page-rounded size
 size_t g_page = 0;
 std::vector<char> g_shared_buf;
 
-/* the pool that runs a CT_SYNC block: worker i is CUDA thread i; each
- * worker waits on its own semaphore, so a block wakes only its threads */
-struct pool {
-    struct worker {
-        std::binary_semaphore go{0};
-        std::thread th;
-    };
-    std::vector<std::unique_ptr<worker>> workers;
-    std::counting_semaphore<1 << 20> done{0};
-    const kernel_info *k = nullptr;
-    const void *args = nullptr;
-    block_ctx *ctx = nullptr;
-    dim3 block;
+/* CT_SYNC blocks: one fiber per CUDA thread on the launching thread, with
+ * stacks kept from launch to launch */
+const size_t k_stack = (size_t)256 << 10;
+std::vector<char *> g_stacks;
+const kernel_info *g_k = nullptr;
+const void *g_args = nullptr;
 
-    void grow(int n) {
-        while ((int)workers.size() < n) {
-            int id = (int)workers.size();
-            workers.push_back(std::make_unique<worker>());
-            workers.back()->th = std::thread([this, id] { loop(id); });
-        }
-    }
-    void loop(int id) {
-        worker &w = *workers[id];
-        for (;;) {
-            w.go.acquire();
-            unsigned bx = g_block_dim.x, by = g_block_dim.y;
-            t_thread = dim3(id % bx, (id / bx) % by, id / (bx * by));
-            t_block = block;
-            t_ctx = ctx;
-            t_lin = id;
-            k->run(args);
-            t_ctx = nullptr;
-            done.release();
-        }
-    }
-    void run_block(const kernel_info *kk, const void *aa, dim3 b, int n) {
-        block_ctx c;
-        c.bar = std::make_unique<std::barrier<>>(n);
-        c.warps.resize((n + 31) / 32);
-        for (size_t w = 0; w < c.warps.size(); w++) {
-            c.warps[w].n = std::min(32, n - (int)w * 32);
-            c.warps[w].bar = std::make_unique<std::barrier<>>(c.warps[w].n);
-        }
-        grow(n);
-        k = kk; args = aa; ctx = &c; block = b;
-        for (int i = 0; i < n; i++) workers[i]->go.release();
-        for (int i = 0; i < n; i++) done.acquire();
-    }
-};
+void set_thread(int id) {
+    unsigned bx = g_block_dim.x, by = g_block_dim.y;
+    t_thread = dim3(id % bx, (id / bx) % by, id / (bx * by));
+    t_lin = id;
+}
 
-pool &the_pool() {
-    static pool *p = new pool();     /* never destroyed: its workers live as long as the process */
-    return *p;
+void fiber_main() {
+    block_ctx *c = t_ctx;
+    int id = c->cur;
+    g_k->run(g_args);
+    fiber &f = c->fibers[id];
+    f.done = true;
+    c->bar.live--;
+    c->bar.check();
+    fiber_barrier &wb = c->warps[id >> 5].bar;
+    wb.live--;
+    wb.check();
+}   /* returns to the scheduler (uc_link) */
+
+/* the current fiber waits at b until every live member has arrived */
+void fiber_wait(fiber_barrier &b) {
+    block_ctx *c = t_ctx;
+    fiber &f = c->fibers[c->cur];
+    f.wait = &b;
+    f.wait_gen = b.gen;
+    b.arrived++;
+    b.check();
+    swapcontext(&f.ctx, &c->sched);
+}
+
+void run_block(dim3 bi, int n) {
+    block_ctx c;
+    c.fibers.resize(n);
+    c.warps.resize((n + 31) / 32);
+    c.bar.live = n;
+    for (size_t w = 0; w < c.warps.size(); w++) c.warps[w].bar.live = std::min(32, n - (int)w * 32);
+    while ((int)g_stacks.size() < n) {
+        void *st = mmap(nullptr, k_stack, PROT_READ | PROT_WRITE,
+                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
+        if (st == MAP_FAILED) fail("no memory for the stacks of a block's threads");
+        g_stacks.push_back((char *)st);
+    }
+    for (int i = 0; i < n; i++) {
+        fiber &f = c.fibers[i];
+        getcontext(&f.ctx);
+        f.ctx.uc_stack.ss_sp = g_stacks[i];
+        f.ctx.uc_stack.ss_size = k_stack;
+        f.ctx.uc_link = &c.sched;
+        makecontext(&f.ctx, fiber_main, 0);
+    }
+    t_block = bi;
+    t_ctx = &c;
+    for (int left = n; left > 0;) {
+        bool progress = false;
+        for (int j = 0; j < n; j++) {
+            int i = g_reverse ? n - 1 - j : j;
+            fiber &f = c.fibers[i];
+            if (f.done || (f.wait != nullptr && f.wait->gen == f.wait_gen)) continue;
+            f.wait = nullptr;
+            c.cur = i;
+            set_thread(i);
+            swapcontext(&c.sched, &f.ctx);
+            progress = true;
+            if (f.done) left--;
+        }
+        if (!progress) fail("a block's threads wait at different barriers (a deadlock)");
+    }
+    t_ctx = nullptr;
 }
 
 void protect_all(int prot) {
@@ -147,7 +195,7 @@ void fail(const char *what) {
 
 void sync_block() {
     if (t_ctx == nullptr) fail("__syncthreads() in a kernel registered CT_SERIAL");
-    t_ctx->bar->arrive_and_wait();
+    fiber_wait(t_ctx->bar);
 }
 
 int lane_id() { return t_lin & 31; }
@@ -155,12 +203,12 @@ int lane_id() { return t_lin & 31; }
 void warp_exchange(const void *mine, void *out, int src, int nbytes) {
     if (t_ctx == nullptr) fail("a warp shuffle in a kernel registered CT_SERIAL");
     warp &w = t_ctx->warps[t_lin >> 5];
-    int lane = t_lin & 31;
-    if (src < 0 || src >= w.n) src = lane;
+    int lane = t_lin & 31, n = std::min(32, (int)t_ctx->fibers.size() - (t_lin & ~31));
+    if (src < 0 || src >= n) src = lane;
     std::memcpy(w.slot[lane], mine, nbytes);
-    w.bar->arrive_and_wait();
+    fiber_wait(w.bar);
     std::memcpy(out, w.slot[src], nbytes);
-    w.bar->arrive_and_wait();
+    fiber_wait(w.bar);
 }
 
 }  // namespace ct_host
@@ -215,7 +263,9 @@ __attribute__((visibility("default"))) int ctk_launch(int k, const unsigned *gri
         dim3 bi((unsigned)(b % grid[0]), (unsigned)((b / grid[0]) % grid[1]),
                 (unsigned)(b / ((uint64_t)grid[0] * grid[1])));
         if (ki.mode == CT_SYNC) {
-            the_pool().run_block(&ki, a.get(), bi, (int)nthreads);
+            g_k = &ki;
+            g_args = a.get();
+            run_block(bi, (int)nthreads);
         } else {
             t_block = bi;
             for (uint64_t t = 0; t < nthreads; t++) {

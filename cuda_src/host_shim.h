@@ -6,9 +6,10 @@
  * blocks one after another, in forward or reversed order; inside a block,
  *   - a kernel registered CT_SERIAL runs its threads one after another, and
  *     __syncthreads() or a warp shuffle in it aborts (it needs CT_SYNC);
- *   - a kernel registered CT_SYNC runs one host thread per CUDA thread:
- *     __syncthreads() is a std::barrier of the block, warp shuffles go
- *     through a per-warp exchange buffer between two barriers of the warp.
+ *   - a kernel registered CT_SYNC runs one fiber per CUDA thread (on the
+ *     launching thread, host_runtime.cpp): __syncthreads() waits at a
+ *     barrier of the block, warp shuffles go through a per-warp exchange
+ *     buffer between two barriers of the warp.
  * __shared__ variables are function statics: one block runs at a time, and
  * its threads share them as a block's threads share shared memory.
  * Results of this build are emulated results, never GPU results.
@@ -29,7 +30,7 @@ struct dim3 {
 };
 
 namespace ct_host {
-/* per CUDA thread (one host thread each in CT_SYNC kernels) */
+/* the running CUDA thread (set before each fiber runs, in CT_SYNC kernels) */
 extern thread_local dim3 t_thread, t_block;
 /* per launch (launches are serialised) */
 extern dim3 g_block_dim, g_grid_dim;
