@@ -117,25 +117,13 @@ CT_DEV ct_prm ct_make_prm(const ct_ew_args &a) {
 
 /* ---- floating point helpers -------------------------------------------- */
 
-/* +, -, * that nvcc never contracts into an fma (GCC's CPU loops have none
- * outside the multiversioned exp/sigmoid) */
+/* half from double and from int64, rounded once (ct_mul/ct_add/ct_sub, the
+ * products and sums nvcc never contracts, are in ct_fastmath.cuh) */
 #if CT_HOST_BUILD
-CT_DEV float ct_mul(float a, float b) { return a * b; }
-CT_DEV double ct_mul(double a, double b) { return a * b; }
-CT_DEV float ct_add(float a, float b) { return a + b; }
-CT_DEV double ct_add(double a, double b) { return a + b; }
-CT_DEV float ct_sub(float a, float b) { return a - b; }
-CT_DEV double ct_sub(double a, double b) { return a - b; }
 CT_DEV ct_f16 ct_d2h(double d) { return (ct_f16)d; }
 CT_DEV ct_f16 ct_i2h(int64_t i) { return (ct_f16)i; }
 #else
-CT_DEV float ct_mul(float a, float b) { return __fmul_rn(a, b); }
-CT_DEV double ct_mul(double a, double b) { return __dmul_rn(a, b); }
-CT_DEV float ct_add(float a, float b) { return __fadd_rn(a, b); }
-CT_DEV double ct_add(double a, double b) { return __dadd_rn(a, b); }
-CT_DEV float ct_sub(float a, float b) { return __fsub_rn(a, b); }
-CT_DEV double ct_sub(double a, double b) { return __dsub_rn(a, b); }
-CT_DEV ct_f16 ct_d2h(double d) { return __double2half(d); }      /* rounded once */
+CT_DEV ct_f16 ct_d2h(double d) { return __double2half(d); }
 CT_DEV ct_f16 ct_i2h(int64_t i) { return __ll2half_rn((long long)i); }
 #endif
 

@@ -23,25 +23,10 @@
 // recorded as the smallest such row (an atomic min), the row the CPU's
 // loop reports.
 #include "ct_cuda.cuh"
+#include "ct_fastmath.cuh"
 #include "nn_args.h"
 
 namespace {
-
-#if CT_HOST_BUILD
-CT_DEV float mul_(float a, float b) { return a * b; }
-CT_DEV double mul_(double a, double b) { return a * b; }
-CT_DEV float add_(float a, float b) { return a + b; }
-CT_DEV double add_(double a, double b) { return a + b; }
-CT_DEV float sub_(float a, float b) { return a - b; }
-CT_DEV double sub_(double a, double b) { return a - b; }
-#else
-CT_DEV float mul_(float a, float b) { return __fmul_rn(a, b); }
-CT_DEV double mul_(double a, double b) { return __dmul_rn(a, b); }
-CT_DEV float add_(float a, float b) { return __fadd_rn(a, b); }
-CT_DEV double add_(double a, double b) { return __dadd_rn(a, b); }
-CT_DEV float sub_(float a, float b) { return __fsub_rn(a, b); }
-CT_DEV double sub_(double a, double b) { return __dsub_rn(a, b); }
-#endif
 
 CT_DEV float erf_(float x) { return erff(x); }
 CT_DEV double erf_(double x) { return erf(x); }
@@ -59,8 +44,8 @@ CT_DEV double exp_(double x) { return exp(x); }
 
 /* the tanh form's argument: sqrt(2/pi) * (v + 0.044715 v^3) */
 template <class T> CT_DEV T gelu_u(T v) {
-    T cube = mul_(mul_(mul_((T)0.044715, v), v), v);
-    return mul_((T)CT_NN_SQRT_2_PI, add_(v, cube));
+    T cube = ct_mul(ct_mul(ct_mul((T)0.044715, v), v), v);
+    return ct_mul((T)CT_NN_SQRT_2_PI, ct_add(v, cube));
 }
 
 template <class T> CT_DEV void gelu_fwd(const ct_gelu_args &a) {
@@ -68,8 +53,8 @@ template <class T> CT_DEV void gelu_fwd(const ct_gelu_args &a) {
     T *y = (T *)(uintptr_t)a.y;
     CT_GRID_STRIDE(i, a.n) {
         T v = x[i];
-        T s = a.approx ? tanh_(gelu_u(v)) : erf_(mul_(v, (T)CT_NN_SQRT1_2));
-        y[i] = mul_(mul_((T)0.5, v), add_((T)1, s));
+        T s = a.approx ? tanh_(gelu_u(v)) : erf_(ct_mul(v, (T)CT_NN_SQRT1_2));
+        y[i] = ct_mul(ct_mul((T)0.5, v), ct_add((T)1, s));
     }
 }
 
@@ -81,16 +66,16 @@ template <class T> CT_DEV void gelu_bwd(const ct_gelu_args &a) {
         T v = x[i], d;
         if (a.approx) {
             T t = tanh_(gelu_u(v));
-            T du = mul_((T)CT_NN_SQRT_2_PI, add_((T)1, mul_(mul_((T)(3 * 0.044715), v), v)));
-            T left = mul_((T)0.5, add_((T)1, t));
-            T right = mul_(mul_(mul_((T)0.5, v), sub_((T)1, mul_(t, t))), du);
-            d = add_(left, right);
+            T du = ct_mul((T)CT_NN_SQRT_2_PI, ct_add((T)1, ct_mul(ct_mul((T)(3 * 0.044715), v), v)));
+            T left = ct_mul((T)0.5, ct_add((T)1, t));
+            T right = ct_mul(ct_mul(ct_mul((T)0.5, v), ct_sub((T)1, ct_mul(t, t))), du);
+            d = ct_add(left, right);
         } else {
-            T cdf = mul_((T)0.5, add_((T)1, erf_(mul_(v, (T)CT_NN_SQRT1_2))));
-            T pdf = mul_((T)CT_NN_INV_SQRT_2PI, exp_(mul_(mul_((T)-0.5, v), v)));
-            d = add_(cdf, mul_(v, pdf));
+            T cdf = ct_mul((T)0.5, ct_add((T)1, erf_(ct_mul(v, (T)CT_NN_SQRT1_2))));
+            T pdf = ct_mul((T)CT_NN_INV_SQRT_2PI, exp_(ct_mul(ct_mul((T)-0.5, v), v)));
+            d = ct_add(cdf, ct_mul(v, pdf));
         }
-        y[i] = mul_(g[i], d);
+        y[i] = ct_mul(g[i], d);
     }
 }
 
@@ -144,7 +129,7 @@ template <class T> CT_DEV void nll_fwd(const ct_nll_args &a) {
             continue;
         }
         T wk = w ? w[k] : (T)1;
-        T l = mul_(-wk, x[i * a.sn + k * a.sc]);
+        T l = ct_mul(-wk, x[i * a.sn + k * a.sc]);
         if (rows) rows[i] = l;
         s += (double)l;
         ws += (double)wk;
@@ -184,7 +169,7 @@ template <class T> CT_DEV void nll_bwd(const ct_nll_bwd_args &a) {
     CT_GRID_STRIDE(i, a.N) {
         int64_t k = nll_target(a.t, a.tbyte, a.st, i);
         if (k == a.ignore || k < 0 || k >= a.C) continue;
-        dx[i * a.C + k] = mul_(mul_(-(w ? w[k] : (T)1), g[i * a.sg]), scale);
+        dx[i * a.C + k] = ct_mul(ct_mul(-(w ? w[k] : (T)1), g[i * a.sg]), scale);
     }
 }
 

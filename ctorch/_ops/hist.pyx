@@ -6,7 +6,6 @@ PyTorch's dtype at the end. On a device the counts, the edges and the
 results live on the input's device; only the range (min and max) that the
 ops decide on comes back to the host."""
 
-from libc.string cimport memset
 from libc.stdint cimport int64_t
 
 from ctorch._core.dtype cimport *
@@ -22,15 +21,6 @@ import math as _math
 cdef str _num_str(double v):
     """A bound as PyTorch's messages print it (1, 2.5, inf, nan)."""
     return f"{v:g}"
-
-
-cdef int _zeroed(Tensor t) except -1:
-    """t's (dense) elements set to zero, on t's device."""
-    if t._storage.device < 0:
-        memset(t._data, 0, t._numel * t._dtype.itemsize)
-    else:
-        _fill(t, 0)
-    return 0
 
 
 cdef Tensor _linear_edges(double lo, double hi, int64_t bins, DType dt, int device=-1):
@@ -56,7 +46,7 @@ cdef Tensor _hist_counts(Tensor x, Tensor w, Tensor edges, bint linear):
     cdef Tensor wc = _contig(w, x._dtype) if w is not None else None
     cdef Tensor ec = _contig(edges, x._dtype)
     cdef Tensor h = _empty_list([nb], t_float64, xc._storage.device)
-    _zeroed(h)
+    _fill(h, 0)
     cdef int64_t n = xc._numel
     cdef int err
     cdef ct_histogram_fn hist = xc._storage.backend.histogram[xc._dtype._code]
@@ -230,7 +220,7 @@ def bincount(input, weights=None, minlength=0):
     cdef DType res = (t_float32 if w._dtype is t_float32 else t_float64) if w is not None else t_int64
     cdef Tensor wd = _contig(w.detach(), t_float64) if w is not None else None
     cdef Tensor r = _empty_list([nbins], t_int64 if w is None else t_float64, x._storage.device)
-    _zeroed(r)
+    _fill(r, 0)
     cdef int err
     with nogil:
         err = x._storage.backend.bincount(<int64_t *>x._data, <double *>wd._data if wd is not None else NULL,

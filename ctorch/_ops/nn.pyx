@@ -9,7 +9,6 @@ and scratch live on the input's device; of nll_loss only the total loss and
 weight (and a bad target's row) come back to the host."""
 
 import math as _math
-from libc.string cimport memset
 from libc.stdint cimport int64_t
 
 from ctorch._core.dtype cimport *
@@ -33,15 +32,6 @@ cdef DType _nn_compute_dtype(DType dt):
 
 
 # ------------------------------------------------------------------ gelu
-
-cdef int _zeroed(Tensor t) except -1:
-    """t's (dense) elements set to zero, on t's device."""
-    if t._storage.device < 0:
-        memset(t._data, 0, t._numel * t._dtype.itemsize)
-    else:
-        _fill(t, 0)
-    return 0
-
 
 cdef Tensor _gelu_raw(Tensor x, int approx):
     cdef DType comp = _nn_compute_dtype(x._dtype)
@@ -121,7 +111,7 @@ cdef Tensor _nll_grad_raw(Tensor x, Tensor t, Tensor w, int64_t ignore, int red,
     cdef DType comp = _nn_compute_dtype(x._dtype)
     cdef int64_t N = x._shape[0], C = x._shape[1]
     cdef Tensor dx = _empty(2, x._shape, comp, x._storage.device)
-    _zeroed(dx)
+    _fill(dx, 0)
     cdef Tensor cg = _cast(g, comp) if g._dtype is not comp else g
     cdef int64_t sg = cg._stride[0] if cg._ndim == 1 else 0
     cdef double scale = 1.0 / total if red == RED_MEAN else 1.0

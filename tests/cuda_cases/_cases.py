@@ -34,3 +34,12 @@ def take():
     global _count
     _count += 1
     return not REV or _count % 3 == 1
+
+
+def finish(n, fails):
+    """Prints how many cases ran and the failures (FAIL lines), and exits 1
+    when there are any."""
+    print(f"{'reversed' if REV else 'forward'}: {n} cases, {len(fails)} failed")
+    for f in fails:
+        print("FAIL", *(f if isinstance(f, tuple) else (f,)))
+    sys.exit(1 if fails else 0)

@@ -13,7 +13,6 @@ Run by tests/test_cuda_families.py as `python fft_ops.py [rev]` (rev: every
 launch runs its blocks in reversed order); exits 1 when a case fails.
 Emulated results, never GPU results."""
 import math
-import sys
 import warnings
 
 import numpy as np
@@ -309,7 +308,4 @@ except RuntimeError as e:
     if "Expected all tensors to be on the same device" not in str(e):
         fails.append(f"fft with a CPU out=: {e}")
 
-print(f"{'reversed' if 'rev' in sys.argv else 'forward'}: {n_cases} cases, {len(fails)} failed")
-for f in fails:
-    print("FAIL", f)
-sys.exit(1 if fails else 0)
+_cases.finish(n_cases, fails)

@@ -11,7 +11,6 @@ CPU's); weight sums and densities within rounding.
 Run by tests/test_cuda_families.py as `python hist_ops.py [rev]` (rev: every
 launch runs its blocks in reversed order); exits 1 when a case fails.
 Emulated results, never GPU results."""
-import sys
 
 import numpy as np
 
@@ -238,7 +237,4 @@ for name, f in [("histogram weight on the CPU", lambda: torch.histogram(data(10,
         if "Expected all tensors to be on the same device" not in str(e):
             fails.append(f"{name}: {e!r}")
 
-print(f"{'reversed' if 'rev' in sys.argv else 'forward'}: {n} cases, {len(fails)} failed")
-for f in fails:
-    print("FAIL", f)
-sys.exit(1 if fails else 0)
+_cases.finish(n, fails)

@@ -6,7 +6,6 @@ and refuses inputs on two devices.
 Run by tests/test_cuda_families.py as `python linalg_ops.py [rev]` (rev: every
 launch runs its blocks in reversed order); exits 1 when a case fails.
 Emulated results, never GPU results."""
-import sys
 
 import numpy as np
 
@@ -135,7 +134,4 @@ for name, f in [("solve", lambda: torch.linalg.solve(torch.eye(2, device="cuda")
     except RuntimeError:
         pass
 
-print(f"{'reversed' if 'rev' in sys.argv else 'forward'}: {n} cases, {len(fails)} failed")
-for f in fails:
-    print("FAIL", f)
-sys.exit(1 if fails else 0)
+_cases.finish(n, fails)

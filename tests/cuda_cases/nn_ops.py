@@ -9,7 +9,6 @@ their errors (an out-of-range target reports the CPU's row and value).
 Run by tests/test_cuda_families.py as `python nn_ops.py [rev]` (rev: every
 launch runs its blocks in reversed order); exits 1 when a case fails.
 Emulated results, never GPU results."""
-import sys
 
 import numpy as np
 
@@ -214,7 +213,4 @@ for name, f in [("nll target on the CPU", lambda: F.nll_loss(torch.randn(3, 4).c
         if "Expected all tensors to be on the same device" not in str(e):
             fails.append(f"{name}: {e!r}")
 
-print(f"{'reversed' if 'rev' in sys.argv else 'forward'}: {n} cases, {len(fails)} failed")
-for f in fails:
-    print("FAIL", f)
-sys.exit(1 if fails else 0)
+_cases.finish(n, fails)

@@ -183,8 +183,4 @@ except RuntimeError as e:
     n_ok += 1
     print("mixed:", e)
 
-print(f"{'REVERSED' if REV else 'forward'}: {n_ok} ok, {len(fails)} failed")
-for f in fails:
-    print("FAIL", *f)
-
-sys.exit(1 if fails else 0)
+_cases.finish(n_ok, fails)

@@ -365,7 +365,4 @@ for shape, ns in [((700,), 700), ((3, 500), 500), ((2, 2500), 2500), ((2, 2500),
             libm_disagree += int(np.sum(np.diff(row) < 0))
 print(f"libm weights: ~{libm_disagree} keys of the race differ from 1 (libm's log vs ct__log_unit)")
 
-print(f"{'reversed' if REV else 'forward'}: {n} cases, {len(fails)} failed")
-for f in fails:
-    print("FAIL", f)
-sys.exit(1 if fails else 0)
+_cases.finish(n, fails)

@@ -11,7 +11,6 @@ so -0.0 and NaN payloads count) and indices.
 Run by tests/test_cuda_families.py as `python sort_ops.py [rev]` (rev: every
 launch runs its blocks in reversed order); exits 1 when a case fails.
 Emulated results, never GPU results."""
-import sys
 
 import numpy as np
 
@@ -352,7 +351,4 @@ for dt in (torch.int64, torch.int32, torch.float32, torch.float64, torch.bool):
     run(f"unique {dt}", lambda x: torch.unique(x, return_inverse=True, return_counts=True), a)
     run(f"unique method {dt}", lambda x: x.unique(), a)
 
-print(f"{'reversed' if 'rev' in sys.argv else 'forward'}: {n} cases, {len(fails)} failed")
-for f in fails:
-    print("FAIL", f)
-sys.exit(1 if fails else 0)
+_cases.finish(n, fails)
