@@ -25,6 +25,9 @@
 #include <sys/mman.h>
 #include <ucontext.h>
 #include <unistd.h>
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/common_interface_defs.h>
+#endif
 
 namespace ct_host {
 
@@ -103,6 +106,21 @@ std::vector<char *> g_stacks;
 const kernel_info *g_k = nullptr;
 const void *g_args = nullptr;
 
+/* AddressSanitizer follows the switches between stacks when told of them */
+#if defined(__SANITIZE_ADDRESS__)
+const void *g_sched_bottom = nullptr;
+size_t g_sched_size = 0;
+#define CT_SWITCH_START(save, bottom, size) __sanitizer_start_switch_fiber(save, bottom, size)
+#define CT_SWITCH_DONE(save) __sanitizer_finish_switch_fiber(save, &g_sched_bottom, &g_sched_size)
+#define CT_SWITCH_BACK(save) __sanitizer_finish_switch_fiber(save, nullptr, nullptr)
+#define CT_TO_SCHED(save) __sanitizer_start_switch_fiber(save, g_sched_bottom, g_sched_size)
+#else
+#define CT_SWITCH_START(save, bottom, size) ((void)(save))
+#define CT_SWITCH_DONE(save) ((void)(save))
+#define CT_SWITCH_BACK(save) ((void)(save))
+#define CT_TO_SCHED(save) ((void)(save))
+#endif
+
 void set_thread(int id) {
     unsigned bx = g_block_dim.x, by = g_block_dim.y;
     t_thread = dim3(id % bx, (id / bx) % by, id / (bx * by));
@@ -110,6 +128,7 @@ void set_thread(int id) {
 }
 
 void fiber_main() {
+    CT_SWITCH_DONE(nullptr);
     block_ctx *c = t_ctx;
     int id = c->cur;
     g_k->run(g_args);
@@ -120,6 +139,7 @@ void fiber_main() {
     fiber_barrier &wb = c->warps[id >> 5].bar;
     wb.live--;
     wb.check();
+    CT_TO_SCHED(nullptr);
 }   /* returns to the scheduler (uc_link) */
 
 /* the current fiber waits at b until every live member has arrived */
@@ -130,7 +150,10 @@ void fiber_wait(fiber_barrier &b) {
     f.wait_gen = b.gen;
     b.arrived++;
     b.check();
+    void *fake = nullptr;
+    CT_TO_SCHED(&fake);
     swapcontext(&f.ctx, &c->sched);
+    CT_SWITCH_DONE(fake);
 }
 
 void run_block(dim3 bi, int n) {
@@ -164,7 +187,10 @@ void run_block(dim3 bi, int n) {
             f.wait = nullptr;
             c.cur = i;
             set_thread(i);
+            void *fake = nullptr;
+            CT_SWITCH_START(&fake, g_stacks[i], k_stack);
             swapcontext(&c.sched, &f.ctx);
+            CT_SWITCH_BACK(fake);
             progress = true;
             if (f.done) left--;
         }
