@@ -22,10 +22,24 @@ SCRIPTS = sorted(p.name for p in CASES.glob("[!_]*.py"))
 ORDERS = ["forward", "rev"]
 
 
-def _run(script, order):
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
+def _run(script, order, env):
     return subprocess.run([sys.executable, str(CASES / script)] + (["rev"] if order == "rev" else []),
                           capture_output=True, text=True, cwd=str(ROOT), env=env, timeout=900)
+
+
+def start_all(orders, **env):
+    """Starts every script in each order (`env` added to the environment),
+    one per core; {(script, order): future of its CompletedProcess}. A
+    generator: the pool lives until it is closed."""
+    full = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]), **env)
+    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
+        yield {(s, o): pool.submit(_run, s, o, full) for s in SCRIPTS for o in orders}
+
+
+def check(result):
+    fails = [line for line in result.stdout.splitlines() if line.startswith("FAIL")]
+    assert result.returncode == 0, (f"exit {result.returncode}\n" + "\n".join(fails[:40]) + "\n"
+                                    + result.stderr[-3000:])
 
 
 @pytest.fixture(scope="module")
@@ -34,13 +48,10 @@ def runs():
     import ctorch
     ctorch.cuda._emulate(True)
     ctorch.cuda._emulate(False)
-    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
-        yield {(s, o): pool.submit(_run, s, o) for s in SCRIPTS for o in ORDERS}
+    yield from start_all(ORDERS)
 
 
 @pytest.mark.parametrize("order", ORDERS)
 @pytest.mark.parametrize("script", SCRIPTS)
 def test_family_matches_the_cpu(runs, script, order):
-    r = runs[(script, order)].result()
-    fails = [line for line in r.stdout.splitlines() if line.startswith("FAIL")]
-    assert r.returncode == 0, (f"exit {r.returncode}\n" + "\n".join(fails[:40]) + "\n" + r.stderr[-3000:])
+    check(runs[(script, order)].result())

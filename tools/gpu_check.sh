@@ -37,7 +37,7 @@ if ! python3 -c "import hypothesis" 2>/dev/null; then
     python3 -m pip install -q --no-index --no-deps --target /tmp/gpu_check_deps .gpu/test-wheels/*.whl \
         && export PYTHONPATH="/tmp/gpu_check_deps:${PYTHONPATH:-}"
 fi
-python3 -c "import ctorch; assert ctorch.cuda.is_available() and not ctorch.cuda._is_emulated(); print('ctorch sees', ctorch.cuda.get_device_name())" \
+python3 -c "import ctorch; assert ctorch.cuda.is_available() and not ctorch.cuda._is_emulated(); print('ctorch sees', ctorch.cuda.get_device_name()); ctorch.ones(1, device='cuda'); print('float products in', ctorch.cuda._blas_library() or 'the tiled kernels (no cuBLAS found)')" \
     || { stamp "ctorch does NOT see the GPU"; exit 1; }
 
 stamp "tests/cuda"

@@ -1,16 +1,12 @@
 """CUDA tensors on a real GPU: the op tables against the CPU, autograd, the
 tutorial's CUDA block, the random-number identity with the CPU, recovery
 from out-of-memory, and the allocator over a long training loop."""
-import os
-import pathlib
-import subprocess
-import sys
-
 import numpy as np
 import pytest
 
 import ctorch as torch
 import helpers
+import test_cuda_families
 from test_ops import (  # noqa: F401  (collected here, on the GPU)
     test_binary, test_binary_broadcast, test_binary_out, test_binary_scalar,
     test_binary_special_values, test_unary, test_unary_out, test_unary_inplace,
@@ -91,15 +87,13 @@ def test_the_allocator_stops_growing_in_a_training_loop():
     assert loss.item() < 1e-3
 
 
-CASES = pathlib.Path(__file__).resolve().parent.parent / "cuda_cases"
+
+@pytest.fixture(scope="module")
+def gpu_runs():
+    yield from test_cuda_families.start_all(["forward"], CTORCH_CASES_ON_GPU="1")
 
 
-@pytest.mark.parametrize("script", sorted(p.name for p in CASES.glob("[!_]*.py")))
-def test_kernel_families_match_the_cpu_on_the_gpu(script):
+@pytest.mark.parametrize("script", test_cuda_families.SCRIPTS)
+def test_kernel_families_match_the_cpu_on_the_gpu(gpu_runs, script):
     # the scripts tests/test_cuda_families.py runs on the emulated device
-    env = dict(os.environ, CTORCH_CASES_ON_GPU="1",
-               PYTHONPATH=os.pathsep.join([str(CASES.parent.parent), os.environ.get("PYTHONPATH", "")]))
-    r = subprocess.run([sys.executable, str(CASES / script)], capture_output=True, text=True,
-                       cwd=str(CASES.parent.parent), env=env, timeout=600)
-    fails = [line for line in r.stdout.splitlines() if line.startswith("FAIL")]
-    assert r.returncode == 0, f"exit {r.returncode}\n" + "\n".join(fails[:40]) + "\n" + r.stderr[-3000:]
+    test_cuda_families.check(gpu_runs[(script, "forward")].result())
