@@ -87,7 +87,10 @@ int ctc_bind(void) {
  * list; an allocation takes a cached block of its class before asking the
  * driver. Every launch is ordered on one stream, so a block freed after a
  * launch is safe to hand to a later launch at once. Out of memory: the
- * cache is returned to the driver and the allocation tried once more. */
+ * cache is returned to the driver and the allocation tried once more.
+ * Under AddressSanitizer (CTORCH_SANITIZE) every block has exactly the size
+ * asked for and goes back to the driver when freed, so that the host
+ * build's exact-size blocks show every overrun. */
 
 #define CTC_SMALL_CLASSES 12        /* 2^9 .. 2^20 */
 #define CTC_LARGE_UNIT ((size_t)2 << 20)
@@ -99,7 +102,13 @@ static ctc_block *g_small[CTC_SMALL_CLASSES];
 static ctc_block *g_large;          /* any size class above 1 MiB */
 static ctc_mem_stats g_stats;
 
+#define CTC_UNCACHED (-2)           /* the class of an exact-size block */
+
 static size_t ctc_class_size(size_t n, int *cls) {
+#ifdef __SANITIZE_ADDRESS__
+    *cls = CTC_UNCACHED;
+    return n ? n : 1;
+#endif
     if (n <= ((size_t)1 << 20)) {
         int c = 0;
         size_t s = 512;
@@ -112,6 +121,7 @@ static size_t ctc_class_size(size_t n, int *cls) {
 }
 
 static void *ctc_take_cached(size_t size, int cls) {
+    if (cls == CTC_UNCACHED) return NULL;
     ctc_block **head = cls >= 0 ? &g_small[cls] : &g_large;
     for (ctc_block **b = head; *b; b = &(*b)->next) {
         if ((*b)->size == size) {
@@ -168,7 +178,7 @@ void ctc_free(void *p, size_t n) {
     if (p == NULL) return;
     int cls;
     size_t size = ctc_class_size(n, &cls);
-    ctc_block *b = (ctc_block *)malloc(sizeof *b);
+    ctc_block *b = cls == CTC_UNCACHED ? NULL : (ctc_block *)malloc(sizeof *b);
     pthread_mutex_lock(&g_mem);
     g_stats.allocated -= (int64_t)size;
     if (b == NULL) {
