@@ -308,9 +308,10 @@ __attribute__((visibility("default"))) int ctk_launch(int k, const unsigned *gri
 __attribute__((visibility("default"))) void *ctk_malloc(size_t n) {
     std::lock_guard<std::mutex> lk(g_launch);
 #if defined(__SANITIZE_ADDRESS__)
-    /* exact-size heap blocks: AddressSanitizer sees any overrun (the guard,
-     * which needs the arena, is off in this build) */
-    void *h = std::malloc(n ? n : 1);
+    /* exact-size heap blocks (to 4 bytes, the word the 8- and 16-bit atomics
+     * work on): AddressSanitizer sees any overrun (the guard, which needs
+     * the arena, is off in this build) */
+    void *h = std::malloc(n ? (n + 3) / 4 * 4 : 4);
     if (h != nullptr) g_regions[(char *)h] = n;
     return h;
 #endif
