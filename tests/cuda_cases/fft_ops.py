@@ -9,9 +9,7 @@ and the gradients.
 Tolerances are relative to the largest magnitude of the CPU's result:
 complex64 / float32 1e-5 * sqrt(log2 n + 1), complex128 / float64 1e-12.
 
-Run by tests/test_cuda_families.py as `python fft_ops.py [rev]` (rev: every
-launch runs its blocks in reversed order); exits 1 when a case fails.
-Emulated results, never GPU results."""
+Run by tests/test_cuda_families.py (and tests/cuda/ on a GPU): see _cases.py."""
 import math
 import warnings
 

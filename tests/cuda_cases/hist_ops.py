@@ -8,9 +8,7 @@ outside them and nan, and their errors.
 Counts and edges must equal the CPU's exactly (the bin of every value is the
 CPU's); weight sums and densities within rounding.
 
-Run by tests/test_cuda_families.py as `python hist_ops.py [rev]` (rev: every
-launch runs its blocks in reversed order); exits 1 when a case fails.
-Emulated results, never GPU results."""
+Run by tests/test_cuda_families.py (and tests/cuda/ on a GPU): see _cases.py."""
 
 import numpy as np
 

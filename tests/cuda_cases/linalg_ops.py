@@ -3,9 +3,7 @@ with CUDA inputs gives the CPU's values on the device, records its history on
 the device (gradients equal the CPU's, on the device), keeps the CPU's errors,
 and refuses inputs on two devices.
 
-Run by tests/test_cuda_families.py as `python linalg_ops.py [rev]` (rev: every
-launch runs its blocks in reversed order); exits 1 when a case fails.
-Emulated results, never GPU results."""
+Run by tests/test_cuda_families.py (and tests/cuda/ on a GPU): see _cases.py."""
 
 import numpy as np
 

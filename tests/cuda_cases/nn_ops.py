@@ -6,9 +6,7 @@ gradients, over float16 / float32 / float64, contiguous and strided inputs,
 row counts around the block size and counts that need many blocks, and
 their errors (an out-of-range target reports the CPU's row and value).
 
-Run by tests/test_cuda_families.py as `python nn_ops.py [rev]` (rev: every
-launch runs its blocks in reversed order); exits 1 when a case fails.
-Emulated results, never GPU results."""
+Run by tests/test_cuda_families.py (and tests/cuda/ on a GPU): see _cases.py."""
 
 import numpy as np
 

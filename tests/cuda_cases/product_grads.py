@@ -1,9 +1,7 @@
 """Gradients through the matrix products on the emulated CUDA device, against
 the CPU's.
 
-Run by tests/test_cuda_families.py as `python product_grads.py [rev]` (rev: every
-launch runs its blocks in reversed order); exits 1 when a case fails.
-Emulated results, never GPU results."""
+Run by tests/test_cuda_families.py (and tests/cuda/ on a GPU): see _cases.py."""
 import sys
 import numpy as np
 import ctorch as torch

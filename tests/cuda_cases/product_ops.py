@@ -2,9 +2,7 @@
 in every batched and broadcast form, bmm, mv, dot, addmm, baddbmm, outer,
 einsum, tril/triu/diag for every dtype.
 
-Run by tests/test_cuda_families.py as `python product_ops.py [rev]` (rev: every
-launch runs its blocks in reversed order); exits 1 when a case fails.
-Emulated results, never GPU results."""
+Run by tests/test_cuda_families.py (and tests/cuda/ on a GPU): see _cases.py."""
 import sys, itertools, random
 import numpy as np
 import ctorch as torch

@@ -3,9 +3,7 @@ prod, max/min with indices, amin/amax, argmax, cumsum/cumprod, var/std,
 softmax/log_softmax, logsumexp, median, all/any, norm, over every dtype they
 take, whole-tensor and per dim, with their gradients.
 
-Run by tests/test_cuda_families.py as `python reduce_ops.py [rev]` (rev: every
-launch runs its blocks in reversed order); exits 1 when a case fails.
-Emulated results, never GPU results."""
+Run by tests/test_cuda_families.py (and tests/cuda/ on a GPU): see _cases.py."""
 
 import numpy as np
 

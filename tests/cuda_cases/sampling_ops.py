@@ -17,9 +17,7 @@ those last bits: a key that differed by an ulp between the CPU and the
 device would move its category. The script prints how many of those keys
 differ from exactly 1 (where libm and ct__log_unit disagree).
 
-Run by tests/test_cuda_families.py as `python sampling_ops.py [rev]` (rev:
-every launch runs its blocks in reversed order); exits 1 when a case fails.
-Emulated results, never GPU results."""
+Run by tests/test_cuda_families.py (and tests/cuda/ on a GPU): see _cases.py."""
 import math
 import sys
 import traceback

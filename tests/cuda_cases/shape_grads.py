@@ -1,9 +1,7 @@
 """Gradients through the shape and indexing ops on the emulated CUDA device,
 against the CPU's.
 
-Run by tests/test_cuda_families.py as `python shape_grads.py [rev]` (rev: every
-launch runs its blocks in reversed order); exits 1 when a case fails.
-Emulated results, never GPU results."""
+Run by tests/test_cuda_families.py (and tests/cuda/ on a GPU): see _cases.py."""
 import sys, traceback
 import numpy as np
 import ctorch as torch

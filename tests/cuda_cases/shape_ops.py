@@ -2,9 +2,7 @@
 index_select, gather/scatter/scatter_add, index_add, take, indexing and index
 assignment, masks, flips/rolls/repeats, splits, unique, and the errors.
 
-Run by tests/test_cuda_families.py as `python shape_ops.py [rev]` (rev: every
-launch runs its blocks in reversed order); exits 1 when a case fails.
-Emulated results, never GPU results."""
+Run by tests/test_cuda_families.py (and tests/cuda/ on a GPU): see _cases.py."""
 import sys, traceback
 import numpy as np
 import ctorch as torch

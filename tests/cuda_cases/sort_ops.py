@@ -8,9 +8,7 @@ errors, the gradients, and unique on device tensors.
 Every result must equal the CPU's bit for bit: values (compared as raw bits,
 so -0.0 and NaN payloads count) and indices.
 
-Run by tests/test_cuda_families.py as `python sort_ops.py [rev]` (rev: every
-launch runs its blocks in reversed order); exits 1 when a case fails.
-Emulated results, never GPU results."""
+Run by tests/test_cuda_families.py (and tests/cuda/ on a GPU): see _cases.py."""
 
 import numpy as np
 
