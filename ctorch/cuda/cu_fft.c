@@ -46,11 +46,6 @@ static int fft_log2(int64_t n) {
     return l;
 }
 
-static void *fft_scratch(size_t n) {
-    void *p = ctc_alloc(n ? n : 1);
-    if (p == NULL) ctc_fail(2, "CUDA out of memory (scratch of an FFT)");
-    return p;
-}
 
 static void fft_args_init(ct_fft_args *a, int inverse) {
     memset(a, 0, sizeof *a);
@@ -113,7 +108,7 @@ static int fft_c2c_pow2(int c128, int64_t es, const char *in, char *out, int64_t
                         int inverse) {
     int lg = fft_log2(n);
     size_t twb = (size_t)(n / 2 > 0 ? n / 2 : 1) * (size_t)es;
-    void *tw = fft_scratch(twb);
+    void *tw = ctc_scratch(twb);
     if (tw == NULL) return CT_ERR_DEVICE;
     fft_twiddles(c128, tw, n);
     if (n <= fft_cap(c128)) {
@@ -125,7 +120,7 @@ static int fft_c2c_pow2(int c128, int64_t es, const char *in, char *out, int64_t
     if (chunk < 1) chunk = 1;
     if (chunk > rows) chunk = rows;
     size_t tmpb = (size_t)(chunk * n * es);
-    char *tmp = (char *)fft_scratch(tmpb);
+    char *tmp = (char *)ctc_scratch(tmpb);
     if (tmp == NULL) { ctc_free(tw, twb); return CT_ERR_DEVICE; }
     for (int64_t r0 = 0; r0 < rows && !ctc_error; r0 += chunk) {
         int64_t nr = rows - r0 < chunk ? rows - r0 : chunk;
@@ -199,9 +194,9 @@ static int fft_c2c_bluestein(int c128, int64_t es, const char *in, char *out, in
     if (chunk > rows) chunk = rows;
     size_t twb = (size_t)(m / 2) * (size_t)es, cb = (size_t)(n * es), fb = (size_t)(m * es);
     size_t wb = (size_t)(chunk * m * es);
-    void *tw = fft_scratch(twb), *ch = fft_scratch(cb);
-    void *f0 = fft_scratch(fb), *f1 = big ? fft_scratch(fb) : NULL;
-    char *w0 = (char *)fft_scratch(wb), *w1 = big ? (char *)fft_scratch(wb) : NULL;
+    void *tw = ctc_scratch(twb), *ch = ctc_scratch(cb);
+    void *f0 = ctc_scratch(fb), *f1 = big ? ctc_scratch(fb) : NULL;
+    char *w0 = (char *)ctc_scratch(wb), *w1 = big ? (char *)ctc_scratch(wb) : NULL;
     if (!ctc_error)
         fft_bluestein_run(c128, es, in, out, rows, n, m, lg, inverse, chunk, tw, ch, f0, f1, w0, w1);
     ctc_free(w1, wb);

@@ -76,11 +76,8 @@ static int ctc_mm(int which, const void *x, int64_t n, void *res, size_t psize) 
     int k = ctc_lookup(&k_mm[which], names[which]);
     unsigned blocks = ctc_sync_blocks(n);
     size_t bytes = ((size_t)blocks + 1) * psize;
-    char *part = (char *)ctc_alloc(bytes);
-    if (part == NULL) {
-        ctc_fail(2, "CUDA out of memory (scratch of a histogram's range)");
-        return -1;
-    }
+    char *part = (char *)ctc_scratch(bytes);
+    if (part == NULL) return -1;
     ct_hist_mm_args a;
     memset(&a, 0, sizeof a);
     a.x = ctc_ptr(x);

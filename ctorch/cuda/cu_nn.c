@@ -62,11 +62,8 @@ static int64_t ctc_nll(int is64, const void *x, int64_t N, int64_t C, int64_t sn
     if (cap < 1) cap = 1;
     if (blocks > cap) blocks = cap;
     size_t bytes = (3 + 2 * (size_t)blocks) * 8;
-    char *scratch = (char *)ctc_alloc(bytes);
-    if (scratch == NULL) {
-        ctc_fail(2, "CUDA out of memory (scratch of nll_loss)");
-        return -1;
-    }
+    char *scratch = (char *)ctc_scratch(bytes);
+    if (scratch == NULL) return -1;
     ctc_memset(scratch, 0xFF, 8);
     ct_nll_args a;
     memset(&a, 0, sizeof a);

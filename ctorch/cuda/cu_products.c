@@ -99,11 +99,8 @@ static int ctc_boffs_make(const int64_t *off, int64_t nb, int vw, ctc_boffs *o) 
         return 0;
     }
     o->base = 0;
-    o->dev = (int64_t *)ctc_alloc((size_t)nb * sizeof(int64_t));
-    if (o->dev == NULL) {
-        ctc_fail(2, "CUDA out of memory");
-        return -1;
-    }
+    o->dev = (int64_t *)ctc_scratch((size_t)nb * sizeof(int64_t));
+    if (o->dev == NULL) return -1;
     return ctc_copy(o->dev, off, (size_t)nb * sizeof(int64_t), CTC_H2D) ? -1 : 0;
 }
 
@@ -228,11 +225,8 @@ static void ctc_mm_gemv(const ctc_prod *p) {
     size_t wbytes = 0;
     if (splits > 1) {
         wbytes = (size_t)(p->nb * (int64_t)splits * g.M * ctc_mm_acc[p->dt]);
-        work = ctc_alloc(wbytes);
-        if (work == NULL) {
-            ctc_fail(2, "CUDA out of memory");
-            goto done;
-        }
+        work = ctc_scratch(wbytes);
+        if (work == NULL) goto done;
     }
     g.work = ctc_ptr(work);
     g.splits = splits;
@@ -308,11 +302,8 @@ static void ctc_mm_tiled(const ctc_prod *p) {
     size_t wbytes = 0;
     if (splits > 1) {
         wbytes = (size_t)(p->nb * (int64_t)splits * p->M * p->N * ctc_mm_acc[dt]);
-        work = ctc_alloc(wbytes);
-        if (work == NULL) {
-            ctc_fail(2, "CUDA out of memory");
-            goto done;
-        }
+        work = ctc_scratch(wbytes);
+        if (work == NULL) goto done;
     }
     g.work = ctc_ptr(work);
     g.splits = splits;

@@ -55,10 +55,20 @@ static int64_t rd_target(void) { int64_t t = rd_cap() / 4; return t > 0 ? t : 1;
 static int64_t rd_cdiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 static int64_t rd_min(int64_t a, int64_t b) { return a < b ? a : b; }
 
-static void *rd_scratch(size_t n) {
-    void *p = ctc_alloc(n ? n : 1);
-    if (p == NULL) ctc_fail(2, "CUDA out of memory (scratch of a reduction)");
-    return p;
+
+/* the arguments of a launch over rows: row r of x at x + r * ld, len
+ * elements, one segment a row (the callers that split rows set segs) */
+static void rd_rows_args(ct_red_args *a, const void *x, void *out, int64_t rows, int64_t len,
+                         int64_t ld, int flag) {
+    memset(a, 0, sizeof *a);
+    a->x = ctc_ptr(x);
+    a->out = ctc_ptr(out);
+    a->rows = rows;
+    a->len = len;
+    a->ld = ld;
+    a->flag = flag;
+    a->segs = 1;
+    a->seglen = len > 0 ? len : 1;
 }
 
 static void rd_launch(int k, int lay, int64_t items, const ct_red_args *a) {
@@ -96,16 +106,10 @@ static void rd_rows(int op, int dt, const void *x, int from_part, int64_t rows, 
             if (more > segs) segs = more;
         }
     }
-    memset(&a, 0, sizeof a);
-    a.x = ctc_ptr(x);
-    a.out = ctc_ptr(out);
+    rd_rows_args(&a, x, out, rows, len, ld, flag);
     a.idx = ctc_ptr(idx);
-    a.rows = rows;
-    a.len = len;
-    a.ld = ld;
-    a.flag = flag;
     a.segs = segs;
-    a.seglen = segs > 1 ? rd_cdiv(len, segs) : (len > 0 ? len : 1);
+    if (segs > 1) a.seglen = rd_cdiv(len, segs);
     if (segs > 1) {
         a.segs = segs = rd_cdiv(len, a.seglen);
     }
@@ -113,7 +117,7 @@ static void rd_rows(int op, int dt, const void *x, int from_part, int64_t rows, 
     size_t pbytes = 0;
     if (segs > 1) {
         pbytes = (size_t)(rows * segs) * (size_t)rd_acc_size(op, dt);
-        part = rd_scratch(pbytes);
+        part = ctc_scratch(pbytes);
         if (part == NULL) return;
         a.part = ctc_ptr(part);
     }
@@ -159,7 +163,7 @@ static void rd_cols(int dt, const void *x, int from_part, int64_t n, int64_t col
     size_t pbytes = 0;
     if (a.segs > 1) {
         pbytes = (size_t)(a.segs * cols) * (size_t)rd_acc_size(RD_SUM, dt);
-        part = rd_scratch(pbytes);
+        part = ctc_scratch(pbytes);
         if (part == NULL) return;
         a.part = ctc_ptr(part);
     }
@@ -184,15 +188,7 @@ static void rd_cum(int dt, const void *x, int64_t rows, int64_t len, int64_t ld,
     ct_red_args a;
     int lay;
     if (rows <= 0 || len <= 0 || ctc_error) return;
-    memset(&a, 0, sizeof a);
-    a.x = ctc_ptr(x);
-    a.out = ctc_ptr(out);
-    a.rows = rows;
-    a.len = len;
-    a.ld = ld;
-    a.flag = is_prod;
-    a.segs = 1;
-    a.seglen = len;
+    rd_rows_args(&a, x, out, rows, len, ld, is_prod);
     if (len <= 64) lay = RD_T;
     else if (len <= 2048) lay = RD_W;
     else lay = RD_B;
@@ -206,7 +202,7 @@ static void rd_cum(int dt, const void *x, int64_t rows, int64_t len, int64_t ld,
     if (a.segs > 1) {
         /* each segment's total, then the exclusive carries, then the scan */
         pbytes = (size_t)(rows * a.segs) * (size_t)rd_acc_size(RD_CUM, dt);
-        part = rd_scratch(pbytes);
+        part = ctc_scratch(pbytes);
         if (part == NULL) return;
         a.part = ctc_ptr(part);
         rd_launch(rd_kernel(RD_CTOT, RD_B, dt), RD_B, rows * a.segs, &a);
@@ -221,15 +217,7 @@ static void rd_softmax(int dt, const void *x, int64_t rows, int64_t len, int64_t
                        void *out) {
     ct_red_args a;
     if (rows <= 0 || len <= 0 || ctc_error) return;
-    memset(&a, 0, sizeof a);
-    a.x = ctc_ptr(x);
-    a.out = ctc_ptr(out);
-    a.rows = rows;
-    a.len = len;
-    a.ld = ld;
-    a.flag = is_log;
-    a.segs = 1;
-    a.seglen = len;
+    rd_rows_args(&a, x, out, rows, len, ld, is_log);
     int lay = len <= 32 ? RD_T : len <= 2048 ? RD_W : RD_B;
     rd_launch(rd_kernel(RD_SOFTMAX, lay, dt), lay, rows, &a);
 }
@@ -253,17 +241,11 @@ static int rd_median(int dt, const void *x, int64_t rows, int64_t len, int64_t l
     int k = rd_kernel(RD_MEDIAN, RD_T, kd);
     for (int64_t r0 = 0; r0 < rows; r0 += batch) {
         ct_red_args a;
-        memset(&a, 0, sizeof a);
-        a.x = ctc_ptr((const char *)x + r0 * ld * rd_es[dt]);
-        a.out = ctc_ptr((char *)val + r0 * rd_es[dt]);
+        rd_rows_args(&a, (const char *)x + r0 * ld * rd_es[dt], (char *)val + r0 * rd_es[dt],
+                     rd_min(batch, rows - r0), len, ld, 0);
         a.idx = idx ? ctc_ptr(idx + r0) : 0;
         a.buf = ctc_ptr(buf);
         a.ibuf = ctc_ptr(ibuf);
-        a.rows = rd_min(batch, rows - r0);
-        a.len = len;
-        a.ld = ld;
-        a.segs = 1;
-        a.seglen = len;
         rd_launch(k, RD_T, a.rows, &a);
     }
     ctc_free(buf, bbytes);

@@ -69,11 +69,8 @@ static void ctc_bern_tensor(uint64_t seed, uint64_t offset, const double *p, uin
 
 /* a zeroed device int32 (NULL, with the sticky error set, when none) */
 static int32_t *smp_flags(int count) {
-    int32_t *f = (int32_t *)ctc_alloc((size_t)count * sizeof(int32_t));
-    if (f == NULL) {
-        ctc_fail(2, "CUDA out of memory");
-        return NULL;
-    }
+    int32_t *f = (int32_t *)ctc_scratch((size_t)count * sizeof(int32_t));
+    if (f == NULL) return NULL;
     ctc_memset(f, 0, (size_t)count * sizeof(int32_t));
     return f;
 }
@@ -134,9 +131,8 @@ static int ctc_mn_check(const double *p, int64_t rows, int64_t ncat) {
     if (ncat <= 0) return 2;
     int32_t *flag = smp_flags(2);
     if (flag == NULL) return 0;
-    int32_t *nz = (int32_t *)ctc_alloc((size_t)rows * sizeof(int32_t));
+    int32_t *nz = (int32_t *)ctc_scratch((size_t)rows * sizeof(int32_t));
     if (nz == NULL) {
-        ctc_fail(2, "CUDA out of memory");
         ctc_free(flag, 2 * sizeof(int32_t));
         return 0;
     }

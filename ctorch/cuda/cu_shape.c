@@ -59,11 +59,8 @@ static int ctc_widest(const int64_t *v, int n) {
 
 /* the device word of a bad position: all ones (none yet) */
 static uint64_t *ctc_flag_new(void) {
-    uint64_t *f = (uint64_t *)ctc_alloc(sizeof(uint64_t));
-    if (f == NULL) {
-        ctc_fail(2, "CUDA out of memory");
-        return NULL;
-    }
+    uint64_t *f = (uint64_t *)ctc_scratch(sizeof(uint64_t));
+    if (f == NULL) return NULL;
     ctc_memset(f, 0xFF, sizeof(uint64_t));
     return f;
 }

@@ -186,11 +186,8 @@ SK_SEARCH(f64, CT_FLOAT64)
  * (0 also when the device failed: the op raises the sticky error) */
 static int sk_sorter_bad(const int64_t *s, int64_t n, int64_t m) {
     if (n <= 0 || ctc_error) return 0;
-    uint32_t *flag = (uint32_t *)ctc_alloc(sizeof(uint32_t));
-    if (flag == NULL) {
-        ctc_fail(2, "CUDA out of memory");
-        return 0;
-    }
+    uint32_t *flag = (uint32_t *)ctc_scratch(sizeof(uint32_t));
+    if (flag == NULL) return 0;
     ctc_memset(flag, 0, sizeof(uint32_t));
     ct_search_args a;
     memset(&a, 0, sizeof a);

@@ -176,6 +176,12 @@ void *ctc_alloc(size_t n) {
     return p;
 }
 
+void *ctc_scratch(size_t n) {
+    void *p = ctc_alloc(n ? n : 1);
+    if (p == NULL) ctc_fail(2, "CUDA out of memory (scratch memory of a kernel)");
+    return p;
+}
+
 void ctc_free(void *p, size_t n) {
     if (p == NULL) return;
     int cls;
@@ -315,8 +321,8 @@ static int ctc_elementwise(int kind, int op, int dtype, ct_params *P, const ct_i
     int kern = ctc_ew_kernel(kind, kind == CT_EW_CAST ? op : dtype);
     int *flag = NULL;
     if (ctc_is_int_division(kind, op, dtype)) {
-        flag = (int *)ctc_alloc(sizeof(int));
-        if (flag == NULL) { ctc_fail(2, "CUDA out of memory"); return CT_ERR_DEVICE; }
+        flag = (int *)ctc_scratch(sizeof(int));
+        if (flag == NULL) return CT_ERR_DEVICE;
         ctc_memset(flag, 0, sizeof(int));
         a.err = ctc_ptr(flag);
     }

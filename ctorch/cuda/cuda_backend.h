@@ -72,6 +72,9 @@ unsigned ctc_blocks_for(int64_t n, unsigned threads);
 /* memory: the caching allocator (device blocks), and copies */
 void *ctc_alloc(size_t n);
 void ctc_free(void *p, size_t n);
+/* ctc_alloc for an entry's scratch: NULL, with the sticky out-of-memory
+ * error set, when the device has no memory left */
+void *ctc_scratch(size_t n);
 int ctc_copy(void *dst, const void *src, size_t n, int kind);
 int ctc_memset(void *dst, int v, size_t n);
 int ctc_sync(void);
