@@ -193,6 +193,18 @@ CT_DEV int64_t ct_boff(uint64_t off, int64_t step, int64_t b) {
     return off ? ((const int64_t *)(uintptr_t)off)[b] : b * step;
 }
 
+/* this block's z = batch * splits + slice, its batch and its slice of K
+ * (blocks y + z * gridDim.y): false for a block past the last one */
+template <class Args>
+CT_DEV bool ct_mm_slice(const Args &a, int64_t &z, int64_t &b, int64_t &kbeg, int64_t &kend) {
+    z = (int64_t)blockIdx.z * gridDim.y + blockIdx.y;
+    if (z >= a.nb * a.splits) return false;
+    b = z / a.splits;
+    kbeg = (z % a.splits) * (int64_t)a.kslice;
+    kend = min((int64_t)a.K, kbeg + a.kslice);
+    return true;
+}
+
 /* ---- the tiled product ------------------------------------------------------ */
 
 /* The reader of one operand's tiles: this thread's E elements of each
@@ -300,14 +312,9 @@ CT_DEV void ct_gemm_tiled(const ct_gemm_args &a) {
     const int j0 = (int)((int64_t)blockIdx.x / tiles_m) * BN;
     const bool rc1 = !a.tr1, rc2 = a.tr2 != 0;
     const ct_ep<A> ep = ct_make_ep<A>(a);
-    const int64_t nz = a.nb * a.splits;
-
-    const int64_t z = (int64_t)blockIdx.z * gridDim.y + blockIdx.y;
-    if (z >= nz) return;
+    int64_t z, b, kbeg, kend;
+    if (!ct_mm_slice(a, z, b, kbeg, kend)) return;
     {
-        const int64_t b = z / a.splits;
-        const int64_t kbeg = (z % a.splits) * (int64_t)a.kslice;
-        const int64_t kend = min((int64_t)a.K, kbeg + a.kslice);
         const T *P = (const T *)(uintptr_t)a.P + ct_boff(a.off1, a.step1, b);
         const T *Q = (const T *)(uintptr_t)a.Q + ct_boff(a.off2, a.step2, b);
 
@@ -438,12 +445,8 @@ CT_DEV void ct_gemv_rows(const ct_gemv_args &a) {
     const int sub = warp % wpr;             /* this warp's share of the row */
     const int64_t lanes = 32 * (int64_t)wpr;
     const ct_ep<A> ep = ct_make_ep<A>(a);
-    const int64_t nz = a.nb * a.splits;
-    const int64_t z = (int64_t)blockIdx.z * gridDim.y + blockIdx.y;
-    if (z >= nz) return;
-    const int64_t b = z / a.splits;
-    const int64_t kbeg = (z % a.splits) * (int64_t)a.kslice;
-    const int64_t kend = min((int64_t)a.K, kbeg + a.kslice);
+    int64_t z, b, kbeg, kend;
+    if (!ct_mm_slice(a, z, b, kbeg, kend)) return;
     A acc0 = A{}, acc1 = A{};
     if (row < a.M) {
         const T *x = (const T *)(uintptr_t)a.X + ct_boff(a.offX, a.stepX, b) + row * a.sxr;
@@ -497,13 +500,9 @@ CT_DEV void ct_gemv_cols(const ct_gemv_args &a) {
     const int tx = (int)threadIdx.x & 31, ty = (int)threadIdx.x >> 5;
     const int64_t row = (int64_t)blockIdx.x * 32 + tx;
     const ct_ep<A> ep = ct_make_ep<A>(a);
-    const int64_t nz = a.nb * a.splits;
-    const int64_t z = (int64_t)blockIdx.z * gridDim.y + blockIdx.y;
-    if (z >= nz) return;
+    int64_t z, b, kbeg, kend;
+    if (!ct_mm_slice(a, z, b, kbeg, kend)) return;
     {
-        const int64_t b = z / a.splits;
-        const int64_t kbeg = (z % a.splits) * (int64_t)a.kslice;
-        const int64_t kend = min((int64_t)a.K, kbeg + a.kslice);
         A acc0 = A{}, acc1 = A{};
         if (row < a.M) {
             const T *x = (const T *)(uintptr_t)a.X + ct_boff(a.offX, a.stepX, b) + row * a.sxr;
