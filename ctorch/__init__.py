@@ -75,6 +75,14 @@ _ON_FIRST_USE = {
     "ctorch._ops.sort": (
         ("sort", "argsort", "msort", "topk", "kthvalue", "searchsorted", "bucketize"),
         ("sort", "argsort", "msort", "topk", "kthvalue"), ()),
+    "ctorch._linalg_functions": (
+        ("det", "inverse", "logdet", "slogdet", "cholesky", "cholesky_inverse", "cholesky_solve", "lu",
+         "lu_solve", "lu_unpack", "matrix_exp", "matrix_power", "matrix_rank", "pinverse", "geqrf", "orgqr",
+         "ormqr", "triangular_solve", "chain_matmul", "nuclear_norm", "frobenius_norm", "dist", "cross",
+         "renorm", "symeig", "eig", "lstsq", "solve"),
+        ("det", "inverse", "logdet", "slogdet", "cholesky", "cholesky_inverse", "cholesky_solve", "lu",
+         "lu_solve", "matrix_exp", "matrix_power", "pinverse", "geqrf", "orgqr", "ormqr", "triangular_solve",
+         "dist", "cross", "renorm", "renorm_", "symeig", "eig", "lstsq", "solve"), ()),
     "ctorch.autograd._engine": (
         (), ("backward", "register_hook", "retain_grad"), ("retains_grad",)),
     "ctorch.autograd.grad_mode": (

@@ -47,6 +47,18 @@ _FIELDS = dict([
     ("linalg_cholesky_ex", ("L", "info")),
     ("qr", ("Q", "R")),
     ("svd", ("U", "S", "V")),
+    ("linalg_lu_factor", ("LU", "pivots")),
+    ("linalg_lu_factor_ex", ("LU", "pivots", "info")),
+    ("linalg_lu", ("P", "L", "U")),
+    ("lu_unpack", ("P", "L", "U")),
+    ("linalg_solve_ex", ("result", "info")),
+    ("linalg_eig", ("eigenvalues", "eigenvectors")),
+    ("linalg_lstsq", ("solution", "residuals", "rank", "singular_values")),
+    ("linalg_ldl_factor", ("LD", "pivots")),
+    ("linalg_ldl_factor_ex", ("LD", "pivots", "info")),
+    ("geqrf", ("a", "tau")),
+    ("triangular_solve", ("solution", "cloned_coefficient")),
+    ("slogdet", ("sign", "logabsdet")),
 ])
 __all__ = sorted(_FIELDS)
 

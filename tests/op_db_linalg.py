@@ -390,3 +390,617 @@ ops = [
              grad_wrap=_sym,
              refused=(("float16", NotImplementedError, "\"linalg_eigh_cpu\" not implemented for 'Half'"),)),
 ]
+
+
+# ---- torch.linalg: norms, triangular and LU solves, matrix functions, eig, lstsq, Cholesky,
+# Householder, LDL, and the linear-algebra names of the torch namespace
+
+import scipy.linalg as _sl
+
+INF = float("inf")
+
+
+def _batched(f):
+    """f over the last two dims of each argument (numpy arrays), stacked."""
+    def g(*arrays, **k):
+        a0 = arrays[0]
+        if a0.ndim == 2:
+            return f(*arrays, **k)
+        outs = [g(*[x[i] for x in arrays], **k) for i in range(a0.shape[0])]
+        return np.stack(outs)
+    return g
+
+
+def _np_vector_norm(a, ord=2, dim=None, keepdim=False, dtype=None):
+    x = np.abs(a.astype(dtype) if dtype is not None else a)
+    axes = tuple(range(a.ndim)) if dim is None else ((dim,) if isinstance(dim, int) else tuple(dim))
+    if ord == INF:
+        r = x.max(axis=axes, keepdims=keepdim)
+    elif ord == -INF:
+        r = x.min(axis=axes, keepdims=keepdim)
+    elif ord == 0:
+        r = (x != 0).sum(axis=axes, keepdims=keepdim).astype(x.dtype)
+    else:
+        r = (x ** ord).sum(axis=axes, keepdims=keepdim) ** (1.0 / ord)
+    return np.asarray(r, dtype=x.real.dtype)
+
+
+def _np_matrix_norm(a, ord="fro", dim=(-2, -1), keepdim=False):
+    return np.asarray(np.linalg.norm(a, ord, axis=dim, keepdims=keepdim), dtype=np.abs(a).dtype)
+
+
+def _np_lu_factor(a):
+    return _sl.lu_factor(a)[0]
+
+
+def _np_lu(a, which):
+    P, L, U = _sl.lu(a)
+    return {"P": P, "L": L, "U": U}[which]
+
+
+def _np_householder(a, tau):
+    """Q = H_1 ... H_k I[:, :n] (LAPACK's orgqr), H_i = I - tau_i v_i v_i^H."""
+    m, n = a.shape
+    Q = np.eye(m, n, dtype=a.dtype)
+    for i in reversed(range(tau.shape[-1])):
+        v = np.zeros(m, dtype=a.dtype)
+        v[i] = 1
+        v[i + 1:] = a[i + 1:, i]
+        Q = Q - tau[i] * np.outer(v, np.conj(v) @ Q)
+    return Q
+
+
+def _np_renorm(a, p, dim, maxnorm):
+    axes = tuple(i for i in range(a.ndim) if i != dim)
+    n = (np.abs(a) ** p).sum(axis=axes, keepdims=True) ** (1.0 / p) if p != INF else \
+        np.abs(a).max(axis=axes, keepdims=True)
+    f = np.where(n > maxnorm, maxnorm / (n + 1e-7), 1.0)
+    return (a * f).astype(a.dtype)
+
+
+def _tri_t(T, a, upper):
+    """A well-conditioned triangular matrix made of a."""
+    n = a.shape[-1]
+    t = T.triu(a) if upper else T.tril(a)
+    return t + n * T.eye(n, dtype=a.dtype)
+
+
+def _tri_np(a, upper):
+    n = a.shape[-1]
+    return (np.triu(a) if upper else np.tril(a)) + n * np.eye(n, dtype=a.dtype)
+
+
+def _cast(f):
+    """f's result in the dtype of its first argument (numpy/scipy promote float32 at times)."""
+    return lambda *a, **k: np.asarray(f(*a, **k)).astype(a[0].dtype)
+
+
+def _np_cross(a, b, dim=-1):
+    return np.cross(a, b, axis=dim)
+
+
+def _vander_np(x, N=None):
+    N = x.shape[-1] if N is None else N
+    return (x[..., None] ** np.arange(N)).astype(x.dtype)
+
+
+def _np_lstsq(a, b):
+    return np.linalg.lstsq(a, b, rcond=None)[0]
+
+
+def _cot_real(outs, z):
+    """Real cotangents for real outputs, complex ones for complex outputs."""
+    return [z(o.shape) if np.iscomplexobj(o) else z(o.shape).real for o in outs]
+
+
+def _cot_eig(outs, z):
+    """Eigenvector phases are free: Im diag(V^H gV) = 0."""
+    L, V = outs
+    return [z(L.shape), _without_phase(V, z(V.shape))]
+
+
+REMOVED = {
+    "symeig": "This function was deprecated since version 1.9 and is now removed. The default behavior has changed "
+              "from using the upper triangular portion of the matrix by default to using the lower triangular portion.",
+    "eig": "This function was deprecated since version 1.9 and is now removed. `torch.linalg.eig` returns complex "
+           "tensors of dtype `cfloat` or `cdouble` rather than real tensors mimicking complex tensors.",
+    "matrix_rank": "This function was deprecated since version 1.9 and is now removed.\nPlease use the "
+                   "`torch.linalg.matrix_rank` function instead.",
+    "solve": "This function was deprecated since version 1.9 and is now removed. `torch.solve` is deprecated in "
+             "favor of `torch.linalg.solve`.",
+    "lstsq": "This function was deprecated since version 1.9 and is now removed. `torch.lstsq` is deprecated in "
+             "favor of `torch.linalg.lstsq`.",
+}
+
+ops += [
+    # ------------------------------------------------------------ norms
+    LinalgOp("linalg_vector_norm", lambda T, a, **k: T.linalg.vector_norm(a, **k), _np_vector_norm,
+             ("float16", "float32", "float64", "complex64", "complex128"),
+             [S(((3, 4), "c")), S(((3, 4), "t"), ord=1, dim=1), S(((2, 3, 4), "s"), ord=INF, dim=(0, 2)),
+              S(((3, 4), "c"), ord=-INF, dim=0, keepdim=True), S(((5,), "s"), ord=3), S(((3, 4), "t"), ord=0.5),
+              S(((3, 4), "c"), ord=0), S(((3, 4), "c"), ord=-1, dim=-1), S(((0, 3), "c"), ord=2, dim=1)],
+             refused=(("int64", RuntimeError,
+                       "linalg.vector_norm: Expected a floating point or complex tensor as input. Got Long"),),
+             complex_vjp=(lambda T, a: (T.linalg.vector_norm(a),), _cot_real),
+             errors=[(lambda T: T.linalg.vector_norm(T.ones(0), INF), RuntimeError,
+                      "linalg.vector_norm cannot compute the inf norm on an empty tensor because the operation "
+                      "does not have an identity"),
+                     (lambda T: T.linalg.vector_norm(T.ones(0, 3), -1, dim=0), RuntimeError,
+                      "linalg.vector_norm cannot compute the -1 norm on the dimension 0because this dimension is empty"),
+                     (lambda T: T.linalg.vector_norm(T.ones(3), "fro"), TypeError,
+                      "argument 'ord' (position 2) must be Number, not str"),
+                     (lambda T: T.linalg.vector_norm(T.ones(3), dtype=T.complex64), RuntimeError,
+                      "linalg.vector_norm: dtype should be real for real inputs, but got ComplexFloat"),
+                     (lambda T: T.linalg.vector_norm(T.ones(3, dtype=T.complex64), dtype=T.float64), RuntimeError,
+                      "linalg.vector_norm: dtype should be complex for complex inputs, but got Double"),
+                     (lambda T: T.linalg.vector_norm(T.ones(3), dtype=T.float16), RuntimeError,
+                      "the dtype of the input (Float) should be convertible without narrowing to the specified "
+                      "dtype (Half)"),
+                     (lambda T: T.linalg.vector_norm(T.ones(3, 4), dim=(0, 0)), RuntimeError,
+                      "dim 0 appears multiple times in the list of dims"),
+                     (lambda T: T.linalg.vector_norm(T.ones(3, 4), dim=5), IndexError,
+                      "Dimension out of range (expected to be in range of [-2, 1], but got 5)")]),
+    LinalgOp("linalg_vector_norm_dtype", lambda T, a: T.linalg.vector_norm(a, 3, dtype=T.float64),
+             lambda a: _np_vector_norm(a.astype(np.float64), 3), ("float32",), [S(((3, 4), "s"))], grad=False),
+    LinalgOp("linalg_matrix_norm", lambda T, a, **k: T.linalg.matrix_norm(a, **k), _np_matrix_norm,
+             ("float32", "float64", "complex128"),
+             [S(((3, 4), "c")), S(((3, 4), "t"), ord="nuc"), S(((2, 3, 4), "s"), ord=INF),
+              S(((3, 4), "c"), ord=-INF, keepdim=True), S(((4, 3), "c"), ord=1), S(((3, 3), "t"), ord=-1),
+              S(((2, 4, 3), "c"), ord=2, dim=(0, 2)), S(((3, 4), "c"), ord=-2, keepdim=True),
+              S(((4, 2, 3), "t"), ord=1, dim=(2, 0), keepdim=True)],
+             complex_vjp=(lambda T, a: (T.linalg.matrix_norm(a, "nuc", dim=(0, -1)),), _cot_real),
+             errors=[(lambda T: T.linalg.matrix_norm(T.ones(3, 4), "abc"), RuntimeError,
+                      "linalg.matrix_norm: Order abc not supported."),
+                     (lambda T: T.linalg.matrix_norm(T.ones(3, 4), 3), RuntimeError,
+                      "linalg.matrix_norm: Order 3 not supported."),
+                     (lambda T: T.linalg.matrix_norm(T.ones(3)), RuntimeError,
+                      "linalg.matrix_norm: The input tensor A must have at least 2 dimensions."),
+                     (lambda T: T.linalg.matrix_norm(T.ones(3, 4), dim=(0, 0)), RuntimeError,
+                      "linalg.matrix_norm: dims must be different. Got (0, 0)"),
+                     (lambda T: T.linalg.matrix_norm(T.ones(3, 4), dim=(0,)), RuntimeError,
+                      "linalg.matrix_norm: dim must be a 2-tuple. Got 0"),
+                     (lambda T: T.linalg.matrix_norm(T.ones(3, 4, dtype=T.int64)), RuntimeError,
+                      "linalg.matrix_norm: Expected a floating point or complex tensor as input. Got Long")]),
+    LinalgOp("linalg_norm", lambda T, a, **k: T.linalg.norm(a, **k),
+             lambda a, ord=None, dim=None, keepdim=False: np.asarray(
+                 np.linalg.norm(a, ord, axis=dim, keepdims=keepdim), dtype=np.abs(a).dtype),
+             ("float32", "float64", "complex128"),
+             [S(((2, 3, 4), "c")), S(((3, 4), "t"), ord=INF), S(((5,), "s"), ord=-INF), S(((3, 4), "c"), ord="nuc"),
+              S(((3, 4), "c"), ord=0, dim=1), S(((3, 4), "s"), ord="fro", dim=(1, 0), keepdim=True)],
+             errors=[(lambda T: T.linalg.norm(T.ones(3, 4), dim=(0, 1, 1)), RuntimeError,
+                      "linalg.norm: If dim is specified, it must be of length 1 or 2. Got [0, 1, 1]"),
+                     (lambda T: T.linalg.norm(T.ones(2, 2, 2), 2), RuntimeError,
+                      "linalg.norm: If dim is not specified but ord is, the input must be 1D or 2D. Got 3D."),
+                     (lambda T: T.linalg.norm(T.ones(3, 4), 3), RuntimeError, "linalg.matrix_norm: Order 3 not supported."),
+                     (lambda T: T.linalg.norm(T.ones(3, 4), "fro", dim=0), RuntimeError,
+                      "linalg.matrix_norm: dim must be a 2-tuple. Got 0")]),
+    LinalgOp("norm", lambda T, a, **k: T.norm(a, **k),
+             lambda a, p="fro", dim=None, keepdim=False: (
+                 _np_matrix_norm(a, "nuc", dim or (0, 1), keepdim) if p == "nuc" else
+                 _np_vector_norm(a, 2 if p == "fro" else p, dim, keepdim)),
+             ("float32", "float64", "complex128"),
+             [S(((3, 4), "c")), S(((2, 3, 4), "t"), p="fro"), S(((3, 4), "c"), p=INF, dim=1), S(((3, 4), "s"), p="nuc"),
+              S(((3, 4), "c"), p=0), S(((3, 4), "t"), p=-INF, dim=0, keepdim=True),
+              S(((2, 3, 4), "c"), p=2.5, dim=(0, 2)), S(((3, 4), "c"), p="fro", dim=0)],
+             errors=[(lambda T: T.norm(T.ones(2, 2, 2), "nuc"), RuntimeError,
+                      "linalg.matrix_norm: dim must be a 2-tuple. Got 0 1 2"),
+                     (lambda T: T.norm(T.ones(3, 4), "abc"), RuntimeError, "linalg.matrix_norm: Order abc not supported."),
+                     (lambda T: T.norm(T.ones(3, dtype=T.int64)), RuntimeError,
+                      "linalg.vector_norm: Expected a floating point or complex tensor as input. Got Long")]),
+    LinalgOp("norm_method_dtype", lambda T, a: a.norm(3, dtype=T.float64),
+             lambda a: _np_vector_norm(a.astype(np.float64), 3), ("float32",), [S(((3, 4), "t"))], grad=False),
+    LinalgOp("frobenius_norm", lambda T, a, dim: T.frobenius_norm(a, dim),
+             lambda a, dim: _np_vector_norm(a, 2, dim), ("float32", "float64"),
+             [S(((3, 4), "c"), dim=(0, 1)), S(((2, 3, 4), "t"), dim=(2,))],
+             errors=[(lambda T: T.frobenius_norm(T.ones(3, 4), (0, 1, 1)), RuntimeError,
+                      "Expected at most 2 dimensions, but got 3 dimensions instead.")]),
+    LinalgOp("nuclear_norm", lambda T, a, **k: T.nuclear_norm(a, **k),
+             lambda a, dim=(-2, -1): _np_matrix_norm(a, "nuc", dim), ("float32", "float64"),
+             [S(((3, 4), "c")), S(((2, 3, 4), "t"), dim=(0, 2))],
+             errors=[(lambda T: T.nuclear_norm(T.ones(3, 4), (0,)), RuntimeError,
+                      "linalg.matrix_norm: dim must be a 2-tuple. Got 0")]),
+    LinalgOp("dist", lambda T, a, b, **k: T.dist(a, b, **k),
+             lambda a, b, p=2: _np_vector_norm(a - b, p), ("float32", "float64", "complex128"),
+             [S(((3, 4), "c"), ((4,), "s")), S(((3, 4), "t"), ((3, 4), "c"), p=3),
+              S(((2, 3), "c"), ((2, 3), "c"), p=INF), S(((2, 3), "c"), ((1, 3), "t"), p=0)],
+             errors=[(lambda T: T.dist(T.ones(3), T.ones(3), "fro"), TypeError,
+                      "dist(): argument 'p' (position 3) must be Number, not str"),
+                     (lambda T: T.dist(T.ones(3, dtype=T.int64), T.ones(3, dtype=T.int64)), RuntimeError,
+                      "norm(): input dtype should be either floating point or complex. Got Long instead."),
+                     (lambda T: T.dist(T.ones(3, 4), T.ones(5)), RuntimeError,
+                      "The size of tensor a (4) must match the size of tensor b (5) at non-singleton dimension 1")]),
+    LinalgOp("dist_method_promotes", lambda T, a, b: a.dist(b.double()), lambda a, b: _np_vector_norm(
+        a.astype(np.float64) - b.astype(np.float64)), ("float32",), [S(((3, 4), "c"), ((3, 4), "c"))], grad=False),
+    LinalgOp("linalg_cond", lambda T, a, **k: T.linalg.cond(a, **k),
+             lambda a, p=None: np.asarray(np.linalg.cond(a, p), dtype=np.abs(a).dtype), ("float32", "float64"),
+             [S(((3, 3), "c")), S(((4, 3), "t")), S(((2, 3, 3), "c"), p="fro"), S(((3, 3), "s"), p="nuc"),
+              S(((3, 3), "c"), p=INF), S(((3, 3), "t"), p=-1), S(((3, 3), "c"), p=-2)],
+             domain="wellcond",
+             errors=[(lambda T: T.linalg.cond(T.ones(3, 4), "fro"), RuntimeError,
+                      "linalg.cond(ord=fro): A must be batches of square matrices, but they are 3 by 4 matrices"),
+                     (lambda T: T.linalg.cond(T.ones(3)), RuntimeError,
+                      "linalg.cond: The input tensor must have at least 2 dimensions."),
+                     (lambda T: T.linalg.cond(T.ones(3, 3, dtype=T.int64)), RuntimeError,
+                      "linalg.svd: Expected a floating point or complex tensor as input. Got Long")]),
+    LinalgOp("linalg_cond_singular", lambda T, a: T.linalg.cond(a * 0, 1), lambda a: np.asarray(INF, a.dtype),
+             ("float32",), [S(((3, 3), "c"))], grad=False),
+    LinalgOp("renorm", lambda T, a, p, dim, maxnorm: T.renorm(a, p, dim, maxnorm), _np_renorm,
+             ("float32", "float64", "complex128"),
+             [S(((3, 4), "c"), p=2, dim=0, maxnorm=1.0), S(((3, 4), "t"), p=1, dim=1, maxnorm=0.8),
+              S(((2, 3, 4), "s"), p=3, dim=2, maxnorm=0.9), S(((3, 4), "c"), p=INF, dim=0, maxnorm=0.5)],
+             errors=[(lambda T: T.renorm(T.ones(3, 4), 2, 0, -1), RuntimeError,
+                      "renorm: expected maxnorm to be >= 0 but got -1"),
+                     (lambda T: T.renorm(T.ones(3, 4), 0, 0, 1), RuntimeError, "renorm: non-positive-norm not supported"),
+                     (lambda T: T.renorm(T.tensor(1.), 2, 0, 1), RuntimeError,
+                      "renorm: input needs at least 2 dimensions, got 0 dimensions"),
+                     (lambda T: T.renorm(T.ones(3, 4), 2, 5, 1), IndexError,
+                      "Dimension out of range (expected to be in range of [-2, 1], but got 5)")]),
+    LinalgOp("renorm_", lambda T, a: a.clone().renorm_(2, 1, 0.5), lambda a: _np_renorm(a, 2, 1, 0.5),
+             ("float32", "float64"), [S(((3, 4), "t"))]),
+    # ------------------------------------------------------------ triangular solves
+    LinalgOp("linalg_solve_triangular",
+             lambda T, a, b, upper=True, **k: T.linalg.solve_triangular(_tri_t(T, a, upper), b, upper=upper, **k),
+             lambda a, b, upper=True, left=True, unitriangular=False: (lambda A: (
+                 np.linalg.solve(A, b) if left else np.swapaxes(np.linalg.solve(
+                     np.swapaxes(A, -1, -2), np.swapaxes(b, -1, -2)), -1, -2)))(
+                 _tri_np(a, upper) if not unitriangular else
+                 _tri_np(a, upper) - np.diag(np.diag(_tri_np(a, upper)).copy()) + np.eye(a.shape[-1], dtype=a.dtype)),
+             ("float32", "float64", "complex128"),
+             [S(((3, 3), "c"), ((3, 2), "c")), S(((3, 3), "t"), ((3, 4), "s"), upper=False),
+              S(((2, 3, 3), "s"), ((3, 2), "t"), upper=True), S(((3, 3), "c"), ((2, 3), "c"), upper=False, left=False),
+              S(((3, 3), "c"), ((3, 2), "c"), upper=True, unitriangular=True), S(((3, 3), "c"), ((3, 0), "c"))],
+             complex_vjp=(lambda T, a: (T.linalg.solve_triangular(_tri_t(T, a, True), a[..., :2], upper=True),),
+                          _cot_any),
+             refused=(("int64", NotImplementedError, "\"triangular_solve_cpu\" not implemented for 'Long'"),),
+             errors=[(lambda T: T.linalg.solve_triangular(T.eye(3), T.ones(3, 2)), TypeError,
+                      "missing 1 required positional arguments: \"upper\""),
+                     (lambda T: T.linalg.solve_triangular(T.eye(3), T.ones(4, 2), upper=True), RuntimeError,
+                      "linalg.solve_triangular: Incompatible shapes of A and B for the equation AX = B (3x3 and 4x2)"),
+                     (lambda T: T.linalg.solve_triangular(T.eye(3), T.ones(2, 4), upper=True, left=False), RuntimeError,
+                      "linalg.solve_triangular: Incompatible shapes of A and B for the equation XA = B (3x3 and 2x4)"),
+                     (lambda T: T.linalg.solve_triangular(T.eye(3), T.ones(3), upper=True), RuntimeError,
+                      "linalg.solve_triangular: The input tensor B must have at least 2 dimensions."),
+                     (lambda T: T.linalg.solve_triangular(T.ones(3, 4), T.ones(3, 2), upper=True), RuntimeError,
+                      "linalg.solve_triangular: A must be batches of square matrices, but they are 3 by 4 matrices")]),
+    LinalgOp("triangular_solve",
+             lambda T, b, a, upper=True, transpose=False, **k:
+                 T.triangular_solve(b, _tri_t(T, a, upper), upper, transpose, **k).solution,
+             lambda b, a, upper=True, transpose=False: np.linalg.solve(
+                 np.swapaxes(_tri_np(a, upper), -1, -2) if transpose else _tri_np(a, upper), b),
+             ("float32", "float64", "complex128"),
+             [S(((3, 2), "c"), ((3, 3), "c")), S(((3, 2), "t"), ((2, 3, 3), "s"), upper=False),
+              S(((3, 4), "c"), ((3, 3), "t"), upper=False, transpose=True)],
+             complex_vjp=(lambda T, b: tuple(T.triangular_solve(b, _tri_t(T, b @ b.mT, True), transpose=True)),
+                          _cot_any),
+             errors=[(lambda T: T.triangular_solve(T.ones(4, 2), T.eye(3)), RuntimeError,
+                      "Incompatible matrix sizes for triangular_solve: each A matrix is 3 by 3 but each b matrix is 4 by 2"),
+                     (lambda T: T.triangular_solve(T.ones(3, 2), T.eye(3, dtype=T.float64)), RuntimeError,
+                      "Expected b and A to have the same dtype, but found b of type Float and A of type Double instead."),
+                     (lambda T: T.triangular_solve(T.ones(3, 2), T.ones(3, 4)), RuntimeError,
+                      "A must be batches of square matrices, but they are 3 by 4 matrices")]),
+    LinalgOp("triangular_solve_coefficient", lambda T, b, a: T.triangular_solve(b, a, upper=False).cloned_coefficient,
+             lambda b, a: a, ("float64",), [S(((3, 2), "c"), ((3, 3), "t"))]),
+    # ------------------------------------------------------------ LU
+    LinalgOp("linalg_lu_factor", lambda T, a: T.linalg.lu_factor(a).LU, _batched(_np_lu_factor),
+             ("float32", "float64", "complex128"),
+             [S(((3, 3), "c")), S(((2, 4, 4), "t")), S(((4, 3), "c")), S(((3, 5), "s"))],
+             complex_vjp=(lambda T, a: (T.linalg.lu_factor(a).LU,), _cot_any),
+             refused=(("int64", NotImplementedError, "\"lu_cpu\" not implemented for 'Long'"),),
+             errors=[(lambda T: T.linalg.lu_factor(T.zeros(3, 3)), RuntimeError,
+                      "torch.linalg.lu_factor: U[1,1] is zero and using it on lu_solve would result in a division "
+                      "by zero. If you still want to perform the factorization, consider calling linalg.lu(A, pivot) "
+                      "or linalg.lu_factor_ex(A, pivot)"),
+                     (lambda T: T.linalg.lu_factor(T.zeros(2, 3, 3)), RuntimeError,
+                      "torch.linalg.lu_factor: (Batch element 0): U[1,1] is zero"),
+                     (lambda T: T.linalg.lu_factor(T.ones(3)), RuntimeError,
+                      "torch.lu_factor: Expected tensor with 2 or more dimensions. Got size: [3] instead"),
+                     (lambda T: T.linalg.lu_factor(T.eye(3), pivot=False), RuntimeError,
+                      "linalg.lu_factor: LU without pivoting is not implemented on the CPU"),
+                     (lambda T: T.linalg.lu_factor_ex(T.zeros(3, 3), check_errors=True), RuntimeError,
+                      "torch.linalg.lu_factor_ex: U[1,1] is zero")]),
+    LinalgOp("linalg_lu_factor_pivots", lambda T, a: T.linalg.lu_factor(a).pivots,
+             _batched(lambda a: (_sl.lu_factor(a)[1] + 1).astype(np.int32)), ("float64",),
+             [S(((4, 4), "c")), S(((2, 3, 5), "t"))], grad=False),
+    LinalgOp("linalg_lu_factor_ex_info", lambda T, a: T.linalg.lu_factor_ex(a * T.tensor([1.0, 0.0, 1.0])).info,
+             lambda a: np.full(a.shape[:-2], 2, dtype=np.int32), ("float64",), [S(((2, 3, 3), "c"))], grad=False),
+    LinalgOp("linalg_lu_P", lambda T, a: T.linalg.lu(a).P, _batched(lambda a: _np_lu(a, "P")), ("float32", "float64"),
+             [S(((4, 4), "c")), S(((2, 5, 3), "t")), S(((3, 5), "c"))], grad=False),
+    LinalgOp("linalg_lu_L", lambda T, a: T.linalg.lu(a).L, _batched(lambda a: _np_lu(a, "L")),
+             ("float32", "float64", "complex128"),
+             [S(((4, 4), "c")), S(((2, 5, 3), "t")), S(((3, 5), "s"))],
+             complex_vjp=(lambda T, a: tuple(T.linalg.lu(a))[1:], _cot_any)),
+    LinalgOp("linalg_lu_U", lambda T, a: T.linalg.lu(a).U, _batched(lambda a: _np_lu(a, "U")),
+             ("float32", "float64"), [S(((4, 4), "c")), S(((5, 3), "t")), S(((2, 3, 5), "c"))]),
+    LinalgOp("lu_unpack", lambda T, a: (lambda P, L, U: T.matmul(P, T.matmul(L, U)))(*T.lu_unpack(*T.linalg.lu_factor(a))),
+             lambda a: a, ("float32", "float64", "complex128"),
+             [S(((4, 4), "c")), S(((2, 5, 3), "t")), S(((3, 5), "s"))],
+             errors=[(lambda T: T.lu_unpack(T.eye(3), T.ones(3, dtype=T.int64)), RuntimeError,
+                      "torch.lu_unpack: LU_pivots is expected to be a contiguous tensor of torch.int32 dtype.")]),
+    LinalgOp("lu_legacy", lambda T, a: a.lu()[0], _batched(_np_lu_factor), ("float64",), [S(((3, 3), "t"))]),
+    LinalgOp("lu_legacy_singular_infos", lambda T, a: T.lu(a * 0, get_infos=True)[2],
+             lambda a: np.asarray(1, dtype=np.int32), ("float64",), [S(((3, 3), "c"))], grad=False),
+    LinalgOp("linalg_lu_solve", lambda T, a, b, **k: T.linalg.lu_solve(*T.linalg.lu_factor(a), b, **k),
+             lambda a, b, left=True, adjoint=False: (lambda A: np.linalg.solve(A, b) if left else np.swapaxes(
+                 np.linalg.solve(np.swapaxes(A, -1, -2), np.swapaxes(b, -1, -2)), -1, -2))(
+                 np.conj(np.swapaxes(a, -1, -2)) if adjoint else a),
+             ("float32", "float64", "complex128"),
+             [S(((3, 3), "c"), ((3, 2), "c")), S(((2, 3, 3), "t"), ((3, 4), "s")),
+              S(((3, 3), "c"), ((2, 3), "t"), left=False), S(((3, 3), "s"), ((3, 2), "c"), adjoint=True),
+              S(((3, 3), "c"), ((2, 2, 3), "c"), left=False, adjoint=True)],
+             domain="wellcond",
+             complex_vjp=(lambda T, a: (T.linalg.lu_solve(*T.linalg.lu_factor(a), a[..., :2], adjoint=True),),
+                          _cot_any),
+             errors=[(lambda T: T.linalg.lu_solve(*T.linalg.lu_factor(T.eye(3)), T.ones(4, 2)), RuntimeError,
+                      "linalg.lu_solve: Incompatible shapes of A and B for the equation AX = B (3x3 and 4x2)"),
+                     (lambda T: T.linalg.lu_solve(*T.linalg.lu_factor(T.eye(3)), T.ones(3)), RuntimeError,
+                      "linalg.lu_solve: The input tensor B must have at least 2 dimensions."),
+                     (lambda T: T.linalg.lu_solve(*T.linalg.lu_factor(T.eye(3)), T.ones(3, 2, dtype=T.float64)),
+                      RuntimeError, "linalg.lu_solve: Expected LU and B to have the same dtype, but found LU of type "
+                                    "Float and B of type Double instead"),
+                     (lambda T: T.linalg.lu_solve(T.eye(3), T.ones(3, dtype=T.int64), T.ones(3, 2)), RuntimeError,
+                      "linalg.lu_solve: pivots should be a Tensor of scalar type torch.int32")]),
+    LinalgOp("lu_solve_legacy", lambda T, a, b: b.lu_solve(*T.linalg.lu_factor(a)), lambda a, b: np.linalg.solve(a, b),
+             ("float64",), [S(((3, 3), "c"), ((3, 2), "t"))], domain="wellcond"),
+    LinalgOp("linalg_solve_ex", lambda T, a, b: T.linalg.solve_ex(a, b).result,
+             lambda a, b: np.linalg.solve(a, b[..., None])[..., 0] if b.ndim == 1 else np.linalg.solve(a, b),
+             ("float32", "float64"), [S(((3, 3), "c"), ((3,), "c")), S(((2, 3, 3), "t"), ((3, 2), "s"))],
+             domain="wellcond"),
+    LinalgOp("linalg_solve_ex_info", lambda T, a: T.linalg.solve_ex(a * T.tensor([1.0, 1.0, 0.0]), a[..., 0]).info,
+             lambda a: np.full(a.shape[:-2], 3, dtype=np.int32), ("float64",), [S(((2, 3, 3), "c"))], grad=False),
+    # ------------------------------------------------------------ matrix functions
+    LinalgOp("linalg_matrix_power", lambda T, a, n: T.linalg.matrix_power(a, n), np.linalg.matrix_power,
+             ("float32", "float64", "int64", "complex128"),
+             [S(((3, 3), "c"), n=5), S(((2, 3, 3), "t"), n=2), S(((3, 3), "s"), n=1), S(((3, 3), "c"), n=0)],
+             errors=[(lambda T: T.linalg.matrix_power(T.ones(3, 4), 2), RuntimeError,
+                      "linalg.matrix_power: A must be batches of square matrices, but they are 3 by 4 matrices"),
+                     (lambda T: T.linalg.matrix_power(T.ones(3), 2), RuntimeError,
+                      "linalg.matrix_power: The input tensor A must have at least 2 dimensions."),
+                     (lambda T: T.linalg.matrix_power(T.eye(3), 2.0), TypeError,
+                      "argument 'n' (position 2) must be int, not float"),
+                     (lambda T: T.linalg.matrix_power(T.ones(3, 3, dtype=T.int64), -1), RuntimeError,
+                      "linalg.inv: Expected a floating point or complex tensor as input. Got Long"),
+                     (lambda T: T.linalg.matrix_power(T.zeros(3, 3), -1), RuntimeError,
+                      "linalg.inv: The diagonal element 1 is zero")]),
+    LinalgOp("linalg_matrix_power_negative", lambda T, a, n: a.matrix_power(n), np.linalg.matrix_power,
+             ("float32", "float64"), [S(((3, 3), "c"), n=-3), S(((2, 3, 3), "t"), n=-2)], domain="wellcond"),
+    LinalgOp("linalg_matrix_exp", lambda T, a: T.linalg.matrix_exp(a), _cast(_sl.expm),
+             ("float32", "float64", "complex128"), [S(((3, 3), "c")), S(((2, 4, 4), "t")), S(((1, 1), "c"))],
+             complex_vjp=(lambda T, a: (T.linalg.matrix_exp(a),), _cot_any),
+             errors=[(lambda T: T.linalg.matrix_exp(T.ones(3, 4)), RuntimeError,
+                      "linalg.matrix_exp: A must be batches of square matrices, but they are 3 by 4 matrices"),
+                     (lambda T: T.linalg.matrix_exp(T.ones(3, 3, dtype=T.int64)), RuntimeError,
+                      "linalg.matrix_exp: Expected a floating point or complex tensor as input. Got Long")]),
+    LinalgOp("matrix_exp_method", lambda T, a: a.matrix_exp(), _cast(_sl.expm), ("float64",), [S(((3, 3), "s"))]),
+    LinalgOp("linalg_pinv", lambda T, a, **k: T.linalg.pinv(a, **k),
+             lambda a, **k: np.linalg.pinv(a, hermitian=k.get("hermitian", False)),
+             ("float32", "float64", "complex128"),
+             [S(((3, 4), "c")), S(((2, 4, 3), "t")), S(((3, 3), "s"))],
+             complex_vjp=(lambda T, a: (T.linalg.pinv(a),), _cot_any),
+             errors=[(lambda T: T.linalg.pinv(T.ones(3, 3, dtype=T.int64)), RuntimeError,
+                      "linalg.pinv(Long{[3, 3]}): expected a tensor with 2 or more dimensions of float, double, "
+                      "cfloat or cdouble types"),
+                     (lambda T: T.linalg.pinv(T.ones(3, 4), hermitian=True), RuntimeError,
+                      "linalg.eigh: A must be batches of square matrices, but they are 3 by 4 matrices")]),
+    LinalgOp("linalg_pinv_hermitian", lambda T, a: T.linalg.pinv(a, hermitian=True),
+             lambda a: np.linalg.pinv(a, hermitian=True), ("float64",), [S(((3, 3), "c"))], grad_wrap=_sym,
+             domain="wellcond"),
+    LinalgOp("linalg_pinv_rank_deficient", lambda T, a: T.linalg.pinv(a[..., :1] * a[..., :1, :], atol=1e-8),
+             lambda a: np.linalg.pinv(a[..., :1] * a[..., :1, :], rcond=1e-8), ("float64",), [S(((3, 4), "c"))],
+             grad=False),
+    LinalgOp("pinverse", lambda T, a: T.pinverse(a), np.linalg.pinv, ("float64",), [S(((4, 3), "c"))]),
+    LinalgOp("linalg_matrix_rank", lambda T, a, **k: T.linalg.matrix_rank(a[..., :2] @ a[..., :2, :], **k),
+             lambda a, **k: np.asarray(np.linalg.matrix_rank(a[..., :2] @ a[..., :2, :], hermitian=k.get(
+                 "hermitian", False), tol=k.get("atol"))).astype(np.int64), ("float32", "float64", "complex128"),
+             [S(((4, 4), "c")), S(((2, 4, 5), "t")), S(((3, 3), "c"), atol=100.0)], grad=False,
+             errors=[(lambda T: T.linalg.matrix_rank(T.ones(3)), RuntimeError,
+                      "torch.linalg.matrix_rank: The input tensor input must have at least 2 dimensions."),
+                     (lambda T: T.linalg.matrix_rank(T.ones(3, 3, dtype=T.int64)), RuntimeError,
+                      "This function doesn't handle types other than float and double")]),
+    LinalgOp("linalg_multi_dot", lambda T, *ts: T.linalg.multi_dot(ts), lambda *ts: np.linalg.multi_dot(ts),
+             ("float32", "float64", "int64", "complex128"),
+             [S(((3,), "c"), ((3, 4), "t"), ((4,), "s")), S(((2, 3), "c"), ((3, 4), "c")),
+              S(((2, 5), "c"), ((5, 3), "t"), ((3, 6), "c"), ((6, 2), "s")), S(((3,), "c"), ((3,), "c"))],
+             errors=[(lambda T: T.linalg.multi_dot([T.eye(3)]), RuntimeError,
+                      "multi_dot(): expected at least 2 tensors but got 1"),
+                     (lambda T: T.linalg.multi_dot([T.ones(2, 2, 2), T.eye(2)]), RuntimeError,
+                      "multi_dot(): the first tensor must be 1D or 2D but got 3D"),
+                     (lambda T: T.linalg.multi_dot([T.eye(3), T.ones(3), T.eye(3)]), RuntimeError,
+                      "multi_dot(): tensor 1 must be 2D but got 1D"),
+                     (lambda T: T.linalg.multi_dot([T.eye(3), T.ones(4, 3)]), RuntimeError,
+                      "multi_dot(): tensors 0 and 1 with shapes [3, 3] and [4, 3] cannot be multiplied"),
+                     (lambda T: T.linalg.multi_dot([T.eye(3), T.eye(3, dtype=T.float64)]), RuntimeError,
+                      "multi_dot(): all tensors must have be the same dtype but tensor 0 is float and tensor 1 double")]),
+    LinalgOp("chain_matmul", lambda T, *ts: T.chain_matmul(*ts), lambda *ts: np.linalg.multi_dot(ts),
+             ("float32", "float64"), [S(((2, 3), "c"), ((3, 4), "t"), ((4, 2), "c"))],
+             errors=[(lambda T: T.chain_matmul(), RuntimeError, "chain_matmul(): Expected one or more matrices"),
+                     (lambda T: T.chain_matmul(T.ones(3), T.eye(3)), RuntimeError,
+                      "Tensor dimension is 1, expected 2 instead.")]),
+    LinalgOp("linalg_cross", lambda T, a, b, **k: T.linalg.cross(a, b, **k), _np_cross,
+             ("float32", "float64", "int64", "complex128"),
+             [S(((3,), "c"), ((3,), "s")), S(((2, 3), "t"), ((1, 3), "c")), S(((3, 4), "c"), ((3, 4), "s"), dim=0)],
+             complex_vjp=(lambda T, a: (T.linalg.cross(a, a.flip(0), dim=-1 if a.shape[-1] == 3 else 0),), _cot_any),
+             errors=[(lambda T: T.linalg.cross(T.ones(4), T.ones(4)), RuntimeError,
+                      "linalg.cross: inputs dimension -1 must have length 3. Got 4 and 4"),
+                     (lambda T: T.linalg.cross(T.ones(3), T.ones(2, 3)), RuntimeError,
+                      "linalg.cross: inputs must have the same number of dimensions."),
+                     (lambda T: T.cross(T.ones(2, 4), T.ones(2, 4)), RuntimeError, "no dimension of size 3 in input")]),
+    LinalgOp("cross", lambda T, a, b: T.cross(a, b), lambda a, b: np.cross(a, b, axis=0), ("float64",),
+             [S(((3, 3), "c"), ((3, 3), "t"))]),
+    LinalgOp("cross_method", lambda T, a, b: a.cross(b, dim=1), lambda a, b: np.cross(a, b, axis=1), ("float64",),
+             [S(((2, 3), "c"), ((2, 3), "s"))]),
+    # ------------------------------------------------------------ eig
+    LinalgOp("linalg_eigvals", lambda T, a: T.linalg.eigvals(a),
+             lambda a: np.linalg.eigvals(a).astype(np.result_type(a.dtype, np.complex64)),
+             ("float32", "float64", "complex128"), [S(((3, 3), "c")), S(((2, 4, 4), "t")), S(((0, 0), "c"))],
+             refused=(("float16", NotImplementedError, "\"linalg_eig_out_cpu\" not implemented for 'Half'"),),
+             complex_vjp=(lambda T, a: (T.linalg.eigvals(a),), _cot_any),
+             errors=[(lambda T: T.linalg.eigvals(T.ones(3, 4)), RuntimeError,
+                      "linalg.eigvals: A must be batches of square matrices, but they are 3 by 4 matrices"),
+                     (lambda T: T.linalg.eig(T.full((3, 3), float("nan"))), RuntimeError,
+                      "torch.linalg.eig: input tensor should not contain infs or NaNs."),
+                     (lambda T: T.linalg.eig(T.ones(3, 3, dtype=T.int64)), RuntimeError,
+                      "Unknown Complex ScalarType for Long")]),
+    LinalgOp("linalg_eig_vectors_abs", lambda T, a: T.linalg.eig(a).eigenvectors.abs(),
+             lambda a: np.abs(np.linalg.eig(a)[1]), ("float64", "complex128"), [S(((3, 3), "c")), S(((2, 3, 3), "s"))],
+             complex_vjp=(lambda T, a: tuple(T.linalg.eig(a)), _cot_eig)),
+    LinalgOp("linalg_eig_reconstruct", lambda T, a: (lambda L, V: T.matmul(V * L.unsqueeze(-2), T.linalg.inv(V)))(
+        *T.linalg.eig(a)), lambda a: a.astype(np.result_type(a, np.complex64)), ("float32", "complex128"),
+             [S(((4, 4), "t"))], grad=False),
+    # ------------------------------------------------------------ lstsq
+    LinalgOp("linalg_lstsq", lambda T, a, b, **k: T.linalg.lstsq(a, b, **k).solution,
+             _batched(lambda a, b, driver=None: _np_lstsq(a, b)),
+             ("float32", "float64", "complex128"),
+             [S(((5, 3), "c"), ((5, 2), "c")), S(((2, 4, 3), "t"), ((2, 4, 2), "s")), S(((3, 3), "c"), ((3, 2), "c")),
+              S(((5, 3), "c"), ((5, 2), "t"), driver="gelsd"), S(((5, 3), "s"), ((5, 1), "c"), driver="gelss"),
+              S(((5, 3), "c"), ((5, 2), "c"), driver="gels")],
+             domain="wellcond",
+             complex_vjp=(lambda T, a: (T.linalg.lstsq(a, a[..., :2]).solution,), _cot_any),
+             errors=[(lambda T: T.linalg.lstsq(T.ones(5, 3), T.ones(4, 2)), RuntimeError,
+                      "torch.linalg.lstsq: input.size(-2) should match other.size(-2)"),
+                     (lambda T: T.linalg.lstsq(T.ones(5, 3), T.ones(5, 2), driver="abc"), RuntimeError,
+                      "torch.linalg.lstsq: parameter `driver` should be one of (gels, gelsy, gelsd, gelss)"),
+                     (lambda T: T.linalg.lstsq(T.ones(5, 3), T.ones(5, 2, dtype=T.float64)), RuntimeError,
+                      "torch.linalg.lstsq: Expected input and other to have the same dtype, but got input's dtype "
+                      "Float and other's dtype Double"),
+                     (lambda T: T.linalg.lstsq(T.ones(5, 3, dtype=T.int64), T.ones(5, 2, dtype=T.int64)),
+                      RuntimeError, "This function doesn't handle types other than float and double")]),
+    LinalgOp("linalg_lstsq_vector", lambda T, a, b: T.linalg.lstsq(a, b).solution, _np_lstsq, ("float64",),
+             [S(((5, 3), "c"), ((5,), "c"))]),
+    LinalgOp("linalg_lstsq_residuals", lambda T, a, b: T.linalg.lstsq(a, b, driver="gelsd").residuals,
+             lambda a, b: np.linalg.lstsq(a, b, rcond=None)[1], ("float64",), [S(((5, 3), "c"), ((5, 2), "c"))],
+             grad=False),
+    LinalgOp("linalg_lstsq_singular_values", lambda T, a, b: T.linalg.lstsq(a, b, driver="gelsd").singular_values,
+             lambda a, b: np.linalg.svd(a, compute_uv=False), ("float64",), [S(((5, 3), "t"), ((5, 2), "c"))],
+             grad=False),
+    LinalgOp("linalg_lstsq_rank", lambda T, a, b: T.linalg.lstsq(a[..., :1] * a[..., :1, :], b).rank,
+             lambda a, b: np.asarray(1), ("float64",), [S(((5, 3), "c"), ((5, 2), "c"))], grad=False),
+    # ------------------------------------------------------------ Cholesky family, det
+    LinalgOp("cholesky", lambda T, a, **k: T.cholesky(_spd(T, a), **k),
+             lambda a, upper=False: (lambda L: np.swapaxes(L, -1, -2) if upper else L)(np.linalg.cholesky(_spd_np(a))),
+             ("float32", "float64"), [S(((3, 3), "c")), S(((2, 3, 3), "t"), upper=True)],
+             errors=[(lambda T: T.cholesky(T.zeros(3, 3)), RuntimeError,
+                      "cholesky: The factorization could not be completed because the input is not positive-definite "
+                      "(the leading minor of order 1 is not positive-definite)."),
+                     (lambda T: T.cholesky(T.ones(3, 4)), RuntimeError,
+                      "cholesky: A must be batches of square matrices, but they are 3 by 4 matrices")]),
+    LinalgOp("cholesky_inverse", lambda T, l, **k: T.cholesky_inverse(_tri_t(T, l, k.get("upper", False)), **k),
+             lambda l, upper=False: (lambda L: np.linalg.inv(np.swapaxes(L, -1, -2).conj() @ L if upper else
+                                                            L @ np.swapaxes(L, -1, -2).conj()))(_tri_np(l, upper)),
+             ("float32", "float64", "complex128"), [S(((3, 3), "c")), S(((2, 3, 3), "t"), upper=True)],
+             complex_vjp=(lambda T, a: (T.cholesky_inverse(_tri_t(T, a, False)),), _cot_any),
+             errors=[(lambda T: T.cholesky_inverse(T.ones(3)), RuntimeError,
+                      "cholesky_inverse: The input tensor A must have at least 2 dimensions."),
+                     (lambda T: T.cholesky_inverse(T.ones(3, 3, dtype=T.int64)), NotImplementedError,
+                      "\"cholesky_inverse_out_cpu\" not implemented for 'Long'")]),
+    LinalgOp("cholesky_solve", lambda T, b, l, **k: T.cholesky_solve(b, _tri_t(T, l, k.get("upper", False)), **k),
+             lambda b, l, upper=False: (lambda L: np.linalg.solve(np.swapaxes(L, -1, -2).conj() @ L if upper else
+                                                                 L @ np.swapaxes(L, -1, -2).conj(), b))(_tri_np(l, upper)),
+             ("float32", "float64", "complex128"),
+             [S(((3, 2), "c"), ((3, 3), "c")), S(((2, 3, 2), "t"), ((3, 3), "s"), upper=True)],
+             complex_vjp=(lambda T, b: (T.cholesky_solve(b, _tri_t(T, b @ b.mT, True), True),), _cot_any),
+             errors=[(lambda T: T.cholesky_solve(T.ones(3, 2), T.ones(3)), RuntimeError,
+                      "u should have at least 2 dimensions, but has 1 dimensions instead"),
+                     (lambda T: T.cholesky_solve(T.ones(3, 2), T.eye(3, dtype=T.float64)), RuntimeError,
+                      "Expected b and A to have the same dtype, but found b of type Float and A of type Double instead."),
+                     (lambda T: T.cholesky_solve(T.ones(4, 2), T.eye(3)), RuntimeError,
+                      "Incompatible matrix sizes for cholesky_solve: each A matrix is 3 by 3 but each b matrix is 4 by 2")]),
+    LinalgOp("linalg_slogdet", lambda T, a: T.linalg.slogdet(a).logabsdet, lambda a: np.linalg.slogdet(a)[1],
+             ("float32", "float64", "complex128"), [S(((3, 3), "c")), S(((2, 4, 4), "t"))],
+             complex_vjp=(lambda T, a: tuple(T.linalg.slogdet(a)), _cot_real),
+             errors=[(lambda T: T.slogdet(T.ones(3, 4)), RuntimeError,
+                      "linalg.slogdet: A must be batches of square matrices, but they are 3 by 4 matrices")]),
+    LinalgOp("slogdet_sign", lambda T, a: a.slogdet().sign, lambda a: np.linalg.slogdet(a)[0],
+             ("float64", "complex128"), [S(((3, 3), "c")), S(((2, 3, 3), "s"))], grad=False),
+    LinalgOp("logdet", lambda T, a: T.logdet(_spd(T, a)), lambda a: np.log(np.linalg.det(_spd_np(a))),
+             ("float32", "float64"), [S(((3, 3), "c")), S(((2, 3, 3), "t"))],
+             errors=[(lambda T: T.logdet(T.ones(3, 4)), RuntimeError,
+                      "logdet: A must be batches of square matrices, but they are 3 by 4 matrices"),
+                     (lambda T: T.logdet(T.ones(3, 3, dtype=T.int64)), RuntimeError,
+                      "logdet: Expected a floating point or complex tensor as input. Got Long")]),
+    LinalgOp("logdet_negative", lambda T, a: (-_spd(T, a)).logdet(),
+             lambda a: np.asarray(np.nan, a.dtype), ("float64",), [S(((3, 3), "c"))], grad=False),
+    LinalgOp("det", lambda T, a: T.det(a), np.linalg.det, ("float32", "float64"), [S(((3, 3), "t"))]),
+    LinalgOp("inverse", lambda T, a: a.inverse(), np.linalg.inv, ("float32", "float64"), [S(((2, 3, 3), "c"))],
+             domain="wellcond",
+             errors=[(lambda T: T.inverse(T.zeros(3, 3)), RuntimeError,
+                      "linalg.inv: The diagonal element 1 is zero, the inversion could not be completed because the "
+                      "input matrix is singular.")]),
+    # ------------------------------------------------------------ Householder, QR pieces
+    LinalgOp("linalg_householder_product", lambda T, a, tau: T.linalg.householder_product(a, tau),
+             _batched(_np_householder) if False else (lambda a, tau: np.stack([_np_householder(x, t) for x, t in zip(
+                 a.reshape((-1,) + a.shape[-2:]), tau.reshape((-1, tau.shape[-1])))]).reshape(a.shape)),
+             ("float32", "float64", "complex128"),
+             [S(((4, 3), "c"), ((2,), "c")), S(((2, 4, 4), "t"), ((2, 4), "s")), S(((5, 3), "c"), ((3,), "c"))],
+             complex_vjp=(lambda T, a: (T.linalg.householder_product(a, a[..., 0, :2] * 0.5),), _cot_any),
+             errors=[(lambda T: T.linalg.householder_product(T.ones(3, 4), T.ones(2)), RuntimeError,
+                      "torch.linalg.householder_product: input.shape[-2] must be greater than or equal to input.shape[-1]"),
+                     (lambda T: T.linalg.householder_product(T.ones(4, 3), T.ones(4)), RuntimeError,
+                      "torch.linalg.householder_product: input.shape[-1] must be greater than or equal to tau.shape[-1]"),
+                     (lambda T: T.linalg.householder_product(T.ones(4, 3), T.ones(2, dtype=T.float64)), RuntimeError,
+                      "torch.linalg.householder_product: tau dtype Double does not match input dtype Float"),
+                     (lambda T: T.linalg.householder_product(T.ones(2, 4, 3), T.ones(3, 2)), RuntimeError,
+                      "torch.linalg.householder_product: Expected batch dimensions of tau to be equal to "
+                      "input.shape[:-2], but got [3]")]),
+    LinalgOp("geqrf_a", lambda T, a: T.geqrf(a).a, _batched(lambda a: _sl.qr(a, mode="raw")[0][0]),
+             ("float32", "float64", "complex128"), [S(((4, 3), "c")), S(((2, 3, 5), "t"))], grad=False,
+             errors=[(lambda T: T.geqrf(T.ones(3)), RuntimeError, "torch.geqrf: input must have at least 2 dimensions."),
+                     (lambda T: T.geqrf(T.ones(3, 3).requires_grad_()).a.sum().backward(), NotImplementedError,
+                      "the derivative for 'geqrf' is not implemented.")]),
+    LinalgOp("geqrf_tau", lambda T, a: a.geqrf().tau, _batched(lambda a: _sl.qr(a, mode="raw")[0][1]) if False else
+             (lambda a: np.stack([_sl.qr(x, mode="raw")[0][1] for x in a.reshape((-1,) + a.shape[-2:])]).reshape(
+                 a.shape[:-2] + (min(a.shape[-2:]),))),
+             ("float32", "float64"), [S(((4, 3), "c")), S(((2, 3, 5), "s"))], grad=False),
+    LinalgOp("orgqr", lambda T, a: (lambda r: T.orgqr(r.a, r.tau))(T.geqrf(a)),
+             lambda a: np.linalg.qr(a)[0] * np.sign(np.diagonal(np.linalg.qr(a)[1]))[None, :] * np.sign(
+                 np.diagonal(_sl.qr(a, mode="economic")[1]))[None, :], ("float64",), [S(((4, 3), "c"))], grad=False),
+    LinalgOp("ormqr", lambda T, a, c, **k: (lambda r: T.ormqr(r.a, r.tau, c, **k))(T.geqrf(a)),
+             lambda a, c, left=True, transpose=False: (lambda Q: (Q.conj().T if transpose else Q) @ c if left else
+                                                       c @ (Q.conj().T if transpose else Q))(
+                 _sl.qr(a, mode="full")[0]),
+             ("float32", "float64", "complex128"),
+             [S(((4, 3), "c"), ((4, 2), "c")), S(((4, 3), "t"), ((2, 4), "c"), left=False, transpose=True),
+              S(((4, 4), "c"), ((4, 2), "s"), transpose=True)], grad=False,
+             errors=[(lambda T: T.ormqr(T.ones(4, 3), T.ones(3), T.ones(3, 2)), RuntimeError,
+                      "torch.ormqr: other.shape[-2] must be equal to input.shape[-2]")]),
+    # ------------------------------------------------------------ LDL
+    LinalgOp("linalg_ldl_solve", lambda T, a, b, **k: T.linalg.ldl_solve(*T.linalg.ldl_factor(a + a.mT, **k), b, **k),
+             lambda a, b, **k: np.linalg.solve(a + np.swapaxes(a, -1, -2), b), ("float32", "float64"),
+             [S(((3, 3), "c"), ((3, 2), "c")), S(((2, 4, 4), "t"), ((4, 1), "s"), hermitian=True)], grad=False,
+             errors=[(lambda T: T.linalg.ldl_factor(T.ones(3, 4)), RuntimeError,
+                      "torch.linalg.ldl_factor_ex: A must be batches of square matrices, but they are 3 by 4 matrices"),
+                     (lambda T: T.linalg.ldl_factor(T.ones(3, 3, dtype=T.int64)), RuntimeError,
+                      "torch.linalg.ldl_factor_ex: Expected a floating point or complex tensor as input. Got Long"),
+                     (lambda T: T.linalg.ldl_solve(*T.linalg.ldl_factor(T.eye(3)), T.ones(4, 2)), RuntimeError,
+                      "Incompatible matrix sizes for torch.linalg.ldl_solve: each A matrix is 3 by 3 but each b "
+                      "matrix is 4 by 2")]),
+    LinalgOp("linalg_ldl_solve_complex_hermitian",
+             lambda T, a, b: T.linalg.ldl_solve(*T.linalg.ldl_factor(a + a.mT.conj(), hermitian=True), b,
+                                                hermitian=True),
+             lambda a, b: np.linalg.solve(a + np.conj(np.swapaxes(a, -1, -2)), b), ("complex128",),
+             [S(((3, 3), "c"), ((3, 2), "c"))], grad=False),
+    LinalgOp("linalg_ldl_factor_LD", lambda T, a: T.linalg.ldl_factor_ex(a + a.mT).LD,
+             lambda a: np.tril(_sl.lapack.get_lapack_funcs("sytrf", (a,))(a + a.T, lower=1)[0]), ("float64",),
+             [S(((4, 4), "c"))], grad=False),
+    # ------------------------------------------------------------ tensor, Vandermonde
+    LinalgOp("linalg_tensorinv", lambda T, a, **k: T.linalg.tensorinv(a, **k), lambda a, **k: np.linalg.tensorinv(a, **k),
+             ("float32", "float64"), [S(((8, 2, 4), "c"), ind=1), S(((2, 3, 6), "c"), ind=2)],
+             errors=[(lambda T: T.linalg.tensorinv(T.ones(4, 6), ind=0), RuntimeError,
+                      "Expected a strictly positive integer for 'ind', but got 0")]),
+    LinalgOp("linalg_tensorsolve", lambda T, a, b, **k: T.linalg.tensorsolve(a, b, **k),
+             lambda a, b, dims=None: np.linalg.tensorsolve(a, b, axes=dims), ("float32", "float64"),
+             [S(((2, 3, 6), "c"), ((2, 3), "c")), S(((6, 2, 3), "t"), ((2, 3), "s"), dims=(0,))],
+             errors=[(lambda T: T.linalg.tensorsolve(T.ones(2, 3, 6), T.ones(2, 4)), RuntimeError,
+                      "Expected self to satisfy the requirement prod(self.shape[other.ndim:]) == "
+                      "prod(self.shape[:other.ndim]), but got 6 != 8")]),
+    LinalgOp("linalg_vander", lambda T, x, **k: T.linalg.vander(x, **k), _vander_np,
+             ("float32", "float64", "int64", "complex128"), [S(((4,), "c")), S(((2, 3), "s"), N=5)],
+             errors=[(lambda T: T.linalg.vander(T.ones(3), N=1), RuntimeError, "N must be greater than 1."),
+                     (lambda T: T.linalg.vander(T.ones(3, dtype=T.bool)), RuntimeError,
+                      "linalg.vander supports floating point, complex, and integer tensors, but got Bool")]),
+    # ------------------------------------------------------------ removed in PyTorch 1.9
+    LinalgOp("removed_functions", lambda T, a: a, lambda a: a, ("float32",), [S(((2, 2), "c"))], grad=False,
+             errors=[(lambda T, n=n: getattr(T, n)(T.eye(3), T.eye(3)) if n in ("solve", "lstsq") else
+                      getattr(T, n)(T.eye(3)), RuntimeError, msg) for n, msg in REMOVED.items()] +
+                    [(lambda T, n=n: getattr(T.eye(3), n)(T.eye(3)) if n in ("solve", "lstsq") else
+                      getattr(T.eye(3), n)(), RuntimeError, msg) for n, msg in REMOVED.items() if n != "matrix_rank"]),
+]

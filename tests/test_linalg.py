@@ -310,3 +310,132 @@ def test_linalg_error_type_and_namespace():
     with pytest.raises(torch.linalg.LinAlgError):
         torch.linalg.inv(torch.zeros(2, 2))
     assert issubclass(torch.linalg.LinAlgError, RuntimeError)
+
+
+# ---- torch.linalg: the grad_fn names and named results of the factorizations and solvers
+
+@pytest.mark.parametrize("fn,name", [
+    (lambda a, b, v: torch.linalg.vector_norm(v, 3), "LinalgVectorNormBackward0"),
+    (lambda a, b, v: torch.linalg.norm(b), "LinalgVectorNormBackward0"),
+    (lambda a, b, v: torch.norm(b, float("inf")), "LinalgVectorNormBackward0"),
+    (lambda a, b, v: torch.linalg.matrix_norm(b, 1), "AmaxBackward0"),
+    (lambda a, b, v: torch.dist(v, v * 2), "DistBackward0"),
+    (lambda a, b, v: torch.linalg.solve_triangular(a, b, upper=True), "LinalgSolveTriangularBackward0"),
+    (lambda a, b, v: torch.triangular_solve(b, a).solution, "TriangularSolveBackward0"),
+    (lambda a, b, v: torch.linalg.lu_factor(a).LU, "LinalgLuFactorExBackward0"),
+    (lambda a, b, v: torch.linalg.lu(a).U, "LinalgLuBackward0"),
+    (lambda a, b, v: torch.lu_unpack(*torch.linalg.lu_factor(a)).L, "LuUnpackBackward0"),
+    (lambda a, b, v: torch.linalg.lu_solve(*torch.linalg.lu_factor(a), b), "LinalgLuSolveBackward0"),
+    (lambda a, b, v: torch.linalg.matrix_exp(a), "LinalgMatrixExpBackward0"),
+    (lambda a, b, v: torch.linalg.matrix_power(a, -1), "LinalgInvExBackward0"),
+    (lambda a, b, v: torch.linalg.pinv(b), "LinalgPinvBackward0"),
+    (lambda a, b, v: torch.pinverse(b), "LinalgPinvBackward0"),
+    (lambda a, b, v: torch.linalg.eig(a).eigenvalues, "LinalgEigBackward0"),
+    (lambda a, b, v: torch.linalg.eigvals(a), "LinalgEigBackward0"),
+    (lambda a, b, v: torch.linalg.lstsq(a, b).solution, "LinalgLstsqBackward0"),
+    (lambda a, b, v: torch.linalg.cross(b, b), "LinalgCrossBackward0"),
+    (lambda a, b, v: torch.cholesky(a), "CholeskyBackward0"),
+    (lambda a, b, v: torch.cholesky_inverse(a), "CholeskyInverseBackward0"),
+    (lambda a, b, v: torch.cholesky_solve(b, a), "CholeskySolveBackward0"),
+    (lambda a, b, v: torch.slogdet(a).logabsdet, "LinalgSlogdetBackward0"),
+    (lambda a, b, v: torch.det(a), "LinalgDetBackward0"),
+    (lambda a, b, v: a.inverse(), "LinalgInvExBackward0"),
+    (lambda a, b, v: torch.linalg.householder_product(b, v[:2]), "LinalgHouseholderProductBackward0"),
+    (lambda a, b, v: torch.renorm(b, 2, 0, 1.0), "RenormBackward0"),
+    (lambda a, b, v: torch.linalg.solve_ex(a, v).result, "LinalgSolveExBackward0"),
+])
+def test_linalg_grad_fn_names(fn, name):
+    a = (torch.eye(3) * 2).requires_grad_(True)
+    b = (torch.ones(3, 3) + torch.eye(3)).requires_grad_(True)
+    v = torch.ones(3).requires_grad_(True)
+    assert type(fn(a, b, v).grad_fn).__name__ == name
+
+
+@pytest.mark.parametrize("call,name,fields", [
+    (lambda a: torch.linalg.lu_factor(a), "linalg_lu_factor", ("LU", "pivots")),
+    (lambda a: torch.linalg.lu_factor_ex(a), "linalg_lu_factor_ex", ("LU", "pivots", "info")),
+    (lambda a: torch.linalg.lu(a), "linalg_lu", ("P", "L", "U")),
+    (lambda a: torch.lu_unpack(*torch.linalg.lu_factor(a)), "lu_unpack", ("P", "L", "U")),
+    (lambda a: torch.linalg.solve_ex(a, a), "linalg_solve_ex", ("result", "info")),
+    (lambda a: torch.linalg.eig(a), "linalg_eig", ("eigenvalues", "eigenvectors")),
+    (lambda a: torch.linalg.lstsq(a, a), "linalg_lstsq", ("solution", "residuals", "rank", "singular_values")),
+    (lambda a: torch.linalg.ldl_factor(a), "linalg_ldl_factor", ("LD", "pivots")),
+    (lambda a: torch.linalg.ldl_factor_ex(a), "linalg_ldl_factor_ex", ("LD", "pivots", "info")),
+    (lambda a: torch.geqrf(a), "geqrf", ("a", "tau")),
+    (lambda a: a.triangular_solve(a), "triangular_solve", ("solution", "cloned_coefficient")),
+    (lambda a: torch.slogdet(a), "slogdet", ("sign", "logabsdet")),
+    (lambda a: a.slogdet(), "slogdet", ("sign", "logabsdet")),
+    (lambda a: torch.linalg.slogdet(a), "linalg_slogdet", ("sign", "logabsdet")),
+])
+def test_linalg_return_types(call, name, fields):
+    r = call(torch.eye(3) * 2)
+    assert type(r) is getattr(torch.return_types, name)
+    assert r._fields == fields and len(r) == len(fields)
+    assert repr(r).startswith(f"torch.return_types.{name}(\n{fields[0]}=tensor(")
+
+
+def test_lu_and_ldl_integer_outputs():
+    """Pivots are int32 LAPACK (1-based) pivots, info int32, lstsq's rank int64."""
+    a = torch.tensor([[0.0, 1.0, 2.0], [1.0, 0.0, 1.0], [2.0, 1.0, 0.0]])
+    LU, piv, info = torch.linalg.lu_factor_ex(a)
+    assert piv.dtype == torch.int32 and info.dtype == torch.int32 and piv.tolist() == [3, 3, 3]
+    assert info.item() == 0
+    r = torch.linalg.lstsq(a, a, driver="gelsd")
+    assert r.rank.dtype == torch.int64 and r.rank.item() == 3
+    assert torch.linalg.lstsq(a, a, driver="gels").rank.shape == (0,)
+    assert torch.linalg.lstsq(a, a).singular_values.shape == (0,)
+    LD, piv, info = torch.linalg.ldl_factor_ex(a)
+    assert piv.dtype == torch.int32 and info.dtype == torch.int32
+
+
+def test_linalg_out_and_check_errors():
+    a = torch.tensor([[2.0, 1.0], [1.0, 3.0]])
+    out = torch.empty(0)
+    r = torch.linalg.vector_norm(a, out=out)
+    assert r is out and abs(out.item() - np.sqrt(15.0)) < 1e-6
+    out = torch.empty(0)
+    assert torch.linalg.matrix_exp(a) is not None
+    assert torch.linalg.solve_triangular(a.triu(), a, upper=True, out=out) is out
+    with pytest.raises(RuntimeError, match="U\\[2,2\\] is zero"):
+        torch.linalg.lu_factor_ex(torch.ones(2, 2), check_errors=True)
+    with pytest.raises(torch.linalg.LinAlgError,
+                       match="torch.linalg.solve_ex: The solver failed because the input matrix is singular"):
+        torch.linalg.solve_ex(torch.zeros(2, 2), a, check_errors=True)
+    r = torch.linalg.solve_ex(torch.zeros(2, 2), a)
+    assert r.info.item() == 1
+
+
+def test_gradgradcheck_linalg_solvers():
+    rng = np.random.default_rng(5)
+    a = torch.tensor(rng.uniform(-1, 1, (3, 3)) + 3 * np.eye(3)).requires_grad_(True)
+    b = torch.tensor(rng.uniform(-1, 1, (3, 2))).requires_grad_(True)
+    assert torch.autograd.gradgradcheck(lambda x, y: torch.linalg.solve_triangular(x, y, upper=False), (a, b))
+    assert torch.autograd.gradgradcheck(lambda x: torch.linalg.matrix_exp(x * 0.3), (a,))
+    assert torch.autograd.gradgradcheck(lambda x: torch.linalg.vector_norm(x, 3), (b,))
+    assert torch.autograd.gradgradcheck(lambda x, y: torch.linalg.lu_solve(*torch.linalg.lu_factor(x), y), (a, b))
+
+
+_SPD = np.array([[4.0, 1.0, 0.5], [1.0, 3.0, 0.2], [0.5, 0.2, 2.0]])
+_L = np.linalg.cholesky(_SPD)
+
+
+@pytest.mark.parametrize("method,function", [
+    (lambda a: a.det(), lambda a: torch.det(a)),
+    (lambda a: a.logdet(), lambda a: torch.logdet(a)),
+    (lambda a: a.cholesky(), lambda a: torch.linalg.cholesky(a)),
+    (lambda a: a.cholesky(upper=True), lambda a: torch.linalg.cholesky(a, upper=True)),
+    (lambda a: torch.tensor(_L).cholesky_inverse(), lambda a: torch.linalg.inv(a)),
+    (lambda a: a.cholesky_solve(torch.tensor(_L)), lambda a: torch.linalg.solve(a, a)),
+    (lambda a: a.matrix_power(3), lambda a: a @ a @ a),
+    (lambda a: a.pinverse(), lambda a: torch.linalg.inv(a)),
+    (lambda a: (lambda r: r.a.orgqr(r.tau))(a.geqrf()), lambda a: torch.linalg.householder_product(*torch.geqrf(a))),
+    (lambda a: (lambda r: r.a.ormqr(r.tau, a))(a.geqrf()),
+     lambda a: torch.linalg.householder_product(*torch.geqrf(a)) @ a),
+    (lambda a: a.triangular_solve(a.triu()).solution, lambda a: torch.linalg.solve_triangular(a.triu(), a, upper=True)),
+    (lambda a: a.lu_solve(*torch.linalg.lu_factor(a)), lambda a: torch.linalg.solve(a, a)),
+    (lambda a: a.renorm(2, 0, 1.0), lambda a: a / torch.linalg.vector_norm(a, dim=1, keepdim=True).clamp(min=1.0)),
+    (lambda a: a.dist(a * 2, 3), lambda a: torch.linalg.vector_norm(a, 3)),
+])
+def test_linalg_methods_match_functions(method, function):
+    a = torch.tensor(_SPD)
+    np.testing.assert_allclose(method(a).numpy(), function(a).numpy(), rtol=1e-6, atol=1e-9)

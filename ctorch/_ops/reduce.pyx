@@ -178,22 +178,11 @@ cdef int _tensor_contains(object self, object element) except -1:
 _slots.contains = _tensor_contains
 
 
-def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
-    """Vector p-norms over dim (all elements by default), written with sum so
-    that autograd differentiates it through its parts."""
-    cdef Tensor t = _tensor_arg(input, "norm")
-    if not (t._dtype.is_floating_point or t._dtype.is_complex):
-        raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got {_SCALAR_NAMES[t._dtype._code]}")
-    if dtype is not None:
-        t = t.to(dtype)
-    a = _FUNCTIONS["abs"](t)
-    if p == "fro" or p == 2 or p is None:
-        return _FUNCTIONS["sqrt"](_sum_fn(a * a, dim, keepdim))
-    if p == 1:
-        return _sum_fn(a, dim, keepdim)
-    if isinstance(p, (int, float)) and p not in (0, float("inf"), float("-inf")) and p == p:
-        return _FUNCTIONS["pow"](_sum_fn(_FUNCTIONS["pow"](a, p), dim, keepdim), 1.0 / p)
-    raise NotImplementedError(f"norm with p={p!r} is not available yet in ctorch")
+def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
+    """torch.norm: ctorch.linalg's vector_norm / matrix_norm, as PyTorch's
+    torch.norm chooses between them (p numeric, 'fro' or 'nuc')."""
+    from ctorch.linalg import _norm_legacy
+    return _norm_legacy(input, p, dim, keepdim, out, dtype)
 
 
 _add_method("norm", norm)

@@ -1080,3 +1080,87 @@ def _eigh_backward(grads, result0, result1):
 
 
 derivative("linalg_eigh", "LinalgEighBackward0", {"A": _eigh_backward}, outputs=2)
+
+
+# ---- torch.linalg: norms, triangular and LU solves, matrix functions, eig, lstsq, Cholesky, Householder
+#
+# The formulas live in ctorch.linalg next to their ops (written with ctorch
+# ops, so that they differentiate again):
+# vector_norm: g x / |x| (2), g sgn(x) (1), spread over the ties (inf),
+#   g sgn(x) |x|^(p-1) / n^(p-1) (p), nothing (0).
+# solve_triangular, X = A^-1 B: gB = A^-H gX, gA = -gB X^H on A's triangle.
+# lu, A = P L U (square): gA = P L^-H (tril_-1(L^H gL) + triu(gU U^H)) U^-H;
+#   a tall or wide A splits off the rows or columns past min(m, n).
+# matrix_exp: gA is the upper right block of exp([[A^H, g], [0, A^H]]).
+# pinv, P = A^+: gA = -P^H g P^H + (I - A P) g^H P P^H + P^H P g^H (I - P A).
+# eig, A = V diag(L) V^-1 (V's columns of unit norm): with W = V^H gV,
+#   gA = V^-H (diag(gL) + conj(F) o (W - V^H V Re diag(W))) V^H.
+# lstsq: X = A^+ B, through pinv's formula.
+# cholesky_inverse / cholesky_solve: M = L L^H, gL = (gM + gM^H) L.
+# householder_product: reverse mode through the product of reflectors.
+
+derivative("linalg_vector_norm", "LinalgVectorNormBackward0",
+           {"self": lambda grad, self, result, ord, dim, keepdim:
+                _linalg._vector_norm_backward(grad, self, result, ord, dim, keepdim)},
+           args=("ord", "dim", "keepdim"))
+derivative("dist", "DistBackward0",
+           joint=lambda grad, self, other, result, p, needs: _linalg._dist_grads(grad, self, other, result, p, needs),
+           inputs=("self", "other"), args=("p",), broadcast=True)
+derivative("linalg_solve_triangular", "LinalgSolveTriangularBackward0",
+           joint=lambda grad, A, result, upper, left, unitriangular, needs:
+                _linalg._solve_triangular_backward(grad, A, result, upper, left, unitriangular, needs),
+           inputs=("A", "B"), args=("upper", "left", "unitriangular"), broadcast=True)
+derivative("triangular_solve", "TriangularSolveBackward0",
+           joint=lambda grads, A, result0, upper, transpose, unitriangular, needs:
+                _linalg._triangular_solve_grads(grads, A, result0, upper, transpose, unitriangular, needs),
+           inputs=("self", "A"), args=("upper", "transpose", "unitriangular"), outputs=2, broadcast=True)
+derivative("linalg_lu_factor_ex", "LinalgLuFactorExBackward0",
+           {"A": lambda grads, result0, result1: _linalg._lu_factor_backward(grads, result0, result1)}, outputs=2)
+derivative("linalg_lu", "LinalgLuBackward0",
+           {"A": lambda grads, result0, result1, result2:
+                _linalg._lu_backward(result0, result1, result2, grads[1], grads[2])}, outputs=3)
+derivative("lu_unpack", "LuUnpackBackward0",
+           {"LU_data": lambda grads, LU_data_sizes: _linalg._lu_unpack_backward(grads, LU_data_sizes)}, outputs=2)
+derivative("linalg_lu_solve", "LinalgLuSolveBackward0",
+           joint=lambda grad, LU, result, pivots, left, adjoint, needs:
+                _linalg._lu_solve_grads(grad, LU, result, pivots, left, adjoint, needs),
+           inputs=("LU", "B"), args=("pivots", "left", "adjoint"), broadcast=True)
+derivative("linalg_matrix_exp", "LinalgMatrixExpBackward0",
+           {"self": lambda grad, self: _linalg._matrix_exp_backward(grad, self)})
+derivative("linalg_pinv", "LinalgPinvBackward0",
+           {"self": lambda grad, self, result: _linalg._pinv_backward(grad, self, result)})
+derivative("linalg_cross", "LinalgCrossBackward0",
+           joint=lambda grad, self, other, dim, needs: _linalg._cross_grads(grad, self, other, dim, needs),
+           inputs=("self", "other"), args=("dim",), broadcast=True)
+derivative("linalg_eig", "LinalgEigBackward0",
+           {"self": lambda grads, self_dtype, result0, result1:
+                _linalg._eig_backward(grads, self_dtype, result0, result1)}, outputs=2)
+derivative("linalg_lstsq", "LinalgLstsqBackward0",
+           joint=lambda grad, self, b, vec, needs: _linalg._lstsq_grads(grad, self, b, vec, needs),
+           inputs=("self", "b"), args=("vec",), broadcast=True)
+derivative("cholesky", "CholeskyBackward0",
+           {"self": lambda grad, result, upper:
+                _cholesky_backward(_mH(grad), _mH(result)) if upper else _cholesky_backward(grad, result)},
+           args=("upper",))
+derivative("cholesky_inverse", "CholeskyInverseBackward0",
+           {"self": lambda grad, self, result, upper: _linalg._cholesky_inverse_backward(grad, self, result, upper)},
+           args=("upper",))
+derivative("cholesky_solve", "CholeskySolveBackward0",
+           joint=lambda grad, self, input2, result, upper, needs:
+                _linalg._cholesky_solve_grads(grad, self, input2, result, upper, needs),
+           inputs=("self", "input2"), args=("upper",), broadcast=True)
+derivative("linalg_slogdet", "LinalgSlogdetBackward0",
+           {"A": lambda grads, A, result0, result1: _linalg._slogdet_backward(grads, A, result0, result1)}, outputs=2)
+derivative("linalg_householder_product", "LinalgHouseholderProductBackward0",
+           joint=lambda grad, input, tau, needs: _linalg._householder_grads(grad, input, tau, needs),
+           inputs=("input", "tau"))
+derivative("renorm", "RenormBackward0",
+           {"self": lambda grad, self, p, dim, maxnorm: _linalg._renorm_backward(grad, self, p, dim, maxnorm)},
+           args=("p", "dim", "maxnorm"))
+
+
+def _geqrf_backward(grads):
+    raise NotImplementedError("the derivative for 'geqrf' is not implemented.")
+
+
+derivative("geqrf", "GeqrfBackward0", {"self": _geqrf_backward}, outputs=2)
