@@ -85,6 +85,12 @@ _ON_FIRST_USE = {
          "dist", "cross", "renorm", "renorm_", "symeig", "eig", "lstsq", "solve"), ()),
     "ctorch.autograd._engine": (
         (), ("backward", "register_hook", "retain_grad"), ("retains_grad",)),
+    "ctorch._special": (
+        ("digamma", "lgamma", "erfc", "erfc_", "erfinv", "i0", "i0_", "polygamma", "mvlgamma", "igamma",
+         "igammac", "xlogy", "xlogy_", "sinc", "sinc_", "logit", "logit_"),
+        ("digamma", "digamma_", "erfc", "erfc_", "erfinv", "erfinv_", "i0", "i0_", "igamma", "igamma_",
+         "igammac", "igammac_", "lgamma", "lgamma_", "logit", "logit_", "mvlgamma", "mvlgamma_",
+         "polygamma", "polygamma_", "sinc", "sinc_", "xlogy", "xlogy_"), ()),
     "ctorch.autograd.grad_mode": (
         ("no_grad", "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled"), (), ()),
 }
@@ -95,6 +101,7 @@ _LAZY = {
     "linalg": ("ctorch.linalg", None),
     "nn": ("ctorch.nn", None),
     "cuda": ("ctorch.cuda", None),
+    "special": ("ctorch.special", None),
     "return_types": ("ctorch.return_types", None),
     "svd": ("ctorch.linalg", "_svd_legacy"),
     "qr": ("ctorch.linalg", "_qr_legacy"),

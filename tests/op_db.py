@@ -77,11 +77,26 @@ class OpInfo:
     # out= must have the result's dtype exactly (PyTorch: "Found dtype X but
     # expected Y"); otherwise any dtype the result casts to
     exact_out: bool = False
+    # the tensor arguments gradcheck differentiates (None: all); PyTorch
+    # defines no derivative for the others
+    grad_inputs: Optional[tuple] = None
+    # fn(torch) -> the function, when it is not torch.<func> with the tensors
+    # first (func may also be a dotted path: "special.erfcx")
+    fn: Optional[Callable] = None
 
     def __post_init__(self):
         self.func = self.func or self.name
         if len(self.domains) < self.arity:
             self.domains = tuple(self.domains) + (self.domains[-1],) * (self.arity - len(self.domains))
+
+    def function(self, torch):
+        """The function this entry calls, reached from the torch module."""
+        if self.fn is not None:
+            return self.fn(torch)
+        f = torch
+        for part in self.func.split("."):
+            f = getattr(f, part)
+        return f
 
     def tolerance(self, dtype):
         return self.tol.get(dtype, DEFAULT_TOL.get(dtype, (0, 0)))
@@ -308,6 +323,10 @@ ternary_ops = [
            errors=((lambda t: t.lerp(t.ones(2), t.ones(2, dtype=t.float64), 0.5), RuntimeError,
                     "expected dtype"),)),
 ]
+
+from op_db_special import binary_special, unary_special  # noqa: E402  (torch.special's entries)
+unary_ops += unary_special
+binary_ops += binary_special
 
 op_db = unary_ops + binary_ops + ternary_ops
 OPS = {op.name: op for op in op_db}

@@ -38,7 +38,7 @@ def _params(ops, dtypes=DTYPE_NAMES, layouts=(None,)):
 
 
 def call(op, *args, **kw):
-    return getattr(torch, op.func)(*args, **{**op.kwargs, **kw})
+    return op.function(torch)(*args, **{**op.kwargs, **kw})
 
 
 def expected_of(op, arrays, operands):

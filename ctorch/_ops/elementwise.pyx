@@ -784,6 +784,25 @@ cdef object _inplace_with_graph(Tensor self, object fn):
     return self
 
 
+def _inplace_from(self, fn, tuple others=()):
+    """self.<op>_() for the op modules written in Python (ctorch.special):
+    fn(t) computes the op out of place (the caller has checked that its
+    result dtype casts to self's). The result must keep self's shape; a
+    tensor in a graph gets the op's history as the table's in-place ops do."""
+    _check_inplace(<Tensor?>self)
+    cdef Iter it
+    other = others[0] if others else None
+    _broadcast_shape(&it, <Tensor>self, other if isinstance(other, Tensor) else None, None)
+    _check_out(<Tensor>self, &it, True, other, None, None)
+    if _grad_mode() and (_needs_grad(self) or any([_needs_grad(o) for o in others])):
+        return _inplace_with_graph(<Tensor>self, fn)
+    cdef Tensor r = fn(self)
+    if r._dtype is not (<Tensor>self)._dtype:
+        r = _cast(r, (<Tensor>self)._dtype)
+    _copy_into(<Tensor>self, r, True)
+    return self
+
+
 cdef object _overwrite_with_graph(Tensor self, object value, str op):
     """fill_ / zero_ / copy_ on a tensor in a graph: the old value gets a zero
     gradient, a tensor value the gradient of what it was written over."""

@@ -1164,3 +1164,102 @@ def _geqrf_backward(grads):
 
 
 derivative("geqrf", "GeqrfBackward0", {"self": _geqrf_backward}, outputs=2)
+
+
+# ---- special functions (ctorch.special and their torch / Tensor names)
+# The formulas call back into ctorch.special (loaded by the op that recorded).
+
+_special = _OnFirstUse("ctorch.special")
+cdef double _SQRT_PI = _math.sqrt(_math.pi)
+cdef double _SQRT_2PI = _math.sqrt(2.0 * _math.pi)
+
+
+def _not_implemented(what):
+    def formula(grad):
+        raise NotImplementedError(f"the derivative for '{what}' is not implemented.")
+    return formula
+
+
+def _i1_backward(grad, self, result):
+    return grad * where(self == 0, 0.5, _special.i0(self) - result / self)
+
+
+def _i1e_backward(grad, self, result):
+    return grad * where(self == 0, 0.5, _special.i0e(self) - result * (self.sgn() + 1 / self))
+
+
+def _logit_backward(grad, self, eps):
+    if eps is None:
+        return where((self < 0) | (self > 1), float("nan"), grad / (self * (1 - self)))
+    return where((self < eps) | (self > 1 - eps), 0.0, grad / (self * (1 - self)))
+
+
+def _sinc_backward(grad, self):
+    y = self * _math.pi
+    d = (y * y.cos() - y.sin()) / (y * self)
+    return grad * where(self == 0, 0.0, d)
+
+
+def _mvlgamma_backward(grad, self, p):
+    s = _special.digamma(self)
+    for j in range(1, p):
+        s = s + _special.digamma(self - j / 2)
+    return grad * s
+
+
+def _nonzero(x):
+    return (x != 0).to(x.dtype)
+
+
+def _igamma_other(grad, self, other):
+    return grad * ((self - 1) * other.log() - other - _special.gammaln(self)).exp()
+
+
+derivative("digamma", "DigammaBackward0", {"self": lambda grad, self: grad * _special.polygamma(1, self)})
+derivative("polygamma", "PolygammaBackward0",
+           {"self": lambda grad, self, n: grad * _special.polygamma(n + 1, self)}, args=("n",))
+derivative("lgamma", "LgammaBackward0", {"self": lambda grad, self: grad * _special.digamma(self)})
+derivative("mvlgamma", "MvlgammaBackward0", {"self": _mvlgamma_backward}, args=("p",))
+derivative("erfc", "ErfcBackward0",
+           {"self": lambda grad, self: grad * (-_TWO_OVER_SQRT_PI) * (-(self * self)).exp()})
+derivative("erfinv", "ErfinvBackward0",
+           {"self": lambda grad, result: grad * (0.5 * _SQRT_PI) * (result * result).exp()})
+derivative("special_erfcx", "SpecialErfcxBackward0",
+           {"self": lambda grad, self, result: grad * (2 * self * result - _TWO_OVER_SQRT_PI)})
+derivative("i0", "I0Backward0", {"self": lambda grad, self: grad * _special.i1(self)})
+derivative("special_i0e", "SpecialI0EBackward0",
+           {"self": lambda grad, self, result: grad * (_special.i1e(self) - self.sgn() * result)})
+derivative("special_i1", "SpecialI1Backward0", {"self": _i1_backward})
+derivative("special_i1e", "SpecialI1EBackward0", {"self": _i1e_backward})
+# PyTorch composes ndtr of erf (its grad_fn is that of the final product)
+derivative("special_ndtr", "MulBackward1",
+           {"self": lambda grad, self: grad * (-0.5 * self * self).exp() / _SQRT_2PI})
+derivative("special_ndtri", "SpecialNdtriBackward0",
+           {"self": lambda grad, result: grad * _SQRT_2PI * (0.5 * result * result).exp()})
+derivative("special_log_ndtr", "SpecialLogNdtrBackward0",
+           {"self": lambda grad, self, result: grad / _SQRT_2PI * (-(result + 0.5 * self * self)).exp()})
+derivative("special_entr", "SpecialEntrBackward0", {"self": lambda grad, self: grad * -(1 + self.log())})
+derivative("logit", "LogitBackward0", {"self": _logit_backward}, args=("eps",))
+derivative("sinc", "SincBackward0", {"self": _sinc_backward}, holomorphic=True)
+for _op, _node in (("xlogy", "XlogyBackward0"), ("xlogy.Scalar_Self", "XlogyBackward1"),
+                   ("xlogy.Scalar_Other", "XlogyBackward2")):
+    derivative(_op, _node, {
+        "self": lambda grad, self, other: grad * _special.xlogy(_nonzero(self), other),
+        "other": lambda grad, self, other: grad * self / other}, broadcast=True)
+for _op, _node in (("special_xlog1py", "SpecialXlog1PyBackward0"),
+                   ("special_xlog1py.self_scalar", "SpecialXlog1PyBackward1"),
+                   ("special_xlog1py.other_scalar", "SpecialXlog1PyBackward2")):
+    derivative(_op, _node, {
+        "self": lambda grad, self, other: grad * _special.xlog1py(_nonzero(self), other),
+        "other": lambda grad, self, other: grad * self / (other + 1)}, broadcast=True)
+for _op, _node in (("special_zeta", "SpecialZetaBackward0"),
+                   ("special_zeta.self_scalar", "SpecialZetaBackward1"),
+                   ("special_zeta.other_scalar", "SpecialZetaBackward2")):
+    derivative(_op, _node, {
+        "self": _not_implemented("zeta"),
+        "other": lambda grad, self, other: grad * -self * _special.zeta(self + 1.0, other)}, broadcast=True)
+derivative("igamma", "IgammaBackward0",
+           {"self": _not_implemented("igamma: input"), "other": _igamma_other}, broadcast=True)
+derivative("igammac", "IgammacBackward0",
+           {"self": _not_implemented("igammac: input"),
+            "other": lambda grad, self, other: -_igamma_other(grad, self, other)}, broadcast=True)

@@ -1,0 +1,138 @@
+"""torch.special beyond its op table (tests/op_db_special.py): the names that
+are torch's own functions under another name, and what the table's random
+inputs do not reach (degrees of the polynomials, poles, in-place history)."""
+import numpy as np
+import pytest
+import scipy.special as sc
+
+import ctorch as torch
+from ctorch.autograd import gradgradcheck
+from helpers import assert_close
+
+# torch.special.<name> computes torch.<name> (its grad_fn too)
+ALIASES = [("psi", "digamma"), ("digamma", "digamma"), ("gammaln", "lgamma"), ("erf", "erf"),
+           ("erfc", "erfc"), ("erfinv", "erfinv"), ("expit", "sigmoid"), ("exp2", "exp2"),
+           ("expm1", "expm1"), ("log1p", "log1p"), ("i0", "i0"), ("sinc", "sinc"),
+           ("logit", "logit"), ("xlogy", "xlogy"), ("gammainc", "igamma"), ("gammaincc", "igammac")]
+BINARY = {"xlogy", "gammainc", "gammaincc"}
+
+
+@pytest.mark.parametrize("name,base", ALIASES, ids=[a for a, _ in ALIASES])
+@pytest.mark.parametrize("dtype", ["int64", "float32", "float64"])
+def test_alias_matches_torch_function(name, base, dtype):
+    if name in ("gammainc", "gammaincc") and dtype == "int64":
+        with pytest.raises(NotImplementedError, match="not implemented for 'Long'"):
+            getattr(torch.special, name)(torch.ones(2, dtype=torch.int64), torch.ones(2, dtype=torch.int64))
+        return
+    rng = np.random.default_rng(0)
+    a = (rng.integers(1, 4, (3, 4)) if dtype == "int64" else rng.uniform(0.05, 0.95, (3, 4))).astype(dtype)
+    x = torch.tensor(a)
+    args = (x, x.exp()) if name in BINARY else (x,)
+    got, want = getattr(torch.special, name)(*args), getattr(torch, base)(*args)
+    assert got.dtype == want.dtype
+    assert_close(got, want.numpy(), str(want.dtype).split(".")[1], (0, 0))
+    if dtype == "float64":
+        leaf = x.clone().requires_grad_(True)
+        fargs = (x, leaf) if name in BINARY else (leaf,)
+        g1 = getattr(torch.special, name)(*fargs).grad_fn.name()
+        assert g1 == getattr(torch, base)(*fargs).grad_fn.name()
+        out = torch.empty(3, 4, dtype=torch.float64)
+        assert getattr(torch.special, name)(*args, out=out) is out
+
+
+def test_polynomial_degrees_are_truncated_and_negative_degrees_give_zero():
+    x = torch.tensor([0.5, 0.5, 0.5, 0.5, 0.5, 0.3])
+    n = torch.tensor([2.7, -0.5, -1.0, float("inf"), float("nan"), 3.0])
+    r = torch.special.chebyshev_polynomial_t(x, n).numpy()
+    np.testing.assert_allclose(r, [-0.5, 1.0, 0.0, 0.0, 0.0, sc.eval_chebyt(3, 0.3)], rtol=1e-6)
+    # a python number on either side; an integer degree tensor
+    assert_close(torch.special.hermite_polynomial_h(0.5, torch.tensor([0, 1, 3])),
+                 np.array([1.0, 1.0, -5.0]), "float32", (1e-6, 1e-6))
+    assert_close(torch.special.legendre_polynomial_p(torch.tensor([0.2], dtype=torch.float64), 4),
+                 sc.eval_legendre(4, np.array([0.2])), "float64", (1e-14, 1e-14))
+    # the third and fourth kinds: V_1 = 2x - 1, W_1 = 2x + 1
+    assert_close(torch.special.chebyshev_polynomial_v(torch.tensor([0.25]), 1), np.array([-0.5]), "float32")
+    assert_close(torch.special.chebyshev_polynomial_w(torch.tensor([0.25]), 1), np.array([1.5]), "float32")
+
+
+def test_poles_and_limits():
+    z = torch.tensor([0.0, -0.0, -2.0, float("-inf")], dtype=torch.float64)
+    d = torch.digamma(z).numpy()
+    assert d[0] == -np.inf and d[1] == np.inf and np.isnan(d[2])
+    assert torch.lgamma(z).numpy()[3] == np.inf
+    assert torch.special.spherical_bessel_j0(torch.tensor([0.0, float("inf")])).tolist() == [1.0, 0.0]
+    assert torch.sinc(torch.tensor([0.0])).item() == 1.0
+    assert torch.special.entr(torch.tensor([-1.0, 0.0])).tolist() == [float("-inf"), 0.0]
+    assert torch.special.multigammaln(torch.tensor([2.0]), 1).item() == pytest.approx(0.0, abs=1e-7)
+
+
+def test_polygamma_orders():
+    x = np.array([0.5, 1.0, 3.5])
+    for n in range(4):
+        assert_close(torch.polygamma(n, torch.tensor(x)), sc.polygamma(n, x), "float64", (1e-13, 1e-13))
+        assert_close(torch.tensor(x).polygamma(n), sc.polygamma(n, x), "float64", (1e-13, 1e-13))
+    t = torch.tensor(x)
+    assert t.polygamma_(1) is t
+    assert_close(t, sc.polygamma(1, x), "float64", (1e-13, 1e-13))
+
+
+@pytest.mark.parametrize("name", ["digamma_", "erfinv_", "lgamma_", "i0_", "erfc_", "sinc_", "logit_"])
+def test_inplace_on_a_graph_tensor_takes_the_op_history(name):
+    x = torch.tensor([0.3, 0.6], dtype=torch.float64, requires_grad=True)
+    y = x * 1.0
+    getattr(y, name)()
+    assert y.grad_fn.name() == {"digamma_": "DigammaBackward0", "erfinv_": "ErfinvBackward0",
+                                "lgamma_": "LgammaBackward0", "i0_": "I0Backward0",
+                                "erfc_": "ErfcBackward0", "sinc_": "SincBackward0",
+                                "logit_": "LogitBackward0"}[name]
+    y.sum().backward()
+    fn = getattr(torch, name[:-1])
+    x2 = x.detach().clone().requires_grad_(True)
+    fn(x2).sum().backward()
+    assert_close(x.grad, x2.grad.numpy(), "float64", (1e-14, 1e-14))
+
+
+@pytest.mark.parametrize("f", [lambda x: torch.digamma(x), lambda x: torch.erfinv(x / 4),
+                               lambda x: torch.special.i1e(x), lambda x: torch.xlogy(x, x * 2),
+                               lambda x: torch.special.zeta(torch.tensor(2.5), x),
+                               lambda x: torch.igamma(torch.tensor(1.5, dtype=torch.float64), x)],
+                         ids=["digamma", "erfinv", "i1e", "xlogy", "zeta", "igamma"])
+def test_gradgradcheck(f):
+    x = torch.tensor(np.random.default_rng(1).uniform(0.3, 3.0, (2, 3)), requires_grad=True)
+    assert gradgradcheck(f, (x,))
+
+
+def test_namespace_is_complete():
+    names = ("airy_ai bessel_j0 bessel_j1 bessel_y0 bessel_y1 chebyshev_polynomial_t chebyshev_polynomial_u "
+             "chebyshev_polynomial_v chebyshev_polynomial_w digamma entr erf erfc erfcx erfinv exp2 expit "
+             "expm1 gammainc gammaincc gammaln hermite_polynomial_h hermite_polynomial_he i0 i0e i1 i1e "
+             "laguerre_polynomial_l legendre_polynomial_p log1p log_ndtr log_softmax logit logsumexp "
+             "modified_bessel_i0 modified_bessel_i1 modified_bessel_k0 modified_bessel_k1 multigammaln ndtr "
+             "ndtri polygamma psi round scaled_modified_bessel_k0 scaled_modified_bessel_k1 "
+             "shifted_chebyshev_polynomial_t shifted_chebyshev_polynomial_u shifted_chebyshev_polynomial_v "
+             "shifted_chebyshev_polynomial_w sinc softmax spherical_bessel_j0 xlog1py xlogy zeta").split()
+    assert sorted(torch.special.__all__) == sorted(names)
+    assert all(callable(getattr(torch.special, n)) for n in names)
+
+
+def test_softmax_family_signatures():
+    x = torch.tensor([[1.0, 2.0, 3.0]])
+    e = np.exp([1.0, 2.0, 3.0])
+    assert_close(torch.special.softmax(x, 1), (e / e.sum())[None], "float32", (1e-6, 1e-7))
+    assert_close(torch.special.log_softmax(x, -1, dtype=torch.float64), np.log(e / e.sum())[None],
+                 "float64", (1e-6, 1e-7))
+    assert_close(torch.special.logsumexp(x, (0, 1), keepdim=True), np.log(e.sum()).reshape(1, 1),
+                 "float32", (1e-6, 1e-6))
+    with pytest.raises(TypeError):
+        torch.special.softmax(x)
+
+
+def test_erfinv_of_long_float_arrays():
+    # long contiguous float inputs take a polynomial approximation of their own
+    x = np.random.default_rng(2).uniform(-1, 1, 100000).astype(np.float32)
+    x[:8] = [0.0, -0.0, 1.0, -1.0, 1.5, np.nan, np.nextafter(np.float32(1), np.float32(0)), 1e-30]
+    got = torch.erfinv(torch.tensor(x)).numpy()
+    exp = sc.erfinv(x.astype(np.float64))
+    np.testing.assert_allclose(got, exp, rtol=1e-6, atol=0, equal_nan=True)
+    got_t = torch.special.erfinv(torch.tensor(x).reshape(100, 1000).t()).numpy()
+    np.testing.assert_allclose(got_t, exp.reshape(100, 1000).T, rtol=1e-6, atol=0, equal_nan=True)
