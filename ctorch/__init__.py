@@ -83,6 +83,16 @@ _ON_FIRST_USE = {
         ("det", "inverse", "logdet", "slogdet", "cholesky", "cholesky_inverse", "cholesky_solve", "lu",
          "lu_solve", "matrix_exp", "matrix_power", "pinverse", "geqrf", "orgqr", "ormqr", "triangular_solve",
          "dist", "cross", "renorm", "renorm_", "symeig", "eig", "lstsq", "solve"), ()),
+    "ctorch._ops.composite": (
+        ("broadcast_to", "broadcast_tensors", "broadcast_shapes", "hsplit", "vsplit", "dsplit",
+         "dstack", "column_stack", "meshgrid", "cartesian_prod", "combinations", "block_diag",
+         "diagflat", "diff", "gradient", "trapezoid", "trapz", "cumulative_trapezoid",
+         "tensordot", "inner", "cdist", "pdist", "cov", "corrcoef", "histogramdd",
+         "is_same_size", "adjoint", "empty_strided", "empty_permuted", "bartlett_window",
+         "blackman_window", "hamming_window", "hann_window", "kaiser_window"),
+        ("broadcast_to", "hsplit", "vsplit", "dsplit", "diagflat", "diff", "inner", "cov",
+         "corrcoef", "is_same_size", "adjoint", "swapaxes_", "swapdims_", "tril_", "triu_",
+         "resize", "resize_as", "resize_as_", "new", "new_empty_strided"), ("H", "mH")),
     "ctorch.autograd._engine": (
         (), ("backward", "register_hook", "retain_grad"), ("retains_grad",)),
     "ctorch._special": (

@@ -39,6 +39,7 @@ _FIELDS = dict([
     *((n, ("values", "indices")) for n in
       ("max", "min", "median", "mode", "kthvalue", "sort", "topk", "cummax", "cummin")),
     ("histogram", ("hist", "bin_edges")),
+    ("histogramdd", ("hist", "bin_edges")),
     ("linalg_qr", ("Q", "R")),
     ("linalg_svd", ("U", "S", "Vh")),
     ("linalg_eigh", ("eigenvalues", "eigenvectors")),

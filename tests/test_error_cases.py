@@ -8,6 +8,7 @@ import pytest
 
 import ctorch as torch
 from tests import op_db_fft, op_db_hist, op_db_nn, op_db_random, op_db_reductions, op_db_shape
+from tests import op_db_composite
 
 TABLES = {
     "reductions": op_db_reductions.OPS,
@@ -16,6 +17,7 @@ TABLES = {
     "hist": op_db_hist.HIST_OPS,
     "random": op_db_random.RANDOM_OPS,
     "nn": op_db_nn.OPS,
+    "composite": op_db_composite.OPS,
 }
 
 CASES = [(f"{table}-{op.name}-{i}", err) for table, ops in TABLES.items() for op in ops

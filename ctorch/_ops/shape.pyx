@@ -1,11 +1,12 @@
 # cython: language_level=3
 """Shape, joining and gather/scatter ops: cat/stack and their variants, the
-splitting views (split, chunk, unbind, tensor_split, movedim), copies that
+splitting views (split, split_with_sizes, chunk, unbind, tensor_split,
+movedim) and their unsafe_ forms (shared memory, no view), copies that
 rearrange elements (flip, roll, rot90, repeat, tile, repeat_interleave),
 gather/scatter/index_add/index_select/take, masked_fill/masked_select,
-unique and tril/triu_indices. Forward ops run without recording (on detached
-aliases) and record one node, with the derivatives entry named after
-PyTorch's grad_fn."""
+unique (also along a dim), unique_consecutive and tril/triu_indices.
+Forward ops run without recording (on detached aliases) and record one node,
+with the derivatives entry named after PyTorch's grad_fn."""
 
 from libc.string cimport memcpy
 from libc.stdint cimport int64_t, uint8_t
@@ -207,6 +208,19 @@ def atleast_2d(*tensors):
     return res[0] if len(tensors) == 1 and isinstance(tensors[0], Tensor) else tuple(res)
 
 
+def atleast_3d(*tensors):
+    res = []
+    for x in _unpack_seq(tensors, "atleast_3d"):
+        if (<Tensor>x)._ndim == 0:
+            x = x.reshape(1, 1, 1)
+        elif (<Tensor>x)._ndim == 1:
+            x = _unsqueeze(_unsqueeze(<Tensor>x, 0), 2)
+        elif (<Tensor>x)._ndim == 2:
+            x = _unsqueeze(<Tensor>x, 2)
+        res.append(x)
+    return res[0] if len(tensors) == 1 and isinstance(tensors[0], Tensor) else tuple(res)
+
+
 cdef list _unpack_seq(tuple args, str name):
     cdef list r = list(args[0]) if len(args) == 1 and isinstance(args[0], (list, tuple)) else list(args)
     for x in r:
@@ -281,6 +295,52 @@ def split(tensor, split_size_or_sections, dim=0):
 
 def _split_method(self, split_size, dim=0):
     return split(self, split_size, dim)
+
+
+def split_with_sizes(input, split_sizes, dim=0):
+    cdef Tensor t = _tensor_arg(input, "split_with_sizes")
+    if isinstance(split_sizes, Tensor) or not isinstance(split_sizes, (list, tuple)):
+        raise TypeError(f"split_with_sizes(): argument 'split_sizes' (position 2) must be tuple of ints, "
+                        f"not {type(split_sizes).__name__}")
+    if t._ndim == 0:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
+    return split(t, list(split_sizes), dim)
+
+
+# unsafe_split and its kin: split's pieces as tensors that share the input's
+# memory without being views of it (in-place changes of a piece do not touch
+# the input's history), each with its own node
+cdef tuple _unsafe_pieces(Tensor t, tuple pieces, str op):
+    cdef Tensor v, r
+    out = []
+    for x in pieces:
+        v = <Tensor>x
+        r = _make_view_plain(v, v._offset, list(v.size()), list(v.stride()))
+        if _record(t):
+            record(op, r, (t,), (_geometry(t, r),))
+        out.append(r)
+    return tuple(out)
+
+
+def unsafe_split(input, split_size, dim=0):
+    cdef Tensor t = _tensor_arg(input, "unsafe_split")
+    with _NoGrad():
+        pieces = split(t, int(split_size), dim)
+    return _unsafe_pieces(t, pieces, "unsafe_split")
+
+
+def unsafe_split_with_sizes(input, split_sizes, dim=0):
+    cdef Tensor t = _tensor_arg(input, "unsafe_split_with_sizes")
+    with _NoGrad():
+        pieces = split_with_sizes(t, split_sizes, dim)
+    return _unsafe_pieces(t, pieces, "unsafe_split_with_sizes")
+
+
+def unsafe_chunk(input, chunks, dim=0):
+    cdef Tensor t = _tensor_arg(input, "unsafe_chunk")
+    with _NoGrad():
+        pieces = chunk(t, chunks, dim)
+    return _unsafe_pieces(t, pieces, "unsafe_split")
 
 
 cdef int _check_piece_count(object count) except -1:
@@ -1100,7 +1160,7 @@ def masked_select(input, mask, *, out=None):
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
     cdef Tensor t = _tensor_arg(input, "unique")
     if dim is not None:
-        raise NotImplementedError("unique(dim=...) is not available yet in ctorch")
+        return _unique_dim(t, dim, return_inverse, return_counts)
     if t._dtype._kind == K_COMPLEX:
         raise NotImplementedError("\"unique_cpu_sorted\" not implemented for 'Complex" + ("Float'" if t._dtype._code == CT_COMPLEX64 else "Double'"))
     cdef bint isf = t._dtype._kind == K_FLOAT
@@ -1144,6 +1204,97 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
     if return_counts:
         out.append(_on(_narrow_view(cnts, 0, 0, u, "").clone(), dev))
     return out[0] if len(out) == 1 else tuple(out)
+
+
+cdef object _unique_name(Tensor t, str op):
+    return f"\"{op}\" not implemented for 'Complex" + ("Float'" if t._dtype._code == CT_COMPLEX64 else "Double'")
+
+
+def _run_starts(rows, Py_ssize_t n):
+    """Where each run of equal rows starts (rows: a tensor whose first dim
+    indexes them, compared over the other dims): a bool tensor of n."""
+    if n == 0:
+        return zeros(0, dtype=t_bool, device=rows.device)
+    changed = narrow(rows, 0, 1, n - 1) != narrow(rows, 0, 0, n - 1)
+    if changed.dim() > 1:
+        changed = changed.flatten(1).any(1)
+    return cat([ones(1, dtype=t_bool, device=rows.device), changed])
+
+
+def _runs(starts, Py_ssize_t n):
+    """(the first row of each run, the run of each row, the runs' lengths)."""
+    firsts = starts.nonzero().reshape(-1)
+    inverse = starts.to(t_int64).cumsum(0) - 1
+    ends = cat([narrow(firsts, 0, 1, firsts.numel() - 1) if firsts.numel() else firsts,
+                tensor([n], dtype=t_int64, device=starts.device)])
+    return firsts, inverse, ends - firsts if firsts.numel() else firsts.clone()
+
+
+cdef int _check_selected_dims(Tensor t, int d) except -1:
+    cdef int k
+    if t._numel == 0:
+        for k in range(t._ndim):
+            if k != d and t._shape[k] == 0:
+                raise RuntimeError("There are 0 sized dimensions, and they aren't selected, so "
+                                   "unique cannot be applied")
+    return 0
+
+
+def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
+    cdef Tensor t = _tensor_arg(input, "unique_consecutive")
+    if t._dtype._kind == K_COMPLEX:
+        raise NotImplementedError(_unique_name(t, "unique"))
+    cdef int d
+    cdef Py_ssize_t n
+    if dim is None:
+        flat = t.reshape(-1)
+        n = t._numel
+        firsts, inverse, counts = _runs(_run_starts(flat, n), n)
+        out = [index_select(flat, 0, firsts)]
+        inverse = inverse.reshape(t.size())
+    else:
+        if t._ndim == 0:
+            raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+        d = _wrap_dim(dim, t._ndim)
+        n = t._shape[d]
+        _check_selected_dims(t, d)
+        firsts, inverse, counts = _runs(_run_starts(movedim(t, d, 0), n), n)
+        out = [index_select(t, d, firsts)]
+    if return_inverse:
+        out.append(inverse)
+    if return_counts:
+        out.append(counts)
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+cdef object _unique_dim(Tensor t, object dim, bint return_inverse, bint return_counts):
+    """unique(dim=): the distinct slices along dim in lexicographic order."""
+    if t._dtype._kind == K_COMPLEX:
+        raise NotImplementedError(_unique_name(t, "unique_dim"))
+    if t._ndim == 0:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+    cdef int d = _wrap_dim(dim, t._ndim), c
+    cdef Py_ssize_t n = t._shape[d]
+    _check_selected_dims(t, d)
+    rows = movedim(t, d, 0).reshape(n, t._numel // n if n else 0)
+    keys = rows.to(t_uint8) if t._dtype is t_bool else rows
+    # stable sorts by each column, the last one first, order the rows
+    order = arange(n, device=t.device)
+    for c in range(rows.shape[1] - 1, -1, -1):
+        order = order.index_select(0, keys.select(1, c).index_select(0, order).sort(stable=True)[1])
+    firsts, inv_sorted, counts = _runs(_run_starts(rows.index_select(0, order), n), n)
+    out = [index_select(t, d, order.index_select(0, firsts))]
+    if return_inverse:
+        out.append(index_add(zeros(n, dtype=t_int64, device=t.device), 0, order, inv_sorted))
+    if return_counts:
+        out.append(counts)
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+def _plain_alias(Tensor t, size, stride, Py_ssize_t offset):
+    """A tensor over t's memory that is not a view of it (no _base): what
+    empty_strided and Tensor.new(tensor) give."""
+    return _make_view_plain(t, offset, [int(s) for s in size], [int(s) for s in stride])
 
 
 def tril_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
@@ -1202,6 +1353,9 @@ cdef Tensor _tri_indices(Py_ssize_t row, Py_ssize_t col, Py_ssize_t offset, obje
 
 
 for _name, _fn in (("split", _split_method), ("chunk", chunk), ("unbind", unbind),
+                   ("split_with_sizes", split_with_sizes), ("unsafe_split", unsafe_split),
+                   ("unsafe_split_with_sizes", unsafe_split_with_sizes),
+                   ("unsafe_chunk", unsafe_chunk),
                    ("tensor_split", tensor_split), ("movedim", movedim), ("moveaxis", movedim),
                    ("flip", flip), ("fliplr", fliplr), ("flipud", flipud), ("roll", roll),
                    ("rot90", rot90), ("repeat", _repeat), ("tile", tile),
@@ -1210,5 +1364,6 @@ for _name, _fn in (("split", _split_method), ("chunk", chunk), ("unbind", unbind
                    ("scatter_add_", _scatter_add_), ("index_add", index_add),
                    ("index_add_", _index_add_), ("index_select", index_select),
                    ("masked_fill", masked_fill), ("masked_fill_", _masked_fill_),
-                   ("masked_select", masked_select), ("take", take), ("unique", unique)):
+                   ("masked_select", masked_select), ("take", take), ("unique", unique),
+                   ("unique_consecutive", unique_consecutive)):
     _add_method(_name, _fn)

@@ -1263,3 +1263,68 @@ derivative("igamma", "IgammaBackward0",
 derivative("igammac", "IgammacBackward0",
            {"self": _not_implemented("igammac: input"),
             "other": lambda grad, self, other: -_igamma_other(grad, self, other)}, broadcast=True)
+
+
+# ---- shape utilities and composite ops
+derivative("unsafe_split", "UnsafeSplitBackward0", {"self": _view_to_base}, args=("geometry",))
+derivative("unsafe_split_with_sizes", "UnsafeSplitWithSizesBackward0", {"self": _view_to_base},
+           args=("geometry",))
+
+
+def _block_diag_backward(grad, shapes, needs):
+    outs = []
+    r = c = 0
+    for s, need in zip(shapes, needs):
+        h, w = (1, 1) if len(s) == 0 else (1, s[0]) if len(s) == 1 else s
+        outs.append(grad.narrow(0, r, h).narrow(1, c, w).reshape(s) if need else None)
+        r += h
+        c += w
+    return tuple(outs)
+
+
+derivative("block_diag", "BlockDiagBackward0", joint=_block_diag_backward, args=("shapes",),
+           broadcast=True)
+
+
+def _dist_terms(g, diff, d, p):
+    """grad * d(dist)/d(diff) for the p-norm distances d of the differences
+    diff (one more dim than g and d): the terms that cdist and pdist sum."""
+    g = g.unsqueeze(-1)
+    d = d.unsqueeze(-1)
+    if p == 0:
+        return zeros_like(diff)
+    if p == 1:
+        return g * diff.sgn()
+    zero = zeros((), dtype=diff.dtype, device=diff.device)
+    if p == 2:
+        return where(d == 0, zero, g * diff / d)
+    if p == _math.inf:
+        return g * diff.sgn() * (diff.abs() == d)
+    a = diff.abs()
+    return where((d == 0) | (a == 0), zero, g * diff.sgn() * a.pow(p - 1) / d.pow(p - 1))
+
+
+def _cdist_backward(grad, x1, x2, p, result, needs):
+    t = _dist_terms(grad, x1.unsqueeze(-2) - x2.unsqueeze(-3), result, p)
+    return (t.sum(-2) if needs[0] else None, -t.sum(-3) if needs[1] else None)
+
+
+def _pdist_backward(grad, self, p, result):
+    n = self.size(0)
+    iu = _shape.triu_indices(n, n, 1, device=grad.device)
+    flat = iu[0] * n + iu[1]
+    g = grad.new_zeros(n * n).index_add(0, flat, grad).reshape(n, n)
+    d = result.new_zeros(n * n).index_add(0, flat, result).reshape(n, n)
+    t = _dist_terms(g, self.unsqueeze(1) - self.unsqueeze(0), d + d.mT, p)
+    return t.sum(1) - t.sum(0)
+
+
+derivative("cdist", "CdistBackward0", joint=_cdist_backward, inputs=("x1", "x2"), args=("p",),
+           broadcast=True)
+derivative("pdist", "PdistBackward0", {"self": _pdist_backward}, args=("p",))
+# a tensor times or over a number (PyTorch's Scalar overloads, which its
+# composite ops use: trapezoid, cumulative_trapezoid)
+derivative("mul.Scalar", "MulBackward1", {"self": lambda grad, other: grad * other},
+           args=("other",), holomorphic=True)
+derivative("div.Scalar", "DivBackward1", {"self": lambda grad, other: grad / other},
+           args=("other",), holomorphic=True)
