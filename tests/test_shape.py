@@ -216,7 +216,7 @@ def test_edge_cases_like_torch():
     assert torch.take(torch.arange(4), torch.tensor([-1, -4])).tolist() == [3, 0]
     u = torch.unique(torch.tensor([float("nan"), 1.0, float("nan")]))
     assert u.shape == (3,) and u[0].item() == 1.0 and (u != u).sum().item() == 2
-    with pytest.raises(IndexError, match="index out of range in self"):
+    with pytest.raises(RuntimeError, match="index -1 is out of bounds for dimension 0 with size 3"):
         torch.zeros(3).index_add(0, torch.tensor([-1]), torch.ones(1))
     r = torch.zeros(3, requires_grad=True).repeat_interleave(torch.tensor([2]))
     assert r.shape == (6,) and type(r.grad_fn).__name__ == "IndexSelectBackward0"
@@ -271,3 +271,99 @@ def test_higher_order_gather():
     assert g.tolist() == [[0, 8], [6, 8]]
     g.sum().backward()
     assert x.grad.tolist() == [[0, 4], [2, 2]]
+
+
+# ---- in-place forms and autograd of the index_put / index_* / scatter_reduce / put family
+
+def test_index_family_inplace_forms():
+    x = torch.zeros(3, 4)
+    assert x.index_put_((torch.tensor([0, 0]), torch.tensor([1, 1])), torch.tensor(2.), accumulate=True) is x
+    assert x[0, 1].item() == 4.0
+    assert torch.index_put_(x, (torch.tensor([True, False, True]),), torch.tensor(1.)) is x
+    assert x.sum().item() == 8.0
+    y = torch.zeros(3, 2)
+    assert y.index_copy_(0, torch.tensor([2, 0]), torch.tensor([[1., 2], [3, 4]])) is y
+    assert y.tolist() == [[3, 4], [0, 0], [1, 2]]
+    assert y.index_fill_(1, torch.tensor([-1]), -1) is y and y[:, 1].tolist() == [-1, -1, -1]
+    z = torch.ones(3)
+    assert z.index_reduce_(0, torch.tensor([0, 0, 2]), torch.tensor([2., 3, 4]), "prod") is z
+    assert z.tolist() == [6, 1, 4]
+    w = torch.tensor([1., 5, 2])
+    assert w.scatter_reduce_(0, torch.tensor([0, 0, 2]), torch.tensor([7., 3, -1]), "amin", include_self=False) is w
+    assert w.tolist() == [3, 5, -1]
+    m = torch.zeros(2, 3)
+    assert m.masked_scatter_(torch.tensor([True, False, True]), torch.arange(6.)) is m
+    assert m.tolist() == [[0, 0, 1], [2, 0, 3]]
+    p = torch.zeros(2, 3).t()                      # a non-contiguous self
+    assert p.put_(torch.tensor([0, 5, 5]), torch.tensor([1., 2, 3]), accumulate=True) is p
+    assert p.tolist() == [[1, 0], [0, 0], [0, 5]]
+    s = torch.ones(3)
+    assert s.scatter_(0, torch.tensor([0, 0]), torch.tensor([2., 3]), reduce="multiply") is s
+    assert s.tolist() == [6, 1, 1]
+    assert torch.scatter(torch.ones(3), 0, torch.tensor([0, 2]), 2.0, reduce="add").tolist() == [3, 1, 3]
+
+
+def test_index_family_inplace_autograd():
+    a = torch.tensor([1., 2, 3, 4], dtype=torch.float64, requires_grad=True)
+    v = torch.tensor([5., 6], dtype=torch.float64, requires_grad=True)
+    b = a * 2
+    b.index_copy_(0, torch.tensor([3, 0]), v)
+    assert type(b.grad_fn).__name__ == "IndexCopyBackward0"
+    (b * torch.arange(1., 5, dtype=torch.float64)).sum().backward()
+    assert a.grad.tolist() == [0, 4, 6, 0] and v.grad.tolist() == [4, 1]
+    c = torch.ones(3, dtype=torch.float64, requires_grad=True)
+    d = c * 1
+    d.scatter_reduce_(0, torch.tensor([1, 1]), torch.tensor([2., 3], dtype=torch.float64), "prod")
+    d.sum().backward()
+    assert c.grad.tolist() == [1, 6, 1]
+    r = torch.scatter(c, 0, torch.tensor([0]), torch.ones(1, dtype=torch.float64), reduce="add")
+    assert type(r.grad_fn).__name__ == "NotImplemented"
+    with pytest.raises(RuntimeError, match="derivative for aten::scatter is not implemented"):
+        r.sum().backward()
+
+
+@pytest.mark.parametrize("reduce", ["sum", "prod", "mean", "amax", "amin"])
+def test_scatter_reduce_gradgrad(reduce):
+    x = torch.tensor([[1., 0, 2], [3, 4, 0.5]], dtype=torch.float64, requires_grad=True)
+    s = torch.tensor([[0., 2, 5], [1.5, 0, 7]], dtype=torch.float64, requires_grad=True)
+    i = torch.tensor([[0, 1, 1], [1, 1, 0]])
+    assert torch.autograd.gradgradcheck(lambda a, b: torch.scatter_reduce(a, 0, i, b, reduce, include_self=True), (x, s))
+
+
+def test_amax_ties_share_the_gradient():
+    x = torch.tensor([2., 1.], dtype=torch.float64, requires_grad=True)
+    s = torch.tensor([2., 2., 0.], dtype=torch.float64, requires_grad=True)
+    torch.scatter_reduce(x, 0, torch.tensor([0, 0, 1]), s, "amax").sum().backward()
+    assert x.grad.tolist() == [1 / 3, 1] and s.grad.tolist() == [1 / 3, 1 / 3, 0]
+    nan = float("nan")
+    r = torch.scatter_reduce(torch.tensor([1., nan, 2]), 0, torch.tensor([0, 0, 2]), torch.tensor([nan, 1., 4]), "amax")
+    assert np.isnan(r[0].item()) and np.isnan(r[1].item()) and r[2].item() == 4
+
+
+def test_index_put_accumulate_large():
+    rng = np.random.default_rng(0)
+    i = rng.integers(0, 1000, 20000)
+    v = rng.standard_normal(20000)
+    ref = np.zeros(1000)
+    np.add.at(ref, i, v)
+    got = torch.zeros(1000, dtype=torch.float64).index_put_((torch.tensor(i),), torch.tensor(v), accumulate=True)
+    np.testing.assert_allclose(got.numpy(), ref, rtol=1e-12, atol=1e-12)
+    x = torch.zeros(4, 3, dtype=torch.int64)
+    x.index_put_((torch.tensor([0, 0, 3]),), torch.tensor([[1, 2, 3]]), accumulate=True)
+    assert x.tolist() == [[2, 4, 6], [0, 0, 0], [0, 0, 0], [1, 2, 3]]
+
+
+def test_index_family_out_and_methods():
+    x = torch.arange(6.).reshape(2, 3)
+    o = torch.empty(0)
+    assert torch.slice_scatter(x, torch.zeros(2, 1), 1, 2, out=o) is o and o.tolist() == [[0, 1, 0], [3, 4, 0]]
+    oi = torch.empty(0, dtype=torch.int64)
+    assert torch.nonzero_static(x, size=2, out=oi) is oi and oi.tolist() == [[0, 1], [0, 2]]
+    o2 = torch.empty(0)
+    r = torch.scatter_reduce(x, 1, torch.tensor([[0, 0]]), torch.ones(1, 2), "sum", out=o2)
+    assert r is o2 and o2.tolist() == [[2, 1, 2], [3, 4, 5]]
+    o3 = torch.empty(0, dtype=torch.bool)
+    assert torch.isin(x, torch.tensor([4., 1]), out=o3) is o3 and o3.sum().item() == 2
+    assert torch.take_along_dim(x, torch.tensor([[2], [0]]), dim=1, out=torch.empty(0)).tolist() == [[2], [3]]
+    assert x.argwhere().tolist() == torch.nonzero(x).tolist()
+    assert torch.index_copy(x, 0, torch.tensor([1]), torch.zeros(1, 3), out=torch.empty(0)).tolist() == [[0, 1, 2], [0, 0, 0]]

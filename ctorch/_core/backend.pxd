@@ -125,6 +125,7 @@ cdef extern from "backend.h" nogil:
         ct_scatter_fn (*scatter)(int es) noexcept nogil
         const ct_scatter_fn *scatter_add
         void (*argsort)(const void *keys, int is_float, int64_t n, int64_t *order) noexcept nogil
+        const ct_scatter_fn *scatter_reduce
         # sorting and searching
         const ct_sort_fn *sort
         int64_t (*sort_scratch_bytes)(int64_t rows, int64_t len, int64_t extra, int itemsize) noexcept nogil

@@ -111,6 +111,11 @@ typedef struct ct_backend {
     ct_scatter_fn (*scatter)(int es);
     const ct_scatter_fn *scatter_add;
     void (*argsort)(const void *keys, int is_float, int64_t n, int64_t *order);
+    /* the reducing scatter of scatter_reduce / index_reduce: entry
+     * [op * CT_NDTYPES + dtype], op 0 prod (bool: and), 1 amax, 2 amin (NaN
+     * wins); NULL entries for dtypes without one. A device may leave the
+     * table NULL: the op then runs on a host copy */
+    const ct_scatter_fn *scatter_reduce;
 
     /* sorting and searching (sort.h), per dtype */
     const ct_sort_fn *sort;

@@ -157,6 +157,7 @@ const ct_backend ct_cpu_backend = {
     .gather = ct_gather_for,
     .scatter = ct_scatter_for,
     .scatter_add = ct_scatter_add_loops,
+    .scatter_reduce = ct_scatter_reduce_loops,
     .argsort = ct_argsort,
 
     .sort = ct_sort_loops,

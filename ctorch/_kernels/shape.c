@@ -108,6 +108,22 @@ int ct_index_select(char *dst, const char *src, int64_t outer, int64_t size,
  * `b` at p with coordinate `dim` replaced by i. BODY sees pa, pb (element
  * offsets) and runs for each position in order. */
 #define CT_WALK(BODY)                                                                    \
+    if (nd == 1 || (nd == 2 && shape[0] == 1)) {                                         \
+        /* one dim (the common 1-d case): a tight loop, so that many cache misses \
+         * of the random accesses are in flight at once */                              \
+        const int q = nd - 1;                                                            \
+        const int64_t n1 = shape[q], as1 = ast[q], is1 = ist[q];                         \
+        const int64_t bs1 = bst[q], bstep = q == dim ? 0 : bs1;                          \
+        const int64_t bsd = bst[dim];                                                    \
+        for (int64_t k = 0; k < n1; k++) {                                               \
+            int64_t i = idx[k * is1];                                                    \
+            if (i < -size || i >= size) { *bad = i; return 1; }                          \
+            if (i < 0) i += size;                                                        \
+            const int64_t pa = k * as1, pb = k * bstep + i * bsd;                        \
+            BODY                                                                         \
+        }                                                                                \
+        return 0;                                                                        \
+    }                                                                                    \
     int64_t cnt[CT_MAXDIM];                                                              \
     int64_t total = 1;                                                                   \
     for (int d = 0; d < nd; d++) { cnt[d] = 0; total *= shape[d]; }                      \
@@ -198,6 +214,46 @@ ct_scatter_fn ct_scatter_add_loops[CT_NDTYPES] = {
     (ct_scatter_fn)ct_scatter_add_f16, (ct_scatter_fn)ct_scatter_add_f32,
     (ct_scatter_fn)ct_scatter_add_f64, (ct_scatter_fn)ct_scatter_add_c64,
     (ct_scatter_fn)ct_scatter_add_c128,
+};
+
+/* the reducing scatter: b[p with dim -> idx[p]] = OP(b[..], a[p]) for prod,
+ * amax and amin (the max/min propagate NaN, as PyTorch's do) */
+#define CT_SCATTER_RED_T(S, T, NAME, OP)                                                 \
+static int ct_scatter_##NAME##_##S(const T *a, const int64_t *ast, T *b, const int64_t *bst, \
+                                   const int64_t *idx, const int64_t *ist,               \
+                                   const int64_t *shape, int nd, int dim, int64_t size,  \
+                                   int64_t *bad) {                                       \
+    CT_WALK(b[pb] = OP(b[pb], a[pa]);)                                                   \
+}
+#define CT_TIMES(x, y) ((x) * (y))
+#define CT_AND(x, y) ((uint8_t)((x) && (y)))
+#define CT_MAXN(x, y) ((x) != (x) ? (x) : (y) != (y) ? (y) : (y) > (x) ? (y) : (x))
+#define CT_MINN(x, y) ((x) != (x) ? (x) : (y) != (y) ? (y) : (y) < (x) ? (y) : (x))
+#define CT_SCATTER_RED_REAL(S, T, PROD)                                                  \
+    CT_SCATTER_RED_T(S, T, prod, PROD) CT_SCATTER_RED_T(S, T, amax, CT_MAXN)             \
+    CT_SCATTER_RED_T(S, T, amin, CT_MINN)
+CT_SCATTER_RED_REAL(b1, uint8_t, CT_AND)
+CT_SCATTER_RED_REAL(u8, uint8_t, CT_TIMES)
+CT_SCATTER_RED_REAL(i8, int8_t, CT_TIMES)
+CT_SCATTER_RED_REAL(i16, int16_t, CT_TIMES)
+CT_SCATTER_RED_REAL(i32, int32_t, CT_TIMES)
+CT_SCATTER_RED_REAL(i64, int64_t, CT_TIMES)
+CT_SCATTER_RED_REAL(f16, ct_half, CT_TIMES)
+CT_SCATTER_RED_REAL(f32, float, CT_TIMES)
+CT_SCATTER_RED_REAL(f64, double, CT_TIMES)
+CT_SCATTER_RED_T(c64, ct_cfloat, prod, CT_TIMES)
+CT_SCATTER_RED_T(c128, ct_cdouble, prod, CT_TIMES)
+
+#define CT_RED_ROW(NAME, C64, C128)                                                      \
+    (ct_scatter_fn)ct_scatter_##NAME##_b1, (ct_scatter_fn)ct_scatter_##NAME##_u8,        \
+    (ct_scatter_fn)ct_scatter_##NAME##_i8, (ct_scatter_fn)ct_scatter_##NAME##_i16,       \
+    (ct_scatter_fn)ct_scatter_##NAME##_i32, (ct_scatter_fn)ct_scatter_##NAME##_i64,      \
+    (ct_scatter_fn)ct_scatter_##NAME##_f16, (ct_scatter_fn)ct_scatter_##NAME##_f32,      \
+    (ct_scatter_fn)ct_scatter_##NAME##_f64, C64, C128
+ct_scatter_fn ct_scatter_reduce_loops[3 * CT_NDTYPES] = {
+    CT_RED_ROW(prod, (ct_scatter_fn)ct_scatter_prod_c64, (ct_scatter_fn)ct_scatter_prod_c128),
+    CT_RED_ROW(amax, NULL, NULL),
+    CT_RED_ROW(amin, NULL, NULL),
 };
 
 /* unique: order of n keys (int64 or double), stable; ties keep input order */

@@ -41,6 +41,8 @@ ct_scatter_fn ct_scatter_for(int es);
 
 /* indexed by dtype code */
 extern ct_scatter_fn ct_scatter_add_loops[CT_NDTYPES];
+/* the reducing scatter: [op * CT_NDTYPES + dtype], op 0 prod, 1 amax, 2 amin */
+extern ct_scatter_fn ct_scatter_reduce_loops[3 * CT_NDTYPES];
 
 /* the kernels behind them (S: element size, or dtype suffix for scatter_add) */
 #define CT_GATHER_DECL(S, T)                                                           \

@@ -388,7 +388,8 @@ cdef int _walk_device(Tensor blk, Tensor v, Tensor rest, Tensor offs, bint put,
     """The index dims of blk ([index dims..., rest dims...]) against the
     rest-shaped blocks of v at element offsets offs, as one gather (blk = v's
     blocks) or scatter (v's blocks = blk, or += with accumulate) of the
-    device: the offsets index a dim of stride 1 at v's first element."""
+    backend (a device's, or the CPU's for scatters): the offsets index a dim
+    of stride 1 at v's first element."""
     cdef int nd = 1 + rest._ndim, k
     cdef int nbd = blk._ndim - rest._ndim
     cdef int64_t ast[CT_MAXDIM]
@@ -528,6 +529,9 @@ cdef int _scatter(Tensor v, Tensor rest, Tensor offs, Tensor valb, bint accumula
     if v._storage.device >= 0:
         if valb._storage.device != v._storage.device:
             _device_mismatch(v, valb)
+        return _walk_device(valb, v, rest, offs, True, accumulate)
+    if accumulate or rest._numel < 64:
+        # one strided walk of the backend's (accumulating) scatter kernel
         return _walk_device(valb, v, rest, offs, True, accumulate)
     cdef Py_ssize_t nb = offs._numel, b
     cdef Py_ssize_t isz = v._dtype.itemsize

@@ -4,12 +4,15 @@ splitting views (split, split_with_sizes, chunk, unbind, tensor_split,
 movedim) and their unsafe_ forms (shared memory, no view), copies that
 rearrange elements (flip, roll, rot90, repeat, tile, repeat_interleave),
 gather/scatter/index_add/index_select/take, masked_fill/masked_select,
-unique (also along a dim), unique_consecutive and tril/triu_indices.
-Forward ops run without recording (on detached aliases) and record one node,
-with the derivatives entry named after PyTorch's grad_fn."""
+unique (also along a dim), unique_consecutive and tril/triu_indices; index_put,
+index_copy/index_fill/index_reduce, scatter_reduce, masked_scatter, put,
+take_along_dim, the view scatters (slice/select/diagonal/as_strided_scatter),
+fill_diagonal_, argwhere, isin, nonzero_static and unravel_index. Forward ops run
+without recording (on detached aliases) and record one node, with the derivatives
+entry named after PyTorch's grad_fn."""
 
 from libc.string cimport memcpy
-from libc.stdint cimport int64_t, uint8_t
+from libc.stdint cimport int64_t, uint8_t, INT64_MIN
 
 from ctorch._core.dtype cimport *
 from ctorch._core.dispatch cimport _device_code
@@ -710,10 +713,15 @@ cdef int _gather_check(Tensor self, Tensor idx, Tensor other, int d, str fname, 
     if idx._numel == 0:
         return 0
     for k in range(idx._ndim):
-        if k != d and self._ndim and idx._shape[k] > self._shape[k]:
-            raise RuntimeError(f"Size does not match at dimension {k} expected index {_fmt_shape(idx.size())} to be smaller than self {_fmt_shape(self.size())} apart from dimension {d}")
-        if other_is_src and other is not None and other._ndim and idx._shape[k] > other._shape[k]:
-            raise RuntimeError(f"Size does not match at dimension {k} expected index {_fmt_shape(idx.size())} to be smaller than src {_fmt_shape(other.size())}")
+        if ((k != d and self._ndim and idx._shape[k] > self._shape[k]) or
+                (other_is_src and other is not None and other._ndim and idx._shape[k] > other._shape[k])):
+            if fname == "gather":
+                raise RuntimeError(f"Size does not match at dimension {k} expected index {_fmt_shape(idx.size())} to be smaller than self {_fmt_shape(self.size())} apart from dimension {d}")
+            # the scatter family names both bounds at once
+            msg = f"Expected index {_fmt_shape(idx.size())} to be no larger than self {_fmt_shape(self.size())} apart from dimension {d}"
+            if other is not None:
+                msg += f" and to be no larger size than src {_fmt_shape(other.size())}"
+            raise RuntimeError(msg)
     return 0
 
 
@@ -853,7 +861,7 @@ cdef Tensor _scatter_src(Tensor self, object src, str fname):
     if isinstance(src, Tensor):
         s = <Tensor>src
         if s._dtype is not self._dtype:
-            raise RuntimeError(f"{fname}(): Expected self.dtype to be equal to src.dtype")
+            raise RuntimeError(f"{'scatter' if fname.startswith('scatter_add') else fname}(): Expected self.dtype to be equal to src.dtype")
         return s
     _check_fits(src, self._dtype, True)
     return _on(_scalar_tensor(src, self._dtype), _dev(self))
@@ -889,13 +897,20 @@ cdef Tensor _scatter_op(Tensor t, object dim, object index, object src, object v
 
 def scatter(input, dim, index, src=None, value=None, *, reduce=None, out=None):
     if reduce is not None:
-        raise NotImplementedError("scatter(reduce=...) is not available yet in ctorch")
-    return _scatter_op(_tensor_arg(input, "scatter"), dim, index, src, value, False, False, "scatter")
+        r = _scatter_legacy_reduce(_tensor_arg(input, "scatter"), dim, index, src, value, reduce, False, "scatter")
+    else:
+        r = _scatter_op(_tensor_arg(input, "scatter"), dim, index, src, value, False, False, "scatter")
+    return _to_out(out, r, "scatter", OUT_SAME)
 
 
 def _scatter_(self, dim, index, src=None, value=None, *, reduce=None):
+    cdef Tensor t
     if reduce is not None:
-        raise NotImplementedError("scatter_(reduce=...) is not available yet in ctorch")
+        t = _tensor_arg(self, "scatter_")
+        _check_inplace(t)
+        if _inplace_needs_graph(t, src if src is not None else value):
+            return _inplace_with_graph(t, lambda c: _scatter_legacy_reduce(<Tensor>c, dim, index, src, value, reduce, False, "scatter_"))
+        return _scatter_legacy_reduce(t, dim, index, src, value, reduce, True, "scatter_")
     return _scatter_op(_tensor_arg(self, "scatter_"), dim, index, src, value, False, True, "scatter_")
 
 
@@ -957,6 +972,9 @@ def index_select(input, dim, index, *, out=None):
 
 
 cdef Tensor _index_add_op(Tensor t, object dim, object index, object source, object alpha, bint inplace):
+    cdef Tensor ix = _tensor_arg(index, "index_add")
+    if ix._dtype._code != CT_INT64 and ix._dtype._code != CT_INT32:
+        raise RuntimeError(f"index_add_(): Expected dtype int32/int64 for index but got: {_SCALAR_NAMES[ix._dtype._code]}")
     cdef Tensor idx = _vector_index(index, "index_add")
     cdef Tensor s = _tensor_arg(source, "index_add")
     cdef int nd = max(t._ndim, 1)
@@ -971,9 +989,10 @@ cdef Tensor _index_add_op(Tensor t, object dim, object index, object source, obj
         raise RuntimeError(f"index_add_(): Number of indices ({idx._numel}) should be equal to source.size(dim): ({sshape[d]}), for dim: {d}")
     for k in range(nd):
         if k != d and sshape[k] != tshape[k]:
-            raise RuntimeError(f"index_add_(): Source/destination tensor must have same slice shapes. Destination slice shape: {_fmt_shape(tshape[:d] + tshape[d + 1:])} at dimension {d} and source slice shape: {_fmt_shape(sshape[:d] + sshape[d + 1:])} at dimension 0.")
-    if _idx_out_of_range(idx, tshape[d]):
-        raise IndexError("index out of range in self")
+            raise RuntimeError(f"source tensor shape must match self tensor shape, excluding the specified dimension. Got self.shape = {_fmt_shape(t.size())} source.shape = {_fmt_shape(s.size())}")
+    cdef int64_t bad = _bad_index(idx, tshape[d], False)
+    if bad != _NO_BAD:
+        raise RuntimeError(f"index {bad} is out of bounds for dimension {d} with size {tshape[d]}")
     if inplace:
         _check_inplace(t)
         if _inplace_needs_graph(t, source):
@@ -997,18 +1016,6 @@ cdef Tensor _index_add_op(Tensor t, object dim, object index, object source, obj
     return r
 
 
-cdef bint _idx_out_of_range(Tensor idx, Py_ssize_t size) except -1:
-    cdef int64_t bad = 0
-    if idx._storage.device >= 0:
-        return _index_check(idx, size, &bad) != 0
-    cdef const int64_t *p = <const int64_t *>idx._data
-    cdef Py_ssize_t i
-    for i in range(idx._numel):
-        if p[i] < 0 or p[i] >= size:
-            return True
-    return False
-
-
 def index_add(input, dim, index, source, *, alpha=1, out=None):
     return _index_add_op(_tensor_arg(input, "index_add"), dim, index, source, alpha, False)
 
@@ -1019,6 +1026,9 @@ def _index_add_(self, dim, index, source, *, alpha=1):
 
 def take(input, index):
     cdef Tensor t = _tensor_arg(input, "take")
+    cdef Tensor ix = _tensor_arg(index, "take")
+    if ix._dtype._kind != K_INT or ix._dtype._code == CT_BOOL:
+        raise RuntimeError(f"take(): Expected a long tensor for index, but got {_SCALAR_NAMES[ix._dtype._code]}")
     cdef Tensor idx = _long_index(index, "take")
     cdef Tensor flat = _reshape(_alias(t), [t._numel]).contiguous()
     cdef Tensor ic = idx.contiguous()
@@ -1108,7 +1118,7 @@ cdef Tensor _masked_fill_op(Tensor t, object mask, object value, bint inplace):
     with _NoGrad():
         tv = _alias(t)
         if not inplace:
-            _broadcast_shape(&it, t, m, None)     # PyTorch's RuntimeError when they do not broadcast
+            _broadcast_shape(&it, m, t, None)     # PyTorch's RuntimeError when they do not broadcast
             tv = _expand(tv, [it.shape[d] for d in range(it.ndim)])
         # a 0-d value (a python number's tensor too) may live on the CPU
         r = where(_alias(m), _cast(_alias(_on(v, _dev(t))), t._dtype), tv)
@@ -1143,7 +1153,9 @@ def masked_select(input, mask, *, out=None):
     cdef Tensor m = _tensor_arg(mask, "masked_select")
     if m._dtype is not t_bool:
         raise RuntimeError(f"masked_select: expected BoolTensor for mask")
-    shp = _broadcast_list([list(t.size()), list(m.size())])
+    cdef Iter it
+    _broadcast_shape(&it, m, t, None)     # PyTorch's RuntimeError when they do not broadcast
+    shp = _broadcast_list([list(m.size()), list(t.size())])
     cdef Tensor r
     with _NoGrad():
         tb = _expand(_alias(t), shp)
@@ -1352,6 +1364,777 @@ cdef Tensor _tri_indices(Py_ssize_t row, Py_ssize_t col, Py_ssize_t offset, obje
     return _on(_cast(r, dt), dev)
 
 
+# ------------------------------------------- index_put / index_copy / fill
+
+cdef tuple _index_tuple(object indices, str fname):
+    """index_put's `indices`: a tuple (or list) of tensors, as PyTorch's binding takes it."""
+    if isinstance(indices, Tensor) or not isinstance(indices, (tuple, list)):
+        raise TypeError(f"{fname}(): argument 'indices' (position 2) must be tuple of Tensors, not {type(indices).__name__}")
+    for k, x in enumerate(indices):
+        if not isinstance(x, Tensor):
+            raise TypeError(f"expected Tensor as element {k} in argument 1, but got {type(x).__name__}")
+    return tuple(indices)
+
+
+cdef Tensor _index_put_op(Tensor t, object indices, object values, bint accumulate, bint inplace, str fname):
+    cdef tuple ix = _index_tuple(indices, fname)
+    if not isinstance(values, Tensor):
+        raise TypeError(f"{fname}(): argument 'values' (position 3) must be Tensor, not {type(values).__name__}")
+    cdef Tensor v = <Tensor>values
+    if v._dtype is not t._dtype:
+        raise RuntimeError(f"Index put requires the source and destination dtypes match, got {_SCALAR_NAMES[t._dtype._code]} for the destination and {_SCALAR_NAMES[v._dtype._code]} for the source.")
+    if inplace:
+        _check_inplace(t)
+        if _inplace_needs_graph(t, values):
+            return _inplace_with_graph(t, lambda c: _index_put_op(<Tensor>c, ix, values, accumulate, False, fname))
+        _index_put(t, ix, _alias(v), accumulate)
+        return t
+    cdef Tensor r = clone(_alias(t))
+    _index_put(r, ix, _alias(v), accumulate)
+    if _grad_mode() and (_needs_grad(t) or _needs_grad(v)):
+        record("index_put.accumulate" if accumulate else "index_put", r, (t, v), (ix,))
+    return r
+
+
+def index_put(input, indices, values, accumulate=False):
+    return _index_put_op(_tensor_arg(input, "index_put"), indices, values, accumulate, False, "index_put")
+
+
+def index_put_(input, indices, values, accumulate=False):
+    return _index_put_op(_tensor_arg(input, "index_put_"), indices, values, accumulate, True, "index_put_")
+
+
+cdef Tensor _along(Tensor idx, list shape, int d):
+    """The 1-d index idx as an index of `shape` (whose dim d has idx's length):
+    zero strides on the other dims."""
+    st = [0] * len(shape)
+    st[d] = idx._stride[0] if idx._ndim else 0
+    return _make_view_plain(idx, idx._offset, shape, st)
+
+
+cdef Tensor _wrap_negative(Tensor idx, Py_ssize_t size):
+    """idx (int64, every entry in [-size, size)) with the negative entries counted from the end."""
+    if not _first_negative(idx):
+        return idx
+    with _NoGrad():
+        return where(idx < 0, idx + size, idx)
+
+
+cdef str _slice_shape(list shape, int d):
+    return " ".join(str(s) for k, s in enumerate(shape) if k != d)
+
+
+cdef Tensor _index_copy_op(Tensor t, object dim, object index, object source, bint inplace):
+    cdef str fname = "index_copy_"
+    cdef Tensor idx = _tensor_arg(index, fname)
+    cdef Tensor s = _tensor_arg(source, fname)
+    cdef int nd = max(t._ndim, 1)
+    cdef int d = _wrap_dim(dim, nd), k
+    if idx._dtype._code != CT_INT64:
+        raise RuntimeError(f"index_copy_(): Expected a long tensor for index, but got {_SCALAR_NAMES[idx._dtype._code]}")
+    if idx._ndim > 1:
+        raise IndexError(f"index_copy_(): Index should have dimension 1 or 0 (got {idx._ndim})")
+    if s._dtype is not t._dtype:
+        raise RuntimeError(f"index_copy_(): self and source expected to have the same dtype, but got (self) {_SCALAR_NAMES[t._dtype._code]} and (source) {_SCALAR_NAMES[s._dtype._code]}")
+    if s._ndim and t._ndim and s._ndim != t._ndim:
+        raise IndexError(f"index_copy_(): When source and destination are not scalars, their dimensionality must match. Source dimensionality ({s._ndim}), destination dimensionality ({t._ndim})")
+    sshape = list(s.size()) if s._ndim else [1] * nd
+    tshape = list(t.size()) if t._ndim else [1]
+    if sshape[d] != idx._numel:
+        raise IndexError(f"index_copy_(): Number of indices ({idx._numel}) should be equal to source.size(dim) ({sshape[d]})")
+    for k in range(nd):
+        if k != d and sshape[k] != tshape[k]:
+            raise RuntimeError(f"index_copy_(): Source/destination tensor must have same slice shapes. Destination slice shape: {_slice_shape(tshape, d)} at dimension {d} and source slice shape: {_slice_shape(sshape, d)} at dimension 0.")
+    idx = _reshape(idx, [idx._numel]).contiguous()
+    cdef int64_t bad = _bad_index(idx, tshape[d], False)
+    if bad != _NO_BAD:
+        raise IndexError(f"index_copy_(): index {bad} is out of bounds for dimension {d} with size {tshape[d]}")
+    if inplace:
+        _check_inplace(t)
+        if _inplace_needs_graph(t, source):
+            return _inplace_with_graph(t, lambda c: _index_copy_op(<Tensor>c, d, idx, source, False))
+    cdef Tensor r = t if inplace else clone(_alias(t))
+    with _NoGrad():
+        rv = _reshape(_alias(r), tshape) if r._ndim == 0 else r
+        _run_scatter(rv, _along(idx, sshape, d), _reshape(_alias(s), sshape), d, False)
+    if not inplace and _grad_mode() and (_needs_grad(t) or _needs_grad(s)):
+        record("index_copy", r, (t, None, s), (d, idx))
+    return r
+
+
+def index_copy(input, dim, index, source, *, out=None):
+    r = _index_copy_op(_tensor_arg(input, "index_copy"), dim, index, source, False)
+    return _to_out(out, r, "index_copy", OUT_SAME)
+
+
+def _index_copy_(self, dim, index, source):
+    return _index_copy_op(_tensor_arg(self, "index_copy_"), dim, index, source, True)
+
+
+cdef int64_t _NO_BAD = INT64_MIN
+
+
+cdef int64_t _bad_index(Tensor idx, int64_t size, bint allow_neg) except? -1:
+    """The first entry of a 1-d int64 index outside [0, size) (or [-size,
+    size) with allow_neg), else _NO_BAD; a device index is read on the host."""
+    cdef Tensor c = _host(idx.contiguous())
+    cdef const int64_t *p = <const int64_t *>c._data
+    cdef Py_ssize_t i
+    cdef int64_t lo = -size if allow_neg else 0
+    for i in range(c._numel):
+        if p[i] < lo or p[i] >= size:
+            return p[i]
+    return _NO_BAD
+
+
+cdef Tensor _index_fill_op(Tensor t, object dim, object index, object value, bint inplace):
+    cdef Tensor idx = _tensor_arg(index, "index_fill_")
+    cdef int nd = max(t._ndim, 1)
+    cdef int d = _wrap_dim(dim, nd)
+    if idx._dtype._code != CT_INT64:
+        raise IndexError("index_fill_(): Expected dtype int64 for index.")
+    if idx._ndim > 1:
+        raise RuntimeError("Index has to be a vector/scalar")
+    cdef Tensor v
+    if isinstance(value, Tensor):
+        v = <Tensor>value
+        if v._ndim != 0:
+            raise RuntimeError(f"index_fill_ only supports a 0-dimensional value tensor, but got tensor with {v._ndim} dimension(s).")
+    else:
+        v = _scalar_tensor(value, t._dtype)
+    tshape = list(t.size()) if t._ndim else [1]
+    idx = _reshape(idx, [idx._numel]).contiguous()
+    cdef int64_t bad = _bad_index(idx, tshape[d], True)
+    if bad != _NO_BAD:
+        raise IndexError(f"index {bad} is out of bounds for dimension {d} with size {tshape[d]}")
+    idx = _wrap_negative(idx, tshape[d])
+    if inplace:
+        _check_inplace(t)
+        if _inplace_needs_graph(t, value):
+            return _inplace_with_graph(t, lambda c: _index_fill_op(<Tensor>c, d, idx, value, False))
+    cdef Tensor r = t if inplace else clone(_alias(t))
+    ishape = list(tshape)
+    ishape[d] = idx._numel
+    with _NoGrad():
+        vv = _on(_cast(_alias(v), t._dtype), _dev(t))
+        rv = _reshape(_alias(r), tshape) if r._ndim == 0 else r
+        _run_scatter(rv, _along(idx, ishape, d), vv, d, False)
+    if not inplace and _grad_mode() and (_needs_grad(t) or _needs_grad(value)):
+        if isinstance(value, Tensor):
+            record("index_fill.Tensor", r, (t, None, value), (d, idx))
+        else:
+            record("index_fill.Scalar", r, (t, None), (d, idx))
+    return r
+
+
+def index_fill(input, dim, index, value):
+    return _index_fill_op(_tensor_arg(input, "index_fill"), dim, index, value, False)
+
+
+def _index_fill_(self, dim, index, value):
+    return _index_fill_op(_tensor_arg(self, "index_fill_"), dim, index, value, True)
+
+
+# ------------------------------------------------------- scatter_reduce
+
+cdef dict _REDUCE_OPS = {"prod": 0, "amax": 1, "amin": 2}
+
+
+cdef int _run_scatter_red(Tensor self, Tensor idx, Tensor src, int d, int op) except -1:
+    """self[... idx ...] = op(self[...], src) in place, op 0 prod, 1 amax,
+    2 amin; indices already checked. A device without the kernel runs it on a
+    host copy."""
+    cdef int nd = idx._ndim if idx._ndim else 1
+    cdef int64_t ast[CT_MAXDIM]
+    cdef int64_t bst[CT_MAXDIM]
+    cdef int64_t ist[CT_MAXDIM]
+    cdef int64_t shp[CT_MAXDIM]
+    cdef int64_t bad = 0, size
+    cdef int rc, k
+    cdef Tensor h
+    if idx._numel == 0:
+        return 0
+    _same_device(self, idx)
+    _same_device(self, src)
+    if self._storage.backend.scatter_reduce == NULL:
+        h = _host(self).clone()
+        _run_scatter_red(h, _host(idx), _host(src), d, op)
+        _copy_into(self, _to_device(h, self._storage.device), False)
+        _bump(self)
+        return 0
+    cdef ct_scatter_fn fn = self._storage.backend.scatter_reduce[op * CT_NDTYPES + self._dtype._code]
+    if fn == NULL:
+        raise NotImplementedError(f"\"scatter_gather_tensor_cpu_reduce_{('prod', 'amax', 'amin')[op]}\" not implemented for '{_SCALAR_NAMES[self._dtype._code]}'")
+    for k in range(nd):
+        shp[k] = idx._shape[k] if idx._ndim else 1
+    _fill_st(src, ast, nd)
+    _fill_st(self, bst, nd)
+    _fill_st(idx, ist, nd)
+    size = self._shape[d] if self._ndim else 1
+    cdef const char *a = src._data
+    cdef char *b = self._data
+    cdef const int64_t *ip = <const int64_t *>idx._data
+    with nogil:
+        rc = fn(a, ast, b, bst, ip, ist, shp, nd, d, size, &bad)
+    if rc == 2:
+        _device_error()
+    if rc:
+        raise RuntimeError(f"index {bad} is out of bounds for dimension {d} with size {size}")
+    _bump(self)
+    return 0
+
+
+cdef object _red_identity(DType dt, str reduce):
+    if reduce in ("sum", "mean"):
+        return 0
+    if reduce == "prod":
+        return 1
+    cdef bint mx = reduce == "amax"
+    if dt._code == CT_BOOL:
+        return not mx
+    if dt._kind == K_FLOAT:
+        return float("-inf") if mx else float("inf")
+    info = {CT_UINT8: (0, 255), CT_INT8: (-128, 127), CT_INT16: (-32768, 32767),
+            CT_INT32: (-2147483648, 2147483647),
+            CT_INT64: (-9223372036854775807 - 1, 9223372036854775807)}[dt._code]
+    return info[0] if mx else info[1]
+
+
+cdef int _scatter_reduce_into(Tensor r, int d, Tensor idx, Tensor s, str reduce, bint include_self) except -1:
+    """r (a fresh copy of self) reduced in place with s scattered by idx."""
+    cdef Tensor cnt
+    if reduce == "mean" and r._dtype._code == CT_BOOL:
+        raise NotImplementedError("\"scatter_gather_tensor_cpu_reduce_mean\" not implemented for 'Bool'")
+    if (reduce == "amax" or reduce == "amin") and r._dtype._kind == K_COMPLEX:
+        raise NotImplementedError(f"\"scatter_gather_tensor_cpu_reduce_{reduce}\" not implemented for '{_SCALAR_NAMES[r._dtype._code]}'")
+    if idx._numel == 0:
+        return 0
+    with _NoGrad():
+        if not include_self:
+            _run_scatter(r, idx, _on(_scalar_tensor(_red_identity(r._dtype, reduce), r._dtype), _dev(r)), d, False)
+        if reduce == "sum" or reduce == "mean":
+            _run_scatter(r, idx, s, d, True)
+            if reduce == "mean":
+                cnt = ones_like(r) if include_self else zeros(list(r.size()), dtype=r._dtype, device=r.device)
+                _run_scatter(cnt, idx, _on(_scalar_tensor(1, r._dtype), _dev(r)), d, True)
+                cnt = cnt.masked_fill(cnt == 0, 1)
+                if r._dtype._kind == K_INT:
+                    q = r.div(cnt, rounding_mode="floor")
+                else:
+                    q = r.div(cnt)
+                _copy_into(r, q, False)
+        else:
+            _run_scatter_red(r, idx, s, d, _REDUCE_OPS[reduce])
+    return 0
+
+
+cdef int _bool_arg(object v, str fname, str name) except -1:
+    if not isinstance(v, bool):
+        raise TypeError(f"{fname}(): argument '{name}' must be bool, not {type(v).__name__}")
+    return 0
+
+
+cdef Tensor _scatter_reduce_op(Tensor t, object dim, object index, object src, object reduce,
+                               bint include_self, bint inplace, str fname):
+    cdef Tensor idx = _tensor_arg(index, fname)
+    if not isinstance(src, Tensor):
+        raise TypeError(f"{fname}(): argument 'src' (position 4) must be Tensor, not {type(src).__name__}")
+    if reduce not in ("sum", "prod", "mean", "amax", "amin"):
+        raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
+    if idx._dtype._code != CT_INT64:
+        raise RuntimeError(f"{fname}(): Expected dtype int64 for index")
+    cdef Tensor s = <Tensor>src
+    cdef int d = _wrap_dim(dim, max(t._ndim, 1))
+    if s._dtype is not t._dtype:
+        raise RuntimeError(f"{fname}(): Expected self.dtype to be equal to src.dtype")
+    _gather_check(t, idx, s, d, fname, True)
+    cdef int64_t neg = _first_negative(idx) if idx._numel else 0
+    if neg:
+        raise RuntimeError(f"index {neg} is out of bounds for dimension {d} with size {t._shape[d] if t._ndim else 1}")
+    if inplace:
+        _check_inplace(t)
+        if _inplace_needs_graph(t, src):
+            return _inplace_with_graph(t, lambda c: _scatter_reduce_op(<Tensor>c, d, idx, src, reduce, include_self, False, fname))
+        _scatter_reduce_into(t, d, idx, _alias(s), reduce, include_self)
+        return t
+    cdef Tensor r = clone(_alias(t))
+    _scatter_reduce_into(r, d, idx, _alias(s), reduce, include_self)
+    if _grad_mode() and (_needs_grad(t) or _needs_grad(s)):
+        record("scatter_reduce", r, (t, None, s), (d, idx, reduce, include_self))
+    return r
+
+
+def scatter_reduce(input, dim, index, src, reduce, *, include_self=True, out=None):
+    _bool_arg(include_self, "scatter_reduce", "include_self")
+    r = _scatter_reduce_op(_tensor_arg(input, "scatter_reduce"), dim, index, src, reduce,
+                           include_self, False, "scatter_reduce")
+    return _to_out(out, r, "scatter_reduce", OUT_SAME)
+
+
+def _scatter_reduce_(self, dim, index, src, reduce, *, include_self=True):
+    _bool_arg(include_self, "scatter_reduce_", "include_self")
+    return _scatter_reduce_op(_tensor_arg(self, "scatter_reduce_"), dim, index, src, reduce,
+                              include_self, True, "scatter_reduce_")
+
+
+cdef Tensor _scatter_legacy_reduce(Tensor t, object dim, object index, object src, object value,
+                                   object reduce, bint inplace, str fname):
+    """scatter(..., reduce='add' | 'multiply'), PyTorch's deprecated form."""
+    if reduce not in ("add", "multiply"):
+        raise RuntimeError("reduce argument must be either add or multiply.")
+    cdef Tensor idx = _long_index(index, fname)
+    cdef int d = _wrap_dim(dim, max(t._ndim, 1))
+    if src is None:
+        src = value
+    if src is None:
+        raise TypeError(f"{fname}() missing 1 required positional arguments: \"src\"")
+    cdef Tensor s = _scatter_src(t, src, fname)
+    _gather_check(t, idx, s if isinstance(src, Tensor) else None, d, fname, True)
+    cdef int64_t neg = _first_negative(idx) if idx._numel else 0
+    if neg:
+        raise RuntimeError(f"index {neg} is out of bounds for dimension {d} with size {t._shape[d] if t._ndim else 1}")
+    if inplace:
+        _check_inplace(t)
+    cdef Tensor r = t if inplace else clone(_alias(t))
+    _scatter_reduce_into(r, d, idx, _alias(s), "sum" if reduce == "add" else "prod", True)
+    if not inplace and _grad_mode() and (_needs_grad(t) or _needs_grad(src)):
+        record("scatter.reduce", r, (t, None, src) if isinstance(src, Tensor) else (t, None, None), ())
+    return r
+
+
+# ---------------------------------------------------------- index_reduce
+
+cdef Tensor _index_reduce_op(Tensor t, object dim, object index, object source, object reduce,
+                             bint include_self, bint inplace):
+    cdef str fname = "index_reduce_"
+    cdef Tensor idx = _tensor_arg(index, fname)
+    cdef Tensor s = _tensor_arg(source, fname)
+    cdef int nd = max(t._ndim, 1)
+    cdef int d = _wrap_dim(dim, nd), k
+    if reduce not in ("prod", "mean", "amax", "amin"):
+        raise RuntimeError(f"index_reduce(): Expected reduce to be one of prod, mean, amax or amin but got {reduce}.")
+    if idx._dtype._code != CT_INT64 and idx._dtype._code != CT_INT32:
+        raise RuntimeError(f"index_reduce_(): Expected dtype int32/int64 for index but got: {_SCALAR_NAMES[idx._dtype._code]}")
+    if idx._ndim > 1:
+        raise IndexError("index_reduce_(): Index is supposed to be a vector")
+    if s._dtype is not t._dtype:
+        raise RuntimeError(f"index_reduce_(): self ({_SCALAR_NAMES[t._dtype._code]}) and source ({_SCALAR_NAMES[s._dtype._code]}) must have the same scalar type")
+    sshape = list(s.size()) if s._ndim else [1] * nd
+    tshape = list(t.size()) if t._ndim else [1]
+    if len(sshape) != nd:
+        raise IndexError("index_reduce_(): Source/destination tensor must have same dimensions")
+    if sshape[d] != idx._numel:
+        raise RuntimeError(f"index_reduce_(): Number of indices ({idx._numel}) should be equal to source.size(dim): ({sshape[d]}), for dim: {d}")
+    for k in range(nd):
+        if k != d and sshape[k] != tshape[k]:
+            raise RuntimeError(f"index_reduce_(): Source/destination tensor must have same slice shapes. Destination slice shape: {_fmt_shape(tshape[:d] + tshape[d + 1:])} at dimension {d} and source slice shape: {_fmt_shape(sshape[:d] + sshape[d + 1:])} at dimension 0.")
+    if t._dtype._kind == K_COMPLEX:
+        raise NotImplementedError(f"\"index_func_\" not implemented for '{_SCALAR_NAMES[t._dtype._code]}'")
+    idx = _reshape(_cast(idx, t_int64), [idx._numel]).contiguous()
+    if _bad_index(idx, tshape[d], False) != _NO_BAD:
+        raise IndexError("index out of range in self")
+    if inplace:
+        _check_inplace(t)
+        if _inplace_needs_graph(t, source):
+            return _inplace_with_graph(t, lambda c: _index_reduce_op(<Tensor>c, d, idx, source, reduce, include_self, False))
+    cdef Tensor r = t if inplace else clone(_alias(t))
+    cdef Tensor ie = _along(idx, sshape, d)
+    cdef Tensor sv = _reshape(_alias(s), sshape)
+    rv = _reshape(_alias(r), tshape) if r._ndim == 0 else r
+    _scatter_reduce_into(rv, d, ie, sv, reduce, include_self)
+    if not inplace and _grad_mode() and (_needs_grad(t) or _needs_grad(s)):
+        record("index_reduce", r, (t, None, s), (d, idx, reduce, include_self))
+    return r
+
+
+def index_reduce(input, dim, index, source, reduce, *, include_self=True, out=None):
+    _bool_arg(include_self, "index_reduce", "include_self")
+    r = _index_reduce_op(_tensor_arg(input, "index_reduce"), dim, index, source, reduce, include_self, False)
+    return _to_out(out, r, "index_reduce", OUT_SAME)
+
+
+def _index_reduce_(self, dim, index, source, reduce, *, include_self=True):
+    _bool_arg(include_self, "index_reduce_", "include_self")
+    return _index_reduce_op(_tensor_arg(self, "index_reduce_"), dim, index, source, reduce, include_self, True)
+
+
+# ------------------------------------------------------ masked_scatter, put
+
+cdef Tensor _masked_scatter_op(Tensor t, object mask, object source, bint inplace):
+    cdef Tensor m = _tensor_arg(mask, "masked_scatter_")
+    cdef Tensor s = _tensor_arg(source, "masked_scatter_")
+    if m._dtype is not t_bool:
+        raise RuntimeError(f"masked_scatter_ only supports boolean masks, but got mask with dtype {_SCALAR_NAMES[m._dtype._code]}")
+    if s._dtype is not t._dtype:
+        raise RuntimeError(f"masked_scatter: expected self and source to have same dtypes but got{_SCALAR_NAMES[t._dtype._code]} and {_SCALAR_NAMES[s._dtype._code]}")
+    _same_device(t, m)
+    if inplace:
+        _check_inplace(t)
+        mb = _expand(_alias(m), list(t.size()))
+        if _inplace_needs_graph(t, source):
+            return _inplace_with_graph(t, lambda c: _masked_scatter_op(<Tensor>c, mb, source, False))
+    cdef Iter it
+    if not inplace:
+        _broadcast_shape(&it, m, t, None)     # PyTorch's RuntimeError when they do not broadcast
+    shp = list(t.size()) if inplace else _broadcast_list([list(m.size()), list(t.size())])
+    cdef Tensor mb2 = _expand(_alias(m), shp)
+    cdef Tensor r, pos
+    cdef Py_ssize_t n
+    with _NoGrad():
+        pos = _nonzero_positions(mb2)
+        n = pos._numel
+        if n > s._numel:
+            raise RuntimeError("Number of elements of source < number of ones in mask")
+        if inplace:
+            r = t
+        else:
+            r = _empty_list(shp, t._dtype, _dev(t))
+            _copy_into(r, _expand(_alias(t), shp), False)
+        if n:
+            flat_r = _reshape(r, [r._numel]) if r.is_contiguous() else None
+            vals = _narrow_view(_reshape(_alias(s), [s._numel]), 0, 0, n, "")
+            if flat_r is not None:
+                _run_scatter(flat_r, pos, vals.contiguous(), 0, False)
+            else:
+                _index_put(r, (mb2,), vals, False)
+    if not inplace and _grad_mode() and (_needs_grad(t) or _needs_grad(s)):
+        record("masked_scatter", r, (t, None, s), (mb2,))
+    return r
+
+
+cdef Tensor _nonzero_positions(Tensor m):
+    """The flat (C order) positions of a bool tensor's true elements, int64 on its device."""
+    cdef Tensor c = _host(m.contiguous())
+    cdef const uint8_t *p = <const uint8_t *>c._data
+    cdef Py_ssize_t i, n = 0
+    for i in range(c._numel):
+        n += p[i] != 0
+    cdef Tensor out = _empty_list([n], t_int64)
+    cdef int64_t *o = <int64_t *>out._data
+    n = 0
+    for i in range(c._numel):
+        if p[i]:
+            o[n] = i
+            n += 1
+    return _on(out, _dev(m))
+
+
+def masked_scatter(input, mask, source):
+    return _masked_scatter_op(_tensor_arg(input, "masked_scatter"), mask, source, False)
+
+
+def _masked_scatter_(self, mask, source):
+    return _masked_scatter_op(_tensor_arg(self, "masked_scatter_"), mask, source, True)
+
+
+cdef Tensor _put_op(Tensor t, object index, object source, bint accumulate, bint inplace):
+    cdef Tensor idx = _tensor_arg(index, "put_")
+    cdef Tensor s = _tensor_arg(source, "put_")
+    if idx._dtype._code != CT_INT64:
+        raise RuntimeError(f"put_(): Expected a long tensor for index, but got {_SCALAR_NAMES[idx._dtype._code]}")
+    if s._dtype is not t._dtype:
+        raise RuntimeError(f"put_(): self and source expected to have the same dtype, but got self.dtype = {_SCALAR_NAMES[t._dtype._code]} and source.dtype = {_SCALAR_NAMES[s._dtype._code]}")
+    if s._numel != idx._numel:
+        raise IndexError(f"put_(): Expected source and index to have the same number of elements, but got source.numel() = {s._numel}, index.numel() = {idx._numel}")
+    cdef Py_ssize_t n = t._numel
+    if n == 0 and idx._numel:
+        raise IndexError("put_(): Tried to put elements into an empty tensor")
+    cdef Tensor flat_idx = _reshape(idx, [idx._numel]).contiguous()
+    cdef int64_t bad = _bad_index(flat_idx, n, True)
+    if bad != _NO_BAD:
+        raise IndexError(f"out of range: tried to access index {bad} on a tensor of {n} elements.")
+    flat_idx = _wrap_negative(flat_idx, n)
+    if inplace:
+        _check_inplace(t)
+        if _inplace_needs_graph(t, source):
+            return _inplace_with_graph(t, lambda c: _put_op(<Tensor>c, flat_idx, source, accumulate, False))
+    cdef Tensor r
+    with _NoGrad():
+        if inplace and t.is_contiguous():
+            r = t
+        else:
+            r = _empty_list(list(t.size()), t._dtype, _dev(t))
+            _copy_into(r, t, False)
+        if idx._numel:
+            _run_scatter(_reshape(r, [n]), flat_idx, _reshape(_alias(s), [s._numel]).contiguous(), 0, accumulate)
+        if inplace and r is not t:
+            _copy_into(t, r, False)
+            r = t
+    if not inplace and _grad_mode() and (_needs_grad(t) or _needs_grad(s)):
+        record("put", r, (t, None, s), (flat_idx, accumulate))
+    return r
+
+
+def put(input, index, source, accumulate=False):
+    return _put_op(_tensor_arg(input, "put"), index, source, accumulate, False)
+
+
+def _put_(self, index, source, accumulate=False):
+    return _put_op(_tensor_arg(self, "put_"), index, source, accumulate, True)
+
+
+# ---------------------------------------------------------- take_along_dim
+
+def take_along_dim(input, indices, dim=None, *, out=None):
+    cdef Tensor t = _tensor_arg(input, "take_along_dim")
+    cdef Tensor idx = _tensor_arg(indices, "take_along_dim")
+    if idx._dtype._code != CT_INT64:
+        raise RuntimeError(f"torch.take_along_dim(): dtype of indices should be Long but got {_SCALAR_NAMES[idx._dtype._code]}")
+    cdef int d
+    cdef Py_ssize_t size
+    if dim is None:
+        flat = t.reshape(-1)
+        fi = idx.reshape(-1)
+        size = t._numel
+        fi = _wrap_neg_checked(fi, size, 0)
+        return gather(flat, 0, fi, out=out)
+    d = _wrap_dim(dim, max(t._ndim, 1))
+    if t._ndim != idx._ndim:
+        raise RuntimeError(f"torch.take_along_dim(): input and indices should have the same number of dimensions, but got {t._ndim} dimensions for input, and {idx._ndim} dimensions for indices")
+    ts = list(t.size())
+    ishp = list(idx.size())
+    a = list(ts)
+    b = list(ishp)
+    if t._ndim:
+        a[d] = ishp[d]
+        b[d] = ts[d]
+    ishape = _bcast2(a, ishp)
+    tshape = _bcast2(ts, b)
+    size = ts[d] if t._ndim else 1
+    idx = _wrap_neg_checked(idx, size, d)
+    te = t if tshape == ts else t.expand(tshape)
+    ie = idx if ishape == ishp else idx.expand(ishape)
+    return gather(te, d, ie, out=out)
+
+
+cdef list _bcast2(list a, list b):
+    """The broadcast of two shapes, with PyTorch's error when they do not broadcast."""
+    cdef int n = max(len(a), len(b)), k
+    out = []
+    for k in range(n):
+        x = a[k - n + len(a)] if k - n + len(a) >= 0 else 1
+        y = b[k - n + len(b)] if k - n + len(b) >= 0 else 1
+        if x != y and x != 1 and y != 1:
+            raise RuntimeError(f"The size of tensor a ({x}) must match the size of tensor b ({y}) at non-singleton dimension {k}")
+        out.append(y if x == 1 else x)
+    return out
+
+
+cdef Tensor _wrap_neg_checked(Tensor idx, Py_ssize_t size, int d):
+    """Negative indices of take_along_dim count from the end (those below -size are errors)."""
+    cdef int64_t neg = _first_negative(idx) if idx._numel else 0
+    if not neg:
+        return idx
+    if neg < -size:
+        raise RuntimeError(f"index {neg} is out of bounds for dimension {d} with size {size}")
+    with _NoGrad():
+        w = where(idx < 0, idx + size, idx)
+    neg = _first_negative(w)
+    if neg:
+        raise RuntimeError(f"index {neg - size} is out of bounds for dimension {d} with size {size}")
+    return w
+
+
+# ------------------------------------------- slice/select/diagonal scatter
+
+cdef Tensor _view_scatter(Tensor t, object src, object view_fn, str op, tuple args):
+    """A copy of t with the view view_fn(copy) overwritten by src."""
+    cdef Tensor s = _tensor_arg(src, op)
+    cdef Tensor r, v
+    with _NoGrad():
+        r = clone(_alias(t)).contiguous() if not t.is_contiguous() else clone(_alias(t))
+        v = view_fn(r)
+        if list(v.size()) != list(s.size()):
+            raise RuntimeError(f"expected src to have a size equal to the slice of self. src size = {_fmt_shape(s.size())}, slice size = {_fmt_shape(v.size())}")
+        _copy_into(v, _on(_alias(s), _dev(t)), True)
+    if _grad_mode() and (_needs_grad(t) or _needs_grad(s)):
+        record(op, r, (t, s), args)
+    return r
+
+
+cdef int _int_args(str fname, tuple names, tuple values, int first, bint optional) except -1:
+    """PyTorch's parser error for an int argument that is not an int."""
+    for k in range(len(names)):
+        v = values[k]
+        if (v is None and optional) or (isinstance(v, int) and not isinstance(v, bool)):
+            continue
+        if isinstance(v, Tensor) and (<Tensor>v)._ndim == 0 and (<Tensor>v)._dtype._kind == K_INT:
+            continue
+        raise TypeError(f"{fname}(): argument '{names[k]}' (position {first + k}) must be int, not {type(v).__name__}")
+    return 0
+
+
+cdef tuple _slices(int d, object start, object end, object step):
+    return (slice(None),) * d + (slice(start, end, step),)
+
+
+def slice_scatter(input, src, dim=0, start=None, end=None, step=1, *, out=None):
+    cdef Tensor t = _tensor_arg(input, "slice_scatter")
+    _int_args("slice_scatter", ("start", "end", "step"), (start, end, step), 4, True)
+    cdef int d = _wrap_dim(dim, max(t._ndim, 1))
+    if step is not None and step <= 0:
+        raise RuntimeError("slice step must be positive")
+    sl = _slices(d, start, end, step)
+    r = _view_scatter(t, src, lambda r: _getitem(r, sl), "slice_scatter", (d, start, end, step))
+    return _to_out(out, r, "slice_scatter", OUT_SAME)
+
+
+def select_scatter(input, src, dim, index):
+    cdef Tensor t = _tensor_arg(input, "select_scatter")
+    _int_args("select_scatter", ("index",), (index,), 4, False)
+    index = operator.index(index)
+    cdef int d = _wrap_dim(dim, max(t._ndim, 1))
+    cdef Py_ssize_t size = t._shape[d] if t._ndim else 1
+    if index < -size or index >= size:
+        raise IndexError(f"select(): index {index} out of range for tensor of size {_fmt_shape(t.size())} at dimension {d}")
+    return _view_scatter(t, src, lambda r: _select(r, d, index + size if index < 0 else index),
+                         "select_scatter", (d, index))
+
+
+def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1):
+    cdef Tensor t = _tensor_arg(input, "diagonal_scatter")
+    _int_args("diagonal_scatter", ("offset", "dim1", "dim2"), (offset, dim1, dim2), 3, False)
+    from ctorch._ops.views import diagonal
+    return _view_scatter(t, src, lambda r: diagonal(r, offset, dim1, dim2), "diagonal_scatter",
+                         (offset, dim1, dim2))
+
+
+def as_strided_scatter(input, src, size, stride, storage_offset=None):
+    cdef Tensor t = _tensor_arg(input, "as_strided_scatter")
+    from ctorch._ops.views import as_strided
+    return _view_scatter(t, src, lambda r: as_strided(r, size, stride, storage_offset),
+                         "as_strided_scatter", (tuple(size), tuple(stride), storage_offset))
+
+
+def _fill_diagonal_(self, fill_value, wrap=False):
+    cdef Tensor t = _tensor_arg(self, "fill_diagonal_")
+    if t._ndim < 2:
+        raise RuntimeError("dimensions must larger than 1")
+    cdef int k
+    if t._ndim > 2:
+        for k in range(1, t._ndim):
+            if t._shape[k] != t._shape[0]:
+                raise RuntimeError("all dimensions of input must be of equal length")
+    cdef Py_ssize_t rows = t._shape[0], cols = t._shape[1], start
+    if t._ndim > 2 or not wrap or rows <= cols + 1:
+        if t._ndim == 2:
+            t.diagonal().fill_(fill_value)
+        else:
+            n = rows
+            st = sum(t.stride())
+            t.as_strided([n], [st], t.storage_offset()).fill_(fill_value)
+        return t
+    # wrap: past every `cols` rows one row is skipped, and the diagonal starts again
+    start = 0
+    while start < rows:
+        t.narrow(0, start, min(cols, rows - start)).diagonal().fill_(fill_value)
+        start += cols + 1
+    return t
+
+
+# --------------------------------------------- argwhere, isin, nonzero_static
+
+def argwhere(input):
+    from ctorch._ops.index import nonzero
+    return nonzero(_tensor_arg(input, "argwhere"))
+
+
+def isin(elements, test_elements, *, assume_unique=False, invert=False, out=None):
+    if not isinstance(elements, Tensor) and not isinstance(test_elements, Tensor):
+        raise TypeError(f"isin() received an invalid combination of arguments - got ({type(elements).__name__}, {type(test_elements).__name__}), but expected one of:\n"
+                        " * (Tensor elements, Tensor test_elements, *, bool assume_unique = False, bool invert = False, Tensor out = None)\n"
+                        " * (Number element, Tensor test_elements, *, bool assume_unique = False, bool invert = False, Tensor out = None)\n"
+                        " * (Tensor elements, Number test_element, *, bool assume_unique = False, bool invert = False, Tensor out = None)")
+    cdef Tensor e, s
+    cdef int dev
+    if isinstance(elements, Tensor):
+        e = <Tensor>elements
+        dev = _dev(e)
+        s = <Tensor>test_elements if isinstance(test_elements, Tensor) else _on(_scalar_tensor(test_elements, _result_dtype_of(e, test_elements)), dev)
+    else:
+        s = <Tensor>test_elements
+        dev = _dev(s)
+        e = _on(_scalar_tensor(elements, _result_dtype_of(s, elements)), dev)
+    for x in (e, s):
+        if (<Tensor>x)._dtype._kind == K_COMPLEX or (<Tensor>x)._dtype._code == CT_BOOL:
+            raise RuntimeError(f"Unsupported input type encountered for isin(): {_SCALAR_NAMES[(<Tensor>x)._dtype._code]}")
+    _same_device(e, s)
+    from ctorch._ops.sort import sort, searchsorted
+    cdef DType dt = _promote(e._dtype, s._dtype)
+    cdef Tensor r, ec, sc, sv, pos
+    with _NoGrad():
+        ec = _cast(_alias(e), dt)
+        sc = _cast(_reshape(_alias(s), [s._numel]), dt)
+        if sc._numel == 0:
+            r = zeros(list(e.size()), dtype=t_bool, device=e.device)
+        else:
+            sv = sort(sc)[0] if sc._numel > 1 else sc
+            pos = searchsorted(sv, ec)
+            pos = clamp(pos, None, sc._numel - 1)
+            hit = index_select(sv, 0, _reshape(pos, [pos._numel])).reshape(list(e.size()))
+            r = hit == ec
+        if invert:
+            r = r.logical_not()
+    return _to_out(out, r, "isin", OUT_SAME)
+
+
+cdef DType _result_dtype_of(Tensor t, object scalar):
+    from ctorch._ops.elementwise import result_type
+    return result_type(t, scalar)
+
+
+cdef DType _promote(DType a, DType b):
+    from ctorch._core.dtype import promote_types
+    return promote_types(a, b)
+
+
+def nonzero_static(input, *, size, fill_value=-1, out=None):
+    return _to_out(out, _nonzero_static(input, size, fill_value), "nonzero_static", OUT_SAME)
+
+
+def _nonzero_static(input, size, fill_value):
+    cdef Tensor t = _tensor_arg(input, "nonzero_static")
+    if not isinstance(size, int) or isinstance(size, bool):
+        raise TypeError(f"nonzero_static(): argument 'size' must be int, not {type(size).__name__}")
+    if size < 0:
+        raise RuntimeError("nonzero_static: 'size' must be an non-negative integer")
+    from ctorch._ops.index import nonzero
+    r = nonzero(t)
+    n = r.shape[0]
+    if n >= size:
+        return r[:size].clone() if n > size else r
+    from ctorch._ops.creation import full
+    pad = full([size - n, r.shape[1]], fill_value, dtype=t_int64, device=t.device)
+    return cat([r, pad])
+
+
+def unravel_index(indices, shape):
+    if not isinstance(indices, Tensor):
+        raise TypeError(f"unravel_index(): argument 'indices' must be Tensor, not {type(indices).__name__}")
+    cdef Tensor ix = <Tensor>indices
+    if ix._dtype._kind != K_INT or ix._dtype._code == CT_BOOL:
+        raise TypeError(f"expected 'indices' to be integer dtype, but got {ix.dtype}")
+    if isinstance(shape, int) and not isinstance(shape, bool):
+        shape = (shape,)
+    if not isinstance(shape, (list, tuple)):
+        raise TypeError(f"expected 'shape' to be int or sequence of ints, but got {type(shape)}")
+    shape = tuple(shape)
+    for s in shape:
+        if not isinstance(s, int) or isinstance(s, bool):
+            raise TypeError(f"expected 'shape' sequence to only contain ints, but got {type(s)}")
+    if any(s < 0 for s in shape):
+        raise ValueError(f"'shape' cannot have negative values, but got {shape}")
+    cdef list outs = []
+    coef = 1
+    with _NoGrad():
+        i64 = _cast(ix, t_int64)
+        for s in reversed(shape):
+            q = i64.div(coef, rounding_mode="floor") if coef != 1 else i64
+            outs.append(q.remainder(s) if s else q * 0)
+            coef *= s
+    return tuple(reversed(outs))
+
+
 for _name, _fn in (("split", _split_method), ("chunk", chunk), ("unbind", unbind),
                    ("split_with_sizes", split_with_sizes), ("unsafe_split", unsafe_split),
                    ("unsafe_split_with_sizes", unsafe_split_with_sizes),
@@ -1365,5 +2148,15 @@ for _name, _fn in (("split", _split_method), ("chunk", chunk), ("unbind", unbind
                    ("index_add_", _index_add_), ("index_select", index_select),
                    ("masked_fill", masked_fill), ("masked_fill_", _masked_fill_),
                    ("masked_select", masked_select), ("take", take), ("unique", unique),
-                   ("unique_consecutive", unique_consecutive)):
+                   ("unique_consecutive", unique_consecutive),
+                   ("index_put", index_put), ("index_put_", index_put_), ("index_copy", index_copy),
+                   ("index_copy_", _index_copy_), ("index_fill", index_fill), ("index_fill_", _index_fill_),
+                   ("index_reduce", index_reduce), ("index_reduce_", _index_reduce_),
+                   ("scatter_reduce", scatter_reduce), ("scatter_reduce_", _scatter_reduce_),
+                   ("masked_scatter", masked_scatter), ("masked_scatter_", _masked_scatter_),
+                   ("put", put), ("put_", _put_), ("take_along_dim", take_along_dim),
+                   ("slice_scatter", slice_scatter), ("select_scatter", select_scatter),
+                   ("diagonal_scatter", diagonal_scatter), ("as_strided_scatter", as_strided_scatter),
+                   ("fill_diagonal_", _fill_diagonal_), ("argwhere", argwhere),
+                   ("nonzero_static", nonzero_static)):
     _add_method(_name, _fn)

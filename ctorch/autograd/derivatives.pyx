@@ -1328,3 +1328,143 @@ derivative("mul.Scalar", "MulBackward1", {"self": lambda grad, other: grad * oth
            args=("other",), holomorphic=True)
 derivative("div.Scalar", "DivBackward1", {"self": lambda grad, other: grad / other},
            args=("other",), holomorphic=True)
+
+
+# ---- indexing and scatter ops (index_put, index_copy/fill/reduce, scatter_reduce, masked_scatter, put, view scatters)
+
+def _index_put_acc_values(grad, index):
+    return grad[index]
+
+
+derivative("index_put.accumulate", "IndexPutBackward0",
+           {"self": _same, "values": _index_put_acc_values}, args=("index",), broadcast=True)
+derivative("index_copy", "IndexCopyBackward0",
+           {"self": lambda grad, dim, index: grad.index_fill(dim, index, 0), "_index": None,
+            "source": lambda grad, source_sizes, dim, index: grad.index_select(dim, index).reshape(source_sizes)},
+           args=("dim", "index"))
+derivative("index_fill.Scalar", "IndexFillBackward0",
+           {"self": lambda grad, dim, index: grad.index_fill(dim, index, 0), "_index": None},
+           args=("dim", "index"))
+derivative("index_fill.Tensor", "IndexFillBackward1",
+           {"self": lambda grad, dim, index: grad.index_fill(dim, index, 0), "_index": None,
+            "value": lambda grad, dim, index: grad.index_select(dim, _shape.unique(index)).sum()},
+           args=("dim", "index"), broadcast=True)
+
+
+def _scatter_reduce_grads(grad, self, src, result, dim, index, reduce, include_self):
+    """The gradients of scatter_reduce for self and src (index: src-shaped)."""
+    if reduce == "sum":
+        gs = grad
+        gsrc = grad.gather(dim, index)
+    elif reduce == "mean":
+        n = (ones_like(self) if include_self else zeros_like(self)).scatter_add(dim, index, ones_like(src))
+        gs = grad / n.masked_fill(n == 0, 1)
+        gsrc = gs.gather(dim, index)
+    elif reduce == "prod":
+        # d result / d x is the product of the other elements at x's target:
+        # result / x where x != 0, else the product with that zero left out
+        ms = self.masked_fill(self == 0, 1)
+        gs = grad * ms.scatter_reduce(dim, index, src, "prod", include_self=include_self) / ms
+        src_zero = src == 0
+        nz = zeros_like(grad).scatter_add(dim, index, src_zero.to(grad.dtype)).gather(dim, index)
+        single = src_zero.logical_and(nz == 1)
+        others = self.scatter_reduce(dim, index, src.masked_fill(single, 1), "prod", include_self=include_self)
+        gsrc = where(single, (grad * others).gather(dim, index),
+                     (grad * result).gather(dim, index) / src.masked_fill(src_zero, 1))
+    else:
+        # amax / amin: the gradient is shared evenly by the elements equal to the result
+        self_is = (self == result).to(grad.dtype)
+        if not include_self:
+            self_is = self_is.scatter(dim, index, 0)
+        src_is = (src == result.gather(dim, index)).to(grad.dtype)
+        n = self_is.scatter_add(dim, index, src_is)
+        share = grad / n.masked_fill(n == 0, 1)
+        gs = self_is * share
+        gsrc = src_is * share.gather(dim, index)
+    if not include_self:
+        gs = gs.scatter(dim, index, 0)
+    return gs, gsrc
+
+
+def _scatter_reduce_joint(grad, self, src, result, dim, index, reduce, include_self, needs):
+    gs, gsrc = _scatter_reduce_grads(grad, self, src, result, dim, index, reduce, include_self)
+    return (gs if needs[0] else None, None, gsrc if needs[2] else None)
+
+
+derivative("scatter_reduce", "ScatterReduceBackward0", joint=_scatter_reduce_joint,
+           inputs=("self", "_index", "src"), args=("dim", "index", "reduce", "include_self"),
+           holomorphic=True)
+
+
+def _index_reduce_joint(grad, self, source, result, dim, index, reduce, include_self, needs):
+    nd = max(self.dim(), 1)
+    sshape = list(source.shape) if source.dim() else [1] * nd
+    g = grad.reshape(list(self.shape) if self.dim() else [1])
+    shp = [1] * nd
+    shp[dim] = index.numel()
+    ie = index.reshape(shp).expand(sshape)
+    gs, gsrc = _scatter_reduce_grads(g, self.reshape(g.shape), source.reshape(sshape),
+                                     result.reshape(g.shape), dim, ie, reduce, include_self)
+    return (gs.reshape(self.shape) if needs[0] else None, None,
+            gsrc.reshape(source.shape) if needs[2] else None)
+
+
+derivative("index_reduce", "IndexReduceBackward0", joint=_index_reduce_joint,
+           inputs=("self", "_index", "source"), args=("dim", "index", "reduce", "include_self"),
+           holomorphic=True)
+
+
+def _scatter_reduce_legacy(grad):
+    raise RuntimeError("derivative for aten::scatter is not implemented")
+
+
+derivative("scatter.reduce", "NotImplemented",
+           {"self": _scatter_reduce_legacy, "_index": None, "src": _scatter_reduce_legacy})
+
+
+def _masked_scatter_source(grad, source_sizes, mask):
+    sel = grad[mask]
+    n = 1
+    for s in source_sizes:
+        n *= s
+    z = zeros(n, dtype=grad.dtype, device=grad.device)
+    if sel.numel():
+        z = z.slice_scatter(sel, 0, 0, sel.numel())
+    return z.reshape(source_sizes)
+
+
+derivative("masked_scatter", "MaskedScatterBackward0",
+           {"self": lambda grad, mask: grad.masked_fill(mask, 0), "_mask": None,
+            "source": _masked_scatter_source}, args=("mask",), broadcast=True)
+
+
+def _put_self(grad, index, accumulate):
+    if accumulate:
+        return grad
+    return grad.put(index, zeros(index.numel(), dtype=grad.dtype, device=grad.device))
+
+
+derivative("put", "PutBackward0",
+           {"self": _put_self, "_index": None,
+            "source": lambda grad, source_sizes, index: grad.take(index).reshape(source_sizes)},
+           args=("index", "accumulate"))
+derivative("slice_scatter", "SliceScatterBackward0",
+           {"self": lambda grad, src, dim, start, end, step:
+                grad.slice_scatter(zeros_like(src, dtype=grad.dtype), dim, start, end, step),
+            "src": lambda grad, dim, start, end, step: grad[(slice(None),) * dim + (slice(start, end, step),)]},
+           args=("dim", "start", "end", "step"), broadcast=True)
+derivative("select_scatter", "SelectScatterBackward0",
+           {"self": lambda grad, src, dim, index: grad.select_scatter(zeros_like(src, dtype=grad.dtype), dim, index),
+            "src": lambda grad, dim, index: grad.select(dim, index)},
+           args=("dim", "index"), broadcast=True)
+derivative("diagonal_scatter", "DiagonalScatterBackward0",
+           {"self": lambda grad, src, offset, dim1, dim2:
+                grad.diagonal_scatter(zeros_like(src, dtype=grad.dtype), offset, dim1, dim2),
+            "src": lambda grad, offset, dim1, dim2: grad.diagonal(offset, dim1, dim2)},
+           args=("offset", "dim1", "dim2"), broadcast=True)
+derivative("as_strided_scatter", "AsStridedScatterBackward0",
+           {"self": lambda grad, src, size, stride, storage_offset:
+                grad.contiguous().as_strided_scatter(zeros_like(src, dtype=grad.dtype), size, stride, storage_offset),
+            "src": lambda grad, size, stride, storage_offset:
+                grad.contiguous().as_strided(size, stride, storage_offset)},
+           args=("size", "stride", "storage_offset"), broadcast=True)

@@ -96,6 +96,23 @@ def setitem_mask(x, v):
 
 
 check("setitem mask", setitem_mask, (3, 4), (3,))
+# ---- index_put / index_* / scatter_reduce / masked_scatter / put / view scatters
+check("index_put acc", lambda x, v: x.index_put((I(x, [0, 2, 0]),), v, accumulate=True), (3, 4), (3, 4))
+check("index_put", lambda x, v: x.index_put((I(x, [0, 2]), I(x, [1, 3])), v), (3, 4), (2,))
+check("index_copy", lambda x, s: x.index_copy(1, I(x, [3, 0]), s), (3, 4), (3, 2))
+check("index_fill tensor", lambda x, v: x.index_fill(0, I(x, [2, 0]), v.sum()), (3, 4), (2,))
+for red in ("sum", "prod", "mean", "amax", "amin"):
+    check(f"scatter_reduce {red}", lambda x, s: x.scatter_reduce(1, I(x, [[0, 0], [2, 2], [1, 3]]), s, red, include_self=red != "mean"),
+          (3, 4), (3, 2))
+for red in ("prod", "mean", "amax", "amin"):
+    check(f"index_reduce {red}", lambda x, s: x.index_reduce(0, I(x, [0, 2, 0]), s, red), (3, 4), (3, 4))
+check("masked_scatter", lambda x, s: x.masked_scatter(I(x, [True, False, True, True]), s), (3, 4), (12,))
+check("put acc", lambda x, s: x.put(I(x, [0, -1, 0]), s, accumulate=True), (3, 4), (3,))
+check("take_along_dim", lambda x: torch.take_along_dim(x, I(x, [[0, 3], [2, 2], [1, 1]]), 1), (3, 4))
+check("slice_scatter", lambda x, s: torch.slice_scatter(x, s, 1, 0, 4, 2), (3, 4), (3, 2))
+check("select_scatter", lambda x, s: torch.select_scatter(x, s, 0, 1), (3, 4), (4,))
+check("diagonal_scatter", lambda x, s: torch.diagonal_scatter(x, s, -1), (3, 4), (2,))
+check("as_strided_scatter", lambda x, s: torch.as_strided_scatter(x, s, (2,), (5,)), (3, 4), (2,))
 print(stats)
 
 sys.exit(1 if stats["fail"] else 0)

@@ -1,6 +1,7 @@
 """The shape and indexing ops on the emulated CUDA device against the CPU: joins,
 index_select, gather/scatter/scatter_add, index_add, take, indexing and index
-assignment, masks, flips/rolls/repeats, splits, unique, and the errors.
+assignment, index_put/index_copy/index_fill/index_reduce, scatter_reduce,
+masked_scatter, put, take_along_dim, the view scatters, isin, masks, flips/rolls/repeats, splits, unique, and the errors.
 
 Run by tests/test_cuda_families.py (and tests/cuda/ on a GPU): see _cases.py."""
 import sys, traceback
@@ -321,6 +322,43 @@ assert r.device.type == "cuda" and r.cpu().tolist() == torch.tril_indices(4, 5, 
 r = torch.triu_indices(4, 3, -1, device="cuda")
 assert r.device.type == "cuda" and r.cpu().tolist() == torch.triu_indices(4, 3, -1).tolist()
 check("unique f nan", lambda t: torch.unique(t, return_inverse=True, return_counts=True), torch.tensor([3.0, float("nan"), 1.0, 3.0, float("nan")]))
+
+# ---- index_put / index_* / scatter_reduce / masked_scatter / put / take_along_dim / view scatters
+for dt in (torch.bool, torch.int32, torch.int64, torch.float16, torch.float32, torch.float64, torch.complex64):
+    x = mk((4, 5), dt)
+    tol = 1e-2 if dt == torch.float16 else 1e-6
+    i0 = torch.tensor([3, 0, 3])
+    check(f"index_put acc {dt}", lambda t, i, v: t.index_put((i,), v, accumulate=True), x, i0, mk((3, 5), dt), tol=tol)
+    check(f"index_put_ 2d {dt}", lambda t, i, v: t.index_put_((i, i), v), x, torch.tensor([1, 2]), mk((2,), dt), inplace_arg=0)
+    check(f"index_copy {dt}", lambda t, i, s: t.index_copy(1, i, s), x, torch.tensor([4, 0]), mk((4, 2), dt))
+    check(f"index_fill {dt}", lambda t, i: t.index_fill(0, i, True if dt == torch.bool else 2), x, torch.tensor([-1, 1]))
+    check(f"masked_scatter {dt}", lambda t, m, s: t.masked_scatter(m, s), x, mk((5,), torch.bool), mk((20,), dt))
+    check(f"masked_scatter_ {dt}", lambda t, m, s: t.masked_scatter_(m, s), x, mk((4, 5), torch.bool), mk((20,), dt), inplace_arg=0)
+    check(f"put {dt}", lambda t, i, s: t.put(i, s, accumulate=dt != torch.bool), x, torch.tensor([0, -1, 0]), mk((3,), dt), tol=tol)
+    check(f"take_along_dim {dt}", lambda t, i: torch.take_along_dim(t, i, 1), x, torch.tensor([[0, -1], [2, 2], [4, 1], [3, 3]]))
+    check(f"take_along_dim flat {dt}", lambda t, i: torch.take_along_dim(t, i), x, torch.tensor([19, 0, 7]))
+    check(f"slice_scatter {dt}", lambda t, s: torch.slice_scatter(t, s, 1, 0, 5, 2), x, mk((4, 3), dt))
+    check(f"select_scatter {dt}", lambda t, s: torch.select_scatter(t, s, 0, -1), x, mk((5,), dt))
+    check(f"diagonal_scatter {dt}", lambda t, s: torch.diagonal_scatter(t, s, 1), x, mk((4,), dt))
+    check(f"as_strided_scatter {dt}", lambda t, s: torch.as_strided_scatter(t, s, (2, 2), (5, 1), 1), x, mk((2, 2), dt))
+    check(f"fill_diagonal_ {dt}", lambda t: t.t().clone().fill_diagonal_(1, wrap=True), x)
+    check(f"argwhere {dt}", lambda t: torch.argwhere(t), x)
+    check(f"nonzero_static {dt}", lambda t: torch.nonzero_static(t, size=25, fill_value=-2), x)
+    reds = ("sum", "prod", "amax", "amin") if dt != torch.complex64 else ("sum", "prod")
+    for red in reds + (("mean",) if dt != torch.bool else ()):
+        for inc in (True, False):
+            check(f"scatter_reduce {red} {inc} {dt}", lambda t, i, s: t.scatter_reduce(0, i, s, red, include_self=inc),
+                  x, torch.tensor(rng.integers(0, 4, (6, 5))), mk((6, 5), dt), tol=tol)
+        if red != "sum":
+            check(f"index_reduce {red} {dt}", lambda t, i, s: t.index_reduce(1, i, s, red, include_self=False),
+                  x, torch.tensor([0, 4, 0]), mk((4, 3), dt), tol=tol)
+    check(f"scatter_reduce_ amax bad {dt}", lambda t, s: t.scatter_reduce_(0, torch.tensor([[4]], device=t.device), s, "amax"), x, mk((1, 1), dt), inplace_arg=0)
+for dt in (torch.int64, torch.float32):
+    check(f"isin {dt}", lambda e, s: torch.isin(e, s), mk((4, 5), dt), mk((7,), dt))
+    check(f"isin invert scalar {dt}", lambda e: torch.isin(e, 2, invert=True), mk((6,), dt))
+check("unravel_index", lambda i: torch.unravel_index(i, (3, 4)), torch.tensor([[0, 11], [5, -1]]))
+check("index_put bad", lambda t: t.index_put((torch.tensor([7], device=t.device),), torch.ones((), device=t.device)), mk((4,), torch.float32))
+check("put bad", lambda t: t.put(torch.tensor([9], device=t.device), torch.ones(1, device=t.device)), mk((4,), torch.float32))
 
 # device mismatches raise PyTorch's error
 def expect_mismatch(name, f):
