@@ -73,8 +73,10 @@ _ON_FIRST_USE = {
         ("histc", "histogram", "bincount"),
         ("histc", "histogram", "bincount"), ()),
     "ctorch._ops.sort": (
-        ("sort", "argsort", "msort", "topk", "kthvalue", "searchsorted", "bucketize"),
-        ("sort", "argsort", "msort", "topk", "kthvalue"), ()),
+        ("sort", "argsort", "msort", "topk", "kthvalue", "searchsorted", "bucketize",
+         "nanmedian", "quantile", "nanquantile", "mode"),
+        ("sort", "argsort", "msort", "topk", "kthvalue", "nanmedian", "quantile", "nanquantile",
+         "mode"), ()),
     "ctorch._linalg_functions": (
         ("det", "inverse", "logdet", "slogdet", "cholesky", "cholesky_inverse", "cholesky_solve", "lu",
          "lu_solve", "lu_unpack", "matrix_exp", "matrix_power", "matrix_rank", "pinverse", "geqrf", "orgqr",

@@ -37,7 +37,9 @@ def _named(name, fields):
 
 _FIELDS = dict([
     *((n, ("values", "indices")) for n in
-      ("max", "min", "median", "mode", "kthvalue", "sort", "topk", "cummax", "cummin")),
+      ("max", "min", "median", "mode", "kthvalue", "sort", "topk", "cummax", "cummin",
+       "nanmedian")),
+    ("aminmax", ("min", "max")),
     ("histogram", ("hist", "bin_edges")),
     ("histogramdd", ("hist", "bin_edges")),
     ("linalg_qr", ("Q", "R")),

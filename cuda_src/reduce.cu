@@ -1,5 +1,6 @@
-// ctorch's reduction kernels: row sums, column sums, max/min (values and
-// first indices), prod, cumulative sums/products, (log-)softmax and median.
+// ctorch's reduction kernels: row sums (NaN-skipping ones too), column sums,
+// max/min (values and first indices), prod, cumulative sums/products/
+// log-sum-exps, running max/min with indices, (log-)softmax and median.
 // Each mirrors the CPU kernel of the same entry (ctorch/_kernels/reduce.c):
 // the same dtypes, the same accumulation types (integers as int64, half
 // sums and running values in float, running float32 / complex64 values in
@@ -12,8 +13,9 @@
 //
 // Every kernel takes a ct_red_args (reduce_args.h) and 256 threads a block
 // (the column kernel: TX x TY = 256). Names: ct_red_<op>_<layout>_<sfx> with
-//   op      sum, prod, mm (max/min), ctot (a segment's running total, for
-//           long scans), colsum, cum, carry, softmax, median
+//   op      sum, nansum, prod, mm (max/min), ctot (a segment's running
+//           total, for long scans), colsum, cum, carry, softmax, median,
+//           cumext (cummax/cummin)
 //   layout  t: a thread a work item (no synchronisation),
 //           w: a warp a work item, b: a block a work item;
 //           tp/wp/bp: the same over partial results (the accumulator type)
@@ -147,14 +149,39 @@ template <class T_, class A_, class H> struct op_prod {
     static CT_DEV void store(const ct_red_args &a, int64_t r, A v) { ((T *)a.out)[r] = cv<T>::f(v); }
 };
 
-/* a running sum (flag 0) or product (flag 1) in A: the total of a segment
- * of a long scan */
+/* a sum that counts a NaN as 0 (nansum): the sum's order and lanes */
+template <class T_, class A_> struct op_nansum : op_sum<T_, A_> {
+    static CT_DEV A_ load(T_ v, int64_t) {
+        A_ u = cv<A_>::f(v);
+        return u == u ? u : (A_)0;
+    }
+};
+
+/* logcumsumexp's step, log(exp(x) + exp(y)) from the larger of the two (the
+ * CPU's ct_lae); only float and double running values take it, the other
+ * accumulators have it so that the scans compile for every dtype */
+CT_DEV float ninf_f() { return -__int_as_float(0x7f800000); }
+template <class R> CT_DEV R lae(R x, R y) {
+    R hi = x > y ? x : y, lo = x > y ? y : x;
+    if (x != x || y != y) return x + y;
+    if (lo == (R)ninf_f()) return hi;
+    if (hi == -(R)ninf_f()) return hi;
+    return hi + ::log1p(::exp(lo - hi));
+}
+CT_DEV uint64_t lae(uint64_t x, uint64_t y) { return x + y; }
+template <class R> CT_DEV cx<R> lae(cx<R> x, cx<R> y) { return add(x, y); }
+template <class A> CT_DEV A lae_ident() { return num<A>::zero(); }
+template <> CT_DEV float lae_ident<float>() { return ninf_f(); }
+template <> CT_DEV double lae_ident<double>() { return (double)ninf_f(); }
+
+/* a running sum (flag 0), product (flag 1) or log-sum-exp (flag 2) in A:
+ * the total of a segment of a long scan */
 template <class T_, class A_> struct op_run {
     typedef T_ T;
     typedef A_ A;
     static constexpr int cpu_lanes = 0;
-    static CT_DEV A ident(int f) { return f ? num<A>::one() : num<A>::zero(); }
-    static CT_DEV A comb(A x, A y, int f) { return f ? mul(x, y) : add(x, y); }
+    static CT_DEV A ident(int f) { return f == 2 ? lae_ident<A>() : f ? num<A>::one() : num<A>::zero(); }
+    static CT_DEV A comb(A x, A y, int f) { return f == 2 ? lae(x, y) : f ? mul(x, y) : add(x, y); }
     static CT_DEV A load(T v, int64_t) { return cv<A>::f(v); }
     static CT_DEV void store(const ct_red_args &a, int64_t r, A v) { ((T *)a.out)[r] = cv<T>::f(v); }
 };
@@ -601,6 +628,28 @@ template <class T, class K> CT_DEV void median_t(const ct_red_args &a) {
     }
 }
 
+/* ---- cummax (flag 1) / cummin along rows: a thread a row ----------------
+ * element i takes over when it is >= (<=) the running value or NaN (the
+ * CPU's rule: ties give the latest index, a NaN holds until the next NaN) */
+template <class T, class V> CT_DEV void cumext_t(const ct_red_args &a) {
+    CT_GRID_STRIDE(r, a.rows) {
+        const T *row = (const T *)a.x + r * a.ld;
+        T *o = (T *)a.out + r * a.len;
+        int64_t *ix = (int64_t *)a.idx + r * a.len;
+        V b = cv<V>::f(row[0]);
+        int64_t bi = 0;
+        for (int64_t i = 0; i < a.len; i++) {
+            V x = cv<V>::f(row[i]);
+            if (x != x || (a.flag ? x >= b : x <= b)) {
+                b = x;
+                bi = i;
+            }
+            o[i] = row[bi];
+            ix[i] = bi;
+        }
+    }
+}
+
 }  // namespace ct_rd
 
 using namespace ct_rd;
@@ -629,6 +678,14 @@ CT_RD_SUM(f32, float, float)
 CT_RD_SUM(f64, double, double)
 CT_RD_SUM(c64, cx<float>, cx<float>)
 CT_RD_SUM(c128, cx<double>, cx<double>)
+
+/* sums that skip NaN: the floating dtypes */
+#define CT_RD_NANSUM(S, T, A)                                                              \
+    typedef op_nansum<T, A> ct_rd_nansum_##S;                                              \
+    CT_RD_ROWS(nansum, S, ct_rd_nansum_##S)
+CT_RD_NANSUM(f16, ct_f16, float)
+CT_RD_NANSUM(f32, float, float)
+CT_RD_NANSUM(f64, double, double)
 
 /* products: in the dtype itself (half rounded to half at each step) */
 #define CT_RD_PROD(S, T, A, H)                                                             \
@@ -688,3 +745,16 @@ CT_RD_MEDIAN(i64, int64_t, int64_t)
 CT_RD_MEDIAN(f16, ct_f16, float)
 CT_RD_MEDIAN(f32, float, float)
 CT_RD_MEDIAN(f64, double, double)
+
+/* running max / min with indices */
+#define CT_RD_CUMEXT(S, T, V)                                                              \
+    CT_KERNEL(ct_red_cumext_t_##S, ct_red_args, CT_SERIAL) { cumext_t<T, V>(a); }
+CT_RD_CUMEXT(b, uint8_t, uint8_t)
+CT_RD_CUMEXT(u8, uint8_t, uint8_t)
+CT_RD_CUMEXT(i8, int8_t, int8_t)
+CT_RD_CUMEXT(i16, int16_t, int16_t)
+CT_RD_CUMEXT(i32, int32_t, int32_t)
+CT_RD_CUMEXT(i64, int64_t, int64_t)
+CT_RD_CUMEXT(f16, ct_f16, float)
+CT_RD_CUMEXT(f32, float, float)
+CT_RD_CUMEXT(f64, double, double)

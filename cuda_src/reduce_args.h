@@ -28,7 +28,7 @@ typedef struct {
     int64_t ld;         /* elements from one row to the next */
     int64_t segs;       /* segments a row (>= 1) */
     int64_t seglen;     /* elements a segment */
-    int32_t flag;       /* max (1) / min (0); cumprod (1) / cumsum (0); log_softmax (1) */
+    int32_t flag;       /* max (1) / min (0); cumsum 0 / cumprod 1 / logcumsumexp 2; log_softmax (1) */
     int32_t pad_;
 } ct_red_args;
 

@@ -323,3 +323,279 @@ OPS = [
                                                             keepdims=keepdim and a.ndim > 0)),
         REAL, MULTI_SAMPLES[:5], res_dtype=lambda n: "float64"),
 ]
+
+
+# ---- NaN-aware reductions, order statistics, running max/min and log-sum-exp
+# (nansum, nanmean, nanmedian, quantile, nanquantile, mode, aminmax, cummax,
+# cummin, logcumsumexp, cumsum_, cumprod_)
+
+def _nan_lower_median(a, dim=None, keepdim=False):
+    """torch.nanmedian: the lower median of the non-NaN values, NaN for a row without any."""
+    if a.ndim == 0:
+        return a.copy()
+    if dim is None:
+        a, dim, keepdim = a.reshape(-1), 0, False
+    srt = np.sort(a, axis=dim)                       # NaN sorts last
+    k = (~np.isnan(srt)).sum(axis=dim, keepdims=True) if a.dtype.kind == "f" else \
+        np.full([1 if d == dim % a.ndim else s for d, s in enumerate(a.shape)], a.shape[dim])
+    r = np.take_along_axis(srt, np.maximum(k - 1, 0) // 2, axis=dim)
+    return r if keepdim else np.squeeze(r, axis=dim)
+
+
+def _quantile_ref(fn):
+    def ref(a, q=0.5, dim=None, keepdim=False, interpolation="linear"):
+        q = np.asarray(q, dtype=a.dtype)
+        if a.ndim == 0:
+            r = fn(a.reshape(1), q, axis=0, method=interpolation)
+            return np.asarray(r, dtype=a.dtype)
+        return np.asarray(fn(a, q, axis=dim, keepdims=keepdim, method=interpolation), dtype=a.dtype)
+    return ref
+
+
+def _quantile_op(name):
+    def op(x, q=0.5, **kw):
+        m = __import__("ctorch")
+        qq = m.tensor(q, dtype=x.dtype) if isinstance(q, list) else q
+        return getattr(m, name)(x, qq, **kw)
+    return op
+
+
+def _mode_pair(a, dim=-1, keepdim=False):
+    """(values, indices): the smallest of the most frequent values of each row
+    and the last index where it occurs."""
+    if a.ndim == 0:
+        return a.copy(), np.array(0)
+    if a.shape[dim] == 0:
+        raise IndexError("empty dim")
+    b = np.moveaxis(a, dim, -1)
+    flat = b.reshape(-1, b.shape[-1])
+    vals, idx = np.empty(flat.shape[0], a.dtype), np.empty(flat.shape[0], np.int64)
+    for r, row in enumerate(flat):
+        u, c = np.unique(row, return_counts=True)
+        vals[r] = u[np.argmax(c)]
+        idx[r] = np.nonzero(row == vals[r])[0][-1]
+    vals, idx = vals.reshape(b.shape[:-1]), idx.reshape(b.shape[:-1])
+    if keepdim:
+        vals, idx = np.expand_dims(vals, dim), np.expand_dims(idx, dim)
+    return vals, idx
+
+
+def _cumext_pair(a, dim, is_max):
+    """cummax/cummin as PyTorch: an element takes over when >= (<=) the running
+    value or NaN (ties: the latest index; a NaN holds until the next NaN)."""
+    if a.ndim == 0:
+        return a.copy(), np.array(0)
+    b = np.moveaxis(a, dim, -1)
+    v, i = np.empty_like(b), np.zeros(b.shape, np.int64)
+    for pos in np.ndindex(*b.shape[:-1]):
+        row = b[pos]
+        best, bi = (row[0], 0) if row.size else (None, 0)
+        for j, x in enumerate(row):
+            if x != x or (x >= best if is_max else x <= best):
+                best, bi = x, j
+            v[pos + (j,)], i[pos + (j,)] = best, bi
+    return np.moveaxis(v, -1, dim), np.moveaxis(i, -1, dim)
+
+
+def _logcumsumexp_ref(a, dim):
+    if a.ndim == 0:
+        return a.copy()
+    return np.logaddexp.accumulate(a, axis=dim)
+
+
+def _int64_if_int(a):
+    return a.astype(np.int64) if a.dtype.kind in "biu" else a
+
+
+Q_SAMPLES = [(S2, {"q": 0.3}), (S2, {"q": 0.5, "dim": 1}), (S3, {"q": [0.1, 0.5, 1.0], "dim": -1, "keepdim": True}),
+             (S2, {"q": 0.25, "dim": 0, "interpolation": "lower"}), (S2, {"q": 0.6, "dim": 1, "interpolation": "higher"}),
+             (S3, {"q": 0.4, "dim": 1, "interpolation": "midpoint"}), (S2, {"q": [0.0, 0.45], "dim": 0, "interpolation": "nearest"}),
+             (S3, {"q": [0.2, 0.8]}), (S3, {"q": 0.7, "keepdim": True}), ((), {"q": 0.7})]
+Q_GRAD = [(S2, {"q": 0.3, "dim": 1}), (S3, {"q": [0.2, 0.9]}), (S2, {"q": 0.5, "dim": 0, "interpolation": "midpoint"})]
+Q_ERRORS = [
+    (lambda m: m.quantile(m.ones(3), 1.5), RuntimeError, "quantile() q must be in the range [0, 1] but got 1.5"),
+    (lambda m: m.quantile(m.ones(3), m.tensor([0.1, 1.2])), RuntimeError, "quantile() q values must be in the range [0, 1]"),
+    (lambda m: m.quantile(m.ones(3), m.tensor([0.1], dtype=m.float64)), RuntimeError, "q tensor must be same dtype as the input tensor"),
+    (lambda m: m.quantile(m.ones(3), m.ones(2, 2) / 2), RuntimeError, "q must be a scalar or 1D tensor"),
+    (lambda m: m.quantile(m.ones(3), 0.5, interpolation="foo"), RuntimeError, "interpolation must be one of linear, lower, higher, midpoint or nearest, but got foo"),
+    (lambda m: m.quantile(m.ones(3, dtype=m.int64), 0.5), RuntimeError, "quantile() input tensor must be either float or double dtype"),
+    (lambda m: m.nanquantile(m.empty(0, 3), 0.5, dim=1), RuntimeError, "nanquantile() input tensor must be non-empty"),
+    (lambda m: m.quantile(m.ones(3), [0.5]), TypeError, "invalid combination of arguments"),
+]
+
+OPS += [
+    ReductionInfo(
+        "nansum", lambda x, **kw: x.nansum(**kw),
+        lambda a, dim=None, keepdim=False: np.array(np.nansum(_int64_if_int(a), axis=_ax(dim) if a.ndim else None,
+                                                              keepdims=keepdim and a.ndim > 0)),
+        REAL, MULTI_SAMPLES, res_dtype=acc_dtype, refused=COMPLEX, nan_samples=True, differentiable=True,
+        grad_samples=[(S3, {"dim": (0, 2)}), (S2, {})], tol={"float16": (1e-2, 1e-2)},
+        errors=[(lambda m: m.nansum(m.ones(2, dtype=m.complex64)), RuntimeError, "does not support complex inputs"),
+                (lambda m: m.ones(2, 3).nansum(2), IndexError, "Dimension out of range")]),
+    ReductionInfo(
+        "nansum_dtype", lambda x, **kw: __import__("ctorch").nansum(x, dtype=__import__("ctorch").float64, **kw),
+        lambda a, dim=None, keepdim=False: np.array(np.nansum(a.astype(np.float64), axis=_ax(dim) if a.ndim else None,
+                                                              keepdims=keepdim and a.ndim > 0)),
+        REAL, MULTI_SAMPLES[:5], res_dtype=lambda n: "float64", nan_samples=True),
+    ReductionInfo(
+        "nanmean", lambda x, **kw: __import__("ctorch").nanmean(x, **kw),
+        lambda a, dim=None, keepdim=False: np.array(np.nanmean(a, axis=_ax(dim) if a.ndim else None,
+                                                               keepdims=keepdim and a.ndim > 0)),
+        FLOATS, MULTI_SAMPLES[:-2], refused=BOOL + INTS, nan_samples=True, differentiable=True,
+        grad_samples=[(S3, {"dim": (0, -1), "keepdim": True})], tol={"float16": (1e-2, 1e-2)},
+        errors=[(lambda m: m.ones(2, dtype=m.int64).nanmean(), RuntimeError,
+                 "nanmean(): expected input to have floating point or complex dtype but got Long")]),
+    ReductionInfo(
+        "nanmedian", lambda x: x.nanmedian(), lambda a: _nan_lower_median(a), INTS + FLOATS,
+        [(S2, {}), ((6,), {}), ((7,), {}), ((), {})], differentiable=True, grad_samples=[(S2, {})],
+        nan_samples=True, refused=COMPLEX, refused_exc=NotImplementedError),
+    ReductionInfo(
+        "nanmedian_dim", lambda x, dim, keepdim=False: __import__("ctorch").nanmedian(x, dim, keepdim=keepdim),
+        _nan_lower_median, INTS + FLOATS, ONE_DIM[:4] + [(S3, {"dim": 1, "keepdim": True})], indices=True,
+        differentiable=True, grad_samples=[(S2, {"dim": 1}), (S3, {"dim": 0, "keepdim": True})],
+        nan_samples=True, refused=COMPLEX, refused_exc=NotImplementedError,
+        errors=[(lambda m: m.empty(0, 3).nanmedian(0), IndexError, "median(): Expected reduction dim 0 to have non-zero size")]),
+    ReductionInfo(
+        "quantile", _quantile_op("quantile"), _quantile_ref(np.quantile), ("float32", "float64"), Q_SAMPLES,
+        refused=BOOL + INTS + ("float16",), nan_samples=True, differentiable=True, grad_samples=Q_GRAD,
+        errors=Q_ERRORS),
+    ReductionInfo(
+        "nanquantile", _quantile_op("nanquantile"), _quantile_ref(np.nanquantile), ("float32", "float64"),
+        Q_SAMPLES, refused=BOOL + INTS, nan_samples=True, differentiable=True, grad_samples=Q_GRAD[:2]),
+    ReductionInfo(
+        "mode", lambda x, dim=-1, keepdim=False: x.mode(dim, keepdim),
+        lambda a, dim=-1, keepdim=False: _mode_pair(a, dim, keepdim)[0], REAL,
+        ONE_DIM[:4] + [(S3, {"dim": 1, "keepdim": True}), ((7,), {"dim": -1})], indices=True,
+        ref_indices=lambda a, dim=-1, keepdim=False: _mode_pair(a, dim, keepdim)[1],
+        refused=COMPLEX, refused_exc=NotImplementedError, differentiable=True, grad_samples=[(S2, {"dim": 1})],
+        errors=[(lambda m: m.empty(0, 3).mode(0), IndexError, "mode(): Expected reduction dim 0 to have non-zero size")]),
+    ReductionInfo(
+        "aminmax.min", lambda x, **kw: __import__("ctorch").aminmax(x, **kw).min, _np_red(np.min), REAL,
+        [(S2, {}), (S2, {"dim": 1}), (S3, {"dim": -1, "keepdim": True}), ((), {}), ((), {"dim": 0}), ((3, 0), {"dim": 0})],
+        refused=COMPLEX, refused_exc=NotImplementedError, nan_samples=True, differentiable=True,
+        grad_samples=[(S2, {"dim": 0})],
+        errors=[(lambda m: m.aminmax(m.empty(0)), RuntimeError, "aminmax(): cannot compute aminmax over an empty dimension"),
+                (lambda m: m.aminmax(m.empty(0, 3), dim=0), IndexError, "aminmax: Expected reduction dim 0 to have non-zero size")]),
+    ReductionInfo(
+        "aminmax.max", lambda x, **kw: x.aminmax(**kw).max, _np_red(np.max), REAL,
+        [(S2, {}), (S3, {"dim": 1}), (S2, {"dim": 0, "keepdim": True})],
+        refused=COMPLEX, refused_exc=NotImplementedError, nan_samples=True, differentiable=True,
+        grad_samples=[(S3, {"dim": -1, "keepdim": True}), (S2, {})]),
+    ReductionInfo(
+        "cummax", lambda x, dim: __import__("ctorch").cummax(x, dim).values,
+        lambda a, dim: _cumext_pair(a, dim, True)[0], REAL, ONE_DIM, refused=COMPLEX,
+        refused_exc=NotImplementedError, nan_samples=True, differentiable=True,
+        grad_samples=[(S2, {"dim": 1}), (S3, {"dim": 0})],
+        errors=[(lambda m: m.ones(2, 3).cummax(2), IndexError, "Dimension out of range")]),
+    ReductionInfo(
+        "cummax.indices", lambda x, dim: x.cummax(dim).indices,
+        lambda a, dim: _cumext_pair(a, dim, True)[1], REAL, ONE_DIM, res_dtype=lambda n: "int64",
+        refused=COMPLEX, refused_exc=NotImplementedError, nan_samples=True),
+    ReductionInfo(
+        "cummin", lambda x, dim: x.cummin(dim).values,
+        lambda a, dim: _cumext_pair(a, dim, False)[0], REAL, ONE_DIM, refused=COMPLEX,
+        refused_exc=NotImplementedError, nan_samples=True, differentiable=True, grad_samples=[(S2, {"dim": 0})]),
+    ReductionInfo(
+        "cummin.indices", lambda x, dim: __import__("ctorch").cummin(x, dim)[1],
+        lambda a, dim: _cumext_pair(a, dim, False)[1], REAL, ONE_DIM, res_dtype=lambda n: "int64",
+        refused=COMPLEX, refused_exc=NotImplementedError, nan_samples=True),
+    ReductionInfo(
+        "logcumsumexp", lambda x, dim: x.logcumsumexp(dim), _logcumsumexp_ref, FLOATS, ONE_DIM,
+        refused=BOOL + INTS, refused_exc=NotImplementedError, nan_samples=True, differentiable=True,
+        grad_samples=[(S2, {"dim": 1}), (S3, {"dim": 0})], tol={"float16": (1e-2, 1e-2)},
+        errors=[(lambda m: m.logcumsumexp(m.ones(2, dtype=m.int64), 0), NotImplementedError,
+                 "\"logcumsumexp_out_cpu\" not implemented for 'Long'")]),
+    ReductionInfo(
+        "cumsum_", lambda x, dim: x.clone().cumsum_(dim), lambda a, dim: np.cumsum(a, axis=dim).astype(a.dtype)
+        if a.ndim else a.copy(), FLOATS + ("int32", "int64"), ONE_DIM, refused=BOOL,
+        refused_exc=NotImplementedError, differentiable=True, grad_samples=[(S2, {"dim": 1})],
+        tol={"float16": (1e-2, 1e-2)},
+        errors=[(lambda m: m.ones(2).cumsum_(0, dtype=m.float64), RuntimeError,
+                 "Bad in-place call: input tensor dtype float and output tensor dtype double should match")]),
+    ReductionInfo(
+        "cumprod_", lambda x, dim: x.clone().cumprod_(dim), lambda a, dim: np.cumprod(a, axis=dim).astype(a.dtype)
+        if a.ndim else a.copy(), FLOATS + ("int64",), ONE_DIM, differentiable=True,
+        grad_samples=[(S3, {"dim": -1})], tol={"float16": (1e-2, 1e-2)}),
+]
+
+# numpy's spellings of dim and keepdim, and keyword calls of positional-looking
+# signatures: each call against the same call written positionally (whose
+# values the entries above check against numpy); `m` is ctorch, `x` a 3 x 4
+# float64 tensor. (name, keyword call, positional call)
+KEYWORD_CALLS = [
+    ("sum", lambda m, x: m.sum(x, axis=1, keepdims=True), lambda m, x: m.sum(x, 1, True)),
+    ("Tensor.sum", lambda m, x: x.sum(axis=(0, 1)), lambda m, x: x.sum((0, 1))),
+    ("mean", lambda m, x: m.mean(x, axis=0, keepdims=True), lambda m, x: m.mean(x, 0, True)),
+    ("nansum", lambda m, x: x.nansum(axis=1, keepdims=True), lambda m, x: x.nansum(1, True)),
+    ("nanmean", lambda m, x: m.nanmean(x, axis=0), lambda m, x: m.nanmean(x, 0)),
+    ("prod", lambda m, x: x.prod(axis=1, keepdims=True), lambda m, x: x.prod(1, True)),
+    ("max", lambda m, x: m.max(x, axis=1, keepdims=True).values, lambda m, x: m.max(x, 1, True).values),
+    ("min", lambda m, x: x.min(axis=0).indices, lambda m, x: x.min(0).indices),
+    ("amax", lambda m, x: m.amax(x, axis=1, keepdims=True), lambda m, x: m.amax(x, 1, True)),
+    ("amin", lambda m, x: x.amin(axis=(0, 1)), lambda m, x: x.amin((0, 1))),
+    ("argmax", lambda m, x: m.argmax(x, axis=1, keepdims=True), lambda m, x: m.argmax(x, 1, True)),
+    ("argmin", lambda m, x: x.argmin(axis=0), lambda m, x: x.argmin(0)),
+    ("all", lambda m, x: m.all(x > 0, axis=1, keepdims=True), lambda m, x: m.all(x > 0, 1, True)),
+    ("any", lambda m, x: (x > 1).any(axis=0), lambda m, x: (x > 1).any(0)),
+    ("std", lambda m, x: m.std(x, axis=1, keepdims=True), lambda m, x: m.std(x, 1, keepdim=True)),
+    ("var", lambda m, x: x.var(axis=0, correction=0), lambda m, x: x.var(0, correction=0)),
+    ("std_mean", lambda m, x: m.std_mean(x, axis=1, keepdims=True)[1], lambda m, x: m.std_mean(x, 1, keepdim=True)[1]),
+    ("var_mean", lambda m, x: m.var_mean(x, axis=0)[0], lambda m, x: m.var_mean(x, 0)[0]),
+    ("logsumexp", lambda m, x: m.logsumexp(x, axis=1, keepdims=True), lambda m, x: m.logsumexp(x, 1, True)),
+    ("cumsum", lambda m, x: m.cumsum(x, axis=1), lambda m, x: m.cumsum(x, 1)),
+    ("cumprod", lambda m, x: x.cumprod(axis=0), lambda m, x: x.cumprod(0)),
+    ("softmax", lambda m, x: m.softmax(x, axis=1), lambda m, x: m.softmax(x, 1)),
+    ("log_softmax", lambda m, x: x.log_softmax(axis=0), lambda m, x: x.log_softmax(0)),
+    ("median", lambda m, x: m.median(x, axis=1, keepdims=True).values, lambda m, x: m.median(x, 1, True).values),
+    ("nanmedian", lambda m, x: x.nanmedian(axis=0, keepdims=True).indices, lambda m, x: x.nanmedian(0, True).indices),
+    ("count_nonzero", lambda m, x: m.count_nonzero(x, axis=1), lambda m, x: m.count_nonzero(x, 1)),
+    ("mode", lambda m, x: m.mode(x, axis=0, keepdims=True).values, lambda m, x: m.mode(x, 0, True).values),
+    ("aminmax", lambda m, x: x.aminmax(axis=1, keepdims=True).max, lambda m, x: x.aminmax(dim=1, keepdim=True).max),
+    ("cummax", lambda m, x: m.cummax(x, axis=1).indices, lambda m, x: m.cummax(x, 1).indices),
+    ("cummin", lambda m, x: x.cummin(axis=0).values, lambda m, x: x.cummin(0).values),
+    ("logcumsumexp", lambda m, x: m.logcumsumexp(x, axis=1), lambda m, x: m.logcumsumexp(x, 1)),
+    ("quantile", lambda m, x: m.quantile(x, 0.3, axis=1, keepdims=True), lambda m, x: m.quantile(x, 0.3, 1, True)),
+    ("nanquantile", lambda m, x: x.nanquantile(q=0.3, axis=0), lambda m, x: x.nanquantile(0.3, 0)),
+    ("kthvalue", lambda m, x: m.kthvalue(x, 2, axis=1, keepdims=True).values, lambda m, x: m.kthvalue(x, 2, 1, True).values),
+    ("sort", lambda m, x: x.sort(axis=0).values, lambda m, x: x.sort(0).values),
+    ("argsort", lambda m, x: m.argsort(x, axis=0), lambda m, x: m.argsort(x, 0)),
+    ("topk", lambda m, x: x.topk(2, axis=0).values, lambda m, x: x.topk(2, 0).values),
+    ("squeeze", lambda m, x: m.squeeze(x[None], axis=0), lambda m, x: m.squeeze(x[None], 0)),
+    ("Tensor.squeeze", lambda m, x: x[:, None].squeeze(axis=1), lambda m, x: x[:, None].squeeze(1)),
+    ("unsqueeze", lambda m, x: m.unsqueeze(x, axis=1), lambda m, x: m.unsqueeze(x, 1)),
+    ("Tensor.unsqueeze", lambda m, x: x.unsqueeze(axis=-1), lambda m, x: x.unsqueeze(-1)),
+    ("Tensor.cumsum_", lambda m, x: x.clone().cumsum_(axis=1), lambda m, x: x.clone().cumsum_(1)),
+    # every argument by its name
+    ("sum(input=)", lambda m, x: m.sum(input=x, dim=0, keepdim=True), lambda m, x: m.sum(x, 0, True)),
+    ("clamp(input=)", lambda m, x: m.clamp(input=x, min=0.5), lambda m, x: m.clamp(x, 0.5)),
+    ("quantile(input=)", lambda m, x: m.quantile(input=x, q=0.5, dim=1), lambda m, x: m.quantile(x, 0.5, 1)),
+    ("cumsum(input=)", lambda m, x: m.cumsum(input=x, dim=1), lambda m, x: m.cumsum(x, 1)),
+    ("arange", lambda m, x: m.arange(start=0, end=5, step=2), lambda m, x: m.arange(0, 5, 2)),
+    ("arange(end=)", lambda m, x: m.arange(end=4), lambda m, x: m.arange(4)),
+    ("full", lambda m, x: m.full(size=(2,), fill_value=1.5), lambda m, x: m.full((2,), 1.5)),
+    ("zeros", lambda m, x: m.zeros(size=(2, 3)), lambda m, x: m.zeros(2, 3)),
+    ("ones", lambda m, x: m.ones(size=[3]), lambda m, x: m.ones(3)),
+    ("empty", lambda m, x: m.empty(size=(2,)).shape, lambda m, x: m.empty(2).shape),
+    ("linspace", lambda m, x: m.linspace(start=0, end=1, steps=3), lambda m, x: m.linspace(0, 1, 3)),
+    ("eye", lambda m, x: m.eye(n=2, m=3), lambda m, x: m.eye(2, 3)),
+    ("full_like", lambda m, x: m.full_like(input=x, fill_value=2.0), lambda m, x: m.full_like(x, 2.0)),
+    ("randint", lambda m, x: (m.manual_seed(3), m.randint(low=0, high=9, size=(5,)))[1],
+     lambda m, x: (m.manual_seed(3), m.randint(0, 9, (5,)))[1]),
+    ("randint(high=)", lambda m, x: (m.manual_seed(4), m.randint(high=9, size=(5,)))[1],
+     lambda m, x: (m.manual_seed(4), m.randint(9, (5,)))[1]),
+    ("randint(size=)", lambda m, x: (m.manual_seed(5), m.randint(2, 9, size=(5,)))[1],
+     lambda m, x: (m.manual_seed(5), m.randint(2, 9, (5,)))[1]),
+    ("rand", lambda m, x: (m.manual_seed(6), m.rand(size=(4,)))[1], lambda m, x: (m.manual_seed(6), m.rand(4))[1]),
+    ("randn", lambda m, x: (m.manual_seed(7), m.randn(size=(2, 2)))[1], lambda m, x: (m.manual_seed(7), m.randn(2, 2))[1]),
+    ("randperm", lambda m, x: (m.manual_seed(8), m.randperm(n=6))[1], lambda m, x: (m.manual_seed(8), m.randperm(6))[1]),
+]
+
+# keyword calls PyTorch refuses: (name, call, exception, message fragment)
+KEYWORD_ERRORS = [
+    ("dim and axis", lambda m, x: m.sum(x, dim=0, axis=1), TypeError, "sum()"),
+    ("axis and dim (method)", lambda m, x: x.cumsum(0, axis=1), TypeError, "cumsum()"),
+    ("cumsum without dim", lambda m, x: m.cumsum(x), TypeError, "dim"),
+    ("keepdims on a scan", lambda m, x: m.cumsum(x, axis=0, keepdims=True), TypeError, "keepdims"),
+    ("size twice", lambda m, x: m.zeros(2, size=(2,)), TypeError, "zeros()"),
+    ("randint without high", lambda m, x: m.randint(low=1, size=(2,)), TypeError, "randint()"),
+]

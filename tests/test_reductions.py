@@ -1,13 +1,14 @@
 """Reductions (tests/op_db_reductions.py) against numpy: values and dtypes
 over contiguous, transposed and sliced inputs, refused dtypes, error cases,
 and gradcheck in float64 for every differentiable entry."""
+import re
 import zlib
 import numpy as np
 import pytest
 
 import ctorch as torch
 from helpers import assert_close, gradcheck_first_output, tdt
-from op_db_reductions import OPS, FLOATS
+from op_db_reductions import OPS, FLOATS, KEYWORD_CALLS, KEYWORD_ERRORS
 
 DEFAULT_TOL = {"float16": (2e-3, 2e-3), "float32": (2e-5, 2e-5), "float64": (1e-10, 1e-10),
                "complex64": (2e-5, 2e-5), "complex128": (1e-10, 1e-10)}
@@ -80,7 +81,7 @@ def test_values(info, dt, k):
             with np.errstate(all="ignore"):
                 exp = np.asarray(info.ref(a, **kw))
             if info.indices:
-                assert type(r).__name__ in ("max", "min", "median"), msg
+                assert type(r).__name__ in ("max", "min", "median", "nanmedian", "mode"), msg
                 assert r.values is r[0] and r.indices is r[1]
                 assert_close(r.values, exp, info.res_dtype(dt), _tol(info, info.res_dtype(dt)), msg)
                 _check_indices(info, r.values, r.indices, a, kw, msg)
@@ -124,6 +125,12 @@ def test_every_differentiable_entry_has_grad_samples():
     ("LogSoftmaxBackward0", lambda x: x.log_softmax(0)), ("CumsumBackward0", lambda x: x.cumsum(1)),
     ("CumprodBackward0", lambda x: x.cumprod(0)), ("MedianBackward0", lambda x: x.median()),
     ("MedianBackward1", lambda x: x.median(1)[0]),
+    ("NansumBackward0", lambda x: x.nansum(1)), ("DivBackward0", lambda x: x.nanmean()),
+    ("NanmedianBackward0", lambda x: x.nanmedian()), ("NanmedianBackward1", lambda x: x.nanmedian(0)[0]),
+    ("ModeBackward0", lambda x: x.mode(1)[0]), ("AminmaxBackward0", lambda x: x.aminmax().max),
+    ("AminmaxBackward0", lambda x: x.aminmax(dim=0).min), ("CummaxBackward0", lambda x: x.cummax(1)[0]),
+    ("CumminBackward0", lambda x: x.cummin(0).values), ("LogcumsumexpBackward0", lambda x: x.logcumsumexp(1)),
+    ("CumsumBackward0", lambda x: (x * 1).cumsum_(1)), ("CumprodBackward0", lambda x: (x * 1).cumprod_(0)),
 ])
 def test_grad_fn_names(name, call):
     x = torch.randn(3, 4, requires_grad=True)
@@ -221,3 +228,89 @@ def test_var_degrees_of_freedom_warning():
     with pytest.warns(UserWarning, match="degrees of freedom is <= 0"):
         r = torch.ones(3).var(correction=3)
     assert r.item() != r.item()
+
+
+@pytest.mark.parametrize("values", [[2.0, 0.0, 3.0, 4.0], [2.0, 0.0, 3.0, 0.0, 5.0], [0.0, 0.0, 1.5],
+                                    [[1.5, 0.0, 2.0], [0.0, -1.0, 0.0]]])
+def test_cumprod_gradient_with_zeros(values):
+    """cumprod's gradient with one and with two zeros in a slice, and its
+    second derivative (the elements after a zero have slopes that are 0 but
+    whose own derivatives are not)."""
+    x = torch.tensor(values, dtype=torch.float64, requires_grad=True)
+    f = lambda x: x.cumprod(-1)
+    assert torch.autograd.gradcheck(f, (x,))
+    assert torch.autograd.gradgradcheck(f, (x,))
+    if x.dim() == 2:
+        assert torch.autograd.gradgradcheck(lambda x: x.cumprod(0), (x,))
+
+
+def test_gradgradcheck_new_scans():
+    x = torch.randn(3, 4, dtype=torch.float64, requires_grad=True)
+    assert torch.autograd.gradgradcheck(lambda x: x.logcumsumexp(1), (x,))
+    assert torch.autograd.gradgradcheck(lambda x: x.nansum(0), (x,))
+
+
+def test_logcumsumexp_far_apart_values():
+    """Terms far below the running value neither underflow the result to -inf
+    nor overflow: each step starts from the larger of the two."""
+    r = torch.tensor([-1000.0, 0.0, 1000.0, 2.0, float("-inf")]).logcumsumexp(0).tolist()
+    assert r == [-1000.0, 0.0, 1000.0, 1000.0, 1000.0]
+    assert torch.tensor([float("-inf")] * 2).logcumsumexp(0).tolist() == [float("-inf")] * 2
+
+
+def test_new_named_tuples():
+    x = torch.tensor([[1.0, 5.0, 5.0], [7.0, float("nan"), 1.0]])
+    a = torch.aminmax(x[:, :1], dim=0)
+    assert type(a).__name__ == "aminmax" and a.min is a[0] and a.max.tolist() == [7.0]
+    assert repr(torch.aminmax(torch.tensor([1.0, 2.0]))) == (
+        "torch.return_types.aminmax(\nmin=tensor(1.),\nmax=tensor(2.))")
+    m = x.nanmedian(1)
+    assert type(m).__name__ == "nanmedian" and m.values.tolist() == [5.0, 1.0] and m.indices.tolist() == [1, 2]
+    c = x.cummax(1)
+    assert type(c).__name__ == "cummax" and c.indices.tolist() == [[0, 1, 2], [0, 1, 1]]
+    assert type(x.cummin(0)).__name__ == "cummin" and type(x.mode(1)).__name__ == "mode"
+
+
+def test_new_out_arguments():
+    x = torch.tensor([[1.0, 4.0], [3.0, 2.0]])
+    lo, hi = torch.empty(0), torch.empty(0)
+    r = torch.aminmax(x, dim=1, out=(lo, hi))
+    assert r.min is lo and r.max is hi and lo.tolist() == [1.0, 2.0] and hi.tolist() == [4.0, 3.0]
+    v, i = torch.empty(0), torch.empty(0, dtype=torch.int64)
+    r = torch.cummax(x, 0, out=(v, i))
+    assert r.values is v and v.tolist() == [[1.0, 4.0], [3.0, 4.0]] and i.tolist() == [[0, 0], [1, 0]]
+    for f in (lambda o: torch.nansum(x, 1, out=o), lambda o: torch.logcumsumexp(x, 1, out=o),
+              lambda o: torch.quantile(x, 0.5, dim=1, out=o), lambda o: torch.nanmean(x, 0, out=o)):
+        o = torch.empty(0)
+        assert f(o) is o and o.numel() == 2 * (o.dim())
+    with pytest.raises(RuntimeError, match="Expected out tensor to have dtype float, but got double instead"):
+        torch.aminmax(x, dim=0, out=(torch.empty(0, dtype=torch.float64), torch.empty(0)))
+    with pytest.raises(RuntimeError, match="expected scalar_type Float but found Double"):
+        torch.cummax(x, 0, out=(torch.empty(0, dtype=torch.float64), torch.empty(0, dtype=torch.int64)))
+
+
+def test_inplace_scans():
+    x = torch.tensor([[1.0, 2.0, 3.0]])
+    assert x.cumsum_(1) is x and x.tolist() == [[1.0, 3.0, 6.0]]
+    assert x.cumprod_(1) is x and x.tolist() == [[1.0, 3.0, 18.0]]
+    i = torch.tensor([1, 2, 3], dtype=torch.int32)
+    assert i.cumsum_(0).dtype == torch.int32 and i.tolist() == [1, 3, 6]
+    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad"):
+        torch.ones(2, requires_grad=True).cumsum_(0)
+
+
+@pytest.mark.parametrize("name,call,positional", KEYWORD_CALLS, ids=[c[0] for c in KEYWORD_CALLS])
+def test_keyword_forms(name, call, positional):
+    x = torch.tensor(np.random.default_rng(zlib.crc32(name.encode())).standard_normal((3, 4)))
+    r, e = call(torch, x), positional(torch, x)
+    if isinstance(e, torch.Tensor):
+        assert r.dtype == e.dtype and r.shape == e.shape, name
+        np.testing.assert_array_equal(r.numpy(), e.numpy(), err_msg=name)
+    else:
+        assert r == e, name
+
+
+@pytest.mark.parametrize("name,call,exc,frag", KEYWORD_ERRORS, ids=[c[0] for c in KEYWORD_ERRORS])
+def test_keyword_form_errors(name, call, exc, frag):
+    with pytest.raises(exc, match=re.escape(frag)):
+        call(torch, torch.ones(3, 4))

@@ -47,6 +47,8 @@ cdef extern from "backend.h" nogil:
                                void *out)
     ctypedef void (*ct_softmax_fn)(const void *x, int64_t rows, int64_t len, int64_t ld, int is_log,
                                    void *out)
+    ctypedef void (*ct_cumext_fn)(const void *x, int64_t rows, int64_t len, int64_t ld, int is_max,
+                                  void *val, int64_t *idx)
     # products
     ctypedef void (*ct_mm_fn)(int64_t nb, const int64_t *offa, const int64_t *offb,
                               const void *A, const void *B, void *C, int64_t m, int64_t n, int64_t k)
@@ -164,6 +166,9 @@ cdef extern from "backend.h" nogil:
         # discrete Fourier transforms (NULL on the CPU)
         int (*fft_c2c)(int dtype, const void *inp, void *out, int64_t rows, int64_t n,
                        int inverse) noexcept nogil
+        # sums that skip NaN, running max/min with indices
+        const ct_sum_rows_fn *nansum_rows
+        const ct_cumext_fn *cumext
 
     # the Philox stream's bookkeeping: blocks a fill of n elements consumes
     uint64_t ct_rand_blocks_uniform_f32(int64_t n)

@@ -167,6 +167,11 @@ typedef struct ct_backend {
      * CT_ERR_DEVICE (the device failed) or -1 (a dtype it lacks). NULL on
      * the CPU, whose transforms run in numpy's pocketfft (ctorch/fft.py). */
     int (*fft_c2c)(int dtype, const void *in, void *out, int64_t rows, int64_t n, int inverse);
+
+    /* more reductions over rows (reduce.h): sums that skip NaN (floating
+     * dtypes), running max/min with indices (cummax / cummin) */
+    const ct_sum_rows_fn *nansum_rows;
+    const ct_cumext_fn *cumext;
 } ct_backend;
 
 /* the CPU backend (cpu_backend.c) */

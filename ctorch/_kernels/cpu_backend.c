@@ -147,6 +147,8 @@ const ct_backend ct_cpu_backend = {
     .prod = ct_prod_loops,
     .cum = ct_cum_loops,
     .softmax = ct_softmax_loops,
+    .nansum_rows = ct_nansum_rows_loops,
+    .cumext = ct_cumext_loops,
 
     .mm = ct_mm_loops,
     .gemm_ready = ct_cpu_gemm_ready,

@@ -318,7 +318,23 @@ ct_median_fn ct_median_loops[CT_NDTYPES] = {
  * sums and products of float16 accumulate in float, of float32 and complex64
  * in double precision (a running float32 sum of 1e7 values near 10 drifts by
  * 6% by its end). */
-#define CT_PRODSCAN(S, T, PACC, ACC)                                                    \
+/* logcumsumexp's step: log(exp(a) + exp(v)) from the larger of the two, so
+ * that nothing overflows; -inf + -inf stays -inf, a NaN propagates. Integer
+ * and complex scans never take it (the caller allows floating dtypes only). */
+#define CT_LAE(NAME, ACC, EXP, LOG1P)                                             \
+static inline ACC NAME(ACC a, ACC v) {                                            \
+    ACC hi = a > v ? a : v, lo = a > v ? v : a;                                   \
+    if (a != a || v != v) return a + v;                                           \
+    if (lo == -INFINITY) return hi;                                               \
+    if (hi == INFINITY) return hi;                                                \
+    return hi + LOG1P(EXP(lo - hi));                                              \
+}
+CT_LAE(ct_lae_f, float, expf, log1pf)
+CT_LAE(ct_lae_d, double, exp, log1p)
+static inline int64_t ct_lae_i64(int64_t a, int64_t v) { return a + v; }
+static inline ct_cdouble ct_lae_cd(ct_cdouble a, ct_cdouble v) { return a + v; }
+
+#define CT_PRODSCAN(S, T, PACC, ACC, LAE, LAE_INIT)                                     \
 void ct_prod_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld, T *out) {        \
     for (int64_t r = 0; r < rows; r++) {                                          \
         const T *p = x + r * ld;                                                  \
@@ -338,18 +354,21 @@ void ct_cum_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld,         
     for (int64_t r = 0; r < rows; r++) {                                          \
         const T *p = x + r * ld;                                                  \
         T *o = out + r * len;                                                     \
-        ACC a = is_prod ? (ACC)1 : (ACC)0;                                        \
-        if (is_prod) for (int64_t i = 0; i < len; i++) { a *= (ACC)p[i]; o[i] = (T)a; } \
+        ACC a = is_prod == 1 ? (ACC)1 : (ACC)0;                                   \
+        if (is_prod == 2) {                                                       \
+            a = LAE_INIT;                                                         \
+            for (int64_t i = 0; i < len; i++) { a = LAE(a, (ACC)p[i]); o[i] = (T)a; } \
+        } else if (is_prod) for (int64_t i = 0; i < len; i++) { a *= (ACC)p[i]; o[i] = (T)a; } \
         else for (int64_t i = 0; i < len; i++) { a += (ACC)p[i]; o[i] = (T)a; }   \
     }                                                                             \
 }
 
-CT_PRODSCAN(i64, int64_t, int64_t, int64_t)
-CT_PRODSCAN(f16, ct_half, ct_half, float)
-CT_PRODSCAN(f32, float, float, double)
-CT_PRODSCAN(f64, double, double, double)
-CT_PRODSCAN(c64, ct_cfloat, ct_cfloat, ct_cdouble)
-CT_PRODSCAN(c128, ct_cdouble, ct_cdouble, ct_cdouble)
+CT_PRODSCAN(i64, int64_t, int64_t, int64_t, ct_lae_i64, 0)
+CT_PRODSCAN(f16, ct_half, ct_half, float, ct_lae_f, -INFINITY)
+CT_PRODSCAN(f32, float, float, double, ct_lae_d, -INFINITY)
+CT_PRODSCAN(f64, double, double, double, ct_lae_d, -INFINITY)
+CT_PRODSCAN(c64, ct_cfloat, ct_cfloat, ct_cdouble, ct_lae_cd, 0)
+CT_PRODSCAN(c128, ct_cdouble, ct_cdouble, ct_cdouble, ct_lae_cd, 0)
 
 ct_prod_fn ct_prod_loops[CT_NDTYPES] = {
     NULL, NULL, NULL, NULL, NULL, (ct_prod_fn)ct_prod_rows_i64, (ct_prod_fn)ct_prod_rows_f16,
@@ -406,4 +425,105 @@ CT_SOFTMAX(f64, double, log)
 ct_softmax_fn ct_softmax_loops[CT_NDTYPES] = {
     NULL, NULL, NULL, NULL, NULL, NULL, NULL,
     (ct_softmax_fn)ct_softmax_rows_f32, (ct_softmax_fn)ct_softmax_rows_f64, NULL, NULL,
+};
+
+/* ---------------------------------------------------------------- nansum
+ * The sum kernels' order and accumulators (64 lanes, pairwise above 4096
+ * elements, chunks of one long row in parallel), a NaN counting as 0. */
+#define CT_NANSUM(S, T, ACC)                                                      \
+CT_MULTIVERSION static ACC ct_nansum_block_##S(const T *x, int64_t n) {           \
+    ACC acc[CT_SUM_LANES] = {0};                                                  \
+    int64_t i = 0;                                                                \
+    for (; i + CT_SUM_LANES <= n; i += CT_SUM_LANES)                              \
+        for (int k = 0; k < CT_SUM_LANES; k++) {                                  \
+            ACC v = (ACC)x[i + k];                                                \
+            acc[k] += v == v ? v : (ACC)0;                                        \
+        }                                                                         \
+    ACC tail = 0;                                                                 \
+    for (; i < n; i++) { ACC v = (ACC)x[i]; tail += v == v ? v : (ACC)0; }        \
+    for (int w = CT_SUM_LANES / 2; w > 0; w >>= 1)                                \
+        for (int k = 0; k < w; k++) acc[k] += acc[k + w];                         \
+    return acc[0] + tail;                                                         \
+}                                                                                 \
+static ACC ct_nansum_pairwise_##S(const T *x, int64_t n) {                        \
+    if (n <= CT_PAIRWISE_BLOCK) return ct_nansum_block_##S(x, n);                 \
+    int64_t half = (n / 2 + CT_SUM_LANES - 1) & ~(int64_t)(CT_SUM_LANES - 1);     \
+    return ct_nansum_pairwise_##S(x, half) + ct_nansum_pairwise_##S(x + half, n - half); \
+}                                                                                 \
+void ct_sum_rows_nan_##S(const T *x, int64_t rows, int64_t len, int64_t ld, T *out) { \
+    int nt = ct_get_num_threads();                                                \
+    if (rows == 1 && nt > 1 && len >= 65536) {                                    \
+        ACC part[CT_SUM_MAXCHUNKS];                                               \
+        int64_t ch = CT_SUM_CHUNK;                                                \
+        if ((len + ch - 1) / ch > CT_SUM_MAXCHUNKS)                               \
+            ch = ((len + CT_SUM_MAXCHUNKS - 1) / CT_SUM_MAXCHUNKS + CT_SUM_LANES - 1) \
+                 & ~(int64_t)(CT_SUM_LANES - 1);                                  \
+        int64_t nch = (len + ch - 1) / ch;                                        \
+        _Pragma("omp parallel for num_threads(nt) schedule(dynamic, 1)")          \
+        for (int64_t c = 0; c < nch; c++) {                                       \
+            int64_t a = ch * c, m = len - a < ch ? len - a : ch;                  \
+            part[c] = ct_nansum_pairwise_##S(x + a, m);                           \
+        }                                                                         \
+        for (int64_t w = 1; w < nch; w *= 2)                                      \
+            for (int64_t c = 0; c + w < nch; c += 2 * w) part[c] += part[c + w];  \
+        out[0] = (T)part[0];                                                      \
+        return;                                                                   \
+    }                                                                             \
+    if (nt > 1 && rows * len >= 65536) {                                          \
+        int64_t rc = len >= 65536 ? 1 : 65536 / len;                              \
+        _Pragma("omp parallel for num_threads(nt) schedule(dynamic, rc)")         \
+        for (int64_t r = 0; r < rows; r++) out[r] = (T)ct_nansum_pairwise_##S(x + r * ld, len); \
+    } else {                                                                      \
+        for (int64_t r = 0; r < rows; r++) out[r] = (T)ct_nansum_pairwise_##S(x + r * ld, len); \
+    }                                                                             \
+}
+
+CT_NANSUM(f16, ct_half, float)
+CT_NANSUM(f32, float, float)
+CT_NANSUM(f64, double, double)
+
+ct_sum_rows_fn ct_nansum_rows_loops[CT_NDTYPES] = {
+    NULL, NULL, NULL, NULL, NULL, NULL, (ct_sum_rows_fn)ct_sum_rows_nan_f16,
+    (ct_sum_rows_fn)ct_sum_rows_nan_f32, (ct_sum_rows_fn)ct_sum_rows_nan_f64, NULL, NULL,
+};
+
+/* ------------------------------------------------------- cummax / cummin
+ * Element i takes over when it is >= (max) or <= (min) the running value, or
+ * NaN: ties give the latest index, a NaN holds until the next NaN. */
+#define CT_CUMEXT(S, T)                                                           \
+static void ct_cumext_one_##S(const T *p, int64_t len, int is_max, T *v, int64_t *ix) { \
+    T b = p[0];                                                                   \
+    int64_t bi = 0;                                                               \
+    for (int64_t i = 0; i < len; i++) {                                           \
+        T x = p[i];                                                               \
+        if (x != x || (is_max ? x >= b : x <= b)) { b = x; bi = i; }              \
+        v[i] = b;                                                                 \
+        ix[i] = bi;                                                               \
+    }                                                                             \
+}                                                                                 \
+void ct_cumext_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld,        \
+                        int is_max, T *val, int64_t *idx) {                       \
+    int nt = ct_get_num_threads();                                                \
+    int64_t rc = len >= CT_PAR_MIN ? 1 : CT_PAR_MIN / (len ? len : 1);            \
+    _Pragma("omp parallel for num_threads(nt) schedule(dynamic, rc) if(nt > 1 && rows > 1 && rows * len >= CT_PAR_MIN)") \
+    for (int64_t r = 0; r < rows; r++)                                            \
+        ct_cumext_one_##S(x + r * ld, len, is_max, val + r * len, idx + r * len); \
+}
+
+CT_CUMEXT(b8, uint8_t)
+CT_CUMEXT(u8, uint8_t)
+CT_CUMEXT(i8, int8_t)
+CT_CUMEXT(i16, int16_t)
+CT_CUMEXT(i32, int32_t)
+CT_CUMEXT(i64, int64_t)
+CT_CUMEXT(f16, ct_half)
+CT_CUMEXT(f32, float)
+CT_CUMEXT(f64, double)
+
+ct_cumext_fn ct_cumext_loops[CT_NDTYPES] = {
+    (ct_cumext_fn)ct_cumext_rows_b8, (ct_cumext_fn)ct_cumext_rows_u8,
+    (ct_cumext_fn)ct_cumext_rows_i8, (ct_cumext_fn)ct_cumext_rows_i16,
+    (ct_cumext_fn)ct_cumext_rows_i32, (ct_cumext_fn)ct_cumext_rows_i64,
+    (ct_cumext_fn)ct_cumext_rows_f16, (ct_cumext_fn)ct_cumext_rows_f32,
+    (ct_cumext_fn)ct_cumext_rows_f64, NULL, NULL,
 };

@@ -1,5 +1,6 @@
-/* Reductions over the CPU: sums (rows and columns), max/min (values and
- * first index), median, prod, cumulative sums/products and (log-)softmax.
+/* Reductions over the CPU: sums (rows and columns; NaN-skipping rows), max/min
+ * (values and first index), median, prod, cumulative sums/products/log-sum-
+ * exps, running max/min with indices and (log-)softmax.
  * Declarations: the kernel types, the tables indexed by dtype code and the
  * per-dtype kernels behind them; the kernels are in reduce.c.
  *
@@ -53,6 +54,7 @@ extern ct_median_fn ct_median_loops[CT_NDTYPES];
 
 /* the input is already in the accumulation dtype (int64 for integers) */
 typedef void (*ct_prod_fn)(const void *x, int64_t rows, int64_t len, int64_t ld, void *out);
+/* is_prod: 0 cumsum, 1 cumprod, 2 logcumsumexp (floating dtypes only) */
 typedef void (*ct_cum_fn)(const void *x, int64_t rows, int64_t len, int64_t ld, int is_prod, void *out);
 extern ct_prod_fn ct_prod_loops[CT_NDTYPES];
 extern ct_cum_fn ct_cum_loops[CT_NDTYPES];
@@ -82,5 +84,26 @@ CT_MEDIAN_DECL(f32, float) CT_MEDIAN_DECL(f64, double)
 CT_PRODSCAN_DECL(i64, int64_t) CT_PRODSCAN_DECL(f16, ct_half) CT_PRODSCAN_DECL(f32, float)
 CT_PRODSCAN_DECL(f64, double) CT_PRODSCAN_DECL(c64, ct_cfloat) CT_PRODSCAN_DECL(c128, ct_cdouble)
 CT_SOFTMAX_DECL(f32, float) CT_SOFTMAX_DECL(f64, double)
+
+/* ---- nansum, cummax / cummin --------------------------------------------- */
+
+/* out[r] = sum of the non-NaN elements of row r (float16/32/64; the sum's
+ * accumulation and order are those of ct_sum_rows) */
+extern ct_sum_rows_fn ct_nansum_rows_loops[CT_NDTYPES];
+CT_SUM_ROWS_DECL(nan_f16, ct_half) CT_SUM_ROWS_DECL(nan_f32, float) CT_SUM_ROWS_DECL(nan_f64, double)
+
+/* running max (is_max) or min of each row and the index it came from:
+ * element i replaces the running value when it is >= (<=) it or NaN, so
+ * ties give the latest index and a NaN sticks until the next NaN (PyTorch's
+ * rule); val and idx are dense rows of len */
+typedef void (*ct_cumext_fn)(const void *x, int64_t rows, int64_t len, int64_t ld, int is_max,
+                             void *val, int64_t *idx);
+extern ct_cumext_fn ct_cumext_loops[CT_NDTYPES];
+#define CT_CUMEXT_DECL(S, T)                                                      \
+    void ct_cumext_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld,    \
+                            int is_max, T *val, int64_t *idx);
+CT_CUMEXT_DECL(b8, uint8_t) CT_CUMEXT_DECL(u8, uint8_t) CT_CUMEXT_DECL(i8, int8_t)
+CT_CUMEXT_DECL(i16, int16_t) CT_CUMEXT_DECL(i32, int32_t) CT_CUMEXT_DECL(i64, int64_t)
+CT_CUMEXT_DECL(f16, ct_half) CT_CUMEXT_DECL(f32, float) CT_CUMEXT_DECL(f64, double)
 
 #endif

@@ -4,6 +4,7 @@ from ctorch._core.dtype cimport DType
 from ctorch._core.tensor cimport Tensor
 
 cdef DType _factory_dtype(object dtype_, object out, str fname)   # checks out=, too
+cdef tuple _size_kw(tuple sizes, object size, str fname)   # f(2, 3), f((2, 3)), f(size=...)
 cdef Tensor _sized(tuple size, object dtype_, object device, str fname, DType fallback=*,
                    object out=*)
 cdef Tensor _finish(Tensor r, object requires_grad, object out=*, int device=*)   # r (moved to device), or r written to out=

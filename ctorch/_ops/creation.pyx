@@ -205,6 +205,16 @@ cdef DType _factory_dtype(object dtype_, object out, str fname):
     return o._dtype
 
 
+cdef tuple _size_kw(tuple sizes, object size, str fname):
+    """The sizes of a factory called as f(2, 3), f((2, 3)) or f(size=(2, 3))."""
+    if size is None:
+        return sizes
+    if sizes:
+        raise TypeError(f"{fname}() received an invalid combination of arguments - got both "
+                        f"positional sizes and 'size'")
+    return (size,)
+
+
 cdef Tensor _sized(tuple size, object dtype_, object device, str fname, DType fallback=None,
                    object out=None):
     cdef int code = _factory_device(device, out)
@@ -234,14 +244,14 @@ cdef Tensor _finish(Tensor r, object requires_grad, object out=None, int device=
     return r
 
 
-def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+def empty(*sizes, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
           pin_memory=False, memory_format=None):
-    cdef Tensor r = _sized(size, dtype, device, "empty", None, out)
+    cdef Tensor r = _sized(_size_kw(sizes, size, "empty"), dtype, device, "empty", None, out)
     return _finish(r, requires_grad, out, r._storage.device)
 
 
-def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False):
-    cdef Tensor r = _sized(size, dtype, device, "zeros", None, out)
+def zeros(*sizes, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    cdef Tensor r = _sized(_size_kw(sizes, size, "zeros"), dtype, device, "zeros", None, out)
     _zero_fill(r)
     return _finish(r, requires_grad, out, r._storage.device)
 
@@ -254,8 +264,8 @@ cdef int _zero_fill(Tensor r) except -1:
     return 0
 
 
-def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False):
-    cdef Tensor r = _sized(size, dtype, device, "ones", None, out)
+def ones(*sizes, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    cdef Tensor r = _sized(_size_kw(sizes, size, "ones"), dtype, device, "ones", None, out)
     _fill(r, 1)
     return _finish(r, requires_grad, out, r._storage.device)
 
@@ -325,11 +335,15 @@ cdef int _check_range(object start, object end, object step) except -1:
     return 0
 
 
-def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device=None,
+def arange(start=None, end=None, step=1, *, out=None, dtype=None, layout=None, device=None,
            requires_grad=False):
     cdef int code = _factory_device(device, out)
+    if start is None and end is None:
+        raise TypeError("arange() missing required argument 'end'")
     if end is None:
         start, end = 0, start
+    elif start is None:
+        start = 0
     start = _num(start, "start")
     end = _num(end, "end")
     step = _num(step, "step")

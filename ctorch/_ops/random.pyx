@@ -12,7 +12,7 @@ from ctorch._core.backend cimport *
 from ctorch._core.dispatch cimport device, _device_code
 from ctorch._core.tensor cimport *
 from ctorch._core.iterator cimport *
-from ctorch._ops.creation cimport _sized, _finish, _like, _factory_dtype, _factory_device
+from ctorch._ops.creation cimport _sized, _size_kw, _finish, _like, _factory_dtype, _factory_device
 from ctorch._ops.elementwise cimport _cast
 from ctorch._core.tensor import Size
 
@@ -157,16 +157,16 @@ cdef int _fill_random_raw(const ct_backend *B, char *p, int64_t n, bint dbl, Gen
     return 0
 
 
-def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+def rand(*sizes, size=None, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
          pin_memory=False):
-    cdef Tensor r = _sized(size, dtype, device, "rand", None, out)
+    cdef Tensor r = _sized(_size_kw(sizes, size, "rand"), dtype, device, "rand", None, out)
     _fill_random(r, _gen(generator), False)
     return _finish(r, requires_grad, out)
 
 
-def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+def randn(*sizes, size=None, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
           pin_memory=False):
-    cdef Tensor r = _sized(size, dtype, device, "randn", None, out)
+    cdef Tensor r = _sized(_size_kw(sizes, size, "randn"), dtype, device, "randn", None, out)
     _fill_random(r, _gen(generator), True)
     return _finish(r, requires_grad, out)
 
@@ -196,17 +196,16 @@ cdef Tensor _randint_into(Tensor r, int64_t low, int64_t high, Generator g):
 
 
 def randint(*args, generator=None, out=None, dtype=None, layout=None, device=None,
-            requires_grad=False, size=None):
-    # randint(high, size) or randint(low, high, size)
-    args = list(args)
-    if size is not None:
-        args.append(size)
-    if len(args) == 2:
-        low, high, sz = 0, args[0], args[1]
-    elif len(args) == 3:
-        low, high, sz = args
-    else:
+            requires_grad=False, size=None, low=None, high=None):
+    # randint(high, size) or randint(low, high, size), any of them by keyword:
+    # positional arguments fill the names not given by keyword, in order
+    given = {k: v for k, v in (("low", low), ("high", high), ("size", size)) if v is not None}
+    names = ("low", "high", "size") if len(args) + len(given) == 3 else ("high", "size")
+    free = [k for k in names if k not in given]
+    if len(free) != len(args) or any(k not in names for k in given):
         raise TypeError("randint() received an invalid combination of arguments - expected (int high, tuple of ints size) or (int low, int high, tuple of ints size)")
+    given.update(zip(free, args))
+    low, high, sz = given.get("low", 0), given["high"], given["size"]
     if not isinstance(sz, (tuple, list, Size)):
         raise TypeError(f"randint(): argument 'size' must be tuple of ints, not {type(sz).__name__}")
     cdef Tensor r = _sized((tuple(sz),), dtype, device, "randint", t_int64, out)

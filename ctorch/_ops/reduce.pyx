@@ -1,7 +1,10 @@
 # cython: language_level=3
 """Reductions: sum/mean over any set of dims, max/min (whole, per dim with
-indices, amax/amin), argmax/argmin, prod, var/std (and *_mean), logsumexp,
-softmax/log_softmax, cumsum/cumprod, all/any, count_nonzero, median, norm.
+indices, amax/amin, aminmax), argmax/argmin, prod, var/std (and *_mean),
+logsumexp, nansum/nanmean, softmax/log_softmax, cumsum/cumprod (and in place),
+cummax/cummin, logcumsumexp, all/any, count_nonzero, median, norm. Every
+function that takes dim/keepdim also takes numpy's spellings axis=/keepdims=,
+as PyTorch does.
 
 Every kernel sees the "rows" layout: the reduced dims permuted innermost (a
 view when they are dense, a dense copy otherwise; a sum over the leading
@@ -16,7 +19,7 @@ from ctorch._core.dtype cimport *
 from ctorch._core.backend cimport *
 from ctorch._core.tensor cimport *
 from ctorch._core.iterator cimport *
-from ctorch._ops.elementwise cimport _cast, _binary, _FUNCTIONS
+from ctorch._ops.elementwise cimport _cast, _binary, _FUNCTIONS, _inplace_with_graph
 from ctorch._ops.views cimport _reshape
 from ctorch.autograd._node cimport record, _grad_mode
 from ctorch._ops.creation import zeros, ones_like, zeros_like, arange
@@ -29,6 +32,30 @@ _brange = _builtins.range
 cdef str _dev(Tensor t):
     """The name of t's device in kernel names ("cpu", "cuda")."""
     return (<bytes>t._storage.backend.name).decode()
+
+
+
+# ------------------------------------------------------------ numpy-style keywords
+
+cdef object _axis(object dim, object axis, str name):
+    """dim, or numpy's spelling `axis=` of it (PyTorch accepts both, not together)."""
+    if axis is None:
+        return dim
+    if dim is not None and not (isinstance(dim, (tuple, list)) and len(dim) == 0):
+        raise TypeError(f"{name}() received an invalid combination of arguments - "
+                        f"got both 'dim' and its alias 'axis'")
+    return axis
+
+
+cdef object _keep(object keepdim, object keepdims):
+    """keepdim, or numpy's spelling `keepdims=` of it."""
+    return keepdim if keepdims is None else keepdims
+
+
+cdef int _need_dim(object dim, str name) except -1:
+    if dim is None:
+        raise TypeError(f'{name}() missing 1 required positional arguments: "dim"')
+    return 0
 
 
 
@@ -115,14 +142,18 @@ cdef DType _sum_dtype(Tensor t, object dtype):
     return t_int64 if t._dtype._kind <= K_INT else t._dtype
 
 
-def _sum_fn(input, dim=None, keepdim=False, *, dtype=None, out=None):
+def _sum_fn(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, keepdims=None):
+    dim = _axis(dim, axis, "sum")
+    keepdim = _keep(keepdim, keepdims)
     cdef Tensor t = _tensor_arg(input, "sum")
     cdef Tensor r = _sum(t, dim, keepdim, _sum_dtype(t, dtype))
     _record_reduce(r, t, "sum", dim, keepdim, 1)
     return _to_out(out, r, "sum", OUT_ANY if dtype is None else OUT_SAME)
 
 
-def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
+def mean(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, keepdims=None):
+    dim = _axis(dim, axis, "mean")
+    keepdim = _keep(keepdim, keepdims)
     cdef Tensor t = _tensor_arg(input, "mean")
     cdef DType dt = _as_dtype(dtype)
     if dt is None:
@@ -265,11 +296,15 @@ cdef object _minmax_fn(object input, object dim, object keepdim, object out, bin
     return _named(name)(v, i)
 
 
-def _max_fn(input, dim=None, keepdim=False, *, out=None):
+def _max_fn(input, dim=None, keepdim=False, *, out=None, axis=None, keepdims=None):
+    dim = _axis(dim, axis, "max")
+    keepdim = _keep(keepdim, keepdims)
     return _minmax_fn(input, dim, keepdim, out, True)
 
 
-def _min_fn(input, dim=None, keepdim=False, *, out=None):
+def _min_fn(input, dim=None, keepdim=False, *, out=None, axis=None, keepdims=None):
+    dim = _axis(dim, axis, "min")
+    keepdim = _keep(keepdim, keepdims)
     return _minmax_fn(input, dim, keepdim, out, False)
 
 
@@ -289,11 +324,15 @@ cdef object _aminmax(object input, object dim, bint keepdim, object out, bint is
                    "and {out} for out's dtype.")
 
 
-def amax(input, dim=(), keepdim=False, *, out=None):
+def amax(input, dim=(), keepdim=False, *, out=None, axis=None, keepdims=None):
+    dim = _axis(dim, axis, "amax")
+    keepdim = _keep(keepdim, keepdims)
     return _aminmax(input, dim, keepdim, out, True)
 
 
-def amin(input, dim=(), keepdim=False, *, out=None):
+def amin(input, dim=(), keepdim=False, *, out=None, axis=None, keepdims=None):
+    dim = _axis(dim, axis, "amin")
+    keepdim = _keep(keepdim, keepdims)
     return _aminmax(input, dim, keepdim, out, False)
 
 
@@ -317,11 +356,15 @@ cdef object _argminmax(object input, object dim, bint keepdim, object out, bint 
     return _to_out(out, i, "argmax" if is_max else "argmin", OUT_SAME)
 
 
-def argmax(input, dim=None, keepdim=False, *, out=None):
+def argmax(input, dim=None, keepdim=False, *, out=None, axis=None, keepdims=None):
+    dim = _axis(dim, axis, "argmax")
+    keepdim = _keep(keepdim, keepdims)
     return _argminmax(input, dim, keepdim, out, True)
 
 
-def argmin(input, dim=None, keepdim=False, *, out=None):
+def argmin(input, dim=None, keepdim=False, *, out=None, axis=None, keepdims=None):
+    dim = _axis(dim, axis, "argmin")
+    keepdim = _keep(keepdim, keepdims)
     return _argminmax(input, dim, keepdim, out, False)
 
 
@@ -346,22 +389,29 @@ cdef object _anyall(object input, object dim, bint keepdim, object out, bint is_
     return _to_out(out, v, name, OUT_SAME, name + " only supports bool tensor for result, got: {out}")
 
 
-def _any_fn(input, dim=None, keepdim=False, *, out=None):
+def _any_fn(input, dim=None, keepdim=False, *, out=None, axis=None, keepdims=None):
+    dim = _axis(dim, axis, "any")
+    keepdim = _keep(keepdim, keepdims)
     return _anyall(input, dim, keepdim, out, True)
 
 
-def _all_fn(input, dim=None, keepdim=False, *, out=None):
+def _all_fn(input, dim=None, keepdim=False, *, out=None, axis=None, keepdims=None):
+    dim = _axis(dim, axis, "all")
+    keepdim = _keep(keepdim, keepdims)
     return _anyall(input, dim, keepdim, out, False)
 
 
-def count_nonzero(input, dim=None):
+def count_nonzero(input, dim=None, *, axis=None):
+    dim = _axis(dim, axis, "count_nonzero")
     cdef Tensor t = _tensor_arg(input, "count_nonzero")
     return _sum(_cast(t, t_bool), _red_dims(t, dim) if t._ndim else None, False, t_int64)
 
 
 # ------------------------------------------------------------ median
 
-def median(input, dim=None, keepdim=False, *, out=None):
+def median(input, dim=None, keepdim=False, *, out=None, axis=None, keepdims=None):
+    dim = _axis(dim, axis, "median")
+    keepdim = _keep(keepdim, keepdims)
     cdef Tensor t = _tensor_arg(input, "median")
     if t._dtype.is_complex or t._dtype._code == CT_BOOL:
         raise NotImplementedError(f'"median_{_dev(t)}" not implemented for \'{_sname(t._dtype)}\'')
@@ -418,7 +468,9 @@ cdef DType _acc_dtype(DType dt):
     return t_int64 if dt._kind <= K_INT else dt
 
 
-def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
+def prod(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, keepdims=None):
+    dim = _axis(dim, axis, "prod")
+    keepdim = _keep(keepdim, keepdims)
     cdef Tensor t = _tensor_arg(input, "prod")
     cdef DType res = _as_dtype(dtype)
     if res is None:
@@ -510,25 +562,36 @@ cdef object _var_std(object input, object dim, object unbiased, bint keepdim, ob
     return _to_out(out, v, name, OUT_CAST)
 
 
-def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
+def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None, axis=None, keepdims=None):
+    dim = _axis(dim, axis, "var")
+    keepdim = _keep(keepdim, keepdims)
     return _var_std(input, dim, unbiased, keepdim, correction, out, False, False)
 
 
-def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
+def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None, axis=None, keepdims=None):
+    dim = _axis(dim, axis, "std")
+    keepdim = _keep(keepdim, keepdims)
     return _var_std(input, dim, unbiased, keepdim, correction, out, True, False)
 
 
-def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=None):
+    dim = _axis(dim, axis, "var_mean")
+    keepdim = _keep(keepdim, keepdims)
     return _var_std(input, dim, unbiased, keepdim, correction, None, False, True)
 
 
-def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=None):
+    dim = _axis(dim, axis, "std_mean")
+    keepdim = _keep(keepdim, keepdims)
     return _var_std(input, dim, unbiased, keepdim, correction, None, True, True)
 
 
 # ------------------------------------------------------------ logsumexp
 
-def logsumexp(input, dim, keepdim=False, *, out=None):
+def logsumexp(input, dim=None, keepdim=False, *, out=None, axis=None, keepdims=None):
+    dim = _axis(dim, axis, "logsumexp")
+    keepdim = _keep(keepdim, keepdims)
+    _need_dim(dim, "logsumexp")
     cdef Tensor t = _tensor_arg(input, "logsumexp")
     if not (t._dtype.is_floating_point or t._dtype.is_complex):
         t = _cast(t, t_float32)
@@ -597,11 +660,15 @@ cdef object _cum(object input, object dim, object dtype, object out, bint is_pro
     return _to_out(out, r, name, OUT_ANY if dtype is None else OUT_SAME)
 
 
-def cumsum(input, dim, *, dtype=None, out=None):
+def cumsum(input, dim=None, *, dtype=None, out=None, axis=None):
+    dim = _axis(dim, axis, "cumsum")
+    _need_dim(dim, "cumsum")
     return _cum(input, dim, dtype, out, False)
 
 
-def cumprod(input, dim, *, dtype=None, out=None):
+def cumprod(input, dim=None, *, dtype=None, out=None, axis=None):
+    dim = _axis(dim, axis, "cumprod")
+    _need_dim(dim, "cumprod")
     return _cum(input, dim, dtype, out, True)
 
 
@@ -625,11 +692,13 @@ cdef object _softmax(object input, object dim, object dtype, bint is_log):
     return r
 
 
-def softmax(input, dim=None, dtype=None, *, _stacklevel=3):
+def softmax(input, dim=None, dtype=None, *, _stacklevel=3, axis=None):
+    dim = _axis(dim, axis, "softmax")
     return _softmax(input, dim, dtype, False)
 
 
-def log_softmax(input, dim=None, dtype=None, *, _stacklevel=3):
+def log_softmax(input, dim=None, dtype=None, *, _stacklevel=3, axis=None):
+    dim = _axis(dim, axis, "log_softmax")
     return _softmax(input, dim, dtype, True)
 
 
@@ -638,4 +707,208 @@ for _m_name, _m_fn in (("max", _max_fn), ("min", _min_fn), ("amax", amax), ("ami
                        ("count_nonzero", count_nonzero), ("median", median), ("prod", prod),
                        ("var", var), ("std", std), ("logsumexp", logsumexp), ("cumsum", cumsum),
                        ("cumprod", cumprod), ("softmax", softmax), ("log_softmax", log_softmax)):
+    _add_method(_m_name, _m_fn)
+
+
+# ------------------------------------------------------------ nansum / nanmean
+
+cdef Tensor _nansum(Tensor t, object dim, bint keepdim, DType res, str name):
+    """Sum of t's non-NaN elements over dim, in dtype res."""
+    if t._dtype.is_complex:
+        raise RuntimeError(f"nansum on {_dev(t).upper()} does not support complex inputs")
+    if not t._dtype.is_floating_point:
+        return _sum(t, dim, keepdim, res)           # integers hold no NaN
+    cdef DType comp = res if res.is_floating_point else t._dtype
+    cdef Tensor c = _cast(t, comp) if t._dtype is not comp else t
+    cdef list red = _reduce_dims(c, dim)
+    p, rows, L, ld, out_shape, keep_shape = _rows_layout(c, red)
+    cdef Tensor pp = <Tensor>p
+    cdef Tensor out = _empty_list(out_shape, comp, c._storage.device)
+    cdef ct_sum_rows_fn fn = c._storage.backend.nansum_rows[comp._code]
+    if fn == NULL:
+        raise NotImplementedError(f"\"{name}_{_dev(c)}\" not implemented for '{_sname(comp)}'")
+    cdef Py_ssize_t r_ = rows, l_ = L, ld_ = ld
+    if r_ > 0:
+        if l_ == 0:
+            _fill(out, 0)
+        else:
+            with nogil:
+                fn(pp._data, r_, l_, ld_, out._data)
+            _check_device(c)
+    if keepdim:
+        out = _reshape(out, keep_shape)
+    if res is not comp:
+        out = _cast(out, res)
+    return out
+
+
+def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, keepdims=None):
+    cdef Tensor t = _tensor_arg(input, "nansum")
+    dim = _axis(dim, axis, "nansum")
+    keepdim = bool(_keep(keepdim, keepdims))
+    cdef DType res = _sum_dtype(t, dtype)
+    if out is not None and isinstance(out, Tensor) and dtype is None and t._dtype.is_floating_point \
+            and not (<Tensor>out)._dtype.is_floating_point:
+        raise NotImplementedError(f"\"nansum_{_dev(t)}\" not implemented for '{_sname((<Tensor>out)._dtype)}'")
+    cdef Tensor r = _nansum(t, dim, keepdim, res, "nansum")
+    if _grad_mode() and _needs_grad(t):
+        dims = None
+        if dim is not None and not (isinstance(dim, (tuple, list)) and len(dim) == 0):
+            dims = _reduce_dims(t, dim)
+        record("nansum", r, (t,), (tuple(dims) if dims is not None else None, keepdim))
+    return _to_out(out, r, "nansum", OUT_ANY if dtype is None else OUT_SAME)
+
+
+def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, keepdims=None):
+    """nansum over the count of non-NaN elements (PyTorch composes it so too:
+    its gradient is the division's)."""
+    cdef Tensor t = _tensor_arg(input, "nanmean")
+    dim = _axis(dim, axis, "nanmean")
+    keepdim = bool(_keep(keepdim, keepdims))
+    if not (t._dtype.is_floating_point or t._dtype.is_complex):
+        raise RuntimeError(f"nanmean(): expected input to have floating point or complex dtype but got "
+                           f"{_SCALAR_NAMES[t._dtype._code]}")
+    cdef DType dt = _as_dtype(dtype)
+    if dt is None:
+        dt = t._dtype
+    s = nansum(t, dim, keepdim, dtype=dt)
+    cnt = _sum(_FUNCTIONS["eq"](t.detach(), t.detach()), dim, keepdim, t_int64)
+    r = s / cnt
+    return _to_out(out, r, "nanmean", OUT_CAST)
+
+
+# ------------------------------------------------------------ aminmax
+
+def aminmax(input, *, dim=None, keepdim=False, out=None, axis=None, keepdims=None):
+    """(min, max) in one call: amin and amax (each one pass of the max/min
+    kernel, which beats a fused pass that has to keep both running values)."""
+    cdef Tensor t = _tensor_arg(input, "aminmax")
+    dim = _axis(dim, axis, "aminmax")
+    keepdim = bool(_keep(keepdim, keepdims))
+    if t._dtype.is_complex:
+        raise NotImplementedError(f'"aminmax_{_dev(t)}" not implemented for \'{_sname(t._dtype)}\'')
+    cdef list red
+    if dim is None:
+        if t._numel == 0:
+            raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the "
+                               "operation has no identity.")
+        red = list(_brange(t._ndim))
+    else:
+        if isinstance(dim, (tuple, list)):
+            raise TypeError(f"aminmax(): argument 'dim' must be int, not {type(dim).__name__}")
+        red = _red_dims(t, dim)
+        for d in red:
+            if t._shape[d] == 0:
+                raise IndexError(f"aminmax: Expected reduction dim {d} to have non-zero size.")
+    mn, _ = _minmax(t, red, keepdim, False, True, False)
+    mx, _ = _minmax(t, red, keepdim, True, True, False)
+    if _grad_mode() and _needs_grad(t):
+        record("aminmax", (mn, mx), (t,), (red, keepdim))
+    if out is not None:
+        _out_pair(out, "aminmax")
+        for o in out:
+            if (<Tensor>o)._dtype is not t._dtype:
+                raise RuntimeError(f"Expected out tensor to have dtype {_CXX_NAMES[t._dtype._code]}, "
+                                   f"but got {_CXX_NAMES[(<Tensor>o)._dtype._code]} instead")
+        _to_out(out[0], mn, "aminmax", OUT_SAME)
+        _to_out(out[1], mx, "aminmax", OUT_SAME)
+        return _named("aminmax")(out[0], out[1])
+    return _named("aminmax")(mn, mx)
+
+
+# ------------------------------------------------------------ cummax / cummin / logcumsumexp
+
+cdef object _cumext(object input, object dim, object out, bint is_max):
+    cdef str name = "cummax" if is_max else "cummin"
+    cdef Tensor t = _tensor_arg(input, name)
+    _need_dim(dim, name)
+    cdef int d = _wrap_dim(dim, t._ndim)
+    cdef ct_cumext_fn fn = t._storage.backend.cumext[t._dtype._code]
+    if fn == NULL:
+        raise NotImplementedError(f"\"{name}_{_dev(t)}\" not implemented for '{_sname(t._dtype)}'")
+    if out is not None:
+        _out_pair(out, name)
+        if (<Tensor>out[0])._dtype is not t._dtype or (<Tensor>out[1])._dtype is not t_int64:
+            bad = out[0] if (<Tensor>out[0])._dtype is not t._dtype else out[1]
+            want = t._dtype if bad is out[0] else t_int64
+            raise RuntimeError(f"expected scalar_type {_SCALAR_NAMES[want._code]} but found "
+                               f"{_SCALAR_NAMES[(<Tensor>bad)._dtype._code]}")
+    cdef Tensor src = _reshape(t, [1]) if t._ndim == 0 else t
+    p, rows, L, ld, perm = _scan_layout(src, 0 if t._ndim == 0 else d)
+    cdef Tensor pp = <Tensor>p
+    cdef list shape = list(pp.size())
+    cdef int dev = t._storage.device
+    cdef Tensor v = _empty_list(shape, t._dtype, dev), i = _empty_list(shape, t_int64, dev)
+    cdef Py_ssize_t r_ = rows, l_ = L, ld_ = ld
+    if r_ > 0 and l_ > 0:
+        with nogil:
+            fn(pp._data, r_, l_, ld_, is_max, v._data, <int64_t *>i._data)
+        _check_device(t)
+    v = _scan_back(v, perm)
+    i = _scan_back(i, perm)
+    if t._ndim == 0:
+        v = _reshape(v, [])
+        i = _reshape(i, [])
+    if _grad_mode() and _needs_grad(t):
+        record(name, v, (t,), (d, i))
+    if out is not None:
+        _to_out(out[0], v, name, OUT_SAME)
+        _to_out(out[1], i, name, OUT_SAME)
+        return _named(name)(out[0], out[1])
+    return _named(name)(v, i)
+
+
+def cummax(input, dim=None, *, out=None, axis=None):
+    return _cumext(input, _axis(dim, axis, "cummax"), out, True)
+
+
+def cummin(input, dim=None, *, out=None, axis=None):
+    return _cumext(input, _axis(dim, axis, "cummin"), out, False)
+
+
+def logcumsumexp(input, dim=None, *, out=None, axis=None):
+    cdef Tensor t = _tensor_arg(input, "logcumsumexp")
+    dim = _axis(dim, axis, "logcumsumexp")
+    _need_dim(dim, "logcumsumexp")
+    cdef int d = _wrap_dim(dim, t._ndim)
+    if not t._dtype.is_floating_point:
+        if t._dtype.is_complex:
+            raise NotImplementedError(f"\"logcumsumexp_{_dev(t)}\" not implemented for '{_sname(t._dtype)}'")
+        raise NotImplementedError(f"\"logcumsumexp_out_{_dev(t)}\" not implemented for '{_sname(t._dtype)}'")
+    cdef Tensor r = _scan(t.detach(), d, 0, 2, t._dtype)
+    record("logcumsumexp", r, (t,), (d,))
+    return _to_out(out, r, "logcumsumexp")
+
+
+cdef object _cum_inplace(Tensor self, object dim, object dtype, bint is_prod):
+    """cumsum_/cumprod_: the scan written back into self (same dtype only)."""
+    cdef str name = "cumprod" if is_prod else "cumsum"
+    cdef DType dt = _as_dtype(dtype)
+    if dt is not None and dt is not self._dtype:
+        raise RuntimeError(f"Bad in-place call: input tensor dtype {_CXX_NAMES[self._dtype._code]} and "
+                           f"output tensor dtype {_CXX_NAMES[dt._code]} should match")
+    if self._dtype._code == CT_BOOL:
+        raise NotImplementedError(f"\"{name}_out_{_dev(self)}\" not implemented for 'Bool'")
+    if _grad_mode() and _needs_grad(self):
+        if self._grad_fn is None:
+            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+        return _inplace_with_graph(self, lambda s: _cum(s, dim, None, None, is_prod))
+    return self.copy_(_cum(self, dim, None, None, is_prod))
+
+
+def _cumsum_(self, dim=None, *, dtype=None, axis=None):
+    dim = _axis(dim, axis, "cumsum_")
+    _need_dim(dim, "cumsum_")
+    return _cum_inplace(_tensor_arg(self, "cumsum_"), dim, dtype, False)
+
+
+def _cumprod_(self, dim=None, *, dtype=None, axis=None):
+    dim = _axis(dim, axis, "cumprod_")
+    _need_dim(dim, "cumprod_")
+    return _cum_inplace(_tensor_arg(self, "cumprod_"), dim, dtype, True)
+
+
+for _m_name, _m_fn in (("nansum", nansum), ("nanmean", nanmean), ("aminmax", aminmax),
+                       ("cummax", cummax), ("cummin", cummin), ("logcumsumexp", logcumsumexp),
+                       ("cumsum_", _cumsum_), ("cumprod_", _cumprod_)):
     _add_method(_m_name, _m_fn)

@@ -1,6 +1,7 @@
 # cython: language_level=3
 """Sorting and searching: sort/argsort/msort, topk, kthvalue, searchsorted and
-bucketize. The kernels (ctorch/_kernels/sort.h) see the scan layout of the
+bucketize; the order statistics that sorting gives (nanmedian, quantile,
+nanquantile, mode). The kernels (ctorch/_kernels/sort.h) see the scan layout of the
 iterator: the sorted dim moved last, rows dense. Orders are total: NaN goes
 after +inf, -0.0 equals 0.0, and ties keep input order (every sort here is
 stable). Results, indices and scratch live on the input's device; a device
@@ -12,7 +13,8 @@ from ctorch._core.dtype cimport *
 from ctorch._core.backend cimport *
 from ctorch._core.tensor cimport *
 from ctorch._core.iterator cimport *
-from ctorch._ops.elementwise cimport _cast
+from ctorch._ops.elementwise cimport _cast, _FUNCTIONS
+from ctorch._ops.elementwise import where
 from ctorch._ops.views cimport _reshape, _unsqueeze
 from ctorch.autograd._node cimport record, _grad_mode
 from ctorch._ops.creation import tensor, zeros
@@ -125,7 +127,9 @@ cdef object _sort_impl(object input, object dim, object descending, object out, 
     return v, i, out
 
 
-def sort(input, dim=-1, descending=False, stable=False, *, out=None):
+def sort(input, dim=-1, descending=False, stable=False, *, out=None, axis=None):
+    if axis is not None:
+        dim = axis
     # every sort here is stable, so `stable` only has to be a valid flag
     if stable is not None and not isinstance(stable, bool):
         raise TypeError(f"sort(): argument 'stable' must be bool, not {type(stable).__name__}")
@@ -133,7 +137,9 @@ def sort(input, dim=-1, descending=False, stable=False, *, out=None):
     return _pair_result("sort", out, v, i)
 
 
-def argsort(input, dim=-1, descending=False, stable=False):
+def argsort(input, dim=-1, descending=False, stable=False, *, axis=None):
+    if axis is not None:
+        dim = axis
     if not isinstance(stable, bool):
         raise TypeError(f"argsort(): argument 'stable' must be bool, not {type(stable).__name__}")
     cdef Tensor t = _tensor_arg(input, "argsort")
@@ -158,7 +164,9 @@ cdef Tensor _scratch(Tensor t, int64_t rows, int64_t length, int64_t extra):
                        t_uint8, t._storage.device)
 
 
-def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
+def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None, axis=None):
+    if axis is not None:
+        dim = axis
     cdef Tensor t = _tensor_arg(input, "topk")
     cdef Py_ssize_t kk = _k_arg(k, "topk")
     _sort_dim_arg(dim, "topk")
@@ -203,7 +211,11 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
     return _pair_result("topk", out, v, i)
 
 
-def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
+def kthvalue(input, k, dim=-1, keepdim=False, *, out=None, axis=None, keepdims=None):
+    if axis is not None:
+        dim = axis
+    if keepdims is not None:
+        keepdim = keepdims
     cdef Tensor t = _tensor_arg(input, "kthvalue")
     cdef Py_ssize_t kk = _k_arg(k, "kthvalue")
     _sort_dim_arg(dim, "kthvalue")
@@ -350,4 +362,253 @@ def bucketize(input, boundaries, *, out_int32=False, right=False, out=None):
 
 for _m_name, _m_fn in (("sort", sort), ("argsort", argsort), ("msort", msort), ("topk", topk),
                        ("kthvalue", kthvalue)):
+    _add_method(_m_name, _m_fn)
+
+
+# ------------------------------------------------------------ order statistics by sorting
+# nanmedian, quantile / nanquantile and mode are compositions over the sort
+# (its kernels run on every device): NaN sorts last, so the non-NaN values
+# of a row are its first (count) sorted elements.
+
+cdef object _axis_kw(object dim, object axis, str name):
+    """dim, or numpy's spelling `axis=` of it (not both)."""
+    if axis is None:
+        return dim
+    if dim is not None:
+        raise TypeError(f"{name}() received an invalid combination of arguments - "
+                        f"got both 'dim' and its alias 'axis'")
+    return axis
+
+
+cdef tuple _sorted_last(Tensor t, int d):
+    """(values, indices) of t sorted along d, that dim moved last (no history)."""
+    v, i = _sort_core(t, d, False)
+    return v.movedim(d, -1), i.movedim(d, -1)
+
+
+def nanmedian(input, dim=None, keepdim=False, *, out=None, axis=None, keepdims=None):
+    """The lower median of the non-NaN values (NaN when a row has none)."""
+    cdef Tensor t = _tensor_arg(input, "nanmedian")
+    dim = _axis_kw(dim, axis, "nanmedian")
+    if keepdims is not None:
+        keepdim = keepdims
+    if t._dtype.is_complex or t._dtype._code == CT_BOOL:
+        raise NotImplementedError(f"\"median_out\" not implemented for '{_sname(t._dtype)}'")
+    from ctorch._ops.reduce import median
+    if not t._dtype.is_floating_point:
+        # integers hold no NaN: the median itself, under nanmedian's names
+        with _no_grad():
+            r = median(t, dim, keepdim)
+        if dim is None:
+            return r
+        if out is not None:
+            return _pair_result("nanmedian", _check_out_pair(out, t, "nanmedian"), r[0], r[1])
+        return _rt.nanmedian(r[0], r[1])
+    cdef Tensor flat
+    if dim is None:
+        if t._numel == 0:
+            return tensor(float("nan"), dtype=t.dtype, device=t.device)
+        # the median kernel's selection (linear time) over the non-NaN values
+        flat = _reshape(t.detach(), [t._numel])
+        v, i = median(flat, 0)
+        if v.item() == v.item():             # no NaN: the median itself
+            pass
+        elif not bool((keep := _FUNCTIONS["eq"](flat, flat)).any()):
+            v, i = flat[0].clone(), zeros((), dtype=t_int64, device=t.device)
+        else:
+            v, j = median(flat[keep], 0)
+            i = keep.nonzero()[j, 0]
+        if _grad_mode() and _needs_grad(t):
+            record("nanmedian", v, (t,), (i,))
+        return v
+    cdef int d = _wrap_dim(dim, t._ndim)
+    cdef Tensor src = _reshape(t, [1]) if t._ndim == 0 else t
+    if src._shape[d] == 0:
+        raise IndexError(f"median(): Expected reduction dim {d} to have non-zero size.")
+    if out is not None:
+        out = _check_out_pair(out, t, "nanmedian")
+    s, si = _sorted_last(src, d)
+    k = _FUNCTIONS["eq"](s, s).sum(-1, keepdim=True)
+    pos = (k - 1).clamp(min=0) // 2
+    v = s.gather(-1, pos).movedim(-1, d)
+    i = si.gather(-1, pos).movedim(-1, d)
+    if t._ndim == 0:
+        v = _reshape(v, [])
+        i = _reshape(i, [])
+    elif not keepdim:
+        v = v.squeeze(d)
+        i = i.squeeze(d)
+    v = v.contiguous()
+    i = i.contiguous()
+    if _grad_mode() and _needs_grad(t):
+        record("nanmedian.dim", v, (t,), (d, bool(keepdim), i))
+    return _pair_result("nanmedian", out, v, i)
+
+
+cdef object _no_grad():
+    from ctorch.autograd.grad_mode import no_grad
+    return no_grad()
+
+
+_INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
+
+
+cdef object _quantile(object input, object q, object dim, object keepdim, object interpolation,
+                      object out, bint ignore_nan, str name):
+    cdef Tensor t = _tensor_arg(input, name)
+    if t._dtype._code not in (CT_FLOAT32, CT_FLOAT64):
+        raise RuntimeError(f"{name}() input tensor must be either float or double dtype")
+    cdef bint q_scalar
+    cdef Tensor qt
+    if isinstance(q, Tensor):
+        qt = <Tensor>q
+        if qt._ndim > 1:
+            raise RuntimeError(f"{name}() q must be a scalar or 1D tensor")
+        if qt._dtype is not t._dtype:
+            raise RuntimeError(f"{name}() q tensor must be same dtype as the input tensor")
+        q_scalar = qt._ndim == 0
+        if qt._numel and not bool(((qt >= 0) & (qt <= 1)).all()):
+            raise RuntimeError(f"{name}() q values must be in the range [0, 1]")
+        qt = _reshape(qt, [qt._numel]).to(t.device)
+    elif isinstance(q, (float, int)) and not isinstance(q, bool):
+        if not (0 <= q <= 1):
+            raise RuntimeError(f"{name}() q must be in the range [0, 1] but got {float(q)}")
+        q_scalar = True
+        qt = tensor([float(q)], dtype=t.dtype, device=t.device)
+    else:
+        raise TypeError(f"{name}() received an invalid combination of arguments - got "
+                        f"(Tensor, {type(q).__name__}), but expected one of:\n"
+                        f" * (Tensor input, Tensor q, int dim = None, bool keepdim = False, *, "
+                        f"str interpolation = \"linear\", Tensor out = None)\n"
+                        f" * (Tensor input, float q, int dim = None, bool keepdim = False, *, "
+                        f"str interpolation = \"linear\", Tensor out = None)")
+    if not isinstance(interpolation, str):
+        raise TypeError(f"{name}() argument 'interpolation' must be str, not {type(interpolation).__name__}")
+    if interpolation not in _INTERPOLATIONS:
+        raise RuntimeError(f"{name}() interpolation must be one of linear, lower, higher, midpoint "
+                           f"or nearest, but got {interpolation}")
+    if t._numel == 0:
+        raise RuntimeError(f"{name}() input tensor must be non-empty")
+    cdef int nd = t._ndim, d
+    src = t
+    if dim is None:
+        src = t.reshape(-1)
+        d = 0
+    else:
+        d = _wrap_dim(dim, nd)
+        if nd == 0:
+            src = t.reshape(1)
+    # sorted rows, the quantile dim last; sort records its gradient
+    s = sort(src, d)[0].movedim(d, -1)
+    n = s.shape[-1]
+    if ignore_nan:
+        k = _FUNCTIONS["eq"](s, s).sum(-1, keepdim=True)
+        rank = qt * (k - 1).to(t.dtype)
+    else:
+        k = None
+        rank = (qt * (n - 1)).expand(list(s.shape[:-1]) + [qt._numel])
+    if interpolation == "nearest":
+        rank = rank.round()
+    rank = rank.clamp(min=0)
+    lo = rank.floor().long()
+    hi = rank.ceil().long().clamp(max=n - 1)
+    lo = lo.clamp(max=n - 1)
+    if interpolation == "lower":
+        r = s.gather(-1, lo)
+    elif interpolation in ("higher", "nearest"):
+        r = s.gather(-1, hi if interpolation == "higher" else lo)
+    else:
+        vlo = s.gather(-1, lo)
+        vhi = s.gather(-1, hi)
+        w = 0.5 if interpolation == "midpoint" else (rank - lo.to(t.dtype))
+        r = vlo + (vhi - vlo) * w
+    nanv = zeros((), dtype=t.dtype, device=t.device) + float("nan")
+    if ignore_nan:
+        r = where(k == 0, nanv, r)
+    else:
+        r = where(_FUNCTIONS["isnan"](s.narrow(-1, n - 1, 1)), nanv, r)
+    # r: (..., nq) -> torch's layout: q's dim first, then the kept dims
+    if q_scalar:
+        r = r.squeeze(-1)
+    else:
+        r = r.movedim(-1, 0)
+    if keepdim and nd:
+        lead = 0 if q_scalar else 1
+        if dim is None:
+            r = r.reshape(([] if q_scalar else [qt._numel]) + [1] * nd)
+        else:
+            r = r.unsqueeze(d + lead)
+    return _to_out_tensor(out, r, name)
+
+
+cdef object _to_out_tensor(object out, object r, str name):
+    if out is None:
+        return r
+    if not isinstance(out, Tensor):
+        raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
+    if (<Tensor>out)._dtype is not (<Tensor>r)._dtype:
+        raise RuntimeError(f"{name}() out tensor must be same dtype as the input tensor")
+    if list((<Tensor>out).size()) != list((<Tensor>r).size()):
+        _resize(<Tensor>out, list((<Tensor>r).size()))
+    _copy_into(<Tensor>out, <Tensor>r, False)
+    _bump(<Tensor>out)
+    return out
+
+
+def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None, axis=None,
+             keepdims=None):
+    return _quantile(input, q, _axis_kw(dim, axis, "quantile"),
+                     keepdim if keepdims is None else keepdims, interpolation, out, False, "quantile")
+
+
+def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None, axis=None,
+                keepdims=None):
+    return _quantile(input, q, _axis_kw(dim, axis, "nanquantile"),
+                     keepdim if keepdims is None else keepdims, interpolation, out, True, "nanquantile")
+
+
+def mode(input, dim=-1, keepdim=False, *, out=None, axis=None, keepdims=None):
+    """The most frequent value of each row (the smallest among ties) and the
+    last index where it occurs: runs of equal values in the sorted row, each
+    position's count within its run, the first position of the largest count."""
+    cdef Tensor t = _tensor_arg(input, "mode")
+    if axis is not None:
+        dim = axis
+    if keepdims is not None:
+        keepdim = keepdims
+    if t._dtype.is_complex:
+        raise NotImplementedError(f"\"mode_{_devname(t)}\" not implemented for '{_sname(t._dtype)}'")
+    cdef int d = _wrap_dim(dim, t._ndim)
+    cdef Tensor src = _reshape(t, [1]) if t._ndim == 0 else t
+    if src._shape[d] == 0:
+        raise IndexError(f"mode(): Expected reduction dim {d} to have non-zero size.")
+    if out is not None:
+        out = _check_out_pair(out, t, "mode")
+    s, si = _sorted_last(src, d)
+    n = s.shape[-1]
+    from ctorch._ops.shape import cat
+    from ctorch._ops.reduce import cummax
+    from ctorch._ops.creation import arange, ones
+    head = ones(list(s.shape[:-1]) + [1], dtype=t_bool, device=t.device)
+    starts = cat([head, _FUNCTIONS["ne"](s.narrow(-1, 1, n - 1), s.narrow(-1, 0, n - 1))], -1)
+    pos = arange(n, device=t.device)
+    first = cummax(where(starts, pos, zeros((), dtype=t_int64, device=t.device)), -1)[0]
+    best = (pos - first).argmax(-1, keepdim=True)
+    v = s.gather(-1, best).movedim(-1, d)
+    i = si.gather(-1, best).movedim(-1, d)
+    if t._ndim == 0:
+        v = _reshape(v, [])
+        i = _reshape(i, [])
+    elif not keepdim:
+        v = v.squeeze(d)
+        i = i.squeeze(d)
+    v = v.contiguous()
+    i = i.contiguous()
+    if _grad_mode() and _needs_grad(t):
+        record("mode", v, (t,), (d, bool(keepdim), i))
+    return _pair_result("mode", out, v, i)
+
+
+for _m_name, _m_fn in (("nanmedian", nanmedian), ("quantile", quantile),
+                       ("nanquantile", nanquantile), ("mode", mode)):
     _add_method(_m_name, _m_fn)

@@ -80,8 +80,18 @@ def _t_permute(Tensor self, *dims):
     return _permute(self, _parse_dims(dims, "permute"))
 
 
-def _t_squeeze(Tensor self, dim=None):
-    return _squeeze(self, dim)
+cdef object _dim_or_axis(object dim, object axis, str name):
+    """dim, or numpy's spelling `axis=` of it (PyTorch accepts both, not together)."""
+    if axis is None:
+        return dim
+    if dim is not None:
+        raise TypeError(f"{name}() received an invalid combination of arguments - "
+                        f"got both 'dim' and its alias 'axis'")
+    return axis
+
+
+def _t_squeeze(Tensor self, dim=None, *, axis=None):
+    return _squeeze(self, _dim_or_axis(dim, axis, "squeeze"))
 
 
 def _t_squeeze_(Tensor self, dim=None):
@@ -90,7 +100,10 @@ def _t_squeeze_(Tensor self, dim=None):
     return self
 
 
-def _t_unsqueeze(Tensor self, dim):
+def _t_unsqueeze(Tensor self, dim=None, *, axis=None):
+    dim = _dim_or_axis(dim, axis, "unsqueeze")
+    if dim is None:
+        raise TypeError('unsqueeze() missing 1 required positional arguments: "dim"')
     return _unsqueeze(self, _wrap_dim(dim, self._ndim + 1))
 
 
@@ -434,12 +447,12 @@ def permute(input, dims):
     return (<Tensor?>input).permute(*dims)
 
 
-def squeeze(input, dim=None):
-    return _squeeze(<Tensor?>input, dim)
+def squeeze(input, dim=None, *, axis=None):
+    return _squeeze(<Tensor?>input, _dim_or_axis(dim, axis, "squeeze"))
 
 
-def unsqueeze(input, dim):
-    return (<Tensor?>input).unsqueeze(dim)
+def unsqueeze(input, dim=None, *, axis=None):
+    return _t_unsqueeze(<Tensor?>input, dim, axis=axis)
 
 
 def reshape(input, shape):

@@ -600,6 +600,11 @@ def _cumprod_backward(grad, self, result, dim):
     nz = self != 0
     if bool(nz.all()):
         return _reverse_cumsum(grad * result, dim) / self
+    if _grad_mode():
+        # a graph of the gradient itself (create_graph): the formula below
+        # is exact in value but constant in the elements after a zero, whose
+        # second derivatives are not 0
+        return _cumprod_backward_products(grad, self, dim)
     nzeros = (~nz).cumsum(dim)
     before = nzeros == 0
     first = (~nz) & (nzeros == 1)
@@ -607,6 +612,28 @@ def _cumprod_backward(grad, self, result, dim):
     head = _reverse_cumsum(grad * result, dim) / where(before, self, one)
     at_zero = _reverse_cumsum(grad * where(first, one, self).cumprod(dim), dim)
     return where(before, head, where(first, at_zero, zeros_like(self)))
+
+
+def _cumprod_backward_products(grad, self, dim):
+    """The same gradient as products only (no division, so exact with any
+    zeros and differentiable again): g_i = E_i sum_{j>=i} grad_j Q_ij, with
+    E_i = x_0..x_{i-1} (an exclusive cumprod) and Q_ij = x_{i+1}..x_j, built
+    as an n x n cumprod per slice (O(n^2), taken only for inputs with zeros
+    under create_graph)."""
+    n = self.shape[dim]
+    x = self.movedim(dim, -1)
+    g = grad.movedim(dim, -1)
+    one = ones((), dtype=self.dtype, device=self.device)
+    ar = arange(n, device=self.device)
+    later = ar.unsqueeze(0) > ar.unsqueeze(1)              # [i, l]: l > i
+    # M[..., i, l] = x_l for l > i, else 1; its cumprod over l is Q_il for l >= i
+    M = where(later, x.unsqueeze(-2), one)
+    Q = M.cumprod(-1)
+    upper = ar.unsqueeze(0) >= ar.unsqueeze(1)             # [i, j]: j >= i
+    S = where(upper, Q * g.unsqueeze(-2), zeros((), dtype=self.dtype, device=self.device)).sum(-1)
+    shifted = _shape.cat([ones_like(x.narrow(-1, 0, 1)), x.narrow(-1, 0, n - 1)], -1) if n > 1 else ones_like(x)
+    E = shifted.cumprod(-1)
+    return (E * S).movedim(-1, dim)
 
 
 derivative("cumsum", "CumsumBackward0",
@@ -1468,3 +1495,56 @@ derivative("as_strided_scatter", "AsStridedScatterBackward0",
             "src": lambda grad, size, stride, storage_offset:
                 grad.contiguous().as_strided(size, stride, storage_offset)},
            args=("size", "stride", "storage_offset"), broadcast=True)
+
+
+# ---- reductions and scans: nansum, aminmax, cummax/cummin, logcumsumexp, mode, nanmedian
+
+def _nansum_backward(grad, self, dims, keepdim):
+    """The gradient of every non-NaN element; NaNs were skipped (slope 0)."""
+    g = _unsqueeze_dims(grad, dims, keepdim)
+    return where(_FUNCTIONS["isnan"](self), zeros((), dtype=grad.dtype, device=grad.device), g)
+
+
+def _aminmax_backward(grads, self, result0, result1, dims, keepdim):
+    """min's and max's gradients, each shared evenly between its tied extremes."""
+    gmin, gmax = grads
+    out = None
+    for g, r in ((gmin, result0), (gmax, result1)):
+        if g is None:
+            continue
+        part = _even_split(g, self, r, dims, keepdim)
+        out = part if out is None else out + part
+    return out
+
+
+def _cumext_backward(grad, self_sizes, dim, indices):
+    """cummax/cummin: each running value's gradient goes to the element it came from."""
+    if len(self_sizes) == 0:
+        return grad
+    return zeros(self_sizes, dtype=grad.dtype, device=grad.device).scatter_add(dim, indices, grad)
+
+
+def _logcumsumexp_backward(grad, self, result, dim):
+    """g_i = sum_{j>=i} grad_j exp(x_i - r_j), accumulated in log space from
+    the far end, the positive and negative parts of grad apart, so that
+    nothing overflows (r_j >= x_i for every term)."""
+    if self.dim() == 0:
+        return grad
+    ninf = zeros((), dtype=self.dtype, device=self.device) - _math.inf
+    lg = _FUNCTIONS["log"](_FUNCTIONS["abs"](grad)) - result
+    pos = where(grad > 0, lg, ninf)
+    neg = where(grad < 0, lg, ninf)
+    rp = _shape.flip(_shape.flip(pos, (dim,)).logcumsumexp(dim), (dim,))
+    rn = _shape.flip(_shape.flip(neg, (dim,)).logcumsumexp(dim), (dim,))
+    return (rp + self).exp() - (rn + self).exp()
+
+
+derivative("nansum", "NansumBackward0", {"self": _nansum_backward}, args=("dims", "keepdim"))
+derivative("aminmax", "AminmaxBackward0", {"self": _aminmax_backward}, args=("dims", "keepdim"),
+           outputs=2)
+derivative("cummax", "CummaxBackward0", {"self": _cumext_backward}, args=("dim", "indices"))
+derivative("cummin", "CumminBackward0", {"self": _cumext_backward}, args=("dim", "indices"))
+derivative("logcumsumexp", "LogcumsumexpBackward0", {"self": _logcumsumexp_backward}, args=("dim",))
+derivative("mode", "ModeBackward0", {"self": _pick}, args=("dim", "keepdim", "indices"))
+derivative("nanmedian", "NanmedianBackward0", {"self": _pick_flat}, args=("indices",))
+derivative("nanmedian.dim", "NanmedianBackward1", {"self": _pick}, args=("dim", "keepdim", "indices"))

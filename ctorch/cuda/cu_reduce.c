@@ -1,5 +1,5 @@
 /* The reductions of the CUDA backend: the table entries sum_rows, sum_cols,
- * minmax, median, prod, cum and softmax (backend.h, reduce.h), over the
+ * minmax, median, prod, cum, softmax, nansum_rows and cumext (backend.h, reduce.h), over the
  * kernels of cuda_src/reduce.cu.
  *
  * Each entry picks a layout from the shape of its rows: a thread a row for
@@ -18,9 +18,11 @@ static const char *const rd_sfx[CT_NDTYPES] = {
     "b", "u8", "i8", "i16", "i32", "i64", "f16", "f32", "f64", "c64", "c128"};
 static const int rd_es[CT_NDTYPES] = {1, 1, 1, 2, 4, 8, 2, 4, 8, 8, 16};
 
-enum { RD_SUM, RD_PROD, RD_MM, RD_CTOT, RD_COLSUM, RD_CUM, RD_CARRY, RD_SOFTMAX, RD_MEDIAN, RD_NOPS };
+enum { RD_SUM, RD_PROD, RD_MM, RD_CTOT, RD_COLSUM, RD_CUM, RD_CARRY, RD_SOFTMAX, RD_MEDIAN,
+       RD_NANSUM, RD_CUMEXT, RD_NOPS };
 static const char *const rd_opname[RD_NOPS] = {
-    "sum", "prod", "mm", "ctot", "colsum", "cum", "carry", "softmax", "median"};
+    "sum", "prod", "mm", "ctot", "colsum", "cum", "carry", "softmax", "median", "nansum",
+    "cumext"};
 enum { RD_T, RD_W, RD_B, RD_TP, RD_WP, RD_BP, RD_NLAYOUTS };
 static const char *const rd_layname[RD_NLAYOUTS] = {"t", "w", "b", "tp", "wp", "bp"};
 
@@ -306,6 +308,32 @@ static void rd_softmax_f64(const void *x, int64_t rows, int64_t len, int64_t ld,
     rd_softmax(CT_FLOAT64, x, rows, len, ld, is_log, out);
 }
 
+/* nansum: the sums' layouts over the floating dtypes */
+#define RD_NANSUM(S, D)                                                                    \
+    static void rd_nansum_##S(const void *x, int64_t rows, int64_t len, int64_t ld,        \
+                              void *out) {                                                 \
+        rd_rows(RD_NANSUM, D, x, 0, rows, len, ld, 0, out, NULL);                          \
+    }
+RD_NANSUM(f16, CT_FLOAT16) RD_NANSUM(f32, CT_FLOAT32) RD_NANSUM(f64, CT_FLOAT64)
+
+/* cummax / cummin: a thread a row */
+static void rd_cumext(int dt, const void *x, int64_t rows, int64_t len, int64_t ld, int is_max,
+                      void *val, int64_t *idx) {
+    ct_red_args a;
+    if (rows <= 0 || len <= 0 || ctc_error) return;
+    rd_rows_args(&a, x, val, rows, len, ld, is_max);
+    a.idx = ctc_ptr(idx);
+    rd_launch(rd_kernel(RD_CUMEXT, RD_T, dt), RD_T, rows, &a);
+}
+#define RD_CUMEXT(S, D)                                                                    \
+    static void rd_cumext_##S(const void *x, int64_t rows, int64_t len, int64_t ld,        \
+                              int is_max, void *val, int64_t *idx) {                       \
+        rd_cumext(D, x, rows, len, ld, is_max, val, idx);                                  \
+    }
+RD_CUMEXT(b, CT_BOOL) RD_CUMEXT(u8, CT_UINT8) RD_CUMEXT(i8, CT_INT8) RD_CUMEXT(i16, CT_INT16)
+RD_CUMEXT(i32, CT_INT32) RD_CUMEXT(i64, CT_INT64) RD_CUMEXT(f16, CT_FLOAT16)
+RD_CUMEXT(f32, CT_FLOAT32) RD_CUMEXT(f64, CT_FLOAT64)
+
 /* the tables: the CPU's dtypes (reduce.c), no more */
 #define RD_SIX(P)                                                                          \
     {NULL, NULL, NULL, NULL, NULL, P##i64, P##f16, P##f32, P##f64, P##c64, P##c128}
@@ -319,6 +347,11 @@ static const ct_minmax_fn rd_minmax_tab[CT_NDTYPES] = {
 static const ct_median_fn rd_median_tab[CT_NDTYPES] = {
     rd_median_u8, rd_median_u8, rd_median_i8, rd_median_i16, rd_median_i32, rd_median_i64,
     rd_median_f16, rd_median_f32, rd_median_f64, NULL, NULL};
+static const ct_sum_rows_fn rd_nansum_tab[CT_NDTYPES] = {
+    NULL, NULL, NULL, NULL, NULL, NULL, rd_nansum_f16, rd_nansum_f32, rd_nansum_f64, NULL, NULL};
+static const ct_cumext_fn rd_cumext_tab[CT_NDTYPES] = {
+    rd_cumext_b, rd_cumext_u8, rd_cumext_i8, rd_cumext_i16, rd_cumext_i32, rd_cumext_i64,
+    rd_cumext_f16, rd_cumext_f32, rd_cumext_f64, NULL, NULL};
 static const ct_softmax_fn rd_softmax_tab[CT_NDTYPES] = {
     NULL, NULL, NULL, NULL, NULL, NULL, NULL, rd_softmax_f32, rd_softmax_f64, NULL, NULL};
 
@@ -331,4 +364,6 @@ void ctc_fill_reduce(ct_backend *b) {
     b->prod = rd_prod_tab;
     b->cum = rd_cum_tab;
     b->softmax = rd_softmax_tab;
+    b->nansum_rows = rd_nansum_tab;
+    b->cumext = rd_cumext_tab;
 }

@@ -1,7 +1,9 @@
 """The reductions on the emulated CUDA device against the CPU: sum, mean,
 prod, max/min with indices, amin/amax, argmax, cumsum/cumprod, var/std,
-softmax/log_softmax, logsumexp, median, all/any, norm, over every dtype they
-take, whole-tensor and per dim, with their gradients.
+softmax/log_softmax, logsumexp, median, all/any, norm, nansum/nanmean,
+nanmedian, quantile/nanquantile, mode, aminmax, cummax/cummin, logcumsumexp,
+cumsum_, over every dtype they take, whole-tensor and per dim, with their
+gradients.
 
 Run by tests/test_cuda_families.py (and tests/cuda/ on a GPU): see _cases.py."""
 
@@ -29,7 +31,20 @@ CASES = [
     ("all(1)", lambda x: x.all(1)), ("any", lambda x: x.any()), ("norm", lambda x: x.norm()),
     ("count_nonzero(0)", lambda x: torch.count_nonzero(x, 0)),
     ("sum of a transpose", lambda x: x.transpose(0, 2).sum(1)), ("max of a slice", lambda x: x[:, ::3].max(1)),
+    ("nansum", lambda x: with_nan(x).nansum()), ("nansum(1)", lambda x: with_nan(x).nansum(1)),
+    ("nansum((0, 2))", lambda x: with_nan(x).nansum((0, 2), keepdim=True)), ("nanmean(2)", lambda x: with_nan(x).nanmean(2)),
+    ("nanmedian(1)", lambda x: with_nan(x).nanmedian(1)), ("nanmedian", lambda x: with_nan(x).nanmedian()),
+    ("quantile(1)", lambda x: x.quantile(0.3, 1)), ("nanquantile", lambda x: with_nan(x).nanquantile(0.7)),
+    ("mode(1)", lambda x: x.mode(1)), ("aminmax", lambda x: torch.aminmax(x)),
+    ("aminmax(dim=2)", lambda x: torch.aminmax(x, dim=2)), ("cummax(1)", lambda x: with_nan(x).cummax(1)),
+    ("cummin(0)", lambda x: x.cummin(0)), ("logcumsumexp(1)", lambda x: with_nan(x).logcumsumexp(1)),
+    ("logcumsumexp(2)", lambda x: x.logcumsumexp(2)), ("cumsum_(1)", lambda x: x.clone().cumsum_(1)),
 ]
+
+
+def with_nan(x):
+    """x with NaN in some places (floating dtypes; others as they are)."""
+    return x.masked_fill(x > 2, float("nan")) if x.is_floating_point() else x
 
 
 def values(a):
@@ -77,7 +92,11 @@ for name, f in [("sum/mean", lambda x: x.sum(1).mean()), ("softmax", lambda x: x
                 ("log_softmax", lambda x: x.log_softmax(0).sum()), ("max", lambda x: x.max(1)[0].sum()),
                 ("var", lambda x: x.var(1).sum()), ("cumsum", lambda x: (x.cumsum(1) ** 2).sum()),
                 ("prod", lambda x: x.prod(1).sum()), ("logsumexp", lambda x: x.logsumexp(1).sum()),
-                ("broadcast", lambda x: (x * x[:, :1]).sum())]:
+                ("broadcast", lambda x: (x * x[:, :1]).sum()), ("nansum", lambda x: (x.nansum(1) ** 2).sum()),
+                ("aminmax", lambda x: (torch.aminmax(x, dim=1).max * 2 + torch.aminmax(x).min).sum()),
+                ("cummax", lambda x: (x.cummax(1).values ** 2).sum()),
+                ("logcumsumexp", lambda x: (x.logcumsumexp(1) * x).sum()),
+                ("quantile", lambda x: x.quantile(0.4, 0).sum()), ("mode", lambda x: x.mode(1)[0].sum())]:
     a = np.random.default_rng(1).standard_normal((4, 7))
     xc = torch.tensor(a, requires_grad=True)
     xg = torch.tensor(a, device="cuda", requires_grad=True)
@@ -87,5 +106,12 @@ for name, f in [("sum/mean", lambda x: x.sum(1).mean()), ("softmax", lambda x: x
     if xg.grad is None or xg.grad.device.type != "cuda" or not np.allclose(xg.grad.cpu().numpy(), xc.grad.numpy(),
                                                                            rtol=1e-10, atol=1e-12):
         fails.append(f"gradient of {name}")
+
+# long rows: the scans' and the sums' segments (partial results combined in a second launch)
+for name, f in [("logcumsumexp of a long row", lambda x: x.logcumsumexp(0)),
+                ("nansum of a long row", lambda x: with_nan(x).nansum()),
+                ("cummax of a long row", lambda x: x.cummax(0))]:
+    a = torch.randn(70000, dtype=torch.float64) * 3
+    compare(name, f(a), f(a.cuda()), torch.float64)
 
 _cases.finish(n, fails)
