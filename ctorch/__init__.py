@@ -8,6 +8,9 @@ from ctorch._core.dtype import (  # noqa: F401
 )
 from ctorch._core.tensor import Tensor, Size, strided, from_numpy, is_floating_point, is_complex  # noqa: F401
 from ctorch._core.dispatch import device, get_num_threads, set_num_threads  # noqa: F401
+from ctorch._core.dispatch import (  # noqa: F401
+    set_default_device, get_default_device, set_flush_denormal,
+)
 from ctorch._core.iterator import can_cast  # noqa: F401
 from ctorch._core.dlpack import from_dlpack  # noqa: F401
 # the op families the operators and the autograd engine need (each installs
@@ -96,7 +99,8 @@ _ON_FIRST_USE = {
          "corrcoef", "is_same_size", "adjoint", "swapaxes_", "swapdims_", "tril_", "triu_",
          "resize", "resize_as", "resize_as_", "new", "new_empty_strided"), ("H", "mH")),
     "ctorch.autograd._engine": (
-        (), ("backward", "register_hook", "retain_grad"), ("retains_grad",)),
+        (), ("backward", "register_hook", "retain_grad", "register_post_accumulate_grad_hook"),
+        ("retains_grad",)),
     "ctorch._special": (
         ("digamma", "lgamma", "erfc", "erfc_", "erfinv", "i0", "i0_", "polygamma", "mvlgamma", "igamma",
          "igammac", "xlogy", "xlogy_", "sinc", "sinc_", "logit", "logit_"),
@@ -104,7 +108,28 @@ _ON_FIRST_USE = {
          "igammac", "igammac_", "lgamma", "lgamma_", "logit", "logit_", "mvlgamma", "mvlgamma_",
          "polygamma", "polygamma_", "sinc", "sinc_", "xlogy", "xlogy_"), ()),
     "ctorch.autograd.grad_mode": (
-        ("no_grad", "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled"), (), ()),
+        ("no_grad", "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled",
+         "is_inference_mode_enabled"), (), ()),
+    "ctorch.autograd.anomaly_mode": (
+        ("is_anomaly_enabled", "is_anomaly_check_nan_enabled", "set_anomaly_enabled"), (), ()),
+    "ctorch._misc": (
+        ("finfo", "iinfo", "typename", "is_tensor", "is_storage", "is_nonzero", "is_signed",
+         "get_device", "get_device_module", "is_inference", "get_float32_matmul_precision",
+         "set_float32_matmul_precision", "use_deterministic_algorithms",
+         "are_deterministic_algorithms_enabled", "is_deterministic_algorithms_warn_only_enabled",
+         "get_deterministic_debug_mode", "set_deterministic_debug_mode", "set_warn_always",
+         "is_warn_always_enabled", "get_num_interop_threads", "set_num_interop_threads",
+         "init_num_threads", "layout", "memory_format", "contiguous_format", "channels_last",
+         "channels_last_3d", "preserve_format", "detach", "detach_"),
+        ("is_nonzero", "is_signed", "const_data_ptr", "as_subclass", "apply_", "map_", "map2_"),
+        ("volatile",)),
+    "ctorch._storage": (
+        ("UntypedStorage", "TypedStorage", "FloatStorage", "DoubleStorage", "HalfStorage",
+         "LongStorage", "IntStorage", "ShortStorage", "CharStorage", "ByteStorage", "BoolStorage",
+         "ComplexFloatStorage", "ComplexDoubleStorage", "FloatTensor", "DoubleTensor",
+         "HalfTensor", "LongTensor", "IntTensor", "ShortTensor", "CharTensor", "ByteTensor",
+         "BoolTensor", "set_default_tensor_type"),
+        ("untyped_storage", "storage", "set_", "is_set_to"), ()),
 }
 
 # name -> (module, attribute or None for the module itself)
@@ -119,6 +144,8 @@ _LAZY = {
     "qr": ("ctorch.linalg", "_qr_legacy"),
     "set_printoptions": ("ctorch._printing", "set_printoptions"),
     "get_printoptions": ("ctorch._printing", "get_printoptions"),
+    "cpu": ("ctorch.cpu", None),
+    "OutOfMemoryError": ("ctorch.cuda", "OutOfMemoryError"),
 }
 
 

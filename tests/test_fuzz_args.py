@@ -481,6 +481,12 @@ def _restore_state(torch, threads):
     torch.set_printoptions(profile="default")
     if torch.get_num_threads() != threads:
         torch.set_num_threads(threads)
+    torch.set_default_device(None)
+    torch.set_flush_denormal(False)
+    torch.use_deterministic_algorithms(False)
+    torch.set_float32_matmul_precision("highest")
+    torch.set_warn_always(False)
+    torch.set_anomaly_enabled(False)
 
 
 def _emit(kind, payload):

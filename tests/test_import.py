@@ -15,7 +15,7 @@ ON_FIRST_USE = sorted(ctorch._ON_FIRST_USE) + [
     "ctorch.fft", "ctorch.linalg", "ctorch.nn", "ctorch.cuda", "ctorch.return_types", "ctorch.special",
     "ctorch._printing", "ctorch.autograd.function", "ctorch.autograd.graph",
     "ctorch.autograd._gradcheck", "ctorch.autograd.derivatives", "scipy", "numpy", "struct",
-    "math", "warnings", "functools",
+    "math", "warnings", "functools", "ctorch.cpu", "ctorch.autograd.variable",
 ]
 
 

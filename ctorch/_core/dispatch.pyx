@@ -80,15 +80,55 @@ cdef class device:
     def __reduce__(self):
         return (device, (self.type, self.index))
 
+    def __enter__(self):
+        # `with torch.device(...)`: the factories inside make their results here
+        global _default_device
+        _device_stack.append(_default_device)
+        _default_device = None if self.type == "cpu" else self
+        return self
+
+    def __exit__(self, *exc):
+        global _default_device
+        _default_device = _device_stack.pop()
+        return False
+
 
 _CPU = device("cpu")
+
+# the device factories make tensors on when given none (None: the CPU), and
+# the ones that `with device(...)` blocks replaced
+cdef object _default_device = None
+cdef list _device_stack = []
+
+
+def set_default_device(d):
+    """torch.set_default_device: where factories without device= allocate."""
+    global _default_device
+    if d is None:
+        _default_device = None
+        return
+    if isinstance(d, int) and not isinstance(d, bool):
+        d = device("cuda", d)
+    dev = d if isinstance(d, device) else device(d)
+    _default_device = None if (<device>dev).type == "cpu" else dev
+
+
+def get_default_device():
+    if _default_device is None:
+        return _CPU
+    dev = <device>_default_device
+    if dev.type == "cuda" and dev.index is None:
+        return device("cuda", 0)
+    return dev
 
 
 cdef int _device_code(object d) except -2:
     """-1 for the CPU, the CUDA ordinal otherwise; fails for a device that has
-    no backend."""
+    no backend. None: the default device (set_default_device)."""
     if d is None:
-        return -1
+        if _default_device is None:
+            return -1
+        d = _default_device
     if isinstance(d, int) and not isinstance(d, bool):
         # a bare index names the accelerator; PyTorch's error when there is none
         try:
@@ -154,6 +194,43 @@ def set_num_threads(n):
     if n <= 0:
         raise RuntimeError(f"set_num_threads expects a positive integer, but got {n}")
     ct_set_num_threads(n)
+
+
+cdef extern from *:
+    """
+    #if defined(__x86_64__) || defined(__i386__) || defined(_M_X64)
+    #include <xmmintrin.h>
+    #ifdef _OPENMP
+    #include <omp.h>
+    #endif
+    /* flush-to-zero (MXCSR bit 15) and denormals-are-zero (bit 6), in this
+     * thread and in the OpenMP workers that run the kernels */
+    static int ct_set_flush_denormal(int on) {
+        const unsigned int bits = 0x8040u;
+        #ifdef _OPENMP
+        #pragma omp parallel num_threads(omp_get_max_threads())
+        #endif
+        {
+            unsigned int csr = _mm_getcsr();
+            _mm_setcsr(on ? (csr | bits) : (csr & ~bits));
+        }
+        unsigned int csr = _mm_getcsr();
+        _mm_setcsr(on ? (csr | bits) : (csr & ~bits));
+        return 1;
+    }
+    #else
+    static int ct_set_flush_denormal(int on) { (void)on; return 0; }
+    #endif
+    """
+    int ct_set_flush_denormal(int on) nogil
+
+
+def set_flush_denormal(mode):
+    """Denormal floats read and computed as zero on the CPU (x86's FTZ/DAZ);
+    False where the CPU has no such mode."""
+    if not isinstance(mode, bool):
+        raise RuntimeError(f"flush_denormal expects a bool, but got {type(mode).__name__}")
+    return ct_set_flush_denormal(1 if mode else 0) != 0
 
 
 def _empty_cache():

@@ -8,6 +8,16 @@ its tensors finds the right device's kernels in one pointer."""
 from ctorch._core.backend cimport ct_backend
 from ctorch._core.dispatch cimport backend_for
 
+cdef extern from *:
+    """
+    /* inference mode is per thread, like grad mode */
+    static __thread int ct_inference_mode = 0;
+    static int ct_get_inference_mode(void) { return ct_inference_mode; }
+    static void ct_put_inference_mode(int on) { ct_inference_mode = on; }
+    """
+    int ct_get_inference_mode() noexcept nogil
+    void ct_put_inference_mode(int on) noexcept nogil
+
 
 cdef class Storage:
 
@@ -42,10 +52,33 @@ cdef class Storage:
     def data_ptr(self):
         return <size_t>self.data
 
+    def device_code(self):
+        """-1 for the CPU, the CUDA ordinal otherwise."""
+        return self.device
+
+
+cdef class _InferenceStorage(Storage):
+    """Memory allocated in inference mode: the tensors on it are inference
+    tensors (a view of a normal tensor made in inference mode is not)."""
+
+
+cdef inline Storage _new_storage(bint inference):
+    if inference:
+        return _InferenceStorage.__new__(_InferenceStorage)
+    return Storage.__new__(Storage)
+
+
+def _set_inference_mode(bint on):
+    ct_put_inference_mode(on)
+
+
+def _is_inference_mode():
+    return ct_get_inference_mode() != 0
+
 
 cdef Storage _alloc_storage(Py_ssize_t nbytes, int device=-1):
     cdef const ct_backend *B = backend_for(device)
-    cdef Storage st = Storage.__new__(Storage)
+    cdef Storage st = _new_storage(ct_get_inference_mode())
     st.data = <char *>B.alloc(<size_t>nbytes)
     if st.data == NULL:
         # a RuntimeError, as PyTorch's (the process stays usable)
@@ -72,8 +105,9 @@ cdef str _fmt_bytes(Py_ssize_t n):
 
 
 cdef Storage _borrow_storage(char *data, Py_ssize_t nbytes, object owner, Storage like=None):
-    """Memory that someone else owns: on the CPU, or on the device of `like`."""
-    cdef Storage st = Storage.__new__(Storage)
+    """Memory that someone else owns: on the CPU, or on the device of `like`
+    (an inference storage when `like` is one, or when made in inference mode)."""
+    cdef Storage st = _new_storage(ct_get_inference_mode() or type(like) is _InferenceStorage)
     st.data = data
     st.nbytes = nbytes
     st.owner = owner

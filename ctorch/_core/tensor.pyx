@@ -14,6 +14,7 @@ that owns them (`_add_method`), from its op list.
 
 from cpython.mem cimport PyMem_Malloc, PyMem_Free
 from cpython.object cimport PyObject, PyTypeObject
+from cpython.buffer cimport PyObject_GetBuffer, PyBuffer_Release, PyBUF_STRIDES
 from libc.stdint cimport int64_t, uint8_t, int8_t, int16_t, int32_t
 
 from ctorch._core.dtype cimport (
@@ -23,6 +24,7 @@ from ctorch._core.dtype cimport (
 from ctorch._core.storage cimport Storage, _alloc_storage, _borrow_storage
 from ctorch._core.dispatch cimport _device_object
 from ctorch._core.backend cimport ct_half
+from ctorch._core.storage import _InferenceStorage, _is_inference_mode
 
 cdef extern from "Python.h":
     void PyType_Modified(PyTypeObject *)
@@ -58,8 +60,36 @@ cdef extern from *:
 
 
 
+cdef object _tuple_new(object cls, object items):
+    """tuple.__new__(cls, items) without the method call: Size's own
+    constructor checks its items, which Tensor.size() and the Size
+    operations (whose items are ints already) need not do."""
+    cdef tuple args = (items,)
+    return (<PyTypeObject *>tuple).tp_new(<type>cls, <PyObject *>args, NULL)
+
+
 class Size(tuple):
-    """torch.Size: a tuple of ints that prints as `torch.Size([5, 3])`."""
+    """torch.Size: a tuple of ints that prints as `torch.Size([5, 3])`;
+    slicing, concatenating and repeating one give a Size."""
+
+    def __new__(cls, sizes=()):
+        r = tuple.__new__(cls, sizes)
+        for s in r:
+            if type(s) is not int:
+                break
+        else:
+            return r                # the common case: all ints already
+        items = []
+        for i, s in enumerate(r):
+            if isinstance(s, int):
+                items.append(s)
+            elif isinstance(s, Tensor) and (<Tensor>s)._numel == 1 and (<Tensor>s)._dtype._kind <= K_INT:
+                items.append(int(s.item()))
+            elif hasattr(s, "__index__") and not isinstance(s, bool):
+                items.append(s.__index__())
+            else:
+                raise TypeError(f"torch.Size() takes an iterable of 'int' (item {i} is '{type(s).__name__}')")
+        return tuple.__new__(cls, items)
 
     def __repr__(self):
         return "torch.Size([" + ", ".join(str(int(s)) for s in self) + "])"
@@ -67,21 +97,39 @@ class Size(tuple):
     __str__ = __repr__
 
     def numel(self):
-        cdef Py_ssize_t n = 1
+        n = 1
         for s in self:
             n *= s
         return n
 
+    # a Size's own items are ints: only what comes from elsewhere is checked
     def __getitem__(self, key):
         r = tuple.__getitem__(self, key)
-        return Size(r) if isinstance(key, slice) else r
+        return _tuple_new(Size, r) if type(key) is slice else r
 
     def __add__(self, other):
-        return Size(tuple.__add__(self, tuple(other)))
+        if type(other) is Size:
+            return _tuple_new(Size, tuple.__add__(self, other))
+        if not isinstance(other, tuple):
+            raise TypeError(f"can only concatenate tuple (not {type(other).__name__}) to torch.Size")
+        for x in other:
+            if type(x) is not int:
+                return Size(tuple.__add__(self, other))     # checks (and converts) them
+        return _tuple_new(Size, tuple.__add__(self, other))
+
+    def __radd__(self, other):
+        if not isinstance(other, tuple):
+            return NotImplemented
+        return Size(tuple.__add__(other, self))
+
+    def __mul__(self, n):
+        r = tuple.__mul__(self, n)
+        return r if r is NotImplemented else _tuple_new(Size, r)
+
+    __rmul__ = __mul__
 
     def __reduce__(self):
         return (Size, (tuple(self),))
-
 
 
 cdef class Tensor:
@@ -308,7 +356,7 @@ cdef class Tensor:
     def size(self, dim=None):
         cdef int d
         if dim is None:
-            return Size([self._shape[d] for d in range(self._ndim)])
+            return _tuple_new(Size, [self._shape[d] for d in range(self._ndim)])
         return self._shape[_wrap_dim(dim, self._ndim)]
 
     def stride(self, dim=None):
@@ -402,6 +450,10 @@ cdef class Tensor:
     def get_device(self):
         return self._storage.device
 
+    def is_inference(self):
+        """True for a tensor on memory allocated in inference mode."""
+        return type(self._storage) is _InferenceStorage
+
     def is_floating_point(self):
         return self._dtype.is_floating_point
 
@@ -433,6 +485,9 @@ cdef class Tensor:
                                "var_no_grad = var.detach().")
         if requires_grad and not (self._dtype.is_floating_point or self._dtype.is_complex):
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
+        if requires_grad and type(self._storage) is _InferenceStorage and not _is_inference_mode():
+            raise RuntimeError("Setting requires_grad=True on inference tensor outside InferenceMode "
+                               "is not allowed.")
         self._requires_grad = requires_grad
         return self
 
@@ -519,7 +574,14 @@ cdef class Tensor:
     cdef object _scalar_value(self, str what):
         if self._numel != 1:
             raise ValueError(f"only one element tensors can be converted to Python scalars")
-        return self.item()
+        v = self.item()
+        if what != "complex" and self._dtype.is_complex:
+            # a complex value converts only when its imaginary part is zero
+            if v.imag != 0:
+                raise RuntimeError("value cannot be converted to type "
+                                   f"{'double' if what == 'float' else 'int64_t'} without overflow")
+            v = v.real
+        return v
 
     def __len__(self):
         if self._ndim == 0:
@@ -580,6 +642,30 @@ class _Layout:
 
 
 strided = _Layout()
+
+def _tensor_over(Storage st, DType dt, Py_ssize_t offset, size, stride):
+    """A tensor on storage `st` (Tensor.set_, the storage classes)."""
+    cdef Py_ssize_t sh[CT_MAXDIM]
+    cdef Py_ssize_t sd[CT_MAXDIM]
+    cdef int d, n = len(size)
+    if n > CT_MAXDIM:
+        raise RuntimeError(f"tensors with more than {CT_MAXDIM} dimensions are not supported (got {n})")
+    for d in range(n):
+        sh[d] = size[d]
+        sd[d] = stride[d]
+    return _make_tensor(st, offset, n, sh, sd, dt)
+
+
+def _storage_of(Tensor t):
+    return t._storage
+
+
+def _set_to(Tensor self, Tensor src):
+    """Tensor.set_: self takes src's storage, offset, sizes and strides."""
+    self._take(src)
+    _bump(self)
+    return self
+
 
 def _bump_version(Tensor t):
     """For writers outside ctorch's kernels (pocketfft writing into out=)."""
@@ -853,12 +939,32 @@ _NP_KIND = {"b1": CT_BOOL, "u1": CT_UINT8, "i1": CT_INT8, "i2": CT_INT16, "i4": 
                       "c8": CT_COMPLEX64, "c16": CT_COMPLEX128}
 
 
+cdef dict _NP_NUM = None              # numpy's type number -> dtype code
+
+
+cdef dict _np_codes():
+    """numpy's type numbers of the dtypes ctorch has (a dict lookup instead of
+    reading dtype.str); int64 has two numbers ('l' and 'q' on 64-bit Linux)."""
+    global _NP_NUM
+    if _NP_NUM is None:
+        np = _np()
+        table = {}
+        for ch in np.typecodes["All"]:
+            d = np.dtype(ch)
+            code = _NP_KIND.get(d.str[1:])
+            if code is not None and d.isnative:
+                table[d.num] = code
+        _NP_NUM = table
+    return _NP_NUM
+
+
 def from_numpy(ndarray):
     np = _np()
     if not isinstance(ndarray, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
     arr = ndarray
-    code = _NP_KIND.get(arr.dtype.str[1:]) if arr.dtype.byteorder in "=|<" else None
+    npdt = arr.dtype
+    code = _np_codes().get(npdt.num) if npdt.isnative else None
     if code is None:
         raise TypeError(f"can't convert np.ndarray of type {arr.dtype.type.__module__}.{arr.dtype.type.__name__}. The only supported types are: float64, float32, float16, complex64, complex128, int64, int32, int16, int8, uint8, and bool.")
     cdef DType dt = _DT[code]
@@ -875,7 +981,12 @@ def from_numpy(ndarray):
             extent = 0
         elif extent:
             extent += (s - 1) * (st // isz)
-    ptr = arr.__array_interface__["data"][0]
+    # the address of element 0, through the buffer protocol (a fraction of
+    # the cost of building __array_interface__'s dict)
+    cdef Py_buffer view
+    PyObject_GetBuffer(arr, &view, PyBUF_STRIDES)
+    ptr = <size_t>view.buf
+    PyBuffer_Release(&view)
     cdef Storage st_ = _borrow_storage(<char *><size_t>ptr, extent * isz, arr)
     cdef Tensor base = _make_tensor(st_, 0, 0, NULL, NULL, dt)
     return _make_view_plain(base, 0, shape, strides)

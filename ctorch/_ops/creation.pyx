@@ -3,12 +3,14 @@
 sizes (empty/zeros/ones/full/arange/linspace/logspace/eye, *_like, and the
 Tensor.new_* methods). Below every other op family: it needs only the core."""
 
+import sys
+
 from libc.math cimport ceil as c_ceil, pow as c_pow
 from libc.string cimport memcpy, memset
 from libc.stdint cimport int64_t
 
 from ctorch._core.dtype cimport *
-from ctorch._core.dispatch cimport _device_code
+from ctorch._core.dispatch cimport _device_code, _device_object, _CPU
 from ctorch._core.tensor cimport *
 from ctorch._core.iterator cimport *
 from ctorch._core.tensor import from_numpy, Size
@@ -124,6 +126,10 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
         if not arr.flags.c_contiguous:
             arr = arr.copy(order="C")
         r = _raw_clone(from_numpy(arr))
+    elif hasattr(data, "_storage_tensor"):
+        # a TypedStorage: its elements (torch.tensor(t.storage()))
+        r = _raw_clone(data._storage_tensor())
+        r = _convert(r, dt) if dt is not None else r
     else:
         r = _from_data(data, dt)
     if r._storage.device != code:
@@ -180,11 +186,86 @@ def as_tensor(data, dtype=None, device=None):
             t = from_numpy(data)
         except (TypeError, ValueError):
             return tensor(data, dtype=dt, device=device)
-        return _convert(t, dt) if dt is not None else t
+        t = _convert(t, dt) if dt is not None else t
+        return t if device is None else t.to(device=device)
     return tensor(data, dtype=dt, device=device)
 
 
-asarray = as_tensor
+_NOT_GIVEN = object()
+
+
+def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=_NOT_GIVEN):
+    """A tensor of obj's values, sharing obj's memory when it can (a tensor, an
+    ndarray, a buffer or a DLPack exporter of the wanted dtype and device);
+    copy=True always copies, copy=False raises when a copy is needed."""
+    cdef DType dt = _as_dtype(dtype)
+    cdef Tensor t
+    if requires_grad is _NOT_GIVEN:
+        requires_grad = isinstance(obj, Tensor) and (<Tensor>obj)._requires_grad
+        if requires_grad:
+            import warnings
+            warnings.warn("torch.asarray: unspecified requires_grad now defaults to obj.requires_grad "
+                          "instead of False. Pass requires_grad=False explicitly to get the old "
+                          "behavior and silence this warning.", UserWarning, stacklevel=2)
+    want_dev = None if device is None else _device_code(device)
+    shared = None
+    if isinstance(obj, Tensor):
+        shared = obj
+    elif _is_ndarray(obj) or (not isinstance(obj, (list, tuple, bytes, str)) and
+                              (hasattr(obj, "__array_interface__") or _is_buffer(obj))):
+        if type(obj).__module__ == "numpy" and not _is_ndarray(obj):
+            if copy is False:
+                raise RuntimeError("can't alias NumPy scalars. Either remove copy=False or transform "
+                                   "it in a ndarray. ")
+        else:
+            arr = obj if _is_ndarray(obj) else _np().asarray(obj)
+            order = arr.dtype.byteorder
+            if order != "=" and order != "|" and order != _NATIVE_ORDER:
+                raise ValueError("given numpy array has byte order different from the native byte "
+                                 "order. Conversion between byte orders is currently not supported.")
+            shared = from_numpy(arr)
+    elif hasattr(obj, "__dlpack__"):
+        from ctorch._core.dlpack import from_dlpack
+        shared = from_dlpack(obj)
+    if shared is not None:
+        t = <Tensor>shared
+        target = t._dtype if dt is None else dt
+        code = t._storage.device if want_dev is None else want_dev
+        if copy is False:
+            if target is not t._dtype:
+                raise ValueError(f"can't alias tensor with dtype '{_sname(t._dtype)}' into dtype "
+                                 f"'{_sname(target)}'.")
+            if code != t._storage.device:
+                raise ValueError(f"can't alias tensor from device '{t.device}' to "
+                                 f"'{_device_object(code)}'.")
+        if copy:
+            r = t.to(dtype=target, device=_device_object(code), copy=True)
+        elif target is not t._dtype or code != t._storage.device:
+            r = t.to(dtype=target, device=_device_object(code))
+        else:
+            r = t
+    else:
+        if copy is False:
+            raise ValueError("can't alias arbitrary sequence into a tensor.")
+        r = tensor(obj, dtype=dt, device=device)
+    if requires_grad:
+        r.requires_grad_(True)
+    elif (<Tensor>r)._grad_fn is not None:
+        r = r.detach()
+    elif (<Tensor>r)._requires_grad:
+        r.requires_grad_(False)
+    return r
+
+
+cdef bint _is_buffer(object x):
+    try:
+        memoryview(x)
+    except TypeError:
+        return False
+    return True
+
+
+cdef str _NATIVE_ORDER = "<" if sys.byteorder == "little" else ">"
 
 
 cdef DType _factory_dtype(object dtype_, object out, str fname):
@@ -244,9 +325,36 @@ cdef Tensor _finish(Tensor r, object requires_grad, object out=None, int device=
     return r
 
 
+# torch.use_deterministic_algorithms(True): the memory of empty tensors is
+# filled (NaN, or the dtype's largest value), so that no result depends on
+# whatever the allocator handed out
+cdef bint _fill_uninitialized = False
+
+
+def _set_fill_uninitialized(bint on):
+    global _fill_uninitialized
+    _fill_uninitialized = on
+
+
+cdef dict _INT_MAX = {CT_UINT8: 255, CT_INT8: 127, CT_INT16: 32767, CT_INT32: 2147483647,
+                      CT_INT64: 9223372036854775807}
+
+
+cdef Tensor _deterministic_fill(Tensor r):
+    if r._dtype.is_floating_point or r._dtype.is_complex:
+        _fill(r, float("nan"))
+    elif r._dtype is t_bool:
+        _fill(r, True)
+    else:
+        _fill(r, _INT_MAX[r._dtype._code])
+    return r
+
+
 def empty(*sizes, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
           pin_memory=False, memory_format=None):
     cdef Tensor r = _sized(_size_kw(sizes, size, "empty"), dtype, device, "empty", None, out)
+    if _fill_uninitialized:
+        _deterministic_fill(r)
     return _finish(r, requires_grad, out, r._storage.device)
 
 
@@ -293,6 +401,8 @@ cdef Tensor _like(object input, object dtype_, object device):
 
 def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
     cdef Tensor r = _like(input, dtype, device)
+    if _fill_uninitialized:
+        _deterministic_fill(r)
     return _finish(r, requires_grad, None, r._storage.device)
 
 
@@ -407,7 +517,7 @@ def _range(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
     start, end, step = _num(start, "start"), _num(end, "end"), _num(step, "step")
     _check_range(start, end, step)
     n = int((end - start) // step) + 1
-    r = arange(0, n, dtype=t_float64).mul(step).add(start).to(dt)
+    r = arange(0, n, dtype=t_float64, device=_CPU).mul(step).add(start).to(dt)
     if code >= 0:
         r = _to_device(r, code, None)
     return _finish(_arange_out(r, out), requires_grad, None, code)
@@ -438,7 +548,7 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
         stc = (end - start) / (steps - 1) if steps > 1 else 0
         for i in range(n):
             vals.append(start + i * stc if i < half else end - (steps - 1 - i) * stc)
-        r = tensor(vals, dtype=dt) if n else _empty_list([0], dt)
+        r = tensor(vals, dtype=dt, device=_CPU) if n else _empty_list([0], dt)
         return _finish(r, requires_grad, out, code)
     a = start
     b = end
@@ -462,7 +572,7 @@ def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None,
         dt = _default_dtype
     if dt is t_bool:
         raise NotImplementedError("\"logspace_cpu\" not implemented for 'Bool'")
-    cdef Tensor r = linspace(start, end, steps, dtype=t_float64)
+    cdef Tensor r = linspace(start, end, steps, dtype=t_float64, device=_CPU)
     cdef double b = float(base)
     cdef Py_ssize_t i
     for i in range(r._numel):
@@ -480,7 +590,7 @@ def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_g
         if v < 0:
             raise RuntimeError(f"{nm} must be greater or equal to 0, got {v}")
     cdef DType dt = _factory_dtype(dtype, out, "eye")
-    cdef Tensor r = zeros(n, m, dtype=dt if dt is not None else _default_dtype)
+    cdef Tensor r = zeros(n, m, dtype=dt if dt is not None else _default_dtype, device=_CPU)
     cdef Py_ssize_t i, k = min(n, m), mm = m
     cdef char one[16]
     _write_scalar(one, 1, r._dtype)
@@ -531,7 +641,7 @@ def _t___reduce_ex__(Tensor self, proto):
 
 def _rebuild_tensor(arr, requires_grad):
     """What a pickled tensor is rebuilt with: its values and requires_grad."""
-    t = tensor(arr)
+    t = tensor(arr, device=_CPU)
     t.requires_grad_(requires_grad)
     return t
 

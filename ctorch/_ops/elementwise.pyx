@@ -12,7 +12,7 @@ from libc.stdint cimport int64_t, uint8_t
 
 from ctorch._core.dtype cimport *
 from ctorch._core.backend cimport *
-from ctorch._core.dispatch cimport device, _device_code, backend_for
+from ctorch._core.dispatch cimport device, _device_code, backend_for, _CPU
 from ctorch._core.storage cimport Storage
 from ctorch._core.tensor cimport *
 from ctorch._core.iterator cimport *
@@ -21,6 +21,8 @@ from ctorch.autograd._node cimport (
 )
 from ctorch._core.iterator import _resize_
 from ctorch._ops.creation import tensor
+from ctorch._core.storage import _InferenceStorage
+from ctorch.autograd._node import _check_inference_write
 
 
 cdef object _operand(object x, str fname):
@@ -33,7 +35,7 @@ cdef object _operand(object x, str fname):
         np = _np()
         if isinstance(x, np.generic):
             return x.item()
-        return tensor(x)
+        return tensor(x, device=_CPU)
     raise TypeError(f"{fname}(): argument 'other' must be Tensor or Number, not {type(x).__name__}")
 
 
@@ -56,7 +58,7 @@ cdef Tensor _cast(Tensor t, DType dt):
 cdef Tensor _as_operand_tensor(object x, DType dt):
     if isinstance(x, Tensor):
         return <Tensor>x
-    return tensor(x, dtype=dt)
+    return tensor(x, dtype=dt, device=_CPU)
 
 
 # ----------------------------------------------------------------- binary
@@ -990,6 +992,8 @@ def _t_clone(Tensor self, *, memory_format=None):
 
 
 def _t_copy_(Tensor self, src, non_blocking=False):
+    if type(self._storage) is _InferenceStorage:
+        _check_inference_write(self)
     cdef Tensor s = _as_operand_tensor(src, self._dtype)
     if s._storage.device != self._storage.device:
         s = _move(s, self._storage.device, s._dtype)     # copy_ crosses devices, as PyTorch's does
@@ -1000,6 +1004,8 @@ def _t_copy_(Tensor self, src, non_blocking=False):
 
 
 def _t_fill_(Tensor self, value):
+    if type(self._storage) is _InferenceStorage:
+        _check_inference_write(self)
     if isinstance(value, Tensor):
         if (<Tensor>value)._ndim != 0:
             raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with {(<Tensor>value)._ndim} dimensions.")
@@ -1016,6 +1022,8 @@ def _t_fill_(Tensor self, value):
 
 
 def _t_zero_(Tensor self):
+    if type(self._storage) is _InferenceStorage:
+        _check_inference_write(self)
     if _inplace_needs_graph(self, None):
         return _overwrite_with_graph(self, 0, "zero_")
     _fill(self, 0)
@@ -1032,6 +1040,8 @@ def _t_to(Tensor self, *args, **kwargs):
 def _t_type(Tensor self, dtype=None, non_blocking=False):
     if dtype is None:
         return "torch." + _TYPE_NAMES[self._dtype._code]
+    if isinstance(dtype, type) and isinstance(getattr(dtype, "dtype", None), DType):
+        dtype = dtype.dtype            # a legacy type: t.type(torch.DoubleTensor)
     if isinstance(dtype, str):
         name = dtype.replace("torch.", "")
         for i, n in enumerate(_TYPE_NAMES):

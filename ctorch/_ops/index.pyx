@@ -13,6 +13,7 @@ from ctorch._core.dtype cimport *
 from ctorch._core.backend cimport *
 from ctorch._core.tensor cimport *
 from ctorch._core.iterator cimport *
+from ctorch._core.dispatch cimport _CPU
 from ctorch._ops.creation cimport _is_ndarray
 from ctorch._ops.elementwise cimport _cast, _as_operand_tensor, _binary, _inplace_with_graph
 from ctorch._ops.views cimport _select, _permute, _reshape, _expand
@@ -149,7 +150,7 @@ cdef Tensor _index_tensor(object x):
     if isinstance(x, Tensor):
         it = <Tensor>x
     elif isinstance(x, (list, tuple)) or _is_ndarray(x):
-        it = tensor(x)
+        it = tensor(x, device=_CPU)
         if it._numel == 0:
             it = _cast(it, t_int64)
     else:
@@ -486,7 +487,7 @@ cdef int _index_put(Tensor t, object index, object value, bint accumulate) excep
         _check_fits(value, t._dtype, False)
         val = _scalar_tensor(value, t._dtype)
     else:
-        val = tensor(value, dtype=t._dtype)
+        val = tensor(value, dtype=t._dtype, device=_CPU)
     if val._dtype is not t._dtype:
         val = _cast(val, t._dtype)
     val = _value_on(val, dev)

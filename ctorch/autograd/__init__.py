@@ -5,7 +5,7 @@ them; everything else here loads on first use.
 """
 __all__ = ["backward", "grad", "Function", "FunctionCtx", "once_differentiable", "no_grad",
            "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled", "gradcheck",
-           "gradgradcheck", "graph"]
+           "gradgradcheck", "graph", "detect_anomaly", "set_detect_anomaly", "Variable"]
 
 # name -> the module that defines it (None: the submodule of that name)
 _ON_FIRST_USE = {
@@ -15,6 +15,10 @@ _ON_FIRST_USE = {
     "inference_mode": "grad_mode", "is_grad_enabled": "grad_mode",
     "gradcheck": "_gradcheck", "gradgradcheck": "_gradcheck", "GradcheckError": "_gradcheck",
     "graph": None,
+    "detect_anomaly": "anomaly_mode", "set_detect_anomaly": "anomaly_mode",
+    "Variable": "variable", "SavedTensor": "_node",
+    "is_multithreading_enabled": "grad_mode", "set_multithreading_enabled": "grad_mode",
+    "is_view_replay_enabled": "grad_mode",
 }
 
 

@@ -16,6 +16,63 @@ from ctorch.autograd._node cimport (Node, AccumulateGrad, _grad_mode, _set_grad_
 from ctorch._ops.creation import tensor, zeros_like
 from ctorch._ops.elementwise import clone
 
+# anomaly mode (torch.autograd.detect_anomaly): errors in a node name the
+# forward call that made it; with check_nan, a node whose gradient has a NaN
+# raises
+cdef bint _anomaly = False
+cdef bint _anomaly_nan = True         # the check_nan setting (used while _anomaly is on)
+
+
+def _set_anomaly(bint on, bint check_nan):
+    global _anomaly, _anomaly_nan
+    _anomaly = on
+    _anomaly_nan = check_nan
+
+
+def _anomaly_state():
+    return _anomaly, _anomaly_nan
+
+
+# Tensor.register_post_accumulate_grad_hook: id(leaf) -> (weakref to the leaf,
+# its hooks), run after its .grad has been accumulated into
+cdef dict _post_acc_hooks = {}
+
+
+cdef void _run_post_acc_hooks(Tensor t) except *:
+    entry = _post_acc_hooks.get(id(t))
+    if entry is None or entry[0]() is not t:
+        return
+    for h in list(entry[1]):
+        r = h(t)
+        if r is not None:
+            raise TypeError(f"expected Variable, but hook returned '{type(r).__name__}'")
+
+
+cdef list _apply_checked(Node node, list grads):
+    """node._apply in anomaly mode: a failure warns with the forward trace of
+    the node; with check_nan, NaNs in its gradients raise."""
+    cdef int i
+    try:
+        outs = node._apply(grads)
+        if _anomaly_nan:
+            for i in range(len(outs)):
+                o = outs[i]
+                if not isinstance(o, Tensor):
+                    continue
+                if (<Tensor>o)._dtype.is_floating_point or (<Tensor>o)._dtype.is_complex:
+                    if bool(o.isnan().any()):
+                        raise RuntimeError(f"Function '{node.name()}' returned nan values in its "
+                                           f"{i}th output.")
+        return outs
+    except Exception:
+        meta = node._metadata
+        if meta is not None and "traceback_" in meta:
+            import warnings
+            warnings.warn(f"Error detected in {node.name()}. Traceback of forward call that "
+                          f"caused the error:\n{''.join(meta['traceback_'])}", stacklevel=2)
+        raise
+
+
 cdef Tensor _ones_like_grad(Tensor t):
     cdef Tensor g = _empty_like(t, None)
     _fill(g, 1)
@@ -89,7 +146,9 @@ cdef list _engine(list roots, list root_grads, bint keep_graph, bint create_grap
             if node._retain is not None:
                 # after the tensor hooks, as PyTorch does since 2.0
                 _retain_grads(node, grads)
-            outs = node._apply(grads)
+            outs = _apply_checked(node, grads) if _anomaly else node._apply(grads)
+            if _post_acc_hooks and isinstance(node, AccumulateGrad):
+                _run_post_acc_hooks((<AccumulateGrad>node).variable)
             if node._hooks:
                 for h in node._hooks:
                     h(tuple(outs), tuple(grads))
@@ -160,7 +219,7 @@ cdef list _check_grads(list tensors, object grad_tensors, bint is_grad_api):
             g = _ones_like_grad(<Tensor>t)
         else:
             if not isinstance(g, Tensor):
-                g = tensor(g, dtype=(<Tensor>t)._dtype)
+                g = tensor(g, dtype=(<Tensor>t)._dtype, device=t.device)
             if not _same_shape(<Tensor>g, <Tensor>t):
                 raise RuntimeError(f"Mismatch in shape: grad_output[0] has a shape of {g.size()} and output[0] has a shape of {t.size()}.")
         out.append(g)
@@ -185,6 +244,8 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
             acc = _grad_acc(<Tensor>x) if (<Tensor>x)._grad_fn is None else None
             if acc is not None:
                 (<AccumulateGrad>acc)._apply([g])
+                if _post_acc_hooks:
+                    _run_post_acc_hooks(<Tensor>x)
             else:
                 (<Tensor>x)._grad = g if (<Tensor>x)._grad is None else (<Tensor>x)._grad + g
         return None
@@ -267,7 +328,52 @@ def _t_retains_grad(Tensor self):
     return node._retain is not None and self._output_nr in node._retain
 
 
+class _PostAccHandle:
+    """What register_post_accumulate_grad_hook returns: remove() drops the hook."""
+
+    def __init__(self, key, hook):
+        self._key = key
+        self._hook = hook
+
+    def remove(self):
+        entry = _post_acc_hooks.get(self._key)
+        if entry is not None and self._hook in entry[1]:
+            entry[1].remove(self._hook)
+            if not entry[1]:
+                del _post_acc_hooks[self._key]
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
+
+
+def _drop_post_acc_hooks(key, ref):
+    entry = _post_acc_hooks.get(key)
+    if entry is not None and entry[0] is ref:
+        del _post_acc_hooks[key]
+
+
+def _t_register_post_accumulate_grad_hook(Tensor self, hook):
+    """hook(tensor) runs after the gradient of this leaf has been accumulated
+    into its .grad; it must return None."""
+    if not self._requires_grad:
+        raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+    if self._grad_fn is not None:
+        raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+    import weakref
+    key = id(self)
+    entry = _post_acc_hooks.get(key)
+    if entry is None or entry[0]() is not self:
+        ref = weakref.ref(self, lambda r, key=key: _drop_post_acc_hooks(key, r))
+        entry = _post_acc_hooks[key] = (ref, [])
+    entry[1].append(hook)
+    return _PostAccHandle(key, hook)
+
+
 _add_method("backward", _t_backward)
+_add_method("register_post_accumulate_grad_hook", _t_register_post_accumulate_grad_hook)
 _add_method("register_hook", _t_register_hook)
 _add_method("retain_grad", _t_retain_grad)
 _add_method("retains_grad", property(_t_retains_grad))

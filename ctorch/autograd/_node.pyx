@@ -31,6 +31,7 @@ from ctorch._core.tensor cimport (
     _core_grad_mode, _core_set_grad_mode,
 )
 from ctorch._core.iterator cimport _copy_into
+from ctorch._core.storage import _InferenceStorage, _is_inference_mode
 
 cdef extern from "Python.h":
     void PyObject_GC_UnTrack(void *op)
@@ -78,6 +79,12 @@ cdef class SavedTensor:
         cdef Tensor r
         if t is None:
             raise RuntimeError(_FREED_MSG)
+        if type(t._storage) is _InferenceStorage:
+            raise RuntimeError(
+                "Inference tensors cannot be saved for backward. Please do not use Tensors created "
+                "in inference mode in computation tracked by autograd. To work around this, you can "
+                "make a clone to get a normal tensor and use it in autograd, or use `torch.no_grad()` "
+                "instead of `torch.inference_mode()`.")
         if t._storage.version != self.version:
             if not self.is_output and t._base is not None:
                 _refresh_view(t)
@@ -529,6 +536,23 @@ cdef class OpNode(Node):
     def _saved_names(self):
         return self.d.saves
 
+    def __getattr__(self, str name):
+        # grad_fn._saved_<name>: what the forward saved under that name (a
+        # tensor unpacked, as backward would see it); grad_fn._raw_saved_<name>:
+        # the SavedTensor itself. None when this node did not need to save it.
+        raw = name.startswith("_raw_saved_")
+        key = name[11:] if raw else name[7:] if name.startswith("_saved_") else None
+        if key is None or self.d is None or key not in self.d.saves:
+            raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+        v = self.values[self.d.saves.index(key)] if self.values is not None else None
+        if v is _FREED or (isinstance(v, SavedTensor) and (<SavedTensor>v).tensor is None):
+            raise RuntimeError(_FREED_MSG)
+        if isinstance(v, SavedTensor):
+            return v if raw else (<SavedTensor>v).unpack(self)
+        if raw:
+            raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+        return v
+
     def name(self):
         return self.d.display_name
 
@@ -554,6 +578,21 @@ cdef object _reduce_to(object g, tuple meta):
     if dtype is not None and (<Tensor>g)._dtype is not dtype:
         g = g.to(dtype)
     return g
+
+
+# anomaly mode (torch.autograd.detect_anomaly): each node made while it is on
+# keeps the stack of the forward call that made it, in metadata["traceback_"]
+cdef bint _anomaly = False
+
+
+def _set_anomaly_traces(bint on):
+    global _anomaly
+    _anomaly = on
+
+
+cdef void _keep_trace(Node node):
+    import traceback
+    node._metadata = {"traceback_": traceback.format_stack()}
 
 
 cdef object record(str op, object result, tuple inputs, tuple args=()):
@@ -625,6 +664,8 @@ cdef object record(str op, object result, tuple inputs, tuple args=()):
             x = inputs[index]
             values[s] = (<Tensor>x)._dtype if isinstance(x, Tensor) else None
     node.values = _untracked(values)
+    if _anomaly:
+        _keep_trace(node)
     if d.broadcast:
         node.meta = _broadcast_meta(inputs, <Tensor>outs[0])
         if node.meta is not None:
@@ -689,6 +730,8 @@ def _function_node(str name, object fn, tuple inputs, int nout):
     node._next = tuple([_edge(x) for x in inputs])
     node._nout = nout
     node._fn = fn
+    if _anomaly:
+        _keep_trace(node)
     return node
 
 
@@ -706,8 +749,11 @@ def _needs_input_grad(x):
 # ------------------------------------------------------- in-place and views
 
 cdef int _check_inplace(Tensor t) except -1:
-    """What PyTorch refuses to change in place while recording."""
+    """What PyTorch refuses to change in place while recording (and an
+    inference tensor outside inference mode, at any time)."""
     cdef Tensor base
+    if type(t._storage) is _InferenceStorage:
+        _check_inference_write(t)
     if not _core_grad_mode():
         return 0
     if t._requires_grad and t._grad_fn is None:
@@ -717,6 +763,13 @@ cdef int _check_inplace(Tensor t) except -1:
         if base._requires_grad and base._grad_fn is None:
             raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
     return 0
+
+
+def _check_inference_write(Tensor t):
+    if type(t._storage) is _InferenceStorage and not _is_inference_mode():
+        raise RuntimeError("Inplace update to inference tensor outside InferenceMode is not allowed."
+                           "You can make a clone to get a normal tensor before doing inplace update."
+                           "See https://github.com/pytorch/rfcs/pull/17 for more details.")
 
 
 cdef bint _inplace_needs_graph(Tensor self, object other):

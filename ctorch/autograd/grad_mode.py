@@ -6,8 +6,15 @@ thread never changes what another thread records.
 import functools
 
 from ctorch.autograd._node import _set_grad_enabled, is_grad_enabled
+from ctorch._core.storage import _set_inference_mode, _is_inference_mode
 
-__all__ = ["no_grad", "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled"]
+__all__ = ["no_grad", "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled",
+           "is_inference_mode_enabled", "set_multithreading_enabled",
+           "is_multithreading_enabled", "is_view_replay_enabled"]
+
+
+def is_inference_mode_enabled():
+    return _is_inference_mode()
 
 
 class _Mode:
@@ -56,13 +63,27 @@ class enable_grad(_Mode):
 
 
 class inference_mode(_Mode):
-    """Like no_grad (ctorch has no separate inference tensors)."""
+    """No graph is recorded inside (like no_grad), and the tensors allocated
+    inside are inference tensors: they cannot be saved for backward or changed
+    in place outside inference mode. inference_mode(False) turns it off."""
 
     def __init__(self, mode=True):
-        self._target = not bool(mode)
+        self._mode = bool(mode)
+
+    def __enter__(self):
+        self._prev = is_grad_enabled()
+        self._prev_inference = _is_inference_mode()
+        _set_inference_mode(self._mode)
+        _set_grad_enabled(not self._mode)
+        return self
+
+    def __exit__(self, *exc):
+        _set_inference_mode(self._prev_inference)
+        _set_grad_enabled(self._prev)
+        return False
 
     def clone(self):
-        return self.__class__(not self._target)
+        return self.__class__(self._mode)
 
 
 class set_grad_enabled(_Mode):
@@ -88,3 +109,39 @@ class set_grad_enabled(_Mode):
 
     def clone(self):
         return self.__class__(self._target)
+
+
+# the engine runs every backward in the calling thread; the switch is kept
+# for code that sets it (it changes nothing here)
+_multithreading = True
+
+
+def is_multithreading_enabled():
+    return _multithreading
+
+
+class set_multithreading_enabled(_Mode):
+    """Sets whether backward may use worker threads, at once or for a block."""
+    _bare_ok = False
+
+    def __init__(self, mode):
+        global _multithreading
+        self._target = bool(mode)
+        self._prev = _multithreading
+        _multithreading = self._target
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        global _multithreading
+        _multithreading = self._prev
+        return False
+
+    def clone(self):
+        return self.__class__(self._target)
+
+
+def is_view_replay_enabled():
+    """ctorch regenerates the grad_fn of views as views (AsStridedBackward0)."""
+    return False
