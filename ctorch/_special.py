@@ -360,13 +360,14 @@ def _polygamma_kernel(n):
             return
         sc.zeta(_L.np.asarray(n + 1, _cdt(o)), x, o)
         with _L.np.errstate(all="ignore"):
-            _L.np.multiply(o, (-1.0) ** (n + 1) * _factorial(n), out=o)
+            _L.np.multiply(o, (1.0 if n % 2 else -1.0) * _factorial(n), out=o)
     return kernel
 
 
 def _factorial(n):
+    """n! as a double (inf past 170!, without computing the exact integer)."""
     import math
-    return float(math.factorial(n))
+    return float(math.factorial(n)) if n <= 170 else math.inf
 
 
 def digamma(input, *, out=None):
@@ -402,6 +403,9 @@ def lgamma(input, *, out=None):
     return _unary(input, out, "lgamma", "lgamma_vml_cpu", _lgamma_kernel, grad="lgamma")
 
 
+_MVLGAMMA_MAX_P = 1 << 20
+
+
 def _mvlgamma_kernel(p):
     def kernel(o, x):
         import math
@@ -423,6 +427,10 @@ def mvlgamma(input, p, *, out=None):
         raise TypeError(f"mvlgamma(): argument 'p' must be int, not {type(p).__name__}")
     if p < 1:
         raise RuntimeError("p has to be greater than or equal to 1")
+    if p > _MVLGAMMA_MAX_P:
+        # the sum has p terms, each a pass over the input (PyTorch materialises
+        # p values and fails to allocate them for such p)
+        raise RuntimeError(f"mvlgamma: p = {p} is too large (at most {_MVLGAMMA_MAX_P})")
     return _unary(input, out, "mvlgamma", "arange_cpu", _mvlgamma_kernel(p), grad="mvlgamma", args=(p,))
 
 
