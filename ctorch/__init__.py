@@ -67,10 +67,10 @@ _ON_FIRST_USE = {
     "ctorch._ops.random": (
         ("Generator", "default_generator", "manual_seed", "seed", "initial_seed", "get_rng_state",
          "set_rng_state", "rand", "randn", "rand_like", "randn_like", "randint", "randint_like",
-         "randperm"),
-        ("uniform_", "normal_", "random_"), ()),
+         "randperm", "normal"),
+        ("uniform_", "normal_", "random_", "exponential_", "geometric_", "log_normal_", "cauchy_"), ()),
     "ctorch._ops.sampling": (
-        ("bernoulli", "dropout", "dropout_", "multinomial"),
+        ("bernoulli", "dropout", "dropout_", "multinomial", "poisson", "binomial"),
         ("bernoulli", "bernoulli_", "multinomial"), ()),
     "ctorch._ops.hist": (
         ("histc", "histogram", "bincount"),
@@ -140,6 +140,7 @@ _LAZY = {
     "cuda": ("ctorch.cuda", None),
     "special": ("ctorch.special", None),
     "return_types": ("ctorch.return_types", None),
+    "random": ("ctorch.random", None),
     "svd": ("ctorch.linalg", "_svd_legacy"),
     "qr": ("ctorch.linalg", "_qr_legacy"),
     "set_printoptions": ("ctorch._printing", "set_printoptions"),

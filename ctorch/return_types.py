@@ -62,6 +62,8 @@ _FIELDS = dict([
     ("geqrf", ("a", "tau")),
     ("triangular_solve", ("solution", "cloned_coefficient")),
     ("slogdet", ("sign", "logabsdet")),
+    ("frexp", ("mantissa", "exponent")),
+    ("frexp_out", ("mantissa", "exponent")),
 ])
 __all__ = sorted(_FIELDS)
 

@@ -15,7 +15,10 @@
 //   ct_ew_cast_<sfx>     operand 1 of dtype a.dtype (sfx), operand 0 of
 //                        dtype a.dtype_out (a fill: operand 1 a scalar)
 //   ct_ew_where_w<1|2|4|8|16>  out = cond ? x : y by element width (bytes)
-//   ct_ew_lerp_<f16|f32|f64|c64|c128>  out = lerp(a, b, c)
+//   ct_ew_lerp_<sfx but b>  a.op CT_T_LERP: out = lerp(a, b, c) (floats,
+//                        complex); CT_T_ADDCMUL: out = a + v b c; CT_T_ADDCDIV:
+//                        out = a + v b / c (floats, complex); v: pa (+ i pb),
+//                        pia for integers
 // An (op, dtype) pair the CPU has no loop for writes nothing.
 //
 // Operand k (operand 0 the output) at element i (C order over a.shape):
@@ -144,6 +147,7 @@ CT_M1(CT_NI, tanh) CT_M1(CT_NI, asinh) CT_M1(CT_NI, acosh) CT_M1(CT_NI, atanh) C
     Q float ct_m_##NAME(float x, float y) { return ::NAME##f(x, y); }          \
     Q double ct_m_##NAME(double x, double y) { return ::NAME(x, y); }
 CT_M2(CT_DEV, copysign) CT_M2(CT_NI, fmod) CT_M2(CT_NI, pow) CT_M2(CT_NI, atan2)
+CT_M2(CT_NI, hypot) CT_M2(CT_NI, nextafter)
 #undef CT_M2
 
 template <class F> CT_DEV F ct_inf() { return (F)__longlong_as_double(0x7ff0000000000000LL); }
@@ -158,6 +162,10 @@ CT_DEV bool ct_issignaling(double x) {
     uint64_t u = (uint64_t)__double_as_longlong(x);
     return (u & 0x7fffffffffffffffull) > 0x7ff0000000000000ull && !(u & 0x0008000000000000ull);
 }
+
+/* the sign bit (set for -0 and negative NaNs too) */
+CT_DEV bool ct_signbit(float x) { return __float_as_int(x) < 0; }
+CT_DEV bool ct_signbit(double x) { return __double_as_longlong(x) < 0; }
 
 /* float -> int64 as x86's cvttss2si / cvttsd2si: INT64_MIN when out of range */
 template <class F> CT_DEV int64_t ct_f2i64(F x) {
@@ -418,6 +426,41 @@ template <class R> CT_DEV ct_cx<R> ct_cexpm1(ct_cx<R> z) {
 }
 template <class R> CT_DEV bool ct_cnz(ct_cx<R> z) { return z.re != 0 || z.im != 0; }
 
+/* logaddexp, logaddexp2 (ct_logaddexp_* of elementwise.c): max + log1p of the
+ * smaller term; two equal infinities are themselves, a NaN propagates */
+template <class F> CT_DEV F ct_logaddexp(F a, F b) {
+    if (ct_isinf(a) && a == b) return a;
+    if (a != a || b != b) return ct_add(a, b);
+    F m = a > b ? a : b;
+    return ct_add(m, ct_m_log1p(ct_m_exp(-ct_m_fabs(ct_sub(a, b)))));
+}
+template <class F> CT_DEV F ct_logaddexp2(F a, F b) {
+    if (ct_isinf(a) && a == b) return a;
+    if (a != a || b != b) return ct_add(a, b);
+    F m = a > b ? a : b;
+    return ct_add(m, ct_m_log1p(ct_m_exp2(-ct_m_fabs(ct_sub(a, b)))) / (F)0.693147180559945309417232121458);
+}
+/* nextafter of half: the neighbour by its bits */
+CT_DEV ct_f16 ct_nextafter_h(ct_f16 a, ct_f16 b) {
+    float fa = ct_h2f(a), fb = ct_h2f(b);
+    if (fa != fa || fb != fb) return ct_f2h(ct_add(fa, fb));
+    if (fa == fb) return b;
+    uint16_t u;
+    memcpy(&u, &a, 2);
+    if (fa == 0) u = (uint16_t)((fb < 0 ? 0x8000u : 0u) | 1u);
+    else if ((fa < fb) == (fa > 0)) u = (uint16_t)(u + 1);
+    else u = (uint16_t)(u - 1);
+    ct_f16 r;
+    memcpy(&r, &u, 2);
+    return r;
+}
+/* frexp's parts (ct_frexp_* of elementwise.c): an infinity or NaN is its own
+ * mantissa, exponent 0 */
+CT_NI float ct_frexp_mant(float x) { int e; return ct_isfinite(x) ? ::frexpf(x, &e) : x; }
+CT_NI double ct_frexp_mant(double x) { int e; return ct_isfinite(x) ? ::frexp(x, &e) : x; }
+CT_NI float ct_frexp_exp(float x) { int e = 0; if (ct_isfinite(x)) ::frexpf(x, &e); return (float)e; }
+CT_NI double ct_frexp_exp(double x) { int e = 0; if (ct_isfinite(x)) ::frexp(x, &e); return (double)e; }
+
 /* ---- conversions (ct_conv_* of elementwise.c) --------------------------- */
 
 template <class T> CT_DEV bool ct_nonzero(T x) { return x != 0; }
@@ -525,6 +568,29 @@ template <class T> CT_DEV T ct_i_pow(T a, T b) {
     }
     return (T)r;
 }
+/* gcd: Euclid on the magnitudes, wrapping as the dtype does; lcm: |a / g * b| */
+template <class T> CT_DEV T ct_i_gcd(T a, T b) {
+    if constexpr (ct_signed<T>()) {
+        a = a < 0 ? (T)(0 - (uint64_t)a) : a;
+        b = b < 0 ? (T)(0 - (uint64_t)b) : b;
+    }
+    while (a != 0) {
+        T c = a;
+        a = ct_irem(b, a);
+        b = c;
+    }
+    return b;
+}
+template <class T> CT_DEV T ct_i_lcm(T a, T b) {
+    T g = ct_i_gcd(a, b);
+    if (g == 0) return (T)0;
+    T q;
+    if constexpr (ct_signed<T>()) q = (g == (T)-1) ? (T)(0 - (uint64_t)a) : ct_idiv(a, g);
+    else q = (T)(a / g);
+    T r = (T)((uint64_t)q * (uint64_t)b);
+    if constexpr (ct_signed<T>()) return r < 0 ? (T)(0 - (uint64_t)r) : r;
+    else return r;
+}
 template <class T> CT_DEV T ct_i_shl(T a, T b) {
     bool out = b >= (T)(8 * sizeof(T));
     if constexpr (ct_signed<T>()) out = out || b < 0;
@@ -556,8 +622,9 @@ template <int OP> CT_CEXPR bool ct_is_cmp() { return OP >= CT_EQ && OP <= CT_LOG
 
 template <int OP> CT_DEV uint8_t ct_bop_bool(uint8_t a, uint8_t b) {
     if constexpr (ct_is_cmp<OP>()) return ct_cmp<OP>(a, b);
-    else if constexpr (OP == CT_ADD || OP == CT_MAXIMUM || OP == CT_BITOR) return a | b;
-    else if constexpr (OP == CT_MUL || OP == CT_MINIMUM || OP == CT_BITAND) return a & b;
+    else if constexpr (OP == CT_ADD || OP == CT_MAXIMUM || OP == CT_BITOR || OP == CT_HEAVISIDE
+                       || OP == CT_FMAX) return a | b;
+    else if constexpr (OP == CT_MUL || OP == CT_MINIMUM || OP == CT_BITAND || OP == CT_FMIN) return a & b;
     else if constexpr (OP == CT_BITXOR) return a ^ b;
     else static_assert(ct_dep_false<OP>::value, "binary op without a bool loop");
 }
@@ -579,6 +646,11 @@ template <int OP, class T> CT_DEV auto ct_bop_int(T a, T b, const ct_prm &P) {
     else if constexpr (OP == CT_BITXOR) return (T)(a ^ b);
     else if constexpr (OP == CT_SHL) return ct_i_shl(a, b);
     else if constexpr (OP == CT_SHR) return ct_i_shr(a, b);
+    else if constexpr (OP == CT_GCD) return ct_i_gcd(a, b);
+    else if constexpr (OP == CT_LCM) return ct_i_lcm(a, b);
+    else if constexpr (OP == CT_HEAVISIDE) return a == 0 ? b : (T)(a > 0);
+    else if constexpr (OP == CT_FMAX) return a > b ? a : b;
+    else if constexpr (OP == CT_FMIN) return a < b ? a : b;
     else static_assert(ct_dep_false<OP>::value, "binary op without an integer loop");
 }
 
@@ -597,6 +669,14 @@ template <int OP, class F> CT_DEV auto ct_bop_flt(F a, F b, const ct_prm &) {
     else if constexpr (OP == CT_ATAN2) return ct_m_atan2(a, b);
     else if constexpr (OP == CT_MAXIMUM) return (a != a) ? a : ((b != b) ? b : (a > b ? a : b));
     else if constexpr (OP == CT_MINIMUM) return (a != a) ? a : ((b != b) ? b : (a < b ? a : b));
+    else if constexpr (OP == CT_HYPOT) return ct_m_hypot(a, b);
+    else if constexpr (OP == CT_COPYSIGN) return ct_m_copysign(a, b);
+    else if constexpr (OP == CT_LOGADDEXP) return ct_logaddexp(a, b);
+    else if constexpr (OP == CT_LOGADDEXP2) return ct_logaddexp2(a, b);
+    else if constexpr (OP == CT_NEXTAFTER) return ct_m_nextafter(a, b);
+    else if constexpr (OP == CT_HEAVISIDE) return a == 0 ? b : (F)(a > 0);
+    else if constexpr (OP == CT_FMAX) return (a >= b || b != b) ? a : b;
+    else if constexpr (OP == CT_FMIN) return (a <= b || b != b) ? a : b;
     else static_assert(ct_dep_false<OP>::value, "binary op without a float loop");
 }
 
@@ -627,6 +707,9 @@ template <int OP, int D> CT_DEV auto ct_bop(typename ct_dt<D>::T a, typename ct_
         if constexpr (ct_is_cmp<OP>()) return ct_cmp<OP>(fa, fb);
         else if constexpr (OP == CT_MAXIMUM) return (fa != fa) ? a : ((fb != fb) ? b : (fa > fb ? a : b));
         else if constexpr (OP == CT_MINIMUM) return (fa != fa) ? a : ((fb != fb) ? b : (fa < fb ? a : b));
+        else if constexpr (OP == CT_FMAX) return (fa >= fb || fb != fb) ? a : b;
+        else if constexpr (OP == CT_FMIN) return (fa <= fb || fb != fb) ? a : b;
+        else if constexpr (OP == CT_NEXTAFTER) return ct_nextafter_h(a, b);
         else return ct_f2h(ct_bop_flt<OP>(fa, fb, P));
     }
 }
@@ -655,6 +738,11 @@ template <int OP, class T> CT_DEV auto ct_uop_int(T x, const ct_prm &P) {
     else if constexpr (OP == CT_ISNAN || OP == CT_ISINF) return (uint8_t)0;
     else if constexpr (OP == CT_ISFINITE) return (uint8_t)1;
     else if constexpr (OP == CT_LOGNOT) return (uint8_t)(x == 0);
+    else if constexpr (OP == CT_SIGNBIT) {
+        if constexpr (ct_signed<T>()) return (uint8_t)(x < 0);
+        else return (uint8_t)0;
+    }
+    else if constexpr (OP == CT_ISPOSINF || OP == CT_ISNEGINF) return (uint8_t)0;
     else static_assert(ct_dep_false<OP>::value, "unary op without an integer loop");
 }
 
@@ -664,6 +752,7 @@ template <int OP> CT_DEV uint8_t ct_uop_bool(uint8_t x) {
     else if constexpr (OP == CT_ISNAN || OP == CT_ISINF) return 0;
     else if constexpr (OP == CT_ISFINITE) return 1;
     else if constexpr (OP == CT_LOGNOT) return x == 0;
+    else if constexpr (OP == CT_SIGNBIT || OP == CT_ISPOSINF || OP == CT_ISNEGINF) return 0;
     else static_assert(ct_dep_false<OP>::value, "unary op without a bool loop");
 }
 
@@ -712,6 +801,13 @@ template <int OP, class F> CT_DEV auto ct_uop_flt(F x, const ct_prm &P) {
     else if constexpr (OP == CT_ROUND_DEC) return ct_round_dec((double)x, P.a);
     else if constexpr (OP == CT_NAN_TO_NUM) return ct_nan_to_num((double)x, P);
     else if constexpr (OP == CT_CLAMP) return ct_clamp_f((double)x, P);
+    else if constexpr (OP == CT_DEG2RAD) return ct_mul(x, (F)0.017453292519943295);
+    else if constexpr (OP == CT_RAD2DEG) return ct_mul(x, (F)57.29577951308232);
+    else if constexpr (OP == CT_SIGNBIT) return (uint8_t)ct_signbit(x);
+    else if constexpr (OP == CT_ISPOSINF) return (uint8_t)(x == ct_inf<F>());
+    else if constexpr (OP == CT_ISNEGINF) return (uint8_t)(x == -ct_inf<F>());
+    else if constexpr (OP == CT_FREXP_MANT) return ct_frexp_mant(x);
+    else if constexpr (OP == CT_FREXP_EXP) return ct_frexp_exp(x);
     else static_assert(ct_dep_false<OP>::value, "unary op without a float loop");
 }
 
@@ -896,7 +992,8 @@ template <int OP, int D> CT_CEXPR int ct_unary_mode() {
     if constexpr (K == K_CPX) return CT_HEAVY;
     else if constexpr (K == K_HALF || K == K_FLT)
         return ((OP >= CT_EXP2 && OP <= CT_LOG1P) || (OP >= CT_SIN && OP <= CT_ATANH) || OP == CT_ERF
-                || OP == CT_ROUND_DEC || ((OP == CT_EXP || OP == CT_SIGMOID) && D == CTK_FLOAT64))
+                || OP == CT_ROUND_DEC || OP == CT_FREXP_MANT || OP == CT_FREXP_EXP
+                || ((OP == CT_EXP || OP == CT_SIGMOID) && D == CTK_FLOAT64))
                    ? CT_HEAVY : CT_HOT;
     else return ct_common_dtype<D>() ? CT_HOT : CT_GEN;
 }
@@ -904,10 +1001,11 @@ template <int OP, int D> CT_CEXPR int ct_binary_mode() {
     constexpr int K = ct_dt<D>::kind;
     if constexpr (K == K_CPX) return CT_HEAVY;
     else if constexpr (K == K_HALF || K == K_FLT)
-        return (OP == CT_POW || OP == CT_ATAN2 || OP == CT_DIV_FLOOR || OP == CT_REMAINDER || OP == CT_FMOD)
+        return (OP == CT_POW || OP == CT_ATAN2 || OP == CT_DIV_FLOOR || OP == CT_REMAINDER || OP == CT_FMOD
+                || OP == CT_HYPOT || OP == CT_LOGADDEXP || OP == CT_LOGADDEXP2 || OP == CT_NEXTAFTER)
                    ? CT_HEAVY : CT_HOT;
     else if constexpr (OP == CT_POW || OP == CT_DIV_TRUNC || OP == CT_DIV_FLOOR || OP == CT_REMAINDER
-                       || OP == CT_FMOD || OP == CT_SHL || OP == CT_SHR)
+                       || OP == CT_FMOD || OP == CT_SHL || OP == CT_SHR || OP == CT_GCD || OP == CT_LCM)
         return CT_HEAVY;
     else return ct_common_dtype<D>() ? CT_HOT : CT_GEN;
 }
@@ -920,7 +1018,8 @@ template <int D> CT_CEXPR unsigned ct_unary_extra(int op) {
 }
 /* ops whose loops would be the same code run as one: floor, ceil, round,
  * trunc of an integer (and abs, relu of uint8) are copies; bool's add,
- * maximum, bitwise_or are a | b, its mul, minimum, bitwise_and a & b */
+ * maximum, bitwise_or, heaviside, fmax are a | b, its mul, minimum,
+ * bitwise_and, fmin a & b */
 template <int D> CT_DEV int ct_unary_canon(int op) {
     if constexpr (ct_dt<D>::kind == K_INT) {
         if (op == CT_FLOOR || op == CT_CEIL || op == CT_ROUND) return CT_TRUNC;
@@ -930,8 +1029,8 @@ template <int D> CT_DEV int ct_unary_canon(int op) {
 }
 template <int D> CT_DEV int ct_binary_canon(int op) {
     if constexpr (D == CTK_BOOL) {
-        if (op == CT_MAXIMUM || op == CT_BITOR) return CT_ADD;
-        if (op == CT_MINIMUM || op == CT_BITAND) return CT_MUL;
+        if (op == CT_MAXIMUM || op == CT_BITOR || op == CT_HEAVISIDE || op == CT_FMAX) return CT_ADD;
+        if (op == CT_MINIMUM || op == CT_BITAND || op == CT_FMIN) return CT_MUL;
     }
     return op;
 }
@@ -943,7 +1042,8 @@ template <int OP, int D> CT_CEXPR bool ct_unary_is_canon() {
 }
 template <int OP, int D> CT_CEXPR bool ct_binary_is_canon() {
     if constexpr (D == CTK_BOOL)
-        return !(OP == CT_MAXIMUM || OP == CT_BITOR || OP == CT_MINIMUM || OP == CT_BITAND);
+        return !(OP == CT_MAXIMUM || OP == CT_BITOR || OP == CT_MINIMUM || OP == CT_BITAND
+                 || OP == CT_HEAVISIDE || OP == CT_FMAX || OP == CT_FMIN);
     else return true;
 }
 template <int OP, int D> CT_CEXPR bool ct_unary_has() {
@@ -1144,10 +1244,47 @@ template <class R> CT_DEV ct_cx<R> ct_lerp(ct_cx<R> a, ct_cx<R> b, ct_cx<R> c) {
     ct_cx<R> m = ct_cmul(c, ct_cx<R>{ct_sub(b.re, a.re), ct_sub(b.im, a.im)});
     return ct_cx<R>{ct_add(a.re, m.re), ct_add(a.im, m.im)};
 }
-template <class T> CT_DEV void ct_ew_lerp(const ct_ew_args &a) {
-    auto f = [](T x, T y, T w) { return ct_lerp(x, y, w); };
+/* addcmul / addcdiv (ct_addcmul_*, ct_addcdiv_* of elementwise.c):
+ * a + v * b (* or /) c; integers wrap, half computes in float */
+template <bool DIV, class T> CT_DEV T ct_addc(T x, T y, T z, const ct_prm &P) {
+    if constexpr (ct_same<T, ct_f16>::value) {
+        float v = (float)P.a, m = ct_mul(v, ct_h2f(y));
+        return ct_f2h(ct_add(ct_h2f(x), DIV ? m / ct_h2f(z) : ct_mul(m, ct_h2f(z))));
+    } else if constexpr (ct_same<T, float>::value || ct_same<T, double>::value) {
+        T m = ct_mul((T)P.a, y);
+        return ct_add(x, DIV ? m / z : ct_mul(m, z));
+    } else {
+        static_assert(!DIV, "addcdiv of an integer");
+        uint64_t v = (uint64_t)P.ia;
+        return (T)((uint64_t)x + v * (uint64_t)y * (uint64_t)z);
+    }
+}
+template <bool DIV, class R> CT_DEV ct_cx<R> ct_addc(ct_cx<R> x, ct_cx<R> y, ct_cx<R> z, const ct_prm &P) {
+    ct_cx<R> m = ct_cmul(ct_cx<R>{(R)P.a, (R)P.b}, y);
+    m = DIV ? ct_cdiv(m, z) : ct_cmul(m, z);
+    return ct_cx<R>{ct_add(x.re, m.re), ct_add(x.im, m.im)};
+}
+template <class T, bool DIV> CT_DEV void ct_ew_addc(const ct_ew_args &a) {
+    const ct_prm P = ct_make_prm(a);
+    auto f = [&](T x, T y, T z) { return ct_addc<DIV>(x, y, z, P); };
     if (a.contig) ct_loop_contig<CT_EW_UNROLL, T, T, T, T>(a, f);
     else ct_loop_any<T, T, T, T>(a, f);
+}
+/* the ternary launches: lerp (floats, complex), addcmul, addcdiv (floats, complex) */
+template <class T> CT_DEV void ct_ew_lerp(const ct_ew_args &a) {
+    constexpr bool flt = !ct_same<T, uint8_t>::value && !ct_same<T, int8_t>::value
+        && !ct_same<T, int16_t>::value && !ct_same<T, int32_t>::value && !ct_same<T, int64_t>::value;
+    if (a.op == CT_T_ADDCMUL) {
+        ct_ew_addc<T, false>(a);
+    } else if constexpr (flt) {
+        if (a.op == CT_T_ADDCDIV) {
+            ct_ew_addc<T, true>(a);
+        } else if (a.op == CT_T_LERP) {
+            auto f = [](T x, T y, T w) { return ct_lerp(x, y, w); };
+            if (a.contig) ct_loop_contig<CT_EW_UNROLL, T, T, T, T>(a, f);
+            else ct_loop_any<T, T, T, T>(a, f);
+        }
+    }
 }
 
 /* where: raw elements by width */
@@ -1200,6 +1337,11 @@ CT_KERNEL(ct_ew_where_w4, ct_ew_args, CT_SERIAL) { ct_ew_where<uint32_t>(a); }
 CT_KERNEL(ct_ew_where_w8, ct_ew_args, CT_SERIAL) { ct_ew_where<uint64_t>(a); }
 CT_KERNEL(ct_ew_where_w16, ct_ew_args, CT_SERIAL) { ct_ew_where<ct_w16>(a); }
 
+CT_KERNEL(ct_ew_lerp_u8, ct_ew_args, CT_SERIAL) { ct_ew_lerp<uint8_t>(a); }
+CT_KERNEL(ct_ew_lerp_i8, ct_ew_args, CT_SERIAL) { ct_ew_lerp<int8_t>(a); }
+CT_KERNEL(ct_ew_lerp_i16, ct_ew_args, CT_SERIAL) { ct_ew_lerp<int16_t>(a); }
+CT_KERNEL(ct_ew_lerp_i32, ct_ew_args, CT_SERIAL) { ct_ew_lerp<int32_t>(a); }
+CT_KERNEL(ct_ew_lerp_i64, ct_ew_args, CT_SERIAL) { ct_ew_lerp<int64_t>(a); }
 CT_KERNEL(ct_ew_lerp_f16, ct_ew_args, CT_SERIAL) { ct_ew_lerp<ct_f16>(a); }
 CT_KERNEL(ct_ew_lerp_f32, ct_ew_args, CT_SERIAL) { ct_ew_lerp<float>(a); }
 CT_KERNEL(ct_ew_lerp_f64, ct_ew_args, CT_SERIAL) { ct_ew_lerp<double>(a); }

@@ -50,6 +50,10 @@
 // kernels order them by their bits as uint64 with -0 taken as +0 -- the
 // same order as the CPU's comparison of doubles.
 //
+// Kernels (ct_count_args), a thread an element, its draws philox_core.h's:
+//   ct_rate_invalid                   *flag = 1 when a rate is negative or nan
+//   ct_poisson, ct_binomial           the CPU's ct__poisson_draw / ct__binomial_draw
+//
 // Every kernel is correct for any grid (grid-stride loops over elements,
 // blocks or rows) and any block order (each block owns its outputs).
 // Do not build with --use_fast_math (see random.h's contract).
@@ -350,4 +354,27 @@ CT_KERNEL(ct_mn_race_min, ct_mn_args, CT_SYNC)
             pi = widx[0];
         }
     }
+}
+
+// every writer stores the same 1, so the order of the stores does not matter
+CT_KERNEL(ct_rate_invalid, ct_count_args, CT_SERIAL)
+{
+    const double *x = (const double *)a.x;
+    CT_GRID_STRIDE(i, a.n) {
+        if (!(x[i] >= 0.0)) *(int32_t *)a.flag = 1;
+    }
+}
+
+CT_KERNEL(ct_poisson, ct_count_args, CT_SERIAL)
+{
+    const double *x = (const double *)a.x;
+    double *out = (double *)a.out;
+    CT_GRID_STRIDE(i, a.n) out[i] = ct__poisson_draw(a.seed, a.offset, i, x[i]);
+}
+
+CT_KERNEL(ct_binomial, ct_count_args, CT_SERIAL)
+{
+    const double *x = (const double *)a.x, *y = (const double *)a.y;
+    double *out = (double *)a.out;
+    CT_GRID_STRIDE(i, a.n) out[i] = ct__binomial_draw(a.seed, a.offset, i, x[i], y[i]);
 }

@@ -69,4 +69,18 @@ typedef struct {
     int32_t pad_;
 } ct_mn_args;
 
+/* Poisson and binomial draws (philox_core.h's samplers), doubles:
+ *   rate_invalid: *flag = 1 when some x[i] is negative or nan (an int32
+ *                 the caller zeroed)
+ *   poisson:      out[i] ~ Poisson(x[i])
+ *   binomial:     out[i] ~ Binomial(trunc(x[i]), y[i]) */
+typedef struct {
+    uint64_t seed, offset;
+    uint64_t x;             /* rates, or the counts */
+    uint64_t y;             /* binomial: the probabilities */
+    uint64_t out;
+    uint64_t flag;          /* rate_invalid */
+    int64_t n;
+} ct_count_args;
+
 #endif

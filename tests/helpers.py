@@ -121,6 +121,8 @@ def op_result_dtype(rule, promoted):
         return {"complex64": "float32", "complex128": "float64"}.get(promoted, promoted)
     if rule == "bool_to_long":
         return "int64" if promoted == "bool" else promoted
+    if rule == "int32":
+        return "int32"
     raise ValueError(rule)
 
 

@@ -83,6 +83,10 @@ class OpInfo:
     # fn(torch) -> the function, when it is not torch.<func> with the tensors
     # first (func may also be a dotted path: "special.erfcx")
     fn: Optional[Callable] = None
+    # the op returns a tuple: the tests check this item of it
+    output: Optional[int] = None
+    # torch.<func>_(t, ...) exists beside Tensor.<method>_
+    torch_inplace: bool = False
 
     def __post_init__(self):
         self.func = self.func or self.name
@@ -327,6 +331,104 @@ ternary_ops = [
 from op_db_special import binary_special, unary_special  # noqa: E402  (torch.special's entries)
 unary_ops += unary_special
 binary_ops += binary_special
+# ---- pointwise math: hypot ... fmin, deg2rad ... frexp, addcmul / addcdiv,
+# and the torch.<name>_ in-place functions of the table's unary ops
+
+
+def _heaviside(a, b):
+    # PyTorch: x == 0 -> values, else x > 0 (so NaN gives 0, where numpy's gives NaN)
+    return np.where(a == 0, b, (a > 0).astype(a.dtype))
+
+
+def _as_f64(f):
+    return lambda x: f(x.astype(np.float64))
+
+
+def _ldexp(a, b):
+    return a * np.exp2(b)
+
+
+def _addcmul(a, b, c):
+    return a + np.asarray(2).astype(a.dtype) * b * c
+
+
+def _addcdiv(a, b, c):
+    return a + np.asarray(2).astype(a.dtype) * b / c
+
+
+_NOT_TENSOR = lambda name: ((lambda t: getattr(t, name)(t.ones(2), 2), TypeError,
+                             f"{name}(): argument 'other' (position 2) must be Tensor, not int"),)
+
+unary_ops += [
+    U("deg2rad", np.deg2rad, REAL, "float", differentiable=True,
+      errors=((lambda t: t.deg2rad(t.ones(2, dtype=t.complex64)), RuntimeError,
+               "deg2rad is not supported for complex tensors."),)),
+    U("rad2deg", np.rad2deg, REAL, "float", differentiable=True),
+    U("signbit", _as_f64(np.signbit), REAL, "bool", inplace=False,
+      errors=((lambda t: t.signbit(t.ones(2, dtype=t.complex64)), NotImplementedError,
+               "signbit is not implemented for complex tensors."),)),
+    U("isposinf", _as_f64(np.isposinf), REAL, "bool", inplace=False,
+      errors=((lambda t: t.isposinf(t.ones(2, dtype=t.complex128)), RuntimeError,
+               "isposinf does not support complex inputs."),)),
+    U("isneginf", _as_f64(np.isneginf), REAL, "bool", inplace=False),
+    U("isreal", np.isreal, ALL, "bool", inplace=False, supports_out=False),
+    U("positive", np.positive, NUMERIC, "same", inplace=False, supports_out=False,
+      errors=((lambda t: t.positive(t.tensor([True])), RuntimeError,
+               "The `+` operator, on a bool tensor is not supported."),)),
+    U("frexp_mantissa", lambda x: np.frexp(x)[0], FLOATS, "same", func="frexp", method="frexp", output=0,
+      inplace=False, supports_out=False, differentiable=True,
+      errors=((lambda t: t.frexp(t.ones(2, dtype=t.int32)), RuntimeError,
+               "torch.frexp() only supports floating-point dtypes"),
+              (lambda t: t.frexp(t.ones(2), out=(t.empty(2), t.empty(2))), RuntimeError,
+               "torch.frexp() expects exponent to have int dtype but got float"))),
+    U("frexp_exponent", lambda x: np.frexp(x)[1], FLOATS, "int32", func="frexp", method="frexp", output=1,
+      inplace=False, supports_out=False),
+]
+
+binary_ops += [
+    B("hypot", np.hypot, FLOATS, "same", differentiable=True, errors=_NOT_TENSOR("hypot")),
+    B("copysign", np.copysign, REAL, "float", scalars=(-2, 1.5), differentiable=True),
+    B("logaddexp", np.logaddexp, FLOATS, "same", inplace=False, differentiable=True,
+      errors=_NOT_TENSOR("logaddexp")),
+    B("logaddexp2", np.logaddexp2, FLOATS, "same", inplace=False, differentiable=True),
+    B("nextafter", np.nextafter, FLOATS, "same", differentiable=True, errors=_NOT_TENSOR("nextafter")),
+    B("heaviside", _heaviside, REAL, "same",
+      errors=((lambda t: t.heaviside(t.ones(2), t.ones(2, dtype=t.float64)), RuntimeError,
+               "heaviside is not yet implemented for tensors with different dtypes."),
+              (lambda t: t.heaviside(t.ones(2), 0.5), TypeError,
+               "heaviside(): argument 'values' (position 2) must be Tensor, not float"),
+              (lambda t: t.heaviside(t.ones(2, dtype=t.complex64), t.ones(2, dtype=t.complex64)),
+               RuntimeError, "heaviside is not yet implemented for complex tensors."))),
+    B("gcd", np.gcd, INTS, "same", domains=(Domain(-100, 100),),
+      errors=((lambda t: t.gcd(t.ones(2), t.ones(2)), NotImplementedError,
+               "\"gcd_cpu\" not implemented for 'Float'"),) + _NOT_TENSOR("gcd")),
+    B("lcm", np.lcm, INTS, "same", domains=(Domain(-10, 10),)),
+    B("ldexp", _ldexp, ALL, "float", domains=(Domain(), SMALL), differentiable=True,
+      errors=_NOT_TENSOR("ldexp") + ((lambda t: t.ones(2, dtype=t.int64).ldexp_(t.ones(2, dtype=t.int64)),
+                                      RuntimeError, "can't be cast to the desired output type Long"),)),
+    B("fmax", np.fmax, REAL, "same", inplace=False, differentiable=True,
+      errors=((lambda t: t.fmax(t.ones(2, dtype=t.complex64), t.ones(2, dtype=t.complex64)), RuntimeError,
+               "fmax not implemented for complex tensors."),)),
+    B("fmin", np.fmin, REAL, "same", inplace=False, differentiable=True),
+]
+
+ternary_ops += [
+    OpInfo("addcmul", 3, _addcmul, NUMERIC, "same", method="addcmul", kwargs={"value": 2},
+           domains=(SMALL,), differentiable=True,
+           errors=((lambda t: t.addcmul(t.ones(2), t.ones(2), t.ones(2), value=1j), RuntimeError,
+                    "value cannot be converted to type float without overflow"),)),
+    OpInfo("addcdiv", 3, _addcdiv, FLOATC, "same", method="addcdiv", kwargs={"value": 2},
+           domains=(SMALL, SMALL, POS), differentiable=True,
+           errors=((lambda t: t.addcdiv(t.ones(2), t.ones(2, dtype=t.int64), t.ones(2, dtype=t.int64)),
+                    RuntimeError, "Integer division with addcdiv is no longer supported"),)),
+]
+
+# torch.<name>_(t, ...) exists for these (the driver calls it beside Tensor.<name>_)
+_TORCH_INPLACE = set(("abs acos acosh asin asinh atan atanh ceil clamp cos cosh deg2rad erf exp exp2 "
+                      "expm1 floor frac gcd lcm ldexp log log10 log1p log2 nan_to_num neg rad2deg "
+                      "reciprocal relu round rsqrt sigmoid sin sinh sqrt square tan tanh trunc").split())
+for _o in unary_ops + binary_ops:
+    _o.torch_inplace = _o.name in _TORCH_INPLACE
 
 op_db = unary_ops + binary_ops + ternary_ops
 OPS = {op.name: op for op in op_db}

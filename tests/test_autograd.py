@@ -76,6 +76,8 @@ def _caller(op):
     if op.name == "where":
         cond = torch.tensor(_COND)
         return lambda x, y: fn(cond, x, y)
+    if op.output is not None:
+        return lambda *a: fn(*a, **op.kwargs)[op.output]
     return lambda *a: fn(*a, **op.kwargs)
 
 

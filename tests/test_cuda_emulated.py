@@ -25,7 +25,7 @@ from op_db import binary_ops, unary_ops
 from test_ops import (  # noqa: F401  (collected here, on the emulated device)
     test_binary, test_binary_broadcast, test_binary_out, test_binary_scalar,
     test_binary_special_values, test_unary, test_unary_out, test_unary_inplace,
-    test_unary_special_values)
+    test_unary_special_values, test_ternary)
 
 
 @pytest.fixture(autouse=True, scope="module")

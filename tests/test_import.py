@@ -13,6 +13,7 @@ import ctorch
 # modules that `import ctorch` must leave for first use
 ON_FIRST_USE = sorted(ctorch._ON_FIRST_USE) + [
     "ctorch.fft", "ctorch.linalg", "ctorch.nn", "ctorch.cuda", "ctorch.return_types", "ctorch.special",
+    "ctorch.random",
     "ctorch._printing", "ctorch.autograd.function", "ctorch.autograd.graph",
     "ctorch.autograd._gradcheck", "ctorch.autograd.derivatives", "scipy", "numpy", "struct",
     "math", "warnings", "functools", "ctorch.cpu", "ctorch.autograd.variable",

@@ -38,7 +38,12 @@ def _params(ops, dtypes=DTYPE_NAMES, layouts=(None,)):
 
 
 def call(op, *args, **kw):
-    return op.function(torch)(*args, **{**op.kwargs, **kw})
+    return pick(op, op.function(torch)(*args, **{**op.kwargs, **kw}))
+
+
+def pick(op, r):
+    """The result an op's row checks (one item of a tuple result)."""
+    return r if op.output is None else r[op.output]
 
 
 def expected_of(op, arrays, operands):
@@ -79,7 +84,7 @@ def test_unary(op, dtype, layout):
     assert_close(r, exp, res, op.tolerance(res), f"torch.{op.func}")
     np.testing.assert_array_equal(to_numpy(t), before)     # input untouched
     if op.method:
-        r2 = getattr(t, op.method)(**op.kwargs)
+        r2 = pick(op, getattr(t, op.method)(**op.kwargs))
         assert_close(r2, exp, res, op.tolerance(res), f"Tensor.{op.method}")
 
 
@@ -122,11 +127,17 @@ def test_unary_inplace(op, dtype):
             getattr(t, op.method + "_")(**op.kwargs)
         np.testing.assert_array_equal(to_numpy(t), a)
         return
+    t2 = t.clone()
     r = getattr(t, op.method + "_")(**op.kwargs)
     assert r is t
     assert t.data_ptr() == ptr
     assert t._version > ver
     assert_close(t, exp.astype(dtype) if kind(dtype) <= 1 else exp, dtype, op.tolerance(dtype), "in place")
+    if op.torch_inplace:
+        # the function form, torch.<name>_(t)
+        assert getattr(torch, op.func + "_")(t2, **op.kwargs) is t2
+        assert_close(t2, exp.astype(dtype) if kind(dtype) <= 1 else exp, dtype, op.tolerance(dtype),
+                     f"torch.{op.func}_")
 
 
 @pytest.mark.parametrize("op", [pytest.param(o, id=o.name) for o in unary_ops if o.inplace])
@@ -396,11 +407,15 @@ def test_binary_inplace(op, dtype):
             m(tb, **op.kwargs)
         np.testing.assert_array_equal(to_numpy(ta), a)
         return
+    ta2 = ta.clone()
     r = m(tb, **op.kwargs)
     assert r is ta and ta.data_ptr() == ptr and ta._version > ver
     with np.errstate(all="ignore"):
         exp = exp.astype(dtype)
     assert_close(ta, exp, dtype, op.tolerance(dtype), f"{op.method}_")
+    if op.torch_inplace:
+        assert getattr(torch, op.func + "_")(ta2, tb, **op.kwargs) is ta2
+        assert_close(ta2, exp, dtype, op.tolerance(dtype), f"torch.{op.func}_")
     # the in-place result must keep x's shape: a larger broadcast shape is an error
     with pytest.raises(RuntimeError):
         getattr(torch.tensor(a[:1]), op.method + "_")(tb, **op.kwargs)
@@ -630,6 +645,36 @@ def test_lerp(dtype, layout):
     x = ts.clone()
     assert x.lerp_(te, 0.25) is x
     assert_close(x, exp_s, dtype, tol)
+
+
+# the ternary rows without a test of their own (where and lerp have theirs)
+GENERIC_TERNARY = [o for o in ternary_ops if o.name not in ("where", "lerp")]
+
+
+@pytest.mark.parametrize("op,dtype,layout", _params(GENERIC_TERNARY, layouts=LAYOUTS))
+def test_ternary(op, dtype, layout):
+    made = [_make(op, dtype, layout, i, "t") for i in range(3)]
+    ts, arrays = [m[0] for m in made], [m[1] for m in made]
+    if dtype not in op.dtypes:
+        with pytest.raises(RuntimeError):
+            call(op, *ts)
+        return
+    exp, res, _ = expected_of(op, arrays, ts)
+    tol = op.tolerance(res)
+    assert_close(call(op, *ts), exp, res, tol, f"torch.{op.func}")
+    for t, a in zip(ts, arrays):
+        np.testing.assert_array_equal(to_numpy(t), a)       # inputs untouched
+    if op.method:
+        assert_close(getattr(ts[0], op.method)(*ts[1:], **op.kwargs), exp, res, tol, f"Tensor.{op.method}")
+    if op.supports_out:
+        out = torch.empty(ts[0].shape, dtype=tdt(res), device=helpers.DEVICE)
+        assert call(op, *ts, out=out) is out
+        assert_close(out, exp, res, tol, "out=")
+    if op.inplace:
+        x = ts[0].clone()
+        ptr = x.data_ptr()
+        assert getattr(x, op.method + "_")(*ts[1:], **op.kwargs) is x and x.data_ptr() == ptr
+        assert_close(x, exp, dtype, tol, f"{op.method}_")
 
 
 def test_lerp_dtype_mismatch():

@@ -1,6 +1,8 @@
 """Random sampling (tests/op_db_random.py): distributions with fixed seeds,
 reproducibility under manual_seed and generator=, independence from the
-thread count, error cases; dropout's and bernoulli's autograd."""
+thread count, error cases; dropout's and bernoulli's autograd; torch.random
+(state round trip, fork_rng); the zero gradients of normal and the in-place
+fills."""
 import numpy as np
 import pytest
 
@@ -133,3 +135,152 @@ def test_multinomial_out_and_shapes():
     assert r[2] == 2
     w = torch.tensor([[1.0, 1.0], [1.0, 1.0]]).t()             # transposed weights
     assert torch.multinomial(w, 2).shape == (2, 2)
+
+
+# ------------------------------------------------------------- torch.random
+
+def test_torch_random_module_is_the_default_generator():
+    import ctorch.random as tr
+    assert torch.random is tr
+    for name in ("manual_seed", "seed", "initial_seed", "get_rng_state", "set_rng_state"):
+        assert getattr(tr, name) is getattr(torch, name)
+    assert tr.default_generator is torch.default_generator
+    assert tr.manual_seed(5) is torch.default_generator and tr.initial_seed() == 5
+    tr.manual_seed(-1)
+    assert tr.initial_seed() == 2 ** 64 - 1
+    s = tr.seed()
+    assert tr.initial_seed() == s and 0 <= s < 2 ** 64
+    assert tr.thread_safe_generator() is None
+    assert set(tr.__all__) == {"set_rng_state", "get_rng_state", "manual_seed", "seed", "initial_seed",
+                               "fork_rng", "thread_safe_generator"}
+
+
+def test_rng_state_round_trip():
+    torch.manual_seed(21)
+    torch.rand(7)
+    state = torch.random.get_rng_state()
+    assert state.dtype == torch.uint8 and state.shape == (16,)
+    a = torch.randn(10).tolist()
+    torch.rand(3)
+    torch.random.set_rng_state(state)
+    assert torch.randn(10).tolist() == a
+    # the state is a copy: drawing does not change a state already taken
+    assert torch.random.get_rng_state().tolist() != state.tolist()
+
+
+@pytest.mark.parametrize("bad, exc, msg", [
+    ([1, 2], TypeError, "expected a torch.ByteTensor, but got list"),
+    (None, TypeError, "expected a torch.ByteTensor, but got NoneType"),
+    (torch.zeros(16), TypeError, "RNG state must be a torch.ByteTensor"),
+    (torch.zeros(3, dtype=torch.uint8), RuntimeError,
+     "Expected a CPUGeneratorImplState of size 16 but found the input RNG state size to be 3"),
+])
+def test_set_rng_state_errors(bad, exc, msg):
+    before = torch.get_rng_state().tolist()
+    with pytest.raises(exc, match=__import__("re").escape(msg)):
+        torch.random.set_rng_state(bad)
+    assert torch.get_rng_state().tolist() == before
+
+
+def test_manual_seed_errors():
+    with pytest.raises(ValueError, match="Overflow when unpacking long long"):
+        torch.random.manual_seed(2 ** 64)
+    with pytest.raises(ValueError, match="Overflow when unpacking long long"):
+        torch.Generator().manual_seed(-2 ** 63 - 1)
+    with pytest.raises(ValueError, match="invalid literal for int"):
+        torch.random.manual_seed("a")
+
+
+def test_fork_rng_restores_the_state():
+    torch.manual_seed(3)
+    before = torch.get_rng_state().tolist()
+    ref = torch.rand(5).tolist()
+    torch.manual_seed(3)
+    with torch.random.fork_rng():
+        torch.rand(100)
+        torch.manual_seed(99)
+        torch.randn(3)
+    assert torch.get_rng_state().tolist() == before
+    assert torch.rand(5).tolist() == ref
+    # restored when the block raises, with devices given as a one-pass iterable
+    torch.manual_seed(3)
+    with pytest.raises(KeyError):
+        with torch.random.fork_rng(devices=iter([0])):
+            torch.rand(10)
+            raise KeyError("x")
+    assert torch.get_rng_state().tolist() == before
+    # enabled=False: not forked
+    with torch.random.fork_rng(enabled=False):
+        torch.rand(10)
+    assert torch.get_rng_state().tolist() != before
+
+
+# ------------------------------------------------- gradients of the draws
+
+def test_normal_gradients_are_zero_with_pytorchs_nodes():
+    mean = torch.zeros(3, 1, dtype=torch.float64, requires_grad=True)
+    std = torch.ones(4, dtype=torch.float64, requires_grad=True)
+    y = torch.normal(mean, std)
+    assert y.shape == (3, 4) and type(y.grad_fn).__name__ == "NormalBackward3"
+    y.sum().backward()
+    assert mean.grad.tolist() == [[0.0]] * 3 and std.grad.tolist() == [0.0] * 4
+    y = torch.normal(mean, 2.0)
+    assert type(y.grad_fn).__name__ == "NormalBackward1"
+    y = torch.normal(1.0, std)
+    assert type(y.grad_fn).__name__ == "NormalBackward2"
+    assert torch.normal(0.0, 1.0, (3,), requires_grad=True).requires_grad
+    with torch.no_grad():
+        assert torch.normal(mean, std).grad_fn is None
+    p = torch.poisson(torch.tensor([2.0, 30.0], requires_grad=True))
+    assert type(p.grad_fn).__name__ == "PoissonBackward0"
+
+
+@pytest.mark.parametrize("fill, node", [
+    (lambda x: x.exponential_(), "ExponentialBackward0"),
+    (lambda x: x.geometric_(0.3), "GeometricBackward0"),
+    (lambda x: x.log_normal_(), "LogNormalBackward0"),
+    (lambda x: x.cauchy_(), "CauchyBackward0"),
+    (lambda x: x.normal_(), "NormalBackward0"),
+    (lambda x: x.uniform_(), "UniformBackward0"),
+    (lambda x: x.random_(), "RandomBackward2"),
+    (lambda x: x.random_(5), "RandomBackward1"),
+    (lambda x: x.random_(2, 5), "RandomBackward0"),
+])
+def test_inplace_fill_in_a_graph_passes_zero_gradient(fill, node):
+    a = torch.ones(4, requires_grad=True)
+    x = a * 3
+    y = fill(x)
+    assert y is x and type(x.grad_fn).__name__ == node
+    (x * 2 + a).sum().backward()
+    assert a.grad.tolist() == [1.0] * 4          # only the direct term
+
+
+def test_normal_out_and_dtypes():
+    o = torch.empty(5, dtype=torch.float64)
+    with pytest.warns(UserWarning, match="was resized"):
+        r = torch.normal(torch.zeros(3), torch.ones(3), out=o)
+    assert r is o and o.shape == (3,) and o.dtype == torch.float64
+    assert torch.normal(torch.zeros(3, dtype=torch.float64), torch.ones(3)).dtype == torch.float64
+    assert torch.normal(torch.zeros(3), torch.ones(3, dtype=torch.float64)).dtype == torch.float32
+    assert torch.normal(torch.zeros(3, dtype=torch.float16), 1.0).dtype == torch.float16
+    assert torch.normal(0, 1, [2, 3]).shape == (2, 3)
+    assert torch.normal(torch.tensor(0.0), torch.tensor(1.0)).shape == ()
+    assert torch.normal(torch.ones(3), 0.0).tolist() == [1.0, 1.0, 1.0]
+    z = torch.normal(torch.zeros(2000, dtype=torch.complex128), 1.0)
+    assert z.dtype == torch.complex128 and abs((z.abs() ** 2).mean().item() - 1.0) < 0.2
+
+
+def test_counts_edges():
+    assert torch.poisson(torch.tensor(5.0)).shape == ()
+    assert torch.poisson(torch.zeros(0, 3)).shape == (0, 3)
+    assert torch.poisson(torch.tensor([float("inf")])).tolist() == [float("inf")]
+    r = torch.binomial(torch.tensor([10.0, -3.0, 10.0, 10.0, float("nan")]),
+                       torch.tensor([1.5, 0.5, -0.5, float("nan"), 0.5]))
+    assert r.tolist()[:3] == [10.0, 0.0, 0.0] and all(v != v for v in r.tolist()[3:])
+    # a fractional count is truncated
+    assert torch.binomial(torch.full((50,), 3.9), torch.full((50,), 1.0)).tolist() == [3.0] * 50
+    # binomial of a huge count, rejection branch: the mean within 6 sigma
+    big = torch.binomial(torch.full((2000,), 1e12, dtype=torch.float64), torch.full((2000,), 0.25,
+                                                                                      dtype=torch.float64))
+    sd = (1e12 * 0.25 * 0.75) ** 0.5 / 2000 ** 0.5
+    assert abs(big.mean().item() - 2.5e11) < 6 * sd

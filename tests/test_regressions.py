@@ -86,6 +86,7 @@ DEVICE_CALLS = {
     "kaiser_window": lambda d: torch.kaiser_window(4, device=d),
     "empty_strided": lambda d: torch.empty_strided((2, 3), (1, 2), device=d),
     "empty_permuted": lambda d: torch.empty_permuted((2, 3), (1, 0), device=d),
+    "normal": lambda d: torch.normal(0.0, 1.0, (2,), device=d),
     "fft.fftfreq": lambda d: torch.fft.fftfreq(4, device=d),
     "fft.rfftfreq": lambda d: torch.fft.rfftfreq(4, device=d),
     "Tensor": lambda d: torch.Tensor([1.0], device=d),

@@ -152,6 +152,11 @@ cdef extern from "backend.h" nogil:
                                  int64_t ncat, int64_t ns, double *cum, int64_t *out) noexcept nogil
         int (*multinomial_norepl)(uint64_t seed, uint64_t offset, const double *p, int64_t rows,
                                   int64_t ncat, int64_t ns, int64_t *out) noexcept nogil
+        int (*rate_invalid)(const double *rate, int64_t n) noexcept nogil
+        void (*poisson)(uint64_t seed, uint64_t offset, const double *rate, double *out,
+                        int64_t n) noexcept nogil
+        void (*binomial)(uint64_t seed, uint64_t offset, const double *count, const double *prob,
+                         double *out, int64_t n) noexcept nogil
         # histograms
         const ct_histogram_fn *histogram
         const ct_minmax_range_fn *minmax_range
@@ -179,3 +184,4 @@ cdef extern from "backend.h" nogil:
     uint64_t ct_rand_blocks_randperm_int64(int64_t n)
     uint64_t ct_bernoulli_blocks(int64_t n)
     uint64_t ct_multinomial_blocks(int64_t n)
+    uint64_t ct_count_blocks(int64_t n)

@@ -49,7 +49,9 @@ enum {
     CT_EW_UNARY,    /* op: CT_NEG..; dtype: the input's (and the output's, but for
                        predicates (bool out) and abs of complex (real out)) */
     CT_EW_BINARY,   /* op: CT_ADD..; dtype: the inputs' (comparisons write bool) */
-    CT_EW_LERP,     /* op unused; out = a + c (b - a), all of dtype */
+    CT_EW_LERP,     /* op: CT_T_LERP: out = a + c (b - a); CT_T_ADDCMUL: out = a + v b c;
+                       CT_T_ADDCDIV: out = a + v b / c (v: params a (+ i b), ia for
+                       integers); all of dtype */
     CT_EW_WHERE,    /* op unused; out = cond ? a : b, cond bool, a/b/out of dtype */
     CT_EW_CAST      /* op: the input's dtype; dtype: the output's (equal: a copy) */
 };
@@ -146,6 +148,11 @@ typedef struct ct_backend {
                              int64_t ncat, int64_t ns, double *cum, int64_t *out);
     int (*multinomial_norepl)(uint64_t seed, uint64_t offset, const double *p, int64_t rows,
                               int64_t ncat, int64_t ns, int64_t *out);
+    /* counts (sampling.h): Poisson and binomial draws, doubles in and out */
+    int (*rate_invalid)(const double *rate, int64_t n);
+    void (*poisson)(uint64_t seed, uint64_t offset, const double *rate, double *out, int64_t n);
+    void (*binomial)(uint64_t seed, uint64_t offset, const double *count, const double *prob,
+                     double *out, int64_t n);
 
     /* histograms (hist.h): per dtype (float32, float64) */
     const ct_histogram_fn *histogram;

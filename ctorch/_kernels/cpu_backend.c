@@ -34,7 +34,9 @@ static ct_loop_fn ct_cpu_loop(int kind, int op, int dtype)
         if (op < 0 || op >= CT_NBINARY) return NULL;
         return ct_binary_loops[op][dtype];
     case CT_EW_LERP:
-        return ct_lerp_loops[dtype];
+        if (op == CT_T_LERP) return ct_lerp_loops[dtype];
+        if (op == CT_T_ADDCMUL || op == CT_T_ADDCDIV) return ct_addc_loops[op - CT_T_ADDCMUL][dtype];
+        return NULL;
     case CT_EW_WHERE:
         return ct_where_loop(ct_cpu_itemsize[dtype]);
     case CT_EW_CAST:    /* op: the input's dtype */
@@ -181,6 +183,9 @@ const ct_backend ct_cpu_backend = {
     .multinomial_check = ct_multinomial_check,
     .multinomial_repl = ct_multinomial_repl,
     .multinomial_norepl = ct_multinomial_norepl,
+    .rate_invalid = ct_rate_invalid_f64,
+    .poisson = ct_poisson,
+    .binomial = ct_binomial,
 
     .histogram = ct_histogram_loops,
     .minmax_range = ct_minmax_range_loops,

@@ -182,6 +182,22 @@ static inline T ct_s_shl_##S(T a, T b) {                                        
 static inline T ct_s_shr_##S(T a, T b) {                                             \
     if (b < 0 || b >= (T)(8 * sizeof(T))) return (a < 0) ? (T)-1 : 0;              \
     return (T)(a >> b);                                                            \
+}                                                                                  \
+/* Euclid on the magnitudes, which wrap as the dtype does (gcd(INT_MIN, 0) is     \
+ * INT_MIN); a remainder never divides INT_MIN by -1 */                           \
+static inline T ct_s_gcd_##S(T a, T b) {                                             \
+    a = (T)(a < 0 ? 0 - (uint64_t)a : (uint64_t)a);                                \
+    b = (T)(b < 0 ? 0 - (uint64_t)b : (uint64_t)b);                                \
+    while (a != 0) { T c = a; a = (T)(b % a); b = c; }                             \
+    return b;                                                                      \
+}                                                                                  \
+/* |a / gcd * b|, wrapping; 0 when both are 0 */                                  \
+static inline T ct_s_lcm_##S(T a, T b) {                                             \
+    T g = ct_s_gcd_##S(a, b);                                                      \
+    if (g == 0) return 0;                                                          \
+    T q = ((T)-1 < 0 && g == (T)-1) ? (T)(0 - (uint64_t)a) : (T)(a / g);           \
+    T r = (T)((uint64_t)q * (uint64_t)b);                                          \
+    return (T)(r < 0 ? 0 - (uint64_t)r : (uint64_t)r);                             \
 }
 CT_INTS(CT_INT_HELPERS, 0)
 
@@ -267,7 +283,12 @@ CT_REALS(CT_ORDERED, 0)
     CT_BINARY(ct_bitor_##S, T, T, a | b)                                           \
     CT_BINARY(ct_bitxor_##S, T, T, a ^ b)                                          \
     CT_BINARY(ct_shl_##S, T, T, ct_s_shl_##S(a, b))                                  \
-    CT_BINARY(ct_shr_##S, T, T, ct_s_shr_##S(a, b))
+    CT_BINARY(ct_shr_##S, T, T, ct_s_shr_##S(a, b))                                  \
+    CT_BINARY(ct_gcd_##S, T, T, ct_s_gcd_##S(a, b))                                  \
+    CT_BINARY(ct_lcm_##S, T, T, ct_s_lcm_##S(a, b))                                  \
+    CT_BINARY(ct_heaviside_##S, T, T, a == 0 ? b : (T)(a > 0))                     \
+    CT_BINARY(ct_fmax_##S, T, T, a > b ? a : b)                                    \
+    CT_BINARY(ct_fmin_##S, T, T, a < b ? a : b)
 CT_INTS(CT_INT_ONLY, 0)
 
 /* bool: add is "or", mul is "and", as in PyTorch */
@@ -283,6 +304,9 @@ CT_BINARY(ct_minimum_b, ct_bool, ct_bool, a & b)
 CT_BINARY(ct_bitand_b, ct_bool, ct_bool, a & b)
 CT_BINARY(ct_bitor_b, ct_bool, ct_bool, a | b)
 CT_BINARY(ct_bitxor_b, ct_bool, ct_bool, a ^ b)
+CT_BINARY(ct_heaviside_b, ct_bool, ct_bool, a | b)
+CT_BINARY(ct_fmax_b, ct_bool, ct_bool, a | b)
+CT_BINARY(ct_fmin_b, ct_bool, ct_bool, a & b)
 
 /* floating point: computed in float for half and float, in double for double */
 #define CT_FLOAT_OPS(S, T, CT, F, FD, FR, FF, FP, FA)                              \
@@ -294,12 +318,75 @@ CT_BINARY(ct_bitxor_b, ct_bool, ct_bool, a ^ b)
     CT_BINARY(ct_pow_##S, T, T, FP((CT)a, (CT)b))                                  \
     CT_BINARY(ct_atan2_##S, T, T, FA((CT)a, (CT)b))                                \
     CT_BINARY(ct_maximum_##S, T, T, (a != a) ? a : ((b != b) ? b : (a > b ? a : b))) \
-    CT_BINARY(ct_minimum_##S, T, T, (a != a) ? a : ((b != b) ? b : (a < b ? a : b)))
+    CT_BINARY(ct_minimum_##S, T, T, (a != a) ? a : ((b != b) ? b : (a < b ? a : b))) \
+    CT_BINARY(ct_hypot_##S, T, T, FT_##F(hypot)((CT)a, (CT)b))                     \
+    CT_BINARY(ct_copysign_##S, T, T, FT_##F(copysign)((CT)a, (CT)b))               \
+    CT_BINARY_ATTR(CT_MULTIVERSION, ct_logaddexp_##S, T, T, ct_logaddexp_##F((CT)a, (CT)b)) \
+    CT_BINARY_ATTR(CT_MULTIVERSION, ct_logaddexp2_##S, T, T, ct_logaddexp2_##F((CT)a, (CT)b)) \
+    CT_BINARY(ct_heaviside_##S, T, T, (CT)a == 0 ? (CT)b : (CT)((CT)a > 0))        \
+    CT_BINARY(ct_fmax_##S, T, T, ((CT)a >= (CT)b || b != b) ? a : b)               \
+    CT_BINARY(ct_fmin_##S, T, T, ((CT)a <= (CT)b || b != b) ? a : b)
 #define FT_f(name) name##f
 #define FT_d(name) name
+/* log(e^a + e^b) as max + log1p(e^-|a - b|) (no overflow); two equal
+ * infinities are themselves (their difference is NaN) */
+static inline double ct_logaddexp_d(double a, double b) {
+    if (isinf(a) && a == b) return a;
+    double m = a > b ? a : b;
+    return (a != a || b != b) ? a + b : m + log1p(exp(-fabs(a - b)));
+}
+/* float: branch-free arithmetic that vectorises (ct_expf, and log1p(y) for
+ * y in [0, 1] as 2 atanh(y / (2 + y)): a series in s^2 <= 1/9, no
+ * cancellation for small y, truncation error under 1e-9) */
+CT_FM_INLINE float ct_log1p_unit_f(float y) {
+    float s = y / (2.0f + y), s2 = s * s;
+    float p = 1.0f / 15;
+    p = p * s2 + 1.0f / 13;
+    p = p * s2 + 1.0f / 11;
+    p = p * s2 + 1.0f / 9;
+    p = p * s2 + 1.0f / 7;
+    p = p * s2 + 1.0f / 5;
+    p = p * s2 + 1.0f / 3;
+    return 2.0f * s * (p * s2 + 1.0f);
+}
+CT_FM_INLINE float ct_logaddexp_f(float a, float b) {
+    float m = a > b ? a : b;
+    float r = m + ct_log1p_unit_f(ct_expf(-fabsf(a - b)));
+    r = (a == b && a - a != 0) ? a : r;       /* two equal infinities */
+    return (a != a || b != b) ? a + b : r;
+}
+/* log2(2^a + 2^b) likewise */
+static inline double ct_logaddexp2_d(double a, double b) {
+    if (isinf(a) && a == b) return a;
+    double m = a > b ? a : b;
+    return (a != a || b != b) ? a + b : m + log1p(exp2(-fabs(a - b))) / M_LN2;
+}
+CT_FM_INLINE float ct_logaddexp2_f(float a, float b) {
+    float m = a > b ? a : b;
+    float r = m + ct_log1p_unit_f(ct_expf(-fabsf(a - b) * (float)M_LN2)) * (float)M_LOG2E;
+    r = (a == b && a - a != 0) ? a : r;
+    return (a != a || b != b) ? a + b : r;
+}
 CT_FLOAT_OPS(f16, ct_half, float, f, ct_divfloor_f, ct_remainder_f, fmodf, powf, atan2f)
 CT_FLOAT_OPS(f32, float, float, f, ct_divfloor_f, ct_remainder_f, fmodf, powf, atan2f)
 CT_FLOAT_OPS(f64, double, double, d, ct_divfloor_d, ct_remainder_d, fmod, pow, atan2)
+/* nextafter: the neighbour in the operand's own precision (half's by its bits) */
+static inline ct_half ct_nextafter_h(ct_half a, ct_half b) {
+    float fa = (float)a, fb = (float)b;
+    if (fa != fa || fb != fb) return (ct_half)(fa + fb);
+    if (fa == fb) return b;
+    uint16_t u;
+    memcpy(&u, &a, 2);
+    if (fa == 0) u = (uint16_t)((fb < 0 ? 0x8000u : 0u) | 1u);
+    else if ((fa < fb) == (fa > 0)) u++;
+    else u--;
+    ct_half r;
+    memcpy(&r, &u, 2);
+    return r;
+}
+CT_BINARY(ct_nextafter_f16, ct_half, ct_half, ct_nextafter_h(a, b))
+CT_BINARY(ct_nextafter_f32, float, float, nextafterf(a, b))
+CT_BINARY(ct_nextafter_f64, double, double, nextafter(a, b))
 CT_BINARY(ct_div_c64, ct_cfloat, ct_cfloat, a / b)
 CT_BINARY(ct_div_c128, ct_cdouble, ct_cdouble, a / b)
 CT_BINARY(ct_pow_c64, ct_cfloat, ct_cfloat, cpowf(a, b))
@@ -370,6 +457,13 @@ CT_INTS(CT_PRED, 0)
 CT_REALS(CT_PRED, 0)
 CT_CPLX(CT_PRED, 0)
 CT_UNARY(ct_bitnot_b, ct_bool, ct_bool, !x)
+/* sign bit and infinities of integers and bool */
+#define CT_INT_PRED(S, T, unused)                                                  \
+    CT_UNARY(ct_signbit_##S, T, ct_bool, x < 0)                                    \
+    CT_UNARY(ct_isposinf_##S, T, ct_bool, ((void)x, 0))                            \
+    CT_UNARY(ct_isneginf_##S, T, ct_bool, ((void)x, 0))
+CT_INT_PRED(b, ct_bool, 0)
+CT_INTS(CT_INT_PRED, 0)
 CT_UNARY(ct_sign_b, ct_bool, ct_bool, x)
 
 /* real floating point: E(name) picks the float or double libm function */
@@ -409,7 +503,19 @@ CT_UNARY(ct_sign_b, ct_bool, ct_bool, x)
     CT_UNARY(ct_square_##S, T, T, (CT)x * (CT)x)                                   \
     CT_UNARY(ct_round_dec_##S, T, T, ct_round_dec_d((double)x, P->a))              \
     CT_UNARY(ct_nan_to_num_##S, T, T, ct_nan_to_num_d((double)x, P))               \
-    CT_UNARY(ct_clamp_##S, T, T, ct_clamp_f((CT)x, P))
+    CT_UNARY(ct_clamp_##S, T, T, ct_clamp_f((CT)x, P))                             \
+    CT_UNARY(ct_deg2rad_##S, T, T, (CT)x * (CT)(M_PI / 180.0))                     \
+    CT_UNARY(ct_rad2deg_##S, T, T, (CT)x * (CT)(180.0 / M_PI))                     \
+    CT_UNARY(ct_signbit_##S, T, ct_bool, signbit((CT)x) != 0)                      \
+    CT_UNARY(ct_isposinf_##S, T, ct_bool, (CT)x == (CT)INFINITY)                   \
+    CT_UNARY(ct_isneginf_##S, T, ct_bool, (CT)x == -(CT)INFINITY)                  \
+    CT_UNARY(ct_frexp_mant_##S, T, T, ct_frexp_mant_##F((CT)x))                    \
+    CT_UNARY(ct_frexp_exp_##S, T, T, ct_frexp_exp_##F((CT)x))
+/* frexp's two parts; an infinity or NaN is its own mantissa, exponent 0 */
+static inline double ct_frexp_mant_d(double x) { int e; return isfinite(x) ? frexp(x, &e) : x; }
+static inline float ct_frexp_mant_f(float x) { int e; return isfinite(x) ? frexpf(x, &e) : x; }
+static inline double ct_frexp_exp_d(double x) { int e = 0; if (isfinite(x)) frexp(x, &e); return e; }
+static inline float ct_frexp_exp_f(float x) { int e = 0; if (isfinite(x)) frexpf(x, &e); return (float)e; }
 #define ct_exp_f ct_expf
 #define ct_exp_d exp
 static inline double ct_clamp_f(double x, const ct_params *P) {
@@ -493,3 +599,41 @@ CT_TERNARY(ct_lerp_f64, double, fabs(c) < 0.5 ? a + c * (b - a) : b - (b - a) * 
 CT_TERNARY(ct_lerp_c64, ct_cfloat, a + c * (b - a))
 CT_TERNARY(ct_lerp_c128, ct_cdouble, a + c * (b - a))
 ct_loop_fn ct_lerp_loops[CT_NDTYPES] = CT_ROW_FLOATC(lerp);
+
+/* addcmul / addcdiv: out = a + v * b (* or /) c, with a vector loop for
+ * contiguous operands (optimizers run them over whole parameter tensors) */
+#define CT_ADDC(NAME, T, VT, V, EXPR)                                              \
+CT_MULTIVERSION void NAME(char **p, const int64_t *s, int64_t n, const void *ex) { \
+    const ct_params *P = (const ct_params *)ex;                                    \
+    const VT v = (V);                                                              \
+    if (s[0] == CT_SZ(T) && s[1] == CT_SZ(T) && s[2] == CT_SZ(T) && s[3] == CT_SZ(T)) { \
+        T *o = (T *)p[0];                                                          \
+        const T *A = (const T *)p[1], *B = (const T *)p[2], *C = (const T *)p[3];  \
+        CT_SIMD for (int64_t i = 0; i < n; i++) {                                  \
+            T a = A[i], b = B[i], c = C[i];                                        \
+            o[i] = (T)(EXPR);                                                      \
+        }                                                                          \
+    } else {                                                                       \
+        for (int64_t i = 0; i < n; i++) {                                          \
+            T a = *(const T *)(p[1] + i * s[1]), b = *(const T *)(p[2] + i * s[2]); \
+            T c = *(const T *)(p[3] + i * s[3]);                                   \
+            *(T *)(p[0] + i * s[0]) = (T)(EXPR);                                   \
+        }                                                                          \
+    }                                                                              \
+}
+/* integers wrap (the products in uint64_t) */
+#define CT_ADDC_INT(S, T, unused)                                                  \
+    CT_ADDC(ct_addcmul_##S, T, uint64_t, (uint64_t)P->ia,                          \
+            (uint64_t)a + v * (uint64_t)b * (uint64_t)c)
+CT_INTS(CT_ADDC_INT, 0)
+CT_ADDC(ct_addcmul_f16, ct_half, float, (float)P->a, (float)a + v * (float)b * (float)c)
+CT_ADDC(ct_addcmul_f32, float, float, (float)P->a, a + v * b * c)
+CT_ADDC(ct_addcmul_f64, double, double, P->a, a + v * b * c)
+CT_ADDC(ct_addcmul_c64, ct_cfloat, ct_cfloat, (float)P->a + I * (float)P->b, a + v * b * c)
+CT_ADDC(ct_addcmul_c128, ct_cdouble, ct_cdouble, P->a + I * P->b, a + v * b * c)
+CT_ADDC(ct_addcdiv_f16, ct_half, float, (float)P->a, (float)a + v * (float)b / (float)c)
+CT_ADDC(ct_addcdiv_f32, float, float, (float)P->a, a + v * b / c)
+CT_ADDC(ct_addcdiv_f64, double, double, P->a, a + v * b / c)
+CT_ADDC(ct_addcdiv_c64, ct_cfloat, ct_cfloat, (float)P->a + I * (float)P->b, a + v * b / c)
+CT_ADDC(ct_addcdiv_c128, ct_cdouble, ct_cdouble, P->a + I * P->b, a + v * b / c)
+ct_loop_fn ct_addc_loops[2][CT_NDTYPES] = {CT_ROW_NUM(addcmul), CT_ROW_FLOATC(addcdiv)};

@@ -22,4 +22,7 @@ enum {
 #undef CT_BINARY_OP
 #undef CT_UNARY_OP
 
+/* the ternary ops (op of a CT_EW_LERP launch) */
+enum { CT_T_LERP, CT_T_ADDCMUL, CT_T_ADDCDIV, CT_NTERNARY };
+
 #endif

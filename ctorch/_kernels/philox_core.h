@@ -352,4 +352,247 @@ CT_HD int64_t ct__int64_range_elem(uint64_t seed, uint64_t offset, int64_t i,
     return (int64_t)((uint64_t)low + v);
 }
 
+/* ---- counts: Poisson and binomial samplers ------------------------------
+ * Element i of a call owns block i of the stream (counter offset + i) and,
+ * for the draws a rejection loop needs after its first, the blocks with the
+ * same counter and a draw number j >= 1 in the third counter word (the
+ * stream's own blocks have 0 there, so no call's elements share words):
+ * draw j of element i is Philox(ctr = {lo(c), hi(c), j, 0}), c = offset + i.
+ * A draw is two uniforms, U from u64 0 and V from u64 1 of its block. The
+ * call consumes n blocks. exp, log and lgamma are the correctly rounded
+ * operations only (as ct__log_unit), so the CPU and the device agree bit
+ * for bit. */
+
+CT_HD void ct__philox_draw(uint64_t seed, uint64_t offset, int64_t i, uint32_t j, uint32_t w[4])
+{
+    uint64_t c = offset + (uint64_t)i;
+    uint32_t ctr[4] = { (uint32_t)c, (uint32_t)(c >> 32), j, 0u };
+    uint32_t key[2] = { (uint32_t)seed, (uint32_t)(seed >> 32) };
+    ct_philox4x32_10(ctr, key, w);
+}
+
+/* (m + 1) 2^-53 in (0, 1] from u64 (lo, hi) */
+CT_HD double ct__unit_open0(uint32_t lo, uint32_t hi)
+{
+    return (double)((ct__u64(lo, hi) >> 11) + 1) * 0x1p-53;
+}
+
+/* log x for a positive normal double (ct__log_unit's reduction works for any
+ * exponent) */
+CT_HD double ct__log_pos(double x) { return ct__log_unit(x); }
+
+/* exp x: x = k ln2 + r, |r| <= ln2/2, Taylor to r^13 (below 2^-56 relative);
+ * 0 below -745, inf above 709.78 */
+CT_HD double ct__exp(double x)
+{
+    if (!(x > -745.0)) return x != x ? x : 0.0;
+    if (x > 709.78) return ct__bitsd(0x7ff0000000000000ull);
+    double k = floor(fma(x, 0x1.71547652b82fep+0, 0.5));          /* x / ln2 */
+    double r = fma(-k, 0x1.62e42fefa3800p-1, x);                  /* exact: k < 2^11 */
+    r = fma(-k, 0x1.ef35793c76730p-45, r);
+    double p = 0x1.6124613a86d09p-33;                             /* 1/13! */
+    p = fma(p, r, 0x1.1eed8eff8d898p-29);                         /* 1/12! */
+    p = fma(p, r, 0x1.ae64567f544e4p-26);                         /* 1/11! */
+    p = fma(p, r, 0x1.27e4fb7789f5cp-22);                         /* 1/10! */
+    p = fma(p, r, 0x1.71de3a556c734p-19);                         /* 1/9! */
+    p = fma(p, r, 0x1.a01a01a01a01ap-16);                         /* 1/8! */
+    p = fma(p, r, 0x1.a01a01a01a01ap-13);                         /* 1/7! */
+    p = fma(p, r, 0x1.6c16c16c16c17p-10);                         /* 1/6! */
+    p = fma(p, r, 0x1.1111111111111p-7);                          /* 1/5! */
+    p = fma(p, r, 0x1.5555555555555p-5);                          /* 1/4! */
+    p = fma(p, r, 0x1.5555555555555p-3);                          /* 1/3! */
+    p = fma(p, r, 0.5);
+    p = fma(p, r, 1.0);
+    p = fma(p, r, 1.0);
+    int e = (int)k;
+    /* 2^e in two factors, so that results down to the subnormals are right */
+    int e1 = e / 2, e2 = e - e1;
+    return p * ct__bitsd((uint64_t)(1023 + e1) << 52) * ct__bitsd((uint64_t)(1023 + e2) << 52);
+}
+
+/* log(k!) for an integer k >= 0 (as a double): a table below 16, Stirling's
+ * series above (its error after the x^-7 term is below 2^-60 there) */
+CT_HD double ct__log_factorial(double k)
+{
+    if (k < 16.0) {
+        double f = 1.0;
+        for (int j = 2; j <= (int)k; j++) f *= (double)j;             /* exact: 15! < 2^53 */
+        return k < 2.0 ? 0.0 : ct__log_pos(f);
+    }
+    double x = k + 1.0, ix = 1.0 / x, ix2 = ix * ix;
+    double s = -0x1.3813813813814p-11;                           /* -1/1680 */
+    s = fma(s, ix2, 0x1.a01a01a01a01ap-11);                       /* 1/1260 */
+    s = fma(s, ix2, -0x1.6c16c16c16c17p-9);                       /* -1/360 */
+    s = fma(s, ix2, 0x1.5555555555555p-4);                        /* 1/12 */
+    return fma(x - 0.5, ct__log_pos(x), fma(s, ix, 0x1.d67f1c864beb4p-1 - x));  /* + log(2 pi)/2 */
+}
+
+/* Rejection loops give up after this many draws (a correct loop accepts a
+ * draw with probability above 0.5; only rates far beyond 2^53, where the
+ * acceptance test is lost in rounding, could get there): the mode then. */
+#define CT_COUNT_MAX_DRAWS 4096u
+
+/* A Poisson(lam) draw for 0 <= lam (inf gives inf). Below 10: inversion of
+ * one uniform (sequential search from 0); above: Hormann's transformed
+ * rejection with squeeze (PTRS, 1993). What depends on lam only is set up
+ * apart (ct__poisson_setup), so that a loop over equal rates does it once. */
+typedef struct { double lam, slam, loglam, b, a, vr, lia, e; } ct__pois;
+
+CT_HD void ct__poisson_setup(double lam, ct__pois *s)
+{
+    s->lam = lam;
+    s->slam = s->loglam = s->b = s->a = s->vr = s->lia = s->e = 0.0;
+    if (!(lam > 0.0) || lam > 0x1.fffffffffffffp+1023) return;
+    if (lam < 10.0) {
+        s->e = ct__exp(-lam);
+        return;
+    }
+    s->slam = sqrt(lam);
+    s->loglam = ct__log_pos(lam);
+    s->b = fma(2.53, s->slam, 0.931);
+    s->a = fma(0.02483, s->b, -0.059);
+    s->vr = 0.9277 - 3.6224 / (s->b - 2.0);
+    s->lia = ct__log_pos(1.1239 + 1.1328 / (s->b - 3.4));       /* log(1 / alpha) */
+}
+
+CT_HD double ct__poisson_sample(uint64_t seed, uint64_t offset, int64_t i, const ct__pois *s)
+{
+    uint32_t w[4];
+    double lam = s->lam;
+    if (!(lam > 0.0)) return 0.0;
+    if (lam > 0x1.fffffffffffffp+1023) return lam;
+    if (lam < 10.0) {
+        ct__philox_draw(seed, offset, i, 0u, w);
+        double u = ct__uniform_f64_of(ct__u64(w[0], w[1]));
+        double p = s->e, f = p, k = 0.0;
+        while (u > f && p > 0.0) {
+            k += 1.0;
+            p = p * lam / k;
+            f += p;
+        }
+        return k;
+    }
+    double a = s->a, b = s->b;
+    for (uint32_t j = 0; j < CT_COUNT_MAX_DRAWS; j++) {
+        ct__philox_draw(seed, offset, i, j, w);
+        double u = ct__uniform_f64_of(ct__u64(w[0], w[1])) - 0.5;
+        double v = ct__unit_open0(w[2], w[3]);
+        double us = 0.5 - fabs(u);
+        double k = floor(fma(2.0 * a / us + b, u, lam + 0.43));
+        if (us >= 0.07 && v <= s->vr) return k;
+        if (k < 0.0 || (us < 0.013 && v > us)) continue;
+        double lhs = ct__log_pos(v) + s->lia - ct__log_pos(a / (us * us) + b);
+        if (lhs <= fma(k, s->loglam, -lam) - ct__log_factorial(k)) return k;
+    }
+    return floor(lam);
+}
+
+CT_HD double ct__poisson_draw(uint64_t seed, uint64_t offset, int64_t i, double lam)
+{
+    ct__pois s;
+    ct__poisson_setup(lam, &s);
+    return ct__poisson_sample(seed, offset, i, &s);
+}
+
+/* log1p x for -1 < x (x = 0 gives 0): log(1 + x) corrected by the rounding
+ * of 1 + x */
+CT_HD double ct__log1p(double x)
+{
+    double u = 1.0 + x;
+    if (u == 1.0) return x;
+    return ct__log_pos(u) * (x / (u - 1.0));
+}
+
+/* A Binomial(n, p) draw: n = trunc(count) (<= 0: 0; inf: inf), p clamped
+ * to [0, 1] (a nan count or p: nan). p > 1/2 draws n - X(1 - p). Mean below
+ * 10: inversion of one uniform; above: Hormann's BTRS (1993). The set-up
+ * of a (count, prob) pair is apart, as for Poisson. */
+typedef struct {
+    double count, prob;
+    double fixed;           /* the result when no draw is needed, else -1 */
+    double n, p, q;
+    int flip, inv;
+    double s, a, r0;        /* inversion */
+    double spq, b, c, alpha, vr, lpq, m, h;   /* BTRS (a shared) */
+} ct__binom;
+
+CT_HD void ct__binomial_setup(double count, double prob, ct__binom *st)
+{
+    st->count = count;
+    st->prob = prob;
+    st->fixed = -1.0;
+    st->n = st->p = st->q = st->s = st->a = st->r0 = 0.0;
+    st->spq = st->b = st->c = st->alpha = st->vr = st->lpq = st->m = st->h = 0.0;
+    st->flip = st->inv = 0;
+    if (prob != prob) { st->fixed = prob; return; }
+    if (count != count) { st->fixed = count; return; }
+    double n = trunc(count);
+    if (!(n > 0.0) || !(prob > 0.0)) { st->fixed = 0.0; return; }
+    if (prob >= 1.0 || n > 0x1.fffffffffffffp+1023) { st->fixed = n; return; }
+    st->flip = prob > 0.5;
+    double p = st->flip ? 1.0 - prob : prob, q = 1.0 - p;
+    st->n = n;
+    st->p = p;
+    st->q = q;
+    st->inv = n * p < 10.0;
+    if (st->inv) {
+        st->s = p / q;
+        st->a = (n + 1.0) * st->s;
+        st->r0 = ct__exp(n * ct__log1p(-p));
+        return;
+    }
+    st->spq = sqrt(n * p * q);
+    st->b = fma(2.53, st->spq, 1.15);
+    st->a = fma(0.0248, st->b, fma(0.01, p, -0.0873));
+    st->c = fma(n, p, 0.5);
+    st->alpha = (2.83 + 5.1 / st->b) * st->spq;
+    st->vr = 0.92 - 4.2 / st->b;
+    st->lpq = ct__log_pos(p / q);
+    st->m = floor((n + 1.0) * p);
+    st->h = ct__log_factorial(st->m) + ct__log_factorial(n - st->m);
+}
+
+CT_HD double ct__binomial_sample(uint64_t seed, uint64_t offset, int64_t i, const ct__binom *st)
+{
+    uint32_t w[4];
+    if (st->fixed != -1.0) return st->fixed;
+    double n = st->n, k;
+    if (st->inv) {
+        ct__philox_draw(seed, offset, i, 0u, w);
+        double u = ct__uniform_f64_of(ct__u64(w[0], w[1]));
+        double r = st->r0;
+        k = 0.0;
+        while (u > r && k < n && r > 0.0) {
+            u -= r;
+            k += 1.0;
+            r *= st->a / k - st->s;
+        }
+    } else {
+        double a = st->a, b = st->b;
+        k = st->m;
+        for (uint32_t j = 0; j < CT_COUNT_MAX_DRAWS; j++) {
+            ct__philox_draw(seed, offset, i, j, w);
+            double u = ct__uniform_f64_of(ct__u64(w[0], w[1])) - 0.5;
+            double v = ct__unit_open0(w[2], w[3]);
+            double us = 0.5 - fabs(u);
+            double kk = floor(fma(2.0 * a / us + b, u, st->c));
+            if (kk < 0.0 || kk > n) continue;
+            if (us >= 0.07 && v <= st->vr) { k = kk; break; }
+            double lv = ct__log_pos(v * st->alpha / (a / (us * us) + b));
+            if (lv <= fma(kk - st->m, st->lpq, st->h - ct__log_factorial(kk) - ct__log_factorial(n - kk))) {
+                k = kk;
+                break;
+            }
+        }
+    }
+    return st->flip ? n - k : k;
+}
+
+CT_HD double ct__binomial_draw(uint64_t seed, uint64_t offset, int64_t i, double count, double prob)
+{
+    ct__binom st;
+    ct__binomial_setup(count, prob, &st);
+    return ct__binomial_sample(seed, offset, i, &st);
+}
+
 #endif /* CT_PHILOX_CORE_H */

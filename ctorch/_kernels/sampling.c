@@ -252,3 +252,53 @@ int ct_multinomial_norepl(uint64_t seed, uint64_t offset, const double *p, int64
     }
     return failed ? -1 : 0;
 }
+
+/* ---- counts: Poisson and binomial (the samplers are philox_core.h's) ----
+ * Elements cost different numbers of draws, so the threads take chunks of
+ * 4096 of them dynamically; each element's value depends only on (seed,
+ * offset, i) and its parameters. */
+
+int ct_rate_invalid_f64(const double *rate, int64_t n)
+{
+    int bad = 0;
+    for (int64_t i = 0; i < n; i++) bad |= !(rate[i] >= 0.0);
+    return bad;
+}
+
+/* a chunk of elements at a time, the set-up of a rate done again only when
+ * the rate changes (the same numbers as ct__poisson_draw's) */
+void ct_poisson(uint64_t seed, uint64_t offset, const double *rate, double *out, int64_t n)
+{
+    int64_t nchunks = (n + 4095) / 4096;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(dynamic, 1) if(n > 8192)
+#endif
+    for (int64_t c = 0; c < nchunks; c++) {
+        ct__pois s;
+        int64_t i1 = (c + 1) * 4096 < n ? (c + 1) * 4096 : n;
+        ct__poisson_setup(rate[c * 4096], &s);
+        for (int64_t i = c * 4096; i < i1; i++) {
+            if (rate[i] != s.lam) ct__poisson_setup(rate[i], &s);
+            out[i] = ct__poisson_sample(seed, offset, i, &s);
+        }
+    }
+}
+
+void ct_binomial(uint64_t seed, uint64_t offset, const double *count, const double *prob,
+                 double *out, int64_t n)
+{
+    int64_t nchunks = (n + 4095) / 4096;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(dynamic, 1) if(n > 8192)
+#endif
+    for (int64_t c = 0; c < nchunks; c++) {
+        ct__binom st;
+        int64_t i1 = (c + 1) * 4096 < n ? (c + 1) * 4096 : n;
+        ct__binomial_setup(count[c * 4096], prob[c * 4096], &st);
+        for (int64_t i = c * 4096; i < i1; i++) {
+            /* a nan pair never compares equal: set up again (it is cheap) */
+            if (count[i] != st.count || prob[i] != st.prob) ct__binomial_setup(count[i], prob[i], &st);
+            out[i] = ct__binomial_sample(seed, offset, i, &st);
+        }
+    }
+}

@@ -15,8 +15,10 @@
  *   multinomial (no repl.)  2           category k of row r: u64 (r*ncat + k) ->
  *                                       E = -log((m+1) 2^-53), key = E / p_k;
  *                                       the ns smallest keys in increasing order
+ *   poisson, binomial       4 (+)       block i, then its draws j >= 1 (the
+ *                                       third counter word j): philox_core.h
  *
- * The last row is the exponential race: sorting E_k / p_k gives the order in
+ * The multinomial (no repl.) row is the exponential race: sorting E_k / p_k gives the order in
  * which sequential draws without replacement pick the categories.
  */
 #ifndef CT_SAMPLING_H
@@ -79,5 +81,19 @@ void ct_multinomial_repl(uint64_t seed, uint64_t offset, const double *p, int64_
 /* Without replacement; returns -1 when out of memory. */
 int ct_multinomial_norepl(uint64_t seed, uint64_t offset, const double *p, int64_t rows,
                           int64_t ncat, int64_t ns, int64_t *out);
+
+/* ---- counts ------------------------------------------------------------
+ * Element i owns block i (and its further draws, philox_core.h's "counts"
+ * section); a call consumes n blocks. Rates, counts, probabilities and the
+ * draws are doubles (dense). */
+static inline uint64_t ct_count_blocks(int64_t n) { return n > 0 ? (uint64_t)n : 0; }
+
+/* 1 when some rate is negative or nan */
+int ct_rate_invalid_f64(const double *rate, int64_t n);
+/* out[i] ~ Poisson(rate[i]) */
+void ct_poisson(uint64_t seed, uint64_t offset, const double *rate, double *out, int64_t n);
+/* out[i] ~ Binomial(trunc(count[i]), prob[i]) */
+void ct_binomial(uint64_t seed, uint64_t offset, const double *count, const double *prob,
+                 double *out, int64_t n);
 
 #endif /* CT_SAMPLING_H */

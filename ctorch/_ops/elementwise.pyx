@@ -187,6 +187,8 @@ cdef bint _inexact_in_half(object x) except -1:
 
 
 cdef _no_kernel(str name, DType dt, int op, const ct_backend *B):
+    if dt._kind == K_COMPLEX and name in _COMPLEX_MSG:
+        raise _COMPLEX_MSG[name][0](_COMPLEX_MSG[name][1])
     if op == CT_SUB and dt._code == CT_BOOL:
         raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.")
     raise NotImplementedError(f"\"{name}_{B.name.decode()}\" not implemented for '{_SCALAR_NAMES[dt._code]}'")
@@ -215,6 +217,8 @@ cdef object _unary(int op, int rule, object a, object out, str name, ct_params *
     if not B.has_kernel(CT_EW_UNARY, op, comp._code):
         if op == CT_NEG and comp._code == CT_BOOL:
             raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+        if comp._kind == K_COMPLEX and name in _COMPLEX_MSG:
+            raise _COMPLEX_MSG[name][0](_COMPLEX_MSG[name][1])
         raise NotImplementedError(f"\"{name}_{B.name.decode()}\" not implemented for '{_SCALAR_NAMES[comp._code]}'")
     it.ndim = t._ndim
     cdef int d
@@ -399,8 +403,11 @@ cdef object _unary_inplace(int op, int rule, Tensor self, str name):
 
 
 cdef object _make_binary(int op, int rule, str name, bint inplace):
+    cdef bint tensor_other = name in _TENSOR_OTHER
     if inplace:
         def method_(self, other):
+            if tensor_other and not isinstance(other, Tensor):
+                raise TypeError(f"{name}_(): argument 'other' (position 1) must be Tensor, not {type(other).__name__}")
             _check_inplace(<Tensor?>self)
             if _devices_differ(self, other):
                 other = _lift_cpu_scalar(other, self, None)
@@ -411,6 +418,8 @@ cdef object _make_binary(int op, int rule, str name, bint inplace):
         return method_
 
     def function(input, other, *, out=None):
+        if tensor_other and not isinstance(other, Tensor):
+            raise TypeError(f"{name}(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
         if _devices_differ(input, other):
             input, other = _lift2(input, other)
         r = _binary(op, rule, input, other, out, name)
@@ -422,6 +431,20 @@ cdef object _make_binary(int op, int rule, str name, bint inplace):
 
 
 cdef dict _FUNCTIONS = {}
+
+# PyTorch's own messages for complex inputs of ops that have no complex loop
+cdef dict _COMPLEX_MSG = {
+    "deg2rad": (RuntimeError, "deg2rad is not supported for complex tensors."),
+    "rad2deg": (RuntimeError, "rad2deg is not supported for complex tensors."),
+    "signbit": (NotImplementedError, "signbit is not implemented for complex tensors."),
+    "isposinf": (RuntimeError, "isposinf does not support complex inputs."),
+    "isneginf": (RuntimeError, "isneginf does not support complex inputs."),
+    "fmax": (RuntimeError, "fmax not implemented for complex tensors."),
+    "fmin": (RuntimeError, "fmin not implemented for complex tensors."),
+}
+# binary ops whose second operand must be a tensor (no python-number overload)
+cdef frozenset _TENSOR_OTHER = frozenset(["hypot", "logaddexp", "logaddexp2", "nextafter", "gcd", "lcm",
+                                          "fmax", "fmin"])
 
 
 cdef _install_tables():
@@ -687,6 +710,8 @@ def equal(input, other):
 
 
 def positive(input):
+    if (<Tensor?>input)._dtype is t_bool:
+        raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
     return input
 
 
@@ -758,6 +783,8 @@ cdef object _record_binary(object r, object a, object b, str name, object alpha)
         return record("pow.Tensor_Tensor", r, (a, b))
     if name == "floor_divide":
         return r         # PyTorch defines no derivative for floor_divide
+    if name == "copysign" and not isinstance(b, Tensor):
+        return record("copysign.Scalar", r, (a, b))
     return record(name, r, (a, b))
 
 
@@ -1193,3 +1220,266 @@ cdef _install_copy_methods():
 
 
 _install_copy_methods()
+
+
+# ------------------------------------------------------- pointwise math
+# (the ops of the op list with a hand-written signature, the ternary
+# addcmul / addcdiv, frexp's two results, and torch's in-place functions)
+
+cdef extern from "elementwise_codes.h":
+    enum:
+        CT_EXP2, CT_HEAVISIDE, CT_FREXP_MANT, CT_FREXP_EXP, CT_T_ADDCMUL, CT_T_ADDCDIV
+
+
+cdef object _return_type(str name):
+    """The torch.return_types type `name` (that module loads on first use)."""
+    import importlib
+    return getattr(importlib.import_module("ctorch.return_types"), name)
+
+
+def heaviside(input, values, *, out=None):
+    cdef Tensor t = _tensor_arg(input, "heaviside")
+    if not isinstance(values, Tensor):
+        raise TypeError(f"heaviside(): argument 'values' (position 2) must be Tensor, not {type(values).__name__}")
+    if t._dtype._kind == K_COMPLEX or (<Tensor>values)._dtype._kind == K_COMPLEX:
+        raise RuntimeError("heaviside is not yet implemented for complex tensors.")
+    if t._dtype is not (<Tensor>values)._dtype:
+        raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")
+    if _devices_differ(t, values):
+        t, values = _lift2(t, values)
+    r = _binary(CT_HEAVISIDE, R_ARITH, t, values, out, "heaviside", out is input)
+    if out is None:
+        record("heaviside", r, (t, values))
+    return r
+
+
+def ldexp(input, other, *, out=None):
+    cdef Tensor t = _tensor_arg(input, "ldexp")
+    if not isinstance(other, Tensor):
+        raise TypeError(f"ldexp(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
+    if _devices_differ(t, other):
+        t, other = _lift2(t, other)
+    cdef DType res = _result_type((t, other))
+    if res._kind <= K_INT:
+        res = _default_dtype
+    if out is not None:
+        _no_autograd_out("ldexp", out, (t, other))
+    # input * 2 ** other, in the result dtype
+    cdef int mode = _grad_mode()
+    _set_grad_mode(0)
+    try:
+        p = _unary(CT_EXP2, U_FLOAT, _cast(<Tensor>other, res), None, "ldexp")
+        r = _binary(CT_MUL, R_ARITH, _cast(t, res), p, out, "ldexp", out is input)
+    finally:
+        _set_grad_mode(mode)
+    if out is None:
+        record("ldexp", r, (t, other))
+    return r
+
+
+def _t_ldexp_(self, other):
+    cdef Tensor s = <Tensor?>self
+    _check_inplace(s)
+    if not isinstance(other, Tensor):
+        raise TypeError(f"ldexp_(): argument 'other' (position 1) must be Tensor, not {type(other).__name__}")
+    cdef DType res = _result_type((s, other))
+    if res._kind <= K_INT:
+        res = _default_dtype
+    if not _can_cast(res, s._dtype):
+        raise RuntimeError(f"ldexp can't be cast to the desired output type {_SCALAR_NAMES[s._dtype._code]}")
+    _check_inplace_shape(s, other)
+    if _inplace_needs_graph(s, other):
+        return _inplace_with_graph(s, lambda x: ldexp(x, other))
+    ldexp(s, other, out=s)
+    return s
+
+
+def frexp(input, *, out=None):
+    cdef Tensor t = _tensor_arg(input, "frexp")
+    if t._dtype._kind != K_FLOAT:
+        raise RuntimeError("torch.frexp() only supports floating-point dtypes")
+    cdef Tensor m, e
+    if out is not None:
+        if not isinstance(out, (tuple, list)) or len(out) != 2:
+            raise TypeError("frexp(): argument 'out' must be tuple of Tensors")
+        m, e = <Tensor?>out[0], <Tensor?>out[1]
+        if m._dtype is not t._dtype:
+            raise RuntimeError(f"torch.frexp() expects mantissa to have dtype {_CXX_LOWER(t._dtype)} "
+                               f"but got {_CXX_LOWER(m._dtype)}")
+        if e._dtype._code != CT_INT32:
+            raise RuntimeError(f"torch.frexp() expects exponent to have int dtype but got {_CXX_LOWER(e._dtype)}")
+        _no_autograd_out("frexp", m, (t,))
+        _unary(CT_FREXP_MANT, U_SAME, t, m, "frexp")
+        _to_out(e, _cast(<Tensor>_unary(CT_FREXP_EXP, U_SAME, t, None, "frexp"), _DT[CT_INT32]), "frexp")
+        return _return_type("frexp_out")(m, e)
+    m = _unary(CT_FREXP_MANT, U_SAME, t, None, "frexp")
+    cdef int mode = _grad_mode()
+    _set_grad_mode(0)
+    try:
+        e = _cast(<Tensor>_unary(CT_FREXP_EXP, U_SAME, t, None, "frexp"), _DT[CT_INT32])
+    finally:
+        _set_grad_mode(mode)
+    record("frexp", m, (t,), (e,))
+    return _return_type("frexp")(m, e)
+
+
+cdef str _CXX_LOWER(DType dt):
+    return _SCALAR_NAMES[dt._code].lower()
+
+
+def isreal(input):
+    cdef Tensor t = _tensor_arg(input, "isreal")
+    if t._dtype._kind != K_COMPLEX:
+        r = _empty_like(t, t_bool)
+        _fill(r, True)
+        return r
+    return _binary(CT_EQ, R_CMP, t.imag, 0, None, "isreal")
+
+
+cdef object _addc(int op, str name, object input, object tensor1, object tensor2, object value, object out):
+    """input + value * (tensor1 op tensor2), computed in the three tensors'
+    promoted dtype (value converted to it first, as PyTorch does)."""
+    cdef Tensor t = _tensor_arg(input, name), a = _tensor_arg(tensor1, name), b = _tensor_arg(tensor2, name)
+    if op == CT_DIV and a._dtype._kind <= K_INT and b._dtype._kind <= K_INT:
+        raise RuntimeError(
+            "Integer division with addcdiv is no longer supported, and in a future  release addcdiv will "
+            "perform a true division of tensor1 and tensor2. The historic addcdiv behavior can be "
+            "implemented as (input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for integer "
+            "inputs and as (input + value * tensor1 / tensor2) for float inputs. The future addcdiv "
+            "behavior is just the latter implementation: (input + value * tensor1 / tensor2), for all dtypes.")
+    if isinstance(value, Tensor):
+        value = value.item()
+    if t._storage.device != a._storage.device or t._storage.device != b._storage.device:
+        t = <Tensor>_lift_cpu_scalar(t, a, b)
+        a = <Tensor>_lift_cpu_scalar(a, t, b)
+        b = <Tensor>_lift_cpu_scalar(b, t, a)
+    cdef DType res = _result_type((t, a, b))
+    cdef const ct_backend *B = _backend_of(t, a, b)
+    if res is t_bool:
+        raise NotImplementedError(f"\"{name}_{B.name.decode()}_out\" not implemented for 'Bool'")
+    _check_fits(value, res, False)
+    if res._kind <= K_INT:
+        value = int(value.real if isinstance(value, complex) else value)
+    elif res._kind == K_FLOAT:
+        value = float(value.real if isinstance(value, complex) else value)
+    cdef int top = CT_T_ADDCMUL if op == CT_MUL else CT_T_ADDCDIV
+    if not B.has_kernel(CT_EW_LERP, top, res._code):
+        raise NotImplementedError(f"\"{name}_{B.name.decode()}_out\" not implemented for '{_SCALAR_NAMES[res._code]}'")
+    cdef ct_params P
+    P.a = P.b = 0.0
+    P.ia = 0
+    if res._kind <= K_INT:
+        P.ia = _wrap_int(value, res)
+    elif isinstance(value, complex):
+        P.a, P.b = value.real, value.imag
+    else:
+        P.a = value
+    t, a, b = _cast(t, res), _cast(a, res), _cast(b, res)
+    cdef Iter it
+    _broadcast_shape(&it, t, a, b)
+    cdef Tensor dst, o = None
+    if out is not None:
+        o = <Tensor?>out
+        if out is not input:
+            _no_autograd_out(name, o, (t, a, b))
+        if not _can_cast(res, o._dtype):
+            raise RuntimeError(f"result type {_SCALAR_NAMES[res._code]} can't be cast to the desired output "
+                               f"type {_SCALAR_NAMES[o._dtype._code]}")
+        _check_out(o, &it, out is input, t, a, b)
+    if o is not None and o._dtype is res:
+        dst = o
+    else:
+        dst = _alloc_like_operands(&it, t, a, res)
+    it.nargs = 4
+    _iter_add(&it, 0, dst)
+    _iter_add(&it, 1, t)
+    _iter_add(&it, 2, a)
+    _iter_add(&it, 3, b)
+    _run(&it, CT_EW_LERP, top, res._code, &P, GRAIN_MATH)
+    if o is not None:
+        if dst is not o:
+            _copy_into(o, dst, False)
+        _bump(o)
+        return o
+    r = dst
+    if out is None:
+        record(name, r, (t, a, b), (value,))
+    return r
+
+
+def addcmul(input, tensor1, tensor2, *, value=1, out=None):
+    return _addc(CT_MUL, "addcmul", input, tensor1, tensor2, value, out)
+
+
+def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
+    return _addc(CT_DIV, "addcdiv", input, tensor1, tensor2, value, out)
+
+
+def _t_float_power_(self, exponent):
+    cdef Tensor s = <Tensor?>self
+    cdef DType need = t_complex128 if (s._dtype._kind == K_COMPLEX or isinstance(exponent, complex) or
+                                       (isinstance(exponent, Tensor) and (<Tensor>exponent)._dtype._kind == K_COMPLEX)) \
+        else t_float64
+    if s._dtype is not need:
+        raise RuntimeError(f"the base given to float_power_ has dtype {_SCALAR_NAMES[s._dtype._code]} but the "
+                           f"operation's result requires dtype {_SCALAR_NAMES[need._code]}")
+    return s.pow_(exponent.to(need) if isinstance(exponent, Tensor) else exponent)
+
+
+def _t_sgn_(self):
+    cdef Tensor s = <Tensor?>self
+    _check_inplace(s)
+    if _inplace_needs_graph(s, None):
+        return _inplace_with_graph(s, lambda x: x.sgn())
+    r = s.sgn()
+    _copy_into(s, <Tensor>r, True)
+    _bump(s)
+    return s
+
+
+def fill(input, value):
+    cdef Tensor t = _tensor_arg(input, "fill")
+    return _t_fill_(clone(t), value)
+
+
+def fill_(input, value):
+    return _t_fill_(<Tensor?>input, value)
+
+
+def zero_(input):
+    return _t_zero_(<Tensor?>input)
+
+
+# torch.<name>_(t, ...): the in-place method as a function
+_TORCH_INPLACE = (
+    "abs acos acosh arccos arccosh arcsin arcsinh arctan arctanh asin asinh atan atanh ceil clamp "
+    "clamp_max clamp_min clip cos cosh deg2rad erf exp exp2 expm1 fix floor frac gcd lcm ldexp log "
+    "log10 log1p log2 nan_to_num neg negative rad2deg reciprocal relu round rsqrt sigmoid sin sinh "
+    "sqrt square tan tanh trunc").split()
+
+
+def _torch_inplace(str name):
+    method = name + "_"
+
+    def function(input, *args, **kwargs):
+        if not isinstance(input, Tensor):
+            raise TypeError(f"{method}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+        return getattr(input, method)(*args, **kwargs)
+    function.__name__ = method
+    return function
+
+
+cdef _install_pointwise():
+    for name, fn in (("heaviside", heaviside), ("ldexp", ldexp), ("frexp", frexp), ("isreal", isreal),
+                     ("addcmul", addcmul), ("addcdiv", addcdiv), ("positive", positive)):
+        _add_method(name, fn)
+    for name in ("heaviside", "addcmul", "addcdiv"):
+        _add_method(name + "_", _inplace_method(name))
+    _add_method("ldexp_", _t_ldexp_)
+    _add_method("float_power_", _t_float_power_)
+    _add_method("sgn_", _t_sgn_)
+    for name in _TORCH_INPLACE:
+        globals()[name + "_"] = _torch_inplace(name)
+
+
+_install_pointwise()

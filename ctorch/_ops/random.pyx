@@ -13,7 +13,9 @@ from ctorch._core.dispatch cimport device, _device_code
 from ctorch._core.tensor cimport *
 from ctorch._core.iterator cimport *
 from ctorch._ops.creation cimport _sized, _size_kw, _finish, _like, _factory_dtype, _factory_device
-from ctorch._ops.elementwise cimport _cast
+from ctorch._ops.elementwise cimport _cast, _stand_in
+from ctorch.autograd._node cimport record, _check_inplace, _inplace_needs_graph, _rebase_history
+from libc.math cimport log1p as _log1p
 from ctorch._core.tensor import Size
 
 cdef enum:
@@ -40,7 +42,7 @@ cdef class Generator:
     def manual_seed(self, seed):
         s = int(seed)           # as PyTorch: int()'s own TypeError / ValueError
         if s < -(1 << 63) or s >= (1 << 64):
-            raise RuntimeError(f"Overflow when unpacking long")
+            raise ValueError("Overflow when unpacking long long")
         self._seed = <uint64_t>(s & 0xFFFFFFFFFFFFFFFF)
         self._offset = 0
         return self
@@ -62,9 +64,15 @@ cdef class Generator:
         return st
 
     def set_state(self, new_state):
-        cdef Tensor st = <Tensor?>new_state
-        if st._dtype is not t_uint8 or st._numel != 16:
-            raise RuntimeError("Expected a torch.ByteTensor of 16 elements as the generator state")
+        if not isinstance(new_state, Tensor):
+            raise TypeError(f"expected a torch.ByteTensor, but got {type(new_state).__name__}")
+        cdef Tensor st = <Tensor>new_state
+        if st._dtype is not t_uint8:
+            raise TypeError("RNG state must be a torch.ByteTensor")
+        if st._numel != 16:
+            # the state is (seed, offset), two uint64 words
+            raise RuntimeError(f"Expected a CPUGeneratorImplState of size 16 but found the input RNG "
+                               f"state size to be {st._numel}")
         st = st.contiguous()
         self._seed = (<uint64_t *>st._data)[0]
         self._offset = (<uint64_t *>st._data)[1]
@@ -245,36 +253,286 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
     return _finish(_cast(src, dt) if dt is not None else src, requires_grad, out, code)
 
 
-def _uniform_(Tensor self, from_=0.0, to=1.0, *, generator=None):
-    cdef Tensor tmp = _empty(self._ndim, self._shape, self._dtype, self._storage.device)
-    _fill_random(tmp, _gen(generator), False)
-    if from_ != 0.0 or to != 1.0:
-        tmp = tmp * (to - from_) + from_
-    _copy_into(self, tmp, False)
+# ------------------------------------------------- in-place fills and normal
+
+cdef str _num(object v):
+    """A number as PyTorch's messages print it (C++'s default: %g)."""
+    return f"{float(v):g}"
+
+
+cdef DType _work_dtype(Tensor t):
+    """The dtype a fill computes in: float64 for float64 and integer
+    targets, float32 for float32 and float16."""
+    return t_float64 if (t._dtype is t_float64 or t._dtype._kind < K_FLOAT) else t_float32
+
+
+cdef object _fill_inplace(Tensor self, str op, DType wdt, object fn):
+    """self <- fn(work), work a dense tensor of self's shape in wdt (self
+    itself, detached, when it is dense in wdt). A fill in a graph ends the old
+    value's history: its node (op's entry) passes zero gradients back."""
+    _check_inplace(self)
+    cdef bint graph = _inplace_needs_graph(self, None)
+    cdef Tensor old = _stand_in(self, False) if graph else None
+    cdef Tensor work
+    cdef bint direct = self._dtype is wdt and _is_contiguous(self)
+    work = self.detach() if direct else _empty(self._ndim, self._shape, wdt, self._storage.device)
+    fn(work)
+    if not direct:
+        _copy_into(self, work, False)
     _bump(self)
+    cdef Tensor r
+    if graph:
+        r = _raw_clone(self)
+        record(op, r, (old,))
+        _rebase_history(self, r, old)
     return self
+
+
+def _uniform_(Tensor self, from_=0.0, to=1.0, *, generator=None):
+    cdef Generator g = _gen(generator)
+    lo, hi = float(from_), float(to)
+    if lo > hi:
+        raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={_num(lo)} > "
+                           f"to={_num(hi)}")
+
+    def fill(Tensor w):
+        _fill_random(w, g, False)
+        if lo != 0.0 or hi != 1.0:
+            w.mul_(hi - lo).add_(lo)
+    if self._dtype._kind != K_FLOAT and self._dtype._kind != K_COMPLEX:
+        raise NotImplementedError(f"\"check_uniform_bounds\" not implemented for '{_sname(self._dtype)}'")
+    return _fill_inplace(self, "uniform_", self._dtype if self._dtype._kind == K_COMPLEX else _work_dtype(self),
+                         fill)
 
 
 def _normal_(Tensor self, mean=0.0, std=1.0, *, generator=None):
-    cdef Tensor tmp = _empty(self._ndim, self._shape, self._dtype, self._storage.device)
-    _fill_random(tmp, _gen(generator), True)
-    if mean != 0.0 or std != 1.0:
-        tmp = tmp * std + mean
-    _copy_into(self, tmp, False)
-    _bump(self)
-    return self
+    cdef Generator g = _gen(generator)
+    m, sd = float(mean), float(std)
+    if not sd >= 0.0:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {_num(sd)}")
+
+    def fill(Tensor w):
+        _fill_random(w, g, True)
+        if m != 0.0 or sd != 1.0:
+            w.mul_(sd).add_(m)
+    if self._dtype._kind != K_FLOAT and self._dtype._kind != K_COMPLEX:
+        raise NotImplementedError(f"\"normal_kernel_cpu\" not implemented for '{_sname(self._dtype)}'")
+    return _fill_inplace(self, "normal_", self._dtype if self._dtype._kind == K_COMPLEX else _work_dtype(self),
+                         fill)
 
 
-def _random_(Tensor self, from_=0, to=None, *, generator=None):
-    if to is None:
-        from_, to = 0, from_ if from_ else (1 << 24 if self._dtype._kind >= K_FLOAT else 1 << 62)
-    cdef Tensor tmp = _empty(self._ndim, self._shape, t_int64, self._storage.device)
-    _randint_into(tmp, int(from_), int(to), _gen(generator))
-    _copy_into(self, tmp, False)
-    _bump(self)
-    return self
+# the largest value random_() draws (inclusive) per dtype code: every integer
+# of a float dtype's significand, the whole non-negative range of an integer one
+cdef dict _RANDOM_MAX = {CT_BOOL: 1, CT_UINT8: 255, CT_INT8: 127, CT_INT16: 32767, CT_INT32: 2147483647,
+                         CT_INT64: 9223372036854775806, CT_FLOAT16: 1 << 11, CT_FLOAT32: 1 << 24,
+                         CT_FLOAT64: 1 << 53}
+
+cdef object _NO_ARG = object()
+
+
+def _random_(Tensor self, from_=_NO_ARG, to=_NO_ARG, *, generator=None):
+    # random_(), random_(to), random_(from, to), random_(from, None): [from, max]
+    if self._dtype._kind == K_COMPLEX:
+        raise NotImplementedError(f"\"random_from_to_range_calc\" not implemented for '{_sname(self._dtype)}'")
+    cdef object top = _RANDOM_MAX[self._dtype._code] + 1
+    if from_ is _NO_ARG and to is _NO_ARG:
+        lo, hi = 0, top
+    elif to is _NO_ARG:
+        lo, hi = 0, from_
+    elif from_ is _NO_ARG:
+        lo, hi = 0, to
+    elif to is None:
+        lo, hi = from_, top
+    else:
+        lo, hi = from_, to
+    lo, hi = int(lo), int(hi)
+    cdef Generator g = _gen(generator)
+    if lo >= hi:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={lo} >= to={hi}")
+
+    def fill(Tensor w):
+        _randint_into(w, lo, hi, g)
+    cdef int given = (from_ is not _NO_ARG) + (to is not _NO_ARG)
+    return _fill_inplace(self, ("random_.plain", "random_.to", "random_")[given], t_int64, fill)
+
+
+cdef int _continuous(Tensor self, str dist) except -1:
+    if self._dtype._kind != K_FLOAT:
+        raise RuntimeError(f"{dist} distribution is a continuous probability distribution. dtype must be a "
+                           f"floating point but you specified {_SCALAR_NAMES[self._dtype._code]}")
+    return 0
+
+
+def _exponential_(Tensor self, lambd=1.0, *, generator=None):
+    cdef double lam = float(lambd)
+    if not lam > 0.0:
+        raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={_num(lam)}")
+    _continuous(self, "Exponential")
+    cdef Generator g = _gen(generator)
+
+    def fill(Tensor w):
+        # -log(1 - u) / lambda, u uniform on [0, 1)
+        _fill_random(w, g, False)
+        w.neg_().log1p_().mul_(-1.0 / lam)
+    return _fill_inplace(self, "exponential_", _work_dtype(self), fill)
+
+
+def _geometric_(Tensor self, p=_NO_ARG, *, generator=None):
+    if p is _NO_ARG:
+        raise TypeError('geometric_() missing 1 required positional arguments: "p"')
+    cdef double pv = float(p)
+    if not (pv > 0.0 and pv < 1.0):
+        raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={_num(pv)}")
+    if self._dtype._kind == K_COMPLEX or self._dtype is t_bool:
+        raise NotImplementedError(f"\"geometric_cpu\" not implemented for '{_sname(self._dtype)}'")
+    cdef Generator g = _gen(generator)
+    cdef double denom = _log1p(-pv)
+
+    def fill(Tensor w):
+        # floor(log(v) / log(1 - p)) + 1 with v = 1 - u uniform on (0, 1]: the
+        # number of Bernoulli(p) trials up to the first success
+        _fill_random(w, g, False)
+        w.neg_().log1p_().div_(denom).floor_().add_(1.0)
+    return _fill_inplace(self, "geometric_", _work_dtype(self), fill)
+
+
+def _log_normal_(Tensor self, mean=1.0, std=2.0, *, generator=None):
+    cdef double m = float(mean), sd = float(std)
+    if not sd > 0.0:
+        raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={_num(sd)}")
+    if self._dtype._kind != K_FLOAT:
+        raise NotImplementedError(f"\"log_normal_cpu\" not implemented for '{_sname(self._dtype)}'")
+    cdef Generator g = _gen(generator)
+
+    def fill(Tensor w):
+        _fill_random(w, g, True)
+        w.mul_(sd).add_(m).exp_()
+    return _fill_inplace(self, "log_normal_", _work_dtype(self), fill)
+
+
+def _cauchy_(Tensor self, median=0.0, sigma=1.0, *, generator=None):
+    cdef double med = float(median), sg = float(sigma)
+    if not sg > 0.0:
+        raise RuntimeError(f"cauchy_ expects sigma > 0.0, but found sigma={_num(sg)}")
+    if self._dtype._kind != K_FLOAT:
+        raise RuntimeError(f"Cauchy distribution is a continuous probability distribution. dtype must be a "
+                           f"floating point but you specified {_CXX_NAMES[self._dtype._code]}")
+    cdef Generator g = _gen(generator)
+
+    def fill(Tensor w):
+        # median + sigma tan(pi (u - 1/2))
+        _fill_random(w, g, False)
+        w.sub_(0.5).mul_(3.141592653589793).tan_().mul_(sg).add_(med)
+    return _fill_inplace(self, "cauchy_", _work_dtype(self), fill)
+
+
+cdef list _broadcast_shapes(Tensor a, Tensor b):
+    cdef list sa = list(a.size()), sb = list(b.size())
+    cdef int nd = max(len(sa), len(sb))
+    sa = [1] * (nd - len(sa)) + sa
+    sb = [1] * (nd - len(sb)) + sb
+    cdef list out = []
+    for d in range(nd):
+        x, y = sa[d], sb[d]
+        if x != y and x != 1 and y != 1:
+            raise RuntimeError(f"The size of tensor a ({x}) must match the size of tensor b ({y}) at "
+                               f"non-singleton dimension {d}")
+        out.append(y if x == 1 else x)
+    return out
+
+
+_NORMAL_SIGS = (" * (Tensor mean, Tensor std, *, torch.Generator generator = None, Tensor out = None)\n"
+                " * (Tensor mean, float std = 1, *, torch.Generator generator = None, Tensor out = None)\n"
+                " * (float mean, Tensor std, *, torch.Generator generator = None, Tensor out = None)\n"
+                " * (float mean, float std, tuple of ints size, *, torch.Generator generator = None, "
+                "Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, torch.device "
+                "device = None, bool pin_memory = False, bool requires_grad = False)\n")
+
+
+cdef bint _is_number(object v):
+    return not isinstance(v, (Tensor, str, bytes)) and hasattr(v, "__float__")
+
+
+cdef int _check_std(Tensor s) except -1:
+    if s._numel and not s.min().item() >= 0:        # nan fails too
+        raise RuntimeError("normal expects all elements of std >= 0.0")
+    return 0
+
+
+cdef Tensor _std_normal(list shape, DType dt, int device, Generator g):
+    cdef Tensor z = _empty_list(shape, dt, device)
+    _fill_random(z, g, True)
+    return z
+
+
+def normal(mean, std=_NO_ARG, size=None, *, generator=None, out=None, dtype=None, layout=None, device=None,
+           pin_memory=False, requires_grad=False):
+    cdef Generator g = _gen(generator)
+    cdef Tensor m, s, z
+    cdef DType dt
+    mt, st = isinstance(mean, Tensor), isinstance(std, Tensor)
+    if isinstance(out, Tensor) and (<Tensor>out)._dtype._kind != K_FLOAT and (<Tensor>out)._dtype._kind != K_COMPLEX:
+        raise NotImplementedError(f"\"normal_kernel_cpu\" not implemented for '{_sname((<Tensor>out)._dtype)}'")
+    factory = dtype is not None or device is not None or requires_grad or size is not None
+    if mt and (st or std is _NO_ARG or _is_number(std)) and not factory:
+        m = <Tensor>mean
+        if m._dtype._kind != K_FLOAT and m._dtype._kind != K_COMPLEX:
+            raise NotImplementedError(f"\"normal_kernel_cpu\" not implemented for '{_sname(m._dtype)}'")
+        if st:
+            # (Tensor, Tensor): the broadcast shape, mean's dtype
+            s = <Tensor>std
+            _same_device(m, s)
+            _check_std(s)
+            z = _std_normal(_broadcast_shapes(m, s), m._dtype, m._storage.device, g)
+            z.mul_(s.detach() if s._dtype is m._dtype else _cast(s.detach(), m._dtype)).add_(m.detach())
+            if out is None:
+                record("normal.Tensor_Tensor", z, (mean, std))
+            return _to_out(out, z, "normal")
+        sd = 1.0 if std is _NO_ARG else float(std)
+        if not sd >= 0.0:
+            raise RuntimeError(f"normal expects std >= 0.0, but found std {_num(sd)}")
+        z = _std_normal(list(m.size()), m._dtype, m._storage.device, g)
+        if sd != 1.0:
+            z.mul_(sd)
+        z.add_(m.detach())
+        if out is None:
+            record("normal.Tensor_float", z, (mean,))
+        return _to_out(out, z, "normal")
+    if st and _is_number(mean) and not factory:
+        s = <Tensor>std
+        if s._dtype._kind != K_FLOAT and s._dtype._kind != K_COMPLEX:
+            raise NotImplementedError(f"\"normal_kernel_cpu\" not implemented for '{_sname(s._dtype)}'")
+        _check_std(s)
+        z = _std_normal(list(s.size()), s._dtype, s._storage.device, g)
+        z.mul_(s.detach())
+        if float(mean) != 0.0:
+            z.add_(float(mean))
+        if out is None:
+            record("normal.float_Tensor", z, (std,))
+        return _to_out(out, z, "normal")
+    if _is_number(mean) and _is_number(std) and size is not None and not isinstance(size, (int, float)):
+        m0, sd = float(mean), float(std)
+        if not sd >= 0.0:
+            raise RuntimeError(f"normal expects std >= 0.0, but found std {_num(sd)}")
+        z = _sized((tuple(size),), dtype, device, "normal", None, out)
+        if z._dtype._kind != K_FLOAT and z._dtype._kind != K_COMPLEX:
+            raise NotImplementedError(f"\"normal_kernel_cpu\" not implemented for '{_sname(z._dtype)}'")
+        _fill_random(z, g, True)
+        if sd != 1.0:
+            z.mul_(sd)
+        if m0 != 0.0:
+            z.add_(m0)
+        return _finish(z, requires_grad, out)
+    got = ", ".join("Tensor" if isinstance(a, Tensor) else type(a).__name__
+                    for a in (mean, std, size) if a is not _NO_ARG and a is not None)
+    raise TypeError(f"normal() received an invalid combination of arguments - got ({got}), but expected "
+                    f"one of:\n{_NORMAL_SIGS}")
 
 
 _add_method("uniform_", _uniform_)
 _add_method("normal_", _normal_)
 _add_method("random_", _random_)
+_add_method("exponential_", _exponential_)
+_add_method("geometric_", _geometric_)
+_add_method("log_normal_", _log_normal_)
+_add_method("cauchy_", _cauchy_)

@@ -1,6 +1,7 @@
 # cython: language_level=3
 """Random sampling on the Philox stream: bernoulli/bernoulli_, dropout (one
-fused kernel that draws the mask and scales), multinomial. The kernels and
+fused kernel that draws the mask and scales), multinomial, poisson and
+binomial (rejection samplers, ctorch/_kernels/philox_core.h). The kernels and
 their word-per-element contract are in ctorch/_kernels/sampling.h; like the
 fills of ctorch._ops.random every call takes its blocks from the generator
 first, so a seed fixes the values whatever the thread count, and on a CUDA
@@ -264,6 +265,95 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
             raise MemoryError("multinomial: out of memory")
     _check_device(r)
     return _to_out(out, r, "multinomial", OUT_SAME, "multinomial expects Long tensor out, got: {out}")
+
+
+# ------------------------------------------------------------------- counts
+
+cdef Tensor _as_doubles(Tensor t, list shape):
+    """t broadcast to shape, dense float64 on its own device, no history."""
+    if list(t.size()) != shape:
+        t = _expand(t, shape)
+    return _contig(t.detach(), t_float64)
+
+
+def poisson(input, generator=None):
+    if not isinstance(input, Tensor):
+        raise TypeError(f"poisson(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+    if generator is not None and not isinstance(generator, Generator):
+        raise TypeError(f"poisson(): argument 'generator' (position 2) must be torch.Generator, not "
+                        f"{type(generator).__name__}")
+    cdef Tensor t = <Tensor>input
+    if t._dtype._kind != K_FLOAT:
+        raise NotImplementedError(f"\"poisson_cpu\" not implemented for '{_sname(t._dtype)}'")
+    cdef list shape = list(t.size())
+    cdef Tensor rate = _as_doubles(t, shape)
+    cdef const ct_backend *B = rate._storage.backend
+    if B.poisson == NULL:
+        raise NotImplementedError(f"\"poisson\" not implemented on the {B.name.decode()} backend")
+    cdef int64_t n = rate._numel
+    cdef int bad
+    with nogil:
+        bad = B.rate_invalid(<double *>rate._data, n)
+    _check_device(rate)
+    if bad:
+        raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
+    cdef Generator g = _gen(generator)
+    cdef Tensor r = _empty_list(shape, t_float64, rate._storage.device)
+    cdef uint64_t off = g._take(ct_count_blocks(n))
+    with nogil:
+        B.poisson(g._seed, off, <double *>rate._data, <double *>r._data, n)
+    _check_device(r)
+    if t._dtype is not t_float64:
+        r = _cast(r, t._dtype)
+    record("poisson", r, (input,))
+    return r
+
+
+def binomial(count, prob, generator=None):
+    if not isinstance(count, Tensor):
+        raise TypeError(f"binomial(): argument 'count' (position 1) must be Tensor, not {type(count).__name__}")
+    if not isinstance(prob, Tensor):
+        raise TypeError(f"binomial(): argument 'prob' (position 2) must be Tensor, not {type(prob).__name__}")
+    if generator is not None and not isinstance(generator, Generator):
+        raise TypeError(f"binomial(): argument 'generator' (position 3) must be torch.Generator, not "
+                        f"{type(generator).__name__}")
+    cdef Tensor c = <Tensor>count, p = <Tensor>prob
+    if c._dtype._kind != K_FLOAT:
+        raise ValueError(f"binomial only supports floating-point dtypes for count, got: {_sname(c._dtype)}")
+    if p._dtype._kind != K_FLOAT:
+        raise ValueError(f"binomial only supports floating-point dtypes for prob, got: {_sname(p._dtype)}")
+    if p._dtype is not c._dtype:
+        raise RuntimeError(f"Found dtype {_sname(p._dtype)} but expected {_sname(c._dtype)}")
+    if c._dtype._code == CT_FLOAT16:
+        raise NotImplementedError(f"\"binomial_cpu\" not implemented for '{_sname(c._dtype)}'")
+    _same_device(c, p)
+    cdef list shape = _broadcast_shape2(list(c.size()), list(p.size()))
+    cdef Tensor cd = _as_doubles(c, shape), pd = _as_doubles(p, shape)
+    cdef const ct_backend *B = cd._storage.backend
+    if B.binomial == NULL:
+        raise NotImplementedError(f"\"binomial\" not implemented on the {B.name.decode()} backend")
+    cdef Generator g = _gen(generator)
+    cdef int64_t n = cd._numel
+    cdef Tensor r = _empty_list(shape, t_float64, cd._storage.device)
+    cdef uint64_t off = g._take(ct_count_blocks(n))
+    with nogil:
+        B.binomial(g._seed, off, <double *>cd._data, <double *>pd._data, <double *>r._data, n)
+    _check_device(r)
+    return r if c._dtype is t_float64 else _cast(r, c._dtype)
+
+
+cdef list _broadcast_shape2(list sa, list sb):
+    cdef int nd = max(len(sa), len(sb))
+    sa = [1] * (nd - len(sa)) + sa
+    sb = [1] * (nd - len(sb)) + sb
+    cdef list out = []
+    for d in range(nd):
+        x, y = sa[d], sb[d]
+        if x != y and x != 1 and y != 1:
+            raise RuntimeError(f"The size of tensor a ({x}) must match the size of tensor b ({y}) at "
+                               f"non-singleton dimension {d}")
+        out.append(y if x == 1 else x)
+    return out
 
 
 _add_method("bernoulli", _bernoulli_method)

@@ -1548,3 +1548,78 @@ derivative("logcumsumexp", "LogcumsumexpBackward0", {"self": _logcumsumexp_backw
 derivative("mode", "ModeBackward0", {"self": _pick}, args=("dim", "keepdim", "indices"))
 derivative("nanmedian", "NanmedianBackward0", {"self": _pick_flat}, args=("indices",))
 derivative("nanmedian.dim", "NanmedianBackward1", {"self": _pick}, args=("dim", "keepdim", "indices"))
+
+
+# ---- pointwise math
+
+derivative("hypot", "HypotBackward0",
+           {"self": lambda grad, self, result: grad * self / result,
+            "other": lambda grad, other, result: grad * other / result}, broadcast=True)
+
+
+def _copysign_self(grad, self, result):
+    # d copysign(x, y) / dx = sign(x) sign(y): result / self, 0 where self is 0
+    return where(self == 0, zeros_like(grad), grad * (result / self))
+
+
+derivative("copysign", "CopysignBackward0", {"self": _copysign_self, "other": _zeros}, broadcast=True)
+derivative("copysign.Scalar", "CopysignBackward1", {"self": _copysign_self, "other": None}, broadcast=True)
+derivative("logaddexp", "LogaddexpBackward0",
+           {"self": lambda grad, self, other: grad / (1 + (other - self).exp()),
+            "other": lambda grad, self, other: grad / (1 + (self - other).exp())}, broadcast=True)
+derivative("logaddexp2", "Logaddexp2Backward0",
+           {"self": lambda grad, self, other: grad / (1 + (other - self).exp2()),
+            "other": lambda grad, self, other: grad / (1 + (self - other).exp2())}, broadcast=True)
+
+
+def _not_differentiable(op):
+    def formula(grad):
+        raise RuntimeError(f"derivative for aten::{op} is not implemented")
+    return formula
+
+
+derivative("heaviside", "NotImplemented",
+           {"self": _not_differentiable("heaviside"), "values": _not_differentiable("heaviside")})
+derivative("nextafter", "NextafterBackward0", {"self": _same, "other": _zeros}, broadcast=True)
+
+
+def _fmaxmin(bint is_max):
+    def self_wins(self, other):
+        return ((self >= other) if is_max else (self <= other)) | other.isnan()
+    return {"self": lambda grad, self, other: grad * self_wins(self, other),
+            "other": lambda grad, self, other: grad * ~self_wins(self, other)}
+
+
+derivative("fmax", "FmaxBackward0", _fmaxmin(True), broadcast=True)
+derivative("fmin", "FminBackward0", _fmaxmin(False), broadcast=True)
+derivative("deg2rad", "Deg2RadBackward0", {"self": lambda grad: grad * (_math.pi / 180)})
+derivative("rad2deg", "Rad2DegBackward0", {"self": lambda grad: grad * (180 / _math.pi)})
+derivative("ldexp", "LdexpBackward0",
+           {"self": lambda grad, other: grad * other.to(grad.dtype).exp2(),
+            "other": lambda grad, result: grad * result * _LN2}, broadcast=True, holomorphic=True)
+derivative("frexp", "FrexpBackward0",
+           {"self": lambda grad, exponent: grad * (-exponent).to(grad.dtype).exp2()}, args=("exponent",))
+derivative("addcmul", "AddcmulBackward0",
+           {"self": _same, "tensor1": lambda grad, tensor2, value: grad * tensor2 * value,
+            "tensor2": lambda grad, tensor1, value: grad * tensor1 * value},
+           args=("value",), broadcast=True, holomorphic=True)
+derivative("addcdiv", "AddcdivBackward0",
+           {"self": _same, "tensor1": lambda grad, tensor2, value: grad * value / tensor2,
+            "tensor2": lambda grad, tensor1, tensor2, value: -grad * value * tensor1 / (tensor2 * tensor2)},
+           args=("value",), broadcast=True, holomorphic=True)
+
+
+# ---- random: draws have no slope; PyTorch's formulas give zero gradients
+derivative("normal.Tensor_float", "NormalBackward1", {"mean": _zeros})
+derivative("normal.float_Tensor", "NormalBackward2", {"std": _zeros})
+derivative("normal.Tensor_Tensor", "NormalBackward3", {"mean": _zeros, "std": _zeros}, broadcast=True)
+derivative("normal_", "NormalBackward0", {"self": _zeros})
+derivative("uniform_", "UniformBackward0", {"self": _zeros})
+derivative("random_", "RandomBackward0", {"self": _zeros})
+derivative("random_.to", "RandomBackward1", {"self": _zeros})
+derivative("random_.plain", "RandomBackward2", {"self": _zeros})
+derivative("exponential_", "ExponentialBackward0", {"self": _zeros})
+derivative("geometric_", "GeometricBackward0", {"self": _zeros})
+derivative("log_normal_", "LogNormalBackward0", {"self": _zeros})
+derivative("cauchy_", "CauchyBackward0", {"self": _zeros})
+derivative("poisson", "PoissonBackward0", {"self": _zeros})

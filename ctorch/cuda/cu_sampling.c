@@ -1,7 +1,8 @@
 /* The sampling family of the CUDA backend: the table entries
  * bernoulli_scalar, prob_invalid, bernoulli_tensor, dropout,
- * multinomial_check, multinomial_repl and multinomial_norepl (backend.h,
- * sampling.h), over the kernels of cuda_src/sampling.cu. They take the same
+ * multinomial_check, multinomial_repl, multinomial_norepl, rate_invalid,
+ * poisson and binomial (backend.h, sampling.h), over the kernels of
+ * cuda_src/sampling.cu. They take the same
  * arguments as the CPU entries, data pointers being device pointers, and
  * give the CPU's numbers for the same (seed, offset).
  *
@@ -234,6 +235,50 @@ static int ctc_mn_norepl(uint64_t seed, uint64_t offset, const double *p, int64_
     return 0;
 }
 
+/* ----------------------------------------------------------------- counts */
+
+static int k_rinv, k_pois, k_binom;
+
+static void smp_count_launch(int k, uint64_t seed, uint64_t offset, const double *x, const double *y,
+                             double *out, int32_t *flag, int64_t n) {
+    ct_count_args a;
+    memset(&a, 0, sizeof a);
+    a.seed = seed;
+    a.offset = offset;
+    a.x = ctc_ptr(x);
+    a.y = ctc_ptr(y);
+    a.out = ctc_ptr(out);
+    a.flag = ctc_ptr(flag);
+    a.n = n;
+    ctc_launch1d(k, n, &a, sizeof a);               /* a thread an element */
+}
+
+/* 1 when some rate is negative or nan; 0 also after a driver failure */
+static int ctc_rate_invalid(const double *rate, int64_t n) {
+    int k = smp_lookup(&k_rinv, "ct_rate_invalid");
+    if (n <= 0 || ctc_error) return 0;
+    int32_t *flag = smp_flags(1);
+    if (flag == NULL) return 0;
+    smp_count_launch(k, 0, 0, rate, NULL, NULL, flag, n);
+    int32_t host = 0;
+    ctc_copy(&host, flag, sizeof host, CTC_D2H);
+    ctc_free(flag, sizeof(int32_t));
+    return host != 0 && !ctc_error;
+}
+
+static void ctc_poisson(uint64_t seed, uint64_t offset, const double *rate, double *out, int64_t n) {
+    int k = smp_lookup(&k_pois, "ct_poisson");
+    if (n <= 0 || ctc_error) return;
+    smp_count_launch(k, seed, offset, rate, NULL, out, NULL, n);
+}
+
+static void ctc_binomial(uint64_t seed, uint64_t offset, const double *count, const double *prob,
+                         double *out, int64_t n) {
+    int k = smp_lookup(&k_binom, "ct_binomial");
+    if (n <= 0 || ctc_error) return;
+    smp_count_launch(k, seed, offset, count, prob, out, NULL, n);
+}
+
 void ctc_fill_sampling(ct_backend *b) {
     k_bs_u8 = k_bs_f32 = k_bs_f64 = k_btensor = k_pinv = k_drop_f32 = k_drop_f64 = 0;
     k_check = k_check_rows = k_cumsum = k_repl = k_small = k_keys = k_step = k_take = k_min = 0;
@@ -244,4 +289,8 @@ void ctc_fill_sampling(ct_backend *b) {
     b->multinomial_check = ctc_mn_check;
     b->multinomial_repl = ctc_mn_repl;
     b->multinomial_norepl = ctc_mn_norepl;
+    k_rinv = k_pois = k_binom = 0;
+    b->rate_invalid = ctc_rate_invalid;
+    b->poisson = ctc_poisson;
+    b->binomial = ctc_binomial;
 }

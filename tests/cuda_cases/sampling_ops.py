@@ -1,7 +1,7 @@
 """The sampling ops on the emulated CUDA device against the CPU: bernoulli
 (scalar p, tensor p, out=, generator=), Tensor.bernoulli_ (float and tensor
 p), dropout / dropout_ / F.dropout with its gradient, and multinomial with and
-without replacement, with the errors.
+without replacement, poisson and binomial, with the errors.
 
 One Philox generator serves both devices (ctorch.cuda.manual_seed seeds the
 same one), so every case seeds it, runs the op on CPU tensors, seeds it again
@@ -361,6 +361,50 @@ for shape, ns in [((700,), 700), ((3, 500), 500), ((2, 2500), 2500), ((2, 2500),
         order = torch.multinomial(torch.tensor(e), ns).numpy().reshape(-1, ns)
         for row in order:    # the keys that are exactly 1 come in increasing index order
             libm_disagree += int(np.sum(np.diff(row) < 0))
+# ------------------------------------------------------------ poisson, binomial
+# a rate per element over both samplers (inversion below 10, PTRS above), the
+# counts and probabilities over inversion, BTRS and the p > 1/2 flip
+RATES = [0.0, 1e-3, 0.5, 3.0, 9.999, 10.0, 37.5, 100.0, 1e4, 1e9, float("inf")]
+for dt in FLOATS:
+    for size in [0, 1, 5, 1025, 140001]:
+        rates = [v for v in RATES if dt != torch.float16 or v < 6e4 or v == float("inf")]
+        r = torch.tensor(np.resize(np.array(rates), size), dtype=dt)
+        case(f"poisson {dt} n={size}", torch.poisson, r, seed=size)
+case("poisson non-contiguous", lambda r: torch.poisson(r.t()[::2]), mk((40, 30), torch.float32, 0, 50), seed=30)
+case("poisson generator=", lambda r, generator: torch.poisson(r, generator=generator),
+     mk((999,), torch.float64, 0, 200), seed=31, gen=True)
+for bad in [[1.0, -1.0], [float("nan")]]:
+    case(f"poisson({bad})", torch.poisson, torch.tensor(bad))
+case("poisson int", torch.poisson, torch.ones(3, dtype=torch.int64))
+cnt = np.resize(np.array([0.0, 1.0, 10.0, 10.5, 100.0, 1000.0, 1e6, 1e12, -3.0, float("nan")]), 3001)
+prb = rng.uniform(size=3001)
+prb[::11] = 0.0
+prb[5::11] = 1.0
+prb[7::13] = 0.97
+for dt in [torch.float32, torch.float64]:
+    case(f"binomial {dt}", torch.binomial, torch.tensor(cnt, dtype=dt), torch.tensor(prb, dtype=dt), seed=32)
+case("binomial broadcast", torch.binomial, torch.full((700, 1), 250.0), torch.tensor([0.01, 0.2, 0.5, 0.93]), seed=33)
+case("binomial generator=", lambda c, p, generator: torch.binomial(c, p, generator=generator),
+     torch.full((2049,), 40.0), mk((2049,), torch.float32), seed=34, gen=True)
+case("binomial dtype mismatch", torch.binomial, torch.ones(3, dtype=torch.float64), torch.ones(3))
+
+# ------------------------------------------------------------ normal, random_
+# compositions of the Philox fills with exact IEEE products and sums: the
+# device's draws are the CPU's bit for bit
+for dt in FLOATS:
+    case(f"normal(T, T) {dt}", torch.normal, mk((37, 1), dt, -2, 2), mk((53,), dt, 0, 3), seed=40)
+    case(f"normal(T, 2.5) {dt}", lambda m: torch.normal(m, 2.5), mk((1025,), dt, -2, 2), seed=41)
+    case(f"normal(1.5, T) {dt}", lambda s: torch.normal(1.5, s), mk((999,), dt, 0, 3), seed=42)
+    case(f"normal(-1, 0.5, size) {dt}", lambda x, dt=dt: torch.normal(-1.0, 0.5, (33, 7), dtype=dt, device=x.device),
+         torch.zeros(1), seed=43)
+for dt in DTYPES[:9]:
+    case(f"random_() {dt}", lambda x: x.random_(), torch.zeros(1031, dtype=dt), seed=44)
+    case(f"random_(3, 9) {dt} non-contiguous", on_copy(lambda y: y.t()[::2].random_(3, 9)),
+         torch.zeros(21, 30, dtype=dt), seed=45)
+case("normal(T, T) generator=", lambda m, s, generator: torch.normal(m, s, generator=generator),
+     mk((500,), torch.float32), mk((500,), torch.float32), seed=46, gen=True)
+case("normal(T, -T)", torch.normal, torch.zeros(3), -torch.ones(3))
+
 print(f"libm weights: ~{libm_disagree} keys of the race differ from 1 (libm's log vs ct__log_unit)")
 
 _cases.finish(n, fails)
