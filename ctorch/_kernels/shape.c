@@ -84,18 +84,48 @@ int ct_index_select(char *dst, const char *src, int64_t outer, int64_t size,
         }
     }
     int64_t rb = inner * es;
+    /* short rows of a fixed size: one constant-size memcpy per row (a few
+     * vector loads/stores), and the source row CT_ISEL_AHEAD indices ahead
+     * prefetched, so that the random reads' cache misses overlap */
+#define CT_ISEL_AHEAD 16
+#define CT_ISEL_ROWS(RB)                                                                 \
+    {                                                                                    \
+        _Pragma("omp parallel for num_threads(nt) schedule(static) if(par)")             \
+        for (int64_t o = 0; o < outer; o++) {                                            \
+            const char *so = src + o * size * (RB);                                      \
+            char *dout = dst + o * n * (RB);                                             \
+            for (int64_t j = 0; j < n; j++) {                                            \
+                if (j + CT_ISEL_AHEAD < n)                                               \
+                    __builtin_prefetch(so + idx[j + CT_ISEL_AHEAD] * (RB));              \
+                memcpy(dout + j * (RB), so + idx[j] * (RB), (RB));                       \
+            }                                                                            \
+        }                                                                                \
+        return 0;                                                                        \
+    }
+    switch (rb) {
+    case 8: CT_ISEL_ROWS(8)
+    case 16: CT_ISEL_ROWS(16)
+    case 24: CT_ISEL_ROWS(24)
+    case 32: CT_ISEL_ROWS(32)
+    case 48: CT_ISEL_ROWS(48)
+    case 64: CT_ISEL_ROWS(64)
+    default: break;
+    }
+#undef CT_ISEL_ROWS
     if (rb % 8 == 0 && rb <= 256) {
-        /* short rows: 8-byte moves (fixed-size memcpy compiles to a load/store) */
+        /* other short rows: 8-byte moves (fixed-size memcpy compiles to a load/store) */
         int64_t nw = rb / 8;
         #pragma omp parallel for num_threads(nt) schedule(static) if(par)
         for (int64_t o = 0; o < outer; o++)
             for (int64_t j = 0; j < n; j++) {
                 char *d = dst + (o * n + j) * rb;
                 const char *s = src + (o * size + idx[j]) * rb;
+                if (j + CT_ISEL_AHEAD < n) __builtin_prefetch(src + (o * size + idx[j + CT_ISEL_AHEAD]) * rb);
                 for (int64_t w = 0; w < nw; w++) memcpy(d + 8 * w, s + 8 * w, 8);
             }
         return 0;
     }
+#undef CT_ISEL_AHEAD
     #pragma omp parallel for num_threads(nt) schedule(static) if(par)
     for (int64_t o = 0; o < outer; o++)
         for (int64_t j = 0; j < n; j++)

@@ -61,6 +61,19 @@ cdef int _need_dim(object dim, str name) except -1:
 
 cdef Tensor _sum(Tensor t, object dim, bint keepdim, DType res):
     """Sum of t over dim in dtype res (t is converted to res first)."""
+    cdef Tensor flat
+    cdef ct_sum_rows_fn f
+    if (dim is None and not keepdim and t._dtype is res and t._ndim > 0 and t._numel > 0
+            and (res._kind > K_INT or res is t_int64) and _is_contiguous(t)):
+        # the whole of a dense tensor: one row of the row-sum kernel (the
+        # common `x.sum()`, without the general path's dim bookkeeping)
+        f = t._storage.backend.sum_rows[res._code]
+        if f != NULL:
+            flat = _empty_list([], res, t._storage.device)
+            with nogil:
+                f(t._data, 1, t._numel, t._numel, flat._data)
+            _check_device(t)
+            return flat
     cdef list red = _reduce_dims(t, dim)
     cdef DType comp = t_int64 if res._kind <= K_INT else res
     if t._dtype is not comp:
