@@ -25,31 +25,35 @@
 #define CT_SUM_CHUNK (1 << 18)   /* elements per parallel chunk of one long sum */
 #define CT_SUM_MAXCHUNKS 1024
 
-#define CT_SUM_KERNELS(S, T, ACC)                                                 \
-CT_MULTIVERSION static ACC ct_sum_block_##S(const T *x, int64_t n) {                  \
+/* The row sums of one family: ct_<NAME>_block (64 lanes), ct_<NAME>_pairwise
+ * (halving above 4096 elements) and FN, the rows driver (threads split rows, or
+ * fixed chunks of one long row); TERM(v) is what an element v adds. */
+#define CT_TERM_PLAIN(v) (v)
+#define CT_TERM_NAN0(v) ((v) == (v) ? (v) : 0)   /* nansum: a NaN adds 0 */
+#define CT_SUM_ROWS_FAMILY(NAME, FN, S, T, ACC, TERM)                             \
+CT_MULTIVERSION static ACC ct_##NAME##_block_##S(const T *x, int64_t n) {         \
     ACC acc[CT_SUM_LANES] = {0};                                                  \
     int64_t i = 0;                                                                \
     for (; i + CT_SUM_LANES <= n; i += CT_SUM_LANES)                              \
-        for (int k = 0; k < CT_SUM_LANES; k++) acc[k] += (ACC)x[i + k];           \
+        for (int k = 0; k < CT_SUM_LANES; k++) acc[k] += TERM((ACC)x[i + k]);     \
     ACC tail = 0;                                                                 \
-    for (; i < n; i++) tail += (ACC)x[i];                                         \
+    for (; i < n; i++) tail += TERM((ACC)x[i]);                                   \
     for (int w = CT_SUM_LANES / 2; w > 0; w >>= 1)                                \
         for (int k = 0; k < w; k++) acc[k] += acc[k + w];                         \
     return acc[0] + tail;                                                         \
 }                                                                                 \
-static ACC ct_sum_pairwise_##S(const T *x, int64_t n) {                           \
-    if (n <= CT_PAIRWISE_BLOCK) return ct_sum_block_##S(x, n);                    \
-    int64_t half = (n / 2 + CT_SUM_LANES - 1) & ~(int64_t)(CT_SUM_LANES - 1);                                   \
-    return ct_sum_pairwise_##S(x, half) + ct_sum_pairwise_##S(x + half, n - half); \
+static ACC ct_##NAME##_pairwise_##S(const T *x, int64_t n) {                      \
+    if (n <= CT_PAIRWISE_BLOCK) return ct_##NAME##_block_##S(x, n);               \
+    int64_t half = (n / 2 + CT_SUM_LANES - 1) & ~(int64_t)(CT_SUM_LANES - 1);     \
+    return ct_##NAME##_pairwise_##S(x, half) + ct_##NAME##_pairwise_##S(x + half, n - half); \
 }                                                                                 \
 /* out[r] = sum(x[r*ld .. r*ld+len)), r < rows; threads split rows, or the    */  \
 /* halves of one long row                                                     */  \
-void ct_sum_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld,           \
-                     T *out) {                                                    \
+void FN(const T *x, int64_t rows, int64_t len, int64_t ld, T *out) {              \
     int nt = ct_get_num_threads();                                                \
     if (rows == 1 && nt > 1 && len >= 65536) {                                    \
         /* fixed chunks handed out dynamically: a thread that the OS      */      \
-        /* pauses does not hold the others up, and the result does not   */      \
+        /* pauses does not hold the others up, and the result does not   */       \
         /* depend on the thread count                                     */      \
         ACC part[CT_SUM_MAXCHUNKS];                                               \
         int64_t ch = CT_SUM_CHUNK;                                                \
@@ -60,7 +64,7 @@ void ct_sum_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld,         
         _Pragma("omp parallel for num_threads(nt) schedule(dynamic, 1)")          \
         for (int64_t c = 0; c < nch; c++) {                                       \
             int64_t a = ch * c, m = len - a < ch ? len - a : ch;                  \
-            part[c] = ct_sum_pairwise_##S(x + a, m);                              \
+            part[c] = ct_##NAME##_pairwise_##S(x + a, m);                         \
         }                                                                         \
         /* the chunks' sums are added pairwise too: added one after the   */      \
         /* other, 400 of them cost float32 sums of 1e8 elements 50x the   */      \
@@ -73,11 +77,14 @@ void ct_sum_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld,         
     if (nt > 1 && rows * len >= 65536) {                                          \
         int64_t rc = len >= 65536 ? 1 : 65536 / len;                              \
         _Pragma("omp parallel for num_threads(nt) schedule(dynamic, rc)")         \
-        for (int64_t r = 0; r < rows; r++) out[r] = (T)ct_sum_pairwise_##S(x + r * ld, len); \
+        for (int64_t r = 0; r < rows; r++) out[r] = (T)ct_##NAME##_pairwise_##S(x + r * ld, len); \
     } else {                                                                      \
-        for (int64_t r = 0; r < rows; r++) out[r] = (T)ct_sum_pairwise_##S(x + r * ld, len); \
+        for (int64_t r = 0; r < rows; r++) out[r] = (T)ct_##NAME##_pairwise_##S(x + r * ld, len); \
     }                                                                             \
-}                                                                                 \
+}
+
+#define CT_SUM_KERNELS(S, T, ACC)                                                 \
+CT_SUM_ROWS_FAMILY(sum, ct_sum_rows_##S, S, T, ACC, CT_TERM_PLAIN)                \
 /* out[c] = sum over i < n of x[i*ld + c], c < cols: rows are added into       */ \
 /* accumulators of a column block at a time (vector adds along c), in blocks   */ \
 /* of rows so that the error stays bounded                                     */ \
@@ -88,7 +95,7 @@ CT_MULTIVERSION static void ct_sum_cols_block_##S(const T *x, int64_t n, int64_t
         for (int64_t c = 0; c < cols; c++) acc[c] += (ACC)row[c];                 \
     }                                                                             \
 }                                                                                 \
-void ct_sum_cols_##S(const T *x, int64_t n, int64_t cols, int64_t ld, T *out) {        \
+void ct_sum_cols_##S(const T *x, int64_t n, int64_t cols, int64_t ld, T *out) {   \
     const int64_t CB = 256;                                                       \
     int64_t nblocks = (cols + CB - 1) / CB;                                       \
     int nt = ct_get_num_threads();                                                \
@@ -161,8 +168,8 @@ ct_sum_cols_fn ct_sum_cols_loops[CT_NDTYPES] = {
  * NaN propagates: the first NaN of a row is the result (and its index).
  * For integers (x != x) is constant false and vanishes. */
 #define CT_MINMAX(S, T)                                                           \
-/* 32 lanes; a NaN sticks in its lane (v > NaN and v != v are both false for */  \
-/* a number), so the loop is plain vector compares and blends               */  \
+/* 32 lanes; a NaN sticks in its lane (v > NaN and v != v are both false for */   \
+/* a number), so the loop is plain vector compares and blends               */    \
 CT_MULTIVERSION static T ct_minmax_val_##S(const T *x, int64_t n, int is_max, int *nan) { \
     T acc[32];                                                                    \
     int64_t i = 0;                                                                \
@@ -334,8 +341,8 @@ CT_LAE(ct_lae_d, double, exp, log1p)
 static inline int64_t ct_lae_i64(int64_t a, int64_t v) { return a + v; }
 static inline ct_cdouble ct_lae_cd(ct_cdouble a, ct_cdouble v) { return a + v; }
 
-#define CT_PRODSCAN(S, T, PACC, ACC, LAE, LAE_INIT)                                     \
-void ct_prod_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld, T *out) {        \
+#define CT_PRODSCAN(S, T, PACC, ACC, LAE, LAE_INIT)                               \
+void ct_prod_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld, T *out) { \
     for (int64_t r = 0; r < rows; r++) {                                          \
         const T *p = x + r * ld;                                                  \
         PACC a[4] = {1, 1, 1, 1};                                                 \
@@ -392,14 +399,14 @@ CT_FM_INLINE double ct_smexp_f64(double v) { return exp(v); }
 CT_MULTIVERSION static void ct_softmax_one_##S(const T *x, int64_t len, int is_log, T *o) { \
     int nan = 0;                                                                  \
     T m = ct_minmax_val_##S(x, len, 1, &nan);                                     \
-    if (nan) { for (int64_t i = 0; i < len; i++) o[i] = NAN; return; }           \
+    if (nan) { for (int64_t i = 0; i < len; i++) o[i] = NAN; return; }            \
     if (m == -INFINITY || m == INFINITY) m = m == INFINITY ? m : 0;               \
     T s = 0;                                                                      \
     if (is_log) {                                                                 \
         _Pragma("omp simd reduction(+:s)")                                        \
-        for (int64_t i = 0; i < len; i++) s += ct_smexp_##S(x[i] - m);              \
-        /* (x - m) - log(s), not x - (m + log(s)): m + log(s) rounds to m's */  \
-        /* precision, which costs log_softmax([1000, 1000]) 4e-5 in float32  */  \
+        for (int64_t i = 0; i < len; i++) s += ct_smexp_##S(x[i] - m);            \
+        /* (x - m) - log(s), not x - (m + log(s)): m + log(s) rounds to m's */    \
+        /* precision, which costs log_softmax([1000, 1000]) 4e-5 in float32  */   \
         T ls = LOG(s);                                                            \
         _Pragma("omp simd")                                                       \
         for (int64_t i = 0; i < len; i++) o[i] = (x[i] - m) - ls;                 \
@@ -430,53 +437,7 @@ ct_softmax_fn ct_softmax_loops[CT_NDTYPES] = {
 /* ---------------------------------------------------------------- nansum
  * The sum kernels' order and accumulators (64 lanes, pairwise above 4096
  * elements, chunks of one long row in parallel), a NaN counting as 0. */
-#define CT_NANSUM(S, T, ACC)                                                      \
-CT_MULTIVERSION static ACC ct_nansum_block_##S(const T *x, int64_t n) {           \
-    ACC acc[CT_SUM_LANES] = {0};                                                  \
-    int64_t i = 0;                                                                \
-    for (; i + CT_SUM_LANES <= n; i += CT_SUM_LANES)                              \
-        for (int k = 0; k < CT_SUM_LANES; k++) {                                  \
-            ACC v = (ACC)x[i + k];                                                \
-            acc[k] += v == v ? v : (ACC)0;                                        \
-        }                                                                         \
-    ACC tail = 0;                                                                 \
-    for (; i < n; i++) { ACC v = (ACC)x[i]; tail += v == v ? v : (ACC)0; }        \
-    for (int w = CT_SUM_LANES / 2; w > 0; w >>= 1)                                \
-        for (int k = 0; k < w; k++) acc[k] += acc[k + w];                         \
-    return acc[0] + tail;                                                         \
-}                                                                                 \
-static ACC ct_nansum_pairwise_##S(const T *x, int64_t n) {                        \
-    if (n <= CT_PAIRWISE_BLOCK) return ct_nansum_block_##S(x, n);                 \
-    int64_t half = (n / 2 + CT_SUM_LANES - 1) & ~(int64_t)(CT_SUM_LANES - 1);     \
-    return ct_nansum_pairwise_##S(x, half) + ct_nansum_pairwise_##S(x + half, n - half); \
-}                                                                                 \
-void ct_sum_rows_nan_##S(const T *x, int64_t rows, int64_t len, int64_t ld, T *out) { \
-    int nt = ct_get_num_threads();                                                \
-    if (rows == 1 && nt > 1 && len >= 65536) {                                    \
-        ACC part[CT_SUM_MAXCHUNKS];                                               \
-        int64_t ch = CT_SUM_CHUNK;                                                \
-        if ((len + ch - 1) / ch > CT_SUM_MAXCHUNKS)                               \
-            ch = ((len + CT_SUM_MAXCHUNKS - 1) / CT_SUM_MAXCHUNKS + CT_SUM_LANES - 1) \
-                 & ~(int64_t)(CT_SUM_LANES - 1);                                  \
-        int64_t nch = (len + ch - 1) / ch;                                        \
-        _Pragma("omp parallel for num_threads(nt) schedule(dynamic, 1)")          \
-        for (int64_t c = 0; c < nch; c++) {                                       \
-            int64_t a = ch * c, m = len - a < ch ? len - a : ch;                  \
-            part[c] = ct_nansum_pairwise_##S(x + a, m);                           \
-        }                                                                         \
-        for (int64_t w = 1; w < nch; w *= 2)                                      \
-            for (int64_t c = 0; c + w < nch; c += 2 * w) part[c] += part[c + w];  \
-        out[0] = (T)part[0];                                                      \
-        return;                                                                   \
-    }                                                                             \
-    if (nt > 1 && rows * len >= 65536) {                                          \
-        int64_t rc = len >= 65536 ? 1 : 65536 / len;                              \
-        _Pragma("omp parallel for num_threads(nt) schedule(dynamic, rc)")         \
-        for (int64_t r = 0; r < rows; r++) out[r] = (T)ct_nansum_pairwise_##S(x + r * ld, len); \
-    } else {                                                                      \
-        for (int64_t r = 0; r < rows; r++) out[r] = (T)ct_nansum_pairwise_##S(x + r * ld, len); \
-    }                                                                             \
-}
+#define CT_NANSUM(S, T, ACC) CT_SUM_ROWS_FAMILY(nansum, ct_sum_rows_nan_##S, S, T, ACC, CT_TERM_NAN0)
 
 CT_NANSUM(f16, ct_half, float)
 CT_NANSUM(f32, float, float)
