@@ -813,36 +813,23 @@ def gather(input, dim, index, *, sparse_grad=False, out=None):
     return _to_out(out, r, "gather", OUT_SAME)
 
 
-cdef int _run_scatter(Tensor self, Tensor idx, Tensor src, int d, bint add) except -1:
-    """self[... idx ...] = src (or +=) in place; src is self's dtype, possibly 0-d
-    (a value broadcast by zero strides)."""
+cdef int _launch_scatter(ct_scatter_fn fn, Tensor self, Tensor idx, Tensor src, int d) except -1:
+    """Runs a scatter kernel: self's elements at idx's positions (dim d
+    replaced by the index) combined with src's; checks the kernel's index
+    report and bumps self's version."""
     cdef int nd = idx._ndim if idx._ndim else 1
     cdef int64_t ast[CT_MAXDIM]
     cdef int64_t bst[CT_MAXDIM]
     cdef int64_t ist[CT_MAXDIM]
     cdef int64_t shp[CT_MAXDIM]
-    cdef int64_t bad = 0, size
+    cdef int64_t bad = 0
+    cdef int64_t size = self._shape[d] if self._ndim else 1
     cdef int rc, k
-    if idx._numel == 0:
-        return 0
-    cdef int64_t neg = _first_negative(idx)
-    if neg:
-        size = self._shape[d] if self._ndim else 1
-        raise RuntimeError(f"index {neg} is out of bounds for dimension {d} with size {size}")
     for k in range(nd):
         shp[k] = idx._shape[k] if idx._ndim else 1
     _fill_st(src, ast, nd)
     _fill_st(self, bst, nd)
     _fill_st(idx, ist, nd)
-    size = self._shape[d] if self._ndim else 1
-    _same_device(self, idx)
-    _same_device(self, src)
-    if self._storage.backend.scatter == NULL or self._storage.backend.scatter_add == NULL:
-        _no_entry("scatter_add" if add else "scatter", self)
-    cdef ct_scatter_fn fn = (self._storage.backend.scatter_add[self._dtype._code] if add
-                             else self._storage.backend.scatter(self._dtype.itemsize))
-    if fn == NULL:
-        raise NotImplementedError(f"\"scatter_add\" not implemented for '{_SCALAR_NAMES[self._dtype._code]}'")
     cdef const char *a = src._data
     cdef char *b = self._data
     cdef const int64_t *ip = <const int64_t *>idx._data
@@ -854,6 +841,27 @@ cdef int _run_scatter(Tensor self, Tensor idx, Tensor src, int d, bint add) exce
         raise RuntimeError(f"index {bad} is out of bounds for dimension {d} with size {size}")
     _bump(self)
     return 0
+
+
+cdef int _run_scatter(Tensor self, Tensor idx, Tensor src, int d, bint add) except -1:
+    """self[... idx ...] = src (or +=) in place; src is self's dtype, possibly 0-d
+    (a value broadcast by zero strides)."""
+    cdef int64_t size
+    if idx._numel == 0:
+        return 0
+    cdef int64_t neg = _first_negative(idx)
+    if neg:
+        size = self._shape[d] if self._ndim else 1
+        raise RuntimeError(f"index {neg} is out of bounds for dimension {d} with size {size}")
+    _same_device(self, idx)
+    _same_device(self, src)
+    if self._storage.backend.scatter == NULL or self._storage.backend.scatter_add == NULL:
+        _no_entry("scatter_add" if add else "scatter", self)
+    cdef ct_scatter_fn fn = (self._storage.backend.scatter_add[self._dtype._code] if add
+                             else self._storage.backend.scatter(self._dtype.itemsize))
+    if fn == NULL:
+        raise NotImplementedError(f"\"scatter_add\" not implemented for '{_SCALAR_NAMES[self._dtype._code]}'")
+    return _launch_scatter(fn, self, idx, src, d)
 
 
 cdef Tensor _scatter_src(Tensor self, object src, str fname):
@@ -1544,13 +1552,6 @@ cdef int _run_scatter_red(Tensor self, Tensor idx, Tensor src, int d, int op) ex
     """self[... idx ...] = op(self[...], src) in place, op 0 prod, 1 amax,
     2 amin; indices already checked. A device without the kernel runs it on a
     host copy."""
-    cdef int nd = idx._ndim if idx._ndim else 1
-    cdef int64_t ast[CT_MAXDIM]
-    cdef int64_t bst[CT_MAXDIM]
-    cdef int64_t ist[CT_MAXDIM]
-    cdef int64_t shp[CT_MAXDIM]
-    cdef int64_t bad = 0, size
-    cdef int rc, k
     cdef Tensor h
     if idx._numel == 0:
         return 0
@@ -1565,23 +1566,7 @@ cdef int _run_scatter_red(Tensor self, Tensor idx, Tensor src, int d, int op) ex
     cdef ct_scatter_fn fn = self._storage.backend.scatter_reduce[op * CT_NDTYPES + self._dtype._code]
     if fn == NULL:
         raise NotImplementedError(f"\"scatter_gather_tensor_cpu_reduce_{('prod', 'amax', 'amin')[op]}\" not implemented for '{_SCALAR_NAMES[self._dtype._code]}'")
-    for k in range(nd):
-        shp[k] = idx._shape[k] if idx._ndim else 1
-    _fill_st(src, ast, nd)
-    _fill_st(self, bst, nd)
-    _fill_st(idx, ist, nd)
-    size = self._shape[d] if self._ndim else 1
-    cdef const char *a = src._data
-    cdef char *b = self._data
-    cdef const int64_t *ip = <const int64_t *>idx._data
-    with nogil:
-        rc = fn(a, ast, b, bst, ip, ist, shp, nd, d, size, &bad)
-    if rc == 2:
-        _device_error()
-    if rc:
-        raise RuntimeError(f"index {bad} is out of bounds for dimension {d} with size {size}")
-    _bump(self)
-    return 0
+    return _launch_scatter(fn, self, idx, src, d)
 
 
 cdef object _red_identity(DType dt, str reduce):
