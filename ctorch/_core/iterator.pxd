@@ -133,3 +133,4 @@ cdef int _out_pair(object out, str name) except -1   # a (values, indices) out= 
 cdef object _to_out(object out, Tensor r, str name, int rule=*, str msg=*)   # r, or r copied into `out=`
 cdef Tensor _contig(Tensor t, DType dt)             # t itself when dense in dt, else a dense copy
 cdef list _broadcast_list(list shapes)                # the broadcast of several shapes (lists)
+cdef list _broadcast_pair(list a, list b)             # the broadcast of two shapes, PyTorch's error

@@ -866,6 +866,21 @@ cdef Tensor _contig(Tensor t, DType dt):
     return r
 
 
+cdef list _broadcast_pair(list a, list b):
+    """The broadcast of two shapes (lists), with PyTorch's error when they do
+    not broadcast."""
+    cdef int n = max(len(a), len(b)), k
+    cdef list out = []
+    for k in range(n):
+        x = a[k - n + len(a)] if k - n + len(a) >= 0 else 1
+        y = b[k - n + len(b)] if k - n + len(b) >= 0 else 1
+        if x != y and x != 1 and y != 1:
+            raise RuntimeError(f"The size of tensor a ({x}) must match the size of tensor b ({y}) at "
+                               f"non-singleton dimension {k}")
+        out.append(y if x == 1 else x)
+    return out
+
+
 cdef list _broadcast_list(list shapes):
     cdef int nd = max([len(s) for s in shapes]) if shapes else 0
     out = [1] * nd

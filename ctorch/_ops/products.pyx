@@ -20,7 +20,7 @@ from ctorch._core.backend cimport *
 from ctorch._core.dispatch cimport ensure_gemm
 from ctorch._core.tensor cimport *
 from ctorch._core.iterator cimport (_copy_into, _tensor_arg, _to_out, _raw_clone, OUT_SAME, OUT_CAST,
-                                    _fill, _same_device, _check_device)
+                                    _fill, _same_device, _check_device, _broadcast_pair)
 from ctorch._ops.elementwise cimport _cast
 from ctorch._ops.views cimport _unsqueeze, _expand
 from ctorch._ops.complex cimport _conj_raw
@@ -336,7 +336,7 @@ def matmul(input, other, *, out=None):
     if bb._shape[bb._ndim - 2] != k:
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
                            f"[{_prod(aa.shape[:-2])}, {k}] but got: [{_prod(bb.shape[:-2])}, {bb._shape[bb._ndim - 2]}].")
-    batch = _broadcast_lists(list(aa.size())[:-2], list(bb.size())[:-2])
+    batch = _broadcast_pair(list(aa.size())[:-2], list(bb.size())[:-2])
     cdef Tensor r = _mm_prim(_expand(aa, batch + [m, k]), _expand(bb, batch + [k, n]), "bmm")
     if na == 1:
         r = r.squeeze(-2)
@@ -350,18 +350,6 @@ cdef Py_ssize_t _prod(object shape):
     for s in shape:
         p *= s
     return p
-
-
-cdef list _broadcast_lists(list x, list y):
-    cdef int n = max(len(x), len(y)), i
-    out = []
-    for i in range(n):
-        dx = x[len(x) - n + i] if len(x) - n + i >= 0 else 1
-        dy = y[len(y) - n + i] if len(y) - n + i >= 0 else 1
-        if dx != dy and dx != 1 and dy != 1:
-            raise RuntimeError(f"The size of tensor a ({dx}) must match the size of tensor b ({dy}) at non-singleton dimension {i}")
-        out.append(dy if dx == 1 else dx)
-    return out
 
 
 def outer(input, vec2, *, out=None):

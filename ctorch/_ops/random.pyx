@@ -426,21 +426,6 @@ def _cauchy_(Tensor self, median=0.0, sigma=1.0, *, generator=None):
     return _fill_inplace(self, "cauchy_", _work_dtype(self), fill)
 
 
-cdef list _broadcast_shapes(Tensor a, Tensor b):
-    cdef list sa = list(a.size()), sb = list(b.size())
-    cdef int nd = max(len(sa), len(sb))
-    sa = [1] * (nd - len(sa)) + sa
-    sb = [1] * (nd - len(sb)) + sb
-    cdef list out = []
-    for d in range(nd):
-        x, y = sa[d], sb[d]
-        if x != y and x != 1 and y != 1:
-            raise RuntimeError(f"The size of tensor a ({x}) must match the size of tensor b ({y}) at "
-                               f"non-singleton dimension {d}")
-        out.append(y if x == 1 else x)
-    return out
-
-
 _NORMAL_SIGS = (" * (Tensor mean, Tensor std, *, torch.Generator generator = None, Tensor out = None)\n"
                 " * (Tensor mean, float std = 1, *, torch.Generator generator = None, Tensor out = None)\n"
                 " * (float mean, Tensor std, *, torch.Generator generator = None, Tensor out = None)\n"
@@ -483,7 +468,7 @@ def normal(mean, std=_NO_ARG, size=None, *, generator=None, out=None, dtype=None
             s = <Tensor>std
             _same_device(m, s)
             _check_std(s)
-            z = _std_normal(_broadcast_shapes(m, s), m._dtype, m._storage.device, g)
+            z = _std_normal(_broadcast_pair(list(m.size()), list(s.size())), m._dtype, m._storage.device, g)
             z.mul_(s.detach() if s._dtype is m._dtype else _cast(s.detach(), m._dtype)).add_(m.detach())
             if out is None:
                 record("normal.Tensor_Tensor", z, (mean, std))

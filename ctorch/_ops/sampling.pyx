@@ -327,7 +327,7 @@ def binomial(count, prob, generator=None):
     if c._dtype._code == CT_FLOAT16:
         raise NotImplementedError(f"\"binomial_cpu\" not implemented for '{_sname(c._dtype)}'")
     _same_device(c, p)
-    cdef list shape = _broadcast_shape2(list(c.size()), list(p.size()))
+    cdef list shape = _broadcast_pair(list(c.size()), list(p.size()))
     cdef Tensor cd = _as_doubles(c, shape), pd = _as_doubles(p, shape)
     cdef const ct_backend *B = cd._storage.backend
     if B.binomial == NULL:
@@ -340,20 +340,6 @@ def binomial(count, prob, generator=None):
         B.binomial(g._seed, off, <double *>cd._data, <double *>pd._data, <double *>r._data, n)
     _check_device(r)
     return r if c._dtype is t_float64 else _cast(r, c._dtype)
-
-
-cdef list _broadcast_shape2(list sa, list sb):
-    cdef int nd = max(len(sa), len(sb))
-    sa = [1] * (nd - len(sa)) + sa
-    sb = [1] * (nd - len(sb)) + sb
-    cdef list out = []
-    for d in range(nd):
-        x, y = sa[d], sb[d]
-        if x != y and x != 1 and y != 1:
-            raise RuntimeError(f"The size of tensor a ({x}) must match the size of tensor b ({y}) at "
-                               f"non-singleton dimension {d}")
-        out.append(y if x == 1 else x)
-    return out
 
 
 _add_method("bernoulli", _bernoulli_method)

@@ -1883,26 +1883,13 @@ def take_along_dim(input, indices, dim=None, *, out=None):
     if t._ndim:
         a[d] = ishp[d]
         b[d] = ts[d]
-    ishape = _bcast2(a, ishp)
-    tshape = _bcast2(ts, b)
+    ishape = _broadcast_pair(a, ishp)
+    tshape = _broadcast_pair(ts, b)
     size = ts[d] if t._ndim else 1
     idx = _wrap_neg_checked(idx, size, d)
     te = t if tshape == ts else t.expand(tshape)
     ie = idx if ishape == ishp else idx.expand(ishape)
     return gather(te, d, ie, out=out)
-
-
-cdef list _bcast2(list a, list b):
-    """The broadcast of two shapes, with PyTorch's error when they do not broadcast."""
-    cdef int n = max(len(a), len(b)), k
-    out = []
-    for k in range(n):
-        x = a[k - n + len(a)] if k - n + len(a) >= 0 else 1
-        y = b[k - n + len(b)] if k - n + len(b) >= 0 else 1
-        if x != y and x != 1 and y != 1:
-            raise RuntimeError(f"The size of tensor a ({x}) must match the size of tensor b ({y}) at non-singleton dimension {k}")
-        out.append(y if x == 1 else x)
-    return out
 
 
 cdef Tensor _wrap_neg_checked(Tensor idx, Py_ssize_t size, int d):
