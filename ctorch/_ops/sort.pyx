@@ -386,6 +386,25 @@ cdef tuple _sorted_last(Tensor t, int d):
     return v.movedim(d, -1), i.movedim(d, -1)
 
 
+cdef object _picked_pair(Tensor t, s, si, pos, int d, keepdim, str name, str entry, out):
+    """(values, indices) of the sorted rows s / their source indices si at
+    positions pos (last dim), moved back to dim d of t (kept or squeezed),
+    recorded under the derivatives entry `entry`."""
+    v = s.gather(-1, pos).movedim(-1, d)
+    i = si.gather(-1, pos).movedim(-1, d)
+    if t._ndim == 0:
+        v = _reshape(v, [])
+        i = _reshape(i, [])
+    elif not keepdim:
+        v = v.squeeze(d)
+        i = i.squeeze(d)
+    v = v.contiguous()
+    i = i.contiguous()
+    if _grad_mode() and _needs_grad(t):
+        record(entry, v, (t,), (d, bool(keepdim), i))
+    return _pair_result(name, out, v, i)
+
+
 def nanmedian(input, dim=None, keepdim=False, *, out=None, axis=None, keepdims=None):
     """The lower median of the non-NaN values (NaN when a row has none)."""
     cdef Tensor t = _tensor_arg(input, "nanmedian")
@@ -430,19 +449,7 @@ def nanmedian(input, dim=None, keepdim=False, *, out=None, axis=None, keepdims=N
     s, si = _sorted_last(src, d)
     k = _FUNCTIONS["eq"](s, s).sum(-1, keepdim=True)
     pos = (k - 1).clamp(min=0) // 2
-    v = s.gather(-1, pos).movedim(-1, d)
-    i = si.gather(-1, pos).movedim(-1, d)
-    if t._ndim == 0:
-        v = _reshape(v, [])
-        i = _reshape(i, [])
-    elif not keepdim:
-        v = v.squeeze(d)
-        i = i.squeeze(d)
-    v = v.contiguous()
-    i = i.contiguous()
-    if _grad_mode() and _needs_grad(t):
-        record("nanmedian.dim", v, (t,), (d, bool(keepdim), i))
-    return _pair_result("nanmedian", out, v, i)
+    return _picked_pair(t, s, si, pos, d, keepdim, "nanmedian", "nanmedian.dim", out)
 
 
 cdef object _no_grad():
@@ -594,19 +601,7 @@ def mode(input, dim=-1, keepdim=False, *, out=None, axis=None, keepdims=None):
     pos = arange(n, device=t.device)
     first = cummax(where(starts, pos, zeros((), dtype=t_int64, device=t.device)), -1)[0]
     best = (pos - first).argmax(-1, keepdim=True)
-    v = s.gather(-1, best).movedim(-1, d)
-    i = si.gather(-1, best).movedim(-1, d)
-    if t._ndim == 0:
-        v = _reshape(v, [])
-        i = _reshape(i, [])
-    elif not keepdim:
-        v = v.squeeze(d)
-        i = i.squeeze(d)
-    v = v.contiguous()
-    i = i.contiguous()
-    if _grad_mode() and _needs_grad(t):
-        record("mode", v, (t,), (d, bool(keepdim), i))
-    return _pair_result("mode", out, v, i)
+    return _picked_pair(t, s, si, best, d, keepdim, "mode", "mode", out)
 
 
 for _m_name, _m_fn in (("nanmedian", nanmedian), ("quantile", quantile),
