@@ -924,14 +924,25 @@ cdef object _np():
     return _np_mod
 
 
+cdef list _NP_DTYPES = None           # dtype code -> numpy's dtype object
+
+
 cdef object _to_numpy(Tensor t):
+    global _NP_DTYPES
     np = _np()
     cdef Py_ssize_t isz = t._dtype.itemsize
     cdef int d
-    strides = tuple([t._stride[d] * isz for d in range(t._ndim)])
+    if _NP_DTYPES is None:
+        _NP_DTYPES = [np.dtype(dt._numpy_name) for dt in _DT]
+    npdt = _NP_DTYPES[t._dtype._code]
+    shape = tuple([t._shape[d] for d in range(t._ndim)])
     # an empty view may sit past its storage's end (x[1] of a (2, 0) tensor): it reads nothing
-    return np.ndarray(tuple([t._shape[d] for d in range(t._ndim)]), dtype=t._dtype._numpy_name,
-                      buffer=t._storage, offset=t._offset * isz if t._numel else 0, strides=strides)
+    cdef Py_ssize_t off = t._offset * isz if t._numel else 0
+    if _is_contiguous(t):
+        # numpy derives a dense layout's strides itself (cheaper than passing them)
+        return np.ndarray(shape, dtype=npdt, buffer=t._storage, offset=off)
+    strides = tuple([t._stride[d] * isz for d in range(t._ndim)])
+    return np.ndarray(shape, dtype=npdt, buffer=t._storage, offset=off, strides=strides)
 
 
 _NP_KIND = {"b1": CT_BOOL, "u1": CT_UINT8, "i1": CT_INT8, "i2": CT_INT16, "i4": CT_INT32,
