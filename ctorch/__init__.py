@@ -130,6 +130,10 @@ _ON_FIRST_USE = {
          "HalfTensor", "LongTensor", "IntTensor", "ShortTensor", "CharTensor", "ByteTensor",
          "BoolTensor", "set_default_tensor_type"),
         ("untyped_storage", "storage", "set_", "is_set_to"), ()),
+    "ctorch._extras": (
+        ("stft", "istft", "vander", "frombuffer", "from_file", "is_distributed", "as_strided_",
+         "conj_physical_", "to_dlpack", "svd_lowrank", "pca_lowrank"),
+        ("stft", "istft", "is_distributed", "to_dense", "as_strided_"), ()),
 }
 
 # name -> (module, attribute or None for the module itself)

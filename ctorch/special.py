@@ -12,6 +12,7 @@ from ctorch._ops.elementwise import (  # noqa: F401
 from ctorch._ops.reduce import (
     logsumexp, softmax as _softmax, log_softmax as _log_softmax,
 )
+from ctorch._core.tensor import Tensor  # noqa: F401  (torch.special.Tensor is the class)
 from ctorch import _special as _S
 from ctorch._special import (
     _unary, _binary, _sc_unary, _K_erfc, _K_i0, _K_xlogy, _K_xlog1py, _K_gammainc,

@@ -702,3 +702,369 @@ def test_saved_tensors_on_grad_fn():
             "Trying to backward through the graph a second time")
     _raises(lambda: b.grad_fn._saved_nothing, AttributeError,
             "'MulBackward0' object has no attribute '_saved_nothing'")
+
+
+# ------------------------------------------------------------ in-place products
+
+def _f64(*shape, seed=0):
+    return np.random.default_rng(seed + len(shape)).standard_normal(shape)
+
+
+# (method, self shape, operand shapes, numpy reference of the product)
+INPLACE_PRODUCTS = [
+    ("addmm_", (2, 4), [(2, 3), (3, 4)], lambda a, b: a @ b),
+    ("addmv_", (2,), [(2, 3), (3,)], lambda a, b: a @ b),
+    ("addbmm_", (2, 4), [(5, 2, 3), (5, 3, 4)], lambda a, b: (a @ b).sum(0)),
+    ("baddbmm_", (5, 2, 4), [(5, 2, 3), (5, 3, 4)], lambda a, b: a @ b),
+    ("addr_", (2, 4), [(2,), (4,)], np.outer),
+]
+
+
+@pytest.mark.parametrize("name,shape,ops,ref", INPLACE_PRODUCTS, ids=[p[0] for p in INPLACE_PRODUCTS])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_inplace_products(name, shape, ops, ref, dtype):
+    c, a, b = _f64(*shape), _f64(*ops[0], seed=1), _f64(*ops[1], seed=2)
+    t = torch.tensor(c, dtype=getattr(torch, dtype))
+    ptr = t.data_ptr()
+    r = getattr(t, name)(torch.tensor(a, dtype=t.dtype), torch.tensor(b, dtype=t.dtype),
+                         beta=0.5, alpha=2)
+    assert r is t and t.data_ptr() == ptr
+    tol = 1e-5 if dtype == "float32" else 1e-12
+    np.testing.assert_allclose(t.numpy(), 0.5 * c + 2 * ref(a, b), rtol=tol, atol=tol)
+
+
+@pytest.mark.parametrize("name,shape,ops,ref", INPLACE_PRODUCTS, ids=[p[0] for p in INPLACE_PRODUCTS])
+def test_inplace_products_gradcheck(name, shape, ops, ref):
+    args = [torch.tensor(_f64(*s, seed=i), requires_grad=True)
+            for i, s in enumerate([shape] + ops)]
+    assert torch.autograd.gradcheck(
+        lambda c, a, b: getattr(c.clone(), name)(a, b, beta=0.5, alpha=2), tuple(args))
+    out = getattr(args[0].clone(), name)(args[1], args[2])
+    grad_fn = {"addmm_": "AddmmBackward0"}.get(name)
+    if grad_fn:
+        assert type(out.grad_fn).__name__ == grad_fn
+
+
+def test_addmm_into_strided_or_aliased_self():
+    a, b = _f64(2, 3, seed=1), _f64(3, 2, seed=2)
+    t = torch.tensor(np.ones((2, 2))).t()
+    t.addmm_(torch.tensor(a), torch.tensor(b), beta=2)
+    np.testing.assert_allclose(t.numpy(), 2 + a @ b, atol=1e-12)
+    m = _f64(3, 3)
+    t = torch.tensor(m)
+    t.addmm_(t, t)
+    np.testing.assert_allclose(t.numpy(), m + m @ m, atol=1e-12)
+
+
+def test_torch_addmv_():
+    c = torch.zeros(2)
+    r = torch.addmv_(c, torch.ones(2, 3), torch.ones(3), alpha=2)
+    assert r is c and c.tolist() == [6.0, 6.0]
+
+
+INPLACE_PRODUCT_ERRORS = [
+    (lambda: torch.zeros(2, 1).addmm_(torch.ones(2, 3), torch.ones(3, 4)), RuntimeError,
+     re.escape("Bad in-place call: input tensor size [2, 1] and output tensor size [2, 4] should match")),
+    (lambda: torch.zeros(2, 4).addmm_(torch.ones(2, 3), torch.ones(2, 3)), RuntimeError,
+     "mat1 and mat2 shapes cannot be multiplied"),
+    (lambda: torch.zeros(2, 4, dtype=torch.float64).addmm_(torch.ones(2, 3), torch.ones(3, 4)),
+     RuntimeError, "self and mat2 must have the same dtype, but got Double and Float"),
+    (lambda: torch.zeros(1).addmv_(torch.ones(3, 4), torch.ones(4)), RuntimeError,
+     re.escape("input tensor size [1] and output tensor size [3] should match")),
+    (lambda: torch.zeros(3, dtype=torch.float64).addmv_(torch.ones(3, 4), torch.ones(4)),
+     RuntimeError, "addmv input tensors must have the same dtype, but got Double, Float, and Float"),
+    (lambda: torch.zeros(2, 3, 1).baddbmm_(torch.ones(2, 3, 5), torch.ones(2, 5, 4)), RuntimeError,
+     re.escape("input tensor size [2, 3, 1] and output tensor size [2, 3, 4] should match")),
+    (lambda: torch.zeros(2, 3, 4, dtype=torch.float64).baddbmm_(torch.ones(2, 3, 5),
+                                                                torch.ones(2, 5, 4)),
+     RuntimeError, "Input dtypes must be the same, got: input double, batch1: float, batch2: float"),
+    (lambda: torch.zeros(3).addr_(torch.ones(3), torch.ones(4)), RuntimeError,
+     "2D tensor expected, got 1D tensor for input"),
+    (lambda: torch.zeros(3, 1).addr_(torch.ones(3), torch.ones(4)), RuntimeError,
+     re.escape("size mismatch, input: [3, 1], v1: [3], v2: [4]")),
+    (lambda: torch.zeros(3, 4, dtype=torch.int64).addr_(torch.ones(3), torch.ones(4)), RuntimeError,
+     "result type Float can't be cast to the desired output type Long"),
+    (lambda: torch.zeros(2, 4, requires_grad=True).addmm_(torch.ones(2, 3), torch.ones(3, 4)),
+     RuntimeError, "a leaf Variable that requires grad is being used in an in-place operation"),
+]
+
+
+@pytest.mark.parametrize("fn,exc,match", INPLACE_PRODUCT_ERRORS)
+def test_inplace_product_errors(fn, exc, match):
+    _raises(fn, exc, match)
+
+
+# ------------------------------------------------------------ stft / istft
+
+def _np_stft(x, n_fft, hop, window, center, pad_mode, normalized, onesided):
+    if center:
+        x = np.pad(x, [(0, 0)] * (x.ndim - 1) + [(n_fft // 2, n_fft // 2)],
+                   mode={"replicate": "edge", "circular": "wrap"}.get(pad_mode, pad_mode))
+    n_frames = 1 + (x.shape[-1] - n_fft) // hop
+    frames = np.stack([x[..., i * hop:i * hop + n_fft] for i in range(n_frames)], -2) * window
+    spec = np.fft.rfft(frames, axis=-1) if onesided else np.fft.fft(frames, axis=-1)
+    if normalized:
+        spec = spec / np.sqrt(n_fft)
+    return np.swapaxes(spec, -1, -2)
+
+
+# (input shape, n_fft, hop_length, win_length, window, center, pad_mode, normalized, onesided)
+STFTS = [
+    ((300,), 32, None, None, None, True, "reflect", False, None),
+    ((2, 300), 32, 5, 20, "hann", True, "reflect", False, None),
+    ((2, 300), 32, None, None, None, False, "reflect", True, None),
+    ((300,), 16, None, None, "hann", True, "constant", False, False),
+    ((300,), 16, 3, None, None, True, "replicate", False, None),
+    ((300,), 16, None, None, None, True, "circular", False, None),
+    ((2, 301), 31, 7, 31, "hann", True, "reflect", False, None),
+]
+
+
+def _window(kind, wl, n_fft):
+    w = np.ones(wl) if kind is None else 0.5 - 0.5 * np.cos(2 * np.pi * np.arange(wl) / wl)
+    left = (n_fft - wl) // 2
+    return w, np.concatenate([np.zeros(left), w, np.zeros(n_fft - wl - left)])
+
+
+@pytest.mark.filterwarnings("ignore:A window was not provided")
+@pytest.mark.parametrize("shape,n_fft,hop,wl,win,center,pad_mode,normalized,onesided", STFTS)
+def test_stft_matches_numpy_and_inverts(shape, n_fft, hop, wl, win, center, pad_mode, normalized,
+                                        onesided):
+    x = _f64(*shape)
+    w, full = _window(win, wl or n_fft, n_fft)
+    window = None if win is None else torch.tensor(w)
+    kw = dict(hop_length=hop, win_length=wl, window=window, center=center,
+              normalized=normalized, onesided=onesided)
+    s = torch.stft(torch.tensor(x), n_fft, pad_mode=pad_mode, return_complex=True, **kw)
+    ref = _np_stft(x, n_fft, hop or n_fft // 4, full, center, pad_mode, normalized,
+                   onesided is not False)
+    assert s.shape == ref.shape and s.dtype == torch.complex128
+    np.testing.assert_allclose(s.numpy(), ref, atol=1e-10)
+    assert torch.tensor(x).stft(n_fft, pad_mode=pad_mode, return_complex=True, **kw).shape == s.shape
+    if center:
+        y = torch.istft(s, n_fft, length=shape[-1], **kw)
+        np.testing.assert_allclose(y.numpy(), x, atol=1e-10)
+        assert s.istft(n_fft, length=shape[-1], **kw).shape == y.shape
+
+
+def test_stft_complex_input_and_real_output():
+    x = _f64(2, 100)
+    xc = x[0] + 1j * x[1]
+    s = torch.stft(torch.tensor(xc), 16, window=torch.ones(16, dtype=torch.float64))
+    np.testing.assert_allclose(s.numpy(), _np_stft(xc, 16, 4, np.ones(16), True, "reflect",
+                                                   False, False), atol=1e-10)
+    with pytest.warns(UserWarning, match="return_complex=False is deprecated"):
+        r = torch.stft(torch.tensor(x[0]), 16, window=torch.ones(16, dtype=torch.float64),
+                       return_complex=False)
+    ref = _np_stft(x[0], 16, 4, np.ones(16), True, "reflect", False, True)
+    np.testing.assert_allclose(r.numpy(), np.stack([ref.real, ref.imag], -1), atol=1e-10)
+    with pytest.warns(UserWarning, match="A window was not provided"):
+        torch.stft(torch.tensor(x[0]), 16, return_complex=True)
+
+
+def test_istft_length_beyond_signal_pads_with_zeros():
+    w = torch.ones(16, dtype=torch.float64)
+    x = _f64(64)
+    y = torch.istft(torch.stft(torch.tensor(x), 16, window=w, center=False, return_complex=True),
+                    16, window=w, center=False, length=70)
+    assert y.shape == (70,) and y[64:].tolist() == [0.0] * 6
+    np.testing.assert_allclose(y[:64].numpy(), x, atol=1e-12)
+
+
+def test_stft_istft_gradcheck():
+    x = torch.tensor(_f64(2, 40), requires_grad=True)
+    w = torch.tensor(_window("hann", 16, 16)[0], requires_grad=True)
+    assert torch.autograd.gradcheck(
+        lambda x, w: torch.view_as_real(torch.stft(x, 16, hop_length=4, window=w,
+                                                   return_complex=True)), (x, w))
+    s = torch.stft(x.detach(), 16, hop_length=4, window=w.detach(), return_complex=True)
+    s = s.contiguous().requires_grad_()
+    assert torch.autograd.gradcheck(
+        lambda s: torch.istft(s, 16, hop_length=4, window=w.detach(), length=40), (s,))
+
+
+_ONES = torch.ones(100)
+STFT_ERRORS = [
+    (lambda: torch.stft(_ONES, 16), RuntimeError,
+     "stft requires the return_complex parameter be given for real inputs"),
+    (lambda: torch.stft(_ONES, 16, window=torch.ones(8), return_complex=True), RuntimeError,
+     re.escape("expected a 1D window tensor of size equal to win_length=16, but got window "
+               "with size [8]")),
+    (lambda: torch.stft(_ONES, 16, win_length=20, return_complex=True), RuntimeError,
+     "expected 0 < win_length <= n_fft, but got win_length=20"),
+    (lambda: torch.stft(_ONES, 16, hop_length=0, return_complex=True), RuntimeError,
+     "expected hop_length > 0, but got hop_length=0"),
+    (lambda: torch.stft(torch.ones(2, 5, 10), 16, return_complex=True), RuntimeError,
+     "expected a 1D or 2D tensor"),
+    (lambda: torch.stft(torch.ones(10), 200, return_complex=True), RuntimeError,
+     "Padding size should be less than the corresponding input dimension"),
+    (lambda: torch.stft(_ONES, 200, center=False, return_complex=True), RuntimeError,
+     "expected 0 < n_fft < 100, but got n_fft=200"),
+    (lambda: torch.stft(_ONES + 0j, 16, onesided=True), RuntimeError,
+     "Cannot have onesided output if window or input is complex"),
+    (lambda: torch.istft(torch.ones(9, 5), 16), RuntimeError,
+     "istft requires a complex-valued input tensor"),
+    (lambda: torch.istft(torch.ones(9, 5) + 0j, 16, window=torch.zeros(16)), RuntimeError,
+     "window overlap add min"),
+    (lambda: torch.istft(torch.ones(8, 5) + 0j, 16, window=torch.ones(16)), RuntimeError,
+     re.escape("match n_fft / 2 + 1 when onesided=True, but got 8")),
+    (lambda: torch.istft(torch.ones(9, 5) + 0j, 16, hop_length=20, window=torch.ones(16)),
+     RuntimeError, "expected 0 < hop_length <= win_length"),
+]
+
+
+@pytest.mark.filterwarnings("ignore:A window was not provided")
+@pytest.mark.parametrize("fn,exc,match", STFT_ERRORS)
+def test_stft_errors(fn, exc, match):
+    _raises(fn, exc, match)
+
+
+# ------------------------------------------------------------ vander, buffers, small methods
+
+VANDERS = [
+    ([1, 2, 3], None, False, "int64"), ([1, 2, 3], 4, False, "int64"),
+    ([1.5, -2.0], 3, True, "float32"), ([2, 3], 0, False, "int64"),
+]
+
+
+@pytest.mark.parametrize("x,N,increasing,dtype", VANDERS)
+def test_vander_matches_numpy(x, N, increasing, dtype):
+    t = torch.tensor(x)
+    r = torch.vander(t, N, increasing)
+    assert r.dtype is getattr(torch, dtype)
+    np.testing.assert_allclose(r.numpy(), np.vander(np.array(x), N, increasing))
+
+
+def test_vander_gradcheck_and_errors():
+    x = torch.tensor([0.5, -1.5, 2.0], dtype=torch.float64, requires_grad=True)
+    assert torch.autograd.gradcheck(lambda x: torch.vander(x, 4), (x,))
+    _raises(lambda: torch.vander(torch.ones(2, 2)), RuntimeError, "x must be a one-dimensional")
+    _raises(lambda: torch.vander(torch.ones(2), -1), RuntimeError, "N must be non-negative")
+
+
+def test_frombuffer_shares_memory():
+    b = bytearray(range(8))
+    t = torch.frombuffer(b, dtype=torch.int16, count=2, offset=2)
+    assert t.tolist() == np.frombuffer(bytes(b), np.int16, 2, 2).tolist()
+    t[0] = -1
+    assert b[2:4] == b"\xff\xff"
+    assert torch.frombuffer(b, dtype=torch.float32, requires_grad=True).requires_grad
+
+
+FROMBUFFER_ERRORS = [
+    (lambda: torch.frombuffer(bytearray(8), dtype=torch.int32, offset=1), ValueError,
+     re.escape("buffer length (7 bytes) after offset (1 bytes) must be a multiple of element size (4)")),
+    (lambda: torch.frombuffer(bytearray(8), dtype=torch.int32, count=3), ValueError,
+     re.escape("requested buffer length (3 * 4 bytes) after offset (0 bytes) must not be greater")),
+    (lambda: torch.frombuffer(bytearray(8), dtype=torch.int32, count=0), ValueError,
+     re.escape("both buffer length (8) and count (0) must not be 0")),
+    (lambda: torch.frombuffer(bytearray(8), dtype=torch.int32, offset=8), ValueError,
+     re.escape("offset (8 bytes) must be non-negative and no greater than buffer length")),
+    (lambda: torch.frombuffer([1, 2], dtype=torch.int32), ValueError,
+     "object does not implement Python buffer protocol"),
+]
+
+
+@pytest.mark.parametrize("fn,exc,match", FROMBUFFER_ERRORS)
+def test_frombuffer_errors(fn, exc, match):
+    _raises(fn, exc, match)
+
+
+def test_from_file(tmp_path):
+    path = str(tmp_path / "data.bin")
+    np.arange(6, dtype=np.float32).tofile(path)
+    assert torch.from_file(path, size=4).tolist() == [0.0, 1.0, 2.0, 3.0]
+    assert torch.from_file(path, size=3, dtype=torch.float64).tolist() == \
+        np.fromfile(path, np.float64, 3).tolist()
+    y = torch.from_file(path, shared=True, size=6)
+    y[0] = 42
+    del y
+    assert np.fromfile(path, np.float32).tolist() == [42.0, 1, 2, 3, 4, 5]
+    assert torch.from_file(path, shared=True, size=8).tolist() == [42.0, 1, 2, 3, 4, 5, 0, 0]
+    _raises(lambda: torch.from_file(path, size=9), RuntimeError,
+            re.escape("size <32> is smaller than the required mapping size <36>"))
+    _raises(lambda: torch.from_file(str(tmp_path / "none.bin"), size=1), RuntimeError,
+            "No such file or directory")
+
+
+def test_small_methods():
+    x = torch.arange(10.0)
+    assert torch.is_distributed(x) is False and x.is_distributed() is False
+    assert x.to_dense() is x and x.to_dense(masked_grad=True) is x
+    assert torch.special.Tensor is torch.Tensor
+    c = torch.tensor([1 + 2j, 3 - 1j])
+    assert torch.conj_physical_(c) is c and c.tolist() == [1 - 2j, 3 + 1j]
+    assert torch.from_dlpack(torch.to_dlpack(x)).tolist() == x.tolist()
+    r = x.as_strided_((2, 2), (1, 2), 1)
+    assert r is x and x.shape == (2, 2) and x.stride() == (1, 2) and x.storage_offset() == 1
+    np.testing.assert_array_equal(x.numpy(), np.array([[1.0, 3.0], [2.0, 4.0]]))
+    y = torch.arange(4.0)
+    torch.as_strided_(y, (2,), (2,))
+    assert y.tolist() == [0.0, 2.0]
+    _raises(lambda: torch.arange(4.0).as_strided_((3,), (2,)), RuntimeError, "out of bounds")
+    _raises(lambda: torch.ones(2, requires_grad=True).as_strided_((1,), (1,)), RuntimeError,
+            "a leaf Variable that requires grad")
+
+
+# ------------------------------------------------------------ randomized low-rank SVD
+
+def _low_rank(m, n, r, seed=0):
+    rng = np.random.default_rng(seed)
+    return rng.standard_normal((m, r)) @ rng.standard_normal((r, n))
+
+
+# (A's shape, its rank, q, with a mean M)
+LOWRANK = [((20, 12), 3, 5, False), ((12, 20), 3, 4, False), ((20, 12), 2, 6, True),
+           ((3, 10, 8), 2, 3, False)]
+
+
+@pytest.mark.parametrize("shape,rank,q,with_m", LOWRANK)
+def test_svd_lowrank_recovers_low_rank(shape, rank, q, with_m):
+    a = np.stack([_low_rank(*shape[-2:], rank, s) for s in range(shape[0])]) \
+        if len(shape) == 3 else _low_rank(*shape, rank)
+    m = np.ones(shape) if with_m else None
+    torch.manual_seed(0)
+    U, S, V = torch.svd_lowrank(torch.tensor(a if m is None else a + m), q=q,
+                                M=None if m is None else torch.tensor(m))
+    k = min(q, *shape[-2:])
+    assert U.shape == shape[:-1] + (k,) and V.shape == shape[:-2] + (shape[-1], k)
+    np.testing.assert_allclose((U.numpy() * S.numpy()[..., None, :]) @ np.swapaxes(V.numpy(), -1, -2),
+                               a, atol=1e-9)
+    np.testing.assert_allclose(S.numpy()[..., :rank], np.linalg.svd(a, compute_uv=False)[..., :rank],
+                               rtol=1e-9)
+    np.testing.assert_allclose(np.swapaxes(U.numpy(), -1, -2) @ U.numpy(),
+                               np.broadcast_to(np.eye(k), shape[:-2] + (k, k)), atol=1e-9)
+
+
+def test_pca_lowrank_matches_centred_svd():
+    a = _low_rank(30, 6, 2) + 3.0
+    torch.manual_seed(0)
+    U, S, V = torch.pca_lowrank(torch.tensor(a), q=3)
+    c = a - a.mean(0, keepdims=True)
+    np.testing.assert_allclose(S.numpy()[:2], np.linalg.svd(c, compute_uv=False)[:2], rtol=1e-9)
+    np.testing.assert_allclose((U.numpy() * S.numpy()) @ V.numpy().T, c, atol=1e-9)
+    assert torch.pca_lowrank(torch.tensor(a), center=False)[1].shape == (6,)
+
+
+def test_svd_lowrank_gradcheck():
+    a = torch.tensor(_low_rank(6, 4, 4), requires_grad=True)
+
+    def singular_values(a):
+        torch.manual_seed(0)
+        return torch.svd_lowrank(a, q=4)[1]
+    assert torch.autograd.gradcheck(singular_values, (a,))
+
+
+LOWRANK_ERRORS = [
+    (lambda: torch.pca_lowrank(torch.ones(5, 8), q=6), ValueError,
+     re.escape("q(=6) must be non-negative integer and not greater than min(m, n)=5")),
+    (lambda: torch.pca_lowrank(torch.ones(5, 8), q=-1), ValueError, re.escape("q(=-1) must be")),
+    (lambda: torch.pca_lowrank(torch.ones(5, 8), niter=-1), ValueError,
+     re.escape("niter(=-1) must be non-negative integer")),
+    (lambda: torch.svd_lowrank(torch.ones(5)), ValueError, "not enough values to unpack"),
+]
+
+
+@pytest.mark.parametrize("fn,exc,match", LOWRANK_ERRORS)
+def test_lowrank_errors(fn, exc, match):
+    _raises(fn, exc, match)

@@ -24,8 +24,10 @@ from ctorch._core.iterator cimport (_copy_into, _tensor_arg, _to_out, _raw_clone
 from ctorch._ops.elementwise cimport _cast
 from ctorch._ops.views cimport _unsqueeze, _expand
 from ctorch._ops.complex cimport _conj_raw
-from ctorch.autograd._node cimport record
+from ctorch.autograd._node cimport record, _grad_mode, _check_inplace
+from ctorch._ops.elementwise cimport _inplace_with_graph
 from ctorch._core.dtype import promote_types
+from ctorch._core.tensor import _bump_version
 from ctorch._ops.creation import zeros, zeros_like, arange
 from ctorch._ops.elementwise import where, clone
 from ctorch._ops.views import diagonal
@@ -406,6 +408,114 @@ def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None):
     return _to_out(out, _addlike(input, outer(vec1, vec2), beta, alpha), "addr", OUT_CAST)
 
 
+# ------------------------------------------------------------ in-place products
+
+cdef str _dtname(Tensor t):
+    return _CTYPE_NAMES_SHORT[t._dtype._code].lower()
+
+
+cdef str _Dtname(Tensor t):
+    return _CTYPE_NAMES_SHORT[t._dtype._code]
+
+
+cdef list _CTYPE_NAMES_SHORT = ["Bool", "Byte", "Char", "Short", "Int", "Long", "Half", "Float",
+                                "Double", "ComplexFloat", "ComplexDouble"]
+
+
+cdef object _product_(object self, str name, object fn, tuple mats, object beta, object alpha):
+    """self.<name>_(...): the product computed out of place by fn(self),
+    written back into self; self must already have the result's shape (no
+    broadcasting of self in place), and its dtype is checked as PyTorch does
+    for each op."""
+    cdef Tensor s = _tensor_arg(self, name + "_")
+    cdef Tensor a = _tensor_arg(mats[0], name + "_"), b = _tensor_arg(mats[1], name + "_")
+    _check_inplace(s)
+    cdef tuple want = None
+    # the result's shape where the operands fit together (else the product raises)
+    if name == "addmm" and a._ndim == 2 and b._ndim == 2 and a.shape[1] == b.shape[0]:
+        want = (a.shape[0], b.shape[1])
+    elif name == "addmv" and a._ndim == 2 and b._ndim == 1 and a.shape[1] == b.shape[0]:
+        want = (a.shape[0],)
+    elif (name == "addbmm" or name == "baddbmm") and not (
+            a._ndim == 3 and b._ndim == 3 and a.shape[0] == b.shape[0] and a.shape[2] == b.shape[1]):
+        pass
+    elif name == "addbmm":
+        want = (a.shape[1], b.shape[2])
+    elif name == "baddbmm":
+        want = (a.shape[0], a.shape[1], b.shape[2])
+    elif name == "addr" and a._ndim == 1 and b._ndim == 1:
+        if s._ndim != 2:
+            raise RuntimeError(f"2D tensor expected, got {s._ndim}D tensor for input")
+        want = (a.shape[0], b.shape[0])
+        if tuple(s.shape) != want:
+            raise RuntimeError(f"size mismatch, input: {list(s.shape)}, v1: [{a.shape[0]}], "
+                               f"v2: [{b.shape[0]}]")
+    if name == "addmm" or name == "addbmm":
+        if s._dtype is not a._dtype or s._dtype is not b._dtype:
+            other = a if a._dtype is not s._dtype else b
+            raise RuntimeError(f"self and mat2 must have the same dtype, but got "
+                               f"{_Dtname(s)} and {_Dtname(other)}")
+    elif name == "addmv":
+        if s._dtype is not a._dtype or s._dtype is not b._dtype:
+            raise RuntimeError(f"addmv input tensors must have the same dtype, but got "
+                               f"{_Dtname(s)}, {_Dtname(a)}, and {_Dtname(b)}")
+    elif name == "baddbmm":
+        if s._dtype is not a._dtype or s._dtype is not b._dtype:
+            raise RuntimeError(f"Input dtypes must be the same, got: input {_dtname(s)}, "
+                               f"batch1: {_dtname(a)}, batch2: {_dtname(b)}")
+    else:
+        rdt = promote_types(promote_types(s._dtype, a._dtype), b._dtype)
+        from ctorch._core.iterator import can_cast
+        if not can_cast(rdt, s._dtype):
+            raise RuntimeError(f"result type {_CTYPE_NAMES_SHORT[(<DType>rdt)._code]} can't be "
+                               f"cast to the desired output type {_Dtname(s)}")
+    if want is not None and tuple(s.shape) != want:
+        raise RuntimeError(f"Bad in-place call: input tensor size {list(s.shape)} and output "
+                           f"tensor size {list(want)} should match")
+    if _grad_mode() and (_needs_grad(s) or _needs_grad(a) or _needs_grad(b)):
+        return _inplace_with_graph(s, fn)
+    cdef int code = s._dtype._code
+    if ((name == "addmm" or name == "baddbmm") and want is not None
+            and (code == CT_FLOAT32 or code == CT_FLOAT64) and _is_contiguous(s)
+            and s._storage is not a._storage and s._storage is not b._storage
+            and s._storage.device == a._storage.device == b._storage.device
+            and isinstance(beta, (int, float)) and isinstance(alpha, (int, float))):
+        # one gemm accumulating straight into self
+        _bmm_acc(a, b, s, alpha, beta)
+        _bump_version(s)
+        return self
+    cdef Tensor r = fn(s)
+    if r._dtype is not s._dtype:
+        r = _cast(r, s._dtype)
+    _copy_into(s, r, True)
+    return self
+
+
+def _addmm_(self, mat1, mat2, *, beta=1, alpha=1):
+    return _product_(self, "addmm", lambda s: addmm(s, mat1, mat2, beta=beta, alpha=alpha),
+                     (mat1, mat2), beta, alpha)
+
+
+def addmv_(input, mat, vec, *, beta=1, alpha=1):
+    return _product_(input, "addmv", lambda s: addmv(s, mat, vec, beta=beta, alpha=alpha),
+                     (mat, vec), beta, alpha)
+
+
+def _addbmm_(self, batch1, batch2, *, beta=1, alpha=1):
+    return _product_(self, "addbmm", lambda s: addbmm(s, batch1, batch2, beta=beta, alpha=alpha),
+                     (batch1, batch2), beta, alpha)
+
+
+def _baddbmm_(self, batch1, batch2, *, beta=1, alpha=1):
+    return _product_(self, "baddbmm", lambda s: baddbmm(s, batch1, batch2, beta=beta, alpha=alpha),
+                     (batch1, batch2), beta, alpha)
+
+
+def _addr_(self, vec1, vec2, *, beta=1, alpha=1):
+    return _product_(self, "addr", lambda s: addr(s, vec1, vec2, beta=beta, alpha=alpha),
+                     (vec1, vec2), beta, alpha)
+
+
 # ------------------------------------------------------------ einsum
 
 cdef tuple _sublist_equation(tuple args):
@@ -666,6 +776,11 @@ _add_method("addmv", addmv)
 _add_method("addbmm", addbmm)
 _add_method("baddbmm", baddbmm)
 _add_method("addr", addr)
+_add_method("addmm_", _addmm_)
+_add_method("addmv_", addmv_)
+_add_method("addbmm_", _addbmm_)
+_add_method("baddbmm_", _baddbmm_)
+_add_method("addr_", _addr_)
 _add_method("trace", trace)
 _add_method("tril", tril)
 _add_method("triu", triu)
