@@ -151,6 +151,34 @@ _LAZY = {
     "get_printoptions": ("ctorch._printing", "get_printoptions"),
     "cpu": ("ctorch.cpu", None),
     "OutOfMemoryError": ("ctorch.cuda", "OutOfMemoryError"),
+    # torch.nn.functional ops that PyTorch also exposes at torch level
+    "hardshrink": ("ctorch.nn.functional", "hardshrink"),
+    "prelu": ("ctorch.nn.functional", "prelu"),
+    "selu_": ("ctorch.nn.functional", "selu_"),
+    "celu_": ("ctorch.nn.functional", "celu_"),
+    "threshold_": ("ctorch.nn.functional", "threshold_"),
+    "rrelu_": ("ctorch.nn.functional", "rrelu_"),
+    "cosine_similarity": ("ctorch.nn.functional", "cosine_similarity"),
+    "pairwise_distance": ("ctorch.nn.functional", "pairwise_distance"),
+    "rms_norm": ("ctorch.nn.functional", "rms_norm"),
+    "pixel_shuffle": ("ctorch.nn.functional", "pixel_shuffle"),
+    "pixel_unshuffle": ("ctorch.nn.functional", "pixel_unshuffle"),
+    "channel_shuffle": ("ctorch.nn.functional", "channel_shuffle"),
+    "constant_pad_nd": ("ctorch.nn.functional", "constant_pad_nd"),
+    "selu": ("ctorch.nn.functional", "_torch_selu"),
+    "celu": ("ctorch.nn.functional", "_torch_celu"),
+    "threshold": ("ctorch.nn.functional", "_torch_threshold"),
+    "rrelu": ("ctorch.nn.functional", "_torch_rrelu"),
+    "margin_ranking_loss": ("ctorch.nn.functional", "_torch_margin_ranking_loss"),
+    "hinge_embedding_loss": ("ctorch.nn.functional", "_torch_hinge_embedding_loss"),
+    "cosine_embedding_loss": ("ctorch.nn.functional", "_torch_cosine_embedding_loss"),
+    "triplet_margin_loss": ("ctorch.nn.functional", "_torch_triplet_margin_loss"),
+    "kl_div": ("ctorch.nn.functional", "_torch_kl_div"),
+    "poisson_nll_loss": ("ctorch.nn.functional", "_torch_poisson_nll_loss"),
+    "binary_cross_entropy_with_logits": ("ctorch.nn.functional", "_torch_bce_with_logits"),
+    "layer_norm": ("ctorch.nn.functional", "_torch_layer_norm"),
+    "group_norm": ("ctorch.nn.functional", "_torch_group_norm"),
+    "embedding": ("ctorch.nn.functional", "_torch_embedding"),
 }
 
 
@@ -170,8 +198,16 @@ def _stand_in(module, name, is_property):
     return method
 
 
+# Tensor methods of modules whose functions do not all join this namespace
+# (torch.nn.functional: the torch-level ones are in _LAZY)
+_METHODS_ON_FIRST_USE = {"ctorch.nn.functional": ("hardshrink", "prelu")}
+
+
 def _install_stand_ins():
     from ctorch._core.tensor import _install_method
+    for module, methods in _METHODS_ON_FIRST_USE.items():
+        for name in methods:
+            _install_method(name, _stand_in(module, name, False))
     for module, (functions, methods, properties) in _ON_FIRST_USE.items():
         for name in functions:
             _LAZY[name] = (module, name)

@@ -67,7 +67,7 @@ def test_refused_dtypes(op, dt, exc, frag):
     assert frag in str(info.value)
 
 
-GRADS = [op for op in OPS if op.grad_fn is not None or op.name == "cross_entropy"]
+GRADS = [op for op in OPS if op.grad_fn is not None or op.gradcheck or op.name == "cross_entropy"]
 
 
 @pytest.mark.parametrize("op", GRADS, ids=[o.name for o in GRADS])
@@ -164,3 +164,97 @@ def test_cross_entropy_step_decreases_loss():
     l1 = F.cross_entropy(F.linear(x, w, b), y)
     assert l0.item() == pytest.approx(np.log(3), rel=1e-6)
     assert l1.item() < l0.item()
+
+
+def test_rrelu_training_draws_slopes_in_range_from_the_default_generator():
+    x = -torch.rand(1000, dtype=torch.float64) - 0.1
+    torch.manual_seed(5)
+    a = F.rrelu(x, 0.1, 0.3, training=True)
+    slopes = (a / x).numpy()
+    assert slopes.min() >= 0.1 and slopes.max() <= 0.3 and slopes.std() > 0.03
+    torch.manual_seed(5)
+    assert (F.rrelu(x, 0.1, 0.3, training=True) == a).all().item()
+    pos = torch.rand(5, dtype=torch.float64)
+    assert (F.rrelu(pos, training=True) == pos).all().item()
+    leaf = x.clone().requires_grad_(True)
+    torch.manual_seed(5)
+    F.rrelu(leaf, 0.1, 0.3, training=True).sum().backward()
+    np.testing.assert_allclose(leaf.grad.numpy(), slopes, rtol=1e-12)
+
+
+@pytest.mark.parametrize("name,args", [("selu_", ()), ("celu_", (0.5,)), ("threshold_", (0.1, 9.0)),
+                                       ("rrelu_", (0.2, 0.4))])
+def test_torch_level_inplace_activations(name, args):
+    x = torch.tensor([-1.5, -0.2, 0.0, 0.3, 2.0], dtype=torch.float64)
+    expected = getattr(torch, name[:-1])(x, *args)
+    y = x.clone()
+    r = getattr(torch, name)(y, *args)
+    assert r is y and (y == expected).all().item()
+    # on a non-leaf the gradient goes through the in-place write
+    leaf = torch.tensor([-1.5, 0.3], dtype=torch.float64, requires_grad=True)
+    h = leaf * 1
+    getattr(torch, name)(h, *args).sum().backward()
+    assert leaf.grad is not None and np.isfinite(leaf.grad.numpy()).all()
+
+
+def test_inplace_functional_forms_write_into_the_input():
+    for fn in (F.elu, F.leaky_relu, F.hardtanh, F.relu6, F.silu, F.hardswish, F.hardsigmoid,
+               F.mish):
+        x = torch.tensor([-2.0, -0.5, 0.5, 7.0])
+        expected = fn(x)
+        assert fn(x, inplace=True) is x and (x == expected).all().item(), fn.__name__
+
+
+def test_embedding_padding_row_gets_no_gradient():
+    w = torch.randn(5, 3, dtype=torch.float64, requires_grad=True)
+    idx = torch.tensor([[0, 2], [2, 4]])
+    out = F.embedding(idx, w, padding_idx=2)
+    np.testing.assert_array_equal(out.detach().numpy(), w.detach().numpy()[idx.numpy()])
+    out.sum().backward()
+    np.testing.assert_array_equal(w.grad.numpy()[:, 0], [1.0, 0.0, 0.0, 0.0, 1.0])
+    g = torch.randn(5, 3, dtype=torch.float64, requires_grad=True)
+    torch.embedding(g, torch.tensor([1, 1])).sum().backward()
+    np.testing.assert_array_equal(g.grad.numpy()[:, 0], [0.0, 2.0, 0.0, 0.0, 0.0])
+
+
+def test_kl_div_mean_warns_and_batchmean_divides_by_batch():
+    x = torch.log_softmax(torch.randn(4, 5), 1)
+    t = torch.softmax(torch.randn(4, 5), 1)
+    with pytest.warns(UserWarning, match="'batchmean' divides only by the batch size"):
+        m = F.kl_div(x, t)
+    s = F.kl_div(x, t, reduction="sum").item()
+    assert m.item() == pytest.approx(s / 20, rel=1e-5)
+    assert F.kl_div(x, t, reduction="batchmean").item() == pytest.approx(s / 4, rel=1e-5)
+
+
+def test_torch_level_names_are_the_functional_ones():
+    for name in ("hardshrink", "prelu", "cosine_similarity", "pairwise_distance", "rms_norm",
+                 "pixel_shuffle", "pixel_unshuffle", "channel_shuffle"):
+        assert getattr(torch, name) is getattr(F, name)
+    x = torch.randn(4, 3)
+    assert (x.hardshrink(0.3) == F.hardshrink(x, 0.3)).all().item()
+    assert torch.layer_norm.__name__ == "layer_norm"
+
+
+def test_integer_inputs_where_pytorch_keeps_them():
+    # threshold and hardtanh keep an integer dtype (hardtanh truncates its bounds);
+    # softsign and tanhshrink compute in the default float dtype
+    assert F.threshold(torch.tensor([1, 2, 3]), 1, 5).tolist() == [5, 2, 3]
+    r = F.hardtanh(torch.tensor([1, -2, 3]), -0.5, 1.5)
+    assert r.dtype == torch.int64 and r.tolist() == [1, 0, 1]
+    assert F.softsign(torch.tensor([1, -3])).tolist() == [0.5, -0.75]
+    assert F.tanhshrink(torch.tensor([0])).dtype == torch.float32
+
+
+def test_embedding_max_norm_renormalizes_the_looked_up_rows_in_place():
+    rng = np.random.default_rng(4)
+    w0 = rng.standard_normal((5, 3)) * 2
+    w = torch.tensor(w0.copy())
+    out = F.embedding(torch.tensor([[0, 2], [2, 4]]), w, max_norm=1.5)
+    expected = w0.copy()
+    for r in (0, 2, 4):
+        n = np.linalg.norm(w0[r])
+        if n > 1.5:
+            expected[r] = w0[r] * (1.5 / (n + 1e-7))
+    np.testing.assert_allclose(w.numpy(), expected, rtol=1e-12)     # rows 1, 3 untouched
+    np.testing.assert_allclose(out.numpy(), expected[[[0, 2], [2, 4]]], rtol=1e-12)
