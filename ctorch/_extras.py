@@ -311,6 +311,8 @@ def svd_lowrank(A, q=6, niter=2, M=None):
     niter = 2 if niter is None else niter
     m, n = A.shape[-2:]
     if M is not None:
+        if not isinstance(M, Tensor):
+            raise TypeError(f"svd_lowrank(): argument 'M' must be Tensor or None, not {type(M).__name__}")
         M = M.broadcast_to(A.shape)
     wide = m < n
     if wide:

@@ -284,3 +284,16 @@ def test_counts_edges():
                                                                                       dtype=torch.float64))
     sd = (1e12 * 0.25 * 0.75) ** 0.5 / 2000 ** 0.5
     assert abs(big.mean().item() - 2.5e11) < 6 * sd
+
+
+# half draws stay in [from, to): a float draw rounded to half could reach `to`
+@pytest.mark.parametrize("draw, hi", [
+    (lambda: torch.rand(200_000, dtype=torch.float16), 1.0),
+    (lambda: torch.empty(200_000, dtype=torch.float16).uniform_(), 1.0),
+    (lambda: torch.empty(200_000, dtype=torch.float16).uniform_(2, 3), 3.0),
+    (lambda: torch.rand_like(torch.empty(200_000, dtype=torch.float16)), 1.0),
+])
+def test_half_uniform_stays_below_the_upper_bound(draw, hi):
+    torch.manual_seed(0)
+    x = draw().float()
+    assert x.max().item() < hi and x.min().item() >= hi - 1.0

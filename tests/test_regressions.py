@@ -4,6 +4,8 @@ documented behaviour for errors."""
 import importlib.util
 import inspect
 import math
+import os
+import tempfile
 import warnings
 
 import numpy as np
@@ -87,12 +89,22 @@ DEVICE_CALLS = {
     "empty_strided": lambda d: torch.empty_strided((2, 3), (1, 2), device=d),
     "empty_permuted": lambda d: torch.empty_permuted((2, 3), (1, 0), device=d),
     "normal": lambda d: torch.normal(0.0, 1.0, (2,), device=d),
+    "from_file": lambda d: torch.from_file(_small_file(), size=2, device=d),
     "fft.fftfreq": lambda d: torch.fft.fftfreq(4, device=d),
     "fft.rfftfreq": lambda d: torch.fft.rfftfreq(4, device=d),
     "Tensor": lambda d: torch.Tensor([1.0], device=d),
     "Tensor.new_zeros": lambda d: torch.ones(2).new_zeros(2, device=d),
     "Tensor.new_tensor": lambda d: torch.ones(2).new_tensor([1.0], device=d),
 }
+
+
+def _small_file():
+    """A file of 8 zero bytes (torch.from_file's input), made on first use."""
+    path = os.path.join(tempfile.gettempdir(), f"ctorch_from_file_{os.getpid()}.bin")
+    if not os.path.exists(path):
+        with open(path, "wb") as f:
+            f.write(bytes(8))
+    return path
 
 
 def _functions_with_device(module, prefix=""):

@@ -124,6 +124,10 @@ cdef int _fill_random(Tensor r, Generator g, bint normal) except -1:
     if code == CT_FLOAT16:
         tmp = _empty(r._ndim, r._shape, t_float32, r._storage.device)
         _fill_random(tmp, g, normal)
+        if not normal:
+            # onto half's grid of 2^-11 steps first: rounding a float draw
+            # near 1 to the nearest half would give 1.0, outside [0, 1)
+            tmp.mul_(2048.0).floor_().mul_(1.0 / 2048.0)
         _copy_into(r, tmp, False)
         return 0
     if code == CT_COMPLEX64 or code == CT_COMPLEX128:
@@ -288,6 +292,15 @@ cdef object _fill_inplace(Tensor self, str op, DType wdt, object fn):
     return self
 
 
+cdef double _half_below(double x):
+    """The largest float16 value below x."""
+    import numpy as np
+    h = np.float16(x)
+    if float(h) >= x:
+        h = np.nextafter(h, np.float16(-np.inf))
+    return float(h)
+
+
 def _uniform_(Tensor self, from_=0.0, to=1.0, *, generator=None):
     cdef Generator g = _gen(generator)
     lo, hi = float(from_), float(to)
@@ -295,10 +308,19 @@ def _uniform_(Tensor self, from_=0.0, to=1.0, *, generator=None):
         raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={_num(lo)} > "
                            f"to={_num(hi)}")
 
+    cdef bint half = self._dtype._code == CT_FLOAT16
+
     def fill(Tensor w):
         _fill_random(w, g, False)
+        if half:
+            # half's 11-bit grid, as rand's half draws (never rounded up to 1.0)
+            w.mul_(2048.0).floor_().mul_(1.0 / 2048.0)
         if lo != 0.0 or hi != 1.0:
             w.mul_(hi - lo).add_(lo)
+            if half and hi > lo:
+                # the range stays [from, to) after rounding to half: at most
+                # the largest half below `to`
+                w.clamp_(max=_half_below(hi))
     if self._dtype._kind != K_FLOAT and self._dtype._kind != K_COMPLEX:
         raise NotImplementedError(f"\"check_uniform_bounds\" not implemented for '{_sname(self._dtype)}'")
     return _fill_inplace(self, "uniform_", self._dtype if self._dtype._kind == K_COMPLEX else _work_dtype(self),
