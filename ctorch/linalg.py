@@ -103,6 +103,24 @@ class LinAlgError(RuntimeError):
     positive-definite input)."""
 
 
+def _check_solve_shapes(A, B, left, name, a_name, square_name):
+    """The shape checks of a solve with a square (batched) A: both at least
+    2-d, A square, B's rows (left) or columns (right) matching; PyTorch's
+    messages (square_name: the prefix its squareness message uses)."""
+    if B.dim() < 2:
+        raise RuntimeError(f"{name}: The input tensor B must have at least 2 dimensions.")
+    if A.dim() < 2:
+        raise RuntimeError(f"{name}: The input tensor {a_name} must have at least 2 dimensions.")
+    if A.shape[-1] != A.shape[-2]:
+        raise RuntimeError(f"{square_name}: A must be batches of square matrices, but they are "
+                           f"{A.shape[-2]} by {A.shape[-1]} matrices")
+    n = A.shape[-1]
+    if (B.shape[-2] if left else B.shape[-1]) != n:
+        eq = "AX = B" if left else "XA = B"
+        raise RuntimeError(f"{name}: Incompatible shapes of A and B for the equation {eq} "
+                           f"({n}x{n} and {B.shape[-2]}x{B.shape[-1]})")
+
+
 def _check(A, name, square=True):
     if not isinstance(A, Tensor):
         raise TypeError(f"{name}(): argument 'A' (position 1) must be Tensor, not {type(A).__name__}")
@@ -847,18 +865,7 @@ def solve_triangular(A, B, *, upper=_REQUIRED, left=True, unitriangular=False, o
     for n, t in (("self", A), ("B", B)):
         if not isinstance(t, Tensor):
             raise TypeError(f"linalg_solve_triangular(): argument '{n}' must be Tensor, not {type(t).__name__}")
-    if B.dim() < 2:
-        raise RuntimeError("linalg.solve_triangular: The input tensor B must have at least 2 dimensions.")
-    if A.dim() < 2:
-        raise RuntimeError("linalg.solve_triangular: The input tensor A must have at least 2 dimensions.")
-    if A.shape[-1] != A.shape[-2]:
-        raise RuntimeError(f"linalg.solve_triangular: A must be batches of square matrices, but they are "
-                           f"{A.shape[-2]} by {A.shape[-1]} matrices")
-    n = A.shape[-1]
-    if (B.shape[-2] if left else B.shape[-1]) != n:
-        eq = "AX = B" if left else "XA = B"
-        raise RuntimeError(f"linalg.solve_triangular: Incompatible shapes of A and B for the equation {eq} "
-                           f"({n}x{n} and {B.shape[-2]}x{B.shape[-1]})")
+    _check_solve_shapes(A, B, left, "linalg.solve_triangular", "A", "linalg.solve_triangular")
     _same_device_py(A, B)
     _float_kernel(A, "triangular_solve_cpu")
     if A.dtype != B.dtype:
@@ -1163,18 +1170,7 @@ def _lu_factor_backward(grads, result0, result1):
 
 @_takes_tensors("linalg_lu_solve", "LU", "pivots", "B")
 def lu_solve(LU, pivots, B, *, left=True, adjoint=False, out=None):
-    if B.dim() < 2:
-        raise RuntimeError("linalg.lu_solve: The input tensor B must have at least 2 dimensions.")
-    if LU.dim() < 2:
-        raise RuntimeError("linalg.lu_solve: The input tensor LU must have at least 2 dimensions.")
-    if LU.shape[-1] != LU.shape[-2]:
-        raise RuntimeError(f"torch.linalg.lu_solve: A must be batches of square matrices, but they are "
-                           f"{LU.shape[-2]} by {LU.shape[-1]} matrices")
-    n = LU.shape[-1]
-    if (B.shape[-2] if left else B.shape[-1]) != n:
-        eq = "AX = B" if left else "XA = B"
-        raise RuntimeError(f"linalg.lu_solve: Incompatible shapes of A and B for the equation {eq} "
-                           f"({n}x{n} and {B.shape[-2]}x{B.shape[-1]})")
+    _check_solve_shapes(LU, B, left, "linalg.lu_solve", "LU", "torch.linalg.lu_solve")
     _check_pair(LU, B, "linalg.lu_solve", "LU and B")
     if pivots.dtype != _int32:
         raise RuntimeError("linalg.lu_solve: pivots should be a Tensor of scalar type torch.int32")

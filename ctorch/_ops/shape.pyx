@@ -875,8 +875,9 @@ cdef Tensor _scatter_src(Tensor self, object src, str fname):
     return _on(_scalar_tensor(src, self._dtype), _dev(self))
 
 
-cdef Tensor _scatter_op(Tensor t, object dim, object index, object src, object value, bint add,
-                        bint inplace, str fname):
+cdef tuple _scatter_args(Tensor t, object dim, object index, object src, object value, str fname):
+    """scatter's checked arguments: (index as int64, the wrapped dim, the
+    source as a tensor of t's dtype, src or value as given)."""
     cdef Tensor idx = _long_index(index, fname)
     cdef int d = _wrap_dim(dim, max(t._ndim, 1))
     if src is None:
@@ -885,6 +886,14 @@ cdef Tensor _scatter_op(Tensor t, object dim, object index, object src, object v
         raise TypeError(f"{fname}() missing 1 required positional arguments: \"src\"")
     cdef Tensor s = _scatter_src(t, src, fname)
     _gather_check(t, idx, s if isinstance(src, Tensor) else None, d, fname, True)
+    return idx, d, s, src
+
+
+cdef Tensor _scatter_op(Tensor t, object dim, object index, object src, object value, bint add,
+                        bint inplace, str fname):
+    cdef Tensor idx, s
+    cdef int d
+    idx, d, s, src = _scatter_args(t, dim, index, src, value, fname)
     if inplace:
         _check_inplace(t)
         if _inplace_needs_graph(t, src):
@@ -1667,14 +1676,9 @@ cdef Tensor _scatter_legacy_reduce(Tensor t, object dim, object index, object sr
     """scatter(..., reduce='add' | 'multiply'), PyTorch's deprecated form."""
     if reduce not in ("add", "multiply"):
         raise RuntimeError("reduce argument must be either add or multiply.")
-    cdef Tensor idx = _long_index(index, fname)
-    cdef int d = _wrap_dim(dim, max(t._ndim, 1))
-    if src is None:
-        src = value
-    if src is None:
-        raise TypeError(f"{fname}() missing 1 required positional arguments: \"src\"")
-    cdef Tensor s = _scatter_src(t, src, fname)
-    _gather_check(t, idx, s if isinstance(src, Tensor) else None, d, fname, True)
+    cdef Tensor idx, s
+    cdef int d
+    idx, d, s, src = _scatter_args(t, dim, index, src, value, fname)
     cdef int64_t neg = _first_negative(idx) if idx._numel else 0
     if neg:
         raise RuntimeError(f"index {neg} is out of bounds for dimension {d} with size {t._shape[d] if t._ndim else 1}")
