@@ -94,7 +94,7 @@ _ON_FIRST_USE = {
          "diagflat", "diff", "gradient", "trapezoid", "trapz", "cumulative_trapezoid",
          "tensordot", "inner", "cdist", "pdist", "cov", "corrcoef", "histogramdd",
          "is_same_size", "adjoint", "empty_strided", "empty_permuted", "bartlett_window",
-         "blackman_window", "hamming_window", "hann_window", "kaiser_window"),
+         "blackman_window", "hamming_window", "hann_window", "kaiser_window", "resize_as_"),
         ("broadcast_to", "hsplit", "vsplit", "dsplit", "diagflat", "diff", "inner", "cov",
          "corrcoef", "is_same_size", "adjoint", "swapaxes_", "swapdims_", "tril_", "triu_",
          "resize", "resize_as", "resize_as_", "new", "new_empty_strided"), ("H", "mH")),

@@ -539,6 +539,15 @@ def _layout(t, r, base):
 op("resize_as_", lambda t, x, y: _layout(t, x.clone().resize_as_(y), None),
    lambda x, y: _i(list(y.shape) + [s // y.itemsize for s in np.ascontiguousarray(y).strides] + [1]),
    _s(([(2, 3), (3, 2)], None, {}), ([(4,), (2, 1)], None, {})), dtypes=("float32",))
+op("torch.resize_as_", lambda t, x, y: _layout(t, t.resize_as_(x.clone(), y), None),
+   lambda x, y: _i(list(y.shape) + [s // y.itemsize for s in np.ascontiguousarray(y).strides] + [1]),
+   _s(([(2, 3), (3, 2)], None, {}), ([(4,), (2, 1)], None, {})), dtypes=("float32",),
+   errors=[(lambda t: t.resize_as_(t.ones(2), 3), TypeError,
+            "resize_as_(): argument 'the_template' (position 2) must be Tensor, not int"),
+           (lambda t: t.resize_as_(3, t.ones(2)), TypeError,
+            "resize_as_(): argument 'input' (position 1) must be Tensor, not int")])
+
+
 def _warns(f, msg):
     """f, checked to warn with msg (PyTorch's deprecation warning)."""
     def call(*a, **kw):

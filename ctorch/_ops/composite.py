@@ -48,6 +48,7 @@ __all__ = [
     "cumulative_trapezoid", "tensordot", "inner", "cdist", "pdist", "cov", "corrcoef",
     "histogramdd", "is_same_size", "adjoint", "empty_strided", "empty_permuted",
     "bartlett_window", "blackman_window", "hamming_window", "hann_window", "kaiser_window",
+    "resize_as_",
 ]
 
 
@@ -1073,6 +1074,13 @@ def _t_resize_as(self, tensor):
 def _t_resize_as_(self, the_template, *, memory_format=None):
     _check_tensor(the_template, "resize_as_", "the_template")
     return self.resize_(list(the_template.shape))
+
+
+def resize_as_(input, the_template, *, memory_format=None):
+    """torch.resize_as_: input resized in place to the_template's shape."""
+    _check_tensor(input, "resize_as_", "input")
+    _check_tensor(the_template, "resize_as_", "the_template", 2)
+    return _t_resize_as_(input, the_template, memory_format=memory_format)
 
 
 def _t_new(self, *args, device=None):
