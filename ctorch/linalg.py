@@ -201,14 +201,21 @@ def _serial(f):
 _ROUTINES = {}
 
 
-def _lapack(name, a):
-    """scipy's LAPACK routine `name` for a's dtype (looked up once per dtype)."""
-    key = ("lapack", name, a.dtype.char)
+def _routine(lib, name, a):
+    """scipy's routine `name` of scipy.linalg.<lib> ("lapack" or "blas") for
+    a's dtype (looked up once per dtype)."""
+    key = (lib, name, a.dtype.char)
     fn = _ROUTINES.get(key)
     if fn is None:
-        from scipy.linalg import lapack
-        fn = _ROUTINES[key] = lapack.get_lapack_funcs((name,), (a,))[0]
+        import importlib
+        mod = importlib.import_module("scipy.linalg." + lib)
+        getter = mod.get_lapack_funcs if lib == "lapack" else mod.get_blas_funcs
+        fn = _ROUTINES[key] = getter((name,), (a,))[0]
     return fn
+
+
+def _lapack(name, a):
+    return _routine("lapack", name, a)
 
 
 @_serial
@@ -784,13 +791,7 @@ def cond(A, p=None, *, out=None):
 # ================================================================== triangular solves
 
 def _blas(name, a):
-    """scipy's BLAS routine `name` for a's dtype (looked up once per dtype)."""
-    key = ("blas", name, a.dtype.char)
-    fn = _ROUTINES.get(key)
-    if fn is None:
-        from scipy.linalg import blas
-        fn = _ROUTINES[key] = blas.get_blas_funcs((name,), (a,))[0]
-    return fn
+    return _routine("blas", name, a)
 
 
 def _batch_broadcast(A, B, name):
