@@ -291,3 +291,61 @@ def test_float16_overflow_is_inf(k):
     assert r.dtype == torch.float16 and r.reshape(-1)[0].item() == INF
     # and just below the largest half stays finite
     assert torch.tensor([65519.0]).half().item() == 65504.0
+
+
+# ------------------------------- float32 transcendental kernels, ulp by ulp
+
+def _ulps(got, ref64):
+    """Error of float32 results in units in the last place of the float32
+    rounding of the float64 reference (NaN and infinities must match)."""
+    with np.errstate(over="ignore"):
+        ref = ref64.astype(np.float32)
+    special = ~np.isfinite(ref)
+    assert np.array_equal(np.isnan(got), np.isnan(ref))
+    assert np.array_equal(got[special & ~np.isnan(ref)], ref[special & ~np.isnan(ref)])
+    fin = ~special
+    r, g = ref[fin], got[fin]
+    spacing = np.spacing(np.abs(r))                     # ulp of |ref| in float32
+    return np.abs(g.astype(np.float64) - ref64[fin]) / spacing.astype(np.float64)
+
+
+def _every_float32(step):
+    """Every step-th float32 bit pattern (both signs, denormals, inf, NaN)."""
+    bits = np.arange(0, 2 ** 32, step, dtype=np.uint64).astype(np.uint32)
+    extra = np.array([0.0, -0.0, 1.0, -1.0, np.inf, -np.inf, np.nan, 1e-45, -1e-45,
+                      88.72, 88.73, -103.9, -17.5, 10.0, 0.5, 4.0, 524287.9, 524288.0],
+                     dtype=np.float32)
+    return np.concatenate([bits.view(np.float32), extra])
+
+
+FLOAT32_ULPS = [  # (op, float64 reference, ulp bound), bounds from a sweep of every 13th float
+    ("exp", np.exp, 1), ("log", np.log, 1), ("log2", np.log2, 2), ("log1p", np.log1p, 3),
+    ("expm1", np.expm1, 2), ("tanh", np.tanh, 3), ("sin", np.sin, 1), ("cos", np.cos, 1),
+    ("erf", None, 1),
+]
+
+
+@pytest.mark.parametrize("op,ref,bound", FLOAT32_ULPS, ids=[u[0] for u in FLOAT32_ULPS])
+def test_float32_transcendentals_within_ulps_of_float64(op, ref, bound):
+    if ref is None:
+        import scipy.special
+        ref = scipy.special.erf
+    x = _every_float32(4099)
+    with np.errstate(all="ignore"):
+        ref64 = ref(x.astype(np.float64))
+    got = getattr(torch, op)(torch.from_numpy(x)).numpy()
+    assert got.dtype == np.float32
+    err = _ulps(got, ref64)
+    worst = int(np.argmax(err))
+    assert err[worst] <= bound, (op, x[np.isfinite(ref64.astype(np.float32))][worst], err[worst])
+    # signed zeros stay signed where the function is odd
+    if op not in ("exp", "log", "log2", "cos"):
+        assert np.signbit(getattr(torch, op)(torch.tensor([-0.0])).numpy()[0])
+    # the same values through float16 (computed in float32, rounded once)
+    h = np.linspace(-8, 8, 4001).astype(np.float16)
+    with np.errstate(all="ignore"):
+        href = ref(h.astype(np.float64)).astype(np.float16)
+    hgot = getattr(torch, op)(torch.from_numpy(h)).numpy()
+    ok = np.isclose(hgot.astype(np.float64), href.astype(np.float64), rtol=1e-3, atol=1e-3,
+                    equal_nan=True)
+    assert ok.all(), (op, h[~ok][:5], hgot[~ok][:5], href[~ok][:5])

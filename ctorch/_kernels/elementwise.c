@@ -19,8 +19,34 @@
 
 /* CT_UNARY / CT_BINARY are the plain loops; the _ATTR forms take a function
  * attribute first (CT_MULTIVERSION, or nothing). */
-#define CT_UNARY(NAME, TI, TO, EXPR) CT_UNARY_ATTR(, NAME, TI, TO, EXPR)
-#define CT_BINARY(NAME, T, TO, EXPR) CT_BINARY_ATTR(, NAME, T, TO, EXPR)
+#define CT_UNARY(NAME, TI, TO, EXPR) CT_UNARY_ATTR(CT_HALF_ATTR(TI, TO), NAME, TI, TO, EXPR)
+#define CT_BINARY(NAME, T, TO, EXPR) CT_BINARY_ATTR(CT_HALF_ATTR(T, TO), NAME, T, TO, EXPR)
+
+/* Loops that read or write half are multiversioned too: the baseline x86-64
+ * has no half instructions, so there each conversion is a libgcc call (tens
+ * of ns an element); the x86-64-v3 clone converts with F16C. CT_HALF_ATTR
+ * picks the attribute from the two type names. */
+#define CT_HALF_ATTR(A, B) CT_HALF_ATTR_(CT_IS_HALF_##A, CT_IS_HALF_##B)
+#define CT_HALF_ATTR_(a, b) CT_HALF_ATTR__(a, b)
+#define CT_HALF_ATTR__(a, b) CT_HALF_MV_##a##b
+#define CT_HALF_MV_00
+#define CT_HALF_MV_01 CT_MULTIVERSION
+#define CT_HALF_MV_10 CT_MULTIVERSION
+#define CT_HALF_MV_11 CT_MULTIVERSION
+#define CT_IS_HALF_ct_half 1
+#define CT_IS_HALF_ct_bool 0
+#define CT_IS_HALF_uint8_t 0
+#define CT_IS_HALF_uint16_t 0
+#define CT_IS_HALF_uint32_t 0
+#define CT_IS_HALF_uint64_t 0
+#define CT_IS_HALF_int8_t 0
+#define CT_IS_HALF_int16_t 0
+#define CT_IS_HALF_int32_t 0
+#define CT_IS_HALF_int64_t 0
+#define CT_IS_HALF_float 0
+#define CT_IS_HALF_double 0
+#define CT_IS_HALF_ct_cfloat 0
+#define CT_IS_HALF_ct_cdouble 0
 
 /* out = EXPR(x) */
 #define CT_UNARY_ATTR(ATTR, NAME, TI, TO, EXPR)                                    \
@@ -61,7 +87,7 @@ ATTR void NAME(char **p, const int64_t *s, int64_t n, const void *ex) {         
 
 /* out = EXPR(a, b, c) (lerp); strided only: ternary ops are not hot paths */
 #define CT_TERNARY(NAME, T, EXPR)                                                  \
-void NAME(char **p, const int64_t *s, int64_t n, const void *ex) {                \
+CT_HALF_ATTR(T, T) void NAME(char **p, const int64_t *s, int64_t n, const void *ex) {                \
     ct_params *P = (ct_params *)ex; (void)P;                                       \
     for (int64_t i = 0; i < n; i++) {                                              \
         T a = *(const T *)(p[1] + i * s[1]), b = *(const T *)(p[2] + i * s[2]);    \
@@ -472,29 +498,29 @@ CT_UNARY(ct_sign_b, ct_bool, ct_bool, x)
     CT_UNARY(ct_abs_##S, T, T, FT_##F(fabs)((CT)x))                                \
     CT_UNARY(ct_sign_##S, T, T, (CT)((0 < x) - (x < 0)))                           \
     CT_UNARY(ct_exp2_##S, T, T, FT_##F(exp2)((CT)x))                               \
-    CT_UNARY(ct_expm1_##S, T, T, FT_##F(expm1)((CT)x))                             \
-    CT_UNARY(ct_log_##S, T, T, FT_##F(log)((CT)x))                                 \
-    CT_UNARY(ct_log2_##S, T, T, FT_##F(log2)((CT)x))                               \
+    CT_UNARY_ATTR(CT_MULTIVERSION, ct_expm1_##S, T, T, ct_expm1_##F((CT)x))                             \
+    CT_UNARY_ATTR(CT_MULTIVERSION, ct_log_##S, T, T, ct_log_##F((CT)x))                                 \
+    CT_UNARY_ATTR(CT_MULTIVERSION, ct_log2_##S, T, T, ct_log2_##F((CT)x))                               \
     CT_UNARY(ct_log10_##S, T, T, FT_##F(log10)((CT)x))                             \
-    CT_UNARY(ct_log1p_##S, T, T, FT_##F(log1p)((CT)x))                             \
+    CT_UNARY_ATTR(CT_MULTIVERSION, ct_log1p_##S, T, T, ct_log1p_##F((CT)x))                             \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_sqrt_##S, T, T, FT_##F(sqrt)((CT)x))         \
     CT_UNARY(ct_rsqrt_##S, T, T, (CT)1 / FT_##F(sqrt)((CT)x))                      \
     CT_UNARY(ct_reciprocal_##S, T, T, (CT)1 / (CT)x)                               \
-    CT_UNARY(ct_sin_##S, T, T, FT_##F(sin)((CT)x))                                 \
-    CT_UNARY(ct_cos_##S, T, T, FT_##F(cos)((CT)x))                                 \
+    CT_TRIG_##F(ct_sin_##S, T, sin)                                 \
+    CT_TRIG_##F(ct_cos_##S, T, cos)                                 \
     CT_UNARY(ct_tan_##S, T, T, FT_##F(tan)((CT)x))                                 \
     CT_UNARY(ct_asin_##S, T, T, FT_##F(asin)((CT)x))                               \
     CT_UNARY(ct_acos_##S, T, T, FT_##F(acos)((CT)x))                               \
     CT_UNARY(ct_atan_##S, T, T, FT_##F(atan)((CT)x))                               \
     CT_UNARY(ct_sinh_##S, T, T, FT_##F(sinh)((CT)x))                               \
     CT_UNARY(ct_cosh_##S, T, T, FT_##F(cosh)((CT)x))                               \
-    CT_UNARY(ct_tanh_##S, T, T, FT_##F(tanh)((CT)x))                               \
+    CT_UNARY_ATTR(CT_MULTIVERSION, ct_tanh_##S, T, T, ct_tanh_##F((CT)x))                               \
     CT_UNARY(ct_asinh_##S, T, T, FT_##F(asinh)((CT)x))                             \
     CT_UNARY(ct_acosh_##S, T, T, FT_##F(acosh)((CT)x))                             \
     CT_UNARY(ct_atanh_##S, T, T, FT_##F(atanh)((CT)x))                             \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_sigmoid_##S, T, T, (CT)1 / ((CT)1 + ct_exp_##F(-(CT)x))) \
     CT_UNARY(ct_relu_##S, T, T, x < 0 ? (T)0 : x)                                  \
-    CT_UNARY(ct_erf_##S, T, T, FT_##F(erf)((CT)x))                                 \
+    CT_UNARY_ATTR(CT_MULTIVERSION, ct_erf_##S, T, T, ct_erf_##F((CT)x))                                 \
     CT_UNARY(ct_floor_##S, T, T, FT_##F(floor)((CT)x))                             \
     CT_UNARY(ct_ceil_##S, T, T, FT_##F(ceil)((CT)x))                               \
     CT_UNARY(ct_round_##S, T, T, FT_##F(nearbyint)((CT)x))                         \
@@ -518,6 +544,52 @@ static inline double ct_frexp_exp_d(double x) { int e = 0; if (isfinite(x)) frex
 static inline float ct_frexp_exp_f(float x) { int e = 0; if (isfinite(x)) frexpf(x, &e); return (float)e; }
 #define ct_exp_f ct_expf
 #define ct_exp_d exp
+/* float and half: the vectorisable forms of fastmath.h; double: libm */
+#define ct_expm1_f ct_expm1f
+#define ct_expm1_d expm1
+#define ct_log_f ct_logf
+#define ct_log_d log
+#define ct_log2_f ct_log2f
+#define ct_log2_d log2
+#define ct_log1p_f ct_log1pf
+#define ct_log1p_d log1p
+#define ct_tanh_f ct_tanhf
+#define ct_tanh_d tanh
+#define ct_erf_f ct_erff
+#define ct_erf_d erf
+#define CT_TRIG_d(NAME, T, fn) CT_UNARY(NAME, T, T, fn((double)x))
+/* sin / cos of float and half: a vector pass for |x| < CT_TRIG_BIG that
+ * leaves larger inputs in place, then libm for those (rare) elements. The
+ * second pass reads them from the input, which in place is the output:
+ * either way the big elements still hold x. */
+#define CT_TRIG_f(NAME, T, fn)                                                     \
+CT_MULTIVERSION void NAME(char **p, const int64_t *s, int64_t n, const void *ex) { \
+    (void)ex;                                                                      \
+    if (s[0] == CT_SZ(T) && s[1] == CT_SZ(T)) {                                    \
+        T *o = (T *)p[0]; const T *A = (const T *)p[1];                            \
+        int big = 0;                                                               \
+        CT_SIMD for (int64_t i = 0; i < n; i++) {                                  \
+            float x = (float)A[i];                                                 \
+            int b = !(__builtin_fabsf(x) < CT_TRIG_BIG);                           \
+            big |= b;                                                              \
+            o[i] = b ? A[i] : (T)ct_sincosf_small(x, CT_TRIG_COS_##fn);            \
+        }                                                                          \
+        if (big)                                                                   \
+            for (int64_t i = 0; i < n; i++) {                                      \
+                float x = (float)A[i];                                             \
+                if (!(__builtin_fabsf(x) < CT_TRIG_BIG)) o[i] = (T)fn##f(x);       \
+            }                                                                      \
+    } else {                                                                       \
+        char *o = p[0]; const char *a = p[1];                                      \
+        for (int64_t i = 0; i < n; i++) {                                          \
+            float x = (float)*(const T *)(a + i * s[1]);                           \
+            *(T *)(o + i * s[0]) = (T)(__builtin_fabsf(x) < CT_TRIG_BIG            \
+                ? ct_sincosf_small(x, CT_TRIG_COS_##fn) : fn##f(x));                \
+        }                                                                          \
+    }                                                                              \
+}
+#define CT_TRIG_COS_sin 0
+#define CT_TRIG_COS_cos 1
 static inline double ct_clamp_f(double x, const ct_params *P) {
     /* NaN stays NaN: both comparisons are false */
     if ((P->flags & 1) && x < P->a) x = P->a;

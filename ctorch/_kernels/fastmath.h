@@ -51,4 +51,165 @@ CT_FM_INLINE float ct_expf(float x) {
     return x != x ? x : res;
 }
 
+CT_FM_INLINE uint32_t ct_float_to_bits(float f) { uint32_t u; memcpy(&u, &f, 4); return u; }
+
+/* log(x): x = m * 2^e with m in [sqrt(1/2), sqrt(2)), then with f = m - 1
+ * and s = f / (2 + f), log(1 + f) = f - f^2/2 + s (f^2/2 + R(s^2)) where R is
+ * the series of 2 atanh(s) - 2s - ... in s^2 <= 0.0295 (truncation < 1e-9);
+ * e ln2 added in two parts. Denormals are scaled up first. Under 1 ulp. */
+CT_FM_INLINE float ct_logf(float x) {
+    int sub = x < 1.17549435e-38f;
+    float xs = sub ? x * 8388608.0f : x;                  /* 2^23 */
+    uint32_t u = ct_float_to_bits(xs);
+    int32_t e = (int32_t)(u >> 23) - 127 - (sub ? 23 : 0);
+    /* mantissa in [1, 2), then halved above sqrt(2) */
+    uint32_t mu = (u & 0x007fffffu) | 0x3f800000u;
+    int big = mu > 0x3fb504f3u;                           /* sqrt(2) */
+    float m = ct_bits_to_float(big ? mu - 0x00800000u : mu);
+    e += big;
+    float f = m - 1.0f;
+    float s = f / (2.0f + f), z = s * s;
+    float R = z * (0.6666666666666666f + z * (0.4f + z * (0.2857142857142857f
+              + z * (0.2222222222222222f + z * 0.18181818181818182f))));
+    float hfsq = 0.5f * f * f;
+    float ef = (float)e;
+    float r = ef * 0.693359375f + (f - (hfsq - (s * (hfsq + R) - ef * 2.12194440e-4f)));
+    r = x == 0.0f ? -__builtin_inff() : r;
+    r = x == __builtin_inff() ? x : r;
+    return (x < 0.0f || x != x) ? __builtin_nanf("") : r;
+}
+
+/* log2(x): e + log(m) / ln2 (exact at powers of two: log(1) is 0) */
+CT_FM_INLINE float ct_log2f(float x) {
+    int sub = x < 1.17549435e-38f;
+    float xs = sub ? x * 8388608.0f : x;
+    uint32_t u = ct_float_to_bits(xs);
+    int32_t e = (int32_t)(u >> 23) - 127 - (sub ? 23 : 0);
+    uint32_t mu = (u & 0x007fffffu) | 0x3f800000u;
+    int big = mu > 0x3fb504f3u;
+    float m = ct_bits_to_float(big ? mu - 0x00800000u : mu);
+    e += big;
+    float lm = ct_logf(m);
+    float r = (float)e + lm * 1.44269504088896341f;
+    r = x == 0.0f ? -__builtin_inff() : r;
+    r = x == __builtin_inff() ? x : r;
+    return (x < 0.0f || x != x) ? __builtin_nanf("") : r;
+}
+
+/* log1p(x) = log(u) * x / (u - 1) with u = 1 + x rounded: the quotient
+ * corrects the rounding of u (Goldberg); exact x where u rounds to 1 */
+CT_FM_INLINE float ct_log1pf(float x) {
+    float u = 1.0f + x;
+    float d = u - 1.0f;
+    float r = ct_logf(u) * (x / (d == 0.0f ? 1.0f : d));
+    r = d == 0.0f ? x : r;
+    return x == __builtin_inff() ? x : r;
+}
+
+/* expm1(x): x = k ln2 + r with |r| <= ln2/2, expm1(r) from its series to r^8
+ * (truncation < 1e-9 relative), then 2^k expm1(r) + (2^k - 1), exact in the
+ * subtraction for the small k where cancellation could matter */
+CT_FM_INLINE float ct_expm1f(float x) {
+    float xc = x > 88.72283935546875f ? 88.72283935546875f : (x < -17.5f ? -17.5f : x);
+    const float shift = 12582912.0f;
+    float kf = (xc * 1.44269502162933349609375f + shift) - shift;
+    float r = xc - kf * 0.693359375f;
+    r = r + kf * 2.12194440e-4f;
+    float q = 1.0f / 40320;
+    q = q * r + 1.0f / 5040;
+    q = q * r + 1.0f / 720;
+    q = q * r + 1.0f / 120;
+    q = q * r + 1.0f / 24;
+    q = q * r + 1.0f / 6;
+    q = q * r + 0.5f;
+    float p = r + r * r * q;                              /* expm1(r) */
+    int32_t k = (int32_t)kf;
+    int32_t ks = k > 25 ? 25 : k;
+    float sc = ct_bits_to_float((uint32_t)(ks + 127) << 23);
+    float small = sc * p + (sc - 1.0f);
+    /* k > 25: the -1 is below half an ulp; 2^k in two halves (k up to 128) */
+    int32_t k1 = k / 2, k2 = k - k1;
+    float s1 = ct_bits_to_float((uint32_t)(k1 + 127) << 23);
+    float s2 = ct_bits_to_float((uint32_t)(k2 + 127) << 23);
+    float large = ((p + 1.0f) * s1) * s2;
+    float res = k > 25 ? large : small;
+    res = x > 88.72283935546875f ? __builtin_inff() : res;
+    res = x < -17.5f ? -1.0f : res;
+    return (x != x || x == 0.0f) ? x : res;
+}
+
+/* tanh(x) = e / (e + 2) with e = expm1(2|x|), the sign put back; 1 from |x| = 10
+ * (selected after: clamping |x| first keeps GCC from vectorising the loop) */
+CT_FM_INLINE float ct_tanhf(float x) {
+    float a = x < 0.0f ? -x : x;
+    float e = ct_expm1f(2.0f * a);
+    float r = a > 10.0f ? 1.0f : e / (e + 2.0f);
+    r = x < 0.0f ? -r : r;
+    return (x != x || x == 0.0f) ? x : r;
+}
+
+/* erf(x) in double: its series to x^15 below 0.5 (truncation < 1e-9), a
+ * degree-18 polynomial fitted on [0.5, 4] (error < 1e-9), 1 above 4 */
+CT_FM_INLINE float ct_erff(float xf) {
+    double x = xf, a = __builtin_fabs(x), z = x * x;
+    double s = -1.0 / 75600;                       /* -1/(7! 15) */
+    s = s * z + 1.0 / 9360;                        /* 1/(6! 13) */
+    s = s * z - 1.0 / 1320;
+    s = s * z + 1.0 / 216;
+    s = s * z - 1.0 / 42;
+    s = s * z + 1.0 / 10;
+    s = s * z - 1.0 / 3;
+    s = (s * z + 1.0) * x * 1.1283791670955126;     /* 2/sqrt(pi) */
+    double t = (a - 2.25) / 1.75;
+    static const double c[19] = {
+        0.00018642841909558705, 0.0004156941324702934, -0.002060285058696159,
+        -0.0012855828205210681, 0.009411465035567794, -0.004480591651422323,
+        -0.01917859825768178, 0.03228873395868266, -0.0029099734338815745,
+        -0.057461566545160485, 0.08787567806298445, -0.03356548453439509,
+        -0.08341531170753583, 0.17490885260758998, -0.1789817265488162,
+        0.11643095590356453, -0.04921502870484734, 0.012499043048104938,
+        0.9985372833493691};
+    double q = c[0];
+#define CT_ERF_STEP(i) q = q * t + c[i];
+    CT_ERF_STEP(1) CT_ERF_STEP(2) CT_ERF_STEP(3) CT_ERF_STEP(4) CT_ERF_STEP(5) CT_ERF_STEP(6)
+    CT_ERF_STEP(7) CT_ERF_STEP(8) CT_ERF_STEP(9) CT_ERF_STEP(10) CT_ERF_STEP(11) CT_ERF_STEP(12)
+    CT_ERF_STEP(13) CT_ERF_STEP(14) CT_ERF_STEP(15) CT_ERF_STEP(16) CT_ERF_STEP(17) CT_ERF_STEP(18)
+#undef CT_ERF_STEP
+    q = a > 4.0 ? 1.0 : q;
+    q = __builtin_copysign(q, x);
+    double r = a < 0.5 ? s : q;
+    return xf != xf ? xf : (float)r;
+}
+
+/* sin and cos for |x| < 2^19: x = k pi/2 + r in double (pi/2 in two parts:
+ * k pi/2_hi is exact for these k), |r| <= pi/4, then the series of sin r and
+ * cos r (to r^13 and r^14: truncation < 1e-12) picked and signed by k mod 4.
+ * Larger |x| need a longer pi/2: the loops hand those to libm (CT_TRIG_BIG). */
+#define CT_TRIG_BIG 524288.0f
+CT_FM_INLINE float ct_sincosf_small(float xf, int cosine) {
+    double x = xf;
+    double kd = __builtin_round(x * 0.63661977236758134);
+    double r = (x - kd * 1.5707963267341256) - kd * 6.077100506506192e-11;
+    double z = r * r;
+    double sn = -1.0 / 6227020800.0;
+    sn = sn * z + 1.0 / 39916800.0;
+    sn = sn * z - 1.0 / 362880.0;
+    sn = sn * z + 1.0 / 5040.0;
+    sn = sn * z - 1.0 / 120.0;
+    sn = sn * z + 1.0 / 6.0;
+    sn = r - r * z * sn;
+    double cs = -1.0 / 87178291200.0;
+    cs = cs * z + 1.0 / 479001600.0;
+    cs = cs * z - 1.0 / 3628800.0;
+    cs = cs * z + 1.0 / 40320.0;
+    cs = cs * z - 1.0 / 720.0;
+    cs = cs * z + 1.0 / 24.0;
+    cs = 1.0 - z * 0.5 + z * z * cs;
+    int32_t q = (int32_t)kd + cosine;
+    double v = (q & 1) ? cs : sn;
+    v = (q & 2) ? -v : v;
+    /* sin(-0) is -0; keep zeros as they are */
+    return (!cosine && xf == 0.0f) ? xf : (float)v;
+}
+
 #endif
