@@ -349,3 +349,38 @@ def test_float32_transcendentals_within_ulps_of_float64(op, ref, bound):
     ok = np.isclose(hgot.astype(np.float64), href.astype(np.float64), rtol=1e-3, atol=1e-3,
                     equal_nan=True)
     assert ok.all(), (op, h[~ok][:5], hgot[~ok][:5], href[~ok][:5])
+
+
+HALF_VIA_FLOAT_UNARY = ["neg", "abs", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p",
+                        "sqrt", "rsqrt", "reciprocal", "sin", "cos", "tan", "asin", "acos",
+                        "atan", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh", "sigmoid",
+                        "relu", "erf", "floor", "ceil", "round", "trunc", "frac", "square",
+                        "deg2rad", "rad2deg"]
+HALF_VIA_FLOAT_BINARY = ["add", "sub", "mul", "div", "maximum", "minimum"]
+
+
+@pytest.mark.parametrize("layout", ["contiguous", "strided", "broadcast"])
+def test_float16_ops_are_the_float32_result_rounded_once(layout):
+    # float16 launches run in blocks converted to float32: every element, in
+    # every layout and across block ends, is the float32 result rounded to half
+    rng = np.random.default_rng(3)
+    a = (rng.standard_normal(2600) * 3).astype(np.float16)
+    a[:6] = [0.0, -0.0, np.inf, -np.inf, np.nan, 65504]
+    b = (rng.standard_normal(2600) * 3).astype(np.float16)
+    x, y = torch.from_numpy(a), torch.from_numpy(b)
+    if layout == "strided":
+        x, y = x[::2], y[1::2]
+    elif layout == "broadcast":
+        x, y = x[:1300].reshape(1300, 1), y[:7].reshape(1, 7)
+    for op in HALF_VIA_FLOAT_UNARY:
+        got = getattr(torch, op)(x).numpy()
+        ref = getattr(torch, op)(x.float()).half().numpy()
+        assert np.array_equal(got, ref, equal_nan=True), op
+    for op in HALF_VIA_FLOAT_BINARY:
+        got = getattr(torch, op)(x, y).numpy()
+        ref = getattr(torch, op)(x.float(), y.float()).half().numpy()
+        assert np.array_equal(got, ref, equal_nan=True), op
+        out = torch.empty_like(x.expand(got.shape) if layout == "broadcast" else x)
+        if layout != "broadcast":
+            getattr(torch, op)(x, y, out=out)
+            assert np.array_equal(out.numpy(), ref, equal_nan=True), op

@@ -5,6 +5,7 @@
  * gemm entry points, handed over by ctorch._core.dispatch through
  * ct_cpu_set_blas).
  */
+#include <string.h>
 #include "backend.h"
 #include "alloc.h"
 #include "strided.h"
@@ -53,6 +54,129 @@ static int ct_cpu_has_kernel(int kind, int op, int dtype)
     return ct_cpu_loop(kind, op, dtype) != NULL;
 }
 
+/* ---- float16 through the float32 loops ---------------------------------------
+ * GCC computes half arithmetic in float but converts one element at a time
+ * (a libgcc call without F16C) and compares halves through libgcc even with
+ * it, so a half loop runs 10-100x slower than its float one. The ops below
+ * have half loops that are exactly "convert to float, the float expression,
+ * round to half", and a float result rounded to half is the same number
+ * (float has 24 >= 2 * 11 + 2 bits: rounding twice is exact for + - * / sqrt,
+ * and the transcendental ones are computed in float either way). Their half
+ * launches run the float32 loop over blocks converted a vector at a time. */
+
+#define CT_HALF_BLOCK 512
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+__attribute__((target("avx,f16c"))) static void ct_h2f_f16c(const uint16_t *h, float *f, int64_t n)
+{
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        _mm256_storeu_ps(f + i, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(h + i))));
+    for (; i < n; i++) f[i] = _cvtsh_ss(h[i]);
+}
+__attribute__((target("avx,f16c"))) static void ct_f2h_f16c(const float *f, uint16_t *h, int64_t n)
+{
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        _mm_storeu_si128((__m128i *)(h + i),
+                         _mm256_cvtps_ph(_mm256_loadu_ps(f + i), _MM_FROUND_TO_NEAREST_INT));
+    for (; i < n; i++) h[i] = _cvtss_sh(f[i], _MM_FROUND_TO_NEAREST_INT);
+}
+static int ct_has_f16c(void)
+{
+    static int has = -1;
+    if (has < 0) has = __builtin_cpu_supports("f16c") && __builtin_cpu_supports("avx");
+    return has;
+}
+#else
+static int ct_has_f16c(void) { return 0; }
+static void ct_h2f_f16c(const uint16_t *h, float *f, int64_t n) { (void)h; (void)f; (void)n; }
+static void ct_f2h_f16c(const float *f, uint16_t *h, int64_t n) { (void)h; (void)f; (void)n; }
+#endif
+
+/* n halves at stride s (bytes; 0: one value repeated) -> n contiguous floats */
+static void ct_h2f(const char *src, int64_t s, float *f, int64_t n)
+{
+    uint16_t tmp[CT_HALF_BLOCK];
+    const uint16_t *h = (const uint16_t *)src;
+    if (s == 0) {
+        float v = (float)*(const ct_half *)src;
+        for (int64_t i = 0; i < n; i++) f[i] = v;
+        return;
+    }
+    if (s != 2) {
+        for (int64_t i = 0; i < n; i++) memcpy(tmp + i, src + i * s, 2);
+        h = tmp;
+    }
+    if (ct_has_f16c()) ct_h2f_f16c(h, f, n);
+    else for (int64_t i = 0; i < n; i++) f[i] = (float)((const ct_half *)h)[i];
+}
+
+/* n contiguous floats -> halves at stride s (bytes) */
+static void ct_f2h(const float *f, char *dst, int64_t s, int64_t n)
+{
+    uint16_t tmp[CT_HALF_BLOCK];
+    uint16_t *h = s == 2 ? (uint16_t *)dst : tmp;
+    if (ct_has_f16c()) ct_f2h_f16c(f, h, n);
+    else for (int64_t i = 0; i < n; i++) ((ct_half *)h)[i] = (ct_half)f[i];
+    if (s != 2)
+        for (int64_t i = 0; i < n; i++) memcpy(dst + i * s, tmp + i, 2);
+}
+
+typedef struct { ct_loop_fn f32; void *P; } ct_half_via;
+
+static void ct_half_unary_via_float(char **p, const int64_t *s, int64_t n, const void *ex)
+{
+    const ct_half_via *v = (const ct_half_via *)ex;
+    float a[CT_HALF_BLOCK], o[CT_HALF_BLOCK];
+    char *q[2] = {(char *)o, (char *)a};
+    const int64_t fs[2] = {4, 4};
+    for (int64_t i = 0; i < n; i += CT_HALF_BLOCK) {
+        int64_t m = n - i < CT_HALF_BLOCK ? n - i : CT_HALF_BLOCK;
+        ct_h2f(p[1] + i * s[1], s[1], a, m);
+        v->f32(q, fs, m, v->P);
+        ct_f2h(o, p[0] + i * s[0], s[0], m);
+    }
+}
+
+static void ct_half_binary_via_float(char **p, const int64_t *s, int64_t n, const void *ex)
+{
+    const ct_half_via *v = (const ct_half_via *)ex;
+    float a[CT_HALF_BLOCK], b[CT_HALF_BLOCK], o[CT_HALF_BLOCK];
+    char *q[3] = {(char *)o, (char *)a, (char *)b};
+    const int64_t fs[3] = {4, 4, 4};
+    for (int64_t i = 0; i < n; i += CT_HALF_BLOCK) {
+        int64_t m = n - i < CT_HALF_BLOCK ? n - i : CT_HALF_BLOCK;
+        ct_h2f(p[1] + i * s[1], s[1], a, m);
+        ct_h2f(p[2] + i * s[2], s[2], b, m);
+        v->f32(q, fs, m, v->P);
+        ct_f2h(o, p[0] + i * s[0], s[0], m);
+    }
+}
+
+/* the ops whose half loops are their float loops' (see above) */
+static int ct_half_via_float(int kind, int op)
+{
+    if (kind == CT_EW_UNARY)
+        switch (op) {
+        case CT_NEG: case CT_ABS: case CT_EXP: case CT_EXP2: case CT_EXPM1: case CT_LOG:
+        case CT_LOG2: case CT_LOG10: case CT_LOG1P: case CT_SQRT: case CT_RSQRT:
+        case CT_RECIPROCAL: case CT_SIN: case CT_COS: case CT_TAN: case CT_ASIN: case CT_ACOS:
+        case CT_ATAN: case CT_SINH: case CT_COSH: case CT_TANH: case CT_ASINH: case CT_ACOSH:
+        case CT_ATANH: case CT_SIGMOID: case CT_RELU: case CT_ERF: case CT_FLOOR: case CT_CEIL:
+        case CT_ROUND: case CT_TRUNC: case CT_FRAC: case CT_SQUARE: case CT_DEG2RAD:
+        case CT_RAD2DEG:
+            return 1;
+        }
+    if (kind == CT_EW_BINARY)
+        switch (op) {
+        case CT_ADD: case CT_SUB: case CT_MUL: case CT_DIV: case CT_MAXIMUM: case CT_MINIMUM:
+            return 1;
+        }
+    return 0;
+}
+
 /* ct_elementwise over the launch `it`: P->err is cleared, the loop runs
  * under the strided driver, and the loops' error flag is returned (CT_OK or
  * CT_ERR_ZERODIV). A (kind, op, dtype) without a kernel (has_kernel 0) runs
@@ -68,6 +192,12 @@ static int ct_cpu_elementwise(int kind, int op, int dtype, ct_params *P, const c
         P = &none;
     }
     P->err = 0;
+    if (dtype == CT_FLOAT16 && ct_half_via_float(kind, op)) {
+        ct_half_via v = {ct_cpu_loop(kind, op, CT_FLOAT32), P};
+        ct_run(kind == CT_EW_UNARY ? ct_half_unary_via_float : ct_half_binary_via_float, &v,
+               it->nargs, it->ndim, it->shape, it->strides, it->ptr, it->grain);
+        return P->err;
+    }
     ct_run(fn, P, it->nargs, it->ndim, it->shape, it->strides, it->ptr, it->grain);
     return P->err;
 }
