@@ -68,6 +68,11 @@ def _full_window(window, win_length, n_fft, dtype, device):
     return torch.cat([z[:left], window, z[left + win_length:]])
 
 
+def _check_window(window, fn):
+    if window is not None and not isinstance(window, Tensor):
+        raise TypeError(f"{fn}(): argument 'window' must be Tensor, not {type(window).__name__}")
+
+
 def stft(input, n_fft, hop_length=None, win_length=None, window=None, center=True,
          pad_mode="reflect", normalized=False, onesided=None, return_complex=None,
          align_to_window=None):
@@ -75,6 +80,7 @@ def stft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tru
     if not isinstance(input, Tensor):
         raise TypeError(f"stft(): argument 'input' (position 1) must be Tensor, not "
                         f"{type(input).__name__}")
+    _check_window(window, "stft")
     complex_in = input.is_complex() or (window is not None and window.is_complex())
     if return_complex is None:
         if not complex_in:
@@ -153,6 +159,7 @@ def istft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tr
     if not isinstance(input, Tensor):
         raise TypeError(f"istft(): argument 'input' (position 1) must be Tensor, not "
                         f"{type(input).__name__}")
+    _check_window(window, "istft")
     if not input.is_complex():
         raise RuntimeError("istft requires a complex-valued input tensor matching the output "
                            "from stft with return_complex=True.")
@@ -399,6 +406,10 @@ def from_file(filename, shared=None, size=0, *, dtype=None, layout=None, device=
               pin_memory=False, requires_grad=False):
     """size elements of dtype read from a file; shared=True maps the file, so
     that writes to the tensor reach it."""
+    import os
+    if not isinstance(filename, (str, os.PathLike)):
+        raise TypeError(f"from_file(): argument 'filename' (position 1) must be str, not "
+                        f"{type(filename).__name__}")
     import numpy as np
     torch = _torch()
     dt = get_default_dtype() if dtype is None else dtype

@@ -209,6 +209,10 @@ class TypedStorage(metaclass=_LegacyStorageMeta):
     def __init__(self, *args, dtype=None, device=None, wrap_storage=None):
         _warn_typed_storage()
         from ctorch import get_default_dtype, tensor
+        from ctorch import dtype as _dtype_type
+        if dtype is not None and not isinstance(dtype, _dtype_type):
+            raise TypeError(f"TypedStorage(): argument 'dtype' must be torch.dtype, not "
+                            f"{type(dtype).__name__}")
         self.dtype = get_default_dtype() if dtype is None else dtype
         if wrap_storage is not None:
             if args:

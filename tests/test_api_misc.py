@@ -910,6 +910,15 @@ STFT_ERRORS = [
      re.escape("match n_fft / 2 + 1 when onesided=True, but got 8")),
     (lambda: torch.istft(torch.ones(9, 5) + 0j, 16, hop_length=20, window=torch.ones(16)),
      RuntimeError, "expected 0 < hop_length <= win_length"),
+    (lambda: torch.stft(_ONES, 16, window=3, return_complex=True), TypeError,
+     "argument 'window' must be Tensor, not int"),
+    (lambda: torch.stft(_ONES, 16, window=[1.0] * 16, return_complex=True), TypeError,
+     "argument 'window' must be Tensor, not list"),
+    (lambda: torch.istft(torch.ones(9, 5) + 0j, 16, window=3), TypeError,
+     "argument 'window' must be Tensor, not int"),
+    (lambda: torch.from_file(0, size=3), TypeError,
+     "argument 'filename' \\(position 1\\) must be str, not int"),
+    (lambda: torch.TypedStorage(dtype=1.5), TypeError, "argument 'dtype' must be torch.dtype"),
 ]
 
 
