@@ -179,6 +179,18 @@ _LAZY = {
     "layer_norm": ("ctorch.nn.functional", "_torch_layer_norm"),
     "group_norm": ("ctorch.nn.functional", "_torch_group_norm"),
     "embedding": ("ctorch.nn.functional", "_torch_embedding"),
+    # checkpoints, futures and functional control flow
+    "serialization": ("ctorch.serialization", None),
+    "save": ("ctorch.serialization", "save"),
+    "load": ("ctorch.serialization", "load"),
+    "futures": ("ctorch.futures", None),
+    "Future": ("ctorch.futures", "Future"),
+    "fork": ("ctorch.futures", "fork"),
+    "wait": ("ctorch.futures", "wait"),
+    "cond": ("ctorch._control", "cond"),
+    "while_loop": ("ctorch._control", "while_loop"),
+    "vmap": ("ctorch._control", "vmap"),
+    "func": ("ctorch.func", None),
 }
 
 

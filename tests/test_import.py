@@ -17,6 +17,7 @@ ON_FIRST_USE = sorted(ctorch._ON_FIRST_USE) + [
     "ctorch._printing", "ctorch.autograd.function", "ctorch.autograd.graph",
     "ctorch.autograd._gradcheck", "ctorch.autograd.derivatives", "scipy", "numpy", "struct",
     "math", "warnings", "functools", "ctorch.cpu", "ctorch.autograd.variable",
+    "ctorch.serialization", "ctorch.futures", "ctorch._control", "ctorch.func", "pickle", "zipfile",
 ]
 
 
