@@ -384,3 +384,26 @@ def test_float16_ops_are_the_float32_result_rounded_once(layout):
         if layout != "broadcast":
             getattr(torch, op)(x, y, out=out)
             assert np.array_equal(out.numpy(), ref, equal_nan=True), op
+
+
+@pytest.mark.parametrize("layout", ["contiguous", "strided"])
+def test_float16_float32_casts_bit_exact(layout):
+    # every half bit pattern to float, and a sweep of float bit patterns to
+    # half (round to nearest even, overflow to inf, NaN kept), as numpy does
+    h = np.arange(2 ** 16, dtype=np.uint32).astype(np.uint16).view(np.float16)
+    f = np.arange(0, 2 ** 32, 997, dtype=np.uint64).astype(np.uint32).view(np.float32)
+    if layout == "strided":
+        h, f = np.repeat(h, 2)[::2], np.repeat(f, 2)[::2]
+        th, tf = torch.from_numpy(np.repeat(h, 2))[::2], torch.from_numpy(np.repeat(f, 2))[::2]
+    else:
+        th, tf = torch.from_numpy(h), torch.from_numpy(f)
+    got = th.float().numpy()
+    assert np.array_equal(got.view(np.uint32)[~np.isnan(got)],
+                          h.astype(np.float32).view(np.uint32)[~np.isnan(got)])
+    assert np.array_equal(np.isnan(got), np.isnan(h))
+    with np.errstate(over="ignore"):
+        ref = f.astype(np.float16)
+    got = tf.half().numpy()
+    assert np.array_equal(np.isnan(got), np.isnan(ref))
+    keep = ~np.isnan(ref)
+    assert np.array_equal(got.view(np.uint16)[keep], ref.view(np.uint16)[keep])

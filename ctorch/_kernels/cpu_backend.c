@@ -19,6 +19,8 @@ static const int ct_cpu_itemsize[CT_NDTYPES] = {
     [CT_COMPLEX64] = 8, [CT_COMPLEX128] = 16,
 };
 
+static ct_loop_fn ct_half_cast_loop(int from, int to);
+
 /* The inner loop of (kind, op, dtype) (backend.h says what op and dtype mean
  * for each kind), or NULL when there is none. */
 static ct_loop_fn ct_cpu_loop(int kind, int op, int dtype)
@@ -42,7 +44,9 @@ static ct_loop_fn ct_cpu_loop(int kind, int op, int dtype)
         return ct_where_loop(ct_cpu_itemsize[dtype]);
     case CT_EW_CAST:    /* op: the input's dtype */
         if (op < 0 || op >= CT_NDTYPES) return NULL;
-        return op == dtype ? ct_copy_loop(ct_cpu_itemsize[dtype]) : ct_cast_loops[op][dtype];
+        if (op == dtype) return ct_copy_loop(ct_cpu_itemsize[dtype]);
+        if (ct_half_cast_loop(op, dtype) != NULL) return ct_half_cast_loop(op, dtype);
+        return ct_cast_loops[op][dtype];
     }
     return NULL;
 }
@@ -66,34 +70,7 @@ static int ct_cpu_has_kernel(int kind, int op, int dtype)
 
 #define CT_HALF_BLOCK 512
 
-#if defined(__x86_64__) && defined(__GNUC__)
-#include <immintrin.h>
-__attribute__((target("avx,f16c"))) static void ct_h2f_f16c(const uint16_t *h, float *f, int64_t n)
-{
-    int64_t i = 0;
-    for (; i + 8 <= n; i += 8)
-        _mm256_storeu_ps(f + i, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(h + i))));
-    for (; i < n; i++) f[i] = _cvtsh_ss(h[i]);
-}
-__attribute__((target("avx,f16c"))) static void ct_f2h_f16c(const float *f, uint16_t *h, int64_t n)
-{
-    int64_t i = 0;
-    for (; i + 8 <= n; i += 8)
-        _mm_storeu_si128((__m128i *)(h + i),
-                         _mm256_cvtps_ph(_mm256_loadu_ps(f + i), _MM_FROUND_TO_NEAREST_INT));
-    for (; i < n; i++) h[i] = _cvtss_sh(f[i], _MM_FROUND_TO_NEAREST_INT);
-}
-static int ct_has_f16c(void)
-{
-    static int has = -1;
-    if (has < 0) has = __builtin_cpu_supports("f16c") && __builtin_cpu_supports("avx");
-    return has;
-}
-#else
-static int ct_has_f16c(void) { return 0; }
-static void ct_h2f_f16c(const uint16_t *h, float *f, int64_t n) { (void)h; (void)f; (void)n; }
-static void ct_f2h_f16c(const float *f, uint16_t *h, int64_t n) { (void)h; (void)f; (void)n; }
-#endif
+#include "halfconv.h"
 
 /* n halves at stride s (bytes; 0: one value repeated) -> n contiguous floats */
 static void ct_h2f(const char *src, int64_t s, float *f, int64_t n)
@@ -110,7 +87,7 @@ static void ct_h2f(const char *src, int64_t s, float *f, int64_t n)
         h = tmp;
     }
     if (ct_has_f16c()) ct_h2f_f16c(h, f, n);
-    else for (int64_t i = 0; i < n; i++) f[i] = (float)((const ct_half *)h)[i];
+    else ct_h2f_plain(h, f, n);
 }
 
 /* n contiguous floats -> halves at stride s (bytes) */
@@ -119,9 +96,45 @@ static void ct_f2h(const float *f, char *dst, int64_t s, int64_t n)
     uint16_t tmp[CT_HALF_BLOCK];
     uint16_t *h = s == 2 ? (uint16_t *)dst : tmp;
     if (ct_has_f16c()) ct_f2h_f16c(f, h, n);
-    else for (int64_t i = 0; i < n; i++) ((ct_half *)h)[i] = (ct_half)f[i];
+    else ct_f2h_plain(f, h, n);
     if (s != 2)
         for (int64_t i = 0; i < n; i++) memcpy(dst + i * s, tmp + i, 2);
+}
+
+/* the casts between float16 and float32, a block at a time */
+static void ct_cast_f16_f32_blocks(char **p, const int64_t *s, int64_t n, const void *ex)
+{
+    float buf[CT_HALF_BLOCK];
+    (void)ex;
+    for (int64_t i = 0; i < n; i += CT_HALF_BLOCK) {
+        int64_t m = n - i < CT_HALF_BLOCK ? n - i : CT_HALF_BLOCK;
+        float *f = s[0] == 4 ? (float *)(p[0] + i * 4) : buf;
+        ct_h2f(p[1] + i * s[1], s[1], f, m);
+        if (s[0] != 4)
+            for (int64_t k = 0; k < m; k++) memcpy(p[0] + (i + k) * s[0], buf + k, 4);
+    }
+}
+
+static void ct_cast_f32_f16_blocks(char **p, const int64_t *s, int64_t n, const void *ex)
+{
+    float buf[CT_HALF_BLOCK];
+    (void)ex;
+    for (int64_t i = 0; i < n; i += CT_HALF_BLOCK) {
+        int64_t m = n - i < CT_HALF_BLOCK ? n - i : CT_HALF_BLOCK;
+        const float *f = (const float *)(p[1] + i * 4);
+        if (s[1] != 4) {
+            for (int64_t k = 0; k < m; k++) memcpy(buf + k, p[1] + (i + k) * s[1], 4);
+            f = buf;
+        }
+        ct_f2h(f, p[0] + i * s[0], s[0], m);
+    }
+}
+
+static ct_loop_fn ct_half_cast_loop(int from, int to)
+{
+    if (from == CT_FLOAT16 && to == CT_FLOAT32) return ct_cast_f16_f32_blocks;
+    if (from == CT_FLOAT32 && to == CT_FLOAT16) return ct_cast_f32_f16_blocks;
+    return NULL;
 }
 
 typedef struct { ct_loop_fn f32; void *P; } ct_half_via;

@@ -6,6 +6,7 @@
 #include "reduce.h"
 #include "strided.h"
 #include "fastmath.h"
+#include "halfconv.h"
 
 /* Sum reductions over the CPU.
  *
@@ -30,8 +31,18 @@
  * fixed chunks of one long row); TERM(v) is what an element v adds. */
 #define CT_TERM_PLAIN(v) (v)
 #define CT_TERM_NAN0(v) ((v) == (v) ? (v) : 0)   /* nansum: a NaN adds 0 */
+/* a block (at most CT_PAIRWISE_BLOCK elements) as the sums read it: halves are
+ * converted to a float block first (halfconv.h: a vector at a time) */
+#define CT_BLOCK_VIEW_SAME(x, x0, n) const __typeof__(*(x0)) *x = (x0);
+#define CT_BLOCK_VIEW_i64 CT_BLOCK_VIEW_SAME
+#define CT_BLOCK_VIEW_f32 CT_BLOCK_VIEW_SAME
+#define CT_BLOCK_VIEW_f64 CT_BLOCK_VIEW_SAME
+#define CT_BLOCK_VIEW_c64 CT_BLOCK_VIEW_SAME
+#define CT_BLOCK_VIEW_c128 CT_BLOCK_VIEW_SAME
+#define CT_BLOCK_VIEW_f16(x, x0, n) float x[CT_PAIRWISE_BLOCK]; ct_h2f_contig((x0), x, (n));
 #define CT_SUM_ROWS_FAMILY(NAME, FN, S, T, ACC, TERM)                             \
-CT_MULTIVERSION static ACC ct_##NAME##_block_##S(const T *x, int64_t n) {         \
+CT_MULTIVERSION static ACC ct_##NAME##_block_##S(const T *x0, int64_t n) {        \
+    CT_BLOCK_VIEW_##S(x, x0, n)                                                   \
     ACC acc[CT_SUM_LANES] = {0};                                                  \
     int64_t i = 0;                                                                \
     for (; i + CT_SUM_LANES <= n; i += CT_SUM_LANES)                              \
