@@ -356,7 +356,9 @@ HALF_VIA_FLOAT_UNARY = ["neg", "abs", "exp", "exp2", "expm1", "log", "log2", "lo
                         "atan", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh", "sigmoid",
                         "relu", "erf", "floor", "ceil", "round", "trunc", "frac", "square",
                         "deg2rad", "rad2deg"]
-HALF_VIA_FLOAT_BINARY = ["add", "sub", "mul", "div", "maximum", "minimum"]
+HALF_VIA_FLOAT_BINARY = ["add", "sub", "mul", "div", "maximum", "minimum",
+                         "eq", "ne", "lt", "le", "gt", "ge"]
+HALF_PREDICATES = ["isnan", "isinf", "isfinite", "signbit", "isposinf", "isneginf"]
 
 
 @pytest.mark.parametrize("layout", ["contiguous", "strided", "broadcast"])
@@ -372,15 +374,22 @@ def test_float16_ops_are_the_float32_result_rounded_once(layout):
         x, y = x[::2], y[1::2]
     elif layout == "broadcast":
         x, y = x[:1300].reshape(1300, 1), y[:7].reshape(1, 7)
-    for op in HALF_VIA_FLOAT_UNARY:
+    def as_x(r):
+        return r if r.dtype == torch.bool else r.half()
+
+    for op in HALF_VIA_FLOAT_UNARY + HALF_PREDICATES:
         got = getattr(torch, op)(x).numpy()
-        ref = getattr(torch, op)(x.float()).half().numpy()
-        assert np.array_equal(got, ref, equal_nan=True), op
+        ref = as_x(getattr(torch, op)(x.float())).numpy()
+        assert np.array_equal(got, ref, equal_nan=got.dtype != bool), op
+    for op in HALF_PREDICATES:       # and against numpy
+        ref = getattr(np, op, None) or {"isposinf": np.isposinf, "isneginf": np.isneginf}[op]
+        assert np.array_equal(getattr(torch, op)(x).numpy(), ref(x.numpy())), op
     for op in HALF_VIA_FLOAT_BINARY:
         got = getattr(torch, op)(x, y).numpy()
-        ref = getattr(torch, op)(x.float(), y.float()).half().numpy()
-        assert np.array_equal(got, ref, equal_nan=True), op
-        out = torch.empty_like(x.expand(got.shape) if layout == "broadcast" else x)
+        ref = as_x(getattr(torch, op)(x.float(), y.float())).numpy()
+        assert np.array_equal(got, ref, equal_nan=got.dtype != bool), op
+        out = torch.empty_like(x.expand(got.shape) if layout == "broadcast" else x,
+                               dtype=torch.bool if got.dtype == bool else None)
         if layout != "broadcast":
             getattr(torch, op)(x, y, out=out)
             assert np.array_equal(out.numpy(), ref, equal_nan=True), op

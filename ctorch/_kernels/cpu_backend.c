@@ -168,6 +168,53 @@ static void ct_half_binary_via_float(char **p, const int64_t *s, int64_t n, cons
     }
 }
 
+/* comparisons and predicates: the inputs through float, the bool result
+ * written where it goes */
+static void ct_half_unary_pred_via_float(char **p, const int64_t *s, int64_t n, const void *ex)
+{
+    const ct_half_via *v = (const ct_half_via *)ex;
+    float a[CT_HALF_BLOCK];
+    const int64_t fs[2] = {s[0], 4};
+    for (int64_t i = 0; i < n; i += CT_HALF_BLOCK) {
+        int64_t m = n - i < CT_HALF_BLOCK ? n - i : CT_HALF_BLOCK;
+        char *q[2] = {p[0] + i * s[0], (char *)a};
+        ct_h2f(p[1] + i * s[1], s[1], a, m);
+        v->f32(q, fs, m, v->P);
+    }
+}
+
+static void ct_half_binary_pred_via_float(char **p, const int64_t *s, int64_t n, const void *ex)
+{
+    const ct_half_via *v = (const ct_half_via *)ex;
+    float a[CT_HALF_BLOCK], b[CT_HALF_BLOCK];
+    const int64_t fs[3] = {s[0], 4, 4};
+    for (int64_t i = 0; i < n; i += CT_HALF_BLOCK) {
+        int64_t m = n - i < CT_HALF_BLOCK ? n - i : CT_HALF_BLOCK;
+        char *q[3] = {p[0] + i * s[0], (char *)a, (char *)b};
+        ct_h2f(p[1] + i * s[1], s[1], a, m);
+        ct_h2f(p[2] + i * s[2], s[2], b, m);
+        v->f32(q, fs, m, v->P);
+    }
+}
+
+/* the predicates and comparisons of halves (exact in float: widening keeps
+ * every value, infinity and NaN) */
+static int ct_half_pred_via_float(int kind, int op)
+{
+    if (kind == CT_EW_UNARY)
+        switch (op) {
+        case CT_ISNAN: case CT_ISINF: case CT_ISFINITE: case CT_SIGNBIT: case CT_ISPOSINF:
+        case CT_ISNEGINF:
+            return 1;
+        }
+    if (kind == CT_EW_BINARY)
+        switch (op) {
+        case CT_EQ: case CT_NE: case CT_LT: case CT_LE: case CT_GT: case CT_GE:
+            return 1;
+        }
+    return 0;
+}
+
 /* the ops whose half loops are their float loops' (see above) */
 static int ct_half_via_float(int kind, int op)
 {
@@ -209,6 +256,12 @@ static int ct_cpu_elementwise(int kind, int op, int dtype, ct_params *P, const c
         ct_half_via v = {ct_cpu_loop(kind, op, CT_FLOAT32), P};
         ct_run(kind == CT_EW_UNARY ? ct_half_unary_via_float : ct_half_binary_via_float, &v,
                it->nargs, it->ndim, it->shape, it->strides, it->ptr, it->grain);
+        return P->err;
+    }
+    if (dtype == CT_FLOAT16 && ct_half_pred_via_float(kind, op)) {
+        ct_half_via v = {ct_cpu_loop(kind, op, CT_FLOAT32), P};
+        ct_run(kind == CT_EW_UNARY ? ct_half_unary_pred_via_float : ct_half_binary_pred_via_float,
+               &v, it->nargs, it->ndim, it->shape, it->strides, it->ptr, it->grain);
         return P->err;
     }
     ct_run(fn, P, it->nargs, it->ndim, it->shape, it->strides, it->ptr, it->grain);
