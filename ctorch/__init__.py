@@ -128,7 +128,7 @@ _ON_FIRST_USE = {
          "LongStorage", "IntStorage", "ShortStorage", "CharStorage", "ByteStorage", "BoolStorage",
          "ComplexFloatStorage", "ComplexDoubleStorage", "FloatTensor", "DoubleTensor",
          "HalfTensor", "LongTensor", "IntTensor", "ShortTensor", "CharTensor", "ByteTensor",
-         "BoolTensor", "set_default_tensor_type"),
+         "BoolTensor", "set_default_tensor_type", "StorageBase", "Storage"),
         ("untyped_storage", "storage", "set_", "is_set_to"), ()),
     "ctorch._extras": (
         ("stft", "istft", "vander", "frombuffer", "from_file", "is_distributed", "as_strided_",

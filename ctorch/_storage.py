@@ -19,7 +19,7 @@ __all__ = [
     "LongStorage", "IntStorage", "ShortStorage", "CharStorage", "ByteStorage", "BoolStorage",
     "ComplexFloatStorage", "ComplexDoubleStorage", "FloatTensor", "DoubleTensor", "HalfTensor",
     "LongTensor", "IntTensor", "ShortTensor", "CharTensor", "ByteTensor", "BoolTensor",
-    "set_default_tensor_type",
+    "set_default_tensor_type", "StorageBase", "Storage",
 ]
 
 (_bool, _uint8, _int8, _int16, _int32, _int64, _float16, _float32, _float64,
@@ -46,7 +46,14 @@ def _fmt_elements(values, device_desc, cls_desc, n):
     return f"{lines}[{cls_desc}{device_desc} of size {n}]"
 
 
-class UntypedStorage:
+class StorageBase:
+    """The base class of UntypedStorage (PyTorch's torch._C.StorageBase):
+    isinstance(s, torch.StorageBase) holds for every untyped storage."""
+
+    __slots__ = ()
+
+
+class UntypedStorage(StorageBase):
     """A buffer of bytes on one device (Tensor.untyped_storage())."""
 
     def __init__(self, *args, device=None, _core=None):
@@ -367,6 +374,7 @@ def _legacy_storage(dt):
 
 
 FloatStorage = _legacy_storage(_float32)
+Storage = FloatStorage          # torch.Storage: the legacy float storage class
 DoubleStorage = _legacy_storage(_float64)
 HalfStorage = _legacy_storage(_float16)
 LongStorage = _legacy_storage(_int64)

@@ -451,6 +451,8 @@ def test_typed_storage_views_the_tensor():
     assert (type(u) is torch.UntypedStorage, u.size(), u.nbytes(), u.data_ptr()) == (
         True, 16, 16, t.data_ptr())
     assert u.tolist()[4:8] == list(np.float32(1.0).tobytes())
+    assert isinstance(u, torch.StorageBase) and not isinstance(s, torch.StorageBase)
+    assert torch.Storage is torch.FloatStorage and isinstance(s, torch.Storage)
     _raises(lambda: s[1:3], RuntimeError, "slices are only supported in UntypedStorage")
     _raises(lambda: s[4], IndexError, "index 4 out of range for storage of size 4")
 
