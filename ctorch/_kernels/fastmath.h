@@ -24,9 +24,10 @@
 CT_FM_INLINE float ct_bits_to_float(uint32_t u) { float f; memcpy(&f, &u, 4); return f; }
 
 CT_FM_INLINE float ct_expf(float x) {
-    const float hi = 88.72283935546875f;    /* above: +inf */
-    const float lo = -103.97208404541015625f; /* below: 0 */
-    float xc = x > hi ? hi : (x < lo ? lo : x);
+    /* clamped to [-104, 89]: past those ends the scaling below overflows to
+     * inf or underflows to 0 by itself, so no selects are needed afterwards
+     * (NaN goes through as NaN: both comparisons are false) */
+    float xc = x > 89.0f ? 89.0f : (x < -104.0f ? -104.0f : x);
     /* k = round(x / ln2) with the 1.5 * 2^23 trick: exact and branch free */
     const float shift = 12582912.0f;
     float kf = (xc * 1.44269502162933349609375f + shift) - shift;
@@ -40,15 +41,13 @@ CT_FM_INLINE float ct_expf(float x) {
     p = p * r + 1.6666665459e-1f;
     p = p * r + 5.0000001201e-1f;
     p = p * r * r + r + 1.0f;
-    /* 2^k in two halves so that results below 2^-126 come out as denormals */
+    /* 2^k in two halves so that results below 2^-126 come out as denormals
+     * (rounded once, in the second product) and 2^128 as inf */
     int32_t k = (int32_t)kf;
     int32_t k1 = k / 2, k2 = k - k1;
     float s1 = ct_bits_to_float((uint32_t)(k1 + 127) << 23);
     float s2 = ct_bits_to_float((uint32_t)(k2 + 127) << 23);
-    float res = p * s1 * s2;
-    res = x > hi ? __builtin_inff() : res;
-    res = x < lo ? 0.0f : res;
-    return x != x ? x : res;
+    return p * s1 * s2;
 }
 
 CT_FM_INLINE uint32_t ct_float_to_bits(float f) { uint32_t u; memcpy(&u, &f, 4); return u; }
