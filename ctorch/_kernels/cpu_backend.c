@@ -137,64 +137,34 @@ static ct_loop_fn ct_half_cast_loop(int from, int to)
     return NULL;
 }
 
-typedef struct { ct_loop_fn f32; void *P; } ct_half_via;
+/* half_out 0: the result is not half (comparisons, predicates) and the float
+ * loop writes it where it goes */
+typedef struct { ct_loop_fn f32; void *P; int half_out; } ct_half_via;
+
+/* nin inputs (1 or 2) converted a block at a time; the float result
+ * converted back when it is half */
+static void ct_half_via_float_run(char **p, const int64_t *s, int64_t n, const ct_half_via *v,
+                                  int nin)
+{
+    float in[2][CT_HALF_BLOCK], o[CT_HALF_BLOCK];
+    const int64_t fs[3] = {v->half_out ? 4 : s[0], 4, 4};
+    for (int64_t i = 0; i < n; i += CT_HALF_BLOCK) {
+        int64_t m = n - i < CT_HALF_BLOCK ? n - i : CT_HALF_BLOCK;
+        char *q[3] = {v->half_out ? (char *)o : p[0] + i * s[0], (char *)in[0], (char *)in[1]};
+        for (int k = 0; k < nin; k++) ct_h2f(p[1 + k] + i * s[1 + k], s[1 + k], in[k], m);
+        v->f32(q, fs, m, v->P);
+        if (v->half_out) ct_f2h(o, p[0] + i * s[0], s[0], m);
+    }
+}
 
 static void ct_half_unary_via_float(char **p, const int64_t *s, int64_t n, const void *ex)
 {
-    const ct_half_via *v = (const ct_half_via *)ex;
-    float a[CT_HALF_BLOCK], o[CT_HALF_BLOCK];
-    char *q[2] = {(char *)o, (char *)a};
-    const int64_t fs[2] = {4, 4};
-    for (int64_t i = 0; i < n; i += CT_HALF_BLOCK) {
-        int64_t m = n - i < CT_HALF_BLOCK ? n - i : CT_HALF_BLOCK;
-        ct_h2f(p[1] + i * s[1], s[1], a, m);
-        v->f32(q, fs, m, v->P);
-        ct_f2h(o, p[0] + i * s[0], s[0], m);
-    }
+    ct_half_via_float_run(p, s, n, (const ct_half_via *)ex, 1);
 }
 
 static void ct_half_binary_via_float(char **p, const int64_t *s, int64_t n, const void *ex)
 {
-    const ct_half_via *v = (const ct_half_via *)ex;
-    float a[CT_HALF_BLOCK], b[CT_HALF_BLOCK], o[CT_HALF_BLOCK];
-    char *q[3] = {(char *)o, (char *)a, (char *)b};
-    const int64_t fs[3] = {4, 4, 4};
-    for (int64_t i = 0; i < n; i += CT_HALF_BLOCK) {
-        int64_t m = n - i < CT_HALF_BLOCK ? n - i : CT_HALF_BLOCK;
-        ct_h2f(p[1] + i * s[1], s[1], a, m);
-        ct_h2f(p[2] + i * s[2], s[2], b, m);
-        v->f32(q, fs, m, v->P);
-        ct_f2h(o, p[0] + i * s[0], s[0], m);
-    }
-}
-
-/* comparisons and predicates: the inputs through float, the bool result
- * written where it goes */
-static void ct_half_unary_pred_via_float(char **p, const int64_t *s, int64_t n, const void *ex)
-{
-    const ct_half_via *v = (const ct_half_via *)ex;
-    float a[CT_HALF_BLOCK];
-    const int64_t fs[2] = {s[0], 4};
-    for (int64_t i = 0; i < n; i += CT_HALF_BLOCK) {
-        int64_t m = n - i < CT_HALF_BLOCK ? n - i : CT_HALF_BLOCK;
-        char *q[2] = {p[0] + i * s[0], (char *)a};
-        ct_h2f(p[1] + i * s[1], s[1], a, m);
-        v->f32(q, fs, m, v->P);
-    }
-}
-
-static void ct_half_binary_pred_via_float(char **p, const int64_t *s, int64_t n, const void *ex)
-{
-    const ct_half_via *v = (const ct_half_via *)ex;
-    float a[CT_HALF_BLOCK], b[CT_HALF_BLOCK];
-    const int64_t fs[3] = {s[0], 4, 4};
-    for (int64_t i = 0; i < n; i += CT_HALF_BLOCK) {
-        int64_t m = n - i < CT_HALF_BLOCK ? n - i : CT_HALF_BLOCK;
-        char *q[3] = {p[0] + i * s[0], (char *)a, (char *)b};
-        ct_h2f(p[1] + i * s[1], s[1], a, m);
-        ct_h2f(p[2] + i * s[2], s[2], b, m);
-        v->f32(q, fs, m, v->P);
-    }
+    ct_half_via_float_run(p, s, n, (const ct_half_via *)ex, 2);
 }
 
 /* the predicates and comparisons of halves (exact in float: widening keeps
@@ -252,16 +222,10 @@ static int ct_cpu_elementwise(int kind, int op, int dtype, ct_params *P, const c
         P = &none;
     }
     P->err = 0;
-    if (dtype == CT_FLOAT16 && ct_half_via_float(kind, op)) {
-        ct_half_via v = {ct_cpu_loop(kind, op, CT_FLOAT32), P};
+    if (dtype == CT_FLOAT16 && (ct_half_via_float(kind, op) || ct_half_pred_via_float(kind, op))) {
+        ct_half_via v = {ct_cpu_loop(kind, op, CT_FLOAT32), P, ct_half_via_float(kind, op)};
         ct_run(kind == CT_EW_UNARY ? ct_half_unary_via_float : ct_half_binary_via_float, &v,
                it->nargs, it->ndim, it->shape, it->strides, it->ptr, it->grain);
-        return P->err;
-    }
-    if (dtype == CT_FLOAT16 && ct_half_pred_via_float(kind, op)) {
-        ct_half_via v = {ct_cpu_loop(kind, op, CT_FLOAT32), P};
-        ct_run(kind == CT_EW_UNARY ? ct_half_unary_pred_via_float : ct_half_binary_pred_via_float,
-               &v, it->nargs, it->ndim, it->shape, it->strides, it->ptr, it->grain);
         return P->err;
     }
     ct_run(fn, P, it->nargs, it->ndim, it->shape, it->strides, it->ptr, it->grain);

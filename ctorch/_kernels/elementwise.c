@@ -361,23 +361,10 @@ static inline double ct_logaddexp_d(double a, double b) {
     double m = a > b ? a : b;
     return (a != a || b != b) ? a + b : m + log1p(exp(-fabs(a - b)));
 }
-/* float: branch-free arithmetic that vectorises (ct_expf, and log1p(y) for
- * y in [0, 1] as 2 atanh(y / (2 + y)): a series in s^2 <= 1/9, no
- * cancellation for small y, truncation error under 1e-9) */
-CT_FM_INLINE float ct_log1p_unit_f(float y) {
-    float s = y / (2.0f + y), s2 = s * s;
-    float p = 1.0f / 15;
-    p = p * s2 + 1.0f / 13;
-    p = p * s2 + 1.0f / 11;
-    p = p * s2 + 1.0f / 9;
-    p = p * s2 + 1.0f / 7;
-    p = p * s2 + 1.0f / 5;
-    p = p * s2 + 1.0f / 3;
-    return 2.0f * s * (p * s2 + 1.0f);
-}
+/* float: branch-free arithmetic that vectorises (fastmath.h's expf and log1pf) */
 CT_FM_INLINE float ct_logaddexp_f(float a, float b) {
     float m = a > b ? a : b;
-    float r = m + ct_log1p_unit_f(ct_expf(-fabsf(a - b)));
+    float r = m + ct_log1pf(ct_expf(-fabsf(a - b)));
     r = (a == b && a - a != 0) ? a : r;       /* two equal infinities */
     return (a != a || b != b) ? a + b : r;
 }
@@ -389,7 +376,7 @@ static inline double ct_logaddexp2_d(double a, double b) {
 }
 CT_FM_INLINE float ct_logaddexp2_f(float a, float b) {
     float m = a > b ? a : b;
-    float r = m + ct_log1p_unit_f(ct_expf(-fabsf(a - b) * (float)M_LN2)) * (float)M_LOG2E;
+    float r = m + ct_log1pf(ct_expf(-fabsf(a - b) * (float)M_LN2)) * (float)M_LOG2E;
     r = (a == b && a - a != 0) ? a : r;
     return (a != a || b != b) ? a + b : r;
 }

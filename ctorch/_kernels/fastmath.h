@@ -23,17 +23,23 @@
 
 CT_FM_INLINE float ct_bits_to_float(uint32_t u) { float f; memcpy(&f, &u, 4); return f; }
 
+/* x = k ln2 + r with |r| <= ln2/2: returns k (as a float), r in *r. k is
+ * round(x / ln2) by the 1.5 * 2^23 trick (exact, branch free); ln2 = C1 + C2
+ * with C1 short enough (9 bits) that k * C1 is exact. */
+CT_FM_INLINE float ct_ln2_reduce(float x, float *r) {
+    const float shift = 12582912.0f;
+    float kf = (x * 1.44269502162933349609375f + shift) - shift;
+    float rr = x - kf * 0.693359375f;
+    *r = rr + kf * 2.12194440e-4f;
+    return kf;
+}
+
 CT_FM_INLINE float ct_expf(float x) {
     /* clamped to [-104, 89]: past those ends the scaling below overflows to
      * inf or underflows to 0 by itself, so no selects are needed afterwards
      * (NaN goes through as NaN: both comparisons are false) */
     float xc = x > 89.0f ? 89.0f : (x < -104.0f ? -104.0f : x);
-    /* k = round(x / ln2) with the 1.5 * 2^23 trick: exact and branch free */
-    const float shift = 12582912.0f;
-    float kf = (xc * 1.44269502162933349609375f + shift) - shift;
-    /* ln2 = C1 + C2 with C1 short enough (9 bits) that k * C1 is exact */
-    float r = xc - kf * 0.693359375f;
-    r = r + kf * 2.12194440e-4f;
+    float r, kf = ct_ln2_reduce(xc, &r);
     float p = 1.9875691500e-4f;
     p = p * r + 1.3981999507e-3f;
     p = p * r + 8.3334519073e-3f;
@@ -110,10 +116,7 @@ CT_FM_INLINE float ct_log1pf(float x) {
  * subtraction for the small k where cancellation could matter */
 CT_FM_INLINE float ct_expm1f(float x) {
     float xc = x > 88.72283935546875f ? 88.72283935546875f : (x < -17.5f ? -17.5f : x);
-    const float shift = 12582912.0f;
-    float kf = (xc * 1.44269502162933349609375f + shift) - shift;
-    float r = xc - kf * 0.693359375f;
-    r = r + kf * 2.12194440e-4f;
+    float r, kf = ct_ln2_reduce(xc, &r);
     float q = 1.0f / 40320;
     q = q * r + 1.0f / 5040;
     q = q * r + 1.0f / 720;
