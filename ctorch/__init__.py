@@ -191,6 +191,14 @@ _LAZY = {
     "while_loop": ("ctorch._control", "while_loop"),
     "vmap": ("ctorch._control", "vmap"),
     "func": ("ctorch.func", None),
+    # pool
+    "max_pool1d": ("ctorch.nn._pool", "_torch_max_pool1d"),
+    "max_pool1d_with_indices": ("ctorch.nn._pool", "_torch_max_pool1d_with_indices"),
+    "max_pool2d": ("ctorch.nn._pool", "_torch_max_pool2d"),
+    "max_pool3d": ("ctorch.nn._pool", "_torch_max_pool3d"),
+    "avg_pool1d": ("ctorch.nn._pool", "_torch_avg_pool1d"),
+    "adaptive_avg_pool1d": ("ctorch.nn._pool", "_torch_adaptive_avg_pool1d"),
+    "adaptive_max_pool1d": ("ctorch.nn._pool", "_torch_adaptive_max_pool1d"),
 }
 
 

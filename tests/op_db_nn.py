@@ -843,3 +843,4 @@ OPS += [
     NNOp("torch.rrelu", lambda t, x: t.rrelu(x, 0.2, 0.4),
          lambda x: np.where(x > 0, x, 0.3 * x), _s_act, dtypes=("float32",)),
 ]
+from tests.op_db_nn_pool import OPS as _POOL; OPS += _POOL  # noqa: E402

@@ -29,6 +29,7 @@
 #include "sampling.h"
 #include "hist.h"
 #include "nn.h"
+#include "pool.h"
 
 /* ---- elementwise ------------------------------------------------------- */
 
@@ -179,6 +180,19 @@ typedef struct ct_backend {
      * dtypes), running max/min with indices (cummax / cummin) */
     const ct_sum_rows_fn *nansum_rows;
     const ct_cumext_fn *cumext;
+
+    /* pooling (pool.h), per dtype: max pooling (float32/64, integers),
+     * average (float32/64, int64), adaptive max and average, the backward
+     * kernels of the averages, and the index scatter of max pooling's
+     * backward and max_unpool. A device may leave them NULL: the op then
+     * pools on a host copy */
+    const ct_pool_fn *max_pool;
+    const ct_pool_fn *avg_pool;
+    const ct_pool_fn *adaptive_max_pool;
+    const ct_pool_fn *adaptive_avg_pool;
+    const ct_pool_bwd_fn *avg_pool_bwd;
+    const ct_pool_bwd_fn *adaptive_avg_pool_bwd;
+    const ct_pool_scatter_fn *pool_scatter;
 } ct_backend;
 
 /* the CPU backend (cpu_backend.c) */

@@ -356,4 +356,12 @@ const ct_backend ct_cpu_backend = {
     .gelu_bwd = ct_gelu_bwd_loops,
     .nll = ct_nll_loops,
     .nll_bwd = ct_nll_bwd_loops,
+
+    .max_pool = ct_max_pool_loops,
+    .avg_pool = ct_avg_pool_loops,
+    .adaptive_max_pool = ct_adaptive_max_pool_loops,
+    .adaptive_avg_pool = ct_adaptive_avg_pool_loops,
+    .avg_pool_bwd = ct_avg_pool_bwd_loops,
+    .adaptive_avg_pool_bwd = ct_adaptive_avg_pool_bwd_loops,
+    .pool_scatter = ct_pool_scatter_loops,
 };

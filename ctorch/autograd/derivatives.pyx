@@ -1623,3 +1623,65 @@ derivative("geometric_", "GeometricBackward0", {"self": _zeros})
 derivative("log_normal_", "LogNormalBackward0", {"self": _zeros})
 derivative("cauchy_", "CauchyBackward0", {"self": _zeros})
 derivative("poisson", "PoissonBackward0", {"self": _zeros})
+
+
+# ---- pool
+# Pooling (ctorch._ops.pool). Max pooling's gradient scatters into the
+# input at the saved indices; the averages spread each gradient over its
+# window. Each backward records an op of its own under create_graph, whose
+# gradient is the forward op again (average) or a gather at the indices (max).
+from ctorch._ops import pool as _pool_ops
+
+
+def _pool_entries():
+    cdef int nd
+    for nd in (2, 3):
+        derivative(f"max_pool{nd}d_with_indices", f"MaxPool{nd}DWithIndicesBackward0",
+                   {"self": (lambda nd: lambda grad, self_sizes, indices: _pool_ops._max_pool_backward(
+                       grad, self_sizes, indices, nd, f"max_pool{nd}d_with_indices_backward"))(nd)},
+                   args=("kernel_size", "stride", "padding", "dilation", "indices"))
+        derivative(f"max_pool{nd}d_with_indices_backward", f"MaxPool{nd}DWithIndicesBackwardBackward0",
+                   {"grad_output": lambda grad, indices, nd: _pool_ops._gather_back(grad, indices, nd)},
+                   args=("indices", "nd"))
+        derivative(f"adaptive_max_pool{nd}d", f"AdaptiveMaxPool{nd}DBackward0",
+                   {"self": (lambda nd: lambda grad, self_sizes, indices: _pool_ops._max_pool_backward(
+                       grad, self_sizes, indices, nd, f"adaptive_max_pool{nd}d_backward"))(nd)},
+                   args=("indices",))
+        derivative(f"adaptive_max_pool{nd}d_backward", f"AdaptiveMaxPool{nd}DBackwardBackward0",
+                   {"grad_output": lambda grad, indices, nd: _pool_ops._gather_back(grad, indices, nd)},
+                   args=("indices", "nd"))
+        derivative(f"avg_pool{nd}d", f"AvgPool{nd}DBackward0",
+                   {"self": (lambda nd: lambda grad, self_sizes, kernel_size, stride, padding, ceil_mode,
+                             count_include_pad, divisor_override: _pool_ops._avg_pool_backward(
+                                 grad, self_sizes, kernel_size, stride, padding, ceil_mode,
+                                 count_include_pad, divisor_override, nd))(nd)},
+                   args=("kernel_size", "stride", "padding", "ceil_mode", "count_include_pad",
+                         "divisor_override"))
+        derivative(f"avg_pool{nd}d_backward", f"AvgPool{nd}DBackwardBackward0",
+                   {"grad_output": (lambda nd: lambda grad, output_size, kernel_size, stride, padding,
+                                    ceil_mode, count_include_pad, divisor_override: _pool_ops._avg_pool(
+                                        grad, nd, output_size, kernel_size, stride, padding, ceil_mode,
+                                        count_include_pad, divisor_override))(nd)},
+                   args=("output_size", "kernel_size", "stride", "padding", "ceil_mode",
+                         "count_include_pad", "divisor_override"))
+        derivative(f"adaptive_avg_pool{nd}d", f"AdaptiveAvgPool{nd}DBackward0",
+                   {"self": (lambda nd: lambda grad, self_sizes, output_size:
+                             _pool_ops._adaptive_avg_pool_backward(grad, self_sizes, nd))(nd)},
+                   args=("output_size",))
+        derivative(f"adaptive_avg_pool{nd}d_backward", f"AdaptiveAvgPool{nd}DBackwardBackward0",
+                   {"grad_output": (lambda nd: lambda grad, output_size:
+                                    _pool_ops._adaptive_avg_pool(grad, nd, output_size))(nd)},
+                   args=("output_size",))
+        derivative(f"fractional_max_pool{nd}d", f"FractionalMaxPool{nd}DBackward0",
+                   {"self": (lambda nd: lambda grad, self_sizes, indices: _pool_ops._max_pool_backward(
+                       grad, self_sizes, indices, nd, f"fractional_max_pool{nd}d_backward"))(nd)},
+                   args=("indices",))
+        derivative(f"fractional_max_pool{nd}d_backward", f"FractionalMaxPool{nd}DBackwardBackward0",
+                   {"grad_output": lambda grad, indices, nd: _pool_ops._gather_back(grad, indices, nd)},
+                   args=("indices", "nd"))
+        derivative(f"max_unpool{nd}d", f"MaxUnpool{nd}DBackward0",
+                   {"self": (lambda nd: lambda grad, indices: _pool_ops._gather_back(grad, indices, nd))(nd)},
+                   args=("indices",))
+
+
+_pool_entries()
