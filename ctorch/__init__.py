@@ -199,6 +199,34 @@ _LAZY = {
     "avg_pool1d": ("ctorch.nn._pool", "_torch_avg_pool1d"),
     "adaptive_avg_pool1d": ("ctorch.nn._pool", "_torch_adaptive_avg_pool1d"),
     "adaptive_max_pool1d": ("ctorch.nn._pool", "_torch_adaptive_max_pool1d"),
+    # grid
+    "grid_sampler": ("ctorch.nn._grid", "_torch_grid_sampler"),
+    "ctc_loss": ("ctorch.nn._grid", "_torch_ctc_loss"),
+    "grid_sampler_2d": ("ctorch.nn._grid", "_torch_grid_sampler_2d"),
+    "grid_sampler_3d": ("ctorch.nn._grid", "_torch_grid_sampler_3d"),
+    "affine_grid_generator": ("ctorch.nn._grid", "_torch_affine_grid_generator"),
+    # rnn
+    "rnn_tanh_cell": ("ctorch.nn._rnn", "rnn_tanh_cell"),
+    "rnn_relu_cell": ("ctorch.nn._rnn", "rnn_relu_cell"),
+    "lstm_cell": ("ctorch.nn._rnn", "lstm_cell"),
+    "gru_cell": ("ctorch.nn._rnn", "gru_cell"),
+    "rnn_tanh": ("ctorch.nn._rnn", "rnn_tanh"),
+    "rnn_relu": ("ctorch.nn._rnn", "rnn_relu"),
+    "lstm": ("ctorch.nn._rnn", "lstm"),
+    "gru": ("ctorch.nn._rnn", "gru"),
+    "lobpcg": ("ctorch._lobpcg", "lobpcg"),
+    # nnmisc
+    "batch_norm": ("ctorch.nn._nnmisc", "_torch_batch_norm"),
+    "instance_norm": ("ctorch.nn._nnmisc", "_torch_instance_norm"),
+    "bilinear": ("ctorch.nn._nnmisc", "_torch_bilinear"),
+    "embedding_bag": ("ctorch.nn._nnmisc", "_torch_embedding_bag"),
+    "alpha_dropout": ("ctorch.nn._nnmisc", "_torch_alpha_dropout"),
+    "alpha_dropout_": ("ctorch.nn._nnmisc", "alpha_dropout_"),
+    "feature_alpha_dropout": ("ctorch.nn._nnmisc", "_torch_feature_alpha_dropout"),
+    "feature_alpha_dropout_": ("ctorch.nn._nnmisc", "feature_alpha_dropout_"),
+    "feature_dropout": ("ctorch.nn._nnmisc", "feature_dropout"),
+    "feature_dropout_": ("ctorch.nn._nnmisc", "feature_dropout_"),
+    "norm_except_dim": ("ctorch.nn._nnmisc", "norm_except_dim"),
 }
 
 

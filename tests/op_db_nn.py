@@ -844,3 +844,6 @@ OPS += [
          lambda x: np.where(x > 0, x, 0.3 * x), _s_act, dtypes=("float32",)),
 ]
 from tests.op_db_nn_pool import OPS as _POOL; OPS += _POOL  # noqa: E402
+from tests.op_db_nn_grid import OPS as _GRID; OPS += _GRID  # noqa: E402
+from tests.op_db_nn_rnn import OPS as _RNN; OPS += _RNN  # noqa: E402
+from tests.op_db_nn_nnmisc import OPS as _NNMISC; OPS += _NNMISC  # noqa: E402

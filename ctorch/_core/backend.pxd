@@ -84,6 +84,16 @@ cdef extern from "backend.h" nogil:
                                     int64_t nb, int linear, double *hist)
     ctypedef void (*ct_minmax_range_fn)(const void *x, int64_t n, double *mn, double *mx)
     # nn
+    ctypedef void (*ct_bn_stats_fn)(const void *x, int64_t N, int64_t C, int64_t S,
+                                    double *mean, double *var, double *scratch)
+    ctypedef void (*ct_bn_apply_fn)(const void *x, void *y, int64_t N, int64_t C, int64_t S,
+                                    const double *mean, const double *scale, const double *shift)
+    ctypedef void (*ct_bn_bwd_reduce_fn)(const void *g, const void *x, int64_t N, int64_t C,
+                                         int64_t S, const double *mean, double *sum_g,
+                                         double *sum_gx, double *scratch)
+    ctypedef void (*ct_bn_bwd_apply_fn)(const void *g, const void *x, void *dx, int64_t N,
+                                        int64_t C, int64_t S, const double *mean, const double *a,
+                                        const double *b, const double *d)
     ctypedef void (*ct_gelu_fn)(const void *x, void *y, int64_t n, int approx)
     ctypedef void (*ct_gelu_bwd_fn)(const void *g, const void *x, void *dx, int64_t n, int approx)
     ctypedef int64_t (*ct_nll_fn)(const void *x, int64_t N, int64_t C, int64_t sn, int64_t sc,
@@ -174,6 +184,11 @@ cdef extern from "backend.h" nogil:
         # sums that skip NaN, running max/min with indices
         const ct_sum_rows_fn *nansum_rows
         const ct_cumext_fn *cumext
+        # batch normalisation (NULL where a device has none)
+        const ct_bn_stats_fn *bn_stats
+        const ct_bn_apply_fn *bn_apply
+        const ct_bn_bwd_reduce_fn *bn_bwd_reduce
+        const ct_bn_bwd_apply_fn *bn_bwd_apply
 
     # the Philox stream's bookkeeping: blocks a fill of n elements consumes
     uint64_t ct_rand_blocks_uniform_f32(int64_t n)

@@ -30,6 +30,7 @@
 #include "hist.h"
 #include "nn.h"
 #include "pool.h"
+#include "nnmisc.h"
 
 /* ---- elementwise ------------------------------------------------------- */
 
@@ -193,6 +194,12 @@ typedef struct ct_backend {
     const ct_pool_bwd_fn *avg_pool_bwd;
     const ct_pool_bwd_fn *adaptive_avg_pool_bwd;
     const ct_pool_scatter_fn *pool_scatter;
+    /* batch normalisation (nnmisc.h): per dtype (float32, float64); NULL
+     * where a device has none (the op then composes other ops) */
+    const ct_bn_stats_fn *bn_stats;
+    const ct_bn_apply_fn *bn_apply;
+    const ct_bn_bwd_reduce_fn *bn_bwd_reduce;
+    const ct_bn_bwd_apply_fn *bn_bwd_apply;
 } ct_backend;
 
 /* the CPU backend (cpu_backend.c) */

@@ -364,4 +364,8 @@ const ct_backend ct_cpu_backend = {
     .avg_pool_bwd = ct_avg_pool_bwd_loops,
     .adaptive_avg_pool_bwd = ct_adaptive_avg_pool_bwd_loops,
     .pool_scatter = ct_pool_scatter_loops,
+    .bn_stats = ct_bn_stats_loops,
+    .bn_apply = ct_bn_apply_loops,
+    .bn_bwd_reduce = ct_bn_bwd_reduce_loops,
+    .bn_bwd_apply = ct_bn_bwd_apply_loops,
 };

@@ -1685,3 +1685,54 @@ def _pool_entries():
 
 
 _pool_entries()
+# ---- grid: resampling, grid sampling and CTC (ctorch/nn/_grid.py). Their
+# forwards run without history; `plan` knows the backward (transposed
+# resampling matrices, a recomputation, the beta recursion).
+def _grid_plan_entry(str op, str node):
+    derivative(op, node, {"self": lambda grad, plan: plan.backward(grad)}, args=("plan",))
+
+
+for _grid_op, _grid_node in (("upsample_nearest1d", "UpsampleNearest1DBackward0"),
+                   ("upsample_nearest2d", "UpsampleNearest2DBackward0"),
+                   ("upsample_nearest3d", "UpsampleNearest3DBackward0"),
+                   ("_upsample_nearest_exact1d", "UpsampleNearestExact1DBackward0"),
+                   ("_upsample_nearest_exact2d", "UpsampleNearestExact2DBackward0"),
+                   ("_upsample_nearest_exact3d", "UpsampleNearestExact3DBackward0"),
+                   ("upsample_linear1d", "UpsampleLinear1DBackward0"),
+                   ("upsample_bilinear2d", "UpsampleBilinear2DBackward0"),
+                   ("upsample_bicubic2d", "UpsampleBicubic2DBackward0"),
+                   ("_upsample_bilinear2d_aa", "UpsampleBilinear2DAaBackward0"),
+                   ("_upsample_bicubic2d_aa", "UpsampleBicubic2DAaBackward0"),
+                   ("upsample_trilinear3d", "UpsampleTrilinear3DBackward0"),
+                   ("adaptive_avg_pool2d", "AdaptiveAvgPool2DBackward0"),
+                   ("adaptive_avg_pool3d", "AdaptiveAvgPool3DBackward0"),
+                   ("affine_grid_generator", "AffineGridGeneratorBackward0")):
+    _grid_plan_entry("grid_" + _grid_op, _grid_node)
+for _grid_op, _grid_node in (("grid_sampler_2d", "GridSampler2DBackward0"),
+                   ("grid_sampler_3d", "GridSampler3DBackward0")):
+    derivative("grid_" + _grid_op, _grid_node, joint=lambda grad, input, grid, plan, needs:
+               plan.backward(grad, (input, grid), needs), inputs=("input", "grid"), args=("plan",))
+derivative("grid_ctc_loss", "CtcLossBackward0",
+           {"log_probs": lambda grad, log_probs, plan: plan.backward(grad, log_probs)},
+           args=("plan",))
+# ---- nnmisc: batch normalisation, embedding_bag, the multi-class margin losses
+_nnmisc = _OnFirstUse("ctorch.nn._nnmisc")
+derivative("native_batch_norm", "NativeBatchNormBackward0",
+           joint=lambda grad, input, weight, mean, invstd, training, eps, needs:
+                _nnmisc._bn_backward(grad, input, weight, mean, invstd, training, eps, needs),
+           inputs=("input", "weight", "bias"), args=("mean", "invstd", "training", "eps"))
+derivative("embedding_bag", "EmbeddingBagBackward0",
+           joint=lambda grad, weight, per_sample_weights, indices, bags, keep, scale, mode,
+                        max_indices, needs:
+                _nnmisc._embedding_bag_backward(grad, weight, per_sample_weights, indices, bags,
+                                                keep, scale, mode, max_indices, needs),
+           inputs=("weight", "per_sample_weights"),
+           args=("indices", "bags", "keep", "scale", "mode", "max_indices"))
+derivative("multi_margin_loss", "MultiMarginLossBackward0",
+           {"self": lambda grad, self, target, p, margin, weight, reduction:
+                _nnmisc._mm_grad(grad, self, target, p, margin, weight, reduction)},
+           args=("target", "p", "margin", "weight", "reduction"))
+derivative("multilabel_margin_loss", "MultilabelMarginLossBackward0",
+           {"self": lambda grad, self, target, reduction:
+                _nnmisc._mlm_grad(grad, self, target, reduction)},
+           args=("target", "reduction"))

@@ -1,0 +1,311 @@
+/* Batch normalisation kernels (nnmisc.h): the input is dense (N, C, S); the
+ * work is split over the N * C rows of S values (OpenMP), and per-row
+ * partial results are merged per channel in double precision. */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include "nnmisc.h"
+
+#define CT_BN_GRAIN 32768
+/* rows shorter than this run as an (N, C * S) matrix of columns instead */
+#define CT_BN_SHORT 32
+#ifdef _OPENMP
+#include <omp.h>
+#define CT_BN_THREAD(nt, t) do { nt = omp_get_num_threads(); t = omp_get_thread_num(); } while (0)
+#else
+#define CT_BN_THREAD(nt, t) do { nt = 1; t = 0; } while (0)
+#endif
+
+#define CT_BN(SFX, T)                                                              \
+static void bn_stats_rows_##SFX(const void *xv, int64_t N, int64_t C, int64_t S,         \
+                           double *mean, double *var, double *scratch)              \
+{                                                                                  \
+    const T *x = (const T *)xv;                                                    \
+    int64_t rows = N * C, r;                                                       \
+    double *rsum = scratch, *rm2 = scratch + rows;                                 \
+    /* per row: its sum, and the sum of squares about its own mean */              \
+    _Pragma("omp parallel for schedule(static) if (rows * S > CT_BN_GRAIN)")       \
+    for (r = 0; r < rows; r++) {                                                   \
+        /* one pass over x - x[0] and its square (shifted by a value of the \
+         * row, so that the subtraction below does not cancel), in 8 lanes  \
+         * that the compiler vectorises */                                  \
+        const T *p = x + r * S;                                                    \
+        const double sh = S ? (double)p[0] : 0.0;                                  \
+        double l1[8] = {0}, l2[8] = {0}, s1 = 0, s2 = 0;                           \
+        int64_t i = 0;                                                             \
+        for (; i + 8 <= S; i += 8)                                                 \
+            for (int j = 0; j < 8; j++) {                                          \
+                double d = (double)p[i + j] - sh;                                  \
+                l1[j] += d;                                                        \
+                l2[j] += d * d;                                                    \
+            }                                                                      \
+        for (; i < S; i++) {                                                       \
+            double d = (double)p[i] - sh;                                          \
+            s1 += d;                                                               \
+            s2 += d * d;                                                           \
+        }                                                                          \
+        for (int j = 0; j < 8; j++) {                                              \
+            s1 += l1[j];                                                           \
+            s2 += l2[j];                                                           \
+        }                                                                          \
+        rsum[r] = sh * (double)S + s1;                                             \
+        rm2[r] = S ? s2 - s1 * s1 / (double)S : 0.0;                               \
+        if (rm2[r] < 0) rm2[r] = 0;                                                \
+    }                                                                              \
+    /* per channel: Chan's merge of the rows' (count, mean, M2) */                 \
+    for (int64_t c = 0; c < C; c++) {                                              \
+        double tm = 0, tm2 = 0, n = 0;                                             \
+        for (int64_t k = 0; k < N; k++) {                                          \
+            double rs = rsum[k * C + c], rmu = S ? rs / (double)S : 0.0;           \
+            double nn = n + (double)S;                                             \
+            if (nn > 0) {                                                          \
+                double delta = rmu - tm;                                           \
+                tm += delta * ((double)S / nn);                                    \
+                tm2 += rm2[k * C + c] + delta * delta * n * (double)S / nn;        \
+            }                                                                      \
+            n = nn;                                                                \
+        }                                                                          \
+        mean[c] = tm;                                                              \
+        var[c] = n > 0 ? tm2 / n : NAN;                                            \
+    }                                                                              \
+}                                                                                  \
+static void bn_apply_rows_##SFX(const void *xv, void *yv, int64_t N, int64_t C, int64_t S, \
+                           const double *mean, const double *scale,                \
+                           const double *shift)                                    \
+{                                                                                  \
+    const T *x = (const T *)xv;                                                    \
+    T *y = (T *)yv;                                                                \
+    int64_t rows = N * C, r;                                                       \
+    _Pragma("omp parallel for schedule(static) if (rows * S > CT_BN_GRAIN)")       \
+    for (r = 0; r < rows; r++) {                                                   \
+        int64_t c = r % C;                                                         \
+        const T m = (T)mean[c], a = (T)scale[c], b = (T)shift[c];                  \
+        const T *p = x + r * S;                                                    \
+        T *q = y + r * S;                                                          \
+        for (int64_t i = 0; i < S; i++) q[i] = (p[i] - m) * a + b;                 \
+    }                                                                              \
+}                                                                                  \
+static void bn_bwd_reduce_rows_##SFX(const void *gv, const void *xv, int64_t N, int64_t C, \
+                                int64_t S, const double *mean, double *sum_g,      \
+                                double *sum_gx, double *scratch)                   \
+{                                                                                  \
+    const T *g = (const T *)gv, *x = (const T *)xv;                                \
+    int64_t rows = N * C, r;                                                       \
+    double *pg = scratch, *pgx = scratch + rows;                                   \
+    _Pragma("omp parallel for schedule(static) if (rows * S > CT_BN_GRAIN)")       \
+    for (r = 0; r < rows; r++) {                                                   \
+        int64_t c = r % C;                                                         \
+        const T m = (T)mean[c];                                                    \
+        const T *p = x + r * S, *q = g + r * S;                                    \
+        double l1[8] = {0}, l2[8] = {0}, s = 0, sx = 0;                            \
+        int64_t i = 0;                                                             \
+        for (; i + 8 <= S; i += 8)                                                 \
+            for (int j = 0; j < 8; j++) {                                          \
+                l1[j] += (double)q[i + j];                                         \
+                l2[j] += (double)(q[i + j] * (p[i + j] - m));                      \
+            }                                                                      \
+        for (; i < S; i++) {                                                       \
+            s += (double)q[i];                                                     \
+            sx += (double)(q[i] * (p[i] - m));                                     \
+        }                                                                          \
+        for (int j = 0; j < 8; j++) {                                              \
+            s += l1[j];                                                            \
+            sx += l2[j];                                                           \
+        }                                                                          \
+        pg[r] = s;                                                                 \
+        pgx[r] = sx;                                                               \
+    }                                                                              \
+    for (int64_t c = 0; c < C; c++) {                                              \
+        double s = 0, sx = 0;                                                      \
+        for (int64_t k = 0; k < N; k++) {                                          \
+            s += pg[k * C + c];                                                    \
+            sx += pgx[k * C + c];                                                  \
+        }                                                                          \
+        sum_g[c] = s;                                                              \
+        sum_gx[c] = sx;                                                            \
+    }                                                                              \
+}                                                                                  \
+static void bn_bwd_apply_rows_##SFX(const void *gv, const void *xv, void *dxv, int64_t N, \
+                               int64_t C, int64_t S, const double *mean,           \
+                               const double *a, const double *b, const double *d)  \
+{                                                                                  \
+    const T *g = (const T *)gv, *x = (const T *)xv;                                \
+    T *dx = (T *)dxv;                                                              \
+    int64_t rows = N * C, r;                                                       \
+    _Pragma("omp parallel for schedule(static) if (rows * S > CT_BN_GRAIN)")       \
+    for (r = 0; r < rows; r++) {                                                   \
+        int64_t c = r % C;                                                         \
+        const T m = (T)mean[c], ac = (T)a[c], bc = (T)b[c], dc = (T)d[c];          \
+        const T *p = x + r * S, *q = g + r * S;                                    \
+        T *o = dx + r * S;                                                         \
+        for (int64_t i = 0; i < S; i++) o[i] = q[i] * ac + (p[i] - m) * bc + dc;   \
+    }                                                                              \
+}
+CT_BN(f32, float)
+CT_BN(f64, double)
+
+/* The same four over short rows (S < CT_BN_SHORT): the input as an (N, K)
+ * matrix, K = C * S, walked row by row with the inner loop over K (dense,
+ * vectorised), per-column results merged per channel. Threads split K. */
+#define CT_BN_COLS(SFX, T)                                                         \
+static void bn_stats_##SFX(const void *xv, int64_t N, int64_t C, int64_t S,         \
+                           double *mean, double *var, double *scratch)              \
+{                                                                                  \
+    if (S >= CT_BN_SHORT) {                                                        \
+        bn_stats_rows_##SFX(xv, N, C, S, mean, var, scratch);                      \
+        return;                                                                    \
+    }                                                                              \
+    const T *x = (const T *)xv;                                                    \
+    int64_t K = C * S;                                                             \
+    double *cm = (double *)calloc((size_t)(2 * K + 1), sizeof(double));            \
+    double *cm2 = cm + K;                                                          \
+    (void)scratch;                                                                 \
+    if (!cm) {                                                                     \
+        for (int64_t c = 0; c < C; c++) mean[c] = var[c] = NAN;                    \
+        return;                                                                    \
+    }                                                                              \
+    _Pragma("omp parallel if (N * K > CT_BN_GRAIN)")                               \
+    {                                                                              \
+        int nt = 1, t = 0;                                                         \
+        CT_BN_THREAD(nt, t);                                                       \
+        int64_t k0 = K * t / nt, k1 = K * (t + 1) / nt, k, n;                      \
+        /* one pass over sums of x - x[0] and of its square: shifted by a  \
+         * value of the column, so the subtraction below does not cancel */ \
+        for (n = 1; n < N; n++) {                                                  \
+            const T *p = x + n * K;                                                \
+            for (k = k0; k < k1; k++) {                                            \
+                double d = (double)p[k] - (double)x[k];                            \
+                cm[k] += d;                                                        \
+                cm2[k] += d * d;                                                   \
+            }                                                                      \
+        }                                                                          \
+        for (k = k0; k < k1; k++) {                                                \
+            double s1 = cm[k];                                                     \
+            cm[k] = (double)x[k] + s1 / (double)N;                                 \
+            cm2[k] = cm2[k] - s1 * s1 / (double)N;                                 \
+            if (cm2[k] < 0) cm2[k] = 0;                                            \
+        }                                                                          \
+    }                                                                              \
+    for (int64_t c = 0; c < C; c++) {                                              \
+        double tm = 0, tm2 = 0, cnt = 0;                                           \
+        for (int64_t j = 0; j < S; j++) {                                          \
+            double nn = cnt + (double)N, delta = cm[c * S + j] - tm;               \
+            if (nn > 0) {                                                          \
+                tm += delta * ((double)N / nn);                                    \
+                tm2 += cm2[c * S + j] + delta * delta * cnt * (double)N / nn;      \
+            }                                                                      \
+            cnt = nn;                                                              \
+        }                                                                          \
+        mean[c] = tm;                                                              \
+        var[c] = cnt > 0 ? tm2 / cnt : NAN;                                        \
+    }                                                                              \
+    free(cm);                                                                      \
+}                                                                                  \
+/* per-column coefficients: the channel's, repeated S times */                    \
+static T *bn_expand_##SFX(int64_t C, int64_t S, int m, const double *a0,           \
+                          const double *a1, const double *a2, const double *a3)    \
+{                                                                                  \
+    int64_t K = C * S;                                                             \
+    T *e = (T *)malloc((size_t)(m * K + 1) * sizeof(T));                           \
+    if (!e) return NULL;                                                           \
+    const double *src[4] = {a0, a1, a2, a3};                                       \
+    for (int i = 0; i < m; i++)                                                    \
+        for (int64_t c = 0; c < C; c++)                                            \
+            for (int64_t j = 0; j < S; j++) e[i * K + c * S + j] = (T)src[i][c];   \
+    return e;                                                                      \
+}                                                                                  \
+static void bn_apply_##SFX(const void *xv, void *yv, int64_t N, int64_t C, int64_t S, \
+                           const double *mean, const double *scale,                \
+                           const double *shift)                                    \
+{                                                                                  \
+    int64_t K = C * S, n;                                                          \
+    T *e = S < CT_BN_SHORT ? bn_expand_##SFX(C, S, 3, mean, scale, shift, NULL) : NULL; \
+    if (!e) {                                                                      \
+        bn_apply_rows_##SFX(xv, yv, N, C, S, mean, scale, shift);                  \
+        return;                                                                    \
+    }                                                                              \
+    const T *x = (const T *)xv, *m = e, *a = e + K, *b = e + 2 * K;                \
+    T *y = (T *)yv;                                                                \
+    _Pragma("omp parallel for schedule(static) if (N * K > CT_BN_GRAIN)")          \
+    for (n = 0; n < N; n++) {                                                      \
+        const T *p = x + n * K;                                                    \
+        T *q = y + n * K;                                                          \
+        for (int64_t k = 0; k < K; k++) q[k] = (p[k] - m[k]) * a[k] + b[k];        \
+    }                                                                              \
+    free(e);                                                                       \
+}                                                                                  \
+static void bn_bwd_reduce_##SFX(const void *gv, const void *xv, int64_t N, int64_t C, \
+                                int64_t S, const double *mean, double *sum_g,      \
+                                double *sum_gx, double *scratch)                   \
+{                                                                                  \
+    int64_t K = C * S;                                                             \
+    T *e = S < CT_BN_SHORT ? bn_expand_##SFX(C, S, 1, mean, NULL, NULL, NULL) : NULL; \
+    double *cs = e ? (double *)calloc((size_t)(2 * K + 1), sizeof(double)) : NULL; \
+    if (!cs) {                                                                     \
+        free(e);                                                                   \
+        bn_bwd_reduce_rows_##SFX(gv, xv, N, C, S, mean, sum_g, sum_gx, scratch);   \
+        return;                                                                    \
+    }                                                                              \
+    const T *g = (const T *)gv, *x = (const T *)xv, *m = e;                        \
+    double *csx = cs + K;                                                          \
+    _Pragma("omp parallel if (N * K > CT_BN_GRAIN)")                               \
+    {                                                                              \
+        int nt = 1, t = 0;                                                         \
+        CT_BN_THREAD(nt, t);                                                       \
+        int64_t k0 = K * t / nt, k1 = K * (t + 1) / nt, k, n;                      \
+        for (n = 0; n < N; n++) {                                                  \
+            const T *p = x + n * K, *q = g + n * K;                                \
+            for (k = k0; k < k1; k++) {                                            \
+                cs[k] += (double)q[k];                                             \
+                csx[k] += (double)(q[k] * (p[k] - m[k]));                          \
+            }                                                                      \
+        }                                                                          \
+    }                                                                              \
+    for (int64_t c = 0; c < C; c++) {                                              \
+        double a = 0, b = 0;                                                       \
+        for (int64_t j = 0; j < S; j++) {                                          \
+            a += cs[c * S + j];                                                    \
+            b += csx[c * S + j];                                                   \
+        }                                                                          \
+        sum_g[c] = a;                                                              \
+        sum_gx[c] = b;                                                             \
+    }                                                                              \
+    free(cs);                                                                      \
+    free(e);                                                                       \
+}                                                                                  \
+static void bn_bwd_apply_##SFX(const void *gv, const void *xv, void *dxv, int64_t N, \
+                               int64_t C, int64_t S, const double *mean,           \
+                               const double *a, const double *b, const double *d)  \
+{                                                                                  \
+    int64_t K = C * S, n;                                                          \
+    T *e = S < CT_BN_SHORT ? bn_expand_##SFX(C, S, 4, mean, a, b, d) : NULL;       \
+    if (!e) {                                                                      \
+        bn_bwd_apply_rows_##SFX(gv, xv, dxv, N, C, S, mean, a, b, d);              \
+        return;                                                                    \
+    }                                                                              \
+    const T *g = (const T *)gv, *x = (const T *)xv;                                \
+    const T *m = e, *ea = e + K, *eb = e + 2 * K, *ed = e + 3 * K;                 \
+    T *dx = (T *)dxv;                                                              \
+    _Pragma("omp parallel for schedule(static) if (N * K > CT_BN_GRAIN)")          \
+    for (n = 0; n < N; n++) {                                                      \
+        const T *p = x + n * K, *q = g + n * K;                                    \
+        T *o = dx + n * K;                                                         \
+        for (int64_t k = 0; k < K; k++) o[k] = q[k] * ea[k] + (p[k] - m[k]) * eb[k] + ed[k]; \
+    }                                                                              \
+    free(e);                                                                       \
+}
+CT_BN_COLS(f32, float)
+CT_BN_COLS(f64, double)
+
+ct_bn_stats_fn ct_bn_stats_loops[CT_NDTYPES] = {
+    [CT_FLOAT32] = bn_stats_f32, [CT_FLOAT64] = bn_stats_f64,
+};
+ct_bn_apply_fn ct_bn_apply_loops[CT_NDTYPES] = {
+    [CT_FLOAT32] = bn_apply_f32, [CT_FLOAT64] = bn_apply_f64,
+};
+ct_bn_bwd_reduce_fn ct_bn_bwd_reduce_loops[CT_NDTYPES] = {
+    [CT_FLOAT32] = bn_bwd_reduce_f32, [CT_FLOAT64] = bn_bwd_reduce_f64,
+};
+ct_bn_bwd_apply_fn ct_bn_bwd_apply_loops[CT_NDTYPES] = {
+    [CT_FLOAT32] = bn_bwd_apply_f32, [CT_FLOAT64] = bn_bwd_apply_f64,
+};

@@ -1,0 +1,159 @@
+# cython: language_level=3
+"""The kernels' entry of batch normalisation (ctorch/nn/_nnmisc.py does the
+argument handling, the running statistics and the autograd record): the
+forward (per-channel statistics, then the affine map) and the backward (two
+reductions per channel, then the input's gradient), over an input viewed as
+dense (N, C, S). Everything here runs without history; the per-channel
+coefficients are computed in double precision. A backend without these
+kernels (_has_kernels false) leaves the op to a composition of other ops."""
+
+from libc.stdint cimport int64_t
+from libc.stdlib cimport malloc, free
+from libc.math cimport sqrt
+
+from ctorch._core.dtype cimport *
+from ctorch._core.backend cimport *
+from ctorch._core.tensor cimport *
+from ctorch._core.iterator cimport _dense_copy, _check_device
+from ctorch._ops.elementwise cimport _cast
+
+
+cdef Tensor _dense_as(Tensor t, DType dt):
+    """t in dtype dt, dense (t itself when it already is)."""
+    if t._dtype is not dt:
+        t = _cast(t, dt)
+    return t if _is_contiguous(t) else _dense_copy(t)
+
+
+cdef Tensor _vec64(object t, Py_ssize_t C, double fill):
+    """A dense float64 (C,) copy of t, or C copies of fill when t is None."""
+    cdef Tensor r
+    if t is None:
+        r = _empty(1, &C, t_float64)
+        r.fill_(fill)
+        return r
+    return _dense_as(<Tensor>t, t_float64)
+
+
+def _has_kernels(Tensor x):
+    cdef const ct_backend *B = x._storage.backend
+    return (B.bn_stats != NULL and B.bn_apply != NULL and B.bn_bwd_reduce != NULL
+            and B.bn_bwd_apply != NULL)
+
+
+cdef void _dims(Tensor x, int64_t *N, int64_t *C, int64_t *S) noexcept:
+    cdef int d
+    N[0] = x._shape[0]
+    C[0] = x._shape[1]
+    S[0] = 1
+    for d in range(2, x._ndim):
+        S[0] *= x._shape[d]
+
+
+def _bn_forward(Tensor x, weight, bias, running_mean, running_var, bint use_stats, double eps):
+    """(y, mean, invstd, var): x normalised per channel (dim 1) with the batch's
+    statistics (use_stats) or the running ones, then scaled and shifted; mean,
+    invstd and the biased batch variance are float64 (C,) tensors (var is None
+    without use_stats). x is float32 or float64, on a device with the kernels."""
+    cdef int64_t N, C, S
+    _dims(x, &N, &C, &S)
+    cdef Py_ssize_t c_ = C
+    cdef DType dt = x._dtype
+    cdef Tensor cx = _dense_as(x, dt)
+    cdef Tensor mean, var = None, invstd = _empty(1, &c_, t_float64)
+    cdef Tensor scale = _empty(1, &c_, t_float64), shift
+    cdef double *scratch
+    cdef double *vp
+    cdef Tensor var_r
+    cdef const ct_backend *B = cx._storage.backend
+    cdef ct_bn_stats_fn stats = B.bn_stats[dt._code]
+    cdef ct_bn_apply_fn apply = B.bn_apply[dt._code]
+    if use_stats:
+        mean = _empty(1, &c_, t_float64)
+        var = _empty(1, &c_, t_float64)
+        scratch = <double *>malloc(sizeof(double) * (3 * N * C + 1))
+        if scratch == NULL:
+            raise MemoryError()
+        with nogil:
+            stats(cx._data, N, C, S, <double *>mean._data, <double *>var._data, scratch)
+        free(scratch)
+        vp = <double *>var._data
+    else:
+        mean = _vec64(running_mean, C, 0.0)
+        var_r = _vec64(running_var, C, 1.0)
+        vp = <double *>(<Tensor>var_r)._data
+    cdef Tensor w = _vec64(weight, C, 1.0)
+    shift = _vec64(bias, C, 0.0)
+    cdef double *ip = <double *>invstd._data
+    cdef double *sp = <double *>scale._data
+    cdef double *wp = <double *>w._data
+    cdef int64_t c
+    for c in range(C):
+        ip[c] = 1.0 / sqrt(vp[c] + eps)
+        sp[c] = ip[c] * wp[c]
+    cdef Tensor y = _empty(x._ndim, x._shape, dt, x._storage.device)
+    with nogil:
+        apply(cx._data, y._data, N, C, S, <double *>mean._data, sp, <double *>shift._data)
+    _check_device(y)
+    return y, mean, invstd, var
+
+
+def _bn_backward(Tensor g, Tensor x, weight, Tensor mean, Tensor invstd, bint use_stats,
+                 tuple needs):
+    """The gradients (input, weight, bias) of _bn_forward for the output's
+    gradient g; mean and invstd are what the forward used. Entries that
+    `needs` does not ask for are None."""
+    cdef int64_t N, C, S
+    _dims(x, &N, &C, &S)
+    cdef Py_ssize_t c_ = C
+    cdef DType dt = x._dtype
+    cdef Tensor cx = _dense_as(x, dt)
+    cdef Tensor cg = _dense_as(g, dt)
+    cdef Tensor sg = _empty(1, &c_, t_float64), sgx = _empty(1, &c_, t_float64)
+    cdef const ct_backend *B = cx._storage.backend
+    cdef ct_bn_bwd_reduce_fn red = B.bn_bwd_reduce[dt._code]
+    cdef ct_bn_bwd_apply_fn app = B.bn_bwd_apply[dt._code]
+    cdef double *scratch = <double *>malloc(sizeof(double) * (2 * N * C + 1))
+    if scratch == NULL:
+        raise MemoryError()
+    cdef double *mp = <double *>mean._data
+    with nogil:
+        red(cg._data, cx._data, N, C, S, mp, <double *>sg._data, <double *>sgx._data, scratch)
+    free(scratch)
+    cdef double *ip = <double *>invstd._data
+    cdef double *gp = <double *>sg._data
+    cdef double *gxp = <double *>sgx._data
+    cdef Tensor w = _vec64(weight, C, 1.0)
+    cdef double *wp = <double *>w._data
+    cdef Tensor dx = None, dw = None, db = None
+    cdef Tensor a, b, d
+    cdef double *ap
+    cdef double *bp
+    cdef double *dp
+    cdef double M = <double>(N * S)
+    cdef int64_t c
+    if needs[0]:
+        a = _empty(1, &c_, t_float64)
+        b = _empty(1, &c_, t_float64)
+        d = _empty(1, &c_, t_float64)
+        ap, bp, dp = <double *>a._data, <double *>b._data, <double *>d._data
+        for c in range(C):
+            ap[c] = wp[c] * ip[c]
+            if use_stats:
+                # dx = w invstd (g - mean(g) - xhat mean(g xhat))
+                bp[c] = -ap[c] * ip[c] * ip[c] * gxp[c] / M
+                dp[c] = -ap[c] * gp[c] / M
+            else:
+                bp[c] = 0.0
+                dp[c] = 0.0
+        dx = _empty(x._ndim, x._shape, dt, x._storage.device)
+        with nogil:
+            app(cg._data, cx._data, dx._data, N, C, S, mp, ap, bp, dp)
+        _check_device(dx)
+    if needs[1]:
+        dw = _empty(1, &c_, t_float64)
+        for c in range(C):
+            (<double *>dw._data)[c] = gxp[c] * ip[c]
+    if needs[2]:
+        db = sg
+    return dx, dw, db
