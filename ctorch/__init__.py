@@ -227,6 +227,14 @@ _LAZY = {
     "feature_dropout": ("ctorch.nn._nnmisc", "feature_dropout"),
     "feature_dropout_": ("ctorch.nn._nnmisc", "feature_dropout_"),
     "norm_except_dim": ("ctorch.nn._nnmisc", "norm_except_dim"),
+    # conv
+    "conv1d": ("ctorch.nn._conv", "conv1d"),
+    "conv2d": ("ctorch.nn._conv", "conv2d"),
+    "conv3d": ("ctorch.nn._conv", "conv3d"),
+    "conv_transpose1d": ("ctorch.nn._conv", "conv_transpose1d"),
+    "conv_transpose2d": ("ctorch.nn._conv", "conv_transpose2d"),
+    "conv_transpose3d": ("ctorch.nn._conv", "conv_transpose3d"),
+    "convolution": ("ctorch.nn._conv", "convolution"),
 }
 
 

@@ -847,3 +847,4 @@ from tests.op_db_nn_pool import OPS as _POOL; OPS += _POOL  # noqa: E402
 from tests.op_db_nn_grid import OPS as _GRID; OPS += _GRID  # noqa: E402
 from tests.op_db_nn_rnn import OPS as _RNN; OPS += _RNN  # noqa: E402
 from tests.op_db_nn_nnmisc import OPS as _NNMISC; OPS += _NNMISC  # noqa: E402
+from tests.op_db_nn_conv import OPS as _CONV; OPS += _CONV  # noqa: E402

@@ -102,6 +102,16 @@ cdef extern from "backend.h" nogil:
     ctypedef void (*ct_nll_bwd_fn)(void *dx, int64_t N, int64_t C, const void *t, int tbyte,
                                    int64_t st, const void *w, int64_t ignore, const void *g,
                                    int64_t sg, double scale)
+    # convolutions
+    ctypedef struct ct_conv_geom:
+        int64_t in_ "in"[3]
+        int64_t out[3]
+        int64_t k[3]
+        int64_t s[3]
+        int64_t p[3]
+        int64_t d[3]
+    ctypedef void (*ct_im2col_fn)(const void *x, void *cols, int64_t planes, const ct_conv_geom *g)
+    ctypedef void (*ct_col2im_fn)(const void *cols, void *x, int64_t planes, const ct_conv_geom *g)
 
     ctypedef struct ct_backend:
         const char *name
@@ -189,6 +199,18 @@ cdef extern from "backend.h" nogil:
         const ct_bn_apply_fn *bn_apply
         const ct_bn_bwd_reduce_fn *bn_bwd_reduce
         const ct_bn_bwd_apply_fn *bn_bwd_apply
+        # convolutions (NULL: the op runs on a host copy)
+        const ct_im2col_fn *im2col
+        const ct_col2im_fn *col2im
+        int (*conv_im2col_mm)(int dtype, int64_t es, const char *src, const char *w, char *y,
+                              int64_t N, int64_t C, int64_t G, int64_t R,
+                              const ct_conv_geom *g) noexcept nogil
+        int (*conv_mm_col2im)(int dtype, int64_t es, const char *src, const char *w, char *y,
+                              int64_t N, int64_t Cq, int64_t G, int64_t R,
+                              const ct_conv_geom *g) noexcept nogil
+        int (*conv_wgrad)(int dtype, int64_t es, const char *a, const char *src, char *gw,
+                          int64_t N, int64_t C, int64_t G, int64_t R,
+                          const ct_conv_geom *g) noexcept nogil
 
     # the Philox stream's bookkeeping: blocks a fill of n elements consumes
     uint64_t ct_rand_blocks_uniform_f32(int64_t n)

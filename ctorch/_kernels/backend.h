@@ -31,6 +31,7 @@
 #include "nn.h"
 #include "pool.h"
 #include "nnmisc.h"
+#include "conv.h"
 
 /* ---- elementwise ------------------------------------------------------- */
 
@@ -200,6 +201,19 @@ typedef struct ct_backend {
     const ct_bn_apply_fn *bn_apply;
     const ct_bn_bwd_reduce_fn *bn_bwd_reduce;
     const ct_bn_bwd_apply_fn *bn_bwd_apply;
+    /* convolutions (conv.h): im2col and col2im per dtype (float32, float64,
+     * complex64, complex128, the integers). A device may leave them NULL: the op then
+     * runs on a host copy */
+    const ct_im2col_fn *im2col;
+    const ct_col2im_fn *col2im;
+    /* fused convolution drivers (conv.h) on the table's own gemm; 0, or -1
+     * when out of memory. A device may leave them NULL */
+    int (*conv_im2col_mm)(int dtype, int64_t es, const char *src, const char *w, char *y,
+                          int64_t N, int64_t C, int64_t G, int64_t R, const ct_conv_geom *g);
+    int (*conv_mm_col2im)(int dtype, int64_t es, const char *src, const char *w, char *y,
+                          int64_t N, int64_t Cq, int64_t G, int64_t R, const ct_conv_geom *g);
+    int (*conv_wgrad)(int dtype, int64_t es, const char *a, const char *src, char *gw,
+                      int64_t N, int64_t C, int64_t G, int64_t R, const ct_conv_geom *g);
 } ct_backend;
 
 /* the CPU backend (cpu_backend.c) */

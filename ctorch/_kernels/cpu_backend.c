@@ -290,6 +290,26 @@ static int ct_cpu_copy(void *dst, const void *src, size_t nbytes) {
     return 0;
 }
 
+/* ---- the fused convolution drivers (conv.h) on this table's gemm ---------- */
+
+static int ct_cpu_conv_im2col_mm(int dtype, int64_t es, const char *src, const char *w, char *y,
+                                 int64_t N, int64_t C, int64_t G, int64_t R, const ct_conv_geom *g)
+{
+    return ct_conv_im2col_mm(ct_cpu_gemm, dtype, es, src, w, y, N, C, G, R, g);
+}
+
+static int ct_cpu_conv_mm_col2im(int dtype, int64_t es, const char *src, const char *w, char *y,
+                                 int64_t N, int64_t Cq, int64_t G, int64_t R, const ct_conv_geom *g)
+{
+    return ct_conv_mm_col2im(ct_cpu_gemm, dtype, es, src, w, y, N, Cq, G, R, g);
+}
+
+static int ct_cpu_conv_wgrad(int dtype, int64_t es, const char *a, const char *src, char *gw,
+                             int64_t N, int64_t C, int64_t G, int64_t R, const ct_conv_geom *g)
+{
+    return ct_conv_wgrad(ct_cpu_gemm, dtype, es, a, src, gw, N, C, G, R, g);
+}
+
 const ct_backend ct_cpu_backend = {
     .name = "cpu",
 
@@ -368,4 +388,9 @@ const ct_backend ct_cpu_backend = {
     .bn_apply = ct_bn_apply_loops,
     .bn_bwd_reduce = ct_bn_bwd_reduce_loops,
     .bn_bwd_apply = ct_bn_bwd_apply_loops,
+    .im2col = ct_im2col_loops,
+    .col2im = ct_col2im_loops,
+    .conv_im2col_mm = ct_cpu_conv_im2col_mm,
+    .conv_mm_col2im = ct_cpu_conv_mm_col2im,
+    .conv_wgrad = ct_cpu_conv_wgrad,
 };

@@ -1736,3 +1736,22 @@ derivative("multilabel_margin_loss", "MultilabelMarginLossBackward0",
            {"self": lambda grad, self, target, reduction:
                 _nnmisc._mlm_grad(grad, self, target, reduction)},
            args=("target", "reduction"))
+# ---- conv
+# The formulas are in ctorch/nn/_conv.py, written with its recorded ops
+# (im2col, col2im, matmul), so that they differentiate again.
+_conv = _OnFirstUse("ctorch.nn._conv")
+derivative("convolution", "ConvolutionBackward0", inputs=("input", "weight", "bias"),
+           joint=lambda grad, input, weight, stride, padding, dilation, transposed, output_padding,
+           groups, needs: _conv._convolution_backward(grad, input, weight, stride, padding,
+                                                      dilation, transposed, output_padding,
+                                                      groups, needs),
+           args=("stride", "padding", "dilation", "transposed", "output_padding", "groups"))
+derivative("im2col", "Im2ColBackward0",
+           {"self": lambda grad, self_sizes, out, kernel_size, stride, padding, dilation:
+            _conv._im2col_backward(grad, self_sizes, out, kernel_size, stride, padding, dilation)},
+           args=("out", "kernel_size", "stride", "padding", "dilation"))
+derivative("col2im", "Col2ImBackward0",
+           {"self": lambda grad, channels, output_size, out, kernel_size, stride, padding, dilation:
+            _conv._col2im_backward(grad, channels, output_size, out, kernel_size, stride, padding,
+                                   dilation)},
+           args=("channels", "output_size", "out", "kernel_size", "stride", "padding", "dilation"))
