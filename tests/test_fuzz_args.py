@@ -59,6 +59,10 @@ PYTORCH_QUIRKS = [
     # file I/O: save writes a file at any string it is given, load opens one
     # (tests/test_serialization.py checks their argument errors)
     (r"^torch\.(save|load)\(", None, "file I/O on the argument strings"),
+    # niter power iterations, each a QR of the sample: 2**100 of them is work,
+    # in PyTorch too (its loop runs them one by one)
+    (r"\b(svd|pca)_lowrank\(.*niter=(2\*\*\d+|\d{5,})", None,
+     "billions of power iterations are work, not a hang"),
 ]
 
 # Bugs the fuzzer found that are not fixed yet; empty this list as they get

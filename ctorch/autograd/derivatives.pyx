@@ -375,9 +375,46 @@ cdef Tensor _outside_mask(tuple geometry):
 # complex view of a real base. Its geometry counts real elements, so complex
 # gradients pass through their real pairs.
 
+cdef bint _row_major(sizes, strides):
+    """Whether a base's elements sit in its storage in row-major order (its
+    storage positions are then its logical positions, plus its offset)."""
+    cdef int64_t expect = 1
+    for d in range(len(sizes) - 1, -1, -1):
+        if sizes[d] != 1 and strides[d] != expect:
+            return False
+        expect *= sizes[d]
+    return True
+
+
+cdef bint _no_overlap(sizes, strides):
+    """Whether no two elements of a strided layout share a storage position
+    (dims by increasing stride, each stride past the reach of the ones below;
+    an unfold's windows overlap)."""
+    dims = sorted((strides[d], sizes[d]) for d in range(len(sizes)) if sizes[d] > 1)
+    cdef int64_t reach = 0
+    for st, sz in dims:
+        if st <= reach:
+            return False
+        reach += st * (sz - 1)
+    return True
+
+
+cdef bint _direct_view(tuple geometry):
+    """A view of a row-major base of its own dtype, outside a graph being
+    recorded: its gradient moves by a strided copy, without the index of
+    every element that the general path builds (a slice of a long tensor
+    taken many times, as a recurrent network does, stays linear)."""
+    return (geometry[6] == 0 and not _grad_mode() and _row_major(geometry[0], geometry[1])
+            and _no_overlap(geometry[3], geometry[4]))
+
+
 def _view_to_base(grad, geometry):
     """A view's gradient placed in its base's shape (zeros elsewhere)."""
     base_sizes = geometry[0]
+    if _direct_view(geometry):
+        out = grad.new_zeros(base_sizes)
+        out.as_strided(geometry[3], geometry[4], geometry[5] - geometry[2]).copy_(grad)
+        return out
     idx = _view_index(geometry).reshape(-1).to(grad.device)
     n = 1
     for s in base_sizes:
@@ -390,6 +427,9 @@ def _view_to_base(grad, geometry):
 
 def _base_to_view(grad, geometry):
     """The part of a base's gradient that belongs to a view of it."""
+    if _direct_view(geometry):
+        return grad.contiguous().as_strided(geometry[3], geometry[4],
+                                            geometry[5] - geometry[2]).clone()
     idx = _view_index(geometry).reshape(-1).to(grad.device)
     if geometry[6] == 1:
         grad = _complex.view_as_real(grad)

@@ -38,20 +38,6 @@ def _type_name(dt):
     return _TYPE_NAMES.get(str(dt).split(".")[-1], str(dt))
 
 
-# --------------------------------------------------------- tanh
-
-def _tanh(x):
-    """tanh(x) with tanh's node (TanhBackward0): computed as 2 sigmoid(2x) - 1
-    on real floating inputs, whose sigmoid loop is vectorized (the libm tanh
-    costs several times more per element); absolute error within a few ulps
-    of 1, which is what a gate needs."""
-    if not x.dtype.is_floating_point:
-        return _tanh_op(x)
-    r = _sigmoid(x.detach() * 2)
-    r.mul_(2).sub_(1)
-    return _record("tanh", r, (x,))
-
-
 # ------------------------------------------------------------ argument checks
 
 def _tensor(x, fn, name, pos):
@@ -168,14 +154,6 @@ def _bias_sum(b_ih, b_hh):
     return b_ih if b_hh is None else b_ih + b_hh
 
 
-def _tanh_raw(x):
-    """tanh without history (as _tanh)."""
-    if not x.dtype.is_floating_point:
-        return _tanh_op(x)
-    r = _sigmoid(x * 2)
-    return r.mul_(2).sub_(1)
-
-
 # The steps' pointwise parts are single nodes with their backward written out:
 # gates sliced into blocks inside a graph would each send back a gradient of
 # the whole gates tensor, and slicing is what a step does most.
@@ -184,10 +162,10 @@ def _lstm_raw(gt, ct):
     """The LSTM step without history: (h', c', what the backward reads)."""
     hidden = gt.size(0) // 4
     a = _sigmoid(gt)
-    g = _tanh_raw(gt.narrow(0, 2 * hidden, hidden))
+    g = _tanh_op(gt.narrow(0, 2 * hidden, hidden))
     cy = a.narrow(0, hidden, hidden) * ct
     cy.add_(a.narrow(0, 0, hidden) * g)
-    tc = _tanh_raw(cy)
+    tc = _tanh_op(cy)
     return a.narrow(0, 3 * hidden, hidden) * tc, cy, (a, g, ct, tc)
 
 
@@ -196,7 +174,7 @@ def _gru_raw(it, hgt, ht):
     hidden = it.size(0) // 3
     rz = _sigmoid(it.narrow(0, 0, 2 * hidden) + hgt.narrow(0, 0, 2 * hidden))
     hn = hgt.narrow(0, 2 * hidden, hidden)
-    n = _tanh_raw(it.narrow(0, 2 * hidden, hidden) + rz.narrow(0, 0, hidden) * hn)
+    n = _tanh_op(it.narrow(0, 2 * hidden, hidden) + rz.narrow(0, 0, hidden) * hn)
     d = ht - n
     return d * rz.narrow(0, hidden, hidden) + n, (rz, n, hn, d)
 
@@ -340,7 +318,7 @@ def _gru_step(it, hgt, ht, track=True):
 
 def rnn_tanh_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
     """One step of an Elman RNN: tanh(input W_ih^T + b_ih + hx W_hh^T + b_hh)."""
-    return _rnn_cell("rnn_tanh_cell", _tanh, input, hx, w_ih, w_hh, b_ih, b_hh)
+    return _rnn_cell("rnn_tanh_cell", _tanh_op, input, hx, w_ih, w_hh, b_ih, b_hh)
 
 
 def rnn_relu_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
@@ -532,7 +510,7 @@ def _layer(mode, xs, h, c, p, reverse, sizes=None):
             ht = _gru_step(x, _proj_t(w_hh, ht, b_hh), ht, track)
         else:
             g = _addmm(x, w_hh, ht)
-            ht = _tanh(g) if mode == "rnn_tanh" else _relu(g)
+            ht = _tanh_op(g) if mode == "rnn_tanh" else _relu(g)
         outs[t] = ht.t()
     if sizes is not None:
         if done_h:
