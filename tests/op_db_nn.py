@@ -195,6 +195,16 @@ def _s_ce(rng, dt):
     ]
 
 
+def _s_lce(rng, dt):
+    x = lambda *s: D(randn(rng, s, dt))
+    return [
+        ((x(6, 4), x(5, 4), I(_targets(rng, 6, 5))), {}),
+        ((x(6, 4), x(5, 4), I(_targets(rng, 6, 5, ignore=True))), {"reduction": "sum"}),
+        ((x(6, 4), x(5, 4), I(_targets(rng, 6, 5))), {"ignore_index": None,
+                                                       "label_smoothing": 0.1}),
+    ]
+
+
 def _s_mse(rng, dt):
     return [
         ((D(randn(rng, (5, 4), dt)), D(randn(rng, (5, 4), dt))), {}),
@@ -267,6 +277,15 @@ OPS = [
              (lambda t: F(t).cross_entropy(_x(t), t.rand(4, 2)), RuntimeError,
               "Expected target size [4, 3], got [4, 2]"),
          ]),
+    NNOp("linear_cross_entropy", lambda t, *a, **k: F(t).linear_cross_entropy(*a, **k),
+         lambda x, w, target, **k: _cross_entropy(
+             x.astype(np.float64) @ w.astype(np.float64).T, target,
+             **{n: (-(1 << 63) if v is None else v) for n, v in k.items()}),
+         _s_lce, grad_fn=None, gradcheck=True, tol={"float16": (2e-2, 2e-2)},
+         errors=[(lambda t: F(t).linear_cross_entropy(t.randn(4, 3), t.randn(5, 2),
+                                                      t.tensor([0, 1, 2, 3])),
+                  RuntimeError, "expected equal input and linear_weight last dimensions "
+                                "(in_features), got 3 and 2, respectively")]),
     NNOp("mse_loss", lambda t, *a, **k: F(t).mse_loss(*a, **k), _mse, _s_mse,
          grad_fn="MseLossBackward0",
          errors=[(lambda t: F(t).mse_loss(_x(t), t.randn(5)), RuntimeError,

@@ -186,6 +186,23 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     return (1 - label_smoothing) * loss + (label_smoothing / c) * smooth
 
 
+def linear_cross_entropy(input, linear_weight, target, *, linear_bias=None, weight=None,
+                         reduction="mean", ignore_index=-100, label_smoothing=0.0, options=None):
+    """cross_entropy(linear(input, linear_weight, linear_bias), target, ...);
+    ignore_index=None ignores no class. `options` chooses how PyTorch chunks
+    the product (memory, not values): every choice gives these values."""
+    _tensor(input, "linear_cross_entropy")
+    _tensor(linear_weight, "linear_cross_entropy", "linear_weight")
+    if input.dim() >= 1 and linear_weight.dim() >= 1 and input.shape[-1] != linear_weight.shape[-1]:
+        raise RuntimeError(f"expected equal input and linear_weight last dimensions "
+                           f"(in_features), got {input.shape[-1]} and {linear_weight.shape[-1]}, "
+                           f"respectively")
+    logits = linear(input, linear_weight, linear_bias)
+    return cross_entropy(logits, target, weight=weight, reduction=reduction,
+                         ignore_index=-(1 << 63) if ignore_index is None else ignore_index,
+                         label_smoothing=label_smoothing)
+
+
 def _class_view(weight, nd, cdim):
     shape = [1] * nd
     shape[cdim] = weight.shape[0]
@@ -1084,3 +1101,4 @@ from ctorch.nn._pool import (max_pool1d, max_pool2d, max_pool3d, max_pool1d_with
 from ctorch.nn._grid import (interpolate, upsample, upsample_nearest, upsample_bilinear, affine_grid, grid_sample, scaled_dot_product_attention, ctc_loss, multi_head_attention_forward)  # noqa: E402,F401
 from ctorch.nn._nnmisc import (batch_norm, instance_norm, normalize, one_hot, softmin, local_response_norm, bilinear, embedding_bag, dropout1d, dropout2d, dropout3d, alpha_dropout, feature_alpha_dropout, gaussian_nll_loss, multi_margin_loss, multilabel_margin_loss, multilabel_soft_margin_loss, triplet_margin_with_distance_loss, gumbel_softmax)  # noqa: E402,F401
 from ctorch.nn._conv import conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d, conv_transpose3d, unfold, fold  # noqa: E402,F401
+from ctorch._ops.composite import pdist  # noqa: E402,F401  (torch.pdist itself, as in PyTorch)
