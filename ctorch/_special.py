@@ -197,9 +197,11 @@ def _run(kernel, o, arrays):
         f.result()
 
 
-def _compute(kernel, args, rdt):
+def _compute(kernel, args, rdt, tkernel=None):
     """A new tensor of dtype rdt, the broadcast of the tensor args, filled by
-    kernel(out_array, *operand_arrays) on the host."""
+    kernel(out_array, *operand_arrays) on the host. tkernel (one operand):
+    a kernel on the tensors, tkernel(result, input), tried first; it returns
+    False where it does not take the operands."""
     if len(args) == 1:
         # one tensor: the result takes its layout (a transposed input gives a
         # transposed result, as in PyTorch)
@@ -209,9 +211,10 @@ def _compute(kernel, args, rdt):
         if cuda:
             h = h.cpu()
         r = _empty_like(h, dtype=rdt)
-        o = r.numpy()
-        if o.size:
-            _run(kernel, o, (h.numpy(),))
+        if tkernel is None or not tkernel(r, h):
+            o = r.numpy()
+            if o.size:
+                _run(kernel, o, (h.numpy(),))
         return r.to(x.device) if cuda else r
     dev = _device_of(args)
     a, b = args[0], args[-1]
@@ -305,19 +308,61 @@ def _ufunc_kernel(name):
     return kernel
 
 
-(_K_erfc, _K_erfinv, _K_i0, _K_xlogy, _K_xlog1py, _K_gammainc, _K_gammaincc) = (
-    _ufunc_kernel(n) for n in ("erfc", "erfinv", "i0", "xlogy", "xlog1py", "gammainc", "gammaincc"))
+(_K_erfc, _K_erfinv, _K_i0, _K_xlogy, _K_xlog1py) = (
+    _ufunc_kernel(n) for n in ("erfc", "erfinv", "i0", "xlogy", "xlog1py"))
+
+
+def _igamma_kernel(upper):
+    """The regularized incomplete gamma functions P(a, x) / Q(a, x) (upper).
+    A negative a or x gives NaN; scipy's Q reaches that by a slow error path,
+    so those elements go in as NaN. scipy's Q takes a slow series for
+    x < 1.1: there Q = 1 - P (P in double) where that keeps full precision
+    (P <= 0.9 for double, P <= 1 - 1e-6 for float), scipy's Q elsewhere."""
+    def kernel(o, a, x):
+        np, sc = _L.np, _L.sc
+        c = _cdt(o)
+        if not upper:
+            sc.gammainc(a, x, out=o, dtype=c)
+            return
+        with np.errstate(invalid="ignore"):
+            bad = (a < 0) | (x < 0)
+            if bad.any():
+                a = np.where(bad, np.nan, a)
+                x = np.where(bad, np.nan, x)
+            small = x < 1.1
+            if not small.any():
+                sc.gammaincc(a, x, out=o, dtype=c)
+                return
+            if a.shape == x.shape == o.shape:
+                ab, xb = a, x
+            else:
+                ab, xb = np.broadcast_arrays(a, x)
+                small = np.broadcast_to(small, o.shape)
+            sa, sx = ab[small].astype(np.float64), xb[small].astype(np.float64)
+            p = sc.gammainc(sa, sx)
+            q = np.subtract(1.0, p)
+            direct = ~(p <= (0.9 if c == "d" else 1 - 1e-6))
+            if direct.any():
+                q[direct] = sc.gammaincc(sa[direct], sx[direct])
+            sc.gammaincc(np.where(small, np.nan, ab), xb, out=o, dtype=c)
+            o[small] = q
+    return kernel
+
+
+_K_gammainc, _K_gammaincc = _igamma_kernel(False), _igamma_kernel(True)
 
 
 # ------------------------------------------------------------ unary
 
-def _unary(x, out, fname, kern, kernel, *, half=True, cplx=False, grad=None, args=()):
+def _unary(x, out, fname, kern, kernel, *, half=True, cplx=False, grad=None, args=(),
+           tkernel=None):
     """One-input function: kern names the kernel in PyTorch's dtype error,
-    grad the derivatives entry (None: PyTorch gives no gradient)."""
+    grad the derivatives entry (None: PyTorch gives no gradient), tkernel
+    an optional kernel on tensors (see _compute)."""
     _tensor_arg(x, fname)
     rdt = _float_of(x.dtype)
     _check_dtype(rdt, kern, half, cplx)
-    r = _compute(kernel, (x,), rdt)
+    r = _compute(kernel, (x,), rdt, tkernel)
     if grad is not None:
         _record(grad, r, (x,), args)
     return _finish(r, out, fname, (x,))
@@ -352,11 +397,31 @@ def _inplace_unary(self, fn, name, kern=None, half=True, cplx=False):
 
 # digamma and polygamma
 
+def _digamma(o, x):
+    """o = digamma(x). scipy's psi takes a slow path (several microseconds an
+    element) for negative inputs: those come from the reflection formula
+    psi(x) = psi(1 - x) - pi cot(pi x), in double, with cot's argument
+    reduced to x - round(x) (exact); negative integers are poles (NaN)."""
+    np, sc = _L.np, _L.sc
+    c = _cdt(o)
+    neg = x < 0
+    if not neg.any():
+        sc.psi(x, out=o, dtype=c)
+        return
+    with np.errstate(all="ignore"):
+        sc.psi(np.where(neg, np.nan, x), out=o, dtype=c)
+        xn = x[neg].astype(np.float64)
+        r = xn - np.round(xn)
+        v = sc.psi(1 - xn) - np.pi / np.tan(np.pi * r)
+        v[r == 0] = np.nan
+    o[neg] = v
+
+
 def _polygamma_kernel(n):
     def kernel(o, x):
         sc = _L.sc
         if n == 0:
-            sc.psi(x, out=o, dtype=_cdt(o))
+            _digamma(o, x)
             return
         sc.zeta(_L.np.asarray(n + 1, _cdt(o)), x, o)
         with _L.np.errstate(all="ignore"):
@@ -370,8 +435,21 @@ def _factorial(n):
     return float(math.factorial(n)) if n <= 170 else math.inf
 
 
+def _digamma_t(r, x):
+    """digamma by ctorch's own kernel (contiguous float32 / float64); on
+    first use this name is rebound to the kernel's entry itself."""
+    from ctorch._ops.special_k import digamma as k
+    global _digamma_t
+    _digamma_t = k
+    return k(r, x)
+
+
+_K_digamma = _polygamma_kernel(0)
+
+
 def digamma(input, *, out=None):
-    return _unary(input, out, "digamma", "digamma", _polygamma_kernel(0), grad="digamma")
+    return _unary(input, out, "digamma", "digamma", _K_digamma, grad="digamma",
+                  tkernel=_digamma_t)
 
 
 def _check_n(n, fname):
@@ -388,7 +466,8 @@ def polygamma(n, input, *, out=None):
     n = _check_n(n, "polygamma")
     _tensor_arg(input, "polygamma", "input", 2)
     kern = ("digamma", "trigamma")[n] if n < 2 else "polygamma"
-    return _unary(input, out, "polygamma", kern, _polygamma_kernel(n), grad="polygamma", args=(n,))
+    return _unary(input, out, "polygamma", kern, _polygamma_kernel(n), grad="polygamma", args=(n,),
+                  tkernel=_digamma_t if n == 0 else None)
 
 
 def _lgamma_kernel(o, x):
@@ -491,11 +570,33 @@ def _erfinv_kernel(o, x):
         with np.errstate(all="ignore"):
             _erfinv_float(np, o.reshape(-1), x.reshape(-1))
     else:
+        # scipy's erfinv takes a slow error path outside [-1, 1]: those
+        # elements go in as NaN, which is their value
+        with np.errstate(invalid="ignore"):
+            outside = np.abs(x) > 1
+        if outside.any():
+            x = np.where(outside, np.nan, x)
         _K_erfinv(o, x)
 
 
+_ERFINV_K = []
+
+
+def _erfinv_t(r, x):
+    """erfinv by ctorch's own kernel (contiguous float32 / float64) for
+    short arrays; long ones go to _erfinv_kernel (float: the blockwise numpy
+    form, double: scipy's erfinv), faster there."""
+    if not _ERFINV_K:
+        from ctorch._ops.special_k import erfinv as k
+        _ERFINV_K.append(k)
+    if x.numel() >= 4096:
+        return False
+    return _ERFINV_K[0](r, x)
+
+
 def erfinv(input, *, out=None):
-    return _unary(input, out, "erfinv", "erfinv_vml_cpu", _erfinv_kernel, grad="erfinv")
+    return _unary(input, out, "erfinv", "erfinv_vml_cpu", _erfinv_kernel, grad="erfinv",
+                  tkernel=_erfinv_t)
 
 
 def i0(input, *, out=None):

@@ -18,7 +18,11 @@ from ctorch._special import (
     _unary, _binary, _sc_unary, _K_erfc, _K_i0, _K_xlogy, _K_xlog1py, _K_gammainc,
     _K_gammaincc, _polygamma_kernel, _mvlgamma_kernel, _sinc_kernel,
     _logit_kernel, _check_n, _tensor_arg, _not_implemented, _L, _cdt,
+    _binary_args, _result_type, _float_of, _check_dtype, _broadcast, _device_of, _finish,
+    _FLOAT, _DOUBLE,
 )
+from ctorch._ops.creation import empty as _empty, empty_like as _empty_like, tensor as _tensor
+from ctorch._ops.special_k import poly as _poly
 
 __all__ = [
     "airy_ai", "bessel_j0", "bessel_j1", "bessel_y0", "bessel_y1", "chebyshev_polynomial_t",
@@ -38,7 +42,8 @@ __all__ = [
 # ------------------------------------------------------------ gamma family
 
 def digamma(input, *, out=None):
-    return _unary(input, out, "special_digamma", "digamma", _polygamma_kernel(0), grad="digamma")
+    return _unary(input, out, "special_digamma", "digamma", _S._K_digamma, grad="digamma",
+                  tkernel=_S._digamma_t)
 
 
 psi = digamma
@@ -49,7 +54,7 @@ def polygamma(n, input, *, out=None):
     _tensor_arg(input, "special_polygamma", "input", 2)
     kern = ("digamma", "trigamma")[n] if n < 2 else "polygamma"
     return _unary(input, out, "special_polygamma", kern, _polygamma_kernel(n), grad="polygamma",
-                  args=(n,))
+                  args=(n,), tkernel=_S._digamma_t if n == 0 else None)
 
 
 def gammaln(input, *, out=None):
@@ -94,7 +99,7 @@ def erfc(input, *, out=None):
 
 def erfinv(input, *, out=None):
     return _unary(input, out, "special_erfinv", "erfinv_vml_cpu", _S._erfinv_kernel,
-                  grad="erfinv")
+                  grad="erfinv", tkernel=_S._erfinv_t)
 
 
 erfcx = _sc_unary("erfcx", "erfcx", half=False, grad="special_erfcx")
@@ -193,65 +198,86 @@ def log_softmax(input, dim, *, dtype=None):
 # ------------------------------------------------------------ orthogonal polynomials
 #
 # p(input, n): n is truncated to an integer; a negative (or non-finite)
-# degree gives 0, as PyTorch's kernels do.
+# degree gives 0, as PyTorch's kernels do. Computed in double by the
+# recurrences of ctorch/_kernels/special.c (device tensors through a host
+# copy).
 
-def _degrees(n):
-    np = _L.np
-    n = np.asarray(n)
-    if n.dtype.kind == "f":
-        with np.errstate(invalid="ignore"):
-            k = np.trunc(n)
-            bad = ~(np.isfinite(k) & (k >= 0))
-        return np.where(bad, 0, k).astype(np.int64), bad
-    if n.dtype.kind == "b":
-        return n.astype(np.int64), None
-    return np.maximum(n, 0).astype(np.int64), n < 0
+_POLY_KINDS = {"chebyshev_polynomial_t": 0, "chebyshev_polynomial_u": 1,
+               "chebyshev_polynomial_v": 2, "chebyshev_polynomial_w": 3,
+               "hermite_polynomial_h": 4, "hermite_polynomial_he": 5,
+               "laguerre_polynomial_l": 6, "legendre_polynomial_p": 7}
 
 
-def _poly_kernel(ev_name, shift=False, third=0):
-    """ev_name: scipy's eval_<family>; third = -1 / +1: the third / fourth
-    kind Chebyshev polynomials, U_n -+ U_(n-1)."""
-    def kernel(o, x, n):
-        np, sc = _L.np, _L.sc
-        ev = getattr(sc, ev_name)
-        k, bad = _degrees(n)
-        if shift:
-            x = np.multiply(x, 2, dtype=np.float64) - 1
-        ev(k, x, out=o)
-        if third:
-            _third(np, ev, o, k, x, third)
-        if bad is not None:
-            np.copyto(o, 0, where=bad)
-    return kernel
+def _poly_operand(x, shape, numel, rdt):
+    """x as the kernel reads it: a contiguous CPU tensor of dtype rdt with
+    numel elements or one element (a python number stays as it is)."""
+    if not isinstance(x, Tensor):
+        return x
+    if x.requires_grad:
+        x = x.detach()
+    if x.is_cuda:
+        x = x.cpu()
+    if x.dtype is not rdt:
+        x = x.to(rdt)
+    n = x.numel()
+    if n == 1:
+        return x if x.is_contiguous() else x.reshape(())
+    if tuple(x.shape) != shape:
+        x = x.expand(shape)
+    return x if x.is_contiguous() else x.contiguous()
 
 
-def _third(np, ev, o, k, x, third):
-    """o (U_n) -+ U_(n-1): the third / fourth kind Chebyshev polynomials."""
-    with np.errstate(all="ignore"):
-        prev = ev(np.maximum(k - 1, 0), x)
-        prev = np.where(k == 0, 0, prev)
-        np.add(o, third * prev, out=o, casting="unsafe")
+def _poly_compute(kind, shift, a, b, rdt):
+    """p_b(a) (a: the input, b: the degree) by the polynomials' kernel."""
+    if isinstance(a, Tensor) and isinstance(b, Tensor) and a.shape == b.shape:
+        shape = tuple(a.shape)
+    else:
+        shape = tuple(_broadcast((a, b)))
+    dev = _device_of((a, b))
+    r = _empty(shape, dtype=rdt)
+    numel = r.numel()
+    if numel:
+        x = _poly_operand(a, shape, numel, rdt)
+        if not isinstance(x, Tensor):
+            x = _tensor(x, dtype=rdt)
+        _poly(kind, shift, r, x, _poly_operand(b, shape, numel, rdt))
+    return r.to(dev) if dev.type != "cpu" else r
 
 
-def _polynomial(name, ev_name, shift=False, third=0):
-    kernel = _poly_kernel(ev_name, shift, third)
+def _polynomial(name, shift=False):
+    kind = _POLY_KINDS[name.replace("shifted_", "")]
+    fname = f"special_{name}"
+    kern = f"{name}_cpu"
 
     def f(input, n, *, out=None):
-        return _binary(input, n, out, f"special_{name}", f"{name}_cpu", kernel, half=False)
+        if isinstance(input, Tensor) and isinstance(n, Tensor):
+            dt = input.dtype
+            # the common case in few steps: float CPU tensors of one shape and dtype
+            if ((dt is _FLOAT or dt is _DOUBLE) and n.dtype is dt and input.shape == n.shape and
+                    not input.is_cuda and not n.is_cuda and input.is_contiguous() and
+                    n.is_contiguous()):
+                r = _empty_like(input)
+                _poly(kind, shift, r, input, n)
+                return r if out is None else _finish(r, out, fname, (input, n))
+        _binary_args(input, n, fname)
+        rdt = _float_of(_result_type(input, n))
+        _check_dtype(rdt, kern, False, False)
+        r = _poly_compute(kind, shift, input, n, rdt)
+        return r if out is None else _finish(r, out, fname, (input, n))
     f.__name__ = f.__qualname__ = name
     f.__doc__ = f"{name}(input, n, *, out=None) -> Tensor"
     return f
 
 
-chebyshev_polynomial_t = _polynomial("chebyshev_polynomial_t", "eval_chebyt")
-chebyshev_polynomial_u = _polynomial("chebyshev_polynomial_u", "eval_chebyu")
-chebyshev_polynomial_v = _polynomial("chebyshev_polynomial_v", "eval_chebyu", third=-1)
-chebyshev_polynomial_w = _polynomial("chebyshev_polynomial_w", "eval_chebyu", third=1)
-shifted_chebyshev_polynomial_t = _polynomial("shifted_chebyshev_polynomial_t", "eval_chebyt", True)
-shifted_chebyshev_polynomial_u = _polynomial("shifted_chebyshev_polynomial_u", "eval_chebyu", True)
-shifted_chebyshev_polynomial_v = _polynomial("shifted_chebyshev_polynomial_v", "eval_chebyu", True, -1)
-shifted_chebyshev_polynomial_w = _polynomial("shifted_chebyshev_polynomial_w", "eval_chebyu", True, 1)
-hermite_polynomial_h = _polynomial("hermite_polynomial_h", "eval_hermite")
-hermite_polynomial_he = _polynomial("hermite_polynomial_he", "eval_hermitenorm")
-laguerre_polynomial_l = _polynomial("laguerre_polynomial_l", "eval_laguerre")
-legendre_polynomial_p = _polynomial("legendre_polynomial_p", "eval_legendre")
+chebyshev_polynomial_t = _polynomial("chebyshev_polynomial_t")
+chebyshev_polynomial_u = _polynomial("chebyshev_polynomial_u")
+chebyshev_polynomial_v = _polynomial("chebyshev_polynomial_v")
+chebyshev_polynomial_w = _polynomial("chebyshev_polynomial_w")
+shifted_chebyshev_polynomial_t = _polynomial("shifted_chebyshev_polynomial_t", True)
+shifted_chebyshev_polynomial_u = _polynomial("shifted_chebyshev_polynomial_u", True)
+shifted_chebyshev_polynomial_v = _polynomial("shifted_chebyshev_polynomial_v", True)
+shifted_chebyshev_polynomial_w = _polynomial("shifted_chebyshev_polynomial_w", True)
+hermite_polynomial_h = _polynomial("hermite_polynomial_h")
+hermite_polynomial_he = _polynomial("hermite_polynomial_he")
+laguerre_polynomial_l = _polynomial("laguerre_polynomial_l")
+legendre_polynomial_p = _polynomial("legendre_polynomial_p")

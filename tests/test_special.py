@@ -136,3 +136,65 @@ def test_erfinv_of_long_float_arrays():
     np.testing.assert_allclose(got, exp, rtol=1e-6, atol=0, equal_nan=True)
     got_t = torch.special.erfinv(torch.tensor(x).reshape(100, 1000).t()).numpy()
     np.testing.assert_allclose(got_t, exp.reshape(100, 1000).T, rtol=1e-6, atol=0, equal_nan=True)
+
+
+# the inputs that take their own paths: negative digamma arguments (the
+# reflection formula), erfinv outside [-1, 1] and near +-1, gammaincc for
+# x < 1.1 and negative arguments, high-degree polynomials inside (-1, 1)
+def test_digamma_over_the_whole_line():
+    rng = np.random.default_rng(5)
+    x = np.concatenate([rng.uniform(-30, 30, 400), -np.arange(0.0, 6.0), [0.0, -0.0, np.inf, -np.inf, np.nan,
+                        1e-300, -1e-300, 1.4616321, 1e30, -2.5, -1e10 - 0.5]])
+    for dt in ("float64", "float32"):
+        xd = x.astype(dt)
+        want = sc.psi(xd.astype(np.float64))
+        want[xd == -np.inf] = np.nan
+        want[(xd == 0) & np.signbit(xd)] = np.inf
+        for f in (torch.digamma, torch.special.psi, lambda t: torch.special.polygamma(0, t)):
+            got = f(torch.tensor(xd)).numpy()
+            assert got.dtype == xd.dtype
+            np.testing.assert_allclose(got, want.astype(dt), rtol=1e-9 if dt == "float64" else 2e-6,
+                                       atol=1e-12, equal_nan=True)
+
+
+def test_erfinv_outside_and_at_the_ends_of_its_domain():
+    rng = np.random.default_rng(6)
+    x = np.concatenate([rng.uniform(-3, 3, 300), 1 - 10.0 ** -rng.uniform(1, 16, 100),
+                        [1.0, -1.0, 0.0, -0.0, np.nan, np.inf, -np.inf, 1e-300, np.nextafter(1.0, 0)]])
+    want = sc.erfinv(x)
+    got = torch.special.erfinv(torch.tensor(x)).numpy()
+    np.testing.assert_allclose(got, want, rtol=2e-15, atol=0, equal_nan=True)
+    assert np.signbit(got[-6]) and not np.signbit(got[-7])
+    xf = x.astype(np.float32)
+    got = torch.erfinv(torch.tensor(xf)).numpy()
+    np.testing.assert_allclose(got, sc.erfinv(xf.astype(np.float64)).astype(np.float32), rtol=1e-6,
+                               atol=0, equal_nan=True)
+
+
+@pytest.mark.parametrize("dtype,rtol", [("float64", 1e-13), ("float32", 2e-6)])
+def test_gammaincc_for_small_and_negative_arguments(dtype, rtol):
+    rng = np.random.default_rng(7)
+    a = np.concatenate([rng.uniform(-1, 3, 400), rng.uniform(0, 1e-3, 50), [0, 0, 1, 2, np.inf, np.nan]])
+    x = np.concatenate([rng.uniform(-0.5, 1.2, 400), rng.uniform(0, 1.2, 50), [0, 1, 0, 1e-30, 1, 0.5]])
+    a, x = a.astype(dtype), x.astype(dtype)
+    want = sc.gammaincc(a.astype(np.float64), x.astype(np.float64)).astype(dtype)
+    np.testing.assert_allclose(torch.special.gammaincc(torch.tensor(a), torch.tensor(x)).numpy(), want,
+                               rtol=rtol, atol=0, equal_nan=True)
+    # broadcast operands
+    got = torch.igammac(torch.tensor(a[:6]).reshape(6, 1), torch.tensor(x[:5])).numpy()
+    np.testing.assert_allclose(got, sc.gammaincc(a[:6, None].astype(np.float64), x[:5].astype(np.float64)),
+                               rtol=rtol, atol=0, equal_nan=True)
+
+
+@pytest.mark.parametrize("name,ref", [
+    ("chebyshev_polynomial_t", sc.eval_chebyt), ("chebyshev_polynomial_u", sc.eval_chebyu),
+    ("chebyshev_polynomial_v", lambda n, x: sc.eval_chebyu(n, x) - sc.eval_chebyu(n - 1, x)),
+    ("chebyshev_polynomial_w", lambda n, x: sc.eval_chebyu(n, x) + sc.eval_chebyu(n - 1, x)),
+    ("legendre_polynomial_p", sc.eval_legendre), ("hermite_polynomial_he", sc.eval_hermitenorm)])
+def test_polynomials_of_high_degree(name, ref):
+    rng = np.random.default_rng(8)
+    x = np.concatenate([rng.uniform(-1, 1, 60), [-1.0, 1.0, 0.0]])
+    n = np.array([40.0, 65.0, 200.0])
+    got = getattr(torch.special, name)(torch.tensor(x)[:, None], torch.tensor(n)).numpy()
+    want = ref(n[None, :].astype(np.int64), x[:, None])
+    np.testing.assert_allclose(got, want, rtol=1e-8, atol=1e-8 * np.abs(want).max())

@@ -112,6 +112,11 @@ cdef extern from "backend.h" nogil:
         int64_t d[3]
     ctypedef void (*ct_im2col_fn)(const void *x, void *cols, int64_t planes, const ct_conv_geom *g)
     ctypedef void (*ct_col2im_fn)(const void *cols, void *x, int64_t planes, const ct_conv_geom *g)
+    # special functions
+    ctypedef int (*ct_special_poly_fn)(int kind, int shift, int dtype, const void *x, int64_t sx,
+                                       const void *n, int64_t sn, void *out, int64_t count)
+    ctypedef int (*ct_special_digamma_fn)(int dtype, const void *x, void *out, int64_t count)
+    ctypedef int (*ct_special_erfinv_fn)(int dtype, const void *x, void *out, int64_t count)
 
     ctypedef struct ct_backend:
         const char *name
@@ -211,6 +216,10 @@ cdef extern from "backend.h" nogil:
         int (*conv_wgrad)(int dtype, int64_t es, const char *a, const char *src, char *gw,
                           int64_t N, int64_t C, int64_t G, int64_t R,
                           const ct_conv_geom *g) noexcept nogil
+        # special functions (NULL where the backend lacks them)
+        ct_special_poly_fn special_poly
+        ct_special_digamma_fn special_digamma
+        ct_special_erfinv_fn special_erfinv
 
     # the Philox stream's bookkeeping: blocks a fill of n elements consumes
     uint64_t ct_rand_blocks_uniform_f32(int64_t n)

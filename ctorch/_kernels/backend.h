@@ -32,6 +32,7 @@
 #include "pool.h"
 #include "nnmisc.h"
 #include "conv.h"
+#include "special.h"
 
 /* ---- elementwise ------------------------------------------------------- */
 
@@ -214,6 +215,13 @@ typedef struct ct_backend {
                           int64_t N, int64_t Cq, int64_t G, int64_t R, const ct_conv_geom *g);
     int (*conv_wgrad)(int dtype, int64_t es, const char *a, const char *src, char *gw,
                       int64_t N, int64_t C, int64_t G, int64_t R, const ct_conv_geom *g);
+    /* special functions (special.h): the orthogonal polynomials, digamma,
+     * erfinv;
+     * NULL where the backend lacks them (device tensors go through a host
+     * copy) */
+    ct_special_poly_fn special_poly;
+    ct_special_digamma_fn special_digamma;
+    ct_special_erfinv_fn special_erfinv;
 } ct_backend;
 
 /* the CPU backend (cpu_backend.c) */

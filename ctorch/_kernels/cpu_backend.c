@@ -393,4 +393,7 @@ const ct_backend ct_cpu_backend = {
     .conv_im2col_mm = ct_cpu_conv_im2col_mm,
     .conv_mm_col2im = ct_cpu_conv_mm_col2im,
     .conv_wgrad = ct_cpu_conv_wgrad,
+    .special_poly = ct_special_poly,
+    .special_digamma = ct_special_digamma,
+    .special_erfinv = ct_special_erfinv,
 };

@@ -1,0 +1,40 @@
+#ifndef CT_SPECIAL_H
+#define CT_SPECIAL_H
+/* Special functions that have no fast enough engine elsewhere: the
+ * orthogonal polynomials p_n(x) of torch.special, by their three-term
+ * recurrences (the Chebyshev ones by their trigonometric forms for high
+ * degrees inside (-1, 1)), digamma and erfinv. */
+
+#include <stdint.h>
+
+/* the polynomial families (the `kind` argument) */
+enum {
+    CT_POLY_CHEB_T, CT_POLY_CHEB_U, CT_POLY_CHEB_V, CT_POLY_CHEB_W,
+    CT_POLY_HERMITE_H, CT_POLY_HERMITE_HE, CT_POLY_LAGUERRE, CT_POLY_LEGENDRE,
+    CT_POLY_COUNT
+};
+
+/* out[i] = p_{n[i]}(x[i]) for i < count; x, n and out of dtype CT_FLOAT32
+ * (dtype 0) or CT_FLOAT64 (dtype 1), x and n read with element strides sx and
+ * sn (0: one value for all). n is truncated to an integer; a negative or
+ * non-finite degree gives 0. shift: the shifted polynomial, p_n(2x - 1).
+ * Values are computed in double. Returns 0, or -1 for an unknown kind. */
+typedef int (*ct_special_poly_fn)(int kind, int shift, int dtype, const void *x, int64_t sx,
+                                  const void *n, int64_t sn, void *out, int64_t count);
+int ct_special_poly(int kind, int shift, int dtype, const void *x, int64_t sx,
+                    const void *n, int64_t sn, void *out, int64_t count);
+
+/* out[i] = digamma(x[i]) for contiguous x and out of dtype CT_FLOAT32
+ * (dtype 0) or CT_FLOAT64 (dtype 1), computed in double: -inf at +0, +inf
+ * at -0, NaN at the negative integers and -inf. Returns 0, or -1 for
+ * another dtype. */
+typedef int (*ct_special_digamma_fn)(int dtype, const void *x, void *out, int64_t count);
+int ct_special_digamma(int dtype, const void *x, void *out, int64_t count);
+
+/* out[i] = erfinv(x[i]) for contiguous x and out of dtype CT_FLOAT32
+ * (dtype 0) or CT_FLOAT64 (dtype 1): NaN outside [-1, 1], +-inf at +-1.
+ * Returns 0, or -1 for another dtype. */
+typedef int (*ct_special_erfinv_fn)(int dtype, const void *x, void *out, int64_t count);
+int ct_special_erfinv(int dtype, const void *x, void *out, int64_t count);
+
+#endif

@@ -1,0 +1,98 @@
+# cython: language_level=3
+"""The entry to the special-function kernels of ctorch/_kernels/special.h
+(used by ctorch.special): the orthogonal polynomials, digamma and erfinv,
+on CPU tensors."""
+
+from libc.stdint cimport int64_t
+
+from ctorch._core.dtype cimport *
+from ctorch._core.backend cimport *
+from ctorch._core.tensor cimport *
+
+
+def poly(int kind, int shift, Tensor out, Tensor x, n):
+    """out = p_n(x) of the family `kind` (shift: of 2x - 1). out: a
+    contiguous float32 / float64 CPU tensor; x: a contiguous tensor of out's
+    dtype with out's number of elements, or one element; n: the same, or a
+    python number. Returns False (nothing written) where the backend has no
+    such kernel."""
+    cdef ct_special_poly_fn f = out._storage.backend.special_poly
+    if f == NULL or out._storage.device >= 0:
+        return False
+    cdef int dt
+    if out._dtype is t_float32:
+        dt = 0
+    elif out._dtype is t_float64:
+        dt = 1
+    else:
+        raise TypeError("poly: float32 or float64 result expected")
+    cdef int64_t count = out._numel
+    if not _is_contiguous(out):
+        raise ValueError("poly: contiguous result expected")
+    if x._dtype is not out._dtype or x._storage.device >= 0 or not _is_contiguous(x) or (
+            x._numel != count and x._numel != 1):
+        raise ValueError("poly: input of the result's dtype and size expected")
+    cdef int64_t sx = 0 if x._numel == 1 else 1
+    cdef int64_t sn = 0
+    cdef float nf
+    cdef double nd
+    cdef const void *np
+    cdef Tensor tn
+    if isinstance(n, Tensor):
+        tn = <Tensor>n
+        if tn._dtype is not out._dtype or tn._storage.device >= 0 or not _is_contiguous(tn) or (
+                tn._numel != count and tn._numel != 1):
+            raise ValueError("poly: degree of the result's dtype and size expected")
+        sn = 0 if tn._numel == 1 else 1
+        np = tn._data
+    else:
+        nd = float(n)
+        nf = <float>nd
+        np = <const void *>&nf if dt == 0 else <const void *>&nd
+    cdef int err
+    with nogil:
+        err = f(kind, shift, dt, x._data, sx, np, sn, out._data, count)
+    if err:
+        raise ValueError(f"poly: unknown kind {kind}")
+    return True
+
+
+cdef int _unary_dtype(Tensor out, Tensor x):
+    """0 / 1: contiguous float32 / float64 CPU operands of one dtype and
+    size; -1 otherwise."""
+    if out._storage.device >= 0 or x._storage.device >= 0:
+        return -1
+    if x._dtype is not out._dtype or x._numel != out._numel or not _is_contiguous(x) or \
+            not _is_contiguous(out):
+        return -1
+    if out._dtype is t_float32:
+        return 0
+    if out._dtype is t_float64:
+        return 1
+    return -1
+
+
+def digamma(Tensor out, Tensor x):
+    """out = digamma(x) for contiguous CPU tensors of one dtype, float32 or
+    float64, with as many elements. Returns False (nothing written) for any
+    other operands, or where the backend has no such kernel."""
+    cdef ct_special_digamma_fn f = out._storage.backend.special_digamma
+    cdef int dt = _unary_dtype(out, x)
+    if f == NULL or dt < 0:
+        return False
+    cdef int64_t count = out._numel
+    with nogil:
+        f(dt, x._data, out._data, count)
+    return True
+
+
+def erfinv(Tensor out, Tensor x):
+    """out = erfinv(x), as digamma above."""
+    cdef ct_special_erfinv_fn f = out._storage.backend.special_erfinv
+    cdef int dt = _unary_dtype(out, x)
+    if f == NULL or dt < 0:
+        return False
+    cdef int64_t count = out._numel
+    with nogil:
+        f(dt, x._data, out._data, count)
+    return True
