@@ -471,14 +471,22 @@ def arange(start=None, end=None, step=1, *, out=None, dtype=None, layout=None, d
         n = 0
     cdef Tensor r = _empty_list([n], dt)
     cdef Tensor src
+    cdef int64_t i0, istep
+    cdef int64_t *ip
+    cdef double d0, dstep
+    cdef double *dp
     if all_int and dt._kind <= K_INT:
         src = _empty_list([n], t_int64)
-        for i in range(n):
-            (<int64_t *>src._data)[i] = start + i * step
+        i0, istep, ip = start, step, <int64_t *>src._data
+        with nogil:
+            for i in range(n):
+                ip[i] = i0 + i * istep
     else:
         src = _empty_list([n], t_float64)
-        for i in range(n):
-            (<double *>src._data)[i] = <double>start + i * <double>step
+        d0, dstep, dp = start, step, <double *>src._data
+        with nogil:
+            for i in range(n):
+                dp[i] = d0 + i * dstep
     _copy_into(r, src, False)
     if code >= 0:
         r = _to_device(r, code, None)
