@@ -82,6 +82,7 @@ class _Global:
 
 
 _G_REBUILD = _Global("torch._utils", "_rebuild_tensor_v2")
+_G_REBUILD_PARAMETER = _Global("torch._utils", "_rebuild_parameter")
 _G_DEVICE = _Global("torch", "device")
 _G_SIZE = _Global("torch", "Size")
 _G_UNTYPED = _Global("torch.storage", "UntypedStorage")
@@ -161,6 +162,10 @@ class _StorageRef:
 
 
 def _reduce_tensor(t):
+    param = sys.modules.get("ctorch.nn.parameter")
+    if param is not None and isinstance(t, param.Parameter):
+        # as PyTorch writes one: the parameter around its data as a plain tensor
+        return (_G_REBUILD_PARAMETER, (t.detach(), t.requires_grad, collections.OrderedDict()))
     args = (_StorageRef(_storage_of(t), t.dtype, False), t.storage_offset(), tuple(t.shape),
             tuple(t.stride()), t.requires_grad, collections.OrderedDict())
     return (_G_REBUILD, args)
@@ -369,14 +374,12 @@ def _rebuild_tensor_v3(storage, storage_offset, size, stride, requires_grad, bac
 
 
 def _rebuild_parameter(data, requires_grad, backward_hooks):
-    """An nn.Parameter: ctorch has no Parameter class, so a leaf tensor of the
-    same data with the parameter's requires_grad."""
+    """An nn.Parameter over the same data, with the parameter's requires_grad."""
     if not isinstance(data, Tensor):
         raise pickle.UnpicklingError(f"_rebuild_parameter: expected a tensor, got "
                                      f"{type(data).__name__}")
-    t = data.detach()
-    t.requires_grad_(bool(requires_grad))
-    return t
+    from ctorch.nn.parameter import Parameter
+    return Parameter(data.detach(), bool(requires_grad))
 
 
 def _rebuild_parameter_with_state(data, requires_grad, backward_hooks, state):

@@ -336,11 +336,22 @@ def test_torch_file_nested():
 
 
 def test_torch_file_parameters():
-    # ctorch has no nn.Parameter: a parameter loads as a leaf tensor
+    # PyTorch's nn.Parameters load as ctorch's
     r = _fixture("torch_parameters.pt")
     for t, want in zip(r, EXPECTED["parameters"]):
-        assert t.is_leaf and type(t) is torch.Tensor
+        assert t.is_leaf and type(t) is torch.nn.Parameter
         _check(t, want)
+
+
+def test_parameters_round_trip_as_parameters():
+    p = torch.nn.Parameter(torch.arange(6.0).view(2, 3))
+    q = torch.nn.Parameter(torch.ones(2), requires_grad=False)
+    buf = io.BytesIO()
+    torch.save({"p": p, "q": q, "again": p}, buf)
+    r = torch.load(io.BytesIO(buf.getvalue()))
+    assert type(r["p"]) is torch.nn.Parameter and r["p"].requires_grad
+    assert r["p"].tolist() == p.tolist() and r["again"] is r["p"]
+    assert type(r["q"]) is torch.nn.Parameter and not r["q"].requires_grad
 
 
 def test_unseekable_stream_is_refused():
@@ -551,7 +562,7 @@ def test_dtype_ctorch_lacks_is_named():
         torch.load(io.BytesIO(_archive_with_pickle(pkl, [("archive/data/0", b"\0\0")])))
 
 
-def test_parameters_load_as_leaf_tensors():
+def test_parameters_load_as_parameters():
     from ctorch import serialization
     g = serialization._Global
 
@@ -568,6 +579,7 @@ def test_parameters_load_as_leaf_tensors():
         r = torch.load(io.BytesIO(buf.getvalue()), weights_only=weights_only)
         assert r["w"].requires_grad and r["w"].is_leaf and r["w"].tolist() == [[1, 1], [1, 1]]
         assert not r["f"].requires_grad
+        assert type(r["w"]) is torch.nn.Parameter and type(r["f"]) is torch.nn.Parameter
 
 
 def test_weights_only_false_loads_other_objects():
