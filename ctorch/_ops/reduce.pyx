@@ -109,10 +109,27 @@ cdef int _sum_kernel(Tensor t, list kept, list red, Py_ssize_t rows, Py_ssize_t 
     cdef Py_ssize_t ld
     if rfn == NULL or cfn == NULL:
         raise NotImplementedError(f"\"sum_{_dev(t)}\" not implemented for '{_sname(t._dtype)}'")
+    cdef Py_ssize_t o, outer, inner
+    cdef char *src
+    cdef char *dst
+    cdef Py_ssize_t es = t._dtype.itemsize
     # leading dims of a contiguous tensor: column sums, no copy
     if _is_contiguous(t) and red == list(_brange(k)) and rows > 1:
         with nogil:
             cfn(t._data, L, rows, rows, out._data)
+        return _check_device(t)
+    # a run of middle dims of a contiguous tensor: the column sums of each
+    # outer block (a transposing copy costs several times the sum itself)
+    if (_is_contiguous(t) and red == list(range(red[0], red[0] + k)) and red[0] > 0
+            and red[-1] < t._ndim - 1 and t._storage.device < 0):
+        inner = 1
+        for d in range(red[-1] + 1, t._ndim):
+            inner *= t._shape[d]
+        outer = rows // inner
+        src, dst = t._data, out._data
+        with nogil:
+            for o in range(outer):
+                cfn(src + o * L * inner * es, L, inner, inner, dst + o * inner * es)
         return _check_device(t)
     p = _permute_raw(t, kept + red)
     if not _dense_inner(p, len(kept), &ld):
