@@ -154,6 +154,21 @@ int ct_index_select(char *dst, const char *src, int64_t outer, int64_t size,
         }                                                                                \
         return 0;                                                                        \
     }                                                                                    \
+    if (nd == 2 && dim == 0 && ist[1] == 0 && ast[1] == 1 && bst[1] == 1) {              \
+        /* whole rows (index_add along dim 0): a vector loop along each row */          \
+        const int64_t n0 = shape[0], n1 = shape[1];                                      \
+        for (int64_t k = 0; k < n0; k++) {                                               \
+            int64_t i = idx[k * ist[0]];                                                 \
+            if (i < -size || i >= size) { *bad = i; return 1; }                          \
+            if (i < 0) i += size;                                                        \
+            const int64_t ra = k * ast[0], rb = i * bst[0];                              \
+            for (int64_t j = 0; j < n1; j++) {                                           \
+                const int64_t pa = ra + j, pb = rb + j;                                  \
+                BODY                                                                     \
+            }                                                                            \
+        }                                                                                \
+        return 0;                                                                        \
+    }                                                                                    \
     int64_t cnt[CT_MAXDIM];                                                              \
     int64_t total = 1;                                                                   \
     for (int d = 0; d < nd; d++) { cnt[d] = 0; total *= shape[d]; }                      \

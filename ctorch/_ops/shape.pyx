@@ -789,6 +789,17 @@ cdef int64_t _first_negative(Tensor idx) except? -1:
         # or 2**63 - 1 (then the host looks for a negative one after it)
         if not _index_check(idx, 9223372036854775807, &bad) or bad < 0:
             return bad
+    # an index broadcast by zero strides (index_add's, expanded) is scanned
+    # once per distinct element, not materialized
+    cdef int k
+    cdef bint repeats = False
+    for k in range(idx._ndim):
+        if idx._stride[k] == 0 and idx._shape[k] > 1:
+            repeats = True
+    if repeats:
+        idx = _make_view_plain(idx, idx._offset,
+                               [1 if idx._stride[k] == 0 else idx._shape[k] for k in range(idx._ndim)],
+                               [idx._stride[k] for k in range(idx._ndim)])
     cdef Tensor c = _host(idx.contiguous())
     cdef const int64_t *p = <const int64_t *>c._data
     cdef Py_ssize_t i
