@@ -5,3 +5,11 @@ from ctorch.nn.parameter import Parameter, Buffer  # noqa: F401
 from ctorch.nn.modules import (  # noqa: F401
     Module, Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict)
 from ctorch.nn import init  # noqa: F401
+from ctorch.nn.modules import (  # noqa: F401
+    Linear, Bilinear, Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d,
+    ConvTranspose3d, BatchNorm1d, BatchNorm2d, BatchNorm3d, InstanceNorm1d, InstanceNorm2d,
+    InstanceNorm3d, LayerNorm, GroupNorm, RMSNorm, LocalResponseNorm, Embedding, EmbeddingBag,
+    MaxPool1d, MaxPool2d, MaxPool3d, AvgPool1d, AvgPool2d, AvgPool3d, AdaptiveAvgPool1d,
+    AdaptiveAvgPool2d, AdaptiveAvgPool3d, AdaptiveMaxPool1d, AdaptiveMaxPool2d,
+    AdaptiveMaxPool3d, LPPool1d, LPPool2d, LPPool3d, MaxUnpool1d, MaxUnpool2d, MaxUnpool3d,
+    FractionalMaxPool2d, FractionalMaxPool3d)
