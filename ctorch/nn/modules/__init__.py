@@ -14,3 +14,8 @@ from ctorch.nn.modules.pooling import (  # noqa: F401
     AdaptiveAvgPool2d, AdaptiveAvgPool3d, AdaptiveMaxPool1d, AdaptiveMaxPool2d,
     AdaptiveMaxPool3d, LPPool1d, LPPool2d, LPPool3d, MaxUnpool1d, MaxUnpool2d, MaxUnpool3d,
     FractionalMaxPool2d, FractionalMaxPool3d)
+from ctorch.nn.modules.rnn import RNNBase, RNN, LSTM, GRU, RNNCellBase, RNNCell, LSTMCell, GRUCell  # noqa: F401
+from ctorch.nn.modules.activation_mha import MultiheadAttention  # noqa: F401
+from ctorch.nn.modules.transformer import (  # noqa: F401
+    Transformer, TransformerEncoder, TransformerDecoder, TransformerEncoderLayer,
+    TransformerDecoderLayer)
