@@ -94,6 +94,11 @@ cdef extern from "backend.h" nogil:
     ctypedef void (*ct_bn_bwd_apply_fn)(const void *g, const void *x, void *dx, int64_t N,
                                         int64_t C, int64_t S, const double *mean, const double *a,
                                         const double *b, const double *d)
+    ctypedef void (*ct_ln_fwd_fn)(const void *x, const void *w, const void *b, void *y,
+                                  double *mean, double *rstd, int64_t M, int64_t N, double eps)
+    ctypedef void (*ct_ln_bwd_fn)(const void *g, const void *x, const void *w, const double *mean,
+                                  const double *rstd, void *dx, double *dw, double *db,
+                                  int64_t M, int64_t N)
     ctypedef void (*ct_gelu_fn)(const void *x, void *y, int64_t n, int approx)
     ctypedef void (*ct_gelu_bwd_fn)(const void *g, const void *x, void *dx, int64_t n, int approx)
     ctypedef int64_t (*ct_nll_fn)(const void *x, int64_t N, int64_t C, int64_t sn, int64_t sc,
@@ -204,6 +209,9 @@ cdef extern from "backend.h" nogil:
         const ct_bn_apply_fn *bn_apply
         const ct_bn_bwd_reduce_fn *bn_bwd_reduce
         const ct_bn_bwd_apply_fn *bn_bwd_apply
+        # layer normalisation (NULL where a device has none)
+        const ct_ln_fwd_fn *ln_fwd
+        const ct_ln_bwd_fn *ln_bwd
         # convolutions (NULL: the op runs on a host copy)
         const ct_im2col_fn *im2col
         const ct_col2im_fn *col2im

@@ -202,6 +202,10 @@ typedef struct ct_backend {
     const ct_bn_apply_fn *bn_apply;
     const ct_bn_bwd_reduce_fn *bn_bwd_reduce;
     const ct_bn_bwd_apply_fn *bn_bwd_apply;
+    /* layer normalisation (nnmisc.h), per dtype (float32, float64); NULL
+     * where a device has none (the op then composes other ops) */
+    const ct_ln_fwd_fn *ln_fwd;
+    const ct_ln_bwd_fn *ln_bwd;
     /* convolutions (conv.h): im2col and col2im per dtype (float32, float64,
      * complex64, complex128, the integers). A device may leave them NULL: the op then
      * runs on a host copy */

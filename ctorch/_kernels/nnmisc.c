@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include "nnmisc.h"
+#include "strided.h"
 
 #define CT_BN_GRAIN 32768
 /* rows shorter than this run as an (N, C * S) matrix of columns instead */
@@ -308,4 +309,99 @@ ct_bn_bwd_reduce_fn ct_bn_bwd_reduce_loops[CT_NDTYPES] = {
 };
 ct_bn_bwd_apply_fn ct_bn_bwd_apply_loops[CT_NDTYPES] = {
     [CT_FLOAT32] = bn_bwd_apply_f32, [CT_FLOAT64] = bn_bwd_apply_f64,
+};
+
+/* ---- layer normalisation: rows of N values, one row per iteration (OpenMP
+ * over rows); statistics in the row's precision (A: float for float32, as
+ * PyTorch's CPU kernel), two vector passes (mean, then the squared deviations)
+ * so that a large mean costs no precision; the column sums of the weight's
+ * and bias's gradients in double. */
+#define CT_LN(SFX, T, A)                                                            \
+CT_MULTIVERSION static void ln_fwd_##SFX(const void *xv, const void *wv, const void *bv, void *yv,   \
+                         double *mean, double *rstd, int64_t M, int64_t N, double eps) { \
+    const T *x = (const T *)xv, *w = (const T *)wv, *b = (const T *)bv;            \
+    T *y = (T *)yv;                                                                \
+    int nt = ct_get_num_threads();                                                 \
+    _Pragma("omp parallel for num_threads(nt) schedule(static) if (M * N >= CT_BN_GRAIN)") \
+    for (int64_t i = 0; i < M; i++) {                                              \
+        const T *xr = x + i * N;                                                   \
+        T *yr = y + i * N;                                                         \
+        A s = 0, ss = 0;                                                           \
+        _Pragma("omp simd reduction(+:s)")                                         \
+        for (int64_t j = 0; j < N; j++) s += xr[j];                                \
+        A mu = s / (A)N;                                                           \
+        _Pragma("omp simd reduction(+:ss)")                                        \
+        for (int64_t j = 0; j < N; j++) { A d = xr[j] - mu; ss += d * d; }         \
+        A r = (A)(1.0 / sqrt((double)ss / (double)N + eps));                       \
+        mean[i] = mu;                                                              \
+        rstd[i] = r;                                                               \
+        if (w && b)                                                                \
+            for (int64_t j = 0; j < N; j++)                                        \
+                yr[j] = (T)((xr[j] - mu) * r * w[j] + b[j]);                       \
+        else if (w)                                                                \
+            for (int64_t j = 0; j < N; j++) yr[j] = (T)((xr[j] - mu) * r * w[j]);  \
+        else if (b)                                                                \
+            for (int64_t j = 0; j < N; j++) yr[j] = (T)((xr[j] - mu) * r + b[j]);  \
+        else                                                                       \
+            for (int64_t j = 0; j < N; j++) yr[j] = (T)((xr[j] - mu) * r);         \
+    }                                                                              \
+}                                                                                  \
+/* dx = rstd (gw - mean(gw) - xhat mean(gw xhat)) with gw = g w per row; dw    */  \
+/* and db as column sums over the rows, a block of columns per thread          */  \
+CT_MULTIVERSION static void ln_bwd_##SFX(const void *gv, const void *xv, const void *wv, const double *mean, \
+                         const double *rstd, void *dxv, double *dw, double *db,   \
+                         int64_t M, int64_t N) {                                   \
+    const T *g = (const T *)gv, *x = (const T *)xv, *w = (const T *)wv;            \
+    T *dx = (T *)dxv;                                                              \
+    int nt = ct_get_num_threads();                                                 \
+    if (dx) {                                                                      \
+        _Pragma("omp parallel for num_threads(nt) schedule(static) if (M * N >= CT_BN_GRAIN)") \
+        for (int64_t i = 0; i < M; i++) {                                          \
+            const T *gr = g + i * N, *xr = x + i * N;                              \
+            T *dr = dx + i * N;                                                    \
+            const A mu = (A)mean[i], r = (A)rstd[i];                               \
+            A a = 0, c = 0;                                                   \
+            _Pragma("omp simd reduction(+:a, c)")                                  \
+            for (int64_t j = 0; j < N; j++) {                                      \
+                A gw = w ? (A)gr[j] * w[j] : (A)gr[j];                             \
+                a += gw;                                                           \
+                c += gw * (xr[j] - mu) * r;                                        \
+            }                                                                      \
+            a /= (A)N;                                                             \
+            c /= (A)N;                                                        \
+            for (int64_t j = 0; j < N; j++) {                                      \
+                A gw = w ? (A)gr[j] * w[j] : (A)gr[j];                             \
+                dr[j] = (T)(r * (gw - a - (xr[j] - mu) * r * c));                  \
+            }                                                                      \
+        }                                                                          \
+    }                                                                              \
+    if (dw || db) {                                                                \
+        const int64_t CB = 256;                                                    \
+        int64_t nb = (N + CB - 1) / CB;                                            \
+        _Pragma("omp parallel for num_threads(nt) schedule(static) if (M * N >= CT_BN_GRAIN && nb > 1)") \
+        for (int64_t blk = 0; blk < nb; blk++) {                                   \
+            int64_t j0 = blk * CB, j1 = j0 + CB < N ? j0 + CB : N;                 \
+            for (int64_t j = j0; j < j1; j++) {                                    \
+                if (dw) dw[j] = 0;                                                 \
+                if (db) db[j] = 0;                                                 \
+            }                                                                      \
+            for (int64_t i = 0; i < M; i++) {                                      \
+                const T *gr = g + i * N, *xr = x + i * N;                          \
+                const double mu = mean[i], r = rstd[i];                            \
+                if (dw)                                                            \
+                    for (int64_t j = j0; j < j1; j++) dw[j] += (double)gr[j] * (xr[j] - mu) * r; \
+                if (db)                                                            \
+                    for (int64_t j = j0; j < j1; j++) db[j] += gr[j];              \
+            }                                                                      \
+        }                                                                          \
+    }                                                                              \
+}
+CT_LN(f32, float, float)
+CT_LN(f64, double, double)
+
+ct_ln_fwd_fn ct_ln_fwd_loops[CT_NDTYPES] = {
+    [CT_FLOAT32] = ln_fwd_f32, [CT_FLOAT64] = ln_fwd_f64,
+};
+ct_ln_bwd_fn ct_ln_bwd_loops[CT_NDTYPES] = {
+    [CT_FLOAT32] = ln_bwd_f32, [CT_FLOAT64] = ln_bwd_f64,
 };

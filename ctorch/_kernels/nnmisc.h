@@ -24,10 +24,23 @@ typedef void (*ct_bn_bwd_apply_fn)(const void *g, const void *x, void *dx, int64
                                    int64_t C, int64_t S, const double *mean, const double *a,
                                    const double *b, const double *d);
 
+/* Layer normalisation over the last N values of M dense rows: y = (x - mean)
+ * * rstd * w + b (w, b: N values or NULL), mean and rstd per row (double). */
+typedef void (*ct_ln_fwd_fn)(const void *x, const void *w, const void *b, void *y,
+                             double *mean, double *rstd, int64_t M, int64_t N, double eps);
+/* Its backward for the output's gradient g: dx (NULL: not wanted), and the
+ * column sums dw = sum g * xhat, db = sum g (double, N values; NULL: not
+ * wanted). */
+typedef void (*ct_ln_bwd_fn)(const void *g, const void *x, const void *w, const double *mean,
+                             const double *rstd, void *dx, double *dw, double *db, int64_t M,
+                             int64_t N);
+
 /* tables: indexed by dtype code, float32 and float64 only */
 extern ct_bn_stats_fn ct_bn_stats_loops[CT_NDTYPES];
 extern ct_bn_apply_fn ct_bn_apply_loops[CT_NDTYPES];
 extern ct_bn_bwd_reduce_fn ct_bn_bwd_reduce_loops[CT_NDTYPES];
 extern ct_bn_bwd_apply_fn ct_bn_bwd_apply_loops[CT_NDTYPES];
+extern ct_ln_fwd_fn ct_ln_fwd_loops[CT_NDTYPES];
+extern ct_ln_bwd_fn ct_ln_bwd_loops[CT_NDTYPES];
 
 #endif

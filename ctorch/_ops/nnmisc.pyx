@@ -157,3 +157,57 @@ def _bn_backward(Tensor g, Tensor x, weight, Tensor mean, Tensor invstd, bint us
     if needs[2]:
         db = sg
     return dx, dw, db
+
+
+# ------------------------------------------------------------ layer normalisation
+
+def _ln_has_kernels(Tensor x):
+    cdef const ct_backend *B = x._storage.backend
+    return (B.ln_fwd != NULL and B.ln_bwd != NULL and B.ln_fwd[x._dtype._code] != NULL
+            and B.ln_bwd[x._dtype._code] != NULL)
+
+
+def _ln_forward(Tensor x, weight, bias, Py_ssize_t n, double eps):
+    """(y, mean, rstd): x's rows of its last n elements normalised, scaled by
+    weight and shifted by bias (None: not); mean and rstd float64, one per
+    row. x is float32 or float64 on a device with the kernels."""
+    cdef DType dt = x._dtype
+    cdef Tensor cx = _dense_as(x, dt)
+    cdef Py_ssize_t M = cx._numel // n if n else 0
+    cdef Tensor w = None if weight is None else _dense_as(<Tensor>weight, dt)
+    cdef Tensor b = None if bias is None else _dense_as(<Tensor>bias, dt)
+    cdef Tensor y = _empty_like(cx, dt)
+    cdef Tensor mean = _empty(1, &M, t_float64), rstd = _empty(1, &M, t_float64)
+    cdef ct_ln_fwd_fn f = cx._storage.backend.ln_fwd[dt._code]
+    cdef const void *wp = NULL if w is None else w._data
+    cdef const void *bp = NULL if b is None else b._data
+    with nogil:
+        f(cx._data, wp, bp, y._data, <double *>mean._data, <double *>rstd._data, M, n, eps)
+    _check_device(y)
+    return y, mean, rstd
+
+
+def _ln_backward(Tensor g, Tensor x, weight, Tensor mean, Tensor rstd, Py_ssize_t n, tuple needs):
+    """(dx, dw, db) of _ln_forward for the output's gradient g; entries that
+    `needs` does not ask for are None. dw and db come back in x's dtype."""
+    cdef DType dt = x._dtype
+    cdef Tensor cx = _dense_as(x, dt)
+    cdef Tensor cg = _dense_as(g, dt)
+    cdef Py_ssize_t M = cx._numel // n if n else 0
+    cdef Tensor w = None if weight is None else _dense_as(<Tensor>weight, dt)
+    cdef Tensor dx = _empty_like(cx, dt) if needs[0] else None
+    cdef Tensor dw = _empty(1, &n, t_float64) if len(needs) > 1 and needs[1] else None
+    cdef Tensor db = _empty(1, &n, t_float64) if len(needs) > 2 and needs[2] else None
+    cdef ct_ln_bwd_fn f = cx._storage.backend.ln_bwd[dt._code]
+    cdef const void *wp = NULL if w is None else w._data
+    cdef void *dxp = NULL if dx is None else dx._data
+    cdef double *dwp = NULL if dw is None else <double *>dw._data
+    cdef double *dbp = NULL if db is None else <double *>db._data
+    with nogil:
+        f(cg._data, cx._data, wp, <double *>mean._data, <double *>rstd._data, dxp, dwp, dbp, M, n)
+    _check_device(cx)
+    if dw is not None:
+        dw = _cast(dw, dt)
+    if db is not None:
+        db = _cast(db, dt)
+    return dx, dw, db

@@ -1761,6 +1761,12 @@ derivative("native_batch_norm", "NativeBatchNormBackward0",
            joint=lambda grad, input, weight, mean, invstd, training, eps, needs:
                 _nnmisc._bn_backward(grad, input, weight, mean, invstd, training, eps, needs),
            inputs=("input", "weight", "bias"), args=("mean", "invstd", "training", "eps"))
+_functional = _OnFirstUse("ctorch.nn.functional")
+derivative("native_layer_norm", "NativeLayerNormBackward0",
+           joint=lambda grad, input, weight, bias, mean, rstd, n, eps, needs:
+                _functional._layer_norm_backward(grad, input, weight, bias, mean, rstd, n, eps,
+                                                 needs),
+           inputs=("input", "weight", "bias"), args=("mean", "rstd", "n", "eps"))
 derivative("embedding_bag", "EmbeddingBagBackward0",
            joint=lambda grad, weight, per_sample_weights, indices, bags, keep, scale, mode,
                         max_indices, needs:

@@ -17,6 +17,8 @@ from ctorch._ops.elementwise import relu as _relu, sigmoid as _sigmoid, tanh as 
 from ctorch._ops.products import addmm as _addmm, matmul as _matmul
 from ctorch._ops.reduce import log_softmax as _log_softmax, softmax as _softmax
 from ctorch._ops.sampling import dropout as _dropout, dropout_ as _dropout_
+from ctorch._ops import nnmisc as _nnmisc_ops
+from ctorch.autograd._node import _record
 
 _REDUCTIONS = {"none": 0, "mean": 1, "sum": 2}
 
@@ -750,6 +752,13 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     k, n = len(ns), 1
     for d in ns:
         n *= d
+    if (n > 0 and input.dtype in (_t.float32, _t.float64) and _nnmisc_ops._ln_has_kernels(input)
+            and all(a is None or (a.dtype == input.dtype and a.device == input.device)
+                    for a in (weight, bias))):
+        # the kernels: statistics and the affine map in one pass per row
+        y, mean, rstd = _nnmisc_ops._ln_forward(input.detach(), _plain(weight), _plain(bias),
+                                               n, float(eps))
+        return _record("native_layer_norm", y, (input, weight, bias), (mean, rstd, n, float(eps)))
     inv = 1.0 / n if n else float("nan")
     xc = input - _sum_last(input, k, inv)
     out = xc * _t.rsqrt(_sum_last(xc * xc, k, inv) + eps)
@@ -758,6 +767,33 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     if bias is not None:
         out = out + bias
     return out
+
+
+def _plain(t):
+    return None if t is None else t.detach()
+
+
+def _layer_norm_backward(grad, input, weight, bias, mean, rstd, n, eps, needs):
+    """The gradients of layer_norm for (input, weight, bias): the backward
+    kernel, or (create_graph) the formula in ctorch ops, which recomputes the
+    row statistics from the input so that higher-order gradients are exact."""
+    if not _t.is_grad_enabled():
+        dx, dw, db = _nnmisc_ops._ln_backward(grad.detach(), input.detach(), _plain(weight),
+                                              mean, rstd, n, tuple(needs))
+        return (dx.view(input.shape) if dx is not None else None,
+                dw.view(weight.shape) if dw is not None else None,
+                db.view(bias.shape) if db is not None else None)
+    x = input.reshape(-1, n)
+    g = grad.reshape(-1, n)
+    mu = x.mean(1, keepdim=True)
+    xc = x - mu
+    r = _t.rsqrt((xc * xc).mean(1, keepdim=True) + eps)
+    xhat = xc * r
+    gw = g * weight.reshape(n) if weight is not None else g
+    dx = r * (gw - gw.mean(1, keepdim=True) - xhat * (gw * xhat).mean(1, keepdim=True))
+    return (dx.reshape(input.shape) if needs[0] else None,
+            (g * xhat).sum(0).reshape(weight.shape) if weight is not None and needs[1] else None,
+            g.sum(0).reshape(bias.shape) if bias is not None and needs[2] else None)
 
 
 def rms_norm(input, normalized_shape, weight=None, eps=None):
