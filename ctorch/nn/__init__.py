@@ -17,3 +17,6 @@ from ctorch.nn.modules import (  # noqa: F401
     RNNBase, RNN, LSTM, GRU, RNNCellBase, RNNCell, LSTMCell, GRUCell, MultiheadAttention,
     Transformer, TransformerEncoder, TransformerDecoder, TransformerEncoderLayer,
     TransformerDecoderLayer)
+from ctorch.nn.modules.activation import *  # noqa: F401,F403,E402
+from ctorch.nn.modules.loss import *  # noqa: F401,F403,E402
+from ctorch.nn.modules.simple import *  # noqa: F401,F403,E402

@@ -19,3 +19,6 @@ from ctorch.nn.modules.activation_mha import MultiheadAttention  # noqa: F401
 from ctorch.nn.modules.transformer import (  # noqa: F401
     Transformer, TransformerEncoder, TransformerDecoder, TransformerEncoderLayer,
     TransformerDecoderLayer)
+from ctorch.nn.modules.activation import *  # noqa: F401,F403,E402
+from ctorch.nn.modules.loss import *  # noqa: F401,F403,E402
+from ctorch.nn.modules.simple import *  # noqa: F401,F403,E402

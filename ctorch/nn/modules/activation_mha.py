@@ -8,42 +8,14 @@ from ctorch.nn import functional as F
 from ctorch.nn import init
 from ctorch.nn.parameter import Parameter
 from ctorch.nn.modules.module import Module
+from ctorch.nn.modules.linear import Linear
 
 __all__ = ["MultiheadAttention", "NonDynamicallyQuantizableLinear"]
 
 
-class NonDynamicallyQuantizableLinear(Module):
-    """The output projection of MultiheadAttention: y = x W^T + b, with
-    weight (out_features, in_features) and bias (out_features), initialised
-    as a Linear layer (kaiming_uniform_(a=sqrt(5)), bias ~ U(+-1/sqrt(fan_in)))."""
-
-    __constants__ = ["in_features", "out_features"]
-
-    def __init__(self, in_features, out_features, bias=True, device=None, dtype=None):
-        factory_kwargs = {"device": device, "dtype": dtype}
-        super().__init__()
-        self.in_features = in_features
-        self.out_features = out_features
-        self.weight = Parameter(ctorch.empty((out_features, in_features), **factory_kwargs))
-        if bias:
-            self.bias = Parameter(ctorch.empty(out_features, **factory_kwargs))
-        else:
-            self.register_parameter("bias", None)
-        self.reset_parameters()
-
-    def reset_parameters(self):
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
-            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
-            init.uniform_(self.bias, -bound, bound)
-
-    def forward(self, input):
-        return F.linear(input, self.weight, self.bias)
-
-    def extra_repr(self):
-        return (f"in_features={self.in_features}, out_features={self.out_features}, "
-                f"bias={self.bias is not None}")
+class NonDynamicallyQuantizableLinear(Linear):
+    """The output projection of MultiheadAttention: a Linear under the name
+    PyTorch gives it (its repr shows this name)."""
 
 
 class MultiheadAttention(Module):
