@@ -4,7 +4,9 @@ reductions none / mean / sum, 1-d and N-d inputs, int64 and uint8 targets)
 and cross_entropy (which runs log_softmax and nll_loss) with their
 gradients, over float16 / float32 / float64, contiguous and strided inputs,
 row counts around the block size and counts that need many blocks, and
-their errors (an out-of-range target reports the CPU's row and value).
+their errors (an out-of-range target reports the CPU's row and value); the
+convolutions (conv1d/2d/3d, the transposed ones, unfold and fold) with their
+gradients, whose im2col/col2im run on a host copy.
 
 Run by tests/test_cuda_families.py (and tests/cuda/ on a GPU): see _cases.py."""
 
@@ -210,5 +212,33 @@ for name, f in [("nll target on the CPU", lambda: F.nll_loss(torch.randn(3, 4).c
     except RuntimeError as e:
         if "Expected all tensors to be on the same device" not in str(e):
             fails.append(f"{name}: {e!r}")
+
+# ---- convolutions: no im2col/col2im kernels on the device (they run on a host
+# copy), the products on the device
+
+def r(*s, dt=torch.float64):
+    return torch.tensor(rng.standard_normal(s)).to(dt)
+
+
+for dt in [torch.float32, torch.float64]:
+    case(f"conv2d {dt}", lambda x, w, b: F.conv2d(x, w, b, stride=(2, 1), padding=1, groups=2),
+         r(2, 4, 7, 6, dt=dt), r(6, 2, 3, 2, dt=dt), r(6, dt=dt), grad=True)
+    case(f"conv2d same {dt}", lambda x, w: F.conv2d(x, w, padding="same", dilation=2),
+         r(1, 3, 6, 5, dt=dt), r(2, 3, 3, 3, dt=dt), grad=True)
+    case(f"conv1d {dt}", lambda x, w, b: F.conv1d(x, w, b, stride=2, padding=2),
+         r(2, 3, 11, dt=dt), r(4, 3, 4, dt=dt), r(4, dt=dt), grad=True)
+    case(f"conv3d {dt}", lambda x, w: F.conv3d(x, w, padding=1),
+         r(1, 2, 4, 3, 4, dt=dt), r(3, 2, 2, 2, 2, dt=dt), grad=True)
+    case(f"conv_transpose2d {dt}",
+         lambda x, w, b: F.conv_transpose2d(x, w, b, stride=2, padding=1, output_padding=1, groups=2),
+         r(2, 4, 3, 4, dt=dt), r(4, 3, 3, 3, dt=dt), r(6, dt=dt), grad=True)
+    case(f"conv_transpose1d {dt}", lambda x, w: F.conv_transpose1d(x, w, stride=3, dilation=2),
+         r(2, 3, 5, dt=dt), r(3, 2, 3, dt=dt), grad=True)
+    case(f"unfold {dt}", lambda x: F.unfold(x, (2, 3), padding=1, stride=(2, 1)), r(2, 3, 5, 6, dt=dt),
+         grad=True)
+    case(f"fold {dt}", lambda x: F.fold(x, (4, 5), (2, 3)), r(2, 12, 9, dt=dt), grad=True)
+case("conv2d unbatched", lambda x, w: F.conv2d(x, w), r(3, 5, 5), r(2, 3, 2, 2), grad=True)
+case("conv2d channels", lambda x, w: F.conv2d(x, w), r(1, 3, 5, 5), r(2, 4, 2, 2))
+case("fold blocks", lambda x: F.fold(x, (5, 5), 2), r(1, 8, 15))
 
 _cases.finish(n, fails)
