@@ -9,6 +9,7 @@ from ctorch.nn import functional as F
 from ctorch.nn import init
 from ctorch.nn.parameter import Parameter
 from ctorch.nn.modules.module import Module
+from ctorch.nn.modules.linear import _reset_fan_in_uniform
 
 
 def _ntuple(n):
@@ -92,14 +93,7 @@ class _ConvNd(Module):
         self.reset_parameters()
 
     def reset_parameters(self):
-        # kaiming_uniform with a=sqrt(5) is U(-1/sqrt(fan_in), 1/sqrt(fan_in)); the
-        # bias takes the same bound.
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
-            if fan_in != 0:
-                bound = 1 / math.sqrt(fan_in)
-                init.uniform_(self.bias, -bound, bound)
+        _reset_fan_in_uniform(self.weight, self.bias)
 
     def extra_repr(self):
         s = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, " \

@@ -13,6 +13,20 @@ def _factory(device, dtype):
     return {"device": device, "dtype": dtype}
 
 
+def _reset_fan_in_uniform(weight, bias):
+    """Linear's and the convolutions' default: U(-1/sqrt(fan_in), 1/sqrt(fan_in))
+    for both (kaiming_uniform with a=sqrt(5) gives exactly that bound for the
+    weight); a weight with no inputs leaves the bias at 0 bounds."""
+    init.kaiming_uniform_(weight, a=math.sqrt(5))
+    if bias is not None:
+        fan_in, _ = init._calculate_fan_in_and_fan_out(weight)
+        if fan_in != 0:
+            bound = 1 / math.sqrt(fan_in)
+            init.uniform_(bias, -bound, bound)
+        else:
+            init.uniform_(bias, 0, 0)
+
+
 class Linear(Module):
     """y = x A^T + b, with weight (out_features, in_features) and bias (out_features)."""
 
@@ -31,13 +45,7 @@ class Linear(Module):
         self.reset_parameters()
 
     def reset_parameters(self):
-        # U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for both: kaiming_uniform with a=sqrt(5)
-        # gives exactly that bound for the weight.
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
-            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
-            init.uniform_(self.bias, -bound, bound)
+        _reset_fan_in_uniform(self.weight, self.bias)
 
     def forward(self, input):
         return F.linear(input, self.weight, self.bias)
