@@ -235,6 +235,8 @@ _LAZY = {
     "conv_transpose2d": ("ctorch.nn._conv", "conv_transpose2d"),
     "conv_transpose3d": ("ctorch.nn._conv", "conv_transpose3d"),
     "convolution": ("ctorch.nn._conv", "convolution"),
+    # optim
+    "optim": ("ctorch.optim", None),
 }
 
 

@@ -18,6 +18,8 @@ ON_FIRST_USE = sorted(ctorch._ON_FIRST_USE) + [
     "ctorch.autograd._gradcheck", "ctorch.autograd.derivatives", "scipy", "numpy", "struct",
     "math", "warnings", "functools", "ctorch.cpu", "ctorch.autograd.variable",
     "ctorch.serialization", "ctorch.futures", "ctorch._control", "ctorch.func", "pickle", "zipfile",
+    "ctorch.optim",
+    "ctorch.utils.data",
 ]
 
 
