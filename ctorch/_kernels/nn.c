@@ -5,15 +5,25 @@
 #include <math.h>
 #include <stdint.h>
 #include "nn.h"
+#include "common.h"
+#include "fastmath.h"
 
 #define CT_NN_GRAIN 32768
 #define CT_SQRT1_2 0.70710678118654752440
 #define CT_INV_SQRT_2PI 0.39894228040143267794
 #define CT_SQRT_2_PI 0.79788456080286535588
 
+/* float: fastmath.h's vectorisable erf, tanh and exp; double: libm's */
+#define CT_NN_TANH_f ct_tanhf
+#define CT_NN_TANH_ tanh
+#define CT_NN_ERF_f ct_erff
+#define CT_NN_ERF_ erf
+#define CT_NN_EXP_f ct_expf
+#define CT_NN_EXP_ exp
+
 /* y = gelu(x) on contiguous arrays; approx 0: x * Phi(x), 1: the tanh form */
 #define CT_GELU(S, T, F)                                                           \
-void ct_gelu_##S(const T *x, T *y, int64_t n, int approx)                          \
+CT_MULTIVERSION void ct_gelu_##S(const T *x, T *y, int64_t n, int approx)          \
 {                                                                                  \
     int64_t i;                                                                     \
     if (approx) {                                                                  \
@@ -21,18 +31,18 @@ void ct_gelu_##S(const T *x, T *y, int64_t n, int approx)                       
         for (i = 0; i < n; i++) {                                                  \
             T v = x[i];                                                            \
             T u = (T)CT_SQRT_2_PI * (v + (T)0.044715 * v * v * v);                 \
-            y[i] = (T)0.5 * v * ((T)1 + tanh##F(u));                               \
+            y[i] = (T)0.5 * v * ((T)1 + CT_NN_TANH_##F(u));                               \
         }                                                                          \
     } else {                                                                       \
         _Pragma("omp parallel for schedule(static) if (n > CT_NN_GRAIN)")          \
         for (i = 0; i < n; i++) {                                                  \
             T v = x[i];                                                            \
-            y[i] = (T)0.5 * v * ((T)1 + erf##F(v * (T)CT_SQRT1_2));                \
+            y[i] = (T)0.5 * v * ((T)1 + CT_NN_ERF_##F(v * (T)CT_SQRT1_2));                \
         }                                                                          \
     }                                                                              \
 }                                                                                  \
 /* dx = g * gelu'(x) */                                                            \
-void ct_gelu_bwd_##S(const T *g, const T *x, T *dx, int64_t n, int approx)         \
+CT_MULTIVERSION void ct_gelu_bwd_##S(const T *g, const T *x, T *dx, int64_t n, int approx) \
 {                                                                                  \
     int64_t i;                                                                     \
     if (approx) {                                                                  \
@@ -40,7 +50,7 @@ void ct_gelu_bwd_##S(const T *g, const T *x, T *dx, int64_t n, int approx)      
         for (i = 0; i < n; i++) {                                                  \
             T v = x[i];                                                            \
             T u = (T)CT_SQRT_2_PI * (v + (T)0.044715 * v * v * v);                 \
-            T t = tanh##F(u);                                                      \
+            T t = CT_NN_TANH_##F(u);                                                      \
             T du = (T)CT_SQRT_2_PI * ((T)1 + (T)(3 * 0.044715) * v * v);           \
             dx[i] = g[i] * ((T)0.5 * ((T)1 + t) + (T)0.5 * v * ((T)1 - t * t) * du); \
         }                                                                          \
@@ -48,8 +58,8 @@ void ct_gelu_bwd_##S(const T *g, const T *x, T *dx, int64_t n, int approx)      
         _Pragma("omp parallel for schedule(static) if (n > CT_NN_GRAIN)")          \
         for (i = 0; i < n; i++) {                                                  \
             T v = x[i];                                                            \
-            T cdf = (T)0.5 * ((T)1 + erf##F(v * (T)CT_SQRT1_2));                   \
-            T pdf = (T)CT_INV_SQRT_2PI * exp##F((T)-0.5 * v * v);                  \
+            T cdf = (T)0.5 * ((T)1 + CT_NN_ERF_##F(v * (T)CT_SQRT1_2));                   \
+            T pdf = (T)CT_INV_SQRT_2PI * CT_NN_EXP_##F((T)-0.5 * v * v);                  \
             dx[i] = g[i] * (cdf + v * pdf);                                        \
         }                                                                          \
     }                                                                              \
