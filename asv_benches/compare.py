@@ -121,6 +121,22 @@ def _probes():
     linalg_grads = [(f"linalg: {name} fwd+bwd {n}x{n} f64", "report vs torch",
                      factor_grad(n, stmt, sym=name == "eigh"))
                     for n in (64, 256) for name, stmt in (("qr", QR_FB), ("svd", SVD_FB), ("eigh", EIGH_FB))]
+    conv_x = np_data((64, 16, 32, 32), f32, 50)
+    lstm_x, lstm_h = np_data((32, 256), f32, 51), np_data((32, 256), f32, 52)
+
+    def conv(mod):
+        # the same weights in both libraries (each library's own init differs)
+        mod.manual_seed(0)
+        layer = mod.nn.Conv2d(16, 32, 3, padding=1)
+        with mod.no_grad():
+            layer.weight.copy_(tens(mod, np_data((32, 16, 3, 3), f32, 53) * f32(0.1)))
+        return {"mod": mod, "layer": layer, "x": tens(mod, conv_x).requires_grad_(True)}
+
+    def lstm(mod):
+        cell = mod.nn.LSTMCell(256, 256)
+        return {"mod": mod, "cell": cell, "x": tens(mod, lstm_x), "h": tens(mod, lstm_h),
+                "c": tens(mod, lstm_h)}
+
     def drop(mod):
         return {"mod": mod, "x": tens(mod, big_a), "rng": np.random.default_rng(0)}
 
@@ -164,6 +180,11 @@ def _probes():
         ("autograd: chain y*1.0001+1e-4 x1000 fwd+bwd", ">= 2x torch", graph_only(CHAIN_MULADD)),
         ("MLP step 784-256-10, batch 64 (fwd+bwd)", "time <= 1.2x torch",
          {lib: (mlp, MLP_STEP) for lib in libs if lib != "numpy"}),
+        ("Conv2d fwd+bwd (64,16,32,32) -> 32 3x3", "time <= 1.2x torch",
+         {lib: (conv, "layer(x).sum().backward()") for lib in libs if lib != "numpy"}),
+        ("LSTMCell step fwd+bwd (batch 32, 256)", "time <= 1.2x torch",
+         {lib: (lstm, "h2, c2 = cell(x, (h, c)); (h2.sum() + c2.sum()).backward()")
+          for lib in libs if lib != "numpy"}),
         # matmul rows: equal flops per library, so time ratios are GFLOP/s ratios
         ("matmul 256x256 @ 256x256 f32", ">= 0.9x torch", same(two(mm256, mm256b), "x @ y")),
         ("matmul 1024x1024 @ 1024x1024 f32", ">= 0.9x torch", same(two(mm1024, mm1024b), "x @ y")),
