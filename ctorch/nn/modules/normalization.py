@@ -13,6 +13,27 @@ from ctorch.nn.parameter import Parameter
 from ctorch.nn.modules.module import Module
 
 
+def _affine_parameters(module, affine, bias, shape, fk):
+    """The norms' learnable scale (`weight`) and shift (`bias`) of `shape`, or
+    None in their places (registered, as PyTorch registers them)."""
+    if affine:
+        module.weight = Parameter(ctorch.empty(shape, **fk))
+        if bias:
+            module.bias = Parameter(ctorch.empty(shape, **fk))
+        else:
+            module.register_parameter("bias", None)
+    else:
+        module.register_parameter("weight", None)
+        module.register_parameter("bias", None)
+
+
+def _reset_affine(module):
+    """The norms' default: scale 1, shift 0."""
+    init.ones_(module.weight)
+    if module.bias is not None:
+        init.zeros_(module.bias)
+
+
 class _NormBase(Module):
     """The parameters (weight, bias) and running-statistics buffers shared by
     BatchNorm and InstanceNorm."""
@@ -29,15 +50,7 @@ class _NormBase(Module):
         self.momentum = momentum
         self.affine = affine
         self.track_running_stats = track_running_stats
-        if affine:
-            self.weight = Parameter(ctorch.empty(num_features, **fk))
-            if bias:
-                self.bias = Parameter(ctorch.empty(num_features, **fk))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        _affine_parameters(self, affine, bias, num_features, fk)
         if track_running_stats:
             self.register_buffer("running_mean", ctorch.zeros(num_features, **fk))
             self.register_buffer("running_var", ctorch.ones(num_features, **fk))
@@ -58,9 +71,7 @@ class _NormBase(Module):
     def reset_parameters(self):
         self.reset_running_stats()
         if self.affine:
-            init.ones_(self.weight)
-            if self.bias is not None:
-                init.zeros_(self.bias)
+            _reset_affine(self)
 
     def extra_repr(self):
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
@@ -226,22 +237,12 @@ class LayerNorm(Module):
         self.normalized_shape = _shape(normalized_shape)
         self.eps = eps
         self.elementwise_affine = elementwise_affine
-        if elementwise_affine:
-            self.weight = Parameter(ctorch.empty(self.normalized_shape, **fk))
-            if bias:
-                self.bias = Parameter(ctorch.empty(self.normalized_shape, **fk))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        _affine_parameters(self, elementwise_affine, bias, self.normalized_shape, fk)
         self.reset_parameters()
 
     def reset_parameters(self):
         if self.elementwise_affine:
-            init.ones_(self.weight)
-            if self.bias is not None:
-                init.zeros_(self.bias)
+            _reset_affine(self)
 
     def forward(self, input):
         return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
@@ -267,22 +268,12 @@ class GroupNorm(Module):
         self.num_channels = num_channels
         self.eps = eps
         self.affine = affine
-        if affine:
-            self.weight = Parameter(ctorch.empty(num_channels, **fk))
-            if bias:
-                self.bias = Parameter(ctorch.empty(num_channels, **fk))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        _affine_parameters(self, affine, bias, num_channels, fk)
         self.reset_parameters()
 
     def reset_parameters(self):
         if self.affine:
-            init.ones_(self.weight)
-            if self.bias is not None:
-                init.zeros_(self.bias)
+            _reset_affine(self)
 
     def forward(self, input):
         return F.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
