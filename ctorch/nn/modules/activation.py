@@ -367,7 +367,16 @@ class GLU(Module):
 
 
 class _DimSoftmax(Module):
+    """Softmax, LogSoftmax and Softmin: F.<_fn> along `dim`."""
     __constants__ = ["dim"]
+    _fn = None
+
+    def __init__(self, dim=None):
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, input):
+        return getattr(F, self._fn)(input, self._dim_for(input, self._fn), _stacklevel=5)
 
     def _dim_for(self, input, name):
         """`dim`, or for dim=None the dim PyTorch picks (with its deprecation
@@ -389,35 +398,17 @@ class _DimSoftmax(Module):
 
 class Softmax(_DimSoftmax):
     """exp(x) / sum(exp(x)) along `dim`."""
-
-    def __init__(self, dim=None):
-        super().__init__()
-        self.dim = dim
-
-    def forward(self, input):
-        return F.softmax(input, self._dim_for(input, "softmax"), _stacklevel=5)
+    _fn = "softmax"
 
 
 class LogSoftmax(_DimSoftmax):
     """log(softmax(x)) along `dim`."""
-
-    def __init__(self, dim=None):
-        super().__init__()
-        self.dim = dim
-
-    def forward(self, input):
-        return F.log_softmax(input, self._dim_for(input, "log_softmax"), _stacklevel=5)
+    _fn = "log_softmax"
 
 
 class Softmin(_DimSoftmax):
     """softmax(-x) along `dim`."""
-
-    def __init__(self, dim=None):
-        super().__init__()
-        self.dim = dim
-
-    def forward(self, input):
-        return F.softmin(input, self._dim_for(input, "softmin"), _stacklevel=5)
+    _fn = "softmin"
 
 
 class Softmax2d(Module):
