@@ -149,7 +149,7 @@ def cat(tensors, dim=0, *, out=None):
     cdef list ts = _tensor_list(tensors, "cat")
     if not ts:
         raise ValueError("torch.cat(): expected a non-empty list of Tensors")
-    cdef DType res = _result_type(tuple(_alias_1d(<Tensor>t) for t in ts))
+    cdef DType res = _list_result_type(ts)
     if out is not None:
         _cat_out_check("cat", ts, out, res)
     cdef Tensor r = _cat_impl(ts, 0, dim, res)
@@ -173,25 +173,80 @@ concat = cat
 concatenate = cat
 
 
+cdef DType _list_result_type(list ts):
+    """The dtype cat/stack promote their inputs to (0-d inputs like n-d ones);
+    one pass when every input has the same dtype."""
+    cdef DType d0 = (<Tensor>ts[0])._dtype
+    for x in ts:
+        if (<Tensor>x)._dtype is not d0:
+            return _result_type(tuple(_alias_1d(<Tensor>t) for t in ts))
+    return d0
+
+
+cdef Tensor _stack_impl(list ts, int d, DType res):
+    """Stacks equal-shaped tensors along a new dim d in dtype res (no
+    recording): each input fills the slice k of the result, by row copies
+    when it is dense in res."""
+    cdef Tensor first = <Tensor>ts[0], t, dst
+    cdef Py_ssize_t n = len(ts), outer = 1, inner = 1, isz = res.itemsize, k
+    cdef int j
+    for x in ts:
+        _same_device(first, <Tensor>x)
+    shape = list(first.size())
+    shape.insert(d, n)
+    cdef Tensor out = _empty_list(shape, res, _dev(first))
+    if out._numel == 0:
+        return out
+    for j in range(d):
+        outer *= first._shape[j]
+    for j in range(d, first._ndim):
+        inner *= first._shape[j]
+    cdef int64_t dld = n * inner * isz, sld = inner * isz
+    cdef char *dp
+    cdef const char *sp
+    for k in range(n):
+        t = <Tensor>ts[k]
+        if t._dtype is res and _is_contiguous(t):
+            dp = out._data + k * inner * isz
+            sp = t._data
+            with nogil:
+                out._storage.backend.copy_rows(dp, dld, sp, sld, outer, sld)
+            _check_device(out)
+        else:
+            sh = list(first.size())
+            st = list(out.stride())
+            del st[d]
+            dst = _make_view_plain(out, out._offset + k * inner, sh, st)
+            _copy_into(dst, t, False)
+    return out
+
+
 def stack(tensors, dim=0, *, out=None):
     cdef list ts = _tensor_list(tensors, "stack")
     if not ts:
         raise RuntimeError("stack expects a non-empty TensorList")
     cdef Tensor first = <Tensor>ts[0], t
-    for k in builtins_range(1, len(ts)):
+    cdef Py_ssize_t k
+    cdef int j
+    for k in range(1, len(ts)):
         t = <Tensor>ts[k]
-        if list(t.size()) != list(first.size()):
+        if t._ndim != first._ndim:
             raise RuntimeError(f"stack expects each tensor to be equal size, but got {_fmt_shape(first.size())} at entry 0 and {_fmt_shape(t.size())} at entry {k}")
+        for j in range(t._ndim):
+            if t._shape[j] != first._shape[j]:
+                raise RuntimeError(f"stack expects each tensor to be equal size, but got {_fmt_shape(first.size())} at entry 0 and {_fmt_shape(t.size())} at entry {k}")
     cdef int d = _wrap_dim(dim, first._ndim + 1)
-    cdef DType res = _result_type(tuple(_alias_1d(<Tensor>x) for x in ts))
-    cdef list us = [_unsqueeze(_alias(<Tensor>x), d) for x in ts]
+    cdef DType res = _list_result_type(ts)
     if out is not None:
         _cat_out_check("stack", ts, out, res)
-    cdef Tensor r = _cat_impl(us, 0, d, res)
+    cdef Tensor r = _stack_impl(ts, d, res)
     if out is not None:
         return _to_out(out, r, "stack")
-    if _grad_mode() and _builtins.any(_needs_grad(x) for x in ts):
-        record("stack", r, tuple(ts), (d, len(ts)))
+    if _grad_mode():
+        for x in ts:
+            if _needs_grad(x):
+                record("stack", r, tuple(ts), (d, len(ts)))
+                break
     return r
 
 
