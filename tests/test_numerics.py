@@ -321,7 +321,7 @@ def _every_float32(step):
 FLOAT32_ULPS = [  # (op, float64 reference, ulp bound), bounds from a sweep of every 13th float
     ("exp", np.exp, 1), ("log", np.log, 1), ("log2", np.log2, 2), ("log1p", np.log1p, 3),
     ("expm1", np.expm1, 2), ("tanh", np.tanh, 3), ("sin", np.sin, 1), ("cos", np.cos, 1),
-    ("erf", None, 1),
+    ("erf", None, 1), ("atan", np.arctan, 1),
 ]
 
 
@@ -349,6 +349,36 @@ def test_float32_transcendentals_within_ulps_of_float64(op, ref, bound):
     ok = np.isclose(hgot.astype(np.float64), href.astype(np.float64), rtol=1e-3, atol=1e-3,
                     equal_nan=True)
     assert ok.all(), (op, h[~ok][:5], hgot[~ok][:5], href[~ok][:5])
+
+
+FLOAT32_BINARY_ULPS = [("atan2", np.arctan2, 1), ("hypot", np.hypot, 1)]
+
+
+@pytest.mark.parametrize("op,ref,bound", FLOAT32_BINARY_ULPS, ids=[u[0] for u in FLOAT32_BINARY_ULPS])
+def test_float32_binary_transcendentals_within_ulps_of_float64(op, ref, bound):
+    # every 4099th float32 pattern against a shuffled copy, then every pair of
+    # the special values (signed zeros, infinities, NaN, extremes), which must
+    # be C's values exactly
+    y = _every_float32(4099)
+    x = np.random.default_rng(5).permutation(y)
+    with np.errstate(all="ignore"):
+        ref64 = ref(y.astype(np.float64), x.astype(np.float64))
+    got = getattr(torch, op)(torch.from_numpy(y), torch.from_numpy(x)).numpy()
+    err = _ulps(got, ref64)
+    worst = int(np.argmax(err))
+    assert err[worst] <= bound, (op, err[worst])
+    sp = np.array([0.0, -0.0, 1.0, -1.0, np.inf, -np.inf, np.nan, 1e-45, -3e38, 0.41421356],
+                  dtype=np.float32)
+    a, b = np.repeat(sp, len(sp)), np.tile(sp, len(sp))
+    with np.errstate(all="ignore"):
+        want64 = ref(a.astype(np.float64), b.astype(np.float64))
+    got = getattr(torch, op)(torch.from_numpy(a), torch.from_numpy(b)).numpy()
+    assert _ulps(got, want64).max() <= bound
+    want = want64.astype(np.float32)
+    exact = ~np.isfinite(a) | ~np.isfinite(b) | (a == 0) | (b == 0)
+    same = (got == want) | (np.isnan(got) & np.isnan(want))
+    assert same[exact].all(), (a[exact & ~same], b[exact & ~same])
+    assert np.array_equal(np.signbit(got[~np.isnan(want)]), np.signbit(want[~np.isnan(want)]))
 
 
 HALF_VIA_FLOAT_UNARY = ["neg", "abs", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p",

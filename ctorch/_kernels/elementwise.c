@@ -85,14 +85,25 @@ ATTR void NAME(char **p, const int64_t *s, int64_t n, const void *ex) {         
     }                                                                              \
 }
 
-/* out = EXPR(a, b, c) (lerp); strided only: ternary ops are not hot paths */
+/* out = EXPR(a, b, c) (lerp): vector loops for dense operands with a dense
+ * or scalar third one, strided otherwise */
 #define CT_TERNARY(NAME, T, EXPR)                                                  \
-CT_HALF_ATTR(T, T) void NAME(char **p, const int64_t *s, int64_t n, const void *ex) {                \
+CT_MULTIVERSION void NAME(char **p, const int64_t *s, int64_t n, const void *ex) { \
     ct_params *P = (ct_params *)ex; (void)P;                                       \
-    for (int64_t i = 0; i < n; i++) {                                              \
-        T a = *(const T *)(p[1] + i * s[1]), b = *(const T *)(p[2] + i * s[2]);    \
-        T c = *(const T *)(p[3] + i * s[3]);                                       \
-        *(T *)(p[0] + i * s[0]) = (T)(EXPR);                                       \
+    if (s[0] == CT_SZ(T) && s[1] == CT_SZ(T) && s[2] == CT_SZ(T) && s[3] == 0) {   \
+        T *o = (T *)p[0]; const T *A = (const T *)p[1], *B = (const T *)p[2];      \
+        const T c = *(const T *)p[3];                                              \
+        CT_SIMD for (int64_t i = 0; i < n; i++) { T a = A[i], b = B[i]; o[i] = (T)(EXPR); } \
+    } else if (s[0] == CT_SZ(T) && s[1] == CT_SZ(T) && s[2] == CT_SZ(T) && s[3] == CT_SZ(T)) { \
+        T *o = (T *)p[0];                                                          \
+        const T *A = (const T *)p[1], *B = (const T *)p[2], *C = (const T *)p[3];  \
+        CT_SIMD for (int64_t i = 0; i < n; i++) { T a = A[i], b = B[i], c = C[i]; o[i] = (T)(EXPR); } \
+    } else {                                                                       \
+        for (int64_t i = 0; i < n; i++) {                                          \
+            T a = *(const T *)(p[1] + i * s[1]), b = *(const T *)(p[2] + i * s[2]); \
+            T c = *(const T *)(p[3] + i * s[3]);                                   \
+            *(T *)(p[0] + i * s[0]) = (T)(EXPR);                                   \
+        }                                                                          \
     }                                                                              \
 }
 
@@ -342,10 +353,10 @@ CT_BINARY(ct_fmin_b, ct_bool, ct_bool, a & b)
     CT_BINARY(ct_remainder_##S, T, T, FR((CT)a, (CT)b))                            \
     CT_BINARY(ct_fmod_##S, T, T, FF((CT)a, (CT)b))                                 \
     CT_BINARY(ct_pow_##S, T, T, FP((CT)a, (CT)b))                                  \
-    CT_BINARY(ct_atan2_##S, T, T, FA((CT)a, (CT)b))                                \
+    CT_BINARY_ATTR(CT_MULTIVERSION, ct_atan2_##S, T, T, FA((CT)a, (CT)b))           \
     CT_BINARY(ct_maximum_##S, T, T, (a != a) ? a : ((b != b) ? b : (a > b ? a : b))) \
     CT_BINARY(ct_minimum_##S, T, T, (a != a) ? a : ((b != b) ? b : (a < b ? a : b))) \
-    CT_BINARY(ct_hypot_##S, T, T, FT_##F(hypot)((CT)a, (CT)b))                     \
+    CT_BINARY_ATTR(CT_MULTIVERSION, ct_hypot_##S, T, T, ct_hypot_##F((CT)a, (CT)b)) \
     CT_BINARY(ct_copysign_##S, T, T, FT_##F(copysign)((CT)a, (CT)b))               \
     CT_BINARY_ATTR(CT_MULTIVERSION, ct_logaddexp_##S, T, T, ct_logaddexp_##F((CT)a, (CT)b)) \
     CT_BINARY_ATTR(CT_MULTIVERSION, ct_logaddexp2_##S, T, T, ct_logaddexp2_##F((CT)a, (CT)b)) \
@@ -380,8 +391,11 @@ CT_FM_INLINE float ct_logaddexp2_f(float a, float b) {
     r = (a == b && a - a != 0) ? a : r;
     return (a != a || b != b) ? a + b : r;
 }
-CT_FLOAT_OPS(f16, ct_half, float, f, ct_divfloor_f, ct_remainder_f, fmodf, powf, atan2f)
-CT_FLOAT_OPS(f32, float, float, f, ct_divfloor_f, ct_remainder_f, fmodf, powf, atan2f)
+/* float and half: fastmath.h's vectorisable atan2 and hypot; double: libm */
+#define ct_hypot_f ct_hypotf
+#define ct_hypot_d hypot
+CT_FLOAT_OPS(f16, ct_half, float, f, ct_divfloor_f, ct_remainder_f, fmodf, powf, ct_atan2f)
+CT_FLOAT_OPS(f32, float, float, f, ct_divfloor_f, ct_remainder_f, fmodf, powf, ct_atan2f)
 CT_FLOAT_OPS(f64, double, double, d, ct_divfloor_d, ct_remainder_d, fmod, pow, atan2)
 /* nextafter: the neighbour in the operand's own precision (half's by its bits) */
 static inline ct_half ct_nextafter_h(ct_half a, ct_half b) {
@@ -443,14 +457,39 @@ ct_loop_fn ct_binary_loops[CT_NBINARY][CT_NDTYPES] = {
     CT_UNARY(ct_round_##S, T, T, x)                                                \
     CT_UNARY(ct_trunc_##S, T, T, x)                                                \
     CT_UNARY(ct_bitnot_##S, T, T, (T)~x)                                           \
-    CT_UNARY(ct_square_##S, T, T, (T)(x * x))                                      \
-    CT_UNARY(ct_clamp_##S, T, T, ct_clamp_i((int64_t)x, P))
-static inline int64_t ct_clamp_i(int64_t x, const ct_params *P) {
-    if ((P->flags & 1) && x < P->ia) x = P->ia;
-    if ((P->flags & 2) && x > P->ib) x = P->ib;
-    return x;
-}
+    CT_UNARY(ct_square_##S, T, T, (T)(x * x))
 CT_INTS(CT_INT_UNARY, 0)
+
+/* clamp: the bounds are read once, a missing one standing as the widest
+ * value, so the loop is two selects per element and vectorises; a NaN input
+ * stays NaN (both comparisons are false). Integers compare in int64 (the
+ * bounds come wrapped to the dtype), half in double like its other loops. */
+#define CT_CLAMP(S, T, CT, LO, HI, NONE_LO, NONE_HI)                               \
+CT_MULTIVERSION void ct_clamp_##S(char **p, const int64_t *s, int64_t n, const void *ex) { \
+    const ct_params *P = (const ct_params *)ex;                                    \
+    const CT lo = (P->flags & 1) ? (CT)P->LO : NONE_LO;                            \
+    const CT hi = (P->flags & 2) ? (CT)P->HI : NONE_HI;                            \
+    if (s[0] == CT_SZ(T) && s[1] == CT_SZ(T)) {                                    \
+        T *o = (T *)p[0]; const T *A = (const T *)p[1];                            \
+        CT_SIMD for (int64_t i = 0; i < n; i++) {                                  \
+            CT x = (CT)A[i]; x = x < lo ? lo : x; x = x > hi ? hi : x; o[i] = (T)x; \
+        }                                                                          \
+    } else {                                                                       \
+        for (int64_t i = 0; i < n; i++) {                                          \
+            CT x = (CT)*(const T *)(p[1] + i * s[1]);                              \
+            x = x < lo ? lo : x; x = x > hi ? hi : x;                              \
+            *(T *)(p[0] + i * s[0]) = (T)x;                                        \
+        }                                                                          \
+    }                                                                              \
+}
+CT_CLAMP(u8, uint8_t, int64_t, ia, ib, INT64_MIN, INT64_MAX)
+CT_CLAMP(i8, int8_t, int64_t, ia, ib, INT64_MIN, INT64_MAX)
+CT_CLAMP(i16, int16_t, int64_t, ia, ib, INT64_MIN, INT64_MAX)
+CT_CLAMP(i32, int32_t, int64_t, ia, ib, INT64_MIN, INT64_MAX)
+CT_CLAMP(i64, int64_t, int64_t, ia, ib, INT64_MIN, INT64_MAX)
+CT_CLAMP(f16, ct_half, double, a, b, -INFINITY, INFINITY)
+CT_CLAMP(f32, float, float, a, b, -INFINITY, INFINITY)
+CT_CLAMP(f64, double, double, a, b, -INFINITY, INFINITY)
 
 /* predicates: every dtype, bool result */
 #define CT_PRED(S, T, unused)                                                      \
@@ -498,7 +537,7 @@ CT_UNARY(ct_sign_b, ct_bool, ct_bool, x)
     CT_UNARY(ct_tan_##S, T, T, FT_##F(tan)((CT)x))                                 \
     CT_UNARY(ct_asin_##S, T, T, FT_##F(asin)((CT)x))                               \
     CT_UNARY(ct_acos_##S, T, T, FT_##F(acos)((CT)x))                               \
-    CT_UNARY(ct_atan_##S, T, T, FT_##F(atan)((CT)x))                               \
+    CT_UNARY_ATTR(CT_MULTIVERSION, ct_atan_##S, T, T, ct_atan_##F((CT)x))          \
     CT_UNARY(ct_sinh_##S, T, T, FT_##F(sinh)((CT)x))                               \
     CT_UNARY(ct_cosh_##S, T, T, FT_##F(cosh)((CT)x))                               \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_tanh_##S, T, T, ct_tanh_##F((CT)x))                               \
@@ -516,7 +555,6 @@ CT_UNARY(ct_sign_b, ct_bool, ct_bool, x)
     CT_UNARY(ct_square_##S, T, T, (CT)x * (CT)x)                                   \
     CT_UNARY(ct_round_dec_##S, T, T, ct_round_dec_d((double)x, P->a))              \
     CT_UNARY(ct_nan_to_num_##S, T, T, ct_nan_to_num_d((double)x, P))               \
-    CT_UNARY(ct_clamp_##S, T, T, ct_clamp_f((CT)x, P))                             \
     CT_UNARY(ct_deg2rad_##S, T, T, (CT)x * (CT)(M_PI / 180.0))                     \
     CT_UNARY(ct_rad2deg_##S, T, T, (CT)x * (CT)(180.0 / M_PI))                     \
     CT_UNARY(ct_signbit_##S, T, ct_bool, signbit((CT)x) != 0)                      \
@@ -544,6 +582,8 @@ static inline float ct_frexp_exp_f(float x) { int e = 0; if (isfinite(x)) frexpf
 #define ct_tanh_d tanh
 #define ct_erf_f ct_erff
 #define ct_erf_d erf
+#define ct_atan_f ct_atanf
+#define ct_atan_d atan
 #define CT_TRIG_d(NAME, T, fn) CT_UNARY(NAME, T, T, fn((double)x))
 /* sin / cos of float and half: a vector pass for |x| < CT_TRIG_BIG that
  * leaves larger inputs in place, then libm for those (rare) elements. The
@@ -577,12 +617,6 @@ CT_MULTIVERSION void NAME(char **p, const int64_t *s, int64_t n, const void *ex)
 }
 #define CT_TRIG_COS_sin 0
 #define CT_TRIG_COS_cos 1
-static inline double ct_clamp_f(double x, const ct_params *P) {
-    /* NaN stays NaN: both comparisons are false */
-    if ((P->flags & 1) && x < P->a) x = P->a;
-    if ((P->flags & 2) && x > P->b) x = P->b;
-    return x;
-}
 CT_REAL_UNARY(f16, ct_half, float, f)
 CT_REAL_UNARY(f32, float, float, f)
 CT_REAL_UNARY(f64, double, double, d)

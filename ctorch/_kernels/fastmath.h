@@ -214,4 +214,41 @@ CT_FM_INLINE float ct_sincosf_small(float xf, int cosine) {
     return (!cosine && xf == 0.0f) ? xf : (float)v;
 }
 
+/* atan2(y, x) in double: t = min/max of |y|, |x| in [0, 1], folded to
+ * |t| <= tan(pi/8) by atan t = pi/4 + atan((t - 1)/(t + 1)) (one division
+ * either way), then t P(t^2) with P fitted on that interval (relative error
+ * 2e-11); the octant and quadrant put back by selects. Both zero and both
+ * infinite take the values C's atan2 gives (0 or pi, pi/4 or 3pi/4, signed). */
+CT_FM_INLINE float ct_atan2f(float yf, float xf) {
+    double y = yf, x = xf, ay = __builtin_fabs(y), ax = __builtin_fabs(x);
+    double num = ay < ax ? ay : ax, den = ay < ax ? ax : ay;
+    int both_inf = num == __builtin_inf();
+    int fold = num > 0.41421356237309503 * den || both_inf;
+    double t = (fold ? num - den : num) / (fold ? num + den : den);
+    t = (den == 0.0 || both_inf) ? 0.0 : t;
+    double z = t * t;
+    double p = 0.04712996608521945;
+    p = p * z - 0.08459108840606105;
+    p = p * z + 0.11041054100946163;
+    p = p * z - 0.14281639254432363;
+    p = p * z + 0.19999885898491845;
+    p = p * z - 0.3333333212787664;
+    p = p * z + 0.9999999999791278;
+    double r = (fold ? 0.78539816339744831 : 0.0) + t * p;
+    r = ay > ax ? 1.5707963267948966 - r : r;
+    r = __builtin_copysign(1.0, x) < 0.0 ? 3.1415926535897932 - r : r;   /* x < 0 or -0 */
+    r = __builtin_copysign(r, y);
+    return (yf != yf || xf != xf) ? yf + xf : (float)r;
+}
+
+/* atan(x) = atan2(x, 1) */
+CT_FM_INLINE float ct_atanf(float x) { return ct_atan2f(x, 1.0f); }
+
+/* hypot in double: the squares of floats are exact there and cannot
+ * overflow; an infinity wins over a NaN as C's hypot says */
+CT_FM_INLINE float ct_hypotf(float a, float b) {
+    double r = __builtin_sqrt((double)a * a + (double)b * b);
+    return (__builtin_isinf(a) || __builtin_isinf(b)) ? __builtin_inff() : (float)r;
+}
+
 #endif
