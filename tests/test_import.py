@@ -20,6 +20,7 @@ ON_FIRST_USE = sorted(ctorch._ON_FIRST_USE) + [
     "ctorch.serialization", "ctorch.futures", "ctorch._control", "ctorch.func", "pickle", "zipfile",
     "ctorch.optim",
     "ctorch.utils.data",
+    "ctorch._filecheck", "ctorch._benchmark", "ctorch.utils.throughput_benchmark",
 ]
 
 
