@@ -272,6 +272,13 @@ binary_ops = [
                "Subtraction, the `-` operator, with two bool tensors"),)),
     B("sub_alpha", lambda a, b: a - b * np.asarray(3).astype(a.dtype), NUMERIC, "same", func="sub",
       method="sub", kwargs={"alpha": 3}, scalars=(2,), differentiable=True, tol={"float16": (4e-3, 2e-3)}),
+    # a float alpha: float tensors run it as one fused pass
+    B("add_alpha_float", lambda a, b: a + b * np.asarray(-0.75).astype(a.dtype), FLOATC, "same",
+      func="add", method="add", kwargs={"alpha": -0.75}, scalars=(3,), differentiable=True,
+      tol={"float16": (4e-3, 2e-3)}),
+    B("sub_alpha_float", lambda a, b: a - b * np.asarray(1.5).astype(a.dtype), FLOATC, "same",
+      func="sub", method="sub", kwargs={"alpha": 1.5}, scalars=(2,), differentiable=True,
+      tol={"float16": (4e-3, 2e-3)}),
     B("mul", np.multiply, ALL, "same", operator="*", scalars=(2, 2.5, True, 1j), differentiable=True),
     B("div", np.true_divide, ALL, "float", operator="/", domains=(Domain(), NONZERO),
       scalars=(2, 2.5), differentiable=True),

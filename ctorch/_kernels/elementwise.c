@@ -706,6 +706,14 @@ CT_MULTIVERSION void NAME(char **p, const int64_t *s, int64_t n, const void *ex)
             T a = A[i], b = B[i], c = C[i];                                        \
             o[i] = (T)(EXPR);                                                      \
         }                                                                          \
+    } else if (s[0] == CT_SZ(T) && s[1] == CT_SZ(T) && s[2] == CT_SZ(T) && s[3] == 0) { \
+        /* a scalar third operand (add's alpha runs here with c = 1) */            \
+        T *o = (T *)p[0];                                                          \
+        const T *A = (const T *)p[1], *B = (const T *)p[2], c = *(const T *)p[3];  \
+        CT_SIMD for (int64_t i = 0; i < n; i++) {                                  \
+            T a = A[i], b = B[i];                                                  \
+            o[i] = (T)(EXPR);                                                      \
+        }                                                                          \
     } else {                                                                       \
         for (int64_t i = 0; i < n; i++) {                                          \
             T a = *(const T *)(p[1] + i * s[1]), b = *(const T *)(p[2] + i * s[2]); \

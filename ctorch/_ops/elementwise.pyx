@@ -505,9 +505,27 @@ cdef object _scaled(object input, object other, object alpha, str name):
     return _binary(CT_MUL, R_ARITH, other, alpha, None, name)
 
 
+cdef bint _fused_scaled(object input, object other, object alpha, object out):
+    """Whether input + alpha * other runs as one pass (addcmul's loop with a
+    third operand of 1: the same roundings as scaling first): two float
+    tensors of one dtype and a python number alpha, into a new result or
+    in place."""
+    if alpha is None or isinstance(alpha, bool) or not isinstance(alpha, (int, float)):
+        return False
+    if not isinstance(input, Tensor) or not isinstance(other, Tensor) or (out is not None and out is not input):
+        return False
+    return ((<Tensor>input)._dtype is (<Tensor>other)._dtype and (<Tensor>input)._dtype._kind == K_FLOAT
+            and (<Tensor>input)._storage.device == (<Tensor>other)._storage.device)
+
+
 def add(input, other, *, alpha=1, out=None):
     if _devices_differ(input, other):
         input, other = _lift2(input, other)
+    if _fused_scaled(input, other, alpha, out) and alpha != 1:
+        r = _addc(CT_MUL, "add", input, other, _scalar_tensor(1, (<Tensor>input)._dtype), alpha, out, False)
+        if out is None:
+            record2("add", r, input, other, (alpha,))
+        return r
     r = _binary(CT_ADD, R_ARITH, input, _scaled(input, other, alpha, "add"), out, "add")
     if out is None:
         record2("add", r, input, other, (alpha,))
@@ -530,6 +548,12 @@ def sub(input, other, *, alpha=1, out=None):
     _check_sub_bool(input, other)
     if _devices_differ(input, other):
         input, other = _lift2(input, other)
+    if _fused_scaled(input, other, alpha, out) and alpha != 1:
+        # a - alpha b = a + (-alpha) b exactly (negation rounds nothing)
+        r = _addc(CT_MUL, "sub", input, other, _scalar_tensor(1, (<Tensor>input)._dtype), -alpha, out, False)
+        if out is None:
+            record2("sub", r, input, other, (alpha,))
+        return r
     r = _binary(CT_SUB, R_ARITH, input, _scaled(input, other, alpha, "sub"), out, "sub")
     if out is None:
         record2("sub", r, input, other, (alpha,))
@@ -1336,9 +1360,11 @@ def isreal(input):
     return _binary(CT_EQ, R_CMP, t.imag, 0, None, "isreal")
 
 
-cdef object _addc(int op, str name, object input, object tensor1, object tensor2, object value, object out):
+cdef object _addc(int op, str name, object input, object tensor1, object tensor2, object value, object out,
+                  bint rec=True):
     """input + value * (tensor1 op tensor2), computed in the three tensors'
-    promoted dtype (value converted to it first, as PyTorch does)."""
+    promoted dtype (value converted to it first, as PyTorch does); rec: record
+    the result's node (callers recording their own pass False)."""
     cdef Tensor t = _tensor_arg(input, name), a = _tensor_arg(tensor1, name), b = _tensor_arg(tensor2, name)
     if op == CT_DIV and a._dtype._kind <= K_INT and b._dtype._kind <= K_INT:
         raise RuntimeError(
@@ -1402,7 +1428,7 @@ cdef object _addc(int op, str name, object input, object tensor1, object tensor2
         _bump(o)
         return o
     r = dst
-    if out is None:
+    if out is None and rec:
         record(name, r, (t, a, b), (value,))
     return r
 
