@@ -164,6 +164,9 @@ class _StorageRef:
 
 def _reduce_tensor(t):
     param = sys.modules.get("ctorch.nn.parameter")
+    if param is not None and isinstance(t, param.UninitializedTensorMixin):
+        # as PyTorch writes one: its class, called with requires_grad
+        return (_Global("torch.nn.parameter", type(t).__name__), (t.requires_grad,))
     if param is not None and isinstance(t, param.Parameter):
         # as PyTorch writes one: the parameter around its data as a plain tensor
         return (_G_REBUILD_PARAMETER, (t.detach(), t.requires_grad, collections.OrderedDict()))
@@ -891,6 +894,10 @@ class _Unpickler(pickle.Unpickler):
                     f"default.")
             return found
         found = _torch_global(module, name) if module.split(".")[0] == "torch" else None
+        if module == "torch.nn.parameter" and name in ("UninitializedParameter",
+                                                       "UninitializedBuffer"):
+            from ctorch.nn import parameter
+            found = getattr(parameter, name)
         if found is None:
             if module.split(".")[0] == "torch":
                 raise AttributeError(f"ctorch.load: the checkpoint names {module}.{name}, which "

@@ -202,6 +202,7 @@ def _s_lce(rng, dt):
         ((x(6, 4), x(5, 4), I(_targets(rng, 6, 5, ignore=True))), {"reduction": "sum"}),
         ((x(6, 4), x(5, 4), I(_targets(rng, 6, 5))), {"ignore_index": None,
                                                        "label_smoothing": 0.1}),
+        ((x(3, 4), x(5, 2, 4), I(rng.integers(0, 5, (3, 2)))), {"reduction": "none"}),
     ]
 
 
@@ -279,7 +280,8 @@ OPS = [
          ]),
     NNOp("linear_cross_entropy", lambda t, *a, **k: F(t).linear_cross_entropy(*a, **k),
          lambda x, w, target, **k: _cross_entropy(
-             x.astype(np.float64) @ w.astype(np.float64).T, target,
+             # a weight (C, d1.., in) gives logits (N, C, d1..)
+             np.tensordot(x.astype(np.float64), w.astype(np.float64), axes=([-1], [-1])), target,
              **{n: (-(1 << 63) if v is None else v) for n, v in k.items()}),
          _s_lce, grad_fn=None, gradcheck=True, tol={"float16": (2e-2, 2e-2)},
          errors=[(lambda t: F(t).linear_cross_entropy(t.randn(4, 3), t.randn(5, 2),

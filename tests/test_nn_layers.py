@@ -23,6 +23,50 @@ def _idx(vals):
     return torch.tensor(np.array(vals, dtype=np.int64))
 
 
+def _np_cross_map_lrn(x, size, alpha, beta, k):
+    """CrossMapLRN2d as PyTorch's legacy recurrence computes it: the scale of
+    channel 0 sums the squares of channels 0..p-1 (p = (size-1)//2 + 1); each
+    next channel adds channel c+p-1 (while it exists) and, once c > p, drops
+    channel c-p."""
+    sq = x * x
+    c_n = x.shape[1]
+    p = int((size - 1) / 2 + 1)
+    scale = np.empty_like(x)
+    scale[:, 0] = sq[:, :min(p, c_n)].sum(1)
+    for c in range(1, c_n):
+        scale[:, c] = scale[:, c - 1]
+        if c < c_n - p + 1:
+            scale[:, c] += sq[:, c + p - 1]
+        if c > p:
+            scale[:, c] -= sq[:, c - p]
+    return x * (k + alpha / size * scale) ** -beta
+
+
+def _np_log_softmax(z):
+    z = z - z.max(1, keepdims=True)
+    return z - np.log(np.exp(z).sum(1, keepdims=True))
+
+
+def _np_adaptive_log_prob(m, x):
+    """The full (N, n_classes) log-probabilities of AdaptiveLogSoftmaxWithLoss:
+    shortlist classes from the head; a cluster's classes add the head's
+    cluster entry to the cluster's own log_softmax."""
+    w = {k: v.detach().numpy() for k, v in m.state_dict().items()}
+    head = x @ w["head.weight"].T + (w["head.bias"] if "head.bias" in w else 0)
+    lp_head = _np_log_softmax(head)
+    parts = [lp_head[:, :m.shortlist_size]]
+    for i in range(m.n_clusters):
+        h = x @ w[f"tail.{i}.0.weight"].T @ w[f"tail.{i}.1.weight"].T
+        parts.append(_np_log_softmax(h) + lp_head[:, m.shortlist_size + i:m.shortlist_size + i + 1])
+    return np.concatenate(parts, 1)
+
+
+def _adaptive_ref(m, x, t):
+    lp = _np_adaptive_log_prob(m, _np(x))
+    out = lp[np.arange(len(lp)), _np(t)]
+    return torch.tensor(out), torch.tensor(-out.mean())
+
+
 # (constructor, repr, {parameter: shape}, [state_dict keys], inputs, functional reference)
 CASES = [
     (lambda: nn.Linear(3, 4), "Linear(in_features=3, out_features=4, bias=True)",
@@ -165,6 +209,54 @@ CASES = [
      lambda m, x: F.fractional_max_pool2d(x, 2, 3, _random_samples=m._random_samples)),
     (lambda: nn.FractionalMaxPool3d(2, output_ratio=0.5), "FractionalMaxPool3d()", {}, [],
      lambda: (_x(1, 1, 4, 4, 4),), None),
+    (lambda: nn.SyncBatchNorm(3),
+     "SyncBatchNorm(3, eps=1e-05, momentum=0.1, affine=True, bias=True, track_running_stats=True)",
+     {"weight": (3,), "bias": (3,)}, ["weight", "bias", "running_mean", "running_var",
+                                      "num_batches_tracked"], lambda: (_x(2, 3, 2, 1, 2, 2),),
+     lambda m, x: F.batch_norm(x, None, None, m.weight, m.bias, True)),
+    (lambda: nn.CrossMapLRN2d(3, 0.5, 0.75, 2), "CrossMapLRN2d(3, alpha=0.5, beta=0.75, k=2)",
+     {}, [], lambda: (_x(2, 6, 2, 3),),
+     lambda m, x: torch.tensor(_np_cross_map_lrn(_np(x), 3, 0.5, 0.75, 2))),
+    (lambda: nn.CrossMapLRN2d(4, 0.3, 0.5, 1), "CrossMapLRN2d(4, alpha=0.3, beta=0.5, k=1)",
+     {}, [], lambda: (_x(1, 7, 2, 2),),
+     lambda m, x: torch.tensor(_np_cross_map_lrn(_np(x), 4, 0.3, 0.5, 1))),
+    (lambda: nn.CrossMapLRN2d(11, 0.3, 0.5, 1), "CrossMapLRN2d(11, alpha=0.3, beta=0.5, k=1)",
+     {}, [], lambda: (_x(1, 9, 2, 2),),
+     lambda m, x: torch.tensor(_np_cross_map_lrn(_np(x), 11, 0.3, 0.5, 1))),
+    (lambda: nn.LinearCrossEntropyLoss(3, 4, bias=True),
+     "LinearCrossEntropyLoss(\n  in_features=3, num_classes=4, out_features=(), bias=True, "
+     "reduction=mean, ignore_index=None, label_smoothing=0.0, options=None\n"
+     "  (linear): Linear(in_features=3, out_features=4, bias=True)\n)",
+     {"linear.weight": (4, 3), "linear.bias": (4,)}, ["linear.weight", "linear.bias"],
+     lambda: (_x(5, 3), _idx([0, 3, 1, 1, 2])),
+     lambda m, x, t: F.cross_entropy(F.linear(x, m.linear.weight, m.linear.bias), t)),
+    (lambda: nn.LinearCrossEntropyLoss(3, 4, out_features=(2,), reduction="none", bias=True,
+                                       label_smoothing=0.2,
+                                       options=nn.LinearCrossEntropyOptions(batch_chunk_size=2)),
+     "LinearCrossEntropyLoss(\n  in_features=3, num_classes=4, out_features=(2,), bias=True, "
+     "reduction=none, ignore_index=None, label_smoothing=0.2, options=LinearCrossEntropyOptions("
+     "allow_retain_graph=False, batch_chunk_size=2, chunking_method='auto', acc_policy='auto', "
+     "acc_dtype=None)\n  (linear): Linear(in_features=3, out_features=8, bias=True)\n)",
+     {"linear.weight": (8, 3), "linear.bias": (8,)}, ["linear.weight", "linear.bias"],
+     lambda: (_x(5, 3), _idx([[0, 3], [1, 1], [2, 0], [3, 3], [1, 2]])),
+     lambda m, x, t: F.cross_entropy(F.linear(x, m.linear.weight, m.linear.bias)
+                                     .reshape(5, 4, 2), t,
+                                     reduction="none", label_smoothing=0.2)),
+    (lambda: nn.AdaptiveLogSoftmaxWithLoss(4, 6, [2, 4], div_value=2.0, head_bias=True),
+     "AdaptiveLogSoftmaxWithLoss(\n  (head): Linear(in_features=4, out_features=4, bias=True)\n"
+     "  (tail): ModuleList(\n    (0): Sequential(\n"
+     "      (0): Linear(in_features=4, out_features=2, bias=False)\n"
+     "      (1): Linear(in_features=2, out_features=2, bias=False)\n    )\n"
+     "    (1): Sequential(\n      (0): Linear(in_features=4, out_features=1, bias=False)\n"
+     "      (1): Linear(in_features=1, out_features=2, bias=False)\n    )\n  )\n)",
+     {"head.weight": (4, 4), "head.bias": (4,), "tail.0.0.weight": (2, 4),
+      "tail.0.1.weight": (2, 2), "tail.1.0.weight": (1, 4), "tail.1.1.weight": (2, 1)},
+     ["head.weight", "head.bias", "tail.0.0.weight", "tail.0.1.weight", "tail.1.0.weight",
+      "tail.1.1.weight"], lambda: (_x(5, 4), _idx([0, 5, 2, 1, 3])), _adaptive_ref),
+    (lambda: nn.DataParallel(nn.Linear(3, 2)),
+     "DataParallel(\n  (module): Linear(in_features=3, out_features=2, bias=True)\n)",
+     {"module.weight": (2, 3), "module.bias": (2,)}, ["module.weight", "module.bias"],
+     lambda: (_x(4, 3),), lambda m, x: F.linear(x, m.module.weight, m.module.bias)),
 ]
 
 
@@ -269,6 +361,42 @@ def test_factory_kwargs():
 
 ERRORS = [
     (lambda: nn.Conv2d(3, 4, 3, groups=0), ValueError, "groups must be a positive integer"),
+    (lambda: nn.SyncBatchNorm(3)(torch.zeros(3)), ValueError,
+     r"expected at least 2D input \(got 1D input\)"),
+    (lambda: nn.SyncBatchNorm(0)(torch.zeros(2, 0)), ValueError,
+     "SyncBatchNorm number of input channels should be non-zero"),
+    (lambda: nn.CrossMapLRN2d(3)(torch.zeros(2, 3, 4)), ValueError,
+     "CrossMapLRN2d: Expected input to be 4D, got 3D instead."),
+    (lambda: nn.LinearCrossEntropyLoss(3, 4, weight=torch.ones(3)), RuntimeError,
+     r"expected weight shape to be \(4,\), got \(3,\)"),
+    (lambda: nn.LinearCrossEntropyLoss(3, 4, label_smoothing=1.5), RuntimeError,
+     r"expected label_smoothing to be in range \[0, 1\], got 1.5"),
+    (lambda: nn.LinearCrossEntropyOptions(acc_policy="fast"), ValueError,
+     "invalid acc_policy: 'fast'"),
+    (lambda: nn.LinearCrossEntropyOptions(chunking_method="aspect_ratio:x"), ValueError,
+     "invalid chunking_method: 'aspect_ratio:x'"),
+    (lambda: nn.LinearCrossEntropyOptions(batch_chunk_size=0), ValueError,
+     "batch_chunk_size must be positive int or None, got 0"),
+    (lambda: nn.LinearCrossEntropyOptions(acc_dtype=torch.int64), ValueError,
+     r"acc_dtype must be one of \{None, torch.float16, torch.bfloat16, torch.float32, "
+     r"torch.float64\}, got torch.int64"),
+    (lambda: nn.AdaptiveLogSoftmaxWithLoss(4, 6, []), ValueError,
+     "cutoffs should be a sequence of length larger than 0"),
+    (lambda: nn.AdaptiveLogSoftmaxWithLoss(4, 6, [3, 2]), ValueError,
+     "cutoffs should be a sequence of unique, positive integers sorted in an increasing order, "
+     "where each value is between 1 and n_classes-1"),
+    (lambda: nn.AdaptiveLogSoftmaxWithLoss(4, 6, [2, 6]), ValueError,
+     "cutoffs should be a sequence of unique, positive integers sorted"),
+    (lambda: nn.AdaptiveLogSoftmaxWithLoss(4, 6, [2])(torch.zeros(3, 4), _idx([0, 1])),
+     RuntimeError, "Input and target should have the same size in the batch dimension."),
+    (lambda: nn.AdaptiveLogSoftmaxWithLoss(4, 6, [2])(torch.zeros(3, 4), _idx([0, 1, 6])),
+     RuntimeError, r"Target values should be in \[0, 5\], but values in range \[0, 6\] were "
+     "found."),
+    (lambda: nn.AdaptiveLogSoftmaxWithLoss(4, 6, [2])(torch.zeros(4), _idx([[0]])),
+     RuntimeError, "0D or 1D target tensor expected, multi-target not supported"),
+    (lambda: nn.AdaptiveLogSoftmaxWithLoss(4, 6, [2])(torch.zeros(2, 4), _idx(0)),
+     RuntimeError, r"0D target tensor expects 1D input tensors, but found inputs with size "
+     r"torch.Size\(\[2, 4\]\)"),
     (lambda: nn.Conv2d(3, 4, 3, groups=2), ValueError, "in_channels must be divisible by groups"),
     (lambda: nn.Conv1d(4, 3, 3, groups=2), ValueError,
      "out_channels must be divisible by groups"),
@@ -347,6 +475,9 @@ GRAD_CASES = [
     (lambda: nn.BatchNorm1d(2), (3, 2)),
     (lambda: nn.LayerNorm(3), (2, 3)),
     (lambda: nn.GroupNorm(2, 4), (2, 4, 2)),
+    (lambda: nn.SyncBatchNorm(2), (3, 2, 2)),
+    (lambda: nn.CrossMapLRN2d(3, 0.5, 0.75, 2), (1, 4, 2, 1)),
+    (lambda: nn.CrossMapLRN2d(11, 0.5, 0.75, 2), (1, 7, 1, 1)),
 ]
 
 
@@ -519,3 +650,108 @@ def test_modules_in_a_network():
     assert list(net.state_dict().keys()) == [
         "0.weight", "0.bias", "1.weight", "1.bias", "1.running_mean", "1.running_var",
         "1.num_batches_tracked"]
+
+
+# ---------------------------------------------------------------- adaptive softmax and the rest
+
+
+def test_adaptive_log_softmax_log_prob_predict_and_gradients():
+    torch.manual_seed(0)
+    m = nn.AdaptiveLogSoftmaxWithLoss(4, 7, [2, 5], div_value=1.5).double()
+    assert (m.shortlist_size, m.n_clusters, m.head_size, m.cutoffs) == (2, 2, 4, [2, 5, 7])
+    x = _x(6, 4, seed=3)
+    lp = m.log_prob(x)
+    ref = _np_adaptive_log_prob(m, _np(x))
+    np.testing.assert_allclose(_np(lp), ref, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(np.exp(ref).sum(1), np.ones(6), rtol=1e-12)
+    np.testing.assert_array_equal(_np(m.predict(x)), ref.argmax(1))
+    # an unbatched input with a 0-d target
+    out = m(x[0], _idx(6))
+    assert out.output.dim() == 0 and out.output.item() == pytest.approx(ref[0, 6], rel=1e-12)
+    assert out.loss.item() == pytest.approx(-ref[0, 6], rel=1e-12)
+    t = _idx([0, 6, 3, 1, 4, 5])
+    params = [p.detach().clone().requires_grad_(True) for p in m.parameters()]
+    names = [n for n, _ in m.named_parameters()]
+
+    def loss(inp, *ps):
+        mods = {n: m.get_submodule(n.rsplit(".", 1)[0]) for n in names}
+        saved = {n: mods[n]._parameters["weight"] for n in names}
+        for n, p in zip(names, ps):
+            mods[n]._parameters["weight"] = p
+        try:
+            return m(inp, t).loss
+        finally:
+            for n in names:
+                mods[n]._parameters["weight"] = saved[n]
+    assert gradcheck(loss, (x.clone().requires_grad_(True), *params))
+
+
+def test_deprecated_nll_loss_2d_and_container():
+    with pytest.warns(FutureWarning, match="`NLLLoss2d` has been deprecated. Please use "
+                                           "`NLLLoss` instead"):
+        m = nn.NLLLoss2d(ignore_index=1, reduction="sum")
+    assert isinstance(m, nn.NLLLoss) and repr(m) == "NLLLoss2d()"
+    logp = F.log_softmax(_x(2, 3, 2, 2), 1)
+    t = _idx([[[0, 1], [2, 1]], [[0, 0], [2, 2]]])
+    want = -sum(_np(logp)[n, t_, i, j] for n in range(2) for i in range(2) for j in range(2)
+                if (t_ := int(_np(t)[n, i, j])) != 1)
+    assert m(logp, t).item() == pytest.approx(want, rel=1e-12)
+    with pytest.warns(FutureWarning, match="`nn.Container` is deprecated. All of its "
+                                           "functionality is now implemented in `nn.Module`"):
+        c = nn.Container(a=nn.Linear(2, 3), b=nn.ReLU())
+    assert list(dict(c.named_children())) == ["a", "b"]
+    assert repr(c) == ("Container(\n  (a): Linear(in_features=2, out_features=3, bias=True)\n"
+                       "  (b): ReLU()\n)")
+
+
+def test_sync_batch_norm_conversion():
+    net = nn.Sequential(nn.Conv2d(3, 3, 1), nn.BatchNorm2d(3),
+                        nn.Sequential(nn.BatchNorm1d(4, affine=False, momentum=None)))
+    net[1].running_mean.fill_(2.0)
+    net[2].eval()
+    w = net[1].weight
+    out = nn.SyncBatchNorm.convert_sync_batchnorm(net, process_group="group")
+    assert out is net and type(net[1]) is nn.SyncBatchNorm and type(net[2][0]) is nn.SyncBatchNorm
+    assert net[1].weight is w and net[1].process_group == "group"
+    assert net[1].running_mean.tolist() == [2.0, 2.0, 2.0] and net[1].training
+    assert not net[2][0].training and net[2][0].momentum is None and net[2][0].weight is None
+    assert repr(net[2][0]) == ("SyncBatchNorm(4, eps=1e-05, momentum=None, affine=False, "
+                               "bias=False, track_running_stats=True)")
+    bn = nn.BatchNorm1d(3)
+    assert type(nn.SyncBatchNorm.convert_sync_batchnorm(bn)) is nn.SyncBatchNorm
+    # the running statistics move as BatchNorm's do
+    x = _x(4, 3, 5)
+    s = nn.SyncBatchNorm(3).double()
+    s(x)
+    xs = _np(x)
+    np.testing.assert_allclose(_np(s.running_mean), 0.1 * xs.mean((0, 2)), rtol=1e-12)
+    np.testing.assert_allclose(_np(s.running_var), 0.9 + 0.1 * xs.var((0, 2), ddof=1),
+                               rtol=1e-12)
+
+
+def test_data_parallel_on_the_emulated_device():
+    torch.cuda._emulate(True)
+    try:
+        m = nn.Linear(3, 2).double()
+        w = _np(m.weight).copy()
+        dp = nn.DataParallel(m)
+        assert dp.device_ids == [0] and dp.output_device == 0 and str(m.weight.device) == "cuda:0"
+        x = _x(5, 3)
+        y = dp(x)
+        assert str(y.device) == "cuda:0"
+        np.testing.assert_allclose(_np(y.cpu()), _np(x) @ w.T + _np(m.bias.cpu()), rtol=1e-12)
+        # a list of devices: the batch is split, each slice runs on a replica
+        # whose parameters are differentiable copies, the outputs are joined
+        dp2 = nn.DataParallel(m, device_ids=[0, "cuda:0"])
+        y2 = dp2(x)
+        np.testing.assert_allclose(_np(y2.cpu()), _np(y.cpu()), rtol=1e-12)
+        y2.sum().backward()
+        np.testing.assert_allclose(_np(m.weight.grad.cpu()), np.tile(_np(x).sum(0), (2, 1)),
+                                   rtol=1e-12)
+        m.cpu()
+        with pytest.raises(RuntimeError, match=r"module must have its parameters and buffers on "
+                                               r"device cuda:0 \(device_ids\[0\]\) but found "
+                                               "one of them on device: cpu"):
+            dp2(x)
+    finally:
+        torch.cuda._emulate(False)

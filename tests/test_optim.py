@@ -175,6 +175,27 @@ def ref_asgd(p, g, st, grp, t):
     return p
 
 
+
+def ref_adafactor(p, g, st, grp, t):
+    # torch.optim.Adafactor's documented rule; eps1=None is the dtype's machine epsilon
+    lr, tau, d, wd = grp["lr"], grp.get("beta2_decay", -0.8), grp.get("d", 1.0), grp.get("weight_decay", 0.0)
+    eps1, eps2 = grp.get("eps", (None, 1e-3))
+    eps1 = np.finfo(p.dtype).eps if eps1 is None else eps1
+    g = -g if grp.get("maximize") else g
+    w = t ** tau                                   # 1 - beta2_t
+    alpha = max(eps2, np.sqrt(np.mean(p * p))) * min(lr, 1 / np.sqrt(t))
+    p = p * (1 - lr * wd)
+    if g.ndim > 1:
+        st["R"] = (1 - w) * st.get("R", 0.0) + w * (g * g).mean(-1, keepdims=True)
+        st["C"] = (1 - w) * st.get("C", 0.0) + w * (g * g).mean(-2, keepdims=True)
+        v = st["R"] @ st["C"] / np.maximum(st["R"].mean(-2, keepdims=True), eps1)
+    else:
+        st["V"] = (1 - w) * st.get("V", 0.0) + w * g * g
+        v = st["V"]
+    u = g / np.maximum(np.sqrt(v), eps1)
+    u = u / max(1.0, np.sqrt(np.mean(u * u)) / d)
+    return p - alpha * u
+
 CASES = [
     ("SGD", ref_sgd, dict(lr=0.1)),
     ("SGD", ref_sgd, dict(lr=0.1, momentum=0.9, weight_decay=0.1)),
@@ -205,6 +226,9 @@ CASES = [
     ("Rprop", ref_rprop, dict(lr=0.1, etas=(0.3, 1.5), step_sizes=(1e-3, 0.2), maximize=True)),
     ("ASGD", ref_asgd, dict(lr=0.01)),
     ("ASGD", ref_asgd, dict(lr=0.1, lambd=0.1, t0=2, weight_decay=0.1, maximize=True)),
+    ("Adafactor", ref_adafactor, dict(lr=0.01)),
+    ("Adafactor", ref_adafactor, dict(lr=0.2, weight_decay=0.1, beta2_decay=-0.5, d=1.5)),
+    ("Adafactor", ref_adafactor, dict(lr=0.3, maximize=True, eps=(1e-3, 1e-2), foreach=False)),
 ]
 IDS = [f"{name}-{i}" for i, (name, _, _) in enumerate(CASES)]
 STEPS = 6
@@ -251,6 +275,8 @@ STATE_KEYS = {
     "Adadelta": ["step", "square_avg", "acc_delta"], "Adamax": ["step", "exp_avg", "exp_inf"],
     "NAdam": ["step", "mu_product", "exp_avg", "exp_avg_sq"], "RAdam": ["step", "exp_avg", "exp_avg_sq"],
     "Rprop": ["step", "prev", "step_size"], "ASGD": ["step", "eta", "mu", "ax"],
+    # the matrix keeps row and column factors, the vector a full running average
+    "Adafactor": (["step", "row_var", "col_var"], ["step", "variance"]),
 }
 
 
@@ -266,13 +292,15 @@ def test_state_dict_round_trip(name, ref, kw):
     assert all(set(g) == set(opt.defaults) | {"params"} for g in sd["param_groups"])
     if name == "SGD" and kw.get("momentum"):
         keys = ["momentum_buffer"]
+    elif isinstance(STATE_KEYS[name], tuple):   # keys that differ per parameter
+        keys = STATE_KEYS[name]
     else:
         keys = STATE_KEYS[name] + [k for k, on in [("max_exp_avg_sq", kw.get("amsgrad")),
                                                     ("momentum_buffer", kw.get("momentum") and name != "SGD"),
                                                     ("grad_avg", kw.get("centered"))] if on]
     assert sorted(sd["state"]) == ([] if not keys else [0, 1])
-    for s in sd["state"].values():
-        assert sorted(s) == sorted(keys)
+    for i, s in sd["state"].items():
+        assert sorted(s) == sorted(keys[i] if isinstance(keys, tuple) else keys)
         if "step" in s:
             # the step count is a float32 scalar tensor
             assert s["step"].dtype == ctorch.float32 and s["step"].dim() == 0 and s["step"].item() == 3
@@ -419,6 +447,18 @@ ARG_ERRORS = [
     ("RAdam", dict(eps=-1), ValueError, "Invalid epsilon value: -1"),
     ("Rprop", dict(etas=(1.5, 1.2)), ValueError, "Invalid eta values: 1.5, 1.2"),
     ("ASGD", dict(weight_decay=-1), ValueError, "Invalid weight_decay value: -1"),
+    ("Adafactor", dict(lr=-1), ValueError, "Learning rate should be >= 0 but is: -1"),
+    ("Adafactor", dict(beta2_decay=0.5), ValueError, "beta2_decay should be <= 0 but is: 0.5"),
+    ("Adafactor", dict(eps=(-1, 1e-3)), ValueError, "epsilon1 should be >= 0 but is: -1"),
+    ("Adafactor", dict(eps=(None, -1)), ValueError, "epsilon2 should be >= 0 but is: -1"),
+    ("Adafactor", dict(d=0.5), ValueError, "Clipping threshold d should be >= 1 but is: 0.5"),
+    ("Adafactor", dict(weight_decay=-1), ValueError, "weight_decay should be >= 0 but is: -1"),
+    ("Muon", dict(lr=-1), ValueError, "Learning rate should be >= 0 but is: -1"),
+    ("Muon", dict(momentum=-1), ValueError, "momentum should be >= 0 but is: -1"),
+    ("Muon", dict(weight_decay=-1), ValueError, "weight decay should be >= 0 but is: -1"),
+    ("Muon", dict(adjust_lr_fn="x"), ValueError, "Adjust learning rate function x is not supported"),
+    ("Muon", dict(), ValueError,
+     "Muon only supports 2D parameters whereas we found a parameter with size: torch.Size([2])"),
 ]
 
 
@@ -613,3 +653,114 @@ def test_differentiable_records_the_update(name, kw):
     q.grad = ctorch.ones(3)
     getattr(optim, name)([q], **kw).step()
     assert q.grad_fn is None
+
+
+# ---------------------------------------------------------------- Muon (2-D parameters only)
+
+
+def _np_newton_schulz(g, coefficients, steps, eps):
+    a, b, c = coefficients
+    tall = g.shape[0] > g.shape[1]
+    x = g.T if tall else g
+    x = x / max(np.linalg.norm(x), eps)
+    for _ in range(steps):
+        A = x @ x.T
+        x = a * x + (b * A + c * A @ A) @ x
+    return x.T if tall else x
+
+
+def ref_muon(p, g, st, grp, t):
+    lr, wd, mu = grp["lr"], grp.get("weight_decay", 0.1), grp.get("momentum", 0.95)
+    st["B"] = mu * st.get("B", 0.0) + (1 - mu) * g         # the momentum as a running average
+    u = (1 - mu) * g + mu * st["B"] if grp.get("nesterov", True) else st["B"]
+    o = _np_newton_schulz(u, grp.get("ns_coefficients", (3.4445, -4.775, 2.0315)),
+                          grp.get("ns_steps", 5), grp.get("eps", 1e-7))
+    rows, cols = p.shape
+    fn = grp.get("adjust_lr_fn")
+    scale = 0.2 * np.sqrt(max(rows, cols)) if fn == "match_rms_adamw" else np.sqrt(max(1, rows / cols))
+    return p * (1 - lr * wd) - lr * scale * o
+
+
+MUON_CASES = [
+    dict(lr=0.02),
+    dict(lr=0.1, momentum=0.9, nesterov=False, weight_decay=0.0),
+    dict(lr=0.05, adjust_lr_fn="match_rms_adamw", weight_decay=0.3, ns_steps=3,
+         ns_coefficients=(2.0, -1.5, 0.5), eps=1e-3),
+]
+
+
+def _muon_problem():
+    # two matrices, one wide and one tall: loss = 0.5 |W|^2 + sum(sin(W)) for each
+    rng = np.random.default_rng(2)
+    return [rng.standard_normal((3, 5)), rng.standard_normal((4, 2))]
+
+
+@pytest.mark.parametrize("kw", MUON_CASES)
+def test_muon_matches_the_update_rule(kw):
+    params = [ctorch.nn.Parameter(ctorch.tensor(a)) for a in _muon_problem()]
+    opt = optim.Muon([{"params": params[:1]}, {"params": params[1:], "lr": kw["lr"] / 2}], **kw)
+    for _ in range(STEPS):
+        opt.zero_grad()
+        sum((p * p).sum() * 0.5 + p.sin().sum() for p in params).backward()
+        opt.step()
+    ws = _muon_problem()
+    groups = [dict(kw), dict(kw, lr=kw["lr"] / 2)]
+    states = [{}, {}]
+    for t in range(1, STEPS + 1):
+        for i in range(2):
+            ws[i] = ref_muon(ws[i], ws[i] + np.cos(ws[i]), states[i], groups[i], t)
+    for p, w in zip(params, ws):
+        np.testing.assert_allclose(p.detach().numpy(), w, rtol=1e-9, atol=1e-12)
+
+
+def test_muon_state_dict_defaults_and_errors():
+    params = [ctorch.nn.Parameter(ctorch.tensor(a, dtype=ctorch.float32)) for a in _muon_problem()]
+    opt = optim.Muon(params, lr=0.01)
+    assert opt.defaults == {"lr": 0.01, "weight_decay": 0.1, "momentum": 0.95, "nesterov": True,
+                            "ns_coefficients": (3.4445, -4.775, 2.0315), "eps": 1e-07,
+                            "ns_steps": 5, "adjust_lr_fn": None}
+
+    def run(o, ps, n):
+        for _ in range(n):
+            o.zero_grad()
+            sum((p * p).sum() + p.sin().sum() for p in ps).backward()
+            o.step()
+    run(opt, params, 2)
+    sd = opt.state_dict()
+    assert {k: sorted(v) for k, v in sd["state"].items()} == {0: ["momentum_buffer"],
+                                                             1: ["momentum_buffer"]}
+    twin = [ctorch.nn.Parameter(p.detach().clone()) for p in params]
+    opt2 = optim.Muon(twin, lr=5.0)
+    opt2.load_state_dict(pickle.loads(pickle.dumps(sd)))
+    assert opt2.param_groups[0]["lr"] == 0.01
+    run(opt, params, 2)
+    run(opt2, twin, 2)
+    for a, b in zip(params, twin):
+        np.testing.assert_array_equal(a.detach().numpy(), b.detach().numpy())
+    # the iteration's own limits
+    p = ctorch.nn.Parameter(ctorch.ones(2, 2))
+    p.grad = ctorch.ones(2, 2)
+    with pytest.raises(ValueError, match="Number of steps must be less than 100"):
+        optim.Muon([p], ns_steps=100).step()
+    with pytest.raises(ValueError, match="Coefficients must be a tuple of exactly 3 values"):
+        optim.Muon([p], ns_coefficients=(1.0, 2.0)).step()
+    c = ctorch.nn.Parameter(ctorch.ones(2, 2, dtype=ctorch.complex64))
+    c.grad = ctorch.ones(2, 2, dtype=ctorch.complex64)
+    with pytest.raises(RuntimeError, match="Muon does not support complex parameters"):
+        optim.Muon([c]).step()
+    with pytest.raises(RuntimeError, match="Adafactor does not support complex parameters"):
+        optim.Adafactor([c]).step()
+
+
+def test_adafactor_defaults_and_float32_epsilon():
+    p = ctorch.nn.Parameter(ctorch.tensor([[1e-6, -2e-6], [0.0, 3e-6]], dtype=ctorch.float32))
+    opt = optim.Adafactor([p])
+    assert opt.defaults == {"lr": 0.01, "beta2_decay": -0.8, "eps": (None, 1e-3), "d": 1.0,
+                            "weight_decay": 0.0, "foreach": None, "maximize": False}
+    g = np.array([[1e-5, 0.0], [-2e-5, 1e-5]])
+    p.grad = ctorch.tensor(g, dtype=ctorch.float32)
+    opt.step()
+    st = {}
+    want = ref_adafactor(np.array([[1e-6, -2e-6], [0.0, 3e-6]], dtype=np.float32).astype(np.float64),
+                         g, st, dict(lr=0.01, eps=(float(np.finfo(np.float32).eps), 1e-3)), 1)
+    np.testing.assert_allclose(p.detach().numpy(), want, rtol=1e-5, atol=1e-10)

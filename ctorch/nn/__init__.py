@@ -1,7 +1,8 @@
 """ctorch.nn: modules (`Module` and containers), `Parameter`/`Buffer`,
 `init`, and the functional interface (`ctorch.nn.functional`)."""
 from ctorch.nn import functional  # noqa: F401
-from ctorch.nn.parameter import Parameter, Buffer  # noqa: F401
+from ctorch.nn.parameter import (  # noqa: F401
+    Parameter, Buffer, UninitializedParameter, UninitializedBuffer)
 from ctorch.nn.modules import (  # noqa: F401
     Module, Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict)
 from ctorch.nn import init  # noqa: F401
@@ -17,6 +18,9 @@ from ctorch.nn.modules import (  # noqa: F401
     RNNBase, RNN, LSTM, GRU, RNNCellBase, RNNCell, LSTMCell, GRUCell, MultiheadAttention,
     Transformer, TransformerEncoder, TransformerDecoder, TransformerEncoderLayer,
     TransformerDecoderLayer)
+from ctorch.nn.modules.lazy import *  # noqa: F401,F403,E402
+from ctorch.nn.modules import (  # noqa: F401,E402
+    AdaptiveLogSoftmaxWithLoss, Container, CrossMapLRN2d, SyncBatchNorm, DataParallel)
 from ctorch.nn.modules.activation import *  # noqa: F401,F403,E402
 from ctorch.nn.modules.loss import *  # noqa: F401,F403,E402
 from ctorch.nn.modules.simple import *  # noqa: F401,F403,E402

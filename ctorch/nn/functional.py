@@ -199,7 +199,14 @@ def linear_cross_entropy(input, linear_weight, target, *, linear_bias=None, weig
         raise RuntimeError(f"expected equal input and linear_weight last dimensions "
                            f"(in_features), got {input.shape[-1]} and {linear_weight.shape[-1]}, "
                            f"respectively")
-    logits = linear(input, linear_weight, linear_bias)
+    if linear_weight.dim() > 2:
+        # a K-dimensional loss: weight (C, d1..dK, in) gives logits (N, C, d1..dK)
+        out = tuple(linear_weight.shape[:-1])
+        flat = linear_weight.reshape(-1, linear_weight.shape[-1])
+        logits = linear(input, flat, None if linear_bias is None else linear_bias.reshape(-1))
+        logits = logits.reshape(*input.shape[:-1], *out)
+    else:
+        logits = linear(input, linear_weight, linear_bias)
     return cross_entropy(logits, target, weight=weight, reduction=reduction,
                          ignore_index=-(1 << 63) if ignore_index is None else ignore_index,
                          label_smoothing=label_smoothing)

@@ -12,9 +12,11 @@ from .radam import RAdam
 from .rprop import Rprop
 from .asgd import ASGD
 from .lbfgs import LBFGS
+from .adafactor import Adafactor
+from .muon import Muon
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "NAdam",
-           "RAdam", "Rprop", "ASGD", "LBFGS"]
+           "RAdam", "Rprop", "ASGD", "LBFGS", "Adafactor", "Muon"]
 
 
 def __getattr__(name):

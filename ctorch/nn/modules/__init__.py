@@ -19,6 +19,11 @@ from ctorch.nn.modules.activation_mha import MultiheadAttention  # noqa: F401
 from ctorch.nn.modules.transformer import (  # noqa: F401
     Transformer, TransformerEncoder, TransformerDecoder, TransformerEncoderLayer,
     TransformerDecoderLayer)
+from ctorch.nn.modules.lazy import *  # noqa: F401,F403,E402
+from ctorch.nn.modules.adaptive import AdaptiveLogSoftmaxWithLoss  # noqa: F401,E402
+from ctorch.nn.modules.container import Container  # noqa: F401,E402
+from ctorch.nn.modules.normalization import CrossMapLRN2d, SyncBatchNorm  # noqa: F401,E402
+from ctorch.nn.modules.data_parallel import DataParallel  # noqa: F401,E402
 from ctorch.nn.modules.activation import *  # noqa: F401,F403,E402
 from ctorch.nn.modules.loss import *  # noqa: F401,F403,E402
 from ctorch.nn.modules.simple import *  # noqa: F401,F403,E402

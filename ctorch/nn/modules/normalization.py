@@ -331,3 +331,90 @@ class LocalResponseNorm(Module):
 
     def extra_repr(self):
         return f"{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"
+
+
+class CrossMapLRN2d(Module):
+    """The legacy cross-channel normalization of 4-D inputs:
+    y_c = x_c * (k + alpha/size * sum_{j in W_c} x_j^2)^-beta, with PyTorch's
+    window W_c: channel 0 and the channels c-p+1 .. c+p-1 (p = (size-1)//2 + 1)
+    clipped to [1, C-1]. Its gradient is that of this forward."""
+
+    def __init__(self, size, alpha=1e-4, beta=0.75, k=1):
+        super().__init__()
+        self.size = size
+        self.alpha = alpha
+        self.beta = beta
+        self.k = k
+
+    def forward(self, input):
+        if input.dim() != 4:
+            raise ValueError(f"CrossMapLRN2d: Expected input to be 4D, got {input.dim()}D "
+                             "instead.")
+        c = input.size(1)
+        p = int((self.size - 1) / 2 + 1)
+        sq = input * input
+        # channel 0 plus the channels c-p+1 .. c+p-1 among 1..C-1: with channels
+        # 1..C-1 padded by p zeros before and p-1 after, the window of output
+        # channel c is the padded channels c .. c+2p-2
+        rest = F.pad(sq[:, 1:], (0, 0, 0, 0, p, p - 1))
+        if 2 * p - 1 <= 8:
+            # a few shifted slices
+            sums = rest[:, :c]
+            for i in range(1, 2 * p - 1):
+                sums = sums + rest[:, i:i + c]
+        else:
+            # differences of the cumulative sums
+            cs = F.pad(rest.cumsum(1), (0, 0, 0, 0, 1, 0))
+            sums = cs[:, 2 * p - 1:2 * p - 1 + c] - cs[:, :c]
+        sums = sums + sq[:, :1]
+        scale = sums * (self.alpha / self.size) + self.k
+        return input * scale.pow(-self.beta)
+
+    def extra_repr(self):
+        return f"{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"
+
+
+class SyncBatchNorm(_BatchNorm):
+    """Batch normalization over the channel dim (1) of an input of any rank >= 2,
+    whose batch statistics a distributed job would share across its process
+    group. With no distributed job (ctorch has none) the statistics are the
+    local batch's: the layer computes what BatchNorm computes."""
+
+    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True,
+                 track_running_stats=True, process_group=None, device=None, dtype=None, *,
+                 bias=True):
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, device, dtype,
+                         bias=bias)
+        self.process_group = process_group
+
+    def _check_input_dim(self, input):
+        if input.dim() < 2:
+            raise ValueError(f"expected at least 2D input (got {input.dim()}D input)")
+
+    def forward(self, input):
+        self._check_input_dim(input)
+        if input.size(1) == 0:
+            raise ValueError("SyncBatchNorm number of input channels should be non-zero")
+        return super().forward(input)
+
+    @classmethod
+    def convert_sync_batchnorm(cls, module, process_group=None):
+        """Replaces every BatchNorm*d in `module` (or `module` itself) by a
+        SyncBatchNorm holding the same parameters, buffers and mode."""
+        out = module
+        if isinstance(module, _BatchNorm):
+            out = cls(module.num_features, module.eps, module.momentum, module.affine,
+                      module.track_running_stats, process_group, bias=module.bias is not None)
+            if module.affine:
+                with ctorch.no_grad():
+                    out.weight = module.weight
+                    out.bias = module.bias
+            out.running_mean = module.running_mean
+            out.running_var = module.running_var
+            out.num_batches_tracked = module.num_batches_tracked
+            out.training = module.training
+            if hasattr(module, "qconfig"):
+                out.qconfig = module.qconfig
+        for name, child in module.named_children():
+            out.add_module(name, cls.convert_sync_batchnorm(child, process_group))
+        return out
