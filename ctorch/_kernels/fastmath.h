@@ -38,7 +38,8 @@ CT_FM_INLINE float ct_expf(float x) {
     /* clamped to [-104, 89]: past those ends the scaling below overflows to
      * inf or underflows to 0 by itself, so no selects are needed afterwards
      * (NaN goes through as NaN: both comparisons are false) */
-    float xc = x > 89.0f ? 89.0f : (x < -104.0f ? -104.0f : x);
+    float xc = 89.0f < x ? 89.0f : x;           /* the forms of minps / maxps */
+    xc = -104.0f > xc ? -104.0f : xc;
     float r, kf = ct_ln2_reduce(xc, &r);
     float p = 1.9875691500e-4f;
     p = p * r + 1.3981999507e-3f;
@@ -50,10 +51,26 @@ CT_FM_INLINE float ct_expf(float x) {
     /* 2^k in two halves so that results below 2^-126 come out as denormals
      * (rounded once, in the second product) and 2^128 as inf */
     int32_t k = (int32_t)kf;
-    int32_t k1 = k / 2, k2 = k - k1;
+    int32_t k1 = k >> 1, k2 = k - k1;          /* both in [-75, 64] */
     float s1 = ct_bits_to_float((uint32_t)(k1 + 127) << 23);
     float s2 = ct_bits_to_float((uint32_t)(k2 + 127) << 23);
     return p * s1 * s2;
+}
+
+/* exp for |x| < CT_EXP_SMALL, where the result is a normal float: the same
+ * values as ct_expf with 2^k in one step and no clamps (the exp loop hands
+ * the other elements, inf and NaN among them, to ct_expf in a second pass) */
+#define CT_EXP_SMALL 87.0f
+CT_FM_INLINE float ct_expf_small(float x) {
+    float r, kf = ct_ln2_reduce(x, &r);
+    float p = 1.9875691500e-4f;
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    p = p * r * r + r + 1.0f;
+    return p * ct_bits_to_float((uint32_t)((int32_t)kf + 127) << 23);
 }
 
 CT_FM_INLINE uint32_t ct_float_to_bits(float f) { uint32_t u; memcpy(&u, &f, 4); return u; }
@@ -130,7 +147,7 @@ CT_FM_INLINE float ct_expm1f(float x) {
     float sc = ct_bits_to_float((uint32_t)(ks + 127) << 23);
     float small = sc * p + (sc - 1.0f);
     /* k > 25: the -1 is below half an ulp; 2^k in two halves (k up to 128) */
-    int32_t k1 = k / 2, k2 = k - k1;
+    int32_t k1 = k >> 1, k2 = k - k1;          /* both in [-75, 64] */
     float s1 = ct_bits_to_float((uint32_t)(k1 + 127) << 23);
     float s2 = ct_bits_to_float((uint32_t)(k2 + 127) << 23);
     float large = ((p + 1.0f) * s1) * s2;
