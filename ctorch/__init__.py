@@ -36,7 +36,7 @@ from ctorch import autograd  # noqa: F401
 from ctorch import utils  # noqa: F401
 
 (bool, uint8, int8, int16, int32, int64, float16, float32, float64,
- complex64, complex128) = _dtype_list()
+ complex64, complex128, bfloat16) = _dtype_list()
 half = float16
 float = float32
 double = float64
@@ -128,7 +128,8 @@ _ON_FIRST_USE = {
          "LongStorage", "IntStorage", "ShortStorage", "CharStorage", "ByteStorage", "BoolStorage",
          "ComplexFloatStorage", "ComplexDoubleStorage", "FloatTensor", "DoubleTensor",
          "HalfTensor", "LongTensor", "IntTensor", "ShortTensor", "CharTensor", "ByteTensor",
-         "BoolTensor", "set_default_tensor_type", "StorageBase", "Storage"),
+         "BoolTensor", "set_default_tensor_type", "StorageBase", "Storage", "BFloat16Storage",
+         "BFloat16Tensor"),
         ("untyped_storage", "storage", "set_", "is_set_to"), ()),
     "ctorch._extras": (
         ("stft", "istft", "vander", "frombuffer", "from_file", "is_distributed", "as_strided_",

@@ -15,7 +15,7 @@ __all__ = ["stft", "istft", "vander", "frombuffer", "from_file", "is_distributed
            "as_strided_", "conj_physical_", "to_dlpack", "svd_lowrank", "pca_lowrank"]
 
 (_bool, _uint8, _int8, _int16, _int32, _int64, _float16, _float32, _float64,
- _complex64, _complex128) = _dtype_list()
+ _complex64, _complex128, _bfloat16) = _dtype_list()
 
 
 def _torch():
@@ -27,7 +27,7 @@ def _torch():
 
 def _type_name(t):
     base = {_float32: "Float", _float64: "Double", _float16: "Half", _complex64: "ComplexFloat",
-            _complex128: "ComplexDouble"}.get(t.dtype, "Tensor")
+            _complex128: "ComplexDouble", _bfloat16: "BFloat16"}.get(t.dtype, "Tensor")
     return f"torch.{base}Tensor"
 
 

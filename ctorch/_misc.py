@@ -26,7 +26,7 @@ __all__ = [
 ]
 
 (_bool, _uint8, _int8, _int16, _int32, _int64, _float16, _float32, _float64,
- _complex64, _complex128) = _dtype_list()
+ _complex64, _complex128, _bfloat16) = _dtype_list()
 
 
 _DTYPE = _float32.__class__
@@ -47,6 +47,8 @@ _FLOAT_INFO = {
     _float16: (16, 2.0 ** -10, 65504.0, 2.0 ** -14, 0.001),
     _float32: (32, 2.0 ** -23, (2.0 - 2.0 ** -23) * 2.0 ** 127, 2.0 ** -126, 1e-06),
     _float64: (64, 2.0 ** -52, (2.0 - 2.0 ** -52) * 2.0 ** 1023, 2.0 ** -1022, 1e-15),
+    # bfloat16: float32's exponent range with 8 significant bits
+    _bfloat16: (16, 2.0 ** -7, (2.0 - 2.0 ** -7) * 2.0 ** 127, 2.0 ** -126, 0.01),
 }
 _COMPLEX_PART = {_complex64: _float32, _complex128: _float64}
 
@@ -99,7 +101,8 @@ def _make_info(cls, attrs):
 
 
 _FINFO = {dt: _make_info(finfo, _finfo_attrs(dt)) for dt in (_float16, _float32, _float64,
-                                                              _complex64, _complex128)}
+                                                              _complex64, _complex128,
+                                                              _bfloat16)}
 
 
 _INT_INFO = {_uint8: (8, 0, 255), _int8: (8, -128, 127), _int16: (16, -32768, 32767),

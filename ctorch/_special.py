@@ -25,7 +25,7 @@ from ctorch._core.tensor import _install_method
 from ctorch.autograd._node import _record
 
 (_BOOL, _UINT8, _INT8, _INT16, _INT32, _INT64, _HALF, _FLOAT, _DOUBLE,
- _CFLOAT, _CDOUBLE) = _dtype_list()
+ _CFLOAT, _CDOUBLE, _BFLOAT16) = _dtype_list()
 
 _OUT_CAST = 1       # out= takes any dtype the result casts to (iterator's OUT_CAST)
 
@@ -202,6 +202,11 @@ def _compute(kernel, args, rdt, tkernel=None):
     kernel(out_array, *operand_arrays) on the host. tkernel (one operand):
     a kernel on the tensors, tkernel(result, input), tried first; it returns
     False where it does not take the operands."""
+    if rdt == _BFLOAT16:
+        # numpy has no bfloat16: computed in float32 and rounded once
+        args = tuple(a.detach().float() if isinstance(a, Tensor) and a.dtype == _BFLOAT16 else a
+                     for a in args)
+        return _compute(kernel, args, _FLOAT, tkernel).to(_BFLOAT16)
     if len(args) == 1:
         # one tensor: the result takes its layout (a transposed input gives a
         # transposed result, as in PyTorch)

@@ -19,16 +19,16 @@ __all__ = [
     "LongStorage", "IntStorage", "ShortStorage", "CharStorage", "ByteStorage", "BoolStorage",
     "ComplexFloatStorage", "ComplexDoubleStorage", "FloatTensor", "DoubleTensor", "HalfTensor",
     "LongTensor", "IntTensor", "ShortTensor", "CharTensor", "ByteTensor", "BoolTensor",
-    "set_default_tensor_type", "StorageBase", "Storage",
+    "set_default_tensor_type", "StorageBase", "Storage", "BFloat16Storage", "BFloat16Tensor",
 ]
 
 (_bool, _uint8, _int8, _int16, _int32, _int64, _float16, _float32, _float64,
- _complex64, _complex128) = _dtype_list()
+ _complex64, _complex128, _bfloat16) = _dtype_list()
 
 # dtype -> the legacy name stem (FloatStorage, FloatTensor)
 _STEMS = {_float32: "Float", _float64: "Double", _float16: "Half", _int64: "Long",
           _int32: "Int", _int16: "Short", _int8: "Char", _uint8: "Byte", _bool: "Bool",
-          _complex64: "ComplexFloat", _complex128: "ComplexDouble"}
+          _complex64: "ComplexFloat", _complex128: "ComplexDouble", _bfloat16: "BFloat16"}
 
 
 def _bytes_over(core):
@@ -336,6 +336,9 @@ class TypedStorage(metaclass=_LegacyStorageMeta):
     def half(self):
         return self._to(_float16)
 
+    def bfloat16(self):
+        return self._to(_bfloat16)
+
     def long(self):
         return self._to(_int64)
 
@@ -385,6 +388,7 @@ ByteStorage = _legacy_storage(_uint8)
 BoolStorage = _legacy_storage(_bool)
 ComplexFloatStorage = _legacy_storage(_complex64)
 ComplexDoubleStorage = _legacy_storage(_complex128)
+BFloat16Storage = _legacy_storage(_bfloat16)
 
 
 # ------------------------------------------------------ legacy tensor types
@@ -454,12 +458,13 @@ ShortTensor = _legacy_tensor(_int16)
 CharTensor = _legacy_tensor(_int8)
 ByteTensor = _legacy_tensor(_uint8)
 BoolTensor = _legacy_tensor(_bool)
+BFloat16Tensor = _legacy_tensor(_bfloat16)
 
 _LEGACY_BY_NAME = {f"torch.{c.__name__}": c for c in (
     FloatTensor, DoubleTensor, HalfTensor, LongTensor, IntTensor, ShortTensor, CharTensor,
     ByteTensor, BoolTensor, FloatStorage, DoubleStorage, HalfStorage, LongStorage, IntStorage,
     ShortStorage, CharStorage, ByteStorage, BoolStorage, ComplexFloatStorage,
-    ComplexDoubleStorage)}
+    ComplexDoubleStorage, BFloat16Tensor, BFloat16Storage)}
 
 
 def set_default_tensor_type(t):
@@ -552,7 +557,8 @@ def _t_set_(self, source=None, storage_offset=0, size=None, stride=None):
 
 _C_NAMES = {_float32: "float", _float64: "double", _float16: "c10::Half", _int64: "long int",
             _int32: "int", _int16: "short int", _int8: "signed char", _uint8: "unsigned char",
-            _bool: "bool", _complex64: "c10::complex<float>", _complex128: "c10::complex<double>"}
+            _bool: "bool", _complex64: "c10::complex<float>", _complex128: "c10::complex<double>",
+            _bfloat16: "c10::BFloat16"}
 
 
 def _c_name(dt):

@@ -67,8 +67,8 @@ def _input(x, fname, real_only=False):
         raise TypeError(f"fft_{fname}(): argument 'input' (position 1) must be Tensor, "
                         f"not {type(x).__name__}")
     dt = x.dtype
-    if _scalar_name(dt) == "Half":
-        raise RuntimeError("Unsupported dtype Half")
+    if _scalar_name(dt) in ("Half", "BFloat16"):
+        raise RuntimeError(f"Unsupported dtype {_scalar_name(dt)}")
     if dt.is_complex:
         if real_only:
             raise RuntimeError(_REAL_ONLY_MSG.get(fname, "{f} expects a real input tensor, but got {t}")

@@ -15,7 +15,8 @@ import math as _math
 
 from ctorch._core import dispatch as _dispatch
 from ctorch._core.dtype import (_scalar_name, float16 as _float16, int32 as _int32, int64 as _int64,
-                                promote_types as _promote_types)
+                                promote_types as _promote_types, bfloat16 as _bfloat16,
+                                float32 as _float32)
 from ctorch._core.iterator import _write_out, _same_device_py
 from ctorch._core.tensor import Tensor, from_numpy as _from_numpy
 from ctorch._ops.creation import empty as _empty, full as _full, zeros as _zeros, eye as _eye
@@ -137,6 +138,9 @@ def _check(A, name, square=True):
 def _np_in(A):
     """numpy view of A (half is computed in float); a host copy of a device
     tensor."""
+    if A.dtype == _bfloat16:
+        # LAPACK has no bfloat16, and PyTorch refuses it here too
+        raise RuntimeError("Low precision dtypes not supported. Got BFloat16")
     a = A.detach()
     a = (a.cpu() if a.is_cuda else a).numpy()
     if a.dtype == _np.float16:
@@ -363,8 +367,8 @@ def cholesky_ex(A, *, upper=False, check_errors=False, out=None):
 # ------------------------------------------------------------------ qr, svd, eigh
 
 def _refuse_half(A, kernel):
-    if A.dtype == _float16:
-        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Half'")
+    if A.dtype == _float16 or A.dtype == _bfloat16:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{_scalar_name(A.dtype)}'")
 
 
 def _fill_out(name, out, results, inputs):
@@ -553,6 +557,9 @@ def _vector_norm_raw(x, ord, dims, keepdim):
     """The norm of x (no history) over dims (() for all)."""
     full = not dims or len(dims) == x.dim()
     rd = list(range(x.dim())) if full else list(dims)
+    if x.dtype == _bfloat16:
+        # accumulated in float32 and rounded once, as PyTorch does
+        return _vector_norm_raw(x.to(_float32), ord, dims, keepdim).to(_bfloat16)
     if ord == 2:
         if full and not keepdim and x.dim() >= 1 and x.dtype.is_floating_point and x.dtype != _float16 \
                 and x.is_contiguous() and not x.is_cuda:
@@ -852,7 +859,7 @@ def _check_pair(A, B, name, what="A and B"):
 
 
 def _float_kernel(A, kernel):
-    if not (A.dtype.is_floating_point or A.dtype.is_complex) or A.dtype == _float16:
+    if not (A.dtype.is_floating_point or A.dtype.is_complex) or A.dtype in (_float16, _bfloat16):
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{_scalar_name(A.dtype)}'")
 
 
@@ -1382,7 +1389,7 @@ def _pinv_threshold(s, a, atol, rtol):
 @_takes_tensors("linalg_pinv", "A")
 def pinv(A, *, atol=None, rtol=None, hermitian=False, out=None):
     if not isinstance(A, Tensor) or A.dim() < 2 or not (A.dtype.is_floating_point or A.dtype.is_complex) \
-            or A.dtype == _float16:
+            or A.dtype in (_float16, _bfloat16):
         what = f"{_scalar_name(A.dtype)}{list(A.shape)}" if isinstance(A, Tensor) else type(A).__name__
         raise RuntimeError(f"linalg.pinv({what.replace('[', '{[').replace(']', ']}')}): expected a tensor with 2 or "
                            "more dimensions of float, double, cfloat or cdouble types")
@@ -1417,7 +1424,7 @@ def matrix_rank(A, tol=None, hermitian=False, *, atol=None, rtol=None, out=None)
         raise TypeError(f"linalg_matrix_rank(): argument 'input' (position 1) must be Tensor, not {type(A).__name__}")
     if A.dim() < 2:
         raise RuntimeError("torch.linalg.matrix_rank: The input tensor input must have at least 2 dimensions.")
-    if not (A.dtype.is_floating_point or A.dtype.is_complex) or A.dtype == _float16:
+    if not (A.dtype.is_floating_point or A.dtype.is_complex) or A.dtype in (_float16, _bfloat16):
         raise RuntimeError("This function doesn't handle types other than float and double")
     if tol is not None:
         atol, rtol = tol, 0.0
@@ -1593,8 +1600,8 @@ def _eig_checks(A, name):
     if isinstance(A, Tensor) and not (A.dtype.is_floating_point or A.dtype.is_complex):
         raise RuntimeError(f"Unknown Complex ScalarType for {_scalar_name(A.dtype)}")
     _check(A, name)
-    if A.dtype == _float16:
-        raise NotImplementedError("\"linalg_eig_out_cpu\" not implemented for 'Half'")
+    if A.dtype == _float16 or A.dtype == _bfloat16:
+        raise NotImplementedError(f"\"linalg_eig_out_cpu\" not implemented for '{_scalar_name(A.dtype)}'")
 
 
 def _eig_raw(A, vectors=True):
@@ -1678,7 +1685,7 @@ def lstsq(A, B, rcond=None, *, driver=None):
     if A.dtype != B.dtype:
         raise RuntimeError(f"torch.linalg.lstsq: Expected input and other to have the same dtype, but got "
                            f"input's dtype {_scalar_name(A.dtype)} and other's dtype {_scalar_name(B.dtype)}")
-    if not (A.dtype.is_floating_point or A.dtype.is_complex) or A.dtype == _float16:
+    if not (A.dtype.is_floating_point or A.dtype.is_complex) or A.dtype in (_float16, _bfloat16):
         raise RuntimeError("This function doesn't handle types other than float and double")
     if A.dim() < 2:
         raise RuntimeError("torch.linalg.lstsq: input must have at least 2 dimensions.")

@@ -44,16 +44,17 @@ from ctorch._core.dispatch import device as _device
 __all__ = ["save", "load", "PyTorchFileWriter", "PyTorchFileReader"]
 
 (_bool, _uint8, _int8, _int16, _int32, _int64, _float16, _float32, _float64,
- _complex64, _complex128) = _dtype_list()
+ _complex64, _complex128, _bfloat16) = _dtype_list()
 
 # dtype <-> the legacy storage class PyTorch names in the pickle
 _STORAGE_NAMES = {_float32: "FloatStorage", _float64: "DoubleStorage", _float16: "HalfStorage",
                   _int64: "LongStorage", _int32: "IntStorage", _int16: "ShortStorage",
                   _int8: "CharStorage", _uint8: "ByteStorage", _bool: "BoolStorage",
-                  _complex64: "ComplexFloatStorage", _complex128: "ComplexDoubleStorage"}
+                  _complex64: "ComplexFloatStorage", _complex128: "ComplexDoubleStorage",
+                  _bfloat16: "BFloat16Storage"}
 _DTYPE_OF_STORAGE = {v: k for k, v in _STORAGE_NAMES.items()}
 # PyTorch's storage classes for dtypes ctorch does not have
-_FOREIGN_STORAGES = {"BFloat16Storage": "bfloat16", "QInt8Storage": "qint8",
+_FOREIGN_STORAGES = {"QInt8Storage": "qint8",
                      "QUInt8Storage": "quint8", "QInt32Storage": "qint32",
                      "QUInt4x2Storage": "quint4x2", "QUInt2x4Storage": "quint2x4",
                      "ComplexHalfStorage": "complex32"}
@@ -812,7 +813,7 @@ def _rebuild_parameter_with_state(data, requires_grad, backward_hooks, state):
 
 
 # PyTorch dtypes that ctorch does not have
-_FOREIGN_DTYPES = {"bfloat16", "complex32", "chalf", "uint16", "uint32", "uint64", "float8_e4m3fn",
+_FOREIGN_DTYPES = {"complex32", "chalf", "uint16", "uint32", "uint64", "float8_e4m3fn",
                    "float8_e5m2", "float8_e4m3fnuz", "float8_e5m2fnuz", "float8_e8m0fnu", "qint8",
                    "quint8", "qint32", "quint4x2", "quint2x4", "bits8", "bits16", "bits1x8",
                    "bits2x4", "bits4x2"}

@@ -556,9 +556,9 @@ def test_bad_persistent_id_and_rebuild_arguments():
 
 
 def test_dtype_ctorch_lacks_is_named():
-    pkl = (b"\x80\x02(X\x07\x00\x00\x00storagectorch\nBFloat16Storage\nX\x01\x00\x00\x000"
+    pkl = (b"\x80\x02(X\x07\x00\x00\x00storagectorch\nComplexHalfStorage\nX\x01\x00\x00\x000"
            b"X\x03\x00\x00\x00cpuK\x01tQ.")
-    with pytest.raises(RuntimeError, match="dtype torch.bfloat16, which ctorch does not have"):
+    with pytest.raises(RuntimeError, match="dtype torch.complex32, which ctorch does not have"):
         torch.load(io.BytesIO(_archive_with_pickle(pkl, [("archive/data/0", b"\0\0")])))
 
 

@@ -26,7 +26,8 @@ from cpython.ref cimport PyObject, Py_INCREF, Py_DECREF
 from libc.stdint cimport int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t
 from libc.stdlib cimport malloc, free
 
-from ctorch._core.dtype cimport DType, _DT, CT_MAXDIM, CT_BOOL, K_BOOL, K_INT, K_FLOAT, K_COMPLEX
+from ctorch._core.dtype cimport (DType, _DT, CT_MAXDIM, CT_BOOL, CT_BFLOAT16, K_BOOL, K_INT, K_FLOAT,
+                                 K_COMPLEX)
 from ctorch._core.storage cimport Storage, _borrow_storage, _alloc_storage
 from ctorch._core.tensor cimport Tensor, _make_tensor
 
@@ -87,6 +88,7 @@ cdef enum:
     kDLInt = 0
     kDLUInt = 1
     kDLFloat = 2
+    kDLBfloat = 4
     kDLComplex = 5
     kDLBool = 6
     FLAG_READ_ONLY = 1
@@ -142,6 +144,8 @@ cdef ct_DLDataType _dl_dtype(DType dt):
     r.bits = dt.itemsize * 8
     if dt._code == CT_BOOL:
         r.code = kDLBool
+    elif dt._code == CT_BFLOAT16:
+        r.code = kDLBfloat
     elif dt._kind == K_COMPLEX:
         r.code = kDLComplex
     elif dt._kind == K_FLOAT:
@@ -242,6 +246,8 @@ cdef DType _ct_dtype(ct_DLDataType t):
         code = {16: 6, 32: 7, 64: 8}.get(t.bits, -1)
     elif t.code == kDLComplex:
         code = {64: 9, 128: 10}.get(t.bits, -1)
+    elif t.code == kDLBfloat and t.bits == 16:
+        code = CT_BFLOAT16
     if code < 0:
         raise BufferError(f"DLPack: unsupported data type (code {t.code}, {t.bits} bits)")
     return <DType>_DT[code]

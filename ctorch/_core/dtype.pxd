@@ -5,7 +5,8 @@
 cdef extern from "common.h":
     enum:
         CT_BOOL, CT_UINT8, CT_INT8, CT_INT16, CT_INT32, CT_INT64
-        CT_FLOAT16, CT_FLOAT32, CT_FLOAT64, CT_COMPLEX64, CT_COMPLEX128, CT_NDTYPES
+        CT_FLOAT16, CT_FLOAT32, CT_FLOAT64, CT_COMPLEX64, CT_COMPLEX128, CT_BFLOAT16
+        CT_NDTYPES
         CT_MAXDIM
 
 # kinds of dtype, ordered: a higher kind wins promotion

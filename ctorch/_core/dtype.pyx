@@ -25,7 +25,7 @@ cdef class DType:
         return self
 
     def to_complex(self):
-        if self._code in (CT_FLOAT16, CT_FLOAT32, CT_COMPLEX64):
+        if self._code in (CT_FLOAT16, CT_BFLOAT16, CT_FLOAT32, CT_COMPLEX64):
             return _DT[CT_COMPLEX64]
         if self._code in (CT_FLOAT64, CT_COMPLEX128):
             return _DT[CT_COMPLEX128]
@@ -57,6 +57,8 @@ _DT = [
     _new_dtype(CT_FLOAT64, "float64", "float64", 8, K_FLOAT, True),
     _new_dtype(CT_COMPLEX64, "complex64", "complex64", 8, K_COMPLEX, True),
     _new_dtype(CT_COMPLEX128, "complex128", "complex128", 16, K_COMPLEX, True),
+    # numpy has no bfloat16: no numpy name (numpy() refuses it, as PyTorch does)
+    _new_dtype(CT_BFLOAT16, "bfloat16", "", 2, K_FLOAT, True),
 ]
 
 t_bool = _DT[CT_BOOL]
@@ -68,7 +70,8 @@ t_complex64 = _DT[CT_COMPLEX64]
 t_complex128 = _DT[CT_COMPLEX128]
 
 # the dtypes by their torch names, for Python code (ctorch re-exports them all)
-(_bool, uint8, int8, int16, int32, int64, float16, float32, float64, complex64, complex128) = _DT
+(_bool, uint8, int8, int16, int32, int64, float16, float32, float64, complex64, complex128,
+ bfloat16) = _DT
 
 
 cdef int _promote_codes(int a, int b):
@@ -87,6 +90,8 @@ cdef int _promote_codes(int a, int b):
             other = da._code if db._code == CT_UINT8 else db._code
             return CT_INT16 if other == CT_INT8 else other
         return da._code
+    if da._kind == K_FLOAT and db._kind == K_FLOAT and da.itemsize == db.itemsize:
+        return CT_FLOAT32       # float16 with bfloat16: neither holds the other
     if da._kind == db._kind:
         return da._code
     if da._kind == K_COMPLEX and db._kind == K_FLOAT and db._code == CT_FLOAT64:
@@ -152,16 +157,17 @@ dtype = DType
 
 # torch's names of scalar types, used in error messages
 _SCALAR_NAMES = ["Bool", "Byte", "Char", "Short", "Int", "Long", "Half", "Float",
-                 "Double", "ComplexFloat", "ComplexDouble"]
+                 "Double", "ComplexFloat", "ComplexDouble", "BFloat16"]
 
 _TYPE_NAMES = ["BoolTensor", "ByteTensor", "CharTensor", "ShortTensor", "IntTensor",
                "LongTensor", "HalfTensor", "FloatTensor", "DoubleTensor",
-               "ComplexFloatTensor", "ComplexDoubleTensor"]
+               "ComplexFloatTensor", "ComplexDoubleTensor", "BFloat16Tensor"]
 
 _CXX_NAMES = ["bool", "unsigned char", "signed char", "short int", "int", "long int",
-              "c10::Half", "float", "double", "c10::complex<float>", "c10::complex<double>"]
+              "c10::Half", "float", "double", "c10::complex<float>", "c10::complex<double>",
+              "c10::BFloat16"]
 _C_TYPE_NAMES = ["bool", "uint8_t", "int8_t", "int16_t", "int", "int64_t", "c10::Half",
-                 "float", "double", "c10::complex<float>", "c10::complex<double>"]
+                 "float", "double", "c10::complex<float>", "c10::complex<double>", "c10::BFloat16"]
 
 
 def _scalar_name(dt):

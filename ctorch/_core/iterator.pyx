@@ -329,7 +329,7 @@ cdef int _write_scalar(char *buf, object v, DType dt) except -1:
             (<int32_t *>buf)[0] = <int32_t>i
         else:
             (<int64_t *>buf)[0] = i
-    elif code <= CT_FLOAT64:
+    elif code <= CT_FLOAT64 or code == CT_BFLOAT16:
         if isinstance(v, complex):
             v = v.real
         try:
@@ -338,6 +338,8 @@ cdef int _write_scalar(char *buf, object v, DType dt) except -1:
             raise RuntimeError(f"value cannot be converted to type {_C_TYPE_NAMES[code]} without overflow")
         if code == CT_FLOAT16:
             _store_half(buf, d)
+        elif code == CT_BFLOAT16:
+            ct_store_bf16(buf, d)
         elif code == CT_FLOAT32:
             (<float *>buf)[0] = <float>d
         else:
@@ -360,8 +362,18 @@ cdef int _write_scalar(char *buf, object v, DType dt) except -1:
 cdef extern from *:
     """
     static void ct_store_half(char *p, double v) { *(_Float16 *)p = (_Float16)v; }
+    /* through float (PyTorch's conversion), then to nearest even; NaN stays quiet NaN */
+    static void ct_store_bf16(char *p, double v) {
+        float f = (float)v;
+        uint32_t u; uint16_t h;
+        memcpy(&u, &f, 4);
+        h = (u & 0x7fffffffu) > 0x7f800000u ? (uint16_t)((u >> 16) | 0x40u)
+                                            : (uint16_t)((u + 0x7fffu + ((u >> 16) & 1u)) >> 16);
+        memcpy(p, &h, 2);
+    }
     """
     void ct_store_half(char *p, double v)
+    void ct_store_bf16(char *p, double v)
 
 
 cdef inline void _store_half(char *buf, double d):

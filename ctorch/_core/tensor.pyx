@@ -19,7 +19,7 @@ from libc.stdint cimport int64_t, uint8_t, int8_t, int16_t, int32_t
 
 from ctorch._core.dtype cimport (
     DType, _DT, K_INT, CT_BOOL, CT_UINT8, CT_INT8, CT_INT16, CT_INT32, CT_INT64, CT_FLOAT16,
-    CT_FLOAT32, CT_FLOAT64, CT_COMPLEX64, CT_COMPLEX128, CT_MAXDIM,
+    CT_FLOAT32, CT_FLOAT64, CT_COMPLEX64, CT_COMPLEX128, CT_BFLOAT16, CT_MAXDIM,
 )
 from ctorch._core.storage cimport Storage, _alloc_storage, _borrow_storage
 from ctorch._core.dispatch cimport _device_object
@@ -424,7 +424,7 @@ cdef class Tensor:
         import numpy
         cdef Py_ssize_t isz = self._dtype.itemsize
         cdef int d
-        typestr = numpy.dtype(self._dtype._numpy_name).str
+        typestr = "<V2" if self._dtype._code == CT_BFLOAT16 else numpy.dtype(self._dtype._numpy_name).str
         shape = tuple([self._shape[d] for d in range(self._ndim)])
         strides = None if _is_contiguous(self) else tuple([self._stride[d] * isz for d in range(self._ndim)])
         ptr = <size_t>self._data if self._numel > 0 else 0
@@ -791,6 +791,10 @@ cdef Tensor _empty(int ndim, const Py_ssize_t *shape, DType dt, int device=-1):
     if overflow and not empty or ct_mul_overflow(n, dt.itemsize, &nbytes):
         raise RuntimeError(f"Storage size calculation overflowed with sizes="
                            f"[{', '.join(str(shape[d]) for d in range(ndim))}]")
+    if device >= 0 and dt._code == CT_BFLOAT16:
+        # the device kernels have no bfloat16 forms: refused before any memory is taken
+        raise RuntimeError("torch.bfloat16 tensors are not supported on CUDA devices; "
+                           "keep them on the CPU or convert them to float16 or float32")
     return _make_tensor(_alloc_storage(nbytes, device), 0, ndim, shape, NULL, dt)
 
 
@@ -878,6 +882,19 @@ cdef bint _compute_view_strides(Tensor t, int n, const Py_ssize_t *sh, Py_ssize_
 
 # --------------------------------------------------------- reading elements
 
+cdef extern from *:
+    """
+    static double ct_bf16_value(const char *p) {
+        uint16_t h; uint32_t u; float f;
+        memcpy(&h, p, 2);
+        u = (uint32_t)h << 16;
+        memcpy(&f, &u, 4);
+        return (double)f;
+    }
+    """
+    double ct_bf16_value(const char *p) nogil
+
+
 cdef object _read_scalar(const char *p, int code):
     if code == CT_BOOL:
         return (<const uint8_t *>p)[0] != 0
@@ -893,6 +910,8 @@ cdef object _read_scalar(const char *p, int code):
         return (<const int64_t *>p)[0]
     if code == CT_FLOAT16:
         return <double>(<const ct_half *>p)[0]
+    if code == CT_BFLOAT16:
+        return ct_bf16_value(p)
     if code == CT_FLOAT32:
         return <double>(<const float *>p)[0]
     if code == CT_FLOAT64:
@@ -932,8 +951,10 @@ cdef object _to_numpy(Tensor t):
     np = _np()
     cdef Py_ssize_t isz = t._dtype.itemsize
     cdef int d
+    if t._dtype._code == CT_BFLOAT16:
+        raise TypeError("Got unsupported ScalarType BFloat16")
     if _NP_DTYPES is None:
-        _NP_DTYPES = [np.dtype(dt._numpy_name) for dt in _DT]
+        _NP_DTYPES = [np.dtype(dt._numpy_name or "float32") for dt in _DT]
     npdt = _NP_DTYPES[t._dtype._code]
     shape = tuple([t._shape[d] for d in range(t._ndim)])
     # an empty view may sit past its storage's end (x[1] of a (2, 0) tensor): it reads nothing

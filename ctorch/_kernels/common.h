@@ -23,11 +23,15 @@
 enum {
     CT_BOOL = 0, CT_UINT8, CT_INT8, CT_INT16, CT_INT32, CT_INT64,
     CT_FLOAT16, CT_FLOAT32, CT_FLOAT64, CT_COMPLEX64, CT_COMPLEX128,
+    CT_BFLOAT16,    /* last, so that the codes before it keep their table rows */
     CT_NDTYPES
 };
 
 typedef uint8_t ct_bool;
 typedef _Float16 ct_half;
+/* bfloat16 is stored as its bits: C has no arithmetic type for it here, so
+ * every bfloat16 kernel converts to float32 (halfconv.h) and rounds back */
+typedef uint16_t ct_bf16;
 typedef float _Complex ct_cfloat;
 typedef double _Complex ct_cdouble;
 

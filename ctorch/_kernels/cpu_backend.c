@@ -16,16 +16,19 @@
 static const int ct_cpu_itemsize[CT_NDTYPES] = {
     [CT_BOOL] = 1, [CT_UINT8] = 1, [CT_INT8] = 1, [CT_INT16] = 2, [CT_INT32] = 4,
     [CT_INT64] = 8, [CT_FLOAT16] = 2, [CT_FLOAT32] = 4, [CT_FLOAT64] = 8,
-    [CT_COMPLEX64] = 8, [CT_COMPLEX128] = 16,
+    [CT_COMPLEX64] = 8, [CT_COMPLEX128] = 16, [CT_BFLOAT16] = 2,
 };
 
 static ct_loop_fn ct_half_cast_loop(int from, int to);
+static ct_loop_fn ct_bf16_loop(int kind, int op, int dtype);
 
 /* The inner loop of (kind, op, dtype) (backend.h says what op and dtype mean
  * for each kind), or NULL when there is none. */
 static ct_loop_fn ct_cpu_loop(int kind, int op, int dtype)
 {
     if (dtype < 0 || dtype >= CT_NDTYPES) return NULL;
+    if ((dtype == CT_BFLOAT16 && kind != CT_EW_WHERE) || (kind == CT_EW_CAST && op == CT_BFLOAT16))
+        return ct_bf16_loop(kind, op, dtype);
     switch (kind) {
     case CT_EW_UNARY:
         if (op < 0 || op >= CT_NUNARY) return NULL;
@@ -207,6 +210,210 @@ static int ct_half_via_float(int kind, int op)
     return 0;
 }
 
+
+/* ---- bfloat16 through the float32 loops --------------------------------------
+ * Every bfloat16 op is its float32 op on blocks widened exactly (halfconv.h)
+ * and, when the result is bfloat16, rounded once to nearest-even: the float
+ * result rounded to bfloat16, which is what PyTorch computes (in float). */
+
+#define CT_BINARY_OP(CODE, loops, name, rule, dtypes, aliases)
+#define CT_UNARY_OP(CODE, loops, name, rule, dtypes, inplace, aliases) [CT_##CODE] = rule,
+static const unsigned char ct_unary_rule[CT_NUNARY] = {
+#include "elementwise_ops.def"
+};
+#undef CT_BINARY_OP
+#undef CT_UNARY_OP
+#define CT_BINARY_OP(CODE, loops, name, rule, dtypes, aliases) [CT_##CODE] = rule,
+#define CT_UNARY_OP(CODE, loops, name, rule, dtypes, inplace, aliases)
+static const unsigned char ct_binary_rule[CT_NBINARY] = {
+#include "elementwise_ops.def"
+};
+#undef CT_BINARY_OP
+#undef CT_UNARY_OP
+
+CT_MULTIVERSION void ct_bf2f_contig(const uint16_t *restrict h, float *restrict f, int64_t n)
+{
+    uint32_t *u = (uint32_t *)f;
+    for (int64_t i = 0; i < n; i++) u[i] = (uint32_t)h[i] << 16;
+}
+
+CT_MULTIVERSION void ct_f2bf_contig(const float *restrict f, uint16_t *restrict h, int64_t n)
+{
+    const uint32_t *u = (const uint32_t *)f;
+    for (int64_t i = 0; i < n; i++) {
+        uint32_t v = u[i];
+        uint32_t r = (v + 0x7fffu + ((v >> 16) & 1u)) >> 16;
+        uint32_t q = (v >> 16) | 0x40u;
+        h[i] = (uint16_t)((v & 0x7fffffffu) > 0x7f800000u ? q : r);
+    }
+}
+
+
+/* n bfloat16 at stride s (bytes; 0: one value repeated) -> n contiguous floats */
+static void ct_bf2f_strided(const char *src, int64_t s, float *f, int64_t n)
+{
+    if (s == 2) {
+        ct_bf2f_contig((const uint16_t *)src, f, n);
+        return;
+    }
+    if (s == 0) {
+        float v = ct_bf2f(*(const uint16_t *)src);
+        for (int64_t i = 0; i < n; i++) f[i] = v;
+        return;
+    }
+    for (int64_t i = 0; i < n; i++) {
+        uint16_t h;
+        memcpy(&h, src + i * s, 2);
+        f[i] = ct_bf2f(h);
+    }
+}
+
+/* n contiguous floats -> bfloat16 at stride s (bytes) */
+static void ct_f2bf_strided(const float *f, char *dst, int64_t s, int64_t n)
+{
+    uint16_t tmp[CT_HALF_BLOCK];
+    uint16_t *h = s == 2 ? (uint16_t *)dst : tmp;
+    ct_f2bf_contig(f, h, n);
+    if (s != 2)
+        for (int64_t i = 0; i < n; i++) memcpy(dst + i * s, tmp + i, 2);
+}
+
+/* a launch of the float32 loop f32 (P: its parameters) over nin bfloat16
+ * inputs; the result is bfloat16 (bf_out) or what f32 writes (bool) */
+typedef struct { ct_loop_fn f32; const void *P; int bf_out, nin; } ct_bf16_via;
+
+static void ct_bf16_via_float(char **p, const int64_t *s, int64_t n, const void *ex)
+{
+    const ct_bf16_via *v = (const ct_bf16_via *)ex;
+    float in[3][CT_HALF_BLOCK], o[CT_HALF_BLOCK];
+    const int64_t fs[4] = {v->bf_out ? 4 : s[0], 4, 4, 4};
+    for (int64_t i = 0; i < n; i += CT_HALF_BLOCK) {
+        int64_t m = n - i < CT_HALF_BLOCK ? n - i : CT_HALF_BLOCK;
+        char *q[4] = {v->bf_out ? (char *)o : p[0] + i * s[0], (char *)in[0], (char *)in[1],
+                      (char *)in[2]};
+        for (int k = 0; k < v->nin; k++) ct_bf2f_strided(p[1 + k] + i * s[1 + k], s[1 + k], in[k], m);
+        v->f32(q, fs, m, v->P);
+        if (v->bf_out) ct_f2bf_strided(o, p[0] + i * s[0], s[0], m);
+    }
+}
+
+/* casts: bfloat16 <-> float32 directly, any other dtype through a float32
+ * block and that dtype's cast loop (so float64 and int64 round through float32
+ * first, as PyTorch's conversions do) */
+static void ct_cast_bf16_to(char **p, const int64_t *s, int64_t n, const void *ex)
+{
+    ct_loop_fn next = (ct_loop_fn)(uintptr_t)ex;     /* float32 -> the output dtype, or NULL */
+    float f[CT_HALF_BLOCK];
+    for (int64_t i = 0; i < n; i += CT_HALF_BLOCK) {
+        int64_t m = n - i < CT_HALF_BLOCK ? n - i : CT_HALF_BLOCK;
+        if (next == NULL && s[0] == 4) {
+            ct_bf2f_strided(p[1] + i * s[1], s[1], (float *)(p[0] + i * 4), m);
+            continue;
+        }
+        ct_bf2f_strided(p[1] + i * s[1], s[1], f, m);
+        if (next == NULL) {
+            for (int64_t k = 0; k < m; k++) memcpy(p[0] + (i + k) * s[0], f + k, 4);
+        } else {
+            char *q[2] = {p[0] + i * s[0], (char *)f};
+            const int64_t qs[2] = {s[0], 4};
+            next(q, qs, m, NULL);
+        }
+    }
+}
+
+static void ct_cast_to_bf16(char **p, const int64_t *s, int64_t n, const void *ex)
+{
+    ct_loop_fn prev = (ct_loop_fn)(uintptr_t)ex;     /* the input dtype -> float32, or NULL */
+    float f[CT_HALF_BLOCK];
+    for (int64_t i = 0; i < n; i += CT_HALF_BLOCK) {
+        int64_t m = n - i < CT_HALF_BLOCK ? n - i : CT_HALF_BLOCK;
+        const float *src = f;
+        if (prev == NULL && s[1] == 4) {
+            src = (const float *)(p[1] + i * 4);
+        } else if (prev == NULL) {
+            for (int64_t k = 0; k < m; k++) memcpy(f + k, p[1] + (i + k) * s[1], 4);
+        } else {
+            char *q[2] = {(char *)f, p[1] + i * s[1]};
+            const int64_t qs[2] = {4, s[1]};
+            prev(q, qs, m, NULL);
+        }
+        ct_f2bf_strided(src, p[0] + i * s[0], s[0], m);
+    }
+}
+
+/* nextafter: the neighbour in bfloat16's own precision, by its bits */
+static void ct_nextafter_bf16(char **p, const int64_t *s, int64_t n, const void *ex)
+{
+    (void)ex;
+    for (int64_t i = 0; i < n; i++) {
+        uint16_t a, b, r;
+        memcpy(&a, p[1] + i * s[1], 2);
+        memcpy(&b, p[2] + i * s[2], 2);
+        float fa = ct_bf2f(a), fb = ct_bf2f(b);
+        if (fa != fa || fb != fb) r = ct_f2bf(fa + fb);
+        else if (fa == fb) r = b;
+        else if (fa == 0) r = (uint16_t)((b & 0x8000u) | 1u);
+        else if ((fa < fb) == (fa > 0)) r = (uint16_t)(a + 1);
+        else r = (uint16_t)(a - 1);
+        memcpy(p[0] + i * s[0], &r, 2);
+    }
+}
+
+/* a stand-in that the table lookups return for bfloat16 (has_kernel); the
+ * launches themselves go through ct_bf16_launch */
+static void ct_bf16_marker(char **p, const int64_t *s, int64_t n, const void *ex)
+{
+    (void)p; (void)s; (void)n; (void)ex;
+}
+
+/* the float32 loop that the bfloat16 (kind, op) runs, NULL when float32 has none */
+static ct_loop_fn ct_bf16_f32_loop(int kind, int op)
+{
+    return ct_cpu_loop(kind, op, CT_FLOAT32);
+}
+
+static ct_loop_fn ct_bf16_loop(int kind, int op, int dtype)
+{
+    if (kind == CT_EW_CAST) {
+        if (op < 0 || op >= CT_NDTYPES) return NULL;
+        if (op == dtype) return ct_copy_loop(2);
+        return ct_bf16_marker;
+    }
+    return ct_bf16_f32_loop(kind, op) != NULL ? ct_bf16_marker : NULL;
+}
+
+/* runs a bfloat16 launch (the dtype or the cast's input is bfloat16) */
+static int ct_bf16_launch(int kind, int op, int dtype, ct_params *P, const ct_iter *it)
+{
+    if (kind == CT_EW_CAST) {
+        if (op == dtype) {
+            ct_run(ct_copy_loop(2), P, it->nargs, it->ndim, it->shape, it->strides, it->ptr,
+                   it->grain);
+            return P->err;
+        }
+        if (op == CT_BFLOAT16) {
+            ct_loop_fn next = dtype == CT_FLOAT32 ? NULL : ct_cpu_loop(CT_EW_CAST, CT_FLOAT32, dtype);
+            ct_run(ct_cast_bf16_to, (const void *)(uintptr_t)next, it->nargs, it->ndim,
+                   it->shape, it->strides, it->ptr, it->grain);
+        } else {
+            ct_loop_fn prev = op == CT_FLOAT32 ? NULL : ct_cpu_loop(CT_EW_CAST, op, CT_FLOAT32);
+            ct_run(ct_cast_to_bf16, (const void *)(uintptr_t)prev, it->nargs, it->ndim,
+                   it->shape, it->strides, it->ptr, it->grain);
+        }
+        return P->err;
+    }
+    if (kind == CT_EW_BINARY && op == CT_NEXTAFTER) {
+        ct_run(ct_nextafter_bf16, P, it->nargs, it->ndim, it->shape, it->strides, it->ptr,
+               it->grain);
+        return P->err;
+    }
+    ct_bf16_via v = {ct_bf16_f32_loop(kind, op), P, 1, it->nargs - 1};
+    if (kind == CT_EW_UNARY && op != CT_ABS) v.bf_out = ct_unary_rule[op] != CT_U_PRED;
+    if (kind == CT_EW_BINARY) v.bf_out = ct_binary_rule[op] != CT_R_CMP;
+    ct_run(ct_bf16_via_float, &v, it->nargs, it->ndim, it->shape, it->strides, it->ptr, it->grain);
+    return P->err;
+}
+
 /* ct_elementwise over the launch `it`: P->err is cleared, the loop runs
  * under the strided driver, and the loops' error flag is returned (CT_OK or
  * CT_ERR_ZERODIV). A (kind, op, dtype) without a kernel (has_kernel 0) runs
@@ -222,6 +429,7 @@ static int ct_cpu_elementwise(int kind, int op, int dtype, ct_params *P, const c
         P = &none;
     }
     P->err = 0;
+    if (fn == ct_bf16_marker) return ct_bf16_launch(kind, op, dtype, P, it);
     if (dtype == CT_FLOAT16 && (ct_half_via_float(kind, op) || ct_half_pred_via_float(kind, op))) {
         ct_half_via v = {ct_cpu_loop(kind, op, CT_FLOAT32), P, ct_half_via_float(kind, op)};
         ct_run(kind == CT_EW_UNARY ? ct_half_unary_via_float : ct_half_binary_via_float, &v,

@@ -51,4 +51,34 @@ static inline void ct_h2f_contig(const void *h, float *f, int64_t n)
     else ct_h2f_plain((const uint16_t *)h, f, n);
 }
 
+/* ---- bfloat16 <-> float32 ------------------------------------------------
+ * bfloat16 is the top half of a float32: widening is a shift (exact), and
+ * narrowing rounds the low 16 bits to nearest, ties to even, on the integer
+ * bits (carries into the exponent give the next binade or infinity, as they
+ * should). A NaN keeps its sign and top payload bits with the quiet bit set,
+ * so that truncation cannot turn it into infinity. Both are plain integer
+ * loops that GCC vectorises for any SIMD width (multiversioned below), so no
+ * CPU-specific instruction is needed. */
+
+static inline float ct_bf2f(uint16_t h)
+{
+    uint32_t u = (uint32_t)h << 16;
+    float f;
+    memcpy(&f, &u, 4);
+    return f;
+}
+
+static inline uint16_t ct_f2bf(float f)
+{
+    uint32_t u;
+    memcpy(&u, &f, 4);
+    uint32_t r = (u + 0x7fffu + ((u >> 16) & 1u)) >> 16;
+    uint32_t q = (u >> 16) | 0x40u;
+    return (uint16_t)((u & 0x7fffffffu) > 0x7f800000u ? q : r);
+}
+
+/* n contiguous bfloat16 -> n floats, and back (cpu_backend.c) */
+void ct_bf2f_contig(const uint16_t *h, float *f, int64_t n);
+void ct_f2bf_contig(const float *f, uint16_t *h, int64_t n);
+
 #endif

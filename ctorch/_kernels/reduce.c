@@ -7,6 +7,7 @@
 #include "strided.h"
 #include "fastmath.h"
 #include "halfconv.h"
+#include "alloc.h"
 
 /* Sum reductions over the CPU.
  *
@@ -40,6 +41,27 @@
 #define CT_BLOCK_VIEW_c64 CT_BLOCK_VIEW_SAME
 #define CT_BLOCK_VIEW_c128 CT_BLOCK_VIEW_SAME
 #define CT_BLOCK_VIEW_f16(x, x0, n) float x[CT_PAIRWISE_BLOCK]; ct_h2f_contig((x0), x, (n));
+#define CT_BLOCK_VIEW_bf16(x, x0, n) float x[CT_PAIRWISE_BLOCK]; ct_bf2f_contig((x0), x, (n));
+/* an element read into the accumulator and a result written back: C casts,
+ * except bfloat16 (stored as its bits: widened and rounded, halfconv.h) */
+#define CT_RD(S, ACC, v) CT_RD_##S(ACC, v)
+#define CT_WR(S, T, v) CT_WR_##S(T, v)
+#define CT_RD_CAST(ACC, v) ((ACC)(v))
+#define CT_WR_CAST(T, v) ((T)(v))
+#define CT_RD_i64 CT_RD_CAST
+#define CT_RD_f16 CT_RD_CAST
+#define CT_RD_f32 CT_RD_CAST
+#define CT_RD_f64 CT_RD_CAST
+#define CT_RD_c64 CT_RD_CAST
+#define CT_RD_c128 CT_RD_CAST
+#define CT_WR_i64 CT_WR_CAST
+#define CT_WR_f16 CT_WR_CAST
+#define CT_WR_f32 CT_WR_CAST
+#define CT_WR_f64 CT_WR_CAST
+#define CT_WR_c64 CT_WR_CAST
+#define CT_WR_c128 CT_WR_CAST
+#define CT_RD_bf16(ACC, v) ct_bf2f(v)
+#define CT_WR_bf16(T, v) ct_f2bf(v)
 #define CT_SUM_ROWS_FAMILY(NAME, FN, S, T, ACC, TERM)                             \
 CT_MULTIVERSION static ACC ct_##NAME##_block_##S(const T *x0, int64_t n) {        \
     CT_BLOCK_VIEW_##S(x, x0, n)                                                   \
@@ -82,15 +104,15 @@ void FN(const T *x, int64_t rows, int64_t len, int64_t ld, T *out) {            
         /* error of a pairwise sum                                        */      \
         for (int64_t w = 1; w < nch; w *= 2)                                      \
             for (int64_t c = 0; c + w < nch; c += 2 * w) part[c] += part[c + w];  \
-        out[0] = (T)part[0];                                                      \
+        out[0] = CT_WR(S, T, part[0]);                                            \
         return;                                                                   \
     }                                                                             \
     if (nt > 1 && rows * len >= 65536) {                                          \
         int64_t rc = len >= 65536 ? 1 : 65536 / len;                              \
         _Pragma("omp parallel for num_threads(nt) schedule(dynamic, rc)")         \
-        for (int64_t r = 0; r < rows; r++) out[r] = (T)ct_##NAME##_pairwise_##S(x + r * ld, len); \
+        for (int64_t r = 0; r < rows; r++) out[r] = CT_WR(S, T, ct_##NAME##_pairwise_##S(x + r * ld, len)); \
     } else {                                                                      \
-        for (int64_t r = 0; r < rows; r++) out[r] = (T)ct_##NAME##_pairwise_##S(x + r * ld, len); \
+        for (int64_t r = 0; r < rows; r++) out[r] = CT_WR(S, T, ct_##NAME##_pairwise_##S(x + r * ld, len)); \
     }                                                                             \
 }
 
@@ -103,7 +125,7 @@ CT_MULTIVERSION static void ct_sum_cols_block_##S(const T *x, int64_t n, int64_t
                                                int64_t ld, ACC *acc) {            \
     for (int64_t i = 0; i < n; i++) {                                             \
         const T *row = x + i * ld;                                                \
-        for (int64_t c = 0; c < cols; c++) acc[c] += (ACC)row[c];                 \
+        for (int64_t c = 0; c < cols; c++) acc[c] += CT_RD(S, ACC, row[c]);       \
     }                                                                             \
 }                                                                                 \
 void ct_sum_cols_##S(const T *x, int64_t n, int64_t cols, int64_t ld, T *out) {   \
@@ -131,7 +153,7 @@ static void ct__sum_cols_one_##S(const T *x, int64_t n, int64_t cols, int64_t ld
         ct_sum_cols_block_##S(x + i * ld + c0, m, w, ld, part);                   \
         for (int64_t c = 0; c < w; c++) total[c] += part[c];                      \
     }                                                                             \
-    for (int64_t c = 0; c < w; c++) out[c0 + c] = (T)total[c];                    \
+    for (int64_t c = 0; c < w; c++) out[c0 + c] = CT_WR(S, T, total[c]);          \
 }
 
 #define CT_SUM_ALL(S, T, ACC)                                                     \
@@ -143,6 +165,7 @@ static void ct__sum_cols_one_##S(const T *x, int64_t n, int64_t cols, int64_t ld
  * type; half in float */
 CT_SUM_ALL(i64, int64_t, int64_t)
 CT_SUM_ALL(f16, ct_half, float)
+CT_SUM_ALL(bf16, ct_bf16, float)
 CT_SUM_ALL(f32, float, float)
 CT_SUM_ALL(f64, double, double)
 CT_SUM_ALL(c64, ct_cfloat, ct_cfloat)
@@ -153,13 +176,13 @@ ct_sum_rows_fn ct_sum_rows_loops[CT_NDTYPES] = {
     NULL, NULL, NULL, NULL, NULL, (ct_sum_rows_fn)ct_sum_rows_i64,
     (ct_sum_rows_fn)ct_sum_rows_f16, (ct_sum_rows_fn)ct_sum_rows_f32,
     (ct_sum_rows_fn)ct_sum_rows_f64, (ct_sum_rows_fn)ct_sum_rows_c64,
-    (ct_sum_rows_fn)ct_sum_rows_c128,
+    (ct_sum_rows_fn)ct_sum_rows_c128, (ct_sum_rows_fn)ct_sum_rows_bf16,
 };
 ct_sum_cols_fn ct_sum_cols_loops[CT_NDTYPES] = {
     NULL, NULL, NULL, NULL, NULL, (ct_sum_cols_fn)ct_sum_cols_i64,
     (ct_sum_cols_fn)ct_sum_cols_f16, (ct_sum_cols_fn)ct_sum_cols_f32,
     (ct_sum_cols_fn)ct_sum_cols_f64, (ct_sum_cols_fn)ct_sum_cols_c64,
-    (ct_sum_cols_fn)ct_sum_cols_c128,
+    (ct_sum_cols_fn)ct_sum_cols_c128, (ct_sum_cols_fn)ct_sum_cols_bf16,
 };
 
 /* More reductions over the CPU: max/min (values and first index), prod,
@@ -265,12 +288,94 @@ CT_MINMAX(f16, ct_half)
 CT_MINMAX(f32, float)
 CT_MINMAX(f64, double)
 
+/* ---- bfloat16 through the float32 kernels ---------------------------------
+ * The rows are widened to a dense float32 copy (exact), the float32 kernel
+ * runs on it, and values come back rounded (max/min/median/cummax values are
+ * input elements, so exact; prod, cumsum and softmax rounded once). */
+static float *ct_bf16_rows(const void *x, int64_t rows, int64_t len, int64_t ld)
+{
+    float *f = (float *)ct_alloc((size_t)(rows * len > 0 ? rows * len : 1) * sizeof(float));
+    if (f == NULL) return NULL;
+    for (int64_t r = 0; r < rows; r++)
+        ct_bf2f_contig((const uint16_t *)x + r * ld, f + r * len, len);
+    return f;
+}
+static void ct_bf16_rows_free(float *f, int64_t n)
+{
+    ct_free(f, (size_t)(n > 0 ? n : 1) * sizeof(float));
+}
+/* floats (a scratch of n) -> bfloat16 */
+static float *ct_bf16_out(int64_t n)
+{
+    return (float *)ct_alloc((size_t)(n > 0 ? n : 1) * sizeof(float));
+}
+static void ct_bf16_out_done(float *f, void *out, int64_t n)
+{
+    if (out != NULL) ct_f2bf_contig(f, (uint16_t *)out, n);
+    ct_free(f, (size_t)(n > 0 ? n : 1) * sizeof(float));
+}
+
+static void ct_minmax_rows_bf16(const void *x, int64_t rows, int64_t len, int64_t ld, int is_max,
+                                void *val, int64_t *idx)
+{
+    float *f = ct_bf16_rows(x, rows, len, ld), *o = ct_bf16_out(rows);
+    if (f && o) ct_minmax_rows_f32(f, rows, len, len, is_max, val ? o : NULL, idx);
+    if (f) ct_bf16_rows_free(f, rows * len);
+    if (o) ct_bf16_out_done(o, val, rows);
+}
+
+static int ct_median_rows_bf16(const void *x, int64_t rows, int64_t len, int64_t ld, void *val,
+                               int64_t *idx)
+{
+    float *f = ct_bf16_rows(x, rows, len, ld), *o = ct_bf16_out(rows);
+    int rc = f && o ? ct_median_rows_f32(f, rows, len, len, o, idx) : -1;
+    if (f) ct_bf16_rows_free(f, rows * len);
+    if (o) ct_bf16_out_done(o, rc == 0 ? val : NULL, rows);
+    return rc;
+}
+
+static void ct_prod_rows_bf16(const void *x, int64_t rows, int64_t len, int64_t ld, void *out)
+{
+    float *f = ct_bf16_rows(x, rows, len, ld), *o = ct_bf16_out(rows);
+    if (f && o) ct_prod_rows_f32(f, rows, len, len, o);
+    if (f) ct_bf16_rows_free(f, rows * len);
+    if (o) ct_bf16_out_done(o, out, rows);
+}
+
+static void ct_cum_rows_bf16(const void *x, int64_t rows, int64_t len, int64_t ld, int is_prod,
+                             void *out)
+{
+    float *f = ct_bf16_rows(x, rows, len, ld), *o = ct_bf16_out(rows * len);
+    if (f && o) ct_cum_rows_f32(f, rows, len, len, is_prod, o);
+    if (f) ct_bf16_rows_free(f, rows * len);
+    if (o) ct_bf16_out_done(o, out, rows * len);
+}
+
+static void ct_softmax_rows_bf16(const void *x, int64_t rows, int64_t len, int64_t ld, int is_log,
+                                 void *out)
+{
+    float *f = ct_bf16_rows(x, rows, len, ld), *o = ct_bf16_out(rows * len);
+    if (f && o) ct_softmax_rows_f32(f, rows, len, len, is_log, o);
+    if (f) ct_bf16_rows_free(f, rows * len);
+    if (o) ct_bf16_out_done(o, out, rows * len);
+}
+
+static void ct_cumext_rows_bf16(const void *x, int64_t rows, int64_t len, int64_t ld, int is_max,
+                                void *val, int64_t *idx)
+{
+    float *f = ct_bf16_rows(x, rows, len, ld), *o = ct_bf16_out(rows * len);
+    if (f && o) ct_cumext_rows_f32(f, rows, len, len, is_max, o, idx);
+    if (f) ct_bf16_rows_free(f, rows * len);
+    if (o) ct_bf16_out_done(o, val, rows * len);
+}
+
 ct_minmax_fn ct_minmax_loops[CT_NDTYPES] = {
     (ct_minmax_fn)ct_minmax_rows_b8, (ct_minmax_fn)ct_minmax_rows_u8,
     (ct_minmax_fn)ct_minmax_rows_i8, (ct_minmax_fn)ct_minmax_rows_i16,
     (ct_minmax_fn)ct_minmax_rows_i32, (ct_minmax_fn)ct_minmax_rows_i64,
     (ct_minmax_fn)ct_minmax_rows_f16, (ct_minmax_fn)ct_minmax_rows_f32,
     (ct_minmax_fn)ct_minmax_rows_f64, NULL, NULL,
+    [CT_BFLOAT16] = (ct_minmax_fn)ct_minmax_rows_bf16,
 };
 
 /* ------------------------------------------------------------------ median
@@ -327,6 +432,7 @@ ct_median_fn ct_median_loops[CT_NDTYPES] = {
     (ct_median_fn)ct_median_rows_i32, (ct_median_fn)ct_median_rows_i64,
     (ct_median_fn)ct_median_rows_f16, (ct_median_fn)ct_median_rows_f32,
     (ct_median_fn)ct_median_rows_f64, NULL, NULL,
+    [CT_BFLOAT16] = (ct_median_fn)ct_median_rows_bf16,
 };
 
 /* ------------------------------------- prod (PACC), cumsum, cumprod (ACC)
@@ -392,11 +498,13 @@ ct_prod_fn ct_prod_loops[CT_NDTYPES] = {
     NULL, NULL, NULL, NULL, NULL, (ct_prod_fn)ct_prod_rows_i64, (ct_prod_fn)ct_prod_rows_f16,
     (ct_prod_fn)ct_prod_rows_f32, (ct_prod_fn)ct_prod_rows_f64, (ct_prod_fn)ct_prod_rows_c64,
     (ct_prod_fn)ct_prod_rows_c128,
+    [CT_BFLOAT16] = (ct_prod_fn)ct_prod_rows_bf16,
 };
 ct_cum_fn ct_cum_loops[CT_NDTYPES] = {
     NULL, NULL, NULL, NULL, NULL, (ct_cum_fn)ct_cum_rows_i64, (ct_cum_fn)ct_cum_rows_f16,
     (ct_cum_fn)ct_cum_rows_f32, (ct_cum_fn)ct_cum_rows_f64, (ct_cum_fn)ct_cum_rows_c64,
     (ct_cum_fn)ct_cum_rows_c128,
+    [CT_BFLOAT16] = (ct_cum_fn)ct_cum_rows_bf16,
 };
 
 /* ---------------------------------------------------------------- softmax
@@ -443,6 +551,7 @@ CT_SOFTMAX(f64, double, log)
 ct_softmax_fn ct_softmax_loops[CT_NDTYPES] = {
     NULL, NULL, NULL, NULL, NULL, NULL, NULL,
     (ct_softmax_fn)ct_softmax_rows_f32, (ct_softmax_fn)ct_softmax_rows_f64, NULL, NULL,
+    [CT_BFLOAT16] = (ct_softmax_fn)ct_softmax_rows_bf16,
 };
 
 /* ---------------------------------------------------------------- nansum
@@ -451,12 +560,14 @@ ct_softmax_fn ct_softmax_loops[CT_NDTYPES] = {
 #define CT_NANSUM(S, T, ACC) CT_SUM_ROWS_FAMILY(nansum, ct_sum_rows_nan_##S, S, T, ACC, CT_TERM_NAN0)
 
 CT_NANSUM(f16, ct_half, float)
+CT_NANSUM(bf16, ct_bf16, float)
 CT_NANSUM(f32, float, float)
 CT_NANSUM(f64, double, double)
 
 ct_sum_rows_fn ct_nansum_rows_loops[CT_NDTYPES] = {
     NULL, NULL, NULL, NULL, NULL, NULL, (ct_sum_rows_fn)ct_sum_rows_nan_f16,
     (ct_sum_rows_fn)ct_sum_rows_nan_f32, (ct_sum_rows_fn)ct_sum_rows_nan_f64, NULL, NULL,
+    (ct_sum_rows_fn)ct_sum_rows_nan_bf16,
 };
 
 /* ------------------------------------------------------- cummax / cummin
@@ -498,4 +609,5 @@ ct_cumext_fn ct_cumext_loops[CT_NDTYPES] = {
     (ct_cumext_fn)ct_cumext_rows_i32, (ct_cumext_fn)ct_cumext_rows_i64,
     (ct_cumext_fn)ct_cumext_rows_f16, (ct_cumext_fn)ct_cumext_rows_f32,
     (ct_cumext_fn)ct_cumext_rows_f64, NULL, NULL,
+    [CT_BFLOAT16] = (ct_cumext_fn)ct_cumext_rows_bf16,
 };

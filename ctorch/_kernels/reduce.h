@@ -84,6 +84,8 @@ CT_MEDIAN_DECL(f32, float) CT_MEDIAN_DECL(f64, double)
 CT_PRODSCAN_DECL(i64, int64_t) CT_PRODSCAN_DECL(f16, ct_half) CT_PRODSCAN_DECL(f32, float)
 CT_PRODSCAN_DECL(f64, double) CT_PRODSCAN_DECL(c64, ct_cfloat) CT_PRODSCAN_DECL(c128, ct_cdouble)
 CT_SOFTMAX_DECL(f32, float) CT_SOFTMAX_DECL(f64, double)
+/* bfloat16 sums: widened a block at a time, accumulated in float */
+CT_SUM_ROWS_DECL(bf16, ct_bf16) CT_SUM_COLS_DECL(bf16, ct_bf16) CT_SUM_ROWS_DECL(nan_bf16, ct_bf16)
 
 /* ---- nansum, cummax / cummin --------------------------------------------- */
 

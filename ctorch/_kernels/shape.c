@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include "shape.h"
 #include "strided.h"
+#include "halfconv.h"
 
 /* Copies are bound by memory bandwidth, which one core nearly saturates:
  * threads only pay off on very large moves (and cost a lot when the cores
@@ -251,6 +252,18 @@ CT_SCATTER_ADD_T(f32, float, CT_PLUS)
 CT_SCATTER_ADD_T(f64, double, CT_PLUS)
 CT_SCATTER_ADD_T(c64, ct_cfloat, CT_PLUS)
 CT_SCATTER_ADD_T(c128, ct_cdouble, CT_PLUS)
+/* bfloat16: each step in float, rounded back (as PyTorch's BFloat16 arithmetic) */
+static inline ct_bf16 ct_bf_plus(ct_bf16 x, ct_bf16 y) { return ct_f2bf(ct_bf2f(x) + ct_bf2f(y)); }
+static inline ct_bf16 ct_bf_times(ct_bf16 x, ct_bf16 y) { return ct_f2bf(ct_bf2f(x) * ct_bf2f(y)); }
+static inline ct_bf16 ct_bf_max(ct_bf16 x, ct_bf16 y) {
+    float a = ct_bf2f(x), b = ct_bf2f(y);
+    return a != a ? x : b != b ? y : b > a ? y : x;
+}
+static inline ct_bf16 ct_bf_min(ct_bf16 x, ct_bf16 y) {
+    float a = ct_bf2f(x), b = ct_bf2f(y);
+    return a != a ? x : b != b ? y : b < a ? y : x;
+}
+CT_SCATTER_ADD_T(bf16, ct_bf16, ct_bf_plus)
 
 ct_scatter_fn ct_scatter_add_loops[CT_NDTYPES] = {
     (ct_scatter_fn)ct_scatter_add_b1, (ct_scatter_fn)ct_scatter_add_u8,
@@ -258,7 +271,7 @@ ct_scatter_fn ct_scatter_add_loops[CT_NDTYPES] = {
     (ct_scatter_fn)ct_scatter_add_i32, (ct_scatter_fn)ct_scatter_add_i64,
     (ct_scatter_fn)ct_scatter_add_f16, (ct_scatter_fn)ct_scatter_add_f32,
     (ct_scatter_fn)ct_scatter_add_f64, (ct_scatter_fn)ct_scatter_add_c64,
-    (ct_scatter_fn)ct_scatter_add_c128,
+    (ct_scatter_fn)ct_scatter_add_c128, (ct_scatter_fn)ct_scatter_add_bf16,
 };
 
 /* the reducing scatter: b[p with dim -> idx[p]] = OP(b[..], a[p]) for prod,
@@ -288,13 +301,16 @@ CT_SCATTER_RED_REAL(f32, float, CT_TIMES)
 CT_SCATTER_RED_REAL(f64, double, CT_TIMES)
 CT_SCATTER_RED_T(c64, ct_cfloat, prod, CT_TIMES)
 CT_SCATTER_RED_T(c128, ct_cdouble, prod, CT_TIMES)
+CT_SCATTER_RED_T(bf16, ct_bf16, prod, ct_bf_times)
+CT_SCATTER_RED_T(bf16, ct_bf16, amax, ct_bf_max)
+CT_SCATTER_RED_T(bf16, ct_bf16, amin, ct_bf_min)
 
 #define CT_RED_ROW(NAME, C64, C128)                                                      \
     (ct_scatter_fn)ct_scatter_##NAME##_b1, (ct_scatter_fn)ct_scatter_##NAME##_u8,        \
     (ct_scatter_fn)ct_scatter_##NAME##_i8, (ct_scatter_fn)ct_scatter_##NAME##_i16,       \
     (ct_scatter_fn)ct_scatter_##NAME##_i32, (ct_scatter_fn)ct_scatter_##NAME##_i64,      \
     (ct_scatter_fn)ct_scatter_##NAME##_f16, (ct_scatter_fn)ct_scatter_##NAME##_f32,      \
-    (ct_scatter_fn)ct_scatter_##NAME##_f64, C64, C128
+    (ct_scatter_fn)ct_scatter_##NAME##_f64, C64, C128, (ct_scatter_fn)ct_scatter_##NAME##_bf16
 ct_scatter_fn ct_scatter_reduce_loops[3 * CT_NDTYPES] = {
     CT_RED_ROW(prod, (ct_scatter_fn)ct_scatter_prod_c64, (ct_scatter_fn)ct_scatter_prod_c128),
     CT_RED_ROW(amax, NULL, NULL),

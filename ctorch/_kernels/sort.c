@@ -219,6 +219,7 @@ static inline T ct_val_##S(U k) {                                               
     return v;                                                                     \
 }
 CT_FKEY(f16, ct_half, uint16_t, (uint16_t)0x8000u, (uint16_t)0x7C00u)
+CT_FKEY(bf16, ct_bf16, uint16_t, (uint16_t)0x8000u, (uint16_t)0x7F80u)
 CT_FKEY(f32, float, uint32_t, 0x80000000u, 0x7F800000u)
 CT_FKEY(f64, double, uint64_t, 0x8000000000000000ull, 0x7FF0000000000000ull)
 
@@ -340,6 +341,7 @@ CT_SORT_DTYPE(i16, int16_t, uint16_t, 16, c, uint64_t, CT_C_MAKE, CT_C_KEY, CT_C
 CT_SORT_DTYPE(i32, int32_t, uint32_t, 32, c, uint64_t, CT_C_MAKE, CT_C_KEY, CT_C_IDX, CT_MAX32)
 CT_SORT_DTYPE(i64, int64_t, uint64_t, 64, p, ct_kp, CT_P_MAKE, CT_P_KEY, CT_P_IDX, CT_MAX64)
 CT_SORT_DTYPE(f16, ct_half, uint16_t, 16, c, uint64_t, CT_C_MAKE, CT_C_KEY, CT_C_IDX, CT_MAX32)
+CT_SORT_DTYPE(bf16, ct_bf16, uint16_t, 16, c, uint64_t, CT_C_MAKE, CT_C_KEY, CT_C_IDX, CT_MAX32)
 CT_SORT_DTYPE(f32, float, uint32_t, 32, c, uint64_t, CT_C_MAKE, CT_C_KEY, CT_C_IDX, CT_MAX32)
 CT_SORT_DTYPE(f64, double, uint64_t, 64, p, ct_kp, CT_P_MAKE, CT_P_KEY, CT_P_IDX, CT_MAX64)
 
@@ -354,7 +356,7 @@ TYPE ct_##F##_loops[CT_NDTYPES] = {                                             
     (TYPE)ct_##F##_rows_b8, (TYPE)ct_##F##_rows_u8, (TYPE)ct_##F##_rows_i8,       \
     (TYPE)ct_##F##_rows_i16, (TYPE)ct_##F##_rows_i32, (TYPE)ct_##F##_rows_i64,    \
     (TYPE)ct_##F##_rows_f16, (TYPE)ct_##F##_rows_f32, (TYPE)ct_##F##_rows_f64,    \
-    NULL, NULL,                                                                   \
+    NULL, NULL, (TYPE)ct_##F##_rows_bf16,                                         \
 };
 CT_SORT_TABLE(sort, ct_sort_fn)
 CT_SORT_TABLE(topk, ct_topk_fn)
@@ -365,7 +367,9 @@ CT_SORT_TABLE(kth, ct_kth_fn)
  * b with !(b >= v), right counts b with !(b > v) (so a NaN value counts them
  * all). Boundaries are rows of m (brows == 1: one row for every value);
  * values are rows of nv; sorter (or NULL) permutes each boundary row. */
-#define CT_SEARCH(S, T)                                                           \
+#define CT_SEARCH(S, T) CT_SEARCH_AS(S, T, T, )
+/* CV: how an element is read for comparing (bfloat16: widened to float) */
+#define CT_SEARCH_AS(S, T, CT, CV)                                                \
 void ct_search_##S(const void *bv, int64_t brows, int64_t m, const int64_t *sorter, \
                    const void *vv, int64_t rows, int64_t nv, int right, int out32, void *out) { \
     const T *b = (const T *)bv, *v = (const T *)vv;                               \
@@ -376,11 +380,11 @@ void ct_search_##S(const void *bv, int64_t brows, int64_t m, const int64_t *sort
         int64_t r = brows == 1 ? 0 : q / nv;                                      \
         const T *br = b + r * m;                                                  \
         const int64_t *sr = sorter ? sorter + r * m : NULL;                       \
-        T x = v[q];                                                               \
+        CT x = CV(v[q]);                                                          \
         int64_t lo = 0, hi = m;                                                   \
         while (lo < hi) {                                                         \
             int64_t mid = lo + (hi - lo) / 2;                                     \
-            T bm = sr ? br[sr[mid]] : br[mid];                                    \
+            CT bm = CV(sr ? br[sr[mid]] : br[mid]);                               \
             int go = right ? !(bm > x) : !(bm >= x);                              \
             if (go) lo = mid + 1; else hi = mid;                                  \
         }                                                                         \
@@ -395,10 +399,18 @@ CT_SEARCH(i64, int64_t)
 CT_SEARCH(f16, ct_half)
 CT_SEARCH(f32, float)
 CT_SEARCH(f64, double)
+static inline float ct_bf16_as_float(ct_bf16 h)
+{
+    uint32_t u = (uint32_t)h << 16;
+    float f;
+    memcpy(&f, &u, 4);
+    return f;
+}
+CT_SEARCH_AS(bf16, ct_bf16, float, ct_bf16_as_float)
 
 ct_search_fn ct_search_loops[CT_NDTYPES] = {
     NULL, ct_search_u8, ct_search_i8, ct_search_i16, ct_search_i32, ct_search_i64,
-    ct_search_f16, ct_search_f32, ct_search_f64, NULL, NULL,
+    ct_search_f16, ct_search_f32, ct_search_f64, NULL, NULL, ct_search_bf16,
 };
 
 /* 1 when some sorter entry is outside [0, m) */

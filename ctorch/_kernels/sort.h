@@ -58,8 +58,9 @@ int ct_sorter_bad(const int64_t *s, int64_t n, int64_t m);
     void ct_search_##S(const void *bv, int64_t brows, int64_t m, const int64_t *sorter, \
                        const void *vv, int64_t rows, int64_t nv, int right, int out32, void *out);
 CT_SORT_DECL(b8) CT_SORT_DECL(u8) CT_SORT_DECL(i8) CT_SORT_DECL(i16) CT_SORT_DECL(i32)
-CT_SORT_DECL(i64) CT_SORT_DECL(f16) CT_SORT_DECL(f32) CT_SORT_DECL(f64)
+CT_SORT_DECL(i64) CT_SORT_DECL(f16) CT_SORT_DECL(f32) CT_SORT_DECL(f64) CT_SORT_DECL(bf16)
 CT_SEARCH_DECL(u8) CT_SEARCH_DECL(i8) CT_SEARCH_DECL(i16) CT_SEARCH_DECL(i32)
 CT_SEARCH_DECL(i64) CT_SEARCH_DECL(f16) CT_SEARCH_DECL(f32) CT_SEARCH_DECL(f64)
+CT_SEARCH_DECL(bf16)
 
 #endif

@@ -145,6 +145,9 @@ cdef tuple _two_float_args(object a, object b, str name):
                            f"type {_SCALAR_NAMES[y._dtype._code]} for second argument")
     if x._dtype._code == CT_FLOAT16:
         raise RuntimeError(f"{name}: complex32 (ComplexHalf) tensors are not supported")
+    if x._dtype._code == CT_BFLOAT16:
+        raise RuntimeError(f"Expected both inputs to be Half, Float or Double tensors but got "
+                           f"BFloat16 and BFloat16")
     return x, y
 
 

@@ -121,11 +121,14 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
         np = _np()
         arr = data
         if dt is not None:
-            arr = arr.astype(dt._numpy_name)
+            # numpy has no bfloat16: its arrays convert through float32
+            arr = arr.astype(dt._numpy_name or "float32")
         # not np.ascontiguousarray: it turns a 0-d array into a 1-d one
         if not arr.flags.c_contiguous:
             arr = arr.copy(order="C")
         r = _raw_clone(from_numpy(arr))
+        if dt is not None and r._dtype is not dt:
+            r = _convert(r, dt)
     elif hasattr(data, "_storage_tensor"):
         # a TypedStorage: its elements (torch.tensor(t.storage()))
         r = _raw_clone(data._storage_tensor())
@@ -644,12 +647,16 @@ def _t_new_tensor(Tensor self, data, *, dtype=None, device=None, requires_grad=F
 
 
 def _t___reduce_ex__(Tensor self, proto):
+    if self._dtype._code == CT_BFLOAT16:
+        # numpy has no bfloat16: its values travel as float32 (exact) and come back
+        return (_rebuild_tensor, (_convert(self.detach(), _DT[CT_FLOAT32]).numpy(),
+                                  self._requires_grad, "bfloat16"))
     return (_rebuild_tensor, (self.detach().clone().numpy(), self._requires_grad))
 
 
-def _rebuild_tensor(arr, requires_grad):
+def _rebuild_tensor(arr, requires_grad, dtype=None):
     """What a pickled tensor is rebuilt with: its values and requires_grad."""
-    t = tensor(arr, device=_CPU)
+    t = tensor(arr, device=_CPU, dtype=dtype)
     t.requires_grad_(requires_grad)
     return t
 

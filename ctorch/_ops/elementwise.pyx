@@ -103,9 +103,11 @@ cdef object _binary(int op, int rule, object a, object b, object out, str name, 
     if rule == R_FLOAT and res._kind <= K_INT:
         res = _default_dtype
     comp = res
-    if res._code == CT_FLOAT16 and (_inexact_in_half(a) or _inexact_in_half(b)):
+    if (res._code == CT_FLOAT16 or (res._code == CT_BFLOAT16 and op != CT_ADD and op != CT_SUB)) and (
+            _inexact_in_half(a, res._code) or _inexact_in_half(b, res._code)):
         # half kernels compute in float; a scalar operand that half cannot
-        # hold keeps its float value (rounded once, at the end, as PyTorch does)
+        # hold keeps its float value (rounded once, at the end, as PyTorch does;
+        # bfloat16's add and sub round the scalar to bfloat16 first, as its does)
         comp = t_float32
     cdef const ct_backend *B = _backend_of(a, b, out)
     outdt = t_bool if rule == R_CMP else res
@@ -165,23 +167,31 @@ cdef extern from *:
     """
     /* v rounded to half (nearest, ties to even) is not v: inexact, overflowing or NaN */
     static int ct_inexact_in_half(double v) { return (double)(_Float16)v != v; }
+    static int ct_inexact_in_bf16(double v) {
+        float f = (float)v;
+        uint32_t u;
+        if ((double)f != v) return v == v;
+        memcpy(&u, &f, 4);
+        return (u & 0xffffu) != 0 && f == f;
+    }
     """
     bint ct_inexact_in_half(double v) nogil
+    bint ct_inexact_in_bf16(double v) nogil
 
 
-cdef bint _inexact_in_half(object x) except -1:
+cdef bint _inexact_in_half(object x, int code) except -1:
     """x is a python number or a 0-d tensor of another dtype whose value half
-    does not represent exactly."""
+    (code: float16 or bfloat16) does not represent exactly."""
     cdef Tensor t
     if isinstance(x, Tensor):
         t = <Tensor>x
-        if t._ndim != 0 or t._dtype._code == CT_FLOAT16 or t._dtype._kind > K_FLOAT:
+        if t._ndim != 0 or t._dtype._code == code or t._dtype._kind > K_FLOAT:
             return False
         x = t.item()
     elif not isinstance(x, (int, float)):
         return False
     try:
-        return ct_inexact_in_half(x)
+        return ct_inexact_in_half(x) if code == CT_FLOAT16 else ct_inexact_in_bf16(x)
     except OverflowError:                       # an int beyond double's range
         return True
 
@@ -316,6 +326,13 @@ def lerp(input, end, weight, *, out=None):
     if w._dtype is not s._dtype:
         if isinstance(weight, Tensor):
             raise RuntimeError(f"expected dtype {s._dtype!r} for `weight` but got dtype {w._dtype!r}")
+    cdef Tensor rb
+    if (out is None and s._dtype._code == CT_BFLOAT16 and not isinstance(weight, Tensor)
+            and s._storage.device < 0):
+        # a python weight keeps its value: PyTorch computes in float, rounds once
+        rb = _cast(lerp(_cast(s.detach(), t_float32), _cast(e.detach(), t_float32), weight), s._dtype)
+        record("lerp.Scalar", rb, (s, e), (weight,))
+        return rb
     cdef const ct_backend *B = _backend_of(s, e, w)
     if not B.has_kernel(CT_EW_LERP, 0, s._dtype._code):
         raise NotImplementedError(f"\"lerp_kernel_scalar\" not implemented for '{_SCALAR_NAMES[s._dtype._code]}'")
@@ -515,12 +532,33 @@ cdef bint _fused_scaled(object input, object other, object alpha, object out):
     if not isinstance(input, Tensor) or not isinstance(other, Tensor) or (out is not None and out is not input):
         return False
     return ((<Tensor>input)._dtype is (<Tensor>other)._dtype and (<Tensor>input)._dtype._kind == K_FLOAT
+            and (<Tensor>input)._dtype._code != CT_BFLOAT16
             and (<Tensor>input)._storage.device == (<Tensor>other)._storage.device)
+
+
+cdef bint _bf16_pair(object a, object b, object alpha, object out):
+    """Two bfloat16 tensors combined with a scale alpha != 1: PyTorch computes
+    a + alpha * b in float and rounds once."""
+    return (out is None and type(a) is Tensor and type(b) is Tensor
+            and (<Tensor>a)._dtype._code == CT_BFLOAT16 and (<Tensor>b)._dtype._code == CT_BFLOAT16
+            and isinstance(alpha, (int, float)) and not isinstance(alpha, bool) and alpha != 1)
+
+
+cdef Tensor _bf16_scaled(int op, Tensor a, Tensor b, object alpha, str name):
+    """(a op alpha * b) in float32, rounded once to bfloat16; no history (the
+    caller records the op)."""
+    cdef Tensor fb = _binary(CT_MUL, R_ARITH, _cast(b.detach(), t_float32), alpha, None, name)
+    cdef Tensor r = _binary(op, R_ARITH, _cast(a.detach(), t_float32), fb, None, name)
+    return _cast(r, a._dtype)
 
 
 def add(input, other, *, alpha=1, out=None):
     if _devices_differ(input, other):
         input, other = _lift2(input, other)
+    if _bf16_pair(input, other, alpha, out):
+        r = _bf16_scaled(CT_ADD, input, other, alpha, "add")
+        record2("add", r, input, other, (alpha,))
+        return r
     if _fused_scaled(input, other, alpha, out) and alpha != 1:
         r = _addc(CT_MUL, "add", input, other, _scalar_tensor(1, (<Tensor>input)._dtype), alpha, out, False)
         if out is None:
@@ -548,6 +586,10 @@ def sub(input, other, *, alpha=1, out=None):
     _check_sub_bool(input, other)
     if _devices_differ(input, other):
         input, other = _lift2(input, other)
+    if _bf16_pair(input, other, alpha, out):
+        r = _bf16_scaled(CT_SUB, input, other, alpha, "sub")
+        record2("sub", r, input, other, (alpha,))
+        return r
     if _fused_scaled(input, other, alpha, out) and alpha != 1:
         # a - alpha b = a + (-alpha) b exactly (negation rounds nothing)
         r = _addc(CT_MUL, "sub", input, other, _scalar_tensor(1, (<Tensor>input)._dtype), -alpha, out, False)
@@ -683,7 +725,7 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
         _bump(<Tensor>out)
         return out
     cdef ct_params P
-    finfo_max = {CT_FLOAT16: 65504.0, CT_FLOAT32: 3.4028234663852886e38,
+    finfo_max = {CT_FLOAT16: 65504.0, CT_FLOAT32: 3.4028234663852886e38, CT_BFLOAT16: 3.3895313892515355e38,
                  CT_COMPLEX64: 3.4028234663852886e38}.get(t._dtype._code, 1.7976931348623157e308)
     P.a = nan
     P.b = finfo_max if posinf is None else posinf
@@ -1137,6 +1179,10 @@ def _t_half(Tensor self):
     return _cast(self, _DT[CT_FLOAT16])
 
 
+def _t_bfloat16(Tensor self):
+    return _cast(self, _DT[CT_BFLOAT16])
+
+
 def _t_long(Tensor self):
     return _cast(self, t_int64)
 
@@ -1233,6 +1279,7 @@ cdef _install_copy_methods():
     _add_method("float", _t_float)
     _add_method("double", _t_double)
     _add_method("half", _t_half)
+    _add_method("bfloat16", _t_bfloat16)
     _add_method("long", _t_long)
     _add_method("int", _t_int)
     _add_method("short", _t_short)

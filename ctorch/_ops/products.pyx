@@ -104,7 +104,8 @@ cdef Tensor _bmm_acc(Tensor a, Tensor b, Tensor acc, double alpha, double beta):
     if acc is not None:
         _same_device(a, acc)
     cdef int device = a._storage.device
-    if code == CT_FLOAT16:
+    if code == CT_FLOAT16 or code == CT_BFLOAT16:
+        # products of halves: float32 products (BLAS) rounded once
         return _cast(_bmm_raw(_cast(a, t_float32), _cast(b, t_float32)), dt)
     if code == CT_BOOL:
         raise NotImplementedError("\"addmm_impl_cpu_\" not implemented for 'Bool'" if device < 0 else

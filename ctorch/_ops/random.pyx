@@ -121,13 +121,14 @@ cdef int _fill_random(Tensor r, Generator g, bint normal) except -1:
     cdef int64_t n = r._numel
     cdef Tensor tmp, parts
     cdef Py_ssize_t n2
-    if code == CT_FLOAT16:
+    if code == CT_FLOAT16 or code == CT_BFLOAT16:
         tmp = _empty(r._ndim, r._shape, t_float32, r._storage.device)
         _fill_random(tmp, g, normal)
         if not normal:
-            # onto half's grid of 2^-11 steps first: rounding a float draw
-            # near 1 to the nearest half would give 1.0, outside [0, 1)
-            tmp.mul_(2048.0).floor_().mul_(1.0 / 2048.0)
+            # onto half's grid of 2^-11 steps (bfloat16's of 2^-8) first: rounding
+            # a float draw near 1 to the nearest half would give 1.0, outside [0, 1)
+            grid = 2048.0 if code == CT_FLOAT16 else 256.0
+            tmp.mul_(grid).floor_().mul_(1.0 / grid)
         _copy_into(r, tmp, False)
         return 0
     if code == CT_COMPLEX64 or code == CT_COMPLEX128:
@@ -292,9 +293,16 @@ cdef object _fill_inplace(Tensor self, str op, DType wdt, object fn):
     return self
 
 
-cdef double _half_below(double x):
-    """The largest float16 value below x."""
+cdef double _half_below(double x, int code=CT_FLOAT16):
+    """The largest float16 (or bfloat16) value below x."""
     import numpy as np
+    cdef Tensor b
+    if code == CT_BFLOAT16:
+        b = _empty_list([], _DT[CT_BFLOAT16], -1)
+        b.fill_(x)
+        if float(b) >= x:
+            b = b.nextafter(b.new_full((), float("-inf")))
+        return float(b)
     h = np.float16(x)
     if float(h) >= x:
         h = np.nextafter(h, np.float16(-np.inf))
@@ -308,19 +316,21 @@ def _uniform_(Tensor self, from_=0.0, to=1.0, *, generator=None):
         raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={_num(lo)} > "
                            f"to={_num(hi)}")
 
-    cdef bint half = self._dtype._code == CT_FLOAT16
+    cdef int code = self._dtype._code
+    cdef bint half = code == CT_FLOAT16 or code == CT_BFLOAT16
+    cdef double grid = 2048.0 if code == CT_FLOAT16 else 256.0
 
     def fill(Tensor w):
         _fill_random(w, g, False)
         if half:
             # half's 11-bit grid, as rand's half draws (never rounded up to 1.0)
-            w.mul_(2048.0).floor_().mul_(1.0 / 2048.0)
+            w.mul_(grid).floor_().mul_(1.0 / grid)
         if lo != 0.0 or hi != 1.0:
             w.mul_(hi - lo).add_(lo)
             if half and hi > lo:
                 # the range stays [from, to) after rounding to half: at most
                 # the largest half below `to`
-                w.clamp_(max=_half_below(hi))
+                w.clamp_(max=_half_below(hi, code))
     if self._dtype._kind != K_FLOAT and self._dtype._kind != K_COMPLEX:
         raise NotImplementedError(f"\"check_uniform_bounds\" not implemented for '{_sname(self._dtype)}'")
     return _fill_inplace(self, "uniform_", self._dtype if self._dtype._kind == K_COMPLEX else _work_dtype(self),
@@ -346,7 +356,7 @@ def _normal_(Tensor self, mean=0.0, std=1.0, *, generator=None):
 # the largest value random_() draws (inclusive) per dtype code: every integer
 # of a float dtype's significand, the whole non-negative range of an integer one
 cdef dict _RANDOM_MAX = {CT_BOOL: 1, CT_UINT8: 255, CT_INT8: 127, CT_INT16: 32767, CT_INT32: 2147483647,
-                         CT_INT64: 9223372036854775806, CT_FLOAT16: 1 << 11, CT_FLOAT32: 1 << 24,
+                         CT_INT64: 9223372036854775806, CT_FLOAT16: 1 << 11, CT_FLOAT32: 1 << 24, CT_BFLOAT16: 1 << 8,
                          CT_FLOAT64: 1 << 53}
 
 cdef object _NO_ARG = object()

@@ -195,7 +195,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, kee
         count *= t._shape[d]
     # a half mean accumulates and divides in float32 (as PyTorch): the sum of
     # halves overflows long before their mean does
-    cdef bint half = dt._code == CT_FLOAT16
+    cdef bint half = dt._code == CT_FLOAT16 or dt._code == CT_BFLOAT16
     cdef Tensor s = _sum(t, dim, keepdim, t_float32 if half else dt)
     cdef Tensor r = _binary(CT_DIV, R_FLOAT, s, count if count else float("nan"), None, "div")
     if half:
@@ -576,7 +576,8 @@ cdef object _var_std(object input, object dim, object unbiased, bint keepdim, ob
     cdef Tensor t = _tensor_arg(input, name)
     dim, c = _var_args(dim, unbiased, correction)
     # half accumulates in float32 (as PyTorch): its squares overflow at 256
-    cdef Tensor tc = _cast(t.detach(), t_float32) if t._dtype._code == CT_FLOAT16 else t
+    cdef Tensor tc = (_cast(t.detach(), t_float32) if t._dtype._code == CT_FLOAT16
+                      or t._dtype._code == CT_BFLOAT16 else t)
     v, m, red, denom = _var_core(tc, dim, c, keepdim, name)
     if is_std:
         v = _FUNCTIONS["sqrt"](v)
@@ -626,17 +627,23 @@ def logsumexp(input, dim=None, keepdim=False, *, out=None, axis=None, keepdims=N
     if not (t._dtype.is_floating_point or t._dtype.is_complex):
         t = _cast(t, t_float32)
     cdef Tensor td = t.detach()
+    cdef bint bf16 = t._dtype._code == CT_BFLOAT16
+    if bf16:
+        # computed in float32 and rounded once, as PyTorch does
+        td = _cast(td, t_float32)
     cdef list red = _red_dims(t, dim)
     dims = red if t._ndim else None
     if t._numel == 0 or t._dtype.is_complex:
         # complex numbers have no order: no max to shift by
-        m = zeros([1 if d in red else t._shape[d] for d in _brange(t._ndim)], dtype=t.dtype,
+        m = zeros([1 if d in red else t._shape[d] for d in _brange(t._ndim)], dtype=td.dtype,
                   device=t.device)
     else:
         m, _ = _minmax(td, red, True, True, True, False)
-        m = where(_FUNCTIONS["isinf"](m), zeros((), dtype=t.dtype, device=t.device), m)
+        m = where(_FUNCTIONS["isinf"](m), zeros((), dtype=td.dtype, device=t.device), m)
     s = _sum_fn(_FUNCTIONS["exp"](td - m), dims, True)
     r = _FUNCTIONS["log"](s) + m
+    if bf16:
+        r = _cast(r, t._dtype)
     if not keepdim and t._ndim:
         r = _reshape(r, [t._shape[d] for d in _brange(t._ndim) if d not in red])
     record("logsumexp", r, (t,), (red, bool(keepdim)))

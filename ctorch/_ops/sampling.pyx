@@ -185,7 +185,7 @@ def dropout(input, p, train=_NO_TRAIN):
         raise RuntimeError(f"result type Float can't be cast to the desired output type {_sname(t._dtype)}")
     cdef bint needs = _grad_mode() != 0 and _needs_grad(t)
     cdef Tensor x = t.detach()
-    if x._dtype._code == CT_FLOAT16:
+    if x._dtype._code == CT_FLOAT16 or x._dtype._code == CT_BFLOAT16:
         r, mask = _dropout_kernel(_cast(x, t_float32), pv, needs)
         r = _cast(r, x._dtype)
         if needs:
@@ -324,7 +324,7 @@ def binomial(count, prob, generator=None):
         raise ValueError(f"binomial only supports floating-point dtypes for prob, got: {_sname(p._dtype)}")
     if p._dtype is not c._dtype:
         raise RuntimeError(f"Found dtype {_sname(p._dtype)} but expected {_sname(c._dtype)}")
-    if c._dtype._code == CT_FLOAT16:
+    if c._dtype._code == CT_FLOAT16 or c._dtype._code == CT_BFLOAT16:
         raise NotImplementedError(f"\"binomial_cpu\" not implemented for '{_sname(c._dtype)}'")
     _same_device(c, p)
     cdef list shape = _broadcast_pair(list(c.size()), list(p.size()))

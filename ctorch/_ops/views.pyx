@@ -317,6 +317,9 @@ cdef Tensor _select(Tensor t, int dim, Py_ssize_t i):
 
 
 cdef Tensor _view_dtype(Tensor t, DType dt):
+    if dt._code == CT_BFLOAT16 and t._storage.device >= 0:
+        raise RuntimeError("torch.bfloat16 tensors are not supported on CUDA devices; "
+                           "keep them on the CPU or convert them to float16 or float32")
     if dt.itemsize != t._dtype.itemsize:
         raise RuntimeError("view(dtype) with a different element size is not supported")
     cdef Tensor r = _alias_view(t)

@@ -25,7 +25,8 @@ from ctorch.autograd._node import _record, is_grad_enabled as _is_grad_enabled, 
 def _type_name(t):
     names = {_t.float32: "Float", _t.float64: "Double", _t.float16: "Half", _t.int64: "Long",
              _t.int32: "Int", _t.int16: "Short", _t.int8: "Char", _t.uint8: "Byte",
-             _t.bool: "Bool", _t.complex64: "ComplexFloat", _t.complex128: "ComplexDouble"}
+             _t.bool: "Bool", _t.complex64: "ComplexFloat", _t.complex128: "ComplexDouble",
+             _t.bfloat16: "BFloat16"}
     return names.get(t.dtype, str(t.dtype))
 
 
@@ -169,7 +170,7 @@ def _windows(vol, k, s, p, d, p_hi=None):
 
 
 def _compute_dtype(dt):
-    return _t.float32 if dt == _t.float16 else dt
+    return _t.float32 if dt == _t.float16 or dt == _t.bfloat16 else dt
 
 
 def _im2col(x, out, k, s, p, d):

@@ -34,13 +34,14 @@ def _tensor(x, fn, name="input", pos=1):
 def _dtype_name(dtype):
     names = {_t.int64: "Long", _t.int32: "Int", _t.int16: "Short", _t.int8: "Char",
              _t.uint8: "Byte", _t.bool: "Bool", _t.float32: "Float", _t.float64: "Double",
-             _t.float16: "Half"}
+             _t.float16: "Half", _t.bfloat16: "BFloat16"}
     return names.get(dtype, str(dtype))
 
 
 def _cpp_name(dtype):
     """The C++ name of a dtype, as PyTorch's messages print it."""
     names = {_t.float32: "float", _t.float64: "double", _t.float16: "c10::Half",
+             _t.bfloat16: "c10::BFloat16",
              _t.int64: "long int", _t.int32: "int",
              _t.int16: "short int", _t.int8: "signed char", _t.uint8: "unsigned char",
              _t.bool: "bool"}

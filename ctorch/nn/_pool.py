@@ -23,7 +23,7 @@ _DIMS = {1: "", 2: "two", 3: "three"}
 def _floats():
     global _FLOATS
     if _FLOATS is None:
-        _FLOATS = (_t.float16, _t.float32, _t.float64)
+        _FLOATS = (_t.float16, _t.float32, _t.float64, _t.bfloat16)
     return _FLOATS
 
 
@@ -31,7 +31,7 @@ def _dtype_name(dtype):
     """PyTorch's scalar-type name of a dtype ('Long', 'ComplexFloat', ...)."""
     names = {_t.int64: "Long", _t.int32: "Int", _t.int16: "Short", _t.int8: "Char",
              _t.uint8: "Byte", _t.bool: "Bool", _t.float32: "Float", _t.float64: "Double",
-             _t.float16: "Half", _t.complex64: "ComplexFloat", _t.complex128: "ComplexDouble"}
+             _t.float16: "Half", _t.bfloat16: "BFloat16", _t.complex64: "ComplexFloat", _t.complex128: "ComplexDouble"}
     return names.get(dtype, str(dtype))
 
 

@@ -273,7 +273,7 @@ def _dtype_name(dtype):
     """PyTorch's scalar-type name of a dtype ('Long', 'Float', ...)."""
     names = {_t.int64: "Long", _t.int32: "Int", _t.int16: "Short", _t.int8: "Char",
              _t.uint8: "Byte", _t.bool: "Bool", _t.float32: "Float", _t.float64: "Double",
-             _t.float16: "Half"}
+             _t.float16: "Half", _t.bfloat16: "BFloat16"}
     return names.get(dtype, str(dtype))
 
 
@@ -390,6 +390,21 @@ def relu6(input, inplace=False):
     return hardtanh(_tensor(input, "relu6"), 0.0, 6.0, inplace)
 
 
+def _up(x):
+    """bfloat16 computed in float32 (as PyTorch's kernels compute it), anything
+    else as it is; _down rounds the result back once."""
+    return x.float() if isinstance(x, Tensor) and x.dtype is _t.bfloat16 else x
+
+
+def _down(out, like):
+    return out.to(_t.bfloat16) if like.dtype is _t.bfloat16 and out.dtype is not _t.bfloat16 else out
+
+
+def _bf16_args(input, *others):
+    """input is bfloat16 and every other tensor is absent or bfloat16."""
+    return input.dtype is _t.bfloat16 and all(o is None or o.dtype is _t.bfloat16 for o in others)
+
+
 def hardsigmoid(input, inplace=False):
     _float_only(_tensor(input, "hardsigmoid"), "hardsigmoid_cpu")
     out = _t.clamp(input / 6 + 0.5, 0.0, 1.0)
@@ -398,27 +413,31 @@ def hardsigmoid(input, inplace=False):
 
 def hardswish(input, inplace=False):
     _float_only(_tensor(input, "hardswish"), "hardswish_cpu")
-    out = input * _t.clamp(input + 3, 0.0, 6.0) / 6
+    x = _up(input)
+    out = _down(x * _t.clamp(x + 3, 0.0, 6.0) / 6, input)
     return _inplace(input, out, inplace)
 
 
 def silu(input, inplace=False):
     _float_only(_tensor(input, "silu"), "silu_cpu")
-    out = input * _sigmoid(input)
+    x = _up(input)
+    out = _down(x * _sigmoid(x), input)
     return _inplace(input, out, inplace)
 
 
 def mish(input, inplace=False):
     _float_only(_tensor(input, "mish"), "mish_cpu")
-    out = input * _tanh(_softplus_stable(input))
+    x = _up(input)
+    out = _down(x * _tanh(_softplus_stable(x)), input)
     return _inplace(input, out, inplace)
 
 
 def softplus(input, beta=1.0, threshold=20.0):
     _float_only(_tensor(input, "softplus"), "softplus_cpu")
-    z = input * beta
+    x = _up(input)
+    z = x * beta
     # above the threshold the function is linear, as in PyTorch
-    return _t.where(z > threshold, input, _softplus_stable(z) / beta)
+    return _down(_t.where(z > threshold, x, _softplus_stable(z) / beta), input)
 
 
 def softsign(input):
@@ -455,7 +474,7 @@ def tanhshrink(input):
 
 def logsigmoid(input):
     _float_only(_tensor(input, "logsigmoid"), "log_sigmoid_cpu")
-    return -_softplus_stable(-input)
+    return _down(-_softplus_stable(-_up(input)), input)
 
 
 def glu(input, dim=-1):
@@ -753,6 +772,8 @@ def _check_affine(t, ns, name, fn):
 
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     _float_only(_tensor(input, "layer_norm"), "LayerNormKernelImpl")
+    if _bf16_args(input, weight, bias):
+        return _down(layer_norm(_up(input), normalized_shape, _up(weight), _up(bias), eps), input)
     ns, dims = _norm_dims(input, normalized_shape)
     _check_affine(weight, ns, "weight", "layer_norm")
     _check_affine(bias, ns, "bias", "layer_norm")
@@ -819,6 +840,8 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
 
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     _float_only(_tensor(input, "group_norm"), "GroupNormKernelImpl")
+    if _bf16_args(input, weight, bias):
+        return _down(group_norm(_up(input), num_groups, _up(weight), _up(bias), eps), input)
     if input.dim() < 2:
         raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received "
                            f"{input.dim()}")
