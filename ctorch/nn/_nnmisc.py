@@ -235,6 +235,11 @@ def _torch_batch_norm(input, weight, bias, running_mean, running_var, training, 
 def _instance_norm_impl(input, weight, bias, running_mean, running_var, use_input_stats,
                         momentum, eps):
     _tensor(input, "instance_norm")
+    for pos, name, t in ((2, "weight", weight), (3, "bias", bias), (4, "running_mean", running_mean),
+                         (5, "running_var", running_var)):
+        if t is not None and not isinstance(t, _t.Tensor):
+            raise TypeError(f"instance_norm(): argument '{name}' (position {pos}) must be Tensor, "
+                            f"not {type(t).__name__}")
     if not use_input_stats and (running_mean is None or running_var is None):
         raise RuntimeError("Expected running_mean and running_var to be defined when "
                            "use_input_stats is false")
