@@ -1004,3 +1004,85 @@ ops += [
                     [(lambda T, n=n: getattr(T.eye(3), n)(T.eye(3)) if n in ("solve", "lstsq") else
                       getattr(T.eye(3), n)(), RuntimeError, msg) for n, msg in REMOVED.items() if n != "matrix_rank"]),
 ]
+
+
+# ------------------------------------------------------------ float32 products at the kernel's edges
+# The float32 product runs packed micro-tiles of 32 x 12 with cache blocks of
+# a few hundred: these shapes put every m, n and k on either side of a tile or
+# block edge, with transposed and strided operands, broadcast batches, alpha
+# and beta, and non-finite values, against float64 numpy. The tolerance grows
+# with k (a float32 sum of k products of values in [-1, 1]).
+
+_GEMM_DIMS = (1, 2, 7, 15, 16, 17, 31, 33, 63, 64, 65, 129, 300)
+
+
+def _mm64(a, b):
+    """a @ b in float64, returned in a's dtype."""
+    with np.errstate(invalid="ignore"):
+        return np.matmul(a.astype(np.float64), b.astype(np.float64)).astype(a.dtype)
+
+
+def _addmm64(c, a, b, beta=1, alpha=1):
+    prod = alpha * np.matmul(a.astype(np.float64), b.astype(np.float64))
+    return (prod if beta == 0 else beta * c.astype(np.float64) + prod).astype(a.dtype)
+
+
+def _gemm_tol(k):
+    return (1e-5, 1e-6 + 5e-7 * k)
+
+
+def _gemm_samples(k):
+    """m x k @ k x n over the edge sizes, each with a layout pair of its own."""
+    lays = (("c", "c"), ("t", "c"), ("c", "t"), ("t", "t"), ("s", "c"), ("c", "s"))
+    out = []
+    for i, m in enumerate(_GEMM_DIMS):
+        n = _GEMM_DIMS[(i * 5 + k) % len(_GEMM_DIMS)]
+        la, lb = lays[(i + k) % len(lays)]
+        out.append(S(((m, k), la), ((k, n), lb)))
+    return out
+
+
+def _poison(x):
+    """x with inf, -inf and nan written into a few places (in place: x is a
+    fresh tensor or array)."""
+    x[0, -1] = float("inf")
+    x[-1, 0] = float("nan")
+    x[x.shape[0] // 2, x.shape[1] // 2] = -float("inf")
+    return x
+
+
+ops += [
+    LinalgOp(f"matmul_float32_k{k}", lambda T, a, b: T.matmul(a, b), _mm64, ("float32",),
+             _gemm_samples(k), grad=False, tol=_gemm_tol(k))
+    for k in _GEMM_DIMS
+] + [
+    LinalgOp("matmul_float32_batched", lambda T, a, b: T.matmul(a, b), _mm64, ("float32",),
+             [S(((2, 1, 17, 33), "c"), ((3, 33, 65), "t")), S(((5, 31, 7), "s"), ((7, 129), "c")),
+              S(((65, 16), "t"), ((4, 16, 33), "c")), S(((40, 16, 16), "c"), ((40, 16, 15), "t")),
+              S(((3, 129, 64), "c"), ((1, 64, 63), "c"))],
+             grad=False, tol=_gemm_tol(129)),
+    LinalgOp("matmul_float32_nonfinite", lambda T, a, b: T.matmul(_poison(a), _poison(b)),
+             lambda a, b: _mm64(_poison(a.copy()), _poison(b.copy())), ("float32",),
+             [S(((33, 17), "c"), ((17, 65), "c")), S(((7, 300), "t"), ((300, 31), "c")),
+              S(((129, 16), "c"), ((16, 2), "t"))],
+             grad=False, tol=_gemm_tol(300)),
+    LinalgOp("addmm_float32_edges", lambda T, c, a, b, **k: T.addmm(c, a, b, **k), _addmm64, ("float32",),
+             [S(((33, 65), "c"), ((33, 17), "c"), ((17, 65), "t"), beta=0.5, alpha=2),
+              S(((65,), "c"), ((129, 31), "t"), ((31, 65), "c"), beta=1, alpha=-1),
+              S(((1, 13), "c"), ((300, 64), "c"), ((64, 13), "s"), beta=2, alpha=0),
+              S(((64, 1), "c"), ((64, 0), "c"), ((0, 33), "c"), beta=3, alpha=1)],
+             grad=False, tol=_gemm_tol(64)),
+    LinalgOp("addmm_float32_beta0_nan", lambda T, c, a, b, **k: T.addmm(c.fill_(float("nan")), a, b, **k),
+             _addmm64, ("float32",),
+             [S(((17, 65), "c"), ((17, 129), "c"), ((129, 65), "c"), beta=0, alpha=1.5),
+              S(((33, 31), "t"), ((33, 7), "t"), ((7, 31), "t"), beta=0)],
+             grad=False, tol=_gemm_tol(129)),
+    LinalgOp("baddbmm_float32_edges", lambda T, c, a, b, **k: T.baddbmm(c, a, b, **k), _addmm64, ("float32",),
+             [S(((3, 33, 17), "c"), ((3, 33, 65), "t"), ((3, 65, 17), "c"), beta=0.25, alpha=3),
+              S(((2, 15, 64), "c"), ((2, 15, 16), "s"), ((2, 16, 64), "t"), beta=-1, alpha=0.5)],
+             grad=False, tol=_gemm_tol(65)),
+    LinalgOp("baddbmm_float32_beta0_nan",
+             lambda T, c, a, b, **k: T.baddbmm(c.fill_(float("nan")), a, b, **k), _addmm64, ("float32",),
+             [S(((4, 31, 33), "c"), ((4, 31, 63), "c"), ((4, 63, 33), "t"), beta=0, alpha=1)],
+             grad=False, tol=_gemm_tol(63)),
+]

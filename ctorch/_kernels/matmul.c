@@ -7,8 +7,9 @@
  * vectorises; columns are taken in blocks so that the touched part of B stays
  * in cache. Integer products wrap around like the type's own arithmetic.
  *
- * The float and complex products run BLAS (see below). matmul.h declares the
- * entry points.
+ * The float and complex products run BLAS (see below), except float32 on
+ * CPUs with AVX-512, which runs ctorch's own kernel (sgemm.c). matmul.h
+ * declares the entry points.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE     /* dladdr and Dl_info (<dlfcn.h>, below); Python.h set it in the one-file build */

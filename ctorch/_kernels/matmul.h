@@ -1,6 +1,7 @@
-/* Matrix products on the CPU (definitions in matmul.c): the integer products
- * that BLAS does not cover, and the batched float/complex products that run
- * a BLAS gemm (scipy's, bound by the caller) under ctorch's own threads.
+/* Matrix products on the CPU (definitions in matmul.c and sgemm.c): the
+ * integer products that BLAS does not cover, the batched float/complex
+ * products that run a BLAS gemm (scipy's, bound by the caller) under
+ * ctorch's own threads, and ctorch's own float32 gemm.
  */
 #ifndef CT_MATMUL_H
 #define CT_MATMUL_H
@@ -57,5 +58,15 @@ void ct_gemm_batched(ct_gemm_fn f, size_t es, char t1, char t2, int M, int N, in
                      void *alpha, char *P, int ld1, const int64_t *off1,
                      char *Q, int ld2, const int64_t *off2, void *beta,
                      char *C, int ldc, int64_t nb);
+
+/* ---- ctorch's own float32 product (sgemm.c) ------------------------------- */
+
+/* The same as ct_gemm_batched for float32, on ctorch's own packed kernels
+ * and threads. Returns 0 when done, -1 when this CPU has no kernel for it
+ * (nothing is written then; the caller runs the BLAS). */
+int ct_sgemm_batched(char t1, char t2, int M, int N, int K, float alpha,
+                     const float *P, int ld1, const int64_t *off1,
+                     const float *Q, int ld2, const int64_t *off2, float beta,
+                     float *C, int ldc, int64_t nb);
 
 #endif
