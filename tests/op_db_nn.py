@@ -329,6 +329,24 @@ def _unary(name, ref, kw=None, **extra):
                 gradcheck=True, **extra)
 
 
+def _s_wide(rng, dt):
+    # both sides of every kink and threshold (none hit exactly), down to where
+    # exp underflows and up to where it overflows in float16 / float32
+    x = np.arange(-39.75, 40, 2.5)
+    return [((D(x.astype(dt)),), {}),
+            ((D(np.array([-100.0, -60.0, -17.25, 9.5, 21.0, 60.0, 100.0]).astype(dt)),), {})]
+
+
+def _wide(name, ref, kw=None):
+    kw = kw or {}
+
+    def fn(t, x):
+        return getattr(F(t), name)(x, **kw)
+    return NNOp(f"{name}-wide" + "".join(f"-{v}" for v in kw.values()), fn,
+                lambda x: ref(np.asarray(x, dtype=np.float64)), _s_wide, gradcheck=True,
+                tol={"float16": (5e-3, 2e-2)})
+
+
 def _np_glu(x, dim):
     a, b = np.split(x.astype(np.float64), 2, axis=dim)
     return a / (1 + np.exp(-b))
@@ -673,11 +691,11 @@ _REDUCED_HALF = {"float16": (2e-2, 2e-2)}
 
 OPS += [
     _unary("elu", lambda x, alpha=1.0: np.where(x > 0, x, alpha * np.expm1(x)), {"alpha": 0.7},
-           refused=(("int64", NotImplementedError, "not implemented for 'Long'"),)),
+           grad_fn="EluBackward0", refused=(("int64", NotImplementedError, "not implemented for 'Long'"),)),
     _unary("selu", lambda x: SELU_S * np.where(x > 0, x, SELU_A * np.expm1(x)),
-           refused=(("int64", NotImplementedError, "\"elu_cpu\" not implemented for 'Long'"),)),
+           grad_fn="EluBackward0", refused=(("int64", NotImplementedError, "\"elu_cpu\" not implemented for 'Long'"),)),
     _unary("celu", lambda x, alpha: np.where(x > 0, x, alpha * np.expm1(x / alpha)),
-           {"alpha": 1.5},
+           {"alpha": 1.5}, grad_fn="CeluBackward0",
            errors=[(lambda t: F(t).celu(_x(t), alpha=0.0), RuntimeError,
                     "ZeroDivisionError: alpha cannot be 0 for CELU")]),
     _unary("threshold", lambda x, threshold, value: np.where(x > threshold, x, value),
@@ -701,14 +719,25 @@ OPS += [
     _unary("hardtanh", lambda x, min_val, max_val: np.clip(x, min_val, max_val),
            {"min_val": -0.5, "max_val": 1.5}),
     _unary("relu6", lambda x: np.clip(x * 1.0, 0, 6)),
-    _unary("hardsigmoid", lambda x: np.clip(x / 6 + 0.5, 0, 1)),
-    _unary("hardswish", lambda x: x * np.clip(x + 3, 0, 6) / 6),
-    _unary("silu", lambda x: x / (1 + np.exp(-x)),
+    _unary("hardsigmoid", lambda x: np.clip(x / 6 + 0.5, 0, 1), grad_fn="HardsigmoidBackward0"),
+    _unary("hardswish", lambda x: x * np.clip(x + 3, 0, 6) / 6, grad_fn="HardswishBackward0"),
+    _unary("silu", lambda x: x / (1 + np.exp(-x)), grad_fn="SiluBackward0",
            refused=(("int64", NotImplementedError, "\"silu_cpu\" not implemented"),)),
-    _unary("mish", lambda x: x * np.tanh(_sp(x))),
+    _unary("mish", lambda x: x * np.tanh(_sp(x)), grad_fn="MishBackward0"),
     _unary("softplus", lambda x, beta, threshold: np.where(x * beta > threshold, x,
                                                            _sp(beta * x) / beta),
-           {"beta": 2.0, "threshold": 3.0}),
+           {"beta": 2.0, "threshold": 3.0}, grad_fn="SoftplusBackward0"),
+    # the fused kernels' far ends: saturation, the thresholds, overflow of exp
+    _wide("silu", lambda x: x / (1 + np.exp(-x))),
+    _wide("softplus", lambda x: np.where(x > 20, x, _sp(x))),
+    _wide("softplus", lambda x: np.where(x * 0.5 > 4, x, _sp(0.5 * x) / 0.5),
+          {"beta": 0.5, "threshold": 4.0}),
+    _wide("elu", lambda x: np.where(x > 0, x, 1.5 * np.expm1(x)), {"alpha": 1.5}),
+    _wide("selu", lambda x: SELU_S * np.where(x > 0, x, SELU_A * np.expm1(x))),
+    _wide("celu", lambda x: np.where(x > 0, x, 0.5 * np.expm1(x / 0.5)), {"alpha": 0.5}),
+    _wide("mish", lambda x: x * np.tanh(_sp(x))),
+    _wide("hardswish", lambda x: x * np.clip(x + 3, 0, 6) / 6),
+    _wide("hardsigmoid", lambda x: np.clip(x / 6 + 0.5, 0, 1)),
     _unary("softsign", lambda x: x / (1 + np.abs(x))),
     _unary("tanhshrink", lambda x: x - np.tanh(x)),
     _unary("logsigmoid", lambda x: -_sp(-x),

@@ -406,6 +406,8 @@ def _s_sdpa(rng, dt):
          {"scale": 0.3}),
         ((q(1, 4, 3, 2), q(1, 2, 5, 2), q(1, 2, 5, 3)), {"enable_gqa": True}),
         ((q(3, 4), q(5, 4), q(5, 2)), {}),
+        # long enough for the causal product by row blocks (and more keys than queries)
+        ((q(1, 70, 3), q(1, 75, 3), q(1, 75, 2)), {"is_causal": True, "scale": 0.8}),
     ]
 
 

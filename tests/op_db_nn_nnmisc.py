@@ -214,6 +214,14 @@ def _s_ebag(rng, dt):
         ((w(), idx, off), {"mode": "mean", "padding_idx": 4}),
         ((w(), idx, off, D(rng.random(9).astype(dt) + 0.5)), {"mode": "sum", "padding_idx": -8}),
         ((w(), I(np.array([[1, 2, 3], [3, 3, 0]])), None), {"mode": "sum"}),
+        ((w(), idx, off), {"mode": "max", "padding_idx": 2}),
+        ((w(), idx, I(np.array([0, 3, 9]))), {"mode": "max", "include_last_offset": True}),
+        ((w(), idx, off, D(rng.random(9).astype(dt) + 0.5)), {"mode": "sum"}),
+        ((w(), I(idx.a.astype(np.int32)), I(off.a.astype(np.int32))), {"mode": "mean"}),
+        ((w(), I(np.array([[4, 4], [1, 4], [0, 0]])), None), {"mode": "mean", "padding_idx": 4}),
+        # rows wider than the kernel's 16-column blocks (and a remainder)
+        ((D(randn(rng, (10, 19), dt)), idx, off, D(rng.random(9).astype(dt) + 0.5)),
+         {"mode": "sum", "padding_idx": 4}),
     ]
 
 

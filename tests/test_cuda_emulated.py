@@ -204,3 +204,47 @@ def test_the_allocator_reuses_its_blocks():
         if step == 5:
             live = _backend.host_live_blocks()
     assert _backend.host_live_blocks() == live
+
+
+_F = torch.nn.functional
+_NN_KERNEL_OPS = {
+    # ops with CPU-only kernels: on the device they compose other ops, and
+    # must give the CPU kernels' values and gradients
+    "silu": lambda x, w, g: _F.silu(x),
+    "softplus": lambda x, w, g: _F.softplus(x * 4, beta=2.0, threshold=3.0),
+    "elu": lambda x, w, g: _F.elu(x, 0.5),
+    "selu": lambda x, w, g: _F.selu(x),
+    "celu": lambda x, w, g: _F.celu(x, 1.5),
+    "mish": lambda x, w, g: _F.mish(x),
+    "hardswish": lambda x, w, g: _F.hardswish(x * 4),
+    "hardsigmoid": lambda x, w, g: _F.hardsigmoid(x * 4),
+    "embedding_bag": lambda x, w, g: _F.embedding_bag(
+        torch.tensor([1, 3, 0, 2, 2, 5], device=w.device), w,
+        torch.tensor([0, 2, 2], device=w.device), mode="mean"),
+    "embedding_bag-max": lambda x, w, g: _F.embedding_bag(
+        torch.tensor([[1, 3, 0], [2, 4, 5]], device=w.device), w, mode="max"),
+    "grid_sample": lambda x, w, g: _F.grid_sample(x.reshape(1, 2, 3, 4), g, align_corners=False),
+    "grid_sample-bicubic": lambda x, w, g: _F.grid_sample(x.reshape(1, 2, 3, 4), g, mode="bicubic",
+                                                          padding_mode="reflection",
+                                                          align_corners=True),
+}
+
+
+@pytest.mark.parametrize("name", list(_NN_KERNEL_OPS))
+def test_nn_kernel_ops_match_the_cpu(name):
+    rng = np.random.default_rng(3)
+    arrays = (rng.standard_normal(24), rng.standard_normal((6, 3)),
+              rng.uniform(-1.1, 1.1, (1, 2, 3, 2)))
+    res = []
+    for dev in ("cpu", "cuda"):
+        leaves = [torch.tensor(a, device=dev).requires_grad_(True) for a in arrays]
+        out = _NN_KERNEL_OPS[name](*leaves)
+        assert out.device.type == dev
+        out.backward(torch.ones_like(out))
+        res.append([out.detach().cpu().numpy()] +
+                   [lf.grad.cpu().numpy() if lf.grad is not None else None for lf in leaves])
+    for a, b in zip(*res):
+        if a is None:
+            assert b is None
+        else:
+            np.testing.assert_allclose(b, a, rtol=1e-10, atol=1e-12)

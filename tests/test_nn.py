@@ -89,7 +89,8 @@ def test_gradcheck(op):
             assert type(out.grad_fn).__name__ == op.grad_fn
 
 
-@pytest.mark.parametrize("name", ["gelu", "nll_loss", "mse_loss", "linear", "cross_entropy"])
+@pytest.mark.parametrize("name", ["gelu", "nll_loss", "mse_loss", "linear", "cross_entropy",
+                                  "silu", "softplus", "celu", "mish", "hardswish"])
 def test_gradgradcheck(name):
     rng = np.random.default_rng(2)
     x = torch.tensor(rng.standard_normal((5, 4))).requires_grad_(True)
@@ -102,6 +103,11 @@ def test_gradgradcheck(name):
         "mse_loss": (lambda a, b: F.mse_loss(a, b), (x, y)),
         "linear": (lambda a, b: F.linear(a, b, torch.ones(3, dtype=torch.float64)), (x, w)),
         "cross_entropy": (lambda a: F.cross_entropy(a, t, label_smoothing=0.1), (x,)),
+        "silu": (lambda a: F.silu(a), (x,)),
+        "softplus": (lambda a: F.softplus(a * 3, beta=2.0, threshold=3.0), (x,)),
+        "celu": (lambda a: F.celu(a, alpha=0.7), (x,)),
+        "mish": (lambda a: F.mish(a), (x,)),
+        "hardswish": (lambda a: F.hardswish(a * 4), (x,)),
     }
     fn, inputs = fns[name]
     assert torch.autograd.gradgradcheck(fn, inputs)

@@ -33,6 +33,7 @@
 #include "nnmisc.h"
 #include "conv.h"
 #include "special.h"
+#include "nnsample.h"
 
 /* ---- elementwise ------------------------------------------------------- */
 
@@ -226,6 +227,19 @@ typedef struct ct_backend {
     ct_special_poly_fn special_poly;
     ct_special_digamma_fn special_digamma;
     ct_special_erfinv_fn special_erfinv;
+    /* fused activations (nn.h): per dtype (float32, float64); NULL where a
+     * device has none (the op then composes other ops) */
+    const ct_act_fn *act;
+    const ct_act_bwd_fn *act_bwd;
+    /* embedding_bag and grid_sample (nnsample.h): the offsets / indices
+     * check, and per dtype (float32, float64) the kernels; NULL where a
+     * device has none (the op then composes other ops) */
+    int64_t (*ebag_check)(const int64_t *idx, int64_t n, int64_t rows, const int64_t *off,
+                          int64_t noff, int64_t *bad);
+    const ct_ebag_fn *ebag;
+    const ct_ebag_bwd_fn *ebag_bwd;
+    const ct_grid_fn *grid_sample;
+    const ct_grid_bwd_fn *grid_sample_bwd;
 } ct_backend;
 
 /* the CPU backend (cpu_backend.c) */

@@ -612,4 +612,11 @@ const ct_backend ct_cpu_backend = {
     .special_poly = ct_special_poly,
     .special_digamma = ct_special_digamma,
     .special_erfinv = ct_special_erfinv,
+    .act = ct_act_loops,
+    .act_bwd = ct_act_bwd_loops,
+    .ebag_check = ct_ebag_check,
+    .ebag = ct_ebag_loops,
+    .ebag_bwd = ct_ebag_bwd_loops,
+    .grid_sample = ct_grid_sample_loops,
+    .grid_sample_bwd = ct_grid_sample_bwd_loops,
 };

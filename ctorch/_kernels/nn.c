@@ -7,46 +7,67 @@
 #include "nn.h"
 #include "common.h"
 #include "fastmath.h"
+#include "strided.h"
 
 #define CT_NN_GRAIN 32768
 #define CT_SQRT1_2 0.70710678118654752440
 #define CT_INV_SQRT_2PI 0.39894228040143267794
 #define CT_SQRT_2_PI 0.79788456080286535588
 
-/* float: fastmath.h's vectorisable erf, tanh and exp; double: libm's */
+/* float: fastmath.h's vectorisable tanh and exp; double: libm's */
 #define CT_NN_TANH_f ct_tanhf
 #define CT_NN_TANH_ tanh
-#define CT_NN_ERF_f ct_erff
-#define CT_NN_ERF_ erf
 #define CT_NN_EXP_f ct_expf
 #define CT_NN_EXP_ exp
 
+/* Phi(x), the normal CDF, in float: erfc(z) (z = |x| / sqrt 2) as
+ * t exp(-z^2 + P(t)) with t = 1 / (1 + z/2) and P a degree-9 Chebyshev fit
+ * (relative error of erfc under 1.1e-7 for every z >= 0), so that Phi is
+ * relatively accurate in both tails; plain arithmetic that vectorises. */
+static inline __attribute__((always_inline)) float ct_nn_phif(float x)
+{
+    float z = (x < 0 ? -x : x) * (float)CT_SQRT1_2;
+    float t = 1.0f / (1.0f + 0.5f * z);
+    float q = 0.17087277f;
+    q = q * t - 0.82215223f;
+    q = q * t + 1.48851587f;
+    q = q * t - 1.13520398f;
+    q = q * t + 0.27886807f;
+    q = q * t - 0.18628806f;
+    q = q * t + 0.09678418f;
+    q = q * t + 0.37409196f;
+    q = q * t + 1.00002368f;
+    q = q * t - 1.26551223f;
+    float h = 0.5f * t * ct_expf(q - z * z);             /* erfc(z) / 2 */
+    return x < 0 ? h : 1.0f - h;
+}
+/* float: Phi by ct_nn_phif; double: by libm's erf */
+#define CT_NN_PHI_f(v) ct_nn_phif(v)
+#define CT_NN_PHI_(v) (0.5 * (1 + erf((v) * CT_SQRT1_2)))
+
 /* y = gelu(x) on contiguous arrays; approx 0: x * Phi(x), 1: the tanh form */
 #define CT_GELU(S, T, F)                                                           \
-CT_MULTIVERSION void ct_gelu_##S(const T *x, T *y, int64_t n, int approx)          \
+CT_MULTIVERSION void ct_gelu_body_##S(const T *x, T *y, int64_t n, int approx)          \
 {                                                                                  \
     int64_t i;                                                                     \
     if (approx) {                                                                  \
-        _Pragma("omp parallel for schedule(static) if (n > CT_NN_GRAIN)")          \
         for (i = 0; i < n; i++) {                                                  \
             T v = x[i];                                                            \
             T u = (T)CT_SQRT_2_PI * (v + (T)0.044715 * v * v * v);                 \
             y[i] = (T)0.5 * v * ((T)1 + CT_NN_TANH_##F(u));                               \
         }                                                                          \
     } else {                                                                       \
-        _Pragma("omp parallel for schedule(static) if (n > CT_NN_GRAIN)")          \
         for (i = 0; i < n; i++) {                                                  \
             T v = x[i];                                                            \
-            y[i] = (T)0.5 * v * ((T)1 + CT_NN_ERF_##F(v * (T)CT_SQRT1_2));                \
+            y[i] = v * (T)CT_NN_PHI_##F(v);                                        \
         }                                                                          \
     }                                                                              \
 }                                                                                  \
 /* dx = g * gelu'(x) */                                                            \
-CT_MULTIVERSION void ct_gelu_bwd_##S(const T *g, const T *x, T *dx, int64_t n, int approx) \
+CT_MULTIVERSION void ct_gelu_bwd_body_##S(const T *g, const T *x, T *dx, int64_t n, int approx) \
 {                                                                                  \
     int64_t i;                                                                     \
     if (approx) {                                                                  \
-        _Pragma("omp parallel for schedule(static) if (n > CT_NN_GRAIN)")          \
         for (i = 0; i < n; i++) {                                                  \
             T v = x[i];                                                            \
             T u = (T)CT_SQRT_2_PI * (v + (T)0.044715 * v * v * v);                 \
@@ -55,13 +76,40 @@ CT_MULTIVERSION void ct_gelu_bwd_##S(const T *g, const T *x, T *dx, int64_t n, i
             dx[i] = g[i] * ((T)0.5 * ((T)1 + t) + (T)0.5 * v * ((T)1 - t * t) * du); \
         }                                                                          \
     } else {                                                                       \
-        _Pragma("omp parallel for schedule(static) if (n > CT_NN_GRAIN)")          \
         for (i = 0; i < n; i++) {                                                  \
             T v = x[i];                                                            \
-            T cdf = (T)0.5 * ((T)1 + CT_NN_ERF_##F(v * (T)CT_SQRT1_2));                   \
+            T cdf = (T)CT_NN_PHI_##F(v);                                           \
             T pdf = (T)CT_INV_SQRT_2PI * CT_NN_EXP_##F((T)-0.5 * v * v);                  \
             dx[i] = g[i] * (cdf + v * pdf);                                        \
         }                                                                          \
+    }                                                                              \
+} \
+/* the bodies above run on blocks of CT_NN_GRAIN elements, one per thread:  \
+ * the target clones are the bodies', outside the parallel region */          \
+void ct_gelu_##S(const T *x, T *y, int64_t n, int approx)                          \
+{                                                                                  \
+    if (n <= CT_NN_GRAIN || ct_get_num_threads() <= 1) {                           \
+        ct_gelu_body_##S(x, y, n, approx);                                         \
+        return;                                                                    \
+    }                                                                              \
+    int64_t nb = (n + CT_NN_GRAIN - 1) / CT_NN_GRAIN, b;                           \
+    _Pragma("omp parallel for schedule(static)")                                   \
+    for (b = 0; b < nb; b++) {                                                     \
+        int64_t lo = b * CT_NN_GRAIN, m = n - lo < CT_NN_GRAIN ? n - lo : CT_NN_GRAIN; \
+        ct_gelu_body_##S(x + lo, y + lo, m, approx);                               \
+    }                                                                              \
+}                                                                                  \
+void ct_gelu_bwd_##S(const T *g, const T *x, T *dx, int64_t n, int approx)         \
+{                                                                                  \
+    if (n <= CT_NN_GRAIN || ct_get_num_threads() <= 1) {                           \
+        ct_gelu_bwd_body_##S(g, x, dx, n, approx);                                 \
+        return;                                                                    \
+    }                                                                              \
+    int64_t nb = (n + CT_NN_GRAIN - 1) / CT_NN_GRAIN, b;                           \
+    _Pragma("omp parallel for schedule(static)")                                   \
+    for (b = 0; b < nb; b++) {                                                     \
+        int64_t lo = b * CT_NN_GRAIN, m = n - lo < CT_NN_GRAIN ? n - lo : CT_NN_GRAIN; \
+        ct_gelu_bwd_body_##S(g + lo, x + lo, dx + lo, m, approx);                  \
     }                                                                              \
 }
 CT_GELU(f32, float, f)
@@ -139,4 +187,194 @@ ct_nll_fn ct_nll_loops[CT_NDTYPES] = {
 };
 ct_nll_bwd_fn ct_nll_bwd_loops[CT_NDTYPES] = {
     [CT_FLOAT32] = ct_nll_bwd_any_f32, [CT_FLOAT64] = ct_nll_bwd_any_f64,
+};
+
+/* ---- fused activations ------------------------------------------------------
+ * One forward and one backward kernel per dtype, the activation picked by
+ * `op` (CT_ACT_*), its parameters in p[0..2]:
+ *   silu         x * sigmoid(x)
+ *   softplus     log(1 + exp(beta x)) / beta, x where beta x > threshold
+ *                (p: beta, threshold)
+ *   elu          scale * x for x > 0, else scale * alpha * expm1(input_scale x)
+ *                (p: alpha, scale, input_scale; selu and celu are elu's)
+ *   mish         x * tanh(softplus(x))
+ *   hardswish    x * clamp(x + 3, 0, 6) / 6
+ *   hardsigmoid  clamp(x / 6 + 1/2, 0, 1)
+ * The backward kernels take the input x and give dx = g * f'(x). Every body
+ * is branch free (selects), so the float loops vectorise over fastmath.h's
+ * exp / expm1 / log1p. */
+#define CT_NN_EXPM1_f ct_expm1f
+#define CT_NN_EXPM1_ expm1
+/* log1p(e) for e in [0, 1] (softplus's log1p(exp(-|z|))): 2 atanh(s) with
+ * s = e / (2 + e) <= 1/3, its series to s^15 (truncation < 2e-8 relative).
+ * Plain arithmetic: fastmath.h's general ct_log1pf after ct_expf is more
+ * than GCC's if-conversion takes, and the loop would not vectorise */
+static inline __attribute__((always_inline)) float ct_nn_log1p01f(float e)
+{
+    float s = e / (2.0f + e), z = s * s;
+    float q = 1.0f / 15;
+    q = q * z + 1.0f / 13;
+    q = q * z + 1.0f / 11;
+    q = q * z + 1.0f / 9;
+    q = q * z + 1.0f / 7;
+    q = q * z + 1.0f / 5;
+    q = q * z + 1.0f / 3;
+    return 2.0f * s * (q * z + 1.0f);
+}
+#define CT_NN_LOG1P_f ct_nn_log1p01f
+#define CT_NN_LOG1P_ log1p
+
+#define CT_ACT(S, T, F)                                                            \
+CT_MULTIVERSION void ct_act_body_##S(const T *x, T *y, int64_t n, int op,    \
+                                            const double *p)                       \
+{                                                                                  \
+    int64_t i;                                                                     \
+    switch (op) {                                                                  \
+    case CT_ACT_SILU:                                                              \
+        for (i = 0; i < n; i++) {                                                  \
+            T v = x[i];                                                            \
+            y[i] = v / ((T)1 + CT_NN_EXP_##F(-v));                                 \
+        }                                                                          \
+        break;                                                                     \
+    case CT_ACT_SOFTPLUS: {                                                        \
+        T beta = (T)p[0], thr = (T)p[1], ib = (T)1 / beta;                         \
+        for (i = 0; i < n; i++) {                                                  \
+            T v = x[i], z = v * beta;                                              \
+            T r = z > 0 ? z : (T)0;                                                \
+            T s = (r + CT_NN_LOG1P_##F(CT_NN_EXP_##F(z - r - r))) * ib;            \
+            y[i] = z > thr ? v : s;                                                \
+        }                                                                          \
+        break;                                                                     \
+    }                                                                              \
+    case CT_ACT_ELU: {                                                             \
+        T sa = (T)(p[0] * p[1]), sc = (T)p[1], is = (T)p[2];                       \
+        for (i = 0; i < n; i++) {                                                  \
+            T v = x[i];                                                            \
+            T m = v < 0 ? v : (T)0;                                                \
+            T e = sa * CT_NN_EXPM1_##F(m * is);                                    \
+            y[i] = v > 0 ? v * sc : e;                                             \
+        }                                                                          \
+        break;                                                                     \
+    }                                                                              \
+    case CT_ACT_MISH:                                                              \
+        for (i = 0; i < n; i++) {                                                  \
+            /* tanh(log(1 + e)) = e (e + 2) / (e (e + 2) + 2), e = exp(x) */       \
+            T v = x[i];                                                            \
+            T e = CT_NN_EXP_##F(v < 20 ? v : (T)20);                               \
+            T q = e * (e + 2);                                                     \
+            T t = q / (q + 2);                                                     \
+            y[i] = v * (v < 20 ? t : (T)1);                                        \
+        }                                                                          \
+        break;                                                                     \
+    case CT_ACT_HARDSWISH:                                                         \
+        for (i = 0; i < n; i++) {                                                  \
+            T v = x[i];                                                            \
+            T c = v + 3;                                                           \
+            c = c < 0 ? (T)0 : c;                                                  \
+            c = c > 6 ? (T)6 : c;                                                  \
+            y[i] = v * c / 6;                                                      \
+        }                                                                          \
+        break;                                                                     \
+    case CT_ACT_HARDSIGMOID:                                                       \
+        for (i = 0; i < n; i++) {                                                  \
+            T c = x[i] / 6 + (T)0.5;                                               \
+            c = c < 0 ? (T)0 : c;                                                  \
+            y[i] = c > 1 ? (T)1 : c;                                               \
+        }                                                                          \
+        break;                                                                     \
+    }                                                                              \
+}                                                                                  \
+CT_MULTIVERSION void ct_act_bwd_body_##S(const T *g, const T *x, T *dx,      \
+                                                int64_t n, int op, const double *p) \
+{                                                                                  \
+    int64_t i;                                                                     \
+    switch (op) {                                                                  \
+    case CT_ACT_SILU:                                                              \
+        for (i = 0; i < n; i++) {                                                  \
+            T v = x[i];                                                            \
+            T s = (T)1 / ((T)1 + CT_NN_EXP_##F(-v));                               \
+            dx[i] = g[i] * (s * ((T)1 + v * ((T)1 - s)));                          \
+        }                                                                          \
+        break;                                                                     \
+    case CT_ACT_SOFTPLUS: {                                                        \
+        T beta = (T)p[0], thr = (T)p[1];                                           \
+        for (i = 0; i < n; i++) {                                                  \
+            T z = x[i] * beta;                                                     \
+            T s = (T)1 / ((T)1 + CT_NN_EXP_##F(-z));                               \
+            dx[i] = z > thr ? g[i] : g[i] * s;                                     \
+        }                                                                          \
+        break;                                                                     \
+    }                                                                              \
+    case CT_ACT_ELU: {                                                             \
+        T sai = (T)(p[0] * p[1] * p[2]), sc = (T)p[1], is = (T)p[2];               \
+        for (i = 0; i < n; i++) {                                                  \
+            T v = x[i];                                                            \
+            T m = v < 0 ? v : (T)0;                                                \
+            T e = sai * CT_NN_EXP_##F(m * is);                                     \
+            dx[i] = g[i] * (v > 0 ? sc : e);                                       \
+        }                                                                          \
+        break;                                                                     \
+    }                                                                              \
+    case CT_ACT_MISH:                                                              \
+        for (i = 0; i < n; i++) {                                                  \
+            /* tanh(sp) + x sigmoid(x) (1 - tanh(sp)^2), 1 - t = 2 / (q + 2) */    \
+            T v = x[i];                                                            \
+            T e = CT_NN_EXP_##F(v < 20 ? v : (T)20);                               \
+            T q = e * (e + 2);                                                     \
+            T u = (T)2 / (q + 2);                                                  \
+            T t = (T)1 - u;                                                        \
+            T d = t + v * (e / (e + 1)) * u * ((T)1 + t);                          \
+            dx[i] = g[i] * (v < 20 ? d : (T)1);                                    \
+        }                                                                          \
+        break;                                                                     \
+    case CT_ACT_HARDSWISH:                                                         \
+        for (i = 0; i < n; i++) {                                                  \
+            T v = x[i];                                                            \
+            T d = v < -3 ? (T)0 : (v <= 3 ? v / 3 + (T)0.5 : (T)1);                \
+            dx[i] = g[i] * d;                                                      \
+        }                                                                          \
+        break;                                                                     \
+    case CT_ACT_HARDSIGMOID:                                                       \
+        for (i = 0; i < n; i++) {                                                  \
+            T v = x[i];                                                            \
+            dx[i] = (v > -3 && v < 3) ? g[i] / 6 : (T)0;                           \
+        }                                                                          \
+        break;                                                                     \
+    }                                                                              \
+}                                                                                  \
+void ct_act_##S(const void *x, void *y, int64_t n, int op, const double *p)        \
+{                                                                                  \
+    if (n <= CT_NN_GRAIN || ct_get_num_threads() <= 1) {                           \
+        ct_act_body_##S((const T *)x, (T *)y, n, op, p);                           \
+        return;                                                                    \
+    }                                                                              \
+    int64_t nb = (n + CT_NN_GRAIN - 1) / CT_NN_GRAIN, b;                           \
+    _Pragma("omp parallel for schedule(static)")                                   \
+    for (b = 0; b < nb; b++) {                                                     \
+        int64_t lo = b * CT_NN_GRAIN, m = n - lo < CT_NN_GRAIN ? n - lo : CT_NN_GRAIN; \
+        ct_act_body_##S((const T *)x + lo, (T *)y + lo, m, op, p);                 \
+    }                                                                              \
+}                                                                                  \
+void ct_act_bwd_##S(const void *g, const void *x, void *dx, int64_t n, int op,     \
+                    const double *p)                                               \
+{                                                                                  \
+    if (n <= CT_NN_GRAIN || ct_get_num_threads() <= 1) {                           \
+        ct_act_bwd_body_##S((const T *)g, (const T *)x, (T *)dx, n, op, p);        \
+        return;                                                                    \
+    }                                                                              \
+    int64_t nb = (n + CT_NN_GRAIN - 1) / CT_NN_GRAIN, b;                           \
+    _Pragma("omp parallel for schedule(static)")                                   \
+    for (b = 0; b < nb; b++) {                                                     \
+        int64_t lo = b * CT_NN_GRAIN, m = n - lo < CT_NN_GRAIN ? n - lo : CT_NN_GRAIN; \
+        ct_act_bwd_body_##S((const T *)g + lo, (const T *)x + lo, (T *)dx + lo, m, op, p); \
+    }                                                                              \
+}
+CT_ACT(f32, float, f)
+CT_ACT(f64, double, )
+
+ct_act_fn ct_act_loops[CT_NDTYPES] = {
+    [CT_FLOAT32] = ct_act_f32, [CT_FLOAT64] = ct_act_f64,
+};
+ct_act_bwd_fn ct_act_bwd_loops[CT_NDTYPES] = {
+    [CT_FLOAT32] = ct_act_bwd_f32, [CT_FLOAT64] = ct_act_bwd_f64,
 };

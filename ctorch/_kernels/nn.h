@@ -67,4 +67,20 @@ extern ct_gelu_bwd_fn ct_gelu_bwd_loops[CT_NDTYPES];
 extern ct_nll_fn ct_nll_loops[CT_NDTYPES];
 extern ct_nll_bwd_fn ct_nll_bwd_loops[CT_NDTYPES];
 
+/* ---- fused activations (nn.c): op codes, kernels, tables ------------------- */
+
+enum { CT_ACT_SILU = 0, CT_ACT_SOFTPLUS = 1, CT_ACT_ELU = 2, CT_ACT_MISH = 3,
+       CT_ACT_HARDSWISH = 4, CT_ACT_HARDSIGMOID = 5 };
+/* y = f(x) over n contiguous elements; p: the activation's parameters */
+typedef void (*ct_act_fn)(const void *x, void *y, int64_t n, int op, const double *p);
+/* dx = g * f'(x) */
+typedef void (*ct_act_bwd_fn)(const void *g, const void *x, void *dx, int64_t n, int op,
+                              const double *p);
+void ct_act_f32(const void *x, void *y, int64_t n, int op, const double *p);
+void ct_act_f64(const void *x, void *y, int64_t n, int op, const double *p);
+void ct_act_bwd_f32(const void *g, const void *x, void *dx, int64_t n, int op, const double *p);
+void ct_act_bwd_f64(const void *g, const void *x, void *dx, int64_t n, int op, const double *p);
+extern ct_act_fn ct_act_loops[CT_NDTYPES];
+extern ct_act_bwd_fn ct_act_bwd_loops[CT_NDTYPES];
+
 #endif

@@ -202,3 +202,295 @@ def _mse_loss(input, target, int reduction):
         _set_grad_mode(mode)
     return record("mse_loss", d, (x, t), (reduction, count))
 
+
+
+# ------------------------------------------------------ fused activations
+# silu, softplus, elu (selu, celu), mish, hardswish, hardsigmoid: one kernel
+# each way (nn.c, the backend's act / act_bwd tables), float16 computed in
+# float32. A device without them (a NULL table) or a complex input gets None
+# from _act, and ctorch.nn.functional composes other ops instead.
+
+cdef extern from "nn.h" nogil:
+    ctypedef void (*ct_act_fn)(const void *x, void *y, int64_t n, int op, const double *p)
+    ctypedef void (*ct_act_bwd_fn)(const void *g, const void *x, void *dx, int64_t n, int op,
+                                   const double *p)
+
+# the activation members of the backend table (backend.h), under its C name
+cdef extern from "backend.h" nogil:
+    ctypedef struct ct_act_table "ct_backend":
+        const ct_act_fn *act
+        const ct_act_bwd_fn *act_bwd
+
+ACT_SILU = 0
+ACT_SOFTPLUS = 1
+ACT_ELU = 2
+ACT_MISH = 3
+ACT_HARDSWISH = 4
+ACT_HARDSIGMOID = 5
+
+# the derivatives-table entry each activation records under
+_ACT_OPS = ("silu", "softplus", "elu", "mish", "hardswish", "hardsigmoid")
+
+
+cdef inline Tensor _act_dense(Tensor t, DType comp):
+    return _dense_copy(_cast(t, comp)) if (t._dtype is not comp or not _is_contiguous(t)) else t
+
+
+cdef Tensor _act_raw(Tensor x, int op, double p0, double p1, double p2):
+    cdef DType comp = _nn_compute_dtype(x._dtype)
+    cdef const ct_act_table *B = <const ct_act_table *>x._storage.backend
+    cdef ct_act_fn fn = B.act[comp._code]
+    cdef Tensor c = _act_dense(x, comp)
+    cdef Tensor r = _empty_like(c, comp)
+    cdef double p[3]
+    p[0] = p0; p[1] = p1; p[2] = p2
+    cdef int64_t n = c._numel
+    with nogil:
+        fn(c._data, r._data, n, op, p)
+    return r if comp is x._dtype else _cast(r, x._dtype)
+
+
+cdef Tensor _act_bwd_raw(Tensor g, Tensor x, int op, double p0, double p1, double p2):
+    _same_device(x, g)
+    cdef DType comp = _nn_compute_dtype(x._dtype)
+    cdef const ct_act_table *B = <const ct_act_table *>x._storage.backend
+    cdef ct_act_bwd_fn fn = B.act_bwd[comp._code]
+    cdef Tensor cx = _act_dense(x, comp)
+    cdef Tensor cg = _act_dense(g, comp)
+    cdef Tensor r = _empty_like(cx, comp)
+    cdef double p[3]
+    p[0] = p0; p[1] = p1; p[2] = p2
+    cdef int64_t n = cx._numel
+    with nogil:
+        fn(cg._data, cx._data, r._data, n, op, p)
+    return r if comp is x._dtype else _cast(r, x._dtype)
+
+
+def _act(input, int op, double p0=0.0, double p1=0.0, double p2=0.0, str name=None):
+    """f(input) by the fused kernel, recorded under `name` (default: the
+    activation's own entry); None where there is no kernel for the input."""
+    cdef Tensor x = <Tensor>input
+    cdef const ct_act_table *B = <const ct_act_table *>x._storage.backend
+    if (B.act == NULL or B.act_bwd == NULL or not x._dtype.is_floating_point
+            or x._dtype.is_complex):
+        return None
+    cdef DType comp = _nn_compute_dtype(x._dtype)
+    if B.act[comp._code] == NULL or B.act_bwd[comp._code] == NULL:
+        return None
+    return record(name if name is not None else _ACT_OPS[op], _act_raw(x, op, p0, p1, p2),
+                  (x,), (op, p0, p1, p2))
+
+
+def _act_deriv(x, int op, double p0, double p1, double p2):
+    """f'(x) as a differentiable expression (for higher-order gradients)."""
+    sigmoid = _FUNCTIONS["sigmoid"]
+    if op == ACT_SILU:
+        s = sigmoid(x)
+        return s * (1 + x * (1 - s))
+    if op == ACT_SOFTPLUS:
+        z = x * p0
+        above = (z > p1).to(x.dtype)
+        return above + (1 - above) * sigmoid(z)
+    if op == ACT_ELU:
+        pos = (x > 0).to(x.dtype)
+        m = x - _FUNCTIONS["relu"](x)
+        return pos * p1 + (1 - pos) * (p0 * p1 * p2) * _FUNCTIONS["exp"](m * p2)
+    if op == ACT_MISH:
+        r = _FUNCTIONS["relu"](x)
+        sp = r + _FUNCTIONS["log1p"](_FUNCTIONS["exp"](x - 2 * r))
+        t = _FUNCTIONS["tanh"](sp)
+        return t + x * sigmoid(x) * (1 - t * t)
+    if op == ACT_HARDSWISH:
+        mid = ((x >= -3) & (x <= 3)).to(x.dtype)
+        return mid * (x / 3 + 0.5) + (x > 3).to(x.dtype)
+    return ((x > -3) & (x < 3)).to(x.dtype) / 6
+
+
+def _act_backward(grad, self, int op, double p0, double p1, double p2):
+    """The gradient of a fused activation: the backward kernel, or under
+    create_graph a differentiable expression."""
+    if _grad_mode():
+        return grad * _act_deriv(self, op, p0, p1, p2)
+    return _act_bwd_raw(<Tensor>grad, <Tensor>self, op, p0, p1, p2)
+
+
+# ------------------------------------------------------------ embedding_bag
+# The bags' sums / means / maxima (nnsample.c, the backend's ebag tables) and
+# the index-add of the backward; float32 and float64 on a device that has the
+# kernels (the caller composes other ops elsewhere).
+
+cdef extern from "nnsample.h" nogil:
+    ctypedef void (*ct_ebag_fn)(const void *w, int64_t dim, int64_t ws0, int64_t ws1,
+                                const int64_t *idx, int64_t n, const int64_t *off, int64_t nbags,
+                                int mode, const void *psw, int64_t pad, void *out,
+                                int64_t *counts, int64_t *bag, void *scale, int64_t *max_idx)
+    ctypedef void (*ct_ebag_bwd_fn)(const void *g, int64_t gs0, int64_t gs1, int64_t dim,
+                                    const int64_t *idx, const int64_t *bag, const void *scale,
+                                    int64_t n, int mode, const int64_t *max_idx, int64_t nbags,
+                                    void *gw)
+    ctypedef struct ct_grid_args:
+        int64_t N, C, ID, IH, IW, OD, OH, OW
+        int64_t xs[5]
+        int64_t gs[5]
+        int nd, mode, padding, align
+    ctypedef void (*ct_grid_fn)(const ct_grid_args *a, const void *x, const void *grid, void *y)
+    ctypedef void (*ct_grid_bwd_fn)(const ct_grid_args *a, const void *g, const void *x,
+                                    const void *grid, void *gx, void *ggrid)
+
+cdef extern from "backend.h" nogil:
+    ctypedef struct ct_sample_table "ct_backend":
+        int64_t (*ebag_check)(const int64_t *idx, int64_t n, int64_t rows, const int64_t *off,
+                              int64_t noff, int64_t *bad)
+        const ct_ebag_fn *ebag
+        const ct_ebag_bwd_fn *ebag_bwd
+        const ct_grid_fn *grid_sample
+        const ct_grid_bwd_fn *grid_sample_bwd
+
+
+cdef inline bint _sample_kernels(Tensor t, int which):
+    """Whether t's device has the embedding_bag (0) / grid_sample (1) kernels
+    for t's dtype (float32, float64)."""
+    cdef const ct_sample_table *B = <const ct_sample_table *>t._storage.backend
+    cdef int code = t._dtype._code
+    if code != CT_FLOAT32 and code != CT_FLOAT64:
+        return False
+    if which == 0:
+        return B.ebag != NULL and B.ebag_bwd != NULL and B.ebag_check != NULL and B.ebag[code] != NULL
+    return B.grid_sample != NULL and B.grid_sample_bwd != NULL and B.grid_sample[code] != NULL
+
+
+def _ebag_ok(Tensor weight):
+    return _sample_kernels(weight, 0)
+
+
+def _ebag_check(Tensor idx, int64_t rows, Tensor off):
+    """(code, value) of what is wrong with int64 contiguous indices / offsets
+    (nnsample.h CT_EBAG_*), (0, 0) when nothing is."""
+    cdef const ct_sample_table *B = <const ct_sample_table *>idx._storage.backend
+    cdef int64_t bad = 0, code
+    code = B.ebag_check(<const int64_t *>idx._data, idx._numel, rows,
+                        <const int64_t *>off._data, off._numel, &bad)
+    return code, bad
+
+
+def _ebag_forward(Tensor weight, Tensor idx, Tensor off, int64_t nbags, int mode, psw,
+                  int64_t pad):
+    """(out, counts, bag, scale, max_idx or None) of the bags of idx (int64,
+    contiguous) at offsets off (int64, contiguous) into weight's rows."""
+    cdef const ct_sample_table *B = <const ct_sample_table *>weight._storage.backend
+    cdef DType dt = weight._dtype
+    cdef int64_t dim = weight._shape[1], n = idx._numel
+    cdef int dev = weight._storage.device
+    cdef Tensor out = _empty_list([nbags, dim], dt, dev)
+    cdef Tensor counts = _empty_list([nbags], t_int64, dev)
+    cdef Tensor bag = _empty_list([n], t_int64, dev)
+    cdef Tensor scale = _empty_list([n], dt, dev)
+    cdef Tensor mx = _empty_list([nbags, dim], t_int64, dev) if mode == 2 else None
+    cdef Tensor p = None
+    if psw is not None:
+        p = <Tensor>psw
+        p = _dense_copy(_cast(p, dt)) if (p._dtype is not dt or not _is_contiguous(p)) else p
+    cdef const void *pp = p._data if p is not None else NULL
+    cdef int64_t *mp = <int64_t *>mx._data if mx is not None else NULL
+    cdef ct_ebag_fn fn = B.ebag[dt._code]
+    cdef int64_t ws0 = weight._stride[0], ws1 = weight._stride[1]
+    with nogil:
+        fn(weight._data, dim, ws0, ws1, <const int64_t *>idx._data, n,
+           <const int64_t *>off._data, nbags, mode, pp, pad, out._data,
+           <int64_t *>counts._data, <int64_t *>bag._data, scale._data, mp)
+    return out, counts, bag, scale, mx
+
+
+def _ebag_weight_grad(Tensor grad, Tensor weight, Tensor idx, Tensor bag, Tensor scale, int mode,
+                      max_idx):
+    """d weight of embedding_bag by the index-add kernel (grad: (nbags, dim))."""
+    cdef const ct_sample_table *B = <const ct_sample_table *>weight._storage.backend
+    cdef DType dt = weight._dtype
+    cdef Tensor g = _cast(grad, dt) if grad._dtype is not dt else grad
+    cdef Tensor gw = _empty_list([weight._shape[0], weight._shape[1]], dt, weight._storage.device)
+    _fill(gw, 0)
+    cdef Tensor mx = <Tensor>max_idx if max_idx is not None else None
+    cdef const int64_t *mp = <const int64_t *>mx._data if mx is not None else NULL
+    cdef ct_ebag_bwd_fn fn = B.ebag_bwd[dt._code]
+    cdef int64_t gs0 = g._stride[0], gs1 = g._stride[1], dim = weight._shape[1]
+    cdef int64_t n = idx._numel, nbags = g._shape[0]
+    with nogil:
+        fn(g._data, gs0, gs1, dim, <const int64_t *>idx._data, <const int64_t *>bag._data,
+           scale._data, n, mode, mp, nbags, gw._data)
+    return gw
+
+
+# ------------------------------------------------------------ grid_sample
+
+def _grid_ok(Tensor x, int mode):
+    return _sample_kernels(x, 1)
+
+
+cdef int _grid_fill(ct_grid_args *a, Tensor x, Tensor grid, int mode, int padding,
+                    bint align) except -1:
+    cdef int nd = x._ndim - 2, i
+    a.nd = nd
+    a.mode = mode
+    a.padding = padding
+    a.align = align
+    a.N = x._shape[0]
+    a.C = x._shape[1]
+    a.ID = x._shape[2] if nd == 3 else 1
+    a.IH = x._shape[x._ndim - 2]
+    a.IW = x._shape[x._ndim - 1]
+    a.OD = grid._shape[1] if nd == 3 else 1
+    a.OH = grid._shape[grid._ndim - 3]
+    a.OW = grid._shape[grid._ndim - 2]
+    for i in range(5):
+        a.xs[i] = 0
+        a.gs[i] = 0
+    a.xs[0] = x._stride[0]
+    a.xs[1] = x._stride[1]
+    a.gs[0] = grid._stride[0]
+    if nd == 3:
+        a.gs[1] = grid._stride[1]
+    a.gs[2] = grid._stride[grid._ndim - 3]
+    a.gs[3] = grid._stride[grid._ndim - 2]
+    a.gs[4] = grid._stride[grid._ndim - 1]
+    return 0
+
+
+def _grid_sample(Tensor x, Tensor grid, int mode, int padding, bint align):
+    """grid_sample's output by the kernel; x's planes are made dense."""
+    cdef const ct_sample_table *B = <const ct_sample_table *>x._storage.backend
+    cdef Tensor cx = x if _is_contiguous(x) else _dense_copy(x)
+    cdef ct_grid_args a
+    _grid_fill(&a, cx, grid, mode, padding, align)
+    cdef list shape = [a.N, a.C] + ([a.OD] if a.nd == 3 else []) + [a.OH, a.OW]
+    cdef Tensor y = _empty_list(shape, x._dtype, x._storage.device)
+    cdef ct_grid_fn fn = B.grid_sample[x._dtype._code]
+    if y._numel > 0:
+        with nogil:
+            fn(&a, cx._data, grid._data, y._data)
+    return y
+
+
+def _grid_sample_backward(grad, Tensor x, Tensor grid, int mode, int padding, bint align,
+                          needs):
+    """(d input or None, d grid or None) of grid_sample by the kernel."""
+    cdef const ct_sample_table *B = <const ct_sample_table *>x._storage.backend
+    cdef Tensor cx = x if _is_contiguous(x) else _dense_copy(x)
+    cdef Tensor g = <Tensor>grad
+    g = _dense_copy(_cast(g, x._dtype)) if (g._dtype is not x._dtype or not _is_contiguous(g)) else g
+    cdef ct_grid_args a
+    _grid_fill(&a, cx, grid, mode, padding, align)
+    cdef Tensor gx = None, gg = None
+    if needs[0]:
+        gx = _empty_list(list(x.shape), x._dtype, x._storage.device)
+        _fill(gx, 0)
+    if len(needs) > 1 and needs[1]:
+        gg = _empty_list(list(grid.shape), grid._dtype, grid._storage.device)
+    cdef void *gxp = gx._data if gx is not None else NULL
+    cdef void *ggp = gg._data if gg is not None else NULL
+    cdef ct_grid_bwd_fn fn = B.grid_sample_bwd[x._dtype._code]
+    if g._numel > 0 and (gxp != NULL or ggp != NULL):
+        with nogil:
+            fn(&a, g._data, cx._data, grid._data, gxp, ggp)
+    elif gg is not None:
+        _fill(gg, 0)
+    return gx, gg

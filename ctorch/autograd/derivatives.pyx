@@ -1801,3 +1801,9 @@ derivative("col2im", "Col2ImBackward0",
             _conv._col2im_backward(grad, channels, output_size, out, kernel_size, stride, padding,
                                    dilation)},
            args=("channels", "output_size", "out", "kernel_size", "stride", "padding", "dilation"))
+# ---- fused activations (ctorch/_ops/nn.pyx _act): args (op code, parameters)
+for _act_op, _act_node in (("silu", "SiluBackward0"), ("softplus", "SoftplusBackward0"),
+                           ("elu", "EluBackward0"), ("celu", "CeluBackward0"),
+                           ("mish", "MishBackward0"), ("hardswish", "HardswishBackward0"),
+                           ("hardsigmoid", "HardsigmoidBackward0")):
+    derivative(_act_op, _act_node, {"self": _nn._act_backward}, args=("op", "p0", "p1", "p2"))

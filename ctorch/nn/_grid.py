@@ -20,6 +20,7 @@ import warnings
 import ctorch as _t
 from ctorch._core.tensor import Tensor
 from ctorch.autograd._node import _record
+from ctorch._ops import nn as _nn_ops
 
 _MODES_MSG = "nearest | linear | bilinear | bicubic | trilinear | lanczos | area | nearest-exact"
 
@@ -661,6 +662,23 @@ class _RecomputePlan:
         return tuple(res)
 
 
+class _KernelGridPlan(_RecomputePlan):
+    """The backward of the grid_sample kernel: the backward kernel, or under
+    create_graph the composition's (which differentiates again)."""
+
+    def __init__(self, fn, mode, padding, align):
+        super().__init__(fn)
+        self.mode, self.padding, self.align = mode, padding, align
+
+    def backward(self, grad, inputs, needs):
+        if _t.is_grad_enabled():
+            return super().backward(grad, inputs, needs)
+        x, g = inputs
+        gx, gg = _nn_ops._grid_sample_backward(grad, x, g, self.mode, self.padding, self.align,
+                                               tuple(bool(v) for v in needs))
+        return gx, gg
+
+
 _MODE_CODES = {"bilinear": 0, "nearest": 1, "bicubic": 2}
 _PAD_CODES = {"zeros": 0, "border": 1, "reflection": 2}
 
@@ -695,9 +713,18 @@ def _grid_sampler(input, grid, mode, padding, align_corners, want=None):
     def fn(x, g):
         return _grid_sample_compute(x, g, mode, padding, align_corners)
 
+    op = "grid_grid_sampler_2d" if nd == 4 else "grid_grid_sampler_3d"
+    plane = 1
+    for sz in input.shape[2:]:
+        plane *= sz
+    # the kernel's taps are 32-bit offsets into one channel's plane
+    if _nn_ops._grid_ok(input, _MODE_CODES[mode]) and grid.device == input.device \
+            and plane < 2 ** 31:
+        plan = _KernelGridPlan(fn, _MODE_CODES[mode], _PAD_CODES[padding], align_corners)
+        out = _nn_ops._grid_sample(input, grid, plan.mode, plan.padding, plan.align)
+        return _record(op, out, (input, grid), (plan,))
     with _t.no_grad():
         out = fn(input, grid)
-    op = "grid_grid_sampler_2d" if nd == 4 else "grid_grid_sampler_3d"
     return _record(op, out, (input, grid), (_RecomputePlan(fn),))
 
 
@@ -760,6 +787,29 @@ _torch_grid_sampler_3d.__name__ = _torch_grid_sampler_3d.__qualname__ = "grid_sa
 
 # ------------------------------------------------------------ attention
 
+_CAUSAL_BLOCK = 32
+
+
+def _causal_blocks(query, key, value, s):
+    """Causal attention by blocks of query rows: the rows r0..r1 see only the
+    keys 0..r1 (S >= L: row i sees columns 0..i), so the products skip the
+    hidden upper blocks; only each block's last square needs a mask."""
+    L, S = query.shape[-2], key.shape[-2]
+    nb = min(4, L // _CAUSAL_BLOCK)
+    bounds = [L * b // nb for b in range(nb + 1)]
+    q = query * s
+    kt = key.transpose(-2, -1)
+    outs = []
+    for r0, r1 in zip(bounds[:-1], bounds[1:]):
+        attn = _t.matmul(q[..., r0:r1, :], kt[..., :r1])
+        # row r0 + i sees columns 0..r0 + i
+        hide = _t.ones((r1 - r0, r1), dtype=_t.bool, device=query.device).triu(r0 + 1)
+        attn = attn + _t.zeros((r1 - r0, r1), dtype=attn.dtype,
+                               device=query.device).masked_fill(hide, float("-inf"))
+        outs.append(_t.matmul(_t.softmax(attn, -1), value[..., :r1, :]))
+    return _t.cat(outs, -2)
+
+
 def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0,
                                  is_causal=False, scale=None, enable_gqa=False):
     """softmax(query @ key^T * scale + bias) @ value; rows that the mask hides
@@ -799,6 +849,8 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
         if hv != hq:
             value = value.repeat_interleave(hq // hv, -3)
     s = 1.0 / math.sqrt(query.shape[-1]) if scale is None else float(scale)
+    if is_causal and dropout_p == 0.0 and L >= 2 * _CAUSAL_BLOCK and S >= L:
+        return _causal_blocks(query, key, value, s)
     attn = _t.matmul(query * s, key.transpose(-2, -1))
     hidden = None                   # rows the mask hides entirely
     # a boolean mask becomes an additive one of the mask's own (small) shape:

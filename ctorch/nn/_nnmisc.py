@@ -17,6 +17,7 @@ import ctorch as _t
 from ctorch._core.tensor import Tensor
 from ctorch.autograd._node import _record, is_grad_enabled as _is_grad_enabled
 from ctorch._ops import nnmisc as _k
+from ctorch._ops import nn as _nn_ops
 
 
 # ctorch.nn.functional imports this module at its end, so its helpers are
@@ -810,6 +811,10 @@ def _embedding_bag_impl(weight, input, offsets, mode, per_sample_weights, includ
         padding_idx = padding_idx % rows
     idx = input.reshape(-1).long()
     off = offsets.reshape(-1).long()
+    if _nn_ops._ebag_ok(weight) and idx.device == weight.device and off.device == weight.device:
+        return _embedding_bag_kernel(weight, idx.contiguous(), off.contiguous(), mode,
+                                     per_sample_weights, include_last_offset, padding_idx,
+                                     padding_given)
     n = idx.numel()
     if off.numel() and off[0].item() != 0:
         raise RuntimeError(f"offsets[0] has to be 0, i.e., the first sequence in the mini-batch "
@@ -923,9 +928,72 @@ def _embedding_bag_impl(weight, input, offsets, mode, per_sample_weights, includ
     return (out,) + extras
 
 
+def _embedding_bag_kernel(weight, idx, off, mode, per_sample_weights, include_last_offset,
+                          padding_idx, padding_given):
+    """_embedding_bag_impl by the bag kernels: idx and off int64 and dense,
+    weight float32 / float64 on a device that has them."""
+    rows, dim = weight.shape
+    n = idx.numel()
+    code, bad = _nn_ops._ebag_check(idx, rows, off)
+    if code == 1:
+        raise RuntimeError(f"offsets[0] has to be 0, i.e., the first sequence in the mini-batch "
+                           f"has to start from position 0. However, got {bad}")
+    if code == 2:
+        raise RuntimeError(f"offsets[-1] can not be greater than input's length {n} but got "
+                           f"offsets[-1] of {bad}")
+    if code == 3:
+        raise RuntimeError("offsets must be a non-decreasing sequence")
+    if code == 4:
+        raise RuntimeError(f"Index {bad} of input takes value {idx[bad].item()} which is not in "
+                           f"the valid range [0, {rows})")
+    noff = off.numel()
+    nbags = max(noff - 1 if include_last_offset else noff, 0)
+    if per_sample_weights is not None and mode != 0:
+        raise NotImplementedError("embedding_bag: per_sample_weights was not None. "
+                                  "per_sample_weights is only supported for mode='sum' (got "
+                                  f"mode='{('sum', 'mean', 'max')[mode]}'). Please open a "
+                                  "feature request on GitHub.")
+    dev = weight.device
+    if nbags == 0 or n == 0:
+        out = _t.zeros((nbags, dim), dtype=weight.dtype, device=dev)
+        zeros = _t.zeros(nbags, dtype=_t.int64, device=dev)
+        last = _t.zeros((nbags, dim) if mode == 2 else nbags, dtype=_t.int64, device=dev)
+        o2b = _t.zeros(0 if mode == 0 else n, dtype=_t.int64, device=dev)
+        return out, o2b, zeros, last
+    psw = per_sample_weights
+    pw = psw.detach().reshape(-1) if psw is not None else None
+    out, counts, bag, scale, mx = _nn_ops._ebag_forward(weight, idx, off, nbags, mode, pw,
+                                                        padding_idx)
+    if mode == 0:
+        zeros = _t.zeros(noff if include_last_offset else nbags, dtype=_t.int64, device=dev)
+        fast = not padding_given and weight.dtype == _t.float32
+        o2b = _t.zeros(0, dtype=_t.int64, device=dev) if fast else bag.clone()
+        extras = (o2b, zeros, zeros.clone())
+    elif mode == 1:
+        extras = (bag.clone(), counts, counts.clone())
+    else:
+        extras = (bag.clone(), counts, mx.clamp_min(0))
+    keep = None
+    if psw is not None and padding_idx >= 0:
+        keep = (idx != padding_idx).to(weight.dtype)
+    out = _record("embedding_bag", out, (weight, psw), (idx, bag, keep, scale, mode, mx))
+    return (out,) + extras
+
+
 def _embedding_bag_backward(grad, weight, per_sample_weights, indices, bags, keep, scale, mode,
                             max_indices, needs):
     gw = gp = None
+    if needs[0] and not _is_grad_enabled() and _nn_ops._ebag_ok(weight) \
+            and grad.device == weight.device:
+        # the index-add kernel (under create_graph the composition below, which
+        # differentiates again)
+        if mode == 2:
+            gw = _nn_ops._ebag_weight_grad(grad, weight, indices, bags, scale, mode,
+                                           max_indices.contiguous())
+        else:
+            gw = _nn_ops._ebag_weight_grad(grad, weight, indices.contiguous(), bags.contiguous(),
+                                           scale.contiguous(), mode, None)
+        needs = (False,) + tuple(needs[1:])
     if needs[0]:
         if mode == 2:
             valid = max_indices >= 0
@@ -935,7 +1003,9 @@ def _embedding_bag_backward(grad, weight, per_sample_weights, indices, bags, kee
             rows = grad.index_select(0, bags) * scale.unsqueeze(1)
             gw = _t.zeros_like(weight).index_add(0, indices, rows)
     if len(needs) > 1 and needs[1]:
-        gp = (grad.index_select(0, bags) * weight.index_select(0, indices)).sum(1) * keep
+        gp = (grad.index_select(0, bags) * weight.index_select(0, indices)).sum(1)
+        if keep is not None:
+            gp = gp * keep
         gp = gp.reshape(tuple(per_sample_weights.shape))
     return gw, gp
 

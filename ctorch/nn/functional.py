@@ -277,6 +277,16 @@ def _dtype_name(dtype):
     return names.get(dtype, str(dtype))
 
 
+def _act(input, inplace, op, *params):
+    """The fused activation kernel's result, or None where the op composes
+    other ops: no kernel for the input, or an in-place form on an input that
+    needs a gradient (the kernel's node saves the input, which the write-back
+    would overwrite)."""
+    if inplace and input.requires_grad and _t.is_grad_enabled():
+        return None
+    return _nn_ops._act(input, op, *params)
+
+
 def _inplace(input, out, inplace):
     """The in-place form writes the composed result back into the input."""
     if not inplace:
@@ -303,7 +313,9 @@ def _elu(x, alpha, inner):
 
 def elu(input, alpha=1.0, inplace=False):
     _float_only(_tensor(input, "elu"), "elu_cpu")
-    out = _elu(input, alpha, 1.0)
+    out = _act(input, inplace, 2, alpha, 1.0, 1.0)
+    if out is None:
+        out = _elu(input, alpha, 1.0)
     return _inplace(input, out, inplace)
 
 
@@ -313,7 +325,9 @@ def elu_(input, alpha=1.0):
 
 def selu(input, inplace=False):
     _float_only(_tensor(input, "selu"), "elu_cpu")
-    out = _SELU_SCALE * _elu(input, _SELU_ALPHA, 1.0)
+    out = _act(input, inplace, 2, _SELU_ALPHA, _SELU_SCALE, 1.0)
+    if out is None:
+        out = _SELU_SCALE * _elu(input, _SELU_ALPHA, 1.0)
     return _inplace(input, out, inplace)
 
 
@@ -325,7 +339,9 @@ def celu(input, alpha=1.0, inplace=False):
     _float_only(_tensor(input, "celu"), "elu_cpu")
     if alpha == 0:
         raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
-    out = _elu(input, alpha, 1.0 / alpha)
+    out = _act(input, inplace, 2, alpha, 1.0, 1.0 / alpha, "celu")
+    if out is None:
+        out = _elu(input, alpha, 1.0 / alpha)
     return _inplace(input, out, inplace)
 
 
@@ -407,33 +423,44 @@ def _bf16_args(input, *others):
 
 def hardsigmoid(input, inplace=False):
     _float_only(_tensor(input, "hardsigmoid"), "hardsigmoid_cpu")
-    out = _t.clamp(input / 6 + 0.5, 0.0, 1.0)
+    out = _act(input, inplace, 5)
+    if out is None:
+        out = _t.clamp(input / 6 + 0.5, 0.0, 1.0)
     return _inplace(input, out, inplace)
 
 
 def hardswish(input, inplace=False):
     _float_only(_tensor(input, "hardswish"), "hardswish_cpu")
-    x = _up(input)
-    out = _down(x * _t.clamp(x + 3, 0.0, 6.0) / 6, input)
+    out = _act(input, inplace, 4)
+    if out is None:
+        x = _up(input)
+        out = _down(x * _t.clamp(x + 3, 0.0, 6.0) / 6, input)
     return _inplace(input, out, inplace)
 
 
 def silu(input, inplace=False):
     _float_only(_tensor(input, "silu"), "silu_cpu")
-    x = _up(input)
-    out = _down(x * _sigmoid(x), input)
+    out = _act(input, inplace, 0)
+    if out is None:
+        x = _up(input)
+        out = _down(x * _sigmoid(x), input)
     return _inplace(input, out, inplace)
 
 
 def mish(input, inplace=False):
     _float_only(_tensor(input, "mish"), "mish_cpu")
-    x = _up(input)
-    out = _down(x * _tanh(_softplus_stable(x)), input)
+    out = _act(input, inplace, 3)
+    if out is None:
+        x = _up(input)
+        out = _down(x * _tanh(_softplus_stable(x)), input)
     return _inplace(input, out, inplace)
 
 
 def softplus(input, beta=1.0, threshold=20.0):
     _float_only(_tensor(input, "softplus"), "softplus_cpu")
+    out = _act(input, False, 1, beta, threshold)
+    if out is not None:
+        return out
     x = _up(input)
     z = x * beta
     # above the threshold the function is linear, as in PyTorch
