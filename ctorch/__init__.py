@@ -244,6 +244,30 @@ _LAZY = {
     "convolution": ("ctorch.nn._conv", "convolution"),
     # optim
     "optim": ("ctorch.optim", None),
+    # mixed precision, compile (eager), generic streams and events, device errors
+    "amp": ("ctorch.amp", None),
+    "autocast": ("ctorch.amp.autocast_mode", "autocast"),
+    "GradScaler": ("ctorch.amp.grad_scaler", "GradScaler"),
+    "clear_autocast_cache": ("ctorch.amp.autocast_mode", "clear_autocast_cache"),
+    "is_autocast_enabled": ("ctorch.amp.autocast_mode", "is_autocast_enabled"),
+    "set_autocast_enabled": ("ctorch.amp.autocast_mode", "set_autocast_enabled"),
+    "get_autocast_dtype": ("ctorch.amp.autocast_mode", "get_autocast_dtype"),
+    "set_autocast_dtype": ("ctorch.amp.autocast_mode", "set_autocast_dtype"),
+    "get_autocast_cpu_dtype": ("ctorch.amp.autocast_mode", "get_autocast_cpu_dtype"),
+    "get_autocast_gpu_dtype": ("ctorch.amp.autocast_mode", "get_autocast_gpu_dtype"),
+    "set_autocast_cpu_dtype": ("ctorch.amp.autocast_mode", "set_autocast_cpu_dtype"),
+    "set_autocast_gpu_dtype": ("ctorch.amp.autocast_mode", "set_autocast_gpu_dtype"),
+    "is_autocast_cpu_enabled": ("ctorch.amp.autocast_mode", "is_autocast_cpu_enabled"),
+    "set_autocast_cpu_enabled": ("ctorch.amp.autocast_mode", "set_autocast_cpu_enabled"),
+    "is_autocast_cache_enabled": ("ctorch.amp.autocast_mode", "is_autocast_cache_enabled"),
+    "set_autocast_cache_enabled": ("ctorch.amp.autocast_mode", "set_autocast_cache_enabled"),
+    "autocast_increment_nesting": ("ctorch.amp.autocast_mode", "autocast_increment_nesting"),
+    "autocast_decrement_nesting": ("ctorch.amp.autocast_mode", "autocast_decrement_nesting"),
+    "compile": ("ctorch._compile", "compile"),
+    "compiler": ("ctorch.compiler", None),
+    "Stream": ("ctorch._streams", "Stream"),
+    "Event": ("ctorch._streams", "Event"),
+    "AcceleratorError": ("ctorch.cuda", "AcceleratorError"),
 }
 
 

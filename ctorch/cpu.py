@@ -19,3 +19,12 @@ def current_device():
 def synchronize(device=None):
     """CPU ops finish before they return: nothing to wait for."""
     return None
+
+
+def __getattr__(name):
+    # torch.cpu.amp: the deprecated CPU forms of torch.amp's, loaded on first use
+    if name == "amp":
+        from ctorch.amp._device_amp import cpu_amp
+        globals()["amp"] = cpu_amp
+        return cpu_amp
+    raise AttributeError(f"module 'ctorch.cpu' has no attribute '{name}'")

@@ -31,6 +31,7 @@ from ctorch.return_types import (
     linalg_solve_ex as _SOLVEX, linalg_eig as _EIG, linalg_lstsq as _LSTSQ, geqrf as _GEQRF,
     linalg_ldl_factor as _LDL, linalg_ldl_factor_ex as _LDLEX, triangular_solve as _TRISOLVE,
 )
+from ctorch._ops.products import _autocast_state, _autocast_call
 
 
 class _SerialLinalg:
@@ -493,6 +494,8 @@ def _qr_legacy(input, some=True, *, out=None):
 
 
 def vecdot(x, y, *, dim=-1, out=None):
+    if _autocast_state() and out is None:
+        return _autocast_call("vecdot", vecdot, (x, y), {"dim": dim})
     return (_conj(x) * y).sum(dim)
 
 
@@ -1448,6 +1451,8 @@ def _tensor_list(tensors, fname):
 
 
 def multi_dot(tensors, *, out=None):
+    if _autocast_state() & 2 and out is None:
+        return _autocast_call("multi_dot", multi_dot, (tensors,), None)
     ts = _tensor_list(tensors, "linalg_multi_dot")
     n = len(ts)
     if n < 2:

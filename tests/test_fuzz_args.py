@@ -50,6 +50,10 @@ MEMORY_LIMIT = 6 << 30         # address space of the child process
 # Where PyTorch's answer is an artifact of one of its kernels, ctorch keeps the
 # mathematical one (same form as KNOWN_BUGS).
 PYTORCH_QUIRKS = [
+    # PyTorch's own type for these argument errors (torch.compile's model check,
+    # GradScaler's growth/backoff factor checks)
+    (r"^torch\.(compile|GradScaler)\(", r"AssertionError",
+     "torch.compile and torch.GradScaler raise AssertionError for these arguments, as PyTorch does"),
     # splitting into 2**31 .. 2**60 pieces builds every piece, in PyTorch too
     # (minutes and tens of GB); past 2**60 both refuse at once
     (r"\b(tensor_split|chunk)\(.*2\*\*(3[1-9]|[45]\d)\b", None,
@@ -494,6 +498,9 @@ def _restore_state(torch, threads):
     torch.set_float32_matmul_precision("highest")
     torch.set_warn_always(False)
     torch.set_anomaly_enabled(False)
+    amp = sys.modules.get("ctorch.amp.autocast_mode")
+    if amp is not None:                 # the autocast switches, as a fresh thread has them
+        amp._reset_thread_state()
 
 
 def _emit(kind, payload):

@@ -19,7 +19,7 @@ ON_FIRST_USE = sorted(ctorch._ON_FIRST_USE) + [
     "math", "warnings", "functools", "ctorch.cpu", "ctorch.autograd.variable",
     "ctorch.serialization", "ctorch.futures", "ctorch._control", "ctorch.func", "pickle", "zipfile",
     "ctorch.optim",
-    "ctorch.utils.data",
+    "ctorch.utils.data", "ctorch.amp", "ctorch._compile", "ctorch.compiler", "ctorch._streams",
     "ctorch._filecheck", "ctorch._benchmark", "ctorch.utils.throughput_benchmark",
 ]
 

@@ -161,7 +161,7 @@ cdef const ct_backend *backend_for(int code) except NULL:
     _cuda._lazy_init(code)      # registers the GPU's table, or raises PyTorch's error
     if code < MAX_CUDA and _cuda_backends[code] != NULL:
         return _cuda_backends[code]
-    raise RuntimeError("CUDA error: invalid device ordinal")
+    raise _cuda.AcceleratorError("CUDA error: invalid device ordinal")
 
 
 def register_backend(int ordinal, capsule):

@@ -126,7 +126,8 @@ cdef int _device_error() except -1:
     """Raises the error a device backend recorded (the CUDA backend's sticky error)."""
     from ctorch.cuda import _backend
     _backend.check()
-    raise RuntimeError("CUDA error: unknown failure")
+    from ctorch.cuda import AcceleratorError
+    raise AcceleratorError("CUDA error: unknown failure")
 
 
 cdef inline int64_t _abs64(int64_t x) noexcept nogil:

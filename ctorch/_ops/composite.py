@@ -38,6 +38,7 @@ from ctorch._ops.reduce import cumsum as _cumsum
 from ctorch.autograd._node import (
     _record, _set_grad_enabled, is_grad_enabled as _grad_enabled,
 )
+from ctorch._ops.products import _autocast_state, _autocast_call
 
 _BOOL, _INT64, _F16, _F32, _F64, _C64 = (_dtype_list()[k] for k in (0, 5, 6, 7, 8, 9))
 
@@ -601,6 +602,8 @@ def _dims_list(v, name):
 
 
 def tensordot(a, b, dims=2, out=None):
+    if _autocast_state() & 2 and out is None:
+        return _autocast_call("tensordot", tensordot, (a, b, dims), None)
     _check_tensor(a, "tensordot", "a")
     _check_tensor(b, "tensordot", "b", 2)
     if isinstance(dims, Tensor):
@@ -734,6 +737,8 @@ def _euclid_mm(x1, x2, batch):
 
 
 def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
+    if _autocast_state():
+        return _autocast_call("cdist", cdist, (x1, x2, p, compute_mode), None)
     _check_tensor(x1, "cdist", "x1")
     _check_tensor(x2, "cdist", "x2", 2)
     if compute_mode not in _CDIST_MODES:
@@ -780,6 +785,8 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
 
 
 def pdist(input, p=2):
+    if _autocast_state() & 2:
+        return _autocast_call("pdist", pdist, (input, p), None)
     _check_tensor(input, "pdist")
     if input.dim() != 2:
         raise RuntimeError(f"pdist only supports 2D tensors, got: {input.dim()}D")

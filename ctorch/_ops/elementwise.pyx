@@ -375,6 +375,26 @@ def lerp(input, end, weight, *, out=None):
     return dst
 
 
+# autocast (ctorch.amp; see ctorch/_ops/products.pyx): the calling thread's
+# regions (bit 1: a CUDA region). The elementwise ops of CUDA's float32 and
+# promote lists hand their arguments to the hook ctorch.amp installs.
+cdef extern from *:
+    """
+    static __thread int ct_autocast = 0;
+    """
+    int ct_autocast
+
+_autocast_hook = None
+cdef frozenset _AUTOCAST_CUDA = frozenset([
+    "acos", "asin", "cosh", "erfinv", "exp", "expm1", "log", "log10", "log2", "log1p", "reciprocal",
+    "rsqrt", "sinh", "tan", "pow", "atan2"])
+
+
+def _set_autocast_state(int flags):
+    global ct_autocast
+    ct_autocast = flags
+
+
 # the op list (ctorch/_kernels/elementwise_ops.def) as rows of data
 cdef extern from "elementwise_ops.h":
     ctypedef struct ct_op_row:
@@ -396,7 +416,11 @@ cdef object _make_unary(int op, int rule, str name, bint inplace):
         method_.__name__ = name + "_"
         return method_
 
+    cdef bint amp = name in _AUTOCAST_CUDA
+
     def function(input, *, out=None):
+        if amp and ct_autocast & 2 and out is None:
+            return _autocast_hook(name, function, (input,), None)
         return _unary_graded(op, rule, input, out, name)
     function.__name__ = name
     return function
@@ -434,7 +458,11 @@ cdef object _make_binary(int op, int rule, str name, bint inplace):
         method_.__name__ = name + "_"
         return method_
 
+    cdef bint amp = name in _AUTOCAST_CUDA
+
     def function(input, other, *, out=None):
+        if amp and ct_autocast & 2 and out is None:
+            return _autocast_hook(name, function, (input, other), None)
         if tensor_other and not isinstance(other, Tensor):
             raise TypeError(f"{name}(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
         if _devices_differ(input, other):

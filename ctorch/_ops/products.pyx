@@ -36,6 +36,35 @@ from ctorch._ops.reduce import _sum_fn
 from ctorch._ops.complex import conj
 
 
+# ---------------------------------------------------------------- autocast
+# The calling thread's autocast regions (ctorch.amp): bit 0 a CPU region, bit 1
+# a CUDA region, 0 outside any, so that a product pays one load when autocast
+# is off. Inside a region, the ops of the autocast lists hand their arguments
+# to the hook ctorch.amp installs (casts per the device's list, then the op
+# runs with autocast suspended). Python modules read the flags through
+# _autocast_state() and call _autocast_call.
+cdef extern from *:
+    """
+    static __thread int ct_autocast = 0;
+    """
+    int ct_autocast
+
+_autocast_hook = None
+
+
+def _autocast_state():
+    return ct_autocast
+
+
+def _set_autocast_state(int flags):
+    global ct_autocast
+    ct_autocast = flags
+
+
+def _autocast_call(name, fn, args, kwargs=None):
+    return _autocast_hook(name, fn, args, kwargs)
+
+
 cdef list _CTYPE_NAMES = ["bool", "unsigned char", "signed char", "short", "int", "long int",
                           "c10::Half", "float", "double", "c10::complex<float>", "c10::complex<double>"]
 
@@ -246,6 +275,8 @@ cdef Tensor _mm_prim(Tensor a, Tensor b, str name):
 
 
 def mm(input, mat2, *, out=None):
+    if ct_autocast and out is None:
+        return _autocast_hook("mm", mm, (input, mat2), None)
     cdef Tensor a = _tensor_arg(input, "mm"), b = _tensor_arg(mat2, "mm")
     if a._ndim != 2:
         raise RuntimeError("self must be a matrix")
@@ -259,6 +290,8 @@ def mm(input, mat2, *, out=None):
 
 
 def bmm(input, mat2, *, out=None):
+    if ct_autocast and out is None:
+        return _autocast_hook("bmm", bmm, (input, mat2), None)
     cdef Tensor a = _tensor_arg(input, "bmm"), b = _tensor_arg(mat2, "bmm")
     if a._ndim != 3:
         raise RuntimeError("batch1 must be a 3D tensor")
@@ -272,6 +305,8 @@ def bmm(input, mat2, *, out=None):
 
 
 def mv(input, vec, *, out=None):
+    if ct_autocast & 2 and out is None:
+        return _autocast_hook("mv", mv, (input, vec), None)
     cdef Tensor a = _tensor_arg(input, "mv"), v = _tensor_arg(vec, "mv")
     if a._ndim != 2 or v._ndim != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got 1, {a._ndim}, {v._ndim}")
@@ -295,6 +330,8 @@ cdef Tensor _dot_impl(Tensor a, Tensor b, str name):
 
 
 def dot(input, tensor, *, out=None):
+    if ct_autocast & 2 and out is None:
+        return _autocast_hook("dot", dot, (input, tensor), None)
     cdef Tensor a = _tensor_arg(input, "dot"), b = _tensor_arg(tensor, "dot")
     return _to_out(out, record("dot", _dot_impl(a, b, "dot"), (a, b)), "dot", OUT_SAME,
                    "result dtype {out} does not match input dtype {res}")
@@ -308,6 +345,8 @@ def vdot(input, other, *, out=None):
 
 
 def matmul(input, other, *, out=None):
+    if ct_autocast and out is None:
+        return _autocast_hook("matmul", matmul, (input, other), None)
     cdef Tensor a = _tensor_arg(input, "matmul"), b = _tensor_arg(other, "matmul")
     cdef int na = a._ndim, nb = b._ndim
     if na == 0 or nb == 0:
@@ -375,6 +414,8 @@ def _addlike(input, prod, beta, alpha):
 
 
 def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
+    if ct_autocast and out is None:
+        return _autocast_hook("addmm", addmm, (input, mat1, mat2), {"beta": beta, "alpha": alpha})
     cdef Tensor c = _tensor_arg(input, "addmm"), a = _tensor_arg(mat1, "addmm")
     cdef Tensor b = _tensor_arg(mat2, "addmm"), r
     cdef int code = a._dtype._code
@@ -394,18 +435,26 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
 
 
 def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
+    if ct_autocast & 2 and out is None:
+        return _autocast_hook("addmv", addmv, (input, mat, vec), {"beta": beta, "alpha": alpha})
     return _to_out(out, _addlike(input, mv(mat, vec), beta, alpha), "addmv", OUT_SAME)
 
 
 def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
+    if ct_autocast and out is None:
+        return _autocast_hook("addbmm", addbmm, (input, batch1, batch2), {"beta": beta, "alpha": alpha})
     return _to_out(out, _addlike(input, _sum_fn(bmm(batch1, batch2), 0), beta, alpha), "addbmm", OUT_SAME)
 
 
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
+    if ct_autocast and out is None:
+        return _autocast_hook("baddbmm", baddbmm, (input, batch1, batch2), {"beta": beta, "alpha": alpha})
     return _to_out(out, _addlike(input, bmm(batch1, batch2), beta, alpha), "baddbmm", OUT_SAME)
 
 
 def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None):
+    if ct_autocast & 2 and out is None:
+        return _autocast_hook("addr", addr, (input, vec1, vec2), {"beta": beta, "alpha": alpha})
     return _to_out(out, _addlike(input, outer(vec1, vec2), beta, alpha), "addr", OUT_CAST)
 
 
@@ -553,6 +602,8 @@ def einsum(equation, *operands):
     """Einstein summation over one or more operands: repeated subscripts in one
     operand take its diagonal, subscripts absent from the output are summed,
     and each pair of operands is contracted with one batched product."""
+    if ct_autocast & 2:
+        return _autocast_hook("einsum", einsum, (equation,) + operands, None)
     if isinstance(equation, Tensor):
         equation, operands = _sublist_equation((equation,) + operands)
     elif not isinstance(equation, str):
@@ -679,6 +730,8 @@ def _ein_pair(x, t, y, u, keep, sizes):
 # ------------------------------------------------------------ structure
 
 def trace(input):
+    if ct_autocast & 1:
+        return _autocast_hook("trace", trace, (input,), None)
     cdef Tensor t = _tensor_arg(input, "trace")
     if t._ndim != 2:
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {t._ndim}")

@@ -26,6 +26,22 @@ from ctorch._ops.creation import zeros, ones_like, zeros_like, arange
 from ctorch._ops.elementwise import where
 
 import builtins as _builtins
+
+
+# autocast (ctorch.amp; see ctorch/_ops/products.pyx): the calling thread's
+# regions, bit 0 CPU, bit 1 CUDA; the listed ops hand their arguments to the hook
+cdef extern from *:
+    """
+    static __thread int ct_autocast = 0;
+    """
+    int ct_autocast
+
+_autocast_hook = None
+
+
+def _set_autocast_state(int flags):
+    global ct_autocast
+    ct_autocast = flags
 _brange = _builtins.range
 
 
@@ -173,6 +189,9 @@ cdef DType _sum_dtype(Tensor t, object dtype):
 
 
 def _sum_fn(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, keepdims=None):
+    if ct_autocast & 2 and out is None:
+        return _autocast_hook("sum", _sum_fn, (input, dim, keepdim), {"dtype": dtype, "axis": axis,
+                              "keepdims": keepdims})
     dim = _axis(dim, axis, "sum")
     keepdim = _keep(keepdim, keepdims)
     cdef Tensor t = _tensor_arg(input, "sum")
@@ -242,6 +261,8 @@ _slots.contains = _tensor_contains
 def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
     """torch.norm: ctorch.linalg's vector_norm / matrix_norm, as PyTorch's
     torch.norm chooses between them (p numeric, 'fro' or 'nuc')."""
+    if ct_autocast & 2 and out is None:
+        return _autocast_hook("norm", norm, (input, p, dim, keepdim), {"dtype": dtype})
     from ctorch.linalg import _norm_legacy
     return _norm_legacy(input, p, dim, keepdim, out, dtype)
 
@@ -499,6 +520,9 @@ cdef DType _acc_dtype(DType dt):
 
 
 def prod(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, keepdims=None):
+    if ct_autocast and out is None:
+        return _autocast_hook("prod", prod, (input, dim, keepdim), {"dtype": dtype, "axis": axis,
+                              "keepdims": keepdims})
     dim = _axis(dim, axis, "prod")
     keepdim = _keep(keepdim, keepdims)
     cdef Tensor t = _tensor_arg(input, "prod")
@@ -698,12 +722,16 @@ cdef object _cum(object input, object dim, object dtype, object out, bint is_pro
 
 
 def cumsum(input, dim=None, *, dtype=None, out=None, axis=None):
+    if ct_autocast & 2 and out is None:
+        return _autocast_hook("cumsum", cumsum, (input, dim), {"dtype": dtype, "axis": axis})
     dim = _axis(dim, axis, "cumsum")
     _need_dim(dim, "cumsum")
     return _cum(input, dim, dtype, out, False)
 
 
 def cumprod(input, dim=None, *, dtype=None, out=None, axis=None):
+    if ct_autocast & 2 and out is None:
+        return _autocast_hook("cumprod", cumprod, (input, dim), {"dtype": dtype, "axis": axis})
     dim = _axis(dim, axis, "cumprod")
     _need_dim(dim, "cumprod")
     return _cum(input, dim, dtype, out, True)
@@ -730,11 +758,15 @@ cdef object _softmax(object input, object dim, object dtype, bint is_log):
 
 
 def softmax(input, dim=None, dtype=None, *, _stacklevel=3, axis=None):
+    if ct_autocast & 2:
+        return _autocast_hook("softmax", softmax, (input, dim), {"dtype": dtype, "axis": axis})
     dim = _axis(dim, axis, "softmax")
     return _softmax(input, dim, dtype, False)
 
 
 def log_softmax(input, dim=None, dtype=None, *, _stacklevel=3, axis=None):
+    if ct_autocast & 2:
+        return _autocast_hook("log_softmax", log_softmax, (input, dim), {"dtype": dtype, "axis": axis})
     dim = _axis(dim, axis, "log_softmax")
     return _softmax(input, dim, dtype, True)
 

@@ -31,6 +31,24 @@ from ctorch._ops.reduce import _sum_fn, sum_to_size
 
 import builtins as _builtins
 import operator
+
+
+# autocast (ctorch.amp; see ctorch/_ops/products.pyx): the calling thread's
+# regions, bit 0 CPU, bit 1 CUDA; the listed ops hand their arguments to the hook
+cdef extern from *:
+    """
+    static __thread int ct_autocast = 0;
+    """
+    int ct_autocast
+
+_autocast_hook = None
+
+
+def _set_autocast_state(int flags):
+    global ct_autocast
+    ct_autocast = flags
+
+
 builtins_range = _builtins.range
 
 
@@ -146,6 +164,8 @@ cdef int _cat_out_check(str name, list ts, object out, DType res) except -1:
 
 
 def cat(tensors, dim=0, *, out=None):
+    if ct_autocast and out is None:
+        return _autocast_hook("cat", cat, (tensors, dim), None)
     cdef list ts = _tensor_list(tensors, "cat")
     if not ts:
         raise ValueError("torch.cat(): expected a non-empty list of Tensors")
@@ -222,6 +242,8 @@ cdef Tensor _stack_impl(list ts, int d, DType res):
 
 
 def stack(tensors, dim=0, *, out=None):
+    if ct_autocast and out is None:
+        return _autocast_hook("stack", stack, (tensors, dim), None)
     cdef list ts = _tensor_list(tensors, "stack")
     if not ts:
         raise RuntimeError("stack expects a non-empty TensorList")

@@ -21,12 +21,18 @@ __all__ = ["is_available", "device_count", "current_device", "set_device", "devi
            "Stream", "current_stream", "default_stream", "stream", "Event", "memory_allocated",
            "max_memory_allocated", "memory_reserved", "max_memory_reserved", "memory_stats",
            "reset_peak_memory_stats", "empty_cache", "manual_seed", "manual_seed_all", "seed",
-           "seed_all", "initial_seed", "is_initialized", "init", "OutOfMemoryError"]
+           "seed_all", "initial_seed", "is_initialized", "init", "OutOfMemoryError", "AcceleratorError"]
 
 
 class OutOfMemoryError(RuntimeError):
     """Raised when the device has no memory left for an allocation (after the
     allocator returned its cache to the driver and tried once more)."""
+
+
+class AcceleratorError(RuntimeError):
+    """Exception raised while executing on device: an error the CUDA runtime
+    or driver reported (torch.AcceleratorError). Raised by the backend, it
+    carries the failed call's code as `error_code`."""
 
 
 # "kind": None (not decided), "none", "gpu" or "emulated"
@@ -82,7 +88,7 @@ def _lazy_init(ordinal=0):
         raise RuntimeError("Found no NVIDIA driver on your system. Please check that you have an NVIDIA GPU "
                            "and installed a driver from http://www.nvidia.com/Download/index.aspx")
     if not 0 <= ordinal < _state["count"]:
-        raise RuntimeError("CUDA error: invalid device ordinal")
+        raise AcceleratorError("CUDA error: invalid device ordinal")
     if kind == "gpu" and _state["driver"] is None:
         from ctorch.cuda import _backend, _pycuda
         drv = _pycuda.Driver(ordinal)
@@ -177,7 +183,7 @@ def set_device(device):
         return
     _require()
     if i >= _state["count"]:
-        raise RuntimeError("CUDA error: invalid device ordinal")
+        raise AcceleratorError("CUDA error: invalid device ordinal")
     _state["current"] = i
 
 
@@ -403,3 +409,12 @@ def seed_all():
 def initial_seed():
     from ctorch import initial_seed as _is
     return _is()
+
+
+def __getattr__(name):
+    # torch.cuda.amp: the deprecated CUDA forms of torch.amp's, loaded on first use
+    if name == "amp":
+        from ctorch.amp._device_amp import cuda_amp
+        globals()["amp"] = cuda_amp
+        return cuda_amp
+    raise AttributeError(f"module 'ctorch.cuda' has no attribute '{name}'")

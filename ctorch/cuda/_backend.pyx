@@ -244,15 +244,20 @@ def host_lib():
 
 
 def check():
-    """Raises the sticky error of the last failed driver call, once."""
+    """Raises the sticky error of the last failed driver call, once, as
+    torch.AcceleratorError (error_code: the failed call's code)."""
     global ctc_error
     if ctc_error != 0:
         msg = ctc_error_msg.decode(errors="replace")
         if _gpu is not None and getattr(_gpu, "last_error", None) is not None:
             msg += f": {_gpu.last_error}"
             _gpu.last_error = None
+        code = ctc_error
         ctc_error = 0
-        raise RuntimeError(f"CUDA error: {msg}")
+        from ctorch.cuda import AcceleratorError
+        err = AcceleratorError(f"CUDA error: {msg}")
+        err.error_code = code
+        raise err
 
 
 def synchronize():

@@ -18,6 +18,7 @@ from ctorch._core.tensor import Tensor
 from ctorch._ops import conv as _conv_ops
 from ctorch._ops.products import matmul as _matmul
 from ctorch.autograd._node import _record, is_grad_enabled as _is_grad_enabled, _set_grad_enabled
+from ctorch._ops.products import _autocast_state, _autocast_call
 
 
 # ------------------------------------------------------------ arguments
@@ -424,31 +425,49 @@ def _conv_t_nd(nsp, fn, input, weight, bias, stride, padding, output_padding, gr
 
 
 def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    if _autocast_state():
+        return _autocast_call("conv1d", conv1d, (input, weight, bias, stride, padding, dilation, groups),
+                              None)
     return _conv_nd(1, "conv1d", input, weight, bias, stride, padding, dilation, groups)
 
 
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    if _autocast_state():
+        return _autocast_call("conv2d", conv2d, (input, weight, bias, stride, padding, dilation, groups),
+                              None)
     return _conv_nd(2, "conv2d", input, weight, bias, stride, padding, dilation, groups)
 
 
 def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    if _autocast_state():
+        return _autocast_call("conv3d", conv3d, (input, weight, bias, stride, padding, dilation, groups),
+                              None)
     return _conv_nd(3, "conv3d", input, weight, bias, stride, padding, dilation, groups)
 
 
 def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
                      dilation=1):
+    if _autocast_state():
+        return _autocast_call("conv_transpose1d", conv_transpose1d, (input, weight, bias, stride, padding,
+                              output_padding, groups, dilation), None)
     return _conv_t_nd(1, "conv_transpose1d", input, weight, bias, stride, padding,
                       output_padding, groups, dilation)
 
 
 def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
                      dilation=1):
+    if _autocast_state():
+        return _autocast_call("conv_transpose2d", conv_transpose2d, (input, weight, bias, stride, padding,
+                              output_padding, groups, dilation), None)
     return _conv_t_nd(2, "conv_transpose2d", input, weight, bias, stride, padding,
                       output_padding, groups, dilation)
 
 
 def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
                      dilation=1):
+    if _autocast_state():
+        return _autocast_call("conv_transpose3d", conv_transpose3d, (input, weight, bias, stride, padding,
+                              output_padding, groups, dilation), None)
     return _conv_t_nd(3, "conv_transpose3d", input, weight, bias, stride, padding,
                       output_padding, groups, dilation)
 
@@ -457,6 +476,9 @@ def convolution(input, weight, bias, stride, padding, dilation, transposed, outp
                 groups):
     """torch.convolution: the one entry behind every convolution (a batched
     input; every argument given, the sizes as lists)."""
+    if _autocast_state():
+        return _autocast_call("convolution", convolution, (input, weight, bias, stride, padding, dilation,
+                              transposed, output_padding, groups), None)
     fn = "convolution"
     _tensor(input, fn, "input", 1)
     _tensor(weight, fn, "weight", 2)

@@ -21,6 +21,7 @@ import ctorch as _t
 from ctorch._core.tensor import Tensor
 from ctorch.autograd._node import _record
 from ctorch._ops import nn as _nn_ops
+from ctorch._ops.products import _autocast_state, _autocast_call
 
 _MODES_MSG = "nearest | linear | bilinear | bicubic | trilinear | lanczos | area | nearest-exact"
 
@@ -729,6 +730,9 @@ def _grid_sampler(input, grid, mode, padding, align_corners, want=None):
 
 
 def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corners=None):
+    if _autocast_state():
+        return _autocast_call("grid_sample", grid_sample, (input, grid, mode, padding_mode, align_corners),
+                              None)
     _tensor(input, "grid_sample")
     _tensor(grid, "grid_sample", "grid", 2)
     if mode not in _MODE_CODES:
@@ -814,6 +818,9 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
                                  is_causal=False, scale=None, enable_gqa=False):
     """softmax(query @ key^T * scale + bias) @ value; rows that the mask hides
     entirely give zeros, as PyTorch's math path does."""
+    if _autocast_state():
+        return _autocast_call("scaled_dot_product_attention", scaled_dot_product_attention, (query, key,
+                              value, attn_mask, dropout_p, is_causal, scale, enable_gqa), None)
     _tensor(query, "scaled_dot_product_attention", "query")
     _tensor(key, "scaled_dot_product_attention", "key", 2)
     _tensor(value, "scaled_dot_product_attention", "value", 3)

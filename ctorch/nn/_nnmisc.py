@@ -18,6 +18,7 @@ from ctorch._core.tensor import Tensor
 from ctorch.autograd._node import _record, is_grad_enabled as _is_grad_enabled
 from ctorch._ops import nnmisc as _k
 from ctorch._ops import nn as _nn_ops
+from ctorch._ops.products import _autocast_state, _autocast_call
 
 
 # ctorch.nn.functional imports this module at its end, so its helpers are
@@ -284,6 +285,8 @@ def _torch_instance_norm(input, weight, bias, running_mean, running_var, use_inp
 
 def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
     """input / max(||input||_p along dim, eps)."""
+    if _autocast_state() & 2 and out is None:
+        return _autocast_call("normalize", normalize, (input, p, dim, eps), None)
     _tensor(input, "normalize")
     denom = _t.linalg.vector_norm(input, p, dim=dim, keepdim=True).clamp_min(eps)
     if out is None:
@@ -312,6 +315,8 @@ def one_hot(tensor, num_classes=-1):
 
 
 def softmin(input, dim=None, _stacklevel=3, dtype=None):
+    if _autocast_state() & 2:
+        return _autocast_call("softmin", softmin, (input, dim, _stacklevel, dtype), None)
     _tensor(input, "softmin")
     if dim is None:
         dim = _implicit_dim(input.dim())
@@ -342,6 +347,8 @@ def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):
 
 def bilinear(input1, input2, weight, bias=None):
     """y[..., o] = sum_ij input1[..., i] weight[o, i, j] input2[..., j] + bias[o]."""
+    if _autocast_state() & 2:
+        return _autocast_call("bilinear", bilinear, (input1, input2, weight, bias), None)
     _tensor(input1, "bilinear", "input1")
     _tensor(input2, "bilinear", "input2")
     _tensor(weight, "bilinear", "weight")
@@ -653,6 +660,9 @@ def _multi_margin_impl(input, target, p, margin, weight, reduction):
 
 def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None, reduce=None,
                       reduction="mean"):
+    if _autocast_state():
+        return _autocast_call("multi_margin_loss", multi_margin_loss, (input, target, p, margin, weight,
+                              size_average, reduce, reduction), None)
     code = _reduction_code(reduction, size_average, reduce)
     if p != 1 and p != 2:
         raise ValueError("only p == 1 and p == 2 supported")
@@ -728,6 +738,9 @@ def _multilabel_margin_impl(input, target, reduction):
 
 
 def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    if _autocast_state():
+        return _autocast_call("multilabel_margin_loss", multilabel_margin_loss, (input, target,
+                              size_average, reduce, reduction), None)
     code = _reduction_code(reduction, size_average, reduce)
     return _multilabel_margin_impl(input, target, code)
 
@@ -1018,6 +1031,9 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
     if scale_grad_by_freq or sparse:
         raise ValueError("embedding_bag: scale_grad_by_freq and sparse gradients are not "
                          "supported")
+    if per_sample_weights is not None and not isinstance(per_sample_weights, _t.Tensor):
+        raise TypeError(f"embedding_bag(): argument 'per_sample_weights' must be Tensor, not "
+                        f"{type(per_sample_weights).__name__}")
     if per_sample_weights is not None and tuple(input.shape) != tuple(per_sample_weights.shape):
         raise ValueError(f"embedding_bag: If per_sample_weights ({per_sample_weights.shape}) is "
                          f"not None, then it must have the same shape as the input "

@@ -25,6 +25,7 @@ from ctorch._ops.sampling import dropout as _dropout
 from ctorch._ops.shape import cat as _cat, stack as _stack
 from ctorch.autograd._node import _record, is_grad_enabled as _is_grad_enabled
 from ctorch.autograd.function import Function
+from ctorch._ops.products import _autocast_state, _autocast_call
 
 __all__ = ["rnn_tanh_cell", "rnn_relu_cell", "lstm_cell", "gru_cell",
            "rnn_tanh", "rnn_relu", "lstm", "gru"]
@@ -318,11 +319,15 @@ def _gru_step(it, hgt, ht, track=True):
 
 def rnn_tanh_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
     """One step of an Elman RNN: tanh(input W_ih^T + b_ih + hx W_hh^T + b_hh)."""
+    if _autocast_state() & 2:
+        return _autocast_call("rnn_tanh_cell", rnn_tanh_cell, (input, hx, w_ih, w_hh, b_ih, b_hh), None)
     return _rnn_cell("rnn_tanh_cell", _tanh_op, input, hx, w_ih, w_hh, b_ih, b_hh)
 
 
 def rnn_relu_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
     """One step of an Elman RNN: relu(input W_ih^T + b_ih + hx W_hh^T + b_hh)."""
+    if _autocast_state() & 2:
+        return _autocast_call("rnn_relu_cell", rnn_relu_cell, (input, hx, w_ih, w_hh, b_ih, b_hh), None)
     return _rnn_cell("rnn_relu_cell", _relu, input, hx, w_ih, w_hh, b_ih, b_hh)
 
 
@@ -344,6 +349,8 @@ def _rnn_cell(fn, act, input, hx, w_ih, w_hh, b_ih, b_hh):
 def lstm_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
     """One LSTM step; hx is (h, c); returns (h', c') with gates i, f, g, o:
     c' = f c + i g, h' = o tanh(c')."""
+    if _autocast_state() & 2:
+        return _autocast_call("lstm_cell", lstm_cell, (input, hx, w_ih, w_hh, b_ih, b_hh), None)
     b_ih, b_hh = _cell_args("lstm_cell", input, w_ih, w_hh, b_ih, b_hh)
     hx = _tensor_list(hx, "lstm_cell", "hx", 2)
     if len(hx) != 2:
@@ -358,6 +365,8 @@ def lstm_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
 def gru_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
     """One GRU step: r, z = sigmoid(.), n = tanh(i_n + b_in + r (h_n + b_hn)),
     h' = (1 - z) n + z hx."""
+    if _autocast_state() & 2:
+        return _autocast_call("gru_cell", gru_cell, (input, hx, w_ih, w_hh, b_ih, b_hh), None)
     b_ih, b_hh = _cell_args("gru_cell", input, w_ih, w_hh, b_ih, b_hh)
     _tensor(hx, "gru_cell", "hx", 2)
     _check_cell(input, (hx,), w_ih, w_hh, b_ih, b_hh, 3)

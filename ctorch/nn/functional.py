@@ -19,6 +19,7 @@ from ctorch._ops.reduce import log_softmax as _log_softmax, softmax as _softmax
 from ctorch._ops.sampling import dropout as _dropout, dropout_ as _dropout_
 from ctorch._ops import nnmisc as _nnmisc_ops
 from ctorch.autograd._node import _record
+from ctorch._ops.products import _autocast_state, _autocast_call
 
 _REDUCTIONS = {"none": 0, "mean": 1, "sum": 2}
 
@@ -99,6 +100,8 @@ def dropout(input, p=0.5, training=True, inplace=False):
 
 def linear(input, weight, bias=None):
     """input @ weight.T + bias; a 2-D input with a bias is one addmm."""
+    if _autocast_state():
+        return _autocast_call("linear", linear, (input, weight, bias), None)
     _tensor(input, "linear")
     _tensor(weight, "linear", "weight")
     if bias is not None:
@@ -138,6 +141,9 @@ def _nll_shapes(input, target):
 
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
              reduction="mean"):
+    if _autocast_state():
+        return _autocast_call("nll_loss", nll_loss, (input, target, weight, size_average, ignore_index,
+                              reduce, reduction), None)
     _tensor(input, "nll_loss")
     _tensor(target, "nll_loss", "target")
     code = _reduction_code(reduction, size_average, reduce)
@@ -156,6 +162,9 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
                   reduction="mean", label_smoothing=0.0):
+    if _autocast_state():
+        return _autocast_call("cross_entropy", cross_entropy, (input, target, weight, size_average,
+                              ignore_index, reduce, reduction, label_smoothing), None)
     _tensor(input, "cross_entropy")
     _tensor(target, "cross_entropy", "target")
     if weight is not None and not isinstance(weight, Tensor):
@@ -237,6 +246,9 @@ def _soft_target_loss(logp, target, weight, code, eps, cdim):
 
 
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    if _autocast_state():
+        return _autocast_call("mse_loss", mse_loss, (input, target, size_average, reduce, reduction,
+                              weight), None)
     _tensor(input, "mse_loss")
     _tensor(target, "mse_loss", "target")
     code = _reduction_code(reduction, size_average, reduce)
@@ -457,6 +469,8 @@ def mish(input, inplace=False):
 
 
 def softplus(input, beta=1.0, threshold=20.0):
+    if _autocast_state() & 2:
+        return _autocast_call("softplus", softplus, (input, beta, threshold), None)
     _float_only(_tensor(input, "softplus"), "softplus_cpu")
     out = _act(input, False, 1, beta, threshold)
     if out is not None:
@@ -519,6 +533,8 @@ def glu(input, dim=-1):
 
 
 def prelu(input, weight):
+    if _autocast_state():
+        return _autocast_call("prelu", prelu, (input, weight), None)
     _tensor(input, "prelu")
     _tensor(weight, "prelu", "weight")
     _float_only(input, "prelu_cpu")
@@ -563,6 +579,8 @@ def _sum_dim(x, dim):
 # --------------------------------------------------- distances
 
 def cosine_similarity(x1, x2, dim=1, eps=1e-8):
+    if _autocast_state() & 2:
+        return _autocast_call("cosine_similarity", cosine_similarity, (x1, x2, dim, eps), None)
     _tensor(x1, "cosine_similarity", "x1")
     _tensor(x2, "cosine_similarity", "x2")
     common = _promote_types(x1.dtype, x2.dtype)
@@ -599,6 +617,8 @@ def _same_size(input, target, fn):
 
 
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    if _autocast_state():
+        return _autocast_call("l1_loss", l1_loss, (input, target, size_average, reduce, reduction), None)
     _tensor(input, "l1_loss")
     _tensor(target, "l1_loss", "target")
     code = _reduction_code(reduction, size_average, reduce)
@@ -607,6 +627,9 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean"):
 
 
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
+    if _autocast_state():
+        return _autocast_call("smooth_l1_loss", smooth_l1_loss, (input, target, size_average, reduce,
+                              reduction, beta), None)
     _tensor(input, "smooth_l1_loss")
     _tensor(target, "smooth_l1_loss", "target")
     code = _reduction_code(reduction, size_average, reduce)
@@ -620,6 +643,8 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
 
 
 def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
+    if _autocast_state():
+        return _autocast_call("huber_loss", huber_loss, (input, target, reduction, delta, weight), None)
     _tensor(input, "huber_loss")
     _tensor(target, "huber_loss", "target")
     code = _reduction_code(reduction)
@@ -634,6 +659,9 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
 
 
 def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    if _autocast_state():
+        return _autocast_call("soft_margin_loss", soft_margin_loss, (input, target, size_average, reduce,
+                              reduction), None)
     _tensor(input, "soft_margin_loss")
     _tensor(target, "soft_margin_loss", "target")
     code = _reduction_code(reduction, size_average, reduce)
@@ -642,6 +670,9 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
 
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,
                          reduction="mean"):
+    if _autocast_state():
+        return _autocast_call("binary_cross_entropy", binary_cross_entropy, (input, target, weight,
+                              size_average, reduce, reduction), None)
     _tensor(input, "binary_cross_entropy")
     _tensor(target, "binary_cross_entropy", "target")
     code = _reduction_code(reduction, size_average, reduce)
@@ -661,6 +692,9 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
 
 def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
                                      reduction="mean", pos_weight=None):
+    if _autocast_state():
+        return _autocast_call("binary_cross_entropy_with_logits", binary_cross_entropy_with_logits, (input,
+                              target, weight, size_average, reduce, reduction, pos_weight), None)
     _tensor(input, "binary_cross_entropy_with_logits")
     _tensor(target, "binary_cross_entropy_with_logits", "target")
     code = _reduction_code(reduction, size_average, reduce)
@@ -680,6 +714,9 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
 
 def margin_ranking_loss(input1, input2, target, margin=0.0, size_average=None, reduce=None,
                         reduction="mean"):
+    if _autocast_state():
+        return _autocast_call("margin_ranking_loss", margin_ranking_loss, (input1, input2, target, margin,
+                              size_average, reduce, reduction), None)
     code = _reduction_code(reduction, size_average, reduce)
     _tensor(input1, "margin_ranking_loss", "input1")
     _tensor(input2, "margin_ranking_loss", "input2")
@@ -693,6 +730,9 @@ def margin_ranking_loss(input1, input2, target, margin=0.0, size_average=None, r
 
 def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None,
                          reduction="mean"):
+    if _autocast_state():
+        return _autocast_call("hinge_embedding_loss", hinge_embedding_loss, (input, target, margin,
+                              size_average, reduce, reduction), None)
     _tensor(input, "hinge_embedding_loss")
     _tensor(target, "hinge_embedding_loss", "target")
     code = _reduction_code(reduction, size_average, reduce)
@@ -704,6 +744,9 @@ def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=No
 
 def cosine_embedding_loss(input1, input2, target, margin=0.0, size_average=None, reduce=None,
                           reduction="mean"):
+    if _autocast_state():
+        return _autocast_call("cosine_embedding_loss", cosine_embedding_loss, (input1, input2, target,
+                              margin, size_average, reduce, reduction), None)
     code = _reduction_code(reduction, size_average, reduce)
     _tensor(input1, "cosine_embedding_loss", "input1")
     _tensor(input2, "cosine_embedding_loss", "input2")
@@ -725,6 +768,9 @@ def cosine_embedding_loss(input1, input2, target, margin=0.0, size_average=None,
 
 def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False,
                         size_average=None, reduce=None, reduction="mean"):
+    if _autocast_state():
+        return _autocast_call("triplet_margin_loss", triplet_margin_loss, (anchor, positive, negative,
+                              margin, p, eps, swap, size_average, reduce, reduction), None)
     code = _reduction_code(reduction, size_average, reduce)
     for name, x in (("anchor", anchor), ("positive", positive), ("negative", negative)):
         _tensor(x, "triplet_margin_loss", name)
@@ -741,6 +787,9 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
 
 
 def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
+    if _autocast_state():
+        return _autocast_call("kl_div", kl_div, (input, target, size_average, reduce, reduction,
+                              log_target), None)
     _tensor(input, "kl_div")
     _tensor(target, "kl_div", "target")
     if size_average is not None or reduce is not None:
@@ -761,6 +810,9 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
 
 def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8,
                      reduce=None, reduction="mean"):
+    if _autocast_state():
+        return _autocast_call("poisson_nll_loss", poisson_nll_loss, (input, target, log_input, full,
+                              size_average, eps, reduce, reduction), None)
     _tensor(input, "poisson_nll_loss")
     _tensor(target, "poisson_nll_loss", "target")
     code = _reduction_code(reduction, size_average, reduce)
@@ -798,6 +850,8 @@ def _check_affine(t, ns, name, fn):
 
 
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
+    if _autocast_state() & 2:
+        return _autocast_call("layer_norm", layer_norm, (input, normalized_shape, weight, bias, eps), None)
     _float_only(_tensor(input, "layer_norm"), "LayerNormKernelImpl")
     if _bf16_args(input, weight, bias):
         return _down(layer_norm(_up(input), normalized_shape, _up(weight), _up(bias), eps), input)
@@ -866,6 +920,8 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
 
 
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
+    if _autocast_state() & 2:
+        return _autocast_call("group_norm", group_norm, (input, num_groups, weight, bias, eps), None)
     _float_only(_tensor(input, "group_norm"), "GroupNormKernelImpl")
     if _bf16_args(input, weight, bias):
         return _down(group_norm(_up(input), num_groups, _up(weight), _up(bias), eps), input)
