@@ -21,7 +21,7 @@ import numpy as np
 
 import ctorch
 
-from .common import np_data
+from .common import digits_epoch, np_data
 
 try:
     import torch
@@ -137,6 +137,12 @@ def _probes():
         return {"mod": mod, "cell": cell, "x": tens(mod, lstm_x), "h": tens(mod, lstm_h),
                 "c": tens(mod, lstm_h)}
 
+    def digits(mod):
+        # the same thread count in both libraries (the process's default for ctorch)
+        mod.set_num_threads(ctorch.get_num_threads())
+        train_epoch, _ = digits_epoch(mod, batch_size=32)
+        return {"mod": mod, "epoch": train_epoch}
+
     def drop(mod):
         return {"mod": mod, "x": tens(mod, big_a), "rng": np.random.default_rng(0)}
 
@@ -185,6 +191,8 @@ def _probes():
         ("LSTMCell step fwd+bwd (batch 32, 256)", "time <= 1.2x torch",
          {lib: (lstm, "h2, c2 = cell(x, (h, c)); (h2.sum() + c2.sum()).backward()")
           for lib in libs if lib != "numpy"}),
+        ("digits CNN one epoch (1437 1x8x8, batch 32, Adam)", "time <= 1.0x torch",
+         {lib: (digits, "epoch()") for lib in libs if lib != "numpy"}),
         # matmul rows: equal flops per library, so time ratios are GFLOP/s ratios
         ("matmul 256x256 @ 256x256 f32", ">= 0.9x torch", same(two(mm256, mm256b), "x @ y")),
         ("matmul 1024x1024 @ 1024x1024 f32", ">= 0.9x torch", same(two(mm1024, mm1024b), "x @ y")),

@@ -281,6 +281,38 @@ def test_loader_shuffle_seeded():
     assert _batches(loader) == a and _batches(loader) != a
 
 
+@pytest.mark.parametrize("make_x", [lambda: ctorch.tensor(X),                       # contiguous rows
+                                    lambda: ctorch.tensor(X.T.copy()).t(),           # transposed view
+                                    lambda: ctorch.tensor(X[:, 0].copy())])          # 1-d
+@pytest.mark.parametrize("batches", [None, [[3, 0, 11], [5]], [[-1, 2], [0]]])
+def test_loader_tensor_dataset_batches_equal_collated_samples(make_x, batches):
+    # the loader's batches of a TensorDataset are default_collate of its samples,
+    # whatever the indices (negative ones included) and layout
+    ds = D.TensorDataset(make_x(), ctorch.tensor(Y))
+    loader = (D.DataLoader(ds, batch_size=5) if batches is None
+              else D.DataLoader(ds, batch_sampler=batches))
+    indices = [list(range(k, min(k + 5, 12))) for k in range(0, 12, 5)] if batches is None else batches
+    got = list(loader)
+    assert len(got) == len(indices)
+    for batch, idx in zip(got, indices):
+        want = D.default_collate([ds[i] for i in idx])
+        assert type(batch) is list and len(batch) == 2
+        for g, w in zip(batch, want):
+            assert g.dtype == w.dtype and g.shape == w.shape
+            np.testing.assert_array_equal(_np(g), _np(w))
+
+
+def test_loader_tensor_dataset_out_of_range_and_grad():
+    ds = D.TensorDataset(ctorch.tensor(X), ctorch.tensor(Y))
+    with pytest.raises(IndexError, match="index 12 is out of bounds for dimension 0 with size 12"):
+        list(D.DataLoader(ds, batch_sampler=[[0, 12]]))
+    # samples of a tensor that requires grad are stacked with their history
+    w = ctorch.ones(12, 2, requires_grad=True)
+    (xb,) = next(iter(D.DataLoader(D.TensorDataset(w * 3), batch_size=4)))
+    xb.sum().backward()
+    assert w.grad[:4].tolist() == [[3.0, 3.0]] * 4 and w.grad[4:].sum().item() == 0
+
+
 def test_loader_collate_fn_no_batching_and_batch_sampler():
     assert list(D.DataLoader(Squares(5), batch_size=2, collate_fn=lambda b: sum(b))) == [1, 13, 16]
     # batch_size=None: samples converted, not batched

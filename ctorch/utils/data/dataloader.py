@@ -9,7 +9,7 @@ import warnings
 
 import ctorch
 from ctorch.utils.data import _collate
-from ctorch.utils.data.dataset import IterableDataset
+from ctorch.utils.data.dataset import IterableDataset, TensorDataset
 from ctorch.utils.data.sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler
 
 __all__ = ["DataLoader", "get_worker_info", "default_collate", "default_convert"]
@@ -55,8 +55,28 @@ class _InfiniteConstantSampler(Sampler):
 class _MapFetcher:
     def __init__(self, dataset, auto_collation, collate_fn, drop_last):
         self.dataset, self.auto_collation, self.collate_fn = dataset, auto_collation, collate_fn
+        # a TensorDataset batched by default_collate: gathering the rows with one
+        # index_select per tensor gives the stacked samples without building
+        # batch_size tuples of views (same values, dtypes and shapes; a list, as
+        # default_collate makes of tuple samples)
+        self.gather = (auto_collation and type(dataset) is TensorDataset
+                       and collate_fn is _collate.default_collate
+                       and all(isinstance(t, ctorch.Tensor) and t.dim() > 0 for t in dataset.tensors))
+
+    def _gather(self, index):
+        tensors = self.dataset.tensors
+        if (not index or not all(type(i) is int for i in index)
+                or min(index) < 0 or max(index) >= tensors[0].size(0)
+                or any(t.requires_grad or t.device.type != "cpu" for t in tensors)):
+            return None
+        rows = ctorch.tensor(index, dtype=ctorch.int64)
+        return [t.index_select(0, rows) for t in tensors]
 
     def fetch(self, index):
+        if self.gather:
+            batch = self._gather(index)
+            if batch is not None:
+                return batch
         if self.auto_collation:
             getitems = getattr(self.dataset, "__getitems__", None)
             if getitems is not None:
