@@ -425,3 +425,20 @@ def test_inplace_activation_writes_the_bfloat16_input():
     x = torch.tensor([0.5, -1.0], dtype=torch.bfloat16, requires_grad=True)
     torch.nn.functional.silu(x).sum().backward()
     assert x.grad.dtype == torch.bfloat16
+
+
+@pytest.mark.parametrize("dtype", ["bfloat16", "float16"])
+def test_addmm_of_halves_rounds_once(dtype):
+    # beta * c + alpha * (a @ b) in float32, rounded once to the half type (as PyTorch)
+    rng = np.random.default_rng(7)
+    a, b, c = (rng.standard_normal(s).astype(np.float32) for s in ((9, 13), (13, 6), (6,)))
+    dt = getattr(torch, dtype)
+    ta, tb, tc = (torch.from_numpy(x).to(dt) for x in (a, b, c))
+    got = torch.addmm(tc, ta, tb, beta=-4.775, alpha=2.0315)
+    want = torch.addmm(tc.float(), ta.float(), tb.float(), beta=-4.775, alpha=2.0315).to(dt)
+    assert got.dtype == dt and torch.equal(got, want)
+    ta.requires_grad_(True)
+    r = torch.addmm(tc, ta, tb)
+    assert r.grad_fn.name() == "AddmmBackward0"
+    r.sum().backward()
+    assert ta.grad.dtype == dt

@@ -431,6 +431,19 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
             _copy_into(r, <Tensor>ce, False)
         _bmm_acc(a, b, r, alpha, beta)
         return _to_out(out, record("addmm", r, (c, a, b), (beta, alpha)), "addmm", OUT_SAME)
+    if (a._ndim == 2 and b._ndim == 2 and a._shape[1] == b._shape[0]
+            and (code == CT_FLOAT16 or code == CT_BFLOAT16) and a._dtype is b._dtype
+            and c._dtype is a._dtype and c._ndim <= 2
+            and isinstance(beta, (int, float)) and isinstance(alpha, (int, float))):
+        # halves as PyTorch computes them: beta c + alpha a b in float32, rounded once
+        _same_device(c, a)
+        ce = c.expand(a._shape[0], b._shape[1])
+        r = _empty_list([a._shape[0], b._shape[1]], t_float32, a._storage.device)
+        if beta != 0:
+            _copy_into(r, <Tensor>ce, False)
+        _bmm_acc(_cast(a, t_float32), _cast(b, t_float32), r, alpha, beta)
+        r = _cast(r, a._dtype)
+        return _to_out(out, record("addmm", r, (c, a, b), (beta, alpha)), "addmm", OUT_SAME)
     return _to_out(out, _addlike(input, mm(mat1, mat2), beta, alpha), "addmm", OUT_SAME)
 
 

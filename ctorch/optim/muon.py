@@ -11,7 +11,8 @@ _NS_COEFFICIENTS = (3.4445, -4.775, 2.0315)
 def _orthogonalize(g, coefficients, steps, eps):
     """`steps` quintic Newton-Schulz iterations X <- aX + (bA + cA^2)X, A = XX^T,
     from X = g / max(||g||_F, eps), taken on the wide orientation of g. The
-    iteration runs in g's precision (float32 for half)."""
+    iteration runs in bfloat16, as PyTorch's does (each product computed in
+    float32 and rounded once)."""
     if steps >= 100:
         raise ValueError("Number of steps must be less than 100 for computational efficiency")
     if g.dim() != 2:
@@ -19,7 +20,7 @@ def _orthogonalize(g, coefficients, steps, eps):
     if len(coefficients) != 3:
         raise ValueError("Coefficients must be a tuple of exactly 3 values")
     a, b, c = coefficients
-    x = g.float() if g.dtype == ctorch.float16 else g
+    x = g.bfloat16()
     tall = g.size(0) > g.size(1)
     if tall:
         x = x.t()
