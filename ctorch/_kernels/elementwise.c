@@ -585,11 +585,12 @@ static inline float ct_frexp_exp_f(float x) { int e = 0; if (isfinite(x)) frexpf
 #define ct_atan_f ct_atanf
 #define ct_atan_d atan
 #define CT_TRIG_d(NAME, T, fn) CT_UNARY(NAME, T, T, fn((double)x))
-/* sin / cos of float and half: a vector pass for |x| < CT_TRIG_BIG that
- * leaves larger inputs in place, then libm for those (rare) elements. The
- * second pass reads them from the input, which in place is the output:
- * either way the big elements still hold x. */
-#define CT_TRIG_f(NAME, T, fn)                                                     \
+/* Float and half functions with a fast form for |x| < LIMIT: a vector pass
+ * computes that form and leaves the other elements in place, then FULL
+ * (libm, or the complete form) runs on those (rare) elements. The second pass
+ * reads them from the input, which in place is the output: either way they
+ * still hold x. */
+#define CT_TWO_PASS_f(NAME, T, LIMIT, FAST, FULL)                                 \
 CT_MULTIVERSION void NAME(char **p, const int64_t *s, int64_t n, const void *ex) { \
     (void)ex;                                                                      \
     if (s[0] == CT_SZ(T) && s[1] == CT_SZ(T)) {                                    \
@@ -597,58 +598,34 @@ CT_MULTIVERSION void NAME(char **p, const int64_t *s, int64_t n, const void *ex)
         int big = 0;                                                               \
         CT_SIMD for (int64_t i = 0; i < n; i++) {                                  \
             float x = (float)A[i];                                                 \
-            int b = !(__builtin_fabsf(x) < CT_TRIG_BIG);                           \
+            int b = !(__builtin_fabsf(x) < (LIMIT));                               \
             big |= b;                                                              \
-            o[i] = b ? A[i] : (T)ct_sincosf_small(x, CT_TRIG_COS_##fn);            \
+            o[i] = b ? A[i] : (T)FAST(x);                                          \
         }                                                                          \
         if (big)                                                                   \
             for (int64_t i = 0; i < n; i++) {                                      \
                 float x = (float)A[i];                                             \
-                if (!(__builtin_fabsf(x) < CT_TRIG_BIG)) o[i] = (T)fn##f(x);       \
+                if (!(__builtin_fabsf(x) < (LIMIT))) o[i] = (T)FULL(x);            \
             }                                                                      \
     } else {                                                                       \
-        char *o = p[0]; const char *a = p[1];                                      \
         for (int64_t i = 0; i < n; i++) {                                          \
-            float x = (float)*(const T *)(a + i * s[1]);                           \
-            *(T *)(o + i * s[0]) = (T)(__builtin_fabsf(x) < CT_TRIG_BIG            \
-                ? ct_sincosf_small(x, CT_TRIG_COS_##fn) : fn##f(x));                \
+            float x = (float)*(const T *)(p[1] + i * s[1]);                        \
+            *(T *)(p[0] + i * s[0]) = (T)(__builtin_fabsf(x) < (LIMIT) ? FAST(x) : FULL(x)); \
         }                                                                          \
     }                                                                              \
 }
-#define CT_TRIG_COS_sin 0
-#define CT_TRIG_COS_cos 1
+/* sin / cos: the double-precision reduction of fastmath.h below 2^19, libm above */
+#define CT_TRIG_f(NAME, T, fn) CT_TWO_PASS_f(NAME, T, CT_TRIG_BIG, ct_##fn##f_small, fn##f)
+#define ct_sinf_small(x) ct_sincosf_small(x, 0)
+#define ct_cosf_small(x) ct_sincosf_small(x, 1)
 CT_REAL_UNARY(f16, ct_half, float, f)
 CT_REAL_UNARY(f32, float, float, f)
 CT_REAL_UNARY(f64, double, double, d)
-/* ct_expf is branch-free arithmetic, so these vectorise (a vector of exps
- * per step) - with -fno-trapping-math, without which GCC keeps its float
- * selects as branches - and the clones run 8 or 16 lanes on AVX2/AVX-512 */
-/* exp of float and half: a vector pass over the elements with |x| < 87
- * (no overflow or denormal to care for: a third fewer instructions), then
- * ct_expf for the others, read from the input (in place, the output still
- * holds them) */
-#define CT_EXP_f(NAME, T)                                                          \
-CT_MULTIVERSION void NAME(char **p, const int64_t *s, int64_t n, const void *ex) { \
-    (void)ex;                                                                      \
-    if (s[0] == CT_SZ(T) && s[1] == CT_SZ(T)) {                                    \
-        T *o = (T *)p[0]; const T *A = (const T *)p[1];                            \
-        int big = 0;                                                               \
-        CT_SIMD for (int64_t i = 0; i < n; i++) {                                  \
-            float x = (float)A[i];                                                 \
-            int b = !(__builtin_fabsf(x) < CT_EXP_SMALL);                          \
-            big |= b;                                                              \
-            o[i] = b ? A[i] : (T)ct_expf_small(x);                                 \
-        }                                                                          \
-        if (big)                                                                   \
-            for (int64_t i = 0; i < n; i++) {                                      \
-                float x = (float)A[i];                                             \
-                if (!(__builtin_fabsf(x) < CT_EXP_SMALL)) o[i] = (T)ct_expf(x);    \
-            }                                                                      \
-    } else {                                                                       \
-        for (int64_t i = 0; i < n; i++)                                            \
-            *(T *)(p[0] + i * s[0]) = (T)ct_expf((float)*(const T *)(p[1] + i * s[1])); \
-    }                                                                              \
-}
+/* exp of float and half: without clamps or a two-step scaling where the
+ * result is a normal float (|x| < 87: a third fewer instructions), the full
+ * ct_expf for the rest (branch-free arithmetic that vectorises too, with
+ * -fno-trapping-math, 8 or 16 lanes on AVX2/AVX-512) */
+#define CT_EXP_f(NAME, T) CT_TWO_PASS_f(NAME, T, CT_EXP_SMALL, ct_expf_small, ct_expf)
 CT_EXP_f(ct_exp_f16, ct_half)
 CT_EXP_f(ct_exp_f32, float)
 CT_UNARY(ct_exp_f64, double, double, exp(x))

@@ -34,13 +34,8 @@ CT_FM_INLINE float ct_ln2_reduce(float x, float *r) {
     return kf;
 }
 
-CT_FM_INLINE float ct_expf(float x) {
-    /* clamped to [-104, 89]: past those ends the scaling below overflows to
-     * inf or underflows to 0 by itself, so no selects are needed afterwards
-     * (NaN goes through as NaN: both comparisons are false) */
-    float xc = 89.0f < x ? 89.0f : x;           /* the forms of minps / maxps */
-    xc = -104.0f > xc ? -104.0f : xc;
-    float r, kf = ct_ln2_reduce(xc, &r);
+/* e^r for |r| <= ln2/2 */
+CT_FM_INLINE float ct_exp_poly(float r) {
     float p = 1.9875691500e-4f;
     p = p * r + 1.3981999507e-3f;
     p = p * r + 8.3334519073e-3f;
@@ -48,6 +43,17 @@ CT_FM_INLINE float ct_expf(float x) {
     p = p * r + 1.6666665459e-1f;
     p = p * r + 5.0000001201e-1f;
     p = p * r * r + r + 1.0f;
+    return p;
+}
+
+CT_FM_INLINE float ct_expf(float x) {
+    /* clamped to [-104, 89]: past those ends the scaling below overflows to
+     * inf or underflows to 0 by itself, so no selects are needed afterwards
+     * (NaN goes through as NaN: both comparisons are false) */
+    float xc = 89.0f < x ? 89.0f : x;           /* the forms of minps / maxps */
+    xc = -104.0f > xc ? -104.0f : xc;
+    float r, kf = ct_ln2_reduce(xc, &r);
+    float p = ct_exp_poly(r);
     /* 2^k in two halves so that results below 2^-126 come out as denormals
      * (rounded once, in the second product) and 2^128 as inf */
     int32_t k = (int32_t)kf;
@@ -63,13 +69,7 @@ CT_FM_INLINE float ct_expf(float x) {
 #define CT_EXP_SMALL 87.0f
 CT_FM_INLINE float ct_expf_small(float x) {
     float r, kf = ct_ln2_reduce(x, &r);
-    float p = 1.9875691500e-4f;
-    p = p * r + 1.3981999507e-3f;
-    p = p * r + 8.3334519073e-3f;
-    p = p * r + 4.1665795894e-2f;
-    p = p * r + 1.6666665459e-1f;
-    p = p * r + 5.0000001201e-1f;
-    p = p * r * r + r + 1.0f;
+    float p = ct_exp_poly(r);
     return p * ct_bits_to_float((uint32_t)((int32_t)kf + 127) << 23);
 }
 

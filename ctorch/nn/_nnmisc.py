@@ -800,6 +800,25 @@ def gumbel_softmax(logits, tau=1, hard=False, eps=1e-10, dim=-1):
 _BAG_MODES = {"sum": 0, "mean": 1, "max": 2}
 
 
+def _check_bag_weights(per_sample_weights, mode):
+    if per_sample_weights is not None and mode != 0:
+        raise NotImplementedError("embedding_bag: per_sample_weights was not None. "
+                                  "per_sample_weights is only supported for mode='sum' (got "
+                                  f"mode='{('sum', 'mean', 'max')[mode]}'). Please open a "
+                                  "feature request on GitHub.")
+
+
+def _empty_bags(weight, nbags, n, dim, mode):
+    """No bags, or only empty ones: zeros (and no history to record), with the
+    offset2bag, bag sizes and max indices PyTorch returns for them."""
+    dev = weight.device
+    out = _t.zeros((nbags, dim), dtype=weight.dtype, device=dev)
+    zeros = _t.zeros(nbags, dtype=_t.int64, device=dev)
+    last = _t.zeros((nbags, dim) if mode == 2 else nbags, dtype=_t.int64, device=dev)
+    o2b = _t.zeros(0 if mode == 0 else n, dtype=_t.int64, device=dev)
+    return out, o2b, zeros, last
+
+
 def _embedding_bag_impl(weight, input, offsets, mode, per_sample_weights, include_last_offset,
                         padding_idx):
     """(output, offset2bag, bag_size, max_indices) of torch.embedding_bag."""
@@ -845,19 +864,10 @@ def _embedding_bag_impl(weight, input, offsets, mode, per_sample_weights, includ
                                f"the valid range [0, {rows})")
     nbags = off.numel() - 1 if include_last_offset else off.numel()
     nbags = max(nbags, 0)
-    if per_sample_weights is not None and mode != 0:
-        raise NotImplementedError("embedding_bag: per_sample_weights was not None. "
-                                  "per_sample_weights is only supported for mode='sum' (got "
-                                  f"mode='{('sum', 'mean', 'max')[mode]}'). Please open a "
-                                  "feature request on GitHub.")
+    _check_bag_weights(per_sample_weights, mode)
     dev = weight.device
     if nbags == 0 or n == 0:
-        # no bags, or only empty ones: zeros, and no history to record
-        out = _t.zeros((nbags, dim), dtype=weight.dtype, device=dev)
-        zeros = _t.zeros(nbags, dtype=_t.int64, device=dev)
-        last = _t.zeros((nbags, dim) if mode == 2 else nbags, dtype=_t.int64, device=dev)
-        o2b = _t.zeros(0 if mode == 0 else n, dtype=_t.int64, device=dev)
-        return out, o2b, zeros, last
+        return _empty_bags(weight, nbags, n, dim, mode)
     # as PyTorch: with include_last_offset the last bag still runs to the end
     end = n
     # bags of one length that cover the input (a 2-D input's): a reshape
@@ -961,18 +971,10 @@ def _embedding_bag_kernel(weight, idx, off, mode, per_sample_weights, include_la
                            f"the valid range [0, {rows})")
     noff = off.numel()
     nbags = max(noff - 1 if include_last_offset else noff, 0)
-    if per_sample_weights is not None and mode != 0:
-        raise NotImplementedError("embedding_bag: per_sample_weights was not None. "
-                                  "per_sample_weights is only supported for mode='sum' (got "
-                                  f"mode='{('sum', 'mean', 'max')[mode]}'). Please open a "
-                                  "feature request on GitHub.")
+    _check_bag_weights(per_sample_weights, mode)
     dev = weight.device
     if nbags == 0 or n == 0:
-        out = _t.zeros((nbags, dim), dtype=weight.dtype, device=dev)
-        zeros = _t.zeros(nbags, dtype=_t.int64, device=dev)
-        last = _t.zeros((nbags, dim) if mode == 2 else nbags, dtype=_t.int64, device=dev)
-        o2b = _t.zeros(0 if mode == 0 else n, dtype=_t.int64, device=dev)
-        return out, o2b, zeros, last
+        return _empty_bags(weight, nbags, n, dim, mode)
     psw = per_sample_weights
     pw = psw.detach().reshape(-1) if psw is not None else None
     out, counts, bag, scale, mx = _nn_ops._ebag_forward(weight, idx, off, nbags, mode, pw,
