@@ -352,7 +352,6 @@ CT_BINARY(ct_fmin_b, ct_bool, ct_bool, a & b)
     CT_BINARY(ct_divfloor_##S, T, T, FD((CT)a, (CT)b))                             \
     CT_BINARY(ct_remainder_##S, T, T, FR((CT)a, (CT)b))                            \
     CT_BINARY(ct_fmod_##S, T, T, FF((CT)a, (CT)b))                                 \
-    CT_BINARY(ct_pow_##S, T, T, FP((CT)a, (CT)b))                                  \
     CT_BINARY_ATTR(CT_MULTIVERSION, ct_atan2_##S, T, T, FA((CT)a, (CT)b))           \
     CT_BINARY(ct_maximum_##S, T, T, (a != a) ? a : ((b != b) ? b : (a > b ? a : b))) \
     CT_BINARY(ct_minimum_##S, T, T, (a != a) ? a : ((b != b) ? b : (a < b ? a : b))) \
@@ -397,6 +396,30 @@ CT_FM_INLINE float ct_logaddexp2_f(float a, float b) {
 CT_FLOAT_OPS(f16, ct_half, float, f, ct_divfloor_f, ct_remainder_f, fmodf, powf, ct_atan2f)
 CT_FLOAT_OPS(f32, float, float, f, ct_divfloor_f, ct_remainder_f, fmodf, powf, ct_atan2f)
 CT_FLOAT_OPS(f64, double, double, d, ct_divfloor_d, ct_remainder_d, fmod, pow, atan2)
+/* pow: half through float; float and double with a scalar exponent take
+ * PyTorch's special cases as vector loops (x*x, x*x*x, sqrt, 1/x, 1/sqrt(x),
+ * 1/(x*x): the values PyTorch gives, e.g. (-0)^0.5 = -0, (-inf)^0.5 = NaN),
+ * libm's pow elsewhere */
+CT_BINARY(ct_pow_f16, ct_half, ct_half, powf((float)a, (float)b))
+#define CT_POW(S, T, FP, SQRT)                                                     \
+CT_MULTIVERSION void ct_pow_##S(char **p, const int64_t *s, int64_t n, const void *ex) { \
+    (void)ex;                                                                      \
+    if (s[0] == CT_SZ(T) && s[1] == CT_SZ(T) && s[2] == 0) {                       \
+        T *o = (T *)p[0]; const T *A = (const T *)p[1]; const T b = *(const T *)p[2]; \
+        if (b == 2) { CT_SIMD for (int64_t i = 0; i < n; i++) o[i] = A[i] * A[i]; }  \
+        else if (b == 3) { CT_SIMD for (int64_t i = 0; i < n; i++) o[i] = A[i] * A[i] * A[i]; } \
+        else if (b == 0.5) { CT_SIMD for (int64_t i = 0; i < n; i++) o[i] = SQRT(A[i]); } \
+        else if (b == -1) { CT_SIMD for (int64_t i = 0; i < n; i++) o[i] = (T)1 / A[i]; } \
+        else if (b == -0.5) { CT_SIMD for (int64_t i = 0; i < n; i++) o[i] = (T)1 / SQRT(A[i]); } \
+        else if (b == -2) { CT_SIMD for (int64_t i = 0; i < n; i++) o[i] = (T)1 / (A[i] * A[i]); } \
+        else { for (int64_t i = 0; i < n; i++) o[i] = FP(A[i], b); }              \
+        return;                                                                    \
+    }                                                                              \
+    for (int64_t i = 0; i < n; i++)                                                \
+        *(T *)(p[0] + i * s[0]) = FP(*(const T *)(p[1] + i * s[1]), *(const T *)(p[2] + i * s[2])); \
+}
+CT_POW(f32, float, powf, sqrtf)
+CT_POW(f64, double, pow, sqrt)
 /* nextafter: the neighbour in the operand's own precision (half's by its bits) */
 static inline ct_half ct_nextafter_h(ct_half a, ct_half b) {
     float fa = (float)a, fb = (float)b;
@@ -518,50 +541,53 @@ CT_INT_PRED(b, ct_bool, 0)
 CT_INTS(CT_INT_PRED, 0)
 CT_UNARY(ct_sign_b, ct_bool, ct_bool, x)
 
-/* real floating point: E(name) picks the float or double libm function */
+/* real floating point: FT_F(name) picks the float or double libm function.
+ * Every loop is multiversioned: the AVX2/AVX-512 clones vectorise floor,
+ * round, sqrt, selects and the fastmath.h forms, where the baseline x86-64
+ * build calls libm for each element. */
 #define CT_REAL_UNARY(S, T, CT, F)                                                 \
-    CT_UNARY(ct_neg_##S, T, T, -x)                                                 \
-    CT_UNARY(ct_abs_##S, T, T, FT_##F(fabs)((CT)x))                                \
-    CT_UNARY(ct_sign_##S, T, T, (CT)((0 < x) - (x < 0)))                           \
-    CT_UNARY(ct_exp2_##S, T, T, FT_##F(exp2)((CT)x))                               \
+    CT_UNARY_ATTR(CT_MULTIVERSION, ct_neg_##S, T, T, -x)                                                 \
+    CT_UNARY_ATTR(CT_MULTIVERSION, ct_abs_##S, T, T, FT_##F(fabs)((CT)x))                                \
+    CT_UNARY_ATTR(CT_MULTIVERSION, ct_sign_##S, T, T, (CT)((0 < x) - (x < 0)))                           \
+    CT_UNARY_ATTR(CT_MULTIVERSION, ct_exp2_##S, T, T, FT_##F(exp2)((CT)x))                               \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_expm1_##S, T, T, ct_expm1_##F((CT)x))                             \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_log_##S, T, T, ct_log_##F((CT)x))                                 \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_log2_##S, T, T, ct_log2_##F((CT)x))                               \
-    CT_UNARY(ct_log10_##S, T, T, FT_##F(log10)((CT)x))                             \
+    CT_UNARY_ATTR(CT_MULTIVERSION, ct_log10_##S, T, T, FT_##F(log10)((CT)x))                             \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_log1p_##S, T, T, ct_log1p_##F((CT)x))                             \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_sqrt_##S, T, T, FT_##F(sqrt)((CT)x))         \
-    CT_UNARY(ct_rsqrt_##S, T, T, (CT)1 / FT_##F(sqrt)((CT)x))                      \
-    CT_UNARY(ct_reciprocal_##S, T, T, (CT)1 / (CT)x)                               \
+    CT_UNARY_ATTR(CT_MULTIVERSION, ct_rsqrt_##S, T, T, (CT)1 / FT_##F(sqrt)((CT)x))                      \
+    CT_UNARY_ATTR(CT_MULTIVERSION, ct_reciprocal_##S, T, T, (CT)1 / (CT)x)                               \
     CT_TRIG_##F(ct_sin_##S, T, sin)                                 \
     CT_TRIG_##F(ct_cos_##S, T, cos)                                 \
-    CT_UNARY(ct_tan_##S, T, T, FT_##F(tan)((CT)x))                                 \
-    CT_UNARY(ct_asin_##S, T, T, FT_##F(asin)((CT)x))                               \
-    CT_UNARY(ct_acos_##S, T, T, FT_##F(acos)((CT)x))                               \
+    CT_UNARY_ATTR(CT_MULTIVERSION, ct_tan_##S, T, T, FT_##F(tan)((CT)x))                                 \
+    CT_UNARY_ATTR(CT_MULTIVERSION, ct_asin_##S, T, T, FT_##F(asin)((CT)x))                               \
+    CT_UNARY_ATTR(CT_MULTIVERSION, ct_acos_##S, T, T, FT_##F(acos)((CT)x))                               \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_atan_##S, T, T, ct_atan_##F((CT)x))          \
-    CT_UNARY(ct_sinh_##S, T, T, FT_##F(sinh)((CT)x))                               \
-    CT_UNARY(ct_cosh_##S, T, T, FT_##F(cosh)((CT)x))                               \
+    CT_UNARY_ATTR(CT_MULTIVERSION, ct_sinh_##S, T, T, FT_##F(sinh)((CT)x))                               \
+    CT_UNARY_ATTR(CT_MULTIVERSION, ct_cosh_##S, T, T, FT_##F(cosh)((CT)x))                               \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_tanh_##S, T, T, ct_tanh_##F((CT)x))                               \
-    CT_UNARY(ct_asinh_##S, T, T, FT_##F(asinh)((CT)x))                             \
-    CT_UNARY(ct_acosh_##S, T, T, FT_##F(acosh)((CT)x))                             \
-    CT_UNARY(ct_atanh_##S, T, T, FT_##F(atanh)((CT)x))                             \
+    CT_UNARY_ATTR(CT_MULTIVERSION, ct_asinh_##S, T, T, FT_##F(asinh)((CT)x))                             \
+    CT_UNARY_ATTR(CT_MULTIVERSION, ct_acosh_##S, T, T, FT_##F(acosh)((CT)x))                             \
+    CT_UNARY_ATTR(CT_MULTIVERSION, ct_atanh_##S, T, T, FT_##F(atanh)((CT)x))                             \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_sigmoid_##S, T, T, (CT)1 / ((CT)1 + ct_exp_##F(-(CT)x))) \
-    CT_UNARY(ct_relu_##S, T, T, x < 0 ? (T)0 : x)                                  \
+    CT_UNARY_ATTR(CT_MULTIVERSION, ct_relu_##S, T, T, x < 0 ? (T)0 : x)                                  \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_erf_##S, T, T, ct_erf_##F((CT)x))                                 \
-    CT_UNARY(ct_floor_##S, T, T, FT_##F(floor)((CT)x))                             \
-    CT_UNARY(ct_ceil_##S, T, T, FT_##F(ceil)((CT)x))                               \
-    CT_UNARY(ct_round_##S, T, T, FT_##F(nearbyint)((CT)x))                         \
-    CT_UNARY(ct_trunc_##S, T, T, FT_##F(trunc)((CT)x))                             \
-    CT_UNARY(ct_frac_##S, T, T, (CT)x - FT_##F(trunc)((CT)x))                      \
-    CT_UNARY(ct_square_##S, T, T, (CT)x * (CT)x)                                   \
-    CT_UNARY(ct_round_dec_##S, T, T, ct_round_dec_d((double)x, P->a))              \
-    CT_UNARY(ct_nan_to_num_##S, T, T, ct_nan_to_num_d((double)x, P))               \
-    CT_UNARY(ct_deg2rad_##S, T, T, (CT)x * (CT)(M_PI / 180.0))                     \
-    CT_UNARY(ct_rad2deg_##S, T, T, (CT)x * (CT)(180.0 / M_PI))                     \
-    CT_UNARY(ct_signbit_##S, T, ct_bool, signbit((CT)x) != 0)                      \
-    CT_UNARY(ct_isposinf_##S, T, ct_bool, (CT)x == (CT)INFINITY)                   \
-    CT_UNARY(ct_isneginf_##S, T, ct_bool, (CT)x == -(CT)INFINITY)                  \
-    CT_UNARY(ct_frexp_mant_##S, T, T, ct_frexp_mant_##F((CT)x))                    \
-    CT_UNARY(ct_frexp_exp_##S, T, T, ct_frexp_exp_##F((CT)x))
+    CT_UNARY_ATTR(CT_MULTIVERSION, ct_floor_##S, T, T, FT_##F(floor)((CT)x))                             \
+    CT_UNARY_ATTR(CT_MULTIVERSION, ct_ceil_##S, T, T, FT_##F(ceil)((CT)x))                               \
+    CT_UNARY_ATTR(CT_MULTIVERSION, ct_round_##S, T, T, FT_##F(nearbyint)((CT)x))                         \
+    CT_UNARY_ATTR(CT_MULTIVERSION, ct_trunc_##S, T, T, FT_##F(trunc)((CT)x))                             \
+    CT_UNARY_ATTR(CT_MULTIVERSION, ct_frac_##S, T, T, (CT)x - FT_##F(trunc)((CT)x))                      \
+    CT_UNARY_ATTR(CT_MULTIVERSION, ct_square_##S, T, T, (CT)x * (CT)x)                                   \
+    CT_UNARY_ATTR(CT_MULTIVERSION, ct_round_dec_##S, T, T, ct_round_dec_d((double)x, P->a))              \
+    CT_UNARY_ATTR(CT_MULTIVERSION, ct_nan_to_num_##S, T, T, ct_nan_to_num_d((double)x, P))               \
+    CT_UNARY_ATTR(CT_MULTIVERSION, ct_deg2rad_##S, T, T, (CT)x * (CT)(M_PI / 180.0))                     \
+    CT_UNARY_ATTR(CT_MULTIVERSION, ct_rad2deg_##S, T, T, (CT)x * (CT)(180.0 / M_PI))                     \
+    CT_UNARY_ATTR(CT_MULTIVERSION, ct_signbit_##S, T, ct_bool, signbit((CT)x) != 0)                      \
+    CT_UNARY_ATTR(CT_MULTIVERSION, ct_isposinf_##S, T, ct_bool, (CT)x == (CT)INFINITY)                   \
+    CT_UNARY_ATTR(CT_MULTIVERSION, ct_isneginf_##S, T, ct_bool, (CT)x == -(CT)INFINITY)                  \
+    CT_UNARY_ATTR(CT_MULTIVERSION, ct_frexp_mant_##S, T, T, ct_frexp_mant_##F((CT)x))                    \
+    CT_UNARY_ATTR(CT_MULTIVERSION, ct_frexp_exp_##S, T, T, ct_frexp_exp_##F((CT)x))
 /* frexp's two parts; an infinity or NaN is its own mantissa, exponent 0 */
 static inline double ct_frexp_mant_d(double x) { int e; return isfinite(x) ? frexp(x, &e) : x; }
 static inline float ct_frexp_mant_f(float x) { int e; return isfinite(x) ? frexpf(x, &e) : x; }
