@@ -656,6 +656,134 @@ def test_differentiable_records_the_update(name, kw):
     assert q.grad_fn is None
 
 
+# ---------------------------------------------------------------- fused updates (SGD, Adam, AdamW)
+# fused=True and the default run one kernel pass per parameter, fused=False (or foreach=False)
+# the composed ops; every path follows the numpy rule, and the fused and composed ones agree
+
+FUSED_CASES = [(name, ref, {k: v for k, v in kw.items() if k not in ("fused", "foreach")})
+               for name, ref, kw in CASES if name in ("SGD", "Adam", "AdamW")]
+FUSED_CASES += [
+    ("SGD", ref_sgd, dict(lr=0.1, momentum=0.9, dampening=0.2, weight_decay=0.1, maximize=True)),
+    ("Adam", ref_adam, dict(lr=0.1, amsgrad=True, maximize=True, betas=(0.3, 0.7))),
+    ("AdamW", ref_adamw, dict(lr=0.05, weight_decay=0.0)),
+]
+FUSED_IDS = [f"{name}-{i}" for i, (name, _, _) in enumerate(FUSED_CASES)]
+
+
+def _np_run(name, ref, kw, steps):
+    ws = _init()
+    groups = [dict(kw), dict(kw, lr=kw["lr"] / 2)]
+    states = [{} for _ in ws]
+    for t in range(1, steps + 1):
+        grads = _np_grads(*ws)
+        for i in range(2):
+            ws[i] = ref(ws[i], grads[i], states[i], groups[i], t)
+    return ws
+
+
+@pytest.mark.parametrize("dtype", [ctorch.float64, ctorch.float32], ids=["f64", "f32"])
+@pytest.mark.parametrize("name,ref,kw", FUSED_CASES, ids=FUSED_IDS)
+def test_fused_and_composed_updates(name, ref, kw, dtype):
+    want = _np_run(name, ref, kw, 4)
+    runs = {}
+    for mode in (dict(fused=True), dict(fused=False), dict(), dict(foreach=False)):
+        params = _ct_params(dtype)
+        opt = getattr(optim, name)(_groups(params, kw), **kw, **mode)
+        _ct_run(opt, params, 4)
+        tol = dict(rtol=1e-9, atol=1e-12) if dtype == ctorch.float64 else dict(rtol=2e-4, atol=2e-5)
+        for p, w in zip(params, want):
+            assert p.dtype == dtype
+            np.testing.assert_allclose(p.detach().numpy(), w, **tol)
+        runs[str(mode)] = (params, opt)
+    if dtype == ctorch.float64:
+        (fp, fopt), (cp, copt) = runs[str(dict(fused=True))], runs[str(dict(fused=False))]
+        for a, b in zip(fp, cp):
+            np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=1e-12, atol=1e-14)
+            sa, sb = fopt.state[a], copt.state[b]
+            assert sorted(sa) == sorted(sb)
+            for k in sa:
+                np.testing.assert_allclose(sa[k].numpy(), sb[k].numpy(), rtol=1e-12, atol=1e-14)
+
+
+def _count_kernel_calls(monkeypatch, name):
+    """Records what each call of the fused kernel entry returned."""
+    from ctorch._ops import optim as kernels
+    entry = "_sgd_update" if name == "SGD" else "_adam_update"
+    real, calls = getattr(kernels, entry), []
+
+    def spy(*args):
+        calls.append(real(*args))
+        return calls[-1]
+    monkeypatch.setattr(kernels, entry, spy)
+    return calls
+
+
+@pytest.mark.parametrize("name,kw", [("SGD", dict(lr=0.1)), ("SGD", dict(lr=0.1, momentum=0.9)),
+                                     ("Adam", dict(lr=0.1, amsgrad=True)), ("AdamW", dict(lr=0.1))])
+def test_which_updates_run_fused(monkeypatch, name, kw):
+    calls = _count_kernel_calls(monkeypatch, name)
+    for mode, dtype, fused in [(dict(), ctorch.float32, True), (dict(fused=True), ctorch.float64, True),
+                               (dict(foreach=True), ctorch.float64, True),
+                               (dict(fused=False), ctorch.float64, False),
+                               (dict(foreach=False), ctorch.float64, False),
+                               (dict(fused=True), ctorch.float16, False)]:
+        del calls[:]
+        params = _ct_params(dtype)
+        _ct_run(getattr(optim, name)(params, **kw, **mode), params, 2)
+        assert calls == ([True] * 4 if fused else [False] * len(calls)), (mode, dtype)
+    # a parameter that is not contiguous takes the composed ops, with the same result
+    del calls[:]
+    a, b = _init()
+    w = ctorch.tensor(a.T.copy()).t().requires_grad_()
+    bias = ctorch.tensor(b).requires_grad_()
+    assert not w.is_contiguous()
+    _ct_run(getattr(optim, name)([w, bias], **kw), [w, bias], 2)
+    # (SGD's first momentum step checks the tensors before it makes the buffer)
+    assert calls.count(True) == 2 and calls.count(False) in (1, 2)
+    ref = dict(SGD=ref_sgd, Adam=ref_adam, AdamW=ref_adamw)[name]
+    ws, states = _init(), [{}, {}]
+    for t in (1, 2):
+        grads = _np_grads(*ws)
+        ws = [ref(ws[i], grads[i], states[i], kw, t) for i in range(2)]
+    for p, want in zip([w, bias], ws):
+        np.testing.assert_allclose(p.detach().numpy(), want, rtol=1e-9, atol=1e-12)
+
+
+def test_fused_runs_on_large_parameters_and_keeps_the_version():
+    # more elements than one thread's block: the update splits over the threads
+    n = 100_003
+    rng = np.random.default_rng(3)
+    p0, g = rng.standard_normal(n), rng.standard_normal(n)
+    p = ctorch.nn.Parameter(ctorch.tensor(p0))
+    p.grad = ctorch.tensor(g)
+    version = p._version
+    opt = optim.AdamW([p], lr=0.01, weight_decay=0.1, amsgrad=True, fused=True)
+    opt.step()
+    assert p._version > version
+    st = {}
+    want = ref_adamw(p0, g, st, dict(lr=0.01, weight_decay=0.1, amsgrad=True), 1)
+    np.testing.assert_allclose(p.detach().numpy(), want, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(opt.state[p]["max_exp_avg_sq"].numpy(), st["vmax"], rtol=1e-12)
+    q = ctorch.nn.Parameter(ctorch.tensor(p0, dtype=ctorch.float32))
+    q.grad = ctorch.tensor(g, dtype=ctorch.float32)
+    optim.SGD([q], lr=0.1, momentum=0.9, nesterov=True, fused=True).step()
+    np.testing.assert_allclose(q.detach().numpy(), p0 - 0.1 * (g + 0.9 * g), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW"])
+def test_fused_errors(name):
+    p = ctorch.nn.Parameter(ctorch.ones(2, dtype=ctorch.complex64))
+    p.grad = ctorch.ones(2, dtype=ctorch.complex64)
+    opt = getattr(optim, name)([p], lr=0.1, fused=True)
+    with pytest.raises(RuntimeError, match="`fused=True` requires all the params to be floating point "
+                                           "Tensors of supported devices"):
+        opt.step()
+    with pytest.raises(RuntimeError, match="`fused` does not support `differentiable`"):
+        getattr(optim, name)([p], lr=0.1, fused=True, differentiable=True)
+    with pytest.raises(RuntimeError, match="`fused` and `foreach` cannot be `True` together."):
+        getattr(optim, name)([p], lr=0.1, fused=True, foreach=True)
+
+
 # ---------------------------------------------------------------- Muon (2-D parameters only)
 
 

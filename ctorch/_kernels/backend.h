@@ -31,6 +31,7 @@
 #include "nn.h"
 #include "pool.h"
 #include "nnmisc.h"
+#include "optim.h"
 #include "conv.h"
 #include "special.h"
 #include "nnsample.h"
@@ -240,6 +241,10 @@ typedef struct ct_backend {
     const ct_ebag_bwd_fn *ebag_bwd;
     const ct_grid_fn *grid_sample;
     const ct_grid_bwd_fn *grid_sample_bwd;
+    /* fused optimizer updates (optim.h): per dtype (float32, float64); NULL
+     * where a device has none (the optimizer then composes other ops) */
+    const ct_sgd_fn *sgd_update;
+    const ct_adam_fn *adam_update;
 } ct_backend;
 
 /* the CPU backend (cpu_backend.c) */

@@ -619,4 +619,6 @@ const ct_backend ct_cpu_backend = {
     .ebag_bwd = ct_ebag_bwd_loops,
     .grid_sample = ct_grid_sample_loops,
     .grid_sample_bwd = ct_grid_sample_bwd_loops,
+    .sgd_update = ct_sgd_loops,
+    .adam_update = ct_adam_loops,
 };

@@ -2,7 +2,8 @@
 import math
 
 import ctorch
-from .optimizer import Optimizer, _check_flags, _check_lr, _value, _step_tensor
+from .optimizer import (Optimizer, _check_flags, _check_lr, _value, _step_tensor, _fused_kernels,
+                        _check_fused_param)
 
 
 def _check_betas(betas):
@@ -40,10 +41,12 @@ class Adam(Optimizer):
     def _update_group(self, group):
         lr, (beta1, beta2), eps = _value(group["lr"]), group["betas"], group["eps"]
         wd, amsgrad = group["weight_decay"], group["amsgrad"]
+        decoupled = group["decoupled_weight_decay"]
+        kernels = _fused_kernels(group)
         for p in group["params"]:
             if p.grad is None:
                 continue
-            grad = _grad(p, group)
+            _check_fused_param(group, p)
             state = self.state[p]
             if len(state) == 0:
                 state["step"] = _zero_step()
@@ -52,8 +55,16 @@ class Adam(Optimizer):
                 if amsgrad:
                     state["max_exp_avg_sq"] = ctorch.zeros_like(p)
             step = _step_tensor(state)
+            if kernels is not None:
+                max_sq = state.get("max_exp_avg_sq") if amsgrad else None
+                if ((max_sq is not None or not amsgrad) and kernels._adam_update(
+                        p, p.grad, state["exp_avg"], state["exp_avg_sq"], max_sq, lr, beta1, beta2,
+                        eps, wd, decoupled, group["maximize"], 1 - beta1 ** step,
+                        math.sqrt(1 - beta2 ** step))):
+                    continue
+            grad = _grad(p, group)
             if wd != 0:
-                if group["decoupled_weight_decay"]:
+                if decoupled:
                     p.mul_(1 - lr * wd)
                 else:
                     grad = grad.add(p, alpha=wd)

@@ -239,6 +239,28 @@ def _check_flags(group_defaults, name=None):
         raise RuntimeError("`fused` does not support `differentiable`")
 
 
+def _fused_kernels(group):
+    """The fused update kernels (ctorch._ops.optim) when the group may use them,
+    else None: with fused=True, and by default (fused=None) unless foreach=False
+    asks for the per-tensor loop of ops, never for a differentiable update. A
+    tensor the kernels do not take (another dtype or device, not dense) still
+    goes through the composed ops."""
+    fused = group.get("fused")
+    if fused is False or group.get("differentiable"):
+        return None
+    if fused is None and group.get("foreach") is False:
+        return None
+    from ctorch._ops import optim as kernels
+    return kernels
+
+
+def _check_fused_param(group, p):
+    """fused=True takes floating-point parameters only (PyTorch's check)."""
+    if group.get("fused") and not p.is_floating_point():
+        raise RuntimeError("`fused=True` requires all the params to be floating point Tensors of "
+                           f"supported devices: ['cpu', 'cuda'] but {p.dtype} and {p.device.type}")
+
+
 def _check_lr(lr):
     if isinstance(lr, ctorch.Tensor) and lr.numel() != 1:
         raise ValueError("Tensor lr must be 1-element")

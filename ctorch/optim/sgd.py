@@ -1,5 +1,6 @@
 """SGD with momentum, dampening, Nesterov momentum, weight decay and maximize."""
-from .optimizer import Optimizer, _check_flags, _check_lr, _value
+import ctorch
+from .optimizer import Optimizer, _check_flags, _check_lr, _value, _fused_kernels, _check_fused_param
 
 
 class SGD(Optimizer):
@@ -21,8 +22,13 @@ class SGD(Optimizer):
     def _update_group(self, group):
         lr, momentum, dampening = _value(group["lr"]), group["momentum"], group["dampening"]
         wd, nesterov, maximize = group["weight_decay"], group["nesterov"], group["maximize"]
+        kernels = _fused_kernels(group)
         for p in group["params"]:
             if p.grad is None:
+                continue
+            _check_fused_param(group, p)
+            if kernels is not None and self._fused_update(kernels, p, lr, momentum, dampening, wd,
+                                                          nesterov, maximize):
                 continue
             d_p = -p.grad if maximize else p.grad
             if wd != 0:
@@ -37,3 +43,22 @@ class SGD(Optimizer):
                     buf.mul_(momentum).add_(d_p, alpha=1 - dampening)
                 d_p = d_p.add(buf, alpha=momentum) if nesterov else buf
             p.add_(d_p, alpha=-lr)
+
+    def _fused_update(self, kernels, p, lr, momentum, dampening, wd, nesterov, maximize):
+        """The step of p in one pass (True), or False where the kernel does not take p."""
+        if momentum == 0:
+            return kernels._sgd_update(p, p.grad, None, lr, wd, momentum, dampening, nesterov,
+                                       maximize, False)
+        state = self.state[p]
+        buf = state.get("momentum_buffer")
+        first = buf is None
+        if first:
+            if not kernels._sgd_fits(p, p.grad, None):
+                return False
+            buf = ctorch.empty_like(p, memory_format=ctorch.contiguous_format)
+        if not kernels._sgd_update(p, p.grad, buf, lr, wd, momentum, dampening, nesterov,
+                                   maximize, first):
+            return False
+        if first:
+            state["momentum_buffer"] = buf
+        return True
