@@ -174,6 +174,16 @@ CASES = [
     (lambda: nn.MaxPool3d((1, 2, 2)), "MaxPool3d(kernel_size=(1, 2, 2), stride=(1, 2, 2), "
      "padding=0, dilation=1, ceil_mode=False)", {}, [], lambda: (_x(1, 2, 2, 4, 4),),
      lambda m, x: F.max_pool3d(x, (1, 2, 2))),
+    (lambda: nn.MaxUnpool1d(2), "MaxUnpool1d(kernel_size=(2,), stride=(2,), padding=(0,))", {},
+     [], lambda: (_x(1, 2, 3), _idx([[[0, 3, 5], [1, 2, 4]]])),
+     lambda m, x, i: F.max_unpool1d(x, i, 2)),
+    (lambda: nn.MaxUnpool2d(2, stride=2, padding=1),
+     "MaxUnpool2d(kernel_size=(2, 2), stride=(2, 2), padding=(1, 1))", {}, [],
+     lambda: (_x(1, 1, 2, 2), _idx([[[[0, 1], [2, 3]]]])),
+     lambda m, x, i: F.max_unpool2d(x, i, 2, 2, 1)),
+    (lambda: nn.MaxUnpool3d(2), "MaxUnpool3d(kernel_size=(2, 2, 2), stride=(2, 2, 2), "
+     "padding=(0, 0, 0))", {}, [], lambda: (_x(1, 1, 1, 1, 2), _idx([[[[[0, 7]]]]])),
+     lambda m, x, i: F.max_unpool3d(x, i, 2)),
     (lambda: nn.AvgPool1d(3, 2, 1), "AvgPool1d(kernel_size=(3,), stride=(2,), padding=(1,))",
      {}, [], lambda: (_x(1, 2, 7),), lambda m, x: F.avg_pool1d(x, 3, 2, 1)),
     (lambda: nn.AvgPool2d((2, 3), stride=1, padding=1, divisor_override=2),
