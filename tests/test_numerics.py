@@ -321,7 +321,9 @@ def _every_float32(step):
 FLOAT32_ULPS = [  # (op, float64 reference, ulp bound), bounds from a sweep of every 13th float
     ("exp", np.exp, 1), ("log", np.log, 1), ("log2", np.log2, 2), ("log1p", np.log1p, 3),
     ("expm1", np.expm1, 2), ("tanh", np.tanh, 3), ("sin", np.sin, 1), ("cos", np.cos, 1),
-    ("erf", None, 1.5), ("atan", np.arctan, 1),
+    ("erf", None, 1.5), ("atan", np.arctan, 1), ("tan", np.tan, 1.5), ("asin", np.arcsin, 1),
+    ("acos", np.arccos, 1), ("sinh", np.sinh, 2.5), ("cosh", np.cosh, 2), ("atanh", np.arctanh, 2.5),
+    ("exp2", np.exp2, 1.5), ("log10", np.log10, 2),
 ]
 
 
@@ -339,7 +341,7 @@ def test_float32_transcendentals_within_ulps_of_float64(op, ref, bound):
     worst = int(np.argmax(err))
     assert err[worst] <= bound, (op, x[np.isfinite(ref64.astype(np.float32))][worst], err[worst])
     # signed zeros stay signed where the function is odd
-    if op not in ("exp", "log", "log2", "cos"):
+    if op not in ("exp", "log", "log2", "cos", "acos", "cosh", "exp2", "log10"):
         assert np.signbit(getattr(torch, op)(torch.tensor([-0.0])).numpy()[0])
     # the same values through float16 (computed in float32, rounded once)
     h = np.linspace(-8, 8, 4001).astype(np.float16)

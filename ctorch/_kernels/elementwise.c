@@ -549,27 +549,27 @@ CT_UNARY(ct_sign_b, ct_bool, ct_bool, x)
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_neg_##S, T, T, -x)                                                 \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_abs_##S, T, T, FT_##F(fabs)((CT)x))                                \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_sign_##S, T, T, (CT)((0 < x) - (x < 0)))                           \
-    CT_UNARY_ATTR(CT_MULTIVERSION, ct_exp2_##S, T, T, FT_##F(exp2)((CT)x))                               \
+    CT_EXP2_##F(ct_exp2_##S, T)                               \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_expm1_##S, T, T, ct_expm1_##F((CT)x))                             \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_log_##S, T, T, ct_log_##F((CT)x))                                 \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_log2_##S, T, T, ct_log2_##F((CT)x))                               \
-    CT_UNARY_ATTR(CT_MULTIVERSION, ct_log10_##S, T, T, FT_##F(log10)((CT)x))                             \
+    CT_UNARY_ATTR(CT_MULTIVERSION, ct_log10_##S, T, T, ct_log10_##F((CT)x))                             \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_log1p_##S, T, T, ct_log1p_##F((CT)x))                             \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_sqrt_##S, T, T, FT_##F(sqrt)((CT)x))         \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_rsqrt_##S, T, T, (CT)1 / FT_##F(sqrt)((CT)x))                      \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_reciprocal_##S, T, T, (CT)1 / (CT)x)                               \
     CT_TRIG_##F(ct_sin_##S, T, sin)                                 \
     CT_TRIG_##F(ct_cos_##S, T, cos)                                 \
-    CT_UNARY_ATTR(CT_MULTIVERSION, ct_tan_##S, T, T, FT_##F(tan)((CT)x))                                 \
-    CT_UNARY_ATTR(CT_MULTIVERSION, ct_asin_##S, T, T, FT_##F(asin)((CT)x))                               \
-    CT_UNARY_ATTR(CT_MULTIVERSION, ct_acos_##S, T, T, FT_##F(acos)((CT)x))                               \
+    CT_TAN_##F(ct_tan_##S, T)                                 \
+    CT_UNARY_ATTR(CT_MULTIVERSION, ct_asin_##S, T, T, ct_asin_##F((CT)x))                               \
+    CT_UNARY_ATTR(CT_MULTIVERSION, ct_acos_##S, T, T, ct_acos_##F((CT)x))                               \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_atan_##S, T, T, ct_atan_##F((CT)x))          \
-    CT_UNARY_ATTR(CT_MULTIVERSION, ct_sinh_##S, T, T, FT_##F(sinh)((CT)x))                               \
-    CT_UNARY_ATTR(CT_MULTIVERSION, ct_cosh_##S, T, T, FT_##F(cosh)((CT)x))                               \
+    CT_HYP_##F(ct_sinh_##S, T, sinh)                               \
+    CT_HYP_##F(ct_cosh_##S, T, cosh)                               \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_tanh_##S, T, T, ct_tanh_##F((CT)x))                               \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_asinh_##S, T, T, FT_##F(asinh)((CT)x))                             \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_acosh_##S, T, T, FT_##F(acosh)((CT)x))                             \
-    CT_UNARY_ATTR(CT_MULTIVERSION, ct_atanh_##S, T, T, FT_##F(atanh)((CT)x))                             \
+    CT_UNARY_ATTR(CT_MULTIVERSION, ct_atanh_##S, T, T, ct_atanh_##F((CT)x))                             \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_sigmoid_##S, T, T, (CT)1 / ((CT)1 + ct_exp_##F(-(CT)x))) \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_relu_##S, T, T, x < 0 ? (T)0 : x)                                  \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_erf_##S, T, T, ct_erf_##F((CT)x))                                 \
@@ -642,6 +642,21 @@ CT_MULTIVERSION void NAME(char **p, const int64_t *s, int64_t n, const void *ex)
 }
 /* sin / cos: the double-precision reduction of fastmath.h below 2^19, libm above */
 #define CT_TRIG_f(NAME, T, fn) CT_TWO_PASS_f(NAME, T, CT_TRIG_BIG, ct_##fn##f_small, fn##f)
+/* exp2, tan, sinh, cosh of float and half: fastmath.h below their limits */
+#define CT_EXP2_f(NAME, T) CT_TWO_PASS_f(NAME, T, CT_EXP2_SMALL, ct_exp2f_small, exp2f)
+#define CT_EXP2_d(NAME, T) CT_UNARY(NAME, T, T, exp2((double)x))
+#define CT_TAN_f(NAME, T) CT_TWO_PASS_f(NAME, T, CT_TRIG_BIG, ct_tanf_small, tanf)
+#define CT_TAN_d(NAME, T) CT_UNARY(NAME, T, T, tan((double)x))
+#define CT_HYP_f(NAME, T, fn) CT_TWO_PASS_f(NAME, T, CT_HYP_SMALL, ct_##fn##f_small, fn##f)
+#define CT_HYP_d(NAME, T, fn) CT_UNARY(NAME, T, T, fn((double)x))
+#define ct_log10_f ct_log10f
+#define ct_log10_d log10
+#define ct_asin_f ct_asinf
+#define ct_asin_d asin
+#define ct_acos_f ct_acosf
+#define ct_acos_d acos
+#define ct_atanh_f ct_atanhf
+#define ct_atanh_d atanh
 #define ct_sinf_small(x) ct_sincosf_small(x, 0)
 #define ct_cosf_small(x) ct_sincosf_small(x, 1)
 CT_REAL_UNARY(f16, ct_half, float, f)

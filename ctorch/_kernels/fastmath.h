@@ -208,7 +208,8 @@ CT_FM_INLINE float ct_erff(float x) {
  * cos r (to r^13 and r^14: truncation < 1e-12) picked and signed by k mod 4.
  * Larger |x| need a longer pi/2: the loops hand those to libm (CT_TRIG_BIG). */
 #define CT_TRIG_BIG 524288.0f
-CT_FM_INLINE float ct_sincosf_small(float xf, int cosine) {
+/* the reduced argument's sine and cosine (in *s, *c); returns k mod 4 */
+CT_FM_INLINE int32_t ct_sincos_core(float xf, double *s, double *c) {
     double x = xf;
     double kd = __builtin_round(x * 0.63661977236758134);
     double r = (x - kd * 1.5707963267341256) - kd * 6.077100506506192e-11;
@@ -219,19 +220,33 @@ CT_FM_INLINE float ct_sincosf_small(float xf, int cosine) {
     sn = sn * z + 1.0 / 5040.0;
     sn = sn * z - 1.0 / 120.0;
     sn = sn * z + 1.0 / 6.0;
-    sn = r - r * z * sn;
+    *s = r - r * z * sn;
     double cs = -1.0 / 87178291200.0;
     cs = cs * z + 1.0 / 479001600.0;
     cs = cs * z - 1.0 / 3628800.0;
     cs = cs * z + 1.0 / 40320.0;
     cs = cs * z - 1.0 / 720.0;
     cs = cs * z + 1.0 / 24.0;
-    cs = 1.0 - z * 0.5 + z * z * cs;
-    int32_t q = (int32_t)kd + cosine;
+    *c = 1.0 - z * 0.5 + z * z * cs;
+    return (int32_t)kd;
+}
+
+CT_FM_INLINE float ct_sincosf_small(float xf, int cosine) {
+    double sn, cs;
+    int32_t q = ct_sincos_core(xf, &sn, &cs) + cosine;
     double v = (q & 1) ? cs : sn;
     v = (q & 2) ? -v : v;
     /* sin(-0) is -0; keep zeros as they are */
     return (!cosine && xf == 0.0f) ? xf : (float)v;
+}
+
+/* tan = sin / cos of the reduced argument (-cos / sin for odd k), the
+ * quotient in double */
+CT_FM_INLINE float ct_tanf_small(float xf) {
+    double sn, cs;
+    int32_t q = ct_sincos_core(xf, &sn, &cs);
+    double v = (q & 1) ? -cs / sn : sn / cs;
+    return xf == 0.0f ? xf : (float)v;
 }
 
 /* atan2(y, x) in double: t = min/max of |y|, |x| in [0, 1], folded to
@@ -239,8 +254,8 @@ CT_FM_INLINE float ct_sincosf_small(float xf, int cosine) {
  * either way), then t P(t^2) with P fitted on that interval (relative error
  * 2e-11); the octant and quadrant put back by selects. Both zero and both
  * infinite take the values C's atan2 gives (0 or pi, pi/4 or 3pi/4, signed). */
-CT_FM_INLINE float ct_atan2f(float yf, float xf) {
-    double y = yf, x = xf, ay = __builtin_fabs(y), ax = __builtin_fabs(x);
+CT_FM_INLINE double ct_atan2_core(double y, double x) {
+    double ay = __builtin_fabs(y), ax = __builtin_fabs(x);
     double num = ay < ax ? ay : ax, den = ay < ax ? ax : ay;
     int both_inf = num == __builtin_inf();
     int fold = num > 0.41421356237309503 * den || both_inf;
@@ -257,8 +272,25 @@ CT_FM_INLINE float ct_atan2f(float yf, float xf) {
     double r = (fold ? 0.78539816339744831 : 0.0) + t * p;
     r = ay > ax ? 1.5707963267948966 - r : r;
     r = __builtin_copysign(1.0, x) < 0.0 ? 3.1415926535897932 - r : r;   /* x < 0 or -0 */
-    r = __builtin_copysign(r, y);
+    return __builtin_copysign(r, y);
+}
+
+CT_FM_INLINE float ct_atan2f(float yf, float xf) {
+    double r = ct_atan2_core(yf, xf);
     return (yf != yf || xf != xf) ? yf + xf : (float)r;
+}
+
+/* asin and acos through atan2 in double: asin x = atan2(x, sqrt((1 - x)(1 + x))),
+ * acos x = atan2(sqrt((1 - x)(1 + x)), x); NaN outside [-1, 1] (and for NaN) */
+CT_FM_INLINE float ct_asinf(float xf) {
+    double x = xf;
+    float r = (float)ct_atan2_core(x, __builtin_sqrt((1.0 - x) * (1.0 + x)));
+    return __builtin_fabsf(xf) <= 1.0f ? r : __builtin_nanf("");
+}
+CT_FM_INLINE float ct_acosf(float xf) {
+    double x = xf;
+    float r = (float)ct_atan2_core(__builtin_sqrt((1.0 - x) * (1.0 + x)), x);
+    return __builtin_fabsf(xf) <= 1.0f ? r : __builtin_nanf("");
 }
 
 /* atan(x) = atan2(x, 1) */
@@ -269,6 +301,41 @@ CT_FM_INLINE float ct_atanf(float x) { return ct_atan2f(x, 1.0f); }
 CT_FM_INLINE float ct_hypotf(float a, float b) {
     double r = __builtin_sqrt((double)a * a + (double)b * b);
     return (__builtin_isinf(a) || __builtin_isinf(b)) ? __builtin_inff() : (float)r;
+}
+
+/* 2^x for |x| < CT_EXP2_SMALL (normal results): x = k + f, |f| <= 1/2 exact,
+ * 2^f = e^(f ln2) with f ln2 rounded once from double */
+#define CT_EXP2_SMALL 126.0f
+CT_FM_INLINE float ct_exp2f_small(float x) {
+    const float shift = 12582912.0f;
+    float kf = (x + shift) - shift;
+    float r = (float)((double)(x - kf) * 0.69314718055994531);
+    return ct_exp_poly(r) * ct_bits_to_float((uint32_t)((int32_t)kf + 127) << 23);
+}
+
+/* log10 x = log x / ln 10, the product in double */
+CT_FM_INLINE float ct_log10f(float x) {
+    return (float)((double)ct_logf(x) * 0.43429448190325183);
+}
+
+/* sinh and cosh for |x| < CT_HYP_SMALL (no overflow in e^|x|):
+ * sinh = (e + e / (e + 1)) / 2 with e = expm1|x| (no cancellation near 0),
+ * cosh = (e + 1/e) / 2 with e = exp|x| */
+#define CT_HYP_SMALL 88.0f
+CT_FM_INLINE float ct_sinhf_small(float x) {
+    float e = ct_expm1f(__builtin_fabsf(x));
+    float r = 0.5f * (e + e / (e + 1.0f));
+    return __builtin_copysignf(r, x);
+}
+CT_FM_INLINE float ct_coshf_small(float x) {
+    float e = ct_expf(__builtin_fabsf(x));
+    return 0.5f * (e + 1.0f / e);
+}
+
+/* atanh x = (log1p(x) - log1p(-x)) / 2 (the terms have opposite signs: no
+ * cancellation at 0; 1 + x is exact near -1), the difference in double */
+CT_FM_INLINE float ct_atanhf(float x) {
+    return (float)(0.5 * ((double)ct_log1pf(x) - (double)ct_log1pf(-x)));
 }
 
 #endif
