@@ -84,7 +84,9 @@ cdef const void *_entry(Tensor t, int kind, int code):
 
 cdef DType _compute_dtype(DType dt):
     """float16 and bfloat16 pool in float32."""
-    return t_float32 if dt._code == CT_FLOAT16 or dt._code == CT_BFLOAT16 else dt
+    if dt._code == CT_FLOAT16 or dt._code == CT_BFLOAT16:
+        return t_float32
+    return dt
 
 
 cdef Tensor _dense_in(Tensor t, DType comp, int device):

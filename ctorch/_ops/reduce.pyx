@@ -600,8 +600,9 @@ cdef object _var_std(object input, object dim, object unbiased, bint keepdim, ob
     cdef Tensor t = _tensor_arg(input, name)
     dim, c = _var_args(dim, unbiased, correction)
     # half accumulates in float32 (as PyTorch): its squares overflow at 256
-    cdef Tensor tc = (_cast(t.detach(), t_float32) if t._dtype._code == CT_FLOAT16
-                      or t._dtype._code == CT_BFLOAT16 else t)
+    cdef Tensor tc = t
+    if t._dtype._code == CT_FLOAT16 or t._dtype._code == CT_BFLOAT16:
+        tc = _cast(t.detach(), t_float32)
     v, m, red, denom = _var_core(tc, dim, c, keepdim, name)
     if is_std:
         v = _FUNCTIONS["sqrt"](v)
