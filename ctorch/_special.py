@@ -518,8 +518,18 @@ def mvlgamma(input, p, *, out=None):
     return _unary(input, out, "mvlgamma", "arange_cpu", _mvlgamma_kernel(p), grad="mvlgamma", args=(p,))
 
 
+def _erfc_t(r, x):
+    """erfc by ctorch's own kernel (contiguous float32: a vector loop); on
+    first use this name is rebound to the kernel's entry itself."""
+    from ctorch._ops.special_k import erfc as k
+    global _erfc_t
+    _erfc_t = k
+    return k(r, x)
+
+
 def erfc(input, *, out=None):
-    return _unary(input, out, "erfc", "erfc_vml_cpu", _K_erfc, grad="erfc")
+    return _unary(input, out, "erfc", "erfc_vml_cpu", _K_erfc, grad="erfc",
+                  tkernel=lambda r, x: _erfc_t(r, x))
 
 
 # erfinv in float: M. Giles' single-precision approximation ("Approximating
@@ -588,13 +598,13 @@ _ERFINV_K = []
 
 
 def _erfinv_t(r, x):
-    """erfinv by ctorch's own kernel (contiguous float32 / float64) for
-    short arrays; long ones go to _erfinv_kernel (float: the blockwise numpy
-    form, double: scipy's erfinv), faster there."""
+    """erfinv by ctorch's own kernel: contiguous float32 of any length (a
+    vector loop), float64 for short arrays; long float64 ones go to
+    _erfinv_kernel (scipy's erfinv), faster there."""
     if not _ERFINV_K:
         from ctorch._ops.special_k import erfinv as k
         _ERFINV_K.append(k)
-    if x.numel() >= 4096:
+    if x.numel() >= 4096 and x.dtype != _FLOAT:
         return False
     return _ERFINV_K[0](r, x)
 
@@ -640,11 +650,22 @@ def _logit_kernel(eps):
     return kernel
 
 
+def _logit_tkernel(eps):
+    """logit of contiguous float32 by ctorch's own kernel (a vector loop:
+    log(x / (1 - x)) in float, PyTorch's form, x clamped to [eps, 1 - eps]
+    first); other operands go to scipy."""
+    def k(r, x):
+        from ctorch._ops.special_k import logit as kern
+        return kern(r, x, eps)
+    return k
+
+
 def logit(input, eps=None, *, out=None):
     _tensor_arg(input, "logit")
     if eps is not None:
         eps = float(eps)
-    return _unary(input, out, "logit", "logit_cpu", _logit_kernel(eps), grad="logit", args=(eps,))
+    return _unary(input, out, "logit", "logit_cpu", _logit_kernel(eps), grad="logit", args=(eps,),
+                  tkernel=_logit_tkernel(eps))
 
 
 # ------------------------------------------------------------ binary

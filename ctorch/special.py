@@ -17,7 +17,7 @@ from ctorch import _special as _S
 from ctorch._special import (
     _unary, _binary, _sc_unary, _K_erfc, _K_i0, _K_xlogy, _K_xlog1py, _K_gammainc,
     _K_gammaincc, _polygamma_kernel, _mvlgamma_kernel, _sinc_kernel,
-    _logit_kernel, _check_n, _tensor_arg, _not_implemented, _L, _cdt,
+    _logit_kernel, _logit_tkernel, _check_n, _tensor_arg, _not_implemented, _L, _cdt,
     _binary_args, _result_type, _float_of, _check_dtype, _broadcast, _device_of, _finish,
     _FLOAT, _DOUBLE,
 )
@@ -94,7 +94,8 @@ def zeta(input, other, *, out=None):
 # ------------------------------------------------------------ error function
 
 def erfc(input, *, out=None):
-    return _unary(input, out, "special_erfc", "erfc_vml_cpu", _K_erfc, grad="erfc")
+    return _unary(input, out, "special_erfc", "erfc_vml_cpu", _K_erfc, grad="erfc",
+                  tkernel=lambda r, x: _S._erfc_t(r, x))
 
 
 def erfinv(input, *, out=None):
@@ -166,7 +167,7 @@ def logit(input, eps=None, *, out=None):
     if eps is not None:
         eps = float(eps)
     return _unary(input, out, "special_logit", "logit_cpu", _logit_kernel(eps), grad="logit",
-                  args=(eps,))
+                  args=(eps,), tkernel=_logit_tkernel(eps))
 
 
 def xlogy(input, other, *, out=None):

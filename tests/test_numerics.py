@@ -323,15 +323,15 @@ FLOAT32_ULPS = [  # (op, float64 reference, ulp bound), bounds from a sweep of e
     ("expm1", np.expm1, 2), ("tanh", np.tanh, 3), ("sin", np.sin, 1), ("cos", np.cos, 1),
     ("erf", None, 1.5), ("atan", np.arctan, 1), ("tan", np.tan, 1.5), ("asin", np.arcsin, 1),
     ("acos", np.arccos, 1), ("sinh", np.sinh, 2.5), ("cosh", np.cosh, 2), ("atanh", np.arctanh, 2.5),
-    ("exp2", np.exp2, 1.5), ("log10", np.log10, 2),
+    ("exp2", np.exp2, 1.5), ("log10", np.log10, 2), ("erfc", "erfc", 2), ("erfinv", "erfinv", 4),
 ]
 
 
 @pytest.mark.parametrize("op,ref,bound", FLOAT32_ULPS, ids=[u[0] for u in FLOAT32_ULPS])
 def test_float32_transcendentals_within_ulps_of_float64(op, ref, bound):
-    if ref is None:
-        import scipy.special
-        ref = scipy.special.erf
+    if ref is None or isinstance(ref, str):
+        import scipy.special      # None: erf; a name: that scipy.special function
+        ref = getattr(scipy.special, ref or "erf")
     x = _every_float32(4099)
     with np.errstate(all="ignore"):
         ref64 = ref(x.astype(np.float64))
@@ -341,7 +341,7 @@ def test_float32_transcendentals_within_ulps_of_float64(op, ref, bound):
     worst = int(np.argmax(err))
     assert err[worst] <= bound, (op, x[np.isfinite(ref64.astype(np.float32))][worst], err[worst])
     # signed zeros stay signed where the function is odd
-    if op not in ("exp", "log", "log2", "cos", "acos", "cosh", "exp2", "log10"):
+    if op not in ("exp", "log", "log2", "cos", "acos", "cosh", "exp2", "log10", "erfc"):
         assert np.signbit(getattr(torch, op)(torch.tensor([-0.0])).numpy()[0])
     # the same values through float16 (computed in float32, rounded once)
     h = np.linspace(-8, 8, 4001).astype(np.float16)
@@ -353,7 +353,16 @@ def test_float32_transcendentals_within_ulps_of_float64(op, ref, bound):
     assert ok.all(), (op, h[~ok][:5], hgot[~ok][:5], href[~ok][:5])
 
 
-FLOAT32_BINARY_ULPS = [("atan2", np.arctan2, 1), ("hypot", np.hypot, 1)]
+def _remainder_ref(a, b):
+    """PyTorch's remainder: fmod, then b added where the signs differ (a zero
+    keeps a's sign, where numpy's remainder gives it b's)"""
+    r = np.fmod(a, b)
+    return np.where((r != 0) & ((r < 0) != (b < 0)), r + b, r)
+
+
+FLOAT32_BINARY_ULPS = [("atan2", np.arctan2, 1), ("hypot", np.hypot, 1), ("pow", np.power, 1),
+                       ("fmod", np.fmod, 0), ("remainder", _remainder_ref, 0.5),
+                       ("floor_divide", np.floor_divide, 2)]
 
 
 @pytest.mark.parametrize("op,ref,bound", FLOAT32_BINARY_ULPS, ids=[u[0] for u in FLOAT32_BINARY_ULPS])

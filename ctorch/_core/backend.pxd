@@ -122,6 +122,8 @@ cdef extern from "backend.h" nogil:
                                        const void *n, int64_t sn, void *out, int64_t count)
     ctypedef int (*ct_special_digamma_fn)(int dtype, const void *x, void *out, int64_t count)
     ctypedef int (*ct_special_erfinv_fn)(int dtype, const void *x, void *out, int64_t count)
+    ctypedef int (*ct_special_erfc_fn)(int dtype, const void *x, void *out, int64_t count)
+    ctypedef int (*ct_special_logit_fn)(int dtype, const void *x, void *out, int64_t count, double eps)
 
     ctypedef struct ct_backend:
         const char *name
@@ -228,6 +230,8 @@ cdef extern from "backend.h" nogil:
         ct_special_poly_fn special_poly
         ct_special_digamma_fn special_digamma
         ct_special_erfinv_fn special_erfinv
+        ct_special_erfc_fn special_erfc
+        ct_special_logit_fn special_logit
 
     # the Philox stream's bookkeeping: blocks a fill of n elements consumes
     uint64_t ct_rand_blocks_uniform_f32(int64_t n)

@@ -245,6 +245,9 @@ typedef struct ct_backend {
      * where a device has none (the optimizer then composes other ops) */
     const ct_sgd_fn *sgd_update;
     const ct_adam_fn *adam_update;
+    /* erfc and logit (special.h): NULL where the backend lacks them */
+    ct_special_erfc_fn special_erfc;
+    ct_special_logit_fn special_logit;
 } ct_backend;
 
 /* the CPU backend (cpu_backend.c) */

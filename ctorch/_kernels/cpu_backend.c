@@ -621,4 +621,6 @@ const ct_backend ct_cpu_backend = {
     .grid_sample_bwd = ct_grid_sample_bwd_loops,
     .sgd_update = ct_sgd_loops,
     .adam_update = ct_adam_loops,
+    .special_erfc = ct_special_erfc,
+    .special_logit = ct_special_logit,
 };

@@ -269,6 +269,75 @@ static inline float ct_remainder_f(float a, float b) {
     if (r != 0 && ((b < 0) != (r < 0))) r += b;
     return r;
 }
+/* fmod of floats, exact, for |a| < 2^23 |b| (b finite and nonzero): in
+ * double, q = trunc(|a| / |b|) is off by at most one and |a| - q |b| is
+ * exact (q < 2^24; every term is a multiple of lsb(b) / 2 and under
+ * 2^26 |b|), one select each way fixes q; the result has a's sign (a zero
+ * too). Branch free, so the loops vectorise; CT_FMOD_FAST says which
+ * elements it covers (false for NaN, infinities and b = 0). */
+#define CT_FMOD_FAST(a, b) (__builtin_fabsf(a) < __builtin_fabsf(b) * 8388608.0f \
+                            && __builtin_fabsf(b) < __builtin_inff())
+CT_FM_INLINE float ct_fmodf_fast(float a, float b) {
+    double ad = __builtin_fabs((double)a), bd = __builtin_fabs((double)b);
+    double q = __builtin_trunc(ad / bd);
+    double r = ad - q * bd;
+    r = r < 0.0 ? r + bd : r;
+    r = r >= bd ? r - bd : r;
+    return __builtin_copysignf((float)r, a);
+}
+/* remainder and floor division on top of it, the same steps as
+ * ct_remainder_f and ct_divfloor_f (b = 0 never comes here) */
+CT_FM_INLINE float ct_remainderf_fast(float a, float b) {
+    float r = ct_fmodf_fast(a, b);
+    return (r != 0.0f && ((b < 0.0f) != (r < 0.0f))) ? r + b : r;
+}
+CT_FM_INLINE float ct_divfloorf_fast(float a, float b) {
+    float mod = ct_fmodf_fast(a, b);
+    float div = (a - mod) / b;
+    div = (mod != 0.0f && ((b < 0.0f) != (mod < 0.0f))) ? div - 1.0f : div;
+    float fl = __builtin_floorf(div);
+    fl = div - fl > 0.5f ? fl + 1.0f : fl;
+    return div == 0.0f ? __builtin_copysignf(0.0f, a / b) : fl;
+}
+/* Binary float / half loops with a fast form where OK(a, b) holds: a vector
+ * pass computes FAST there, then FULL (libm) runs on the other elements, read
+ * from the inputs again (the output may alias one input only where it is
+ * that input's own element, and those elements were left as they were). */
+#define CT_TWO_PASS_BIN_BODY(T, OK, FAST, FULL, LA, LB)                                 \
+    {   int big = 0;                                                               \
+        CT_SIMD for (int64_t i = 0; i < n; i++) {                                  \
+            float a = (float)(LA), b = (float)(LB);                                \
+            int k = !(OK(a, b));                                                   \
+            big |= k;                                                              \
+            float r = FAST(a, b);                                                  \
+            o[i] = k ? o[i] : (T)r;                                                \
+        }                                                                          \
+        if (big)                                                                   \
+            for (int64_t i = 0; i < n; i++) {                                      \
+                float a = (float)(LA), b = (float)(LB);                            \
+                if (!(OK(a, b))) o[i] = (T)FULL(a, b);                             \
+            }                                                                      \
+    }
+#define CT_TWO_PASS_BIN_f(NAME, T, OK, FAST, FULL)                                 \
+CT_MULTIVERSION void NAME(char **p, const int64_t *s, int64_t n, const void *ex) { \
+    (void)ex;                                                                      \
+    if (s[0] == CT_SZ(T) && s[1] == CT_SZ(T) && s[2] == CT_SZ(T)) {                \
+        T *o = (T *)p[0]; const T *A = (const T *)p[1], *B = (const T *)p[2];      \
+        CT_TWO_PASS_BIN_BODY(T, OK, FAST, FULL, A[i], B[i])                           \
+    } else if (s[0] == CT_SZ(T) && s[1] == CT_SZ(T) && s[2] == 0) {                \
+        T *o = (T *)p[0]; const T *A = (const T *)p[1]; const T bs = *(const T *)p[2]; \
+        CT_TWO_PASS_BIN_BODY(T, OK, FAST, FULL, A[i], bs)                             \
+    } else if (s[0] == CT_SZ(T) && s[1] == 0 && s[2] == CT_SZ(T)) {                \
+        T *o = (T *)p[0]; const T as = *(const T *)p[1]; const T *B = (const T *)p[2]; \
+        CT_TWO_PASS_BIN_BODY(T, OK, FAST, FULL, as, B[i])                             \
+    } else {                                                                       \
+        for (int64_t i = 0; i < n; i++) {                                          \
+            float a = (float)*(const T *)(p[1] + i * s[1]);                        \
+            float b = (float)*(const T *)(p[2] + i * s[2]);                        \
+            *(T *)(p[0] + i * s[0]) = (T)(OK(a, b) ? FAST(a, b) : FULL(a, b));      \
+        }                                                                          \
+    }                                                                              \
+}
 static inline double ct_round_dec_d(double x, double d) {
     if (d == 0) return nearbyint(x);
     if (d > 0) { double m = pow(10.0, d); return nearbyint(x * m) / m; }
@@ -349,19 +418,27 @@ CT_BINARY(ct_fmin_b, ct_bool, ct_bool, a & b)
 #define CT_FLOAT_OPS(S, T, CT, F, FD, FR, FF, FP, FA)                              \
     CT_BINARY_ATTR(CT_MULTIVERSION, ct_div_##S, T, T, (CT)a / (CT)b)               \
     CT_BINARY(ct_divtrunc_##S, T, T, FT_##F(trunc)((CT)a / (CT)b))                 \
-    CT_BINARY(ct_divfloor_##S, T, T, FD((CT)a, (CT)b))                             \
-    CT_BINARY(ct_remainder_##S, T, T, FR((CT)a, (CT)b))                            \
-    CT_BINARY(ct_fmod_##S, T, T, FF((CT)a, (CT)b))                                 \
+    CT_DIVMOD_##F(S, T, FD, FR, FF)                                                \
     CT_BINARY_ATTR(CT_MULTIVERSION, ct_atan2_##S, T, T, FA((CT)a, (CT)b))           \
-    CT_BINARY(ct_maximum_##S, T, T, (a != a) ? a : ((b != b) ? b : (a > b ? a : b))) \
-    CT_BINARY(ct_minimum_##S, T, T, (a != a) ? a : ((b != b) ? b : (a < b ? a : b))) \
+    CT_BINARY_ATTR(CT_MULTIVERSION, ct_maximum_##S, T, T, (a != a) ? a : ((b != b) ? b : (a > b ? a : b))) \
+    CT_BINARY_ATTR(CT_MULTIVERSION, ct_minimum_##S, T, T, (a != a) ? a : ((b != b) ? b : (a < b ? a : b))) \
     CT_BINARY_ATTR(CT_MULTIVERSION, ct_hypot_##S, T, T, ct_hypot_##F((CT)a, (CT)b)) \
     CT_BINARY(ct_copysign_##S, T, T, FT_##F(copysign)((CT)a, (CT)b))               \
     CT_BINARY_ATTR(CT_MULTIVERSION, ct_logaddexp_##S, T, T, ct_logaddexp_##F((CT)a, (CT)b)) \
     CT_BINARY_ATTR(CT_MULTIVERSION, ct_logaddexp2_##S, T, T, ct_logaddexp2_##F((CT)a, (CT)b)) \
     CT_BINARY(ct_heaviside_##S, T, T, (CT)a == 0 ? (CT)b : (CT)((CT)a > 0))        \
-    CT_BINARY(ct_fmax_##S, T, T, ((CT)a >= (CT)b || b != b) ? a : b)               \
-    CT_BINARY(ct_fmin_##S, T, T, ((CT)a <= (CT)b || b != b) ? a : b)
+    CT_BINARY_ATTR(CT_MULTIVERSION, ct_fmax_##S, T, T, ((CT)a >= (CT)b || b != b) ? a : b) \
+    CT_BINARY_ATTR(CT_MULTIVERSION, ct_fmin_##S, T, T, ((CT)a <= (CT)b || b != b) ? a : b)
+/* floor division, remainder and fmod: double through libm; float and half
+ * through the exact fast forms above where they apply */
+#define CT_DIVMOD_d(S, T, FD, FR, FF)                                              \
+    CT_BINARY(ct_divfloor_##S, T, T, FD(a, b))                                     \
+    CT_BINARY(ct_remainder_##S, T, T, FR(a, b))                                    \
+    CT_BINARY(ct_fmod_##S, T, T, FF(a, b))
+#define CT_DIVMOD_f(S, T, FD, FR, FF)                                              \
+    CT_TWO_PASS_BIN_f(ct_divfloor_##S, T, CT_FMOD_FAST, ct_divfloorf_fast, FD)     \
+    CT_TWO_PASS_BIN_f(ct_remainder_##S, T, CT_FMOD_FAST, ct_remainderf_fast, FR)   \
+    CT_TWO_PASS_BIN_f(ct_fmod_##S, T, CT_FMOD_FAST, ct_fmodf_fast, FF)
 #define FT_f(name) name##f
 #define FT_d(name) name
 /* log(e^a + e^b) as max + log1p(e^-|a - b|) (no overflow); two equal
@@ -412,14 +489,47 @@ CT_MULTIVERSION void ct_pow_##S(char **p, const int64_t *s, int64_t n, const voi
         else if (b == -1) { CT_SIMD for (int64_t i = 0; i < n; i++) o[i] = (T)1 / A[i]; } \
         else if (b == -0.5) { CT_SIMD for (int64_t i = 0; i < n; i++) o[i] = (T)1 / SQRT(A[i]); } \
         else if (b == -2) { CT_SIMD for (int64_t i = 0; i < n; i++) o[i] = (T)1 / (A[i] * A[i]); } \
-        else { for (int64_t i = 0; i < n; i++) o[i] = FP(A[i], b); }              \
+        else { POWGEN }                                                            \
         return;                                                                    \
     }                                                                              \
+    POWT                                                                           \
     for (int64_t i = 0; i < n; i++)                                                \
         *(T *)(p[0] + i * s[0]) = FP(*(const T *)(p[1] + i * s[1]), *(const T *)(p[2] + i * s[2])); \
 }
+/* float: fastmath.h's 2^(b log2 a) for a > 0 finite and b finite (a vector
+ * pass), powf for the other elements (a second pass over those) */
+#define CT_POWF_PASS(LA, LB)                                                       \
+    {   int big = 0;                                                               \
+        CT_SIMD for (int64_t i = 0; i < n; i++) {                                  \
+            float a = LA, b = LB;                                                  \
+            int k = !CT_POW_FAST(a, b);                                            \
+            big |= k;                                                              \
+            float r = ct_powf_fast(a, b);                                          \
+            o[i] = k ? o[i] : r;                                                   \
+        }                                                                          \
+        if (big)                                                                   \
+            for (int64_t i = 0; i < n; i++) {                                      \
+                float a = LA, b = LB;                                              \
+                if (!CT_POW_FAST(a, b)) o[i] = powf(a, b);                         \
+            }                                                                      \
+    }
+#define CT_POWF_GEN CT_POWF_PASS(A[i], b)
+#define CT_POWF_TT                                                                 \
+    if (s[0] == 4 && s[1] == 4 && s[2] == 4) {                                     \
+        float *o = (float *)p[0]; const float *A = (const float *)p[1], *B = (const float *)p[2]; \
+        CT_POWF_PASS(A[i], B[i])                                                   \
+        return;                                                                    \
+    }
+#define POWGEN CT_POWF_GEN
+#define POWT CT_POWF_TT
 CT_POW(f32, float, powf, sqrtf)
+#undef POWGEN
+#undef POWT
+#define POWGEN for (int64_t i = 0; i < n; i++) o[i] = pow(A[i], b);
+#define POWT
 CT_POW(f64, double, pow, sqrt)
+#undef POWGEN
+#undef POWT
 /* nextafter: the neighbour in the operand's own precision (half's by its bits) */
 static inline ct_half ct_nextafter_h(ct_half a, ct_half b) {
     float fa = (float)a, fb = (float)b;
@@ -580,7 +690,7 @@ CT_UNARY(ct_sign_b, ct_bool, ct_bool, x)
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_frac_##S, T, T, (CT)x - FT_##F(trunc)((CT)x))                      \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_square_##S, T, T, (CT)x * (CT)x)                                   \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_round_dec_##S, T, T, ct_round_dec_d((double)x, P->a))              \
-    CT_UNARY_ATTR(CT_MULTIVERSION, ct_nan_to_num_##S, T, T, ct_nan_to_num_d((double)x, P))               \
+    CT_NAN_TO_NUM(S, T, CT)                                                        \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_deg2rad_##S, T, T, (CT)x * (CT)(M_PI / 180.0))                     \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_rad2deg_##S, T, T, (CT)x * (CT)(180.0 / M_PI))                     \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_signbit_##S, T, ct_bool, signbit((CT)x) != 0)                      \
@@ -588,6 +698,31 @@ CT_UNARY(ct_sign_b, ct_bool, ct_bool, x)
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_isneginf_##S, T, ct_bool, (CT)x == -(CT)INFINITY)                  \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_frexp_mant_##S, T, T, ct_frexp_mant_##F((CT)x))                    \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_frexp_exp_##S, T, T, ct_frexp_exp_##F((CT)x))
+/* nan_to_num: the three replacements rounded to the dtype once, outside the
+ * loop (a load of them per element keeps it from vectorising), then two
+ * selects and a NaN test per element. Half goes through double as before. */
+#define CT_NAN_TO_NUM(S, T, CT)                                                    \
+CT_MULTIVERSION void ct_nan_to_num_##S(char **p, const int64_t *s, int64_t n, const void *ex) { \
+    const ct_params *P = (const ct_params *)ex;                                    \
+    typedef __typeof__(_Generic((T)0, double: (double)0, default: (float)0)) W;    \
+    const W vn = (W)(T)P->a, vp = (W)(T)P->b, vm = (W)(T)P->c;                     \
+    if (s[0] == CT_SZ(T) && s[1] == CT_SZ(T)) {                                    \
+        T *o = (T *)p[0]; const T *A = (const T *)p[1];                            \
+        CT_SIMD for (int64_t i = 0; i < n; i++) {                                  \
+            W x = (W)A[i];                                                         \
+            W r = x == (W)INFINITY ? vp : x;                                       \
+            r = x == -(W)INFINITY ? vm : r;                                        \
+            o[i] = (T)(x != x ? vn : r);                                           \
+        }                                                                          \
+    } else {                                                                       \
+        for (int64_t i = 0; i < n; i++) {                                          \
+            W x = (W)*(const T *)(p[1] + i * s[1]);                                \
+            W r = x == (W)INFINITY ? vp : x;                                       \
+            r = x == -(W)INFINITY ? vm : r;                                        \
+            *(T *)(p[0] + i * s[0]) = (T)(x != x ? vn : r);                        \
+        }                                                                          \
+    }                                                                              \
+}
 /* frexp's two parts; an infinity or NaN is its own mantissa, exponent 0 */
 static inline double ct_frexp_mant_d(double x) { int e; return isfinite(x) ? frexp(x, &e) : x; }
 static inline float ct_frexp_mant_f(float x) { int e; return isfinite(x) ? frexpf(x, &e) : x; }

@@ -111,7 +111,14 @@ CT_FM_INLINE float ct_log2f(float x) {
     int big = mu > 0x3fb504f3u;
     float m = ct_bits_to_float(big ? mu - 0x00800000u : mu);
     e += big;
-    float lm = ct_logf(m);
+    /* log(m) as ct_logf computes it for m in [sqrt(1/2), sqrt(2)) (exponent
+     * 0 there), without taking m apart a second time */
+    float f = m - 1.0f;
+    float s = f / (2.0f + f), z = s * s;
+    float R = z * (0.6666666666666666f + z * (0.4f + z * (0.2857142857142857f
+              + z * (0.2222222222222222f + z * 0.18181818181818182f))));
+    float hfsq = 0.5f * f * f;
+    float lm = f - (hfsq - s * (hfsq + R));
     float r = (float)e + lm * 1.44269504088896341f;
     r = x == 0.0f ? -__builtin_inff() : r;
     r = x == __builtin_inff() ? x : r;
@@ -336,6 +343,63 @@ CT_FM_INLINE float ct_coshf_small(float x) {
  * cancellation at 0; 1 + x is exact near -1), the difference in double */
 CT_FM_INLINE float ct_atanhf(float x) {
     return (float)(0.5 * ((double)ct_log1pf(x) - (double)ct_log1pf(-x)));
+}
+
+/* a^b for a > 0 finite and b finite (CT_POW_FAST), as 2^(b log2 a) in
+ * double. log2 a: a = m 2^e with m in [sqrt(1/2), sqrt(2)), log m =
+ * 2 atanh(s), s = (m - 1)/(m + 1), |s| < 0.172, series to s^21 (relative
+ * truncation < 1e-16); y = b log2 a carries a relative error of a few 1e-16,
+ * so 2^y is within ~1e-13 (|y| <= ~150 where the result is a nonzero float)
+ * before the one rounding to float. 2^y: y = k + f, |f| <= 1/2, e^(f ln2)
+ * from its series to degree 12 (< 1e-16), times 2^k through the exponent
+ * bits; y is clamped to +-1000 first, past where float over- or underflows
+ * (so 2^k stays a normal double). */
+#define CT_POW_FAST(a, b) ((a) > 0.0f && (a) < __builtin_inff() && __builtin_fabsf(b) < __builtin_inff())
+CT_FM_INLINE float ct_powf_fast(float af, float bf) {
+    uint64_t u;
+    double a = af;
+    memcpy(&u, &a, 8);
+    int64_t e = (int64_t)(u >> 52) - 1023;            /* a float is a normal double */
+    uint64_t mu = (u & 0x000fffffffffffffull) | 0x3ff0000000000000ull;
+    int big = mu > 0x3ff6a09e667f3bcdull;             /* sqrt(2) */
+    mu = big ? mu - 0x0010000000000000ull : mu;
+    e += big;
+    double m;
+    memcpy(&m, &mu, 8);
+    double sd = (m - 1.0) / (m + 1.0), z = sd * sd;
+    double t = 1.0 / 21;
+    t = t * z + 1.0 / 19;
+    t = t * z + 1.0 / 17;
+    t = t * z + 1.0 / 15;
+    t = t * z + 1.0 / 13;
+    t = t * z + 1.0 / 11;
+    t = t * z + 1.0 / 9;
+    t = t * z + 1.0 / 7;
+    t = t * z + 1.0 / 5;
+    t = t * z + 1.0 / 3;
+    double lm = 2.0 * sd + 2.0 * sd * z * t;          /* log m */
+    double y = (double)bf * ((double)e + lm * 1.4426950408889634);
+    y = y > 1000.0 ? 1000.0 : y;
+    y = y < -1000.0 ? -1000.0 : y;
+    const double shift = 6755399441055744.0;          /* 1.5 * 2^52 */
+    double kd = (y + shift) - shift;
+    double r = (y - kd) * 0.69314718055994531;
+    double q = 1.0 / 479001600;
+    q = q * r + 1.0 / 39916800;
+    q = q * r + 1.0 / 3628800;
+    q = q * r + 1.0 / 362880;
+    q = q * r + 1.0 / 40320;
+    q = q * r + 1.0 / 5040;
+    q = q * r + 1.0 / 720;
+    q = q * r + 1.0 / 120;
+    q = q * r + 1.0 / 24;
+    q = q * r + 1.0 / 6;
+    q = q * r + 0.5;
+    q = q * r * r + r + 1.0;
+    uint64_t su = (uint64_t)((int64_t)kd + 1023) << 52;
+    double sc;
+    memcpy(&sc, &su, 8);
+    return (float)(q * sc);
 }
 
 #endif

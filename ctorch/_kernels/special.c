@@ -2,6 +2,8 @@
 
 #include <math.h>
 #include "special.h"
+#include "common.h"
+#include "fastmath.h"
 
 /* above this degree the Chebyshev polynomials inside (-1, 1) come from
  * their trigonometric forms (the recurrence's cost grows with n, and its
@@ -267,15 +269,64 @@ static double erfinv_one(double y, int steps)
     return copysign(x, y);
 }
 
+/* erfinv of a float: the approximation of erfinv_one(y, 0) in float, as
+ * Giles writes it, branch free so that the loop vectorises:
+ * w = -log((1 - |y|)(1 + |y|)) by fastmath.h's log, both polynomials
+ * evaluated and one picked (|y| >= 1 gives an infinite or NaN w there, and
+ * the selects at the end replace it) */
+CT_FM_INLINE float erfinv_f(float y)
+{
+    float a = __builtin_fabsf(y);
+    float pr = (1.0f - a) * (1.0f + a);
+    float w = -ct_logf(pr);
+    float t = w - 2.5f;
+    float pc = 2.81022636e-08f;
+    pc = __builtin_fmaf(pc, t, 3.43273939e-07f);
+    pc = __builtin_fmaf(pc, t, -3.5233877e-06f);
+    pc = __builtin_fmaf(pc, t, -4.39150654e-06f);
+    pc = __builtin_fmaf(pc, t, 0.00021858087f);
+    pc = __builtin_fmaf(pc, t, -0.00125372503f);
+    pc = __builtin_fmaf(pc, t, -0.00417768164f);
+    pc = __builtin_fmaf(pc, t, 0.246640727f);
+    pc = __builtin_fmaf(pc, t, 1.50140941f);
+    float u = __builtin_sqrtf(w) - 3.0f;
+    float pt = -0.000200214257f;
+    pt = __builtin_fmaf(pt, u, 0.000100950558f);
+    pt = __builtin_fmaf(pt, u, 0.00134934322f);
+    pt = __builtin_fmaf(pt, u, -0.00367342844f);
+    pt = __builtin_fmaf(pt, u, 0.00573950773f);
+    pt = __builtin_fmaf(pt, u, -0.0076224613f);
+    pt = __builtin_fmaf(pt, u, 0.00943887047f);
+    pt = __builtin_fmaf(pt, u, 1.00167406f);
+    pt = __builtin_fmaf(pt, u, 2.83297682f);
+    float p = w < 5.0f ? pc : pt;
+    float r = __builtin_copysignf(p * a, y);
+    r = a == 1.0f ? __builtin_copysignf(__builtin_inff(), y) : r;
+    r = a > 1.0f ? __builtin_nanf("") : r;
+    return (a == 0.0f || y != y) ? y : r;
+}
+
+void ct_erfinv_f_loop(const float *x, float *o, int64_t count);
+CT_MULTIVERSION void ct_erfinv_f_loop(const float *x, float *o, int64_t count)
+{
+    #pragma omp simd
+    for (int64_t i = 0; i < count; i++)
+        o[i] = erfinv_f(x[i]);
+}
+
 int ct_special_erfinv(int dtype, const void *x, void *out, int64_t count)
 {
     int64_t i;
     if (dtype == 0) {
         const float *xf = (const float *)x;
         float *o = (float *)out;
-        #pragma omp parallel for schedule(static) if (count > 16384)
-        for (i = 0; i < count; i++)
-            o[i] = (float)erfinv_one(xf[i], 0);
+        /* in blocks, so that the threads each run the vector loop */
+        int64_t nb = (count + 8191) / 8192;
+        #pragma omp parallel for schedule(static) if (count > 65536)
+        for (i = 0; i < nb; i++) {
+            int64_t lo = i * 8192, n = count - lo < 8192 ? count - lo : 8192;
+            ct_erfinv_f_loop(xf + lo, o + lo, n);
+        }
     } else if (dtype == 1) {
         const double *xd = (const double *)x;
         double *o = (double *)out;
@@ -284,6 +335,108 @@ int ct_special_erfinv(int dtype, const void *x, void *out, int64_t count)
             o[i] = erfinv_one(xd[i], 8);
     } else {
         return -1;
+    }
+    return 0;
+}
+
+/* erfc of a float, branch free so that the loop vectorises. From |x| = 0.9:
+ * exp(-x^2) P(1/x), P of degree 14 fitted to erfcx = erfc(x) exp(x^2) on
+ * [0.9, 10.1] (relative error 2e-9) and evaluated in double, x^2 carried as
+ * a float pair (exp(-z - zl) = exp(-z)(1 - zl)) through fastmath.h's exp;
+ * 0 past 10.06 where erfc underflows, 2 - that for x <= -0.9 (no
+ * cancellation: erfc(0.9) < 0.21). Below 0.9: 1 - erf(x), erf's series
+ * x (c0 + x^2 Q(x^2)) of fastmath.h's ct_erff in double. */
+CT_FM_INLINE float erfc_f(float x)
+{
+    float a = __builtin_fabsf(x), z = a * a;
+    double ad = a, zd = ad * ad;
+    double q = 8.567549323458681e-05;
+    q = q * zd - 0.0008189580991790424;
+    q = q * zd + 0.0052052225942744714;
+    q = q * zd - 0.02686114198892277;
+    q = q * zd + 0.11283729121202048;
+    q = q * zd - 0.3761263628845713;
+    double erf_s = ad * (1.1283791670955126 + zd * q);
+    double small = x < 0.0f ? 1.0 + erf_s : 1.0 - erf_s;
+    double u = 1.0 / ad;
+    double p = 0.06273121048071728;
+    p = p * u - 0.5745013538325753;
+    p = p * u + 2.384106484850701;
+    p = p * u - 5.908499510658507;
+    p = p * u + 9.671448109449477;
+    p = p * u - 10.845600257297349;
+    p = p * u + 8.22671695749546;
+    p = p * u - 3.8023146113263913;
+    p = p * u + 0.5742792689992472;
+    p = p * u + 0.35451896995456533;
+    p = p * u + 0.0020127903449193517;
+    p = p * u - 0.2813989335108003;
+    p = p * u - 0.00011215126744781722;
+    p = p * u + 0.5641967800569355;
+    p = p * u - 1.7766133382138898e-07;
+    float zl = __builtin_fmaf(a, a, -z);
+    double e = (double)ct_expf(-z) * (1.0 - (double)zl);
+    double large = e * p;
+    large = a > 10.06f ? 0.0 : large;
+    large = x < 0.0f ? 2.0 - large : large;
+    float r = (float)(a < 0.9f ? small : large);
+    return x != x ? x : r;
+}
+
+void ct_erfc_f_loop(const float *x, float *o, int64_t count);
+CT_MULTIVERSION void ct_erfc_f_loop(const float *x, float *o, int64_t count)
+{
+    #pragma omp simd
+    for (int64_t i = 0; i < count; i++)
+        o[i] = erfc_f(x[i]);
+}
+
+int ct_special_erfc(int dtype, const void *x, void *out, int64_t count)
+{
+    int64_t i;
+    if (dtype != 0)
+        return -1;
+    const float *xf = (const float *)x;
+    float *o = (float *)out;
+    int64_t nb = (count + 8191) / 8192;
+    #pragma omp parallel for schedule(static) if (count > 65536)
+    for (i = 0; i < nb; i++) {
+        int64_t lo = i * 8192, n = count - lo < 8192 ? count - lo : 8192;
+        ct_erfc_f_loop(xf + lo, o + lo, n);
+    }
+    return 0;
+}
+
+/* logit of floats: log(x / (1 - x)) in float, PyTorch's form, through
+ * fastmath.h's log (1 - x is exact from 1/2 up; the quotient is inf at 1 and
+ * negative, so NaN, outside [0, 1]); the clamp's bounds are float, as the
+ * input's dtype, and a NaN stays NaN through them */
+void ct_logit_f_loop(const float *x, float *o, int64_t count, float lo, float hi);
+CT_MULTIVERSION void ct_logit_f_loop(const float *x, float *o, int64_t count, float lo, float hi)
+{
+    #pragma omp simd
+    for (int64_t i = 0; i < count; i++) {
+        float v = x[i];
+        v = v < lo ? lo : v;
+        v = v > hi ? hi : v;
+        o[i] = ct_logf(v / (1.0f - v));
+    }
+}
+
+int ct_special_logit(int dtype, const void *x, void *out, int64_t count, double eps)
+{
+    int64_t i;
+    if (dtype != 0)
+        return -1;
+    float lo = eps < 0 ? -__builtin_inff() : (float)eps;
+    float hi = eps < 0 ? __builtin_inff() : (float)(1.0 - eps);
+    const float *xf = (const float *)x;
+    float *o = (float *)out;
+    int64_t nb = (count + 8191) / 8192;
+    #pragma omp parallel for schedule(static) if (count > 65536)
+    for (i = 0; i < nb; i++) {
+        int64_t lo_i = i * 8192, n = count - lo_i < 8192 ? count - lo_i : 8192;
+        ct_logit_f_loop(xf + lo_i, o + lo_i, n, lo, hi);
     }
     return 0;
 }

@@ -37,4 +37,14 @@ int ct_special_digamma(int dtype, const void *x, void *out, int64_t count);
 typedef int (*ct_special_erfinv_fn)(int dtype, const void *x, void *out, int64_t count);
 int ct_special_erfinv(int dtype, const void *x, void *out, int64_t count);
 
+/* out[i] = erfc(x[i]) for contiguous x and out of dtype CT_FLOAT32 (dtype 0).
+ * Returns 0, or -1 for another dtype. */
+typedef int (*ct_special_erfc_fn)(int dtype, const void *x, void *out, int64_t count);
+int ct_special_erfc(int dtype, const void *x, void *out, int64_t count);
+
+/* out[i] = logit(x[i]) = log(x / (1 - x)) likewise (float32 only), x first
+ * clamped to [eps, 1 - eps] where eps >= 0 (eps < 0: no clamp). */
+typedef int (*ct_special_logit_fn)(int dtype, const void *x, void *out, int64_t count, double eps);
+int ct_special_logit(int dtype, const void *x, void *out, int64_t count, double eps);
+
 #endif

@@ -96,3 +96,35 @@ def erfinv(Tensor out, Tensor x):
     with nogil:
         f(dt, x._data, out._data, count)
     return True
+
+
+def erfc(Tensor out, Tensor x):
+    """out = erfc(x) for contiguous float32 CPU tensors with as many
+    elements. Returns False (nothing written) for any other operands, or
+    where the backend has no such kernel."""
+    cdef int dt = _unary_dtype(out, x)
+    if dt != 0:
+        return False
+    cdef ct_special_erfc_fn f = out._storage.backend.special_erfc
+    if f == NULL:
+        return False
+    cdef int64_t count = out._numel
+    with nogil:
+        f(dt, x._data, out._data, count)
+    return True
+
+
+def logit(Tensor out, Tensor x, eps):
+    """out = logit(x) (x clamped to [eps, 1 - eps] first unless eps is None),
+    as erfc above."""
+    cdef int dt = _unary_dtype(out, x)
+    if dt != 0:
+        return False
+    cdef ct_special_logit_fn f = out._storage.backend.special_logit
+    if f == NULL:
+        return False
+    cdef int64_t count = out._numel
+    cdef double e = -1.0 if eps is None else float(eps)
+    with nogil:
+        f(dt, x._data, out._data, count, e)
+    return True
