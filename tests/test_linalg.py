@@ -217,6 +217,8 @@ def test_gradgradcheck_matmul_inv():
     (lambda a, b, v: torch.outer(v, v), "MulBackward0"),
     (lambda a, b, v: torch.diag(v), "DiagEmbedBackward0"),
     (lambda a, b, v: torch.diag_embed(a), "DiagEmbedBackward0"),
+    (lambda a, b, v: torch.tril(b, 1), "TrilBackward0"),
+    (lambda a, b, v: b.triu(-1), "TriuBackward0"),
     (lambda a, b, v: torch.linalg.inv(a), "LinalgInvExBackward0"),
     (lambda a, b, v: torch.linalg.det(a), "LinalgDetBackward0"),
     (lambda a, b, v: torch.linalg.solve(a, v), "LinalgSolveExBackward0"),

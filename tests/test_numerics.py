@@ -457,3 +457,29 @@ def test_float16_float32_casts_bit_exact(layout):
     assert np.array_equal(np.isnan(got), np.isnan(ref))
     keep = ~np.isnan(ref)
     assert np.array_equal(got.view(np.uint16)[keep], ref.view(np.uint16)[keep])
+
+
+@pytest.mark.parametrize("exponent", [1 / 3, 2.5, -1.7, 7.0, 0.5, -1.0])
+def test_float32_pow_with_a_scalar_exponent_within_an_ulp(exponent):
+    # the scalar-exponent loops (PyTorch's special cases and the general
+    # 2^(b log2 a) pass) against float64 with the exponent as the float32 it
+    # becomes, over every 4099th float32 pattern
+    x = _every_float32(4099)
+    with np.errstate(all="ignore"):
+        x64, b = x.astype(np.float64), float(np.float32(exponent))
+        ref64 = np.sqrt(x64) if exponent == 0.5 else np.power(x64, b)   # PyTorch: sqrt(-0) = -0
+    got = torch.pow(torch.from_numpy(x), exponent).numpy()
+    assert _ulps(got, ref64).max() <= 1
+
+
+@pytest.mark.parametrize("exponent,formula", [
+    (2.0, lambda x: x * x), (3.0, lambda x: x * x * x),
+    (-0.5, lambda x: np.float32(1) / np.sqrt(x)), (-2.0, lambda x: np.float32(1) / (x * x))])
+def test_float32_pow_special_exponents_are_pytorchs_formulas(exponent, formula):
+    # PyTorch computes these powers by the formula, rounding at each step
+    # (so (1.8e19)^-2 is 0, not a denormal): the same values bit for bit
+    x = _every_float32(4099)
+    with np.errstate(all="ignore"):
+        want = formula(x)
+    got = torch.pow(torch.from_numpy(x), exponent).numpy()
+    assert np.array_equal(got, want, equal_nan=True)

@@ -248,6 +248,22 @@ typedef struct ct_backend {
     /* erfc and logit (special.h): NULL where the backend lacks them */
     ct_special_erfc_fn special_erfc;
     ct_special_logit_fn special_logit;
+    /* rearranging copies of contiguous tensors (rearrange.h): flip and
+     * tril / triu on raw elements; NULL where a device has none (the op then
+     * copies through a strided view / composes other ops) */
+    void (*flip)(char *dst, const char *src, int nd, const int64_t *shape,
+                 const unsigned char *flip, int es);
+    void (*tri)(char *dst, const char *src, int64_t batch, int64_t m, int64_t n, int64_t k,
+                int lower, int es);
+    /* resampling along one dim by taps (rearrange.h), the separable steps of
+     * interpolate; NULL where a device has none (they then compose other ops) */
+    int (*taps)(int dtype, char *dst, const char *src, int64_t outer, int64_t n_in,
+                int64_t n_out, int64_t inner, int64_t K, const int64_t *idx, const double *w,
+                int transpose);
+    /* running sums / products along a middle dim (rearrange.h); NULL where a
+     * device has none (the scan then runs over rows of a permuted copy) */
+    int (*cum_inner)(int dtype, const char *x, int64_t outer, int64_t len, int64_t inner,
+                     int is_prod, char *out);
 } ct_backend;
 
 /* the CPU backend (cpu_backend.c) */

@@ -524,6 +524,8 @@ static int ct_cpu_conv_wgrad(int dtype, int64_t es, const char *a, const char *s
     return ct_conv_wgrad(ct_cpu_gemm, dtype, es, a, src, gw, N, C, G, R, g);
 }
 
+#include "rearrange.h"
+
 const ct_backend ct_cpu_backend = {
     .name = "cpu",
 
@@ -623,4 +625,8 @@ const ct_backend ct_cpu_backend = {
     .adam_update = ct_adam_loops,
     .special_erfc = ct_special_erfc,
     .special_logit = ct_special_logit,
+    .flip = ct_flip,
+    .tri = ct_tri,
+    .taps = ct_taps,
+    .cum_inner = ct_cum_inner,
 };

@@ -501,16 +501,16 @@ CT_MULTIVERSION void ct_pow_##S(char **p, const int64_t *s, int64_t n, const voi
 #define CT_POWF_PASS(LA, LB)                                                       \
     {   int big = 0;                                                               \
         CT_SIMD for (int64_t i = 0; i < n; i++) {                                  \
-            float a = LA, b = LB;                                                  \
-            int k = !CT_POW_FAST(a, b);                                            \
+            float pa = LA, pb = LB;     /* (LB may name the scalar b) */           \
+            int k = !CT_POW_FAST(pa, pb);                                          \
             big |= k;                                                              \
-            float r = ct_powf_fast(a, b);                                          \
+            float r = ct_powf_fast(pa, pb);                                        \
             o[i] = k ? o[i] : r;                                                   \
         }                                                                          \
         if (big)                                                                   \
             for (int64_t i = 0; i < n; i++) {                                      \
-                float a = LA, b = LB;                                              \
-                if (!CT_POW_FAST(a, b)) o[i] = powf(a, b);                         \
+                float pa = LA, pb = LB;                                            \
+                if (!CT_POW_FAST(pa, pb)) o[i] = powf(pa, pb);                     \
             }                                                                      \
     }
 #define CT_POWF_GEN CT_POWF_PASS(A[i], b)

@@ -125,19 +125,35 @@ void ct_rand_int64_range(uint64_t seed, uint64_t offset, int64_t low, int64_t hi
 /* A uniformly random permutation of 0..n-1: Fisher-Yates, for i = n-1 down
  * to 1 swap out[i] with out[j], j uniform in [0, i] = mulhi64(u64 i, i+1)
  * (relative bias <= n / 2^64, negligible). Sequential by nature. */
+/* The swap partners of i in [lo, hi] (block i / 2 of the stream, one 64-bit
+ * word each): computed apart from the swaps, so that the Philox rounds of
+ * a run of positions run side by side. */
+CT_MULTIVERSION static void ct__randperm_partners(uint64_t seed, uint64_t offset, int64_t lo,
+                                                  int64_t hi, int64_t *j)
+{
+    for (int64_t b = lo / 2; b <= hi / 2; b++) {
+        uint32_t w[4];
+        int64_t i = 2 * b;
+        ct__philox_block(seed, offset, (uint64_t)b, w);
+        if (i >= lo)
+            j[i - lo] = (int64_t)ct__mulhi64(ct__u64(w[0], w[1]), (uint64_t)i + 1);
+        if (i + 1 <= hi)
+            j[i + 1 - lo] = (int64_t)ct__mulhi64(ct__u64(w[2], w[3]), (uint64_t)i + 2);
+    }
+}
+
 void ct_randperm_int64(uint64_t seed, uint64_t offset, int64_t *out, int64_t n)
 {
+    enum { CHUNK = 1024 };
+    int64_t part[CHUNK];
     for (int64_t i = 0; i < n; i++) out[i] = i;
-    uint32_t w[4] = {0, 0, 0, 0};
-    int64_t have = -1;          /* block currently in w */
-    for (int64_t i = n - 1; i >= 1; i--) {
-        if (i / 2 != have) {
-            have = i / 2;
-            ct__philox_block(seed, offset, (uint64_t)have, w);
+    for (int64_t hi = n - 1; hi >= 1; hi -= CHUNK) {
+        int64_t lo = hi - CHUNK + 1 < 1 ? 1 : hi - CHUNK + 1;
+        ct__randperm_partners(seed, offset, lo, hi, part);
+        for (int64_t i = hi; i >= lo; i--) {
+            int64_t j = part[i - lo];
+            int64_t t = out[i]; out[i] = out[j]; out[j] = t;
         }
-        uint64_t u = (i & 1) ? ct__u64(w[2], w[3]) : ct__u64(w[0], w[1]);
-        int64_t j = (int64_t)ct__mulhi64(u, (uint64_t)i + 1);
-        int64_t t = out[i]; out[i] = out[j]; out[j] = t;
     }
 }
 

@@ -12,6 +12,7 @@
  * declares the entry points.
  */
 #include <stdlib.h>
+#include <string.h>
 #include "shape.h"
 #include "strided.h"
 #include "halfconv.h"
@@ -334,7 +335,67 @@ static int ct__uniq_f64(const void *x, const void *y) {
     return a < b ? -1 : (a > b);
 }
 /* order[] = argsort of keys (not thread safe: called with the GIL held) */
+/* The radix form of a key: unsigned, ordered as the keys are. Doubles: -0.0
+ * as 0.0 (they compare equal), every NaN as the largest value (last). */
+static uint64_t ct__radix_key(const void *keys, int is_float, int64_t i) {
+    if (!is_float)
+        return (uint64_t)((const int64_t *)keys)[i] ^ 0x8000000000000000ull;
+    double v = ((const double *)keys)[i];
+    uint64_t u;
+    if (v != v)
+        return ~0ull;
+    if (v == 0.0)
+        v = 0.0;
+    memcpy(&u, &v, 8);
+    return (u & 0x8000000000000000ull) ? ~u : (u | 0x8000000000000000ull);
+}
+
+/* stable LSD radix argsort, bytes where the keys all agree skipped; 0, or -1
+ * out of memory */
+static int ct__radix_argsort(const void *keys, int is_float, int64_t n, int64_t *order) {
+    uint64_t *k0 = (uint64_t *)malloc((size_t)n * 8), *k1 = (uint64_t *)malloc((size_t)n * 8);
+    int64_t *o1 = (int64_t *)malloc((size_t)n * 8);
+    int64_t *cnt = (int64_t *)calloc(8 * 256, sizeof(int64_t));
+    int64_t i, b, c, pos;
+    if (!k0 || !k1 || !o1 || !cnt) {
+        free(k0); free(k1); free(o1); free(cnt);
+        return -1;
+    }
+    for (i = 0; i < n; i++) {
+        uint64_t k = ct__radix_key(keys, is_float, i);
+        k0[i] = k;
+        order[i] = i;
+        for (b = 0; b < 8; b++)
+            cnt[b * 256 + ((k >> (8 * b)) & 255)]++;
+    }
+    uint64_t *ks = k0, *kd = k1;
+    int64_t *os = order, *od = o1;
+    for (b = 0; b < 8; b++) {
+        int64_t *h = cnt + b * 256;
+        if (h[(ks[0] >> (8 * b)) & 255] == n)
+            continue;                       /* one value of this byte: nothing moves */
+        for (c = 0, pos = 0; c < 256; c++) {
+            int64_t t = h[c];
+            h[c] = pos;
+            pos += t;
+        }
+        for (i = 0; i < n; i++) {
+            int64_t p = h[(ks[i] >> (8 * b)) & 255]++;
+            kd[p] = ks[i];
+            od[p] = os[i];
+        }
+        uint64_t *tk = ks; ks = kd; kd = tk;
+        int64_t *to = os; os = od; od = to;
+    }
+    if (os != order)
+        memcpy(order, os, (size_t)n * 8);
+    free(k0); free(k1); free(o1); free(cnt);
+    return 0;
+}
+
 void ct_argsort(const void *keys, int is_float, int64_t n, int64_t *order) {
+    if (n > 64 && ct__radix_argsort(keys, is_float, n, order) == 0)
+        return;
     for (int64_t i = 0; i < n; i++) order[i] = i;
     ct__uniq_keys = keys;
     qsort(order, (size_t)n, sizeof(int64_t), is_float ? ct__uniq_f64 : ct__uniq_i64);

@@ -19,7 +19,7 @@ from ctorch._core.dtype cimport *
 from ctorch._core.backend cimport *
 from ctorch._core.dispatch cimport ensure_gemm
 from ctorch._core.tensor cimport *
-from ctorch._core.iterator cimport (_copy_into, _tensor_arg, _to_out, _raw_clone, OUT_SAME, OUT_CAST,
+from ctorch._core.iterator cimport (_copy_into, _tensor_arg, _to_out, _raw_clone, OUT_SAME, OUT_CAST, _contig,
                                     _fill, _same_device, _check_device, _broadcast_pair)
 from ctorch._ops.elementwise cimport _cast
 from ctorch._ops.views cimport _unsqueeze, _expand
@@ -751,15 +751,41 @@ def trace(input):
     return _sum_fn(diagonal(t, 0, 0, 1))
 
 
+# the tril / triu member of the backend table (backend.h), under its C name
+cdef extern from "backend.h" nogil:
+    ctypedef struct ct_tri_table "ct_backend":
+        void (*tri)(char *dst, const char *src, int64_t batch, int64_t m, int64_t n, int64_t k,
+                    int lower, int es) noexcept nogil
+
+
 cdef _tri(input, diagonal, bint lower, str name):
     cdef Tensor t = _tensor_arg(input, name)
     if t._ndim < 2:
         raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")
     cdef Py_ssize_t m = t._shape[t._ndim - 2], n = t._shape[t._ndim - 1]
+    cdef const ct_tri_table *B = <const ct_tri_table *>t._storage.backend
+    cdef Tensor src, r
+    cdef int64_t k, batch
+    cdef int es = t._dtype.itemsize, low = lower
+    cdef char *dp
+    cdef const char *sp
+    if B.tri != NULL and isinstance(diagonal, int) and not isinstance(diagonal, bool):
+        # one pass over each row: copy the kept triangle, zero the rest
+        src = _contig(t, t._dtype)
+        r = _empty_list(list(t.size()), t._dtype, t._storage.device)
+        k = diagonal
+        batch = (t._numel // (m * n)) if m * n else 0
+        dp = r._data
+        sp = src._data
+        if batch:
+            with nogil:
+                B.tri(dp, sp, batch, m, n, k, low, es)
+        return record(name, r, (t,), (k,))
     dev = t.device
     diff = arange(n, device=dev).unsqueeze(0) - arange(m, device=dev).unsqueeze(1)
     mask = (diff <= diagonal) if lower else (diff >= diagonal)
-    return where(mask, t, zeros((), dtype=t.dtype, device=dev))
+    r = where(mask, t.detach(), zeros((), dtype=t.dtype, device=dev))
+    return record(name, r, (t,), (diagonal,))
 
 
 def tril(input, diagonal=0, *, out=None):

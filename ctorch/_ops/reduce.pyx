@@ -680,6 +680,13 @@ def logsumexp(input, dim=None, keepdim=False, *, out=None, axis=None, keepdims=N
 
 # ------------------------------------------------------------ scans along one dim
 
+# the middle-dim scan member of the backend table (backend.h), under its C name
+cdef extern from "backend.h" nogil:
+    ctypedef struct ct_cum_inner_table "ct_backend":
+        int (*cum_inner)(int dtype, const char *x, int64_t outer, int64_t len, int64_t inner,
+                         int is_prod, char *out) noexcept nogil
+
+
 cdef Tensor _scan(Tensor t, int d, int kind, int is_log_or_prod, DType comp):
     """kind 0: cumsum/cumprod in comp; kind 1: (log_)softmax in comp."""
     if t._dtype is not comp:
@@ -688,6 +695,31 @@ cdef Tensor _scan(Tensor t, int d, int kind, int is_log_or_prod, DType comp):
         t = _reshape(t, [1])
         r = _scan(t, 0, kind, is_log_or_prod, comp)
         return _reshape(r, [])
+    cdef const ct_cum_inner_table *CB = <const ct_cum_inner_table *>t._storage.backend
+    cdef int64_t c_outer = 1, c_inner = 1, c_len
+    cdef int c_code = comp._code, c_prod = is_log_or_prod, c_rc, c_k
+    cdef Tensor c_src, c_out
+    cdef const char *c_sp
+    cdef char *c_dp
+    if (kind == 0 and is_log_or_prod in (0, 1) and CB.cum_inner != NULL and d < t._ndim - 1
+            and (comp is t_float32 or comp is t_float64 or comp is t_int64) and t._numel > 0):
+        # a scan along a middle dim runs down the rows in place of a permuted copy
+        for c_k in range(d):
+            c_outer *= t._shape[c_k]
+        for c_k in range(d + 1, t._ndim):
+            c_inner *= t._shape[c_k]
+        if c_inner > 1:
+            c_len = t._shape[d]
+            c_src = _contig(t, comp)
+            c_out = _empty_list(list(t.size()), comp, t._storage.device)
+            c_sp = c_src._data
+            c_dp = c_out._data
+            with nogil:
+                c_rc = CB.cum_inner(c_code, c_sp, c_outer, c_len, c_inner, c_prod, c_dp)
+            if c_rc == -2:
+                raise MemoryError("cumulative scan: out of memory")
+            if c_rc == 0:
+                return c_out
     p, rows, L, ld, perm = _scan_layout(t, d)
     cdef Tensor pp = <Tensor>p
     cdef Tensor o = _empty_list(list(pp.size()), comp, pp._storage.device)

@@ -548,8 +548,76 @@ cdef list _dim_list(object dims, int nd):
     return out
 
 
+# the rearranging-copy members of the backend table (backend.h), under its C name
+cdef extern from "backend.h" nogil:
+    ctypedef struct ct_rearrange_table "ct_backend":
+        void (*flip)(char *dst, const char *src, int nd, const int64_t *shape,
+                     const unsigned char *flip, int es) noexcept nogil
+        int (*taps)(int dtype, char *dst, const char *src, int64_t outer, int64_t n_in,
+                    int64_t n_out, int64_t inner, int64_t K, const int64_t *idx,
+                    const double *w, int transpose) noexcept nogil
+
+
+def _taps_apply(x, int dim, idx, w, Py_ssize_t n_new, bint transpose):
+    """interpolate's resampling of dim by taps in one kernel pass: idx (n_out,
+    K) int64 and w (n_out, K) float64, contiguous on x's device; transpose
+    applies the adjoint (n_new = the input size). Not recorded. None when the
+    device or dtype has no kernel (the caller composes other ops)."""
+    cdef Tensor t = <Tensor>x, ti = <Tensor>idx, tw = <Tensor>w
+    cdef const ct_rearrange_table *B = <const ct_rearrange_table *>t._storage.backend
+    if (B.taps == NULL or not (t._dtype is t_float32 or t._dtype is t_float64)
+            or ti._dtype is not t_int64 or tw._dtype is not t_float64
+            or not _is_contiguous(ti) or not _is_contiguous(tw) or ti._ndim != 2
+            or ti._storage.backend != t._storage.backend):
+        return None
+    t = _contig(t, t._dtype)
+    cdef int64_t outer = 1, inner = 1, n_old = t._shape[dim], K = ti._shape[1]
+    cdef int d, code = t._dtype._code, tr = transpose, rc
+    for d in range(dim):
+        outer *= t._shape[d]
+    for d in range(dim + 1, t._ndim):
+        inner *= t._shape[d]
+    shape = list(t.size())
+    shape[dim] = n_new
+    cdef Tensor out = _empty_list(shape, t._dtype, _dev(t))
+    if out._numel == 0:
+        return out
+    cdef char *dp = out._data
+    cdef const char *sp = t._data
+    cdef const int64_t *ip = <const int64_t *>ti._data
+    cdef const double *wp = <const double *>tw._data
+    cdef int64_t n_in = n_new if transpose else n_old
+    cdef int64_t n_out = n_old if transpose else n_new
+    with nogil:
+        rc = B.taps(code, dp, sp, outer, n_in, n_out, inner, K, ip, wp, tr)
+    if rc != 0:
+        return None
+    return out
+
+
 cdef Tensor _flip_impl(Tensor t, list dims):
-    """A copy of t with the dims reversed: a view with negated strides, made dense."""
+    """A copy of t with the dims reversed: one pass of the backend's flip
+    kernel over a contiguous tensor, else a view with negated strides, made
+    dense."""
+    cdef const ct_rearrange_table *B = <const ct_rearrange_table *>t._storage.backend
+    cdef int64_t sh[64]
+    cdef unsigned char fl[64]
+    cdef int d, nd = t._ndim, es = t._dtype.itemsize
+    cdef Tensor out
+    cdef char *dp
+    cdef const char *sp
+    if B.flip != NULL and _is_contiguous(t) and t._numel > 0 and nd <= 64:
+        for d in range(nd):
+            sh[d] = t._shape[d]
+            fl[d] = 0
+        for d in dims:
+            fl[d] = 1
+        out = _empty_list(list(t.size()), t._dtype, _dev(t))
+        dp = out._data
+        sp = t._data
+        with nogil:
+            B.flip(dp, sp, nd, sh, fl, es)
+        return out
     shape = list(t.size())
     stride = list(t.stride())
     cdef Py_ssize_t off = t._offset
@@ -572,6 +640,21 @@ def flip(input, dims):
     if _record(t):
         record("flip", r, (t,), (ds,))
     return r
+
+
+def _flip_method(self, *dims, **kwargs):
+    """Tensor.flip: the dims as a list or spread out (x.flip(0, 1))."""
+    if "dims" in kwargs:
+        if dims:
+            raise TypeError("flip() got multiple values for argument 'dims'")
+        dims = kwargs.pop("dims")
+    elif len(dims) == 1:
+        dims = dims[0]
+    elif not dims:
+        raise TypeError('flip() missing 1 required positional arguments: "dims"')
+    if kwargs:
+        raise TypeError(f"flip() got an unexpected keyword argument '{next(iter(kwargs))}'")
+    return flip(self, dims)
 
 
 def fliplr(input):
@@ -2204,7 +2287,7 @@ for _name, _fn in (("split", _split_method), ("chunk", chunk), ("unbind", unbind
                    ("unsafe_split_with_sizes", unsafe_split_with_sizes),
                    ("unsafe_chunk", unsafe_chunk),
                    ("tensor_split", tensor_split), ("movedim", movedim), ("moveaxis", movedim),
-                   ("flip", flip), ("fliplr", fliplr), ("flipud", flipud), ("roll", roll),
+                   ("flip", _flip_method), ("fliplr", fliplr), ("flipud", flipud), ("roll", roll),
                    ("rot90", rot90), ("repeat", _repeat), ("tile", tile),
                    ("repeat_interleave", repeat_interleave), ("gather", gather),
                    ("scatter", scatter), ("scatter_", _scatter_), ("scatter_add", scatter_add),

@@ -1807,3 +1807,8 @@ for _act_op, _act_node in (("silu", "SiluBackward0"), ("softplus", "SoftplusBack
                            ("mish", "MishBackward0"), ("hardswish", "HardswishBackward0"),
                            ("hardsigmoid", "HardsigmoidBackward0")):
     derivative(_act_op, _act_node, {"self": _nn._act_backward}, args=("op", "p0", "p1", "p2"))
+# ---- rearranging copies (tril / triu in one kernel pass): args (diagonal)
+derivative("tril", "TrilBackward0",
+           {"self": lambda grad, diagonal: _products.tril(grad, diagonal)}, args=("diagonal",))
+derivative("triu", "TriuBackward0",
+           {"self": lambda grad, diagonal: _products.triu(grad, diagonal)}, args=("diagonal",))

@@ -21,6 +21,7 @@ import ctorch as _t
 from ctorch._core.tensor import Tensor
 from ctorch.autograd._node import _record
 from ctorch._ops import nn as _nn_ops
+from ctorch._ops import shape as _shape
 from ctorch._ops.products import _autocast_state, _autocast_call
 
 _MODES_MSG = "nearest | linear | bilinear | bicubic | trilinear | lanczos | area | nearest-exact"
@@ -217,6 +218,12 @@ class _Separable:
 
     def forward(self, x):
         for k, kind, m in self.steps:
+            if kind == "kern":
+                y = _shape._taps_apply(x, k, m[0], m[1], m[0].shape[0], False)
+                if y is not None:
+                    x = y
+                    continue
+                kind, m = "taps", (m[0], m[2])
             if kind == "mat":
                 x = _along(x, k, m)
             elif kind == "idx":
@@ -232,6 +239,14 @@ class _Separable:
     def backward(self, grad):
         g = grad
         for k, kind, m in reversed(self.steps):
+            if kind == "kern":
+                y = None
+                if not (_t.is_grad_enabled() and g.requires_grad):
+                    y = _shape._taps_apply(g, k, m[0], m[1], self.in_shape[k], True)
+                if y is not None:
+                    g = y
+                    continue
+                kind, m = "taps", (m[0], m[2].to(g.dtype))
             if kind == "mat":
                 g = _along(g, k, m.t())
                 continue
@@ -294,12 +309,17 @@ def _step(mode, n_in, n_out, align_corners, scale, single, dt, device):
         step = None
     else:
         idx, w = _taps(mode, n_in, n_out, align_corners, scale, single)
-        if n_in * n_out <= _DENSE_LIMIT:
+        if dt in (_t.float32, _t.float64) and _t.device(device).type == "cpu":
+            # one kernel pass over the taps (the composed taps where it cannot run)
+            w64 = _t.tensor(w, dtype=_t.float64, device=device)
+            step = ("kern", (_t.tensor(idx, dtype=_t.int64, device=device), w64,
+                             w64.to(dt)))
+        elif n_in * n_out <= _DENSE_LIMIT:
             step = ("mat", _t.tensor(_weight_matrix(idx, w, n_in), dtype=dt, device=device))
         else:
             # a long dim: a dense matrix would be mostly zeros
             step = ("taps", (_t.tensor(idx, device=device), _t.tensor(w, dtype=dt, device=device)))
-    if n_in * n_out <= _DENSE_LIMIT:
+    if n_in * n_out <= _DENSE_LIMIT or (step is not None and step[0] == "kern"):
         if len(_STEPS) >= 256:
             _STEPS.clear()
         _STEPS[key] = step

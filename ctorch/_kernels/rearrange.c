@@ -1,0 +1,216 @@
+/* Rearranging copies: flip and tril / triu (see rearrange.h). */
+#include <stdlib.h>
+#include <string.h>
+#include "rearrange.h"
+
+#define CT_FLIP_MAXD 64
+
+/* dst[j] = src[n - 1 - j] for n units of blk bytes */
+static void reverse_units(char *dst, const char *src, int64_t n, int64_t blk)
+{
+    int64_t j;
+    switch (blk) {
+    case 1: { uint8_t *d = (uint8_t *)dst; const uint8_t *s = (const uint8_t *)src + n - 1;
+              for (j = 0; j < n; j++) d[j] = s[-j]; return; }
+    case 2: { uint16_t *d = (uint16_t *)dst; const uint16_t *s = (const uint16_t *)src + n - 1;
+              for (j = 0; j < n; j++) d[j] = s[-j]; return; }
+    case 4: { uint32_t *d = (uint32_t *)dst; const uint32_t *s = (const uint32_t *)src + n - 1;
+              for (j = 0; j < n; j++) d[j] = s[-j]; return; }
+    case 8: { uint64_t *d = (uint64_t *)dst; const uint64_t *s = (const uint64_t *)src + n - 1;
+              for (j = 0; j < n; j++) d[j] = s[-j]; return; }
+    default:
+        for (j = 0; j < n; j++)
+            memcpy(dst + j * blk, src + (n - 1 - j) * blk, (size_t)blk);
+    }
+}
+
+void ct_flip(char *dst, const char *src, int nd, const int64_t *shape,
+             const unsigned char *flip, int es)
+{
+    int64_t sh[CT_FLIP_MAXD];
+    unsigned char fl[CT_FLIP_MAXD];
+    int64_t total = 1, blk = es, n, outer, o, r, srow, rem, st;
+    int k = 0, d, i;
+    for (d = 0; d < nd; d++)
+        total *= shape[d];
+    if (total == 0)
+        return;
+    /* drop size-1 dims, merge neighbours that agree on flipping (reversing
+     * two adjacent dims reverses their merged dim) */
+    for (d = 0; d < nd; d++) {
+        if (shape[d] == 1)
+            continue;
+        if (k > 0 && (fl[k - 1] != 0) == (flip[d] != 0)) {
+            sh[k - 1] *= shape[d];
+        } else {
+            sh[k] = shape[d];
+            fl[k] = flip[d] != 0;
+            k++;
+        }
+    }
+    /* trailing kept dims are whole blocks of bytes */
+    if (k > 0 && !fl[k - 1]) {
+        blk *= sh[k - 1];
+        k--;
+    }
+    if (k == 0) {
+        memcpy(dst, src, (size_t)(total * es));
+        return;
+    }
+    n = sh[k - 1];                      /* the last dim, flipped */
+    outer = total * es / (n * blk);
+    for (o = 0; o < outer; o++) {
+        /* the source row of output row o (rows of n * blk bytes) */
+        rem = o;
+        srow = 0;
+        st = 1;
+        for (i = k - 2; i >= 0; i--) {
+            r = rem % sh[i];
+            rem /= sh[i];
+            srow += (fl[i] ? sh[i] - 1 - r : r) * st;
+            st *= sh[i];
+        }
+        reverse_units(dst + o * n * blk, src + srow * n * blk, n, blk);
+    }
+}
+
+void ct_tri(char *dst, const char *src, int64_t batch, int64_t m, int64_t n, int64_t k,
+            int lower, int es)
+{
+    int64_t b, i, cut;
+    size_t row = (size_t)(n * es);
+    for (b = 0; b < batch; b++) {
+        for (i = 0; i < m; i++) {
+            char *d = dst + (b * m + i) * (int64_t)row;
+            const char *s = src + (b * m + i) * (int64_t)row;
+            cut = lower ? i + k + 1 : i + k;   /* columns [0, cut) vs [cut, n) */
+            if (cut < 0) cut = 0;
+            if (cut > n) cut = n;
+            if (lower) {
+                if (d != s) memcpy(d, s, (size_t)(cut * es));
+                memset(d + cut * es, 0, (size_t)((n - cut) * es));
+            } else {
+                memset(d, 0, (size_t)(cut * es));
+                if (d != s) memcpy(d + cut * es, s + cut * es, (size_t)((n - cut) * es));
+            }
+        }
+    }
+}
+
+#define CT_TAPS_BODY(T)                                                                   \
+    do {                                                                                  \
+        const T *s = (const T *)src;                                                      \
+        T *d = (T *)dst;                                                                  \
+        int64_t o, j, k, i;                                                               \
+        T *wt = NULL;                                                                     \
+        if (!transpose) {                                                                 \
+            if (inner == 1 && K == 2) {                                                   \
+                wt = (T *)malloc((size_t)(2 * n_out) * sizeof(T));                        \
+                if (wt == NULL)                                                           \
+                    return -2;                                                            \
+                for (j = 0; j < 2 * n_out; j++)                                           \
+                    wt[j] = (T)w[j];                                                      \
+            }                                                                             \
+            for (o = 0; o < outer; o++) {                                                 \
+                const T *so = s + o * n_in * inner;                                       \
+                T *dout = d + o * n_out * inner;                                          \
+                if (inner == 1 && K == 2) {                                               \
+                    for (j = 0; j < n_out; j++)                                           \
+                        dout[j] = wt[2 * j] * so[idx[2 * j]]                              \
+                                  + wt[2 * j + 1] * so[idx[2 * j + 1]];                   \
+                    continue;                                                             \
+                }                                                                         \
+                if (inner == 1) {                                                         \
+                    for (j = 0; j < n_out; j++) {                                         \
+                        T acc = 0;                                                        \
+                        for (k = 0; k < K; k++)                                           \
+                            acc += (T)w[j * K + k] * so[idx[j * K + k]];                  \
+                        dout[j] = acc;                                                    \
+                    }                                                                     \
+                    continue;                                                             \
+                }                                                                         \
+                for (j = 0; j < n_out; j++) {                                             \
+                    T *dr = dout + j * inner;                                             \
+                    const T *r0 = so + idx[j * K] * inner;                                \
+                    T w0 = (T)w[j * K];                                                   \
+                    for (i = 0; i < inner; i++)                                           \
+                        dr[i] = w0 * r0[i];                                               \
+                    for (k = 1; k < K; k++) {                                             \
+                        const T *rk = so + idx[j * K + k] * inner;                        \
+                        T wk = (T)w[j * K + k];                                           \
+                        for (i = 0; i < inner; i++)                                       \
+                            dr[i] += wk * rk[i];                                          \
+                    }                                                                     \
+                }                                                                         \
+            }                                                                             \
+            free(wt);                                                                     \
+        } else {                                                                          \
+            memset(dst, 0, (size_t)(outer * n_in * inner) * sizeof(T));                   \
+            for (o = 0; o < outer; o++) {                                                 \
+                const T *so = s + o * n_out * inner;                                      \
+                T *dout = d + o * n_in * inner;                                           \
+                for (j = 0; j < n_out; j++) {                                             \
+                    const T *gr = so + j * inner;                                         \
+                    for (k = 0; k < K; k++) {                                             \
+                        T *dr = dout + idx[j * K + k] * inner;                            \
+                        T wk = (T)w[j * K + k];                                           \
+                        for (i = 0; i < inner; i++)                                       \
+                            dr[i] += wk * gr[i];                                          \
+                    }                                                                     \
+                }                                                                         \
+            }                                                                             \
+        }                                                                                 \
+    } while (0)
+
+int ct_taps(int dtype, char *dst, const char *src, int64_t outer, int64_t n_in, int64_t n_out,
+            int64_t inner, int64_t K, const int64_t *idx, const double *w, int transpose)
+{
+    if (dtype == CT_FLOAT32)
+        CT_TAPS_BODY(float);
+    else if (dtype == CT_FLOAT64)
+        CT_TAPS_BODY(double);
+    else
+        return -1;
+    return 0;
+}
+
+#define CT_CUM_INNER(T, ACC)                                                              \
+    do {                                                                                  \
+        const T *xs = (const T *)x;                                                       \
+        T *os = (T *)out;                                                                 \
+        ACC *acc = (ACC *)malloc((size_t)inner * sizeof(ACC));                            \
+        int64_t o, l, i;                                                                  \
+        if (acc == NULL)                                                                  \
+            return -2;                                                                    \
+        for (o = 0; o < outer; o++) {                                                     \
+            const T *xo = xs + o * len * inner;                                           \
+            T *oo = os + o * len * inner;                                                 \
+            for (i = 0; i < inner; i++) {                                                 \
+                acc[i] = (ACC)xo[i];                                                      \
+                oo[i] = (T)acc[i];                                                        \
+            }                                                                             \
+            for (l = 1; l < len; l++) {                                                   \
+                const T *xr = xo + l * inner;                                             \
+                T *orow = oo + l * inner;                                                 \
+                if (is_prod)                                                              \
+                    for (i = 0; i < inner; i++) { acc[i] *= (ACC)xr[i]; orow[i] = (T)acc[i]; } \
+                else                                                                      \
+                    for (i = 0; i < inner; i++) { acc[i] += (ACC)xr[i]; orow[i] = (T)acc[i]; } \
+            }                                                                             \
+        }                                                                                 \
+        free(acc);                                                                        \
+    } while (0)
+
+int ct_cum_inner(int dtype, const char *x, int64_t outer, int64_t len, int64_t inner,
+                 int is_prod, char *out)
+{
+    if (dtype == CT_FLOAT32)
+        CT_CUM_INNER(float, double);
+    else if (dtype == CT_FLOAT64)
+        CT_CUM_INNER(double, double);
+    else if (dtype == CT_INT64)
+        CT_CUM_INNER(int64_t, int64_t);
+    else
+        return -1;
+    return 0;
+}
