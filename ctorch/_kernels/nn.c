@@ -20,29 +20,9 @@
 #define CT_NN_EXP_f ct_expf
 #define CT_NN_EXP_ exp
 
-/* Phi(x), the normal CDF, in float: erfc(z) (z = |x| / sqrt 2) as
- * t exp(-z^2 + P(t)) with t = 1 / (1 + z/2) and P a degree-9 Chebyshev fit
- * (relative error of erfc under 1.1e-7 for every z >= 0), so that Phi is
- * relatively accurate in both tails; plain arithmetic that vectorises. */
-static inline __attribute__((always_inline)) float ct_nn_phif(float x)
-{
-    float z = (x < 0 ? -x : x) * (float)CT_SQRT1_2;
-    float t = 1.0f / (1.0f + 0.5f * z);
-    float q = 0.17087277f;
-    q = q * t - 0.82215223f;
-    q = q * t + 1.48851587f;
-    q = q * t - 1.13520398f;
-    q = q * t + 0.27886807f;
-    q = q * t - 0.18628806f;
-    q = q * t + 0.09678418f;
-    q = q * t + 0.37409196f;
-    q = q * t + 1.00002368f;
-    q = q * t - 1.26551223f;
-    float h = 0.5f * t * ct_expf(q - z * z);             /* erfc(z) / 2 */
-    return x < 0 ? h : 1.0f - h;
-}
-/* float: Phi by ct_nn_phif; double: by libm's erf */
-#define CT_NN_PHI_f(v) ct_nn_phif(v)
+/* Phi(x) = (1 + erf(x / sqrt 2)) / 2, as PyTorch computes it: float by
+ * fastmath.h's vectorisable erf, double by libm's */
+#define CT_NN_PHI_f(v) (0.5f * (1.0f + ct_erff((v) * (float)CT_SQRT1_2)))
 #define CT_NN_PHI_(v) (0.5 * (1 + erf((v) * CT_SQRT1_2)))
 
 /* y = gelu(x) on contiguous arrays; approx 0: x * Phi(x), 1: the tanh form */
