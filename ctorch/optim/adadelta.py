@@ -1,7 +1,7 @@
 """Adadelta."""
 import ctorch
 from .optimizer import Optimizer, _check_flags, _check_lr, _value, _step_tensor
-from .adam import _grad, _zero_step
+from .adam import _with_state
 
 
 class Adadelta(Optimizer):
@@ -21,15 +21,7 @@ class Adadelta(Optimizer):
 
     def _update_group(self, group):
         lr, rho, eps, wd = _value(group["lr"]), group["rho"], group["eps"], group["weight_decay"]
-        for p in group["params"]:
-            if p.grad is None:
-                continue
-            grad = _grad(p, group)
-            state = self.state[p]
-            if len(state) == 0:
-                state["step"] = _zero_step()
-                state["square_avg"] = ctorch.zeros_like(p)
-                state["acc_delta"] = ctorch.zeros_like(p)
+        for p, grad, state in _with_state(self, group, "square_avg", "acc_delta"):
             _step_tensor(state)
             if wd != 0:
                 grad = grad.add(p, alpha=wd)

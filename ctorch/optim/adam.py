@@ -21,6 +21,21 @@ def _zero_step():
     return ctorch.tensor(0.0, dtype=ctorch.float32)
 
 
+def _with_state(optimizer, group, *buffers):
+    """(param, gradient as the update sees it, state) for each parameter of the
+    group that has a gradient; a first visit creates the step count and the
+    zero-filled `buffers` in its state."""
+    for p in group["params"]:
+        if p.grad is None:
+            continue
+        state = optimizer.state[p]
+        if len(state) == 0:
+            state["step"] = _zero_step()
+            for name in buffers:
+                state[name] = ctorch.zeros_like(p)
+        yield p, _grad(p, group), state
+
+
 class Adam(Optimizer):
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False,
                  *, foreach=None, maximize=False, capturable=False, differentiable=False, fused=None,

@@ -1,7 +1,7 @@
 """Adamax: Adam with the infinity norm."""
 import ctorch
 from .optimizer import Optimizer, _check_flags, _check_lr, _value, _step_tensor
-from .adam import _check_betas, _grad, _zero_step
+from .adam import _check_betas, _with_state
 
 
 class Adamax(Optimizer):
@@ -20,15 +20,7 @@ class Adamax(Optimizer):
 
     def _update_group(self, group):
         lr, (beta1, beta2), eps, wd = _value(group["lr"]), group["betas"], group["eps"], group["weight_decay"]
-        for p in group["params"]:
-            if p.grad is None:
-                continue
-            grad = _grad(p, group)
-            state = self.state[p]
-            if len(state) == 0:
-                state["step"] = _zero_step()
-                state["exp_avg"] = ctorch.zeros_like(p)
-                state["exp_inf"] = ctorch.zeros_like(p)
+        for p, grad, state in _with_state(self, group, "exp_avg", "exp_inf"):
             step = _step_tensor(state)
             if wd != 0:
                 grad = grad.add(p, alpha=wd)
