@@ -202,31 +202,31 @@ ct_sum_cols_fn ct_sum_cols_loops[CT_NDTYPES] = {
  * NaN propagates: the first NaN of a row is the result (and its index).
  * For integers (x != x) is constant false and vanishes. */
 #define CT_MINMAX(S, T)                                                           \
-/* 32 lanes; a NaN sticks in its lane (v > NaN and v != v are both false for */   \
-/* a number), so the loop is plain vector compares and blends               */    \
-CT_MULTIVERSION static T ct_minmax_val_##S(const T *x, int64_t n, int is_max, int *nan) { \
-    T acc[32];                                                                    \
-    int64_t i = 0;                                                                \
-    for (int k = 0; k < 32; k++) acc[k] = x[0];                                   \
+/* a vector max/min reduction with a separate any-NaN flag (a NaN row's     */   \
+/* value is fixed by the caller, so the max need not carry it): no branch  */   \
+CT_MULTIVERSION static T ct_minmax_lanes_##S(const T *x, int64_t n, int is_max, int *nan) { \
+    T a = x[0];                                                                   \
+    int bad = 0;                                                                  \
     if (is_max) {                                                                 \
-        for (; i + 32 <= n; i += 32)                                              \
-            for (int k = 0; k < 32; k++) {                                        \
-                T v = x[i + k];                                                   \
-                acc[k] = (v > acc[k] || v != v) ? v : acc[k];                     \
-            }                                                                     \
-        for (; i < n; i++) { T v = x[i]; acc[0] = (v > acc[0] || v != v) ? v : acc[0]; } \
-        for (int k = 1; k < 32; k++) acc[0] = (acc[k] > acc[0] || acc[k] != acc[k]) ? acc[k] : acc[0]; \
+        _Pragma("omp simd reduction(max:a) reduction(|:bad)")                     \
+        for (int64_t i = 0; i < n; i++) { T v = x[i]; a = v > a ? v : a; bad |= v != v; } \
     } else {                                                                      \
-        for (; i + 32 <= n; i += 32)                                              \
-            for (int k = 0; k < 32; k++) {                                        \
-                T v = x[i + k];                                                   \
-                acc[k] = (v < acc[k] || v != v) ? v : acc[k];                     \
-            }                                                                     \
-        for (; i < n; i++) { T v = x[i]; acc[0] = (v < acc[0] || v != v) ? v : acc[0]; } \
-        for (int k = 1; k < 32; k++) acc[0] = (acc[k] < acc[0] || acc[k] != acc[k]) ? acc[k] : acc[0]; \
+        _Pragma("omp simd reduction(min:a) reduction(|:bad)")                     \
+        for (int64_t i = 0; i < n; i++) { T v = x[i]; a = v < a ? v : a; bad |= v != v; } \
     }                                                                             \
-    *nan = acc[0] != acc[0];                                                      \
-    return acc[0];                                                                \
+    *nan = bad;                                                                   \
+    return a;                                                                     \
+}                                                                                 \
+/* short rows: the same reduction, scalar and inline (a vector set-up and a */   \
+/* call would cost more than the row)                                      */   \
+static inline T ct_minmax_val_##S(const T *x, int64_t n, int is_max, int *nan) {  \
+    if (n >= 32) return ct_minmax_lanes_##S(x, n, is_max, nan);                   \
+    T a = x[0];                                                                   \
+    int bad = a != a;                                                             \
+    if (is_max) { for (int64_t i = 1; i < n; i++) { T v = x[i]; a = v > a ? v : a; bad |= v != v; } } \
+    else { for (int64_t i = 1; i < n; i++) { T v = x[i]; a = v < a ? v : a; bad |= v != v; } } \
+    *nan = bad;                                                                   \
+    return a;                                                                     \
 }                                                                                 \
 static int64_t ct_minmax_idx_##S(const T *x, int64_t n, int is_max) {             \
     int64_t best = 0;                                                             \
@@ -265,6 +265,13 @@ void ct_minmax_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld,      
             ct_minmax_one_##S(x + a, m, is_max, &part[c], NULL);                  \
         }                                                                         \
         ct_minmax_one_##S(part, nch, is_max, val, NULL);                          \
+        return;                                                                   \
+    }                                                                             \
+    if (len == 1) {   /* a dim of size 1: the values themselves */              \
+        for (int64_t r = 0; r < rows; r++) {                                      \
+            if (val) val[r] = x[r * ld];                                          \
+            if (idx) idx[r] = 0;                                                  \
+        }                                                                         \
         return;                                                                   \
     }                                                                             \
     if (nt > 1 && rows > 1 && rows * len >= CT_PAR_MIN) {                         \
@@ -520,18 +527,38 @@ CT_MULTIVERSION static void ct_softmax_one_##S(const T *x, int64_t len, int is_l
     T m = ct_minmax_val_##S(x, len, 1, &nan);                                     \
     if (nan) { for (int64_t i = 0; i < len; i++) o[i] = NAN; return; }            \
     if (m == -INFINITY || m == INFINITY) m = m == INFINITY ? m : 0;               \
-    T s = 0;                                                                      \
+    /* 16 lanes summed as a tree at the end; the last len % 16 elements go  */     \
+    /* through the same vector step as one padded block (exp(-inf) adds 0) */     \
+    T acc[16], t[16], s;                                                          \
+    int64_t body = len & ~(int64_t)15;                                            \
+    for (int k = 0; k < 16; k++) acc[k] = 0;                                      \
+    for (int k = 0; k < 16; k++) t[k] = body + k < len ? x[body + k] - m : -INFINITY; \
     if (is_log) {                                                                 \
-        _Pragma("omp simd reduction(+:s)")                                        \
-        for (int64_t i = 0; i < len; i++) s += ct_smexp_##S(x[i] - m);            \
+        for (int64_t i = 0; i < body; i += 16) {                                  \
+            _Pragma("omp simd")                                                   \
+            for (int k = 0; k < 16; k++) acc[k] += ct_smexp_##S(x[i + k] - m);    \
+        }                                                                         \
+        _Pragma("omp simd")                                                       \
+        for (int k = 0; k < 16; k++) acc[k] += ct_smexp_##S(t[k]);                \
+        for (int w = 8; w >= 1; w >>= 1)                                          \
+            for (int k = 0; k < w; k++) acc[k] += acc[k + w];                     \
+        s = acc[0];                                                               \
         /* (x - m) - log(s), not x - (m + log(s)): m + log(s) rounds to m's */    \
         /* precision, which costs log_softmax([1000, 1000]) 4e-5 in float32  */   \
         T ls = LOG(s);                                                            \
         _Pragma("omp simd")                                                       \
         for (int64_t i = 0; i < len; i++) o[i] = (x[i] - m) - ls;                 \
     } else {                                                                      \
-        _Pragma("omp simd reduction(+:s)")                                        \
-        for (int64_t i = 0; i < len; i++) { T e = ct_smexp_##S(x[i] - m); o[i] = e; s += e; } \
+        for (int64_t i = 0; i < body; i += 16) {                                  \
+            _Pragma("omp simd")                                                   \
+            for (int k = 0; k < 16; k++) { T e = ct_smexp_##S(x[i + k] - m); o[i + k] = e; acc[k] += e; } \
+        }                                                                         \
+        _Pragma("omp simd")                                                       \
+        for (int k = 0; k < 16; k++) { t[k] = ct_smexp_##S(t[k]); acc[k] += t[k]; } \
+        for (int64_t i = body; i < len; i++) o[i] = t[i - body];                  \
+        for (int w = 8; w >= 1; w >>= 1)                                          \
+            for (int k = 0; k < w; k++) acc[k] += acc[k + w];                     \
+        s = acc[0];                                                               \
         T inv = (T)1 / s;                                                         \
         _Pragma("omp simd")                                                       \
         for (int64_t i = 0; i < len; i++) o[i] *= inv;                            \
@@ -545,7 +572,7 @@ void ct_softmax_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld,     
     for (int64_t r = 0; r < rows; r++) ct_softmax_one_##S(x + r * ld, len, is_log, out + r * len); \
 }
 
-CT_SOFTMAX(f32, float, logf)
+CT_SOFTMAX(f32, float, ct_logf)
 CT_SOFTMAX(f64, double, log)
 
 ct_softmax_fn ct_softmax_loops[CT_NDTYPES] = {
