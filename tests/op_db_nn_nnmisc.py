@@ -222,7 +222,17 @@ def _s_ebag(rng, dt):
         # rows wider than the kernel's 16-column blocks (and a remainder)
         ((D(randn(rng, (10, 19), dt)), idx, off, D(rng.random(9).astype(dt) + 0.5)),
          {"mode": "sum", "padding_idx": 4}),
+        # 64-column blocks (positions taken in pairs, an odd count, padding
+        # positions next to real ones) and a NaN in the padding row, which
+        # must not reach any bag
+        ((D(_nan_row(randn(rng, (10, 83), dt), 4)), idx, off), {"mode": "sum", "padding_idx": 4}),
+        ((D(_nan_row(randn(rng, (10, 83), dt), 4)), idx, off), {"mode": "mean", "padding_idx": 4}),
     ]
+
+
+def _nan_row(w, r):
+    w[r, ::7] = np.nan
+    return w
 
 
 def _ebag(t, w, idx, off, psw=None, **k):

@@ -14,15 +14,19 @@
 
 /* ---- embedding_bag ---------------------------------------------------------- */
 
-int64_t ct_ebag_check(const int64_t *idx, int64_t n, int64_t rows, const int64_t *off,
+CT_MULTIVERSION int64_t ct_ebag_check(const int64_t *idx, int64_t n, int64_t rows, const int64_t *off,
                       int64_t noff, int64_t *bad)
 {
     if (noff > 0 && off[0] != 0) { *bad = off[0]; return CT_EBAG_FIRST; }
     if (noff > 0 && off[noff - 1] > n) { *bad = off[noff - 1]; return CT_EBAG_LAST; }
     for (int64_t i = 1; i < noff; i++)
         if (off[i] < off[i - 1]) { *bad = i; return CT_EBAG_ORDER; }
-    for (int64_t i = 0; i < n; i++)
-        if (idx[i] < 0 || idx[i] >= rows) { *bad = i; return CT_EBAG_INDEX; }
+    /* a branch-free pass over the indices; the first bad one only when any is */
+    uint64_t any = 0;
+    for (int64_t i = 0; i < n; i++) any |= (uint64_t)idx[i] >= (uint64_t)rows;
+    if (any)
+        for (int64_t i = 0; i < n; i++)
+            if (idx[i] < 0 || idx[i] >= rows) { *bad = i; return CT_EBAG_INDEX; }
     return 0;
 }
 
@@ -30,6 +34,7 @@ int64_t ct_ebag_check(const int64_t *idx, int64_t n, int64_t rows, const int64_t
  * position: bag[i], and scale[i], the factor its row enters the bag with
  * (0 for the padding index; per_sample_weights or 1 for sum, 1 / count for
  * mean; max records 1 and keeps max_idx instead). */
+static const double ct_ebag_zeros[64];   /* 64 zero elements of either type */
 #define CT_EBAG(S, T)                                                              \
 /* one bag: positions lo .. hi into the row o */                                \
 CT_MULTIVERSION void ct_ebag_one_##S(const T *w, int64_t dim, int64_t ws0, int64_t ws1, \
@@ -52,6 +57,24 @@ CT_MULTIVERSION void ct_ebag_one_##S(const T *w, int64_t dim, int64_t ws0, int64
         if (mode == 1)                                                             \
             for (i = lo; i < hi; i++) scale[i] *= inv;                             \
         int64_t d0 = 0;                                                            \
+        for (; d0 + 64 <= dim; d0 += 64) {                                         \
+            /* four vectors per row visit, two sets of accumulators (even and */   \
+            /* odd positions) so that the additions do not wait on each other */   \
+            T acc[64] = {0}, acc2[64] = {0};                                       \
+            for (i = lo; i + 1 < hi; i += 2) {                                     \
+                /* a padding position reads a row of zeros (its scale is 0) */     \
+                const T *r0 = idx[i] == pad ? (const T *)ct_ebag_zeros : w + idx[i] * ws0 + d0; \
+                const T *r1 = idx[i + 1] == pad ? (const T *)ct_ebag_zeros : w + idx[i + 1] * ws0 + d0; \
+                T s0 = scale[i], s1 = scale[i + 1];                                \
+                for (d = 0; d < 64; d++) { acc[d] += s0 * r0[d]; acc2[d] += s1 * r1[d]; } \
+            }                                                                      \
+            if (i < hi && idx[i] != pad) {                                         \
+                const T *r0 = w + idx[i] * ws0 + d0;                               \
+                T s0 = scale[i];                                                   \
+                for (d = 0; d < 64; d++) acc[d] += s0 * r0[d];                     \
+            }                                                                      \
+            for (d = 0; d < 64; d++) o[d0 + d] = acc[d] + acc2[d];                 \
+        }                                                                          \
         for (; d0 + 16 <= dim; d0 += 16) {                                         \
             T acc[16] = {0};                                                       \
             for (i = lo; i < hi; i++) {                                            \

@@ -933,7 +933,10 @@ def _embedding_bag_impl(weight, input, offsets, mode, per_sample_weights, includ
                 denom = counts.clamp_min(1).to(w.dtype)[bag_c]
                 scale = keep.to(w.dtype) / denom
             out = _t.zeros((nbags, dim), dtype=w.dtype, device=dev)
-            out = out.index_add_(0, bag_c, picked * scale.unsqueeze(1))
+            contrib = picked * scale.unsqueeze(1)
+            if padding_idx >= 0:   # padding rows add nothing, not 0 * their values
+                contrib = contrib.masked_fill(~keep.unsqueeze(1), 0)
+            out = out.index_add_(0, bag_c, contrib)
     empty_long = _t.zeros(0, dtype=_t.int64, device=dev)
     if mode == 0:
         # as PyTorch: no bag map on its fast path (float32 / float16 tables
