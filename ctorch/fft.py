@@ -1,9 +1,10 @@
 """torch.fft: discrete Fourier transforms.
 
-The transforms run in numpy's pocketfft (numpy.fft, which computes float32 and
-complex64 natively), directly on the tensors' memory: the input goes in as a
-numpy view, and the array pocketfft writes becomes the result tensor's storage
-(or pocketfft writes straight into a dense `out=` tensor). Long 1-d transforms
+The transforms run in pocketfft (scipy.fft, which computes float32 and
+complex64 natively and shares a batch of transforms between threads) on the
+tensors' memory: the input goes in as a numpy view, and the array pocketfft
+returns becomes the result tensor's storage (or is copied into a dense `out=`
+tensor). Long 1-d transforms
 are split in two passes of short ones, shared between threads (a long rfft
 goes through a complex transform of half its length).
 
@@ -173,7 +174,7 @@ def _numpy_out(out, shape, dtype):
 # "four-step" way, n = n1 * n2: n2 transforms of length n1 down the columns of
 # x seen as an (n1, n2) matrix, a twiddle factor per element, n1 transforms of
 # length n2 along the rows, written transposed. The short transforms stay in
-# cache, and each step is shared between threads (numpy.fft lets go of the
+# cache, and each step is shared between threads (scipy.fft lets go of the
 # GIL). The twiddle multiply and the transposed write belong to the transform:
 # they run in the same worker, on the block it has just computed.
 
@@ -226,15 +227,15 @@ def _four_step(a, forward, norm, dtype):
     n1, n2 = _split(n)
     scale = {"backward": 1.0 if forward else 1.0 / n, "forward": 1.0 / n if forward else 1.0,
              "ortho": n ** -0.5}[norm]
-    step = np.fft.fft if forward else np.fft.ifft
+    import scipy.fft
+    step = scipy.fft.fft if forward else scipy.fft.ifft
     plain = "backward" if forward else "forward"      # no scaling inside: it rides on the twiddles
     w = _twiddles(np, n1, n2, forward, scale, str(dtype).rsplit(".", 1)[-1])
     cols = a.reshape(n1, n2)
     b = np.empty((n1, n2), dtype=w.dtype)
 
     def columns(lo, hi):
-        step(cols[:, lo:hi], axis=0, norm=plain, out=b[:, lo:hi])
-        b[:, lo:hi] *= w[:, lo:hi]
+        np.multiply(step(cols[:, lo:hi], axis=0, norm=plain), w[:, lo:hi], out=b[:, lo:hi])
 
     _parallel(columns, n2)
     res = _empty((n2, n1), dtype=dtype)
@@ -283,9 +284,9 @@ def _rfft_by_half(a, norm, dtype):
 
 
 def _compute(name, x, dims, sizes, norm, res_dtype, out):
-    """numpy.fft.<name> (n-d form for several dims) over x's memory, or on a
+    """scipy.fft.<name> (n-d form for several dims) over x's memory, or on a
     device its kernels (_run_device); the result tensor (out itself when
-    pocketfft wrote into it)."""
+    the transform was copied into it)."""
     shape = list(x.shape)
     kind_c2r = name == "irfft"
     for k, (d, n) in enumerate(zip(dims, sizes)):
@@ -308,21 +309,37 @@ def _compute(name, x, dims, sizes, norm, res_dtype, out):
         raise RuntimeError(f"Storage size calculation overflowed with sizes={full}")
     if x.device.type != "cpu":
         return _run_device(name, x.detach(), dims, [shape[d] for d in dims], norm, res_dtype)
-    import numpy.fft as npfft          # not at import time: `import ctorch` stays light
+    import scipy.fft as spfft          # not at import time: `import ctorch` stays light
     a = x.detach().numpy()
     try:
-        return _run_numpy(name, a, x, dims, full, shape, norm, res_dtype, out, npfft)
+        return _run_pocketfft(name, a, x, dims, full, shape, norm, res_dtype, out, spfft)
     except MemoryError:
         # numpy's allocation failed: PyTorch's allocator error (a RuntimeError)
         raise RuntimeError(f"DefaultCPUAllocator: can't allocate memory: you tried to allocate "
                            f"{nbytes} bytes.") from None
 
 
-def _run_numpy(name, a, x, dims, full, shape, norm, res_dtype, out, npfft):
+def _fft_of_real(a, n, d, norm, workers, spfft):
+    """fft of real a along d as PyTorch computes it: the one-sided transform,
+    then the other half as the conjugate mirror X[n - k] = conj(X[k]) (half
+    the work of a complex transform, and PyTorch's signs of zero)."""
+    import numpy as np
+    half = spfft.rfft(a, n=n, axis=d, norm=norm, workers=workers)
+    shape = list(half.shape)
+    shape[d] = n
+    full = np.empty(shape, dtype=half.dtype)
+    h = half.shape[d]
+    lead = (slice(None),) * d
+    full[lead + (slice(0, h),)] = half
+    k = n - h
+    if k:
+        np.conjugate(half[lead + (slice(k, 0, -1),)], out=full[lead + (slice(h, n),)])
+    return full
+
+
+def _run_pocketfft(name, a, x, dims, full, shape, norm, res_dtype, out, spfft):
     n_list = [shape[d] for d in dims]
-    # numpy's n-d transforms refuse out= when s crops an axis: then the result is copied
-    cropped = any(n < a.shape[d] for d, n in zip(dims, n_list))
-    o = None if cropped else _numpy_out(out, full, res_dtype)
+    o = _numpy_out(out, full, res_dtype)
     if (name in ("fft", "ifft") and a.ndim == 1 and n_list[0] == a.shape[0] and a.shape[0] >= _FOUR_STEP_MIN
             and a.flags.c_contiguous and _split(a.shape[0]) is not None):
         r = _four_step(a, name == "fft", norm, res_dtype)
@@ -337,11 +354,17 @@ def _run_numpy(name, a, x, dims, full, shape, norm, res_dtype, out, npfft):
             out.copy_(r)
             return out, n_list
         return r, n_list
-    if len(dims) == 1:
-        arr = getattr(npfft, name)(a, n=n_list[0], axis=dims[0], norm=norm, out=o)
+    # scipy.fft's pocketfft: its vectorised kernels, and a batch of transforms
+    # shared between `workers` threads
+    workers = _get_num_threads()
+    if name == "fft" and len(dims) == 1 and a.dtype.kind == "f":
+        arr = _fft_of_real(a, n_list[0], dims[0], norm, workers, spfft)
+    elif len(dims) == 1:
+        arr = getattr(spfft, name)(a, n=n_list[0], axis=dims[0], norm=norm, workers=workers)
     else:
-        arr = getattr(npfft, name + "n")(a, s=n_list, axes=dims, norm=norm, out=o)
-    if o is not None:
+        arr = getattr(spfft, name + "n")(a, s=n_list, axes=dims, norm=norm, workers=workers)
+    if o is not None and arr.dtype == o.dtype:
+        o[...] = arr
         return out, n_list
     r = _from_numpy(arr)
     if r.dtype != res_dtype:
