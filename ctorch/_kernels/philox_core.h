@@ -167,7 +167,9 @@ CT_HD double ct__log_unit(double u)
     uint64_t bits = ct__dbits(u);
     int e = (int)((bits >> 52) & 0x7ff) - 1023;
     double f = ct__bitsd((bits & 0x000fffffffffffffull) | 0x3ff0000000000000ull);
-    if (f > 0x1.6a09e667f3bcdp+0) { f *= 0.5; e += 1; }   /* f > sqrt(2) */
+    int big = f > 0x1.6a09e667f3bcdp+0;               /* f > sqrt(2): halve it */
+    f = big ? f * 0.5 : f;                            /* (selects, no branch: the */
+    e += big;                                         /* CPU fills run it on lanes) */
     double a = f - 1.0;            /* exact (Sterbenz) */
     double s = a / (f + 1.0);
     double z = s * s;
@@ -200,7 +202,7 @@ CT_HD void ct__sincos2pi(uint64_t m, int K, double *sn, double *cs)
     int q = (int)(m >> (K - 2));
     uint64_t rem = m & (quarter - 1);
     int swap = rem > (quarter >> 1);
-    if (swap) rem = quarter - rem;
+    rem = swap ? quarter - rem : rem;
     double x = (double)rem * ct__bitsd((uint64_t)(1023 - K) << 52);   /* exact */
     double y = x * x;
     double ps = -0x1.8a404211f9547p-7;            /* n = 19 */
@@ -224,13 +226,11 @@ CT_HD void ct__sincos2pi(uint64_t m, int K, double *sn, double *cs)
     pc = fma(pc, y, -0x1.3bd3cc9be45dep+4);       /* 2 */
     double s = x * ps;
     double c = fma(pc, y, 1.0);
-    if (swap) { double t = s; s = c; c = t; }
-    switch (q) {              /* rotate by q quarter turns */
-    case 0:  *sn = s;  *cs = c;  break;
-    case 1:  *sn = c;  *cs = -s; break;
-    case 2:  *sn = -s; *cs = -c; break;
-    default: *sn = -c; *cs = s;  break;
-    }
+    double s1 = swap ? c : s, c1 = swap ? s : c;
+    /* rotate by q quarter turns: (s, c), (c, -s), (-s, -c), (-c, s) */
+    double sa = q & 1 ? c1 : s1, ca = q & 1 ? s1 : c1;
+    *sn = q & 2 ? -sa : sa;
+    *cs = (q + 1) & 2 ? -ca : ca;
 }
 
 /* Box-Muller: radius from m1 (as u1 = (m1+1) 2^-K in (0,1]), angle from m2. */

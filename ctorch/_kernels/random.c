@@ -40,64 +40,73 @@ void ct_rand_bits_u64(uint64_t seed, uint64_t offset, uint64_t *out, int64_t n)
         ct__bits_u64_block(seed, offset, b, out, n);
 }
 
-/* Normal fills. The per-block work is written once (ct__normal_*_blocks)
- * and compiled twice on x86-64 gcc builds without -mfma: a generic copy,
- * where fma() is a libm call (exact, but a call), and a target("fma") copy
- * where it is one instruction, picked at run time. Both compute the same
+/* Normal fills. The block loops below are compiled once per CPU level
+ * (CT_MULTIVERSION): in the default copy fma() is a libm call (exact, but a
+ * call), in the x86-64-v3/v4 copies one instruction. Both compute the same
  * correctly rounded fma, so the numbers do not depend on the copy. */
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(__FMA__)
-#define CT__RAND_FMA_DISPATCH 1
-#endif
 
 #define CT__RAND_CHUNK 1024   /* blocks per call of a block-range worker */
 
-/* CT_HD is always_inline: the block helpers and their fma() calls must be
- * compiled inside each target's copy. */
-CT_HD void ct__normal_f32_blocks(uint64_t seed, uint64_t offset, float *out,
-                                 int64_t n, int64_t b0, int64_t b1)
+/* The block loops on vector lanes: CT__RAND_LANES blocks' Philox words into
+ * arrays, then their Box-Muller pairs (philox_core.h's log and sincos are
+ * branch-free, so gcc runs them on SIMD lanes; fma() is the same correctly
+ * rounded operation there), then the stores in stream order. Blocks that
+ * reach past n go through the one-block loop. Same numbers, bit for bit. */
+#define CT__RAND_LANES 16
+CT_MULTIVERSION static void ct__normal_f32_lanes(uint64_t seed, uint64_t offset, float *out,
+                                                 int64_t n, int64_t b0, int64_t b1)
 {
-    for (int64_t b = b0; b < b1; b++) ct__normal_f32_block(seed, offset, b, out, n);
+    int64_t b = b0;
+    for (; b + CT__RAND_LANES <= b1 && 4 * (b + CT__RAND_LANES) <= n; b += CT__RAND_LANES) {
+        uint32_t w0[CT__RAND_LANES], w1[CT__RAND_LANES], w2[CT__RAND_LANES], w3[CT__RAND_LANES];
+        double za[CT__RAND_LANES], zb[CT__RAND_LANES], zc[CT__RAND_LANES], zd[CT__RAND_LANES];
+        for (int j = 0; j < CT__RAND_LANES; j++) {
+            uint32_t w[4];
+            ct__philox_block(seed, offset, (uint64_t)(b + j), w);
+            w0[j] = w[0]; w1[j] = w[1]; w2[j] = w[2]; w3[j] = w[3];
+        }
+        for (int j = 0; j < CT__RAND_LANES; j++) ct__box_muller(w0[j], w1[j], 32, &za[j], &zb[j]);
+        for (int j = 0; j < CT__RAND_LANES; j++) ct__box_muller(w2[j], w3[j], 32, &zc[j], &zd[j]);
+        for (int j = 0; j < CT__RAND_LANES; j++) {
+            float *o = out + 4 * (b + j);
+            o[0] = (float)za[j]; o[1] = (float)zb[j]; o[2] = (float)zc[j]; o[3] = (float)zd[j];
+        }
+    }
+    for (; b < b1; b++) ct__normal_f32_block(seed, offset, b, out, n);
 }
 
-CT_HD void ct__normal_f64_blocks(uint64_t seed, uint64_t offset, double *out,
-                                 int64_t n, int64_t b0, int64_t b1)
+CT_MULTIVERSION static void ct__normal_f64_lanes(uint64_t seed, uint64_t offset, double *out,
+                                                 int64_t n, int64_t b0, int64_t b1)
 {
-    for (int64_t b = b0; b < b1; b++) ct__normal_f64_block(seed, offset, b, out, n);
+    int64_t b = b0;
+    for (; b + CT__RAND_LANES <= b1 && 2 * (b + CT__RAND_LANES) <= n; b += CT__RAND_LANES) {
+        uint64_t m1[CT__RAND_LANES], m2[CT__RAND_LANES];
+        double za[CT__RAND_LANES], zb[CT__RAND_LANES];
+        for (int j = 0; j < CT__RAND_LANES; j++) {
+            uint32_t w[4];
+            ct__philox_block(seed, offset, (uint64_t)(b + j), w);
+            m1[j] = ct__u64(w[0], w[1]) >> 11;
+            m2[j] = ct__u64(w[2], w[3]) >> 11;
+        }
+        for (int j = 0; j < CT__RAND_LANES; j++) ct__box_muller(m1[j], m2[j], 53, &za[j], &zb[j]);
+        for (int j = 0; j < CT__RAND_LANES; j++) {
+            out[2 * (b + j)] = za[j];
+            out[2 * (b + j) + 1] = zb[j];
+        }
+    }
+    for (; b < b1; b++) ct__normal_f64_block(seed, offset, b, out, n);
 }
 
-#ifdef CT__RAND_FMA_DISPATCH
-static inline int ct__cpu_has_fma(void)
-{
-    __builtin_cpu_init();      /* idempotent; needed if we run before constructors */
-    return __builtin_cpu_supports("fma");
-}
-#define CT__FMA_CLONE(S, T)                                                        \
-__attribute__((target("fma")))                                                     \
-static void ct__normal_##S##_fma(uint64_t s, uint64_t o, T *out, int64_t n, int64_t b0, int64_t b1) \
-{ ct__normal_##S##_blocks(s, o, out, n, b0, b1); }
-#define CT__PICK_FMA(S) if (ct__cpu_has_fma()) fn = ct__normal_##S##_fma;
-#else
-#define CT__FMA_CLONE(S, T)
-#define CT__PICK_FMA(S)
-#endif
-
-/* Normal samples of one dtype: chunks of blocks spread over the threads,
- * each run by the FMA clone of the block loop where the CPU has FMA. */
+/* Normal samples of one dtype: chunks of blocks spread over the threads. */
 #define CT__RAND_NORMAL(S, T)                                                      \
-typedef void (*ct__normal_##S##_fn)(uint64_t, uint64_t, T *, int64_t, int64_t, int64_t); \
-static void ct__normal_##S##_generic(uint64_t s, uint64_t o, T *out, int64_t n, int64_t b0, int64_t b1) \
-{ ct__normal_##S##_blocks(s, o, out, n, b0, b1); }                                 \
-CT__FMA_CLONE(S, T)                                                                \
 void ct_rand_normal_##S(uint64_t seed, uint64_t offset, T *out, int64_t n)        \
 {                                                                                  \
     int64_t nb = (int64_t)ct_rand_blocks_normal_##S(n);                            \
     int64_t nchunks = (nb + CT__RAND_CHUNK - 1) / CT__RAND_CHUNK;                  \
-    ct__normal_##S##_fn fn = ct__normal_##S##_generic;                             \
-    CT__PICK_FMA(S)                                                                \
     CT__RAND_OMP_FOR                                                               \
     for (int64_t c = 0; c < nchunks; c++) {                                        \
         int64_t b1 = (c + 1) * CT__RAND_CHUNK;                                     \
-        fn(seed, offset, out, n, c * CT__RAND_CHUNK, b1 < nb ? b1 : nb);           \
+        ct__normal_##S##_lanes(seed, offset, out, n, c * CT__RAND_CHUNK, b1 < nb ? b1 : nb); \
     }                                                                              \
 }
 CT__RAND_NORMAL(f32, float)
