@@ -135,6 +135,13 @@ _ON_FIRST_USE = {
         ("stft", "istft", "vander", "frombuffer", "from_file", "is_distributed", "as_strided_",
          "conj_physical_", "to_dlpack", "svd_lowrank", "pca_lowrank"),
         ("stft", "istft", "is_distributed", "to_dense", "as_strided_"), ()),
+    "ctorch.jit._types": (
+        ("Type", "AnyType", "NumberType", "IntType", "FloatType", "ComplexType", "BoolType",
+         "StringType", "NoneType", "TensorType", "DeviceObjType", "StreamObjType", "ListType",
+         "DictType", "TupleType", "OptionalType", "UnionType", "FutureType", "RRefType", "AwaitType",
+         "PyObjectType", "ClassType", "EnumType", "InterfaceType", "SymIntType", "SymBoolType",
+         "InferredType", "FunctionSchema", "Argument", "ScriptList", "ScriptDict",
+         "ScriptListIterator", "ScriptDictIterator", "ScriptDictKeyIterator"), (), ()),
 }
 
 # name -> (module, attribute or None for the module itself)
@@ -268,6 +275,17 @@ _LAZY = {
     "Stream": ("ctorch._streams", "Stream"),
     "Event": ("ctorch._streams", "Event"),
     "AcceleratorError": ("ctorch.cuda", "AcceleratorError"),
+    # TorchScript's front end (eager, schema-checked) and its classes
+    "jit": ("ctorch.jit", None),
+    "ScriptFunction": ("ctorch.jit._script", "ScriptFunction"),
+    "ScriptMethod": ("ctorch.jit._script", "ScriptMethod"),
+    "ScriptObject": ("ctorch.jit._script", "ScriptObject"),
+    "ScriptModule": ("ctorch.jit._script", "_CScriptModule"),
+    "CompilationUnit": ("ctorch.jit._script", "CompilationUnit"),
+    "JITException": ("ctorch.jit._script", "Error"),
+    "ModuleDict": ("ctorch.jit._script", "ModuleDict"),
+    "ParameterDict": ("ctorch.jit._script", "ParameterDict"),
+    "BufferDict": ("ctorch.jit._script", "BufferDict"),
 }
 
 

@@ -21,6 +21,7 @@ ON_FIRST_USE = sorted(ctorch._ON_FIRST_USE) + [
     "ctorch.optim",
     "ctorch.utils.data", "ctorch.amp", "ctorch._compile", "ctorch.compiler", "ctorch._streams",
     "ctorch._filecheck", "ctorch._benchmark", "ctorch.utils.throughput_benchmark",
+    "ctorch.jit",
 ]
 
 
