@@ -201,6 +201,16 @@ def _probes():
         ("matmul x @ y.T 1024 f32 (transposed view)", "", same(two(mm1024, mm1024b), "x @ y.T")),
         ("fft 2^20 complex64", "report", same(one(fft_c), "mod.fft.fft(x)")),
         ("fft 2^20 rfft float32", "report", same(one(fft_re), "mod.fft.rfft(x)")),
+        ("fft rfft batch 64x1024 f32", "report", same(one(fft_re[:65536].reshape(64, 1024)),
+                                                      "mod.fft.rfft(x)")),
+        ("fft2 256x256 complex64", "report", same(one(fft_c[:65536].reshape(256, 256)),
+                                                  "mod.fft.fft2(x)")),
+        ("randn 1e6 f32", "report vs torch",
+         same(drop, "mod.randn(1000000)", "rng.standard_normal(1000000, dtype=np.float32)")),
+        ("log_softmax(x, 1) (1000x100 f32)", "report vs torch",
+         same(one(sq[:1000, :100].copy()), "mod.log_softmax(x, 1)",
+              "z = x - x.max(axis=1, keepdims=True); z - np.log(np.exp(z).sum(axis=1, keepdims=True))")),
+        ("x.amax(1) (1000x100 f32)", "", same(one(sq[:1000, :100].copy()), "x.amax(1)", "x.max(axis=1)")),
     ] + linalg_grads
     # the statements refer to np as `np` in numpy's namespace
     for _, _, per in P:
