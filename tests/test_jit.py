@@ -110,6 +110,13 @@ def test_script_rejects_what_pytorch_rejects(obj, exc, msg):
     assert str(info.value) == msg
 
 
+@pytest.mark.parametrize("name", ["ScriptFunction", "ScriptMethod", "ScriptObject", "ScriptModule"])
+def test_script_classes_have_no_public_constructor(name):
+    # only scripting and tracing make these, as in PyTorch
+    with pytest.raises(TypeError, match="No constructor defined!"):
+        getattr(torch, name)(torch.ones(2), 2 ** 100)
+
+
 class _Point:
     def __init__(self, x: int):
         self.x = x

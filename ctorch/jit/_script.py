@@ -211,8 +211,14 @@ class ScriptFunction:
     function and does not have any attributes or Parameters.
     """
 
-    def __init__(self, fn, schema, *, name=None, qualified_name=None, code=None, doc=None,
-                 source_unit=None, traced_inputs=None, layout=None):
+    def __init__(self, *args, **kwargs):
+        # as in PyTorch, only scripting and tracing make these
+        raise TypeError("ScriptFunction: No constructor defined!")
+
+    @classmethod
+    def _create(cls, fn, schema, *, name=None, qualified_name=None, code=None, doc=None,
+                source_unit=None, traced_inputs=None, layout=None):
+        self = object.__new__(cls)
         self._fn = fn
         self._schema = schema
         self._name = name or fn.__name__
@@ -223,6 +229,7 @@ class ScriptFunction:
         self._traced_inputs = traced_inputs    # the example inputs' kinds, for a traced function
         if doc is not None:
             self.__doc__ = doc
+        return self
 
     @property
     def __name__(self):
@@ -274,7 +281,7 @@ def _script_function(fn, name=None):
     from ctorch.jit._types import schema_from_callable
     code = _source_of(fn)
     schema = schema_from_callable(fn, name=name)
-    return ScriptFunction(fn, schema, name=name, code=code, doc=fn.__doc__)
+    return ScriptFunction._create(fn, schema, name=name, code=code, doc=fn.__doc__)
 
 
 # ------------------------------------------------------------------ modules
@@ -283,12 +290,19 @@ class ScriptMethod:
     """A method of a scripted module (e.g. `sm.forward`): calling it checks the
     call against the method's schema, then runs the method's Python code."""
 
-    def __init__(self, module, fn, name, schema=None):
+    def __init__(self, *args, **kwargs):
+        # as in PyTorch, only scripted modules make these
+        raise TypeError("torch._C.ScriptMethod: No constructor defined!")
+
+    @classmethod
+    def _create(cls, module, fn, name, schema=None):
+        self = object.__new__(cls)
         self._module = module
         self._fn = fn
         self._name = name
         self._schema = schema
         self._layout = _call_layout(fn, True)
+        return self
 
     @property
     def name(self):
@@ -328,8 +342,15 @@ class ScriptObject:
     """An object of a TorchScript class: its attributes are reached through
     getattr/hasattr/setattr, its methods through _get_method."""
 
-    def __init__(self, obj):
+    def __init__(self, *args, **kwargs):
+        # as in PyTorch, only scripting makes these
+        raise TypeError(f"torch._C.{type(self).__name__}: No constructor defined!")
+
+    @classmethod
+    def _create(cls, obj):
+        self = object.__new__(cls)
         object.__setattr__(self, "_obj", obj)
+        return self
 
     def getattr(self, name):
         try:
@@ -571,7 +592,7 @@ class ScriptModule(Module, metaclass=_ScriptModuleMeta):
 
     def __init__(self):
         super().__init__()
-        object.__setattr__(self, "_c", _CScriptModule(self))
+        object.__setattr__(self, "_c", _CScriptModule._create(self))
         if "_jit_class" not in self.__dict__:
             object.__setattr__(self, "_jit_class", type(self))
 
@@ -617,7 +638,7 @@ class ScriptModule(Module, metaclass=_ScriptModuleMeta):
         return value
 
     def _make_method(self, name, fn):
-        return ScriptMethod(self, fn, name)
+        return ScriptMethod._create(self, fn, name)
 
     @property
     def forward(self):
@@ -736,7 +757,7 @@ class ScriptModule(Module, metaclass=_ScriptModuleMeta):
         Module.__init__(sm)
         d = sm.__dict__
         d["_jit_class"] = jit_class
-        d["_c"] = _CScriptModule(sm)
+        d["_c"] = _CScriptModule._create(sm)
         child_factory = child_factory or cls._construct
         skip = {"_jit_class", "_c", "_jit_methods", "forward"}
         for k, v in original.__dict__.items():
@@ -890,7 +911,7 @@ class CompilationUnit:
             if isinstance(node, ast.FunctionDef):
                 fn = self._ns[node.name]
                 segment = textwrap.dedent(ast.get_source_segment(src, node) or "")
-                sf = ScriptFunction(fn, schema_from_callable(fn), name=node.name,
+                sf = ScriptFunction._create(fn, schema_from_callable(fn), name=node.name,
                                     qualified_name=node.name, code=segment + "\n",
                                     doc=ast.get_docstring(node), source_unit=src)
                 self._functions[node.name] = sf

@@ -327,7 +327,7 @@ def _traced_function(fn, spec, name):
         code = _script._source_of(fn)
     except OSError:
         pass
-    return _script.ScriptFunction(fn, _schema_for(name, spec[:3], spec[3]), name=name,
+    return _script.ScriptFunction._create(fn, _schema_for(name, spec[:3], spec[3]), name=name,
                                   qualified_name="__torch__." + name, code=code,
                                   traced_inputs=tuple(spec), layout=_layout(spec[:3]))
 
@@ -410,7 +410,7 @@ class TracedModule(_script.ScriptModule):
         traced = self.__dict__.get("_jit_traced") or {}
         if name in traced:
             spec = traced[name]
-            return _TracedMethod(self, fn, name, _schema_for(name, spec[:3], spec[3]),
+            return _TracedMethod._create(self, fn, name, _schema_for(name, spec[:3], spec[3]),
                                  _layout(spec[:3]))
         return super()._make_method(name, fn)
 
@@ -431,9 +431,11 @@ def _traced_child(m):
 
 
 class _TracedMethod(_script.ScriptMethod):
-    def __init__(self, module, fn, name, schema, layout):
-        super().__init__(module, fn, name, schema)
+    @classmethod
+    def _create(cls, module, fn, name, schema, layout):
+        self = super()._create(module, fn, name, schema)
         self._layout = layout
+        return self
 
 
 def _traced_module(eager, traced):
