@@ -661,9 +661,9 @@ CT_UNARY(ct_sign_b, ct_bool, ct_bool, x)
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_sign_##S, T, T, (CT)((0 < x) - (x < 0)))                           \
     CT_EXP2_##F(ct_exp2_##S, T)                               \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_expm1_##S, T, T, ct_expm1_##F((CT)x))                             \
-    CT_UNARY_ATTR(CT_MULTIVERSION, ct_log_##S, T, T, ct_log_##F((CT)x))                                 \
-    CT_UNARY_ATTR(CT_MULTIVERSION, ct_log2_##S, T, T, ct_log2_##F((CT)x))                               \
-    CT_UNARY_ATTR(CT_MULTIVERSION, ct_log10_##S, T, T, ct_log10_##F((CT)x))                             \
+    CT_LOGS_##F(ct_log_##S, T, log)                                                \
+    CT_LOGS_##F(ct_log2_##S, T, log2)                                              \
+    CT_LOGS_##F(ct_log10_##S, T, log10)                                            \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_log1p_##S, T, T, ct_log1p_##F((CT)x))                             \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_sqrt_##S, T, T, FT_##F(sqrt)((CT)x))         \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_rsqrt_##S, T, T, (CT)1 / FT_##F(sqrt)((CT)x))                      \
@@ -746,12 +746,13 @@ static inline float ct_frexp_exp_f(float x) { int e = 0; if (isfinite(x)) frexpf
 #define ct_atan_f ct_atanf
 #define ct_atan_d atan
 #define CT_TRIG_d(NAME, T, fn) CT_UNARY(NAME, T, T, fn((double)x))
-/* Float and half functions with a fast form for |x| < LIMIT: a vector pass
- * computes that form and leaves the other elements in place, then FULL
+/* Float and half functions with a fast form where OK(x, ARG) holds (|x| <
+ * LIMIT for most): a vector pass computes that form and leaves the other
+ * elements in place, then FULL
  * (libm, or the complete form) runs on those (rare) elements. The second pass
  * reads them from the input, which in place is the output: either way they
  * still hold x. */
-#define CT_TWO_PASS_f(NAME, T, LIMIT, FAST, FULL)                                 \
+#define CT_TWO_PASS_OK_f(NAME, T, OK, ARG, FAST, FULL)                            \
 CT_MULTIVERSION void NAME(char **p, const int64_t *s, int64_t n, const void *ex) { \
     (void)ex;                                                                      \
     if (s[0] == CT_SZ(T) && s[1] == CT_SZ(T)) {                                    \
@@ -759,22 +760,32 @@ CT_MULTIVERSION void NAME(char **p, const int64_t *s, int64_t n, const void *ex)
         int big = 0;                                                               \
         CT_SIMD for (int64_t i = 0; i < n; i++) {                                  \
             float x = (float)A[i];                                                 \
-            int b = !(__builtin_fabsf(x) < (LIMIT));                               \
+            int b = !(OK(x, ARG));                                                 \
             big |= b;                                                              \
             o[i] = b ? A[i] : (T)FAST(x);                                          \
         }                                                                          \
         if (big)                                                                   \
             for (int64_t i = 0; i < n; i++) {                                      \
                 float x = (float)A[i];                                             \
-                if (!(__builtin_fabsf(x) < (LIMIT))) o[i] = (T)FULL(x);            \
+                if (!(OK(x, ARG))) o[i] = (T)FULL(x);                              \
             }                                                                      \
     } else {                                                                       \
         for (int64_t i = 0; i < n; i++) {                                          \
             float x = (float)*(const T *)(p[1] + i * s[1]);                        \
-            *(T *)(p[0] + i * s[0]) = (T)(__builtin_fabsf(x) < (LIMIT) ? FAST(x) : FULL(x)); \
+            *(T *)(p[0] + i * s[0]) = (T)(OK(x, ARG) ? FAST(x) : FULL(x));         \
         }                                                                          \
     }                                                                              \
 }
+/* the common case: the fast form below |x| = LIMIT */
+#define CT_BELOW(x, LIMIT) (__builtin_fabsf(x) < (LIMIT))
+#define CT_TWO_PASS_f(NAME, T, LIMIT, FAST, FULL) \
+    CT_TWO_PASS_OK_f(NAME, T, CT_BELOW, LIMIT, FAST, FULL)
+/* log, log2, log10 of float and half: fastmath.h's forms for normal
+ * positive x in a vector pass, the full ones (denormals, zeros, negatives,
+ * infinities, NaN) in the second */
+#define CT_LOG_OK(x, unused) CT_LOG_FAST(x)
+#define CT_LOGS_f(NAME, T, fn) CT_TWO_PASS_OK_f(NAME, T, CT_LOG_OK, 0, ct_##fn##f_fast, ct_##fn##f)
+#define CT_LOGS_d(NAME, T, fn) CT_UNARY(NAME, T, T, fn((double)x))
 /* sin / cos: the double-precision reduction of fastmath.h below 2^19, libm above */
 #define CT_TRIG_f(NAME, T, fn) CT_TWO_PASS_f(NAME, T, CT_TRIG_BIG, ct_##fn##f_small, fn##f)
 /* exp2, tan, sinh, cosh of float and half: fastmath.h below their limits */

@@ -75,55 +75,74 @@ CT_FM_INLINE float ct_expf_small(float x) {
 
 CT_FM_INLINE uint32_t ct_float_to_bits(float f) { uint32_t u; memcpy(&u, &f, 4); return u; }
 
-/* log(x): x = m * 2^e with m in [sqrt(1/2), sqrt(2)), then with f = m - 1
- * and s = f / (2 + f), log(1 + f) = f - f^2/2 + s (f^2/2 + R(s^2)) where R is
- * the series of 2 atanh(s) - 2s - ... in s^2 <= 0.0295 (truncation < 1e-9);
- * e ln2 added in two parts. Denormals are scaled up first. Under 1 ulp. */
-CT_FM_INLINE float ct_logf(float x) {
-    int sub = x < 1.17549435e-38f;
-    float xs = sub ? x * 8388608.0f : x;                  /* 2^23 */
-    uint32_t u = ct_float_to_bits(xs);
-    int32_t e = (int32_t)(u >> 23) - 127 - (sub ? 23 : 0);
-    /* mantissa in [1, 2), then halved above sqrt(2) */
-    uint32_t mu = (u & 0x007fffffu) | 0x3f800000u;
-    int big = mu > 0x3fb504f3u;                           /* sqrt(2) */
-    float m = ct_bits_to_float(big ? mu - 0x00800000u : mu);
-    e += big;
-    float f = m - 1.0f;
-    float s = f / (2.0f + f), z = s * s;
-    float R = z * (0.6666666666666666f + z * (0.4f + z * (0.2857142857142857f
-              + z * (0.2222222222222222f + z * 0.18181818181818182f))));
-    float hfsq = 0.5f * f * f;
-    float ef = (float)e;
-    float r = ef * 0.693359375f + (f - (hfsq - (s * (hfsq + R) - ef * 2.12194440e-4f)));
-    r = x == 0.0f ? -__builtin_inff() : r;
-    r = x == __builtin_inff() ? x : r;
-    return (x < 0.0f || x != x) ? __builtin_nanf("") : r;
+/* The logarithms take x = m 2^e apart with m in [sqrt(1/2), sqrt(2)) and
+ * f = m - 1 (eoff taken off e); log(1 + f) = f + f^2 (f P(f) - 1/2) with P
+ * of degree 8 fitted (relative error of the sum under 8e-10 on that
+ * interval, no more than a tenth of an ulp): no division, so
+ * the vector loops run at the multiplier's rate. ct_log_split: f, and e in
+ * *ef; the _fast forms take normal positive finite x only (CT_LOG_FAST),
+ * the full ones scale denormals up first and give the special values. */
+#define CT_LOG_FAST(x) ((x) >= 1.17549435e-38f && (x) < __builtin_inff())
+CT_FM_INLINE float ct_log_split(float x, int32_t eoff, float *ef) {
+    uint32_t u = ct_float_to_bits(x);
+    /* subtracting sqrt(1/2)'s bits moves the exponent's step from 1 to
+     * sqrt(1/2): the arithmetic shift gives e, the low bits put back give m */
+    uint32_t v = u - 0x3f3504f3u;
+    *ef = (float)(((int32_t)v >> 23) - eoff);
+    return ct_bits_to_float((v & 0x007fffffu) + 0x3f3504f3u) - 1.0f;
 }
-
-/* log2(x): e + log(m) / ln2 (exact at powers of two: log(1) is 0) */
-CT_FM_INLINE float ct_log2f(float x) {
-    int sub = x < 1.17549435e-38f;
-    float xs = sub ? x * 8388608.0f : x;
-    uint32_t u = ct_float_to_bits(xs);
-    int32_t e = (int32_t)(u >> 23) - 127 - (sub ? 23 : 0);
-    uint32_t mu = (u & 0x007fffffu) | 0x3f800000u;
-    int big = mu > 0x3fb504f3u;
-    float m = ct_bits_to_float(big ? mu - 0x00800000u : mu);
-    e += big;
-    /* log(m) as ct_logf computes it for m in [sqrt(1/2), sqrt(2)) (exponent
-     * 0 there), without taking m apart a second time */
-    float f = m - 1.0f;
-    float s = f / (2.0f + f), z = s * s;
-    float R = z * (0.6666666666666666f + z * (0.4f + z * (0.2857142857142857f
-              + z * (0.2222222222222222f + z * 0.18181818181818182f))));
-    float hfsq = 0.5f * f * f;
-    float lm = f - (hfsq - s * (hfsq + R));
-    float r = (float)e + lm * 1.44269504088896341f;
-    r = x == 0.0f ? -__builtin_inff() : r;
-    r = x == __builtin_inff() ? x : r;
-    return (x < 0.0f || x != x) ? __builtin_nanf("") : r;
+/* log(1 + f) - f for f in [sqrt(1/2) - 1, sqrt(2) - 1] */
+CT_FM_INLINE float ct_log1p_tail(float f) {
+    float p = 0.067466013228535f;
+    p = __builtin_fmaf(p, f, -0.11675641300242627f);
+    p = __builtin_fmaf(p, f, 0.11888174598611954f);
+    p = __builtin_fmaf(p, f, -0.12405591417566658f);
+    p = __builtin_fmaf(p, f, 0.14219550908262374f);
+    p = __builtin_fmaf(p, f, -0.1666799566707903f);
+    p = __builtin_fmaf(p, f, 0.20002118732200863f);
+    p = __builtin_fmaf(p, f, -0.2500000960365434f);
+    p = __builtin_fmaf(p, f, 0.33333312602802856f);
+    p = __builtin_fmaf(p, f, -0.5f);
+    return (f * f) * p;
 }
+/* e ln2 + f + tail, ln2 in two parts (e times the 9-bit first part is exact) */
+CT_FM_INLINE float ct_logf_fast_e(float x, int32_t eoff) {
+    float ef, f = ct_log_split(x, eoff, &ef);
+    float t = ct_log1p_tail(f);
+    return __builtin_fmaf(ef, 0.693359375f, f + __builtin_fmaf(ef, -2.12194440e-4f, t));
+}
+/* e + (f + tail) log2(e), log2(e) as a float pair */
+CT_FM_INLINE float ct_log2f_fast_e(float x, int32_t eoff) {
+    float ef, f = ct_log_split(x, eoff, &ef);
+    float t = ct_log1p_tail(f);
+    const float hi = 1.44269502162933349609375f, lo = 1.925963033500011e-08f;
+    return ef + __builtin_fmaf(f, hi, __builtin_fmaf(f, lo, t * hi));
+}
+/* e log10(2) + (f + tail) log10(e): log10(2) in two parts (e times the
+ * 12-bit first is exact), log10(e) as a float pair */
+CT_FM_INLINE float ct_log10f_fast_e(float x, int32_t eoff) {
+    float ef, f = ct_log_split(x, eoff, &ef);
+    float t = ct_log1p_tail(f);
+    const float hi = 0.4342944920063018798828125f, lo = -1.0103049952192578e-08f;
+    float l = __builtin_fmaf(f, hi, __builtin_fmaf(f, lo, t * hi));
+    return __builtin_fmaf(ef, 0.301025390625f, __builtin_fmaf(ef, 4.605038981195214e-06f, l));
+}
+#define ct_logf_fast(x) ct_logf_fast_e(x, 0)
+#define ct_log2f_fast(x) ct_log2f_fast_e(x, 0)
+#define ct_log10f_fast(x) ct_log10f_fast_e(x, 0)
+/* every x: denormals scaled by 2^23 (taken off e), then 0 -> -inf,
+ * inf -> inf, negative or NaN -> NaN */
+#define CT_LOG_FULL(NAME, FAST)                                                    \
+CT_FM_INLINE float NAME(float x) {                                                 \
+    int sub = x < 1.17549435e-38f;                                                 \
+    float r = FAST(sub ? x * 8388608.0f : x, sub ? 23 : 0);                        \
+    r = x == 0.0f ? -__builtin_inff() : r;                                         \
+    r = x == __builtin_inff() ? x : r;                                             \
+    return (x < 0.0f || x != x) ? __builtin_nanf("") : r;                          \
+}
+CT_LOG_FULL(ct_logf, ct_logf_fast_e)
+CT_LOG_FULL(ct_log2f, ct_log2f_fast_e)
+CT_LOG_FULL(ct_log10f, ct_log10f_fast_e)
 
 /* log1p(x) = log(u) * x / (u - 1) with u = 1 + x rounded: the quotient
  * corrects the rounding of u (Goldberg); exact x where u rounds to 1 */
@@ -164,14 +183,30 @@ CT_FM_INLINE float ct_expm1f(float x) {
     return (x != x || x == 0.0f) ? x : res;
 }
 
-/* tanh(x) = e / (e + 2) with e = expm1(2|x|), the sign put back; 1 from |x| = 10
- * (selected after: clamping |x| first keeps GCC from vectorising the loop) */
+/* tanh(x) = e / (e + 2) with e = expm1(2|x|), the sign put back. Up to
+ * |x| = 8.6 (2|x| = k ln2 + r with k <= 25) expm1 is ct_expm1f's
+ * 2^k expm1(r) + (2^k - 1) with no clamps or two-step scaling. From 8.458
+ * on, 1 - tanh is under 1.5 2^-24, so tanh rounds to 1 - 2^-24 (the constant
+ * is taken from 8.6), and past 13 ln2 = 9.0109133, where 1 - tanh is under
+ * 2^-25, to 1. Those, NaN and the zeros are selected after (no branch). */
 CT_FM_INLINE float ct_tanhf(float x) {
-    float a = x < 0.0f ? -x : x;
-    float e = ct_expm1f(2.0f * a);
-    float r = a > 10.0f ? 1.0f : e / (e + 2.0f);
-    r = x < 0.0f ? -r : r;
-    return (x != x || x == 0.0f) ? x : r;
+    float a = __builtin_fabsf(x);
+    float r, kf = ct_ln2_reduce(2.0f * a, &r);
+    float q = 1.0f / 40320;
+    q = q * r + 1.0f / 5040;
+    q = q * r + 1.0f / 720;
+    q = q * r + 1.0f / 120;
+    q = q * r + 1.0f / 24;
+    q = q * r + 1.0f / 6;
+    q = q * r + 0.5f;
+    float p = r + r * r * q;                              /* expm1(r) */
+    float sc = ct_bits_to_float((uint32_t)((int32_t)kf + 127) << 23);
+    float e = sc * p + (sc - 1.0f);
+    float t = e / (e + 2.0f);
+    t = a > 8.6f ? 0.99999994f : t;
+    t = a > 9.0109133f ? 1.0f : t;
+    t = __builtin_copysignf(t, x);
+    return (x != x || x == 0.0f) ? x : t;
 }
 
 /* erf(x) in float, within 1.3 ulp of erf's true value over every float:
@@ -202,7 +237,11 @@ CT_FM_INLINE float ct_erff(float x) {
     p = __builtin_fmaf(p, u, 0.5530303344815508f);
     p = __builtin_fmaf(p, u, 0.0007162444079814762f);
     float zl = __builtin_fmaf(a, a, -z);
-    float e = ct_expf(-z) * (1.0f - zl);
+    /* past a = 3.92 the result is 1 whatever e is: z clamped to 16 keeps
+     * exp(-z) a normal float, where the shorter ct_expf_small gives
+     * ct_expf's values (a NaN a is returned as itself below) */
+    float zc = z < 16.0f ? z : 16.0f;
+    float e = ct_expf_small(-zc) * (1.0f - zl);
     float large = __builtin_fmaf(-e, p, 1.0f);
     large = a > 3.92f ? 1.0f : large;
     float r = a < 0.9f ? small : large;
@@ -211,8 +250,10 @@ CT_FM_INLINE float ct_erff(float x) {
 }
 
 /* sin and cos for |x| < 2^19: x = k pi/2 + r in double (pi/2 in two parts:
- * k pi/2_hi is exact for these k), |r| <= pi/4, then the series of sin r and
- * cos r (to r^13 and r^14: truncation < 1e-12) picked and signed by k mod 4.
+ * k pi/2_hi is exact for these k), |r| <= pi/4, then sin r and cos r by
+ * polynomials of degree 7 and 8 fitted on [0, pi/4] (relative error 4e-9
+ * and 1.2e-10, under a tenth of a float ulp; the double evaluation adds
+ * nothing), picked and signed by k mod 4.
  * Larger |x| need a longer pi/2: the loops hand those to libm (CT_TRIG_BIG). */
 #define CT_TRIG_BIG 524288.0f
 /* the reduced argument's sine and cosine (in *s, *c); returns k mod 4 */
@@ -221,19 +262,13 @@ CT_FM_INLINE int32_t ct_sincos_core(float xf, double *s, double *c) {
     double kd = __builtin_round(x * 0.63661977236758134);
     double r = (x - kd * 1.5707963267341256) - kd * 6.077100506506192e-11;
     double z = r * r;
-    double sn = -1.0 / 6227020800.0;
-    sn = sn * z + 1.0 / 39916800.0;
-    sn = sn * z - 1.0 / 362880.0;
-    sn = sn * z + 1.0 / 5040.0;
-    sn = sn * z - 1.0 / 120.0;
-    sn = sn * z + 1.0 / 6.0;
-    *s = r - r * z * sn;
-    double cs = -1.0 / 87178291200.0;
-    cs = cs * z + 1.0 / 479001600.0;
-    cs = cs * z - 1.0 / 3628800.0;
-    cs = cs * z + 1.0 / 40320.0;
-    cs = cs * z - 1.0 / 720.0;
-    cs = cs * z + 1.0 / 24.0;
+    double sn = -1.9515283295871476e-4;
+    sn = sn * z + 8.332160762772742e-3;
+    sn = sn * z - 0.16666654609566714;
+    *s = r + r * z * sn;
+    double cs = 2.4433156920155287e-05;
+    cs = cs * z - 1.3887316252946427e-3;
+    cs = cs * z + 4.166664568294042e-2;
     *c = 1.0 - z * 0.5 + z * z * cs;
     return (int32_t)kd;
 }
@@ -287,17 +322,61 @@ CT_FM_INLINE float ct_atan2f(float yf, float xf) {
     return (yf != yf || xf != xf) ? yf + xf : (float)r;
 }
 
-/* asin and acos through atan2 in double: asin x = atan2(x, sqrt((1 - x)(1 + x))),
- * acos x = atan2(sqrt((1 - x)(1 + x)), x); NaN outside [-1, 1] (and for NaN) */
-CT_FM_INLINE float ct_asinf(float xf) {
-    double x = xf;
-    float r = (float)ct_atan2_core(x, __builtin_sqrt((1.0 - x) * (1.0 + x)));
-    return __builtin_fabsf(xf) <= 1.0f ? r : __builtin_nanf("");
+/* asin and acos in float. v = |x| up to 1/2, else v = sqrt((1 - |x|) / 2)
+ * (then asin|x| = pi/2 - 2 asin v); asin v = v + t with t = v z P(z),
+ * z = v^2 in [0, 1/4], P of degree 4 fitted (relative error 5e-9). Where v
+ * is a square root, t also carries v's rounding error, (z - v^2) / (2 v),
+ * 1/v from the bit trick alone (to 3.5%: the correction, under half an
+ * ulp of v, needs only a few bits). Returns whether v is the square root. */
+CT_FM_INLINE int ct_asin_core(float a, float *v, float *t) {
+    int big = a > 0.5f;
+    float zb = 0.5f - 0.5f * a;                 /* exact from 1/2 up */
+    float z = big ? zb : a * a;
+    float s = __builtin_sqrtf(zb);
+    float y = ct_bits_to_float(0x5f3759dfu - (ct_float_to_bits(zb) >> 1));
+    float slo = __builtin_fmaf(-s, s, zb) * (0.5f * y);
+    float vv = big ? s : a;
+    float p = 0.04216629614657003f;
+    p = __builtin_fmaf(p, z, 0.02417952117187871f);
+    p = __builtin_fmaf(p, z, 0.04547037490442537f);
+    p = __builtin_fmaf(p, z, 0.07495297647728645f);
+    p = __builtin_fmaf(p, z, 0.1666675248208839f);
+    *t = __builtin_fmaf(vv * z, p, big ? slo : 0.0f);
+    *v = vv;
+    return big;
 }
-CT_FM_INLINE float ct_acosf(float xf) {
-    double x = xf;
-    float r = (float)ct_atan2_core(__builtin_sqrt((1.0 - x) * (1.0 + x)), x);
-    return __builtin_fabsf(xf) <= 1.0f ? r : __builtin_nanf("");
+/* C + K (v + t), C a constant as a float pair, K in {1, -1, 2, -2} (K v
+ * exact): C_hi + K v and its rounding error by Fast2Sum (|C_hi| >= |K v|
+ * wherever C_hi is not 0), then the low parts; one rounding at the end */
+CT_FM_INLINE float ct_asin_finish(float chi, float clo, float k, float v, float t) {
+    float h = __builtin_fmaf(k, v, chi);
+    float err = __builtin_fmaf(k, v, chi - h);
+    return h + (err + __builtin_fmaf(k, t, clo));
+}
+#define CT_PIO2_HI 1.57079637050628662109375f
+#define CT_PIO2_LO -4.37113900018624283e-8f
+/* asin|x| = v + t (small), pi/2 - 2 (v + t) (big), the sign put back;
+ * NaN outside [-1, 1] (and for NaN) */
+CT_FM_INLINE float ct_asinf(float x) {
+    float v, t, a = __builtin_fabsf(x);
+    int big = ct_asin_core(a, &v, &t);
+    float r = ct_asin_finish(big ? CT_PIO2_HI : 0.0f, big ? CT_PIO2_LO : 0.0f,
+                             big ? -2.0f : 1.0f, v, t);
+    r = __builtin_copysignf(r, x);
+    return a <= 1.0f ? r : __builtin_nanf("");
+}
+/* acos x = pi/2 -+ (v + t) (small), 2 (v + t) (big, x > 0),
+ * pi - 2 (v + t) (big, x < 0) */
+CT_FM_INLINE float ct_acosf(float x) {
+    float v, t, a = __builtin_fabsf(x);
+    int big = ct_asin_core(a, &v, &t);
+    int neg = x < 0.0f;
+    float chi = big ? (neg ? 2.0f * CT_PIO2_HI : 0.0f) : CT_PIO2_HI;
+    float clo = big ? (neg ? 2.0f * CT_PIO2_LO : 0.0f) : CT_PIO2_LO;
+    /* K: 2 with x's sign (big), 1 with the opposite sign (small) */
+    float k = __builtin_copysignf(big ? 2.0f : 1.0f, big ? x : -x);
+    float r = ct_asin_finish(chi, clo, k, v, t);
+    return a <= 1.0f ? r : __builtin_nanf("");
 }
 
 /* atan(x) = atan2(x, 1) */
@@ -318,11 +397,6 @@ CT_FM_INLINE float ct_exp2f_small(float x) {
     float kf = (x + shift) - shift;
     float r = (float)((double)(x - kf) * 0.69314718055994531);
     return ct_exp_poly(r) * ct_bits_to_float((uint32_t)((int32_t)kf + 127) << 23);
-}
-
-/* log10 x = log x / ln 10, the product in double */
-CT_FM_INLINE float ct_log10f(float x) {
-    return (float)((double)ct_logf(x) * 0.43429448190325183);
 }
 
 /* sinh and cosh for |x| < CT_HYP_SMALL (no overflow in e^|x|):

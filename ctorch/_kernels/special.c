@@ -271,14 +271,15 @@ static double erfinv_one(double y, int steps)
 
 /* erfinv of a float: the approximation of erfinv_one(y, 0) in float, as
  * Giles writes it, branch free so that the loop vectorises:
- * w = -log((1 - |y|)(1 + |y|)) by fastmath.h's log, both polynomials
- * evaluated and one picked (|y| >= 1 gives an infinite or NaN w there, and
- * the selects at the end replace it) */
+ * w = -log((1 - |y|)(1 + |y|)) by fastmath.h's log for normal positive
+ * arguments (the product is at least 2^-24 for |y| < 1; |y| >= 1 or NaN
+ * gives a meaningless w there, and the selects at the end replace the
+ * result), both polynomials evaluated and one picked */
 CT_FM_INLINE float erfinv_f(float y)
 {
     float a = __builtin_fabsf(y);
     float pr = (1.0f - a) * (1.0f + a);
-    float w = -ct_logf(pr);
+    float w = -ct_logf_fast(pr);
     float t = w - 2.5f;
     float pc = 2.81022636e-08f;
     pc = __builtin_fmaf(pc, t, 3.43273939e-07f);
@@ -410,17 +411,33 @@ int ct_special_erfc(int dtype, const void *x, void *out, int64_t count)
 /* logit of floats: log(x / (1 - x)) in float, PyTorch's form, through
  * fastmath.h's log (1 - x is exact from 1/2 up; the quotient is inf at 1 and
  * negative, so NaN, outside [0, 1]); the clamp's bounds are float, as the
- * input's dtype, and a NaN stays NaN through them */
+ * input's dtype, and a NaN stays NaN through them. A vector pass takes the
+ * quotients that are normal positive floats (CT_LOG_FAST) and leaves the
+ * other elements as they were; the full log runs on those in a second pass,
+ * which reads them from x (in place, they still hold x there). */
+CT_FM_INLINE float logit_q(float v, float lo, float hi)
+{
+    v = v < lo ? lo : v;
+    v = v > hi ? hi : v;
+    return v / (1.0f - v);
+}
 void ct_logit_f_loop(const float *x, float *o, int64_t count, float lo, float hi);
 CT_MULTIVERSION void ct_logit_f_loop(const float *x, float *o, int64_t count, float lo, float hi)
 {
+    int big = 0;
     #pragma omp simd
     for (int64_t i = 0; i < count; i++) {
-        float v = x[i];
-        v = v < lo ? lo : v;
-        v = v > hi ? hi : v;
-        o[i] = ct_logf(v / (1.0f - v));
+        float q = logit_q(x[i], lo, hi);
+        int b = !CT_LOG_FAST(q);
+        big |= b;
+        o[i] = b ? x[i] : ct_logf_fast(q);
     }
+    if (big)
+        for (int64_t i = 0; i < count; i++) {
+            float q = logit_q(x[i], lo, hi);
+            if (!CT_LOG_FAST(q))
+                o[i] = ct_logf(q);
+        }
 }
 
 int ct_special_logit(int dtype, const void *x, void *out, int64_t count, double eps)
