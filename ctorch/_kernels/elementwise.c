@@ -786,8 +786,9 @@ CT_MULTIVERSION void NAME(char **p, const int64_t *s, int64_t n, const void *ex)
 #define CT_LOG_OK(x, unused) CT_LOG_FAST(x)
 #define CT_LOGS_f(NAME, T, fn) CT_TWO_PASS_OK_f(NAME, T, CT_LOG_OK, 0, ct_##fn##f_fast, ct_##fn##f)
 #define CT_LOGS_d(NAME, T, fn) CT_UNARY(NAME, T, T, fn((double)x))
-/* sin / cos: the double-precision reduction of fastmath.h below 2^19, libm above */
-#define CT_TRIG_f(NAME, T, fn) CT_TWO_PASS_f(NAME, T, CT_TRIG_BIG, ct_##fn##f_small, fn##f)
+/* sin / cos: fastmath.h's float form below CT_TRIG_FAST in the vector pass;
+ * the rest: its double reduction below 2^19, libm above */
+#define CT_TRIG_f(NAME, T, fn) CT_TWO_PASS_f(NAME, T, CT_TRIG_FAST, ct_##fn##f_fast, ct_##fn##f_rest)
 /* exp2, tan, sinh, cosh of float and half: fastmath.h below their limits */
 #define CT_EXP2_f(NAME, T) CT_TWO_PASS_f(NAME, T, CT_EXP2_SMALL, ct_exp2f_small, exp2f)
 #define CT_EXP2_d(NAME, T) CT_UNARY(NAME, T, T, exp2((double)x))
@@ -803,8 +804,10 @@ CT_MULTIVERSION void NAME(char **p, const int64_t *s, int64_t n, const void *ex)
 #define ct_acos_d acos
 #define ct_atanh_f ct_atanhf
 #define ct_atanh_d atanh
-#define ct_sinf_small(x) ct_sincosf_small(x, 0)
-#define ct_cosf_small(x) ct_sincosf_small(x, 1)
+#define ct_sinf_fast(x) ct_sincosf_fast(x, 0)
+#define ct_cosf_fast(x) ct_sincosf_fast(x, 1)
+#define ct_sinf_rest(x) (__builtin_fabsf(x) < CT_TRIG_BIG ? ct_sincosf_small(x, 0) : sinf(x))
+#define ct_cosf_rest(x) (__builtin_fabsf(x) < CT_TRIG_BIG ? ct_sincosf_small(x, 1) : cosf(x))
 CT_REAL_UNARY(f16, ct_half, float, f)
 CT_REAL_UNARY(f32, float, float, f)
 CT_REAL_UNARY(f64, double, double, d)

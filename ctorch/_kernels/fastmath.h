@@ -273,12 +273,44 @@ CT_FM_INLINE int32_t ct_sincos_core(float xf, double *s, double *c) {
     return (int32_t)kd;
 }
 
+/* sin or cos for |x| < CT_TRIG_FAST, all in float (sixteen lanes): x = k
+ * pi/2 + r with pi/2 in three floats, the first step exact (k P1 and x are
+ * multiples of 2^-23 within 2 of each other), the second exact as two
+ * floats (product and difference with their errors), so that r + rl
+ * carries the reduced argument to ~2^-48 even when x is near k pi/2; then
+ * sin = r + (rl + r z S(z)), cos = (1 - z/2) + (its rounding error + z^2
+ * C(z) - r rl), with the polynomials of ct_sincos_core. Under 0.9 float
+ * ulp. Larger |x| take the double reduction (ct_sincosf_mid). */
+#define CT_TRIG_FAST 8192.0f
+CT_FM_INLINE float ct_sincosf_fast(float x, int cosine) {
+    float k = __builtin_rintf(x * 0.636619772f);
+    float r1 = __builtin_fmaf(-k, 0x1.921fb6p+0f, x);
+    /* k P2 = p + pl exactly, r1 - p = r2 + e exactly (two-sum) */
+    float p = k * -0x1.777a5cp-25f, pl = __builtin_fmaf(k, -0x1.777a5cp-25f, -p);
+    float r2 = r1 - p, bb = r2 - r1;
+    float e = (r1 - (r2 - bb)) - (p + bb);
+    float rl = __builtin_fmaf(-k, -0x1.ee59dap-50f, e - pl);
+    float r = r2 + rl;
+    rl = rl - (r - r2);
+    float z = r * r;
+    float ps = __builtin_fmaf(__builtin_fmaf(-1.9515283e-4f, z, 8.3321608e-3f), z, -0.16666655f);
+    float sn = r + __builtin_fmaf(r * z, ps, rl);
+    float pc = __builtin_fmaf(__builtin_fmaf(2.4433157e-05f, z, -1.3887316e-3f), z, 4.1666646e-2f);
+    float hz = 0.5f * z, w = 1.0f - hz;
+    float cs = w + (((1.0f - w) - hz) + __builtin_fmaf(z * z, pc, -r * rl));
+    int32_t q = (int32_t)k + cosine;
+    float v = (q & 1) ? cs : sn;
+    v = (q & 2) ? -v : v;
+    /* sin(-0) is -0; keep zeros as they are */
+    return (!cosine && x == 0.0f) ? x : v;
+}
+
+/* the double reduction and polynomials for CT_TRIG_FAST <= |x| < 2^19 */
 CT_FM_INLINE float ct_sincosf_small(float xf, int cosine) {
     double sn, cs;
     int32_t q = ct_sincos_core(xf, &sn, &cs) + cosine;
     double v = (q & 1) ? cs : sn;
     v = (q & 2) ? -v : v;
-    /* sin(-0) is -0; keep zeros as they are */
     return (!cosine && xf == 0.0f) ? xf : (float)v;
 }
 
