@@ -457,7 +457,9 @@ CT_FM_INLINE float ct_hypotf(float a, float b) {
 CT_FM_INLINE float ct_exp2f_small(float x) {
     const float shift = 12582912.0f;
     float kf = (x + shift) - shift;
-    float r = (float)((double)(x - kf) * 0.69314718055994531);
+    float t = x - kf;                               /* exact, |t| <= 1/2 */
+    /* t ln 2 rounded once: ln 2 as two floats, the fma adds the small part */
+    float r = __builtin_fmaf(t, 0x1.62e430p-1f, t * -0x1.05c610p-29f);
     return ct_exp_poly(r) * ct_bits_to_float((uint32_t)((int32_t)kf + 127) << 23);
 }
 
