@@ -387,8 +387,28 @@ def _fill_out(name, out, results, inputs):
     return type(results)(*out) if hasattr(results, "_fields") else tuple(out)
 
 
+@_serial
+def _qr_lapack(a):
+    """Q, R of one tall or square matrix (m >= n): LAPACK's geqrf and
+    orgqr / ungqr called directly (numpy's qr adds copies and layout
+    changes around the same two routines)."""
+    n = a.shape[1]
+    # a Fortran-ordered copy, always (the input's memory must stay untouched)
+    h, tau, _, info = _lapack("geqrf", a)(_np.array(a, order="F"), overwrite_a=True)
+    r = _np.triu(h[:n])
+    gqr = "ungqr" if _np.iscomplexobj(h) else "orgqr"
+    q, _, info2 = _lapack(gqr, h)(h, tau, overwrite_a=True)
+    if info or info2:
+        raise RuntimeError("linalg.qr: LAPACK failed")
+    return q, r
+
+
 def _qr_raw(A, mode):
     a = _np_in(A)
+    if (a.ndim == 2 and a.shape[0] >= a.shape[1] > 0 and a.dtype.char in "fdFD"
+            and (mode == "reduced" or a.shape[0] == a.shape[1])):
+        q, r = _qr_lapack(a)
+        return _factor(q, A), _factor(r, A)
     if mode == "r":
         return _empty(0, dtype=A.dtype, device=A.device), _factor(_np.linalg.qr(a, mode="r"), A)
     q, r = _np.linalg.qr(a, mode=mode)
@@ -840,17 +860,22 @@ def _trsm_raw(A, B, upper, left, unitriangular, trans=0):
     fa, fb = _batches(a), _batches(b)
     fo = _batches(out)
     if fo.shape[0] and fo.shape[-1] and fo.shape[-2]:
-        trsm = _blas("trsm", fa[:1])
-        # BLAS is column-major: hand it the transposes (row-major memory read as
-        # column-major, no copy) and solve X^T = B^T op(A)^-T (or op(A)^-T B^T)
-        for i in range(fo.shape[0]):
-            xt = fo[i].T                    # column-major X^T, solved in place
-            xt[...] = fb[i].T
-            r = trsm(1.0, _np.ascontiguousarray(fa[i]).T, xt, side=1 if left else 0, lower=1 if upper else 0,
-                     trans_a=trans, diag=1 if unitriangular else 0, overwrite_b=1)
-            if not _np.may_share_memory(r, xt):
-                xt[...] = r
+        _trsm_batches(fa, fb, fo, left, upper, unitriangular, trans)
     return _factor(out, A)
+
+
+@_serial
+def _trsm_batches(fa, fb, fo, left, upper, unitriangular, trans):
+    trsm = _blas("trsm", fa[:1])
+    # BLAS is column-major: hand it the transposes (row-major memory read as
+    # column-major, no copy) and solve X^T = B^T op(A)^-T (or op(A)^-T B^T)
+    for i in range(fo.shape[0]):
+        xt = fo[i].T                    # column-major X^T, solved in place
+        xt[...] = fb[i].T
+        r = trsm(1.0, _np.ascontiguousarray(fa[i]).T, xt, side=1 if left else 0, lower=1 if upper else 0,
+                 trans_a=trans, diag=1 if unitriangular else 0, overwrite_b=1)
+        if not _np.may_share_memory(r, xt):
+            xt[...] = r
 
 
 def _check_pair(A, B, name, what="A and B"):

@@ -260,15 +260,16 @@ static inline void ct_grid_cubic_##S(T t, T *w, T *dw)                          
 CT_GRID_COORD(f32, float, floorf, fmodf, fabsf)
 CT_GRID_COORD(f64, double, floor, fmod, fabs)
 
-/* The plan of one batch entry: for each of the P grid points, K taps
+/* The plan of one batch entry: for each grid point p, K taps
  * (off[k * P + p], w[k * P + p], dw[(j * K + k) * P + p] along coordinate
- * j) and mult[j * P + p], the factor of d(input units)/d(grid coordinate). */
+ * j) and mult[j * P + p], the factor of d(input units)/d(grid coordinate).
+ * P is the stride between the rows, at least the number of points. */
 #define CT_GRID_PLAN(S, T, FLOOR, RINT)                                            \
 static void ct_grid_plan_##S(const ct_grid_args *a, const T *grid, int64_t n,      \
-                             int K, int32_t *off, T *w, T *dw, T *mult)            \
+                             int K, int64_t P, int32_t *off, T *w, T *dw, T *mult) \
 {                                                                                  \
     int nd = a->nd;                                                                \
-    int64_t P = a->OD * a->OH * a->OW, p = 0;                                      \
+    int64_t p = 0;                                                                 \
     int64_t sizes[3] = {a->IW, a->IH, a->ID};      /* coordinate j's dim */        \
     int64_t pstr[3] = {1, a->IW, a->IW * a->IH};   /* its stride in a plane */     \
     for (int64_t od = 0; od < a->OD; od++)                                         \
@@ -382,91 +383,109 @@ CT_GRID_PLAN(f64, double, floor, nearbyint)
 /* The plan of 2-D bilinear / nearest sampling with zeros or border padding:
  * the same taps as ct_grid_plan's, branch free so that the loop over a row
  * of grid points vectorises. */
-#define CT_GRID_PLAN2(S, T, FLOOR, RINT)                                           \
-static inline __attribute__((always_inline)) void ct_grid_row2_##S(                \
-    const T *gr, int64_t OW, int64_t P, int64_t p0, T sx, T sy, T sh, T wm, T hm,   \
-    int32_t W32, const int border, const int nearest, int32_t *off, T *w, T *dw,    \
-    T *mult)                                                                       \
+#define CT_GRID_ROW2(S, T, FLOOR, RINT, V, border, nearest)                        \
+/* one function per (border, nearest), each loop vectorised on its own; the  \
+ * tap base is selected as T and then converted (converting inside the       \
+ * select kept the loop scalar) */                                              \
+CT_MULTIVERSION __attribute__((noinline)) void ct_grid_row2_##V##_##S(          \
+    const T *restrict gr, int64_t OW, int64_t P, int64_t p0, T sx, T sy, T sh, T wm, \
+    T hm, int32_t W32, int32_t *restrict off,                                      \
+    T *restrict w, T *restrict dw, T *restrict mult)                               \
 {                                                                                  \
+    /* masks combined with & (not &&) and selects instead of branches: a       \
+     * random grid would mispredict every branch */                              \
+    off += p0; w += p0; dw += p0; mult += p0;                                      \
+    _Pragma("omp simd")                                                            \
     for (int64_t ow = 0; ow < OW; ow++) {                                          \
-        int64_t p = p0 + ow;                                                       \
         T ix = (gr[2 * ow] + 1) * sx - sh;                                         \
         T iy = (gr[2 * ow + 1] + 1) * sy - sh;                                     \
         T mx = sx, my = sy;                                                        \
         if (border) {                                                              \
-            mx = (ix > 0 && ix < wm) ? sx : (T)0;                                  \
-            my = (iy > 0 && iy < hm) ? sy : (T)0;                                  \
+            mx = ((ix > 0) & (ix < wm)) ? sx : (T)0;                               \
+            my = ((iy > 0) & (iy < hm)) ? sy : (T)0;                               \
             ix = ix > 0 ? ix : (T)0;                                               \
             ix = ix < wm ? ix : wm;                                                \
             iy = iy > 0 ? iy : (T)0;                                               \
             iy = iy < hm ? iy : hm;                                                \
         }                                                                          \
-        mult[p] = mx;                                                              \
-        mult[P + p] = my;                                                          \
+        mult[ow] = mx;                                                             \
+        mult[P + ow] = my;                                                         \
         if (nearest) {                                                             \
             T rx = RINT(ix), ry = RINT(iy);                                        \
-            int ok = rx >= 0 && rx <= wm && ry >= 0 && ry <= hm;                   \
+            int ok = (rx >= 0) & (rx <= wm) & (ry >= 0) & (ry <= hm);              \
             int32_t cx = (int32_t)(ok ? rx : (T)0), cy = (int32_t)(ok ? ry : (T)0); \
-            off[p] = cy * W32 + cx;                                                \
-            w[p] = ok ? (T)1 : (T)0;                                               \
-            dw[p] = 0;                                                             \
-            dw[P + p] = 0;                                                         \
+            off[ow] = cy * W32 + cx;                                               \
+            w[ow] = ok ? (T)1 : (T)0;                                              \
+            dw[ow] = 0;                                                            \
+            dw[P + ow] = 0;                                                        \
         } else {                                                                   \
             T fx = FLOOR(ix), fy = FLOOR(iy), tx = ix - fx, ty = iy - fy;          \
-            int x0 = fx >= 0 && fx <= wm, x1 = fx >= -1 && fx <= wm - 1;           \
-            int y0 = fy >= 0 && fy <= hm, y1 = fy >= -1 && fy <= hm - 1;           \
-            int32_t bx = (int32_t)((x0 || x1) ? fx : (T)0);                        \
-            int32_t by = (int32_t)((y0 || y1) ? fy : (T)0);                        \
-            int32_t o = by * W32 + bx;                                             \
-            int k0 = x0 && y0, k1 = x1 && y0, k2 = x0 && y1, k3 = x1 && y1;        \
-            off[p] = k0 ? o : 0;                                                   \
-            off[P + p] = k1 ? o + 1 : 0;                                           \
-            off[2 * P + p] = k2 ? o + W32 : 0;                                     \
-            off[3 * P + p] = k3 ? o + W32 + 1 : 0;                                 \
-            w[p] = k0 ? (1 - tx) * (1 - ty) : (T)0;                                \
-            w[P + p] = k1 ? tx * (1 - ty) : (T)0;                                  \
-            w[2 * P + p] = k2 ? (1 - tx) * ty : (T)0;                              \
-            w[3 * P + p] = k3 ? tx * ty : (T)0;                                    \
-            dw[p] = k0 ? -(1 - ty) : (T)0;                                         \
-            dw[P + p] = k1 ? 1 - ty : (T)0;                                        \
-            dw[2 * P + p] = k2 ? -ty : (T)0;                                       \
-            dw[3 * P + p] = k3 ? ty : (T)0;                                        \
-            dw[4 * P + p] = k0 ? -(1 - tx) : (T)0;                                 \
-            dw[5 * P + p] = k1 ? -tx : (T)0;                                       \
-            dw[6 * P + p] = k2 ? 1 - tx : (T)0;                                    \
-            dw[7 * P + p] = k3 ? tx : (T)0;                                        \
+            int x0 = (fx >= 0) & (fx <= wm), x1 = (fx >= -1) & (fx <= wm - 1);     \
+            int y0 = (fy >= 0) & (fy <= hm), y1 = (fy >= -1) & (fy <= hm - 1);     \
+            T cfx = (x0 | x1) ? fx : (T)0, cfy = (y0 | y1) ? fy : (T)0;            \
+            int32_t o = (int32_t)cfy * W32 + (int32_t)cfx;                         \
+            int k0 = x0 & y0, k1 = x1 & y0, k2 = x0 & y1, k3 = x1 & y1;            \
+            off[ow] = k0 ? o : 0;                                                  \
+            off[P + ow] = k1 ? o + 1 : 0;                                          \
+            off[2 * P + ow] = k2 ? o + W32 : 0;                                    \
+            off[3 * P + ow] = k3 ? o + W32 + 1 : 0;                                \
+            w[ow] = k0 ? (1 - tx) * (1 - ty) : (T)0;                               \
+            w[P + ow] = k1 ? tx * (1 - ty) : (T)0;                                 \
+            w[2 * P + ow] = k2 ? (1 - tx) * ty : (T)0;                             \
+            w[3 * P + ow] = k3 ? tx * ty : (T)0;                                   \
+            dw[ow] = k0 ? -(1 - ty) : (T)0;                                        \
+            dw[P + ow] = k1 ? 1 - ty : (T)0;                                       \
+            dw[2 * P + ow] = k2 ? -ty : (T)0;                                      \
+            dw[3 * P + ow] = k3 ? ty : (T)0;                                       \
+            dw[4 * P + ow] = k0 ? -(1 - tx) : (T)0;                                \
+            dw[5 * P + ow] = k1 ? -tx : (T)0;                                      \
+            dw[6 * P + ow] = k2 ? 1 - tx : (T)0;                                   \
+            dw[7 * P + ow] = k3 ? tx : (T)0;                                       \
         }                                                                          \
     }                                                                              \
-}                                                                                  \
+}
+CT_GRID_ROW2(f32, float, floorf, nearbyintf, zb, 0, 0)
+CT_GRID_ROW2(f32, float, floorf, nearbyintf, zn, 0, 1)
+CT_GRID_ROW2(f32, float, floorf, nearbyintf, bb, 1, 0)
+CT_GRID_ROW2(f32, float, floorf, nearbyintf, bn, 1, 1)
+CT_GRID_ROW2(f64, double, floor, nearbyint, zb, 0, 0)
+CT_GRID_ROW2(f64, double, floor, nearbyint, zn, 0, 1)
+CT_GRID_ROW2(f64, double, floor, nearbyint, bb, 1, 0)
+CT_GRID_ROW2(f64, double, floor, nearbyint, bn, 1, 1)
+
+#define CT_GRID_PLAN2(S, T)                                                        \
 /* grid rows dense (coordinate stride 1, point stride 2) */                       \
 CT_MULTIVERSION void ct_grid_plan2_##S(const ct_grid_args *a, const T *grid, int64_t n, \
-                                       int32_t *off, T *w, T *dw, T *mult)         \
+                                       int64_t P, int32_t *off, T *w, T *dw, T *mult) \
 {                                                                                  \
-    const int64_t P = a->OH * a->OW, W = a->IW, H = a->IH;                         \
+    const int64_t W = a->IW, H = a->IH;                                            \
     const T sx = a->align ? (T)(W - 1) / 2 : (T)W / 2;                             \
     const T sy = a->align ? (T)(H - 1) / 2 : (T)H / 2;                             \
     const T sh = a->align ? (T)0 : (T)0.5;                                         \
     const T wm = (T)(W - 1), hm = (T)(H - 1);                                      \
     const int32_t W32 = (int32_t)W;                                                \
-    for (int64_t oh = 0; oh < a->OH; oh++) {                                       \
+    /* dense rows one after another: all the points as one row */              \
+    const int flat = a->gs[2] == 2 * a->OW;                                        \
+    const int64_t rows = flat ? 1 : a->OH, OW = flat ? a->OH * a->OW : a->OW;      \
+    for (int64_t oh = 0; oh < rows; oh++) {                                        \
         const T *gr = grid + n * a->gs[0] + oh * a->gs[2];                         \
-        int64_t p0 = oh * a->OW;                                                   \
+        int64_t p0 = oh * OW;                                                      \
         if (a->padding == 1) {                                                     \
             if (a->mode == 1)                                                      \
-                ct_grid_row2_##S(gr, a->OW, P, p0, sx, sy, sh, wm, hm, W32, 1, 1, off, w, dw, mult); \
+                ct_grid_row2_bn_##S(gr, OW, P, p0, sx, sy, sh, wm, hm, W32, off, w, dw, mult); \
             else                                                                   \
-                ct_grid_row2_##S(gr, a->OW, P, p0, sx, sy, sh, wm, hm, W32, 1, 0, off, w, dw, mult); \
+                ct_grid_row2_bb_##S(gr, OW, P, p0, sx, sy, sh, wm, hm, W32, off, w, dw, mult); \
         } else {                                                                   \
             if (a->mode == 1)                                                      \
-                ct_grid_row2_##S(gr, a->OW, P, p0, sx, sy, sh, wm, hm, W32, 0, 1, off, w, dw, mult); \
+                ct_grid_row2_zn_##S(gr, OW, P, p0, sx, sy, sh, wm, hm, W32, off, w, dw, mult); \
             else                                                                   \
-                ct_grid_row2_##S(gr, a->OW, P, p0, sx, sy, sh, wm, hm, W32, 0, 0, off, w, dw, mult); \
+                ct_grid_row2_zb_##S(gr, OW, P, p0, sx, sy, sh, wm, hm, W32, off, w, dw, mult); \
         }                                                                          \
     }                                                                              \
 }
 
-CT_GRID_PLAN2(f32, float, floorf, nearbyintf)
-CT_GRID_PLAN2(f64, double, floor, nearbyint)
+CT_GRID_PLAN2(f32, float)
+CT_GRID_PLAN2(f64, double)
 
 static int ct_grid_taps(const ct_grid_args *a)
 {
@@ -475,38 +494,95 @@ static int ct_grid_taps(const ct_grid_args *a)
     return 1 << a->nd;
 }
 
+/* The row stride of a plan: the number of points padded so that the plan's
+ * 18+ rows do not all fall on the same cache sets (rows 4 KiB apart evict
+ * each other from L1). */
+static int64_t ct_grid_stride(int64_t P, size_t elt)
+{
+    int64_t ps = (P + 15) & ~(int64_t)15;
+    if (((ps * (int64_t)elt) & 4095) == 0) ps += 16;
+    return ps;
+}
+
 #define CT_GRID(S, T)                                                              \
-/* y[p] = sum_k w[k, p] xc[off[k, p]] */                                        \
-CT_MULTIVERSION void ct_grid_gather_##S(const T *xc, const int32_t *off, const T *w, int K, \
-                                        int64_t P, T *y)                           \
+/* y[p] = sum_k w[k, p] xc[off[k, p]] (rows of the plan PS apart) */            \
+CT_MULTIVERSION void ct_grid_gather_##S(const T *restrict xc, const int32_t *restrict off, \
+                                        const T *restrict w, int K, int64_t P,     \
+                                        int64_t PS, T *restrict y)                 \
 {                                                                                  \
     int64_t p;                                                                     \
+    if (K == 4) {                                                                  \
+        /* bilinear 2-D: the four taps in one pass */                              \
+        const int32_t *o1 = off + PS, *o2 = off + 2 * PS, *o3 = off + 3 * PS;      \
+        const T *w1 = w + PS, *w2 = w + 2 * PS, *w3 = w + 3 * PS;                  \
+        _Pragma("omp simd")                                                        \
+        for (p = 0; p < P; p++)                                                    \
+            y[p] = (w[p] * xc[off[p]] + w1[p] * xc[o1[p]])                         \
+                 + (w2[p] * xc[o2[p]] + w3[p] * xc[o3[p]]);                        \
+        return;                                                                    \
+    }                                                                              \
     for (p = 0; p < P; p++) y[p] = w[p] * xc[off[p]];                              \
     for (int k = 1; k < K; k++) {                                                  \
-        const int32_t *ok_ = off + k * P;                                          \
-        const T *wk = w + k * P;                                                   \
+        const int32_t *ok_ = off + k * PS;                                         \
+        const T *wk = w + k * PS;                                                  \
         for (p = 0; p < P; p++) y[p] += wk[p] * xc[ok_[p]];                        \
     }                                                                              \
+}                                                                                  \
+/* one channel's share of d(grid) before the unnormalising factors:           \
+ * acc[j, p] += g[p] sum_k dw[j, k, p] xc[off[k, p]] */                          \
+CT_MULTIVERSION void ct_grid_dgrid_##S(const T *restrict xc, const T *restrict gc,  \
+                                       const int32_t *restrict off, const T *restrict dw, \
+                                       int K, int nd, int64_t P, int64_t PS,        \
+                                       T *restrict acc)                            \
+{                                                                                  \
+    int64_t p;                                                                     \
+    if (K == 4 && nd == 2) {                                                       \
+        const int32_t *o1 = off + PS, *o2 = off + 2 * PS, *o3 = off + 3 * PS;      \
+        const T *dx0 = dw, *dx1 = dw + PS, *dx2 = dw + 2 * PS, *dx3 = dw + 3 * PS; \
+        const T *dy0 = dw + 4 * PS, *dy1 = dw + 5 * PS, *dy2 = dw + 6 * PS,        \
+                *dy3 = dw + 7 * PS;                                                \
+        T *a1 = acc + PS;                                                          \
+        _Pragma("omp simd")                                                        \
+        for (p = 0; p < P; p++) {                                                  \
+            T v0 = xc[off[p]], v1 = xc[o1[p]], v2 = xc[o2[p]], v3 = xc[o3[p]];     \
+            acc[p] += gc[p] * ((dx0[p] * v0 + dx1[p] * v1) + (dx2[p] * v2 + dx3[p] * v3)); \
+            a1[p] += gc[p] * ((dy0[p] * v0 + dy1[p] * v1) + (dy2[p] * v2 + dy3[p] * v3)); \
+        }                                                                          \
+        return;                                                                    \
+    }                                                                              \
+    for (int j = 0; j < nd; j++) {                                                 \
+        T *aj = acc + j * PS;                                                      \
+        for (int k = 0; k < K; k++) {                                              \
+            const int32_t *ok_ = off + k * PS;                                     \
+            const T *dk = dw + (j * K + k) * PS;                                   \
+            for (p = 0; p < P; p++) aj[p] += gc[p] * dk[p] * xc[ok_[p]];           \
+        }                                                                          \
+    }                                                                              \
+}                                                                                  \
+static void ct_grid_plan_any_##S(const ct_grid_args *a, const T *grid, int64_t n, int K, \
+                                 int64_t PS, int32_t *off, T *w, T *dw, T *mult)   \
+{                                                                                  \
+    if (a->nd == 2 && a->mode != 2 && a->padding != 2 && a->gs[3] == 2 && a->gs[4] == 1) \
+        ct_grid_plan2_##S(a, grid, n, PS, off, w, dw, mult);                       \
+    else                                                                           \
+        ct_grid_plan_##S(a, grid, n, K, PS, off, w, dw, mult);                     \
 }                                                                                  \
 void ct_grid_sample_##S(const ct_grid_args *a, const void *xv, const void *gridv, void *yv) \
 {                                                                                  \
     const T *x = (const T *)xv, *grid = (const T *)gridv;                          \
     T *y = (T *)yv;                                                                \
     int K = ct_grid_taps(a), nd = a->nd;                                           \
-    int64_t P = a->OD * a->OH * a->OW;                                             \
-    int32_t *off = (int32_t *)malloc(sizeof(int32_t) * K * P);                     \
-    T *w = (T *)malloc(sizeof(T) * K * P * (1 + nd) + sizeof(T) * nd * P);         \
+    int64_t P = a->OD * a->OH * a->OW, PS = ct_grid_stride(P, sizeof(T));          \
+    int32_t *off = (int32_t *)malloc(sizeof(int32_t) * K * PS);                    \
+    T *w = (T *)malloc(sizeof(T) * K * PS * (1 + nd) + sizeof(T) * nd * PS);       \
     if (!off || !w) { free(off); free(w); return; }                                \
-    T *dw = w + K * P, *mult = dw + nd * K * P;                                    \
+    T *dw = w + K * PS, *mult = dw + nd * K * PS;                                  \
     for (int64_t n = 0; n < a->N; n++) {                                           \
-        if (a->nd == 2 && a->mode != 2 && a->padding != 2 && a->gs[3] == 2 && a->gs[4] == 1) \
-            ct_grid_plan2_##S(a, grid, n, off, w, dw, mult);                       \
-        else                                                                       \
-            ct_grid_plan_##S(a, grid, n, K, off, w, dw, mult);                         \
+        ct_grid_plan_any_##S(a, grid, n, K, PS, off, w, dw, mult);                 \
         int64_t c;                                                                 \
         _Pragma("omp parallel for schedule(static) if (a->C * P * K > 65536 && ct_get_num_threads() > 1)") \
         for (c = 0; c < a->C; c++) {                                               \
-            ct_grid_gather_##S(x + n * a->xs[0] + c * a->xs[1], off, w, K, P,      \
+            ct_grid_gather_##S(x + n * a->xs[0] + c * a->xs[1], off, w, K, P, PS,  \
                                y + (n * a->C + c) * P);                            \
         }                                                                          \
     }                                                                              \
@@ -520,15 +596,13 @@ void ct_grid_sample_bwd_##S(const ct_grid_args *a, const void *gv, const void *x
     T *gx = (T *)gxv, *gg = (T *)ggv;                                              \
     int K = ct_grid_taps(a), nd = a->nd;                                           \
     int64_t P = a->OD * a->OH * a->OW, plane = a->ID * a->IH * a->IW;              \
-    int32_t *off = (int32_t *)malloc(sizeof(int32_t) * K * P);                     \
-    T *w = (T *)malloc(sizeof(T) * K * P * (1 + nd) + sizeof(T) * 2 * nd * P);     \
+    int64_t PS = ct_grid_stride(P, sizeof(T));                                     \
+    int32_t *off = (int32_t *)malloc(sizeof(int32_t) * K * PS);                    \
+    T *w = (T *)malloc(sizeof(T) * K * PS * (1 + nd) + sizeof(T) * 2 * nd * PS);   \
     if (!off || !w) { free(off); free(w); return; }                                \
-    T *dw = w + K * P, *mult = dw + nd * K * P, *acc = mult + nd * P;              \
+    T *dw = w + K * PS, *mult = dw + nd * K * PS, *acc = mult + nd * PS;           \
     for (int64_t n = 0; n < a->N; n++) {                                           \
-        if (a->nd == 2 && a->mode != 2 && a->padding != 2 && a->gs[3] == 2 && a->gs[4] == 1) \
-            ct_grid_plan2_##S(a, grid, n, off, w, dw, mult);                       \
-        else                                                                       \
-            ct_grid_plan_##S(a, grid, n, K, off, w, dw, mult);                         \
+        ct_grid_plan_any_##S(a, grid, n, K, PS, off, w, dw, mult);                 \
         if (gx) {                                                                  \
             int64_t c;                                                             \
             _Pragma("omp parallel for schedule(static) if (a->C * P * K > 65536 && ct_get_num_threads() > 1)") \
@@ -536,31 +610,22 @@ void ct_grid_sample_bwd_##S(const ct_grid_args *a, const void *gv, const void *x
                 const T *gc = g + (n * a->C + c) * P;                              \
                 T *gxc = gx + (n * a->C + c) * plane;                              \
                 for (int k = 0; k < K; k++) {                                      \
-                    const int32_t *ok_ = off + k * P;                              \
-                    const T *wk = w + k * P;                                       \
+                    const int32_t *ok_ = off + k * PS;                             \
+                    const T *wk = w + k * PS;                                      \
                     for (int64_t p = 0; p < P; p++) gxc[ok_[p]] += wk[p] * gc[p];  \
                 }                                                                  \
             }                                                                      \
         }                                                                          \
         if (gg) {                                                                  \
-            memset(acc, 0, sizeof(T) * nd * P);                                    \
+            memset(acc, 0, sizeof(T) * nd * PS);                                   \
             if (a->mode != 1) {                                                    \
-                for (int64_t c = 0; c < a->C; c++) {                               \
-                    const T *gc = g + (n * a->C + c) * P;                          \
-                    const T *xc = x + n * a->xs[0] + c * a->xs[1];                 \
-                    for (int j = 0; j < nd; j++) {                                 \
-                        T *aj = acc + j * P;                                       \
-                        for (int k = 0; k < K; k++) {                              \
-                            const int32_t *ok_ = off + k * P;                      \
-                            const T *dk = dw + (j * K + k) * P;                    \
-                            for (int64_t p = 0; p < P; p++) aj[p] += gc[p] * dk[p] * xc[ok_[p]]; \
-                        }                                                          \
-                    }                                                              \
-                }                                                                  \
+                for (int64_t c = 0; c < a->C; c++)                                 \
+                    ct_grid_dgrid_##S(x + n * a->xs[0] + c * a->xs[1], g + (n * a->C + c) * P, \
+                                      off, dw, K, nd, P, PS, acc);                 \
             }                                                                      \
             T *ggn = gg + n * P * nd;                                              \
             for (int64_t p = 0; p < P; p++)                                        \
-                for (int j = 0; j < nd; j++) ggn[p * nd + j] = acc[j * P + p] * mult[j * P + p]; \
+                for (int j = 0; j < nd; j++) ggn[p * nd + j] = acc[j * PS + p] * mult[j * PS + p]; \
         }                                                                          \
     }                                                                              \
     free(off);                                                                     \

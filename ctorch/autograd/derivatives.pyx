@@ -1054,7 +1054,8 @@ def _qr_backward_tall(Q, R, gQ, gR):
     B = matmul(Q, Y - N)
     if gQ is not None:
         B = B + gQ
-    return _linalg.solve(_mH(R), B, left=False)
+    # B R^{-H}: R^H is lower triangular, a triangular solve needs no LU
+    return _linalg.solve_triangular(_mH(R), B, upper=False, left=False)
 
 
 def _qr_backward(grads, result0, result1, mode):

@@ -250,6 +250,17 @@ class _Separable:
             if kind == "mat":
                 g = _along(g, k, m.t())
                 continue
+            if kind == "idx" and m.dtype == _t.int64 and not (_t.is_grad_enabled()
+                                                                and g.requires_grad):
+                # the adjoint of the selection in one kernel pass (each
+                # output's gradient added to its source with weight 1)
+                y = _shape._taps_apply(g, k, m.view(-1, 1),
+                                       _t.ones((m.shape[0], 1), dtype=_t.float64,
+                                               device=m.device),
+                                       self.in_shape[k], True)
+                if y is not None:
+                    g = y
+                    continue
             shape = list(g.shape)
             shape[k] = self.in_shape[k]
             acc = _t.zeros(tuple(shape), dtype=g.dtype, device=g.device)
@@ -822,10 +833,11 @@ def _causal_blocks(query, key, value, s):
     nb = min(4, L // _CAUSAL_BLOCK)
     bounds = [L * b // nb for b in range(nb + 1)]
     q = query * s
-    kt = key.transpose(-2, -1)
     outs = []
     for r0, r1 in zip(bounds[:-1], bounds[1:]):
-        attn = _t.matmul(q[..., r0:r1, :], kt[..., :r1])
+        # slice the keys before transposing: a slice of a transposed view
+        # differentiates through a generic (index-scatter) view backward
+        attn = _t.matmul(q[..., r0:r1, :], key[..., :r1, :].transpose(-2, -1))
         # row r0 + i sees columns 0..r0 + i
         hide = _t.ones((r1 - r0, r1), dtype=_t.bool, device=query.device).triu(r0 + 1)
         attn = attn + _t.zeros((r1 - r0, r1), dtype=attn.dtype,
@@ -876,7 +888,11 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
         if hv != hq:
             value = value.repeat_interleave(hq // hv, -3)
     s = 1.0 / math.sqrt(query.shape[-1]) if scale is None else float(scale)
-    if is_causal and dropout_p == 0.0 and L >= 2 * _CAUSAL_BLOCK and S >= L:
+    # the row blocks save forward work, but their backward (slices and a cat
+    # to undo) costs more than the masked products save: only without history
+    if is_causal and dropout_p == 0.0 and L >= 2 * _CAUSAL_BLOCK and S >= L and not (
+            _t.is_grad_enabled() and (query.requires_grad or key.requires_grad
+                                      or value.requires_grad)):
         return _causal_blocks(query, key, value, s)
     attn = _t.matmul(query * s, key.transpose(-2, -1))
     hidden = None                   # rows the mask hides entirely
