@@ -680,11 +680,16 @@ derivative("cumsum", "CumsumBackward0",
            {"self": lambda grad, dim: grad.sum(dim, True) - grad.cumsum(dim) + grad}, args=("dim",))
 derivative("cumprod", "CumprodBackward0", {"self": _cumprod_backward}, args=("dim",),
            holomorphic=True)
-derivative("softmax", "SoftmaxBackward0",
-           {"self": lambda grad, result, dim: result * (grad - (grad * result).sum(dim, True))},
-           args=("dim",))
+def _softmax_backward(grad, result, dim):
+    # result (grad - sum(grad result)) as g - result sum(g), g = grad result:
+    # three passes (the subtraction and its product fused in addcmul)
+    g = grad * result
+    return g.addcmul(result, g.sum(dim, True), value=-1)
+
+
+derivative("softmax", "SoftmaxBackward0", {"self": _softmax_backward}, args=("dim",))
 derivative("log_softmax", "LogSoftmaxBackward0",
-           {"self": lambda grad, result, dim: grad - result.exp() * grad.sum(dim, True)},
+           {"self": lambda grad, result, dim: grad.addcmul(result.exp(), grad.sum(dim, True), value=-1)},
            args=("dim",))
 
 
