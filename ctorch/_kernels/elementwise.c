@@ -157,12 +157,35 @@ ct_loop_fn ct_cast_loops[CT_NDTYPES][CT_NDTYPES] = {
 
 /* copies of raw elements by width: same-dtype copy, fill, where */
 #define CT_BYTES(M) M(1, uint8_t) M(2, uint16_t) M(4, uint32_t) M(8, uint64_t) M(16, ct_cdouble)
-#define CT_COPY_W(W, T) CT_UNARY(ct_copy_w##W, T, T, x)
-CT_BYTES(CT_COPY_W)
-/* fill: operand 1 is the value, with stride 0 */
-#define CT_WHERE_W(W, T)                                                           \
-void ct_where_w##W(char **p, const int64_t *s, int64_t n, const void *ex) {        \
+/* and fill: operand 1 is the value, with stride 0 (a vector store loop) */
+#define CT_COPY_W(W, T)                                                            \
+CT_MULTIVERSION void ct_copy_w##W(char **p, const int64_t *s, int64_t n, const void *ex) { \
     (void)ex;                                                                      \
+    if (s[0] == W && s[1] == W) {                                                  \
+        T *o = (T *)p[0]; const T *a = (const T *)p[1];                            \
+        CT_SIMD for (int64_t i = 0; i < n; i++) o[i] = a[i];                       \
+    } else if (s[0] == W && s[1] == 0) {                                           \
+        T *o = (T *)p[0]; const T v = *(const T *)p[1];                            \
+        CT_SIMD for (int64_t i = 0; i < n; i++) o[i] = v;                          \
+    } else {                                                                       \
+        for (int64_t i = 0; i < n; i++)                                            \
+            *(T *)(p[0] + i * s[0]) = *(const T *)(p[1] + i * s[1]);               \
+    }                                                                              \
+}
+CT_BYTES(CT_COPY_W)
+#define CT_WHERE_W(W, T)                                                           \
+CT_MULTIVERSION void ct_where_w##W(char **p, const int64_t *s, int64_t n, const void *ex) { \
+    (void)ex;                                                                      \
+    if (s[0] == W && s[1] == 1 && (s[2] == W || s[2] == 0) && (s[3] == W || s[3] == 0)) { \
+        /* dense output and condition, each value dense or one scalar: blends */   \
+        T *o = (T *)p[0]; const ct_bool *c = (const ct_bool *)p[1];                \
+        const T *a = (const T *)p[2], *b = (const T *)p[3];                        \
+        if (s[2] && s[3]) { CT_SIMD for (int64_t i = 0; i < n; i++) o[i] = c[i] ? a[i] : b[i]; } \
+        else if (s[3]) { const T va = *a; CT_SIMD for (int64_t i = 0; i < n; i++) o[i] = c[i] ? va : b[i]; } \
+        else if (s[2]) { const T vb = *b; CT_SIMD for (int64_t i = 0; i < n; i++) o[i] = c[i] ? a[i] : vb; } \
+        else { const T va = *a, vb = *b; CT_SIMD for (int64_t i = 0; i < n; i++) o[i] = c[i] ? va : vb; } \
+        return;                                                                    \
+    }                                                                              \
     for (int64_t i = 0; i < n; i++) {                                              \
         ct_bool c = *(const ct_bool *)(p[1] + i * s[1]);                           \
         *(T *)(p[0] + i * s[0]) = c ? *(const T *)(p[2] + i * s[2])                \
