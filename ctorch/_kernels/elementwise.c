@@ -115,7 +115,11 @@ CT_MULTIVERSION void NAME(char **p, const int64_t *s, int64_t n, const void *ex)
 
 /* ---------------------------------------------------------------- casts */
 
-#define CT_CAST_TO(S2, T2, S1, T1) CT_UNARY(ct_cast_##S1##_##S2, T1, T2, ct_conv_##S2(x))
+/* multiversioned: the AVX2/AVX-512 clones convert floats and 64-bit
+ * integers a vector at a time, where the baseline x86-64 build converts one
+ * element per instruction */
+#define CT_CAST_TO(S2, T2, S1, T1) \
+    CT_UNARY_ATTR(CT_MULTIVERSION, ct_cast_##S1##_##S2, T1, T2, ct_conv_##S2(x))
 /* conversions into each type: bool is "nonzero", complex -> real keeps the real part */
 #define ct_conv_b(x) ((x) != 0)
 #define ct_conv_u8(x) ((uint8_t)(int64_t)ct_re(x))
