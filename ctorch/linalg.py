@@ -584,11 +584,8 @@ def _vector_norm_raw(x, ord, dims, keepdim):
         # accumulated in float32 and rounded once, as PyTorch does
         return _vector_norm_raw(x.to(_float32), ord, dims, keepdim).to(_bfloat16)
     if ord == 2:
-        if full and not keepdim and x.dim() >= 1 and x.dtype.is_floating_point and x.dtype != _float16 \
-                and x.is_contiguous() and not x.is_cuda:
-            # one pass of BLAS's dot over the memory
-            v = x.numpy()
-            return _full((), _math.sqrt(_np.vdot(v, v)), dtype=x.dtype)
+        # the squares' pairwise sum (BLAS's dot through numpy costs thousands
+        # of times more where its threads and another library's compete)
         a = x.abs() if x.is_complex() else x
         return (a * a).sum(rd, keepdim).sqrt()
     a = x.abs()
@@ -859,7 +856,23 @@ def _trsm_raw(A, B, upper, left, unitriangular, trans=0):
     out = _np.empty(_np.broadcast_shapes(b.shape), dtype=_np.result_type(a, b))
     fa, fb = _batches(a), _batches(b)
     fo = _batches(out)
-    if fo.shape[0] and fo.shape[-1] and fo.shape[-2]:
+    n = fa.shape[-1]
+    if fo.shape[0] > 1 and 0 < n <= 16 and fo.shape[-1] and fo.shape[-2]:
+        # many small systems: substitution a row at a time over the whole batch
+        # (a trsm call per matrix costs far more than its arithmetic)
+        if left:
+            M = fa if trans == 0 else _np.swapaxes(fa, -1, -2)
+            M = _np.conj(M) if trans == 2 else M
+            up = upper != (trans != 0)
+            fo[...] = _subst_batched(M, fb, up, unitriangular)
+        else:
+            # X op(A) = B: op(A)^T X^T = B^T
+            M = _np.swapaxes(fa, -1, -2) if trans == 0 else fa
+            M = _np.conj(M) if trans == 2 else M
+            up = upper == (trans != 0)
+            fo[...] = _np.swapaxes(_subst_batched(M, _np.swapaxes(fb, -1, -2), up, unitriangular),
+                                   -1, -2)
+    elif fo.shape[0] and fo.shape[-1] and fo.shape[-2]:
         _trsm_batches(fa, fb, fo, left, upper, unitriangular, trans)
     return _factor(out, A)
 
@@ -876,6 +889,22 @@ def _trsm_batches(fa, fb, fo, left, upper, unitriangular, trans):
                  trans_a=trans, diag=1 if unitriangular else 0, overwrite_b=1)
         if not _np.may_share_memory(r, xt):
             xt[...] = r
+
+
+def _subst_batched(M, b, upper, unit):
+    """X with M[i] X[i] = b[i] for triangular M (nb, n, n) (upper or lower,
+    unit diagonal or not) and b (nb, n, k), by substitution: row i of X from
+    the rows already solved. A zero diagonal gives inf/NaN, as trsm does."""
+    n = M.shape[-1]
+    x = _np.empty(b.shape, dtype=_np.result_type(M, b))
+    with _np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        for i in (range(n - 1, -1, -1) if upper else range(n)):
+            done = slice(i + 1, n) if upper else slice(0, i)
+            acc = b[:, i, :]
+            if (n - i - 1 if upper else i):
+                acc = acc - _np.matmul(M[:, i:i + 1, done], x[:, done, :])[:, 0, :]
+            x[:, i, :] = acc if unit else acc / M[:, i, i][:, None]
+    return x
 
 
 def _check_pair(A, B, name, what="A and B"):
@@ -1351,9 +1380,50 @@ def matrix_power(A, n, *, out=None):
 def matrix_exp(A):
     _check(A, "linalg.matrix_exp")
     _float_kernel(A, "linalg_matrix_exp") if A.dtype != _float16 else None
+    if A.dim() > 2 and 0 < A.shape[-1] <= 32 and A.numel() and A.dtype != _float16 \
+            and A.dtype != _bfloat16:
+        # a batch of small matrices: the same approximant on the whole batch
+        # in batched products (scipy's expm works matrix by matrix)
+        return _record("linalg_matrix_exp", _expm_batched(A.detach()), (A,))
     a = _np_in(A)
     r = _expm(a) if a.size else a.copy()
     return _record("linalg_matrix_exp", _factor(r, A), (A,))
+
+
+# Higham's degree-13 Pade approximant (SIAM J. Matrix Anal. Appl. 26(4), 2005):
+# its coefficients and the 1-norm below which it needs no scaling
+_PADE13 = (64764752532480000.0, 32382376266240000.0, 7771770303897600.0, 1187353796428800.0,
+           129060195264000.0, 10559470521600.0, 670442572800.0, 33522128640.0, 1323241920.0,
+           40840800.0, 960960.0, 16380.0, 182.0, 1.0)
+_THETA13 = 5.371920351148152
+
+
+def _expm_batched(A):
+    """exp of each matrix of A (..., n, n): scaling by 2^-s (s from each
+    matrix's 1-norm), the degree-13 Pade approximant, s squarings (a matrix
+    that needs fewer keeps its value through the extra ones)."""
+    b = _PADE13
+    n = A.shape[-1]
+    norm1 = A.abs().sum(-2).amax(-1)
+    s = (norm1 / _THETA13).log2().ceil().clamp(min=0)
+    s = _where(s == s, s, _zeros((), dtype=s.dtype, device=s.device))   # NaN input: no scaling
+    s = s.clamp(max=1000)
+    X = A * (0.5 ** s).to(A.dtype)[..., None, None]
+    eye = _eye(n, dtype=A.dtype, device=A.device)
+    X2 = matmul(X, X)
+    X4 = matmul(X2, X2)
+    X6 = matmul(X4, X2)
+    U = matmul(X, matmul(X6, b[13] * X6 + b[11] * X4 + b[9] * X2) + b[7] * X6 + b[5] * X4
+               + b[3] * X2 + b[1] * eye)
+    V = matmul(X6, b[12] * X6 + b[10] * X4 + b[8] * X2) + b[6] * X6 + b[4] * X4 + b[2] * X2 \
+        + b[0] * eye
+    R = _solve_raw(V - U, V + U, False)
+    steps = int(s.max().item())
+    if steps:
+        keep = s[..., None, None]
+        for j in range(steps):
+            R = _where(keep > j, matmul(R, R), R)
+    return R
 
 
 @_serial
@@ -1754,9 +1824,23 @@ def _lstsq_raw(A, B, rcond, driver):
     full = True
     if rcond is None:
         rcond = _np.finfo(a.dtype).eps * max(m, n)
+    gelsy = None
+    if driver == "gelsy" and nb and m and n and k:
+        # LAPACK's routine itself, its workspace sized once for the batch
+        # (scipy.linalg.lstsq checks and sizes again for every matrix)
+        gelsy = _lapack("gelsy", fa)
+        lwork = int(_np.real(_lapack("gelsy_lwork", fa)(m, n, k, rcond)[0]))
+        rows = max(m, n)
     for i in range(nb):
         if driver == "gels":
             x, r_, rk, s = _gels(fa[i], fb[i])
+        elif gelsy is not None:
+            bb = _np.zeros((rows, k), dtype=a.dtype)
+            bb[:m] = fb[i]
+            res_ = gelsy(fa[i], bb, _np.zeros((n, 1), dtype=_np.int32), rcond, lwork, False, True)
+            if res_[-1] < 0:
+                raise ValueError(f"illegal value in {-res_[-1]}-th argument of internal gelsy")
+            x, rk, s = res_[1][:n], res_[3], None
         else:
             x, r_, rk, s = _sl(fa[i], fb[i], cond=rcond, lapack_driver=driver, check_finite=False)
         X[i] = x

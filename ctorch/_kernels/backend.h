@@ -264,6 +264,12 @@ typedef struct ct_backend {
      * device has none (the scan then runs over rows of a permuted copy) */
     int (*cum_inner)(int dtype, const char *x, int64_t outer, int64_t len, int64_t inner,
                      int is_prod, char *out);
+    /* reductions of the leading dims of a contiguous tensor, column by
+     * column (reduce.h: op 0 max, 1 min, 2 prod, 3 nansum); -1 for an op or
+     * dtype it lacks; NULL where a device has none (the op then reduces rows
+     * of a transposed copy) */
+    int (*reduce_cols)(int op, int dtype, const void *x, int64_t n, int64_t cols, int64_t ld,
+                       void *out, int64_t *idx);
 } ct_backend;
 
 /* the CPU backend (cpu_backend.c) */

@@ -629,4 +629,5 @@ const ct_backend ct_cpu_backend = {
     .tri = ct_tri,
     .taps = ct_taps,
     .cum_inner = ct_cum_inner,
+    .reduce_cols = ct_reduce_cols,
 };

@@ -65,8 +65,14 @@
 #define CT_SUM_ROWS_FAMILY(NAME, FN, S, T, ACC, TERM)                             \
 CT_MULTIVERSION static ACC ct_##NAME##_block_##S(const T *x0, int64_t n) {        \
     CT_BLOCK_VIEW_##S(x, x0, n)                                                   \
-    ACC acc[CT_SUM_LANES] = {0};                                                  \
     int64_t i = 0;                                                                \
+    if (n < CT_SUM_LANES) {                                                       \
+        /* a short row: the lanes would stay empty, the sum is the tail's */      \
+        ACC t = 0;                                                                \
+        for (; i < n; i++) t += TERM((ACC)x[i]);                                  \
+        return t;                                                                 \
+    }                                                                             \
+    ACC acc[CT_SUM_LANES] = {0};                                                  \
     for (; i + CT_SUM_LANES <= n; i += CT_SUM_LANES)                              \
         for (int k = 0; k < CT_SUM_LANES; k++) acc[k] += TERM((ACC)x[i + k]);     \
     ACC tail = 0;                                                                 \
@@ -466,16 +472,30 @@ static inline int64_t ct_lae_i64(int64_t a, int64_t v) { return a + v; }
 static inline ct_cdouble ct_lae_cd(ct_cdouble a, ct_cdouble v) { return a + v; }
 
 #define CT_PRODSCAN(S, T, PACC, ACC, LAE, LAE_INIT)                               \
-void ct_prod_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld, T *out) { \
+CT_MULTIVERSION static void ct_prod_rows_mv_##S(const T *x, int64_t rows, int64_t len, \
+                                                int64_t ld, T *out) {            \
     for (int64_t r = 0; r < rows; r++) {                                          \
         const T *p = x + r * ld;                                                  \
-        PACC a[4] = {1, 1, 1, 1};                                                 \
+        if (len < 64) {                                                           \
+            PACC t = 1;                                                           \
+            for (int64_t i = 0; i < len; i++) t *= (PACC)p[i];                    \
+            out[r] = (T)t;                                                        \
+            continue;                                                             \
+        }                                                                         \
+        /* 64 independent products: several vector multiplies in flight */       \
+        PACC a[64];                                                               \
+        for (int k = 0; k < 64; k++) a[k] = 1;                                    \
         int64_t i = 0;                                                            \
-        for (; i + 4 <= len; i += 4)                                              \
-            for (int k = 0; k < 4; k++) a[k] *= (PACC)p[i + k];                   \
+        for (; i + 64 <= len; i += 64)                                            \
+            for (int k = 0; k < 64; k++) a[k] *= (PACC)p[i + k];                  \
         for (; i < len; i++) a[0] *= (PACC)p[i];                                  \
-        out[r] = (T)((a[0] * a[1]) * (a[2] * a[3]));                              \
+        for (int w = 32; w >= 1; w /= 2)                                          \
+            for (int k = 0; k < w; k++) a[k] *= a[k + w];                         \
+        out[r] = (T)a[0];                                                         \
     }                                                                             \
+}                                                                                 \
+void ct_prod_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld, T *out) { \
+    ct_prod_rows_mv_##S(x, rows, len, ld, out);                                   \
 }                                                                                 \
 void ct_cum_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld,           \
                      int is_prod, T *out) {                                       \
@@ -638,3 +658,133 @@ ct_cumext_fn ct_cumext_loops[CT_NDTYPES] = {
     (ct_cumext_fn)ct_cumext_rows_f64, NULL, NULL,
     [CT_BFLOAT16] = (ct_cumext_fn)ct_cumext_rows_bf16,
 };
+
+/* ------------------------------------------------ reductions over columns
+ * The leading dims of a contiguous tensor reduced without a transposing copy:
+ * out[c] = op over i < n of x[i * ld + c], c < cols. Each row is combined
+ * into the running values of its columns with vector selects; threads take
+ * blocks of columns. max/min: NaN propagates and the first NaN, or the first
+ * of equal extremes, gives the index (the rows kernels' rule). */
+#define CT_COLS_BLOCK 1024
+#define CT_COLS_MINMAX(S, T)                                                      \
+CT_MULTIVERSION static void ct_cols_minmax_blk_##S(const T *x, int64_t n, int64_t cb, \
+        int64_t ld, int is_max, T *val, int64_t *idx) {                           \
+    for (int64_t c = 0; c < cb; c++) val[c] = x[c];                               \
+    if (idx) for (int64_t c = 0; c < cb; c++) idx[c] = 0;                         \
+    for (int64_t i = 1; i < n; i++) {                                             \
+        const T *p = x + i * ld;                                                  \
+        if (idx && is_max) {                                                      \
+            _Pragma("omp simd")                                                   \
+            for (int64_t c = 0; c < cb; c++) {                                    \
+                T v = p[c], b = val[c];                                           \
+                int take = (v > b) | ((v != v) & (b == b));                       \
+                val[c] = take ? v : b; idx[c] = take ? i : idx[c];                \
+            }                                                                     \
+        } else if (idx) {                                                         \
+            _Pragma("omp simd")                                                   \
+            for (int64_t c = 0; c < cb; c++) {                                    \
+                T v = p[c], b = val[c];                                           \
+                int take = (v < b) | ((v != v) & (b == b));                       \
+                val[c] = take ? v : b; idx[c] = take ? i : idx[c];                \
+            }                                                                     \
+        } else if (is_max) {                                                      \
+            _Pragma("omp simd")                                                   \
+            for (int64_t c = 0; c < cb; c++) {                                    \
+                T v = p[c], b = val[c];                                           \
+                val[c] = ((v > b) | (v != v)) ? v : b;                            \
+            }                                                                     \
+        } else {                                                                  \
+            _Pragma("omp simd")                                                   \
+            for (int64_t c = 0; c < cb; c++) {                                    \
+                T v = p[c], b = val[c];                                           \
+                val[c] = ((v < b) | (v != v)) ? v : b;                            \
+            }                                                                     \
+        }                                                                         \
+    }                                                                             \
+}
+CT_COLS_MINMAX(u8, uint8_t)
+CT_COLS_MINMAX(i8, int8_t)
+CT_COLS_MINMAX(i16, int16_t)
+CT_COLS_MINMAX(i32, int32_t)
+CT_COLS_MINMAX(i64, int64_t)
+CT_COLS_MINMAX(f32, float)
+CT_COLS_MINMAX(f64, double)
+
+/* prod: a product per column in the dtype (the rows kernel's accumulation) */
+#define CT_COLS_PROD(S, T)                                                        \
+CT_MULTIVERSION static void ct_cols_prod_blk_##S(const T *x, int64_t n, int64_t cb, \
+        int64_t ld, T *out) {                                                     \
+    for (int64_t c = 0; c < cb; c++) out[c] = x[c];                               \
+    for (int64_t i = 1; i < n; i++) {                                             \
+        const T *p = x + i * ld;                                                  \
+        _Pragma("omp simd")                                                       \
+        for (int64_t c = 0; c < cb; c++) out[c] *= p[c];                          \
+    }                                                                             \
+}
+CT_COLS_PROD(i64, int64_t)
+CT_COLS_PROD(f32, float)
+CT_COLS_PROD(f64, double)
+
+/* nansum: NaNs add 0; float32 accumulates in double */
+#define CT_COLS_NANSUM(S, T)                                                      \
+CT_MULTIVERSION static void ct_cols_nansum_blk_##S(const T *x, int64_t n, int64_t cb, \
+        int64_t ld, T *out) {                                                     \
+    double acc[CT_COLS_BLOCK];                                                    \
+    for (int64_t c = 0; c < cb; c++) acc[c] = 0;                                  \
+    for (int64_t i = 0; i < n; i++) {                                             \
+        const T *p = x + i * ld;                                                  \
+        _Pragma("omp simd")                                                       \
+        for (int64_t c = 0; c < cb; c++) { T v = p[c]; acc[c] += v == v ? (double)v : 0.0; } \
+    }                                                                             \
+    for (int64_t c = 0; c < cb; c++) out[c] = (T)acc[c];                          \
+}
+CT_COLS_NANSUM(f32, float)
+CT_COLS_NANSUM(f64, double)
+
+int ct_reduce_cols(int op, int dtype, const void *x, int64_t n, int64_t cols, int64_t ld,
+                   void *out, int64_t *idx) {
+    int es;
+    switch (dtype) {
+    case CT_BOOL: case CT_UINT8: case CT_INT8: es = 1; break;
+    case CT_INT16: es = 2; break;
+    case CT_INT32: case CT_FLOAT32: es = 4; break;
+    case CT_INT64: case CT_FLOAT64: es = 8; break;
+    default: return -1;
+    }
+    if (op == CT_RCOLS_PROD && dtype != CT_INT64 && dtype != CT_FLOAT32 && dtype != CT_FLOAT64)
+        return -1;
+    if (op == CT_RCOLS_NANSUM && dtype != CT_FLOAT32 && dtype != CT_FLOAT64) return -1;
+    if (op < CT_RCOLS_MAX || op > CT_RCOLS_NANSUM) return -1;
+    if (n <= 0 || cols <= 0) return 0;
+    int64_t nb = (cols + CT_COLS_BLOCK - 1) / CT_COLS_BLOCK;
+    int nt = ct_get_num_threads();
+    #pragma omp parallel for num_threads(nt) schedule(static) if(nt > 1 && nb > 1 && n * cols >= CT_PAR_MIN)
+    for (int64_t b = 0; b < nb; b++) {
+        int64_t c0 = b * CT_COLS_BLOCK;
+        int64_t cb = cols - c0 < CT_COLS_BLOCK ? cols - c0 : CT_COLS_BLOCK;
+        const char *xs = (const char *)x + c0 * es;
+        char *os = (char *)out + c0 * es;
+        int64_t *is = idx ? idx + c0 : NULL;
+        if (op == CT_RCOLS_MAX || op == CT_RCOLS_MIN) {
+            int mx = op == CT_RCOLS_MAX;
+            switch (dtype) {
+            case CT_BOOL: case CT_UINT8:
+                ct_cols_minmax_blk_u8((const uint8_t *)xs, n, cb, ld, mx, (uint8_t *)os, is); break;
+            case CT_INT8: ct_cols_minmax_blk_i8((const int8_t *)xs, n, cb, ld, mx, (int8_t *)os, is); break;
+            case CT_INT16: ct_cols_minmax_blk_i16((const int16_t *)xs, n, cb, ld, mx, (int16_t *)os, is); break;
+            case CT_INT32: ct_cols_minmax_blk_i32((const int32_t *)xs, n, cb, ld, mx, (int32_t *)os, is); break;
+            case CT_INT64: ct_cols_minmax_blk_i64((const int64_t *)xs, n, cb, ld, mx, (int64_t *)os, is); break;
+            case CT_FLOAT32: ct_cols_minmax_blk_f32((const float *)xs, n, cb, ld, mx, (float *)os, is); break;
+            default: ct_cols_minmax_blk_f64((const double *)xs, n, cb, ld, mx, (double *)os, is); break;
+            }
+        } else if (op == CT_RCOLS_PROD) {
+            if (dtype == CT_INT64) ct_cols_prod_blk_i64((const int64_t *)xs, n, cb, ld, (int64_t *)os);
+            else if (dtype == CT_FLOAT32) ct_cols_prod_blk_f32((const float *)xs, n, cb, ld, (float *)os);
+            else ct_cols_prod_blk_f64((const double *)xs, n, cb, ld, (double *)os);
+        } else {
+            if (dtype == CT_FLOAT32) ct_cols_nansum_blk_f32((const float *)xs, n, cb, ld, (float *)os);
+            else ct_cols_nansum_blk_f64((const double *)xs, n, cb, ld, (double *)os);
+        }
+    }
+    return 0;
+}

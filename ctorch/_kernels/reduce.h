@@ -108,4 +108,15 @@ CT_CUMEXT_DECL(b8, uint8_t) CT_CUMEXT_DECL(u8, uint8_t) CT_CUMEXT_DECL(i8, int8_
 CT_CUMEXT_DECL(i16, int16_t) CT_CUMEXT_DECL(i32, int32_t) CT_CUMEXT_DECL(i64, int64_t)
 CT_CUMEXT_DECL(f16, ct_half) CT_CUMEXT_DECL(f32, float) CT_CUMEXT_DECL(f64, double)
 
+/* ---- reductions over columns -------------------------------------------- */
+
+/* out[c] = op over i < n of x[i * ld + c] for c < cols (x: the leading dims of
+ * a contiguous tensor): op CT_RCOLS_MAX / MIN (values and, when idx is not
+ * NULL, first indices; bool, the integers, float32/64), PROD (int64,
+ * float32/64), NANSUM (float32/64). Returns 0, or -1 for an op / dtype it
+ * lacks (the caller then reduces rows of a transposed copy). */
+enum { CT_RCOLS_MAX = 0, CT_RCOLS_MIN = 1, CT_RCOLS_PROD = 2, CT_RCOLS_NANSUM = 3 };
+int ct_reduce_cols(int op, int dtype, const void *x, int64_t n, int64_t cols, int64_t ld,
+                   void *out, int64_t *idx);
+
 #endif

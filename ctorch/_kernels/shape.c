@@ -171,38 +171,72 @@ int ct_index_select(char *dst, const char *src, int64_t outer, int64_t size,
         }                                                                                \
         return 0;                                                                        \
     }                                                                                    \
-    int64_t cnt[CT_MAXDIM];                                                              \
-    int64_t total = 1;                                                                   \
-    for (int d = 0; d < nd; d++) { cnt[d] = 0; total *= shape[d]; }                      \
-    int64_t pi = 0, pa = 0, pb0 = 0;                                                     \
-    for (int64_t k = 0; k < total; k++) {                                                \
-        int64_t i = idx[pi];                                                             \
-        if (i < -size || i >= size) { *bad = i; return 1; }                              \
-        if (i < 0) i += size;                                                            \
-        int64_t pb = pb0 + i * bst[dim];                                                 \
-        BODY                                                                             \
-        for (int d = nd - 1; d >= 0; d--) {                                              \
-            if (++cnt[d] < shape[d]) {                                                   \
-                pi += ist[d]; pa += ast[d]; if (d != dim) pb0 += bst[d];                 \
-                break;                                                                   \
-            }                                                                            \
-            cnt[d] = 0;                                                                  \
-            pi -= ist[d] * (shape[d] - 1); pa -= ast[d] * (shape[d] - 1);                \
-            if (d != dim) pb0 -= bst[d] * (shape[d] - 1);                                \
-        }                                                                                \
-    }                                                                                    \
+    if (nd == 0) {                                                                   \
+        int64_t i = idx[0];                                                          \
+        if (i < -size || i >= size) { *bad = i; return 1; }                          \
+        if (i < 0) i += size;                                                        \
+        const int64_t pa = 0, pb = i * bst[dim];                                     \
+        BODY                                                                         \
+        return 0;                                                                    \
+    }                                                                                \
+    /* N-d: an odometer over the outer dims, a tight loop along the last */     \
+    const int q = nd - 1;                                                            \
+    const int64_t n1 = shape[q], as1 = ast[q], is1 = ist[q];                         \
+    const int64_t bstep = q == dim ? 0 : bst[q], bsd = bst[dim];                     \
+    int64_t cnt[CT_MAXDIM];                                                          \
+    int64_t outer = 1;                                                               \
+    for (int d = 0; d < q; d++) { cnt[d] = 0; outer *= shape[d]; }                   \
+    if (n1 == 0) return 0;                                                           \
+    int64_t pi0 = 0, pa0 = 0, pb0 = 0;                                               \
+    for (int64_t o = 0; o < outer; o++) {                                            \
+        int rowok = 0;                                                               \
+        if (is1 == 1 && as1 == 1) {                                                  \
+            /* dense rows: the row's indices checked in one vector pass, then */    \
+            /* a loop without the early exit */                                      \
+            const int64_t *ip = idx + pi0;                                           \
+            int64_t okc = 0;                                                         \
+            for (int64_t k = 0; k < n1; k++)                                         \
+                okc += (ip[k] >= -size) & (ip[k] < size);                            \
+            rowok = okc == n1;                                                       \
+        }                                                                            \
+        if (rowok) {                                                                 \
+            const int64_t *ip = idx + pi0;                                           \
+            for (int64_t k = 0; k < n1; k++) {                                       \
+                int64_t i = ip[k];                                                   \
+                i += i < 0 ? size : 0;                                               \
+                const int64_t pa = pa0 + k, pb = pb0 + k * bstep + i * bsd;          \
+                BODY                                                                 \
+            }                                                                        \
+        } else                                                                       \
+        for (int64_t k = 0; k < n1; k++) {                                           \
+            int64_t i = idx[pi0 + k * is1];                                          \
+            if (i < -size || i >= size) { *bad = i; return 1; }                      \
+            if (i < 0) i += size;                                                    \
+            const int64_t pa = pa0 + k * as1, pb = pb0 + k * bstep + i * bsd;        \
+            BODY                                                                     \
+        }                                                                            \
+        for (int d = q - 1; d >= 0; d--) {                                           \
+            if (++cnt[d] < shape[d]) {                                               \
+                pi0 += ist[d]; pa0 += ast[d]; if (d != dim) pb0 += bst[d];           \
+                break;                                                               \
+            }                                                                        \
+            cnt[d] = 0;                                                              \
+            pi0 -= ist[d] * (shape[d] - 1); pa0 -= ast[d] * (shape[d] - 1);          \
+            if (d != dim) pb0 -= bst[d] * (shape[d] - 1);                            \
+        }                                                                            \
+    }                                                                                \
     return 0;
 
 /* gather: a[p] = b[p with dim -> idx[p]]  (a = out, b = input). With
  * allow_neg, negative indices count from the end (take). */
 #define CT_GATHER_T(S, T)                                                                \
-int ct_gather_##S(T *a, const int64_t *ast, const T *b, const int64_t *bst,              \
+CT_MULTIVERSION int ct_gather_##S(T *a, const int64_t *ast, const T *b, const int64_t *bst, \
                   const int64_t *idx, const int64_t *ist, const int64_t *shape,          \
                   int nd, int dim, int64_t size, int64_t *bad) {                         \
     CT_WALK(a[pa] = b[pb];)                                                              \
 }                                                                                        \
 /* scatter: b[p with dim -> idx[p]] = a[p]  (b = self, a = src) */                       \
-int ct_scatter_##S(const T *a, const int64_t *ast, T *b, const int64_t *bst,             \
+CT_MULTIVERSION int ct_scatter_##S(const T *a, const int64_t *ast, T *b, const int64_t *bst, \
                    const int64_t *idx, const int64_t *ist, const int64_t *shape,         \
                    int nd, int dim, int64_t size, int64_t *bad) {                        \
     CT_WALK(b[pb] = a[pa];)                                                              \
@@ -234,7 +268,7 @@ ct_scatter_fn ct_scatter_for(int es) {
 
 /* scatter_add: b[p with dim -> idx[p]] += a[p]; typed (one macro, a table) */
 #define CT_SCATTER_ADD_T(S, T, ADD)                                                      \
-int ct_scatter_add_##S(const T *a, const int64_t *ast, T *b, const int64_t *bst,         \
+CT_MULTIVERSION int ct_scatter_add_##S(const T *a, const int64_t *ast, T *b, const int64_t *bst,         \
                        const int64_t *idx, const int64_t *ist,                           \
                        const int64_t *shape, int nd, int dim, int64_t size,              \
                        int64_t *bad) {                                                   \
@@ -278,7 +312,7 @@ ct_scatter_fn ct_scatter_add_loops[CT_NDTYPES] = {
 /* the reducing scatter: b[p with dim -> idx[p]] = OP(b[..], a[p]) for prod,
  * amax and amin (the max/min propagate NaN, as PyTorch's do) */
 #define CT_SCATTER_RED_T(S, T, NAME, OP)                                                 \
-static int ct_scatter_##NAME##_##S(const T *a, const int64_t *ast, T *b, const int64_t *bst, \
+CT_MULTIVERSION static int ct_scatter_##NAME##_##S(const T *a, const int64_t *ast, T *b, const int64_t *bst, \
                                    const int64_t *idx, const int64_t *ist,               \
                                    const int64_t *shape, int nd, int dim, int64_t size,  \
                                    int64_t *bad) {                                       \

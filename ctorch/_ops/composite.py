@@ -11,7 +11,6 @@ are made of. block_diag, cdist and pdist are PyTorch primitives: they run
 without history and record their own derivatives entries."""
 
 import builtins as _builtins
-import itertools as _itertools
 import math as _math
 import operator as _operator
 import warnings as _warnings
@@ -279,6 +278,29 @@ def cartesian_prod(*tensors):
     return _stack([g.reshape(-1) for g in grids], 1)
 
 
+def _combination_index(n, r, with_replacement, device):
+    """The r-tuples of positions < n that increase (or never decrease), in
+    lexicographic order, as r int64 tensors (one per position in the tuple):
+    pairs are the upper triangle's indices; longer tuples grow a position at
+    a time, each tuple followed by every position after its last one."""
+    from ctorch._ops.shape import triu_indices
+    if r == 2:
+        iu = triu_indices(n, n, 0 if with_replacement else 1, device=device)
+        return [iu[0], iu[1]]
+    first = 0 if with_replacement else 1
+    idx = _arange(n, device=device).reshape(-1, 1)
+    for _ in range(r - 1):
+        last = idx.select(1, idx.shape[1] - 1)
+        cnt = (n - first) - last
+        cnt = cnt.clamp(min=0)
+        total = int(cnt.sum())
+        starts = _cumsum(cnt, 0) - cnt
+        # within each tuple's block: last + first, last + first + 1, ...
+        nxt = _arange(total, device=device) + (last + first - starts).repeat_interleave(cnt)
+        idx = _cat([idx.repeat_interleave(cnt, 0), nxt.reshape(-1, 1)], 1)
+    return list(idx.t().contiguous())
+
+
 def combinations(input, r=2, with_replacement=False):
     _check_tensor(input, "combinations")
     _check_1d(input)
@@ -294,11 +316,9 @@ def combinations(input, r=2, with_replacement=False):
         return _stack([input], 1)
     count = _math.comb(n + r - 1, r) if with_replacement else _math.comb(n, r)
     if count * r <= 1 << 22:
-        # the tuples listed on the host (their count, not n ** r), then one gather per position
-        gen = _itertools.combinations_with_replacement if with_replacement else \
-            _itertools.combinations
-        idx = _tensor(list(gen(range(n), r)), dtype=_INT64, device=input.device).reshape(-1, r)
-        return _stack([_index_select(input, 0, idx.select(1, k)) for k in range(r)], 1)
+        # the tuples' positions (their count, not n ** r), then one gather
+        cols = _combination_index(n, r, with_replacement, input.device)
+        return _stack([_index_select(input, 0, c) for c in cols], 1)
     # every r-tuple of positions on the device, kept where they increase
     grids = meshgrid(*([input] * r), indexing="ij")
     pos = meshgrid(*([_arange(n, device=input.device)] * r), indexing="ij")

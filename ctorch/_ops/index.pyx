@@ -19,6 +19,7 @@ from ctorch._ops.elementwise cimport _cast, _as_operand_tensor, _binary, _inplac
 from ctorch._ops.views cimport _select, _permute, _reshape, _expand
 from ctorch.autograd._node cimport record, _grad_mode, _geometry, _check_inplace, _inplace_needs_graph
 from ctorch._ops.creation import tensor, zeros
+from ctorch._ops.elementwise import where as _where
 
 import builtins as _builtins
 _brange = _builtins.range
@@ -181,26 +182,80 @@ cdef tuple _nonzero_tuple(Tensor mask):
     return tuple(_to_device(<Tensor>x, dev) for x in r)
 
 
+cdef Py_ssize_t _count_set(const uint8_t *p, Py_ssize_t n) noexcept nogil:
+    cdef Py_ssize_t i, c = 0
+    for i in range(n):
+        c += p[i]
+    return c
+
+
+cdef void _write_coords(const uint8_t *p, Py_ssize_t n, int nd, const Py_ssize_t *shape,
+                        int64_t **ptrs, Py_ssize_t step) noexcept nogil:
+    """ptrs[k][j * step] = coordinate k of the j-th set element of the dense
+    C-order bool array p: one counter per dim, carried forward (no
+    divisions)."""
+    cdef Py_ssize_t co[CT_MAXDIM]
+    cdef Py_ssize_t i, j = 0
+    cdef int k, last = nd - 1
+    cdef int64_t *q0 = ptrs[0]
+    cdef Py_ssize_t end = n - 1
+    if nd == 1:
+        # no branch per element: every position is written and kept only when
+        # set; up to the last set one, so that no write passes the count
+        while end >= 0 and not p[end]:
+            end -= 1
+        for i in range(end + 1):
+            q0[j * step] = i
+            j += p[i]
+        return
+    for k in range(nd):
+        co[k] = 0
+    for i in range(n):
+        if p[i]:
+            for k in range(nd):
+                ptrs[k][j * step] = co[k]
+            j += 1
+        co[last] += 1
+        k = last
+        while co[k] == shape[k] and k > 0:
+            co[k] = 0
+            k -= 1
+            co[k] += 1
+
+
 cdef tuple _nonzero_host(Tensor mask):
     cdef Tensor m = _cast(mask, t_bool).contiguous()
-    cdef Py_ssize_t n = m._numel, i, cnt = 0, rem
+    cdef Py_ssize_t n = m._numel, cnt
     cdef const uint8_t *p = <const uint8_t *>m._data
     cdef int nd = m._ndim, k
-    for i in range(n):
-        cnt += p[i] != 0
+    with nogil:
+        cnt = _count_set(p, n)
     cdef list outs = [_empty_list([cnt], t_int64) for k in range(nd)]
     cdef int64_t *ptrs[CT_MAXDIM]
     for k in range(nd):
         ptrs[k] = <int64_t *>(<Tensor>outs[k])._data
-    cdef Py_ssize_t j = 0
-    for i in range(n):
-        if p[i]:
-            rem = i
-            for k in range(nd - 1, -1, -1):
-                ptrs[k][j] = rem % m._shape[k]
-                rem //= m._shape[k]
-            j += 1
+    if cnt:
+        with nogil:
+            _write_coords(p, n, nd, m._shape, ptrs, 1)
     return tuple(outs)
+
+
+cdef Tensor _nonzero_matrix(Tensor mask):
+    """nonzero()'s (count, ndim) int64 matrix of a host mask, written in place."""
+    cdef Tensor m = _cast(mask, t_bool).contiguous()
+    cdef Py_ssize_t n = m._numel, cnt
+    cdef const uint8_t *p = <const uint8_t *>m._data
+    cdef int nd = m._ndim, k
+    with nogil:
+        cnt = _count_set(p, n)
+    cdef Tensor r = _empty_list([cnt, nd], t_int64)
+    cdef int64_t *ptrs[CT_MAXDIM]
+    for k in range(nd):
+        ptrs[k] = <int64_t *>r._data + k
+    if cnt and nd:
+        with nogil:
+            _write_coords(p, n, nd, m._shape, ptrs, nd)
+    return r
 
 
 def nonzero(input, *, out=None, as_tuple=False):
@@ -211,20 +266,11 @@ def nonzero(input, *, out=None, as_tuple=False):
     if as_tuple:
         return _nonzero_tuple(t)
     cdef int dev = t._storage.device
-    res = _nonzero_host(_host(_cast(t, t_bool).contiguous()))
-    return _to_out(out, _on(stack_columns(res, nd), dev), "nonzero", OUT_SAME,
+    cdef Tensor res = _nonzero_matrix(_host(_cast(t, t_bool).contiguous()))
+    if nd == 0:
+        res = _empty_list([res._shape[0], 0], t_int64)
+    return _to_out(out, _on(res, dev), "nonzero", OUT_SAME,
                    "nonzero: Expected out tensor to have scalar type Long but got scalar type{out}")
-
-
-cdef Tensor stack_columns(tuple cols, int nd):
-    cdef Py_ssize_t n = (<Tensor>cols[0])._numel if cols else 0
-    cdef Tensor r = _empty_list([n, len(cols) if nd else 0], t_int64)
-    cdef Py_ssize_t i
-    cdef int k
-    for k in range(len(cols) if nd else 0):
-        for i in range(n):
-            (<int64_t *>r._data)[i * len(cols) + k] = (<int64_t *>(<Tensor>cols[k])._data)[i]
-    return r
 
 
 cdef object _advanced_layout(Tensor v, list adv_pos, list adv_idx):
@@ -345,6 +391,12 @@ cdef Tensor _getitem(Tensor t, object index):
         if i < -t._shape[0] or i >= t._shape[0]:
             raise IndexError(f"index {i} is out of bounds for dimension 0 with size {t._shape[0]}")
         return _select(t, 0, i + t._shape[0] if i < 0 else i)
+    cdef Tensor r
+    if isinstance(index, Tensor):
+        r = _rows_by_index(t, <Tensor>index)
+        if r is not None:
+            record("index", r, (t,), (index,))
+            return r
     cdef list adv_pos = [], adv_idx = []
     cdef Tensor v = _basic_view(t, _as_index_tuple(index), adv_pos, adv_idx)
     if not adv_pos:
@@ -360,6 +412,28 @@ cdef Tensor _getitem(Tensor t, object index):
         out = _permute(out, order).contiguous()
     record("index", out, (t,), (index,))
     return out
+
+
+cdef Tensor _rows_by_index(Tensor t, Tensor ix):
+    """t[ix] for an int64 index of a dense CPU tensor: the rows (along dim 0)
+    that ix names, through the index_select kernel; None when another path
+    must answer (a negative or out-of-range index included: that path wraps
+    or raises)."""
+    if (ix._dtype._code != CT_INT64 or t._ndim == 0 or t._storage.device >= 0
+            or ix._storage.device >= 0 or not _is_contiguous(t) or not _is_contiguous(ix)
+            or t._numel == 0 or ix._numel == 0):
+        return None
+    cdef const ct_backend *B = t._storage.backend
+    if B.index_select == NULL:
+        return None
+    cdef Py_ssize_t size = t._shape[0], inner = t._numel // t._shape[0], n = ix._numel
+    cdef Tensor out = _empty_list(list(ix.size()) + list(t.size())[1:], t._dtype, -1)
+    cdef int64_t bad = 0
+    cdef int rc, es = t._dtype.itemsize
+    with nogil:
+        rc = B.index_select(out._data, t._data, 1, size, inner, es,
+                            <const int64_t *>ix._data, n, &bad)
+    return None if rc else out
 
 
 cdef int _gather(Tensor out, Tensor v, Tensor rest, Tensor offs) except -1:
@@ -461,6 +535,14 @@ cdef Tensor _setitem_graph(Tensor s, object index, object value):
 
 cdef int _index_put(Tensor t, object index, object value, bint accumulate) except -1:
     """t[index] = value (or += with accumulate, where repeated indices add up)."""
+    if (not accumulate and isinstance(index, Tensor) and (<Tensor>index)._dtype is t_bool
+            and type(value) in (int, float, bool) and _is_contiguous(t)
+            and _same_shape(<Tensor>index, t) and (<Tensor>index)._storage.device == t._storage.device):
+        # a mask of t's shape and a number: one select pass written over t
+        _check_fits(value, t._dtype, False)
+        _where(index, _scalar_tensor(value, t._dtype), t, out=t)
+        _bump(t)
+        return 0
     cdef list adv_pos = [], adv_idx = []
     cdef Tensor v = _basic_view(t, _as_index_tuple(index), adv_pos, adv_idx)
     cdef Tensor val

@@ -274,8 +274,50 @@ _add_method("norm", norm)
 
 # ------------------------------------------------------------ max / min core
 
+# the column reductions of the backend table (backend.h), under its C name
+cdef extern from "backend.h" nogil:
+    ctypedef struct ct_reduce_cols_table "ct_backend":
+        int (*reduce_cols)(int op, int dtype, const void *x, int64_t n, int64_t cols, int64_t ld,
+                           void *out, int64_t *idx) noexcept nogil
+
+
+cdef tuple _cols_reduce(int op, Tensor t, list red, DType dt, bint want_vals, bint want_idx):
+    """(values, indices) of t reduced over red column by column when red are
+    t's leading dims and t is contiguous (no transposing copy); None when
+    the layout or the backend does not allow it. Values are in dt (t's
+    dtype); shapes without the reduced dims."""
+    cdef int k = len(red), d
+    if k == 0 or k >= t._ndim or t._numel == 0 or red != list(_brange(k)) or not _is_contiguous(t):
+        return None
+    cdef const ct_reduce_cols_table *RC = <const ct_reduce_cols_table *>t._storage.backend
+    if RC.reduce_cols == NULL:
+        return None
+    cdef Py_ssize_t n = 1, cols
+    for d in range(k):
+        n *= t._shape[d]
+    cols = t._numel // n
+    if n < 2:
+        return None
+    out_shape = [t._shape[d] for d in range(k, t._ndim)]
+    cdef Tensor vals = _empty_list(out_shape, dt, t._storage.device)
+    cdef Tensor idx = _empty_list(out_shape, t_int64, t._storage.device) if want_idx else None
+    cdef int64_t *ip = <int64_t *>idx._data if want_idx else NULL
+    cdef int rc, code = t._dtype._code
+    with nogil:
+        rc = RC.reduce_cols(op, code, t._data, n, cols, cols, vals._data, ip)
+    if rc != 0:
+        return None
+    return (vals if want_vals else None), idx
+
+
 cdef tuple _minmax(Tensor t, list red, bint keepdim, bint is_max, bint want_vals, bint want_idx):
     """(values or None, indices or None) of t reduced over red."""
+    cdef tuple cr = _cols_reduce(0 if is_max else 1, t, red, t._dtype, want_vals, want_idx)
+    if cr is not None:
+        if keepdim:
+            keep_shape = [1 if d in red else t._shape[d] for d in _brange(t._ndim)]
+            return tuple(None if x is None else _reshape(x, keep_shape) for x in cr)
+        return cr
     p, rows, L, ld, out_shape, keep_shape = _rows_layout(t, red)
     cdef Tensor pp = <Tensor>p
     cdef Tensor vals = _empty_list(out_shape, t._dtype, t._storage.device) if want_vals else None
@@ -534,16 +576,24 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, kee
     if isinstance(dim, (tuple, list)):
         raise TypeError(f"prod(): argument 'dim' must be int, not {type(dim).__name__}")
     cdef list red = _red_dims(t, dim) if dim is not None else list(_brange(t._ndim))
-    p, rows, L, ld, out_shape, keep_shape = _rows_layout(c, red)
-    cdef Tensor v = _empty_list(out_shape, comp, c._storage.device)
-    cdef ct_prod_fn fn = c._storage.backend.prod[comp._code]
-    if fn == NULL:
-        raise NotImplementedError(f"\"prod_{_dev(c)}\" not implemented for '{_sname(comp)}'")
-    cdef Py_ssize_t r_ = rows, l_ = L, ld_ = ld
-    if r_ > 0:
-        with nogil:
-            fn((<Tensor>p)._data, r_, l_, ld_, v._data)
-        _check_device(c)
+    cdef tuple cr = _cols_reduce(2, c, red, comp, True, False)
+    cdef Tensor v
+    cdef ct_prod_fn fn
+    cdef Py_ssize_t r_, l_, ld_
+    if cr is not None:
+        v = cr[0]
+        keep_shape = [1 if d in red else c._shape[d] for d in _brange(c._ndim)]
+    else:
+        p, rows, L, ld, out_shape, keep_shape = _rows_layout(c, red)
+        v = _empty_list(out_shape, comp, c._storage.device)
+        fn = c._storage.backend.prod[comp._code]
+        if fn == NULL:
+            raise NotImplementedError(f"\"prod_{_dev(c)}\" not implemented for '{_sname(comp)}'")
+        r_, l_, ld_ = rows, L, ld
+        if r_ > 0:
+            with nogil:
+                fn((<Tensor>p)._data, r_, l_, ld_, v._data)
+            _check_device(c)
     if keepdim and dim is not None:
         v = _reshape(v, keep_shape)
     if res is not comp:
@@ -823,9 +873,16 @@ cdef Tensor _nansum(Tensor t, object dim, bint keepdim, DType res, str name):
     cdef DType comp = res if res.is_floating_point else t._dtype
     cdef Tensor c = _cast(t, comp) if t._dtype is not comp else t
     cdef list red = _reduce_dims(c, dim)
+    cdef tuple cr = _cols_reduce(3, c, red, comp, True, False)
+    cdef Tensor out
+    if cr is not None:
+        out = cr[0]
+        if keepdim:
+            out = _reshape(out, [1 if d in red else c._shape[d] for d in _brange(c._ndim)])
+        return _cast(out, res) if res is not comp else out
     p, rows, L, ld, out_shape, keep_shape = _rows_layout(c, red)
     cdef Tensor pp = <Tensor>p
-    cdef Tensor out = _empty_list(out_shape, comp, c._storage.device)
+    out = _empty_list(out_shape, comp, c._storage.device)
     cdef ct_sum_rows_fn fn = c._storage.backend.nansum_rows[comp._code]
     if fn == NULL:
         raise NotImplementedError(f"\"{name}_{_dev(c)}\" not implemented for '{_sname(comp)}'")

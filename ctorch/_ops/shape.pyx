@@ -12,7 +12,7 @@ without recording (on detached aliases) and record one node, with the derivative
 entry named after PyTorch's grad_fn."""
 
 from libc.string cimport memcpy
-from libc.stdint cimport int64_t, uint8_t, INT64_MIN
+from libc.stdint cimport int64_t, uint8_t, uint64_t, INT64_MIN
 
 from ctorch._core.dtype cimport *
 from ctorch._core.dispatch cimport _device_code
@@ -815,6 +815,16 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
     if t._ndim == 0:
         t = _reshape(t, [1])
     shape = list(t.size())
+    cdef Tensor o
+    cdef Py_ssize_t k
+    if d == t._ndim - 1 and 1 < r <= 8 and t._numel > 4096 and not _record(t):
+        # along the last dim, few copies: each one a strided write of the
+        # whole input (a copy from the stride-0 expansion runs r-element rows)
+        o = _empty_list(shape + [r], t._dtype, _dev(t))
+        for k in range(r):
+            o.select(d + 1, k).copy_(t)
+        shape[d] *= r
+        return _reshape(o, shape)
     u = _unsqueeze(t, d + 1)
     big = shape[:d + 1] + [r] + shape[d + 1:]
     e = _expand(u, big)
@@ -963,6 +973,14 @@ cdef int64_t _first_negative(Tensor idx) except? -1:
     cdef Tensor c = _host(idx.contiguous())
     cdef const int64_t *p = <const int64_t *>c._data
     cdef Py_ssize_t i
+    cdef uint64_t acc = 0
+    with nogil:
+        # the sign bits ORed together, no branch per element: the common
+        # answer (none) in one pass; the scan below finds the first one
+        for i in range(c._numel):
+            acc |= <uint64_t>p[i]
+    if not (acc >> 63):
+        return 0
     for i in range(c._numel):
         if p[i] < 0:
             return p[i]
@@ -1309,6 +1327,11 @@ cdef Tensor _masked_fill_op(Tensor t, object mask, object value, bint inplace):
             _broadcast_shape(&it, m, t, None)     # PyTorch's RuntimeError when they do not broadcast
             tv = _expand(tv, [it.shape[d] for d in range(it.ndim)])
         # a 0-d value (a python number's tensor too) may live on the CPU
+        if inplace and _is_contiguous(t) and _dev(m) == _dev(t):
+            # the select written over t in one pass
+            where(_alias(m), _cast(_alias(_on(v, _dev(t))), t._dtype), tv, out=t)
+            _bump(t)
+            return t
         r = where(_alias(m), _cast(_alias(_on(v, _dev(t))), t._dtype), tv)
         if inplace:
             _copy_into(t, r, True)
@@ -1421,10 +1444,13 @@ def _run_starts(rows, Py_ssize_t n):
     return cat([ones(1, dtype=t_bool, device=rows.device), changed])
 
 
-def _runs(starts, Py_ssize_t n):
-    """(the first row of each run, the run of each row, the runs' lengths)."""
+def _runs(starts, Py_ssize_t n, bint want_inverse=True, bint want_counts=True):
+    """(the first row of each run, the run of each row, the runs' lengths);
+    None for what is not wanted."""
     firsts = starts.nonzero().reshape(-1)
-    inverse = starts.to(t_int64).cumsum(0) - 1
+    inverse = starts.to(t_int64).cumsum(0) - 1 if want_inverse else None
+    if not want_counts:
+        return firsts, inverse, None
     ends = cat([narrow(firsts, 0, 1, firsts.numel() - 1) if firsts.numel() else firsts,
                 tensor([n], dtype=t_int64, device=starts.device)])
     return firsts, inverse, ends - firsts if firsts.numel() else firsts.clone()
@@ -1449,16 +1475,18 @@ def unique_consecutive(input, return_inverse=False, return_counts=False, dim=Non
     if dim is None:
         flat = t.reshape(-1)
         n = t._numel
-        firsts, inverse, counts = _runs(_run_starts(flat, n), n)
+        firsts, inverse, counts = _runs(_run_starts(flat, n), n, return_inverse, return_counts)
         out = [index_select(flat, 0, firsts)]
-        inverse = inverse.reshape(t.size())
+        if return_inverse:
+            inverse = inverse.reshape(t.size())
     else:
         if t._ndim == 0:
             raise IndexError("Dimension specified as 0 but tensor has no dimensions")
         d = _wrap_dim(dim, t._ndim)
         n = t._shape[d]
         _check_selected_dims(t, d)
-        firsts, inverse, counts = _runs(_run_starts(movedim(t, d, 0), n), n)
+        firsts, inverse, counts = _runs(_run_starts(movedim(t, d, 0), n), n, return_inverse,
+                                        return_counts)
         out = [index_select(t, d, firsts)]
     if return_inverse:
         out.append(inverse)
