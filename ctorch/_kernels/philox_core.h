@@ -23,7 +23,8 @@
 #include <math.h>
 
 /* CT_HD: a function both sides compile. On the host it is always inlined:
- * random.h's target("fma") workers need the fma() calls inside them. */
+ * random.c's multiversioned block loops need the fma() calls (and the
+ * branch-free selects, which vectorise) inside each CPU level's copy. */
 #if defined(__CUDACC__)
 #define CT_HD static __host__ __device__ __forceinline__
 #elif defined(__GNUC__)
