@@ -680,3 +680,22 @@ def test_isinf_of_negative_infinity_wrote_255_into_bool(dtype):
     t = torch.isinf(torch.tensor([-math.inf, -math.inf, math.inf, 1.0], dtype=getattr(torch, dtype)))
     assert t.to(torch.uint8).tolist() == [1, 1, 1, 0]
     assert t.sum().item() == 3
+
+
+_TWO_PASS_X = [10.0, 1.0, 0.5, 1.5707964, 100.0, 0.99, -3.0, 0.0, 1e30, 1e-30] * 150
+
+
+@pytest.mark.parametrize("name, args", [
+    ("exp", ()), ("exp2", ()), ("sinh", ()), ("cosh", ()), ("tan", ()), ("sin", ()), ("log", ()),
+    ("log2", ()), ("log10", ()), ("logit", ()), ("pow", (-2.0,)), ("pow", (2.5,)), ("fmod", (0.3,)),
+    ("remainder", (0.3,)), ("floor_divide", (0.3,)),
+])
+def test_in_place_two_pass_kernels_redid_finished_elements(name, args):
+    """The float loops with a fast vector pass and a second pass for the rest
+    chose the second pass's elements by testing them again: in place, those
+    already finished held results, and exp_(10.) became exp(22026.) = inf."""
+    x = torch.tensor(_TWO_PASS_X).abs() if name in ("logit", "pow") else torch.tensor(_TWO_PASS_X)
+    want = getattr(x, name)(*args).numpy()
+    got = x.clone()
+    getattr(got, name + "_")(*args)
+    np.testing.assert_array_equal(got.numpy(), want)

@@ -326,24 +326,34 @@ CT_FM_INLINE float ct_divfloorf_fast(float a, float b) {
     fl = div - fl > 0.5f ? fl + 1.0f : fl;
     return div == 0.0f ? __builtin_copysignf(0.0f, a / b) : fl;
 }
+/* Two-pass loops: a vector pass computes a fast form where it holds and
+ * leaves the other elements as they were, then the full form runs on those.
+ * The second pass goes by flags the first one wrote (blocks of CT_PASS_BLK
+ * elements), not by testing the elements again: in place, the finished
+ * ones hold results now, which the test could send back through the full
+ * form. The elements it does redo were left untouched, so they still hold
+ * their input, in place or not. */
+#define CT_PASS_BLK 1024
 /* Binary float / half loops with a fast form where OK(a, b) holds: a vector
  * pass computes FAST there, then FULL (libm) runs on the other elements, read
  * from the inputs again (the output may alias one input only where it is
  * that input's own element, and those elements were left as they were). */
 #define CT_TWO_PASS_BIN_BODY(T, OK, FAST, FULL, LA, LB)                                 \
-    {   int big = 0;                                                               \
-        CT_SIMD for (int64_t i = 0; i < n; i++) {                                  \
+    for (int64_t b0 = 0; b0 < n; b0 += CT_PASS_BLK) {                              \
+        int64_t e = n - b0 < CT_PASS_BLK ? n : b0 + CT_PASS_BLK;                   \
+        uint8_t bad[CT_PASS_BLK];                                                  \
+        int big = 0;                                                               \
+        CT_SIMD for (int64_t i = b0; i < e; i++) {                                 \
             float a = (float)(LA), b = (float)(LB);                                \
             int k = !(OK(a, b));                                                   \
+            bad[i - b0] = (uint8_t)k;                                              \
             big |= k;                                                              \
             float r = FAST(a, b);                                                  \
             o[i] = k ? o[i] : (T)r;                                                \
         }                                                                          \
         if (big)                                                                   \
-            for (int64_t i = 0; i < n; i++) {                                      \
-                float a = (float)(LA), b = (float)(LB);                            \
-                if (!(OK(a, b))) o[i] = (T)FULL(a, b);                             \
-            }                                                                      \
+            for (int64_t i = b0; i < e; i++)                                       \
+                if (bad[i - b0]) o[i] = (T)FULL((float)(LA), (float)(LB));         \
     }
 #define CT_TWO_PASS_BIN_f(NAME, T, OK, FAST, FULL)                                 \
 CT_MULTIVERSION void NAME(char **p, const int64_t *s, int64_t n, const void *ex) { \
@@ -526,19 +536,21 @@ CT_MULTIVERSION void ct_pow_##S(char **p, const int64_t *s, int64_t n, const voi
 /* float: fastmath.h's 2^(b log2 a) for a > 0 finite and b finite (a vector
  * pass), powf for the other elements (a second pass over those) */
 #define CT_POWF_PASS(LA, LB)                                                       \
-    {   int big = 0;                                                               \
-        CT_SIMD for (int64_t i = 0; i < n; i++) {                                  \
+    for (int64_t b0 = 0; b0 < n; b0 += CT_PASS_BLK) {                              \
+        int64_t e = n - b0 < CT_PASS_BLK ? n : b0 + CT_PASS_BLK;                   \
+        uint8_t bad[CT_PASS_BLK];                                                  \
+        int big = 0;                                                               \
+        CT_SIMD for (int64_t i = b0; i < e; i++) {                                 \
             float pa = LA, pb = LB;     /* (LB may name the scalar b) */           \
             int k = !CT_POW_FAST(pa, pb);                                          \
+            bad[i - b0] = (uint8_t)k;                                              \
             big |= k;                                                              \
             float r = ct_powf_fast(pa, pb);                                        \
             o[i] = k ? o[i] : r;                                                   \
         }                                                                          \
         if (big)                                                                   \
-            for (int64_t i = 0; i < n; i++) {                                      \
-                float pa = LA, pb = LB;                                            \
-                if (!CT_POW_FAST(pa, pb)) o[i] = powf(pa, pb);                     \
-            }                                                                      \
+            for (int64_t i = b0; i < e; i++)                                       \
+                if (bad[i - b0]) o[i] = powf(LA, LB);                              \
     }
 #define CT_POWF_GEN CT_POWF_PASS(A[i], b)
 #define CT_POWF_TT                                                                 \
@@ -784,18 +796,21 @@ CT_MULTIVERSION void NAME(char **p, const int64_t *s, int64_t n, const void *ex)
     (void)ex;                                                                      \
     if (s[0] == CT_SZ(T) && s[1] == CT_SZ(T)) {                                    \
         T *o = (T *)p[0]; const T *A = (const T *)p[1];                            \
-        int big = 0;                                                               \
-        CT_SIMD for (int64_t i = 0; i < n; i++) {                                  \
-            float x = (float)A[i];                                                 \
-            int b = !(OK(x, ARG));                                                 \
-            big |= b;                                                              \
-            o[i] = b ? A[i] : (T)FAST(x);                                          \
-        }                                                                          \
-        if (big)                                                                   \
-            for (int64_t i = 0; i < n; i++) {                                      \
+        for (int64_t b0 = 0; b0 < n; b0 += CT_PASS_BLK) {                          \
+            int64_t e = n - b0 < CT_PASS_BLK ? n : b0 + CT_PASS_BLK;               \
+            uint8_t bad[CT_PASS_BLK];                                              \
+            int big = 0;                                                           \
+            CT_SIMD for (int64_t i = b0; i < e; i++) {                             \
                 float x = (float)A[i];                                             \
-                if (!(OK(x, ARG))) o[i] = (T)FULL(x);                              \
+                int b = !(OK(x, ARG));                                             \
+                bad[i - b0] = (uint8_t)b;                                          \
+                big |= b;                                                          \
+                o[i] = b ? A[i] : (T)FAST(x);                                      \
             }                                                                      \
+            if (big)                                                               \
+                for (int64_t i = b0; i < e; i++)                                   \
+                    if (bad[i - b0]) o[i] = (T)FULL((float)A[i]);                  \
+        }                                                                          \
     } else {                                                                       \
         for (int64_t i = 0; i < n; i++) {                                          \
             float x = (float)*(const T *)(p[1] + i * s[1]);                        \

@@ -424,20 +424,25 @@ CT_FM_INLINE float logit_q(float v, float lo, float hi)
 void ct_logit_f_loop(const float *x, float *o, int64_t count, float lo, float hi);
 CT_MULTIVERSION void ct_logit_f_loop(const float *x, float *o, int64_t count, float lo, float hi)
 {
-    int big = 0;
-    #pragma omp simd
-    for (int64_t i = 0; i < count; i++) {
-        float q = logit_q(x[i], lo, hi);
-        int b = !CT_LOG_FAST(q);
-        big |= b;
-        o[i] = b ? x[i] : ct_logf_fast(q);
-    }
-    if (big)
-        for (int64_t i = 0; i < count; i++) {
+    /* flags from the first pass pick the second pass's elements (in place,
+     * the finished ones hold results now; see elementwise.c's CT_PASS_BLK) */
+    for (int64_t b0 = 0; b0 < count; b0 += 1024) {
+        int64_t e = count - b0 < 1024 ? count : b0 + 1024;
+        uint8_t bad[1024];
+        int big = 0;
+        #pragma omp simd
+        for (int64_t i = b0; i < e; i++) {
             float q = logit_q(x[i], lo, hi);
-            if (!CT_LOG_FAST(q))
-                o[i] = ct_logf(q);
+            int b = !CT_LOG_FAST(q);
+            bad[i - b0] = (uint8_t)b;
+            big |= b;
+            o[i] = b ? x[i] : ct_logf_fast(q);
         }
+        if (big)
+            for (int64_t i = b0; i < e; i++)
+                if (bad[i - b0])
+                    o[i] = ct_logf(logit_q(x[i], lo, hi));
+    }
 }
 
 int ct_special_logit(int dtype, const void *x, void *out, int64_t count, double eps)

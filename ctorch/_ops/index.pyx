@@ -535,6 +535,8 @@ cdef Tensor _setitem_graph(Tensor s, object index, object value):
 
 cdef int _index_put(Tensor t, object index, object value, bint accumulate) except -1:
     """t[index] = value (or += with accumulate, where repeated indices add up)."""
+    if isinstance(value, int) and not -9223372036854775808 <= value <= 9223372036854775807:
+        raise ValueError("Overflow when unpacking long long")   # as PyTorch's index assignment
     if (not accumulate and isinstance(index, Tensor) and (<Tensor>index)._dtype is t_bool
             and type(value) in (int, float, bool) and _is_contiguous(t)
             and _same_shape(<Tensor>index, t) and (<Tensor>index)._storage.device == t._storage.device):
@@ -546,8 +548,6 @@ cdef int _index_put(Tensor t, object index, object value, bint accumulate) excep
     cdef list adv_pos = [], adv_idx = []
     cdef Tensor v = _basic_view(t, _as_index_tuple(index), adv_pos, adv_idx)
     cdef Tensor val
-    if isinstance(value, int) and not -9223372036854775808 <= value <= 9223372036854775807:
-        raise ValueError("Overflow when unpacking long long")   # as PyTorch's index assignment
     cdef int dev = t._storage.device
     if not adv_pos:
         if accumulate:
