@@ -2,10 +2,13 @@
 and Tensor names (digamma, lgamma, erfc, erfinv, i0, polygamma, mvlgamma,
 igamma, igammac, xlogy, sinc, logit and their in-place forms).
 
-The values come from scipy.special's compiled ufuncs, called on the tensors'
-memory with out= pointing into the freshly allocated result (no copies of
-CPU inputs; half is computed in float and rounded once, by the ufunc's
-output cast). Integer and bool inputs give the default float dtype, as in
+The values come from ctorch's own kernels where they have one for the
+operands (ctorch/_kernels/special.c through ctorch._ops.special_k: digamma,
+trigamma, lgamma, erfc, erfinv, ndtr, entr, i0 / i0e / i1 / i1e, logit, on
+contiguous float32 / float64 CPU tensors, some float32 only), otherwise from
+scipy.special's compiled ufuncs, called on the tensors' memory with out=
+pointing into the freshly allocated result (no copies of CPU inputs; half
+is computed in float and rounded once, by the ufunc's output cast). Integer and bool inputs give the default float dtype, as in
 PyTorch; binary functions broadcast and promote as PyTorch does. CUDA
 tensors go through a host copy and back. Gradients are entries of the
 derivatives table (ctorch.autograd.derivatives), whose formulas call back
@@ -373,15 +376,16 @@ def _unary(x, out, fname, kern, kernel, *, half=True, cplx=False, grad=None, arg
     return _finish(r, out, fname, (x,))
 
 
-def _sc_unary(sc_name, torch_name, kern=None, half=True, grad=None, fname=None):
-    """A torch.special function over the scipy.special ufunc sc_name."""
+def _sc_unary(sc_name, torch_name, kern=None, half=True, grad=None, fname=None, tkernel=None):
+    """A torch.special function over the scipy.special ufunc sc_name (tkernel:
+    an own kernel tried first, see _compute)."""
     kern = kern or f"{torch_name}_cpu"
     fname = fname or f"special_{torch_name}"
     kernel = _ufunc_kernel(sc_name)
 
     def f(input, *, out=None):
         return _unary(input, out, fname, kern, kernel, half=half,
-                      grad=grad)
+                      grad=grad, tkernel=tkernel)
     f.__name__ = torch_name
     f.__qualname__ = torch_name
     f.__doc__ = f"{torch_name}(input, *, out=None) -> Tensor"
@@ -452,6 +456,25 @@ def _digamma_t(r, x):
 _K_digamma = _polygamma_kernel(0)
 
 
+def _su_tkernel(name):
+    """A tkernel (see _compute) for the special_k.unary function SU_<name>:
+    contiguous float32 / float64 CPU operands where the kernel has that
+    dtype, False (scipy's ufunc then) otherwise."""
+    k = []
+
+    def tkernel(r, x):
+        if not k:
+            from ctorch._ops import special_k
+            k.append((special_k.unary, getattr(special_k, "SU_" + name)))
+        return k[0][0](k[0][1], r, x)
+    return tkernel
+
+
+_trigamma_t = _su_tkernel("TRIGAMMA")
+_lgamma_t = _su_tkernel("LGAMMA")
+_i0_t = _su_tkernel("I0")
+
+
 def digamma(input, *, out=None):
     return _unary(input, out, "digamma", "digamma", _K_digamma, grad="digamma",
                   tkernel=_digamma_t)
@@ -472,7 +495,7 @@ def polygamma(n, input, *, out=None):
     _tensor_arg(input, "polygamma", "input", 2)
     kern = ("digamma", "trigamma")[n] if n < 2 else "polygamma"
     return _unary(input, out, "polygamma", kern, _polygamma_kernel(n), grad="polygamma", args=(n,),
-                  tkernel=_digamma_t if n == 0 else None)
+                  tkernel=(_digamma_t, _trigamma_t)[n] if n < 2 else None)
 
 
 def _lgamma_kernel(o, x):
@@ -484,7 +507,8 @@ def _lgamma_kernel(o, x):
 
 
 def lgamma(input, *, out=None):
-    return _unary(input, out, "lgamma", "lgamma_vml_cpu", _lgamma_kernel, grad="lgamma")
+    return _unary(input, out, "lgamma", "lgamma_vml_cpu", _lgamma_kernel, grad="lgamma",
+                  tkernel=_lgamma_t)
 
 
 _MVLGAMMA_MAX_P = 1 << 20
@@ -505,6 +529,23 @@ def _mvlgamma_kernel(p):
     return kernel
 
 
+def _mvlgamma_tkernel(p):
+    """mvlgamma by ctorch's own lgamma kernel (contiguous float32; False for
+    other operands): the same sum as _mvlgamma_kernel, in the input's dtype."""
+    def k(r, x):
+        if not _lgamma_t(r, x):
+            return False
+        if p > 1:
+            import math
+            tmp = _empty_like(r)
+            for j in range(1, p):
+                _lgamma_t(tmp, x - j / 2)
+                r.add_(tmp)
+            r.add_(p * (p - 1) / 4 * math.log(math.pi))
+        return True
+    return k
+
+
 def mvlgamma(input, p, *, out=None):
     _tensor_arg(input, "mvlgamma")
     if isinstance(p, bool) or not isinstance(p, int):
@@ -515,7 +556,8 @@ def mvlgamma(input, p, *, out=None):
         # the sum has p terms, each a pass over the input (PyTorch materialises
         # p values and fails to allocate them for such p)
         raise RuntimeError(f"mvlgamma: p = {p} is too large (at most {_MVLGAMMA_MAX_P})")
-    return _unary(input, out, "mvlgamma", "arange_cpu", _mvlgamma_kernel(p), grad="mvlgamma", args=(p,))
+    return _unary(input, out, "mvlgamma", "arange_cpu", _mvlgamma_kernel(p), grad="mvlgamma", args=(p,),
+                  tkernel=_mvlgamma_tkernel(p))
 
 
 def _erfc_t(r, x):
@@ -615,7 +657,7 @@ def erfinv(input, *, out=None):
 
 
 def i0(input, *, out=None):
-    return _unary(input, out, "i0", "i0_vml_cpu", _K_i0, grad="i0")
+    return _unary(input, out, "i0", "i0_vml_cpu", _K_i0, grad="i0", tkernel=_i0_t)
 
 
 def _sinc_kernel(o, x):

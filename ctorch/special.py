@@ -1,8 +1,8 @@
 """torch.special: special functions, elementwise.
 
-Values from scipy.special's compiled ufuncs on the tensors' memory (see
-ctorch._special, the engine shared with the torch-level names digamma,
-lgamma, erfinv, ...); erf, exp2, expm1, log1p, expit, round, softmax,
+Values from ctorch's own kernels where they have one, else scipy.special's
+compiled ufuncs on the tensors' memory (see ctorch._special, the engine
+shared with the torch-level names digamma, lgamma, erfinv, ...); erf, exp2, expm1, log1p, expit, round, softmax,
 log_softmax and logsumexp are ctorch's own ops under their special names.
 """
 
@@ -54,11 +54,12 @@ def polygamma(n, input, *, out=None):
     _tensor_arg(input, "special_polygamma", "input", 2)
     kern = ("digamma", "trigamma")[n] if n < 2 else "polygamma"
     return _unary(input, out, "special_polygamma", kern, _polygamma_kernel(n), grad="polygamma",
-                  args=(n,), tkernel=_S._digamma_t if n == 0 else None)
+                  args=(n,), tkernel=(_S._digamma_t, _S._trigamma_t)[n] if n < 2 else None)
 
 
 def gammaln(input, *, out=None):
-    return _unary(input, out, "special_gammaln", "lgamma_vml_cpu", _S._lgamma_kernel, grad="lgamma")
+    return _unary(input, out, "special_gammaln", "lgamma_vml_cpu", _S._lgamma_kernel, grad="lgamma",
+                  tkernel=_S._lgamma_t)
 
 
 def multigammaln(input, p, *, out=None):
@@ -68,7 +69,7 @@ def multigammaln(input, p, *, out=None):
     if p < 1:
         raise RuntimeError("p has to be greater than or equal to 1")
     return _unary(input, out, "special_multigammaln", "arange_cpu", _mvlgamma_kernel(p),
-                  grad="mvlgamma", args=(p,))
+                  grad="mvlgamma", args=(p,), tkernel=_S._mvlgamma_tkernel(p))
 
 
 def gammainc(input, other, *, out=None):
@@ -104,7 +105,8 @@ def erfinv(input, *, out=None):
 
 
 erfcx = _sc_unary("erfcx", "erfcx", half=False, grad="special_erfcx")
-ndtr = _sc_unary("ndtr", "ndtr", kern="erf_vml_cpu", grad="special_ndtr")
+ndtr = _sc_unary("ndtr", "ndtr", kern="erf_vml_cpu", grad="special_ndtr",
+                 tkernel=_S._su_tkernel("NDTR"))
 ndtri = _sc_unary("ndtri", "ndtri", half=False, grad="special_ndtri")
 log_ndtr = _sc_unary("log_ndtr", "log_ndtr", half=False, grad="special_log_ndtr")
 
@@ -112,18 +114,19 @@ log_ndtr = _sc_unary("log_ndtr", "log_ndtr", half=False, grad="special_log_ndtr"
 # ------------------------------------------------------------ Bessel functions
 
 def i0(input, *, out=None):
-    return _unary(input, out, "special_i0", "i0_vml_cpu", _K_i0, grad="i0")
+    return _unary(input, out, "special_i0", "i0_vml_cpu", _K_i0, grad="i0", tkernel=_S._i0_t)
 
 
-i0e = _sc_unary("i0e", "i0e", grad="special_i0e")
-i1 = _sc_unary("i1", "i1", grad="special_i1")
-i1e = _sc_unary("i1e", "i1e", grad="special_i1e")
+i0e = _sc_unary("i0e", "i0e", grad="special_i0e", tkernel=_S._su_tkernel("I0E"))
+i1 = _sc_unary("i1", "i1", grad="special_i1", tkernel=_S._su_tkernel("I1"))
+i1e = _sc_unary("i1e", "i1e", grad="special_i1e", tkernel=_S._su_tkernel("I1E"))
 bessel_j0 = _sc_unary("j0", "bessel_j0", half=False)
 bessel_j1 = _sc_unary("j1", "bessel_j1", half=False)
 bessel_y0 = _sc_unary("y0", "bessel_y0", half=False)
 bessel_y1 = _sc_unary("y1", "bessel_y1", half=False)
-modified_bessel_i0 = _sc_unary("i0", "modified_bessel_i0", half=False)
-modified_bessel_i1 = _sc_unary("i1", "modified_bessel_i1", half=False)
+modified_bessel_i0 = _sc_unary("i0", "modified_bessel_i0", half=False, tkernel=_S._i0_t)
+modified_bessel_i1 = _sc_unary("i1", "modified_bessel_i1", half=False,
+                               tkernel=_S._su_tkernel("I1"))
 modified_bessel_k0 = _sc_unary("k0", "modified_bessel_k0", half=False)
 modified_bessel_k1 = _sc_unary("k1", "modified_bessel_k1", half=False)
 scaled_modified_bessel_k0 = _sc_unary("k0e", "scaled_modified_bessel_k0", half=False)
@@ -155,7 +158,7 @@ def spherical_bessel_j0(input, *, out=None):
 
 # ------------------------------------------------------------ the rest
 
-entr = _sc_unary("entr", "entr", grad="special_entr")
+entr = _sc_unary("entr", "entr", grad="special_entr", tkernel=_S._su_tkernel("ENTR"))
 
 
 def sinc(input, *, out=None):

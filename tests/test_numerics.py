@@ -318,13 +318,32 @@ def _every_float32(step):
     return np.concatenate([bits.view(np.float32), extra])
 
 
+def _lgamma_ref(x):
+    """log|gamma(x)|, +inf at -inf as C's lgamma (scipy's gammaln: -inf)."""
+    import scipy.special
+    return np.where(np.isneginf(x), np.inf, scipy.special.gammaln(x))
+
 FLOAT32_ULPS = [  # (op, float64 reference, ulp bound), bounds from a sweep of every 13th float
     ("exp", np.exp, 1), ("log", np.log, 1), ("log2", np.log2, 1.5), ("log1p", np.log1p, 3),
     ("expm1", np.expm1, 2), ("tanh", np.tanh, 3), ("sin", np.sin, 1), ("cos", np.cos, 1),
     ("erf", None, 1.5), ("atan", np.arctan, 1), ("tan", np.tan, 1.5), ("asin", np.arcsin, 1),
     ("acos", np.arccos, 1), ("sinh", np.sinh, 2.5), ("cosh", np.cosh, 2), ("atanh", np.arctanh, 2.5),
     ("exp2", np.exp2, 1.5), ("log10", np.log10, 1.5), ("erfc", "erfc", 2), ("erfinv", "erfinv", 4),
+    ("lgamma", _lgamma_ref, 1), ("i0", "i0", 1), ("special.i0e", "i0e", 1),
+    ("special.i1", "i1", 1), ("special.i1e", "i1e", 1), ("special.ndtr", "ndtr", 1.5),
+    ("special.entr", "entr", 2),
 ]
+NO_SIGNED_ZERO = ("exp", "log", "log2", "cos", "acos", "cosh", "exp2", "log10", "erfc", "lgamma",
+                  "i0", "special.i0e", "special.ndtr", "special.entr",
+                  "special.i1", "special.i1e")  # i1(-0) = +0, as PyTorch and scipy
+
+
+def _fn(op):
+    """torch.<op>, op a dotted path below torch ("special.ndtr")."""
+    f = torch
+    for part in op.split("."):
+        f = getattr(f, part)
+    return f
 
 
 @pytest.mark.parametrize("op,ref,bound", FLOAT32_ULPS, ids=[u[0] for u in FLOAT32_ULPS])
@@ -335,19 +354,19 @@ def test_float32_transcendentals_within_ulps_of_float64(op, ref, bound):
     x = _every_float32(4099)
     with np.errstate(all="ignore"):
         ref64 = ref(x.astype(np.float64))
-    got = getattr(torch, op)(torch.from_numpy(x)).numpy()
+    got = _fn(op)(torch.from_numpy(x)).numpy()
     assert got.dtype == np.float32
     err = _ulps(got, ref64)
     worst = int(np.argmax(err))
     assert err[worst] <= bound, (op, x[np.isfinite(ref64.astype(np.float32))][worst], err[worst])
     # signed zeros stay signed where the function is odd
-    if op not in ("exp", "log", "log2", "cos", "acos", "cosh", "exp2", "log10", "erfc"):
-        assert np.signbit(getattr(torch, op)(torch.tensor([-0.0])).numpy()[0])
+    if op not in NO_SIGNED_ZERO:
+        assert np.signbit(_fn(op)(torch.tensor([-0.0])).numpy()[0])
     # the same values through float16 (computed in float32, rounded once)
     h = np.linspace(-8, 8, 4001).astype(np.float16)
     with np.errstate(all="ignore"):
         href = ref(h.astype(np.float64)).astype(np.float16)
-    hgot = getattr(torch, op)(torch.from_numpy(h)).numpy()
+    hgot = _fn(op)(torch.from_numpy(h)).numpy()
     ok = np.isclose(hgot.astype(np.float64), href.astype(np.float64), rtol=1e-3, atol=1e-3,
                     equal_nan=True)
     assert ok.all(), (op, h[~ok][:5], hgot[~ok][:5], href[~ok][:5])

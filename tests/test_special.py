@@ -157,6 +157,51 @@ def test_digamma_over_the_whole_line():
                                        atol=1e-12, equal_nan=True)
 
 
+def test_trigamma_over_the_whole_line():
+    # +inf at the poles (0 and the negative integers), NaN at -inf, 0 at +inf;
+    # wide magnitudes in both dtypes (the float kernel and the double one)
+    rng = np.random.default_rng(6)
+    x = np.concatenate([rng.uniform(-30, 30, 400), np.exp(rng.uniform(-60, 60, 200)), -np.arange(0.0, 6.0),
+                        [0.0, -0.0, np.inf, -np.inf, np.nan, 1e-30, 1e-38, -2.5, -1e6 - 0.5, 5.9999, 6.0, 12.0]])
+    for dt in ("float64", "float32"):
+        xd = x.astype(dt)
+        with np.errstate(all="ignore"):
+            want = sc.polygamma(1, xd.astype(np.float64))
+        want[(xd <= 0) & (xd == np.floor(xd))] = np.inf
+        want[xd == -np.inf] = np.nan
+        with np.errstate(over="ignore"):
+            want = want.astype(dt)
+        for f in (lambda t: torch.polygamma(1, t), lambda t: torch.special.polygamma(1, t)):
+            got = f(torch.tensor(xd)).numpy()
+            assert got.dtype == xd.dtype
+            np.testing.assert_allclose(got, want, rtol=1e-13 if dt == "float64" else 1e-6, atol=0,
+                                       equal_nan=True)
+
+
+@pytest.mark.parametrize("name", ["i0", "i0e", "i1", "i1e"])
+def test_modified_bessel_over_wide_ranges(name):
+    # both sides of the kernels' switch from the power series to the
+    # asymptotic series (|x| = 16 for float, 25 for double), up to where I0
+    # and I1 overflow; NaN at +-inf for i0 / i1, 0 for the scaled forms
+    f = getattr(torch.special, name)
+    ref = getattr(sc, name)
+    x = np.concatenate([np.linspace(-700, 700, 20001), np.linspace(-30, 30, 6001),
+                        [0.0, -0.0, 15.999999, 16.000002, 24.999999, 25.000001, 1e-300]])
+    for dt, rtol in (("float64", 1e-13), ("float32", 2e-7)):
+        xd = x.astype(dt)
+        with np.errstate(all="ignore"):
+            want = ref(xd.astype(np.float64)).astype(dt)
+        got = f(torch.tensor(xd)).numpy()
+        assert got.dtype == xd.dtype
+        np.testing.assert_allclose(got, want, rtol=rtol, atol=0)
+        assert not np.signbit(got[xd == 0]).any()
+    specials = f(torch.tensor([np.inf, -np.inf, np.nan], dtype=torch.float64)).numpy()
+    expect = {"i0": [np.nan, np.nan], "i1": [np.nan, np.nan], "i0e": [0.0, 0.0], "i1e": [0.0, -0.0]}[name]
+    np.testing.assert_array_equal(specials, expect + [np.nan])
+    if name == "i1e":
+        assert np.signbit(specials[1])
+
+
 def test_erfinv_outside_and_at_the_ends_of_its_domain():
     rng = np.random.default_rng(6)
     x = np.concatenate([rng.uniform(-3, 3, 300), 1 - 10.0 ** -rng.uniform(1, 16, 100),

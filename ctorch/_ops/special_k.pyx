@@ -1,7 +1,7 @@
 # cython: language_level=3
 """The entry to the special-function kernels of ctorch/_kernels/special.h
-(used by ctorch.special): the orthogonal polynomials, digamma and erfinv,
-on CPU tensors."""
+(used by ctorch.special): the orthogonal polynomials, digamma, erfinv, erfc,
+logit and the other unary functions of unary(), on CPU tensors."""
 
 from libc.stdint cimport int64_t
 
@@ -112,6 +112,35 @@ def erfc(Tensor out, Tensor x):
     with nogil:
         f(dt, x._data, out._data, count)
     return True
+
+
+# the functions of unary() below (special.h's CT_SU_*)
+SU_NDTR = 1
+SU_TRIGAMMA = 2
+SU_ENTR = 3
+SU_LGAMMA = 4
+SU_I0 = 5
+SU_I0E = 6
+SU_I1 = 7
+SU_I1E = 8
+
+
+def unary(int fn, Tensor out, Tensor x):
+    """out = f(x), f the special.h function CT_SU_<fn>, for contiguous
+    float32 / float64 CPU tensors of one dtype with as many elements.
+    Returns False (nothing written) for any other operands, or where the
+    backend has no kernel for that function and dtype."""
+    cdef int dt = _unary_dtype(out, x)
+    if dt < 0:
+        return False
+    cdef ct_special_erfc_fn f = out._storage.backend.special_erfc
+    if f == NULL:
+        return False
+    cdef int64_t count = out._numel
+    cdef int err
+    with nogil:
+        err = f(fn * 2 + dt, x._data, out._data, count)
+    return err == 0
 
 
 def logit(Tensor out, Tensor x, eps):
