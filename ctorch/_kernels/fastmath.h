@@ -157,9 +157,8 @@ CT_FM_INLINE float ct_log1pf(float x) {
 /* expm1(x): x = k ln2 + r with |r| <= ln2/2, expm1(r) from its series to r^8
  * (truncation < 1e-9 relative), then 2^k expm1(r) + (2^k - 1), exact in the
  * subtraction for the small k where cancellation could matter */
-CT_FM_INLINE float ct_expm1f(float x) {
-    float xc = x > 88.72283935546875f ? 88.72283935546875f : (x < -17.5f ? -17.5f : x);
-    float r, kf = ct_ln2_reduce(xc, &r);
+/* expm1(r) for the reduced |r| <= ln2 / 2: r + r^2 q(r), q Taylor's */
+CT_FM_INLINE float ct_expm1_poly(float r) {
     float q = 1.0f / 40320;
     q = q * r + 1.0f / 5040;
     q = q * r + 1.0f / 720;
@@ -167,7 +166,13 @@ CT_FM_INLINE float ct_expm1f(float x) {
     q = q * r + 1.0f / 24;
     q = q * r + 1.0f / 6;
     q = q * r + 0.5f;
-    float p = r + r * r * q;                              /* expm1(r) */
+    return r + r * r * q;
+}
+
+CT_FM_INLINE float ct_expm1f(float x) {
+    float xc = x > 88.72283935546875f ? 88.72283935546875f : (x < -17.5f ? -17.5f : x);
+    float r, kf = ct_ln2_reduce(xc, &r);
+    float p = ct_expm1_poly(r);                           /* expm1(r) */
     int32_t k = (int32_t)kf;
     int32_t ks = k > 25 ? 25 : k;
     float sc = ct_bits_to_float((uint32_t)(ks + 127) << 23);
@@ -192,14 +197,7 @@ CT_FM_INLINE float ct_expm1f(float x) {
 CT_FM_INLINE float ct_tanhf(float x) {
     float a = __builtin_fabsf(x);
     float r, kf = ct_ln2_reduce(2.0f * a, &r);
-    float q = 1.0f / 40320;
-    q = q * r + 1.0f / 5040;
-    q = q * r + 1.0f / 720;
-    q = q * r + 1.0f / 120;
-    q = q * r + 1.0f / 24;
-    q = q * r + 1.0f / 6;
-    q = q * r + 0.5f;
-    float p = r + r * r * q;                              /* expm1(r) */
+    float p = ct_expm1_poly(r);                           /* expm1(r) */
     float sc = ct_bits_to_float((uint32_t)((int32_t)kf + 127) << 23);
     float e = sc * p + (sc - 1.0f);
     float t = e / (e + 2.0f);

@@ -176,7 +176,7 @@ cdef tuple _nonzero_tuple(Tensor mask):
     """Indices of the nonzero elements of mask, one int64 tensor per dim, on
     mask's device (a device mask is read on the host)."""
     cdef int dev = mask._storage.device
-    cdef tuple r = _nonzero_host(_host(_cast(mask, t_bool).contiguous()))
+    cdef tuple r = _nonzero_coords(_host(_cast(mask, t_bool).contiguous()), False)
     if dev < 0:
         return r
     return tuple(_to_device(<Tensor>x, dev) for x in r)
@@ -223,39 +223,31 @@ cdef void _write_coords(const uint8_t *p, Py_ssize_t n, int nd, const Py_ssize_t
             co[k] += 1
 
 
-cdef tuple _nonzero_host(Tensor mask):
+cdef object _nonzero_coords(Tensor mask, bint as_matrix):
+    """The coordinates of a host mask's set elements, written in place: as
+    nonzero()'s (count, ndim) int64 matrix, or (as_matrix False) as one int64
+    column per dim."""
     cdef Tensor m = _cast(mask, t_bool).contiguous()
     cdef Py_ssize_t n = m._numel, cnt
     cdef const uint8_t *p = <const uint8_t *>m._data
     cdef int nd = m._ndim, k
     with nogil:
         cnt = _count_set(p, n)
-    cdef list outs = [_empty_list([cnt], t_int64) for k in range(nd)]
     cdef int64_t *ptrs[CT_MAXDIM]
-    for k in range(nd):
-        ptrs[k] = <int64_t *>(<Tensor>outs[k])._data
-    if cnt:
-        with nogil:
-            _write_coords(p, n, nd, m._shape, ptrs, 1)
-    return tuple(outs)
-
-
-cdef Tensor _nonzero_matrix(Tensor mask):
-    """nonzero()'s (count, ndim) int64 matrix of a host mask, written in place."""
-    cdef Tensor m = _cast(mask, t_bool).contiguous()
-    cdef Py_ssize_t n = m._numel, cnt
-    cdef const uint8_t *p = <const uint8_t *>m._data
-    cdef int nd = m._ndim, k
-    with nogil:
-        cnt = _count_set(p, n)
-    cdef Tensor r = _empty_list([cnt, nd], t_int64)
-    cdef int64_t *ptrs[CT_MAXDIM]
-    for k in range(nd):
-        ptrs[k] = <int64_t *>r._data + k
+    cdef Tensor r = None
+    cdef list outs = None
+    if as_matrix:
+        r = _empty_list([cnt, nd], t_int64)
+        for k in range(nd):
+            ptrs[k] = <int64_t *>r._data + k
+    else:
+        outs = [_empty_list([cnt], t_int64) for k in range(nd)]
+        for k in range(nd):
+            ptrs[k] = <int64_t *>(<Tensor>outs[k])._data
     if cnt and nd:
         with nogil:
-            _write_coords(p, n, nd, m._shape, ptrs, nd)
-    return r
+            _write_coords(p, n, nd, m._shape, ptrs, nd if as_matrix else 1)
+    return r if as_matrix else tuple(outs)
 
 
 def nonzero(input, *, out=None, as_tuple=False):
@@ -266,7 +258,7 @@ def nonzero(input, *, out=None, as_tuple=False):
     if as_tuple:
         return _nonzero_tuple(t)
     cdef int dev = t._storage.device
-    cdef Tensor res = _nonzero_matrix(_host(_cast(t, t_bool).contiguous()))
+    cdef Tensor res = _nonzero_coords(_host(_cast(t, t_bool).contiguous()), True)
     if nd == 0:
         res = _empty_list([res._shape[0], 0], t_int64)
     return _to_out(out, _on(res, dev), "nonzero", OUT_SAME,
