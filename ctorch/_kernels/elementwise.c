@@ -344,11 +344,12 @@ CT_FM_INLINE float ct_divfloorf_fast(float a, float b) {
         uint8_t bad[CT_PASS_BLK];                                                  \
         int big = 0;                                                               \
         CT_SIMD for (int64_t i = b0; i < e; i++) {                                 \
-            float a = (float)(LA), b = (float)(LB);                                \
-            int k = !(OK(a, b));                                                   \
+            /* (own names: LA / LB may name an outer a or b) */                   \
+            float ta = (float)(LA), tb = (float)(LB);                              \
+            int k = !(OK(ta, tb));                                                 \
             bad[i - b0] = (uint8_t)k;                                              \
             big |= k;                                                              \
-            float r = FAST(a, b);                                                  \
+            float r = FAST(ta, tb);                                                \
             o[i] = k ? o[i] : (T)r;                                                \
         }                                                                          \
         if (big)                                                                   \
@@ -535,23 +536,7 @@ CT_MULTIVERSION void ct_pow_##S(char **p, const int64_t *s, int64_t n, const voi
 }
 /* float: fastmath.h's 2^(b log2 a) for a > 0 finite and b finite (a vector
  * pass), powf for the other elements (a second pass over those) */
-#define CT_POWF_PASS(LA, LB)                                                       \
-    for (int64_t b0 = 0; b0 < n; b0 += CT_PASS_BLK) {                              \
-        int64_t e = n - b0 < CT_PASS_BLK ? n : b0 + CT_PASS_BLK;                   \
-        uint8_t bad[CT_PASS_BLK];                                                  \
-        int big = 0;                                                               \
-        CT_SIMD for (int64_t i = b0; i < e; i++) {                                 \
-            float pa = LA, pb = LB;     /* (LB may name the scalar b) */           \
-            int k = !CT_POW_FAST(pa, pb);                                          \
-            bad[i - b0] = (uint8_t)k;                                              \
-            big |= k;                                                              \
-            float r = ct_powf_fast(pa, pb);                                        \
-            o[i] = k ? o[i] : r;                                                   \
-        }                                                                          \
-        if (big)                                                                   \
-            for (int64_t i = b0; i < e; i++)                                       \
-                if (bad[i - b0]) o[i] = powf(LA, LB);                              \
-    }
+#define CT_POWF_PASS(LA, LB) CT_TWO_PASS_BIN_BODY(float, CT_POW_FAST, ct_powf_fast, powf, LA, LB)
 #define CT_POWF_GEN CT_POWF_PASS(A[i], b)
 #define CT_POWF_TT                                                                 \
     if (s[0] == 4 && s[1] == 4 && s[2] == 4) {                                     \
