@@ -23,6 +23,7 @@ from ctorch._ops.creation import empty as _empty, full as _full, zeros as _zeros
 from ctorch._ops.elementwise import where as _where
 from ctorch._ops.views import diagonal as _diagonal
 from ctorch._ops.products import matmul, _conj, _mH, dot as _dot  # noqa: F401  (matmul: torch.linalg.matmul)
+from ctorch._ops.products import _cross_kernel
 from ctorch.autograd._node import _record, is_grad_enabled as _is_grad_enabled
 from ctorch.return_types import (
     linalg_qr as _QR, linalg_svd as _SVD, linalg_eigh as _EIGH, linalg_slogdet as _SLOGDET,
@@ -1647,21 +1648,36 @@ def _chain_matmul(*matrices, out=None):
 
 # ================================================================== cross
 
-@_takes_tensors("linalg_cross", "input", "other")
+def _tensor_args(fname, input, other):
+    """PyTorch's TypeError for a non-tensor input (position 1) or other (2)."""
+    for i, n, v in ((1, "input", input), (2, "other", other)):
+        if not isinstance(v, Tensor):
+            raise TypeError(f"{fname}(): argument '{n}' (position {i}) must be Tensor, "
+                            f"not {type(v).__name__}")
+
+
 def cross(input, other, *, dim=-1, out=None):
-    if input.dim() != other.dim():
+    if not (isinstance(input, Tensor) and isinstance(other, Tensor)):
+        _tensor_args("linalg_cross", input, other)
+    nd = input.dim()
+    if nd != other.dim():
         raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
     if input.dtype != other.dtype:
         raise RuntimeError(f"expected scalar type {_scalar_name(input.dtype)} but found {_scalar_name(other.dtype)}")
-    nd = input.dim()
-    (d,) = _norm_dims(dim, nd)
+    if type(dim) is int and -nd <= dim < nd:
+        d = dim % nd
+    else:
+        (d,) = _norm_dims(dim, nd)
     if input.shape[d] != 3 or other.shape[d] != 3:
         raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. "
                            f"Got {input.shape[d]} and {other.shape[d]}")
     _same_device_py(input, other)
-    r = _cross_raw(input.detach(), other.detach(), d)
+    # one kernel pass where the device and dtype have one, else a composition
+    r = _cross_kernel(input, other, d)
+    if r is None:
+        r = _cross_raw(input.detach(), other.detach(), d)
     r = _record("linalg_cross", r, (input, other), (d,))
-    return _to_out(r, out, "linalg_cross")
+    return r if out is None else _write_out(out, r, "linalg_cross", 2)
 
 
 def _cross_raw(a, b, d):
@@ -1679,9 +1695,10 @@ def _cross_grads(grad, self, other, dim, needs):
     return ga, gb
 
 
-@_takes_tensors("cross", "input", "other")
 def _cross_legacy(input, other, dim=None, *, out=None):
     """torch.cross: dim defaults to the first dim of size 3."""
+    if not (isinstance(input, Tensor) and isinstance(other, Tensor)):
+        _tensor_args("cross", input, other)
     if dim is None:
         import warnings
         warnings.warn("Using torch.cross without specifying the dim arg is deprecated.\nPlease either pass the "

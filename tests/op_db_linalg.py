@@ -817,7 +817,7 @@ ops += [
                      (lambda T: T.chain_matmul(T.ones(3), T.eye(3)), RuntimeError,
                       "Tensor dimension is 1, expected 2 instead.")]),
     LinalgOp("linalg_cross", lambda T, a, b, **k: T.linalg.cross(a, b, **k), _np_cross,
-             ("float32", "float64", "int64", "complex128"),
+             ("float32", "float64", "int64", "int32", "int8", "complex128"),
              [S(((3,), "c"), ((3,), "s")), S(((2, 3), "t"), ((1, 3), "c")), S(((3, 4), "c"), ((3, 4), "s"), dim=0)],
              complex_vjp=(lambda T, a: (T.linalg.cross(a, a.flip(0), dim=-1 if a.shape[-1] == 3 else 0),), _cot_any),
              errors=[(lambda T: T.linalg.cross(T.ones(4), T.ones(4)), RuntimeError,

@@ -394,6 +394,27 @@ OPS = [
             errors=[(lambda t: t.zeros(3).repeat_interleave(t.tensor([1, -1, 1])), RuntimeError, "repeats can not be negative"),
                     (lambda t: t.zeros(3).repeat_interleave(t.tensor([1, 1]), dim=0), RuntimeError,
                      "repeats must have the same size as input along dim")]),
+    # dense copies of views whose rows are short (unfold, expand) or transposed:
+    # shapes with both last dims >= 8 reach the tiled transposing copy, rows of
+    # 1..8 elements its fixed-length loops
+    ShapeOp("transpose_contiguous", lambda t, x: x.transpose(-1, -2).contiguous(),
+            lambda x: np.ascontiguousarray(np.swapaxes(x, -1, -2)),
+            _s(([(3, 4)], None, {}), ([(19, 37)], None, {}), ([(2, 17, 24)], None, {}),
+               ([(8, 8)], None, {}), ([(70, 9)], None, {})),
+            grad_fn="CloneBackward0"),
+    ShapeOp("unfold_contiguous", lambda t, x, size, step: x.unfold(-1, size, step).contiguous(),
+            lambda x, size, step: np.ascontiguousarray(
+                np.lib.stride_tricks.sliding_window_view(x, size, axis=-1)[..., ::step, :]),
+            _s(([(40,)], lambda r: [8, 4], {}), ([(3, 50)], lambda r: [8, 4], {}),
+               ([(30,)], lambda r: [3, 2], {}), ([(2, 100)], lambda r: [5, 1], {}),
+               ([(9, 90)], lambda r: [20, 3], {})),
+            grad_fn="CloneBackward0"),
+    ShapeOp("expand_contiguous",
+            lambda t, x, n: x[..., :1].expand(*x.shape[:-1], n).contiguous(),
+            lambda x, n: np.broadcast_to(x[..., :1], x.shape[:-1] + (n,)).copy(),
+            _s(([(6, 4)], lambda r: [3], {}), ([(5, 2)], lambda r: [20], {}),
+               ([(2, 3, 2)], lambda r: [8], {}), ([(40, 1)], lambda r: [70], {})),
+            grad_fn="CloneBackward0"),
     ShapeOp("gather", lambda t, x, dim, i: t.gather(x, dim, i), _np_gather,
             _s(([(3, 4)], lambda r: [1, I(np.array([[0, 3], [2, 2], [1, 0]]))], {}),
                ([(3, 4)], lambda r: [0, I(np.array([[2, 0, 1, 1], [0, 0, 0, 0]]))], {}),

@@ -270,6 +270,11 @@ typedef struct ct_backend {
      * of a transposed copy) */
     int (*reduce_cols)(int op, int dtype, const void *x, int64_t n, int64_t cols, int64_t ld,
                        void *out, int64_t *idx);
+    /* ---- shape / composite ops */
+    /* the cross product along one dim (cross.h); -1 for a dtype it lacks;
+     * NULL where a device has none (linalg.cross then composes other ops) */
+    int (*cross)(int dtype, int ndim, const int64_t *shape, const int64_t *strides,
+                 char *const *ptr, const int64_t *cstride, int64_t grain);
 } ct_backend;
 
 /* the CPU backend (cpu_backend.c) */

@@ -9,6 +9,7 @@
 #include "backend.h"
 #include "alloc.h"
 #include "strided.h"
+#include "copy.h"
 
 /* ---- elementwise --------------------------------------------------------- */
 
@@ -429,6 +430,10 @@ static int ct_cpu_elementwise(int kind, int op, int dtype, ct_params *P, const c
         P = &none;
     }
     P->err = 0;
+    /* same-dtype copies with short or transposed rows: typed 2-D loops */
+    if (kind == CT_EW_CAST && op == dtype && it->nargs == 2 &&
+        ct_copy_nd(ct_cpu_itemsize[dtype], it->ndim, it->shape, it->strides, it->ptr, it->grain))
+        return CT_OK;
     if (fn == ct_bf16_marker) return ct_bf16_launch(kind, op, dtype, P, it);
     if (dtype == CT_FLOAT16 && (ct_half_via_float(kind, op) || ct_half_pred_via_float(kind, op))) {
         ct_half_via v = {ct_cpu_loop(kind, op, CT_FLOAT32), P, ct_half_via_float(kind, op)};
@@ -525,6 +530,7 @@ static int ct_cpu_conv_wgrad(int dtype, int64_t es, const char *a, const char *s
 }
 
 #include "rearrange.h"
+#include "cross.h"
 
 const ct_backend ct_cpu_backend = {
     .name = "cpu",
@@ -630,4 +636,6 @@ const ct_backend ct_cpu_backend = {
     .taps = ct_taps,
     .cum_inner = ct_cum_inner,
     .reduce_cols = ct_reduce_cols,
+    /* ---- shape / composite ops */
+    .cross = ct_cross,
 };

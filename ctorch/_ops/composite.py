@@ -31,7 +31,7 @@ from ctorch._ops.shape import (
     hstack as _hstack, stack as _stack, tensor_split as _tensor_split, index_select as _index_select,
     _plain_alias,
 )
-from ctorch._ops.products import diag_embed as _diag_embed, matmul as _matmul
+from ctorch._ops.products import diag_embed as _diag_embed, matmul as _matmul, _block_diag_raw
 from ctorch._ops.complex import _complex_fn as _complex
 from ctorch._ops.reduce import cumsum as _cumsum
 from ctorch.autograd._node import (
@@ -335,30 +335,24 @@ def block_diag(*tensors):
     ts = _tensor_seq(tensors, "block_diag")
     if not ts:
         return _empty(1, 0)
+    dev = ts[0].device
+    grad = False
     for k, x in enumerate(ts):
         if x.dim() > 2:
             raise RuntimeError(f"torch.block_diag: Input tensors must have 2 or fewer dimensions. "
                                f"Input {k} has {x.dim()} dimensions")
-        if x.device != ts[0].device:
+        if k and x.device != dev:
             raise RuntimeError(f"torch.block_diag: input tensors must all be on the same device. "
-                               f"Input 0 is on device {ts[0].device} and input {k} is on device "
+                               f"Input 0 is on device {dev} and input {k} is on device "
                                f"{x.device}.")
+        grad = grad or x.requires_grad
     dtype = ts[0].dtype
     for x in ts[1:]:
-        dtype = _promote(dtype, x.dtype)
-    blocks = [x.reshape(1, 1) if x.dim() == 0 else x.reshape(1, -1) if x.dim() == 1 else x
-              for x in ts]
-    rows = _builtins.sum(b.shape[0] for b in blocks)
-    cols = _builtins.sum(b.shape[1] for b in blocks)
-    with _NoGrad():
-        res = _zeros(rows, cols, dtype=dtype, device=ts[0].device)
-        r = c = 0
-        for b in blocks:
-            h, w = b.shape
-            if h and w:
-                res[r:r + h, c:c + w] = b
-            r += h
-            c += w
+        if x.dtype != dtype:
+            dtype = _promote(dtype, x.dtype)
+    res = _block_diag_raw(ts, dtype)
+    if not (grad and _grad_enabled()):
+        return res
     return _record("block_diag", res, tuple(ts), (tuple(tuple(x.shape) for x in ts),))
 
 
@@ -624,8 +618,9 @@ def _dims_list(v, name):
 def tensordot(a, b, dims=2, out=None):
     if _autocast_state() & 2 and out is None:
         return _autocast_call("tensordot", tensordot, (a, b, dims), None)
-    _check_tensor(a, "tensordot", "a")
-    _check_tensor(b, "tensordot", "b", 2)
+    if not (isinstance(a, Tensor) and isinstance(b, Tensor)):
+        _check_tensor(a, "tensordot", "a")
+        _check_tensor(b, "tensordot", "b", 2)
     if isinstance(dims, Tensor):
         dims = dims.item() if dims.numel() == 1 and dims.dim() == 0 else dims.tolist()
     if isinstance(dims, (list, tuple)):
@@ -645,28 +640,40 @@ def tensordot(a, b, dims=2, out=None):
         raise RuntimeError("both dimension lists should have same length")
     if a.dtype != b.dtype:
         raise RuntimeError("both inputs should have same dtype")
-    wa = [_wrap(x, a.dim()) for x in da]
-    wb = [_wrap(x, b.dim()) for x in db]
+    nda, ndb = a.dim(), b.dim()
+    wa = [x % nda if -nda <= x < nda else _wrap(x, nda) for x in da]
+    wb = [x % ndb if -ndb <= x < ndb else _wrap(x, ndb) for x in db]
+    sha, shb = a.shape, b.shape
+    k = 1
     for x, y, ia, ib in zip(wa, wb, da, db):
-        sa, sb = a.shape[x], b.shape[y]
+        sa, sb = sha[x], shb[y]
         if sa != sb:
             if sa == 1:
                 b = b.sum(y, keepdim=True)
             elif sb == 1:
                 a = a.sum(x, keepdim=True)
+                sa = sb
             else:
                 raise RuntimeError(f"contracted dimensions need to match, but first has size {sa} "
                                    f"in dim {ia} and second has size {sb} in dim {ib}")
-    free_a = [k for k in range(a.dim()) if k not in wa]
-    free_b = [k for k in range(b.dim()) if k not in wb]
-    k = 1
-    for x in wa:
-        k *= a.shape[x]
-    pa = [a.shape[x] for x in free_a]
-    pb = [b.shape[x] for x in free_b]
-    ma = a.permute(free_a + wa).reshape(_prod(pa), k)
-    mb = b.permute(wb + free_b).reshape(k, _prod(pb))
-    r = _matmul(ma, mb).reshape(pa + pb)
+        k *= sa
+    free_a = [x for x in range(nda) if x not in wa]
+    free_b = [x for x in range(ndb) if x not in wb]
+    pa = [sha[x] for x in free_a]
+    pb = [shb[x] for x in free_b]
+    # the permutes and reshapes are skipped where they would not change the
+    # view (one free and one contracted dim: already the matrix)
+    order_a, order_b = free_a + wa, wb + free_b
+    ma = a if order_a == list(range(nda)) else a.permute(order_a)
+    if len(pa) != 1 or len(wa) != 1:
+        ma = ma.reshape(_math.prod(pa), k)
+    mb = b if order_b == list(range(ndb)) else b.permute(order_b)
+    if len(pb) != 1 or len(wb) != 1:
+        mb = mb.reshape(k, _math.prod(pb))
+    r = _matmul(ma, mb)
+    if (len(pa) != 1 or len(pb) != 1 or
+            ((a.requires_grad or b.requires_grad) and _grad_enabled())):
+        r = r.reshape(pa + pb)      # (recorded as PyTorch's final view)
     return _write_out(out, r, "tensordot") if out is not None else r
 
 
@@ -678,15 +685,28 @@ def _prod(xs):
 
 
 def inner(input, other, *, out=None):
-    _check_tensor(input, "inner")
-    _check_tensor(other, "inner", "other", 2)
-    if input.dim() == 0 or other.dim() == 0:
+    if not (isinstance(input, Tensor) and isinstance(other, Tensor)):
+        _check_tensor(input, "inner")
+        _check_tensor(other, "inner", "other", 2)
+    sa, sb = input.shape, other.shape
+    if not sa or not sb:
         r = input * other
     else:
-        if input.shape[-1] != other.shape[-1]:
+        n = sa[-1]
+        if n != sb[-1]:
             raise RuntimeError(f"inner() the last dimension must match on both input tensors but "
-                               f"got shapes {list(input.shape)} and {list(other.shape)}")
-        r = tensordot(input, other, ([-1], [-1]))
+                               f"got shapes {list(sa)} and {list(sb)}")
+        if input.dtype != other.dtype or _autocast_state() & 2:
+            r = tensordot(input, other, ([-1], [-1]))
+        elif len(sa) == 2 and len(sb) == 2 and not (
+                (input.requires_grad or other.requires_grad) and _grad_enabled()):
+            # no history to record: the product itself has the result's shape
+            r = _matmul(input, other.mT)
+        else:
+            # tensordot over the last dims: rows of one times rows of the other
+            ma = input.reshape(_math.prod(sa[:-1]), n)
+            mb = other.reshape(_math.prod(sb[:-1]), n)
+            r = _matmul(ma, mb.mT).reshape(sa[:-1] + sb[:-1])
     return _write_out(out, r, "inner") if out is not None else r
 
 
@@ -751,8 +771,11 @@ def _euclid_mm(x1, x2, batch):
     d2 = _matmul(ea, eb.mT)
     # rounding can make a squared distance negative: clamped to 1e-30 (whose
     # gradient, that of a constant, is zero) before the square root
-    r = _maximum(d2, _full((), 1e-30, dtype=d2.dtype, device=d2.device))
-    r = r.sqrt() if _grad_enabled() and (x1.requires_grad or x2.requires_grad) else r.sqrt_()
+    if _grad_enabled() and (x1.requires_grad or x2.requires_grad):
+        r = _maximum(d2, _full((), 1e-30, dtype=d2.dtype, device=d2.device)).sqrt()
+    else:
+        # no history: both steps in place on the product (no second result-sized block)
+        r = d2.clamp_min_(1e-30).sqrt_()
     return r.reshape(batch + [P, R])
 
 

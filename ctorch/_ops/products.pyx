@@ -825,7 +825,33 @@ def diag(input, diagonal=0, *, out=None):
 
 def kron(input, other, *, out=None):
     cdef Tensor a = _tensor_arg(input, "kron"), b = _tensor_arg(other, "kron")
-    cdef int n = max(a._ndim, b._ndim), d
+    cdef int n = max(a._ndim, b._ndim), d, k
+    cdef Py_ssize_t sh[64]
+    cdef Py_ssize_t st[64]
+    cdef Tensor va, vb, r
+    if n <= 32 and not ((_needs_grad(a) or _needs_grad(b)) and _grad_mode()):
+        # no history: a viewed as (a0, 1, a1, 1, ..) times b as (1, b0, 1, b1, ..),
+        # the dense product viewed as the (a0 b0, a1 b1, ..) result
+        for d in range(n):
+            k = d - (n - a._ndim)
+            sh[2 * d] = a._shape[k] if k >= 0 else 1
+            st[2 * d] = a._stride[k] if k >= 0 else 0
+            sh[2 * d + 1] = 1
+            st[2 * d + 1] = 0
+        va = _view_raw(a, a._offset, 2 * n, sh, st)
+        for d in range(n):
+            k = d - (n - b._ndim)
+            sh[2 * d] = 1
+            st[2 * d] = 0
+            sh[2 * d + 1] = b._shape[k] if k >= 0 else 1
+            st[2 * d + 1] = b._stride[k] if k >= 0 else 0
+        vb = _view_raw(b, b._offset, 2 * n, sh, st)
+        r = va * vb
+        if _is_contiguous(r):
+            for d in range(n):
+                sh[d] = r._shape[2 * d] * r._shape[2 * d + 1]
+            _contiguous_strides(n, sh, st)
+            return _to_out(out, _view_raw(r, r._offset, n, sh, st), "mul", OUT_CAST)
     sa = [1] * (n - a._ndim) + list(a.size())
     sb = [1] * (n - b._ndim) + list(b.size())
     ia, ib = [], []
@@ -834,6 +860,110 @@ def kron(input, other, *, out=None):
         ib += [1, sb[d]]
     r = a.reshape(ia) * b.reshape(ib)
     return _to_out(out, r.reshape([sa[d] * sb[d] for d in range(n)]), "mul", OUT_CAST)
+
+
+# the cross-product member of the backend table (backend.h), under its C name
+cdef extern from "backend.h" nogil:
+    ctypedef struct ct_cross_table "ct_backend":
+        int (*cross)(int dtype, int ndim, const int64_t *shape, const int64_t *strides,
+                     char *const *ptr, const int64_t *cstride, int64_t grain) noexcept nogil
+
+
+def _cross_kernel(Tensor a, Tensor b, int d):
+    """a x b along dim d in one pass of the backend's kernel, without
+    history: a and b of equal ndim with size 3 at d, their other dims
+    broadcast. None when the device or the dtype has no kernel, or the
+    shapes do not broadcast (the caller then composes other ops, which raise
+    PyTorch's error)."""
+    cdef const ct_cross_table *B = <const ct_cross_table *>a._storage.backend
+    cdef int code = a._dtype._code, nd = a._ndim, k, m = 0, n
+    if (B.cross == NULL or b._dtype is not a._dtype or b._storage.backend != a._storage.backend
+            or b._ndim != nd or not (code == CT_FLOAT32 or code == CT_FLOAT64 or code == CT_INT64
+                                     or code == CT_INT32 or code == CT_INT16 or code == CT_INT8
+                                     or code == CT_UINT8)):
+        return None
+    cdef list shape = []
+    cdef Py_ssize_t sa, sb
+    for k in range(nd):
+        sa = a._shape[k]
+        sb = b._shape[k]
+        if sa != sb and sa != 1 and sb != 1:
+            return None
+        shape.append(sa if sb == 1 else sb)
+    cdef Tensor out = _empty_list(shape, a._dtype, a._storage.device)
+    if out._numel == 0:
+        return out
+    cdef int64_t sh[64]
+    cdef int64_t st[3 * 64]
+    cdef int64_t cs[3]
+    cdef char *ptr[3]
+    cdef int64_t es = a._dtype.itemsize
+    n = nd - 1
+    for k in range(nd):
+        if k == d:
+            continue
+        sh[m] = out._shape[k]
+        st[m] = out._stride[k] * es
+        st[n + m] = 0 if a._shape[k] == 1 else a._stride[k] * es
+        st[2 * n + m] = 0 if b._shape[k] == 1 else b._stride[k] * es
+        m += 1
+    cs[0] = out._stride[d] * es
+    cs[1] = a._stride[d] * es
+    cs[2] = b._stride[d] * es
+    ptr[0] = out._data
+    ptr[1] = a._data
+    ptr[2] = b._data
+    cdef int rc
+    if out._numel >= 16384:
+        with nogil:
+            rc = B.cross(code, n, sh, st, ptr, cs, 8192)
+    else:
+        rc = B.cross(code, n, sh, st, ptr, cs, 8192)
+    return out if rc == 0 else None
+
+
+def _block_diag_raw(list ts, DType dt):
+    """The block-diagonal matrix of ts (tensors of at most 2 dims, on one
+    device; a 0-d tensor is a 1 x 1 block, a 1-d one a row) in dtype dt,
+    without history: each block copied (and cast) into its place, the rest
+    of its rows zeroed."""
+    cdef Tensor t, res, v
+    cdef Py_ssize_t rows = 0, cols = 0, r = 0, c = 0, h, w
+    cdef Py_ssize_t sh[2]
+    cdef Py_ssize_t st[2]
+    cdef Py_ssize_t dst_st[2]
+    for x in ts:
+        t = <Tensor>x
+        rows += t._shape[0] if t._ndim == 2 else 1
+        cols += t._shape[t._ndim - 1] if t._ndim else 1
+    res = _empty_list([rows, cols], dt, (<Tensor>ts[0])._storage.device)
+    if res._numel == 0:
+        return res
+    dst_st[0] = cols
+    dst_st[1] = 1
+    for x in ts:
+        t = <Tensor>x
+        if t._ndim == 2:
+            h, w = t._shape[0], t._shape[1]
+            st[0], st[1] = t._stride[0], t._stride[1]
+        else:
+            h, w = 1, (t._shape[0] if t._ndim else 1)
+            st[0], st[1] = 0, (t._stride[0] if t._ndim else 0)
+        if h:
+            # the band of rows [r, r + h): zeros left and right of the block
+            if c:
+                sh[0], sh[1] = h, c
+                _fill(_view_raw(res, res._offset + r * cols, 2, sh, dst_st), 0)
+            if cols - c - w:
+                sh[0], sh[1] = h, cols - c - w
+                _fill(_view_raw(res, res._offset + r * cols + c + w, 2, sh, dst_st), 0)
+            if w:
+                sh[0], sh[1] = h, w
+                v = _view_raw(res, res._offset + r * cols + c, 2, sh, dst_st)
+                _copy_into(v, _view_raw(t, t._offset, 2, sh, st), False)
+        r += h
+        c += w
+    return res
 
 
 cdef object _tensor_matmul(object a, object b):

@@ -134,10 +134,41 @@ cdef Tensor _cat_impl(list ts, int dim_arg, object dim, DType res):
     cdef char *dp
     cdef const char *sp
     cdef int64_t dld, sld, nb
+    cdef Py_ssize_t r0, nr, chunk
+    cdef bint plain = outer > 1 and out._storage.device < 0
+    for x in used:
+        t = <Tensor>x
+        if not (t._dtype is res and _is_contiguous(t)) or t._shape[d] * inner * isz < 256:
+            plain = False
+    dld = total * inner * isz
+    if plain and outer * dld < (1 << 26):
+        # every piece a dense block of rows: the output filled a band of rows
+        # at a time (each input's rows of the band in turn), so that the band
+        # stays in cache while it is written (the copy of a few MiB at most,
+        # which runs on one thread)
+        chunk = max(1, (128 * 1024) // dld)
+        r0 = 0
+        while r0 < outer:
+            nr = min(chunk, outer - r0)
+            off = 0
+            for x in used:
+                t = <Tensor>x
+                sld = t._shape[d] * inner * isz
+                if sld:
+                    dp = out._data + r0 * dld + off * inner * isz
+                    sp = t._data + r0 * sld
+                    with nogil:
+                        out._storage.backend.copy_rows(dp, dld, sp, sld, nr, sld)
+                    _check_device(out)
+                off += t._shape[d]
+            r0 += nr
+        return out
     for x in used:
         t = <Tensor>x
         if t._numel:
-            if t._dtype is res and _is_contiguous(t):
+            # rows of a few elements go through the strided copy (its typed
+            # short-row loops), not one memcpy per row
+            if t._dtype is res and _is_contiguous(t) and (outer == 1 or t._shape[d] * inner * isz >= 256):
                 dp = out._data + off * inner * isz
                 sp = t._data
                 dld = total * inner * isz
@@ -815,16 +846,7 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
     if t._ndim == 0:
         t = _reshape(t, [1])
     shape = list(t.size())
-    cdef Tensor o
-    cdef Py_ssize_t k
-    if d == t._ndim - 1 and 1 < r <= 8 and t._numel > 4096 and not _record(t):
-        # along the last dim, few copies: each one a strided write of the
-        # whole input (a copy from the stride-0 expansion runs r-element rows)
-        o = _empty_list(shape + [r], t._dtype, _dev(t))
-        for k in range(r):
-            o.select(d + 1, k).copy_(t)
-        shape[d] *= r
-        return _reshape(o, shape)
+    # the stride-0 expansion made dense (one typed pass over rows of r elements)
     u = _unsqueeze(t, d + 1)
     big = shape[:d + 1] + [r] + shape[d + 1:]
     e = _expand(u, big)
