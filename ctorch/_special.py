@@ -4,9 +4,9 @@ igamma, igammac, xlogy, sinc, logit and their in-place forms).
 
 The values come from ctorch's own kernels where they have one for the
 operands (ctorch/_kernels/special.c through ctorch._ops.special_k: digamma,
-trigamma, lgamma, erfc, erfinv, ndtr, entr, i0 / i0e / i1 / i1e, logit, on
-contiguous float32 / float64 CPU tensors, some float32 only), otherwise from
-scipy.special's compiled ufuncs, called on the tensors' memory with out=
+trigamma, lgamma, erfc, erfcx, erfinv, ndtr, log_ndtr, entr, i0 / i0e / i1 /
+i1e, logit, on contiguous float32 / float64 CPU tensors, some float32 only),
+otherwise from scipy.special's compiled ufuncs, called on the tensors' memory with out=
 pointing into the freshly allocated result (no copies of CPU inputs; half
 is computed in float and rounded once, by the ufunc's output cast). Integer and bool inputs give the default float dtype, as in
 PyTorch; binary functions broadcast and promote as PyTorch does. CUDA
@@ -470,6 +470,84 @@ def _su_tkernel(name):
     return tkernel
 
 
+def _sb_tkernel(name):
+    """A tkernel (see _compute) for the special_k.bessel function SB_<name>
+    (Bessel, Airy and K functions of contiguous float32 CPU operands, the K
+    functions of float64 too; False, scipy's ufunc then, for others)."""
+    k = []
+
+    def tkernel(r, x):
+        if not k:
+            from ctorch._ops import special_k
+            k.append((special_k.bessel, getattr(special_k, "SB_" + name)))
+        return k[0][0](k[0][1], r, x)
+    return tkernel
+
+
+def _xlogy_t(a, b, rdt):
+    """xlogy by ctorch's own kernel: float32 / float64 CPU operands of the
+    result's dtype, each contiguous with the result's elements or one element
+    (a python number becomes one); None (scipy's ufunc then) otherwise."""
+    if rdt is not _FLOAT and rdt is not _DOUBLE:
+        return None
+    ta, tb = isinstance(a, Tensor), isinstance(b, Tensor)
+    if not ta or not tb:
+        if not ((ta or isinstance(a, (int, float))) and (tb or isinstance(b, (int, float)))) or \
+                isinstance(a, bool) or isinstance(b, bool):
+            return None
+    x = a if ta else None
+    y = b if tb else None
+    if (x is not None and (x.dtype is not rdt or x.is_cuda)) or \
+            (y is not None and (y.dtype is not rdt or y.is_cuda)):
+        return None
+    if x is not None and y is not None and x.shape == y.shape:
+        shape = x.shape
+    else:
+        shape = _broadcast((a, b))
+    r = _empty(shape, dtype=rdt)
+    n = r.numel()
+    if n == 0:
+        return r
+    from ctorch._ops.creation import tensor as _tensor
+    from ctorch._ops.special_k import xlogy as k
+    x = x.detach() if x is not None else _tensor(float(a), dtype=rdt)
+    y = y.detach() if y is not None else _tensor(float(b), dtype=rdt)
+    if (x.numel() != n and x.numel() != 1) or (y.numel() != n and y.numel() != 1):
+        return None
+    return r if k(r, x, y) else None
+
+
+def _igamma_t(upper):
+    """P / Q by ctorch's own kernel for float32 CPU operands of one shape,
+    both contiguous (None, scipy's ufunc then, for others); the elements it
+    leaves (outside 0 < a <= 100, 0 <= x, or where its forms lose accuracy)
+    come from the scipy kernel."""
+    def k(a, x, rdt):
+        if rdt is not _FLOAT or not isinstance(a, Tensor) or not isinstance(x, Tensor) or \
+                a.dtype is not _FLOAT or x.dtype is not _FLOAT or a.shape != x.shape or \
+                a.is_cuda or x.is_cuda or not a.is_contiguous() or not x.is_contiguous():
+            return None
+        from ctorch._ops.special_k import igamma as kern
+        a, x = a.detach(), x.detach()
+        r = _empty_like(a)
+        if r.numel() == 0:
+            return r
+        flag = _empty_like(a, dtype=_UINT8)
+        n = kern(upper, r, a, x, flag)
+        if n < 0:
+            return None
+        if n:
+            o, f = r.numpy(), flag.numpy().view(bool)
+            sub = _L.np.empty(n, _L.np.float32)
+            (_K_gammaincc if upper else _K_gammainc)(sub, a.numpy()[f], x.numpy()[f])
+            o[f] = sub
+        return r
+    return k
+
+
+_igamma_tk, _igammac_tk = _igamma_t(0), _igamma_t(1)
+
+
 _trigamma_t = _su_tkernel("TRIGAMMA")
 _lgamma_t = _su_tkernel("LGAMMA")
 _i0_t = _su_tkernel("I0")
@@ -561,8 +639,8 @@ def mvlgamma(input, p, *, out=None):
 
 
 def _erfc_t(r, x):
-    """erfc by ctorch's own kernel (contiguous float32: a vector loop); on
-    first use this name is rebound to the kernel's entry itself."""
+    """erfc by ctorch's own kernel (contiguous float32 / float64: a vector
+    loop); on first use this name is rebound to the kernel's entry itself."""
     from ctorch._ops.special_k import erfc as k
     global _erfc_t
     _erfc_t = k
@@ -713,15 +791,18 @@ def logit(input, eps=None, *, out=None):
 # ------------------------------------------------------------ binary
 
 def _binary(a, b, out, fname, kern, kernel, *, half=True, ints=True, grad=None, scalars=True,
-            scalar_grads=None):
+            scalar_grads=None, tkernel=None):
     """Two-operand function with PyTorch's broadcasting and promotion.
     scalar_grads: the entries used when the first / second operand is a
-    python number."""
+    python number. tkernel: an own kernel tried first, tkernel(a, b, rdt)
+    -> the result, or None where it does not take the operands."""
     _binary_args(a, b, fname, scalars)
     promoted = _result_type(a, b)
     rdt = _float_of(promoted)
     _check_dtype(promoted if not ints else rdt, kern, half, False, ints)
-    r = _compute(kernel, (a, b), rdt)
+    r = tkernel(a, b, rdt) if tkernel is not None else None
+    if r is None:
+        r = _compute(kernel, (a, b), rdt)
     if grad is not None:
         op = grad
         if scalar_grads is not None and not isinstance(a, Tensor):
@@ -746,17 +827,17 @@ def _inplace_binary(self, other, fn, name, kern=None, half=True, ints=True):
 
 def xlogy(input, other, *, out=None):
     return _binary(input, other, out, "xlogy", "xlogy_cpu", _K_xlogy, grad="xlogy",
-                   scalar_grads=("xlogy.Scalar_Self", "xlogy.Scalar_Other"))
+                   scalar_grads=("xlogy.Scalar_Self", "xlogy.Scalar_Other"), tkernel=_xlogy_t)
 
 
 def igamma(input, other, *, out=None):
     return _binary(input, other, out, "igamma", "igamma_cpu", _K_gammainc,
-                   ints=False, grad="igamma", scalars=False)
+                   ints=False, grad="igamma", scalars=False, tkernel=_igamma_tk)
 
 
 def igammac(input, other, *, out=None):
     return _binary(input, other, out, "igammac", "igammac_cpu", _K_gammaincc,
-                   ints=False, grad="igammac", scalars=False)
+                   ints=False, grad="igammac", scalars=False, tkernel=_igammac_tk)
 
 
 # ------------------------------------------------------------ in place

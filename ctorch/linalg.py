@@ -22,6 +22,7 @@ from ctorch._core.tensor import Tensor, from_numpy as _from_numpy
 from ctorch._ops.creation import empty as _empty, full as _full, zeros as _zeros, eye as _eye
 from ctorch._ops.elementwise import where as _where
 from ctorch._ops.views import diagonal as _diagonal
+from ctorch._ops.reduce import _norm2
 from ctorch._ops.products import matmul, _conj, _mH, dot as _dot  # noqa: F401  (matmul: torch.linalg.matmul)
 from ctorch._ops.products import _cross_kernel
 from ctorch.autograd._node import _record, is_grad_enabled as _is_grad_enabled
@@ -33,6 +34,7 @@ from ctorch.return_types import (
     linalg_ldl_factor as _LDL, linalg_ldl_factor_ex as _LDLEX, triangular_solve as _TRISOLVE,
 )
 from ctorch._ops.products import _autocast_state, _autocast_call
+from ctorch._ops import linalg_k as _lk
 
 
 class _SerialLinalg:
@@ -248,7 +250,32 @@ def _first_failure(a, name, **kwargs):
 # linalg_solve_ex, linalg_cholesky_ex, linalg_qr, linalg_svd, linalg_eigh);
 # their formulas are in ctorch.autograd.derivatives.
 
+def _first_info(info):
+    """(batch element, info) of the first nonzero entry of the int32 info
+    tensor, or None."""
+    return _lk.first_nonzero(info)
+
+
+def _inv_kernel(A):
+    """inv(A) by ctorch's LU kernels (None where they do not apply)."""
+    n = A.shape[-1]
+    f = _lk.lu(A) if n else None
+    if f is None:
+        return None
+    LU, piv, info = f
+    bad = _first_info(info)
+    if bad is not None:
+        b, i = bad
+        raise LinAlgError(f"linalg.inv: {_batch_prefix(b, A.shape)}The diagonal element {i} is zero, "
+                          "the inversion could not be completed because the input matrix is singular.")
+    return _lk.lu_inv(LU, piv)
+
+
 def _inv_raw(A):
+    if not A.is_cuda:
+        r = _inv_kernel(A.detach())
+        if r is not None:
+            return r
     a = _np_in(A)
     try:
         r = _np.linalg.inv(a)
@@ -287,14 +314,19 @@ def inv_ex(A, *, check_errors=False, out=None):
 
 def det(A, *, out=None):
     _check(A, "linalg.det")
-    r = _factor(_np.linalg.det(_np_in(A)), A)
+    r = None if A.is_cuda or not A.shape[-1] else _lk.det(A.detach(), False)
+    if r is None:
+        r = _factor(_np.linalg.det(_np_in(A)), A)
     return _to_out(_record("linalg_det", r, (A,)), out, "linalg_det")
 
 
 def slogdet(A, *, out=None):
     _check(A, "linalg.slogdet")
-    s, l = _np.linalg.slogdet(_np_in(A))
-    r = _record("linalg_slogdet", (_factor(s, A), _factor(l, A, real=True)), (A,))
+    r = None if A.is_cuda or not A.shape[-1] else _lk.det(A.detach(), True)
+    if r is None:
+        s, l = _np.linalg.slogdet(_np_in(A))
+        r = (_factor(s, A), _factor(l, A, real=True))
+    r = _record("linalg_slogdet", r, (A,))
     return _SLOGDET(*r)
 
 
@@ -304,7 +336,34 @@ def _vector_case(A, B):
     return B.dim() == 1 or (B.dim() == A.dim() - 1 and tuple(B.shape) == tuple(A.shape[:-1]))
 
 
+def _solve_kernel(A, B, vec):
+    """A^-1 B by ctorch's LU kernels (None where they do not apply)."""
+    f = _lk.lu(A) if A.shape[-1] else None
+    if f is None:
+        return None
+    LU, piv, info = f
+    bad = _first_info(info)
+    if bad is not None:
+        raise LinAlgError(f"torch.linalg.solve: {_batch_prefix(bad[0], A.shape)}The solver failed because "
+                          "the input matrix is singular.")
+    if vec:
+        B = B.unsqueeze(-1)
+    if tuple(LU.shape[:-2]) != tuple(B.shape[:-2]):
+        batch = _broadcast_shape(tuple(LU.shape[:-2]), tuple(B.shape[:-2]))
+        n = LU.shape[-1]
+        LU, piv = LU.expand(*batch, n, n), piv.expand(*batch, n)
+        B = B.expand(*batch, *B.shape[-2:])
+    X = _lk.lu_solve(LU, piv, B, True, False)
+    if X is not None and vec:
+        X = X.squeeze(-1)
+    return X
+
+
 def _solve_raw(A, B, vec):
+    if not A.is_cuda and A.dtype == B.dtype:
+        X = _solve_kernel(A.detach(), B.detach(), vec)
+        if X is not None:
+            return X
     a, b = _np_in(A), _np_in(B)
     if vec:
         b = b[..., None]
@@ -338,20 +397,48 @@ def solve(A, B, *, left=True, out=None):
 
 # ------------------------------------------------------------------ cholesky
 
-def _cholesky_raw(A):
+@_serial
+def _potrf_each(a):
+    """(L, info) of each matrix of `a` by LAPACK's potrf: where it stops,
+    the partial factor it leaves (the failing minor's diagonal entry, the
+    columns after it unfactored)."""
+    fn = _lapack("potrf", a)
+    flat = a.reshape((-1,) + a.shape[-2:])
+    Ls = _np.empty_like(flat)
+    infos = _np.zeros(flat.shape[0], _np.int32)
+    for i in range(flat.shape[0]):
+        Ls[i], infos[i] = fn(flat[i], lower=1, clean=1)
+    return Ls.reshape(a.shape), infos.reshape(a.shape[:-2])
+
+
+def _cholesky_info(A):
+    """(L, info) of A without raising: L the lower factor (partial where the
+    factorization stops), info int32 on the CPU (potrf's, per matrix)."""
+    r = None if A.is_cuda or not A.shape[-1] else _lk.cholesky(A.detach())
+    if r is not None:
+        return r
     a = _np_in(A)
     try:
-        L = _np.linalg.cholesky(a)
+        return _factor(_np.linalg.cholesky(a), A), _zeros(A.shape[:-2], dtype=_int32)
     except _np.linalg.LinAlgError:
-        bad = _first_failure(a, "potrf", lower=1)
-        if bad is not None:
-            i, info = bad
-            raise LinAlgError(
-                f"linalg.cholesky: {_batch_prefix(i, a.shape)}The factorization could not be completed "
-                f"because the input is not positive-definite (the leading minor of order {info} "
-                "is not positive-definite).")
-        raise
-    return _factor(L, A)
+        L, info = _potrf_each(a)
+        return _factor(L, A), _from_numpy(info)
+
+
+def _check_cholesky_info(info, shape, name):
+    bad = _first_info(info)
+    if bad is not None:
+        i, v = bad
+        raise LinAlgError(
+            f"{name}: {_batch_prefix(i, shape)}The factorization could not be completed "
+            f"because the input is not positive-definite (the leading minor of order {v} "
+            "is not positive-definite).")
+
+
+def _cholesky_raw(A):
+    L, info = _cholesky_info(A)
+    _check_cholesky_info(info, A.shape, "linalg.cholesky")
+    return L
 
 
 def cholesky(A, *, upper=False, out=None):
@@ -363,7 +450,15 @@ def cholesky(A, *, upper=False, out=None):
 
 
 def cholesky_ex(A, *, upper=False, check_errors=False, out=None):
-    return _CHOLEX(cholesky(A, upper=upper), _zeros(A.shape[:-2], dtype=_int32, device=A.device))
+    _check(A, "linalg.cholesky")
+    L, info = _cholesky_info(A)
+    if check_errors:
+        _check_cholesky_info(info, A.shape, "linalg.cholesky_ex")
+    L = _record("linalg_cholesky_ex", L, (A,))
+    if upper:
+        L = _mH(L)
+    r = _CHOLEX(L, info.to(A.device))
+    return r if out is None else _fill_out("linalg_cholesky_ex", out, r, (A,))
 
 
 # ------------------------------------------------------------------ qr, svd, eigh
@@ -405,6 +500,12 @@ def _qr_lapack(a):
 
 
 def _qr_raw(A, mode):
+    if not A.is_cuda and 0 < max(A.shape[-2], A.shape[-1]) <= 32:
+        # small matrices: ctorch's Householder kernel (a LAPACK call per
+        # matrix costs more than its arithmetic)
+        r = _lk.qr(A.detach(), mode)
+        if r is not None:
+            return r
     a = _np_in(A)
     if (a.ndim == 2 and a.shape[0] >= a.shape[1] > 0 and a.dtype.char in "fdFD"
             and (mode == "reduced" or a.shape[0] == a.shape[1])):
@@ -586,7 +687,11 @@ def _vector_norm_raw(x, ord, dims, keepdim):
         return _vector_norm_raw(x.to(_float32), ord, dims, keepdim).to(_bfloat16)
     if ord == 2:
         # the squares' pairwise sum (BLAS's dot through numpy costs thousands
-        # of times more where its threads and another library's compete)
+        # of times more where its threads and another library's compete):
+        # one fused pass for float32 / float64
+        r = _norm2(x, rd, keepdim)
+        if r is not None:
+            return r
         a = x.abs() if x.is_complex() else x
         return (a * a).sum(rd, keepdim).sqrt()
     a = x.abs()
@@ -626,6 +731,11 @@ def _vector_norm_backward(grad, self, result, ord, dims, keepdim):
 
 @_takes_tensors("linalg_vector_norm", "x")
 def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
+    if dtype is None and out is None and (type(ord) is int or type(ord) is float) and ord == 2:
+        # the 2-norm of a float tensor that needs no history: the fused kernel
+        r = _norm2(x, dim, keepdim)
+        if r is not None:
+            return r
     if dim is None and dtype is None and out is None and ord == 2 and type(x) is Tensor and \
             (x.dtype.is_floating_point or x.dtype.is_complex):
         # the common case: the 2-norm of all elements
@@ -669,6 +779,13 @@ def _matrix_dims(A, dim, name="linalg.matrix_norm"):
 
 @_takes_tensors("linalg_matrix_norm", "A")
 def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=None):
+    if type(ord) is str and ord == "fro" and dtype is None and out is None and type(A) is Tensor \
+            and A.dim() >= 2 and (type(dim) is tuple or type(dim) is list) and len(dim) == 2:
+        # the Frobenius norm of a float matrix that needs no history: the
+        # fused 2-norm kernel (None for anything else: the general path)
+        r = _norm2(A, dim, keepdim)
+        if r is not None:
+            return r
     if not isinstance(A, Tensor):
         raise TypeError(f"linalg_matrix_norm(): argument 'input' (position 1) must be Tensor, not {type(A).__name__}")
     if A.dim() < 2:
@@ -848,11 +965,20 @@ def _batches(arr):
     return arr.reshape((_prod(arr.shape[:-2]),) + arr.shape[-2:])
 
 
-@_serial
 def _trsm_raw(A, B, upper, left, unitriangular, trans=0):
-    """op(A)^-1 B (left) or B op(A)^-1 (right) with BLAS trsm, batch by batch
-    (trans 0: A, 1: A^T, 2: A^H); no check for a zero diagonal, as PyTorch."""
+    """op(A)^-1 B (left) or B op(A)^-1 (right) (trans 0: A, 1: A^T, 2: A^H);
+    no check for a zero diagonal, as PyTorch."""
     A, B = _batch_broadcast(A, B, "")
+    if not A.is_cuda and A.shape[-1]:
+        X = _lk.trsm(A.detach(), B.detach(), upper, left, unitriangular, trans != 0)
+        if X is not None:
+            return X
+    return _trsm_lapack(A, B, upper, left, unitriangular, trans)
+
+
+@_serial
+def _trsm_lapack(A, B, upper, left, unitriangular, trans=0):
+    """_trsm_raw with BLAS trsm, batch by batch."""
     a, b = _np_in(A), _np_in(B)
     out = _np.empty(_np.broadcast_shapes(b.shape), dtype=_np.result_type(a, b))
     fa, fb = _batches(a), _batches(b)
@@ -1041,6 +1167,10 @@ def _check_lu(A, name):
 def _lu_factor_raw(A, pivot):
     if not pivot and not A.is_cuda:
         raise RuntimeError("linalg.lu_factor: LU without pivoting is not implemented on the CPU")
+    if pivot and not A.is_cuda:
+        r = _lk.lu(A.detach())
+        if r is not None:
+            return r[0], r[1], r[2].numpy()
     lu_t, piv, info = _lu_getrf(_np_in(A)) if pivot else _lu_no_pivoting(_np_in(A))
     LU = _from_numpy(_np.swapaxes(lu_t, -1, -2))        # column-major, not a view
     if LU.dtype != A.dtype or A.is_cuda:
@@ -1246,11 +1376,22 @@ def lu_solve(LU, pivots, B, *, left=True, adjoint=False, out=None):
     return _to_out(X, out, "linalg_lu_solve")
 
 
-@_serial
 def _lu_solve_raw(LU, pivots, B, left, adjoint):
+    n = LU.shape[-1]
+    if not LU.is_cuda and not pivots.is_cuda and n and pivots.dim() >= 1 and pivots.shape[-1] == n \
+            and pivots.dim() - 1 <= LU.dim() - 2:
+        LUb, Bb = _batch_broadcast(LU, B, "")
+        X = _lk.lu_solve(LUb.detach(), pivots.expand(*LUb.shape[:-2], n), Bb.detach(), left, adjoint)
+        if X is not None:
+            return X
+    return _lu_solve_lapack(LU, pivots, B, left, adjoint)
+
+
+@_serial
+def _lu_solve_lapack(LU, pivots, B, left, adjoint):
     if not left:
         # X A = B  <=>  A^H X^H = B^H
-        return _mH(_lu_solve_raw(LU, pivots, _mH(B), True, not adjoint))
+        return _mH(_lu_solve_lapack(LU, pivots, _mH(B), True, not adjoint))
     LUb, Bb = _batch_broadcast(LU, B, "")
     lu_, b = _np_in(LUb), _np_in(Bb)
     piv = pivots.detach().cpu().numpy()

@@ -74,12 +74,13 @@ def multigammaln(input, p, *, out=None):
 
 def gammainc(input, other, *, out=None):
     return _binary(input, other, out, "special_gammainc", "igamma_cpu",
-                   _K_gammainc, ints=False, grad="igamma", scalars=False)
+                   _K_gammainc, ints=False, grad="igamma", scalars=False, tkernel=_S._igamma_tk)
 
 
 def gammaincc(input, other, *, out=None):
     return _binary(input, other, out, "special_gammaincc", "igammac_cpu",
-                   _K_gammaincc, ints=False, grad="igammac", scalars=False)
+                   _K_gammaincc, ints=False, grad="igammac", scalars=False,
+                   tkernel=_S._igammac_tk)
 
 
 def _zeta_kernel(o, x, q):
@@ -104,11 +105,13 @@ def erfinv(input, *, out=None):
                   grad="erfinv", tkernel=_S._erfinv_t)
 
 
-erfcx = _sc_unary("erfcx", "erfcx", half=False, grad="special_erfcx")
+erfcx = _sc_unary("erfcx", "erfcx", half=False, grad="special_erfcx",
+                  tkernel=_S._su_tkernel("ERFCX"))
 ndtr = _sc_unary("ndtr", "ndtr", kern="erf_vml_cpu", grad="special_ndtr",
                  tkernel=_S._su_tkernel("NDTR"))
 ndtri = _sc_unary("ndtri", "ndtri", half=False, grad="special_ndtri")
-log_ndtr = _sc_unary("log_ndtr", "log_ndtr", half=False, grad="special_log_ndtr")
+log_ndtr = _sc_unary("log_ndtr", "log_ndtr", half=False, grad="special_log_ndtr",
+                     tkernel=_S._su_tkernel("LOG_NDTR"))
 
 
 # ------------------------------------------------------------ Bessel functions
@@ -120,25 +123,38 @@ def i0(input, *, out=None):
 i0e = _sc_unary("i0e", "i0e", grad="special_i0e", tkernel=_S._su_tkernel("I0E"))
 i1 = _sc_unary("i1", "i1", grad="special_i1", tkernel=_S._su_tkernel("I1"))
 i1e = _sc_unary("i1e", "i1e", grad="special_i1e", tkernel=_S._su_tkernel("I1E"))
-bessel_j0 = _sc_unary("j0", "bessel_j0", half=False)
-bessel_j1 = _sc_unary("j1", "bessel_j1", half=False)
-bessel_y0 = _sc_unary("y0", "bessel_y0", half=False)
-bessel_y1 = _sc_unary("y1", "bessel_y1", half=False)
+bessel_j0 = _sc_unary("j0", "bessel_j0", half=False, tkernel=_S._sb_tkernel("J0"))
+bessel_j1 = _sc_unary("j1", "bessel_j1", half=False, tkernel=_S._sb_tkernel("J1"))
+bessel_y0 = _sc_unary("y0", "bessel_y0", half=False, tkernel=_S._sb_tkernel("Y0"))
+bessel_y1 = _sc_unary("y1", "bessel_y1", half=False, tkernel=_S._sb_tkernel("Y1"))
 modified_bessel_i0 = _sc_unary("i0", "modified_bessel_i0", half=False, tkernel=_S._i0_t)
 modified_bessel_i1 = _sc_unary("i1", "modified_bessel_i1", half=False,
                                tkernel=_S._su_tkernel("I1"))
-modified_bessel_k0 = _sc_unary("k0", "modified_bessel_k0", half=False)
-modified_bessel_k1 = _sc_unary("k1", "modified_bessel_k1", half=False)
-scaled_modified_bessel_k0 = _sc_unary("k0e", "scaled_modified_bessel_k0", half=False)
-scaled_modified_bessel_k1 = _sc_unary("k1e", "scaled_modified_bessel_k1", half=False)
+modified_bessel_k0 = _sc_unary("k0", "modified_bessel_k0", half=False,
+                                tkernel=_S._sb_tkernel("K0"))
+modified_bessel_k1 = _sc_unary("k1", "modified_bessel_k1", half=False,
+                                tkernel=_S._sb_tkernel("K1"))
+scaled_modified_bessel_k0 = _sc_unary("k0e", "scaled_modified_bessel_k0", half=False,
+                                       tkernel=_S._sb_tkernel("K0E"))
+scaled_modified_bessel_k1 = _sc_unary("k1e", "scaled_modified_bessel_k1", half=False,
+                                       tkernel=_S._sb_tkernel("K1E"))
+
+
+_AIRY_T = _S._sb_tkernel("AIRY_AI")
 
 
 def _airy_kernel(o, x):
     _L.sc.airy(x, out=(o, None, None, None), dtype=_cdt(o))
+    # Ai underflows to 0 from x ~ 105 on; scipy's airy gives NaN past ~1e9
+    # (PyTorch 0; NaN at +inf)
+    big = (x > 200) & (x < float("inf"))
+    if big.any():
+        o[big] = 0
 
 
 def airy_ai(input, *, out=None):
-    return _unary(input, out, "special_airy_ai", "airy_ai_cpu", _airy_kernel, half=False)
+    return _unary(input, out, "special_airy_ai", "airy_ai_cpu", _airy_kernel, half=False,
+                  tkernel=_AIRY_T)
 
 
 def _spherical_j0_kernel(o, x):
@@ -175,7 +191,8 @@ def logit(input, eps=None, *, out=None):
 
 def xlogy(input, other, *, out=None):
     return _binary(input, other, out, "special_xlogy", "xlogy_cpu", _K_xlogy,
-                   grad="xlogy", scalar_grads=("xlogy.Scalar_Self", "xlogy.Scalar_Other"))
+                   grad="xlogy", scalar_grads=("xlogy.Scalar_Self", "xlogy.Scalar_Other"),
+                   tkernel=_S._xlogy_t)
 
 
 def xlog1py(input, other, *, out=None):

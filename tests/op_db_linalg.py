@@ -1052,6 +1052,19 @@ def _poison(x):
     return x
 
 
+
+_NOT_PD = [[[4., 2, 0], [2, 1, 3], [0, 3, 5]], [[4., 2, 0], [2, 5, 3], [0, 3, 5]],
+           [[1., 0, 0], [0, 1, 0], [0, 0, -1]]]
+
+
+def _np_potrf_each(a, upper=False):
+    """LAPACK's potrf on each matrix of _NOT_PD in a's dtype: the factor, and
+    where it stops the partial factor it leaves."""
+    m = np.array(_NOT_PD, dtype=a.dtype)
+    fn = _sl.lapack.get_lapack_funcs("potrf", (m,))
+    L = np.stack([fn(x, lower=1, clean=1)[0] for x in m])
+    return np.swapaxes(L, -1, -2) if upper else L
+
 ops += [
     LinalgOp(f"matmul_float32_k{k}", lambda T, a, b: T.matmul(a, b), _mm64, ("float32",),
              _gemm_samples(k), grad=False, tol=_gemm_tol(k))
@@ -1086,4 +1099,96 @@ ops += [
              lambda T, c, a, b, **k: T.baddbmm(c.fill_(float("nan")), a, b, **k), _addmm64, ("float32",),
              [S(((4, 31, 33), "c"), ((4, 31, 63), "c"), ((4, 63, 33), "t"), beta=0, alpha=1)],
              grad=False, tol=_gemm_tol(63)),
+    # ------------------------------------------------------------ LU / Cholesky / triangular kernels
+    # batches of small matrices (one matrix per loop iteration, pivoting needed), orders from
+    # 64 on (the recursive, gemm-based kernels), non-contiguous and broadcast batches
+    LinalgOp("kernel_lu_factor", lambda T, a: T.linalg.lu_factor(a).LU, _batched(_np_lu_factor),
+             ("float32", "float64"), [S(((5, 8, 8), "c")), S(((3, 8, 8), "t")), S(((2, 6, 6), "s")),
+                                      S(((70, 70), "c")), S(((80, 66), "t")), S(((66, 80), "c"))],
+             grad=False, tol=(1e-3, 1e-3)),
+    LinalgOp("kernel_lu_factor_pivots", lambda T, a: T.linalg.lu_factor(a).pivots,
+             _batched(lambda a: (_sl.lu_factor(a)[1] + 1).astype(np.int32)), ("float32", "float64"),
+             [S(((6, 8, 8), "c")), S(((4, 8, 8), "s")), S(((70, 70), "t")), S(((2, 66, 80), "c")),
+              S(((300, 8, 8), "c"))],
+             grad=False),
+    LinalgOp("kernel_det", lambda T, a: T.linalg.det(a), np.linalg.det, ("float32", "float64"),
+             [S(((6, 8, 8), "c")), S(((3, 8, 8), "s")), S(((70, 70), "t"))], grad=False, tol=(1e-3, 1e-3)),
+    LinalgOp("kernel_slogdet", lambda T, a: T.stack(list(T.linalg.slogdet(a))),
+             lambda a: np.stack(np.linalg.slogdet(a)), ("float32", "float64"),
+             [S(((6, 8, 8), "c")), S(((70, 70), "t"))], grad=False),
+    LinalgOp("kernel_inv", lambda T, a: T.linalg.inv(a), np.linalg.inv, ("float32", "float64"),
+             [S(((6, 8, 8), "c")), S(((3, 8, 8), "t")), S(((70, 70), "c")), S(((2, 70, 70), "s"))],
+             domain="wellcond", grad=False),
+    LinalgOp("kernel_solve", lambda T, a, b: T.linalg.solve(a, b),
+             lambda a, b: np.linalg.solve(a, b[..., None])[..., 0] if b.ndim == 1 else np.linalg.solve(a, b),
+             ("float32", "float64"),
+             [S(((6, 8, 8), "c"), ((6, 8, 3), "c")), S(((2, 1, 8, 8), "t"), ((3, 8, 2), "s")),
+              S(((300, 8, 8), "c"), ((300, 8, 4), "c")),
+              S(((70, 70), "c"), ((70, 20), "t")), S(((70, 70), "s"), ((70,), "s"))],
+             domain="wellcond", grad=False,
+             errors=[(lambda T: T.linalg.solve(T.stack([T.eye(3), T.tensor([[1., 2, 3], [2, 4, 6], [1, 1, 1]])]),
+                                               T.ones(2, 3, 1)), RuntimeError,
+                      "torch.linalg.solve: (Batch element 1): The solver failed because the input matrix is singular.")]),
+    LinalgOp("kernel_lu_solve", lambda T, a, b, **k: T.linalg.lu_solve(*T.linalg.lu_factor(a), b, **k),
+             lambda a, b, left=True, adjoint=False: (lambda A: np.linalg.solve(A, b) if left else np.swapaxes(
+                 np.linalg.solve(np.swapaxes(A, -1, -2), np.swapaxes(b, -1, -2)), -1, -2))(
+                 np.swapaxes(a, -1, -2) if adjoint else a),
+             ("float32", "float64"),
+             [S(((6, 8, 8), "c"), ((6, 8, 3), "c")), S(((6, 8, 8), "t"), ((6, 3, 8), "s"), left=False),
+              S(((70, 70), "c"), ((70, 20), "t"), adjoint=True), S(((70, 70), "c"), ((20, 70), "c"), left=False)],
+             domain="wellcond", grad=False),
+    LinalgOp("kernel_cholesky", lambda T, a: T.linalg.cholesky(_spd(T, a)),
+             lambda a: np.linalg.cholesky(_spd_np(a)), ("float32", "float64"),
+             [S(((6, 8, 8), "c")), S(((3, 8, 8), "s")), S(((70, 70), "t"))], grad=False,
+             errors=[(lambda T: T.linalg.cholesky(T.stack([T.eye(3), -T.eye(3)])), RuntimeError,
+                      "linalg.cholesky: (Batch element 1): The factorization could not be completed because the "
+                      "input is not positive-definite (the leading minor of order 1 is not positive-definite)."),
+                     (lambda T: T.linalg.cholesky(T.diag(T.tensor([1., 2, -1, 4]))), RuntimeError,
+                      "(the leading minor of order 3 is not positive-definite)")]),
+    LinalgOp("kernel_solve_triangular",
+             lambda T, a, b, upper=True, **k: T.linalg.solve_triangular(_tri_t(T, a, upper), b, upper=upper, **k),
+             lambda a, b, upper=True, left=True, unitriangular=False: (lambda A: (
+                 np.linalg.solve(A, b) if left else np.swapaxes(np.linalg.solve(
+                     np.swapaxes(A, -1, -2), np.swapaxes(b, -1, -2)), -1, -2)))(
+                 _tri_np(a, upper) if not unitriangular else
+                 _tri_np(a, upper) - np.einsum("...ii->...i", _tri_np(a, upper))[..., None] * np.eye(a.shape[-1], dtype=a.dtype)
+                 + np.eye(a.shape[-1], dtype=a.dtype)),
+             ("float32", "float64"),
+             [S(((6, 8, 8), "c"), ((6, 8, 3), "c")), S(((8, 8), "t"), ((4, 8, 2), "s"), upper=False),
+              S(((6, 8, 8), "s"), ((6, 3, 8), "c"), left=False, unitriangular=True),
+              S(((70, 70), "c"), ((70, 20), "c"), upper=False), S(((70, 70), "t"), ((20, 70), "t"), left=False),
+              S(((70, 70), "c"), ((70, 20), "s"))],
+             grad=False),
+    LinalgOp("kernel_qr_Q", lambda T, a, **k: T.linalg.qr(a, **k).Q,
+             lambda a, mode="reduced": np.linalg.qr(a, mode=mode)[0], ("float32", "float64"),
+             [S(((6, 8, 8), "c")), S(((3, 7, 4), "t")), S(((2, 4, 7), "s")), S(((5, 3), "c"), mode="complete"),
+              S(((2, 3, 5), "t"), mode="complete"), S(((32, 32), "c"))], grad=False),
+    LinalgOp("kernel_qr_R", lambda T, a, **k: T.linalg.qr(a, **k).R,
+             lambda a, mode="reduced": np.linalg.qr(a, mode=mode)[1] if mode != "r" else np.linalg.qr(a, mode="r"),
+             ("float32", "float64"),
+             [S(((6, 8, 8), "c")), S(((3, 7, 4), "t")), S(((2, 4, 7), "s")), S(((5, 3), "c"), mode="complete"),
+              S(((2, 6, 4), "c"), mode="r"), S(((4, 1), "c"))], grad=False),
+    LinalgOp("cholesky_ex_not_pd_in_batch",
+             lambda T, a, upper=False: T.linalg.cholesky_ex(T.tensor(_NOT_PD, dtype=a.dtype), upper=upper).L,
+             _np_potrf_each, ("float32", "float64"), [S(((1, 1), "c")), S(((1, 1), "c"), upper=True)],
+             grad=False,
+             errors=[(lambda T: T.linalg.cholesky_ex(T.tensor(_NOT_PD), check_errors=True), RuntimeError,
+                      "linalg.cholesky_ex: (Batch element 0): The factorization could not be completed because "
+                      "the input is not positive-definite (the leading minor of order 2 is not positive-definite)."),
+                     (lambda T: T.linalg.cholesky(T.tensor(_NOT_PD[1:])), RuntimeError,
+                      "linalg.cholesky: (Batch element 1): The factorization could not be completed because "
+                      "the input is not positive-definite (the leading minor of order 3 is not positive-definite).")]),
+    LinalgOp("cholesky_ex_not_pd_in_batch_info",
+             lambda T, a: T.linalg.cholesky_ex(T.tensor(_NOT_PD, dtype=a.dtype)).info,
+             lambda a: np.array([2, 0, 3], dtype=np.int32), ("float32", "float64", "complex128"),
+             [S(((1, 1), "c"))], grad=False),
+    LinalgOp("kernel_inv_singular_in_batch_info",
+             lambda T, a: T.linalg.inv_ex(T.stack([T.eye(3), T.tensor([[1., 2, 3], [2, 4, 6], [1, 1, 1]]),
+                                                     T.zeros(3, 3)]).to(a.dtype)).info,
+             lambda a: np.array([0, 3, 1], dtype=np.int32), ("float32", "float64"), [S(((1, 1), "c"))], grad=False,
+             errors=[(lambda T: T.linalg.inv(T.stack([T.eye(3), T.tensor([[1., 2, 3], [2, 4, 6], [1, 1, 1]])])),
+                      RuntimeError, "linalg.inv: (Batch element 1): The diagonal element 3 is zero, the inversion "
+                                    "could not be completed because the input matrix is singular."),
+                     (lambda T: T.linalg.lu_factor(T.stack([T.eye(3), T.tensor([[1., 2, 3], [2, 4, 6], [1, 1, 1]])])),
+                      RuntimeError, "torch.linalg.lu_factor: (Batch element 1): U[3,3] is zero")]),
 ]

@@ -63,7 +63,8 @@ def _logit_eps(x):
 
 
 def _airy_ai(x):
-    return sc.airy(x)[0]
+    # Ai underflows to 0 for large x (scipy's airy gives NaN there past ~1e9)
+    return np.where((x > 200) & (x < np.inf), 0, sc.airy(x)[0]).astype(x.dtype)
 
 
 def _polygamma(n):

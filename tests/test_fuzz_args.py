@@ -90,8 +90,6 @@ KNOWN_BUGS = [
      "normal_(mean=inf), detach_() of a view, scatter_add with a mismatched index accepted"),
     (r"^torch\.eye\(torch\.tensor", r"PyTorch returns",
      "0-d integer tensors not accepted as int size arguments (eye)"),
-    (r"^torch\.linalg\.cholesky_ex\(", r"PyTorch returns",
-     "linalg.cholesky_ex raises LinAlgError instead of returning info"),
     (r"\bnorm\(float\('inf'\)\)", r"not available yet", "Tensor.norm(p=inf) not implemented"),
     (r"^torch\.(rsub|sub|subtract)\(|\.(sub|subtract|add)_?\(", r"takes exactly 2 positional arguments",
      "the deprecated (other, alpha) positional form of add/sub/rsub is refused"),

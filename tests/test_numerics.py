@@ -372,6 +372,47 @@ def test_float32_transcendentals_within_ulps_of_float64(op, ref, bound):
     assert ok.all(), (op, h[~ok][:5], hgot[~ok][:5], href[~ok][:5])
 
 
+def _floats_between(lo, hi, step):
+    """Every step-th float32 in [lo, hi] (by bit pattern, each sign apart)."""
+    bits = lambda v: int(np.array(v, np.float32).view(np.uint32))
+    parts = []
+    if hi >= 0:
+        parts.append(np.arange(bits(max(lo, 0.0)), bits(hi) + 1, step, dtype=np.uint64))
+    if lo < 0:
+        parts.append(np.arange(bits(-0.0), bits(lo) + 1, step, dtype=np.uint64))
+    return np.concatenate(parts).astype(np.uint32).view(np.float32)
+
+
+# the error-function family's own kernels, densely over the range where the
+# result is neither 0 nor its limit: (op, scipy.special name, lo, hi, float32
+# ulp bound, float64 relative bound; scipy's double values are themselves
+# good to about 1e-14 there)
+ERF_FAMILY = [
+    ("erfc", "erfc", -4.0, 10.1, 2, 1e-13),
+    ("special.ndtr", "ndtr", -14.3, 5.7, 2, 1e-13),
+    ("special.erfcx", "erfcx", -9.4, 1e4, 2.5, 1e-13),
+    ("special.log_ndtr", "log_ndtr", -30.0, 6.0, 2.5, 1e-13),
+]
+
+
+@pytest.mark.parametrize("op,ref,lo,hi,bound,rel", ERF_FAMILY, ids=[u[0] for u in ERF_FAMILY])
+def test_error_function_family_dense(op, ref, lo, hi, bound, rel):
+    import scipy.special
+    ref = getattr(scipy.special, ref)
+    x = _floats_between(lo, hi, 2039)
+    with np.errstate(all="ignore"):
+        ref64 = ref(x.astype(np.float64))
+    err = _ulps(_fn(op)(torch.from_numpy(x)).numpy(), ref64)
+    worst = int(np.argmax(err))
+    assert err[worst] <= bound, (op, x[worst], err[worst])
+    # float64: a spread of arguments over the same range
+    x64 = np.concatenate([np.linspace(lo, hi, 5001), np.linspace(-1, 1, 1001)])
+    got = _fn(op)(torch.from_numpy(x64)).numpy()
+    with np.errstate(all="ignore"):
+        want = ref(x64)
+    np.testing.assert_allclose(got, want, rtol=rel, atol=0)
+
+
 def _remainder_ref(a, b):
     """PyTorch's remainder: fmod, then b added where the signs differ (a zero
     keeps a's sign, where numpy's remainder gives it b's)"""

@@ -243,3 +243,92 @@ def test_polynomials_of_high_degree(name, ref):
     got = getattr(torch.special, name)(torch.tensor(x)[:, None], torch.tensor(n)).numpy()
     want = ref(n[None, :].astype(np.int64), x[:, None])
     np.testing.assert_allclose(got, want, rtol=1e-8, atol=1e-8 * np.abs(want).max())
+
+
+# Dense float32 accuracy of the Bessel, Airy and K functions against
+# scipy's values in double: within 2 ulp of the double value, plus an
+# absolute 1e-10 (a few times the kernels' error near the functions' zeros,
+# where ulps of the tiny values mean nothing). Each function's arguments
+# cover the regions of its kernel (series, asymptotic forms, the borders
+# between them) up to where scipy's double values are themselves exact
+# enough.
+def _grid(lo, hi, n=20001, log=False):
+    rng = np.random.default_rng(7)
+    if log:
+        return np.exp(rng.uniform(np.log(lo), np.log(hi), n))
+    return np.concatenate([np.linspace(lo, hi, n), rng.uniform(lo, hi, n)])
+
+
+DENSE = [
+    ("bessel_j0", sc.j0, _grid(-60.0, 60.0), 1e-10),
+    ("bessel_j0", sc.j0, _grid(1e-3, 1e4, log=True), 1e-10),
+    ("bessel_j1", sc.j1, _grid(-60.0, 60.0), 1e-10),
+    ("bessel_j1", sc.j1, -_grid(1e-30, 1e4, log=True), 1e-10),
+    ("bessel_y0", sc.y0, _grid(1e-30, 1e4, log=True), 1e-10),
+    ("bessel_y0", sc.y0, _grid(0.0, 60.0), 1e-10),
+    ("bessel_y1", sc.y1, _grid(1e-30, 1e4, log=True), 1e-10),
+    ("bessel_y1", sc.y1, _grid(0.0, 60.0), 1e-10),
+    ("airy_ai", lambda x: sc.airy(x)[0], _grid(-60.0, 40.0), 1e-10),
+    ("airy_ai", lambda x: sc.airy(x)[0], -_grid(1e-3, 1e3, log=True), 1e-10),
+    ("modified_bessel_k0", sc.k0, _grid(1e-30, 120.0, log=True), 0),
+    ("modified_bessel_k1", sc.k1, _grid(1e-30, 120.0, log=True), 0),
+    ("scaled_modified_bessel_k0", sc.k0e, _grid(1e-30, 1e30, log=True), 0),
+    ("scaled_modified_bessel_k1", sc.k1e, _grid(0.0, 30.0), 0),
+]
+
+
+@pytest.mark.parametrize("name,ref,x,atol", DENSE, ids=[f"{d[0]}-{i}" for i, d in enumerate(DENSE)])
+def test_dense_float32_accuracy(name, ref, x, atol):
+    x = x.astype(np.float32)
+    with np.errstate(all="ignore"):
+        want = ref(x.astype(np.float64))
+    got = getattr(torch.special, name)(torch.tensor(x)).numpy().astype(np.float64)
+    fin = np.isfinite(want) & (np.abs(want) < np.finfo(np.float32).max)
+    assert np.array_equal(np.isfinite(got[fin]), np.ones(fin.sum(), bool)) and \
+        np.array_equal(np.isnan(got), np.isnan(want))
+    ulp = np.spacing(np.abs(want[fin]).astype(np.float32)).astype(np.float64)
+    err = np.abs(got[fin] - want[fin])
+    assert np.all(err <= 2 * ulp + atol), (x[fin][np.argmax(err - 2 * ulp)], err.max())
+
+
+def test_xlogy_edges_and_dense():
+    a = torch.tensor([0.0, 0.0, 0.0, -0.0, 1.0, float("nan"), 2.0, 0.0, 3.0, 3.0])
+    b = torch.tensor([0.0, float("nan"), -1.0, float("inf"), float("nan"), 1.0, -1.0, 2.0, 0.0,
+                      float("inf")])
+    r = torch.xlogy(a, b).numpy()
+    np.testing.assert_array_equal(r, np.array([0, np.nan, 0, 0, np.nan, np.nan, np.nan, 0, -np.inf,
+                                               np.inf], np.float32))
+    rng = np.random.default_rng(3)
+    for dt, tol in (("float32", 2e-7), ("float64", 4e-16)):
+        x = rng.standard_normal(5000).astype(dt)
+        y = np.exp(rng.uniform(-80, 80, 5000)).astype(dt)
+        tiny, big = (1e-45, 3.4e38) if dt == "float32" else (5e-324, 1.7e308)
+        y[:10] = np.array([tiny, 1.0, 2.0, 0.5, 1e-40, 1e-44, 7.0, 1e38, big, big / 3], dt)
+        with np.errstate(all="ignore"):
+            want = sc.xlogy(x.astype(np.float64), y.astype(np.float64))
+        got = torch.special.xlogy(torch.tensor(x), torch.tensor(y)).numpy().astype(np.float64)
+        np.testing.assert_allclose(got, want, rtol=tol, atol=0)
+        # a python number and a one-element tensor on either side
+        np.testing.assert_allclose(torch.xlogy(2.5, torch.tensor(y)).numpy(),
+                                   sc.xlogy(2.5, y.astype(np.float64)), rtol=tol)
+        np.testing.assert_allclose(torch.xlogy(torch.tensor(x), torch.tensor(y[:1])).numpy(),
+                                   sc.xlogy(x.astype(np.float64), y[:1].astype(np.float64)),
+                                   rtol=tol)
+
+
+@pytest.mark.parametrize("name,ref", [("gammainc", sc.gammainc), ("gammaincc", sc.gammaincc)])
+def test_dense_float32_incomplete_gamma(name, ref):
+    # both forms (series below x = a + 1, continued fraction above), their
+    # border, tiny a (Q = 1 - P loses digits there), a past the kernel's range
+    rng = np.random.default_rng(11)
+    n = 20000
+    a = np.concatenate([np.exp(rng.uniform(np.log(1e-6), np.log(150), n)), rng.uniform(0.1, 5, n)])
+    x = np.concatenate([np.exp(rng.uniform(np.log(1e-6), np.log(300), n)), rng.uniform(0, 8, n)])
+    x[:500] = a[:500]
+    x[500:1000] = a[500:1000] + 1
+    a, x = a.astype(np.float32), x.astype(np.float32)
+    want = ref(a.astype(np.float64), x.astype(np.float64))
+    got = getattr(torch.special, name)(torch.tensor(a), torch.tensor(x)).numpy().astype(np.float64)
+    ulp = np.spacing(want.astype(np.float32)).astype(np.float64)
+    err = np.abs(got - want)
+    assert np.all(err <= 2 * ulp + 1e-37), (a[np.argmax(err - 2 * ulp)], x[np.argmax(err - 2 * ulp)])

@@ -124,6 +124,12 @@ cdef extern from "backend.h" nogil:
     ctypedef int (*ct_special_erfinv_fn)(int dtype, const void *x, void *out, int64_t count)
     ctypedef int (*ct_special_erfc_fn)(int dtype, const void *x, void *out, int64_t count)
     ctypedef int (*ct_special_logit_fn)(int dtype, const void *x, void *out, int64_t count, double eps)
+    # Bessel, Airy, K0 / K1 and xlogy (special_bessel.h)
+    ctypedef int (*ct_special_bessel_fn)(int code, const void *x, void *out, int64_t count)
+    ctypedef int (*ct_special_xlogy_fn)(int dtype, const void *a, int64_t sa, const void *b,
+                                        int64_t sb, void *out, int64_t count)
+    ctypedef int64_t (*ct_special_igamma_fn)(int upper, int dtype, const void *a, const void *x,
+                                             void *out, uint8_t *flag, int64_t count)
 
     ctypedef struct ct_backend:
         const char *name
@@ -232,6 +238,10 @@ cdef extern from "backend.h" nogil:
         ct_special_erfinv_fn special_erfinv
         ct_special_erfc_fn special_erfc
         ct_special_logit_fn special_logit
+        # Bessel, Airy, K0 / K1 and xlogy (NULL where the backend lacks them)
+        ct_special_bessel_fn special_bessel
+        ct_special_xlogy_fn special_xlogy
+        ct_special_igamma_fn special_igamma
 
     # the Philox stream's bookkeeping: blocks a fill of n elements consumes
     uint64_t ct_rand_blocks_uniform_f32(int64_t n)

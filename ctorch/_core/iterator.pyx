@@ -526,6 +526,26 @@ cdef bint _partial_overlap(Tensor o, Tensor x) noexcept:
     return ob < xe and xb < oe
 
 
+cdef int _check_no_overlap(Tensor o, object x) except -1:
+    """PyTorch's rule for the ops that write o at indexed places while they
+    read the source x (index_put_, scatter_, index_copy_, put_, ...): the two
+    may share no memory at all, the same memory included (judged only when
+    both fill a block without gaps, as _partial_overlap)."""
+    cdef Py_ssize_t scratch[CT_MAXDIM]
+    if not isinstance(x, Tensor):
+        return 0
+    cdef Tensor t = <Tensor>x
+    if o._numel == 0 or t._numel == 0:
+        return 0
+    if not _dense_permuted_strides(o, scratch) or not _dense_permuted_strides(t, scratch):
+        return 0
+    if o._data < t._data + t._numel * t._dtype.itemsize and t._data < o._data + o._numel * o._dtype.itemsize:
+        raise RuntimeError("unsupported operation: some elements of the input tensor and the "
+                           "written-to tensor refer to a single memory location. Please clone() "
+                           "the tensor before performing the operation.")
+    return 0
+
+
 cdef inline bint _overlaps(Tensor o, object x) noexcept:
     return isinstance(x, Tensor) and _partial_overlap(o, <Tensor>x)
 

@@ -34,7 +34,9 @@
 #include "optim.h"
 #include "conv.h"
 #include "special.h"
+#include "special_bessel.h"
 #include "nnsample.h"
+#include "linalg.h"
 
 /* ---- elementwise ------------------------------------------------------- */
 
@@ -275,6 +277,49 @@ typedef struct ct_backend {
      * NULL where a device has none (linalg.cross then composes other ops) */
     int (*cross)(int dtype, int ndim, const int64_t *shape, const int64_t *strides,
                  char *const *ptr, const int64_t *cstride, int64_t grain);
+    /* ---- dense linear algebra (linalg.h): LU, triangular and LU solves,
+     * Cholesky of float32 / float64 matrices on the table's own gemm; -1 for
+     * another dtype or when out of memory. NULL where a device has none (the
+     * op then runs LAPACK on a host copy) */
+    int (*la_lu)(int dtype, const void *src, void *dst, int64_t nb, int64_t m, int64_t n,
+                 int32_t *piv, int32_t *info);
+    int (*la_trsm)(int dtype, const void *T, int64_t tbs, int64_t rs, int64_t cs, int upper,
+                   int unit, const void *B, int64_t bbs, void *X, int64_t nb, int64_t n,
+                   int64_t k, int xrow);
+    int (*la_lu_solve)(int dtype, const void *LU, int64_t lbs, const int32_t *piv, int64_t pbs,
+                       const void *B, int64_t bbs, void *X, int64_t nb, int64_t n, int64_t k,
+                       int xrow, int trans);
+    int (*la_cholesky)(int dtype, const void *src, void *dst, int64_t nb, int64_t n,
+                       int32_t *info);
+    int (*la_qr)(int dtype, const void *src, void *q, void *r, int64_t nb, int64_t m, int64_t n,
+                 int64_t qc, int64_t rr);
+
+    /* ---- index ops: the position of the first of n host int64 indices
+     * outside [lo, hi] (inclusive; hi < lo: all are outside), -1 when none
+     * (shape.h); host memory only, NULL on a device */
+    int64_t (*index_outside)(const int64_t *p, int64_t n, int64_t lo, int64_t hi);
+    /* ---- order statistics along a dim (sort.h): mode, nanmedian, kthvalue
+     * and topk of a contiguous tensor without a transposed copy, per dtype,
+     * and their scratch; cummax / cummin along a middle dim; the runs of
+     * unique_consecutive over a flat contiguous tensor. NULL where a
+     * device has none (the ops then go through the rows layout) */
+    const ct_ostat_fn *ostat;
+    int64_t (*ostat_scratch_bytes)(int64_t outer, int64_t len, int64_t inner, int64_t k, int itemsize);
+    int (*cumext_inner)(int dtype, const void *x, int64_t outer, int64_t len, int64_t inner,
+                        int is_max, void *val, int64_t *idx);
+    int64_t (*unique_consec)(int dtype, const void *x, int64_t n, void *vals, int64_t *inverse,
+                             int64_t *counts);
+    /* ---- fused row reductions: the 2-norm and logsumexp of each row
+     * (reduce.h, op CT_RROWS_*); -1 for an op or dtype it lacks; NULL where
+     * a device has none (the op then composes other ops) */
+    int (*reduce_rows)(int op, int dtype, const void *x, int64_t rows, int64_t len, int64_t ld,
+                       void *out);
+    /* Bessel, Airy and modified Bessel functions of the second kind, xlogy
+     * and the incomplete gamma functions (special_bessel.h): NULL where the backend lacks them (the op
+     * then runs scipy.special's ufunc on a host copy) */
+    ct_special_bessel_fn special_bessel;
+    ct_special_xlogy_fn special_xlogy;
+    ct_special_igamma_fn special_igamma;
 } ct_backend;
 
 /* the CPU backend (cpu_backend.c) */

@@ -529,6 +529,42 @@ static int ct_cpu_conv_wgrad(int dtype, int64_t es, const char *a, const char *s
     return ct_conv_wgrad(ct_cpu_gemm, dtype, es, a, src, gw, N, C, G, R, g);
 }
 
+/* ---- dense linear algebra (linalg.h) on this table's gemm (unblocked
+ * while no BLAS is bound) ---------------------------------------------------- */
+
+static ct_la_gemm_fn ct_cpu_la_gemm(void)
+{
+    return ct_cpu_gemm_ready() == 0 ? ct_cpu_gemm : NULL;
+}
+
+static int ct_cpu_la_lu(int dtype, const void *src, void *dst, int64_t nb, int64_t m, int64_t n,
+                        int32_t *piv, int32_t *info)
+{
+    return ct_la_lu(ct_cpu_la_gemm(), dtype, src, dst, nb, m, n, piv, info);
+}
+
+static int ct_cpu_la_trsm(int dtype, const void *T, int64_t tbs, int64_t rs, int64_t cs,
+                          int upper, int unit, const void *B, int64_t bbs, void *X, int64_t nb,
+                          int64_t n, int64_t k, int xrow)
+{
+    return ct_la_trsm(ct_cpu_la_gemm(), dtype, T, tbs, rs, cs, upper, unit, B, bbs, X, nb, n, k,
+                      xrow);
+}
+
+static int ct_cpu_la_lu_solve(int dtype, const void *LU, int64_t lbs, const int32_t *piv,
+                              int64_t pbs, const void *B, int64_t bbs, void *X, int64_t nb,
+                              int64_t n, int64_t k, int xrow, int trans)
+{
+    return ct_la_lu_solve(ct_cpu_la_gemm(), dtype, LU, lbs, piv, pbs, B, bbs, X, nb, n, k, xrow,
+                          trans);
+}
+
+static int ct_cpu_la_cholesky(int dtype, const void *src, void *dst, int64_t nb, int64_t n,
+                              int32_t *info)
+{
+    return ct_la_cholesky(ct_cpu_la_gemm(), dtype, src, dst, nb, n, info);
+}
+
 #include "rearrange.h"
 #include "cross.h"
 
@@ -638,4 +674,23 @@ const ct_backend ct_cpu_backend = {
     .reduce_cols = ct_reduce_cols,
     /* ---- shape / composite ops */
     .cross = ct_cross,
+    /* ---- dense linear algebra */
+    .la_lu = ct_cpu_la_lu,
+    .la_trsm = ct_cpu_la_trsm,
+    .la_lu_solve = ct_cpu_la_lu_solve,
+    .la_cholesky = ct_cpu_la_cholesky,
+    .la_qr = ct_la_qr,
+    /* ---- index ops */
+    .index_outside = ct_index_outside,
+    /* ---- order statistics along a dim */
+    .ostat = ct_ostat_loops,
+    .ostat_scratch_bytes = ct_ostat_scratch_bytes,
+    .cumext_inner = ct_cumext_inner,
+    .unique_consec = ct_unique_consec,
+    /* ---- fused row reductions */
+    .reduce_rows = ct_reduce_rows,
+    /* ---- Bessel, Airy, xlogy, incomplete gamma */
+    .special_bessel = ct_special_bessel,
+    .special_xlogy = ct_special_xlogy,
+    .special_igamma = ct_special_igamma,
 };

@@ -62,6 +62,87 @@
 #define CT_WR_c128 CT_WR_CAST
 #define CT_RD_bf16(ACC, v) ct_bf2f(v)
 #define CT_WR_bf16(T, v) ct_f2bf(v)
+/* the 64 lanes of a block (n >= 64 elements of x, accumulated in ACC): lane
+ * k sums x[k], x[k + 64], ..., the rest goes into a tail sum, and the lanes
+ * are added as a tree (lane k takes lane k + w for w = 32, 16, .., 1); r =
+ * lane 0 + tail. The float and double forms hold the lanes in vectors and
+ * run the tree's steps as shuffles in registers (the same additions in the
+ * same order as the plain form, whose tree goes through memory and costs
+ * more than a short row's loads) */
+#define CT_LANES_PLAIN(ACC, x, n, TERM, VTERM, r) {                               \
+    int64_t i = 0;                                                                \
+    ACC acc[CT_SUM_LANES] = {0};                                                  \
+    for (; i + CT_SUM_LANES <= n; i += CT_SUM_LANES)                              \
+        for (int k = 0; k < CT_SUM_LANES; k++) acc[k] += TERM((ACC)x[i + k]);     \
+    ACC tail = 0;                                                                 \
+    for (; i < n; i++) tail += TERM((ACC)x[i]);                                   \
+    for (int w = CT_SUM_LANES / 2; w > 0; w >>= 1)                                \
+        for (int k = 0; k < w; k++) acc[k] += acc[k + w];                         \
+    r = acc[0] + tail;                                                            \
+}
+typedef float ct_vf16 __attribute__((vector_size(64)));
+typedef int32_t ct_vi16 __attribute__((vector_size(64)));
+typedef double ct_vd8 __attribute__((vector_size(64)));
+typedef int64_t ct_vl8 __attribute__((vector_size(64)));
+#define CT_VLOAD(v, p) memcpy(&(v), (p), sizeof(v))
+/* a vector's lanes k += lane k + w (the lanes past w are don't-cares) */
+#define CT_VF_HALF8(a) __builtin_shuffle(a, (ct_vi16){8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15})
+#define CT_VF_HALF4(a) __builtin_shuffle(a, (ct_vi16){4, 5, 6, 7, 4, 5, 6, 7, 4, 5, 6, 7, 4, 5, 6, 7})
+#define CT_VF_HALF2(a) __builtin_shuffle(a, (ct_vi16){2, 3, 2, 3, 2, 3, 2, 3, 2, 3, 2, 3, 2, 3, 2, 3})
+#define CT_VF_HALF1(a) __builtin_shuffle(a, (ct_vi16){1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1})
+#define CT_VD_HALF4(a) __builtin_shuffle(a, (ct_vl8){4, 5, 6, 7, 4, 5, 6, 7})
+#define CT_VD_HALF2(a) __builtin_shuffle(a, (ct_vl8){2, 3, 2, 3, 2, 3, 2, 3})
+#define CT_VD_HALF1(a) __builtin_shuffle(a, (ct_vl8){1, 1, 1, 1, 1, 1, 1, 1})
+/* vector forms of the terms (CT_V + the term's name): VI is the lanes'
+ * integer vector type */
+#define CT_VCT_TERM_PLAIN(v, VI) (v)
+#define CT_VCT_TERM_NAN0(v, VI) ((__typeof__(v))((VI)(v) & (VI)((v) == (v))))
+#define CT_VCT_TERM_SQ(v, VI) ((v) * (v))
+#define CT_LANES_VF(ACC, x, n, TERM, VTERM, r) {                                  \
+    int64_t i = 0;                                                                \
+    ct_vf16 a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0}, v;                            \
+    for (; i + CT_SUM_LANES <= n; i += CT_SUM_LANES) {                            \
+        CT_VLOAD(v, x + i); a0 += VTERM(v, ct_vi16);                              \
+        CT_VLOAD(v, x + i + 16); a1 += VTERM(v, ct_vi16);                         \
+        CT_VLOAD(v, x + i + 32); a2 += VTERM(v, ct_vi16);                         \
+        CT_VLOAD(v, x + i + 48); a3 += VTERM(v, ct_vi16);                         \
+    }                                                                             \
+    float tail = 0;                                                               \
+    for (; i < n; i++) tail += TERM((float)x[i]);                                 \
+    a0 += a2; a1 += a3;                                                           \
+    a0 += a1;                                                                     \
+    a0 += CT_VF_HALF8(a0); a0 += CT_VF_HALF4(a0);                                 \
+    a0 += CT_VF_HALF2(a0); a0 += CT_VF_HALF1(a0);                                 \
+    r = a0[0] + tail;                                                             \
+}
+#define CT_LANES_VD(ACC, x, n, TERM, VTERM, r) {                                  \
+    int64_t i = 0;                                                                \
+    ct_vd8 a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0}, a4 = {0}, a5 = {0}, a6 = {0}, a7 = {0}, v; \
+    for (; i + CT_SUM_LANES <= n; i += CT_SUM_LANES) {                            \
+        CT_VLOAD(v, x + i); a0 += VTERM(v, ct_vl8);                               \
+        CT_VLOAD(v, x + i + 8); a1 += VTERM(v, ct_vl8);                           \
+        CT_VLOAD(v, x + i + 16); a2 += VTERM(v, ct_vl8);                          \
+        CT_VLOAD(v, x + i + 24); a3 += VTERM(v, ct_vl8);                          \
+        CT_VLOAD(v, x + i + 32); a4 += VTERM(v, ct_vl8);                          \
+        CT_VLOAD(v, x + i + 40); a5 += VTERM(v, ct_vl8);                          \
+        CT_VLOAD(v, x + i + 48); a6 += VTERM(v, ct_vl8);                          \
+        CT_VLOAD(v, x + i + 56); a7 += VTERM(v, ct_vl8);                          \
+    }                                                                             \
+    double tail = 0;                                                              \
+    for (; i < n; i++) tail += TERM((double)x[i]);                                \
+    a0 += a4; a1 += a5; a2 += a6; a3 += a7;                                       \
+    a0 += a2; a1 += a3;                                                           \
+    a0 += a1;                                                                     \
+    a0 += CT_VD_HALF4(a0); a0 += CT_VD_HALF2(a0); a0 += CT_VD_HALF1(a0);          \
+    r = a0[0] + tail;                                                             \
+}
+#define CT_LANES_i64 CT_LANES_PLAIN
+#define CT_LANES_c64 CT_LANES_PLAIN
+#define CT_LANES_c128 CT_LANES_PLAIN
+#define CT_LANES_f16 CT_LANES_VF
+#define CT_LANES_bf16 CT_LANES_VF
+#define CT_LANES_f32 CT_LANES_VF
+#define CT_LANES_f64 CT_LANES_VD
 #define CT_SUM_ROWS_FAMILY(NAME, FN, S, T, ACC, TERM)                             \
 CT_MULTIVERSION static ACC ct_##NAME##_block_##S(const T *x0, int64_t n) {        \
     CT_BLOCK_VIEW_##S(x, x0, n)                                                   \
@@ -72,14 +153,9 @@ CT_MULTIVERSION static ACC ct_##NAME##_block_##S(const T *x0, int64_t n) {      
         for (; i < n; i++) t += TERM((ACC)x[i]);                                  \
         return t;                                                                 \
     }                                                                             \
-    ACC acc[CT_SUM_LANES] = {0};                                                  \
-    for (; i + CT_SUM_LANES <= n; i += CT_SUM_LANES)                              \
-        for (int k = 0; k < CT_SUM_LANES; k++) acc[k] += TERM((ACC)x[i + k]);     \
-    ACC tail = 0;                                                                 \
-    for (; i < n; i++) tail += TERM((ACC)x[i]);                                   \
-    for (int w = CT_SUM_LANES / 2; w > 0; w >>= 1)                                \
-        for (int k = 0; k < w; k++) acc[k] += acc[k + w];                         \
-    return acc[0] + tail;                                                         \
+    ACC r;                                                                        \
+    CT_LANES_##S(ACC, x, n, TERM, CT_V##TERM, r)                                  \
+    return r;                                                                     \
 }                                                                                 \
 static ACC ct_##NAME##_pairwise_##S(const T *x, int64_t n) {                      \
     if (n <= CT_PAIRWISE_BLOCK) return ct_##NAME##_block_##S(x, n);               \
@@ -129,9 +205,11 @@ CT_SUM_ROWS_FAMILY(sum, ct_sum_rows_##S, S, T, ACC, CT_TERM_PLAIN)              
 /* of rows so that the error stays bounded                                     */ \
 CT_MULTIVERSION static void ct_sum_cols_block_##S(const T *x, int64_t n, int64_t cols, \
                                                int64_t ld, ACC *acc) {            \
+    int64_t c0 = 0;                                                               \
+    CT_COLS_VEC_##S(x, n, cols, ld, acc, c0)                                      \
     for (int64_t i = 0; i < n; i++) {                                             \
         const T *row = x + i * ld;                                                \
-        for (int64_t c = 0; c < cols; c++) acc[c] += CT_RD(S, ACC, row[c]);       \
+        for (int64_t c = c0; c < cols; c++) acc[c] += CT_RD(S, ACC, row[c]);      \
     }                                                                             \
 }                                                                                 \
 void ct_sum_cols_##S(const T *x, int64_t n, int64_t cols, int64_t ld, T *out) {   \
@@ -145,6 +223,38 @@ void ct_sum_cols_##S(const T *x, int64_t n, int64_t cols, int64_t ld, T *out) { 
         for (int64_t b = 0; b < nblocks; b++) ct__sum_cols_one_##S(x, n, cols, ld, out, b * CB, CB); \
     }                                                                             \
 }
+
+/* columns of float / double a chunk of 8 vectors at a time, its sums held in
+ * registers down the rows (each column's additions in the same order as the
+ * plain loop's, which loads and stores the sums for every row); c0 is where
+ * the plain loop takes over */
+#define CT_COLS_VEC_NONE(x, n, cols, ld, acc, c0)
+#define CT_COLS_VEC_V(VT, L, x, n, cols, ld, acc, c0)                              \
+    for (; c0 + 8 * L <= cols; c0 += 8 * L) {                                     \
+        VT a0, a1, a2, a3, a4, a5, a6, a7, v;                                     \
+        CT_VLOAD(a0, acc + c0); CT_VLOAD(a1, acc + c0 + L);                       \
+        CT_VLOAD(a2, acc + c0 + 2 * L); CT_VLOAD(a3, acc + c0 + 3 * L);           \
+        CT_VLOAD(a4, acc + c0 + 4 * L); CT_VLOAD(a5, acc + c0 + 5 * L);           \
+        CT_VLOAD(a6, acc + c0 + 6 * L); CT_VLOAD(a7, acc + c0 + 7 * L);           \
+        for (int64_t i = 0; i < n; i++) {                                         \
+            const __typeof__(*(x)) *row = x + i * ld + c0;                        \
+            CT_VLOAD(v, row); a0 += v; CT_VLOAD(v, row + L); a1 += v;             \
+            CT_VLOAD(v, row + 2 * L); a2 += v; CT_VLOAD(v, row + 3 * L); a3 += v; \
+            CT_VLOAD(v, row + 4 * L); a4 += v; CT_VLOAD(v, row + 5 * L); a5 += v; \
+            CT_VLOAD(v, row + 6 * L); a6 += v; CT_VLOAD(v, row + 7 * L); a7 += v; \
+        }                                                                         \
+        memcpy(acc + c0, &a0, sizeof a0); memcpy(acc + c0 + L, &a1, sizeof a1);   \
+        memcpy(acc + c0 + 2 * L, &a2, sizeof a2); memcpy(acc + c0 + 3 * L, &a3, sizeof a3); \
+        memcpy(acc + c0 + 4 * L, &a4, sizeof a4); memcpy(acc + c0 + 5 * L, &a5, sizeof a5); \
+        memcpy(acc + c0 + 6 * L, &a6, sizeof a6); memcpy(acc + c0 + 7 * L, &a7, sizeof a7); \
+    }
+#define CT_COLS_VEC_f32(x, n, cols, ld, acc, c0) CT_COLS_VEC_V(ct_vf16, 16, x, n, cols, ld, acc, c0)
+#define CT_COLS_VEC_f64(x, n, cols, ld, acc, c0) CT_COLS_VEC_V(ct_vd8, 8, x, n, cols, ld, acc, c0)
+#define CT_COLS_VEC_i64 CT_COLS_VEC_NONE
+#define CT_COLS_VEC_f16 CT_COLS_VEC_NONE
+#define CT_COLS_VEC_bf16 CT_COLS_VEC_NONE
+#define CT_COLS_VEC_c64 CT_COLS_VEC_NONE
+#define CT_COLS_VEC_c128 CT_COLS_VEC_NONE
 
 /* one block of columns [c0, c0 + cb): partial sums over 512 rows at a time */
 #define CT_SUM_COLS_ONE(S, T, ACC)                                                \
@@ -471,6 +581,64 @@ CT_LAE(ct_lae_d, double, exp, log1p)
 static inline int64_t ct_lae_i64(int64_t a, int64_t v) { return a + v; }
 static inline ct_cdouble ct_lae_cd(ct_cdouble a, ct_cdouble v) { return a + v; }
 
+/* a row's product over 64 lanes (len >= 64): lane k multiplies x[k], x[k +
+ * 64], ..., the rest goes into lane 0, then the lanes' tree (lane k takes
+ * lane k + w for w = 32 .. 1); float and double in vectors, the tree as
+ * shuffles in registers (the same products in the same order) */
+#define CT_PLANES_PLAIN(PACC, p, len, r) {                                        \
+    PACC a[64];                                                                   \
+    for (int k = 0; k < 64; k++) a[k] = 1;                                        \
+    int64_t i = 0;                                                                \
+    for (; i + 64 <= len; i += 64)                                                \
+        for (int k = 0; k < 64; k++) a[k] *= (PACC)p[i + k];                      \
+    for (; i < len; i++) a[0] *= (PACC)p[i];                                      \
+    for (int w = 32; w >= 1; w /= 2)                                              \
+        for (int k = 0; k < w; k++) a[k] *= a[k + w];                             \
+    r = a[0];                                                                     \
+}
+#define CT_PLANES_f32(PACC, p, len, r) {                                          \
+    ct_vf16 a0, a1, a2, a3, v;                                                    \
+    for (int k = 0; k < 16; k++) a0[k] = 1;                                       \
+    a1 = a2 = a3 = a0;                                                            \
+    int64_t i = 0;                                                                \
+    for (; i + 64 <= len; i += 64) {                                              \
+        CT_VLOAD(v, p + i); a0 *= v; CT_VLOAD(v, p + i + 16); a1 *= v;            \
+        CT_VLOAD(v, p + i + 32); a2 *= v; CT_VLOAD(v, p + i + 48); a3 *= v;       \
+    }                                                                             \
+    float l0 = a0[0];                                                             \
+    for (; i < len; i++) l0 *= p[i];                                              \
+    a0[0] = l0;                                                                   \
+    a0 *= a2; a1 *= a3;                                                           \
+    a0 *= a1;                                                                     \
+    a0 *= CT_VF_HALF8(a0); a0 *= CT_VF_HALF4(a0);                                 \
+    a0 *= CT_VF_HALF2(a0); a0 *= CT_VF_HALF1(a0);                                 \
+    r = a0[0];                                                                    \
+}
+#define CT_PLANES_f64(PACC, p, len, r) {                                          \
+    ct_vd8 a0, a1, a2, a3, a4, a5, a6, a7, v;                                     \
+    for (int k = 0; k < 8; k++) a0[k] = 1;                                        \
+    a1 = a2 = a3 = a4 = a5 = a6 = a7 = a0;                                        \
+    int64_t i = 0;                                                                \
+    for (; i + 64 <= len; i += 64) {                                              \
+        CT_VLOAD(v, p + i); a0 *= v; CT_VLOAD(v, p + i + 8); a1 *= v;             \
+        CT_VLOAD(v, p + i + 16); a2 *= v; CT_VLOAD(v, p + i + 24); a3 *= v;       \
+        CT_VLOAD(v, p + i + 32); a4 *= v; CT_VLOAD(v, p + i + 40); a5 *= v;       \
+        CT_VLOAD(v, p + i + 48); a6 *= v; CT_VLOAD(v, p + i + 56); a7 *= v;       \
+    }                                                                             \
+    double l0 = a0[0];                                                            \
+    for (; i < len; i++) l0 *= p[i];                                              \
+    a0[0] = l0;                                                                   \
+    a0 *= a4; a1 *= a5; a2 *= a6; a3 *= a7;                                       \
+    a0 *= a2; a1 *= a3;                                                           \
+    a0 *= a1;                                                                     \
+    a0 *= CT_VD_HALF4(a0); a0 *= CT_VD_HALF2(a0); a0 *= CT_VD_HALF1(a0);          \
+    r = a0[0];                                                                    \
+}
+#define CT_PLANES_i64 CT_PLANES_PLAIN
+#define CT_PLANES_f16 CT_PLANES_PLAIN
+#define CT_PLANES_c64 CT_PLANES_PLAIN
+#define CT_PLANES_c128 CT_PLANES_PLAIN
+#define CT_CUM_G 8   /* rows scanned side by side */
 #define CT_PRODSCAN(S, T, PACC, ACC, LAE, LAE_INIT)                               \
 CT_MULTIVERSION static void ct_prod_rows_mv_##S(const T *x, int64_t rows, int64_t len, \
                                                 int64_t ld, T *out) {            \
@@ -483,34 +651,92 @@ CT_MULTIVERSION static void ct_prod_rows_mv_##S(const T *x, int64_t rows, int64_
             continue;                                                             \
         }                                                                         \
         /* 64 independent products: several vector multiplies in flight */       \
-        PACC a[64];                                                               \
-        for (int k = 0; k < 64; k++) a[k] = 1;                                    \
-        int64_t i = 0;                                                            \
-        for (; i + 64 <= len; i += 64)                                            \
-            for (int k = 0; k < 64; k++) a[k] *= (PACC)p[i + k];                  \
-        for (; i < len; i++) a[0] *= (PACC)p[i];                                  \
-        for (int w = 32; w >= 1; w /= 2)                                          \
-            for (int k = 0; k < w; k++) a[k] *= a[k + w];                         \
-        out[r] = (T)a[0];                                                         \
+        PACC pr;                                                                  \
+        CT_PLANES_##S(PACC, p, len, pr)                                           \
+        out[r] = (T)pr;                                                           \
     }                                                                             \
 }                                                                                 \
 void ct_prod_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld, T *out) { \
     ct_prod_rows_mv_##S(x, rows, len, ld, out);                                   \
 }                                                                                 \
+static void ct_cum_one_##S(const T *p, int64_t len, int is_prod, T *o) {         \
+    ACC a = is_prod == 1 ? (ACC)1 : (ACC)0;                                       \
+    if (is_prod == 2) {                                                           \
+        a = LAE_INIT;                                                             \
+        for (int64_t i = 0; i < len; i++) { a = LAE(a, (ACC)p[i]); o[i] = (T)a; } \
+    } else if (is_prod) for (int64_t i = 0; i < len; i++) { a *= (ACC)p[i]; o[i] = (T)a; } \
+    else for (int64_t i = 0; i < len; i++) { a += (ACC)p[i]; o[i] = (T)a; }       \
+}                                                                                 \
+/* CT_CUM_G rows side by side: each row's running value is its own chain */     \
+/* (the same order as one row alone), and the chains' adds overlap (the    */     \
+/* AVX clones convert without SSE's false dependency on the target register)*/    \
+CT_MULTIVERSION static void ct_cum_group_##S(const T *x, int64_t ld, int64_t len, int is_prod, T *out) { \
+    ACC a[CT_CUM_G];                                                              \
+    for (int k = 0; k < CT_CUM_G; k++) a[k] = is_prod == 1 ? (ACC)1 : (ACC)0;     \
+    if (is_prod == 2) {                                                           \
+        for (int k = 0; k < CT_CUM_G; k++) a[k] = LAE_INIT;                       \
+        for (int64_t i = 0; i < len; i++) {                                       \
+            _Pragma("GCC unroll 8")                                               \
+            for (int k = 0; k < CT_CUM_G; k++) {                                  \
+                a[k] = LAE(a[k], (ACC)x[k * ld + i]); out[k * len + i] = (T)a[k]; \
+            }                                                                     \
+        }                                                                         \
+    } else if (sizeof(T) != sizeof(ACC)) {                                        \
+        /* float in a double scan: blocks of each row converted to the     */     \
+        /* accumulation type and back a vector at a time, the scan between */     \
+        /* them on the converted block                                     */     \
+        ACC b[CT_CUM_G][64];                                                      \
+        for (int64_t i0 = 0; i0 < len; i0 += 64) {                                \
+            int64_t m = len - i0 < 64 ? len - i0 : 64;                            \
+            for (int k = 0; k < CT_CUM_G; k++)                                    \
+                for (int64_t j = 0; j < m; j++) b[k][j] = (ACC)x[k * ld + i0 + j]; \
+            if (is_prod) {                                                        \
+                for (int64_t j = 0; j < m; j++) {                                 \
+                    _Pragma("GCC unroll 8")                                       \
+                    for (int k = 0; k < CT_CUM_G; k++) { a[k] *= b[k][j]; b[k][j] = a[k]; } \
+                }                                                                 \
+            } else {                                                              \
+                for (int64_t j = 0; j < m; j++) {                                 \
+                    _Pragma("GCC unroll 8")                                       \
+                    for (int k = 0; k < CT_CUM_G; k++) { a[k] += b[k][j]; b[k][j] = a[k]; } \
+                }                                                                 \
+            }                                                                     \
+            for (int k = 0; k < CT_CUM_G; k++)                                    \
+                for (int64_t j = 0; j < m; j++) out[k * len + i0 + j] = (T)b[k][j]; \
+        }                                                                         \
+    } else if (is_prod) {                                                         \
+        for (int64_t i = 0; i < len; i++) {                                       \
+            ACC v[CT_CUM_G];                                                      \
+            _Pragma("GCC unroll 8")                                               \
+            for (int k = 0; k < CT_CUM_G; k++) v[k] = (ACC)x[k * ld + i];         \
+            _Pragma("GCC unroll 8")                                               \
+            for (int k = 0; k < CT_CUM_G; k++) { a[k] *= v[k]; out[k * len + i] = (T)a[k]; } \
+        }                                                                         \
+    } else {                                                                      \
+        /* the step's loads before its stores: rows 4 KiB apart would else  */   \
+        /* read through addresses that alias the last row's store         */     \
+        for (int64_t i = 0; i < len; i++) {                                       \
+            ACC v[CT_CUM_G];                                                      \
+            _Pragma("GCC unroll 8")                                               \
+            for (int k = 0; k < CT_CUM_G; k++) v[k] = (ACC)x[k * ld + i];         \
+            _Pragma("GCC unroll 8")                                               \
+            for (int k = 0; k < CT_CUM_G; k++) { a[k] += v[k]; out[k * len + i] = (T)a[k]; } \
+        }                                                                         \
+    }                                                                             \
+}                                                                                 \
 void ct_cum_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld,           \
                      int is_prod, T *out) {                                       \
     int nt = ct_get_num_threads();                                                \
-    int64_t rc = len >= CT_PAR_MIN ? 1 : CT_PAR_MIN / (len ? len : 1);            \
-    _Pragma("omp parallel for num_threads(nt) schedule(dynamic, rc) if(nt > 1 && rows > 1 && rows * len >= CT_PAR_MIN)") \
-    for (int64_t r = 0; r < rows; r++) {                                          \
-        const T *p = x + r * ld;                                                  \
-        T *o = out + r * len;                                                     \
-        ACC a = is_prod == 1 ? (ACC)1 : (ACC)0;                                   \
-        if (is_prod == 2) {                                                       \
-            a = LAE_INIT;                                                         \
-            for (int64_t i = 0; i < len; i++) { a = LAE(a, (ACC)p[i]); o[i] = (T)a; } \
-        } else if (is_prod) for (int64_t i = 0; i < len; i++) { a *= (ACC)p[i]; o[i] = (T)a; } \
-        else for (int64_t i = 0; i < len; i++) { a += (ACC)p[i]; o[i] = (T)a; }   \
+    int64_t ng = (rows + CT_CUM_G - 1) / CT_CUM_G, gl = len * CT_CUM_G;           \
+    int64_t gc = gl >= CT_PAR_MIN ? 1 : CT_PAR_MIN / (gl ? gl : 1);               \
+    _Pragma("omp parallel for num_threads(nt) schedule(dynamic, gc) if(nt > 1 && ng > 1 && rows * len >= CT_PAR_MIN)") \
+    for (int64_t g = 0; g < ng; g++) {                                            \
+        int64_t r0 = g * CT_CUM_G;                                                \
+        if (rows - r0 >= CT_CUM_G)                                                \
+            ct_cum_group_##S(x + r0 * ld, ld, len, is_prod, out + r0 * len);      \
+        else                                                                      \
+            for (int64_t r = r0; r < rows; r++)                                   \
+                ct_cum_one_##S(x + r * ld, len, is_prod, out + r * len);          \
     }                                                                             \
 }
 
@@ -616,6 +842,105 @@ ct_sum_rows_fn ct_nansum_rows_loops[CT_NDTYPES] = {
     (ct_sum_rows_fn)ct_sum_rows_nan_f32, (ct_sum_rows_fn)ct_sum_rows_nan_f64, NULL, NULL,
     (ct_sum_rows_fn)ct_sum_rows_nan_bf16,
 };
+
+/* ------------------------------------------------- 2-norm, logsumexp
+ * Fused rows: the 2-norm is the square root of the squares' sum, added in the
+ * sum kernels' order (64 lanes, pairwise above 4096 elements, chunks of one
+ * long row in parallel); logsumexp is max + log(sum(exp(x - max))) (a max of
+ * +-inf shifts by 0, a NaN row gives NaN), its exponentials summed in blocks
+ * of the same order. Float32 and float64. */
+#define CT_TERM_SQ(v) ((v) * (v))
+CT_SUM_ROWS_FAMILY(sumsq, ct_sumsq_rows_f32, f32, float, float, CT_TERM_SQ)
+CT_SUM_ROWS_FAMILY(sumsq, ct_sumsq_rows_f64, f64, double, double, CT_TERM_SQ)
+
+#define CT_LSE_ROWS(S, T, EXP, LOG)                                               \
+CT_MULTIVERSION static T ct_lse_block_##S(const T *x, int64_t n, T m) {           \
+    T e[CT_PAIRWISE_BLOCK];                                                       \
+    _Pragma("omp simd")                                                           \
+    for (int64_t i = 0; i < n; i++) e[i] = EXP(x[i] - m);                         \
+    return ct_sum_block_##S(e, n);                                                \
+}                                                                                 \
+static T ct_lse_pairwise_##S(const T *x, int64_t n, T m) {                        \
+    if (n <= CT_PAIRWISE_BLOCK) return ct_lse_block_##S(x, n, m);                 \
+    int64_t half = (n / 2 + CT_SUM_LANES - 1) & ~(int64_t)(CT_SUM_LANES - 1);     \
+    return ct_lse_pairwise_##S(x, half, m) + ct_lse_pairwise_##S(x + half, n - half, m); \
+}                                                                                 \
+/* the shift of a row: its max, 0 for +-inf; NaN when the row holds one */       \
+static inline T ct_lse_shift_##S(T m, int nan) {                                  \
+    if (nan) return (T)NAN;                                                       \
+    return (m == (T)INFINITY || m == -(T)INFINITY) ? (T)0 : m;                    \
+}                                                                                 \
+static void ct_lse_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld, T *out) { \
+    int nt = ct_get_num_threads();                                                \
+    if (rows == 1 && nt > 1 && len >= 65536) {                                    \
+        /* one long row: the max and the chunks of the sum in parallel, */        \
+        /* chunk sums added pairwise (the sum kernels' split)            */        \
+        T m;                                                                      \
+        ct_minmax_rows_##S(x, 1, len, len, 1, &m, NULL);                          \
+        int nan = m != m;                                                         \
+        m = ct_lse_shift_##S(m, nan);                                             \
+        if (nan) { out[0] = m; return; }                                          \
+        T part[CT_SUM_MAXCHUNKS];                                                 \
+        int64_t ch = CT_SUM_CHUNK;                                                \
+        if ((len + ch - 1) / ch > CT_SUM_MAXCHUNKS)                               \
+            ch = ((len + CT_SUM_MAXCHUNKS - 1) / CT_SUM_MAXCHUNKS + CT_SUM_LANES - 1) \
+                 & ~(int64_t)(CT_SUM_LANES - 1);                                  \
+        int64_t nch = (len + ch - 1) / ch;                                        \
+        _Pragma("omp parallel for num_threads(nt) schedule(dynamic, 1)")          \
+        for (int64_t c = 0; c < nch; c++) {                                       \
+            int64_t a = ch * c, k = len - a < ch ? len - a : ch;                  \
+            part[c] = ct_lse_pairwise_##S(x + a, k, m);                           \
+        }                                                                         \
+        for (int64_t w = 1; w < nch; w *= 2)                                      \
+            for (int64_t c = 0; c + w < nch; c += 2 * w) part[c] += part[c + w];  \
+        out[0] = LOG(part[0]) + m;                                                \
+        return;                                                                   \
+    }                                                                             \
+    int64_t rc = len >= 65536 ? 1 : 65536 / len;                                  \
+    _Pragma("omp parallel for num_threads(nt) schedule(dynamic, rc) if(nt > 1 && rows > 1 && rows * len >= 65536)") \
+    for (int64_t r = 0; r < rows; r++) {                                          \
+        const T *p = x + r * ld;                                                  \
+        int nan = 0;                                                              \
+        T m = ct_minmax_val_##S(p, len, 1, &nan);                                 \
+        m = ct_lse_shift_##S(m, nan);                                             \
+        out[r] = nan ? m : LOG(ct_lse_pairwise_##S(p, len, m)) + m;               \
+    }                                                                             \
+}
+CT_LSE_ROWS(f32, float, ct_expf, ct_logf)
+CT_LSE_ROWS(f64, double, exp, log)
+
+/* the 2-norm rows: the squares' sums, then their square roots */
+#define CT_NORM2_ROWS(S, T, SQRT)                                                 \
+static void ct_norm2_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld, T *out) { \
+    ct_sumsq_rows_##S(x, rows, len, ld, out);                                     \
+    for (int64_t r = 0; r < rows; r++) out[r] = SQRT(out[r]);                     \
+}
+CT_NORM2_ROWS(f32, float, sqrtf)
+CT_NORM2_ROWS(f64, double, sqrt)
+
+int ct_reduce_rows(int op, int dtype, const void *x, int64_t rows, int64_t len, int64_t ld,
+                   void *out)
+{
+    if (dtype != CT_FLOAT32 && dtype != CT_FLOAT64) return -1;
+    if (op != CT_RROWS_NORM2 && op != CT_RROWS_LOGSUMEXP) return -1;
+    if (rows <= 0) return 0;
+    if (len <= 0) {
+        /* empty rows: the norm 0, logsumexp log(0) = -inf */
+        for (int64_t r = 0; r < rows; r++) {
+            double v = op == CT_RROWS_NORM2 ? 0.0 : -INFINITY;
+            if (dtype == CT_FLOAT32) ((float *)out)[r] = (float)v; else ((double *)out)[r] = v;
+        }
+        return 0;
+    }
+    if (op == CT_RROWS_NORM2) {
+        if (dtype == CT_FLOAT32) ct_norm2_rows_f32((const float *)x, rows, len, ld, (float *)out);
+        else ct_norm2_rows_f64((const double *)x, rows, len, ld, (double *)out);
+    } else {
+        if (dtype == CT_FLOAT32) ct_lse_rows_f32((const float *)x, rows, len, ld, (float *)out);
+        else ct_lse_rows_f64((const double *)x, rows, len, ld, (double *)out);
+    }
+    return 0;
+}
 
 /* ------------------------------------------------------- cummax / cummin
  * Element i takes over when it is >= (max) or <= (min) the running value, or
@@ -741,6 +1066,60 @@ CT_MULTIVERSION static void ct_cols_nansum_blk_##S(const T *x, int64_t n, int64_
 CT_COLS_NANSUM(f32, float)
 CT_COLS_NANSUM(f64, double)
 
+/* the 2-norm and logsumexp of columns: per column the column sums' order
+ * (partial sums over 512 rows, added into a total) over the squares or over
+ * exp(x - shift), the shift being the column's max (0 for +-inf; a NaN
+ * column gives NaN) */
+#define CT_COLS_NORM2_LSE(S, T, EXP, LOG, SQRT)                                   \
+CT_MULTIVERSION static void ct_cols_norm2_blk_##S(const T *x, int64_t n, int64_t cb, \
+        int64_t ld, T *out) {                                                     \
+    T total[CT_COLS_BLOCK], part[CT_COLS_BLOCK];                                  \
+    for (int64_t c = 0; c < cb; c++) total[c] = 0;                                \
+    for (int64_t i0 = 0; i0 < n; i0 += 512) {                                     \
+        int64_t m = n - i0 < 512 ? n - i0 : 512;                                  \
+        for (int64_t c = 0; c < cb; c++) part[c] = 0;                             \
+        for (int64_t i = i0; i < i0 + m; i++) {                                   \
+            const T *p = x + i * ld;                                              \
+            _Pragma("omp simd")                                                   \
+            for (int64_t c = 0; c < cb; c++) part[c] += p[c] * p[c];              \
+        }                                                                         \
+        for (int64_t c = 0; c < cb; c++) total[c] += part[c];                     \
+    }                                                                             \
+    for (int64_t c = 0; c < cb; c++) out[c] = SQRT(total[c]);                     \
+}                                                                                 \
+CT_MULTIVERSION static void ct_cols_lse_blk_##S(const T *x, int64_t n, int64_t cb, \
+        int64_t ld, T *out) {                                                     \
+    T mx[CT_COLS_BLOCK], total[CT_COLS_BLOCK], part[CT_COLS_BLOCK];               \
+    for (int64_t c = 0; c < cb; c++) mx[c] = x[c];                                \
+    for (int64_t i = 1; i < n; i++) {                                             \
+        const T *p = x + i * ld;                                                  \
+        _Pragma("omp simd")                                                       \
+        for (int64_t c = 0; c < cb; c++) {                                        \
+            T v = p[c], b = mx[c];                                                \
+            mx[c] = ((v > b) | (v != v)) ? v : b;                                 \
+        }                                                                         \
+    }                                                                             \
+    for (int64_t c = 0; c < cb; c++) {                                            \
+        T b = mx[c];                                                              \
+        mx[c] = (b == (T)INFINITY || b == -(T)INFINITY) ? (T)0 : b;               \
+        total[c] = 0;                                                             \
+    }                                                                             \
+    for (int64_t i0 = 0; i0 < n; i0 += 512) {                                     \
+        int64_t m = n - i0 < 512 ? n - i0 : 512;                                  \
+        for (int64_t c = 0; c < cb; c++) part[c] = 0;                             \
+        for (int64_t i = i0; i < i0 + m; i++) {                                   \
+            const T *p = x + i * ld;                                              \
+            _Pragma("omp simd")                                                   \
+            for (int64_t c = 0; c < cb; c++) part[c] += EXP(p[c] - mx[c]);        \
+        }                                                                         \
+        for (int64_t c = 0; c < cb; c++) total[c] += part[c];                     \
+    }                                                                             \
+    for (int64_t c = 0; c < cb; c++)                                              \
+        out[c] = mx[c] != mx[c] ? mx[c] : LOG(total[c]) + mx[c];                  \
+}
+CT_COLS_NORM2_LSE(f32, float, ct_expf, ct_logf, sqrtf)
+CT_COLS_NORM2_LSE(f64, double, exp, log, sqrt)
+
 int ct_reduce_cols(int op, int dtype, const void *x, int64_t n, int64_t cols, int64_t ld,
                    void *out, int64_t *idx) {
     int es;
@@ -753,8 +1132,9 @@ int ct_reduce_cols(int op, int dtype, const void *x, int64_t n, int64_t cols, in
     }
     if (op == CT_RCOLS_PROD && dtype != CT_INT64 && dtype != CT_FLOAT32 && dtype != CT_FLOAT64)
         return -1;
-    if (op == CT_RCOLS_NANSUM && dtype != CT_FLOAT32 && dtype != CT_FLOAT64) return -1;
-    if (op < CT_RCOLS_MAX || op > CT_RCOLS_NANSUM) return -1;
+    if ((op == CT_RCOLS_NANSUM || op == CT_RCOLS_NORM2 || op == CT_RCOLS_LOGSUMEXP)
+        && dtype != CT_FLOAT32 && dtype != CT_FLOAT64) return -1;
+    if (op < CT_RCOLS_MAX || op > CT_RCOLS_LOGSUMEXP) return -1;
     if (n <= 0 || cols <= 0) return 0;
     int64_t nb = (cols + CT_COLS_BLOCK - 1) / CT_COLS_BLOCK;
     int nt = ct_get_num_threads();
@@ -781,9 +1161,15 @@ int ct_reduce_cols(int op, int dtype, const void *x, int64_t n, int64_t cols, in
             if (dtype == CT_INT64) ct_cols_prod_blk_i64((const int64_t *)xs, n, cb, ld, (int64_t *)os);
             else if (dtype == CT_FLOAT32) ct_cols_prod_blk_f32((const float *)xs, n, cb, ld, (float *)os);
             else ct_cols_prod_blk_f64((const double *)xs, n, cb, ld, (double *)os);
-        } else {
+        } else if (op == CT_RCOLS_NANSUM) {
             if (dtype == CT_FLOAT32) ct_cols_nansum_blk_f32((const float *)xs, n, cb, ld, (float *)os);
             else ct_cols_nansum_blk_f64((const double *)xs, n, cb, ld, (double *)os);
+        } else if (op == CT_RCOLS_NORM2) {
+            if (dtype == CT_FLOAT32) ct_cols_norm2_blk_f32((const float *)xs, n, cb, ld, (float *)os);
+            else ct_cols_norm2_blk_f64((const double *)xs, n, cb, ld, (double *)os);
+        } else {
+            if (dtype == CT_FLOAT32) ct_cols_lse_blk_f32((const float *)xs, n, cb, ld, (float *)os);
+            else ct_cols_lse_blk_f64((const double *)xs, n, cb, ld, (double *)os);
         }
     }
     return 0;

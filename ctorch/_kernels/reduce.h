@@ -113,10 +113,23 @@ CT_CUMEXT_DECL(f16, ct_half) CT_CUMEXT_DECL(f32, float) CT_CUMEXT_DECL(f64, doub
 /* out[c] = op over i < n of x[i * ld + c] for c < cols (x: the leading dims of
  * a contiguous tensor): op CT_RCOLS_MAX / MIN (values and, when idx is not
  * NULL, first indices; bool, the integers, float32/64), PROD (int64,
- * float32/64), NANSUM (float32/64). Returns 0, or -1 for an op / dtype it
- * lacks (the caller then reduces rows of a transposed copy). */
-enum { CT_RCOLS_MAX = 0, CT_RCOLS_MIN = 1, CT_RCOLS_PROD = 2, CT_RCOLS_NANSUM = 3 };
+ * float32/64), NANSUM, NORM2 (the 2-norm), LOGSUMEXP (float32/64). Returns
+ * 0, or -1 for an op / dtype it lacks (the caller then reduces rows of a
+ * transposed copy). */
+enum { CT_RCOLS_MAX = 0, CT_RCOLS_MIN = 1, CT_RCOLS_PROD = 2, CT_RCOLS_NANSUM = 3,
+       CT_RCOLS_NORM2 = 4, CT_RCOLS_LOGSUMEXP = 5 };
 int ct_reduce_cols(int op, int dtype, const void *x, int64_t n, int64_t cols, int64_t ld,
                    void *out, int64_t *idx);
+
+/* ---- fused reductions of rows -------------------------------------------- */
+
+/* out[r] = op of row r (x[r*ld .. r*ld+len)), float32/64: CT_RROWS_NORM2 the
+ * 2-norm (the squares summed in the sum kernels' order, then the square
+ * root), CT_RROWS_LOGSUMEXP max + log(sum(exp(x - max))) (a max of +-inf
+ * shifts by 0; NaN rows give NaN). Returns 0, or -1 for an op / dtype it
+ * lacks (the caller then composes other ops). */
+enum { CT_RROWS_NORM2 = 0, CT_RROWS_LOGSUMEXP = 1 };
+int ct_reduce_rows(int op, int dtype, const void *x, int64_t rows, int64_t len, int64_t ld,
+                   void *out);
 
 #endif

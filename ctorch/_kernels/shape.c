@@ -135,6 +135,72 @@ int ct_index_select(char *dst, const char *src, int64_t outer, int64_t size,
     return 0;
 }
 
+/* the n indices p[0..n) checked in one branch-free pass: 0 when one lies
+ * outside [-size, size), 1 when all are inside and some negative, 2 when
+ * all lie in [0, size) */
+#define CT_WALK_BLOCK 512
+static inline int ct_walk_block_check(const int64_t *p, int64_t n, int64_t size) {
+    uint64_t out = 0, neg = 0;
+    const uint64_t span = 2 * (uint64_t)size;
+    for (int64_t k = 0; k < n; k++) {
+        out |= (uint64_t)p[k] + (uint64_t)size >= span;
+        neg |= (uint64_t)p[k];
+    }
+    return out ? 0 : (neg >> 63) ? 1 : 2;
+}
+
+/* One dense run of N checked indices IP along a dense dim of b: a[PA0 + k]
+ * pairs with b[PB0 + IP[k]] (ADJ wraps a negative index, or is empty when
+ * there is none). a and b are shadowed by the run's first elements, so that
+ * BODY's offsets are plain k and i; four indices are read ahead of their
+ * bodies, so that the random accesses overlap. */
+#define CT_ADJ_NONE(i)
+#define CT_ADJ_NEG(i) i += i < 0 ? size : 0;
+#define CT_WALK_ROW(BODY, ADJ, IP, N, PA0, PB0)                                          \
+    {                                                                                    \
+        __typeof__(a) const a_run_ = a + (PA0);                                          \
+        __typeof__(b) const b_run_ = b + (PB0);                                          \
+        const int64_t *const ip_run_ = (IP);                                             \
+        const int64_t n_run_ = (N);                                                      \
+        {                                                                                \
+            __typeof__(a_run_) a = a_run_;                                               \
+            __typeof__(b_run_) b = b_run_;                                               \
+            int64_t k = 0;                                                               \
+            for (; k + 4 <= n_run_; k += 4) {                                            \
+                int64_t i0 = ip_run_[k], i1 = ip_run_[k + 1];                            \
+                int64_t i2 = ip_run_[k + 2], i3 = ip_run_[k + 3];                        \
+                ADJ(i0) ADJ(i1) ADJ(i2) ADJ(i3)                                          \
+                { const int64_t pa = k, pb = i0; BODY }                                  \
+                { const int64_t pa = k + 1, pb = i1; BODY }                              \
+                { const int64_t pa = k + 2, pb = i2; BODY }                              \
+                { const int64_t pa = k + 3, pb = i3; BODY }                              \
+            }                                                                            \
+            for (; k < n_run_; k++) {                                                    \
+                int64_t i = ip_run_[k];                                                  \
+                ADJ(i)                                                                   \
+                const int64_t pa = k, pb = i;                                            \
+                BODY                                                                     \
+            }                                                                            \
+        }                                                                                \
+    }
+
+/* the position of the first of n int64 values outside [lo, hi] (inclusive
+ * bounds; hi < lo: every value is outside), or -1: blocks checked in one
+ * branch-free pass, a block with a bad one searched */
+CT_MULTIVERSION int64_t ct_index_outside(const int64_t *p, int64_t n, int64_t lo, int64_t hi) {
+    if (hi < lo) return n > 0 ? 0 : -1;
+    const uint64_t span = (uint64_t)hi - (uint64_t)lo;
+    for (int64_t k0 = 0; k0 < n; k0 += 1024) {
+        const int64_t k1 = n - k0 < 1024 ? n : k0 + 1024;
+        uint64_t out = 0;
+        for (int64_t k = k0; k < k1; k++) out |= (uint64_t)p[k] - (uint64_t)lo > span;
+        if (out)
+            for (int64_t k = k0; k < k1; k++)
+                if (p[k] < lo || p[k] > hi) return k;
+    }
+    return -1;
+}
+
 /* The N-d walk shared by gather and scatter: for every position p of the
  * index shape, i = idx[p]; the element at p of `a` pairs with the element of
  * `b` at p with coordinate `dim` replaced by i. BODY sees pa, pb (element
@@ -142,17 +208,36 @@ int ct_index_select(char *dst, const char *src, int64_t outer, int64_t size,
 #define CT_WALK(BODY)                                                                    \
     if (nd == 1 || (nd == 2 && shape[0] == 1)) {                                         \
         /* one dim (the common 1-d case): a tight loop, so that many cache misses \
-         * of the random accesses are in flight at once */                              \
+         * of the random accesses are in flight at once. The indices of a dense  \
+         * index are checked a block at a time in one branch-free pass; a block  \
+         * that holds a bad one runs the checking loop (which stops at it). */   \
         const int q = nd - 1;                                                            \
         const int64_t n1 = shape[q], as1 = ast[q], is1 = ist[q];                         \
         const int64_t bs1 = bst[q], bstep = q == dim ? 0 : bs1;                          \
         const int64_t bsd = bst[dim];                                                    \
-        for (int64_t k = 0; k < n1; k++) {                                               \
-            int64_t i = idx[k * is1];                                                    \
-            if (i < -size || i >= size) { *bad = i; return 1; }                          \
-            if (i < 0) i += size;                                                        \
-            const int64_t pa = k * as1, pb = k * bstep + i * bsd;                        \
-            BODY                                                                         \
+        for (int64_t k0 = 0; k0 < n1; k0 += CT_WALK_BLOCK) {                             \
+            const int64_t k1 = n1 - k0 < CT_WALK_BLOCK ? n1 : k0 + CT_WALK_BLOCK;       \
+            const int chk = is1 == 1 ? ct_walk_block_check(idx + k0, k1 - k0, size) : 0;  \
+            if (chk) {                                                                   \
+                if (as1 == 1 && bstep == 0 && bsd == 1) {                                \
+                    if (chk == 2) CT_WALK_ROW(BODY, CT_ADJ_NONE, idx + k0, k1 - k0, k0, 0) \
+                    else CT_WALK_ROW(BODY, CT_ADJ_NEG, idx + k0, k1 - k0, k0, 0)         \
+                } else                                                                   \
+                for (int64_t k = k0; k < k1; k++) {                                      \
+                    int64_t i = idx[k];                                                  \
+                    i += i < 0 ? size : 0;                                               \
+                    const int64_t pa = k * as1, pb = k * bstep + i * bsd;                \
+                    BODY                                                                 \
+                }                                                                        \
+                continue;                                                                \
+            }                                                                            \
+            for (int64_t k = k0; k < k1; k++) {                                          \
+                int64_t i = idx[k * is1];                                                \
+                if (i < -size || i >= size) { *bad = i; return 1; }                      \
+                if (i < 0) i += size;                                                    \
+                const int64_t pa = k * as1, pb = k * bstep + i * bsd;                    \
+                BODY                                                                     \
+            }                                                                            \
         }                                                                                \
         return 0;                                                                        \
     }                                                                                    \
@@ -193,13 +278,13 @@ int ct_index_select(char *dst, const char *src, int64_t outer, int64_t size,
         if (is1 == 1 && as1 == 1) {                                                  \
             /* dense rows: the row's indices checked in one vector pass, then */    \
             /* a loop without the early exit */                                      \
-            const int64_t *ip = idx + pi0;                                           \
-            int64_t okc = 0;                                                         \
-            for (int64_t k = 0; k < n1; k++)                                         \
-                okc += (ip[k] >= -size) & (ip[k] < size);                            \
-            rowok = okc == n1;                                                       \
+            rowok = ct_walk_block_check(idx + pi0, n1, size);                        \
         }                                                                            \
-        if (rowok) {                                                                 \
+        if (rowok && bstep == 0 && bsd == 1) {                                       \
+            /* along a dense last dim (gather / scatter along dim -1) */             \
+            if (rowok == 2) CT_WALK_ROW(BODY, CT_ADJ_NONE, idx + pi0, n1, pa0, pb0)  \
+            else CT_WALK_ROW(BODY, CT_ADJ_NEG, idx + pi0, n1, pa0, pb0)              \
+        } else if (rowok) {                                                          \
             const int64_t *ip = idx + pi0;                                           \
             for (int64_t k = 0; k < n1; k++) {                                       \
                 int64_t i = ip[k];                                                   \
@@ -290,13 +375,35 @@ CT_SCATTER_ADD_T(c128, ct_cdouble, CT_PLUS)
 /* bfloat16: each step in float, rounded back (as PyTorch's BFloat16 arithmetic) */
 static inline ct_bf16 ct_bf_plus(ct_bf16 x, ct_bf16 y) { return ct_f2bf(ct_bf2f(x) + ct_bf2f(y)); }
 static inline ct_bf16 ct_bf_times(ct_bf16 x, ct_bf16 y) { return ct_f2bf(ct_bf2f(x) * ct_bf2f(y)); }
+/* The max / min of the reducing scatter keep a NaN: y replaces x when y > x
+ * (y < x) or y is NaN (a NaN x is never replaced). The choice is a select of
+ * the bits, not a branch: which of two random values wins is unpredictable,
+ * and GCC turns a plain ?: on floats into a conditional store. */
+#define CT_SEL_BITS(U, x, y, take)                                                       \
+    {                                                                                    \
+        U xb_, yb_, m_ = (U)0 - (U)(take);                                               \
+        memcpy(&xb_, &x, sizeof(U)); memcpy(&yb_, &y, sizeof(U));                        \
+        xb_ = (xb_ & (U)~m_) | (yb_ & m_);                                               \
+        memcpy(&x, &xb_, sizeof(U));                                                     \
+        return x;                                                                        \
+    }
+/* float / double: `y > x ? y : x` is the max instruction (x on a tie or a
+ * NaN), with no branch; a NaN y (over a number x) is a rare, predictable branch */
+#define CT_MAXN_FLT(x, y) { const __typeof__(x) m_ = (y) > (x) ? (y) : (x); return ((y) != (y)) & ((x) == (x)) ? (y) : m_; }
+#define CT_MINN_FLT(x, y) { const __typeof__(x) m_ = (y) < (x) ? (y) : (x); return ((y) != (y)) & ((x) == (x)) ? (y) : m_; }
+static inline float ct_maxn_f32(float x, float y) CT_MAXN_FLT(x, y)
+static inline float ct_minn_f32(float x, float y) CT_MINN_FLT(x, y)
+static inline double ct_maxn_f64(double x, double y) CT_MAXN_FLT(x, y)
+static inline double ct_minn_f64(double x, double y) CT_MINN_FLT(x, y)
+static inline ct_half ct_maxn_f16(ct_half x, ct_half y) CT_SEL_BITS(uint16_t, x, y, ((float)y > (float)x) | (y != y))
+static inline ct_half ct_minn_f16(ct_half x, ct_half y) CT_SEL_BITS(uint16_t, x, y, ((float)y < (float)x) | (y != y))
 static inline ct_bf16 ct_bf_max(ct_bf16 x, ct_bf16 y) {
     float a = ct_bf2f(x), b = ct_bf2f(y);
-    return a != a ? x : b != b ? y : b > a ? y : x;
+    CT_SEL_BITS(uint16_t, x, y, (a == a) & ((b > a) | (b != b)))
 }
 static inline ct_bf16 ct_bf_min(ct_bf16 x, ct_bf16 y) {
     float a = ct_bf2f(x), b = ct_bf2f(y);
-    return a != a ? x : b != b ? y : b < a ? y : x;
+    CT_SEL_BITS(uint16_t, x, y, (a == a) & ((b < a) | (b != b)))
 }
 CT_SCATTER_ADD_T(bf16, ct_bf16, ct_bf_plus)
 
@@ -331,9 +438,12 @@ CT_SCATTER_RED_REAL(i8, int8_t, CT_TIMES)
 CT_SCATTER_RED_REAL(i16, int16_t, CT_TIMES)
 CT_SCATTER_RED_REAL(i32, int32_t, CT_TIMES)
 CT_SCATTER_RED_REAL(i64, int64_t, CT_TIMES)
-CT_SCATTER_RED_REAL(f16, ct_half, CT_TIMES)
-CT_SCATTER_RED_REAL(f32, float, CT_TIMES)
-CT_SCATTER_RED_REAL(f64, double, CT_TIMES)
+#define CT_SCATTER_RED_FLOAT(S, T)                                                       \
+    CT_SCATTER_RED_T(S, T, prod, CT_TIMES) CT_SCATTER_RED_T(S, T, amax, ct_maxn_##S)     \
+    CT_SCATTER_RED_T(S, T, amin, ct_minn_##S)
+CT_SCATTER_RED_FLOAT(f16, ct_half)
+CT_SCATTER_RED_FLOAT(f32, float)
+CT_SCATTER_RED_FLOAT(f64, double)
 CT_SCATTER_RED_T(c64, ct_cfloat, prod, CT_TIMES)
 CT_SCATTER_RED_T(c128, ct_cdouble, prod, CT_TIMES)
 CT_SCATTER_RED_T(bf16, ct_bf16, prod, ct_bf_times)

@@ -35,6 +35,10 @@ typedef int (*ct_scatter_fn)(const void *a, const int64_t *ast, void *b, const i
                              const int64_t *idx, const int64_t *ist, const int64_t *shape,
                              int nd, int dim, int64_t size, int64_t *bad);
 
+/* the position of the first of n int64 values outside [lo, hi] (inclusive;
+ * hi < lo: every value is outside), or -1 */
+int64_t ct_index_outside(const int64_t *p, int64_t n, int64_t lo, int64_t hi);
+
 /* the kernels by element size es (1, 2, 4, 8, 16) */
 ct_gather_fn ct_gather_for(int es);
 ct_scatter_fn ct_scatter_for(int es);

@@ -28,6 +28,7 @@
 #include <string.h>
 
 #define CT_ISORT_MAX 24            /* rows this short: insertion sort */
+#define CT_NTH_ISORT_MAX 8         /* nth_element: ranges this short are sorted */
 #define CT_SORT_ROWS_PAR_MIN 32768 /* many rows: threads from this many elements */
 
 #ifndef _OPENMP
@@ -141,7 +142,7 @@ static int ct_nth_##N(E *a, int64_t n, int64_t k) {        \
     int64_t lo = 0, hi = n - 1;                                                   \
     int rounds = 0, maxr = 16;                                                    \
     for (int64_t s = n; s > 1; s >>= 1) maxr += 2;                                \
-    while (hi - lo > CT_ISORT_MAX) {                                              \
+    while (hi - lo > CT_NTH_ISORT_MAX) {                                          \
         if (++rounds > maxr) {                                                    \
             ct_heapify_##N(a + lo, hi - lo + 1);                                  \
             ct_heapsort_##N(a + lo, hi - lo + 1);                                 \
@@ -362,6 +363,285 @@ CT_SORT_TABLE(sort, ct_sort_fn)
 CT_SORT_TABLE(topk, ct_topk_fn)
 CT_SORT_TABLE(kth, ct_kth_fn)
 
+/* ------------------------------------------------------------ order statistics along a dim
+ * mode, nanmedian, kthvalue and topk over (outer, len, inner) (sort.h). A
+ * work item is up to CT_OS_GROUP neighbouring columns of one outer block:
+ * their rows are filled as entries reading the input a row of the tensor at
+ * a time (unit stride, no transposed copy), then each row is finished alone.
+ * topk of a few keeps each column's best k while it scans, nothing filled. */
+#define CT_OS_GROUP 16
+#define CT_OS_MODE_PAIRS 32        /* mode of rows this short: pairwise counts */
+
+#define CT_OSTAT_DTYPE(S, T, U, KBITS, N, E, MAKE, KEY, IDX, MAXLEN, NANK)        \
+int ct_ostat_##S(const void *xv, int64_t outer, int64_t len, int64_t inner, int op, \
+                 int64_t k, void *valv, int64_t *idx, void *scratch) {           \
+    const T *x = (const T *)xv;                                                   \
+    T *val = (T *)valv;                                                           \
+    if (len > MAXLEN) return 2;                                                   \
+    if (outer <= 0 || inner <= 0 || len <= 0) return 0;                           \
+    int topk = op == CT_OS_TOPK_LARGEST || op == CT_OS_TOPK_SMALLEST;             \
+    if (topk && k <= 0) return 0;                                                 \
+    int64_t G = inner < CT_OS_GROUP ? inner : CT_OS_GROUP;                        \
+    int64_t ngr = (inner + G - 1) / G, items = outer * ngr;                       \
+    int64_t per = G * len + len + (topk ? G * k : 0);                             \
+    U dm = op == CT_OS_TOPK_LARGEST ? (U)~(U)0 : (U)0;                            \
+    /* a few of many: each column's best k kept while scanning (kthvalue: */   \
+    /* the last of the k smallest) */                                            \
+    int stream = (topk || op == CT_OS_KTH) && k <= 32 && k * 8 <= len;            \
+    int nt = ct_get_num_threads(), err = 0;                                       \
+    int par = nt > 1 && items > 1 && outer * inner * len >= CT_SORT_ROWS_PAR_MIN; \
+    _Pragma("omp parallel num_threads(nt) if(par) reduction(|:err)")              \
+    {                                                                             \
+        CT__TEAM_BUF(E, per)                                                      \
+        _Pragma("omp for schedule(dynamic, 4)")                                   \
+        for (int64_t it = 0; it < items; it++) {                                  \
+            if (!a) continue;                                                     \
+            int64_t o = it / ngr, c0 = (it % ngr) * G;                            \
+            int64_t g = inner - c0 < G ? inner - c0 : G;                          \
+            const T *xb = x + o * len * inner + c0;                               \
+            int lz = 0;                                                           \
+            if (stream) {                                                         \
+                /* each column's best k so far, ascending; thr: the k-th key */  \
+                U thr[CT_OS_GROUP];                                               \
+                for (int64_t gi = 0; gi < g; gi++) {                              \
+                    E *q = a + gi * k;                                            \
+                    for (int64_t l = 0; l < k; l++)                               \
+                        q[l] = MAKE((U)(ct_key_##S(xb[l * inner + gi], &lz) ^ dm), l); \
+                    ct_isort_##N(q, k);                                           \
+                    thr[gi] = (U)KEY(q[k - 1]);                                   \
+                }                                                                 \
+                /* keys a block at a time (vectorized), the rare better one  */ \
+                /* then inserted (a tie comes later: never better)            */ \
+                U kb[CT_OS_GROUP];                                                \
+                int64_t bl = g == 1 ? CT_OS_GROUP : 1;  /* rows per block */      \
+                for (int64_t l0 = k; l0 < len; l0 += bl) {                        \
+                    int64_t nb = g == 1 ? (len - l0 < bl ? len - l0 : bl) : g;    \
+                    int any = 0;                                                  \
+                    if (g == 1 && inner == 1 && nb == CT_OS_GROUP) {              \
+                        const T *xr = xb + l0;                                    \
+                        U th = thr[0];                                            \
+                        for (int64_t q = 0; q < CT_OS_GROUP; q++) {               \
+                            kb[q] = (U)(ct_key_##S(xr[q], &lz) ^ dm);             \
+                            any |= kb[q] < th;                                    \
+                        }                                                         \
+                    } else if (g == 1) {                                          \
+                        const T *xr = xb + l0 * inner;                            \
+                        U th = thr[0];                                            \
+                        for (int64_t q = 0; q < nb; q++) {                        \
+                            kb[q] = (U)(ct_key_##S(xr[q * inner], &lz) ^ dm);     \
+                            any |= kb[q] < th;                                    \
+                        }                                                         \
+                    } else if (nb == CT_OS_GROUP) {                               \
+                        const T *xr = xb + l0 * inner;                            \
+                        for (int64_t q = 0; q < CT_OS_GROUP; q++) {               \
+                            kb[q] = (U)(ct_key_##S(xr[q], &lz) ^ dm);             \
+                            any |= kb[q] < thr[q];                                \
+                        }                                                         \
+                    } else {                                                      \
+                        const T *xr = xb + l0 * inner;                            \
+                        for (int64_t q = 0; q < nb; q++) {                        \
+                            kb[q] = (U)(ct_key_##S(xr[q], &lz) ^ dm);             \
+                            any |= kb[q] < thr[q];                                \
+                        }                                                         \
+                    }                                                             \
+                    if (!any) continue;                                           \
+                    for (int64_t q = 0; q < nb; q++) {                            \
+                        int64_t gi = g == 1 ? 0 : q, l = g == 1 ? l0 + q : l0;    \
+                        U key = kb[q];                                            \
+                        if (key < thr[gi]) {                                      \
+                            E e = MAKE(key, l), *qq = a + gi * k;                 \
+                            int64_t j = k - 1;                                    \
+                            while (j > 0 && LESS_##N(e, qq[j - 1])) { qq[j] = qq[j - 1]; j--; } \
+                            qq[j] = e;                                            \
+                            thr[gi] = (U)KEY(qq[k - 1]);                          \
+                        }                                                         \
+                    }                                                             \
+                }                                                                 \
+                for (int64_t gi = 0; gi < g; gi++) {                              \
+                    if (!topk) {                                                  \
+                        int64_t j = IDX(a[gi * k + k - 1]), w = o * inner + c0 + gi; \
+                        idx[w] = j; val[w] = xb[j * inner + gi];                  \
+                        continue;                                                 \
+                    }                                                             \
+                    for (int64_t q = 0; q < k; q++) {                             \
+                        int64_t j = IDX(a[gi * k + q]), w = (o * k + q) * inner + c0 + gi; \
+                        idx[w] = j; val[w] = xb[j * inner + gi];                  \
+                    }                                                             \
+                }                                                                 \
+                continue;                                                         \
+            }                                                                     \
+            E *b = a + G * len, *outs = b + len;                                  \
+            int64_t cnt[CT_OS_GROUP];                                             \
+            if (op == CT_OS_NANMEDIAN) {                                          \
+                /* the non-NaN values only: NaN sorts after every one of them */  \
+                for (int64_t gi = 0; gi < g; gi++) cnt[gi] = 0;                   \
+                for (int64_t l = 0; l < len; l++) {                               \
+                    const T *xr = xb + l * inner;                                 \
+                    for (int64_t gi = 0; gi < g; gi++) {                          \
+                        U key = ct_key_##S(xr[gi], &lz);                          \
+                        if (!NANK(key)) a[gi * len + cnt[gi]++] = MAKE(key, l);   \
+                    }                                                             \
+                }                                                                 \
+                for (int64_t gi = 0; gi < g; gi++)                                \
+                    if (cnt[gi] == 0)                                             \
+                        for (int64_t l = 0; l < len; l++)                         \
+                            a[gi * len + l] = MAKE(ct_key_##S(xb[l * inner + gi], &lz), l); \
+            } else if (g == 1) {                                                  \
+                for (int64_t l = 0; l < len; l++)                                 \
+                    a[l] = MAKE((U)(ct_key_##S(xb[l * inner], &lz) ^ dm), l);     \
+            } else {                                                              \
+                for (int64_t l = 0; l < len; l++) {                               \
+                    const T *xr = xb + l * inner;                                 \
+                    for (int64_t gi = 0; gi < g; gi++)                            \
+                        a[gi * len + l] = MAKE((U)(ct_key_##S(xr[gi], &lz) ^ dm), l); \
+                }                                                                 \
+            }                                                                     \
+            for (int64_t gi = 0; gi < g; gi++) {                                  \
+                E *r = a + gi * len;                                              \
+                int64_t w = o * inner + c0 + gi, j;                               \
+                if (op == CT_OS_MODE && len <= CT_OS_MODE_PAIRS) {                \
+                    /* a short row: each key's copies counted pairwise; the    */ \
+                    /* most frequent, then the smallest key, then its last     */ \
+                    /* index (a NaN counts alone: it only wins when all are,   */ \
+                    /* the first of the smallest key then) -- what the runs of */ \
+                    /* the sorted row below give                               */ \
+                    U kk[CT_OS_MODE_PAIRS], bk = 0;                               \
+                    int64_t bc = 0, bi = 0;                                       \
+                    for (int64_t p = 0; p < len; p++) kk[p] = (U)KEY(r[p]);       \
+                    for (int64_t p = 0; p < len; p++) {                           \
+                        U kp = kk[p];                                             \
+                        int c = 0;                                                \
+                        for (int64_t q = 0; q < len; q++) c += kk[q] == kp;       \
+                        if (NANK(kp)) c = 1;                                      \
+                        if (c > bc || (c == bc && (kp < bk || (kp == bk && !NANK(kp))))) { \
+                            bc = c; bk = kp; bi = p;                              \
+                        }                                                         \
+                    }                                                             \
+                    j = bi;                                                       \
+                } else if (op == CT_OS_MODE) {                                    \
+                    /* runs of equal keys in the sorted row (a NaN is alone):   */ \
+                    /* the end of the first longest run                          */ \
+                    E *s = ct_radix_##N(r, b, len, KBITS);                        \
+                    int64_t best = 0, bestc = 0, cur = 0;                         \
+                    for (int64_t p = 0; p < len; p++) {                           \
+                        U key = (U)KEY(s[p]);                                     \
+                        cur = p > 0 && key == (U)KEY(s[p - 1]) && !NANK(key) ? cur + 1 : 1; \
+                        if (cur > bestc) { bestc = cur; best = p; }               \
+                    }                                                             \
+                    j = IDX(s[best]);                                             \
+                } else if (op == CT_OS_NANMEDIAN) {                               \
+                    int64_t n = cnt[gi] ? cnt[gi] : len, kk = cnt[gi] ? (cnt[gi] - 1) / 2 : 0; \
+                    ct_nth_##N(r, n, kk);                                         \
+                    j = IDX(r[kk]);                                               \
+                } else if (op == CT_OS_KTH) {                                     \
+                    ct_nth_##N(r, len, k - 1);                                    \
+                    j = IDX(r[k - 1]);                                            \
+                } else {                                                          \
+                    ct_smallest_##N(r, len, k, b, KBITS, 1, outs);                \
+                    for (int64_t q = 0; q < k; q++) {                             \
+                        int64_t jj = IDX(outs[q]), wq = (o * k + q) * inner + c0 + gi; \
+                        idx[wq] = jj; val[wq] = xb[jj * inner + gi];              \
+                    }                                                             \
+                    continue;                                                     \
+                }                                                                 \
+                idx[w] = j;                                                       \
+                val[w] = xb[j * inner + gi];                                      \
+            }                                                                     \
+        }                                                                         \
+        if (!scratch) free(a);                                                    \
+    }                                                                             \
+    return err;                                                                   \
+}
+
+#define LESS_c CT_C_LESS
+#define LESS_p CT_P_LESS
+#define CT_NANK_NONE(k) 0
+#define CT_NANK_F16(k) ((k) > (uint16_t)0xFC00u)
+#define CT_NANK_BF16(k) ((k) > (uint16_t)0xFF80u)
+#define CT_NANK_F32(k) ((k) > 0xFF800000u)
+#define CT_NANK_F64(k) ((k) > 0xFFF0000000000000ull)
+CT_OSTAT_DTYPE(b8, uint8_t, uint8_t, 8, c, uint64_t, CT_C_MAKE, CT_C_KEY, CT_C_IDX, CT_MAX32, CT_NANK_NONE)
+CT_OSTAT_DTYPE(u8, uint8_t, uint8_t, 8, c, uint64_t, CT_C_MAKE, CT_C_KEY, CT_C_IDX, CT_MAX32, CT_NANK_NONE)
+CT_OSTAT_DTYPE(i8, int8_t, uint8_t, 8, c, uint64_t, CT_C_MAKE, CT_C_KEY, CT_C_IDX, CT_MAX32, CT_NANK_NONE)
+CT_OSTAT_DTYPE(i16, int16_t, uint16_t, 16, c, uint64_t, CT_C_MAKE, CT_C_KEY, CT_C_IDX, CT_MAX32, CT_NANK_NONE)
+CT_OSTAT_DTYPE(i32, int32_t, uint32_t, 32, c, uint64_t, CT_C_MAKE, CT_C_KEY, CT_C_IDX, CT_MAX32, CT_NANK_NONE)
+CT_OSTAT_DTYPE(i64, int64_t, uint64_t, 64, p, ct_kp, CT_P_MAKE, CT_P_KEY, CT_P_IDX, CT_MAX64, CT_NANK_NONE)
+CT_OSTAT_DTYPE(f16, ct_half, uint16_t, 16, c, uint64_t, CT_C_MAKE, CT_C_KEY, CT_C_IDX, CT_MAX32, CT_NANK_F16)
+CT_OSTAT_DTYPE(bf16, ct_bf16, uint16_t, 16, c, uint64_t, CT_C_MAKE, CT_C_KEY, CT_C_IDX, CT_MAX32, CT_NANK_BF16)
+CT_OSTAT_DTYPE(f32, float, uint32_t, 32, c, uint64_t, CT_C_MAKE, CT_C_KEY, CT_C_IDX, CT_MAX32, CT_NANK_F32)
+CT_OSTAT_DTYPE(f64, double, uint64_t, 64, p, ct_kp, CT_P_MAKE, CT_P_KEY, CT_P_IDX, CT_MAX64, CT_NANK_F64)
+
+ct_ostat_fn ct_ostat_loops[CT_NDTYPES] = {
+    ct_ostat_b8, ct_ostat_u8, ct_ostat_i8, ct_ostat_i16, ct_ostat_i32, ct_ostat_i64,
+    ct_ostat_f16, ct_ostat_f32, ct_ostat_f64, NULL, NULL, ct_ostat_bf16,
+};
+
+/* bytes of scratch that ct_ostat wants (one buffer per thread of the team) */
+int64_t ct_ostat_scratch_bytes(int64_t outer, int64_t len, int64_t inner, int64_t k, int itemsize) {
+    if (outer <= 0 || inner <= 0 || len <= 0) return 0;
+    int64_t G = inner < CT_OS_GROUP ? inner : CT_OS_GROUP;
+    int64_t items = outer * ((inner + G - 1) / G);
+    int64_t bufs = items > 1 ? ct_get_num_threads() : 1;
+    int64_t per = G * len + len + G * (k > 0 ? k : 0);
+    return bufs * per * (itemsize == 8 ? (int64_t)sizeof(ct_kp) : (int64_t)sizeof(uint64_t));
+}
+
+/* cummax / cummin along the middle dim: each row of the tensor against the
+ * running values of the row before (branch-free, unit stride) */
+#define CT_CUMEXT_INNER(T)                                                        \
+    do {                                                                          \
+        const T *xs = (const T *)x;                                               \
+        T *vs = (T *)val;                                                         \
+        int nt = ct_get_num_threads();                                            \
+        int64_t total = outer * len * inner;                                      \
+        _Pragma("omp parallel for num_threads(nt) schedule(static) if(nt > 1 && outer > 1 && total >= 65536)") \
+        for (int64_t o = 0; o < outer; o++) {                                     \
+            const T *xo = xs + o * len * inner;                                   \
+            T *vo = vs + o * len * inner;                                         \
+            int64_t *io = idx + o * len * inner;                                  \
+            for (int64_t c = 0; c < inner; c++) { vo[c] = xo[c]; io[c] = 0; }     \
+            for (int64_t l = 1; l < len; l++) {                                   \
+                const T *xr = xo + l * inner;                                     \
+                const T *vp = vo + (l - 1) * inner;                               \
+                const int64_t *ip = io + (l - 1) * inner;                         \
+                T *vr = vo + l * inner;                                           \
+                int64_t *ir = io + l * inner;                                     \
+                if (is_max) {                                                     \
+                    _Pragma("omp simd")                                           \
+                    for (int64_t c = 0; c < inner; c++) {                         \
+                        T e = xr[c], b = vp[c];                                   \
+                        int take = (e != e) | (e >= b);                           \
+                        vr[c] = take ? e : b;                                     \
+                        ir[c] = take ? l : ip[c];                                 \
+                    }                                                             \
+                } else {                                                          \
+                    _Pragma("omp simd")                                           \
+                    for (int64_t c = 0; c < inner; c++) {                         \
+                        T e = xr[c], b = vp[c];                                   \
+                        int take = (e != e) | (e <= b);                           \
+                        vr[c] = take ? e : b;                                     \
+                        ir[c] = take ? l : ip[c];                                 \
+                    }                                                             \
+                }                                                                 \
+            }                                                                     \
+        }                                                                         \
+    } while (0)
+
+int ct_cumext_inner(int dtype, const void *x, int64_t outer, int64_t len, int64_t inner,
+                    int is_max, void *val, int64_t *idx) {
+    switch (dtype) {
+    case CT_BOOL: case CT_UINT8: CT_CUMEXT_INNER(uint8_t); break;
+    case CT_INT8: CT_CUMEXT_INNER(int8_t); break;
+    case CT_INT16: CT_CUMEXT_INNER(int16_t); break;
+    case CT_INT32: CT_CUMEXT_INNER(int32_t); break;
+    case CT_INT64: CT_CUMEXT_INNER(int64_t); break;
+    case CT_FLOAT32: CT_CUMEXT_INNER(float); break;
+    case CT_FLOAT64: CT_CUMEXT_INNER(double); break;
+    default: return -1;
+    }
+    return 0;
+}
+
 /* ------------------------------------------------------------ searchsorted
  * For each value, the number of boundaries that go before it: left counts
  * b with !(b >= v), right counts b with !(b > v) (so a NaN value counts them
@@ -382,9 +662,31 @@ void ct_search_##S(const void *bv, int64_t brows, int64_t m, const int64_t *sort
         const int64_t *sr = sorter ? sorter + r * m : NULL;                       \
         CT x = CV(v[q]);                                                          \
         int64_t lo = 0, hi = m;                                                   \
-        while (lo < hi) {                                                         \
+        if (!sr) {                                                                \
+            /* the same probes as below, chosen by conditional moves (no      */ \
+            /* mispredicted jumps), the two possible next probes fetched ahead */ \
+            if (right)                                                            \
+                while (lo < hi) {                                                 \
+                    int64_t mid = lo + ((hi - lo) >> 1);                          \
+                    __builtin_prefetch(br + lo + ((mid - lo) >> 1));              \
+                    __builtin_prefetch(br + mid + 1 + ((hi - mid - 1) >> 1));     \
+                    int go = !(CV(br[mid]) > x);                                  \
+                    lo = go ? mid + 1 : lo;                                       \
+                    hi = go ? hi : mid;                                           \
+                }                                                                 \
+            else                                                                  \
+                while (lo < hi) {                                                 \
+                    int64_t mid = lo + ((hi - lo) >> 1);                          \
+                    __builtin_prefetch(br + lo + ((mid - lo) >> 1));              \
+                    __builtin_prefetch(br + mid + 1 + ((hi - mid - 1) >> 1));     \
+                    int go = !(CV(br[mid]) >= x);                                 \
+                    lo = go ? mid + 1 : lo;                                       \
+                    hi = go ? hi : mid;                                           \
+                }                                                                 \
+        }                                                                         \
+        else while (lo < hi) {                                                    \
             int64_t mid = lo + (hi - lo) / 2;                                     \
-            CT bm = CV(sr ? br[sr[mid]] : br[mid]);                               \
+            CT bm = CV(br[sr[mid]]);                                              \
             int go = right ? !(bm > x) : !(bm >= x);                              \
             if (go) lo = mid + 1; else hi = mid;                                  \
         }                                                                         \
@@ -418,4 +720,48 @@ int ct_sorter_bad(const int64_t *s, int64_t n, int64_t m) {
     int bad = 0;
     for (int64_t i = 0; i < n; i++) bad |= (uint64_t)s[i] >= (uint64_t)m;
     return bad;
+}
+
+/* unique_consecutive of n elements: runs of equal neighbours (a NaN is never
+ * equal, -0.0 equals 0.0). vals NULL: the number of runs only; else each
+ * run's first element into vals and, where not NULL, every element's run
+ * into inverse and each run's length into counts. -1 for a dtype it lacks. */
+#define CT_UCONSEC(T)                                                             \
+    do {                                                                          \
+        const T *xs = (const T *)x;                                               \
+        if (!vals) {                                                              \
+            int64_t u = 1;                                                        \
+            _Pragma("omp simd reduction(+:u)")                                    \
+            for (int64_t i = 1; i < n; i++) u += xs[i] != xs[i - 1];              \
+            return u;                                                             \
+        }                                                                         \
+        T *vs = (T *)vals;                                                        \
+        int64_t u = 0, start = 0;                                                 \
+        vs[0] = xs[0];                                                            \
+        if (inverse) inverse[0] = 0;                                              \
+        for (int64_t i = 1; i < n; i++) {                                         \
+            if (xs[i] != xs[i - 1]) {                                             \
+                if (counts) counts[u] = i - start;                                \
+                start = i;                                                        \
+                vs[++u] = xs[i];                                                  \
+            }                                                                     \
+            if (inverse) inverse[i] = u;                                          \
+        }                                                                         \
+        if (counts) counts[u] = n - start;                                        \
+        return u + 1;                                                             \
+    } while (0)
+
+int64_t ct_unique_consec(int dtype, const void *x, int64_t n, void *vals, int64_t *inverse,
+                         int64_t *counts) {
+    if (n <= 0) return 0;
+    switch (dtype) {
+    case CT_BOOL: case CT_UINT8: CT_UCONSEC(uint8_t);
+    case CT_INT8: CT_UCONSEC(int8_t);
+    case CT_INT16: CT_UCONSEC(int16_t);
+    case CT_INT32: CT_UCONSEC(int32_t);
+    case CT_INT64: CT_UCONSEC(int64_t);
+    case CT_FLOAT32: CT_UCONSEC(float);
+    case CT_FLOAT64: CT_UCONSEC(double);
+    default: return -1;
+    }
 }

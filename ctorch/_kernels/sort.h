@@ -63,4 +63,36 @@ CT_SEARCH_DECL(u8) CT_SEARCH_DECL(i8) CT_SEARCH_DECL(i16) CT_SEARCH_DECL(i32)
 CT_SEARCH_DECL(i64) CT_SEARCH_DECL(f16) CT_SEARCH_DECL(f32) CT_SEARCH_DECL(f64)
 CT_SEARCH_DECL(bf16)
 
+/* ---- order statistics along a dim of a C-contiguous tensor viewed as
+ * (outer, len, inner): row (o, c) is x[o*len*inner + l*inner + c], l < len.
+ * No transposed copy: the rows of a few neighbouring columns are read
+ * together. Results are in (outer, inner) order (topk: (outer, k, inner)),
+ * the contiguous layout of the result; values are the input's elements.
+ * op: CT_OS_MODE (the smallest of the most frequent values, each NaN counted
+ * alone, and the last index where it occurs), CT_OS_NANMEDIAN (the lower
+ * median of the non-NaN values, the first NaN of a row without any),
+ * CT_OS_KTH (the k-th smallest, k >= 1), CT_OS_TOPK_LARGEST /
+ * CT_OS_TOPK_SMALLEST (the k best, in order); ties are taken in input order
+ * as the stable sort takes them. scratch: ct_ostat_scratch_bytes(...) bytes,
+ * or NULL. Returns 0, 1 out of memory, 2 row too long for 32-bit indices. */
+enum { CT_OS_MODE = 0, CT_OS_NANMEDIAN = 1, CT_OS_KTH = 2, CT_OS_TOPK_LARGEST = 3,
+       CT_OS_TOPK_SMALLEST = 4 };
+typedef int (*ct_ostat_fn)(const void *x, int64_t outer, int64_t len, int64_t inner, int op,
+                           int64_t k, void *val, int64_t *idx, void *scratch);
+int64_t ct_ostat_scratch_bytes(int64_t outer, int64_t len, int64_t inner, int64_t k, int itemsize);
+extern ct_ostat_fn ct_ostat_loops[CT_NDTYPES];
+/* cummax (is_max) / cummin along the middle dim of a C-contiguous
+ * (outer, len, inner) tensor, as the rows kernel takes them (an element takes
+ * over when >= (<=) the running value or NaN); returns -1 for a dtype it
+ * lacks (the caller then scans rows of a permuted copy) */
+int ct_cumext_inner(int dtype, const void *x, int64_t outer, int64_t len, int64_t inner,
+                    int is_max, void *val, int64_t *idx);
+/* unique_consecutive of n elements: runs of equal neighbours (a NaN is never
+ * equal, -0.0 equals 0.0). vals NULL: returns the number of runs; else each
+ * run's first element goes to vals and, where not NULL, each element's run to
+ * inverse and each run's length to counts (returns the number of runs).
+ * -1 for a dtype it lacks. */
+int64_t ct_unique_consec(int dtype, const void *x, int64_t n, void *vals, int64_t *inverse,
+                         int64_t *counts);
+
 #endif

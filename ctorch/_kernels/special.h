@@ -41,13 +41,14 @@ int ct_special_erfinv(int dtype, const void *x, void *out, int64_t count);
 
 /* out[i] = f(x[i]) for contiguous x and out, f one of the functions below:
  * code = CT_SU_<f> * 2 + dtype (0: CT_FLOAT32, 1: CT_FLOAT64), so that
- * code 0 is erfc of float32. erfc, ndtr and lgamma (+inf at the poles and
- * at -inf) are float32 only; trigamma (+inf at the poles, NaN at -inf), entr
- * (-x log x; 0 at 0, -inf below) and the modified Bessel functions i0, i0e,
- * i1, i1e (i0, i1 NaN at +-inf) take both. Returns 0, or -1 for a function /
- * dtype without a kernel. */
+ * code 0 is erfc of float32. lgamma (+inf at the poles and at -inf) is
+ * float32 only; erfc, ndtr, erfcx (+inf where it overflows), log_ndtr,
+ * trigamma (+inf at the poles, NaN at -inf), entr (-x log x; 0 at 0, -inf
+ * below) and the modified Bessel functions i0, i0e, i1, i1e (i0, i1 NaN at
+ * +-inf) take both. Returns 0, or -1 for a function / dtype without a
+ * kernel. */
 enum { CT_SU_ERFC, CT_SU_NDTR, CT_SU_TRIGAMMA, CT_SU_ENTR, CT_SU_LGAMMA, CT_SU_I0, CT_SU_I0E,
-       CT_SU_I1, CT_SU_I1E, CT_SU_COUNT };
+       CT_SU_I1, CT_SU_I1E, CT_SU_ERFCX, CT_SU_LOG_NDTR, CT_SU_COUNT };
 typedef int (*ct_special_erfc_fn)(int code, const void *x, void *out, int64_t count);
 int ct_special_erfc(int code, const void *x, void *out, int64_t count);
 

@@ -508,8 +508,26 @@ cdef int _walk_device(Tensor blk, Tensor v, Tensor rest, Tensor offs, bint put,
     return 0
 
 
+cdef bint _writes_whole(object index, Tensor value) noexcept:
+    """t[index] = value writes into t itself (not into a view of it) while it
+    reads value: index selects by tensors / lists alone (no int, slice, None
+    or ...), and it is not a single bool mask with a 0-d value (a masked
+    fill, which reads its value first)."""
+    cdef tuple items = index if type(index) is tuple else (index,)
+    if not items:
+        return False
+    for it in items:
+        if not isinstance(it, (Tensor, list)):
+            return False
+    if value._ndim == 0 and len(items) == 1 and isinstance(items[0], Tensor):
+        return (<Tensor>items[0])._dtype is not t_bool
+    return True
+
+
 cdef int _setitem(Tensor t, object index, object value) except -1:
     _check_inplace(t)
+    if isinstance(value, Tensor) and _writes_whole(index, <Tensor>value):
+        _check_no_overlap(t, value)
     if _inplace_needs_graph(t, value):
         _inplace_with_graph(t, lambda s: _setitem_graph(<Tensor>s, index, value))
         return 0
@@ -525,10 +543,78 @@ cdef Tensor _setitem_graph(Tensor s, object index, object value):
     return r
 
 
+# the index check of the backend table (backend.h), under its C name
+cdef extern from "backend.h" nogil:
+    ctypedef struct ct_index_check_table "ct_backend":
+        int64_t (*index_outside)(const int64_t *p, int64_t n, int64_t lo, int64_t hi) noexcept nogil
+
+
+cdef int _index_put_1d(Tensor t, object index, object value, bint accumulate) except -1:
+    """t[index] = value (or +=) for a dense 1-d CPU tensor, one int64 index
+    tensor (dense) and a number or a value of the index's shape (or 0-d): the
+    indices checked in one pass, then one pass of the scatter kernel (which
+    wraps negative ones). 0 when another path must answer."""
+    if type(index) is tuple and len(<tuple>index) == 1:
+        index = (<tuple>index)[0]
+    if not isinstance(index, Tensor):
+        return 0
+    cdef Tensor ix = <Tensor>index, val
+    if (ix._dtype is not t_int64 or t._ndim != 1 or t._storage.device >= 0
+            or ix._storage.device >= 0 or ix._numel == 0 or not _is_contiguous(ix)):
+        return 0
+    cdef int64_t ast[1]
+    if isinstance(value, Tensor):
+        val = <Tensor>value
+        if val._dtype is not t._dtype or val._storage.device >= 0:
+            return 0
+        if val._ndim == 0:
+            ast[0] = 0
+        elif _same_shape(val, ix) and _is_contiguous(val):
+            ast[0] = 1
+        else:
+            return 0
+    elif type(value) is float or type(value) is int or type(value) is bool:
+        _check_fits(value, t._dtype, False)
+        val = _scalar_tensor(value, t._dtype)
+        ast[0] = 0
+    else:
+        return 0
+    cdef const ct_backend *B = t._storage.backend
+    cdef const ct_index_check_table *C = <const ct_index_check_table *>t._storage.backend
+    if B.scatter == NULL or B.scatter_add == NULL or C.index_outside == NULL:
+        return 0
+    cdef ct_scatter_fn f = B.scatter_add[t._dtype._code] if accumulate else B.scatter(t._dtype.itemsize)
+    if f == NULL:
+        return 0
+    cdef int64_t size = t._shape[0], n = ix._numel, pos, bad = 0
+    cdef const int64_t *ip = <const int64_t *>ix._data
+    with nogil:
+        pos = C.index_outside(ip, n, -size, size - 1)
+    if pos >= 0:
+        raise IndexError(f"index {ip[pos]} is out of bounds for dimension 0 with size {size}")
+    cdef int64_t bst[1]
+    cdef int64_t ist[1]
+    cdef int64_t shp[1]
+    bst[0] = t._stride[0]
+    ist[0] = 1
+    shp[0] = n
+    cdef const char *pa = val._data
+    cdef char *pb = t._data
+    cdef int rc
+    with nogil:
+        rc = f(pa, ast, pb, bst, ip, ist, shp, 1, 0, size, &bad)
+    if rc:
+        raise IndexError(f"index {bad} is out of bounds for dimension 0 with size {size}")
+    _bump(t)
+    return 1
+
+
 cdef int _index_put(Tensor t, object index, object value, bint accumulate) except -1:
     """t[index] = value (or += with accumulate, where repeated indices add up)."""
     if isinstance(value, int) and not -9223372036854775808 <= value <= 9223372036854775807:
         raise ValueError("Overflow when unpacking long long")   # as PyTorch's index assignment
+    if _index_put_1d(t, index, value, accumulate):
+        return 0
     if (not accumulate and isinstance(index, Tensor) and (<Tensor>index)._dtype is t_bool
             and type(value) in (int, float, bool) and _is_contiguous(t)
             and _same_shape(<Tensor>index, t) and (<Tensor>index)._storage.device == t._storage.device):

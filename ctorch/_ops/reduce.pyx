@@ -79,6 +79,8 @@ cdef Tensor _sum(Tensor t, object dim, bint keepdim, DType res):
     """Sum of t over dim in dtype res (t is converted to res first)."""
     cdef Tensor flat
     cdef ct_sum_rows_fn f
+    cdef ct_sum_cols_fn fc
+    cdef int k
     if (dim is None and not keepdim and t._dtype is res and t._ndim > 0 and t._numel > 0
             and (res._kind > K_INT or res is t_int64) and _is_contiguous(t)):
         # the whole of a dense tensor: one row of the row-sum kernel (the
@@ -90,11 +92,39 @@ cdef Tensor _sum(Tensor t, object dim, bint keepdim, DType res):
                 f(t._data, 1, t._numel, t._numel, flat._data)
             _check_device(t)
             return flat
+    cdef int nd = t._ndim, d
+    cdef Py_ssize_t n_out, n_in, k_len
+    if (type(dim) is int and t._dtype is res and (res._kind > K_INT or res is t_int64)
+            and nd > 0 and -nd <= dim < nd and t._numel > 0 and _is_contiguous(t)):
+        # one dim of a dense tensor: the last dims' rows, or the first dim's
+        # columns (the kernels the general path below picks for them)
+        d = dim + nd if dim < 0 else dim
+        n_out = 1
+        n_in = 1
+        for k in range(d):
+            n_out *= t._shape[k]
+        for k in range(d + 1, nd):
+            n_in *= t._shape[k]
+        k_len = t._shape[d]
+        if d == nd - 1 or d == 0:
+            f = t._storage.backend.sum_rows[res._code]
+            fc = t._storage.backend.sum_cols[res._code]
+            if f != NULL and fc != NULL:
+                flat = _empty_list([1 if k == d else t._shape[k] for k in range(nd)] if keepdim
+                                   else [t._shape[k] for k in range(nd) if k != d],
+                                   res, t._storage.device)
+                if n_in > 1:
+                    with nogil:
+                        fc(t._data, k_len, n_in, n_in, flat._data)
+                else:
+                    with nogil:
+                        f(t._data, n_out, k_len, k_len, flat._data)
+                _check_device(t)
+                return flat
     cdef list red = _reduce_dims(t, dim)
     cdef DType comp = t_int64 if res._kind <= K_INT else res
     if t._dtype is not comp:
         t = _cast(t, comp)
-    cdef int nd = t._ndim, d
     cdef list kept = [d for d in _brange(nd) if d not in red]
     out_shape = [t._shape[d] for d in kept]
     keep_shape = [1 if d in red else t._shape[d] for d in _brange(nd)]
@@ -159,13 +189,26 @@ cdef int _sum_kernel(Tensor t, list kept, list red, Py_ssize_t rows, Py_ssize_t 
 cdef object _return_types = None
 
 
+cdef dict _named_types = {}
+
+
 cdef object _named(str name):
     """The torch.return_types type `name` (that module loads on first use)."""
     global _return_types
+    cls = _named_types.get(name)
+    if cls is not None:
+        return cls
     if _return_types is None:
         from ctorch import return_types
         _return_types = return_types
-    return getattr(_return_types, name)
+    cls = _named_types[name] = getattr(_return_types, name)
+    return cls
+
+
+cdef object _named2(str name, object a, object b):
+    """The torch.return_types `name`(a, b), built as the tuple it is (its
+    __new__ only checks the item count)."""
+    return tuple.__new__(_named(name), (a, b))
 
 
 cdef object _record_reduce(Tensor r, Tensor t, str name, object dim, bint keepdim, Py_ssize_t count):
@@ -263,6 +306,15 @@ def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
     torch.norm chooses between them (p numeric, 'fro' or 'nuc')."""
     if ct_autocast & 2 and out is None:
         return _autocast_hook("norm", norm, (input, p, dim, keepdim), {"dtype": dtype})
+    if out is None and dtype is None and ((type(p) is str and p == "fro") or
+                                          ((type(p) is int or type(p) is float) and p == 2)):
+        # the 2-norm of a float tensor over all dims, one dim or (Frobenius)
+        # two: the fused kernel, without the general path's argument handling
+        if type(p) is not str or dim is None or type(dim) is int or \
+                ((type(dim) is tuple or type(dim) is list) and len(dim) <= 2):
+            r = _norm2(input, dim, keepdim)
+            if r is not None:
+                return r
     from ctorch.linalg import _norm_legacy
     return _norm_legacy(input, p, dim, keepdim, out, dtype)
 
@@ -310,6 +362,92 @@ cdef tuple _cols_reduce(int op, Tensor t, list red, DType dt, bint want_vals, bi
     return (vals if want_vals else None), idx
 
 
+# the fused row reductions of the backend table (backend.h), under its C name
+cdef extern from "backend.h" nogil:
+    ctypedef struct ct_reduce_rows_table "ct_backend":
+        int (*reduce_rows)(int op, int dtype, const void *x, int64_t rows, int64_t len, int64_t ld,
+                           void *out) noexcept nogil
+
+
+cdef object _fused_reduce(int op, Tensor t, list red, bint keepdim):
+    """op 0: the 2-norm, 1: logsumexp of t (float32 / float64) over the
+    sorted dims red, in one pass of the fused kernels (column by column when
+    red are the leading dims of a contiguous tensor); None where they do not
+    apply (the caller composes other ops). No history."""
+    if (t._dtype is not t_float32 and t._dtype is not t_float64) or t._numel == 0 or not red:
+        return None
+    cdef const ct_reduce_rows_table *RR = <const ct_reduce_rows_table *>t._storage.backend
+    cdef const ct_reduce_cols_table *RC = <const ct_reduce_cols_table *>t._storage.backend
+    if RR.reduce_rows == NULL:
+        return None
+    cdef int k = len(red), nd = t._ndim, d, rc = -1, code = t._dtype._code
+    cdef Py_ssize_t n = 1, cols, rows, L, ld
+    cdef Tensor out, pp
+    cdef bint lead = k < nd and RC.reduce_cols != NULL and _is_contiguous(t)
+    for d in range(k):
+        if red[d] != d:
+            lead = False
+            break
+    if lead:
+        for d in range(k):
+            n *= t._shape[d]
+        if n >= 2:
+            cols = t._numel // n
+            out = _empty_list([t._shape[d] for d in range(k, nd)], t._dtype, t._storage.device)
+            with nogil:
+                rc = RC.reduce_cols(4 + op, code, t._data, n, cols, cols, out._data, NULL)
+            if rc == 0:
+                _check_device(t)
+                if keepdim:
+                    out = _reshape(out, [1 if d < k else t._shape[d] for d in range(nd)])
+                return out
+    p, rows_, L_, ld_, out_shape, keep_shape = _rows_layout(t, red)
+    pp = <Tensor>p
+    rows, L, ld = rows_, L_, ld_
+    out = _empty_list(out_shape, t._dtype, t._storage.device)
+    with nogil:
+        rc = RR.reduce_rows(op, code, pp._data, rows, L, ld, out._data)
+    if rc != 0:
+        return None
+    _check_device(t)
+    if keepdim:
+        out = _reshape(out, keep_shape)
+    return out
+
+
+def _norm2(x, dim, keepdim):
+    """The 2-norm of x over dim (None or (): all dims; an int; a tuple or
+    list of ints) in one pass, when x is a float32 / float64 tensor that
+    needs no history and dim names distinct dims in range; None otherwise
+    (the caller's general path, which also raises PyTorch's errors)."""
+    if type(x) is not Tensor:
+        return None
+    cdef Tensor t = <Tensor>x
+    if (t._dtype is not t_float32 and t._dtype is not t_float64) or t._ndim == 0 \
+            or (_grad_mode() and _needs_grad(t)):
+        return None
+    cdef int nd = t._ndim
+    cdef list red
+    if dim is None:
+        red = list(_brange(nd))
+    elif type(dim) is int:
+        if not -nd <= dim < nd:
+            return None
+        red = [dim % nd]
+    elif type(dim) is tuple or type(dim) is list:
+        red = []
+        for d in dim:
+            if type(d) is not int or not -nd <= d < nd or d % nd in red:
+                return None
+            red.append(d % nd)
+        if not red:
+            red = list(_brange(nd))
+        red.sort()
+    else:
+        return None
+    return _fused_reduce(0, t, red, bool(keepdim))
+
+
 cdef tuple _minmax(Tensor t, list red, bint keepdim, bint is_max, bint want_vals, bint want_idx):
     """(values or None, indices or None) of t reduced over red."""
     cdef tuple cr = _cols_reduce(0 if is_max else 1, t, red, t._dtype, want_vals, want_idx)
@@ -339,6 +477,39 @@ cdef tuple _minmax(Tensor t, list red, bint keepdim, bint is_max, bint want_vals
         if want_idx:
             idx = _reshape(idx, keep_shape)
     return vals, idx
+
+
+cdef tuple _minmax_both(Tensor t, list red, bint keepdim):
+    """(min, max) of t over red: two passes of the column kernel, or of the
+    rows kernel over one layout (each pass keeps one running value, which
+    beats a fused pass that keeps both)."""
+    cdef tuple cmin = _cols_reduce(1, t, red, t._dtype, True, False)
+    cdef tuple cmax
+    if cmin is not None:
+        cmax = _cols_reduce(0, t, red, t._dtype, True, False)
+        if cmax is not None:
+            if keepdim:
+                keep_shape = [1 if d in red else t._shape[d] for d in _brange(t._ndim)]
+                return _reshape(cmin[0], keep_shape), _reshape(cmax[0], keep_shape)
+            return cmin[0], cmax[0]
+    cdef ct_minmax_fn fn = t._storage.backend.minmax[t._dtype._code]
+    if fn == NULL:
+        kern = "all" if t._storage.device < 0 else _dev(t)
+        raise NotImplementedError(f"\"min_{kern}\" not implemented for '{_sname(t._dtype)}'")
+    p, rows, L, ld, out_shape, keep_shape = _rows_layout(t, red)
+    cdef Tensor pp = <Tensor>p
+    cdef Tensor mn = _empty_list(out_shape, t._dtype, t._storage.device)
+    cdef Tensor mx = _empty_list(out_shape, t._dtype, t._storage.device)
+    cdef Py_ssize_t r_ = rows, l_ = L, ld_ = ld
+    if r_ > 0 and l_ > 0:
+        with nogil:
+            fn(pp._data, r_, l_, ld_, 0, mn._data, NULL)
+            fn(pp._data, r_, l_, ld_, 1, mx._data, NULL)
+        _check_device(t)
+    if keepdim:
+        mn = _reshape(mn, keep_shape)
+        mx = _reshape(mx, keep_shape)
+    return mn, mx
 
 
 cdef int _check_nonempty_dims(Tensor t, list red, str name) except -1:
@@ -385,8 +556,8 @@ cdef object _minmax_fn(object input, object dim, object keepdim, object out, bin
         _out_pair(out, name)
         _to_out(out[0], v, name, OUT_SAME)
         _to_out(out[1], i, name, OUT_SAME)
-        return _named(name)(out[0], out[1])
-    return _named(name)(v, i)
+        return _named2(name, out[0], out[1])
+    return _named2(name, v, i)
 
 
 def _max_fn(input, dim=None, keepdim=False, *, out=None, axis=None, keepdims=None):
@@ -468,10 +639,15 @@ cdef object _anyall(object input, object dim, bint keepdim, object out, bint is_
     cdef DType res = t._dtype if t._dtype._code == CT_UINT8 else t_bool
     cdef Tensor b = _cast(t, t_bool)
     cdef list red = _red_dims(t, dim)
-    p, rows, L, ld, out_shape, keep_shape = _rows_layout(b, red)
+    cdef Py_ssize_t L = 1
+    cdef int d
+    for d in red:
+        L *= t._shape[d]
     cdef Tensor v
     if L == 0:
-        v = _empty_list(keep_shape if keepdim else out_shape, t_bool, t._storage.device)
+        v = _empty_list([1 if d in red else t._shape[d] for d in _brange(t._ndim)] if keepdim
+                        else [t._shape[d] for d in _brange(t._ndim) if d not in red],
+                        t_bool, t._storage.device)
         if v._numel:
             _fill(v, not is_any)
     else:
@@ -708,15 +884,18 @@ def logsumexp(input, dim=None, keepdim=False, *, out=None, axis=None, keepdims=N
         td = _cast(td, t_float32)
     cdef list red = _red_dims(t, dim)
     dims = red if t._ndim else None
-    if t._numel == 0 or t._dtype.is_complex:
-        # complex numbers have no order: no max to shift by
-        m = zeros([1 if d in red else t._shape[d] for d in _brange(t._ndim)], dtype=td.dtype,
-                  device=t.device)
-    else:
-        m, _ = _minmax(td, red, True, True, True, False)
-        m = where(_FUNCTIONS["isinf"](m), zeros((), dtype=td.dtype, device=t.device), m)
-    s = _sum_fn(_FUNCTIONS["exp"](td - m), dims, True)
-    r = _FUNCTIONS["log"](s) + m
+    # float32 / float64: max, exp(x - max), their sum and log in one pass
+    r = _fused_reduce(1, td, red, True)
+    if r is None:
+        if t._numel == 0 or t._dtype.is_complex:
+            # complex numbers have no order: no max to shift by
+            m = zeros([1 if d in red else t._shape[d] for d in _brange(t._ndim)], dtype=td.dtype,
+                      device=t.device)
+        else:
+            m, _ = _minmax(td, red, True, True, True, False)
+            m = where(_FUNCTIONS["isinf"](m), zeros((), dtype=td.dtype, device=t.device), m)
+        s = _sum_fn(_FUNCTIONS["exp"](td - m), dims, True)
+        r = _FUNCTIONS["log"](s) + m
     if bf16:
         r = _cast(r, t._dtype)
     if not keepdim and t._ndim:
@@ -959,8 +1138,7 @@ def aminmax(input, *, dim=None, keepdim=False, out=None, axis=None, keepdims=Non
         for d in red:
             if t._shape[d] == 0:
                 raise IndexError(f"aminmax: Expected reduction dim {d} to have non-zero size.")
-    mn, _ = _minmax(t, red, keepdim, False, True, False)
-    mx, _ = _minmax(t, red, keepdim, True, True, False)
+    mn, mx = _minmax_both(t, red, keepdim)
     if _grad_mode() and _needs_grad(t):
         record("aminmax", (mn, mx), (t,), (red, keepdim))
     if out is not None:
@@ -971,11 +1149,40 @@ def aminmax(input, *, dim=None, keepdim=False, out=None, axis=None, keepdims=Non
                                    f"but got {_CXX_NAMES[(<Tensor>o)._dtype._code]} instead")
         _to_out(out[0], mn, "aminmax", OUT_SAME)
         _to_out(out[1], mx, "aminmax", OUT_SAME)
-        return _named("aminmax")(out[0], out[1])
-    return _named("aminmax")(mn, mx)
+        return _named2("aminmax", out[0], out[1])
+    return _named2("aminmax", mn, mx)
 
 
 # ------------------------------------------------------------ cummax / cummin / logcumsumexp
+
+# the middle-dim cummax / cummin member of the backend table (backend.h), under its C name
+cdef extern from "backend.h" nogil:
+    ctypedef struct ct_cumext_inner_table "ct_backend":
+        int (*cumext_inner)(int dtype, const void *x, int64_t outer, int64_t len, int64_t inner,
+                            int is_max, void *val, int64_t *idx) noexcept nogil
+
+
+cdef tuple _cumext_inner(Tensor t, int d, bint is_max):
+    """(values, indices) of cummax / cummin along a middle dim d of t, down the
+    rows in place of a permuted copy; None where the backend has no kernel for
+    t's dtype."""
+    cdef const ct_cumext_inner_table *CB = <const ct_cumext_inner_table *>t._storage.backend
+    if CB.cumext_inner == NULL:
+        return None
+    cdef int64_t outer = 1, inner = 1, L = t._shape[d]
+    cdef int k, rc
+    for k in range(d):
+        outer *= t._shape[k]
+    for k in range(d + 1, t._ndim):
+        inner *= t._shape[k]
+    cdef Tensor c = _contig(t, t._dtype)
+    cdef Tensor v = _empty_list(list(t.size()), t._dtype, t._storage.device)
+    cdef Tensor i = _empty_list(list(t.size()), t_int64, t._storage.device)
+    cdef int code = t._dtype._code
+    with nogil:
+        rc = CB.cumext_inner(code, c._data, outer, L, inner, is_max, v._data, <int64_t *>i._data)
+    return None if rc else (v, i)
+
 
 cdef object _cumext(object input, object dim, object out, bint is_max):
     cdef str name = "cummax" if is_max else "cummin"
@@ -993,18 +1200,28 @@ cdef object _cumext(object input, object dim, object out, bint is_max):
             raise RuntimeError(f"expected scalar_type {_SCALAR_NAMES[want._code]} but found "
                                f"{_SCALAR_NAMES[(<Tensor>bad)._dtype._code]}")
     cdef Tensor src = _reshape(t, [1]) if t._ndim == 0 else t
-    p, rows, L, ld, perm = _scan_layout(src, 0 if t._ndim == 0 else d)
-    cdef Tensor pp = <Tensor>p
-    cdef list shape = list(pp.size())
+    cdef tuple vi = None
+    if d < t._ndim - 1 and t._numel > 0:
+        vi = _cumext_inner(t, d, is_max)
+    cdef Tensor pp, v, i
+    cdef list shape
     cdef int dev = t._storage.device
-    cdef Tensor v = _empty_list(shape, t._dtype, dev), i = _empty_list(shape, t_int64, dev)
-    cdef Py_ssize_t r_ = rows, l_ = L, ld_ = ld
-    if r_ > 0 and l_ > 0:
-        with nogil:
-            fn(pp._data, r_, l_, ld_, is_max, v._data, <int64_t *>i._data)
-        _check_device(t)
-    v = _scan_back(v, perm)
-    i = _scan_back(i, perm)
+    cdef Py_ssize_t r_, l_, ld_
+    if vi is not None:
+        v, i = vi
+    else:
+        p, rows, L, ld, perm = _scan_layout(src, 0 if t._ndim == 0 else d)
+        pp = <Tensor>p
+        shape = list(pp.size())
+        v = _empty_list(shape, t._dtype, dev)
+        i = _empty_list(shape, t_int64, dev)
+        r_, l_, ld_ = rows, L, ld
+        if r_ > 0 and l_ > 0:
+            with nogil:
+                fn(pp._data, r_, l_, ld_, is_max, v._data, <int64_t *>i._data)
+            _check_device(t)
+        v = _scan_back(v, perm)
+        i = _scan_back(i, perm)
     if t._ndim == 0:
         v = _reshape(v, [])
         i = _reshape(i, [])
@@ -1013,8 +1230,8 @@ cdef object _cumext(object input, object dim, object out, bint is_max):
     if out is not None:
         _to_out(out[0], v, name, OUT_SAME)
         _to_out(out[1], i, name, OUT_SAME)
-        return _named(name)(out[0], out[1])
-    return _named(name)(v, i)
+        return _named2(name, out[0], out[1])
+    return _named2(name, v, i)
 
 
 def cummax(input, dim=None, *, out=None, axis=None):

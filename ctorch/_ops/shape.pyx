@@ -12,7 +12,7 @@ without recording (on detached aliases) and record one node, with the derivative
 entry named after PyTorch's grad_fn."""
 
 from libc.string cimport memcpy
-from libc.stdint cimport int64_t, uint8_t, uint64_t, INT64_MIN
+from libc.stdint cimport int64_t, uint8_t, uint16_t, uint32_t, uint64_t, INT64_MIN
 
 from ctorch._core.dtype cimport *
 from ctorch._core.dispatch cimport _device_code
@@ -973,6 +973,28 @@ cdef int _index_check(Tensor idx, int64_t size, int64_t *bad) except -1:
     return rc
 
 
+# the index check of the backend table (backend.h), under its C name
+cdef extern from "backend.h" nogil:
+    ctypedef struct ct_index_table "ct_backend":
+        int64_t (*index_outside)(const int64_t *p, int64_t n, int64_t lo, int64_t hi) noexcept nogil
+
+
+cdef int64_t _outside(Tensor c, int64_t lo, int64_t hi) except -2:
+    """The position of the first value of c (int64, contiguous, on the host)
+    outside [lo, hi] (inclusive), -1 when there is none."""
+    cdef const ct_index_table *B = <const ct_index_table *>c._storage.backend
+    cdef const int64_t *p = <const int64_t *>c._data
+    cdef int64_t n = c._numel, i
+    if B.index_outside != NULL:
+        with nogil:
+            i = B.index_outside(p, n, lo, hi)
+        return i
+    for i in range(n):
+        if p[i] < lo or p[i] > hi:
+            return i
+    return -1
+
+
 cdef int64_t _first_negative(Tensor idx) except? -1:
     """The first negative entry of an int64 index, or 0 when there is none."""
     cdef int64_t bad = 0
@@ -993,20 +1015,8 @@ cdef int64_t _first_negative(Tensor idx) except? -1:
                                [1 if idx._stride[k] == 0 else idx._shape[k] for k in range(idx._ndim)],
                                [idx._stride[k] for k in range(idx._ndim)])
     cdef Tensor c = _host(idx.contiguous())
-    cdef const int64_t *p = <const int64_t *>c._data
-    cdef Py_ssize_t i
-    cdef uint64_t acc = 0
-    with nogil:
-        # the sign bits ORed together, no branch per element: the common
-        # answer (none) in one pass; the scan below finds the first one
-        for i in range(c._numel):
-            acc |= <uint64_t>p[i]
-    if not (acc >> 63):
-        return 0
-    for i in range(c._numel):
-        if p[i] < 0:
-            return p[i]
-    return 0
+    cdef int64_t pos = _outside(c, 0, 9223372036854775807)
+    return 0 if pos < 0 else (<const int64_t *>c._data)[pos]
 
 
 def gather(input, dim, index, *, sparse_grad=False, out=None):
@@ -1054,13 +1064,15 @@ cdef int _launch_scatter(ct_scatter_fn fn, Tensor self, Tensor idx, Tensor src, 
     return 0
 
 
-cdef int _run_scatter(Tensor self, Tensor idx, Tensor src, int d, bint add) except -1:
+cdef int _run_scatter(Tensor self, Tensor idx, Tensor src, int d, bint add,
+                      bint checked=False) except -1:
     """self[... idx ...] = src (or +=) in place; src is self's dtype, possibly 0-d
-    (a value broadcast by zero strides)."""
+    (a value broadcast by zero strides). checked: the caller has seen that
+    idx has no negative entry (the kernel checks the upper bound)."""
     cdef int64_t size
     if idx._numel == 0:
         return 0
-    cdef int64_t neg = _first_negative(idx)
+    cdef int64_t neg = 0 if checked else _first_negative(idx)
     if neg:
         size = self._shape[d] if self._ndim else 1
         raise RuntimeError(f"index {neg} is out of bounds for dimension {d} with size {size}")
@@ -1136,10 +1148,13 @@ def _scatter_(self, dim, index, src=None, value=None, *, reduce=None):
     if reduce is not None:
         t = _tensor_arg(self, "scatter_")
         _check_inplace(t)
+        _check_no_overlap(t, src)
         if _inplace_needs_graph(t, src if src is not None else value):
             return _inplace_with_graph(t, lambda c: _scatter_legacy_reduce(<Tensor>c, dim, index, src, value, reduce, False, "scatter_"))
         return _scatter_legacy_reduce(t, dim, index, src, value, reduce, True, "scatter_")
-    return _scatter_op(_tensor_arg(self, "scatter_"), dim, index, src, value, False, True, "scatter_")
+    t = _tensor_arg(self, "scatter_")
+    _check_no_overlap(t, src)
+    return _scatter_op(t, dim, index, src, value, False, True, "scatter_")
 
 
 def scatter_add(input, dim, index, src):
@@ -1147,7 +1162,9 @@ def scatter_add(input, dim, index, src):
 
 
 def _scatter_add_(self, dim, index, src):
-    return _scatter_op(_tensor_arg(self, "scatter_add_"), dim, index, src, None, True, True, "scatter_add_")
+    cdef Tensor t = _tensor_arg(self, "scatter_add_")
+    _check_no_overlap(t, src)
+    return _scatter_op(t, dim, index, src, None, True, True, "scatter_add_")
 
 
 # ------------------------------------------------------- index_select etc.
@@ -1238,7 +1255,7 @@ cdef Tensor _index_add_op(Tensor t, object dim, object index, object source, obj
         st[d] = 1
         ie = _make_view_plain(idx, idx._offset, sshape, st)
         rv = _reshape(_alias(r), tshape) if r._ndim == 0 else r
-        _run_scatter(rv, ie, sv, d, True)
+        _run_scatter(rv, ie, sv, d, True, True)
     if not inplace and _grad_mode() and (_needs_grad(t) or _needs_grad(s)):
         record("index_add", r, (t, None, s), (d, idx, alpha))
     return r
@@ -1249,7 +1266,9 @@ def index_add(input, dim, index, source, *, alpha=1, out=None):
 
 
 def _index_add_(self, dim, index, source, *, alpha=1):
-    return _index_add_op(_tensor_arg(self, "index_add_"), dim, index, source, alpha, True)
+    cdef Tensor t = _tensor_arg(self, "index_add_")
+    _check_no_overlap(t, source)
+    return _index_add_op(t, dim, index, source, alpha, True)
 
 
 def take(input, index):
@@ -1260,27 +1279,12 @@ def take(input, index):
     cdef Tensor idx = _long_index(index, "take")
     cdef Tensor flat = _reshape(_alias(t), [t._numel]).contiguous()
     cdef Tensor ic = idx.contiguous()
-    if t._storage.device >= 0:
-        return _take_device(t, idx, flat, ic)
-    cdef Tensor wrapped = _empty_list([ic._numel], t_int64)
-    cdef const int64_t *p = <const int64_t *>ic._data
-    cdef int64_t *w = <int64_t *>wrapped._data
-    cdef Py_ssize_t i, n = t._numel
-    for i in range(ic._numel):
-        if p[i] < -n or p[i] >= n:
-            raise IndexError(f"out of range: tried to access index {p[i]} on a tensor of {n} elements.")
-        w[i] = p[i] + n if p[i] < 0 else p[i]
-    cdef Tensor r = _empty_list([ic._numel], t._dtype)
-    _run_gather(r, flat, wrapped, 0, "take")
-    r = _reshape(r, list(idx.size()))
-    if _record(t):
-        record("take", r, (t, None), (wrapped.reshape(list(idx.size())),))
-    return r
+    return _take_kernel(t, idx, flat, ic)
 
 
-cdef Tensor _take_device(Tensor t, Tensor idx, Tensor flat, Tensor ic):
-    """take on a device: the gather kernel wraps negative indices and checks
-    them in the same order as the loop of the CPU path."""
+cdef Tensor _take_kernel(Tensor t, Tensor idx, Tensor flat, Tensor ic):
+    """take by the gather kernel, which wraps negative indices and stops at
+    the first index (in order) outside [-n, n)."""
     cdef int64_t ast[1]
     cdef int64_t bst[1]
     cdef int64_t ist[1]
@@ -1350,7 +1354,10 @@ cdef Tensor _masked_fill_op(Tensor t, object mask, object value, bint inplace):
             tv = _expand(tv, [it.shape[d] for d in range(it.ndim)])
         # a 0-d value (a python number's tensor too) may live on the CPU
         if inplace and _is_contiguous(t) and _dev(m) == _dev(t):
-            # the select written over t in one pass
+            # the select written over t in one pass (a value that is an
+            # element of t read first, as PyTorch reads it)
+            if v._storage is t._storage:
+                v = clone(v)
             where(_alias(m), _cast(_alias(_on(v, _dev(t))), t._dtype), tv, out=t)
             _bump(t)
             return t
@@ -1381,15 +1388,90 @@ def _masked_fill_(self, mask, value):
     return _masked_fill_op(_tensor_arg(self, "masked_fill_"), mask, value, True)
 
 
+ctypedef fused _word:
+    uint8_t
+    uint16_t
+    uint32_t
+    uint64_t
+
+
+cdef Py_ssize_t _mask_count(const uint8_t *m, Py_ssize_t n) noexcept nogil:
+    cdef Py_ssize_t i, c = 0
+    for i in range(n):
+        c += m[i] != 0
+    return c
+
+
+cdef void _compress_w(_word *dst, const _word *src, const uint8_t *m, Py_ssize_t n) noexcept nogil:
+    """dst[j++] = src[i] for each i with m[i], without a branch per element:
+    every element is written at dst[j] and j moves on at the true ones; the
+    loop ends at the last true one, so dst[j] stays inside dst."""
+    cdef Py_ssize_t i, j = 0, last = n - 1
+    while last >= 0 and not m[last]:
+        last -= 1
+    for i in range(last + 1):
+        dst[j] = src[i]
+        j += m[i] != 0
+
+
+cdef void _expand_w(_word *dst, const _word *src, Py_ssize_t ns, const uint8_t *m,
+                    Py_ssize_t n) noexcept nogil:
+    """dst[i] = src[j++] for each i with m[i] (ns >= the count of true ones,
+    ns > 0), without a branch per element: a select of the bits."""
+    cdef Py_ssize_t i, j = 0
+    cdef _word sel, x
+    for i in range(n):
+        x = src[j if j < ns else ns - 1]
+        sel = <_word>0 - <_word>(m[i] != 0)
+        dst[i] = (dst[i] & ~sel) | (x & sel)
+        j += m[i] != 0
+
+
+cdef bint _mask_fast(Tensor t, Tensor m):
+    """Whether a masked op on t with mask m can run the dense loops above:
+    both on the CPU, contiguous, of one shape, elements of 1-8 bytes."""
+    return (t._storage.device < 0 and m._storage.device < 0 and t._ndim > 0
+            and t._dtype.itemsize <= 8 and _same_shape(t, m)
+            and _is_contiguous(t) and _is_contiguous(m))
+
+
+cdef Tensor _masked_select_dense(Tensor t, Tensor m):
+    cdef const uint8_t *mp = <const uint8_t *>m._data
+    cdef Py_ssize_t n = t._numel, c
+    with nogil:
+        c = _mask_count(mp, n)
+    cdef Tensor r = _empty_list([c], t._dtype)
+    cdef char *d = r._data
+    cdef const char *sp = t._data
+    cdef int es = t._dtype.itemsize
+    if c:
+        with nogil:
+            if es == 1:
+                _compress_w(<uint8_t *>d, <const uint8_t *>sp, mp, n)
+            elif es == 2:
+                _compress_w(<uint16_t *>d, <const uint16_t *>sp, mp, n)
+            elif es == 4:
+                _compress_w(<uint32_t *>d, <const uint32_t *>sp, mp, n)
+            else:
+                _compress_w(<uint64_t *>d, <const uint64_t *>sp, mp, n)
+    return r
+
+
 def masked_select(input, mask, *, out=None):
     cdef Tensor t = _tensor_arg(input, "masked_select")
     cdef Tensor m = _tensor_arg(mask, "masked_select")
     if m._dtype is not t_bool:
         raise RuntimeError(f"masked_select: expected BoolTensor for mask")
+    cdef Tensor r
+    if _mask_fast(t, m):
+        r = _masked_select_dense(t, m)
+        if _record(t):
+            record("masked_select", r, (t, None), (m,))
+        return _to_out(out, r, "masked_select", OUT_SAME,
+                       "masked_select(): self and result must have the same scalar type")
     cdef Iter it
     _broadcast_shape(&it, m, t, None)     # PyTorch's RuntimeError when they do not broadcast
     shp = _broadcast_list([list(m.size()), list(t.size())])
-    cdef Tensor r
     with _NoGrad():
         tb = _expand(_alias(t), shp)
         mb = _expand(_alias(m), shp)
@@ -1488,12 +1570,59 @@ cdef int _check_selected_dims(Tensor t, int d) except -1:
     return 0
 
 
+# the unique_consecutive member of the backend table (backend.h), under its C name
+cdef extern from "backend.h" nogil:
+    ctypedef struct ct_uconsec_table "ct_backend":
+        int64_t (*unique_consec)(int dtype, const void *x, int64_t n, void *vals,
+                                 int64_t *inverse, int64_t *counts) noexcept nogil
+
+
+cdef object _uconsec_flat(Tensor t, bint return_inverse, bint return_counts):
+    """unique_consecutive of t's elements by the backend's kernel (two passes:
+    count the runs, then fill); None where it has none for t's dtype."""
+    cdef const ct_uconsec_table *UB = <const ct_uconsec_table *>t._storage.backend
+    if UB.unique_consec == NULL:
+        return None
+    cdef Tensor c = _contig(t, t._dtype)
+    cdef int code = t._dtype._code
+    cdef int64_t n = t._numel, u
+    with nogil:
+        u = UB.unique_consec(code, c._data, n, NULL, NULL, NULL)
+    if u < 0:
+        return None
+    cdef int dev = t._storage.device
+    cdef Tensor vals = _empty_list([u], t._dtype, dev), inv = None, cnt = None
+    cdef int64_t *ip = NULL
+    cdef int64_t *cp = NULL
+    if return_inverse:
+        inv = _empty_list(list(t.size()), t_int64, dev)
+        ip = <int64_t *>inv._data
+    if return_counts:
+        cnt = _empty_list([u], t_int64, dev)
+        cp = <int64_t *>cnt._data
+    with nogil:
+        UB.unique_consec(code, c._data, n, vals._data, ip, cp)
+    if not return_inverse and not return_counts:
+        return vals
+    out = [vals]
+    if return_inverse:
+        out.append(inv)
+    if return_counts:
+        out.append(cnt)
+    return tuple(out)
+
+
 def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
     cdef Tensor t = _tensor_arg(input, "unique_consecutive")
     if t._dtype._kind == K_COMPLEX:
         raise NotImplementedError(_unique_name(t, "unique"))
     cdef int d
     cdef Py_ssize_t n
+    if dim is None and t._numel > 0 and not (_grad_mode() and _needs_grad(t)):
+        # one pass over the elements (the composition below records autograd)
+        r = _uconsec_flat(t, bool(return_inverse), bool(return_counts))
+        if r is not None:
+            return r
     if dim is None:
         flat = t.reshape(-1)
         n = t._numel
@@ -1623,6 +1752,7 @@ cdef Tensor _index_put_op(Tensor t, object indices, object values, bint accumula
         raise RuntimeError(f"Index put requires the source and destination dtypes match, got {_SCALAR_NAMES[t._dtype._code]} for the destination and {_SCALAR_NAMES[v._dtype._code]} for the source.")
     if inplace:
         _check_inplace(t)
+        _check_no_overlap(t, v)
         if _inplace_needs_graph(t, values):
             return _inplace_with_graph(t, lambda c: _index_put_op(<Tensor>c, ix, values, accumulate, False, fname))
         _index_put(t, ix, _alias(v), accumulate)
@@ -1694,7 +1824,7 @@ cdef Tensor _index_copy_op(Tensor t, object dim, object index, object source, bi
     cdef Tensor r = t if inplace else clone(_alias(t))
     with _NoGrad():
         rv = _reshape(_alias(r), tshape) if r._ndim == 0 else r
-        _run_scatter(rv, _along(idx, sshape, d), _reshape(_alias(s), sshape), d, False)
+        _run_scatter(rv, _along(idx, sshape, d), _reshape(_alias(s), sshape), d, False, True)
     if not inplace and _grad_mode() and (_needs_grad(t) or _needs_grad(s)):
         record("index_copy", r, (t, None, s), (d, idx))
     return r
@@ -1706,7 +1836,9 @@ def index_copy(input, dim, index, source, *, out=None):
 
 
 def _index_copy_(self, dim, index, source):
-    return _index_copy_op(_tensor_arg(self, "index_copy_"), dim, index, source, True)
+    cdef Tensor t = _tensor_arg(self, "index_copy_")
+    _check_no_overlap(t, source)
+    return _index_copy_op(t, dim, index, source, True)
 
 
 cdef int64_t _NO_BAD = INT64_MIN
@@ -1716,13 +1848,8 @@ cdef int64_t _bad_index(Tensor idx, int64_t size, bint allow_neg) except? -1:
     """The first entry of a 1-d int64 index outside [0, size) (or [-size,
     size) with allow_neg), else _NO_BAD; a device index is read on the host."""
     cdef Tensor c = _host(idx.contiguous())
-    cdef const int64_t *p = <const int64_t *>c._data
-    cdef Py_ssize_t i
-    cdef int64_t lo = -size if allow_neg else 0
-    for i in range(c._numel):
-        if p[i] < lo or p[i] >= size:
-            return p[i]
-    return _NO_BAD
+    cdef int64_t pos = _outside(c, -size if allow_neg else 0, size - 1)
+    return _NO_BAD if pos < 0 else (<const int64_t *>c._data)[pos]
 
 
 cdef Tensor _index_fill_op(Tensor t, object dim, object index, object value, bint inplace):
@@ -1756,7 +1883,7 @@ cdef Tensor _index_fill_op(Tensor t, object dim, object index, object value, bin
     with _NoGrad():
         vv = _on(_cast(_alias(v), t._dtype), _dev(t))
         rv = _reshape(_alias(r), tshape) if r._ndim == 0 else r
-        _run_scatter(rv, _along(idx, ishape, d), vv, d, False)
+        _run_scatter(rv, _along(idx, ishape, d), vv, d, False, True)
     if not inplace and _grad_mode() and (_needs_grad(t) or _needs_grad(value)):
         if isinstance(value, Tensor):
             record("index_fill.Tensor", r, (t, None, value), (d, idx))
@@ -1826,12 +1953,12 @@ cdef int _scatter_reduce_into(Tensor r, int d, Tensor idx, Tensor s, str reduce,
         return 0
     with _NoGrad():
         if not include_self:
-            _run_scatter(r, idx, _on(_scalar_tensor(_red_identity(r._dtype, reduce), r._dtype), _dev(r)), d, False)
+            _run_scatter(r, idx, _on(_scalar_tensor(_red_identity(r._dtype, reduce), r._dtype), _dev(r)), d, False, True)
         if reduce == "sum" or reduce == "mean":
-            _run_scatter(r, idx, s, d, True)
+            _run_scatter(r, idx, s, d, True, True)
             if reduce == "mean":
                 cnt = ones_like(r) if include_self else zeros(list(r.size()), dtype=r._dtype, device=r.device)
-                _run_scatter(cnt, idx, _on(_scalar_tensor(1, r._dtype), _dev(r)), d, True)
+                _run_scatter(cnt, idx, _on(_scalar_tensor(1, r._dtype), _dev(r)), d, True, True)
                 cnt = cnt.masked_fill(cnt == 0, 1)
                 if r._dtype._kind == K_INT:
                     q = r.div(cnt, rounding_mode="floor")
@@ -1888,8 +2015,9 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True, out=Non
 
 def _scatter_reduce_(self, dim, index, src, reduce, *, include_self=True):
     _bool_arg(include_self, "scatter_reduce_", "include_self")
-    return _scatter_reduce_op(_tensor_arg(self, "scatter_reduce_"), dim, index, src, reduce,
-                              include_self, True, "scatter_reduce_")
+    cdef Tensor t = _tensor_arg(self, "scatter_reduce_")
+    _check_no_overlap(t, src)
+    return _scatter_reduce_op(t, dim, index, src, reduce, include_self, True, "scatter_reduce_")
 
 
 cdef Tensor _scatter_legacy_reduce(Tensor t, object dim, object index, object src, object value,
@@ -1965,7 +2093,9 @@ def index_reduce(input, dim, index, source, reduce, *, include_self=True, out=No
 
 def _index_reduce_(self, dim, index, source, reduce, *, include_self=True):
     _bool_arg(include_self, "index_reduce_", "include_self")
-    return _index_reduce_op(_tensor_arg(self, "index_reduce_"), dim, index, source, reduce, include_self, True)
+    cdef Tensor t = _tensor_arg(self, "index_reduce_")
+    _check_no_overlap(t, source)
+    return _index_reduce_op(t, dim, index, source, reduce, include_self, True)
 
 
 # ------------------------------------------------------ masked_scatter, put
@@ -1984,12 +2114,20 @@ cdef Tensor _masked_scatter_op(Tensor t, object mask, object source, bint inplac
         if _inplace_needs_graph(t, source):
             return _inplace_with_graph(t, lambda c: _masked_scatter_op(<Tensor>c, mb, source, False))
     cdef Iter it
+    cdef Tensor r, pos
+    cdef Py_ssize_t n
+    if _mask_fast(t, m) and s._storage.device < 0 and _is_contiguous(s):
+        r = t if inplace else clone(_alias(t))
+        _masked_scatter_dense(r, m, s)
+        if inplace:
+            _bump(t)
+        elif _grad_mode() and (_needs_grad(t) or _needs_grad(s)):
+            record("masked_scatter", r, (t, None, s), (m,))
+        return r
     if not inplace:
         _broadcast_shape(&it, m, t, None)     # PyTorch's RuntimeError when they do not broadcast
     shp = list(t.size()) if inplace else _broadcast_list([list(m.size()), list(t.size())])
     cdef Tensor mb2 = _expand(_alias(m), shp)
-    cdef Tensor r, pos
-    cdef Py_ssize_t n
     with _NoGrad():
         pos = _nonzero_positions(mb2)
         n = pos._numel
@@ -2004,12 +2142,38 @@ cdef Tensor _masked_scatter_op(Tensor t, object mask, object source, bint inplac
             flat_r = _reshape(r, [r._numel]) if r.is_contiguous() else None
             vals = _narrow_view(_reshape(_alias(s), [s._numel]), 0, 0, n, "")
             if flat_r is not None:
-                _run_scatter(flat_r, pos, vals.contiguous(), 0, False)
+                _run_scatter(flat_r, pos, vals.contiguous(), 0, False, True)
             else:
                 _index_put(r, (mb2,), vals, False)
     if not inplace and _grad_mode() and (_needs_grad(t) or _needs_grad(s)):
         record("masked_scatter", r, (t, None, s), (mb2,))
     return r
+
+
+cdef int _masked_scatter_dense(Tensor r, Tensor m, Tensor s) except -1:
+    """r's elements where m is true replaced by s's leading ones, in order
+    (r, m and s dense CPU tensors, r and m of one shape)."""
+    cdef const uint8_t *mp = <const uint8_t *>m._data
+    cdef Py_ssize_t n = r._numel, c, ns = s._numel
+    with nogil:
+        c = _mask_count(mp, n)
+    if c > ns:
+        raise RuntimeError("Number of elements of source < number of ones in mask")
+    if c == 0:
+        return 0
+    cdef char *d = r._data
+    cdef const char *sp = s._data
+    cdef int es = r._dtype.itemsize
+    with nogil:
+        if es == 1:
+            _expand_w(<uint8_t *>d, <const uint8_t *>sp, ns, mp, n)
+        elif es == 2:
+            _expand_w(<uint16_t *>d, <const uint16_t *>sp, ns, mp, n)
+        elif es == 4:
+            _expand_w(<uint32_t *>d, <const uint32_t *>sp, ns, mp, n)
+        else:
+            _expand_w(<uint64_t *>d, <const uint64_t *>sp, ns, mp, n)
+    return 0
 
 
 cdef Tensor _nonzero_positions(Tensor m):
@@ -2050,10 +2214,14 @@ cdef Tensor _put_op(Tensor t, object index, object source, bint accumulate, bint
     if n == 0 and idx._numel:
         raise IndexError("put_(): Tried to put elements into an empty tensor")
     cdef Tensor flat_idx = _reshape(idx, [idx._numel]).contiguous()
-    cdef int64_t bad = _bad_index(flat_idx, n, True)
-    if bad != _NO_BAD:
-        raise IndexError(f"out of range: tried to access index {bad} on a tensor of {n} elements.")
-    flat_idx = _wrap_negative(flat_idx, n)
+    cdef int64_t bad
+    # the common case, every index in [0, n), in one pass; else the first
+    # one outside [-n, n) is an error and the negative ones count from the end
+    if _outside(_host(flat_idx), 0, n - 1) >= 0:
+        bad = _bad_index(flat_idx, n, True)
+        if bad != _NO_BAD:
+            raise IndexError(f"out of range: tried to access index {bad} on a tensor of {n} elements.")
+        flat_idx = _wrap_negative(flat_idx, n)
     if inplace:
         _check_inplace(t)
         if _inplace_needs_graph(t, source):
@@ -2066,7 +2234,7 @@ cdef Tensor _put_op(Tensor t, object index, object source, bint accumulate, bint
             r = _empty_list(list(t.size()), t._dtype, _dev(t))
             _copy_into(r, t, False)
         if idx._numel:
-            _run_scatter(_reshape(r, [n]), flat_idx, _reshape(_alias(s), [s._numel]).contiguous(), 0, accumulate)
+            _run_scatter(_reshape(r, [n]), flat_idx, _reshape(_alias(s), [s._numel]).contiguous(), 0, accumulate, True)
         if inplace and r is not t:
             _copy_into(t, r, False)
             r = t
@@ -2080,7 +2248,9 @@ def put(input, index, source, accumulate=False):
 
 
 def _put_(self, index, source, accumulate=False):
-    return _put_op(_tensor_arg(self, "put_"), index, source, accumulate, True)
+    cdef Tensor t = _tensor_arg(self, "put_")
+    _check_no_overlap(t, source)
+    return _put_op(t, index, source, accumulate, True)
 
 
 # ---------------------------------------------------------- take_along_dim

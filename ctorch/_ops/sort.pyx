@@ -21,6 +21,68 @@ from ctorch._ops.creation import tensor, zeros
 from ctorch import return_types as _rt
 
 
+# the order-statistics members of the backend table (backend.h), under their C names
+cdef extern from "backend.h" nogil:
+    ctypedef int (*ct_ostat_fn)(const void *x, int64_t outer, int64_t len, int64_t inner, int op,
+                                int64_t k, void *val, int64_t *idx, void *scratch) noexcept nogil
+    ctypedef struct ct_ostat_table "ct_backend":
+        const ct_ostat_fn *ostat
+        int64_t (*ostat_scratch_bytes)(int64_t outer, int64_t len, int64_t inner, int64_t k,
+                                       int itemsize) noexcept nogil
+    enum:
+        CT_OS_MODE
+        CT_OS_NANMEDIAN
+        CT_OS_KTH
+        CT_OS_TOPK_LARGEST
+        CT_OS_TOPK_SMALLEST
+
+# below this many bytes the kernel allocates its own scratch (cheaper than a tensor)
+cdef enum:
+    _OS_SCRATCH_MIN = 65536
+
+
+cdef tuple _ostat(Tensor t, int d, int op, int64_t k, bint keep=False):
+    """(values, indices) of the order statistic op along dim d of t (topk: the
+    k best, that dim k long; others: that dim reduced, or kept as size 1 when
+    keep), contiguous, with no transposed copy; None where t's backend has no
+    such kernel. No recording."""
+    cdef const ct_ostat_table *OB = <const ct_ostat_table *>t._storage.backend
+    if OB.ostat == NULL or OB.ostat[t._dtype._code] == NULL:
+        return None
+    cdef ct_ostat_fn fn = OB.ostat[t._dtype._code]
+    cdef Tensor c = t if _is_contiguous(t) else _dense_copy(t)
+    cdef int64_t outer = 1, inner = 1, L = 1
+    cdef int j, nd = t._ndim
+    cdef list shape = []
+    for j in range(nd):
+        if j < d:
+            outer *= t._shape[j]
+        elif j > d:
+            inner *= t._shape[j]
+        else:
+            L = t._shape[j]
+            if op == CT_OS_TOPK_LARGEST or op == CT_OS_TOPK_SMALLEST:
+                shape.append(k)
+            elif keep:
+                shape.append(1)
+            continue
+        shape.append(t._shape[j])
+    cdef int dev = t._storage.device
+    cdef Tensor v = _empty_list(shape, t._dtype, dev), i = _empty_list(shape, t_int64, dev)
+    cdef int64_t nbytes = OB.ostat_scratch_bytes(outer, L, inner, k, t._dtype.itemsize)
+    cdef Tensor scratch = None
+    cdef void *sp = NULL
+    if nbytes >= _OS_SCRATCH_MIN:
+        # large blocks from the tensor allocator, which reuses them
+        scratch = _empty_list([nbytes], t_uint8, dev)
+        sp = scratch._data
+    cdef int rc
+    with nogil:
+        rc = fn(c._data, outer, L, inner, op, k, v._data, <int64_t *>i._data, sp)
+    _sort_rc(rc)
+    return v, i
+
+
 cdef int _sort_rc(int rc) except -1:
     if rc == 1:
         raise MemoryError()
@@ -186,10 +248,13 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None, axis=None):
     cdef int rc = 0, lg = bool(largest)
     cdef ct_topk_fn fn = t._storage.backend.topk[t._dtype._code]
     cdef int dev = t._storage.device
+    cdef tuple r
     if t._ndim == 0:
         # PyTorch returns the 0-d input for k = 0 as well as for k = 1
         v = _alias(t).clone()
         i = zeros((), dtype=t_int64, device=t.device)
+    elif (r := _ostat(t, d, CT_OS_TOPK_LARGEST if lg else CT_OS_TOPK_SMALLEST, k_)) is not None:
+        v, i = r
     else:
         p, rows, L, ld, perm = _scan_layout(_alias(t), d)
         pp = <Tensor>p
@@ -233,9 +298,12 @@ def kthvalue(input, k, dim=-1, keepdim=False, *, out=None, axis=None, keepdims=N
     cdef Tensor v, i, pp, scratch
     cdef int64_t r_, l_, ld_, k_ = kk
     cdef int rc = 0, dev = t._storage.device
+    cdef tuple r
     if t._ndim == 0:
         v = _alias(t).clone()
         i = zeros((), dtype=t_int64, device=t.device)
+    elif (r := _ostat(t, d, CT_OS_KTH, k_, keepdim)) is not None:
+        v, i = r
     else:
         p, rows, L, ld, perm = _scan_layout(_alias(t), d)
         pp = <Tensor>p
@@ -368,7 +436,9 @@ for _m_name, _m_fn in (("sort", sort), ("argsort", argsort), ("msort", msort), (
 # ------------------------------------------------------------ order statistics by sorting
 # nanmedian, quantile / nanquantile and mode are compositions over the sort
 # (its kernels run on every device): NaN sorts last, so the non-NaN values
-# of a row are its first (count) sorted elements.
+# of a row are its first (count) sorted elements. Where the backend has the
+# order-statistics kernel (_ostat), nanmedian and mode take it instead: the
+# same (key, index) order, so the same values and indices.
 
 cdef object _axis_kw(object dim, object axis, str name):
     """dim, or numpy's spelling `axis=` of it (not both)."""
@@ -400,6 +470,15 @@ cdef object _picked_pair(Tensor t, s, si, pos, int d, keepdim, str name, str ent
         i = i.squeeze(d)
     v = v.contiguous()
     i = i.contiguous()
+    if _grad_mode() and _needs_grad(t):
+        record(entry, v, (t,), (d, bool(keepdim), i))
+    return _pair_result(name, out, v, i)
+
+
+cdef object _reduced_pair(Tensor t, tuple r, int d, keepdim, str name, str entry, out):
+    """The (values, indices) of _ostat, recorded under the derivatives entry
+    `entry` (dim d, keepdim, indices)."""
+    cdef Tensor v = <Tensor>r[0], i = <Tensor>r[1]
     if _grad_mode() and _needs_grad(t):
         record(entry, v, (t,), (d, bool(keepdim), i))
     return _pair_result(name, out, v, i)
@@ -446,6 +525,9 @@ def nanmedian(input, dim=None, keepdim=False, *, out=None, axis=None, keepdims=N
         raise IndexError(f"median(): Expected reduction dim {d} to have non-zero size.")
     if out is not None:
         out = _check_out_pair(out, t, "nanmedian")
+    cdef tuple osr = _ostat(src, d, CT_OS_NANMEDIAN, 0, keepdim and t._ndim > 0)
+    if osr is not None:
+        return _reduced_pair(t, osr, d, keepdim, "nanmedian", "nanmedian.dim", out)
     s, si = _sorted_last(src, d)
     k = _FUNCTIONS["eq"](s, s).sum(-1, keepdim=True)
     pos = (k - 1).clamp(min=0) // 2
@@ -591,6 +673,9 @@ def mode(input, dim=-1, keepdim=False, *, out=None, axis=None, keepdims=None):
         raise IndexError(f"mode(): Expected reduction dim {d} to have non-zero size.")
     if out is not None:
         out = _check_out_pair(out, t, "mode")
+    cdef tuple osr = _ostat(src, d, CT_OS_MODE, 0, keepdim and t._ndim > 0)
+    if osr is not None:
+        return _reduced_pair(t, osr, d, keepdim, "mode", "mode", out)
     s, si = _sorted_last(src, d)
     n = s.shape[-1]
     from ctorch._ops.shape import cat

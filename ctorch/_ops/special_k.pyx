@@ -3,7 +3,7 @@
 (used by ctorch.special): the orthogonal polynomials, digamma, erfinv, erfc,
 logit and the other unary functions of unary(), on CPU tensors."""
 
-from libc.stdint cimport int64_t
+from libc.stdint cimport int64_t, uint8_t
 
 from ctorch._core.dtype cimport *
 from ctorch._core.backend cimport *
@@ -99,11 +99,11 @@ def erfinv(Tensor out, Tensor x):
 
 
 def erfc(Tensor out, Tensor x):
-    """out = erfc(x) for contiguous float32 CPU tensors with as many
-    elements. Returns False (nothing written) for any other operands, or
-    where the backend has no such kernel."""
+    """out = erfc(x) for contiguous float32 / float64 CPU tensors of one
+    dtype with as many elements. Returns False (nothing written) for any
+    other operands, or where the backend has no such kernel."""
     cdef int dt = _unary_dtype(out, x)
-    if dt != 0:
+    if dt < 0:
         return False
     cdef ct_special_erfc_fn f = out._storage.backend.special_erfc
     if f == NULL:
@@ -123,6 +123,8 @@ SU_I0 = 5
 SU_I0E = 6
 SU_I1 = 7
 SU_I1E = 8
+SU_ERFCX = 9
+SU_LOG_NDTR = 10
 
 
 def unary(int fn, Tensor out, Tensor x):
@@ -157,3 +159,90 @@ def logit(Tensor out, Tensor x, eps):
     with nogil:
         f(dt, x._data, out._data, count, e)
     return True
+
+
+# ---- Bessel, Airy, K0 / K1 and xlogy (ctorch/_kernels/special_bessel.h)
+
+# the functions of bessel() (special_bessel.h's CT_SB_*)
+SB_J0 = 0
+SB_J1 = 1
+SB_Y0 = 2
+SB_Y1 = 3
+SB_AIRY_AI = 4
+SB_K0 = 5
+SB_K0E = 6
+SB_K1 = 7
+SB_K1E = 8
+
+
+def bessel(int fn, Tensor out, Tensor x):
+    """out = f(x), f the special_bessel.h function CT_SB_<fn>, for contiguous
+    CPU tensors of one dtype with as many elements. Returns False (nothing
+    written) for any other operands, or where the backend has no kernel for
+    that function and dtype (float64: the K functions only)."""
+    cdef int dt = _unary_dtype(out, x)
+    if dt < 0:
+        return False
+    cdef ct_special_bessel_fn f = out._storage.backend.special_bessel
+    if f == NULL:
+        return False
+    cdef int64_t count = out._numel
+    cdef int err
+    with nogil:
+        err = f(fn * 2 + dt, x._data, out._data, count)
+    return err == 0
+
+
+def xlogy(Tensor out, Tensor a, Tensor b):
+    """out = xlogy(a, b) for contiguous float32 / float64 CPU tensors of
+    out's dtype, a and b each with out's number of elements or one element.
+    Returns False (nothing written) for any other operands."""
+    if out._storage.device >= 0 or a._storage.device >= 0 or b._storage.device >= 0:
+        return False
+    cdef int dt
+    if out._dtype is t_float32:
+        dt = 0
+    elif out._dtype is t_float64:
+        dt = 1
+    else:
+        return False
+    cdef int64_t count = out._numel
+    if a._dtype is not out._dtype or b._dtype is not out._dtype or not _is_contiguous(out):
+        return False
+    if (a._numel != count and a._numel != 1) or (b._numel != count and b._numel != 1):
+        return False
+    if not _is_contiguous(a) or not _is_contiguous(b):
+        return False
+    cdef ct_special_xlogy_fn f = out._storage.backend.special_xlogy
+    if f == NULL:
+        return False
+    cdef int64_t sa = 0 if a._numel == 1 else 1
+    cdef int64_t sb = 0 if b._numel == 1 else 1
+    with nogil:
+        f(dt, a._data, sa, b._data, sb, out._data, count)
+    return True
+
+
+def igamma(int upper, Tensor out, Tensor a, Tensor x, Tensor flag):
+    """out = P(a, x) (upper = 0) or Q(a, x) (upper = 1) for contiguous
+    float32 CPU tensors a, x, out of one size; flag (uint8, as many
+    elements) is set to 1 where an element was left for the caller (see
+    special_bessel.h). Returns the number of those, or -1 (nothing written)
+    for any other operands or where the backend has no such kernel."""
+    if out._storage.device >= 0 or a._storage.device >= 0 or x._storage.device >= 0:
+        return -1
+    if out._dtype is not t_float32 or a._dtype is not t_float32 or x._dtype is not t_float32:
+        return -1
+    cdef int64_t count = out._numel
+    if a._numel != count or x._numel != count or flag._numel != count or flag._dtype is not t_uint8:
+        return -1
+    if not (_is_contiguous(out) and _is_contiguous(a) and _is_contiguous(x) and
+            _is_contiguous(flag)):
+        return -1
+    cdef ct_special_igamma_fn f = out._storage.backend.special_igamma
+    if f == NULL:
+        return -1
+    cdef int64_t r
+    with nogil:
+        r = f(upper, 0, a._data, x._data, out._data, <uint8_t *>flag._data, count)
+    return r

@@ -1,0 +1,96 @@
+/* Dense factorizations and solves of real matrices (linalg.h); the bodies
+ * are in linalg_t.h, once per type. */
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include "linalg.h"
+
+#define LA_CAT_(a, b) a##b
+#define LA_CAT(a, b) LA_CAT_(a, b)
+/* the panel width of the blocked factorizations and solves */
+#define LA_NB 32
+/* the order below which triangular solves run unblocked */
+#define LA_TB 16
+/* batches with more work than this (about flops) run on several threads */
+#define LA_PAR_WORK 65536
+
+/* the offsets of one gemm */
+static const int64_t la_zero_off[1] = {0};
+
+#define LA_T float
+#define LA_S f32
+#define LA_DT CT_FLOAT32
+#define LA_SQRT sqrtf
+#define LA_FABS fabsf
+#define LA_TINY FLT_MIN
+#include "linalg_t.h"
+#undef LA_T
+#undef LA_S
+#undef LA_DT
+#undef LA_SQRT
+#undef LA_FABS
+#undef LA_TINY
+
+#define LA_T double
+#define LA_S f64
+#define LA_DT CT_FLOAT64
+#define LA_SQRT sqrt
+#define LA_FABS fabs
+#define LA_TINY DBL_MIN
+#include "linalg_t.h"
+
+int ct_la_lu(ct_la_gemm_fn gemm, int dtype, const void *src, void *dst, int64_t nb, int64_t m,
+             int64_t n, int32_t *piv, int32_t *info)
+{
+    if (dtype == CT_FLOAT32)
+        return la_lu_all_f32(gemm, (const float *)src, (float *)dst, nb, m, n, piv, info);
+    if (dtype == CT_FLOAT64)
+        return la_lu_all_f64(gemm, (const double *)src, (double *)dst, nb, m, n, piv, info);
+    return -1;
+}
+
+int ct_la_trsm(ct_la_gemm_fn gemm, int dtype, const void *T, int64_t tbs, int64_t rs, int64_t cs,
+               int upper, int unit, const void *B, int64_t bbs, void *X, int64_t nb, int64_t n,
+               int64_t k, int xrow)
+{
+    if (dtype == CT_FLOAT32)
+        return la_solve_all_f32(gemm, (const float *)T, tbs, rs, cs, upper, unit, NULL, 0,
+                                (const float *)B, bbs, (float *)X, nb, n, k, xrow, 0, 0);
+    if (dtype == CT_FLOAT64)
+        return la_solve_all_f64(gemm, (const double *)T, tbs, rs, cs, upper, unit, NULL, 0,
+                                (const double *)B, bbs, (double *)X, nb, n, k, xrow, 0, 0);
+    return -1;
+}
+
+int ct_la_lu_solve(ct_la_gemm_fn gemm, int dtype, const void *LU, int64_t lbs, const int32_t *piv,
+                   int64_t pbs, const void *B, int64_t bbs, void *X, int64_t nb, int64_t n,
+                   int64_t k, int xrow, int trans)
+{
+    if (dtype == CT_FLOAT32)
+        return la_solve_all_f32(gemm, (const float *)LU, lbs, 1, n, 0, 0, piv, pbs,
+                                (const float *)B, bbs, (float *)X, nb, n, k, xrow, trans, 1);
+    if (dtype == CT_FLOAT64)
+        return la_solve_all_f64(gemm, (const double *)LU, lbs, 1, n, 0, 0, piv, pbs,
+                                (const double *)B, bbs, (double *)X, nb, n, k, xrow, trans, 1);
+    return -1;
+}
+
+int ct_la_cholesky(ct_la_gemm_fn gemm, int dtype, const void *src, void *dst, int64_t nb,
+                   int64_t n, int32_t *info)
+{
+    if (dtype == CT_FLOAT32)
+        return la_chol_all_f32(gemm, (const float *)src, (float *)dst, nb, n, info);
+    if (dtype == CT_FLOAT64)
+        return la_chol_all_f64(gemm, (const double *)src, (double *)dst, nb, n, info);
+    return -1;
+}
+
+int ct_la_qr(int dtype, const void *src, void *q, void *r, int64_t nb, int64_t m, int64_t n,
+             int64_t qc, int64_t rr)
+{
+    if (dtype == CT_FLOAT32)
+        return la_qr_all_f32((const float *)src, (float *)q, (float *)r, nb, m, n, qc, rr);
+    if (dtype == CT_FLOAT64)
+        return la_qr_all_f64((const double *)src, (double *)q, (double *)r, nb, m, n, qc, rr);
+    return -1;
+}

@@ -1,0 +1,595 @@
+/* The bodies of linalg.c for one real type, included once per type with
+ * LA_T (the element type), LA_S (the name suffix), LA_DT (its dtype code),
+ * LA_SQRT, LA_FABS and LA_TINY (the smallest normal number: below it a
+ * pivot's reciprocal would overflow, so the column is divided instead, as
+ * LAPACK does). */
+
+#define LA_F(name) LA_CAT(name, LA_S)
+
+/* dst (column-major m x n) = src (row-major m x n) */
+static void LA_F(la_transpose_)(const LA_T *restrict src, LA_T *restrict dst, int64_t m, int64_t n)
+{
+    for (int64_t i0 = 0; i0 < m; i0 += 16) {
+        int64_t i1 = i0 + 16 < m ? i0 + 16 : m;
+        for (int64_t j0 = 0; j0 < n; j0 += 16) {
+            int64_t j1 = j0 + 16 < n ? j0 + 16 : n;
+            for (int64_t i = i0; i < i1; i++)
+                for (int64_t j = j0; j < j1; j++)
+                    dst[j * m + i] = src[i * n + j];
+        }
+    }
+}
+
+/* getf2: LU with partial pivoting of the column-major m x n matrix a (lead
+ * dim lda), column by column; pivots 1-based relative to a's first row,
+ * *info the first zero pivot (1-based, plus j0) if still 0 */
+CT_MULTIVERSION
+static void LA_F(la_getf2_)(LA_T *a, int64_t lda, int64_t m, int64_t n, int32_t *piv,
+                            int32_t *info, int64_t j0)
+{
+    int64_t k = m < n ? m : n;
+    for (int64_t j = 0; j < k; j++) {
+        LA_T *cj = a + j * lda;
+        /* the first entry of largest magnitude (BLAS's i?amax) */
+        int64_t p = j;
+        LA_T best = LA_FABS(cj[j]);
+        for (int64_t i = j + 1; i < m; i++) {
+            LA_T v = LA_FABS(cj[i]);
+            if (v > best) {
+                best = v;
+                p = i;
+            }
+        }
+        piv[j] = (int32_t)(p + 1);
+        LA_T d = cj[p];
+        if (d != 0) {
+            if (p != j)
+                for (int64_t c = 0; c < n; c++) {
+                    LA_T t = a[c * lda + j];
+                    a[c * lda + j] = a[c * lda + p];
+                    a[c * lda + p] = t;
+                }
+            if (LA_FABS(d) >= LA_TINY) {
+                LA_T r = (LA_T)1 / d;
+#pragma omp simd
+                for (int64_t i = j + 1; i < m; i++)
+                    cj[i] *= r;
+            } else {
+                for (int64_t i = j + 1; i < m; i++)
+                    cj[i] /= d;
+            }
+        } else if (*info == 0) {
+            *info = (int32_t)(j + 1 + j0);
+        }
+        /* rank-1 update of the columns to the right */
+        for (int64_t c = j + 1; c < n; c++) {
+            LA_T *cc = a + c * lda;
+            LA_T f = cc[j];
+#pragma omp simd
+            for (int64_t i = j + 1; i < m; i++)
+                cc[i] -= cj[i] * f;
+        }
+    }
+}
+
+/* op(T) X = X for the k columns of X (each n long, ld ldx), unblocked: dot
+ * products along T's rows when they are dense (cs 1), else updates along
+ * its columns */
+/* la_trsv_ for small orders: plain loops (vector code's set-up costs more
+ * than a few elements' arithmetic) */
+static void LA_F(la_trsv_small_)(const LA_T *t, int64_t rs, int64_t cs, int upper, int unit,
+                                 LA_T *x, int64_t ldx, int64_t n, int64_t k)
+{
+    /* row by row, the columns of X side by side (independent chains) */
+    for (int64_t s = 0; s < n; s++) {
+        int64_t i = upper ? n - 1 - s : s;
+        int64_t lo = upper ? i + 1 : 0, hi = upper ? n : i;
+        const LA_T *row = t + i * rs;
+        LA_T r = unit ? (LA_T)1 : (LA_T)1 / row[i * cs];
+        for (int64_t c = 0; c < k; c++) {
+            LA_T *xc = x + c * ldx;
+            LA_T acc = xc[i];
+            for (int64_t p = lo; p < hi; p++)
+                acc -= row[p * cs] * xc[p];
+            xc[i] = acc * r;
+        }
+    }
+}
+
+CT_MULTIVERSION
+static void LA_F(la_trsv_)(const LA_T *t, int64_t rs, int64_t cs, int upper, int unit, LA_T *x,
+                           int64_t ldx, int64_t n, int64_t k)
+{
+    if (n <= 12) {
+        LA_F(la_trsv_small_)(t, rs, cs, upper, unit, x, ldx, n, k);
+        return;
+    }
+    if (cs == 1) {
+        int64_t c = 0;
+        for (; c + 4 <= k; c += 4) {
+            LA_T *x0 = x + c * ldx, *x1 = x0 + ldx, *x2 = x1 + ldx, *x3 = x2 + ldx;
+            for (int64_t s = 0; s < n; s++) {
+                int64_t i = upper ? n - 1 - s : s;
+                int64_t lo = upper ? i + 1 : 0, hi = upper ? n : i;
+                const LA_T *row = t + i * rs;
+                LA_T s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+#pragma omp simd reduction(+:s0, s1, s2, s3)
+                for (int64_t p = lo; p < hi; p++) {
+                    s0 += row[p] * x0[p];
+                    s1 += row[p] * x1[p];
+                    s2 += row[p] * x2[p];
+                    s3 += row[p] * x3[p];
+                }
+                s0 = x0[i] - s0; s1 = x1[i] - s1; s2 = x2[i] - s2; s3 = x3[i] - s3;
+                if (!unit) {
+                    LA_T d = row[i];
+                    s0 /= d; s1 /= d; s2 /= d; s3 /= d;
+                }
+                x0[i] = s0; x1[i] = s1; x2[i] = s2; x3[i] = s3;
+            }
+        }
+        for (; c < k; c++) {
+            LA_T *x0 = x + c * ldx;
+            for (int64_t s = 0; s < n; s++) {
+                int64_t i = upper ? n - 1 - s : s;
+                int64_t lo = upper ? i + 1 : 0, hi = upper ? n : i;
+                const LA_T *row = t + i * rs;
+                LA_T s0 = 0;
+#pragma omp simd reduction(+:s0)
+                for (int64_t p = lo; p < hi; p++)
+                    s0 += row[p] * x0[p];
+                s0 = x0[i] - s0;
+                x0[i] = unit ? s0 : s0 / row[i];
+            }
+        }
+        return;
+    }
+    int64_t c0 = 0;
+    if (rs == 1) {
+        /* four columns of X at a time, each column of T read once for them */
+        for (; c0 + 4 <= k; c0 += 4) {
+            LA_T *x0 = x + c0 * ldx, *x1 = x0 + ldx, *x2 = x1 + ldx, *x3 = x2 + ldx;
+            for (int64_t s = 0; s < n; s++) {
+                int64_t p = upper ? n - 1 - s : s;
+                const LA_T *col = t + p * cs;
+                if (!unit) {
+                    LA_T d = col[p];
+                    x0[p] /= d; x1[p] /= d; x2[p] /= d; x3[p] /= d;
+                }
+                LA_T v0 = x0[p], v1 = x1[p], v2 = x2[p], v3 = x3[p];
+                int64_t lo = upper ? 0 : p + 1, hi = upper ? p : n;
+#pragma omp simd
+                for (int64_t i = lo; i < hi; i++) {
+                    LA_T l = col[i];
+                    x0[i] -= v0 * l;
+                    x1[i] -= v1 * l;
+                    x2[i] -= v2 * l;
+                    x3[i] -= v3 * l;
+                }
+            }
+        }
+    }
+    for (int64_t c = c0; c < k; c++) {
+        LA_T *xc = x + c * ldx;
+        for (int64_t s = 0; s < n; s++) {
+            int64_t p = upper ? n - 1 - s : s;
+            const LA_T *col = t + p * cs;
+            if (!unit)
+                xc[p] /= col[p * rs];
+            LA_T v = xc[p];
+            int64_t lo = upper ? 0 : p + 1, hi = upper ? p : n;
+            if (rs == 1) {
+#pragma omp simd
+                for (int64_t i = lo; i < hi; i++)
+                    xc[i] -= v * col[i];
+            } else {
+                for (int64_t i = lo; i < hi; i++)
+                    xc[i] -= v * col[i * rs];
+            }
+        }
+    }
+}
+
+/* la_trsv_ recursively: half of the rows solved, the other half updated by
+ * gemm, then solved */
+static void LA_F(la_trsm_)(ct_la_gemm_fn gemm, const LA_T *t, int64_t rs, int64_t cs, int upper,
+                           int unit, LA_T *x, int64_t ldx, int64_t n, int64_t k)
+{
+    if (gemm == NULL || n <= LA_TB || k < 8 || (rs != 1 && cs != 1)) {
+        LA_F(la_trsv_)(t, rs, cs, upper, unit, x, ldx, n, k);
+        return;
+    }
+    LA_T one = 1, minus = -1;
+    char ta = rs == 1 ? 'N' : 'T';
+    int ldt = (int)(rs == 1 ? cs : rs);
+    int64_t n1 = n / 2, n2 = n - n1;
+    if (!upper) {
+        LA_F(la_trsm_)(gemm, t, rs, cs, 0, unit, x, ldx, n1, k);
+        gemm(LA_DT, ta, 'N', (int)n2, (int)k, (int)n1, &minus, (char *)(t + n1 * rs), ldt,
+             la_zero_off, (char *)x, (int)ldx, la_zero_off, &one, (char *)(x + n1), (int)ldx, 1);
+        LA_F(la_trsm_)(gemm, t + n1 * rs + n1 * cs, rs, cs, 0, unit, x + n1, ldx, n2, k);
+    } else {
+        LA_F(la_trsm_)(gemm, t + n1 * rs + n1 * cs, rs, cs, 1, unit, x + n1, ldx, n2, k);
+        gemm(LA_DT, ta, 'N', (int)n1, (int)k, (int)n2, &minus, (char *)(t + n1 * cs), ldt,
+             la_zero_off, (char *)(x + n1), (int)ldx, la_zero_off, &one, (char *)x, (int)ldx, 1);
+        LA_F(la_trsm_)(gemm, t, rs, cs, 1, unit, x, ldx, n1, k);
+    }
+}
+
+/* getrf, recursively (as LAPACK's getrf2): the left half of the columns
+ * factored, its row swaps applied to the right half, the block row solved
+ * with the unit lower triangle, the trailing matrix updated by gemm and
+ * factored, its swaps applied to the left half; getf2 below LA_NB columns */
+static void LA_F(la_getrf_)(ct_la_gemm_fn gemm, LA_T *a, int64_t lda, int64_t m, int64_t n,
+                            int32_t *piv, int32_t *info, int64_t j0)
+{
+    int64_t k = m < n ? m : n;
+    if (gemm == NULL || k <= LA_NB) {
+        LA_F(la_getf2_)(a, lda, m, n, piv, info, j0);
+        return;
+    }
+    LA_T one = 1, minus = -1;
+    int64_t n1 = k / 2, n2 = n - n1;
+    LA_F(la_getrf_)(gemm, a, lda, m, n1, piv, info, j0);
+    for (int64_t c = n1; c < n; c++) {
+        LA_T *cc = a + c * lda;
+        for (int64_t i = 0; i < n1; i++) {
+            int64_t p = piv[i] - 1;
+            if (p != i) {
+                LA_T v = cc[i];
+                cc[i] = cc[p];
+                cc[p] = v;
+            }
+        }
+    }
+    LA_F(la_trsm_)(gemm, a, 1, lda, 0, 1, a + n1 * lda, lda, n1, n2);
+    gemm(LA_DT, 'N', 'N', (int)(m - n1), (int)n2, (int)n1, &minus, (char *)(a + n1), (int)lda,
+         la_zero_off, (char *)(a + n1 * lda), (int)lda, la_zero_off, &one,
+         (char *)(a + n1 * lda + n1), (int)lda, 1);
+    LA_F(la_getrf_)(gemm, a + n1 * lda + n1, lda, m - n1, n2, piv + n1, info, j0 + n1);
+    for (int64_t i = n1; i < k; i++)
+        piv[i] += (int32_t)n1;
+    for (int64_t c = 0; c < n1; c++) {
+        LA_T *cc = a + c * lda;
+        for (int64_t i = n1; i < k; i++) {
+            int64_t p = piv[i] - 1;
+            if (p != i) {
+                LA_T v = cc[i];
+                cc[i] = cc[p];
+                cc[p] = v;
+            }
+        }
+    }
+}
+
+/* the row swaps of 1-based pivots on the k columns of x (forward or in
+ * reverse order) */
+static void LA_F(la_swaps_)(const int32_t *piv, LA_T *x, int64_t ldx, int64_t n, int64_t k,
+                            int reverse)
+{
+    for (int64_t c = 0; c < k; c++) {
+        LA_T *xc = x + c * ldx;
+        for (int64_t s = 0; s < n; s++) {
+            int64_t i = reverse ? n - 1 - s : s;
+            int64_t p = piv[i] - 1;
+            if (p != i) {
+                LA_T v = xc[i];
+                xc[i] = xc[p];
+                xc[p] = v;
+            }
+        }
+    }
+}
+
+/* B (row-major or column-major) into the column-major work x, and back */
+static void LA_F(la_load_)(const LA_T *b, LA_T *x, int64_t n, int64_t k, int xrow)
+{
+    if (!xrow || k == 1) {
+        if (x != b)
+            memcpy(x, b, sizeof(LA_T) * n * k);
+    } else {
+        LA_F(la_transpose_)(b, x, n, k);
+    }
+}
+
+static void LA_F(la_store_)(const LA_T *w, LA_T *x, int64_t n, int64_t k, int xrow)
+{
+    if (!xrow || k == 1) {
+        if (x != w)
+            memcpy(x, w, sizeof(LA_T) * n * k);
+    } else {
+        LA_F(la_transpose_)(w, x, k, n);
+    }
+}
+
+/* the lower Cholesky factor of rows and columns [j0, j1) of the row-major
+ * a (lead dim n), the columns before j0 already folded in; 0, or the
+ * 1-based order of the first minor that is not positive-definite */
+/* la_potf2_ for small orders: plain loops (vector code's set-up costs more
+ * than a few elements' arithmetic) */
+static int64_t LA_F(la_potf2_small_)(LA_T *a, int64_t n)
+{
+    for (int64_t j = 0; j < n; j++) {
+        LA_T *rj = a + j * n;
+        LA_T d = rj[j];
+        for (int64_t p = 0; p < j; p++)
+            d -= rj[p] * rj[p];
+        if (!(d > 0)) {
+            rj[j] = d;
+            return j + 1;
+        }
+        d = LA_SQRT(d);
+        rj[j] = d;
+        LA_T r = (LA_T)1 / d;
+        for (int64_t i = j + 1; i < n; i++) {
+            LA_T *ri = a + i * n;
+            LA_T t = ri[j];
+            for (int64_t p = 0; p < j; p++)
+                t -= ri[p] * rj[p];
+            ri[j] = t * r;
+        }
+    }
+    return 0;
+}
+
+CT_MULTIVERSION
+static int64_t LA_F(la_potf2_)(LA_T *a, int64_t n, int64_t j0, int64_t j1)
+{
+    if (j0 == 0 && j1 == n && n <= 12)
+        return LA_F(la_potf2_small_)(a, n);
+    for (int64_t j = j0; j < j1; j++) {
+        LA_T *rj = a + j * n;
+        LA_T s = 0;
+#pragma omp simd reduction(+:s)
+        for (int64_t p = j0; p < j; p++)
+            s += rj[p] * rj[p];
+        LA_T d = rj[j] - s;
+        if (!(d > 0)) {
+            rj[j] = d;
+            return j + 1;
+        }
+        d = LA_SQRT(d);
+        rj[j] = d;
+        LA_T r = (LA_T)1 / d;
+        for (int64_t i = j + 1; i < n; i++) {
+            LA_T *ri = a + i * n;
+            LA_T t = 0;
+#pragma omp simd reduction(+:t)
+            for (int64_t p = j0; p < j; p++)
+                t += ri[p] * rj[p];
+            ri[j] = (ri[j] - t) * r;
+        }
+    }
+    return 0;
+}
+
+static int64_t LA_F(la_potrf_)(ct_la_gemm_fn gemm, const LA_T *src, LA_T *a, int64_t n)
+{
+    /* the lower triangle of src, zeros above */
+    for (int64_t i = 0; i < n; i++) {
+        memcpy(a + i * n, src + i * n, sizeof(LA_T) * (i + 1));
+        memset(a + i * n + i + 1, 0, sizeof(LA_T) * (n - i - 1));
+    }
+    if (gemm == NULL || n < 2 * LA_NB)
+        return LA_F(la_potf2_)(a, n, 0, n);
+    LA_T one = 1, minus = -1;
+    for (int64_t j0 = 0; j0 < n; j0 += LA_NB) {
+        int64_t j1 = j0 + LA_NB < n ? j0 + LA_NB : n, w = j1 - j0;
+        if (j0 > 0) {
+            /* A[j0:, j0:j1] -= L[j0:, :j0] L[j0:j1, :j0]^T, as its column-major
+             * transpose; the strictly upper part of the diagonal block gets
+             * values too, cleared below */
+            gemm(LA_DT, 'T', 'N', (int)w, (int)(n - j0), (int)j0, &minus, (char *)(a + j0 * n),
+                 (int)n, la_zero_off, (char *)(a + j0 * n), (int)n, la_zero_off, &one,
+                 (char *)(a + j0 * n + j0), (int)n, 1);
+            for (int64_t i = j0; i < j1; i++)
+                memset(a + i * n + i + 1, 0, sizeof(LA_T) * (j1 - i - 1));
+        }
+        int64_t r = LA_F(la_potf2_)(a, n, j0, j1);
+        if (r)
+            return r;
+    }
+    return 0;
+}
+
+static int LA_F(la_lu_all_)(ct_la_gemm_fn gemm, const LA_T *src, LA_T *dst, int64_t nb, int64_t m,
+                            int64_t n, int32_t *piv, int32_t *info)
+{
+    int64_t k = m < n ? m : n, mn = m * n;
+    if (k >= 2 * LA_NB && gemm != NULL) {
+        for (int64_t b = 0; b < nb; b++) {
+            info[b] = 0;
+            LA_F(la_transpose_)(src + b * mn, dst + b * mn, m, n);
+            LA_F(la_getrf_)(gemm, dst + b * mn, m, m, n, piv + b * k, info + b, 0);
+        }
+        return 0;
+    }
+#pragma omp parallel for schedule(static) if (nb > 1 && nb * mn * k > LA_PAR_WORK)
+    for (int64_t b = 0; b < nb; b++) {
+        info[b] = 0;
+        LA_F(la_transpose_)(src + b * mn, dst + b * mn, m, n);
+        LA_F(la_getf2_)(dst + b * mn, m, m, n, piv + b * k, info + b, 0);
+    }
+    return 0;
+}
+
+/* one solve: the work w (column-major n x k) from b, solved, into x */
+static void LA_F(la_trsm_one_)(ct_la_gemm_fn gemm, const LA_T *t, int64_t rs, int64_t cs,
+                               int upper, int unit, const LA_T *b, LA_T *x, LA_T *w, int64_t n,
+                               int64_t k, int xrow)
+{
+    LA_F(la_load_)(b, w, n, k, xrow);
+    LA_F(la_trsm_)(gemm, t, rs, cs, upper, unit, w, n, n, k);
+    LA_F(la_store_)(w, x, n, k, xrow);
+}
+
+static void LA_F(la_getrs_one_)(ct_la_gemm_fn gemm, const LA_T *lu, const int32_t *piv,
+                                const LA_T *b, LA_T *x, LA_T *w, int64_t n, int64_t k, int xrow,
+                                int trans)
+{
+    if (b == NULL) {
+        /* B = I (k = n): P^T I, the identity's rows in the pivots' order */
+        memset(w, 0, sizeof(LA_T) * n * k);
+        for (int64_t i = 0; i < n; i++)
+            w[i * n + i] = 1;
+        if (!trans)
+            LA_F(la_swaps_)(piv, w, n, n, k, 0);
+    } else {
+        LA_F(la_load_)(b, w, n, k, xrow);
+        if (!trans)
+            LA_F(la_swaps_)(piv, w, n, n, k, 0);
+    }
+    if (!trans) {
+        LA_F(la_trsm_)(gemm, lu, 1, n, 0, 1, w, n, n, k);
+        LA_F(la_trsm_)(gemm, lu, 1, n, 1, 0, w, n, n, k);
+    } else {
+        LA_F(la_trsm_)(gemm, lu, n, 1, 0, 0, w, n, n, k);
+        LA_F(la_trsm_)(gemm, lu, n, 1, 1, 1, w, n, n, k);
+        LA_F(la_swaps_)(piv, w, n, n, k, 1);
+    }
+    LA_F(la_store_)(w, x, n, k, xrow);
+}
+
+static int LA_F(la_solve_all_)(ct_la_gemm_fn gemm, const LA_T *t, int64_t tbs, int64_t rs,
+                               int64_t cs, int upper, int unit, const int32_t *piv, int64_t pbs,
+                               const LA_T *b, int64_t bbs, LA_T *x, int64_t nb, int64_t n,
+                               int64_t k, int xrow, int trans, int lu)
+{
+    int64_t nk = n * k;
+    /* a work copy where B would be read after X is written, or the layout changes */
+    int need_w = (xrow && k > 1) || (x == b && bbs == 0 && nb > 1) || (b == NULL && xrow);
+    int par = nb > 1 && nb * n * nk > LA_PAR_WORK && (n < 2 * LA_NB || gemm == NULL);
+    int fail = 0;
+#pragma omp parallel if (par)
+    {
+        LA_T *w = NULL;
+        if (need_w) {
+            w = (LA_T *)malloc(sizeof(LA_T) * (nk ? nk : 1));
+            if (w == NULL) {
+#pragma omp atomic write
+                fail = 1;
+            }
+        }
+        if (!need_w || w != NULL) {
+#pragma omp for schedule(static)
+            for (int64_t bi = 0; bi < nb; bi++) {
+                LA_T *xb = x + bi * nk;
+                LA_T *wb = need_w ? w : xb;
+                if (lu)
+                    LA_F(la_getrs_one_)(gemm, t + bi * tbs, piv + bi * pbs,
+                                        b == NULL ? NULL : b + bi * bbs, xb, wb,
+                                        n, k, xrow, trans);
+                else
+                    LA_F(la_trsm_one_)(gemm, t + bi * tbs, rs, cs, upper, unit, b + bi * bbs, xb,
+                                       wb, n, k, xrow);
+            }
+        }
+        free(w);
+    }
+    return fail ? -1 : 0;
+}
+
+static int LA_F(la_chol_all_)(ct_la_gemm_fn gemm, const LA_T *src, LA_T *dst, int64_t nb,
+                              int64_t n, int32_t *info)
+{
+    int64_t nn = n * n;
+    int par = nb > 1 && nb * nn * n > LA_PAR_WORK && (n < 2 * LA_NB || gemm == NULL);
+#pragma omp parallel for schedule(static) if (par)
+    for (int64_t b = 0; b < nb; b++)
+        info[b] = (int32_t)LA_F(la_potrf_)(gemm, src + b * nn, dst + b * nn, n);
+    return 0;
+}
+
+/* Householder QR of one column-major m x n matrix a (in place, LAPACK's
+ * geqr2: H_j = I - tau_j v_j v_j^T, v_j = [1; a[j+1:, j]], beta on the
+ * diagonal with the sign opposite to the column's leading entry); then R
+ * (rr x n, row-major, zero below the diagonal) and, when q is not NULL, the
+ * first qc columns of Q = H_0 ... H_{k-1} (row-major m x qc; LAPACK's
+ * org2r) into q, with w a work of m * qc elements */
+CT_MULTIVERSION
+static void LA_F(la_qr_one_)(LA_T *a, int64_t m, int64_t n, LA_T *tau, LA_T *r, int64_t rr,
+                             LA_T *q, int64_t qc, LA_T *w)
+{
+    int64_t k = m < n ? m : n;
+    for (int64_t j = 0; j < k; j++) {
+        LA_T *cj = a + j * m;
+        LA_T alpha = cj[j], xn = 0;
+        for (int64_t i = j + 1; i < m; i++)
+            xn += cj[i] * cj[i];
+        if (xn == 0) {
+            tau[j] = 0;
+            continue;
+        }
+        LA_T beta = LA_SQRT(alpha * alpha + xn);
+        beta = alpha >= 0 ? -beta : beta;
+        tau[j] = (beta - alpha) / beta;
+        LA_T sc = (LA_T)1 / (alpha - beta);
+        for (int64_t i = j + 1; i < m; i++)
+            cj[i] *= sc;
+        cj[j] = beta;
+        LA_T tj = tau[j];
+        for (int64_t c = j + 1; c < n; c++) {
+            LA_T *cc = a + c * m;
+            LA_T d = cc[j];
+            for (int64_t i = j + 1; i < m; i++)
+                d += cj[i] * cc[i];
+            d *= tj;
+            cc[j] -= d;
+            for (int64_t i = j + 1; i < m; i++)
+                cc[i] -= d * cj[i];
+        }
+    }
+    for (int64_t i = 0; i < rr; i++)
+        for (int64_t c = 0; c < n; c++)
+            r[i * n + c] = c >= i ? a[c * m + i] : 0;
+    if (q == NULL)
+        return;
+    /* Q's first qc columns: H_{k-1} .. H_0 applied in turn to I[:, :qc] */
+    memset(w, 0, sizeof(LA_T) * m * qc);
+    for (int64_t i = 0; i < qc && i < m; i++)
+        w[i * m + i] = 1;
+    for (int64_t j = k - 1; j >= 0; j--) {
+        const LA_T *v = a + j * m;
+        LA_T tj = tau[j];
+        if (tj == 0)
+            continue;
+        for (int64_t c = j; c < qc; c++) {
+            LA_T *cc = w + c * m;
+            LA_T d = cc[j];
+            for (int64_t i = j + 1; i < m; i++)
+                d += v[i] * cc[i];
+            d *= tj;
+            cc[j] -= d;
+            for (int64_t i = j + 1; i < m; i++)
+                cc[i] -= d * v[i];
+        }
+    }
+    LA_F(la_transpose_)(w, q, qc, m);
+}
+
+static int LA_F(la_qr_all_)(const LA_T *src, LA_T *q, LA_T *r, int64_t nb, int64_t m, int64_t n,
+                            int64_t qc, int64_t rr)
+{
+    int64_t mn = m * n, k = m < n ? m : n;
+    int par = nb > 1 && nb * mn * (qc > n ? qc : n) > LA_PAR_WORK;
+    int fail = 0;
+#pragma omp parallel if (par)
+    {
+        LA_T *a = (LA_T *)malloc(sizeof(LA_T) * (mn + m * qc + k + 1));
+        if (a == NULL) {
+#pragma omp atomic write
+            fail = 1;
+        } else {
+#pragma omp for schedule(static)
+            for (int64_t b = 0; b < nb; b++) {
+                LA_F(la_transpose_)(src + b * mn, a, m, n);
+                LA_F(la_qr_one_)(a, m, n, a + mn + m * qc, r + b * rr * n, rr,
+                                 q == NULL ? NULL : q + b * m * qc, qc, a + mn);
+            }
+            free(a);
+        }
+    }
+    return fail ? -1 : 0;
+}
+
+#undef LA_F

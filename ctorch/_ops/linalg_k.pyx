@@ -1,0 +1,390 @@
+# cython: language_level=3
+"""The kernels' entry of torch.linalg's real factorizations and solves
+(ctorch/linalg.py does the argument checks, the errors and the autograd
+record): LU with partial pivoting, triangular solves, solves with LU
+factors, Cholesky, and det / slogdet from the LU factors, for float32 and
+float64 tensors of a device whose backend table has the kernels (backend.h,
+linalg.h). Each function returns None where it does not apply (another
+dtype, a device without the kernels); the caller then runs LAPACK. Results
+are fresh tensors without history."""
+
+from libc.stdint cimport int64_t, int32_t
+from libc.math cimport log, fabs, INFINITY
+
+from ctorch._core.dtype cimport *
+from ctorch._core.backend cimport *
+from ctorch._core.tensor cimport *
+from ctorch._core.iterator cimport _dense_copy
+from ctorch._core.dispatch cimport ensure_gemm
+
+
+cdef extern from "backend.h" nogil:
+    ctypedef struct ct_la_table "ct_backend":
+        int (*la_lu)(int dtype, const void *src, void *dst, int64_t nb, int64_t m, int64_t n,
+                     int32_t *piv, int32_t *info) noexcept nogil
+        int (*la_trsm)(int dtype, const void *T, int64_t tbs, int64_t rs, int64_t cs, int upper,
+                       int unit, const void *B, int64_t bbs, void *X, int64_t nb, int64_t n,
+                       int64_t k, int xrow) noexcept nogil
+        int (*la_lu_solve)(int dtype, const void *LU, int64_t lbs, const int32_t *piv, int64_t pbs,
+                           const void *B, int64_t bbs, void *X, int64_t nb, int64_t n, int64_t k,
+                           int xrow, int trans) noexcept nogil
+        int (*la_cholesky)(int dtype, const void *src, void *dst, int64_t nb, int64_t n,
+                           int32_t *info) noexcept nogil
+        int (*la_qr)(int dtype, const void *src, void *q, void *r, int64_t nb, int64_t m,
+                     int64_t n, int64_t qc, int64_t rr) noexcept nogil
+
+# matrices from this order on run the blocked kernels, on the table's gemm
+DEF BLOCKED = 64
+
+
+cdef inline const ct_la_table *_table(Tensor t):
+    """t's backend table when it has the kernels and t's dtype is theirs."""
+    if t._dtype._code != CT_FLOAT32 and t._dtype._code != CT_FLOAT64:
+        return NULL
+    cdef const ct_la_table *T = <const ct_la_table *>t._storage.backend
+    if T.la_lu == NULL or T.la_trsm == NULL or T.la_lu_solve == NULL or T.la_cholesky == NULL:
+        return NULL
+    return T
+
+
+cdef int _gemm_for(Tensor t, Py_ssize_t n) except -1:
+    if n >= BLOCKED:
+        ensure_gemm(t._storage.backend)
+    return 0
+
+
+cdef Py_ssize_t _batch_numel(Tensor t):
+    cdef Py_ssize_t nb = 1
+    cdef int d
+    for d in range(t._ndim - 2):
+        nb *= t._shape[d]
+    return nb
+
+
+cdef bint _mat_layout(Tensor t, int64_t *bs, int64_t *rs, int64_t *cs):
+    """The element strides of t's matrices when they are dense (rows or
+    columns) and its batch is dense or broadcast (batch stride 0)."""
+    cdef int nd = t._ndim, d
+    cdef Py_ssize_t m = t._shape[nd - 2], n = t._shape[nd - 1], acc
+    cdef bint zero = True, dense = True
+    if n == 1 or m == 1:
+        # a vector: dense when its one long dim is
+        if (m > 1 and t._stride[nd - 2] != 1) or (n > 1 and t._stride[nd - 1] != 1):
+            return False
+        rs[0], cs[0] = n, 1
+    elif t._stride[nd - 1] == 1 and t._stride[nd - 2] == n:
+        rs[0], cs[0] = n, 1
+    elif t._stride[nd - 2] == 1 and t._stride[nd - 1] == m:
+        rs[0], cs[0] = 1, m
+    else:
+        return False
+    acc = m * n
+    for d in range(nd - 3, -1, -1):
+        if t._shape[d] == 1:
+            continue
+        if t._stride[d] != 0:
+            zero = False
+        if t._stride[d] != acc:
+            dense = False
+        acc *= t._shape[d]
+    if zero:
+        bs[0] = 0
+    elif dense:
+        bs[0] = m * n
+    else:
+        return False
+    return True
+
+
+cdef Tensor _dense(Tensor t):
+    return t if _is_contiguous(t) else _dense_copy(t)
+
+
+cdef tuple _lu(Tensor A):
+    """(the dense column-major factors (..., n, m), pivots, info) of A, or
+    None."""
+    cdef const ct_la_table *T = _table(A)
+    if T == NULL:
+        return None
+    cdef Tensor a = _dense(A)
+    cdef int nd = a._ndim
+    cdef int64_t m = a._shape[nd - 2], n = a._shape[nd - 1], k = m if m < n else n
+    cdef int64_t nb = _batch_numel(a)
+    batch = [a._shape[d] for d in range(nd - 2)]
+    cdef Tensor lu_t = _empty_list(batch + [n, m], a._dtype, a._storage.device)
+    cdef Tensor piv = _empty_list(batch + [k], <DType>_DT[CT_INT32], a._storage.device)
+    cdef Tensor info = _empty_list(batch, <DType>_DT[CT_INT32], a._storage.device)
+    _gemm_for(a, k)
+    cdef int rc = 0, code = a._dtype._code
+    if nb and m and n:
+        with nogil:
+            rc = T.la_lu(code, a._data, lu_t._data, nb, m, n, <int32_t *>piv._data,
+                         <int32_t *>info._data)
+    elif nb:
+        info.zero_()
+    if rc != 0:
+        return None
+    return lu_t, piv, info
+
+
+def lu(Tensor A):
+    """(LU, pivots, info) of A (..., m, n): LU column-major (a transposed
+    view of a dense tensor, as LAPACK and PyTorch hold it), pivots int32
+    1-based, info int32 (LAPACK's getrf)."""
+    r = _lu(A)
+    if r is None:
+        return None
+    # the dense (..., n, m) factors as an (..., m, n) tensor of their own
+    # with column-major strides (not a view of a temporary)
+    cdef Tensor t = <Tensor>r[0]
+    cdef int nd = t._ndim
+    cdef Py_ssize_t shape[CT_MAXDIM]
+    cdef Py_ssize_t stride[CT_MAXDIM]
+    cdef int d
+    for d in range(nd):
+        shape[d] = t._shape[d]
+        stride[d] = t._stride[d]
+    shape[nd - 2], shape[nd - 1] = t._shape[nd - 1], t._shape[nd - 2]
+    stride[nd - 2], stride[nd - 1] = t._stride[nd - 1], t._stride[nd - 2]
+    return _make_tensor(t._storage, t._offset, nd, shape, stride, t._dtype), r[1], r[2]
+
+
+def det(Tensor A, bint log_abs):
+    """det(A) (log_abs false) or (sign, log|det|) of square A, from its LU
+    factors."""
+    r = _lu(A)
+    if r is None:
+        return None
+    return det_from_lu(r[0], r[1], log_abs)
+
+
+def lu_solve(Tensor LU, Tensor piv, Tensor B, bint left, bint adjoint):
+    """X with op(A) X = B (left) or X op(A) = B, A = P L U as lu() gives it
+    (op: A^T when adjoint); LU, pivots and B broadcast against each other
+    already (batch strides 0 where broadcast)."""
+    cdef const ct_la_table *T = _table(LU)
+    if T == NULL or B._dtype is not LU._dtype or piv._dtype._code != CT_INT32:
+        return None
+    cdef int nd = B._ndim
+    cdef int64_t lbs, lrs, lcs, bbs, brs, bcs, pbs
+    cdef int64_t n = LU._shape[LU._ndim - 1]
+    if not _mat_layout(LU, &lbs, &lrs, &lcs) or lrs != 1:
+        LU = LU.mT.contiguous().mT
+        _mat_layout(LU, &lbs, &lrs, &lcs)
+    if not _mat_layout(B, &bbs, &brs, &bcs) or bcs != 1:
+        B = B.contiguous()
+        _mat_layout(B, &bbs, &brs, &bcs)
+    # the pivots: one row for the whole batch (broadcast), or one per matrix
+    cdef int pd
+    cdef bint pzero = True
+    for pd in range(piv._ndim - 1):
+        if piv._shape[pd] != 1 and piv._stride[pd] != 0:
+            pzero = False
+    if pzero:
+        piv = _dense(piv.reshape([-1, n])[0:1])
+        pbs = 0
+    else:
+        piv = _dense(piv)
+        pbs = n
+    # pivots out of range: left to LAPACK (which does not read out of bounds)
+    cdef const int32_t *pv = <const int32_t *>piv._data
+    cdef int64_t q
+    for q in range(piv._numel):
+        if pv[q] < 1 or pv[q] > n:
+            return None
+    cdef int64_t r = B._shape[nd - 2], c = B._shape[nd - 1]
+    cdef int64_t nb = _batch_numel(B)
+    cdef Tensor X = _empty_list([B._shape[d] for d in range(nd)], B._dtype, B._storage.device)
+    _gemm_for(LU, n)
+    cdef int rc = 0, code = B._dtype._code
+    cdef int64_t kk = c if left else r
+    cdef int xrow = 1 if left else 0
+    cdef int trans = (1 if adjoint else 0) if left else (0 if adjoint else 1)
+    if nb and r and c:
+        with nogil:
+            rc = T.la_lu_solve(code, LU._data, lbs, <const int32_t *>piv._data, pbs, B._data, bbs,
+                               X._data, nb, n, kk, xrow, trans)
+    if rc != 0:
+        return None
+    return X
+
+
+def trsm(Tensor A, Tensor B, bint upper, bint left, bint unit, bint trans):
+    """X with op(A) X = B (left) or X op(A) = B for triangular A (op: A^T
+    when trans); A and B broadcast against each other already."""
+    cdef const ct_la_table *T = _table(A)
+    if T == NULL or B._dtype is not A._dtype:
+        return None
+    cdef int nd = B._ndim
+    cdef int64_t tbs, trs, tcs, bbs, brs, bcs, t
+    cdef int64_t n = A._shape[A._ndim - 1]
+    if not _mat_layout(A, &tbs, &trs, &tcs):
+        A = A.contiguous()
+        _mat_layout(A, &tbs, &trs, &tcs)
+    if not _mat_layout(B, &bbs, &brs, &bcs) or bcs != 1:
+        B = B.contiguous()
+        _mat_layout(B, &bbs, &brs, &bcs)
+    cdef int64_t r = B._shape[nd - 2], c = B._shape[nd - 1]
+    cdef int64_t nb = _batch_numel(B)
+    cdef Tensor X = _empty_list([B._shape[d] for d in range(nd)], B._dtype, B._storage.device)
+    # op(A) as strides; a right solve is op(A)^T X^T = B^T on X's memory
+    # read column-major
+    cdef bint up = upper
+    if trans != (not left):
+        t = trs
+        trs = tcs
+        tcs = t
+        up = not up
+    _gemm_for(A, n)
+    cdef int rc = 0, code = B._dtype._code
+    cdef int64_t kk = c if left else r
+    cdef int xrow = 1 if left else 0
+    cdef int u = up, un = unit
+    if nb and r and c:
+        with nogil:
+            rc = T.la_trsm(code, A._data, tbs, trs, tcs, u, un, B._data, bbs, X._data, nb, n, kk,
+                           xrow)
+    if rc != 0:
+        return None
+    return X
+
+
+def cholesky(Tensor A):
+    """(L, info) of A (..., n, n): the lower factor (its lower triangle
+    read), info int32 (LAPACK's potrf)."""
+    cdef const ct_la_table *T = _table(A)
+    if T == NULL:
+        return None
+    cdef Tensor a = _dense(A)
+    cdef int nd = a._ndim
+    cdef int64_t n = a._shape[nd - 1], nb = _batch_numel(a)
+    batch = [a._shape[d] for d in range(nd - 2)]
+    cdef Tensor L = _empty_list(batch + [n, n], a._dtype, a._storage.device)
+    cdef Tensor info = _empty_list(batch, <DType>_DT[CT_INT32], a._storage.device)
+    _gemm_for(a, n)
+    cdef int rc = 0, code = a._dtype._code
+    if nb and n:
+        with nogil:
+            rc = T.la_cholesky(code, a._data, L._data, nb, n, <int32_t *>info._data)
+    elif nb:
+        info.zero_()
+    if rc != 0:
+        return None
+    return L, info
+
+
+def det_from_lu(Tensor LUt, Tensor piv, bint log_abs):
+    """det (log_abs false) or (sign, log|det|) of the square matrices whose
+    factors lu() gave (LUt: the dense column-major tensor, i.e. LU.mT)."""
+    cdef int nd = LUt._ndim
+    cdef int64_t n = LUt._shape[nd - 1], nb = _batch_numel(LUt), b, i
+    batch = [LUt._shape[d] for d in range(nd - 2)]
+    cdef Tensor out = _empty_list(batch, LUt._dtype, LUt._storage.device)
+    cdef Tensor la = _empty_list(batch, LUt._dtype, LUt._storage.device) if log_abs else None
+    cdef const int32_t *pv = <const int32_t *>piv._data
+    cdef float *f = <float *>LUt._data
+    cdef double *g = <double *>LUt._data
+    cdef float pf, sf
+    cdef double pd, sd, acc, v
+    cdef bint f32 = LUt._dtype._code == CT_FLOAT32
+    for b in range(nb):
+        sd = 1.0
+        for i in range(n):
+            if pv[b * n + i] != i + 1:
+                sd = -sd
+        if not log_abs:
+            if f32:
+                pf = <float>sd
+                for i in range(n):
+                    pf = pf * f[b * n * n + i * n + i]
+                (<float *>out._data)[b] = pf
+            else:
+                pd = sd
+                for i in range(n):
+                    pd = pd * g[b * n * n + i * n + i]
+                (<double *>out._data)[b] = pd
+        else:
+            acc = 0.0
+            for i in range(n):
+                v = f[b * n * n + i * n + i] if f32 else g[b * n * n + i * n + i]
+                if v < 0:
+                    sd = -sd
+                elif v == 0:
+                    sd = 0.0
+                elif v != v:
+                    sd = v
+                acc += log(fabs(v))
+            if f32:
+                (<float *>out._data)[b] = <float>sd
+                (<float *>la._data)[b] = <float>acc
+            else:
+                (<double *>out._data)[b] = sd
+                (<double *>la._data)[b] = acc
+    return (out, la) if log_abs else out
+
+
+def first_nonzero(Tensor info):
+    """(index, value) of the first nonzero entry of the dense int32 tensor
+    info, or None."""
+    cdef const int32_t *p = <const int32_t *>info._data
+    cdef int64_t i
+    if info._dtype._code != CT_INT32 or not _is_contiguous(info):
+        raise TypeError("first_nonzero: a dense int32 tensor is expected")
+    for i in range(info._numel):
+        if p[i] != 0:
+            return int(i), int(p[i])
+    return None
+
+
+def lu_inv(Tensor LU, Tensor piv):
+    """A^-1 (dense rows) from the factors lu() gave for A (..., n, n)."""
+    cdef const ct_la_table *T = _table(LU)
+    if T == NULL or piv._dtype._code != CT_INT32 or not _is_contiguous(piv):
+        return None
+    cdef int64_t lbs, lrs, lcs
+    if not _mat_layout(LU, &lbs, &lrs, &lcs) or lrs != 1:
+        return None
+    cdef int nd = LU._ndim
+    cdef int64_t n = LU._shape[nd - 1], nb = _batch_numel(LU)
+    cdef Tensor X = _empty_list([LU._shape[d] for d in range(nd)], LU._dtype, LU._storage.device)
+    _gemm_for(LU, n)
+    cdef int rc = 0, code = LU._dtype._code
+    if nb and n:
+        with nogil:
+            rc = T.la_lu_solve(code, LU._data, lbs, <const int32_t *>piv._data, n, NULL, 0,
+                               X._data, nb, n, n, 1, 0)
+    if rc != 0:
+        return None
+    return X
+
+
+def qr(Tensor A, str mode):
+    """(Q, R) of A (..., m, n) by Householder reflections (mode "reduced",
+    "complete" or "r": Q then empty), for small matrices."""
+    cdef const ct_la_table *T = _table(A)
+    if T == NULL or T.la_qr == NULL:
+        return None
+    cdef Tensor a = _dense(A)
+    cdef int nd = a._ndim
+    cdef int64_t m = a._shape[nd - 2], n = a._shape[nd - 1], k = m if m < n else n
+    cdef int64_t nb = _batch_numel(a)
+    cdef int64_t qc = m if mode == "complete" else k
+    cdef int64_t rr = m if mode == "complete" else k
+    batch = [a._shape[d] for d in range(nd - 2)]
+    cdef Tensor R = _empty_list(batch + [rr, n], a._dtype, a._storage.device)
+    cdef Tensor Q
+    cdef void *qp = NULL
+    if mode == "r":
+        Q = _empty_list([0], a._dtype, a._storage.device)
+    else:
+        Q = _empty_list(batch + [m, qc], a._dtype, a._storage.device)
+        qp = Q._data
+    cdef int rc = 0, code = a._dtype._code
+    if nb and m and n:
+        with nogil:
+            rc = T.la_qr(code, a._data, qp, R._data, nb, m, n, qc, rr)
+    else:
+        return None
+    if rc != 0:
+        return None
+    return Q, R
