@@ -1271,7 +1271,7 @@ def _index_add_(self, dim, index, source, *, alpha=1):
     return _index_add_op(t, dim, index, source, alpha, True)
 
 
-def take(input, index):
+def take(input, index, *, out=None):
     cdef Tensor t = _tensor_arg(input, "take")
     cdef Tensor ix = _tensor_arg(index, "take")
     if ix._dtype._kind != K_INT or ix._dtype._code == CT_BOOL:
@@ -1279,7 +1279,14 @@ def take(input, index):
     cdef Tensor idx = _long_index(index, "take")
     cdef Tensor flat = _reshape(_alias(t), [t._numel]).contiguous()
     cdef Tensor ic = idx.contiguous()
-    return _take_kernel(t, idx, flat, ic)
+    if isinstance(out, Tensor) and (<Tensor>out)._dtype is not t._dtype:
+        raise RuntimeError(f"take(): self and out expected to have the same dtype, but got self.dtype = "
+                           f"{_SCALAR_NAMES[t._dtype._code]} and out.dtype = {_SCALAR_NAMES[(<Tensor>out)._dtype._code]}")
+    return _to_out(out, _take_kernel(t, idx, flat, ic), "take", OUT_SAME)
+
+
+def _take_method(self, index):
+    return take(self, index)
 
 
 cdef Tensor _take_kernel(Tensor t, Tensor idx, Tensor flat, Tensor ic):
@@ -2514,7 +2521,7 @@ for _name, _fn in (("split", _split_method), ("chunk", chunk), ("unbind", unbind
                    ("scatter_add_", _scatter_add_), ("index_add", index_add),
                    ("index_add_", _index_add_), ("index_select", index_select),
                    ("masked_fill", masked_fill), ("masked_fill_", _masked_fill_),
-                   ("masked_select", masked_select), ("take", take), ("unique", unique),
+                   ("masked_select", masked_select), ("take", _take_method), ("unique", unique),
                    ("unique_consecutive", unique_consecutive),
                    ("index_put", index_put), ("index_put_", index_put_), ("index_copy", index_copy),
                    ("index_copy_", _index_copy_), ("index_fill", index_fill), ("index_fill_", _index_fill_),
