@@ -27,6 +27,22 @@
 #define CT_SUM_CHUNK (1 << 18)   /* elements per parallel chunk of one long sum */
 #define CT_SUM_MAXCHUNKS 1024
 
+/* the chunk length of a long row's parallel sum: CT_SUM_CHUNK, or longer (a
+ * multiple of CT_SUM_LANES) so that there are at most CT_SUM_MAXCHUNKS */
+static inline int64_t ct_sum_chunk_len(int64_t len)
+{
+    int64_t ch = CT_SUM_CHUNK;
+    if ((len + ch - 1) / ch > CT_SUM_MAXCHUNKS)
+        ch = ((len + CT_SUM_MAXCHUNKS - 1) / CT_SUM_MAXCHUNKS + CT_SUM_LANES - 1)
+             & ~(int64_t)(CT_SUM_LANES - 1);
+    return ch;
+}
+
+/* part[0] = the pairwise sum of part[0 .. n) */
+#define CT_FOLD_PAIRWISE(part, n)                                                 \
+    for (int64_t w = 1; w < (n); w *= 2)                                          \
+        for (int64_t c = 0; c + w < (n); c += 2 * w) (part)[c] += (part)[c + w];
+
 /* The row sums of one family: ct_<NAME>_block (64 lanes), ct_<NAME>_pairwise
  * (halving above 4096 elements) and FN, the rows driver (threads split rows, or
  * fixed chunks of one long row); TERM(v) is what an element v adds. */
@@ -171,10 +187,7 @@ void FN(const T *x, int64_t rows, int64_t len, int64_t ld, T *out) {            
         /* pauses does not hold the others up, and the result does not   */       \
         /* depend on the thread count                                     */      \
         ACC part[CT_SUM_MAXCHUNKS];                                               \
-        int64_t ch = CT_SUM_CHUNK;                                                \
-        if ((len + ch - 1) / ch > CT_SUM_MAXCHUNKS)                               \
-            ch = ((len + CT_SUM_MAXCHUNKS - 1) / CT_SUM_MAXCHUNKS + CT_SUM_LANES - 1) \
-                 & ~(int64_t)(CT_SUM_LANES - 1);                                  \
+        int64_t ch = ct_sum_chunk_len(len);                                       \
         int64_t nch = (len + ch - 1) / ch;                                        \
         _Pragma("omp parallel for num_threads(nt) schedule(dynamic, 1)")          \
         for (int64_t c = 0; c < nch; c++) {                                       \
@@ -184,8 +197,7 @@ void FN(const T *x, int64_t rows, int64_t len, int64_t ld, T *out) {            
         /* the chunks' sums are added pairwise too: added one after the   */      \
         /* other, 400 of them cost float32 sums of 1e8 elements 50x the   */      \
         /* error of a pairwise sum                                        */      \
-        for (int64_t w = 1; w < nch; w *= 2)                                      \
-            for (int64_t c = 0; c + w < nch; c += 2 * w) part[c] += part[c + w];  \
+        CT_FOLD_PAIRWISE(part, nch)                                               \
         out[0] = CT_WR(S, T, part[0]);                                            \
         return;                                                                   \
     }                                                                             \
@@ -881,18 +893,14 @@ static void ct_lse_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld, T
         m = ct_lse_shift_##S(m, nan);                                             \
         if (nan) { out[0] = m; return; }                                          \
         T part[CT_SUM_MAXCHUNKS];                                                 \
-        int64_t ch = CT_SUM_CHUNK;                                                \
-        if ((len + ch - 1) / ch > CT_SUM_MAXCHUNKS)                               \
-            ch = ((len + CT_SUM_MAXCHUNKS - 1) / CT_SUM_MAXCHUNKS + CT_SUM_LANES - 1) \
-                 & ~(int64_t)(CT_SUM_LANES - 1);                                  \
+        int64_t ch = ct_sum_chunk_len(len);                                       \
         int64_t nch = (len + ch - 1) / ch;                                        \
         _Pragma("omp parallel for num_threads(nt) schedule(dynamic, 1)")          \
         for (int64_t c = 0; c < nch; c++) {                                       \
             int64_t a = ch * c, k = len - a < ch ? len - a : ch;                  \
             part[c] = ct_lse_pairwise_##S(x + a, k, m);                           \
         }                                                                         \
-        for (int64_t w = 1; w < nch; w *= 2)                                      \
-            for (int64_t c = 0; c + w < nch; c += 2 * w) part[c] += part[c + w];  \
+        CT_FOLD_PAIRWISE(part, nch)                                               \
         out[0] = LOG(part[0]) + m;                                                \
         return;                                                                   \
     }                                                                             \

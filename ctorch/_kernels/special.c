@@ -874,7 +874,7 @@ static double lgamma_one(double x)
 /* the unary functions of ct_special_erfc's `code` (special.h): per
  * function, per dtype (float32, float64), a loop over a block, NULL where
  * there is none */
-typedef void (*unary_block_fn)(const void *x, void *o, int64_t count);
+typedef ct_special_block_fn unary_block_fn;
 
 static void ndtr_f(const void *x, void *o, int64_t n) { ct_ndtr_f_loop(x, o, n); }
 static void erfc_fb(const void *x, void *o, int64_t n) { ct_erfc_f_loop(x, o, n); }
@@ -1035,6 +1035,26 @@ CT_FM_INLINE double erfcx_parts_d(double ac, double al, double *dp, double *rhop
     return y;
 }
 
+/* exp(r) - 1 - r for |r| <= ln2 / 2: its Taylor series to the r^14 term (the
+ * next term is below 2^-62) */
+CT_FM_INLINE double exp_tail_d(double r)
+{
+    double eq = 1.0 / 87178291200.0;
+    eq = __builtin_fma(eq, r, 1.0 / 6227020800.0);
+    eq = __builtin_fma(eq, r, 1.0 / 479001600.0);
+    eq = __builtin_fma(eq, r, 1.0 / 39916800.0);
+    eq = __builtin_fma(eq, r, 1.0 / 3628800.0);
+    eq = __builtin_fma(eq, r, 1.0 / 362880.0);
+    eq = __builtin_fma(eq, r, 1.0 / 40320.0);
+    eq = __builtin_fma(eq, r, 1.0 / 5040.0);
+    eq = __builtin_fma(eq, r, 1.0 / 720.0);
+    eq = __builtin_fma(eq, r, 1.0 / 120.0);
+    eq = __builtin_fma(eq, r, 1.0 / 24.0);
+    eq = __builtin_fma(eq, r, 1.0 / 6.0);
+    eq = __builtin_fma(eq, r, 0.5);
+    return r * r * eq;
+}
+
 CT_FM_INLINE double erfc_pos_d(double a, double al, int64_t h)
 {
     /* clamped by the bits, as in erfc_pos_f */
@@ -1049,20 +1069,7 @@ CT_FM_INLINE double erfc_pos_d(double a, double al, int64_t h)
     double cr = __builtin_fma(kf, -2.3190468138462996e-17, -zl);
     double d, rho;
     double y = erfcx_parts_d(ac, al, &d, &rho);
-    double eq = 1.0 / 87178291200.0;
-    eq = __builtin_fma(eq, r, 1.0 / 6227020800.0);
-    eq = __builtin_fma(eq, r, 1.0 / 479001600.0);
-    eq = __builtin_fma(eq, r, 1.0 / 39916800.0);
-    eq = __builtin_fma(eq, r, 1.0 / 3628800.0);
-    eq = __builtin_fma(eq, r, 1.0 / 362880.0);
-    eq = __builtin_fma(eq, r, 1.0 / 40320.0);
-    eq = __builtin_fma(eq, r, 1.0 / 5040.0);
-    eq = __builtin_fma(eq, r, 1.0 / 720.0);
-    eq = __builtin_fma(eq, r, 1.0 / 120.0);
-    eq = __builtin_fma(eq, r, 1.0 / 24.0);
-    eq = __builtin_fma(eq, r, 1.0 / 6.0);
-    eq = __builtin_fma(eq, r, 0.5);
-    double g = r * r * eq;
+    double g = exp_tail_d(r);
     double e = r + __builtin_fma(y, r + g, y + g);
     e = __builtin_fma(rho + cr, 1.0 + e, e);
     double v = __builtin_fma(d, e, d);
@@ -1115,20 +1122,7 @@ CT_FM_INLINE double erfcx_d1(double x)
     double kf = kb - 6755399441055744.0;
     double r = __builtin_fma(kf, -0.6931471805599453, z);
     double cr = __builtin_fma(kf, -2.3190468138462996e-17, zl);
-    double eq = 1.0 / 87178291200.0;
-    eq = __builtin_fma(eq, r, 1.0 / 6227020800.0);
-    eq = __builtin_fma(eq, r, 1.0 / 479001600.0);
-    eq = __builtin_fma(eq, r, 1.0 / 39916800.0);
-    eq = __builtin_fma(eq, r, 1.0 / 3628800.0);
-    eq = __builtin_fma(eq, r, 1.0 / 362880.0);
-    eq = __builtin_fma(eq, r, 1.0 / 40320.0);
-    eq = __builtin_fma(eq, r, 1.0 / 5040.0);
-    eq = __builtin_fma(eq, r, 1.0 / 720.0);
-    eq = __builtin_fma(eq, r, 1.0 / 120.0);
-    eq = __builtin_fma(eq, r, 1.0 / 24.0);
-    eq = __builtin_fma(eq, r, 1.0 / 6.0);
-    eq = __builtin_fma(eq, r, 0.5);
-    double g = r * r * eq;
+    double g = exp_tail_d(r);
     double e2 = r + __builtin_fma(cr, (1.0 + r) + g, g);
     int64_t k = (int64_t)(d_to_bits(kb) - d_to_bits(6755399441055744.0));
     double sc = bits_to_d((uint64_t)(k + 1023) << 52);
@@ -1372,20 +1366,23 @@ static const unary_block_fn unary_fns[CT_SU_COUNT][2] = {
 
 int ct_special_erfc(int code, const void *x, void *out, int64_t count)
 {
-    int64_t i, nb;
     int fn = code >> 1, dt = code & 1;
     unary_block_fn f;
-    size_t es = dt ? sizeof(double) : sizeof(float);
     if (code < 0 || fn >= CT_SU_COUNT || (f = unary_fns[fn][dt]) == NULL)
         return -1;
-    /* in blocks, so that the threads each run the vector loop */
-    nb = (count + 8191) / 8192;
-    #pragma omp parallel for schedule(static) if (count > 65536)
+    ct_special_blocks(f, dt ? sizeof(double) : sizeof(float), x, out, count, 65536);
+    return 0;
+}
+
+void ct_special_blocks(ct_special_block_fn f, size_t es, const void *x, void *out, int64_t count,
+                       int64_t par_min)
+{
+    int64_t i, nb = (count + 8191) / 8192;
+    #pragma omp parallel for schedule(static) if (count > par_min)
     for (i = 0; i < nb; i++) {
         int64_t lo = i * 8192, n = count - lo < 8192 ? count - lo : 8192;
         f((const char *)x + lo * es, (char *)out + lo * es, n);
     }
-    return 0;
 }
 
 /* logit of floats: log(x / (1 - x)) in float, PyTorch's form, through

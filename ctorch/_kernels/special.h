@@ -7,6 +7,7 @@
  * ct_special_erfc (erfc, ndtr, trigamma, entr, lgamma, the modified Bessel
  * functions of orders 0 and 1). */
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* the polynomial families (the `kind` argument) */
@@ -51,6 +52,13 @@ enum { CT_SU_ERFC, CT_SU_NDTR, CT_SU_TRIGAMMA, CT_SU_ENTR, CT_SU_LGAMMA, CT_SU_I
        CT_SU_I1, CT_SU_I1E, CT_SU_ERFCX, CT_SU_LOG_NDTR, CT_SU_COUNT };
 typedef int (*ct_special_erfc_fn)(int code, const void *x, void *out, int64_t count);
 int ct_special_erfc(int code, const void *x, void *out, int64_t count);
+
+/* f over x and out (contiguous, elements of es bytes) in blocks of 8192, so
+ * that each thread runs f's vector loop; in parallel above par_min
+ * elements (the drivers of ct_special_erfc and ct_special_bessel) */
+typedef void (*ct_special_block_fn)(const void *x, void *o, int64_t count);
+void ct_special_blocks(ct_special_block_fn f, size_t es, const void *x, void *out, int64_t count,
+                       int64_t par_min);
 
 /* out[i] = logit(x[i]) = log(x / (1 - x)) likewise (float32 only), x first
  * clamped to [eps, 1 - eps] where eps >= 0 (eps < 0: no clamp). */

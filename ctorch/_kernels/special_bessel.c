@@ -20,6 +20,7 @@
 #include <math.h>
 #include <string.h>
 #include "special_bessel.h"
+#include "special.h"
 #include "common.h"
 #include "fastmath.h"
 
@@ -916,7 +917,7 @@ int64_t ct_special_igamma(int upper, int dtype, const void *a, const void *x, vo
 
 /* ---- the entry ------------------------------------------------------- */
 
-typedef void (*sb_loop_fn)(const void *x, void *o, int64_t count);
+typedef ct_special_block_fn sb_loop_fn;
 #define SB_B(F) static void F##_b(const void *x, void *o, int64_t n) { F(x, o, n); }
 SB_B(ct_sb_j0_f_loop) SB_B(ct_sb_j1_f_loop) SB_B(ct_sb_y0_f_loop) SB_B(ct_sb_y1_f_loop)
 SB_B(ct_sb_ai_f_loop) SB_B(ct_sb_k0_f_loop) SB_B(ct_sb_k0e_f_loop) SB_B(ct_sb_k1_f_loop)
@@ -938,18 +939,10 @@ static const sb_loop_fn sb_fns[CT_SB_COUNT][2] = {
 
 int ct_special_bessel(int code, const void *x, void *out, int64_t count)
 {
-    int64_t i, nb;
     int fn = code >> 1, dt = code & 1;
     sb_loop_fn f;
     if (code < 0 || fn >= CT_SB_COUNT || (f = sb_fns[fn][dt]) == NULL)
         return -1;
-    size_t es = dt ? sizeof(double) : sizeof(float);
-    /* in blocks, so that the threads each run the vector loops */
-    nb = (count + 8191) / 8192;
-    #pragma omp parallel for schedule(static) if (count > 32768)
-    for (i = 0; i < nb; i++) {
-        int64_t lo = i * 8192, n = count - lo < 8192 ? count - lo : 8192;
-        f((const char *)x + lo * es, (char *)out + lo * es, n);
-    }
+    ct_special_blocks(f, dt ? sizeof(double) : sizeof(float), x, out, count, 32768);
     return 0;
 }

@@ -132,11 +132,14 @@ def unary(int fn, Tensor out, Tensor x):
     float32 / float64 CPU tensors of one dtype with as many elements.
     Returns False (nothing written) for any other operands, or where the
     backend has no kernel for that function and dtype."""
+    return _table_unary(out._storage.backend.special_erfc, fn, out, x)
+
+
+cdef bint _table_unary(ct_special_erfc_fn f, int fn, Tensor out, Tensor x):
+    """out = f's function `fn` of x (a table entry taking code fn * 2 +
+    dtype); False where the operands or the table do not serve."""
     cdef int dt = _unary_dtype(out, x)
-    if dt < 0:
-        return False
-    cdef ct_special_erfc_fn f = out._storage.backend.special_erfc
-    if f == NULL:
+    if dt < 0 or f == NULL:
         return False
     cdef int64_t count = out._numel
     cdef int err
@@ -180,17 +183,7 @@ def bessel(int fn, Tensor out, Tensor x):
     CPU tensors of one dtype with as many elements. Returns False (nothing
     written) for any other operands, or where the backend has no kernel for
     that function and dtype (float64: the K functions only)."""
-    cdef int dt = _unary_dtype(out, x)
-    if dt < 0:
-        return False
-    cdef ct_special_bessel_fn f = out._storage.backend.special_bessel
-    if f == NULL:
-        return False
-    cdef int64_t count = out._numel
-    cdef int err
-    with nogil:
-        err = f(fn * 2 + dt, x._data, out._data, count)
-    return err == 0
+    return _table_unary(<ct_special_erfc_fn>out._storage.backend.special_bessel, fn, out, x)
 
 
 def xlogy(Tensor out, Tensor a, Tensor b):
