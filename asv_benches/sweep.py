@@ -1,0 +1,356 @@
+"""ctorch vs PyTorch, op by op, in one process.
+
+    python -m asv_benches.sweep [--threads N] [--filter A,B,...] [--repeat N] [--below R]
+
+A table of the tensor API's ops (pointwise, reductions, indexing, shapes,
+sorting, linalg, fft, torch.special, their gradients) on seeded data: each
+row's setup and statement are run by both libraries (`mod` is ctorch or
+torch), timed as compare.py times its probes (interleaved samples, medians),
+with both libraries held to the same number of threads (default 1). The
+ratio is t_torch / t_ctorch: > 1 means ctorch is faster. Needs PyTorch.
+"""
+import argparse
+import os
+import platform
+
+import numpy as np
+
+import ctorch
+
+from .compare import _fmt_r, _fmt_t, _time_probe
+
+try:
+    import torch
+except ImportError:
+    torch = None
+
+PRELUDE = """
+def R(shape, dtype="float32", seed=0, lo=None, hi=None):
+    rng = np.random.default_rng(seed)
+    if dtype in ("int64", "int32", "uint8", "int16"):
+        a = rng.integers(lo if lo is not None else -1000, hi if hi is not None else 1000,
+                         size=shape).astype(dtype)
+    elif dtype == "bool":
+        a = rng.random(shape) < 0.5
+    elif dtype.startswith("complex"):
+        a = (rng.standard_normal(shape) + 1j * rng.standard_normal(shape)).astype(dtype)
+    else:
+        a = rng.standard_normal(shape)
+        if lo is not None:
+            a = lo + (hi - lo) * rng.random(shape)
+        a = a.astype(dtype)
+    return mod.from_numpy(np.ascontiguousarray(a)).clone()
+
+def SPD(n, dtype="float64", batch=(), seed=0):
+    rng = np.random.default_rng(seed)
+    a = rng.standard_normal(batch + (n, n))
+    a = a @ np.swapaxes(a, -1, -2) + n * np.eye(n)
+    return mod.from_numpy(np.ascontiguousarray(a.astype(dtype))).clone()
+
+def G(*ts):
+    return [t.requires_grad_() for t in ts]
+"""
+
+S, M, L = "(1000,)", "(100_000,)", "(1_000_000,)"
+
+# (name, setup, statement); setup and statement see mod, np, R, SPD, G
+ROWS = [
+    # pointwise
+    ("add f32 1e6", "a=R(%s); b=R(%s, seed=1)" % (L, L), "a + b"),
+    ("mul bcast 1000x1000 * 1000", "a=R((1000,1000)); b=R((1000,))", "a * b"),
+    ("sqrt f32 1e6", "a=R(%s, lo=0.1, hi=9)" % L, "mod.sqrt(a)"),
+    ("exp f32 1e6", "a=R(%s)" % L, "mod.exp(a)"),
+    ("log f32 1e6", "a=R(%s, lo=0.1, hi=9)" % L, "mod.log(a)"),
+    ("tanh f32 1e6", "a=R(%s)" % L, "mod.tanh(a)"),
+    ("sigmoid f32 1e6", "a=R(%s)" % L, "mod.sigmoid(a)"),
+    ("gelu exact f32 1e6", "a=R(%s)" % L, "mod.nn.functional.gelu(a)"),
+    ("gelu tanh f32 1e6", "a=R(%s)" % L, "mod.nn.functional.gelu(a, approximate='tanh')"),
+    ("erf f32 1e6", "a=R(%s)" % L, "mod.erf(a)"),
+    ("erfc f32 1e6", "a=R(%s)" % L, "mod.erfc(a)"),
+    ("erfc f64 1e6", "a=R(%s, 'float64')" % L, "mod.erfc(a)"),
+    ("erfinv f32 1e6", "a=R(%s, lo=-0.99, hi=0.99)" % L, "mod.erfinv(a)"),
+    ("lgamma f32 1e6", "a=R(%s, lo=0.1, hi=20)" % L, "mod.lgamma(a)"),
+    ("lgamma f64 1e6", "a=R(%s, 'float64', lo=0.1, hi=20)" % L, "mod.lgamma(a)"),
+    ("digamma f64 1e5", "a=R(%s, 'float64', lo=0.1, hi=20)" % M, "mod.digamma(a)"),
+    ("hypot f32 1e6", "a=R(%s); b=R(%s, seed=1)" % (L, L), "mod.hypot(a, b)"),
+    ("logaddexp f32 1e6", "a=R(%s); b=R(%s, seed=1)" % (L, L), "mod.logaddexp(a, b)"),
+    ("atan2 f32 1e6", "a=R(%s); b=R(%s, seed=1)" % (L, L), "mod.atan2(a, b)"),
+    ("pow f32 1e6 ^2.5", "a=R(%s, lo=0.1, hi=9)" % L, "mod.pow(a, 2.5)"),
+    ("clamp f32 1e6", "a=R(%s)" % L, "mod.clamp(a, -0.5, 0.5)"),
+    ("where f32 1e6", "a=R(%s); b=R(%s, seed=1); c=a > 0" % (L, L), "mod.where(c, a, b)"),
+    ("lerp f32 1e6", "a=R(%s); b=R(%s, seed=1)" % (L, L), "mod.lerp(a, b, 0.3)"),
+    ("addcmul f32 1e6", "a=R(%s); b=R(%s, seed=1); c=R(%s, seed=2)" % (L, L, L),
+     "mod.addcmul(a, b, c, value=0.5)"),
+    ("sinc f32 1e6", "a=R(%s)" % L, "mod.sinc(a)"),
+    ("xlogy f32 1e6", "a=R(%s); b=R(%s, seed=1, lo=0.1, hi=9)" % (L, L), "mod.xlogy(a, b)"),
+    ("gcd int64 1e5", "a=R(%s, 'int64'); b=R(%s, 'int64', seed=1)" % (M, M), "mod.gcd(a, b)"),
+    ("frexp f32 1e6", "a=R(%s)" % L, "mod.frexp(a)"),
+    ("nan_to_num f32 1e6", "a=R(%s)" % L, "mod.nan_to_num(a)"),
+    ("exp_ inplace f32 1e6", "a=R(%s, lo=-1, hi=0)" % L, "a.exp_()"),
+    ("cast f32->f64 1e6", "a=R(%s)" % L, "a.double()"),
+    ("t().contiguous 1000x1000", "a=R((1000,1000))", "a.t().contiguous()"),
+    # reductions
+    ("sum 5x3", "a=R((5,3))", "a.sum()"),
+    ("sum f32 1e6", "a=R(%s)" % L, "a.sum()"),
+    ("sum dim1 1000x1000", "a=R((1000,1000))", "a.sum(1)"),
+    ("sum dim0 1000x1000", "a=R((1000,1000))", "a.sum(0)"),
+    ("mean f64 1e6", "a=R(%s, 'float64')" % L, "a.mean()"),
+    ("prod dim1 1000x1000", "a=R((1000,1000), lo=0.9, hi=1.1)", "a.prod(1)"),
+    ("prod dim1 10x100000 denormals", "a=R((10,100000), lo=0.1, hi=0.9)", "a.prod(1)"),
+    ("std dim1 1000x1000", "a=R((1000,1000))", "a.std(1)"),
+    ("var_mean f32 1e6", "a=R(%s)" % L, "mod.var_mean(a)"),
+    ("max dim1 1000x1000", "a=R((1000,1000))", "a.max(1)"),
+    ("argmax f32 1e6", "a=R(%s)" % L, "a.argmax()"),
+    ("amax dim0 1000x1000", "a=R((1000,1000))", "a.amax(0)"),
+    ("aminmax f32 1e6", "a=R(%s)" % L, "mod.aminmax(a)"),
+    ("norm f32 1e6", "a=R(%s)" % L, "a.norm()"),
+    ("vector_norm ord3 f32 1e6", "a=R(%s)" % L, "mod.linalg.vector_norm(a, 3)"),
+    ("logsumexp dim1 1000x1000", "a=R((1000,1000))", "mod.logsumexp(a, 1)"),
+    ("nansum f32 1e6", "a=R(%s)" % L, "mod.nansum(a)"),
+    ("nanmean dim1 1000x1000", "a=R((1000,1000))", "mod.nanmean(a, 1)"),
+    ("cumsum f32 1e6", "a=R(%s)" % L, "mod.cumsum(a, 0)"),
+    ("cumsum dim1 1000x1000", "a=R((1000,1000))", "mod.cumsum(a, 1)"),
+    ("cumprod dim1 1000x1000", "a=R((1000,1000), lo=0.9, hi=1.1)", "mod.cumprod(a, 1)"),
+    ("cummax dim1 1000x1000", "a=R((1000,1000))", "mod.cummax(a, 1)"),
+    ("logcumsumexp dim1 1000x1000", "a=R((1000,1000))", "mod.logcumsumexp(a, 1)"),
+    ("all bool 1e6", "a=R(%s) > -10" % L, "a.all()"),
+    ("count_nonzero f32 1e6", "a=R(%s)" % L, "mod.count_nonzero(a)"),
+    ("softmax dim1 1000x1000", "a=R((1000,1000))", "mod.softmax(a, 1)"),
+    ("log_softmax rows of 100", "a=R((10000,100))", "mod.log_softmax(a, 1)"),
+    # sorting and order statistics
+    ("sort f32 1e6", "a=R(%s)" % L, "mod.sort(a)"),
+    ("sort dim1 1000x1000", "a=R((1000,1000))", "mod.sort(a, 1)"),
+    ("argsort f32 1e5", "a=R(%s)" % M, "mod.argsort(a)"),
+    ("topk 10 of 1e6", "a=R(%s)" % L, "mod.topk(a, 10)"),
+    ("topk 10 dim1 100x100000", "a=R((100,100000))", "mod.topk(a, 10, 1)"),
+    ("kthvalue dim1 1000x1000", "a=R((1000,1000))", "mod.kthvalue(a, 500, 1)"),
+    ("median f32 1e6", "a=R(%s)" % L, "mod.median(a)"),
+    ("median dim1 1000x1000", "a=R((1000,1000))", "mod.median(a, 1)"),
+    ("nanmedian dim1 1000x1000", "a=R((1000,1000))", "mod.nanmedian(a, 1)"),
+    ("mode dim1 1000x100 int", "a=R((1000,100), 'int64', lo=0, hi=10)", "mod.mode(a, 1)"),
+    ("quantile f32 1e5", "a=R(%s)" % M, "mod.quantile(a, 0.3)"),
+    ("unique int64 1e6", "a=R(%s, 'int64', lo=0, hi=1000)" % L, "mod.unique(a)"),
+    ("unique small int64 1000", "a=R(%s, 'int64', lo=0, hi=100)" % S, "mod.unique(a)"),
+    ("unique counts int64 1e5", "a=R(%s, 'int64', lo=0, hi=100)" % M,
+     "mod.unique(a, return_counts=True)"),
+    ("unique_consecutive int64 1e6", "a=mod.sort(R(%s, 'int64', lo=0, hi=1000))[0]" % L,
+     "mod.unique_consecutive(a)"),
+    ("searchsorted 1e5 in 1e6", "a=mod.sort(R(%s))[0]; v=R(%s, seed=1)" % (L, M),
+     "mod.searchsorted(a, v)"),
+    ("bincount 1e6", "a=R(%s, 'int64', lo=0, hi=1000)" % L, "mod.bincount(a)"),
+    ("histc f32 1e6", "a=R(%s)" % L, "mod.histc(a, 100, -3, 3)"),
+    # indexing
+    ("index_select 1e6 rows of 8", "a=R((1_000_000,8)); i=R((1_000_000,), 'int64', lo=0, hi=1_000_000)",
+     "mod.index_select(a, 0, i)"),
+    ("index_select small 100x8", "a=R((1000,8)); i=R((100,), 'int64', lo=0, hi=1000)",
+     "mod.index_select(a, 0, i)"),
+    ("index_select dim1 1000x1000", "a=R((1000,1000)); i=R((500,), 'int64', lo=0, hi=1000)",
+     "mod.index_select(a, 1, i)"),
+    ("gather dim1 1000x1000", "a=R((1000,1000)); i=R((1000,1000), 'int64', lo=0, hi=1000)",
+     "mod.gather(a, 1, i)"),
+    ("scatter_add dim0 1e6", "a=R((1000,)); s=R(%s); i=R(%s, 'int64', lo=0, hi=1000)" % (L, L),
+     "a.scatter_add(0, i, s)"),
+    ("scatter_reduce amax 1e6", "a=R((1000,)); s=R(%s); i=R(%s, 'int64', lo=0, hi=1000)" % (L, L),
+     "a.scatter_reduce(0, i, s, 'amax')"),
+    ("index_add 1e5 rows of 8", "a=R((1000,8)); s=R((100_000,8)); i=R((100_000,), 'int64', lo=0, hi=1000)",
+     "a.index_add(0, i, s)"),
+    ("index_put accumulate 1e5", "a=R((1000,)); v=R(%s); i=R(%s, 'int64', lo=0, hi=1000)" % (M, M),
+     "a.index_put((i,), v, accumulate=True)"),
+    ("bool mask select 1e6", "a=R(%s); m=a > 0" % L, "a[m]"),
+    ("masked_fill 1e6", "a=R(%s); m=a > 0" % L, "a.masked_fill(m, 0.0)"),
+    ("take 1e5 of 1e6", "a=R(%s); i=R(%s, 'int64', lo=0, hi=1_000_000)" % (L, M), "mod.take(a, i)"),
+    ("take_along_dim 1000x1000", "a=R((1000,1000)); i=mod.argsort(a, 1)", "mod.take_along_dim(a, i, 1)"),
+    ("advanced index a[i] 1e5", "a=R(%s); i=R(%s, 'int64', lo=0, hi=1_000_000)" % (L, M), "a[i]"),
+    ("setitem a[i]=v 1e5", "a=R(%s); i=R(%s, 'int64', lo=0, hi=1_000_000); v=R(%s)" % (L, M, M),
+     "a.__setitem__(i, v)"),
+    # shapes
+    ("cat 8 x 1e6", "ts=[R(%s, seed=k) for k in range(8)]" % L, "mod.cat(ts)"),
+    ("cat dim1 8 x 1000x1000", "ts=[R((1000,1000), seed=k) for k in range(8)]", "mod.cat(ts, 1)"),
+    ("cat dim1 2 x 1000x100", "ts=[R((1000,100), seed=k) for k in range(2)]", "mod.cat(ts, 1)"),
+    ("stack 8 x 1000x100", "ts=[R((1000,100), seed=k) for k in range(8)]", "mod.stack(ts)"),
+    ("repeat 1000x100 (3,2)", "a=R((1000,100))", "a.repeat(3, 2)"),
+    ("tile 1000x100 (3,2)", "a=R((1000,100))", "mod.tile(a, (3, 2))"),
+    ("flip dim1 1000x1000", "a=R((1000,1000))", "mod.flip(a, (1,))"),
+    ("roll 1000x1000", "a=R((1000,1000))", "mod.roll(a, 7, 1)"),
+    ("diff dim1 1000x1000", "a=R((1000,1000))", "mod.diff(a, dim=1)"),
+    ("tril 1000x1000", "a=R((1000,1000))", "mod.tril(a)"),
+    ("kron 100x100", "a=R((100,100)); b=R((10,10), seed=1)", "mod.kron(a, b)"),
+    ("cross 1e5x3", "a=R((100_000,3)); b=R((100_000,3), seed=1)", "mod.linalg.cross(a, b)"),
+    ("cdist 1000x1000 d16", "a=R((1000,16)); b=R((1000,16), seed=1)", "mod.cdist(a, b)"),
+    ("block_diag 8 x 100x100", "ts=[R((100,100), seed=k) for k in range(8)]", "mod.block_diag(*ts)"),
+    ("meshgrid 1000x1000", "a=R((1000,)); b=R((1000,), seed=1)", "mod.meshgrid(a, b, indexing='ij')"),
+    ("cartesian_prod 1000x100", "a=R((1000,)); b=R((100,), seed=1)", "mod.cartesian_prod(a, b)"),
+    ("tensordot 100x100x100", "a=R((100,100,100)); b=R((100,100), seed=1)",
+     "mod.tensordot(a, b, dims=([1,2],[0,1]))"),
+    ("einsum bij,bjk 64x64x64", "a=R((64,64,64)); b=R((64,64,64), seed=1)", "mod.einsum('bij,bjk->bik', a, b)"),
+    ("trapezoid dim1 1000x1000", "a=R((1000,1000))", "mod.trapezoid(a, dim=1)"),
+    ("cov 100x10000", "a=R((100,10000))", "mod.cov(a)"),
+    ("histogramdd 1e5x2", "a=R((100_000,2))", "mod.histogramdd(a, bins=[10, 10])"),
+    # linalg
+    ("matmul f32 256", "a=R((256,256)); b=R((256,256), seed=1)", "a @ b"),
+    ("matmul f64 256", "a=R((256,256), 'float64'); b=R((256,256), 'float64', seed=1)", "a @ b"),
+    ("bmm f32 64x32x32", "a=R((64,32,32)); b=R((64,32,32), seed=1)", "mod.bmm(a, b)"),
+    ("matmul_power 3 f64 64", "a=R((64,64), 'float64')", "mod.linalg.matrix_power(a, 3)"),
+    ("matrix_power 3 f64 8", "a=R((8,8), 'float64')", "mod.linalg.matrix_power(a, 3)"),
+    ("multi_dot 3 x 16", "a=R((16,16)); b=R((16,16), seed=1); c=R((16,16), seed=2)",
+     "mod.linalg.multi_dot([a, b, c])"),
+    ("inv f64 256", "a=SPD(256)", "mod.linalg.inv(a)"),
+    ("inv f32 256", "a=SPD(256, 'float32')", "mod.linalg.inv(a)"),
+    ("inv f64 batch 64x8x8", "a=SPD(8, batch=(64,))", "mod.linalg.inv(a)"),
+    ("det f64 256", "a=SPD(256)", "mod.linalg.det(a)"),
+    ("slogdet f64 256", "a=SPD(256)", "mod.linalg.slogdet(a)"),
+    ("lu_factor f64 256", "a=SPD(256)", "mod.linalg.lu_factor(a)"),
+    ("solve f64 256", "a=SPD(256); b=R((256,16), 'float64')", "mod.linalg.solve(a, b)"),
+    ("solve f32 256", "a=SPD(256, 'float32'); b=R((256,16))", "mod.linalg.solve(a, b)"),
+    ("solve_triangular f32 256", "a=mod.tril(SPD(256, 'float32')); b=R((256,256))",
+     "mod.linalg.solve_triangular(a, b, upper=False)"),
+    ("solve_triangular f64 256", "a=mod.tril(SPD(256)); b=R((256,256), 'float64')",
+     "mod.linalg.solve_triangular(a, b, upper=False)"),
+    ("cholesky f64 256", "a=SPD(256)", "mod.linalg.cholesky(a)"),
+    ("cholesky batch 64x8x8", "a=SPD(8, batch=(64,))", "mod.linalg.cholesky(a)"),
+    ("qr f64 256", "a=R((256,256), 'float64')", "mod.linalg.qr(a)"),
+    ("qr f32 256", "a=R((256,256))", "mod.linalg.qr(a)"),
+    ("qr batch 64x8x8", "a=R((64,8,8), 'float64')", "mod.linalg.qr(a)"),
+    ("eigh f64 256", "a=SPD(256)", "mod.linalg.eigh(a)"),
+    ("eigvalsh f64 256", "a=SPD(256)", "mod.linalg.eigvalsh(a)"),
+    ("eig f64 64", "a=R((64,64), 'float64')", "mod.linalg.eig(a)"),
+    ("svd f64 256", "a=R((256,256), 'float64')", "mod.linalg.svd(a)"),
+    ("svd reduced f32 256x64", "a=R((256,64))", "mod.linalg.svd(a, full_matrices=False)"),
+    ("svdvals f64 256", "a=R((256,256), 'float64')", "mod.linalg.svdvals(a)"),
+    ("lstsq f64 256x64", "a=R((256,64), 'float64'); b=R((256,4), 'float64')", "mod.linalg.lstsq(a, b)"),
+    ("lstsq batch 64x8x4", "a=R((64,8,4), 'float64'); b=R((64,8,2), 'float64')", "mod.linalg.lstsq(a, b)"),
+    ("pinv f64 256x64", "a=R((256,64), 'float64')", "mod.linalg.pinv(a)"),
+    ("matrix_rank f64 128", "a=R((128,128), 'float64')", "mod.linalg.matrix_rank(a)"),
+    ("matrix_norm fro f32 1000", "a=R((1000,1000))", "mod.linalg.matrix_norm(a)"),
+    ("matrix_norm 2 f64 64", "a=R((64,64), 'float64')", "mod.linalg.matrix_norm(a, 2)"),
+    ("matrix_norm nuc f64 64", "a=R((64,64), 'float64')", "mod.linalg.matrix_norm(a, 'nuc')"),
+    ("cond f64 64", "a=R((64,64), 'float64')", "mod.linalg.cond(a)"),
+    ("matrix_exp f64 64", "a=R((64,64), 'float64') / 10", "mod.linalg.matrix_exp(a)"),
+    ("householder_product f64 64", "a=R((64,32), 'float64'); t=R((32,), 'float64')",
+     "mod.linalg.householder_product(a, t)"),
+    ("ldl_factor f64 128", "a=SPD(128)", "mod.linalg.ldl_factor(a)"),
+    # fft
+    ("fft c64 1024", "a=R((1024,), 'complex64')", "mod.fft.fft(a)"),
+    ("fft c64 2^20", "a=R((1<<20,), 'complex64')", "mod.fft.fft(a)"),
+    ("fft c128 1000", "a=R((1000,), 'complex128')", "mod.fft.fft(a)"),
+    ("rfft f32 1024", "a=R((1024,))", "mod.fft.rfft(a)"),
+    ("rfft f32 2^20", "a=R((1<<20,))", "mod.fft.rfft(a)"),
+    ("rfft f32 batch 1000x256", "a=R((1000,256))", "mod.fft.rfft(a)"),
+    ("irfft c64 2^20", "a=R((1<<19,), 'complex64')", "mod.fft.irfft(a, n=1<<20)"),
+    ("fft2 f32 256", "a=R((256,256))", "mod.fft.fft2(a)"),
+    ("rfft2 f32 1024", "a=R((1024,1024))", "mod.fft.rfft2(a)"),
+    ("fftn c64 64^3", "a=R((64,64,64), 'complex64')", "mod.fft.fftn(a)"),
+    ("fft dim0 c64 1024x64", "a=R((1024,64), 'complex64')", "mod.fft.fft(a, dim=0)"),
+    ("hfft c64 1024", "a=R((513,), 'complex64')", "mod.fft.hfft(a)"),
+    ("fftshift 1000x1000", "a=R((1000,1000))", "mod.fft.fftshift(a)"),
+    # torch.special
+    ("special.ndtr f32 1e6", "a=R(%s)" % L, "mod.special.ndtr(a)"),
+    ("special.ndtri f32 1e6", "a=R(%s, lo=0.01, hi=0.99)" % L, "mod.special.ndtri(a)"),
+    ("special.log_ndtr f64 1e6", "a=R(%s, 'float64')" % L, "mod.special.log_ndtr(a)"),
+    ("special.erfcx f32 1e6", "a=R(%s)" % L, "mod.special.erfcx(a)"),
+    ("special.i0 f32 1e6", "a=R(%s)" % L, "mod.special.i0(a)"),
+    ("special.i0e f64 1e6", "a=R(%s, 'float64')" % L, "mod.special.i0e(a)"),
+    ("special.i1 f32 1e6", "a=R(%s)" % L, "mod.special.i1(a)"),
+    ("special.bessel_j0 f32 1e6", "a=R(%s)" % L, "mod.special.bessel_j0(a)"),
+    ("special.bessel_j0 f64 1e6", "a=R(%s, 'float64')" % L, "mod.special.bessel_j0(a)"),
+    ("special.bessel_j1 f64 1e6", "a=R(%s, 'float64')" % L, "mod.special.bessel_j1(a)"),
+    ("special.bessel_y0 f64 1e6", "a=R(%s, 'float64', lo=0.1, hi=30)" % L, "mod.special.bessel_y0(a)"),
+    ("special.bessel_y1 f64 1e6", "a=R(%s, 'float64', lo=0.1, hi=30)" % L, "mod.special.bessel_y1(a)"),
+    ("special.airy_ai f64 1e6", "a=R(%s, 'float64')" % L, "mod.special.airy_ai(a)"),
+    ("special.airy_ai f32 1e6", "a=R(%s)" % L, "mod.special.airy_ai(a)"),
+    ("special.modified_bessel_k0 f64 1e6", "a=R(%s, 'float64', lo=0.1, hi=30)" % L,
+     "mod.special.modified_bessel_k0(a)"),
+    ("special.scaled_modified_bessel_k1 f32 1e6", "a=R(%s, lo=0.1, hi=30)" % L,
+     "mod.special.scaled_modified_bessel_k1(a)"),
+    ("special.spherical_bessel_j0 f32 1e6", "a=R(%s)" % L, "mod.special.spherical_bessel_j0(a)"),
+    ("special.gammainc f32 1e5", "a=R(%s, lo=0.1, hi=10); b=R(%s, seed=1, lo=0.1, hi=10)" % (M, M),
+     "mod.special.gammainc(a, b)"),
+    ("special.gammaincc f64 1e5", "a=R(%s, 'float64', lo=0.1, hi=10); b=R(%s, 'float64', seed=1, lo=0.1, hi=10)"
+     % (M, M), "mod.special.gammaincc(a, b)"),
+    ("special.polygamma 2 f64 1e5", "a=R(%s, 'float64', lo=0.1, hi=20)" % M, "mod.special.polygamma(2, a)"),
+    ("special.zeta f64 1e5", "a=R(%s, 'float64', lo=1.5, hi=9); b=R(%s, 'float64', seed=1, lo=0.5, hi=9)"
+     % (M, M), "mod.special.zeta(a, b)"),
+    ("special.entr f32 1e6", "a=R(%s, lo=0.01, hi=3)" % L, "mod.special.entr(a)"),
+    ("special.logit f32 1e6", "a=R(%s, lo=0.01, hi=0.99)" % L, "mod.special.logit(a)"),
+    ("special.multigammaln f64 1e5", "a=R(%s, 'float64', lo=3, hi=20)" % M, "mod.special.multigammaln(a, 3)"),
+    ("special.chebyshev_polynomial_t f32 1e5 n=20", "a=R(%s, lo=-1, hi=1)" % M,
+     "mod.special.chebyshev_polynomial_t(a, 20)"),
+    ("special.hermite_polynomial_h f64 1e5 n=10", "a=R(%s, 'float64')" % M,
+     "mod.special.hermite_polynomial_h(a, 10)"),
+    ("special.log_softmax dim1 1000x1000", "a=R((1000,1000))", "mod.special.log_softmax(a, 1)"),
+    # gradients
+    ("grad: sum(exp(x)) 1e6", "x,=G(R(%s))" % L, "mod.exp(x).sum().backward()"),
+    ("grad: erfc f64 1e5", "x,=G(R(%s, 'float64'))" % M, "mod.erfc(x).sum().backward()"),
+    ("grad: lgamma f64 1e5", "x,=G(R(%s, 'float64', lo=0.1, hi=9))" % M, "mod.lgamma(x).sum().backward()"),
+    ("grad: cumprod dim1 1000x100", "x,=G(R((1000,100), lo=0.9, hi=1.1))", "mod.cumprod(x, 1).sum().backward()"),
+    ("grad: logcumsumexp 1000x100", "x,=G(R((1000,100)))", "mod.logcumsumexp(x, 1).sum().backward()"),
+    ("grad: index_select 1e5 rows of 8", "x,=G(R((1000,8))); i=R((100_000,), 'int64', lo=0, hi=1000)",
+     "mod.index_select(x, 0, i).sum().backward()"),
+    ("grad: gather dim1 1000x100", "x,=G(R((1000,100))); i=R((1000,100), 'int64', lo=0, hi=100)",
+     "mod.gather(x, 1, i).sum().backward()"),
+    ("grad: sort dim1 1000x100", "x,=G(R((1000,100)))", "mod.sort(x, 1)[0].sum().backward()"),
+    ("grad: topk 10 dim1 1000x100", "x,=G(R((1000,100)))", "mod.topk(x, 10, 1)[0].sum().backward()"),
+    ("grad: cdist 200x200 d16", "a,b=G(R((200,16)), R((200,16), seed=1))", "mod.cdist(a, b).sum().backward()"),
+    ("grad: inv f64 64", "a,=G(SPD(64))", "mod.linalg.inv(a).sum().backward()"),
+    ("grad: det f64 64", "a,=G(SPD(64))", "mod.linalg.det(a).backward()"),
+    ("grad: solve f64 64", "a,b=G(SPD(64), R((64,4), 'float64'))", "mod.linalg.solve(a, b).sum().backward()"),
+    ("grad: cholesky f64 64", "a,=G(SPD(64))", "mod.linalg.cholesky(a).sum().backward()"),
+    ("grad: qr f64 64", "a,=G(R((64,64), 'float64'))", "sum(t.sum() for t in mod.linalg.qr(a)).backward()"),
+    ("grad: eigh f64 64", "a,=G(SPD(64))", "mod.linalg.eigh(a)[0].sum().backward()"),
+    ("grad: svd f64 64", "a,=G(R((64,64), 'float64'))", "mod.linalg.svdvals(a).sum().backward()"),
+    ("grad: pinv f64 64x16", "a,=G(R((64,16), 'float64'))", "mod.linalg.pinv(a).sum().backward()"),
+    ("grad: matrix_exp f64 32", "a,=G(R((32,32), 'float64') / 10)", "mod.linalg.matrix_exp(a).sum().backward()"),
+    ("grad: fft c64 1024", "a,=G(R((1024,), 'complex64'))", "mod.fft.fft(a).abs().sum().backward()"),
+    ("grad: rfft f32 batch 100x256", "a,=G(R((100,256)))", "mod.fft.rfft(a).abs().sum().backward()"),
+    ("grad: log_softmax 1000x100", "a,=G(R((1000,100)))", "mod.log_softmax(a, 1).sum().backward()"),
+    ("grad: norm dim1 1000x100", "a,=G(R((1000,100)))", "a.norm(dim=1).sum().backward()"),
+    ("grad: cat 8 x 1000x100", "ts=G(*[R((1000,100), seed=k) for k in range(8)])",
+     "mod.cat(ts).sum().backward()"),
+]
+
+
+def _setup_for(setup):
+    def make(mod):
+        ns = {"mod": mod, "np": np}
+        exec(PRELUDE, ns)
+        exec(setup, ns)
+        return ns
+    return make
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--threads", type=int, default=1, help="threads for both libraries")
+    ap.add_argument("--filter", default=None, help="comma-separated substrings of row names")
+    ap.add_argument("--repeat", type=int, default=7, help="samples per library and row")
+    ap.add_argument("--below", type=float, default=None, help="print only rows with ratio below this")
+    args = ap.parse_args(argv)
+    if torch is None:
+        raise SystemExit("sweep: PyTorch is not installed")
+    ctorch.set_num_threads(args.threads)
+    torch.set_num_threads(args.threads)
+    libs = {"ctorch": ctorch, "torch": torch}
+    keys = [k.strip().lower() for k in args.filter.split(",")] if args.filter else None
+    print(f"# {platform.machine()} cores={os.cpu_count()} torch={torch.__version__} "
+          f"threads={args.threads} repeat={args.repeat}")
+    print(f"{'row':48s} {'ctorch':>9s} {'torch':>9s} {'torch/ct':>8s}")
+    ratios = []
+    for name, setup, stmt in ROWS:
+        if keys and not any(k in name.lower() for k in keys):
+            continue
+        make = _setup_for(setup)
+        per = {lib: (make, stmt) for lib in libs}
+        med = _time_probe(libs, per, args.repeat)
+        r = med["torch"] / med["ctorch"]
+        ratios.append(r)
+        if args.below is None or r < args.below:
+            print(f"{name:48s} {_fmt_t(med['ctorch']):>9s} {_fmt_t(med['torch']):>9s} "
+                  f"{_fmt_r(med['torch'], med['ctorch']):>8s}", flush=True)
+    if ratios:
+        print(f"# rows {len(ratios)}: below 1.0: {sum(r < 1.0 for r in ratios)}, "
+              f"below 0.8: {sum(r < 0.8 for r in ratios)}, below 0.5: {sum(r < 0.5 for r in ratios)}, "
+              f"geometric mean {float(np.exp(np.mean(np.log(ratios)))):.2f}")
+
+
+if __name__ == "__main__":
+    main()
