@@ -16,7 +16,7 @@ import math as _math
 from ctorch._core import dispatch as _dispatch
 from ctorch._core.dtype import (_scalar_name, float16 as _float16, int32 as _int32, int64 as _int64,
                                 promote_types as _promote_types, bfloat16 as _bfloat16,
-                                float32 as _float32)
+                                float32 as _float32, float64 as _float64)
 from ctorch._core.iterator import _write_out, _same_device_py
 from ctorch._core.tensor import Tensor, from_numpy as _from_numpy
 from ctorch._ops.creation import empty as _empty, full as _full, zeros as _zeros, eye as _eye
@@ -500,9 +500,10 @@ def _qr_lapack(a):
 
 
 def _qr_raw(A, mode):
-    if not A.is_cuda and 0 < max(A.shape[-2], A.shape[-1]) <= 32:
-        # small matrices: ctorch's Householder kernel (a LAPACK call per
-        # matrix costs more than its arithmetic)
+    if not A.is_cuda:
+        # ctorch's Householder kernels (unblocked for small matrices, where
+        # a LAPACK call per matrix costs more than its arithmetic; blocked
+        # on the gemm otherwise); LAPACK where they decline
         r = _lk.qr(A.detach(), mode)
         if r is not None:
             return r
@@ -527,8 +528,51 @@ def qr(A, mode="reduced", *, out=None):
     return r if out is None else _fill_out("linalg_qr", out, r, (A,))
 
 
+@_serial
+def _gesdd(a, full_matrices, compute_uv):
+    """(u, s, vh) or s of one matrix by LAPACK's gesdd in a's own precision
+    (numpy.linalg computes float32 in float64), or None where LAPACK
+    reports no convergence."""
+    r = _lapack("gesdd", a)(_np.array(a, order="F"), compute_uv=int(compute_uv),
+                            full_matrices=int(full_matrices), overwrite_a=True)
+    if r[-1] != 0:
+        return None
+    return r[:3] if compute_uv else r[1]
+
+
+def _svd_tall(A):
+    """(U, S, Vh) reduced of a tall real matrix (rows at least 11/6 of its
+    columns, where LAPACK's gesdd itself first reduces A to R by QR): the
+    QR by ctorch's kernel, gesdd on R, U = Q U_R; None where it does not
+    apply."""
+    if A.is_cuda or A.dim() != 2 or A.dtype not in (_float32, _float64):
+        return None
+    m, n = A.shape
+    if not (0 < n and m >= n * 11 // 6 and m > 32):
+        return None
+    r = _lk.qr(A.detach(), "reduced")
+    if r is None:
+        return None
+    Q, R = r
+    f = _gesdd(R.numpy(), False, True)
+    if f is None:
+        return None
+    u, s, vh = f
+    return matmul(Q, _factor(u, A)), _factor(s, A, real=True), _factor(vh, A)
+
+
 def _svd_raw(A, full_matrices):
-    u, s, vh = _np.linalg.svd(_np_in(A), full_matrices=full_matrices)
+    if not full_matrices:
+        r = _svd_tall(A)
+        if r is not None:
+            return r
+    a = _np_in(A)
+    if a.ndim == 2 and min(a.shape) > 0 and a.dtype.char in "fFdD":
+        r = _gesdd(a, full_matrices, True)
+        if r is not None:
+            u, s, vh = r
+            return _factor(u, A), _factor(s, A, real=True), _factor(vh, A)
+    u, s, vh = _np.linalg.svd(a, full_matrices=full_matrices)
     return _factor(u, A), _factor(s, A, real=True), _factor(vh, A)
 
 
@@ -561,7 +605,13 @@ def svdvals(A, *, driver=None, out=None):
         # the gradient needs the singular vectors
         S = _record("linalg_svd", _svd_raw(A, False), (A,), (False,))[1]
     else:
-        S = _factor(_np.linalg.svd(_np_in(A), compute_uv=False), A, real=True)
+        a = _np_in(A)
+        S = None
+        if a.ndim == 2 and min(a.shape) > 0 and a.dtype.char in "fF":
+            S = _gesdd(a, False, False)
+        if S is None:
+            S = _np.linalg.svd(a, compute_uv=False)
+        S = _factor(S, A, real=True)
     return S if out is None else _fill_out("linalg_svdvals", (out,), (S,), (A,))[0]
 
 
@@ -1967,8 +2017,71 @@ def lstsq(A, B, rcond=None, *, driver=None):
     return _LSTSQ(X, res, rank, sv)
 
 
+def _lstsq_gelsy(A, B, rcond):
+    """gelsy's (X, residuals, rank, singular values) in one loop of LAPACK
+    calls over the batch (real float32 / float64 on the CPU), or None."""
+    m, n, k = A.shape[-2], A.shape[-1], B.shape[-1]
+    batch = tuple(A.shape[:-2])
+    if A.is_cuda or A.dtype not in (_float32, _float64) or not (m and n and k) or 0 in batch:
+        return None
+    r = _lk.gelsy(A.detach().reshape(-1, m, n).contiguous(), B.detach().reshape(-1, m, k).contiguous(),
+                  float(rcond))
+    if r is None:
+        return None
+    X, rank = r
+    empty = _empty(0, dtype=A.dtype, device=A.device)
+    return X.reshape(batch + (n, k)), empty, rank.reshape(batch), empty
+
+
+def _lstsq_full_rank(A, B, rcond):
+    """gelsy's (X, residuals, rank, singular values) for tall A (m >= n,
+    real float32 / float64 on the CPU, larger than the small QR kernel's
+    matrices) that is certainly of full rank, by the QR of [A | B] (whose R
+    holds Q^T B beside A's R); None otherwise. gelsy's rank is n exactly when
+    its estimates of sigma_min / sigma_max of the leading blocks of its
+    column-pivoted R stay above rcond; those estimates are bounded below by
+    1 / cond2(A) >= 1 / (|R|_F |R^-1|_F), which is asked to exceed rcond by
+    a factor of 100 (room for the rounding of both factorizations)."""
+    m, n, k = A.shape[-2], A.shape[-1], B.shape[-1]
+    batch = tuple(A.shape[:-2])
+    if A.is_cuda or A.dtype not in (_float32, _float64) or not (0 < n <= m and k) or 0 in batch \
+            or max(m, n + k) <= 32 or not rcond > 0:
+        return None
+    from ctorch._ops.shape import cat
+    r = _lk.qr(cat([A.detach(), B.detach()], -1), "r")
+    if r is None:
+        return None
+    R = r[1][..., :n, :]
+    R11 = R[..., :n].contiguous()
+    eye = _eye(n, dtype=A.dtype, device=A.device)
+    Rinv = _lk.trsm(R11, eye.expand(R11.shape) if batch else eye, True, True, False, False)
+    if Rinv is None:
+        return None
+    with _np.errstate(all="ignore"):
+        ri, rr = Rinv.numpy(), R11.numpy()
+        kub = _np.sqrt(_np.sum(ri * ri, axis=(-2, -1), dtype=_np.float64) *
+                       _np.sum(rr * rr, axis=(-2, -1), dtype=_np.float64))
+        if not _np.all(kub * rcond < 0.01):
+            return None
+    X = _lk.trsm(R11, R[..., n:].contiguous(), True, True, False, False)
+    if X is None:
+        return None
+    empty = _empty(0, dtype=A.dtype, device=A.device)
+    return X, empty, _full(batch, n, dtype=_int64, device=A.device), empty
+
+
 @_serial
 def _lstsq_raw(A, B, rcond, driver):
+    if driver == "gelsy" and A.dtype in (_float32, _float64):
+        if rcond is None:
+            # PyTorch's default: the dtype's machine epsilon times max(m, n)
+            rcond = _np.finfo(_np.float32 if A.dtype == _float32 else _np.float64).eps * \
+                max(A.shape[-2], A.shape[-1])
+        r = _lstsq_full_rank(A, B, rcond)
+        if r is None:
+            r = _lstsq_gelsy(A, B, rcond)
+        if r is not None:
+            return r
     from scipy.linalg import lstsq as _sl
     a, b = _np_in(A), _np_in(B)
     m, n, k = a.shape[-2], a.shape[-1], b.shape[-1]
@@ -2005,7 +2118,9 @@ def _lstsq_raw(A, B, rcond, driver):
         ranks[i] = rk if rk is not None else min(m, n)
         if s is not None:
             svs[i] = s
-        if m > n and ranks[i] == n:
+        if driver == "gelsy":
+            full = False            # gelsy gives no residuals
+        elif m > n and ranks[i] == n:
             res[i] = _np.sum(_np.abs(fa[i] @ x - fb[i]) ** 2, axis=0)
         else:
             full = False
@@ -2189,6 +2304,12 @@ def householder_product(A, tau, *, out=None):
                            f"{_scalar_name(A.dtype)}")
     _same_device_py(A, tau)
     _float_kernel(A, "orgqr_cpu")
+    if not A.is_cuda:
+        # real matrices: LAPACK's orgqr in one loop over the batch
+        q = _lk.orgqr(A.detach(), tau.detach())
+        if q is not None:
+            return _to_out(_record("linalg_householder_product", q, (A, tau)), out,
+                           "linalg_householder_product")
     a, t = _np_in(A), _np_in(tau)
     out_ = _np.array(a, copy=True)
     fa, ft = _batches(out_), t.reshape(_prod(t.shape[:-1]), t.shape[-1])
@@ -2302,6 +2423,20 @@ def _orgqr(input, tau, *, out=None):
 
 # ================================================================== LDL
 
+_TRF_LWORK = {}
+
+
+def _trf_lwork(name, a, n):
+    """The workspace LAPACK's sytrf / hetrf asks for at order n (its blocked
+    code runs only with it; scipy's wrappers default to the unblocked one)."""
+    key = (name, a.dtype.char, n)
+    lw = _TRF_LWORK.get(key)
+    if lw is None:
+        r = _lapack(name + "_lwork", a)(n, lower=1)
+        lw = _TRF_LWORK[key] = max(int(_np.real(r[0])), 1) if r[-1] == 0 else max(n, 1)
+    return lw
+
+
 @_takes_tensors("linalg_ldl_factor_ex", "A")
 @_serial
 def ldl_factor_ex(A, *, hermitian=False, check_errors=False, out=None):
@@ -2320,9 +2455,11 @@ def ldl_factor_ex(A, *, hermitian=False, check_errors=False, out=None):
     piv = _np.zeros((fa.shape[0], n), dtype=_np.int32)
     info = _np.zeros(fa.shape[0], dtype=_np.int32)
     if fa.shape[0] and n:
-        fn = _lapack("hetrf" if hermitian and A.is_complex() else "sytrf", fa[:1])
+        name = "hetrf" if hermitian and A.is_complex() else "sytrf"
+        fn = _lapack(name, fa[:1])
+        lwork = _trf_lwork(name, fa[:1], n)
         for i in range(fa.shape[0]):
-            ld, p, info[i] = fn(fa[i], lower=1)
+            ld, p, info[i] = fn(fa[i], lower=1, lwork=lwork)
             fa[i] = _np.tril(ld)
             piv[i] = p
     LD = _factor(fa.reshape(a.shape), A)

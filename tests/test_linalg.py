@@ -467,3 +467,149 @@ _L = np.linalg.cholesky(_SPD)
 def test_linalg_methods_match_functions(method, function):
     a = torch.tensor(_SPD)
     np.testing.assert_allclose(method(a).numpy(), function(a).numpy(), rtol=1e-6, atol=1e-9)
+
+
+# ---- the blocked QR kernel, the batched gelsy loop and its full-rank QR path,
+# row-major right-hand sides of triangular solves, single-precision SVD
+
+def _rel(x, ref):
+    return np.abs(np.asarray(x) - ref).max() / max(np.abs(ref).max(), 1e-300)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("shape", [(40, 33), (33, 70), (100, 40), (70, 70), (2, 45, 36), (130, 97)])
+@pytest.mark.parametrize("mode", ["reduced", "complete", "r"])
+@pytest.mark.parametrize("layout", ["c", "t"])
+def test_qr_blocked_matches_lapack(dtype, shape, mode, layout):
+    rng = np.random.default_rng(sum(shape))
+    a = rng.standard_normal(shape).astype(dtype)
+    t = torch.tensor(a) if layout == "c" else torch.tensor(np.ascontiguousarray(np.swapaxes(a, -1, -2))).mT
+    q, r = torch.linalg.qr(t, mode=mode)
+    nq, nr = np.linalg.qr(a.astype(np.float64), mode="reduced" if mode == "r" else mode)
+    tol = 2e-5 if dtype == "float32" else 1e-12
+    assert r.dtype == t.dtype and r.shape == nr.shape
+    assert _rel(r.numpy(), nr) < tol
+    if mode == "r":
+        assert q.shape == (0,)
+    else:
+        assert q.shape == nq.shape and _rel(q.numpy(), nq) < tol
+
+
+@pytest.mark.parametrize("dtype,big,small", [("float64", 1e200, 1e-200), ("float32", 1e30, 1e-30)])
+def test_qr_blocked_extreme_and_special_columns(dtype, big, small):
+    rng = np.random.default_rng(7)
+    a = rng.standard_normal((60, 40))
+    a[:, 3] *= big
+    a[:, 5] *= small
+    a[:, 7] = 0
+    a[10:, 9] = 0
+    a = a.astype(dtype)
+    q, r = torch.linalg.qr(torch.tensor(a))
+    nq, nr = np.linalg.qr(a)
+    assert np.isfinite(r.numpy()).all() and np.isfinite(q.numpy()).all()
+    # each column of R against LAPACK's, relative to its own scale
+    for c in range(40):
+        ref = nr[:, c]
+        assert np.abs(r.numpy()[:, c] - ref).max() <= 1e-4 * max(np.abs(ref).max(), 1e-300) + 1e-30
+    np.testing.assert_allclose(q.numpy().T @ q.numpy(), np.eye(40), atol=1e-4 if dtype == "float32" else 1e-10)
+    a[4, 4] = np.nan
+    q, r = torch.linalg.qr(torch.tensor(a))
+    assert np.isnan(r.numpy()).any()
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_lstsq_gelsy_batch_and_rank(dtype):
+    rng = np.random.default_rng(3)
+    a = rng.standard_normal((16, 8, 4)).astype(dtype)
+    b = rng.standard_normal((16, 8, 2)).astype(dtype)
+    a[3, :, 3] = a[3, :, 1]                 # rank 3
+    a[5] = 0                                # rank 0
+    r = torch.linalg.lstsq(torch.tensor(a), torch.tensor(b))
+    assert r.rank.dtype == torch.int64
+    assert r.rank.tolist() == [int(np.linalg.matrix_rank(m)) for m in a]
+    assert r.residuals.shape == (0,) and r.singular_values.shape == (0,)
+    ref = np.stack([np.linalg.lstsq(x.astype(np.float64), y.astype(np.float64), rcond=None)[0]
+                    for x, y in zip(a, b)])
+    assert _rel(r.solution.numpy(), ref) < (1e-4 if dtype == "float32" else 1e-10)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("deficient", [False, True])
+@pytest.mark.parametrize("batch", [(), (3,)])
+def test_lstsq_gelsy_large_full_rank_and_deficient(dtype, deficient, batch):
+    rng = np.random.default_rng(4)
+    a = rng.standard_normal(batch + (100, 40))
+    b = rng.standard_normal(batch + (100, 3))
+    a, b = a.astype(dtype), b.astype(dtype)
+    if deficient:
+        a[..., 39] = a[..., 0]
+    r = torch.linalg.lstsq(torch.tensor(a), torch.tensor(b))
+    assert r.rank.shape == batch
+    assert (r.rank.numpy() == (39 if deficient else 40)).all()
+    ref = np.linalg.lstsq(a.astype(np.float64).reshape(-1, 100, 40)[0], b.astype(np.float64).reshape(-1, 100, 3)[0],
+                          rcond=None)[0]
+    assert _rel(r.solution.numpy().reshape(-1, 40, 3)[0], ref) < (1e-3 if dtype == "float32" else 1e-9)
+    # an explicit large rcond: a rank decided by it
+    r = torch.linalg.lstsq(torch.tensor(a), torch.tensor(b), rcond=0.5)
+    assert (r.rank.numpy() < 40).all()
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("n,k", [(5, 8), (40, 9), (100, 33)])
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize("unit", [False, True])
+@pytest.mark.parametrize("layout", ["c", "t"])
+def test_solve_triangular_row_major_rhs(dtype, n, k, upper, unit, layout):
+    rng = np.random.default_rng(n + k)
+    a = rng.standard_normal((2, n, n)) / n + 2 * np.eye(n)      # well conditioned, unit or not
+    b = rng.standard_normal((2, n, k))
+    a, b = a.astype(dtype), b.astype(dtype)
+    t = torch.tensor(a) if layout == "c" else torch.tensor(np.ascontiguousarray(np.swapaxes(a, -1, -2))).mT
+    x = torch.linalg.solve_triangular(t, torch.tensor(b), upper=upper, unitriangular=unit)
+    m = np.triu(a) if upper else np.tril(a)
+    if unit:
+        m = m - m * np.eye(n) + np.eye(n)
+    ref = np.linalg.solve(m.astype(np.float64), b.astype(np.float64))
+    assert x.dtype == t.dtype
+    assert _rel(x.numpy(), ref) < (1e-4 if dtype == "float32" else 1e-11)
+    # one matrix for a batch of right-hand sides
+    x = torch.linalg.solve_triangular(t[0], torch.tensor(b), upper=upper, unitriangular=unit)
+    assert _rel(x.numpy(), np.linalg.solve(m[0].astype(np.float64), b.astype(np.float64))) < \
+        (1e-4 if dtype == "float32" else 1e-11)
+
+
+@pytest.mark.parametrize("shape", [(256, 64), (30, 50), (7, 7)])
+@pytest.mark.parametrize("full", [False, True])
+def test_svd_float32_computed_in_float32(shape, full):
+    rng = np.random.default_rng(5)
+    a = rng.standard_normal(shape).astype(np.float32)
+    u, s, vh = torch.linalg.svd(torch.tensor(a), full_matrices=full)
+    assert u.dtype == s.dtype == vh.dtype == torch.float32
+    k = min(shape)
+    ref = np.linalg.svd(a.astype(np.float64), compute_uv=False)
+    assert _rel(s.numpy(), ref) < 1e-5
+    assert _rel((u.numpy()[:, :k] * s.numpy()) @ vh.numpy()[:k], a) < 1e-5
+    np.testing.assert_allclose(u.numpy().T @ u.numpy(), np.eye(u.shape[1]), atol=1e-5)
+    assert _rel(torch.linalg.svdvals(torch.tensor(a)).numpy(), ref) < 1e-5
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("shape,k", [((64, 32), 32), ((3, 40, 20), 20), ((2, 9, 5), 3), ((6, 6), 0)])
+def test_householder_product_batched_loop(dtype, shape, k):
+    rng = np.random.default_rng(11)
+    a = rng.standard_normal(shape).astype(dtype)
+    h, tau = torch.geqrf(torch.tensor(a))
+    tau = tau[..., :k].contiguous()
+    q = torch.linalg.householder_product(h, tau)
+    assert q.dtype == h.dtype and q.shape == shape
+    # the product of the first k reflectors, one by one in float64
+    hn, tn = h.numpy().astype(np.float64).reshape((-1,) + shape[-2:]), tau.numpy().astype(np.float64)
+    tn = tn.reshape(hn.shape[0], k)
+    m, n = shape[-2:]
+    for b in range(hn.shape[0]):
+        ref = np.eye(m)
+        for i in range(k):
+            v = np.concatenate([np.zeros(i), [1.0], hn[b, i + 1:, i]])
+            ref = ref @ (np.eye(m) - tn[b, i] * np.outer(v, v))
+        got = q.numpy().reshape((-1, m, n))[b]
+        assert np.abs(got - ref[:, :n]).max() < (1e-5 if dtype == "float32" else 1e-12)

@@ -559,6 +559,12 @@ static int ct_cpu_la_lu_solve(int dtype, const void *LU, int64_t lbs, const int3
                           trans);
 }
 
+static int ct_cpu_la_qr(int dtype, const void *src, void *q, void *r, int64_t nb, int64_t m,
+                        int64_t n, int64_t qc, int64_t rr)
+{
+    return ct_la_qr(ct_cpu_la_gemm(), dtype, src, q, r, nb, m, n, qc, rr);
+}
+
 static int ct_cpu_la_cholesky(int dtype, const void *src, void *dst, int64_t nb, int64_t n,
                               int32_t *info)
 {
@@ -679,7 +685,7 @@ const ct_backend ct_cpu_backend = {
     .la_trsm = ct_cpu_la_trsm,
     .la_lu_solve = ct_cpu_la_lu_solve,
     .la_cholesky = ct_cpu_la_cholesky,
-    .la_qr = ct_la_qr,
+    .la_qr = ct_cpu_la_qr,
     /* ---- index ops */
     .index_outside = ct_index_outside,
     /* ---- order statistics along a dim */

@@ -11,8 +11,19 @@
 #define LA_NB 32
 /* the order below which triangular solves run unblocked */
 #define LA_TB 16
+/* row-major right-hand sides with this many columns or more are solved
+ * row-major */
+#define LA_RK 8
 /* batches with more work than this (about flops) run on several threads */
 #define LA_PAR_WORK 65536
+/* the panel width of the blocked QR for min(m, n) = k (narrower for few
+ * columns, where the panels' own factorization weighs more; the panels
+ * blocked again by a quarter of it, down to LA_QMIN columns), and the order
+ * up to which QR runs unblocked */
+#define LA_QB_FOR(k) ((k) <= 128 ? 16 : 32)
+#define LA_QMIN 8
+#define LA_QDIV 4
+#define LA_QSMALL 32
 
 /* the offsets of one gemm */
 static const int64_t la_zero_off[1] = {0};
@@ -23,6 +34,8 @@ static const int64_t la_zero_off[1] = {0};
 #define LA_SQRT sqrtf
 #define LA_FABS fabsf
 #define LA_TINY FLT_MIN
+/* float's squares are exact in double's range */
+#define LA_SSQ_LO 0.0
 #include "linalg_t.h"
 #undef LA_T
 #undef LA_S
@@ -30,6 +43,7 @@ static const int64_t la_zero_off[1] = {0};
 #undef LA_SQRT
 #undef LA_FABS
 #undef LA_TINY
+#undef LA_SSQ_LO
 
 #define LA_T double
 #define LA_S f64
@@ -37,6 +51,8 @@ static const int64_t la_zero_off[1] = {0};
 #define LA_SQRT sqrt
 #define LA_FABS fabs
 #define LA_TINY DBL_MIN
+/* below this a sum of double squares has lost digits to underflow */
+#define LA_SSQ_LO (DBL_MIN / DBL_EPSILON)
 #include "linalg_t.h"
 
 int ct_la_lu(ct_la_gemm_fn gemm, int dtype, const void *src, void *dst, int64_t nb, int64_t m,
@@ -85,12 +101,13 @@ int ct_la_cholesky(ct_la_gemm_fn gemm, int dtype, const void *src, void *dst, in
     return -1;
 }
 
-int ct_la_qr(int dtype, const void *src, void *q, void *r, int64_t nb, int64_t m, int64_t n,
-             int64_t qc, int64_t rr)
+int ct_la_qr(ct_la_gemm_fn gemm, int dtype, const void *src, void *q, void *r, int64_t nb,
+             int64_t m, int64_t n, int64_t qc, int64_t rr)
 {
     if (dtype == CT_FLOAT32)
-        return la_qr_all_f32((const float *)src, (float *)q, (float *)r, nb, m, n, qc, rr);
+        return la_qr_all_f32(gemm, (const float *)src, (float *)q, (float *)r, nb, m, n, qc, rr);
     if (dtype == CT_FLOAT64)
-        return la_qr_all_f64((const double *)src, (double *)q, (double *)r, nb, m, n, qc, rr);
+        return la_qr_all_f64(gemm, (const double *)src, (double *)q, (double *)r, nb, m, n, qc,
+                             rr);
     return -1;
 }

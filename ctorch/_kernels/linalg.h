@@ -48,11 +48,13 @@ int ct_la_lu_solve(ct_la_gemm_fn gemm, int dtype, const void *LU, int64_t lbs, c
 int ct_la_cholesky(ct_la_gemm_fn gemm, int dtype, const void *src, void *dst, int64_t nb,
                    int64_t n, int32_t *info);
 
-/* Householder QR (LAPACK's geqr2 and org2r, unblocked: for small matrices)
- * of nb row-major m x n matrices src: R's first rr rows (row-major rr x n,
- * zero below the diagonal) into r, and the first qc columns of Q (row-major
- * m x qc) into q unless q is NULL. */
-int ct_la_qr(int dtype, const void *src, void *q, void *r, int64_t nb, int64_t m, int64_t n,
-             int64_t qc, int64_t rr);
+/* Householder QR (LAPACK's reflectors) of nb row-major m x n matrices src:
+ * R's first rr rows (row-major rr x n, zero below the diagonal) into r, and
+ * the first qc columns of Q (row-major m x qc) into q unless q is NULL.
+ * Small matrices unblocked (geqr2, org2r); larger ones blocked on gemm
+ * (geqrf, orgqr), which returns -1 where a column's norm needs LAPACK's
+ * scaling (entries near overflow or underflow, inf, NaN). */
+int ct_la_qr(ct_la_gemm_fn gemm, int dtype, const void *src, void *q, void *r, int64_t nb,
+             int64_t m, int64_t n, int64_t qc, int64_t rr);
 
 #endif

@@ -216,6 +216,62 @@ static void LA_F(la_trsm_)(ct_la_gemm_fn gemm, const LA_T *t, int64_t rs, int64_
     }
 }
 
+/* op(T) X = B in place on the row-major x (n x k, row stride ldx), row by
+ * row: each row of X less the multiples of the rows already solved */
+CT_MULTIVERSION
+static void LA_F(la_trsv_rows_)(const LA_T *t, int64_t rs, int64_t cs, int upper, int unit,
+                                LA_T *x, int64_t ldx, int64_t n, int64_t k)
+{
+    for (int64_t s = 0; s < n; s++) {
+        int64_t i = upper ? n - 1 - s : s;
+        int64_t lo = upper ? i + 1 : 0, hi = upper ? n : i;
+        LA_T *restrict xi = x + i * ldx;
+        const LA_T *row = t + i * rs;
+        for (int64_t p = lo; p < hi; p++) {
+            LA_T l = row[p * cs];
+            const LA_T *restrict xp = x + p * ldx;
+#pragma omp simd
+            for (int64_t c = 0; c < k; c++)
+                xi[c] -= l * xp[c];
+        }
+        if (!unit) {
+            LA_T d = row[i * cs];
+#pragma omp simd
+            for (int64_t c = 0; c < k; c++)
+                xi[c] /= d;
+        }
+    }
+}
+
+/* la_trsv_rows_ recursively: half of the rows of X solved, the other half
+ * updated by gemm (X read column-major is X^T: X2^T -= X1^T T21^T), then
+ * solved */
+static void LA_F(la_trsm_rows_)(ct_la_gemm_fn gemm, const LA_T *t, int64_t rs, int64_t cs,
+                                int upper, int unit, LA_T *x, int64_t ldx, int64_t n, int64_t k)
+{
+    if (gemm == NULL || n <= LA_TB || (rs != 1 && cs != 1)) {
+        LA_F(la_trsv_rows_)(t, rs, cs, upper, unit, x, ldx, n, k);
+        return;
+    }
+    LA_T one = 1, minus = -1;
+    char tb = rs == 1 ? 'T' : 'N';
+    int ldt = (int)(rs == 1 ? cs : rs);
+    int64_t n1 = n / 2, n2 = n - n1;
+    if (!upper) {
+        LA_F(la_trsm_rows_)(gemm, t, rs, cs, 0, unit, x, ldx, n1, k);
+        gemm(LA_DT, 'N', tb, (int)k, (int)n2, (int)n1, &minus, (char *)x, (int)ldx, la_zero_off,
+             (char *)(t + n1 * rs), ldt, la_zero_off, &one, (char *)(x + n1 * ldx), (int)ldx, 1);
+        LA_F(la_trsm_rows_)(gemm, t + n1 * rs + n1 * cs, rs, cs, 0, unit, x + n1 * ldx, ldx, n2,
+                            k);
+    } else {
+        LA_F(la_trsm_rows_)(gemm, t + n1 * rs + n1 * cs, rs, cs, 1, unit, x + n1 * ldx, ldx, n2,
+                            k);
+        gemm(LA_DT, 'N', tb, (int)k, (int)n1, (int)n2, &minus, (char *)(x + n1 * ldx), (int)ldx,
+             la_zero_off, (char *)(t + n1 * cs), ldt, la_zero_off, &one, (char *)x, (int)ldx, 1);
+        LA_F(la_trsm_rows_)(gemm, t, rs, cs, 1, unit, x, ldx, n1, k);
+    }
+}
+
 /* getrf, recursively (as LAPACK's getrf2): the left half of the columns
  * factored, its row swaps applied to the right half, the block row solved
  * with the unit lower triangle, the trailing matrix updated by gemm and
@@ -418,6 +474,15 @@ static void LA_F(la_trsm_one_)(ct_la_gemm_fn gemm, const LA_T *t, int64_t rs, in
                                int upper, int unit, const LA_T *b, LA_T *x, LA_T *w, int64_t n,
                                int64_t k, int xrow)
 {
+    if (xrow && k >= LA_RK) {
+        /* row-major B solved as it lies (no transposes) */
+        if (w != b)
+            memcpy(w, b, sizeof(LA_T) * n * k);
+        LA_F(la_trsm_rows_)(gemm, t, rs, cs, upper, unit, w, k, n, k);
+        if (w != x)
+            memcpy(x, w, sizeof(LA_T) * n * k);
+        return;
+    }
     LA_F(la_load_)(b, w, n, k, xrow);
     LA_F(la_trsm_)(gemm, t, rs, cs, upper, unit, w, n, n, k);
     LA_F(la_store_)(w, x, n, k, xrow);
@@ -457,7 +522,8 @@ static int LA_F(la_solve_all_)(ct_la_gemm_fn gemm, const LA_T *t, int64_t tbs, i
 {
     int64_t nk = n * k;
     /* a work copy where B would be read after X is written, or the layout changes */
-    int need_w = (xrow && k > 1) || (x == b && bbs == 0 && nb > 1) || (b == NULL && xrow);
+    int rows = !lu && xrow && k >= LA_RK;
+    int need_w = (xrow && k > 1 && !rows) || (x == b && bbs == 0 && nb > 1) || (b == NULL && xrow);
     int par = nb > 1 && nb * n * nk > LA_PAR_WORK && (n < 2 * LA_NB || gemm == NULL);
     int fail = 0;
 #pragma omp parallel if (par)
@@ -567,10 +633,228 @@ static void LA_F(la_qr_one_)(LA_T *a, int64_t m, int64_t n, LA_T *tau, LA_T *r, 
     LA_F(la_transpose_)(w, q, qc, m);
 }
 
-static int LA_F(la_qr_all_)(const LA_T *src, LA_T *q, LA_T *r, int64_t nb, int64_t m, int64_t n,
-                            int64_t qc, int64_t rr)
+/* geqr2 with LAPACK's reflectors (dlarfg) on the column-major m x n panel
+ * a (lead dim lda): -1, nothing further defined, where a column's sum of
+ * squares leaves the range where it is exact to rounding (inf, NaN, or
+ * nonzero entries whose squares underflow); LAPACK's scaled norms then
+ * take over */
+CT_MULTIVERSION
+static int LA_F(la_geqr2_)(LA_T *a, int64_t lda, int64_t m, int64_t n, LA_T *tau)
+{
+    int64_t k = m < n ? m : n;
+    for (int64_t j = 0; j < k; j++) {
+        LA_T *cj = a + j * lda;
+        LA_T alpha = cj[j];
+        double xn = 0;
+        for (int64_t i = j + 1; i < m; i++)
+            xn += (double)cj[i] * (double)cj[i];
+        double tot = (double)alpha * (double)alpha + xn;
+        if (!(tot <= DBL_MAX))
+            return -1;
+        if (xn <= LA_SSQ_LO) {
+            for (int64_t i = j + 1; i < m; i++)
+                if (cj[i] != 0)
+                    return -1;
+            tau[j] = 0;
+            continue;
+        }
+        LA_T beta = (LA_T)sqrt(tot);
+        beta = alpha >= 0 ? -beta : beta;
+        LA_T tj = (beta - alpha) / beta;
+        tau[j] = tj;
+        LA_T sc = (LA_T)1 / (alpha - beta);
+        for (int64_t i = j + 1; i < m; i++)
+            cj[i] *= sc;
+        cj[j] = beta;
+        int64_t c = j + 1;
+        /* two columns at a time: the reflector read once for both */
+        for (; c + 2 <= n; c += 2) {
+            LA_T *restrict c0 = a + c * lda, *restrict c1 = c0 + lda;
+            LA_T d0 = c0[j], d1 = c1[j];
+            for (int64_t i = j + 1; i < m; i++) {
+                d0 += cj[i] * c0[i];
+                d1 += cj[i] * c1[i];
+            }
+            d0 *= tj;
+            d1 *= tj;
+            c0[j] -= d0;
+            c1[j] -= d1;
+            for (int64_t i = j + 1; i < m; i++) {
+                c0[i] -= d0 * cj[i];
+                c1[i] -= d1 * cj[i];
+            }
+        }
+        for (; c < n; c++) {
+            LA_T *cc = a + c * lda;
+            LA_T d = cc[j];
+            for (int64_t i = j + 1; i < m; i++)
+                d += cj[i] * cc[i];
+            d *= tj;
+            cc[j] -= d;
+            for (int64_t i = j + 1; i < m; i++)
+                cc[i] -= d * cj[i];
+        }
+    }
+    return 0;
+}
+
+/* v (column-major m x kb, lead dim m): the reflectors below the diagonal of
+ * the panel a (lead dim lda) with their unit diagonal and zeros above */
+static void LA_F(la_qr_v_)(const LA_T *a, int64_t lda, int64_t m, int64_t kb, LA_T *v)
+{
+    for (int64_t c = 0; c < kb; c++) {
+        const LA_T *ac = a + c * lda;
+        LA_T *vc = v + c * m;
+        for (int64_t i = 0; i < c && i < m; i++)
+            vc[i] = 0;
+        if (c < m)
+            vc[c] = 1;
+        for (int64_t i = c + 1; i < m; i++)
+            vc[i] = ac[i];
+    }
+}
+
+/* the upper triangular T (kb x kb, lead dim kb, zero below) of the block
+ * reflector H_0 ... H_{kb-1} = I - V T V^T (LAPACK's larft, forward and
+ * columnwise), from G = V^T V (lead dim kb) */
+static void LA_F(la_qr_t_)(const LA_T *g, const LA_T *tau, int64_t kb, LA_T *t)
+{
+    for (int64_t i = 0; i < kb; i++) {
+        LA_T *ti = t + i * kb;
+        for (int64_t l = 0; l < kb; l++)
+            ti[l] = 0;
+        LA_T tj = tau[i];
+        ti[i] = tj;
+        if (tj == 0)
+            continue;
+        /* T[0:i, i] = -tau_i T[0:i, 0:i] (V[:, 0:i]^T v_i) */
+        for (int64_t r = 0; r < i; r++) {
+            LA_T s = 0;
+            for (int64_t l = r; l < i; l++)
+                s += t[l * kb + r] * g[i * kb + l];
+            ti[r] = -tj * s;
+        }
+    }
+}
+
+/* V (column-major mj x kb, its unit lower trapezoid explicit) and T of the
+ * kb reflectors stored below the diagonal of the panel a (lead dim lda) */
+static void LA_F(la_qr_vt_)(ct_la_gemm_fn gemm, const LA_T *a, int64_t lda, int64_t mj,
+                            int64_t kb, const LA_T *tau, LA_T *v, LA_T *g, LA_T *t)
+{
+    LA_T one = 1, zero = 0;
+    LA_F(la_qr_v_)(a, lda, mj, kb, v);
+    gemm(LA_DT, 'T', 'N', (int)kb, (int)kb, (int)mj, &one, (char *)v, (int)mj, la_zero_off,
+         (char *)v, (int)mj, la_zero_off, &zero, (char *)g, (int)kb, 1);
+    LA_F(la_qr_t_)(g, tau, kb, t);
+}
+
+/* C (mj x nc, lead dim ldc) = (I - V op(T) V^T) C, op(T) = T^T (trans) or
+ * T, through w (2 * kb * nc) */
+static void LA_F(la_qr_apply_)(ct_la_gemm_fn gemm, const LA_T *v, const LA_T *t, int trans,
+                               int64_t mj, int64_t kb, LA_T *c, int64_t ldc, int64_t nc, LA_T *w)
+{
+    LA_T one = 1, zero = 0, minus = -1;
+    LA_T *w1 = w, *w2 = w + kb * nc;
+    gemm(LA_DT, 'T', 'N', (int)kb, (int)nc, (int)mj, &one, (char *)v, (int)mj, la_zero_off,
+         (char *)c, (int)ldc, la_zero_off, &zero, (char *)w1, (int)kb, 1);
+    gemm(LA_DT, trans ? 'T' : 'N', 'N', (int)kb, (int)nc, (int)kb, &one, (char *)t, (int)kb,
+         la_zero_off, (char *)w1, (int)kb, la_zero_off, &zero, (char *)w2, (int)kb, 1);
+    gemm(LA_DT, 'N', 'N', (int)mj, (int)nc, (int)kb, &minus, (char *)v, (int)mj, la_zero_off,
+         (char *)w2, (int)kb, la_zero_off, &one, (char *)c, (int)ldc, 1);
+}
+
+/* the work la_geqrf_ takes for an m x n matrix and blocks of bs columns */
+static int64_t LA_F(la_geqrf_work_)(int64_t m, int64_t n, int64_t bs)
+{
+    if (bs < LA_QMIN)
+        return 0;
+    return m * bs + 2 * bs * bs + 2 * bs * n + LA_F(la_geqrf_work_)(m, bs, bs / LA_QDIV);
+}
+
+/* geqrf on the column-major m x n matrix a (lead dim lda): blocks of bs
+ * columns, each factored the same way with blocks of bs / LA_QDIV (geqr2 below
+ * LA_QMIN), the columns after it updated by its block reflector through
+ * gemm; -1 as la_geqr2_ */
+static int LA_F(la_geqrf_)(ct_la_gemm_fn gemm, LA_T *a, int64_t lda, int64_t m, int64_t n,
+                           LA_T *tau, int64_t bs, LA_T *w)
+{
+    int64_t k = m < n ? m : n;
+    if (bs < LA_QMIN || k <= LA_QMIN)
+        return LA_F(la_geqr2_)(a, lda, m, n, tau);
+    LA_T *v = w, *g = v + m * bs, *t = g + bs * bs, *w1 = t + bs * bs, *sub = w1 + 2 * bs * n;
+    for (int64_t j = 0; j < k; j += bs) {
+        int64_t kb = k - j < bs ? k - j : bs, mj = m - j, nc = n - j - kb;
+        LA_T *aj = a + j * lda + j;
+        if (LA_F(la_geqrf_)(gemm, aj, lda, mj, kb, tau + j, bs / LA_QDIV, sub))
+            return -1;
+        if (nc > 0) {
+            LA_F(la_qr_vt_)(gemm, aj, lda, mj, kb, tau + j, v, g, t);
+            LA_F(la_qr_apply_)(gemm, v, t, 1, mj, kb, aj + kb * lda, lda, nc, w1);
+        }
+    }
+    return 0;
+}
+
+/* QR of the column-major m x n matrix a (lead dim m), blocked (la_geqrf_);
+ * then R (rr x n row-major) into r and, unless q is NULL, Q's first qc
+ * columns (row-major m x qc) by applying the block reflectors to I[:, :qc]
+ * in reverse order (LAPACK's orgqr). w: la_qr_blocked_work_ elements. -1
+ * (as la_geqr2_) leaves the outputs undefined. */
+static int64_t LA_F(la_qr_blocked_work_)(int64_t m, int64_t n, int64_t qc)
+{
+    int64_t k = m < n ? m : n, wn = n > qc ? n : qc, qb = LA_QB_FOR(k);
+    int64_t f = LA_F(la_geqrf_work_)(m, n, qb);
+    int64_t o = m * qc + m * qb + 2 * qb * qb + 2 * qb * wn;
+    return k + (f > o ? f : o) + 1;
+}
+
+static int LA_F(la_qr_blocked_)(ct_la_gemm_fn gemm, LA_T *a, int64_t m, int64_t n, LA_T *r,
+                                int64_t rr, LA_T *q, int64_t qc, LA_T *w)
+{
+    int64_t k = m < n ? m : n, qb = LA_QB_FOR(k);
+    LA_T *tau = w, *ws = w + k;
+    if (LA_F(la_geqrf_)(gemm, a, m, m, n, tau, qb, ws))
+        return -1;
+    for (int64_t i = 0; i < rr; i++)
+        for (int64_t c = 0; c < n; c++)
+            r[i * n + c] = c >= i ? a[c * m + i] : 0;
+    if (q == NULL)
+        return 0;
+    LA_T *qw = ws, *v = qw + m * qc, *g = v + m * qb, *t = g + qb * qb;
+    LA_T *w1 = t + qb * qb;
+    memset(qw, 0, sizeof(LA_T) * m * qc);
+    for (int64_t i = 0; i < qc && i < m; i++)
+        qw[i * m + i] = 1;
+    for (int64_t j = k > 0 ? ((k - 1) / qb) * qb : -1; j >= 0; j -= qb) {
+        int64_t kb = k - j < qb ? k - j : qb, mj = m - j, nc = qc - j;
+        if (nc <= 0)
+            continue;
+        LA_F(la_qr_vt_)(gemm, a + j * m + j, m, mj, kb, tau + j, v, g, t);
+        LA_F(la_qr_apply_)(gemm, v, t, 0, mj, kb, qw + j * m + j, m, nc, w1);
+    }
+    LA_F(la_transpose_)(qw, q, qc, m);
+    return 0;
+}
+
+static int LA_F(la_qr_all_)(ct_la_gemm_fn gemm, const LA_T *src, LA_T *q, LA_T *r, int64_t nb,
+                            int64_t m, int64_t n, int64_t qc, int64_t rr)
 {
     int64_t mn = m * n, k = m < n ? m : n;
+    if (gemm != NULL && (m > LA_QSMALL || n > LA_QSMALL)) {
+        size_t len = (size_t)(mn + LA_F(la_qr_blocked_work_)(m, n, qc));
+        LA_T *a = (LA_T *)malloc(sizeof(LA_T) * len);
+        if (a == NULL)
+            return -1;
+        int rc = 0;
+        for (int64_t b = 0; b < nb && rc == 0; b++) {
+            LA_F(la_transpose_)(src + b * mn, a, m, n);
+            rc = LA_F(la_qr_blocked_)(gemm, a, m, n, r + b * rr * n, rr,
+                                      q == NULL ? NULL : q + b * m * qc, qc, a + mn);
+        }
+        free(a);
+        return rc;
+    }
     int par = nb > 1 && nb * mn * (qc > n ? qc : n) > LA_PAR_WORK;
     int fail = 0;
 #pragma omp parallel if (par)

@@ -2,9 +2,10 @@
 """The kernels' entry of torch.linalg's real factorizations and solves
 (ctorch/linalg.py does the argument checks, the errors and the autograd
 record): LU with partial pivoting, triangular solves, solves with LU
-factors, Cholesky, and det / slogdet from the LU factors, for float32 and
-float64 tensors of a device whose backend table has the kernels (backend.h,
-linalg.h). Each function returns None where it does not apply (another
+factors, Cholesky, Householder QR, and det / slogdet from the LU factors,
+for float32 and float64 tensors of a device whose backend table has the
+kernels (backend.h, linalg.h); and batches of LAPACK calls in one loop
+(gelsy, orgqr). Each function returns None where it does not apply (another
 dtype, a device without the kernels); the caller then runs LAPACK. Results
 are fresh tensors without history."""
 
@@ -360,7 +361,8 @@ def lu_inv(Tensor LU, Tensor piv):
 
 def qr(Tensor A, str mode):
     """(Q, R) of A (..., m, n) by Householder reflections (mode "reduced",
-    "complete" or "r": Q then empty), for small matrices."""
+    "complete" or "r": Q then empty); None where the kernel declines (a
+    column norm that needs LAPACK's scaling: inf, NaN, extreme values)."""
     cdef const ct_la_table *T = _table(A)
     if T == NULL or T.la_qr == NULL:
         return None
@@ -380,6 +382,9 @@ def qr(Tensor A, str mode):
         Q = _empty_list(batch + [m, qc], a._dtype, a._storage.device)
         qp = Q._data
     cdef int rc = 0, code = a._dtype._code
+    if m > 32 or n > 32:
+        # the blocked kernel runs on the table's gemm
+        ensure_gemm(a._storage.backend)
     if nb and m and n:
         with nogil:
             rc = T.la_qr(code, a._data, qp, R._data, nb, m, n, qc, rr)
@@ -388,3 +393,207 @@ def qr(Tensor A, str mode):
     if rc != 0:
         return None
     return Q, R
+
+
+# ---------------------------------------------------------------- LAPACK loops
+#
+# Batches of LAPACK calls in one C loop: the routines are scipy's LAPACK
+# (the library whose BLAS the CPU gemm binds), reached through the function
+# pointers scipy.linalg.cython_lapack exports.
+
+from cpython.pycapsule cimport PyCapsule_GetPointer, PyCapsule_GetName
+from libc.stdlib cimport malloc, free
+
+ctypedef void (*_dgelsy_t)(int *m, int *n, int *nrhs, double *a, int *lda, double *b, int *ldb,
+                           int *jpvt, double *rcond, int *rank, double *work, int *lwork,
+                           int *info) noexcept nogil
+ctypedef void (*_sgelsy_t)(int *m, int *n, int *nrhs, float *a, int *lda, float *b, int *ldb,
+                           int *jpvt, float *rcond, int *rank, float *work, int *lwork,
+                           int *info) noexcept nogil
+
+cdef dict _lapack_caps = {}
+
+
+cdef void *_lapack_ptr(str name) except NULL:
+    cap = _lapack_caps.get(name)
+    if cap is None:
+        from scipy.linalg import cython_lapack
+        cap = _lapack_caps[name] = cython_lapack.__pyx_capi__[name]
+    return PyCapsule_GetPointer(cap, PyCapsule_GetName(cap))
+
+
+def gelsy(Tensor A, Tensor B, double rcond):
+    """(X, rank) of the least-squares problems A[b] X[b] = B[b] by LAPACK's
+    gelsy (column-pivoted QR, rank by rcond): A (nb, m, n) and B (nb, m, k)
+    dense, float32 or float64 (the same), m, n, k > 0; X (nb, n, k), rank
+    int64 (nb,). None for another dtype or layout."""
+    cdef int code = A._dtype._code
+    if (code != CT_FLOAT32 and code != CT_FLOAT64) or B._dtype is not A._dtype \
+            or A._ndim != 3 or B._ndim != 3 or not _is_contiguous(A) or not _is_contiguous(B) \
+            or A._storage.device != B._storage.device:
+        return None
+    cdef int64_t nb = A._shape[0], m = A._shape[1], n = A._shape[2], k = B._shape[2]
+    if B._shape[0] != nb or B._shape[1] != m or not (nb and m and n and k):
+        return None
+    cdef bint f64 = code == CT_FLOAT64
+    cdef _dgelsy_t dfn = NULL
+    cdef _sgelsy_t sfn = NULL
+    if f64:
+        dfn = <_dgelsy_t>_lapack_ptr("dgelsy")
+    else:
+        sfn = <_sgelsy_t>_lapack_ptr("sgelsy")
+    cdef Tensor X = _empty_list([nb, n, k], A._dtype, A._storage.device)
+    cdef Tensor rank = _empty_list([nb], <DType>_DT[CT_INT64], A._storage.device)
+    cdef int im = <int>m, inn = <int>n, ik = <int>k, ldb = <int>(m if m > n else n)
+    cdef int lwork = -1, info = 0, rk = 0, failed = 0
+    cdef double dq = 0, drc = rcond
+    cdef float sq = 0, src = <float>rcond
+    # the workspace, sized once for the batch
+    if f64:
+        dfn(&im, &inn, &ik, NULL, &im, NULL, &ldb, NULL, &drc, &rk, &dq, &lwork, &info)
+        lwork = <int>dq
+    else:
+        sfn(&im, &inn, &ik, NULL, &im, NULL, &ldb, NULL, &src, &rk, &sq, &lwork, &info)
+        lwork = <int>sq
+    if lwork < 1:
+        lwork = 1
+    cdef size_t es = 8 if f64 else 4
+    cdef char *buf = <char *>malloc(es * (m * n + ldb * k + lwork) + sizeof(int) * n)
+    if buf == NULL:
+        raise MemoryError()
+    cdef double *da = <double *>buf
+    cdef double *db = da + m * n
+    cdef double *dw = db + ldb * k
+    cdef float *fa = <float *>buf
+    cdef float *fb = fa + m * n
+    cdef float *fw = fb + ldb * k
+    cdef int *jpvt = <int *>(buf + es * (m * n + ldb * k + lwork))
+    cdef const double *dA = <const double *>A._data
+    cdef const double *dB = <const double *>B._data
+    cdef double *dX = <double *>X._data
+    cdef const float *sA = <const float *>A._data
+    cdef const float *sB = <const float *>B._data
+    cdef float *sX = <float *>X._data
+    cdef int64_t *rp = <int64_t *>rank._data
+    cdef int64_t b, i, j
+    with nogil:
+        for b in range(nb):
+            for j in range(n):
+                jpvt[j] = 0
+            if f64:
+                for i in range(m):
+                    for j in range(n):
+                        da[j * m + i] = dA[(b * m + i) * n + j]
+                for j in range(k):
+                    for i in range(m):
+                        db[j * ldb + i] = dB[(b * m + i) * k + j]
+                    for i in range(m, ldb):
+                        db[j * ldb + i] = 0
+                dfn(&im, &inn, &ik, da, &im, db, &ldb, jpvt, &drc, &rk, dw, &lwork, &info)
+                for i in range(n):
+                    for j in range(k):
+                        dX[(b * n + i) * k + j] = db[j * ldb + i]
+            else:
+                for i in range(m):
+                    for j in range(n):
+                        fa[j * m + i] = sA[(b * m + i) * n + j]
+                for j in range(k):
+                    for i in range(m):
+                        fb[j * ldb + i] = sB[(b * m + i) * k + j]
+                    for i in range(m, ldb):
+                        fb[j * ldb + i] = 0
+                sfn(&im, &inn, &ik, fa, &im, fb, &ldb, jpvt, &src, &rk, fw, &lwork, &info)
+                for i in range(n):
+                    for j in range(k):
+                        sX[(b * n + i) * k + j] = fb[j * ldb + i]
+            if info < 0:
+                failed = -info
+                break
+            rp[b] = rk
+    free(buf)
+    if failed:
+        raise ValueError(f"illegal value in {failed}-th argument of internal gelsy")
+    return X, rank
+
+
+ctypedef void (*_dorgqr_t)(int *m, int *n, int *k, double *a, int *lda, double *tau,
+                           double *work, int *lwork, int *info) noexcept nogil
+ctypedef void (*_sorgqr_t)(int *m, int *n, int *k, float *a, int *lda, float *tau,
+                           float *work, int *lwork, int *info) noexcept nogil
+
+
+def orgqr(Tensor A, Tensor tau):
+    """Q = H_0 ... H_{k-1} I[:, :n] (LAPACK's orgqr) of A (..., m, n), m >= n,
+    with k = tau.shape[-1] <= n reflectors (below A's diagonal) and their
+    factors tau (..., k), one LAPACK call per matrix in one loop; float32 or
+    float64 host memory (None for another dtype). A fresh dense tensor."""
+    cdef int code = A._dtype._code
+    if (code != CT_FLOAT32 and code != CT_FLOAT64) or tau._dtype is not A._dtype:
+        return None
+    cdef int nd = A._ndim
+    cdef int64_t m = A._shape[nd - 2], n = A._shape[nd - 1], k = tau._shape[tau._ndim - 1]
+    cdef int64_t nb = _batch_numel(A)
+    if not (nb and m and n and k) or k > n or n > m or _batch_numel(A) * k != tau._numel:
+        return None
+    A = _dense(A)
+    tau = _dense(tau)
+    cdef Tensor X = _empty_list([A._shape[d] for d in range(nd)], A._dtype, A._storage.device)
+    cdef bint f64 = code == CT_FLOAT64
+    cdef _dorgqr_t dfn = NULL
+    cdef _sorgqr_t sfn = NULL
+    if f64:
+        dfn = <_dorgqr_t>_lapack_ptr("dorgqr")
+    else:
+        sfn = <_sorgqr_t>_lapack_ptr("sorgqr")
+    cdef int im = <int>m, inn = <int>n, ik = <int>k, lwork = -1, info = 0
+    cdef double dq = 0
+    cdef float sq = 0
+    if f64:
+        dfn(&im, &inn, &ik, NULL, &im, NULL, &dq, &lwork, &info)
+        lwork = <int>dq
+    else:
+        sfn(&im, &inn, &ik, NULL, &im, NULL, &sq, &lwork, &info)
+        lwork = <int>sq
+    if lwork < inn:
+        lwork = inn
+    cdef size_t es = 8 if f64 else 4
+    cdef char *buf = <char *>malloc(es * (m * n + lwork))
+    if buf == NULL:
+        raise MemoryError()
+    cdef double *da = <double *>buf
+    cdef double *dw = da + m * n
+    cdef float *fa = <float *>buf
+    cdef float *fw = fa + m * n
+    cdef const double *dA = <const double *>A._data
+    cdef const double *dT = <const double *>tau._data
+    cdef double *dX = <double *>X._data
+    cdef const float *sA = <const float *>A._data
+    cdef const float *sT = <const float *>tau._data
+    cdef float *sX = <float *>X._data
+    cdef int64_t b, i, j
+    cdef int failed = 0
+    with nogil:
+        for b in range(nb):
+            if f64:
+                for i in range(m):
+                    for j in range(n):
+                        da[j * m + i] = dA[(b * m + i) * n + j]
+                dfn(&im, &inn, &ik, da, &im, <double *>(dT + b * k), dw, &lwork, &info)
+                for i in range(m):
+                    for j in range(n):
+                        dX[(b * m + i) * n + j] = da[j * m + i]
+            else:
+                for i in range(m):
+                    for j in range(n):
+                        fa[j * m + i] = sA[(b * m + i) * n + j]
+                sfn(&im, &inn, &ik, fa, &im, <float *>(sT + b * k), fw, &lwork, &info)
+                for i in range(m):
+                    for j in range(n):
+                        sX[(b * m + i) * n + j] = fa[j * m + i]
+            if info < 0:
+                failed = -info
+                break
+    free(buf)
+    if failed:
+        raise ValueError(f"illegal value in {failed}-th argument of internal orgqr")
+    return X
