@@ -1535,15 +1535,14 @@ class _NoGrad:
 
 # ================================================================== matrix functions
 
-@_takes_tensors("linalg_matrix_power", "A")
 def matrix_power(A, n, *, out=None):
     if not isinstance(A, Tensor):
         raise TypeError(f"linalg_matrix_power(): argument 'input' (position 1) must be Tensor, not {type(A).__name__}")
-    if not isinstance(n, int) or isinstance(n, bool):
+    if type(n) is not int and (not isinstance(n, int) or isinstance(n, bool)):
         raise TypeError(f"linalg_matrix_power(): argument 'n' (position 2) must be int, not {type(n).__name__}")
     if A.dim() < 2:
         raise RuntimeError("linalg.matrix_power: The input tensor A must have at least 2 dimensions.")
-    if A.shape[-1] != A.shape[-2]:
+    if A.size(-1) != A.size(-2):
         raise RuntimeError(f"linalg.matrix_power: A must be batches of square matrices, but they are "
                            f"{A.shape[-2]} by {A.shape[-1]} matrices")
     if n == 0:
@@ -1740,6 +1739,30 @@ def _tensor_list(tensors, fname):
 def multi_dot(tensors, *, out=None):
     if _autocast_state() & 2 and out is None:
         return _autocast_call("multi_dot", multi_dot, (tensors,), None)
+    if type(tensors) is list or type(tensors) is tuple:
+        # matrices only, of one dtype, that chain: straight to the products
+        # (the checks below give the messages of everything else)
+        n = len(tensors)
+        t = tensors[0] if n >= 2 else None
+        if isinstance(t, Tensor) and t.dim() == 2:
+            dt = t.dtype
+            p = [t.size(0), t.size(1)]
+            for i in range(1, n):
+                u = tensors[i]
+                if not isinstance(u, Tensor) or u.dtype is not dt or u.dim() != 2 or u.size(0) != p[-1]:
+                    p = None
+                    break
+                p.append(u.size(1))
+            if p is not None:
+                if n == 3:
+                    a, b, c, d = p
+                    if a * b * c + a * c * d <= b * c * d + a * b * d:
+                        r = matmul(matmul(tensors[0], tensors[1]), tensors[2])
+                    else:
+                        r = matmul(tensors[0], matmul(tensors[1], tensors[2]))
+                else:
+                    r = _chain(list(tensors))
+                return r if out is None else _to_out(r, out, "linalg_multi_dot")
     ts = _tensor_list(tensors, "linalg_multi_dot")
     n = len(ts)
     if n < 2:
@@ -1792,8 +1815,8 @@ def _chain(ts):
     if n == 2:
         return matmul(ts[0], ts[1])
     if n == 3:
-        a, b = ts[0].shape
-        c, d = ts[2].shape
+        t0, t2 = ts[0], ts[2]
+        a, b, c, d = t0.size(0), t0.size(1), t2.size(0), t2.size(1)
         cost_left = a * b * c + a * c * d
         cost_right = b * c * d + a * b * d
         return matmul(matmul(ts[0], ts[1]), ts[2]) if cost_left <= cost_right else matmul(ts[0], matmul(ts[1], ts[2]))

@@ -320,6 +320,12 @@ typedef struct ct_backend {
     ct_special_bessel_fn special_bessel;
     ct_special_xlogy_fn special_xlogy;
     ct_special_igamma_fn special_igamma;
+    /* the D-dimensional histogram of a set of points (hist.h); NULL where a
+     * device has none (the op then composes other ops) */
+    ct_histogramdd_fn histogramdd;
+    /* cat of dense pieces along a dim, all rows in one call (shape.h); NULL
+     * where a device has none (cat then copies piece by piece) */
+    ct_cat_rows_fn cat_rows;
 } ct_backend;
 
 /* the CPU backend (cpu_backend.c) */

@@ -699,4 +699,6 @@ const ct_backend ct_cpu_backend = {
     .special_bessel = ct_special_bessel,
     .special_xlogy = ct_special_xlogy,
     .special_igamma = ct_special_igamma,
+    .histogramdd = ct_histogramdd,
+    .cat_rows = ct_cat_rows,
 };

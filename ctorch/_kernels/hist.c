@@ -134,6 +134,107 @@ int ct_histogram_##SUF(const T *x, const T *w, int64_t n, const T *e,           
 CT__HIST(f32, float)
 CT__HIST(f64, double)
 
+/* ---- histogramdd: one pass over the points ------------------------------
+ * The bin of coordinate v among edges e[0..nb] as above, with the guess of
+ * equally spaced edges moved as far as the edges themselves say (edges that
+ * coincide after rounding may put the right bin more than one away). */
+#define CT__HISTDD(SUF, T)                                                           \
+static inline int64_t ct__histdd_bin_##SUF(T v, const T *e, int64_t nb, int linear,  \
+                                           double lo, double scale)                  \
+{                                                                                    \
+    if (!(v >= e[0] && v <= e[nb])) return -1;                                       \
+    int64_t b;                                                                       \
+    if (linear) {                                                                    \
+        double f = ((double)v - lo) * scale;                                         \
+        b = f >= (double)nb ? nb - 1 : (f > 0 ? (int64_t)f : 0);                     \
+        while (b > 0 && v < e[b]) b--;                                               \
+        while (b + 1 < nb && v >= e[b + 1]) b++;                                     \
+    } else {                                                                         \
+        int64_t l = 0, h = nb;                                                       \
+        while (h - l > 1) {                                                          \
+            int64_t m = l + (h - l) / 2;                                             \
+            if (e[m] <= v) l = m; else h = m;                                        \
+        }                                                                            \
+        b = l;                                                                       \
+    }                                                                                \
+    return b;                                                                        \
+}                                                                                    \
+static void ct__histdd_range_##SUF(const T *x, int64_t i0, int64_t i1, int64_t D,    \
+                                   int64_t sp, int64_t sd, const T *w, int64_t sw,   \
+                                   const T *const *e, const int64_t *nb,             \
+                                   const unsigned char *linear, const double *lo,    \
+                                   const double *scale, double *h)                   \
+{                                                                                    \
+    for (int64_t i = i0; i < i1; i++) {                                              \
+        const T *p = x + i * sp;                                                     \
+        int64_t flat = 0, k;                                                         \
+        for (k = 0; k < D; k++) {                                                    \
+            int64_t b = ct__histdd_bin_##SUF(p[k * sd], e[k], nb[k], linear[k], lo[k], \
+                                             scale[k]);                              \
+            if (b < 0) break;                                                        \
+            flat = flat * nb[k] + b;                                                 \
+        }                                                                            \
+        if (k == D) h[flat] += w ? (double)w[i * sw] : 1.0;                          \
+    }                                                                                \
+}                                                                                    \
+static int ct__histdd_##SUF(const T *x, int64_t n, int64_t D, int64_t sp, int64_t sd, \
+                            const T *w, int64_t sw, const T *const *e,               \
+                            const int64_t *nb, const unsigned char *linear,          \
+                            double *hist)                                            \
+{                                                                                    \
+    double *lo = (double *)malloc((size_t)D * 2 * sizeof(double));                   \
+    if (!lo) return -1;                                                              \
+    double *scale = lo + D;                                                          \
+    int64_t total = 1;                                                               \
+    for (int64_t k = 0; k < D; k++) {                                                \
+        double width = (double)e[k][nb[k]] - (double)e[k][0];                        \
+        lo[k] = (double)e[k][0];                                                     \
+        scale[k] = width > 0 ? (double)nb[k] / width : 0.0;                          \
+        total *= nb[k];                                                              \
+    }                                                                                \
+    int nt = ct__hist_threads(n, total);                                             \
+    if (nt == 1) {                                                                   \
+        ct__histdd_range_##SUF(x, 0, n, D, sp, sd, w, sw, e, nb, linear, lo, scale, hist); \
+        free(lo);                                                                    \
+        return 0;                                                                    \
+    }                                                                                \
+    double *priv = (double *)calloc((size_t)nt * (size_t)total, sizeof(double));     \
+    if (!priv) {                                                                     \
+        free(lo);                                                                    \
+        return -1;                                                                   \
+    }                                                                                \
+    int64_t nch = (n + CT_HIST_CHUNK - 1) / CT_HIST_CHUNK;                           \
+    _Pragma("omp parallel num_threads(nt)")                                          \
+    {                                                                                \
+        double *h = priv + (int64_t)omp_get_thread_num() * total;                    \
+        _Pragma("omp for schedule(static)")                                          \
+        for (int64_t c = 0; c < nch; c++)                                            \
+            ct__histdd_range_##SUF(x, c * CT_HIST_CHUNK, CT__MIN(n, (c + 1) * CT_HIST_CHUNK), \
+                                   D, sp, sd, w, sw, e, nb, linear, lo, scale, h);   \
+    }                                                                                \
+    for (int t = 0; t < nt; t++)                                                     \
+        for (int64_t b = 0; b < total; b++) hist[b] += priv[(int64_t)t * total + b]; \
+    free(priv);                                                                      \
+    free(lo);                                                                        \
+    return 0;                                                                        \
+}
+
+CT__HISTDD(f32, float)
+CT__HISTDD(f64, double)
+
+int ct_histogramdd(int dtype, const void *x, int64_t n, int64_t D, int64_t sp, int64_t sd,
+                   const void *w, int64_t sw, const void *const *e, const int64_t *nb,
+                   const unsigned char *linear, double *hist)
+{
+    if (dtype == CT_FLOAT32)
+        return ct__histdd_f32((const float *)x, n, D, sp, sd, (const float *)w, sw,
+                              (const float *const *)e, nb, linear, hist);
+    if (dtype == CT_FLOAT64)
+        return ct__histdd_f64((const double *)x, n, D, sp, sd, (const double *)w, sw,
+                              (const double *const *)e, nb, linear, hist);
+    return -2;
+}
+
 /* the tables: the kernels differ per dtype only in pointer types */
 ct_histogram_fn ct_histogram_loops[CT_NDTYPES] = {
     [CT_FLOAT32] = (ct_histogram_fn)ct_histogram_f32,

@@ -32,6 +32,21 @@ void ct_minmax_f64(const double *x, int64_t n, double *mn, double *mx);
 extern ct_histogram_fn ct_histogram_loops[CT_NDTYPES];
 extern ct_minmax_range_fn ct_minmax_range_loops[CT_NDTYPES];
 
+/* The D-dimensional histogram of n points, coordinate k of point i at
+ * x[i * sp + k * sd] (strides in elements): hist[flat] += (w ? w[i * sw] : 1)
+ * where flat is the row-major index of the point's bins over the dims (bin of
+ * dim k among the edges e[k][0..nb[k]] as in ct_histogram, equally spaced
+ * when linear[k]); a point with any coordinate outside its edges (nan
+ * included) is skipped. hist: prod(nb) doubles, zeroed. dtype float32 or
+ * float64 (x, w and the edges alike); returns -2 for another dtype, -1 when
+ * out of memory. */
+typedef int (*ct_histogramdd_fn)(int dtype, const void *x, int64_t n, int64_t D, int64_t sp,
+                                 int64_t sd, const void *w, int64_t sw, const void *const *e,
+                                 const int64_t *nb, const unsigned char *linear, double *hist);
+int ct_histogramdd(int dtype, const void *x, int64_t n, int64_t D, int64_t sp, int64_t sd,
+                   const void *w, int64_t sw, const void *const *e, const int64_t *nb,
+                   const unsigned char *linear, double *hist);
+
 /* min and max of n >= 1 int64 values, in one pass. */
 void ct_minmax_i64(const int64_t *x, int64_t n, int64_t *mn, int64_t *mx);
 

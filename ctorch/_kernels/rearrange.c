@@ -2,22 +2,40 @@
 #include <stdlib.h>
 #include <string.h>
 #include "rearrange.h"
+#include "strided.h"
 
 #define CT_FLIP_MAXD 64
 
-/* dst[j] = src[n - 1 - j] for n units of blk bytes */
-static void reverse_units(char *dst, const char *src, int64_t n, int64_t blk)
+/* dst[j] = src[n - 1 - j] for n units of blk bytes (the fixed sizes
+ * vectorise as reversing shuffles of whole registers) */
+CT_MULTIVERSION static void reverse_units(char *dst, const char *src, int64_t n, int64_t blk)
 {
     int64_t j;
     switch (blk) {
-    case 1: { uint8_t *d = (uint8_t *)dst; const uint8_t *s = (const uint8_t *)src + n - 1;
-              for (j = 0; j < n; j++) d[j] = s[-j]; return; }
-    case 2: { uint16_t *d = (uint16_t *)dst; const uint16_t *s = (const uint16_t *)src + n - 1;
-              for (j = 0; j < n; j++) d[j] = s[-j]; return; }
-    case 4: { uint32_t *d = (uint32_t *)dst; const uint32_t *s = (const uint32_t *)src + n - 1;
-              for (j = 0; j < n; j++) d[j] = s[-j]; return; }
-    case 8: { uint64_t *d = (uint64_t *)dst; const uint64_t *s = (const uint64_t *)src + n - 1;
-              for (j = 0; j < n; j++) d[j] = s[-j]; return; }
+    case 1: {
+        uint8_t *d = (uint8_t *)dst;
+        const uint8_t *s = (const uint8_t *)src + n - 1;
+        for (j = 0; j < n; j++) d[j] = s[-j];
+        return;
+    }
+    case 2: {
+        uint16_t *d = (uint16_t *)dst;
+        const uint16_t *s = (const uint16_t *)src + n - 1;
+        for (j = 0; j < n; j++) d[j] = s[-j];
+        return;
+    }
+    case 4: {
+        uint32_t *d = (uint32_t *)dst;
+        const uint32_t *s = (const uint32_t *)src + n - 1;
+        for (j = 0; j < n; j++) d[j] = s[-j];
+        return;
+    }
+    case 8: {
+        uint64_t *d = (uint64_t *)dst;
+        const uint64_t *s = (const uint64_t *)src + n - 1;
+        for (j = 0; j < n; j++) d[j] = s[-j];
+        return;
+    }
     default:
         for (j = 0; j < n; j++)
             memcpy(dst + j * blk, src + (n - 1 - j) * blk, (size_t)blk);
@@ -59,6 +77,13 @@ void ct_flip(char *dst, const char *src, int nd, const int64_t *shape,
     }
     n = sh[k - 1];                      /* the last dim, flipped */
     outer = total * es / (n * blk);
+    /* rows are independent: large copies are split between the threads */
+    int nt = ct_get_num_threads();
+    int par = nt > 1 && outer > 1 && total * es >= (int64_t)1 << 18;
+    if (nt > outer) nt = (int)outer;
+#ifdef _OPENMP
+#pragma omp parallel for num_threads(nt) schedule(static) private(rem, srow, st, i, r) if(par)
+#endif
     for (o = 0; o < outer; o++) {
         /* the source row of output row o (rows of n * blk bytes) */
         rem = o;

@@ -505,6 +505,149 @@ static void ct_sg_rows(char t1, int ain, int bin, int i0, int i1, int mcb, int j
     }
 }
 
+/* ---- matrix-vector products (M == 1 or N == 1) --------------------------
+ * A product with one row or one column of C reads each element of the matrix
+ * operand once, so packing it (and a micro-tile 32 rows or 12 columns wide)
+ * would only add passes: these read the matrix in place.
+ *
+ * Dot form: y[j] = sum_p x[p] A[p + j lda] (columns of A contiguous in p),
+ * four columns at a time against one load of x, 16 lanes per accumulator. */
+static inline float ct_sg_hsum(__m512 v) { return _mm512_reduce_add_ps(v); }
+
+static void ct_sg_gemv_dot(int K, int N, float alpha, const float *A, int64_t lda,
+                           const float *x, float beta, float *y, int64_t incy)
+{
+    int j = 0;
+    for (; j + 4 <= N; j += 4) {
+        const float *a0 = A + (int64_t)j * lda, *a1 = a0 + lda, *a2 = a1 + lda, *a3 = a2 + lda;
+        __m512 s0 = _mm512_setzero_ps(), s1 = _mm512_setzero_ps();
+        __m512 s2 = _mm512_setzero_ps(), s3 = _mm512_setzero_ps();
+        int p = 0;
+        for (; p + 16 <= K; p += 16) {
+            __m512 xv = _mm512_loadu_ps(x + p);
+            s0 = _mm512_fmadd_ps(_mm512_loadu_ps(a0 + p), xv, s0);
+            s1 = _mm512_fmadd_ps(_mm512_loadu_ps(a1 + p), xv, s1);
+            s2 = _mm512_fmadd_ps(_mm512_loadu_ps(a2 + p), xv, s2);
+            s3 = _mm512_fmadd_ps(_mm512_loadu_ps(a3 + p), xv, s3);
+        }
+        if (p < K) {
+            __mmask16 m = (__mmask16)((1u << (K - p)) - 1);
+            __m512 xv = _mm512_maskz_loadu_ps(m, x + p);
+            s0 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, a0 + p), xv, s0);
+            s1 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, a1 + p), xv, s1);
+            s2 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, a2 + p), xv, s2);
+            s3 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, a3 + p), xv, s3);
+        }
+        float r[4] = {ct_sg_hsum(s0), ct_sg_hsum(s1), ct_sg_hsum(s2), ct_sg_hsum(s3)};
+        for (int q = 0; q < 4; q++) {
+            float *c = y + (int64_t)(j + q) * incy;
+            *c = beta == 0.0f ? alpha * r[q] : alpha * r[q] + beta * *c;
+        }
+    }
+    for (; j < N; j++) {
+        const float *a0 = A + (int64_t)j * lda;
+        __m512 s0 = _mm512_setzero_ps(), s1 = _mm512_setzero_ps();
+        int p = 0;
+        for (; p + 32 <= K; p += 32) {
+            s0 = _mm512_fmadd_ps(_mm512_loadu_ps(a0 + p), _mm512_loadu_ps(x + p), s0);
+            s1 = _mm512_fmadd_ps(_mm512_loadu_ps(a0 + p + 16), _mm512_loadu_ps(x + p + 16), s1);
+        }
+        for (; p < K; p += 16) {
+            __mmask16 m = K - p >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (K - p)) - 1);
+            s0 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, a0 + p), _mm512_maskz_loadu_ps(m, x + p), s0);
+        }
+        float r = ct_sg_hsum(_mm512_add_ps(s0, s1));
+        float *c = y + (int64_t)j * incy;
+        *c = beta == 0.0f ? alpha * r : alpha * r + beta * *c;
+    }
+}
+
+/* Axpy form: y[i] = sum_p A[i + p lda] x[p] (columns of A contiguous in i),
+ * y taken in blocks of CT_SG_GV_BLOCK kept in a local buffer while four
+ * columns at a time are added into it. */
+#define CT_SG_GV_BLOCK 1024
+static void ct_sg_gemv_axpy(int M, int K, float alpha, const float *A, int64_t lda,
+                            const float *x, int64_t incx, float beta, float *y, int64_t incy)
+{
+    float acc[CT_SG_GV_BLOCK] __attribute__((aligned(64)));
+    for (int i0 = 0; i0 < M; i0 += CT_SG_GV_BLOCK) {
+        int mb = M - i0 < CT_SG_GV_BLOCK ? M - i0 : CT_SG_GV_BLOCK;
+        memset(acc, 0, (size_t)mb * sizeof(float));
+        int p = 0;
+        for (; p + 4 <= K; p += 4) {
+            const float *a0 = A + i0 + (int64_t)p * lda, *a1 = a0 + lda, *a2 = a1 + lda,
+                        *a3 = a2 + lda;
+            __m512 x0 = _mm512_set1_ps(x[p * incx]), x1 = _mm512_set1_ps(x[(p + 1) * incx]);
+            __m512 x2 = _mm512_set1_ps(x[(p + 2) * incx]), x3 = _mm512_set1_ps(x[(p + 3) * incx]);
+            for (int i = 0; i < mb; i += 16) {
+                __mmask16 m = mb - i >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (mb - i)) - 1);
+                __m512 s = _mm512_load_ps(acc + i);
+                s = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, a0 + i), x0, s);
+                s = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, a1 + i), x1, s);
+                s = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, a2 + i), x2, s);
+                s = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, a3 + i), x3, s);
+                _mm512_mask_store_ps(acc + i, m, s);
+            }
+        }
+        for (; p < K; p++) {
+            const float *a0 = A + i0 + (int64_t)p * lda;
+            __m512 x0 = _mm512_set1_ps(x[p * incx]);
+            for (int i = 0; i < mb; i += 16) {
+                __mmask16 m = mb - i >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (mb - i)) - 1);
+                __m512 s = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, a0 + i), x0,
+                                           _mm512_load_ps(acc + i));
+                _mm512_mask_store_ps(acc + i, m, s);
+            }
+        }
+        for (int i = 0; i < mb; i++) {
+            float *c = y + (int64_t)(i0 + i) * incy;
+            *c = beta == 0.0f ? alpha * acc[i] : alpha * acc[i] + beta * *c;
+        }
+    }
+}
+
+/* C = alpha op1(A) op2(B) + beta C when M == 1 or N == 1 (K > 0, alpha != 0). */
+static void ct_sg_gemv(char t1, char t2, int M, int N, int K, float alpha,
+                       const float *A, int64_t lda, const float *B, int64_t ldb,
+                       float beta, float *C, int64_t ldc)
+{
+    if (N == 1) {
+        /* a column of C: op1(A) (M x K) times the K-vector op2(B) */
+        if (t2 == 'N' || K == 1) {
+            if (t1 == 'N') ct_sg_gemv_axpy(M, K, alpha, A, lda, B, 1, beta, C, 1);
+            else ct_sg_gemv_dot(K, M, alpha, A, lda, B, beta, C, 1);
+            return;
+        }
+        if (t1 == 'N') {
+            ct_sg_gemv_axpy(M, K, alpha, A, lda, B, ldb, beta, C, 1);
+            return;
+        }
+    } else {
+        /* a row of C: the K-vector op1(A) times op2(B) (K x N) */
+        if (t1 == 'T' || K == 1) {
+            if (t2 == 'N') ct_sg_gemv_dot(K, N, alpha, B, ldb, A, beta, C, ldc);
+            else ct_sg_gemv_axpy(N, K, alpha, B, ldb, A, 1, beta, C, ldc);
+            return;
+        }
+        if (t2 == 'T') {
+            ct_sg_gemv_axpy(N, K, alpha, B, ldb, A, lda, beta, C, ldc);
+            return;
+        }
+    }
+    /* dot form with a strided vector: the vector gathered first */
+    const float *v = N == 1 ? B : A;
+    int64_t inc = N == 1 ? ldb : lda;
+    float *xv = (float *)malloc((size_t)K * sizeof(float));
+    if (xv == NULL) {
+        ct_sg_unpacked(t1, t2, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+        return;
+    }
+    for (int p = 0; p < K; p++) xv[p] = v[p * inc];
+    if (N == 1) ct_sg_gemv_dot(K, M, alpha, A, lda, xv, beta, C, 1);
+    else ct_sg_gemv_dot(K, N, alpha, B, ldb, xv, beta, C, ldc);
+    free(xv);
+}
+
 /* One product on the calling thread. */
 static void ct_sg_serial(char t1, char t2, int M, int N, int K, float alpha,
                          const float *A, int64_t lda, const float *B, int64_t ldb,
@@ -513,6 +656,10 @@ static void ct_sg_serial(char t1, char t2, int M, int N, int K, float alpha,
     if (M <= 0 || N <= 0) return;
     if (K <= 0 || alpha == 0.0f) {
         ct_sg_scale(M, N, beta, C, ldc);
+        return;
+    }
+    if (M == 1 || N == 1) {
+        ct_sg_gemv(t1, t2, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
         return;
     }
     int kcb = ct_sg_block(K, CT_KC, 1);

@@ -12,6 +12,7 @@
  * declares the entry points.
  */
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include "shape.h"
 #include "strided.h"
@@ -42,6 +43,142 @@ void ct_copy_rows(char *dst, int64_t dld, const char *src, int64_t sld,
         for (int t = 0; t < nt; t++) {
             int64_t a = piece * t, b = a + piece < nbytes ? a + piece : nbytes;
             if (a < b) memcpy(dst + r * dld + a, src + r * sld + a, (size_t)(b - a));
+        }
+    }
+}
+
+/* A copy of n bytes whose destination is not read again soon: streaming
+ * (non-temporal) stores on x86-64, which skip reading the destination's
+ * cache lines before writing them and keep them out of the caches; memcpy
+ * elsewhere. The caller ends the run of copies with ct__stream_fence. */
+#if defined(__x86_64__) && defined(__SSE2__)
+#include <emmintrin.h>
+static void ct__stream_copy(char *d, const char *s, int64_t n)
+{
+    int64_t head = (int64_t)((16 - ((uintptr_t)d & 15)) & 15);
+    if (head > n) head = n;
+    memcpy(d, s, (size_t)head);
+    d += head;
+    s += head;
+    n -= head;
+    int64_t i = 0;
+    for (; i + 64 <= n; i += 64) {
+        __m128i a = _mm_loadu_si128((const __m128i *)(s + i));
+        __m128i b = _mm_loadu_si128((const __m128i *)(s + i + 16));
+        __m128i c = _mm_loadu_si128((const __m128i *)(s + i + 32));
+        __m128i e = _mm_loadu_si128((const __m128i *)(s + i + 48));
+        _mm_stream_si128((__m128i *)(d + i), a);
+        _mm_stream_si128((__m128i *)(d + i + 16), b);
+        _mm_stream_si128((__m128i *)(d + i + 32), c);
+        _mm_stream_si128((__m128i *)(d + i + 48), e);
+    }
+    for (; i + 16 <= n; i += 16)
+        _mm_stream_si128((__m128i *)(d + i), _mm_loadu_si128((const __m128i *)(s + i)));
+    memcpy(d + i, s + i, (size_t)(n - i));
+}
+static void ct__stream_fence(void) { _mm_sfence(); }
+#else
+static void ct__stream_copy(char *d, const char *s, int64_t n) { memcpy(d, s, (size_t)n); }
+static void ct__stream_fence(void) {}
+#endif
+
+/* A short row copy (a few hundred bytes: one piece's row of a cat): with
+ * 32-byte moves, which split fewer cache lines than memcpy's 64-byte ones
+ * at the unaligned offsets where such rows start. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#include <immintrin.h>
+__attribute__((target("avx2"))) static void ct__row_copy_avx2(char *d, const char *s, int64_t n)
+{
+    int64_t i = 0;
+    for (; i + 128 <= n; i += 128) {
+        __m256i a = _mm256_loadu_si256((const __m256i *)(s + i));
+        __m256i b = _mm256_loadu_si256((const __m256i *)(s + i + 32));
+        __m256i c = _mm256_loadu_si256((const __m256i *)(s + i + 64));
+        __m256i e = _mm256_loadu_si256((const __m256i *)(s + i + 96));
+        _mm256_storeu_si256((__m256i *)(d + i), a);
+        _mm256_storeu_si256((__m256i *)(d + i + 32), b);
+        _mm256_storeu_si256((__m256i *)(d + i + 64), c);
+        _mm256_storeu_si256((__m256i *)(d + i + 96), e);
+    }
+    for (; i + 32 <= n; i += 32)
+        _mm256_storeu_si256((__m256i *)(d + i), _mm256_loadu_si256((const __m256i *)(s + i)));
+    memcpy(d + i, s + i, (size_t)(n - i));
+}
+static int ct__have_avx2(void)
+{
+    static int ok = -1;
+    if (ok < 0) {
+        __builtin_cpu_init();
+        ok = __builtin_cpu_supports("avx2");
+    }
+    return ok;
+}
+#define CT__ROW_COPY_AVX2 1
+#endif
+
+/* Results at least this large do not stay in the caches: written with
+ * streaming stores. */
+#define CT_CAT_STREAM_BYTES ((int64_t)1 << 24)
+
+/* Rows r0..r1 of a cat (see shape.h), each written piece after piece. */
+static void ct__cat_band(char *dst, int64_t dld, const char *const *src, const int64_t *len,
+                         int n, int64_t r0, int64_t r1, int stream)
+{
+    for (int64_t r = r0; r < r1; r++) {
+        char *d = dst + r * dld;
+        for (int k = 0; k < n; k++) {
+            if (len[k]) {
+                if (stream) ct__stream_copy(d, src[k] + r * len[k], len[k]);
+                else memcpy(d, src[k] + r * len[k], (size_t)len[k]);
+            }
+            d += len[k];
+        }
+    }
+}
+
+void ct_cat_rows(char *dst, int64_t dld, const char *const *src, const int64_t *len, int n,
+                 int64_t outer)
+{
+    int64_t total = outer * dld;
+    int stream = total >= CT_CAT_STREAM_BYTES;
+    int nt = ct_get_num_threads();
+    if (nt > 1 && outer >= nt && total >= CT_SHAPE_PAR_BYTES) {
+        #pragma omp parallel for num_threads(nt) schedule(static)
+        for (int t = 0; t < nt; t++) {
+            ct__cat_band(dst, dld, src, len, n, outer * t / nt, outer * (t + 1) / nt, stream);
+            if (stream) ct__stream_fence();
+        }
+        return;
+    }
+    if (stream) {
+        ct__cat_band(dst, dld, src, len, n, 0, outer, 1);
+        ct__stream_fence();
+        return;
+    }
+    /* a band of rows at a time (each piece's rows of the band in turn), so
+     * that the band stays in cache while it is written */
+    int64_t chunk = dld > 0 ? (128 * 1024) / dld : outer;
+    if (chunk < 1) chunk = 1;
+#ifdef CT__ROW_COPY_AVX2
+    int avx2 = ct__have_avx2();
+#endif
+    for (int64_t r0 = 0; r0 < outer; r0 += chunk) {
+        int64_t r1 = r0 + chunk < outer ? r0 + chunk : outer;
+        char *d = dst;
+        for (int k = 0; k < n; k++) {
+            int64_t l = len[k];
+#ifdef CT__ROW_COPY_AVX2
+            if (avx2 && l >= 128 && l <= 2048) {
+                for (int64_t r = r0; r < r1; r++)
+                    ct__row_copy_avx2(d + r * dld, src[k] + r * l, l);
+                d += l;
+                continue;
+            }
+#endif
+            if (l)
+                for (int64_t r = r0; r < r1; r++)
+                    memcpy(d + r * dld, src[k] + r * l, (size_t)l);
+            d += l;
         }
     }
 }

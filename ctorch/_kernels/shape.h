@@ -17,6 +17,14 @@
 void ct_copy_rows(char *dst, int64_t dld, const char *src, int64_t sld,
                   int64_t rows, int64_t nbytes);
 
+/* A cat of n dense pieces along a dim: row r of piece k (len[k] bytes, at
+ * src[k] + r * len[k]) goes to dst + r * dld + (len[0] + .. + len[k-1]),
+ * for r < outer; dld is the sum of the lens. */
+typedef void (*ct_cat_rows_fn)(char *dst, int64_t dld, const char *const *src,
+                               const int64_t *len, int n, int64_t outer);
+void ct_cat_rows(char *dst, int64_t dld, const char *const *src, const int64_t *len, int n,
+                 int64_t outer);
+
 /* out[o, j, :] = src[o, idx[j], :] for contiguous src [outer, size, inner]
  * and contiguous out [outer, n, inner]; inner counted in elements of es bytes */
 int ct_index_select(char *dst, const char *src, int64_t outer, int64_t size,

@@ -274,6 +274,19 @@ def cartesian_prod(*tensors):
         _check_1d(x)
     if len(ts) == 1:
         return ts[0]
+    t0 = ts[0]
+    if not (_grad_enabled() and _builtins.any(x.requires_grad for x in ts)) and _builtins.all(
+            x.dtype is t0.dtype and x.device == t0.device for x in ts):
+        # each input written once, straight into its column of the result
+        # (the column viewed with the grid's shape, the input expanded to it)
+        k = len(ts)
+        sizes = [x.size(0) for x in ts]
+        res = _empty((_prod(sizes), k), dtype=t0.dtype, device=t0.device)
+        for i, x in enumerate(ts):
+            shape = [1] * k
+            shape[i] = sizes[i]
+            res.select(1, i).view(sizes).copy_(x.reshape(shape).expand(sizes))
+        return res
     grids = meshgrid(*ts, indexing="ij")
     return _stack([g.reshape(-1) for g in grids], 1)
 
@@ -999,7 +1012,7 @@ def histogramdd(input, bins=10, *, range=None, weight=None, density=False):
             col = pts.select(1, k)
             lo, hi = col.min().item(), col.max().item()
         else:
-            lo, hi = 0.0, 0.0
+            lo, hi = 0.0, 1.0       # no points: PyTorch's default range
         if lo > hi:
             raise RuntimeError(f"torch.histogramdd: min should not exceed max, but got min "
                                f"{lo:g} max {hi:g} for dimension {k}")
@@ -1009,6 +1022,10 @@ def histogramdd(input, bins=10, *, range=None, weight=None, density=False):
             lo, hi = lo - 0.5, hi + 0.5
         edges.append(_linspace(lo, hi, nb + 1, dtype=input.dtype, device=input.device))
     shape = [e.numel() - 1 for e in edges]
+    from ctorch._ops.hist import _histdd_counts
+    hist = _histdd_counts(pts, weight, edges, [not isinstance(b, Tensor) for b in bins])
+    if hist is not None:
+        return _histdd_result(hist.to(input.dtype).reshape(shape), edges, shape, density, D, _HDD)
     keep = _ones(N, dtype=_BOOL, device=input.device)
     flat = _zeros(N, dtype=_INT64, device=input.device)
     for k, e in enumerate(edges):
@@ -1023,7 +1040,10 @@ def histogramdd(input, bins=10, *, range=None, weight=None, density=False):
     w = keep.to(input.dtype) if weight is None else _where(keep, weight.to(input.dtype),
                                                              _zeros((), dtype=input.dtype))
     hist = _zeros(total, dtype=input.dtype, device=input.device).index_add(0, flat, w)
-    hist = hist.reshape(shape)
+    return _histdd_result(hist.reshape(shape), edges, shape, density, D, _HDD)
+
+
+def _histdd_result(hist, edges, shape, density, D, _HDD):
     if density:
         s = hist.sum()
         hist = hist / s

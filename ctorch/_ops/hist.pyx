@@ -234,3 +234,60 @@ def bincount(input, weights=None, minlength=0):
 _add_method("histc", histc)
 _add_method("histogram", histogram)
 _add_method("bincount", bincount)
+
+
+# the histogramdd member of the backend table (backend.h), under its C name
+cdef extern from "backend.h" nogil:
+    ctypedef int (*_histdd_fn "ct_histogramdd_fn")(
+        int dtype, const void *x, int64_t n, int64_t D, int64_t sp, int64_t sd, const void *w,
+        int64_t sw, const void *const *e, const int64_t *nb, const unsigned char *linear,
+        double *hist) noexcept nogil
+    ctypedef struct _histdd_table "ct_backend":
+        _histdd_fn histogramdd
+
+
+def _histdd_counts(Tensor pts, object weight, list edges, list linear):
+    """The float64 counts (or weight sums) of the histogramdd of the (N, D)
+    points over the edges (one 1-d tensor per dim, of the points' dtype;
+    linear[k]: equally spaced), flat in row-major bin order, in one pass of
+    the backend's kernel. None where the device or the dtype has none."""
+    cdef const _histdd_table *B = <const _histdd_table *>pts._storage.backend
+    cdef int code = pts._dtype._code
+    if B.histogramdd == NULL or not (code == CT_FLOAT32 or code == CT_FLOAT64) or pts._ndim != 2:
+        return None
+    cdef int64_t D = pts._shape[1], n = pts._shape[0], total = 1, k
+    if D > 64:
+        return None
+    cdef Tensor w = None
+    if weight is not None:
+        w = <Tensor?>weight
+        if w._dtype is not pts._dtype or w._ndim != 1 or w._storage.backend != pts._storage.backend:
+            return None
+    cdef list ecs = []
+    cdef Tensor ec
+    cdef const void *ep[64]
+    cdef int64_t nb[64]
+    cdef unsigned char lin[64]
+    for k in range(D):
+        ec = _contig(<Tensor?>edges[k], pts._dtype)
+        if ec._storage.backend != pts._storage.backend:
+            return None
+        ecs.append(ec)
+        ep[k] = ec._data
+        nb[k] = ec._numel - 1
+        lin[k] = 1 if linear[k] else 0
+        total *= nb[k]
+    cdef Tensor h = _empty_list([total], t_float64, pts._storage.device)
+    _fill(h, 0)
+    if total == 0 or n == 0:
+        return h
+    cdef const char *xp = pts._data
+    cdef int64_t sp = pts._stride[0], sd = pts._stride[1]
+    cdef const char *wp = w._data if w is not None else NULL
+    cdef int64_t sw = w._stride[0] if w is not None else 0
+    cdef int err
+    with nogil:
+        err = B.histogramdd(code, xp, n, D, sp, sd, wp, sw, ep, nb, lin, <double *>h._data)
+    if err == -1:
+        raise MemoryError("histogramdd: out of memory")
+    return h if err == 0 else None

@@ -829,7 +829,65 @@ def kron(input, other, *, out=None):
     cdef Py_ssize_t sh[64]
     cdef Py_ssize_t st[64]
     cdef Tensor va, vb, r
-    if n <= 32 and not ((_needs_grad(a) or _needs_grad(b)) and _grad_mode()):
+    cdef bint grad = (_needs_grad(a) or _needs_grad(b)) and _grad_mode()
+    cdef Py_ssize_t la = a._shape[a._ndim - 1] if a._ndim else 1
+    cdef Py_ssize_t lb = b._shape[b._ndim - 1] if b._ndim else 1
+    cdef Py_ssize_t ab_last = la * lb
+    if (n <= 32 and 2 <= lb < 256 and la >= 2 and a._numel * b._numel >= 4096
+            and a._storage.backend == b._storage.backend):
+        # a short last dim of b would make the product's inner loop short.
+        # Instead: a dense copy of a whose last dim has each element repeated
+        # lb times (la * lb long) and one of b whose last dim is repeated la
+        # times; these multiply along rows of la * lb elements, which are
+        # the rows of the result
+        if not grad:
+            for d in range(n - 1):
+                k = d - (n - a._ndim)
+                sh[2 * d] = a._shape[k] if k >= 0 else 1
+                st[2 * d] = a._stride[k] if k >= 0 else 0
+                sh[2 * d + 1] = 1
+                st[2 * d + 1] = 0
+            sh[2 * n - 2] = la
+            st[2 * n - 2] = a._stride[a._ndim - 1]
+            sh[2 * n - 1] = lb
+            st[2 * n - 1] = 0
+            va = _contig(_view_raw(a, a._offset, 2 * n, sh, st), a._dtype)
+            sh[2 * n - 2] = ab_last
+            _contiguous_strides(2 * n - 1, sh, st)
+            va = _view_raw(va, va._offset, 2 * n - 1, sh, st)
+            for d in range(n - 1):
+                k = d - (n - b._ndim)
+                sh[2 * d] = 1
+                st[2 * d] = 0
+                sh[2 * d + 1] = b._shape[k] if k >= 0 else 1
+                st[2 * d + 1] = b._stride[k] if k >= 0 else 0
+            sh[2 * n - 2] = la
+            st[2 * n - 2] = 0
+            sh[2 * n - 1] = lb
+            st[2 * n - 1] = b._stride[b._ndim - 1]
+            vb = _contig(_view_raw(b, b._offset, 2 * n, sh, st), b._dtype)
+            sh[2 * n - 2] = ab_last
+            _contiguous_strides(2 * n - 1, sh, st)
+            vb = _view_raw(vb, vb._offset, 2 * n - 1, sh, st)
+            r = va * vb
+            if _is_contiguous(r):
+                for d in range(n - 1):
+                    sh[d] = r._shape[2 * d] * r._shape[2 * d + 1]
+                sh[n - 1] = ab_last
+                _contiguous_strides(n, sh, st)
+                return _to_out(out, _view_raw(r, r._offset, n, sh, st), "mul", OUT_CAST)
+        else:
+            sa = [1] * (n - a._ndim) + list(a.size())
+            sb = [1] * (n - b._ndim) + list(b.size())
+            ia, ib = [], []
+            for d in range(n - 1):
+                ia += [sa[d], 1]
+                ib += [1, sb[d]]
+            ra = a.reshape(sa + [1]).expand(sa + [lb]).reshape(ia + [ab_last])
+            rb = b.reshape(sb[:-1] + [1, lb]).expand(sb[:-1] + [la, lb]).reshape(ib + [ab_last])
+            r = ra * rb
+            return _to_out(out, r.reshape([sa[d] * sb[d] for d in range(n)]), "mul", OUT_CAST)
+    if n <= 32 and not grad:
         # no history: a viewed as (a0, 1, a1, 1, ..) times b as (1, b0, 1, b1, ..),
         # the dense product viewed as the (a0 b0, a1 b1, ..) result
         for d in range(n):
@@ -925,8 +983,8 @@ def _cross_kernel(Tensor a, Tensor b, int d):
 def _block_diag_raw(list ts, DType dt):
     """The block-diagonal matrix of ts (tensors of at most 2 dims, on one
     device; a 0-d tensor is a 1 x 1 block, a 1-d one a row) in dtype dt,
-    without history: each block copied (and cast) into its place, the rest
-    of its rows zeroed."""
+    without history: the matrix zeroed in one pass, then each block copied
+    (and cast) into its place."""
     cdef Tensor t, res, v
     cdef Py_ssize_t rows = 0, cols = 0, r = 0, c = 0, h, w
     cdef Py_ssize_t sh[2]
@@ -941,6 +999,7 @@ def _block_diag_raw(list ts, DType dt):
         return res
     dst_st[0] = cols
     dst_st[1] = 1
+    _fill(res, 0)
     for x in ts:
         t = <Tensor>x
         if t._ndim == 2:
@@ -950,13 +1009,6 @@ def _block_diag_raw(list ts, DType dt):
             h, w = 1, (t._shape[0] if t._ndim else 1)
             st[0], st[1] = 0, (t._stride[0] if t._ndim else 0)
         if h:
-            # the band of rows [r, r + h): zeros left and right of the block
-            if c:
-                sh[0], sh[1] = h, c
-                _fill(_view_raw(res, res._offset + r * cols, 2, sh, dst_st), 0)
-            if cols - c - w:
-                sh[0], sh[1] = h, cols - c - w
-                _fill(_view_raw(res, res._offset + r * cols + c + w, 2, sh, dst_st), 0)
             if w:
                 sh[0], sh[1] = h, w
                 v = _view_raw(res, res._offset + r * cols + c, 2, sh, dst_st)

@@ -12,6 +12,7 @@ without recording (on detached aliases) and record one node, with the derivative
 entry named after PyTorch's grad_fn."""
 
 from libc.string cimport memcpy
+from libc.stdlib cimport malloc, free
 from libc.stdint cimport int64_t, uint8_t, uint16_t, uint32_t, uint64_t, INT64_MIN
 
 from ctorch._core.dtype cimport *
@@ -94,12 +95,19 @@ cdef list _tensor_list(object tensors, str fname, str argname="tensors"):
 
 # ------------------------------------------------------------------ cat
 
+# the cat member of the backend table (backend.h), under its C name
+cdef extern from "backend.h" nogil:
+    ctypedef struct _cat_table "ct_backend":
+        void (*cat_rows)(char *dst, int64_t dld, const char *const *src, const int64_t *len,
+                         int n, int64_t outer) noexcept nogil
+
+
 cdef Tensor _cat_impl(list ts, int dim_arg, object dim, DType res):
     """Concatenates the tensors along dim in dtype res (no recording). 1-D empty
     tensors are skipped (legacy torch rule). ts is non-empty."""
     cdef list used = [t for t in ts if not ((<Tensor>t)._ndim == 1 and (<Tensor>t)._shape[0] == 0)]
     cdef Tensor first, t
-    cdef int k, d, nd
+    cdef int k, d, nd, j
     for k, x in enumerate(ts):
         if (<Tensor>x)._ndim == 0:
             raise RuntimeError(f"zero-dimensional tensor (at position {k}) cannot be concatenated")
@@ -127,41 +135,42 @@ cdef Tensor _cat_impl(list ts, int dim_arg, object dim, DType res):
     cdef Tensor out = _empty_list(shape, res, _dev(first))
     cdef Py_ssize_t outer = 1, inner = 1, off = 0, isz = res.itemsize
     for j in range(d):
-        outer *= shape[j]
+        outer *= first._shape[j]
     for j in range(d + 1, nd):
-        inner *= shape[j]
+        inner *= first._shape[j]
     cdef Tensor dst
     cdef char *dp
     cdef const char *sp
     cdef int64_t dld, sld, nb
-    cdef Py_ssize_t r0, nr, chunk
+    cdef Py_ssize_t npieces
+    cdef const char **srcs
+    cdef int64_t *lens
     cdef bint plain = outer > 1 and out._storage.device < 0
     for x in used:
         t = <Tensor>x
         if not (t._dtype is res and _is_contiguous(t)) or t._shape[d] * inner * isz < 256:
             plain = False
     dld = total * inner * isz
-    if plain and outer * dld < (1 << 26):
-        # every piece a dense block of rows: the output filled a band of rows
-        # at a time (each input's rows of the band in turn), so that the band
-        # stays in cache while it is written (the copy of a few MiB at most,
-        # which runs on one thread)
-        chunk = max(1, (128 * 1024) // dld)
-        r0 = 0
-        while r0 < outer:
-            nr = min(chunk, outer - r0)
-            off = 0
-            for x in used:
-                t = <Tensor>x
-                sld = t._shape[d] * inner * isz
-                if sld:
-                    dp = out._data + r0 * dld + off * inner * isz
-                    sp = t._data + r0 * sld
-                    with nogil:
-                        out._storage.backend.copy_rows(dp, dld, sp, sld, nr, sld)
-                    _check_device(out)
-                off += t._shape[d]
-            r0 += nr
+    cdef const _cat_table *CB = <const _cat_table *>out._storage.backend
+    if plain and CB.cat_rows != NULL:
+        # every piece a dense block of rows: the rows of the output filled in
+        # one call of the backend's kernel
+        npieces = len(used)
+        srcs = <const char **>malloc(npieces * sizeof(char *))
+        lens = <int64_t *>malloc(npieces * sizeof(int64_t))
+        if srcs == NULL or lens == NULL:
+            free(srcs)
+            free(lens)
+            raise MemoryError()
+        for k in range(npieces):
+            t = <Tensor>used[k]
+            srcs[k] = t._data
+            lens[k] = t._shape[d] * inner * isz
+        dp = out._data
+        with nogil:
+            CB.cat_rows(dp, dld, srcs, lens, <int>npieces, outer)
+        free(srcs)
+        free(lens)
         return out
     for x in used:
         t = <Tensor>x
@@ -206,10 +215,13 @@ def cat(tensors, dim=0, *, out=None):
     cdef Tensor r = _cat_impl(ts, 0, dim, res)
     if out is not None:
         return _to_out(out, r, "cat")
-    if _grad_mode() and _builtins.any(_needs_grad(t) for t in ts):
-        d = _wrap_dim(dim, r._ndim) if r._ndim else 0
-        sizes = tuple(tuple(t.size()) for t in ts)
-        record("cat", r, tuple(ts), (d, sizes))
+    if _grad_mode():
+        for t in ts:
+            if _needs_grad(t):
+                d = _wrap_dim(dim, r._ndim) if r._ndim else 0
+                sizes = tuple(tuple(x.size()) for x in ts)
+                record("cat", r, tuple(ts), (d, sizes))
+                break
     return r
 
 
