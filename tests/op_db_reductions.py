@@ -252,9 +252,11 @@ OPS = [
         tol={"float16": (1e-2, 1e-2)}),
     ReductionInfo(
         "softmax", lambda x, **kw: x.softmax(**kw), lambda a, dim: _softmax_ref(a, dim), FLOATS,
-        [(S2, {"dim": 1}), (S2, {"dim": 0}), (S3, {"dim": -2}), ((), {"dim": 0}), ((0, 3), {"dim": 1})],
+        [(S2, {"dim": 1}), (S2, {"dim": 0}), (S3, {"dim": -2}), ((), {"dim": 0}), ((0, 3), {"dim": 1}),
+         ((5, 37), {"dim": 1}), ((2, 19, 70), {"dim": 1}), ((0, 3, 20), {"dim": 1})],
         refused=BOOL + INTS, refused_exc=NotImplementedError, differentiable=True,
-        grad_samples=[(S2, {"dim": 1}), (S3, {"dim": 0})], tol={"float16": (1e-2, 1e-3)},
+        grad_samples=[(S2, {"dim": 1}), (S3, {"dim": 0}), ((3, 21), {"dim": 1}), ((2, 17, 3), {"dim": 1})],
+        tol={"float16": (1e-2, 1e-3)},
         errors=[(lambda m: m.ones(2, 3).softmax(2), IndexError, "Dimension out of range"),
                 (lambda m: m.ones(2, 3).softmax(), TypeError, "dim")]),
     ReductionInfo(
@@ -263,8 +265,10 @@ OPS = [
     ReductionInfo(
         "log_softmax", lambda x, **kw: __import__("ctorch").log_softmax(x, **kw),
         lambda a, dim: _softmax_ref(a, dim, log=True), FLOATS,
-        [(S2, {"dim": 1}), (S3, {"dim": 0}), ((), {"dim": 0})], refused=BOOL + INTS,
-        refused_exc=NotImplementedError, differentiable=True, grad_samples=[(S3, {"dim": -1})],
+        [(S2, {"dim": 1}), (S3, {"dim": 0}), ((), {"dim": 0}), ((4, 40), {"dim": 1}),
+         ((30, 2, 20), {"dim": 0})], refused=BOOL + INTS,
+        refused_exc=NotImplementedError, differentiable=True,
+        grad_samples=[(S3, {"dim": -1}), ((3, 18), {"dim": 1}), ((17, 2, 3), {"dim": 0})],
         tol={"float16": (1e-2, 1e-2)}),
     ReductionInfo(
         "cumsum", lambda x, **kw: x.cumsum(**kw), _cum_ref(np.cumsum), ALL,

@@ -314,3 +314,140 @@ def test_keyword_forms(name, call, positional):
 def test_keyword_form_errors(name, call, exc, frag):
     with pytest.raises(exc, match=re.escape(frag)):
         call(torch, torch.ones(3, 4))
+
+
+def _softmax_np(a, dim, log):
+    a64 = a.astype(np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        m = a64.max(axis=dim, keepdims=True)
+        m = np.where(m == -np.inf, 0, m)
+        s = np.exp(a64 - m).sum(axis=dim, keepdims=True)
+        return (a64 - m) - np.log(s) if log else np.exp(a64 - m) / s
+
+
+# rows shorter than, equal to and past one block of 16 (the last block
+# overlapping the one before), groups of rows past 16, and middle dims with
+# one and several column blocks of 64
+@pytest.mark.parametrize("shape,dim", [
+    ((5, 1), 1), ((3, 15), 1), ((4, 16), 1), ((19, 17), 1), ((3, 31), -1), ((2, 33), 1),
+    ((33, 100), 1), ((2, 1000), 1), ((100, 40), 0), ((3, 7, 2), 1), ((2, 9, 70), 1),
+    ((3, 20, 130), 1), ((2, 3, 17, 5), 1), ((300, 3), 0)])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("log", [False, True])
+def test_softmax_row_and_column_kernels_against_numpy(shape, dim, dtype, log):
+    rng = np.random.default_rng(zlib.crc32(repr((shape, dim, dtype)).encode()))
+    a = (rng.standard_normal(shape) * 4).astype(dtype)
+    t = torch.from_numpy(a)
+    got = (t.log_softmax(dim) if log else t.softmax(dim)).numpy()
+    tol = 2e-6 if dtype == "float32" else 1e-13
+    np.testing.assert_allclose(got, _softmax_np(a, dim, log), rtol=tol, atol=tol)
+    # the same values through a transposed (non-contiguous) view
+    if a.ndim >= 2:
+        tt = torch.from_numpy(np.ascontiguousarray(np.swapaxes(a, 0, -1))).transpose(0, -1)
+        got = (tt.log_softmax(dim) if log else tt.softmax(dim)).numpy()
+        np.testing.assert_allclose(got, _softmax_np(a, dim, log), rtol=tol, atol=tol)
+
+
+@pytest.mark.parametrize("n", [16, 17, 40, 100])
+@pytest.mark.parametrize("dim", [0, 1])
+def test_softmax_special_rows_in_long_rows_and_columns(n, dim):
+    # -inf rows (NaN, as 0/0), +inf (NaN), NaN (NaN), exp underflowing to 0
+    # and denormals, with each special value placed first, in the middle and in
+    # the overlapped last block
+    inf, nan = float("inf"), float("nan")
+    rows = []
+    for pos in (0, n // 2, n - 1):
+        for v in (inf, nan, -inf, -200.0, -95.0, 80.0):
+            r = np.linspace(-3, 3, n).astype(np.float32)
+            r[pos] = v
+            rows.append(r)
+    rows.append(np.full(n, -inf, np.float32))
+    rows.append(np.array([-inf] * (n - 1) + [2.0], np.float32))
+    a = np.stack(rows)
+    if dim == 0:
+        a = np.ascontiguousarray(np.repeat(a.T, 3, axis=1))
+    t = torch.from_numpy(a)
+    for log in (False, True):
+        got = (t.log_softmax(dim) if log else t.softmax(dim)).numpy()
+        ref = _softmax_np(a, dim, log)
+        np.testing.assert_array_equal(np.isnan(got), np.isnan(ref))
+        np.testing.assert_allclose(got, ref, rtol=2e-6, atol=1e-37)
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+@pytest.mark.parametrize("dim", [0, 1])
+def test_softmax_half_inputs_in_float32(dtype, dim):
+    rng = np.random.default_rng(3)
+    a = rng.standard_normal((40, 37)).astype(np.float32)
+    t = torch.from_numpy(a).to(tdt(dtype))
+    a = t.float().numpy()
+    for log in (False, True):
+        r = t.log_softmax(dim) if log else t.softmax(dim)
+        assert r.dtype == tdt(dtype)
+        np.testing.assert_allclose(r.float().numpy(), _softmax_np(a, dim, log), rtol=2e-2, atol=2e-2)
+        r = t.log_softmax(dim, dtype=torch.float32) if log else t.softmax(dim, dtype=torch.float32)
+        assert r.dtype == torch.float32
+        np.testing.assert_allclose(r.numpy(), _softmax_np(a, dim, log), rtol=2e-6, atol=2e-6)
+
+
+@pytest.mark.parametrize("shape,dim", [((7, 3), 1), ((6, 37), 1), ((20, 100), -1), ((40, 6), 0),
+                                       ((2, 33, 70), 1), ((3, 5, 4), 2)])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("log", [False, True])
+def test_softmax_backward_fused_against_numpy(shape, dim, dtype, log):
+    rng = np.random.default_rng(zlib.crc32(repr((shape, dim, dtype, log)).encode()))
+    a = rng.standard_normal(shape).astype(dtype)
+    w = rng.standard_normal(shape).astype(dtype)
+    x = torch.from_numpy(a.copy()).requires_grad_()
+    y = x.log_softmax(dim) if log else x.softmax(dim)
+    (y * torch.from_numpy(w)).sum().backward()
+    yr = _softmax_np(a, dim, log)
+    if log:
+        ref = w - np.exp(yr) * w.sum(axis=dim, keepdims=True)
+    else:
+        ref = yr * (w - (w * yr).sum(axis=dim, keepdims=True))
+    tol = 2e-6 if dtype == "float32" else 1e-13
+    np.testing.assert_allclose(x.grad.numpy(), ref, rtol=tol, atol=tol)
+    # a gradient with zero strides (sum's), and one through a transposed view
+    x.grad = None
+    y = x.log_softmax(dim) if log else x.softmax(dim)
+    y.sum().backward()
+    ones = np.ones(shape)
+    ref = ones - np.exp(yr) * ones.sum(axis=dim, keepdims=True) if log else np.zeros(shape)
+    np.testing.assert_allclose(x.grad.numpy(), ref, rtol=tol, atol=tol)
+    if len(shape) >= 2:
+        x.grad = None
+        g = torch.from_numpy(np.ascontiguousarray(w.T)).permute(*range(len(shape) - 1, -1, -1))
+        y = x.log_softmax(dim) if log else x.softmax(dim)
+        y.backward(g)
+        ref = w - np.exp(yr) * w.sum(axis=dim, keepdims=True) if log else \
+            yr * (w - (w * yr).sum(axis=dim, keepdims=True))
+        np.testing.assert_allclose(x.grad.numpy(), ref, rtol=tol, atol=tol)
+
+
+def test_softmax_gradgradcheck_long_rows_and_middle_dim():
+    x = torch.randn(3, 20, dtype=torch.float64, requires_grad=True)
+    assert torch.autograd.gradgradcheck(lambda x: x.log_softmax(1), (x,))
+    x = torch.randn(2, 17, 3, dtype=torch.float64, requires_grad=True)
+    assert torch.autograd.gradgradcheck(lambda x: x.softmax(1), (x,))
+
+
+def test_cross_entropy_backward_against_numpy():
+    rng = np.random.default_rng(4)
+    a = rng.standard_normal((50, 37)).astype(np.float32)
+    tg = rng.integers(0, 37, size=50)
+    x = torch.from_numpy(a.copy()).requires_grad_()
+    loss = torch.nn.functional.cross_entropy(x, torch.from_numpy(tg))
+    loss.backward()
+    p = _softmax_np(a, 1, False)
+    np.testing.assert_allclose(loss.item(), -np.log(p[np.arange(50), tg]).mean(), rtol=1e-6)
+    ref = p.copy()
+    ref[np.arange(50), tg] -= 1
+    np.testing.assert_allclose(x.grad.numpy(), ref / 50, rtol=1e-5, atol=1e-7)
+
+
+def test_softmax_over_empty_and_of_empty_dims():
+    for shape, dim in (((3, 0, 4), 1), ((0, 3, 20), 1), ((2, 3, 0), 1), ((4, 0), 1)):
+        for fn in (torch.softmax, torch.log_softmax):
+            r = fn(torch.zeros(shape), dim)
+            assert tuple(r.shape) == shape and r.dtype == torch.float32

@@ -326,6 +326,11 @@ typedef struct ct_backend {
     /* cat of dense pieces along a dim, all rows in one call (shape.h); NULL
      * where a device has none (cat then copies piece by piece) */
     ct_cat_rows_fn cat_rows;
+    /* softmax / log_softmax along a middle dim and their backward, dense
+     * (reduce.h, ct_softmax_dim); NULL where a device has none (the ops then
+     * go through the rows layout and compose other ops) */
+    int (*softmax_dim)(int op, int dtype, const void *a, const void *b, int64_t outer,
+                       int64_t len, int64_t inner, void *out);
 } ct_backend;
 
 /* the CPU backend (cpu_backend.c) */

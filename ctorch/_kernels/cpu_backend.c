@@ -701,4 +701,6 @@ const ct_backend ct_cpu_backend = {
     .special_igamma = ct_special_igamma,
     .histogramdd = ct_histogramdd,
     .cat_rows = ct_cat_rows,
+    /* ---- softmax along a middle dim, softmax backward */
+    .softmax_dim = ct_softmax_dim,
 };

@@ -778,9 +778,117 @@ ct_cum_fn ct_cum_loops[CT_NDTYPES] = {
 /* always inlined (fastmath.h says why): the simd loops below need the body */
 CT_FM_INLINE float ct_smexp_f32(float v) { return ct_expf(v); }
 CT_FM_INLINE double ct_smexp_f64(double v) { return exp(v); }
+/* exp(v) for v = x - max <= 0 (or NaN) where it only adds to a sum that is
+ * at least 1 (the max's own term): below -80 (exp(v) < 2e-35) v is raised to
+ * -80, a change far under the sum's last bit, and the rest is in
+ * ct_expf_small's range. An all -inf row, whose sum would then not be 0, is
+ * the caller's to handle. */
+CT_FM_INLINE float ct_smexp_sum_f32(float v) { return ct_expf_small(v < -80.0f ? -80.0f : v); }
+CT_FM_INLINE double ct_smexp_sum_f64(double v) { return exp(v); }
+
+/* Rows of 16 or more: every pass runs whole blocks of 16, the last block
+ * placed at len - 16 so that it overlaps the one before. The overlap is
+ * harmless for the max and for values written twice (the same value), and
+ * is masked off where it would count twice (the sums, softmax's scaling).
+ * No separate NaN test: a NaN anywhere (or an inf max) makes the sum NaN,
+ * and every output with it; an all -inf row gives sum 0 and NaN outputs. */
+#define CT_SOFTMAX_LONG(S, T, LOG)                                                \
+/* acc[0..16) added as a tree (halves, quarters, ...) */                          \
+CT_FM_INLINE T ct_sm_hsum16_##S(const T *acc) {                                   \
+    T h[8], q[4];                                                                 \
+    for (int k = 0; k < 8; k++) h[k] = acc[k] + acc[k + 8];                       \
+    for (int k = 0; k < 4; k++) q[k] = h[k] + h[k + 4];                           \
+    return (q[0] + q[2]) + (q[1] + q[3]);                                         \
+}                                                                                 \
+/* the row's max (or a NaN of it) */                                              \
+CT_FM_INLINE T ct_sm_max_##S(const T *x, int64_t len) {                           \
+    int64_t last = len - 16;                                                      \
+    T mx[16], h[8], q[4];                                                         \
+    for (int k = 0; k < 16; k++) mx[k] = x[k];                                    \
+    for (int64_t i = 16; i <= last; i += 16) {                                    \
+        _Pragma("omp simd")                                                       \
+        for (int k = 0; k < 16; k++) mx[k] = x[i + k] > mx[k] ? x[i + k] : mx[k]; \
+    }                                                                             \
+    _Pragma("omp simd")                                                           \
+    for (int k = 0; k < 16; k++) mx[k] = x[last + k] > mx[k] ? x[last + k] : mx[k]; \
+    for (int k = 0; k < 8; k++) h[k] = mx[k + 8] > mx[k] ? mx[k + 8] : mx[k];     \
+    for (int k = 0; k < 4; k++) q[k] = h[k + 4] > h[k] ? h[k + 4] : h[k];         \
+    T a = q[1] > q[0] ? q[1] : q[0], b = q[3] > q[2] ? q[3] : q[2];               \
+    return b > a ? b : a;                                                         \
+}                                                                                 \
+/* sum of exp(x - m); softmax (store) writes the exps to o as well */             \
+CT_FM_INLINE T ct_sm_sumexp_##S(const T *x, int64_t len, T m, int store, T *o) {  \
+    int64_t last = len - 16, rem = len & 15, i;                                   \
+    /* lanes below `from` of the last block were counted by the block before */   \
+    int from = 16 - (int)rem;                                                     \
+    T acc[16];                                                                    \
+    for (int k = 0; k < 16; k++) acc[k] = 0;                                      \
+    if (!store) {                                                                 \
+        for (i = 0; i <= last; i += 16) {                                         \
+            _Pragma("omp simd")                                                   \
+            for (int k = 0; k < 16; k++) acc[k] += ct_smexp_sum_##S(x[i + k] - m);    \
+        }                                                                         \
+        if (rem) {                                                                \
+            _Pragma("omp simd")                                                   \
+            for (int k = 0; k < 16; k++) {                                        \
+                T e = ct_smexp_sum_##S(x[last + k] - m);                          \
+                acc[k] += k >= from ? e : 0;                                      \
+            }                                                                     \
+        }                                                                         \
+    } else {                                                                      \
+        for (i = 0; i <= last; i += 16) {                                         \
+            _Pragma("omp simd")                                                   \
+            for (int k = 0; k < 16; k++) {                                        \
+                T e = ct_smexp_##S(x[i + k] - m);                                 \
+                o[i + k] = e;                                                     \
+                acc[k] += e;                                                      \
+            }                                                                     \
+        }                                                                         \
+        if (rem) {                                                                \
+            _Pragma("omp simd")                                                   \
+            for (int k = 0; k < 16; k++) {                                        \
+                T e = ct_smexp_##S(x[last + k] - m);                              \
+                o[last + k] = e;                                                  \
+                acc[k] += k >= from ? e : 0;                                      \
+            }                                                                     \
+        }                                                                         \
+    }                                                                             \
+    return ct_sm_hsum16_##S(acc);                                                 \
+}                                                                                 \
+/* log_softmax's output (x - m) - ls, ls = log(sum): (x - m) - ls, not       */   \
+/* x - (m + ls): m + ls rounds to m's precision, which costs                 */   \
+/* log_softmax([1000, 1000]) 4e-5 in float32                                 */   \
+CT_FM_INLINE void ct_sm_logout_##S(const T *x, int64_t len, T m, T ls, T *o) {    \
+    int64_t last = len - 16, i;                                                   \
+    for (i = 0; i <= last; i += 16) {                                             \
+        _Pragma("omp simd")                                                       \
+        for (int k = 0; k < 16; k++) o[i + k] = (x[i + k] - m) - ls;              \
+    }                                                                             \
+    if (len & 15) {                                                               \
+        _Pragma("omp simd")                                                       \
+        for (int k = 0; k < 16; k++) o[last + k] = (x[last + k] - m) - ls;        \
+    }                                                                             \
+}                                                                                 \
+/* softmax's output: the stored exps times inv = 1 / sum */                       \
+CT_FM_INLINE void ct_sm_scale_##S(int64_t len, T inv, T *o) {                     \
+    int64_t last = len - 16, rem = len & 15, i;                                   \
+    int from = 16 - (int)rem;                                                     \
+    for (i = 0; i <= last; i += 16) {                                             \
+        _Pragma("omp simd")                                                       \
+        for (int k = 0; k < 16; k++) o[i + k] *= inv;                             \
+    }                                                                             \
+    if (rem) {                                                                    \
+        _Pragma("omp simd")                                                       \
+        for (int k = 0; k < 16; k++) {                                            \
+            T v = o[last + k];                                                    \
+            o[last + k] = k >= from ? v * inv : v;                                \
+        }                                                                         \
+    }                                                                             \
+}
 
 #define CT_SOFTMAX(S, T, LOG)                                                     \
-CT_MULTIVERSION static void ct_softmax_one_##S(const T *x, int64_t len, int is_log, T *o) { \
+/* rows shorter than 16: one padded block */                                    \
+CT_MULTIVERSION static void ct_softmax_short_##S(const T *x, int64_t len, int is_log, T *o) { \
     int nan = 0;                                                                  \
     T m = ct_minmax_val_##S(x, len, 1, &nan);                                     \
     if (nan) { for (int64_t i = 0; i < len; i++) o[i] = NAN; return; }            \
@@ -822,16 +930,242 @@ CT_MULTIVERSION static void ct_softmax_one_##S(const T *x, int64_t len, int is_l
         for (int64_t i = 0; i < len; i++) o[i] *= inv;                            \
     }                                                                             \
 }                                                                                 \
+/* rows of 16 or more in groups of 16: the maxes and sums of a group, then */   \
+/* their logs (or reciprocals) as one vector, then the outputs, so that the */    \
+/* rows' serial steps (the lanes' adds, the log) overlap                    */    \
+CT_MULTIVERSION static void ct_softmax_block_##S(const T *x, int64_t rows, int64_t len, \
+                                                int64_t ld, int is_log, T *out) { \
+    for (int64_t r0 = 0; r0 < rows; r0 += 16) {                                   \
+        int n = rows - r0 < 16 ? (int)(rows - r0) : 16;                           \
+        const T *p = x + r0 * ld;                                                 \
+        T *q = out + r0 * len;                                                    \
+        T m[16], s[16];                                                           \
+        for (int j = 0; j < 16; j++) s[j] = 1;                                    \
+        for (int j = 0; j < n; j++) {                                             \
+            T mj = ct_sm_max_##S(p + j * ld, len);                                \
+            /* an all -inf row: x - 0 is -inf, and the outputs NaN */             \
+            m[j] = mj == -INFINITY ? 0 : mj;                                      \
+            s[j] = ct_sm_sumexp_##S(p + j * ld, len, m[j], !is_log, q + j * len); \
+            if (mj == -INFINITY) s[j] = NAN;                                      \
+        }                                                                         \
+        if (is_log) {                                                             \
+            _Pragma("omp simd")                                                   \
+            for (int j = 0; j < 16; j++) s[j] = LOG(s[j]);                        \
+            for (int j = 0; j < n; j++) ct_sm_logout_##S(p + j * ld, len, m[j], s[j], q + j * len); \
+        } else {                                                                  \
+            _Pragma("omp simd")                                                   \
+            for (int j = 0; j < 16; j++) s[j] = (T)1 / s[j];                      \
+            for (int j = 0; j < n; j++) ct_sm_scale_##S(len, s[j], q + j * len);  \
+        }                                                                         \
+    }                                                                             \
+}                                                                                 \
 void ct_softmax_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld,       \
                          int is_log, T *out) {                                    \
     int nt = ct_get_num_threads();                                                \
     int64_t rc = len >= CT_PAR_MIN ? 1 : CT_PAR_MIN / (len ? len : 1);            \
-    _Pragma("omp parallel for num_threads(nt) schedule(dynamic, rc) if(nt > 1 && rows > 1 && rows * len >= CT_PAR_MIN)") \
-    for (int64_t r = 0; r < rows; r++) ct_softmax_one_##S(x + r * ld, len, is_log, out + r * len); \
+    if (len < 16) {                                                               \
+        _Pragma("omp parallel for num_threads(nt) schedule(dynamic, rc) if(nt > 1 && rows > 1 && rows * len >= CT_PAR_MIN)") \
+        for (int64_t r = 0; r < rows; r++)                                        \
+            ct_softmax_short_##S(x + r * ld, len, is_log, out + r * len);         \
+        return;                                                                   \
+    }                                                                             \
+    int64_t nc = (rows + rc - 1) / rc;                                            \
+    _Pragma("omp parallel for num_threads(nt) schedule(dynamic, 1) if(nt > 1 && nc > 1)") \
+    for (int64_t c = 0; c < nc; c++) {                                            \
+        int64_t r0 = c * rc, n = rows - r0 < rc ? rows - r0 : rc;                 \
+        ct_softmax_block_##S(x + r0 * ld, n, len, ld, is_log, out + r0 * len);    \
+    }                                                                             \
 }
 
+CT_SOFTMAX_LONG(f32, float, ct_logf)
+CT_SOFTMAX_LONG(f64, double, log)
 CT_SOFTMAX(f32, float, ct_logf)
 CT_SOFTMAX(f64, double, log)
+
+/* Along a middle dim (outer x len x inner, dense): a block of at most
+ * CT_SMC_W neighbouring columns of one outer slab at a time, each pass a row
+ * of the block after another. Column sums add CT_SMC_RUN rows at a time
+ * into running totals (the error grows with len / CT_SMC_RUN + CT_SMC_RUN,
+ * not len). */
+#define CT_SMC_W 64
+#define CT_SMC_RUN 256
+#define CT_SOFTMAX_COLS(S, T, LOG)                                                \
+CT_MULTIVERSION static void ct_softmax_cols_##S(const T *x, int64_t len, int64_t inner, \
+                                                int64_t w, int is_log, T *o) {    \
+    T m[CT_SMC_W], s[CT_SMC_W], t[CT_SMC_W];                                      \
+    for (int64_t j = 0; j < w; j++) { m[j] = x[j]; s[j] = 0; }                   \
+    for (int64_t l = 1; l < len; l++) {                                           \
+        const T *p = x + l * inner;                                               \
+        _Pragma("omp simd")                                                       \
+        for (int64_t j = 0; j < w; j++) m[j] = p[j] > m[j] ? p[j] : m[j];         \
+    }                                                                             \
+    for (int64_t j = 0; j < w; j++) m[j] = m[j] == -INFINITY ? 0 : m[j];          \
+    for (int64_t l0 = 0; l0 < len; l0 += CT_SMC_RUN) {                            \
+        int64_t l1 = len - l0 < CT_SMC_RUN ? len : l0 + CT_SMC_RUN;               \
+        for (int64_t j = 0; j < w; j++) t[j] = 0;                                 \
+        for (int64_t l = l0; l < l1; l++) {                                       \
+            const T *p = x + l * inner;                                           \
+            T *q = o + l * inner;                                                 \
+            if (is_log) {                                                         \
+                _Pragma("omp simd")                                               \
+                for (int64_t j = 0; j < w; j++) t[j] += ct_smexp_##S(p[j] - m[j]); \
+            } else {                                                              \
+                _Pragma("omp simd")                                               \
+                for (int64_t j = 0; j < w; j++) {                                 \
+                    T e = ct_smexp_##S(p[j] - m[j]);                              \
+                    q[j] = e;                                                     \
+                    t[j] += e;                                                    \
+                }                                                                 \
+            }                                                                     \
+        }                                                                         \
+        for (int64_t j = 0; j < w; j++) s[j] += t[j];                             \
+    }                                                                             \
+    if (is_log) {                                                                 \
+        for (int64_t j = 0; j < w; j++) s[j] = LOG(s[j]);                         \
+        for (int64_t l = 0; l < len; l++) {                                       \
+            const T *p = x + l * inner;                                           \
+            T *q = o + l * inner;                                                 \
+            _Pragma("omp simd")                                                   \
+            for (int64_t j = 0; j < w; j++) q[j] = (p[j] - m[j]) - s[j];          \
+        }                                                                         \
+    } else {                                                                      \
+        for (int64_t j = 0; j < w; j++) s[j] = (T)1 / s[j];                       \
+        for (int64_t l = 0; l < len; l++) {                                       \
+            T *q = o + l * inner;                                                 \
+            _Pragma("omp simd")                                                   \
+            for (int64_t j = 0; j < w; j++) q[j] *= s[j];                         \
+        }                                                                         \
+    }                                                                             \
+}
+
+/* Backward, from the output y and its gradient g: softmax's y (g - sum(g y)),
+ * log_softmax's g - exp(y) sum(g), the sums along the dim; rows (inner 1) in
+ * whole blocks of 16 as the forward rows, else column blocks as above. */
+#define CT_SOFTMAX_BWD(S, T)                                                      \
+CT_MULTIVERSION static void ct_softmax_bwd_rows_##S(const T *g, const T *y, int64_t rows, \
+                                                    int64_t len, int is_log, T *dx) { \
+    for (int64_t r = 0; r < rows; r++, g += len, y += len, dx += len) {            \
+        T sum;                                                                    \
+        if (len < 16) {                                                           \
+            sum = 0;                                                              \
+            for (int64_t i = 0; i < len; i++) sum += is_log ? g[i] : g[i] * y[i]; \
+            if (is_log) { for (int64_t i = 0; i < len; i++) dx[i] = g[i] - ct_smexp_##S(y[i]) * sum; } \
+            else { for (int64_t i = 0; i < len; i++) dx[i] = y[i] * (g[i] - sum); } \
+            continue;                                                             \
+        }                                                                         \
+        int64_t last = len - 16, rem = len & 15, i;                               \
+        int from = rem ? 16 - (int)rem : 16;                                      \
+        T acc[16];                                                                \
+        for (int k = 0; k < 16; k++) acc[k] = 0;                                  \
+        if (is_log) {                                                             \
+            for (i = 0; i <= last; i += 16) {                                     \
+                _Pragma("omp simd")                                               \
+                for (int k = 0; k < 16; k++) acc[k] += g[i + k];                  \
+            }                                                                     \
+            _Pragma("omp simd")                                                   \
+            for (int k = 0; k < 16; k++) acc[k] += k >= from ? g[last + k] : 0;   \
+            sum = ct_sm_hsum16_##S(acc);                                          \
+            for (i = 0; i <= last; i += 16) {                                     \
+                _Pragma("omp simd")                                               \
+                for (int k = 0; k < 16; k++) dx[i + k] = g[i + k] - ct_smexp_##S(y[i + k]) * sum; \
+            }                                                                     \
+            _Pragma("omp simd")                                                   \
+            for (int k = 0; k < 16; k++) dx[last + k] = g[last + k] - ct_smexp_##S(y[last + k]) * sum; \
+        } else {                                                                  \
+            for (i = 0; i <= last; i += 16) {                                     \
+                _Pragma("omp simd")                                               \
+                for (int k = 0; k < 16; k++) acc[k] += g[i + k] * y[i + k];       \
+            }                                                                     \
+            _Pragma("omp simd")                                                   \
+            for (int k = 0; k < 16; k++) acc[k] += k >= from ? g[last + k] * y[last + k] : 0; \
+            sum = ct_sm_hsum16_##S(acc);                                          \
+            for (i = 0; i <= last; i += 16) {                                     \
+                _Pragma("omp simd")                                               \
+                for (int k = 0; k < 16; k++) dx[i + k] = y[i + k] * (g[i + k] - sum); \
+            }                                                                     \
+            _Pragma("omp simd")                                                   \
+            for (int k = 0; k < 16; k++) dx[last + k] = y[last + k] * (g[last + k] - sum); \
+        }                                                                         \
+    }                                                                             \
+}                                                                                 \
+CT_MULTIVERSION static void ct_softmax_bwd_cols_##S(const T *g, const T *y, int64_t len, \
+                                                    int64_t inner, int64_t w, int is_log, T *dx) { \
+    T s[CT_SMC_W], t[CT_SMC_W];                                                   \
+    for (int64_t j = 0; j < w; j++) s[j] = 0;                                     \
+    for (int64_t l0 = 0; l0 < len; l0 += CT_SMC_RUN) {                            \
+        int64_t l1 = len - l0 < CT_SMC_RUN ? len : l0 + CT_SMC_RUN;               \
+        for (int64_t j = 0; j < w; j++) t[j] = 0;                                 \
+        for (int64_t l = l0; l < l1; l++) {                                       \
+            const T *gp = g + l * inner, *yp = y + l * inner;                     \
+            if (is_log) {                                                         \
+                _Pragma("omp simd")                                               \
+                for (int64_t j = 0; j < w; j++) t[j] += gp[j];                    \
+            } else {                                                              \
+                _Pragma("omp simd")                                               \
+                for (int64_t j = 0; j < w; j++) t[j] += gp[j] * yp[j];            \
+            }                                                                     \
+        }                                                                         \
+        for (int64_t j = 0; j < w; j++) s[j] += t[j];                             \
+    }                                                                             \
+    for (int64_t l = 0; l < len; l++) {                                           \
+        const T *gp = g + l * inner, *yp = y + l * inner;                         \
+        T *q = dx + l * inner;                                                    \
+        if (is_log) {                                                             \
+            _Pragma("omp simd")                                                   \
+            for (int64_t j = 0; j < w; j++) q[j] = gp[j] - ct_smexp_##S(yp[j]) * s[j]; \
+        } else {                                                                  \
+            _Pragma("omp simd")                                                   \
+            for (int64_t j = 0; j < w; j++) q[j] = yp[j] * (gp[j] - s[j]);        \
+        }                                                                         \
+    }                                                                             \
+}                                                                                 \
+static void ct_softmax_dim_##S(int op, const T *a, const T *b, int64_t outer, int64_t len, \
+                               int64_t inner, T *out) {                           \
+    int nt = ct_get_num_threads(), is_log = op & 1;                               \
+    if (inner == 1 && op >= 2) {                                                  \
+        int64_t rc = len >= CT_PAR_MIN ? 1 : CT_PAR_MIN / len;                    \
+        int64_t nc = (outer + rc - 1) / rc;                                       \
+        _Pragma("omp parallel for num_threads(nt) schedule(dynamic, 1) if(nt > 1 && nc > 1)") \
+        for (int64_t c = 0; c < nc; c++) {                                        \
+            int64_t r0 = c * rc, n = outer - r0 < rc ? outer - r0 : rc;           \
+            ct_softmax_bwd_rows_##S(a + r0 * len, b + r0 * len, n, len, is_log, out + r0 * len); \
+        }                                                                         \
+        return;                                                                   \
+    }                                                                             \
+    if (inner == 1) {                                                             \
+        ct_softmax_rows_##S(a, outer, len, len, is_log, out);                     \
+        return;                                                                   \
+    }                                                                             \
+    int64_t nb = (inner + CT_SMC_W - 1) / CT_SMC_W, tasks = outer * nb;           \
+    _Pragma("omp parallel for num_threads(nt) schedule(dynamic, 1) if(nt > 1 && tasks > 1 && outer * len * inner >= CT_PAR_MIN)") \
+    for (int64_t k = 0; k < tasks; k++) {                                         \
+        int64_t ob = k / nb, j0 = (k % nb) * CT_SMC_W;                            \
+        int64_t w = inner - j0 < CT_SMC_W ? inner - j0 : CT_SMC_W;                \
+        int64_t off = ob * len * inner + j0;                                      \
+        if (op >= 2)                                                              \
+            ct_softmax_bwd_cols_##S(a + off, b + off, len, inner, w, is_log, out + off); \
+        else                                                                      \
+            ct_softmax_cols_##S(a + off, len, inner, w, is_log, out + off);       \
+    }                                                                             \
+}
+
+CT_SOFTMAX_COLS(f32, float, ct_logf)
+CT_SOFTMAX_COLS(f64, double, log)
+CT_SOFTMAX_BWD(f32, float)
+CT_SOFTMAX_BWD(f64, double)
+
+int ct_softmax_dim(int op, int dtype, const void *a, const void *b, int64_t outer, int64_t len,
+                   int64_t inner, void *out)
+{
+    if (dtype != CT_FLOAT32 && dtype != CT_FLOAT64) return -1;
+    if (op < 0 || op > 3) return -1;
+    if (outer <= 0 || len <= 0 || inner <= 0) return 0;
+    if (dtype == CT_FLOAT32)
+        ct_softmax_dim_f32(op, (const float *)a, (const float *)b, outer, len, inner, (float *)out);
+    else
+        ct_softmax_dim_f64(op, (const double *)a, (const double *)b, outer, len, inner, (double *)out);
+    return 0;
+}
 
 ct_softmax_fn ct_softmax_loops[CT_NDTYPES] = {
     NULL, NULL, NULL, NULL, NULL, NULL, NULL,

@@ -66,6 +66,13 @@ extern ct_cum_fn ct_cum_loops[CT_NDTYPES];
 /* softmax (is_log 0) or log_softmax along rows: float32, float64 */
 typedef void (*ct_softmax_fn)(const void *x, int64_t rows, int64_t len, int64_t ld, int is_log, void *out);
 extern ct_softmax_fn ct_softmax_loops[CT_NDTYPES];
+/* softmax and log_softmax along the middle dim of a dense outer x len x inner
+ * block (float32, float64), and their backward: op 0 softmax, 1 log_softmax
+ * (a the input, b unused), 2 softmax backward, 3 log_softmax backward (a the
+ * output's gradient, b the output); out dense, of the same shape. -1 for
+ * another op or dtype. */
+int ct_softmax_dim(int op, int dtype, const void *a, const void *b, int64_t outer, int64_t len,
+                   int64_t inner, void *out);
 #define CT_SOFTMAX_DECL(S, T)                                                     \
     void ct_softmax_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld,   \
                              int is_log, T *out);

@@ -914,6 +914,8 @@ cdef extern from "backend.h" nogil:
     ctypedef struct ct_cum_inner_table "ct_backend":
         int (*cum_inner)(int dtype, const char *x, int64_t outer, int64_t len, int64_t inner,
                          int is_prod, char *out) noexcept nogil
+        int (*softmax_dim)(int op, int dtype, const void *a, const void *b, int64_t outer,
+                           int64_t len, int64_t inner, void *out) noexcept nogil
 
 
 cdef Tensor _scan(Tensor t, int d, int kind, int is_log_or_prod, DType comp):
@@ -948,6 +950,26 @@ cdef Tensor _scan(Tensor t, int d, int kind, int is_log_or_prod, DType comp):
             if c_rc == -2:
                 raise MemoryError("cumulative scan: out of memory")
             if c_rc == 0:
+                return c_out
+    if (kind == 1 and CB.softmax_dim != NULL and d < t._ndim - 1 and t._numel > 0
+            and (comp is t_float32 or comp is t_float64) and _is_contiguous(t)):
+        # (log_)softmax along a middle dim of a dense tensor runs down the
+        # columns in place of a permuted copy
+        for c_k in range(d):
+            c_outer *= t._shape[c_k]
+        for c_k in range(d + 1, t._ndim):
+            c_inner *= t._shape[c_k]
+        # (narrower columns go faster as rows of a permuted copy)
+        if c_inner >= 16:
+            c_len = t._shape[d]
+            c_out = _empty_list(list(t.size()), comp, t._storage.device)
+            c_sp = t._data
+            c_dp = c_out._data
+            with nogil:
+                c_rc = CB.softmax_dim(is_log_or_prod, c_code, c_sp, NULL, c_outer, c_len, c_inner,
+                                      c_dp)
+            if c_rc == 0:
+                _check_device(t)
                 return c_out
     p, rows, L, ld, perm = _scan_layout(t, d)
     cdef Tensor pp = <Tensor>p
@@ -1017,6 +1039,47 @@ cdef object _softmax(object input, object dim, object dtype, bint is_log):
         r = _cast(r, res)
     record("log_softmax" if is_log else "softmax", r, (t,), (d,))
     return r
+
+
+def _softmax_backward_dense(grad, result, int dim, bint is_log):
+    """The gradient of softmax (is_log 0) or log_softmax along dim from the
+    output's gradient and the output, in one kernel: None where the kernel
+    does not apply (dtypes other than float32/float64, mixed dtypes or
+    shapes, a device without it)."""
+    if not isinstance(grad, Tensor) or not isinstance(result, Tensor):
+        return None
+    cdef Tensor g = <Tensor>grad, y = <Tensor>result
+    cdef DType dt = y._dtype
+    if (g._dtype is not dt or (dt is not t_float32 and dt is not t_float64)
+            or g._storage.device != y._storage.device or g._ndim != y._ndim):
+        return None
+    cdef const ct_cum_inner_table *CB = <const ct_cum_inner_table *>y._storage.backend
+    if CB.softmax_dim == NULL:
+        return None
+    cdef int nd = y._ndim, k, rc
+    cdef int d = _wrap_dim(dim, nd) if nd else 0
+    for k in range(nd):
+        if g._shape[k] != y._shape[k]:
+            return None
+    cdef int64_t outer = 1, inner = 1, L = y._shape[d] if nd else 1
+    for k in range(d):
+        outer *= y._shape[k]
+    for k in range(d + 1, nd):
+        inner *= y._shape[k]
+    g = _contig(g, dt)
+    y = _contig(y, dt)
+    cdef Tensor o = _empty_list(list(y.size()), dt, y._storage.device)
+    cdef const char *gp = g._data
+    cdef const char *yp = y._data
+    cdef char *op = o._data
+    cdef int code = dt._code, kop = 3 if is_log else 2
+    if y._numel > 0:
+        with nogil:
+            rc = CB.softmax_dim(kop, code, gp, yp, outer, L, inner, op)
+        if rc != 0:
+            return None
+        _check_device(y)
+    return o
 
 
 def softmax(input, dim=None, dtype=None, *, _stacklevel=3, axis=None):

@@ -45,6 +45,7 @@ from ctorch._ops.products import matmul, _mH
 from ctorch._ops.views import diagonal
 from ctorch._core.iterator cimport _broadcast_list
 from ctorch._ops import nn as _nn
+from ctorch._ops import reduce as _reduce_ops
 
 
 class _OnFirstUse:
@@ -681,16 +682,28 @@ derivative("cumsum", "CumsumBackward0",
 derivative("cumprod", "CumprodBackward0", {"self": _cumprod_backward}, args=("dim",),
            holomorphic=True)
 def _softmax_backward(grad, result, dim):
-    # result (grad - sum(grad result)) as g - result sum(g), g = grad result:
-    # three passes (the subtraction and its product fused in addcmul)
+    # result (grad - sum(grad result)): one fused kernel, or (under
+    # create_graph, or where the kernel does not apply) as g - result sum(g),
+    # g = grad result, with the subtraction and its product fused in addcmul
+    if not _grad_mode():
+        r = _reduce_ops._softmax_backward_dense(grad, result, dim, False)
+        if r is not None:
+            return r
     g = grad * result
     return g.addcmul(result, g.sum(dim, True), value=-1)
 
 
+def _log_softmax_backward(grad, result, dim):
+    # grad - exp(result) sum(grad)
+    if not _grad_mode():
+        r = _reduce_ops._softmax_backward_dense(grad, result, dim, True)
+        if r is not None:
+            return r
+    return grad.addcmul(result.exp(), grad.sum(dim, True), value=-1)
+
+
 derivative("softmax", "SoftmaxBackward0", {"self": _softmax_backward}, args=("dim",))
-derivative("log_softmax", "LogSoftmaxBackward0",
-           {"self": lambda grad, result, dim: grad.addcmul(result.exp(), grad.sum(dim, True), value=-1)},
-           args=("dim",))
+derivative("log_softmax", "LogSoftmaxBackward0", {"self": _log_softmax_backward}, args=("dim",))
 
 
 # ================================================================== sorting
