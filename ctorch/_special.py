@@ -472,8 +472,9 @@ def _su_tkernel(name):
 
 def _sb_tkernel(name):
     """A tkernel (see _compute) for the special_k.bessel function SB_<name>
-    (Bessel, Airy and K functions of contiguous float32 CPU operands, the K
-    functions of float64 too; False, scipy's ufunc then, for others)."""
+    (Bessel, Airy and K functions and ndtri of contiguous float32 CPU
+    operands, the K functions of float64 too; False, scipy's ufunc then, for
+    others)."""
     k = []
 
     def tkernel(r, x):
@@ -518,13 +519,17 @@ def _xlogy_t(a, b, rdt):
 
 
 def _igamma_t(upper):
-    """P / Q by ctorch's own kernel for float32 CPU operands of one shape,
-    both contiguous (None, scipy's ufunc then, for others); the elements it
-    leaves (outside 0 < a <= 100, 0 <= x, or where its forms lose accuracy)
-    come from the scipy kernel."""
+    """P / Q by ctorch's own kernel for float32 / float64 CPU operands of one
+    shape and dtype, both contiguous (None, scipy's ufunc then, for others);
+    the elements it leaves (outside 0 < a <= 100, 0 <= x, where its forms
+    lose accuracy, and for float64 a > 20 or x near a > 10) come from the
+    scipy kernel. float64 P stays with scipy (its mean error is lower
+    there)."""
     def k(a, x, rdt):
-        if rdt is not _FLOAT or not isinstance(a, Tensor) or not isinstance(x, Tensor) or \
-                a.dtype is not _FLOAT or x.dtype is not _FLOAT or a.shape != x.shape or \
+        if (rdt is not _FLOAT and (rdt is not _DOUBLE or not upper)) or \
+                not isinstance(a, Tensor) or \
+                not isinstance(x, Tensor) or \
+                a.dtype is not rdt or x.dtype is not rdt or a.shape != x.shape or \
                 a.is_cuda or x.is_cuda or not a.is_contiguous() or not x.is_contiguous():
             return None
         from ctorch._ops.special_k import igamma as kern
@@ -538,7 +543,7 @@ def _igamma_t(upper):
             return None
         if n:
             o, f = r.numpy(), flag.numpy().view(bool)
-            sub = _L.np.empty(n, _L.np.float32)
+            sub = _L.np.empty(n, o.dtype)
             (_K_gammaincc if upper else _K_gammainc)(sub, a.numpy()[f], x.numpy()[f])
             o[f] = sub
         return r
@@ -608,9 +613,15 @@ def _mvlgamma_kernel(p):
 
 
 def _mvlgamma_tkernel(p):
-    """mvlgamma by ctorch's own lgamma kernel (contiguous float32; False for
-    other operands): the same sum as _mvlgamma_kernel, in the input's dtype."""
+    """mvlgamma by ctorch's own kernels (False for other operands): for
+    p >= 2 the fused sum of the p lgamma terms, computed in double
+    (contiguous float32 / float64); for p = 1 lgamma's kernel (contiguous
+    float32)."""
     def k(r, x):
+        if p >= 2:
+            from ctorch._ops.special_k import mvlgamma as kern
+            if kern(r, x, p):
+                return True
         if not _lgamma_t(r, x):
             return False
         if p > 1:

@@ -1,12 +1,16 @@
 """torch.fft: discrete Fourier transforms.
 
-The transforms run in pocketfft (scipy.fft, which computes float32 and
-complex64 natively and shares a batch of transforms between threads) on the
-tensors' memory: the input goes in as a numpy view, and the array pocketfft
-returns becomes the result tensor's storage (or is copied into a dense `out=`
-tensor). Long 1-d transforms
-are split in two passes of short ones, shared between threads (a long rfft
-goes through a complex transform of half its length).
+On the CPU, 1-d transforms of rows along the last dim whose length has no
+prime factor above 5 (and the last dim's rows of an n-d transform, whose
+other dims then go through pocketfft in place) run in the backend's own kernels
+(ctorch/_kernels/fft.c, through ctorch._ops.fft_device), in the tensors'
+precision. The other transforms run in pocketfft (scipy.fft's binding,
+which computes float32 and complex64 natively and shares a batch of
+transforms between threads) on the tensors' memory: the input goes in as a
+numpy view, and the result is written into the memory of a new tensor (or
+of a dense `out=` tensor that does not overlap the input). Long 1-d
+transforms are split in two passes of short ones, shared between threads (a
+long rfft goes through a complex transform of half its length).
 
 Three kinds of transform, as in PyTorch: complex-to-complex (FftC2C),
 real-to-complex one-sided (FftR2C) and complex-to-real (FftC2R). Their
@@ -39,10 +43,13 @@ from ctorch._core.dtype import (
 from ctorch._core.tensor import Tensor, _bump_version, from_numpy as _from_numpy
 from ctorch._core.iterator import _same_device_py
 from ctorch._ops.complex import conj as _conj
+from ctorch._ops.fft_device import (
+    c2c_rows as _c2c_rows, r2c_rows as _r2c_rows, c2r_rows as _c2r_rows,
+)
 from ctorch._ops.creation import arange as _arange, empty as _empty, full as _full, zeros as _zeros
 from ctorch._ops.shape import cat as _cat, roll as _roll
 from ctorch.autograd.grad_mode import no_grad as _no_grad
-from ctorch.autograd._node import _record
+from ctorch.autograd._node import _record, is_grad_enabled as _is_grad_enabled
 
 __all__ = ["fft", "ifft", "rfft", "irfft", "fft2", "ifft2", "rfft2", "irfft2", "fftn", "ifftn",
            "rfftn", "irfftn", "hfft", "ihfft", "hfft2", "ihfft2", "hfftn", "ihfftn",
@@ -118,7 +125,11 @@ def _check_n(n):
 
 
 def _dims_1d(x, n, dim, fname):
-    d = _wrap(_int_arg(dim, fname, "dim"), x.dim())
+    ndim = x.dim()
+    if type(dim) is int and -ndim <= dim < ndim:
+        d = dim + ndim if dim < 0 else dim
+    else:
+        d = _wrap(_int_arg(dim, fname, "dim"), ndim)
     if n is not None:
         n = _check_n(_int_arg(n, fname, "n"))
     return d, n
@@ -168,15 +179,16 @@ def _numpy_out(out, shape, dtype):
     return out.detach().numpy()
 
 
-# ------------------------------------------------- long 1-d transforms, in parallel
+# ------------------------------------------------- long 1-d transforms
 #
-# pocketfft runs one transform on one thread. A long one is split the
-# "four-step" way, n = n1 * n2: n2 transforms of length n1 down the columns of
-# x seen as an (n1, n2) matrix, a twiddle factor per element, n1 transforms of
-# length n2 along the rows, written transposed. The short transforms stay in
-# cache, and each step is shared between threads (scipy.fft lets go of the
-# GIL). The twiddle multiply and the transposed write belong to the transform:
-# they run in the same worker, on the block it has just computed.
+# A long transform is split the "four-step" way, n = n1 * n2: n2 transforms
+# of length n1 down the columns of x seen as an (n1, n2) matrix, a twiddle
+# factor per element, n1 transforms of length n2 along the rows, and the
+# matrix read transposed. The short transforms stay in cache, and each pass
+# is shared between threads (pocketfft lets go of the GIL). The matrix is
+# worked on in place in a buffer whose rows are a little longer than n2: with
+# a power-of-two row stride the column pass would read addresses that compete
+# for the same cache sets.
 
 _FOUR_STEP_MIN = 1 << 16
 _TWIDDLES = {}
@@ -205,9 +217,9 @@ def _twiddles(np, n1, n2, forward, scale, dtype):
     return w
 
 
-def _parallel(fn, n):
-    """fn(lo, hi) over [0, n) cut into one piece per thread."""
-    threads = _get_num_threads()
+def _parallel(fn, n, threads):
+    """fn(lo, hi) over [0, n) cut into one piece per thread (numpy lets go
+    of the GIL)."""
     if threads <= 1:
         fn(0, n)
         return
@@ -219,40 +231,42 @@ def _parallel(fn, n):
         f.result()
 
 
-def _four_step(a, forward, norm, dtype):
-    """The c2c transform of contiguous 1-d array a (length n, split by _split)
-    as a new tensor."""
+def _four_step(pp, a, forward, norm, dtype, workers, out=None):
+    """The c2c transform of 1-d complex array a (length n, split by _split)
+    as a new tensor, or written into out (dense, not overlapping a)."""
     import numpy as np
     n = a.shape[0]
     n1, n2 = _split(n)
     scale = {"backward": 1.0 if forward else 1.0 / n, "forward": 1.0 / n if forward else 1.0,
              "ortho": n ** -0.5}[norm]
-    import scipy.fft
-    step = scipy.fft.fft if forward else scipy.fft.ifft
-    plain = "backward" if forward else "forward"      # no scaling inside: it rides on the twiddles
     w = _twiddles(np, n1, n2, forward, scale, str(dtype).rsplit(".", 1)[-1])
-    cols = a.reshape(n1, n2)
-    b = np.empty((n1, n2), dtype=w.dtype)
+    pad = 128 // w.itemsize
+    m = np.empty((n1, n2 + pad), dtype=w.dtype)[:, :n2]
+    src = a.reshape(n1, n2)
 
     def columns(lo, hi):
-        np.multiply(step(cols[:, lo:hi], axis=0, norm=plain), w[:, lo:hi], out=b[:, lo:hi])
-
-    _parallel(columns, n2)
-    res = _empty((n2, n1), dtype=dtype)
-    c = res.numpy()                                   # X[k1 + n1 * k2] = c[k2, k1]
+        # no scaling inside: it rides on the twiddles
+        c = m[:, lo:hi]
+        np.copyto(c, src[:, lo:hi])
+        pp.c2c(c, (0,), forward, 0, c, 1)
+        np.multiply(c, w[:, lo:hi], out=c)
 
     def rows(lo, hi):
-        c[:, lo:hi] = step(b[lo:hi], axis=1, norm=plain).T
+        pp.c2c(m[lo:hi], (1,), forward, 0, m[lo:hi], 1)
 
-    _parallel(rows, n1)
-    return res.view(n)
+    _parallel(columns, n2, workers)
+    _parallel(rows, n1, workers)
+    res = _empty(n, dtype=dtype) if out is None else out
+    with _no_grad():
+        res.view(n2, n1).copy_(_from_numpy(m).t())    # X[k1 + n1 * k2] = m[k1, k2]
+    return res
 
 
-def _rfft_by_half(a, norm, dtype):
-    """rfft of contiguous real a (even length n = 2m, m split by _split): the
-    even and odd samples are the real and imaginary parts of one complex
-    signal of length m, transformed four-step; the spectra of both halves are
-    then separated and combined, X[k] = A[k] Z[k] + B[k] conj(Z[m - k])."""
+def _rfft_by_half(pp, a, norm, dtype, workers):
+    """rfft of real a (even length n = 2m, m split by _split): the even and
+    odd samples are the real and imaginary parts of one complex signal of
+    length m, transformed four-step; the spectra of both halves are then
+    separated and combined, X[k] = A[k] Z[k] + B[k] conj(Z[m - k])."""
     import numpy as np
     n = a.shape[0]
     m = n // 2
@@ -267,8 +281,10 @@ def _rfft_by_half(a, norm, dtype):
             _TWIDDLES.clear()
         _TWIDDLES[key] = ab
     A, B = ab
-    z = _four_step(a.view(np.complex64 if a.dtype == np.float32 else np.complex128), True, "backward",
-                   dtype).numpy()
+    if not a.flags.c_contiguous:
+        a = np.ascontiguousarray(a)
+    z = _four_step(pp, a.view(np.complex64 if a.dtype == np.float32 else np.complex128), True, "backward",
+                   dtype, workers).numpy()
     res = _empty(m + 1, dtype=dtype)
     X = res.numpy()
 
@@ -277,99 +293,257 @@ def _rfft_by_half(a, norm, dtype):
         lo, hi = lo + 1, hi + 1
         X[lo:hi] = A[lo:hi] * z[lo:hi] + B[lo:hi] * np.conj(z[m - hi + 1:m - lo + 1][::-1])
 
-    _parallel(combine, m - 1)
+    _parallel(combine, m - 1, workers)
     X[0] = A[0] * z[0] + B[0] * np.conj(z[0])
     X[m] = A[m] * z[0] + B[m] * np.conj(z[0])
     return res
 
 
-def _compute(name, x, dims, sizes, norm, res_dtype, out):
-    """scipy.fft.<name> (n-d form for several dims) over x's memory, or on a
-    device its kernels (_run_device); the result tensor (out itself when
-    the transform was copied into it)."""
-    shape = list(x.shape)
+def _compute(name, x, dims, sizes, norm, res_dtype, out, conj=False):
+    """The transform `name` (fft, ifft, rfft, irfft) of x over dims, in
+    pocketfft over x's memory, or on a device its kernels (_run_device); the
+    result tensor (out itself when the transform was written into it), the
+    transform lengths and x's sizes along dims.
+    conj (irfft on the CPU only): transform the conjugate of x."""
+    shape = list(x.size())
+    in_sizes = [shape[d] for d in dims]
     kind_c2r = name == "irfft"
-    for k, (d, n) in enumerate(zip(dims, sizes)):
+    last = len(dims) - 1
+    for k, d in enumerate(dims):
+        n = sizes[k]
         if n is not None:
             shape[d] = n
-        elif kind_c2r and k == len(dims) - 1:
+        elif kind_c2r and k == last:
             shape[d] = 2 * (shape[d] - 1)
-    for d in dims:
-        _check_n(shape[d])
-    full = list(shape)
+    n_list = [_check_n(shape[d]) for d in dims]
+    full = shape
     if name == "rfft":
+        full = list(shape)
         full[dims[-1]] = full[dims[-1]] // 2 + 1
-    if x.numel() == 0 or 0 in full:
-        r = _zeros(full, dtype=res_dtype, device=x.device)
-        return r, [shape[d] for d in dims]
-    nbytes = res_dtype.itemsize
+    total = 1
     for n in full:
-        nbytes *= n
-    if nbytes > _sys.maxsize:
+        total *= n
+    if total == 0 or x.numel() == 0:
+        return _zeros(full, dtype=res_dtype, device=x.device), n_list, in_sizes
+    if total * res_dtype.itemsize > _sys.maxsize:
         raise RuntimeError(f"Storage size calculation overflowed with sizes={full}")
     if x.device.type != "cpu":
-        return _run_device(name, x.detach(), dims, [shape[d] for d in dims], norm, res_dtype)
-    import scipy.fft as spfft          # not at import time: `import ctorch` stays light
-    a = x.detach().numpy()
+        r, n_list = _run_device(name, x.detach(), dims, n_list, norm, res_dtype)
+        return r, n_list, in_sizes
+    if len(dims) == 1 and dims[0] == len(shape) - 1:
+        # short dense rows: the CPU backend's own transforms
+        n = n_list[0]
+        if name == "fft" or name == "ifft":
+            if (n == in_sizes[0] and x.dtype is res_dtype
+                    and norm == ("backward" if name == "fft" else "forward")
+                    and _short_rows(n, total // n) and x.is_contiguous()):
+                return _c2c_rows(x, n, name == "ifft"), n_list, in_sizes
+        elif (n % 2 == 0 and (n == in_sizes[0] if name == "rfft" else
+                              in_sizes[0] == n // 2 + 1 and x.dtype.is_complex)
+                and _short_rows(n // 2, (total // n) if name == "irfft" else total // (n // 2 + 1))
+                and x.is_contiguous()):
+            scale = 1.0 if norm == ("backward" if name == "rfft" else "forward") else (
+                n ** -0.5 if norm == "ortho" else 1.0 / n)
+            if name == "rfft":
+                return _r2c_rows(x, n, scale), n_list, in_sizes
+            return _c2r_rows(x, n, conj, scale), n_list, in_sizes
+    if (len(dims) > 1 and (name == "fft" or name == "ifft") and dims[-1] == len(shape) - 1
+            and n_list == in_sizes and x.dtype is res_dtype
+            and norm == ("backward" if name == "fft" else "forward")
+            and _short_rows(n_list[-1], total // n_list[-1]) and x.is_contiguous()):
+        pp = _PP[0] if _PP else _load_pocketfft()
+        if pp is not None:
+            # unscaled: the rows in the CPU backend's transform, then
+            # pocketfft over the other dims in place
+            r = _c2c_rows(x, n_list[-1], name == "ifft")
+            o = r.numpy()
+            pp.c2c(o, dims[:-1], name == "fft", 0, o, _get_num_threads())
+            return r, n_list, in_sizes
+    if (name == "rfft" and len(dims) > 1 and dims[-1] == len(shape) - 1 and n_list == in_sizes
+            and n_list[-1] % 2 == 0 and _short_rows(n_list[-1] // 2, x.numel() // n_list[-1])
+            and x.is_contiguous()):
+        pp = _PP[0] if _PP else _load_pocketfft()
+        if pp is not None:
+            # the one-sided rows in the CPU backend's transform (scaled for
+            # all the dims), then pocketfft over the other dims in place
+            scale = 1.0
+            if norm != "backward":
+                for n in n_list:
+                    scale *= n
+                scale = scale ** -0.5 if norm == "ortho" else 1.0 / scale
+            r = _r2c_rows(x, n_list[-1], scale)
+            o = r.numpy()
+            pp.c2c(o, dims[:-1], True, 0, o, _get_num_threads())
+            return r, n_list, in_sizes
+    a = x.numpy(force=True)
     try:
-        return _run_pocketfft(name, a, x, dims, full, shape, norm, res_dtype, out, spfft)
+        pp = _PP[0] if _PP else _load_pocketfft()
+        if pp is None:
+            import scipy.fft as spfft          # not at import time: `import ctorch` stays light
+            if conj:
+                a = a.conj()
+            return _run_scipy(name, a, x, dims, full, shape, norm, res_dtype, out, spfft), n_list, in_sizes
+        return _run_pocketfft(pp, name, a, dims, full, n_list, norm, res_dtype, out, conj), n_list, in_sizes
     except MemoryError:
         # numpy's allocation failed: PyTorch's allocator error (a RuntimeError)
         raise RuntimeError(f"DefaultCPUAllocator: can't allocate memory: you tried to allocate "
-                           f"{nbytes} bytes.") from None
+                           f"{total * res_dtype.itemsize} bytes.") from None
 
 
-def _fft_of_real(a, n, d, norm, workers, spfft):
+_PP = []
+_SMOOTH = {}
+
+
+def _short_rows(n, rows):
+    """Whether the CPU backend's transforms (ctorch/_kernels/fft.c) take
+    `rows` rows of complex length n: n's prime factors 2, 3 and 5, n short of
+    the four-step length, and not a long batch of very short rows (which
+    pocketfft runs several rows to a vector)."""
+    if n < 32 and rows * n > 1 << 15:
+        return False
+    ok = _SMOOTH.get(n)
+    if ok is None:
+        m = n
+        for p in (2, 3, 5):
+            while m % p == 0:
+                m //= p
+        ok = m == 1 and n < _FOUR_STEP_MIN
+        if len(_SMOOTH) < 4096:
+            _SMOOTH[n] = ok
+    return ok
+
+
+def _load_pocketfft():
+    """scipy.fft's pocketfft binding (its c2c / r2c / c2r entries, which
+    write into a given array), or None where this scipy has none."""
+    try:
+        from scipy.fft._pocketfft import pypocketfft as pp
+        if not all(hasattr(pp, f) for f in ("c2c", "r2c", "c2r")):
+            pp = None
+    except ImportError:
+        pp = None
+    _PP[:] = [pp]
+    return pp
+
+
+def _inorm(norm, inverse):
+    """pocketfft's normalisation code: 0 none, 1 1/sqrt(N), 2 1/N."""
+    if norm == "ortho":
+        return 1
+    return 2 if (norm == "forward") != inverse else 0
+
+
+def _fit(a, dims, lens):
+    """numpy array a cropped (a view) or zero-padded (a copy) at the end of
+    each dim in dims to lens."""
+    for d, n in zip(dims, lens):
+        have = a.shape[d]
+        if n < have:
+            a = a[(slice(None),) * d + (slice(0, n),)]
+        elif n > have:
+            import numpy as np
+            shape = list(a.shape)
+            shape[d] = n
+            z = np.zeros(shape, dtype=a.dtype)
+            z[(slice(None),) * d + (slice(0, have),)] = a
+            a = z
+    return a
+
+
+def _run_pocketfft(pp, name, a, dims, full, n_list, norm, res_dtype, out, conj=False):
+    """The transform written into a new tensor or into out's memory (out
+    dense, of the result's shape and dtype, apart from a's); the tensor."""
+    workers = _get_num_threads()
+    o = None
+    if out is not None:
+        o = _numpy_out(out, full, res_dtype)
+        if o is not None:
+            import numpy as np
+            if np.may_share_memory(o, a):
+                o = None
+    complex_in = a.dtype.kind == "c"
+    if name == "fft" or name == "ifft":
+        forward = name == "fft"
+        if not complex_in and forward and len(dims) == 1:
+            return _fft_of_real(pp, a, dims[0], n_list[0], norm, res_dtype, out, o, workers)
+        if (complex_in and a.ndim == 1 and n_list[0] == a.shape[0] and n_list[0] >= _FOUR_STEP_MIN
+                and _split(n_list[0]) is not None):
+            r = _four_step(pp, a, forward, norm, res_dtype, workers, out if o is not None else None)
+            return r
+        a = _fit(a, dims, n_list)
+        if o is None:
+            r = _empty(full, dtype=res_dtype)
+            pp.c2c(a, dims, forward, _inorm(norm, not forward), r.numpy(), workers)
+            return r
+        pp.c2c(a, dims, forward, _inorm(norm, not forward), o, workers)
+        return out
+    if name == "rfft":
+        if (a.ndim == 1 and n_list[0] == a.shape[0] and n_list[0] % 2 == 0
+                and n_list[0] >= 2 * _FOUR_STEP_MIN and _split(n_list[0] // 2) is not None):
+            r = _rfft_by_half(pp, a, norm, res_dtype, workers)
+            if o is not None:
+                out.copy_(r)
+                return out
+            return r
+        a = _fit(a, dims, n_list)
+        if o is None:
+            r = _empty(full, dtype=res_dtype)
+            pp.r2c(a, dims, True, _inorm(norm, False), r.numpy(), workers)
+            return r
+        pp.r2c(a, dims, True, _inorm(norm, False), o, workers)
+        return out
+    # irfft: the last dim holds n // 2 + 1 entries of the one-sided spectrum
+    if not complex_in:
+        a = a.astype("complex64" if a.dtype.itemsize == 4 else "complex128")
+    lens = list(n_list)
+    lens[-1] = lens[-1] // 2 + 1
+    a = _fit(a, dims, lens)
+    if o is None:
+        r = _empty(full, dtype=res_dtype)
+        pp.c2r(a, dims, n_list[-1], conj, _inorm(norm, True), r.numpy(), workers)
+        return r
+    pp.c2r(a, dims, n_list[-1], conj, _inorm(norm, True), o, workers)
+    return out
+
+
+def _fft_of_real(pp, a, d, n, norm, res_dtype, out, o, workers):
     """fft of real a along d as PyTorch computes it: the one-sided transform,
     then the other half as the conjugate mirror X[n - k] = conj(X[k]) (half
     the work of a complex transform, and PyTorch's signs of zero)."""
-    import numpy as np
-    half = spfft.rfft(a, n=n, axis=d, norm=norm, workers=workers)
-    shape = list(half.shape)
-    shape[d] = n
-    full = np.empty(shape, dtype=half.dtype)
-    h = half.shape[d]
+    a = _fit(a, (d,), (n,))
+    if o is None:
+        shape = list(a.shape)
+        r = _empty(shape, dtype=res_dtype)
+        o = r.numpy()
+    else:
+        r = out
+    h = n // 2 + 1
     lead = (slice(None),) * d
-    full[lead + (slice(0, h),)] = half
+    pp.r2c(a, (d,), True, _inorm(norm, False), o[lead + (slice(0, h),)], workers)
     k = n - h
     if k:
-        np.conjugate(half[lead + (slice(k, 0, -1),)], out=full[lead + (slice(h, n),)])
-    return full
+        import numpy as np
+        np.conjugate(o[lead + (slice(k, 0, -1),)], out=o[lead + (slice(h, n),)])
+    return r
 
 
-def _run_pocketfft(name, a, x, dims, full, shape, norm, res_dtype, out, spfft):
+def _run_scipy(name, a, x, dims, full, shape, norm, res_dtype, out, spfft):
+    """The transform through scipy.fft's public functions (a scipy without
+    the pocketfft binding)."""
     n_list = [shape[d] for d in dims]
     o = _numpy_out(out, full, res_dtype)
-    if (name in ("fft", "ifft") and a.ndim == 1 and n_list[0] == a.shape[0] and a.shape[0] >= _FOUR_STEP_MIN
-            and a.flags.c_contiguous and _split(a.shape[0]) is not None):
-        r = _four_step(a, name == "fft", norm, res_dtype)
-        if out is not None and o is not None:
-            out.copy_(r)
-            return out, n_list
-        return r, n_list
-    if (name == "rfft" and a.ndim == 1 and n_list[0] == a.shape[0] and a.shape[0] % 2 == 0
-            and a.shape[0] >= 2 * _FOUR_STEP_MIN and a.flags.c_contiguous and _split(a.shape[0] // 2) is not None):
-        r = _rfft_by_half(a, norm, res_dtype)
-        if out is not None and o is not None:
-            out.copy_(r)
-            return out, n_list
-        return r, n_list
-    # scipy.fft's pocketfft: its vectorised kernels, and a batch of transforms
-    # shared between `workers` threads
     workers = _get_num_threads()
-    if name == "fft" and len(dims) == 1 and a.dtype.kind == "f":
-        arr = _fft_of_real(a, n_list[0], dims[0], norm, workers, spfft)
-    elif len(dims) == 1:
+    if len(dims) == 1:
         arr = getattr(spfft, name)(a, n=n_list[0], axis=dims[0], norm=norm, workers=workers)
     else:
         arr = getattr(spfft, name + "n")(a, s=n_list, axes=dims, norm=norm, workers=workers)
     if o is not None and arr.dtype == o.dtype:
         o[...] = arr
-        return out, n_list
+        return out
     r = _from_numpy(arr)
     if r.dtype != res_dtype:
         r = r.to(res_dtype)
-    return r, n_list
+    return r
 
 
 # ------------------------------------------------------------ on a device
@@ -463,10 +637,9 @@ def _c2c(x, dims, sizes, norm, forward, out, fname):
     dt = x.dtype if x.dtype.is_complex else x.dtype.to_complex()
     if not dims:
         r = x.to(dt, copy=True).detach()
-        n_list = []
+        n_list = in_sizes = []
     else:
-        r, n_list = _compute("fft" if forward else "ifft", x, dims, sizes, norm, dt, out)
-    in_sizes = [x.shape[d] for d in dims]
+        r, n_list, in_sizes = _compute("fft" if forward else "ifft", x, dims, sizes, norm, dt, out)
     return _finish(r, out, fname, "fft_c2c" if x.dtype.is_complex else "fft_c2c_real", x,
                    (dims, n_list, norm, forward, in_sizes, fname))
 
@@ -482,26 +655,46 @@ def _r2c(x, dims, sizes, norm, out, fname):
     norm = _norm(norm)
     if not dims:
         raise RuntimeError(f"{fname} must transform at least one axis")
-    r, n_list = _compute("rfft", x, dims, sizes, norm, x.dtype.to_complex(), out)
-    in_sizes = [x.shape[d] for d in dims]
+    r, n_list, in_sizes = _compute("rfft", x, dims, sizes, norm, x.dtype.to_complex(), out)
     return _finish(r, out, fname, "fft_r2c", x, (dims, n_list, norm, in_sizes, fname))
 
 
 def _r2c_adjoint(g, dims, n_list, norm, in_sizes, fname):
-    full = _resized(g, dims[-1:], n_list[-1:])
-    gx = _c2c(full, dims, n_list, _SWAP[norm], False, None, fname).real
+    # Re(inverse c2c of g zero-filled to the full length) is the c2r of g
+    # with every bin but DC (and Nyquist for even n) halved: c2r counts those
+    # bins twice, for themselves and their conjugate mirror
+    n = n_list[-1]
+    m = n // 2 + 1
+    if (len(dims) == 1 and dims[0] == g.dim() - 1 and n % 2 == 0 and g.dtype.is_complex
+            and g.device.type == "cpu" and not (g.requires_grad and _is_grad_enabled())
+            and _short_rows(n // 2, g.numel() // m) and g.is_contiguous()):
+        # no graph to record: the halving inside the CPU backend's transform
+        norm = _SWAP[norm]
+        scale = 1.0 if norm == "forward" else (n ** -0.5 if norm == "ortho" else 1.0 / n)
+        return _resized(_c2r_rows(g, n, False, scale, True), dims, in_sizes)
+    if m > 1 and g.dtype.is_complex:
+        w = _full((m,), 0.5, dtype=g.dtype.to_real(), device=g.device)
+        w[0] = 1.0
+        if n % 2 == 0:
+            w[m - 1] = 1.0
+        shape = [1] * g.dim()
+        shape[dims[-1]] = m
+        gx = _c2r(g * w.view(shape), dims, n_list, _SWAP[norm], None, fname)
+    else:
+        full = _resized(g, dims[-1:], n_list[-1:])
+        gx = _c2c(full, dims, n_list, _SWAP[norm], False, None, fname).real
     return _resized(gx, dims, in_sizes)
 
 
-def _c2r(x, dims, sizes, norm, out, fname):
+def _c2r(x, dims, sizes, norm, out, fname, conj=False):
     """Complex-to-real transform over dims: the last one holds the one-sided
-    half of a Hermitian spectrum."""
+    half of a Hermitian spectrum (with conj, of its conjugate: x is on the
+    CPU and needs no gradient)."""
     norm = _norm(norm)
     if not dims:
         raise RuntimeError(f"{fname} must transform at least one axis")
     rdt = _float32 if x.dtype in (_float32, _complex64) else _float64
-    r, n_list = _compute("irfft", x, dims, sizes, norm, rdt, out)
-    in_sizes = [x.shape[d] for d in dims]
+    r, n_list, in_sizes = _compute("irfft", x, dims, sizes, norm, rdt, out, conj)
     return _finish(r, out, fname, "fft_c2r" if x.dtype.is_complex else "fft_c2r_real", x,
                    (dims, n_list, norm, in_sizes, fname))
 
@@ -522,6 +715,14 @@ def _c2r_adjoint(g, dims, n_list, norm, in_sizes, fname, was_real):
 
 
 # ------------------------------------------------------------ one dimension
+
+def _conj_in_transform(x):
+    """Whether hfft's conjugate can be taken inside the transform (pocketfft's
+    c2r with the forward sign) rather than as a copy: x complex, on the CPU,
+    and recorded by no graph."""
+    return (x.dtype.is_complex and x.device.type == "cpu"
+            and not (x.requires_grad and _is_grad_enabled()))
+
 
 def fft(input, n=None, dim=-1, norm=None, *, out=None):
     x = _input(input, "fft")
@@ -552,6 +753,8 @@ def hfft(input, n=None, dim=-1, norm=None, *, out=None):
     the conjugate, scaled the other way."""
     x = _input(input, "hfft")
     d, n = _dims_1d(x, n, dim, "hfft")
+    if _conj_in_transform(x):
+        return _c2r(x, [d], [n], _SWAP[_norm(norm)], out, "hfft", True)
     return _c2r(_conj(x), [d], [n], _SWAP[_norm(norm)], out, "hfft")
 
 
@@ -591,6 +794,8 @@ def irfftn(input, s=None, dim=None, norm=None, *, out=None):
 def hfftn(input, s=None, dim=None, norm=None, *, out=None):
     x = _input(input, "hfftn")
     dims, sizes = _dims_nd(x, s, dim, "hfftn")
+    if _conj_in_transform(x):
+        return _c2r(x, dims, sizes, _SWAP[_norm(norm)], out, "hfftn", True)
     return _c2r(_conj(x), dims, sizes, _SWAP[_norm(norm)], out, "hfftn")
 
 

@@ -231,3 +231,135 @@ def test_long_rfft(n, dt):
     out = torch.empty(n // 2 + 1, dtype=torch.complex64 if dt == "float32" else torch.complex128)
     assert torch.fft.rfft(t, out=out) is out
     assert np.abs(out.numpy() - np.fft.rfft(a)).max() <= 1e-5 * np.abs(np.fft.rfft(a)).max()
+
+
+ROW_LENGTHS = [1, 2, 3, 4, 5, 6, 8, 10, 12, 30, 60, 64, 100, 128, 250, 256, 1000, 1024, 4320]
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+@pytest.mark.parametrize("dt", ["complex64", "complex128"])
+def test_rows_of_smooth_lengths(dt, threads):
+    """Rows along the last dim whose length has no prime factor above 5 run
+    in the CPU backend's own transforms (one row, a few, and a batch long
+    enough to be shared between threads); against numpy.fft in every norm."""
+    rng = np.random.default_rng(10)
+    single = dt == "complex64"
+    tol = 1e-5 if single else 1e-13
+    rdt = "float32" if single else "float64"
+    old = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        for n in ROW_LENGTHS:
+            for rows in (1, 3, 200):
+                if rows == 200 and n < 100:
+                    continue
+                a = (rng.standard_normal((rows, n)) + 1j * rng.standard_normal((rows, n))).astype(dt)
+                x = rng.standard_normal((rows, n)).astype(rdt)
+                t, tx = torch.from_numpy(a), torch.from_numpy(x)
+                for norm in ("backward", "ortho", "forward"):
+                    half, thalf = a[:, :n // 2 + 1], t[:, :n // 2 + 1].contiguous()
+                    for f, ref, arg, targ in (
+                            (torch.fft.fft, np.fft.fft, a, t), (torch.fft.ifft, np.fft.ifft, a, t),
+                            (torch.fft.rfft, np.fft.rfft, x, tx),
+                            (torch.fft.irfft, np.fft.irfft, half, thalf),
+                            (torch.fft.hfft, np.fft.hfft, half, thalf)):
+                        one_sided_in = f in (torch.fft.irfft, torch.fft.hfft)
+                        if n == 1 and one_sided_in:
+                            continue
+                        kw = {"n": n} if one_sided_in else {}
+                        r = f(targ, norm=norm, **kw)
+                        wide = arg.astype("complex128" if arg.dtype.kind == "c" else "float64")
+                        e = ref(wide, norm=norm, **kw)
+                        assert str(r.dtype) == "torch." + (rdt if one_sided_in else dt)
+                        assert tuple(r.shape) == e.shape
+                        err = np.abs(r.numpy() - e).max()
+                        assert err <= tol * max(1.0, np.abs(e).max()), (f, n, rows, norm)
+    finally:
+        torch.set_num_threads(old)
+
+
+def test_one_sided_rows_ignore_imaginary_dc_and_nyquist():
+    """irfft / hfft read only the real parts of the first and (even n) last
+    coefficients, as PyTorch's do."""
+    rng = np.random.default_rng(11)
+    for n in (8, 1024, 9):
+        h = rng.standard_normal(n // 2 + 1) + 1j * rng.standard_normal(n // 2 + 1)
+        clean = h.copy()
+        clean[0] = clean[0].real
+        if n % 2 == 0:
+            clean[-1] = clean[-1].real
+        for f, ref in ((torch.fft.irfft, np.fft.irfft), (torch.fft.hfft, np.fft.hfft)):
+            np.testing.assert_allclose(f(torch.from_numpy(h), n=n).numpy(), ref(clean, n=n),
+                                       rtol=1e-12, atol=1e-12 * n)
+
+
+@pytest.mark.parametrize("n,size,dim", [(None, 256, -1), (None, 255, -1), (12, 9, 1), (6, 9, 1),
+                                        (None, 8, 0)])
+def test_rfft_gradient_through_c2r(n, size, dim):
+    """The gradient of rfft is a complex-to-real transform of the incoming
+    gradient with the bins that stand for a conjugate pair halved; against
+    the adjoint of the explicit DFT matrix, and the double backward."""
+    rng = np.random.default_rng(12)
+    shape = (5, size) if dim in (-1, 1) else (size, 5)
+    a = rng.standard_normal(shape)
+    length = size if n is None else n
+    m = length // 2 + 1
+    g = rng.standard_normal((5, m)) + 1j * rng.standard_normal((5, m))
+    if dim == 0:
+        g = g.T.copy()
+    for norm in ("backward", "ortho", "forward"):
+        x = torch.from_numpy(a).requires_grad_(True)
+        r = torch.fft.rfft(x, n=n, dim=dim, norm=norm)
+        r.backward(torch.from_numpy(g))
+        # the DFT matrix of the transform (cropped / zero-padded input)
+        k = np.arange(m)[:, None]
+        j = np.arange(size)[None, :]
+        M = np.exp(-2j * np.pi * k * j / length) * (j < length)
+        M *= {"backward": 1.0, "ortho": length ** -0.5, "forward": 1.0 / length}[norm]
+        gg = g if dim != 0 else g.T
+        ref = (gg @ M.conj()).real            # grad = Re(M^H g) per row
+        if dim == 0:
+            ref = ref.T
+        np.testing.assert_allclose(x.grad.numpy(), ref, rtol=1e-10, atol=1e-10)
+    x = torch.from_numpy(rng.standard_normal((3, 8))).requires_grad_(True)
+    assert torch.autograd.gradgradcheck(lambda t: torch.fft.rfft(t).abs(), (x,))
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_rfftn_rows_then_other_dims(threads):
+    """rfftn / rfft2 with an even last dim: the one-sided rows in the CPU
+    backend's transform, then the other dims in pocketfft in place."""
+    rng = np.random.default_rng(13)
+    old = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        for shape, dims in (((256, 512), None), ((4, 6, 8), (0, 2)), ((3, 5, 8), (1, 2)),
+                            ((2, 3, 4, 6), None), ((6, 10), (1, 0)), ((5, 2), None)):
+            for dt, tol in (("float32", 1e-5), ("float64", 1e-13)):
+                a = rng.standard_normal(shape).astype(dt)
+                for norm in ("backward", "ortho", "forward"):
+                    r = torch.fft.rfftn(torch.from_numpy(a), dim=dims, norm=norm)
+                    e = np.fft.rfftn(a.astype("float64"), axes=dims, norm=norm)
+                    assert tuple(r.shape) == e.shape
+                    assert str(r.dtype) == ("torch.complex64" if dt == "float32" else "torch.complex128")
+                    assert np.abs(r.numpy() - e).max() <= tol * np.abs(e).max()
+    finally:
+        torch.set_num_threads(old)
+
+
+@pytest.mark.parametrize("dt", ["complex64", "complex128"])
+def test_fftn_rows_then_other_dims(dt):
+    """An unscaled fftn / ifftn over dims ending with the last one: its rows in
+    the CPU backend's transform, then the other dims in pocketfft in place;
+    the scaled ones and other layouts go through pocketfft alone."""
+    rng = np.random.default_rng(14)
+    tol = 1e-5 if dt == "complex64" else 1e-13
+    for shape, dims in (((16, 16, 64), None), ((4, 6, 8), (0, 2)), ((3, 5, 30), (1, 2)),
+                        ((2, 3, 4, 10), None), ((6, 10), (1, 0)), ((5, 7), None)):
+        a = (rng.standard_normal(shape) + 1j * rng.standard_normal(shape)).astype(dt)
+        for norm in ("backward", "ortho", "forward"):
+            for f, ref in ((torch.fft.fftn, np.fft.fftn), (torch.fft.ifftn, np.fft.ifftn)):
+                r = f(torch.from_numpy(a), dim=dims, norm=norm)
+                e = ref(a.astype("complex128"), axes=dims, norm=norm)
+                assert tuple(r.shape) == e.shape and str(r.dtype) == "torch." + dt
+                assert np.abs(r.numpy() - e).max() <= tol * np.abs(e).max()

@@ -332,3 +332,66 @@ def test_dense_float32_incomplete_gamma(name, ref):
     ulp = np.spacing(want.astype(np.float32)).astype(np.float64)
     err = np.abs(got - want)
     assert np.all(err <= 2 * ulp + 1e-37), (a[np.argmax(err - 2 * ulp)], x[np.argmax(err - 2 * ulp)])
+
+
+def test_ndtri_float32_over_its_domain():
+    # the float kernel's central polynomial (|p - 1/2| <= 0.3), its three
+    # tail pieces (down to the smallest denormal), and the ends
+    rng = np.random.default_rng(9)
+    p = np.concatenate([rng.uniform(0, 1, 3000), 10.0 ** -rng.uniform(0, 45, 3000),
+                        1 - 10.0 ** -rng.uniform(0.7, 7.2, 1000),
+                        [0.0, 1.0, 0.5, 0.2, 0.8, 1e-45, 0.19999999, 0.80000001, -0.5, 1.5, np.nan,
+                         np.inf, -np.inf]]).astype(np.float32)
+    with np.errstate(all="ignore"):
+        want = sc.ndtri(p.astype(np.float64)).astype(np.float32)
+    got = torch.special.ndtri(torch.tensor(p)).numpy()
+    assert got.dtype == np.float32
+    np.testing.assert_allclose(got, want, rtol=1.2e-7, atol=0, equal_nan=True)
+    # a strided input
+    got_t = torch.special.ndtri(torch.tensor(p[:7000]).reshape(70, 100).t()).numpy()
+    np.testing.assert_allclose(got_t, want[:7000].reshape(70, 100).T, rtol=1.2e-7, atol=0)
+
+
+@pytest.mark.parametrize("p", [2, 3, 5, 10])
+def test_multigammaln_fused_sum(p):
+    # both sides of the Stirling switch (y = 8) and of the recurrence's
+    # pieces, tiny y, huge x, and the values left to libm's lgamma (NaN,
+    # +-inf, y <= 0): the sum of the lgamma terms
+    rng = np.random.default_rng(10 + p)
+    h = (p - 1) / 2
+    x = np.concatenate([h + 10.0 ** rng.uniform(-20, 1.5, 1500), rng.uniform(h, h + 12, 1500),
+                        10.0 ** rng.uniform(1, 200, 100),
+                        [h + 8, h + 7.999999, h + 1, h + 2, h + 3, np.nan, np.inf, -np.inf, h, h - 0.25,
+                         -3.0, 0.0]])
+    with np.errstate(all="ignore"):
+        want = sum(sc.gammaln(x - j / 2) for j in range(p)) + p * (p - 1) / 4 * np.log(np.pi)
+    want[x == -np.inf] = np.inf
+    for dt, rtol in (("float64", 2e-15), ("float32", 2e-7)):
+        with np.errstate(over="ignore"):
+            xd = x.astype(dt)
+        if dt == "float32":
+            with np.errstate(all="ignore"):
+                wd = (sum(sc.gammaln(xd.astype(np.float64) - j / 2) for j in range(p)) +
+                      p * (p - 1) / 4 * np.log(np.pi))
+                wd[xd == -np.inf] = np.inf
+                wd = wd.astype(dt)
+        else:
+            wd = want
+        for f in (lambda t: torch.special.multigammaln(t, p), lambda t: torch.mvlgamma(t, p)):
+            got = f(torch.tensor(xd)).numpy()
+            assert got.dtype == xd.dtype
+            np.testing.assert_allclose(got, wd, rtol=rtol, atol=0, equal_nan=True)
+
+
+def test_gammaincc_float64_kernel_regions():
+    # the double kernel's series (x < a + 1) and continued fraction, the
+    # elements it leaves to scipy (x near a for a > 10, a > 20, results
+    # 1 - s with s > 0.6, e^L near underflow), over a grid of blocks
+    rng = np.random.default_rng(12)
+    a = np.concatenate([rng.uniform(0.01, 12, 3000), 10.0 ** rng.uniform(-3, 2, 2000), [5.0, 25.0, 3.0]])
+    x = np.concatenate([rng.uniform(0, 15, 3000), 10.0 ** rng.uniform(-3, 3.5, 2000), [800.0, 25.0, 0.0]])
+    want = sc.gammaincc(a, x)
+    got = torch.special.gammaincc(torch.tensor(a), torch.tensor(x)).numpy()
+    ok = want > 1e-290
+    np.testing.assert_allclose(got[ok], want[ok], rtol=5e-13, atol=0)
+    np.testing.assert_allclose(got[~ok], want[~ok], rtol=0, atol=1e-290)

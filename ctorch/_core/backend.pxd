@@ -130,6 +130,8 @@ cdef extern from "backend.h" nogil:
                                         int64_t sb, void *out, int64_t count)
     ctypedef int64_t (*ct_special_igamma_fn)(int upper, int dtype, const void *a, const void *x,
                                              void *out, uint8_t *flag, int64_t count)
+    ctypedef int (*ct_special_mvlgamma_fn)(int dtype, const void *x, void *out, int64_t count,
+                                           int64_t p)
 
     ctypedef struct ct_backend:
         const char *name
@@ -206,7 +208,7 @@ cdef extern from "backend.h" nogil:
         const ct_gelu_bwd_fn *gelu_bwd
         const ct_nll_fn *nll
         const ct_nll_bwd_fn *nll_bwd
-        # discrete Fourier transforms (NULL on the CPU)
+        # discrete Fourier transforms
         int (*fft_c2c)(int dtype, const void *inp, void *out, int64_t rows, int64_t n,
                        int inverse) noexcept nogil
         # sums that skip NaN, running max/min with indices
@@ -242,6 +244,13 @@ cdef extern from "backend.h" nogil:
         ct_special_bessel_fn special_bessel
         ct_special_xlogy_fn special_xlogy
         ct_special_igamma_fn special_igamma
+        # one-sided discrete Fourier transforms of dense rows (NULL where a
+        # device has none)
+        int (*fft_r2c)(int dtype, const void *inp, void *out, int64_t rows, int64_t n,
+                       double scale) noexcept nogil
+        int (*fft_c2r)(int dtype, const void *inp, void *out, int64_t rows, int64_t n, int flags,
+                       double scale) noexcept nogil
+        ct_special_mvlgamma_fn special_mvlgamma
 
     # the Philox stream's bookkeeping: blocks a fill of n elements consumes
     uint64_t ct_rand_blocks_uniform_f32(int64_t n)

@@ -179,8 +179,10 @@ typedef struct ct_backend {
      * (dtype CT_COMPLEX64 or CT_COMPLEX128) from in to out (distinct
      * buffers), each transformed unnormalised, forward (exp(-2 pi i jk/n))
      * or with inverse set backward (exp(+2 pi i jk/n)); returns CT_OK, or
-     * CT_ERR_DEVICE (the device failed) or -1 (a dtype it lacks). NULL on
-     * the CPU, whose transforms run in numpy's pocketfft (ctorch/fft.py). */
+     * CT_ERR_DEVICE (the device failed) or -1 (a dtype it lacks). The CPU's
+     * (fft.h) takes lengths whose prime factors are 2, 3 and 5 (-1 for
+     * others): ctorch/fft.py sends it rows along the last dim, and runs the
+     * other transforms in scipy's pocketfft. */
     int (*fft_c2c)(int dtype, const void *in, void *out, int64_t rows, int64_t n, int inverse);
 
     /* more reductions over rows (reduce.h): sums that skip NaN (floating
@@ -331,6 +333,22 @@ typedef struct ct_backend {
      * go through the rows layout and compose other ops) */
     int (*softmax_dim)(int op, int dtype, const void *a, const void *b, int64_t outer,
                        int64_t len, int64_t inner, void *out);
+    /* ---- one-sided discrete Fourier transforms of dense rows (fft.h):
+     * fft_r2c takes rows real rows of even length n (CT_FLOAT32 or
+     * CT_FLOAT64) to their n / 2 + 1 first forward coefficients, fft_c2r
+     * takes rows of n / 2 + 1 complex values (CT_COMPLEX64 or
+     * CT_COMPLEX128) to the n real values of the backward transform of the
+     * Hermitian spectrum they begin (the imaginary parts of the first and
+     * last are not read; flags bit 0: of their conjugates, bit 1: with the
+     * values between the first and last halved, the adjoint of fft_r2c);
+     * the results multiplied by scale. -1 for a dtype or length the backend
+     * lacks; NULL where a device has none */
+    int (*fft_r2c)(int dtype, const void *in, void *out, int64_t rows, int64_t n, double scale);
+    int (*fft_c2r)(int dtype, const void *in, void *out, int64_t rows, int64_t n, int flags,
+                   double scale);
+    /* the multivariate log-gamma function (special_bessel.h): NULL where
+     * the backend lacks it (the op then sums lgamma terms) */
+    ct_special_mvlgamma_fn special_mvlgamma;
 } ct_backend;
 
 /* the CPU backend (cpu_backend.c) */

@@ -573,6 +573,7 @@ static int ct_cpu_la_cholesky(int dtype, const void *src, void *dst, int64_t nb,
 
 #include "rearrange.h"
 #include "cross.h"
+#include "fft.h"
 
 const ct_backend ct_cpu_backend = {
     .name = "cpu",
@@ -703,4 +704,10 @@ const ct_backend ct_cpu_backend = {
     .cat_rows = ct_cat_rows,
     /* ---- softmax along a middle dim, softmax backward */
     .softmax_dim = ct_softmax_dim,
+    /* ---- discrete Fourier transforms of short dense rows */
+    .fft_c2c = ct_fft_c2c,
+    .fft_r2c = ct_fft_r2c,
+    .fft_c2r = ct_fft_c2r,
+    /* ---- multivariate log-gamma */
+    .special_mvlgamma = ct_special_mvlgamma,
 };

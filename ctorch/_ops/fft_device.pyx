@@ -3,8 +3,10 @@
 transforms of dense rows through the backend's fft_c2c entry (on CUDA, the
 kernels of cuda_src/fft.cu). ctorch/fft.py arranges every transform it runs
 on a device (the dim moved last, padding and cropping, real inputs, the
-one-sided spectra, scaling) around this one call; CPU tensors never come
-here (their transforms run in numpy's pocketfft)."""
+one-sided spectra, scaling) around this one call. On the CPU it comes here
+only for short unscaled rows whose length has no prime factor above 5 (the
+CPU backend's transform, ctorch/_kernels/fft.c); its other transforms run
+in scipy's pocketfft."""
 
 from libc.stdint cimport int64_t
 
@@ -39,4 +41,64 @@ def c2c_rows(Tensor x, int64_t n, bint inverse):
         _device_error()
     if rc != 0:
         raise RuntimeError(f"fft_c2c failed (code {rc})")
+    return r
+
+
+def r2c_rows(Tensor x, int64_t n, double scale):
+    """The forward one-sided transform (n // 2 + 1 coefficients) of each
+    length-n row of x, a dense real tensor whose last dim is n (even),
+    multiplied by scale, through the backend's fft_r2c entry; a new complex
+    tensor."""
+    cdef int code = x._dtype._code
+    if code != CT_FLOAT32 and code != CT_FLOAT64:
+        raise TypeError(f"r2c_rows: a float32 or float64 tensor is needed, not {x._dtype}")
+    if not _is_contiguous(x) or x._ndim < 1 or x._shape[x._ndim - 1] != n or n < 2 or n % 2:
+        raise ValueError("r2c_rows: a dense tensor whose last dim is n (even) is needed")
+    cdef const ct_backend *B = x._storage.backend
+    if B.fft_r2c == NULL:
+        raise NotImplementedError(f"Could not run 'fft_r2c' with arguments from the "
+                                  f"'{B.name.decode()}' backend: ctorch has no kernel for it there")
+    shape = list(x.shape)
+    shape[-1] = n // 2 + 1
+    cdef Tensor r = _empty_list(shape, t_complex64 if code == CT_FLOAT32 else t_complex128,
+                                x._storage.device)
+    cdef int64_t rows = x._numel // n
+    cdef int rc = 0
+    if rows == 0:
+        return r
+    with nogil:
+        rc = B.fft_r2c(code, x._data, r._data, rows, n, scale)
+    if rc != 0:
+        raise RuntimeError(f"fft_r2c failed (code {rc})")
+    return r
+
+
+def c2r_rows(Tensor x, int64_t n, bint conj, double scale, bint halve=False):
+    """The backward transform (n real values) of the Hermitian spectrum that
+    each row of x begins (n // 2 + 1 complex values; with conj, of their
+    conjugates; with halve, the values between the first and last halved:
+    the adjoint of r2c_rows), multiplied by scale, through the backend's
+    fft_c2r entry; x dense, n even; a new real tensor."""
+    cdef int code = x._dtype._code
+    if code != CT_COMPLEX64 and code != CT_COMPLEX128:
+        raise TypeError(f"c2r_rows: a complex tensor is needed, not {x._dtype}")
+    if (not _is_contiguous(x) or x._ndim < 1 or n < 2 or n % 2
+            or x._shape[x._ndim - 1] != n // 2 + 1):
+        raise ValueError("c2r_rows: a dense tensor whose last dim is n // 2 + 1 (n even) is needed")
+    cdef const ct_backend *B = x._storage.backend
+    if B.fft_c2r == NULL:
+        raise NotImplementedError(f"Could not run 'fft_c2r' with arguments from the "
+                                  f"'{B.name.decode()}' backend: ctorch has no kernel for it there")
+    shape = list(x.shape)
+    shape[-1] = n
+    cdef Tensor r = _empty_list(shape, t_float32 if code == CT_COMPLEX64 else t_float64,
+                                x._storage.device)
+    cdef int64_t rows = x._numel // (n // 2 + 1)
+    cdef int rc = 0
+    if rows == 0:
+        return r
+    with nogil:
+        rc = B.fft_c2r(code, x._data, r._data, rows, n, (1 if conj else 0) | (2 if halve else 0), scale)
+    if rc != 0:
+        raise RuntimeError(f"fft_c2r failed (code {rc})")
     return r

@@ -176,13 +176,15 @@ SB_K0 = 5
 SB_K0E = 6
 SB_K1 = 7
 SB_K1E = 8
+SB_NDTRI = 9
 
 
 def bessel(int fn, Tensor out, Tensor x):
     """out = f(x), f the special_bessel.h function CT_SB_<fn>, for contiguous
     CPU tensors of one dtype with as many elements. Returns False (nothing
     written) for any other operands, or where the backend has no kernel for
-    that function and dtype (float64: the K functions only)."""
+    that function and dtype (float64: the K functions only; ndtri: float32
+    only)."""
     return _table_unary(<ct_special_erfc_fn>out._storage.backend.special_bessel, fn, out, x)
 
 
@@ -218,14 +220,16 @@ def xlogy(Tensor out, Tensor a, Tensor b):
 
 def igamma(int upper, Tensor out, Tensor a, Tensor x, Tensor flag):
     """out = P(a, x) (upper = 0) or Q(a, x) (upper = 1) for contiguous
-    float32 CPU tensors a, x, out of one size; flag (uint8, as many
+    float32 or float64 CPU tensors a, x, out of one size and dtype; flag (uint8, as many
     elements) is set to 1 where an element was left for the caller (see
     special_bessel.h). Returns the number of those, or -1 (nothing written)
     for any other operands or where the backend has no such kernel."""
     if out._storage.device >= 0 or a._storage.device >= 0 or x._storage.device >= 0:
         return -1
-    if out._dtype is not t_float32 or a._dtype is not t_float32 or x._dtype is not t_float32:
+    if (out._dtype is not t_float32 and out._dtype is not t_float64) or \
+            a._dtype is not out._dtype or x._dtype is not out._dtype:
         return -1
+    cdef int dt = 0 if out._dtype is t_float32 else 1
     cdef int64_t count = out._numel
     if a._numel != count or x._numel != count or flag._numel != count or flag._dtype is not t_uint8:
         return -1
@@ -237,5 +241,23 @@ def igamma(int upper, Tensor out, Tensor a, Tensor x, Tensor flag):
         return -1
     cdef int64_t r
     with nogil:
-        r = f(upper, 0, a._data, x._data, out._data, <uint8_t *>flag._data, count)
+        r = f(upper, dt, a._data, x._data, out._data, <uint8_t *>flag._data, count)
     return r
+
+
+def mvlgamma(Tensor out, Tensor x, int64_t p):
+    """out = mvlgamma(x, p) for contiguous float32 / float64 CPU tensors of
+    one dtype with as many elements (special_bessel.h). Returns False
+    (nothing written) for any other operands, or where the backend has no
+    such kernel."""
+    cdef int dt = _unary_dtype(out, x)
+    if dt < 0 or p < 1:
+        return False
+    cdef ct_special_mvlgamma_fn f = out._storage.backend.special_mvlgamma
+    if f == NULL:
+        return False
+    cdef int64_t count = out._numel
+    cdef int err
+    with nogil:
+        err = f(dt, x._data, out._data, count, p)
+    return err == 0

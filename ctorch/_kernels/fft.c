@@ -1,0 +1,417 @@
+/* Discrete Fourier transforms of dense rows on the CPU (fft.h): a
+ * mixed-radix Stockham transform (radices 4, 2, 3, 5) over split real and
+ * imaginary arrays, so that every butterfly stage is a plain vertical loop
+ * over contiguous elements. A row is read into the split form (conjugated
+ * for the inverse transform, which is conj(DFT(conj(x)))), goes through one
+ * pass per radix between two scratch buffers, and is written back
+ * interleaved (conjugated again for the inverse). The stage of radix R that
+ * follows sub-transforms of length L (the product of the radices before
+ * it) reads x[k L + l + r n/R] (r < R, l < L), multiplies it by w^(r l) with
+ * w = exp(-2 pi i / (L R)), takes the R-point DFT over r and writes
+ * y[k L R + l + q L] (q < R). The twiddles of each length are computed once
+ * in double (rounded to float for complex64) and kept. Lengths with a prime
+ * factor above 5 are not handled (-1).
+ *
+ * A real row of even length n = 2m goes through the complex transform of
+ * length m: its even and odd samples are the real and imaginary parts of
+ * z, and with Z = DFT(z), E[k] = (Z[k] + conj(Z[m-k])) / 2 and
+ * O[k] = (Z[k] - conj(Z[m-k])) / 2i are the spectra of the even and odd
+ * samples, X[k] = E[k] + exp(-2 pi i k / n) O[k]. The complex-to-real
+ * transform runs these steps backwards. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <pthread.h>
+#include "fft.h"
+
+#define FFT_MAX_STAGES 64
+
+typedef struct {
+    int64_t n;
+    int nst;
+    int rad[FFT_MAX_STAGES];
+    int64_t len[FFT_MAX_STAGES];      /* L of each stage */
+    int64_t off[FFT_MAX_STAGES];      /* its twiddles' offset */
+    double *tw64;                     /* per stage: re[(R-1) L] then im[(R-1) L] */
+    float *tw32;
+    double *rw64;                     /* exp(-2 pi i k / 2n), k < n: re[n] then im[n] */
+    float *rw32;
+} fft_plan;
+
+static int fft_factor(int64_t n, int *rad) {
+    int k = 0;
+    while (n % 4 == 0) { rad[k++] = 4; n /= 4; }
+    while (n % 2 == 0) { rad[k++] = 2; n /= 2; }
+    while (n % 3 == 0) { rad[k++] = 3; n /= 3; }
+    while (n % 5 == 0) { rad[k++] = 5; n /= 5; }
+    return n == 1 ? k : -1;
+}
+
+static fft_plan *fft_plan_new(int64_t n) {
+    fft_plan *p = calloc(1, sizeof(fft_plan));
+    if (!p) return NULL;
+    p->n = n;
+    p->nst = fft_factor(n, p->rad);
+    if (p->nst < 0) { free(p); return NULL; }
+    int64_t L = 1, tot = 0;
+    for (int s = 0; s < p->nst; s++) {
+        p->len[s] = L;
+        p->off[s] = tot;
+        tot += 2 * (p->rad[s] - 1) * L;
+        L *= p->rad[s];
+    }
+    p->tw64 = malloc((size_t)(tot + 1) * sizeof(double));
+    p->tw32 = malloc((size_t)(tot + 1) * sizeof(float));
+    p->rw64 = malloc((size_t)(2 * n) * sizeof(double));
+    p->rw32 = malloc((size_t)(2 * n) * sizeof(float));
+    if (!p->tw64 || !p->tw32 || !p->rw64 || !p->rw32) {
+        free(p->tw64); free(p->tw32); free(p->rw64); free(p->rw32); free(p);
+        return NULL;
+    }
+    for (int64_t k = 0; k < n; k++) {
+        double a = -M_PI * (double)k / (double)n;
+        p->rw64[k] = cos(a);
+        p->rw64[n + k] = sin(a);
+    }
+    for (int64_t k = 0; k < 2 * n; k++) p->rw32[k] = (float)p->rw64[k];
+    for (int s = 0; s < p->nst; s++) {
+        int R = p->rad[s];
+        int64_t Ls = p->len[s];
+        double *re = p->tw64 + p->off[s], *im = re + (R - 1) * Ls;
+        for (int r = 1; r < R; r++)
+            for (int64_t l = 0; l < Ls; l++) {
+                double a = -2.0 * M_PI * (double)((int64_t)r * l) / (double)(Ls * R);
+                re[(r - 1) * Ls + l] = cos(a);
+                im[(r - 1) * Ls + l] = sin(a);
+            }
+    }
+    for (int64_t i = 0; i < tot; i++) p->tw32[i] = (float)p->tw64[i];
+    return p;
+}
+
+#define FFT_CACHE 32
+static fft_plan *fft_cache[FFT_CACHE];
+static pthread_mutex_t fft_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* the cached plan of n (*tmp = 0), or a new one the caller frees (*tmp = 1) */
+static fft_plan *fft_get_plan(int64_t n, int *tmp) {
+    fft_plan *p = NULL;
+    *tmp = 0;
+    pthread_mutex_lock(&fft_lock);
+    int i;
+    for (i = 0; i < FFT_CACHE && fft_cache[i]; i++)
+        if (fft_cache[i]->n == n) { p = fft_cache[i]; break; }
+    if (!p) {
+        p = fft_plan_new(n);
+        if (p) {
+            if (i < FFT_CACHE) fft_cache[i] = p;
+            else *tmp = 1;
+        }
+    }
+    pthread_mutex_unlock(&fft_lock);
+    return p;
+}
+
+static void fft_plan_free(fft_plan *p) {
+    free(p->tw64); free(p->tw32); free(p->rw64); free(p->rw32); free(p);
+}
+
+/* ---------------------------------------------------------------- stages */
+
+#define CMUL(ar, ai, br, bi, cr, ci) do { __typeof__((ar) * (br)) _r = (ar) * (br) - (ai) * (bi); \
+    (ci) = (ar) * (bi) + (ai) * (br); (cr) = _r; } while (0)
+
+#define FFT_STAGES(T, S)                                                                  \
+CT_MULTIVERSION static void fft_r4_##S(int64_t n, int64_t L, const T *restrict xr,        \
+    const T *restrict xi, T *restrict yr, T *restrict yi, const T *restrict wr,           \
+    const T *restrict wi) {                                                               \
+    const int64_t m = n / 4, K = m / L;                                                   \
+    for (int64_t k = 0; k < K; k++) {                                                     \
+        const T *ar = xr + k * L, *ai = xi + k * L;                                       \
+        T *br = yr + k * L * 4, *bi = yi + k * L * 4;                                     \
+        _Pragma("omp simd")                                                               \
+        for (int64_t l = 0; l < L; l++) {                                                 \
+            T a0r = ar[l], a0i = ai[l], a1r, a1i, a2r, a2i, a3r, a3i;                     \
+            CMUL(ar[l + m], ai[l + m], wr[l], wi[l], a1r, a1i);                           \
+            CMUL(ar[l + 2 * m], ai[l + 2 * m], wr[L + l], wi[L + l], a2r, a2i);           \
+            CMUL(ar[l + 3 * m], ai[l + 3 * m], wr[2 * L + l], wi[2 * L + l], a3r, a3i);   \
+            T t0r = a0r + a2r, t0i = a0i + a2i, t1r = a0r - a2r, t1i = a0i - a2i;         \
+            T t2r = a1r + a3r, t2i = a1i + a3i, t3r = a1i - a3i, t3i = a3r - a1r;         \
+            br[l] = t0r + t2r; bi[l] = t0i + t2i;                                         \
+            br[l + L] = t1r + t3r; bi[l + L] = t1i + t3i;                                 \
+            br[l + 2 * L] = t0r - t2r; bi[l + 2 * L] = t0i - t2i;                         \
+            br[l + 3 * L] = t1r - t3r; bi[l + 3 * L] = t1i - t3i;                         \
+        }                                                                                 \
+    }                                                                                     \
+}                                                                                         \
+/* the same with L = 4: a loop the compiler can unroll */                                 \
+CT_MULTIVERSION static void fft_r4L4_##S(int64_t n, const T *restrict xr,        \
+    const T *restrict xi, T *restrict yr, T *restrict yi, const T *restrict wr,           \
+    const T *restrict wi) {                                                               \
+    const int64_t L = 4, m = n / 4, K = m / L;                                                   \
+    for (int64_t k = 0; k < K; k++) {                                                     \
+        const T *ar = xr + k * L, *ai = xi + k * L;                                       \
+        T *br = yr + k * L * 4, *bi = yi + k * L * 4;                                     \
+        _Pragma("omp simd")                                                               \
+        for (int64_t l = 0; l < L; l++) {                                                 \
+            T a0r = ar[l], a0i = ai[l], a1r, a1i, a2r, a2i, a3r, a3i;                     \
+            CMUL(ar[l + m], ai[l + m], wr[l], wi[l], a1r, a1i);                           \
+            CMUL(ar[l + 2 * m], ai[l + 2 * m], wr[L + l], wi[L + l], a2r, a2i);           \
+            CMUL(ar[l + 3 * m], ai[l + 3 * m], wr[2 * L + l], wi[2 * L + l], a3r, a3i);   \
+            T t0r = a0r + a2r, t0i = a0i + a2i, t1r = a0r - a2r, t1i = a0i - a2i;         \
+            T t2r = a1r + a3r, t2i = a1i + a3i, t3r = a1i - a3i, t3i = a3r - a1r;         \
+            br[l] = t0r + t2r; bi[l] = t0i + t2i;                                         \
+            br[l + L] = t1r + t3r; bi[l + L] = t1i + t3i;                                 \
+            br[l + 2 * L] = t0r - t2r; bi[l + 2 * L] = t0i - t2i;                         \
+            br[l + 3 * L] = t1r - t3r; bi[l + 3 * L] = t1i - t3i;                         \
+        }                                                                                 \
+    }                                                                                     \
+}                                                                                         \
+/* the first radix-4 stage (L = 1, no twiddles), vectorised over k */                     \
+CT_MULTIVERSION static void fft_r4first_##S(int64_t n, const T *restrict ar,              \
+    const T *restrict ai, T *restrict br, T *restrict bi) {                               \
+    const int64_t m = n / 4;                                                              \
+    _Pragma("omp simd")                                                                   \
+    for (int64_t k = 0; k < m; k++) {                                                     \
+        T a0r = ar[k], a0i = ai[k], a1r = ar[k + m], a1i = ai[k + m];                     \
+        T a2r = ar[k + 2 * m], a2i = ai[k + 2 * m], a3r = ar[k + 3 * m], a3i = ai[k + 3 * m]; \
+        T t0r = a0r + a2r, t0i = a0i + a2i, t1r = a0r - a2r, t1i = a0i - a2i;             \
+        T t2r = a1r + a3r, t2i = a1i + a3i, t3r = a1i - a3i, t3i = a3r - a1r;             \
+        br[4 * k] = t0r + t2r; bi[4 * k] = t0i + t2i;                                     \
+        br[4 * k + 1] = t1r + t3r; bi[4 * k + 1] = t1i + t3i;                             \
+        br[4 * k + 2] = t0r - t2r; bi[4 * k + 2] = t0i - t2i;                             \
+        br[4 * k + 3] = t1r - t3r; bi[4 * k + 3] = t1i - t3i;                             \
+    }                                                                                     \
+}                                                                                         \
+CT_MULTIVERSION static void fft_r2_##S(int64_t n, int64_t L, const T *restrict xr,        \
+    const T *restrict xi, T *restrict yr, T *restrict yi, const T *restrict wr,           \
+    const T *restrict wi) {                                                               \
+    const int64_t m = n / 2, K = m / L;                                                   \
+    for (int64_t k = 0; k < K; k++) {                                                     \
+        const T *ar = xr + k * L, *ai = xi + k * L;                                       \
+        T *br = yr + k * L * 2, *bi = yi + k * L * 2;                                     \
+        _Pragma("omp simd")                                                               \
+        for (int64_t l = 0; l < L; l++) {                                                 \
+            T a1r, a1i;                                                                   \
+            CMUL(ar[l + m], ai[l + m], wr[l], wi[l], a1r, a1i);                           \
+            br[l] = ar[l] + a1r; bi[l] = ai[l] + a1i;                                     \
+            br[l + L] = ar[l] - a1r; bi[l + L] = ai[l] - a1i;                             \
+        }                                                                                 \
+    }                                                                                     \
+}                                                                                         \
+CT_MULTIVERSION static void fft_r3_##S(int64_t n, int64_t L, const T *restrict xr,        \
+    const T *restrict xi, T *restrict yr, T *restrict yi, const T *restrict wr,           \
+    const T *restrict wi) {                                                               \
+    const int64_t m = n / 3, K = m / L;                                                   \
+    const T c = (T)0.86602540378443864676;                                                \
+    for (int64_t k = 0; k < K; k++) {                                                     \
+        const T *ar = xr + k * L, *ai = xi + k * L;                                       \
+        T *br = yr + k * L * 3, *bi = yi + k * L * 3;                                     \
+        _Pragma("omp simd")                                                               \
+        for (int64_t l = 0; l < L; l++) {                                                 \
+            T a0r = ar[l], a0i = ai[l], a1r, a1i, a2r, a2i;                               \
+            CMUL(ar[l + m], ai[l + m], wr[l], wi[l], a1r, a1i);                           \
+            CMUL(ar[l + 2 * m], ai[l + 2 * m], wr[L + l], wi[L + l], a2r, a2i);           \
+            T sr = a1r + a2r, si = a1i + a2i, dr = a1r - a2r, di = a1i - a2i;             \
+            T hr = a0r - (T)0.5 * sr, hi = a0i - (T)0.5 * si;                             \
+            br[l] = a0r + sr; bi[l] = a0i + si;                                           \
+            br[l + L] = hr + c * di; bi[l + L] = hi - c * dr;                             \
+            br[l + 2 * L] = hr - c * di; bi[l + 2 * L] = hi + c * dr;                     \
+        }                                                                                 \
+    }                                                                                     \
+}                                                                                         \
+CT_MULTIVERSION static void fft_r5_##S(int64_t n, int64_t L, const T *restrict xr,        \
+    const T *restrict xi, T *restrict yr, T *restrict yi, const T *restrict wr,           \
+    const T *restrict wi) {                                                               \
+    const int64_t m = n / 5, K = m / L;                                                   \
+    const T c1 = (T)0.30901699437494742410, c2 = (T)-0.80901699437494742410;              \
+    const T s1 = (T)0.95105651629515357212, s2 = (T)0.58778525229247312917;               \
+    for (int64_t k = 0; k < K; k++) {                                                     \
+        const T *ar = xr + k * L, *ai = xi + k * L;                                       \
+        T *br = yr + k * L * 5, *bi = yi + k * L * 5;                                     \
+        _Pragma("omp simd")                                                               \
+        for (int64_t l = 0; l < L; l++) {                                                 \
+            T a0r = ar[l], a0i = ai[l], a1r, a1i, a2r, a2i, a3r, a3i, a4r, a4i;           \
+            CMUL(ar[l + m], ai[l + m], wr[l], wi[l], a1r, a1i);                           \
+            CMUL(ar[l + 2 * m], ai[l + 2 * m], wr[L + l], wi[L + l], a2r, a2i);           \
+            CMUL(ar[l + 3 * m], ai[l + 3 * m], wr[2 * L + l], wi[2 * L + l], a3r, a3i);   \
+            CMUL(ar[l + 4 * m], ai[l + 4 * m], wr[3 * L + l], wi[3 * L + l], a4r, a4i);   \
+            T b1r = a1r + a4r, b1i = a1i + a4i, d1r = a1r - a4r, d1i = a1i - a4i;         \
+            T b2r = a2r + a3r, b2i = a2i + a3i, d2r = a2r - a3r, d2i = a2i - a3i;         \
+            T p1r = a0r + c1 * b1r + c2 * b2r, p1i = a0i + c1 * b1i + c2 * b2i;           \
+            T p2r = a0r + c2 * b1r + c1 * b2r, p2i = a0i + c2 * b1i + c1 * b2i;           \
+            T q1r = s1 * d1r + s2 * d2r, q1i = s1 * d1i + s2 * d2i;                       \
+            T q2r = s2 * d1r - s1 * d2r, q2i = s2 * d1i - s1 * d2i;                       \
+            br[l] = a0r + b1r + b2r; bi[l] = a0i + b1i + b2i;                             \
+            br[l + L] = p1r + q1i; bi[l + L] = p1i - q1r;                                 \
+            br[l + 4 * L] = p1r - q1i; bi[l + 4 * L] = p1i + q1r;                         \
+            br[l + 2 * L] = p2r + q2i; bi[l + 2 * L] = p2i - q2r;                         \
+            br[l + 3 * L] = p2r - q2i; bi[l + 3 * L] = p2i + q2r;                         \
+        }                                                                                 \
+    }                                                                                     \
+}                                                                                         \
+CT_MULTIVERSION static void fft_split_##S(int64_t n, const T *restrict in, T *restrict re, \
+    T *restrict im, T sign) {                                                             \
+    _Pragma("omp simd")                                                                   \
+    for (int64_t i = 0; i < n; i++) { re[i] = in[2 * i]; im[i] = sign * in[2 * i + 1]; }  \
+}                                                                                         \
+CT_MULTIVERSION static void fft_join_##S(int64_t n, const T *restrict re,                 \
+    const T *restrict im, T *restrict out, T sign) {                                      \
+    _Pragma("omp simd")                                                                   \
+    for (int64_t i = 0; i < n; i++) { out[2 * i] = re[i]; out[2 * i + 1] = sign * im[i]; } \
+}                                                                                         \
+/* the stages over (xr, xi), (yr, yi) the other buffer; 1 when the result   \
+ * ends in (yr, yi) */                                                                    \
+static int fft_run_##S(const fft_plan *p, const T *tw, T *xr, T *xi, T *yr, T *yi) {     \
+    const int64_t n = p->n;                                                               \
+    int swapped = 0;                                                                      \
+    for (int s = 0; s < p->nst; s++) {                                                    \
+        const int R = p->rad[s];                                                          \
+        const int64_t L = p->len[s];                                                      \
+        const T *wr = tw + p->off[s], *wi = wr + (R - 1) * L;                             \
+        if (R == 4 && L == 1) fft_r4first_##S(n, xr, xi, yr, yi);                         \
+        else if (R == 4 && L == 4) fft_r4L4_##S(n, xr, xi, yr, yi, wr, wi);                 \
+        else if (R == 4) fft_r4_##S(n, L, xr, xi, yr, yi, wr, wi);                        \
+        else if (R == 2) fft_r2_##S(n, L, xr, xi, yr, yi, wr, wi);                        \
+        else if (R == 3) fft_r3_##S(n, L, xr, xi, yr, yi, wr, wi);                        \
+        else fft_r5_##S(n, L, xr, xi, yr, yi, wr, wi);                                    \
+        T *t = xr; xr = yr; yr = t; t = xi; xi = yi; yi = t;                              \
+        swapped ^= 1;                                                                     \
+    }                                                                                     \
+    return swapped;                                                                       \
+}                                                                                         \
+static void fft_row_##S(const fft_plan *p, const T *tw, const T *in, T *out, T *buf,      \
+                        int inverse) {                                                    \
+    const int64_t n = p->n;                                                               \
+    T *xr = buf, *xi = buf + n, *yr = buf + 2 * n, *yi = buf + 3 * n;                     \
+    const T sign = inverse ? (T)-1 : (T)1;                                                \
+    fft_split_##S(n, in, xr, xi, sign);                                                   \
+    if (fft_run_##S(p, tw, xr, xi, yr, yi)) fft_join_##S(n, yr, yi, out, sign);           \
+    else fft_join_##S(n, xr, xi, out, sign);                                              \
+}                                                                                         \
+/* X[k] = E[k] + w^k O[k] (w = exp(-2 pi i / 2m)) from Z = DFT(z), E and O the  \
+ * spectra of the even and odd samples: E[k] = (Z[k] + conj(Z[m-k])) / 2,      \
+ * O[k] = (Z[k] - conj(Z[m-k])) / 2i; out holds m + 1 values */                        \
+CT_MULTIVERSION static void fft_r2c_post_##S(int64_t m, const T *restrict zr,             \
+    const T *restrict zi, const T *restrict wr, const T *restrict wi, T *restrict out,    \
+    T scale) {                                                                            \
+    out[0] = (zr[0] + zi[0]) * scale; out[1] = 0;                                         \
+    out[2 * m] = (zr[0] - zi[0]) * scale; out[2 * m + 1] = 0;                             \
+    _Pragma("omp simd")                                                                   \
+    for (int64_t k = 1; k < m; k++) {                                                     \
+        const T er = (zr[k] + zr[m - k]) * (T)0.5, ei = (zi[k] - zi[m - k]) * (T)0.5;     \
+        const T or_ = (zi[k] + zi[m - k]) * (T)0.5, oi = (zr[m - k] - zr[k]) * (T)0.5;    \
+        out[2 * k] = (er + wr[k] * or_ - wi[k] * oi) * scale;                             \
+        out[2 * k + 1] = (ei + wr[k] * oi + wi[k] * or_) * scale;                         \
+    }                                                                                     \
+}                                                                                         \
+/* the inverse of fft_r2c_post, doubled and conjugated for a forward DFT:     \
+ * Z[k] = A + i B with A = X[k] + conj(X[m-k]), B = (X[k] - conj(X[m-k]))     \
+ * conj(w^k); the imaginary parts of X[0] and X[m] are not read. s = -1      \
+ * takes the conjugate of X; h multiplies the coefficients between them */               \
+CT_MULTIVERSION static void fft_c2r_pre_##S(int64_t m, const T *restrict in,              \
+    const T *restrict wr, const T *restrict wi, T *restrict zr, T *restrict zi, T s, T h) { \
+    zr[0] = in[0] + in[2 * m];                                                            \
+    zi[0] = -(in[0] - in[2 * m]);                                                         \
+    _Pragma("omp simd")                                                                   \
+    for (int64_t k = 1; k < m; k++) {                                                     \
+        const T xr = h * in[2 * k], xi = h * s * in[2 * k + 1];                           \
+        const T yr = h * in[2 * (m - k)], yi = h * s * in[2 * (m - k) + 1];               \
+        const T ar = xr + yr, ai = xi - yi, dr = xr - yr, di = xi + yi;                   \
+        const T br = dr * wr[k] + di * wi[k], bi = di * wr[k] - dr * wi[k];               \
+        zr[k] = ar - bi;                                                                  \
+        zi[k] = -(ai + br);                                                               \
+    }                                                                                     \
+}                                                                                         \
+CT_MULTIVERSION static void fft_c2r_join_##S(int64_t m, const T *restrict zr,             \
+    const T *restrict zi, T *restrict out, T scale) {                                     \
+    _Pragma("omp simd")                                                                   \
+    for (int64_t j = 0; j < m; j++) { out[2 * j] = zr[j] * scale; out[2 * j + 1] = -zi[j] * scale; } \
+}                                                                                         \
+static void fft_r2c_row_##S(const fft_plan *p, const T *tw, const T *rw, const T *in,     \
+                            T *out, T *buf, T scale) {                                    \
+    const int64_t m = p->n;                                                               \
+    T *xr = buf, *xi = buf + m, *yr = buf + 2 * m, *yi = buf + 3 * m;                     \
+    fft_split_##S(m, in, xr, xi, (T)1);                                                   \
+    if (fft_run_##S(p, tw, xr, xi, yr, yi)) fft_r2c_post_##S(m, yr, yi, rw, rw + m, out, scale); \
+    else fft_r2c_post_##S(m, xr, xi, rw, rw + m, out, scale);                             \
+}                                                                                         \
+static void fft_c2r_row_##S(const fft_plan *p, const T *tw, const T *rw, const T *in,     \
+                            T *out, T *buf, T s, T h, T scale) {                          \
+    const int64_t m = p->n;                                                               \
+    T *xr = buf, *xi = buf + m, *yr = buf + 2 * m, *yi = buf + 3 * m;                     \
+    fft_c2r_pre_##S(m, in, rw, rw + m, xr, xi, s, h);                                     \
+    if (fft_run_##S(p, tw, xr, xi, yr, yi)) fft_c2r_join_##S(m, yr, yi, out, scale);      \
+    else fft_c2r_join_##S(m, xr, xi, out, scale);                                         \
+}
+
+FFT_STAGES(float, f32)
+FFT_STAGES(double, f64)
+
+/* the rows of one entry, shared between OpenMP threads when there are many:
+ * each thread with its own scratch of 4 m values; -2 when one found no
+ * memory (its rows not written) */
+#define FFT_ROWS(m, es, ROW_CALL)                                                         \
+    int err = 0;                                                                          \
+    const int64_t fft_work = rows * (m);                                                  \
+    _Pragma("omp parallel if (rows > 1 && fft_work >= (1 << 16))")                       \
+    {                                                                                     \
+        void *buf = malloc((size_t)(4 * (m)) * (es) + 64);                                \
+        if (!buf) {                                                                       \
+            _Pragma("omp atomic write")                                                   \
+            err = -2;                                                                     \
+        }                                                                                 \
+        _Pragma("omp for schedule(static)")                                               \
+        for (int64_t r = 0; r < rows; r++)                                                \
+            if (buf) { ROW_CALL; }                                                        \
+        free(buf);                                                                        \
+    }
+
+int ct_fft_c2c(int dtype, const void *in, void *out, int64_t rows, int64_t n, int inverse) {
+    if ((dtype != CT_COMPLEX64 && dtype != CT_COMPLEX128) || n < 1 || rows < 0) return -1;
+    const int c128 = dtype == CT_COMPLEX128;
+    int tmp;
+    fft_plan *p = fft_get_plan(n, &tmp);
+    if (!p) return -1;
+    FFT_ROWS(n, c128 ? sizeof(double) : sizeof(float),
+        if (c128) fft_row_f64(p, p->tw64, (const double *)in + 2 * n * r, (double *)out + 2 * n * r,
+                              buf, inverse);
+        else fft_row_f32(p, p->tw32, (const float *)in + 2 * n * r, (float *)out + 2 * n * r,
+                         buf, inverse))
+    if (tmp) fft_plan_free(p);
+    return err;
+}
+
+int ct_fft_r2c(int dtype, const void *in, void *out, int64_t rows, int64_t n, double scale) {
+    if ((dtype != CT_FLOAT32 && dtype != CT_FLOAT64) || n < 2 || n % 2 || rows < 0) return -1;
+    const int f64 = dtype == CT_FLOAT64;
+    const int64_t m = n / 2;
+    int tmp;
+    fft_plan *p = fft_get_plan(m, &tmp);
+    if (!p) return -1;
+    FFT_ROWS(m, f64 ? sizeof(double) : sizeof(float),
+        if (f64) fft_r2c_row_f64(p, p->tw64, p->rw64, (const double *)in + n * r,
+                                 (double *)out + 2 * (m + 1) * r, buf, scale);
+        else fft_r2c_row_f32(p, p->tw32, p->rw32, (const float *)in + n * r,
+                             (float *)out + 2 * (m + 1) * r, buf, (float)scale))
+    if (tmp) fft_plan_free(p);
+    return err;
+}
+
+int ct_fft_c2r(int dtype, const void *in, void *out, int64_t rows, int64_t n, int flags, double scale) {
+    if ((dtype != CT_COMPLEX64 && dtype != CT_COMPLEX128) || n < 2 || n % 2 || rows < 0) return -1;
+    const int c128 = dtype == CT_COMPLEX128;
+    const int64_t m = n / 2;
+    int tmp;
+    fft_plan *p = fft_get_plan(m, &tmp);
+    if (!p) return -1;
+    FFT_ROWS(m, c128 ? sizeof(double) : sizeof(float),
+        if (c128) fft_c2r_row_f64(p, p->tw64, p->rw64, (const double *)in + 2 * (m + 1) * r,
+                                  (double *)out + n * r, buf, (flags & 1) ? -1.0 : 1.0,
+                                  (flags & 2) ? 0.5 : 1.0, scale);
+        else fft_c2r_row_f32(p, p->tw32, p->rw32, (const float *)in + 2 * (m + 1) * r,
+                             (float *)out + n * r, buf, (flags & 1) ? -1.0f : 1.0f,
+                             (flags & 2) ? 0.5f : 1.0f, (float)scale))
+    if (tmp) fft_plan_free(p);
+    return err;
+}
