@@ -456,16 +456,24 @@ def _digamma_t(r, x):
 _K_digamma = _polygamma_kernel(0)
 
 
-def _su_tkernel(name):
+def _su_tkernel(name, any_layout=False):
     """A tkernel (see _compute) for the special_k.unary function SU_<name>:
     contiguous float32 / float64 CPU operands where the kernel has that
-    dtype, False (scipy's ufunc then) otherwise."""
+    dtype, False (scipy's ufunc then) otherwise. any_layout: other layouts
+    of those go through contiguous copies, so that every layout gets the
+    kernel's values."""
     k = []
 
     def tkernel(r, x):
         if not k:
             from ctorch._ops import special_k
             k.append((special_k.unary, getattr(special_k, "SU_" + name)))
+        if any_layout and not (r.is_contiguous() and x.is_contiguous()) and not r.is_cuda:
+            rc = _empty_like(x.contiguous())
+            if rc.dtype != r.dtype or not k[0][0](k[0][1], rc, x.contiguous()):
+                return False
+            r.copy_(rc)
+            return True
         return k[0][0](k[0][1], r, x)
     return tkernel
 
@@ -554,7 +562,7 @@ _igamma_tk, _igammac_tk = _igamma_t(0), _igamma_t(1)
 
 
 _trigamma_t = _su_tkernel("TRIGAMMA")
-_lgamma_t = _su_tkernel("LGAMMA")
+_lgamma_t = _su_tkernel("LGAMMA", any_layout=True)
 _i0_t = _su_tkernel("I0")
 
 

@@ -334,48 +334,63 @@ CT_FM_INLINE float ct_divfloorf_fast(float a, float b) {
  * form. The elements it does redo were left untouched, so they still hold
  * their input, in place or not. */
 #define CT_PASS_BLK 1024
-/* Binary float / half loops with a fast form where OK(a, b) holds: a vector
+/* Binary floating loops with a fast form where OK(a, b) holds: a vector
  * pass computes FAST there, then FULL (libm) runs on the other elements, read
  * from the inputs again (the output may alias one input only where it is
  * that input's own element, and those elements were left as they were). */
-#define CT_TWO_PASS_BIN_BODY(T, OK, FAST, FULL, LA, LB)                                 \
+#define CT_TWO_PASS_BIN_BODY_CT(T, CT, OK, FAST, FULL, LA, LB)                     \
     for (int64_t b0 = 0; b0 < n; b0 += CT_PASS_BLK) {                              \
         int64_t e = n - b0 < CT_PASS_BLK ? n : b0 + CT_PASS_BLK;                   \
         uint8_t bad[CT_PASS_BLK];                                                  \
         int big = 0;                                                               \
         CT_SIMD for (int64_t i = b0; i < e; i++) {                                 \
-            /* (own names: LA / LB may name an outer a or b) */                   \
-            float ta = (float)(LA), tb = (float)(LB);                              \
+            /* (own names: LA / LB may name an outer a or b) */                    \
+            CT ta = (CT)(LA), tb = (CT)(LB);                                       \
             int k = !(OK(ta, tb));                                                 \
             bad[i - b0] = (uint8_t)k;                                              \
             big |= k;                                                              \
-            float r = FAST(ta, tb);                                                \
+            CT r = FAST(ta, tb);                                                   \
             o[i] = k ? o[i] : (T)r;                                                \
         }                                                                          \
         if (big)                                                                   \
             for (int64_t i = b0; i < e; i++)                                       \
-                if (bad[i - b0]) o[i] = (T)FULL((float)(LA), (float)(LB));         \
+                if (bad[i - b0]) o[i] = (T)FULL((CT)(LA), (CT)(LB));               \
     }
-#define CT_TWO_PASS_BIN_f(NAME, T, OK, FAST, FULL)                                 \
+#define CT_TWO_PASS_BIN_CT(NAME, T, CT, OK, FAST, FULL)                            \
 CT_MULTIVERSION void NAME(char **p, const int64_t *s, int64_t n, const void *ex) { \
     (void)ex;                                                                      \
     if (s[0] == CT_SZ(T) && s[1] == CT_SZ(T) && s[2] == CT_SZ(T)) {                \
         T *o = (T *)p[0]; const T *A = (const T *)p[1], *B = (const T *)p[2];      \
-        CT_TWO_PASS_BIN_BODY(T, OK, FAST, FULL, A[i], B[i])                           \
+        CT_TWO_PASS_BIN_BODY_CT(T, CT, OK, FAST, FULL, A[i], B[i])                 \
     } else if (s[0] == CT_SZ(T) && s[1] == CT_SZ(T) && s[2] == 0) {                \
         T *o = (T *)p[0]; const T *A = (const T *)p[1]; const T bs = *(const T *)p[2]; \
-        CT_TWO_PASS_BIN_BODY(T, OK, FAST, FULL, A[i], bs)                             \
+        CT_TWO_PASS_BIN_BODY_CT(T, CT, OK, FAST, FULL, A[i], bs)                   \
     } else if (s[0] == CT_SZ(T) && s[1] == 0 && s[2] == CT_SZ(T)) {                \
         T *o = (T *)p[0]; const T as = *(const T *)p[1]; const T *B = (const T *)p[2]; \
-        CT_TWO_PASS_BIN_BODY(T, OK, FAST, FULL, as, B[i])                             \
+        CT_TWO_PASS_BIN_BODY_CT(T, CT, OK, FAST, FULL, as, B[i])                   \
     } else {                                                                       \
-        for (int64_t i = 0; i < n; i++) {                                          \
-            float a = (float)*(const T *)(p[1] + i * s[1]);                        \
-            float b = (float)*(const T *)(p[2] + i * s[2]);                        \
-            *(T *)(p[0] + i * s[0]) = (T)(OK(a, b) ? FAST(a, b) : FULL(a, b));      \
+        /* other layouts: blocks gathered into contiguous buffers, so that         \
+         * every layout runs the same vector code and gets the same values */      \
+        CT ga[CT_PASS_BLK], gb[CT_PASS_BLK], go[CT_PASS_BLK];                      \
+        for (int64_t c0 = 0; c0 < n; c0 += CT_PASS_BLK) {                          \
+            int64_t cn = n - c0 < CT_PASS_BLK ? n - c0 : CT_PASS_BLK;              \
+            for (int64_t i = 0; i < cn; i++) {                                     \
+                ga[i] = (CT)*(const T *)(p[1] + (c0 + i) * s[1]);                  \
+                gb[i] = (CT)*(const T *)(p[2] + (c0 + i) * s[2]);                  \
+            }                                                                      \
+            {                                                                      \
+                CT *o = go; const CT *A = ga, *B = gb; int64_t n = cn;             \
+                CT_TWO_PASS_BIN_BODY_CT(CT, CT, OK, FAST, FULL, A[i], B[i])        \
+            }                                                                      \
+            for (int64_t i = 0; i < cn; i++)                                       \
+                *(T *)(p[0] + (c0 + i) * s[0]) = (T)go[i];                         \
         }                                                                          \
     }                                                                              \
 }
+/* CT: the type computed in (float for half and float, double for double) */
+#define CT_TWO_PASS_BIN_BODY(T, OK, FAST, FULL, LA, LB) \
+    CT_TWO_PASS_BIN_BODY_CT(T, float, OK, FAST, FULL, LA, LB)
+#define CT_TWO_PASS_BIN_f(NAME, T, OK, FAST, FULL) CT_TWO_PASS_BIN_CT(NAME, T, float, OK, FAST, FULL)
 static inline double ct_round_dec_d(double x, double d) {
     if (d == 0) return nearbyint(x);
     if (d > 0) { double m = pow(10.0, d); return nearbyint(x * m) / m; }
@@ -415,6 +430,67 @@ CT_ORDERED(b, ct_bool, 0)
 CT_INTS(CT_ORDERED, 0)
 CT_REALS(CT_ORDERED, 0)
 
+/* gcd by Stein's binary algorithm, CT_GCD_BLK elements at a time, one per
+ * lane: the magnitudes (in uint64) lose their common power of two (sh), u is
+ * the odd one, then each step makes v odd (v >>= ctz v, ctz as 63 - clz of
+ * v's lowest set bit) and replaces (u, v) by (min, |u - v|) until every
+ * lane's v is 0; the result is u << sh. Division free and branch free inside
+ * the block, so the steps vectorise. The lanes holding the type's minimum
+ * (whose magnitude wraps) take ct_s_gcd's Euclid, which gives PyTorch's
+ * wrapped results there. */
+#define CT_GCD_BLK 16
+CT_FM_INLINE uint64_t ct_ctz_or0(uint64_t x) {
+    return 63 - (uint64_t)__builtin_clzll((x & (0 - x)) | (uint64_t)(x == 0));
+}
+#define CT_GCD_LOOP(S, T)                                                          \
+CT_MULTIVERSION void ct_gcd_##S(char **p, const int64_t *s, int64_t n, const void *ex) { \
+    (void)ex;                                                                      \
+    for (int64_t i0 = 0; i0 < n; i0 += CT_GCD_BLK) {                               \
+        int64_t w = n - i0 < CT_GCD_BLK ? n - i0 : CT_GCD_BLK;                     \
+        T av[CT_GCD_BLK] = {0}, bv[CT_GCD_BLK] = {0};                              \
+        uint64_t u[CT_GCD_BLK], v[CT_GCD_BLK], sh[CT_GCD_BLK];                     \
+        uint8_t wrap[CT_GCD_BLK];                                                  \
+        for (int j = 0; j < w; j++) {                                              \
+            av[j] = *(const T *)(p[1] + (i0 + j) * s[1]);                          \
+            bv[j] = *(const T *)(p[2] + (i0 + j) * s[2]);                          \
+        }                                                                          \
+        int any = 0, rare = 0;                                                     \
+        CT_SIMD for (int j = 0; j < CT_GCD_BLK; j++) {                             \
+            T a = av[j], b = bv[j];                                                \
+            uint64_t ua = a < 0 ? 0 - (uint64_t)a : (uint64_t)a;                   \
+            uint64_t ub = b < 0 ? 0 - (uint64_t)b : (uint64_t)b;                   \
+            int wr = (a < 0 && (T)ua < 0) || (b < 0 && (T)ub < 0);                 \
+            ua = wr ? 0 : ua;                                                      \
+            ub = wr ? 0 : ub;                                                      \
+            uint64_t k = ct_ctz_or0(ua | ub);                                      \
+            uint64_t x = ua >> k, y = ub >> k;                                     \
+            uint64_t odd = (x & 1) ? x : y, other = (x & 1) ? y : x;               \
+            int zero = ua == 0 || ub == 0;                                         \
+            u[j] = zero ? x | y : odd;                                             \
+            v[j] = zero ? 0 : other;                                               \
+            sh[j] = k;                                                             \
+            wrap[j] = (uint8_t)wr;                                                 \
+            any |= v[j] != 0;                                                      \
+            rare |= wr;                                                            \
+        }                                                                          \
+        while (any) {                                                              \
+            any = 0;                                                               \
+            CT_SIMD for (int j = 0; j < CT_GCD_BLK; j++) {                         \
+                uint64_t uu = u[j], vv = v[j] >> ct_ctz_or0(v[j]);                 \
+                int live = v[j] != 0;                                              \
+                uint64_t d = uu > vv ? uu - vv : vv - uu;                          \
+                u[j] = live ? (uu < vv ? uu : vv) : uu;                            \
+                v[j] = live ? d : 0;                                               \
+                any |= live && d != 0;                                             \
+            }                                                                      \
+        }                                                                          \
+        for (int j = 0; j < w; j++)                                                \
+            *(T *)(p[0] + (i0 + j) * s[0]) = (T)(u[j] << sh[j]);                   \
+        if (rare)                                                                  \
+            for (int j = 0; j < w; j++)                                            \
+                if (wrap[j]) *(T *)(p[0] + (i0 + j) * s[0]) = ct_s_gcd_##S(av[j], bv[j]); \
+    }                                                                              \
+}
 #define CT_INT_ONLY(S, T, unused)                                                  \
     CT_BINARY(ct_divtrunc_##S, T, T, ct_s_divtrunc_##S(a, b, P))                     \
     CT_BINARY(ct_divfloor_##S, T, T, ct_s_divfloor_##S(a, b, P))                     \
@@ -428,7 +504,7 @@ CT_REALS(CT_ORDERED, 0)
     CT_BINARY(ct_bitxor_##S, T, T, a ^ b)                                          \
     CT_BINARY(ct_shl_##S, T, T, ct_s_shl_##S(a, b))                                  \
     CT_BINARY(ct_shr_##S, T, T, ct_s_shr_##S(a, b))                                  \
-    CT_BINARY(ct_gcd_##S, T, T, ct_s_gcd_##S(a, b))                                  \
+    CT_GCD_LOOP(S, T)                                                              \
     CT_BINARY(ct_lcm_##S, T, T, ct_s_lcm_##S(a, b))                                  \
     CT_BINARY(ct_heaviside_##S, T, T, a == 0 ? b : (T)(a > 0))                     \
     CT_BINARY(ct_fmax_##S, T, T, a > b ? a : b)                                    \
@@ -462,8 +538,8 @@ CT_BINARY(ct_fmin_b, ct_bool, ct_bool, a & b)
     CT_BINARY_ATTR(CT_MULTIVERSION, ct_minimum_##S, T, T, (a != a) ? a : ((b != b) ? b : (a < b ? a : b))) \
     CT_BINARY_ATTR(CT_MULTIVERSION, ct_hypot_##S, T, T, ct_hypot_##F((CT)a, (CT)b)) \
     CT_BINARY(ct_copysign_##S, T, T, FT_##F(copysign)((CT)a, (CT)b))               \
-    CT_BINARY_ATTR(CT_MULTIVERSION, ct_logaddexp_##S, T, T, ct_logaddexp_##F((CT)a, (CT)b)) \
-    CT_BINARY_ATTR(CT_MULTIVERSION, ct_logaddexp2_##S, T, T, ct_logaddexp2_##F((CT)a, (CT)b)) \
+    CT_LAE_LOOP_##F(S, T, CT)                                                      \
+    CT_TWO_PASS_BIN_CT(ct_logaddexp2_##S, T, CT, CT_LAE2_OK_##F, ct_logaddexp2_##F##_fast, ct_logaddexp2_##F) \
     CT_BINARY(ct_heaviside_##S, T, T, (CT)a == 0 ? (CT)b : (CT)((CT)a > 0))        \
     CT_BINARY_ATTR(CT_MULTIVERSION, ct_fmax_##S, T, T, ((CT)a >= (CT)b || b != b) ? a : b) \
     CT_BINARY_ATTR(CT_MULTIVERSION, ct_fmin_##S, T, T, ((CT)a <= (CT)b || b != b) ? a : b)
@@ -480,13 +556,14 @@ CT_BINARY(ct_fmin_b, ct_bool, ct_bool, a & b)
 #define FT_f(name) name##f
 #define FT_d(name) name
 /* log(e^a + e^b) as max + log1p(e^-|a - b|) (no overflow); two equal
- * infinities are themselves (their difference is NaN) */
+ * infinities are themselves (their difference is NaN). These full forms take
+ * the elements the loops' vector pass leaves: |a - b| past where the fast
+ * forms of fastmath.h hold (e^-|a - b| a normal number), infinities, NaN. */
 static inline double ct_logaddexp_d(double a, double b) {
     if (isinf(a) && a == b) return a;
     double m = a > b ? a : b;
     return (a != a || b != b) ? a + b : m + log1p(exp(-fabs(a - b)));
 }
-/* float: branch-free arithmetic that vectorises (fastmath.h's expf and log1pf) */
 CT_FM_INLINE float ct_logaddexp_f(float a, float b) {
     float m = a > b ? a : b;
     float r = m + ct_log1pf(ct_expf(-fabsf(a - b)));
@@ -505,6 +582,19 @@ CT_FM_INLINE float ct_logaddexp2_f(float a, float b) {
     r = (a == b && a - a != 0) ? a : r;
     return (a != a || b != b) ? a + b : r;
 }
+/* where the fast forms hold (false for NaN and infinities) */
+#define CT_LAE_OK_f(a, b) (__builtin_fabsf((a) - (b)) < CT_EXP_SMALL)
+#define CT_LAE2_OK_f(a, b) (__builtin_fabsf((a) - (b)) < CT_EXP2_SMALL)
+#define CT_LAE2_OK_d(a, b) (__builtin_fabs((a) - (b)) < CT_LAE_D_SMALL)
+#define ct_logaddexp_f_fast ct_logaddexpf_fast
+/* logaddexp of double stays on libm's exp and log1p (a vector form through
+ * fastmath.h's double exp came out a little less accurate where the sum
+ * partly cancels); logaddexp2's fast form is more accurate than libm's way */
+#define CT_LAE_LOOP_f(S, T, CT) \
+    CT_TWO_PASS_BIN_CT(ct_logaddexp_##S, T, CT, CT_LAE_OK_f, ct_logaddexp_f_fast, ct_logaddexp_f)
+#define CT_LAE_LOOP_d(S, T, CT) \
+    CT_BINARY_ATTR(CT_MULTIVERSION, ct_logaddexp_##S, T, T, ct_logaddexp_d((CT)a, (CT)b))
+#define ct_logaddexp2_f_fast ct_logaddexp2f_fast
 /* float and half: fastmath.h's vectorisable atan2 and hypot; double: libm */
 #define ct_hypot_f ct_hypotf
 #define ct_hypot_d hypot
@@ -747,11 +837,34 @@ CT_MULTIVERSION void ct_nan_to_num_##S(char **p, const int64_t *s, int64_t n, co
         }                                                                          \
     }                                                                              \
 }
-/* frexp's two parts; an infinity or NaN is its own mantissa, exponent 0 */
-static inline double ct_frexp_mant_d(double x) { int e; return isfinite(x) ? frexp(x, &e) : x; }
-static inline float ct_frexp_mant_f(float x) { int e; return isfinite(x) ? frexpf(x, &e) : x; }
-static inline double ct_frexp_exp_d(double x) { int e = 0; if (isfinite(x)) frexp(x, &e); return e; }
-static inline float ct_frexp_exp_f(float x) { int e = 0; if (isfinite(x)) frexpf(x, &e); return (float)e; }
+/* frexp by the bits: x = m 2^e with 1/2 <= |m| < 1; a denormal is scaled by
+ * 2^25 (2^54) first, its exponent put back; zeros, infinities and NaN are
+ * their own mantissa, exponent 0. Branch free, so the loops vectorise. */
+CT_FM_INLINE float ct_frexpf_bits(float x, int32_t *ep) {
+    float a = __builtin_fabsf(x);
+    int sub = a < 1.17549435e-38f;
+    uint32_t u = ct_float_to_bits(sub ? x * 33554432.0f : x);
+    int32_t e = (int32_t)((u >> 23) & 0xffu) - 126 - (sub ? 25 : 0);
+    float m = ct_bits_to_float((u & 0x807fffffu) | 0x3f000000u);
+    int keep = a == 0.0f || !(a < __builtin_inff());     /* zero, inf, NaN */
+    *ep = keep ? 0 : e;
+    return keep ? x : m;
+}
+CT_FM_INLINE double ct_frexpd_bits(double x, int32_t *ep) {
+    double a = __builtin_fabs(x);
+    int sub = a < 2.2250738585072014e-308;
+    uint64_t u = ct_double_to_bits(sub ? x * 18014398509481984.0 : x);
+    int32_t e = (int32_t)((u >> 52) & 0x7ffu) - 1022 - (sub ? 54 : 0);
+    double m = ct_bits_to_double((u & 0x800fffffffffffffull) | 0x3fe0000000000000ull);
+    int keep = a == 0.0 || !(a < __builtin_inf());
+    *ep = keep ? 0 : e;
+    return keep ? x : m;
+}
+/* frexp's two parts one at a time (the unary loops) */
+static inline double ct_frexp_mant_d(double x) { int32_t e; return ct_frexpd_bits(x, &e); }
+static inline float ct_frexp_mant_f(float x) { int32_t e; return ct_frexpf_bits(x, &e); }
+static inline double ct_frexp_exp_d(double x) { int32_t e; ct_frexpd_bits(x, &e); return e; }
+static inline float ct_frexp_exp_f(float x) { int32_t e; ct_frexpf_bits(x, &e); return (float)e; }
 #define ct_exp_f ct_expf
 #define ct_exp_d exp
 /* float and half: the vectorisable forms of fastmath.h; double: libm */
@@ -959,3 +1072,25 @@ CT_ADDC(ct_addcdiv_f64, double, double, P->a, a + v * b / c)
 CT_ADDC(ct_addcdiv_c64, ct_cfloat, ct_cfloat, (float)P->a + I * (float)P->b, a + v * b / c)
 CT_ADDC(ct_addcdiv_c128, ct_cdouble, ct_cdouble, P->a + I * P->b, a + v * b / c)
 ct_loop_fn ct_addc_loops[2][CT_NDTYPES] = {CT_ROW_NUM(addcmul), CT_ROW_FLOATC(addcdiv)};
+
+/* frexp in one pass (a CT_EW_LERP launch, op CT_T_FREXP): operand 0 the
+ * mantissa (the input's dtype), 1 the input, 2 the int32 exponent */
+#define CT_FREXP_LOOP(S, T, FN)                                                    \
+CT_MULTIVERSION void ct_frexp_##S(char **p, const int64_t *s, int64_t n, const void *ex) { \
+    (void)ex;                                                                      \
+    if (s[0] == CT_SZ(T) && s[1] == CT_SZ(T) && s[2] == 4) {                       \
+        T *m = (T *)p[0]; const T *A = (const T *)p[1]; int32_t *E = (int32_t *)p[2]; \
+        CT_SIMD for (int64_t i = 0; i < n; i++) { int32_t e; m[i] = FN(A[i], &e); E[i] = e; } \
+    } else {                                                                       \
+        for (int64_t i = 0; i < n; i++) {                                          \
+            int32_t e;                                                             \
+            *(T *)(p[0] + i * s[0]) = FN(*(const T *)(p[1] + i * s[1]), &e);       \
+            *(int32_t *)(p[2] + i * s[2]) = e;                                     \
+        }                                                                          \
+    }                                                                              \
+}
+CT_FREXP_LOOP(f32, float, ct_frexpf_bits)
+CT_FREXP_LOOP(f64, double, ct_frexpd_bits)
+ct_loop_fn ct_frexp_loops[CT_NDTYPES] = {
+    [CT_FLOAT32] = ct_frexp_f32, [CT_FLOAT64] = ct_frexp_f64,
+};

@@ -44,6 +44,8 @@ extern ct_loop_fn ct_lerp_loops[CT_NDTYPES];
 /* out = a + v * b * c (addcmul: every numeric dtype), a + v * b / c (addcdiv:
  * half, float, double, complex); v is P->a (+ i P->b), P->ia for integers */
 extern ct_loop_fn ct_addc_loops[2][CT_NDTYPES];
+/* frexp: mantissa and int32 exponent in one pass (float32, float64) */
+extern ct_loop_fn ct_frexp_loops[CT_NDTYPES];
 
 /* abs of a complex is real: these write float / double */
 void ct_cabs_c64(char **p, const int64_t *s, int64_t n, const void *extra);

@@ -23,6 +23,9 @@ enum {
 #undef CT_UNARY_OP
 
 /* the ternary ops (op of a CT_EW_LERP launch) */
-enum { CT_T_LERP, CT_T_ADDCMUL, CT_T_ADDCDIV, CT_NTERNARY };
+enum { CT_T_LERP, CT_T_ADDCMUL, CT_T_ADDCDIV,
+       CT_T_FREXP,      /* the CPU's only: mantissa into operand 0 and int32 exponent
+                           into operand 2 of input operand 1 */
+       CT_NTERNARY };
 
 #endif

@@ -538,4 +538,139 @@ CT_FM_INLINE float ct_powf_fast(float af, float bf) {
     return (float)(q * sc);
 }
 
+/* ---- double */
+
+CT_FM_INLINE double ct_bits_to_double(uint64_t u) { double d; memcpy(&d, &u, 8); return d; }
+CT_FM_INLINE uint64_t ct_double_to_bits(double d) { uint64_t u; memcpy(&u, &d, 8); return u; }
+
+/* (atanh(s) / s - 1) / s^2 = sum z^k / (2k + 3), z = s^2 <= 0.0295, to z^10 */
+CT_FM_INLINE double ct_datanh_series(double z)
+{
+    double p = 0.043478260869565216;
+    p = __builtin_fma(p, z, 0.047619047619047616);
+    p = __builtin_fma(p, z, 0.05263157894736842);
+    p = __builtin_fma(p, z, 0.058823529411764705);
+    p = __builtin_fma(p, z, 0.06666666666666667);
+    p = __builtin_fma(p, z, 0.07692307692307693);
+    p = __builtin_fma(p, z, 0.09090909090909091);
+    p = __builtin_fma(p, z, 0.1111111111111111);
+    p = __builtin_fma(p, z, 0.14285714285714285);
+    p = __builtin_fma(p, z, 0.2);
+    p = __builtin_fma(p, z, 0.3333333333333333);
+    return p;
+}
+/* log of a normal positive finite double, branch free: x = m 2^e with m in
+ * [sqrt(1/2), sqrt(2)), log m = 2 atanh(s), s = (m - 1) / (m + 1), |s| < 0.172,
+ * by its series to s^23 (truncation below 1e-17 relative) */
+CT_FM_INLINE double ct_dlog(double x)
+{
+    uint64_t v = ct_double_to_bits(x) - 0x3fe6a09e667f3bcdull;
+    double e = (double)((int64_t)v >> 52);
+    double m = ct_bits_to_double((v & 0x000fffffffffffffull) + 0x3fe6a09e667f3bcdull);
+    double s = (m - 1.0) / (m + 1.0), s2 = s * s;
+    double p = ct_datanh_series(s2);
+    return __builtin_fma(e, 0.6931471803691238,
+                         __builtin_fma(e, 1.9082149292705877e-10, 2.0 * __builtin_fma(s * s2, p, s)));
+}
+
+/* e^r for |r| <= ln2/2 (a little more is fine): its Taylor series to r^13
+ * (truncation below 1e-17 relative) */
+CT_FM_INLINE double ct_dexp_poly(double r)
+{
+    double p = 1.0 / 6227020800.0;
+    p = __builtin_fma(p, r, 1.0 / 479001600.0);
+    p = __builtin_fma(p, r, 1.0 / 39916800.0);
+    p = __builtin_fma(p, r, 1.0 / 3628800.0);
+    p = __builtin_fma(p, r, 1.0 / 362880.0);
+    p = __builtin_fma(p, r, 1.0 / 40320.0);
+    p = __builtin_fma(p, r, 1.0 / 5040.0);
+    p = __builtin_fma(p, r, 1.0 / 720.0);
+    p = __builtin_fma(p, r, 1.0 / 120.0);
+    p = __builtin_fma(p, r, 1.0 / 24.0);
+    p = __builtin_fma(p, r, 1.0 / 6.0);
+    p = __builtin_fma(p, r, 1.0 / 2.0);
+    p = __builtin_fma(p, r, 1.0 / 1.0);
+    p = __builtin_fma(p, r, 1.0 / 1.0);
+    return p;
+}
+
+/* exp of a double in [-700, 700], branch free: x = k ln2 + r, |r| <= ln2/2,
+ * e^r by ct_dexp_poly, times 2^k through the exponent bits */
+CT_FM_INLINE double ct_dexp(double x)
+{
+    double kf = __builtin_round(x * 1.4426950408889634);
+    double r = __builtin_fma(-kf, 1.9082149292705877e-10, __builtin_fma(-kf, 0.6931471803691238, x));
+    return ct_dexp_poly(r) * ct_bits_to_double((uint64_t)((int64_t)kf + 1023) << 52);
+}
+
+/* 2^x of a double in [-1000, 1000]: x = k + f, |f| <= 1/2 exact, f ln2 as
+ * r + rl (the product's rounding error by an fma, plus f times ln2's low
+ * part), 2^f = e^r (1 + rl) */
+CT_FM_INLINE double ct_dexp2(double x)
+{
+    double kf = __builtin_round(x);
+    double f = x - kf;
+    double r = f * 0.69314718055994531;
+    double rl = __builtin_fma(f, 2.3190468138462996e-17, __builtin_fma(f, 0.69314718055994531, -r));
+    double p = ct_dexp_poly(r);
+    return __builtin_fma(p, rl, p) * ct_bits_to_double((uint64_t)((int64_t)kf + 1023) << 52);
+}
+
+/* ---- logaddexp: m + log1p(t), t = e^-|a - b| (or 2^-|a - b|) in (0, 1].
+ * 1 + t is u + ul exactly (ul = t - (u - 1), Fast2Sum), so that
+ * log1p(t) = log(u) + ul / u to well within an ulp; log u of the fast
+ * forms (u is a normal number in [1, 2]). */
+
+/* float: log(u) = e ln2 + f + tail(f) (ct_log_split); returns f, in *ef e
+ * and in *g tail(f) + ul / u */
+CT_FM_INLINE float ct_log1p_unit_f(float t, float *ef, float *g) {
+    float u = 1.0f + t;
+    float ul = t - (u - 1.0f);
+    float f = ct_log_split(u, 0, ef);
+    *g = ct_log1p_tail(f) + ul / u;
+    return f;
+}
+
+/* logaddexp(a, b) for |a - b| < CT_EXP_SMALL (a and b finite) */
+CT_FM_INLINE float ct_logaddexpf_fast(float a, float b) {
+    float m = a > b ? a : b;
+    float t = ct_expf_small(-__builtin_fabsf(a - b));
+    float ef, g, f = ct_log1p_unit_f(t, &ef, &g);
+    float l = __builtin_fmaf(ef, 0.693359375f, f + __builtin_fmaf(ef, -2.12194440e-4f, g));
+    return m + l;
+}
+
+/* logaddexp2(a, b) for |a - b| < CT_EXP2_SMALL: log2 as ct_log2f_fast_e */
+CT_FM_INLINE float ct_logaddexp2f_fast(float a, float b) {
+    float m = a > b ? a : b;
+    float t = ct_exp2f_small(-__builtin_fabsf(a - b));
+    float ef, g, f = ct_log1p_unit_f(t, &ef, &g);
+    const float hi = 1.44269502162933349609375f, lo = 1.925963033500011e-08f;
+    return m + (ef + __builtin_fmaf(f, hi, __builtin_fmaf(f, lo, g * hi)));
+}
+
+#define CT_LAE_D_SMALL 700.0
+/* double (logaddexp2), for |a - b| < CT_LAE_D_SMALL (2^-|a - b| stays a normal double).
+ * u = 2^e (1 + f) with e = (u > sqrt 2), f exact, and
+ * log(1 + f) = f - s (f - R), s = f / (2 + f), R = 2 s^2 ct_datanh_series(s^2)
+ * (2s = f - s f): the only inexact terms are a small part of the sum. Returns
+ * log1p(t) - e ln2, e in *ep. */
+CT_FM_INLINE double ct_log1p_unit_d(double t, double *ep) {
+    double u = 1.0 + t;
+    double ul = t - (u - 1.0);
+    int big = u > 1.4142135623730951;
+    double m = big ? 0.5 * u : u;
+    double f = m - 1.0;
+    double s = f / (2.0 + f), z = s * s;
+    double r = 2.0 * z * ct_datanh_series(z);
+    *ep = big ? 1.0 : 0.0;
+    return __builtin_fma(-s, f - r, f) + ul / u;
+}
+CT_FM_INLINE double ct_logaddexp2_d_fast(double a, double b) {
+    double m = a > b ? a : b;
+    double e, l = ct_log1p_unit_d(ct_dexp2(-__builtin_fabs(a - b)), &e);
+    /* e + l log2(e), log2(e) as a double pair */
+    return m + (e + __builtin_fma(l, 1.4426950408889634, l * 2.0355273740931033e-17));
+}
+
 #endif

@@ -7,6 +7,12 @@
 #include "common.h"
 #include "fastmath.h"
 
+/* fastmath.h's double helpers under their names here */
+#define bits_to_d ct_bits_to_double
+#define d_to_bits ct_double_to_bits
+#define log_d ct_dlog
+#define exp_d ct_dexp
+
 /* void NAME(const T *x, T *o, int64_t count): o[i] = F(x[i]) in one vector
  * loop (F branch free), built for each instruction set */
 #define CT_SIMD_MAP(NAME, T, F)                                                    \
@@ -306,7 +312,6 @@ static double digamma_one(double x)
 /* digamma_pos for 0 < x < inf, branch free: both the Taylor series and the
  * recurrence (ten masked steps of the fraction num/den) with the asymptotic
  * series, one picked; log by log_d. Other x are left for a scalar pass. */
-CT_FM_INLINE double log_d(double x);
 #define DIGAMMA_LOOP(NAME, T)                                                  \
 void NAME(const T *x, T *o, int64_t count);                                    \
 CT_MULTIVERSION void NAME(const T *x, T *o, int64_t count)                     \
@@ -916,55 +921,6 @@ static void entr_db(const void *x, void *o, int64_t n)
         od[i] = entr_one(xd[i]);
 }
 
-CT_FM_INLINE double bits_to_d(uint64_t u) { double d; memcpy(&d, &u, 8); return d; }
-CT_FM_INLINE uint64_t d_to_bits(double d) { uint64_t u; memcpy(&u, &d, 8); return u; }
-
-/* log of a normal positive finite double, branch free: x = m 2^e with m in
- * [sqrt(1/2), sqrt(2)), log m = 2 atanh(s), s = (m - 1) / (m + 1), |s| < 0.172,
- * by its series to s^23 (truncation below 1e-17 relative) */
-CT_FM_INLINE double log_d(double x)
-{
-    uint64_t v = d_to_bits(x) - 0x3fe6a09e667f3bcdull;
-    double e = (double)((int64_t)v >> 52);
-    double m = bits_to_d((v & 0x000fffffffffffffull) + 0x3fe6a09e667f3bcdull);
-    double s = (m - 1.0) / (m + 1.0), s2 = s * s;
-    double p = 0.043478260869565216;
-    p = p * s2 + 0.047619047619047616;
-    p = p * s2 + 0.05263157894736842;
-    p = p * s2 + 0.058823529411764705;
-    p = p * s2 + 0.06666666666666667;
-    p = p * s2 + 0.07692307692307693;
-    p = p * s2 + 0.09090909090909091;
-    p = p * s2 + 0.1111111111111111;
-    p = p * s2 + 0.14285714285714285;
-    p = p * s2 + 0.2;
-    p = p * s2 + 0.3333333333333333;
-    return e * 0.6931471803691238 + (e * 1.9082149292705877e-10 + 2.0 * (s + s * s2 * p));
-}
-
-/* exp of a double in [-700, 700], branch free: x = k ln2 + r, |r| <= ln2/2,
- * e^r by its Taylor series to r^13 (truncation below 1e-17 relative) */
-CT_FM_INLINE double exp_d(double x)
-{
-    double kf = __builtin_round(x * 1.4426950408889634);
-    double r = (x - kf * 0.6931471803691238) - kf * 1.9082149292705877e-10;
-    double p = 1.0 / 6227020800.0;
-    p = p * r + 1.0 / 479001600.0;
-    p = p * r + 1.0 / 39916800.0;
-    p = p * r + 1.0 / 3628800.0;
-    p = p * r + 1.0 / 362880.0;
-    p = p * r + 1.0 / 40320.0;
-    p = p * r + 1.0 / 5040.0;
-    p = p * r + 1.0 / 720.0;
-    p = p * r + 1.0 / 120.0;
-    p = p * r + 1.0 / 24.0;
-    p = p * r + 1.0 / 6.0;
-    p = p * r + 1.0 / 2.0;
-    p = p * r + 1.0 / 1.0;
-    p = p * r + 1.0 / 1.0;
-    return p * bits_to_d((uint64_t)((int64_t)kf + 1023) << 52);
-}
-
 /* erfc of doubles, the float kernel's scheme (erfc_pos_f) in double, branch
  * free, with exp(-z - zl) reduced on its own (k = round(-z / ln2)):
  * erfcx(a) = d (1 + R), d = K / (a + c), in two pieces, both
@@ -1220,6 +1176,150 @@ CT_MULTIVERSION void ct_lgamma_f_loop(const float *x, float *o, int64_t count)
 
 static void lgamma_fb(const void *x, void *o, int64_t n) { ct_lgamma_f_loop(x, o, n); }
 
+/* double lgamma for DBL_MIN <= x < 1e305, branch free (the other x, the
+ * negative ones among them, take libm's lgamma_r in a scalar pass). Two
+ * polynomials carry the zeros at 1 and 2 as factors: lgamma(1 + t) =
+ * t C((t - 0.1) / 0.4) for t in [-0.3, 0.5] and lgamma(2 + t) =
+ * t B((t - 0.25) / 0.75) for t in [-0.5, 1] (Chebyshev interpolants of
+ * degree 23 of lgamma(1 + t) / t and lgamma(2 + t) / t, relative error of the
+ * fit below 1e-19). From there:
+ *   x < 0.7:      lgamma(1 + x) - log x (C below 0.5, B above);
+ *   0.7 <= x < 3: C or B directly;
+ *   3 <= x < 8:   lgamma(y) + log(y (y + 1) ... (x - 1)), y = x - n in [2, 3);
+ *   x >= 8:       Stirling's series, (x - 1/2) log x - x + log(2 pi) / 2 +
+ *                 sum B_2k / (2k (2k - 1) x^(2k - 1)) to k = 9 (truncation
+ *                 below 1e-17 there).
+ * The one log of each element (of x, or of the product) comes as a pair
+ * hi + lo (q = 2^e m, m in [sqrt(1/2), sqrt 2), f = m - 1 exact, log m =
+ * f - s (f - R) with s = f / (2 + f), R = 2 s^2 ct_datanh_series(s^2), and
+ * e ln2_hi + f by Fast2Sum), so that the sums around it round once. The
+ * regions are picked by 0 / 1 factors and selects that GCC's vectoriser
+ * takes in every target clone; a block of elements goes through the
+ * polynomial part, then through the log and the sums. */
+static const double lgd_b[24] = {
+    4.1855414662150775e-13, -1.307298299371904e-12, 1.5788940736861097e-12,
+    -4.97766117069103e-12, 2.2325177179753643e-11, -7.045931904101973e-11,
+    2.1305999181076685e-10, -6.769867242139335e-10, 2.1685553720270086e-09,
+    -6.94470177119068e-09, 2.2344503992474417e-08, -7.233587321896892e-08,
+    2.3583253355658717e-07, -7.755374925460284e-07, 2.578121298937364e-06,
+    -8.690384842783351e-06, 2.983632972977437e-05, -0.00010503681070473897,
+    0.00038321988003432863, -0.0014752842201880838, 0.00619663656824421,
+    -0.030541164666834354, 0.21917882116244464, 0.4994868595695864,
+};
+static const double lgd_c[24] = {
+    7.048724276451288e-12, -2.0172559186770536e-11, 1.5535716092818374e-11,
+    -4.504102600941319e-11, 2.4195474473452984e-10, -6.995033962218185e-10,
+    1.8602965080179227e-09, -5.416262891390923e-09, 1.5984130224327674e-08,
+    -4.687020984453825e-08, 1.379465227244745e-07, -4.083854091347017e-07,
+    1.216276573230213e-06, -3.6479199674788323e-06, 1.1034822959973525e-05,
+    -3.373524525798852e-05, 0.00010454317697979297, -0.0003299076744512127,
+    0.0010681837412625057, -0.0035965826170964673, 0.012933483761653038,
+    -0.05287223436292017, 0.2998778887492818, -0.4987244125983972,
+};
+
+/* the polynomial part, lgamma(1 + x) below 0.7, lgamma(y) from there
+ * (y = x up to 3), and in *qp the log term's argument: x below 0.7 and
+ * from 8, y (y + 1) ... (x - 1) from 3 to 8, 1 between */
+CT_FM_INLINE double lgd_part1(double x, double *qp)
+{
+    /* 0 / 1 flags as doubles, by clamps (no masks): below 0.7, from 8 */
+    double s_small = __builtin_ceil(0.7 - x), s_big = __builtin_floor(x * 0.125);
+    s_small = s_small < 0.0 ? 0.0 : (s_small > 1.0 ? 1.0 : s_small);
+    s_big = s_big < 0.0 ? 0.0 : (s_big > 1.0 ? 1.0 : s_big);
+    double s_log = s_small + s_big;
+    /* recurrence steps: floor(x) - 2 from 3 to 8, none elsewhere */
+    double x2 = x > 2.0 ? x : 2.0;
+    double n = __builtin_floor(x2) - 2.0;
+    n = n - n * s_big;
+    double y = x - n;
+    double prod = s_log * x + (1.0 - s_log);
+    #pragma GCC unroll 5
+    for (int j = 0; j < 5; j++) {
+        double on = n - (double)j;
+        on = on < 0.0 ? 0.0 : (on > 1.0 ? 1.0 : on);
+        prod *= on * (y + (double)(j - 1)) + 1.0;
+    }
+    *qp = prod;
+    /* C's variable and B's: lgamma(1 + x) or lgamma(y) */
+    double tc = s_small * x + (1.0 - s_small) * (y - 1.0);
+    double tb = s_small * (x - 1.0) + (1.0 - s_small) * (y - 2.0);
+    double uc = (tc - 0.1) * 2.5, ub = (tb - 0.25) * 1.3333333333333333;
+    double gb = lgd_b[0], gc = lgd_c[0];
+    #pragma GCC unroll 23
+    for (int k = 1; k < 24; k++) {
+        gb = __builtin_fma(gb, ub, lgd_b[k]);
+        gc = __builtin_fma(gc, uc, lgd_c[k]);
+    }
+    double lc = tc * gc, lb = tb * gb;
+    return tc < 0.5 ? lc : lb;
+}
+/* lgamma from lgd_part1's lp and q: the log of q as hi + lo, Stirling's
+ * series from 8 on */
+CT_FM_INLINE double lgd_part2(double x, double lp, double q)
+{
+    int small = x < 0.7, big = x >= 8.0;
+    uint64_t qv = d_to_bits(q) - 0x3fe6a09e667f3bcdull;
+    double qe = (double)((int64_t)qv >> 52);
+    double qm = bits_to_d((qv & 0x000fffffffffffffull) + 0x3fe6a09e667f3bcdull);
+    double qf = qm - 1.0;
+    double qs = qf / (2.0 + qf), qz = qs * qs;
+    double qr = 2.0 * qz * ct_datanh_series(qz);
+    double eh = qe * 0.6931471803691238;
+    double hi = eh + qf;
+    double lo = ((eh - hi) + qf) + __builtin_fma(qe, 1.9082149292705877e-10, -qs * (qf - qr));
+    double w = 1.0 / x, w2 = w * w;
+    double st = 0.17964437236883057;
+    st = __builtin_fma(st, w2, -0.029550653594771242);
+    st = __builtin_fma(st, w2, 0.00641025641025641);
+    st = __builtin_fma(st, w2, -0.0019175269175269176);
+    st = __builtin_fma(st, w2, 0.0008417508417508417);
+    st = __builtin_fma(st, w2, -0.0005952380952380953);
+    st = __builtin_fma(st, w2, 0.0007936507936507937);
+    st = __builtin_fma(st, w2, -0.002777777777777778);
+    st = __builtin_fma(st, w2, 0.08333333333333333);
+    double xm = x - 0.5;
+    double ph = xm * hi;
+    double pl = __builtin_fma(xm, lo, __builtin_fma(xm, hi, -ph));
+    double rbig = (ph - x) + (0.9189385332046728 + (__builtin_fma(st, w, -3.8782941580672414e-17) + pl));
+    double rsmall = (lp - lo) - hi;
+    double rmid = hi + (lp + lo);
+    return big ? rbig : (small ? rsmall : rmid);
+}
+#define LGD_BLK 256
+#define LGD_FAST(x) (((x) >= 2.2250738585072014e-308) & ((x) < 1e305))
+
+void ct_lgamma_d_loop(const double *x, double *o, int64_t count);
+CT_MULTIVERSION void ct_lgamma_d_loop(const double *x, double *o, int64_t count)
+{
+    int rest = 0;
+    for (int64_t b0 = 0; b0 < count; b0 += LGD_BLK) {
+        int64_t m = count - b0 < LGD_BLK ? count - b0 : LGD_BLK;
+        double lp[LGD_BLK], q[LGD_BLK];
+        const double *xb = x + b0;
+        #pragma omp simd reduction(|:rest)
+        for (int64_t i = 0; i < m; i++) {
+            double xv = xb[i];
+            int ok = LGD_FAST(xv);
+            rest |= !ok;
+            double qq;
+            lp[i] = lgd_part1(ok ? xv : 1.5, &qq);
+            q[i] = qq;
+        }
+        #pragma omp simd
+        for (int64_t i = 0; i < m; i++) {
+            double xv = xb[i];
+            o[b0 + i] = lgd_part2(LGD_FAST(xv) ? xv : 1.5, lp[i], q[i]);
+        }
+    }
+    if (rest)
+        for (int64_t i = 0; i < count; i++)
+            if (!LGD_FAST(x[i])) {
+                int sg;
+                o[i] = lgamma_r(x[i], &sg);
+            }
+}
+static void lgamma_db(const void *x, void *o, int64_t n) { ct_lgamma_d_loop(x, o, n); }
+
 /* The modified Bessel functions I0, I1 of floats and their scaled forms
  * I0e = I0 e^-|x|, I1e = I1 e^-|x|, in double, branch free. For |x| <= 16
  * their power series, I0 = sum q^k / (k!)^2 and I1 = (|x| / 2) sum
@@ -1355,7 +1455,7 @@ static const unary_block_fn unary_fns[CT_SU_COUNT][2] = {
     [CT_SU_NDTR] = {ndtr_f, ndtr_db},
     [CT_SU_TRIGAMMA] = {trigamma_fb, trigamma_db},
     [CT_SU_ENTR] = {entr_fb, entr_db},
-    [CT_SU_LGAMMA] = {lgamma_fb, NULL},
+    [CT_SU_LGAMMA] = {lgamma_fb, lgamma_db},
     [CT_SU_I0] = {ct_i0_f_loop_b, ct_i0_d_loop_b},
     [CT_SU_I0E] = {ct_i0e_f_loop_b, ct_i0e_d_loop_b},
     [CT_SU_I1] = {ct_i1_f_loop_b, ct_i1_d_loop_b},

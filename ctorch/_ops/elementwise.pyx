@@ -1327,7 +1327,7 @@ _install_copy_methods()
 
 cdef extern from "elementwise_codes.h":
     enum:
-        CT_EXP2, CT_HEAVISIDE, CT_FREXP_MANT, CT_FREXP_EXP, CT_T_ADDCMUL, CT_T_ADDCDIV
+        CT_EXP2, CT_HEAVISIDE, CT_FREXP_MANT, CT_FREXP_EXP, CT_T_ADDCMUL, CT_T_ADDCDIV, CT_T_FREXP
 
 
 cdef object _return_type(str name):
@@ -1411,6 +1411,24 @@ def frexp(input, *, out=None):
         _unary(CT_FREXP_MANT, U_SAME, t, m, "frexp")
         _to_out(e, _cast(<Tensor>_unary(CT_FREXP_EXP, U_SAME, t, None, "frexp"), _DT[CT_INT32]), "frexp")
         return _return_type("frexp_out")(m, e)
+    cdef Iter it
+    cdef ct_params P
+    cdef int d
+    if t._storage.device < 0 and (t._dtype._code == CT_FLOAT32 or t._dtype._code == CT_FLOAT64):
+        # the CPU's fused loop: mantissa and int32 exponent in one pass
+        it.ndim = t._ndim
+        for d in range(t._ndim):
+            it.shape[d] = t._shape[d]
+        m = _alloc_like_operands(&it, t, None, t._dtype)
+        e = _alloc_like_operands(&it, t, None, _DT[CT_INT32])
+        it.nargs = 3
+        it.host = 0
+        _iter_add(&it, 0, m)
+        _iter_add(&it, 1, t)
+        _iter_add(&it, 2, e)
+        _run(&it, CT_EW_LERP, CT_T_FREXP, t._dtype._code, &P, GRAIN_CHEAP)
+        record("frexp", m, (t,), (e,))
+        return _return_type("frexp")(m, e)
     m = _unary(CT_FREXP_MANT, U_SAME, t, None, "frexp")
     cdef int mode = _grad_mode()
     _set_grad_mode(0)

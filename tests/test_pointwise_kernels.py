@@ -1,0 +1,282 @@
+"""The vectorised pointwise kernels beyond what the op tables' random inputs
+reach: logaddexp / logaddexp2 (the fast forms and the elements past their
+range), frexp's one-pass loop (denormals, zeros, infinities, layouts), gcd's
+lane-blocked binary algorithm (the type's minimum, block tails, broadcast)
+and lgamma of float64 (each region of the kernel, the poles and negatives)."""
+import math
+
+import numpy as np
+import pytest
+
+import ctorch as torch
+
+
+def _ulps(got, want, dtype):
+    got = np.asarray(got, np.float64)
+    want = np.asarray(want, np.float64)
+    sp = np.spacing(np.abs(want).astype(dtype)).astype(np.float64)
+    sp = np.maximum(sp, np.finfo(dtype).smallest_subnormal)
+    return np.abs(got - want) / sp
+
+
+def _same_specials(got, want):
+    fin = np.isfinite(want)
+    assert np.array_equal(got[~fin], want[~fin], equal_nan=True)
+    return fin
+
+
+# ---------------------------------------------------------------- logaddexp
+
+def _lae_inputs(dtype):
+    rng = np.random.default_rng(7)
+    parts = [rng.standard_normal((2, 4000)) * s for s in (1e-3, 1, 5, 40, 86, 100, 130, 690, 800, 1e4)]
+    sp = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 1.0, -1.0, 86.9, -86.9, 125.9, -125.9, 699.0,
+                   -701.0, 1e-40, 3e38, -3e38])
+    a, b = np.meshgrid(sp, sp)
+    parts.append(np.stack([a.ravel(), b.ravel()]))
+    with np.errstate(over="ignore"):
+        x = np.concatenate(parts, axis=1).astype(dtype)
+    return x[0], x[1]
+
+
+def _lae_ref(name, a, b):
+    # m + log1p(t) in float64 (float32 inputs) or in long double steps kept
+    # apart, so that the reference does not lose what the formula keeps
+    a = a.astype(np.float64)
+    b = b.astype(np.float64)
+    with np.errstate(all="ignore"):
+        return np.logaddexp(a, b) if name == "logaddexp" else np.logaddexp2(a, b)
+
+
+@pytest.mark.parametrize("name", ["logaddexp", "logaddexp2"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_logaddexp_wide_range(name, dtype):
+    a, b = _lae_inputs(dtype)
+    f = getattr(torch, name)
+    got = f(torch.from_numpy(a), torch.from_numpy(b)).numpy()
+    want = _lae_ref(name, a, b)
+    fin = _same_specials(got, want)
+    # away from the cancellation of max(a, b) against log1p (|result| << max),
+    # within a few ulps of the float64 (numpy) value
+    m = np.maximum(np.abs(a), np.abs(b)).astype(np.float64)
+    ok = fin & (np.abs(want) >= 0.5 * m)
+    tol = 2.0 if dtype == np.float32 else 4.0
+    assert _ulps(got[ok], want[ok], dtype).max() <= tol
+    # strided and broadcast operands take the same values
+    A = torch.from_numpy(np.stack([a, a], 1))[:, 1]
+    B = torch.from_numpy(np.stack([b, b], 1))[:, 0]
+    assert np.array_equal(f(A, B).numpy(), got, equal_nan=True)
+    s = torch.tensor(float(a[3]), dtype=getattr(torch, np.dtype(dtype).name))
+    want_s = f(torch.from_numpy(np.full_like(b, a[3])), torch.from_numpy(b)).numpy()
+    assert np.array_equal(f(s, torch.from_numpy(b)).numpy(), want_s, equal_nan=True)
+
+
+@pytest.mark.parametrize("name", ["logaddexp", "logaddexp2"])
+def test_logaddexp_special_values(name):
+    f = getattr(torch, name)
+    inf, nan = float("inf"), float("nan")
+    for dt in (torch.float32, torch.float64):
+        a = torch.tensor([inf, -inf, inf, -inf, nan, 1.0, 0.0, -1e30], dtype=dt)
+        b = torch.tensor([inf, -inf, -inf, 2.0, 1.0, nan, -3000.0, 5.0], dtype=dt)
+        r = f(a, b).numpy()
+        assert r[0] == inf and r[1] == -inf and r[2] == inf and r[3] == 2.0
+        assert np.isnan(r[4]) and np.isnan(r[5])
+        assert r[6] == 0.0 and r[7] == 5.0
+
+
+# -------------------------------------------------------------------- frexp
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_frexp_special_values_and_layouts(dtype):
+    fi = np.finfo(dtype)
+    rng = np.random.default_rng(1)
+    x = np.concatenate([rng.standard_normal(1000) * 10.0 ** rng.integers(-30, 30, 1000),
+                        [0.0, -0.0, np.inf, -np.inf, np.nan, fi.tiny, -fi.tiny, fi.smallest_subnormal,
+                         -fi.smallest_subnormal, fi.tiny / 3, fi.max, -fi.max, 1.0, 0.5, -0.75]]).astype(dtype)
+    m, e = torch.frexp(torch.from_numpy(x))
+    assert m.dtype == getattr(torch, dtype) and e.dtype == torch.int32
+    wm, we = np.frexp(x)
+    fin = np.isfinite(x)
+    assert np.array_equal(m.numpy()[fin], wm[fin])
+    assert np.array_equal(np.signbit(m.numpy()), np.signbit(x))
+    assert np.array_equal(e.numpy()[fin], we[fin])
+    # an infinity or NaN is its own mantissa, exponent 0 (as PyTorch)
+    assert np.array_equal(m.numpy()[~fin], x[~fin], equal_nan=True)
+    assert (e.numpy()[~fin] == 0).all()
+    # a transposed, a strided and a 0-d input; an empty one
+    x2 = x[:1000].reshape(25, 40)
+    t = torch.from_numpy(x2).t()
+    m2, e2 = torch.frexp(t)
+    assert np.array_equal(m2.numpy(), np.frexp(x2.T)[0]) and np.array_equal(e2.numpy(), np.frexp(x2.T)[1])
+    m3, e3 = torch.frexp(torch.from_numpy(x)[::3])
+    assert np.array_equal(m3.numpy(), m.numpy()[::3], equal_nan=True) and np.array_equal(e3.numpy(), e.numpy()[::3])
+    m0, e0 = torch.frexp(torch.tensor(np.array(12.0, dtype=dtype)))
+    assert m0.shape == () and float(m0) == 0.75 and int(e0) == 4
+    me, ee = torch.frexp(torch.empty(0, 3, dtype=getattr(torch, dtype)))
+    assert me.shape == (0, 3) and ee.shape == (0, 3) and ee.dtype == torch.int32
+
+
+def test_frexp_gradient():
+    x = torch.tensor([3.0, -0.3, 1e-3], dtype=torch.float64, requires_grad=True)
+    m, e = torch.frexp(x)
+    m.sum().backward()
+    assert np.allclose(x.grad.numpy(), 1.0 / np.exp2(e.numpy()))
+
+
+# ---------------------------------------------------------------------- gcd
+
+@pytest.mark.parametrize("dtype", ["uint8", "int8", "int16", "int32", "int64"])
+@pytest.mark.parametrize("n", [1, 15, 16, 17, 100, 1001])
+def test_gcd_blocks(dtype, n):
+    info = np.iinfo(dtype)
+    rng = np.random.default_rng(n)
+    a = rng.integers(info.min + 1, info.max, n, dtype=dtype, endpoint=True)
+    b = rng.integers(info.min + 1, info.max, n, dtype=dtype, endpoint=True)
+    a[::7] = 0
+    b[::5] = 0
+    b[1::3] = a[1::3] * (2 if dtype != "uint8" else 1) // 3
+    got = torch.gcd(torch.from_numpy(a), torch.from_numpy(b)).numpy()
+    assert got.dtype == a.dtype
+    assert np.array_equal(got, np.gcd(a.astype(np.int64), b.astype(np.int64)).astype(dtype))
+    # strided operands and a scalar second operand
+    A = torch.from_numpy(np.repeat(a, 2))[::2]
+    assert np.array_equal(torch.gcd(A, torch.from_numpy(b)).numpy(), got)
+    s = torch.tensor(int(b[0]), dtype=getattr(torch, dtype))
+    want = np.gcd(a.astype(np.int64), int(b[0])).astype(dtype)
+    assert np.array_equal(torch.gcd(torch.from_numpy(a), s).numpy(), want)
+
+
+@pytest.mark.parametrize("dtype", ["int8", "int16", "int32", "int64"])
+def test_gcd_type_minimum(dtype):
+    # the magnitude of the minimum wraps; PyTorch's Euclid on wrapped values
+    mn = int(np.iinfo(dtype).min)
+    a = np.array([mn, mn, mn, mn, 6, 0, mn] + [12] * 20, dtype=dtype)
+    b = np.array([6, 0, mn, -4, mn, mn, 3] + [18] * 20, dtype=dtype)
+    got = torch.gcd(torch.from_numpy(a), torch.from_numpy(b)).numpy()
+    assert got[:7].tolist() == [-2, mn, mn, 4, -2, mn, 1]
+    assert (got[7:] == 6).all()
+
+
+# ------------------------------------------------------------ lgamma float64
+
+# (x, log|gamma(x)|) rounded from 200-bit values (mpmath): each region of the
+# float64 kernel, its edges and their neighbours, the zeros' and the minimum's
+# surroundings, and negative x
+_LGAMMA_TABLE = [
+    (1.2857022215915623e-301, 692.8268079461774),
+    (4.992778735815524e-301, 691.470120375549),
+    (6.014983664903134e-301, 691.2838593575116),
+    (2.868902998433151e-302, 694.3267683580101),
+    (1.4792608457745594e-09, 20.331723301603205),
+    (9.282110229603696e-09, 18.495176915209512),
+    (7.042057615419684e-10, 21.07395052715045),
+    (1.2977394939929798e-09, 20.462641936060304),
+    (0.474164227162603, 0.6247909550079419),
+    (0.31094180017935547, 1.0581910974669366),
+    (0.18449656817496426, 1.6093846736252664),
+    (0.25569501578773113, 1.2642220772698989),
+    (0.6325685905033598, 0.3499313183033029),
+    (0.5550617631522259, 0.4712973828307625),
+    (0.527593614573391, 0.5200066277818882),
+    (0.6576079189007984, 0.3152184642492267),
+    (0.9011081752307452, 0.06554082815203158),
+    (0.853714694044948, 0.10343247546147168),
+    (0.9450209307908974, 0.03429001878516063),
+    (0.8647225806610079, 0.094228487276643),
+    (1.4904568196486527, -0.12108778020568782),
+    (1.1022547306650226, -0.050824254759240184),
+    (1.276865181432614, -0.10395456920915275),
+    (1.2418123484616939, -0.09636927110495655),
+    (1.676637427530224, -0.10046214012757983),
+    (1.7957976519745218, -0.07227499223065281),
+    (1.6176506158337902, -0.11023387113737933),
+    (1.9011013418892417, -0.03859157824889894),
+    (2.867333551842415, 0.5742617154364137),
+    (2.128759671227851, 0.05964540021103392),
+    (2.467073206738271, 0.2617974100487302),
+    (2.2771448925337046, 0.14061775458620865),
+    (3.415584988676212, 1.1090386684989377),
+    (7.479721541251838, 7.4949163466442235),
+    (5.149743460239177, 3.406039611979338),
+    (3.7384564998104706, 1.4731853254245098),
+    (675.9754584177035, 3726.447585588093),
+    (208.59829956573384, 903.6513597850212),
+    (902.2196300586716, 5234.773423626344),
+    (223.41107135917994, 983.2372219461133),
+    (3.3074687377428695e+298, 2.270135876584245e+301),
+    (2.0076895416121933e+299, 1.3816315660615715e+302),
+    (3.4574787375563955e+299, 2.381212221805063e+302),
+    (4.689081634224847e+299, 3.2308624913979464e+302),
+    (0.5, 0.5723649429247001),
+    (0.7, 0.26086724653166654),
+    (1.5, -0.12078223763524522),
+    (3.0, 0.6931471805599453),
+    (8.0, 8.525161361065415),
+    (0.49999999999999994, 0.5723649429247002),
+    (0.6999999999999998, 0.2608672465316667),
+    (0.9999999999999999, 6.408381213480008e-17),
+    (1.4999999999999998, -0.12078223763524523),
+    (1.9999999999999998, -9.387698065543117e-17),
+    (2.9999999999999996, 0.693147180559945),
+    (7.999999999999999, 8.525161361065413),
+    (0.5000000000000001, 0.5723649429246999),
+    (0.7000000000000001, 0.26086724653166643),
+    (1.0000000000000002, -1.2816762426960008e-16),
+    (1.5000000000000002, -0.12078223763524522),
+    (2.0000000000000004, 1.8775396131086244e-16),
+    (3.0000000000000004, 0.6931471805599457),
+    (8.000000000000002, 8.525161361065418),
+    (1.0008122686777912, -0.0004683117719148818),
+    (1.0003947221774725, -0.0002277117037892619),
+    (0.9996786413214849, 0.00018557821391369876),
+    (0.999033754430195, 0.0005585003210428259),
+    (1.99931964738821, -0.00028749314195697926),
+    (2.0009928717510794, 0.00042008844338395926),
+    (1.9999194319597864, -3.406081207573096e-05),
+    (2.0003820798326375, 0.000161584439589237),
+    (6.321743069344111e-268, 615.2488099501605),
+    (2.6925722663594346e-280, 643.733329068771),
+    (3.4202973746290897e+207, 1.6310195662860217e+210),
+    (5.359995191905469e+52, 6.454151802586951e+54),
+    (1.682077194566788e-115, 264.27725623930706),
+    (2.6667540836252224e-110, 252.30349819551114),
+    (1.4608106194771977, -0.12148596391099126),
+    (1.4609774841705794, -0.12148608313157504),
+    (1.4606813171832926, -0.12148585298552197),
+    (-4.82625454881655, -2.6935044347612576),
+    (-16.010904083905046, -26.183619973276365),
+    (-26.18391251824409, -60.115491650088536),
+    (-7.822593778989237, -8.445071015400622),
+    (-24.13041510164037, -53.13707190835203),
+    (-28.142392945546423, -66.38436579901598),
+    (-12.048236780278856, -17.073689446911214),
+    (-3.127267447761554, 0.13435706818664558),
+    (-29.191697658458917, -70.19341731486003),
+    (-5.8459203032499225, -4.382883741891506),
+    (-24.294899498149775, -54.361299617693504),
+    (-27.212957350903586, -63.641744747212734),
+]
+
+
+def test_lgamma_float64_regions():
+    x = np.array([v for v, _ in _LGAMMA_TABLE])
+    want = np.array([r for _, r in _LGAMMA_TABLE])
+    got = torch.lgamma(torch.from_numpy(x)).numpy()
+    pos = x > 0
+    assert _ulps(got[pos], want[pos], np.float64).max() <= 4.0
+    assert np.allclose(got[~pos], want[~pos], rtol=1e-14, atol=0)
+    # the zeros are exact; a strided input gives the contiguous values
+    assert (torch.lgamma(torch.tensor([1.0, 2.0], dtype=torch.float64)).numpy() == 0.0).all()
+    xs = torch.from_numpy(np.repeat(x, 2))[::2]
+    assert np.allclose(torch.lgamma(xs).numpy(), got, rtol=4e-16, atol=0)
+
+
+def test_lgamma_float64_poles_and_extremes():
+    inf = float("inf")
+    x = np.array([0.0, -0.0, -1.0, -2.0, -100.0, -inf, inf, np.nan, 5e-324, -5e-324, 1e306, 1.7e308])
+    got = torch.lgamma(torch.from_numpy(x)).numpy()
+    assert (got[:7] == inf).all() and np.isnan(got[7])
+    assert got[8] == pytest.approx(-math.log(5e-324), rel=1e-15)
+    assert got[9] == pytest.approx(-math.log(5e-324), rel=1e-15)
+    assert got[10] == pytest.approx(1e306 * (math.log(1e306) - 1), rel=1e-15)
+    assert got[11] == inf
