@@ -245,12 +245,14 @@ ct_minmax_range_fn ct_minmax_range_loops[CT_NDTYPES] = {
     [CT_FLOAT64] = (ct_minmax_range_fn)ct_minmax_f64,
 };
 
-/* min and max of n >= 1 int64 values, in one pass. */
-void ct_minmax_i64(const int64_t *x, int64_t n, int64_t *mn, int64_t *mx)
+/* min and max of n >= 1 int64 values, in one pass (a vector reduction: the
+ * 64-bit compares need the AVX2 / AVX-512 clones) */
+CT_MULTIVERSION void ct_minmax_i64(const int64_t *x, int64_t n, int64_t *mn, int64_t *mx)
 {
     int64_t a = x[0], b = x[0];
+    _Pragma("omp simd reduction(min:a) reduction(max:b)")
     for (int64_t i = 1; i < n; i++) {
-        int64_t v = x[i];
+        const int64_t v = x[i];
         a = v < a ? v : a;
         b = v > b ? v : b;
     }

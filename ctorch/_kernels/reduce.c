@@ -325,6 +325,9 @@ ct_sum_cols_fn ct_sum_cols_loops[CT_NDTYPES] = {
  */
 
 #define CT_PAR_MIN 32768
+/* argmax / argmin: the block reduced at a time, the chunk searched at a time */
+#define CT_ARG_BLOCK 2048
+#define CT_ARG_CHUNK 32
 
 /* ---------------------------------------------------------------- max/min
  * NaN propagates: the first NaN of a row is the result (and its index).
@@ -356,16 +359,41 @@ static inline T ct_minmax_val_##S(const T *x, int64_t n, int is_max, int *nan) {
     *nan = bad;                                                                   \
     return a;                                                                     \
 }                                                                                 \
+/* the first index of the max (min) of n >= 1 elements, or of the first    */   \
+/* NaN: blocks reduced by the vector loop, the best block (the first to    */   \
+/* reach the extreme) then searched a chunk at a time                      */   \
 static int64_t ct_minmax_idx_##S(const T *x, int64_t n, int is_max) {             \
+    if (n < CT_ARG_CHUNK) {                                                       \
+        int64_t best = 0;                                                         \
+        T b = x[0];                                                               \
+        if (b != b) return 0;                                                     \
+        for (int64_t i = 1; i < n; i++) {                                         \
+            T v = x[i];                                                           \
+            if (v != v) return i;                                                 \
+            if (is_max ? v > b : v < b) { b = v; best = i; }                      \
+        }                                                                         \
+        return best;                                                              \
+    }                                                                             \
     int64_t best = 0;                                                             \
     T b = x[0];                                                                   \
-    if (b != b) return 0;                                                         \
-    for (int64_t i = 1; i < n; i++) {                                             \
-        T v = x[i];                                                               \
-        if (v != v) return i;                                                     \
-        if (is_max ? v > b : v < b) { b = v; best = i; }                          \
+    for (int64_t k0 = 0; k0 < n; k0 += CT_ARG_BLOCK) {                            \
+        const int64_t m = n - k0 < CT_ARG_BLOCK ? n - k0 : CT_ARG_BLOCK;          \
+        int nan = 0;                                                              \
+        const T v = ct_minmax_lanes_##S(x + k0, m, is_max, &nan);                 \
+        if (nan) {                                                                \
+            for (int64_t i = k0;; i++) if (x[i] != x[i]) return i;                \
+        }                                                                         \
+        if (k0 == 0 || (is_max ? v > b : v < b)) { b = v; best = k0; }            \
     }                                                                             \
-    return best;                                                                  \
+    /* the block holds b; the first chunk of it that does, then the element */   \
+    int64_t i = best;                                                             \
+    for (; i + CT_ARG_CHUNK <= n; i += CT_ARG_CHUNK) {                            \
+        int hit = 0;                                                              \
+        _Pragma("omp simd reduction(|:hit)")                                      \
+        for (int k = 0; k < CT_ARG_CHUNK; k++) hit |= x[i + k] == b;              \
+        if (hit) break;                                                           \
+    }                                                                             \
+    for (;; i++) if (x[i] == b) return i;                                         \
 }                                                                                 \
 static void ct_minmax_one_##S(const T *x, int64_t len, int is_max, T *val, int64_t *idx) { \
     if (idx) {                                                                    \
@@ -514,13 +542,62 @@ ct_minmax_fn ct_minmax_loops[CT_NDTYPES] = {
 };
 
 /* ------------------------------------------------------------------ median
- * The lower median ((len-1)/2-th smallest) of each row by quickselect on a
- * copy; a row holding NaN gives its first NaN. */
+ * The lower median ((len-1)/2-th smallest) of each row, a row holding NaN
+ * giving its first NaN. With indices: quickselect on a copy of the values
+ * and their positions (the device kernels' algorithm, so that both pick the
+ * same one of equal values). Values only: short rows by quickselect on a
+ * copy; long rows by two bounds drawn from an evenly spaced sample of the
+ * row, then one pass that counts the elements below the lower bound and
+ * gathers those between the bounds into the copy, and quickselect on those
+ * few (on the whole copy, should the median lie outside the bounds). */
+#define CT_MED_LONG 16384
+#define CT_MED_SAMPLE 4096
+#define CT_MED_SPREAD 160
 #define CT_MEDIAN(S, T)                                                           \
-static void ct_median_one_##S(const T *x, int64_t len, T *buf, int64_t *ibuf,     \
+/* the k-th smallest of buf[0..n) (reordered), no NaN among them */             \
+static T ct_qselect_##S(T *buf, int64_t n, int64_t k) {                           \
+    int64_t lo = 0, hi = n - 1;                                                   \
+    while (lo < hi) {                                                             \
+        T p = buf[lo + (hi - lo) / 2];                                            \
+        int64_t i = lo, j = hi;                                                   \
+        while (i <= j) {                                                          \
+            while (buf[i] < p) i++;                                               \
+            while (buf[j] > p) j--;                                               \
+            if (i <= j) { T t = buf[i]; buf[i] = buf[j]; buf[j] = t; i++; j--; }  \
+        }                                                                         \
+        if (k <= j) hi = j; else if (k >= i) lo = i; else break;                  \
+    }                                                                             \
+    return buf[k];                                                                \
+}                                                                                 \
+/* the first NaN of x[0..n), or -1 (blocks checked with vector compares) */     \
+CT_MULTIVERSION static int64_t ct_first_nan_##S(const T *x, int64_t n) {          \
+    for (int64_t i0 = 0; i0 < n; i0 += 1024) {                                    \
+        const int64_t m = n - i0 < 1024 ? n - i0 : 1024;                          \
+        int bad = 0;                                                              \
+        _Pragma("omp simd reduction(|:bad)")                                      \
+        for (int64_t i = 0; i < m; i++) bad |= x[i0 + i] != x[i0 + i];            \
+        if (bad) for (int64_t i = i0;; i++) if (x[i] != x[i]) return i;           \
+    }                                                                             \
+    return -1;                                                                    \
+}                                                                                 \
+/* the elements of x[0..n) below lo counted, those in [lo, hi] gathered */      \
+/* into buf (their number returned)                                        */   \
+CT_MULTIVERSION static int64_t ct_med_gather_##S(const T *x, int64_t n, T lo, T hi, \
+                                                 T *buf, int64_t *below) {        \
+    int64_t m = 0, b = 0;                                                         \
+    for (int64_t i = 0; i < n; i++) {                                             \
+        const T v = x[i];                                                         \
+        b += v < lo;                                                              \
+        buf[m] = v;                                                               \
+        m += (v >= lo) & (v <= hi);                                               \
+    }                                                                             \
+    *below = b;                                                                   \
+    return m;                                                                     \
+}                                                                                 \
+static void ct_median_idx_##S(const T *x, int64_t len, T *buf, int64_t *ibuf,     \
                               T *val, int64_t *idx) {                             \
     for (int64_t i = 0; i < len; i++) {                                           \
-        if (x[i] != x[i]) { *val = x[i]; if (idx) *idx = i; return; }             \
+        if (x[i] != x[i]) { *val = x[i]; *idx = i; return; }                      \
         buf[i] = x[i]; ibuf[i] = i;                                               \
     }                                                                             \
     int64_t k = (len - 1) / 2, lo = 0, hi = len - 1;                              \
@@ -539,16 +616,48 @@ static void ct_median_one_##S(const T *x, int64_t len, T *buf, int64_t *ibuf,   
         if (k <= j) hi = j; else if (k >= i) lo = i; else break;                  \
     }                                                                             \
     *val = buf[k];                                                                \
-    if (idx) *idx = ibuf[k];                                                      \
+    *idx = ibuf[k];                                                               \
+}                                                                                 \
+static void ct_median_one_##S(const T *x, int64_t len, T *buf, T *val) {          \
+    const int64_t nan = ct_first_nan_##S(x, len);                                 \
+    if (nan >= 0) { *val = x[nan]; return; }                                      \
+    const int64_t k = (len - 1) / 2;                                              \
+    T v;                                                                          \
+    int done = 0;                                                                 \
+    if (len >= CT_MED_LONG) {                                                     \
+        const int64_t s = CT_MED_SAMPLE, ks = (int64_t)((double)k / len * s);     \
+        for (int64_t j = 0; j < s; j++) buf[j] = x[(int64_t)((double)j / s * len)]; \
+        const int64_t a = ks - CT_MED_SPREAD < 0 ? 0 : ks - CT_MED_SPREAD;        \
+        const int64_t c = ks + CT_MED_SPREAD >= s ? s - 1 : ks + CT_MED_SPREAD;   \
+        const T lo = ct_qselect_##S(buf, s, a);                                   \
+        const T hi = ct_qselect_##S(buf + a, s - a, c - a);                       \
+        int64_t below = 0;                                                        \
+        const int64_t m = ct_med_gather_##S(x, len, lo, hi, buf, &below);         \
+        if (below <= k && k < below + m) { v = ct_qselect_##S(buf, m, k - below); done = 1; } \
+    }                                                                             \
+    if (!done) {                                                                  \
+        memcpy(buf, x, (size_t)len * sizeof(T));                                  \
+        v = ct_qselect_##S(buf, len, k);                                          \
+    }                                                                             \
+    *val = v;                                                                     \
 }                                                                                 \
 int ct_median_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld,         \
                        T *val, int64_t *idx) {                                    \
-    T *buf = (T *)malloc(len * sizeof(T) + 1);                                    \
-    int64_t *ibuf = (int64_t *)malloc(len * sizeof(int64_t) + 1);                 \
-    if (!buf || !ibuf) { free(buf); free(ibuf); return -1; }                      \
-    for (int64_t r = 0; r < rows; r++)                                            \
-        ct_median_one_##S(x + r * ld, len, buf, ibuf, val + r, idx ? idx + r : NULL); \
-    free(buf); free(ibuf);                                                        \
+    const size_t nb = (size_t)(len > CT_MED_SAMPLE ? len : CT_MED_SAMPLE) * sizeof(T); \
+    const size_t ib = idx ? (size_t)len * sizeof(int64_t) : 0;                    \
+    T *buf = (T *)ct_alloc(nb);                                                   \
+    int64_t *ibuf = idx ? (int64_t *)ct_alloc(ib) : NULL;                         \
+    if (!buf || (idx && !ibuf)) {                                                 \
+        if (buf) ct_free(buf, nb);                                                \
+        if (ibuf) ct_free(ibuf, ib);                                              \
+        return -1;                                                                \
+    }                                                                             \
+    for (int64_t r = 0; r < rows; r++) {                                          \
+        if (idx) ct_median_idx_##S(x + r * ld, len, buf, ibuf, val + r, idx + r); \
+        else ct_median_one_##S(x + r * ld, len, buf, val + r);                    \
+    }                                                                             \
+    ct_free(buf, nb);                                                             \
+    if (ibuf) ct_free(ibuf, ib);                                                  \
     return 0;                                                                     \
 }
 
@@ -1287,15 +1396,39 @@ int ct_reduce_rows(int op, int dtype, const void *x, int64_t rows, int64_t len, 
 /* ------------------------------------------------------- cummax / cummin
  * Element i takes over when it is >= (max) or <= (min) the running value, or
  * NaN: ties give the latest index, a NaN holds until the next NaN. */
+#define CT_CUM_CHUNK 32
 #define CT_CUMEXT(S, T)                                                           \
-static void ct_cumext_one_##S(const T *p, int64_t len, int is_max, T *v, int64_t *ix) { \
+/* a chunk in which no element takes over (all below the running max, none */   \
+/* NaN: the usual case once a row's max has grown) is written as a run of   */   \
+/* the running value and index after one vector compare; else element by    */   \
+/* element                                                                  */   \
+CT_MULTIVERSION static void ct_cumext_one_##S(const T *restrict p, int64_t len, int is_max, \
+                                              T *restrict v, int64_t *restrict ix) { \
     T b = p[0];                                                                   \
-    int64_t bi = 0;                                                               \
-    for (int64_t i = 0; i < len; i++) {                                           \
-        T x = p[i];                                                               \
-        if (x != x || (is_max ? x >= b : x <= b)) { b = x; bi = i; }              \
-        v[i] = b;                                                                 \
-        ix[i] = bi;                                                               \
+    int64_t bi = 0, i = 0;                                                        \
+    while (i < len) {                                                             \
+        if (i + CT_CUM_CHUNK <= len) {                                            \
+            int take = 0;                                                         \
+            if (is_max) {                                                         \
+                _Pragma("omp simd reduction(|:take)")                             \
+                for (int k = 0; k < CT_CUM_CHUNK; k++) take |= !(p[i + k] < b);  \
+            } else {                                                              \
+                _Pragma("omp simd reduction(|:take)")                             \
+                for (int k = 0; k < CT_CUM_CHUNK; k++) take |= !(p[i + k] > b);  \
+            }                                                                     \
+            if (!take) {                                                          \
+                for (int k = 0; k < CT_CUM_CHUNK; k++) { v[i + k] = b; ix[i + k] = bi; } \
+                i += CT_CUM_CHUNK;                                                \
+                continue;                                                         \
+            }                                                                     \
+        }                                                                         \
+        const int64_t e = len - i < CT_CUM_CHUNK ? len : i + CT_CUM_CHUNK;        \
+        for (; i < e; i++) {                                                      \
+            T x = p[i];                                                           \
+            if (x != x || (is_max ? x >= b : x <= b)) { b = x; bi = i; }          \
+            v[i] = b;                                                             \
+            ix[i] = bi;                                                           \
+        }                                                                         \
     }                                                                             \
 }                                                                                 \
 void ct_cumext_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld,        \

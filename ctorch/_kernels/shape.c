@@ -182,15 +182,50 @@ void ct_cat_rows(char *dst, int64_t dld, const char *const *src, const int64_t *
         }
     }
 }
+/* dout[j] = so[ix[j]] for j < n; and the same for four rows at once (each
+ * index read once for the four), the loads ahead of their stores */
+#define CT_ISEL_RUN(T)                                                             \
+static inline void ct_isel_run_##T(const T *restrict so, T *restrict dout,        \
+                                   const int64_t *restrict ix, int64_t n) {        \
+    int64_t j = 0;                                                                 \
+    for (; j + 4 <= n; j += 4) {                                                   \
+        const T x0 = so[ix[j]], x1 = so[ix[j + 1]], x2 = so[ix[j + 2]], x3 = so[ix[j + 3]]; \
+        dout[j] = x0; dout[j + 1] = x1; dout[j + 2] = x2; dout[j + 3] = x3;        \
+    }                                                                              \
+    for (; j < n; j++) dout[j] = so[ix[j]];                                        \
+}                                                                                  \
+static inline void ct_isel_rows4_##T(const T *restrict so, int64_t size, T *restrict dout, \
+                                     const int64_t *restrict ix, int64_t n) {      \
+    for (int64_t j = 0; j < n; j++) {                                              \
+        const int64_t i = ix[j];                                                   \
+        const T x0 = so[i], x1 = so[size + i], x2 = so[2 * size + i], x3 = so[3 * size + i]; \
+        dout[j] = x0; dout[n + j] = x1; dout[2 * n + j] = x2; dout[3 * n + j] = x3; \
+    }                                                                              \
+}
+CT_ISEL_RUN(uint8_t)
+CT_ISEL_RUN(uint16_t)
+CT_ISEL_RUN(uint32_t)
+CT_ISEL_RUN(uint64_t)
+CT_ISEL_RUN(ct_b16)
 
 /* out[o, j, :] = src[o, idx[j], :] for contiguous src [outer, size, inner]
- * and contiguous out [outer, n, inner]; inner counted in elements of es bytes */
+ * and contiguous out [outer, n, inner]; inner counted in elements of es bytes.
+ * Inner 1 (along the last dim): rows four at a time, unless there are too
+ * few groups of four to go round the threads */
 #define CT_ISEL_BODY(T)                                                            \
     {                                                                              \
         const T *s = (const T *)src; T *d = (T *)dst;                              \
+        const int64_t gs = par && outer < 4 * (int64_t)nt ? 1 : 4;                 \
+        const int64_t ng = (outer + gs - 1) / gs;                                  \
         _Pragma("omp parallel for num_threads(nt) schedule(static) if(par)")       \
-        for (int64_t o = 0; o < outer; o++)                                        \
-            for (int64_t j = 0; j < n; j++) d[o * n + j] = s[o * size + idx[j]];   \
+        for (int64_t g = 0; g < ng; g++) {                                         \
+            const int64_t o = gs * g;                                              \
+            if (gs == 4 && o + 4 <= outer)                                         \
+                ct_isel_rows4_##T(s + o * size, size, d + o * n, idx, n);          \
+            else                                                                   \
+                for (int64_t r = o; r < outer && r < o + gs; r++)                  \
+                    ct_isel_run_##T(s + r * size, d + r * n, idx, n);              \
+        }                                                                          \
     }
 
 int ct_index_select(char *dst, const char *src, int64_t outer, int64_t size,
@@ -288,34 +323,36 @@ static inline int ct_walk_block_check(const int64_t *p, int64_t n, int64_t size)
 
 /* One dense run of N checked indices IP along a dense dim of b: a[PA0 + k]
  * pairs with b[PB0 + IP[k]] (ADJ wraps a negative index, or is empty when
- * there is none). a and b are shadowed by the run's first elements, so that
+ * there is none; _AS: a[PA0 + k * AS], AS 0 for a value broadcast along the
+ * run). a and b are shadowed by the run's first elements, so that
  * BODY's offsets are plain k and i; four indices are read ahead of their
  * bodies, so that the random accesses overlap. */
 #define CT_ADJ_NONE(i)
 #define CT_ADJ_NEG(i) i += i < 0 ? size : 0;
-#define CT_WALK_ROW(BODY, ADJ, IP, N, PA0, PB0)                                          \
+#define CT_WALK_ROW(BODY, ADJ, IP, N, PA0, PB0, Q) CT_WALK_ROW_AS(BODY, ADJ, IP, N, PA0, PB0, 1, Q)
+#define CT_WALK_ROW_AS(BODY, ADJ, IP, N, PA0, PB0, AS, Q)                                \
     {                                                                                    \
         __typeof__(a) const a_run_ = a + (PA0);                                          \
         __typeof__(b) const b_run_ = b + (PB0);                                          \
         const int64_t *const ip_run_ = (IP);                                             \
         const int64_t n_run_ = (N);                                                      \
         {                                                                                \
-            __typeof__(a_run_) a = a_run_;                                               \
-            __typeof__(b_run_) b = b_run_;                                               \
+            __typeof__(a_run_) Q a = a_run_;                                             \
+            __typeof__(b_run_) Q b = b_run_;                                             \
             int64_t k = 0;                                                               \
             for (; k + 4 <= n_run_; k += 4) {                                            \
                 int64_t i0 = ip_run_[k], i1 = ip_run_[k + 1];                            \
                 int64_t i2 = ip_run_[k + 2], i3 = ip_run_[k + 3];                        \
                 ADJ(i0) ADJ(i1) ADJ(i2) ADJ(i3)                                          \
-                { const int64_t pa = k, pb = i0; BODY }                                  \
-                { const int64_t pa = k + 1, pb = i1; BODY }                              \
-                { const int64_t pa = k + 2, pb = i2; BODY }                              \
-                { const int64_t pa = k + 3, pb = i3; BODY }                              \
+                { const int64_t pa = (k) * (AS), pb = i0; BODY }                                  \
+                { const int64_t pa = (k + 1) * (AS), pb = i1; BODY }                              \
+                { const int64_t pa = (k + 2) * (AS), pb = i2; BODY }                              \
+                { const int64_t pa = (k + 3) * (AS), pb = i3; BODY }                              \
             }                                                                            \
             for (; k < n_run_; k++) {                                                    \
                 int64_t i = ip_run_[k];                                                  \
                 ADJ(i)                                                                   \
-                const int64_t pa = k, pb = i;                                            \
+                const int64_t pa = k * (AS), pb = i;                                     \
                 BODY                                                                     \
             }                                                                            \
         }                                                                                \
@@ -341,8 +378,13 @@ CT_MULTIVERSION int64_t ct_index_outside(const int64_t *p, int64_t n, int64_t lo
 /* The N-d walk shared by gather and scatter: for every position p of the
  * index shape, i = idx[p]; the element at p of `a` pairs with the element of
  * `b` at p with coordinate `dim` replaced by i. BODY sees pa, pb (element
- * offsets) and runs for each position in order. */
-#define CT_WALK(BODY)                                                                    \
+ * offsets) and runs for each position in order. *bad nonzero on entry: a
+ * negative index is out of bounds (gather / scatter's rule) rather than
+ * counted from the end (take's), so that no separate pass looks for one. */
+#define CT_WALK(BODY) CT_WALK_Q(BODY, )
+#define CT_WALK_Q(BODY, Q)                                                               \
+    const int nonneg_ = *bad != 0;                                                       \
+    const int64_t lo_ = nonneg_ ? 0 : -size;                                             \
     if (nd == 1 || (nd == 2 && shape[0] == 1)) {                                         \
         /* one dim (the common 1-d case): a tight loop, so that many cache misses \
          * of the random accesses are in flight at once. The indices of a dense  \
@@ -354,11 +396,12 @@ CT_MULTIVERSION int64_t ct_index_outside(const int64_t *p, int64_t n, int64_t lo
         const int64_t bsd = bst[dim];                                                    \
         for (int64_t k0 = 0; k0 < n1; k0 += CT_WALK_BLOCK) {                             \
             const int64_t k1 = n1 - k0 < CT_WALK_BLOCK ? n1 : k0 + CT_WALK_BLOCK;       \
-            const int chk = is1 == 1 ? ct_walk_block_check(idx + k0, k1 - k0, size) : 0;  \
+            int chk = is1 == 1 ? ct_walk_block_check(idx + k0, k1 - k0, size) : 0;        \
+            if (chk == 1 && nonneg_) chk = 0;                                            \
             if (chk) {                                                                   \
                 if (as1 == 1 && bstep == 0 && bsd == 1) {                                \
-                    if (chk == 2) CT_WALK_ROW(BODY, CT_ADJ_NONE, idx + k0, k1 - k0, k0, 0) \
-                    else CT_WALK_ROW(BODY, CT_ADJ_NEG, idx + k0, k1 - k0, k0, 0)         \
+                    if (chk == 2) CT_WALK_ROW(BODY, CT_ADJ_NONE, idx + k0, k1 - k0, k0, 0, Q)\
+                    else CT_WALK_ROW(BODY, CT_ADJ_NEG, idx + k0, k1 - k0, k0, 0, Q)       \
                 } else                                                                   \
                 for (int64_t k = k0; k < k1; k++) {                                      \
                     int64_t i = idx[k];                                                  \
@@ -370,7 +413,7 @@ CT_MULTIVERSION int64_t ct_index_outside(const int64_t *p, int64_t n, int64_t lo
             }                                                                            \
             for (int64_t k = k0; k < k1; k++) {                                          \
                 int64_t i = idx[k * is1];                                                \
-                if (i < -size || i >= size) { *bad = i; return 1; }                      \
+                if (i < lo_ || i >= size) { *bad = i; return 1; }                      \
                 if (i < 0) i += size;                                                    \
                 const int64_t pa = k * as1, pb = k * bstep + i * bsd;                    \
                 BODY                                                                     \
@@ -383,7 +426,7 @@ CT_MULTIVERSION int64_t ct_index_outside(const int64_t *p, int64_t n, int64_t lo
         const int64_t n0 = shape[0], n1 = shape[1];                                      \
         for (int64_t k = 0; k < n0; k++) {                                               \
             int64_t i = idx[k * ist[0]];                                                 \
-            if (i < -size || i >= size) { *bad = i; return 1; }                          \
+            if (i < lo_ || i >= size) { *bad = i; return 1; }                          \
             if (i < 0) i += size;                                                        \
             const int64_t ra = k * ast[0], rb = i * bst[0];                              \
             for (int64_t j = 0; j < n1; j++) {                                           \
@@ -395,7 +438,7 @@ CT_MULTIVERSION int64_t ct_index_outside(const int64_t *p, int64_t n, int64_t lo
     }                                                                                    \
     if (nd == 0) {                                                                   \
         int64_t i = idx[0];                                                          \
-        if (i < -size || i >= size) { *bad = i; return 1; }                          \
+        if (i < lo_ || i >= size) { *bad = i; return 1; }                          \
         if (i < 0) i += size;                                                        \
         const int64_t pa = 0, pb = i * bst[dim];                                     \
         BODY                                                                         \
@@ -412,27 +455,31 @@ CT_MULTIVERSION int64_t ct_index_outside(const int64_t *p, int64_t n, int64_t lo
     int64_t pi0 = 0, pa0 = 0, pb0 = 0;                                               \
     for (int64_t o = 0; o < outer; o++) {                                            \
         int rowok = 0;                                                               \
-        if (is1 == 1 && as1 == 1) {                                                  \
-            /* dense rows: the row's indices checked in one vector pass, then */    \
-            /* a loop without the early exit */                                      \
+        if (is1 == 1) {                                                              \
+            /* dense index rows: the row's indices checked in one vector pass, */   \
+            /* then a loop without the early exit */                                 \
             rowok = ct_walk_block_check(idx + pi0, n1, size);                        \
+            if (rowok == 1 && nonneg_) rowok = 0;                                    \
         }                                                                            \
-        if (rowok && bstep == 0 && bsd == 1) {                                       \
+        if (rowok && as1 == 1 && bstep == 0 && bsd == 1) {                           \
             /* along a dense last dim (gather / scatter along dim -1) */             \
-            if (rowok == 2) CT_WALK_ROW(BODY, CT_ADJ_NONE, idx + pi0, n1, pa0, pb0)  \
-            else CT_WALK_ROW(BODY, CT_ADJ_NEG, idx + pi0, n1, pa0, pb0)              \
+            if (rowok == 2) CT_WALK_ROW(BODY, CT_ADJ_NONE, idx + pi0, n1, pa0, pb0, Q)\
+            else CT_WALK_ROW(BODY, CT_ADJ_NEG, idx + pi0, n1, pa0, pb0, Q)            \
+        } else if (rowok == 2 && as1 == 0 && bstep == 0 && bsd == 1) {               \
+            /* a value broadcast along the row (the gradient of a sum) */            \
+            CT_WALK_ROW_AS(BODY, CT_ADJ_NONE, idx + pi0, n1, pa0, pb0, 0, Q)          \
         } else if (rowok) {                                                          \
             const int64_t *ip = idx + pi0;                                           \
             for (int64_t k = 0; k < n1; k++) {                                       \
                 int64_t i = ip[k];                                                   \
                 i += i < 0 ? size : 0;                                               \
-                const int64_t pa = pa0 + k, pb = pb0 + k * bstep + i * bsd;          \
+                const int64_t pa = pa0 + k * as1, pb = pb0 + k * bstep + i * bsd;    \
                 BODY                                                                 \
             }                                                                        \
         } else                                                                       \
         for (int64_t k = 0; k < n1; k++) {                                           \
             int64_t i = idx[pi0 + k * is1];                                          \
-            if (i < -size || i >= size) { *bad = i; return 1; }                      \
+            if (i < lo_ || i >= size) { *bad = i; return 1; }                      \
             if (i < 0) i += size;                                                    \
             const int64_t pa = pa0 + k * as1, pb = pb0 + k * bstep + i * bsd;        \
             BODY                                                                     \
@@ -455,7 +502,7 @@ CT_MULTIVERSION int64_t ct_index_outside(const int64_t *p, int64_t n, int64_t lo
 CT_MULTIVERSION int ct_gather_##S(T *a, const int64_t *ast, const T *b, const int64_t *bst, \
                   const int64_t *idx, const int64_t *ist, const int64_t *shape,          \
                   int nd, int dim, int64_t size, int64_t *bad) {                         \
-    CT_WALK(a[pa] = b[pb];)                                                              \
+    CT_WALK_Q(a[pa] = b[pb];, restrict)   /* out never overlaps the input */           \
 }                                                                                        \
 /* scatter: b[p with dim -> idx[p]] = a[p]  (b = self, a = src) */                       \
 CT_MULTIVERSION int ct_scatter_##S(const T *a, const int64_t *ast, T *b, const int64_t *bst, \
@@ -524,10 +571,12 @@ static inline ct_bf16 ct_bf_times(ct_bf16 x, ct_bf16 y) { return ct_f2bf(ct_bf2f
         memcpy(&x, &xb_, sizeof(U));                                                     \
         return x;                                                                        \
     }
-/* float / double: `y > x ? y : x` is the max instruction (x on a tie or a
- * NaN), with no branch; a NaN y (over a number x) is a rare, predictable branch */
-#define CT_MAXN_FLT(x, y) { const __typeof__(x) m_ = (y) > (x) ? (y) : (x); return ((y) != (y)) & ((x) == (x)) ? (y) : m_; }
-#define CT_MINN_FLT(x, y) { const __typeof__(x) m_ = (y) < (x) ? (y) : (x); return ((y) != (y)) & ((x) == (x)) ? (y) : m_; }
+/* float / double: y replaces a number x when it is not <= x (>= for min), so
+ * when it is larger or NaN; one ordered compare and the rare take as a
+ * branch (a running max is seldom replaced), with no move through the
+ * integer registers */
+#define CT_MAXN_FLT(x, y) { return ((x) == (x)) & !((y) <= (x)) ? (y) : (x); }
+#define CT_MINN_FLT(x, y) { return ((x) == (x)) & !((y) >= (x)) ? (y) : (x); }
 static inline float ct_maxn_f32(float x, float y) CT_MAXN_FLT(x, y)
 static inline float ct_minn_f32(float x, float y) CT_MINN_FLT(x, y)
 static inline double ct_maxn_f64(double x, double y) CT_MAXN_FLT(x, y)

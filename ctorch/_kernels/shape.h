@@ -33,7 +33,8 @@ int ct_index_select(char *dst, const char *src, int64_t outer, int64_t size,
 
 /* gather: a[p] = b[p with dim -> idx[p]]  (a = out, b = input), for every
  * position p of the index shape (nd dims); negative indices count from the
- * end */
+ * end, unless *bad is nonzero on entry (then they are out of bounds). An
+ * index outside the bounds: 1 with it in *bad. */
 typedef int (*ct_gather_fn)(void *a, const int64_t *ast, const void *b, const int64_t *bst,
                             const int64_t *idx, const int64_t *ist, const int64_t *shape,
                             int nd, int dim, int64_t size, int64_t *bad);

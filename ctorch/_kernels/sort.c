@@ -725,21 +725,37 @@ int ct_sorter_bad(const int64_t *s, int64_t n, int64_t m) {
 /* unique_consecutive of n elements: runs of equal neighbours (a NaN is never
  * equal, -0.0 equals 0.0). vals NULL: the number of runs only; else each
  * run's first element into vals and, where not NULL, every element's run
- * into inverse and each run's length into counts. -1 for a dtype it lacks. */
-#define CT_UCONSEC(T)                                                             \
-    do {                                                                          \
-        const T *xs = (const T *)x;                                               \
-        if (!vals) {                                                              \
-            int64_t u = 1;                                                        \
-            _Pragma("omp simd reduction(+:u)")                                    \
-            for (int64_t i = 1; i < n; i++) u += xs[i] != xs[i - 1];              \
-            return u;                                                             \
+ * into inverse and each run's length into counts (vals and counts need room
+ * for n runs when the count is not known beforehand). -1 for a dtype it
+ * lacks. The elements go by in blocks of CT_UC_BLK: a block without a run
+ * boundary (the usual case on sorted data) costs one vector compare. */
+#define CT_UC_BLK 32
+#define CT_UCONSEC(S, T)                                                          \
+CT_MULTIVERSION static int64_t ct_uc_count_##S(const T *xs, int64_t n) {          \
+    int64_t u = 1;                                                                \
+    _Pragma("omp simd reduction(+:u)")                                            \
+    for (int64_t i = 1; i < n; i++) u += xs[i] != xs[i - 1];                      \
+    return u;                                                                     \
+}                                                                                 \
+CT_MULTIVERSION static int64_t ct_uc_fill_##S(const T *xs, int64_t n, T *vs,      \
+                                              int64_t *inverse, int64_t *counts) { \
+    int64_t u = 0, start = 0, i = 1;                                              \
+    vs[0] = xs[0];                                                                \
+    if (inverse) inverse[0] = 0;                                                  \
+    while (i < n) {                                                               \
+        if (i + CT_UC_BLK <= n) {                                                 \
+            int d = 0;                                                            \
+            _Pragma("omp simd reduction(|:d)")                                    \
+            for (int k = 0; k < CT_UC_BLK; k++) d |= xs[i + k] != xs[i + k - 1]; \
+            if (!d) {                                                             \
+                if (inverse)                                                      \
+                    for (int k = 0; k < CT_UC_BLK; k++) inverse[i + k] = u;       \
+                i += CT_UC_BLK;                                                   \
+                continue;                                                         \
+            }                                                                     \
         }                                                                         \
-        T *vs = (T *)vals;                                                        \
-        int64_t u = 0, start = 0;                                                 \
-        vs[0] = xs[0];                                                            \
-        if (inverse) inverse[0] = 0;                                              \
-        for (int64_t i = 1; i < n; i++) {                                         \
+        int64_t e = n - i < CT_UC_BLK ? n : i + CT_UC_BLK;                        \
+        for (; i < e; i++) {                                                      \
             if (xs[i] != xs[i - 1]) {                                             \
                 if (counts) counts[u] = i - start;                                \
                 start = i;                                                        \
@@ -747,21 +763,33 @@ int ct_sorter_bad(const int64_t *s, int64_t n, int64_t m) {
             }                                                                     \
             if (inverse) inverse[i] = u;                                          \
         }                                                                         \
-        if (counts) counts[u] = n - start;                                        \
-        return u + 1;                                                             \
-    } while (0)
+    }                                                                             \
+    if (counts) counts[u] = n - start;                                            \
+    return u + 1;                                                                 \
+}
+CT_UCONSEC(u8, uint8_t)
+CT_UCONSEC(i8, int8_t)
+CT_UCONSEC(i16, int16_t)
+CT_UCONSEC(i32, int32_t)
+CT_UCONSEC(i64, int64_t)
+CT_UCONSEC(f32, float)
+CT_UCONSEC(f64, double)
+
+#define CT_UC_CASE(S, T)                                                          \
+    return vals ? ct_uc_fill_##S((const T *)x, n, (T *)vals, inverse, counts)     \
+                : ct_uc_count_##S((const T *)x, n)
 
 int64_t ct_unique_consec(int dtype, const void *x, int64_t n, void *vals, int64_t *inverse,
                          int64_t *counts) {
     if (n <= 0) return 0;
     switch (dtype) {
-    case CT_BOOL: case CT_UINT8: CT_UCONSEC(uint8_t);
-    case CT_INT8: CT_UCONSEC(int8_t);
-    case CT_INT16: CT_UCONSEC(int16_t);
-    case CT_INT32: CT_UCONSEC(int32_t);
-    case CT_INT64: CT_UCONSEC(int64_t);
-    case CT_FLOAT32: CT_UCONSEC(float);
-    case CT_FLOAT64: CT_UCONSEC(double);
+    case CT_BOOL: case CT_UINT8: CT_UC_CASE(u8, uint8_t);
+    case CT_INT8: CT_UC_CASE(i8, int8_t);
+    case CT_INT16: CT_UC_CASE(i16, int16_t);
+    case CT_INT32: CT_UC_CASE(i32, int32_t);
+    case CT_INT64: CT_UC_CASE(i64, int64_t);
+    case CT_FLOAT32: CT_UC_CASE(f32, float);
+    case CT_FLOAT64: CT_UC_CASE(f64, double);
     default: return -1;
     }
 }

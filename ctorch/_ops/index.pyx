@@ -332,14 +332,15 @@ cdef object _advanced_layout_device(Tensor v, list adv_pos, list adv_idx):
 
 cdef int _range_check(Tensor ix, int64_t size, int64_t *bad) except -1:
     """1 with the first index of ix (C order) outside [-size, size) in *bad,
-    else 0: the check of the device's gather kernel, run on one scratch
-    element (zero strides)."""
+    else 0: the check of the device's gather kernel, run on a scratch
+    element copied to another (zero strides)."""
     cdef const ct_backend *B = ix._storage.backend
     if B.gather == NULL:
         raise NotImplementedError(f"indexing is not available on {B.name.decode()} tensors")
     if ix._numel == 0:
         return 0
-    cdef Tensor scratch = _empty_list([1], t_int64, ix._storage.device)
+    # two scratch elements: the kernel's output and input never overlap
+    cdef Tensor scratch = _empty_list([2], t_int64, ix._storage.device)
     cdef ct_gather_fn fn = B.gather(8)
     cdef int64_t zero[1]
     cdef int64_t one[1]
@@ -351,7 +352,7 @@ cdef int _range_check(Tensor ix, int64_t size, int64_t *bad) except -1:
     cdef const int64_t *ip = <const int64_t *>ix._data
     cdef int rc
     with nogil:
-        rc = fn(sp, zero, sp, zero, ip, one, shp, 1, 0, size, bad)
+        rc = fn(sp, zero, sp + 8, zero, ip, one, shp, 1, 0, size, bad)
     if rc == 2:
         _device_error()
     return rc

@@ -13,7 +13,8 @@ scans along one dim move that dim last the same way. Forward results of
 composite ops (var, std, logsumexp) are computed on a detached input and get
 one backward node with torch's name, recorded with its derivatives entry."""
 
-from libc.stdint cimport int64_t
+from libc.stdint cimport int64_t, uint8_t, uint16_t, uint32_t, uint64_t
+from libc.string cimport memcpy
 
 from ctorch._core.dtype cimport *
 from ctorch._core.backend cimport *
@@ -678,6 +679,42 @@ def count_nonzero(input, dim=None, *, axis=None):
 
 # ------------------------------------------------------------ median
 
+cdef int64_t _first_equal(Tensor p, Tensor v) except -1:
+    """The first element of p (dense, on the host) equal to v, an element of
+    it (0-d, same dtype): the first one with v's bits, where v is a float
+    zero the first zero of either sign (v a NaN: the first NaN, as v is)."""
+    cdef int es = p._dtype.itemsize
+    cdef uint64_t vb = 0, mask = <uint64_t>-1, sign
+    memcpy(&vb, v._data, es)
+    if es < 8:
+        mask = (<uint64_t>1 << (8 * es)) - 1
+    if p._dtype._kind == K_FLOAT:
+        sign = <uint64_t>1 << (8 * es - 1)
+        if vb & ~sign & mask == 0:
+            mask &= ~sign
+            vb = 0
+    cdef int64_t n = p._numel, k
+    cdef const char *d = p._data
+    with nogil:
+        if es == 1:
+            for k in range(n):
+                if ((<const uint8_t *>d)[k] & mask) == vb:
+                    return k
+        elif es == 2:
+            for k in range(n):
+                if ((<const uint16_t *>d)[k] & mask) == vb:
+                    return k
+        elif es == 4:
+            for k in range(n):
+                if ((<const uint32_t *>d)[k] & mask) == vb:
+                    return k
+        else:
+            for k in range(n):
+                if ((<const uint64_t *>d)[k] & mask) == vb:
+                    return k
+    return 0
+
+
 def median(input, dim=None, keepdim=False, *, out=None, axis=None, keepdims=None):
     dim = _axis(dim, axis, "median")
     keepdim = _keep(keepdim, keepdims)
@@ -690,6 +727,7 @@ def median(input, dim=None, keepdim=False, *, out=None, axis=None, keepdims=None
     if fn == NULL:
         raise NotImplementedError(f'"median_{_dev(t)}" not implemented for \'{_sname(t._dtype)}\'')
     cdef int rc = 0
+    cdef int64_t *ip = NULL
     cdef int dev = t._storage.device
     if dim is None:
         v = _empty(0, NULL, t._dtype, dev)
@@ -700,11 +738,16 @@ def median(input, dim=None, keepdim=False, *, out=None, axis=None, keepdims=None
             _fill(v, float("nan"))
             return v
         p = _dense_copy(_reshape(t, [t._numel]))
+        ip = NULL if dev < 0 else <int64_t *>i._data
         with nogil:
-            rc = fn((<Tensor>p)._data, 1, (<Tensor>p)._numel, (<Tensor>p)._numel, v._data, <int64_t *>i._data)
+            # on the host the value alone (the kernel's faster path); the
+            # index the gradient goes to is then the first element equal to it
+            rc = fn((<Tensor>p)._data, 1, (<Tensor>p)._numel, (<Tensor>p)._numel, v._data, ip)
         if rc:
             raise MemoryError()
         _check_device(t)
+        if ip == NULL:
+            (<int64_t *>i._data)[0] = _first_equal(<Tensor>p, v)
         record("median", v, (t,), (i,))
         return v
     red = _red_dims(t, dim)

@@ -11,7 +11,7 @@ fill_diagonal_, argwhere, isin, nonzero_static and unravel_index. Forward ops ru
 without recording (on detached aliases) and record one node, with the derivatives
 entry named after PyTorch's grad_fn."""
 
-from libc.string cimport memcpy
+from libc.string cimport memcpy, memset
 from libc.stdlib cimport malloc, free
 from libc.stdint cimport int64_t, uint8_t, uint16_t, uint32_t, uint64_t, INT64_MIN
 
@@ -929,14 +929,16 @@ cdef int _gather_check(Tensor self, Tensor idx, Tensor other, int d, str fname, 
     return 0
 
 
-cdef int _run_gather(Tensor out, Tensor src, Tensor idx, int d, str fname) except -1:
-    """out (idx-shaped) = src gathered along d by idx; allows no negatives."""
+cdef int _run_gather(Tensor out, Tensor src, Tensor idx, int d, str fname, bint nonneg=False) except -1:
+    """out (idx-shaped) = src gathered along d by idx; allows no negatives
+    (nonneg: the kernel reports a negative index as out of bounds; else the
+    caller has seen that there is none)."""
     cdef int nd = idx._ndim if idx._ndim else 1
     cdef int64_t ast[CT_MAXDIM]
     cdef int64_t bst[CT_MAXDIM]
     cdef int64_t ist[CT_MAXDIM]
     cdef int64_t shp[CT_MAXDIM]
-    cdef int64_t bad = 0, size
+    cdef int64_t bad = 1 if nonneg else 0, size
     cdef int rc, k
     if idx._numel == 0:
         return 0
@@ -959,8 +961,20 @@ cdef int _run_gather(Tensor out, Tensor src, Tensor idx, int d, str fname) excep
     if rc == 2:
         _device_error()
     if rc:
-        raise RuntimeError(f"index {bad} is out of bounds for dimension {d} with size {size}")
+        _index_error(idx, bad, nonneg, d, size)
     return 0
+
+
+cdef int _index_error(Tensor idx, int64_t bad, bint nonneg, int d, int64_t size) except -1:
+    """The error for the index the kernel stopped at; where the kernel also
+    checked the sign, a negative index anywhere is named first (as where the
+    sign is checked before the kernel runs)."""
+    cdef int64_t neg
+    if nonneg and bad >= 0:
+        neg = _first_negative(idx)
+        if neg:
+            bad = neg
+    raise RuntimeError(f"index {bad} is out of bounds for dimension {d} with size {size}")
 
 
 cdef int _no_entry(str fname, Tensor t) except -1:
@@ -1036,26 +1050,30 @@ def gather(input, dim, index, *, sparse_grad=False, out=None):
     cdef Tensor idx = _long_index(index, "gather")
     cdef int d = _wrap_dim(dim, max(t._ndim, 1))
     _gather_check(t, idx, None, d, "gather", False)
-    cdef int64_t neg = _first_negative(idx)
+    # the host kernel finds a negative index in its own bounds check
+    cdef bint host = t._storage.device < 0
+    cdef int64_t neg = 0 if host else _first_negative(idx)
     if neg:
         raise RuntimeError(f"index {neg} is out of bounds for dimension {d} with size {t._shape[d] if t._ndim else 1}")
     cdef Tensor r = _empty_list(list(idx.size()), t._dtype, _dev(t))
-    _run_gather(r, t, idx, d, "gather")
+    _run_gather(r, t, idx, d, "gather", host)
     if _record(t):
         record("gather", r, (t, None), (d, idx))
     return _to_out(out, r, "gather", OUT_SAME)
 
 
-cdef int _launch_scatter(ct_scatter_fn fn, Tensor self, Tensor idx, Tensor src, int d) except -1:
+cdef int _launch_scatter(ct_scatter_fn fn, Tensor self, Tensor idx, Tensor src, int d,
+                         bint nonneg=False) except -1:
     """Runs a scatter kernel: self's elements at idx's positions (dim d
     replaced by the index) combined with src's; checks the kernel's index
-    report and bumps self's version."""
+    report (nonneg: a negative index is out of bounds, else it counts from
+    the end) and bumps self's version."""
     cdef int nd = idx._ndim if idx._ndim else 1
     cdef int64_t ast[CT_MAXDIM]
     cdef int64_t bst[CT_MAXDIM]
     cdef int64_t ist[CT_MAXDIM]
     cdef int64_t shp[CT_MAXDIM]
-    cdef int64_t bad = 0
+    cdef int64_t bad = 1 if nonneg else 0
     cdef int64_t size = self._shape[d] if self._ndim else 1
     cdef int rc, k
     for k in range(nd):
@@ -1071,19 +1089,23 @@ cdef int _launch_scatter(ct_scatter_fn fn, Tensor self, Tensor idx, Tensor src, 
     if rc == 2:
         _device_error()
     if rc:
-        raise RuntimeError(f"index {bad} is out of bounds for dimension {d} with size {size}")
+        _index_error(idx, bad, nonneg, d, size)
     _bump(self)
     return 0
 
 
 cdef int _run_scatter(Tensor self, Tensor idx, Tensor src, int d, bint add,
-                      bint checked=False) except -1:
+                      bint checked=False, bint nonneg=False) except -1:
     """self[... idx ...] = src (or +=) in place; src is self's dtype, possibly 0-d
     (a value broadcast by zero strides). checked: the caller has seen that
-    idx has no negative entry (the kernel checks the upper bound)."""
+    idx has no negative entry (the kernel checks the upper bound); nonneg:
+    the kernel reports a negative one as out of bounds (on the host, an
+    unchecked index is left to that check rather than scanned first)."""
     cdef int64_t size
     if idx._numel == 0:
         return 0
+    if not checked and self._storage.device < 0:
+        checked = nonneg = True
     cdef int64_t neg = 0 if checked else _first_negative(idx)
     if neg:
         size = self._shape[d] if self._ndim else 1
@@ -1096,7 +1118,7 @@ cdef int _run_scatter(Tensor self, Tensor idx, Tensor src, int d, bint add,
                              else self._storage.backend.scatter(self._dtype.itemsize))
     if fn == NULL:
         raise NotImplementedError(f"\"scatter_add\" not implemented for '{_SCALAR_NAMES[self._dtype._code]}'")
-    return _launch_scatter(fn, self, idx, src, d)
+    return _launch_scatter(fn, self, idx, src, d, nonneg)
 
 
 cdef Tensor _scatter_src(Tensor self, object src, str fname):
@@ -1515,6 +1537,10 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
     # has no argsort entry); the values are then selected on the device
     cdef int dev = _dev(t)
     keys = _host(keys)
+    if not isf and keys._numel:
+        r = _unique_counted(t, keys, return_inverse, return_counts, dev)
+        if r is not None:
+            return r
     cdef Py_ssize_t n = keys._numel, i, u = 0
     cdef Tensor order = _empty_list([n], t_int64)
     cdef int64_t *o = <int64_t *>order._data
@@ -1549,6 +1575,57 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
         out.append(_on(inv, dev))
     if return_counts:
         out.append(_on(_narrow_view(cnts, 0, 0, u, "").clone(), dev))
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+cdef object _unique_counted(Tensor t, Tensor keys, bint return_inverse, bint return_counts, int dev):
+    """unique of integer keys (int64, contiguous, on the host, at least one)
+    whose values span at most about twice their number: each value's count
+    in a table over [min, max] (one pass), the values present read off it in
+    order; None when the span is wider."""
+    cdef int64_t n = keys._numel, mn = 0, mx = 0, m, i, j, u = 0
+    cdef const int64_t *k = <const int64_t *>keys._data
+    with nogil:
+        keys._storage.backend.minmax_i64(k, n, &mn, &mx)
+    cdef uint64_t span = <uint64_t>mx - <uint64_t>mn
+    if span >= <uint64_t>(2 * n + 4096):
+        return None
+    m = <int64_t>span + 1
+    cdef Tensor tab = _empty_list([m], t_int64)      # the counts, then each value's rank
+    cdef int64_t *c = <int64_t *>tab._data
+    with nogil:
+        memset(c, 0, <size_t>m * sizeof(int64_t))
+        for i in range(n):
+            c[k[i] - mn] += 1
+        for j in range(m):
+            u += c[j] != 0
+    cdef Tensor vals = _empty_list([u], t_int64), cnt = None, inv = None
+    cdef int64_t *vp = <int64_t *>vals._data
+    cdef int64_t *cp = NULL
+    cdef int64_t *ip = NULL
+    if return_counts:
+        cnt = _empty_list([u], t_int64)
+        cp = <int64_t *>cnt._data
+    if return_inverse:
+        inv = _empty_list(list(t.size()), t_int64)
+        ip = <int64_t *>inv._data
+    with nogil:
+        u = 0
+        for j in range(m):
+            if c[j]:
+                vp[u] = mn + j
+                if cp != NULL:
+                    cp[u] = c[j]
+                c[j] = u
+                u += 1
+        if ip != NULL:
+            for i in range(n):
+                ip[i] = c[k[i] - mn]
+    out = [_on(_cast(vals, t._dtype), dev)]
+    if return_inverse:
+        out.append(_on(inv, dev))
+    if return_counts:
+        out.append(_on(cnt, dev))
     return out[0] if len(out) == 1 else tuple(out)
 
 
@@ -1597,30 +1674,37 @@ cdef extern from "backend.h" nogil:
 
 
 cdef object _uconsec_flat(Tensor t, bint return_inverse, bint return_counts):
-    """unique_consecutive of t's elements by the backend's kernel (two passes:
-    count the runs, then fill); None where it has none for t's dtype."""
+    """unique_consecutive of t's elements by the backend's kernel, in one pass
+    into buffers with room for every element (the large ones come from the
+    allocator's cache), then the runs copied out; None where the backend has
+    no kernel for t's dtype."""
     cdef const ct_uconsec_table *UB = <const ct_uconsec_table *>t._storage.backend
     if UB.unique_consec == NULL:
         return None
     cdef Tensor c = _contig(t, t._dtype)
     cdef int code = t._dtype._code
     cdef int64_t n = t._numel, u
-    with nogil:
-        u = UB.unique_consec(code, c._data, n, NULL, NULL, NULL)
-    if u < 0:
-        return None
     cdef int dev = t._storage.device
-    cdef Tensor vals = _empty_list([u], t._dtype, dev), inv = None, cnt = None
+    cdef Tensor buf = _empty_list([n], t._dtype, dev), inv = None, cbuf = None
     cdef int64_t *ip = NULL
     cdef int64_t *cp = NULL
     if return_inverse:
         inv = _empty_list(list(t.size()), t_int64, dev)
         ip = <int64_t *>inv._data
     if return_counts:
-        cnt = _empty_list([u], t_int64, dev)
-        cp = <int64_t *>cnt._data
+        cbuf = _empty_list([n], t_int64, dev)
+        cp = <int64_t *>cbuf._data
     with nogil:
-        UB.unique_consec(code, c._data, n, vals._data, ip, cp)
+        u = UB.unique_consec(code, c._data, n, buf._data, ip, cp)
+    if u < 0:
+        return None
+    cdef Tensor vals = buf, cnt = cbuf
+    if u < n:
+        vals = _empty_list([u], t._dtype, dev)
+        memcpy(vals._data, buf._data, <size_t>u * t._dtype.itemsize)
+        if return_counts:
+            cnt = _empty_list([u], t_int64, dev)
+            memcpy(cnt._data, cbuf._data, <size_t>u * sizeof(int64_t))
     if not return_inverse and not return_counts:
         return vals
     out = [vals]
@@ -1924,10 +2008,12 @@ def _index_fill_(self, dim, index, value):
 cdef dict _REDUCE_OPS = {"prod": 0, "amax": 1, "amin": 2}
 
 
-cdef int _run_scatter_red(Tensor self, Tensor idx, Tensor src, int d, int op) except -1:
+cdef int _run_scatter_red(Tensor self, Tensor idx, Tensor src, int d, int op,
+                          bint nonneg=False) except -1:
     """self[... idx ...] = op(self[...], src) in place, op 0 prod, 1 amax,
-    2 amin; indices already checked. A device without the kernel runs it on a
-    host copy."""
+    2 amin; indices already checked, but for the sign where nonneg (the
+    kernel then reports a negative one). A device without the kernel runs it
+    on a host copy."""
     cdef Tensor h
     if idx._numel == 0:
         return 0
@@ -1935,14 +2021,14 @@ cdef int _run_scatter_red(Tensor self, Tensor idx, Tensor src, int d, int op) ex
     _same_device(self, src)
     if self._storage.backend.scatter_reduce == NULL:
         h = _host(self).clone()
-        _run_scatter_red(h, _host(idx), _host(src), d, op)
+        _run_scatter_red(h, _host(idx), _host(src), d, op, nonneg)
         _copy_into(self, _to_device(h, self._storage.device), False)
         _bump(self)
         return 0
     cdef ct_scatter_fn fn = self._storage.backend.scatter_reduce[op * CT_NDTYPES + self._dtype._code]
     if fn == NULL:
         raise NotImplementedError(f"\"scatter_gather_tensor_cpu_reduce_{('prod', 'amax', 'amin')[op]}\" not implemented for '{_SCALAR_NAMES[self._dtype._code]}'")
-    return _launch_scatter(fn, self, idx, src, d)
+    return _launch_scatter(fn, self, idx, src, d, nonneg)
 
 
 cdef object _red_identity(DType dt, str reduce):
@@ -1961,8 +2047,10 @@ cdef object _red_identity(DType dt, str reduce):
     return info[0] if mx else info[1]
 
 
-cdef int _scatter_reduce_into(Tensor r, int d, Tensor idx, Tensor s, str reduce, bint include_self) except -1:
-    """r (a fresh copy of self) reduced in place with s scattered by idx."""
+cdef int _scatter_reduce_into(Tensor r, int d, Tensor idx, Tensor s, str reduce, bint include_self,
+                              bint nonneg=False) except -1:
+    """r (a fresh copy of self) reduced in place with s scattered by idx
+    (nonneg: idx's sign not yet checked, left to the kernels' check)."""
     cdef Tensor cnt
     if reduce == "mean" and r._dtype._code == CT_BOOL:
         raise NotImplementedError("\"scatter_gather_tensor_cpu_reduce_mean\" not implemented for 'Bool'")
@@ -1972,12 +2060,12 @@ cdef int _scatter_reduce_into(Tensor r, int d, Tensor idx, Tensor s, str reduce,
         return 0
     with _NoGrad():
         if not include_self:
-            _run_scatter(r, idx, _on(_scalar_tensor(_red_identity(r._dtype, reduce), r._dtype), _dev(r)), d, False, True)
+            _run_scatter(r, idx, _on(_scalar_tensor(_red_identity(r._dtype, reduce), r._dtype), _dev(r)), d, False, True, nonneg)
         if reduce == "sum" or reduce == "mean":
-            _run_scatter(r, idx, s, d, True, True)
+            _run_scatter(r, idx, s, d, True, True, nonneg)
             if reduce == "mean":
                 cnt = ones_like(r) if include_self else zeros(list(r.size()), dtype=r._dtype, device=r.device)
-                _run_scatter(cnt, idx, _on(_scalar_tensor(1, r._dtype), _dev(r)), d, True, True)
+                _run_scatter(cnt, idx, _on(_scalar_tensor(1, r._dtype), _dev(r)), d, True, True, nonneg)
                 cnt = cnt.masked_fill(cnt == 0, 1)
                 if r._dtype._kind == K_INT:
                     q = r.div(cnt, rounding_mode="floor")
@@ -1985,7 +2073,7 @@ cdef int _scatter_reduce_into(Tensor r, int d, Tensor idx, Tensor s, str reduce,
                     q = r.div(cnt)
                 _copy_into(r, q, False)
         else:
-            _run_scatter_red(r, idx, s, d, _REDUCE_OPS[reduce])
+            _run_scatter_red(r, idx, s, d, _REDUCE_OPS[reduce], nonneg)
     return 0
 
 
@@ -2009,17 +2097,19 @@ cdef Tensor _scatter_reduce_op(Tensor t, object dim, object index, object src, o
     if s._dtype is not t._dtype:
         raise RuntimeError(f"{fname}(): Expected self.dtype to be equal to src.dtype")
     _gather_check(t, idx, s, d, fname, True)
-    cdef int64_t neg = _first_negative(idx) if idx._numel else 0
+    # on the host the kernels' bounds check also finds a negative index
+    cdef bint host = t._storage.device < 0
+    cdef int64_t neg = _first_negative(idx) if idx._numel and not host else 0
     if neg:
         raise RuntimeError(f"index {neg} is out of bounds for dimension {d} with size {t._shape[d] if t._ndim else 1}")
     if inplace:
         _check_inplace(t)
         if _inplace_needs_graph(t, src):
             return _inplace_with_graph(t, lambda c: _scatter_reduce_op(<Tensor>c, d, idx, src, reduce, include_self, False, fname))
-        _scatter_reduce_into(t, d, idx, _alias(s), reduce, include_self)
+        _scatter_reduce_into(t, d, idx, _alias(s), reduce, include_self, host)
         return t
     cdef Tensor r = clone(_alias(t))
-    _scatter_reduce_into(r, d, idx, _alias(s), reduce, include_self)
+    _scatter_reduce_into(r, d, idx, _alias(s), reduce, include_self, host)
     if _grad_mode() and (_needs_grad(t) or _needs_grad(s)):
         record("scatter_reduce", r, (t, None, s), (d, idx, reduce, include_self))
     return r

@@ -1,0 +1,237 @@
+"""Reductions, scans and index ops on rows long enough for their blocked
+paths (argmax/max by blocks, cummax by chunks, the sampled median, the
+counting unique, unique_consecutive by blocks, index_select with row
+prefetch, the scatter family's in-kernel sign check), against numpy."""
+import numpy as np
+import pytest
+
+import ctorch as torch
+
+INTS = ["uint8", "int8", "int16", "int32", "int64"]
+FLOATS = ["float16", "float32", "float64"]
+
+
+def _vals(n, dt, rng, nan=0):
+    if dt == "bool":
+        return rng.integers(0, 2, size=n).astype(bool)
+    if dt in INTS:
+        return rng.integers(0 if dt == "uint8" else -100, 100, size=n).astype(dt)
+    a = rng.standard_normal(n).astype(dt)
+    if nan:
+        a[rng.choice(n, size=nan, replace=False)] = np.nan
+    return a
+
+
+@pytest.mark.parametrize("dt", INTS + FLOATS)
+@pytest.mark.parametrize("n", [33, 2047, 2048, 2049, 10_000])
+def test_argmax_argmin_and_max_dim_blocks(dt, n):
+    rng = np.random.default_rng(n)
+    for nan in ([0, 1, 3] if dt in FLOATS else [0]):
+        a = np.stack([_vals(n, dt, rng, nan) for _ in range(3)])
+        t = torch.tensor(a)
+        for name, npf in (("argmax", np.argmax), ("argmin", np.argmin)):
+            # numpy's argmax/argmin also give the first NaN, or the first extreme
+            np.testing.assert_array_equal(getattr(t, name)(1).numpy(), npf(a, axis=1))
+            assert getattr(t[1], name)().item() == npf(a[1])
+        r = t.max(1)
+        np.testing.assert_array_equal(r.indices.numpy(), np.argmax(a, axis=1))
+        np.testing.assert_array_equal(r.values.numpy(), a[np.arange(3), np.argmax(a, axis=1)])
+        # a strided row
+        s = torch.tensor(a)[:, ::3]
+        np.testing.assert_array_equal(s.argmin(1).numpy(), np.argmin(a[:, ::3], axis=1))
+
+
+def test_argmax_ties_and_signed_zeros():
+    a = np.zeros(5000, np.float32)
+    a[::2] = -0.0
+    a[4000] = 1.0
+    a[4500] = 1.0
+    assert torch.tensor(a).argmax().item() == 4000
+    assert torch.tensor(a).argmin().item() == 0
+    b = np.full(4096, 7, np.int64)
+    assert torch.tensor(b).argmax().item() == 0
+
+
+def _cum_ref(a, is_max):
+    """cummax/cummin: an element takes over when >= (<=) the running value or
+    NaN; a NaN holds until the next NaN."""
+    v = np.empty_like(a)
+    ix = np.empty(a.shape, np.int64)
+    for r in range(a.shape[0]):
+        b, bi = a[r, 0], 0
+        for i, x in enumerate(a[r]):
+            if x != x or (x >= b if is_max else x <= b):
+                b, bi = x, i
+            v[r, i], ix[r, i] = b, bi
+    return v, ix
+
+
+@pytest.mark.parametrize("dt", ["bool"] + INTS + FLOATS)
+def test_cummax_cummin_chunks(dt):
+    rng = np.random.default_rng(1)
+    rows = [_vals(301, dt, rng, nan=2 if dt in FLOATS else 0) for _ in range(3)]
+    rows.append(np.sort(_vals(301, dt, rng)))
+    rows.append(np.sort(_vals(301, dt, rng))[::-1])
+    a = np.ascontiguousarray(np.stack(rows))
+    for name, is_max in (("cummax", True), ("cummin", False)):
+        v, ix = _cum_ref(a, is_max)
+        r = getattr(torch, name)(torch.tensor(a), 1)
+        np.testing.assert_array_equal(r.values.numpy(), v)
+        np.testing.assert_array_equal(r.indices.numpy(), ix)
+
+
+@pytest.mark.parametrize("dt", ["int16", "int32", "int64", "float32", "float64"])
+@pytest.mark.parametrize("n", [16_383, 16_384, 100_001])
+def test_median_long_rows(dt, n):
+    rng = np.random.default_rng(n)
+    cases = [_vals(n, dt, rng), np.sort(_vals(n, dt, rng)), np.sort(_vals(n, dt, rng))[::-1].copy(),
+             np.zeros(n, dt), np.tile(np.arange(5, dtype=dt), n // 5 + 1)[:n]]
+    lop = _vals(n, dt, rng)
+    lop[: n // 3] = lop.min()
+    cases.append(lop)
+    # every 4th element the largest: an evenly spaced sample of 16384 sees
+    # only those, and the median lies outside its bounds (the whole-row path)
+    per = _vals(n, dt, rng)
+    per[::4] = per.max()
+    cases.append(per)
+    if dt.startswith("float"):
+        cases.append(_vals(n, dt, rng, nan=2))
+    for a in cases:
+        exp = np.nan if np.isnan(a.astype(np.float64)).any() else np.sort(a)[(n - 1) // 2]
+        got = torch.median(torch.tensor(a)).item()
+        assert got == exp or (np.isnan(exp) and np.isnan(got))
+        r = torch.tensor(a[None]).median(1)
+        assert np.array_equal(r.values.numpy(), np.array([exp], dt), equal_nan=True)
+        i = r.indices.item()
+        assert a[i] == exp or (np.isnan(exp) and np.isnan(a[i]) and i == np.flatnonzero(np.isnan(a))[0])
+
+
+@pytest.mark.parametrize("dt", ["bool"] + INTS)
+def test_unique_counting_path(dt):
+    rng = np.random.default_rng(2)
+    for lo, hi, n in ((0, 10, 1000), (-50, 50, 777), (0, 2, 1), (-1000, 1000, 50)):
+        if dt == "uint8":
+            lo = 0
+        a = rng.integers(lo, hi, size=n)
+        a = (a > 0) if dt == "bool" else a.astype(dt)
+        u, inv, cnt = torch.unique(torch.tensor(a), return_inverse=True, return_counts=True)
+        eu, einv, ecnt = np.unique(a, return_inverse=True, return_counts=True)
+        assert u.dtype == torch.tensor(a).dtype
+        np.testing.assert_array_equal(u.numpy(), eu)
+        np.testing.assert_array_equal(inv.numpy(), einv.reshape(a.shape))
+        np.testing.assert_array_equal(cnt.numpy(), ecnt)
+    # a span wider than the count (the sorting path) and the int64 extremes
+    a = np.array([-2 ** 63, 2 ** 63 - 1, 0, 5, 5], np.int64)
+    u, cnt = torch.unique(torch.tensor(a), return_counts=True)
+    np.testing.assert_array_equal(u.numpy(), np.unique(a))
+    np.testing.assert_array_equal(cnt.numpy(), [1, 1, 2, 1])
+    # a non-contiguous 2-d input: the inverse keeps its shape
+    b = rng.integers(0, 7, size=(6, 9))
+    u, inv = torch.unique(torch.tensor(b).t(), return_inverse=True)
+    eu, einv = np.unique(b.T, return_inverse=True)
+    np.testing.assert_array_equal(inv.numpy(), einv.reshape(9, 6))
+
+
+@pytest.mark.parametrize("dt", ["bool", "uint8", "int32", "int64", "float32", "float64"])
+@pytest.mark.parametrize("n", [31, 32, 33, 64, 1000])
+def test_unique_consecutive_blocks(dt, n):
+    rng = np.random.default_rng(n)
+    a = np.sort(_vals(n, dt, rng))
+    if dt.startswith("float"):
+        a[n // 2] = np.nan     # a NaN is a run of its own
+        a[n // 3] = -0.0       # equal to 0.0
+        a[n // 3 + 1] = 0.0
+    starts = np.r_[True, ~(a[1:] == a[:-1])]
+    exp_vals = a[starts]
+    exp_inv = np.cumsum(starts) - 1
+    exp_cnt = np.diff(np.r_[np.flatnonzero(starts), n])
+    for ri in (False, True):
+        for rc in (False, True):
+            r = torch.unique_consecutive(torch.tensor(a), return_inverse=ri, return_counts=rc)
+            r = r if isinstance(r, tuple) else (r,)
+            assert np.array_equal(r[0].numpy(), exp_vals, equal_nan=True)
+            k = 1
+            if ri:
+                np.testing.assert_array_equal(r[k].numpy(), exp_inv)
+                k += 1
+            if rc:
+                np.testing.assert_array_equal(r[k].numpy(), exp_cnt)
+
+
+@pytest.mark.parametrize("dt", ["uint8", "int16", "float32", "float64"])
+def test_index_select_last_dim_long_rows(dt):
+    rng = np.random.default_rng(3)
+    a = _vals(40 * 3000, dt, rng).reshape(40, 3000)
+    for k in (10, 1500, 4000):
+        i = rng.integers(0, 3000, size=k)
+        np.testing.assert_array_equal(torch.index_select(torch.tensor(a), 1, torch.tensor(i)).numpy(),
+                                      a[:, i])
+        np.testing.assert_array_equal(torch.index_select(torch.tensor(a)[::2], 1, torch.tensor(i)).numpy(),
+                                      a[::2][:, i])
+
+
+def test_scatter_family_rejects_negative_indices():
+    rng = np.random.default_rng(4)
+    a = rng.standard_normal(100).astype(np.float32)
+    s = rng.standard_normal(3000).astype(np.float32)
+    for pos in (0, 700, 2999):
+        i = rng.integers(0, 100, size=3000)
+        i[pos] = -1
+        ti, ta, ts = torch.tensor(i), torch.tensor(a), torch.tensor(s)
+        msg = "index -1 is out of bounds for dimension 0 with size 100"
+        with pytest.raises(RuntimeError, match=msg):
+            ta.scatter_add(0, ti, ts)
+        with pytest.raises(RuntimeError, match=msg):
+            ta.scatter(0, ti, ts)
+        with pytest.raises(RuntimeError, match=msg):
+            torch.gather(ta, 0, ti)
+        for red in ("amax", "prod", "mean"):
+            for inc in (True, False):
+                with pytest.raises(RuntimeError, match=msg):
+                    ta.scatter_reduce(0, ti, ts, red, include_self=inc)
+        i2 = i.reshape(30, 100)
+        with pytest.raises(RuntimeError, match="index -1 is out of bounds for dimension 1 with size 100"):
+            torch.gather(torch.tensor(a[None].repeat(30, 0)), 1, torch.tensor(i2))
+    # in bounds: the sums and maxima as numpy's
+    i = rng.integers(0, 100, size=3000)
+    exp = a.astype(np.float64).copy()
+    np.add.at(exp, i, s)
+    np.testing.assert_allclose(torch.tensor(a).scatter_add(0, torch.tensor(i), torch.tensor(s)).numpy(),
+                               exp, rtol=1e-5, atol=1e-5)
+    emax = a.copy()
+    np.maximum.at(emax, i, s)
+    np.testing.assert_array_equal(
+        torch.tensor(a).scatter_reduce(0, torch.tensor(i), torch.tensor(s), "amax").numpy(), emax)
+
+
+def test_scatter_amax_amin_nan():
+    a = np.array([np.nan, 0.0, 1.0, 5.0], np.float32)
+    s = np.array([1.0, np.nan, 2.0, -1.0, np.nan, 7.0], np.float32)
+    i = np.array([0, 1, 2, 3, 3, 2])
+    for red, f in (("amax", np.fmax), ("amin", np.fmin)):
+        r = torch.tensor(a).scatter_reduce(0, torch.tensor(i), torch.tensor(s), red).numpy()
+        # a NaN on either side propagates
+        assert np.isnan(r[0]) and np.isnan(r[1]) and np.isnan(r[3])
+        assert r[2] == (7.0 if red == "amax" else 1.0)
+
+
+@pytest.mark.parametrize("dt", ["float32", "float64", "int64"])
+def test_scatter_add_of_a_broadcast_value_and_gather_grad(dt):
+    rng = np.random.default_rng(5)
+    i = rng.integers(0, 100, size=(30, 100))
+    one = torch.ones((), dtype=getattr(torch, dt)).expand(30, 100)     # zero strides
+    r = torch.zeros(30, 100, dtype=getattr(torch, dt)).scatter_add(1, torch.tensor(i), one)
+    exp = np.zeros((30, 100))
+    for row in range(30):
+        np.add.at(exp[row], i[row], 1)
+    np.testing.assert_array_equal(r.numpy(), exp.astype(dt))
+    if dt != "int64":
+        x = torch.tensor(rng.standard_normal((30, 100)).astype(dt), requires_grad=True)
+        torch.gather(x, 1, torch.tensor(i)).sum().backward()
+        np.testing.assert_array_equal(x.grad.numpy(), exp.astype(dt))
+        x.grad = None
+        torch.gather(x, 1, torch.tensor(i))[:, ::2].sum().backward()
+        exp2 = np.zeros((30, 100))
+        for row in range(30):
+            np.add.at(exp2[row], i[row, ::2], 1)
+        np.testing.assert_array_equal(x.grad.numpy(), exp2.astype(dt))
