@@ -119,6 +119,15 @@ def _sign(x):
     return np.where(np.isnan(r), 0, r).astype(x.dtype) if x.dtype.kind == "f" else r
 
 
+def _sgn(x):
+    """sign for real x; z / |z| (0 at 0) for complex x"""
+    if x.dtype.kind != "c":
+        return _sign(x)
+    a = np.abs(x)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(a == 0, 0, x / np.where(a == 0, 1, a)).astype(x.dtype)
+
+
 def _relu(x):
     # nan < 0 is false, so nan survives, as in torch
     return np.where(x < 0, np.zeros((), x.dtype), x)
@@ -215,6 +224,7 @@ unary_ops = [
       errors=((lambda t: -t.tensor([True]), RuntimeError, "Negation, the `-` operator, on a bool tensor"),), exact_out=True),
     U("abs", np.abs, INTREAL + COMPLEX, "abs", differentiable=True, exact_out=True),
     U("sign", _sign, REAL, "same", differentiable=True, exact_out=True),
+    U("sgn", _sgn, REAL + COMPLEX, "same", differentiable=True, exact_out=True),
     U("exp", np.exp, ALL, "float", domains=(SMALL,), differentiable=True),
     U("exp2", np.exp2, REAL + COMPLEX, "float", domains=(SMALL,), differentiable=True),
     U("expm1", np.expm1, REAL + COMPLEX, "float", domains=(SMALL,), differentiable=True),

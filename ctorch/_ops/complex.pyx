@@ -287,6 +287,15 @@ def sgn(input, *, out=None):
         return _FUNCTIONS["sign"](t, out=out)
     a = _FUNCTIONS["abs"](t)
     z = a == 0
+    if not (_grad_mode() and t.requires_grad):
+        # each part divided by |z| (as a complex divided by a real), 0 where
+        # z is 0: real passes instead of a complex division
+        re = t.real / a
+        im = t.imag / a
+        re.masked_fill_(z, 0)
+        im.masked_fill_(z, 0)
+        return _to_out(out, _complex_fn(re, im), "sgn", OUT_SAME,
+                       "Found dtype {out} but expected {res}")
     r = where(z, zeros((), dtype=t._dtype, device=t.device), t / where(z, ones((), dtype=a.dtype, device=t.device), a))
     return _to_out(out, r, "sgn", OUT_SAME, "Found dtype {out} but expected {res}")
 
