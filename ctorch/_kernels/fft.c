@@ -121,51 +121,40 @@ static void fft_plan_free(fft_plan *p) {
 #define CMUL(ar, ai, br, bi, cr, ci) do { __typeof__((ar) * (br)) _r = (ar) * (br) - (ai) * (bi); \
     (ci) = (ar) * (bi) + (ai) * (br); (cr) = _r; } while (0)
 
+/* one radix-4 pass of a Stockham stage over m = n / 4 columns in K runs of L,
+ * from (xr, xi) to (yr, yi), twiddles (wr, wi): the body of fft_r4 and fft_r4L4 */
+#define FFT_R4_LOOPS(T)                                                                   \
+    for (int64_t k = 0; k < K; k++) {                                                     \
+        const T *ar = xr + k * L, *ai = xi + k * L;                                       \
+        T *br = yr + k * L * 4, *bi = yi + k * L * 4;                                     \
+        _Pragma("omp simd")                                                               \
+        for (int64_t l = 0; l < L; l++) {                                                 \
+            T a0r = ar[l], a0i = ai[l], a1r, a1i, a2r, a2i, a3r, a3i;                     \
+            CMUL(ar[l + m], ai[l + m], wr[l], wi[l], a1r, a1i);                           \
+            CMUL(ar[l + 2 * m], ai[l + 2 * m], wr[L + l], wi[L + l], a2r, a2i);           \
+            CMUL(ar[l + 3 * m], ai[l + 3 * m], wr[2 * L + l], wi[2 * L + l], a3r, a3i);   \
+            T t0r = a0r + a2r, t0i = a0i + a2i, t1r = a0r - a2r, t1i = a0i - a2i;         \
+            T t2r = a1r + a3r, t2i = a1i + a3i, t3r = a1i - a3i, t3i = a3r - a1r;         \
+            br[l] = t0r + t2r; bi[l] = t0i + t2i;                                         \
+            br[l + L] = t1r + t3r; bi[l + L] = t1i + t3i;                                 \
+            br[l + 2 * L] = t0r - t2r; bi[l + 2 * L] = t0i - t2i;                         \
+            br[l + 3 * L] = t1r - t3r; bi[l + 3 * L] = t1i - t3i;                         \
+        }                                                                                 \
+    }
+
 #define FFT_STAGES(T, S)                                                                  \
 CT_MULTIVERSION static void fft_r4_##S(int64_t n, int64_t L, const T *restrict xr,        \
     const T *restrict xi, T *restrict yr, T *restrict yi, const T *restrict wr,           \
     const T *restrict wi) {                                                               \
     const int64_t m = n / 4, K = m / L;                                                   \
-    for (int64_t k = 0; k < K; k++) {                                                     \
-        const T *ar = xr + k * L, *ai = xi + k * L;                                       \
-        T *br = yr + k * L * 4, *bi = yi + k * L * 4;                                     \
-        _Pragma("omp simd")                                                               \
-        for (int64_t l = 0; l < L; l++) {                                                 \
-            T a0r = ar[l], a0i = ai[l], a1r, a1i, a2r, a2i, a3r, a3i;                     \
-            CMUL(ar[l + m], ai[l + m], wr[l], wi[l], a1r, a1i);                           \
-            CMUL(ar[l + 2 * m], ai[l + 2 * m], wr[L + l], wi[L + l], a2r, a2i);           \
-            CMUL(ar[l + 3 * m], ai[l + 3 * m], wr[2 * L + l], wi[2 * L + l], a3r, a3i);   \
-            T t0r = a0r + a2r, t0i = a0i + a2i, t1r = a0r - a2r, t1i = a0i - a2i;         \
-            T t2r = a1r + a3r, t2i = a1i + a3i, t3r = a1i - a3i, t3i = a3r - a1r;         \
-            br[l] = t0r + t2r; bi[l] = t0i + t2i;                                         \
-            br[l + L] = t1r + t3r; bi[l + L] = t1i + t3i;                                 \
-            br[l + 2 * L] = t0r - t2r; bi[l + 2 * L] = t0i - t2i;                         \
-            br[l + 3 * L] = t1r - t3r; bi[l + 3 * L] = t1i - t3i;                         \
-        }                                                                                 \
-    }                                                                                     \
+    FFT_R4_LOOPS(T)                                                                       \
 }                                                                                         \
 /* the same with L = 4: a loop the compiler can unroll */                                 \
-CT_MULTIVERSION static void fft_r4L4_##S(int64_t n, const T *restrict xr,        \
+CT_MULTIVERSION static void fft_r4L4_##S(int64_t n, const T *restrict xr,                 \
     const T *restrict xi, T *restrict yr, T *restrict yi, const T *restrict wr,           \
     const T *restrict wi) {                                                               \
-    const int64_t L = 4, m = n / 4, K = m / L;                                                   \
-    for (int64_t k = 0; k < K; k++) {                                                     \
-        const T *ar = xr + k * L, *ai = xi + k * L;                                       \
-        T *br = yr + k * L * 4, *bi = yi + k * L * 4;                                     \
-        _Pragma("omp simd")                                                               \
-        for (int64_t l = 0; l < L; l++) {                                                 \
-            T a0r = ar[l], a0i = ai[l], a1r, a1i, a2r, a2i, a3r, a3i;                     \
-            CMUL(ar[l + m], ai[l + m], wr[l], wi[l], a1r, a1i);                           \
-            CMUL(ar[l + 2 * m], ai[l + 2 * m], wr[L + l], wi[L + l], a2r, a2i);           \
-            CMUL(ar[l + 3 * m], ai[l + 3 * m], wr[2 * L + l], wi[2 * L + l], a3r, a3i);   \
-            T t0r = a0r + a2r, t0i = a0i + a2i, t1r = a0r - a2r, t1i = a0i - a2i;         \
-            T t2r = a1r + a3r, t2i = a1i + a3i, t3r = a1i - a3i, t3i = a3r - a1r;         \
-            br[l] = t0r + t2r; bi[l] = t0i + t2i;                                         \
-            br[l + L] = t1r + t3r; bi[l + L] = t1i + t3i;                                 \
-            br[l + 2 * L] = t0r - t2r; bi[l + 2 * L] = t0i - t2i;                         \
-            br[l + 3 * L] = t1r - t3r; bi[l + 3 * L] = t1i - t3i;                         \
-        }                                                                                 \
-    }                                                                                     \
+    const int64_t L = 4, m = n / 4, K = m / L;                                            \
+    FFT_R4_LOOPS(T)                                                                       \
 }                                                                                         \
 /* the first radix-4 stage (L = 1, no twiddles), vectorised over k */                     \
 CT_MULTIVERSION static void fft_r4first_##S(int64_t n, const T *restrict ar,              \

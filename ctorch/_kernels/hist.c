@@ -59,9 +59,10 @@ CT__MINMAX(f64, double)
 
 /* Bin of v among edges e[0..nb] (bin b = [e_b, e_b+1), the last one closed),
  * or -1 outside (nan included). linear: the edges are equally spaced from
- * lo with nb / (hi - lo) = scale, so the bin is computed and then checked
- * against the edges themselves, so that a value equal to an edge always
- * goes to the bin that starts there. */
+ * lo with nb / (hi - lo) = scale, so the bin is computed and then moved as
+ * far as the edges themselves say (edges that coincide after rounding may
+ * put the right bin more than one away), so that a value equal to an edge
+ * always goes to the bin that starts there. */
 #define CT__HIST_BIN(SUF, T)                                                         \
 static inline int64_t ct__hist_bin_##SUF(T v, const T *e, int64_t nb, int linear,    \
                                          double lo, double scale)                    \
@@ -71,8 +72,8 @@ static inline int64_t ct__hist_bin_##SUF(T v, const T *e, int64_t nb, int linear
     if (linear) {                                                                    \
         double f = ((double)v - lo) * scale;                                         \
         b = f >= (double)nb ? nb - 1 : (f > 0 ? (int64_t)f : 0);                     \
-        if (b > 0 && v < e[b]) b--;                                                  \
-        else if (b + 1 < nb && v >= e[b + 1]) b++;                                   \
+        while (b > 0 && v < e[b]) b--;                                               \
+        while (b + 1 < nb && v >= e[b + 1]) b++;                                     \
     } else {                                                                         \
         int64_t l = 0, h = nb;          /* last b with e[b] <= v, b < nb */          \
         while (h - l > 1) {                                                          \
@@ -134,31 +135,9 @@ int ct_histogram_##SUF(const T *x, const T *w, int64_t n, const T *e,           
 CT__HIST(f32, float)
 CT__HIST(f64, double)
 
-/* ---- histogramdd: one pass over the points ------------------------------
- * The bin of coordinate v among edges e[0..nb] as above, with the guess of
- * equally spaced edges moved as far as the edges themselves say (edges that
- * coincide after rounding may put the right bin more than one away). */
+/* ---- histogramdd: one pass over the points, each coordinate's bin as
+ * ct__hist_bin_ finds it */
 #define CT__HISTDD(SUF, T)                                                           \
-static inline int64_t ct__histdd_bin_##SUF(T v, const T *e, int64_t nb, int linear,  \
-                                           double lo, double scale)                  \
-{                                                                                    \
-    if (!(v >= e[0] && v <= e[nb])) return -1;                                       \
-    int64_t b;                                                                       \
-    if (linear) {                                                                    \
-        double f = ((double)v - lo) * scale;                                         \
-        b = f >= (double)nb ? nb - 1 : (f > 0 ? (int64_t)f : 0);                     \
-        while (b > 0 && v < e[b]) b--;                                               \
-        while (b + 1 < nb && v >= e[b + 1]) b++;                                     \
-    } else {                                                                         \
-        int64_t l = 0, h = nb;                                                       \
-        while (h - l > 1) {                                                          \
-            int64_t m = l + (h - l) / 2;                                             \
-            if (e[m] <= v) l = m; else h = m;                                        \
-        }                                                                            \
-        b = l;                                                                       \
-    }                                                                                \
-    return b;                                                                        \
-}                                                                                    \
 static void ct__histdd_range_##SUF(const T *x, int64_t i0, int64_t i1, int64_t D,    \
                                    int64_t sp, int64_t sd, const T *w, int64_t sw,   \
                                    const T *const *e, const int64_t *nb,             \
@@ -169,8 +148,8 @@ static void ct__histdd_range_##SUF(const T *x, int64_t i0, int64_t i1, int64_t D
         const T *p = x + i * sp;                                                     \
         int64_t flat = 0, k;                                                         \
         for (k = 0; k < D; k++) {                                                    \
-            int64_t b = ct__histdd_bin_##SUF(p[k * sd], e[k], nb[k], linear[k], lo[k], \
-                                             scale[k]);                              \
+            int64_t b = ct__hist_bin_##SUF(p[k * sd], e[k], nb[k], linear[k], lo[k],   \
+                                           scale[k]);                                \
             if (b < 0) break;                                                        \
             flat = flat * nb[k] + b;                                                 \
         }                                                                            \

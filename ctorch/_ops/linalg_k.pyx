@@ -9,6 +9,7 @@ kernels (backend.h, linalg.h); and batches of LAPACK calls in one loop
 dtype, a device without the kernels); the caller then runs LAPACK. Results
 are fresh tensors without history."""
 
+from cython cimport floating
 from libc.stdint cimport int64_t, int32_t
 from libc.math cimport log, fabs, INFINITY
 
@@ -422,6 +423,30 @@ cdef void *_lapack_ptr(str name) except NULL:
     return PyCapsule_GetPointer(cap, PyCapsule_GetName(cap))
 
 
+cdef inline void _gelsy_pack(const floating *A, const floating *B, floating *a, floating *bb,
+                             int64_t b, int64_t m, int64_t n, int64_t k, int ldb) noexcept nogil:
+    """A[b] (m, n) and B[b] (m, k), row-major, to column-major a (lda m) and
+    bb (ldb rows, zero below m)"""
+    cdef int64_t i, j
+    for i in range(m):
+        for j in range(n):
+            a[j * m + i] = A[(b * m + i) * n + j]
+    for j in range(k):
+        for i in range(m):
+            bb[j * ldb + i] = B[(b * m + i) * k + j]
+        for i in range(m, ldb):
+            bb[j * ldb + i] = 0
+
+
+cdef inline void _gelsy_unpack(const floating *bb, floating *X, int64_t b, int64_t n, int64_t k,
+                               int ldb) noexcept nogil:
+    """the first n rows of column-major bb to X[b] (n, k), row-major"""
+    cdef int64_t i, j
+    for i in range(n):
+        for j in range(k):
+            X[(b * n + i) * k + j] = bb[j * ldb + i]
+
+
 def gelsy(Tensor A, Tensor B, double rcond):
     """(X, rank) of the least-squares problems A[b] X[b] = B[b] by LAPACK's
     gelsy (column-pivoted QR, rank by rcond): A (nb, m, n) and B (nb, m, k)
@@ -481,31 +506,13 @@ def gelsy(Tensor A, Tensor B, double rcond):
             for j in range(n):
                 jpvt[j] = 0
             if f64:
-                for i in range(m):
-                    for j in range(n):
-                        da[j * m + i] = dA[(b * m + i) * n + j]
-                for j in range(k):
-                    for i in range(m):
-                        db[j * ldb + i] = dB[(b * m + i) * k + j]
-                    for i in range(m, ldb):
-                        db[j * ldb + i] = 0
+                _gelsy_pack(dA, dB, da, db, b, m, n, k, ldb)
                 dfn(&im, &inn, &ik, da, &im, db, &ldb, jpvt, &drc, &rk, dw, &lwork, &info)
-                for i in range(n):
-                    for j in range(k):
-                        dX[(b * n + i) * k + j] = db[j * ldb + i]
+                _gelsy_unpack(db, dX, b, n, k, ldb)
             else:
-                for i in range(m):
-                    for j in range(n):
-                        fa[j * m + i] = sA[(b * m + i) * n + j]
-                for j in range(k):
-                    for i in range(m):
-                        fb[j * ldb + i] = sB[(b * m + i) * k + j]
-                    for i in range(m, ldb):
-                        fb[j * ldb + i] = 0
+                _gelsy_pack(sA, sB, fa, fb, b, m, n, k, ldb)
                 sfn(&im, &inn, &ik, fa, &im, fb, &ldb, jpvt, &src, &rk, fw, &lwork, &info)
-                for i in range(n):
-                    for j in range(k):
-                        sX[(b * n + i) * k + j] = fb[j * ldb + i]
+                _gelsy_unpack(fb, sX, b, n, k, ldb)
             if info < 0:
                 failed = -info
                 break
