@@ -554,8 +554,9 @@ ct_minmax_fn ct_minmax_loops[CT_NDTYPES] = {
 #define CT_MED_SAMPLE 4096
 #define CT_MED_SPREAD 160
 #define CT_MEDIAN(S, T)                                                           \
-/* the k-th smallest of buf[0..n) (reordered), no NaN among them */             \
-static T ct_qselect_##S(T *buf, int64_t n, int64_t k) {                           \
+/* the k-th smallest of buf[0..n) (reordered), no NaN among them; ibuf,   */ \
+/* when not NULL, reordered with buf                                      */ \
+static T ct_qselect_##S(T *buf, int64_t *ibuf, int64_t n, int64_t k) {          \
     int64_t lo = 0, hi = n - 1;                                                   \
     while (lo < hi) {                                                             \
         T p = buf[lo + (hi - lo) / 2];                                            \
@@ -563,7 +564,13 @@ static T ct_qselect_##S(T *buf, int64_t n, int64_t k) {                         
         while (i <= j) {                                                          \
             while (buf[i] < p) i++;                                               \
             while (buf[j] > p) j--;                                               \
-            if (i <= j) { T t = buf[i]; buf[i] = buf[j]; buf[j] = t; i++; j--; }  \
+            if (i <= j) {                                                         \
+                T t = buf[i]; buf[i] = buf[j]; buf[j] = t;                        \
+                if (ibuf) {                                                       \
+                    int64_t u = ibuf[i]; ibuf[i] = ibuf[j]; ibuf[j] = u;          \
+                }                                                                 \
+                i++; j--;                                                         \
+            }                                                                     \
         }                                                                         \
         if (k <= j) hi = j; else if (k >= i) lo = i; else break;                  \
     }                                                                             \
@@ -600,22 +607,8 @@ static void ct_median_idx_##S(const T *x, int64_t len, T *buf, int64_t *ibuf,   
         if (x[i] != x[i]) { *val = x[i]; *idx = i; return; }                      \
         buf[i] = x[i]; ibuf[i] = i;                                               \
     }                                                                             \
-    int64_t k = (len - 1) / 2, lo = 0, hi = len - 1;                              \
-    while (lo < hi) {                                                             \
-        T p = buf[lo + (hi - lo) / 2];                                            \
-        int64_t i = lo, j = hi;                                                   \
-        while (i <= j) {                                                          \
-            while (buf[i] < p) i++;                                               \
-            while (buf[j] > p) j--;                                               \
-            if (i <= j) {                                                         \
-                T t = buf[i]; buf[i] = buf[j]; buf[j] = t;                        \
-                int64_t u = ibuf[i]; ibuf[i] = ibuf[j]; ibuf[j] = u;              \
-                i++; j--;                                                         \
-            }                                                                     \
-        }                                                                         \
-        if (k <= j) hi = j; else if (k >= i) lo = i; else break;                  \
-    }                                                                             \
-    *val = buf[k];                                                                \
+    const int64_t k = (len - 1) / 2;                                              \
+    *val = ct_qselect_##S(buf, ibuf, len, k);                                     \
     *idx = ibuf[k];                                                               \
 }                                                                                 \
 static void ct_median_one_##S(const T *x, int64_t len, T *buf, T *val) {          \
@@ -629,15 +622,15 @@ static void ct_median_one_##S(const T *x, int64_t len, T *buf, T *val) {        
         for (int64_t j = 0; j < s; j++) buf[j] = x[(int64_t)((double)j / s * len)]; \
         const int64_t a = ks - CT_MED_SPREAD < 0 ? 0 : ks - CT_MED_SPREAD;        \
         const int64_t c = ks + CT_MED_SPREAD >= s ? s - 1 : ks + CT_MED_SPREAD;   \
-        const T lo = ct_qselect_##S(buf, s, a);                                   \
-        const T hi = ct_qselect_##S(buf + a, s - a, c - a);                       \
+        const T lo = ct_qselect_##S(buf, NULL, s, a);                             \
+        const T hi = ct_qselect_##S(buf + a, NULL, s - a, c - a);                 \
         int64_t below = 0;                                                        \
         const int64_t m = ct_med_gather_##S(x, len, lo, hi, buf, &below);         \
-        if (below <= k && k < below + m) { v = ct_qselect_##S(buf, m, k - below); done = 1; } \
+        if (below <= k && k < below + m) { v = ct_qselect_##S(buf, NULL, m, k - below); done = 1; } \
     }                                                                             \
     if (!done) {                                                                  \
         memcpy(buf, x, (size_t)len * sizeof(T));                                  \
-        v = ct_qselect_##S(buf, len, k);                                          \
+        v = ct_qselect_##S(buf, NULL, len, k);                                    \
     }                                                                             \
     *val = v;                                                                     \
 }                                                                                 \
