@@ -97,6 +97,18 @@ def test_factories_make_their_tensors_on_the_device():
     assert r.tolist() == torch.randn(1000, dtype=torch.float64).tolist()   # the CPU's numbers
 
 
+def test_complex_and_polar_make_their_results_on_the_device():
+    re = np.array([[1.0, -2.0, 0.0], [3.5, 0.25, -1.0]])
+    im = np.array([[0.5, 2.0, 0.0], [-1.0, 4.0, 2.0]])
+    x, y = torch.tensor(re, device="cuda"), torch.tensor(im, device="cuda")
+    z = torch.complex(x, y)
+    assert z.device == torch.device("cuda", 0) and z.dtype == torch.complex128
+    np.testing.assert_array_equal(z.cpu().numpy(), re + 1j * im)
+    p = torch.polar(x, y)
+    assert p.device == torch.device("cuda", 0)
+    np.testing.assert_allclose(p.cpu().numpy(), re * np.exp(1j * im), rtol=1e-14, atol=1e-15)
+
+
 def test_printing_and_errors_as_pytorch_gives_them():
     x = torch.tensor([[1.0, 2.0]], device="cuda")
     assert str(x) == "tensor([[1., 2.]], device='cuda:0')"

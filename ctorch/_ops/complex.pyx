@@ -158,7 +158,7 @@ cdef Tensor _complex_out(Tensor x, Tensor y, object out, str name):
     cdef DType res = x._dtype.to_complex()
     cdef Tensor o
     if out is None:
-        return _empty_list([it.shape[d] for d in range(it.ndim)], res)
+        return _empty_list([it.shape[d] for d in range(it.ndim)], res, x._storage.device)
     o = <Tensor?>out
     if o._dtype is not res:
         raise RuntimeError(f"Expected object of scalar type {_SCALAR_NAMES[res._code]} but got scalar type "
