@@ -515,25 +515,22 @@ static void LA_F(la_getrs_one_)(ct_la_gemm_fn gemm, const LA_T *lu, const int32_
     LA_F(la_store_)(w, x, n, k, xrow);
 }
 
-static int LA_F(la_solve_all_)(ct_la_gemm_fn gemm, const LA_T *t, int64_t tbs, int64_t rs,
-                               int64_t cs, int upper, int unit, const int32_t *piv, int64_t pbs,
-                               const LA_T *b, int64_t bbs, LA_T *x, int64_t nb, int64_t n,
-                               int64_t k, int xrow, int trans, int lu)
+/* la_solve_all_'s work on the calling thread's share of the batch (its
+ * loop an orphaned omp for: the whole batch when no team is running) */
+static void LA_F(la_solve_share_)(ct_la_gemm_fn gemm, const LA_T *t, int64_t tbs, int64_t rs,
+                                  int64_t cs, int upper, int unit, const int32_t *piv,
+                                  int64_t pbs, const LA_T *b, int64_t bbs, LA_T *x, int64_t nb,
+                                  int64_t n, int64_t k, int xrow, int trans, int lu,
+                                  int need_w, int *fail)
 {
     int64_t nk = n * k;
-    /* a work copy where B would be read after X is written, or the layout changes */
-    int rows = !lu && xrow && k >= LA_RK;
-    int need_w = (xrow && k > 1 && !rows) || (x == b && bbs == 0 && nb > 1) || (b == NULL && xrow);
-    int par = nb > 1 && nb * n * nk > LA_PAR_WORK && (n < 2 * LA_NB || gemm == NULL);
-    int fail = 0;
-#pragma omp parallel if (par)
     {
         LA_T *w = NULL;
         if (need_w) {
             w = (LA_T *)malloc(sizeof(LA_T) * (nk ? nk : 1));
             if (w == NULL) {
 #pragma omp atomic write
-                fail = 1;
+                *fail = 1;
             }
         }
         if (!need_w || w != NULL) {
@@ -552,6 +549,30 @@ static int LA_F(la_solve_all_)(ct_la_gemm_fn gemm, const LA_T *t, int64_t tbs, i
         }
         free(w);
     }
+}
+
+static int LA_F(la_solve_all_)(ct_la_gemm_fn gemm, const LA_T *t, int64_t tbs, int64_t rs,
+                               int64_t cs, int upper, int unit, const int32_t *piv, int64_t pbs,
+                               const LA_T *b, int64_t bbs, LA_T *x, int64_t nb, int64_t n,
+                               int64_t k, int xrow, int trans, int lu)
+{
+    int64_t nk = n * k;
+    /* a work copy where B would be read after X is written, or the layout changes */
+    int rows = !lu && xrow && k >= LA_RK;
+    int need_w = (xrow && k > 1 && !rows) || (x == b && bbs == 0 && nb > 1) || (b == NULL && xrow);
+    int par = nb > 1 && nb * n * nk > LA_PAR_WORK && (n < 2 * LA_NB || gemm == NULL);
+    int fail = 0;
+    /* a team only when the batch is shared: inside an inactive parallel
+     * region (if (0)) the gemm calls' own teams are nested ones, and a solve
+     * after another op's parallel region ran 4-7x slower with two threads */
+    if (par) {
+#pragma omp parallel
+        LA_F(la_solve_share_)(gemm, t, tbs, rs, cs, upper, unit, piv, pbs, b, bbs, x, nb, n, k,
+                              xrow, trans, lu, need_w, &fail);
+    } else {
+        LA_F(la_solve_share_)(gemm, t, tbs, rs, cs, upper, unit, piv, pbs, b, bbs, x, nb, n, k,
+                              xrow, trans, lu, need_w, &fail);
+    }
     return fail ? -1 : 0;
 }
 
@@ -560,9 +581,16 @@ static int LA_F(la_chol_all_)(ct_la_gemm_fn gemm, const LA_T *src, LA_T *dst, in
 {
     int64_t nn = n * n;
     int par = nb > 1 && nb * nn * n > LA_PAR_WORK && (n < 2 * LA_NB || gemm == NULL);
-#pragma omp parallel for schedule(static) if (par)
-    for (int64_t b = 0; b < nb; b++)
-        info[b] = (int32_t)LA_F(la_potrf_)(gemm, src + b * nn, dst + b * nn, n);
+    /* no inactive parallel region around the blocked factorizations: their
+     * gemm calls start teams of their own (see la_solve_all_) */
+    if (par) {
+#pragma omp parallel for schedule(static)
+        for (int64_t b = 0; b < nb; b++)
+            info[b] = (int32_t)LA_F(la_potrf_)(gemm, src + b * nn, dst + b * nn, n);
+    } else {
+        for (int64_t b = 0; b < nb; b++)
+            info[b] = (int32_t)LA_F(la_potrf_)(gemm, src + b * nn, dst + b * nn, n);
+    }
     return 0;
 }
 
