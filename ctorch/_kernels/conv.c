@@ -177,6 +177,30 @@ static char *ct_conv_scratch(int nt, size_t bytes)
     return (char *)malloc((size_t)nt * (bytes ? bytes : 1));
 }
 
+/* The statements run by a team of nt threads when nt > 1, and by the calling
+ * thread alone, outside any parallel construct, otherwise (their loops are
+ * orphaned omp for's): inside an inactive region (if (0)) the gemm calls
+ * would start nested teams of their own, and a batch-1 convolution after
+ * any other parallel op took 60x as long with two threads. */
+static inline int ct_conv_thread(void)
+{
+#ifdef _OPENMP
+    return omp_get_thread_num();
+#else
+    return 0;
+#endif
+}
+
+#define CT_CONV_TEAM(nt, ...)                                                      \
+    do {                                                                           \
+        if ((nt) > 1) {                                                            \
+            _Pragma("omp parallel num_threads(nt)")                                \
+            { __VA_ARGS__ }                                                        \
+        } else {                                                                   \
+            __VA_ARGS__                                                            \
+        }                                                                          \
+    } while (0)
+
 int ct_conv_im2col_mm(ct_conv_gemm_fn gemm, int dtype, int64_t es, const char *src,
                       const char *w, char *y, int64_t N, int64_t C, int64_t G, int64_t R,
                       const ct_conv_geom *g)
@@ -196,20 +220,17 @@ int ct_conv_im2col_mm(ct_conv_gemm_fn gemm, int dtype, int64_t es, const char *s
     }
     ct_conv_one(dtype, 1.0, one);
     ct_conv_one(dtype, 0.0, zero);
-#ifdef _OPENMP
-#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
-#endif
-    for (int64_t n = 0; n < N; n++) {
-        int t = 0;
-#ifdef _OPENMP
-        t = omp_get_thread_num();
-#endif
-        char *cols = scratch + (size_t)t * per;
-        im2col(src + n * C * V * es, cols, C, g);
-        /* column-major: y^T (L x R) = cols^T (L x Q) @ w^T (Q x R) */
-        gemm(dtype, 'N', 'N', (int)L, (int)R, (int)Q, one, cols, (int)L, offs, (char *)w,
-             (int)Q, offs + G, zero, y + n * G * R * L * es, (int)L, G);
-    }
+    CT_CONV_TEAM(nt,
+        _Pragma("omp for schedule(static)")
+        for (int64_t n = 0; n < N; n++) {
+            int t = ct_conv_thread();
+            char *cols = scratch + (size_t)t * per;
+            im2col(src + n * C * V * es, cols, C, g);
+            /* column-major: y^T (L x R) = cols^T (L x Q) @ w^T (Q x R) */
+            gemm(dtype, 'N', 'N', (int)L, (int)R, (int)Q, one, cols, (int)L, offs, (char *)w,
+                 (int)Q, offs + G, zero, y + n * G * R * L * es, (int)L, G);
+        }
+    );
     free(scratch);
     free(offs);
     return 0;
@@ -234,20 +255,17 @@ int ct_conv_mm_col2im(ct_conv_gemm_fn gemm, int dtype, int64_t es, const char *s
     }
     ct_conv_one(dtype, 1.0, one);
     ct_conv_one(dtype, 0.0, zero);
-#ifdef _OPENMP
-#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
-#endif
-    for (int64_t n = 0; n < N; n++) {
-        int t = 0;
-#ifdef _OPENMP
-        t = omp_get_thread_num();
-#endif
-        char *cols = scratch + (size_t)t * per;
-        /* column-major: cols^T (L x Q) = src^T (L x R) @ w (R x Q) */
-        gemm(dtype, 'N', 'T', (int)L, (int)Q, (int)R, one, (char *)src + n * G * R * L * es,
-             (int)L, offs, (char *)w, (int)Q, offs + G, zero, cols, (int)L, G);
-        col2im(cols, y + n * C * V * es, C, g);
-    }
+    CT_CONV_TEAM(nt,
+        _Pragma("omp for schedule(static)")
+        for (int64_t n = 0; n < N; n++) {
+            int t = ct_conv_thread();
+            char *cols = scratch + (size_t)t * per;
+            /* column-major: cols^T (L x Q) = src^T (L x R) @ w (R x Q) */
+            gemm(dtype, 'N', 'T', (int)L, (int)Q, (int)R, one, (char *)src + n * G * R * L * es,
+                 (int)L, offs, (char *)w, (int)Q, offs + G, zero, cols, (int)L, G);
+            col2im(cols, y + n * C * V * es, C, g);
+        }
+    );
     free(scratch);
     free(offs);
     return 0;
@@ -277,14 +295,8 @@ int ct_conv_wgrad(ct_conv_gemm_fn gemm, int dtype, int64_t es, const char *a, co
         offs[G + b] = b * R * L;            /* the group's rows of a */
     }
     ct_conv_one(dtype, 1.0, one);
-#ifdef _OPENMP
-#pragma omp parallel num_threads(nt) if (nt > 1)
-#endif
-    {
-        int t = 0;
-#ifdef _OPENMP
-        t = omp_get_thread_num();
-#endif
+    CT_CONV_TEAM(nt,
+        int t = ct_conv_thread();
         char *cols = scratch + (size_t)t * per;
         char *acc = t == 0 ? gw : part + (size_t)(t - 1) * W * es;
         int64_t lo = N * t / nt, hi = N * (t + 1) / nt;
@@ -294,7 +306,7 @@ int ct_conv_wgrad(ct_conv_gemm_fn gemm, int dtype, int64_t es, const char *a, co
             gemm(dtype, 'T', 'N', (int)Q, (int)R, (int)L, one, cols, (int)L, offs,
                  (char *)a + n * G * R * L * es, (int)L, offs + G, one, acc, (int)Q, G);
         }
-    }
+    );
     for (int t = 1; t < nt; t++) {
         const char *p = part + (size_t)(t - 1) * W * es;
         switch (dtype) {
