@@ -237,8 +237,7 @@ def _four_step(pp, a, forward, norm, dtype, workers, out=None):
     import numpy as np
     n = a.shape[0]
     n1, n2 = _split(n)
-    scale = {"backward": 1.0 if forward else 1.0 / n, "forward": 1.0 / n if forward else 1.0,
-             "ortho": n ** -0.5}[norm]
+    scale = _norm_scale(norm, not forward, n)
     w = _twiddles(np, n1, n2, forward, scale, str(dtype).rsplit(".", 1)[-1])
     pad = 128 // w.itemsize
     m = np.empty((n1, n2 + pad), dtype=w.dtype)[:, :n2]
@@ -270,7 +269,7 @@ def _rfft_by_half(pp, a, norm, dtype, workers):
     import numpy as np
     n = a.shape[0]
     m = n // 2
-    scale = {"backward": 1.0, "forward": 1.0 / n, "ortho": n ** -0.5}[norm]
+    scale = _norm_scale(norm, False, n)
     name = str(dtype).rsplit(".", 1)[-1]
     key = ("rfft", n, scale, name)
     ab = _TWIDDLES.get(key)
@@ -342,8 +341,7 @@ def _compute(name, x, dims, sizes, norm, res_dtype, out, conj=False):
                               in_sizes[0] == n // 2 + 1 and x.dtype.is_complex)
                 and _short_rows(n // 2, (total // n) if name == "irfft" else total // (n // 2 + 1))
                 and x.is_contiguous()):
-            scale = 1.0 if norm == ("backward" if name == "rfft" else "forward") else (
-                n ** -0.5 if norm == "ortho" else 1.0 / n)
+            scale = _norm_scale(norm, name == "irfft", n)
             if name == "rfft":
                 return _r2c_rows(x, n, scale), n_list, in_sizes
             return _c2r_rows(x, n, conj, scale), n_list, in_sizes
@@ -351,7 +349,7 @@ def _compute(name, x, dims, sizes, norm, res_dtype, out, conj=False):
             and n_list == in_sizes and x.dtype is res_dtype
             and norm == ("backward" if name == "fft" else "forward")
             and _short_rows(n_list[-1], total // n_list[-1]) and x.is_contiguous()):
-        pp = _PP[0] if _PP else _load_pocketfft()
+        pp = _pocketfft()
         if pp is not None:
             # unscaled: the rows in the CPU backend's transform, then
             # pocketfft over the other dims in place
@@ -362,22 +360,21 @@ def _compute(name, x, dims, sizes, norm, res_dtype, out, conj=False):
     if (name == "rfft" and len(dims) > 1 and dims[-1] == len(shape) - 1 and n_list == in_sizes
             and n_list[-1] % 2 == 0 and _short_rows(n_list[-1] // 2, x.numel() // n_list[-1])
             and x.is_contiguous()):
-        pp = _PP[0] if _PP else _load_pocketfft()
+        pp = _pocketfft()
         if pp is not None:
             # the one-sided rows in the CPU backend's transform (scaled for
             # all the dims), then pocketfft over the other dims in place
-            scale = 1.0
-            if norm != "backward":
-                for n in n_list:
-                    scale *= n
-                scale = scale ** -0.5 if norm == "ortho" else 1.0 / scale
+            prod = 1
+            for n in n_list:
+                prod *= n
+            scale = _norm_scale(norm, False, prod)
             r = _r2c_rows(x, n_list[-1], scale)
             o = r.numpy()
             pp.c2c(o, dims[:-1], True, 0, o, _get_num_threads())
             return r, n_list, in_sizes
     a = x.numpy(force=True)
     try:
-        pp = _PP[0] if _PP else _load_pocketfft()
+        pp = _pocketfft()
         if pp is None:
             import scipy.fft as spfft          # not at import time: `import ctorch` stays light
             if conj:
@@ -431,6 +428,16 @@ def _inorm(norm, inverse):
     if norm == "ortho":
         return 1
     return 2 if (norm == "forward") != inverse else 0
+
+
+def _norm_scale(norm, inverse, n):
+    """The factor of a transform of n points under norm: 1, n^-1/2 or 1/n."""
+    return (1.0, n ** -0.5, 1.0 / n)[_inorm(norm, inverse)]
+
+
+def _pocketfft():
+    """scipy.fft's pocketfft binding, looked up once (None without one)."""
+    return _PP[0] if _PP else _load_pocketfft()
 
 
 def _fit(a, dims, lens):
@@ -593,9 +600,7 @@ def _run_device(name, x, dims, n_list, norm, res_dtype):
     total = 1
     for n in n_list:
         total *= n
-    inverse = name in ("ifft", "irfft")
-    scale = {"backward": 1.0 / total if inverse else 1.0, "forward": 1.0 if inverse else 1.0 / total,
-             "ortho": total ** -0.5}[norm]
+    scale = _norm_scale(norm, name in ("ifft", "irfft"), total)
     t = t.contiguous()
     if scale != 1.0:
         t.mul_(scale)
@@ -670,7 +675,7 @@ def _r2c_adjoint(g, dims, n_list, norm, in_sizes, fname):
             and _short_rows(n // 2, g.numel() // m) and g.is_contiguous()):
         # no graph to record: the halving inside the CPU backend's transform
         norm = _SWAP[norm]
-        scale = 1.0 if norm == "forward" else (n ** -0.5 if norm == "ortho" else 1.0 / n)
+        scale = _norm_scale(norm, True, n)
         return _resized(_c2r_rows(g, n, False, scale, True), dims, in_sizes)
     if m > 1 and g.dtype.is_complex:
         w = _full((m,), 0.5, dtype=g.dtype.to_real(), device=g.device)
