@@ -1,6 +1,7 @@
 """Regression tests for wrong answers and unchecked inputs found in ctorch,
 each named after what it was. The oracle is numpy for values and PyTorch's
 documented behaviour for errors."""
+import atexit
 import importlib.util
 import inspect
 import math
@@ -104,6 +105,7 @@ def _small_file():
     if not os.path.exists(path):
         with open(path, "wb") as f:
             f.write(bytes(8))
+        atexit.register(os.remove, path)
     return path
 
 
