@@ -9,7 +9,8 @@ import pytest
 
 import ctorch as torch
 import tests.op_db_nn  # noqa: F401  (the main table loads this family's entries)
-from tests.op_db_nn_grid import np_ctc, np_interpolate, np_sdpa, _np_log_softmax
+from ctorch.nn._grid import _grid_sample_compute
+from tests.op_db_nn_grid import np_ctc, np_grid_sample, np_interpolate, np_sdpa, _np_log_softmax
 
 F = torch.nn.functional
 
@@ -70,6 +71,47 @@ def test_torch_grid_sampler_takes_codes():
             assert (a == b).all().item()
     with pytest.raises(TypeError, match="must be int"):
         torch.grid_sampler(x, g, "bilinear", 0, True)
+
+
+@pytest.mark.parametrize("nd", [2, 3])
+@pytest.mark.parametrize("mode", ["bilinear", "nearest", "bicubic"])
+@pytest.mark.parametrize("padding", ["zeros", "border", "reflection"])
+@pytest.mark.parametrize("align", [False, True])
+@pytest.mark.parametrize("path", ["kernel", "composite"])
+def test_grid_sample_nan_coordinates(nd, mode, padding, align, path):
+    """A NaN grid coordinate: out of range under zeros padding, padded to the
+    first position in 2-D and the last in 3-D; 2-D bilinear with zeros padding
+    and bicubic give NaN at that point; the input's gradient stays finite but
+    for bicubic with border or reflection padding."""
+    if nd == 3 and mode == "bicubic":
+        return
+    rng = np.random.default_rng(nd)
+    x = rng.standard_normal((2, 3) + (4,) * nd)
+    grid = rng.uniform(-1.1, 1.1, (2, 5, 1) + (1,) * (nd - 2) + (nd,))
+    nan = np.zeros(grid.shape, bool)
+    nan[0, 0, ..., 0] = nan[0, 1, ..., nd - 1] = nan[1, 2] = True
+    grid[nan] = np.nan
+    point_nan = nan.any(-1)
+    sub = np.where(nan, -3.0 if padding == "zeros" else (-1.0 if nd == 2 else 1.0), grid)
+    if padding != "zeros" and not align:
+        # -1 / 1 map to -0.5 / n - 0.5 without align_corners; the padded
+        # first / last position is what a NaN gives
+        sub = np.where(nan, -1.0 + 1.0 / 4 if nd == 2 else 1.0 - 1.0 / 4, grid)
+    want = np_grid_sample(x, sub, mode=mode, padding_mode=padding, align_corners=align)
+    if mode == "bicubic" or (nd == 2 and padding == "zeros" and mode == "bilinear"):
+        want[np.broadcast_to(point_nan[:, None], want.shape)] = np.nan
+    xt = torch.tensor(x, requires_grad=True)
+    gt = torch.tensor(grid)
+    if path == "kernel":
+        got = F.grid_sample(xt, gt, mode=mode, padding_mode=padding, align_corners=align)
+    else:
+        got = _grid_sample_compute(xt, gt, mode, padding, align)
+    np.testing.assert_allclose(got.detach().numpy(), want, rtol=1e-10, atol=1e-12)
+    got.nan_to_num(0.0).sum().backward()
+    if mode != "bicubic" or padding == "zeros":
+        # (bicubic's padded taps carry the NaN weights into the input's
+        # gradient, as PyTorch's do)
+        assert np.isfinite(xt.grad.numpy()).all()
 
 
 def _ctc_case():

@@ -282,7 +282,10 @@ static void ct_grid_plan_##S(const ct_grid_args *a, const T *grid, int64_t n,   
         for (int j = 0; j < nd; j++) {                                             \
             T um, pm = 1;                                                          \
             T x = ct_grid_unnorm_##S(gp[j * a->gs[4]], sizes[j], a->align, &um);   \
+            int nan_ = x != x;                                                     \
             if (a->mode != 2) x = ct_grid_pad_##S(x, sizes[j], a->padding, a->align, &pm); \
+            /* padded, a NaN coordinate is the last position in 3-D (0 in 2-D) */ \
+            if (nan_ && nd == 3 && a->padding != 0) x = (T)(sizes[j] - 1);         \
             gm[j] = um * pm;                                                       \
             c[j] = x;                                                              \
         }                                                                          \
@@ -504,6 +507,12 @@ static int64_t ct_grid_stride(int64_t P, size_t elt)
     return ps;
 }
 
+/* the sampling whose NaN coordinates give NaN (ct_grid_nan_points) */
+static int ct_grid_nan_case(const ct_grid_args *a)
+{
+    return a->nd == 2 && a->padding == 0 && a->mode != 1;
+}
+
 #define CT_GRID(S, T)                                                              \
 /* y[p] = sum_k w[k, p] xc[off[k, p]] (rows of the plan PS apart) */            \
 CT_MULTIVERSION void ct_grid_gather_##S(const T *restrict xc, const int32_t *restrict off, \
@@ -567,6 +576,29 @@ static void ct_grid_plan_any_##S(const ct_grid_args *a, const T *grid, int64_t n
     else                                                                           \
         ct_grid_plan_##S(a, grid, n, K, PS, off, w, dw, mult);                     \
 }                                                                                  \
+/* 2-D bilinear and bicubic sampling with zeros padding give NaN at a point   \
+ * with a NaN coordinate (every tap is out of range, so the plan's weights    \
+ * are 0): y (C planes of P points) gets NaN there; gg (P x 2) gets NaN in    \
+ * the coordinates whose derivative involves the NaN one (bilinear: the       \
+ * other coordinate's, bicubic: both) and 0 in the rest. */                  \
+static void ct_grid_nan_points_##S(const ct_grid_args *a, const T *grid, int64_t n, \
+                                   T *y, int64_t P, T *gg)                         \
+{                                                                                  \
+    int64_t p = 0;                                                                 \
+    for (int64_t oh = 0; oh < a->OH; oh++)                                         \
+    for (int64_t ow = 0; ow < a->OW; ow++, p++) {                                  \
+        const T *gp = grid + n * a->gs[0] + oh * a->gs[2] + ow * a->gs[3];         \
+        int nx = gp[0] != gp[0], ny = gp[a->gs[4]] != gp[a->gs[4]];                \
+        if (!(nx | ny)) continue;                                                  \
+        if (y)                                                                     \
+            for (int64_t c = 0; c < a->C; c++) y[c * P + p] = (T)NAN;             \
+        if (gg) {                                                                  \
+            int bic = a->mode == 2;                                                \
+            gg[2 * p] = (ny || bic) ? (T)NAN : (T)0;                               \
+            gg[2 * p + 1] = (nx || bic) ? (T)NAN : (T)0;                           \
+        }                                                                          \
+    }                                                                              \
+}                                                                                  \
 void ct_grid_sample_##S(const ct_grid_args *a, const void *xv, const void *gridv, void *yv) \
 {                                                                                  \
     const T *x = (const T *)xv, *grid = (const T *)gridv;                          \
@@ -585,6 +617,8 @@ void ct_grid_sample_##S(const ct_grid_args *a, const void *xv, const void *gridv
             ct_grid_gather_##S(x + n * a->xs[0] + c * a->xs[1], off, w, K, P, PS,  \
                                y + (n * a->C + c) * P);                            \
         }                                                                          \
+        if (ct_grid_nan_case(a))                                                   \
+            ct_grid_nan_points_##S(a, grid, n, y + n * a->C * P, P, NULL);         \
     }                                                                              \
     free(off);                                                                     \
     free(w);                                                                       \
@@ -626,6 +660,8 @@ void ct_grid_sample_bwd_##S(const ct_grid_args *a, const void *gv, const void *x
             T *ggn = gg + n * P * nd;                                              \
             for (int64_t p = 0; p < P; p++)                                        \
                 for (int j = 0; j < nd; j++) ggn[p * nd + j] = acc[j * PS + p] * mult[j * PS + p]; \
+            if (ct_grid_nan_case(a))                                               \
+                ct_grid_nan_points_##S(a, grid, n, NULL, P, ggn);                  \
         }                                                                          \
     }                                                                              \
     free(off);                                                                     \

@@ -618,6 +618,20 @@ def _grid_sample_compute(input, grid, mode, padding, align_corners):
     sizes = [spatial[k - 1 - j] for j in range(k)]
     st = [strides[k - 1 - j] for j in range(k)]
     coords = [_unnormalize(g[..., j].reshape(1, -1), sizes[j], align_corners) for j in range(k)]
+    # a NaN coordinate: out of range under zeros padding; padded, the first
+    # position in 2-D and the last in 3-D; 2-D bilinear with zeros padding
+    # and bicubic give NaN there (the kernel's rules)
+    nan_out = None
+    if bool(g.isnan().any()):
+        isn = [cj.isnan() for cj in coords]
+        nan_pt = isn[0]
+        for m in isn[1:]:
+            nan_pt = nan_pt | m
+        coords = [_t.where(m, -3.0 if padding == "zeros" else (0.0 if k == 2 else sizes[j] - 1.0),
+                           cj) for j, (m, cj) in enumerate(zip(isn, coords))]
+        if mode == "bicubic" or (k == 2 and padding == "zeros" and mode == "bilinear"):
+            nan_out = _t.zeros(nan_pt.shape, dtype=input.dtype, device=input.device)
+            nan_out = nan_out.masked_fill(nan_pt, float("nan"))
 
     def pick(idx_list, w):
         """The sum over taps of w times the value at each tap: positions and
@@ -669,6 +683,8 @@ def _grid_sample_compute(input, grid, mode, padding, align_corners):
                 wj = frac * hi + (1 - frac) * (1 - hi)
                 w = wj if w is None else w * wj
             out = pick(pos, w)
+    if nan_out is not None:
+        out = out + nan_out
     return out.reshape(c, n, npts).transpose(0, 1).reshape((n, c) + out_sp)
 
 
