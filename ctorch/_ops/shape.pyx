@@ -1226,6 +1226,8 @@ def index_select(input, dim, index, *, out=None):
     _same_device(t, idx)
     if t._storage.backend.index_select == NULL:
         _no_entry("index_select", t)
+    if size == 0 and idx._numel and t._ndim > 1:
+        raise RuntimeError("index_select(): self indexing axis dim should be positive")
     cdef Tensor src = _alias(t).contiguous()
     cdef Tensor r = _empty_list(oshape, t._dtype, _dev(t))
     cdef int64_t bad = 0
@@ -1241,6 +1243,9 @@ def index_select(input, dim, index, *, out=None):
     if rc == 2:
         _device_error()
     if rc:
+        if d == 1:
+            # PyTorch's own wording along dim 1
+            raise RuntimeError(f"INDICES element is out of DATA bounds, id={bad} axis_dim={size}")
         raise IndexError("index out of range in self")
     if t._ndim == 0:
         r = _reshape(r, [] if n == 1 else list(r.size()))
