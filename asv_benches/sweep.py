@@ -77,6 +77,8 @@ ROWS = [
     ("logaddexp2 f32 1e6", "a=R(%s); b=R(%s, seed=1)" % (L, L), "mod.logaddexp2(a, b)"),
     ("logaddexp f64 1e6", "a=R(%s, 'float64'); b=R(%s, 'float64', seed=1)" % (L, L), "mod.logaddexp(a, b)"),
     ("logaddexp2 f64 1e6", "a=R(%s, 'float64'); b=R(%s, 'float64', seed=1)" % (L, L), "mod.logaddexp2(a, b)"),
+    ("sgn c64 1e6", "a=R(%s, 'complex64')" % L, "mod.sgn(a)"),
+    ("sgn c128 1e6", "a=R(%s, 'complex128')" % L, "mod.sgn(a)"),
     ("atan2 f32 1e6", "a=R(%s); b=R(%s, seed=1)" % (L, L), "mod.atan2(a, b)"),
     ("pow f32 1e6 ^2.5", "a=R(%s, lo=0.1, hi=9)" % L, "mod.pow(a, 2.5)"),
     ("clamp f32 1e6", "a=R(%s)" % L, "mod.clamp(a, -0.5, 0.5)"),

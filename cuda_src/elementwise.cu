@@ -54,7 +54,7 @@
 /* CT_ROW_<dtypes> of elementwise.c as bit masks over the dtype codes */
 enum : unsigned {
     CTM_ALL = 0x7FFu, CTM_NUM = 0x7FEu, CTM_REAL = 0x1FFu, CTM_INTREAL = 0x1FEu,
-    CTM_FLOAT = 0x1C0u, CTM_FLOATC = 0x7C0u, CTM_BITS = 0x3Fu, CTM_INT = 0x3Eu
+    CTM_FLOAT = 0x1C0u, CTM_FLOATC = 0x7C0u, CTM_CPLX = 0x600u, CTM_BITS = 0x3Fu, CTM_INT = 0x3Eu
 };
 
 #if CT_HOST_BUILD
@@ -816,6 +816,21 @@ template <int OP, class R> CT_DEV auto ct_uop_cpx(ct_cx<R> x, const ct_prm &P) {
     const C one{(R)1, (R)0};
     if constexpr (OP == CT_NEG) return C{-x.re, -x.im};
     else if constexpr (OP == CT_ABS) return ct_cabs(x);
+    else if constexpr (OP == CT_SGN) {
+        // z / |z|, 0 where z is 0, as the CPU loops: complex64 in double,
+        // complex128 scaled by the larger part first
+        if (x.re == (R)0 && x.im == (R)0) return C{(R)0, (R)0};
+        if constexpr (sizeof(R) == 4) {
+            double re = x.re, im = x.im, a = ::sqrt(ct_add(ct_mul(re, re), ct_mul(im, im)));
+            return C{(R)(re / a), (R)(im / a)};
+        } else {
+            double ar = ::fabs(x.re), ai = ::fabs(x.im), m = ar > ai ? ar : ai;
+            double r = x.re / m, i = x.im / m;
+            if (ct_isinf(m)) return C{r, i};
+            double s = ::sqrt(ct_add(ct_mul(r, r), ct_mul(i, i)));
+            return C{r / s, i / s};
+        }
+    }
     else if constexpr (OP == CT_EXP) return ct_cexp(x);
     else if constexpr (OP == CT_EXP2) return ct_cexp(C{ct_mul(x.re, ct_ln2(R())), ct_mul(x.im, ct_ln2(R()))});
     else if constexpr (OP == CT_EXPM1) return ct_cexpm1(x);

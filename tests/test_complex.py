@@ -123,6 +123,60 @@ def test_sgn():
     assert torch.sgn(torch.tensor([-2.0, 0.0, 3.0])).tolist() == [-1.0, 0.0, 1.0]
 
 
+@pytest.mark.parametrize("dtype", [np.complex64, np.complex128])
+def test_sgn_kernel_accuracy_specials_and_layouts(dtype):
+    """The one-pass kernel: within an ulp of z / |z| over the whole exponent
+    range (denormal to near-overflow parts), 0 at 0, the specials as z / |z|
+    gives them (an infinite part nan, a finite one 0 beside it; NaN both),
+    strided and in-place alike."""
+    rng = np.random.default_rng(3)
+    ft = np.float32 if dtype == np.complex64 else np.float64
+    lo, hi = (-44, 38) if ft is np.float32 else (-320, 307)
+    e = rng.uniform(lo, hi, (20000, 2))
+    v = rng.choice([-1.0, 1.0], (20000, 2)) * 10.0 ** e
+    with np.errstate(over="ignore", under="ignore"):
+        re, im = v[:, 0].astype(ft), v[:, 1].astype(ft)
+    z = np.empty(re.size, dtype)
+    z.real, z.imag = re, im
+    got = torch.sgn(torch.tensor(z)).numpy()
+    # the reference in long double, scaled by the larger part
+    lr, li = re.astype(np.longdouble), im.astype(np.longdouble)
+    m = np.maximum(np.abs(lr), np.abs(li))
+    nr, ni = lr / m, li / m
+    s = np.sqrt(nr * nr + ni * ni)
+    eps = np.finfo(ft).eps
+    for g, w in ((got.real, nr / s), (got.imag, ni / s)):
+        err = np.abs(g.astype(np.longdouble) - w) / np.maximum(np.abs(w), np.finfo(ft).tiny)
+        assert float(err.max() / eps) < 1.0
+    inf, nan = np.inf, np.nan
+    sp = np.array([0, -0.0, 1, -1, inf, -inf, nan, 2.5], ft)
+    a, b = np.meshgrid(sp, sp)
+    zs = np.empty(a.size, dtype)
+    zs.real, zs.imag = a.ravel(), b.ravel()
+    got = torch.sgn(torch.tensor(zs)).numpy()
+    for x, g in zip(zs, got):
+        if x == 0:
+            want = 0j
+        elif np.isnan(x.real) or np.isnan(x.imag):
+            want = complex(nan, nan)
+        elif np.isinf(x.real) or np.isinf(x.imag):
+            want = complex(nan if np.isinf(x.real) else 0.0, nan if np.isinf(x.imag) else 0.0)
+        else:
+            want = x / abs(complex(x))
+        np.testing.assert_allclose(g, want, rtol=2 * eps, equal_nan=True)
+    t = torch.tensor(z[:600].reshape(20, 30))
+    np.testing.assert_array_equal(t.t().sgn().numpy(), t.sgn().numpy().T)
+    np.testing.assert_array_equal(t[:, ::3].sgn().numpy(), t.sgn().numpy()[:, ::3])
+    w = t.clone()
+    assert w.sgn_() is w
+    np.testing.assert_array_equal(w.numpy(), t.sgn().numpy())
+    out = torch.empty(20, 30, dtype=t.dtype)
+    assert torch.sgn(t, out=out) is out
+    np.testing.assert_array_equal(out.numpy(), t.sgn().numpy())
+    with pytest.raises(RuntimeError, match="Found dtype"):
+        torch.sgn(t, out=torch.empty(20, 30))
+
+
 @pytest.mark.parametrize("dt", CPLX)
 def test_arithmetic_against_numpy(dt):
     a, b = crand(6, dt, 1), crand(6, dt, 2)

@@ -678,6 +678,8 @@ CT_BINARY(ct_pow_c128, ct_cdouble, ct_cdouble, cpow(a, b))
     ct_##op##_f16, ct_##op##_f32, ct_##op##_f64, NULL, NULL }
 #define CT_ROW_FLOATC(op) { NULL, NULL, NULL, NULL, NULL, NULL, \
     ct_##op##_f16, ct_##op##_f32, ct_##op##_f64, ct_##op##_c64, ct_##op##_c128 }
+#define CT_ROW_CPLX(op) { NULL, NULL, NULL, NULL, NULL, NULL, \
+    NULL, NULL, NULL, ct_##op##_c64, ct_##op##_c128 }
 #define CT_ROW_BITS(op) { ct_##op##_b, ct_##op##_u8, ct_##op##_i8, ct_##op##_i16, ct_##op##_i32, \
     ct_##op##_i64, NULL, NULL, NULL, NULL, NULL }
 #define CT_ROW_INT(op) { NULL, ct_##op##_u8, ct_##op##_i8, ct_##op##_i16, ct_##op##_i32, \
@@ -1010,6 +1012,67 @@ CT_CPLX_UNARY(c128, ct_cdouble, CF_d)
 /* abs of a complex is real: these write float / double */
 CT_UNARY(ct_cabs_c64, ct_cfloat, float, cabsf(x))
 CT_UNARY(ct_cabs_c128, ct_cdouble, double, cabs(x))
+
+/* sgn of a complex: z / |z|, 0 where z is 0, on the real and imaginary parts
+ * (no complex division), branch free so that the loops vectorise. complex64
+ * in double: |z| has no overflow or underflow there. complex128 scales by
+ * m = max(|re|, |im|) first, (re/m, im/m) / |(re/m, im/m)|; an infinite m
+ * gives (re/m, im/m) (nan for an infinite part, 0 for a finite one), and a
+ * NaN part NaN in both, as z / |z| does. */
+static inline void ct_csgn_f(float re, float im, float *ore, float *oim)
+{
+    double a = sqrt((double)re * re + (double)im * im);
+    int z = (re == 0) & (im == 0);
+    *ore = z ? 0.0f : (float)(re / a);
+    *oim = z ? 0.0f : (float)(im / a);
+}
+static inline void ct_csgn_d(double re, double im, double *ore, double *oim)
+{
+    double ar = fabs(re), ai = fabs(im);
+    double m = ar > ai ? ar : ai;
+    /* the scaled parts r + rl, i + il (one of them exactly +-1), their
+     * squared norm S + Sl, its root s + ds, and each quotient corrected by
+     * one Newton step: within an ulp, as |z| by hypot then a division */
+    double r = re / m, i = im / m;
+    double rl = fma(-r, m, re) / m, il = fma(-i, m, im) / m;
+    double rr = r * r, ii = i * i, S = rr + ii, bb = S - rr;
+    double Sl = (rr - (S - bb)) + (ii - bb) + fma(r, r, -rr) + fma(i, i, -ii)
+                + 2 * (r * rl + i * il);
+    double s = sqrt(S), inv = 1 / s;
+    double ds = (fma(-s, s, S) + Sl) * (0.5 * inv);
+    double qr = r * inv, qi = i * inv;
+    qr += (fma(-qr, s, r) + rl - qr * ds) * inv;
+    qi += (fma(-qi, s, i) + il - qi * ds) * inv;
+    int z = (re == 0) & (im == 0), inf = m == (double)INFINITY;
+    *ore = z ? 0.0 : (inf ? r : qr);
+    *oim = z ? 0.0 : (inf ? i : qi);
+}
+#define CT_SGN_LOOP(S, T, FN)                                                      \
+CT_MULTIVERSION void ct_sgn_##S(char **p, const int64_t *s, int64_t n, const void *ex) \
+{                                                                                  \
+    (void)ex;                                                                      \
+    if (s[0] == 2 * (int64_t)sizeof(T) && s[1] == 2 * (int64_t)sizeof(T)) {        \
+        T *o = (T *)p[0];                                                          \
+        const T *a = (const T *)p[1];                                              \
+        if (o == (T *)a) {                                                         \
+            for (int64_t i = 0; i < n; i++) FN(o[2 * i], o[2 * i + 1], &o[2 * i], &o[2 * i + 1]); \
+        } else {                                                                   \
+            T *restrict ow = o;                                                    \
+            const T *restrict ar = a;                                              \
+            for (int64_t i = 0; i < n; i++)                                        \
+                FN(ar[2 * i], ar[2 * i + 1], &ow[2 * i], &ow[2 * i + 1]);         \
+        }                                                                          \
+    } else {                                                                       \
+        for (int64_t i = 0; i < n; i++) {                                          \
+            const T *x = (const T *)(p[1] + i * s[1]);                             \
+            T *y = (T *)(p[0] + i * s[0]);                                         \
+            T re = x[0], im = x[1];                                                \
+            FN(re, im, &y[0], &y[1]);                                              \
+        }                                                                          \
+    }                                                                              \
+}
+CT_SGN_LOOP(c64, float, ct_csgn_f)
+CT_SGN_LOOP(c128, double, ct_csgn_d)
 
 #define CT_BINARY_OP(CODE, loops, name, rule, dtypes, aliases)
 #define CT_UNARY_OP(CODE, loops, name, rule, dtypes, inplace, aliases) [CT_##CODE] = CT_ROW_##dtypes(loops),

@@ -13,7 +13,7 @@ from libc.math cimport M_PI
 from ctorch._core.dtype cimport *
 from ctorch._core.tensor cimport *
 from ctorch._core.iterator cimport *
-from ctorch._ops.elementwise cimport _cast, _FUNCTIONS, _inplace_with_graph
+from ctorch._ops.elementwise cimport _cast, _FUNCTIONS, _inplace_with_graph, _unary
 from ctorch._ops.views cimport _select
 from ctorch.autograd._node cimport record, _grad_mode, _set_grad_mode, _check_inplace, _inplace_needs_graph
 from ctorch._ops.creation import zeros, ones, zeros_like
@@ -280,22 +280,24 @@ def is_neg(input):
     return False
 
 
+cdef extern from "elementwise_codes.h":
+    enum:
+        CT_SGN
+
+
 def sgn(input, *, out=None):
     """z / |z| (0 where z is 0); sign for real tensors."""
     cdef Tensor t = _tensor_arg(input, "sgn")
     if not t._dtype.is_complex:
         return _FUNCTIONS["sign"](t, out=out)
+    if not (_grad_mode() and t.requires_grad):
+        # one pass of the elementwise kernel
+        if out is not None and (<Tensor?>out)._dtype is not t._dtype:
+            raise RuntimeError(f"Found dtype {_SCALAR_NAMES[(<Tensor>out)._dtype._code]} but "
+                               f"expected {_SCALAR_NAMES[t._dtype._code]}")
+        return _unary(CT_SGN, U_SAME, t, out, "sgn")
     a = _FUNCTIONS["abs"](t)
     z = a == 0
-    if not (_grad_mode() and t.requires_grad):
-        # each part divided by |z| (as a complex divided by a real), 0 where
-        # z is 0: real passes instead of a complex division
-        re = t.real / a
-        im = t.imag / a
-        re.masked_fill_(z, 0)
-        im.masked_fill_(z, 0)
-        return _to_out(out, _complex_fn(re, im), "sgn", OUT_SAME,
-                       "Found dtype {out} but expected {res}")
     r = where(z, zeros((), dtype=t._dtype, device=t.device), t / where(z, ones((), dtype=a.dtype, device=t.device), a))
     return _to_out(out, r, "sgn", OUT_SAME, "Found dtype {out} but expected {res}")
 
