@@ -173,6 +173,54 @@ def test_linspace_int_and_errors():
         torch.linspace(0, 1, -1)
 
 
+def _exact_linspace(start, end, n, single):
+    """PyTorch's linspace values: the step (end - start) / (n - 1) and each
+    value start + step * i (first half) or end - step * (n - 1 - i), the
+    product and sum rounded once, all in the dtype (float32: single)."""
+    from fractions import Fraction
+    rnd = (lambda v: float(np.float32(v))) if single else float
+    a, b = rnd(start), rnd(end)
+    st = rnd(np.float32(np.float32(b) - np.float32(a)) / np.float32(n - 1)) if single else (b - a) / (n - 1)
+    half = n // 2
+    return [rnd(Fraction(a) + Fraction(st) * i) if i < half else rnd(Fraction(b) - Fraction(st) * (n - 1 - i))
+            for i in range(n)]
+
+
+@pytest.mark.parametrize("start,end,steps", [(-1, 1, 101), (-3.3, 7.1, 1000), (1, -1, 7), (0.0, 1e-3, 33)],
+                         ids=str)
+def test_linspace_values_exact(start, end, steps):
+    for dt, single in ((torch.float32, True), (torch.float64, False)):
+        want = np.array(_exact_linspace(start, end, steps, single))
+        assert np.array_equal(torch.linspace(start, end, steps, dtype=dt).numpy().astype(np.float64), want)
+    # complex: the real and imaginary parts each a real linspace
+    z = torch.linspace(complex(start, end), complex(end, -start), steps, dtype=torch.complex128).numpy()
+    assert np.array_equal(z.real, _exact_linspace(start, end, steps, False))
+    assert np.array_equal(z.imag, _exact_linspace(end, -start, steps, False))
+
+
+def test_linspace_integer_and_half_rules():
+    # integer ends are converted to the dtype first (trunc; an unsigned type
+    # wraps small negative ints), the step in double between them
+    assert torch.linspace(0.5, 300.7, 6, dtype=torch.int64).tolist() == [0, 60, 120, 180, 240, 300]
+    assert torch.linspace(-3.3, 7.1, 5, dtype=torch.int32).tolist() == [-3, 0, 2, 4, 7]
+    assert torch.linspace(-1, 1, 3, dtype=torch.uint8).tolist() == [255, 128, 1]
+    with pytest.raises(RuntimeError, match="value cannot be converted to type uint8_t without overflow"):
+        torch.linspace(-3.3, 1, 3, dtype=torch.uint8)
+    with pytest.raises(RuntimeError, match="value cannot be converted to type int8_t without overflow"):
+        torch.linspace(0, 200, 3, dtype=torch.int8)
+    with pytest.raises(RuntimeError, match="type c10::Half without overflow"):
+        torch.linspace(0, 1e5, 3, dtype=torch.float16)
+    with pytest.raises(RuntimeError, match="type c10::BFloat16 without overflow"):
+        torch.linspace(0, 1e39, 3, dtype=torch.bfloat16)
+    with pytest.raises(RuntimeError, match="can't be safely cast to passed dtype Float"):
+        torch.linspace(1j, 5, 3, dtype=torch.float32)
+    # float16 arithmetic: the count past 65504 is inf in float16, so the step is 0
+    h = torch.linspace(-1, 1, 70001, dtype=torch.float16).float().numpy()
+    assert (h[:35000] == -1).all() and (h[35000:] == 1).all()
+    np.testing.assert_allclose(torch.linspace(0, 1, 9, dtype=torch.bfloat16).float().numpy(),
+                               np.linspace(0, 1, 9), atol=4e-3)
+
+
 @pytest.mark.parametrize("start,end,steps,base", [(0, 2, 3, 10.0), (0, 4, 5, 2.0), (-1, 1, 3, 10.0)], ids=str)
 def test_logspace(start, end, steps, base):
     assert_close(torch.logspace(start, end, steps, base=base), np.logspace(start, end, steps, base=base),

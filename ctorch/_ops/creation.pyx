@@ -5,7 +5,7 @@ Tensor.new_* methods). Below every other op family: it needs only the core."""
 
 import sys
 
-from libc.math cimport ceil as c_ceil, pow as c_pow
+from libc.math cimport ceil as c_ceil, pow as c_pow, fma as c_fma, fmaf as c_fmaf
 from libc.string cimport memcpy, memset
 from libc.stdint cimport int64_t
 
@@ -534,6 +534,60 @@ def _range(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
     return _finish(_arange_out(r, out), requires_grad, None, code)
 
 
+cdef extern from *:
+    """
+    #include <string.h>
+    /* x rounded to float16 (bf = 0) or bfloat16 (bf = 1), nearest even */
+    static float ct_lin_round(float x, int bf) {
+        if (!bf) return (float)(_Float16)x;
+        uint32_t u;
+        memcpy(&u, &x, 4);
+        if ((u & 0x7fffffffu) > 0x7f800000u) return x;
+        u = (u + 0x7fffu + ((u >> 16) & 1u)) & 0xffff0000u;
+        memcpy(&x, &u, 4);
+        return x;
+    }
+    /* linspace in float16 / bfloat16 arithmetic (each operation rounded to
+     * the type, the index too), the first half up from s, the rest down
+     * from e: PyTorch's values */
+    static void ct_linspace_half(char *out, int bf, float s, float e, int64_t n) {
+        int64_t half = n > 1 ? n / 2 : 1;
+        float si = ct_lin_round(s, bf), ei = ct_lin_round(e, bf), st = 0;
+        if (n > 1)
+            st = ct_lin_round(ct_lin_round(ei - si, bf) / ct_lin_round((float)(n - 1), bf), bf);
+        for (int64_t i = 0; i < n; i++) {
+            float v = i < half
+                ? ct_lin_round(ct_lin_round(st * ct_lin_round((float)i, bf), bf) + si, bf)
+                : ct_lin_round(ei - ct_lin_round(st * ct_lin_round((float)(n - 1 - i), bf), bf), bf);
+            uint16_t h;
+            if (bf) {
+                uint32_t u;
+                memcpy(&u, &v, 4);
+                h = (uint16_t)(u >> 16);
+            } else {
+                _Float16 f = (_Float16)v;
+                memcpy(&h, &f, 2);
+            }
+            memcpy(out + 2 * i, &h, 2);
+        }
+    }
+    """
+    void ct_linspace_half(char *out, int bf, float s, float e, int64_t n) nogil
+
+
+cdef object _lin_int_end(object v, DType dt):
+    """An end of an integer linspace in the dtype: a float within its range
+    (truncated), an int within it (an unsigned type takes negatives down to
+    -max, wrapped)."""
+    if isinstance(v, float):
+        _check_fits(v, dt, False)
+        return int(v)
+    if dt is t_uint8 and -255 <= v < 0:
+        return v + 256
+    _check_fits(v, dt, False)
+    return v
+
+
 def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     cdef int code = _factory_device(device, out)
     if isinstance(start, Tensor):
@@ -549,30 +603,71 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
         dt = _default_complex() if (isinstance(start, complex) or isinstance(end, complex)) else _default_dtype
     if dt is t_bool:
         raise NotImplementedError("\"linspace_cpu\" not implemented for 'Bool'")
+    if dt._kind != K_COMPLEX and (isinstance(start, complex) or isinstance(end, complex)):
+        raise RuntimeError(f"torch.linspace(): inferred dtype {_C_TYPE_NAMES[_default_complex()._code]} "
+                           f"can't be safely cast to passed dtype {_SCALAR_NAMES[dt._code]}")
     # the first half counts up from start, the rest down from end; a single
     # step is start (not end)
     cdef Py_ssize_t n = steps, i, half = steps // 2 if steps > 1 else 1
     cdef Tensor src, r
     cdef double a, b, st
-    if dt._kind == K_COMPLEX:
-        vals = []
-        stc = (end - start) / (steps - 1) if steps > 1 else 0
-        for i in range(n):
-            vals.append(start + i * stc if i < half else end - (steps - 1 - i) * stc)
-        r = tensor(vals, dtype=dt, device=_CPU) if n else _empty_list([0], dt)
+    cdef int64_t *ip
+    cdef bint single = dt._code == CT_FLOAT32 or dt._code == CT_COMPLEX64
+    if dt._kind == K_INT:
+        # the ends in the dtype, the step between them in double
+        a = _lin_int_end(start, dt)
+        b = _lin_int_end(end, dt)
+        st = (b - a) / (n - 1) if n > 1 else 0.0
+        src = _empty_list([n], t_int64)
+        ip = <int64_t *>src._data
+        with nogil:
+            for i in range(n):
+                ip[i] = <int64_t>(c_fma(st, <double>i, a) if i < half else c_fma(-st, <double>(n - 1 - i), b))
+        r = _empty_list([n], dt)
+        _copy_into(r, src, False)
         return _finish(r, requires_grad, out, code)
-    a = start
-    b = end
-    st = (b - a) / (steps - 1) if steps > 1 else 0.0
-    src = _empty_list([n], t_float64)
-    for i in range(n):
-        if i < half:
-            (<double *>src._data)[i] = a + i * st
-        else:
-            (<double *>src._data)[i] = b - (steps - 1 - i) * st
+    if dt._code == CT_BFLOAT16:
+        for v in (start, end):
+            if isinstance(v, (int, float)) and abs(v) != float("inf") and abs(v) > 3.3895313892515355e38:
+                raise RuntimeError("value cannot be converted to type c10::BFloat16 without overflow")
+    else:
+        _check_fits(start, dt, True, "c10::Half" if dt._code == CT_FLOAT16 else None)
+        _check_fits(end, dt, True, "c10::Half" if dt._code == CT_FLOAT16 else None)
     r = _empty_list([n], dt)
-    _copy_into(r, src, False)    # integer dtypes truncate each value, as torch does
+    cdef float hs, he
+    if dt._code == CT_FLOAT16 or dt._code == CT_BFLOAT16:
+        hs, he = <float>(<double>start), <float>(<double>end)
+        with nogil:
+            ct_linspace_half(r._data, dt._code == CT_BFLOAT16, hs, he, n)
+    elif dt._kind == K_COMPLEX:
+        # the real and imaginary parts each as a real linspace
+        cs, ce = complex(start), complex(end)
+        _linspace_part(r._data, 2, single, cs.real, ce.real, n)
+        _linspace_part(r._data + dt.itemsize // 2, 2, single, cs.imag, ce.imag, n)
+    else:
+        _linspace_part(r._data, 1, single, start, end, n)
     return _finish(r, requires_grad, out, code)
+
+
+cdef void _linspace_part(char *out, Py_ssize_t stride, bint single, double a, double b,
+                         Py_ssize_t n) noexcept:
+    """n values from a to b every stride elements of float (single) or double,
+    computed in that type: the step (b - a) / (n - 1), each value one fused
+    multiply-add from the nearer end (PyTorch's values)."""
+    cdef Py_ssize_t i, half = n // 2 if n > 1 else 1
+    cdef float af = <float>a, bf = <float>b, stf
+    cdef double st
+    cdef float *fp = <float *>out
+    cdef double *dp = <double *>out
+    with nogil:
+        if single:
+            stf = (bf - af) / <float>(n - 1) if n > 1 else 0.0
+            for i in range(n):
+                fp[i * stride] = c_fmaf(stf, <float>i, af) if i < half else c_fmaf(-stf, <float>(n - 1 - i), bf)
+        else:
+            st = (b - a) / (n - 1) if n > 1 else 0.0
+            for i in range(n):
+                dp[i * stride] = c_fma(st, <double>i, a) if i < half else c_fma(-st, <double>(n - 1 - i), b)
 
 
 def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None,
