@@ -1,14 +1,19 @@
 """torch.fft: discrete Fourier transforms.
 
-On the CPU, 1-d transforms of rows along the last dim whose length has no
-prime factor above 5 (and the last dim's rows of an n-d transform, whose
-other dims then go through pocketfft in place) run in the backend's own kernels
-(ctorch/_kernels/fft.c, through ctorch._ops.fft_device), in the tensors'
-precision. The other transforms run in pocketfft (scipy.fft's binding,
-which computes float32 and complex64 natively and shares a batch of
-transforms between threads) on the tensors' memory: the input goes in as a
-numpy view, and the result is written into the memory of a new tensor (or
-of a dense `out=` tensor that does not overlap the input). Long 1-d
+On the CPU, transforms whose lengths have no prime factor above 5 run in
+the backend's own kernels (ctorch/_kernels/fft.c, through
+ctorch._ops.fft_device), in the tensors' precision: rows along the last dim
+(a 1-d transform of a dense tensor without n or out= takes one short call,
+fft_device.rows_fast), and the other dims of an n-d transform (or a 1-d
+one along another dim) along the middle dim of the tensor seen as
+(outer, n, inner), the inner columns vectorised (the backend's fft_c2c_dim,
+which also applies the norm's scale), when nothing is cropped or padded
+and the inner dims have enough columns. The other transforms run in
+pocketfft (scipy.fft's binding, which computes float32 and complex64
+natively and shares a batch of transforms between threads) on the tensors'
+memory: the input goes in as a numpy view, and the result is written into
+the memory of a new tensor (or of a dense `out=` tensor that does not
+overlap the input). Long 1-d
 transforms are split in two passes of short ones, shared between threads (a
 long rfft goes through a complex transform of half its length).
 
@@ -44,7 +49,8 @@ from ctorch._core.tensor import Tensor, _bump_version, from_numpy as _from_numpy
 from ctorch._core.iterator import _same_device_py
 from ctorch._ops.complex import conj as _conj
 from ctorch._ops.fft_device import (
-    c2c_rows as _c2c_rows, r2c_rows as _r2c_rows, c2r_rows as _c2r_rows,
+    c2c_rows as _c2c_rows, r2c_rows as _r2c_rows, c2r_rows as _c2r_rows, c2c_dim as _c2c_dim,
+    rows_fast as _rows_fast,
 )
 from ctorch._ops.creation import arange as _arange, empty as _empty, full as _full, zeros as _zeros
 from ctorch._ops.shape import cat as _cat, roll as _roll
@@ -334,9 +340,10 @@ def _compute(name, x, dims, sizes, norm, res_dtype, out, conj=False):
         n = n_list[0]
         if name == "fft" or name == "ifft":
             if (n == in_sizes[0] and x.dtype is res_dtype
-                    and norm == ("backward" if name == "fft" else "forward")
                     and _short_rows(n, total // n) and x.is_contiguous()):
-                return _c2c_rows(x, n, name == "ifft"), n_list, in_sizes
+                # fft_c2c_dim with no columns after the dim: scaled rows
+                inverse = name == "ifft"
+                return _c2c_dim(x, len(shape) - 1, inverse, _norm_scale(norm, inverse, n)), n_list, in_sizes
         elif (n % 2 == 0 and (n == in_sizes[0] if name == "rfft" else
                               in_sizes[0] == n // 2 + 1 and x.dtype.is_complex)
                 and _short_rows(n // 2, (total // n) if name == "irfft" else total // (n // 2 + 1))
@@ -345,17 +352,9 @@ def _compute(name, x, dims, sizes, norm, res_dtype, out, conj=False):
             if name == "rfft":
                 return _r2c_rows(x, n, scale), n_list, in_sizes
             return _c2r_rows(x, n, conj, scale), n_list, in_sizes
-    if (len(dims) > 1 and (name == "fft" or name == "ifft") and dims[-1] == len(shape) - 1
-            and n_list == in_sizes and x.dtype is res_dtype
-            and norm == ("backward" if name == "fft" else "forward")
-            and _short_rows(n_list[-1], total // n_list[-1]) and x.is_contiguous()):
-        pp = _pocketfft()
-        if pp is not None:
-            # unscaled: the rows in the CPU backend's transform, then
-            # pocketfft over the other dims in place
-            r = _c2c_rows(x, n_list[-1], name == "ifft")
-            o = r.numpy()
-            pp.c2c(o, dims[:-1], name == "fft", 0, o, _get_num_threads())
+    if len(dims) > 1 or dims[0] != len(shape) - 1:
+        r = _own_nd(name, x, dims, n_list, in_sizes, shape, norm, res_dtype, conj)
+        if r is not None:
             return r, n_list, in_sizes
     if (name == "rfft" and len(dims) > 1 and dims[-1] == len(shape) - 1 and n_list == in_sizes
             and n_list[-1] % 2 == 0 and _short_rows(n_list[-1] // 2, x.numel() // n_list[-1])
@@ -385,6 +384,93 @@ def _compute(name, x, dims, sizes, norm, res_dtype, out, conj=False):
         # numpy's allocation failed: PyTorch's allocator error (a RuntimeError)
         raise RuntimeError(f"DefaultCPUAllocator: can't allocate memory: you tried to allocate "
                            f"{total * res_dtype.itemsize} bytes.") from None
+
+
+# the CPU backend's transforms along a dim other than the last (fft_c2c_dim)
+# run blocks of 64 bytes of real parts' worth of columns (16 complex64, 8
+# complex128) at once: with fewer columns, pocketfft's are faster
+_DIM_MIN_INNER_BYTES = 128
+_DIM_MAX_N = 8192
+
+
+def _dim_ok(shape, d, n, itemsize):
+    """Whether the CPU backend's transform along dim d (not the last) of a
+    dense complex tensor of this shape and item size takes length n."""
+    inner = 1
+    for v in shape[d + 1:]:
+        inner *= v
+    return inner * itemsize >= _DIM_MIN_INNER_BYTES and n <= _DIM_MAX_N and _short_rows(n, 1)
+
+
+def _own_nd(name, x, dims, n_list, in_sizes, shape, norm, res_dtype, conj):
+    """The transform `name` of dense CPU tensor x over dims, wholly in the CPU
+    backend's transforms (rows along the last dim, fft_c2c_dim along the
+    others, the scale applied in the last pass), or None where they do not
+    take it: no cropping or padding, every length's prime factors 2, 3
+    and 5, every other dim with enough columns. The 1-d transforms along
+    the last dim are not taken here."""
+    nd = len(shape)
+    last = nd - 1
+    if not x.is_contiguous():
+        return None
+    if name == "fft" or name == "ifft":
+        if n_list != in_sizes or x.dtype is not res_dtype:
+            return None
+        others = [d for d in dims if d != last]
+        if not others:
+            return None
+        rows_n = n_list[dims.index(last)] if last in dims else 0
+    else:
+        others = dims[:-1]
+        n = n_list[-1]
+        if not others or dims[-1] != last:
+            return None
+        if n % 2 or n_list[:-1] != in_sizes[:-1]:
+            return None
+        if name == "rfft":
+            if in_sizes[-1] != n:
+                return None
+        elif not x.dtype.is_complex or in_sizes[-1] != n // 2 + 1:
+            return None
+        rows_n = n
+    total = 1
+    for v in n_list:
+        total *= v
+    if rows_n:
+        rows = x.numel() // shape[last] if name != "irfft" else x.numel() // in_sizes[-1]
+        if not _short_rows(rows_n if name == "fft" or name == "ifft" else rows_n // 2, rows):
+            return None
+    # the dims' sizes where the column transforms run: the one-sided last
+    # dim of an rfft's result, the input's for the others
+    cols = list(shape)
+    if name != "fft" and name != "ifft":
+        cols[last] = n_list[-1] // 2 + 1
+    itemsize = (res_dtype if res_dtype.is_complex else x.dtype).itemsize
+    for d in others:
+        if not _dim_ok(cols, d, shape[d], itemsize):
+            return None
+    inverse = name == "ifft" or name == "irfft"
+    scale = _norm_scale(norm, inverse, total)
+    if name == "rfft":
+        r = _r2c_rows(x, n_list[-1], scale)
+        for d in others:
+            _c2c_dim(r, d, False, 1.0, r)
+        return r
+    if name == "irfft":
+        # the column transforms of the conjugate (conj) are the conjugates
+        # of the forward ones, which c2r's conj flag takes back
+        t, src = None, x
+        for d in others:
+            t = _c2c_dim(src, d, not conj, 1.0, t)
+            src = t
+        return _c2r_rows(t, n_list[-1], conj, scale)
+    r, src = None, x
+    if rows_n:
+        r = src = _c2c_rows(x, rows_n, inverse)
+    for i, d in enumerate(others):
+        r = _c2c_dim(src, d, inverse, scale if i == len(others) - 1 else 1.0, r)
+        src = r
+    return r
 
 
 _PP = []
@@ -729,25 +815,51 @@ def _conj_in_transform(x):
             and not (x.requires_grad and _is_grad_enabled()))
 
 
+def _fast_node(r, x, kind, norm):
+    """Records the node of transform r of x that took fft_device.rows_fast
+    (kind 0 fft, 1 ifft, 2 rfft, 3 irfft), as the general path does."""
+    nm = "backward" if norm is None else norm
+    d = r.dim() - 1
+    if kind <= 1:
+        n = r.shape[-1]
+        return _record("fft_c2c", r, (x,), ([d], [n], nm, kind == 0, [n], "ifft" if kind else "fft"))
+    if kind == 2:
+        n = x.shape[-1]
+        return _record("fft_r2c", r, (x,), ([d], [n], nm, [n], "rfft"))
+    return _record("fft_c2r", r, (x,), ([d], [r.shape[-1]], nm, [x.shape[-1]], "irfft"))
+
+
 def fft(input, n=None, dim=-1, norm=None, *, out=None):
+    r = _rows_fast(input, 0, n, dim, norm) if out is None else None
+    if r is not None:
+        return _fast_node(r, input, 0, norm) if input.requires_grad else r
     x = _input(input, "fft")
     d, n = _dims_1d(x, n, dim, "fft")
     return _c2c(x, [d], [n], norm, True, out, "fft")
 
 
 def ifft(input, n=None, dim=-1, norm=None, *, out=None):
+    r = _rows_fast(input, 1, n, dim, norm) if out is None else None
+    if r is not None:
+        return _fast_node(r, input, 1, norm) if input.requires_grad else r
     x = _input(input, "ifft")
     d, n = _dims_1d(x, n, dim, "ifft")
     return _c2c(x, [d], [n], norm, False, out, "ifft")
 
 
 def rfft(input, n=None, dim=-1, norm=None, *, out=None):
+    r = _rows_fast(input, 2, n, dim, norm) if out is None else None
+    if r is not None:
+        return _fast_node(r, input, 2, norm) if input.requires_grad else r
     x = _input(input, "rfft", real_only=True)
     d, n = _dims_1d(x, n, dim, "rfft")
     return _r2c(x, [d], [n], norm, out, "rfft")
 
 
 def irfft(input, n=None, dim=-1, norm=None, *, out=None):
+    r = _rows_fast(input, 3, n, dim, norm) if out is None else None
+    if r is not None:
+        return _fast_node(r, input, 3, norm) if input.requires_grad else r
     x = _input(input, "irfft")
     d, n = _dims_1d(x, n, dim, "irfft")
     return _c2r(x, [d], [n], norm, out, "irfft")
@@ -756,6 +868,10 @@ def irfft(input, n=None, dim=-1, norm=None, *, out=None):
 def hfft(input, n=None, dim=-1, norm=None, *, out=None):
     """The transform of a Hermitian signal given by its one-sided half: irfft of
     the conjugate, scaled the other way."""
+    if out is None and not (isinstance(input, Tensor) and input.requires_grad and _is_grad_enabled()):
+        r = _rows_fast(input, 4, n, dim, norm)
+        if r is not None:
+            return r
     x = _input(input, "hfft")
     d, n = _dims_1d(x, n, dim, "hfft")
     if _conj_in_transform(x):

@@ -349,9 +349,10 @@ def test_rfftn_rows_then_other_dims(threads):
 
 @pytest.mark.parametrize("dt", ["complex64", "complex128"])
 def test_fftn_rows_then_other_dims(dt):
-    """An unscaled fftn / ifftn over dims ending with the last one: its rows in
-    the CPU backend's transform, then the other dims in pocketfft in place;
-    the scaled ones and other layouts go through pocketfft alone."""
+    """fftn / ifftn over dims ending with the last one: its rows in the CPU
+    backend's transform, then the other dims in its transform along a
+    middle dim (fft_c2c_dim) where they have enough columns, in pocketfft
+    otherwise."""
     rng = np.random.default_rng(14)
     tol = 1e-5 if dt == "complex64" else 1e-13
     for shape, dims in (((16, 16, 64), None), ((4, 6, 8), (0, 2)), ((3, 5, 30), (1, 2)),
@@ -363,3 +364,210 @@ def test_fftn_rows_then_other_dims(dt):
                 e = ref(a.astype("complex128"), axes=dims, norm=norm)
                 assert tuple(r.shape) == e.shape and str(r.dtype) == "torch." + dt
                 assert np.abs(r.numpy() - e).max() <= tol * np.abs(e).max()
+
+
+# lengths with every mix of the radices 4, 2, 3 and 5, and lengths with a
+# prime factor above 5, which the CPU backend's transforms do not take
+DIM_LENGTHS = [1, 2, 3, 4, 5, 6, 8, 9, 10, 12, 15, 16, 20, 25, 27, 30, 32, 45, 48, 60, 64, 75, 80,
+               100, 120, 125, 243, 256, 360, 1000, 1024]
+ODD_LENGTHS = [7, 11, 14, 49, 97]
+# columns per outer index: one block of lanes (complex128), a part of one,
+# several blocks and a part, several tasks of blocks; with fewer columns than
+# a block (16 complex64, 8 complex128) pocketfft takes the dim
+DIM_INNER = [8, 17, 40, 16 * 4 * 3 + 5, 3]
+
+
+def _with_threads(threads, fn):
+    old = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        fn()
+    finally:
+        torch.set_num_threads(old)
+
+
+def _c2c_ref(a, axes, norm, inverse):
+    wide = a.astype("complex128")
+    return (np.fft.ifftn if inverse else np.fft.fftn)(wide, axes=axes, norm=norm)
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+@pytest.mark.parametrize("dt", ["complex64", "complex128"])
+def test_transforms_along_a_middle_dim(dt, threads):
+    """fft / ifft along a dim other than the last, vectorised across the
+    columns of the dims after it (fft_c2c_dim): every radix mix, odd lengths
+    that fall back to pocketfft, partial blocks of columns, several outer
+    indices, every norm; against numpy.fft in complex128."""
+    rng = np.random.default_rng(15)
+    tol = 1e-5 if dt == "complex64" else 1e-13
+
+    def run():
+        for n in DIM_LENGTHS + ODD_LENGTHS:
+            for inner in DIM_INNER:
+                outer = 2 if n * inner < 20000 else 1
+                shape = (outer, n, inner)
+                a = (rng.standard_normal(shape) + 1j * rng.standard_normal(shape)).astype(dt)
+                t = torch.from_numpy(a)
+                for norm in ("backward", "ortho", "forward"):
+                    for f, inverse in ((torch.fft.fft, False), (torch.fft.ifft, True)):
+                        r = f(t, dim=1, norm=norm)
+                        e = _c2c_ref(a, (1,), norm, inverse)
+                        assert tuple(r.shape) == e.shape and str(r.dtype) == "torch." + dt
+                        err = np.abs(r.numpy() - e).max()
+                        assert err <= tol * max(1.0, np.abs(e).max()), (n, inner, norm, inverse)
+                np.testing.assert_array_equal(t.numpy(), a)      # the input is not written
+
+    _with_threads(threads, run)
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+@pytest.mark.parametrize("dt", ["complex64", "complex128"])
+def test_fftn_over_several_middle_dims(dt, threads):
+    """fftn / ifftn / fft2 whose dims are all transformed in the CPU
+    backend's kernels (the rows of the last dim, fft_c2c_dim along the
+    others, the scale in the last pass), dims without the last one, dims in
+    any order, and shapes where a dim falls back (an odd length, too few
+    columns, a padded or cropped size)."""
+    rng = np.random.default_rng(16)
+    tol = 1e-5 if dt == "complex64" else 1e-13
+    cases = [((64, 64, 64), None, None), ((12, 20, 30), None, None), ((9, 10, 16), (0, 1), None),
+             ((5, 25, 8, 8), (2, 0, 1), None), ((4, 6, 6, 12), (1, 3), None), ((256, 256), None, None),
+             ((6, 7, 16), None, None), ((16, 3, 4), (0,), None), ((16, 9, 8), (0, 1), (16, 12)),
+             ((10, 24), (0,), (9,)), ((3, 8, 40), (0, 1), None)]
+
+    def run():
+        for shape, dims, s in cases:
+            a = (rng.standard_normal(shape) + 1j * rng.standard_normal(shape)).astype(dt)
+            t = torch.from_numpy(a)
+            axes = dims if dims is not None else (tuple(range(len(shape) - len(s), len(shape))) if s else None)
+            for norm in ("backward", "ortho", "forward"):
+                for f, inverse in ((torch.fft.fftn, False), (torch.fft.ifftn, True)):
+                    r = f(t, s=s, dim=dims, norm=norm)
+                    wide = a.astype("complex128")
+                    e = (np.fft.ifftn if inverse else np.fft.fftn)(wide, s=s, axes=axes, norm=norm)
+                    assert tuple(r.shape) == e.shape and str(r.dtype) == "torch." + dt
+                    err = np.abs(r.numpy() - e).max()
+                    assert err <= tol * max(1.0, np.abs(e).max()), (shape, dims, norm, inverse)
+        a = (rng.standard_normal((3, 256, 256)) + 1j * rng.standard_normal((3, 256, 256))).astype(dt)
+        r = torch.fft.fft2(torch.from_numpy(a))
+        e = np.fft.fft2(a.astype("complex128"))
+        assert np.abs(r.numpy() - e).max() <= tol * np.abs(e).max()
+
+    _with_threads(threads, run)
+
+
+@pytest.mark.parametrize("dt", ["complex64", "complex128"])
+def test_middle_dim_strided_inputs(dt):
+    """Transposed, step-sliced and offset views along a middle dim (the
+    general path copies or hands them to pocketfft): the same values as a
+    dense copy's transform."""
+    rng = np.random.default_rng(17)
+    tol = 1e-5 if dt == "complex64" else 1e-13
+    a = (rng.standard_normal((32, 48, 20)) + 1j * rng.standard_normal((32, 48, 20))).astype(dt)
+    t = torch.from_numpy(a)
+    views = [(t.transpose(0, 2), a.swapaxes(0, 2)), (t[:, ::2], a[:, ::2]), (t[1:, 2:40, 3:], a[1:, 2:40, 3:]),
+             (t.permute(1, 0, 2), a.transpose(1, 0, 2))]
+    for v, av in views:
+        for dims in ((0,), (1,), (0, 1), (0, 1, 2)):
+            for norm in ("backward", "ortho"):
+                r = torch.fft.fftn(v, dim=dims, norm=norm)
+                e = np.fft.fftn(av.astype("complex128"), axes=dims, norm=norm)
+                assert np.abs(r.numpy() - e).max() <= tol * np.abs(e).max()
+                r = torch.fft.fftn(v.contiguous(), dim=dims, norm=norm)
+                assert np.abs(r.numpy() - e).max() <= tol * np.abs(e).max()
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+@pytest.mark.parametrize("dt", ["float32", "float64"])
+def test_rfftn_irfftn_hfftn_middle_dims(dt, threads):
+    """rfftn (one-sided rows, then fft_c2c_dim in place), irfftn and hfftn
+    (fft_c2c_dim over the other dims, then the one-sided rows) against
+    numpy.fft, every norm, a fallback for an odd length and few columns."""
+    rng = np.random.default_rng(18)
+    tol = 1e-5 if dt == "float32" else 1e-13
+    cdt = "complex64" if dt == "float32" else "complex128"
+    cases = [((64, 64, 64), None), ((12, 20, 30), None), ((15, 8, 40), (0, 2)), ((25, 16), None),
+             ((7, 32), None), ((27, 4), None), ((3, 5, 6), (0, 2)), ((6, 9, 100), (1, 2))]
+
+    def run():
+        for shape, dims in cases:
+            x = rng.standard_normal(shape).astype(dt)
+            axes = dims if dims is not None else tuple(range(len(shape)))
+            for norm in ("backward", "ortho", "forward"):
+                r = torch.fft.rfftn(torch.from_numpy(x), dim=dims, norm=norm)
+                e = np.fft.rfftn(x.astype("float64"), axes=axes, norm=norm)
+                assert tuple(r.shape) == e.shape and str(r.dtype) == "torch." + cdt
+                assert np.abs(r.numpy() - e).max() <= tol * max(1.0, np.abs(e).max()), (shape, norm)
+                h = e.astype(cdt)
+                hw = h.astype("complex128")
+                s_ = [shape[d] for d in axes]
+                for f, ref in ((torch.fft.irfftn, np.fft.irfftn), (torch.fft.hfftn, None)):
+                    r = f(torch.from_numpy(h), s=s_, dim=dims, norm=norm)
+                    if ref is not None:
+                        e2 = ref(hw, s=s_, axes=axes, norm=norm)
+                    else:
+                        # hfftn: irfftn of the conjugate, scaled the other way
+                        other = {"backward": "forward", "forward": "backward", "ortho": "ortho"}[norm]
+                        e2 = np.fft.irfftn(np.conj(hw), s=s_, axes=axes, norm=other)
+                    assert str(r.dtype) == "torch." + dt and tuple(r.shape) == e2.shape
+                    assert np.abs(r.numpy() - e2).max() <= tol * max(1.0, np.abs(e2).max()), (shape, norm)
+
+    _with_threads(threads, run)
+
+
+@pytest.mark.parametrize("dt", ["float64", "complex128"])
+def test_gradcheck_middle_dim_transforms(dt):
+    """Gradients through the transforms along a middle dim: fft / ifft along
+    dim 0 with enough columns for fft_c2c_dim, fftn, rfftn and irfftn over
+    several dims."""
+    rng = np.random.default_rng(19)
+    is_c = dt == "complex128"
+    src = rng.standard_normal((6, 8))
+    if is_c:
+        src = src + 1j * rng.standard_normal((6, 8))
+    x = _real_in(src)
+
+    def as_in(xr):
+        return torch.view_as_complex(xr) if is_c else xr
+
+    for fn in (lambda t: torch.fft.fft(t, dim=0), lambda t: torch.fft.ifft(t, dim=0, norm="ortho"),
+               lambda t: torch.fft.fftn(t, norm="forward"), lambda t: torch.fft.ifft2(t)):
+        assert torch.autograd.gradcheck(lambda xr: _real_out(fn(as_in(xr))), (x,))
+    if not is_c:
+        assert torch.autograd.gradcheck(lambda xr: _real_out(torch.fft.rfftn(xr, norm="ortho")), (x,))
+    else:
+        h = _real_in(rng.standard_normal((8, 8, 5)) + 1j * rng.standard_normal((8, 8, 5)))
+        assert torch.autograd.gradcheck(
+            lambda xr: torch.fft.irfftn(torch.view_as_complex(xr), s=(8, 8, 8)), (h,))
+
+
+def test_last_dim_fast_path_matches_general_path():
+    """The 1-d transforms along the last dim that take the short call
+    (dense, no n change, no out=) give what the general path gives (dim
+    spelled out, out=), record their gradient and keep PyTorch's errors."""
+    rng = np.random.default_rng(20)
+    a = (rng.standard_normal((3, 240)) + 1j * rng.standard_normal((3, 240)))
+    x = rng.standard_normal((3, 240))
+    t, tx = torch.from_numpy(a), torch.from_numpy(x)
+    for norm in (None, "backward", "ortho", "forward"):
+        for f, arg, kw in ((torch.fft.fft, t, {}), (torch.fft.ifft, t, {}), (torch.fft.rfft, tx, {}),
+                           (torch.fft.irfft, t[:, :121].contiguous(), {"n": 240}),
+                           (torch.fft.hfft, t[:, :121].contiguous(), {"n": 240}),
+                           (torch.fft.irfft, t[:, :121].contiguous(), {}),
+                           (torch.fft.hfft, t[:, :121].contiguous(), {})):
+            r = f(arg, norm=norm, **kw)
+            o = torch.empty(r.shape, dtype=r.dtype)
+            g = f(arg, dim=1, norm=norm, out=o, **kw)
+            np.testing.assert_allclose(r.numpy(), g.numpy(), rtol=1e-13, atol=1e-12)
+    h = torch.from_numpy(a[:, :121].copy())
+    np.testing.assert_allclose(torch.fft.hfft(h, norm="forward").numpy(),
+                               np.fft.hfft(a[:, :121], norm="forward"), rtol=1e-12, atol=1e-12)
+    y = torch.from_numpy(x).requires_grad_(True)
+    r = torch.fft.rfft(y)
+    assert type(r.grad_fn).__name__ == "FftR2CBackward0"
+    r.abs().sum().backward()
+    assert y.grad is not None and y.grad.shape == y.shape
+    with pytest.raises(RuntimeError, match="Invalid normalization mode"):
+        torch.fft.fft(t, norm="bad")
+    with pytest.raises(IndexError, match="Dimension out of range"):
+        torch.fft.rfft(tx, dim=2)

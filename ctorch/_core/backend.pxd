@@ -251,6 +251,9 @@ cdef extern from "backend.h" nogil:
         int (*fft_c2r)(int dtype, const void *inp, void *out, int64_t rows, int64_t n, int flags,
                        double scale) noexcept nogil
         ct_special_mvlgamma_fn special_mvlgamma
+        # discrete Fourier transforms along a middle dim (NULL where a device has none)
+        int (*fft_c2c_dim)(int dtype, const void *inp, void *out, int64_t outer, int64_t n,
+                           int64_t inner, int inverse, double scale) noexcept nogil
 
     # the Philox stream's bookkeeping: blocks a fill of n elements consumes
     uint64_t ct_rand_blocks_uniform_f32(int64_t n)

@@ -181,8 +181,9 @@ typedef struct ct_backend {
      * or with inverse set backward (exp(+2 pi i jk/n)); returns CT_OK, or
      * CT_ERR_DEVICE (the device failed) or -1 (a dtype it lacks). The CPU's
      * (fft.h) takes lengths whose prime factors are 2, 3 and 5 (-1 for
-     * others): ctorch/fft.py sends it rows along the last dim, and runs the
-     * other transforms in scipy's pocketfft. */
+     * others): ctorch/fft.py sends it rows along the last dim (the other
+     * dims to fft_c2c_dim), and runs the other transforms in scipy's
+     * pocketfft. */
     int (*fft_c2c)(int dtype, const void *in, void *out, int64_t rows, int64_t n, int inverse);
 
     /* more reductions over rows (reduce.h): sums that skip NaN (floating
@@ -349,6 +350,12 @@ typedef struct ct_backend {
     /* the multivariate log-gamma function (special_bessel.h): NULL where
      * the backend lacks it (the op then sums lgamma terms) */
     ct_special_mvlgamma_fn special_mvlgamma;
+    /* discrete Fourier transforms of a dense (outer, n, inner) complex
+     * array along its middle dim, scaled (fft.h, ct_fft_c2c_dim); in and out
+     * the same buffer or not overlapping. -1 for a dtype or length the
+     * backend lacks; NULL where a device has none */
+    int (*fft_c2c_dim)(int dtype, const void *in, void *out, int64_t outer, int64_t n,
+                       int64_t inner, int inverse, double scale);
 } ct_backend;
 
 /* the CPU backend (cpu_backend.c) */

@@ -711,4 +711,6 @@ const ct_backend ct_cpu_backend = {
     .fft_c2r = ct_fft_c2r,
     /* ---- multivariate log-gamma */
     .special_mvlgamma = ct_special_mvlgamma,
+    /* ---- discrete Fourier transforms along a middle dim */
+    .fft_c2c_dim = ct_fft_c2c_dim,
 };

@@ -4,11 +4,12 @@
  * over contiguous elements. A row is read into the split form (conjugated
  * for the inverse transform, which is conj(DFT(conj(x)))), goes through one
  * pass per radix between two scratch buffers, and is written back
- * interleaved (conjugated again for the inverse). The stage of radix R that
- * follows sub-transforms of length L (the product of the radices before
- * it) reads x[k L + l + r n/R] (r < R, l < L), multiplies it by w^(r l) with
- * w = exp(-2 pi i / (L R)), takes the R-point DFT over r and writes
- * y[k L R + l + q L] (q < R). The twiddles of each length are computed once
+ * interleaved (conjugated again for the inverse); a first radix-4 pass
+ * reads the interleaved row itself, and a last one writes it. The stage of
+ * radix R that follows sub-transforms of length L (the product of the
+ * radices before it) reads x[k L + l + r n/R] (r < R, l < L), multiplies
+ * it by w^(r l) with w = exp(-2 pi i / (L R)), takes the R-point DFT over r
+ * and writes y[k L R + l + q L] (q < R). The twiddles of each length are computed once
  * in double (rounded to float for complex64) and kept. Lengths with a prime
  * factor above 5 are not handled (-1).
  *
@@ -245,38 +246,90 @@ CT_MULTIVERSION static void fft_split_##S(int64_t n, const T *restrict in, T *re
     for (int64_t i = 0; i < n; i++) { re[i] = in[2 * i]; im[i] = sign * in[2 * i + 1]; }  \
 }                                                                                         \
 CT_MULTIVERSION static void fft_join_##S(int64_t n, const T *restrict re,                 \
-    const T *restrict im, T *restrict out, T sign) {                                      \
+    const T *restrict im, T *restrict out, T sign, T scale) {                             \
+    const T si = sign * scale;                                                            \
     _Pragma("omp simd")                                                                   \
-    for (int64_t i = 0; i < n; i++) { out[2 * i] = re[i]; out[2 * i + 1] = sign * im[i]; } \
+    for (int64_t i = 0; i < n; i++) { out[2 * i] = re[i] * scale; out[2 * i + 1] = si * im[i]; } \
 }                                                                                         \
-/* the stages over (xr, xi), (yr, yi) the other buffer; 1 when the result   \
- * ends in (yr, yi) */                                                                    \
-static int fft_run_##S(const fft_plan *p, const T *tw, T *xr, T *xi, T *yr, T *yi) {     \
+/* the first radix-4 stage read from the interleaved row (imaginary parts   \
+ * times sign): fft_split and fft_r4first in one pass */                                 \
+CT_MULTIVERSION static void fft_r4first_in_##S(int64_t n, const T *restrict in,            \
+    T *restrict br, T *restrict bi, T sign) {                                             \
+    const int64_t m = n / 4;                                                              \
+    _Pragma("omp simd")                                                                   \
+    for (int64_t k = 0; k < m; k++) {                                                     \
+        T a0r = in[2 * k], a0i = sign * in[2 * k + 1];                                    \
+        T a1r = in[2 * (k + m)], a1i = sign * in[2 * (k + m) + 1];                        \
+        T a2r = in[2 * (k + 2 * m)], a2i = sign * in[2 * (k + 2 * m) + 1];                \
+        T a3r = in[2 * (k + 3 * m)], a3i = sign * in[2 * (k + 3 * m) + 1];                \
+        T t0r = a0r + a2r, t0i = a0i + a2i, t1r = a0r - a2r, t1i = a0i - a2i;             \
+        T t2r = a1r + a3r, t2i = a1i + a3i, t3r = a1i - a3i, t3i = a3r - a1r;             \
+        br[4 * k] = t0r + t2r; bi[4 * k] = t0i + t2i;                                     \
+        br[4 * k + 1] = t1r + t3r; bi[4 * k + 1] = t1i + t3i;                             \
+        br[4 * k + 2] = t0r - t2r; bi[4 * k + 2] = t0i - t2i;                             \
+        br[4 * k + 3] = t1r - t3r; bi[4 * k + 3] = t1i - t3i;                             \
+    }                                                                                     \
+}                                                                                         \
+/* the last radix-4 stage (L = n / 4) written interleaved to the row, real   \
+ * parts times scale, imaginary parts times sign scale: it and fft_join in   \
+ * one pass */                                                                           \
+CT_MULTIVERSION static void fft_r4last_out_##S(int64_t n, const T *restrict ar,            \
+    const T *restrict ai, T *restrict out, const T *restrict wr, const T *restrict wi,    \
+    T sign, T scale) {                                                                    \
+    const int64_t L = n / 4, m = L;                                                       \
+    const T si = sign * scale;                                                            \
+    _Pragma("omp simd")                                                                   \
+    for (int64_t l = 0; l < L; l++) {                                                     \
+        T a0r = ar[l], a0i = ai[l], a1r, a1i, a2r, a2i, a3r, a3i;                         \
+        CMUL(ar[l + m], ai[l + m], wr[l], wi[l], a1r, a1i);                               \
+        CMUL(ar[l + 2 * m], ai[l + 2 * m], wr[L + l], wi[L + l], a2r, a2i);               \
+        CMUL(ar[l + 3 * m], ai[l + 3 * m], wr[2 * L + l], wi[2 * L + l], a3r, a3i);       \
+        T t0r = a0r + a2r, t0i = a0i + a2i, t1r = a0r - a2r, t1i = a0i - a2i;             \
+        T t2r = a1r + a3r, t2i = a1i + a3i, t3r = a1i - a3i, t3i = a3r - a1r;             \
+        out[2 * l] = (t0r + t2r) * scale; out[2 * l + 1] = si * (t0i + t2i);              \
+        out[2 * (l + L)] = (t1r + t3r) * scale; out[2 * (l + L) + 1] = si * (t1i + t3i);  \
+        out[2 * (l + 2 * L)] = (t0r - t2r) * scale; out[2 * (l + 2 * L) + 1] = si * (t0i - t2i); \
+        out[2 * (l + 3 * L)] = (t1r - t3r) * scale; out[2 * (l + 3 * L) + 1] = si * (t1i - t3i); \
+    }                                                                                     \
+}                                                                                         \
+/* one row's transform over buf (4 n values). Its input: the interleaved    \
+ * row in (imaginary parts times sign; a first radix-4 stage reads it         \
+ * itself), or with in NULL the split values already in buf's first half.    \
+ * Its output: the interleaved row out (real parts times scale, imaginary     \
+ * parts times sign scale; a last radix-4 stage writes it itself), or with   \
+ * out NULL the split result, left where *rr and *ri point */                            \
+static void fft_row_run_##S(const fft_plan *p, const T *tw, const T *in, T *out, T *buf,  \
+                            T sign, T scale, T **rr, T **ri) {                            \
     const int64_t n = p->n;                                                               \
-    int swapped = 0;                                                                      \
-    for (int s = 0; s < p->nst; s++) {                                                    \
+    T *xr = buf, *xi = buf + n, *yr = buf + 2 * n, *yi = buf + 3 * n;                     \
+    int s0 = 0, s1 = p->nst;                                                              \
+    if (in) {                                                                             \
+        if (p->nst >= 2 && p->rad[0] == 4) { fft_r4first_in_##S(n, in, xr, xi, sign); s0 = 1; } \
+        else fft_split_##S(n, in, xr, xi, sign);                                          \
+    }                                                                                     \
+    const int last4 = out && s1 - 1 >= s0 && s1 - 1 >= 1 && p->rad[s1 - 1] == 4;         \
+    if (last4) s1--;                                                                      \
+    for (int s = s0; s < s1; s++) {                                                       \
         const int R = p->rad[s];                                                          \
         const int64_t L = p->len[s];                                                      \
         const T *wr = tw + p->off[s], *wi = wr + (R - 1) * L;                             \
         if (R == 4 && L == 1) fft_r4first_##S(n, xr, xi, yr, yi);                         \
-        else if (R == 4 && L == 4) fft_r4L4_##S(n, xr, xi, yr, yi, wr, wi);                 \
+        else if (R == 4 && L == 4) fft_r4L4_##S(n, xr, xi, yr, yi, wr, wi);               \
         else if (R == 4) fft_r4_##S(n, L, xr, xi, yr, yi, wr, wi);                        \
         else if (R == 2) fft_r2_##S(n, L, xr, xi, yr, yi, wr, wi);                        \
         else if (R == 3) fft_r3_##S(n, L, xr, xi, yr, yi, wr, wi);                        \
         else fft_r5_##S(n, L, xr, xi, yr, yi, wr, wi);                                    \
         T *t = xr; xr = yr; yr = t; t = xi; xi = yi; yi = t;                              \
-        swapped ^= 1;                                                                     \
     }                                                                                     \
-    return swapped;                                                                       \
+    if (!out) { *rr = xr; *ri = xi; }                                                     \
+    else if (last4) {                                                                     \
+        const T *wr = tw + p->off[s1], *wi = wr + 3 * p->len[s1];                         \
+        fft_r4last_out_##S(n, xr, xi, out, wr, wi, sign, scale);                          \
+    } else fft_join_##S(n, xr, xi, out, sign, scale);                                     \
 }                                                                                         \
 static void fft_row_##S(const fft_plan *p, const T *tw, const T *in, T *out, T *buf,      \
-                        int inverse) {                                                    \
-    const int64_t n = p->n;                                                               \
-    T *xr = buf, *xi = buf + n, *yr = buf + 2 * n, *yi = buf + 3 * n;                     \
-    const T sign = inverse ? (T)-1 : (T)1;                                                \
-    fft_split_##S(n, in, xr, xi, sign);                                                   \
-    if (fft_run_##S(p, tw, xr, xi, yr, yi)) fft_join_##S(n, yr, yi, out, sign);           \
-    else fft_join_##S(n, xr, xi, out, sign);                                              \
+                        int inverse, T scale) {                                           \
+    fft_row_run_##S(p, tw, in, out, buf, inverse ? (T)-1 : (T)1, scale, NULL, NULL);      \
 }                                                                                         \
 /* X[k] = E[k] + w^k O[k] (w = exp(-2 pi i / 2m)) from Z = DFT(z), E and O the  \
  * spectra of the even and odd samples: E[k] = (Z[k] + conj(Z[m-k])) / 2,      \
@@ -312,51 +365,48 @@ CT_MULTIVERSION static void fft_c2r_pre_##S(int64_t m, const T *restrict in,    
         zi[k] = -(ai + br);                                                               \
     }                                                                                     \
 }                                                                                         \
-CT_MULTIVERSION static void fft_c2r_join_##S(int64_t m, const T *restrict zr,             \
-    const T *restrict zi, T *restrict out, T scale) {                                     \
-    _Pragma("omp simd")                                                                   \
-    for (int64_t j = 0; j < m; j++) { out[2 * j] = zr[j] * scale; out[2 * j + 1] = -zi[j] * scale; } \
-}                                                                                         \
 static void fft_r2c_row_##S(const fft_plan *p, const T *tw, const T *rw, const T *in,     \
                             T *out, T *buf, T scale) {                                    \
     const int64_t m = p->n;                                                               \
-    T *xr = buf, *xi = buf + m, *yr = buf + 2 * m, *yi = buf + 3 * m;                     \
-    fft_split_##S(m, in, xr, xi, (T)1);                                                   \
-    if (fft_run_##S(p, tw, xr, xi, yr, yi)) fft_r2c_post_##S(m, yr, yi, rw, rw + m, out, scale); \
-    else fft_r2c_post_##S(m, xr, xi, rw, rw + m, out, scale);                             \
+    T *zr, *zi;                                                                           \
+    fft_row_run_##S(p, tw, in, NULL, buf, (T)1, (T)1, &zr, &zi);                          \
+    fft_r2c_post_##S(m, zr, zi, rw, rw + m, out, scale);                                  \
 }                                                                                         \
+/* the pre-processing into buf's first half, then the transform, written    \
+ * with its imaginary parts negated and every value times scale */                        \
 static void fft_c2r_row_##S(const fft_plan *p, const T *tw, const T *rw, const T *in,     \
                             T *out, T *buf, T s, T h, T scale) {                          \
     const int64_t m = p->n;                                                               \
-    T *xr = buf, *xi = buf + m, *yr = buf + 2 * m, *yi = buf + 3 * m;                     \
-    fft_c2r_pre_##S(m, in, rw, rw + m, xr, xi, s, h);                                     \
-    if (fft_run_##S(p, tw, xr, xi, yr, yi)) fft_c2r_join_##S(m, yr, yi, out, scale);      \
-    else fft_c2r_join_##S(m, xr, xi, out, scale);                                         \
+    fft_c2r_pre_##S(m, in, rw, rw + m, buf, buf + m, s, h);                               \
+    fft_row_run_##S(p, tw, NULL, out, buf, (T)-1, scale, NULL, NULL);                     \
 }
 
 FFT_STAGES(float, f32)
 FFT_STAGES(double, f64)
 
-/* the rows of one entry, shared between OpenMP threads when there are many:
- * each thread with its own scratch of 4 m values; -2 when one found no
- * memory (its rows not written) */
+/* the rows of one entry, shared between OpenMP threads when there are many
+ * (in guided chunks, so that a thread that starts late takes fewer): each
+ * thread with its own scratch of 4 m values; -2 when one found no memory
+ * (its rows not written) */
 #define FFT_ROWS(m, es, ROW_CALL)                                                         \
     int err = 0;                                                                          \
     const int64_t fft_work = rows * (m);                                                  \
-    _Pragma("omp parallel if (rows > 1 && fft_work >= (1 << 16))")                       \
+    _Pragma("omp parallel if (rows > 1 && fft_work >= (1 << 15))")                       \
     {                                                                                     \
         void *buf = malloc((size_t)(4 * (m)) * (es) + 64);                                \
         if (!buf) {                                                                       \
             _Pragma("omp atomic write")                                                   \
             err = -2;                                                                     \
         }                                                                                 \
-        _Pragma("omp for schedule(static)")                                               \
+        _Pragma("omp for schedule(guided)")                                               \
         for (int64_t r = 0; r < rows; r++)                                                \
             if (buf) { ROW_CALL; }                                                        \
         free(buf);                                                                        \
     }
 
-int ct_fft_c2c(int dtype, const void *in, void *out, int64_t rows, int64_t n, int inverse) {
+/* rows dense rows of n complex values, transformed and multiplied by scale */
+static int fft_c2c_rows(int dtype, const void *in, void *out, int64_t rows, int64_t n, int inverse,
+                        double scale) {
     if ((dtype != CT_COMPLEX64 && dtype != CT_COMPLEX128) || n < 1 || rows < 0) return -1;
     const int c128 = dtype == CT_COMPLEX128;
     int tmp;
@@ -364,11 +414,15 @@ int ct_fft_c2c(int dtype, const void *in, void *out, int64_t rows, int64_t n, in
     if (!p) return -1;
     FFT_ROWS(n, c128 ? sizeof(double) : sizeof(float),
         if (c128) fft_row_f64(p, p->tw64, (const double *)in + 2 * n * r, (double *)out + 2 * n * r,
-                              buf, inverse);
+                              buf, inverse, scale);
         else fft_row_f32(p, p->tw32, (const float *)in + 2 * n * r, (float *)out + 2 * n * r,
-                         buf, inverse))
+                         buf, inverse, (float)scale))
     if (tmp) fft_plan_free(p);
     return err;
+}
+
+int ct_fft_c2c(int dtype, const void *in, void *out, int64_t rows, int64_t n, int inverse) {
+    return fft_c2c_rows(dtype, in, out, rows, n, inverse, 1.0);
 }
 
 int ct_fft_r2c(int dtype, const void *in, void *out, int64_t rows, int64_t n, double scale) {
@@ -401,6 +455,264 @@ int ct_fft_c2r(int dtype, const void *in, void *out, int64_t rows, int64_t n, in
         else fft_c2r_row_f32(p, p->tw32, p->rw32, (const float *)in + 2 * (m + 1) * r,
                              (float *)out + n * r, buf, (flags & 1) ? -1.0f : 1.0f,
                              (flags & 2) ? 0.5f : 1.0f, (float)scale))
+    if (tmp) fft_plan_free(p);
+    return err;
+}
+
+/* ------------------------------------------- transforms along a middle dim
+ *
+ * A dense (outer, n, inner) complex array transformed along its middle dim:
+ * the work is cut into blocks of V consecutive columns (inner indices) of
+ * one outer index, and each block goes through the Stockham stages above as
+ * n elements of V lanes: element j of lane v sits at [j V + v] of split real
+ * and imaginary scratch arrays, so that every butterfly is a vertical loop
+ * over the V lanes of whole rows of the block, with the twiddle of (k, l)
+ * broadcast over them. A block at the end of a row of the inner dim with
+ * fewer than V columns is filled up with zeros, which are not written back.
+ * The arithmetic of each lane is that of the row transforms above, but for
+ * the products by the twiddle 1 of a first stage, which are left out. */
+
+/* lanes per block: 64 bytes of real (or imaginary) parts */
+#define FFTV_LANES_F32 16
+#define FFTV_LANES_F64 8
+
+/* a1 = x * w, or x itself in the first stage (TW = 0), where w = 1 */
+#define FFTV_TW(TW, xr_, xi_, w_r, w_i, or_, oi_) do {                                  \
+    if (TW) { CMUL(xr_, xi_, w_r, w_i, or_, oi_); } else { (or_) = (xr_); (oi_) = (xi_); } \
+} while (0)
+
+#define FFTV_HEAD(T, V, R)                                                                \
+    const int64_t m = n / R, K = m / L;                                                   \
+    for (int64_t k = 0; k < K; k++)                                                       \
+        for (int64_t l = 0; l < L; l++) {                                                 \
+            const T *ar = xr + (k * L + l) * V, *ai = xi + (k * L + l) * V;               \
+            T *br = yr + (k * L * R + l) * V, *bi = yi + (k * L * R + l) * V;
+
+#define FFTV_R4_BODY(T, V, TW) {                                                          \
+    FFTV_HEAD(T, V, 4)                                                                    \
+            const T w1r = wr[l], w1i = wi[l], w2r = wr[L + l], w2i = wi[L + l];           \
+            const T w3r = wr[2 * L + l], w3i = wi[2 * L + l];                             \
+            _Pragma("omp simd")                                                           \
+            for (int v = 0; v < V; v++) {                                                 \
+                T a0r = ar[v], a0i = ai[v], a1r, a1i, a2r, a2i, a3r, a3i;                 \
+                FFTV_TW(TW, ar[m * V + v], ai[m * V + v], w1r, w1i, a1r, a1i);            \
+                FFTV_TW(TW, ar[2 * m * V + v], ai[2 * m * V + v], w2r, w2i, a2r, a2i);    \
+                FFTV_TW(TW, ar[3 * m * V + v], ai[3 * m * V + v], w3r, w3i, a3r, a3i);    \
+                T t0r = a0r + a2r, t0i = a0i + a2i, t1r = a0r - a2r, t1i = a0i - a2i;     \
+                T t2r = a1r + a3r, t2i = a1i + a3i, t3r = a1i - a3i, t3i = a3r - a1r;     \
+                br[v] = t0r + t2r; bi[v] = t0i + t2i;                                     \
+                br[L * V + v] = t1r + t3r; bi[L * V + v] = t1i + t3i;                     \
+                br[2 * L * V + v] = t0r - t2r; bi[2 * L * V + v] = t0i - t2i;             \
+                br[3 * L * V + v] = t1r - t3r; bi[3 * L * V + v] = t1i - t3i;             \
+            }                                                                             \
+        }                                                                                 \
+}
+
+#define FFTV_R2_BODY(T, V, TW) {                                                          \
+    FFTV_HEAD(T, V, 2)                                                                    \
+            const T w1r = wr[l], w1i = wi[l];                                             \
+            _Pragma("omp simd")                                                           \
+            for (int v = 0; v < V; v++) {                                                 \
+                T a1r, a1i;                                                               \
+                FFTV_TW(TW, ar[m * V + v], ai[m * V + v], w1r, w1i, a1r, a1i);            \
+                br[v] = ar[v] + a1r; bi[v] = ai[v] + a1i;                                 \
+                br[L * V + v] = ar[v] - a1r; bi[L * V + v] = ai[v] - a1i;                 \
+            }                                                                             \
+        }                                                                                 \
+}
+
+#define FFTV_R3_BODY(T, V, TW) {                                                          \
+    const T c = (T)0.86602540378443864676;                                                \
+    FFTV_HEAD(T, V, 3)                                                                    \
+            const T w1r = wr[l], w1i = wi[l], w2r = wr[L + l], w2i = wi[L + l];           \
+            _Pragma("omp simd")                                                           \
+            for (int v = 0; v < V; v++) {                                                 \
+                T a0r = ar[v], a0i = ai[v], a1r, a1i, a2r, a2i;                           \
+                FFTV_TW(TW, ar[m * V + v], ai[m * V + v], w1r, w1i, a1r, a1i);            \
+                FFTV_TW(TW, ar[2 * m * V + v], ai[2 * m * V + v], w2r, w2i, a2r, a2i);    \
+                T sr = a1r + a2r, si = a1i + a2i, dr = a1r - a2r, di = a1i - a2i;         \
+                T hr = a0r - (T)0.5 * sr, hi = a0i - (T)0.5 * si;                         \
+                br[v] = a0r + sr; bi[v] = a0i + si;                                       \
+                br[L * V + v] = hr + c * di; bi[L * V + v] = hi - c * dr;                 \
+                br[2 * L * V + v] = hr - c * di; bi[2 * L * V + v] = hi + c * dr;         \
+            }                                                                             \
+        }                                                                                 \
+}
+
+#define FFTV_R5_BODY(T, V, TW) {                                                          \
+    const T c1 = (T)0.30901699437494742410, c2 = (T)-0.80901699437494742410;              \
+    const T s1 = (T)0.95105651629515357212, s2 = (T)0.58778525229247312917;               \
+    FFTV_HEAD(T, V, 5)                                                                    \
+            const T w1r = wr[l], w1i = wi[l], w2r = wr[L + l], w2i = wi[L + l];           \
+            const T w3r = wr[2 * L + l], w3i = wi[2 * L + l];                             \
+            const T w4r = wr[3 * L + l], w4i = wi[3 * L + l];                             \
+            _Pragma("omp simd")                                                           \
+            for (int v = 0; v < V; v++) {                                                 \
+                T a0r = ar[v], a0i = ai[v], a1r, a1i, a2r, a2i, a3r, a3i, a4r, a4i;       \
+                FFTV_TW(TW, ar[m * V + v], ai[m * V + v], w1r, w1i, a1r, a1i);            \
+                FFTV_TW(TW, ar[2 * m * V + v], ai[2 * m * V + v], w2r, w2i, a2r, a2i);    \
+                FFTV_TW(TW, ar[3 * m * V + v], ai[3 * m * V + v], w3r, w3i, a3r, a3i);    \
+                FFTV_TW(TW, ar[4 * m * V + v], ai[4 * m * V + v], w4r, w4i, a4r, a4i);    \
+                T b1r = a1r + a4r, b1i = a1i + a4i, d1r = a1r - a4r, d1i = a1i - a4i;     \
+                T b2r = a2r + a3r, b2i = a2i + a3i, d2r = a2r - a3r, d2i = a2i - a3i;     \
+                T p1r = a0r + c1 * b1r + c2 * b2r, p1i = a0i + c1 * b1i + c2 * b2i;       \
+                T p2r = a0r + c2 * b1r + c1 * b2r, p2i = a0i + c2 * b1i + c1 * b2i;       \
+                T q1r = s1 * d1r + s2 * d2r, q1i = s1 * d1i + s2 * d2i;                   \
+                T q2r = s2 * d1r - s1 * d2r, q2i = s2 * d1i - s1 * d2i;                   \
+                br[v] = a0r + b1r + b2r; bi[v] = a0i + b1i + b2i;                         \
+                br[L * V + v] = p1r + q1i; bi[L * V + v] = p1i - q1r;                     \
+                br[4 * L * V + v] = p1r - q1i; bi[4 * L * V + v] = p1i + q1r;             \
+                br[2 * L * V + v] = p2r + q2i; bi[2 * L * V + v] = p2i - q2r;             \
+                br[3 * L * V + v] = p2r - q2i; bi[3 * L * V + v] = p2i + q2r;             \
+            }                                                                             \
+        }                                                                                 \
+}
+
+#define FFTV_STAGES(T, S, V)                                                              \
+CT_MULTIVERSION static void fftv_r4_##S(int64_t n, int64_t L, const T *restrict xr,       \
+    const T *restrict xi, T *restrict yr, T *restrict yi, const T *restrict wr,           \
+    const T *restrict wi) {                                                               \
+    if (L == 1) FFTV_R4_BODY(T, V, 0) else FFTV_R4_BODY(T, V, 1)                          \
+}                                                                                         \
+CT_MULTIVERSION static void fftv_r2_##S(int64_t n, int64_t L, const T *restrict xr,       \
+    const T *restrict xi, T *restrict yr, T *restrict yi, const T *restrict wr,           \
+    const T *restrict wi) {                                                               \
+    if (L == 1) FFTV_R2_BODY(T, V, 0) else FFTV_R2_BODY(T, V, 1)                          \
+}                                                                                         \
+CT_MULTIVERSION static void fftv_r3_##S(int64_t n, int64_t L, const T *restrict xr,       \
+    const T *restrict xi, T *restrict yr, T *restrict yi, const T *restrict wr,           \
+    const T *restrict wi) {                                                               \
+    if (L == 1) FFTV_R3_BODY(T, V, 0) else FFTV_R3_BODY(T, V, 1)                          \
+}                                                                                         \
+CT_MULTIVERSION static void fftv_r5_##S(int64_t n, int64_t L, const T *restrict xr,       \
+    const T *restrict xi, T *restrict yr, T *restrict yi, const T *restrict wr,           \
+    const T *restrict wi) {                                                               \
+    if (L == 1) FFTV_R5_BODY(T, V, 0) else FFTV_R5_BODY(T, V, 1)                          \
+}                                                                                         \
+/* the ncols columns of a task into its blocks of V lanes (block g at        \
+ * buf + 4 g n V: real parts, then imaginary parts, then the other buffer),  \
+ * the lanes past ncols of the last block zero, imaginary parts times sign;  \
+ * element j of column c is at in + 2 (j js + c) */                                      \
+CT_MULTIVERSION static void fftv_gather_##S(int64_t n, int64_t js, int64_t ncols,         \
+    const T *restrict in, T *restrict buf, T sign) {                                      \
+    const int64_t nb = (ncols + V - 1) / V, full = ncols / V;                             \
+    for (int64_t j = 0; j < n; j++) {                                                     \
+        const T *src = in + 2 * j * js;                                                   \
+        for (int64_t g = 0; g < full; g++) {                                              \
+            T *dr = buf + 4 * g * n * V + j * V, *di = dr + n * V;                        \
+            const T *sg = src + 2 * g * V;                                                \
+            _Pragma("omp simd")                                                           \
+            for (int v = 0; v < V; v++) { dr[v] = sg[2 * v]; di[v] = sign * sg[2 * v + 1]; } \
+        }                                                                                 \
+        if (full < nb) {                                                                  \
+            T *dr = buf + 4 * full * n * V + j * V, *di = dr + n * V;                     \
+            const T *sg = src + 2 * full * V;                                             \
+            const int nv = (int)(ncols - full * V);                                       \
+            for (int v = 0; v < nv; v++) { dr[v] = sg[2 * v]; di[v] = sign * sg[2 * v + 1]; } \
+            for (int v = nv; v < V; v++) { dr[v] = 0; di[v] = 0; }                        \
+        }                                                                                 \
+    }                                                                                     \
+}                                                                                         \
+/* the inverse of fftv_gather (the ncols columns written) from the blocks'   \
+ * buffers at offset at, every value times scale */                                      \
+CT_MULTIVERSION static void fftv_scatter_##S(int64_t n, int64_t js, int64_t ncols,        \
+    const T *restrict buf, int64_t at, T *restrict out, T sign, T scale) {                \
+    const int64_t full = ncols / V;                                                       \
+    const T si = sign * scale;                                                            \
+    for (int64_t j = 0; j < n; j++) {                                                     \
+        T *dst = out + 2 * j * js;                                                        \
+        for (int64_t g = 0; g < full; g++) {                                              \
+            const T *sr = buf + 4 * g * n * V + at + j * V, *sim = sr + n * V;            \
+            T *dg = dst + 2 * g * V;                                                      \
+            _Pragma("omp simd")                                                           \
+            for (int v = 0; v < V; v++) { dg[2 * v] = sr[v] * scale; dg[2 * v + 1] = sim[v] * si; } \
+        }                                                                                 \
+        if (full * V < ncols) {                                                           \
+            const T *sr = buf + 4 * full * n * V + at + j * V, *sim = sr + n * V;         \
+            T *dg = dst + 2 * full * V;                                                   \
+            const int nv = (int)(ncols - full * V);                                       \
+            for (int v = 0; v < nv; v++) { dg[2 * v] = sr[v] * scale; dg[2 * v + 1] = sim[v] * si; } \
+        }                                                                                 \
+    }                                                                                     \
+}                                                                                         \
+/* the transforms of the ncols columns of one task; 4 n V values of buf per   \
+ * block of V columns */                                                                 \
+static void fftv_task_##S(const fft_plan *p, const T *tw, int64_t js, int64_t ncols,      \
+    const T *in, T *out, T *buf, int inverse, T scale) {                                  \
+    const int64_t n = p->n, nb = (ncols + V - 1) / V;                                     \
+    const T sign = inverse ? (T)-1 : (T)1;                                                \
+    fftv_gather_##S(n, js, ncols, in, buf, sign);                                     \
+    for (int64_t g = 0; g < nb; g++) {                                                    \
+        T *xr = buf + 4 * g * n * V, *xi = xr + n * V, *yr = xr + 2 * n * V, *yi = xr + 3 * n * V; \
+        for (int s = 0; s < p->nst; s++) {                                                \
+            const int R = p->rad[s];                                                      \
+            const int64_t L = p->len[s];                                                  \
+            const T *wr = tw + p->off[s], *wi = wr + (R - 1) * L;                         \
+            if (R == 4) fftv_r4_##S(n, L, xr, xi, yr, yi, wr, wi);                        \
+            else if (R == 2) fftv_r2_##S(n, L, xr, xi, yr, yi, wr, wi);                   \
+            else if (R == 3) fftv_r3_##S(n, L, xr, xi, yr, yi, wr, wi);                   \
+            else fftv_r5_##S(n, L, xr, xi, yr, yi, wr, wi);                               \
+            T *t = xr; xr = yr; yr = t; t = xi; xi = yi; yi = t;                          \
+        }                                                                                 \
+    }                                                                                     \
+    fftv_scatter_##S(n, js, ncols, buf, (p->nst & 1) ? 2 * n * V : 0, out, sign, scale);   \
+}
+
+FFTV_STAGES(float, f32, FFTV_LANES_F32)
+FFTV_STAGES(double, f64, FFTV_LANES_F64)
+
+/* the transforms along the middle dim of a dense (outer, n, inner) array,
+ * in tasks of up to G blocks of V columns of one outer index: a task's
+ * blocks are gathered and scattered together, so that the rows of the
+ * middle dim are read and written in runs of up to G V values. Many tasks
+ * are shared between OpenMP threads in guided chunks. */
+static int fftv_run(int c128, const fft_plan *p, const void *in, void *out, int64_t outer,
+                    int64_t inner, int inverse, double scale) {
+    const int64_t n = p->n;
+    const int V = c128 ? FFTV_LANES_F64 : FFTV_LANES_F32;
+    const size_t es = c128 ? sizeof(double) : sizeof(float);
+    const size_t block = (size_t)(4 * n * V) * es;
+    /* blocks per task: up to 4, within ~128 KiB of scratch */
+    int64_t G = (int64_t)((128 << 10) / block);
+    G = G < 1 ? 1 : G > 4 ? 4 : G;
+    const int64_t per = G * V, nt = (inner + per - 1) / per, tasks = outer * nt;
+    int err = 0;
+    const int64_t work = outer * n * inner;
+    #pragma omp parallel if (tasks > 1 && work >= (1 << 15))
+    {
+        void *buf = aligned_alloc(64, (G * block + 63) & ~(size_t)63);
+        if (!buf) {
+            #pragma omp atomic write
+            err = -2;
+        }
+        #pragma omp for schedule(guided)
+        for (int64_t t = 0; t < tasks; t++) {
+            if (!buf) continue;
+            const int64_t o = t / nt, c0 = (t % nt) * per;
+            const int64_t nc = inner - c0 < per ? inner - c0 : per;
+            const int64_t at = 2 * (o * n * inner + c0);
+            if (c128)
+                fftv_task_f64(p, p->tw64, inner, nc, (const double *)in + at, (double *)out + at,
+                              buf, inverse, scale);
+            else
+                fftv_task_f32(p, p->tw32, inner, nc, (const float *)in + at, (float *)out + at,
+                              buf, inverse, (float)scale);
+        }
+        free(buf);
+    }
+    return err;
+}
+
+int ct_fft_c2c_dim(int dtype, const void *in, void *out, int64_t outer, int64_t n, int64_t inner,
+                   int inverse, double scale) {
+    if ((dtype != CT_COMPLEX64 && dtype != CT_COMPLEX128) || n < 1 || outer < 0 || inner < 0)
+        return -1;
+    if (outer == 0 || inner == 0) return 0;
+    if (inner == 1) return fft_c2c_rows(dtype, in, out, outer, n, inverse, scale);
+    int tmp;
+    fft_plan *p = fft_get_plan(n, &tmp);
+    if (!p) return -1;
+    int err = fftv_run(dtype == CT_COMPLEX128, p, in, out, outer, inner, inverse, scale);
     if (tmp) fft_plan_free(p);
     return err;
 }

@@ -27,4 +27,14 @@ int ct_fft_c2c(int dtype, const void *in, void *out, int64_t rows, int64_t n, in
 int ct_fft_r2c(int dtype, const void *in, void *out, int64_t rows, int64_t n, double scale);
 int ct_fft_c2r(int dtype, const void *in, void *out, int64_t rows, int64_t n, int flags, double scale);
 
+/* The transforms of a dense (outer, n, inner) complex array (CT_COMPLEX64 /
+ * CT_COMPLEX128) along its middle dim, forward or with inverse set
+ * backward, every value multiplied by scale, from in to out (the same
+ * buffer, or distinct ones that do not overlap); the blocks of columns are
+ * shared between OpenMP threads when there are many. n's prime factors must
+ * be 2, 3 and 5. Returns 0, -1 for another dtype or length, -2 when scratch
+ * memory could not be had. */
+int ct_fft_c2c_dim(int dtype, const void *in, void *out, int64_t outer, int64_t n, int64_t inner,
+                   int inverse, double scale);
+
 #endif

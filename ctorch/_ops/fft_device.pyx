@@ -4,9 +4,11 @@ transforms of dense rows through the backend's fft_c2c entry (on CUDA, the
 kernels of cuda_src/fft.cu). ctorch/fft.py arranges every transform it runs
 on a device (the dim moved last, padding and cropping, real inputs, the
 one-sided spectra, scaling) around this one call. On the CPU it comes here
-only for short unscaled rows whose length has no prime factor above 5 (the
-CPU backend's transform, ctorch/_kernels/fft.c); its other transforms run
-in scipy's pocketfft."""
+for the transforms whose lengths have no prime factor above 5 (the CPU
+backend's transforms, ctorch/_kernels/fft.c): rows along the last dim
+(c2c, r2c, c2r, and rows_fast, the short call of a 1-d transform) and
+c2c along another dim (c2c_dim); its other transforms run in scipy's
+pocketfft."""
 
 from libc.stdint cimport int64_t
 
@@ -101,4 +103,167 @@ def c2r_rows(Tensor x, int64_t n, bint conj, double scale, bint halve=False):
         rc = B.fft_c2r(code, x._data, r._data, rows, n, (1 if conj else 0) | (2 if halve else 0), scale)
     if rc != 0:
         raise RuntimeError(f"fft_c2r failed (code {rc})")
+    return r
+
+
+def c2c_dim(Tensor x, int64_t d, bint inverse, double scale, Tensor out=None):
+    """The transform (forward: exp(-2 pi i jk / n); inverse: exp(+2 pi i jk / n))
+    along dim d of x, a dense complex tensor, every value multiplied by
+    scale, through the backend's fft_c2c_dim entry, written into out (a
+    dense tensor of x's shape and dtype on its device: x itself, or one that
+    does not overlap it) or into a new tensor; the result."""
+    cdef int code = x._dtype._code
+    if code != CT_COMPLEX64 and code != CT_COMPLEX128:
+        raise TypeError(f"c2c_dim: a complex tensor is needed, not {x._dtype}")
+    if not _is_contiguous(x) or d < 0 or d >= x._ndim:
+        raise ValueError("c2c_dim: a dense tensor and one of its dims are needed")
+    cdef const ct_backend *B = x._storage.backend
+    if B.fft_c2c_dim == NULL:
+        raise NotImplementedError(f"Could not run 'fft_c2c_dim' with arguments from the "
+                                  f"'{B.name.decode()}' backend: ctorch has no kernel for it there")
+    cdef Tensor r
+    if out is None:
+        r = _empty_list(list(x.shape), x._dtype, x._storage.device)
+    else:
+        r = out
+        if (r._dtype._code != code or not _is_contiguous(r) or list(r.shape) != list(x.shape)
+                or r._storage.backend != B):
+            raise ValueError("c2c_dim: out must be dense, of x's shape, dtype and device")
+    cdef int64_t outer = 1, inner = 1, n = x._shape[d]
+    cdef int64_t i
+    for i in range(d):
+        outer *= x._shape[i]
+    for i in range(d + 1, x._ndim):
+        inner *= x._shape[i]
+    cdef int rc = 0
+    if x._numel == 0:
+        return r
+    with nogil:
+        rc = B.fft_c2c_dim(code, x._data, r._data, outer, n, inner, inverse, scale)
+    _check_device(r)
+    if rc == CT_ERR_DEVICE:
+        _device_error()
+    if rc != 0:
+        raise RuntimeError(f"fft_c2c_dim failed (code {rc})")
+    return r
+
+
+# n -> whether n's prime factors are 2, 3 and 5 (the CPU backend's lengths)
+cdef dict _SMOOTH = {}
+# rows at least this long go through two passes of shorter transforms
+# (ctorch/fft.py's four-step split), not one row transform
+cdef int64_t _LONG = 1 << 16
+
+
+cdef bint _smooth(int64_t n):
+    ok = _SMOOTH.get(n)
+    if ok is not None:
+        return ok
+    cdef int64_t m = n
+    while m % 2 == 0:
+        m //= 2
+    while m % 3 == 0:
+        m //= 3
+    while m % 5 == 0:
+        m //= 5
+    if len(_SMOOTH) < 4096:
+        _SMOOTH[n] = m == 1
+    return m == 1
+
+
+cdef bint _rows_take(int64_t n, int64_t rows):
+    """Whether the CPU backend's row transforms take rows rows of complex
+    length n (a long batch of very short rows is left to pocketfft, which
+    runs several rows to a vector)."""
+    if n < 32 and rows * n > (1 << 15):
+        return False
+    return n < _LONG and _smooth(n)
+
+
+def rows_fast(x, int kind, n, dim, norm):
+    """The one-dimensional transform along the last dim of a dense CPU tensor
+    x in the CPU backend's row transforms, as a new tensor, for the calls
+    that need no cropping or padding; None for any other call (the caller
+    then takes the general path, which also raises the errors). kind:
+    0 fft, 1 ifft (x complex), 2 rfft (x float32 / float64, n even),
+    3 irfft (x complex, n even, n // 2 + 1 values in the last dim), 4 hfft
+    (as irfft, of the conjugate of x, a forward transform)."""
+    if type(x) is not Tensor:
+        return None
+    cdef Tensor t = <Tensor>x
+    cdef int nd = t._ndim
+    if nd < 1 or t._storage.device >= 0 or t._numel == 0:
+        return None
+    if dim is not None and type(dim) is int:
+        if dim != -1 and dim != nd - 1:
+            return None
+    else:
+        return None
+    cdef int inorm
+    if norm is None or norm == "backward":
+        inorm = 0
+    elif norm == "forward":
+        inorm = 1
+    elif norm == "ortho":
+        inorm = 2
+    else:
+        return None
+    cdef int64_t size = t._shape[nd - 1], length
+    cdef int code = t._dtype._code
+    if kind <= 1:
+        if code != CT_COMPLEX64 and code != CT_COMPLEX128:
+            return None
+        length = size
+    elif kind == 2:
+        if code != CT_FLOAT32 and code != CT_FLOAT64:
+            return None
+        length = size
+    else:
+        if code != CT_COMPLEX64 and code != CT_COMPLEX128:
+            return None
+        length = 2 * (size - 1)
+    if n is not None:
+        if type(n) is not int or n != length:
+            return None
+    if length < 1 or not _is_contiguous(t):
+        return None
+    if kind >= 2 and (length < 2 or length % 2):
+        return None
+    cdef int64_t rows = t._numel // size
+    if not _rows_take(length if kind <= 1 else length // 2, rows):
+        return None
+    cdef const ct_backend *B = t._storage.backend
+    # the scale of the transform: backward scales the inverse by 1 / n,
+    # forward the forward one, ortho both by n^-1/2
+    cdef bint inverse = kind == 1 or kind == 3
+    cdef double scale = 1.0
+    if inorm == 2:
+        scale = (<double>length) ** -0.5
+    elif (inorm == 1) != inverse:
+        scale = 1.0 / <double>length
+    cdef Tensor r
+    cdef Py_ssize_t shape[64]
+    cdef int rc, i
+    if nd > 64:
+        return None
+    for i in range(nd):
+        shape[i] = t._shape[i]
+    if kind <= 1:
+        if B.fft_c2c_dim == NULL:
+            return None
+        r = _empty(nd, shape, t._dtype)
+        with nogil:
+            rc = B.fft_c2c_dim(code, t._data, r._data, rows, length, 1, inverse, scale)
+    elif kind == 2:
+        shape[nd - 1] = length // 2 + 1
+        r = _empty(nd, shape, t_complex64 if code == CT_FLOAT32 else t_complex128)
+        with nogil:
+            rc = B.fft_r2c(code, t._data, r._data, rows, length, scale)
+    else:
+        shape[nd - 1] = length
+        r = _empty(nd, shape, t_float32 if code == CT_COMPLEX64 else t_float64)
+        with nogil:
+            rc = B.fft_c2r(code, t._data, r._data, rows, length, 1 if kind == 4 else 0, scale)
+    if rc != 0:
+        raise RuntimeError(f"fft transform of rows failed (code {rc})")
     return r
