@@ -478,17 +478,27 @@ def _su_tkernel(name, any_layout=False):
     return tkernel
 
 
-def _sb_tkernel(name):
+def _sb_tkernel(name, any_layout_double=False):
     """A tkernel (see _compute) for the special_k.bessel function SB_<name>
     (Bessel, Airy and K functions and ndtri of contiguous float32 CPU
-    operands, the K functions of float64 too; False, scipy's ufunc then, for
-    others)."""
+    operands, the Bessel and K functions of float64 too; False, scipy's ufunc
+    then, for others). any_layout_double: float64 operands of other layouts
+    go through contiguous copies, so that every layout gets the kernel's
+    values."""
     k = []
 
     def tkernel(r, x):
         if not k:
             from ctorch._ops import special_k
             k.append((special_k.bessel, getattr(special_k, "SB_" + name)))
+        if any_layout_double and r.dtype is _DOUBLE and x.dtype is _DOUBLE and not r.is_cuda \
+                and not (r.is_contiguous() and x.is_contiguous()):
+            xc = x.contiguous()
+            rc = _empty_like(xc)
+            if not k[0][0](k[0][1], rc, xc):
+                return False
+            r.copy_(rc)
+            return True
         return k[0][0](k[0][1], r, x)
     return tkernel
 

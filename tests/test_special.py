@@ -291,6 +291,129 @@ def test_dense_float32_accuracy(name, ref, x, atol):
     assert np.all(err <= 2 * ulp + atol), (x[fin][np.argmax(err - 2 * ulp)], err.max())
 
 
+# float64 J0, J1, Y0, Y1 (ctorch's own kernels): values of mpmath's Bessel
+# functions at 40 digits, rounded to double: (x, J0, J1, Y0, Y1). Points at
+# and near the zeros, both sides of the kernels' switch at x = 8 and of the
+# end of their argument reduction at 2^27, and huge arguments.
+BESSEL_REF = [
+    (1e-300, 1.0, 5e-301, -439.8351636227653, -6.366197723675813e+299),
+    (1e-20, 1.0, 5e-21, -29.391228250285796, -6.3661977236758135e+19),
+    (1e-05, 0.999999999975, 4.9999999999375e-06, -7.40316028370197, -63661.97727536548),
+    (0.125, 0.9960975630419852, 0.062378009134494684, -1.3896806251438405, -5.199936112534775),
+    (0.5, 0.9384698072408129, 0.2422684576748739, -0.44451873350670656, -1.471472392670243),
+    (0.8935769662791675, 0.8101238593535642, 0.4036537406955804, -2.3389279284062102e-17, -0.8794208024971948),
+    (1.0, 0.7651976865579666, 0.4400505857449335, 0.08825696421567696, -0.7812128213002887),
+    (2.197141326031017, 0.11195216419049153, 0.5563684384218895, 0.5207864124022675, 2.513306678922122e-17),
+    (2.404825557695773, -6.10876525973673e-17, 0.5191474972894667, 0.509924383448479, 0.1027466824382596),
+    (3.0, -0.26005195490193345, 0.3390589585259365, 0.3768500100127904, 0.3246744247918),
+    (3.8317059702075125, -0.402759395702553, -6.149807356994906e-17, 0.0513976730994109, 0.41251739515882574),
+    (3.957678419314858, -0.39960203885530415, -0.04979717456730435, -4.3331064642935194e-17, 0.40254267177502423),
+    (5.0, -0.1775967713143383, -0.32757913759146523, -0.30851762524903376, 0.14786314339122683),
+    (5.520078110286311, -2.7522649432621832e-17, -0.34026480655836816, -0.3389361307570227, -0.030470321908810286),
+    (6.5, 0.2600946055816064, -0.15384130140997185, -0.17324243491898234, -0.27409127395927546),
+    (7.015586669815619, 0.30011575252613254, 2.825339409478929e-17, -0.021234455161704944, -0.30236208914434987),
+    (7.999999999999999, 0.17165080713755412, 0.2346363468539145, 0.22352148938756608, -0.15806046173124771),
+    (8.0, 0.1716508071375539, 0.23463634685391463, 0.22352148938756622, -0.1580604617312475),
+    (8.000000000000002, 0.17165080713755348, 0.23463634685391488, 0.2235214893875665, -0.15806046173124705),
+    (8.653727912911013, -7.948465570525162e-17, 0.27145229992838193, 0.2710087800098352, 0.01560829004962948),
+    (10.5, -0.23664819446234714, -0.07885001422733148, -0.0675303724978764, 0.2337042283572686),
+    (25.0, 0.09626678327595811, -0.1253502495802899, -0.12724943226800614, -0.09882996478323741),
+    (100.0, 0.019985850304223122, -0.07714535201411216, -0.07724431336508315, -0.020372312002759792),
+    (1234.5678, -0.014753414749701852, 0.0172566671251149, 0.01726264084184731, 0.01476040732863272),
+    (9999.0, -0.0007645874860391963, 0.007942489709812626, 0.007942527933080007, 0.000764984653107394),
+    (123456.789, -0.0015205971298614324, -0.001686542423004578, -0.0016865362645723143, 0.0015205902994019696),
+    (30000000.0, 7.19707018937551e-05, 0.0001266525856494139, 0.0001266525844499022, -7.19706997828787e-05),
+    (134217727.9, -1.2544468447862576e-05, -6.771870675702341e-05, -6.771870671029162e-05, 1.2544468195590735e-05),
+    (134217728.0, -5.7212089019809e-06, -6.863275235079403e-05, -6.863275232948086e-05, 5.721208646303974e-06),
+    (250000000.0, -3.0178519866993026e-05, -4.044423361852739e-05, -4.044423355817035e-05, 3.017851978610456e-05),
+    (1000000000000000.0, 6.156638646885021e-09, 2.4468665123771328e-08, 2.4468665123771324e-08, -6.15663864688501e-09),
+    (1e+22, -1.8561051065108217e-12, -7.759951744073064e-12, -7.759951744073064e-12, 1.8561051065108217e-12),
+    (6.02e+23, -4.017554254542105e-13, -9.466258530375165e-13, -9.466258530375165e-13, 4.017554254542105e-13),
+    (1e+100, 3.069679402196795e-51, -7.364716260962595e-51, -7.364716260962595e-51, -3.069679402196795e-51),
+    (1e+300, -7.860673062724093e-151, -1.3681360450342481e-151, -1.3681360450342481e-151, 7.860673062724093e-151),
+    (1.7976931348623157e+308, -4.186986849585373e-155, 4.228745848829995e-155, 4.228745848829995e-155, 4.186986849585373e-155),
+]
+
+
+BESSEL_NAMES = ("bessel_j0", "bessel_j1", "bessel_y0", "bessel_y1")
+
+
+def _bessel_scale(x, want):
+    """The scale errors are measured on: |f(x)|, but near the zeros (x >=
+    0.5) at least the amplitude sqrt(2 / (pi x)) of the oscillation."""
+    x = np.abs(x)
+    env = np.where(x >= 0.5, np.sqrt(2 / np.pi) / np.sqrt(np.maximum(x, 0.5)), 0.0)
+    return np.maximum(np.abs(want), env)
+
+
+@pytest.mark.parametrize("k,name", list(enumerate(BESSEL_NAMES)))
+def test_bessel_float64_against_mpmath_values(k, name):
+    ref = np.array(BESSEL_REF)
+    x, want = ref[:, 0], ref[:, k + 1]
+    got = getattr(torch.special, name)(torch.tensor(x)).numpy()
+    err = np.abs(got - want) / _bessel_scale(x, want)
+    assert err.max() <= 8 * 2.0 ** -52, (x[np.argmax(err)], err.max() / 2.0 ** -52)
+    if name in ("bessel_j0", "bessel_j1"):
+        # J0 is even, J1 odd (bit for bit)
+        neg = getattr(torch.special, name)(torch.tensor(-x)).numpy()
+        np.testing.assert_array_equal(neg, got if name == "bessel_j0" else -got)
+
+
+@pytest.mark.parametrize("name", BESSEL_NAMES)
+def test_bessel_float64_dense_against_scipy(name):
+    # dense over the kernels' regions; scipy's own error grows with x (about
+    # x ulp of the amplitude, from its rounding of x - pi/4), hence the
+    # tolerance's second term
+    rng = np.random.default_rng(12)
+    x = np.concatenate([np.linspace(0, 60, 60001), rng.uniform(7.9, 8.1, 5000),
+                        np.exp(rng.uniform(np.log(1e-300), np.log(1e4), 20000)),
+                        rng.uniform(0, 2.0 ** 27, 2000), [8.0, np.nextafter(8.0, 0)]])
+    if name in ("bessel_j0", "bessel_j1"):
+        x = np.concatenate([x, -x[::7]])
+    want = getattr(sc, name[-2:])(x)
+    got = getattr(torch.special, name)(torch.tensor(x)).numpy()
+    fin = np.isfinite(want)
+    assert np.array_equal(np.isfinite(got), fin)
+    env = np.where(np.abs(x) >= 0.5, np.sqrt(2 / np.pi) / np.sqrt(np.maximum(np.abs(x), 0.5)), 0.0)
+    tol = 2.0 ** -52 * (32 * _bessel_scale(x, want) + np.abs(x) * env)
+    err = np.abs(got[fin] - want[fin])
+    assert np.all(err <= tol[fin]), (x[fin][np.argmax(err / tol[fin])])
+
+
+def test_bessel_float64_special_values_and_layouts():
+    x = torch.tensor([0.0, -0.0, -1.5, -9.0, float("inf"), -float("inf"), float("nan"), 5e-324,
+                      4e-309, 1e-300], dtype=torch.float64)
+    j0, j1, y0, y1 = (getattr(torch.special, n)(x).numpy() for n in BESSEL_NAMES)
+    nan, inf = np.nan, np.inf
+    pos = torch.tensor([1.5, 9.0], dtype=torch.float64)
+    pj0, pj1 = torch.special.bessel_j0(pos).numpy(), torch.special.bessel_j1(pos).numpy()
+    np.testing.assert_array_equal(j0[:7], [1.0, 1.0, pj0[0], pj0[1], nan, nan, nan])
+    np.testing.assert_array_equal(j0[7:], [1.0, 1.0, 1.0])
+    np.testing.assert_array_equal(j1[:7], [0.0, -0.0, -pj1[0], -pj1[1], nan, nan, nan])
+    assert np.signbit(j1[1]) and not np.signbit(j1[0])
+    np.testing.assert_allclose(j1[7:], [5e-324 / 2, 4e-309 / 2, 5e-301], rtol=1e-15, atol=0)
+    np.testing.assert_array_equal(y0[:7], [-inf, -inf, nan, nan, nan, nan, nan])
+    np.testing.assert_allclose(y0[7:], sc.y0(x.numpy()[7:]), rtol=2e-15)
+    np.testing.assert_array_equal(y1[:7], [-inf, -inf, nan, nan, nan, nan, nan])
+    assert y1[7] == -inf        # -2 / (pi x) overflows
+    # -2 / (pi x) (finite at x = 4e-309, where 1 / x overflows)
+    np.testing.assert_allclose(y1[8:], -(2 / np.pi) / x.numpy()[8:], rtol=2e-15)
+    # strided and transposed inputs get the contiguous kernel's values; empty and 0-d
+    rng = np.random.default_rng(13)
+    a = torch.tensor(np.exp(rng.uniform(-5, 12, (64, 50))))
+    for name in BESSEL_NAMES:
+        f = getattr(torch.special, name)
+        full = f(a).numpy()
+        np.testing.assert_array_equal(f(a[:, ::3]).numpy(), full[:, ::3])
+        np.testing.assert_array_equal(f(a.t()).numpy(), full.T)
+        assert f(torch.tensor([], dtype=torch.float64)).shape == (0,)
+        r0 = f(torch.tensor(3.0, dtype=torch.float64))
+        assert r0.shape == () and r0.item() == f(torch.tensor([3.0], dtype=torch.float64)).item()
+        out = torch.empty(64, 50, dtype=torch.float64)
+        f(a, out=out)
+        np.testing.assert_array_equal(out.numpy(), full)
+
+
 def test_xlogy_edges_and_dense():
     a = torch.tensor([0.0, 0.0, 0.0, -0.0, 1.0, float("nan"), 2.0, 0.0, 3.0, 3.0])
     b = torch.tensor([0.0, float("nan"), -1.0, float("inf"), float("nan"), 1.0, -1.0, 2.0, 0.0,

@@ -4,8 +4,8 @@
  * function Ai, the modified Bessel functions of the second kind K0, K1 (and
  * their scaled forms), ndtri, xlogy, the incomplete gamma functions and the
  * multivariate log-gamma function, as vector loops over contiguous float32
- * arrays (the K functions, xlogy, the incomplete gamma and multivariate
- * log-gamma functions float64 as well; special_bessel.c). */
+ * arrays (the J, Y and K functions, xlogy, the incomplete gamma and
+ * multivariate log-gamma functions float64 as well; special_bessel.c). */
 
 #include <stdint.h>
 

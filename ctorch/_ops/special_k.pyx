@@ -183,8 +183,8 @@ def bessel(int fn, Tensor out, Tensor x):
     """out = f(x), f the special_bessel.h function CT_SB_<fn>, for contiguous
     CPU tensors of one dtype with as many elements. Returns False (nothing
     written) for any other operands, or where the backend has no kernel for
-    that function and dtype (float64: the K functions only; ndtri: float32
-    only)."""
+    that function and dtype (float64: the J, Y and K functions; ndtri:
+    float32 only)."""
     return _table_unary(<ct_special_erfc_fn>out._storage.backend.special_bessel, fn, out, x)
 
 
