@@ -330,6 +330,17 @@ ROWS = [
     ("grad: norm dim1 1000x100", "a,=G(R((1000,100)))", "a.norm(dim=1).sum().backward()"),
     ("grad: cat 8 x 1000x100", "ts=G(*[R((1000,100), seed=k) for k in range(8)])",
      "mod.cat(ts).sum().backward()"),
+    # convolutions (fwd+bwd of a 3x3, padding 1)
+    ("grad: conv2d 64x16x32x32 -> 32", "x,w,b=G(R((64,16,32,32)), R((32,16,3,3), seed=1), R((32,), seed=2))",
+     "mod.nn.functional.conv2d(x, w, b, padding=1).sum().backward()"),
+    ("grad: conv2d 4x16x32x32 -> 32", "x,w,b=G(R((4,16,32,32)), R((32,16,3,3), seed=1), R((32,), seed=2))",
+     "mod.nn.functional.conv2d(x, w, b, padding=1).sum().backward()"),
+    ("grad: conv2d 32x16x8x8 -> 32", "x,w,b=G(R((32,16,8,8)), R((32,16,3,3), seed=1), R((32,), seed=2))",
+     "mod.nn.functional.conv2d(x, w, b, padding=1).sum().backward()"),
+    ("grad: conv2d 32x1x8x8 -> 16 (weight only)", "x=R((32,1,8,8)); w,b=G(R((16,1,3,3), seed=1), R((16,), seed=2))",
+     "mod.nn.functional.conv2d(x, w, b, padding=1).sum().backward()"),
+    ("conv2d 1x16x32x32 -> 32", "x=R((1,16,32,32)); w=R((32,16,3,3), seed=1)",
+     "mod.nn.functional.conv2d(x, w, padding=1)"),
 ]
 
 

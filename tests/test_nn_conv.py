@@ -119,3 +119,119 @@ def test_empty_batch_and_half():
     assert r.dtype == torch.float16
     ref = _np_conv(x.astype(np.float64), w.half().float().numpy())
     np.testing.assert_allclose(r.float().numpy(), ref, rtol=1e-2, atol=1e-2)
+
+
+def _np_conv_grads(x, w, gy, stride, padding, dilation, groups):
+    """gx and gw of y = conv(x, w) for the output gradient gy, in float64:
+    per kernel offset, the strided slice of the padded input that the offset
+    reads gets gy @ w[..., offset] added, and w[..., offset] gets the sum of
+    gy times that slice."""
+    import itertools
+    x, w, gy = (np.asarray(a, dtype=np.float64) for a in (x, w, gy))
+    n = w.ndim - 2
+    s, p, d = ((v,) * n if isinstance(v, int) else tuple(v) for v in (stride, padding, dilation))
+    k = w.shape[2:]
+    xp = np.pad(x, [(0, 0), (0, 0)] + [(p[i], p[i]) for i in range(n)])
+    gxp = np.zeros_like(xp)
+    gw = np.zeros_like(w)
+    out = gy.shape[2:]
+    cg, og = x.shape[1] // groups, w.shape[0] // groups
+    for g in range(groups):
+        cs, os_ = slice(g * cg, (g + 1) * cg), slice(g * og, (g + 1) * og)
+        for off in itertools.product(*[range(kk) for kk in k]):
+            sl = tuple(slice(off[i] * d[i], off[i] * d[i] + s[i] * (out[i] - 1) + 1, s[i])
+                       for i in range(n))
+            idx = (slice(None), slice(None)) + off
+            N = x.shape[0]
+            gw[(os_, slice(None)) + off] += np.einsum(
+                "nol,ncl->oc", gy[:, os_].reshape(N, og, -1),
+                xp[(slice(None), cs) + sl].reshape(N, cg, -1))
+            gxp[(slice(None), cs) + sl] += np.einsum("no...,oc->nc...", gy[:, os_],
+                                                     w[os_][idx])
+    gx = gxp[(slice(None), slice(None)) + tuple(slice(p[i], p[i] + x.shape[2 + i])
+                                                for i in range(n))]
+    return gx, gw
+
+
+# The fused backward over shapes that take its different paths: small
+# images (several images per weight-gradient product, a last partial
+# chunk), rows shorter than, equal to and longer than a vector, with tails
+# (widths 3, 16, 17, 40), a 32 x 32 image (rows 4 KB apart, padded), groups,
+# dilation, stride along the last dim, 1-D and 3-D, one and two threads.
+_FUSED_CASES = [
+    # (x shape, w shape, stride, padding, dilation, groups)
+    ((32, 16, 8, 8), (32, 16, 3, 3), 1, 1, 1, 1),
+    ((7, 3, 5, 3), (6, 3, 3, 3), 1, 1, 1, 1),
+    ((5, 4, 6, 17), (8, 2, 3, 3), 1, (1, 2), (1, 2), 2),
+    ((3, 2, 4, 16), (5, 2, 2, 3), 1, 0, 1, 1),
+    ((2, 3, 9, 40), (4, 3, 3, 3), (1, 2), 1, 1, 1),
+    ((2, 16, 32, 32), (32, 16, 3, 3), 1, 1, 1, 1),
+    ((9, 4, 30), (12, 4, 5), 1, 2, 1, 1),
+    ((3, 2, 4, 5, 6), (4, 1, 3, 2, 3), 1, 1, 1, 2),
+]
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("case", range(len(_FUSED_CASES)))
+def test_fused_backward_against_numpy(case, dtype, threads):
+    xs, ws, stride, padding, dilation, groups = _FUSED_CASES[case]
+    rng = np.random.default_rng(10 + case)
+    xn, wn = rng.standard_normal(xs).astype(dtype), rng.standard_normal(ws).astype(dtype)
+    bn = rng.standard_normal(ws[0]).astype(dtype)
+    fn = {3: F.conv1d, 4: F.conv2d, 5: F.conv3d}[len(xs)]
+    prev = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        x, w = torch.tensor(xn).requires_grad_(True), torch.tensor(wn).requires_grad_(True)
+        b = torch.tensor(bn).requires_grad_(True)
+        y = fn(x, w, b, stride, padding, dilation, groups)
+        ref = _np_conv(xn, wn, bn, stride, padding, dilation, groups)
+        gy = rng.standard_normal(ref.shape).astype(dtype)
+        y.backward(torch.tensor(gy))
+        gx, gw = _np_conv_grads(xn, wn, gy, stride, padding, dilation, groups)
+        tol = 1e-4 if dtype == np.float32 else 1e-11
+        np.testing.assert_allclose(y.detach().numpy(), ref, rtol=tol, atol=tol)
+        np.testing.assert_allclose(x.grad.numpy(), gx, rtol=tol, atol=tol)
+        np.testing.assert_allclose(w.grad.numpy(), gw, rtol=tol, atol=tol)
+        np.testing.assert_allclose(b.grad.numpy(), gy.astype(np.float64).sum(
+            axis=tuple(i for i in range(gy.ndim) if i != 1)), rtol=tol, atol=tol)
+        # the input not requiring grad: the weight's gradient alone
+        x2, w2 = torch.tensor(xn), torch.tensor(wn).requires_grad_(True)
+        fn(x2, w2, None, stride, padding, dilation, groups).backward(torch.tensor(gy))
+        np.testing.assert_allclose(w2.grad.numpy(), gw, rtol=tol, atol=tol)
+    finally:
+        torch.set_num_threads(prev)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("width", [1, 3, 8, 16, 17, 33])
+def test_unfold_fold_short_and_tail_rows(dtype, width):
+    # unfold is a copy and fold sums in a fixed order: both are exact against
+    # numpy in the input's own dtype
+    import itertools
+    rng = np.random.default_rng(width)
+    x = rng.standard_normal((2, 3, 5, width)).astype(dtype)
+    k, p, d = (3, 2), (1, 1), (1, 2)
+    if width + 2 * p[1] < d[1] * (k[1] - 1) + 1:
+        k = (3, 1)
+    out = tuple((x.shape[2 + i] + 2 * p[i] - d[i] * (k[i] - 1) - 1) + 1 for i in range(2))
+    xp = np.pad(x, [(0, 0), (0, 0), (p[0], p[0]), (p[1], p[1])])
+    rows = []
+    for c in range(3):
+        for off in itertools.product(range(k[0]), range(k[1])):
+            rows.append(xp[:, c, off[0] * d[0]:off[0] * d[0] + out[0],
+                           off[1] * d[1]:off[1] * d[1] + out[1]].reshape(2, -1))
+    ref = np.stack(rows, 1)
+    cols = F.unfold(torch.tensor(x), k, dilation=d, padding=p)
+    np.testing.assert_array_equal(cols.numpy(), ref)
+    c = rng.standard_normal(ref.shape).astype(dtype)
+    yp = np.zeros(xp.shape, dtype)
+    j = 0
+    for ch in range(3):
+        for off in itertools.product(range(k[0]), range(k[1])):
+            yp[:, ch, off[0] * d[0]:off[0] * d[0] + out[0],
+               off[1] * d[1]:off[1] * d[1] + out[1]] += c[:, j].reshape(2, *out)
+            j += 1
+    r = F.fold(torch.tensor(c), (5, width), k, dilation=d, padding=p)
+    np.testing.assert_array_equal(r.numpy(), yp[:, :, p[0]:p[0] + 5, p[1]:p[1] + width])

@@ -2,9 +2,12 @@
  * plane (one channel of one batch element) is independent, so the planes are
  * spread over OpenMP threads; within a plane the innermost loop runs along
  * the last dim's windows, split into the part that reads padding (zeros)
- * and the part inside the input (a copy, unit-stride when the stride is 1). */
+ * and the part inside the input (a copy, unit-stride when the stride is 1).
+ * With unit stride along the last dim, float32 and float64 rows move as
+ * AVX-512 vectors where the CPU has them (below). */
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include "conv.h"
 #include "strided.h"
 
@@ -26,16 +29,26 @@ static inline void ct_conv_range(int64_t n, int64_t out, int64_t s, int64_t off,
     *hi = b + 1;
 }
 
+/* 1 inside a parallel region (a fused driver's team): the loops then run on
+ * the calling thread, without a nested region */
+static inline int ct_conv_in_team(void)
+{
+#ifdef _OPENMP
+    return omp_in_parallel();
+#else
+    return 0;
+#endif
+}
+
 #define CT_IM2COL(S, T)                                                            \
-static void ct_im2col_plane_##S(const T *x, T *col, const ct_conv_geom *g)         \
+static void ct_im2col_plane_##S(const T *x, T *col, const ct_conv_geom *g, int64_t ls)         \
 {                                                                                  \
     const int64_t I0 = g->in[0], I1 = g->in[1], I2 = g->in[2];                     \
     const int64_t O0 = g->out[0], O1 = g->out[1], O2 = g->out[2];                  \
-    const int64_t L = O0 * O1 * O2;                                                \
     for (int64_t a = 0; a < g->k[0]; a++)                                          \
     for (int64_t b = 0; b < g->k[1]; b++)                                          \
     for (int64_t c = 0; c < g->k[2]; c++) {                                        \
-        T *row = col + ((a * g->k[1] + b) * g->k[2] + c) * L;                      \
+        T *row = col + ((a * g->k[1] + b) * g->k[2] + c) * ls;                      \
         int64_t off2 = c * g->d[2] - g->p[2], lo, hi;                              \
         ct_conv_range(I2, O2, g->s[2], off2, &lo, &hi);                            \
         for (int64_t o0 = 0; o0 < O0; o0++) {                                      \
@@ -60,16 +73,15 @@ static void ct_im2col_plane_##S(const T *x, T *col, const ct_conv_geom *g)      
         }                                                                          \
     }                                                                              \
 }                                                                                  \
-static void ct_col2im_plane_##S(const T *col, T *x, const ct_conv_geom *g)         \
+static void ct_col2im_plane_##S(const T *col, T *x, const ct_conv_geom *g, int64_t ls) \
 {                                                                                  \
     const int64_t I0 = g->in[0], I1 = g->in[1], I2 = g->in[2];                     \
     const int64_t O0 = g->out[0], O1 = g->out[1], O2 = g->out[2];                  \
-    const int64_t L = O0 * O1 * O2;                                                \
     for (int64_t i = 0; i < I0 * I1 * I2; i++) x[i] = (T)0;                        \
     for (int64_t a = 0; a < g->k[0]; a++)                                          \
     for (int64_t b = 0; b < g->k[1]; b++)                                          \
     for (int64_t c = 0; c < g->k[2]; c++) {                                        \
-        const T *row = col + ((a * g->k[1] + b) * g->k[2] + c) * L;                \
+        const T *row = col + ((a * g->k[1] + b) * g->k[2] + c) * ls;               \
         int64_t off2 = c * g->d[2] - g->p[2], lo, hi;                              \
         ct_conv_range(I2, O2, g->s[2], off2, &lo, &hi);                            \
         for (int64_t o0 = 0; o0 < O0; o0++) {                                      \
@@ -89,51 +101,259 @@ static void ct_col2im_plane_##S(const T *col, T *x, const ct_conv_geom *g)      
             }                                                                      \
         }                                                                          \
     }                                                                              \
+}
+
+#define CT_IM2COL_DRIVERS(S, T)                                                    \
+static void ct_im2col_ls_##S(const void *x, void *cols, int64_t planes,            \
+                             const ct_conv_geom *g, int64_t ls)                    \
+{                                                                                  \
+    const int64_t vol = g->in[0] * g->in[1] * g->in[2];                            \
+    const int64_t K = g->k[0] * g->k[1] * g->k[2];                                 \
+    const int64_t L = g->out[0] * g->out[1] * g->out[2];                           \
+    void (*plane)(const T *, T *, const ct_conv_geom *, int64_t) = ct_im2col_pick_##S(g); \
+    int nt = ct_conv_in_team() ? 1 : ct_get_num_threads();                         \
+    if (nt > 1 && planes > 1 && planes * K * L >= CT_CONV_GRAIN) {                 \
+        _Pragma("omp parallel for num_threads(nt) schedule(static)")               \
+        for (int64_t q = 0; q < planes; q++)                                       \
+            plane((const T *)x + q * vol, (T *)cols + q * K * ls, g, ls);          \
+    } else {                                                                       \
+        for (int64_t q = 0; q < planes; q++)                                       \
+            plane((const T *)x + q * vol, (T *)cols + q * K * ls, g, ls);          \
+    }                                                                              \
 }                                                                                  \
 void ct_im2col_##S(const void *x, void *cols, int64_t planes, const ct_conv_geom *g) \
 {                                                                                  \
+    ct_im2col_ls_##S(x, cols, planes, g, g->out[0] * g->out[1] * g->out[2]);       \
+}                                                                                  \
+static void ct_col2im_run_##S(const void *cols, void *x, int64_t planes,            \
+                              const ct_conv_geom *g, int64_t ls, int cached)       \
+{                                                                                  \
     const int64_t vol = g->in[0] * g->in[1] * g->in[2];                            \
-    const int64_t kl = g->k[0] * g->k[1] * g->k[2] * g->out[0] * g->out[1] * g->out[2]; \
-    int nt = ct_get_num_threads();                                                 \
+    const int64_t kl = g->k[0] * g->k[1] * g->k[2] * ls;                           \
+    void (*plane)(const T *, T *, const ct_conv_geom *, int64_t) = ct_col2im_pick_##S(g, cached); \
+    int nt = ct_conv_in_team() ? 1 : ct_get_num_threads();                         \
     if (nt > 1 && planes > 1 && planes * kl >= CT_CONV_GRAIN) {                    \
         _Pragma("omp parallel for num_threads(nt) schedule(static)")               \
         for (int64_t q = 0; q < planes; q++)                                       \
-            ct_im2col_plane_##S((const T *)x + q * vol, (T *)cols + q * kl, g);    \
+            plane((const T *)cols + q * kl, (T *)x + q * vol, g, ls);              \
     } else {                                                                       \
         for (int64_t q = 0; q < planes; q++)                                       \
-            ct_im2col_plane_##S((const T *)x + q * vol, (T *)cols + q * kl, g);    \
+            plane((const T *)cols + q * kl, (T *)x + q * vol, g, ls);              \
     }                                                                              \
 }                                                                                  \
 void ct_col2im_##S(const void *cols, void *x, int64_t planes, const ct_conv_geom *g) \
 {                                                                                  \
-    const int64_t vol = g->in[0] * g->in[1] * g->in[2];                            \
-    const int64_t kl = g->k[0] * g->k[1] * g->k[2] * g->out[0] * g->out[1] * g->out[2]; \
-    int nt = ct_get_num_threads();                                                 \
-    if (nt > 1 && planes > 1 && planes * kl >= CT_CONV_GRAIN) {                    \
-        _Pragma("omp parallel for num_threads(nt) schedule(static)")               \
-        for (int64_t q = 0; q < planes; q++)                                       \
-            ct_col2im_plane_##S((const T *)cols + q * kl, (T *)x + q * vol, g);    \
-    } else {                                                                       \
-        for (int64_t q = 0; q < planes; q++)                                       \
-            ct_col2im_plane_##S((const T *)cols + q * kl, (T *)x + q * vol, g);    \
+    ct_col2im_run_##S(cols, x, planes, g, g->out[0] * g->out[1] * g->out[2], 0);   \
+}
+
+/* ---- unit stride along the last dim, float32 / float64, AVX-512 -----------
+ * im2col of rows of at most one vector (a small image's): each row is a
+ * masked load of the window's part inside the input row (the masked-off
+ * lanes, padding, read nothing and come back as 0) and a store, instead of
+ * a call to memcpy and two scalar loops. col2im runs the other way round: per
+ * vector of an input row, the sum of every column row that reads it, in
+ * registers, stored once (adding row by row into the input would load each
+ * vector right after a masked store that partly overlaps it, which the CPU
+ * cannot forward). Its sums are the same, in the same order, as the scalar
+ * loops'. Chosen at run time on CPUs with AVX-512F. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 9
+#define CT_CONV_X86 1
+#include <immintrin.h>
+
+#pragma GCC push_options
+#pragma GCC target("avx512f,avx512vl,avx512bw,avx512dq,avx2,fma,bmi2")
+
+/* lanes lo <= j < hi of a vector of W (lo, hi clamped to [0, W]) */
+static inline uint32_t ct_conv_lanes(int64_t lo, int64_t hi, int W)
+{
+    if (lo < 0) lo = 0;
+    if (hi > W) hi = W;
+    if (hi <= lo) return 0;
+    uint32_t top = hi >= 32 ? 0xFFFFFFFFu : (1u << hi) - 1;
+    return top & ~((1u << lo) - 1);
+}
+
+/* the most kernel offsets along the last dim whose masks col2im keeps */
+#define CT_CONV_ZK 32
+
+/* im2col: rows of at most W (out[2] <= W) */
+#define CT_IM2COL_Z(S, T, W, MT, V, LOADZ, STOREM, STOREU, ZERO, ADD)              \
+static void ct_im2col_plane_z_##S(const T *x, T *col, const ct_conv_geom *g, int64_t ls) \
+{                                                                                  \
+    const int64_t I0 = g->in[0], I1 = g->in[1], I2 = g->in[2];                     \
+    const int64_t O0 = g->out[0], O1 = g->out[1], O2 = g->out[2];                  \
+    const int64_t k0 = g->k[0], k1 = g->k[1], k2 = g->k[2];                        \
+    const int64_t s0 = g->s[0], s1 = g->s[1], p0 = g->p[0], p1 = g->p[1], p2 = g->p[2]; \
+    const int64_t d0 = g->d[0], d1 = g->d[1], d2 = g->d[2];                        \
+    const int64_t L = O0 * O1 * O2;                                                \
+    const MT all0 = (MT)ct_conv_lanes(0, O2, W);                                   \
+    for (int64_t a = 0; a < k0; a++)                                               \
+    for (int64_t b = 0; b < k1; b++)                                               \
+    for (int64_t c = 0; c < k2; c++) {                                             \
+        T *r = col + ((a * k1 + b) * k2 + c) * ls;                                 \
+        const int64_t off2 = c * d2 - p2;                                          \
+        int64_t lo, hi;                                                            \
+        ct_conv_range(I2, O2, 1, off2, &lo, &hi);                                  \
+        const MT in0 = (MT)ct_conv_lanes(lo, hi, W);                               \
+        /* rows past `tail` are the ones whose vector would pass the block's  \
+           end: stored with a mask. The others are stored as a whole vector,   \
+           what passes the row's end landing on the rows after it, stored      \
+           later (a masked store costs several plain ones) */                  \
+        const int64_t tail = L - W;                                                \
+        int64_t at = 0;                                                            \
+        for (int64_t o0 = 0; o0 < O0; o0++) {                                      \
+            const int64_t i0 = o0 * s0 - p0 + a * d0;                              \
+            const int in0ok = i0 >= 0 && i0 < I0;                                  \
+            for (int64_t o1 = 0; o1 < O1; o1++, r += O2, at += O2) {               \
+                const int64_t i1 = o1 * s1 - p1 + b * d1;                          \
+                const int inside = in0ok && i1 >= 0 && i1 < I1;                    \
+                const T *xr = x + ((inside ? i0 * I1 + i1 : 0) * I2 + off2);       \
+                V v = inside ? LOADZ(in0, xr) : ZERO();                            \
+                if (at <= tail) STOREU(r, v);                                      \
+                else STOREM(r, all0, v);                                           \
+            }                                                                      \
+        }                                                                          \
+    }                                                                              \
+}                                                                                  \
+static void ct_col2im_plane_z_##S(const T *col, T *x, const ct_conv_geom *g, int64_t ls) \
+{                                                                                  \
+    const int64_t I0 = g->in[0], I1 = g->in[1], I2 = g->in[2];                     \
+    const int64_t O0 = g->out[0], O1 = g->out[1], O2 = g->out[2];                  \
+    const int64_t k0 = g->k[0], k1 = g->k[1], k2 = g->k[2];                        \
+    const int64_t s0 = g->s[0], s1 = g->s[1], p0 = g->p[0], p1 = g->p[1], p2 = g->p[2]; \
+    const int64_t d0 = g->d[0], d1 = g->d[1], d2 = g->d[2];                        \
+    const int64_t V0 = I0 * I1 * I2;                                               \
+    /* per kernel offset c along the last dim, for the first vector of a row:  \
+       the lanes j that read a window (o = j - off2 in [0, O2)) */             \
+    MT m0[CT_CONV_ZK];                                                             \
+    const int keep = k2 <= CT_CONV_ZK;                                             \
+    for (int64_t c = 0; keep && c < k2; c++) {                                     \
+        int64_t off2 = c * d2 - p2;                                                \
+        m0[c] = (MT)(ct_conv_lanes(off2, O2 + off2, W) & ct_conv_lanes(0, I2, W)); \
+    }                                                                              \
+    for (int64_t i0 = 0; i0 < I0; i0++)                                            \
+    for (int64_t i1 = 0; i1 < I1; i1++) {                                          \
+        T *xr = x + (i0 * I1 + i1) * I2;                                           \
+        for (int64_t j0 = 0; j0 < I2; j0 += W) {                                   \
+            V acc = ZERO();                                                        \
+            for (int64_t a = 0; a < k0; a++) {                                     \
+                const int64_t n0 = i0 + p0 - a * d0;                               \
+                if (n0 < 0 || n0 % s0) continue;                                   \
+                const int64_t o0 = n0 / s0;                                        \
+                if (o0 >= O0) continue;                                            \
+                for (int64_t b = 0; b < k1; b++) {                                 \
+                    const int64_t n1 = i1 + p1 - b * d1;                           \
+                    if (n1 < 0 || n1 % s1) continue;                               \
+                    const int64_t o1 = n1 / s1;                                    \
+                    if (o1 >= O1) continue;                                        \
+                    const T *r = col + (a * k1 + b) * k2 * ls + (o0 * O1 + o1) * O2 + j0; \
+                    for (int64_t c = 0; c < k2; c++, r += ls) {                    \
+                        /* x[j] += r[j - off2] */                                  \
+                        const int64_t off2 = c * d2 - p2;                          \
+                        MT m = j0 == 0 && keep ? m0[c]                             \
+                             : (MT)(ct_conv_lanes(off2 - j0, O2 + off2 - j0, W)    \
+                                    & ct_conv_lanes(0, I2 - j0, W));               \
+                        if (m) acc = ADD(acc, LOADZ(m, r - off2));                 \
+                    }                                                              \
+                }                                                                  \
+            }                                                                      \
+            /* a vector that passes the row's end but not the plane's lands on \
+               the rows after it, stored later */                              \
+            if (j0 + W <= I2 || (i0 * I1 + i1) * I2 + j0 + W <= V0)                \
+                STOREU(xr + j0, acc);                                              \
+            else                                                                   \
+                STOREM(xr + j0, (MT)ct_conv_lanes(0, I2 - j0, W), acc);            \
+        }                                                                          \
     }                                                                              \
 }
 
-CT_IM2COL(f32, float)
-CT_IM2COL(f64, double)
-CT_IM2COL(c64, ct_cfloat)
-CT_IM2COL(c128, ct_cdouble)
-CT_IM2COL(u8, uint8_t)
-CT_IM2COL(i8, int8_t)
-CT_IM2COL(i16, int16_t)
-CT_IM2COL(i32, int32_t)
-CT_IM2COL(i64, int64_t)
+CT_IM2COL_Z(f32, float, 16, __mmask16, __m512, _mm512_maskz_loadu_ps, _mm512_mask_storeu_ps,
+            _mm512_storeu_ps, _mm512_setzero_ps, _mm512_add_ps)
+CT_IM2COL_Z(f64, double, 8, __mmask8, __m512d, _mm512_maskz_loadu_pd, _mm512_mask_storeu_pd,
+            _mm512_storeu_pd, _mm512_setzero_pd, _mm512_add_pd)
+
+#pragma GCC pop_options
+
+/* 1 when the CPU (and the OS) run AVX-512F code */
+static int ct_conv_avx512(void)
+{
+    static int ok = -1;
+    if (ok < 0) {
+        __builtin_cpu_init();
+        ok = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl")
+             && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq")
+             && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")
+             && __builtin_cpu_supports("bmi2");
+    }
+    return ok;
+}
+#endif
+
+/* the plane loops of a geometry: the vector ones for unit stride along the
+ * last dim where the CPU has them (im2col: for rows of at most one vector,
+ * where they pay; a long row's copy is as fast as memcpy; col2im: for
+ * columns in cache, just made by a product, where reading each input row's
+ * columns where they lie pays), the scalar ones otherwise */
+#ifdef CT_CONV_X86
+#define CT_IM2COL_PICK_Z(S, T)                                                     \
+static void (*ct_im2col_pick_##S(const ct_conv_geom *g))(const T *, T *, const ct_conv_geom *, int64_t) \
+{                                                                                  \
+    return g->s[2] == 1 && g->out[2] * (int64_t)sizeof(T) <= 64 && ct_conv_avx512() \
+           ? ct_im2col_plane_z_##S : ct_im2col_plane_##S;                          \
+}                                                                                  \
+static void (*ct_col2im_pick_##S(const ct_conv_geom *g, int cached))(const T *, T *, const ct_conv_geom *, int64_t) \
+{                                                                                  \
+    return cached && g->s[2] == 1 && ct_conv_avx512() ? ct_col2im_plane_z_##S      \
+                                                      : ct_col2im_plane_##S;       \
+}
+#else
+#define CT_IM2COL_PICK_Z(S, T) CT_IM2COL_PICK(S, T)
+#endif
+#define CT_IM2COL_PICK(S, T)                                                       \
+static void (*ct_im2col_pick_##S(const ct_conv_geom *g))(const T *, T *, const ct_conv_geom *, int64_t) \
+{                                                                                  \
+    (void)g;                                                                       \
+    return ct_im2col_plane_##S;                                                    \
+}                                                                                  \
+static void (*ct_col2im_pick_##S(const ct_conv_geom *g, int cached))(const T *, T *, const ct_conv_geom *, int64_t) \
+{                                                                                  \
+    (void)g;                                                                       \
+    (void)cached;                                                                  \
+    return ct_col2im_plane_##S;                                                    \
+}
+
+#define CT_IM2COL_ALL(S, T, PICK) CT_IM2COL(S, T) PICK(S, T) CT_IM2COL_DRIVERS(S, T)
+CT_IM2COL_ALL(f32, float, CT_IM2COL_PICK_Z)
+CT_IM2COL_ALL(f64, double, CT_IM2COL_PICK_Z)
+CT_IM2COL_ALL(c64, ct_cfloat, CT_IM2COL_PICK)
+CT_IM2COL_ALL(c128, ct_cdouble, CT_IM2COL_PICK)
+CT_IM2COL_ALL(u8, uint8_t, CT_IM2COL_PICK)
+CT_IM2COL_ALL(i8, int8_t, CT_IM2COL_PICK)
+CT_IM2COL_ALL(i16, int16_t, CT_IM2COL_PICK)
+CT_IM2COL_ALL(i32, int32_t, CT_IM2COL_PICK)
+CT_IM2COL_ALL(i64, int64_t, CT_IM2COL_PICK)
 
 ct_im2col_fn ct_im2col_loops[CT_NDTYPES] = {
     [CT_FLOAT32] = ct_im2col_f32, [CT_FLOAT64] = ct_im2col_f64,
     [CT_COMPLEX64] = ct_im2col_c64, [CT_COMPLEX128] = ct_im2col_c128,
     [CT_UINT8] = ct_im2col_u8, [CT_INT8] = ct_im2col_i8, [CT_INT16] = ct_im2col_i16,
     [CT_INT32] = ct_im2col_i32, [CT_INT64] = ct_im2col_i64,
+};
+/* im2col with rows ls elements apart (ls >= L), for the fused drivers */
+typedef void (*ct_im2col_ls_fn)(const void *x, void *cols, int64_t planes, const ct_conv_geom *g,
+                                int64_t ls);
+static const ct_im2col_ls_fn ct_im2col_ls_loops[CT_NDTYPES] = {
+    [CT_FLOAT32] = ct_im2col_ls_f32, [CT_FLOAT64] = ct_im2col_ls_f64,
+    [CT_COMPLEX64] = ct_im2col_ls_c64, [CT_COMPLEX128] = ct_im2col_ls_c128,
+};
+/* col2im of columns that are in cache (just made by the product): the
+ * vector loops read each input row's columns where they lie, which pays only
+ * there */
+typedef void (*ct_col2im_run_fn)(const void *cols, void *x, int64_t planes, const ct_conv_geom *g,
+                                 int64_t ls, int cached);
+static const ct_col2im_run_fn ct_col2im_run_loops[CT_NDTYPES] = {
+    [CT_FLOAT32] = ct_col2im_run_f32, [CT_FLOAT64] = ct_col2im_run_f64,
+    [CT_COMPLEX64] = ct_col2im_run_c64, [CT_COMPLEX128] = ct_col2im_run_c128,
 };
 ct_col2im_fn ct_col2im_loops[CT_NDTYPES] = {
     [CT_FLOAT32] = ct_col2im_f32, [CT_FLOAT64] = ct_col2im_f64,
@@ -147,9 +367,9 @@ ct_col2im_fn ct_col2im_loops[CT_NDTYPES] = {
  * One batch element per thread: its columns are made and consumed in a
  * buffer of that thread (in cache), and one parallel region covers the whole
  * batch. Inside it the im2col / col2im loops and the gemm entry run on their
- * calling thread (a nested OpenMP region runs on one thread). A batch
- * smaller than the thread count runs element by element, each step
- * parallel inside. */
+ * calling thread (no nested region). A batch smaller than the thread count
+ * runs element by element, each step parallel inside. The weight gradient
+ * sums over several small images per product (ct_conv_wgrad). */
 
 static void ct_conv_one(int dtype, double v, void *out)
 {
@@ -171,10 +391,62 @@ static int ct_conv_threads(int64_t N, double flops)
     return N >= nt && flops >= CT_CONV_PAR_FLOPS ? nt : 1;
 }
 
-/* per-thread buffers of `bytes` each, contiguous; NULL when out of memory */
+/* ---- scratch ----------------------------------------------------------------
+ * The drivers' column buffers are kept between calls, one block per calling
+ * thread (up to CT_CONV_KEEP bytes; larger ones are allocated and freed each
+ * call): a fresh block of this size would be fresh pages, and their faults
+ * cost as much as the im2col that fills them. A thread that ends frees its
+ * block (a pthread key's destructor runs in the ending thread, its __thread
+ * variables still in place). */
+#define CT_CONV_KEEP ((size_t)16 << 20)
+
+static __thread char *ct_conv_kept = NULL;
+static __thread size_t ct_conv_kept_cap = 0;
+static pthread_key_t ct_conv_key;
+static pthread_once_t ct_conv_key_once = PTHREAD_ONCE_INIT;
+
+static void ct_conv_release(void *unused)
+{
+    (void)unused;
+    free(ct_conv_kept);
+    ct_conv_kept = NULL;
+    ct_conv_kept_cap = 0;
+}
+
+static void ct_conv_make_key(void)
+{
+    pthread_key_create(&ct_conv_key, ct_conv_release);
+}
+
+/* nt per-thread buffers of `bytes` each, contiguous and 64-byte aligned, for
+ * the calling thread's driver; NULL when out of memory. Give it back with
+ * ct_conv_scratch_done. */
 static char *ct_conv_scratch(int nt, size_t bytes)
 {
-    return (char *)malloc((size_t)nt * (bytes ? bytes : 1));
+    size_t need = (size_t)nt * ((bytes + 63) / 64 * 64);
+    if (need == 0) need = 64;
+    if (need <= ct_conv_kept_cap) return ct_conv_kept;
+    if (need > CT_CONV_KEEP) return (char *)aligned_alloc(64, need);
+    if (ct_conv_kept == NULL) {
+        pthread_once(&ct_conv_key_once, ct_conv_make_key);
+        pthread_setspecific(ct_conv_key, (void *)1);     /* non-NULL: the destructor runs */
+    }
+    free(ct_conv_kept);
+    ct_conv_kept_cap = 0;
+    ct_conv_kept = (char *)aligned_alloc(64, need);
+    if (ct_conv_kept != NULL) ct_conv_kept_cap = need;
+    return ct_conv_kept;
+}
+
+static void ct_conv_scratch_done(char *p)
+{
+    if (p != ct_conv_kept) free(p);
+}
+
+/* the stride between the per-thread buffers of ct_conv_scratch */
+static inline size_t ct_conv_slot(size_t bytes)
+{
+    return (bytes + 63) / 64 * 64;
 }
 
 /* The statements run by a team of nt threads when nt > 1, and by the calling
@@ -201,37 +473,62 @@ static inline int ct_conv_thread(void)
         }                                                                          \
     } while (0)
 
+/* A float32 product reads op(A) in place (no packing pass) when it has at
+ * most this many elements (sgemm.c, ct_sg_a_inplace) */
+#define CT_CONV_AIN 65536
+
 int ct_conv_im2col_mm(ct_conv_gemm_fn gemm, int dtype, int64_t es, const char *src,
                       const char *w, char *y, int64_t N, int64_t C, int64_t G, int64_t R,
                       const ct_conv_geom *g)
 {
     const int64_t V = g->in[0] * g->in[1] * g->in[2], L = g->out[0] * g->out[1] * g->out[2];
     const int64_t K = g->k[0] * g->k[1] * g->k[2], Q = C / G * K;
-    ct_im2col_fn im2col = ct_im2col_loops[dtype];
+    ct_im2col_ls_fn im2col = ct_im2col_ls_loops[dtype];
     int nt = ct_conv_threads(N, 2.0 * N * G * R * Q * L);
-    size_t per = (size_t)(C * K * L * es);
+    /* float32: the product in slabs of ms windows, each small enough that
+     * the columns are read where they lie (rows ld apart, not a multiple of
+     * 4 KB, which that needs) instead of being packed first */
+    int64_t ms = L, ld = L;
+    if (dtype == CT_FLOAT32) {
+        if ((L * es) % 4096 == 0) ld = L + 64 / es;
+        if (L * Q > CT_CONV_AIN && CT_CONV_AIN / Q >= 64) ms = CT_CONV_AIN / Q / 32 * 32;
+    }
+    size_t per = (size_t)(C * K * ld * es);
     char *scratch = ct_conv_scratch(nt, per);
-    int64_t *offs = (int64_t *)malloc(sizeof(int64_t) * 2 * (size_t)G);
+    int64_t *offs = (int64_t *)malloc(sizeof(int64_t) * (2 * (size_t)G + 1));
     unsigned char one[16], zero[16];
-    if (!scratch || !offs) { free(scratch); free(offs); return -1; }
+    if (!scratch || !offs) { ct_conv_scratch_done(scratch); free(offs); return -1; }
     for (int64_t b = 0; b < G; b++) {
-        offs[b] = b * Q * L;                /* the group's columns */
+        offs[b] = b * Q * ld;               /* the group's columns */
         offs[G + b] = b * R * Q;            /* the group's weight */
     }
+    offs[2 * G] = 0;
     ct_conv_one(dtype, 1.0, one);
     ct_conv_one(dtype, 0.0, zero);
     CT_CONV_TEAM(nt,
         _Pragma("omp for schedule(static)")
         for (int64_t n = 0; n < N; n++) {
             int t = ct_conv_thread();
-            char *cols = scratch + (size_t)t * per;
-            im2col(src + n * C * V * es, cols, C, g);
+            char *cols = scratch + (size_t)t * ct_conv_slot(per);
+            char *yn = y + n * G * R * L * es;
+            im2col(src + n * C * V * es, cols, C, g, ld);
             /* column-major: y^T (L x R) = cols^T (L x Q) @ w^T (Q x R) */
-            gemm(dtype, 'N', 'N', (int)L, (int)R, (int)Q, one, cols, (int)L, offs, (char *)w,
-                 (int)Q, offs + G, zero, y + n * G * R * L * es, (int)L, G);
+            if (ms == L) {
+                gemm(dtype, 'N', 'N', (int)L, (int)R, (int)Q, one, cols, (int)ld, offs,
+                     (char *)w, (int)Q, offs + G, zero, yn, (int)L, G);
+                continue;
+            }
+            for (int64_t l0 = 0; l0 < L; l0 += ms) {
+                int64_t m = L - l0 < ms ? L - l0 : ms;
+                for (int64_t b = 0; b < G; b++)
+                    gemm(dtype, 'N', 'N', (int)m, (int)R, (int)Q, one,
+                         cols + (b * Q * ld + l0) * es, (int)ld, offs + 2 * G,
+                         (char *)w + b * R * Q * es, (int)Q, offs + 2 * G, zero,
+                         yn + (b * R * L + l0) * es, (int)L, 1);
+            }
         }
     );
-    free(scratch);
+    ct_conv_scratch_done(scratch);
     free(offs);
     return 0;
 }
@@ -242,13 +539,13 @@ int ct_conv_mm_col2im(ct_conv_gemm_fn gemm, int dtype, int64_t es, const char *s
 {
     const int64_t V = g->in[0] * g->in[1] * g->in[2], L = g->out[0] * g->out[1] * g->out[2];
     const int64_t K = g->k[0] * g->k[1] * g->k[2], Q = Cq * K, C = G * Cq;
-    ct_col2im_fn col2im = ct_col2im_loops[dtype];
+    ct_col2im_run_fn col2im = ct_col2im_run_loops[dtype];
     int nt = ct_conv_threads(N, 2.0 * N * G * R * Q * L);
     size_t per = (size_t)(C * K * L * es);
     char *scratch = ct_conv_scratch(nt, per);
     int64_t *offs = (int64_t *)malloc(sizeof(int64_t) * 2 * (size_t)G);
     unsigned char one[16], zero[16];
-    if (!scratch || !offs) { free(scratch); free(offs); return -1; }
+    if (!scratch || !offs) { ct_conv_scratch_done(scratch); free(offs); return -1; }
     for (int64_t b = 0; b < G; b++) {
         offs[b] = b * R * L;                /* the group's rows of src */
         offs[G + b] = b * R * Q;            /* the group's weight */
@@ -259,17 +556,43 @@ int ct_conv_mm_col2im(ct_conv_gemm_fn gemm, int dtype, int64_t es, const char *s
         _Pragma("omp for schedule(static)")
         for (int64_t n = 0; n < N; n++) {
             int t = ct_conv_thread();
-            char *cols = scratch + (size_t)t * per;
+            char *cols = scratch + (size_t)t * ct_conv_slot(per);
             /* column-major: cols^T (L x Q) = src^T (L x R) @ w (R x Q) */
             gemm(dtype, 'N', 'T', (int)L, (int)Q, (int)R, one, (char *)src + n * G * R * L * es,
                  (int)L, offs, (char *)w, (int)Q, offs + G, zero, cols, (int)L, G);
-            col2im(cols, y + n * C * V * es, C, g);
+            col2im(cols, y + n * C * V * es, C, g, L, 1);
         }
     );
-    free(scratch);
+    ct_conv_scratch_done(scratch);
     free(offs);
     return 0;
 }
+
+/* The weight gradient's products take k (the length of the sums) over a
+ * chunk of images at once: nb consecutive images' columns side by side in
+ * rows of nb L, so that a small image still makes one product with a long
+ * k instead of many short ones; a chunk stops growing at CT_CONV_WG_K. */
+#define CT_CONV_WG_K 256
+
+/* the share of a float32 product's micro-tiles (32 x 12, sgemm.c) that is
+ * real work when C is M x N */
+static double ct_conv_tile_use(int64_t M, int64_t N)
+{
+    return (double)M / (double)((M + 31) / 32 * 32) * (double)N / (double)((N + 11) / 12 * 12);
+}
+
+#define CT_CONV_WG_SUM(T)                                                          \
+    do {                                                                           \
+        for (int64_t b = 0; b < G; b++)                                            \
+            for (int64_t r = 0; r < R; r++)                                        \
+                for (int64_t q = 0; q < Q; q++) {                                  \
+                    int64_t at = rq ? b * R * Q + q * R + r : b * R * Q + r * Q + q; \
+                    T v = ((const T *)(scratch + accoff))[at];                     \
+                    for (int t = 1; t < nt; t++)                                   \
+                        v += ((const T *)(scratch + (size_t)t * slot + accoff))[at]; \
+                    ((T *)gw)[b * R * Q + r * Q + q] = v;                          \
+                }                                                                  \
+    } while (0)
 
 int ct_conv_wgrad(ct_conv_gemm_fn gemm, int dtype, int64_t es, const char *a, const char *src,
                   char *gw, int64_t N, int64_t C, int64_t G, int64_t R, const ct_conv_geom *g)
@@ -277,47 +600,84 @@ int ct_conv_wgrad(ct_conv_gemm_fn gemm, int dtype, int64_t es, const char *a, co
     const int64_t V = g->in[0] * g->in[1] * g->in[2], L = g->out[0] * g->out[1] * g->out[2];
     const int64_t K = g->k[0] * g->k[1] * g->k[2], Q = C / G * K;
     const int64_t W = G * R * Q;            /* elements of gw */
-    ct_im2col_fn im2col = ct_im2col_loops[dtype];
+    ct_im2col_ls_fn im2col = ct_im2col_ls_loops[dtype];
     int nt = ct_conv_threads(N, 2.0 * N * G * R * Q * L);
-    size_t per = (size_t)(C * K * L * es);
-    char *scratch = ct_conv_scratch(nt, per);
-    /* a partial gw per thread but the first, which sums into gw itself */
-    char *part = nt > 1 ? (char *)calloc((size_t)(nt - 1) * W, (size_t)es) : NULL;
-    int64_t *offs = (int64_t *)malloc(sizeof(int64_t) * 2 * (size_t)G);
+    /* images per chunk: at most a thread's share */
+    int64_t share = (N + nt - 1) / nt;
+    int64_t nb = L >= CT_CONV_WG_K ? 1 : (CT_CONV_WG_K + L - 1) / L;
+    if (nb > share) nb = share;
+    /* rows of the chunk's columns (and of its copy of a), not a multiple
+     * of 4 KB apart (the product reads them in place, several at a time) */
+    int64_t ld = nb * L;
+    if ((ld * es) % 4096 == 0) ld += 64 / es;
+    /* C = gw[b] (R x Q), stored as R x Q column-major (rq: the products
+     * read the columns in place, pack a) or as Q x R column-major, which is
+     * gw's own layout (the products pack the columns); rq for float32
+     * (ctorch's own product) unless it leaves many more of its micro-tiles
+     * empty */
+    int rq = dtype == CT_FLOAT32 && ct_conv_tile_use(R, Q) >= 0.8 * ct_conv_tile_use(Q, R);
+    size_t colsz = ct_conv_slot((size_t)(C * K * ld * es));
+    size_t asz = nb > 1 ? ct_conv_slot((size_t)(G * R * ld * es)) : 0;
+    size_t accoff = colsz + asz, slot = accoff + ct_conv_slot((size_t)(W * es));
+    char *scratch = ct_conv_scratch(nt, slot);
+    int64_t *offs = (int64_t *)malloc(sizeof(int64_t) * 3 * (size_t)G);
     unsigned char one[16];
-    if (!scratch || !offs || (nt > 1 && !part)) {
-        free(scratch); free(part); free(offs);
+    if (!scratch || !offs) {
+        ct_conv_scratch_done(scratch);
+        free(offs);
         return -1;
     }
-    memset(gw, 0, (size_t)(W * es));
     for (int64_t b = 0; b < G; b++) {
-        offs[b] = b * Q * L;                /* the group's columns */
-        offs[G + b] = b * R * L;            /* the group's rows of a */
+        offs[b] = b * Q * ld;               /* the group's columns */
+        offs[G + b] = b * R * L;            /* the group's rows of a[n] */
+        offs[2 * G + b] = b * R * ld;       /* the group's rows of a chunk's copy of a */
     }
     ct_conv_one(dtype, 1.0, one);
     CT_CONV_TEAM(nt,
         int t = ct_conv_thread();
-        char *cols = scratch + (size_t)t * per;
-        char *acc = t == 0 ? gw : part + (size_t)(t - 1) * W * es;
+        char *cols = scratch + (size_t)t * slot;
+        char *acopy = cols + colsz;
+        char *acc = cols + accoff;
         int64_t lo = N * t / nt, hi = N * (t + 1) / nt;
-        for (int64_t n = lo; n < hi; n++) {
-            im2col(src + n * C * V * es, cols, C, g);
-            /* column-major: gw^T (Q x R) += cols (Q x L) @ a^T (L x R) */
-            gemm(dtype, 'T', 'N', (int)Q, (int)R, (int)L, one, cols, (int)L, offs,
-                 (char *)a + n * G * R * L * es, (int)L, offs + G, one, acc, (int)Q, G);
+        memset(acc, 0, (size_t)(W * es));
+        for (int64_t n0 = lo; n0 < hi; n0 += nb) {
+            int64_t m = hi - n0 < nb ? hi - n0 : nb;
+            const char *ap;
+            int64_t lda;
+            const int64_t *aoff;
+            for (int64_t j = 0; j < m; j++)
+                im2col(src + (n0 + j) * C * V * es, cols + j * L * es, C, g, ld);
+            if (nb == 1) {
+                ap = a + n0 * G * R * L * es;
+                lda = L;
+                aoff = offs + G;
+            } else {
+                /* a's rows of the chunk side by side, as its columns are */
+                for (int64_t j = 0; j < m; j++)
+                    for (int64_t rr = 0; rr < G * R; rr++)
+                        memcpy(acopy + (rr * ld + j * L) * es,
+                               a + ((n0 + j) * G * R + rr) * L * es, (size_t)(L * es));
+                ap = acopy;
+                lda = ld;
+                aoff = offs + 2 * G;
+            }
+            if (rq)
+                /* column-major: gw[b] (R x Q) += a (R x mL) @ cols^T (mL x Q) */
+                gemm(dtype, 'T', 'N', (int)R, (int)Q, (int)(m * L), one, (char *)ap, (int)lda,
+                     aoff, cols, (int)ld, offs, one, acc, (int)R, G);
+            else
+                /* column-major: gw[b]^T (Q x R) += cols (Q x mL) @ a^T (mL x R) */
+                gemm(dtype, 'T', 'N', (int)Q, (int)R, (int)(m * L), one, cols, (int)ld, offs,
+                     (char *)ap, (int)lda, aoff, one, acc, (int)Q, G);
         }
     );
-    for (int t = 1; t < nt; t++) {
-        const char *p = part + (size_t)(t - 1) * W * es;
-        switch (dtype) {
-        case CT_FLOAT32: for (int64_t i = 0; i < W; i++) ((float *)gw)[i] += ((const float *)p)[i]; break;
-        case CT_FLOAT64: for (int64_t i = 0; i < W; i++) ((double *)gw)[i] += ((const double *)p)[i]; break;
-        case CT_COMPLEX64: for (int64_t i = 0; i < 2 * W; i++) ((float *)gw)[i] += ((const float *)p)[i]; break;
-        default: for (int64_t i = 0; i < 2 * W; i++) ((double *)gw)[i] += ((const double *)p)[i]; break;
-        }
+    switch (dtype) {
+    case CT_FLOAT32: CT_CONV_WG_SUM(float); break;
+    case CT_FLOAT64: CT_CONV_WG_SUM(double); break;
+    case CT_COMPLEX64: CT_CONV_WG_SUM(ct_cfloat); break;
+    default: CT_CONV_WG_SUM(ct_cdouble); break;
     }
-    free(scratch);
-    free(part);
+    ct_conv_scratch_done(scratch);
     free(offs);
     return 0;
 }

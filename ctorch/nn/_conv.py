@@ -316,7 +316,11 @@ def _convolution_backward(grad, input, weight, stride, padding, dilation, transp
     cg = cin // G
     gx = gw = gb = None
     if not _is_grad_enabled() and _conv_ops._fusable_py(input):
-        # no graph to record (no create_graph): the fused kernels
+        # no graph to record (no create_graph): the fused kernels. A grad
+        # that is not dense (sum's, expanded) is made dense once, not once
+        # per kernel
+        if needs[0] and needs[1] and not grad.is_contiguous():
+            grad = grad.contiguous()
         if not transposed:
             if needs[0]:
                 gx = _conv_ops._mm_col2im(grad, weight, G, vol, out, k, stride, padding, dilation)
