@@ -206,6 +206,18 @@ def _serial(f):
     return functools.wraps(f)(call)
 
 
+def _serial_call(f, *args):
+    """f(*args) with scipy's BLAS on the calling thread only (as _serial)."""
+    local = _scipy_blas_local()
+    if local is None:
+        return f(*args)
+    prev = local(1)
+    try:
+        return f(*args)
+    finally:
+        local(prev)
+
+
 _ROUTINES = {}
 
 
@@ -609,13 +621,46 @@ def svdvals(A, *, driver=None, out=None):
         S = None
         if a.ndim == 2 and min(a.shape) > 0 and a.dtype.char in "fF":
             S = _gesdd(a, False, False)
+        elif a.dtype.char == "d" and min(a.shape) > 0 and not A.is_cuda:
+            S = _serial_call(_lk.gesdd_values, A.detach())
+            if S is not None:
+                return S if out is None else _fill_out("linalg_svdvals", (out,), (S,), (A,))[0]
         if S is None:
             S = _np.linalg.svd(a, compute_uv=False)
         S = _factor(S, A, real=True)
     return S if out is None else _fill_out("linalg_svdvals", (out,), (S,), (A,))[0]
 
 
+@_serial
+def _eigh_syevd(A, UPLO):
+    """(w, V) of real A by LAPACK's syevd in float64 (float32 computed in
+    float64, as numpy.linalg computes it), V column-major as LAPACK leaves
+    it; None where this does not apply. syevd's steps (sytrd, stedc) with
+    the orthogonal factor formed (orgtr) and applied by ctorch's gemm where
+    they apply (no scaling needed, no NaN) and pay (up to order 128 on one
+    thread: beyond it syevd's blocked ormtr does fewer flops than orgtr and
+    the product), syevd itself otherwise."""
+    n = A.shape[-1] if A.dim() >= 2 else 0
+    if A.is_cuda or A.dtype not in (_float32, _float64) or not n:
+        return None
+    a = A.detach()
+    if A.dtype == _float32:
+        a = a.to(_float64)
+    r = _lk.syevd_parts(a, UPLO == "L") if n <= 128 or _dispatch.get_num_threads() > 1 else None
+    if r is not None:
+        w, Qt, Zt = r
+        r = w, matmul(Zt, Qt).mT
+    else:
+        r = _lk.syevd(a, UPLO == "L")
+    if r is None or A.dtype == _float64:
+        return r
+    return r[0].to(_float32), r[1].to(_float32)
+
+
 def _eigh_raw(A, UPLO):
+    r = _eigh_syevd(A, UPLO)
+    if r is not None:
+        return r
     w, v = _np.linalg.eigh(_np_in(A), UPLO=UPLO)
     return _factor(w, A, real=True), _factor(v, A)
 
@@ -1632,8 +1677,59 @@ def _matrix_exp_backward(grad, self):
     return matrix_exp(cat([top, bottom], -2))[..., :n, n:]
 
 
+def _pinv_svd_real(A, atol, rtol):
+    """pinv of one real float32 / float64 matrix from its SVD (gesdd), the
+    products on ctorch's gemm: for a tall matrix (rows at least 11/6 of its
+    columns, where gesdd itself first reduces it to R by QR) the QR by
+    ctorch's kernel and gesdd on R, pinv = (V S^+ U_R^T) Q^T; a wide one as
+    the transpose of its transpose's. None where this does not apply."""
+    if A.is_cuda or A.dim() != 2 or A.dtype not in (_float32, _float64):
+        return None
+    m, n = A.shape
+    if not (m and n):
+        return None
+    wide = m < n
+    At = A.detach().mT if wide else A.detach()
+    if A.dtype == _float32:
+        # computed in float64, as numpy.linalg computes float32
+        At = At.to(_float64)
+    p, q = (n, m) if wide else (m, n)
+    Q = None
+    if p >= q * 11 // 6 and p > 32:
+        r = _lk.qr(At, "reduced")
+        if r is not None:
+            Q, R = r
+            f = _gesdd(R.numpy(), False, True)
+    if Q is None:
+        f = _gesdd(At.numpy(), False, True)
+    if f is None:
+        return None
+    u, s, vh = f
+    like = _np.broadcast_to(_np.zeros((), _np.float32 if A.dtype == _float32 else _np.float64), (m, n))
+    thr = _pinv_threshold(s, like, atol, rtol)
+    keep = s > thr
+    with _np.errstate(divide="ignore"):
+        sinv = _np.where(keep, 1.0 / _np.where(keep, s, 1), 0).astype(u.dtype)
+    # gesdd's u and vh are Fortran-ordered: their transposes are dense
+    Ut = _from_numpy(_np.ascontiguousarray(u.T))
+    Vs = _from_numpy(_np.ascontiguousarray((vh * sinv[:, None]).T))   # V S^+, q x k
+    if not wide:
+        M = matmul(Vs, Ut)                                 # q x (p or q)
+        r = M if Q is None else matmul(M, Q.mT)
+    else:
+        # pinv(A) = pinv(A^T)^T = (Q) U S^+ V^T
+        M = matmul(Ut.mT, Vs.mT)
+        r = M if Q is None else matmul(Q, M)
+    return r.to(_float32) if A.dtype == _float32 else r
+
+
 @_serial
 def _pinv_raw(A, atol, rtol, hermitian):
+    if not hermitian and (atol is None or not isinstance(atol, Tensor) or atol.dim() == 0) and \
+            (rtol is None or not isinstance(rtol, Tensor) or rtol.dim() == 0):
+        r = _pinv_svd_real(A, atol, rtol)
+        if r is not None:
+            return r
     a = _np_in(A)
     m, n = a.shape[-2], a.shape[-1]
     if a.size == 0:
@@ -1646,12 +1742,14 @@ def _pinv_raw(A, atol, rtol, hermitian):
     thr = _pinv_threshold(s, a, atol, rtol)
     with _np.errstate(divide="ignore"):
         sinv = _np.where(s > thr, 1.0 / _np.where(s > thr, s if not hermitian else w, 1), 0)
+    # the products on ctorch's gemm (numpy's matmul would run a threaded BLAS)
     if hermitian:
-        r = (v * sinv[..., None, :].astype(v.dtype)) @ _np.conj(_np.swapaxes(v, -1, -2))
+        p, q = v * sinv[..., None, :].astype(v.dtype), _np.conj(_np.swapaxes(v, -1, -2))
     else:
-        r = (_np.conj(_np.swapaxes(vh, -1, -2)) * sinv[..., None, :].astype(vh.dtype)) @ \
-            _np.conj(_np.swapaxes(u, -1, -2))
-    return _factor(r, A)
+        p = _np.conj(_np.swapaxes(vh, -1, -2)) * sinv[..., None, :].astype(vh.dtype)
+        q = _np.conj(_np.swapaxes(u, -1, -2))
+    r = matmul(_from_numpy(_np.ascontiguousarray(p)), _from_numpy(_np.ascontiguousarray(q)))
+    return r.to(A.device, A.dtype) if r.dtype != A.dtype or A.is_cuda else r
 
 
 def _tol_array(t, like):
@@ -1940,6 +2038,14 @@ def _eig_raw(A, vectors=True):
     if not _np.isfinite(a).all():
         raise RuntimeError("torch.linalg.eig: input tensor should not contain infs or NaNs.")
     cdt = A.dtype if A.is_complex() else A.dtype.to_complex()
+    if not A.is_cuda and A.dtype in (_float32, _float64) and A.shape[-1]:
+        # LAPACK's geev called directly, in float64 (float32 computed in
+        # float64, as numpy.linalg computes it)
+        r = _serial_call(_lk.geev, A.detach().to(_float64) if A.dtype == _float32 else A.detach(), vectors)
+        if r is not None:
+            if A.dtype == _float32:
+                r = tuple(t.to(cdt) if t is not None else None for t in r)
+            return r if vectors else r[0]
     if vectors:
         w, v = _np.linalg.eig(a)
         return _factor(w.astype(_np.result_type(w, _np.complex64)), _Like(cdt, A.device)), \

@@ -613,3 +613,205 @@ def test_householder_product_batched_loop(dtype, shape, k):
             ref = ref @ (np.eye(m) - tn[b, i] * np.outer(v, v))
         got = q.numpy().reshape((-1, m, n))[b]
         assert np.abs(got - ref[:, :n]).max() < (1e-5 if dtype == "float32" else 1e-12)
+
+
+def _spectrum_matrix(rng, m, n, s):
+    u, _ = np.linalg.qr(rng.standard_normal((m, len(s))))
+    v, _ = np.linalg.qr(rng.standard_normal((n, len(s))))
+    return (u * s) @ v.T
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("shape", [(256, 64), (64, 256), (100, 70), (70, 100), (40, 40), (200, 3),
+                                   (1, 5), (5, 1)])
+@pytest.mark.parametrize("kind", ["random", "deficient", "graded"])
+@pytest.mark.parametrize("layout", ["c", "t"])
+def test_pinv_svd_paths(dtype, shape, kind, layout):
+    # tall and wide matrices (the QR-reduced SVD), near-square ones (gesdd
+    # on the matrix), rank-deficient and graded spectra, both layouts
+    rng = np.random.default_rng(17)
+    m, n = shape
+    k = min(m, n)
+    if kind == "random":
+        a = rng.standard_normal(shape)
+    elif kind == "deficient":
+        r = max(1, k // 3)
+        a = rng.standard_normal((m, r)) @ rng.standard_normal((r, n))
+    else:
+        # singular values from 1 to 1e-3 and two far below any threshold
+        s = np.concatenate([np.logspace(0, -3, max(k - 2, 1)), [1e-17, 1e-18]])[:k]
+        a = _spectrum_matrix(rng, m, n, s)
+    a = a.astype(dtype)
+    t = torch.tensor(np.ascontiguousarray(a.T)).mT if layout == "t" else torch.tensor(a)
+    u, s, vh = np.linalg.svd(a.astype(np.float64), full_matrices=False)
+
+    def ref(atol=0.0, rtol=None):
+        # PyTorch's rule: max(atol, rtol * s_max), rtol eps * max(m, n) by default
+        if rtol is None:
+            rtol = np.finfo(dtype).eps * max(m, n) if not atol else 0.0
+        keep = s > max(float(atol), rtol * s[0])
+        return (vh[keep].T / s[keep]) @ u[:, keep].T
+
+    small = 1e-4 if dtype == "float32" else 1e-9
+    for kw in ({}, {"rtol": small}, {"atol": small}, {"atol": torch.tensor(small), "rtol": 0.0}):
+        p = torch.linalg.pinv(t, **kw)
+        assert p.dtype == t.dtype and p.shape == (n, m) and p.is_contiguous()
+        assert _rel(p.numpy(), ref(**{key: float(v) for key, v in kw.items()})) < \
+            (1e-4 if dtype == "float32" else 1e-9)
+    # a threshold that drops the smaller singular values
+    if kind == "graded" and k > 3:
+        cut = np.sqrt(s[k // 2 - 1] * s[k // 2])
+        assert _rel(torch.linalg.pinv(t, atol=cut).numpy(), ref(atol=cut)) < (1e-4 if dtype == "float32" else 1e-9)
+
+
+def test_pinv_zero_and_batched_inputs():
+    z = torch.linalg.pinv(torch.zeros(70, 20, dtype=torch.float64))
+    assert z.shape == (20, 70) and not z.numpy().any()
+    rng = np.random.default_rng(3)
+    a = rng.standard_normal((3, 50, 20))
+    np.testing.assert_allclose(torch.linalg.pinv(torch.tensor(a)).numpy(), np.linalg.pinv(a), atol=1e-12)
+    # a batch of tolerances broadcasts against one matrix
+    p = torch.linalg.pinv(torch.tensor(a[0]), atol=torch.tensor([0.0, 1e300]))
+    assert p.shape == (2, 20, 50)
+    np.testing.assert_allclose(p[0].numpy(), np.linalg.pinv(a[0]), atol=1e-12)
+    assert not p[1].numpy().any()
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("shape", [(1, 1), (2, 2), (17, 17), (64, 64), (100, 100), (3, 2, 9, 9)])
+@pytest.mark.parametrize("uplo", ["L", "U"])
+@pytest.mark.parametrize("layout", ["c", "t"])
+def test_eigh_syevd_loop(dtype, shape, uplo, layout):
+    rng = np.random.default_rng(23)
+    a = rng.standard_normal(shape).astype(dtype)          # only one triangle is read
+    t = torch.tensor(np.ascontiguousarray(np.swapaxes(a, -1, -2))).mT if layout == "t" else torch.tensor(a)
+    w, v = torch.linalg.eigh(t, UPLO=uplo)
+    assert w.dtype == v.dtype == t.dtype and w.shape == shape[:-1] and v.shape == shape
+    a64 = a.astype(np.float64)
+    tri = np.tril(a64) if uplo == "L" else np.triu(a64)
+    sym = tri + np.swapaxes(tri, -1, -2) - tri * np.eye(shape[-1])
+    wn, vn = w.numpy().astype(np.float64), v.numpy().astype(np.float64)
+    tol = 1e-5 if dtype == "float32" else 1e-12
+    assert _rel(wn, np.linalg.eigvalsh(sym)) < tol
+    assert _rel(sym @ vn, vn * wn[..., None, :]) < 10 * tol
+    np.testing.assert_allclose(np.swapaxes(vn, -1, -2) @ vn, np.broadcast_to(np.eye(shape[-1]), shape),
+                               atol=10 * tol)
+    assert _rel(torch.linalg.eigvalsh(t, UPLO=uplo).numpy(), np.linalg.eigvalsh(sym)) < tol
+
+
+def test_eigh_special_inputs():
+    for a in (np.zeros((5, 5)), np.eye(6), np.diag([2.0, 2.0, 1.0, 1.0])):
+        w, v = torch.linalg.eigh(torch.tensor(a))
+        np.testing.assert_allclose(w.numpy(), np.linalg.eigvalsh(a), atol=1e-15)
+        np.testing.assert_allclose(v.numpy() @ np.diag(w.numpy()) @ v.numpy().T, a, atol=1e-14)
+    a = np.eye(4)
+    a[2, 1] = np.nan
+    assert np.isnan(torch.linalg.eigh(torch.tensor(a)).eigenvalues.numpy()).any()
+    # entries near underflow and overflow (syevd scales them itself)
+    rng = np.random.default_rng(41)
+    b = rng.standard_normal((20, 20))
+    b = b + b.T
+    for scale in (1e-150, 1e150, 1e-300):
+        w, v = torch.linalg.eigh(torch.tensor(b * scale))
+        assert _rel(w.numpy(), np.linalg.eigvalsh(b) * scale) < 1e-12
+        np.testing.assert_allclose(v.numpy().T @ v.numpy(), np.eye(20), atol=1e-12)
+    # the ignored triangle may hold anything
+    a[1, 2] = np.inf
+    a[2, 1] = 0.0
+    np.testing.assert_allclose(torch.linalg.eigh(torch.tensor(a)).eigenvalues.numpy(), np.ones(4))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("shape", [(1, 1), (2, 2), (7, 7), (64, 64), (65, 65), (2, 3, 8, 8)])
+@pytest.mark.parametrize("kind", ["random", "skew", "triangular", "defective"])
+def test_eig_geev_loop(dtype, shape, kind):
+    rng = np.random.default_rng(29)
+    n = shape[-1]
+    a = rng.standard_normal(shape)
+    if kind == "skew":
+        a = a - np.swapaxes(a, -1, -2)          # eigenvalues in conjugate pairs
+    elif kind == "triangular":
+        a = np.triu(a)
+    elif kind == "defective":
+        a = np.broadcast_to(2 * np.eye(n) + np.eye(n, k=1), shape).copy()
+    a = a.astype(dtype)
+    w, v = torch.linalg.eig(torch.tensor(a))
+    cdt = torch.complex64 if dtype == "float32" else torch.complex128
+    assert w.dtype == v.dtype == cdt and w.shape == shape[:-1] and v.shape == shape
+    wr, vr = np.linalg.eig(a.astype(np.float64))
+    tol = 1e-5 if dtype == "float32" else 1e-12
+    # the same routine as numpy's: the same eigenvalues in the same order
+    assert _rel(w.numpy(), wr) < tol
+    if kind != "defective":
+        assert _rel(v.numpy(), vr) < 1e3 * tol
+    np.testing.assert_allclose(np.linalg.norm(v.numpy(), axis=-2), 1, atol=tol)
+    assert np.array_equal(torch.linalg.eigvals(torch.tensor(a)).numpy(), w.numpy())
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (3, 5), (5, 3), (64, 64), (100, 7), (2, 3, 10, 4)])
+@pytest.mark.parametrize("layout", ["c", "t"])
+def test_svdvals_float64_loop(shape, layout):
+    rng = np.random.default_rng(31)
+    a = rng.standard_normal(shape)
+    t = torch.tensor(np.ascontiguousarray(np.swapaxes(a, -1, -2))).mT if layout == "t" else torch.tensor(a)
+    s = torch.linalg.svdvals(t)
+    assert s.dtype == torch.float64 and s.shape == shape[:-2] + (min(shape[-2:]),)
+    assert _rel(s.numpy(), np.linalg.svd(a, compute_uv=False)) < 1e-13
+    if len(shape) == 2:
+        for o in (2, -2, "nuc"):
+            assert abs(torch.linalg.matrix_norm(t, o).item() - np.linalg.norm(a, o)) <= 1e-13 * np.linalg.norm(a, 2)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("shape", [(1,), (6,), (40,), (2, 3, 5)])
+def test_eigh_svd_backward_fused_middle_factor(dtype, shape):
+    # without history (grad mode off) the backward formulas build their
+    # middle factor in one pass; with it, from tensor ops: the same numbers
+    from ctorch.autograd import derivatives as D
+    rng = np.random.default_rng(37)
+    k = shape[-1]
+
+    def T(shp):
+        return torch.tensor(rng.standard_normal(shp).astype(dtype))
+
+    def both(f):
+        with torch.no_grad():
+            x = f().numpy()
+        with torch.enable_grad():
+            y = f().numpy()
+        np.testing.assert_array_equal(x, y)
+
+    L = torch.tensor(np.sort(rng.standard_normal(shape)).astype(dtype))
+    Ld = L.clone()
+    Ld[..., 0] = Ld[..., -1]                        # a repeated eigenvalue: inf / nan as the formula
+    V, gV, gL = T(shape + (k,)), T(shape + (k,)), T(shape)
+    for lam in (L, Ld):
+        both(lambda: D._eigh_backward((gL, gV), lam, V))
+        both(lambda: D._eigh_backward((None, gV), lam, V))
+    for m in (k, k + 3):
+        U, Vh = T(shape[:-1] + (m, k)), T(shape + (k,))
+        S = torch.tensor((np.abs(rng.standard_normal(shape)) + 0.1).astype(dtype))
+        gU, gS, gVh = T(U.shape), T(shape), T(Vh.shape)
+        for g in ((gU, gS, gVh), (gU, None, gVh), (None, gS, gVh), (gU, gS, None), (gU, None, None),
+                  (None, None, gVh)):
+            both(lambda: D._svd_backward(g, U, S, Vh))
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+@pytest.mark.parametrize("n", [100, 150])
+def test_eigh_order_and_threads(threads, n):
+    # small orders (or several threads): sytrd, stedc, orgtr and the product
+    # on the gemm; larger ones on one thread: syevd
+    rng = np.random.default_rng(43)
+    a = rng.standard_normal((2, n, n))
+    prev = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        w, v = torch.linalg.eigh(torch.tensor(a))
+    finally:
+        torch.set_num_threads(prev)
+    sym = np.tril(a) + np.swapaxes(np.tril(a, -1), -1, -2)
+    wn, vn = w.numpy(), v.numpy()
+    assert _rel(wn, np.linalg.eigvalsh(sym)) < 1e-12
+    assert _rel(sym @ vn, vn * wn[..., None, :]) < 1e-12
+    np.testing.assert_allclose(np.swapaxes(vn, -1, -2) @ vn, np.broadcast_to(np.eye(n), a.shape), atol=1e-12)

@@ -4,10 +4,12 @@
 record): LU with partial pivoting, triangular solves, solves with LU
 factors, Cholesky, Householder QR, and det / slogdet from the LU factors,
 for float32 and float64 tensors of a device whose backend table has the
-kernels (backend.h, linalg.h); and batches of LAPACK calls in one loop
-(gelsy, orgqr). Each function returns None where it does not apply (another
-dtype, a device without the kernels); the caller then runs LAPACK. Results
-are fresh tensors without history."""
+kernels (backend.h, linalg.h); batches of LAPACK calls in one loop
+(gelsy, orgqr, syevd and its steps, geev, gesdd without vectors); and the
+middle factor of the eigh / svd backward formulas in one pass. Each function
+returns None where it does not apply (another dtype, a device without the
+kernels); the caller then runs LAPACK (or the tensor formula). Results are
+fresh tensors without history."""
 
 from cython cimport floating
 from libc.stdint cimport int64_t, int32_t
@@ -404,6 +406,7 @@ def qr(Tensor A, str mode):
 
 from cpython.pycapsule cimport PyCapsule_GetPointer, PyCapsule_GetName
 from libc.stdlib cimport malloc, free
+from libc.string cimport memcpy
 
 ctypedef void (*_dgelsy_t)(int *m, int *n, int *nrhs, double *a, int *lda, double *b, int *ldb,
                            int *jpvt, double *rcond, int *rank, double *work, int *lwork,
@@ -604,3 +607,388 @@ def orgqr(Tensor A, Tensor tau):
     if failed:
         raise ValueError(f"illegal value in {failed}-th argument of internal orgqr")
     return X
+
+
+ctypedef void (*_dsyevd_t)(char *jobz, char *uplo, int *n, double *a, int *lda, double *w,
+                           double *work, int *lwork, int *iwork, int *liwork,
+                           int *info) noexcept nogil
+
+
+def syevd(Tensor A, bint lower):
+    """(eigenvalues (..., n), eigenvectors (..., n, n), column-major) of the
+    symmetric float64 matrices A (..., n, n), n > 0, by LAPACK's syevd (one
+    call per matrix in one loop; the triangle `lower` read). A row-major
+    matrix read column-major is its transpose, so each matrix is copied as it
+    is and the other triangle named; the eigenvectors come back as the
+    columns of the column-major result. None for another dtype, or where
+    LAPACK does not converge on some matrix (info != 0)."""
+    if A._dtype._code != CT_FLOAT64 or A._ndim < 2:
+        return None
+    cdef int nd = A._ndim
+    cdef int64_t n = A._shape[nd - 1], nb = _batch_numel(A)
+    if not (n and nb) or A._shape[nd - 2] != n:
+        return None
+    A = _dense(A)
+    batch = [A._shape[d] for d in range(nd - 2)]
+    cdef Tensor V = _empty_list(batch + [n, n], A._dtype, A._storage.device)
+    cdef Tensor W = _empty_list(batch + [n], A._dtype, A._storage.device)
+    cdef _dsyevd_t fn = <_dsyevd_t>_lapack_ptr("dsyevd")
+    cdef char jobz = b'V'
+    cdef char uplo = b'U' if lower else b'L'
+    cdef int ni = <int>n, lwork = -1, liwork = -1, info = 0, iq = 0
+    cdef double dq = 0
+    fn(&jobz, &uplo, &ni, NULL, &ni, NULL, &dq, &lwork, &iq, &liwork, &info)
+    lwork = <int>dq
+    liwork = iq
+    if lwork < 1:
+        lwork = 1
+    if liwork < 1:
+        liwork = 1
+    cdef char *buf = <char *>malloc(sizeof(double) * lwork + sizeof(int) * liwork)
+    if buf == NULL:
+        raise MemoryError()
+    cdef double *work = <double *>buf
+    cdef int *iwork = <int *>(buf + sizeof(double) * lwork)
+    cdef const double *src = <const double *>A._data
+    cdef double *v = <double *>V._data
+    cdef double *w = <double *>W._data
+    cdef int64_t b
+    cdef int bad = 0
+    with nogil:
+        memcpy(v, src, sizeof(double) * nb * n * n)
+        for b in range(nb):
+            fn(&jobz, &uplo, &ni, v + b * n * n, &ni, w + b * n, work, &lwork, iwork, &liwork,
+               &info)
+            if info != 0:
+                bad = 1
+                break
+    free(buf)
+    if bad:
+        return None
+    # the column-major eigenvectors: V's transposed view
+    cdef Py_ssize_t shape[CT_MAXDIM]
+    cdef Py_ssize_t stride[CT_MAXDIM]
+    cdef int d
+    for d in range(nd):
+        shape[d] = V._shape[d]
+        stride[d] = V._stride[d]
+    stride[nd - 2], stride[nd - 1] = 1, n
+    return W, _make_tensor(V._storage, V._offset, nd, shape, stride, V._dtype)
+
+
+cdef void _inner_rows(const floating *d, const floating *J, const floating *K, const floating *g,
+                      floating *out, int64_t b, int64_t k, bint svd) noexcept nogil:
+    # the same operations, in the same order, as the formulas' tensor ops
+    # (F = (1 - I) / (d_j - d_i + I), the terms added to diag(g) or zero)
+    cdef int64_t i, j
+    cdef const floating *db = d + b * k
+    cdef const floating *Jb = J + b * k * k if J != NULL else NULL
+    cdef const floating *Kb = K + b * k * k if K != NULL else NULL
+    cdef floating *ob = out + b * k * k
+    cdef floating f, t, si, sj, gi, e
+    for i in range(k):
+        gi = g[b * k + i] if g != NULL else 0
+        si = db[i]
+        for j in range(k):
+            e = 1 if i == j else 0
+            sj = db[j]
+            if svd:
+                f = (1 - e) / ((sj * sj - si * si) + e)
+                t = gi if i == j else 0
+                if Jb != NULL:
+                    t = t + (f * (Jb[i * k + j] - Jb[j * k + i])) * sj
+                if Kb != NULL:
+                    t = t + si * (f * (Kb[i * k + j] - Kb[j * k + i]))
+            else:
+                f = (1 - e) / ((sj - si) + e)
+                t = f * (<floating>0.5 * (Jb[i * k + j] - Jb[j * k + i]))
+                if g != NULL:
+                    t = t + (gi if i == j else 0)
+            ob[i * k + j] = t
+
+
+def eig_inner(Tensor d, Tensor J, Tensor K, Tensor g, bint svd):
+    """The middle factor of the eigh / svd backward formulas, in one pass,
+    for real float32 / float64 tensors of one dtype: d (..., k) the
+    eigenvalues (singular values), J, K (..., k, k) (K svd only; J or K None:
+    absent), g (..., k) the gradient of d (None: zero). With
+    F_ij = 1 / (d_j - d_i) (svd: d_j^2 - d_i^2) off the diagonal, 0 on it:
+    eigh: F o (J - J^T) / 2 + diag(g);
+    svd:  diag(g) + (F o (J - J^T)) diag(d) + diag(d) (F o (K - K^T)).
+    None where it does not apply (another dtype, shapes that differ)."""
+    cdef int code = d._dtype._code
+    if code != CT_FLOAT32 and code != CT_FLOAT64 or d._ndim < 1:
+        return None
+    cdef int nd = d._ndim
+    cdef int64_t k = d._shape[nd - 1], nb = 1, b
+    cdef int i
+    for i in range(nd - 1):
+        nb *= d._shape[i]
+    mshape = [d._shape[i] for i in range(nd)] + [k]
+    for t in (J, K):
+        if t is not None and (t._dtype is not d._dtype or t._ndim != nd + 1
+                              or [t._shape[i] for i in range(nd + 1)] != mshape):
+            return None
+    if g is not None and (g._dtype is not d._dtype or g._ndim != nd
+                          or [g._shape[i] for i in range(nd)] != mshape[:nd]):
+        return None
+    if J is None and (K is None or not svd):
+        return None
+    d = _dense(d)
+    J = _dense(J) if J is not None else None
+    K = _dense(K) if K is not None and svd else None
+    g = _dense(g) if g is not None else None
+    cdef Tensor out = _empty_list(mshape, d._dtype, d._storage.device)
+    cdef void *jp = J._data if J is not None else NULL
+    cdef void *kp = K._data if K is not None else NULL
+    cdef void *gp = g._data if g is not None else NULL
+    with nogil:
+        for b in range(nb):
+            if code == CT_FLOAT64:
+                _inner_rows(<const double *>d._data, <const double *>jp, <const double *>kp,
+                            <const double *>gp, <double *>out._data, b, k, svd)
+            else:
+                _inner_rows(<const float *>d._data, <const float *>jp, <const float *>kp,
+                            <const float *>gp, <float *>out._data, b, k, svd)
+    return out
+
+
+ctypedef void (*_dgesdd_t)(char *jobz, int *m, int *n, double *a, int *lda, double *s, double *u,
+                           int *ldu, double *vt, int *ldvt, double *work, int *lwork, int *iwork,
+                           int *info) noexcept nogil
+
+
+def gesdd_values(Tensor A):
+    """The singular values (..., min(m, n)) of the float64 matrices
+    A (..., m, n), m, n > 0, by LAPACK's gesdd without vectors, one call per
+    matrix in one loop (each row-major matrix read column-major: its
+    transpose, whose singular values are the same). None for another
+    dtype, or where LAPACK does not converge on some matrix."""
+    if A._dtype._code != CT_FLOAT64 or A._ndim < 2:
+        return None
+    cdef int nd = A._ndim
+    cdef int64_t m = A._shape[nd - 2], n = A._shape[nd - 1], nb = _batch_numel(A)
+    cdef int64_t k = m if m < n else n
+    if not (m and n and nb):
+        return None
+    A = _dense(A)
+    cdef Tensor S = _empty_list([A._shape[d] for d in range(nd - 2)] + [k], A._dtype,
+                                A._storage.device)
+    cdef _dgesdd_t fn = <_dgesdd_t>_lapack_ptr("dgesdd")
+    cdef char jobz = b'N'
+    # the column-major matrix: n x m
+    cdef int im = <int>n, inn = <int>m, one = 1, lwork = -1, info = 0
+    cdef double dq = 0, du = 0, dv = 0
+    fn(&jobz, &im, &inn, NULL, &im, NULL, &du, &one, &dv, &one, &dq, &lwork, NULL, &info)
+    lwork = <int>dq
+    if lwork < 1:
+        lwork = 1
+    cdef char *buf = <char *>malloc(sizeof(double) * (m * n + lwork) + sizeof(int) * 8 * k)
+    if buf == NULL:
+        raise MemoryError()
+    cdef double *a = <double *>buf
+    cdef double *work = a + m * n
+    cdef int *iwork = <int *>(buf + sizeof(double) * (m * n + lwork))
+    cdef const double *src = <const double *>A._data
+    cdef double *s = <double *>S._data
+    cdef int64_t b
+    cdef int bad = 0
+    with nogil:
+        for b in range(nb):
+            memcpy(a, src + b * m * n, sizeof(double) * m * n)
+            fn(&jobz, &im, &inn, a, &im, s + b * k, &du, &one, &dv, &one, work, &lwork, iwork,
+               &info)
+            if info != 0:
+                bad = 1
+                break
+    free(buf)
+    return None if bad else S
+
+
+ctypedef void (*_dgeev_t)(char *jobvl, char *jobvr, int *n, double *a, int *lda, double *wr,
+                          double *wi, double *vl, int *ldvl, double *vr, int *ldvr, double *work,
+                          int *lwork, int *info) noexcept nogil
+
+
+def geev(Tensor A, bint vectors):
+    """(eigenvalues (..., n), right eigenvectors (..., n, n) or None) of the
+    float64 matrices A (..., n, n), n > 0, by LAPACK's geev, one call per
+    matrix in one loop; complex128 results, eigenvectors normalised as
+    LAPACK does (unit norm, the largest component real). None for another
+    dtype, or where LAPACK does not converge on some matrix."""
+    if A._dtype._code != CT_FLOAT64 or A._ndim < 2:
+        return None
+    cdef int nd = A._ndim
+    cdef int64_t n = A._shape[nd - 1], nb = _batch_numel(A)
+    if not (n and nb) or A._shape[nd - 2] != n:
+        return None
+    A = _dense(A)
+    batch = [A._shape[d] for d in range(nd - 2)]
+    cdef Tensor W = _empty_list(batch + [n], <DType>_DT[CT_COMPLEX128], A._storage.device)
+    cdef Tensor V = None
+    if vectors:
+        V = _empty_list(batch + [n, n], <DType>_DT[CT_COMPLEX128], A._storage.device)
+    cdef _dgeev_t fn = <_dgeev_t>_lapack_ptr("dgeev")
+    cdef char jl = b'N'
+    cdef char jr = b'V' if vectors else b'N'
+    cdef int ni = <int>n, one = 1, lwork = -1, info = 0
+    cdef int ldvr = ni if vectors else 1
+    cdef double dq = 0, dl = 0
+    fn(&jl, &jr, &ni, NULL, &ni, NULL, NULL, &dl, &one, NULL, &ldvr, &dq, &lwork, &info)
+    lwork = <int>dq
+    if lwork < 1:
+        lwork = 1
+    cdef int64_t nv = n * n if vectors else 1
+    cdef double *buf = <double *>malloc(sizeof(double) * (n * n + 2 * n + nv + lwork))
+    if buf == NULL:
+        raise MemoryError()
+    cdef double *a = buf
+    cdef double *wr = a + n * n
+    cdef double *wi = wr + n
+    cdef double *vr = wi + n
+    cdef double *work = vr + nv
+    cdef const double *src = <const double *>A._data
+    cdef double *w = <double *>W._data
+    cdef double *v = <double *>V._data if vectors else NULL
+    cdef double *vb
+    cdef int64_t b, i, j
+    cdef int bad = 0
+    with nogil:
+        for b in range(nb):
+            # column-major copy of the row-major matrix
+            for i in range(n):
+                for j in range(n):
+                    a[j * n + i] = src[b * n * n + i * n + j]
+            fn(&jl, &jr, &ni, a, &ni, wr, wi, &dl, &one, vr, &ldvr, work, &lwork, &info)
+            if info != 0:
+                bad = 1
+                break
+            for j in range(n):
+                w[2 * (b * n + j)] = wr[j]
+                w[2 * (b * n + j) + 1] = wi[j]
+            if not vectors:
+                continue
+            # column j of vr (real eigenvalue), or columns j, j + 1 the real
+            # and imaginary parts of a conjugate pair
+            vb = v + 2 * b * n * n
+            j = 0
+            while j < n:
+                if wi[j] != 0 and j + 1 < n:
+                    for i in range(n):
+                        vb[2 * (i * n + j)] = vr[j * n + i]
+                        vb[2 * (i * n + j) + 1] = vr[(j + 1) * n + i]
+                        vb[2 * (i * n + j + 1)] = vr[j * n + i]
+                        vb[2 * (i * n + j + 1) + 1] = -vr[(j + 1) * n + i]
+                    j += 2
+                else:
+                    for i in range(n):
+                        vb[2 * (i * n + j)] = vr[j * n + i]
+                        vb[2 * (i * n + j) + 1] = 0
+                    j += 1
+    free(buf)
+    if bad:
+        return None
+    return W, V
+
+
+ctypedef void (*_dsytrd_t)(char *uplo, int *n, double *a, int *lda, double *d, double *e,
+                           double *tau, double *work, int *lwork, int *info) noexcept nogil
+ctypedef void (*_dorgtr_t)(char *uplo, int *n, double *a, int *lda, double *tau, double *work,
+                           int *lwork, int *info) noexcept nogil
+ctypedef void (*_dstedc_t)(char *compz, int *n, double *d, double *e, double *z, int *ldz,
+                           double *work, int *lwork, int *iwork, int *liwork,
+                           int *info) noexcept nogil
+
+
+def syevd_parts(Tensor A, bint lower):
+    """The pieces of LAPACK's syevd for the symmetric float64 matrices
+    A (..., n, n), n > 1 (the triangle `lower` read): (eigenvalues (..., n),
+    Qt, Zt), Qt and Zt (..., n, n) the transposes of Q (sytrd's orthogonal
+    factor, formed by orgtr) and Z (the eigenvectors of the tridiagonal
+    matrix, by stedc), so that the eigenvectors are Q Z = (Zt Qt)^T: the
+    product left to the caller's gemm (syevd applies Q by ormtr, level-2
+    bound for small orders). None for another dtype, where syevd would
+    scale the matrix (entries near overflow or underflow), for NaN, or where
+    LAPACK does not converge."""
+    if A._dtype._code != CT_FLOAT64 or A._ndim < 2:
+        return None
+    cdef int nd = A._ndim
+    cdef int64_t n = A._shape[nd - 1], nb = _batch_numel(A)
+    if not (n > 1 and nb) or A._shape[nd - 2] != n:
+        return None
+    A = _dense(A)
+    batch = [A._shape[d] for d in range(nd - 2)]
+    cdef Tensor Qt = _empty_list(batch + [n, n], A._dtype, A._storage.device)
+    cdef Tensor Zt = _empty_list(batch + [n, n], A._dtype, A._storage.device)
+    cdef Tensor W = _empty_list(batch + [n], A._dtype, A._storage.device)
+    cdef _dsytrd_t trd = <_dsytrd_t>_lapack_ptr("dsytrd")
+    cdef _dorgtr_t org = <_dorgtr_t>_lapack_ptr("dorgtr")
+    cdef _dstedc_t edc = <_dstedc_t>_lapack_ptr("dstedc")
+    cdef char lo = b'L', compz = b'I'
+    cdef int ni = <int>n, lw = -1, liw = -1, info = 0, iq = 0
+    cdef double dq = 0
+    cdef int lwork = 1, liwork = 1
+    trd(&lo, &ni, NULL, &ni, NULL, NULL, NULL, &dq, &lw, &info)
+    lwork = <int>dq if <int>dq > lwork else lwork
+    lw = -1
+    org(&lo, &ni, NULL, &ni, NULL, &dq, &lw, &info)
+    lwork = <int>dq if <int>dq > lwork else lwork
+    lw = -1
+    edc(&compz, &ni, NULL, NULL, NULL, &ni, &dq, &lw, &iq, &liw, &info)
+    lwork = <int>dq if <int>dq > lwork else lwork
+    liwork = iq if iq > liwork else liwork
+    cdef char *buf = <char *>malloc(sizeof(double) * (lwork + 2 * n) + sizeof(int) * liwork)
+    if buf == NULL:
+        raise MemoryError()
+    cdef double *work = <double *>buf
+    cdef double *e = work + lwork
+    cdef double *tau = e + n
+    cdef int *iwork = <int *>(buf + sizeof(double) * (lwork + 2 * n))
+    cdef const double *src = <const double *>A._data
+    cdef double *q = <double *>Qt._data
+    cdef double *z = <double *>Zt._data
+    cdef double *w = <double *>W._data
+    cdef double *qb
+    cdef const double *sb
+    cdef double amax, v
+    # syevd scales the matrix when max |a_ij| is outside [rmin, rmax]
+    cdef double rmin = 1.0010415475915505e-146, rmax = 9.989595361011175e+145
+    cdef int64_t b, i, j
+    cdef int bad = 0
+    with nogil:
+        for b in range(nb):
+            qb = q + b * n * n
+            sb = src + b * n * n
+            # the lower triangle, column-major: a row-major lower triangle
+            # transposed, a row-major upper triangle as it is
+            amax = 0
+            for j in range(n):
+                for i in range(j, n):
+                    v = sb[i * n + j] if lower else sb[j * n + i]
+                    qb[j * n + i] = v
+                    if v != v:
+                        amax = v
+                        break
+                    if fabs(v) > amax:
+                        amax = fabs(v)
+                if amax != amax:
+                    break
+            if amax != amax or (amax > 0 and amax < rmin) or amax > rmax:
+                bad = 1
+                break
+            trd(&lo, &ni, qb, &ni, w + b * n, e, tau, work, &lwork, &info)
+            if info != 0:
+                bad = 1
+                break
+            edc(&compz, &ni, w + b * n, e, z + b * n * n, &ni, work, &lwork, iwork, &liwork, &info)
+            if info != 0:
+                bad = 1
+                break
+            org(&lo, &ni, qb, &ni, tau, work, &lwork, &info)
+            if info != 0:
+                bad = 1
+                break
+    free(buf)
+    if bad:
+        return None
+    return W, Qt, Zt

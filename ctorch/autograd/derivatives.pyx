@@ -62,6 +62,7 @@ class _OnFirstUse:
 
 _fft = _OnFirstUse("ctorch.fft")
 _linalg = _OnFirstUse("ctorch.linalg")
+_linalg_k = _OnFirstUse("ctorch._ops.linalg_k")
 
 cdef double _LN2 = _math.log(2.0)
 cdef double _LN10 = _math.log(10.0)
@@ -1118,15 +1119,19 @@ def _svd_backward(grads, result0, result1, result2):
     if gU is None and gVh is None:
         return matmul(U * gS.unsqueeze(-2), Vh)
     m, n = U.shape[-2], Vh.shape[-1]
-    F = _offdiag_inverse(S * S)
-    inner = diag_embed(gS) if gS is not None else zeros(tuple(S.shape) + (k,), dtype=S.dtype, device=S.device)
-    J = K = None
-    if gU is not None:
-        J = matmul(_mH(U), gU)
-        inner = inner + (F * (J - _mH(J))) * S.unsqueeze(-2)
-    if gVh is not None:
-        K = matmul(Vh, _mH(gVh))
-        inner = inner + S.unsqueeze(-1) * (F * (K - _mH(K)))
+    J = matmul(_mH(U), gU) if gU is not None else None
+    K = matmul(Vh, _mH(gVh)) if gVh is not None else None
+    inner = None
+    if not _grad_mode() and not U.is_complex() and not S.is_cuda:
+        # the middle factor in one pass (no history needed)
+        inner = _linalg_k.eig_inner(S, J, K, gS, True)
+    if inner is None:
+        F = _offdiag_inverse(S * S)
+        inner = diag_embed(gS) if gS is not None else zeros(tuple(S.shape) + (k,), dtype=S.dtype, device=S.device)
+        if J is not None:
+            inner = inner + (F * (J - _mH(J))) * S.unsqueeze(-2)
+        if K is not None:
+            inner = inner + S.unsqueeze(-1) * (F * (K - _mH(K)))
     if U.is_complex() and k > 0:
         # the phase of U's columns is taken from the loss through J; V's then follows
         phase = [_i_imag_diag(X) for X in (J, K) if X is not None]
@@ -1159,9 +1164,14 @@ def _eigh_backward(grads, result0, result1):
         raise RuntimeError("linalg_eigh_backward: The eigenvectors in the complex case are specified up to "
                            "multiplication by e^{i phi}. The specified loss function depends on this "
                            "quantity, so it is ill-defined.")
-    inner = _offdiag_inverse(L) * (0.5 * (X - _mH(X)))
-    if gL is not None:
-        inner = inner + diag_embed(gL)
+    inner = None
+    if not _grad_mode() and not V.is_complex() and not V.is_cuda:
+        # the middle factor in one pass (no history needed)
+        inner = _linalg_k.eig_inner(L, X, None, gL, False)
+    if inner is None:
+        inner = _offdiag_inverse(L) * (0.5 * (X - _mH(X)))
+        if gL is not None:
+            inner = inner + diag_embed(gL)
     return matmul(matmul(V, inner), _mH(V))
 
 
