@@ -235,3 +235,74 @@ def test_scatter_add_of_a_broadcast_value_and_gather_grad(dt):
         for row in range(30):
             np.add.at(exp2[row], i[row, ::2], 1)
         np.testing.assert_array_equal(x.grad.numpy(), exp2.astype(dt))
+
+
+def test_median_rows_threaded_match_one_thread():
+    rng = np.random.default_rng(8)
+    for dt in ["int16", "int64", "float32", "float64"]:
+        a = _vals(300 * 400, dt, rng).reshape(300, 400)
+        if dt.startswith("float"):
+            a[7, 33] = np.nan
+        t = torch.tensor(a)
+        v1, i1 = t.median(1)
+        w1 = t.median(0).values
+        old = torch.get_num_threads()
+        torch.set_num_threads(2)
+        try:
+            v2, i2 = t.median(1)
+            w2 = t.median(0).values
+        finally:
+            torch.set_num_threads(old)
+        assert np.array_equal(v1.numpy(), v2.numpy(), equal_nan=True)
+        assert np.array_equal(i1.numpy(), i2.numpy())
+        assert np.array_equal(w1.numpy(), w2.numpy(), equal_nan=True)
+        s = np.sort(a.astype(np.float64), 1)[:, (400 - 1) // 2]
+        s[np.isnan(a.astype(np.float64)).any(1)] = np.nan
+        assert np.array_equal(v2.numpy().astype(np.float64), s, equal_nan=True)
+
+
+# a cat along the first dim is one long row: with several threads and a
+# large result, each thread copies its own span of bytes, pieces cut at
+# any byte
+@pytest.mark.parametrize("threads", [1, 2])
+def test_cat_first_dim_spans(threads):
+    rng = np.random.default_rng(threads)
+    old = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        cases = [([(1_000_001,), (2_000_000,), (3,), (1_500_000,)], 0),
+                 ([(3, 700_001), (2, 700_001)], 0),
+                 ([(1, 2_100_001), (1, 3)], 1),
+                 ([(4,), (0,), (5,)], 0), ([(2, 0), (3, 0)], 0), ([(1,), (1,), (1,)], 0)]
+        for shapes, d in cases:
+            arrs = [rng.standard_normal(s).astype(np.float32) for s in shapes]
+            got = torch.cat([torch.tensor(a) for a in arrs], d).numpy()
+            assert np.array_equal(got, np.concatenate(arrs, d))
+        ints = [rng.integers(0, 100, size=n).astype(np.int16) for n in (3_000_001, 5_000_000)]
+        assert np.array_equal(torch.cat([torch.tensor(a) for a in ints]).numpy(), np.concatenate(ints))
+    finally:
+        torch.set_num_threads(old)
+
+
+# pieces that are rows one stride apart (slices along the cat dim, roll's
+# two parts) are copied row by row from their strided rows; other views
+# (steps, transposes, size-1 dims) go through the strided copy
+def test_cat_of_sliced_pieces_and_roll():
+    rng = np.random.default_rng(4)
+    b = rng.standard_normal((4, 300, 70)).astype(np.float32)
+    y = torch.tensor(b)
+    for d in range(3):
+        for sl in [(slice(None), slice(5, 200), slice(None)), (slice(1, 3), slice(None), slice(None)),
+                   (slice(None), slice(None), slice(3, 68)), (slice(None), slice(None, None, 2), slice(None)),
+                   (slice(2, 3), slice(7, 9), slice(None))]:
+            p, q = y[sl], b[sl]
+            got = torch.cat([p, y[sl].flip(d), p], d).numpy()
+            assert np.array_equal(got, np.concatenate([q, np.flip(q, d), q], d))
+    for shape in [(1000, 1000), (3, 4, 500), (2, 1, 700), (1, 900), (700, 1)]:
+        a = rng.standard_normal(shape).astype(np.float32)
+        t = torch.tensor(a)
+        for d in range(len(shape)):
+            for s in (1, 7, -3):
+                assert np.array_equal(torch.roll(t, s, d).numpy(), np.roll(a, s, d))
+                assert np.array_equal(torch.roll(t.transpose(0, -1), s, d).numpy(),
+                                      np.roll(np.swapaxes(a, 0, -1), s, d))

@@ -451,3 +451,156 @@ def test_softmax_over_empty_and_of_empty_dims():
         for fn in (torch.softmax, torch.log_softmax):
             r = fn(torch.zeros(shape), dim)
             assert tuple(r.shape) == shape and r.dtype == torch.float32
+
+
+def _with_threads(n, fn):
+    old = torch.get_num_threads()
+    torch.set_num_threads(n)
+    try:
+        fn()
+    finally:
+        torch.set_num_threads(old)
+
+
+# rows shorter than 16 go through a kernel that works on 16 rows at a time
+# (the rows turned into columns): row counts around the group of 16, every
+# short length, rows with -inf / inf / NaN / a huge spread, a strided row
+# start (a slice of wider rows), and enough rows to be split between threads
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("rows", [1, 15, 16, 17, 50])
+def test_softmax_short_rows_in_groups_of_16(dtype, rows):
+    rng = np.random.default_rng(rows)
+    inf, nan = float("inf"), float("nan")
+    tol = 2e-6 if dtype == "float32" else 1e-13
+    for n in range(1, 16):
+        a = (rng.standard_normal((rows, n + 3)) * 4).astype(dtype)
+        specials = [inf, -inf, nan, -200.0, 90.0]
+        for r in range(0, rows, 3):
+            a[r, rng.integers(0, n)] = specials[r % len(specials)]
+        if rows > 5:
+            a[5, :n] = -inf
+        for t, ref in ((torch.from_numpy(a)[:, :n], a[:, :n]),
+                       (torch.from_numpy(np.ascontiguousarray(a[:, :n])), a[:, :n])):
+            for log in (False, True):
+                got = (t.log_softmax(1) if log else t.softmax(1)).numpy()
+                exp = _softmax_np(ref, 1, log)
+                np.testing.assert_array_equal(np.isnan(got), np.isnan(exp))
+                np.testing.assert_allclose(got, exp, rtol=tol, atol=tol if log else 1e-37)
+
+
+@pytest.mark.parametrize("n", [2, 3, 7, 15])
+def test_softmax_short_rows_threaded_match_one_thread(n):
+    rng = np.random.default_rng(n)
+    a = rng.standard_normal((140_000 // n + 21, n)).astype(np.float32)
+    a[77, 0] = np.nan
+    t = torch.from_numpy(a)
+    one = [t.softmax(1).numpy(), t.log_softmax(1).numpy()]
+    res = []
+    _with_threads(2, lambda: res.extend([t.softmax(1).numpy(), t.log_softmax(1).numpy()]))
+    for x, y in zip(one, res):
+        np.testing.assert_array_equal(x, y)
+    np.testing.assert_allclose(one[1], _softmax_np(a, 1, True), rtol=2e-6, atol=1e-6)
+
+
+# max/min of rows up to 1024 long: 16 (float32) or 8 (float64) rows reduced
+# together, rows shorter than a vector by a padded load, a NaN anywhere in a
+# group sending that group down the row-by-row path
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("n", [2, 3, 7, 8, 9, 15, 16, 17, 31, 32, 33, 48, 100, 1023, 1024, 1025])
+def test_amax_amin_short_rows_in_groups(dtype, n):
+    rng = np.random.default_rng(n)
+    for rows in (1, 7, 8, 9, 16, 17, 40):
+        a = rng.standard_normal((rows, n + 5)).astype(dtype)
+        a[rows // 2, n // 2] = np.inf
+        a[0, n - 1] = -np.inf
+        if rows > 20:
+            a[20, n // 3] = np.nan
+            a[33, :n] = -np.inf
+        for t, ref in ((torch.from_numpy(a)[:, :n], a[:, :n]),
+                       (torch.from_numpy(np.ascontiguousarray(a[:, :n])), a[:, :n])):
+            np.testing.assert_array_equal(t.amax(1).numpy(), ref.max(1))
+            np.testing.assert_array_equal(t.amin(1).numpy(), ref.min(1))
+            np.testing.assert_array_equal(t.amax(-1, keepdim=True).numpy(), ref.max(1, keepdims=True))
+            np.testing.assert_array_equal(t.max(1).values.numpy(), ref.max(1))
+            np.testing.assert_array_equal(t.min(1).indices.numpy(),
+                                          np.where(np.isnan(ref).any(1), np.isnan(ref).argmax(1),
+                                                   ref.argmin(1)))
+
+
+def test_amax_short_rows_threaded():
+    rng = np.random.default_rng(11)
+    a = rng.standard_normal((3001, 100)).astype(np.float32)
+    a[1234, 50] = np.nan
+    t = torch.from_numpy(a)
+    res = []
+    _with_threads(2, lambda: res.extend([t.amax(1).numpy(), t.amin(1).numpy()]))
+    np.testing.assert_array_equal(res[0], a.max(1))
+    np.testing.assert_array_equal(res[1], a.min(1))
+
+
+# products of rows of 64 and more: the part past the last whole block of 64
+# goes into the lanes (whole vectors, then a padded last one)
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int64", "complex64", "float16"])
+@pytest.mark.parametrize("n", [64, 65, 79, 80, 81, 100, 127, 1000])
+def test_prod_rows_past_a_block(dtype, n):
+    rng = np.random.default_rng(n)
+    if dtype == "int64":
+        a = rng.integers(-3, 4, size=(5, n)).astype(dtype)
+        got = torch.from_numpy(a).prod(1).numpy()
+        np.testing.assert_array_equal(got, a.prod(1))   # wraps as numpy's
+        return
+    a = rng.uniform(0.9, 1.1, size=(5, n))
+    if dtype.startswith("complex"):
+        a = a * np.exp(1j * rng.uniform(-0.1, 0.1, size=(5, n)))
+    a = a.astype(dtype)
+    a[1, n - 1] = 0
+    if not dtype.startswith("complex"):   # (a complex product with inf hangs on the order)
+        a[2, n - 3] = np.inf
+        a[3, 0], a[3, n - 1] = np.inf, 0
+    got = torch.from_numpy(a).prod(1).numpy()
+    with np.errstate(invalid="ignore"):
+        exp = a.astype(np.complex128 if dtype.startswith("complex") else np.float64).prod(1)
+    # (float16 rows multiply in float16 lanes)
+    tol = 3e-2 if dtype == "float16" else (2e-5 if dtype in ("float32", "complex64") else 1e-13)
+    np.testing.assert_array_equal(np.isnan(got), np.isnan(exp))
+    np.testing.assert_allclose(got, exp, rtol=tol)
+
+
+# count_nonzero and sums of bool tensors count bytes, 64 at a time in byte
+# lanes that are added up every 255 steps; big counts are split between
+# threads
+@pytest.mark.parametrize("n", [1, 63, 64, 65, 16_320, 16_321, 100_003])
+def test_count_nonzero_and_bool_sums(n):
+    rng = np.random.default_rng(n)
+    a = rng.standard_normal(n).astype(np.float32)
+    a[rng.random(n) < 0.4] = 0
+    a[rng.random(n) < 0.01] = -0.0
+    a[0] = np.nan
+    t = torch.from_numpy(a)
+    assert t.count_nonzero().item() == np.count_nonzero(a)
+    assert torch.count_nonzero(t, 0).item() == np.count_nonzero(a)
+    m = t > 0
+    assert m.sum().dtype == torch.int64 and m.sum().item() == (a > 0).sum()
+    assert m.sum(0, keepdim=True).shape == (1,)
+    b = a[: n - n % 3].reshape(3, -1) if n >= 3 else a.reshape(1, -1)
+    tb = torch.from_numpy(b)
+    np.testing.assert_array_equal(tb.count_nonzero(1).numpy(), np.count_nonzero(b, 1))
+    np.testing.assert_array_equal(tb.count_nonzero(0).numpy(), np.count_nonzero(b, 0))
+    np.testing.assert_array_equal((tb > 0).sum(-1, keepdim=True).numpy(), (b > 0).sum(-1, keepdims=True))
+    np.testing.assert_array_equal((tb > 0).sum((0, 1), keepdim=True).numpy(), (b > 0).sum(keepdims=True))
+    np.testing.assert_array_equal((tb > 0).t().sum(1).numpy(), (b > 0).T.sum(1))
+    np.testing.assert_array_equal(tb[:, ::2].count_nonzero(1).numpy(), np.count_nonzero(b[:, ::2], 1))
+
+
+def test_count_nonzero_bool_sums_threaded_and_empty():
+    rng = np.random.default_rng(2)
+    a = rng.random(5 * 2**20 + 17) < 0.3
+    m = torch.from_numpy(a)
+    got = []
+    _with_threads(2, lambda: got.extend([m.sum().item(), torch.count_nonzero(m).item(),
+                                         m[: 5 * 2**20].reshape(5, -1)[:, :-1].sum(1).numpy()]))
+    assert got[0] == got[1] == a.sum()
+    c = a[: 5 * 2**20].reshape(5, -1)[:, :-1]
+    np.testing.assert_array_equal(got[2], c.sum(1))
+    e = torch.zeros((3, 0), dtype=torch.bool)
+    assert e.sum().item() == 0 and e.sum(1).tolist() == [0, 0, 0] and e.count_nonzero().item() == 0

@@ -299,9 +299,50 @@ CT_SUM_ALL(f64, double, double)
 CT_SUM_ALL(c64, ct_cfloat, ct_cfloat)
 CT_SUM_ALL(c128, ct_cdouble, ct_cdouble)
 
-/* indexed by dtype code; integer and bool inputs are converted to int64 first */
+/* bool rows: the number of nonzero bytes of each row, as int64 (out is an
+ * int64 array): 64 bytes a step, counted in byte lanes for up to 255 steps,
+ * then added up */
+typedef uint8_t ct_vu8x64 __attribute__((vector_size(64)));
+CT_MULTIVERSION static int64_t ct_count_nz_u8(const uint8_t *x, int64_t n)
+{
+    int64_t c = 0, i = 0;
+    while (i + 64 <= n) {
+        int64_t m = (n - i) / 64;
+        if (m > 255) m = 255;
+        ct_vu8x64 acc = {0};
+        for (int64_t b = 0; b < m; b++, i += 64) {
+            ct_vu8x64 v;
+            memcpy(&v, x + i, 64);
+            acc -= (ct_vu8x64)(v != 0);
+        }
+        int64_t t = 0;
+        for (int k = 0; k < 64; k++) t += acc[k];
+        c += t;
+    }
+    for (; i < n; i++) c += x[i] != 0;
+    return c;
+}
+#define CT_COUNT_PAR_MIN ((int64_t)1 << 22)   /* bytes split between threads */
+static void ct_sum_rows_b8(const uint8_t *x, int64_t rows, int64_t len, int64_t ld, int64_t *out)
+{
+    int nt = ct_get_num_threads();
+    if (rows == 1 && nt > 1 && len >= CT_COUNT_PAR_MIN) {
+        int64_t ch = (int64_t)1 << 20, nch = (len + ch - 1) / ch, c = 0;
+        _Pragma("omp parallel for num_threads(nt) schedule(dynamic, 1) reduction(+:c)")
+        for (int64_t k = 0; k < nch; k++)
+            c += ct_count_nz_u8(x + k * ch, len - k * ch < ch ? len - k * ch : ch);
+        out[0] = c;
+        return;
+    }
+    int64_t rc = len >= CT_COUNT_PAR_MIN / 64 ? 1 : CT_COUNT_PAR_MIN / 64 / (len ? len : 1);
+    _Pragma("omp parallel for num_threads(nt) schedule(dynamic, rc) if(nt > 1 && rows > 1 && rows * len >= CT_COUNT_PAR_MIN)")
+    for (int64_t r = 0; r < rows; r++) out[r] = ct_count_nz_u8(x + r * ld, len);
+}
+
+/* indexed by dtype code; bool rows are counted into int64 (ct_sum_rows_b8),
+ * the other integer inputs are converted to int64 first */
 ct_sum_rows_fn ct_sum_rows_loops[CT_NDTYPES] = {
-    NULL, NULL, NULL, NULL, NULL, (ct_sum_rows_fn)ct_sum_rows_i64,
+    (ct_sum_rows_fn)ct_sum_rows_b8, NULL, NULL, NULL, NULL, (ct_sum_rows_fn)ct_sum_rows_i64,
     (ct_sum_rows_fn)ct_sum_rows_f16, (ct_sum_rows_fn)ct_sum_rows_f32,
     (ct_sum_rows_fn)ct_sum_rows_f64, (ct_sum_rows_fn)ct_sum_rows_c64,
     (ct_sum_rows_fn)ct_sum_rows_c128, (ct_sum_rows_fn)ct_sum_rows_bf16,
@@ -328,6 +369,167 @@ ct_sum_cols_fn ct_sum_cols_loops[CT_NDTYPES] = {
 /* argmax / argmin: the block reduced at a time, the chunk searched at a time */
 #define CT_ARG_BLOCK 2048
 #define CT_ARG_CHUNK 32
+
+/* ---------------------------------------------- max/min of short rows, AVX-512
+ * Rows up to CT_MM16_MAXLEN long, a group of 16 (float) or 8 (double) rows
+ * at a time: each row folded into one vector (whole blocks, the last block
+ * placed to overlap the one before, or a masked load padded with the row's
+ * first element when the row is shorter than a vector: max and min take no
+ * harm from an element seen twice), then the group's vectors reduced
+ * together by a transposing tree (each step halves the lanes per row and
+ * doubles the rows per vector), which leaves the rows' results in one
+ * vector. A group with a NaN is left to the caller (the return value). */
+#define CT_MM16_MAXLEN 1024
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define CT_HAVE_MM16 1
+static int ct__have_avx512f(void)
+{
+    static int ok = -1;
+    if (ok < 0) {
+        __builtin_cpu_init();
+        ok = __builtin_cpu_supports("avx512f");
+    }
+    return ok;
+}
+#define CT_MM16_FOLD(V, W, LD, LOADU, MASKLOAD, SET1, OP, UNORD, p, len, r, nanm) { \
+    if ((len) >= (W)) {                                                           \
+        V a0 = LOADU(p), a1 = a0;                                                 \
+        nanm |= UNORD(a0);                                                        \
+        int64_t i = (W);                                                          \
+        for (; i + 2 * (W) <= (len); i += 2 * (W)) {                              \
+            V u = LOADU((p) + i), v = LOADU((p) + i + (W));                       \
+            nanm |= UNORD(u) | UNORD(v);                                          \
+            a0 = OP(a0, u); a1 = OP(a1, v);                                       \
+        }                                                                         \
+        if (i < (len)) {                                                          \
+            V u = LOADU((p) + i < (p) + (len) - (W) ? (p) + i : (p) + (len) - (W)); \
+            nanm |= UNORD(u);                                                     \
+            a0 = OP(a0, u);                                                       \
+            if (i + (W) < (len)) {                                                \
+                V v = LOADU((p) + (len) - (W));                                   \
+                nanm |= UNORD(v);                                                 \
+                a1 = OP(a1, v);                                                   \
+            }                                                                     \
+        }                                                                         \
+        r = OP(a0, a1);                                                           \
+    } else {                                                                      \
+        r = MASKLOAD(SET1((p)[0]), (LD)(((uint32_t)1 << (len)) - 1), (p));        \
+        nanm |= UNORD(r);                                                         \
+    }                                                                             \
+}
+#define CT_MM16_UNORD_PS(v) _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q)
+#define CT_MM16_UNORD_PD(v) _mm512_cmp_pd_mask(v, v, _CMP_UNORD_Q)
+#define CT_MM16_F32(NAME, OP)                                                     \
+__attribute__((target("avx512f"))) static int NAME(const float *x, int64_t len, int64_t ld, float *val) { \
+    __m512 v[16];                                                                 \
+    __mmask16 nanm = 0;                                                           \
+    for (int j = 0; j < 16; j++) {                                                \
+        const float *p = x + j * ld;                                              \
+        CT_MM16_FOLD(__m512, 16, __mmask16, _mm512_loadu_ps, _mm512_mask_loadu_ps, \
+                     _mm512_set1_ps, OP, CT_MM16_UNORD_PS, p, len, v[j], nanm)   \
+    }                                                                             \
+    if (nanm) return 1;                                                           \
+    const __m512i lo8 = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23); \
+    const __m512i hi8 = _mm512_setr_epi32(8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31); \
+    const __m512i lo4 = _mm512_setr_epi32(0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27); \
+    const __m512i hi4 = _mm512_setr_epi32(4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31); \
+    const __m512i lo2 = _mm512_setr_epi32(0, 1, 4, 5, 8, 9, 12, 13, 16, 17, 20, 21, 24, 25, 28, 29); \
+    const __m512i hi2 = _mm512_setr_epi32(2, 3, 6, 7, 10, 11, 14, 15, 18, 19, 22, 23, 26, 27, 30, 31); \
+    const __m512i lo1 = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30); \
+    const __m512i hi1 = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31); \
+    for (int j = 0; j < 8; j++)                                                   \
+        v[j] = OP(_mm512_permutex2var_ps(v[2 * j], lo8, v[2 * j + 1]),            \
+                  _mm512_permutex2var_ps(v[2 * j], hi8, v[2 * j + 1]));           \
+    for (int j = 0; j < 4; j++)                                                   \
+        v[j] = OP(_mm512_permutex2var_ps(v[2 * j], lo4, v[2 * j + 1]),            \
+                  _mm512_permutex2var_ps(v[2 * j], hi4, v[2 * j + 1]));           \
+    for (int j = 0; j < 2; j++)                                                   \
+        v[j] = OP(_mm512_permutex2var_ps(v[2 * j], lo2, v[2 * j + 1]),            \
+                  _mm512_permutex2var_ps(v[2 * j], hi2, v[2 * j + 1]));           \
+    _mm512_storeu_ps(val, OP(_mm512_permutex2var_ps(v[0], lo1, v[1]),             \
+                             _mm512_permutex2var_ps(v[0], hi1, v[1])));           \
+    return 0;                                                                     \
+}
+#define CT_MM16_F64(NAME, OP)                                                     \
+__attribute__((target("avx512f"))) static int NAME(const double *x, int64_t len, int64_t ld, double *val) { \
+    __m512d v[8];                                                                 \
+    __mmask8 nanm = 0;                                                            \
+    for (int j = 0; j < 8; j++) {                                                 \
+        const double *p = x + j * ld;                                             \
+        CT_MM16_FOLD(__m512d, 8, __mmask8, _mm512_loadu_pd, _mm512_mask_loadu_pd, \
+                     _mm512_set1_pd, OP, CT_MM16_UNORD_PD, p, len, v[j], nanm)   \
+    }                                                                             \
+    if (nanm) return 1;                                                           \
+    const __m512i lo4 = _mm512_setr_epi64(0, 1, 2, 3, 8, 9, 10, 11);              \
+    const __m512i hi4 = _mm512_setr_epi64(4, 5, 6, 7, 12, 13, 14, 15);            \
+    const __m512i lo2 = _mm512_setr_epi64(0, 1, 4, 5, 8, 9, 12, 13);              \
+    const __m512i hi2 = _mm512_setr_epi64(2, 3, 6, 7, 10, 11, 14, 15);            \
+    const __m512i lo1 = _mm512_setr_epi64(0, 2, 4, 6, 8, 10, 12, 14);             \
+    const __m512i hi1 = _mm512_setr_epi64(1, 3, 5, 7, 9, 11, 13, 15);             \
+    for (int j = 0; j < 4; j++)                                                   \
+        v[j] = OP(_mm512_permutex2var_pd(v[2 * j], lo4, v[2 * j + 1]),            \
+                  _mm512_permutex2var_pd(v[2 * j], hi4, v[2 * j + 1]));           \
+    for (int j = 0; j < 2; j++)                                                   \
+        v[j] = OP(_mm512_permutex2var_pd(v[2 * j], lo2, v[2 * j + 1]),            \
+                  _mm512_permutex2var_pd(v[2 * j], hi2, v[2 * j + 1]));           \
+    _mm512_storeu_pd(val, OP(_mm512_permutex2var_pd(v[0], lo1, v[1]),             \
+                             _mm512_permutex2var_pd(v[0], hi1, v[1])));           \
+    return 0;                                                                     \
+}
+CT_MM16_F32(ct__max16_f32, _mm512_max_ps)
+CT_MM16_F32(ct__min16_f32, _mm512_min_ps)
+CT_MM16_F64(ct__max16_f64, _mm512_max_pd)
+CT_MM16_F64(ct__min16_f64, _mm512_min_pd)
+/* the max / min of each of the group's rows (16 float, 8 double rows at x)
+ * into val and 0, or 1 when the group has a NaN (val then unset); the
+ * caller checks for AVX-512 (CT_MM16_OK) */
+static int ct_minmax_group_f32(const float *x, int64_t len, int64_t ld, int is_max, float *val)
+{
+    return is_max ? ct__max16_f32(x, len, ld, val) : ct__min16_f32(x, len, ld, val);
+}
+static int ct_minmax_group_f64(const double *x, int64_t len, int64_t ld, int is_max, double *val)
+{
+    return is_max ? ct__max16_f64(x, len, ld, val) : ct__min16_f64(x, len, ld, val);
+}
+#define CT_MM16_OK_f32 ct__have_avx512f()
+#define CT_MM16_OK_f64 ct__have_avx512f()
+#define CT_MM16_G_f32 16
+#define CT_MM16_G_f64 8
+#define CT_MM16_GROUP_f32 ct_minmax_group_f32
+#define CT_MM16_GROUP_f64 ct_minmax_group_f64
+#endif
+#ifndef CT_HAVE_MM16
+#define CT_MM16_OK_f32 0
+#define CT_MM16_OK_f64 0
+#define CT_MM16_G_f32 1
+#define CT_MM16_G_f64 1
+#define CT_MM16_GROUP_f32(...) 1
+#define CT_MM16_GROUP_f64(...) 1
+#endif
+#define CT_MM16_OK_b8 0
+#define CT_MM16_OK_u8 0
+#define CT_MM16_OK_i8 0
+#define CT_MM16_OK_i16 0
+#define CT_MM16_OK_i32 0
+#define CT_MM16_OK_i64 0
+#define CT_MM16_OK_f16 0
+#define CT_MM16_G_b8 1
+#define CT_MM16_G_u8 1
+#define CT_MM16_G_i8 1
+#define CT_MM16_G_i16 1
+#define CT_MM16_G_i32 1
+#define CT_MM16_G_i64 1
+#define CT_MM16_G_f16 1
+#define CT_MM16_GROUP_b8(...) 1
+#define CT_MM16_GROUP_u8(...) 1
+#define CT_MM16_GROUP_i8(...) 1
+#define CT_MM16_GROUP_i16(...) 1
+#define CT_MM16_GROUP_i32(...) 1
+#define CT_MM16_GROUP_i64(...) 1
+#define CT_MM16_GROUP_f16(...) 1
+/* the least work (elements) that the short-row max/min splits between threads */
+#define CT_MM16_PAR_MIN (8 * CT_PAR_MIN)
 
 /* ---------------------------------------------------------------- max/min
  * NaN propagates: the first NaN of a row is the result (and its index).
@@ -428,6 +630,22 @@ void ct_minmax_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld,      
             if (val) val[r] = x[r * ld];                                          \
             if (idx) idx[r] = 0;                                                  \
         }                                                                         \
+        return;                                                                   \
+    }                                                                             \
+    if (!idx && CT_MM16_OK_##S && len <= CT_MM16_MAXLEN && rows >= CT_MM16_G_##S) { \
+        /* short rows: groups of G rows reduced together (see CT_MM16_FOLD) */   \
+        const int64_t G = CT_MM16_G_##S, ng = rows / G;                           \
+        int64_t gc = CT_PAR_MIN / (G * len) + 1;                                  \
+        _Pragma("omp parallel for num_threads(nt) schedule(dynamic, gc) if(nt > 1 && ng > gc && rows * len >= CT_MM16_PAR_MIN)") \
+        for (int64_t g = 0; g < ng; g++) {                                        \
+            const T *p = x + g * G * ld;                                          \
+            T *v = val + g * G;                                                   \
+            if (CT_MM16_GROUP_##S(p, len, ld, is_max, v))                         \
+                for (int64_t j = 0; j < G; j++)                                   \
+                    ct_minmax_one_##S(p + j * ld, len, is_max, v + j, NULL);      \
+        }                                                                         \
+        for (int64_t r = ng * G; r < rows; r++)                                   \
+            ct_minmax_one_##S(x + r * ld, len, is_max, val + r, NULL);            \
         return;                                                                   \
     }                                                                             \
     if (nt > 1 && rows > 1 && rows * len >= CT_PAR_MIN) {                         \
@@ -553,6 +771,17 @@ ct_minmax_fn ct_minmax_loops[CT_NDTYPES] = {
 #define CT_MED_LONG 16384
 #define CT_MED_SAMPLE 4096
 #define CT_MED_SPREAD 160
+/* the least work (elements) that the median of rows splits between threads */
+#define CT_MED_PAR_MIN 65536
+/* the calling thread's number in a parallel region (0 outside one) */
+static inline int ct_thread_num(void)
+{
+#ifdef _OPENMP
+    return omp_get_thread_num();
+#else
+    return 0;
+#endif
+}
 #define CT_MEDIAN(S, T)                                                           \
 /* the k-th smallest of buf[0..n) (reordered), no NaN among them; ibuf,   */ \
 /* when not NULL, reordered with buf                                      */ \
@@ -638,6 +867,35 @@ int ct_median_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld,       
                        T *val, int64_t *idx) {                                    \
     const size_t nb = (size_t)(len > CT_MED_SAMPLE ? len : CT_MED_SAMPLE) * sizeof(T); \
     const size_t ib = idx ? (size_t)len * sizeof(int64_t) : 0;                    \
+    int nt = ct_get_num_threads();                                                \
+    if (nt > 1 && rows > 1 && rows * len >= CT_MED_PAR_MIN) {                     \
+        /* rows split between threads, each with its own buffers (allocated */    \
+        /* here: the allocator is not for concurrent use)                   */    \
+        if (nt > rows) nt = (int)rows;                                            \
+        const size_t nbp = (nb + 63) & ~(size_t)63, ibp = (ib + 63) & ~(size_t)63; \
+        char *bufs = (char *)ct_alloc(nbp * (size_t)nt);                          \
+        char *ibufs = idx ? (char *)ct_alloc(ibp * (size_t)nt) : NULL;            \
+        if (!bufs || (idx && !ibufs)) {                                           \
+            if (bufs) ct_free(bufs, nbp * (size_t)nt);                            \
+            if (ibufs) ct_free(ibufs, ibp * (size_t)nt);                          \
+            return -1;                                                            \
+        }                                                                         \
+        int64_t rc = CT_MED_PAR_MIN / 8 / len + 1;                                \
+        _Pragma("omp parallel num_threads(nt)")                                   \
+        {                                                                         \
+            int tid = ct_thread_num();                                            \
+            T *b = (T *)(bufs + nbp * (size_t)tid);                               \
+            int64_t *ibt = idx ? (int64_t *)(ibufs + ibp * (size_t)tid) : NULL;   \
+            _Pragma("omp for schedule(dynamic, rc)")                              \
+            for (int64_t r = 0; r < rows; r++) {                                  \
+                if (idx) ct_median_idx_##S(x + r * ld, len, b, ibt, val + r, idx + r); \
+                else ct_median_one_##S(x + r * ld, len, b, val + r);              \
+            }                                                                     \
+        }                                                                         \
+        ct_free(bufs, nbp * (size_t)nt);                                          \
+        if (ibufs) ct_free(ibufs, ibp * (size_t)nt);                              \
+        return 0;                                                                 \
+    }                                                                             \
     T *buf = (T *)ct_alloc(nb);                                                   \
     int64_t *ibuf = idx ? (int64_t *)ct_alloc(ib) : NULL;                         \
     if (!buf || (idx && !ibuf)) {                                                 \
@@ -696,16 +954,17 @@ static inline int64_t ct_lae_i64(int64_t a, int64_t v) { return a + v; }
 static inline ct_cdouble ct_lae_cd(ct_cdouble a, ct_cdouble v) { return a + v; }
 
 /* a row's product over 64 lanes (len >= 64): lane k multiplies x[k], x[k +
- * 64], ..., the rest goes into lane 0, then the lanes' tree (lane k takes
- * lane k + w for w = 32 .. 1); float and double in vectors, the tree as
- * shuffles in registers (the same products in the same order) */
+ * 64], ..., the rest (fewer than 64) goes into lanes 0, 1, ... in turn, then
+ * the lanes' tree (lane k takes lane k + w for w = 32 .. 1); float and
+ * double in vectors, the tree as shuffles in registers (the same products
+ * in the same order) */
 #define CT_PLANES_PLAIN(PACC, p, len, r) {                                        \
     PACC a[64];                                                                   \
     for (int k = 0; k < 64; k++) a[k] = 1;                                        \
     int64_t i = 0;                                                                \
     for (; i + 64 <= len; i += 64)                                                \
         for (int k = 0; k < 64; k++) a[k] *= (PACC)p[i + k];                      \
-    for (; i < len; i++) a[0] *= (PACC)p[i];                                      \
+    for (int k = 0; i < len; i++, k++) a[k] *= (PACC)p[i];                        \
     for (int w = 32; w >= 1; w /= 2)                                              \
         for (int k = 0; k < w; k++) a[k] *= a[k + w];                             \
     r = a[0];                                                                     \
@@ -719,9 +978,14 @@ static inline ct_cdouble ct_lae_cd(ct_cdouble a, ct_cdouble v) { return a + v; }
         CT_VLOAD(v, p + i); a0 *= v; CT_VLOAD(v, p + i + 16); a1 *= v;            \
         CT_VLOAD(v, p + i + 32); a2 *= v; CT_VLOAD(v, p + i + 48); a3 *= v;       \
     }                                                                             \
-    float l0 = a0[0];                                                             \
-    for (; i < len; i++) l0 *= p[i];                                              \
-    a0[0] = l0;                                                                   \
+    /* the rest: whole blocks of 16 into a0, the last few into a1's lanes */    \
+    for (; i + 16 <= len; i += 16) { CT_VLOAD(v, p + i); a0 *= v; }               \
+    if (i < len) {                                                                \
+        float t[16];                                                              \
+        for (int k = 0; k < 16; k++) t[k] = 1;                                    \
+        memcpy(t, p + i, (size_t)(len - i) * sizeof(float));                     \
+        CT_VLOAD(v, t); a1 *= v;                                                  \
+    }                                                                             \
     a0 *= a2; a1 *= a3;                                                           \
     a0 *= a1;                                                                     \
     a0 *= CT_VF_HALF8(a0); a0 *= CT_VF_HALF4(a0);                                 \
@@ -739,9 +1003,14 @@ static inline ct_cdouble ct_lae_cd(ct_cdouble a, ct_cdouble v) { return a + v; }
         CT_VLOAD(v, p + i + 32); a4 *= v; CT_VLOAD(v, p + i + 40); a5 *= v;       \
         CT_VLOAD(v, p + i + 48); a6 *= v; CT_VLOAD(v, p + i + 56); a7 *= v;       \
     }                                                                             \
-    double l0 = a0[0];                                                            \
-    for (; i < len; i++) l0 *= p[i];                                              \
-    a0[0] = l0;                                                                   \
+    /* the rest: whole blocks of 8 into a0, the last few into a1's lanes */     \
+    for (; i + 8 <= len; i += 8) { CT_VLOAD(v, p + i); a0 *= v; }                 \
+    if (i < len) {                                                                \
+        double t[8];                                                              \
+        for (int k = 0; k < 8; k++) t[k] = 1;                                     \
+        memcpy(t, p + i, (size_t)(len - i) * sizeof(double));                    \
+        CT_VLOAD(v, t); a1 *= v;                                                  \
+    }                                                                             \
     a0 *= a4; a1 *= a5; a2 *= a6; a3 *= a7;                                       \
     a0 *= a2; a1 *= a3;                                                           \
     a0 *= a1;                                                                     \
@@ -988,6 +1257,10 @@ CT_FM_INLINE void ct_sm_scale_##S(int64_t len, T inv, T *o) {                   
     }                                                                             \
 }
 
+/* rows shorter than 16: the rows of a parallel chunk (in groups of 16), and
+ * the least work (elements) that is split between threads */
+#define CT_SMS_CHUNK 256
+#define CT_SMS_PAR_MIN (4 * CT_PAR_MIN)
 #define CT_SOFTMAX(S, T, LOG)                                                     \
 /* rows shorter than 16: one padded block */                                    \
 CT_MULTIVERSION static void ct_softmax_short_##S(const T *x, int64_t len, int is_log, T *o) { \
@@ -1032,6 +1305,68 @@ CT_MULTIVERSION static void ct_softmax_short_##S(const T *x, int64_t len, int is
         for (int64_t i = 0; i < len; i++) o[i] *= inv;                            \
     }                                                                             \
 }                                                                                 \
+/* rows shorter than 16, 16 rows at a time: the rows are turned into      */   \
+/* columns (t[k][j] is element k of row j), so that every step runs across  */   \
+/* the 16 rows as one vector; the arithmetic of each row is that of        */   \
+/* ct_softmax_short (the same max, exps, lane tree and log), so the results */   \
+/* are the same bits                                                        */   \
+CT_MULTIVERSION static void ct_softmax_short16_##S(const T *x, int64_t rows, int64_t len, \
+                                                  int64_t ld, int is_log, T *out) { \
+    T t[16][16], acc[16][16], m[16], s[16];                                       \
+    int bad[16];                                                                  \
+    const int n = (int)len;                                                       \
+    for (int64_t r0 = 0; r0 + 16 <= rows; r0 += 16) {                             \
+        const T *p = x + r0 * ld;                                                 \
+        T *q = out + r0 * len;                                                    \
+        for (int j = 0; j < 16; j++)                                              \
+            for (int k = 0; k < n; k++) t[k][j] = p[j * ld + k];                  \
+        _Pragma("omp simd")                                                       \
+        for (int j = 0; j < 16; j++) { m[j] = t[0][j]; bad[j] = t[0][j] != t[0][j]; } \
+        for (int k = 1; k < n; k++) {                                             \
+            _Pragma("omp simd")                                                   \
+            for (int j = 0; j < 16; j++) {                                        \
+                T v = t[k][j];                                                    \
+                m[j] = v > m[j] ? v : m[j];                                       \
+                bad[j] |= v != v;                                                 \
+            }                                                                     \
+        }                                                                         \
+        _Pragma("omp simd")                                                       \
+        for (int j = 0; j < 16; j++) m[j] = m[j] == -INFINITY ? 0 : m[j];         \
+        for (int k = 0; k < n; k++) {                                             \
+            _Pragma("omp simd")                                                   \
+            for (int j = 0; j < 16; j++) acc[k][j] = ct_smexp_##S(t[k][j] - m[j]); \
+        }                                                                         \
+        for (int k = n; k < 16; k++)                                              \
+            for (int j = 0; j < 16; j++) acc[k][j] = 0;                           \
+        if (!is_log) {                                                            \
+            for (int k = 0; k < n; k++)                                           \
+                for (int j = 0; j < 16; j++) t[k][j] = acc[k][j];                 \
+        }                                                                         \
+        for (int w = 8; w >= 1; w >>= 1)                                          \
+            for (int k = 0; k < w; k++) {                                         \
+                _Pragma("omp simd")                                               \
+                for (int j = 0; j < 16; j++) acc[k][j] += acc[k + w][j];          \
+            }                                                                     \
+        if (is_log) {                                                             \
+            _Pragma("omp simd")                                                   \
+            for (int j = 0; j < 16; j++) s[j] = LOG(acc[0][j]);                   \
+            for (int k = 0; k < n; k++) {                                         \
+                _Pragma("omp simd")                                               \
+                for (int j = 0; j < 16; j++)                                      \
+                    t[k][j] = bad[j] ? (T)NAN : (t[k][j] - m[j]) - s[j];          \
+            }                                                                     \
+        } else {                                                                  \
+            _Pragma("omp simd")                                                   \
+            for (int j = 0; j < 16; j++) s[j] = (T)1 / acc[0][j];                 \
+            for (int k = 0; k < n; k++) {                                         \
+                _Pragma("omp simd")                                               \
+                for (int j = 0; j < 16; j++) t[k][j] = bad[j] ? (T)NAN : t[k][j] * s[j]; \
+            }                                                                     \
+        }                                                                         \
+        for (int j = 0; j < 16; j++)                                              \
+            for (int k = 0; k < n; k++) q[j * len + k] = t[k][j];                 \
+    }                                                                             \
+}                                                                                 \
 /* rows of 16 or more in groups of 16: the maxes and sums of a group, then */   \
 /* their logs (or reciprocals) as one vector, then the outputs, so that the */    \
 /* rows' serial steps (the lanes' adds, the log) overlap                    */    \
@@ -1066,12 +1401,30 @@ void ct_softmax_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld,     
     int nt = ct_get_num_threads();                                                \
     int64_t rc = len >= CT_PAR_MIN ? 1 : CT_PAR_MIN / (len ? len : 1);            \
     if (len < 16) {                                                               \
-        _Pragma("omp parallel for num_threads(nt) schedule(dynamic, rc) if(nt > 1 && rows > 1 && rows * len >= CT_PAR_MIN)") \
-        for (int64_t r = 0; r < rows; r++)                                        \
+        if (len == 0) return;                                                     \
+        /* groups of 16 rows, chunks of CT_SMS_CHUNK groups; the last rows */     \
+        /* (fewer than 16) one at a time                                    */     \
+        int64_t ng = rows / 16, gc = CT_SMS_CHUNK;                                \
+        int64_t nc = (ng + gc - 1) / gc;                                          \
+        _Pragma("omp parallel for num_threads(nt) schedule(dynamic, 1) if(nt > 1 && nc > 1 && rows * len >= CT_SMS_PAR_MIN)") \
+        for (int64_t c = 0; c < nc; c++) {                                        \
+            int64_t r0 = c * gc * 16, nr = ng * 16 - r0 < gc * 16 ? ng * 16 - r0 : gc * 16; \
+            ct_softmax_short16_##S(x + r0 * ld, nr, len, ld, is_log, out + r0 * len); \
+        }                                                                         \
+        for (int64_t r = ng * 16; r < rows; r++)                                  \
             ct_softmax_short_##S(x + r * ld, len, is_log, out + r * len);         \
         return;                                                                   \
     }                                                                             \
     int64_t nc = (rows + rc - 1) / rc;                                            \
+    if (nt > 1 && nc > 1) {                                                       \
+        /* a multiple of nt chunks of about equal size (whole groups of 16 */     \
+        /* rows where they are that long), so that no thread is left with  */     \
+        /* one more chunk than the others                                    */     \
+        nc = (nc + nt - 1) / nt * nt;                                             \
+        rc = (rows + nc - 1) / nc;                                                \
+        if (rc > 16) rc = (rc + 15) & ~(int64_t)15;                               \
+        nc = (rows + rc - 1) / rc;                                                \
+    }                                                                             \
     _Pragma("omp parallel for num_threads(nt) schedule(dynamic, 1) if(nt > 1 && nc > 1)") \
     for (int64_t c = 0; c < nc; c++) {                                            \
         int64_t r0 = c * rc, n = rows - r0 < rc ? rows - r0 : rc;                 \

@@ -19,7 +19,8 @@
 typedef void (*ct_sum_rows_fn)(const void *x, int64_t rows, int64_t len, int64_t ld, void *out);
 typedef void (*ct_sum_cols_fn)(const void *x, int64_t n, int64_t cols, int64_t ld, void *out);
 
-/* indexed by dtype code; integer and bool inputs are converted to int64 first */
+/* indexed by dtype code; integer inputs are converted to int64 first; the bool
+ * row kernel counts the nonzero bytes of each row into int64 (out: int64_t *) */
 extern ct_sum_rows_fn ct_sum_rows_loops[CT_NDTYPES];
 extern ct_sum_cols_fn ct_sum_cols_loops[CT_NDTYPES];
 

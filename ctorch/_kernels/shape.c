@@ -136,12 +136,40 @@ static void ct__cat_band(char *dst, int64_t dld, const char *const *src, const i
     }
 }
 
+/* Bytes [b0, b1) of row r of a cat: the parts of the pieces that fall in it. */
+static void ct__cat_span(char *dst, int64_t dld, const char *const *src, const int64_t *len,
+                         int n, int64_t r, int64_t b0, int64_t b1, int stream)
+{
+    int64_t off = 0;
+    for (int k = 0; k < n && off < b1; k++) {
+        int64_t l = len[k], a = b0 > off ? b0 : off, b = b1 < off + l ? b1 : off + l;
+        if (a < b) {
+            char *d = dst + r * dld + a;
+            const char *s = src[k] + r * l + (a - off);
+            if (stream) ct__stream_copy(d, s, b - a);
+            else memcpy(d, s, (size_t)(b - a));
+        }
+        off += l;
+    }
+}
+
 void ct_cat_rows(char *dst, int64_t dld, const char *const *src, const int64_t *len, int n,
                  int64_t outer)
 {
     int64_t total = outer * dld;
     int stream = total >= CT_CAT_STREAM_BYTES;
     int nt = ct_get_num_threads();
+    if (nt > 1 && outer < nt && total >= CT_CAT_STREAM_BYTES) {
+        /* a few long rows (a cat along the first dim is one row): each row
+         * cut into nt equal spans of bytes, one per thread */
+        #pragma omp parallel for num_threads(nt) schedule(static)
+        for (int t = 0; t < nt; t++) {
+            for (int64_t r = 0; r < outer; r++)
+                ct__cat_span(dst, dld, src, len, n, r, dld * t / nt, dld * (t + 1) / nt, stream);
+            if (stream) ct__stream_fence();
+        }
+        return;
+    }
     if (nt > 1 && outer >= nt && total >= CT_SHAPE_PAR_BYTES) {
         #pragma omp parallel for num_threads(nt) schedule(static)
         for (int t = 0; t < nt; t++) {

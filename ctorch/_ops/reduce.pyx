@@ -95,6 +95,25 @@ cdef Tensor _sum(Tensor t, object dim, bint keepdim, DType res):
             return flat
     cdef int nd = t._ndim, d
     cdef Py_ssize_t n_out, n_in, k_len
+    cdef list bred
+    if t._dtype is t_bool and res is t_int64 and t._ndim > 0 and t._numel > 0 and _is_contiguous(t):
+        # a count of the true elements of a dense bool tensor over all dims or
+        # the last (count_nonzero, mask.sum()): the bool row kernel, where the
+        # backend has one, without an int64 copy
+        f = t._storage.backend.sum_rows[CT_BOOL]
+        bred = _reduce_dims(t, dim)
+        if f != NULL and (len(bred) == nd or bred == [nd - 1]):
+            k_len = t._numel if len(bred) == nd else t._shape[nd - 1]
+            n_out = t._numel // k_len
+            if len(bred) == nd:
+                flat = _empty_list([1] * nd if keepdim else [], res, t._storage.device)
+            else:
+                flat = _empty_list([t._shape[k] for k in range(nd - 1)] + ([1] if keepdim else []),
+                                   res, t._storage.device)
+            with nogil:
+                f(t._data, n_out, k_len, k_len, flat._data)
+            _check_device(t)
+            return flat
     if (type(dim) is int and t._dtype is res and (res._kind > K_INT or res is t_int64)
             and nd > 0 and -nd <= dim < nd and t._numel > 0 and _is_contiguous(t)):
         # one dim of a dense tensor: the last dims' rows, or the first dim's

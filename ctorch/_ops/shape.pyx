@@ -102,6 +102,35 @@ cdef extern from "backend.h" nogil:
                          int n, int64_t outer) noexcept nogil
 
 
+cdef int64_t _dense_row_stride(Tensor t, int d, Py_ssize_t inner):
+    """When t is `outer` rows one stride apart, each row (dims d and after)
+    one dense block: that stride in elements (the row's length when t is
+    contiguous, more for a slice along d such as roll's pieces); else -1."""
+    cdef int nd = t._ndim, j
+    cdef Py_ssize_t expect = 1
+    for j in range(nd - 1, d - 1, -1):
+        if t._shape[j] != 1 and t._stride[j] != expect:
+            return -1
+        expect *= t._shape[j]
+    if d == 0:
+        return expect
+    # the outer dims: one stride for them all (size-1 dims aside)
+    cdef Py_ssize_t ld = -1
+    for j in range(d - 1, -1, -1):
+        if t._shape[j] == 1:
+            continue
+        if ld < 0:
+            ld = t._stride[j]
+            if ld < expect:
+                return -1
+            expect = ld * t._shape[j]
+        elif t._stride[j] != expect:
+            return -1
+        else:
+            expect *= t._shape[j]
+    return ld if ld >= 0 else expect
+
+
 cdef Tensor _cat_impl(list ts, int dim_arg, object dim, DType res):
     """Concatenates the tensors along dim in dtype res (no recording). 1-D empty
     tensors are skipped (legacy torch rule). ts is non-empty."""
@@ -145,10 +174,12 @@ cdef Tensor _cat_impl(list ts, int dim_arg, object dim, DType res):
     cdef Py_ssize_t npieces
     cdef const char **srcs
     cdef int64_t *lens
-    cdef bint plain = outer > 1 and out._storage.device < 0
+    cdef bint plain = out._storage.device < 0
     for x in used:
         t = <Tensor>x
-        if not (t._dtype is res and _is_contiguous(t)) or t._shape[d] * inner * isz < 256:
+        # (rows of a few elements, when there are many, go faster through the
+        # strided copy's typed short-row loops than as one memcpy each)
+        if not (t._dtype is res and _is_contiguous(t)) or (outer > 64 and t._shape[d] * inner * isz < 256):
             plain = False
     dld = total * inner * isz
     cdef const _cat_table *CB = <const _cat_table *>out._storage.backend
@@ -172,18 +203,22 @@ cdef Tensor _cat_impl(list ts, int dim_arg, object dim, DType res):
         free(srcs)
         free(lens)
         return out
+    cdef int64_t row_ld
     for x in used:
         t = <Tensor>x
         if t._numel:
             # rows of a few elements go through the strided copy (its typed
-            # short-row loops), not one memcpy per row
-            if t._dtype is res and _is_contiguous(t) and (outer == 1 or t._shape[d] * inner * isz >= 256):
+            # short-row loops), not one memcpy per row; so do pieces whose
+            # rows are not dense blocks one stride apart
+            row_ld = _dense_row_stride(t, d, inner) if t._dtype is res else -1
+            if row_ld >= 0 and (outer == 1 or t._shape[d] * inner * isz >= 256):
                 dp = out._data + off * inner * isz
                 sp = t._data
                 dld = total * inner * isz
-                sld = t._shape[d] * inner * isz
+                nb = t._shape[d] * inner * isz
+                sld = row_ld * isz
                 with nogil:
-                    out._storage.backend.copy_rows(dp, dld, sp, sld, outer, sld)
+                    out._storage.backend.copy_rows(dp, dld, sp, sld, outer, nb)
                 _check_device(out)
             else:
                 sh = list(out.size())
