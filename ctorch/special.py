@@ -87,10 +87,50 @@ def _zeta_kernel(o, x, q):
     _L.sc.zeta(x, q, o)
 
 
+def _zeta_t(x, q, rdt):
+    """zeta by ctorch's own kernel (special_k.zeta) for float32 / float64
+    results: operands of another dtype are converted, python numbers become
+    one-element tensors, operands that neither have the result's elements in
+    order nor are one element are expanded to contiguous copies, and device
+    tensors go through host copies; None (scipy's ufunc then) for other
+    results."""
+    if rdt is not _FLOAT and rdt is not _DOUBLE:
+        return None
+    dev = _device_of((x, q))
+    ops = []
+    for v in (x, q):
+        if isinstance(v, Tensor):
+            v = v.detach()
+            ops.append(v.cpu() if v.is_cuda else v)
+        elif isinstance(v, (int, float)):
+            ops.append(_tensor(float(v), dtype=rdt))
+        else:
+            return None
+    a, b = ops
+    shape = a.shape if a.shape == b.shape else _broadcast((a, b))
+    r = _empty(shape, dtype=rdt)
+    if r.numel() == 0:
+        return r.to(dev) if dev.type != "cpu" else r
+    fixed = []
+    for v in (a, b):
+        if v.dtype is not rdt:
+            v = v.to(rdt)
+        if v.numel() != 1 and (tuple(v.shape) != tuple(shape) or not v.is_contiguous()):
+            v = v.expand(shape).contiguous()
+        elif v.numel() == 1 and not v.is_contiguous():
+            v = v.contiguous()
+        fixed.append(v)
+    from ctorch._ops.special_k import zeta as k
+    if not k(r, fixed[0], fixed[1]):
+        return None
+    return r.to(dev) if dev.type != "cpu" else r
+
+
 def zeta(input, other, *, out=None):
     return _binary(input, other, out, "special_zeta", "zeta_cpu", _zeta_kernel, half=False,
                    grad="special_zeta",
-                   scalar_grads=("special_zeta.self_scalar", "special_zeta.other_scalar"))
+                   scalar_grads=("special_zeta.self_scalar", "special_zeta.other_scalar"),
+                   tkernel=_zeta_t)
 
 
 # ------------------------------------------------------------ error function
@@ -141,7 +181,23 @@ scaled_modified_bessel_k1 = _sc_unary("k1e", "scaled_modified_bessel_k1", half=F
                                        tkernel=_S._sb_tkernel("K1E"))
 
 
-_AIRY_T = _S._sb_tkernel("AIRY_AI")
+_AIRY_K = _S._sb_tkernel("AIRY_AI")
+
+
+def _AIRY_T(r, x):
+    """Ai by ctorch's own kernel (float32 / float64 CPU results); integer
+    inputs converted to the result's dtype and other layouts through
+    contiguous copies, so that every input gets the kernel's values."""
+    if not r.is_cuda and x.dtype is not r.dtype and not x.dtype.is_floating_point:
+        x = x.to(r.dtype)
+    if r.is_cuda or (r.is_contiguous() and x.is_contiguous()):
+        return _AIRY_K(r, x)
+    xc = x.contiguous()
+    rc = _empty_like(xc, dtype=r.dtype)
+    if not _AIRY_K(rc, xc):
+        return False
+    r.copy_(rc)
+    return True
 
 
 def _airy_kernel(o, x):

@@ -67,6 +67,25 @@ def _airy_ai(x):
     return np.where((x > 200) & (x < np.inf), 0, sc.airy(x)[0]).astype(x.dtype)
 
 
+def _zeta(x, q):
+    # scipy's values with PyTorch's special values: inf at x = 1, NaN for
+    # x < 1, inf at q a non-positive integer (or -inf), NaN for q < 0 with x
+    # not an integer (x NaN included), NaN at q = +inf; at x = +inf 1 for
+    # q = 1, NaN for q > 1, inf for the rest
+    x, q = np.broadcast_arrays(np.asarray(x), np.asarray(q))
+    with np.errstate(all="ignore"):
+        r = np.asarray(sc.zeta(x, q), dtype=np.result_type(x, q, np.float32))
+        xi = np.isposinf(x)
+        r = np.where(xi, np.where(q == 1, 1.0, np.where(q > 1, np.nan, np.inf)), r)
+        r = np.where(np.isposinf(q) | np.isnan(q) | np.isnan(x), np.nan, r)
+        nonpos = q <= 0
+        r = np.where(nonpos & (x != np.floor(x)), np.nan, r)
+        r = np.where(nonpos & (q == np.floor(q)), np.inf, r)
+        r = np.where(x < 1, np.nan, r)
+        r = np.where(x == 1, np.inf, r)
+    return r.astype(np.result_type(x, q, np.float32))
+
+
 def _polygamma(n):
     return lambda x: sc.polygamma(n, x).astype(x.dtype)
 
@@ -174,7 +193,7 @@ binary_special = [
     T("igammac", sc.gammaincc, FLOATS, arity=2, domains=(POS_SMALL, POS_SMALL), differentiable=True,
       grad_inputs=(1,), tol=F32_LOOSE),
     S("xlog1py", sc.xlog1py, REAL, arity=2, domains=(Domain(), POS), scalars=(2, 2.5), differentiable=True),
-    S("zeta", sc.zeta, NOHALF, arity=2, domains=(Domain(1.5, 5.0, int_low=2, int_high=6), POS_SMALL),
+    S("zeta", _zeta, NOHALF, arity=2, domains=(Domain(1.5, 5.0, int_low=2, int_high=6), POS_SMALL),
       scalars=(2, 2.5), differentiable=True, grad_inputs=(1,), tol=F32_LOOSE,
       errors=((lambda t: t.special.zeta(t.full((2,), 2.0, dtype=t.float64).requires_grad_(),
                                          t.ones(2)).sum().backward(),

@@ -518,3 +518,181 @@ def test_gammaincc_float64_kernel_regions():
     ok = want > 1e-290
     np.testing.assert_allclose(got[ok], want[ok], rtol=5e-13, atol=0)
     np.testing.assert_allclose(got[~ok], want[~ok], rtol=0, atol=1e-290)
+
+
+# Ai at double inputs across the float64 kernel's regions (power series on
+# [-2, 1], modulus and phase for x < -2 with their two fits meeting at -4,
+# the scaled form for x > 1 with its fits meeting at 2, the scalar pass past
+# -3e5), from 60-digit values (mpmath): (x, Ai(x), envelope), the envelope
+# (Ai^2 + Bi^2)^(1/2) for x < 0 and |Ai| for x >= 0, the scale of the error.
+_AIRY_REF = [
+    (-10000000.0, 0.005418514944210602, 0.010032867197814096),
+    (-300001.0, -0.023280343881290525, 0.02410706773020788),
+    (-299999.0, 0.007980939463595169, 0.02410710790868758),
+    (-12345.678, 0.011457890743303643, 0.0535237245818173),
+    (-200.0, 0.14889394248381024, 0.15002635589895622),
+    (-50.5, 0.20218238767504867, 0.21164204812404547),
+    (-10.0, 0.04024123848644319, 0.3172424190734872),
+    (-4.000000001, -0.07026553215866087, 0.39847874405308076),
+    (-3.999999999, -0.07026553373991816, 0.3984787441022261),
+    (-3.0, -0.37881429367765806, 0.4275734381628622),
+    (-2.000000001, 0.2274074275834265, 0.4708583251738797),
+    (-1.999999999, 0.22740742881994463, 0.4708583252828243),
+    (-1.0, 0.5355608832923521, 0.5455647685977015),
+    (-0.0, 0.3550280538878172, 0.3550280538878172),
+    (0.5, 0.23169360648083348, 0.23169360648083348),
+    (0.999999999, 0.13529241647202886, 0.13529241647202886),
+    (1.000000001, 0.13529241615373397, 0.13529241615373397),
+    (1.5, 0.07174949700810541, 0.07174949700810541),
+    (1.999999999, 0.034924130476364765, 0.034924130476364765),
+    (2.000000001, 0.03492413037018399, 0.03492413037018399),
+    (5.0, 0.00010834442813607442, 0.00010834442813607442),
+    (10.0, 1.1047532552898686e-10, 1.1047532552898686e-10),
+    (50.0, 4.5849417240748285e-104, 4.5849417240748285e-104),
+    (100.0, 2.6344821520881846e-291, 2.6344821520881846e-291),
+    (103.8, 5.723435795366651e-308, 5.723435795366651e-308),
+]
+
+
+def test_airy_ai_float64_reference_values():
+    x = np.array([r[0] for r in _AIRY_REF])
+    want = np.array([r[1] for r in _AIRY_REF])
+    env = np.array([r[2] for r in _AIRY_REF])
+    got = torch.special.airy_ai(torch.tensor(x)).numpy()
+    assert np.all(np.abs(got - want) <= 2e-15 * env), np.abs(got - want) / env
+
+
+def test_airy_ai_float64_dense():
+    # against scipy, whose own error grows as zeta = 2/3 |x|^(3/2) times a
+    # few double epsilons (both axes), relative to the envelope as above, and
+    # reaches 3e-14 on its power series' cancellation up to x = 2.09
+    rng = np.random.default_rng(21)
+    parts = [np.linspace(lo, hi, 20001) for lo, hi in ((-60, -4.5), (-4.5, -1.5), (-2.5, 2.5),
+                                                       (0.5, 3), (3, 100))]
+    x = np.concatenate(parts + [rng.uniform(-60, 100, 40000), [-4.0, -2.0, 1.0, 2.0]])
+    ai, _, bi, _ = sc.airy(x)
+    env = np.where(x < 0, np.hypot(ai, bi), np.abs(ai))
+    zeta = 2 / 3 * np.abs(x) ** 1.5
+    got = torch.special.airy_ai(torch.tensor(x)).numpy()
+    err = np.abs(got - ai) / env
+    tol = np.where((x > 1) & (x < 2.1), 4e-14, 4e-15) + np.where(x < 0, 1.5e-15, 5e-16) * zeta
+    assert np.all(err <= tol), (x[np.argmax(err / tol)], (err / tol).max())
+    # a transposed (non-contiguous) input gives the same values
+    m = torch.tensor(x[:40000].reshape(200, 200)).t()
+    np.testing.assert_allclose(torch.special.airy_ai(m).numpy(), got[:40000].reshape(200, 200).T,
+                               rtol=1e-14, atol=1e-15)
+
+
+def test_airy_ai_float64_special_values():
+    x = torch.tensor([float("nan"), float("inf"), -float("inf"), -0.0, 0.0, 103.89, 103.9, 1e10,
+                      1.7e308, -1e300, -1.7e308, -1e200], dtype=torch.float64)
+    got = torch.special.airy_ai(x).numpy()
+    ai0 = 0.3550280538878172
+    assert np.isnan(got[:3]).all() and got[3] == ai0 and got[4] == ai0
+    assert 0 < got[5] < 1e-307 and (got[6:9] == 0).all()
+    assert np.isnan(got[9:11]).all() and np.isfinite(got[11]) and abs(got[11]) < 1e-49
+    assert torch.special.airy_ai(torch.empty(0, dtype=torch.float64)).shape == (0,)
+
+
+# Hurwitz zeta at double inputs over the kernel's forms (vector passes for
+# 1 < x <= 40, the scalar pass above, q < 0 with integer x, tiny and huge q),
+# from 400-digit values (mpmath): (x, q, zeta(x, q)).
+_ZETA_REF = [
+    (1.5, 0.5, 4.776537947554833),
+    (1.0000000001, 1.0, 9999999173.173574),
+    (2.0, 1.0, 1.6449340668482264),
+    (3.0, 1.0, 1.2020569031595942),
+    (9.0, 0.5, 512.026288734128),
+    (9.0, 9.0, 4.4048483516226314e-09),
+    (1.5, 9.0, 0.6856986689786074),
+    (40.0, 40.0, 1.3297096581034464e-64),
+    (40.0, 0.5, 1099511627776.0),
+    (39.9, 26.0, 4.503552700145435e-57),
+    (45.0, 20.0, 3.2036892460930372e-59),
+    (100.0, 3.0, 1.940325217483255e-48),
+    (2.0, 10000000000.0, 1.00000000005e-10),
+    (1.1, 1e-05, 316238.35044814093),
+    (1.01, 1e-300, 1.0000000000000061e+303),
+    (2.0, 1e+300, 1e-300),
+    (60.0, 0.7, 1968419230.1176074),
+    (41.0, 30.0, 3.7295214154668346e-61),
+    (7.25, 13.75, 1.5333236392535894e-08),
+    (25.0, 1.0, 1.0000000298035034),
+    (3.0, -2.5, 0.0541020258208637),
+    (4.0, -7.25, 259.75686586723407),
+]
+
+
+def test_zeta_float64_reference_values():
+    x = np.array([r[0] for r in _ZETA_REF])
+    q = np.array([r[1] for r in _ZETA_REF])
+    want = np.array([r[2] for r in _ZETA_REF])
+    got = torch.special.zeta(torch.tensor(x), torch.tensor(q)).numpy()
+    # q < 0 sums terms of both signs (cancellation, as PyTorch's sum)
+    rtol = np.where(q < 0, 2e-14, 2e-15)
+    assert np.all(np.abs(got - want) <= rtol * np.abs(want)), np.abs(got - want) / np.abs(want)
+
+
+def test_zeta_dense():
+    rng = np.random.default_rng(22)
+    n = 30000
+    x = np.concatenate([rng.uniform(1, 40, n), 1 + 10.0 ** rng.uniform(-12, 0, n),
+                        rng.uniform(1.5, 9, n)])
+    q = np.concatenate([10.0 ** rng.uniform(-3, 4, n), 10.0 ** rng.uniform(-2, 8, n),
+                        rng.uniform(0.5, 9, n)])
+    want = sc.zeta(x, q)
+    got = torch.special.zeta(torch.tensor(x), torch.tensor(q)).numpy()
+    np.testing.assert_allclose(got, want, rtol=5e-15, atol=0)
+    # float32: the double value rounded once
+    x32, q32 = x.astype(np.float32), q.astype(np.float32)
+    want32 = sc.zeta(x32.astype(np.float64), q32.astype(np.float64))
+    got32 = torch.special.zeta(torch.tensor(x32), torch.tensor(q32)).numpy()
+    assert got32.dtype == np.float32
+    fin = (np.abs(want32) < 3e38) & (np.abs(want32) > 1.2e-38)
+    np.testing.assert_allclose(got32[fin], want32[fin], rtol=1.2e-7, atol=0)
+
+
+def test_zeta_operand_forms():
+    rng = np.random.default_rng(23)
+    xs = rng.uniform(1.2, 12, (3, 1))
+    qs = rng.uniform(0.1, 30, (1, 5))
+    for dt, tol in (("float64", 5e-15), ("float32", 1.2e-7)):
+        x, q = xs.astype(dt), qs.astype(dt)
+        want = sc.zeta(x.astype(np.float64), q.astype(np.float64))
+        tx, tq = torch.tensor(x), torch.tensor(q)
+        np.testing.assert_allclose(torch.special.zeta(tx, tq).numpy(), want, rtol=tol)
+        # non-contiguous operands, broadcast by expand
+        big = torch.tensor(np.repeat(x, 5, axis=1).T.copy()).t()
+        np.testing.assert_allclose(torch.special.zeta(big, tq).numpy(), want, rtol=tol)
+        # a python number or a one-element tensor on either side
+        np.testing.assert_allclose(torch.special.zeta(2.5, tq).numpy(),
+                                   sc.zeta(2.5, q.astype(np.float64)), rtol=tol)
+        np.testing.assert_allclose(torch.special.zeta(tx, 3).numpy(),
+                                   sc.zeta(x.astype(np.float64), 3.0), rtol=tol)
+        np.testing.assert_allclose(torch.special.zeta(tx, tq[:, :1]).numpy(), want[:, :1],
+                                   rtol=tol)
+    # integer operands give the default dtype
+    r = torch.special.zeta(torch.tensor([2, 3]), torch.tensor([1, 2]))
+    assert r.dtype == torch.float32
+    np.testing.assert_allclose(r.numpy(), sc.zeta([2.0, 3.0], [1.0, 2.0]), rtol=1e-7)
+
+
+def test_zeta_special_values():
+    inf, nan = float("inf"), float("nan")
+    # (x, q, PyTorch's value)
+    cases = [
+        (1.0, nan, inf), (1.0, -1.5, inf), (1.0, 2.0, inf), (0.5, 2.0, nan), (-inf, 2.0, nan),
+        (0.0, 1.0, nan), (nan, 0.0, inf), (nan, -1.0, inf), (nan, -1.5, nan), (nan, 2.0, nan),
+        (2.0, 0.0, inf), (2.0, -0.0, inf), (2.0, -3.0, inf), (2.0, -inf, inf), (2.5, -1.5, nan),
+        (2.0, nan, nan), (2.0, inf, nan), (inf, 0.5, inf), (inf, 1.0, 1.0), (inf, 2.0, nan),
+        (inf, -1.5, inf), (inf, nan, nan), (inf, inf, nan), (1e10, 2.0, 0.0), (1e10, 1.0, 1.0),
+        (1e10, 0.5, inf), (2.0, 5e-324, inf), (41.0, 1e-310, inf), (2.0, 1e-160, inf),
+        (1000.0, 1e10, 0.0), (2.0, -1.5, 9.379246644989124),
+    ]
+    x = torch.tensor([c[0] for c in cases], dtype=torch.float64)
+    q = torch.tensor([c[1] for c in cases], dtype=torch.float64)
+    want = np.array([c[2] for c in cases])
+    for dt in (torch.float64, torch.float32):
+        got = torch.special.zeta(x.to(dt), q.to(dt)).numpy().astype(np.float64)
+        np.testing.assert_allclose(got, want.astype(got.dtype), rtol=1e-6 if dt is torch.float32
+                                   else 1e-15, equal_nan=True)

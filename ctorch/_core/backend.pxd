@@ -132,6 +132,8 @@ cdef extern from "backend.h" nogil:
                                              void *out, uint8_t *flag, int64_t count)
     ctypedef int (*ct_special_mvlgamma_fn)(int dtype, const void *x, void *out, int64_t count,
                                            int64_t p)
+    ctypedef int (*ct_special_zeta_fn)(int dtype, const void *x, int64_t sx, const void *q,
+                                       int64_t sq, void *out, int64_t count)
 
     ctypedef struct ct_backend:
         const char *name
@@ -254,6 +256,7 @@ cdef extern from "backend.h" nogil:
         # discrete Fourier transforms along a middle dim (NULL where a device has none)
         int (*fft_c2c_dim)(int dtype, const void *inp, void *out, int64_t outer, int64_t n,
                            int64_t inner, int inverse, double scale) noexcept nogil
+        ct_special_zeta_fn special_zeta
 
     # the Philox stream's bookkeeping: blocks a fill of n elements consumes
     uint64_t ct_rand_blocks_uniform_f32(int64_t n)

@@ -356,6 +356,9 @@ typedef struct ct_backend {
      * backend lacks; NULL where a device has none */
     int (*fft_c2c_dim)(int dtype, const void *in, void *out, int64_t outer, int64_t n,
                        int64_t inner, int inverse, double scale);
+    /* the Hurwitz zeta function (special_bessel.h): NULL where the backend
+     * lacks it (the op then runs scipy.special's ufunc on a host copy) */
+    ct_special_zeta_fn special_zeta;
 } ct_backend;
 
 /* the CPU backend (cpu_backend.c) */

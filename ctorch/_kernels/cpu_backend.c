@@ -713,4 +713,6 @@ const ct_backend ct_cpu_backend = {
     .special_mvlgamma = ct_special_mvlgamma,
     /* ---- discrete Fourier transforms along a middle dim */
     .fft_c2c_dim = ct_fft_c2c_dim,
+    /* ---- Hurwitz zeta */
+    .special_zeta = ct_special_zeta,
 };

@@ -51,4 +51,14 @@ typedef int (*ct_special_mvlgamma_fn)(int dtype, const void *x, void *out, int64
                                       int64_t p);
 int ct_special_mvlgamma(int dtype, const void *x, void *out, int64_t count, int64_t p);
 
+/* out[i] = zeta(x[i * sx], q[i * sq]), the Hurwitz zeta function, for dtype
+ * 0 (CT_FLOAT32, computed in double) or 1 (CT_FLOAT64), sx / sq element
+ * strides (0: one value for all); special values as PyTorch's (inf at x = 1
+ * and at q a non-positive integer, NaN for x < 1, for q < 0 with x not an
+ * integer and at q = +inf). Returns 0, or -1 for another dtype. */
+typedef int (*ct_special_zeta_fn)(int dtype, const void *x, int64_t sx, const void *q,
+                                  int64_t sq, void *out, int64_t count);
+int ct_special_zeta(int dtype, const void *x, int64_t sx, const void *q, int64_t sq, void *out,
+                    int64_t count);
+
 #endif

@@ -218,6 +218,37 @@ def xlogy(Tensor out, Tensor a, Tensor b):
     return True
 
 
+def zeta(Tensor out, Tensor x, Tensor q):
+    """out = zeta(x, q), the Hurwitz zeta function, for contiguous float32 /
+    float64 CPU tensors of out's dtype, x and q each with out's number of
+    elements or one element. Returns False (nothing written) for any other
+    operands, or where the backend has no such kernel."""
+    if out._storage.device >= 0 or x._storage.device >= 0 or q._storage.device >= 0:
+        return False
+    cdef int dt
+    if out._dtype is t_float32:
+        dt = 0
+    elif out._dtype is t_float64:
+        dt = 1
+    else:
+        return False
+    cdef int64_t count = out._numel
+    if x._dtype is not out._dtype or q._dtype is not out._dtype or not _is_contiguous(out):
+        return False
+    if (x._numel != count and x._numel != 1) or (q._numel != count and q._numel != 1):
+        return False
+    if not _is_contiguous(x) or not _is_contiguous(q):
+        return False
+    cdef ct_special_zeta_fn f = out._storage.backend.special_zeta
+    if f == NULL:
+        return False
+    cdef int64_t sx = 0 if x._numel == 1 else 1
+    cdef int64_t sq = 0 if q._numel == 1 else 1
+    with nogil:
+        f(dt, x._data, sx, q._data, sq, out._data, count)
+    return True
+
+
 def igamma(int upper, Tensor out, Tensor a, Tensor x, Tensor flag):
     """out = P(a, x) (upper = 0) or Q(a, x) (upper = 1) for contiguous
     float32 or float64 CPU tensors a, x, out of one size and dtype; flag (uint8, as many
