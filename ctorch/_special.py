@@ -106,7 +106,7 @@ def _not_implemented(kern, dt):
 
 
 def _check_dtype(dt, kern, half, cplx, ints=True):
-    if dt is _HALF and not half:
+    if (dt is _HALF or dt is _BFLOAT16) and not half:
         _not_implemented(kern, dt)
     if dt.is_complex and not cplx:
         _not_implemented(kern, dt)

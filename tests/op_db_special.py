@@ -149,7 +149,9 @@ unary_special = [
       domains=(Domain(0.8, 6.0, int_low=1, int_high=20),), differentiable=True, specials=False),
     S("erfcx", sc.erfcx, NOHALF, domains=(SMALL,), differentiable=True,
       errors=(_not_impl(lambda t: t.special.erfcx(t.ones(2, dtype=t.float16)),
-                        "\"erfcx_cpu\" not implemented for 'Half'"),)),
+                        "\"erfcx_cpu\" not implemented for 'Half'"),
+              _not_impl(lambda t: t.special.erfcx(t.ones(2, dtype=t.bfloat16)),
+                        "\"erfcx_cpu\" not implemented for 'BFloat16'"))),
     S("ndtr", sc.ndtr, REAL, differentiable=True),
     S("ndtri", sc.ndtri, NOHALF, domains=(OPEN_UNIT,), differentiable=True),
     S("log_ndtr", sc.log_ndtr, NOHALF, differentiable=True),
@@ -161,7 +163,9 @@ unary_special = [
       errors=(_not_impl(lambda t: t.special.round(t.ones(2, dtype=t.int64)),
                         "\"round_vml_cpu\" not implemented for 'Long'"),)),
     S("airy_ai", _airy_ai, NOHALF, domains=(SMALL,)),
-    S("bessel_j0", sc.j0, NOHALF),
+    S("bessel_j0", sc.j0, NOHALF,
+      errors=(_not_impl(lambda t: t.special.bessel_j0(t.ones(2, dtype=t.bfloat16)),
+                        "\"bessel_j0_cpu\" not implemented for 'BFloat16'"),)),
     S("bessel_j1", sc.j1, NOHALF),
     S("bessel_y0", sc.y0, NOHALF, domains=(POS,)),
     S("bessel_y1", sc.y1, NOHALF, domains=(POS,),
@@ -197,7 +201,9 @@ binary_special = [
       scalars=(2, 2.5), differentiable=True, grad_inputs=(1,), tol=F32_LOOSE,
       errors=((lambda t: t.special.zeta(t.full((2,), 2.0, dtype=t.float64).requires_grad_(),
                                          t.ones(2)).sum().backward(),
-               NotImplementedError, "the derivative for 'zeta' is not implemented."),)),
+               NotImplementedError, "the derivative for 'zeta' is not implemented."),
+              _not_impl(lambda t: t.special.zeta(t.ones(2, dtype=t.bfloat16), 2.0),
+                        "\"zeta_cpu\" not implemented for 'BFloat16'"))),
 ]
 
 _POLYS = [
