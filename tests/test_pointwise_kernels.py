@@ -1,6 +1,7 @@
 """The vectorised pointwise kernels beyond what the op tables' random inputs
 reach: logaddexp / logaddexp2 (the fast forms and the elements past their
-range), frexp's one-pass loop (denormals, zeros, infinities, layouts), gcd's
+range, float64 where the sum cancels), gelu of float32 (accuracy over the
+whole range, forward and derivative; special values), frexp's one-pass loop (denormals, zeros, infinities, layouts), gcd's
 lane-blocked binary algorithm (the type's minimum, block tails, broadcast)
 and lgamma of float64 (each region of the kernel, the poles and negatives)."""
 import math
@@ -82,6 +83,149 @@ def test_logaddexp_special_values(name):
         assert r[0] == inf and r[1] == -inf and r[2] == inf and r[3] == 2.0
         assert np.isnan(r[4]) and np.isnan(r[5])
         assert r[6] == 0.0 and r[7] == 5.0
+
+
+# (a, b, logaddexp(a, b) rounded from 200-bit values (mpmath), deep): where
+# max(a, b) < 0 and the sum cancels (results down to 1e-7), a = b (at -ln 2
+# too), a ~ -b, tiny and large operands, |a - b| near the fast form's end,
+# max(a, b) ~ 0 with a large |a - b| (results e^-|a - b|, down to 1e-275).
+# deep = 1: |result| below 1e-2 of max(a, b), where the float64 kernel keeps
+# about 2^-64 of absolute accuracy (libm's and PyTorch's way, max + log1p(exp),
+# are ~2^-53 off there: 10^4 to 10^7 ulp)
+_LAE_F64_TABLE = [
+    (-0.6100008580615602, -2.60711230782202, -0.482728085049645, 0),
+    (-0.27895114966364976, -0.39370718315142794, 0.35846323011205766, 0),
+    (-0.5964517407957808, -4.309295832637259, -0.5723368503217817, 0),
+    (-0.6507055966920622, -1.1698013942892542, -0.18379527304552215, 0),
+    (-0.0361700826957575, -2.523704453881289, 0.043670737526055, 0),
+    (-0.4417048133891463, -2.487264900602197, -0.32009998248100885, 0),
+    (-0.2360099332382405, -1.3372451962827578, 0.051017040336914704, 0),
+    (-0.6034223489931312, -3.7555807270090984, -0.5615515585504623, 0),
+    (-0.23074759112826132, -2.2802768450609032, -0.10959643901306583, 0),
+    (-0.12828449482123938, -2.3245855703013447, -0.022831590589843534, 0),
+    (-0.013360452491886221, -0.8313982978120658, 0.35218274058000604, 0),
+    (-0.3123887459943405, -2.2468875336878913, -0.17742379149621257, 0),
+    (-0.4527076014576863, -2.81908881725386, -0.3630317870242436, 0),
+    (-0.5352891378326936, -3.7440998729466273, -0.4956794267665651, 0),
+    (-5.34938652135042, -0.19899967223637804, -0.19321924945107452, 0),
+    (-11.885185891240766, -0.7993901898925933, -0.7993748614945019, 0),
+    (-37.21309683341184, -1.3753245033971364, -1.3753245033971362, 0),
+    (-6.7627289604120095, -0.855076961928247, -0.8523620879474332, 0),
+    (-8.57859757560766, -0.4899564640861338, -0.4896495045414148, 0),
+    (-8.833783678708862, -0.14785338196773457, -0.14768445004764172, 0),
+    (-9.48114613538263, -1.450387968933857, -1.45006272035018, 0),
+    (-19.737704726265928, -0.9813781893665408, -0.9813781822177781, 0),
+    (-1.3682291030951732e-08, 1.3658565735173583e-08, 0.6931471805480828, 0),
+    (1.6452200607858742e-26, -1.6440045886053816e-26, 0.6931471805599453, 0),
+    (1.798580793412894e-08, -1.7997091806979666e-08, 0.6931471805543036, 0),
+    (0.00047031941258012156, -0.00046969295660441907, 0.6931476042408359, 0),
+    (8.793687724128902e-21, -8.778142958977365e-21, 0.6931471805599453, 0),
+    (2.123843867672987e-30, -2.125503699858465e-30, 0.6931471805599453, 0),
+    (-0.693214574165539, -0.693214574165539, -6.73936055936898e-05, 0),
+    (-0.6938927747278282, -0.6938927747278282, -0.0007455941678828671, 0),
+    (-0.6926686868118779, -0.6926686868118779, 0.0004784937480674333, 0),
+    (-0.6937558749000546, -0.6937558749000546, -0.0006086943401093271, 0),
+    (-0.6940233400896484, -0.6940233400896484, -0.000876159529703079, 0),
+    (-0.6929503963452972, -0.6929503963452972, 0.0001967842146481057, 0),
+    (-1.0496318852366824e-10, 4.924826236792428e-10, 0.6931471807537051, 0),
+    (-5.218375063367879e-10, 1.0862015432775178e-09, 0.6931471808421273, 0),
+    (6.052019784294742e-10, -1.7802502471933673e-10, 0.6931471807735338, 0),
+    (6.319571570936102e-10, 1.259755161358625e-09, 0.6931471815058015, 0),
+    (1.7911755134979889e-09, -1.5735763704402195e-09, 0.6931471806687449, 0),
+    (8.831318116225196e-10, 4.650685085133813e-10, 0.6931471812340455, 0),
+    (100000.0, 99996.5, 100000.02975041827, 0),
+    (-200000000.0, -199999998.75, -199999998.49807093, 0),
+    (0.25, -699.5, 0.25, 0),
+    (-0.125, -700.5, -0.125, 0),
+    (3.0, -3.0, 3.0024756851377306, 0),
+    (-0.6931471805599453, -0.6931471805599453, 2.3190468138462996e-17, 0),
+    (1.960778944313951e-224, -453.91442417105424, 7.370048167275608e-198, 0),
+    (0.0, -40.0, 4.248354255291589e-18, 0),
+    (-1.1357474752696181e-17, -38.95544590143026, 7.169042813276005e-19, 0),
+    (1.7745607779740894e-219, -42.87348976209995, 2.400379871899125e-19, 0),
+    (4.66601346948318e-301, -634.1946012465202, 3.739247619142301e-276, 0),
+    (-1e-300, -699.9, -9.998910337222221e-301, 0),
+    (-0.05011592363702433, -3.0184097533420804, -1.953009065807027e-06, 1),
+    (-0.3935189775572149, -1.1229258689659678, 5.051622387754846e-06, 1),
+    (-0.6627910902638305, -0.7244459940641822, 3.729049458986869e-06, 1),
+    (-0.41525444052148375, -1.079315870019345, 2.173675275357304e-07, 1),
+    (-0.1855711743968027, -1.7756778417407075, -1.6806228174405623e-06, 1),
+    (-0.24019665026681958, -1.543741975302775, 5.3575953946859366e-05, 1),
+    (-0.05929823396133571, -2.849664872702309, 0.00028933137664614937, 1),
+    (-0.26423149273314056, -1.4601356212537586, 5.606294000952689e-07, 1),
+    (-0.1553263437358623, -1.9388814124038152, 5.22525170420332e-07, 1),
+    (-0.17372485519531977, -1.8546911253645073, -0.002975013689220666, 1),
+]
+
+
+def test_logaddexp_float64_cancellation():
+    a, b, want, deep = (np.array(c) for c in zip(*_LAE_F64_TABLE))
+    deep = deep.astype(bool)
+    for x, y in ((a, b), (b, a)):
+        got = torch.logaddexp(torch.from_numpy(x.copy()), torch.from_numpy(y.copy())).numpy()
+        err = _ulps(got, want, np.float64)
+        assert err[~deep].max() <= 1.0
+        assert (np.abs(got - want)[deep] <= 2.0 ** -62).all()
+        # strided (every other element) and broadcast (a 0-d operand) take the same values
+        X = torch.from_numpy(np.repeat(x, 2))[::2]
+        Y = torch.from_numpy(np.repeat(y, 2))[1::2]
+        assert np.array_equal(torch.logaddexp(X, Y).numpy(), got)
+        for i in (0, 17, len(x) - 1):
+            s = torch.logaddexp(torch.tensor(float(x[i]), dtype=torch.float64), torch.from_numpy(y[i:i + 1].copy()))
+            assert s.numpy()[0] == got[i]
+
+
+# ------------------------------------------------------------ gelu float32
+
+def _gelu_refs(x):
+    # double: x Phi(x), Phi(x) + x phi(x) and Phi(x) + |x| phi(x) (the size of
+    # the derivative's terms), Phi by erfc (no cancellation for x < 0)
+    xd = x.astype(np.float64)
+    cdf = np.array([0.5 * math.erfc(-v / math.sqrt(2.0)) for v in xd])
+    xpdf = xd * np.exp(-0.5 * xd * xd) / math.sqrt(2.0 * math.pi)
+    return xd * cdf, cdf + xpdf, cdf + np.abs(xpdf)
+
+
+def test_gelu_float32_exact_accuracy():
+    # every 20011th float of [-15, 6] (as bit patterns: all binades, results
+    # down to denormals), and a dense stretch around 0
+    pos = np.arange(0, np.float32(6.0).view(np.uint32), 20011, dtype=np.uint32).view(np.float32)
+    neg = -np.arange(0, np.float32(15.0).view(np.uint32), 20011, dtype=np.uint32).view(np.float32)
+    mid = np.linspace(-4, 4, 40001, dtype=np.float32)
+    x = np.concatenate([neg, pos, mid])
+    want_y, want_d, size_d = _gelu_refs(x)
+    t = torch.from_numpy(x.copy()).requires_grad_()
+    y = torch.nn.functional.gelu(t)
+    assert _ulps(y.detach().numpy(), want_y, np.float32).max() <= 6.0
+    g = np.random.default_rng(3).uniform(0.5, 2.0, x.size).astype(np.float32)
+    y.backward(torch.from_numpy(g))
+    got_d = t.grad.numpy()
+    want_g = want_d * g
+    # the derivative's terms cancel around gelu's minimum (x = -0.7518): a
+    # few ulps of the result or, there, of its terms' size
+    bound = 4.0 * np.maximum(np.spacing(np.abs(want_g).astype(np.float32)), 2.0 ** -149) \
+        + 2.0 ** -22 * size_d * g
+    assert (np.abs(got_d - want_g) <= bound).all()
+    far = np.abs(x + 0.7518) > 0.25
+    assert _ulps(got_d[far], want_g[far], np.float32).max() <= 6.0
+
+
+def test_gelu_float32_special_values_and_layouts():
+    inf, nan = float("inf"), float("nan")
+    x = torch.tensor([inf, -inf, nan, -0.0, 0.0, -20.0, 20.0, 14.6, -14.6], dtype=torch.float32)
+    r = torch.nn.functional.gelu(x).numpy()
+    assert r[0] == inf and np.isnan(r[1]) and np.isnan(r[2])
+    assert r[3] == 0.0 and np.signbit(r[3]) and r[4] == 0.0 and not np.signbit(r[4])
+    assert r[5] == 0.0 and np.signbit(r[5]) and r[6] == 20.0
+    assert r[7] == np.float32(14.6) and r[8] == 0.0
+    # a strided view and a float16 input go through the same kernel
+    a = np.random.default_rng(4).standard_normal((40, 30)).astype(np.float32) * 4
+    want = torch.nn.functional.gelu(torch.from_numpy(np.ascontiguousarray(a.T))).numpy()
+    assert np.array_equal(torch.nn.functional.gelu(torch.from_numpy(a).t()).numpy(), want)
+    ah = a.astype(np.float16)
+    want_y = _gelu_refs(ah.astype(np.float32).ravel())[0]
+    h = torch.nn.functional.gelu(torch.from_numpy(ah)).float().numpy().ravel()
+    assert np.allclose(h, want_y, rtol=2.0 ** -11, atol=2.0 ** -25)
 
 
 # -------------------------------------------------------------------- frexp

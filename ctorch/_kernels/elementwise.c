@@ -11,6 +11,7 @@
 #include "elementwise.h"
 #include "strided.h"
 #include "fastmath.h"
+#include "fastmath_lae.h"
 
 #define CT_SIMD _Pragma("omp simd")
 #define CT_SZ(T) ((int64_t)sizeof(T))
@@ -339,15 +340,20 @@ CT_FM_INLINE float ct_divfloorf_fast(float a, float b) {
  * from the inputs again (the output may alias one input only where it is
  * that input's own element, and those elements were left as they were). */
 #define CT_TWO_PASS_BIN_BODY_CT(T, CT, OK, FAST, FULL, LA, LB)                     \
+    CT_TWO_PASS_BIN_BODY_FT(uint8_t, T, CT, OK, FAST, FULL, LA, LB)
+/* FT: the flags' type. Bytes keep the flag arrays small; a long FAST body
+ * over double is better off with 8-byte flags (a byte's vector factor would
+ * have the loop carry 8 vectors of doubles at once, more than the registers) */
+#define CT_TWO_PASS_BIN_BODY_FT(FT, T, CT, OK, FAST, FULL, LA, LB)                 \
     for (int64_t b0 = 0; b0 < n; b0 += CT_PASS_BLK) {                              \
         int64_t e = n - b0 < CT_PASS_BLK ? n : b0 + CT_PASS_BLK;                   \
-        uint8_t bad[CT_PASS_BLK];                                                  \
-        int big = 0;                                                               \
+        FT bad[CT_PASS_BLK];                                                       \
+        FT big = 0;                                                                \
         CT_SIMD for (int64_t i = b0; i < e; i++) {                                 \
             /* (own names: LA / LB may name an outer a or b) */                    \
             CT ta = (CT)(LA), tb = (CT)(LB);                                       \
             int k = !(OK(ta, tb));                                                 \
-            bad[i - b0] = (uint8_t)k;                                              \
+            bad[i - b0] = (FT)k;                                                   \
             big |= k;                                                              \
             CT r = FAST(ta, tb);                                                   \
             o[i] = k ? o[i] : (T)r;                                                \
@@ -357,17 +363,19 @@ CT_FM_INLINE float ct_divfloorf_fast(float a, float b) {
                 if (bad[i - b0]) o[i] = (T)FULL((CT)(LA), (CT)(LB));               \
     }
 #define CT_TWO_PASS_BIN_CT(NAME, T, CT, OK, FAST, FULL)                            \
+    CT_TWO_PASS_BIN_FT(uint8_t, NAME, T, CT, OK, FAST, FULL)
+#define CT_TWO_PASS_BIN_FT(FT, NAME, T, CT, OK, FAST, FULL)                        \
 CT_MULTIVERSION void NAME(char **p, const int64_t *s, int64_t n, const void *ex) { \
     (void)ex;                                                                      \
     if (s[0] == CT_SZ(T) && s[1] == CT_SZ(T) && s[2] == CT_SZ(T)) {                \
         T *o = (T *)p[0]; const T *A = (const T *)p[1], *B = (const T *)p[2];      \
-        CT_TWO_PASS_BIN_BODY_CT(T, CT, OK, FAST, FULL, A[i], B[i])                 \
+        CT_TWO_PASS_BIN_BODY_FT(FT, T, CT, OK, FAST, FULL, A[i], B[i])             \
     } else if (s[0] == CT_SZ(T) && s[1] == CT_SZ(T) && s[2] == 0) {                \
         T *o = (T *)p[0]; const T *A = (const T *)p[1]; const T bs = *(const T *)p[2]; \
-        CT_TWO_PASS_BIN_BODY_CT(T, CT, OK, FAST, FULL, A[i], bs)                   \
+        CT_TWO_PASS_BIN_BODY_FT(FT, T, CT, OK, FAST, FULL, A[i], bs)               \
     } else if (s[0] == CT_SZ(T) && s[1] == 0 && s[2] == CT_SZ(T)) {                \
         T *o = (T *)p[0]; const T as = *(const T *)p[1]; const T *B = (const T *)p[2]; \
-        CT_TWO_PASS_BIN_BODY_CT(T, CT, OK, FAST, FULL, as, B[i])                   \
+        CT_TWO_PASS_BIN_BODY_FT(FT, T, CT, OK, FAST, FULL, as, B[i])               \
     } else {                                                                       \
         /* other layouts: blocks gathered into contiguous buffers, so that         \
          * every layout runs the same vector code and gets the same values */      \
@@ -380,7 +388,7 @@ CT_MULTIVERSION void NAME(char **p, const int64_t *s, int64_t n, const void *ex)
             }                                                                      \
             {                                                                      \
                 CT *o = go; const CT *A = ga, *B = gb; int64_t n = cn;             \
-                CT_TWO_PASS_BIN_BODY_CT(CT, CT, OK, FAST, FULL, A[i], B[i])        \
+                CT_TWO_PASS_BIN_BODY_FT(FT, CT, CT, OK, FAST, FULL, A[i], B[i])    \
             }                                                                      \
             for (int64_t i = 0; i < cn; i++)                                       \
                 *(T *)(p[0] + (c0 + i) * s[0]) = (T)go[i];                         \
@@ -587,13 +595,13 @@ CT_FM_INLINE float ct_logaddexp2_f(float a, float b) {
 #define CT_LAE2_OK_f(a, b) (__builtin_fabsf((a) - (b)) < CT_EXP2_SMALL)
 #define CT_LAE2_OK_d(a, b) (__builtin_fabs((a) - (b)) < CT_LAE_D_SMALL)
 #define ct_logaddexp_f_fast ct_logaddexpf_fast
-/* logaddexp of double stays on libm's exp and log1p (a vector form through
- * fastmath.h's double exp came out a little less accurate where the sum
- * partly cancels); logaddexp2's fast form is more accurate than libm's way */
+/* logaddexp of double: fastmath_lae.h's vector form (correctly rounded nearly
+ * always, also where the sum cancels), 8-byte flags (CT_TWO_PASS_BIN_BODY_FT) */
+#define CT_LAE_OK_d CT_LAE2_OK_d
 #define CT_LAE_LOOP_f(S, T, CT) \
     CT_TWO_PASS_BIN_CT(ct_logaddexp_##S, T, CT, CT_LAE_OK_f, ct_logaddexp_f_fast, ct_logaddexp_f)
 #define CT_LAE_LOOP_d(S, T, CT) \
-    CT_BINARY_ATTR(CT_MULTIVERSION, ct_logaddexp_##S, T, T, ct_logaddexp_d((CT)a, (CT)b))
+    CT_TWO_PASS_BIN_FT(int64_t, ct_logaddexp_##S, T, CT, CT_LAE_OK_d, ct_logaddexp_d_fast, ct_logaddexp_d)
 #define ct_logaddexp2_f_fast ct_logaddexp2f_fast
 /* float and half: fastmath.h's vectorisable atan2 and hypot; double: libm */
 #define ct_hypot_f ct_hypotf
