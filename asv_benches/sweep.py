@@ -387,6 +387,12 @@ def main(argv=None):
         raise SystemExit("sweep: PyTorch is not installed")
     ctorch.set_num_threads(args.threads)
     torch.set_num_threads(args.threads)
+    # each library's first elementwise op outside the table: PyTorch's float64
+    # erf (gelu) runs ~12x slower until its first vectorised binary op, so
+    # a filtered run would otherwise time a state that a full one does not
+    for mod in (ctorch, torch):
+        w = mod.ones(1024)
+        w + w
     libs = {"ctorch": ctorch, "torch": torch}
     keys = [k.strip().lower() for k in args.filter.split(",")] if args.filter else None
     print(f"# {platform.machine()} cores={os.cpu_count()} torch={torch.__version__} "
