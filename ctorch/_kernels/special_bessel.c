@@ -314,12 +314,13 @@ static double sb_jy_any(double x, int nu, int y)
 
 #define SB_BLK 512
 
-/* one block of J_nu / Y_nu of floats: the series pass over all elements,
- * then Hankel's pass where any |x| > SB_JY_CUT, then the scalar pass where
- * any is NaN, inf or past SB_REDUCE_MAX */
-#define SB_JY_LOOP(NAME, NU, Y)                                                \
-void NAME(const float *x, float *o, int64_t count);                           \
-CT_MULTIVERSION void NAME(const float *x, float *o, int64_t count)            \
+/* blocks of J_nu / Y_nu of T (float or double) by the forms PFX##_j_small,
+ * _y_small, _jy_big, _jy_any: the small-argument pass over all elements,
+ * then Hankel's pass where any |x| > CUT, then the scalar pass where any is
+ * NaN, inf or past SB_REDUCE_MAX */
+#define SB_JY_LOOP(NAME, T, PFX, CUT, NU, Y)                                   \
+void NAME(const T *x, T *o, int64_t count);                                   \
+CT_MULTIVERSION void NAME(const T *x, T *o, int64_t count)                    \
 {                                                                              \
     for (int64_t b0 = 0; b0 < count; b0 += SB_BLK) {                           \
         int64_t e = count - b0 < SB_BLK ? count : b0 + SB_BLK;                 \
@@ -327,20 +328,20 @@ CT_MULTIVERSION void NAME(const float *x, float *o, int64_t count)            \
         _Pragma("omp simd reduction(|:big)")                                   \
         for (int64_t i = b0; i < e; i++) {                                     \
             double v = x[i], a = __builtin_fabs(v);                            \
-            int ok = a <= SB_JY_CUT;                                           \
+            int ok = a <= CUT;                                                 \
             big |= !ok;                                                        \
             double as = ok ? a : 1.0, r;                                       \
             if (Y) {                                                           \
                 as = as == 0.0 ? 1.0 : as;                                     \
-                r = sb_y_small(as, NU);                                        \
+                r = PFX##_y_small(as, NU);                                     \
                 r = v == 0.0 ? -__builtin_inf() : r;                           \
                 r = v < 0.0 ? __builtin_nan("") : r;                           \
             } else {                                                           \
-                r = sb_j_small(as, NU);                                        \
+                r = PFX##_j_small(as, NU);                                     \
                 if (NU)                                                        \
                     r = v < 0.0 ? -r : (v == 0.0 ? v : r);                     \
             }                                                                  \
-            o[i] = (float)r;                                                   \
+            o[i] = (T)r;                                                       \
         }                                                                      \
         if (!big)                                                              \
             continue;                                                          \
@@ -348,25 +349,25 @@ CT_MULTIVERSION void NAME(const float *x, float *o, int64_t count)            \
         _Pragma("omp simd reduction(|:rest)")                                  \
         for (int64_t i = b0; i < e; i++) {                                     \
             double v = x[i], a = __builtin_fabs(v);                            \
-            int in = a > SB_JY_CUT && a < SB_REDUCE_MAX;                       \
+            int in = a > CUT && a < SB_REDUCE_MAX;                             \
             rest |= !(a < SB_REDUCE_MAX);                                      \
-            double r = sb_jy_big(in ? a : 2 * SB_JY_CUT, NU, Y);               \
+            double r = PFX##_jy_big(in ? a : 2 * CUT, NU, Y);                  \
             if (Y)                                                             \
                 r = v < 0.0 ? __builtin_nan("") : r;                           \
             else if (NU)                                                       \
                 r = v < 0.0 ? -r : r;                                          \
-            o[i] = in ? (float)r : o[i];                                       \
+            o[i] = in ? (T)r : o[i];                                           \
         }                                                                      \
         if (rest)                                                              \
             for (int64_t i = b0; i < e; i++)                                   \
-                if (!(fabsf(x[i]) < (float)SB_REDUCE_MAX))                     \
-                    o[i] = (float)sb_jy_any(x[i], NU, Y);                      \
+                if (!(__builtin_fabs((double)x[i]) < SB_REDUCE_MAX))           \
+                    o[i] = (T)PFX##_jy_any(x[i], NU, Y);                       \
     }                                                                          \
 }
-SB_JY_LOOP(ct_sb_j0_f_loop, 0, 0)
-SB_JY_LOOP(ct_sb_j1_f_loop, 1, 0)
-SB_JY_LOOP(ct_sb_y0_f_loop, 0, 1)
-SB_JY_LOOP(ct_sb_y1_f_loop, 1, 1)
+SB_JY_LOOP(ct_sb_j0_f_loop, float, sb, SB_JY_CUT, 0, 0)
+SB_JY_LOOP(ct_sb_j1_f_loop, float, sb, SB_JY_CUT, 1, 0)
+SB_JY_LOOP(ct_sb_y0_f_loop, float, sb, SB_JY_CUT, 0, 1)
+SB_JY_LOOP(ct_sb_y1_f_loop, float, sb, SB_JY_CUT, 1, 1)
 
 /* ---- J0, J1, Y0, Y1 of doubles ----------------------------------------
  * Own forms, to a few units in the last place. With a = |x|:
@@ -561,57 +562,11 @@ static double sbd_jy_any(double x, int nu, int y)
     return (nu && !y && x < 0) ? -v : v;
 }
 
-/* as SB_JY_LOOP, for doubles */
-#define SBD_JY_LOOP(NAME, NU, Y)                                               \
-void NAME(const double *x, double *o, int64_t count);                         \
-CT_MULTIVERSION void NAME(const double *x, double *o, int64_t count)          \
-{                                                                              \
-    for (int64_t b0 = 0; b0 < count; b0 += SB_BLK) {                           \
-        int64_t e = count - b0 < SB_BLK ? count : b0 + SB_BLK;                 \
-        int big = 0;                                                           \
-        _Pragma("omp simd reduction(|:big)")                                   \
-        for (int64_t i = b0; i < e; i++) {                                     \
-            double v = x[i], a = __builtin_fabs(v);                            \
-            int ok = a <= SBD_CUT;                                             \
-            big |= !ok;                                                        \
-            double as = ok ? a : 1.0, r;                                       \
-            if (Y) {                                                           \
-                as = as == 0.0 ? 1.0 : as;                                     \
-                r = sbd_y_small(as, NU);                                       \
-                r = v == 0.0 ? -__builtin_inf() : r;                           \
-                r = v < 0.0 ? __builtin_nan("") : r;                           \
-            } else {                                                           \
-                r = sbd_j_small(as, NU);                                       \
-                if (NU)                                                        \
-                    r = v < 0.0 ? -r : (v == 0.0 ? v : r);                     \
-            }                                                                  \
-            o[i] = r;                                                          \
-        }                                                                      \
-        if (!big)                                                              \
-            continue;                                                          \
-        int rest = 0;                                                          \
-        _Pragma("omp simd reduction(|:rest)")                                  \
-        for (int64_t i = b0; i < e; i++) {                                     \
-            double v = x[i], a = __builtin_fabs(v);                            \
-            int in = a > SBD_CUT && a < SB_REDUCE_MAX;                         \
-            rest |= !(a < SB_REDUCE_MAX);                                      \
-            double r = sbd_jy_big(in ? a : 2 * SBD_CUT, NU, Y);                \
-            if (Y)                                                             \
-                r = v < 0.0 ? __builtin_nan("") : r;                           \
-            else if (NU)                                                       \
-                r = v < 0.0 ? -r : r;                                          \
-            o[i] = in ? r : o[i];                                              \
-        }                                                                      \
-        if (rest)                                                              \
-            for (int64_t i = b0; i < e; i++)                                   \
-                if (!(fabs(x[i]) < SB_REDUCE_MAX))                             \
-                    o[i] = sbd_jy_any(x[i], NU, Y);                            \
-    }                                                                          \
-}
-SBD_JY_LOOP(ct_sb_j0_d_loop, 0, 0)
-SBD_JY_LOOP(ct_sb_j1_d_loop, 1, 0)
-SBD_JY_LOOP(ct_sb_y0_d_loop, 0, 1)
-SBD_JY_LOOP(ct_sb_y1_d_loop, 1, 1)
+/* the loops of doubles: SB_JY_LOOP with these forms */
+SB_JY_LOOP(ct_sb_j0_d_loop, double, sbd, SBD_CUT, 0, 0)
+SB_JY_LOOP(ct_sb_j1_d_loop, double, sbd, SBD_CUT, 1, 0)
+SB_JY_LOOP(ct_sb_y0_d_loop, double, sbd, SBD_CUT, 0, 1)
+SB_JY_LOOP(ct_sb_y1_d_loop, double, sbd, SBD_CUT, 1, 1)
 
 /* ---- Ai ---------------------------------------------------------------
  * -3 <= x <= 2: the power series, Ai = F(x^3) - x G(x^3) with F, G the
