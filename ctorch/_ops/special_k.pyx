@@ -188,10 +188,10 @@ def bessel(int fn, Tensor out, Tensor x):
     return _table_unary(<ct_special_erfc_fn>out._storage.backend.special_bessel, fn, out, x)
 
 
-def xlogy(Tensor out, Tensor a, Tensor b):
-    """out = xlogy(a, b) for contiguous float32 / float64 CPU tensors of
-    out's dtype, a and b each with out's number of elements or one element.
-    Returns False (nothing written) for any other operands."""
+cdef bint _binary_table(ct_special_xlogy_fn f, Tensor out, Tensor a, Tensor b):
+    """out = f(a, b) for contiguous float32 / float64 CPU tensors of out's
+    dtype, a and b each with out's number of elements or one element; False
+    (nothing written) for any other operands or where f is NULL."""
     if out._storage.device >= 0 or a._storage.device >= 0 or b._storage.device >= 0:
         return False
     cdef int dt
@@ -206,10 +206,7 @@ def xlogy(Tensor out, Tensor a, Tensor b):
         return False
     if (a._numel != count and a._numel != 1) or (b._numel != count and b._numel != 1):
         return False
-    if not _is_contiguous(a) or not _is_contiguous(b):
-        return False
-    cdef ct_special_xlogy_fn f = out._storage.backend.special_xlogy
-    if f == NULL:
+    if not _is_contiguous(a) or not _is_contiguous(b) or f == NULL:
         return False
     cdef int64_t sa = 0 if a._numel == 1 else 1
     cdef int64_t sb = 0 if b._numel == 1 else 1
@@ -218,35 +215,19 @@ def xlogy(Tensor out, Tensor a, Tensor b):
     return True
 
 
+def xlogy(Tensor out, Tensor a, Tensor b):
+    """out = xlogy(a, b) for contiguous float32 / float64 CPU tensors of
+    out's dtype, a and b each with out's number of elements or one element.
+    Returns False (nothing written) for any other operands."""
+    return _binary_table(out._storage.backend.special_xlogy, out, a, b)
+
+
 def zeta(Tensor out, Tensor x, Tensor q):
     """out = zeta(x, q), the Hurwitz zeta function, for contiguous float32 /
     float64 CPU tensors of out's dtype, x and q each with out's number of
     elements or one element. Returns False (nothing written) for any other
     operands, or where the backend has no such kernel."""
-    if out._storage.device >= 0 or x._storage.device >= 0 or q._storage.device >= 0:
-        return False
-    cdef int dt
-    if out._dtype is t_float32:
-        dt = 0
-    elif out._dtype is t_float64:
-        dt = 1
-    else:
-        return False
-    cdef int64_t count = out._numel
-    if x._dtype is not out._dtype or q._dtype is not out._dtype or not _is_contiguous(out):
-        return False
-    if (x._numel != count and x._numel != 1) or (q._numel != count and q._numel != 1):
-        return False
-    if not _is_contiguous(x) or not _is_contiguous(q):
-        return False
-    cdef ct_special_zeta_fn f = out._storage.backend.special_zeta
-    if f == NULL:
-        return False
-    cdef int64_t sx = 0 if x._numel == 1 else 1
-    cdef int64_t sq = 0 if q._numel == 1 else 1
-    with nogil:
-        f(dt, x._data, sx, q._data, sq, out._data, count)
-    return True
+    return _binary_table(<ct_special_xlogy_fn>out._storage.backend.special_zeta, out, x, q)
 
 
 def igamma(int upper, Tensor out, Tensor a, Tensor x, Tensor flag):
