@@ -568,27 +568,19 @@ int ct_fft_c2r(int dtype, const void *in, void *out, int64_t rows, int64_t n, in
         }                                                                                 \
 }
 
+/* one radix-R stage over blocks of V columns (the first stage's twiddles are
+ * all 1: the body without them) */
+#define FFTV_STAGE(R, T, S, V)                                                            \
+CT_MULTIVERSION static void fftv_r##R##_##S(int64_t n, int64_t L, const T *restrict xr,   \
+    const T *restrict xi, T *restrict yr, T *restrict yi, const T *restrict wr,           \
+    const T *restrict wi) {                                                               \
+    if (L == 1) FFTV_R##R##_BODY(T, V, 0) else FFTV_R##R##_BODY(T, V, 1)                  \
+}
 #define FFTV_STAGES(T, S, V)                                                              \
-CT_MULTIVERSION static void fftv_r4_##S(int64_t n, int64_t L, const T *restrict xr,       \
-    const T *restrict xi, T *restrict yr, T *restrict yi, const T *restrict wr,           \
-    const T *restrict wi) {                                                               \
-    if (L == 1) FFTV_R4_BODY(T, V, 0) else FFTV_R4_BODY(T, V, 1)                          \
-}                                                                                         \
-CT_MULTIVERSION static void fftv_r2_##S(int64_t n, int64_t L, const T *restrict xr,       \
-    const T *restrict xi, T *restrict yr, T *restrict yi, const T *restrict wr,           \
-    const T *restrict wi) {                                                               \
-    if (L == 1) FFTV_R2_BODY(T, V, 0) else FFTV_R2_BODY(T, V, 1)                          \
-}                                                                                         \
-CT_MULTIVERSION static void fftv_r3_##S(int64_t n, int64_t L, const T *restrict xr,       \
-    const T *restrict xi, T *restrict yr, T *restrict yi, const T *restrict wr,           \
-    const T *restrict wi) {                                                               \
-    if (L == 1) FFTV_R3_BODY(T, V, 0) else FFTV_R3_BODY(T, V, 1)                          \
-}                                                                                         \
-CT_MULTIVERSION static void fftv_r5_##S(int64_t n, int64_t L, const T *restrict xr,       \
-    const T *restrict xi, T *restrict yr, T *restrict yi, const T *restrict wr,           \
-    const T *restrict wi) {                                                               \
-    if (L == 1) FFTV_R5_BODY(T, V, 0) else FFTV_R5_BODY(T, V, 1)                          \
-}                                                                                         \
+FFTV_STAGE(4, T, S, V)                                                                    \
+FFTV_STAGE(2, T, S, V)                                                                    \
+FFTV_STAGE(3, T, S, V)                                                                    \
+FFTV_STAGE(5, T, S, V)                                                                    \
 /* the ncols columns of a task into its blocks of V lanes (block g at        \
  * buf + 4 g n V: real parts, then imaginary parts, then the other buffer),  \
  * the lanes past ncols of the last block zero, imaginary parts times sign;  \
