@@ -205,7 +205,7 @@ def test_fused_backward_against_numpy(case, dtype, threads):
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("width", [1, 3, 8, 16, 17, 33])
+@pytest.mark.parametrize("width", [1, 3, 8, 16, 17, 33, 48, 100, 200, 300])
 def test_unfold_fold_short_and_tail_rows(dtype, width):
     # unfold is a copy and fold sums in a fixed order: both are exact against
     # numpy in the input's own dtype
@@ -235,3 +235,95 @@ def test_unfold_fold_short_and_tail_rows(dtype, width):
             j += 1
     r = F.fold(torch.tensor(c), (5, width), k, dilation=d, padding=p)
     np.testing.assert_array_equal(r.numpy(), yp[:, :, p[0]:p[0] + 5, p[1]:p[1] + width])
+
+
+# A gradient that repeats one image along the batch (sum()'s, an expanded
+# one) is read by the fused kernels as that one image; the bias gradient is
+# summed by the weight gradient's driver when both are needed.
+@pytest.mark.parametrize("threads", [1, 2])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("case", [0, 2, 4, 5])
+def test_fused_backward_batch_repeated_grad_and_bias(case, dtype, threads):
+    xs, ws, stride, padding, dilation, groups = _FUSED_CASES[case]
+    rng = np.random.default_rng(30 + case)
+    xn, wn = rng.standard_normal(xs).astype(dtype), rng.standard_normal(ws).astype(dtype)
+    bn = rng.standard_normal(ws[0]).astype(dtype)
+    fn = {3: F.conv1d, 4: F.conv2d, 5: F.conv3d}[len(xs)]
+    ref = _np_conv(xn, wn, bn, stride, padding, dilation, groups)
+    g1 = rng.standard_normal(ref.shape[1:]).astype(dtype)
+    gy = np.broadcast_to(g1, ref.shape)
+    gx, gw = _np_conv_grads(xn, wn, gy, stride, padding, dilation, groups)
+    gb = gy.astype(np.float64).sum(axis=tuple(i for i in range(gy.ndim) if i != 1))
+    ones = np.ones(ref.shape)
+    gx1, gw1 = _np_conv_grads(xn, wn, ones, stride, padding, dilation, groups)
+    tol = 1e-4 if dtype == np.float32 else 1e-11
+    prev = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        for need in ((1, 1, 1), (1, 1, 0), (0, 1, 1), (1, 0, 1), (0, 0, 1), (1, 0, 0)):
+            x = torch.tensor(xn).requires_grad_(bool(need[0]))
+            w = torch.tensor(wn).requires_grad_(bool(need[1]))
+            b = torch.tensor(bn).requires_grad_(bool(need[2]))
+            y = fn(x, w, b, stride, padding, dilation, groups)
+            np.testing.assert_allclose(y.detach().numpy(), ref, rtol=tol, atol=tol)
+            g = torch.tensor(g1).expand(*ref.shape)
+            assert g.stride(0) == 0
+            y.backward(g)
+            for t, want, on in ((x, gx, need[0]), (w, gw, need[1]), (b, gb, need[2])):
+                if on:
+                    np.testing.assert_allclose(t.grad.numpy(), want, rtol=tol, atol=tol)
+                else:
+                    assert t.grad is None
+            # sum(): a gradient expanded from one element
+            x.grad = w.grad = b.grad = None
+            fn(x, w, b, stride, padding, dilation, groups).sum().backward()
+            for t, want, on in ((x, gx1, need[0]), (w, gw1, need[1]),
+                                (b, np.full(ws[0], ones[:, 0].size), need[2])):
+                if on:
+                    np.testing.assert_allclose(t.grad.numpy(), want, rtol=tol, atol=tol)
+    finally:
+        torch.set_num_threads(prev)
+
+
+def test_bias_gradients_half_and_empty():
+    # float16 computes in float32 through the same drivers; an empty batch or
+    # a gradient of zero windows still gives the bias gradient (zeros / sums)
+    rng = np.random.default_rng(7)
+    xn = rng.standard_normal((3, 2, 5, 6)).astype(np.float16)
+    wn = rng.standard_normal((4, 2, 3, 3)).astype(np.float16)
+    bn = rng.standard_normal(4).astype(np.float16)
+    x, w, b = (torch.tensor(a).requires_grad_(True) for a in (xn, wn, bn))
+    y = F.conv2d(x, w, b, padding=1)
+    assert y.dtype == torch.float16
+    ref = _np_conv(xn.astype(np.float64), wn.astype(np.float64), bn.astype(np.float64), 1, 1)
+    np.testing.assert_allclose(y.detach().float().numpy(), ref, rtol=1e-2, atol=2e-2)
+    y.sum().backward()
+    gx, gw = _np_conv_grads(xn, wn, np.ones(ref.shape), 1, 1, 1, 1)
+    np.testing.assert_allclose(b.grad.float().numpy(), np.full(4, 90.0))
+    np.testing.assert_allclose(w.grad.float().numpy(), gw, rtol=1e-2, atol=5e-2)
+    np.testing.assert_allclose(x.grad.float().numpy(), gx, rtol=1e-2, atol=5e-2)
+    x0 = torch.zeros(0, 2, 5, 6).requires_grad_(True)
+    w0 = torch.ones(4, 2, 3, 3).requires_grad_(True)
+    b0 = torch.ones(4).requires_grad_(True)
+    y0 = F.conv2d(x0, w0, b0, padding=1)
+    assert tuple(y0.shape) == (0, 4, 5, 6)
+    y0.sum().backward()
+    np.testing.assert_array_equal(b0.grad.numpy(), np.zeros(4, np.float32))
+    np.testing.assert_array_equal(w0.grad.numpy(), np.zeros((4, 2, 3, 3), np.float32))
+
+
+@pytest.mark.parametrize("transposed", [False, True])
+def test_complex_gradients(transposed):
+    # a complex product's gradient takes the other operand's conjugate: the
+    # fused backward and the recorded one (create_graph) both
+    rng = np.random.default_rng(8)
+    c = lambda *s: torch.tensor(rng.standard_normal(s) + 1j * rng.standard_normal(s))
+    x = c(2, 4, 5, 7).requires_grad_(True)
+    if transposed:
+        w, b = c(4, 1, 3, 2).requires_grad_(True), c(2).requires_grad_(True)
+        fn = lambda x, w, b: F.conv_transpose2d(x, w, b, stride=2, padding=1, groups=2)
+    else:
+        w, b = c(6, 2, 3, 3).requires_grad_(True), c(6).requires_grad_(True)
+        fn = lambda x, w, b: F.conv2d(x, w, b, padding=1, groups=2)
+    assert torch.autograd.gradcheck(fn, (x, w, b))
+    assert torch.autograd.gradgradcheck(fn, (x, w, b))

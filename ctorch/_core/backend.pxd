@@ -257,6 +257,16 @@ cdef extern from "backend.h" nogil:
         int (*fft_c2c_dim)(int dtype, const void *inp, void *out, int64_t outer, int64_t n,
                            int64_t inner, int inverse, double scale) noexcept nogil
         ct_special_zeta_fn special_zeta
+        # the fused convolution drivers with their extras (NULL where a device has none)
+        int (*conv_im2col_mm_bias)(int dtype, int64_t es, const char *src, const char *w,
+                                   const char *bias, char *y, int64_t N, int64_t C, int64_t G,
+                                   int64_t R, const ct_conv_geom *g) noexcept nogil
+        int (*conv_mm_col2im_bs)(int dtype, int64_t es, const char *src, int64_t sn,
+                                 const char *w, char *y, int64_t N, int64_t Cq, int64_t G,
+                                 int64_t R, const ct_conv_geom *g) noexcept nogil
+        int (*conv_wgrad_bias)(int dtype, int64_t es, const char *a, int64_t an, const char *src,
+                               char *gw, char *gb, int64_t N, int64_t C, int64_t G, int64_t R,
+                               const ct_conv_geom *g) noexcept nogil
 
     # the Philox stream's bookkeeping: blocks a fill of n elements consumes
     uint64_t ct_rand_blocks_uniform_f32(int64_t n)

@@ -359,6 +359,19 @@ typedef struct ct_backend {
     /* the Hurwitz zeta function (special_bessel.h): NULL where the backend
      * lacks it (the op then runs scipy.special's ufunc on a host copy) */
     ct_special_zeta_fn special_zeta;
+    /* the fused convolution drivers with their extras (conv.h): the bias
+     * added in the forward, a batch stride for the gradient (0: one image's
+     * for the whole batch), the bias gradient with the weight's; 0, or -1
+     * when out of memory. A device may leave them NULL */
+    int (*conv_im2col_mm_bias)(int dtype, int64_t es, const char *src, const char *w,
+                               const char *bias, char *y, int64_t N, int64_t C, int64_t G,
+                               int64_t R, const ct_conv_geom *g);
+    int (*conv_mm_col2im_bs)(int dtype, int64_t es, const char *src, int64_t sn, const char *w,
+                             char *y, int64_t N, int64_t Cq, int64_t G, int64_t R,
+                             const ct_conv_geom *g);
+    int (*conv_wgrad_bias)(int dtype, int64_t es, const char *a, int64_t an, const char *src,
+                           char *gw, char *gb, int64_t N, int64_t C, int64_t G, int64_t R,
+                           const ct_conv_geom *g);
 } ct_backend;
 
 /* the CPU backend (cpu_backend.c) */

@@ -147,10 +147,10 @@ void ct_col2im_##S(const void *cols, void *x, int64_t planes, const ct_conv_geom
 }
 
 /* ---- unit stride along the last dim, float32 / float64, AVX-512 -----------
- * im2col of rows of at most one vector (a small image's): each row is a
- * masked load of the window's part inside the input row (the masked-off
- * lanes, padding, read nothing and come back as 0) and a store, instead of
- * a call to memcpy and two scalar loops. col2im runs the other way round: per
+ * im2col of rows of up to CT_CONV_ZV vectors (a small or middling image's):
+ * each vector of a row is a masked load of the window's part inside the input
+ * row (the masked-off lanes, padding, read nothing and come back as 0) and a
+ * store, instead of a call to memcpy and two scalar loops. col2im runs the other way round: per
  * vector of an input row, the sum of every column row that reads it, in
  * registers, stored once (adding row by row into the input would load each
  * vector right after a masked store that partly overlaps it, which the CPU
@@ -175,6 +175,8 @@ static inline uint32_t ct_conv_lanes(int64_t lo, int64_t hi, int W)
 
 /* the most kernel offsets along the last dim whose masks col2im keeps */
 #define CT_CONV_ZK 32
+/* the most vectors in a row of the vector im2col */
+#define CT_CONV_ZV 16
 
 /* im2col: rows of at most W (out[2] <= W) */
 #define CT_IM2COL_Z(S, T, W, MT, V, LOADZ, STOREM, STOREU, ZERO, ADD)              \
@@ -211,6 +213,53 @@ static void ct_im2col_plane_z_##S(const T *x, T *col, const ct_conv_geom *g, int
                 V v = inside ? LOADZ(in0, xr) : ZERO();                            \
                 if (at <= tail) STOREU(r, v);                                      \
                 else STOREM(r, all0, v);                                           \
+            }                                                                      \
+        }                                                                          \
+    }                                                                              \
+}                                                                                  \
+/* im2col: rows of 2 to CT_CONV_ZV vectors (W < out[2] <= CT_CONV_ZV W), each    \
+   vector a masked load (the lanes that read the input row) and a store */     \
+static void ct_im2col_plane_zv_##S(const T *x, T *col, const ct_conv_geom *g, int64_t ls) \
+{                                                                                  \
+    const int64_t I0 = g->in[0], I1 = g->in[1], I2 = g->in[2];                     \
+    const int64_t O0 = g->out[0], O1 = g->out[1], O2 = g->out[2];                  \
+    const int64_t k0 = g->k[0], k1 = g->k[1], k2 = g->k[2];                        \
+    const int64_t s0 = g->s[0], s1 = g->s[1], p0 = g->p[0], p1 = g->p[1], p2 = g->p[2]; \
+    const int64_t d0 = g->d[0], d1 = g->d[1], d2 = g->d[2];                        \
+    const int64_t L = O0 * O1 * O2;                                                \
+    const int64_t nv = (O2 + W - 1) / W, last = (nv - 1) * W;                      \
+    const MT lastm = (MT)ct_conv_lanes(0, O2 - last, W);                           \
+    /* rows up to `tail` store their last vector whole (what passes the row's  \
+       end lands on the next row, stored later); the rows after it with a mask */ \
+    const int64_t tail = L - last - W;                                             \
+    MT mk[CT_CONV_ZV];                                                             \
+    for (int64_t a = 0; a < k0; a++)                                               \
+    for (int64_t b = 0; b < k1; b++)                                               \
+    for (int64_t c = 0; c < k2; c++) {                                             \
+        T *r = col + ((a * k1 + b) * k2 + c) * ls;                                 \
+        const int64_t off2 = c * d2 - p2;                                          \
+        int64_t lo, hi;                                                            \
+        ct_conv_range(I2, O2, 1, off2, &lo, &hi);                                  \
+        for (int64_t j = 0; j < nv; j++)                                           \
+            mk[j] = (MT)ct_conv_lanes(lo - j * W, hi - j * W, W);                  \
+        int64_t at = 0;                                                            \
+        for (int64_t o0 = 0; o0 < O0; o0++) {                                      \
+            const int64_t i0 = o0 * s0 - p0 + a * d0;                              \
+            const int in0ok = i0 >= 0 && i0 < I0;                                  \
+            for (int64_t o1 = 0; o1 < O1; o1++, r += O2, at += O2) {               \
+                const int64_t i1 = o1 * s1 - p1 + b * d1;                          \
+                V v;                                                               \
+                if (in0ok && i1 >= 0 && i1 < I1) {                                 \
+                    const T *xr = x + (i0 * I1 + i1) * I2 + off2;                  \
+                    for (int64_t j = 0; j < nv - 1; j++)                           \
+                        STOREU(r + j * W, LOADZ(mk[j], xr + j * W));               \
+                    v = LOADZ(mk[nv - 1], xr + last);                              \
+                } else {                                                           \
+                    v = ZERO();                                                    \
+                    for (int64_t j = 0; j < nv - 1; j++) STOREU(r + j * W, v);     \
+                }                                                                  \
+                if (at <= tail) STOREU(r + last, v);                               \
+                else STOREM(r + last, lastm, v);                                   \
             }                                                                      \
         }                                                                          \
     }                                                                              \
@@ -272,6 +321,30 @@ CT_IM2COL_Z(f32, float, 16, __mmask16, __m512, _mm512_maskz_loadu_ps, _mm512_mas
 CT_IM2COL_Z(f64, double, 8, __mmask8, __m512d, _mm512_maskz_loadu_pd, _mm512_mask_storeu_pd,
             _mm512_storeu_pd, _mm512_setzero_pd, _mm512_add_pd)
 
+/* acc[r] += the sum of a's row r (rows x L), over 4 vector running sums */
+#define CT_CONV_ROW_SUMS_Z(S, T, W, MT, V, LOADU, LOADZ, ADD, ZERO, HSUM)         \
+static void ct_conv_row_sums_z_##S(const T *a, int64_t rows, int64_t L, T *acc)    \
+{                                                                                  \
+    for (int64_t r = 0; r < rows; r++) {                                           \
+        const T *ar = a + r * L;                                                   \
+        V p0 = ZERO(), p1 = ZERO(), p2 = ZERO(), p3 = ZERO();                      \
+        int64_t l = 0;                                                             \
+        for (; l + 4 * W <= L; l += 4 * W) {                                       \
+            p0 = ADD(p0, LOADU(ar + l));                                           \
+            p1 = ADD(p1, LOADU(ar + l + W));                                       \
+            p2 = ADD(p2, LOADU(ar + l + 2 * W));                                   \
+            p3 = ADD(p3, LOADU(ar + l + 3 * W));                                   \
+        }                                                                          \
+        for (; l < L; l += W)                                                      \
+            p0 = ADD(p0, LOADZ((MT)ct_conv_lanes(0, L - l, W), ar + l));           \
+        acc[r] += HSUM(ADD(ADD(p0, p2), ADD(p1, p3)));                             \
+    }                                                                              \
+}
+CT_CONV_ROW_SUMS_Z(f32, float, 16, __mmask16, __m512, _mm512_loadu_ps, _mm512_maskz_loadu_ps,
+                   _mm512_add_ps, _mm512_setzero_ps, _mm512_reduce_add_ps)
+CT_CONV_ROW_SUMS_Z(f64, double, 8, __mmask8, __m512d, _mm512_loadu_pd, _mm512_maskz_loadu_pd,
+                   _mm512_add_pd, _mm512_setzero_pd, _mm512_reduce_add_pd)
+
 #pragma GCC pop_options
 
 /* 1 when the CPU (and the OS) run AVX-512F code */
@@ -290,16 +363,18 @@ static int ct_conv_avx512(void)
 #endif
 
 /* the plane loops of a geometry: the vector ones for unit stride along the
- * last dim where the CPU has them (im2col: for rows of at most one vector,
- * where they pay; a long row's copy is as fast as memcpy; col2im: for
+ * last dim where the CPU has them (im2col: for rows of up to CT_CONV_ZV
+ * vectors, where they pay; a longer row's copy is as fast as memcpy; col2im: for
  * columns in cache, just made by a product, where reading each input row's
  * columns where they lie pays), the scalar ones otherwise */
 #ifdef CT_CONV_X86
 #define CT_IM2COL_PICK_Z(S, T)                                                     \
 static void (*ct_im2col_pick_##S(const ct_conv_geom *g))(const T *, T *, const ct_conv_geom *, int64_t) \
 {                                                                                  \
-    return g->s[2] == 1 && g->out[2] * (int64_t)sizeof(T) <= 64 && ct_conv_avx512() \
-           ? ct_im2col_plane_z_##S : ct_im2col_plane_##S;                          \
+    if (g->s[2] != 1 || !ct_conv_avx512()) return ct_im2col_plane_##S;            \
+    if (g->out[2] * (int64_t)sizeof(T) <= 64) return ct_im2col_plane_z_##S;        \
+    return g->out[2] * (int64_t)sizeof(T) <= 64 * CT_CONV_ZV ? ct_im2col_plane_zv_##S \
+                                                             : ct_im2col_plane_##S; \
 }                                                                                  \
 static void (*ct_col2im_pick_##S(const ct_conv_geom *g, int cached))(const T *, T *, const ct_conv_geom *, int64_t) \
 {                                                                                  \
@@ -477,9 +552,37 @@ static inline int ct_conv_thread(void)
  * most this many elements (sgemm.c, ct_sg_a_inplace) */
 #define CT_CONV_AIN 65536
 
+/* y's rows (rows x L) each plus its bias element */
+#define CT_CONV_ADD_BIAS(T)                                                        \
+    do {                                                                           \
+        for (int64_t r = 0; r < rows; r++) {                                       \
+            T *yr = (T *)y + r * L;                                                \
+            const T v = ((const T *)bias)[r];                                      \
+            for (int64_t l = 0; l < L; l++) yr[l] += v;                            \
+        }                                                                          \
+    } while (0)
+
+CT_MULTIVERSION
+static void ct_conv_add_bias(int dtype, char *y, const char *bias, int64_t rows, int64_t L)
+{
+    switch (dtype) {
+    case CT_FLOAT32: CT_CONV_ADD_BIAS(float); break;
+    case CT_FLOAT64: CT_CONV_ADD_BIAS(double); break;
+    case CT_COMPLEX64: CT_CONV_ADD_BIAS(ct_cfloat); break;
+    default: CT_CONV_ADD_BIAS(ct_cdouble); break;
+    }
+}
+
 int ct_conv_im2col_mm(ct_conv_gemm_fn gemm, int dtype, int64_t es, const char *src,
                       const char *w, char *y, int64_t N, int64_t C, int64_t G, int64_t R,
                       const ct_conv_geom *g)
+{
+    return ct_conv_im2col_mm_bias(gemm, dtype, es, src, w, NULL, y, N, C, G, R, g);
+}
+
+int ct_conv_im2col_mm_bias(ct_conv_gemm_fn gemm, int dtype, int64_t es, const char *src,
+                           const char *w, const char *bias, char *y, int64_t N, int64_t C,
+                           int64_t G, int64_t R, const ct_conv_geom *g)
 {
     const int64_t V = g->in[0] * g->in[1] * g->in[2], L = g->out[0] * g->out[1] * g->out[2];
     const int64_t K = g->k[0] * g->k[1] * g->k[2], Q = C / G * K;
@@ -516,16 +619,18 @@ int ct_conv_im2col_mm(ct_conv_gemm_fn gemm, int dtype, int64_t es, const char *s
             if (ms == L) {
                 gemm(dtype, 'N', 'N', (int)L, (int)R, (int)Q, one, cols, (int)ld, offs,
                      (char *)w, (int)Q, offs + G, zero, yn, (int)L, G);
-                continue;
+            } else {
+                for (int64_t l0 = 0; l0 < L; l0 += ms) {
+                    int64_t m = L - l0 < ms ? L - l0 : ms;
+                    for (int64_t b = 0; b < G; b++)
+                        gemm(dtype, 'N', 'N', (int)m, (int)R, (int)Q, one,
+                             cols + (b * Q * ld + l0) * es, (int)ld, offs + 2 * G,
+                             (char *)w + b * R * Q * es, (int)Q, offs + 2 * G, zero,
+                             yn + (b * R * L + l0) * es, (int)L, 1);
+                }
             }
-            for (int64_t l0 = 0; l0 < L; l0 += ms) {
-                int64_t m = L - l0 < ms ? L - l0 : ms;
-                for (int64_t b = 0; b < G; b++)
-                    gemm(dtype, 'N', 'N', (int)m, (int)R, (int)Q, one,
-                         cols + (b * Q * ld + l0) * es, (int)ld, offs + 2 * G,
-                         (char *)w + b * R * Q * es, (int)Q, offs + 2 * G, zero,
-                         yn + (b * R * L + l0) * es, (int)L, 1);
-            }
+            /* the bias while the image's output is in cache */
+            if (bias != NULL) ct_conv_add_bias(dtype, yn, bias, G * R, L);
         }
     );
     ct_conv_scratch_done(scratch);
@@ -536,6 +641,14 @@ int ct_conv_im2col_mm(ct_conv_gemm_fn gemm, int dtype, int64_t es, const char *s
 int ct_conv_mm_col2im(ct_conv_gemm_fn gemm, int dtype, int64_t es, const char *src,
                       const char *w, char *y, int64_t N, int64_t Cq, int64_t G, int64_t R,
                       const ct_conv_geom *g)
+{
+    const int64_t L = g->out[0] * g->out[1] * g->out[2];
+    return ct_conv_mm_col2im_bs(gemm, dtype, es, src, G * R * L, w, y, N, Cq, G, R, g);
+}
+
+int ct_conv_mm_col2im_bs(ct_conv_gemm_fn gemm, int dtype, int64_t es, const char *src,
+                         int64_t sn, const char *w, char *y, int64_t N, int64_t Cq, int64_t G,
+                         int64_t R, const ct_conv_geom *g)
 {
     const int64_t V = g->in[0] * g->in[1] * g->in[2], L = g->out[0] * g->out[1] * g->out[2];
     const int64_t K = g->k[0] * g->k[1] * g->k[2], Q = Cq * K, C = G * Cq;
@@ -558,7 +671,7 @@ int ct_conv_mm_col2im(ct_conv_gemm_fn gemm, int dtype, int64_t es, const char *s
             int t = ct_conv_thread();
             char *cols = scratch + (size_t)t * ct_conv_slot(per);
             /* column-major: cols^T (L x Q) = src^T (L x R) @ w (R x Q) */
-            gemm(dtype, 'N', 'T', (int)L, (int)Q, (int)R, one, (char *)src + n * G * R * L * es,
+            gemm(dtype, 'N', 'T', (int)L, (int)Q, (int)R, one, (char *)src + n * sn * es,
                  (int)L, offs, (char *)w, (int)Q, offs + G, zero, cols, (int)L, G);
             col2im(cols, y + n * C * V * es, C, g, L, 1);
         }
@@ -594,8 +707,61 @@ static double ct_conv_tile_use(int64_t M, int64_t N)
                 }                                                                  \
     } while (0)
 
+/* acc[r] += the sum of a's row r (rows x L), over 8 running sums */
+#define CT_CONV_ROW_SUMS(T)                                                        \
+    do {                                                                           \
+        for (int64_t r = 0; r < rows; r++) {                                       \
+            const T *ar = (const T *)a + r * L;                                    \
+            T p[8] = {0, 0, 0, 0, 0, 0, 0, 0};                                     \
+            int64_t l = 0;                                                         \
+            for (; l + 8 <= L; l += 8)                                             \
+                for (int j = 0; j < 8; j++) p[j] += ar[l + j];                     \
+            for (int j = 0; l < L; l++, j++) p[j] += ar[l];                        \
+            ((T *)acc)[r] += ((p[0] + p[4]) + (p[2] + p[6])) + ((p[1] + p[5]) + (p[3] + p[7])); \
+        }                                                                          \
+    } while (0)
+
+CT_MULTIVERSION
+static void ct_conv_row_sums(int dtype, const char *a, int64_t rows, int64_t L, char *acc)
+{
+#ifdef CT_CONV_X86
+    if ((dtype == CT_FLOAT32 || dtype == CT_FLOAT64) && ct_conv_avx512()) {
+        if (dtype == CT_FLOAT32)
+            ct_conv_row_sums_z_f32((const float *)a, rows, L, (float *)acc);
+        else
+            ct_conv_row_sums_z_f64((const double *)a, rows, L, (double *)acc);
+        return;
+    }
+#endif
+    switch (dtype) {
+    case CT_FLOAT32: CT_CONV_ROW_SUMS(float); break;
+    case CT_FLOAT64: CT_CONV_ROW_SUMS(double); break;
+    case CT_COMPLEX64: CT_CONV_ROW_SUMS(ct_cfloat); break;
+    default: CT_CONV_ROW_SUMS(ct_cdouble); break;
+    }
+}
+
+/* gb[r] = the sum over the threads' accumulators */
+#define CT_CONV_GB_SUM(T)                                                          \
+    do {                                                                           \
+        for (int64_t r = 0; r < G * R; r++) {                                      \
+            T v = ((const T *)(scratch + gboff))[r];                               \
+            for (int t = 1; t < nt; t++)                                           \
+                v += ((const T *)(scratch + (size_t)t * slot + gboff))[r];         \
+            ((T *)gb)[r] = v;                                                      \
+        }                                                                          \
+    } while (0)
+
 int ct_conv_wgrad(ct_conv_gemm_fn gemm, int dtype, int64_t es, const char *a, const char *src,
                   char *gw, int64_t N, int64_t C, int64_t G, int64_t R, const ct_conv_geom *g)
+{
+    const int64_t L = g->out[0] * g->out[1] * g->out[2];
+    return ct_conv_wgrad_bias(gemm, dtype, es, a, G * R * L, src, gw, NULL, N, C, G, R, g);
+}
+
+int ct_conv_wgrad_bias(ct_conv_gemm_fn gemm, int dtype, int64_t es, const char *a, int64_t an,
+                       const char *src, char *gw, char *gb, int64_t N, int64_t C, int64_t G,
+                       int64_t R, const ct_conv_geom *g)
 {
     const int64_t V = g->in[0] * g->in[1] * g->in[2], L = g->out[0] * g->out[1] * g->out[2];
     const int64_t K = g->k[0] * g->k[1] * g->k[2], Q = C / G * K;
@@ -618,7 +784,8 @@ int ct_conv_wgrad(ct_conv_gemm_fn gemm, int dtype, int64_t es, const char *a, co
     int rq = dtype == CT_FLOAT32 && ct_conv_tile_use(R, Q) >= 0.8 * ct_conv_tile_use(Q, R);
     size_t colsz = ct_conv_slot((size_t)(C * K * ld * es));
     size_t asz = nb > 1 ? ct_conv_slot((size_t)(G * R * ld * es)) : 0;
-    size_t accoff = colsz + asz, slot = accoff + ct_conv_slot((size_t)(W * es));
+    size_t accoff = colsz + asz, gboff = accoff + ct_conv_slot((size_t)(W * es));
+    size_t slot = gboff + (gb != NULL ? ct_conv_slot((size_t)(G * R * es)) : 0);
     char *scratch = ct_conv_scratch(nt, slot);
     int64_t *offs = (int64_t *)malloc(sizeof(int64_t) * 3 * (size_t)G);
     unsigned char one[16];
@@ -639,7 +806,9 @@ int ct_conv_wgrad(ct_conv_gemm_fn gemm, int dtype, int64_t es, const char *a, co
         char *acopy = cols + colsz;
         char *acc = cols + accoff;
         int64_t lo = N * t / nt, hi = N * (t + 1) / nt;
+        char *gbacc = cols + gboff;
         memset(acc, 0, (size_t)(W * es));
+        if (gb != NULL) memset(gbacc, 0, (size_t)(G * R * es));
         for (int64_t n0 = lo; n0 < hi; n0 += nb) {
             int64_t m = hi - n0 < nb ? hi - n0 : nb;
             const char *ap;
@@ -647,8 +816,11 @@ int ct_conv_wgrad(ct_conv_gemm_fn gemm, int dtype, int64_t es, const char *a, co
             const int64_t *aoff;
             for (int64_t j = 0; j < m; j++)
                 im2col(src + (n0 + j) * C * V * es, cols + j * L * es, C, g, ld);
+            if (gb != NULL)
+                for (int64_t j = 0; j < m; j++)
+                    ct_conv_row_sums(dtype, a + (n0 + j) * an * es, G * R, L, gbacc);
             if (nb == 1) {
-                ap = a + n0 * G * R * L * es;
+                ap = a + n0 * an * es;
                 lda = L;
                 aoff = offs + G;
             } else {
@@ -656,7 +828,7 @@ int ct_conv_wgrad(ct_conv_gemm_fn gemm, int dtype, int64_t es, const char *a, co
                 for (int64_t j = 0; j < m; j++)
                     for (int64_t rr = 0; rr < G * R; rr++)
                         memcpy(acopy + (rr * ld + j * L) * es,
-                               a + ((n0 + j) * G * R + rr) * L * es, (size_t)(L * es));
+                               a + ((n0 + j) * an + rr * L) * es, (size_t)(L * es));
                 ap = acopy;
                 lda = ld;
                 aoff = offs + 2 * G;
@@ -676,6 +848,14 @@ int ct_conv_wgrad(ct_conv_gemm_fn gemm, int dtype, int64_t es, const char *a, co
     case CT_FLOAT64: CT_CONV_WG_SUM(double); break;
     case CT_COMPLEX64: CT_CONV_WG_SUM(ct_cfloat); break;
     default: CT_CONV_WG_SUM(ct_cdouble); break;
+    }
+    if (gb != NULL) {
+        switch (dtype) {
+        case CT_FLOAT32: CT_CONV_GB_SUM(float); break;
+        case CT_FLOAT64: CT_CONV_GB_SUM(double); break;
+        case CT_COMPLEX64: CT_CONV_GB_SUM(ct_cfloat); break;
+        default: CT_CONV_GB_SUM(ct_cdouble); break;
+        }
     }
     ct_conv_scratch_done(scratch);
     free(offs);

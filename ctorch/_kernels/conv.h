@@ -51,6 +51,22 @@ int ct_conv_mm_col2im(ct_conv_gemm_fn gemm, int dtype, int64_t es, const char *s
                       const ct_conv_geom *g);
 int ct_conv_wgrad(ct_conv_gemm_fn gemm, int dtype, int64_t es, const char *a, const char *src,
                   char *gw, int64_t N, int64_t C, int64_t G, int64_t R, const ct_conv_geom *g);
+/* The same with extras:
+ *   im2col_mm_bias: y[n, r] also plus bias[r] (bias: G R elements, or NULL);
+ *   mm_col2im_bs:   src[n] at src + n sn elements (sn = 0: one image's src for
+ *                   the whole batch);
+ *   wgrad_bias:     a[n] at a + n an elements (an = 0: one image's a for the
+ *                   whole batch), and gb[r] = the sum over n and l of a[n, r, l]
+ *                   (gb: G R elements, or NULL). */
+int ct_conv_im2col_mm_bias(ct_conv_gemm_fn gemm, int dtype, int64_t es, const char *src,
+                           const char *w, const char *bias, char *y, int64_t N, int64_t C,
+                           int64_t G, int64_t R, const ct_conv_geom *g);
+int ct_conv_mm_col2im_bs(ct_conv_gemm_fn gemm, int dtype, int64_t es, const char *src,
+                         int64_t sn, const char *w, char *y, int64_t N, int64_t Cq, int64_t G,
+                         int64_t R, const ct_conv_geom *g);
+int ct_conv_wgrad_bias(ct_conv_gemm_fn gemm, int dtype, int64_t es, const char *a, int64_t an,
+                       const char *src, char *gw, char *gb, int64_t N, int64_t C, int64_t G,
+                       int64_t R, const ct_conv_geom *g);
 
 extern ct_im2col_fn ct_im2col_loops[CT_NDTYPES];
 extern ct_col2im_fn ct_col2im_loops[CT_NDTYPES];

@@ -530,6 +530,27 @@ static int ct_cpu_conv_wgrad(int dtype, int64_t es, const char *a, const char *s
     return ct_conv_wgrad(ct_cpu_gemm, dtype, es, a, src, gw, N, C, G, R, g);
 }
 
+static int ct_cpu_conv_im2col_mm_bias(int dtype, int64_t es, const char *src, const char *w,
+                                      const char *bias, char *y, int64_t N, int64_t C, int64_t G,
+                                      int64_t R, const ct_conv_geom *g)
+{
+    return ct_conv_im2col_mm_bias(ct_cpu_gemm, dtype, es, src, w, bias, y, N, C, G, R, g);
+}
+
+static int ct_cpu_conv_mm_col2im_bs(int dtype, int64_t es, const char *src, int64_t sn,
+                                    const char *w, char *y, int64_t N, int64_t Cq, int64_t G,
+                                    int64_t R, const ct_conv_geom *g)
+{
+    return ct_conv_mm_col2im_bs(ct_cpu_gemm, dtype, es, src, sn, w, y, N, Cq, G, R, g);
+}
+
+static int ct_cpu_conv_wgrad_bias(int dtype, int64_t es, const char *a, int64_t an,
+                                  const char *src, char *gw, char *gb, int64_t N, int64_t C,
+                                  int64_t G, int64_t R, const ct_conv_geom *g)
+{
+    return ct_conv_wgrad_bias(ct_cpu_gemm, dtype, es, a, an, src, gw, gb, N, C, G, R, g);
+}
+
 /* ---- dense linear algebra (linalg.h) on this table's gemm (unblocked
  * while no BLAS is bound) ---------------------------------------------------- */
 
@@ -715,4 +736,8 @@ const ct_backend ct_cpu_backend = {
     .fft_c2c_dim = ct_fft_c2c_dim,
     /* ---- Hurwitz zeta */
     .special_zeta = ct_special_zeta,
+    /* ---- the fused convolution drivers with their extras */
+    .conv_im2col_mm_bias = ct_cpu_conv_im2col_mm_bias,
+    .conv_mm_col2im_bs = ct_cpu_conv_mm_col2im_bs,
+    .conv_wgrad_bias = ct_cpu_conv_wgrad_bias,
 };

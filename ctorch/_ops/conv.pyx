@@ -111,11 +111,20 @@ cdef int64_t _prod(tuple v):
     return r
 
 
+cdef Tensor _batch_one(Tensor t):
+    """t's first image, dense, when t (N > 1, ...) repeats one image along
+    its batch dim (stride 0, an expanded gradient); else None."""
+    if t._ndim < 1 or t._shape[0] < 2 or t._stride[0] != 0:
+        return None
+    return _dense(t[0])
+
+
 def _im2col_mm(Tensor src, Tensor w, int64_t G, tuple vol, tuple out, tuple k, tuple s, tuple p,
-               tuple d):
-    """out[n, g] (R x L) = w[g] (R x Q) @ im2col(src)[n, g] (Q x L): src
-    (N, C, *vol), w (G * R, C / G, *k) read as G matrices R x Q (Q = C / G
-    prod(k)); returns (N, G * R, *out)."""
+               tuple d, Tensor bias=None):
+    """out[n, g] (R x L) = w[g] (R x Q) @ im2col(src)[n, g] (Q x L) (plus
+    bias[g R + r] on row r when bias is given): src (N, C, *vol), w (G * R,
+    C / G, *k) read as G matrices R x Q (Q = C / G prod(k)); returns
+    (N, G * R, *out)."""
     src = _dense(src)
     w = _dense(w)
     cdef ct_conv_geom g
@@ -130,11 +139,22 @@ def _im2col_mm(Tensor src, Tensor w, int64_t G, tuple vol, tuple out, tuple k, t
         return y
     if C * _prod(k) == 0:
         y.zero_()
+        if bias is not None:
+            y += bias.view([G * R] + [1] * len(out))
         return y
+    cdef const char *bp = NULL
+    if bias is not None and B.conv_im2col_mm_bias != NULL:
+        bias = _dense(bias)
+        bp = bias._data
     with nogil:
-        rc = B.conv_im2col_mm(code, es, src._data, w._data, y._data, N, C, G, R, &g)
+        if bp != NULL:
+            rc = B.conv_im2col_mm_bias(code, es, src._data, w._data, bp, y._data, N, C, G, R, &g)
+        else:
+            rc = B.conv_im2col_mm(code, es, src._data, w._data, y._data, N, C, G, R, &g)
     if rc:
         raise MemoryError("out of memory in a convolution")
+    if bias is not None and bp == NULL:
+        y += bias.view([G * R] + [1] * len(out))
     return y
 
 
@@ -142,16 +162,19 @@ def _mm_col2im(Tensor src, Tensor w, int64_t G, tuple vol, tuple out, tuple k, t
                tuple p, tuple d):
     """col2im(cols) with cols[n, g] (Q x L) = w[g]^T (Q x R) @ src[n, g] (R x L):
     src (N, G * R, *out), w (G * R, Cq, *k) read as G matrices R x Q
-    (Q = Cq prod(k)); returns (N, G * Cq, *vol)."""
-    src = _dense(src)
+    (Q = Cq prod(k)); returns (N, G * Cq, *vol). A src that repeats one
+    image along its batch dim is read as that image."""
+    cdef const ct_backend *B = src._storage.backend
+    cdef Tensor one = _batch_one(src) if B.conv_mm_col2im_bs != NULL else None
+    cdef int64_t N = src._shape[0]
+    src = _dense(src) if one is None else one
     w = _dense(w)
     cdef ct_conv_geom g
     _geom(&g, vol, out, k, s, p, d)
-    cdef const ct_backend *B = src._storage.backend
     ensure_gemm(B)
     cdef int code = src._dtype._code, rc = 0
     cdef int64_t es = src._dtype.itemsize
-    cdef int64_t N = src._shape[0], R = w._shape[0] // G, Cq = w._shape[1]
+    cdef int64_t R = w._shape[0] // G, Cq = w._shape[1]
     cdef Tensor y = _empty_list([N, G * Cq] + list(vol), src._dtype, src._storage.device)
     if y._numel == 0:
         return y
@@ -159,34 +182,58 @@ def _mm_col2im(Tensor src, Tensor w, int64_t G, tuple vol, tuple out, tuple k, t
         y.zero_()
         return y
     with nogil:
-        rc = B.conv_mm_col2im(code, es, src._data, w._data, y._data, N, Cq, G, R, &g)
+        if one is not None:
+            rc = B.conv_mm_col2im_bs(code, es, src._data, 0, w._data, y._data, N, Cq, G, R, &g)
+        else:
+            rc = B.conv_mm_col2im(code, es, src._data, w._data, y._data, N, Cq, G, R, &g)
     if rc:
         raise MemoryError("out of memory in a convolution")
     return y
 
 
 def _wgrad(Tensor a, Tensor src, int64_t G, tuple wshape, tuple vol, tuple out, tuple k,
-           tuple s, tuple p, tuple d):
+           tuple s, tuple p, tuple d, bint bias=False):
     """gw[g] (R x Q) = sum over n of a[n, g] (R x L) @ im2col(src)[n, g]^T
     (L x Q): a (N, G * R, *out), src (N, C, *vol); returns a tensor of shape
-    wshape (G * R, C / G, *k)."""
-    a = _dense(a)
+    wshape (G * R, C / G, *k), or with bias the pair (gw, gb), gb (G * R,)
+    the sums of a over all but dim 1. An `a` that repeats one image along its
+    batch dim is read as that image."""
+    cdef const ct_backend *B = src._storage.backend
+    cdef bint ext = B.conv_wgrad_bias != NULL
+    cdef Tensor one = _batch_one(a) if ext else None
+    cdef int64_t N = src._shape[0], C = src._shape[1], R = a._shape[1] // G
+    cdef int64_t an = 0
+    if one is not None:
+        a = one
+    else:
+        a = _dense(a)
+        an = a._numel // N if N > 0 else 0
     src = _dense(src)
     cdef ct_conv_geom g
     _geom(&g, vol, out, k, s, p, d)
-    cdef const ct_backend *B = src._storage.backend
     ensure_gemm(B)
     cdef int code = src._dtype._code, rc = 0
     cdef int64_t es = src._dtype.itemsize
-    cdef int64_t N = src._shape[0], C = src._shape[1], R = a._shape[1] // G
     cdef Tensor gw = _empty_list(list(wshape), src._dtype, src._storage.device)
-    if gw._numel == 0:
-        return gw
-    if N == 0 or _prod(out) == 0:
+    cdef Tensor gb = None
+    cdef char *gbp = NULL
+    if bias:
+        gb = _empty_list([G * R], src._dtype, src._storage.device)
+        gbp = gb._data
+    if gw._numel == 0 or N == 0 or _prod(out) == 0:
         gw.zero_()
-        return gw
+        if bias:
+            gb = a.sum([0] + list(range(2, a._ndim))) if one is None else \
+                a.sum(list(range(1, a._ndim))) * N
+        return (gw, gb) if bias else gw
     with nogil:
-        rc = B.conv_wgrad(code, es, a._data, src._data, gw._data, N, C, G, R, &g)
+        if ext:
+            rc = B.conv_wgrad_bias(code, es, a._data, an, src._data, gw._data, gbp, N, C, G, R,
+                                   &g)
+        else:
+            rc = B.conv_wgrad(code, es, a._data, src._data, gw._data, N, C, G, R, &g)
     if rc:
         raise MemoryError("out of memory in a convolution")
-    return gw
+    if bias and not ext:
+        gb = a.sum([0] + list(range(2, a._ndim)))
+    return (gw, gb) if bias else gw

@@ -270,10 +270,12 @@ def _convolution(x, w, b, stride, pad_lo, pad_hi, dilation, transposed, output_p
         # the kernels record nothing: no detached copies needed
         if transposed:
             y = _conv_ops._mm_col2im(x, w, groups, out, vol, k, stride, pad_lo, dilation)
+            if b is not None:
+                y += b.detach().view((y.shape[1],) + (1,) * nsp)
         else:
-            y = _conv_ops._im2col_mm(x, w, groups, vol, out, k, stride, pad_lo, dilation)
-        if b is not None:
-            y += b.detach().view((y.shape[1],) + (1,) * nsp)
+            # the bias added by the driver, image by image
+            y = _conv_ops._im2col_mm(x, w, groups, vol, out, k, stride, pad_lo, dilation,
+                                     None if b is None else b.detach())
         return _record("convolution", y, (x, w, b),
                        (stride, pad_lo, dilation, transposed, output_padding, groups))
     with _no_history():
@@ -285,10 +287,11 @@ def _convolution(x, w, b, stride, pad_lo, pad_hi, dilation, transposed, output_p
         if _conv_ops._fusable_py(xc):
             if transposed:
                 y = _conv_ops._mm_col2im(xc, wc, groups, out, vol, k, stride, pad_lo, dilation)
+                if bc is not None:
+                    y += bc.view((y.shape[1],) + (1,) * nsp)
             else:
-                y = _conv_ops._im2col_mm(xc, wc, groups, vol, out, k, stride, pad_lo, dilation)
-            if bc is not None:
-                y += bc.view((y.shape[1],) + (1,) * nsp)
+                y = _conv_ops._im2col_mm(xc, wc, groups, vol, out, k, stride, pad_lo, dilation,
+                                         bc)
         elif transposed:
             y = _raw_conv_t(xc, wc, bc, stride, pad_lo, out, dilation, groups)
         else:
@@ -307,6 +310,10 @@ def _convolution_backward(grad, input, weight, stride, padding, dilation, transp
     cd = _compute_dtype(dt)
     if cd != dt:
         grad, input, weight = grad.to(cd), input.to(cd), weight.to(cd)
+    if input.is_complex():
+        # the gradient of a complex product: the products with the other
+        # operand's conjugate
+        input, weight = input.conj_physical(), weight.conj_physical()
     N, cin = input.shape[0], input.shape[1]
     vol = tuple(input.shape[2:])
     out = tuple(grad.shape[2:])
@@ -317,14 +324,20 @@ def _convolution_backward(grad, input, weight, stride, padding, dilation, transp
     gx = gw = gb = None
     if not _is_grad_enabled() and _conv_ops._fusable_py(input):
         # no graph to record (no create_graph): the fused kernels. A grad
-        # that is not dense (sum's, expanded) is made dense once, not once
-        # per kernel
-        if needs[0] and needs[1] and not grad.is_contiguous():
+        # that is not dense is made dense once, not once per kernel, unless
+        # it repeats one image along the batch (sum's, expanded): the
+        # non-transposed kernels read that image for every batch element
+        bcast = not transposed and N > 1 and grad.stride(0) == 0
+        if needs[0] and needs[1] and not bcast and not grad.is_contiguous():
             grad = grad.contiguous()
         if not transposed:
             if needs[0]:
                 gx = _conv_ops._mm_col2im(grad, weight, G, vol, out, k, stride, padding, dilation)
-            if needs[1]:
+            if needs[1] and needs[2]:
+                # the bias gradient summed by the weight gradient's driver
+                gw, gb = _conv_ops._wgrad(grad, input, G, tuple(weight.shape), vol, out, k,
+                                          stride, padding, dilation, True)
+            elif needs[1]:
                 gw = _conv_ops._wgrad(grad, input, G, tuple(weight.shape), vol, out, k, stride,
                                       padding, dilation)
         else:
@@ -356,7 +369,7 @@ def _convolution_backward(grad, input, weight, stride, padding, dilation, transp
         if needs[1]:
             xm = input.reshape(N, G, cg, L)
             gw = _matmul(xm, gcols.transpose(2, 3)).sum(0).reshape(weight.shape)
-    if needs[2]:
+    if needs[2] and gb is None:
         gb = grad.sum([0] + list(range(2, grad.dim())))
     if cd != dt:
         gx, gw, gb = (None if v is None else v.to(dt) for v in (gx, gw, gb))
