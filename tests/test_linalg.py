@@ -815,3 +815,50 @@ def test_eigh_order_and_threads(threads, n):
     assert _rel(wn, np.linalg.eigvalsh(sym)) < 1e-12
     assert _rel(sym @ vn, vn * wn[..., None, :]) < 1e-12
     np.testing.assert_allclose(np.swapaxes(vn, -1, -2) @ vn, np.broadcast_to(np.eye(n), a.shape), atol=1e-12)
+
+
+def _cholesky_grad_ref(A, G):
+    # the Hermitian part of L^-H Phi(L^H G) L^-1 (Phi: the lower triangle, the
+    # diagonal halved), through explicit inverses
+    L = np.linalg.cholesky(A)
+    P = np.swapaxes(L.conj(), -1, -2) @ G
+    P = np.tril(P) - 0.5 * np.einsum("...ii->...i", P)[..., None] * np.eye(A.shape[-1])
+    Li = np.linalg.inv(L)
+    gA = np.swapaxes(Li.conj(), -1, -2) @ P @ Li
+    return 0.5 * (gA + np.swapaxes(gA.conj(), -1, -2))
+
+
+@pytest.mark.parametrize("n,batch,cplx,upper", [(64, (), False, False), (64, (), False, True),
+                                                (8, (5,), False, False), (1, (), False, False),
+                                                (33, (2, 3), True, False), (16, (), True, True),
+                                                (130, (), False, False)])
+def test_cholesky_backward_solves(n, batch, cplx, upper):
+    # the backward's two triangular solves on L (no inverse), Phi in place
+    rng = np.random.default_rng(44)
+    M = rng.standard_normal(batch + (n, n))
+    G = rng.standard_normal(batch + (n, n))
+    if cplx:
+        M = M + 1j * rng.standard_normal(M.shape)
+        G = G + 1j * rng.standard_normal(G.shape)
+    A = M @ np.swapaxes(M.conj(), -1, -2) + n * np.eye(n)
+    a = torch.tensor(A, requires_grad=True)
+    torch.linalg.cholesky(a, upper=upper).backward(torch.tensor(G))
+    want = _cholesky_grad_ref(A, np.swapaxes(G.conj(), -1, -2) if upper else G)
+    got = a.grad.numpy()
+    assert _rel(got, want) < 1e-13
+    # exactly Hermitian, as the formula's last step makes it
+    assert np.array_equal(got, np.swapaxes(got.conj(), -1, -2))
+
+
+def test_cholesky_backward_float32_and_create_graph():
+    rng = np.random.default_rng(45)
+    M = rng.standard_normal((12, 12))
+    A = M @ M.T + 12 * np.eye(12)
+    a = torch.tensor(A.astype(np.float32), requires_grad=True)
+    torch.linalg.cholesky(a).sum().backward()
+    want = _cholesky_grad_ref(A, np.ones((12, 12)))
+    assert a.grad.dtype == torch.float32
+    assert _rel(a.grad.numpy(), want) < 1e-5
+    # a recorded backward (the differentiable formula)
+    x = torch.tensor(A[:4, :4], requires_grad=True)
+    assert torch.autograd.gradgradcheck(lambda t: torch.linalg.cholesky(0.5 * (t + t.mT)), (x,))

@@ -175,6 +175,89 @@ def test_logaddexp_float64_cancellation():
             assert s.numpy()[0] == got[i]
 
 
+def _lae_grad_ref(g, a, b):
+    # the formulas in long double: g / (1 + e^(b - a)), g / (1 + e^(a - b)),
+    # the difference rounded to double first (as the formulas take it)
+    d = (b - a).astype(np.longdouble)
+    g = np.asarray(g, dtype=np.longdouble)
+    with np.errstate(over="ignore", invalid="ignore"):
+        return g / (1 + np.exp(d)), g / (1 + np.exp(-d))
+
+
+def _lae_grads(a, b, g=None, ra=True, rb=True):
+    x = torch.from_numpy(a.copy()).requires_grad_(ra)
+    y = torch.from_numpy(b.copy()).requires_grad_(rb)
+    r = torch.logaddexp(x, y)
+    if g is None:
+        r.sum().backward()
+    else:
+        r.backward(torch.from_numpy(g.copy()))
+    return x.grad, y.grad
+
+
+@pytest.mark.parametrize("scale", [1.0, 30.0, 400.0])
+def test_logaddexp_float64_gradient_fused(scale):
+    # the fused backward loops (one value g: both gradients in one pass; a
+    # tensor g: a pass each) against the formulas, within 2 ulp (the formula's
+    # own roundings: e^d, 1 + e^d and the quotient)
+    rng = np.random.default_rng(3)
+    a = rng.standard_normal(50000) * scale
+    b = rng.standard_normal(50000) * scale
+    for g in (None, rng.standard_normal(50000)):
+        ga, gb = _lae_grads(a, b, g)
+        ra, rb = _lae_grad_ref(1.0 if g is None else g, a, b)
+        for got, want in ((ga, ra), (gb, rb)):
+            want = want.astype(np.float64)
+            err = np.abs(got.numpy() - want)
+            tiny = np.abs(want) < 2.0 ** -1000      # the formula itself underflows there
+            assert (err[~tiny] <= 2.5 * np.spacing(np.abs(want[~tiny]))).all()
+            assert (err[tiny] <= 2.0 ** -1000).all()
+
+
+def test_logaddexp_float64_gradient_special_and_layouts():
+    sv = np.array([-np.inf, np.inf, np.nan, 0.0, -0.0, 1.0, -3.0, 700.0, -700.0, 709.78, 709.8,
+                   -707.5, -745.0, 5e-324, 1e308, -1e308])
+    A, B = (v.ravel() for v in np.meshgrid(sv, sv))
+    for g in (None, np.array([np.inf, -2.5, np.nan, 0.0] * (A.size // 4))):
+        ga, gb = _lae_grads(A, B, g)
+        gv = np.ones(A.size) if g is None else g
+        with np.errstate(over="ignore", invalid="ignore"):
+            wa, wb = gv / (1 + np.exp(B - A)), gv / (1 + np.exp(A - B))
+        # the same NaNs and infinities as the formulas (logaddexp(-inf, -inf):
+        # e^(-inf - -inf) is NaN, so are both gradients)
+        assert np.array_equal(ga.numpy(), wa, equal_nan=True)
+        assert np.array_equal(gb.numpy(), wb, equal_nan=True)
+    # broadcast operands, one operand without a gradient, a strided one
+    rng = np.random.default_rng(4)
+    for sa, sb in (((300, 1), (1, 200)), ((200,), (300, 200)), ((), (50,)), ((7, 1, 5), (3, 5))):
+        a, b = rng.standard_normal(sa), rng.standard_normal(sb)
+        w = rng.standard_normal(np.broadcast_shapes(sa, sb))
+        ra, rb = _lae_grad_ref(w, a, b)
+        want = (ra.astype(np.float64).reshape(w.shape), rb.astype(np.float64).reshape(w.shape))
+        sums = [want[0].sum(axis=tuple(range(w.ndim - len(sa)))), want[1].sum(axis=tuple(range(w.ndim - len(sb))))]
+        sums = [s.sum(axis=tuple(i for i, n in enumerate(sh) if n == 1), keepdims=True).reshape(sh)
+                for s, sh in zip(sums, (sa, sb))]
+        for need in ((True, True), (True, False), (False, True)):
+            ga, gb = _lae_grads(a, b, w, *need)
+            for got, n, ref, sh in ((ga, need[0], sums[0], sa), (gb, need[1], sums[1], sb)):
+                if not n:
+                    assert got is None
+                    continue
+                assert tuple(got.shape) == sh
+                np.testing.assert_allclose(got.numpy(), ref, rtol=1e-12, atol=1e-12)
+    a, b = rng.standard_normal((40, 30)), rng.standard_normal((30, 40))
+    x = torch.from_numpy(a.copy()).requires_grad_(True)
+    y = torch.from_numpy(b.copy()).requires_grad_(True)
+    torch.logaddexp(x.t(), y).sum().backward()
+    ra, rb = _lae_grad_ref(1.0, a.T, b)
+    np.testing.assert_allclose(x.grad.numpy(), ra.astype(np.float64).T, rtol=1e-15)
+    np.testing.assert_allclose(y.grad.numpy(), rb.astype(np.float64), rtol=1e-15)
+    # create_graph records the composed formulas (higher-order gradients)
+    x = torch.tensor(rng.standard_normal(6), requires_grad=True)
+    y = torch.tensor(rng.standard_normal(6), requires_grad=True)
+    assert torch.autograd.gradgradcheck(torch.logaddexp, (x, y))
+
+
 # ------------------------------------------------------------ gelu float32
 
 def _gelu_refs(x):

@@ -10,6 +10,7 @@
 #include "alloc.h"
 #include "strided.h"
 #include "copy.h"
+#include "elementwise_grad.h"
 
 /* ---- elementwise --------------------------------------------------------- */
 
@@ -44,6 +45,7 @@ static ct_loop_fn ct_cpu_loop(int kind, int op, int dtype)
         if (op == CT_T_LERP) return ct_lerp_loops[dtype];
         if (op == CT_T_ADDCMUL || op == CT_T_ADDCDIV) return ct_addc_loops[op - CT_T_ADDCMUL][dtype];
         if (op == CT_T_FREXP) return ct_frexp_loops[dtype];
+        if (op == CT_T_LAE_GRAD || op == CT_T_LAE_GRAD1) return ct_lae_grad_loops[op - CT_T_LAE_GRAD][dtype];
         return NULL;
     case CT_EW_WHERE:
         return ct_where_loop(ct_cpu_itemsize[dtype]);

@@ -12,6 +12,7 @@
 #include "strided.h"
 #include "fastmath.h"
 #include "fastmath_lae.h"
+#include "elementwise_grad.h"
 
 #define CT_SIMD _Pragma("omp simd")
 #define CT_SZ(T) ((int64_t)sizeof(T))
@@ -1164,4 +1165,55 @@ CT_FREXP_LOOP(f32, float, ct_frexpf_bits)
 CT_FREXP_LOOP(f64, double, ct_frexpd_bits)
 ct_loop_fn ct_frexp_loops[CT_NDTYPES] = {
     [CT_FLOAT32] = ct_frexp_f32, [CT_FLOAT64] = ct_frexp_f64,
+};
+
+/* logaddexp's gradients (elementwise_grad.h): g / (1 + e^(b - a)) and
+ * g / (1 + e^(a - b)), e^ by ct_lae_exp_d (the formula's own operations and
+ * roundings otherwise; a - b is -(b - a) exactly). Dense operands run as
+ * vector loops. */
+CT_FM_INLINE double ct_lae_grad_d(double g, double d) { return g / (1.0 + ct_lae_exp_d(d)); }
+
+/* both gradients of one value g (P->a: the gradient of a sum) in one pass */
+CT_MULTIVERSION static void ct_lae_grad_f64(char **p, const int64_t *s, int64_t n, const void *ex)
+{
+    double gv = ((const ct_params *)ex)->a;
+    if (s[0] == 8 && s[1] == 8 && s[2] == 8 && s[3] == 8) {
+        double *ga = (double *)p[0], *gb = (double *)p[1];
+        const double *a = (const double *)p[2], *b = (const double *)p[3];
+        CT_SIMD for (int64_t i = 0; i < n; i++) {
+            double d = b[i] - a[i];
+            ga[i] = ct_lae_grad_d(gv, d);
+            gb[i] = ct_lae_grad_d(gv, -d);
+        }
+        return;
+    }
+    for (int64_t i = 0; i < n; i++) {
+        double d = *(const double *)(p[3] + i * s[3]) - *(const double *)(p[2] + i * s[2]);
+        *(double *)(p[0] + i * s[0]) = ct_lae_grad_d(gv, d);
+        *(double *)(p[1] + i * s[1]) = ct_lae_grad_d(gv, -d);
+    }
+}
+
+CT_MULTIVERSION static void ct_lae_grad1_f64(char **p, const int64_t *s, int64_t n, const void *ex)
+{
+    (void)ex;
+    if (s[0] == 8 && s[1] == 8 && s[2] == 8 && (s[3] == 8 || s[3] == 0)) {
+        double *ga = (double *)p[0];
+        const double *a = (const double *)p[1], *b = (const double *)p[2], *g = (const double *)p[3];
+        if (s[3] == 0) {
+            double gv = *g;
+            CT_SIMD for (int64_t i = 0; i < n; i++) ga[i] = ct_lae_grad_d(gv, b[i] - a[i]);
+        } else {
+            CT_SIMD for (int64_t i = 0; i < n; i++) ga[i] = ct_lae_grad_d(g[i], b[i] - a[i]);
+        }
+        return;
+    }
+    for (int64_t i = 0; i < n; i++) {
+        double d = *(const double *)(p[2] + i * s[2]) - *(const double *)(p[1] + i * s[1]);
+        *(double *)(p[0] + i * s[0]) = ct_lae_grad_d(*(const double *)(p[3] + i * s[3]), d);
+    }
+}
+
+ct_loop_fn ct_lae_grad_loops[2][CT_NDTYPES] = {
+    {[CT_FLOAT64] = ct_lae_grad_f64}, {[CT_FLOAT64] = ct_lae_grad1_f64},
 };

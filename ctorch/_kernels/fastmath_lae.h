@@ -362,4 +362,38 @@ CT_FM_INLINE double ct_logaddexp_d_fast(double a, double b)
     return s + (se + Ll);
 }
 
+/* e^t on the same tables, for the gradient of logaddexp (g / (1 + e^t)):
+ * t = (k 256 + j) ln2/256 + rh + rl, |rh| <= ln2/512 (rh exact as above),
+ * e^t = 2^k 2^(j/256) e^r with e^r - 1 to about 2^-66, the pair
+ * 2^(j/256) (1 + em) rounded once: within a hair of half an ulp. Below
+ * t = -707 the value is 0 (e^t < 2^-1019, so 1 + e^t rounds to 1 either way),
+ * above 709.79 +inf (past the overflow threshold); NaN stays NaN. 2^k is
+ * applied as 2^(k - 1) times 2, so that k = 1024 overflows correctly. */
+CT_FM_INLINE double ct_lae_exp_d(double t)
+{
+    double c = t < -707.0 ? -707.0 : t;
+    c = c > 709.79 ? 709.79 : c;
+    const double shift = 0x1.8p52;
+    double ks = __builtin_fma(c, 0x1.71547652b82fep8, shift);      /* 256/ln2 */
+    uint64_t raw = ct_double_to_bits(ks);
+    double kd = ks - shift;
+    double rh = __builtin_fma(kd, -0x1.62e42fefa39efp-9, c);        /* ln2/256 */
+    double rl = kd * -0x1.abc9e3b39803fp-64;
+    uint64_t j = raw & 255;
+    double Th = ct_lae_exp_hi[j], Tl = ct_lae_exp_lo[j];
+    /* 2^(k - 1), k = floor(kf / 256) in [-1020, 1024] */
+    double sc = ct_bits_to_double(((raw - 0x4338000000000000ull + 1022ull * 256) >> 8) << 52);
+    double q = 1.0 / 120;
+    q = __builtin_fma(q, rh, 1.0 / 24);
+    q = __builtin_fma(q, rh, 1.0 / 6);
+    q = __builtin_fma(q, rh, 0.5);
+    double low = __builtin_fma(rh * rh, q, __builtin_fma(rl, rh, rl));
+    double em = rh + low, eml = (rh - em) + low;
+    double th = __builtin_fma(Th, em, Th);
+    double tl = __builtin_fma(Th, em, Th - th) + __builtin_fma(Th, eml, Tl);
+    double v = ((th + tl) * sc) * 2.0;
+    v = t < -707.0 ? 0.0 : v;
+    return t > 709.79 ? __builtin_inf() : v;
+}
+
 #endif

@@ -29,7 +29,8 @@ import math as _math
 
 from libc.stdint cimport int64_t, uint8_t
 
-from ctorch._core.dtype cimport t_bool, t_int64, CT_MAXDIM
+from ctorch._core.dtype cimport t_bool, t_int64, CT_MAXDIM, CT_FLOAT64
+from ctorch._core.backend cimport ct_backend, ct_iter, ct_params, CT_EW_LERP
 from ctorch._core.tensor cimport Tensor, _empty_list, _alias
 from ctorch._ops.index cimport _index_put
 from ctorch.autograd._node cimport record, _grad_mode, _set_grad_mode
@@ -1035,10 +1036,19 @@ derivative("linalg_solve_ex", "LinalgSolveExBackward0", joint=_solve_grads, inpu
 def _cholesky_backward(grad, result):
     L = result
     P = matmul(_mH(L), grad)
-    P = tril(P) - 0.5 * diag_embed(P.diagonal(0, -2, -1))
-    Li = _linalg.inv(L)
-    gA = matmul(matmul(_mH(Li), P), Li)
-    return 0.5 * (gA + _mH(gA))
+    if _grad_mode():
+        # a recorded backward (create_graph): differentiable operations only
+        P = tril(P) - 0.5 * diag_embed(P.diagonal(0, -2, -1))
+        Li = _linalg.inv(L)
+        gA = matmul(matmul(_mH(Li), P), Li)
+        return 0.5 * (gA + _mH(gA))
+    # L^-H Phi(P) L^-1 by two triangular solves on L itself (the left one
+    # with L^H as its op, the right one X L^-1), Phi in place on tril's copy
+    P = tril(P)
+    P.diagonal(0, -2, -1).mul_(0.5)
+    gA = _linalg._trsm_raw(L, _linalg._trsm_raw(L, P, False, True, False, 2), False, False, False, 0)
+    gA = gA + _mH(gA)
+    return gA.mul_(0.5)
 
 
 derivative("linalg_cholesky_ex", "LinalgCholeskyExBackward0", {"A": _cholesky_backward})
@@ -1633,9 +1643,96 @@ def _copysign_self(grad, self, result):
 
 derivative("copysign", "CopysignBackward0", {"self": _copysign_self, "other": _zeros}, broadcast=True)
 derivative("copysign.Scalar", "CopysignBackward1", {"self": _copysign_self, "other": None}, broadcast=True)
-derivative("logaddexp", "LogaddexpBackward0",
-           {"self": lambda grad, self, other: grad / (1 + (other - self).exp()),
-            "other": lambda grad, self, other: grad / (1 + (self - other).exp())}, broadcast=True)
+cdef extern from "elementwise_grad.h":
+    enum:
+        CT_T_LAE_GRAD, CT_T_LAE_GRAD1
+
+
+cdef object _lae_fused(Tensor g, Tensor a, Tensor b, bint both):
+    """logaddexp's gradients from the backend's fused loops, in g's shape:
+    g / (1 + e^(b - a)), and with both also g / (1 + e^(a - b)) (in one
+    pass when g is one value, as a sum's gradient, else one pass each);
+    None where the backend has no such loop (another dtype or device) or
+    the backward is being recorded (create_graph)."""
+    cdef const ct_backend *B = g._storage.backend
+    cdef int d
+    cdef bint single = g._numel >= 1          # every element the same one
+    for d in range(g._ndim):
+        if g._shape[d] != 1 and g._stride[d] != 0:
+            single = False
+            break
+    cdef int op = CT_T_LAE_GRAD if both and single else CT_T_LAE_GRAD1
+    if (_grad_mode() or g._numel == 0 or g._dtype._code != CT_FLOAT64
+            or a._dtype is not g._dtype or b._dtype is not g._dtype
+            or a._storage.backend != B or b._storage.backend != B or g._storage.device >= 0
+            or a._ndim > g._ndim or b._ndim > g._ndim
+            or not B.has_kernel(CT_EW_LERP, op, CT_FLOAT64)):
+        return None
+    if both and not single:
+        ra = _lae_launch(B, CT_T_LAE_GRAD1, g, a, b, 0.0)
+        rb = _lae_launch(B, CT_T_LAE_GRAD1, g, b, a, 0.0)
+        return None if ra is None or rb is None else (ra, rb)
+    if both:
+        return _lae_launch(B, op, g, a, b, (<double *>g._data)[0])
+    return _lae_launch(B, op, g, a, b, 0.0)
+
+
+cdef object _lae_launch(const ct_backend *B, int op, Tensor g, Tensor a, Tensor b, double gv):
+    """One launch of a fused loop over g's shape: (ga, gb) for CT_T_LAE_GRAD
+    (gv the gradient's one value), ga for CT_T_LAE_GRAD1."""
+    cdef int nd = g._ndim if g._ndim > 0 else 1
+    cdef int two = op == CT_T_LAE_GRAD, k, d, j
+    cdef int64_t shape[CT_MAXDIM]
+    cdef int64_t strides[4 * CT_MAXDIM]
+    cdef char *ptr[4]
+    cdef Tensor t
+    outs = [_empty_list(list(g.shape), g._dtype) for k in range(2 if two else 1)]
+    ops = outs + [a, b] + ([] if two else [g])
+    for d in range(nd):
+        shape[d] = g._shape[d] if g._ndim > 0 else 1
+    for k in range(4):
+        t = <Tensor>ops[k]
+        for d in range(nd):
+            j = d - (nd - t._ndim)
+            strides[k * nd + d] = 0 if j < 0 or t._shape[j] == 1 else t._stride[j] * 8
+        ptr[k] = t._data
+    cdef ct_iter it
+    it.nargs = 4
+    it.ndim = nd
+    it.shape = shape
+    it.strides = strides
+    it.ptr = ptr
+    it.grain = 2048
+    it.host = 0
+    cdef ct_params P
+    P.a = gv
+    P.err = 0
+    with nogil:
+        k = B.elementwise(CT_EW_LERP, op, CT_FLOAT64, &P, &it)
+    if k != 0:
+        return None
+    return tuple(outs) if two else outs[0]
+
+
+def _logaddexp_grads(grad, self, other, needs):
+    """g / (1 + e^(other - self)) and g / (1 + e^(self - other)): one fused
+    pass where the backend has it, else the composed formulas."""
+    cdef Tensor g = <Tensor?>grad
+    if needs[0] and needs[1]:
+        r = _lae_fused(g, <Tensor?>self, <Tensor?>other, True)
+        if r is not None:
+            return r
+    elif needs[0] or needs[1]:
+        r = (_lae_fused(g, <Tensor?>self, <Tensor?>other, False) if needs[0]
+             else _lae_fused(g, <Tensor?>other, <Tensor?>self, False))
+        if r is not None:
+            return (r, None) if needs[0] else (None, r)
+    return (grad / (1 + (other - self).exp()) if needs[0] else None,
+            grad / (1 + (self - other).exp()) if needs[1] else None)
+
+
+derivative("logaddexp", "LogaddexpBackward0", joint=_logaddexp_grads, inputs=("self", "other"),
+           broadcast=True)
 derivative("logaddexp2", "Logaddexp2Backward0",
            {"self": lambda grad, self, other: grad / (1 + (other - self).exp2()),
             "other": lambda grad, self, other: grad / (1 + (self - other).exp2())}, broadcast=True)
