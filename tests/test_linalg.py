@@ -818,14 +818,14 @@ def test_eigh_order_and_threads(threads, n):
 
 
 def _cholesky_grad_ref(A, G):
-    # the Hermitian part of L^-H Phi(L^H G) L^-1 (Phi: the lower triangle, the
-    # diagonal halved), through explicit inverses
+    # L^-H pi*(tril(L^H G)) L^-1 through explicit inverses
     L = np.linalg.cholesky(A)
-    P = np.swapaxes(L.conj(), -1, -2) @ G
-    P = np.tril(P) - 0.5 * np.einsum("...ii->...i", P)[..., None] * np.eye(A.shape[-1])
+    P = np.tril(np.swapaxes(L.conj(), -1, -2) @ G)
+    # (X + tril(X, -1)^H) / 2: PyTorch's projection (a complex diagonal keeps
+    # its imaginary part)
+    P = 0.5 * (P + np.swapaxes(np.tril(P, -1).conj(), -1, -2))
     Li = np.linalg.inv(L)
-    gA = np.swapaxes(Li.conj(), -1, -2) @ P @ Li
-    return 0.5 * (gA + np.swapaxes(gA.conj(), -1, -2))
+    return np.swapaxes(Li.conj(), -1, -2) @ P @ Li
 
 
 @pytest.mark.parametrize("n,batch,cplx,upper", [(64, (), False, False), (64, (), False, True),
@@ -846,8 +846,8 @@ def test_cholesky_backward_solves(n, batch, cplx, upper):
     want = _cholesky_grad_ref(A, np.swapaxes(G.conj(), -1, -2) if upper else G)
     got = a.grad.numpy()
     assert _rel(got, want) < 1e-13
-    # exactly Hermitian, as the formula's last step makes it
-    assert np.array_equal(got, np.swapaxes(got.conj(), -1, -2))
+    if not cplx:
+        assert _rel(got, np.swapaxes(got, -1, -2)) < 1e-13
 
 
 def test_cholesky_backward_float32_and_create_graph():

@@ -1034,21 +1034,20 @@ derivative("linalg_solve_ex", "LinalgSolveExBackward0", joint=_solve_grads, inpu
 
 
 def _cholesky_backward(grad, result):
+    # L^-H pi*(tril(L^H gL)) L^-1 with pi*(X) = (X + tril(X, -1)^H) / 2: the
+    # lower triangle and its conjugate mirror, the diagonal halved (complex
+    # diagonals keep their imaginary parts, as PyTorch's do)
     L = result
-    P = matmul(_mH(L), grad)
+    P = tril(matmul(_mH(L), grad))
     if _grad_mode():
         # a recorded backward (create_graph): differentiable operations only
-        P = tril(P) - 0.5 * diag_embed(P.diagonal(0, -2, -1))
+        P = 0.5 * (P + _mH(tril(P, -1)))
         Li = _linalg.inv(L)
-        gA = matmul(matmul(_mH(Li), P), Li)
-        return 0.5 * (gA + _mH(gA))
-    # L^-H Phi(P) L^-1 by two triangular solves on L itself (the left one
-    # with L^H as its op, the right one X L^-1), Phi in place on tril's copy
-    P = tril(P)
-    P.diagonal(0, -2, -1).mul_(0.5)
-    gA = _linalg._trsm_raw(L, _linalg._trsm_raw(L, P, False, True, False, 2), False, False, False, 0)
-    gA = gA + _mH(gA)
-    return gA.mul_(0.5)
+        return matmul(matmul(_mH(Li), P), Li)
+    # two triangular solves on L itself (the left one with L^H as its op,
+    # the right one X L^-1)
+    P = P.add_(_mH(tril(P, -1))).mul_(0.5)
+    return _linalg._trsm_raw(L, _linalg._trsm_raw(L, P, False, True, False, 2), False, False, False, 0)
 
 
 derivative("linalg_cholesky_ex", "LinalgCholeskyExBackward0", {"A": _cholesky_backward})
