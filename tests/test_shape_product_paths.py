@@ -221,6 +221,19 @@ def test_cat_dense_pieces(shapes, dim, dt):
     np.testing.assert_array_equal(torch.cat([T(a) for a in arrs], dim).numpy(), np.concatenate(arrs, dim))
 
 
+# pieces whose rows are 128..2048 bytes go through a 32-byte row copy whose
+# last partial move re-copies the row's final 32 bytes: every tail length
+# 0..31, the piece first, in the middle and last in the output row
+def test_cat_row_copy_tails():
+    rng = np.random.default_rng(8)
+    for w in list(range(128, 197)) + [255, 256, 257, 1000, 2047, 2048]:
+        arrs = [rng.integers(0, 256, size=(9, k)).astype(np.uint8) for k in (w, 130 + w % 7, w + 1)]
+        np.testing.assert_array_equal(torch.cat([T(a) for a in arrs], 1).numpy(), np.concatenate(arrs, 1))
+    for dt, w in (("float32", 33), ("float32", 100), ("float64", 17), ("int16", 77), ("complex64", 19)):
+        arrs = [(rng.standard_normal((6, k)) * 100).astype(dt) for k in (w, 3, w + 5)]
+        np.testing.assert_array_equal(torch.cat([T(a) for a in arrs], 1).numpy(), np.concatenate(arrs, 1))
+
+
 @pytest.mark.parametrize("nt", [1, 2])
 def test_cat_large_results_threads(threads, nt):
     # results past the streaming (16 MiB) and the threading (64 MiB) sizes

@@ -102,7 +102,10 @@ __attribute__((target("avx2"))) static void ct__row_copy_avx2(char *d, const cha
     }
     for (; i + 32 <= n; i += 32)
         _mm256_storeu_si256((__m256i *)(d + i), _mm256_loadu_si256((const __m256i *)(s + i)));
-    memcpy(d + i, s + i, (size_t)(n - i));
+    /* the last n - i < 32 bytes: the row's last 32 bytes again (n >= 128),
+     * rather than a library call per row */
+    if (i < n)
+        _mm256_storeu_si256((__m256i *)(d + n - 32), _mm256_loadu_si256((const __m256i *)(s + n - 32)));
 }
 static int ct__have_avx2(void)
 {
