@@ -301,6 +301,13 @@ def test_gelu_float32_special_values_and_layouts():
     assert r[3] == 0.0 and np.signbit(r[3]) and r[4] == 0.0 and not np.signbit(r[4])
     assert r[5] == 0.0 and np.signbit(r[5]) and r[6] == 20.0
     assert r[7] == np.float32(14.6) and r[8] == 0.0
+    # the derivative past the kernel's clamp: 1 / +0, NaN at the infinities
+    for dt in (torch.float32, torch.float16):
+        xg = torch.tensor([inf, -inf, nan, -1e4, -20.0, 20.0, 1e4], dtype=dt, requires_grad=True)
+        torch.nn.functional.gelu(xg).sum().backward()
+        d = xg.grad.float().numpy()
+        assert np.isnan(d[:3]).all()
+        assert (d[3:5] == 0.0).all() and not np.signbit(d[3:5]).any() and (d[5:] == 1.0).all()
     # a strided view and a float16 input go through the same kernel
     a = np.random.default_rng(4).standard_normal((40, 30)).astype(np.float32) * 4
     want = torch.nn.functional.gelu(torch.from_numpy(np.ascontiguousarray(a.T))).numpy()

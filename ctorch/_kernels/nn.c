@@ -76,12 +76,15 @@ CT_FM_INLINE float ct_gelu_exact_f(float x)
 /* gelu'(x) = Phi(x) + x phi(x) = 1 + E (x / sqrt(2 pi) - R) for x > 0,
  * E (R + x / sqrt(2 pi)) otherwise, E = e^(-x^2/2); relative accuracy as
  * the forward's except around gelu's minimum (x = -0.7518), where the sum
- * cancels */
+ * cancels. Past the clamp: 1 above 14.5 (NaN for +inf), +0 below -14.5
+ * (NaN for -inf), as PyTorch's. */
 CT_FM_INLINE float ct_gelu_deriv_f(float x)
 {
     float e64, R = ct_gelu_parts_f(x, &e64);
     float w = x * (float)CT_INV_SQRT_2PI;
-    return x > 0.0f ? __builtin_fmaf(e64 * CT_TWO_M64, w - R, 1.0f) : (e64 * (R + w)) * CT_TWO_M64;
+    float y = x > 0.0f ? __builtin_fmaf(e64 * CT_TWO_M64, w - R, 1.0f) : (e64 * (R + w)) * CT_TWO_M64;
+    y = x < -14.5f ? x - x : y;
+    return x > 14.5f ? (x - x) + 1.0f : y;
 }
 /* Exact gelu of double, branch free (the loops vectorise), the float
  * kernel's structure in double: with a = |x| (clamped to CT_GELU_D_MAX),
