@@ -58,14 +58,10 @@ CT_FM_INLINE double sb_log(double x)
     return ed * 0.6931471805592082 + (2.0 * s + (s * z * p + ed * 7.371002565167799e-13));
 }
 
-/* e^x for x in [-708, 709] (clamped there): x = k ln2 + r, |r| <= ln2/2,
- * e^r by its Taylor series to r^13 (truncation below 1e-17) */
-CT_FM_INLINE double sb_exp(double x)
+/* e^r for |r| <= ln2/2 (a little past it too) by its Taylor series to r^14
+ * (truncation below 1e-17) */
+CT_FM_INLINE double sb_exp_taylor(double r)
 {
-    x = x < -708.0 ? -708.0 : x;
-    x = x > 709.0 ? 709.0 : x;
-    double k = SB_RINT(x * 1.4426950408889634);
-    double r = (x - k * 0.6931471805592082) - k * 7.371002565167799e-13;
     double p = 1.1470745597729725e-11;
     p = p * r + 1.6059043836821613e-10;
     p = p * r + 2.08767569878681e-09;
@@ -81,6 +77,18 @@ CT_FM_INLINE double sb_exp(double x)
     p = p * r + 0.5;
     p = p * r + 1.0;
     p = p * r + 1.0;
+    return p;
+}
+
+/* e^x for x in [-708, 709] (clamped there): x = k ln2 + r, |r| <= ln2/2,
+ * e^r by sb_exp_taylor */
+CT_FM_INLINE double sb_exp(double x)
+{
+    x = x < -708.0 ? -708.0 : x;
+    x = x > 709.0 ? 709.0 : x;
+    double k = SB_RINT(x * 1.4426950408889634);
+    double r = (x - k * 0.6931471805592082) - k * 7.371002565167799e-13;
+    double p = sb_exp_taylor(r);
     uint64_t b = (uint64_t)((int64_t)k + 1023) << 52;
     double s;
     memcpy(&s, &b, 8);
@@ -861,21 +869,7 @@ CT_FM_INLINE double sb_exp_neg2(double zh, double zl)
 {
     double k = SB_RINT(zh * -1.4426950408889634);
     double r = ((-zh - k * 0.6931471805592082) - k * 7.371002565167799e-13) - zl;
-    double p = 1.1470745597729725e-11;
-    p = p * r + 1.6059043836821613e-10;
-    p = p * r + 2.08767569878681e-09;
-    p = p * r + 2.505210838544172e-08;
-    p = p * r + 2.755731922398589e-07;
-    p = p * r + 2.7557319223985893e-06;
-    p = p * r + 2.48015873015873e-05;
-    p = p * r + 0.0001984126984126984;
-    p = p * r + 0.001388888888888889;
-    p = p * r + 0.008333333333333333;
-    p = p * r + 0.041666666666666664;
-    p = p * r + 0.16666666666666666;
-    p = p * r + 0.5;
-    p = p * r + 1.0;
-    p = p * r + 1.0;
+    double p = sb_exp_taylor(r);
     double kb = k + 6755399441055744.0;
     uint64_t b;
     memcpy(&b, &kb, 8);
@@ -1803,21 +1797,7 @@ CT_FM_INLINE double zt_exp2(double yh, double yl)
     yh = yh > 760.0 ? 760.0 : yh;
     double k = SB_RINT(yh * 1.4426950408889634);
     double r = ((yh - k * ZT_LN2_HI) - k * ZT_LN2_LO) + yl;
-    double p = 1.1470745597729725e-11;
-    p = p * r + 1.6059043836821613e-10;
-    p = p * r + 2.08767569878681e-09;
-    p = p * r + 2.505210838544172e-08;
-    p = p * r + 2.755731922398589e-07;
-    p = p * r + 2.7557319223985893e-06;
-    p = p * r + 2.48015873015873e-05;
-    p = p * r + 0.0001984126984126984;
-    p = p * r + 0.001388888888888889;
-    p = p * r + 0.008333333333333333;
-    p = p * r + 0.041666666666666664;
-    p = p * r + 0.16666666666666666;
-    p = p * r + 0.5;
-    p = p * r + 1.0;
-    p = p * r + 1.0;
+    double p = sb_exp_taylor(r);
     /* 2^k as 2^k1 2^k2, both normal for |k| <= 1097 */
     double k1 = SB_RINT(k * 0.5), k2 = k - k1;
     double b1d = k1 + 6755399441055744.0, b2d = k2 + 6755399441055744.0;
