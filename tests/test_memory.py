@@ -23,6 +23,17 @@ def rss():
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
+def _trim_libc():
+    """Returns the C library heap's free pages to the system (glibc), so that
+    the resident set counts the blocks still held: glibc keeps freed blocks
+    below its mmap threshold, which it raises after unmapping larger ones."""
+    try:
+        import ctypes
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
 def live_objects():
     gc.collect()
     return len(gc.get_objects())
@@ -176,9 +187,28 @@ def test_the_cache_of_freed_blocks_stays_bounded():
     for k in range(64):
         t = torch.ones((4 * MiB + k * 128 * 1024) // 4)
         del t
+    _trim_libc()
     cached = rss() - rss0
     # 16 blocks of at most 12 MiB and some slack; keeping all 64 would hold
     # about 512 MiB
     assert cached <= 16 * 12 * MiB + 32 * MiB, cached
+    # emptying the cache gives the blocks back, whatever glibc's threshold
+    _empty_cache()
+    assert rss() - rss0 < 16 * MiB
+
+
+@needs_proc
+def test_empty_cache_returns_heap_blocks_after_larger_frees():
+    # freeing blocks past glibc's mmap threshold raises it (to 32 MiB), so the
+    # next blocks of a few MiB come from its heap: _empty_cache still returns
+    # their pages
+    for s in (20, 24, 28, 31):
+        t = torch.ones(s * MiB // 4)
+        del t
+    _empty_cache()
+    rss0 = rss()
+    for k in range(64):
+        t = torch.ones((4 * MiB + k * 128 * 1024) // 4)
+        del t
     _empty_cache()
     assert rss() - rss0 < 16 * MiB

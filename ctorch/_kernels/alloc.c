@@ -10,6 +10,9 @@
 #ifdef __linux__
 #include <sys/mman.h>
 #endif
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 /* Under AddressSanitizer (setup.py's CTORCH_SANITIZE) every block has exactly
  * the size asked for and none is cached, so that a read or write past the end
@@ -82,11 +85,18 @@ void ct_free(void *p, size_t nbytes) {
     free(p);
 }
 
-/* gives every cached block back to the system */
+/* gives every cached block back to the system. glibc keeps freed blocks
+ * below its mmap threshold in its heap, and raises that threshold (up to
+ * 32 MiB) each time it unmaps a larger block: after some large tensors were
+ * freed, later blocks of a few MiB come from the heap and their pages stay
+ * with the process when freed. malloc_trim returns the heap's free pages. */
 void ct_empty_cache(void) {
     for (int i = 0; i < CT_CACHE_SLOTS; i++) {
         if (ct_cache[i].ptr) { free(ct_cache[i].ptr); ct_cache[i].ptr = NULL; }
     }
     ct_cache_total = 0;
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
 }
 #endif
