@@ -65,6 +65,17 @@ cdef Py_ssize_t _batch_numel(Tensor t):
     return nb
 
 
+cdef int64_t _f64_square(Tensor A, int64_t least):
+    """n of float64 square matrices A (..., n, n) with n >= least and a
+    nonempty batch; 0 for anything else."""
+    if A._dtype._code != CT_FLOAT64 or A._ndim < 2:
+        return 0
+    cdef int64_t n = A._shape[A._ndim - 1]
+    if n < least or A._shape[A._ndim - 2] != n or _batch_numel(A) == 0:
+        return 0
+    return n
+
+
 cdef bint _mat_layout(Tensor t, int64_t *bs, int64_t *rs, int64_t *cs):
     """The element strides of t's matrices when they are dense (rows or
     columns) and its batch is dense or broadcast (batch stride 0)."""
@@ -622,12 +633,11 @@ def syevd(Tensor A, bint lower):
     is and the other triangle named; the eigenvectors come back as the
     columns of the column-major result. None for another dtype, or where
     LAPACK does not converge on some matrix (info != 0)."""
-    if A._dtype._code != CT_FLOAT64 or A._ndim < 2:
+    cdef int64_t n = _f64_square(A, 1)
+    if n == 0:
         return None
     cdef int nd = A._ndim
-    cdef int64_t n = A._shape[nd - 1], nb = _batch_numel(A)
-    if not (n and nb) or A._shape[nd - 2] != n:
-        return None
+    cdef int64_t nb = _batch_numel(A)
     A = _dense(A)
     batch = [A._shape[d] for d in range(nd - 2)]
     cdef Tensor V = _empty_list(batch + [n, n], A._dtype, A._storage.device)
@@ -816,12 +826,11 @@ def geev(Tensor A, bint vectors):
     matrix in one loop; complex128 results, eigenvectors normalised as
     LAPACK does (unit norm, the largest component real). None for another
     dtype, or where LAPACK does not converge on some matrix."""
-    if A._dtype._code != CT_FLOAT64 or A._ndim < 2:
+    cdef int64_t n = _f64_square(A, 1)
+    if n == 0:
         return None
     cdef int nd = A._ndim
-    cdef int64_t n = A._shape[nd - 1], nb = _batch_numel(A)
-    if not (n and nb) or A._shape[nd - 2] != n:
-        return None
+    cdef int64_t nb = _batch_numel(A)
     A = _dense(A)
     batch = [A._shape[d] for d in range(nd - 2)]
     cdef Tensor W = _empty_list(batch + [n], <DType>_DT[CT_COMPLEX128], A._storage.device)
@@ -910,12 +919,11 @@ def syevd_parts(Tensor A, bint lower):
     bound for small orders). None for another dtype, where syevd would
     scale the matrix (entries near overflow or underflow), for NaN, or where
     LAPACK does not converge."""
-    if A._dtype._code != CT_FLOAT64 or A._ndim < 2:
+    cdef int64_t n = _f64_square(A, 2)
+    if n == 0:
         return None
     cdef int nd = A._ndim
-    cdef int64_t n = A._shape[nd - 1], nb = _batch_numel(A)
-    if not (n > 1 and nb) or A._shape[nd - 2] != n:
-        return None
+    cdef int64_t nb = _batch_numel(A)
     A = _dense(A)
     batch = [A._shape[d] for d in range(nd - 2)]
     cdef Tensor Qt = _empty_list(batch + [n, n], A._dtype, A._storage.device)
