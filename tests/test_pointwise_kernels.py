@@ -312,6 +312,17 @@ def test_gelu_float32_special_values_and_layouts():
     a = np.random.default_rng(4).standard_normal((40, 30)).astype(np.float32) * 4
     want = torch.nn.functional.gelu(torch.from_numpy(np.ascontiguousarray(a.T))).numpy()
     assert np.array_equal(torch.nn.functional.gelu(torch.from_numpy(a).t()).numpy(), want)
+    # every length up to 40 (the vector kernels' masked tails): the same bits
+    # as the elements' values within a long array, forward and backward
+    v = np.random.default_rng(5).standard_normal(40).astype(np.float32) * 5
+    full = torch.from_numpy(v.copy()).requires_grad_()
+    torch.nn.functional.gelu(full).backward(torch.ones(40))
+    for n in range(1, 41):
+        p = torch.from_numpy(v[:n].copy()).requires_grad_()
+        yp = torch.nn.functional.gelu(p)
+        yp.backward(torch.ones(n))
+        assert np.array_equal(yp.detach().numpy(), torch.nn.functional.gelu(full).detach().numpy()[:n])
+        assert np.array_equal(p.grad.numpy(), full.grad.numpy()[:n])
     ah = a.astype(np.float16)
     want_y = _gelu_refs(ah.astype(np.float32).ravel())[0]
     h = torch.nn.functional.gelu(torch.from_numpy(ah)).float().numpy().ravel()

@@ -8,6 +8,10 @@
 #include "common.h"
 #include "fastmath.h"
 #include "strided.h"
+#if defined(__x86_64__) && defined(__GNUC__)
+#include "gelu512.h"
+#define CT_HAVE_GELU512 1
+#endif
 
 #define CT_NN_GRAIN 32768
 #define CT_INV_SQRT_2PI 0.39894228040143267794
@@ -232,36 +236,73 @@ CT_MULTIVERSION void ct_gelu_bwd_body_##S(const T *g, const T *x, T *dx, int64_t
         }                                                                          \
     }                                                                              \
 } \
-/* the bodies above run on blocks of CT_NN_GRAIN elements, one per thread:  \
+/* the bodies above (or, for float's exact gelu with AVX-512F, gelu512.h's;    \
+ * fast says which) run on blocks of CT_NN_GRAIN elements, one per thread:     \
  * the target clones are the bodies', outside the parallel region */          \
 void ct_gelu_##S(const T *x, T *y, int64_t n, int approx)                          \
 {                                                                                  \
+    int fast = CT_GELU_FAST_##S(approx);                                           \
     if (n <= CT_NN_GRAIN || ct_get_num_threads() <= 1) {                           \
-        ct_gelu_body_##S(x, y, n, approx);                                         \
+        ct_gelu_blk_##S(x, y, n, approx, fast);                                    \
         return;                                                                    \
     }                                                                              \
     int64_t nb = (n + CT_NN_GRAIN - 1) / CT_NN_GRAIN, b;                           \
     _Pragma("omp parallel for schedule(static)")                                   \
     for (b = 0; b < nb; b++) {                                                     \
         int64_t lo = b * CT_NN_GRAIN, m = n - lo < CT_NN_GRAIN ? n - lo : CT_NN_GRAIN; \
-        ct_gelu_body_##S(x + lo, y + lo, m, approx);                               \
+        ct_gelu_blk_##S(x + lo, y + lo, m, approx, fast);                          \
     }                                                                              \
 }                                                                                  \
 void ct_gelu_bwd_##S(const T *g, const T *x, T *dx, int64_t n, int approx)         \
 {                                                                                  \
+    int fast = CT_GELU_FAST_##S(approx);                                           \
     if (n <= CT_NN_GRAIN || ct_get_num_threads() <= 1) {                           \
-        ct_gelu_bwd_body_##S(g, x, dx, n, approx);                                 \
+        ct_gelu_bwd_blk_##S(g, x, dx, n, approx, fast);                            \
         return;                                                                    \
     }                                                                              \
     int64_t nb = (n + CT_NN_GRAIN - 1) / CT_NN_GRAIN, b;                           \
     _Pragma("omp parallel for schedule(static)")                                   \
     for (b = 0; b < nb; b++) {                                                     \
         int64_t lo = b * CT_NN_GRAIN, m = n - lo < CT_NN_GRAIN ? n - lo : CT_NN_GRAIN; \
-        ct_gelu_bwd_body_##S(g + lo, x + lo, dx + lo, m, approx);                  \
+        ct_gelu_bwd_blk_##S(g + lo, x + lo, dx + lo, m, approx, fast);             \
     }                                                                              \
 }
+#define CT_GELU_BLOCKS(S, T)                                                       \
+static void ct_gelu_blk_##S(const T *x, T *y, int64_t n, int approx, int fast)     \
+{                                                                                  \
+    CT_GELU_FAST_BODY_##S(ct_gelu512_body(x, y, n));                               \
+    ct_gelu_body_##S(x, y, n, approx);                                             \
+}                                                                                  \
+static void ct_gelu_bwd_blk_##S(const T *g, const T *x, T *dx, int64_t n, int approx, int fast) \
+{                                                                                  \
+    CT_GELU_FAST_BODY_##S(ct_gelu512_bwd_body(g, x, dx, n));                       \
+    ct_gelu_bwd_body_##S(g, x, dx, n, approx);                                     \
+}
+/* fast: float's exact gelu on a CPU with AVX-512F */
+#ifdef CT_HAVE_GELU512
+static int ct_gelu512_ok(int approx)
+{
+    if (approx) return 0;
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f");
+}
+#define CT_GELU_FAST_f32(approx) ct_gelu512_ok(approx)
+#define CT_GELU_FAST_BODY_f32(CALL) if (fast) { CALL; return; }
+#else
+#define CT_GELU_FAST_f32(approx) 0
+#define CT_GELU_FAST_BODY_f32(CALL) (void)fast
+#endif
+#define CT_GELU_FAST_f64(approx) 0
+#define CT_GELU_FAST_BODY_f64(CALL) (void)fast
+#define CT_GELU_BLOCK_DECLS(S, T)                                                  \
+static void ct_gelu_blk_##S(const T *x, T *y, int64_t n, int approx, int fast);    \
+static void ct_gelu_bwd_blk_##S(const T *g, const T *x, T *dx, int64_t n, int approx, int fast);
+CT_GELU_BLOCK_DECLS(f32, float)
+CT_GELU_BLOCK_DECLS(f64, double)
 CT_GELU(f32, float, f)
 CT_GELU(f64, double, )
+CT_GELU_BLOCKS(f32, float)
+CT_GELU_BLOCKS(f64, double)
 
 /* Negative log-likelihood over rows of x (element strides sn, sc), targets t
  * (int64 or uint8 when tbyte, element stride st), optional per-class weight w
