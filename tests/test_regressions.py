@@ -359,7 +359,18 @@ OVERLAP_CASES = [
     ("scatter_add_self", lambda x: x.scatter_add_(0, torch.tensor([3, 2, 1, 0]), x), PARTIAL),
     ("scatter_reduce_self", lambda x: x.scatter_reduce_(0, torch.tensor([3, 2, 1, 0]), x, "amax"), PARTIAL),
     ("put_self", lambda x: x.put_(torch.tensor([3, 2, 1, 0]), x), PARTIAL),
+    # copies: copy_ and basic-index assignment refuse a source that partly
+    # overlaps what they write (dense layouts only, as PyTorch judges it)
+    ("copy_shifted", lambda x: x[:3].copy_(x[1:]), PARTIAL),
+    ("setitem_slice_shifted", lambda x: x.__setitem__(slice(0, 3), x[1:]), PARTIAL),
+    ("copy_transposed_self", lambda x: x.view(2, 2).copy_(x.view(2, 2).t()), PARTIAL),
+    ("setitem_ellipsis_transposed", lambda x: x.view(2, 2).__setitem__(Ellipsis, x.view(2, 2).t()), PARTIAL),
     # allowed: the same elements, disjoint elements, an expanded input
+    ("copy_same", lambda x: x.copy_(x), [0.0, 1.0, 2.0, 3.0]),
+    ("setitem_slice_same", lambda x: x.__setitem__(slice(None), x) or x, [0.0, 1.0, 2.0, 3.0]),
+    ("copy_strided_interleaved", lambda x: x[0::2].copy_(x[1::2]), [1.0, 3.0]),
+    ("copy_expanded_element", lambda x: x[1:].copy_(x[0].expand(3)), [0.0, 0.0, 0.0]),
+    ("copy_cast_of_shifted", lambda x: x[:3].copy_(x[1:].long()), [1.0, 2.0, 3.0]),
     ("setitem_index_disjoint", lambda x: x[:2].__setitem__(torch.tensor([1, 0]), x[2:]) or x,
      [3.0, 2.0, 2.0, 3.0]),
     ("setitem_mask_0d_element", lambda x: x.__setitem__(x > 1, x[0]) or x, [0.0, 1.0, 0.0, 0.0]),

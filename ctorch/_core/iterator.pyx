@@ -550,6 +550,17 @@ cdef inline bint _overlaps(Tensor o, object x) noexcept:
     return isinstance(x, Tensor) and _partial_overlap(o, <Tensor>x)
 
 
+cdef int _check_copy_overlap(Tensor o, object x) except -1:
+    """copy_ and t[basic index] = x: o and the source x may not partly
+    overlap (PyTorch's rule, as _partial_overlap judges it; tensors on two
+    devices never do)."""
+    if _overlaps(o, x) and (<Tensor>x)._storage.device == o._storage.device:
+        raise RuntimeError("unsupported operation: some elements of the input tensor and the "
+                           "written-to tensor refer to a single memory location. Please clone() "
+                           "the tensor before performing the operation.")
+    return 0
+
+
 cdef int _check_out(Tensor o, Iter *it, bint inplace, object a, object b, object c) except -1:
     """The written-to tensor o (out=, or self of an in-place op): its shape
     against the broadcast shape (resized where that is allowed), and PyTorch's
@@ -563,10 +574,9 @@ cdef int _check_out(Tensor o, Iter *it, bint inplace, object a, object b, object
                                "refers to a single memory location. Please clone() the tensor before "
                                "performing the operation.")
     _check_out_shape(o, it, inplace)
-    if _overlaps(o, a) or _overlaps(o, b) or _overlaps(o, c):
-        raise RuntimeError("unsupported operation: some elements of the input tensor and the "
-                           "written-to tensor refer to a single memory location. Please clone() "
-                           "the tensor before performing the operation.")
+    _check_copy_overlap(o, a)
+    _check_copy_overlap(o, b)
+    _check_copy_overlap(o, c)
     return 0
 
 

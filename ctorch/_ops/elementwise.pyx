@@ -1118,6 +1118,7 @@ def _t_copy_(Tensor self, src, non_blocking=False):
     cdef Tensor s = _as_operand_tensor(src, self._dtype)
     if s._storage.device != self._storage.device:
         s = _move(s, self._storage.device, s._dtype)     # copy_ crosses devices, as PyTorch's does
+    _check_copy_overlap(self, s)
     if _inplace_needs_graph(self, s):
         return _overwrite_with_graph(self, s, "copy_")
     _copy_into(self, s, True)

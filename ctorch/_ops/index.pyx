@@ -633,6 +633,7 @@ cdef int _index_put(Tensor t, object index, object value, bint accumulate) excep
             val = _value_on(_as_operand_tensor(value, t._dtype), dev)
             _binary(CT_ADD, R_ARITH, v, val, v, "add", True)
         elif isinstance(value, Tensor):
+            _check_copy_overlap(v, value)
             _copy_into(v, _value_on(<Tensor>value, dev), True)
         elif _scalar_kind(value) < 0:
             _copy_into(v, _value_on(_as_operand_tensor(value, t._dtype), dev), True)
