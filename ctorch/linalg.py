@@ -566,16 +566,21 @@ def _svd_tall(A):
     if r is None:
         return None
     Q, R = r
-    f = _gesdd(R.numpy(), False, True)
+    f = _serial_call(_lk.gesdd_vectors, R, False)
     if f is None:
         return None
     u, s, vh = f
-    return matmul(Q, _factor(u, A)), _factor(s, A, real=True), _factor(vh, A)
+    return matmul(Q, u), s, vh
 
 
 def _svd_raw(A, full_matrices):
     if not full_matrices:
         r = _svd_tall(A)
+        if r is not None:
+            return r
+    if not A.is_cuda:
+        # real float host matrices: the kernel's gesdd loop (U, Vh column-major)
+        r = _serial_call(_lk.gesdd_vectors, A.detach(), full_matrices)
         if r is not None:
             return r
     a = _np_in(A)
@@ -613,6 +618,11 @@ def _differentiated(A):
 
 def svdvals(A, *, driver=None, out=None):
     _svd_checks(A, "linalg.svdvals", driver)
+    if not A.is_cuda:
+        # float64 matrices that need no history (None: the paths below)
+        S = _serial_call(_lk.svd_values, A, 0)
+        if S is not None:
+            return S if out is None else _fill_out("linalg_svdvals", (out,), (S,), (A,))[0]
     if _differentiated(A):
         # the gradient needs the singular vectors
         S = _record("linalg_svd", _svd_raw(A, False), (A,), (False,))[1]
@@ -621,10 +631,6 @@ def svdvals(A, *, driver=None, out=None):
         S = None
         if a.ndim == 2 and min(a.shape) > 0 and a.dtype.char in "fF":
             S = _gesdd(a, False, False)
-        elif a.dtype.char == "d" and min(a.shape) > 0 and not A.is_cuda:
-            S = _serial_call(_lk.gesdd_values, A.detach())
-            if S is not None:
-                return S if out is None else _fill_out("linalg_svdvals", (out,), (S,), (A,))[0]
         if S is None:
             S = _np.linalg.svd(a, compute_uv=False)
         S = _factor(S, A, real=True)
@@ -872,15 +878,28 @@ def _matrix_dims(A, dim, name="linalg.matrix_norm"):
     return d
 
 
+# the reductions of svd_values by matrix norm order: sum, largest, smallest
+_SV_MODES = {"nuc": 1, 2: 2, -2: 3}
+
+
 @_takes_tensors("linalg_matrix_norm", "A")
 def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=None):
-    if type(ord) is str and ord == "fro" and dtype is None and out is None and type(A) is Tensor \
-            and A.dim() >= 2 and (type(dim) is tuple or type(dim) is list) and len(dim) == 2:
-        # the Frobenius norm of a float matrix that needs no history: the
-        # fused 2-norm kernel (None for anything else: the general path)
-        r = _norm2(A, dim, keepdim)
-        if r is not None:
-            return r
+    if dtype is None and out is None and type(A) is Tensor and A.dim() >= 2 \
+            and (type(dim) is tuple or type(dim) is list) and len(dim) == 2:
+        if type(ord) is str and ord == "fro":
+            # the Frobenius norm of a float matrix that needs no history: the
+            # fused 2-norm kernel (None for anything else: the general path)
+            r = _norm2(A, dim, keepdim)
+            if r is not None:
+                return r
+        elif (type(ord) is str or type(ord) is int or type(ord) is float) and ord in _SV_MODES \
+                and type(dim[0]) is int and type(dim[1]) is int and dim[0] == -2 and dim[1] == -1 \
+                and not A.is_cuda:
+            # nuc, 2, -2 of float64 matrices that need no history: the
+            # singular values reduced in the kernel (None: the general path)
+            r = _serial_call(_lk.svd_values, A, _SV_MODES[ord])
+            if r is not None:
+                return r.unsqueeze(-1).unsqueeze(-1) if keepdim else r
     if not isinstance(A, Tensor):
         raise TypeError(f"linalg_matrix_norm(): argument 'input' (position 1) must be Tensor, not {type(A).__name__}")
     if A.dim() < 2:
@@ -1003,6 +1022,12 @@ def cond(A, p=None, *, out=None):
     if A.dim() < 2:
         raise RuntimeError("linalg.cond: The input tensor must have at least 2 dimensions.")
     if p is None or p == 2 or p == -2:
+        if out is None and type(A) is Tensor and not A.is_cuda:
+            # float64 matrices that need no history: the ratio of the
+            # extreme singular values in the kernel (None: the general path)
+            r = _serial_call(_lk.svd_values, A, 5 if p == -2 else 4)
+            if r is not None:
+                return r
         if not (A.dtype.is_floating_point or A.dtype.is_complex):
             raise RuntimeError(f"linalg.svd: Expected a floating point or complex tensor as input. "
                                f"Got {_scalar_name(A.dtype)}")
@@ -2412,9 +2437,20 @@ def _hh_names(dt_complex):
     return ("ungqr", "unmqr") if dt_complex else ("orgqr", "ormqr")
 
 
+def householder_product(A, tau, *, out=None):
+    if out is None and type(A) is Tensor and type(tau) is Tensor and not A.is_cuda:
+        # float matrices of one host device that need no history, shapes
+        # that _householder_product accepts: the kernel's orgqr loop (None:
+        # the checks and the general path)
+        q = _serial_call(_lk.orgqr, A, tau)
+        if q is not None:
+            return q
+    return _householder_product(A, tau, out=out)
+
+
 @_takes_tensors("linalg_householder_product", "A", "tau")
 @_serial
-def householder_product(A, tau, *, out=None):
+def _householder_product(A, tau, *, out=None):
     name = "torch.linalg.householder_product"
     if A.dim() < 2:
         raise RuntimeError(f"{name}: input must have at least 2 dimensions.")
@@ -2578,6 +2614,13 @@ def ldl_factor_ex(A, *, hermitian=False, check_errors=False, out=None):
     if not (A.dtype.is_floating_point or A.dtype.is_complex):
         raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. Got {_scalar_name(A.dtype)}")
     _float_kernel(A, "ldl_factor_cpu")
+    r = _ldl_kernel(A)
+    if r is not None:
+        LD, piv, info_t, first = r
+        if check_errors and first >= 0:
+            _raise_ldl(A, first, info_t.view(-1)[first].item())
+        r = _LDLEX(LD, piv, info_t)
+        return r if out is None else _fill_out("linalg_ldl_factor_ex", out, r, (A,))
     a = _np_in(A)
     fa = _np.array(_batches(a), copy=True)
     n = a.shape[-1]
@@ -2595,20 +2638,39 @@ def ldl_factor_ex(A, *, hermitian=False, check_errors=False, out=None):
     info_t = _from_numpy(info.reshape(a.shape[:-2])).to(A.device)
     if check_errors and info.any():
         b = int(_np.nonzero(info)[0][0])
-        raise LinAlgError(f"torch.linalg.ldl_factor: {_batch_prefix(b, a.shape)}The factorization could not "
-                          f"be completed because the input is singular (D[{info[b]},{info[b]}] is zero).")
+        _raise_ldl(A, b, info[b])
     r = _LDLEX(LD, _from_numpy(piv.reshape(a.shape[:-2] + (n,))).to(A.device), info_t)
     return r if out is None else _fill_out("linalg_ldl_factor_ex", out, r, (A,))
 
 
+def _ldl_kernel(A):
+    """(LD, pivots, info, first failing batch element or -1) of real host
+    matrices by the kernel's sytrf loop; None where it does not apply."""
+    if A.is_cuda or A.is_complex():
+        return None
+    return _serial_call(_lk.sytrf, A.detach())
+
+
+def _raise_ldl(A, b, i):
+    raise LinAlgError(f"torch.linalg.ldl_factor: {_batch_prefix(b, A.shape)}The factorization could not "
+                      f"be completed because the input is singular (D[{i},{i}] is zero).")
+
+
 @_takes_tensors("linalg_ldl_factor", "A")
 def ldl_factor(A, *, hermitian=False, out=None):
+    if type(A) is Tensor and A.dim() >= 2 and A.shape[-1] == A.shape[-2]:
+        # real float matrices: the kernel's sytrf loop (None: ldl_factor_ex)
+        r = _ldl_kernel(A)
+        if r is not None:
+            LD, piv, info, first = r
+            if first >= 0:
+                _raise_ldl(A, first, info.view(-1)[first].item())
+            r = _LDL(LD, piv)
+            return r if out is None else _fill_out("linalg_ldl_factor", out, r, (A,))
     LD, piv, info = ldl_factor_ex(A, hermitian=hermitian)
     if info.any().item():
         bad = info.view(-1).nonzero()[0, 0].item()
-        i = info.view(-1)[bad].item()
-        raise LinAlgError(f"torch.linalg.ldl_factor: {_batch_prefix(bad, A.shape)}The factorization could not "
-                          f"be completed because the input is singular (D[{i},{i}] is zero).")
+        _raise_ldl(A, bad, info.view(-1)[bad].item())
     r = _LDL(LD, piv)
     return r if out is None else _fill_out("linalg_ldl_factor", out, r, (A,))
 

@@ -862,3 +862,167 @@ def test_cholesky_backward_float32_and_create_graph():
     # a recorded backward (the differentiable formula)
     x = torch.tensor(A[:4, :4], requires_grad=True)
     assert torch.autograd.gradgradcheck(lambda t: torch.linalg.cholesky(0.5 * (t + t.mT)), (x,))
+
+
+def _layout(a, layout):
+    """a (numpy) as a ctorch tensor: c row-major, t column-major, s strided
+    (every other column of a wider tensor), b a batch broadcast from one
+    matrix (a's first)."""
+    if layout == "t":
+        return torch.tensor(np.ascontiguousarray(np.swapaxes(a, -1, -2))).mT
+    if layout == "s":
+        big = np.zeros(a.shape[:-1] + (2 * a.shape[-1],), dtype=a.dtype)
+        big[..., ::2] = a
+        return torch.tensor(big)[..., ::2]
+    if layout == "b":
+        return torch.tensor(a.reshape((-1,) + a.shape[-2:])[0]).expand(*a.shape)
+    return torch.tensor(a)
+
+
+def _layout_values(a, layout):
+    return np.broadcast_to(a.reshape((-1,) + a.shape[-2:])[0], a.shape) if layout == "b" else a
+
+
+@pytest.mark.parametrize("shape", [(64, 64), (5, 3), (3, 5), (10, 6), (6, 10), (11, 6), (1, 1), (7, 7),
+                                   (2, 3, 10, 4), (3, 65, 65)])
+@pytest.mark.parametrize("layout", ["c", "t", "s", "b"])
+@pytest.mark.parametrize("scale", [1.0, 1e-160, 1e160])
+def test_singular_value_norms_kernel(shape, layout, scale):
+    # nuc / 2 / -2 norms and cond of float64 matrices without history: the
+    # singular values reduced in the kernel, the same numbers as the
+    # general path's svdvals and reductions (dims given as non-negative
+    # indices take that path); scale: norms that gesdd scales itself
+    rng = np.random.default_rng(51)
+    a = rng.standard_normal(shape) * scale
+    t = _layout(a, layout)
+    v = _layout_values(a, layout)
+    nd = len(shape)
+    s = np.linalg.svd(v, compute_uv=False)
+    refs = {"nuc": s.sum(-1), 2: s.max(-1), -2: s.min(-1)}
+    for o in ("nuc", 2, -2, 2.0):
+        for keep in (False, True):
+            got = torch.linalg.matrix_norm(t, o, keepdim=keep)
+            gen = torch.linalg.matrix_norm(t, o, dim=(nd - 2, nd - 1), keepdim=keep)
+            assert got.dtype == torch.float64 and got.shape == gen.shape
+            assert np.array_equal(got.numpy(), gen.numpy())
+            ref = refs[o]
+            assert _rel(got.numpy().reshape(ref.shape), ref) < 1e-13
+    sv = torch.linalg.svdvals(t)
+    for p in (None, 2, -2):
+        got = torch.linalg.cond(t, p)
+        want = sv.amin(-1) / sv.amax(-1) if p == -2 else sv.amax(-1) / sv.amin(-1)
+        assert got.shape == shape[:-2] and np.array_equal(got.numpy(), want.numpy())
+    assert np.array_equal(torch.linalg.norm(t, "nuc", dim=(-2, -1)).numpy(),
+                          torch.linalg.matrix_norm(t, "nuc").numpy())
+
+
+def test_singular_value_norms_kernel_special():
+    # zero and singular matrices, non-finite entries (gesdd's own path and
+    # its errors), history (the general path, differentiable)
+    z = torch.zeros(3, 4, 4, dtype=torch.float64)
+    assert torch.linalg.matrix_norm(z, "nuc").tolist() == [0.0] * 3
+    assert all(np.isnan(torch.linalg.cond(z).numpy()))
+    sing = torch.tensor([[1.0, 2.0], [2.0, 4.0]], dtype=torch.float64)
+    assert torch.linalg.cond(sing).item() > 1e15 and torch.linalg.cond(sing, -2).item() < 1e-15
+    a = np.ones((4, 4))
+    a[1, 2] = np.nan
+    for f in (lambda t: torch.linalg.matrix_norm(t, "nuc"), lambda t: torch.linalg.cond(t),
+              lambda t: torch.linalg.svdvals(t)):
+        with pytest.raises(Exception, match="converge"):
+            f(torch.tensor(a))
+    a[1, 2] = np.inf
+    gen = torch.linalg.matrix_norm(torch.tensor(a), 2, dim=(0, 1))
+    assert np.array_equal(torch.linalg.matrix_norm(torch.tensor(a), 2).numpy(), gen.numpy(), equal_nan=True)
+    rng = np.random.default_rng(52)
+    x = torch.tensor(rng.standard_normal((5, 5)), requires_grad=True)
+    y = torch.linalg.matrix_norm(x, "nuc")
+    assert y.grad_fn is not None
+    y.backward()
+    u, _, vh = np.linalg.svd(x.detach().numpy())
+    assert _rel(x.grad.numpy(), u @ vh) < 1e-12
+    assert torch.linalg.cond(x).grad_fn is not None
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("shape", [(128, 128), (1, 1), (5, 5), (65, 65), (3, 7, 7), (2, 2, 16, 16)])
+@pytest.mark.parametrize("layout", ["c", "t", "s", "b"])
+def test_ldl_factor_kernel_layouts(dtype, shape, layout):
+    # the kernel's sytrf loop: the same factors in every layout (the lower
+    # triangle read, zeros above the diagonal, column-major like LAPACK's),
+    # and factors that solve the system
+    rng = np.random.default_rng(53)
+    m = rng.standard_normal(shape)
+    a = (m + np.swapaxes(m, -1, -2)).astype(dtype)
+    a_low = np.tril(a) + np.triu(rng.standard_normal(shape), 1).astype(dtype)   # upper ignored
+    t = _layout(a_low, layout)
+    LD, piv = torch.linalg.ldl_factor(t)
+    ref_LD, ref_piv, info = torch.linalg.ldl_factor_ex(torch.tensor(_layout_values(a_low, layout)))
+    assert LD.dtype == t.dtype and piv.dtype == torch.int32 and info.dtype == torch.int32
+    assert LD.shape == shape and piv.shape == shape[:-1] and info.shape == shape[:-2]
+    assert np.array_equal(LD.numpy(), ref_LD.numpy()) and np.array_equal(piv.numpy(), ref_piv.numpy())
+    assert not np.triu(LD.numpy(), 1).any()
+    b = rng.standard_normal(shape[:-1] + (2,)).astype(dtype)
+    x = torch.linalg.ldl_solve(LD, piv, torch.tensor(b)).numpy()
+    full = _layout_values(a, layout)
+    tol = 1e-3 if dtype == "float32" else 1e-10
+    assert _rel(full @ x, b) < tol
+
+
+def test_ldl_factor_kernel_errors_and_out():
+    a = np.zeros((2, 3, 3))
+    a[1] = np.eye(3)
+    LD, piv, info = torch.linalg.ldl_factor_ex(torch.tensor(a))
+    assert info.tolist() == [1, 0]
+    with pytest.raises(torch.linalg.LinAlgError, match=r"\(Batch element 0\).*D\[1,1\] is zero"):
+        torch.linalg.ldl_factor(torch.tensor(a))
+    with pytest.raises(torch.linalg.LinAlgError, match=r"\(Batch element 0\).*D\[1,1\] is zero"):
+        torch.linalg.ldl_factor_ex(torch.tensor(a), check_errors=True)
+    out = (torch.empty(0, dtype=torch.float64), torch.empty(0, dtype=torch.int32))
+    r = torch.linalg.ldl_factor(torch.tensor(a[1]), out=out)
+    assert r[0] is out[0] and r[1] is out[1] and np.array_equal(out[0].numpy(), np.eye(3))
+    assert out[1].tolist() == [1, 2, 3]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("layout", ["c", "t", "s", "b"])
+def test_householder_product_kernel_layouts(dtype, layout):
+    rng = np.random.default_rng(54)
+    a = rng.standard_normal((3, 9, 5)).astype(dtype)
+    tau = rng.uniform(0.5, 1.5, (3, 4)).astype(dtype)
+    q = torch.linalg.householder_product(_layout(a, layout), torch.tensor(tau))
+    ref = torch.linalg.householder_product(torch.tensor(np.ascontiguousarray(_layout_values(a, layout))),
+                                           torch.tensor(tau))
+    assert q.dtype == ref.dtype and q.shape == (3, 9, 5)
+    assert np.array_equal(q.numpy(), ref.numpy())
+    # with history: the recorded path, the same numbers
+    h = _layout(a, layout).clone().requires_grad_()
+    qg = torch.linalg.householder_product(h, torch.tensor(tau))
+    assert qg.grad_fn is not None and np.array_equal(qg.detach().numpy(), q.numpy())
+    # tau's batch must be A's, even where the element counts agree
+    with pytest.raises(RuntimeError, match="Expected batch dimensions of tau"):
+        torch.linalg.householder_product(torch.tensor(rng.standard_normal((2, 3, 5, 4)).astype(dtype)),
+                                         torch.tensor(np.ones((3, 2, 4), dtype=dtype)))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("shape", [(6, 6), (5, 3), (3, 5), (64, 64), (2, 3, 6, 4), (4, 3, 7)])
+@pytest.mark.parametrize("layout", ["c", "t", "s", "b"])
+@pytest.mark.parametrize("full", [False, True])
+def test_svd_vectors_kernel(dtype, shape, layout, full):
+    # the kernel's gesdd loop with vectors: a factorization of A with
+    # orthonormal factors, the singular values numpy's
+    rng = np.random.default_rng(55)
+    a = rng.standard_normal(shape).astype(dtype)
+    v = _layout_values(a, layout).astype(np.float64)
+    U, S, Vh = torch.linalg.svd(_layout(a, layout), full_matrices=full)
+    m, n = shape[-2:]
+    k = min(m, n)
+    assert U.shape == shape[:-2] + ((m, m) if full else (m, k))
+    assert Vh.shape == shape[:-2] + ((n, n) if full else (k, n)) and S.shape == shape[:-2] + (k,)
+    assert U.dtype == S.dtype == Vh.dtype == torch.tensor(a).dtype
+    u, s, vh = (x.numpy().astype(np.float64) for x in (U, S, Vh))
+    tol = 1e-5 if dtype == "float32" else 1e-13
+    assert _rel((u[..., :k] * s[..., None, :]) @ vh[..., :k, :], v) < tol
+    assert np.abs(np.swapaxes(u, -1, -2) @ u - np.eye(u.shape[-1])).max() < tol
+    assert np.abs(vh @ np.swapaxes(vh, -1, -2) - np.eye(vh.shape[-2])).max() < tol
+    assert _rel(s, np.linalg.svd(v, compute_uv=False)) < tol

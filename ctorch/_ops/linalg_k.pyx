@@ -5,7 +5,8 @@ record): LU with partial pivoting, triangular solves, solves with LU
 factors, Cholesky, Householder QR, and det / slogdet from the LU factors,
 for float32 and float64 tensors of a device whose backend table has the
 kernels (backend.h, linalg.h); batches of LAPACK calls in one loop
-(gelsy, orgqr, syevd and its steps, geev, gesdd without vectors); and the
+(gelsy, orgqr, syevd and its steps, geev, gesdd with vectors, the singular
+values alone and the norms made of them, sytrf); and the
 middle factor of the eigh / svd backward formulas in one pass. Each function
 returns None where it does not apply (another dtype, a device without the
 kernels); the caller then runs LAPACK (or the tensor formula). Results are
@@ -20,6 +21,7 @@ from ctorch._core.backend cimport *
 from ctorch._core.tensor cimport *
 from ctorch._core.iterator cimport _dense_copy
 from ctorch._core.dispatch cimport ensure_gemm
+from ctorch.autograd._node cimport _grad_mode
 
 
 cdef extern from "backend.h" nogil:
@@ -543,23 +545,57 @@ ctypedef void (*_sorgqr_t)(int *m, int *n, int *k, float *a, int *lda, float *ta
                            float *work, int *lwork, int *info) noexcept nogil
 
 
+# orgqr's workspace by dtype: the (m, n, k) of the last query and its answer
+cdef int _ogq_m[2]
+cdef int _ogq_n[2]
+cdef int _ogq_k[2]
+cdef int _ogq_lwork[2]
+_ogq_m[0] = _ogq_m[1] = -1
+
+
+cdef void _to_cols(const floating *src, int64_t rs, int64_t cs, floating *dst, int64_t m,
+                   int64_t n) noexcept nogil:
+    """dst (column-major m x n) = the matrix src (element strides rs, cs)."""
+    cdef int64_t i, j
+    if rs == 1 and cs == m:
+        memcpy(dst, src, sizeof(floating) * m * n)
+        return
+    for j in range(n):
+        for i in range(m):
+            dst[j * m + i] = src[i * rs + j * cs]
+
+
 def orgqr(Tensor A, Tensor tau):
     """Q = H_0 ... H_{k-1} I[:, :n] (LAPACK's orgqr) of A (..., m, n), m >= n,
     with k = tau.shape[-1] <= n reflectors (below A's diagonal) and their
-    factors tau (..., k), one LAPACK call per matrix in one loop; float32 or
-    float64 host memory (None for another dtype). A fresh dense tensor."""
+    factors tau (..., k), one LAPACK call per matrix in one loop, in place
+    in the result: float32 or float64 host memory of one device, tau's batch
+    dims A's, no history needed (None otherwise, and for k = 0). Q
+    column-major, as LAPACK leaves it (the transposed view of a dense
+    tensor)."""
     cdef int code = A._dtype._code
-    if (code != CT_FLOAT32 and code != CT_FLOAT64) or tau._dtype is not A._dtype:
+    if (code != CT_FLOAT32 and code != CT_FLOAT64) or tau._dtype is not A._dtype \
+            or A._ndim < 2 or tau._ndim != A._ndim - 1 \
+            or tau._storage.device != A._storage.device \
+            or (_grad_mode() and (_needs_grad(A) or _needs_grad(tau))):
         return None
-    cdef int nd = A._ndim
+    cdef int nd = A._ndim, d
+    for d in range(nd - 2):
+        if tau._shape[d] != A._shape[d]:
+            return None
     cdef int64_t m = A._shape[nd - 2], n = A._shape[nd - 1], k = tau._shape[tau._ndim - 1]
     cdef int64_t nb = _batch_numel(A)
-    if not (nb and m and n and k) or k > n or n > m or _batch_numel(A) * k != tau._numel:
+    if not (nb and m and n and k) or k > n or n > m or m * n > 0x7fffffff:
         return None
-    A = _dense(A)
+    cdef int64_t bs = 0, rs = 0, cs = 0
+    if not _mat_layout(A, &bs, &rs, &cs):
+        A = _dense_copy(A)
+        bs, rs, cs = m * n, n, 1
     tau = _dense(tau)
-    cdef Tensor X = _empty_list([A._shape[d] for d in range(nd)], A._dtype, A._storage.device)
+    cdef Tensor X = _empty_list([A._shape[d] for d in range(nd - 2)] + [n, m], A._dtype,
+                                A._storage.device)
     cdef bint f64 = code == CT_FLOAT64
+    cdef int t = 1 if f64 else 0
     cdef _dorgqr_t dfn = NULL
     cdef _sorgqr_t sfn = NULL
     if f64:
@@ -569,55 +605,48 @@ def orgqr(Tensor A, Tensor tau):
     cdef int im = <int>m, inn = <int>n, ik = <int>k, lwork = -1, info = 0
     cdef double dq = 0
     cdef float sq = 0
-    if f64:
-        dfn(&im, &inn, &ik, NULL, &im, NULL, &dq, &lwork, &info)
-        lwork = <int>dq
-    else:
-        sfn(&im, &inn, &ik, NULL, &im, NULL, &sq, &lwork, &info)
-        lwork = <int>sq
-    if lwork < inn:
-        lwork = inn
-    cdef size_t es = 8 if f64 else 4
-    cdef char *buf = <char *>malloc(es * (m * n + lwork))
-    if buf == NULL:
+    if _ogq_m[t] != im or _ogq_n[t] != inn or _ogq_k[t] != ik:
+        if f64:
+            dfn(&im, &inn, &ik, NULL, &im, NULL, &dq, &lwork, &info)
+            lwork = <int>dq
+        else:
+            sfn(&im, &inn, &ik, NULL, &im, NULL, &sq, &lwork, &info)
+            lwork = <int>sq
+        _ogq_lwork[t] = lwork if lwork >= inn else inn
+        _ogq_m[t], _ogq_n[t], _ogq_k[t] = im, inn, ik
+    lwork = _ogq_lwork[t]
+    cdef void *work = malloc((8 if f64 else 4) * lwork)
+    if work == NULL:
         raise MemoryError()
-    cdef double *da = <double *>buf
-    cdef double *dw = da + m * n
-    cdef float *fa = <float *>buf
-    cdef float *fw = fa + m * n
-    cdef const double *dA = <const double *>A._data
-    cdef const double *dT = <const double *>tau._data
-    cdef double *dX = <double *>X._data
-    cdef const float *sA = <const float *>A._data
-    cdef const float *sT = <const float *>tau._data
-    cdef float *sX = <float *>X._data
-    cdef int64_t b, i, j
+    cdef int64_t b
     cdef int failed = 0
     with nogil:
         for b in range(nb):
             if f64:
-                for i in range(m):
-                    for j in range(n):
-                        da[j * m + i] = dA[(b * m + i) * n + j]
-                dfn(&im, &inn, &ik, da, &im, <double *>(dT + b * k), dw, &lwork, &info)
-                for i in range(m):
-                    for j in range(n):
-                        dX[(b * m + i) * n + j] = da[j * m + i]
+                _to_cols(<const double *>A._data + b * bs, rs, cs, <double *>X._data + b * m * n,
+                         m, n)
+                dfn(&im, &inn, &ik, <double *>X._data + b * m * n, &im,
+                    <double *>tau._data + b * k, <double *>work, &lwork, &info)
             else:
-                for i in range(m):
-                    for j in range(n):
-                        fa[j * m + i] = sA[(b * m + i) * n + j]
-                sfn(&im, &inn, &ik, fa, &im, <float *>(sT + b * k), fw, &lwork, &info)
-                for i in range(m):
-                    for j in range(n):
-                        sX[(b * m + i) * n + j] = fa[j * m + i]
+                _to_cols(<const float *>A._data + b * bs, rs, cs, <float *>X._data + b * m * n,
+                         m, n)
+                sfn(&im, &inn, &ik, <float *>X._data + b * m * n, &im,
+                    <float *>tau._data + b * k, <float *>work, &lwork, &info)
             if info < 0:
                 failed = -info
                 break
-    free(buf)
+    free(work)
     if failed:
         raise ValueError(f"illegal value in {failed}-th argument of internal orgqr")
-    return X
+    # the column-major result: X's transposed view
+    cdef Py_ssize_t shape[CT_MAXDIM]
+    cdef Py_ssize_t stride[CT_MAXDIM]
+    for d in range(nd):
+        shape[d] = X._shape[d]
+        stride[d] = X._stride[d]
+    shape[nd - 2], shape[nd - 1] = m, n
+    stride[nd - 2], stride[nd - 1] = 1, m
+    return _make_tensor(X._storage, X._offset, nd, shape, stride, X._dtype)
 
 
 ctypedef void (*_dsyevd_t)(char *jobz, char *uplo, int *n, double *a, int *lda, double *w,
@@ -768,51 +797,431 @@ ctypedef void (*_dgesdd_t)(char *jobz, int *m, int *n, double *a, int *lda, doub
                            int *info) noexcept nogil
 
 
-def gesdd_values(Tensor A):
-    """The singular values (..., min(m, n)) of the float64 matrices
-    A (..., m, n), m, n > 0, by LAPACK's gesdd without vectors, one call per
-    matrix in one loop (each row-major matrix read column-major: its
-    transpose, whose singular values are the same). None for another
-    dtype, or where LAPACK does not converge on some matrix."""
-    if A._dtype._code != CT_FLOAT64 or A._ndim < 2:
+ctypedef void (*_dgebrd_t)(int *m, int *n, double *a, int *lda, double *d, double *e,
+                           double *tauq, double *taup, double *work, int *lwork,
+                           int *info) noexcept nogil
+ctypedef void (*_dlasq1_t)(int *n, double *d, double *e, double *work, int *info) noexcept nogil
+ctypedef double (*_dlamch_t)(char *cmach) noexcept nogil
+
+# the workspaces LAPACK asks for, by (rows, columns) of the last query
+cdef int _brd_m = -1, _brd_n = -1, _brd_lwork = 0
+cdef int _sdd_m = -1, _sdd_n = -1, _sdd_lwork = 0
+# dgesdd's range of matrix norms it runs unscaled: [smlnum, 1 / smlnum]
+cdef double _sdd_smlnum = 0
+
+
+cdef extern from *:
+    """
+    #include <stdint.h>
+    #include <string.h>
+    /* dst[0:n] = src[0:n]; the largest magnitude of the elements: NaN when one
+       is NaN, inf when one is infinite and none NaN (the magnitudes' bit
+       patterns compared as integers, whose order is theirs) */
+    __attribute__((optimize("O3"), target_clones("default", "arch=x86-64-v3")))
+    static double ct_copy_amax(const double *restrict src, double *restrict dst, int64_t n)
+    {
+        uint64_t mx = 0;
+        for (int64_t i = 0; i < n; i++) {
+            double v = src[i];
+            uint64_t u;
+            dst[i] = v;
+            memcpy(&u, &v, sizeof u);
+            u &= 0x7fffffffffffffffULL;
+            mx = u > mx ? u : mx;
+        }
+        double r;
+        memcpy(&r, &mx, sizeof r);
+        return r;
+    }
+    """
+    double ct_copy_amax(const double *src, double *dst, int64_t n) noexcept nogil
+
+
+cdef int _gebrd_lwork(_dgebrd_t fn, int m, int n) noexcept nogil:
+    global _brd_m, _brd_n, _brd_lwork
+    cdef int lwork = -1, info = 0
+    cdef double q = 0
+    if m != _brd_m or n != _brd_n:
+        fn(&m, &n, NULL, &m, NULL, NULL, NULL, NULL, &q, &lwork, &info)
+        _brd_lwork = <int>q if info == 0 and q >= 1 else (m + n) * 64
+        _brd_m, _brd_n = m, n
+    return _brd_lwork
+
+
+cdef int _gesdd_lwork(_dgesdd_t fn, int m, int n) noexcept nogil:
+    global _sdd_m, _sdd_n, _sdd_lwork
+    cdef char jobz = b'N'
+    cdef int lwork = -1, info = 0, one = 1
+    cdef double q = 0, du = 0, dv = 0
+    if m != _sdd_m or n != _sdd_n:
+        fn(&jobz, &m, &n, NULL, &m, NULL, &du, &one, &dv, &one, &q, &lwork, NULL, &info)
+        _sdd_lwork = <int>q if q >= 1 else 1
+        _sdd_m, _sdd_n = m, n
+    return _sdd_lwork
+
+
+cdef double _sum_like_reduce(const double *x, int64_t n) noexcept nogil:
+    """The sum of x[0:n] with the additions of ctorch's row sums (reduce.c):
+    up to 4096 elements, 64 lanes (lane j takes x[j], x[j + 64], ...) added
+    as a tree, then the tail past the last full round of lanes; a plain
+    loop below 64 elements; halves (multiples of 64) summed apart above."""
+    cdef double acc[64]
+    cdef double t = 0
+    cdef int64_t i = 0, half
+    cdef int j, w
+    if n > 4096:
+        half = (n // 2 + 63) & ~(<int64_t>63)
+        return _sum_like_reduce(x, half) + _sum_like_reduce(x + half, n - half)
+    if n < 64:
+        for i in range(n):
+            t = t + x[i]
+        return t
+    for j in range(64):
+        acc[j] = 0
+    while i + 64 <= n:
+        for j in range(64):
+            acc[j] = acc[j] + x[i + j]
+        i += 64
+    while i < n:
+        t = t + x[i]
+        i += 1
+    w = 32
+    while w > 0:
+        for j in range(w):
+            acc[j] = acc[j] + acc[j + w]
+        w >>= 1
+    return acc[0] + t
+
+
+# svd_values's reductions of each matrix's singular values
+DEF SV_ALL = 0
+DEF SV_SUM = 1
+DEF SV_MAX = 2
+DEF SV_MIN = 3
+DEF SV_MAX_MIN = 4
+DEF SV_MIN_MAX = 5
+
+
+def svd_values(Tensor A, int mode):
+    """The singular values of the float64 matrices A (..., m, n), m, n > 0,
+    that need no history, as LAPACK's gesdd without vectors computes them,
+    one matrix after another in one loop: mode 0 the values (..., min(m, n))
+    in decreasing order; otherwise one number per matrix (...,): 1 their
+    sum (with Tensor.sum's additions), 2 the largest, 3 the smallest,
+    4 largest / smallest, 5 smallest / largest. A row-major matrix is read column-major (its transpose, whose
+    singular values are the same), so that one copy (LAPACK overwrites it)
+    is all it takes. Where gesdd would take its plain path (at least as many
+    rows as columns but not 11/6 of them, a finite matrix whose largest
+    magnitude needs no scaling) its steps are called directly: the
+    bidiagonal form (gebrd) and its singular values by dqds (lasq1);
+    gesdd itself otherwise. None for another dtype, a tensor that needs
+    history, or where LAPACK does not converge on some matrix."""
+    global _sdd_smlnum
+    if A._dtype._code != CT_FLOAT64 or A._ndim < 2 or (_grad_mode() and _needs_grad(A)):
+        return None
+    cdef int nd = A._ndim
+    cdef int64_t m = A._shape[nd - 2], n = A._shape[nd - 1], nb = _batch_numel(A)
+    # (LAPACK's int32 sizes, workspaces of up to 64 (m + n) included)
+    if not (m and n and nb) or m * n > 0x7fffffff or m + n > 0xffffff:
+        return None
+    cdef int64_t bs = 0, rs = 0, cs = 0, b, i
+    if not _mat_layout(A, &bs, &rs, &cs):
+        A = _dense_copy(A)
+        bs, rs, cs = m * n, n, 1
+    # the column-major matrix LAPACK sees: M x N
+    cdef int M = <int>(n if cs == 1 else m), N = <int>(m if cs == 1 else n)
+    cdef int64_t k = m if m < n else n
+    batch = [A._shape[i] for i in range(nd - 2)]
+    cdef Tensor out = _empty_list(batch + [k] if mode == SV_ALL else batch, A._dtype,
+                                  A._storage.device)
+    cdef _dgebrd_t brd = <_dgebrd_t>_lapack_ptr("dgebrd")
+    cdef _dlasq1_t lasq1 = <_dlasq1_t>_lapack_ptr("dlasq1")
+    cdef _dgesdd_t sdd = <_dgesdd_t>_lapack_ptr("dgesdd")
+    cdef _dlamch_t lamch
+    cdef char cm
+    if _sdd_smlnum == 0:
+        lamch = <_dlamch_t>_lapack_ptr("dlamch")
+        cm = b'S'
+        _sdd_smlnum = lamch(&cm)
+        cm = b'P'
+        _sdd_smlnum = _sdd_smlnum ** 0.5 / lamch(&cm)
+    cdef double smlnum = _sdd_smlnum, bignum = 1 / _sdd_smlnum
+    # gesdd's own path (M >= N, M < int(N * 11 / 6)) or gesdd
+    cdef bint direct = M >= N and M < <int>(N * 11.0 / 6.0)
+    cdef int lwork = _gebrd_lwork(brd, M, N) if direct else 0
+    if lwork < 4 * N:
+        lwork = 4 * N
+    cdef int64_t mn = m * n
+    cdef char *buf = <char *>malloc(sizeof(double) * (mn + 4 * k + lwork))
+    if buf == NULL:
+        raise MemoryError()
+    cdef double *a = <double *>buf
+    cdef double *sv = a + mn
+    cdef double *e = sv + k
+    cdef double *tq = e + k
+    cdef double *tp = tq + k
+    cdef double *work = tp + k
+    cdef double *gwork = NULL
+    cdef int *iwork = NULL
+    cdef const double *src = <const double *>A._data
+    cdef double *o = <double *>out._data
+    cdef double mx, lo, hi, dummy = 0
+    cdef int info = 0, glwork = 0, one = 1, ik = <int>k
+    cdef char jobz = b'N'
+    cdef int bad = 0
+    with nogil:
+        for b in range(nb):
+            # the copy, its largest magnitude and whether it is finite
+            mx = ct_copy_amax(src + b * bs, a, mn)
+            info = 1
+            if direct and (mx == 0 or (mx >= smlnum and mx <= bignum)):
+                brd(&M, &N, a, &M, sv, e, tq, tp, work, &lwork, &info)
+                if info == 0:
+                    lasq1(&ik, sv, e, work, &info)
+                if info != 0:
+                    # gesdd from the matrix again (it ends dqds's failures by QR steps)
+                    for i in range(mn):
+                        a[i] = src[b * bs + i]
+            if info != 0:
+                if gwork == NULL:
+                    with gil:
+                        glwork = _gesdd_lwork(sdd, M, N)
+                    gwork = <double *>malloc(sizeof(double) * glwork + sizeof(int) * 8 * k)
+                    if gwork == NULL:
+                        bad = 2
+                        break
+                    iwork = <int *>(gwork + glwork)
+                sdd(&jobz, &M, &N, a, &M, sv, &dummy, &one, &dummy, &one, gwork, &glwork, iwork,
+                    &info)
+                if info != 0:
+                    bad = 1
+                    break
+            if mode == SV_ALL:
+                memcpy(o + b * k, sv, sizeof(double) * k)
+            elif mode == SV_SUM:
+                o[b] = _sum_like_reduce(sv, k)
+            else:
+                hi = sv[0]
+                lo = sv[0]
+                for i in range(1, k):
+                    if sv[i] != sv[i]:
+                        # NaN propagates (as amax / amin)
+                        hi = lo = sv[i]
+                        break
+                    hi = sv[i] if sv[i] > hi else hi
+                    lo = sv[i] if sv[i] < lo else lo
+                o[b] = hi if mode == SV_MAX else lo if mode == SV_MIN else \
+                    hi / lo if mode == SV_MAX_MIN else lo / hi
+    free(buf)
+    free(gwork)
+    if bad == 2:
+        raise MemoryError()
+    return None if bad else out
+
+
+ctypedef void (*_sgesdd_t)(char *jobz, int *m, int *n, float *a, int *lda, float *s, float *u,
+                           int *ldu, float *vt, int *ldvt, float *work, int *lwork, int *iwork,
+                           int *info) noexcept nogil
+
+# gesdd's workspace with vectors by dtype and full_matrices: the (m, n) of
+# the last query and its answer
+cdef int _sddv_m[4]
+cdef int _sddv_n[4]
+cdef int _sddv_lwork[4]
+_sddv_m[0] = _sddv_m[1] = _sddv_m[2] = _sddv_m[3] = -1
+
+
+cdef Tensor _cols_view(Tensor X, int64_t rows, int64_t cols):
+    """The column-major rows x cols matrices in X (..., cols, rows), dense:
+    X's transposed view."""
+    cdef Py_ssize_t shape[CT_MAXDIM]
+    cdef Py_ssize_t stride[CT_MAXDIM]
+    cdef int d, nd = X._ndim
+    for d in range(nd):
+        shape[d] = X._shape[d]
+        stride[d] = X._stride[d]
+    shape[nd - 2], shape[nd - 1] = rows, cols
+    stride[nd - 2], stride[nd - 1] = 1, rows
+    return _make_tensor(X._storage, X._offset, nd, shape, stride, X._dtype)
+
+
+def gesdd_vectors(Tensor A, bint full_matrices):
+    """(U, S, Vh) of the float32 / float64 matrices A (..., m, n), m, n > 0,
+    by LAPACK's gesdd (jobz 'A' with full_matrices, 'S' without) on a
+    column-major copy of each matrix, with the workspace it asks for, one
+    matrix after another in one loop: U (..., m, m or k) and Vh (..., n or
+    k, n) column-major as LAPACK leaves them (transposed views of dense
+    tensors), S (..., k), k = min(m, n). None for another dtype, or where
+    LAPACK does not converge on some matrix (or reports a NaN)."""
+    cdef int code = A._dtype._code
+    if (code != CT_FLOAT32 and code != CT_FLOAT64) or A._ndim < 2:
         return None
     cdef int nd = A._ndim
     cdef int64_t m = A._shape[nd - 2], n = A._shape[nd - 1], nb = _batch_numel(A)
     cdef int64_t k = m if m < n else n
-    if not (m and n and nb):
+    if not (m and n and nb) or m * n > 0x7fffffff or m * m > 0x7fffffff or n * n > 0x7fffffff \
+            or m + n > 0xffffff:
         return None
-    A = _dense(A)
-    cdef Tensor S = _empty_list([A._shape[d] for d in range(nd - 2)] + [k], A._dtype,
-                                A._storage.device)
-    cdef _dgesdd_t fn = <_dgesdd_t>_lapack_ptr("dgesdd")
-    cdef char jobz = b'N'
-    # the column-major matrix: n x m
-    cdef int im = <int>n, inn = <int>m, one = 1, lwork = -1, info = 0
-    cdef double dq = 0, du = 0, dv = 0
-    fn(&jobz, &im, &inn, NULL, &im, NULL, &du, &one, &dv, &one, &dq, &lwork, NULL, &info)
-    lwork = <int>dq
-    if lwork < 1:
-        lwork = 1
-    cdef char *buf = <char *>malloc(sizeof(double) * (m * n + lwork) + sizeof(int) * 8 * k)
+    cdef int64_t bs = 0, rs = 0, cs = 0, b
+    if not _mat_layout(A, &bs, &rs, &cs):
+        A = _dense_copy(A)
+        bs, rs, cs = m * n, n, 1
+    cdef int64_t uc = m if full_matrices else k, vr = n if full_matrices else k
+    batch = [A._shape[i] for i in range(nd - 2)]
+    cdef Tensor U = _empty_list(batch + [uc, m], A._dtype, A._storage.device)
+    cdef Tensor V = _empty_list(batch + [n, vr], A._dtype, A._storage.device)
+    cdef Tensor S = _empty_list(batch + [k], A._dtype, A._storage.device)
+    cdef bint f64 = code == CT_FLOAT64
+    cdef int t = (1 if f64 else 0) + (2 if full_matrices else 0)
+    cdef _dgesdd_t dfn = NULL
+    cdef _sgesdd_t sfn = NULL
+    if f64:
+        dfn = <_dgesdd_t>_lapack_ptr("dgesdd")
+    else:
+        sfn = <_sgesdd_t>_lapack_ptr("sgesdd")
+    cdef char jobz = b'A' if full_matrices else b'S'
+    cdef int im = <int>m, inn = <int>n, ivr = <int>vr, lwork = -1, info = 0
+    cdef double dq = 0
+    cdef float sq = 0
+    if _sddv_m[t] != im or _sddv_n[t] != inn:
+        if f64:
+            dfn(&jobz, &im, &inn, NULL, &im, NULL, NULL, &im, NULL, &ivr, &dq, &lwork, NULL, &info)
+            lwork = <int>dq
+        else:
+            sfn(&jobz, &im, &inn, NULL, &im, NULL, NULL, &im, NULL, &ivr, &sq, &lwork, NULL, &info)
+            # a float32 count can fall short of the integer it rounds
+            lwork = <int>(sq * (1 + 1e-6)) + 1
+        if info != 0 or lwork < 1:
+            return None
+        _sddv_lwork[t] = lwork
+        _sddv_m[t], _sddv_n[t] = im, inn
+    lwork = _sddv_lwork[t]
+    cdef size_t es = 8 if f64 else 4
+    cdef char *buf = <char *>malloc(es * (m * n + lwork) + sizeof(int) * 8 * k)
     if buf == NULL:
         raise MemoryError()
-    cdef double *a = <double *>buf
-    cdef double *work = a + m * n
-    cdef int *iwork = <int *>(buf + sizeof(double) * (m * n + lwork))
-    cdef const double *src = <const double *>A._data
-    cdef double *s = <double *>S._data
-    cdef int64_t b
+    cdef int *iwork = <int *>(buf + es * (m * n + lwork))
     cdef int bad = 0
     with nogil:
         for b in range(nb):
-            memcpy(a, src + b * m * n, sizeof(double) * m * n)
-            fn(&jobz, &im, &inn, a, &im, s + b * k, &du, &one, &dv, &one, work, &lwork, iwork,
-               &info)
+            if f64:
+                _to_cols(<const double *>A._data + b * bs, rs, cs, <double *>buf, m, n)
+                dfn(&jobz, &im, &inn, <double *>buf, &im, <double *>S._data + b * k,
+                    <double *>U._data + b * m * uc, &im, <double *>V._data + b * vr * n, &ivr,
+                    <double *>buf + m * n, &lwork, iwork, &info)
+            else:
+                _to_cols(<const float *>A._data + b * bs, rs, cs, <float *>buf, m, n)
+                sfn(&jobz, &im, &inn, <float *>buf, &im, <float *>S._data + b * k,
+                    <float *>U._data + b * m * uc, &im, <float *>V._data + b * vr * n, &ivr,
+                    <float *>buf + m * n, &lwork, iwork, &info)
             if info != 0:
                 bad = 1
                 break
     free(buf)
-    return None if bad else S
+    if bad:
+        return None
+    return _cols_view(U, m, uc), S, _cols_view(V, vr, n)
+
+
+ctypedef void (*_dsytrf_t)(char *uplo, int *n, double *a, int *lda, int *ipiv, double *work,
+                           int *lwork, int *info) noexcept nogil
+ctypedef void (*_ssytrf_t)(char *uplo, int *n, float *a, int *lda, int *ipiv, float *work,
+                           int *lwork, int *info) noexcept nogil
+
+# sytrf's workspace (the one its blocked code runs with) by dtype: the order
+# of the last query and its answer
+cdef int _trf_n[2]
+cdef int _trf_lwork[2]
+_trf_n[0] = _trf_n[1] = -1
+
+
+cdef void _tril_to_cols(const floating *src, int64_t rs, int64_t cs, floating *dst,
+                        int64_t n) noexcept nogil:
+    """dst (column-major n x n) = the lower triangle of the matrix src (element
+    strides rs, cs), zeros above its diagonal."""
+    cdef int64_t i, j
+    for j in range(n):
+        for i in range(j):
+            dst[j * n + i] = 0
+        for i in range(j, n):
+            dst[j * n + i] = src[i * rs + j * cs]
+
+
+def sytrf(Tensor A):
+    """(LD, pivots, info, the first batch element whose info is not 0 or -1)
+    of the real symmetric matrices A (..., n, n), n > 0 (their lower
+    triangles read), by LAPACK's sytrf (lower) with the workspace of its
+    blocked code, one matrix after another in one loop: LD the factor's
+    lower triangle (zeros above the diagonal) column-major, as LAPACK leaves
+    it (the transposed view of a dense tensor), pivots and info int32 as
+    LAPACK returns them. float32 or float64 host memory; None for another
+    dtype."""
+    cdef int code = A._dtype._code
+    if (code != CT_FLOAT32 and code != CT_FLOAT64) or A._ndim < 2:
+        return None
+    cdef int nd = A._ndim
+    cdef int64_t n = A._shape[nd - 1], nb = _batch_numel(A)
+    if A._shape[nd - 2] != n or not (n and nb) or n * n > 0x7fffffff:
+        return None
+    cdef int64_t bs = 0, rs = 0, cs = 0, b
+    if not _mat_layout(A, &bs, &rs, &cs):
+        A = _dense_copy(A)
+        bs, rs, cs = n * n, n, 1
+    batch = [A._shape[i] for i in range(nd - 2)]
+    cdef Tensor X = _empty_list(batch + [n, n], A._dtype, A._storage.device)
+    cdef Tensor P = _empty_list(batch + [n], <DType>_DT[CT_INT32], A._storage.device)
+    cdef Tensor I = _empty_list(batch, <DType>_DT[CT_INT32], A._storage.device)
+    cdef bint f64 = code == CT_FLOAT64
+    cdef int t = 1 if f64 else 0
+    cdef _dsytrf_t dfn = NULL
+    cdef _ssytrf_t sfn = NULL
+    if f64:
+        dfn = <_dsytrf_t>_lapack_ptr("dsytrf")
+    else:
+        sfn = <_ssytrf_t>_lapack_ptr("ssytrf")
+    cdef char uplo = b'L'
+    cdef int ni = <int>n, lwork = -1, info = 0
+    cdef double dq = 0
+    cdef float sq = 0
+    if _trf_n[t] != ni:
+        if f64:
+            dfn(&uplo, &ni, NULL, &ni, NULL, &dq, &lwork, &info)
+            lwork = <int>dq
+        else:
+            sfn(&uplo, &ni, NULL, &ni, NULL, &sq, &lwork, &info)
+            lwork = <int>sq
+        _trf_lwork[t] = lwork if info == 0 and lwork >= 1 else ni
+        _trf_n[t] = ni
+    lwork = _trf_lwork[t]
+    cdef void *work = malloc((8 if f64 else 4) * lwork)
+    if work == NULL:
+        raise MemoryError()
+    cdef int32_t *piv = <int32_t *>P._data
+    cdef int32_t *inf = <int32_t *>I._data
+    cdef int64_t first = -1
+    with nogil:
+        for b in range(nb):
+            if f64:
+                _tril_to_cols(<const double *>A._data + b * bs, rs, cs, <double *>X._data + b * n * n, n)
+                dfn(&uplo, &ni, <double *>X._data + b * n * n, &ni, <int *>(piv + b * n), <double *>work,
+                    &lwork, &info)
+            else:
+                _tril_to_cols(<const float *>A._data + b * bs, rs, cs, <float *>X._data + b * n * n, n)
+                sfn(&uplo, &ni, <float *>X._data + b * n * n, &ni, <int *>(piv + b * n), <float *>work,
+                    &lwork, &info)
+            inf[b] = info
+            if info != 0 and first < 0:
+                first = b
+    free(work)
+    # the column-major factors: X's transposed view
+    cdef Py_ssize_t shape[CT_MAXDIM]
+    cdef Py_ssize_t stride[CT_MAXDIM]
+    cdef int d
+    for d in range(nd):
+        shape[d] = X._shape[d]
+        stride[d] = X._stride[d]
+    stride[nd - 2], stride[nd - 1] = 1, n
+    return _make_tensor(X._storage, X._offset, nd, shape, stride, X._dtype), P, I, first
 
 
 ctypedef void (*_dgeev_t)(char *jobvl, char *jobvr, int *n, double *a, int *lda, double *wr,
