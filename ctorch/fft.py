@@ -352,6 +352,18 @@ def _compute(name, x, dims, sizes, norm, res_dtype, out, conj=False):
             if name == "rfft":
                 return _r2c_rows(x, n, scale), n_list, in_sizes
             return _c2r_rows(x, n, conj, scale), n_list, in_sizes
+    if (name == "fft" and len(dims) > 1 and n_list == in_sizes and x.dtype in (_float32, _float64)
+            and res_dtype is x.dtype.to_complex()):
+        # a real input: the one-sided transform in the CPU backend's
+        # transforms, the other half its conjugate mirror
+        h = _own_nd("rfft", x, dims, n_list, in_sizes, shape, norm, res_dtype, False)
+        if h is not None:
+            r = _empty(full, dtype=res_dtype)
+            o = r.numpy()
+            d, n = dims[-1], n_list[-1]
+            o[(slice(None),) * d + (slice(0, n // 2 + 1),)] = h.numpy()
+            _mirror_fill(o, dims, n)
+            return r, n_list, in_sizes
     if len(dims) > 1 or dims[0] != len(shape) - 1:
         r = _own_nd(name, x, dims, n_list, in_sizes, shape, norm, res_dtype, conj)
         if r is not None:
@@ -557,8 +569,8 @@ def _run_pocketfft(pp, name, a, dims, full, n_list, norm, res_dtype, out, conj=F
     complex_in = a.dtype.kind == "c"
     if name == "fft" or name == "ifft":
         forward = name == "fft"
-        if not complex_in and forward and len(dims) == 1:
-            return _fft_of_real(pp, a, dims[0], n_list[0], norm, res_dtype, out, o, workers)
+        if not complex_in and forward:
+            return _fft_of_real(pp, a, dims, n_list, norm, res_dtype, out, o, workers)
         if (complex_in and a.ndim == 1 and n_list[0] == a.shape[0] and n_list[0] >= _FOUR_STEP_MIN
                 and _split(n_list[0]) is not None):
             r = _four_step(pp, a, forward, norm, res_dtype, workers, out if o is not None else None)
@@ -599,25 +611,55 @@ def _run_pocketfft(pp, name, a, dims, full, n_list, norm, res_dtype, out, conj=F
     return out
 
 
-def _fft_of_real(pp, a, d, n, norm, res_dtype, out, o, workers):
-    """fft of real a along d as PyTorch computes it: the one-sided transform,
-    then the other half as the conjugate mirror X[n - k] = conj(X[k]) (half
-    the work of a complex transform, and PyTorch's signs of zero)."""
-    a = _fit(a, (d,), (n,))
+def _fft_of_real(pp, a, dims, n_list, norm, res_dtype, out, o, workers):
+    """fft of real a over dims as PyTorch computes it: the transform
+    one-sided along the last of dims, then the other half as the conjugate
+    mirror X[-k] = conj(X[k]) (half the work of a complex transform, and
+    PyTorch's signs of zero)."""
+    a = _fit(a, dims, n_list)
     if o is None:
-        shape = list(a.shape)
-        r = _empty(shape, dtype=res_dtype)
+        r = _empty(list(a.shape), dtype=res_dtype)
         o = r.numpy()
     else:
         r = out
-    h = n // 2 + 1
-    lead = (slice(None),) * d
-    pp.r2c(a, (d,), True, _inorm(norm, False), o[lead + (slice(0, h),)], workers)
-    k = n - h
-    if k:
-        import numpy as np
-        np.conjugate(o[lead + (slice(k, 0, -1),)], out=o[lead + (slice(h, n),)])
+    d, n = dims[-1], n_list[-1]
+    pp.r2c(a, tuple(dims), True, _inorm(norm, False),
+           o[(slice(None),) * d + (slice(0, n // 2 + 1),)], workers)
+    _mirror_fill(o, dims, n)
     return r
+
+
+def _mirror_fill(o, dims, n):
+    """o (a numpy array) holds the transform of a real input over dims in its
+    first n // 2 + 1 entries along the last of them (of length n): the rest
+    written as X[k] = conj(X[-k mod n_d in every d of dims]). Along each other
+    dim, index 0 mirrors to itself and 1.. to the reversed n_d - 1.., so the
+    fill is one conjugating copy per choice of those two parts."""
+    import numpy as np
+    d = dims[-1]
+    h = n // 2 + 1
+    k = n - h
+    if not k:
+        return
+    others = list(dims[:-1])
+    for mask in range(1 << len(others)):
+        dst = [slice(None)] * o.ndim
+        src = [slice(None)] * o.ndim
+        dst[d] = slice(h, n)
+        src[d] = slice(k, 0, -1)
+        empty = False
+        for j, e in enumerate(others):
+            if mask >> j & 1:
+                if o.shape[e] < 2:
+                    empty = True
+                    break
+                dst[e] = slice(1, None)
+                src[e] = slice(None, 0, -1)
+            else:
+                dst[e] = slice(0, 1)
+                src[e] = slice(0, 1)
+        if not empty:
+            np.conjugate(o[tuple(src)], out=o[tuple(dst)])
 
 
 def _run_scipy(name, a, x, dims, full, shape, norm, res_dtype, out, spfft):

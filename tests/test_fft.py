@@ -366,6 +366,50 @@ def test_fftn_rows_then_other_dims(dt):
                 assert np.abs(r.numpy() - e).max() <= tol * np.abs(e).max()
 
 
+@pytest.mark.parametrize("threads", [1, 2])
+@pytest.mark.parametrize("dt", ["float32", "float64"])
+def test_fftn_of_real_input_by_its_one_sided_half(dt, threads):
+    """fftn / fft2 of a real input over several dims: the transform one-sided
+    along the last of the dims (the CPU backend's transforms where they take
+    it, pocketfft otherwise), the other half its conjugate mirror; against
+    numpy.fft in complex128, the mirrored half exactly Hermitian."""
+    rng = np.random.default_rng(21)
+    tol = 1e-5 if dt == "float32" else 1e-13
+    cases = [((64, 64), None, None), ((16, 16, 64), None, None), ((3, 32, 48), (1, 2), None),
+             ((16, 4, 40), (0, 2), None), ((1, 40), None, None), ((40, 1), None, None),
+             ((20, 2), None, None), ((4, 5, 6), (2, 0), None), ((7, 9), None, None),
+             ((2, 3, 4, 6), (0, 1, 3), None), ((6, 8), (0, 1), (4, 10)), ((6, 8), (0, 1), (7, 5))]
+
+    def run():
+        for shape, dims, sizes in cases:
+            a = rng.standard_normal(shape).astype(dt)
+            for norm in ("backward", "ortho", "forward"):
+                r = torch.fft.fftn(torch.from_numpy(a), s=sizes, dim=dims, norm=norm).numpy()
+                e = np.fft.fftn(a.astype("float64"), s=sizes, axes=dims, norm=norm)
+                assert r.shape == e.shape and r.dtype == ("complex64" if dt == "float32" else "complex128")
+                assert np.abs(r - e).max() <= tol * np.abs(e).max()
+                axes = list(range(a.ndim)) if dims is None else [d % a.ndim for d in dims]
+                mirror = np.conj(r)
+                for d in axes:
+                    mirror = np.roll(np.flip(mirror, d), 1, d)
+                last = axes[-1]
+                half = (slice(None),) * last + (slice(r.shape[last] // 2 + 1, None),)
+                assert np.array_equal(r[half], mirror[half])
+        a = rng.standard_normal((64, 64)).astype(dt)
+        full = torch.fft.fft2(torch.from_numpy(a)).numpy()
+        assert np.array_equal(full[:, :33], torch.fft.rfft2(torch.from_numpy(a)).numpy())
+        # a strided input and out=
+        b = rng.standard_normal((32, 80)).astype(dt)
+        v = torch.from_numpy(b)[:, ::2]
+        e = np.fft.fft2(b[:, ::2].astype("float64"))
+        assert np.abs(torch.fft.fft2(v).numpy() - e).max() <= tol * np.abs(e).max()
+        o = torch.empty(32, 40, dtype=torch.complex64 if dt == "float32" else torch.complex128)
+        assert torch.fft.fft2(v, out=o) is o
+        assert np.abs(o.numpy() - e).max() <= tol * np.abs(e).max()
+
+    _with_threads(threads, run)
+
+
 # lengths with every mix of the radices 4, 2, 3 and 5, and lengths with a
 # prime factor above 5, which the CPU backend's transforms do not take
 DIM_LENGTHS = [1, 2, 3, 4, 5, 6, 8, 9, 10, 12, 15, 16, 20, 25, 27, 30, 32, 45, 48, 60, 64, 75, 80,

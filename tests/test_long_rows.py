@@ -306,3 +306,95 @@ def test_cat_of_sliced_pieces_and_roll():
                 assert np.array_equal(torch.roll(t, s, d).numpy(), np.roll(a, s, d))
                 assert np.array_equal(torch.roll(t.transpose(0, -1), s, d).numpy(),
                                       np.roll(np.swapaxes(a, 0, -1), s, d))
+
+
+# rolls of dense tensors with rows (the dims from the last moving one on) of
+# 1 KiB or more run in one pass: one moving dim row by row, several as runs
+# of rows per line of the dim before the last moving one; every dtype size,
+# moving and still dims in between, size-1 dims, repeated dims, shifts of
+# whole turns, and a large single-dim roll (the pieces' cat)
+def test_roll_in_one_pass():
+    rng = np.random.default_rng(6)
+    for dt in ["bool", "uint8", "int16", "float32", "float64", "complex128"]:
+        a = _vals(4 * 3 * 1100, dt, rng).reshape(4, 3, 1100) if dt != "complex128" else \
+            (rng.standard_normal((4, 3, 1100)) + 1j * rng.standard_normal((4, 3, 1100)))
+        t = torch.tensor(a)
+        for shifts, dims in [(7, 2), (-2, 1), (1, 0), ((1, -5), (0, 2)), ((2, 3), (1, 2)),
+                             ((1, 1), (0, 1)), ((4, 1, -1), (2, 0, 1)), ((3, 5), (2, 2)),
+                             ((4, 6), (0, 1)), ((1, 2, 1100), (0, 1, 2)), ((3, 0), (0, 2))]:
+            assert np.array_equal(torch.roll(t, shifts, dims).numpy(), np.roll(a, shifts, dims)), \
+                (dt, shifts, dims)
+    a = rng.standard_normal((5, 1, 2, 300)).astype(np.float32)
+    t = torch.tensor(a)
+    for shifts, dims in [((2, 1, 7), (0, 1, 3)), ((1, 1), (2, 3)), ((-1, 4), (0, 2)), (9, 3)]:
+        assert np.array_equal(torch.roll(t, shifts, dims).numpy(), np.roll(a, shifts, dims))
+    a = rng.standard_normal((1100, 4000)).astype(np.float32)
+    for d in (0, 1):
+        assert np.array_equal(torch.roll(torch.tensor(a), 13, d).numpy(), np.roll(a, 13, d))
+    # backward: the gradient rolled back
+    x = torch.tensor(rng.standard_normal((3, 2, 200)), requires_grad=True)
+    g = rng.standard_normal((3, 2, 200))
+    torch.roll(x, (1, 5), (0, 2)).backward(torch.tensor(g))
+    assert np.array_equal(x.grad.numpy(), np.roll(g, (-1, -5), (0, 2)))
+
+
+# a large gather splits its first dim into bands, one per thread: every
+# element size, gathers along each dim, strided inputs and indices, and the
+# error for bad indices names the first one in C order whichever band holds it
+@pytest.mark.parametrize("threads", [1, 2, 3])
+def test_gather_bands_of_rows(threads):
+    rng = np.random.default_rng(11)
+    old = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        for dt in ["bool", "uint8", "int16", "float16", "float32", "int64", "float64", "complex128"]:
+            if dt == "complex128":
+                a = (rng.standard_normal((301, 180)) + 1j * rng.standard_normal((301, 180))).astype(dt)
+            else:
+                a = _vals(301 * 180, dt, rng).reshape(301, 180)
+            t = torch.tensor(a)
+            for d in (0, 1):
+                i = rng.integers(0, a.shape[d], size=(301, 180))
+                assert np.array_equal(torch.gather(t, d, torch.tensor(i)).numpy(),
+                                      np.take_along_axis(a, i, d))
+        a = rng.standard_normal((40, 60, 50)).astype(np.float32)
+        t = torch.tensor(a)
+        for d in range(3):
+            i = rng.integers(0, a.shape[d], size=(37, 55, 48))
+            sub = tuple(slice(None) if k == d else slice(0, i.shape[k]) for k in range(3))
+            assert np.array_equal(torch.gather(t, d, torch.tensor(i)).numpy(),
+                                  np.take_along_axis(a[sub], i, d))
+            # strided index and input: a transposed index, a flipped input
+            i2 = rng.integers(0, a.shape[d], size=(48, 55, 37))
+            it = torch.tensor(i2).permute(2, 1, 0)
+            ts = torch.tensor(np.ascontiguousarray(a[::-1])).flip(0)
+            i2t = np.ascontiguousarray(i2.transpose(2, 1, 0))
+            assert np.array_equal(torch.gather(ts, d, it).numpy(), np.take_along_axis(a[sub], i2t, d))
+        # one long row (1-d) and a first dim of 1
+        a = rng.standard_normal(70_000).astype(np.float32)
+        i = rng.integers(-70_000, 70_000, size=50_000)
+        assert np.array_equal(torch.take(torch.tensor(a), torch.tensor(i)).numpy(), a[i])
+        i = np.abs(i) % 70_000
+        assert np.array_equal(torch.gather(torch.tensor(a), 0, torch.tensor(i)).numpy(), a[i])
+        assert np.array_equal(torch.gather(torch.tensor(a[None]), 1, torch.tensor(i[None])).numpy(),
+                              a[None][:, i])
+        # bad indices: the first in C order is named
+        a = rng.standard_normal((1000, 100)).astype(np.float32)
+        for bads in [((300, 5, 150), (800, 7, 170)), ((800, 7, 170),), ((999, 99, 100),),
+                     ((0, 0, 101), (999, 0, 102))]:
+            i = rng.integers(0, 100, size=(1000, 100))
+            for r, c, v in bads:
+                i[r, c] = v
+            with pytest.raises(RuntimeError, match=f"index {bads[0][2]} is out of bounds for "
+                                                   "dimension 1 with size 100"):
+                torch.gather(torch.tensor(a), 1, torch.tensor(i))
+        i = rng.integers(0, 100, size=(1000, 100))
+        i[900, 3] = -1
+        with pytest.raises(RuntimeError, match="index -1 is out of bounds for dimension 1 with size 100"):
+            torch.gather(torch.tensor(a), 1, torch.tensor(i))
+        # an index broadcast along the first dim still gathers into distinct rows
+        i = torch.tensor(rng.integers(0, 100, size=(1, 100))).expand(1000, 100)
+        assert np.array_equal(torch.gather(torch.tensor(a), 1, i).numpy(),
+                              np.take_along_axis(a, np.broadcast_to(i.numpy(), (1000, 100)), 1))
+    finally:
+        torch.set_num_threads(old)

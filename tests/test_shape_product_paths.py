@@ -102,6 +102,41 @@ def test_tensordot_onto_a_vector():
     np.testing.assert_allclose(B.grad.numpy(), np.tensordot(g, A.detach().numpy(), 1), rtol=1e-12)
 
 
+def test_tensordot_repeated_shapes():
+    """The same sizes and dims a second time reuse the first call's plan:
+    the results, grad_fn and errors are those of a first call."""
+    rng = np.random.default_rng(2)
+    cases = [((3, 4, 5), (4, 5, 2), ([1, 2], [0, 1])), ((3, 4), (4, 3), ([1, 0], [0, 1])),
+             ((2, 3, 4), (4, 2), ([0, 2], [1, 0])), ((2, 3), (4,), 0), ((3, 4), (4, 5), 1),
+             ((5,), (5,), 1), ((2, 0, 3), (3, 0), ([1, 2], [1, 0])), ((3, 4, 5), (5, 4), ([-1, -2], [0, 1])),
+             ((6,), (6, 7), ([0], [0]))]
+    for sa, sb, dims in cases:
+        for _ in range(3):
+            a = rng.standard_normal(sa)
+            b = rng.standard_normal(sb)
+            got = torch.tensordot(T(a), T(b), dims)
+            np.testing.assert_allclose(got.numpy(), np.tensordot(a, b, dims), rtol=1e-12, atol=1e-12)
+            A = torch.tensor(a, requires_grad=True)
+            r = torch.tensordot(A, T(b), dims)
+            assert r.grad_fn is not None and type(r.grad_fn).__name__ == "ViewBackward0"
+        with pytest.raises(RuntimeError, match="both inputs should have same dtype"):
+            torch.tensordot(T(a), T(b.astype(np.float32)), dims)
+    # a contracted dim of size 1 against a longer one: the other side summed
+    for _ in range(2):
+        a = rng.standard_normal((3, 1))
+        b = rng.standard_normal((4, 5))
+        got = torch.tensordot(T(a), T(b), ([1], [0]))
+        np.testing.assert_allclose(got.numpy(), np.tensordot(a, b.sum(0, keepdims=True), ([1], [0])),
+                                   rtol=1e-12)
+        got = torch.tensordot(T(b), T(a), ([0], [1]))
+        np.testing.assert_allclose(got.numpy(), np.tensordot(b.sum(0, keepdims=True), a, ([0], [1])),
+                                   rtol=1e-12)
+    with pytest.raises(RuntimeError, match="contracted dimensions need to match"):
+        torch.tensordot(T(np.zeros((3, 4))), T(np.zeros((5, 6))), 1)
+    with pytest.raises(IndexError, match="Dimension out of range"):
+        torch.tensordot(T(np.zeros((3, 4))), T(np.zeros((4, 6))), ([2], [0]))
+
+
 # ------------------------------------------------------------------- kron
 
 KRON_SHAPES = [((100, 100), (10, 10)), ((5, 7), (3, 4)), ((64, 3), (2, 80)), ((3, 4, 5), (2, 3, 6)),

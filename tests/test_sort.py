@@ -8,7 +8,7 @@ import pytest
 import ctorch as torch
 from helpers import gradcheck_first_output, tdt
 from op_db_sort import (OPS, SEARCH_SAMPLES, SEARCH_ERRORS, bucketize_ref, searchsorted_ref,
-                        sort_ref)
+                        kthvalue_ref, sort_ref, topk_ref)
 
 
 def _array(shape, dtype, rng):
@@ -251,3 +251,45 @@ def test_fewer_rows_than_threads():
         torch.set_num_threads(old)
     np.testing.assert_array_equal(r.values.numpy(), np.sort(a, axis=1))
     np.testing.assert_array_equal(r.indices.numpy(), np.argsort(a, axis=1, kind="stable"))
+
+
+# topk (and kthvalue) of a few from long dense rows skips runs of keys that
+# cannot beat the current k-th best: distinct values, the best ones late in the row, NaN
+# (largest) and tied zeros of both signs among the best, rows of lengths
+# around the skipped run's multiples, several rows over threads
+@pytest.mark.parametrize("threads", [1, 2])
+@pytest.mark.parametrize("dt", ["int8", "int32", "int64", "float16", "float32", "float64"])
+def test_topk_of_few_in_long_rows(dt, threads):
+    rng = np.random.default_rng(zlib.crc32(dt.encode()))
+    old = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        for n in (129, 1000, 4099, 70_001):
+            if dt.startswith("int"):
+                a = rng.integers(-100, 100, size=(3, n)).astype(dt)
+                a[1, n - 3] = np.iinfo(dt).max
+                a[2, n // 2:] = np.iinfo(dt).min
+            else:
+                a = rng.standard_normal((3, n)).astype(dt)
+                a[0, rng.choice(n, size=3, replace=False)] = np.nan
+                a[1, n - 2] = 50.0
+                a[1, [n // 3, n - 1]] = [-0.0, 0.0]
+                a[2] = np.abs(a[2])
+                a[2, rng.choice(n, size=4, replace=False)] = [0.0, -0.0, 0.0, -0.0]
+            for k in (1, 10, 32):
+                for largest in (True, False):
+                    t = torch.tensor(a)
+                    msg = f"{dt} n={n} k={k} largest={largest}"
+                    r = t.topk(k, 1, largest=largest)
+                    ev, ei = topk_ref(a, k, 1, largest)
+                    _same(r.values, ev, dt, msg)
+                    _same(r.indices, ei, "int64", msg)
+                    r = t[1].topk(k, largest=largest)
+                    _same(r.values, ev[1], dt, msg)
+                    _same(r.indices, ei[1], "int64", msg)
+                kv, ki = kthvalue_ref(a, k, 1)
+                r = t.kthvalue(k, 1)
+                _same(r.values, kv, dt, f"kthvalue {dt} n={n} k={k}")
+                _same(r.indices, ki, "int64", f"kthvalue {dt} n={n} k={k}")
+    finally:
+        torch.set_num_threads(old)

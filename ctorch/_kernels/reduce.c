@@ -79,12 +79,14 @@ static inline int64_t ct_sum_chunk_len(int64_t len)
 #define CT_RD_bf16(ACC, v) ct_bf2f(v)
 #define CT_WR_bf16(T, v) ct_f2bf(v)
 /* the 64 lanes of a block (n >= 64 elements of x, accumulated in ACC): lane
- * k sums x[k], x[k + 64], ..., the rest goes into a tail sum, and the lanes
- * are added as a tree (lane k takes lane k + w for w = 32, 16, .., 1); r =
- * lane 0 + tail. The float and double forms hold the lanes in vectors and
- * run the tree's steps as shuffles in registers (the same additions in the
- * same order as the plain form, whose tree goes through memory and costs
- * more than a short row's loads) */
+ * k sums x[k], x[k + 64], ..., and the lanes are added as a tree (lane k
+ * takes lane k + w for w = 32, 16, .., 1). In the plain form the rest (fewer
+ * than 64) goes into a tail sum and r = lane 0 + tail. The float and double
+ * forms hold the lanes in vectors, add the rest as whole vectors into the
+ * first vector's lanes and a last one padded with zeros into the second's
+ * (no serial chain of additions), and run the tree's steps as shuffles in
+ * registers (the plain form's tree goes through memory and costs more than
+ * a short row's loads) */
 #define CT_LANES_PLAIN(ACC, x, n, TERM, VTERM, r) {                               \
     int64_t i = 0;                                                                \
     ACC acc[CT_SUM_LANES] = {0};                                                  \
@@ -123,13 +125,19 @@ typedef int64_t ct_vl8 __attribute__((vector_size(64)));
         CT_VLOAD(v, x + i + 32); a2 += VTERM(v, ct_vi16);                         \
         CT_VLOAD(v, x + i + 48); a3 += VTERM(v, ct_vi16);                         \
     }                                                                             \
-    float tail = 0;                                                               \
-    for (; i < n; i++) tail += TERM((float)x[i]);                                 \
+    /* the rest: whole blocks of 16 into a0, the last few (padded with */       \
+    /* zeros) into a1's lanes */                                                 \
+    for (; i + 16 <= n; i += 16) { CT_VLOAD(v, x + i); a0 += VTERM(v, ct_vi16); } \
+    if (i < n) {                                                                  \
+        float t_[16] = {0};                                                       \
+        memcpy(t_, x + i, (size_t)(n - i) * sizeof(float));                       \
+        CT_VLOAD(v, t_); a1 += VTERM(v, ct_vi16);                                 \
+    }                                                                             \
     a0 += a2; a1 += a3;                                                           \
     a0 += a1;                                                                     \
     a0 += CT_VF_HALF8(a0); a0 += CT_VF_HALF4(a0);                                 \
     a0 += CT_VF_HALF2(a0); a0 += CT_VF_HALF1(a0);                                 \
-    r = a0[0] + tail;                                                             \
+    r = a0[0];                                                                    \
 }
 #define CT_LANES_VD(ACC, x, n, TERM, VTERM, r) {                                  \
     int64_t i = 0;                                                                \
@@ -144,13 +152,19 @@ typedef int64_t ct_vl8 __attribute__((vector_size(64)));
         CT_VLOAD(v, x + i + 48); a6 += VTERM(v, ct_vl8);                          \
         CT_VLOAD(v, x + i + 56); a7 += VTERM(v, ct_vl8);                          \
     }                                                                             \
-    double tail = 0;                                                              \
-    for (; i < n; i++) tail += TERM((double)x[i]);                                \
+    /* the rest: whole blocks of 8 into a0, the last few (padded with */        \
+    /* zeros) into a1's lanes */                                                 \
+    for (; i + 8 <= n; i += 8) { CT_VLOAD(v, x + i); a0 += VTERM(v, ct_vl8); }    \
+    if (i < n) {                                                                  \
+        double t_[8] = {0};                                                       \
+        memcpy(t_, x + i, (size_t)(n - i) * sizeof(double));                      \
+        CT_VLOAD(v, t_); a1 += VTERM(v, ct_vl8);                                  \
+    }                                                                             \
     a0 += a4; a1 += a5; a2 += a6; a3 += a7;                                       \
     a0 += a2; a1 += a3;                                                           \
     a0 += a1;                                                                     \
     a0 += CT_VD_HALF4(a0); a0 += CT_VD_HALF2(a0); a0 += CT_VD_HALF1(a0);          \
-    r = a0[0] + tail;                                                             \
+    r = a0[0];                                                                    \
 }
 #define CT_LANES_i64 CT_LANES_PLAIN
 #define CT_LANES_c64 CT_LANES_PLAIN

@@ -634,9 +634,15 @@ static void ct_sg_gemv(char t1, char t2, int M, int N, int K, float alpha,
             return;
         }
     }
-    /* dot form with a strided vector: the vector gathered first */
+    /* dot form with a strided vector: the vector gathered first (read in
+     * place when its elements are adjacent) */
     const float *v = N == 1 ? B : A;
     int64_t inc = N == 1 ? ldb : lda;
+    if (inc == 1) {
+        if (N == 1) ct_sg_gemv_dot(K, M, alpha, A, lda, v, beta, C, 1);
+        else ct_sg_gemv_dot(K, N, alpha, B, ldb, v, beta, C, ldc);
+        return;
+    }
     float *xv = (float *)malloc((size_t)K * sizeof(float));
     if (xv == NULL) {
         ct_sg_unpacked(t1, t2, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);

@@ -527,13 +527,56 @@ CT_MULTIVERSION int64_t ct_index_outside(const int64_t *p, int64_t n, int64_t lo
     }                                                                                \
     return 0;
 
+/* Gathers of at least this many elements split their first dim between
+ * threads: the random reads make a gather bound by latency more than by
+ * bandwidth, so it scales like an elementwise op. The bands are about
+ * CT_GATHER_CHUNK elements each (at most CT_GATHER_MAXCHUNKS of them), handed
+ * out dynamically: a thread that the OS pauses does not hold the others up. */
+#define CT_GATHER_PAR_MIN 32768
+#define CT_GATHER_CHUNK 16384
+#define CT_GATHER_MAXCHUNKS 256
+
 /* gather: a[p] = b[p with dim -> idx[p]]  (a = out, b = input). With
- * allow_neg, negative indices count from the end (take). */
+ * allow_neg, negative indices count from the end (take). Large gathers whose
+ * output rows along the first dim are distinct run as bands of those rows
+ * between threads; on bad indices the report is that of the first band with
+ * one, so the index named is the first bad one in C order, as in one pass. */
 #define CT_GATHER_T(S, T)                                                                \
-CT_MULTIVERSION int ct_gather_##S(T *a, const int64_t *ast, const T *b, const int64_t *bst, \
+CT_MULTIVERSION static int ct_gather_run_##S(T *a, const int64_t *ast, const T *b,       \
+                  const int64_t *bst, const int64_t *idx, const int64_t *ist,            \
+                  const int64_t *shape, int nd, int dim, int64_t size, int64_t *bad) {   \
+    CT_WALK_Q(a[pa] = b[pb];, restrict)   /* out never overlaps the input */           \
+}                                                                                        \
+int ct_gather_##S(T *a, const int64_t *ast, const T *b, const int64_t *bst,              \
                   const int64_t *idx, const int64_t *ist, const int64_t *shape,          \
                   int nd, int dim, int64_t size, int64_t *bad) {                         \
-    CT_WALK_Q(a[pa] = b[pb];, restrict)   /* out never overlaps the input */           \
+    int nt = ct_get_num_threads();                                                       \
+    int64_t total = 1;                                                                   \
+    for (int d = 0; d < nd; d++) total *= shape[d];                                      \
+    if (nt <= 1 || nd < 1 || nd > CT_MAXDIM || shape[0] < 2 || ast[0] == 0 ||            \
+        total < CT_GATHER_PAR_MIN)                                                       \
+        return ct_gather_run_##S(a, ast, b, bst, idx, ist, shape, nd, dim, size, bad);   \
+    const int64_t n0 = shape[0], bad0 = *bad;                                            \
+    int64_t nch = total / CT_GATHER_CHUNK;                                               \
+    if (nch > CT_GATHER_MAXCHUNKS) nch = CT_GATHER_MAXCHUNKS;                            \
+    if (nch > n0) nch = n0;                                                              \
+    if (nch < 2) nch = 2;                                                                \
+    int rc[CT_GATHER_MAXCHUNKS];                                                         \
+    int64_t bads[CT_GATHER_MAXCHUNKS];                                                   \
+    _Pragma("omp parallel for num_threads(nt) schedule(dynamic, 1)")                     \
+    for (int64_t c = 0; c < nch; c++) {                                                  \
+        const int64_t r0 = n0 * c / nch, r1 = n0 * (c + 1) / nch;                        \
+        int64_t sh[CT_MAXDIM];                                                           \
+        for (int d = 0; d < nd; d++) sh[d] = shape[d];                                   \
+        sh[0] = r1 - r0;                                                                 \
+        bads[c] = bad0;                                                                  \
+        rc[c] = ct_gather_run_##S(a + r0 * ast[0], ast, dim == 0 ? b : b + r0 * bst[0],  \
+                                  bst, idx + r0 * ist[0], ist, sh, nd, dim, size,        \
+                                  &bads[c]);                                             \
+    }                                                                                    \
+    for (int64_t c = 0; c < nch; c++)                                                    \
+        if (rc[c]) { *bad = bads[c]; return rc[c]; }                                     \
+    return 0;                                                                            \
 }                                                                                        \
 /* scatter: b[p with dim -> idx[p]] = a[p]  (b = self, a = src) */                       \
 CT_MULTIVERSION int ct_scatter_##S(const T *a, const int64_t *ast, T *b, const int64_t *bst, \

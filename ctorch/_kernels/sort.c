@@ -372,7 +372,15 @@ CT_SORT_TABLE(kth, ct_kth_fn)
 #define CT_OS_GROUP 16
 #define CT_OS_MODE_PAIRS 32        /* mode of rows this short: pairwise counts */
 
+#define CT_OS_SKIP 128        /* a dense column's keys checked this many at once */
 #define CT_OSTAT_DTYPE(S, T, U, KBITS, N, E, MAKE, KEY, IDX, MAXLEN, NANK)        \
+/* whether any of x[0 .. n) has a key (xor dm) below th: one branch-free    */   \
+/* pass that the vector clones run a register of keys at a time             */   \
+CT_MULTIVERSION static int ct_os_any_below_##S(const T *x, int64_t n, U th, U dm) { \
+    int lz = 0, any = 0;                                                          \
+    for (int64_t q = 0; q < n; q++) any |= (U)(ct_key_##S(x[q], &lz) ^ dm) < th; \
+    return any;                                                                   \
+}                                                                                 \
 int ct_ostat_##S(const void *xv, int64_t outer, int64_t len, int64_t inner, int op, \
                  int64_t k, void *valv, int64_t *idx, void *scratch) {           \
     const T *x = (const T *)xv;                                                   \
@@ -417,6 +425,13 @@ int ct_ostat_##S(const void *xv, int64_t outer, int64_t len, int64_t inner, int 
                 for (int64_t l0 = k; l0 < len; l0 += bl) {                        \
                     int64_t nb = g == 1 ? (len - l0 < bl ? len - l0 : bl) : g;    \
                     int any = 0;                                                  \
+                    if (g == 1 && inner == 1 && (l0 - k) % CT_OS_SKIP == 0 &&     \
+                        len - l0 >= CT_OS_SKIP &&                                 \
+                        !ct_os_any_below_##S(xb + l0, CT_OS_SKIP, thr[0], dm)) {  \
+                        /* none of the next CT_OS_SKIP keys beats the k-th */     \
+                        l0 += CT_OS_SKIP - bl;                                    \
+                        continue;                                                 \
+                    }                                                             \
                     if (g == 1 && inner == 1 && nb == CT_OS_GROUP) {              \
                         const T *xr = xb + l0;                                    \
                         U th = thr[0];                                            \

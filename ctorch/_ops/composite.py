@@ -628,6 +628,13 @@ def _dims_list(v, name):
     return [_operator.index(x) for x in v]
 
 
+# the matrix product behind a tensordot, per (a's sizes, b's sizes, dims of
+# a, dims of b) already checked: (permutation of a or None, a's matrix sizes
+# or None, the same for b, the result's sizes or None)
+_TD_PLANS = {}
+_TD_PLANS_MAX = 256
+
+
 def tensordot(a, b, dims=2, out=None):
     if _autocast_state() & 2 and out is None:
         return _autocast_call("tensordot", tensordot, (a, b, dims), None)
@@ -649,6 +656,37 @@ def tensordot(a, b, dims=2, out=None):
             raise RuntimeError(f"tensordot expects dims < ndim_a or ndim_b, but got dims={nd}")
         da = list(range(-nd, 0))
         db = list(range(nd))
+    sha, shb = a.shape, b.shape
+    key = (sha, shb, tuple(da), tuple(db))
+    plan = _TD_PLANS.get(key)
+    if plan is None:
+        plan = _td_plan(a, b, da, db)
+        if isinstance(plan, tuple):
+            if len(_TD_PLANS) >= _TD_PLANS_MAX:
+                _TD_PLANS.clear()
+            _TD_PLANS[key] = plan
+        else:
+            # contracted dims of size 1 against longer ones: summed first
+            a, b, plan = plan
+    elif a.dtype != b.dtype:
+        raise RuntimeError("both inputs should have same dtype")
+    perm_a, mat_a, perm_b, mat_b, res = plan
+    ma = a if perm_a is None else a.permute(perm_a)
+    if mat_a is not None:
+        ma = ma.reshape(mat_a)
+    mb = b if perm_b is None else b.permute(perm_b)
+    if mat_b is not None:
+        mb = mb.reshape(mat_b)
+    r = _matmul(ma, mb)
+    if res is not None or ((a.requires_grad or b.requires_grad) and _grad_enabled()):
+        r = r.reshape(res if res is not None else r.shape)      # (recorded as PyTorch's final view)
+    return _write_out(out, r, "tensordot") if out is not None else r
+
+
+def _td_plan(a, b, da, db):
+    """tensordot's checks and plan (see _TD_PLANS) for a and b contracted over
+    da and db; where a contracted dim of size 1 meets a longer one, the list
+    [a, b, plan] with that dim summed out of the other operand instead."""
     if len(da) != len(db):
         raise RuntimeError("both dimension lists should have same length")
     if a.dtype != b.dtype:
@@ -658,6 +696,7 @@ def tensordot(a, b, dims=2, out=None):
     wb = [x % ndb if -ndb <= x < ndb else _wrap(x, ndb) for x in db]
     sha, shb = a.shape, b.shape
     k = 1
+    summed = False
     for x, y, ia, ib in zip(wa, wb, da, db):
         sa, sb = sha[x], shb[y]
         if sa != sb:
@@ -669,6 +708,7 @@ def tensordot(a, b, dims=2, out=None):
             else:
                 raise RuntimeError(f"contracted dimensions need to match, but first has size {sa} "
                                    f"in dim {ia} and second has size {sb} in dim {ib}")
+            summed = True
         k *= sa
     free_a = [x for x in range(nda) if x not in wa]
     free_b = [x for x in range(ndb) if x not in wb]
@@ -677,17 +717,12 @@ def tensordot(a, b, dims=2, out=None):
     # the permutes and reshapes are skipped where they would not change the
     # view (one free and one contracted dim: already the matrix)
     order_a, order_b = free_a + wa, wb + free_b
-    ma = a if order_a == list(range(nda)) else a.permute(order_a)
-    if len(pa) != 1 or len(wa) != 1:
-        ma = ma.reshape(_math.prod(pa), k)
-    mb = b if order_b == list(range(ndb)) else b.permute(order_b)
-    if len(pb) != 1 or len(wb) != 1:
-        mb = mb.reshape(k, _math.prod(pb))
-    r = _matmul(ma, mb)
-    if (len(pa) != 1 or len(pb) != 1 or
-            ((a.requires_grad or b.requires_grad) and _grad_enabled())):
-        r = r.reshape(pa + pb)      # (recorded as PyTorch's final view)
-    return _write_out(out, r, "tensordot") if out is not None else r
+    plan = (None if order_a == list(range(nda)) else order_a,
+            (_math.prod(pa), k) if len(pa) != 1 or len(wa) != 1 else None,
+            None if order_b == list(range(ndb)) else order_b,
+            (k, _math.prod(pb)) if len(pb) != 1 or len(wb) != 1 else None,
+            pa + pb if len(pa) != 1 or len(pb) != 1 else None)
+    return [a, b, plan] if summed else plan
 
 
 def _prod(xs):

@@ -862,9 +862,10 @@ cdef int _gesdd_lwork(_dgesdd_t fn, int m, int n) noexcept nogil:
 
 cdef double _sum_like_reduce(const double *x, int64_t n) noexcept nogil:
     """The sum of x[0:n] with the additions of ctorch's row sums (reduce.c):
-    up to 4096 elements, 64 lanes (lane j takes x[j], x[j + 64], ...) added
-    as a tree, then the tail past the last full round of lanes; a plain
-    loop below 64 elements; halves (multiples of 64) summed apart above."""
+    up to 4096 elements, 64 lanes (lane j takes x[j], x[j + 64], ...), the
+    rest past the last full round in blocks of 8 into lanes 0-7 and the
+    last few into lanes 8-15, the lanes added as a tree; a plain loop below
+    64 elements; halves (multiples of 64) summed apart above."""
     cdef double acc[64]
     cdef double t = 0
     cdef int64_t i = 0, half
@@ -882,15 +883,18 @@ cdef double _sum_like_reduce(const double *x, int64_t n) noexcept nogil:
         for j in range(64):
             acc[j] = acc[j] + x[i + j]
         i += 64
-    while i < n:
-        t = t + x[i]
-        i += 1
+    while i + 8 <= n:
+        for j in range(8):
+            acc[j] = acc[j] + x[i + j]
+        i += 8
+    for j in range(n - i):
+        acc[8 + j] = acc[8 + j] + x[i + j]
     w = 32
     while w > 0:
         for j in range(w):
             acc[j] = acc[j] + acc[j + w]
         w >>= 1
-    return acc[0] + t
+    return acc[0]
 
 
 # svd_values's reductions of each matrix's singular values

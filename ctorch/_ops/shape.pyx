@@ -749,9 +749,116 @@ def flipud(input):
     return flip(t, [0])
 
 
+# rolls whose rows (the dims from the last moving one on) are shorter than
+# this go through the pieces' cat (its typed short-row copies)
+cdef int64_t _ROLL_ROW_MIN_BYTES = 1024
+# single-dim rolls from this size on too (its threaded, streaming copies)
+cdef int64_t _ROLL_ROWS_MAX_BYTES = 1 << 24
+
+
+cdef Tensor _roll_dense(Tensor t, list shifts, list dims):
+    """t (contiguous, on the host) rolled in one pass, or None where the
+    pieces' cat takes it (nothing or only the first dim moves, short rows, a
+    large single-dim roll). Every output row (the dims from the last moving
+    one on) is its source row with its two parts swapped. With one moving
+    dim the rows are copied in order, both parts of a row in turn; with more,
+    along the dim before the last moving one output rows [0, s) come from
+    the source's last s rows and the rest from its first rows, so each line
+    of that dim is two runs of rows one stride apart, each copied as two
+    blocks of bytes per row."""
+    cdef int nd = t._ndim, d, j, moving = 0, last = -1
+    cdef int64_t sh[64]
+    cdef Py_ssize_t n
+    if nd > 64 or t._numel == 0 or t._storage.device >= 0 or not _is_contiguous(t):
+        return None
+    for d in range(nd):
+        sh[d] = 0
+    for s0, d0 in zip(shifts, dims):
+        n = t._shape[<int>d0]
+        if n:
+            sh[<int>d0] = (sh[<int>d0] + s0 % n) % n
+    for d in range(nd):
+        if sh[d]:
+            moving += 1
+            last = d
+    if last <= 0:
+        return None
+    cdef Py_ssize_t isz = t._dtype.itemsize, inner = 1
+    for j in range(last + 1, nd):
+        inner *= t._shape[j]
+    cdef int64_t rb = t._shape[last] * inner * isz, sb = sh[last] * inner * isz
+    if rb < _ROLL_ROW_MIN_BYTES:
+        return None
+    cdef int64_t rr, rows = t._numel * isz // rb
+    cdef Tensor out
+    cdef char *dp
+    cdef const char *sp
+    if moving == 1:
+        if rows * rb >= _ROLL_ROWS_MAX_BYTES:
+            return None
+        out = _empty_list(list(t.size()), t._dtype, _dev(t))
+        dp = out._data
+        sp = t._data
+        with nogil:
+            for rr in range(rows):
+                memcpy(dp + rr * rb, sp + rr * rb + (rb - sb), sb)
+                memcpy(dp + rr * rb + sb, sp + rr * rb, rb - sb)
+        return out
+    # the lines: the dims before last - 1 (last >= 1: a dim before it moves)
+    cdef int q = last - 1, nl = q
+    cdef int64_t m = t._shape[q], sq = sh[q], lines = 1
+    cdef int64_t cnt[64]
+    cdef int64_t lstride[64]
+    for j in range(nl):
+        lines *= t._shape[j]
+        cnt[j] = 0
+    # a dim's step between lines, in rows of rb bytes
+    cdef int64_t w = m
+    for j in range(nl - 1, -1, -1):
+        lstride[j] = w
+        w *= t._shape[j]
+    out = _empty_list(list(t.size()), t._dtype, _dev(t))
+    dp = out._data
+    sp = t._data
+    cdef const ct_backend *B = out._storage.backend
+    cdef int64_t li, src0, dst0
+    with nogil:
+        for li in range(lines):
+            # the line's first output row and its source's first row
+            dst0 = 0
+            src0 = 0
+            for j in range(nl):
+                dst0 += cnt[j] * lstride[j]
+                src0 += ((cnt[j] - sh[j] + t._shape[j]) % t._shape[j]) * lstride[j]
+            # output rows [0, sq) <- source rows [m - sq, m); [sq, m) <- [0, m - sq)
+            if sq:
+                _roll_run(B, dp + dst0 * rb, sp + (src0 + m - sq) * rb, sq, rb, sb)
+            _roll_run(B, dp + (dst0 + sq) * rb, sp + src0 * rb, m - sq, rb, sb)
+            for j in range(nl - 1, -1, -1):
+                cnt[j] += 1
+                if cnt[j] < t._shape[j]:
+                    break
+                cnt[j] = 0
+    return out
+
+
+cdef inline void _roll_run(const ct_backend *B, char *dp, const char *sp, int64_t rows,
+                           int64_t rb, int64_t sb) noexcept nogil:
+    """rows dense rows of rb bytes from sp, each with its last sb bytes moved
+    to its front (sb may be 0)."""
+    if sb:
+        B.copy_rows(dp, rb, sp + (rb - sb), rb, rows, sb)
+    B.copy_rows(dp + sb, rb, sp, rb, rows, rb - sb)
+
+
 cdef Tensor _roll_impl(Tensor t, list shifts, list dims):
     cdef Tensor r = t
     cdef Py_ssize_t n, s
+    if dims:
+        r = _roll_dense(t, shifts, dims)
+        if r is not None:
+            return r
+        r = t
     if not dims:
         flat = _reshape(_alias(t), [t._numel]) if t._ndim != 1 else _alias(t)
         r = _roll_impl(flat, shifts, [0])
