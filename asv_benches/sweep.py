@@ -249,6 +249,10 @@ ROWS = [
     ("pinv f64 64x256", "a=R((64,256), 'float64')", "mod.linalg.pinv(a)"),
     ("eigh f64 64", "a=SPD(64)", "mod.linalg.eigh(a)"),
     ("eig f64 batch 16x16x16", "a=R((16,16,16), 'float64')", "mod.linalg.eig(a)"),
+    ("eigvals f64 64", "a=R((64,64), 'float64')", "mod.linalg.eigvals(a)"),
+    ("eigvals f64 batch 16x16x16", "a=R((16,16,16), 'float64')", "mod.linalg.eigvals(a)"),
+    ("eigh f64 batch 16x16x16", "a=SPD(16, batch=(16,))", "mod.linalg.eigh(a)"),
+    ("eigvalsh f64 64", "a=SPD(64)", "mod.linalg.eigvalsh(a)"),
     # fft
     ("fft c64 1024", "a=R((1024,), 'complex64')", "mod.fft.fft(a)"),
     ("fft c64 2^20", "a=R((1<<20,), 'complex64')", "mod.fft.fft(a)"),

@@ -652,12 +652,13 @@ def _eigh_syevd(A, UPLO):
     a = A.detach()
     if A.dtype == _float32:
         a = a.to(_float64)
-    r = _lk.syevd_parts(a, UPLO == "L") if n <= 128 or _dispatch.get_num_threads() > 1 else None
+    threads = _dispatch.get_num_threads()
+    r = _lk.syevd_parts(a, UPLO == "L", threads) if n <= 128 or threads > 1 else None
     if r is not None:
         w, Qt, Zt = r
         r = w, matmul(Zt, Qt).mT
     else:
-        r = _lk.syevd(a, UPLO == "L")
+        r = _lk.syevd(a, UPLO == "L", threads)
     if r is None or A.dtype == _float64:
         return r
     return r[0].to(_float32), r[1].to(_float32)
@@ -689,7 +690,13 @@ def eigvalsh(A, UPLO="L", *, out=None):
     if _differentiated(A):
         L = _record("linalg_eigh", _eigh_raw(A, UPLO), (A,), (UPLO,))[0]
     else:
-        L = _factor(_np.linalg.eigvalsh(_np_in(A), UPLO=UPLO), A, real=True)
+        L = None
+        if A.dtype == _float64 and not A.is_cuda:
+            # numpy.linalg.eigvalsh's steps (syevd without vectors: sytrd and
+            # sterf) in one loop
+            L = _serial_call(_lk.syev_values, A.detach(), UPLO == "L", _dispatch.get_num_threads())
+        if L is None:
+            L = _factor(_np.linalg.eigvalsh(_np_in(A), UPLO=UPLO), A, real=True)
     return L if out is None else _fill_out("linalg_eigvalsh", (out,), (L,), (A,))[0]
 
 
@@ -2066,7 +2073,8 @@ def _eig_raw(A, vectors=True):
     if not A.is_cuda and A.dtype in (_float32, _float64) and A.shape[-1]:
         # LAPACK's geev called directly, in float64 (float32 computed in
         # float64, as numpy.linalg computes it)
-        r = _serial_call(_lk.geev, A.detach().to(_float64) if A.dtype == _float32 else A.detach(), vectors)
+        r = _serial_call(_lk.geev, A.detach().to(_float64) if A.dtype == _float32 else A.detach(), vectors,
+                         _dispatch.get_num_threads())
         if r is not None:
             if A.dtype == _float32:
                 r = tuple(t.to(cdt) if t is not None else None for t in r)

@@ -817,6 +817,78 @@ def test_eigh_order_and_threads(threads, n):
     np.testing.assert_allclose(np.swapaxes(vn, -1, -2) @ vn, np.broadcast_to(np.eye(n), a.shape), atol=1e-12)
 
 
+
+@pytest.mark.parametrize("threads", [2, 3, 8])
+def test_eig_eigh_batch_split_over_threads(threads):
+    # a batch of LAPACK calls split over threads gives the numbers one
+    # thread gives, in the same places (7 matrices: unequal parts)
+    rng = np.random.default_rng(47)
+    a = rng.standard_normal((7, 20, 20))
+    s = a + np.swapaxes(a, -1, -2)
+    s_nan = s.copy()
+    s_nan[5, 3, 2] = np.nan
+    prev = torch.get_num_threads()
+    out = {}
+    try:
+        for t in (1, threads):
+            torch.set_num_threads(t)
+            r = list(torch.linalg.eig(torch.tensor(a))) + [torch.linalg.eigvals(torch.tensor(a))]
+            r += list(torch.linalg.eigh(torch.tensor(s))) + list(torch.linalg.eigh(torch.tensor(s), UPLO="U"))
+            out[t] = [x.numpy() for x in r]
+            # a NaN in one matrix: the batch ends as on one thread
+            try:
+                out[t].append(torch.linalg.eigh(torch.tensor(s_nan))[0].numpy())
+            except Exception as e:
+                out[t].append(type(e).__name__)
+    finally:
+        torch.set_num_threads(prev)
+    assert len(out[1]) == len(out[threads]) == 8
+    for x, y in zip(out[1], out[threads]):
+        if isinstance(x, str):
+            assert x == y
+        else:
+            np.testing.assert_array_equal(x, y)
+    w, v, wv = out[threads][:3]
+    assert _rel(w, np.linalg.eigvals(a)) < 1e-12
+    assert _rel(a @ v, v * w[..., None, :]) < 1e-12
+    assert np.array_equal(wv, w)
+    w, v = out[threads][3:5]
+    assert _rel(w, np.linalg.eigvalsh(s)) < 1e-12
+    assert _rel(s @ v, v * w[..., None, :]) < 1e-12
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+@pytest.mark.parametrize("uplo", ["L", "U"])
+@pytest.mark.parametrize("layout", ["c", "t"])
+def test_eigvalsh_float64_loop(threads, uplo, layout):
+    # float64 eigvalsh by syevd's steps without vectors (sytrd, sterf) in
+    # one loop, as numpy.linalg.eigvalsh computes them; entries syevd would
+    # scale and NaN take numpy's path
+    rng = np.random.default_rng(53)
+    prev = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        for shape in ((2, 2), (5, 40, 40), (2, 3, 17, 17), (70, 70)):
+            a = rng.standard_normal(shape)
+            for x in (a, a * 1e-150, a * 1e150):
+                t = torch.tensor(np.ascontiguousarray(np.swapaxes(x, -1, -2))).mT if layout == "t" \
+                    else torch.tensor(x)
+                w = torch.linalg.eigvalsh(t, UPLO=uplo)
+                assert w.dtype == torch.float64 and w.shape == shape[:-1]
+                assert _rel(w.numpy(), np.linalg.eigvalsh(x, UPLO=uplo)) < 1e-13
+        a = rng.standard_normal((3, 6, 6))
+        a[1, 4, 4] = np.nan
+        try:
+            ref = np.linalg.eigvalsh(a, UPLO=uplo)
+        except np.linalg.LinAlgError:
+            with pytest.raises(Exception):
+                torch.linalg.eigvalsh(torch.tensor(a), UPLO=uplo)
+        else:
+            np.testing.assert_array_equal(np.isnan(torch.linalg.eigvalsh(torch.tensor(a), UPLO=uplo).numpy()),
+                                          np.isnan(ref))
+    finally:
+        torch.set_num_threads(prev)
+
 def _cholesky_grad_ref(A, G):
     # L^-H pi*(tril(L^H G)) L^-1 through explicit inverses
     L = np.linalg.cholesky(A)

@@ -5,8 +5,9 @@ record): LU with partial pivoting, triangular solves, solves with LU
 factors, Cholesky, Householder QR, and det / slogdet from the LU factors,
 for float32 and float64 tensors of a device whose backend table has the
 kernels (backend.h, linalg.h); batches of LAPACK calls in one loop
-(gelsy, orgqr, syevd and its steps, geev, gesdd with vectors, the singular
-values alone and the norms made of them, sytrf); and the
+(gelsy, orgqr, syevd and its steps, syev's values, geev, gesdd with
+vectors, the singular values alone and the norms made of them, sytrf; the
+batches of geev and syevd split over threads, _kernels/la_batch.h); and the
 middle factor of the eigh / svd backward formulas in one pass. Each function
 returns None where it does not apply (another dtype, a device without the
 kernels); the caller then runs LAPACK (or the tensor formula). Results are
@@ -421,6 +422,30 @@ from cpython.pycapsule cimport PyCapsule_GetPointer, PyCapsule_GetName
 from libc.stdlib cimport malloc, free
 from libc.string cimport memcpy
 
+
+# A batch of independent matrices shared among threads (la_batch.h): each
+# thread runs the matrices it takes with the workspace of its slot
+# (the range functions below: matrices lo .. hi - 1, nonzero on a failure).
+
+cdef extern from "la_batch.h" nogil:
+    ctypedef int (*_part_fn "ct_la_part_fn")(void *ctx, int64_t lo, int64_t hi,
+                                              int slot) noexcept nogil
+    int _run_parts "ct_la_run_parts"(_part_fn fn, void *ctx, int64_t nb, int parts)
+
+DEF MAX_PARTS = 8
+# the least nb * n^3 shared among threads (about 0.2 ms of LAPACK's work)
+DEF PART_WORK = 32768
+
+
+cdef int _parts_for(int threads, int64_t nb, int64_t n, int64_t least=PART_WORK) noexcept nogil:
+    """How many threads (workspace slots) a batch of nb matrices of order n
+    is run on: one while nb * n^3 is below `least`."""
+    if threads <= 1 or nb <= 1 or nb * n * n * n < least:
+        return 1
+    cdef int64_t p = threads if threads < MAX_PARTS else MAX_PARTS
+    return <int>(p if p < nb else nb)
+
+
 ctypedef void (*_dgelsy_t)(int *m, int *n, int *nrhs, double *a, int *lda, double *b, int *ldb,
                            int *jpvt, double *rcond, int *rank, double *work, int *lwork,
                            int *info) noexcept nogil
@@ -654,14 +679,40 @@ ctypedef void (*_dsyevd_t)(char *jobz, char *uplo, int *n, double *a, int *lda, 
                            int *info) noexcept nogil
 
 
-def syevd(Tensor A, bint lower):
+cdef struct _syevd_ctx:
+    _dsyevd_t fn
+    char uplo
+    int n, lwork, liwork
+    int64_t part_len
+    char *buf
+    double *v
+    double *w
+
+
+cdef int _syevd_range(void *p, int64_t lo, int64_t hi, int part) noexcept nogil:
+    cdef _syevd_ctx *c = <_syevd_ctx *>p
+    cdef int64_t n = c.n, b
+    cdef double *work = <double *>(c.buf + part * c.part_len)
+    cdef int *iwork = <int *>(<char *>work + sizeof(double) * c.lwork)
+    cdef char jobz = b'V'
+    cdef int info = 0
+    for b in range(lo, hi):
+        c.fn(&jobz, &c.uplo, &c.n, c.v + b * n * n, &c.n, c.w + b * n, work, &c.lwork, iwork,
+             &c.liwork, &info)
+        if info != 0:
+            return 1
+    return 0
+
+
+def syevd(Tensor A, bint lower, int threads=1):
     """(eigenvalues (..., n), eigenvectors (..., n, n), column-major) of the
     symmetric float64 matrices A (..., n, n), n > 0, by LAPACK's syevd (one
-    call per matrix in one loop; the triangle `lower` read). A row-major
-    matrix read column-major is its transpose, so each matrix is copied as it
-    is and the other triangle named; the eigenvectors come back as the
-    columns of the column-major result. None for another dtype, or where
-    LAPACK does not converge on some matrix (info != 0)."""
+    call per matrix in one loop, a batch shared among up to `threads`
+    threads; the triangle `lower` read). A row-major matrix read
+    column-major is its transpose, so each matrix is copied as it is and the
+    other triangle named; the eigenvectors come back as the columns of the
+    column-major result. None for another dtype, or where LAPACK does not
+    converge on some matrix (info != 0)."""
     cdef int64_t n = _f64_square(A, 1)
     if n == 0:
         return None
@@ -671,37 +722,29 @@ def syevd(Tensor A, bint lower):
     batch = [A._shape[d] for d in range(nd - 2)]
     cdef Tensor V = _empty_list(batch + [n, n], A._dtype, A._storage.device)
     cdef Tensor W = _empty_list(batch + [n], A._dtype, A._storage.device)
-    cdef _dsyevd_t fn = <_dsyevd_t>_lapack_ptr("dsyevd")
+    cdef _syevd_ctx c
+    c.fn = <_dsyevd_t>_lapack_ptr("dsyevd")
+    c.uplo = b'U' if lower else b'L'
+    c.n = <int>n
     cdef char jobz = b'V'
-    cdef char uplo = b'U' if lower else b'L'
-    cdef int ni = <int>n, lwork = -1, liwork = -1, info = 0, iq = 0
+    cdef int lwork = -1, liwork = -1, info = 0, iq = 0
     cdef double dq = 0
-    fn(&jobz, &uplo, &ni, NULL, &ni, NULL, &dq, &lwork, &iq, &liwork, &info)
-    lwork = <int>dq
-    liwork = iq
-    if lwork < 1:
-        lwork = 1
-    if liwork < 1:
-        liwork = 1
-    cdef char *buf = <char *>malloc(sizeof(double) * lwork + sizeof(int) * liwork)
-    if buf == NULL:
+    c.fn(&jobz, &c.uplo, &c.n, NULL, &c.n, NULL, &dq, &lwork, &iq, &liwork, &info)
+    c.lwork = <int>dq if <int>dq > 1 else 1
+    c.liwork = iq if iq > 1 else 1
+    cdef int parts = _parts_for(threads, nb, n)
+    # a multiple of 8 bytes: each part's doubles stay aligned
+    c.part_len = sizeof(double) * c.lwork + sizeof(int) * (c.liwork + (c.liwork & 1))
+    c.buf = <char *>malloc(c.part_len * parts)
+    if c.buf == NULL:
         raise MemoryError()
-    cdef double *work = <double *>buf
-    cdef int *iwork = <int *>(buf + sizeof(double) * lwork)
-    cdef const double *src = <const double *>A._data
-    cdef double *v = <double *>V._data
-    cdef double *w = <double *>W._data
-    cdef int64_t b
-    cdef int bad = 0
+    c.v = <double *>V._data
+    c.w = <double *>W._data
+    cdef int bad
     with nogil:
-        memcpy(v, src, sizeof(double) * nb * n * n)
-        for b in range(nb):
-            fn(&jobz, &uplo, &ni, v + b * n * n, &ni, w + b * n, work, &lwork, iwork, &liwork,
-               &info)
-            if info != 0:
-                bad = 1
-                break
-    free(buf)
+        memcpy(c.v, A._data, sizeof(double) * nb * n * n)
+        bad = _run_parts(_syevd_range, &c, nb, parts)
+    free(c.buf)
     if bad:
         return None
     # the column-major eigenvectors: V's transposed view
@@ -1233,12 +1276,78 @@ ctypedef void (*_dgeev_t)(char *jobvl, char *jobvr, int *n, double *a, int *lda,
                           int *lwork, int *info) noexcept nogil
 
 
-def geev(Tensor A, bint vectors):
+cdef struct _geev_ctx:
+    _dgeev_t fn
+    char jr
+    int n, lwork
+    int64_t part_len
+    double *buf
+    const double *src
+    double *w
+    double *v
+
+
+cdef int _geev_range(void *p, int64_t lo, int64_t hi, int part) noexcept nogil:
+    cdef _geev_ctx *c = <_geev_ctx *>p
+    cdef int64_t n = c.n, b, i, j
+    cdef bint vectors = c.jr == b'V'
+    cdef double *a = c.buf + part * c.part_len
+    cdef double *wr = a + n * n
+    cdef double *wi = wr + n
+    cdef double *vr = wi + n
+    cdef double *work = vr + (n * n if vectors else 1)
+    cdef const double *sb
+    cdef double *vb
+    cdef double *wb
+    cdef double x, y
+    cdef char jl = b'N'
+    cdef int ni = c.n, one = 1, info = 0
+    cdef int ldvr = c.n if vectors else 1
+    cdef double dl = 0
+    for b in range(lo, hi):
+        # column-major copy of the row-major matrix
+        sb = c.src + b * n * n
+        for j in range(n):
+            for i in range(n):
+                a[j * n + i] = sb[i * n + j]
+        c.fn(&jl, &c.jr, &ni, a, &ni, wr, wi, &dl, &one, vr, &ldvr, work, &c.lwork, &info)
+        if info != 0:
+            return 1
+        wb = c.w + 2 * b * n
+        for j in range(n):
+            wb[2 * j] = wr[j]
+            wb[2 * j + 1] = wi[j]
+        if not vectors:
+            continue
+        # column j of vr (real eigenvalue), or columns j, j + 1 the real
+        # and imaginary parts of a conjugate pair; written row by row
+        vb = c.v + 2 * b * n * n
+        for i in range(n):
+            j = 0
+            while j < n:
+                x = vr[j * n + i]
+                if wi[j] != 0 and j + 1 < n:
+                    y = vr[(j + 1) * n + i]
+                    vb[2 * j] = x
+                    vb[2 * j + 1] = y
+                    vb[2 * j + 2] = x
+                    vb[2 * j + 3] = -y
+                    j += 2
+                else:
+                    vb[2 * j] = x
+                    vb[2 * j + 1] = 0
+                    j += 1
+            vb += 2 * n
+    return 0
+
+
+def geev(Tensor A, bint vectors, int threads=1):
     """(eigenvalues (..., n), right eigenvectors (..., n, n) or None) of the
     float64 matrices A (..., n, n), n > 0, by LAPACK's geev, one call per
-    matrix in one loop; complex128 results, eigenvectors normalised as
-    LAPACK does (unit norm, the largest component real). None for another
-    dtype, or where LAPACK does not converge on some matrix."""
+    matrix in one loop (a batch shared among up to `threads` threads);
+    complex128 results, eigenvectors normalised as LAPACK does (unit norm,
+    the largest component real). None for another dtype, or where LAPACK
+    does not converge on some matrix."""
     cdef int64_t n = _f64_square(A, 1)
     if n == 0:
         return None
@@ -1250,64 +1359,28 @@ def geev(Tensor A, bint vectors):
     cdef Tensor V = None
     if vectors:
         V = _empty_list(batch + [n, n], <DType>_DT[CT_COMPLEX128], A._storage.device)
-    cdef _dgeev_t fn = <_dgeev_t>_lapack_ptr("dgeev")
+    cdef _geev_ctx c
+    c.fn = <_dgeev_t>_lapack_ptr("dgeev")
+    c.jr = b'V' if vectors else b'N'
+    c.n = <int>n
     cdef char jl = b'N'
-    cdef char jr = b'V' if vectors else b'N'
-    cdef int ni = <int>n, one = 1, lwork = -1, info = 0
-    cdef int ldvr = ni if vectors else 1
+    cdef int one = 1, lwork = -1, info = 0
+    cdef int ldvr = c.n if vectors else 1
     cdef double dq = 0, dl = 0
-    fn(&jl, &jr, &ni, NULL, &ni, NULL, NULL, &dl, &one, NULL, &ldvr, &dq, &lwork, &info)
-    lwork = <int>dq
-    if lwork < 1:
-        lwork = 1
-    cdef int64_t nv = n * n if vectors else 1
-    cdef double *buf = <double *>malloc(sizeof(double) * (n * n + 2 * n + nv + lwork))
-    if buf == NULL:
+    c.fn(&jl, &c.jr, &c.n, NULL, &c.n, NULL, NULL, &dl, &one, NULL, &ldvr, &dq, &lwork, &info)
+    c.lwork = <int>dq if <int>dq > 1 else 1
+    cdef int parts = _parts_for(threads, nb, n)
+    c.part_len = n * n + 2 * n + (n * n if vectors else 1) + c.lwork
+    c.buf = <double *>malloc(sizeof(double) * c.part_len * parts)
+    if c.buf == NULL:
         raise MemoryError()
-    cdef double *a = buf
-    cdef double *wr = a + n * n
-    cdef double *wi = wr + n
-    cdef double *vr = wi + n
-    cdef double *work = vr + nv
-    cdef const double *src = <const double *>A._data
-    cdef double *w = <double *>W._data
-    cdef double *v = <double *>V._data if vectors else NULL
-    cdef double *vb
-    cdef int64_t b, i, j
-    cdef int bad = 0
+    c.src = <const double *>A._data
+    c.w = <double *>W._data
+    c.v = <double *>V._data if vectors else NULL
+    cdef int bad
     with nogil:
-        for b in range(nb):
-            # column-major copy of the row-major matrix
-            for i in range(n):
-                for j in range(n):
-                    a[j * n + i] = src[b * n * n + i * n + j]
-            fn(&jl, &jr, &ni, a, &ni, wr, wi, &dl, &one, vr, &ldvr, work, &lwork, &info)
-            if info != 0:
-                bad = 1
-                break
-            for j in range(n):
-                w[2 * (b * n + j)] = wr[j]
-                w[2 * (b * n + j) + 1] = wi[j]
-            if not vectors:
-                continue
-            # column j of vr (real eigenvalue), or columns j, j + 1 the real
-            # and imaginary parts of a conjugate pair
-            vb = v + 2 * b * n * n
-            j = 0
-            while j < n:
-                if wi[j] != 0 and j + 1 < n:
-                    for i in range(n):
-                        vb[2 * (i * n + j)] = vr[j * n + i]
-                        vb[2 * (i * n + j) + 1] = vr[(j + 1) * n + i]
-                        vb[2 * (i * n + j + 1)] = vr[j * n + i]
-                        vb[2 * (i * n + j + 1) + 1] = -vr[(j + 1) * n + i]
-                    j += 2
-                else:
-                    for i in range(n):
-                        vb[2 * (i * n + j)] = vr[j * n + i]
-                        vb[2 * (i * n + j) + 1] = 0
-                    j += 1
-    free(buf)
+        bad = _run_parts(_geev_range, &c, nb, parts)
+    free(c.buf)
     if bad:
         return None
     return W, V
@@ -1322,16 +1395,76 @@ ctypedef void (*_dstedc_t)(char *compz, int *n, double *d, double *e, double *z,
                            int *info) noexcept nogil
 
 
-def syevd_parts(Tensor A, bint lower):
+cdef struct _parts_ctx:
+    _dsytrd_t trd
+    _dorgtr_t org
+    _dstedc_t edc
+    bint lower
+    int n, lwork, liwork
+    int64_t part_len
+    char *buf
+    const double *src
+    double *q
+    double *z
+    double *w
+
+
+cdef int _parts_range(void *p, int64_t lo, int64_t hi, int part) noexcept nogil:
+    cdef _parts_ctx *c = <_parts_ctx *>p
+    cdef int64_t n = c.n, b, i, j
+    cdef double *work = <double *>(c.buf + part * c.part_len)
+    cdef double *e = work + c.lwork
+    cdef double *tau = e + n
+    cdef int *iwork = <int *>(tau + n)
+    cdef double *qb
+    cdef const double *sb
+    cdef double amax, v
+    # syevd scales the matrix when max |a_ij| is outside [rmin, rmax]
+    cdef double rmin = 1.0010415475915505e-146, rmax = 9.989595361011175e+145
+    cdef char lo_ = b'L', compz = b'I'
+    cdef int info = 0
+    for b in range(lo, hi):
+        qb = c.q + b * n * n
+        sb = c.src + b * n * n
+        # the lower triangle, column-major: a row-major lower triangle
+        # transposed, a row-major upper triangle as it is
+        amax = 0
+        for j in range(n):
+            for i in range(j, n):
+                v = sb[i * n + j] if c.lower else sb[j * n + i]
+                qb[j * n + i] = v
+                if v != v:
+                    amax = v
+                    break
+                if fabs(v) > amax:
+                    amax = fabs(v)
+            if amax != amax:
+                break
+        if amax != amax or (amax > 0 and amax < rmin) or amax > rmax:
+            return 1
+        c.trd(&lo_, &c.n, qb, &c.n, c.w + b * n, e, tau, work, &c.lwork, &info)
+        if info != 0:
+            return 1
+        c.edc(&compz, &c.n, c.w + b * n, e, c.z + b * n * n, &c.n, work, &c.lwork, iwork,
+              &c.liwork, &info)
+        if info != 0:
+            return 1
+        c.org(&lo_, &c.n, qb, &c.n, tau, work, &c.lwork, &info)
+        if info != 0:
+            return 1
+    return 0
+
+
+def syevd_parts(Tensor A, bint lower, int threads=1):
     """The pieces of LAPACK's syevd for the symmetric float64 matrices
     A (..., n, n), n > 1 (the triangle `lower` read): (eigenvalues (..., n),
     Qt, Zt), Qt and Zt (..., n, n) the transposes of Q (sytrd's orthogonal
     factor, formed by orgtr) and Z (the eigenvectors of the tridiagonal
     matrix, by stedc), so that the eigenvectors are Q Z = (Zt Qt)^T: the
     product left to the caller's gemm (syevd applies Q by ormtr, level-2
-    bound for small orders). None for another dtype, where syevd would
-    scale the matrix (entries near overflow or underflow), for NaN, or where
-    LAPACK does not converge."""
+    bound for small orders). A batch is shared among up to `threads` threads.
+    None for another dtype, where syevd would scale the matrix (entries near
+    overflow or underflow), for NaN, or where LAPACK does not converge."""
     cdef int64_t n = _f64_square(A, 2)
     if n == 0:
         return None
@@ -1342,74 +1475,133 @@ def syevd_parts(Tensor A, bint lower):
     cdef Tensor Qt = _empty_list(batch + [n, n], A._dtype, A._storage.device)
     cdef Tensor Zt = _empty_list(batch + [n, n], A._dtype, A._storage.device)
     cdef Tensor W = _empty_list(batch + [n], A._dtype, A._storage.device)
-    cdef _dsytrd_t trd = <_dsytrd_t>_lapack_ptr("dsytrd")
-    cdef _dorgtr_t org = <_dorgtr_t>_lapack_ptr("dorgtr")
-    cdef _dstedc_t edc = <_dstedc_t>_lapack_ptr("dstedc")
+    cdef _parts_ctx c
+    c.trd = <_dsytrd_t>_lapack_ptr("dsytrd")
+    c.org = <_dorgtr_t>_lapack_ptr("dorgtr")
+    c.edc = <_dstedc_t>_lapack_ptr("dstedc")
+    c.lower = lower
+    c.n = <int>n
     cdef char lo = b'L', compz = b'I'
-    cdef int ni = <int>n, lw = -1, liw = -1, info = 0, iq = 0
+    cdef int lw = -1, liw = -1, info = 0, iq = 0
     cdef double dq = 0
     cdef int lwork = 1, liwork = 1
-    trd(&lo, &ni, NULL, &ni, NULL, NULL, NULL, &dq, &lw, &info)
+    c.trd(&lo, &c.n, NULL, &c.n, NULL, NULL, NULL, &dq, &lw, &info)
     lwork = <int>dq if <int>dq > lwork else lwork
     lw = -1
-    org(&lo, &ni, NULL, &ni, NULL, &dq, &lw, &info)
+    c.org(&lo, &c.n, NULL, &c.n, NULL, &dq, &lw, &info)
     lwork = <int>dq if <int>dq > lwork else lwork
     lw = -1
-    edc(&compz, &ni, NULL, NULL, NULL, &ni, &dq, &lw, &iq, &liw, &info)
+    c.edc(&compz, &c.n, NULL, NULL, NULL, &c.n, &dq, &lw, &iq, &liw, &info)
     lwork = <int>dq if <int>dq > lwork else lwork
     liwork = iq if iq > liwork else liwork
-    cdef char *buf = <char *>malloc(sizeof(double) * (lwork + 2 * n) + sizeof(int) * liwork)
-    if buf == NULL:
+    c.lwork, c.liwork = lwork, liwork
+    cdef int parts = _parts_for(threads, nb, n)
+    # a multiple of 8 bytes: each part's doubles stay aligned
+    c.part_len = sizeof(double) * (lwork + 2 * n) + sizeof(int) * (liwork + (liwork & 1))
+    c.buf = <char *>malloc(c.part_len * parts)
+    if c.buf == NULL:
         raise MemoryError()
-    cdef double *work = <double *>buf
-    cdef double *e = work + lwork
+    c.src = <const double *>A._data
+    c.q = <double *>Qt._data
+    c.z = <double *>Zt._data
+    c.w = <double *>W._data
+    cdef int bad
+    with nogil:
+        bad = _run_parts(_parts_range, &c, nb, parts)
+    free(c.buf)
+    if bad:
+        return None
+    return W, Qt, Zt
+
+
+ctypedef void (*_dsterf_t)(int *n, double *d, double *e, int *info) noexcept nogil
+
+
+cdef struct _values_ctx:
+    _dsytrd_t trd
+    _dsterf_t erf
+    bint lower
+    int n, lwork
+    int64_t part_len
+    double *buf
+    const double *src
+    double *w
+
+
+cdef int _values_range(void *p, int64_t lo, int64_t hi, int part) noexcept nogil:
+    cdef _values_ctx *c = <_values_ctx *>p
+    cdef int64_t n = c.n, b, i, j
+    cdef double *a = c.buf + part * c.part_len
+    cdef double *e = a + n * n
     cdef double *tau = e + n
-    cdef int *iwork = <int *>(buf + sizeof(double) * (lwork + 2 * n))
-    cdef const double *src = <const double *>A._data
-    cdef double *q = <double *>Qt._data
-    cdef double *z = <double *>Zt._data
-    cdef double *w = <double *>W._data
-    cdef double *qb
+    cdef double *work = tau + n
     cdef const double *sb
     cdef double amax, v
     # syevd scales the matrix when max |a_ij| is outside [rmin, rmax]
     cdef double rmin = 1.0010415475915505e-146, rmax = 9.989595361011175e+145
-    cdef int64_t b, i, j
-    cdef int bad = 0
-    with nogil:
-        for b in range(nb):
-            qb = q + b * n * n
-            sb = src + b * n * n
-            # the lower triangle, column-major: a row-major lower triangle
-            # transposed, a row-major upper triangle as it is
-            amax = 0
-            for j in range(n):
-                for i in range(j, n):
-                    v = sb[i * n + j] if lower else sb[j * n + i]
-                    qb[j * n + i] = v
-                    if v != v:
-                        amax = v
-                        break
-                    if fabs(v) > amax:
-                        amax = fabs(v)
-                if amax != amax:
+    cdef char uplo = b'L' if c.lower else b'U'
+    cdef int info = 0
+    for b in range(lo, hi):
+        sb = c.src + b * n * n
+        # the triangle read, column-major (a[j * n + i] = A[i, j])
+        amax = 0
+        for j in range(n):
+            for i in range(j if c.lower else 0, n if c.lower else j + 1):
+                v = sb[i * n + j]
+                a[j * n + i] = v
+                if v != v:
+                    amax = v
                     break
-            if amax != amax or (amax > 0 and amax < rmin) or amax > rmax:
-                bad = 1
+                if fabs(v) > amax:
+                    amax = fabs(v)
+            if amax != amax:
                 break
-            trd(&lo, &ni, qb, &ni, w + b * n, e, tau, work, &lwork, &info)
-            if info != 0:
-                bad = 1
-                break
-            edc(&compz, &ni, w + b * n, e, z + b * n * n, &ni, work, &lwork, iwork, &liwork, &info)
-            if info != 0:
-                bad = 1
-                break
-            org(&lo, &ni, qb, &ni, tau, work, &lwork, &info)
-            if info != 0:
-                bad = 1
-                break
-    free(buf)
-    if bad:
+        if amax != amax or (amax > 0 and amax < rmin) or amax > rmax:
+            return 1
+        c.trd(&uplo, &c.n, a, &c.n, c.w + b * n, e, tau, work, &c.lwork, &info)
+        if info != 0:
+            return 1
+        c.erf(&c.n, c.w + b * n, e, &info)
+        if info != 0:
+            return 1
+    return 0
+
+
+def syev_values(Tensor A, bint lower, int threads=1):
+    """The eigenvalues (..., n), ascending, of the symmetric float64
+    matrices A (..., n, n), n > 1 (the triangle `lower` read, as LAPACK
+    reads it of the column-major matrix), by syevd's steps without vectors:
+    sytrd (blocked, with its optimal workspace) and sterf; a batch shared
+    among up to `threads` threads. None for another dtype, where syevd would
+    scale the matrix, for NaN, or where LAPACK does not converge."""
+    cdef int64_t n = _f64_square(A, 2)
+    if n == 0:
         return None
-    return W, Qt, Zt
+    cdef int nd = A._ndim
+    cdef int64_t nb = _batch_numel(A)
+    A = _dense(A)
+    cdef Tensor W = _empty_list([A._shape[d] for d in range(nd - 2)] + [n], A._dtype,
+                                A._storage.device)
+    cdef _values_ctx c
+    c.trd = <_dsytrd_t>_lapack_ptr("dsytrd")
+    c.erf = <_dsterf_t>_lapack_ptr("dsterf")
+    c.lower = lower
+    c.n = <int>n
+    cdef char uplo = b'L' if lower else b'U'
+    cdef int lw = -1, info = 0
+    cdef double dq = 0
+    c.trd(&uplo, &c.n, NULL, &c.n, NULL, NULL, NULL, &dq, &lw, &info)
+    c.lwork = <int>dq if <int>dq > 1 else 1
+    # (without vectors, a third of syevd's work per matrix)
+    cdef int parts = _parts_for(threads, nb, n, 4 * PART_WORK)
+    c.part_len = n * n + 2 * n + c.lwork
+    c.buf = <double *>malloc(sizeof(double) * c.part_len * parts)
+    if c.buf == NULL:
+        raise MemoryError()
+    c.src = <const double *>A._data
+    c.w = <double *>W._data
+    cdef int bad
+    with nogil:
+        bad = _run_parts(_values_range, &c, nb, parts)
+    free(c.buf)
+    return None if bad else W
