@@ -642,10 +642,12 @@ def _eigh_syevd(A, UPLO):
     """(w, V) of real A by LAPACK's syevd in float64 (float32 computed in
     float64, as numpy.linalg computes it), V column-major as LAPACK leaves
     it; None where this does not apply. syevd's steps (sytrd, stedc) with
-    the orthogonal factor formed (orgtr) and applied by ctorch's gemm where
-    they apply (no scaling needed, no NaN) and pay (up to order 128 on one
-    thread: beyond it syevd's blocked ormtr does fewer flops than orgtr and
-    the product), syevd itself otherwise."""
+    the orthogonal factor applied to stedc's vectors in the kernel (up to
+    order 256, where the CPU runs the kernels of _kernels/sytrd.h), or formed
+    (orgtr) and applied by ctorch's gemm, where they apply (no scaling
+    needed, no NaN) and pay (up to order 256 on one thread with those
+    kernels, 128 without: beyond, syevd's blocked sytrd and ormtr do fewer
+    flops), syevd itself otherwise."""
     n = A.shape[-1] if A.dim() >= 2 else 0
     if A.is_cuda or A.dtype not in (_float32, _float64) or not n:
         return None
@@ -653,10 +655,11 @@ def _eigh_syevd(A, UPLO):
     if A.dtype == _float32:
         a = a.to(_float64)
     threads = _dispatch.get_num_threads()
-    r = _lk.syevd_parts(a, UPLO == "L", threads) if n <= 128 or threads > 1 else None
+    small = 256 if _lk.own_tridiagonal()[1] >= 256 else 128
+    r = _lk.syevd_parts(a, UPLO == "L", threads) if n <= small or threads > 1 else None
     if r is not None:
         w, Qt, Zt = r
-        r = w, matmul(Zt, Qt).mT
+        r = w, (Zt if Qt is None else matmul(Zt, Qt)).mT
     else:
         r = _lk.syevd(a, UPLO == "L", threads)
     if r is None or A.dtype == _float64:

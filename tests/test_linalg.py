@@ -798,10 +798,11 @@ def test_eigh_svd_backward_fused_middle_factor(dtype, shape):
 
 
 @pytest.mark.parametrize("threads", [1, 2])
-@pytest.mark.parametrize("n", [100, 150])
+@pytest.mark.parametrize("n", [100, 150, 256, 257, 300])
 def test_eigh_order_and_threads(threads, n):
-    # small orders (or several threads): sytrd, stedc, orgtr and the product
-    # on the gemm; larger ones on one thread: syevd
+    # up to order 256 (or on several threads): sytrd, stedc and Q applied to
+    # stedc's vectors in the kernel (orgtr and the product on the gemm beyond
+    # 256); larger ones on one thread: syevd
     rng = np.random.default_rng(43)
     a = rng.standard_normal((2, n, n))
     prev = torch.get_num_threads()
@@ -888,6 +889,108 @@ def test_eigvalsh_float64_loop(threads, uplo, layout):
                                           np.isnan(ref))
     finally:
         torch.set_num_threads(prev)
+
+
+def _sym_cases(n, rng):
+    """Symmetric float64 matrices of order n: random, ill-conditioned,
+    repeated eigenvalues, diagonal, tridiagonal, zero, a zero row/column,
+    tiny off-diagonal blocks, and random ones near the ends of the unscaled
+    range and beyond them (where LAPACK's syevd takes over)."""
+    x = rng.standard_normal((n, n))
+    r = x + x.T
+    q, _ = np.linalg.qr(rng.standard_normal((n, n)))
+    cases = [r, (q * np.logspace(0, -14, n)) @ q.T,
+             (q * np.where(np.arange(n) < n // 2, 1.0, -2.0)) @ q.T,
+             np.diag(rng.standard_normal(n)), np.zeros((n, n))]
+    t = np.diag(rng.standard_normal(n)) + np.diag(rng.standard_normal(n - 1), 1)
+    cases.append(t + t.T - np.diag(np.diag(t)))
+    z = r.copy()
+    z[n // 2, :] = z[:, n // 2] = 0
+    cases.append(z)
+    b = r.copy()
+    k = (n + 2) // 3
+    b[k:, :k] *= 1e-250
+    b[:k, k:] *= 1e-250
+    cases.append(b)
+    cases += [r * 1e-140, r * 1e140, r * 1e-300, r * 1e300]
+    return [(c + c.T) / 2 for c in cases]
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_eigh_eigvalsh_tridiagonal_reduction(threads):
+    # float64 eigh / eigvalsh reduce to tridiagonal form by ctorch's own
+    # Householder reduction up to order 512 and by LAPACK's sytrd beyond,
+    # and eigh applies its Q to the tridiagonal matrix's eigenvectors in the
+    # kernel up to order 256: eigenvalues within a few eps * ||A|| of
+    # numpy's, orthonormal eigenvectors and A V = V diag(w) to ~ n eps ||A||,
+    # for both triangles, either layout and batches
+    rng = np.random.default_rng(59)
+    prev = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    eps = np.finfo(np.float64).eps
+    try:
+        for n in list(range(1, 20)) + [24, 31, 32, 33, 63, 64, 65, 100, 127, 128, 129, 130]:
+            for k, a in enumerate(_sym_cases(n, rng)):
+                for uplo in ("L", "U"):
+                    # the ignored triangle holds other values
+                    x = a.copy()
+                    if uplo == "L":
+                        x[np.triu_indices(n, 1)] = rng.standard_normal(n * (n - 1) // 2)
+                    else:
+                        x[np.tril_indices(n, -1)] = rng.standard_normal(n * (n - 1) // 2)
+                    t = torch.tensor(x) if k % 2 else torch.tensor(np.ascontiguousarray(x.T)).mT
+                    nrm = max(np.linalg.norm(a, 2), 1e-300)
+                    ref = np.linalg.eigvalsh(a)
+                    w = torch.linalg.eigvalsh(t, UPLO=uplo).numpy()
+                    assert np.abs(w - ref).max() <= 8 * n * eps * nrm, (n, k, uplo)
+                    w, v = torch.linalg.eigh(t, UPLO=uplo)
+                    w, v = w.numpy(), v.numpy()
+                    assert np.abs(w - ref).max() <= 8 * n * eps * nrm, (n, k, uplo)
+                    assert np.abs(v.T @ v - np.eye(n)).max() <= 4 * n * eps, (n, k, uplo)
+                    assert np.abs(a @ v - v * w).max() <= 4 * n * eps * nrm, (n, k, uplo)
+        # batches, both sides of the order where LAPACK's sytrd takes over
+        for shape in ((3, 16, 16), (2, 2, 65, 65), (2, 256, 256), (1, 257, 257), (2, 512, 512),
+                      (1, 513, 513)):
+            a = rng.standard_normal(shape)
+            a = a + np.swapaxes(a, -1, -2)
+            n = shape[-1]
+            nrm = np.linalg.norm(a, 2, axis=(-2, -1))[..., None]
+            for uplo in ("L", "U"):
+                ref = np.linalg.eigvalsh(a, UPLO=uplo)
+                w = torch.linalg.eigvalsh(torch.tensor(a), UPLO=uplo).numpy()
+                assert (np.abs(w - ref) <= 8 * n * eps * nrm).all()
+                if n > 257:
+                    continue
+                w, v = torch.linalg.eigh(torch.tensor(a), UPLO=uplo)
+                w, v = w.numpy(), v.numpy()
+                assert (np.abs(w - ref) <= 8 * n * eps * nrm).all()
+                np.testing.assert_allclose(np.swapaxes(v, -1, -2) @ v, np.broadcast_to(np.eye(n), shape),
+                                           rtol=0, atol=4 * n * eps)
+                assert (np.abs(a @ v - v * w[..., None, :]) <= 4 * n * eps * nrm[..., None]).all()
+        # NaN and inf in the triangle read never reach the reduction: an
+        # error where numpy gives one, and never finite eigenvalues from eigh
+        for n in (5, 64, 200):
+            a = rng.standard_normal((n, n))
+            a = a + a.T
+            for bad in (np.nan, np.inf, -np.inf):
+                for pos in ((n - 1, 1), (2, 2)):
+                    b = a.copy()
+                    b[pos] = bad
+                    try:
+                        ref = np.linalg.eigvalsh(b)
+                    except np.linalg.LinAlgError:
+                        with pytest.raises(np.linalg.LinAlgError):
+                            torch.linalg.eigvalsh(torch.tensor(b))
+                    else:
+                        np.testing.assert_array_equal(torch.linalg.eigvalsh(torch.tensor(b)).numpy(), ref)
+                    try:
+                        w = torch.linalg.eigh(torch.tensor(b))[0].numpy()
+                    except np.linalg.LinAlgError:
+                        continue
+                    assert np.isnan(w).any()
+    finally:
+        torch.set_num_threads(prev)
+
 
 def _cholesky_grad_ref(A, G):
     # L^-H pi*(tril(L^H G)) L^-1 through explicit inverses

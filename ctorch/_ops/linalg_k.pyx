@@ -1394,12 +1394,39 @@ ctypedef void (*_dstedc_t)(char *compz, int *n, double *d, double *e, double *z,
                            double *work, int *lwork, int *iwork, int *liwork,
                            int *info) noexcept nogil
 
+# ctorch's own tridiagonal reduction (sytrd.h: dsytrd's results, unblocked,
+# both triangles held in an L1/L2-resident scratch), run in place of dsytrd
+# up to this order
+DEF OWN_TRD = 512
+# and up to this order eigh's Q applied to stedc's eigenvectors by
+# ct_dormtr_ql (in place of orgtr and a product)
+DEF OWN_ORM = 256
+
+cdef extern from "sytrd.h" nogil:
+    int64_t ct_dsytrd_work(int64_t n)
+    void ct_dsytrd(char uplo, int64_t n, double *a, int64_t lda, double *d, double *e,
+                   double *tau, double *work)
+    int64_t ct_dormtr_work(int64_t n)
+    void ct_dormtr_ql(int64_t n, const double *a, int64_t lda, const double *tau, double *z,
+                      int64_t ldz, double *work)
+    int ct_trd_fast()
+
+# (only on CPUs where they beat LAPACK's: AVX2 and FMA)
+cdef int64_t _own_trd = OWN_TRD if ct_trd_fast() else 0
+cdef int64_t _own_orm = OWN_ORM if ct_trd_fast() else 0
+
+
+def own_tridiagonal():
+    """The largest orders eigh's steps reduce and apply Q in ctorch's own
+    kernels (sytrd.h): (sytrd's, ormtr's), 0 where the CPU runs LAPACK's."""
+    return _own_trd, _own_orm
+
 
 cdef struct _parts_ctx:
     _dsytrd_t trd
     _dorgtr_t org
     _dstedc_t edc
-    bint lower
+    bint lower, own_q
     int n, lwork, liwork
     int64_t part_len
     char *buf
@@ -1415,7 +1442,8 @@ cdef int _parts_range(void *p, int64_t lo, int64_t hi, int part) noexcept nogil:
     cdef double *work = <double *>(c.buf + part * c.part_len)
     cdef double *e = work + c.lwork
     cdef double *tau = e + n
-    cdef int *iwork = <int *>(tau + n)
+    cdef double *qs = tau + n
+    cdef int *iwork = <int *>(qs + (n * n if c.own_q else 0))
     cdef double *qb
     cdef const double *sb
     cdef double amax, v
@@ -1424,7 +1452,7 @@ cdef int _parts_range(void *p, int64_t lo, int64_t hi, int part) noexcept nogil:
     cdef char lo_ = b'L', compz = b'I'
     cdef int info = 0
     for b in range(lo, hi):
-        qb = c.q + b * n * n
+        qb = qs if c.own_q else c.q + b * n * n
         sb = c.src + b * n * n
         # the lower triangle, column-major: a row-major lower triangle
         # transposed, a row-major upper triangle as it is
@@ -1442,13 +1470,19 @@ cdef int _parts_range(void *p, int64_t lo, int64_t hi, int part) noexcept nogil:
                 break
         if amax != amax or (amax > 0 and amax < rmin) or amax > rmax:
             return 1
-        c.trd(&lo_, &c.n, qb, &c.n, c.w + b * n, e, tau, work, &c.lwork, &info)
-        if info != 0:
-            return 1
+        if n <= _own_trd:
+            ct_dsytrd(lo_, n, qb, n, c.w + b * n, e, tau, work)
+        else:
+            c.trd(&lo_, &c.n, qb, &c.n, c.w + b * n, e, tau, work, &c.lwork, &info)
+            if info != 0:
+                return 1
         c.edc(&compz, &c.n, c.w + b * n, e, c.z + b * n * n, &c.n, work, &c.lwork, iwork,
               &c.liwork, &info)
         if info != 0:
             return 1
+        if c.own_q:
+            ct_dormtr_ql(n, qb, n, tau, c.z + b * n * n, n, work)
+            continue
         c.org(&lo_, &c.n, qb, &c.n, tau, work, &c.lwork, &info)
         if info != 0:
             return 1
@@ -1462,7 +1496,9 @@ def syevd_parts(Tensor A, bint lower, int threads=1):
     factor, formed by orgtr) and Z (the eigenvectors of the tridiagonal
     matrix, by stedc), so that the eigenvectors are Q Z = (Zt Qt)^T: the
     product left to the caller's gemm (syevd applies Q by ormtr, level-2
-    bound for small orders). A batch is shared among up to `threads` threads.
+    bound for small orders). Up to order OWN_ORM, where the CPU runs
+    sytrd.h's kernels, Q is applied to Z here (ct_dormtr_ql) and Qt is None:
+    Zt then holds (Q Z)^T. A batch is shared among up to `threads` threads.
     None for another dtype, where syevd would scale the matrix (entries near
     overflow or underflow), for NaN, or where LAPACK does not converge."""
     cdef int64_t n = _f64_square(A, 2)
@@ -1472,7 +1508,8 @@ def syevd_parts(Tensor A, bint lower, int threads=1):
     cdef int64_t nb = _batch_numel(A)
     A = _dense(A)
     batch = [A._shape[d] for d in range(nd - 2)]
-    cdef Tensor Qt = _empty_list(batch + [n, n], A._dtype, A._storage.device)
+    cdef bint own_q = n <= _own_orm
+    cdef Tensor Qt = None if own_q else _empty_list(batch + [n, n], A._dtype, A._storage.device)
     cdef Tensor Zt = _empty_list(batch + [n, n], A._dtype, A._storage.device)
     cdef Tensor W = _empty_list(batch + [n], A._dtype, A._storage.device)
     cdef _parts_ctx c
@@ -1480,6 +1517,7 @@ def syevd_parts(Tensor A, bint lower, int threads=1):
     c.org = <_dorgtr_t>_lapack_ptr("dorgtr")
     c.edc = <_dstedc_t>_lapack_ptr("dstedc")
     c.lower = lower
+    c.own_q = own_q
     c.n = <int>n
     cdef char lo = b'L', compz = b'I'
     cdef int lw = -1, liw = -1, info = 0, iq = 0
@@ -1494,15 +1532,20 @@ def syevd_parts(Tensor A, bint lower, int threads=1):
     c.edc(&compz, &c.n, NULL, NULL, NULL, &c.n, &dq, &lw, &iq, &liw, &info)
     lwork = <int>dq if <int>dq > lwork else lwork
     liwork = iq if iq > liwork else liwork
+    if n <= _own_trd and ct_dsytrd_work(n) > lwork:
+        lwork = <int>ct_dsytrd_work(n)
+    if own_q and ct_dormtr_work(n) > lwork:
+        lwork = <int>ct_dormtr_work(n)
     c.lwork, c.liwork = lwork, liwork
     cdef int parts = _parts_for(threads, nb, n)
     # a multiple of 8 bytes: each part's doubles stay aligned
-    c.part_len = sizeof(double) * (lwork + 2 * n) + sizeof(int) * (liwork + (liwork & 1))
+    c.part_len = (sizeof(double) * (lwork + 2 * n + (n * n if own_q else 0))
+                  + sizeof(int) * (liwork + (liwork & 1)))
     c.buf = <char *>malloc(c.part_len * parts)
     if c.buf == NULL:
         raise MemoryError()
     c.src = <const double *>A._data
-    c.q = <double *>Qt._data
+    c.q = NULL if own_q else <double *>Qt._data
     c.z = <double *>Zt._data
     c.w = <double *>W._data
     cdef int bad
@@ -1558,9 +1601,12 @@ cdef int _values_range(void *p, int64_t lo, int64_t hi, int part) noexcept nogil
                 break
         if amax != amax or (amax > 0 and amax < rmin) or amax > rmax:
             return 1
-        c.trd(&uplo, &c.n, a, &c.n, c.w + b * n, e, tau, work, &c.lwork, &info)
-        if info != 0:
-            return 1
+        if n <= _own_trd:
+            ct_dsytrd(uplo, n, a, n, c.w + b * n, e, tau, work)
+        else:
+            c.trd(&uplo, &c.n, a, &c.n, c.w + b * n, e, tau, work, &c.lwork, &info)
+            if info != 0:
+                return 1
         c.erf(&c.n, c.w + b * n, e, &info)
         if info != 0:
             return 1
@@ -1592,6 +1638,8 @@ def syev_values(Tensor A, bint lower, int threads=1):
     cdef double dq = 0
     c.trd(&uplo, &c.n, NULL, &c.n, NULL, NULL, NULL, &dq, &lw, &info)
     c.lwork = <int>dq if <int>dq > 1 else 1
+    if n <= _own_trd and ct_dsytrd_work(n) > c.lwork:
+        c.lwork = <int>ct_dsytrd_work(n)
     # (without vectors, a third of syevd's work per matrix)
     cdef int parts = _parts_for(threads, nb, n, 4 * PART_WORK)
     c.part_len = n * n + 2 * n + c.lwork
