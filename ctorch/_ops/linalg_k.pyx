@@ -1422,6 +1422,39 @@ def own_tridiagonal():
     return _own_trd, _own_orm
 
 
+cdef bint _sym_in(const double *sb, double *a, int64_t n, bint lower, bint keep) noexcept nogil:
+    """a (column-major n x n) = the triangle `lower` names of the row-major
+    symmetric matrix sb: as a lower triangle (an upper one transposed), or
+    with keep as that triangle itself. False where it holds NaN or syevd
+    would scale it (max |a_ij| outside [rmin, rmax])."""
+    cdef double rmin = 1.0010415475915505e-146, rmax = 9.989595361011175e+145
+    cdef double amax = 0, v
+    cdef int64_t i, j, i0, i1
+    for j in range(n):
+        i0 = j if lower or not keep else 0
+        i1 = n if lower or not keep else j + 1
+        for i in range(i0, i1):
+            v = sb[i * n + j] if keep or lower else sb[j * n + i]
+            a[j * n + i] = v
+            if v != v:
+                return False
+            if fabs(v) > amax:
+                amax = fabs(v)
+    return not ((amax > 0 and amax < rmin) or amax > rmax)
+
+
+cdef int _tridiag(_dsytrd_t trd, char uplo, int n, double *a, double *d, double *e,
+                  double *tau, double *work, int lwork) noexcept nogil:
+    """sytrd of the column-major a: sytrd.h's own where it applies, else
+    LAPACK's; LAPACK's info."""
+    cdef int info = 0
+    if n <= _own_trd:
+        ct_dsytrd(uplo, n, a, n, d, e, tau, work)
+        return 0
+    trd(&uplo, &n, a, &n, d, e, tau, work, &lwork, &info)
+    return info
+
+
 cdef struct _parts_ctx:
     _dsytrd_t trd
     _dorgtr_t org
@@ -1438,7 +1471,7 @@ cdef struct _parts_ctx:
 
 cdef int _parts_range(void *p, int64_t lo, int64_t hi, int part) noexcept nogil:
     cdef _parts_ctx *c = <_parts_ctx *>p
-    cdef int64_t n = c.n, b, i, j
+    cdef int64_t n = c.n, b
     cdef double *work = <double *>(c.buf + part * c.part_len)
     cdef double *e = work + c.lwork
     cdef double *tau = e + n
@@ -1446,9 +1479,6 @@ cdef int _parts_range(void *p, int64_t lo, int64_t hi, int part) noexcept nogil:
     cdef int *iwork = <int *>(qs + (n * n if c.own_q else 0))
     cdef double *qb
     cdef const double *sb
-    cdef double amax, v
-    # syevd scales the matrix when max |a_ij| is outside [rmin, rmax]
-    cdef double rmin = 1.0010415475915505e-146, rmax = 9.989595361011175e+145
     cdef char lo_ = b'L', compz = b'I'
     cdef int info = 0
     for b in range(lo, hi):
@@ -1456,26 +1486,10 @@ cdef int _parts_range(void *p, int64_t lo, int64_t hi, int part) noexcept nogil:
         sb = c.src + b * n * n
         # the lower triangle, column-major: a row-major lower triangle
         # transposed, a row-major upper triangle as it is
-        amax = 0
-        for j in range(n):
-            for i in range(j, n):
-                v = sb[i * n + j] if c.lower else sb[j * n + i]
-                qb[j * n + i] = v
-                if v != v:
-                    amax = v
-                    break
-                if fabs(v) > amax:
-                    amax = fabs(v)
-            if amax != amax:
-                break
-        if amax != amax or (amax > 0 and amax < rmin) or amax > rmax:
+        if not _sym_in(sb, qb, n, c.lower, False):
             return 1
-        if n <= _own_trd:
-            ct_dsytrd(lo_, n, qb, n, c.w + b * n, e, tau, work)
-        else:
-            c.trd(&lo_, &c.n, qb, &c.n, c.w + b * n, e, tau, work, &c.lwork, &info)
-            if info != 0:
-                return 1
+        if _tridiag(c.trd, lo_, c.n, qb, c.w + b * n, e, tau, work, c.lwork) != 0:
+            return 1
         c.edc(&compz, &c.n, c.w + b * n, e, c.z + b * n * n, &c.n, work, &c.lwork, iwork,
               &c.liwork, &info)
         if info != 0:
@@ -1573,40 +1587,21 @@ cdef struct _values_ctx:
 
 cdef int _values_range(void *p, int64_t lo, int64_t hi, int part) noexcept nogil:
     cdef _values_ctx *c = <_values_ctx *>p
-    cdef int64_t n = c.n, b, i, j
+    cdef int64_t n = c.n, b
     cdef double *a = c.buf + part * c.part_len
     cdef double *e = a + n * n
     cdef double *tau = e + n
     cdef double *work = tau + n
     cdef const double *sb
-    cdef double amax, v
-    # syevd scales the matrix when max |a_ij| is outside [rmin, rmax]
-    cdef double rmin = 1.0010415475915505e-146, rmax = 9.989595361011175e+145
     cdef char uplo = b'L' if c.lower else b'U'
     cdef int info = 0
     for b in range(lo, hi):
         sb = c.src + b * n * n
         # the triangle read, column-major (a[j * n + i] = A[i, j])
-        amax = 0
-        for j in range(n):
-            for i in range(j if c.lower else 0, n if c.lower else j + 1):
-                v = sb[i * n + j]
-                a[j * n + i] = v
-                if v != v:
-                    amax = v
-                    break
-                if fabs(v) > amax:
-                    amax = fabs(v)
-            if amax != amax:
-                break
-        if amax != amax or (amax > 0 and amax < rmin) or amax > rmax:
+        if not _sym_in(sb, a, n, c.lower, True):
             return 1
-        if n <= _own_trd:
-            ct_dsytrd(uplo, n, a, n, c.w + b * n, e, tau, work)
-        else:
-            c.trd(&uplo, &c.n, a, &c.n, c.w + b * n, e, tau, work, &c.lwork, &info)
-            if info != 0:
-                return 1
+        if _tridiag(c.trd, uplo, c.n, a, c.w + b * n, e, tau, work, c.lwork) != 0:
+            return 1
         c.erf(&c.n, c.w + b * n, e, &info)
         if info != 0:
             return 1
