@@ -11,7 +11,6 @@ what these functions mostly see, and there is no device LAPACK here); the
 history and the backward formulas stay on the device.
 """
 
-import math as _math
 
 from ctorch._core import dispatch as _dispatch
 from ctorch._core.dtype import (_scalar_name, float16 as _float16, int32 as _int32, int64 as _int64,
@@ -23,7 +22,7 @@ from ctorch._ops.creation import empty as _empty, full as _full, zeros as _zeros
 from ctorch._ops.elementwise import where as _where
 from ctorch._ops.views import diagonal as _diagonal
 from ctorch._ops.reduce import _norm2
-from ctorch._ops.products import matmul, _conj, _mH, dot as _dot  # noqa: F401  (matmul: torch.linalg.matmul)
+from ctorch._ops.products import matmul, _conj, _mH  # noqa: F401  (matmul: torch.linalg.matmul)
 from ctorch._ops.products import _cross_kernel
 from ctorch.autograd._node import _record, is_grad_enabled as _is_grad_enabled
 from ctorch.return_types import (
@@ -1424,8 +1423,6 @@ def _lu_unpack_backward(grads, LU_data_sizes):
     from ctorch._ops.products import triu, tril
     gL, gU = grads
     m, n = LU_data_sizes[-2], LU_data_sizes[-1]
-    k = min(m, n)
-    parts = []
     if gL is not None:
         gL = tril(gL, -1)
     if gU is not None:
@@ -1829,7 +1826,6 @@ def _pinverse(input, rcond=1e-15):
 
 def _pinv_backward(grad, self, result):
     P, A = result, self
-    m, n = A.shape[-2], A.shape[-1]
     Ph, gh = _mH(P), _mH(grad)
     gA = -matmul(matmul(Ph, grad), Ph)
     # (I - A P) g^H P P^H + P^H P g^H (I - P A)
