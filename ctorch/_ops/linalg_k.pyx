@@ -446,6 +446,22 @@ cdef int _parts_for(int threads, int64_t nb, int64_t n, int64_t least=PART_WORK)
     return <int>(p if p < nb else nb)
 
 
+cdef int _run_batch(_part_fn fn, void *ctx, void **buf, size_t part_bytes, int64_t nb,
+                    int parts) except -1:
+    """fn over the nb matrices on `parts` threads, each with part_bytes of
+    the workspace *buf (allocated here, freed after): 1 when some matrix
+    failed, else 0."""
+    cdef int bad
+    buf[0] = malloc(part_bytes * parts)
+    if buf[0] == NULL:
+        raise MemoryError()
+    with nogil:
+        bad = _run_parts(fn, ctx, nb, parts)
+    free(buf[0])
+    buf[0] = NULL
+    return bad
+
+
 ctypedef void (*_dgelsy_t)(int *m, int *n, int *nrhs, double *a, int *lda, double *b, int *ldb,
                            int *jpvt, double *rcond, int *rank, double *work, int *lwork,
                            int *info) noexcept nogil
@@ -735,17 +751,11 @@ def syevd(Tensor A, bint lower, int threads=1):
     cdef int parts = _parts_for(threads, nb, n)
     # a multiple of 8 bytes: each part's doubles stay aligned
     c.part_len = sizeof(double) * c.lwork + sizeof(int) * (c.liwork + (c.liwork & 1))
-    c.buf = <char *>malloc(c.part_len * parts)
-    if c.buf == NULL:
-        raise MemoryError()
     c.v = <double *>V._data
     c.w = <double *>W._data
-    cdef int bad
     with nogil:
         memcpy(c.v, A._data, sizeof(double) * nb * n * n)
-        bad = _run_parts(_syevd_range, &c, nb, parts)
-    free(c.buf)
-    if bad:
+    if _run_batch(_syevd_range, &c, <void **>&c.buf, c.part_len, nb, parts):
         return None
     # the column-major eigenvectors: V's transposed view
     cdef Py_ssize_t shape[CT_MAXDIM]
@@ -1371,17 +1381,10 @@ def geev(Tensor A, bint vectors, int threads=1):
     c.lwork = <int>dq if <int>dq > 1 else 1
     cdef int parts = _parts_for(threads, nb, n)
     c.part_len = n * n + 2 * n + (n * n if vectors else 1) + c.lwork
-    c.buf = <double *>malloc(sizeof(double) * c.part_len * parts)
-    if c.buf == NULL:
-        raise MemoryError()
     c.src = <const double *>A._data
     c.w = <double *>W._data
     c.v = <double *>V._data if vectors else NULL
-    cdef int bad
-    with nogil:
-        bad = _run_parts(_geev_range, &c, nb, parts)
-    free(c.buf)
-    if bad:
+    if _run_batch(_geev_range, &c, <void **>&c.buf, sizeof(double) * c.part_len, nb, parts):
         return None
     return W, V
 
@@ -1555,18 +1558,11 @@ def syevd_parts(Tensor A, bint lower, int threads=1):
     # a multiple of 8 bytes: each part's doubles stay aligned
     c.part_len = (sizeof(double) * (lwork + 2 * n + (n * n if own_q else 0))
                   + sizeof(int) * (liwork + (liwork & 1)))
-    c.buf = <char *>malloc(c.part_len * parts)
-    if c.buf == NULL:
-        raise MemoryError()
     c.src = <const double *>A._data
     c.q = NULL if own_q else <double *>Qt._data
     c.z = <double *>Zt._data
     c.w = <double *>W._data
-    cdef int bad
-    with nogil:
-        bad = _run_parts(_parts_range, &c, nb, parts)
-    free(c.buf)
-    if bad:
+    if _run_batch(_parts_range, &c, <void **>&c.buf, c.part_len, nb, parts):
         return None
     return W, Qt, Zt
 
@@ -1638,13 +1634,8 @@ def syev_values(Tensor A, bint lower, int threads=1):
     # (without vectors, a third of syevd's work per matrix)
     cdef int parts = _parts_for(threads, nb, n, 4 * PART_WORK)
     c.part_len = n * n + 2 * n + c.lwork
-    c.buf = <double *>malloc(sizeof(double) * c.part_len * parts)
-    if c.buf == NULL:
-        raise MemoryError()
     c.src = <const double *>A._data
     c.w = <double *>W._data
-    cdef int bad
-    with nogil:
-        bad = _run_parts(_values_range, &c, nb, parts)
-    free(c.buf)
-    return None if bad else W
+    if _run_batch(_values_range, &c, <void **>&c.buf, sizeof(double) * c.part_len, nb, parts):
+        return None
+    return W
