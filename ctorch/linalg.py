@@ -887,8 +887,8 @@ def _matrix_dims(A, dim, name="linalg.matrix_norm"):
     return d
 
 
-# the reductions of svd_values by matrix norm order: sum, largest, smallest
-_SV_MODES = {"nuc": 1, 2: 2, -2: 3}
+# svd_values's modes by matrix norm order: the values (nuc sums them), largest, smallest
+_SV_MODES = {"nuc": 0, 2: 2, -2: 3}
 
 
 @_takes_tensors("linalg_matrix_norm", "A")
@@ -908,6 +908,8 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=No
             # singular values reduced in the kernel (None: the general path)
             r = _serial_call(_lk.svd_values, A, _SV_MODES[ord])
             if r is not None:
+                if ord == "nuc":
+                    r = r.sum(-1)
                 return r.unsqueeze(-1).unsqueeze(-1) if keepdim else r
     if not isinstance(A, Tensor):
         raise TypeError(f"linalg_matrix_norm(): argument 'input' (position 1) must be Tensor, not {type(A).__name__}")

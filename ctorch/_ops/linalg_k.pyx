@@ -913,46 +913,8 @@ cdef int _gesdd_lwork(_dgesdd_t fn, int m, int n) noexcept nogil:
     return _sdd_lwork
 
 
-cdef double _sum_like_reduce(const double *x, int64_t n) noexcept nogil:
-    """The sum of x[0:n] with the additions of ctorch's row sums (reduce.c):
-    up to 4096 elements, 64 lanes (lane j takes x[j], x[j + 64], ...), the
-    rest past the last full round in blocks of 8 into lanes 0-7 and the
-    last few into lanes 8-15, the lanes added as a tree; a plain loop below
-    64 elements; halves (multiples of 64) summed apart above."""
-    cdef double acc[64]
-    cdef double t = 0
-    cdef int64_t i = 0, half
-    cdef int j, w
-    if n > 4096:
-        half = (n // 2 + 63) & ~(<int64_t>63)
-        return _sum_like_reduce(x, half) + _sum_like_reduce(x + half, n - half)
-    if n < 64:
-        for i in range(n):
-            t = t + x[i]
-        return t
-    for j in range(64):
-        acc[j] = 0
-    while i + 64 <= n:
-        for j in range(64):
-            acc[j] = acc[j] + x[i + j]
-        i += 64
-    while i + 8 <= n:
-        for j in range(8):
-            acc[j] = acc[j] + x[i + j]
-        i += 8
-    for j in range(n - i):
-        acc[8 + j] = acc[8 + j] + x[i + j]
-    w = 32
-    while w > 0:
-        for j in range(w):
-            acc[j] = acc[j] + acc[j + w]
-        w >>= 1
-    return acc[0]
-
-
 # svd_values's reductions of each matrix's singular values
 DEF SV_ALL = 0
-DEF SV_SUM = 1
 DEF SV_MAX = 2
 DEF SV_MIN = 3
 DEF SV_MAX_MIN = 4
@@ -963,9 +925,8 @@ def svd_values(Tensor A, int mode):
     """The singular values of the float64 matrices A (..., m, n), m, n > 0,
     that need no history, as LAPACK's gesdd without vectors computes them,
     one matrix after another in one loop: mode 0 the values (..., min(m, n))
-    in decreasing order; otherwise one number per matrix (...,): 1 their
-    sum (with Tensor.sum's additions), 2 the largest, 3 the smallest,
-    4 largest / smallest, 5 smallest / largest. A row-major matrix is read column-major (its transpose, whose
+    in decreasing order; otherwise one number per matrix (...,): 2 the
+    largest, 3 the smallest, 4 largest / smallest, 5 smallest / largest. A row-major matrix is read column-major (its transpose, whose
     singular values are the same), so that one copy (LAPACK overwrites it)
     is all it takes. Where gesdd would take its plain path (at least as many
     rows as columns but not 11/6 of them, a finite matrix whose largest
@@ -1055,8 +1016,6 @@ def svd_values(Tensor A, int mode):
                     break
             if mode == SV_ALL:
                 memcpy(o + b * k, sv, sizeof(double) * k)
-            elif mode == SV_SUM:
-                o[b] = _sum_like_reduce(sv, k)
             else:
                 hi = sv[0]
                 lo = sv[0]
