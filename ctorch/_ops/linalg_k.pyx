@@ -5,9 +5,10 @@ record): LU with partial pivoting, triangular solves, solves with LU
 factors, Cholesky, Householder QR, and det / slogdet from the LU factors,
 for float32 and float64 tensors of a device whose backend table has the
 kernels (backend.h, linalg.h); batches of LAPACK calls in one loop
-(gelsy, orgqr, syevd and its steps, syev's values, geev, gesdd with
-vectors, the singular values alone and the norms made of them, sytrf; the
-batches of geev and syevd split over threads, _kernels/la_batch.h); and the
+(gelsy, orgqr, syevd and its steps, syev's values, geev (its Hessenberg QR
+ctorch's own up to order 75, _kernels/hqr.h), gesdd with vectors, the
+singular values alone and the norms made of them, sytrf; the batches of
+geev and syevd split over threads, _kernels/la_batch.h); and the
 middle factor of the eigh / svd backward formulas in one pass. Each function
 returns None where it does not apply (another dtype, a device without the
 kernels); the caller then runs LAPACK (or the tensor formula). Results are
@@ -1245,8 +1246,38 @@ ctypedef void (*_dgeev_t)(char *jobvl, char *jobvr, int *n, double *a, int *lda,
                           int *lwork, int *info) noexcept nogil
 
 
+ctypedef void (*_dgebal_t)(char *job, int *n, double *a, int *lda, int *ilo, int *ihi,
+                           double *scale, int *info) noexcept nogil
+ctypedef void (*_dgehrd_t)(int *n, int *ilo, int *ihi, double *a, int *lda, double *tau,
+                           double *work, int *lwork, int *info) noexcept nogil
+ctypedef void (*_dtrevc_t)(char *side, char *howmny, int *select, int *n, double *t, int *ldt,
+                           double *vl, int *ldvl, double *vr, int *ldvr, int *mm, int *m,
+                           double *work, int *info) noexcept nogil
+ctypedef void (*_dgebak_t)(char *job, char *side, int *n, int *ilo, int *ihi, double *scale,
+                           int *m, double *v, int *ldv, int *info) noexcept nogil
+
+ctypedef void (*_dlascl_t)(char *type, int *kl, int *ku, double *cfrom, double *cto, int *m,
+                           int *n, double *a, int *lda, int *info) noexcept nogil
+
+cdef extern from "hqr.h" nogil:
+    int CT_HQR_NMIN
+    int64_t ct_dhseqr_small(int wantt, int64_t n, int64_t ilo, int64_t ihi, double *h,
+                            int64_t ldh, double *wr, double *wi, double *z, int64_t ldz)
+    void ct_geev_normalise(int64_t n, double *vr, int64_t ldv, const double *wi, double *work)
+    int ct_hqr_own()
+
+# the orders geev runs with ctorch's Hessenberg QR (hqr.h: dlahqr's
+# iteration, dgeev's other steps LAPACK's), 0 where the CPU runs LAPACK's
+cdef int64_t _own_hqr = CT_HQR_NMIN if ct_hqr_own() else 0
+
 cdef struct _geev_ctx:
     _dgeev_t fn
+    _dgebal_t gebal
+    _dgehrd_t gehrd
+    _dgehrd_t orghr
+    _dtrevc_t trevc
+    _dgebak_t gebak
+    _dlascl_t lascl
     char jr
     int n, lwork
     int64_t part_len
@@ -1254,6 +1285,42 @@ cdef struct _geev_ctx:
     const double *src
     double *w
     double *v
+
+
+# dgeev scales a matrix whose largest magnitude lies outside
+# [sqrt(safmin) / eps, its inverse]
+DEF GEEV_SMLNUM = 6.717753087876296e-139
+DEF GEEV_BIGNUM = 1.4885657073574029e+138
+
+
+cdef int _geev_own(_geev_ctx *c, double *a, double *wr, double *wi, double *vr,
+                   double *work) noexcept nogil:
+    """dgeev(jobvl 'N', jobvr c.jr) of the column-major a (already scaled
+    into dgeev's range) with its Schur form computed by hqr.h: dgebal,
+    dgehrd, (dorghr), the QR iteration, (dtrevc, dgebak and dgeev's
+    normalisation). 0, or 1 where LAPACK's dgeev must run instead (an
+    iteration that did not converge): a is then overwritten. work: the
+    2n + lwork doubles of geev's part."""
+    cdef int n = c.n, ilo = 0, ihi = 0, info = 0, lw = c.lwork, one = 1, m = 0, sel = 0
+    cdef int64_t nn = n, k
+    cdef bint vectors = c.jr == b'V'
+    cdef double *scale = work
+    cdef double *tau = work + nn
+    cdef double *w = work + 2 * nn
+    cdef double dl = 0
+    cdef char job = b'B', side = b'R'
+    c.gebal(&job, &c.n, a, &c.n, &ilo, &ihi, scale, &info)
+    c.gehrd(&c.n, &ilo, &ihi, a, &c.n, tau, w, &lw, &info)
+    if vectors:
+        memcpy(vr, a, sizeof(double) * nn * nn)
+        c.orghr(&c.n, &ilo, &ihi, vr, &c.n, tau, w, &lw, &info)
+    if ct_dhseqr_small(vectors, nn, ilo, ihi, a, nn, wr, wi, vr, nn):
+        return 1
+    if vectors:
+        c.trevc(&side, &job, &sel, &c.n, a, &c.n, &dl, &one, vr, &c.n, &c.n, &m, w, &info)
+        c.gebak(&job, &side, &c.n, &ilo, &ihi, scale, &c.n, vr, &c.n, &info)
+        ct_geev_normalise(nn, vr, nn, wi, w)
+    return 0
 
 
 cdef int _geev_range(void *p, int64_t lo, int64_t hi, int part) noexcept nogil:
@@ -1268,9 +1335,9 @@ cdef int _geev_range(void *p, int64_t lo, int64_t hi, int part) noexcept nogil:
     cdef const double *sb
     cdef double *vb
     cdef double *wb
-    cdef double x, y
-    cdef char jl = b'N'
-    cdef int ni = c.n, one = 1, info = 0
+    cdef double x, y, amax, cscale
+    cdef char jl = b'N', typ = b'G'
+    cdef int ni = c.n, one = 1, info = 0, zero = 0
     cdef int ldvr = c.n if vectors else 1
     cdef double dl = 0
     for b in range(lo, hi):
@@ -1279,9 +1346,35 @@ cdef int _geev_range(void *p, int64_t lo, int64_t hi, int part) noexcept nogil:
         for j in range(n):
             for i in range(n):
                 a[j * n + i] = sb[i * n + j]
-        c.fn(&jl, &c.jr, &ni, a, &ni, wr, wi, &dl, &one, vr, &ldvr, work, &c.lwork, &info)
-        if info != 0:
-            return 1
+        # dgeev's scaling of a matrix whose largest magnitude is outside
+        # [GEEV_SMLNUM, GEEV_BIGNUM] done here (LAPACK builds were seen to
+        # leave the eigenvalues scaled); for LAPACK's dgeev to a factor
+        # inside the range, so that it does not scale again
+        amax = 0
+        for i in range(n * n):
+            if fabs(a[i]) > amax:
+                amax = fabs(a[i])
+        cscale = 0
+        if amax > 0 and amax < GEEV_SMLNUM:
+            cscale = GEEV_SMLNUM if n <= _own_hqr else 2 * GEEV_SMLNUM
+        elif amax > GEEV_BIGNUM:
+            cscale = GEEV_BIGNUM if n <= _own_hqr else 0.5 * GEEV_BIGNUM
+        if cscale != 0:
+            c.lascl(&typ, &zero, &zero, &amax, &cscale, &ni, &ni, a, &ni, &info)
+        if n > _own_hqr or _geev_own(c, a, wr, wi, vr, work):
+            if n <= _own_hqr:
+                # (an iteration that did not converge: LAPACK's from the start)
+                for j in range(n):
+                    for i in range(n):
+                        a[j * n + i] = sb[i * n + j]
+                if cscale != 0:
+                    c.lascl(&typ, &zero, &zero, &amax, &cscale, &ni, &ni, a, &ni, &info)
+            c.fn(&jl, &c.jr, &ni, a, &ni, wr, wi, &dl, &one, vr, &ldvr, work, &c.lwork, &info)
+            if info != 0:
+                return 1
+        if cscale != 0:
+            c.lascl(&typ, &zero, &zero, &cscale, &amax, &ni, &one, wr, &ni, &info)
+            c.lascl(&typ, &zero, &zero, &cscale, &amax, &ni, &one, wi, &ni, &info)
         wb = c.w + 2 * b * n
         for j in range(n):
             wb[2 * j] = wr[j]
@@ -1312,11 +1405,12 @@ cdef int _geev_range(void *p, int64_t lo, int64_t hi, int part) noexcept nogil:
 
 def geev(Tensor A, bint vectors, int threads=1):
     """(eigenvalues (..., n), right eigenvectors (..., n, n) or None) of the
-    float64 matrices A (..., n, n), n > 0, by LAPACK's geev, one call per
-    matrix in one loop (a batch shared among up to `threads` threads);
-    complex128 results, eigenvectors normalised as LAPACK does (unit norm,
-    the largest component real). None for another dtype, or where LAPACK
-    does not converge on some matrix."""
+    float64 matrices A (..., n, n), n > 0, by LAPACK's geev (up to order
+    CT_HQR_NMIN its steps, with the Hessenberg QR of hqr.h), one matrix
+    after another in one loop (a batch shared among up to `threads`
+    threads); complex128 results, eigenvectors normalised as LAPACK does
+    (unit norm, the largest component real). None for another dtype, or
+    where LAPACK does not converge on some matrix."""
     cdef int64_t n = _f64_square(A, 1)
     if n == 0:
         return None
@@ -1337,9 +1431,16 @@ def geev(Tensor A, bint vectors, int threads=1):
     cdef int ldvr = c.n if vectors else 1
     cdef double dq = 0, dl = 0
     c.fn(&jl, &c.jr, &c.n, NULL, &c.n, NULL, NULL, &dl, &one, NULL, &ldvr, &dq, &lwork, &info)
-    c.lwork = <int>dq if <int>dq > 1 else 1
+    c.lwork = <int>dq if <int>dq > 3 * c.n else 3 * c.n
+    c.gebal = <_dgebal_t>_lapack_ptr("dgebal")
+    c.gehrd = <_dgehrd_t>_lapack_ptr("dgehrd")
+    c.orghr = <_dgehrd_t>_lapack_ptr("dorghr")
+    c.trevc = <_dtrevc_t>_lapack_ptr("dtrevc")
+    c.gebak = <_dgebak_t>_lapack_ptr("dgebak")
+    c.lascl = <_dlascl_t>_lapack_ptr("dlascl")
     cdef int parts = _parts_for(threads, nb, n)
-    c.part_len = n * n + 2 * n + (n * n if vectors else 1) + c.lwork
+    # (2n more for _geev_own's balancing scales and reflector factors)
+    c.part_len = n * n + 2 * n + (n * n if vectors else 1) + 2 * n + c.lwork
     c.src = <const double *>A._data
     c.w = <double *>W._data
     c.v = <double *>V._data if vectors else NULL

@@ -1,0 +1,388 @@
+/* The eigenvalues (and Schur form) of a small float64 upper Hessenberg
+ * matrix by the double-shift QR algorithm, with the results LAPACK's dlahqr
+ * computes, for linalg_k.pyx's eigenvalue loops (header only: that module
+ * includes it).
+ *
+ * The algorithm is dlahqr's step for step: the same deflation test (Ahues
+ * and Tisseur's), the same Francis double shifts and exceptional shifts, the
+ * same search for a starting row, the same 3-element reflectors and the
+ * same standardisation of 2 x 2 blocks, so the eigenvalues come out in the
+ * order LAPACK's drivers give them. What differs is how the reflectors are
+ * applied:
+ *  - from the right (columns k .. k+2 of H and of Z) in whole vectors down
+ *    the columns;
+ *  - from the left (rows k .. k+2) at once only to the columns next to the
+ *    bulge; every column further right gets the sweep's reflectors later,
+ *    several in one pass down the column with the rows in registers (one
+ *    load and one store a reflector in place of three of each). A column's
+ *    elements see the same operations in the same order as in dlahqr.
+ * Each element of the active block is computed the same way whether or not
+ * the Schur form is wanted (wantt), so the eigenvalues are identical in
+ * both modes. */
+#ifndef CT_HQR_H
+#define CT_HQR_H
+
+#include <stdint.h>
+#include <math.h>
+#include "sytrd.h"
+#if CT_TRD_TWO
+#include <immintrin.h>
+#endif
+
+/* Compiled without contracting products and sums into fused multiply-adds,
+ * as LAPACK's reference build computes: the deflation tests and the shifts
+ * decide on rounding-level quantities, and the same bits keep the same
+ * decisions (and so the eigenvalue order and the eigenvectors' signs
+ * numpy and PyTorch give). */
+#pragma GCC push_options
+#pragma GCC optimize("fp-contract=off")
+
+/* dlamch('S'), dlamch('P') */
+#define CT_HQR_SAFMIN 2.2250738585072014e-308
+#define CT_HQR_ULP 2.220446049250313e-16
+
+/* sqrt(a^2 + b^2) as LAPACK's dlapy2 computes it */
+static inline __attribute__((always_inline)) double ct_hqr_lapy2(double a, double b)
+{
+    double x = fabs(a), y = fabs(b);
+    double w = x > y ? x : y, z = x > y ? y : x;
+    if (z == 0 || w > 1.7976931348623157e308)
+        return w;
+    return w * sqrt(1 + (z / w) * (z / w));
+}
+
+/* sqrt(x0^2 + x1^2) as OpenBLAS's dnrm2 gives it on x86-64: the squares
+ * summed and the root taken in x87 extended precision, then rounded */
+static inline __attribute__((always_inline)) double ct_hqr_norm2(double x0, double x1)
+{
+    long double s = (long double)x0 * x0 + (long double)x1 * x1;
+    return (double)sqrtl(s);
+}
+
+/* LAPACK's dlarfg for the vector (alpha, x[0: m]), m 1 or 2, with x's
+ * 2-norm as OpenBLAS's dnrm2 gives it: x becomes the reflector's tail,
+ * *tau its factor; returns beta (the new alpha) */
+static inline __attribute__((always_inline)) double ct_hqr_larfg(double alpha, double *x, int m,
+                                                                 double *tau)
+{
+    const double safmin = CT_HQR_SAFMIN / (CT_HQR_ULP / 2);
+    double xnorm = m == 2 ? ct_hqr_norm2(x[0], x[1]) : fabs(x[0]);
+    *tau = 0;
+    if (xnorm == 0)
+        return alpha;
+    double beta = -copysign(ct_hqr_lapy2(alpha, xnorm), alpha);
+    int knt = 0;
+    if (fabs(beta) < safmin) {
+        do {
+            knt++;
+            x[0] *= 1 / safmin;
+            if (m == 2)
+                x[1] *= 1 / safmin;
+            beta *= 1 / safmin;
+            alpha *= 1 / safmin;
+        } while (fabs(beta) < safmin && knt < 20);
+        xnorm = m == 2 ? ct_hqr_norm2(x[0], x[1]) : fabs(x[0]);
+        beta = -copysign(ct_hqr_lapy2(alpha, xnorm), alpha);
+    }
+    *tau = (beta - alpha) / beta;
+    double scal = 1 / (alpha - beta);
+    x[0] *= scal;
+    if (m == 2)
+        x[1] *= scal;
+    for (; knt > 0; knt--)
+        beta *= safmin;
+    return beta;
+}
+
+/* LAPACK's dlanv2: the Schur factorisation of the real 2 x 2 matrix
+ * [a b; c d] in standard form ([a b; c d] becomes [aa bb; cc dd] =
+ * [cs -sn; sn cs]^T [a b; c d] [cs -sn; sn cs], upper triangular or with
+ * equal diagonal and off-diagonal elements of opposite signs), its
+ * eigenvalues (rt1r + i rt1i, rt2r + i rt2i) */
+static void ct_hqr_lanv2(double *a, double *b, double *c, double *d, double *rt1r,
+                         double *rt1i, double *rt2r, double *rt2i, double *cs, double *sn)
+{
+    const double eps = CT_HQR_ULP;
+    /* 2^-485 and 2^485: base^int(log(safmin / eps) / log(base) / 2) */
+    const double safmn2 = 0x1p-485, safmx2 = 0x1p485;
+    double A = *a, B = *b, C = *c, D = *d, temp, p, z, tau;
+    if (C == 0) {
+        *cs = 1;
+        *sn = 0;
+    } else if (B == 0) {
+        /* swap rows and columns */
+        *cs = 0;
+        *sn = 1;
+        temp = D;
+        D = A;
+        A = temp;
+        B = -C;
+        C = 0;
+    } else if (A - D == 0 && (signbit(B) != signbit(C))) {
+        *cs = 1;
+        *sn = 0;
+    } else {
+        temp = A - D;
+        p = 0.5 * temp;
+        double bcmax = fmax(fabs(B), fabs(C));
+        double bcmis = fmin(fabs(B), fabs(C)) * copysign(1.0, B) * copysign(1.0, C);
+        double scale = fmax(fabs(p), bcmax);
+        z = (p / scale) * p + (bcmax / scale) * bcmis;
+        if (z >= 4 * eps) {
+            /* real eigenvalues */
+            z = p + copysign(sqrt(scale) * sqrt(z), p);
+            A = D + z;
+            D = D - (bcmax / z) * bcmis;
+            tau = ct_hqr_lapy2(C, z);
+            *cs = z / tau;
+            *sn = C / tau;
+            B = B - C;
+            C = 0;
+        } else {
+            /* complex or (almost) equal real eigenvalues: equal diagonal */
+            int count = 0;
+            double sigma = B + C;
+            for (;;) {
+                count++;
+                scale = fmax(fabs(temp), fabs(sigma));
+                if (scale >= safmx2) {
+                    sigma *= safmn2;
+                    temp *= safmn2;
+                    if (count <= 20)
+                        continue;
+                }
+                if (scale <= safmn2) {
+                    sigma *= safmx2;
+                    temp *= safmx2;
+                    if (count <= 20)
+                        continue;
+                }
+                break;
+            }
+            p = 0.5 * temp;
+            tau = ct_hqr_lapy2(sigma, temp);
+            *cs = sqrt(0.5 * (1 + fabs(sigma) / tau));
+            *sn = -(p / (tau * *cs)) * copysign(1.0, sigma);
+            double aa = A * *cs + B * *sn, bb = -A * *sn + B * *cs;
+            double cc = C * *cs + D * *sn, dd = -C * *sn + D * *cs;
+            A = aa * *cs + cc * *sn;
+            B = bb * *cs + dd * *sn;
+            C = -aa * *sn + cc * *cs;
+            D = -bb * *sn + dd * *cs;
+            temp = 0.5 * (A + D);
+            A = temp;
+            D = temp;
+            if (C != 0) {
+                if (B != 0) {
+                    if (signbit(B) == signbit(C)) {
+                        /* real eigenvalues: upper triangular */
+                        double sab = sqrt(fabs(B)), sac = sqrt(fabs(C));
+                        p = copysign(sab * sac, C);
+                        tau = 1 / sqrt(fabs(B + C));
+                        A = temp + p;
+                        D = temp - p;
+                        B = B - C;
+                        C = 0;
+                        double cs1 = sab * tau, sn1 = sac * tau;
+                        temp = *cs * cs1 - *sn * sn1;
+                        *sn = *cs * sn1 + *sn * cs1;
+                        *cs = temp;
+                    }
+                } else {
+                    B = -C;
+                    C = 0;
+                    temp = *cs;
+                    *cs = -*sn;
+                    *sn = temp;
+                }
+            }
+        }
+    }
+    *rt1r = A;
+    *rt2r = D;
+    if (C == 0) {
+        *rt1i = 0;
+        *rt2i = 0;
+    } else {
+        *rt1i = sqrt(fabs(B)) * sqrt(fabs(C));
+        *rt2i = -*rt1i;
+    }
+    *a = A;
+    *b = B;
+    *c = C;
+    *d = D;
+}
+
+/* x[0: n * incx: incx], y likewise = the plane rotation (c, s) of the pair
+ * (x, y) (LAPACK's drot) */
+static inline void ct_hqr_rot(int64_t n, double *x, int64_t incx, double *y, int64_t incy,
+                              double c, double s)
+{
+    for (int64_t k = 0; k < n; k++) {
+        double xv = x[k * incx], yv = y[k * incy];
+        x[k * incx] = c * xv + s * yv;
+        y[k * incy] = c * yv - s * xv;
+    }
+}
+
+#define CT_HQR_INLINE static inline __attribute__((always_inline))
+
+#if CT_TRD_TWO
+#define CT_HQR_W 8
+#define CT_HQR_SFX(name) name##_w8
+#define CT_HQR_TARGET __attribute__((target("arch=x86-64-v4")))
+#define CT_HQR_HTARGET __attribute__((target("arch=x86-64-v4")))
+#include "hqr_impl.h"
+#undef CT_HQR_HTARGET
+#undef CT_HQR_W
+#undef CT_HQR_SFX
+#undef CT_HQR_TARGET
+#define CT_HQR_TARGET __attribute__((target_clones("default", "arch=x86-64-v3")))
+#else
+#define CT_HQR_TARGET
+#endif
+#define CT_HQR_W 4
+#define CT_HQR_SFX(name) name##_w4
+#define CT_HQR_HTARGET
+#include "hqr_impl.h"
+#undef CT_HQR_HTARGET
+#undef CT_HQR_W
+#undef CT_HQR_SFX
+#undef CT_HQR_TARGET
+
+
+/* LAPACK's dlahqr(wantt, wantz, n, ilo, ihi, h, ldh, wr, wi, iloz, ihiz, z,
+ * ldz, info) with 1-based ilo, ihi, iloz, ihiz: h (column-major, leading
+ * dim ldh) upper Hessenberg in rows and columns ilo .. ihi; returns info
+ * (0, or the 1-based row where the iteration did not converge). */
+static inline int64_t ct_dlahqr(int wantt, int wantz, int64_t n, int64_t ilo, int64_t ihi,
+                                double *h, int64_t ldh, double *wr, double *wi, int64_t iloz,
+                                int64_t ihiz, double *z, int64_t ldz)
+{
+#if CT_TRD_TWO
+    if (ct_trd_wide())
+        return ct_dlahqr_w8(wantt, wantz, n, ilo, ihi, h, ldh, wr, wi, iloz, ihiz, z, ldz);
+#endif
+    return ct_dlahqr_w4(wantt, wantz, n, ilo, ihi, h, ldh, wr, wi, iloz, ihiz, z, ldz);
+}
+
+/* whether the loops run these kernels: on x86-64 (GCC on Linux), where
+ * long double is x87's extended type, so the reflectors' norms are
+ * OpenBLAS's bits */
+static inline int ct_hqr_own(void)
+{
+    return CT_TRD_TWO;
+}
+
+/* The largest order whose Schur form LAPACK's dhseqr computes by dlahqr
+ * (above it dlaqr0's multishift iteration, with other rounding and so
+ * possibly another eigenvalue order) */
+#define CT_HQR_NMIN 75
+
+/* LAPACK's dhseqr for n <= CT_HQR_NMIN: job 'E', compz 'N' (wantt 0: the
+ * eigenvalues, z not touched) or job 'S', compz 'V' (wantt 1: also the
+ * Schur form T in h, zero below its subdiagonal, and z times the Schur
+ * vectors). 1-based ilo, ihi as dgebal returns them. Returns info. */
+static inline int64_t ct_dhseqr_small(int wantt, int64_t n, int64_t ilo, int64_t ihi, double *h,
+                                      int64_t ldh, double *wr, double *wi, double *z,
+                                      int64_t ldz)
+{
+    int64_t i, j;
+    if (n == 0)
+        return 0;
+    for (i = 0; i < ilo - 1; i++) {
+        wr[i] = h[i * (ldh + 1)];
+        wi[i] = 0;
+    }
+    for (i = ihi; i < n; i++) {
+        wr[i] = h[i * (ldh + 1)];
+        wi[i] = 0;
+    }
+    if (ilo == ihi) {
+        wr[ilo - 1] = h[(ilo - 1) * (ldh + 1)];
+        wi[ilo - 1] = 0;
+        return 0;
+    }
+    int64_t info = ct_dlahqr(wantt, wantt, n, ilo, ihi, h, ldh, wr, wi, ilo, ihi, z, ldz);
+    if ((wantt || info) && n > 2)
+        for (j = 0; j < n - 2; j++)
+            for (i = j + 2; i < n; i++)
+                h[i + j * ldh] = 0;
+    return info;
+}
+
+/* the 2-norm of x[0: n] with the squares summed in extended precision (as
+ * OpenBLAS's dnrm2 sums them on x86-64) */
+static inline double ct_hqr_nrm2(int64_t n, const double *x)
+{
+    long double s = 0;
+    for (int64_t k = 0; k < n; k++)
+        s += (long double)x[k] * x[k];
+    return (double)sqrtl(s);
+}
+
+/* LAPACK's dlartg: c, s, r with [c s; -s c] [f; g] = [r; 0] */
+static inline void ct_hqr_lartg(double f, double g, double *c, double *s, double *r)
+{
+    const double safmin = CT_HQR_SAFMIN, safmax = 1 / CT_HQR_SAFMIN;
+    const double rtmin = 1.4916681462400413e-154, rtmax = 4.740375954054589e+153;
+    double f1 = fabs(f), g1 = fabs(g), d;
+    if (g == 0) {
+        *c = 1;
+        *s = 0;
+        *r = f;
+    } else if (f == 0) {
+        *c = 0;
+        *s = copysign(1.0, g);
+        *r = g1;
+    } else if (f1 > rtmin && f1 < rtmax && g1 > rtmin && g1 < rtmax) {
+        d = sqrt(f * f + g * g);
+        *c = f1 / d;
+        *r = copysign(d, f);
+        *s = g / *r;
+    } else {
+        double u = fmin(safmax, fmax(safmin, fmax(f1, g1)));
+        double fs = f / u, gs = g / u;
+        d = sqrt(fs * fs + gs * gs);
+        *c = fabs(fs) / d;
+        *r = copysign(d, f);
+        *s = gs / *r;
+        *r *= u;
+    }
+}
+
+/* dgeev's last step on the right eigenvectors vr (column-major n x n,
+ * leading dim ldv; a complex pair's real and imaginary parts in columns j,
+ * j + 1 where wi[j] > 0): each scaled to unit 2-norm, a complex one
+ * rotated so that its largest component is real. work: n doubles. */
+static inline void ct_geev_normalise(int64_t n, double *vr, int64_t ldv, const double *wi,
+                                     double *work)
+{
+    for (int64_t j = 0; j < n; j++) {
+        double *x = vr + j * ldv, *y = x + ldv, scl, cs, sn, r;
+        int64_t k, kmax = 0;
+        if (wi[j] == 0) {
+            scl = 1 / ct_hqr_nrm2(n, x);
+            for (k = 0; k < n; k++)
+                x[k] *= scl;
+        } else if (wi[j] > 0 && j + 1 < n) {
+            scl = 1 / ct_hqr_lapy2(ct_hqr_nrm2(n, x), ct_hqr_nrm2(n, y));
+            for (k = 0; k < n; k++) {
+                x[k] *= scl;
+                y[k] *= scl;
+            }
+            for (k = 0; k < n; k++) {
+                work[k] = x[k] * x[k] + y[k] * y[k];
+                if (work[k] > work[kmax])
+                    kmax = k;
+            }
+            ct_hqr_lartg(x[kmax], y[kmax], &cs, &sn, &r);
+            ct_hqr_rot(n, x, 1, y, 1, cs, sn);
+            y[kmax] = 0;
+        }
+    }
+}
+
+#pragma GCC pop_options
+
+#endif

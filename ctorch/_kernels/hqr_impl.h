@@ -1,0 +1,348 @@
+/* The kernels of hqr.h for one vector width: included by it once per width,
+ * with CT_HQR_W (doubles a vector), CT_HQR_SFX(name) (the names of this
+ * width's functions), CT_HQR_TARGET (the kernel's target attribute) and
+ * CT_HQR_HTARGET (its inlined helpers') defined. */
+
+/* unaligned vectors of CT_HQR_W doubles */
+typedef double CT_HQR_SFX(ct_hqr_v) __attribute__((vector_size(CT_HQR_W * 8), aligned(8)));
+#define CT_HQR_V CT_HQR_SFX(ct_hqr_v)
+
+/* rows 0 .. len - 1 of the columns c0, c1, c2 (and c2 absent when !three):
+ * the reflector (1, v2, v3) with factors (t1, t2, t3) applied from the
+ * right. Every element takes the same operations whether in a vector or not
+ * (no contraction into fused multiply-adds). */
+CT_HQR_INLINE CT_HQR_HTARGET void CT_HQR_SFX(ct_hqr_right)(double *c0, double *c1, double *c2,
+                                                           int64_t len, int three, double v2,
+                                                           double v3, double t1, double t2,
+                                                           double t3)
+{
+    int64_t r = 0;
+    if (three) {
+        for (; r + CT_HQR_W <= len; r += CT_HQR_W) {
+            CT_HQR_V x0 = *(CT_HQR_V *)(c0 + r), x1 = *(CT_HQR_V *)(c1 + r);
+            CT_HQR_V x2 = *(CT_HQR_V *)(c2 + r);
+            CT_HQR_V s = x0 + v2 * x1 + v3 * x2;
+            *(CT_HQR_V *)(c0 + r) = x0 - s * t1;
+            *(CT_HQR_V *)(c1 + r) = x1 - s * t2;
+            *(CT_HQR_V *)(c2 + r) = x2 - s * t3;
+        }
+        for (; r < len; r++) {
+            double x0 = c0[r], x1 = c1[r], x2 = c2[r];
+            double s = x0 + v2 * x1 + v3 * x2;
+            c0[r] = x0 - s * t1;
+            c1[r] = x1 - s * t2;
+            c2[r] = x2 - s * t3;
+        }
+    } else {
+        for (; r + CT_HQR_W <= len; r += CT_HQR_W) {
+            CT_HQR_V x0 = *(CT_HQR_V *)(c0 + r), x1 = *(CT_HQR_V *)(c1 + r);
+            CT_HQR_V s = x0 + v2 * x1;
+            *(CT_HQR_V *)(c0 + r) = x0 - s * t1;
+            *(CT_HQR_V *)(c1 + r) = x1 - s * t2;
+        }
+        for (; r < len; r++) {
+            double x0 = c0[r], x1 = c1[r];
+            double s = x0 + v2 * x1;
+            c0[r] = x0 - s * t1;
+            c1[r] = x1 - s * t2;
+        }
+    }
+}
+
+/* columns 0 .. cnt - 1 of rows p[0], p[1] (and p[2] when three) of a
+ * column-major matrix (leading dim ld): the reflector (1, v2, v3) with
+ * factors (t1, t2, t3) applied from the left (with AVX-512 and three, 8
+ * columns at a time); the same operations on every element. */
+CT_HQR_INLINE CT_HQR_HTARGET void CT_HQR_SFX(ct_hqr_left)(double *p, int64_t ld, int64_t cnt, int three,
+                                           double v2, double v3, double t1, double t2, double t3)
+{
+    int64_t j = 0;
+    if (three) {
+#if CT_HQR_W == 8
+        /* 8 columns at a time: their rows k .. k + 2 loaded as 8 vectors of
+         * 4 (the 4th lane masked off) and transposed into 3 row vectors */
+        if (cnt >= 8) {
+            const __m512d V2 = _mm512_set1_pd(v2), V3 = _mm512_set1_pd(v3);
+            const __m512d T1 = _mm512_set1_pd(t1), T2 = _mm512_set1_pd(t2);
+            const __m512d T3 = _mm512_set1_pd(t3);
+            const __m512i r0 = _mm512_set_epi64(13, 12, 5, 4, 9, 8, 1, 0);
+            const __m512i r2 = _mm512_set_epi64(15, 14, 7, 6, 11, 10, 3, 2);
+            const __m512i c0 = _mm512_set_epi64(12, 12, 5, 4, 8, 8, 1, 0);
+            const __m512i c1 = _mm512_set_epi64(13, 13, 5, 4, 9, 9, 1, 0);
+            const __m512i c2 = _mm512_set_epi64(14, 14, 7, 6, 10, 10, 3, 2);
+            const __m512i c3 = _mm512_set_epi64(15, 15, 7, 6, 11, 11, 3, 2);
+            for (; j + 8 <= cnt; j += 8) {
+                double *q = p + j * ld;
+#define CT_HQR_LD2(u, w) _mm512_insertf64x4( \
+                    _mm512_castpd256_pd512(_mm256_maskz_loadu_pd(7, q + (u) * ld)), \
+                    _mm256_maskz_loadu_pd(7, q + (w) * ld), 1)
+                /* a: columns 0 | 4, b: 1 | 5, c: 2 | 6, d: 3 | 7 (rows 0 1 2 -) */
+                __m512d a = CT_HQR_LD2(0, 4), b = CT_HQR_LD2(1, 5);
+                __m512d c = CT_HQR_LD2(2, 6), d = CT_HQR_LD2(3, 7);
+#undef CT_HQR_LD2
+                /* ab02: a0 b0 a2 b2 | a0 b0 a2 b2 (a's and b's rows 0, 2) */
+                __m512d ab02 = _mm512_unpacklo_pd(a, b), ab13 = _mm512_unpackhi_pd(a, b);
+                __m512d cd02 = _mm512_unpacklo_pd(c, d), cd13 = _mm512_unpackhi_pd(c, d);
+                /* x0, x1, x2: rows 0, 1, 2 of columns 0 .. 7 */
+                __m512d x0 = _mm512_permutex2var_pd(ab02, r0, cd02);
+                __m512d x1 = _mm512_permutex2var_pd(ab13, r0, cd13);
+                __m512d x2 = _mm512_permutex2var_pd(ab02, r2, cd02);
+                __m512d s = _mm512_add_pd(_mm512_add_pd(x0, _mm512_mul_pd(V2, x1)),
+                                          _mm512_mul_pd(V3, x2));
+                x0 = _mm512_sub_pd(x0, _mm512_mul_pd(s, T1));
+                x1 = _mm512_sub_pd(x1, _mm512_mul_pd(s, T2));
+                x2 = _mm512_sub_pd(x2, _mm512_mul_pd(s, T3));
+                /* e: rows 0 1 of columns 0 2 4 6, f: of columns 1 3 5 7 */
+                __m512d e = _mm512_unpacklo_pd(x0, x1), f = _mm512_unpackhi_pd(x0, x1);
+                /* g_j: column j | column j + 4 (rows 0 1 2 2) */
+                __m512d g0 = _mm512_permutex2var_pd(e, c0, x2), g1 = _mm512_permutex2var_pd(f, c1, x2);
+                __m512d g2 = _mm512_permutex2var_pd(e, c2, x2), g3 = _mm512_permutex2var_pd(f, c3, x2);
+                _mm256_mask_storeu_pd(q, 7, _mm512_castpd512_pd256(g0));
+                _mm256_mask_storeu_pd(q + ld, 7, _mm512_castpd512_pd256(g1));
+                _mm256_mask_storeu_pd(q + 2 * ld, 7, _mm512_castpd512_pd256(g2));
+                _mm256_mask_storeu_pd(q + 3 * ld, 7, _mm512_castpd512_pd256(g3));
+                _mm256_mask_storeu_pd(q + 4 * ld, 7, _mm512_extractf64x4_pd(g0, 1));
+                _mm256_mask_storeu_pd(q + 5 * ld, 7, _mm512_extractf64x4_pd(g1, 1));
+                _mm256_mask_storeu_pd(q + 6 * ld, 7, _mm512_extractf64x4_pd(g2, 1));
+                _mm256_mask_storeu_pd(q + 7 * ld, 7, _mm512_extractf64x4_pd(g3, 1));
+            }
+        }
+#endif
+        for (; j < cnt; j++) {
+            double *q = p + j * ld;
+            double x0 = q[0], x1 = q[1], x2 = q[2];
+            double s = x0 + v2 * x1 + v3 * x2;
+            q[0] = x0 - s * t1;
+            q[1] = x1 - s * t2;
+            q[2] = x2 - s * t3;
+        }
+    } else {
+        for (; j < cnt; j++) {
+            double *q = p + j * ld;
+            double x0 = q[0], x1 = q[1];
+            double s = x0 + v2 * x1;
+            q[0] = x0 - s * t1;
+            q[1] = x1 - s * t2;
+        }
+    }
+}
+
+CT_HQR_TARGET static int64_t CT_HQR_SFX(ct_dlahqr)(int wantt, int wantz, int64_t n, int64_t ilo,
+                                                   int64_t ihi, double *h, int64_t ldh,
+                                                   double *wr, double *wi, int64_t iloz,
+                                                   int64_t ihiz, double *z, int64_t ldz)
+{
+#define H(r, c) h[((r) - 1) + ((c) - 1) * ldh]
+#define Z(r, c) z[((r) - 1) + ((c) - 1) * ldz]
+    const double dat1 = 0.75, dat2 = -0.4375;
+    const int kexsh = 10;
+    if (n == 0)
+        return 0;
+    if (ilo == ihi) {
+        wr[ilo - 1] = H(ilo, ilo);
+        wi[ilo - 1] = 0;
+        return 0;
+    }
+    for (int64_t j = ilo; j <= ihi - 3; j++) {
+        H(j + 2, j) = 0;
+        H(j + 3, j) = 0;
+    }
+    if (ilo <= ihi - 2)
+        H(ihi, ihi - 2) = 0;
+    int64_t nh = ihi - ilo + 1, nz = ihiz - iloz + 1;
+    const double safmin = CT_HQR_SAFMIN, ulp = CT_HQR_ULP;
+    double smlnum = safmin * ((double)nh / ulp);
+    int64_t i1 = 1, i2 = n;
+    int64_t itmax = 30 * (nh > 10 ? nh : 10);
+    int64_t kdefl = 0;
+    int64_t i = ihi;
+    for (;;) {
+        int64_t l = ilo;
+        if (i < ilo)
+            return 0;
+        int64_t its, k, m;
+        int converged = 0;
+        for (its = 0; its <= itmax; its++) {
+            /* a single small subdiagonal element */
+            for (k = i; k > l; k--) {
+                if (fabs(H(k, k - 1)) <= smlnum)
+                    break;
+                double tst = fabs(H(k - 1, k - 1)) + fabs(H(k, k));
+                if (tst == 0) {
+                    if (k - 2 >= ilo)
+                        tst += fabs(H(k - 1, k - 2));
+                    if (k + 1 <= ihi)
+                        tst += fabs(H(k + 1, k));
+                }
+                if (fabs(H(k, k - 1)) <= ulp * tst) {
+                    double hk = fabs(H(k, k - 1)), hk1 = fabs(H(k - 1, k));
+                    double ab = hk > hk1 ? hk : hk1, ba = hk > hk1 ? hk1 : hk;
+                    double dd = fabs(H(k - 1, k - 1) - H(k, k)), hkk = fabs(H(k, k));
+                    double aa = hkk > dd ? hkk : dd, bb = hkk > dd ? dd : hkk;
+                    double s = aa + ab;
+                    double rhs = ulp * (bb * (aa / s));
+                    if (ba * (ab / s) <= (smlnum > rhs ? smlnum : rhs))
+                        break;
+                }
+            }
+            l = k;
+            if (l > ilo)
+                H(l, l - 1) = 0;
+            if (l >= i - 1) {
+                converged = 1;
+                break;
+            }
+            kdefl++;
+            if (!wantt) {
+                i1 = l;
+                i2 = i;
+            }
+            double h11, h12, h21, h22, s;
+            if (kdefl % (2 * kexsh) == 0) {
+                s = fabs(H(i, i - 1)) + fabs(H(i - 1, i - 2));
+                h11 = dat1 * s + H(i, i);
+                h12 = dat2 * s;
+                h21 = s;
+                h22 = h11;
+            } else if (kdefl % kexsh == 0) {
+                s = fabs(H(l + 1, l)) + fabs(H(l + 2, l + 1));
+                h11 = dat1 * s + H(l, l);
+                h12 = dat2 * s;
+                h21 = s;
+                h22 = h11;
+            } else {
+                h11 = H(i - 1, i - 1);
+                h21 = H(i, i - 1);
+                h12 = H(i - 1, i);
+                h22 = H(i, i);
+            }
+            s = fabs(h11) + fabs(h12) + fabs(h21) + fabs(h22);
+            double rt1r, rt1i, rt2r, rt2i;
+            if (s == 0) {
+                rt1r = rt1i = rt2r = rt2i = 0;
+            } else {
+                h11 /= s;
+                h21 /= s;
+                h12 /= s;
+                h22 /= s;
+                double tr = (h11 + h22) / 2;
+                double det = (h11 - tr) * (h22 - tr) - h12 * h21;
+                double rtdisc = sqrt(fabs(det));
+                if (det >= 0) {
+                    rt1r = tr * s;
+                    rt2r = rt1r;
+                    rt1i = rtdisc * s;
+                    rt2i = -rt1i;
+                } else {
+                    rt1r = tr + rtdisc;
+                    rt2r = tr - rtdisc;
+                    if (fabs(rt1r - h22) <= fabs(rt2r - h22)) {
+                        rt1r *= s;
+                        rt2r = rt1r;
+                    } else {
+                        rt2r *= s;
+                        rt1r = rt2r;
+                    }
+                    rt1i = rt2i = 0;
+                }
+            }
+            /* two consecutive small subdiagonal elements */
+            double v[3];
+            for (m = i - 2; m >= l; m--) {
+                double h21s = H(m + 1, m);
+                s = fabs(H(m, m) - rt2r) + fabs(rt2i) + fabs(h21s);
+                h21s = H(m + 1, m) / s;
+                v[0] = h21s * H(m, m + 1) + (H(m, m) - rt1r) * ((H(m, m) - rt2r) / s)
+                       - rt1i * (rt2i / s);
+                v[1] = h21s * (H(m, m) + H(m + 1, m + 1) - rt1r - rt2r);
+                v[2] = h21s * H(m + 2, m + 1);
+                s = fabs(v[0]) + fabs(v[1]) + fabs(v[2]);
+                v[0] /= s;
+                v[1] /= s;
+                v[2] /= s;
+                if (m == l)
+                    break;
+                double h00 = fabs(H(m, m - 1)) * (fabs(v[1]) + fabs(v[2]));
+                double h01 = fabs(v[0]) * (fabs(H(m - 1, m - 1)) + fabs(H(m, m))
+                                           + fabs(H(m + 1, m + 1)));
+                if (h00 <= ulp * h01)
+                    break;
+            }
+            /* the double-shift QR step: for each reflector first the part the
+             * next one is made from (its 3 x 3 block from the left, rows
+             * k .. k + 3 from the right), then the next reflector, then the
+             * rest of this one (which the next one's arithmetic does not
+             * wait for); every element sees dlahqr's operations in order */
+            double t1, v2, v3, t2, t3;
+            k = m;
+            v[0] = ct_hqr_larfg(v[0], v + 1, i - k + 1 < 3 ? i - k : 2, &t1);
+            if (m > l)
+                H(k, k - 1) *= 1 - t1;
+            for (;;) {
+                int64_t nr = i - k + 1 < 3 ? i - k + 1 : 3;
+                v2 = v[1];
+                t2 = t1 * v2;
+                if (nr == 2) {
+                    CT_HQR_SFX(ct_hqr_left)(&H(k, k), ldh, i2 - k + 1, 0, v2, 0, t1, t2, 0);
+                    CT_HQR_SFX(ct_hqr_right)(&H(i1, k), &H(i1, k + 1), NULL, i - i1 + 1, 0, v2,
+                                             0, t1, t2, 0);
+                    if (wantz)
+                        CT_HQR_SFX(ct_hqr_right)(&Z(iloz, k), &Z(iloz, k + 1), NULL, nz, 0, v2,
+                                                 0, t1, t2, 0);
+                    break;
+                }
+                v3 = v[2];
+                t3 = t1 * v3;
+                int64_t rmax = k + 3 < i ? k + 3 : i;
+                CT_HQR_SFX(ct_hqr_left)(&H(k, k), ldh, 3, 1, v2, v3, t1, t2, t3);
+                CT_HQR_SFX(ct_hqr_right)(&H(k, k), &H(k, k + 1), &H(k, k + 2), rmax - k + 1, 1, v2,
+                                         v3, t1, t2, t3);
+                /* the next reflector, from column k */
+                int64_t k1 = k + 1;
+                int nr1 = i - k1 + 1 < 3 ? (int)(i - k1 + 1) : 3;
+                double t1n;
+                v[0] = H(k1, k);
+                v[1] = H(k1 + 1, k);
+                if (nr1 == 3)
+                    v[2] = H(k1 + 2, k);
+                v[0] = ct_hqr_larfg(v[0], v + 1, nr1 - 1, &t1n);
+                H(k1, k) = v[0];
+                H(k1 + 1, k) = 0;
+                if (k1 < i - 1)
+                    H(k1 + 2, k) = 0;
+                /* the rest of reflector k */
+                CT_HQR_SFX(ct_hqr_left)(&H(k, k + 3), ldh, i2 - k - 2, 1, v2, v3, t1, t2, t3);
+                CT_HQR_SFX(ct_hqr_right)(&H(i1, k), &H(i1, k + 1), &H(i1, k + 2), k - i1, 1, v2,
+                                         v3, t1, t2, t3);
+                if (wantz)
+                    CT_HQR_SFX(ct_hqr_right)(&Z(iloz, k), &Z(iloz, k + 1), &Z(iloz, k + 2), nz, 1,
+                                             v2, v3, t1, t2, t3);
+                t1 = t1n;
+                k = k1;
+            }
+        }
+        if (!converged)
+            return i;
+        if (l == i) {
+            wr[i - 1] = H(i, i);
+            wi[i - 1] = 0;
+        } else if (l == i - 1) {
+            double cs, sn;
+            ct_hqr_lanv2(&H(i - 1, i - 1), &H(i - 1, i), &H(i, i - 1), &H(i, i), &wr[i - 2],
+                         &wi[i - 2], &wr[i - 1], &wi[i - 1], &cs, &sn);
+            if (wantt) {
+                if (i2 > i)
+                    ct_hqr_rot(i2 - i, &H(i - 1, i + 1), ldh, &H(i, i + 1), ldh, cs, sn);
+                ct_hqr_rot(i - i1 - 1, &H(i1, i - 1), 1, &H(i1, i), 1, cs, sn);
+            }
+            if (wantz)
+                ct_hqr_rot(nz, &Z(iloz, i - 1), 1, &Z(iloz, i), 1, cs, sn);
+        }
+        kdefl = 0;
+        i = l - 1;
+    }
+#undef H
+#undef Z
+}
+
+#undef CT_HQR_V
