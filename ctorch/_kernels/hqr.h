@@ -225,6 +225,21 @@ static inline void ct_hqr_rot(int64_t n, double *x, int64_t incx, double *y, int
     }
 }
 
+/* The state of one matrix's dlahqr between steps (hqr_impl.h's
+ * ct_hqr_step): the arguments, dlahqr's loop variables and the reflector
+ * the next step applies */
+enum { CT_HQR_NEWI, CT_HQR_ITER, CT_HQR_SWEEP };
+typedef struct ct_hqr_st {
+    int (*step)(struct ct_hqr_st *);
+    double *h, *z, *wr, *wi;
+    int64_t ldh, ldz, ilo, ihi, iloz, nz;
+    int wantt, wantz, phase;
+    double smlnum;
+    int64_t itmax, i, l, its, kdefl, i1, i2, k, m, info;
+    double v[3], t1;
+    double r2, r3, rt1;
+} ct_hqr_st;
+
 #define CT_HQR_INLINE static inline __attribute__((always_inline))
 
 #if CT_TRD_TWO
@@ -251,19 +266,71 @@ static inline void ct_hqr_rot(int64_t n, double *x, int64_t incx, double *y, int
 #undef CT_HQR_TARGET
 
 
-/* LAPACK's dlahqr(wantt, wantz, n, ilo, ihi, h, ldh, wr, wi, iloz, ihiz, z,
- * ldz, info) with 1-based ilo, ihi, iloz, ihiz: h (column-major, leading
- * dim ldh) upper Hessenberg in rows and columns ilo .. ihi; returns info
- * (0, or the 1-based row where the iteration did not converge). */
+/* Sets st up for LAPACK's dlahqr(wantt, wantz, n, ilo, ihi, h, ldh, wr, wi,
+ * iloz, ihiz, z, ldz) with 1-based ilo, ihi, iloz, ihiz: h (column-major,
+ * leading dim ldh) upper Hessenberg in rows and columns ilo .. ihi. 1 when
+ * steps are to run (st->step(st) until it returns 0), 0 when done; then
+ * st->info is dlahqr's info (0, or the 1-based row where the iteration did
+ * not converge). */
+static inline int ct_hqr_init(ct_hqr_st *st, int wantt, int wantz, int64_t n, int64_t ilo,
+                              int64_t ihi, double *h, int64_t ldh, double *wr, double *wi,
+                              int64_t iloz, int64_t ihiz, double *z, int64_t ldz)
+{
+    st->info = 0;
+    if (n == 0)
+        return 0;
+    if (ilo == ihi) {
+        wr[ilo - 1] = h[(ilo - 1) * (ldh + 1)];
+        wi[ilo - 1] = 0;
+        return 0;
+    }
+    /* the entries below the subdiagonal dlahqr clears */
+    for (int64_t j = ilo; j <= ihi - 3; j++) {
+        h[j + 1 + (j - 1) * ldh] = 0;
+        h[j + 2 + (j - 1) * ldh] = 0;
+    }
+    if (ilo <= ihi - 2)
+        h[ihi - 1 + (ihi - 3) * ldh] = 0;
+#if CT_TRD_TWO
+    st->step = ct_trd_wide() ? ct_hqr_step_w8 : ct_hqr_step_w4;
+#else
+    st->step = ct_hqr_step_w4;
+#endif
+    st->h = h;
+    st->z = z;
+    st->wr = wr;
+    st->wi = wi;
+    st->ldh = ldh;
+    st->ldz = ldz;
+    st->ilo = ilo;
+    st->ihi = ihi;
+    st->iloz = iloz;
+    st->nz = ihiz - iloz + 1;
+    st->wantt = wantt;
+    st->wantz = wantz;
+    int64_t nh = ihi - ilo + 1;
+    st->smlnum = CT_HQR_SAFMIN * ((double)nh / CT_HQR_ULP);
+    st->itmax = 30 * (nh > 10 ? nh : 10);
+    st->i1 = 1;
+    st->i2 = n;
+    st->kdefl = 0;
+    st->i = ihi;
+    st->l = ilo;
+    st->its = 0;
+    st->phase = CT_HQR_NEWI;
+    return 1;
+}
+
+/* LAPACK's dlahqr (the arguments as ct_hqr_init's); returns info */
 static inline int64_t ct_dlahqr(int wantt, int wantz, int64_t n, int64_t ilo, int64_t ihi,
                                 double *h, int64_t ldh, double *wr, double *wi, int64_t iloz,
                                 int64_t ihiz, double *z, int64_t ldz)
 {
-#if CT_TRD_TWO
-    if (ct_trd_wide())
-        return ct_dlahqr_w8(wantt, wantz, n, ilo, ihi, h, ldh, wr, wi, iloz, ihiz, z, ldz);
-#endif
-    return ct_dlahqr_w4(wantt, wantz, n, ilo, ihi, h, ldh, wr, wi, iloz, ihiz, z, ldz);
+    ct_hqr_st st;
+    if (ct_hqr_init(&st, wantt, wantz, n, ilo, ihi, h, ldh, wr, wi, iloz, ihiz, z, ldz))
+        while (st.step(&st))
+            ;
+    return st.info;
 }
 
 /* whether the loops run these kernels: on x86-64 (GCC on Linux), where
@@ -282,12 +349,14 @@ static inline int ct_hqr_own(void)
 /* LAPACK's dhseqr for n <= CT_HQR_NMIN: job 'E', compz 'N' (wantt 0: the
  * eigenvalues, z not touched) or job 'S', compz 'V' (wantt 1: also the
  * Schur form T in h, zero below its subdiagonal, and z times the Schur
- * vectors). 1-based ilo, ihi as dgebal returns them. Returns info. */
-static inline int64_t ct_dhseqr_small(int wantt, int64_t n, int64_t ilo, int64_t ihi, double *h,
-                                      int64_t ldh, double *wr, double *wi, double *z,
-                                      int64_t ldz)
+ * vectors), 1-based ilo, ihi as dgebal returns them: its steps before the
+ * iteration (setting st up: 1 when steps are to run) and after it. */
+static inline int ct_dhseqr_begin(ct_hqr_st *st, int wantt, int64_t n, int64_t ilo,
+                                  int64_t ihi, double *h, int64_t ldh, double *wr, double *wi,
+                                  double *z, int64_t ldz)
 {
-    int64_t i, j;
+    int64_t i;
+    st->info = 0;
     if (n == 0)
         return 0;
     for (i = 0; i < ilo - 1; i++) {
@@ -301,14 +370,240 @@ static inline int64_t ct_dhseqr_small(int wantt, int64_t n, int64_t ilo, int64_t
     if (ilo == ihi) {
         wr[ilo - 1] = h[(ilo - 1) * (ldh + 1)];
         wi[ilo - 1] = 0;
+        st->ilo = st->ihi = ilo;
         return 0;
     }
-    int64_t info = ct_dlahqr(wantt, wantt, n, ilo, ihi, h, ldh, wr, wi, ilo, ihi, z, ldz);
-    if ((wantt || info) && n > 2)
-        for (j = 0; j < n - 2; j++)
-            for (i = j + 2; i < n; i++)
+    return ct_hqr_init(st, wantt, wantt, n, ilo, ihi, h, ldh, wr, wi, ilo, ihi, z, ldz);
+}
+
+static inline int64_t ct_dhseqr_end(ct_hqr_st *st, int wantt, int64_t n, double *h, int64_t ldh,
+                                    int64_t ilo, int64_t ihi)
+{
+    if (ilo != ihi && (wantt || st->info) && n > 2)
+        for (int64_t j = 0; j < n - 2; j++)
+            for (int64_t i = j + 2; i < n; i++)
                 h[i + j * ldh] = 0;
-    return info;
+    return st->info;
+}
+
+/* ct_dhseqr_begin's arguments; returns info */
+static inline int64_t ct_dhseqr_small(int wantt, int64_t n, int64_t ilo, int64_t ihi, double *h,
+                                      int64_t ldh, double *wr, double *wi, double *z,
+                                      int64_t ldz)
+{
+    ct_hqr_st st;
+    if (ct_dhseqr_begin(&st, wantt, n, ilo, ihi, h, ldh, wr, wi, z, ldz))
+        while (st.step(&st))
+            ;
+    return ct_dhseqr_end(&st, wantt, n, h, ldh, ilo, ihi);
+}
+
+/* Two matrices of order n (ct_dhseqr_small's arguments, the second's
+ * suffixed 2) with their steps interleaved; info[0], info[1] their infos */
+static inline void ct_dhseqr_small2(int wantt, int64_t n, int64_t ilo, int64_t ihi, double *h,
+                                    double *wr, double *wi, double *z, int64_t ilo2,
+                                    int64_t ihi2, double *h2, double *wr2, double *wi2,
+                                    double *z2, int64_t *info)
+{
+    ct_hqr_st a, b;
+    int ra = ct_dhseqr_begin(&a, wantt, n, ilo, ihi, h, n, wr, wi, z, n);
+    int rb = ct_dhseqr_begin(&b, wantt, n, ilo2, ihi2, h2, n, wr2, wi2, z2, n);
+#if CT_TRD_TWO
+    if (ct_trd_wide())
+        ct_hqr_run2_w8(&a, ra, &b, rb);
+    else
+#endif
+        ct_hqr_run2_w4(&a, ra, &b, rb);
+    info[0] = ct_dhseqr_end(&a, wantt, n, h, n, ilo, ihi);
+    info[1] = ct_dhseqr_end(&b, wantt, n, h2, n, ilo2, ihi2);
+}
+
+/* x = b / m for complex m, b ((re, im) pairs), as LAPACK's dladiv
+ * computes it in the ordinary range (Smith's formula) */
+static inline void ct_hqr_cdiv(double br, double bi, double mr, double mi, double *xr,
+                               double *xi)
+{
+    if (fabs(mi) <= fabs(mr)) {
+        double e = mi / mr, f = mr + mi * e;
+        *xr = (br + bi * e) / f;
+        *xi = (bi - br * e) / f;
+    } else {
+        double e = mr / mi, f = mi + mr * e;
+        *xr = (br * e + bi) / f;
+        *xi = (bi * e - br) / f;
+    }
+}
+
+/* x = m^-1 b for the complex 2 x 2 m = [m00 m01; m10 m11] (each (re, im))
+ * by elimination with complete pivoting; m taken as smin I where all its
+ * elements are below smin in size (LAPACK's dlaln2's rule) */
+static void ct_hqr_solve2(const double *m, const double *b, double smin, double *x)
+{
+    double a[4][2], r[2][2];
+    int p = 0, q, k;
+    double best = -1;
+    for (k = 0; k < 4; k++) {
+        a[k][0] = m[2 * k];
+        a[k][1] = m[2 * k + 1];
+        double size = fabs(a[k][0]) + fabs(a[k][1]);
+        if (size > best) {
+            best = size;
+            p = k;
+        }
+    }
+    if (best < smin) {
+        ct_hqr_cdiv(b[0], b[1], smin, 0, &x[0], &x[1]);
+        ct_hqr_cdiv(b[2], b[3], smin, 0, &x[2], &x[3]);
+        return;
+    }
+    /* pivot a[p] = m[pr][pc]: row pr, column pc */
+    int pr = p / 2, pc = p % 2, orow = 1 - pr, ocol = 1 - pc;
+    double *piv = a[p], *prc = a[pr * 2 + ocol], *opc = a[orow * 2 + pc];
+    double *ooc = a[orow * 2 + ocol];
+    r[0][0] = b[2 * pr];
+    r[0][1] = b[2 * pr + 1];
+    r[1][0] = b[2 * orow];
+    r[1][1] = b[2 * orow + 1];
+    /* l = opc / piv; eliminate */
+    double lr, li;
+    ct_hqr_cdiv(opc[0], opc[1], piv[0], piv[1], &lr, &li);
+    double ur = ooc[0] - (lr * prc[0] - li * prc[1]), ui = ooc[1] - (lr * prc[1] + li * prc[0]);
+    double sr = r[1][0] - (lr * r[0][0] - li * r[0][1]), si = r[1][1] - (lr * r[0][1] + li * r[0][0]);
+    if (fabs(ur) + fabs(ui) < smin) {
+        ur = smin;
+        ui = 0;
+    }
+    double yr, yi;
+    ct_hqr_cdiv(sr, si, ur, ui, &yr, &yi);
+    q = ocol;
+    x[2 * q] = yr;
+    x[2 * q + 1] = yi;
+    double tr = r[0][0] - (prc[0] * yr - prc[1] * yi), ti = r[0][1] - (prc[0] * yi + prc[1] * yr);
+    ct_hqr_cdiv(tr, ti, piv[0], piv[1], &x[2 * pc], &x[2 * pc + 1]);
+}
+
+/* The right eigenvectors of the upper quasi-triangular t (n x n,
+ * column-major, leading dim ldt, in LAPACK's Schur form) multiplied into q
+ * (n x n, leading dim ldq): q becomes what LAPACK's dtrevc('R', 'B') leaves
+ * there but for the scaling of each vector (a complex pair's real and
+ * imaginary parts in two columns). Solves without LAPACK's scaling against
+ * overflow: returns 1, q untouched, where a solution grows past 2^400 or
+ * is not finite (the caller runs dtrevc then), else 0. work: n * n + 3 n
+ * doubles. */
+static int ct_trevc_right(int64_t n, const double *t, int64_t ldt, double *q, int64_t ldq,
+                          double *work)
+{
+#define T(r, c) t[(r) + (c) * ldt]
+    const double ulp = CT_HQR_ULP, smlnum = CT_HQR_SAFMIN * ((double)n / CT_HQR_ULP);
+    const double big = 0x1p400;
+    double *X = work, *tmp = work + n * n;
+    int64_t ki, j, k;
+    /* X: the vectors before the back-transformation, column ki (and ki - 1
+     * for a pair) upper triangular */
+    for (ki = n - 1; ki >= 0; ki--) {
+        double *x = X + ki * n;
+        if (ki > 0 && T(ki, ki - 1) != 0) {
+            /* the pair (ki - 1, ki): x + i y, x in column ki - 1, y in ki */
+            double *y = x;
+            x = X + (ki - 1) * n;
+            double wr = T(ki, ki);
+            double wi = sqrt(fabs(T(ki, ki - 1))) * sqrt(fabs(T(ki - 1, ki)));
+            double smin = fmax(ulp * (fabs(wr) + fabs(wi)), smlnum);
+            for (k = 0; k < n; k++)
+                x[k] = y[k] = 0;
+            if (fabs(T(ki - 1, ki)) >= fabs(T(ki, ki - 1))) {
+                x[ki - 1] = 1;
+                y[ki] = wi / T(ki - 1, ki);
+            } else {
+                x[ki - 1] = -wi / T(ki, ki - 1);
+                y[ki] = 1;
+            }
+            for (k = 0; k < ki - 1; k++) {
+                x[k] = -x[ki - 1] * T(k, ki - 1);
+                y[k] = -y[ki] * T(k, ki);
+            }
+            for (j = ki - 2; j >= 0; j--) {
+                if (j > 0 && T(j, j - 1) != 0) {
+                    double m[8] = {T(j - 1, j - 1) - wr, -wi, T(j - 1, j), 0, T(j, j - 1), 0,
+                                   T(j, j) - wr, -wi};
+                    double b[4] = {x[j - 1], y[j - 1], x[j], y[j]}, s[4];
+                    ct_hqr_solve2(m, b, smin, s);
+                    x[j - 1] = s[0];
+                    y[j - 1] = s[1];
+                    x[j] = s[2];
+                    y[j] = s[3];
+                    for (k = 0; k < j - 1; k++) {
+                        x[k] -= s[0] * T(k, j - 1) + s[2] * T(k, j);
+                        y[k] -= s[1] * T(k, j - 1) + s[3] * T(k, j);
+                    }
+                    j--;
+                } else {
+                    double dr = T(j, j) - wr, di = -wi;
+                    if (fabs(dr) + fabs(di) < smin) {
+                        dr = smin;
+                        di = 0;
+                    }
+                    ct_hqr_cdiv(x[j], y[j], dr, di, &x[j], &y[j]);
+                    for (k = 0; k < j; k++) {
+                        x[k] -= x[j] * T(k, j);
+                        y[k] -= y[j] * T(k, j);
+                    }
+                }
+                if (!(fabs(x[j]) + fabs(y[j]) < big))
+                    return 1;
+            }
+            ki--;
+        } else {
+            double wr = T(ki, ki), smin = fmax(ulp * fabs(wr), smlnum);
+            for (k = ki + 1; k < n; k++)
+                x[k] = 0;
+            x[ki] = 1;
+            for (k = 0; k < ki; k++)
+                x[k] = -T(k, ki);
+            for (j = ki - 1; j >= 0; j--) {
+                if (j > 0 && T(j, j - 1) != 0) {
+                    double m[8] = {T(j - 1, j - 1) - wr, 0, T(j - 1, j), 0, T(j, j - 1), 0,
+                                   T(j, j) - wr, 0};
+                    double b[4] = {x[j - 1], 0, x[j], 0}, s[4];
+                    ct_hqr_solve2(m, b, smin, s);
+                    x[j - 1] = s[0];
+                    x[j] = s[2];
+                    for (k = 0; k < j - 1; k++)
+                        x[k] -= s[0] * T(k, j - 1) + s[2] * T(k, j);
+                    if (!(fabs(s[0]) < big))
+                        return 1;
+                    j--;
+                } else {
+                    double d = T(j, j) - wr;
+                    if (fabs(d) < smin)
+                        d = smin;
+                    x[j] /= d;
+                    for (k = 0; k < j; k++)
+                        x[k] -= x[j] * T(k, j);
+                }
+                if (!(fabs(x[j]) < big))
+                    return 1;
+            }
+        }
+    }
+    /* q = q X from the last column on: column c of X is zero below row c
+     * (a pair's real part has a zero in the row of its imaginary part), so
+     * column c of the product needs q's columns up to c only */
+    for (ki = n - 1; ki >= 0; ki--) {
+        const double *x = X + ki * n;
+        for (int64_t r = 0; r < n; r++)
+            tmp[r] = 0;
+        for (k = 0; k <= ki; k++) {
+            double xk = x[k];
+            const double *qc = q + k * ldq;
+            for (int64_t r = 0; r < n; r++)
+                tmp[r] += xk * qc[r];
+        }
+        for (int64_t r = 0; r < n; r++)
+            q[r + ki * ldq] = tmp[r];
+    }
+    return 0;
+#undef T
 }
 
 /* the 2-norm of x[0: n] with the squares summed in extended precision (as

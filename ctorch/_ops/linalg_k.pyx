@@ -1259,11 +1259,20 @@ ctypedef void (*_dgebak_t)(char *job, char *side, int *n, int *ilo, int *ihi, do
 ctypedef void (*_dlascl_t)(char *type, int *kl, int *ku, double *cfrom, double *cto, int *m,
                            int *n, double *a, int *lda, int *info) noexcept nogil
 
+ctypedef void (*_dhseqr_t)(char *job, char *compz, int *n, int *ilo, int *ihi, double *h,
+                           int *ldh, double *wr, double *wi, double *z, int *ldz, double *work,
+                           int *lwork, int *info) noexcept nogil
+
 cdef extern from "hqr.h" nogil:
     int CT_HQR_NMIN
     int64_t ct_dhseqr_small(int wantt, int64_t n, int64_t ilo, int64_t ihi, double *h,
                             int64_t ldh, double *wr, double *wi, double *z, int64_t ldz)
+    void ct_dhseqr_small2(int wantt, int64_t n, int64_t ilo, int64_t ihi, double *h,
+                          double *wr, double *wi, double *z, int64_t ilo2, int64_t ihi2,
+                          double *h2, double *wr2, double *wi2, double *z2, int64_t *info)
     void ct_geev_normalise(int64_t n, double *vr, int64_t ldv, const double *wi, double *work)
+    int ct_trevc_right(int64_t n, const double *t, int64_t ldt, double *q, int64_t ldq,
+                       double *work)
     int ct_hqr_own()
 
 # the orders geev runs with ctorch's Hessenberg QR (hqr.h: dlahqr's
@@ -1271,13 +1280,13 @@ cdef extern from "hqr.h" nogil:
 cdef int64_t _own_hqr = CT_HQR_NMIN if ct_hqr_own() else 0
 
 cdef struct _geev_ctx:
-    _dgeev_t fn
     _dgebal_t gebal
     _dgehrd_t gehrd
     _dgehrd_t orghr
     _dtrevc_t trevc
     _dgebak_t gebak
     _dlascl_t lascl
+    _dhseqr_t hseqr
     char jr
     int n, lwork
     int64_t part_len
@@ -1293,124 +1302,181 @@ DEF GEEV_SMLNUM = 6.717753087876296e-139
 DEF GEEV_BIGNUM = 1.4885657073574029e+138
 
 
-cdef int _geev_own(_geev_ctx *c, double *a, double *wr, double *wi, double *vr,
-                   double *work) noexcept nogil:
-    """dgeev(jobvl 'N', jobvr c.jr) of the column-major a (already scaled
-    into dgeev's range) with its Schur form computed by hqr.h: dgebal,
-    dgehrd, (dorghr), the QR iteration, (dtrevc, dgebak and dgeev's
-    normalisation). 0, or 1 where LAPACK's dgeev must run instead (an
-    iteration that did not converge): a is then overwritten. work: the
-    2n + lwork doubles of geev's part."""
-    cdef int n = c.n, ilo = 0, ihi = 0, info = 0, lw = c.lwork, one = 1, m = 0, sel = 0
-    cdef int64_t nn = n, k
+cdef struct _geev_mat:
+    # one matrix's place in a part's workspace: a (n x n, column-major),
+    # wr, wi (n), vr (n x n with vectors), work (2n + lwork: balancing
+    # scales, reflector factors, LAPACK's workspace); dgebal's ilo, ihi;
+    # the largest magnitude and the factor geev scales it to (0: none)
+    double *a
+    double *wr
+    double *wi
+    double *vr
+    double *work
+    int ilo, ihi
+    double amax, cscale
+
+
+cdef void _geev_in(_geev_ctx *c, int64_t b, _geev_mat *s) noexcept nogil:
+    """s.a = matrix b, column-major, scaled as dgeev scales it (the factor
+    in s.cscale; the loop runs dgeev's steps itself: a LAPACK build's dgeev
+    was seen to leave the eigenvalues of a scaled matrix scaled)"""
+    cdef int64_t n = c.n, i, j
+    cdef const double *sb = c.src + b * n * n
+    cdef double amax = 0, cscale = 0
+    cdef char typ = b'G'
+    cdef int zero = 0, info = 0
+    for j in range(n):
+        for i in range(n):
+            s.a[j * n + i] = sb[i * n + j]
+    for i in range(n * n):
+        if fabs(s.a[i]) > amax:
+            amax = fabs(s.a[i])
+    if amax > 0 and amax < GEEV_SMLNUM:
+        cscale = GEEV_SMLNUM
+    elif amax > GEEV_BIGNUM:
+        cscale = GEEV_BIGNUM
+    if cscale != 0:
+        c.lascl(&typ, &zero, &zero, &amax, &cscale, &c.n, &c.n, s.a, &c.n, &info)
+    s.amax = amax
+    s.cscale = cscale
+
+
+cdef void _geev_reduce(_geev_ctx *c, _geev_mat *s) noexcept nogil:
+    """dgeev's steps before the Schur form: dgebal, dgehrd, (dorghr)"""
+    cdef int64_t n = c.n
+    cdef int info = 0, lw = c.lwork
+    cdef char job = b'B'
+    c.gebal(&job, &c.n, s.a, &c.n, &s.ilo, &s.ihi, s.work, &info)
+    c.gehrd(&c.n, &s.ilo, &s.ihi, s.a, &c.n, s.work + n, s.work + 2 * n, &lw, &info)
+    if c.jr == b'V':
+        memcpy(s.vr, s.a, sizeof(double) * n * n)
+        c.orghr(&c.n, &s.ilo, &s.ihi, s.vr, &c.n, s.work + n, s.work + 2 * n, &lw, &info)
+
+
+cdef int _geev_schur(_geev_ctx *c, int64_t b, _geev_mat *s, int64_t info) noexcept nogil:
+    """Matrix b's Schur form after hqr.h's iteration ended with info (or,
+    for an order above _own_hqr, none ran: info -1): where it did not run or
+    did not converge, LAPACK's dhseqr on the reduced matrix made again (it
+    runs the same dlahqr arithmetic and then its rescue). 1 where that
+    fails too."""
+    cdef int64_t n = c.n
+    cdef int inf = 0, lw = c.lwork
+    cdef char job = b'S' if c.jr == b'V' else b'E'
+    cdef char compz = b'V' if c.jr == b'V' else b'N'
+    if info == 0:
+        return 0
+    if info > 0:
+        _geev_in(c, b, s)
+        _geev_reduce(c, s)
+    c.hseqr(&job, &compz, &c.n, &s.ilo, &s.ihi, s.a, &c.n, s.wr, s.wi, s.vr, &c.n,
+            s.work + 2 * n, &lw, &inf)
+    return inf != 0
+
+
+cdef void _geev_out(_geev_ctx *c, int64_t b, _geev_mat *s) noexcept nogil:
+    """Matrix b's results from its Schur form (the vectors by back
+    substitution as dtrevc's, dgebak and dgeev's normalisation), unscaled
+    and written to c.w, c.v"""
+    cdef int64_t n = c.n, i, j
     cdef bint vectors = c.jr == b'V'
-    cdef double *scale = work
-    cdef double *tau = work + nn
-    cdef double *w = work + 2 * nn
-    cdef double dl = 0
-    cdef char job = b'B', side = b'R'
-    c.gebal(&job, &c.n, a, &c.n, &ilo, &ihi, scale, &info)
-    c.gehrd(&c.n, &ilo, &ihi, a, &c.n, tau, w, &lw, &info)
+    cdef int info = 0, one = 1, m = 0, sel = 0, zero = 0
+    cdef char job = b'B', side = b'R', typ = b'G'
+    cdef double dl = 0, x, y
+    cdef double *wr = s.wr
+    cdef double *wi = s.wi
+    cdef double *vr = s.vr
+    cdef double *vb
+    cdef double *wb
     if vectors:
-        memcpy(vr, a, sizeof(double) * nn * nn)
-        c.orghr(&c.n, &ilo, &ihi, vr, &c.n, tau, w, &lw, &info)
-    if ct_dhseqr_small(vectors, nn, ilo, ihi, a, nn, wr, wi, vr, nn):
-        return 1
-    if vectors:
-        c.trevc(&side, &job, &sel, &c.n, a, &c.n, &dl, &one, vr, &c.n, &c.n, &m, w, &info)
-        c.gebak(&job, &side, &c.n, &ilo, &ihi, scale, &c.n, vr, &c.n, &info)
-        ct_geev_normalise(nn, vr, nn, wi, w)
-    return 0
+        # the vectors by hqr.h's back substitution; LAPACK's dtrevc where
+        # they would need its scaling against overflow
+        if ct_trevc_right(n, s.a, n, vr, n, s.work + 2 * n):
+            c.trevc(&side, &job, &sel, &c.n, s.a, &c.n, &dl, &one, vr, &c.n, &c.n, &m,
+                    s.work + 2 * n, &info)
+        c.gebak(&job, &side, &c.n, &s.ilo, &s.ihi, s.work, &c.n, vr, &c.n, &info)
+        ct_geev_normalise(n, vr, n, wi, s.work + 2 * n)
+    if s.cscale != 0:
+        c.lascl(&typ, &zero, &zero, &s.cscale, &s.amax, &c.n, &one, wr, &c.n, &info)
+        c.lascl(&typ, &zero, &zero, &s.cscale, &s.amax, &c.n, &one, wi, &c.n, &info)
+    wb = c.w + 2 * b * n
+    for j in range(n):
+        wb[2 * j] = wr[j]
+        wb[2 * j + 1] = wi[j]
+    if not vectors:
+        return
+    # column j of vr (real eigenvalue), or columns j, j + 1 the real and
+    # imaginary parts of a conjugate pair; written row by row
+    vb = c.v + 2 * b * n * n
+    for i in range(n):
+        j = 0
+        while j < n:
+            x = vr[j * n + i]
+            if wi[j] != 0 and j + 1 < n:
+                y = vr[(j + 1) * n + i]
+                vb[2 * j] = x
+                vb[2 * j + 1] = y
+                vb[2 * j + 2] = x
+                vb[2 * j + 3] = -y
+                j += 2
+            else:
+                vb[2 * j] = x
+                vb[2 * j + 1] = 0
+                j += 1
+        vb += 2 * n
 
 
 cdef int _geev_range(void *p, int64_t lo, int64_t hi, int part) noexcept nogil:
     cdef _geev_ctx *c = <_geev_ctx *>p
-    cdef int64_t n = c.n, b, i, j
+    cdef int64_t n = c.n, b = lo
     cdef bint vectors = c.jr == b'V'
-    cdef double *a = c.buf + part * c.part_len
-    cdef double *wr = a + n * n
-    cdef double *wi = wr + n
-    cdef double *vr = wi + n
-    cdef double *work = vr + (n * n if vectors else 1)
-    cdef const double *sb
-    cdef double *vb
-    cdef double *wb
-    cdef double x, y, amax, cscale
-    cdef char jl = b'N', typ = b'G'
-    cdef int ni = c.n, one = 1, info = 0, zero = 0
-    cdef int ldvr = c.n if vectors else 1
-    cdef double dl = 0
-    for b in range(lo, hi):
-        # column-major copy of the row-major matrix
-        sb = c.src + b * n * n
-        for j in range(n):
-            for i in range(n):
-                a[j * n + i] = sb[i * n + j]
-        # dgeev's scaling of a matrix whose largest magnitude is outside
-        # [GEEV_SMLNUM, GEEV_BIGNUM] done here (LAPACK builds were seen to
-        # leave the eigenvalues scaled); for LAPACK's dgeev to a factor
-        # inside the range, so that it does not scale again
-        amax = 0
-        for i in range(n * n):
-            if fabs(a[i]) > amax:
-                amax = fabs(a[i])
-        cscale = 0
-        if amax > 0 and amax < GEEV_SMLNUM:
-            cscale = GEEV_SMLNUM if n <= _own_hqr else 2 * GEEV_SMLNUM
-        elif amax > GEEV_BIGNUM:
-            cscale = GEEV_BIGNUM if n <= _own_hqr else 0.5 * GEEV_BIGNUM
-        if cscale != 0:
-            c.lascl(&typ, &zero, &zero, &amax, &cscale, &ni, &ni, a, &ni, &info)
-        if n > _own_hqr or _geev_own(c, a, wr, wi, vr, work):
-            if n <= _own_hqr:
-                # (an iteration that did not converge: LAPACK's from the start)
-                for j in range(n):
-                    for i in range(n):
-                        a[j * n + i] = sb[i * n + j]
-                if cscale != 0:
-                    c.lascl(&typ, &zero, &zero, &amax, &cscale, &ni, &ni, a, &ni, &info)
-            c.fn(&jl, &c.jr, &ni, a, &ni, wr, wi, &dl, &one, vr, &ldvr, work, &c.lwork, &info)
-            if info != 0:
+    cdef _geev_mat s[2]
+    cdef int64_t info[2]
+    cdef double *q = c.buf + part * c.part_len
+    cdef int t
+    for t in range(2):
+        s[t].a = q
+        s[t].wr = q + n * n
+        s[t].wi = s[t].wr + n
+        s[t].vr = s[t].wi + n
+        s[t].work = s[t].vr + (n * n if vectors else 1)
+        q = s[t].work + 2 * n + c.lwork
+    while b < hi:
+        if n <= _own_hqr and b + 1 < hi:
+            # two matrices with their QR iterations interleaved
+            _geev_in(c, b, &s[0])
+            _geev_in(c, b + 1, &s[1])
+            _geev_reduce(c, &s[0])
+            _geev_reduce(c, &s[1])
+            ct_dhseqr_small2(vectors, n, s[0].ilo, s[0].ihi, s[0].a, s[0].wr, s[0].wi, s[0].vr,
+                             s[1].ilo, s[1].ihi, s[1].a, s[1].wr, s[1].wi, s[1].vr, info)
+            if _geev_schur(c, b, &s[0], info[0]) or _geev_schur(c, b + 1, &s[1], info[1]):
                 return 1
-        if cscale != 0:
-            c.lascl(&typ, &zero, &zero, &cscale, &amax, &ni, &one, wr, &ni, &info)
-            c.lascl(&typ, &zero, &zero, &cscale, &amax, &ni, &one, wi, &ni, &info)
-        wb = c.w + 2 * b * n
-        for j in range(n):
-            wb[2 * j] = wr[j]
-            wb[2 * j + 1] = wi[j]
-        if not vectors:
+            _geev_out(c, b, &s[0])
+            _geev_out(c, b + 1, &s[1])
+            b += 2
             continue
-        # column j of vr (real eigenvalue), or columns j, j + 1 the real
-        # and imaginary parts of a conjugate pair; written row by row
-        vb = c.v + 2 * b * n * n
-        for i in range(n):
-            j = 0
-            while j < n:
-                x = vr[j * n + i]
-                if wi[j] != 0 and j + 1 < n:
-                    y = vr[(j + 1) * n + i]
-                    vb[2 * j] = x
-                    vb[2 * j + 1] = y
-                    vb[2 * j + 2] = x
-                    vb[2 * j + 3] = -y
-                    j += 2
-                else:
-                    vb[2 * j] = x
-                    vb[2 * j + 1] = 0
-                    j += 1
-            vb += 2 * n
+        _geev_in(c, b, &s[0])
+        _geev_reduce(c, &s[0])
+        info[0] = -1
+        if n <= _own_hqr:
+            info[0] = ct_dhseqr_small(vectors, n, s[0].ilo, s[0].ihi, s[0].a, n, s[0].wr,
+                                      s[0].wi, s[0].vr, n)
+        if _geev_schur(c, b, &s[0], info[0]):
+            return 1
+        _geev_out(c, b, &s[0])
+        b += 1
     return 0
 
 
 def geev(Tensor A, bint vectors, int threads=1):
     """(eigenvalues (..., n), right eigenvectors (..., n, n) or None) of the
-    float64 matrices A (..., n, n), n > 0, by LAPACK's geev (up to order
-    CT_HQR_NMIN its steps, with the Hessenberg QR of hqr.h), one matrix
-    after another in one loop (a batch shared among up to `threads`
-    threads); complex128 results, eigenvectors normalised as LAPACK does
-    (unit norm, the largest component real). None for another dtype, or
-    where LAPACK does not converge on some matrix."""
+    float64 matrices A (..., n, n), n > 0, by LAPACK's dgeev's steps (its
+    scaling, dgebal, dgehrd, dorghr, the Schur form by dhseqr, up to order
+    CT_HQR_NMIN by hqr.h's QR iteration with two matrices interleaved,
+    dtrevc, dgebak, its normalisation) in one loop (a batch shared among up
+    to `threads` threads); complex128 results, eigenvectors normalised as
+    LAPACK does (unit norm, the largest component real). None for another
+    dtype, or where LAPACK does not converge on some matrix."""
     cdef int64_t n = _f64_square(A, 1)
     if n == 0:
         return None
@@ -1423,24 +1489,28 @@ def geev(Tensor A, bint vectors, int threads=1):
     if vectors:
         V = _empty_list(batch + [n, n], <DType>_DT[CT_COMPLEX128], A._storage.device)
     cdef _geev_ctx c
-    c.fn = <_dgeev_t>_lapack_ptr("dgeev")
     c.jr = b'V' if vectors else b'N'
     c.n = <int>n
     cdef char jl = b'N'
     cdef int one = 1, lwork = -1, info = 0
     cdef int ldvr = c.n if vectors else 1
     cdef double dq = 0, dl = 0
-    c.fn(&jl, &c.jr, &c.n, NULL, &c.n, NULL, NULL, &dl, &one, NULL, &ldvr, &dq, &lwork, &info)
+    # dgeev's workspace (it covers its steps': gehrd, orghr, hseqr)
+    cdef _dgeev_t query = <_dgeev_t>_lapack_ptr("dgeev")
+    query(&jl, &c.jr, &c.n, NULL, &c.n, NULL, NULL, &dl, &one, NULL, &ldvr, &dq, &lwork, &info)
     c.lwork = <int>dq if <int>dq > 3 * c.n else 3 * c.n
+    if vectors and c.lwork < c.n * c.n + 3 * c.n:
+        c.lwork = c.n * c.n + 3 * c.n    # (ct_trevc_right's)
     c.gebal = <_dgebal_t>_lapack_ptr("dgebal")
     c.gehrd = <_dgehrd_t>_lapack_ptr("dgehrd")
     c.orghr = <_dgehrd_t>_lapack_ptr("dorghr")
     c.trevc = <_dtrevc_t>_lapack_ptr("dtrevc")
     c.gebak = <_dgebak_t>_lapack_ptr("dgebak")
     c.lascl = <_dlascl_t>_lapack_ptr("dlascl")
+    c.hseqr = <_dhseqr_t>_lapack_ptr("dhseqr")
     cdef int parts = _parts_for(threads, nb, n)
-    # (2n more for _geev_own's balancing scales and reflector factors)
-    c.part_len = n * n + 2 * n + (n * n if vectors else 1) + 2 * n + c.lwork
+    # two matrices' places (_geev_mat) a part
+    c.part_len = 2 * (n * n + 2 * n + (n * n if vectors else 1) + 2 * n + c.lwork)
     c.src = <const double *>A._data
     c.w = <double *>W._data
     c.v = <double *>V._data if vectors else NULL
