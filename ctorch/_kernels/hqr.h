@@ -1,24 +1,25 @@
 /* The eigenvalues (and Schur form) of a small float64 upper Hessenberg
  * matrix by the double-shift QR algorithm, with the results LAPACK's dlahqr
- * computes, for linalg_k.pyx's eigenvalue loops (header only: that module
- * includes it).
+ * computes, and the right eigenvectors of a Schur form, for linalg_k.pyx's
+ * geev loop (header only: that module includes it).
  *
- * The algorithm is dlahqr's step for step: the same deflation test (Ahues
+ * The iteration is dlahqr's step for step: the same deflation test (Ahues
  * and Tisseur's), the same Francis double shifts and exceptional shifts, the
- * same search for a starting row, the same 3-element reflectors and the
- * same standardisation of 2 x 2 blocks, so the eigenvalues come out in the
- * order LAPACK's drivers give them. What differs is how the reflectors are
- * applied:
+ * same search for a starting row, the same 3-element reflectors (their
+ * norms as OpenBLAS's dnrm2 computes them) and the same standardisation of
+ * 2 x 2 blocks, in the same floating-point operations, so that the
+ * eigenvalues are those of numpy's geev to the bit and come in its order.
+ * What differs is how and when the reflectors are applied:
  *  - from the right (columns k .. k+2 of H and of Z) in whole vectors down
- *    the columns;
- *  - from the left (rows k .. k+2) at once only to the columns next to the
- *    bulge; every column further right gets the sweep's reflectors later,
- *    several in one pass down the column with the rows in registers (one
- *    load and one store a reflector in place of three of each). A column's
- *    elements see the same operations in the same order as in dlahqr.
- * Each element of the active block is computed the same way whether or not
- * the Schur form is wanted (wantt), so the eigenvalues are identical in
- * both modes. */
+ *    the columns; from the left (rows k .. k+2) with AVX-512 to 8 columns
+ *    at a time, transposed in registers;
+ *  - first the part the next reflector is made from, then the next
+ *    reflector, then the rest, so that the rest overlaps the next one's
+ *    divisions and roots; for a batch, two matrices' sweeps interleaved;
+ * every element still sees dlahqr's operations in dlahqr's order. Each
+ * element of the active block is computed the same way whether or not the
+ * Schur form is wanted (wantt), so the eigenvalues are identical in both
+ * modes. */
 #ifndef CT_HQR_H
 #define CT_HQR_H
 
@@ -32,8 +33,7 @@
 /* Compiled without contracting products and sums into fused multiply-adds,
  * as LAPACK's reference build computes: the deflation tests and the shifts
  * decide on rounding-level quantities, and the same bits keep the same
- * decisions (and so the eigenvalue order and the eigenvectors' signs
- * numpy and PyTorch give). */
+ * decisions (and so numpy's eigenvalue order and eigenvector signs). */
 #pragma GCC push_options
 #pragma GCC optimize("fp-contract=off")
 
@@ -223,6 +223,70 @@ static inline void ct_hqr_rot(int64_t n, double *x, int64_t incx, double *y, int
         x[k * incx] = c * xv + s * yv;
         y[k * incy] = c * yv - s * xv;
     }
+}
+
+/* x = b / m for complex m, b ((re, im) pairs), as LAPACK's dladiv
+ * computes it in the ordinary range (Smith's formula) */
+static inline void ct_hqr_cdiv(double br, double bi, double mr, double mi, double *xr,
+                               double *xi)
+{
+    if (fabs(mi) <= fabs(mr)) {
+        double e = mi / mr, f = mr + mi * e;
+        *xr = (br + bi * e) / f;
+        *xi = (bi - br * e) / f;
+    } else {
+        double e = mr / mi, f = mi + mr * e;
+        *xr = (br * e + bi) / f;
+        *xi = (bi * e - br) / f;
+    }
+}
+
+/* x = m^-1 b for the complex 2 x 2 m = [m00 m01; m10 m11] (each (re, im))
+ * by elimination with complete pivoting; m taken as smin I where all its
+ * elements are below smin in size (LAPACK's dlaln2's rule) */
+static void ct_hqr_solve2(const double *m, const double *b, double smin, double *x)
+{
+    double a[4][2], r[2][2];
+    int p = 0, q, k;
+    double best = -1;
+    for (k = 0; k < 4; k++) {
+        a[k][0] = m[2 * k];
+        a[k][1] = m[2 * k + 1];
+        double size = fabs(a[k][0]) + fabs(a[k][1]);
+        if (size > best) {
+            best = size;
+            p = k;
+        }
+    }
+    if (best < smin) {
+        ct_hqr_cdiv(b[0], b[1], smin, 0, &x[0], &x[1]);
+        ct_hqr_cdiv(b[2], b[3], smin, 0, &x[2], &x[3]);
+        return;
+    }
+    /* pivot a[p] = m[pr][pc]: row pr, column pc */
+    int pr = p / 2, pc = p % 2, orow = 1 - pr, ocol = 1 - pc;
+    double *piv = a[p], *prc = a[pr * 2 + ocol], *opc = a[orow * 2 + pc];
+    double *ooc = a[orow * 2 + ocol];
+    r[0][0] = b[2 * pr];
+    r[0][1] = b[2 * pr + 1];
+    r[1][0] = b[2 * orow];
+    r[1][1] = b[2 * orow + 1];
+    /* l = opc / piv; eliminate */
+    double lr, li;
+    ct_hqr_cdiv(opc[0], opc[1], piv[0], piv[1], &lr, &li);
+    double ur = ooc[0] - (lr * prc[0] - li * prc[1]), ui = ooc[1] - (lr * prc[1] + li * prc[0]);
+    double sr = r[1][0] - (lr * r[0][0] - li * r[0][1]), si = r[1][1] - (lr * r[0][1] + li * r[0][0]);
+    if (fabs(ur) + fabs(ui) < smin) {
+        ur = smin;
+        ui = 0;
+    }
+    double yr, yi;
+    ct_hqr_cdiv(sr, si, ur, ui, &yr, &yi);
+    q = ocol;
+    x[2 * q] = yr;
+    x[2 * q + 1] = yi;
+    double tr = r[0][0] - (prc[0] * yr - prc[1] * yi), ti = r[0][1] - (prc[0] * yi + prc[1] * yr);
+    ct_hqr_cdiv(tr, ti, piv[0], piv[1], &x[2 * pc], &x[2 * pc + 1]);
 }
 
 /* The state of one matrix's dlahqr between steps (hqr_impl.h's
@@ -418,70 +482,6 @@ static inline void ct_dhseqr_small2(int wantt, int64_t n, int64_t ilo, int64_t i
     info[1] = ct_dhseqr_end(&b, wantt, n, h2, n, ilo2, ihi2);
 }
 
-/* x = b / m for complex m, b ((re, im) pairs), as LAPACK's dladiv
- * computes it in the ordinary range (Smith's formula) */
-static inline void ct_hqr_cdiv(double br, double bi, double mr, double mi, double *xr,
-                               double *xi)
-{
-    if (fabs(mi) <= fabs(mr)) {
-        double e = mi / mr, f = mr + mi * e;
-        *xr = (br + bi * e) / f;
-        *xi = (bi - br * e) / f;
-    } else {
-        double e = mr / mi, f = mi + mr * e;
-        *xr = (br * e + bi) / f;
-        *xi = (bi * e - br) / f;
-    }
-}
-
-/* x = m^-1 b for the complex 2 x 2 m = [m00 m01; m10 m11] (each (re, im))
- * by elimination with complete pivoting; m taken as smin I where all its
- * elements are below smin in size (LAPACK's dlaln2's rule) */
-static void ct_hqr_solve2(const double *m, const double *b, double smin, double *x)
-{
-    double a[4][2], r[2][2];
-    int p = 0, q, k;
-    double best = -1;
-    for (k = 0; k < 4; k++) {
-        a[k][0] = m[2 * k];
-        a[k][1] = m[2 * k + 1];
-        double size = fabs(a[k][0]) + fabs(a[k][1]);
-        if (size > best) {
-            best = size;
-            p = k;
-        }
-    }
-    if (best < smin) {
-        ct_hqr_cdiv(b[0], b[1], smin, 0, &x[0], &x[1]);
-        ct_hqr_cdiv(b[2], b[3], smin, 0, &x[2], &x[3]);
-        return;
-    }
-    /* pivot a[p] = m[pr][pc]: row pr, column pc */
-    int pr = p / 2, pc = p % 2, orow = 1 - pr, ocol = 1 - pc;
-    double *piv = a[p], *prc = a[pr * 2 + ocol], *opc = a[orow * 2 + pc];
-    double *ooc = a[orow * 2 + ocol];
-    r[0][0] = b[2 * pr];
-    r[0][1] = b[2 * pr + 1];
-    r[1][0] = b[2 * orow];
-    r[1][1] = b[2 * orow + 1];
-    /* l = opc / piv; eliminate */
-    double lr, li;
-    ct_hqr_cdiv(opc[0], opc[1], piv[0], piv[1], &lr, &li);
-    double ur = ooc[0] - (lr * prc[0] - li * prc[1]), ui = ooc[1] - (lr * prc[1] + li * prc[0]);
-    double sr = r[1][0] - (lr * r[0][0] - li * r[0][1]), si = r[1][1] - (lr * r[0][1] + li * r[0][0]);
-    if (fabs(ur) + fabs(ui) < smin) {
-        ur = smin;
-        ui = 0;
-    }
-    double yr, yi;
-    ct_hqr_cdiv(sr, si, ur, ui, &yr, &yi);
-    q = ocol;
-    x[2 * q] = yr;
-    x[2 * q + 1] = yi;
-    double tr = r[0][0] - (prc[0] * yr - prc[1] * yi), ti = r[0][1] - (prc[0] * yi + prc[1] * yr);
-    ct_hqr_cdiv(tr, ti, piv[0], piv[1], &x[2 * pc], &x[2 * pc + 1]);
-}
-
 /* The right eigenvectors of the upper quasi-triangular t (n x n,
  * column-major, leading dim ldt, in LAPACK's Schur form) multiplied into q
  * (n x n, leading dim ldq): q becomes what LAPACK's dtrevc('R', 'B') leaves
@@ -490,120 +490,14 @@ static void ct_hqr_solve2(const double *m, const double *b, double smin, double 
  * overflow: returns 1, q untouched, where a solution grows past 2^400 or
  * is not finite (the caller runs dtrevc then), else 0. work: n * n + 3 n
  * doubles. */
-static int ct_trevc_right(int64_t n, const double *t, int64_t ldt, double *q, int64_t ldq,
-                          double *work)
+static inline int ct_trevc_right(int64_t n, const double *t, int64_t ldt, double *q,
+                                 int64_t ldq, double *work)
 {
-#define T(r, c) t[(r) + (c) * ldt]
-    const double ulp = CT_HQR_ULP, smlnum = CT_HQR_SAFMIN * ((double)n / CT_HQR_ULP);
-    const double big = 0x1p400;
-    double *X = work, *tmp = work + n * n;
-    int64_t ki, j, k;
-    /* X: the vectors before the back-transformation, column ki (and ki - 1
-     * for a pair) upper triangular */
-    for (ki = n - 1; ki >= 0; ki--) {
-        double *x = X + ki * n;
-        if (ki > 0 && T(ki, ki - 1) != 0) {
-            /* the pair (ki - 1, ki): x + i y, x in column ki - 1, y in ki */
-            double *y = x;
-            x = X + (ki - 1) * n;
-            double wr = T(ki, ki);
-            double wi = sqrt(fabs(T(ki, ki - 1))) * sqrt(fabs(T(ki - 1, ki)));
-            double smin = fmax(ulp * (fabs(wr) + fabs(wi)), smlnum);
-            for (k = 0; k < n; k++)
-                x[k] = y[k] = 0;
-            if (fabs(T(ki - 1, ki)) >= fabs(T(ki, ki - 1))) {
-                x[ki - 1] = 1;
-                y[ki] = wi / T(ki - 1, ki);
-            } else {
-                x[ki - 1] = -wi / T(ki, ki - 1);
-                y[ki] = 1;
-            }
-            for (k = 0; k < ki - 1; k++) {
-                x[k] = -x[ki - 1] * T(k, ki - 1);
-                y[k] = -y[ki] * T(k, ki);
-            }
-            for (j = ki - 2; j >= 0; j--) {
-                if (j > 0 && T(j, j - 1) != 0) {
-                    double m[8] = {T(j - 1, j - 1) - wr, -wi, T(j - 1, j), 0, T(j, j - 1), 0,
-                                   T(j, j) - wr, -wi};
-                    double b[4] = {x[j - 1], y[j - 1], x[j], y[j]}, s[4];
-                    ct_hqr_solve2(m, b, smin, s);
-                    x[j - 1] = s[0];
-                    y[j - 1] = s[1];
-                    x[j] = s[2];
-                    y[j] = s[3];
-                    for (k = 0; k < j - 1; k++) {
-                        x[k] -= s[0] * T(k, j - 1) + s[2] * T(k, j);
-                        y[k] -= s[1] * T(k, j - 1) + s[3] * T(k, j);
-                    }
-                    j--;
-                } else {
-                    double dr = T(j, j) - wr, di = -wi;
-                    if (fabs(dr) + fabs(di) < smin) {
-                        dr = smin;
-                        di = 0;
-                    }
-                    ct_hqr_cdiv(x[j], y[j], dr, di, &x[j], &y[j]);
-                    for (k = 0; k < j; k++) {
-                        x[k] -= x[j] * T(k, j);
-                        y[k] -= y[j] * T(k, j);
-                    }
-                }
-                if (!(fabs(x[j]) + fabs(y[j]) < big))
-                    return 1;
-            }
-            ki--;
-        } else {
-            double wr = T(ki, ki), smin = fmax(ulp * fabs(wr), smlnum);
-            for (k = ki + 1; k < n; k++)
-                x[k] = 0;
-            x[ki] = 1;
-            for (k = 0; k < ki; k++)
-                x[k] = -T(k, ki);
-            for (j = ki - 1; j >= 0; j--) {
-                if (j > 0 && T(j, j - 1) != 0) {
-                    double m[8] = {T(j - 1, j - 1) - wr, 0, T(j - 1, j), 0, T(j, j - 1), 0,
-                                   T(j, j) - wr, 0};
-                    double b[4] = {x[j - 1], 0, x[j], 0}, s[4];
-                    ct_hqr_solve2(m, b, smin, s);
-                    x[j - 1] = s[0];
-                    x[j] = s[2];
-                    for (k = 0; k < j - 1; k++)
-                        x[k] -= s[0] * T(k, j - 1) + s[2] * T(k, j);
-                    if (!(fabs(s[0]) < big))
-                        return 1;
-                    j--;
-                } else {
-                    double d = T(j, j) - wr;
-                    if (fabs(d) < smin)
-                        d = smin;
-                    x[j] /= d;
-                    for (k = 0; k < j; k++)
-                        x[k] -= x[j] * T(k, j);
-                }
-                if (!(fabs(x[j]) < big))
-                    return 1;
-            }
-        }
-    }
-    /* q = q X from the last column on: column c of X is zero below row c
-     * (a pair's real part has a zero in the row of its imaginary part), so
-     * column c of the product needs q's columns up to c only */
-    for (ki = n - 1; ki >= 0; ki--) {
-        const double *x = X + ki * n;
-        for (int64_t r = 0; r < n; r++)
-            tmp[r] = 0;
-        for (k = 0; k <= ki; k++) {
-            double xk = x[k];
-            const double *qc = q + k * ldq;
-            for (int64_t r = 0; r < n; r++)
-                tmp[r] += xk * qc[r];
-        }
-        for (int64_t r = 0; r < n; r++)
-            q[r + ki * ldq] = tmp[r];
-    }
-    return 0;
-#undef T
+#if CT_TRD_TWO
+    if (ct_trd_wide())
+        return ct_trevc_right_w8(n, t, ldt, q, ldq, work);
+#endif
+    return ct_trevc_right_w4(n, t, ldt, q, ldq, work);
 }
 
 /* the 2-norm of x[0: n] with the squares summed in extended precision (as

@@ -394,4 +394,124 @@ CT_HQR_TARGET static void CT_HQR_SFX(ct_hqr_run2)(ct_hqr_st *a, int ra, ct_hqr_s
 #undef H
 #undef Z
 
+/* y[0: m] += alpha x[0: m] */
+CT_HQR_INLINE CT_HQR_HTARGET void CT_HQR_SFX(ct_hqr_axpy)(int64_t m, double alpha, const double *x,
+                                                          double *y)
+{
+    int64_t r = 0;
+    for (; r + CT_HQR_W <= m; r += CT_HQR_W)
+        *(CT_HQR_V *)(y + r) += alpha * *(const CT_HQR_V *)(x + r);
+    for (; r < m; r++)
+        y[r] += alpha * x[r];
+}
+
+/* ct_trevc_right (hqr.h) */
+CT_HQR_TARGET static int CT_HQR_SFX(ct_trevc_right)(int64_t n, const double *t, int64_t ldt,
+                                                    double *q, int64_t ldq, double *work)
+{
+#define T(r, c) t[(r) + (c) * ldt]
+    const double ulp = CT_HQR_ULP, smlnum = CT_HQR_SAFMIN * ((double)n / CT_HQR_ULP);
+    const double big = 0x1p400;
+    double *X = work, *tmp = work + n * n;
+    int64_t ki, j, k;
+    /* X: the vectors before the back-transformation, column ki (and ki - 1
+     * for a pair) upper triangular */
+    for (ki = n - 1; ki >= 0; ki--) {
+        double *x = X + ki * n;
+        if (ki > 0 && T(ki, ki - 1) != 0) {
+            /* the pair (ki - 1, ki): x + i y, x in column ki - 1, y in ki */
+            double *y = x;
+            x = X + (ki - 1) * n;
+            double wr = T(ki, ki);
+            double wi = sqrt(fabs(T(ki, ki - 1))) * sqrt(fabs(T(ki - 1, ki)));
+            double smin = fmax(ulp * (fabs(wr) + fabs(wi)), smlnum);
+            for (k = 0; k < n; k++)
+                x[k] = y[k] = 0;
+            if (fabs(T(ki - 1, ki)) >= fabs(T(ki, ki - 1))) {
+                x[ki - 1] = 1;
+                y[ki] = wi / T(ki - 1, ki);
+            } else {
+                x[ki - 1] = -wi / T(ki, ki - 1);
+                y[ki] = 1;
+            }
+            for (k = 0; k < ki - 1; k++) {
+                x[k] = -x[ki - 1] * T(k, ki - 1);
+                y[k] = -y[ki] * T(k, ki);
+            }
+            for (j = ki - 2; j >= 0; j--) {
+                if (j > 0 && T(j, j - 1) != 0) {
+                    double m[8] = {T(j - 1, j - 1) - wr, -wi, T(j - 1, j), 0, T(j, j - 1), 0,
+                                   T(j, j) - wr, -wi};
+                    double b[4] = {x[j - 1], y[j - 1], x[j], y[j]}, s[4];
+                    ct_hqr_solve2(m, b, smin, s);
+                    x[j - 1] = s[0];
+                    y[j - 1] = s[1];
+                    x[j] = s[2];
+                    y[j] = s[3];
+                    for (k = 0; k < j - 1; k++) {
+                        x[k] -= s[0] * T(k, j - 1) + s[2] * T(k, j);
+                        y[k] -= s[1] * T(k, j - 1) + s[3] * T(k, j);
+                    }
+                    j--;
+                } else {
+                    double dr = T(j, j) - wr, di = -wi;
+                    if (fabs(dr) + fabs(di) < smin) {
+                        dr = smin;
+                        di = 0;
+                    }
+                    ct_hqr_cdiv(x[j], y[j], dr, di, &x[j], &y[j]);
+                    CT_HQR_SFX(ct_hqr_axpy)(j, -x[j], &T(0, j), x);
+                    CT_HQR_SFX(ct_hqr_axpy)(j, -y[j], &T(0, j), y);
+                }
+                if (!(fabs(x[j]) + fabs(y[j]) < big))
+                    return 1;
+            }
+            ki--;
+        } else {
+            double wr = T(ki, ki), smin = fmax(ulp * fabs(wr), smlnum);
+            for (k = ki + 1; k < n; k++)
+                x[k] = 0;
+            x[ki] = 1;
+            for (k = 0; k < ki; k++)
+                x[k] = -T(k, ki);
+            for (j = ki - 1; j >= 0; j--) {
+                if (j > 0 && T(j, j - 1) != 0) {
+                    double m[8] = {T(j - 1, j - 1) - wr, 0, T(j - 1, j), 0, T(j, j - 1), 0,
+                                   T(j, j) - wr, 0};
+                    double b[4] = {x[j - 1], 0, x[j], 0}, s[4];
+                    ct_hqr_solve2(m, b, smin, s);
+                    x[j - 1] = s[0];
+                    x[j] = s[2];
+                    for (k = 0; k < j - 1; k++)
+                        x[k] -= s[0] * T(k, j - 1) + s[2] * T(k, j);
+                    if (!(fabs(s[0]) < big))
+                        return 1;
+                    j--;
+                } else {
+                    double d = T(j, j) - wr;
+                    if (fabs(d) < smin)
+                        d = smin;
+                    x[j] /= d;
+                    CT_HQR_SFX(ct_hqr_axpy)(j, -x[j], &T(0, j), x);
+                }
+                if (!(fabs(x[j]) < big))
+                    return 1;
+            }
+        }
+    }
+    /* q = q X from the last column on: column c of X is zero below row c
+     * (a pair's real part has a zero in the row of its imaginary part), so
+     * column c of the product needs q's columns up to c only */
+    for (ki = n - 1; ki >= 0; ki--) {
+        const double *x = X + ki * n;
+        for (int64_t r = 0; r < n; r++)
+            tmp[r] = 0;
+        for (k = 0; k <= ki; k++)
+            CT_HQR_SFX(ct_hqr_axpy)(n, x[k], q + k * ldq, tmp);
+        memcpy(q + ki * ldq, tmp, sizeof(double) * n);
+    }
+    return 0;
+#undef T
+}
+
 #undef CT_HQR_V
