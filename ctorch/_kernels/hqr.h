@@ -15,7 +15,7 @@
  *    at a time, transposed in registers;
  *  - first the part the next reflector is made from, then the next
  *    reflector, then the rest, so that the rest overlaps the next one's
- *    divisions and roots; for a batch, two matrices' sweeps interleaved;
+ *    divisions and roots;
  * every element still sees dlahqr's operations in dlahqr's order. Each
  * element of the active block is computed the same way whether or not the
  * Schur form is wanted (wantt), so the eigenvalues are identical in both
@@ -289,21 +289,6 @@ static void ct_hqr_solve2(const double *m, const double *b, double smin, double 
     ct_hqr_cdiv(tr, ti, piv[0], piv[1], &x[2 * pc], &x[2 * pc + 1]);
 }
 
-/* The state of one matrix's dlahqr between steps (hqr_impl.h's
- * ct_hqr_step): the arguments, dlahqr's loop variables and the reflector
- * the next step applies */
-enum { CT_HQR_NEWI, CT_HQR_ITER, CT_HQR_SWEEP };
-typedef struct ct_hqr_st {
-    int (*step)(struct ct_hqr_st *);
-    double *h, *z, *wr, *wi;
-    int64_t ldh, ldz, ilo, ihi, iloz, nz;
-    int wantt, wantz, phase;
-    double smlnum;
-    int64_t itmax, i, l, its, kdefl, i1, i2, k, m, info;
-    double v[3], t1;
-    double r2, r3, rt1;
-} ct_hqr_st;
-
 #define CT_HQR_INLINE static inline __attribute__((always_inline))
 
 #if CT_TRD_TWO
@@ -330,71 +315,19 @@ typedef struct ct_hqr_st {
 #undef CT_HQR_TARGET
 
 
-/* Sets st up for LAPACK's dlahqr(wantt, wantz, n, ilo, ihi, h, ldh, wr, wi,
- * iloz, ihiz, z, ldz) with 1-based ilo, ihi, iloz, ihiz: h (column-major,
- * leading dim ldh) upper Hessenberg in rows and columns ilo .. ihi. 1 when
- * steps are to run (st->step(st) until it returns 0), 0 when done; then
- * st->info is dlahqr's info (0, or the 1-based row where the iteration did
- * not converge). */
-static inline int ct_hqr_init(ct_hqr_st *st, int wantt, int wantz, int64_t n, int64_t ilo,
-                              int64_t ihi, double *h, int64_t ldh, double *wr, double *wi,
-                              int64_t iloz, int64_t ihiz, double *z, int64_t ldz)
-{
-    st->info = 0;
-    if (n == 0)
-        return 0;
-    if (ilo == ihi) {
-        wr[ilo - 1] = h[(ilo - 1) * (ldh + 1)];
-        wi[ilo - 1] = 0;
-        return 0;
-    }
-    /* the entries below the subdiagonal dlahqr clears */
-    for (int64_t j = ilo; j <= ihi - 3; j++) {
-        h[j + 1 + (j - 1) * ldh] = 0;
-        h[j + 2 + (j - 1) * ldh] = 0;
-    }
-    if (ilo <= ihi - 2)
-        h[ihi - 1 + (ihi - 3) * ldh] = 0;
-#if CT_TRD_TWO
-    st->step = ct_trd_wide() ? ct_hqr_step_w8 : ct_hqr_step_w4;
-#else
-    st->step = ct_hqr_step_w4;
-#endif
-    st->h = h;
-    st->z = z;
-    st->wr = wr;
-    st->wi = wi;
-    st->ldh = ldh;
-    st->ldz = ldz;
-    st->ilo = ilo;
-    st->ihi = ihi;
-    st->iloz = iloz;
-    st->nz = ihiz - iloz + 1;
-    st->wantt = wantt;
-    st->wantz = wantz;
-    int64_t nh = ihi - ilo + 1;
-    st->smlnum = CT_HQR_SAFMIN * ((double)nh / CT_HQR_ULP);
-    st->itmax = 30 * (nh > 10 ? nh : 10);
-    st->i1 = 1;
-    st->i2 = n;
-    st->kdefl = 0;
-    st->i = ihi;
-    st->l = ilo;
-    st->its = 0;
-    st->phase = CT_HQR_NEWI;
-    return 1;
-}
-
-/* LAPACK's dlahqr (the arguments as ct_hqr_init's); returns info */
+/* LAPACK's dlahqr(wantt, wantz, n, ilo, ihi, h, ldh, wr, wi, iloz, ihiz, z,
+ * ldz, info) with 1-based ilo, ihi, iloz, ihiz: h (column-major, leading
+ * dim ldh) upper Hessenberg in rows and columns ilo .. ihi; returns info
+ * (0, or the 1-based row where the iteration did not converge). */
 static inline int64_t ct_dlahqr(int wantt, int wantz, int64_t n, int64_t ilo, int64_t ihi,
                                 double *h, int64_t ldh, double *wr, double *wi, int64_t iloz,
                                 int64_t ihiz, double *z, int64_t ldz)
 {
-    ct_hqr_st st;
-    if (ct_hqr_init(&st, wantt, wantz, n, ilo, ihi, h, ldh, wr, wi, iloz, ihiz, z, ldz))
-        while (st.step(&st))
-            ;
-    return st.info;
+#if CT_TRD_TWO
+    if (ct_trd_wide())
+        return ct_dlahqr_w8(wantt, wantz, n, ilo, ihi, h, ldh, wr, wi, iloz, ihiz, z, ldz);
+#endif
+    return ct_dlahqr_w4(wantt, wantz, n, ilo, ihi, h, ldh, wr, wi, iloz, ihiz, z, ldz);
 }
 
 /* whether the loops run these kernels: on x86-64 (GCC on Linux), where
@@ -413,14 +346,12 @@ static inline int ct_hqr_own(void)
 /* LAPACK's dhseqr for n <= CT_HQR_NMIN: job 'E', compz 'N' (wantt 0: the
  * eigenvalues, z not touched) or job 'S', compz 'V' (wantt 1: also the
  * Schur form T in h, zero below its subdiagonal, and z times the Schur
- * vectors), 1-based ilo, ihi as dgebal returns them: its steps before the
- * iteration (setting st up: 1 when steps are to run) and after it. */
-static inline int ct_dhseqr_begin(ct_hqr_st *st, int wantt, int64_t n, int64_t ilo,
-                                  int64_t ihi, double *h, int64_t ldh, double *wr, double *wi,
-                                  double *z, int64_t ldz)
+ * vectors). 1-based ilo, ihi as dgebal returns them. Returns info. */
+static inline int64_t ct_dhseqr_small(int wantt, int64_t n, int64_t ilo, int64_t ihi, double *h,
+                                      int64_t ldh, double *wr, double *wi, double *z,
+                                      int64_t ldz)
 {
-    int64_t i;
-    st->info = 0;
+    int64_t i, j;
     if (n == 0)
         return 0;
     for (i = 0; i < ilo - 1; i++) {
@@ -434,52 +365,14 @@ static inline int ct_dhseqr_begin(ct_hqr_st *st, int wantt, int64_t n, int64_t i
     if (ilo == ihi) {
         wr[ilo - 1] = h[(ilo - 1) * (ldh + 1)];
         wi[ilo - 1] = 0;
-        st->ilo = st->ihi = ilo;
         return 0;
     }
-    return ct_hqr_init(st, wantt, wantt, n, ilo, ihi, h, ldh, wr, wi, ilo, ihi, z, ldz);
-}
-
-static inline int64_t ct_dhseqr_end(ct_hqr_st *st, int wantt, int64_t n, double *h, int64_t ldh,
-                                    int64_t ilo, int64_t ihi)
-{
-    if (ilo != ihi && (wantt || st->info) && n > 2)
-        for (int64_t j = 0; j < n - 2; j++)
-            for (int64_t i = j + 2; i < n; i++)
+    int64_t info = ct_dlahqr(wantt, wantt, n, ilo, ihi, h, ldh, wr, wi, ilo, ihi, z, ldz);
+    if ((wantt || info) && n > 2)
+        for (j = 0; j < n - 2; j++)
+            for (i = j + 2; i < n; i++)
                 h[i + j * ldh] = 0;
-    return st->info;
-}
-
-/* ct_dhseqr_begin's arguments; returns info */
-static inline int64_t ct_dhseqr_small(int wantt, int64_t n, int64_t ilo, int64_t ihi, double *h,
-                                      int64_t ldh, double *wr, double *wi, double *z,
-                                      int64_t ldz)
-{
-    ct_hqr_st st;
-    if (ct_dhseqr_begin(&st, wantt, n, ilo, ihi, h, ldh, wr, wi, z, ldz))
-        while (st.step(&st))
-            ;
-    return ct_dhseqr_end(&st, wantt, n, h, ldh, ilo, ihi);
-}
-
-/* Two matrices of order n (ct_dhseqr_small's arguments, the second's
- * suffixed 2) with their steps interleaved; info[0], info[1] their infos */
-static inline void ct_dhseqr_small2(int wantt, int64_t n, int64_t ilo, int64_t ihi, double *h,
-                                    double *wr, double *wi, double *z, int64_t ilo2,
-                                    int64_t ihi2, double *h2, double *wr2, double *wi2,
-                                    double *z2, int64_t *info)
-{
-    ct_hqr_st a, b;
-    int ra = ct_dhseqr_begin(&a, wantt, n, ilo, ihi, h, n, wr, wi, z, n);
-    int rb = ct_dhseqr_begin(&b, wantt, n, ilo2, ihi2, h2, n, wr2, wi2, z2, n);
-#if CT_TRD_TWO
-    if (ct_trd_wide())
-        ct_hqr_run2_w8(&a, ra, &b, rb);
-    else
-#endif
-        ct_hqr_run2_w4(&a, ra, &b, rb);
-    info[0] = ct_dhseqr_end(&a, wantt, n, h, n, ilo, ihi);
-    info[1] = ct_dhseqr_end(&b, wantt, n, h2, n, ilo2, ihi2);
+    return info;
 }
 
 /* The right eigenvectors of the upper quasi-triangular t (n x n,

@@ -127,86 +127,42 @@ CT_HQR_INLINE CT_HQR_HTARGET void CT_HQR_SFX(ct_hqr_left)(double *p, int64_t ld,
     }
 }
 
+CT_HQR_TARGET static int64_t CT_HQR_SFX(ct_dlahqr)(int wantt, int wantz, int64_t n, int64_t ilo,
+                                                   int64_t ihi, double *h, int64_t ldh,
+                                                   double *wr, double *wi, int64_t iloz,
+                                                   int64_t ihiz, double *z, int64_t ldz)
+{
 #define H(r, c) h[((r) - 1) + ((c) - 1) * ldh]
 #define Z(r, c) z[((r) - 1) + ((c) - 1) * ldz]
-
-/* Reflector st->k of a sweep (not its last): the part the next one is
- * made from (its 3 x 3 block from the left, rows k .. k + 3 from the
- * right), then the next reflector (into st->v, st->t1; this one kept in
- * st->r2, r3, rt1) */
-CT_HQR_INLINE CT_HQR_HTARGET void CT_HQR_SFX(ct_hqr_refl_a)(ct_hqr_st *st)
-{
-    double *h = st->h, *v = st->v;
-    const int64_t ldh = st->ldh, k = st->k, i = st->i;
-    double t1 = st->t1, v2 = v[1], v3 = v[2], t2 = t1 * v2, t3 = t1 * v3;
-    st->r2 = v2;
-    st->r3 = v3;
-    st->rt1 = t1;
-    int64_t rmax = k + 3 < i ? k + 3 : i;
-    CT_HQR_SFX(ct_hqr_left)(&H(k, k), ldh, 3, 1, v2, v3, t1, t2, t3);
-    CT_HQR_SFX(ct_hqr_right)(&H(k, k), &H(k, k + 1), &H(k, k + 2), rmax - k + 1, 1, v2, v3, t1,
-                             t2, t3);
-    int64_t k1 = k + 1;
-    int nr1 = i - k1 + 1 < 3 ? (int)(i - k1 + 1) : 3;
-    v[0] = H(k1, k);
-    v[1] = H(k1 + 1, k);
-    if (nr1 == 3)
-        v[2] = H(k1 + 2, k);
-    v[0] = ct_hqr_larfg(v[0], v + 1, nr1 - 1, &st->t1);
-    H(k1, k) = v[0];
-    H(k1 + 1, k) = 0;
-    if (k1 < i - 1)
-        H(k1 + 2, k) = 0;
-}
-
-/* the rest of the reflector ct_hqr_refl_a kept (which the next one's
- * arithmetic does not wait for); then st->k is the next one's */
-CT_HQR_INLINE CT_HQR_HTARGET void CT_HQR_SFX(ct_hqr_refl_b)(ct_hqr_st *st)
-{
-    double *h = st->h, *z = st->z;
-    const int64_t ldh = st->ldh, ldz = st->ldz, k = st->k, i1 = st->i1, i2 = st->i2;
-    double t1 = st->rt1, v2 = st->r2, v3 = st->r3, t2 = t1 * v2, t3 = t1 * v3;
-    CT_HQR_SFX(ct_hqr_left)(&H(k, k + 3), ldh, i2 - k - 2, 1, v2, v3, t1, t2, t3);
-    CT_HQR_SFX(ct_hqr_right)(&H(i1, k), &H(i1, k + 1), &H(i1, k + 2), k - i1, 1, v2, v3, t1, t2,
-                             t3);
-    if (st->wantz)
-        CT_HQR_SFX(ct_hqr_right)(&Z(st->iloz, k), &Z(st->iloz, k + 1), &Z(st->iloz, k + 2),
-                                 st->nz, 1, v2, v3, t1, t2, t3);
-    st->k = k + 1;
-}
-
-/* One step of dlahqr on the matrix of st: the tests and shifts that start
- * an iteration where one is due, then one reflector of the sweep (or the
- * end of the iteration: a deflation). 1 while there is more to do, 0 when
- * done (st->info set). The steps of two matrices interleaved let one's
- * arithmetic run while the other's waits on a division or a root. */
-CT_HQR_TARGET static int CT_HQR_SFX(ct_hqr_step)(ct_hqr_st *st)
-{
-    double *h = st->h, *z = st->z, *wr = st->wr, *wi = st->wi;
-    const int64_t ldh = st->ldh, ldz = st->ldz, ilo = st->ilo, ihi = st->ihi;
-    const int64_t iloz = st->iloz, nz = st->nz;
-    const int wantt = st->wantt, wantz = st->wantz;
-    const double smlnum = st->smlnum, ulp = CT_HQR_ULP;
     const double dat1 = 0.75, dat2 = -0.4375;
     const int kexsh = 10;
-    int64_t i = st->i, l = st->l, k, m;
-    int64_t i1 = st->i1, i2 = st->i2;
-    double *v = st->v, t1, v2, v3, t2, t3;
+    if (n == 0)
+        return 0;
+    if (ilo == ihi) {
+        wr[ilo - 1] = H(ilo, ilo);
+        wi[ilo - 1] = 0;
+        return 0;
+    }
+    for (int64_t j = ilo; j <= ihi - 3; j++) {
+        H(j + 2, j) = 0;
+        H(j + 3, j) = 0;
+    }
+    if (ilo <= ihi - 2)
+        H(ihi, ihi - 2) = 0;
+    int64_t nh = ihi - ilo + 1, nz = ihiz - iloz + 1;
+    const double safmin = CT_HQR_SAFMIN, ulp = CT_HQR_ULP;
+    double smlnum = safmin * ((double)nh / ulp);
+    int64_t i1 = 1, i2 = n;
+    int64_t itmax = 30 * (nh > 10 ? nh : 10);
+    int64_t kdefl = 0;
+    int64_t i = ihi;
     for (;;) {
-        if (st->phase == CT_HQR_NEWI) {
-            l = ilo;
-            if (i < ilo) {
-                st->info = 0;
-                return 0;
-            }
-            st->its = 0;
-            st->phase = CT_HQR_ITER;
-        }
-        if (st->phase == CT_HQR_ITER) {
-            if (st->its > st->itmax) {
-                st->info = i;
-                return 0;
-            }
+        int64_t l = ilo;
+        if (i < ilo)
+            return 0;
+        int64_t its, k, m;
+        int converged = 0;
+        for (its = 0; its <= itmax; its++) {
             /* a single small subdiagonal element */
             for (k = i; k > l; k--) {
                 if (fabs(H(k, k - 1)) <= smlnum)
@@ -233,30 +189,10 @@ CT_HQR_TARGET static int CT_HQR_SFX(ct_hqr_step)(ct_hqr_st *st)
             if (l > ilo)
                 H(l, l - 1) = 0;
             if (l >= i - 1) {
-                /* a block of order 1 or 2 has split off */
-            if (l == i) {
-                wr[i - 1] = H(i, i);
-                wi[i - 1] = 0;
-            } else if (l == i - 1) {
-                double cs, sn;
-                ct_hqr_lanv2(&H(i - 1, i - 1), &H(i - 1, i), &H(i, i - 1), &H(i, i), &wr[i - 2],
-                             &wi[i - 2], &wr[i - 1], &wi[i - 1], &cs, &sn);
-                if (wantt) {
-                    if (i2 > i)
-                        ct_hqr_rot(i2 - i, &H(i - 1, i + 1), ldh, &H(i, i + 1), ldh, cs, sn);
-                    ct_hqr_rot(i - i1 - 1, &H(i1, i - 1), 1, &H(i1, i), 1, cs, sn);
-                }
-                if (wantz)
-                    ct_hqr_rot(nz, &Z(iloz, i - 1), 1, &Z(iloz, i), 1, cs, sn);
+                converged = 1;
+                break;
             }
-                st->kdefl = 0;
-                i = l - 1;
-                st->i = i;
-                st->phase = CT_HQR_NEWI;
-                continue;
-            }
-            st->kdefl++;
-            int64_t kdefl = st->kdefl;
+            kdefl++;
             if (!wantt) {
                 i1 = l;
                 i2 = i;
@@ -311,6 +247,7 @@ CT_HQR_TARGET static int CT_HQR_SFX(ct_hqr_step)(ct_hqr_st *st)
                 }
             }
             /* two consecutive small subdiagonal elements */
+            double v[3];
             for (m = i - 2; m >= l; m--) {
                 double h21s = H(m + 1, m);
                 s = fabs(H(m, m) - rt2r) + fabs(rt2i) + fabs(h21s);
@@ -331,68 +268,82 @@ CT_HQR_TARGET static int CT_HQR_SFX(ct_hqr_step)(ct_hqr_st *st)
                 if (h00 <= ulp * h01)
                     break;
             }
+            /* the double-shift QR step: for each reflector first the part the
+             * next one is made from (its 3 x 3 block from the left, rows
+             * k .. k + 3 from the right), then the next reflector, then the
+             * rest of this one (which the next one's arithmetic does not
+             * wait for); every element sees dlahqr's operations in order */
+            double t1, v2, v3, t2, t3;
             k = m;
-            v[0] = ct_hqr_larfg(v[0], v + 1, 2, &t1);
+            v[0] = ct_hqr_larfg(v[0], v + 1, i - k + 1 < 3 ? i - k : 2, &t1);
             if (m > l)
                 H(k, k - 1) *= 1 - t1;
-            st->k = k;
-            st->m = m;
-            st->t1 = t1;
-            st->l = l;
-            st->i1 = i1;
-            st->i2 = i2;
-            st->phase = CT_HQR_SWEEP;
+            for (;;) {
+                int64_t nr = i - k + 1 < 3 ? i - k + 1 : 3;
+                v2 = v[1];
+                t2 = t1 * v2;
+                if (nr == 2) {
+                    CT_HQR_SFX(ct_hqr_left)(&H(k, k), ldh, i2 - k + 1, 0, v2, 0, t1, t2, 0);
+                    CT_HQR_SFX(ct_hqr_right)(&H(i1, k), &H(i1, k + 1), NULL, i - i1 + 1, 0, v2,
+                                             0, t1, t2, 0);
+                    if (wantz)
+                        CT_HQR_SFX(ct_hqr_right)(&Z(iloz, k), &Z(iloz, k + 1), NULL, nz, 0, v2,
+                                                 0, t1, t2, 0);
+                    break;
+                }
+                v3 = v[2];
+                t3 = t1 * v3;
+                int64_t rmax = k + 3 < i ? k + 3 : i;
+                CT_HQR_SFX(ct_hqr_left)(&H(k, k), ldh, 3, 1, v2, v3, t1, t2, t3);
+                CT_HQR_SFX(ct_hqr_right)(&H(k, k), &H(k, k + 1), &H(k, k + 2), rmax - k + 1, 1, v2,
+                                         v3, t1, t2, t3);
+                /* the next reflector, from column k */
+                int64_t k1 = k + 1;
+                int nr1 = i - k1 + 1 < 3 ? (int)(i - k1 + 1) : 3;
+                double t1n;
+                v[0] = H(k1, k);
+                v[1] = H(k1 + 1, k);
+                if (nr1 == 3)
+                    v[2] = H(k1 + 2, k);
+                v[0] = ct_hqr_larfg(v[0], v + 1, nr1 - 1, &t1n);
+                H(k1, k) = v[0];
+                H(k1 + 1, k) = 0;
+                if (k1 < i - 1)
+                    H(k1 + 2, k) = 0;
+                /* the rest of reflector k */
+                CT_HQR_SFX(ct_hqr_left)(&H(k, k + 3), ldh, i2 - k - 2, 1, v2, v3, t1, t2, t3);
+                CT_HQR_SFX(ct_hqr_right)(&H(i1, k), &H(i1, k + 1), &H(i1, k + 2), k - i1, 1, v2,
+                                         v3, t1, t2, t3);
+                if (wantz)
+                    CT_HQR_SFX(ct_hqr_right)(&Z(iloz, k), &Z(iloz, k + 1), &Z(iloz, k + 2), nz, 1,
+                                             v2, v3, t1, t2, t3);
+                t1 = t1n;
+                k = k1;
+            }
         }
-        /* one reflector of the double-shift sweep (ct_hqr_refl_a, _b): in
-         * its order every element sees dlahqr's operations */
-        k = st->k;
-        t1 = st->t1;
-        int64_t nr = i - k + 1 < 3 ? i - k + 1 : 3;
-        v2 = v[1];
-        t2 = t1 * v2;
-        if (nr == 2) {
-            CT_HQR_SFX(ct_hqr_left)(&H(k, k), ldh, i2 - k + 1, 0, v2, 0, t1, t2, 0);
-            CT_HQR_SFX(ct_hqr_right)(&H(i1, k), &H(i1, k + 1), NULL, i - i1 + 1, 0, v2, 0, t1,
-                                     t2, 0);
+        if (!converged)
+            return i;
+        if (l == i) {
+            wr[i - 1] = H(i, i);
+            wi[i - 1] = 0;
+        } else if (l == i - 1) {
+            double cs, sn;
+            ct_hqr_lanv2(&H(i - 1, i - 1), &H(i - 1, i), &H(i, i - 1), &H(i, i), &wr[i - 2],
+                         &wi[i - 2], &wr[i - 1], &wi[i - 1], &cs, &sn);
+            if (wantt) {
+                if (i2 > i)
+                    ct_hqr_rot(i2 - i, &H(i - 1, i + 1), ldh, &H(i, i + 1), ldh, cs, sn);
+                ct_hqr_rot(i - i1 - 1, &H(i1, i - 1), 1, &H(i1, i), 1, cs, sn);
+            }
             if (wantz)
-                CT_HQR_SFX(ct_hqr_right)(&Z(iloz, k), &Z(iloz, k + 1), NULL, nz, 0, v2, 0, t1,
-                                         t2, 0);
-            st->its++;
-            st->phase = CT_HQR_ITER;
-            return 1;
+                ct_hqr_rot(nz, &Z(iloz, i - 1), 1, &Z(iloz, i), 1, cs, sn);
         }
-        CT_HQR_SFX(ct_hqr_refl_a)(st);
-        CT_HQR_SFX(ct_hqr_refl_b)(st);
-        return 1;
+        kdefl = 0;
+        i = l - 1;
     }
-}
-
-/* Two matrices' steps until both are done (ra, rb: whether each has steps
- * to run): where both are inside a sweep, the two reflectors' parts in one
- * stretch of code (both critical parts, both next reflectors, both rests),
- * so that one's divisions and roots overlap the other's arithmetic */
-CT_HQR_TARGET static void CT_HQR_SFX(ct_hqr_run2)(ct_hqr_st *a, int ra, ct_hqr_st *b, int rb)
-{
-    while (ra && rb) {
-        if (a->phase == CT_HQR_SWEEP && b->phase == CT_HQR_SWEEP && a->k < a->i - 1
-            && b->k < b->i - 1) {
-            CT_HQR_SFX(ct_hqr_refl_a)(a);
-            CT_HQR_SFX(ct_hqr_refl_a)(b);
-            CT_HQR_SFX(ct_hqr_refl_b)(a);
-            CT_HQR_SFX(ct_hqr_refl_b)(b);
-        } else {
-            ra = CT_HQR_SFX(ct_hqr_step)(a);
-            rb = CT_HQR_SFX(ct_hqr_step)(b);
-        }
-    }
-    while (ra)
-        ra = CT_HQR_SFX(ct_hqr_step)(a);
-    while (rb)
-        rb = CT_HQR_SFX(ct_hqr_step)(b);
-}
-
 #undef H
 #undef Z
+}
 
 /* y[0: m] += alpha x[0: m] */
 CT_HQR_INLINE CT_HQR_HTARGET void CT_HQR_SFX(ct_hqr_axpy)(int64_t m, double alpha, const double *x,

@@ -1267,9 +1267,6 @@ cdef extern from "hqr.h" nogil:
     int CT_HQR_NMIN
     int64_t ct_dhseqr_small(int wantt, int64_t n, int64_t ilo, int64_t ihi, double *h,
                             int64_t ldh, double *wr, double *wi, double *z, int64_t ldz)
-    void ct_dhseqr_small2(int wantt, int64_t n, int64_t ilo, int64_t ihi, double *h,
-                          double *wr, double *wi, double *z, int64_t ilo2, int64_t ihi2,
-                          double *h2, double *wr2, double *wi2, double *z2, int64_t *info)
     void ct_geev_normalise(int64_t n, double *vr, int64_t ldv, const double *wi, double *work)
     int ct_trevc_right(int64_t n, const double *t, int64_t ldt, double *q, int64_t ldq,
                        double *work)
@@ -1427,44 +1424,23 @@ cdef void _geev_out(_geev_ctx *c, int64_t b, _geev_mat *s) noexcept nogil:
 
 cdef int _geev_range(void *p, int64_t lo, int64_t hi, int part) noexcept nogil:
     cdef _geev_ctx *c = <_geev_ctx *>p
-    cdef int64_t n = c.n, b = lo
+    cdef int64_t n = c.n, b, info
     cdef bint vectors = c.jr == b'V'
-    cdef _geev_mat s[2]
-    cdef int64_t info[2]
-    cdef double *q = c.buf + part * c.part_len
-    cdef int t
-    for t in range(2):
-        s[t].a = q
-        s[t].wr = q + n * n
-        s[t].wi = s[t].wr + n
-        s[t].vr = s[t].wi + n
-        s[t].work = s[t].vr + (n * n if vectors else 1)
-        q = s[t].work + 2 * n + c.lwork
-    while b < hi:
-        if n <= _own_hqr and b + 1 < hi:
-            # two matrices with their QR iterations interleaved
-            _geev_in(c, b, &s[0])
-            _geev_in(c, b + 1, &s[1])
-            _geev_reduce(c, &s[0])
-            _geev_reduce(c, &s[1])
-            ct_dhseqr_small2(vectors, n, s[0].ilo, s[0].ihi, s[0].a, s[0].wr, s[0].wi, s[0].vr,
-                             s[1].ilo, s[1].ihi, s[1].a, s[1].wr, s[1].wi, s[1].vr, info)
-            if _geev_schur(c, b, &s[0], info[0]) or _geev_schur(c, b + 1, &s[1], info[1]):
-                return 1
-            _geev_out(c, b, &s[0])
-            _geev_out(c, b + 1, &s[1])
-            b += 2
-            continue
-        _geev_in(c, b, &s[0])
-        _geev_reduce(c, &s[0])
-        info[0] = -1
+    cdef _geev_mat s
+    s.a = c.buf + part * c.part_len
+    s.wr = s.a + n * n
+    s.wi = s.wr + n
+    s.vr = s.wi + n
+    s.work = s.vr + (n * n if vectors else 1)
+    for b in range(lo, hi):
+        _geev_in(c, b, &s)
+        _geev_reduce(c, &s)
+        info = -1
         if n <= _own_hqr:
-            info[0] = ct_dhseqr_small(vectors, n, s[0].ilo, s[0].ihi, s[0].a, n, s[0].wr,
-                                      s[0].wi, s[0].vr, n)
-        if _geev_schur(c, b, &s[0], info[0]):
+            info = ct_dhseqr_small(vectors, n, s.ilo, s.ihi, s.a, n, s.wr, s.wi, s.vr, n)
+        if _geev_schur(c, b, &s, info):
             return 1
-        _geev_out(c, b, &s[0])
-        b += 1
+        _geev_out(c, b, &s)
     return 0
 
 
@@ -1472,11 +1448,12 @@ def geev(Tensor A, bint vectors, int threads=1):
     """(eigenvalues (..., n), right eigenvectors (..., n, n) or None) of the
     float64 matrices A (..., n, n), n > 0, by LAPACK's dgeev's steps (its
     scaling, dgebal, dgehrd, dorghr, the Schur form by dhseqr, up to order
-    CT_HQR_NMIN by hqr.h's QR iteration with two matrices interleaved,
-    dtrevc, dgebak, its normalisation) in one loop (a batch shared among up
-    to `threads` threads); complex128 results, eigenvectors normalised as
-    LAPACK does (unit norm, the largest component real). None for another
-    dtype, or where LAPACK does not converge on some matrix."""
+    CT_HQR_NMIN by hqr.h's QR iteration, dtrevc's back substitution (hqr.h's
+    where it needs no scaling), dgebak, its normalisation) in one loop (a
+    batch shared among up to `threads` threads); complex128 results,
+    eigenvectors normalised as LAPACK does (unit norm, the largest component
+    real). None for another dtype, or where LAPACK does not converge on some
+    matrix."""
     cdef int64_t n = _f64_square(A, 1)
     if n == 0:
         return None
@@ -1509,8 +1486,8 @@ def geev(Tensor A, bint vectors, int threads=1):
     c.lascl = <_dlascl_t>_lapack_ptr("dlascl")
     c.hseqr = <_dhseqr_t>_lapack_ptr("dhseqr")
     cdef int parts = _parts_for(threads, nb, n)
-    # two matrices' places (_geev_mat) a part
-    c.part_len = 2 * (n * n + 2 * n + (n * n if vectors else 1) + 2 * n + c.lwork)
+    # a matrix's place (_geev_mat) a part
+    c.part_len = n * n + 2 * n + (n * n if vectors else 1) + 2 * n + c.lwork
     c.src = <const double *>A._data
     c.w = <double *>W._data
     c.v = <double *>V._data if vectors else NULL
