@@ -275,7 +275,8 @@ static void ct_hqr_solve2(const double *m, const double *b, double smin, double 
     double lr, li;
     ct_hqr_cdiv(opc[0], opc[1], piv[0], piv[1], &lr, &li);
     double ur = ooc[0] - (lr * prc[0] - li * prc[1]), ui = ooc[1] - (lr * prc[1] + li * prc[0]);
-    double sr = r[1][0] - (lr * r[0][0] - li * r[0][1]), si = r[1][1] - (lr * r[0][1] + li * r[0][0]);
+    double sr = r[1][0] - (lr * r[0][0] - li * r[0][1]);
+    double si = r[1][1] - (lr * r[0][1] + li * r[0][0]);
     if (fabs(ur) + fabs(ui) < smin) {
         ur = smin;
         ui = 0;

@@ -53,8 +53,9 @@ CT_HQR_INLINE CT_HQR_HTARGET void CT_HQR_SFX(ct_hqr_right)(double *c0, double *c
  * column-major matrix (leading dim ld): the reflector (1, v2, v3) with
  * factors (t1, t2, t3) applied from the left (with AVX-512 and three, 8
  * columns at a time); the same operations on every element. */
-CT_HQR_INLINE CT_HQR_HTARGET void CT_HQR_SFX(ct_hqr_left)(double *p, int64_t ld, int64_t cnt, int three,
-                                           double v2, double v3, double t1, double t2, double t3)
+CT_HQR_INLINE CT_HQR_HTARGET void CT_HQR_SFX(ct_hqr_left)(double *p, int64_t ld, int64_t cnt,
+                                                          int three, double v2, double v3,
+                                                          double t1, double t2, double t3)
 {
     int64_t j = 0;
     if (three) {
@@ -95,8 +96,10 @@ CT_HQR_INLINE CT_HQR_HTARGET void CT_HQR_SFX(ct_hqr_left)(double *p, int64_t ld,
                 /* e: rows 0 1 of columns 0 2 4 6, f: of columns 1 3 5 7 */
                 __m512d e = _mm512_unpacklo_pd(x0, x1), f = _mm512_unpackhi_pd(x0, x1);
                 /* g_j: column j | column j + 4 (rows 0 1 2 2) */
-                __m512d g0 = _mm512_permutex2var_pd(e, c0, x2), g1 = _mm512_permutex2var_pd(f, c1, x2);
-                __m512d g2 = _mm512_permutex2var_pd(e, c2, x2), g3 = _mm512_permutex2var_pd(f, c3, x2);
+                __m512d g0 = _mm512_permutex2var_pd(e, c0, x2);
+                __m512d g1 = _mm512_permutex2var_pd(f, c1, x2);
+                __m512d g2 = _mm512_permutex2var_pd(e, c2, x2);
+                __m512d g3 = _mm512_permutex2var_pd(f, c3, x2);
                 _mm256_mask_storeu_pd(q, 7, _mm512_castpd512_pd256(g0));
                 _mm256_mask_storeu_pd(q + ld, 7, _mm512_castpd512_pd256(g1));
                 _mm256_mask_storeu_pd(q + 2 * ld, 7, _mm512_castpd512_pd256(g2));
