@@ -1272,8 +1272,8 @@ cdef extern from "hqr.h" nogil:
                        double *work)
     int ct_hqr_own()
 
-# the orders geev runs with ctorch's Hessenberg QR (hqr.h: dlahqr's
-# iteration, dgeev's other steps LAPACK's), 0 where the CPU runs LAPACK's
+# the orders up to which geev's Schur form comes from hqr.h's iteration
+# (dlahqr's, to the bit), 0 where the build runs LAPACK's dhseqr
 cdef int64_t _own_hqr = CT_HQR_NMIN if ct_hqr_own() else 0
 
 cdef struct _geev_ctx:
