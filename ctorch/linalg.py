@@ -2067,19 +2067,23 @@ def _eig_checks(A, name):
 
 
 def _eig_raw(A, vectors=True):
-    a = _np_in(A)
-    if not _np.isfinite(a).all():
-        raise RuntimeError("torch.linalg.eig: input tensor should not contain infs or NaNs.")
+    nonfinite = "torch.linalg.eig: input tensor should not contain infs or NaNs."
     cdt = A.dtype if A.is_complex() else A.dtype.to_complex()
     if not A.is_cuda and A.dtype in (_float32, _float64) and A.shape[-1]:
-        # LAPACK's geev called directly, in float64 (float32 computed in
-        # float64, as numpy.linalg computes it)
+        # LAPACK's geev steps in ctorch's loop, in float64 (float32 computed
+        # in float64, as numpy.linalg computes it); the loop checks for NaN
+        # and infinity as it copies
         r = _serial_call(_lk.geev, A.detach().to(_float64) if A.dtype == _float32 else A.detach(), vectors,
                          _dispatch.get_num_threads())
+        if r is False:
+            raise RuntimeError(nonfinite)
         if r is not None:
             if A.dtype == _float32:
                 r = tuple(t.to(cdt) if t is not None else None for t in r)
             return r if vectors else r[0]
+    a = _np_in(A)
+    if not _np.isfinite(a).all():
+        raise RuntimeError(nonfinite)
     if vectors:
         w, v = _np.linalg.eig(a)
         return _factor(w.astype(_np.result_type(w, _np.complex64)), _Like(cdt, A.device)), \

@@ -787,6 +787,13 @@ def test_eig_geev_loop(dtype, shape, kind):
     assert res <= 1e3 * tol * max(np.abs(a64).max(), 1e-300) * max(n, 1)
     np.testing.assert_allclose(np.linalg.norm(v.numpy(), axis=-2), 1, atol=tol)
     assert np.array_equal(torch.linalg.eigvals(torch.tensor(a)).numpy(), w.numpy())
+    # one NaN or infinity anywhere in the batch: PyTorch's error
+    for bad in (np.nan, np.inf, -np.inf):
+        b = a.copy()
+        b.reshape(-1)[b.size // 2] = bad
+        for f in (torch.linalg.eig, torch.linalg.eigvals):
+            with pytest.raises(RuntimeError, match="input tensor should not contain infs or NaNs"):
+                f(torch.tensor(b))
 
 
 @pytest.mark.parametrize("shape", [(1, 1), (3, 5), (5, 3), (64, 64), (100, 7), (2, 3, 10, 4)])

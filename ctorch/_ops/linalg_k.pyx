@@ -1286,6 +1286,7 @@ cdef struct _geev_ctx:
     _dhseqr_t hseqr
     char jr
     int n, lwork
+    int nonfinite       # set where some matrix holds a NaN or an infinity
     int64_t part_len
     double *buf
     const double *src
@@ -1313,21 +1314,25 @@ cdef struct _geev_mat:
     double amax, cscale
 
 
-cdef void _geev_in(_geev_ctx *c, int64_t b, _geev_mat *s) noexcept nogil:
+cdef int _geev_in(_geev_ctx *c, int64_t b, _geev_mat *s) noexcept nogil:
     """s.a = matrix b, column-major, scaled as dgeev scales it (the factor
     in s.cscale; the loop runs dgeev's steps itself: a LAPACK build's dgeev
-    was seen to leave the eigenvalues of a scaled matrix scaled)"""
+    was seen to leave the eigenvalues of a scaled matrix scaled). 1 where
+    the matrix holds a NaN or an infinity (s.a then unspecified), else 0."""
     cdef int64_t n = c.n, i, j
     cdef const double *sb = c.src + b * n * n
-    cdef double amax = 0, cscale = 0
+    cdef double amax = 0, cscale = 0, v, nonfinite = 0
     cdef char typ = b'G'
     cdef int zero = 0, info = 0
     for j in range(n):
         for i in range(n):
-            s.a[j * n + i] = sb[i * n + j]
-    for i in range(n * n):
-        if fabs(s.a[i]) > amax:
-            amax = fabs(s.a[i])
+            v = sb[i * n + j]
+            s.a[j * n + i] = v
+            nonfinite += v - v          # NaN where v is NaN or infinite
+            if fabs(v) > amax:
+                amax = fabs(v)
+    if nonfinite != 0:
+        return 1
     if amax > 0 and amax < GEEV_SMLNUM:
         cscale = GEEV_SMLNUM
     elif amax > GEEV_BIGNUM:
@@ -1336,6 +1341,7 @@ cdef void _geev_in(_geev_ctx *c, int64_t b, _geev_mat *s) noexcept nogil:
         c.lascl(&typ, &zero, &zero, &amax, &cscale, &c.n, &c.n, s.a, &c.n, &info)
     s.amax = amax
     s.cscale = cscale
+    return 0
 
 
 cdef void _geev_reduce(_geev_ctx *c, _geev_mat *s) noexcept nogil:
@@ -1433,7 +1439,9 @@ cdef int _geev_range(void *p, int64_t lo, int64_t hi, int part) noexcept nogil:
     s.vr = s.wi + n
     s.work = s.vr + (n * n if vectors else 1)
     for b in range(lo, hi):
-        _geev_in(c, b, &s)
+        if _geev_in(c, b, &s):
+            c.nonfinite = 1
+            return 1
         _geev_reduce(c, &s)
         info = -1
         if n <= _own_hqr:
@@ -1452,8 +1460,8 @@ def geev(Tensor A, bint vectors, int threads=1):
     where it needs no scaling), dgebak, its normalisation) in one loop (a
     batch shared among up to `threads` threads); complex128 results,
     eigenvectors normalised as LAPACK does (unit norm, the largest component
-    real). None for another dtype, or where LAPACK does not converge on some
-    matrix."""
+    real). False where some matrix holds a NaN or an infinity; None for
+    another dtype, or where LAPACK does not converge on some matrix."""
     cdef int64_t n = _f64_square(A, 1)
     if n == 0:
         return None
@@ -1491,8 +1499,9 @@ def geev(Tensor A, bint vectors, int threads=1):
     c.src = <const double *>A._data
     c.w = <double *>W._data
     c.v = <double *>V._data if vectors else NULL
+    c.nonfinite = 0
     if _run_batch(_geev_range, &c, <void **>&c.buf, sizeof(double) * c.part_len, nb, parts):
-        return None
+        return False if c.nonfinite else None
     return W, V
 
 
