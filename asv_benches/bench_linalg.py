@@ -69,6 +69,22 @@ class Factorizations:
         ctorch.einsum("ij,jk->ik", self.a, self.a)
 
 
+class Eig:
+    """The general eigenproblem: one matrix, and a batch of small ones."""
+    params = ["64", "16x16x16"]
+    param_names = ["shape"]
+
+    def setup(self, shape):
+        self.a = ct_data(tuple(int(d) for d in shape.split("x")) if "x" in shape
+                         else (int(shape), int(shape)), "float64", seed=1)
+
+    def time_eig(self, shape):
+        ctorch.linalg.eig(self.a)
+
+    def time_eigvals(self, shape):
+        ctorch.linalg.eigvals(self.a)
+
+
 class FactorizationGrads:
     """Forward and backward of the factorizations, with random cotangents for
     every output (real inputs: no phase condition on them)."""

@@ -118,6 +118,11 @@ def _probes():
     SVD_FB = ("U, S, Vh = mod.linalg.svd(x, full_matrices=False); "
               "mod.autograd.backward([U, S, Vh], [gm, gv, gm2])")
     EIGH_FB = "L, V = mod.linalg.eigh(x); mod.autograd.backward([L, V], [gv, gm])"
+    # the general eigenproblem (forward only: numpy has it too)
+    eig_one, eig_batch = np_data((64, 64), np.float64, 60), np_data((16, 16, 16), np.float64, 61)
+    linalg_eig = [(f"linalg: {fn} {label} f64", "report vs torch", same(one(x), f"mod.linalg.{fn}(x)"))
+                  for label, x in (("64x64", eig_one), ("batch 16x16x16", eig_batch))
+                  for fn in ("eig", "eigvals")]
     linalg_grads = [(f"linalg: {name} fwd+bwd {n}x{n} f64", "report vs torch",
                      factor_grad(n, stmt, sym=name == "eigh"))
                     for n in (64, 256) for name, stmt in (("qr", QR_FB), ("svd", SVD_FB), ("eigh", EIGH_FB))]
@@ -211,7 +216,7 @@ def _probes():
          same(one(sq[:1000, :100].copy()), "mod.log_softmax(x, 1)",
               "z = x - x.max(axis=1, keepdims=True); z - np.log(np.exp(z).sum(axis=1, keepdims=True))")),
         ("x.amax(1) (1000x100 f32)", "", same(one(sq[:1000, :100].copy()), "x.amax(1)", "x.max(axis=1)")),
-    ] + linalg_grads
+    ] + linalg_eig + linalg_grads
     # the statements refer to np as `np` in numpy's namespace
     for _, _, per in P:
         for lib, (setup, stmt) in list(per.items()):
