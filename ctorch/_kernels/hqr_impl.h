@@ -369,18 +369,20 @@ CT_HQR_TARGET static int CT_HQR_SFX(ct_trevc_right)(int64_t n, const double *t, 
     double *X = work, *tmp = work + n * n;
     int64_t ki, j, k;
     /* X: the vectors before the back-transformation, column ki (and ki - 1
-     * for a pair) upper triangular */
+     * for a pair) upper triangular. A real eigenvalue's vector x; a complex
+     * pair's x + i y (x in column ki - 1, y in ki), solved with the same
+     * steps (y's skipped for a real one, whose wi is 0). */
     for (ki = n - 1; ki >= 0; ki--) {
-        double *x = X + ki * n;
-        if (ki > 0 && T(ki, ki - 1) != 0) {
-            /* the pair (ki - 1, ki): x + i y, x in column ki - 1, y in ki */
-            double *y = x;
-            x = X + (ki - 1) * n;
-            double wr = T(ki, ki);
-            double wi = sqrt(fabs(T(ki, ki - 1))) * sqrt(fabs(T(ki - 1, ki)));
-            double smin = fmax(ulp * (fabs(wr) + fabs(wi)), smlnum);
+        int pair = ki > 0 && T(ki, ki - 1) != 0;
+        double *x = X + (ki - pair) * n, *y = X + ki * n;
+        double wr = T(ki, ki);
+        double wi = pair ? sqrt(fabs(T(ki, ki - 1))) * sqrt(fabs(T(ki - 1, ki))) : 0;
+        double smin = fmax(ulp * (fabs(wr) + fabs(wi)), smlnum);
+        for (k = 0; k < n; k++)
+            x[k] = 0;
+        if (pair) {
             for (k = 0; k < n; k++)
-                x[k] = y[k] = 0;
+                y[k] = 0;
             if (fabs(T(ki - 1, ki)) >= fabs(T(ki, ki - 1))) {
                 x[ki - 1] = 1;
                 y[ki] = wi / T(ki - 1, ki);
@@ -392,66 +394,49 @@ CT_HQR_TARGET static int CT_HQR_SFX(ct_trevc_right)(int64_t n, const double *t, 
                 x[k] = -x[ki - 1] * T(k, ki - 1);
                 y[k] = -y[ki] * T(k, ki);
             }
-            for (j = ki - 2; j >= 0; j--) {
-                if (j > 0 && T(j, j - 1) != 0) {
-                    double m[8] = {T(j - 1, j - 1) - wr, -wi, T(j - 1, j), 0, T(j, j - 1), 0,
-                                   T(j, j) - wr, -wi};
-                    double b[4] = {x[j - 1], y[j - 1], x[j], y[j]}, s[4];
-                    ct_hqr_solve2(m, b, smin, s);
-                    x[j - 1] = s[0];
-                    y[j - 1] = s[1];
-                    x[j] = s[2];
-                    y[j] = s[3];
-                    for (k = 0; k < j - 1; k++) {
-                        x[k] -= s[0] * T(k, j - 1) + s[2] * T(k, j);
-                        y[k] -= s[1] * T(k, j - 1) + s[3] * T(k, j);
-                    }
-                    j--;
-                } else {
-                    double dr = T(j, j) - wr, di = -wi;
-                    if (fabs(dr) + fabs(di) < smin) {
-                        dr = smin;
-                        di = 0;
-                    }
-                    ct_hqr_cdiv(x[j], y[j], dr, di, &x[j], &y[j]);
-                    CT_HQR_SFX(ct_hqr_axpy)(j, -x[j], &T(0, j), x);
-                    CT_HQR_SFX(ct_hqr_axpy)(j, -y[j], &T(0, j), y);
-                }
-                if (!(fabs(x[j]) + fabs(y[j]) < big))
-                    return 1;
-            }
-            ki--;
         } else {
-            double wr = T(ki, ki), smin = fmax(ulp * fabs(wr), smlnum);
-            for (k = ki + 1; k < n; k++)
-                x[k] = 0;
             x[ki] = 1;
             for (k = 0; k < ki; k++)
                 x[k] = -T(k, ki);
-            for (j = ki - 1; j >= 0; j--) {
-                if (j > 0 && T(j, j - 1) != 0) {
-                    double m[8] = {T(j - 1, j - 1) - wr, 0, T(j - 1, j), 0, T(j, j - 1), 0,
-                                   T(j, j) - wr, 0};
-                    double b[4] = {x[j - 1], 0, x[j], 0}, s[4];
-                    ct_hqr_solve2(m, b, smin, s);
-                    x[j - 1] = s[0];
-                    x[j] = s[2];
-                    for (k = 0; k < j - 1; k++)
-                        x[k] -= s[0] * T(k, j - 1) + s[2] * T(k, j);
-                    if (!(fabs(s[0]) < big))
-                        return 1;
-                    j--;
-                } else {
-                    double d = T(j, j) - wr;
-                    if (fabs(d) < smin)
-                        d = smin;
-                    x[j] /= d;
-                    CT_HQR_SFX(ct_hqr_axpy)(j, -x[j], &T(0, j), x);
-                }
-                if (!(fabs(x[j]) < big))
-                    return 1;
-            }
         }
+        for (j = ki - 1 - pair; j >= 0; j--) {
+            if (j > 0 && T(j, j - 1) != 0) {
+                /* a 2 x 2 block of T */
+                double m[8] = {T(j - 1, j - 1) - wr, -wi, T(j - 1, j), 0, T(j, j - 1), 0,
+                               T(j, j) - wr, -wi};
+                double b[4] = {x[j - 1], pair ? y[j - 1] : 0, x[j], pair ? y[j] : 0}, s[4];
+                ct_hqr_solve2(m, b, smin, s);
+                if (!(fabs(s[0]) + fabs(s[1]) + fabs(s[2]) + fabs(s[3]) < big))
+                    return 1;
+                x[j - 1] = s[0];
+                x[j] = s[2];
+                for (k = 0; k < j - 1; k++)
+                    x[k] -= s[0] * T(k, j - 1) + s[2] * T(k, j);
+                if (pair) {
+                    y[j - 1] = s[1];
+                    y[j] = s[3];
+                    for (k = 0; k < j - 1; k++)
+                        y[k] -= s[1] * T(k, j - 1) + s[3] * T(k, j);
+                }
+                j--;
+                continue;
+            }
+            double dr = T(j, j) - wr, di = -wi;
+            if (fabs(dr) + fabs(di) < smin) {
+                dr = smin;
+                di = 0;
+            }
+            if (pair) {
+                ct_hqr_cdiv(x[j], y[j], dr, di, &x[j], &y[j]);
+                CT_HQR_SFX(ct_hqr_axpy)(j, -y[j], &T(0, j), y);
+            } else {
+                x[j] /= dr;
+            }
+            CT_HQR_SFX(ct_hqr_axpy)(j, -x[j], &T(0, j), x);
+            if (!(fabs(x[j]) + (pair ? fabs(y[j]) : 0) < big))
+                return 1;
+        }
+        ki -= pair;
     }
     /* q = q X from the last column on: column c of X is zero below row c
      * (a pair's real part has a zero in the row of its imaginary part), so
