@@ -4,7 +4,8 @@ On the CPU, transforms whose lengths have no prime factor above 5 run in
 the backend's own kernels (ctorch/_kernels/fft.c, through
 ctorch._ops.fft_device), in the tensors' precision: rows along the last dim
 (a 1-d transform of a dense tensor without n or out= takes one short call,
-fft_device.rows_fast), and the other dims of an n-d transform (or a 1-d
+fft_device.rows_fast; a long row runs the backend's four-step transform,
+a batch of short ones goes several rows to a vector), and the other dims of an n-d transform (or a 1-d
 one along another dim) along the middle dim of the tensor seen as
 (outer, n, inner), the inner columns vectorised (the backend's fft_c2c_dim,
 which also applies the norm's scale), when nothing is cropped or padded
@@ -14,8 +15,9 @@ natively and shares a batch of transforms between threads) on the tensors'
 memory: the input goes in as a numpy view, and the result is written into
 the memory of a new tensor (or of a dense `out=` tensor that does not
 overlap the input). Long 1-d
-transforms are split in two passes of short ones, shared between threads (a
-long rfft goes through a complex transform of half its length).
+transforms there (a length with a larger prime factor) are split in two
+passes of short ones, shared between threads (a long rfft goes through a
+complex transform of half its length).
 
 Three kinds of transform, as in PyTorch: complex-to-complex (FftC2C),
 real-to-complex one-sided (FftR2C) and complex-to-real (FftC2R). Their
@@ -50,7 +52,7 @@ from ctorch._core.iterator import _same_device_py
 from ctorch._ops.complex import conj as _conj
 from ctorch._ops.fft_device import (
     c2c_rows as _c2c_rows, r2c_rows as _r2c_rows, c2r_rows as _c2r_rows, c2c_dim as _c2c_dim,
-    rows_fast as _rows_fast,
+    rows_fast as _rows_fast, smooth_length as _smooth_length,
 )
 from ctorch._ops.creation import arange as _arange, empty as _empty, full as _full, zeros as _zeros
 from ctorch._ops.shape import cat as _cat, roll as _roll
@@ -187,6 +189,8 @@ def _numpy_out(out, shape, dtype):
 
 # ------------------------------------------------- long 1-d transforms
 #
+# (in pocketfft: the lengths the backend's transforms do not take, whose
+# own long rows run the same steps in ctorch/_kernels/fft.c)
 # A long transform is split the "four-step" way, n = n1 * n2: n2 transforms
 # of length n1 down the columns of x seen as an (n1, n2) matrix, a twiddle
 # factor per element, n1 transforms of length n2 along the rows, and the
@@ -340,13 +344,13 @@ def _compute(name, x, dims, sizes, norm, res_dtype, out, conj=False):
         n = n_list[0]
         if name == "fft" or name == "ifft":
             if (n == in_sizes[0] and x.dtype is res_dtype
-                    and _short_rows(n, total // n) and x.is_contiguous()):
+                    and _smooth_length(n) and x.is_contiguous()):
                 # fft_c2c_dim with no columns after the dim: scaled rows
                 inverse = name == "ifft"
                 return _c2c_dim(x, len(shape) - 1, inverse, _norm_scale(norm, inverse, n)), n_list, in_sizes
         elif (n % 2 == 0 and (n == in_sizes[0] if name == "rfft" else
                               in_sizes[0] == n // 2 + 1 and x.dtype.is_complex)
-                and _short_rows(n // 2, (total // n) if name == "irfft" else total // (n // 2 + 1))
+                and _smooth_length(n // 2)
                 and x.is_contiguous()):
             scale = _norm_scale(norm, name == "irfft", n)
             if name == "rfft":
@@ -369,7 +373,7 @@ def _compute(name, x, dims, sizes, norm, res_dtype, out, conj=False):
         if r is not None:
             return r, n_list, in_sizes
     if (name == "rfft" and len(dims) > 1 and dims[-1] == len(shape) - 1 and n_list == in_sizes
-            and n_list[-1] % 2 == 0 and _short_rows(n_list[-1] // 2, x.numel() // n_list[-1])
+            and n_list[-1] % 2 == 0 and _smooth_length(n_list[-1] // 2)
             and x.is_contiguous()):
         pp = _pocketfft()
         if pp is not None:
@@ -411,7 +415,7 @@ def _dim_ok(shape, d, n, itemsize):
     inner = 1
     for v in shape[d + 1:]:
         inner *= v
-    return inner * itemsize >= _DIM_MIN_INNER_BYTES and n <= _DIM_MAX_N and _short_rows(n, 1)
+    return inner * itemsize >= _DIM_MIN_INNER_BYTES and n <= _DIM_MAX_N and _smooth_length(n)
 
 
 def _own_nd(name, x, dims, n_list, in_sizes, shape, norm, res_dtype, conj):
@@ -449,8 +453,7 @@ def _own_nd(name, x, dims, n_list, in_sizes, shape, norm, res_dtype, conj):
     for v in n_list:
         total *= v
     if rows_n:
-        rows = x.numel() // shape[last] if name != "irfft" else x.numel() // in_sizes[-1]
-        if not _short_rows(rows_n if name == "fft" or name == "ifft" else rows_n // 2, rows):
+        if not _smooth_length(rows_n if name == "fft" or name == "ifft" else rows_n // 2):
             return None
     # the dims' sizes where the column transforms run: the one-sided last
     # dim of an rfft's result, the input's for the others
@@ -486,26 +489,6 @@ def _own_nd(name, x, dims, n_list, in_sizes, shape, norm, res_dtype, conj):
 
 
 _PP = []
-_SMOOTH = {}
-
-
-def _short_rows(n, rows):
-    """Whether the CPU backend's transforms (ctorch/_kernels/fft.c) take
-    `rows` rows of complex length n: n's prime factors 2, 3 and 5, n short of
-    the four-step length, and not a long batch of very short rows (which
-    pocketfft runs several rows to a vector)."""
-    if n < 32 and rows * n > 1 << 15:
-        return False
-    ok = _SMOOTH.get(n)
-    if ok is None:
-        m = n
-        for p in (2, 3, 5):
-            while m % p == 0:
-                m //= p
-        ok = m == 1 and n < _FOUR_STEP_MIN
-        if len(_SMOOTH) < 4096:
-            _SMOOTH[n] = ok
-    return ok
 
 
 def _load_pocketfft():
@@ -800,7 +783,7 @@ def _r2c_adjoint(g, dims, n_list, norm, in_sizes, fname):
     m = n // 2 + 1
     if (len(dims) == 1 and dims[0] == g.dim() - 1 and n % 2 == 0 and g.dtype.is_complex
             and g.device.type == "cpu" and not (g.requires_grad and _is_grad_enabled())
-            and _short_rows(n // 2, g.numel() // m) and g.is_contiguous()):
+            and _smooth_length(n // 2) and g.is_contiguous()):
         # no graph to record: the halving inside the CPU backend's transform
         norm = _SWAP[norm]
         scale = _norm_scale(norm, True, n)

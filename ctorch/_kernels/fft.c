@@ -26,8 +26,35 @@
 #include "fft.h"
 
 #define FFT_MAX_STAGES 64
+/* rows at least this long take the four-step transform (fft_long) */
+#ifndef FFT_LONG_MIN
+#define FFT_LONG_MIN (1 << 15)
+#endif
+/* lanes of the four-step transform's table tv */
+#define FFTL_TV 16
+/* rows at most this long (complex values; half as long in double), at least
+ * this many, go V at a time through the lanes (fftl_c2c) */
+/* blocks of V columns (rows) in one pass of the four-step transform */
+#ifndef FFTL_G
+#define FFTL_G 4
+#endif
+/* complex values past each row of the four-step transform's scratch
+ * matrix, so that its rows (a power of two apart) do not all meet in a few
+ * cache sets */
+#ifndef FFTL_PAD
+#define FFTL_PAD 8
+#endif
+#ifndef FFTL_PF
+#define FFTL_PF 2
+#endif
+#ifndef FFTL_MAX_N
+#define FFTL_MAX_N 256
+#endif
+#ifndef FFTL_MIN_ROWS
+#define FFTL_MIN_ROWS 12
+#endif
 
-typedef struct {
+typedef struct fft_plan_s {
     int64_t n;
     int nst;
     int rad[FFT_MAX_STAGES];
@@ -37,6 +64,16 @@ typedef struct {
     float *tw32;
     double *rw64;                     /* exp(-2 pi i k / 2n), k < n: re[n] then im[n] */
     float *rw32;
+    /* a long row's four-step transform (n1 = 0 for the others): the plans of
+     * n = n1 n2, n1 <= n2, and exp(-2 pi i k v / n) for k < n1, v < FFTL_TV:
+     * per k, FFTL_TV real parts then FFTL_TV imaginary parts */
+    int64_t n1, n2;
+    struct fft_plan_s *p1, *p2;
+    double *tv;
+    /* exp(-2 pi i e / n) = hi[e >> lb] lo[e mod 2^lb]: hi's real parts then
+     * its imaginary parts, lo's the same after them */
+    int lb;
+    double *hl;
 } fft_plan;
 
 static int fft_factor(int64_t n, int *rad) {
@@ -46,6 +83,51 @@ static int fft_factor(int64_t n, int *rad) {
     while (n % 3 == 0) { rad[k++] = 3; n /= 3; }
     while (n % 5 == 0) { rad[k++] = 5; n /= 5; }
     return n == 1 ? k : -1;
+}
+
+static void fft_plan_free(fft_plan *p) {
+    if (!p) return;
+    fft_plan_free(p->p1);
+    fft_plan_free(p->p2);
+    free(p->tw64); free(p->tw32); free(p->rw64); free(p->rw32); free(p->tv); free(p->hl); free(p);
+}
+
+static fft_plan *fft_plan_new(int64_t n);
+
+/* exp(-2 pi i e / n), 0 <= e < n, from the plan's table rw64:
+ * rw64[2 e] for 2 e < n, and minus rw64[2 e - n] above */
+static void fft_root(const fft_plan *p, int64_t e, double *re, double *im) {
+    const int64_t n = p->n, e2 = 2 * e < n ? 2 * e : 2 * e - n;
+    const double sg = 2 * e < n ? 1.0 : -1.0;
+    *re = sg * p->rw64[e2];
+    *im = sg * p->rw64[n + e2];
+}
+
+/* the four-step split of a long row's plan: n1 the largest divisor of n
+ * up to sqrt(n), the plans of n1 and n2 = n / n1, and the table tv; nonzero
+ * when memory ran out */
+static int fft_long_split(fft_plan *p) {
+    const int64_t n = p->n;
+    int64_t n1 = (int64_t)sqrt((double)n);
+    while (n1 * n1 > n) n1--;
+    while (n % n1) n1--;
+    p->n1 = n1;
+    p->n2 = n / n1;
+    p->p1 = fft_plan_new(n1);
+    p->p2 = fft_plan_new(p->n2);
+    int lb = 0;
+    while ((int64_t)1 << (2 * lb) < n) lb++;
+    const int64_t nh = ((n - 1) >> lb) + 1, nl = (int64_t)1 << lb;
+    p->lb = lb;
+    p->tv = malloc((size_t)(2 * FFTL_TV * n1) * sizeof(double));
+    p->hl = malloc((size_t)(2 * (nh + nl)) * sizeof(double));
+    if (!p->p1 || !p->p2 || !p->tv || !p->hl) return 1;
+    for (int64_t k = 0; k < n1; k++)
+        for (int v = 0; v < FFTL_TV; v++)
+            fft_root(p, k * v, p->tv + 2 * FFTL_TV * k + v, p->tv + 2 * FFTL_TV * k + FFTL_TV + v);
+    for (int64_t q = 0; q < nh; q++) fft_root(p, q << lb, p->hl + q, p->hl + nh + q);
+    for (int64_t r = 0; r < nl; r++) fft_root(p, r, p->hl + 2 * nh + r, p->hl + 2 * nh + nl + r);
+    return 0;
 }
 
 static fft_plan *fft_plan_new(int64_t n) {
@@ -87,6 +169,10 @@ static fft_plan *fft_plan_new(int64_t n) {
             }
     }
     for (int64_t i = 0; i < tot; i++) p->tw32[i] = (float)p->tw64[i];
+    if (n >= FFT_LONG_MIN && fft_long_split(p)) {
+        fft_plan_free(p);
+        return NULL;
+    }
     return p;
 }
 
@@ -113,9 +199,6 @@ static fft_plan *fft_get_plan(int64_t n, int *tmp) {
     return p;
 }
 
-static void fft_plan_free(fft_plan *p) {
-    free(p->tw64); free(p->tw32); free(p->rw64); free(p->rw32); free(p);
-}
 
 /* ---------------------------------------------------------------- stages */
 
@@ -142,6 +225,40 @@ static void fft_plan_free(fft_plan *p) {
             br[l + 3 * L] = t1r - t3r; bi[l + 3 * L] = t1i - t3i;                         \
         }                                                                                 \
     }
+
+/* the bodies of fft_r2c_post and fft_c2r_pre (below), Z's elements ZS
+ * values apart */
+#define FFT_R2C_POST(T, S, NAME, ZS)                                                      \
+CT_MULTIVERSION static void NAME##_##S(int64_t m, const T *restrict zr,                   \
+    const T *restrict zi, const T *restrict wr, const T *restrict wi, T *restrict out,    \
+    T scale) {                                                                            \
+    out[0] = (zr[0] + zi[0]) * scale; out[1] = 0;                                         \
+    out[2 * m] = (zr[0] - zi[0]) * scale; out[2 * m + 1] = 0;                             \
+    _Pragma("omp simd")                                                                   \
+    for (int64_t k = 1; k < m; k++) {                                                     \
+        const T er = (zr[ZS * k] + zr[ZS * (m - k)]) * (T)0.5;                            \
+        const T ei = (zi[ZS * k] - zi[ZS * (m - k)]) * (T)0.5;                            \
+        const T or_ = (zi[ZS * k] + zi[ZS * (m - k)]) * (T)0.5;                           \
+        const T oi = (zr[ZS * (m - k)] - zr[ZS * k]) * (T)0.5;                            \
+        out[2 * k] = (er + wr[k] * or_ - wi[k] * oi) * scale;                             \
+        out[2 * k + 1] = (ei + wr[k] * oi + wi[k] * or_) * scale;                         \
+    }                                                                                     \
+}
+#define FFT_C2R_PRE(T, S, NAME, ZS)                                                       \
+CT_MULTIVERSION static void NAME##_##S(int64_t m, const T *restrict in,                   \
+    const T *restrict wr, const T *restrict wi, T *restrict zr, T *restrict zi, T s, T h) { \
+    zr[0] = in[0] + in[2 * m];                                                            \
+    zi[0] = -(in[0] - in[2 * m]);                                                         \
+    _Pragma("omp simd")                                                                   \
+    for (int64_t k = 1; k < m; k++) {                                                     \
+        const T xr = h * in[2 * k], xi = h * s * in[2 * k + 1];                           \
+        const T yr = h * in[2 * (m - k)], yi = h * s * in[2 * (m - k) + 1];               \
+        const T ar = xr + yr, ai = xi - yi, dr = xr - yr, di = xi + yi;                   \
+        const T br = dr * wr[k] + di * wi[k], bi = di * wr[k] - dr * wi[k];               \
+        zr[ZS * k] = ar - bi;                                                             \
+        zi[ZS * k] = -(ai + br);                                                          \
+    }                                                                                     \
+}
 
 #define FFT_STAGES(T, S)                                                                  \
 CT_MULTIVERSION static void fft_r4_##S(int64_t n, int64_t L, const T *restrict xr,        \
@@ -333,38 +450,17 @@ static void fft_row_##S(const fft_plan *p, const T *tw, const T *in, T *out, T *
 }                                                                                         \
 /* X[k] = E[k] + w^k O[k] (w = exp(-2 pi i / 2m)) from Z = DFT(z), E and O the  \
  * spectra of the even and odd samples: E[k] = (Z[k] + conj(Z[m-k])) / 2,      \
- * O[k] = (Z[k] - conj(Z[m-k])) / 2i; out holds m + 1 values */                        \
-CT_MULTIVERSION static void fft_r2c_post_##S(int64_t m, const T *restrict zr,             \
-    const T *restrict zi, const T *restrict wr, const T *restrict wi, T *restrict out,    \
-    T scale) {                                                                            \
-    out[0] = (zr[0] + zi[0]) * scale; out[1] = 0;                                         \
-    out[2 * m] = (zr[0] - zi[0]) * scale; out[2 * m + 1] = 0;                             \
-    _Pragma("omp simd")                                                                   \
-    for (int64_t k = 1; k < m; k++) {                                                     \
-        const T er = (zr[k] + zr[m - k]) * (T)0.5, ei = (zi[k] - zi[m - k]) * (T)0.5;     \
-        const T or_ = (zi[k] + zi[m - k]) * (T)0.5, oi = (zr[m - k] - zr[k]) * (T)0.5;    \
-        out[2 * k] = (er + wr[k] * or_ - wi[k] * oi) * scale;                             \
-        out[2 * k + 1] = (ei + wr[k] * oi + wi[k] * or_) * scale;                         \
-    }                                                                                     \
-}                                                                                         \
+ * O[k] = (Z[k] - conj(Z[m-k])) / 2i; out holds m + 1 values. Z split in zr   \
+ * and zi (fft_r2c_post), or interleaved at zr (fft_r2c_post_il) */                      \
+FFT_R2C_POST(T, S, fft_r2c_post, 1)                                                       \
+FFT_R2C_POST(T, S, fft_r2c_post_il, 2)                                                    \
 /* the inverse of fft_r2c_post, doubled and conjugated for a forward DFT:     \
  * Z[k] = A + i B with A = X[k] + conj(X[m-k]), B = (X[k] - conj(X[m-k]))     \
  * conj(w^k); the imaginary parts of X[0] and X[m] are not read. s = -1      \
- * takes the conjugate of X; h multiplies the coefficients between them */               \
-CT_MULTIVERSION static void fft_c2r_pre_##S(int64_t m, const T *restrict in,              \
-    const T *restrict wr, const T *restrict wi, T *restrict zr, T *restrict zi, T s, T h) { \
-    zr[0] = in[0] + in[2 * m];                                                            \
-    zi[0] = -(in[0] - in[2 * m]);                                                         \
-    _Pragma("omp simd")                                                                   \
-    for (int64_t k = 1; k < m; k++) {                                                     \
-        const T xr = h * in[2 * k], xi = h * s * in[2 * k + 1];                           \
-        const T yr = h * in[2 * (m - k)], yi = h * s * in[2 * (m - k) + 1];               \
-        const T ar = xr + yr, ai = xi - yi, dr = xr - yr, di = xi + yi;                   \
-        const T br = dr * wr[k] + di * wi[k], bi = di * wr[k] - dr * wi[k];               \
-        zr[k] = ar - bi;                                                                  \
-        zi[k] = -(ai + br);                                                               \
-    }                                                                                     \
-}                                                                                         \
+ * takes the conjugate of X; h multiplies the coefficients between them. Z    \
+ * written split to zr and zi, or interleaved to zr (fft_c2r_pre_il) */                  \
+FFT_C2R_PRE(T, S, fft_c2r_pre, 1)                                                         \
+FFT_C2R_PRE(T, S, fft_c2r_pre_il, 2)                                                      \
 static void fft_r2c_row_##S(const fft_plan *p, const T *tw, const T *rw, const T *in,     \
                             T *out, T *buf, T scale) {                                    \
     const int64_t m = p->n;                                                               \
@@ -383,81 +479,6 @@ static void fft_c2r_row_##S(const fft_plan *p, const T *tw, const T *rw, const T
 
 FFT_STAGES(float, f32)
 FFT_STAGES(double, f64)
-
-/* the rows of one entry, shared between OpenMP threads when there are many
- * (in guided chunks, so that a thread that starts late takes fewer): each
- * thread with its own scratch of 4 m values; -2 when one found no memory
- * (its rows not written) */
-#define FFT_ROWS(m, es, ROW_CALL)                                                         \
-    int err = 0;                                                                          \
-    const int64_t fft_work = rows * (m);                                                  \
-    _Pragma("omp parallel if (rows > 1 && fft_work >= (1 << 15))")                       \
-    {                                                                                     \
-        void *buf = malloc((size_t)(4 * (m)) * (es) + 64);                                \
-        if (!buf) {                                                                       \
-            _Pragma("omp atomic write")                                                   \
-            err = -2;                                                                     \
-        }                                                                                 \
-        _Pragma("omp for schedule(guided)")                                               \
-        for (int64_t r = 0; r < rows; r++)                                                \
-            if (buf) { ROW_CALL; }                                                        \
-        free(buf);                                                                        \
-    }
-
-/* rows dense rows of n complex values, transformed and multiplied by scale */
-static int fft_c2c_rows(int dtype, const void *in, void *out, int64_t rows, int64_t n, int inverse,
-                        double scale) {
-    if ((dtype != CT_COMPLEX64 && dtype != CT_COMPLEX128) || n < 1 || rows < 0) return -1;
-    const int c128 = dtype == CT_COMPLEX128;
-    int tmp;
-    fft_plan *p = fft_get_plan(n, &tmp);
-    if (!p) return -1;
-    FFT_ROWS(n, c128 ? sizeof(double) : sizeof(float),
-        if (c128) fft_row_f64(p, p->tw64, (const double *)in + 2 * n * r, (double *)out + 2 * n * r,
-                              buf, inverse, scale);
-        else fft_row_f32(p, p->tw32, (const float *)in + 2 * n * r, (float *)out + 2 * n * r,
-                         buf, inverse, (float)scale))
-    if (tmp) fft_plan_free(p);
-    return err;
-}
-
-int ct_fft_c2c(int dtype, const void *in, void *out, int64_t rows, int64_t n, int inverse) {
-    return fft_c2c_rows(dtype, in, out, rows, n, inverse, 1.0);
-}
-
-int ct_fft_r2c(int dtype, const void *in, void *out, int64_t rows, int64_t n, double scale) {
-    if ((dtype != CT_FLOAT32 && dtype != CT_FLOAT64) || n < 2 || n % 2 || rows < 0) return -1;
-    const int f64 = dtype == CT_FLOAT64;
-    const int64_t m = n / 2;
-    int tmp;
-    fft_plan *p = fft_get_plan(m, &tmp);
-    if (!p) return -1;
-    FFT_ROWS(m, f64 ? sizeof(double) : sizeof(float),
-        if (f64) fft_r2c_row_f64(p, p->tw64, p->rw64, (const double *)in + n * r,
-                                 (double *)out + 2 * (m + 1) * r, buf, scale);
-        else fft_r2c_row_f32(p, p->tw32, p->rw32, (const float *)in + n * r,
-                             (float *)out + 2 * (m + 1) * r, buf, (float)scale))
-    if (tmp) fft_plan_free(p);
-    return err;
-}
-
-int ct_fft_c2r(int dtype, const void *in, void *out, int64_t rows, int64_t n, int flags, double scale) {
-    if ((dtype != CT_COMPLEX64 && dtype != CT_COMPLEX128) || n < 2 || n % 2 || rows < 0) return -1;
-    const int c128 = dtype == CT_COMPLEX128;
-    const int64_t m = n / 2;
-    int tmp;
-    fft_plan *p = fft_get_plan(m, &tmp);
-    if (!p) return -1;
-    FFT_ROWS(m, c128 ? sizeof(double) : sizeof(float),
-        if (c128) fft_c2r_row_f64(p, p->tw64, p->rw64, (const double *)in + 2 * (m + 1) * r,
-                                  (double *)out + n * r, buf, (flags & 1) ? -1.0 : 1.0,
-                                  (flags & 2) ? 0.5 : 1.0, scale);
-        else fft_c2r_row_f32(p, p->tw32, p->rw32, (const float *)in + 2 * (m + 1) * r,
-                             (float *)out + n * r, buf, (flags & 1) ? -1.0f : 1.0f,
-                             (flags & 2) ? 0.5f : 1.0f, (float)scale))
-    if (tmp) fft_plan_free(p);
-    return err;
-}
 
 /* ------------------------------------------- transforms along a middle dim
  *
@@ -627,31 +648,470 @@ CT_MULTIVERSION static void fftv_scatter_##S(int64_t n, int64_t js, int64_t ncol
         }                                                                                 \
     }                                                                                     \
 }                                                                                         \
+/* the stages of one block of V lanes at blk (4 n V values): the offset in \
+ * blk of the result (real parts, then imaginary parts n V values on) */                \
+static int64_t fftv_block_##S(const fft_plan *p, const T *tw, T *blk) {                   \
+    const int64_t n = p->n;                                                               \
+    T *xr = blk, *xi = xr + n * V, *yr = xr + 2 * n * V, *yi = xr + 3 * n * V;            \
+    for (int s = 0; s < p->nst; s++) {                                                    \
+        const int R = p->rad[s];                                                          \
+        const int64_t L = p->len[s];                                                      \
+        const T *wr = tw + p->off[s], *wi = wr + (R - 1) * L;                             \
+        if (R == 4) fftv_r4_##S(n, L, xr, xi, yr, yi, wr, wi);                            \
+        else if (R == 2) fftv_r2_##S(n, L, xr, xi, yr, yi, wr, wi);                       \
+        else if (R == 3) fftv_r3_##S(n, L, xr, xi, yr, yi, wr, wi);                       \
+        else fftv_r5_##S(n, L, xr, xi, yr, yi, wr, wi);                                   \
+        T *t = xr; xr = yr; yr = t; t = xi; xi = yi; yi = t;                              \
+    }                                                                                     \
+    return (p->nst & 1) ? 2 * n * V : 0;                                                  \
+}                                                                                         \
 /* the transforms of the ncols columns of one task; 4 n V values of buf per   \
  * block of V columns */                                                                 \
 static void fftv_task_##S(const fft_plan *p, const T *tw, int64_t js, int64_t ncols,      \
     const T *in, T *out, T *buf, int inverse, T scale) {                                  \
     const int64_t n = p->n, nb = (ncols + V - 1) / V;                                     \
     const T sign = inverse ? (T)-1 : (T)1;                                                \
-    fftv_gather_##S(n, js, ncols, in, buf, sign);                                     \
-    for (int64_t g = 0; g < nb; g++) {                                                    \
-        T *xr = buf + 4 * g * n * V, *xi = xr + n * V, *yr = xr + 2 * n * V, *yi = xr + 3 * n * V; \
-        for (int s = 0; s < p->nst; s++) {                                                \
-            const int R = p->rad[s];                                                      \
-            const int64_t L = p->len[s];                                                  \
-            const T *wr = tw + p->off[s], *wi = wr + (R - 1) * L;                         \
-            if (R == 4) fftv_r4_##S(n, L, xr, xi, yr, yi, wr, wi);                        \
-            else if (R == 2) fftv_r2_##S(n, L, xr, xi, yr, yi, wr, wi);                   \
-            else if (R == 3) fftv_r3_##S(n, L, xr, xi, yr, yi, wr, wi);                   \
-            else fftv_r5_##S(n, L, xr, xi, yr, yi, wr, wi);                               \
-            T *t = xr; xr = yr; yr = t; t = xi; xi = yi; yi = t;                          \
-        }                                                                                 \
-    }                                                                                     \
-    fftv_scatter_##S(n, js, ncols, buf, (p->nst & 1) ? 2 * n * V : 0, out, sign, scale);   \
+    fftv_gather_##S(n, js, ncols, in, buf, sign);                                         \
+    int64_t at = 0;                                                                       \
+    for (int64_t g = 0; g < nb; g++) at = fftv_block_##S(p, tw, buf + 4 * g * n * V);     \
+    fftv_scatter_##S(n, js, ncols, buf, at, out, sign, scale);                            \
 }
 
 FFTV_STAGES(float, f32, FFTV_LANES_F32)
 FFTV_STAGES(double, f64, FFTV_LANES_F64)
+
+/* --------------------------------------------------------- rows in lanes
+ *
+ * Many short rows, and the two steps of a long row's four-step transform,
+ * go through the lane stages above too: up to V rows are transposed into
+ * the lanes of a block (element j of row v at [j V + v] of the split real
+ * and imaginary parts), transformed together and transposed back, so that
+ * the stages of short rows are whole vectors as well.
+ *
+ * A long row of n = n1 n2 values (fft_long) is read as an n1 x n2 matrix
+ * x[j1 n2 + j2]: the n2 columns are transformed (length n1) in blocks of V
+ * columns, element k1 of column j2 is multiplied by w^(k1 j2),
+ * w = exp(-2 pi i / n), and written back in place into a scratch matrix;
+ * then its n1 rows are transformed (length n2) in blocks of V rows, and
+ * element k2 of row k1 is X[k1 + n1 k2], so that each block writes runs of
+ * V values. Every pass works in a block that stays in the cache, where the
+ * stages of a whole long row would stream it from memory once per radix.
+ * The twiddle w^(k1 (c0 + v)) of lane v of the block at column c0 is
+ * w^(k1 c0) w^(k1 v), both from exact tables, multiplied in double. */
+
+/* In-register transposes for the lanes: a tile of V rows of V / 2 complex
+ * values (V values each, one 64-byte vector) becomes V vectors of V lanes:
+ * the real parts of its V / 2 elements and their imaginary parts, one
+ * vector each, and back. The transpose of a square of V x V values is
+ * log2(V) steps that each swap one bit of the row index with that bit of
+ * the column index, two-source shuffles of pairs of rows. */
+typedef float fftl_vf __attribute__((vector_size(64)));
+typedef int32_t fftl_vfi __attribute__((vector_size(64)));
+typedef double fftl_vd __attribute__((vector_size(64)));
+typedef int64_t fftl_vdi __attribute__((vector_size(64)));
+#define FFTL_SWAP(r, a, d, MA, MB) do {                                                  \
+    __typeof__(r[0]) x_ = r[a], y_ = r[(a) + (d)];                                        \
+    r[a] = __builtin_shuffle(x_, y_, MA);                                                 \
+    r[(a) + (d)] = __builtin_shuffle(x_, y_, MB);                                         \
+} while (0)
+#define FFTL_TRANSPOSE_f32(r) do {                                                        \
+    for (int a_ = 0; a_ < 16; a_ += 2)                                                    \
+        FFTL_SWAP(r, a_, 1, ((fftl_vfi){0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30}), \
+                  ((fftl_vfi){1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31})); \
+    for (int a_ = 0; a_ < 16; a_++)                                                       \
+        if (!(a_ & 2)) FFTL_SWAP(r, a_, 2, ((fftl_vfi){0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29}), \
+                  ((fftl_vfi){2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31})); \
+    for (int a_ = 0; a_ < 16; a_++)                                                       \
+        if (!(a_ & 4))                                                                    \
+            FFTL_SWAP(r, a_, 4, ((fftl_vfi){0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27}), \
+                      ((fftl_vfi){4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31})); \
+    for (int a_ = 0; a_ < 8; a_++)                                                        \
+        FFTL_SWAP(r, a_, 8, ((fftl_vfi){0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23}), \
+                  ((fftl_vfi){8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31})); \
+} while (0)
+#define FFTL_TRANSPOSE_f64(r) do {                                                        \
+    for (int a_ = 0; a_ < 8; a_ += 2)                                                     \
+        FFTL_SWAP(r, a_, 1, ((fftl_vdi){0, 8, 2, 10, 4, 12, 6, 14}), ((fftl_vdi){1, 9, 3, 11, 5, 13, 7, 15})); \
+    for (int a_ = 0; a_ < 8; a_++)                                                        \
+        if (!(a_ & 2)) FFTL_SWAP(r, a_, 2, ((fftl_vdi){0, 1, 8, 9, 4, 5, 12, 13}), ((fftl_vdi){2, 3, 10, 11, 6, 7, 14, 15})); \
+    for (int a_ = 0; a_ < 4; a_++)                                                        \
+        FFTL_SWAP(r, a_, 4, ((fftl_vdi){0, 1, 2, 3, 8, 9, 10, 11}), ((fftl_vdi){4, 5, 6, 7, 12, 13, 14, 15})); \
+} while (0)
+
+#define FFTL_STAGES(T, S, V, VT)                                                              \
+/* nr <= V rows of n complex values (row v at in + 2 v rs) into the lanes of  \
+ * the block at xr (imaginary parts n V values on, times sign); the lanes    \
+ * past nr zero */                                                                       \
+CT_MULTIVERSION static void fftl_gather_##S(int64_t n, int64_t rs, int nr,                \
+    const T *restrict in, T *restrict xr, T sign) {                                       \
+    T *restrict xi = xr + n * V;                                                          \
+    int64_t j0 = 0;                                                                       \
+    for (; j0 + V / 2 <= n; j0 += V / 2) {                                                \
+        VT t[V];                                                                          \
+        for (int v = 0; v < V; v++) {                                                     \
+            if (v < nr) memcpy(&t[v], in + 2 * (v * rs + j0), sizeof(VT));                \
+            else t[v] = (VT){0};                                                          \
+        }                                                                                 \
+        FFTL_TRANSPOSE_##S(t);                                                            \
+        for (int j = 0; j < V / 2; j++) {                                                 \
+            memcpy(xr + (j0 + j) * V, &t[2 * j], sizeof(VT));                             \
+            VT im = t[2 * j + 1] * sign;                                                  \
+            memcpy(xi + (j0 + j) * V, &im, sizeof(VT));                                   \
+        }                                                                                 \
+    }                                                                                     \
+    for (int v = 0; v < V; v++)                                                           \
+        for (int64_t j = j0; j < n; j++) {                                                \
+            xr[j * V + v] = v < nr ? in[2 * (v * rs + j)] : 0;                            \
+            xi[j * V + v] = v < nr ? sign * in[2 * (v * rs + j) + 1] : 0;                 \
+        }                                                                                 \
+}                                                                                         \
+/* the inverse of fftl_gather for the lanes v < nr: real parts times scale,   \
+ * imaginary parts times sign scale */                                                   \
+CT_MULTIVERSION static void fftl_scatter_##S(int64_t n, int64_t rs, int nr,               \
+    const T *restrict xr, T *restrict out, T sign, T scale) {                             \
+    const T *restrict xi = xr + n * V;                                                    \
+    const T si = sign * scale;                                                            \
+    int64_t j0 = 0;                                                                       \
+    for (; j0 + V / 2 <= n; j0 += V / 2) {                                                \
+        VT t[V];                                                                          \
+        for (int j = 0; j < V / 2; j++) {                                                 \
+            memcpy(&t[2 * j], xr + (j0 + j) * V, sizeof(VT));                             \
+            memcpy(&t[2 * j + 1], xi + (j0 + j) * V, sizeof(VT));                         \
+            t[2 * j] *= scale;                                                            \
+            t[2 * j + 1] *= si;                                                           \
+        }                                                                                 \
+        FFTL_TRANSPOSE_##S(t);                                                            \
+        for (int v = 0; v < nr; v++) {                                                    \
+            memcpy(out + 2 * (v * rs + j0), &t[v], sizeof(VT));                          \
+            __builtin_prefetch(out + 2 * (v * rs + j0) + FFTL_PF * V, 1);                 \
+        }                                                                                 \
+    }                                                                                     \
+    for (int v = 0; v < nr; v++)                                                          \
+        for (int64_t j = j0; j < n; j++) {                                                \
+            out[2 * (v * rs + j)] = xr[j * V + v] * scale;                                \
+            out[2 * (v * rs + j) + 1] = xi[j * V + v] * si;                               \
+        }                                                                                 \
+}                                                                                         \
+/* fft_r2c_post in lanes: from Z (m elements at zr) to the m + 1 elements at  \
+ * or_ (imaginary parts (m + 1) V values on) */                                          \
+CT_MULTIVERSION static void fftl_r2c_post_##S(int64_t m, const T *restrict zr,            \
+    const T *restrict wr, const T *restrict wi, T *restrict or_, T scale) {               \
+    const T *restrict zi = zr + m * V;                                                    \
+    T *restrict oi = or_ + (m + 1) * V;                                                   \
+    for (int v = 0; v < V; v++) {                                                         \
+        or_[v] = (zr[v] + zi[v]) * scale; oi[v] = 0;                                      \
+        or_[m * V + v] = (zr[v] - zi[v]) * scale; oi[m * V + v] = 0;                      \
+    }                                                                                     \
+    for (int64_t k = 1; k < m; k++) {                                                     \
+        const T a = wr[k], b = wi[k];                                                     \
+        const T *restrict pr = zr + k * V, *restrict pi = zi + k * V;                     \
+        const T *restrict qr = zr + (m - k) * V, *restrict qi = zi + (m - k) * V;         \
+        _Pragma("omp simd")                                                               \
+        for (int v = 0; v < V; v++) {                                                     \
+            const T er = (pr[v] + qr[v]) * (T)0.5, ei = (pi[v] - qi[v]) * (T)0.5;         \
+            const T o_r = (pi[v] + qi[v]) * (T)0.5, o_i = (qr[v] - pr[v]) * (T)0.5;       \
+            or_[k * V + v] = (er + a * o_r - b * o_i) * scale;                            \
+            oi[k * V + v] = (ei + a * o_i + b * o_r) * scale;                             \
+        }                                                                                 \
+    }                                                                                     \
+}                                                                                         \
+/* fft_c2r_pre in lanes: from the m + 1 elements at ar (imaginary parts      \
+ * (m + 1) V values on) to the m elements at zr */                                       \
+CT_MULTIVERSION static void fftl_c2r_pre_##S(int64_t m, const T *restrict ar,             \
+    const T *restrict wr, const T *restrict wi, T *restrict zr, T s, T h) {               \
+    const T *restrict ai = ar + (m + 1) * V;                                              \
+    T *restrict zi = zr + m * V;                                                          \
+    for (int v = 0; v < V; v++) {                                                         \
+        zr[v] = ar[v] + ar[m * V + v];                                                    \
+        zi[v] = -(ar[v] - ar[m * V + v]);                                                 \
+    }                                                                                     \
+    const T hs = h * s;                                                                   \
+    for (int64_t k = 1; k < m; k++) {                                                     \
+        const T a = wr[k], b = wi[k];                                                     \
+        const T *restrict pr = ar + k * V, *restrict pi = ai + k * V;                     \
+        const T *restrict qr = ar + (m - k) * V, *restrict qi = ai + (m - k) * V;         \
+        _Pragma("omp simd")                                                               \
+        for (int v = 0; v < V; v++) {                                                     \
+            const T xr_ = h * pr[v], xi_ = hs * pi[v], yr_ = h * qr[v], yi_ = hs * qi[v]; \
+            const T sr = xr_ + yr_, si = xi_ - yi_, dr = xr_ - yr_, di = xi_ + yi_;       \
+            const T br = dr * a + di * b, bi = di * a - dr * b;                           \
+            zr[k * V + v] = sr - bi;                                                      \
+            zi[k * V + v] = -(si + br);                                                   \
+        }                                                                                 \
+    }                                                                                     \
+}                                                                                         \
+/* nr <= V rows of n complex values, transformed (4 n V values of buf) */                \
+static void fftl_c2c_##S(const fft_plan *p, const T *tw, const T *in, T *out, int nr,     \
+                         T *buf, T sign, T scale) {                                       \
+    const int64_t n = p->n;                                                               \
+    fftl_gather_##S(n, n, nr, in, buf, sign);                                             \
+    fftl_scatter_##S(n, n, nr, buf + fftv_block_##S(p, tw, buf), out, sign, scale);       \
+}                                                                                         \
+/* nr <= V real rows of 2 m values to rows of m + 1 coefficients (p the plan \
+ * of m; (6 m + 2) V values of buf) */                                                   \
+static void fftl_r2c_##S(const fft_plan *p, const T *tw, const T *rw, const T *in,        \
+                         T *out, int nr, T *buf, T scale) {                               \
+    const int64_t m = p->n;                                                               \
+    T *o = buf + 4 * m * V;                                                               \
+    fftl_gather_##S(m, m, nr, in, buf, (T)1);                                             \
+    fftl_r2c_post_##S(m, buf + fftv_block_##S(p, tw, buf), rw, rw + m, o, scale);         \
+    fftl_scatter_##S(m + 1, m + 1, nr, o, out, (T)1, (T)1);                               \
+}                                                                                         \
+/* nr <= V rows of m + 1 coefficients to real rows of 2 m values (as          \
+ * fft_c2r_row; (6 m + 2) V values of buf) */                                            \
+static void fftl_c2r_##S(const fft_plan *p, const T *tw, const T *rw, const T *in,        \
+                         T *out, int nr, T *buf, T s, T h, T scale) {                     \
+    const int64_t m = p->n;                                                               \
+    T *a = buf + 4 * m * V;                                                               \
+    fftl_gather_##S(m + 1, m + 1, nr, in, a, (T)1);                                       \
+    fftl_c2r_pre_##S(m, a, rw, rw + m, buf, s, h);                                        \
+    fftl_scatter_##S(m, m, nr, buf + fftv_block_##S(p, tw, buf), out, (T)-1, scale);      \
+}                                                                                         \
+/* the lanes' result of a block of nc <= V columns from c0 on (element k of  \
+ * lane v at xr[k V + v]) times w^(k (c0 + v)), w = exp(-2 pi i / n), to     \
+ * out + 2 (k js + v); hl, lb and tv the tables of the long row's plan */                    \
+CT_MULTIVERSION static void fftl_scatter_tw_##S(int64_t n1, int64_t js, int64_t nc,       \
+    const T *restrict xr, T *restrict out, int64_t c0, const double *restrict hl,         \
+    int64_t n, int lb, const double *restrict tv) {                                       \
+    const T *restrict xi = xr + n1 * V;                                                   \
+    const int64_t nh = ((n - 1) >> lb) + 1, nl = (int64_t)1 << lb;                        \
+    const double *restrict hr = hl, *restrict hi = hl + nh;                               \
+    const double *restrict lr = hl + 2 * nh, *restrict li = lr + nl;                      \
+    for (int64_t k = 0; k < n1; k++) {                                                    \
+        const int64_t e = k * c0, q = e >> lb, r = e & (nl - 1);                          \
+        const double br = hr[q] * lr[r] - hi[q] * li[r], bi = hr[q] * li[r] + hi[q] * lr[r]; \
+        const double *restrict tr = tv + 2 * FFTL_TV * k, *restrict ti = tr + FFTL_TV;    \
+        const T *restrict ar = xr + k * V, *restrict ai = xi + k * V;                     \
+        T *restrict dst = out + 2 * k * js;                                               \
+        if (nc == V) {                                                                    \
+            _Pragma("omp simd")                                                           \
+            for (int v = 0; v < V; v++) {                                                 \
+                const T wr_ = (T)(br * tr[v] - bi * ti[v]), wi_ = (T)(br * ti[v] + bi * tr[v]); \
+                dst[2 * v] = ar[v] * wr_ - ai[v] * wi_;                                   \
+                dst[2 * v + 1] = ar[v] * wi_ + ai[v] * wr_;                               \
+            }                                                                             \
+        } else                                                                            \
+            for (int v = 0; v < nc; v++) {                                                \
+                const T wr_ = (T)(br * tr[v] - bi * ti[v]), wi_ = (T)(br * ti[v] + bi * tr[v]); \
+                dst[2 * v] = ar[v] * wr_ - ai[v] * wi_;                                   \
+                dst[2 * v + 1] = ar[v] * wi_ + ai[v] * wr_;                               \
+            }                                                                             \
+    }                                                                                     \
+}                                                                                         \
+/* one long row (p->n1 set) by the four-step transform: in to out (the same  \
+ * buffer or distinct ones), imaginary parts read times isign, written times  \
+ * osign scale, real parts times scale; the blocks shared between OpenMP     \
+ * threads. 0, or -2 when scratch memory could not be had */                             \
+static int fft_long_##S(const fft_plan *p, const T *tw1, const T *tw2, const T *in,       \
+                        T *out, T isign, T osign, T scale) {                              \
+    const int64_t n = p->n, n1 = p->n1, n2 = p->n2, W = FFTL_G * V, ms = n2 + FFTL_PAD;  \
+    const int64_t b1 = (n2 + W - 1) / W, b2 = (n1 + W - 1) / W;                           \
+    T *mid = malloc((size_t)(2 * n1 * ms) * sizeof(T));                                   \
+    if (!mid) return -2;                                                                  \
+    int err = 0;                                                                          \
+    _Pragma("omp parallel")                                                               \
+    {                                                                                     \
+        T *buf = aligned_alloc(64, (size_t)(4 * n2 * W) * sizeof(T));                     \
+        if (!buf) {                                                                       \
+            _Pragma("omp atomic write")                                                   \
+            err = -2;                                                                     \
+        }                                                                                 \
+        _Pragma("omp for schedule(static)")                                               \
+        for (int64_t b = 0; b < b1; b++) {                                                \
+            if (!buf) continue;                                                           \
+            const int64_t c0 = b * W, nc = n2 - c0 < W ? n2 - c0 : W;                     \
+            fftv_gather_##S(n1, n2, nc, in + 2 * c0, buf, isign);                          \
+            for (int64_t g = 0; g * V < nc; g++) {                                        \
+                T *blk = buf + 4 * g * n1 * V;                                            \
+                const int64_t cg = c0 + g * V, ng = nc - g * V < V ? nc - g * V : V;      \
+                fftl_scatter_tw_##S(n1, ms, ng, blk + fftv_block_##S(p->p1, tw1, blk),    \
+                                    mid + 2 * cg, cg, p->hl, n, p->lb, p->tv);                 \
+            }                                                                             \
+        }                                                                                 \
+        _Pragma("omp for schedule(static)")                                               \
+        for (int64_t b = 0; b < b2; b++) {                                                \
+            if (!buf) continue;                                                           \
+            const int64_t k0 = b * W, nk = n1 - k0 < W ? n1 - k0 : W;                     \
+            int64_t at = 0;                                                               \
+            for (int64_t g = 0; g * V < nk; g++) {                                        \
+                T *blk = buf + 4 * g * n2 * V;                                            \
+                const int nr = (int)(nk - g * V < V ? nk - g * V : V);                    \
+                fftl_gather_##S(n2, ms, nr, mid + 2 * (k0 + g * V) * ms, blk, (T)1);      \
+                at = fftv_block_##S(p->p2, tw2, blk);                                     \
+            }                                                                             \
+            fftv_scatter_##S(n2, n1, nk, buf, at, out + 2 * k0, osign, scale);             \
+        }                                                                                 \
+        free(buf);                                                                        \
+    }                                                                                     \
+    free(mid);                                                                            \
+    return err;                                                                           \
+}
+
+FFTL_STAGES(float, f32, FFTV_LANES_F32, fftl_vf)
+FFTL_STAGES(double, f64, FFTV_LANES_F64, fftl_vd)
+
+/* units (rows, or groups of up to V rows) of one entry, shared between
+ * OpenMP threads when there are many (in guided chunks, so that a thread
+ * that starts late takes fewer): each thread with its own scratch of bytes;
+ * -2 when one found no memory (its units not written) */
+#define FFT_UNITS(units, work, bytes, CALL) {                                             \
+    const int64_t fft_units = (units), fft_work = (work);                                 \
+    _Pragma("omp parallel if (fft_units > 1 && fft_work >= (1 << 15))")                   \
+    {                                                                                     \
+        void *buf = aligned_alloc(64, ((size_t)(bytes) + 63) & ~(size_t)63);              \
+        if (!buf) {                                                                       \
+            _Pragma("omp atomic write")                                                   \
+            err = -2;                                                                     \
+        }                                                                                 \
+        _Pragma("omp for schedule(guided)")                                               \
+        for (int64_t u = 0; u < fft_units; u++)                                           \
+            if (buf) { CALL; }                                                            \
+        free(buf);                                                                        \
+    }                                                                                     \
+}
+
+/* whether rows of n complex values (or real ones of 2 n) go V at a time
+ * through the lanes */
+#define FFTL_ROWS(rows, n) ((rows) >= FFTL_MIN_ROWS && (n) <= (es == 4 ? FFTL_MAX_N : FFTL_MAX_N / 2))
+/* the rows of the group u of up to V rows */
+#define FFTL_NR(u, V) ((int)(rows - (u) * (V) < (V) ? rows - (u) * (V) : (V)))
+
+/* rows dense rows of n complex values, transformed and multiplied by scale */
+static int fft_c2c_rows(int dtype, const void *in, void *out, int64_t rows, int64_t n, int inverse,
+                        double scale) {
+    if ((dtype != CT_COMPLEX64 && dtype != CT_COMPLEX128) || n < 1 || rows < 0) return -1;
+    const int c128 = dtype == CT_COMPLEX128;
+    const size_t es = c128 ? sizeof(double) : sizeof(float);
+    const double sign = inverse ? -1.0 : 1.0;
+    int tmp;
+    fft_plan *p = fft_get_plan(n, &tmp);
+    if (!p) return -1;
+    int err = 0;
+    if (p->n1) {
+        for (int64_t r = 0; r < rows && !err; r++)
+            err = c128 ? fft_long_f64(p, p->p1->tw64, p->p2->tw64, (const double *)in + 2 * n * r,
+                                      (double *)out + 2 * n * r, sign, sign, scale)
+                       : fft_long_f32(p, p->p1->tw32, p->p2->tw32, (const float *)in + 2 * n * r,
+                                      (float *)out + 2 * n * r, (float)sign, (float)sign, (float)scale);
+    } else if (FFTL_ROWS(rows, n)) {
+        const int V = c128 ? FFTV_LANES_F64 : FFTV_LANES_F32;
+        const int64_t groups = (rows + V - 1) / V;
+        FFT_UNITS(groups, rows * n, 4 * n * V * es,
+            if (c128) fftl_c2c_f64(p, p->tw64, (const double *)in + 2 * n * V * u,
+                                   (double *)out + 2 * n * V * u, FFTL_NR(u, V), buf, sign, scale);
+            else fftl_c2c_f32(p, p->tw32, (const float *)in + 2 * n * V * u,
+                              (float *)out + 2 * n * V * u, FFTL_NR(u, V), buf, (float)sign,
+                              (float)scale))
+    } else {
+        FFT_UNITS(rows, rows * n, 4 * n * es,
+            if (c128) fft_row_f64(p, p->tw64, (const double *)in + 2 * n * u, (double *)out + 2 * n * u,
+                                  buf, inverse, scale);
+            else fft_row_f32(p, p->tw32, (const float *)in + 2 * n * u, (float *)out + 2 * n * u,
+                             buf, inverse, (float)scale))
+    }
+    if (tmp) fft_plan_free(p);
+    return err;
+}
+
+int ct_fft_c2c(int dtype, const void *in, void *out, int64_t rows, int64_t n, int inverse) {
+    return fft_c2c_rows(dtype, in, out, rows, n, inverse, 1.0);
+}
+
+int ct_fft_r2c(int dtype, const void *in, void *out, int64_t rows, int64_t n, double scale) {
+    if ((dtype != CT_FLOAT32 && dtype != CT_FLOAT64) || n < 2 || n % 2 || rows < 0) return -1;
+    const int f64 = dtype == CT_FLOAT64;
+    const size_t es = f64 ? sizeof(double) : sizeof(float);
+    const int64_t m = n / 2;
+    int tmp;
+    fft_plan *p = fft_get_plan(m, &tmp);
+    if (!p) return -1;
+    int err = 0;
+    if (p->n1) {
+        /* a long row: its complex transform into z, then the post-processing */
+        void *z = malloc((size_t)(2 * m) * es);
+        if (!z) err = -2;
+        for (int64_t r = 0; r < rows && !err; r++)
+            if (f64) {
+                double *zd = z;
+                err = fft_long_f64(p, p->p1->tw64, p->p2->tw64, (const double *)in + n * r, zd,
+                                   1.0, 1.0, 1.0);
+                fft_r2c_post_il_f64(m, zd, zd + 1, p->rw64, p->rw64 + m,
+                                    (double *)out + 2 * (m + 1) * r, scale);
+            } else {
+                float *zf = z;
+                err = fft_long_f32(p, p->p1->tw32, p->p2->tw32, (const float *)in + n * r, zf,
+                                   1.0f, 1.0f, 1.0f);
+                fft_r2c_post_il_f32(m, zf, zf + 1, p->rw32, p->rw32 + m,
+                                    (float *)out + 2 * (m + 1) * r, (float)scale);
+            }
+        free(z);
+    } else if (FFTL_ROWS(rows, m)) {
+        const int V = f64 ? FFTV_LANES_F64 : FFTV_LANES_F32;
+        const int64_t groups = (rows + V - 1) / V;
+        FFT_UNITS(groups, rows * m, (6 * m + 2) * V * es,
+            if (f64) fftl_r2c_f64(p, p->tw64, p->rw64, (const double *)in + n * V * u,
+                                  (double *)out + 2 * (m + 1) * V * u, FFTL_NR(u, V), buf, scale);
+            else fftl_r2c_f32(p, p->tw32, p->rw32, (const float *)in + n * V * u,
+                              (float *)out + 2 * (m + 1) * V * u, FFTL_NR(u, V), buf, (float)scale))
+    } else {
+        FFT_UNITS(rows, rows * m, 4 * m * es,
+            if (f64) fft_r2c_row_f64(p, p->tw64, p->rw64, (const double *)in + n * u,
+                                     (double *)out + 2 * (m + 1) * u, buf, scale);
+            else fft_r2c_row_f32(p, p->tw32, p->rw32, (const float *)in + n * u,
+                                 (float *)out + 2 * (m + 1) * u, buf, (float)scale))
+    }
+    if (tmp) fft_plan_free(p);
+    return err;
+}
+
+int ct_fft_c2r(int dtype, const void *in, void *out, int64_t rows, int64_t n, int flags, double scale) {
+    if ((dtype != CT_COMPLEX64 && dtype != CT_COMPLEX128) || n < 2 || n % 2 || rows < 0) return -1;
+    const int c128 = dtype == CT_COMPLEX128;
+    const size_t es = c128 ? sizeof(double) : sizeof(float);
+    const int64_t m = n / 2;
+    const double s = (flags & 1) ? -1.0 : 1.0, h = (flags & 2) ? 0.5 : 1.0;
+    int tmp;
+    fft_plan *p = fft_get_plan(m, &tmp);
+    if (!p) return -1;
+    int err = 0;
+    if (p->n1) {
+        /* a long row: the pre-processing into z, then its complex transform */
+        void *z = malloc((size_t)(2 * m) * es);
+        if (!z) err = -2;
+        for (int64_t r = 0; r < rows && !err; r++)
+            if (c128) {
+                double *zd = z;
+                fft_c2r_pre_il_f64(m, (const double *)in + 2 * (m + 1) * r, p->rw64, p->rw64 + m,
+                                   zd, zd + 1, s, h);
+                err = fft_long_f64(p, p->p1->tw64, p->p2->tw64, zd, (double *)out + n * r,
+                                   1.0, -1.0, scale);
+            } else {
+                float *zf = z;
+                fft_c2r_pre_il_f32(m, (const float *)in + 2 * (m + 1) * r, p->rw32, p->rw32 + m,
+                                   zf, zf + 1, (float)s, (float)h);
+                err = fft_long_f32(p, p->p1->tw32, p->p2->tw32, zf, (float *)out + n * r,
+                                   1.0f, -1.0f, (float)scale);
+            }
+        free(z);
+    } else if (FFTL_ROWS(rows, m)) {
+        const int V = c128 ? FFTV_LANES_F64 : FFTV_LANES_F32;
+        const int64_t groups = (rows + V - 1) / V;
+        FFT_UNITS(groups, rows * m, (6 * m + 2) * V * es,
+            if (c128) fftl_c2r_f64(p, p->tw64, p->rw64, (const double *)in + 2 * (m + 1) * V * u,
+                                   (double *)out + n * V * u, FFTL_NR(u, V), buf, s, h, scale);
+            else fftl_c2r_f32(p, p->tw32, p->rw32, (const float *)in + 2 * (m + 1) * V * u,
+                              (float *)out + n * V * u, FFTL_NR(u, V), buf, (float)s, (float)h,
+                              (float)scale))
+    } else {
+        FFT_UNITS(rows, rows * m, 4 * m * es,
+            if (c128) fft_c2r_row_f64(p, p->tw64, p->rw64, (const double *)in + 2 * (m + 1) * u,
+                                      (double *)out + n * u, buf, s, h, scale);
+            else fft_c2r_row_f32(p, p->tw32, p->rw32, (const float *)in + 2 * (m + 1) * u,
+                                 (float *)out + n * u, buf, (float)s, (float)h, (float)scale))
+    }
+    if (tmp) fft_plan_free(p);
+    return err;
+}
 
 /* the transforms along the middle dim of a dense (outer, n, inner) array,
  * in tasks of up to G blocks of V columns of one outer index: a task's

@@ -150,11 +150,6 @@ def c2c_dim(Tensor x, int64_t d, bint inverse, double scale, Tensor out=None):
 
 # n -> whether n's prime factors are 2, 3 and 5 (the CPU backend's lengths)
 cdef dict _SMOOTH = {}
-# rows at least this long go through two passes of shorter transforms
-# (ctorch/fft.py's four-step split), not one row transform
-cdef int64_t _LONG = 1 << 16
-
-
 cdef bint _smooth(int64_t n):
     ok = _SMOOTH.get(n)
     if ok is not None:
@@ -171,13 +166,11 @@ cdef bint _smooth(int64_t n):
     return m == 1
 
 
-cdef bint _rows_take(int64_t n, int64_t rows):
-    """Whether the CPU backend's row transforms take rows rows of complex
-    length n (a long batch of very short rows is left to pocketfft, which
-    runs several rows to a vector)."""
-    if n < 32 and rows * n > (1 << 15):
-        return False
-    return n < _LONG and _smooth(n)
+def smooth_length(int64_t n):
+    """Whether the CPU backend's transforms take length n: its prime
+    factors 2, 3 and 5 (rows of any count and length: a long row runs a
+    four-step transform, short ones several rows to a vector)."""
+    return _smooth(n)
 
 
 def rows_fast(x, int kind, n, dim, norm):
@@ -230,7 +223,7 @@ def rows_fast(x, int kind, n, dim, norm):
     if kind >= 2 and (length < 2 or length % 2):
         return None
     cdef int64_t rows = t._numel // size
-    if not _rows_take(length if kind <= 1 else length // 2, rows):
+    if not _smooth(length if kind <= 1 else length // 2):
         return None
     cdef const ct_backend *B = t._storage.backend
     # the scale of the transform: backward scales the inverse by 1 / n,
