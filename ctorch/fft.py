@@ -52,7 +52,7 @@ from ctorch._core.iterator import _same_device_py
 from ctorch._ops.complex import conj as _conj
 from ctorch._ops.fft_device import (
     c2c_rows as _c2c_rows, r2c_rows as _r2c_rows, c2r_rows as _c2r_rows, c2c_dim as _c2c_dim,
-    rows_fast as _rows_fast, smooth_length as _smooth_length,
+    rows_fast as _rows_fast, smooth_length as _smooth_length, hermitian as _hermitian,
 )
 from ctorch._ops.creation import arange as _arange, empty as _empty, full as _full, zeros as _zeros
 from ctorch._ops.shape import cat as _cat, roll as _roll
@@ -362,12 +362,7 @@ def _compute(name, x, dims, sizes, norm, res_dtype, out, conj=False):
         # transforms, the other half its conjugate mirror
         h = _own_nd("rfft", x, dims, n_list, in_sizes, shape, norm, res_dtype, False)
         if h is not None:
-            r = _empty(full, dtype=res_dtype)
-            o = r.numpy()
-            d, n = dims[-1], n_list[-1]
-            o[(slice(None),) * d + (slice(0, n // 2 + 1),)] = h.numpy()
-            _mirror_fill(o, dims, n)
-            return r, n_list, in_sizes
+            return _hermitian(h, dims, n_list[-1]), n_list, in_sizes
     if len(dims) > 1 or dims[0] != len(shape) - 1:
         r = _own_nd(name, x, dims, n_list, in_sizes, shape, norm, res_dtype, conj)
         if r is not None:

@@ -267,6 +267,10 @@ cdef extern from "backend.h" nogil:
         int (*conv_wgrad_bias)(int dtype, int64_t es, const char *a, int64_t an, const char *src,
                                char *gw, char *gb, int64_t N, int64_t C, int64_t G, int64_t R,
                                const ct_conv_geom *g) noexcept nogil
+        # the full spectrum of a real input from its one-sided half (NULL
+        # where a device has none)
+        int (*fft_hermitian)(int dtype, const void *half, void *out, int nd, const int64_t *sizes,
+                             const unsigned char *mirror, int64_t n) noexcept nogil
 
     # the Philox stream's bookkeeping: blocks a fill of n elements consumes
     uint64_t ct_rand_blocks_uniform_f32(int64_t n)

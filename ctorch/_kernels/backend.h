@@ -372,6 +372,10 @@ typedef struct ct_backend {
     int (*conv_wgrad_bias)(int dtype, int64_t es, const char *a, int64_t an, const char *src,
                            char *gw, char *gb, int64_t N, int64_t C, int64_t G, int64_t R,
                            const ct_conv_geom *g);
+    /* the full spectrum of a real input from its one-sided half (fft.h,
+     * ct_fft_hermitian); NULL where a device has none */
+    int (*fft_hermitian)(int dtype, const void *half, void *out, int nd, const int64_t *sizes,
+                         const unsigned char *mirror, int64_t n);
 } ct_backend;
 
 /* the CPU backend (cpu_backend.c) */

@@ -736,6 +736,7 @@ const ct_backend ct_cpu_backend = {
     .special_mvlgamma = ct_special_mvlgamma,
     /* ---- discrete Fourier transforms along a middle dim */
     .fft_c2c_dim = ct_fft_c2c_dim,
+    .fft_hermitian = ct_fft_hermitian,
     /* ---- Hurwitz zeta */
     .special_zeta = ct_special_zeta,
     /* ---- the fused convolution drivers with their extras */

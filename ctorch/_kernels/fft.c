@@ -702,40 +702,69 @@ FFTV_STAGES(double, f64, FFTV_LANES_F64)
 /* In-register transposes for the lanes: a tile of V rows of V / 2 complex
  * values (V values each, one 64-byte vector) becomes V vectors of V lanes:
  * the real parts of its V / 2 elements and their imaginary parts, one
- * vector each, and back. The transpose of a square of V x V values is
- * log2(V) steps that each swap one bit of the row index with that bit of
- * the column index, two-source shuffles of pairs of rows. */
+ * vector each, and back (the transpose of a square of V x V values). */
 typedef float fftl_vf __attribute__((vector_size(64)));
 typedef int32_t fftl_vfi __attribute__((vector_size(64)));
 typedef double fftl_vd __attribute__((vector_size(64)));
 typedef int64_t fftl_vdi __attribute__((vector_size(64)));
-#define FFTL_SWAP(r, a, d, MA, MB) do {                                                  \
-    __typeof__(r[0]) x_ = r[a], y_ = r[(a) + (d)];                                        \
-    r[a] = __builtin_shuffle(x_, y_, MA);                                                 \
-    r[(a) + (d)] = __builtin_shuffle(x_, y_, MB);                                         \
+#define FFTL_SH(x, y, M, ...) __builtin_shuffle(x, y, (M){__VA_ARGS__})
+/* r[0..15] (rows) to o[0..15] (columns): unpcklps/unpckhps of row pairs,
+ * unpcklpd/unpckhpd of those pairs (u[4 g + j] then holds rows 4 g .. 4 g + 3
+ * of columns j, j + 4, j + 8, j + 12 in its 128-bit lanes), then two rounds
+ * of 128-bit lane shuffles: all of them shuffles with immediate operands */
+#define FFTL_TRANSPOSE_f32(r, o) do {                                                    \
+    fftl_vf t_[16], u_[16];                                                               \
+    for (int i_ = 0; i_ < 16; i_ += 2) {                                                  \
+        t_[i_] = FFTL_SH(r[i_], r[i_ + 1], fftl_vfi,                                      \
+                         0, 16, 1, 17, 4, 20, 5, 21, 8, 24, 9, 25, 12, 28, 13, 29);        \
+        t_[i_ + 1] = FFTL_SH(r[i_], r[i_ + 1], fftl_vfi,                                  \
+                             2, 18, 3, 19, 6, 22, 7, 23, 10, 26, 11, 27, 14, 30, 15, 31);  \
+    }                                                                                     \
+    for (int g_ = 0; g_ < 16; g_ += 4)                                                    \
+        for (int j_ = 0; j_ < 2; j_++) {                                                  \
+            u_[g_ + 2 * j_] = FFTL_SH(t_[g_ + j_], t_[g_ + j_ + 2], fftl_vfi,             \
+                                      0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29); \
+            u_[g_ + 2 * j_ + 1] = FFTL_SH(t_[g_ + j_], t_[g_ + j_ + 2], fftl_vfi,         \
+                                          2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31); \
+        }                                                                                 \
+    for (int j_ = 0; j_ < 4; j_++) {                                                      \
+        fftl_vf p_ = FFTL_SH(u_[j_], u_[4 + j_], fftl_vfi,                                \
+                             0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);      \
+        fftl_vf q_ = FFTL_SH(u_[j_], u_[4 + j_], fftl_vfi,                                \
+                             8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31); \
+        fftl_vf pp_ = FFTL_SH(u_[8 + j_], u_[12 + j_], fftl_vfi,                          \
+                              0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);     \
+        fftl_vf qq_ = FFTL_SH(u_[8 + j_], u_[12 + j_], fftl_vfi,                          \
+                              8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31); \
+        o[j_] = FFTL_SH(p_, pp_, fftl_vfi,                                                \
+                        0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);         \
+        o[4 + j_] = FFTL_SH(p_, pp_, fftl_vfi,                                            \
+                            4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31);   \
+        o[8 + j_] = FFTL_SH(q_, qq_, fftl_vfi,                                            \
+                            0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);     \
+        o[12 + j_] = FFTL_SH(q_, qq_, fftl_vfi,                                           \
+                             4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31);  \
+    }                                                                                     \
 } while (0)
-#define FFTL_TRANSPOSE_f32(r) do {                                                        \
-    for (int a_ = 0; a_ < 16; a_ += 2)                                                    \
-        FFTL_SWAP(r, a_, 1, ((fftl_vfi){0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30}), \
-                  ((fftl_vfi){1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31})); \
-    for (int a_ = 0; a_ < 16; a_++)                                                       \
-        if (!(a_ & 2)) FFTL_SWAP(r, a_, 2, ((fftl_vfi){0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29}), \
-                  ((fftl_vfi){2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31})); \
-    for (int a_ = 0; a_ < 16; a_++)                                                       \
-        if (!(a_ & 4))                                                                    \
-            FFTL_SWAP(r, a_, 4, ((fftl_vfi){0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27}), \
-                      ((fftl_vfi){4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31})); \
-    for (int a_ = 0; a_ < 8; a_++)                                                        \
-        FFTL_SWAP(r, a_, 8, ((fftl_vfi){0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23}), \
-                  ((fftl_vfi){8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31})); \
-} while (0)
-#define FFTL_TRANSPOSE_f64(r) do {                                                        \
-    for (int a_ = 0; a_ < 8; a_ += 2)                                                     \
-        FFTL_SWAP(r, a_, 1, ((fftl_vdi){0, 8, 2, 10, 4, 12, 6, 14}), ((fftl_vdi){1, 9, 3, 11, 5, 13, 7, 15})); \
-    for (int a_ = 0; a_ < 8; a_++)                                                        \
-        if (!(a_ & 2)) FFTL_SWAP(r, a_, 2, ((fftl_vdi){0, 1, 8, 9, 4, 5, 12, 13}), ((fftl_vdi){2, 3, 10, 11, 6, 7, 14, 15})); \
-    for (int a_ = 0; a_ < 4; a_++)                                                        \
-        FFTL_SWAP(r, a_, 4, ((fftl_vdi){0, 1, 2, 3, 8, 9, 10, 11}), ((fftl_vdi){4, 5, 6, 7, 12, 13, 14, 15})); \
+/* the same for 8 x 8 doubles: unpcklpd/unpckhpd of row pairs (t[2 p + j]   \
+ * holds rows 2 p, 2 p + 1 of columns j, j + 2, j + 4, j + 6), then two      \
+ * rounds of 128-bit lane shuffles */
+#define FFTL_TRANSPOSE_f64(r, o) do {                                                    \
+    fftl_vd t_[8];                                                                        \
+    for (int i_ = 0; i_ < 8; i_ += 2) {                                                   \
+        t_[i_] = FFTL_SH(r[i_], r[i_ + 1], fftl_vdi, 0, 8, 2, 10, 4, 12, 6, 14);         \
+        t_[i_ + 1] = FFTL_SH(r[i_], r[i_ + 1], fftl_vdi, 1, 9, 3, 11, 5, 13, 7, 15);     \
+    }                                                                                     \
+    for (int j_ = 0; j_ < 2; j_++) {                                                      \
+        fftl_vd p_ = FFTL_SH(t_[j_], t_[2 + j_], fftl_vdi, 0, 1, 2, 3, 8, 9, 10, 11);    \
+        fftl_vd q_ = FFTL_SH(t_[j_], t_[2 + j_], fftl_vdi, 4, 5, 6, 7, 12, 13, 14, 15);  \
+        fftl_vd pp_ = FFTL_SH(t_[4 + j_], t_[6 + j_], fftl_vdi, 0, 1, 2, 3, 8, 9, 10, 11); \
+        fftl_vd qq_ = FFTL_SH(t_[4 + j_], t_[6 + j_], fftl_vdi, 4, 5, 6, 7, 12, 13, 14, 15); \
+        o[j_] = FFTL_SH(p_, pp_, fftl_vdi, 0, 1, 4, 5, 8, 9, 12, 13);                     \
+        o[2 + j_] = FFTL_SH(p_, pp_, fftl_vdi, 2, 3, 6, 7, 10, 11, 14, 15);               \
+        o[4 + j_] = FFTL_SH(q_, qq_, fftl_vdi, 0, 1, 4, 5, 8, 9, 12, 13);                 \
+        o[6 + j_] = FFTL_SH(q_, qq_, fftl_vdi, 2, 3, 6, 7, 10, 11, 14, 15);               \
+    }                                                                                     \
 } while (0)
 
 #define FFTL_STAGES(T, S, V, VT)                                                              \
@@ -752,10 +781,11 @@ CT_MULTIVERSION static void fftl_gather_##S(int64_t n, int64_t rs, int nr,      
             if (v < nr) memcpy(&t[v], in + 2 * (v * rs + j0), sizeof(VT));                \
             else t[v] = (VT){0};                                                          \
         }                                                                                 \
-        FFTL_TRANSPOSE_##S(t);                                                            \
+        VT c[V];                                                                          \
+        FFTL_TRANSPOSE_##S(t, c);                                                         \
         for (int j = 0; j < V / 2; j++) {                                                 \
-            memcpy(xr + (j0 + j) * V, &t[2 * j], sizeof(VT));                             \
-            VT im = t[2 * j + 1] * sign;                                                  \
+            memcpy(xr + (j0 + j) * V, &c[2 * j], sizeof(VT));                             \
+            VT im = c[2 * j + 1] * sign;                                                  \
             memcpy(xi + (j0 + j) * V, &im, sizeof(VT));                                   \
         }                                                                                 \
     }                                                                                     \
@@ -780,9 +810,10 @@ CT_MULTIVERSION static void fftl_scatter_##S(int64_t n, int64_t rs, int nr,     
             t[2 * j] *= scale;                                                            \
             t[2 * j + 1] *= si;                                                           \
         }                                                                                 \
-        FFTL_TRANSPOSE_##S(t);                                                            \
+        VT c[V];                                                                          \
+        FFTL_TRANSPOSE_##S(t, c);                                                         \
         for (int v = 0; v < nr; v++) {                                                    \
-            memcpy(out + 2 * (v * rs + j0), &t[v], sizeof(VT));                          \
+            memcpy(out + 2 * (v * rs + j0), &c[v], sizeof(VT));                          \
             __builtin_prefetch(out + 2 * (v * rs + j0) + FFTL_PF * V, 1);                 \
         }                                                                                 \
     }                                                                                     \
@@ -1167,4 +1198,66 @@ int ct_fft_c2c_dim(int dtype, const void *in, void *out, int64_t outer, int64_t 
     int err = fftv_run(dtype == CT_COMPLEX128, p, in, out, outer, inner, inverse, scale);
     if (tmp) fft_plan_free(p);
     return err;
+}
+
+/* ------------------------------------------- the full spectrum of a real input
+ *
+ * out (shape sizes[0..nd-1] x n) from the one-sided half (sizes x h, h =
+ * n / 2 + 1): out[i, k] = half[i, k] for k < h and conj(half[i', n - k])
+ * above, where i' is i with each index of a dim flagged in mirror taken
+ * mod its size from the end (-i_d mod size_d). Rows are shared between
+ * OpenMP threads when there are many. */
+/* dst[k] = conj(src[n - k]) for h <= k < n, VC complex values at a time in
+ * a vector (reversed by a shuffle, the imaginary parts' signs flipped) */
+#define FFT_HERM(T, S, VT, MT, REV, NEG)                                                  \
+CT_MULTIVERSION static void fft_herm_row_##S(int64_t n, const T *restrict src,            \
+    const T *restrict msrc, T *restrict dst) {                                            \
+    const int64_t h = n / 2 + 1, VC = (int64_t)(sizeof(VT) / (2 * sizeof(T)));            \
+    memcpy(dst, src, (size_t)(2 * h) * sizeof(T));                                        \
+    int64_t k = h;                                                                        \
+    for (; k + VC <= n; k += VC) {                                                        \
+        VT v;                                                                             \
+        memcpy(&v, msrc + 2 * (n - k - VC + 1), sizeof(VT));                              \
+        v = __builtin_shuffle(v, (MT)REV) * (VT)NEG;                                      \
+        memcpy(dst + 2 * k, &v, sizeof(VT));                                              \
+    }                                                                                     \
+    for (; k < n; k++) {                                                                  \
+        dst[2 * k] = msrc[2 * (n - k)];                                                   \
+        dst[2 * k + 1] = -msrc[2 * (n - k) + 1];                                          \
+    }                                                                                     \
+}
+#define FFT_HERM_REV_F32 {14, 15, 12, 13, 10, 11, 8, 9, 6, 7, 4, 5, 2, 3, 0, 1}
+#define FFT_HERM_NEG_F32 {1, -1, 1, -1, 1, -1, 1, -1, 1, -1, 1, -1, 1, -1, 1, -1}
+#define FFT_HERM_REV_F64 {6, 7, 4, 5, 2, 3, 0, 1}
+#define FFT_HERM_NEG_F64 {1, -1, 1, -1, 1, -1, 1, -1}
+FFT_HERM(float, f32, fftl_vf, fftl_vfi, FFT_HERM_REV_F32, FFT_HERM_NEG_F32)
+FFT_HERM(double, f64, fftl_vd, fftl_vdi, FFT_HERM_REV_F64, FFT_HERM_NEG_F64)
+
+int ct_fft_hermitian(int dtype, const void *half, void *out, int nd, const int64_t *sizes,
+                     const unsigned char *mirror, int64_t n) {
+    if ((dtype != CT_COMPLEX64 && dtype != CT_COMPLEX128) || n < 1 || nd < 0 || nd > 64)
+        return -1;
+    const int c128 = dtype == CT_COMPLEX128;
+    const int64_t h = n / 2 + 1;
+    int64_t rows = 1;
+    for (int d = 0; d < nd; d++) rows *= sizes[d];
+    if (rows == 0) return 0;
+    #pragma omp parallel for schedule(static) if (rows > 1 && rows * n >= (1 << 16))
+    for (int64_t r = 0; r < rows; r++) {
+        /* the mirrored row: its indices, last dim fastest */
+        int64_t rest = r, m = 0, step = 1;
+        for (int d = nd - 1; d >= 0; d--) {
+            const int64_t i = rest % sizes[d];
+            rest /= sizes[d];
+            m += step * (mirror[d] && i ? sizes[d] - i : i);
+            step *= sizes[d];
+        }
+        if (c128)
+            fft_herm_row_f64(n, (const double *)half + 2 * h * r, (const double *)half + 2 * h * m,
+                             (double *)out + 2 * n * r);
+        else
+            fft_herm_row_f32(n, (const float *)half + 2 * h * r, (const float *)half + 2 * h * m,
+                             (float *)out + 2 * n * r);
+    }
+    return 0;
 }

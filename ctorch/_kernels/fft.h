@@ -37,4 +37,12 @@ int ct_fft_c2r(int dtype, const void *in, void *out, int64_t rows, int64_t n, in
 int ct_fft_c2c_dim(int dtype, const void *in, void *out, int64_t outer, int64_t n, int64_t inner,
                    int inverse, double scale);
 
+/* The full spectrum of a real input from its one-sided half (CT_COMPLEX64 /
+ * CT_COMPLEX128): out, dense (sizes[0], .., sizes[nd - 1], n), takes the
+ * half, dense (sizes.., n / 2 + 1), and past it the conjugates of the half's
+ * values at -k mod n along the last dim and, along each dim d with
+ * mirror[d] set, -i mod sizes[d]. Returns 0, -1 for another dtype. */
+int ct_fft_hermitian(int dtype, const void *half, void *out, int nd, const int64_t *sizes,
+                     const unsigned char *mirror, int64_t n);
+
 #endif

@@ -166,6 +166,47 @@ cdef bint _smooth(int64_t n):
     return m == 1
 
 
+def hermitian(Tensor half, dims, int64_t n):
+    """The full spectrum (last dim n) of a real input over dims (the last of
+    them the tensor's last dim) from half, its dense one-sided transform
+    (last dim n // 2 + 1), through the backend's fft_hermitian entry: a new
+    tensor whose values past the half are X[k] = conj(X[-k mod n_d in every d
+    of dims])."""
+    cdef int code = half._dtype._code
+    if code != CT_COMPLEX64 and code != CT_COMPLEX128:
+        raise TypeError(f"hermitian: a complex tensor is needed, not {half._dtype}")
+    cdef int nd = half._ndim - 1
+    if (not _is_contiguous(half) or nd < 0 or nd > 64 or half._shape[nd] != n // 2 + 1
+            or dims[-1] != nd):
+        raise ValueError("hermitian: a dense one-sided half whose last dim is n // 2 + 1 is needed")
+    cdef const ct_backend *B = half._storage.backend
+    if B.fft_hermitian == NULL:
+        raise NotImplementedError(f"Could not run 'fft_hermitian' with arguments from the "
+                                  f"'{B.name.decode()}' backend: ctorch has no kernel for it there")
+    cdef int64_t sizes[64]
+    cdef unsigned char mirror[64]
+    cdef int i
+    for i in range(nd):
+        sizes[i] = half._shape[i]
+        mirror[i] = 0
+    for d in dims[:-1]:
+        mirror[<int>d] = 1
+    shape = list(half.shape)
+    shape[nd] = n
+    cdef Tensor r = _empty_list(shape, half._dtype, half._storage.device)
+    cdef int rc = 0
+    if r._numel == 0:
+        return r
+    with nogil:
+        rc = B.fft_hermitian(code, half._data, r._data, nd, sizes, mirror, n)
+    _check_device(r)
+    if rc == CT_ERR_DEVICE:
+        _device_error()
+    if rc != 0:
+        raise RuntimeError(f"fft_hermitian failed (code {rc})")
+    return r
+
+
 def smooth_length(int64_t n):
     """Whether the CPU backend's transforms take length n: its prime
     factors 2, 3 and 5 (rows of any count and length: a long row runs a
