@@ -1,23 +1,22 @@
 """torch.fft: discrete Fourier transforms.
 
-On the CPU, transforms whose lengths have no prime factor above 5 run in
-the backend's own kernels (ctorch/_kernels/fft.c, through
+On the CPU, transforms whose lengths have no prime factor above 5 run in the
+backend's own kernels (ctorch/_kernels/fft.c, through
 ctorch._ops.fft_device), in the tensors' precision: rows along the last dim
 (a 1-d transform of a dense tensor without n or out= takes one short call,
-fft_device.rows_fast; a long row runs the backend's four-step transform,
-a batch of short ones goes several rows to a vector), and the other dims of an n-d transform (or a 1-d
-one along another dim) along the middle dim of the tensor seen as
-(outer, n, inner), the inner columns vectorised (the backend's fft_c2c_dim,
-which also applies the norm's scale), when nothing is cropped or padded
-and the inner dims have enough columns. The other transforms run in
-pocketfft (scipy.fft's binding, which computes float32 and complex64
-natively and shares a batch of transforms between threads) on the tensors'
-memory: the input goes in as a numpy view, and the result is written into
-the memory of a new tensor (or of a dense `out=` tensor that does not
-overlap the input). Long 1-d
-transforms there (a length with a larger prime factor) are split in two
-passes of short ones, shared between threads (a long rfft goes through a
-complex transform of half its length).
+fft_device.rows_fast; a long row runs the backend's four-step transform, a
+batch of short ones goes several rows to a vector), and the other dims of an
+n-d transform (or a 1-d one along another dim) along the middle dim of the
+tensor seen as (outer, n, inner), the inner columns vectorised (the
+backend's fft_c2c_dim, which also applies the norm's scale), when nothing is
+cropped or padded and the inner dims have enough columns. The other
+transforms run in pocketfft (scipy.fft's binding, which computes float32 and
+complex64 natively and shares a batch of transforms between threads) on the
+tensors' memory: the input goes in as a numpy view, and the result is
+written into the memory of a new tensor (or of a dense `out=` tensor that
+does not overlap the input). Long 1-d transforms there (a length with a
+larger prime factor) are split in two passes of short ones, shared between
+threads (a long rfft goes through a complex transform of half its length).
 
 Three kinds of transform, as in PyTorch: complex-to-complex (FftC2C),
 real-to-complex one-sided (FftR2C) and complex-to-real (FftC2R). Their
