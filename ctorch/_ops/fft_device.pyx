@@ -190,6 +190,8 @@ def hermitian(Tensor half, dims, int64_t n):
         sizes[i] = half._shape[i]
         mirror[i] = 0
     for d in dims[:-1]:
+        if not 0 <= d < nd:
+            raise ValueError(f"hermitian: dim {d} is not one of the half's first {nd} dims")
         mirror[<int>d] = 1
     shape = list(half.shape)
     shape[nd] = n
