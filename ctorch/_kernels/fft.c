@@ -976,6 +976,37 @@ static int fft_long_##S(const fft_plan *p, const T *tw1, const T *tw2, const T *
     }                                                                                     \
     free(mid);                                                                            \
     return err;                                                                           \
+}                                                                                         \
+/* rows long real rows of 2 m values to rows of m + 1 coefficients (p the  \
+ * plan of m, p->n1 set): each row's complex transform into z, then the    \
+ * post-processing */                                                                    \
+static int fft_long_r2c_##S(const fft_plan *p, const T *tw1, const T *tw2, const T *rw,   \
+                            const T *in, T *out, int64_t rows, T scale) {                 \
+    const int64_t m = p->n;                                                               \
+    T *z = malloc((size_t)(2 * m) * sizeof(T));                                           \
+    if (!z) return -2;                                                                    \
+    int err = 0;                                                                          \
+    for (int64_t r = 0; r < rows && !err; r++) {                                          \
+        err = fft_long_##S(p, tw1, tw2, in + 2 * m * r, z, (T)1, (T)1, (T)1);             \
+        fft_r2c_post_il_##S(m, z, z + 1, rw, rw + m, out + 2 * (m + 1) * r, scale);       \
+    }                                                                                     \
+    free(z);                                                                              \
+    return err;                                                                           \
+}                                                                                         \
+/* the inverse way (as fft_c2r_row): each row's pre-processing into z, then  \
+ * its complex transform */                                                              \
+static int fft_long_c2r_##S(const fft_plan *p, const T *tw1, const T *tw2, const T *rw,   \
+                            const T *in, T *out, int64_t rows, T s, T h, T scale) {       \
+    const int64_t m = p->n;                                                               \
+    T *z = malloc((size_t)(2 * m) * sizeof(T));                                           \
+    if (!z) return -2;                                                                    \
+    int err = 0;                                                                          \
+    for (int64_t r = 0; r < rows && !err; r++) {                                          \
+        fft_c2r_pre_il_##S(m, in + 2 * (m + 1) * r, rw, rw + m, z, z + 1, s, h);          \
+        err = fft_long_##S(p, tw1, tw2, z, out + 2 * m * r, (T)1, (T)-1, scale);          \
+    }                                                                                     \
+    free(z);                                                                              \
+    return err;                                                                           \
 }
 
 FFTL_STAGES(float, f32, FFTV_LANES_F32, fftl_vf)
@@ -1058,24 +1089,9 @@ int ct_fft_r2c(int dtype, const void *in, void *out, int64_t rows, int64_t n, do
     if (!p) return -1;
     int err = 0;
     if (p->n1) {
-        /* a long row: its complex transform into z, then the post-processing */
-        void *z = malloc((size_t)(2 * m) * es);
-        if (!z) err = -2;
-        for (int64_t r = 0; r < rows && !err; r++)
-            if (f64) {
-                double *zd = z;
-                err = fft_long_f64(p, p->p1->tw64, p->p2->tw64, (const double *)in + n * r, zd,
-                                   1.0, 1.0, 1.0);
-                fft_r2c_post_il_f64(m, zd, zd + 1, p->rw64, p->rw64 + m,
-                                    (double *)out + 2 * (m + 1) * r, scale);
-            } else {
-                float *zf = z;
-                err = fft_long_f32(p, p->p1->tw32, p->p2->tw32, (const float *)in + n * r, zf,
-                                   1.0f, 1.0f, 1.0f);
-                fft_r2c_post_il_f32(m, zf, zf + 1, p->rw32, p->rw32 + m,
-                                    (float *)out + 2 * (m + 1) * r, (float)scale);
-            }
-        free(z);
+        err = f64 ? fft_long_r2c_f64(p, p->p1->tw64, p->p2->tw64, p->rw64, in, out, rows, scale)
+                  : fft_long_r2c_f32(p, p->p1->tw32, p->p2->tw32, p->rw32, in, out, rows,
+                                     (float)scale);
     } else if (FFTL_ROWS(rows, m)) {
         const int V = f64 ? FFTV_LANES_F64 : FFTV_LANES_F32;
         const int64_t groups = (rows + V - 1) / V;
@@ -1106,24 +1122,10 @@ int ct_fft_c2r(int dtype, const void *in, void *out, int64_t rows, int64_t n, in
     if (!p) return -1;
     int err = 0;
     if (p->n1) {
-        /* a long row: the pre-processing into z, then its complex transform */
-        void *z = malloc((size_t)(2 * m) * es);
-        if (!z) err = -2;
-        for (int64_t r = 0; r < rows && !err; r++)
-            if (c128) {
-                double *zd = z;
-                fft_c2r_pre_il_f64(m, (const double *)in + 2 * (m + 1) * r, p->rw64, p->rw64 + m,
-                                   zd, zd + 1, s, h);
-                err = fft_long_f64(p, p->p1->tw64, p->p2->tw64, zd, (double *)out + n * r,
-                                   1.0, -1.0, scale);
-            } else {
-                float *zf = z;
-                fft_c2r_pre_il_f32(m, (const float *)in + 2 * (m + 1) * r, p->rw32, p->rw32 + m,
-                                   zf, zf + 1, (float)s, (float)h);
-                err = fft_long_f32(p, p->p1->tw32, p->p2->tw32, zf, (float *)out + n * r,
-                                   1.0f, -1.0f, (float)scale);
-            }
-        free(z);
+        err = c128 ? fft_long_c2r_f64(p, p->p1->tw64, p->p2->tw64, p->rw64, in, out, rows, s, h,
+                                      scale)
+                   : fft_long_c2r_f32(p, p->p1->tw32, p->p2->tw32, p->rw32, in, out, rows,
+                                      (float)s, (float)h, (float)scale);
     } else if (FFTL_ROWS(rows, m)) {
         const int V = c128 ? FFTV_LANES_F64 : FFTV_LANES_F32;
         const int64_t groups = (rows + V - 1) / V;

@@ -18,6 +18,17 @@ from ctorch._core.tensor cimport *
 from ctorch._core.iterator cimport _check_device, _device_error
 
 
+cdef Tensor _checked(Tensor r, int rc, str entry):
+    """r, once the backend entry's return code rc is checked (a device's
+    error, or another failure) and the device has reported no error."""
+    _check_device(r)
+    if rc == CT_ERR_DEVICE:
+        _device_error()
+    if rc != 0:
+        raise RuntimeError(f"{entry} failed (code {rc})")
+    return r
+
+
 def c2c_rows(Tensor x, int64_t n, bint inverse):
     """The unnormalised transform (forward: exp(-2 pi i jk / n); inverse:
     exp(+2 pi i jk / n)) of each length-n row of x, a dense complex tensor
@@ -38,12 +49,7 @@ def c2c_rows(Tensor x, int64_t n, bint inverse):
         return r
     with nogil:
         rc = B.fft_c2c(code, x._data, r._data, rows, n, inverse)
-    _check_device(r)
-    if rc == CT_ERR_DEVICE:
-        _device_error()
-    if rc != 0:
-        raise RuntimeError(f"fft_c2c failed (code {rc})")
-    return r
+    return _checked(r, rc, "fft_c2c")
 
 
 def r2c_rows(Tensor x, int64_t n, double scale):
@@ -140,12 +146,7 @@ def c2c_dim(Tensor x, int64_t d, bint inverse, double scale, Tensor out=None):
         return r
     with nogil:
         rc = B.fft_c2c_dim(code, x._data, r._data, outer, n, inner, inverse, scale)
-    _check_device(r)
-    if rc == CT_ERR_DEVICE:
-        _device_error()
-    if rc != 0:
-        raise RuntimeError(f"fft_c2c_dim failed (code {rc})")
-    return r
+    return _checked(r, rc, "fft_c2c_dim")
 
 
 # n -> whether n's prime factors are 2, 3 and 5 (the CPU backend's lengths)
@@ -201,12 +202,7 @@ def hermitian(Tensor half, dims, int64_t n):
         return r
     with nogil:
         rc = B.fft_hermitian(code, half._data, r._data, nd, sizes, mirror, n)
-    _check_device(r)
-    if rc == CT_ERR_DEVICE:
-        _device_error()
-    if rc != 0:
-        raise RuntimeError(f"fft_hermitian failed (code {rc})")
-    return r
+    return _checked(r, rc, "fft_hermitian")
 
 
 def smooth_length(int64_t n):
