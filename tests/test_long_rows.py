@@ -1,5 +1,6 @@
 """Reductions, scans and index ops on rows long enough for their blocked
-paths (argmax/max by blocks, cummax by chunks, the sampled median, the
+paths (argmax/max by blocks, cummax by chunks, cumsum's vector scan, the
+sampled median, the
 counting unique, unique_consecutive by blocks, index_select with row
 prefetch, the scatter family's in-kernel sign check), against numpy."""
 import numpy as np
@@ -64,6 +65,29 @@ def _cum_ref(a, is_max):
                 b, bi = x, i
             v[r, i], ix[r, i] = b, bi
     return v, ix
+
+
+@pytest.mark.parametrize("shape, dim", [((1, 1), 1), ((3, 7), 1), ((9, 8), 1), ((5, 23), 1),
+                                        ((2, 100_003), 1), ((17, 11), 0), ((40, 2), 0)])
+def test_cumsum_float32_vector_scan(shape, dim):
+    """float32 rows of 8 and more take the vector scan in double: every result
+    is the double running sum rounded once (numpy in double as the oracle),
+    within one float ulp of it; NaN and inf propagate from where they are."""
+    rng = np.random.default_rng(shape[1])
+    a = (rng.standard_normal(shape) * 10).astype(np.float32)
+    ref = np.cumsum(a.astype(np.float64), axis=dim)
+    r = torch.tensor(a).cumsum(dim).numpy()
+    assert r.dtype == np.float32
+    np.testing.assert_array_less(np.abs(r - ref), np.spacing(np.abs(ref).astype(np.float32)) + 1e-30)
+    # overwhelmingly the same float as the rounded double scan
+    assert (r == ref.astype(np.float32)).mean() > 0.999
+    b = a.copy()
+    b.flat[b.size // 2] = np.nan
+    b.flat[b.size // 3] = np.inf
+    rb = torch.tensor(b).cumsum(dim).numpy()
+    refb = np.cumsum(b.astype(np.float64), axis=dim).astype(np.float32)
+    np.testing.assert_array_equal(np.isnan(rb), np.isnan(refb))
+    np.testing.assert_array_equal(np.isinf(rb), np.isinf(refb))
 
 
 @pytest.mark.parametrize("dt", ["bool"] + INTS + FLOATS)

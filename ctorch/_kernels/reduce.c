@@ -1036,6 +1036,50 @@ static inline ct_cdouble ct_lae_cd(ct_cdouble a, ct_cdouble v) { return a + v; }
 #define CT_PLANES_c64 CT_PLANES_PLAIN
 #define CT_PLANES_c128 CT_PLANES_PLAIN
 #define CT_CUM_G 8   /* rows scanned side by side */
+/* cumsum of a float32 row in double, 8 values a step: the block's prefix
+ * sums in the vector (three shifted adds), then the running total of the
+ * blocks before it added to every lane, and the block's own total (taken
+ * before that add) into the running total: one add on the chain from step
+ * to step, where the plain scan has eight. The additions are regrouped, so
+ * a double partial sum can differ from the plain scan's in its last bits;
+ * the results, rounded to float, agree with it except where a partial sum
+ * falls within a few double ulps of a rounding boundary of float. */
+typedef float ct_vf8 __attribute__((vector_size(32)));
+CT_MULTIVERSION static void ct_cumsum_vec_f32(const float *p, int64_t len, float *o)
+{
+    const ct_vd8 z = {0};
+    ct_vd8 run = {0};
+    int64_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        ct_vf8 f;
+        memcpy(&f, p + i, sizeof(f));
+        ct_vd8 v = __builtin_convertvector(f, ct_vd8);
+        v += __builtin_shuffle(z, v, (ct_vl8){0, 8, 9, 10, 11, 12, 13, 14});
+        v += __builtin_shuffle(z, v, (ct_vl8){0, 1, 8, 9, 10, 11, 12, 13});
+        v += __builtin_shuffle(z, v, (ct_vl8){0, 1, 2, 3, 8, 9, 10, 11});
+        ct_vd8 tot = __builtin_shuffle(v, (ct_vl8){7, 7, 7, 7, 7, 7, 7, 7});
+        ct_vf8 r = __builtin_convertvector(v + run, ct_vf8);
+        memcpy(o + i, &r, sizeof(r));
+        run += tot;
+    }
+    double a = run[0];
+    for (; i < len; i++) { a += (double)p[i]; o[i] = (float)a; }
+}
+/* the types whose cumsum rows take a vector scan (CT_CUMVEC_S: the scan,
+ * CT_CUMVEC_ON_S: 1 where there is one) */
+#define CT_CUMVEC_ON_f32 1
+#define CT_CUMVEC_f32 ct_cumsum_vec_f32
+#define CT_CUMVEC_NONE(p, len, o) ((void)0)
+#define CT_CUMVEC_ON_i64 0
+#define CT_CUMVEC_i64 CT_CUMVEC_NONE
+#define CT_CUMVEC_ON_f16 0
+#define CT_CUMVEC_f16 CT_CUMVEC_NONE
+#define CT_CUMVEC_ON_f64 0
+#define CT_CUMVEC_f64 CT_CUMVEC_NONE
+#define CT_CUMVEC_ON_c64 0
+#define CT_CUMVEC_c64 CT_CUMVEC_NONE
+#define CT_CUMVEC_ON_c128 0
+#define CT_CUMVEC_c128 CT_CUMVEC_NONE
 #define CT_PRODSCAN(S, T, PACC, ACC, LAE, LAE_INIT)                               \
 CT_MULTIVERSION static void ct_prod_rows_mv_##S(const T *x, int64_t rows, int64_t len, \
                                                 int64_t ld, T *out) {            \
@@ -1129,7 +1173,10 @@ void ct_cum_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld,         
     _Pragma("omp parallel for num_threads(nt) schedule(dynamic, gc) if(nt > 1 && ng > 1 && rows * len >= CT_PAR_MIN)") \
     for (int64_t g = 0; g < ng; g++) {                                            \
         int64_t r0 = g * CT_CUM_G;                                                \
-        if (rows - r0 >= CT_CUM_G)                                                \
+        if (CT_CUMVEC_ON_##S && is_prod == 0 && len >= 8) {                      \
+            for (int64_t r = r0; r < rows && r < r0 + CT_CUM_G; r++)              \
+                CT_CUMVEC_##S(x + r * ld, len, out + r * len);                    \
+        } else if (rows - r0 >= CT_CUM_G)                                         \
             ct_cum_group_##S(x + r0 * ld, ld, len, is_prod, out + r0 * len);      \
         else                                                                      \
             for (int64_t r = r0; r < rows; r++)                                   \
