@@ -934,6 +934,30 @@ static void entr_db(const void *x, void *o, int64_t n)
 #define ERFC_D_MAX 27.2261
 #define ERFC_D_C 0.886226952075958251953125
 #define ERFC_D_K 0.8265784357107775
+/* c[0] u^(n-1) + c[1] u^(n-2) + ... + c[n-1] (n <= 24, a constant where
+ * it is inlined): Horner chains of 8 coefficients joined by u^8, so that
+ * the three chains overlap where one Horner scheme would be one long chain
+ * of dependent steps */
+CT_FM_INLINE double horner8_d(const double *c, int n, double u)
+{
+    double u2 = u * u, u4 = u2 * u2, u8 = u4 * u4, part[3];
+    int top = (n - 1) / 8;
+    _Pragma("GCC unroll 3")
+    for (int j = 0; j <= top; j++) {
+        int hi = 8 * j + 7 < n - 1 ? 8 * j + 7 : n - 1;
+        double p = c[n - 1 - hi];
+        _Pragma("GCC unroll 8")
+        for (int d = hi - 1; d >= 8 * j; d--)
+            p = __builtin_fma(p, u, c[n - 1 - d]);
+        part[j] = p;
+    }
+    double acc = part[top];
+    _Pragma("GCC unroll 3")
+    for (int j = top - 1; j >= 0; j--)
+        acc = __builtin_fma(acc, u8, part[j]);
+    return acc;
+}
+
 /* erfcx(ac) = d (1 + rho) (1 + y) for 0 <= ac <= ERFC_D_MAX (ac + al the
  * argument, al a tail below half its ulp): d and rho returned, y the value */
 CT_FM_INLINE double erfcx_parts_d(double ac, double al, double *dp, double *rhop)
@@ -943,48 +967,31 @@ CT_FM_INLINE double erfcx_parts_d(double ac, double al, double *dp, double *rhop
     double d = ERFC_D_K / s;
     double rho = (__builtin_fma(-s, d, ERFC_D_K) - sl * d) * (1.0 / ERFC_D_K);
     double u1 = d - 0.4959470614264665, u2 = d - 0.16916496998969688;
-    double y1 = -5.380568398232128;
-    y1 = __builtin_fma(y1, u1, 19.989372404387666);
-    y1 = __builtin_fma(y1, u1, -34.18662467475559);
-    y1 = __builtin_fma(y1, u1, 35.640251391892456);
-    y1 = __builtin_fma(y1, u1, -24.661210578612344);
-    y1 = __builtin_fma(y1, u1, 10.22999220908654);
-    y1 = __builtin_fma(y1, u1, 0.6740819143906902);
-    y1 = __builtin_fma(y1, u1, -6.052167054651216);
-    y1 = __builtin_fma(y1, u1, 6.816945876206753);
-    y1 = __builtin_fma(y1, u1, -4.847706632676494);
-    y1 = __builtin_fma(y1, u1, 2.0081100480597738);
-    y1 = __builtin_fma(y1, u1, 0.3546810358075903);
-    y1 = __builtin_fma(y1, u1, -1.5918691628752968);
-    y1 = __builtin_fma(y1, u1, 1.6798577875635492);
-    y1 = __builtin_fma(y1, u1, -1.002100183122889);
-    y1 = __builtin_fma(y1, u1, 0.0939212902637048);
-    y1 = __builtin_fma(y1, u1, 0.5750310017432759);
-    y1 = __builtin_fma(y1, u1, -0.7419386515462464);
-    y1 = __builtin_fma(y1, u1, 0.40658559276654477);
-    y1 = __builtin_fma(y1, u1, 0.18658895802430514);
-    y1 = __builtin_fma(y1, u1, -0.6174186084950137);
-    y1 = __builtin_fma(y1, u1, 0.384185505320386);
-    y1 = __builtin_fma(y1, u1, 6.470374049735665e-17);
-    double y2 = 138484.91089694542;
-    y2 = __builtin_fma(y2, u2, 30336.993479624154);
-    y2 = __builtin_fma(y2, u2, -27145.555953164072);
-    y2 = __builtin_fma(y2, u2, 1022.4316683715522);
-    y2 = __builtin_fma(y2, u2, 3065.582081913936);
-    y2 = __builtin_fma(y2, u2, -1226.489359385982);
-    y2 = __builtin_fma(y2, u2, -15.548457206178329);
-    y2 = __builtin_fma(y2, u2, 219.4267180100552);
-    y2 = __builtin_fma(y2, u2, -79.24147291128469);
-    y2 = __builtin_fma(y2, u2, -14.517745732615712);
-    y2 = __builtin_fma(y2, u2, 21.915993980592425);
-    y2 = __builtin_fma(y2, u2, -4.071910855020519);
-    y2 = __builtin_fma(y2, u2, -4.2407491147689855);
-    y2 = __builtin_fma(y2, u2, 2.4007421756665064);
-    y2 = __builtin_fma(y2, u2, 0.7601525752672769);
-    y2 = __builtin_fma(y2, u2, -1.087044248372235);
-    y2 = __builtin_fma(y2, u2, -0.2536786986491738);
-    y2 = __builtin_fma(y2, u2, 0.7420016302322843);
-    y2 = __builtin_fma(y2, u2, -0.1901428668511841);
+    static const double c1[23] = {
+        -5.380568398232128, 19.989372404387666, -34.18662467475559,
+        35.640251391892456, -24.661210578612344, 10.22999220908654,
+        0.6740819143906902, -6.052167054651216, 6.816945876206753,
+        -4.847706632676494, 2.0081100480597738, 0.3546810358075903,
+        -1.5918691628752968, 1.6798577875635492, -1.002100183122889,
+        0.0939212902637048, 0.5750310017432759, -0.7419386515462464,
+        0.40658559276654477, 0.18658895802430514, -0.6174186084950137,
+        0.384185505320386, 6.470374049735665e-17,
+    };
+    static const double c2[19] = {
+        138484.91089694542, 30336.993479624154, -27145.555953164072,
+        1022.4316683715522, 3065.582081913936, -1226.489359385982,
+        -15.548457206178329, 219.4267180100552, -79.24147291128469,
+        -14.517745732615712, 21.915993980592425, -4.071910855020519,
+        -4.2407491147689855, 2.4007421756665064, 0.7601525752672769,
+        -1.087044248372235, -0.2536786986491738, 0.7420016302322843,
+        -0.1901428668511841,
+    };
+    /* y2 by one Horner scheme: split like y1, its large alternating
+     * coefficients cost up to 0.4 ulp more in erfc's result */
+    double y1 = horner8_d(c1, 23, u1), y2 = c2[0];
+    _Pragma("GCC unroll 18")
+    for (int k = 1; k < 19; k++)
+        y2 = __builtin_fma(y2, u2, c2[k]);
     double y = ac < 2.0 ? y1 : y2;
     *dp = d;
     *rhop = rho;
@@ -995,19 +1002,13 @@ CT_FM_INLINE double erfcx_parts_d(double ac, double al, double *dp, double *rhop
  * next term is below 2^-62) */
 CT_FM_INLINE double exp_tail_d(double r)
 {
-    double eq = 1.0 / 87178291200.0;
-    eq = __builtin_fma(eq, r, 1.0 / 6227020800.0);
-    eq = __builtin_fma(eq, r, 1.0 / 479001600.0);
-    eq = __builtin_fma(eq, r, 1.0 / 39916800.0);
-    eq = __builtin_fma(eq, r, 1.0 / 3628800.0);
-    eq = __builtin_fma(eq, r, 1.0 / 362880.0);
-    eq = __builtin_fma(eq, r, 1.0 / 40320.0);
-    eq = __builtin_fma(eq, r, 1.0 / 5040.0);
-    eq = __builtin_fma(eq, r, 1.0 / 720.0);
-    eq = __builtin_fma(eq, r, 1.0 / 120.0);
-    eq = __builtin_fma(eq, r, 1.0 / 24.0);
-    eq = __builtin_fma(eq, r, 1.0 / 6.0);
-    eq = __builtin_fma(eq, r, 0.5);
+    static const double c[13] = {
+        1.0 / 87178291200.0, 1.0 / 6227020800.0, 1.0 / 479001600.0, 1.0 / 39916800.0,
+        1.0 / 3628800.0, 1.0 / 362880.0, 1.0 / 40320.0, 1.0 / 5040.0,
+        1.0 / 720.0, 1.0 / 120.0, 1.0 / 24.0, 1.0 / 6.0,
+        0.5,
+    };
+    double eq = horner8_d(c, 13, r);
     return r * r * eq;
 }
 
