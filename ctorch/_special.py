@@ -24,7 +24,7 @@ from ctorch._core.iterator import _write_out, can_cast
 from ctorch._ops.creation import empty as _empty, empty_like as _empty_like
 from ctorch._ops import elementwise as _ew
 from ctorch._ops.elementwise import result_type as _result_type
-from ctorch._core.tensor import _install_method
+from ctorch._core.tensor import _install_method, _bump_version
 from ctorch.autograd._node import _record
 
 (_BOOL, _UINT8, _INT8, _INT16, _INT32, _INT64, _HALF, _FLOAT, _DOUBLE,
@@ -370,6 +370,17 @@ def _unary(x, out, fname, kern, kernel, *, half=True, cplx=False, grad=None, arg
     _tensor_arg(x, fname)
     rdt = _float_of(x.dtype)
     _check_dtype(rdt, kern, half, cplx)
+    if (tkernel is not None and isinstance(out, Tensor) and out.dtype == rdt
+            and not out.requires_grad and not x.requires_grad and out.shape == x.shape
+            and out.numel() and out.data_ptr() != x.data_ptr()):
+        # an out= the own kernel can write (contiguous, of the result's
+        # dtype and shape, apart from the input, which some kernels read
+        # after their first write): written directly, not through a new
+        # tensor and a copy
+        _check_out(out, (x,))
+        if tkernel(out, x):
+            _bump_version(out)
+            return out
     r = _compute(kernel, (x,), rdt, tkernel)
     if grad is not None:
         _record(grad, r, (x,), args)

@@ -696,3 +696,32 @@ def test_zeta_special_values():
         got = torch.special.zeta(x.to(dt), q.to(dt)).numpy().astype(np.float64)
         np.testing.assert_allclose(got, want.astype(got.dtype), rtol=1e-6 if dt is torch.float32
                                    else 1e-15, equal_nan=True)
+
+
+OUT_FNS = [("erfc", lambda t, **k: torch.erfc(t, **k)), ("digamma", lambda t, **k: torch.digamma(t, **k)),
+           ("lgamma", lambda t, **k: torch.lgamma(t, **k)), ("ndtr", lambda t, **k: torch.special.ndtr(t, **k)),
+           ("mvlgamma3", lambda t, **k: torch.mvlgamma(t, 3, **k)), ("i0", lambda t, **k: torch.i0(t, **k))]
+
+
+@pytest.mark.parametrize("name,f", OUT_FNS, ids=[n for n, _ in OUT_FNS])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_out_written_directly_and_in_place(name, f, dtype):
+    # an out= of the result's dtype and shape is written by the kernel itself:
+    # the same values as without out=, out returned with its version bumped;
+    # out= the input itself (read after the first write by mvlgamma's terms)
+    # and a view of the input shifted by one (PyTorch's overlap error)
+    x = torch.tensor(np.random.default_rng(1).uniform(1.5, 6.0, 1000).astype(dtype))
+    want = f(x).numpy()
+    out = torch.empty(1000, dtype=getattr(torch, dtype))
+    v = out._version
+    assert f(x, out=out) is out
+    assert out._version > v
+    np.testing.assert_array_equal(out.numpy(), want)
+    y = x.clone()
+    assert f(y, out=y) is y
+    np.testing.assert_array_equal(y.numpy(), want)
+    z = torch.tensor(np.concatenate([x.numpy(), [2.0]]).astype(dtype))
+    with pytest.raises(RuntimeError, match="refer to a single memory location"):
+        f(z[:1000], out=z[1:])
+    with pytest.raises(RuntimeError, match="don't support automatic differentiation"):
+        f(x.clone().requires_grad_(True), out=out)
