@@ -650,10 +650,11 @@ CT_MULTIVERSION static void fftv_scatter_##S(int64_t n, int64_t js, int64_t ncol
 }                                                                                         \
 /* the stages of one block of V lanes at blk (4 n V values): the offset in \
  * blk of the result (real parts, then imaginary parts n V values on) */                \
-static int64_t fftv_block_##S(const fft_plan *p, const T *tw, T *blk) {                   \
+static int64_t fftv_stages_##S(const fft_plan *p, const T *tw, T *blk, int s0, int s1,   \
+                                int64_t at) {                                             \
     const int64_t n = p->n;                                                               \
-    T *xr = blk, *xi = xr + n * V, *yr = xr + 2 * n * V, *yi = xr + 3 * n * V;            \
-    for (int s = 0; s < p->nst; s++) {                                                    \
+    T *xr = blk + at, *xi = xr + n * V, *yr = blk + (2 * n * V - at), *yi = yr + n * V;   \
+    for (int s = s0; s < s1; s++) {                                                       \
         const int R = p->rad[s];                                                          \
         const int64_t L = p->len[s];                                                      \
         const T *wr = tw + p->off[s], *wi = wr + (R - 1) * L;                             \
@@ -663,18 +664,104 @@ static int64_t fftv_block_##S(const fft_plan *p, const T *tw, T *blk) {         
         else fftv_r5_##S(n, L, xr, xi, yr, yi, wr, wi);                                   \
         T *t = xr; xr = yr; yr = t; t = xi; xi = yi; yi = t;                              \
     }                                                                                     \
-    return (p->nst & 1) ? 2 * n * V : 0;                                                  \
+    return ((s1 - s0) & 1) ? 2 * n * V - at : at;                                         \
+}                                                                                         \
+static int64_t fftv_block_##S(const fft_plan *p, const T *tw, T *blk) {                   \
+    return fftv_stages_##S(p, tw, blk, 0, p->nst, 0);                                     \
+}                                                                                         \
+/* a first radix-4 stage (twiddles 1) read straight from the interleaved  \
+ * input, as fftv_gather would lay it out (imaginary parts times sign), for \
+ * nb whole blocks of V columns, written to each block's second buffer     \
+ * (offset 2 n V): the gather's pass over the block left out */            \
+CT_MULTIVERSION static void fftv_first4_in_##S(int64_t n, int64_t js, int64_t nb,         \
+    const T *restrict in, T *restrict buf, T sign) {                                      \
+    const int64_t m = n / 4;                                                              \
+    for (int64_t k = 0; k < m; k++) {                                                     \
+        const T *s0 = in + 2 * k * js, *s1 = s0 + 2 * m * js;                             \
+        const T *s2 = s1 + 2 * m * js, *s3 = s2 + 2 * m * js;                             \
+        for (int64_t g = 0; g < nb; g++) {                                                \
+            T *br = buf + 4 * g * n * V + 2 * n * V + 4 * k * V, *bi = br + n * V;        \
+            const T *a0 = s0 + 2 * g * V, *a1 = s1 + 2 * g * V;                           \
+            const T *a2 = s2 + 2 * g * V, *a3 = s3 + 2 * g * V;                           \
+            _Pragma("omp simd")                                                           \
+            for (int v = 0; v < V; v++) {                                                 \
+                T a0r = a0[2 * v], a0i = sign * a0[2 * v + 1];                            \
+                T a1r = a1[2 * v], a1i = sign * a1[2 * v + 1];                            \
+                T a2r = a2[2 * v], a2i = sign * a2[2 * v + 1];                            \
+                T a3r = a3[2 * v], a3i = sign * a3[2 * v + 1];                            \
+                T t0r = a0r + a2r, t0i = a0i + a2i, t1r = a0r - a2r, t1i = a0i - a2i;     \
+                T t2r = a1r + a3r, t2i = a1i + a3i, t3r = a1i - a3i, t3i = a3r - a1r;     \
+                br[v] = t0r + t2r; bi[v] = t0i + t2i;                                     \
+                br[V + v] = t1r + t3r; bi[V + v] = t1i + t3i;                             \
+                br[2 * V + v] = t0r - t2r; bi[2 * V + v] = t0i - t2i;                     \
+                br[3 * V + v] = t1r - t3r; bi[3 * V + v] = t1i - t3i;                     \
+            }                                                                             \
+        }                                                                                 \
+    }                                                                                     \
+}                                                                                         \
+/* a last radix-4 stage (L = n / 4) of nb whole blocks, from each block's  \
+ * buffer at offset at, written straight to the interleaved output as      \
+ * fftv_scatter would (times scale, imaginary parts times sign scale)      \
+ */                                                                      \
+CT_MULTIVERSION static void fftv_last4_out_##S(int64_t n, int64_t js, int64_t nb,         \
+    const T *restrict buf, int64_t at, const T *restrict wr, const T *restrict wi,        \
+    T *restrict out, T sign, T scale) {                                                   \
+    const int64_t L = n / 4;                                                              \
+    const T si = sign * scale;                                                            \
+    for (int64_t l = 0; l < L; l++) {                                                     \
+        const T w1r = wr[l], w1i = wi[l], w2r = wr[L + l], w2i = wi[L + l];               \
+        const T w3r = wr[2 * L + l], w3i = wi[2 * L + l];                                 \
+        T *d0 = out + 2 * l * js, *d1 = d0 + 2 * L * js;                                  \
+        T *d2 = d1 + 2 * L * js, *d3 = d2 + 2 * L * js;                                   \
+        for (int64_t g = 0; g < nb; g++) {                                                \
+            const T *ar = buf + 4 * g * n * V + at + l * V, *ai = ar + n * V;             \
+            T *o0 = d0 + 2 * g * V, *o1 = d1 + 2 * g * V;                                 \
+            T *o2 = d2 + 2 * g * V, *o3 = d3 + 2 * g * V;                                 \
+            _Pragma("omp simd")                                                           \
+            for (int v = 0; v < V; v++) {                                                 \
+                T a0r = ar[v], a0i = ai[v], a1r, a1i, a2r, a2i, a3r, a3i;                 \
+                CMUL(ar[L * V + v], ai[L * V + v], w1r, w1i, a1r, a1i);                   \
+                CMUL(ar[2 * L * V + v], ai[2 * L * V + v], w2r, w2i, a2r, a2i);           \
+                CMUL(ar[3 * L * V + v], ai[3 * L * V + v], w3r, w3i, a3r, a3i);           \
+                T t0r = a0r + a2r, t0i = a0i + a2i, t1r = a0r - a2r, t1i = a0i - a2i;     \
+                T t2r = a1r + a3r, t2i = a1i + a3i, t3r = a1i - a3i, t3i = a3r - a1r;     \
+                o0[2 * v] = (t0r + t2r) * scale; o0[2 * v + 1] = (t0i + t2i) * si;        \
+                o1[2 * v] = (t1r + t3r) * scale; o1[2 * v + 1] = (t1i + t3i) * si;        \
+                o2[2 * v] = (t0r - t2r) * scale; o2[2 * v + 1] = (t0i - t2i) * si;        \
+                o3[2 * v] = (t1r - t3r) * scale; o3[2 * v + 1] = (t1i - t3i) * si;        \
+            }                                                                             \
+        }                                                                                 \
+    }                                                                                     \
 }                                                                                         \
 /* the transforms of the ncols columns of one task; 4 n V values of buf per   \
  * block of V columns */                                                                 \
 static void fftv_task_##S(const fft_plan *p, const T *tw, int64_t js, int64_t ncols,      \
     const T *in, T *out, T *buf, int inverse, T scale) {                                  \
-    const int64_t n = p->n, nb = (ncols + V - 1) / V;                                     \
+    const int64_t n = p->n, full = ncols / V;                                             \
     const T sign = inverse ? (T)-1 : (T)1;                                                \
-    fftv_gather_##S(n, js, ncols, in, buf, sign);                                         \
-    int64_t at = 0;                                                                       \
-    for (int64_t g = 0; g < nb; g++) at = fftv_block_##S(p, tw, buf + 4 * g * n * V);     \
-    fftv_scatter_##S(n, js, ncols, buf, at, out, sign, scale);                            \
+    /* whole blocks: a first and a last radix-4 stage fused with the gather \
+     * and the scatter */                                                 \
+    const int ns = p->nst, f4 = ns >= 2 && p->rad[0] == 4, l4 = ns >= 2 && p->rad[ns - 1] == 4; \
+    int64_t at = 0, c0 = 0;                                                               \
+    if (full > 0 && (f4 || l4)) {                                                         \
+        if (f4) fftv_first4_in_##S(n, js, full, in, buf, sign);                           \
+        else fftv_gather_##S(n, js, full * V, in, buf, sign);                             \
+        for (int64_t g = 0; g < full; g++)                                                \
+            at = fftv_stages_##S(p, tw, buf + 4 * g * n * V, f4, ns - l4, f4 ? 2 * n * V : 0); \
+        if (l4) {                                                                         \
+            const T *wr = tw + p->off[ns - 1], *wi = wr + 3 * p->len[ns - 1];             \
+            fftv_last4_out_##S(n, js, full, buf, at, wr, wi, out, sign, scale);           \
+        } else {                                                                          \
+            fftv_scatter_##S(n, js, full * V, buf, at, out, sign, scale);                 \
+        }                                                                                 \
+        c0 = full * V;                                                                    \
+    }                                                                                     \
+    if (c0 < ncols) {                                                                     \
+        const int64_t nc = ncols - c0, nb = (nc + V - 1) / V;                             \
+        fftv_gather_##S(n, js, nc, in + 2 * c0, buf, sign);                               \
+        for (int64_t g = 0; g < nb; g++) at = fftv_block_##S(p, tw, buf + 4 * g * n * V); \
+        fftv_scatter_##S(n, js, nc, buf, at, out + 2 * c0, sign, scale);                  \
+    }                                                                                     \
 }
 
 FFTV_STAGES(float, f32, FFTV_LANES_F32)
