@@ -699,61 +699,22 @@ CT_MULTIVERSION static void fftv_first4_in_##S(int64_t n, int64_t js, int64_t nb
         }                                                                                 \
     }                                                                                     \
 }                                                                                         \
-/* a last radix-4 stage (L = n / 4) of nb whole blocks, from each block's  \
- * buffer at offset at, written straight to the interleaved output as      \
- * fftv_scatter would (times scale, imaginary parts times sign scale)      \
- */                                                                      \
-CT_MULTIVERSION static void fftv_last4_out_##S(int64_t n, int64_t js, int64_t nb,         \
-    const T *restrict buf, int64_t at, const T *restrict wr, const T *restrict wi,        \
-    T *restrict out, T sign, T scale) {                                                   \
-    const int64_t L = n / 4;                                                              \
-    const T si = sign * scale;                                                            \
-    for (int64_t l = 0; l < L; l++) {                                                     \
-        const T w1r = wr[l], w1i = wi[l], w2r = wr[L + l], w2i = wi[L + l];               \
-        const T w3r = wr[2 * L + l], w3i = wi[2 * L + l];                                 \
-        T *d0 = out + 2 * l * js, *d1 = d0 + 2 * L * js;                                  \
-        T *d2 = d1 + 2 * L * js, *d3 = d2 + 2 * L * js;                                   \
-        for (int64_t g = 0; g < nb; g++) {                                                \
-            const T *ar = buf + 4 * g * n * V + at + l * V, *ai = ar + n * V;             \
-            T *o0 = d0 + 2 * g * V, *o1 = d1 + 2 * g * V;                                 \
-            T *o2 = d2 + 2 * g * V, *o3 = d3 + 2 * g * V;                                 \
-            _Pragma("omp simd")                                                           \
-            for (int v = 0; v < V; v++) {                                                 \
-                T a0r = ar[v], a0i = ai[v], a1r, a1i, a2r, a2i, a3r, a3i;                 \
-                CMUL(ar[L * V + v], ai[L * V + v], w1r, w1i, a1r, a1i);                   \
-                CMUL(ar[2 * L * V + v], ai[2 * L * V + v], w2r, w2i, a2r, a2i);           \
-                CMUL(ar[3 * L * V + v], ai[3 * L * V + v], w3r, w3i, a3r, a3i);           \
-                T t0r = a0r + a2r, t0i = a0i + a2i, t1r = a0r - a2r, t1i = a0i - a2i;     \
-                T t2r = a1r + a3r, t2i = a1i + a3i, t3r = a1i - a3i, t3i = a3r - a1r;     \
-                o0[2 * v] = (t0r + t2r) * scale; o0[2 * v + 1] = (t0i + t2i) * si;        \
-                o1[2 * v] = (t1r + t3r) * scale; o1[2 * v + 1] = (t1i + t3i) * si;        \
-                o2[2 * v] = (t0r - t2r) * scale; o2[2 * v + 1] = (t0i - t2i) * si;        \
-                o3[2 * v] = (t1r - t3r) * scale; o3[2 * v + 1] = (t1i - t3i) * si;        \
-            }                                                                             \
-        }                                                                                 \
-    }                                                                                     \
-}                                                                                         \
 /* the transforms of the ncols columns of one task; 4 n V values of buf per   \
  * block of V columns */                                                                 \
 static void fftv_task_##S(const fft_plan *p, const T *tw, int64_t js, int64_t ncols,      \
     const T *in, T *out, T *buf, int inverse, T scale) {                                  \
     const int64_t n = p->n, full = ncols / V;                                             \
     const T sign = inverse ? (T)-1 : (T)1;                                                \
-    /* whole blocks: a first and a last radix-4 stage fused with the gather \
-     * and the scatter */                                                 \
-    const int ns = p->nst, f4 = ns >= 2 && p->rad[0] == 4, l4 = ns >= 2 && p->rad[ns - 1] == 4; \
+    /* whole blocks: a first radix-4 stage fused with the gather (a last    \
+     * one fused with the scatter, writing four rows far apart at a time,   \
+     * measured slower for long columns) */                                 \
+    const int ns = p->nst, f4 = ns >= 2 && p->rad[0] == 4;                                \
     int64_t at = 0, c0 = 0;                                                               \
-    if (full > 0 && (f4 || l4)) {                                                         \
-        if (f4) fftv_first4_in_##S(n, js, full, in, buf, sign);                           \
-        else fftv_gather_##S(n, js, full * V, in, buf, sign);                             \
+    if (full > 0 && f4) {                                                                 \
+        fftv_first4_in_##S(n, js, full, in, buf, sign);                                   \
         for (int64_t g = 0; g < full; g++)                                                \
-            at = fftv_stages_##S(p, tw, buf + 4 * g * n * V, f4, ns - l4, f4 ? 2 * n * V : 0); \
-        if (l4) {                                                                         \
-            const T *wr = tw + p->off[ns - 1], *wi = wr + 3 * p->len[ns - 1];             \
-            fftv_last4_out_##S(n, js, full, buf, at, wr, wi, out, sign, scale);           \
-        } else {                                                                          \
-            fftv_scatter_##S(n, js, full * V, buf, at, out, sign, scale);                 \
-        }                                                                                 \
+            at = fftv_stages_##S(p, tw, buf + 4 * g * n * V, 1, ns, 2 * n * V);           \
+        fftv_scatter_##S(n, js, full * V, buf, at, out, sign, scale);                     \
         c0 = full * V;                                                                    \
     }                                                                                     \
     if (c0 < ncols) {                                                                     \
@@ -1038,12 +999,17 @@ static int fft_long_##S(const fft_plan *p, const T *tw1, const T *tw2, const T *
         for (int64_t b = 0; b < b1; b++) {                                                \
             if (!buf) continue;                                                           \
             const int64_t c0 = b * W, nc = n2 - c0 < W ? n2 - c0 : W;                     \
-            fftv_gather_##S(n1, n2, nc, in + 2 * c0, buf, isign);                          \
+            /* whole blocks: the first radix-4 stage fused with the gather */             \
+            const int f4 = p->p1->nst >= 2 && p->p1->rad[0] == 4 && nc % V == 0;           \
+            if (f4) fftv_first4_in_##S(n1, n2, nc / V, in + 2 * c0, buf, isign);           \
+            else fftv_gather_##S(n1, n2, nc, in + 2 * c0, buf, isign);                     \
             for (int64_t g = 0; g * V < nc; g++) {                                        \
                 T *blk = buf + 4 * g * n1 * V;                                            \
                 const int64_t cg = c0 + g * V, ng = nc - g * V < V ? nc - g * V : V;      \
-                fftl_scatter_tw_##S(n1, ms, ng, blk + fftv_block_##S(p->p1, tw1, blk),    \
-                                    mid + 2 * cg, cg, p->hl, n, p->lb, p->tv);                 \
+                const int64_t at = fftv_stages_##S(p->p1, tw1, blk, f4, p->p1->nst,       \
+                                                   f4 ? 2 * n1 * V : 0);                  \
+                fftl_scatter_tw_##S(n1, ms, ng, blk + at, mid + 2 * cg, cg, p->hl, n, p->lb, \
+                                    p->tv);                                               \
             }                                                                             \
         }                                                                                 \
         _Pragma("omp for schedule(static)")                                               \
