@@ -34,6 +34,7 @@ static const int64_t la_zero_off[1] = {0};
 #define LA_SQRT sqrtf
 #define LA_FABS fabsf
 #define LA_TINY FLT_MIN
+#define LA_IT int32_t   /* the integer of LA_T's size (vector shuffles) */
 /* float's squares are exact in double's range */
 #define LA_SSQ_LO 0.0
 #include "linalg_t.h"
@@ -43,6 +44,7 @@ static const int64_t la_zero_off[1] = {0};
 #undef LA_SQRT
 #undef LA_FABS
 #undef LA_TINY
+#undef LA_IT
 #undef LA_SSQ_LO
 
 #define LA_T double
@@ -51,6 +53,7 @@ static const int64_t la_zero_off[1] = {0};
 #define LA_SQRT sqrt
 #define LA_FABS fabs
 #define LA_TINY DBL_MIN
+#define LA_IT int64_t
 /* below this a sum of double squares has lost digits to underflow */
 #define LA_SSQ_LO (DBL_MIN / DBL_EPSILON)
 #include "linalg_t.h"

@@ -2,26 +2,132 @@
  * LA_T (the element type), LA_S (the name suffix), LA_DT (its dtype code),
  * LA_SQRT, LA_FABS and LA_TINY (the smallest normal number: below it a
  * pivot's reciprocal would overflow, so the column is divided instead, as
- * LAPACK does). */
+ * LAPACK does), LA_IT (the integer type of LA_T's size). */
 
 #define LA_F(name) LA_CAT(name, LA_S)
 
-/* dst (column-major m x n) = src (row-major m x n) */
+/* 8 lanes of LA_T and their shuffle indices */
+typedef LA_T LA_F(la_v8_) __attribute__((vector_size(8 * sizeof(LA_T))));
+typedef LA_IT LA_F(la_i8_) __attribute__((vector_size(8 * sizeof(LA_T))));
+#define LA_SH8(x, y, ...) __builtin_shuffle(x, y, (LA_F(la_i8_)){__VA_ARGS__})
+
+/* dst (n x m) = src (m x n) transposed, both row-major: 8 x 8 blocks
+ * transposed in vector registers (three rounds of shuffles of pairs of
+ * rows), the edges element by element */
+CT_MULTIVERSION
 static void LA_F(la_transpose_)(const LA_T *restrict src, LA_T *restrict dst, int64_t m, int64_t n)
 {
-    for (int64_t i0 = 0; i0 < m; i0 += 16) {
-        int64_t i1 = i0 + 16 < m ? i0 + 16 : m;
-        for (int64_t j0 = 0; j0 < n; j0 += 16) {
-            int64_t j1 = j0 + 16 < n ? j0 + 16 : n;
-            for (int64_t i = i0; i < i1; i++)
-                for (int64_t j = j0; j < j1; j++)
-                    dst[j * m + i] = src[i * n + j];
+    int64_t m8 = m & ~(int64_t)7, n8 = n & ~(int64_t)7;
+    for (int64_t j0 = 0; j0 < n8; j0 += 8)
+        for (int64_t i0 = 0; i0 < m8; i0 += 8) {
+            LA_F(la_v8_) r[8], t[8], u[8];
+            for (int k = 0; k < 8; k++)
+                memcpy(&r[k], src + (i0 + k) * n + j0, sizeof(r[k]));
+            for (int k = 0; k < 8; k += 2) {
+                t[k] = LA_SH8(r[k], r[k + 1], 0, 8, 2, 10, 4, 12, 6, 14);
+                t[k + 1] = LA_SH8(r[k], r[k + 1], 1, 9, 3, 11, 5, 13, 7, 15);
+            }
+            for (int k = 0; k < 8; k += 4)
+                for (int h = 0; h < 2; h++) {
+                    u[k + h] = LA_SH8(t[k + h], t[k + h + 2], 0, 1, 8, 9, 4, 5, 12, 13);
+                    u[k + h + 2] = LA_SH8(t[k + h], t[k + h + 2], 2, 3, 10, 11, 6, 7, 14, 15);
+                }
+            for (int h = 0; h < 4; h++) {
+                LA_F(la_v8_) lo = LA_SH8(u[h], u[h + 4], 0, 1, 2, 3, 8, 9, 10, 11);
+                LA_F(la_v8_) hi = LA_SH8(u[h], u[h + 4], 4, 5, 6, 7, 12, 13, 14, 15);
+                memcpy(dst + (j0 + h) * m + i0, &lo, sizeof(lo));
+                memcpy(dst + (j0 + h + 4) * m + i0, &hi, sizeof(hi));
+            }
         }
+    for (int64_t j = n8; j < n; j++)            /* the columns past the last block */
+        for (int64_t i = 0; i < m; i++)
+            dst[j * m + i] = src[i * n + j];
+    for (int64_t j = 0; j < n8; j++)            /* the rows past the last block */
+        for (int64_t i = m8; i < m; i++)
+            dst[j * m + i] = src[i * n + j];
+}
+
+/* the first i in [lo, m) where |c[i]| is largest (BLAS's i?amax: NaNs
+ * are passed over unless c[lo] is one, which is then kept): 8 lanes, each
+ * the first of its own largest, then the lanes' largest at the smallest
+ * index */
+static int64_t LA_F(la_iamax_)(const LA_T *c, int64_t lo, int64_t m)
+{
+    LA_T best = LA_FABS(c[lo]);
+    int64_t p = lo;
+    if (best != best)
+        return lo;
+    int64_t i = lo + 1;
+    if (m - i >= 16) {
+        typedef LA_F(la_v8_) vt;
+        typedef LA_F(la_i8_) it;
+        const it sign = (it)(vt){-0.0, -0.0, -0.0, -0.0, -0.0, -0.0, -0.0, -0.0};
+        vt bv, v;
+        it bi, iv;
+        for (int k = 0; k < 8; k++) {
+            bv[k] = -1;
+            bi[k] = 0;
+            iv[k] = (LA_IT)(i + k);
+        }
+        for (; i + 8 <= m; i += 8) {
+            memcpy(&v, c + i, sizeof(v));
+            v = (vt)((it)v & ~sign);
+            it gt = v > bv;                     /* all ones where v is larger */
+            bv = (vt)(((it)v & gt) | ((it)bv & ~gt));
+            bi = (iv & gt) | (bi & ~gt);
+            iv += 8;
+        }
+        for (int k = 0; k < 8; k++)
+            if (bv[k] > best || (bv[k] == best && bi[k] < p)) {
+                best = bv[k];
+                p = bi[k];
+            }
+    }
+    for (; i < m; i++) {
+        LA_T v = LA_FABS(c[i]);
+        if (v > best) {
+            best = v;
+            p = i;
+        }
+    }
+    return p;
+}
+
+/* column j of getf2: its pivot (recorded, rows swapped across the n
+ * columns) and the multipliers below it */
+static inline void LA_F(la_getf2_col_)(LA_T *a, int64_t lda, int64_t m, int64_t n, int64_t j,
+                                       int32_t *piv, int32_t *info, int64_t j0)
+{
+    LA_T *cj = a + j * lda;
+    int64_t p = LA_F(la_iamax_)(cj, j, m);
+    piv[j] = (int32_t)(p + 1);
+    LA_T d = cj[p];
+    if (d != 0) {
+        if (p != j)
+            for (int64_t c = 0; c < n; c++) {
+                LA_T t = a[c * lda + j];
+                a[c * lda + j] = a[c * lda + p];
+                a[c * lda + p] = t;
+            }
+        if (LA_FABS(d) >= LA_TINY) {
+            LA_T r = (LA_T)1 / d;
+#pragma omp simd
+            for (int64_t i = j + 1; i < m; i++)
+                cj[i] *= r;
+        } else {
+            for (int64_t i = j + 1; i < m; i++)
+                cj[i] /= d;
+        }
+    } else if (*info == 0) {
+        *info = (int32_t)(j + 1 + j0);
     }
 }
 
 /* getf2: LU with partial pivoting of the column-major m x n matrix a (lead
- * dim lda), column by column; pivots 1-based relative to a's first row,
+ * dim lda), two columns at a time: the first factored, the second updated
+ * by it and factored, then the columns to their right updated by both in
+ * one pass (each element's two updates in the order of one column at a
+ * time, so the same values); pivots 1-based relative to a's first row,
  * *info the first zero pivot (1-based, plus j0) if still 0 */
 CT_MULTIVERSION
 static void LA_F(la_getf2_)(LA_T *a, int64_t lda, int64_t m, int64_t n, int32_t *piv,
@@ -29,46 +135,37 @@ static void LA_F(la_getf2_)(LA_T *a, int64_t lda, int64_t m, int64_t n, int32_t 
 {
     int64_t k = m < n ? m : n;
     for (int64_t j = 0; j < k; j++) {
-        LA_T *cj = a + j * lda;
-        /* the first entry of largest magnitude (BLAS's i?amax) */
-        int64_t p = j;
-        LA_T best = LA_FABS(cj[j]);
-        for (int64_t i = j + 1; i < m; i++) {
-            LA_T v = LA_FABS(cj[i]);
-            if (v > best) {
-                best = v;
-                p = i;
-            }
-        }
-        piv[j] = (int32_t)(p + 1);
-        LA_T d = cj[p];
-        if (d != 0) {
-            if (p != j)
-                for (int64_t c = 0; c < n; c++) {
-                    LA_T t = a[c * lda + j];
-                    a[c * lda + j] = a[c * lda + p];
-                    a[c * lda + p] = t;
-                }
-            if (LA_FABS(d) >= LA_TINY) {
-                LA_T r = (LA_T)1 / d;
+        LA_T *ca = a + j * lda;
+        LA_F(la_getf2_col_)(a, lda, m, n, j, piv, info, j0);
+        if (j + 1 == k) {
+            /* the last column: a rank-1 update of the columns to its right */
+            for (int64_t c = j + 1; c < n; c++) {
+                LA_T *cc = a + c * lda;
+                LA_T f = cc[j];
 #pragma omp simd
                 for (int64_t i = j + 1; i < m; i++)
-                    cj[i] *= r;
-            } else {
-                for (int64_t i = j + 1; i < m; i++)
-                    cj[i] /= d;
+                    cc[i] -= ca[i] * f;
             }
-        } else if (*info == 0) {
-            *info = (int32_t)(j + 1 + j0);
+            break;
         }
-        /* rank-1 update of the columns to the right */
-        for (int64_t c = j + 1; c < n; c++) {
+        LA_T *cb = ca + lda;
+        LA_T fb = cb[j];
+#pragma omp simd
+        for (int64_t i = j + 1; i < m; i++)
+            cb[i] -= ca[i] * fb;
+        LA_F(la_getf2_col_)(a, lda, m, n, j + 1, piv, info, j0);
+        for (int64_t c = j + 2; c < n; c++) {
             LA_T *cc = a + c * lda;
-            LA_T f = cc[j];
+            LA_T u0 = cc[j];
+            cc[j + 1] -= ca[j + 1] * u0;
+            LA_T u1 = cc[j + 1];
 #pragma omp simd
-            for (int64_t i = j + 1; i < m; i++)
-                cc[i] -= cj[i] * f;
+            for (int64_t i = j + 2; i < m; i++) {
+                LA_T t = cc[i] - ca[i] * u0;
+                cc[i] = t - cb[i] * u1;
+            }
         }
+        j++;
     }
 }
 
@@ -272,6 +369,35 @@ static void LA_F(la_trsm_rows_)(ct_la_gemm_fn gemm, const LA_T *t, int64_t rs, i
     }
 }
 
+/* the row swaps (i, piv[i] - 1) for i in [i0, i1) (1-based pivots; in
+ * reverse order if asked) on the k columns of the column-major x: a
+ * pivot's swap on 8 columns at a time (independent of each other, where a
+ * column's consecutive swaps may touch the same rows), branch free (a row
+ * that keeps its place is swapped with itself) */
+static void LA_F(la_swap_range_)(const int32_t *piv, LA_T *x, int64_t ldx, int64_t i0, int64_t i1,
+                                 int64_t k, int reverse)
+{
+    for (int64_t c0 = 0; c0 < k; c0 += 8) {
+        int64_t nc = k - c0 < 8 ? k - c0 : 8;
+        LA_T *xc = x + c0 * ldx;
+        for (int64_t s = i0; s < i1; s++) {
+            int64_t i = reverse ? i1 - 1 - (s - i0) : s, p = piv[i] - 1;
+            for (int64_t c = 0; c < nc; c++) {
+                LA_T v = xc[c * ldx + i], w = xc[c * ldx + p];
+                xc[c * ldx + p] = v;
+                xc[c * ldx + i] = w;
+            }
+        }
+    }
+}
+
+/* the row swaps of 1-based pivots 0 .. n - 1 on the k columns of x */
+static void LA_F(la_swaps_)(const int32_t *piv, LA_T *x, int64_t ldx, int64_t n, int64_t k,
+                            int reverse)
+{
+    LA_F(la_swap_range_)(piv, x, ldx, 0, n, k, reverse);
+}
+
 /* getrf, recursively (as LAPACK's getrf2): the left half of the columns
  * factored, its row swaps applied to the right half, the block row solved
  * with the unit lower triangle, the trailing matrix updated by gemm and
@@ -287,17 +413,7 @@ static void LA_F(la_getrf_)(ct_la_gemm_fn gemm, LA_T *a, int64_t lda, int64_t m,
     LA_T one = 1, minus = -1;
     int64_t n1 = k / 2, n2 = n - n1;
     LA_F(la_getrf_)(gemm, a, lda, m, n1, piv, info, j0);
-    for (int64_t c = n1; c < n; c++) {
-        LA_T *cc = a + c * lda;
-        for (int64_t i = 0; i < n1; i++) {
-            int64_t p = piv[i] - 1;
-            if (p != i) {
-                LA_T v = cc[i];
-                cc[i] = cc[p];
-                cc[p] = v;
-            }
-        }
-    }
+    LA_F(la_swap_range_)(piv, a + n1 * lda, lda, 0, n1, n2, 0);
     LA_F(la_trsm_)(gemm, a, 1, lda, 0, 1, a + n1 * lda, lda, n1, n2);
     gemm(LA_DT, 'N', 'N', (int)(m - n1), (int)n2, (int)n1, &minus, (char *)(a + n1), (int)lda,
          la_zero_off, (char *)(a + n1 * lda), (int)lda, la_zero_off, &one,
@@ -305,36 +421,7 @@ static void LA_F(la_getrf_)(ct_la_gemm_fn gemm, LA_T *a, int64_t lda, int64_t m,
     LA_F(la_getrf_)(gemm, a + n1 * lda + n1, lda, m - n1, n2, piv + n1, info, j0 + n1);
     for (int64_t i = n1; i < k; i++)
         piv[i] += (int32_t)n1;
-    for (int64_t c = 0; c < n1; c++) {
-        LA_T *cc = a + c * lda;
-        for (int64_t i = n1; i < k; i++) {
-            int64_t p = piv[i] - 1;
-            if (p != i) {
-                LA_T v = cc[i];
-                cc[i] = cc[p];
-                cc[p] = v;
-            }
-        }
-    }
-}
-
-/* the row swaps of 1-based pivots on the k columns of x (forward or in
- * reverse order) */
-static void LA_F(la_swaps_)(const int32_t *piv, LA_T *x, int64_t ldx, int64_t n, int64_t k,
-                            int reverse)
-{
-    for (int64_t c = 0; c < k; c++) {
-        LA_T *xc = x + c * ldx;
-        for (int64_t s = 0; s < n; s++) {
-            int64_t i = reverse ? n - 1 - s : s;
-            int64_t p = piv[i] - 1;
-            if (p != i) {
-                LA_T v = xc[i];
-                xc[i] = xc[p];
-                xc[p] = v;
-            }
-        }
-    }
+    LA_F(la_swap_range_)(piv, a, lda, n1, k, n1, 0);
 }
 
 /* B (row-major or column-major) into the column-major work x, and back */
