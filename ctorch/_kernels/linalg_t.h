@@ -11,18 +11,19 @@ typedef LA_T LA_F(la_v8_) __attribute__((vector_size(8 * sizeof(LA_T))));
 typedef LA_IT LA_F(la_i8_) __attribute__((vector_size(8 * sizeof(LA_T))));
 #define LA_SH8(x, y, ...) __builtin_shuffle(x, y, (LA_F(la_i8_)){__VA_ARGS__})
 
-/* dst (n x m) = src (m x n) transposed, both row-major: 8 x 8 blocks
- * transposed in vector registers (three rounds of shuffles of pairs of
- * rows), the edges element by element */
+/* dst (n x m, row stride dld) = src (m x n, row stride sld) transposed:
+ * 8 x 8 blocks transposed in vector registers (three rounds of shuffles of
+ * pairs of rows), the edges element by element */
 CT_MULTIVERSION
-static void LA_F(la_transpose_)(const LA_T *restrict src, LA_T *restrict dst, int64_t m, int64_t n)
+static void LA_F(la_transpose_ld_)(const LA_T *restrict src, int64_t sld, LA_T *restrict dst,
+                                   int64_t dld, int64_t m, int64_t n)
 {
     int64_t m8 = m & ~(int64_t)7, n8 = n & ~(int64_t)7;
     for (int64_t j0 = 0; j0 < n8; j0 += 8)
         for (int64_t i0 = 0; i0 < m8; i0 += 8) {
             LA_F(la_v8_) r[8], t[8], u[8];
             for (int k = 0; k < 8; k++)
-                memcpy(&r[k], src + (i0 + k) * n + j0, sizeof(r[k]));
+                memcpy(&r[k], src + (i0 + k) * sld + j0, sizeof(r[k]));
             for (int k = 0; k < 8; k += 2) {
                 t[k] = LA_SH8(r[k], r[k + 1], 0, 8, 2, 10, 4, 12, 6, 14);
                 t[k + 1] = LA_SH8(r[k], r[k + 1], 1, 9, 3, 11, 5, 13, 7, 15);
@@ -35,16 +36,22 @@ static void LA_F(la_transpose_)(const LA_T *restrict src, LA_T *restrict dst, in
             for (int h = 0; h < 4; h++) {
                 LA_F(la_v8_) lo = LA_SH8(u[h], u[h + 4], 0, 1, 2, 3, 8, 9, 10, 11);
                 LA_F(la_v8_) hi = LA_SH8(u[h], u[h + 4], 4, 5, 6, 7, 12, 13, 14, 15);
-                memcpy(dst + (j0 + h) * m + i0, &lo, sizeof(lo));
-                memcpy(dst + (j0 + h + 4) * m + i0, &hi, sizeof(hi));
+                memcpy(dst + (j0 + h) * dld + i0, &lo, sizeof(lo));
+                memcpy(dst + (j0 + h + 4) * dld + i0, &hi, sizeof(hi));
             }
         }
     for (int64_t j = n8; j < n; j++)            /* the columns past the last block */
         for (int64_t i = 0; i < m; i++)
-            dst[j * m + i] = src[i * n + j];
+            dst[j * dld + i] = src[i * sld + j];
     for (int64_t j = 0; j < n8; j++)            /* the rows past the last block */
         for (int64_t i = m8; i < m; i++)
-            dst[j * m + i] = src[i * n + j];
+            dst[j * dld + i] = src[i * sld + j];
+}
+
+/* dense: dst (n x m) = src (m x n) transposed */
+static void LA_F(la_transpose_)(const LA_T *restrict src, LA_T *restrict dst, int64_t m, int64_t n)
+{
+    LA_F(la_transpose_ld_)(src, n, dst, m, m, n);
 }
 
 /* the first i in [lo, m) where |c[i]| is largest (BLAS's i?amax: NaNs
@@ -287,13 +294,51 @@ static void LA_F(la_trsv_)(const LA_T *t, int64_t rs, int64_t cs, int upper, int
     }
 }
 
+/* la_trsv_ for few rows (n <= LA_TB) and many columns: 64 columns of X at
+ * a time transposed into rows of a scratch block, each row solved less the
+ * multiples of the rows before it (in the column sweep's order) along its
+ * 64 values, and transposed back: whole vectors where the column sweep
+ * works on columns of fewer than LA_TB values */
+CT_MULTIVERSION
+static void LA_F(la_trsv_wide_)(const LA_T *t, int64_t rs, int64_t cs, int upper, int unit,
+                                LA_T *x, int64_t ldx, int64_t n, int64_t k)
+{
+    LA_T blk[LA_TB * 64];
+    for (int64_t c0 = 0; c0 < k; c0 += 64) {
+        int64_t kc = k - c0 < 64 ? k - c0 : 64;
+        LA_F(la_transpose_ld_)(x + c0 * ldx, ldx, blk, 64, kc, n);
+        for (int64_t s = 0; s < n; s++) {
+            int64_t i = upper ? n - 1 - s : s;
+            LA_T *restrict bi = blk + i * 64;
+            for (int64_t r = 0; r < (upper ? n - 1 - i : i); r++) {
+                int64_t q = upper ? n - 1 - r : r;
+                LA_T l = t[i * rs + q * cs];
+                const LA_T *restrict bq = blk + q * 64;
+#pragma omp simd
+                for (int64_t c = 0; c < kc; c++)
+                    bi[c] -= l * bq[c];
+            }
+            if (!unit) {
+                LA_T d = t[i * rs + i * cs];
+#pragma omp simd
+                for (int64_t c = 0; c < kc; c++)
+                    bi[c] /= d;
+            }
+        }
+        LA_F(la_transpose_ld_)(blk, 64, x + c0 * ldx, ldx, n, kc);
+    }
+}
+
 /* la_trsv_ recursively: half of the rows solved, the other half updated by
  * gemm, then solved */
 static void LA_F(la_trsm_)(ct_la_gemm_fn gemm, const LA_T *t, int64_t rs, int64_t cs, int upper,
                            int unit, LA_T *x, int64_t ldx, int64_t n, int64_t k)
 {
     if (gemm == NULL || n <= LA_TB || k < 8 || (rs != 1 && cs != 1)) {
-        LA_F(la_trsv_)(t, rs, cs, upper, unit, x, ldx, n, k);
+        if (cs != 1 && n > 8 && n <= LA_TB && k >= 32)
+            LA_F(la_trsv_wide_)(t, rs, cs, upper, unit, x, ldx, n, k);
+        else
+            LA_F(la_trsv_)(t, rs, cs, upper, unit, x, ldx, n, k);
         return;
     }
     LA_T one = 1, minus = -1;
@@ -579,6 +624,31 @@ static void LA_F(la_getrs_one_)(ct_la_gemm_fn gemm, const LA_T *lu, const int32_
                                 const LA_T *b, LA_T *x, LA_T *w, int64_t n, int64_t k, int xrow,
                                 int trans)
 {
+    if (b == NULL && !trans) {
+        /* A^-1 = U^-1 L^-1 P^T (LAPACK's getri): L^-1 by blocks of columns
+         * of I, block c0's right-hand sides zero above row c0, so that only
+         * L's trailing part takes part (a third of a full solve's work);
+         * then U's solve, then the pivots' column swaps from the last */
+        memset(w, 0, sizeof(LA_T) * n * k);
+        for (int64_t i = 0; i < n; i++)
+            w[i * n + i] = 1;
+        for (int64_t c0 = 0; c0 < n; c0 += LA_NB) {
+            int64_t bw = n - c0 < LA_NB ? n - c0 : LA_NB;
+            LA_F(la_trsm_)(gemm, lu + c0 + c0 * n, 1, n, 0, 1, w + c0 + c0 * n, n, n - c0, bw);
+        }
+        LA_F(la_trsm_)(gemm, lu, 1, n, 1, 0, w, n, n, k);
+        for (int64_t i = n - 1; i >= 0; i--) {
+            int64_t p = piv[i] - 1;
+            if (p != i)
+                for (int64_t r = 0; r < n; r++) {
+                    LA_T v = w[i * n + r];
+                    w[i * n + r] = w[p * n + r];
+                    w[p * n + r] = v;
+                }
+        }
+        LA_F(la_store_)(w, x, n, k, xrow);
+        return;
+    }
     if (b == NULL) {
         /* B = I (k = n): P^T I, the identity's rows in the pivots' order */
         memset(w, 0, sizeof(LA_T) * n * k);
