@@ -578,6 +578,28 @@ def test_solve_triangular_row_major_rhs(dtype, n, k, upper, unit, layout):
         (1e-4 if dtype == "float32" else 1e-11)
 
 
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("n,k", [(9, 40), (13, 70), (16, 130), (40, 33), (100, 200)])
+def test_lu_solve_and_inverse_of_many_columns(dtype, n, k):
+    # the LU solves' blocks of few rows and many columns (solved along rows
+    # of a transposed block) and the inverse as U^-1 L^-1 P^T, against numpy
+    # in double; a matrix that needs row swaps (a small leading entry)
+    rng = np.random.default_rng(n * k)
+    a = rng.standard_normal((n, n))
+    a[0, 0] = 1e-3
+    b = rng.standard_normal((n, k))
+    tol = 1e-4 if dtype == "float32" else 1e-11
+    ta, tb = torch.tensor(a.astype(dtype)), torch.tensor(b.astype(dtype))
+    a64 = a.astype(dtype).astype(np.float64)
+    x = torch.linalg.solve(ta, tb)
+    assert _rel(x.numpy(), np.linalg.solve(a64, b.astype(dtype).astype(np.float64))) < tol * np.linalg.cond(a64)
+    inv = torch.linalg.inv(ta)
+    assert _rel(inv.numpy(), np.linalg.inv(a64)) < tol * np.linalg.cond(a64)
+    lu, piv = torch.linalg.lu_factor(ta)
+    x = torch.linalg.lu_solve(lu, piv, tb)
+    assert _rel(x.numpy(), np.linalg.solve(a64, b.astype(dtype).astype(np.float64))) < tol * np.linalg.cond(a64)
+
+
 @pytest.mark.parametrize("shape", [(256, 64), (30, 50), (7, 7)])
 @pytest.mark.parametrize("full", [False, True])
 def test_svd_float32_computed_in_float32(shape, full):
