@@ -831,6 +831,7 @@ static int LA_F(la_geqr2_)(LA_T *a, int64_t lda, int64_t m, int64_t n, LA_T *tau
         LA_T *cj = a + j * lda;
         LA_T alpha = cj[j];
         double xn = 0;
+#pragma omp simd reduction(+:xn)
         for (int64_t i = j + 1; i < m; i++)
             xn += (double)cj[i] * (double)cj[i];
         double tot = (double)alpha * (double)alpha + xn;
@@ -855,13 +856,14 @@ static int LA_F(la_geqr2_)(LA_T *a, int64_t lda, int64_t m, int64_t n, LA_T *tau
         /* two columns at a time: the reflector read once for both */
         for (; c + 2 <= n; c += 2) {
             LA_T *restrict c0 = a + c * lda, *restrict c1 = c0 + lda;
-            LA_T d0 = c0[j], d1 = c1[j];
+            LA_T d0 = 0, d1 = 0;
+#pragma omp simd reduction(+:d0, d1)
             for (int64_t i = j + 1; i < m; i++) {
                 d0 += cj[i] * c0[i];
                 d1 += cj[i] * c1[i];
             }
-            d0 *= tj;
-            d1 *= tj;
+            d0 = (d0 + c0[j]) * tj;
+            d1 = (d1 + c1[j]) * tj;
             c0[j] -= d0;
             c1[j] -= d1;
             for (int64_t i = j + 1; i < m; i++) {
@@ -871,10 +873,11 @@ static int LA_F(la_geqr2_)(LA_T *a, int64_t lda, int64_t m, int64_t n, LA_T *tau
         }
         for (; c < n; c++) {
             LA_T *cc = a + c * lda;
-            LA_T d = cc[j];
+            LA_T d = 0;
+#pragma omp simd reduction(+:d)
             for (int64_t i = j + 1; i < m; i++)
                 d += cj[i] * cc[i];
-            d *= tj;
+            d = (d + cc[j]) * tj;
             cc[j] -= d;
             for (int64_t i = j + 1; i < m; i++)
                 cc[i] -= d * cj[i];
