@@ -991,7 +991,8 @@ def test_eigh_eigvalsh_tridiagonal_reduction(threads):
     # float64 eigh / eigvalsh reduce to tridiagonal form by ctorch's own
     # Householder reduction up to order 512 and by LAPACK's sytrd beyond,
     # and eigh applies its Q to the tridiagonal matrix's eigenvectors in the
-    # kernel up to order 256: eigenvalues within a few eps * ||A|| of
+    # kernel up to order 256 (from 128 by blocks of 32 reflectors, the last
+    # block partial for 129, 130, 161): eigenvalues within a few eps * ||A|| of
     # numpy's, orthonormal eigenvectors and A V = V diag(w) to ~ n eps ||A||,
     # for both triangles, either layout and batches
     rng = np.random.default_rng(59)
@@ -999,7 +1000,7 @@ def test_eigh_eigvalsh_tridiagonal_reduction(threads):
     torch.set_num_threads(threads)
     eps = np.finfo(np.float64).eps
     try:
-        for n in list(range(1, 20)) + [24, 31, 32, 33, 63, 64, 65, 100, 127, 128, 129, 130]:
+        for n in list(range(1, 20)) + [24, 31, 32, 33, 63, 64, 65, 100, 127, 128, 129, 130, 161, 256]:
             for k, a in enumerate(_sym_cases(n, rng)):
                 for uplo in ("L", "U"):
                     # the ignored triangle holds other values

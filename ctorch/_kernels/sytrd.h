@@ -207,4 +207,74 @@ static inline void ct_dormtr_ql(int64_t n, const double *a, int64_t lda, const d
     ct_dormtr_ql_w4(n, a, lda, tau, z, ldz, work);
 }
 
+/* Fortran BLAS's dgemm (scipy.linalg.cython_blas exports one) */
+typedef void (*ct_dgemm_f77)(char *ta, char *tb, int *m, int *n, int *k, double *alpha,
+                             double *a, int *lda, double *b, int *ldb, double *beta, double *c,
+                             int *ldc);
+
+/* the reflectors per block of ct_dormtr_ql_blocked */
+#define CT_ORM_NB 32
+
+/* The doubles of workspace ct_dormtr_ql_blocked needs for order n. */
+static inline int64_t ct_dormtr_blocked_work(int64_t n)
+{
+    return 3 * n * CT_ORM_NB + CT_ORM_NB * CT_ORM_NB;
+}
+
+/* ct_dormtr_ql by blocks of CT_ORM_NB reflectors (LAPACK's dormtr with
+ * dlarft and dlarfb): the product H(i0) .. H(i1 - 1) of a block as
+ * I - V T V^T (V the block's reflectors, zero above their leading 1; T
+ * upper triangular, built column by column as dlarft does), applied to z
+ * as z - V (T (V^T z)) by three gemm calls, the blocks from the last to the
+ * first. The same product as ct_dormtr_ql, at gemm's speed. */
+static inline void ct_dormtr_ql_blocked(int64_t n, const double *a, int64_t lda,
+                                        const double *tau, double *z, int64_t ldz, double *work,
+                                        ct_dgemm_f77 gemm)
+{
+    const int64_t NB = CT_ORM_NB;
+    double *V = work, *T = V + n * NB, *W = T + NB * NB, *W2 = W + NB * n;
+    char cn = 'N', ct = 'T';
+    double one = 1, zero = 0, minus = -1;
+    int in = (int)n, ildz = (int)ldz, inb = (int)NB;
+    for (int64_t i1 = n - 1; i1 > 0; i1 -= NB) {
+        int64_t i0 = i1 - NB > 0 ? i1 - NB : 0, kb = i1 - i0, r0 = i0 + 1, m = n - r0;
+        /* V (m x kb, column-major): reflector i0 + j has its 1 in row j */
+        for (int64_t j = 0; j < kb; j++) {
+            double *vj = V + j * m;
+            const double *aj = a + (i0 + j) * lda + r0;
+            for (int64_t q = 0; q < j; q++)
+                vj[q] = 0;
+            vj[j] = 1;
+            for (int64_t q = j + 1; q < m; q++)
+                vj[q] = aj[q];
+        }
+        /* T: T[j][j] = tau_j, T[0:j, j] = -tau_j T[0:j, 0:j] V[:, 0:j]^T v_j */
+        for (int64_t j = 0; j < kb; j++) {
+            double tj = tau[i0 + j], *tc = T + j * NB;
+            const double *vj = V + j * m;
+            for (int64_t l = 0; l < j; l++) {
+                const double *vl = V + l * m;
+                double s = 0;
+                for (int64_t q = j; q < m; q++)
+                    s += vl[q] * vj[q];
+                tc[l] = -tj * s;
+            }
+            for (int64_t l = 0; l < j; l++) {          /* tc[0:j] = T[0:j, 0:j] tc[0:j] */
+                double s = 0;
+                for (int64_t q = l; q < j; q++)
+                    s += T[l + q * NB] * tc[q];
+                tc[l] = s;
+            }
+            tc[j] = tj;
+            for (int64_t l = j + 1; l < kb; l++)
+                tc[l] = 0;
+        }
+        int im = (int)m, ikb = (int)kb;
+        /* W = V^T z[r0:, :], W2 = T W, z[r0:, :] -= V W2 */
+        gemm(&ct, &cn, &ikb, &in, &im, &one, V, &im, z + r0, &ildz, &zero, W, &ikb);
+        gemm(&cn, &cn, &ikb, &in, &ikb, &one, T, &inb, W, &ikb, &zero, W2, &ikb);
+        gemm(&cn, &cn, &im, &in, &ikb, &minus, V, &im, W2, &ikb, &one, z + r0, &ildz);
+    }
+}
+
 #endif

@@ -481,6 +481,16 @@ cdef void *_lapack_ptr(str name) except NULL:
     return PyCapsule_GetPointer(cap, PyCapsule_GetName(cap))
 
 
+cdef void *_blas_ptr(str name) except NULL:
+    """A function pointer scipy.linalg.cython_blas exports."""
+    key = "blas:" + name
+    cap = _lapack_caps.get(key)
+    if cap is None:
+        from scipy.linalg import cython_blas
+        cap = _lapack_caps[key] = cython_blas.__pyx_capi__[name]
+    return PyCapsule_GetPointer(cap, PyCapsule_GetName(cap))
+
+
 cdef inline void _gelsy_pack(const floating *A, const floating *B, floating *a, floating *bb,
                              int64_t b, int64_t m, int64_t n, int64_t k, int ldb) noexcept nogil:
     """A[b] (m, n) and B[b] (m, k), row-major, to column-major a (lda m) and
@@ -1520,6 +1530,8 @@ DEF OWN_TRD = 512
 # and up to this order eigh's Q applied to stedc's eigenvectors by
 # ct_dormtr_ql (in place of orgtr and a product)
 DEF OWN_ORM = 256
+# and from this order by blocks of reflectors on BLAS's dgemm
+DEF ORM_BLOCKED = 128
 
 cdef extern from "sytrd.h" nogil:
     int64_t ct_dsytrd_work(int64_t n)
@@ -1528,6 +1540,12 @@ cdef extern from "sytrd.h" nogil:
     int64_t ct_dormtr_work(int64_t n)
     void ct_dormtr_ql(int64_t n, const double *a, int64_t lda, const double *tau, double *z,
                       int64_t ldz, double *work)
+    ctypedef void (*ct_dgemm_f77)(char *ta, char *tb, int *m, int *n, int *k, double *alpha,
+                                  double *a, int *lda, double *b, int *ldb, double *beta,
+                                  double *c, int *ldc)
+    int64_t ct_dormtr_blocked_work(int64_t n)
+    void ct_dormtr_ql_blocked(int64_t n, const double *a, int64_t lda, const double *tau,
+                              double *z, int64_t ldz, double *work, ct_dgemm_f77 gemm)
     int ct_trd_fast()
 
 # (only on CPUs where they beat LAPACK's: AVX2 and FMA)
@@ -1578,6 +1596,7 @@ cdef struct _parts_ctx:
     _dsytrd_t trd
     _dorgtr_t org
     _dstedc_t edc
+    ct_dgemm_f77 gemm               # Q applied by blocks (NULL: one reflector at a time)
     bint lower, own_q
     int n, lwork, liwork
     int64_t part_len
@@ -1614,7 +1633,10 @@ cdef int _parts_range(void *p, int64_t lo, int64_t hi, int part) noexcept nogil:
         if info != 0:
             return 1
         if c.own_q:
-            ct_dormtr_ql(n, qb, n, tau, c.z + b * n * n, n, work)
+            if c.gemm != NULL:
+                ct_dormtr_ql_blocked(n, qb, n, tau, c.z + b * n * n, n, work, c.gemm)
+            else:
+                ct_dormtr_ql(n, qb, n, tau, c.z + b * n * n, n, work)
             continue
         c.org(&lo_, &c.n, qb, &c.n, tau, work, &c.lwork, &info)
         if info != 0:
@@ -1651,6 +1673,9 @@ def syevd_parts(Tensor A, bint lower, int threads=1):
     c.edc = <_dstedc_t>_lapack_ptr("dstedc")
     c.lower = lower
     c.own_q = own_q
+    c.gemm = NULL
+    if own_q and n >= ORM_BLOCKED:
+        c.gemm = <ct_dgemm_f77>_blas_ptr("dgemm")
     c.n = <int>n
     cdef char lo = b'L', compz = b'I'
     cdef int lw = -1, liw = -1, info = 0, iq = 0
@@ -1669,6 +1694,8 @@ def syevd_parts(Tensor A, bint lower, int threads=1):
         lwork = <int>ct_dsytrd_work(n)
     if own_q and ct_dormtr_work(n) > lwork:
         lwork = <int>ct_dormtr_work(n)
+    if c.gemm != NULL and ct_dormtr_blocked_work(n) > lwork:
+        lwork = <int>ct_dormtr_blocked_work(n)
     c.lwork, c.liwork = lwork, liwork
     cdef int parts = _parts_for(threads, nb, n)
     # a multiple of 8 bytes: each part's doubles stay aligned
