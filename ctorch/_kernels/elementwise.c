@@ -1025,9 +1025,12 @@ CT_UNARY(ct_cabs_c128, ct_cdouble, double, cabs(x))
 /* sgn of a complex: z / |z|, 0 where z is 0, on the real and imaginary parts
  * (no complex division), branch free so that the loops vectorise. complex64
  * in double: |z| has no overflow or underflow there. complex128 scales by
- * m = max(|re|, |im|) first, (re/m, im/m) / |(re/m, im/m)|; an infinite m
- * gives (re/m, im/m) (nan for an infinite part, 0 for a finite one), and a
- * NaN part NaN in both, as z / |z| does. */
+ * m = max(|re|, |im|) first, (re/m, im/m) / |(re/m, im/m)|, the parts brought
+ * near 1 beforehand by an exact power of two where m is below 2^-960 or
+ * above 2^960 (so that 1/m is a normal number); an infinite m gives
+ * (re/m, im/m) (nan for an infinite part, 0 for a finite one), and a NaN
+ * part NaN in both, as z / |z| does. Two divisions (1/m and 1/|.|), the
+ * quotients by m as products corrected by their exact residuals. */
 static inline void ct_csgn_f(float re, float im, float *ore, float *oim)
 {
     double a = sqrt((double)re * re + (double)im * im);
@@ -1038,12 +1041,14 @@ static inline void ct_csgn_f(float re, float im, float *ore, float *oim)
 static inline void ct_csgn_d(double re, double im, double *ore, double *oim)
 {
     double ar = fabs(re), ai = fabs(im);
-    double m = ar > ai ? ar : ai;
-    /* the scaled parts r + rl, i + il (one of them exactly +-1), their
+    double m0 = ar > ai ? ar : ai;
+    double sc = m0 < 0x1p-960 ? 0x1p960 : (m0 > 0x1p960 ? 0x1p-960 : 1.0);
+    double x = re * sc, y = im * sc, m = m0 * sc, rm = 1 / m;
+    /* the scaled parts r + rl, i + il (one of them +-1 to rounding), their
      * squared norm S + Sl, its root s + ds, and each quotient corrected by
      * one Newton step: within an ulp, as |z| by hypot then a division */
-    double r = re / m, i = im / m;
-    double rl = fma(-r, m, re) / m, il = fma(-i, m, im) / m;
+    double r = x * rm, i = y * rm;
+    double rl = fma(-r, m, x) * rm, il = fma(-i, m, y) * rm;
     double rr = r * r, ii = i * i, S = rr + ii, bb = S - rr;
     double Sl = (rr - (S - bb)) + (ii - bb) + fma(r, r, -rr) + fma(i, i, -ii)
                 + 2 * (r * rl + i * il);
@@ -1052,7 +1057,7 @@ static inline void ct_csgn_d(double re, double im, double *ore, double *oim)
     double qr = r * inv, qi = i * inv;
     qr += (fma(-qr, s, r) + rl - qr * ds) * inv;
     qi += (fma(-qi, s, i) + il - qi * ds) * inv;
-    int z = (re == 0) & (im == 0), inf = m == (double)INFINITY;
+    int z = (re == 0) & (im == 0), inf = m0 == (double)INFINITY;
     *ore = z ? 0.0 : (inf ? r : qr);
     *oim = z ? 0.0 : (inf ? i : qi);
 }
