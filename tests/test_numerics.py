@@ -543,3 +543,57 @@ def test_float32_pow_special_exponents_are_pytorchs_formulas(exponent, formula):
         want = formula(x)
     got = torch.pow(torch.from_numpy(x), exponent).numpy()
     assert np.array_equal(got, want, equal_nan=True)
+
+
+# ------------------------------- float64 exp, expm1, log, log1p kernels
+
+def _float64_spread(rng, lo, hi, n):
+    """n doubles spread over [lo, hi] by their bit patterns (each sign
+    apart), so that every binade of the range is reached."""
+    bits = lambda v: int(np.array(v, np.float64).view(np.int64))
+    parts = []
+    if hi > 0:
+        parts.append(rng.integers(bits(max(lo, 0.0)), bits(hi), n))
+    if lo < 0:
+        parts.append(rng.integers(bits(-0.0), bits(lo), n))
+    return np.concatenate(parts).astype(np.int64).view(np.float64)
+
+
+FLOAT64_ULPS = [  # (op, long double reference, argument range, ulp bound)
+    ("exp", np.exp, (-745.2, 709.79), 1.0), ("expm1", np.expm1, (-50.0, 709.79), 1.1),
+    ("log", np.log, (0.0, 1.7e308), 1.0), ("log1p", np.log1p, (-1.0, 1.7e308), 1.0),
+    # sigmoid = 1 / (1 + exp(-x)): exp's error and two more roundings
+    ("sigmoid", lambda x: 1 / (1 + np.exp(-x)), (-745.0, 40.0), 2.0),
+]
+
+
+@pytest.mark.parametrize("op,ref,rng_,bound", FLOAT64_ULPS, ids=[u[0] for u in FLOAT64_ULPS])
+def test_float64_exp_log_family_within_ulps(op, ref, rng_, bound):
+    # the vector forms (fastmath_d.h) against the long double functions, in
+    # ulps of the double result, over the whole range and densely near 0
+    # and 1; then the special values, which must be libm's exactly
+    rng = np.random.default_rng(len(op))
+    x = np.concatenate([_float64_spread(rng, rng_[0], rng_[1], 20000),
+                        rng.uniform(max(rng_[0], -2.0), 2.0, 20000)])
+    if op in ("log", "log1p"):
+        x = np.abs(x) if op == "log" else np.maximum(x, -1.0)
+    with np.errstate(all="ignore"):
+        want = ref(x.astype(np.longdouble))
+    got = getattr(torch, op)(torch.from_numpy(x)).numpy()
+    w64 = want.astype(np.float64)
+    fin = np.isfinite(w64) & (w64 != 0)
+    np.testing.assert_array_equal(got[~fin], w64[~fin])
+    tiny = np.finfo(np.float64).smallest_subnormal
+    err = np.abs(got[fin].astype(np.longdouble) - want[fin]) / np.maximum(np.spacing(np.abs(w64[fin])), tiny)
+    worst = int(np.argmax(err))
+    assert float(err[worst]) <= bound, (op, x[fin][worst], float(err[worst]))
+    sp = np.array([0.0, -0.0, 1.0, -1.0, np.inf, -np.inf, np.nan, 5e-324, -5e-324, 1e308, -1e308,
+                   709.782712893384, 709.7827128933841, -745.1332191019411, -745.1332191019412,
+                   2.0 ** -60, -(2.0 ** -60), 0.5, -0.5])
+    with np.errstate(all="ignore"):
+        want = getattr(np, op)(sp) if op != "sigmoid" else 1 / (1 + np.exp(-sp))
+    got = getattr(torch, op)(torch.from_numpy(sp)).numpy()
+    np.testing.assert_array_equal(np.isnan(got), np.isnan(want))
+    with np.errstate(invalid="ignore"):
+        close = np.abs(got - want) <= np.spacing(np.abs(want))
+    assert (close | np.isnan(want) | (got == want)).all(), (sp, got, want)

@@ -12,6 +12,7 @@
 #include "strided.h"
 #include "fastmath.h"
 #include "fastmath_lae.h"
+#include "fastmath_d.h"
 #include "elementwise_grad.h"
 
 #define CT_SIMD _Pragma("omp simd")
@@ -876,17 +877,19 @@ static inline double ct_frexp_mant_d(double x) { int32_t e; return ct_frexpd_bit
 static inline float ct_frexp_mant_f(float x) { int32_t e; return ct_frexpf_bits(x, &e); }
 static inline double ct_frexp_exp_d(double x) { int32_t e; ct_frexpd_bits(x, &e); return e; }
 static inline float ct_frexp_exp_f(float x) { int32_t e; ct_frexpf_bits(x, &e); return (float)e; }
+/* float and half: the vectorisable forms of fastmath.h; double: those of
+ * fastmath_d.h for exp, expm1, log, log1p (and sigmoid through exp), libm
+ * for the others */
 #define ct_exp_f ct_expf
-#define ct_exp_d exp
-/* float and half: the vectorisable forms of fastmath.h; double: libm */
+#define ct_exp_d ct_exp_d1
 #define ct_expm1_f ct_expm1f
-#define ct_expm1_d expm1
+#define ct_expm1_d ct_expm1_d1
 #define ct_log_f ct_logf
-#define ct_log_d log
+#define ct_log_d ct_log_d1
 #define ct_log2_f ct_log2f
 #define ct_log2_d log2
 #define ct_log1p_f ct_log1pf
-#define ct_log1p_d log1p
+#define ct_log1p_d ct_log1p_d1
 #define ct_tanh_f ct_tanhf
 #define ct_tanh_d tanh
 #define ct_erf_f ct_erff
@@ -936,7 +939,7 @@ CT_MULTIVERSION void NAME(char **p, const int64_t *s, int64_t n, const void *ex)
  * infinities, NaN) in the second */
 #define CT_LOG_OK(x, unused) CT_LOG_FAST(x)
 #define CT_LOGS_f(NAME, T, fn) CT_TWO_PASS_OK_f(NAME, T, CT_LOG_OK, 0, ct_##fn##f_fast, ct_##fn##f)
-#define CT_LOGS_d(NAME, T, fn) CT_UNARY(NAME, T, T, fn((double)x))
+#define CT_LOGS_d(NAME, T, fn) CT_UNARY_ATTR(CT_MULTIVERSION, NAME, T, T, ct_##fn##_d((double)x))
 /* sin / cos: fastmath.h's float form below CT_TRIG_FAST in the vector pass;
  * the rest: its double reduction below 2^19, libm above */
 #define CT_TRIG_f(NAME, T, fn) CT_TWO_PASS_f(NAME, T, CT_TRIG_FAST, ct_##fn##f_fast, ct_##fn##f_rest)
@@ -970,7 +973,7 @@ CT_REAL_UNARY(f64, double, double, d)
 #define CT_EXP_f(NAME, T) CT_TWO_PASS_f(NAME, T, CT_EXP_SMALL, ct_expf_small, ct_expf)
 CT_EXP_f(ct_exp_f16, ct_half)
 CT_EXP_f(ct_exp_f32, float)
-CT_UNARY(ct_exp_f64, double, double, exp(x))
+CT_UNARY_ATTR(CT_MULTIVERSION, ct_exp_f64, double, double, ct_exp_d1(x))
 
 /* complex: the C99 complex functions */
 #define CT_CPLX_UNARY(S, T, F)                                                     \

@@ -6,6 +6,7 @@
 #include "reduce.h"
 #include "strided.h"
 #include "fastmath.h"
+#include "fastmath_d.h"
 #include "halfconv.h"
 #include "alloc.h"
 
@@ -1209,14 +1210,14 @@ ct_cum_fn ct_cum_loops[CT_NDTYPES] = {
  * first so that nothing overflows. */
 /* always inlined (fastmath.h says why): the simd loops below need the body */
 CT_FM_INLINE float ct_smexp_f32(float v) { return ct_expf(v); }
-CT_FM_INLINE double ct_smexp_f64(double v) { return exp(v); }
+CT_FM_INLINE double ct_smexp_f64(double v) { return ct_exp_d1(v); }
 /* exp(v) for v = x - max <= 0 (or NaN) where it only adds to a sum that is
  * at least 1 (the max's own term): below -80 (exp(v) < 2e-35) v is raised to
  * -80, a change far under the sum's last bit, and the rest is in
  * ct_expf_small's range. An all -inf row, whose sum would then not be 0, is
  * the caller's to handle. */
 CT_FM_INLINE float ct_smexp_sum_f32(float v) { return ct_expf_small(v < -80.0f ? -80.0f : v); }
-CT_FM_INLINE double ct_smexp_sum_f64(double v) { return exp(v); }
+CT_FM_INLINE double ct_smexp_sum_f64(double v) { return ct_exp_d1(v); }
 
 /* Rows of 16 or more: every pass runs whole blocks of 16, the last block
  * placed at len - 16 so that it overlaps the one before. The overlap is
@@ -1765,7 +1766,7 @@ static void ct_lse_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld, T
     }                                                                             \
 }
 CT_LSE_ROWS(f32, float, ct_expf, ct_logf)
-CT_LSE_ROWS(f64, double, exp, log)
+CT_LSE_ROWS(f64, double, ct_exp_d1, ct_log_d1)
 
 /* the 2-norm rows: the squares' sums, then their square roots */
 #define CT_NORM2_ROWS(S, T, SQRT)                                                 \

@@ -1,0 +1,181 @@
+/* exp, expm1, log and log1p of doubles as branch-free arithmetic, so that
+ * `omp simd` loops over them run a vector at a time (libm's are calls the
+ * compiler cannot vectorise). Every double argument is taken, specials
+ * included; errors under 1 ulp (checked against mpmath over the whole
+ * range, tests/test_numerics.py).
+ *
+ * exp: x clamped to [-746, 710] (past those ends the result rounds to 0 or
+ * overflows to inf by itself; NaN passes through the clamps), x = k ln2 + r
+ * with k = round(x / ln2) by the 1.5 * 2^52 trick and r exact to rounding
+ * (ln2 in two parts, the first with 21 trailing zero bits, so k times it is
+ * exact and x less it is exact by an fma), |r| <= ln2 / 2; e^r = (1 + r) +
+ * r^2 Q(r) with 1 + r split exactly into a double and its rounding error,
+ * Q Taylor's series to r^13 (truncation below 2^-57 relative),
+ * scaled by 2^k in two halves so that a result below 2^-1022 is rounded
+ * once, as a denormal, and one above DBL_MAX is inf.
+ *
+ * expm1: for |x| <= 40, (2^k - 1) + 2^k (e^r - 1) by one fma (2^k - 1
+ * exact for |k| <= 53, off by 1 in 2^58 at most above; x below -40 taken
+ * as -40, where the result is -1), k = 0 and r = x for |x| < 0.7 (where
+ * the two terms would cancel), e^r - 1 to r^19 there; above 40, where
+ * expm1 and exp round alike, exp.
+ *
+ * log: x = m 2^e, m in [sqrt(1/2), sqrt(2)) (denormals scaled by 2^54
+ * first), f = m - 1 exact, s = f / (2 + f), log m = 2 atanh(s) =
+ * f - s (f - R) = f - f^2 / 2 + s (f^2 / 2 + R), R = 2 s^2 sum_k s^(2k) / (2k + 3) (fastmath.h's
+ * ct_datanh_series, to s^20: |s| < 0.172), summed as
+ * e ln2_hi - ((f^2 / 2 - s (f^2 / 2 + R) - e ln2_lo) - f) (the large terms
+ * exact, the rounded ones small beside them; e ln2_hi exact). 0 -> -inf, x < 0 -> NaN, inf -> inf, NaN -> NaN.
+ *
+ * log1p: where 1 + x is in [sqrt(1/2), sqrt(2)), log's core on f = x
+ * itself (exact); elsewhere u = 1 + x rounded, log(u) + (x - (u - 1)) / u
+ * (u's rounding error, exact, as a correction); x = -1 -> -inf, x < -1 ->
+ * NaN.
+ *
+ * Where a vector loop is not formed these are plain scalar code, a little
+ * slower than libm's calls. */
+#ifndef CT_FASTMATH_D_H
+#define CT_FASTMATH_D_H
+
+#include "fastmath.h"
+
+#define CT_LN2_HI 0.6931471803691238      /* 0x3fe62e42fee00000 */
+#define CT_LN2_LO 1.9082149292705877e-10
+
+/* Q(r) = (e^r - 1 - r) / r^2 for |r| <= ln2 / 2: sum r^j / (j + 2)!,
+ * j <= 11, as two Horner chains joined by r^6 (a shorter dependency chain) */
+CT_FM_INLINE double ct_exp_q_d(double r)
+{
+    double r2 = r * r, r6 = r2 * r2 * r2;
+    double a = 1.0 / 5040.0;                   /* r^0..r^5 of Q: 1/2! .. 1/7! */
+    a = __builtin_fma(a, r, 1.0 / 720.0);
+    a = __builtin_fma(a, r, 1.0 / 120.0);
+    a = __builtin_fma(a, r, 1.0 / 24.0);
+    a = __builtin_fma(a, r, 1.0 / 6.0);
+    a = __builtin_fma(a, r, 1.0 / 2.0);
+    double b = 1.0 / 6227020800.0;             /* r^6..r^11: 1/8! .. 1/13! */
+    b = __builtin_fma(b, r, 1.0 / 479001600.0);
+    b = __builtin_fma(b, r, 1.0 / 39916800.0);
+    b = __builtin_fma(b, r, 1.0 / 3628800.0);
+    b = __builtin_fma(b, r, 1.0 / 362880.0);
+    b = __builtin_fma(b, r, 1.0 / 40320.0);
+    return __builtin_fma(b, r6, a);
+}
+
+/* e^r - 1 for |r| <= 0.7: r + r^2 Q(r), Q Taylor's series to r^18 (three
+ * Horner chains joined by r^6) */
+CT_FM_INLINE double ct_expm1_wide_d(double r)
+{
+    double r2 = r * r, r6 = r2 * r2 * r2;
+    double a = 1.0 / 5040.0;                   /* 1/2! .. 1/7! */
+    a = __builtin_fma(a, r, 1.0 / 720.0);
+    a = __builtin_fma(a, r, 1.0 / 120.0);
+    a = __builtin_fma(a, r, 1.0 / 24.0);
+    a = __builtin_fma(a, r, 1.0 / 6.0);
+    a = __builtin_fma(a, r, 1.0 / 2.0);
+    double b = 1.0 / 6227020800.0;             /* 1/8! .. 1/13! */
+    b = __builtin_fma(b, r, 1.0 / 479001600.0);
+    b = __builtin_fma(b, r, 1.0 / 39916800.0);
+    b = __builtin_fma(b, r, 1.0 / 3628800.0);
+    b = __builtin_fma(b, r, 1.0 / 362880.0);
+    b = __builtin_fma(b, r, 1.0 / 40320.0);
+    double c = 1.0 / 6402373705728000.0;       /* 1/14! .. 1/18! */
+    c = __builtin_fma(c, r, 1.0 / 355687428096000.0);
+    c = __builtin_fma(c, r, 1.0 / 20922789888000.0);
+    c = __builtin_fma(c, r, 1.0 / 1307674368000.0);
+    c = __builtin_fma(c, r, 1.0 / 87178291200.0);
+    double q = __builtin_fma(__builtin_fma(c, r6, b), r6, a);
+    return __builtin_fma(r2, q, r);
+}
+
+/* x = k ln2 + r: returns k (an integer-valued double), r in *rp */
+CT_FM_INLINE double ct_ln2_reduce_d(double x, double *rp)
+{
+    double kf = __builtin_fma(x, 1.4426950408889634, 6755399441055744.0) - 6755399441055744.0;
+    double r = __builtin_fma(-kf, CT_LN2_HI, x);
+    *rp = __builtin_fma(-kf, CT_LN2_LO, r);
+    return kf;
+}
+
+CT_FM_INLINE double ct_exp_d1(double x)
+{
+    double xc = 710.0 < x ? 710.0 : x;         /* the forms of minpd / maxpd */
+    xc = -746.0 > xc ? -746.0 : xc;
+    double r, kf = ct_ln2_reduce_d(xc, &r);
+    /* e^r = (1 + r) + r^2 Q(r), 1 + r as h + l exactly (Fast2Sum): one
+     * rounding of a sum whose small part is exact to far below an ulp */
+    double h = 1.0 + r, l = r - (h - 1.0);
+    double p = h + __builtin_fma(r * r, ct_exp_q_d(r), l);
+    int64_t k = (int64_t)kf;                   /* in [-1076, 1024] */
+    int64_t k1 = k >> 1, k2 = k - k1;          /* both in [-538, 512] */
+    double s1 = ct_bits_to_double((uint64_t)(k1 + 1023) << 52);
+    double s2 = ct_bits_to_double((uint64_t)(k2 + 1023) << 52);
+    return p * s1 * s2;
+}
+
+CT_FM_INLINE double ct_expm1_d1(double x)
+{
+    double xc = 40.0 < x ? 40.0 : x;
+    xc = -40.0 > xc ? -40.0 : xc;
+    double r, kf = ct_ln2_reduce_d(xc, &r);
+    /* k = 0 below 0.7 in size: 2^k - 1 and 2^k (e^r - 1) of opposite signs
+     * (k = 1, r < 0) would cancel there */
+    int near = __builtin_fabs(xc) < 0.7;
+    kf = near ? 0.0 : kf;
+    r = near ? xc : r;
+    double p = ct_expm1_wide_d(r);
+    double sc = ct_bits_to_double((uint64_t)((int64_t)kf + 1023) << 52);
+    double v = __builtin_fma(sc, p, sc - 1.0);
+    return x > 40.0 ? ct_exp_d1(x) : v;        /* NaN: v is NaN */
+}
+
+/* log(2^e (1 + f)) for f in [sqrt(1/2) - 1, sqrt(2) - 1] (exact), plus c,
+ * a correction far below an ulp of the result */
+CT_FM_INLINE double ct_log_core_d(double e, double f, double c)
+{
+    double s = f / (2.0 + f), z = s * s;
+    double R = 2.0 * z * ct_datanh_series(z);
+    /* log(1 + f) = f - h + s (h + R), h = f^2 / 2 (2s = f - s f): the large
+     * terms f and e ln2_hi exact, the rounded ones small beside them */
+    double h = 0.5 * f * f;
+    double t = __builtin_fma(s, h + R, __builtin_fma(e, CT_LN2_LO, c));
+    return e * CT_LN2_HI - ((h - t) - f);
+}
+
+/* x = 2^e m, m in [sqrt(1/2), sqrt(2)), for a positive finite x (denormals
+ * scaled by 2^54 first): returns m - 1 (exact), e in *ep */
+CT_FM_INLINE double ct_log_split_d(double x, double *ep)
+{
+    int sub = x < 2.2250738585072014e-308;
+    double xs = sub ? x * 18014398509481984.0 : x;            /* 2^54 */
+    uint64_t v = ct_double_to_bits(xs) - 0x3fe6a09e667f3bcdull;
+    *ep = (double)((int64_t)v >> 52) - (sub ? 54.0 : 0.0);
+    return ct_bits_to_double((v & 0x000fffffffffffffull) + 0x3fe6a09e667f3bcdull) - 1.0;
+}
+
+CT_FM_INLINE double ct_log_d1(double x)
+{
+    double e, f = ct_log_split_d(x, &e);
+    double y = ct_log_core_d(e, f, 0.0);
+    y = x == (double)__builtin_inf() ? x : y;
+    y = x == 0.0 ? -(double)__builtin_inf() : y;
+    return x < 0.0 || x != x ? (double)__builtin_nan("") : y;
+}
+
+CT_FM_INLINE double ct_log1p_d1(double x)
+{
+    /* 1 + x in [sqrt(1/2), sqrt(2)): e = 0 and f = x itself, exact;
+     * elsewhere u = 1 + x rounded, its rounding error (x - (u - 1)) / u
+     * added as the correction */
+    int in = (x > -0.2928932188134524) & (x < 0.41421356237309503);
+    double u = 1.0 + x;
+    double uc = u > 0.0 && u < (double)__builtin_inf() ? u : 2.0;  /* any finite u > 0 */
+    double e, f = ct_log_split_d(uc, &e);
+    double c = (x - (u - 1.0)) / u;
+    double y = ct_log_core_d(in ? 0.0 : e, in ? x : f, in ? 0.0 : c);
+    y = x == (double)__builtin_inf() ? x : y;
+    y = u == 0.0 ? -(double)__builtin_inf() : y;
+    return u < 0.0 || x != x ? (double)__builtin_nan("") : y;
+}
+
+#endif
