@@ -545,7 +545,7 @@ def test_float32_pow_special_exponents_are_pytorchs_formulas(exponent, formula):
     assert np.array_equal(got, want, equal_nan=True)
 
 
-# ------------------------------- float64 exp, expm1, log, log1p kernels
+# ------------------------------- float64 exp / log family kernels
 
 def _float64_spread(rng, lo, hi, n):
     """n doubles spread over [lo, hi] by their bit patterns (each sign
@@ -562,8 +562,11 @@ def _float64_spread(rng, lo, hi, n):
 FLOAT64_ULPS = [  # (op, long double reference, argument range, ulp bound)
     ("exp", np.exp, (-745.2, 709.79), 1.0), ("expm1", np.expm1, (-50.0, 709.79), 1.1),
     ("log", np.log, (0.0, 1.7e308), 1.0), ("log1p", np.log1p, (-1.0, 1.7e308), 1.0),
-    # sigmoid = 1 / (1 + exp(-x)): exp's error and two more roundings
+    ("exp2", np.exp2, (-1080.0, 1025.0), 1.0), ("log2", np.log2, (0.0, 1.7e308), 1.5),
+    # formulas over those: their errors and a few more roundings
     ("sigmoid", lambda x: 1 / (1 + np.exp(-x)), (-745.0, 40.0), 2.0),
+    ("tanh", np.tanh, (-30.0, 30.0), 2.0), ("sinh", np.sinh, (-711.0, 711.0), 1.6),
+    ("cosh", np.cosh, (-711.0, 711.0), 1.3), ("atanh", np.arctanh, (-1.0, 1.0), 1.7),
 ]
 
 
@@ -575,8 +578,8 @@ def test_float64_exp_log_family_within_ulps(op, ref, rng_, bound):
     rng = np.random.default_rng(len(op))
     x = np.concatenate([_float64_spread(rng, rng_[0], rng_[1], 20000),
                         rng.uniform(max(rng_[0], -2.0), 2.0, 20000)])
-    if op in ("log", "log1p"):
-        x = np.abs(x) if op == "log" else np.maximum(x, -1.0)
+    if op in ("log", "log2", "log1p", "atanh"):
+        x = np.abs(x) if op in ("log", "log2") else np.maximum(x, -1.0)
     with np.errstate(all="ignore"):
         want = ref(x.astype(np.longdouble))
     got = getattr(torch, op)(torch.from_numpy(x)).numpy()
@@ -591,7 +594,7 @@ def test_float64_exp_log_family_within_ulps(op, ref, rng_, bound):
                    709.782712893384, 709.7827128933841, -745.1332191019411, -745.1332191019412,
                    2.0 ** -60, -(2.0 ** -60), 0.5, -0.5])
     with np.errstate(all="ignore"):
-        want = getattr(np, op)(sp) if op != "sigmoid" else 1 / (1 + np.exp(-sp))
+        want = 1 / (1 + np.exp(-sp)) if op == "sigmoid" else getattr(np, "arctanh" if op == "atanh" else op)(sp)
     got = getattr(torch, op)(torch.from_numpy(sp)).numpy()
     np.testing.assert_array_equal(np.isnan(got), np.isnan(want))
     with np.errstate(invalid="ignore"):

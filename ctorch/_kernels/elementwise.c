@@ -878,8 +878,8 @@ static inline float ct_frexp_mant_f(float x) { int32_t e; return ct_frexpf_bits(
 static inline double ct_frexp_exp_d(double x) { int32_t e; ct_frexpd_bits(x, &e); return e; }
 static inline float ct_frexp_exp_f(float x) { int32_t e; ct_frexpf_bits(x, &e); return (float)e; }
 /* float and half: the vectorisable forms of fastmath.h; double: those of
- * fastmath_d.h for exp, expm1, log, log1p (and sigmoid through exp), libm
- * for the others */
+ * fastmath_d.h for exp, exp2, expm1, log, log2, log1p, tanh, sinh, cosh,
+ * atanh (and sigmoid through exp), libm for the others */
 #define ct_exp_f ct_expf
 #define ct_exp_d ct_exp_d1
 #define ct_expm1_f ct_expm1f
@@ -887,11 +887,11 @@ static inline float ct_frexp_exp_f(float x) { int32_t e; ct_frexpf_bits(x, &e); 
 #define ct_log_f ct_logf
 #define ct_log_d ct_log_d1
 #define ct_log2_f ct_log2f
-#define ct_log2_d log2
+#define ct_log2_d ct_log2_d1
 #define ct_log1p_f ct_log1pf
 #define ct_log1p_d ct_log1p_d1
 #define ct_tanh_f ct_tanhf
-#define ct_tanh_d tanh
+#define ct_tanh_d ct_tanh_d1
 #define ct_erf_f ct_erff
 #define ct_erf_d erf
 #define ct_atan_f ct_atanf
@@ -945,12 +945,12 @@ CT_MULTIVERSION void NAME(char **p, const int64_t *s, int64_t n, const void *ex)
 #define CT_TRIG_f(NAME, T, fn) CT_TWO_PASS_f(NAME, T, CT_TRIG_FAST, ct_##fn##f_fast, ct_##fn##f_rest)
 /* exp2, tan, sinh, cosh of float and half: fastmath.h below their limits */
 #define CT_EXP2_f(NAME, T) CT_TWO_PASS_f(NAME, T, CT_EXP2_SMALL, ct_exp2f_small, exp2f)
-#define CT_EXP2_d(NAME, T) CT_UNARY(NAME, T, T, exp2((double)x))
+#define CT_EXP2_d(NAME, T) CT_UNARY_ATTR(CT_MULTIVERSION, NAME, T, T, ct_exp2_d1((double)x))
 #define CT_TAN_f(NAME, T) CT_TWO_PASS_f(NAME, T, CT_TRIG_FAST, ct_tanf_fast, ct_tanf_rest)
 #define ct_tanf_rest(x) (__builtin_fabsf(x) < CT_TRIG_BIG ? ct_tanf_small(x) : tanf(x))
 #define CT_TAN_d(NAME, T) CT_UNARY(NAME, T, T, tan((double)x))
 #define CT_HYP_f(NAME, T, fn) CT_TWO_PASS_f(NAME, T, CT_HYP_SMALL, ct_##fn##f_small, fn##f)
-#define CT_HYP_d(NAME, T, fn) CT_UNARY(NAME, T, T, fn((double)x))
+#define CT_HYP_d(NAME, T, fn) CT_UNARY_ATTR(CT_MULTIVERSION, NAME, T, T, ct_##fn##_d1((double)x))
 #define ct_log10_f ct_log10f
 #define ct_log10_d log10
 #define ct_asin_f ct_asinf
@@ -958,7 +958,7 @@ CT_MULTIVERSION void NAME(char **p, const int64_t *s, int64_t n, const void *ex)
 #define ct_acos_f ct_acosf
 #define ct_acos_d acos
 #define ct_atanh_f ct_atanhf
-#define ct_atanh_d atanh
+#define ct_atanh_d ct_atanh_d1
 #define ct_sinf_fast(x) ct_sincosf_fast(x, 0)
 #define ct_cosf_fast(x) ct_sincosf_fast(x, 1)
 #define ct_sinf_rest(x) (__builtin_fabsf(x) < CT_TRIG_BIG ? ct_sincosf_small(x, 0) : sinf(x))

@@ -1,10 +1,11 @@
-/* exp, expm1, log and log1p of doubles as branch-free arithmetic, so that
- * `omp simd` loops over them run a vector at a time (libm's are calls the
- * compiler cannot vectorise). Every double argument is taken, specials
- * included; errors under 1 ulp (checked against mpmath over the whole
- * range, tests/test_numerics.py).
+/* exp, exp2, expm1, log, log2, log1p, tanh, sinh, cosh and atanh of doubles
+ * as branch-free arithmetic, so that `omp simd` loops over them run a
+ * vector at a time (libm's are calls the compiler cannot vectorise). Every
+ * double argument is taken, specials included; errors of exp, exp2, expm1,
+ * log, log1p under 1.1 ulp, of the others (formulas over those) within the
+ * bounds tests/test_numerics.py holds them to, against long double.
  *
- * exp: x clamped to [-746, 710] (past those ends the result rounds to 0 or
+ * exp: x clamped to [-746, 711] (past those ends the result rounds to 0 or
  * overflows to inf by itself; NaN passes through the clamps), x = k ln2 + r
  * with k = round(x / ln2) by the 1.5 * 2^52 trick and r exact to rounding
  * (ln2 in two parts, the first with 21 trailing zero bits, so k times it is
@@ -97,20 +98,47 @@ CT_FM_INLINE double ct_ln2_reduce_d(double x, double *rp)
     return kf;
 }
 
-CT_FM_INLINE double ct_exp_d1(double x)
+/* p 2^(k - sh), p near 1, k an integer-valued double in [-1080, 1026]: in
+ * two halves, so that a result below 2^-1022 is rounded once, as a
+ * denormal, and one past DBL_MAX is inf */
+CT_FM_INLINE double ct_scale2_d(double p, double kf, int64_t sh)
 {
-    double xc = 710.0 < x ? 710.0 : x;         /* the forms of minpd / maxpd */
+    int64_t k = (int64_t)kf - sh;
+    int64_t k1 = k >> 1, k2 = k - k1;          /* both in [-541, 513] */
+    double s1 = ct_bits_to_double((uint64_t)(k1 + 1023) << 52);
+    double s2 = ct_bits_to_double((uint64_t)(k2 + 1023) << 52);
+    return p * s1 * s2;
+}
+
+/* e^x 2^-sh (sh 0 or 1: e^x / 2 without overflow where e^x alone would) */
+CT_FM_INLINE double ct_exp_sh_d(double x, int64_t sh)
+{
+    double xc = 711.0 < x ? 711.0 : x;         /* the forms of minpd / maxpd */
     xc = -746.0 > xc ? -746.0 : xc;
     double r, kf = ct_ln2_reduce_d(xc, &r);
     /* e^r = (1 + r) + r^2 Q(r), 1 + r as h + l exactly (Fast2Sum): one
      * rounding of a sum whose small part is exact to far below an ulp */
     double h = 1.0 + r, l = r - (h - 1.0);
     double p = h + __builtin_fma(r * r, ct_exp_q_d(r), l);
-    int64_t k = (int64_t)kf;                   /* in [-1076, 1024] */
-    int64_t k1 = k >> 1, k2 = k - k1;          /* both in [-538, 512] */
-    double s1 = ct_bits_to_double((uint64_t)(k1 + 1023) << 52);
-    double s2 = ct_bits_to_double((uint64_t)(k2 + 1023) << 52);
-    return p * s1 * s2;
+    return ct_scale2_d(p, kf, sh);
+}
+
+CT_FM_INLINE double ct_exp_d1(double x) { return ct_exp_sh_d(x, 0); }
+
+/* 2^x: x = k + f (k = round(x), f exact, |f| <= 1/2), f ln2 = r + rl (the
+ * product's rounding error by an fma, plus f times ln2's tail), e^(r + rl)
+ * as in exp with rl in the small part; 2^k exact for integer x */
+CT_FM_INLINE double ct_exp2_d1(double x)
+{
+    double xc = 1025.0 < x ? 1025.0 : x;
+    xc = -1080.0 > xc ? -1080.0 : xc;
+    double kf = (xc + 6755399441055744.0) - 6755399441055744.0;
+    double f = xc - kf;
+    double r = f * 0.69314718055994531;
+    double rl = __builtin_fma(f, 2.3190468138462996e-17, __builtin_fma(f, 0.69314718055994531, -r));
+    double h = 1.0 + r, l = (r - (h - 1.0)) + rl;
+    double p = h + __builtin_fma(r * r, ct_exp_q_d(r), l);
+    return ct_scale2_d(p, kf, 0);
 }
 
 CT_FM_INLINE double ct_expm1_d1(double x)
@@ -176,6 +204,71 @@ CT_FM_INLINE double ct_log1p_d1(double x)
     y = x == (double)__builtin_inf() ? x : y;
     y = u == 0.0 ? -(double)__builtin_inf() : y;
     return u < 0.0 || x != x ? (double)__builtin_nan("") : y;
+}
+
+/* tanh(x) = e / (e + 2), e = expm1(2|x|), the sign put back; 1 from 22 on
+ * (tanh rounds to 1 past 19.1) */
+CT_FM_INLINE double ct_tanh_d1(double x)
+{
+    double a = __builtin_fabs(x);
+    double ac = a < 22.0 ? a : 22.0;
+    double e = ct_expm1_d1(2.0 * ac);
+    double t = a < 22.0 ? e / (e + 2.0) : 1.0;
+    t = __builtin_copysign(t, x);
+    return x != x ? x : t;
+}
+
+/* cosh(x) = h + 1/(4h), h = e^|x| / 2 (no overflow before cosh's own) */
+CT_FM_INLINE double ct_cosh_d1(double x)
+{
+    double h = ct_exp_sh_d(__builtin_fabs(x), 1);
+    return h + 0.25 / h;
+}
+
+/* sinh(x): below 1 in size its Taylor series to x^21 (truncation below
+ * 2^-65 relative); above, h - 1/(4h), h = e^|x| / 2 (h over 1.35, so the
+ * difference loses at most a few tenths of a bit); the sign put back */
+CT_FM_INLINE double ct_sinh_d1(double x)
+{
+    double a = __builtin_fabs(x), z = a * a;
+    double q = 1.0 / 51090942171709440000.0;   /* 1/21! .. 1/3! in z */
+    q = __builtin_fma(q, z, 1.0 / 121645100408832000.0);
+    q = __builtin_fma(q, z, 1.0 / 355687428096000.0);
+    q = __builtin_fma(q, z, 1.0 / 1307674368000.0);
+    q = __builtin_fma(q, z, 1.0 / 6227020800.0);
+    q = __builtin_fma(q, z, 1.0 / 39916800.0);
+    q = __builtin_fma(q, z, 1.0 / 362880.0);
+    q = __builtin_fma(q, z, 1.0 / 5040.0);
+    q = __builtin_fma(q, z, 1.0 / 120.0);
+    q = __builtin_fma(q, z, 1.0 / 6.0);
+    double sm = __builtin_fma(a * z, q, a);
+    double h = ct_exp_sh_d(a, 1);
+    double v = a < 1.0 ? sm : h - 0.25 / h;
+    v = __builtin_copysign(v, x);
+    return x != x ? x : v;
+}
+
+/* log2(x) = e + log(m) log2(e) (log(m) by log's core with e = 0, log2(e) as
+ * a double pair): exact for powers of two */
+CT_FM_INLINE double ct_log2_d1(double x)
+{
+    double e, f = ct_log_split_d(x, &e);
+    double l = ct_log_core_d(0.0, f, 0.0);
+    double y = e + __builtin_fma(l, 1.4426950408889634, l * 2.0355273740931033e-17);
+    y = x == (double)__builtin_inf() ? x : y;
+    y = x == 0.0 ? -(double)__builtin_inf() : y;
+    return x < 0.0 || x != x ? (double)__builtin_nan("") : y;
+}
+
+/* atanh(x) = log1p(2|x| / (1 - |x|)) / 2, the sign put back: 1 -> inf,
+ * beyond 1 NaN (log1p's own specials) */
+CT_FM_INLINE double ct_atanh_d1(double x)
+{
+    double a = __builtin_fabs(x);
+    double v = 0.5 * ct_log1p_d1(2.0 * a / (1.0 - a));
+    v = a > 1.0 ? (double)__builtin_nan("") : v;
+    v = __builtin_copysign(v, x);
+    return x != x ? x : v;
 }
 
 #endif
