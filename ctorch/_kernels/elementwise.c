@@ -879,7 +879,7 @@ static inline double ct_frexp_exp_d(double x) { int32_t e; ct_frexpd_bits(x, &e)
 static inline float ct_frexp_exp_f(float x) { int32_t e; ct_frexpf_bits(x, &e); return (float)e; }
 /* float and half: the vectorisable forms of fastmath.h; double: those of
  * fastmath_d.h for exp, exp2, expm1, log, log2, log1p, tanh, sinh, cosh,
- * atanh (and sigmoid through exp), libm for the others */
+ * atanh, sin, cos, tan (and sigmoid through exp), libm for the others */
 #define ct_exp_f ct_expf
 #define ct_exp_d ct_exp_d1
 #define ct_expm1_f ct_expm1f
@@ -896,7 +896,38 @@ static inline float ct_frexp_exp_f(float x) { int32_t e; ct_frexpf_bits(x, &e); 
 #define ct_erf_d erf
 #define ct_atan_f ct_atanf
 #define ct_atan_d atan
-#define CT_TRIG_d(NAME, T, fn) CT_UNARY(NAME, T, T, fn((double)x))
+/* Double functions with a fast form below |x| = LIMIT: the vector pass and
+ * libm's FULL on the rest, as CT_TWO_PASS_OK_f does for float */
+#define CT_TWO_PASS_d(NAME, LIMIT, FAST, FULL)                                    \
+CT_MULTIVERSION void NAME(char **p, const int64_t *s, int64_t n, const void *ex) { \
+    (void)ex;                                                                      \
+    if (s[0] == 8 && s[1] == 8) {                                                  \
+        double *o = (double *)p[0]; const double *A = (const double *)p[1];        \
+        for (int64_t b0 = 0; b0 < n; b0 += CT_PASS_BLK) {                          \
+            int64_t e = n - b0 < CT_PASS_BLK ? n : b0 + CT_PASS_BLK;               \
+            uint8_t bad[CT_PASS_BLK];                                              \
+            int big = 0;                                                           \
+            CT_SIMD for (int64_t i = b0; i < e; i++) {                             \
+                double x = A[i];                                                   \
+                int b = !(__builtin_fabs(x) < (LIMIT));                            \
+                bad[i - b0] = (uint8_t)b;                                          \
+                big |= b;                                                          \
+                o[i] = b ? x : FAST(x);                                            \
+            }                                                                      \
+            if (big)                                                               \
+                for (int64_t i = b0; i < e; i++)                                   \
+                    if (bad[i - b0]) o[i] = FULL(A[i]);                            \
+        }                                                                          \
+    } else {                                                                       \
+        for (int64_t i = 0; i < n; i++) {                                          \
+            double x = *(const double *)(p[1] + i * s[1]);                         \
+            *(double *)(p[0] + i * s[0]) = __builtin_fabs(x) < (LIMIT) ? FAST(x) : FULL(x); \
+        }                                                                          \
+    }                                                                              \
+}
+#define ct_sin_d_fast(x) ct_sincos_d_fast(x, 0)
+#define ct_cos_d_fast(x) ct_sincos_d_fast(x, 1)
+#define CT_TRIG_d(NAME, T, fn) CT_TWO_PASS_d(NAME, CT_TRIG_D_FAST, ct_##fn##_d_fast, fn)
 /* Float and half functions with a fast form where OK(x, ARG) holds (|x| <
  * LIMIT for most): a vector pass computes that form and leaves the other
  * elements in place, then FULL
@@ -948,7 +979,7 @@ CT_MULTIVERSION void NAME(char **p, const int64_t *s, int64_t n, const void *ex)
 #define CT_EXP2_d(NAME, T) CT_UNARY_ATTR(CT_MULTIVERSION, NAME, T, T, ct_exp2_d1((double)x))
 #define CT_TAN_f(NAME, T) CT_TWO_PASS_f(NAME, T, CT_TRIG_FAST, ct_tanf_fast, ct_tanf_rest)
 #define ct_tanf_rest(x) (__builtin_fabsf(x) < CT_TRIG_BIG ? ct_tanf_small(x) : tanf(x))
-#define CT_TAN_d(NAME, T) CT_UNARY(NAME, T, T, tan((double)x))
+#define CT_TAN_d(NAME, T) CT_TWO_PASS_d(NAME, CT_TRIG_D_FAST, ct_tan_d_fast, tan)
 #define CT_HYP_f(NAME, T, fn) CT_TWO_PASS_f(NAME, T, CT_HYP_SMALL, ct_##fn##f_small, fn##f)
 #define CT_HYP_d(NAME, T, fn) CT_UNARY_ATTR(CT_MULTIVERSION, NAME, T, T, ct_##fn##_d1((double)x))
 #define ct_log10_f ct_log10f

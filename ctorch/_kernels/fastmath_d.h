@@ -1,4 +1,5 @@
-/* exp, exp2, expm1, log, log2, log1p, tanh, sinh, cosh and atanh of doubles
+/* exp, exp2, expm1, log, log2, log1p, tanh, sinh, cosh, atanh, sin, cos and
+ * tan of doubles
  * as branch-free arithmetic, so that `omp simd` loops over them run a
  * vector at a time (libm's are calls the compiler cannot vectorise). Every
  * double argument is taken, specials included; errors of exp, exp2, expm1,
@@ -269,6 +270,79 @@ CT_FM_INLINE double ct_atanh_d1(double x)
     v = a > 1.0 ? (double)__builtin_nan("") : v;
     v = __builtin_copysign(v, x);
     return x != x ? x : v;
+}
+
+/* sin, cos and tan for |x| < CT_TRIG_D_FAST: x = k pi/2 + r + rl, k =
+ * round(x 2/pi), pi/2 as a sum of three doubles: x - k c1 exact, the rest
+ * k (c2 + c3) below 2^-34 taken off with its rounding error kept in rl
+ * (r + rl within about 2^-60 |r| of the true remainder but where x is
+ * within a few ulps of a multiple of pi/2), |r| <= pi/4; sin = r + (r^3
+ * S(r^2) + rl) and cos = (1 - r^2/2) + (r^4 C(r^2) - r rl), S and C
+ * Taylor's series to r^19 and r^20 (truncation below 2^-70), r^2 / 2 and
+ * 1 less it split exactly into doubles and their rounding errors; k mod 4
+ * picks which of them and its sign. tan = sin r / cos r, or
+ * -cos r / sin r for odd k. Larger |x|, inf and NaN are libm's (the loops'
+ * second pass). */
+#define CT_TRIG_D_FAST 823549.6     /* 2^19 pi/2 */
+CT_FM_INLINE double ct_trig_reduce_d(double x, double *rp, double *rlp)
+{
+    double kf = __builtin_fma(x, 0.6366197723675814, 6755399441055744.0) - 6755399441055744.0;
+    /* x - k c1 exact (k c1 and x on the same grid, the difference small);
+     * w = k (c2 + c3) below 2^-34; r = r1 - w with its rounding error */
+    double r1 = __builtin_fma(-kf, 1.5707963267948966, x);
+    double w = __builtin_fma(kf, 6.123233995736766e-17, kf * -1.4973849048591698e-33);
+    double r = r1 - w;
+    *rp = r;
+    *rlp = (r1 - r) - w;
+    return kf;
+}
+/* sin(r + rl) = r + (r^3 S(r^2) + rl) (rl's factor cos r taken as 1: its
+ * error below 2^-57 relative) */
+CT_FM_INLINE double ct_sin_red_d(double r, double rl)
+{
+    double z = r * r;
+    double q = -1.0 / 121645100408832000.0;    /* -1/19! .. -1/3! in z */
+    q = __builtin_fma(q, z, 1.0 / 355687428096000.0);
+    q = __builtin_fma(q, z, -1.0 / 1307674368000.0);
+    q = __builtin_fma(q, z, 1.0 / 6227020800.0);
+    q = __builtin_fma(q, z, -1.0 / 39916800.0);
+    q = __builtin_fma(q, z, 1.0 / 362880.0);
+    q = __builtin_fma(q, z, -1.0 / 5040.0);
+    q = __builtin_fma(q, z, 1.0 / 120.0);
+    q = __builtin_fma(q, z, -1.0 / 6.0);
+    return r + __builtin_fma(r * z, q, rl);
+}
+/* cos(r + rl) = (1 - r^2/2) + (r^4 C(r^2) - r rl), r^2 / 2 and 1 less it
+ * each split exactly into a double and its rounding error */
+CT_FM_INLINE double ct_cos_red_d(double r, double rl)
+{
+    double z = r * r, zl = __builtin_fma(r, r, -z);
+    double q = 1.0 / 2432902008176640000.0;    /* 1/20! .. 1/4! in z */
+    q = __builtin_fma(q, z, -1.0 / 6402373705728000.0);
+    q = __builtin_fma(q, z, 1.0 / 20922789888000.0);
+    q = __builtin_fma(q, z, -1.0 / 87178291200.0);
+    q = __builtin_fma(q, z, 1.0 / 479001600.0);
+    q = __builtin_fma(q, z, -1.0 / 3628800.0);
+    q = __builtin_fma(q, z, 1.0 / 40320.0);
+    q = __builtin_fma(q, z, -1.0 / 720.0);
+    q = __builtin_fma(q, z, 1.0 / 24.0);
+    double hz = 0.5 * z, w = 1.0 - hz, lo = ((1.0 - w) - hz) - __builtin_fma(0.5, zl, r * rl);
+    return w + __builtin_fma(z * z, q, lo);
+}
+/* which: 0 sin, 1 cos */
+CT_FM_INLINE double ct_sincos_d_fast(double x, int which)
+{
+    double r, rl, kf = ct_trig_reduce_d(x, &r, &rl);
+    int64_t q = ((int64_t)kf + which) & 3;
+    double s = ct_sin_red_d(r, rl), c = ct_cos_red_d(r, rl);
+    double v = (q & 1) ? c : s;
+    return (q & 2) ? -v : v;
+}
+CT_FM_INLINE double ct_tan_d_fast(double x)
+{
+    double r, rl, kf = ct_trig_reduce_d(x, &r, &rl);
+    double s = ct_sin_red_d(r, rl), c = ct_cos_red_d(r, rl);
+    return ((int64_t)kf & 1) ? -c / s : s / c;
 }
 
 #endif
