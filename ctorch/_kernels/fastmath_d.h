@@ -44,43 +44,39 @@
 #define CT_LN2_HI 0.6931471803691238      /* 0x3fe62e42fee00000 */
 #define CT_LN2_LO 1.9082149292705877e-10
 
-/* Q(r) = (e^r - 1 - r) / r^2 for |r| <= ln2 / 2: sum r^j / (j + 2)!,
- * j <= 11, as two Horner chains joined by r^6 (a shorter dependency chain) */
-CT_FM_INLINE double ct_exp_q_d(double r)
+/* the terms r^0..r^5 (in *a) and r^6..r^11 (in *b, to be times r^6) of
+ * Q(r) = (e^r - 1 - r) / r^2 = sum r^j / (j + 2)!: two Horner chains, a
+ * shorter dependency chain than one */
+CT_FM_INLINE void ct_exp_q_parts_d(double r, double *ap, double *bp)
 {
-    double r2 = r * r, r6 = r2 * r2 * r2;
-    double a = 1.0 / 5040.0;                   /* r^0..r^5 of Q: 1/2! .. 1/7! */
-    a = __builtin_fma(a, r, 1.0 / 720.0);
-    a = __builtin_fma(a, r, 1.0 / 120.0);
-    a = __builtin_fma(a, r, 1.0 / 24.0);
-    a = __builtin_fma(a, r, 1.0 / 6.0);
-    a = __builtin_fma(a, r, 1.0 / 2.0);
-    double b = 1.0 / 6227020800.0;             /* r^6..r^11: 1/8! .. 1/13! */
-    b = __builtin_fma(b, r, 1.0 / 479001600.0);
-    b = __builtin_fma(b, r, 1.0 / 39916800.0);
-    b = __builtin_fma(b, r, 1.0 / 3628800.0);
-    b = __builtin_fma(b, r, 1.0 / 362880.0);
-    b = __builtin_fma(b, r, 1.0 / 40320.0);
-    return __builtin_fma(b, r6, a);
-}
-
-/* e^r - 1 for |r| <= 0.7: r + r^2 Q(r), Q Taylor's series to r^18 (three
- * Horner chains joined by r^6) */
-CT_FM_INLINE double ct_expm1_wide_d(double r)
-{
-    double r2 = r * r, r6 = r2 * r2 * r2;
     double a = 1.0 / 5040.0;                   /* 1/2! .. 1/7! */
     a = __builtin_fma(a, r, 1.0 / 720.0);
     a = __builtin_fma(a, r, 1.0 / 120.0);
     a = __builtin_fma(a, r, 1.0 / 24.0);
     a = __builtin_fma(a, r, 1.0 / 6.0);
-    a = __builtin_fma(a, r, 1.0 / 2.0);
+    *ap = __builtin_fma(a, r, 1.0 / 2.0);
     double b = 1.0 / 6227020800.0;             /* 1/8! .. 1/13! */
     b = __builtin_fma(b, r, 1.0 / 479001600.0);
     b = __builtin_fma(b, r, 1.0 / 39916800.0);
     b = __builtin_fma(b, r, 1.0 / 3628800.0);
     b = __builtin_fma(b, r, 1.0 / 362880.0);
-    b = __builtin_fma(b, r, 1.0 / 40320.0);
+    *bp = __builtin_fma(b, r, 1.0 / 40320.0);
+}
+
+/* Q(r) for |r| <= ln2 / 2: to r^11 (e^r to r^13, truncation below 2^-57
+ * relative) */
+CT_FM_INLINE double ct_exp_q_d(double r)
+{
+    double a, b, r2 = r * r;
+    ct_exp_q_parts_d(r, &a, &b);
+    return __builtin_fma(b, r2 * r2 * r2, a);
+}
+
+/* e^r - 1 for |r| <= 0.7: r + r^2 Q(r), Q to r^16 (e^r to r^18) */
+CT_FM_INLINE double ct_expm1_wide_d(double r)
+{
+    double a, b, r2 = r * r, r6 = r2 * r2 * r2;
+    ct_exp_q_parts_d(r, &a, &b);
     double c = 1.0 / 6402373705728000.0;       /* 1/14! .. 1/18! */
     c = __builtin_fma(c, r, 1.0 / 355687428096000.0);
     c = __builtin_fma(c, r, 1.0 / 20922789888000.0);
