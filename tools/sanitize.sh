@@ -31,7 +31,11 @@ CTORCH_SANITIZE=1 CTORCH_NO_CUDA=1 "$PYTHON" setup.py -q build_ext --inplace
 # The nvcc compile check is left out: nvcc itself crashes with the ASan
 # runtime preloaded, and it runs no ctorch code. So are the tests that measure
 # the resident set: ASan keeps freed memory in quarantine and this build does
-# not cache blocks, so the resident set is not the allocator's any more.
+# not cache blocks, so the resident set is not the allocator's any more. So is
+# the float32 erfinv ulp test: its reference, scipy's float64 erfinv (Boost),
+# throws and catches a C++ exception at the ends of the domain, and the
+# preloaded runtime's __cxa_throw interceptor finds no C++ runtime to forward
+# to (ASan aborts with "CHECK failed ... real___cxa_throw").
 LD_PRELOAD=$(${CC:-gcc} -print-file-name=libasan.so) \
 ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:allocator_may_return_null=1} \
 UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
@@ -41,4 +45,5 @@ exec "$PYTHON" -m pytest -q -p no:cacheprovider \
     --deselect tests/test_memory.py::test_1e5_op_calls_keep_memory_and_objects_flat \
     --deselect tests/test_memory.py::test_1e3_forward_backward_passes_keep_memory_and_objects_flat \
     --deselect tests/test_memory.py::test_freed_large_buffers_are_reused \
-    --deselect tests/test_memory.py::test_the_cache_of_freed_blocks_stays_bounded "$@"
+    --deselect tests/test_memory.py::test_the_cache_of_freed_blocks_stays_bounded \
+    --deselect "tests/test_numerics.py::test_float32_transcendentals_within_ulps_of_float64[erfinv]" "$@"
