@@ -31,13 +31,12 @@ CTORCH_SANITIZE=1 CTORCH_NO_CUDA=1 "$PYTHON" setup.py -q build_ext --inplace
 # The nvcc compile check is left out: nvcc itself crashes with the ASan
 # runtime preloaded, and it runs no ctorch code. So are the tests that measure
 # the resident set: ASan keeps freed memory in quarantine and this build does
-# not cache blocks, so the resident set is not the allocator's any more. So
-# are the two tests that run scipy's float64 erfinv (Boost; the float32 ulp
-# test's reference, and long float64 arrays, which ctorch hands to it): it
-# throws and catches a C++ exception at the ends of the domain, and the
-# preloaded runtime's __cxa_throw interceptor finds no C++ runtime to forward
-# to (ASan aborts with "CHECK failed ... real___cxa_throw").
-LD_PRELOAD=$(${CC:-gcc} -print-file-name=libasan.so) \
+# not cache blocks, so the resident set is not the allocator's any more.
+# libstdc++ is preloaded with the runtime: scipy's C++ functions (Boost's
+# erfinv) throw and catch exceptions, and ASan's __cxa_throw interceptor
+# needs the real one loaded at start ("CHECK failed ... real___cxa_throw"
+# otherwise).
+LD_PRELOAD="$(${CC:-gcc} -print-file-name=libasan.so) $(${CC:-gcc} -print-file-name=libstdc++.so)" \
 ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:allocator_may_return_null=1} \
 UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
 PYTHONMALLOC=malloc \
@@ -46,6 +45,4 @@ exec "$PYTHON" -m pytest -q -p no:cacheprovider \
     --deselect tests/test_memory.py::test_1e5_op_calls_keep_memory_and_objects_flat \
     --deselect tests/test_memory.py::test_1e3_forward_backward_passes_keep_memory_and_objects_flat \
     --deselect tests/test_memory.py::test_freed_large_buffers_are_reused \
-    --deselect tests/test_memory.py::test_the_cache_of_freed_blocks_stays_bounded \
-    --deselect "tests/test_numerics.py::test_float32_transcendentals_within_ulps_of_float64[erfinv]" \
-    --deselect tests/test_special.py::test_erfinv_of_long_float_arrays "$@"
+    --deselect tests/test_memory.py::test_the_cache_of_freed_blocks_stays_bounded "$@"
