@@ -896,45 +896,17 @@ static inline float ct_frexp_exp_f(float x) { int32_t e; ct_frexpf_bits(x, &e); 
 #define ct_erf_d erf
 #define ct_atan_f ct_atanf
 #define ct_atan_d atan
-/* Double functions with a fast form below |x| = LIMIT: the vector pass and
- * libm's FULL on the rest, as CT_TWO_PASS_OK_f does for float */
-#define CT_TWO_PASS_d(NAME, LIMIT, FAST, FULL)                                    \
-CT_MULTIVERSION void NAME(char **p, const int64_t *s, int64_t n, const void *ex) { \
-    (void)ex;                                                                      \
-    if (s[0] == 8 && s[1] == 8) {                                                  \
-        double *o = (double *)p[0]; const double *A = (const double *)p[1];        \
-        for (int64_t b0 = 0; b0 < n; b0 += CT_PASS_BLK) {                          \
-            int64_t e = n - b0 < CT_PASS_BLK ? n : b0 + CT_PASS_BLK;               \
-            uint8_t bad[CT_PASS_BLK];                                              \
-            int big = 0;                                                           \
-            CT_SIMD for (int64_t i = b0; i < e; i++) {                             \
-                double x = A[i];                                                   \
-                int b = !(__builtin_fabs(x) < (LIMIT));                            \
-                bad[i - b0] = (uint8_t)b;                                          \
-                big |= b;                                                          \
-                o[i] = b ? x : FAST(x);                                            \
-            }                                                                      \
-            if (big)                                                               \
-                for (int64_t i = b0; i < e; i++)                                   \
-                    if (bad[i - b0]) o[i] = FULL(A[i]);                            \
-        }                                                                          \
-    } else {                                                                       \
-        for (int64_t i = 0; i < n; i++) {                                          \
-            double x = *(const double *)(p[1] + i * s[1]);                         \
-            *(double *)(p[0] + i * s[0]) = __builtin_fabs(x) < (LIMIT) ? FAST(x) : FULL(x); \
-        }                                                                          \
-    }                                                                              \
-}
 #define ct_sin_d_fast(x) ct_sincos_d_fast(x, 0)
 #define ct_cos_d_fast(x) ct_sincos_d_fast(x, 1)
 #define CT_TRIG_d(NAME, T, fn) CT_TWO_PASS_d(NAME, CT_TRIG_D_FAST, ct_##fn##_d_fast, fn)
-/* Float and half functions with a fast form where OK(x, ARG) holds (|x| <
- * LIMIT for most): a vector pass computes that form and leaves the other
+/* Functions with a fast form where OK(x, ARG) holds (|x| < LIMIT for most),
+ * computed in CT (float for float and half, double for double): a vector
+ * pass computes that form and leaves the other
  * elements in place, then FULL
  * (libm, or the complete form) runs on those (rare) elements. The second pass
  * reads them from the input, which in place is the output: either way they
  * still hold x. */
-#define CT_TWO_PASS_OK_f(NAME, T, OK, ARG, FAST, FULL)                            \
+#define CT_TWO_PASS_OK(NAME, T, CT, OK, ARG, FAST, FULL)                          \
 CT_MULTIVERSION void NAME(char **p, const int64_t *s, int64_t n, const void *ex) { \
     (void)ex;                                                                      \
     if (s[0] == CT_SZ(T) && s[1] == CT_SZ(T)) {                                    \
@@ -944,7 +916,7 @@ CT_MULTIVERSION void NAME(char **p, const int64_t *s, int64_t n, const void *ex)
             uint8_t bad[CT_PASS_BLK];                                              \
             int big = 0;                                                           \
             CT_SIMD for (int64_t i = b0; i < e; i++) {                             \
-                float x = (float)A[i];                                             \
+                CT x = (CT)A[i];                                                   \
                 int b = !(OK(x, ARG));                                             \
                 bad[i - b0] = (uint8_t)b;                                          \
                 big |= b;                                                          \
@@ -952,17 +924,23 @@ CT_MULTIVERSION void NAME(char **p, const int64_t *s, int64_t n, const void *ex)
             }                                                                      \
             if (big)                                                               \
                 for (int64_t i = b0; i < e; i++)                                   \
-                    if (bad[i - b0]) o[i] = (T)FULL((float)A[i]);                  \
+                    if (bad[i - b0]) o[i] = (T)FULL((CT)A[i]);                     \
         }                                                                          \
     } else {                                                                       \
         for (int64_t i = 0; i < n; i++) {                                          \
-            float x = (float)*(const T *)(p[1] + i * s[1]);                        \
+            CT x = (CT)*(const T *)(p[1] + i * s[1]);                              \
             *(T *)(p[0] + i * s[0]) = (T)(OK(x, ARG) ? FAST(x) : FULL(x));         \
         }                                                                          \
     }                                                                              \
 }
+#define CT_TWO_PASS_OK_f(NAME, T, OK, ARG, FAST, FULL) \
+    CT_TWO_PASS_OK(NAME, T, float, OK, ARG, FAST, FULL)
 /* the common case: the fast form below |x| = LIMIT */
 #define CT_BELOW(x, LIMIT) (__builtin_fabsf(x) < (LIMIT))
+#define CT_BELOW_D(x, LIMIT) (__builtin_fabs(x) < (LIMIT))
+/* double: the same two passes, libm's FULL past LIMIT */
+#define CT_TWO_PASS_d(NAME, LIMIT, FAST, FULL) \
+    CT_TWO_PASS_OK(NAME, double, double, CT_BELOW_D, LIMIT, FAST, FULL)
 #define CT_TWO_PASS_f(NAME, T, LIMIT, FAST, FULL) \
     CT_TWO_PASS_OK_f(NAME, T, CT_BELOW, LIMIT, FAST, FULL)
 /* log, log2, log10 of float and half: fastmath.h's forms for normal
