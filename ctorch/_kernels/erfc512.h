@@ -1,0 +1,164 @@
+/* erfc of float on AVX-512, 16 lanes at a time, table-driven: without the
+ * division, the exponential's long polynomial and the correction terms of
+ * special.c's portable kernel (which the other machines run). special.c
+ * includes this file on x86-64 with GCC-compatible compilers and calls
+ * ct_erfc512_body per block when the CPU has AVX-512F.
+ *
+ * With a = |x| (clamped to ERFC_F_MAX by its bits, NaN too):
+ * erfc(a) = erfcx(a) e^(-a^2). erfcx is smooth and varies on the scale of
+ * a; it comes from a degree-5 polynomial in s = a - A on 32 intervals
+ * [A, A + w) laid out as gelu512.h's in b = a sqrt 2 (w sqrt 2 = 1/8 for
+ * b < 1, 1/4 below 3, 1/2 below 7, 1 above): the bits of b + 1 (in
+ * [1, 15.3]) give the index modulo 32 that vpermt2ps takes, b's rounding
+ * moving an a at most a few ulps past its interval's end (the fits cover
+ * that). A = (the interval's end in b) / sqrt 2 rounded to float; s is
+ * exact (Sterbenz). The constant coefficient is a float pair, the others
+ * floats: fitted per interval against an mpmath reference (relative least
+ * squares iterated towards the minimax error on 300 Chebyshev nodes, s^1
+ * to s^5 rounded to float one power at a time with the higher ones
+ * refitted): relative error under 1.9e-9, and erfcx = c0 + tail with the
+ * tail (the pair's low part and the powers of s, at most 0.16 of c0) in
+ * float arithmetic within 1.1e-8 of it.
+ *
+ * e^(-a^2) = 2^(k/32) e^r: -a^2 = k ln2/32 + r, |r| <= ln2/64, with -a^2
+ * taken exactly into r by an fma (ln2/32 = C1 + C2, C1 of 12 bits so that
+ * k C1 is exact for |k| <= 4667), e^r = 1 + p, p = r + r^2 (1/2 + r/6)
+ * (relative error < 6e-10), 2^((k mod 32)/32) = T (1 + t) from two
+ * 32-entry tables (T rounded, t its relative rounding error) and
+ * 2^floor(k/32) by vscalefps. With q = p + t:
+ *   erfc(a) = 2^floor(k/32) (c0 + tail) T (1 + q)
+ *           = 2^floor(k/32) (P + (Pl + T (tail + (c0 + tail) q))),
+ * P + Pl = c0 T exactly (an fma), so that the result is rounded once
+ * more at the end after errors of about 0.2 ulp. The scaling by vscalefps
+ * rounds once more for results below 2^-126 (denormals).
+ * x < 0: 2 - erfc(a) (no cancellation: erfc(a) <= 1); a > ERFC_F_MAX: 0
+ * (erfc rounds to 0 there); NaN propagates. Largest error over every float
+ * in [-4, 10.1] against erfc in double: 1.0 ulp (in units of 2^-149
+ * below 2^-126). */
+#ifndef CT_ERFC512_H
+#define CT_ERFC512_H
+
+#include <immintrin.h>
+#include <stdint.h>
+
+/* erfcx's coefficients per power of s, by interval index */
+static const float ct_erfc512_R[7][32] __attribute__((aligned(64))) = {
+    {   /* s^0, float's nearest */
+        5.231565833e-01f, 4.615206420e-01f, 4.115613401e-01f, 3.704633117e-01f, 3.362039924e-01f, 3.073038757e-01f, 2.826626599e-01f, 2.614494860e-01f,
+        2.430279106e-01f, 2.126903087e-01f, 1.888212860e-01f, 1.696067750e-01f, 1.538386047e-01f, 1.406853944e-01f, 1.295586377e-01f, 1.200313494e-01f,
+        1.117869616e-01f, 9.824509174e-02f, 8.759757876e-02f, 7.901338488e-02f, 7.194977999e-02f, 6.603794545e-02f, 6.101882830e-02f, 5.670531839e-02f,
+        1.000000000e+00f, 9.075864553e-01f, 8.280642033e-01f, 7.592088580e-01f, 6.992376447e-01f, 6.467123628e-01f, 6.004649401e-01f, 5.595411062e-01f,
+    },
+    {   /* s^0's rest */
+        4.920623464e-09f, 5.186274743e-10f, 6.031097843e-09f, 1.266148164e-08f, 1.434477426e-08f, -7.973667948e-09f, 2.923131071e-09f, -1.244839964e-08f,
+        -4.878520699e-09f, -5.144317861e-09f, -5.281950988e-10f, 4.489763228e-09f, 5.271620029e-09f, -3.085340872e-09f, -3.528799031e-09f, -3.420364436e-09f,
+        1.071335798e-09f, 2.227559692e-09f, -3.609966104e-09f, 3.320498543e-09f, 9.965517300e-10f, -3.566063556e-10f, -1.804104977e-09f, 1.593362442e-09f,
+        0.000000000e+00f, -9.824842273e-09f, 5.142333226e-09f, 6.411346565e-09f, 2.859384374e-08f, -2.527989906e-08f, -3.612485866e-09f, 2.918784503e-08f,
+    },
+    {   /* s^1 */
+        -3.885239661e-01f, -3.125181794e-01f, -2.553257346e-01f, -2.115291804e-01f, -1.774506420e-01f, -1.505442113e-01f, -1.290157288e-01f, -1.115793660e-01f,
+        -9.729906172e-02f, -7.561582327e-02f, -6.024467573e-02f, -4.900819063e-02f, -4.057591781e-02f, -3.410365433e-02f, -2.903774939e-02f, -2.500439808e-02f,
+        -2.174465358e-02f, -1.686282083e-02f, -1.344401948e-02f, -1.096111257e-02f, -9.103276767e-03f, -7.678125985e-03f, -6.561644375e-03f, -5.671089515e-03f,
+        -1.128379107e+00f, -9.679390192e-01f, -8.356142640e-01f, -7.257478833e-01f, -6.339434385e-01f, -5.567607880e-01f, -4.914899468e-01f, -4.359823167e-01f,
+    },
+    {   /* s^2 */
+        2.484237105e-01f, 1.852877885e-01f, 1.407461762e-01f, 1.087080762e-01f, 8.525022119e-02f, 6.778898090e-02f, 5.459227040e-02f, 4.447847232e-02f,
+        3.662299365e-02f, 2.554955147e-02f, 1.842296124e-02f, 1.366334688e-02f, 1.038085017e-02f, 8.053181693e-03f, 6.361839827e-03f, 5.106241442e-03f,
+        4.155983217e-03f, 2.854361897e-03f, 2.040251624e-03f, 1.506559551e-03f, 1.142880414e-03f, 8.868713048e-04f, 7.016304880e-04f, 5.643945769e-04f,
+        9.999921322e-01f, 8.220294118e-01f, 6.803465486e-01f, 5.667654872e-01f, 4.751005471e-01f, 4.006530046e-01f, 3.398122191e-01f, 2.897898853e-01f,
+    },
+    {   /* s^3 */
+        -1.417825967e-01f, -9.908473492e-02f, -7.065551728e-02f, -5.130923167e-02f, -3.790768608e-02f, -2.844903246e-02f, -2.165864781e-02f, -1.672301255e-02f,
+        -1.304238196e-02f, -8.241193369e-03f, -5.416098516e-03f, -3.683522809e-03f, -2.579824766e-03f, -1.854468603e-03f, -1.363625866e-03f, -1.022911514e-03f,
+        -7.792214165e-04f, -4.758436698e-04f, -3.058436560e-04f, -2.049801842e-04f, -1.422882051e-04f, -1.017121249e-04f, -7.456658204e-05f, -5.588189742e-05f,
+        -7.519210577e-01f, -5.967287421e-01f, -4.768449664e-01f, -3.836014271e-01f, -3.104827106e-01f, -2.529972196e-01f, -2.074804753e-01f, -1.710823774e-01f,
+    },
+    {   /* s^4 */
+        7.264563441e-02f, 4.796435311e-02f, 3.241273388e-02f, 2.226052433e-02f, 1.560663711e-02f, 1.111767348e-02f, 8.012776263e-03f, 5.931973923e-03f,
+        4.296171945e-03f, 2.487801015e-03f, 1.502260100e-03f, 9.448886849e-04f, 6.128220703e-04f, 4.106834822e-04f, 2.826293348e-04f, 1.989818993e-04f,
+        1.386406366e-04f, 7.592351903e-05f, 4.420778350e-05f, 2.702875281e-05f, 1.726626033e-05f, 1.140409768e-05f, 7.767028364e-06f, 5.449569016e-06f,
+        4.939047992e-01f, 3.818194270e-01f, 2.964581251e-01f, 2.313359082e-01f, 1.799687445e-01f, 1.422597468e-01f, 1.141093001e-01f, 9.121321142e-02f,
+    },
+    {   /* s^5 */
+        -2.837006934e-02f, -1.790068671e-02f, -1.168903522e-02f, -7.626959588e-03f, -5.144379567e-03f, -3.507280955e-03f, -2.348938491e-03f, -1.757103018e-03f,
+        -1.046767808e-03f, -5.695439177e-04f, -3.208459821e-04f, -1.907036349e-04f, -1.152958357e-04f, -7.334650581e-05f, -4.810153405e-05f, -3.222349187e-05f,
+        -1.830197107e-05f, -9.196262909e-06f, -4.963423635e-06f, -2.813957735e-06f, -1.690972113e-06f, -1.044545797e-06f, -6.680573392e-07f, -4.498086810e-07f,
+        -2.498885095e-01f, -1.956657320e-01f, -1.502507627e-01f, -1.142504662e-01f, -7.932402194e-02f, -6.077531353e-02f, -5.125116184e-02f, -3.932607546e-02f,
+    },
+};
+static const float ct_erfc512_a[32] __attribute__((aligned(64))) = {
+        7.071067691e-01f, 8.838834763e-01f, 1.060660124e+00f, 1.237436891e+00f, 1.414213538e+00f, 1.590990305e+00f, 1.767766953e+00f, 1.944543600e+00f,
+        2.121320248e+00f, 2.474873781e+00f, 2.828427076e+00f, 3.181980610e+00f, 3.535533905e+00f, 3.889087200e+00f, 4.242640495e+00f, 4.596194267e+00f,
+        4.949747562e+00f, 5.656854153e+00f, 6.363961220e+00f, 7.071067810e+00f, 7.778174400e+00f, 8.485280991e+00f, 9.192388535e+00f, 9.899495125e+00f,
+        0.000000000e+00f, 8.838834614e-02f, 1.767766923e-01f, 2.651650310e-01f, 3.535533845e-01f, 4.419417381e-01f, 5.303300619e-01f, 6.187184453e-01f,
+};
+static const float ct_erfc512_exp2[2][32] __attribute__((aligned(64))) = {
+    {   /* 2^(i/32) rounded */
+        1.000000000e+00f, 1.021897197e+00f, 1.044273734e+00f, 1.067140460e+00f, 1.090507746e+00f, 1.114386797e+00f, 1.138788581e+00f, 1.163724899e+00f,
+        1.189207077e+00f, 1.215247393e+00f, 1.241857767e+00f, 1.269050956e+00f, 1.296839595e+00f, 1.325236678e+00f, 1.354255557e+00f, 1.383909941e+00f,
+        1.414213538e+00f, 1.445180774e+00f, 1.476826191e+00f, 1.509164453e+00f, 1.542210817e+00f, 1.575980902e+00f, 1.610490322e+00f, 1.645755529e+00f,
+        1.681792855e+00f, 1.718619347e+00f, 1.756252170e+00f, 1.794709086e+00f, 1.834008098e+00f, 1.874167681e+00f, 1.915206552e+00f, 1.957144141e+00f,
+    },
+    {   /* its relative rounding error */
+        0.000000000e+00f, -4.708457624e-08f, 4.628547146e-08f, -5.560422522e-08f, -1.199215749e-08f, -4.877606230e-08f, 4.729782432e-08f, -3.481442690e-08f,
+        3.193418152e-08f, -2.688666534e-08f, 3.621057232e-08f, 1.118421022e-09f, -3.099071932e-08f, -2.638300955e-08f, -7.475213337e-09f, -4.245635665e-08f,
+        1.711427089e-08f, 2.300196655e-08f, -3.047683350e-08f, -1.653853765e-08f, 5.233334210e-09f, -3.592064601e-08f, 6.107591766e-09f, -3.114054437e-08f,
+        -1.471960509e-08f, -2.821810163e-08f, -5.258795177e-09f, -6.360387328e-09f, -6.128259677e-09f, -2.488040884e-08f, 5.140609272e-09f, -8.697266907e-09f,
+    },
+};
+
+#define CT_E512 __attribute__((target("avx512f"), always_inline)) static inline
+#define CT_E512_PICK(T, j) _mm512_permutex2var_ps(_mm512_load_ps(T), j, _mm512_load_ps((T) + 16))
+
+/* erfc(x); amax: the largest |x| with erfc(|x|) above 0 in float */
+CT_E512 __m512 ct_erfc512_f(__m512 x, float amax)
+{
+    __m512 a = _mm512_abs_ps(x);
+    __m512 ac = _mm512_castsi512_ps(_mm512_min_epu32(_mm512_castps_si512(a),
+                                                      _mm512_castps_si512(_mm512_set1_ps(amax))));
+    __m512 b1 = _mm512_fmadd_ps(ac, _mm512_set1_ps(1.41421353816986083984f), _mm512_set1_ps(1.0f));
+    __m512i j = _mm512_srli_epi32(_mm512_castps_si512(b1), 20);
+    __m512 s = _mm512_sub_ps(ac, CT_E512_PICK(ct_erfc512_a, j));
+    __m512 tail = CT_E512_PICK(ct_erfc512_R[6], j);
+    tail = _mm512_fmadd_ps(tail, s, CT_E512_PICK(ct_erfc512_R[5], j));
+    tail = _mm512_fmadd_ps(tail, s, CT_E512_PICK(ct_erfc512_R[4], j));
+    tail = _mm512_fmadd_ps(tail, s, CT_E512_PICK(ct_erfc512_R[3], j));
+    tail = _mm512_fmadd_ps(tail, s, CT_E512_PICK(ct_erfc512_R[2], j));
+    tail = _mm512_fmadd_ps(tail, s, CT_E512_PICK(ct_erfc512_R[1], j));
+    __m512 c0 = CT_E512_PICK(ct_erfc512_R[0], j);
+    /* k = round(-a^2 32 / ln2) by the 1.5 * 2^23 shift, r = -a^2 - k ln2/32 */
+    const __m512 shift = _mm512_set1_ps(12582912.0f);
+    __m512 ks = _mm512_fnmadd_ps(_mm512_mul_ps(ac, ac), _mm512_set1_ps(46.166241308446828f), shift);
+    __m512 k = _mm512_sub_ps(ks, shift);
+    __m512 r = _mm512_fnmsub_ps(ac, ac, _mm512_mul_ps(k, _mm512_set1_ps(0.02165985107421875f)));
+    r = _mm512_fnmadd_ps(k, _mm512_set1_ps(9.9831822808482688e-07f), r);
+    __m512i kb = _mm512_castps_si512(ks);
+    __m512 T = CT_E512_PICK(ct_erfc512_exp2[0], kb);
+    __m512 h = _mm512_fmadd_ps(r, _mm512_set1_ps(1.0f / 6.0f), _mm512_set1_ps(0.5f));
+    __m512 q = _mm512_fmadd_ps(h, _mm512_mul_ps(r, r), _mm512_add_ps(r, CT_E512_PICK(ct_erfc512_exp2[1], kb)));
+    __m512 corr = _mm512_fmadd_ps(_mm512_add_ps(c0, tail), q, tail);
+    __m512 P = _mm512_mul_ps(c0, T);
+    __m512 Pl = _mm512_fmsub_ps(c0, T, P);
+    __m512 v = _mm512_add_ps(P, _mm512_fmadd_ps(T, corr, Pl));
+    v = _mm512_scalef_ps(v, _mm512_mul_ps(k, _mm512_set1_ps(0.03125f)));
+    __mmask16 big = _mm512_cmp_ps_mask(a, _mm512_set1_ps(amax), _CMP_GT_OQ);
+    v = _mm512_mask_mov_ps(v, big, _mm512_setzero_ps());
+    __mmask16 neg = _mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_LT_OQ);
+    v = _mm512_mask_sub_ps(v, neg, _mm512_set1_ps(2.0f), v);
+    __mmask16 nan = _mm512_cmp_ps_mask(x, x, _CMP_UNORD_Q);
+    return _mm512_mask_mov_ps(v, nan, x);
+}
+
+__attribute__((target("avx512f"))) static void ct_erfc512_body(const float *x, float *y, int64_t n,
+                                                               float amax)
+{
+    int64_t i = 0;
+    for (; i + 16 <= n; i += 16)
+        _mm512_storeu_ps(y + i, ct_erfc512_f(_mm512_loadu_ps(x + i), amax));
+    if (i < n) {   /* the lanes past n load 0 and are not stored */
+        __mmask16 t = (__mmask16)((1u << (n - i)) - 1);
+        _mm512_mask_storeu_ps(y + i, t, ct_erfc512_f(_mm512_maskz_loadu_ps(t, x + i), amax));
+    }
+}
+
+#endif
