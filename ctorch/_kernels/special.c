@@ -432,12 +432,18 @@ static double erfinv_one(double y, int steps)
  * w = -log((1 - |y|)(1 + |y|)) by fastmath.h's log for normal positive
  * arguments (the product is at least 2^-24 for |y| < 1; |y| >= 1 or NaN
  * gives a meaningless w there, and the selects at the end replace the
- * result), both polynomials evaluated and one picked */
-CT_FM_INLINE float erfinv_f(float y)
+ * result). The tail's polynomial (w >= 5, |y| > 0.99662) costs a square
+ * root and as much again as the rest: a first vector pass over a chunk
+ * (64 elements) takes the central one in every lane and notes whether any lane has
+ * w >= 5 (or a meaningless w); only then does the chunk run again with
+ * both polynomials evaluated and one picked per lane. */
+CT_FM_INLINE float erfinv_w_f(float a)
 {
-    float a = __builtin_fabsf(y);
-    float pr = (1.0f - a) * (1.0f + a);
-    float w = -ct_logf_fast(pr);
+    return -ct_logf_fast((1.0f - a) * (1.0f + a));
+}
+
+CT_FM_INLINE float erfinv_central_f(float w)
+{
     float t = w - 2.5f;
     float pc = 2.81022636e-08f;
     pc = __builtin_fmaf(pc, t, 3.43273939e-07f);
@@ -447,7 +453,23 @@ CT_FM_INLINE float erfinv_f(float y)
     pc = __builtin_fmaf(pc, t, -0.00125372503f);
     pc = __builtin_fmaf(pc, t, -0.00417768164f);
     pc = __builtin_fmaf(pc, t, 0.246640727f);
-    pc = __builtin_fmaf(pc, t, 1.50140941f);
+    return __builtin_fmaf(pc, t, 1.50140941f);
+}
+
+/* the result from the polynomial's value p */
+CT_FM_INLINE float erfinv_finish_f(float y, float a, float p)
+{
+    float r = __builtin_copysignf(p * a, y);
+    r = a == 1.0f ? __builtin_copysignf(__builtin_inff(), y) : r;
+    r = a > 1.0f ? __builtin_nanf("") : r;
+    return (a == 0.0f || y != y) ? y : r;
+}
+
+CT_FM_INLINE float erfinv_f(float y)
+{
+    float a = __builtin_fabsf(y);
+    float w = erfinv_w_f(a);
+    float pc = erfinv_central_f(w);
     float u = __builtin_sqrtf(w) - 3.0f;
     float pt = -0.000200214257f;
     pt = __builtin_fmaf(pt, u, 0.000100950558f);
@@ -458,14 +480,31 @@ CT_FM_INLINE float erfinv_f(float y)
     pt = __builtin_fmaf(pt, u, 0.00943887047f);
     pt = __builtin_fmaf(pt, u, 1.00167406f);
     pt = __builtin_fmaf(pt, u, 2.83297682f);
-    float p = w < 5.0f ? pc : pt;
-    float r = __builtin_copysignf(p * a, y);
-    r = a == 1.0f ? __builtin_copysignf(__builtin_inff(), y) : r;
-    r = a > 1.0f ? __builtin_nanf("") : r;
-    return (a == 0.0f || y != y) ? y : r;
+    return erfinv_finish_f(y, a, w < 5.0f ? pc : pt);
 }
 
-CT_SIMD_MAP(ct_erfinv_f_loop, float, erfinv_f)
+void ct_erfinv_f_loop(const float *x, float *o, int64_t count);
+CT_MULTIVERSION void ct_erfinv_f_loop(const float *x, float *o, int64_t count)
+{
+    for (int64_t lo = 0; lo < count; lo += 64) {
+        int64_t n = count - lo < 64 ? count - lo : 64;
+        const float *xs = x + lo;
+        float *os = o + lo;
+        int tail = 0;
+        #pragma omp simd reduction(|:tail)
+        for (int64_t i = 0; i < n; i++) {
+            float a = __builtin_fabsf(xs[i]);
+            float w = erfinv_w_f(a);
+            tail |= !(w < 5.0f);
+            os[i] = erfinv_finish_f(xs[i], a, erfinv_central_f(w));
+        }
+        if (tail) {
+            #pragma omp simd
+            for (int64_t i = 0; i < n; i++)
+                os[i] = erfinv_f(xs[i]);
+        }
+    }
+}
 
 int ct_special_erfinv(int dtype, const void *x, void *out, int64_t count)
 {
