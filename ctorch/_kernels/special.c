@@ -1193,7 +1193,7 @@ static void erfc_db(const void *x, void *o, int64_t n)
 #ifdef CT_HAVE_ERFC512
     __builtin_cpu_init();
     if (__builtin_cpu_supports("avx512f")) {
-        ct_erfc512_body_d(x, o, n, ERFC_D_MAX);
+        ct_erfc512_body_d(x, o, n);
         return;
     }
 #endif
