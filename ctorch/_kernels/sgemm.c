@@ -272,6 +272,32 @@ static void ct_sg_kernel(int kc, const float *restrict a, int64_t as, const floa
     CT_SG_FMA("(%[q6],%[r],2)", 24, 25) CT_SG_FMA("(%[q9])", 26, 27)          \
     CT_SG_FMA("(%[q9],%[r],1)", 28, 29) CT_SG_FMA("(%[q9],%[r],2)", 30, 31)   \
     "addq $4, %[q0]\n\t" "addq $4, %[q3]\n\t" "addq $4, %[q6]\n\t" "addq $4, %[q9]\n\t"
+    /* the same for one half of the rows: one vector of A per k */
+#define CT_SG_FMA_H(src, x0)                                                  \
+    "vbroadcastss " src ", %%zmm2\n\t"                                        \
+    "vfmadd231ps %%zmm0, %%zmm2, %%zmm" #x0 "\n\t"
+#define CT_SG_LOAD_A_H                                                        \
+    "vmovups (%[a]), %%zmm0\n\t"                                              \
+    "prefetcht0 (%[a],%[as],8)\n\t"                                           \
+    "addq %[as], %[a]\n\t"
+#define CT_SG_STEP_PH                                                         \
+    CT_SG_LOAD_A_H                                                            \
+    CT_SG_FMA_H("0(%[b])", 8) CT_SG_FMA_H("4(%[b])", 9)                       \
+    CT_SG_FMA_H("8(%[b])", 10) CT_SG_FMA_H("12(%[b])", 11)                    \
+    CT_SG_FMA_H("16(%[b])", 12) CT_SG_FMA_H("20(%[b])", 13)                   \
+    CT_SG_FMA_H("24(%[b])", 14) CT_SG_FMA_H("28(%[b])", 15)                   \
+    CT_SG_FMA_H("32(%[b])", 16) CT_SG_FMA_H("36(%[b])", 17)                   \
+    CT_SG_FMA_H("40(%[b])", 18) CT_SG_FMA_H("44(%[b])", 19)                   \
+    "addq $48, %[b]\n\t"
+#define CT_SG_STEP_SH                                                         \
+    CT_SG_LOAD_A_H                                                            \
+    CT_SG_FMA_H("(%[q0])", 8) CT_SG_FMA_H("(%[q0],%[r],1)", 9)                \
+    CT_SG_FMA_H("(%[q0],%[r],2)", 10) CT_SG_FMA_H("(%[q3])", 11)              \
+    CT_SG_FMA_H("(%[q3],%[r],1)", 12) CT_SG_FMA_H("(%[q3],%[r],2)", 13)       \
+    CT_SG_FMA_H("(%[q6])", 14) CT_SG_FMA_H("(%[q6],%[r],1)", 15)              \
+    CT_SG_FMA_H("(%[q6],%[r],2)", 16) CT_SG_FMA_H("(%[q9])", 17)              \
+    CT_SG_FMA_H("(%[q9],%[r],1)", 18) CT_SG_FMA_H("(%[q9],%[r],2)", 19)       \
+    "addq $4, %[q0]\n\t" "addq $4, %[q3]\n\t" "addq $4, %[q6]\n\t" "addq $4, %[q9]\n\t"
 #define CT_SG_Z(x) "vpxord %%zmm" #x ", %%zmm" #x ", %%zmm" #x "\n\t"
 #define CT_SG_S(x) "vmovaps %%zmm" #x ", (" #x "-8)*64(%[t])\n\t"
 #define CT_SG_ZERO                                                            \
@@ -301,6 +327,26 @@ static void ct_sg_kernel(int kc, const float *restrict a, int64_t as, const floa
     "jnz 3b\n\t"                                                              \
     "4:\n\t"                                                                  \
     CT_SG_SAVE
+#define CT_SG_SH(x) "vmovaps %%zmm" #x ", (2 * (" #x "-8))*64(%[t])\n\t"
+#define CT_SG_LOOP_H(STEP)                                                    \
+    CT_SG_Z(8) CT_SG_Z(9) CT_SG_Z(10) CT_SG_Z(11) CT_SG_Z(12) CT_SG_Z(13)     \
+    CT_SG_Z(14) CT_SG_Z(15) CT_SG_Z(16) CT_SG_Z(17) CT_SG_Z(18) CT_SG_Z(19)   \
+    "testq %[k4], %[k4]\n\t"                                                  \
+    "jz 2f\n\t"                                                               \
+    "1:\n\t"                                                                  \
+    STEP STEP STEP STEP                                                       \
+    "decq %[k4]\n\t"                                                          \
+    "jnz 1b\n\t"                                                              \
+    "2:\n\t"                                                                  \
+    "testq %[k1], %[k1]\n\t"                                                  \
+    "jz 4f\n\t"                                                               \
+    "3:\n\t"                                                                  \
+    STEP                                                                      \
+    "decq %[k1]\n\t"                                                          \
+    "jnz 3b\n\t"                                                              \
+    "4:\n\t"                                                                  \
+    CT_SG_SH(8) CT_SG_SH(9) CT_SG_SH(10) CT_SG_SH(11) CT_SG_SH(12) CT_SG_SH(13) \
+    CT_SG_SH(14) CT_SG_SH(15) CT_SG_SH(16) CT_SG_SH(17) CT_SG_SH(18) CT_SG_SH(19)
 #define CT_SG_CLOBBERS                                                        \
     "zmm0", "zmm1", "zmm2", "zmm8", "zmm9", "zmm10", "zmm11", "zmm12", "zmm13", \
     "zmm14", "zmm15", "zmm16", "zmm17", "zmm18", "zmm19", "zmm20", "zmm21", "zmm22", \
@@ -309,7 +355,29 @@ static void ct_sg_kernel(int kc, const float *restrict a, int64_t as, const floa
     float t[2 * CT_NR * 16] __attribute__((aligned(64)));
     int64_t k4 = kc / 4, k1 = kc % 4;
     as *= (int64_t)sizeof(float);
-    if (bcs == 0) {
+    /* a tile with rows in one half only (the last rows of C): that half
+     * alone, 12 accumulators, one load of A and twelve FMAs per k, saved
+     * to the first half's places in t */
+    int half = (rows >> 16) == 0 || (rows & 0xFFFFu) == 0;
+    if ((rows & 0xFFFFu) == 0) {
+        a += 16;
+        c += 16;
+        rows >>= 16;
+    }
+    if (half && bcs == 0) {
+        __asm__ volatile(CT_SG_LOOP_H(CT_SG_STEP_PH)
+                         : [a] "+r"(a), [b] "+r"(b), [k4] "+r"(k4), [k1] "+r"(k1)
+                         : [t] "r"(t), [as] "r"(as)
+                         : CT_SG_CLOBBERS);
+    } else if (half) {
+        const float *q0 = b, *q3 = b + 3 * bcs, *q6 = b + 6 * bcs, *q9 = b + 9 * bcs;
+        int64_t r = bcs * (int64_t)sizeof(float);
+        __asm__ volatile(CT_SG_LOOP_H(CT_SG_STEP_SH)
+                         : [a] "+r"(a), [q0] "+r"(q0), [q3] "+r"(q3), [q6] "+r"(q6),
+                           [q9] "+r"(q9), [k4] "+r"(k4), [k1] "+r"(k1)
+                         : [t] "r"(t), [r] "r"(r), [as] "r"(as)
+                         : CT_SG_CLOBBERS);
+    } else if (bcs == 0) {
         __asm__ volatile(CT_SG_LOOP(CT_SG_STEP_P)
                          : [a] "+r"(a), [b] "+r"(b), [k4] "+r"(k4), [k1] "+r"(k1)
                          : [t] "r"(t), [as] "r"(as)
@@ -333,6 +401,12 @@ static void ct_sg_kernel(int kc, const float *restrict a, int64_t as, const floa
 #undef CT_SG_SAVE
 #undef CT_SG_LOOP
 #undef CT_SG_CLOBBERS
+#undef CT_SG_FMA_H
+#undef CT_SG_LOAD_A_H
+#undef CT_SG_STEP_PH
+#undef CT_SG_STEP_SH
+#undef CT_SG_SH
+#undef CT_SG_LOOP_H
 
     __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
 #define acc(i) _mm512_load_ps(t + 16 * (i))
@@ -362,12 +436,15 @@ static void ct_sg_kernel(int kc, const float *restrict a, int64_t as, const floa
     __mmask16 m0 = (__mmask16)(rows & 0xFFFF), m1 = (__mmask16)(rows >> 16);
     for (int j = jlo; j < jhi; j++) {
         float *cj = c + j * ldc;
-        __m512 r0 = _mm512_mul_ps(va, acc(2 * j)), r1 = _mm512_mul_ps(va, acc(2 * j + 1));
-        if (beta != 0.0f) {
+        __m512 r0 = _mm512_mul_ps(va, acc(2 * j));
+        if (beta != 0.0f)
             r0 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m0, cj), r0);
-            r1 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m1, cj + 16), r1);
-        }
         _mm512_mask_storeu_ps(cj, m0, r0);
+        if (half)      /* the second half's places in t were not written */
+            continue;
+        __m512 r1 = _mm512_mul_ps(va, acc(2 * j + 1));
+        if (beta != 0.0f)
+            r1 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m1, cj + 16), r1);
         _mm512_mask_storeu_ps(cj + 16, m1, r1);
     }
 #undef acc
