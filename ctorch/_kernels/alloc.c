@@ -7,6 +7,7 @@
  * held, so the cache needs no lock. alloc.h declares the entry points.
  */
 #include "alloc.h"
+#include <pthread.h>
 #ifdef __linux__
 #include <sys/mman.h>
 #endif
@@ -100,3 +101,54 @@ void ct_empty_cache(void) {
 #endif
 }
 #endif
+
+/* ---- per-thread scratch (alloc.h) ----------------------------------------
+ * A thread that ends frees its own blocks: a pthread key's destructor runs
+ * in the ending thread, its __thread variables still in place. Under
+ * AddressSanitizer a block is made anew whenever its size changes, so that
+ * an access past the size asked for is reported. */
+static __thread void *ct_scr_ptr[CT_SCRATCH_SLOTS];
+static __thread size_t ct_scr_cap[CT_SCRATCH_SLOTS];
+static __thread int ct_scr_keyed;
+static pthread_key_t ct_scr_key;
+static pthread_once_t ct_scr_once = PTHREAD_ONCE_INIT;
+
+static void ct_scr_release(void *unused)
+{
+    (void)unused;
+    for (int i = 0; i < CT_SCRATCH_SLOTS; i++) {
+        free(ct_scr_ptr[i]);
+        ct_scr_ptr[i] = NULL;
+        ct_scr_cap[i] = 0;
+    }
+}
+
+static void ct_scr_make_key(void)
+{
+    pthread_key_create(&ct_scr_key, ct_scr_release);
+}
+
+void *ct_thread_scratch(int slot, size_t nbytes)
+{
+    if (slot < 0 || slot >= CT_SCRATCH_SLOTS)
+        return NULL;
+#ifdef __SANITIZE_ADDRESS__
+    int grow = nbytes != ct_scr_cap[slot] || ct_scr_ptr[slot] == NULL;
+#else
+    int grow = nbytes > ct_scr_cap[slot] || ct_scr_ptr[slot] == NULL;
+#endif
+    if (grow) {
+        if (!ct_scr_keyed) {
+            pthread_once(&ct_scr_once, ct_scr_make_key);
+            pthread_setspecific(ct_scr_key, (void *)1);    /* non-NULL: the destructor runs */
+            ct_scr_keyed = 1;
+        }
+        free(ct_scr_ptr[slot]);
+        ct_scr_cap[slot] = 0;
+        ct_scr_ptr[slot] = aligned_alloc(CT_ALIGN, ((nbytes ? nbytes : 1) + CT_ALIGN - 1) & ~(size_t)(CT_ALIGN - 1));
+        if (ct_scr_ptr[slot] == NULL)
+            return NULL;
+        ct_scr_cap[slot] = nbytes;
+    }
+    return ct_scr_ptr[slot];
+}

@@ -47,8 +47,8 @@
  */
 #include "matmul.h"
 #include "strided.h"
+#include "alloc.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -76,45 +76,11 @@
 #define CT_SGEMM_PAR_FLOPS 3000000.0
 
 /* ---- per-thread packing buffers ------------------------------------------
- * Kept between calls (the OpenMP workers live as long as the process), so
- * that a product allocates nothing and touches no fresh pages: one for
- * blocks of A, one for blocks of B. A thread that ends frees its own (a
- * pthread key's destructor runs in the ending thread, its __thread
- * variables still in place). */
-static __thread float *ct_sg_bufs[2] = {NULL, NULL};
-static __thread size_t ct_sg_caps[2] = {0, 0};
-static pthread_key_t ct_sg_key;
-static pthread_once_t ct_sg_key_once = PTHREAD_ONCE_INIT;
-
-static void ct_sg_release(void *unused)
-{
-    (void)unused;
-    for (int i = 0; i < 2; i++) {
-        free(ct_sg_bufs[i]);
-        ct_sg_bufs[i] = NULL;
-        ct_sg_caps[i] = 0;
-    }
-}
-
-static void ct_sg_make_key(void)
-{
-    pthread_key_create(&ct_sg_key, ct_sg_release);
-}
-
+ * alloc.h's per-thread scratch: one block for blocks of A, one for blocks
+ * of B, kept between calls. */
 static float *ct_sg_buffer(int which, size_t nfloats)
 {
-    if (nfloats > ct_sg_caps[which]) {
-        if (ct_sg_bufs[0] == NULL && ct_sg_bufs[1] == NULL) {
-            pthread_once(&ct_sg_key_once, ct_sg_make_key);
-            pthread_setspecific(ct_sg_key, (void *)1);    /* non-NULL: the destructor runs */
-        }
-        free(ct_sg_bufs[which]);
-        ct_sg_caps[which] = 0;
-        ct_sg_bufs[which] = aligned_alloc(64, (nfloats * sizeof(float) + 63) / 64 * 64);
-        if (ct_sg_bufs[which] == NULL) return NULL;
-        ct_sg_caps[which] = nfloats;
-    }
-    return ct_sg_bufs[which];
+    return ct_thread_scratch(CT_SCRATCH_SGEMM_A + which, nfloats * sizeof(float));
 }
 
 #pragma GCC push_options
