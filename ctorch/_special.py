@@ -758,14 +758,11 @@ _ERFINV_K = []
 
 
 def _erfinv_t(r, x):
-    """erfinv by ctorch's own kernel: contiguous float32 of any length (a
-    vector loop), float64 for short arrays; long float64 ones go to
-    _erfinv_kernel (scipy's erfinv), faster there."""
+    """erfinv by ctorch's own kernel (vector loops for float32 and float64)
+    where it takes the operands; False sends them to _erfinv_kernel."""
     if not _ERFINV_K:
         from ctorch._ops.special_k import erfinv as k
         _ERFINV_K.append(k)
-    if x.numel() >= 4096 and x.dtype != _FLOAT:
-        return False
     return _ERFINV_K[0](r, x)
 
 

@@ -392,6 +392,7 @@ ERF_FAMILY = [
     ("special.ndtr", "ndtr", -14.3, 5.7, 2, 1e-13),
     ("special.erfcx", "erfcx", -9.4, 1e4, 2.5, 1e-13),
     ("special.log_ndtr", "log_ndtr", -30.0, 6.0, 2.5, 1e-13),
+    ("erfinv", "erfinv", -1.0, 1.0, 4, 1e-15),
 ]
 
 
@@ -406,7 +407,9 @@ def test_error_function_family_dense(op, ref, lo, hi, bound, rel):
     worst = int(np.argmax(err))
     assert err[worst] <= bound, (op, x[worst], err[worst])
     # float64: a spread of arguments over the same range
-    x64 = np.concatenate([np.linspace(lo, hi, 5001), np.linspace(-1, 1, 1001)])
+    # (and points closing in on both ends, where erfinv takes its tails)
+    near = (hi - lo) * 10.0 ** -np.linspace(1, 15, 300)
+    x64 = np.concatenate([np.linspace(lo, hi, 5001), np.linspace(-1, 1, 1001), hi - near, lo + near])
     got = _fn(op)(torch.from_numpy(x64)).numpy()
     with np.errstate(all="ignore"):
         want = ref(x64)

@@ -6,6 +6,7 @@
 #include "special.h"
 #include "common.h"
 #include "fastmath.h"
+#include "fastmath_d.h"
 #if defined(__x86_64__) && defined(__GNUC__)
 #include "erfc512.h"
 #define CT_HAVE_ERFC512 1
@@ -26,6 +27,41 @@ CT_MULTIVERSION void NAME(const T *x, T *o, int64_t count)                      
     _Pragma("omp simd")                                                            \
     for (int64_t i = 0; i < count; i++)                                            \
         o[i] = F(x[i]);                                                            \
+}
+
+/* c[0] u^(n-1) + c[1] u^(n-2) + ... + c[n-1] (n <= 32, a constant where
+ * it is inlined): Horner chains of 8 coefficients joined by u^8, so that
+ * the chains overlap where one Horner scheme would be one long chain
+ * of dependent steps */
+CT_FM_INLINE double horner8_d(const double *c, int n, double u)
+{
+    double u2 = u * u, u4 = u2 * u2, u8 = u4 * u4, part[4];
+    int top = (n - 1) / 8;
+    _Pragma("GCC unroll 4")
+    for (int j = 0; j <= top; j++) {
+        int hi = 8 * j + 7 < n - 1 ? 8 * j + 7 : n - 1;
+        double p = c[n - 1 - hi];
+        _Pragma("GCC unroll 8")
+        for (int d = hi - 1; d >= 8 * j; d--)
+            p = __builtin_fma(p, u, c[n - 1 - d]);
+        part[j] = p;
+    }
+    double acc = part[top];
+    _Pragma("GCC unroll 4")
+    for (int j = top - 1; j >= 0; j--)
+        acc = __builtin_fma(acc, u8, part[j]);
+    return acc;
+}
+
+/* the same by one Horner scheme, for |u| well above 1, where horner8_d's
+ * powers u^8 would magnify its chains' rounding errors (n <= 32) */
+CT_FM_INLINE double horner_d(const double *c, int n, double u)
+{
+    double p = c[0];
+    _Pragma("GCC unroll 32")
+    for (int k = 1; k < n; k++)
+        p = __builtin_fma(p, u, c[k]);
+    return p;
 }
 
 /* above this degree the Chebyshev polynomials inside (-1, 1) come from
@@ -378,57 +414,108 @@ int ct_special_digamma(int dtype, const void *x, void *out, int64_t count)
     return 0;
 }
 
-/* erfinv: M. Giles' single-precision approximation ("Approximating the
- * erfinv function", GPU Computing Gems, 2011), a polynomial in
- * w = -log(1 - y^2) (in w - 2.5 below w = 5, in sqrt(w) - 3 above), then
- * Halley steps on erf(x) = y in double until converged (at most `steps`;
- * none for float results, which the approximation gives to about 2 ulp). Past |y| = 0.5 the residual is taken as
- * (1 - |y|) - erfc(x), exact where erf(x) - |y| would cancel. */
-static double erfinv_one(double y, int steps)
+/* erfinv of doubles, branch free so that the loop vectorises:
+ * x = y P(w), w = -log(1 - y^2) (1 - y^2 as an exact pair, fastmath_d.h's
+ * log taking its second part in), P of degree
+ * 24 in w - 3.125 for w < 6.25 (|y| < 0.99806); past it x itself as a
+ * polynomial in s = sqrt(w), of degree 18 in s - 3.25 for s < 4 and of
+ * degree 16 in s - 5.1 above (s stays below 6.01 for |y| < 1 in double).
+ * Each interpolated at Chebyshev nodes in 60-digit arithmetic and taken to
+ * powers of the centred variable: relative error of the double evaluation
+ * under 1.7e-16 (P) and 2.1e-16 (the tails). The tails' square root and
+ * polynomials run, as the float loop's, only for chunks that have a lane
+ * with w >= 6.25 (or |y| >= 1, NaN). */
+static const double erfinv_dc[25] = {
+    -3.5932028927020693e-22, 3.194015548136271e-21, 1.9992599888615348e-20,
+    -3.4734793888538036e-19, 6.0750507020724141e-19, 1.5510787009902526e-17,
+    -1.2215637192404172e-16, -3.9401881223043202e-17, 6.5213335115022388e-15,
+    -4.0020031087558496e-14, -8.0719259389900406e-14, 2.6305268312595183e-12,
+    -1.2978805369932565e-11, -5.4143032839195042e-11, 1.051223377050429e-09,
+    -4.1126604371632185e-09, -2.907039127564132e-08, 4.2347881682224598e-07,
+    -1.3654691758785656e-06, -1.3882523393957483e-05, 0.00018673420801981186,
+    -0.00074070253415464314, -0.0060336708714268513, 0.24015818242558834,
+    1.6536545626831027,
+};
+static const double erfinv_dta[19] = {
+    1.2948292495325167e-09, -1.0081330006194249e-09, -8.7317372127125342e-09,
+    2.5460437357234635e-08, -1.8082279049616797e-08, -9.6407380440178035e-08,
+    3.9752398051539066e-07, -6.1941149054124084e-07, -4.6473254389568204e-07,
+    5.0823050937779068e-06, -1.3807789578575624e-05, 1.707476806506856e-05,
+    2.4145128018158083e-05, -0.00022201675750971274, 0.00085602607058169996,
+    -0.0024458934121345081, 0.0046526098392196723, 1.0055052352452993,
+    3.0838457231032423,
+};
+static const double erfinv_dtb[17] = {
+    -4.9765355304789297e-12, 1.6312806931079856e-11, -1.8107703247632822e-11,
+    6.2752695151782338e-12, 9.4497687040384663e-11, -9.0995881154107802e-10,
+    5.6949646926803973e-09, -3.1322598446513378e-08, 1.6330794857794905e-07,
+    -8.1587659654248491e-07, 3.8775899304086159e-06, -1.7154284349820866e-05,
+    6.6795491937245239e-05, -0.00018651106067320714, -0.00019885948140657833,
+    1.0102665646274542, 4.9509348530663528,
+};
+
+CT_FM_INLINE double erfinv_w_d(double a)
 {
-    static const double central[9] = {
-        2.81022636e-08, 3.43273939e-07, -3.5233877e-06, -4.39150654e-06, 0.00021858087,
-        -0.00125372503, -0.00417768164, 0.246640727, 1.50140941};
-    static const double tail[9] = {
-        -0.000200214257, 0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773,
-        -0.0076224613, 0.00943887047, 1.00167406, 2.83297682};
-    double a = fabs(y), w, t, p, x;
-    const double *c;
-    int k;
-    if (isnan(y))
-        return y;
-    if (a > 1.0)
-        return NAN;
-    if (a == 1.0)
-        return copysign(INFINITY, y);
-    if (a == 0.0)
-        return y;
-    w = -log((1.0 - a) * (1.0 + a));
-    if (w < 5.0) {
-        t = w - 2.5;
-        c = central;
-    } else {
-        t = sqrt(w) - 3.0;
-        c = tail;
-    }
-    p = c[0];
-    for (k = 1; k < 9; k++)
-        p = p * t + c[k];
-    x = p * a;
-    for (k = 0; k < steps; k++) {
-        double f = a <= 0.5 ? erf(x) - a : (1.0 - a) - erfc(x);
-        double u = f / (1.1283791670955126 * exp(-x * x));
-        x -= u / (1.0 + x * u);
-        /* the steps converge cubically: after a step of relative size
-         * below 1e-6 the error is below 1e-18 */
-        if (fabs(u) <= 1e-6 * x)
-            break;
-    }
-    return copysign(x, y);
+    /* 1 - a^2 = p + pc exactly (a^2 = h + l; 1 - p and (1 - p) - h exact,
+     * Sterbenz); with p = 2^e (1 + f), f + pc 2^-e (rounded, far below an
+     * ulp of the log) in log's place of f */
+    double h = a * a, l = __builtin_fma(a, a, -h);
+    double p = 1.0 - h, pc = (h - (1.0 - p)) - l;
+    double e, f = ct_log_split_d(p, &e);
+    double se = ct_bits_to_double((uint64_t)(1023 - (int64_t)e) << 52);
+    return -ct_log_core_d(e, __builtin_fma(pc, se, f), 0.0);
 }
 
-/* erfinv of a float: the approximation of erfinv_one(y, 0) in float, as
- * Giles writes it, branch free so that the loop vectorises:
+CT_FM_INLINE double erfinv_central_d(double a, double w)
+{
+    return a * horner_d(erfinv_dc, 25, w - 3.125);
+}
+
+CT_FM_INLINE double erfinv_tail_d(double w)
+{
+    /* sqrt(w) = s + sl, sl its rounding error (x moves as fast as s) */
+    double s = __builtin_sqrt(w), sl = __builtin_fma(-s, s, w) / (2.0 * s);
+    double xa = horner_d(erfinv_dta, 19, (s - 3.25) + sl), xb = horner_d(erfinv_dtb, 17, (s - 5.1) + sl);
+    return s < 4.0 ? xa : xb;
+}
+
+CT_FM_INLINE double erfinv_finish_d(double y, double a, double x)
+{
+    double r = __builtin_copysign(x, y);
+    r = a == 1.0 ? __builtin_copysign((double)__builtin_inf(), y) : r;
+    r = a > 1.0 ? (double)__builtin_nan("") : r;
+    return (a == 0.0 || y != y) ? y : r;
+}
+
+void ct_erfinv_d_loop(const double *x, double *o, int64_t count);
+CT_MULTIVERSION void ct_erfinv_d_loop(const double *x, double *o, int64_t count)
+{
+    for (int64_t lo = 0; lo < count; lo += 64) {
+        int64_t n = count - lo < 64 ? count - lo : 64;
+        const double *xs = x + lo;
+        double *os = o + lo;
+        int tail = 0;
+        #pragma omp simd reduction(|:tail)
+        for (int64_t i = 0; i < n; i++) {
+            double a = __builtin_fabs(xs[i]), w = erfinv_w_d(a);
+            tail |= !(w < 6.25);
+            os[i] = erfinv_finish_d(xs[i], a, erfinv_central_d(a, w));
+        }
+        if (tail) {
+            #pragma omp simd
+            for (int64_t i = 0; i < n; i++) {
+                double a = __builtin_fabs(xs[i]), w = erfinv_w_d(a);
+                double v = w < 6.25 ? erfinv_central_d(a, w) : erfinv_tail_d(w);
+                os[i] = erfinv_finish_d(xs[i], a, v);
+            }
+        }
+    }
+}
+
+/* erfinv of a float: M. Giles' single-precision approximation
+ * ("Approximating the erfinv function", GPU Computing Gems, 2011), a
+ * polynomial in w = -log(1 - y^2) (in w - 2.5 below w = 5, in sqrt(w) - 3
+ * above), in float as Giles writes it (about 2 ulp), branch free so that the loop vectorises:
  * w = -log((1 - |y|)(1 + |y|)) by fastmath.h's log for normal positive
  * arguments (the product is at least 2^-24 for |y| < 1; |y| >= 1 or NaN
  * gives a meaningless w there, and the selects at the end replace the
@@ -506,28 +593,16 @@ CT_MULTIVERSION void ct_erfinv_f_loop(const float *x, float *o, int64_t count)
     }
 }
 
+static void erfinv_fb(const void *x, void *o, int64_t n) { ct_erfinv_f_loop(x, o, n); }
+static void erfinv_db(const void *x, void *o, int64_t n) { ct_erfinv_d_loop(x, o, n); }
+
 int ct_special_erfinv(int dtype, const void *x, void *out, int64_t count)
 {
-    int64_t i;
-    if (dtype == 0) {
-        const float *xf = (const float *)x;
-        float *o = (float *)out;
-        /* in blocks, so that the threads each run the vector loop */
-        int64_t nb = (count + 8191) / 8192;
-        #pragma omp parallel for schedule(static) if (count > 65536)
-        for (i = 0; i < nb; i++) {
-            int64_t lo = i * 8192, n = count - lo < 8192 ? count - lo : 8192;
-            ct_erfinv_f_loop(xf + lo, o + lo, n);
-        }
-    } else if (dtype == 1) {
-        const double *xd = (const double *)x;
-        double *o = (double *)out;
-        #pragma omp parallel for schedule(static) if (count > 16384)
-        for (i = 0; i < count; i++)
-            o[i] = erfinv_one(xd[i], 8);
-    } else {
+    if (dtype != 0 && dtype != 1)
         return -1;
-    }
+    /* in blocks, so that the threads each run the vector loop */
+    ct_special_blocks(dtype ? erfinv_db : erfinv_fb, dtype ? sizeof(double) : sizeof(float), x, out,
+                      count, 65536);
     return 0;
 }
 
@@ -989,30 +1064,6 @@ static void entr_db(const void *x, void *o, int64_t n)
 #define ERFC_D_MAX 27.2261
 #define ERFC_D_C 0.886226952075958251953125
 #define ERFC_D_K 0.8265784357107775
-/* c[0] u^(n-1) + c[1] u^(n-2) + ... + c[n-1] (n <= 24, a constant where
- * it is inlined): Horner chains of 8 coefficients joined by u^8, so that
- * the three chains overlap where one Horner scheme would be one long chain
- * of dependent steps */
-CT_FM_INLINE double horner8_d(const double *c, int n, double u)
-{
-    double u2 = u * u, u4 = u2 * u2, u8 = u4 * u4, part[3];
-    int top = (n - 1) / 8;
-    _Pragma("GCC unroll 3")
-    for (int j = 0; j <= top; j++) {
-        int hi = 8 * j + 7 < n - 1 ? 8 * j + 7 : n - 1;
-        double p = c[n - 1 - hi];
-        _Pragma("GCC unroll 8")
-        for (int d = hi - 1; d >= 8 * j; d--)
-            p = __builtin_fma(p, u, c[n - 1 - d]);
-        part[j] = p;
-    }
-    double acc = part[top];
-    _Pragma("GCC unroll 3")
-    for (int j = top - 1; j >= 0; j--)
-        acc = __builtin_fma(acc, u8, part[j]);
-    return acc;
-}
-
 /* erfcx(ac) = d (1 + rho) (1 + y) for 0 <= ac <= ERFC_D_MAX (ac + al the
  * argument, al a tail below half its ulp): d and rho returned, y the value */
 CT_FM_INLINE double erfcx_parts_d(double ac, double al, double *dp, double *rhop)
