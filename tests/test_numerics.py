@@ -582,6 +582,7 @@ FLOAT64_ULPS = [  # (op, long double reference, argument range, ulp bound)
     ("exp", np.exp, (-745.2, 709.79), 1.0), ("expm1", np.expm1, (-50.0, 709.79), 1.1),
     ("log", np.log, (0.0, 1.7e308), 1.0), ("log1p", np.log1p, (-1.0, 1.7e308), 1.0),
     ("exp2", np.exp2, (-1080.0, 1025.0), 1.0), ("log2", np.log2, (0.0, 1.7e308), 1.5),
+    ("log10", np.log10, (0.0, 1.7e308), 1.5),
     # formulas over those: their errors and a few more roundings
     ("sigmoid", lambda x: 1 / (1 + np.exp(-x)), (-745.0, 40.0), 2.0),
     ("tanh", np.tanh, (-30.0, 30.0), 2.0), ("sinh", np.sinh, (-711.0, 711.0), 1.6),

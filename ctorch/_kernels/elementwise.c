@@ -878,7 +878,7 @@ static inline float ct_frexp_mant_f(float x) { int32_t e; return ct_frexpf_bits(
 static inline double ct_frexp_exp_d(double x) { int32_t e; ct_frexpd_bits(x, &e); return e; }
 static inline float ct_frexp_exp_f(float x) { int32_t e; ct_frexpf_bits(x, &e); return (float)e; }
 /* float and half: the vectorisable forms of fastmath.h; double: those of
- * fastmath_d.h for exp, exp2, expm1, log, log2, log1p, tanh, sinh, cosh,
+ * fastmath_d.h for exp, exp2, expm1, log, log2, log10, log1p, tanh, sinh, cosh,
  * atanh, sin, cos, tan (and sigmoid through exp), libm for the others */
 #define ct_exp_f ct_expf
 #define ct_exp_d ct_exp_d1
@@ -961,7 +961,7 @@ CT_MULTIVERSION void NAME(char **p, const int64_t *s, int64_t n, const void *ex)
 #define CT_HYP_f(NAME, T, fn) CT_TWO_PASS_f(NAME, T, CT_HYP_SMALL, ct_##fn##f_small, fn##f)
 #define CT_HYP_d(NAME, T, fn) CT_UNARY_ATTR(CT_MULTIVERSION, NAME, T, T, ct_##fn##_d1((double)x))
 #define ct_log10_f ct_log10f
-#define ct_log10_d log10
+#define ct_log10_d ct_log10_d1
 #define ct_asin_f ct_asinf
 #define ct_asin_d asin
 #define ct_acos_f ct_acosf

@@ -1,5 +1,5 @@
-/* exp, exp2, expm1, log, log2, log1p, tanh, sinh, cosh, atanh, sin, cos and
- * tan of doubles
+/* exp, exp2, expm1, log, log2, log10, log1p, tanh, sinh, cosh, atanh, sin,
+ * cos and tan of doubles
  * as branch-free arithmetic, so that `omp simd` loops over them run a
  * vector at a time (libm's are calls the compiler cannot vectorise). Every
  * double argument is taken, specials included; errors of exp, exp2, expm1,
@@ -252,6 +252,23 @@ CT_FM_INLINE double ct_log2_d1(double x)
     double e, f = ct_log_split_d(x, &e);
     double l = ct_log_core_d(0.0, f, 0.0);
     double y = e + __builtin_fma(l, 1.4426950408889634, l * 2.0355273740931033e-17);
+    y = x == (double)__builtin_inf() ? x : y;
+    y = x == 0.0 ? -(double)__builtin_inf() : y;
+    return x < 0.0 || x != x ? (double)__builtin_nan("") : y;
+}
+
+/* log10(x) = e log10(2) + log(m) log10(e): log10(2) = L1 + L2 with L1 of
+ * 42 bits (e L1 exact), log10(e) as a double pair, the small terms and the
+ * product's rounding error added to log(m) log10(e) before the one sum
+ * with e L1 (exact powers of ten come out exact) */
+CT_FM_INLINE double ct_log10_d1(double x)
+{
+    double e, f = ct_log_split_d(x, &e);
+    double l = ct_log_core_d(0.0, f, 0.0);
+    double s2 = l * 0.4342944819032518;
+    double c = __builtin_fma(l, 0.4342944819032518, -s2);
+    c = __builtin_fma(l, 1.098319650216765e-17, __builtin_fma(e, 2.8363394551044964e-14, c));
+    double y = __builtin_fma(e, 0.30102999566395283, s2 + c);
     y = x == (double)__builtin_inf() ? x : y;
     y = x == 0.0 ? -(double)__builtin_inf() : y;
     return x < 0.0 || x != x ? (double)__builtin_nan("") : y;
