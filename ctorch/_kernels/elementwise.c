@@ -879,7 +879,8 @@ static inline double ct_frexp_exp_d(double x) { int32_t e; ct_frexpd_bits(x, &e)
 static inline float ct_frexp_exp_f(float x) { int32_t e; ct_frexpf_bits(x, &e); return (float)e; }
 /* float and half: the vectorisable forms of fastmath.h; double: those of
  * fastmath_d.h for exp, exp2, expm1, log, log2, log10, log1p, tanh, sinh, cosh,
- * atanh, sin, cos, tan (and sigmoid through exp), libm for the others */
+ * atanh, sin, cos, tan, asin, acos, atan (and sigmoid through exp), libm for
+ * the others */
 #define ct_exp_f ct_expf
 #define ct_exp_d ct_exp_d1
 #define ct_expm1_f ct_expm1f
@@ -895,7 +896,7 @@ static inline float ct_frexp_exp_f(float x) { int32_t e; ct_frexpf_bits(x, &e); 
 #define ct_erf_f ct_erff
 #define ct_erf_d erf
 #define ct_atan_f ct_atanf
-#define ct_atan_d atan
+#define ct_atan_d ct_atan_d1
 #define ct_sin_d_fast(x) ct_sincos_d_fast(x, 0)
 #define ct_cos_d_fast(x) ct_sincos_d_fast(x, 1)
 #define CT_TRIG_d(NAME, T, fn) CT_TWO_PASS_d(NAME, CT_TRIG_D_FAST, ct_##fn##_d_fast, fn)
@@ -963,9 +964,9 @@ CT_MULTIVERSION void NAME(char **p, const int64_t *s, int64_t n, const void *ex)
 #define ct_log10_f ct_log10f
 #define ct_log10_d ct_log10_d1
 #define ct_asin_f ct_asinf
-#define ct_asin_d asin
+#define ct_asin_d ct_asin_d1
 #define ct_acos_f ct_acosf
-#define ct_acos_d acos
+#define ct_acos_d ct_acos_d1
 #define ct_atanh_f ct_atanhf
 #define ct_atanh_d ct_atanh_d1
 #define ct_sinf_fast(x) ct_sincosf_fast(x, 0)
