@@ -9,6 +9,7 @@
  */
 #include <math.h>
 #include "elementwise.h"
+#include "special.h"
 #include "strided.h"
 #include "fastmath.h"
 #include "fastmath_lae.h"
@@ -808,7 +809,7 @@ CT_UNARY(ct_sign_b, ct_bool, ct_bool, x)
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_atanh_##S, T, T, ct_atanh_##F((CT)x))                             \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_sigmoid_##S, T, T, (CT)1 / ((CT)1 + ct_exp_##F(-(CT)x))) \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_relu_##S, T, T, x < 0 ? (T)0 : x)                                  \
-    CT_UNARY_ATTR(CT_MULTIVERSION, ct_erf_##S, T, T, ct_erf_##F((CT)x))                                 \
+    CT_ERF_##F(ct_erf_##S, T)                                                      \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_floor_##S, T, T, FT_##F(floor)((CT)x))                             \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_ceil_##S, T, T, FT_##F(ceil)((CT)x))                               \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_round_##S, T, T, FT_##F(nearbyint)((CT)x))                         \
@@ -893,8 +894,24 @@ static inline float ct_frexp_exp_f(float x) { int32_t e; ct_frexpf_bits(x, &e); 
 #define ct_log1p_d ct_log1p_d1
 #define ct_tanh_f ct_tanhf
 #define ct_tanh_d ct_tanh_d1
-#define ct_erf_f ct_erff
-#define ct_erf_d erf
+/* erf: fastmath.h's float form; doubles through special.c's block kernel
+ * (contiguous runs straight, others gathered 256 at a time) */
+#define CT_ERF_f(NAME, T) CT_UNARY_ATTR(CT_MULTIVERSION, NAME, T, T, ct_erff((float)x))
+#define CT_ERF_d(NAME, T)                                                          \
+void NAME(char **p, const int64_t *s, int64_t n, const void *ex) {                 \
+    (void)ex;                                                                      \
+    if (s[0] == CT_SZ(T) && s[1] == CT_SZ(T)) {                                    \
+        ct_erf_d_block((const double *)p[1], (double *)p[0], n);                   \
+        return;                                                                    \
+    }                                                                              \
+    double buf[256];                                                               \
+    for (int64_t i0 = 0; i0 < n; i0 += 256) {                                      \
+        int64_t m = n - i0 < 256 ? n - i0 : 256;                                   \
+        for (int64_t i = 0; i < m; i++) buf[i] = *(const double *)(p[1] + (i0 + i) * s[1]); \
+        ct_erf_d_block(buf, buf, m);                                               \
+        for (int64_t i = 0; i < m; i++) *(double *)(p[0] + (i0 + i) * s[0]) = buf[i]; \
+    }                                                                              \
+}
 #define ct_atan_f ct_atanf
 #define ct_atan_d ct_atan_d1
 #define ct_sin_d_fast(x) ct_sincos_d_fast(x, 0)

@@ -303,10 +303,13 @@ static const double ct_atan_q_d[11] = {
     0.19999999999995316, -0.33333333333333331,
 };
 
+/* c[0] z^(n-1) + ... + c[n-1] by one Horner scheme (n a constant where it
+ * is inlined; special.c's horner8_d splits long ones into chains joined by
+ * z^8, which magnify rounding errors where |z| is above 1) */
 CT_FM_INLINE double ct_horner_d(const double *c, int n, double z)
 {
     double p = c[0];
-    _Pragma("GCC unroll 16")
+    _Pragma("GCC unroll 32")
     for (int k = 1; k < n; k++)
         p = __builtin_fma(p, z, c[k]);
     return p;

@@ -53,6 +53,11 @@ enum { CT_SU_ERFC, CT_SU_NDTR, CT_SU_TRIGAMMA, CT_SU_ENTR, CT_SU_LGAMMA, CT_SU_I
 typedef int (*ct_special_erfc_fn)(int code, const void *x, void *out, int64_t count);
 int ct_special_erfc(int code, const void *x, void *out, int64_t count);
 
+/* o[i] = erf(x[i]) for n contiguous doubles (o == x allowed): the
+ * elementwise erf of float64 (elementwise.c) runs here, on the thread that
+ * calls it */
+void ct_erf_d_block(const double *x, double *o, int64_t n);
+
 /* f over x and out (contiguous, elements of es bytes) in blocks of 8192, so
  * that each thread runs f's vector loop; in parallel above par_min
  * elements (the drivers of ct_special_erfc and ct_special_bessel) */
