@@ -400,8 +400,10 @@ CT_FM_INLINE double ct_atan_d1(double x)
  * k (c2 + c3) below 2^-34 taken off with its rounding error kept in rl
  * (r + rl within about 2^-60 |r| of the true remainder but where x is
  * within a few ulps of a multiple of pi/2), |r| <= pi/4; sin = r + (r^3
- * S(r^2) + rl) and cos = (1 - r^2/2) + (r^4 C(r^2) - r rl), S and C
- * Taylor's series to r^19 and r^20 (truncation below 2^-70), r^2 / 2 and
+ * S(r^2) + rl) and cos = (1 - r^2/2) + (r^4 C(r^2) - r rl), S of degree
+ * 6 and C of degree 5, interpolated at Chebyshev nodes of r^2 in 50-digit
+ * arithmetic (relative errors 2^-57 and 2^-59.5 with double
+ * coefficients), r^2 / 2 and
  * 1 less it split exactly into doubles and their rounding errors; k mod 4
  * picks which of them and its sign. tan = sin r / cos r, or
  * -cos r / sin r for odd k. Larger |x|, inf and NaN are libm's (the loops'
@@ -424,15 +426,13 @@ CT_FM_INLINE double ct_trig_reduce_d(double x, double *rp, double *rlp)
 CT_FM_INLINE double ct_sin_red_d(double r, double rl)
 {
     double z = r * r;
-    double q = -1.0 / 121645100408832000.0;    /* -1/19! .. -1/3! in z */
-    q = __builtin_fma(q, z, 1.0 / 355687428096000.0);
-    q = __builtin_fma(q, z, -1.0 / 1307674368000.0);
-    q = __builtin_fma(q, z, 1.0 / 6227020800.0);
-    q = __builtin_fma(q, z, -1.0 / 39916800.0);
-    q = __builtin_fma(q, z, 1.0 / 362880.0);
-    q = __builtin_fma(q, z, -1.0 / 5040.0);
-    q = __builtin_fma(q, z, 1.0 / 120.0);
-    q = __builtin_fma(q, z, -1.0 / 6.0);
+    double q = -7.5866969972366338e-13;
+    q = __builtin_fma(q, z, 1.6058531616942478e-10);
+    q = __builtin_fma(q, z, -2.5052106232434684e-08);
+    q = __builtin_fma(q, z, 2.7557319219339129e-06);
+    q = __builtin_fma(q, z, -0.00019841269841265065);
+    q = __builtin_fma(q, z, 0.0083333333333333315);
+    q = __builtin_fma(q, z, -0.16666666666666666);
     return r + __builtin_fma(r * z, q, rl);
 }
 /* cos(r + rl) = (1 - r^2/2) + (r^4 C(r^2) - r rl), r^2 / 2 and 1 less it
@@ -440,15 +440,12 @@ CT_FM_INLINE double ct_sin_red_d(double r, double rl)
 CT_FM_INLINE double ct_cos_red_d(double r, double rl)
 {
     double z = r * r, zl = __builtin_fma(r, r, -z);
-    double q = 1.0 / 2432902008176640000.0;    /* 1/20! .. 1/4! in z */
-    q = __builtin_fma(q, z, -1.0 / 6402373705728000.0);
-    q = __builtin_fma(q, z, 1.0 / 20922789888000.0);
-    q = __builtin_fma(q, z, -1.0 / 87178291200.0);
-    q = __builtin_fma(q, z, 1.0 / 479001600.0);
-    q = __builtin_fma(q, z, -1.0 / 3628800.0);
-    q = __builtin_fma(q, z, 1.0 / 40320.0);
-    q = __builtin_fma(q, z, -1.0 / 720.0);
-    q = __builtin_fma(q, z, 1.0 / 24.0);
+    double q = -1.1382632249960623e-11;
+    q = __builtin_fma(q, z, 2.0876146265966424e-09);
+    q = __builtin_fma(q, z, -2.7557317271718099e-07);
+    q = __builtin_fma(q, z, 2.4801587298765665e-05);
+    q = __builtin_fma(q, z, -0.0013888888888887398);
+    q = __builtin_fma(q, z, 0.041666666666666664);
     double hz = 0.5 * z, w = 1.0 - hz, lo = ((1.0 - w) - hz) - __builtin_fma(0.5, zl, r * rl);
     return w + __builtin_fma(z * z, q, lo);
 }
