@@ -423,29 +423,26 @@ CT_FM_INLINE double ct_trig_reduce_d(double x, double *rp, double *rlp)
 }
 /* sin(r + rl) = r + (r^3 S(r^2) + rl) (rl's factor cos r taken as 1: its
  * error below 2^-57 relative) */
+static const double ct_sin_s_d[7] = {
+    -7.5866969972366338e-13, 1.6058531616942478e-10, -2.5052106232434684e-08,
+    2.7557319219339129e-06, -0.00019841269841265065, 0.0083333333333333315,
+    -0.16666666666666666,
+};
+static const double ct_cos_c_d[6] = {
+    -1.1382632249960623e-11, 2.0876146265966424e-09, -2.7557317271718099e-07,
+    2.4801587298765665e-05, -0.0013888888888887398, 0.041666666666666664,
+};
 CT_FM_INLINE double ct_sin_red_d(double r, double rl)
 {
     double z = r * r;
-    double q = -7.5866969972366338e-13;
-    q = __builtin_fma(q, z, 1.6058531616942478e-10);
-    q = __builtin_fma(q, z, -2.5052106232434684e-08);
-    q = __builtin_fma(q, z, 2.7557319219339129e-06);
-    q = __builtin_fma(q, z, -0.00019841269841265065);
-    q = __builtin_fma(q, z, 0.0083333333333333315);
-    q = __builtin_fma(q, z, -0.16666666666666666);
-    return r + __builtin_fma(r * z, q, rl);
+    return r + __builtin_fma(r * z, ct_horner_d(ct_sin_s_d, 7, z), rl);
 }
 /* cos(r + rl) = (1 - r^2/2) + (r^4 C(r^2) - r rl), r^2 / 2 and 1 less it
  * each split exactly into a double and its rounding error */
 CT_FM_INLINE double ct_cos_red_d(double r, double rl)
 {
     double z = r * r, zl = __builtin_fma(r, r, -z);
-    double q = -1.1382632249960623e-11;
-    q = __builtin_fma(q, z, 2.0876146265966424e-09);
-    q = __builtin_fma(q, z, -2.7557317271718099e-07);
-    q = __builtin_fma(q, z, 2.4801587298765665e-05);
-    q = __builtin_fma(q, z, -0.0013888888888887398);
-    q = __builtin_fma(q, z, 0.041666666666666664);
+    double q = ct_horner_d(ct_cos_c_d, 6, z);
     double hz = 0.5 * z, w = 1.0 - hz, lo = ((1.0 - w) - hz) - __builtin_fma(0.5, zl, r * rl);
     return w + __builtin_fma(z * z, q, lo);
 }

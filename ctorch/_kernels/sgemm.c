@@ -276,8 +276,9 @@ static void ct_sg_kernel(int kc, const float *restrict a, int64_t as, const floa
     CT_SG_S(14) CT_SG_S(15) CT_SG_S(16) CT_SG_S(17) CT_SG_S(18) CT_SG_S(19)   \
     CT_SG_S(20) CT_SG_S(21) CT_SG_S(22) CT_SG_S(23) CT_SG_S(24) CT_SG_S(25)   \
     CT_SG_S(26) CT_SG_S(27) CT_SG_S(28) CT_SG_S(29) CT_SG_S(30) CT_SG_S(31)
-#define CT_SG_LOOP(STEP)                                                      \
-    CT_SG_ZERO                                                                \
+/* the k loop: four steps at a time, then the rest; ZERO before, SAVE after */
+#define CT_SG_KLOOP(ZERO, STEP, SAVE)                                         \
+    ZERO                                                                      \
     "testq %[k4], %[k4]\n\t"                                                  \
     "jz 2f\n\t"                                                               \
     "1:\n\t"                                                                  \
@@ -292,27 +293,15 @@ static void ct_sg_kernel(int kc, const float *restrict a, int64_t as, const floa
     "decq %[k1]\n\t"                                                          \
     "jnz 3b\n\t"                                                              \
     "4:\n\t"                                                                  \
-    CT_SG_SAVE
+    SAVE
+#define CT_SG_LOOP(STEP) CT_SG_KLOOP(CT_SG_ZERO, STEP, CT_SG_SAVE)
 #define CT_SG_SH(x) "vmovaps %%zmm" #x ", (2 * (" #x "-8))*64(%[t])\n\t"
 #define CT_SG_LOOP_H(STEP)                                                    \
-    CT_SG_Z(8) CT_SG_Z(9) CT_SG_Z(10) CT_SG_Z(11) CT_SG_Z(12) CT_SG_Z(13)     \
-    CT_SG_Z(14) CT_SG_Z(15) CT_SG_Z(16) CT_SG_Z(17) CT_SG_Z(18) CT_SG_Z(19)   \
-    "testq %[k4], %[k4]\n\t"                                                  \
-    "jz 2f\n\t"                                                               \
-    "1:\n\t"                                                                  \
-    STEP STEP STEP STEP                                                       \
-    "decq %[k4]\n\t"                                                          \
-    "jnz 1b\n\t"                                                              \
-    "2:\n\t"                                                                  \
-    "testq %[k1], %[k1]\n\t"                                                  \
-    "jz 4f\n\t"                                                               \
-    "3:\n\t"                                                                  \
-    STEP                                                                      \
-    "decq %[k1]\n\t"                                                          \
-    "jnz 3b\n\t"                                                              \
-    "4:\n\t"                                                                  \
-    CT_SG_SH(8) CT_SG_SH(9) CT_SG_SH(10) CT_SG_SH(11) CT_SG_SH(12) CT_SG_SH(13) \
-    CT_SG_SH(14) CT_SG_SH(15) CT_SG_SH(16) CT_SG_SH(17) CT_SG_SH(18) CT_SG_SH(19)
+    CT_SG_KLOOP(CT_SG_Z(8) CT_SG_Z(9) CT_SG_Z(10) CT_SG_Z(11) CT_SG_Z(12) CT_SG_Z(13) \
+                CT_SG_Z(14) CT_SG_Z(15) CT_SG_Z(16) CT_SG_Z(17) CT_SG_Z(18) CT_SG_Z(19), \
+                STEP,                                                         \
+                CT_SG_SH(8) CT_SG_SH(9) CT_SG_SH(10) CT_SG_SH(11) CT_SG_SH(12) CT_SG_SH(13) \
+                CT_SG_SH(14) CT_SG_SH(15) CT_SG_SH(16) CT_SG_SH(17) CT_SG_SH(18) CT_SG_SH(19))
 #define CT_SG_CLOBBERS                                                        \
     "zmm0", "zmm1", "zmm2", "zmm8", "zmm9", "zmm10", "zmm11", "zmm12", "zmm13", \
     "zmm14", "zmm15", "zmm16", "zmm17", "zmm18", "zmm19", "zmm20", "zmm21", "zmm22", \
@@ -366,6 +355,7 @@ static void ct_sg_kernel(int kc, const float *restrict a, int64_t as, const floa
 #undef CT_SG_ZERO
 #undef CT_SG_SAVE
 #undef CT_SG_LOOP
+#undef CT_SG_KLOOP
 #undef CT_SG_CLOBBERS
 #undef CT_SG_FMA_H
 #undef CT_SG_LOAD_A_H

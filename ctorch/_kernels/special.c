@@ -29,6 +29,31 @@ CT_MULTIVERSION void NAME(const T *x, T *o, int64_t count)                      
         o[i] = F(x[i]);                                                            \
 }
 
+/* the same where F's common case is cheaper than its whole: per chunk of 64
+ * elements a vector pass of FAST (right wherever NEEDS(x) is 0), then, where
+ * any element of the chunk needs it, one of FULL over the chunk */
+#define CT_CHUNKED_MAP(NAME, T, FAST, NEEDS, FULL)                                 \
+void NAME(const T *x, T *o, int64_t count);                                        \
+CT_MULTIVERSION void NAME(const T *x, T *o, int64_t count)                         \
+{                                                                                  \
+    for (int64_t lo = 0; lo < count; lo += 64) {                                   \
+        int64_t n = count - lo < 64 ? count - lo : 64;                             \
+        const T *xs = x + lo;                                                      \
+        T *os = o + lo;                                                            \
+        int more = 0;                                                              \
+        _Pragma("omp simd reduction(|:more)")                                      \
+        for (int64_t i = 0; i < n; i++) {                                          \
+            more |= NEEDS(xs[i]);                                                  \
+            os[i] = FAST(xs[i]);                                                   \
+        }                                                                          \
+        if (more) {                                                                \
+            _Pragma("omp simd")                                                    \
+            for (int64_t i = 0; i < n; i++)                                        \
+                os[i] = FULL(xs[i]);                                               \
+        }                                                                          \
+    }                                                                              \
+}
+
 /* c[0] u^(n-1) + c[1] u^(n-2) + ... + c[n-1] (n <= 32, a constant where
  * it is inlined): Horner chains of 8 coefficients joined by u^8, so that
  * the chains overlap where one Horner scheme would be one long chain
@@ -476,30 +501,24 @@ CT_FM_INLINE double erfinv_finish_d(double y, double a, double x)
     return (a == 0.0 || y != y) ? y : r;
 }
 
-void ct_erfinv_d_loop(const double *x, double *o, int64_t count);
-CT_MULTIVERSION void ct_erfinv_d_loop(const double *x, double *o, int64_t count)
+CT_FM_INLINE double erfinv_fast_d(double y)
 {
-    for (int64_t lo = 0; lo < count; lo += 64) {
-        int64_t n = count - lo < 64 ? count - lo : 64;
-        const double *xs = x + lo;
-        double *os = o + lo;
-        int tail = 0;
-        #pragma omp simd reduction(|:tail)
-        for (int64_t i = 0; i < n; i++) {
-            double a = __builtin_fabs(xs[i]), w = erfinv_w_d(a);
-            tail |= !(w < 6.25);
-            os[i] = erfinv_finish_d(xs[i], a, erfinv_central_d(a, w));
-        }
-        if (tail) {
-            #pragma omp simd
-            for (int64_t i = 0; i < n; i++) {
-                double a = __builtin_fabs(xs[i]), w = erfinv_w_d(a);
-                double v = w < 6.25 ? erfinv_central_d(a, w) : erfinv_tail_d(w);
-                os[i] = erfinv_finish_d(xs[i], a, v);
-            }
-        }
-    }
+    double a = __builtin_fabs(y);
+    return erfinv_finish_d(y, a, erfinv_central_d(a, erfinv_w_d(a)));
 }
+
+CT_FM_INLINE int erfinv_needs_tail_d(double y)
+{
+    return !(erfinv_w_d(__builtin_fabs(y)) < 6.25);
+}
+
+CT_FM_INLINE double erfinv_d(double y)
+{
+    double a = __builtin_fabs(y), w = erfinv_w_d(a);
+    return erfinv_finish_d(y, a, w < 6.25 ? erfinv_central_d(a, w) : erfinv_tail_d(w));
+}
+
+CT_CHUNKED_MAP(ct_erfinv_d_loop, double, erfinv_fast_d, erfinv_needs_tail_d, erfinv_d)
 
 /* erfinv of a float: M. Giles' single-precision approximation
  * ("Approximating the erfinv function", GPU Computing Gems, 2011), a
@@ -559,28 +578,18 @@ CT_FM_INLINE float erfinv_f(float y)
     return erfinv_finish_f(y, a, w < 5.0f ? pc : pt);
 }
 
-void ct_erfinv_f_loop(const float *x, float *o, int64_t count);
-CT_MULTIVERSION void ct_erfinv_f_loop(const float *x, float *o, int64_t count)
+CT_FM_INLINE float erfinv_fast_f(float y)
 {
-    for (int64_t lo = 0; lo < count; lo += 64) {
-        int64_t n = count - lo < 64 ? count - lo : 64;
-        const float *xs = x + lo;
-        float *os = o + lo;
-        int tail = 0;
-        #pragma omp simd reduction(|:tail)
-        for (int64_t i = 0; i < n; i++) {
-            float a = __builtin_fabsf(xs[i]);
-            float w = erfinv_w_f(a);
-            tail |= !(w < 5.0f);
-            os[i] = erfinv_finish_f(xs[i], a, erfinv_central_f(w));
-        }
-        if (tail) {
-            #pragma omp simd
-            for (int64_t i = 0; i < n; i++)
-                os[i] = erfinv_f(xs[i]);
-        }
-    }
+    float a = __builtin_fabsf(y);
+    return erfinv_finish_f(y, a, erfinv_central_f(erfinv_w_f(a)));
 }
+
+CT_FM_INLINE int erfinv_needs_tail_f(float y)
+{
+    return !(erfinv_w_f(__builtin_fabsf(y)) < 5.0f);
+}
+
+CT_CHUNKED_MAP(ct_erfinv_f_loop, float, erfinv_fast_f, erfinv_needs_tail_f, erfinv_f)
 
 static void erfinv_fb(const void *x, void *o, int64_t n) { ct_erfinv_f_loop(x, o, n); }
 static void erfinv_db(const void *x, void *o, int64_t n) { ct_erfinv_d_loop(x, o, n); }
@@ -1180,16 +1189,7 @@ __attribute__((target("avx512f"))) static __m512d erf512_d(__m512d x)
     return _mm512_mask_mov_pd(big, _mm512_cmp_pd_mask(a, _mm512_set1_pd(0.75), _CMP_LT_OQ), small);
 }
 
-__attribute__((target("avx512f"))) static void erf512_block_d(const double *x, double *o, int64_t n)
-{
-    int64_t i = 0;
-    for (; i + 8 <= n; i += 8)
-        _mm512_storeu_pd(o + i, erf512_d(_mm512_loadu_pd(x + i)));
-    if (i < n) {
-        __mmask8 t = (__mmask8)((1u << (n - i)) - 1);
-        _mm512_mask_storeu_pd(o + i, t, erf512_d(_mm512_maskz_loadu_pd(t, x + i)));
-    }
-}
+CT_E512_MAP_D(erf512_block_d, erf512_d)
 #endif
 
 void ct_erf_d_block(const double *x, double *o, int64_t n)
