@@ -353,7 +353,10 @@ def test_float32_transcendentals_within_ulps_of_float64(op, ref, bound):
         ref = getattr(scipy.special, ref or "erf")
     x = _every_float32(4099)
     with np.errstate(all="ignore"):
-        ref64 = ref(x.astype(np.float64))
+        x64 = x.astype(np.float64)
+        if op == "erfinv":       # scipy's erfinv takes a slow error path outside [-1, 1]
+            x64 = np.where(np.abs(x64) > 1, np.nan, x64)
+        ref64 = ref(x64)
     got = _fn(op)(torch.from_numpy(x)).numpy()
     assert got.dtype == np.float32
     err = _ulps(got, ref64)
