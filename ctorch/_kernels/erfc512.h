@@ -38,8 +38,8 @@
 #ifndef CT_ERFC512_H
 #define CT_ERFC512_H
 
-#include <immintrin.h>
 #include <stdint.h>
+#include "avx512_tab.h"
 
 /* erfcx's coefficients per power of s, by interval index */
 static const float ct_erfc512_R[7][32] __attribute__((aligned(64))) = {
@@ -107,25 +107,23 @@ static const float ct_erfc512_exp2[2][32] __attribute__((aligned(64))) = {
     },
 };
 
-#define CT_E512 __attribute__((target("avx512f"), always_inline)) static inline
-#define CT_E512_PICK(T, j) _mm512_permutex2var_ps(_mm512_load_ps(T), j, _mm512_load_ps((T) + 16))
 
 /* erfc(x); amax: the largest |x| with erfc(|x|) above 0 in float */
-CT_E512 __m512 ct_erfc512_f(__m512 x, float amax)
+CT_AVX512_INLINE __m512 ct_erfc512_f(__m512 x, float amax)
 {
     __m512 a = _mm512_abs_ps(x);
     __m512 ac = _mm512_castsi512_ps(_mm512_min_epu32(_mm512_castps_si512(a),
                                                       _mm512_castps_si512(_mm512_set1_ps(amax))));
     __m512 b1 = _mm512_fmadd_ps(ac, _mm512_set1_ps(1.41421353816986083984f), _mm512_set1_ps(1.0f));
     __m512i j = _mm512_srli_epi32(_mm512_castps_si512(b1), 20);
-    __m512 s = _mm512_sub_ps(ac, CT_E512_PICK(ct_erfc512_a, j));
-    __m512 tail = CT_E512_PICK(ct_erfc512_R[6], j);
-    tail = _mm512_fmadd_ps(tail, s, CT_E512_PICK(ct_erfc512_R[5], j));
-    tail = _mm512_fmadd_ps(tail, s, CT_E512_PICK(ct_erfc512_R[4], j));
-    tail = _mm512_fmadd_ps(tail, s, CT_E512_PICK(ct_erfc512_R[3], j));
-    tail = _mm512_fmadd_ps(tail, s, CT_E512_PICK(ct_erfc512_R[2], j));
-    tail = _mm512_fmadd_ps(tail, s, CT_E512_PICK(ct_erfc512_R[1], j));
-    __m512 c0 = CT_E512_PICK(ct_erfc512_R[0], j);
+    __m512 s = _mm512_sub_ps(ac, CT_PICK32_PS(ct_erfc512_a, j));
+    __m512 tail = CT_PICK32_PS(ct_erfc512_R[6], j);
+    tail = _mm512_fmadd_ps(tail, s, CT_PICK32_PS(ct_erfc512_R[5], j));
+    tail = _mm512_fmadd_ps(tail, s, CT_PICK32_PS(ct_erfc512_R[4], j));
+    tail = _mm512_fmadd_ps(tail, s, CT_PICK32_PS(ct_erfc512_R[3], j));
+    tail = _mm512_fmadd_ps(tail, s, CT_PICK32_PS(ct_erfc512_R[2], j));
+    tail = _mm512_fmadd_ps(tail, s, CT_PICK32_PS(ct_erfc512_R[1], j));
+    __m512 c0 = CT_PICK32_PS(ct_erfc512_R[0], j);
     /* k = round(-a^2 32 / ln2) by the 1.5 * 2^23 shift, r = -a^2 - k ln2/32 */
     const __m512 shift = _mm512_set1_ps(12582912.0f);
     __m512 ks = _mm512_fnmadd_ps(_mm512_mul_ps(ac, ac), _mm512_set1_ps(46.166241308446828f), shift);
@@ -133,9 +131,9 @@ CT_E512 __m512 ct_erfc512_f(__m512 x, float amax)
     __m512 r = _mm512_fnmsub_ps(ac, ac, _mm512_mul_ps(k, _mm512_set1_ps(0.02165985107421875f)));
     r = _mm512_fnmadd_ps(k, _mm512_set1_ps(9.9831822808482688e-07f), r);
     __m512i kb = _mm512_castps_si512(ks);
-    __m512 T = CT_E512_PICK(ct_erfc512_exp2[0], kb);
+    __m512 T = CT_PICK32_PS(ct_erfc512_exp2[0], kb);
     __m512 h = _mm512_fmadd_ps(r, _mm512_set1_ps(1.0f / 6.0f), _mm512_set1_ps(0.5f));
-    __m512 q = _mm512_fmadd_ps(h, _mm512_mul_ps(r, r), _mm512_add_ps(r, CT_E512_PICK(ct_erfc512_exp2[1], kb)));
+    __m512 q = _mm512_fmadd_ps(h, _mm512_mul_ps(r, r), _mm512_add_ps(r, CT_PICK32_PS(ct_erfc512_exp2[1], kb)));
     __m512 corr = _mm512_fmadd_ps(_mm512_add_ps(c0, tail), q, tail);
     __m512 P = _mm512_mul_ps(c0, T);
     __m512 Pl = _mm512_fmsub_ps(c0, T, P);
@@ -273,7 +271,7 @@ static const double ct_erfc512_exp2d[2][16] __attribute__((aligned(64))) = {
  * rounded once (an fma) before 2^floor(k/16) by vscalefpd. x < 0:
  * 2 - erfc(a). Largest error against mpmath (48,000 points over [-6, 28]):
  * 0.78 ulp. */
-CT_E512 __m512d ct_erfc512_d(__m512d x)
+CT_AVX512_INLINE __m512d ct_erfc512_d(__m512d x)
 {
     __m512d a = _mm512_abs_pd(x);
     /* clamped where erfc rounds to 0 (from 27.2261 on; a NaN stays NaN) */
@@ -304,7 +302,7 @@ CT_E512 __m512d ct_erfc512_d(__m512d x)
     __m512d jb = _mm512_add_pd(d16, shift);
     __m512d u = _mm512_sub_pd(d16, _mm512_sub_pd(jb, shift));
     __m512i j = _mm512_castpd_si512(jb);
-#define CT_E512_PICKD(T) _mm512_permutex2var_pd(_mm512_load_pd(T), j, _mm512_load_pd((T) + 8))
+#define CT_E512_PICKD(T) CT_PICK16_PD(T, j)
     /* 1 + y = Yh + Yt: Yh the pair's first part, Yt the rest and u's powers */
     /* Yt by Estrin's scheme */
     __m512d u2 = _mm512_mul_pd(u, u), u4 = _mm512_mul_pd(u2, u2);
@@ -320,10 +318,8 @@ CT_E512 __m512d ct_erfc512_d(__m512d x)
     __m512d Yh = CT_E512_PICKD(ct_erfc512_Y[0]);
 #undef CT_E512_PICKD
     __m512i kb = _mm512_castpd_si512(ks);
-    __m512d T = _mm512_permutex2var_pd(_mm512_load_pd(ct_erfc512_exp2d[0]), kb,
-                                       _mm512_load_pd(ct_erfc512_exp2d[0] + 8));
-    __m512d tl = _mm512_permutex2var_pd(_mm512_load_pd(ct_erfc512_exp2d[1]), kb,
-                                        _mm512_load_pd(ct_erfc512_exp2d[1] + 8));
+    __m512d T = CT_PICK16_PD(ct_erfc512_exp2d[0], kb);
+    __m512d tl = CT_PICK16_PD(ct_erfc512_exp2d[1], kb);
     /* (Yh + Yt) e^r (1 + rho)(1 + t) = Yh + corr, corr = Yt + (Yh + Yt)
      * (r + g + rho + t) (rho and t are below 2^-52: their products with
      * r + g are left out) */

@@ -46,8 +46,8 @@
 #ifndef CT_GELU512_H
 #define CT_GELU512_H
 
-#include <immintrin.h>
 #include <stdint.h>
+#include "avx512_tab.h"
 
 /* R's coefficients per power of s, by interval index */
 static const float ct_gelu512_R[5][32] __attribute__((aligned(64))) = {
@@ -181,19 +181,17 @@ static const float ct_gelu512_exp2[16] __attribute__((aligned(64))) = {
     1.681792855e+00f, 1.756252170e+00f, 1.834008098e+00f, 1.915206552e+00f,
 };
 
-#define CT_G512 __attribute__((target("avx512f"), always_inline)) static inline
-#define CT_G512_PICK(T, j) _mm512_permutex2var_ps(_mm512_load_ps(T), j, _mm512_load_ps((T) + 16))
 
 /* R(a) for a in [0, 14.5]; *m and *K with 2^e0 e^(-a^2/2) = scalef(m, K) */
-CT_G512 __m512 ct_gelu512_parts(__m512 a, float e0, __m512 *m, __m512 *K)
+CT_AVX512_INLINE __m512 ct_gelu512_parts(__m512 a, float e0, __m512 *m, __m512 *K)
 {
     __m512i j = _mm512_srli_epi32(_mm512_castps_si512(_mm512_add_ps(a, _mm512_set1_ps(1.0f))), 20);
-    __m512 s = _mm512_sub_ps(a, CT_G512_PICK(ct_gelu512_b, j));
-    __m512 R = CT_G512_PICK(ct_gelu512_R[4], j);
-    R = _mm512_fmadd_ps(R, s, CT_G512_PICK(ct_gelu512_R[3], j));
-    R = _mm512_fmadd_ps(R, s, CT_G512_PICK(ct_gelu512_R[2], j));
-    R = _mm512_fmadd_ps(R, s, CT_G512_PICK(ct_gelu512_R[1], j));
-    R = _mm512_fmadd_ps(R, s, CT_G512_PICK(ct_gelu512_R[0], j));
+    __m512 s = _mm512_sub_ps(a, CT_PICK32_PS(ct_gelu512_b, j));
+    __m512 R = CT_PICK32_PS(ct_gelu512_R[4], j);
+    R = _mm512_fmadd_ps(R, s, CT_PICK32_PS(ct_gelu512_R[3], j));
+    R = _mm512_fmadd_ps(R, s, CT_PICK32_PS(ct_gelu512_R[2], j));
+    R = _mm512_fmadd_ps(R, s, CT_PICK32_PS(ct_gelu512_R[1], j));
+    R = _mm512_fmadd_ps(R, s, CT_PICK32_PS(ct_gelu512_R[0], j));
     __m512 ha = _mm512_mul_ps(a, _mm512_set1_ps(0.5f));
     const __m512 shift = _mm512_set1_ps(12582912.0f);           /* 1.5 * 2^23 */
     __m512 ks = _mm512_fnmadd_ps(_mm512_mul_ps(ha, a), _mm512_set1_ps(23.083120654223414f), shift);
@@ -210,22 +208,22 @@ CT_G512 __m512 ct_gelu512_parts(__m512 a, float e0, __m512 *m, __m512 *K)
 
 /* gelu(x) when every lane has |x| = a < 4 (so no NaN or infinity): Phi(-a)
  * straight from ct_gelu512_Q, no exponential */
-CT_G512 __m512 ct_gelu512_f_small(__m512 x, __m512 a)
+CT_AVX512_INLINE __m512 ct_gelu512_f_small(__m512 x, __m512 a)
 {
     __m512 a8 = _mm512_mul_ps(a, _mm512_set1_ps(8.0f));
     __m512i j = _mm512_cvttps_epi32(a8);
     __m512 t = _mm512_sub_ps(a8, _mm512_cvtepi32_ps(j));
-    __m512 Q = CT_G512_PICK(ct_gelu512_Q[5], j);
-    Q = _mm512_fmadd_ps(Q, t, CT_G512_PICK(ct_gelu512_Q[4], j));
-    Q = _mm512_fmadd_ps(Q, t, CT_G512_PICK(ct_gelu512_Q[3], j));
-    Q = _mm512_fmadd_ps(Q, t, CT_G512_PICK(ct_gelu512_Q[2], j));
-    Q = _mm512_fmadd_ps(Q, t, CT_G512_PICK(ct_gelu512_Q[1], j));
-    Q = _mm512_fmadd_ps(Q, t, CT_G512_PICK(ct_gelu512_Q[0], j));
+    __m512 Q = CT_PICK32_PS(ct_gelu512_Q[5], j);
+    Q = _mm512_fmadd_ps(Q, t, CT_PICK32_PS(ct_gelu512_Q[4], j));
+    Q = _mm512_fmadd_ps(Q, t, CT_PICK32_PS(ct_gelu512_Q[3], j));
+    Q = _mm512_fmadd_ps(Q, t, CT_PICK32_PS(ct_gelu512_Q[2], j));
+    Q = _mm512_fmadd_ps(Q, t, CT_PICK32_PS(ct_gelu512_Q[1], j));
+    Q = _mm512_fmadd_ps(Q, t, CT_PICK32_PS(ct_gelu512_Q[0], j));
     __mmask16 pos = _mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_GT_OQ);
     return _mm512_mul_ps(x, _mm512_mask_sub_ps(Q, pos, _mm512_set1_ps(1.0f), Q));
 }
 
-CT_G512 __m512 ct_gelu512_f(__m512 x)
+CT_AVX512_INLINE __m512 ct_gelu512_f(__m512 x)
 {
     __m512 m, K, R = ct_gelu512_parts(_mm512_min_ps(_mm512_abs_ps(x), _mm512_set1_ps(14.5f)), 6.0f, &m, &K);
     __m512 Q = _mm512_scalef_ps(_mm512_mul_ps(R, m), K);           /* 2^6 Phi(-a) */
@@ -236,7 +234,7 @@ CT_G512 __m512 ct_gelu512_f(__m512 x)
 }
 
 /* gelu'(x); the lanes with |x| > 14.5 take (x - x) + (x > 0) */
-CT_G512 __m512 ct_gelu512_df(__m512 x)
+CT_AVX512_INLINE __m512 ct_gelu512_df(__m512 x)
 {
     __m512 ax = _mm512_abs_ps(x);
     __m512 m, K, R = ct_gelu512_parts(_mm512_min_ps(ax, _mm512_set1_ps(14.5f)), 0.0f, &m, &K);

@@ -282,9 +282,7 @@ static void ct_gelu_bwd_blk_##S(const T *g, const T *x, T *dx, int64_t n, int ap
 #ifdef CT_HAVE_GELU512
 static int ct_gelu512_ok(int approx)
 {
-    if (approx) return 0;
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512f");
+    return !approx && ct_cpu_avx512f();
 }
 #define CT_GELU_FAST_f32(approx) ct_gelu512_ok(approx)
 #define CT_GELU_FAST_BODY_f32(CALL) if (fast) { CALL; return; }

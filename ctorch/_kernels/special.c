@@ -1003,8 +1003,7 @@ static void ndtr_f(const void *x, void *o, int64_t n) { ct_ndtr_f_loop(x, o, n);
 static void erfc_fb(const void *x, void *o, int64_t n)
 {
 #ifdef CT_HAVE_ERFC512
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f")) {
+    if (ct_cpu_avx512f()) {
         ct_erfc512_body(x, o, n, ERFC_F_MAX);
         return;
     }
@@ -1195,8 +1194,7 @@ CT_E512_MAP_D(erf512_block_d, erf512_d)
 void ct_erf_d_block(const double *x, double *o, int64_t n)
 {
 #ifdef CT_HAVE_ERFC512
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f")) {
+    if (ct_cpu_avx512f()) {
         erf512_block_d(x, o, n);
         return;
     }
@@ -1297,8 +1295,7 @@ CT_SIMD_MAP(ct_ndtr_d_loop, double, ndtr_d1)
 static void erfc_db(const void *x, void *o, int64_t n)
 {
 #ifdef CT_HAVE_ERFC512
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f")) {
+    if (ct_cpu_avx512f()) {
         ct_erfc512_body_d(x, o, n);
         return;
     }

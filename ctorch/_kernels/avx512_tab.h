@@ -1,0 +1,22 @@
+/* What the table-driven AVX-512 kernels (gelu512.h, erfc512.h) share: the
+ * attribute of their inline bodies, the pick of one entry per lane from a
+ * 64-byte aligned table of 32 floats or 16 doubles (vpermt2ps / vpermt2pd
+ * take the index's low bits), and the run-time check their callers make
+ * before using them (x86-64 with GCC-compatible compilers only). */
+#ifndef CT_AVX512_TAB_H
+#define CT_AVX512_TAB_H
+
+#include <immintrin.h>
+
+#define CT_AVX512_INLINE __attribute__((target("avx512f"), always_inline)) static inline
+#define CT_PICK32_PS(T, j) _mm512_permutex2var_ps(_mm512_load_ps(T), j, _mm512_load_ps((T) + 16))
+#define CT_PICK16_PD(T, j) _mm512_permutex2var_pd(_mm512_load_pd(T), j, _mm512_load_pd((T) + 8))
+
+/* whether this CPU runs AVX-512F (a lookup in libgcc's cached CPU model) */
+static inline int ct_cpu_avx512f(void)
+{
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f");
+}
+
+#endif
