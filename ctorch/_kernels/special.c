@@ -1150,7 +1150,7 @@ CT_FM_INLINE double erfc_d(double x)
  * interpolated at Chebyshev nodes in 50-digit arithmetic (relative error of
  * the sum in double under 1.2e-16); above, 1 - erfc(|x|) with x's sign
  * (erfc(0.75) = 0.29: no cancellation to speak of). Both evaluated, one
- * picked; erfc from erfc512.h's kernel where the CPU has AVX-512F. */
+ * picked. A CPU with AVX-512F runs erfc512.h's one-table kernel instead. */
 static const double erf_small_d[12] = {
     -9.502840894774706e-10, 1.4413879289095029e-08, -1.63332293434337e-07,
     1.6460383209858149e-06, -1.4925589383821143e-05, 0.00012055331545294116,
@@ -1174,21 +1174,7 @@ CT_FM_INLINE double erf_d1(double x)
 CT_SIMD_MAP(ct_erf_d_loop, double, erf_d1)
 
 #ifdef CT_HAVE_ERFC512
-__attribute__((target("avx512f"))) static __m512d erf512_d(__m512d x)
-{
-    __m512d a = _mm512_abs_pd(x), z = _mm512_mul_pd(x, x);
-    __m512d r = _mm512_set1_pd(erf_small_d[0]);
-    for (int k = 1; k < 12; k++)
-        r = _mm512_fmadd_pd(r, z, _mm512_set1_pd(erf_small_d[k]));
-    __m512d small = _mm512_fmadd_pd(x, r, x);
-    /* 1 - erfc(a) with x's sign bit; a NaN stays NaN through erfc */
-    __m512d big = _mm512_sub_pd(_mm512_set1_pd(1.0), ct_erfc512_d(a));
-    big = _mm512_castsi512_pd(_mm512_or_si512(_mm512_castpd_si512(big),
-        _mm512_and_si512(_mm512_castpd_si512(x), _mm512_set1_epi64((int64_t)0x8000000000000000ull))));
-    return _mm512_mask_mov_pd(big, _mm512_cmp_pd_mask(a, _mm512_set1_pd(0.75), _CMP_LT_OQ), small);
-}
-
-CT_E512_MAP_D(erf512_block_d, erf512_d)
+CT_E512_MAP_D(erf512_block_d, ct_erf512_d)
 #endif
 
 void ct_erf_d_block(const double *x, double *o, int64_t n)
