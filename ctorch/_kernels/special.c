@@ -9,6 +9,7 @@
 #include "fastmath_d.h"
 #if defined(__x86_64__) && defined(__GNUC__)
 #include "erfc512.h"
+#include "erfinv512.h"
 #define CT_HAVE_ERFC512 1
 #endif
 
@@ -474,7 +475,7 @@ CT_FM_INLINE double erfinv_w_d(double a)
      * Sterbenz); with p = 2^e (1 + f), f + pc 2^-e (rounded, far below an
      * ulp of the log) in log's place of f */
     double h = a * a, l = __builtin_fma(a, a, -h);
-    double p = 1.0 - h, pc = (h - (1.0 - p)) - l;
+    double p = 1.0 - h, pc = ((1.0 - p) - h) - l;
     double e, f = ct_log_split_d(p, &e);
     double se = ct_bits_to_double((uint64_t)(1023 - (int64_t)e) << 52);
     return -ct_log_core_d(e, __builtin_fma(pc, se, f), 0.0);
@@ -592,7 +593,40 @@ CT_FM_INLINE int erfinv_needs_tail_f(float y)
 CT_CHUNKED_MAP(ct_erfinv_f_loop, float, erfinv_fast_f, erfinv_needs_tail_f, erfinv_f)
 
 static void erfinv_fb(const void *x, void *o, int64_t n) { ct_erfinv_f_loop(x, o, n); }
-static void erfinv_db(const void *x, void *o, int64_t n) { ct_erfinv_d_loop(x, o, n); }
+#ifdef CT_HAVE_ERFC512
+/* erfinv512.h's kernel a chunk of 64 at a time; a chunk with a lane it
+ * leaves (|y| >= 0.998, NaN) runs again through the portable loop */
+__attribute__((target("avx512f"))) static void erfinv512_block_d(const double *x, double *o, int64_t count)
+{
+    for (int64_t lo = 0; lo < count; lo += 64) {
+        int64_t n = count - lo < 64 ? count - lo : 64, i = 0;
+        unsigned slow = 0;
+        for (; i + 8 <= n; i += 8) {
+            __mmask8 s;
+            _mm512_storeu_pd(o + lo + i, ct_erfinv512_d(_mm512_loadu_pd(x + lo + i), &s));
+            slow |= s;
+        }
+        if (i < n) {
+            __mmask8 t = (__mmask8)((1u << (n - i)) - 1), s;
+            _mm512_mask_storeu_pd(o + lo + i, t, ct_erfinv512_d(_mm512_maskz_loadu_pd(t, x + lo + i), &s));
+            slow |= s & t;
+        }
+        if (slow)
+            ct_erfinv_d_loop(x + lo, o + lo, n);
+    }
+}
+#endif
+
+static void erfinv_db(const void *x, void *o, int64_t n)
+{
+#ifdef CT_HAVE_ERFC512
+    if (ct_cpu_avx512f()) {
+        erfinv512_block_d(x, o, n);
+        return;
+    }
+#endif
+    ct_erfinv_d_loop(x, o, n);
+}
 
 int ct_special_erfinv(int dtype, const void *x, void *out, int64_t count)
 {
