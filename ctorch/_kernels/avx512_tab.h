@@ -1,8 +1,8 @@
 /* What the table-driven AVX-512 kernels (gelu512.h, erfc512.h) share: the
  * attribute of their inline bodies, the pick of one entry per lane from a
  * 64-byte aligned table of 32 floats or 16 doubles (vpermt2ps / vpermt2pd
- * take the index's low bits), and the run-time check their callers make
- * before using them (x86-64 with GCC-compatible compilers only). */
+ * take the index's low bits), the loop that maps a kernel of 8 doubles over
+ * an array, and the run-time check their callers make before using them (x86-64 with GCC-compatible compilers only). */
 #ifndef CT_AVX512_TAB_H
 #define CT_AVX512_TAB_H
 
@@ -17,6 +17,21 @@ static inline int ct_cpu_avx512f(void)
 {
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx512f");
+}
+
+/* static void NAME(const double *x, double *y, int64_t n): y = FN(x), 8
+ * lanes at a time, the lanes past n of the last vector loaded as 0 and not
+ * stored */
+#define CT_E512_MAP_D(NAME, FN)                                                    \
+__attribute__((target("avx512f"))) static void NAME(const double *x, double *y, int64_t n) \
+{                                                                                  \
+    int64_t i = 0;                                                                 \
+    for (; i + 8 <= n; i += 8)                                                     \
+        _mm512_storeu_pd(y + i, FN(_mm512_loadu_pd(x + i)));                       \
+    if (i < n) {                                                                   \
+        __mmask8 t = (__mmask8)((1u << (n - i)) - 1);                              \
+        _mm512_mask_storeu_pd(y + i, t, FN(_mm512_maskz_loadu_pd(t, x + i)));      \
+    }                                                                              \
 }
 
 #endif

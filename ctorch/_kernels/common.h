@@ -53,6 +53,17 @@ typedef double _Complex ct_cdouble;
 #define CT_MULTIVERSION
 #endif
 
+/* void NAME(const T *x, T *o, int64_t count): o[i] = F(x[i]) in one vector
+ * loop (F branch free), built for each instruction set */
+#define CT_SIMD_MAP(NAME, T, F)                                                    \
+void NAME(const T *x, T *o, int64_t count);                                        \
+CT_MULTIVERSION void NAME(const T *x, T *o, int64_t count)                         \
+{                                                                                  \
+    _Pragma("omp simd")                                                            \
+    for (int64_t i = 0; i < count; i++)                                            \
+        o[i] = F(x[i]);                                                            \
+}
+
 typedef void (*ct_loop_fn)(char **p, const int64_t *s, int64_t n, const void *extra);
 
 #endif

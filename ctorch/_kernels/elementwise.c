@@ -14,6 +14,10 @@
 #include "fastmath.h"
 #include "fastmath_lae.h"
 #include "fastmath_d.h"
+#if defined(__x86_64__) && defined(__GNUC__)
+#include "log512.h"
+#define CT_HAVE_LOG512 1
+#endif
 #include "elementwise_grad.h"
 
 #define CT_SIMD _Pragma("omp simd")
@@ -894,24 +898,47 @@ static inline float ct_frexp_exp_f(float x) { int32_t e; ct_frexpf_bits(x, &e); 
 #define ct_log1p_d ct_log1p_d1
 #define ct_tanh_f ct_tanhf
 #define ct_tanh_d ct_tanh_d1
-/* erf: fastmath.h's float form; doubles through special.c's block kernel
- * (contiguous runs straight, others gathered 256 at a time) */
-#define CT_ERF_f(NAME, T) CT_UNARY_ATTR(CT_MULTIVERSION, NAME, T, T, ct_erff((float)x))
-#define CT_ERF_d(NAME, T)                                                          \
+/* a unary double function by a block kernel BLOCK(x, o, n) over contiguous
+ * arrays: contiguous runs straight, others gathered 256 at a time */
+#define CT_BLOCK_d(NAME, T, BLOCK)                                                 \
 void NAME(char **p, const int64_t *s, int64_t n, const void *ex) {                 \
     (void)ex;                                                                      \
     if (s[0] == CT_SZ(T) && s[1] == CT_SZ(T)) {                                    \
-        ct_erf_d_block((const double *)p[1], (double *)p[0], n);                   \
+        BLOCK((const double *)p[1], (double *)p[0], n);                            \
         return;                                                                    \
     }                                                                              \
     double buf[256];                                                               \
     for (int64_t i0 = 0; i0 < n; i0 += 256) {                                      \
         int64_t m = n - i0 < 256 ? n - i0 : 256;                                   \
         for (int64_t i = 0; i < m; i++) buf[i] = *(const double *)(p[1] + (i0 + i) * s[1]); \
-        ct_erf_d_block(buf, buf, m);                                               \
+        BLOCK(buf, buf, m);                                                        \
         for (int64_t i = 0; i < m; i++) *(double *)(p[0] + (i0 + i) * s[0]) = buf[i]; \
     }                                                                              \
 }
+/* erf: fastmath.h's float form; doubles through special.c's block kernel */
+#define CT_ERF_f(NAME, T) CT_UNARY_ATTR(CT_MULTIVERSION, NAME, T, T, ct_erff((float)x))
+#define CT_ERF_d(NAME, T) CT_BLOCK_d(NAME, T, ct_erf_d_block)
+/* log, log2, log10 of doubles: log512.h's table kernels on a CPU with
+ * AVX-512F, fastmath_d.h's loops elsewhere */
+CT_SIMD_MAP(ct_log_d_loop, double, ct_log_d1)
+CT_SIMD_MAP(ct_log2_d_loop, double, ct_log2_d1)
+CT_SIMD_MAP(ct_log10_d_loop, double, ct_log10_d1)
+#ifdef CT_HAVE_LOG512
+CT_E512_MAP_D(ct_log512_block, ct_log512_ln_d)
+CT_E512_MAP_D(ct_log2_512_block, ct_log512_log2_d)
+CT_E512_MAP_D(ct_log10_512_block, ct_log512_log10_d)
+#define CT_LOG_BLOCK(fn, F512)                                                     \
+static void ct_##fn##_d_block(const double *x, double *o, int64_t n)              \
+{                                                                                  \
+    if (ct_cpu_avx512f()) F512(x, o, n); else ct_##fn##_d_loop(x, o, n);           \
+}
+#else
+#define CT_LOG_BLOCK(fn, F512)                                                     \
+static void ct_##fn##_d_block(const double *x, double *o, int64_t n) { ct_##fn##_d_loop(x, o, n); }
+#endif
+CT_LOG_BLOCK(log, ct_log512_block)
+CT_LOG_BLOCK(log2, ct_log2_512_block)
+CT_LOG_BLOCK(log10, ct_log10_512_block)
 #define ct_atan_f ct_atanf
 #define ct_atan_d ct_atan_d1
 #define ct_sin_d_fast(x) ct_sincos_d_fast(x, 0)
@@ -966,7 +993,7 @@ CT_MULTIVERSION void NAME(char **p, const int64_t *s, int64_t n, const void *ex)
  * infinities, NaN) in the second */
 #define CT_LOG_OK(x, unused) CT_LOG_FAST(x)
 #define CT_LOGS_f(NAME, T, fn) CT_TWO_PASS_OK_f(NAME, T, CT_LOG_OK, 0, ct_##fn##f_fast, ct_##fn##f)
-#define CT_LOGS_d(NAME, T, fn) CT_UNARY_ATTR(CT_MULTIVERSION, NAME, T, T, ct_##fn##_d((double)x))
+#define CT_LOGS_d(NAME, T, fn) CT_BLOCK_d(NAME, T, ct_##fn##_d_block)
 /* sin / cos: fastmath.h's float form below CT_TRIG_FAST in the vector pass;
  * the rest: its double reduction below 2^19, libm above */
 #define CT_TRIG_f(NAME, T, fn) CT_TWO_PASS_f(NAME, T, CT_TRIG_FAST, ct_##fn##f_fast, ct_##fn##f_rest)

@@ -460,20 +460,6 @@ CT_AVX512_INLINE __m512d ct_erf512_d(__m512d x)
         _mm512_and_si512(_mm512_castpd_si512(x), _mm512_set1_epi64((int64_t)0x8000000000000000ull))));
 }
 
-/* static void NAME(const double *x, double *y, int64_t n): y = FN(x), 8
- * lanes at a time, the lanes past n of the last vector loaded as 0 and not
- * stored */
-#define CT_E512_MAP_D(NAME, FN)                                                    \
-__attribute__((target("avx512f"))) static void NAME(const double *x, double *y, int64_t n) \
-{                                                                                  \
-    int64_t i = 0;                                                                 \
-    for (; i + 8 <= n; i += 8)                                                     \
-        _mm512_storeu_pd(y + i, FN(_mm512_loadu_pd(x + i)));                       \
-    if (i < n) {                                                                   \
-        __mmask8 t = (__mmask8)((1u << (n - i)) - 1);                              \
-        _mm512_mask_storeu_pd(y + i, t, FN(_mm512_maskz_loadu_pd(t, x + i)));      \
-    }                                                                              \
-}
 CT_E512_MAP_D(ct_erfc512_body_d, ct_erfc512_d)
 
 #endif

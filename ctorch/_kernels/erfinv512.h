@@ -4,13 +4,8 @@
  * computes it, but without its division and its long polynomial:
  *
  * 1 - y^2 = p + pc exactly (y^2 = h + l by an fma, p = 1 - h, pc its
- * rounding error less l). p = 2^e m, m in [0.75, 1.5) (vgetmantpd,
- * vgetexppd), r = 1/m to 4 fraction bits (vrcp14pd rounded by
- * vrndscalepd: k/16, k = 11..21), f = m r - 1 exact (|f| <= 0.0485) and
- * pc 2^-e r added to it; log(p + pc) = e ln2 - log(r) + log1p(f), -log r
- * from a 16-entry table of pairs picked by k's low bits, log1p(f) =
- * f + f^2 Q(f), Q of degree 9 interpolated at Chebyshev nodes in 50-digit
- * arithmetic (relative error under 1.3e-18).
+ * rounding error less l); log(p + pc) by log512.h's steps (a 16-entry
+ * table and a degree-9 log1p, no division) with pc 2^-e r added to f.
  *
  * P = erfinv(y) / y as a function of w in [0, 6.2146) (|y| < 0.998) on
  * sixteen intervals of 25/64, of degree 9 in w less the interval's centre
@@ -23,25 +18,8 @@
 #define CT_ERFINV512_H
 
 #include <stdint.h>
-#include "avx512_tab.h"
+#include "log512.h"
 
-static const double ct_erfinv512_lg[2][16] __attribute__((aligned(64))) = {
-    {   /* -log(k/16), k = 16..21 at 0..5, 11..15 at 11..15 */
-        0, -0.06062462181643484, -0.11778303565638346, -0.17185025692665923,
-        -0.22314355131420976, -0.27193371548364176, 0, 0,
-        0, 0, 0, 0.3746934494414107,
-        0.2876820724517809, 0.20763936477824449, 0.13353139262452263, 0.064538521137571178,
-    },
-    {   /* its rest */
-        0, -2.6424025938726934e-18, 1.1971685747593677e-18, 6.0224538210113705e-18,
-        9.091270597324799e-18, -7.8331963769744201e-19, 0, 0,
-        0, 0, 0, -3.9243112288632396e-18,
-        2.607160616442564e-17, 1.2053243216686129e-17, -3.6644576636600847e-18, -6.470486661692933e-18,
-    },
-};
-static const double ct_erfinv512_q[10] = {
-    0.091362949418435771, -0.10049166212447382, 0.11111017598404233, -0.12499898699435984, 0.14285714364310503, -0.16666666751808035, 0.19999999999976886, -0.24999999999974962, 0.33333333333333337, -0.5,
-};
 static const double ct_erfinv512_P[10][16] __attribute__((aligned(64))) = {
     {   /* d^9 */
         2.3096819929537421e-08, 1.7588638603409298e-08, 6.7489634874767086e-09, -4.2447201646556571e-09,
@@ -114,22 +92,14 @@ CT_AVX512_INLINE __m512d ct_erfinv512_d(__m512d y, __mmask8 *slow)
     __m512d one = _mm512_set1_pd(1.0);
     __m512d p = _mm512_sub_pd(one, h);
     __m512d pc = _mm512_sub_pd(_mm512_sub_pd(_mm512_sub_pd(one, p), h), l);
-    /* p = 2^e m, m in [0.75, 1.5) */
-    __m512d m = _mm512_getmant_pd(p, _MM_MANT_NORM_p75_1p5, _MM_MANT_SIGN_src);
-    __m512d e = _mm512_getexp_pd(p);
-    e = _mm512_mask_add_pd(e, _mm512_cmp_pd_mask(m, one, _CMP_LT_OQ), e, one);
-    __m512d r = _mm512_roundscale_pd(_mm512_rcp14_pd(m), (4 << 4) | _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    __m512i jr = _mm512_castpd_si512(_mm512_fmadd_pd(r, _mm512_set1_pd(16.0), magic));
-    __m512d f = _mm512_fmsub_pd(m, r, one);
+    /* -w = log(p + pc) = e ln2 - log(r) + log1p(f + pc 2^-e r) */
+    __m512d e, r;
+    __m512i jr;
+    __m512d f = ct_log512_reduce(p, &e, &r, &jr);
     f = _mm512_fmadd_pd(_mm512_scalef_pd(pc, _mm512_sub_pd(_mm512_setzero_pd(), e)), r, f);
-    __m512d f2 = _mm512_mul_pd(f, f);
-    __m512d q = _mm512_set1_pd(ct_erfinv512_q[0]);
-    for (int k = 1; k < 10; k++)
-        q = _mm512_fmadd_pd(q, f, _mm512_set1_pd(ct_erfinv512_q[k]));
-    /* -w = e ln2 + (-log r) + log1p(f) */
-    __m512d s1 = _mm512_fmadd_pd(e, _mm512_set1_pd(0.6931471803691238), CT_PICK16_PD(ct_erfinv512_lg[0], jr));
-    __m512d lo = _mm512_fmadd_pd(e, _mm512_set1_pd(1.9082149292705877e-10), CT_PICK16_PD(ct_erfinv512_lg[1], jr));
-    __m512d w = _mm512_sub_pd(_mm512_setzero_pd(), _mm512_add_pd(s1, _mm512_add_pd(f, _mm512_fmadd_pd(f2, q, lo))));
+    __m512d s1 = _mm512_fmadd_pd(e, _mm512_set1_pd(CT_LOG512_LN2_HI), CT_PICK16_PD(ct_log512_T[0], jr));
+    __m512d lo = _mm512_fmadd_pd(e, _mm512_set1_pd(CT_LOG512_LN2_LO), CT_PICK16_PD(ct_log512_T[1], jr));
+    __m512d w = _mm512_sub_pd(_mm512_setzero_pd(), _mm512_add_pd(s1, _mm512_add_pd(f, _mm512_add_pd(ct_log512_tail(f), lo))));
     /* P(w) on sixteen intervals of w of 25/64 */
     __m512d kf = _mm512_roundscale_pd(_mm512_fmsub_pd(w, _mm512_set1_pd(2.56), _mm512_set1_pd(0.5)),
                                       _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);

@@ -19,18 +19,7 @@
 #define log_d ct_dlog
 #define exp_d ct_dexp
 
-/* void NAME(const T *x, T *o, int64_t count): o[i] = F(x[i]) in one vector
- * loop (F branch free), built for each instruction set */
-#define CT_SIMD_MAP(NAME, T, F)                                                    \
-void NAME(const T *x, T *o, int64_t count);                                        \
-CT_MULTIVERSION void NAME(const T *x, T *o, int64_t count)                         \
-{                                                                                  \
-    _Pragma("omp simd")                                                            \
-    for (int64_t i = 0; i < count; i++)                                            \
-        o[i] = F(x[i]);                                                            \
-}
-
-/* the same where F's common case is cheaper than its whole: per chunk of 64
+/* as common.h's CT_SIMD_MAP where F's common case is cheaper than its whole: per chunk of 64
  * elements a vector pass of FAST (right wherever NEEDS(x) is 0), then, where
  * any element of the chunk needs it, one of FULL over the chunk */
 #define CT_CHUNKED_MAP(NAME, T, FAST, NEEDS, FULL)                                 \
