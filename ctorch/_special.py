@@ -250,6 +250,9 @@ def _compute(kernel, args, rdt, tkernel=None):
 def _dense_range(t):
     """[first byte, end byte) of t when its elements fill a block without
     gaps (its strides a permutation of a contiguous tensor's), else None."""
+    if t.is_contiguous():
+        b = t.data_ptr()
+        return b, b + t.numel() * t.element_size()
     dims = sorted((st, sz) for sz, st in zip(t.shape, t.stride()) if sz != 1)
     expect = 1
     for st, sz in dims:
@@ -265,7 +268,7 @@ def _check_out(out, inputs):
     dim), no partial overlap with an input (judged for dense tensors)."""
     if not isinstance(out, Tensor):
         return
-    for sz, st in zip(out.shape, out.stride()):
+    for sz, st in (() if out.is_contiguous() else zip(out.shape, out.stride())):
         if st == 0 and sz > 1:
             raise RuntimeError("unsupported operation: more than one element of the written-to tensor "
                                "refers to a single memory location. Please clone() the tensor before "
