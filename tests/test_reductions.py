@@ -604,3 +604,31 @@ def test_count_nonzero_bool_sums_threaded_and_empty():
     np.testing.assert_array_equal(got[2], c.sum(1))
     e = torch.zeros((3, 0), dtype=torch.bool)
     assert e.sum().item() == 0 and e.sum(1).tolist() == [0, 0, 0] and e.count_nonzero().item() == 0
+
+
+# a full aminmax keeps both running values in one pass (and splits long
+# inputs between threads): lengths around the vector loop's start (32) and
+# the threads' split, every real dtype, a NaN anywhere makes both NaN
+@pytest.mark.parametrize("threads", [1, 2])
+def test_aminmax_full_reduction_one_pass(threads):
+    rng = np.random.default_rng(threads)
+
+    def check():
+        for n in (1, 2, 31, 32, 33, 1000, 1 << 20):
+            for dt in ("float16", "float32", "float64", "bool", "uint8", "int8", "int16", "int32", "int64"):
+                a = _array((n,), dt, rng)
+                if dt not in ("bool", "uint8"):
+                    a = a * np.array(37, dtype=a.dtype)
+                mn, mx = torch.aminmax(torch.from_numpy(a.copy()))
+                assert mn.item() == a.min() and mx.item() == a.max(), (n, dt)
+                assert mn.dtype == tdt(dt) and mn.shape == () and mx.is_contiguous()
+                if dt.startswith("float") and n > 1:
+                    for at in (0, n // 2, n - 1):
+                        b = a.copy()
+                        b[at] = np.nan
+                        mn, mx = torch.aminmax(torch.from_numpy(b))
+                        assert np.isnan(mn.item()) and np.isnan(mx.item()), (n, dt, at)
+        x = torch.from_numpy(rng.standard_normal(5000).astype(np.float32)).to(torch.bfloat16)
+        mn, mx = torch.aminmax(x)
+        assert mn.dtype == torch.bfloat16 and (mn.item(), mx.item()) == (x.min().item(), x.max().item())
+    _with_threads(threads, check)

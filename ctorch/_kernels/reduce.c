@@ -565,6 +565,26 @@ CT_MULTIVERSION static T ct_minmax_lanes_##S(const T *x, int64_t n, int is_max, 
     *nan = bad;                                                                   \
     return a;                                                                     \
 }                                                                                 \
+/* min and max in one pass (aminmax): half the reads of two passes        */   \
+CT_MULTIVERSION static void ct_minmax2_lanes_##S(const T *x, int64_t n, T *mn, T *mx, int *nan) { \
+    T a = x[0], b = x[0];                                                         \
+    int bad = 0;                                                                  \
+    _Pragma("omp simd reduction(min:a) reduction(max:b) reduction(|:bad)")        \
+    for (int64_t i = 0; i < n; i++) { T v = x[i]; a = v < a ? v : a; b = v > b ? v : b; bad |= v != v; } \
+    *mn = a; *mx = b; *nan = bad;                                                 \
+}                                                                                 \
+/* both of one row (its first NaN for both where it has one) */                  \
+static void ct_minmax2_one_##S(const T *x, int64_t len, T *mn, T *mx) {           \
+    int nan = 0;                                                                  \
+    T a = x[0], b = x[0];                                                         \
+    if (len >= 32) ct_minmax2_lanes_##S(x, len, &a, &b, &nan);                    \
+    else {                                                                        \
+        nan = a != a;                                                             \
+        for (int64_t i = 1; i < len; i++) { T v = x[i]; a = v < a ? v : a; b = v > b ? v : b; nan |= v != v; } \
+    }                                                                             \
+    if (nan) { for (int64_t i = 0; i < len; i++) if (x[i] != x[i]) { a = b = x[i]; break; } } \
+    *mn = a; *mx = b;                                                             \
+}                                                                                 \
 /* short rows: the same reduction, scalar and inline (a vector set-up and a */   \
 /* call would cost more than the row)                                      */   \
 static inline T ct_minmax_val_##S(const T *x, int64_t n, int is_max, int *nan) {  \
@@ -627,6 +647,25 @@ static void ct_minmax_one_##S(const T *x, int64_t len, int is_max, T *val, int64
 void ct_minmax_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld,        \
                         int is_max, T *val, int64_t *idx) {                       \
     int nt = ct_get_num_threads();                                                \
+    if (is_max == 2) {   /* min and max: val[2 r], val[2 r + 1] */                \
+        if (rows == 1 && nt > 1 && len >= 4 * CT_PAR_MIN) {                       \
+            T pmn[256], pmx[256];                                                 \
+            int64_t ch = 1 << 18;                                                 \
+            if ((len + ch - 1) / ch > 256) ch = (len + 255) / 256;                \
+            int64_t nch = (len + ch - 1) / ch;                                    \
+            _Pragma("omp parallel for num_threads(nt) schedule(dynamic, 1)")      \
+            for (int64_t c = 0; c < nch; c++) {                                   \
+                int64_t a = ch * c, m = len - a < ch ? len - a : ch;              \
+                ct_minmax2_one_##S(x + a, m, &pmn[c], &pmx[c]);                   \
+            }                                                                     \
+            ct_minmax_one_##S(pmn, nch, 0, val, NULL);                            \
+            ct_minmax_one_##S(pmx, nch, 1, val + 1, NULL);                        \
+            return;                                                               \
+        }                                                                         \
+        for (int64_t r = 0; r < rows; r++)                                        \
+            ct_minmax2_one_##S(x + r * ld, len, val + 2 * r, val + 2 * r + 1);    \
+        return;                                                                   \
+    }                                                                             \
     if (rows == 1 && !idx && nt > 1 && len >= 4 * CT_PAR_MIN) {                   \
         T part[256];                                                              \
         int64_t ch = 1 << 18;                                                     \
@@ -714,10 +753,11 @@ static void ct_bf16_out_done(float *f, void *out, int64_t n)
 static void ct_minmax_rows_bf16(const void *x, int64_t rows, int64_t len, int64_t ld, int is_max,
                                 void *val, int64_t *idx)
 {
-    float *f = ct_bf16_rows(x, rows, len, ld), *o = ct_bf16_out(rows);
+    const int64_t nv = is_max == 2 ? 2 * rows : rows;    /* both: two values a row */
+    float *f = ct_bf16_rows(x, rows, len, ld), *o = ct_bf16_out(nv);
     if (f && o) ct_minmax_rows_f32(f, rows, len, len, is_max, val ? o : NULL, idx);
     if (f) ct_bf16_rows_free(f, rows * len);
-    if (o) ct_bf16_out_done(o, val, rows);
+    if (o) ct_bf16_out_done(o, val, nv);
 }
 
 static int ct_median_rows_bf16(const void *x, int64_t rows, int64_t len, int64_t ld, void *val,

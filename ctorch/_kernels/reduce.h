@@ -33,8 +33,10 @@ extern ct_sum_cols_fn ct_sum_cols_loops[CT_NDTYPES];
 
 /* ---- max/min, median ---------------------------------------------------- */
 
-/* values (val) and/or first indices (idx) of the max (is_max) or min of each
- * row; NaN propagates (the first NaN of a row is the result) */
+/* values (val) and/or first indices (idx) of the max (is_max 1) or min
+ * (is_max 0) of each row; NaN propagates (the first NaN of a row is the
+ * result). is_max 2 (CPU only): both in one pass, the min of row r at
+ * val[2 r] and its max at val[2 r + 1], idx unused. */
 typedef void (*ct_minmax_fn)(const void *x, int64_t rows, int64_t len, int64_t ld, int is_max,
                              void *val, int64_t *idx);
 extern ct_minmax_fn ct_minmax_loops[CT_NDTYPES];

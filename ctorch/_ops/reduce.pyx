@@ -501,8 +501,8 @@ cdef tuple _minmax(Tensor t, list red, bint keepdim, bint is_max, bint want_vals
 
 cdef tuple _minmax_both(Tensor t, list red, bint keepdim):
     """(min, max) of t over red: two passes of the column kernel, or of the
-    rows kernel over one layout (each pass keeps one running value, which
-    beats a fused pass that keeps both)."""
+    rows kernel over one layout; one pass of it that keeps both for a single
+    row on the CPU (a full reduction: half the reads)."""
     cdef tuple cmin = _cols_reduce(1, t, red, t._dtype, True, False)
     cdef tuple cmax
     if cmin is not None:
@@ -521,7 +521,15 @@ cdef tuple _minmax_both(Tensor t, list red, bint keepdim):
     cdef Tensor mn = _empty_list(out_shape, t._dtype, t._storage.device)
     cdef Tensor mx = _empty_list(out_shape, t._dtype, t._storage.device)
     cdef Py_ssize_t r_ = rows, l_ = L, ld_ = ld
-    if r_ > 0 and l_ > 0:
+    cdef int64_t pair[2]          # 16 bytes: two values of any dtype
+    cdef size_t es = t._dtype.itemsize
+    if r_ == 1 and l_ > 0 and t._storage.device < 0:
+        # one row on the CPU (a full reduction): both in one pass (is_max 2)
+        with nogil:
+            fn(pp._data, 1, l_, ld_, 2, pair, NULL)
+            memcpy(mn._data, pair, es)
+            memcpy(mx._data, (<char *>pair) + es, es)
+    elif r_ > 0 and l_ > 0:
         with nogil:
             fn(pp._data, r_, l_, ld_, 0, mn._data, NULL)
             fn(pp._data, r_, l_, ld_, 1, mx._data, NULL)
@@ -1243,8 +1251,8 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, 
 # ------------------------------------------------------------ aminmax
 
 def aminmax(input, *, dim=None, keepdim=False, out=None, axis=None, keepdims=None):
-    """(min, max) in one call: amin and amax (each one pass of the max/min
-    kernel, which beats a fused pass that has to keep both running values)."""
+    """(min, max) in one call: amin and amax in one pass over a full
+    reduction's values, in two passes of the max/min kernels otherwise."""
     cdef Tensor t = _tensor_arg(input, "aminmax")
     dim = _axis(dim, axis, "aminmax")
     keepdim = bool(_keep(keepdim, keepdims))
