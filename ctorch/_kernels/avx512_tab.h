@@ -7,17 +7,11 @@
 #define CT_AVX512_TAB_H
 
 #include <immintrin.h>
+#include "common.h"
 
 #define CT_AVX512_INLINE __attribute__((target("avx512f"), always_inline)) static inline
 #define CT_PICK32_PS(T, j) _mm512_permutex2var_ps(_mm512_load_ps(T), j, _mm512_load_ps((T) + 16))
 #define CT_PICK16_PD(T, j) _mm512_permutex2var_pd(_mm512_load_pd(T), j, _mm512_load_pd((T) + 8))
-
-/* whether this CPU runs AVX-512F (a lookup in libgcc's cached CPU model) */
-static inline int ct_cpu_avx512f(void)
-{
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512f");
-}
 
 /* static void NAME(const double *x, double *y, int64_t n): y = FN(x), 8
  * lanes at a time, the lanes past n of the last vector loaded as 0 and not

@@ -64,6 +64,22 @@ CT_MULTIVERSION void NAME(const T *x, T *o, int64_t count)                      
         o[i] = F(x[i]);                                                            \
 }
 
+/* ct_cpu_avx512f(): whether this CPU runs AVX-512F (a lookup in libgcc's
+ * cached CPU model). CT_AVX512_OR(DECL, FAST, PORT) defines DECL, a
+ * function of (x, o, n), as FAST(x, o, n) on such a CPU and PORT(x, o, n)
+ * elsewhere; builds for other targets (where the table-driven AVX-512
+ * kernels of avx512_tab.h's users are not compiled) call PORT alone. */
+#if defined(__x86_64__) && defined(__GNUC__)
+static inline int ct_cpu_avx512f(void)
+{
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f");
+}
+#define CT_AVX512_OR(DECL, FAST, PORT) DECL { if (ct_cpu_avx512f()) FAST(x, o, n); else PORT(x, o, n); }
+#else
+#define CT_AVX512_OR(DECL, FAST, PORT) DECL { PORT(x, o, n); }
+#endif
+
 typedef void (*ct_loop_fn)(char **p, const int64_t *s, int64_t n, const void *extra);
 
 #endif

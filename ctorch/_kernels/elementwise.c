@@ -927,18 +927,11 @@ CT_SIMD_MAP(ct_log10_d_loop, double, ct_log10_d1)
 CT_E512_MAP_D(ct_log512_block, ct_log512_ln_d)
 CT_E512_MAP_D(ct_log2_512_block, ct_log512_log2_d)
 CT_E512_MAP_D(ct_log10_512_block, ct_log512_log10_d)
-#define CT_LOG_BLOCK(fn, F512)                                                     \
-static void ct_##fn##_d_block(const double *x, double *o, int64_t n)              \
-{                                                                                  \
-    if (ct_cpu_avx512f()) F512(x, o, n); else ct_##fn##_d_loop(x, o, n);           \
-}
-#else
-#define CT_LOG_BLOCK(fn, F512)                                                     \
-static void ct_##fn##_d_block(const double *x, double *o, int64_t n) { ct_##fn##_d_loop(x, o, n); }
 #endif
-CT_LOG_BLOCK(log, ct_log512_block)
-CT_LOG_BLOCK(log2, ct_log2_512_block)
-CT_LOG_BLOCK(log10, ct_log10_512_block)
+CT_AVX512_OR(static void ct_log_d_block(const double *x, double *o, int64_t n), ct_log512_block, ct_log_d_loop)
+CT_AVX512_OR(static void ct_log2_d_block(const double *x, double *o, int64_t n), ct_log2_512_block, ct_log2_d_loop)
+CT_AVX512_OR(static void ct_log10_d_block(const double *x, double *o, int64_t n), ct_log10_512_block,
+             ct_log10_d_loop)
 #define ct_atan_f ct_atanf
 #define ct_atan_d ct_atan_d1
 #define ct_sin_d_fast(x) ct_sincos_d_fast(x, 0)

@@ -647,36 +647,25 @@ static void ct_minmax_one_##S(const T *x, int64_t len, int is_max, T *val, int64
 void ct_minmax_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld,        \
                         int is_max, T *val, int64_t *idx) {                       \
     int nt = ct_get_num_threads();                                                \
-    if (is_max == 2) {   /* min and max: val[2 r], val[2 r + 1] */                \
-        if (rows == 1 && nt > 1 && len >= 4 * CT_PAR_MIN) {                       \
-            T pmn[256], pmx[256];                                                 \
-            int64_t ch = 1 << 18;                                                 \
-            if ((len + ch - 1) / ch > 256) ch = (len + 255) / 256;                \
-            int64_t nch = (len + ch - 1) / ch;                                    \
-            _Pragma("omp parallel for num_threads(nt) schedule(dynamic, 1)")      \
-            for (int64_t c = 0; c < nch; c++) {                                   \
-                int64_t a = ch * c, m = len - a < ch ? len - a : ch;              \
-                ct_minmax2_one_##S(x + a, m, &pmn[c], &pmx[c]);                   \
-            }                                                                     \
-            ct_minmax_one_##S(pmn, nch, 0, val, NULL);                            \
-            ct_minmax_one_##S(pmx, nch, 1, val + 1, NULL);                        \
-            return;                                                               \
-        }                                                                         \
-        for (int64_t r = 0; r < rows; r++)                                        \
-            ct_minmax2_one_##S(x + r * ld, len, val + 2 * r, val + 2 * r + 1);    \
-        return;                                                                   \
-    }                                                                             \
     if (rows == 1 && !idx && nt > 1 && len >= 4 * CT_PAR_MIN) {                   \
-        T part[256];                                                              \
+        /* one long row: chunks between the threads, then their results */     \
+        T part[256], part2[256];                                                  \
         int64_t ch = 1 << 18;                                                     \
         if ((len + ch - 1) / ch > 256) ch = (len + 255) / 256;                    \
         int64_t nch = (len + ch - 1) / ch;                                        \
         _Pragma("omp parallel for num_threads(nt) schedule(dynamic, 1)")          \
         for (int64_t c = 0; c < nch; c++) {                                       \
             int64_t a = ch * c, m = len - a < ch ? len - a : ch;                  \
-            ct_minmax_one_##S(x + a, m, is_max, &part[c], NULL);                  \
+            if (is_max == 2) ct_minmax2_one_##S(x + a, m, &part[c], &part2[c]);   \
+            else ct_minmax_one_##S(x + a, m, is_max, &part[c], NULL);             \
         }                                                                         \
-        ct_minmax_one_##S(part, nch, is_max, val, NULL);                          \
+        ct_minmax_one_##S(part, nch, is_max == 2 ? 0 : is_max, val, NULL);        \
+        if (is_max == 2) ct_minmax_one_##S(part2, nch, 1, val + 1, NULL);         \
+        return;                                                                   \
+    }                                                                             \
+    if (is_max == 2) {   /* min and max: val[2 r], val[2 r + 1] */                \
+        for (int64_t r = 0; r < rows; r++)                                        \
+            ct_minmax2_one_##S(x + r * ld, len, val + 2 * r, val + 2 * r + 1);    \
         return;                                                                   \
     }                                                                             \
     if (len == 1) {   /* a dim of size 1: the values themselves */              \

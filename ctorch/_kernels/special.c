@@ -606,16 +606,7 @@ __attribute__((target("avx512f"))) static void erfinv512_block_d(const double *x
 }
 #endif
 
-static void erfinv_db(const void *x, void *o, int64_t n)
-{
-#ifdef CT_HAVE_ERFC512
-    if (ct_cpu_avx512f()) {
-        erfinv512_block_d(x, o, n);
-        return;
-    }
-#endif
-    ct_erfinv_d_loop(x, o, n);
-}
+CT_AVX512_OR(static void erfinv_db(const void *x, void *o, int64_t n), erfinv512_block_d, ct_erfinv_d_loop)
 
 int ct_special_erfinv(int dtype, const void *x, void *out, int64_t count)
 {
@@ -1023,16 +1014,8 @@ typedef ct_special_block_fn unary_block_fn;
 static void ndtr_f(const void *x, void *o, int64_t n) { ct_ndtr_f_loop(x, o, n); }
 /* float erfc: erfc512.h's table-driven kernel on a CPU with AVX-512F (the
  * same special values; within 0.8 ulp, this one 1.54) */
-static void erfc_fb(const void *x, void *o, int64_t n)
-{
-#ifdef CT_HAVE_ERFC512
-    if (ct_cpu_avx512f()) {
-        ct_erfc512_body(x, o, n, ERFC_F_MAX);
-        return;
-    }
-#endif
-    ct_erfc_f_loop(x, o, n);
-}
+#define erfc512_f(x, o, n) ct_erfc512_body(x, o, n, ERFC_F_MAX)
+CT_AVX512_OR(static void erfc_fb(const void *x, void *o, int64_t n), erfc512_f, ct_erfc_f_loop)
 static void erfcx_fb(const void *x, void *o, int64_t n) { ct_erfcx_f_loop(x, o, n); }
 static void trigamma_fb(const void *x, void *o, int64_t n) { ct_trigamma_f_loop(x, o, n); }
 /* double trigamma, as the float loop with twelve steps to y >= 12 (the
@@ -1200,16 +1183,7 @@ CT_SIMD_MAP(ct_erf_d_loop, double, erf_d1)
 CT_E512_MAP_D(erf512_block_d, ct_erf512_d)
 #endif
 
-void ct_erf_d_block(const double *x, double *o, int64_t n)
-{
-#ifdef CT_HAVE_ERFC512
-    if (ct_cpu_avx512f()) {
-        erf512_block_d(x, o, n);
-        return;
-    }
-#endif
-    ct_erf_d_loop(x, o, n);
-}
+CT_AVX512_OR(void ct_erf_d_block(const double *x, double *o, int64_t n), erf512_block_d, ct_erf_d_loop)
 
 /* erfcx of doubles, as erfcx_f1 in double: the asymptotic series past
  * ERFC_D_MAX to k = 7 (truncation below 1e-19), +inf from -26.6288 on */
@@ -1301,16 +1275,7 @@ CT_FM_INLINE double ndtr_d1(double x)
 CT_SIMD_MAP(ct_ndtr_d_loop, double, ndtr_d1)
 /* double erfc: erfc512.h's table-driven kernel on a CPU with AVX-512F (the
  * same special values; within 0.8 ulp, this one 2.0) */
-static void erfc_db(const void *x, void *o, int64_t n)
-{
-#ifdef CT_HAVE_ERFC512
-    if (ct_cpu_avx512f()) {
-        ct_erfc512_body_d(x, o, n);
-        return;
-    }
-#endif
-    ct_erfc_d_loop(x, o, n);
-}
+CT_AVX512_OR(static void erfc_db(const void *x, void *o, int64_t n), ct_erfc512_body_d, ct_erfc_d_loop)
 static void ndtr_db(const void *x, void *o, int64_t n) { ct_ndtr_d_loop(x, o, n); }
 
 /* float lgamma, branch free for 0 < x < inf, in double: the Taylor series
