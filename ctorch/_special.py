@@ -268,7 +268,8 @@ def _check_out(out, inputs):
     dim), no partial overlap with an input (judged for dense tensors)."""
     if not isinstance(out, Tensor):
         return
-    for sz, st in (() if out.is_contiguous() else zip(out.shape, out.stride())):
+    # (a contiguous tensor with elements has no stride-0 dim; an empty one may)
+    for sz, st in (() if out.is_contiguous() and out.numel() else zip(out.shape, out.stride())):
         if st == 0 and sz > 1:
             raise RuntimeError("unsupported operation: more than one element of the written-to tensor "
                                "refers to a single memory location. Please clone() the tensor before "
