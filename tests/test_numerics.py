@@ -634,18 +634,21 @@ def test_float64_exp_log_family_within_ulps(op, ref, rng_, bound):
     assert (close | np.isnan(want) | (got == want)).all(), (sp, got, want)
 
 
-@pytest.mark.parametrize("op", ["log", "log2", "log10"])
-def test_float64_logs_strided_and_exact_points(op):
+@pytest.mark.parametrize("op", ["exp", "log", "log2", "log10"])
+def test_float64_block_kernels_strided_and_exact_points(op):
     # a strided input (gathered into blocks for the vector kernel) gives the
     # contiguous result bit for bit; the exact points are exact: powers of
-    # the base, and 1
+    # the base, log(1) = 0, exp(0) = 1
     rng = np.random.default_rng(3)
-    x = np.abs(_float64_spread(rng, 0.0, 1.7e308, 3001))
+    lo, hi = (-745.2, 709.79) if op == "exp" else (0.0, 1.7e308)
+    x = _float64_spread(rng, lo, hi, 3001)
+    x = x if op == "exp" else np.abs(x)
     f = getattr(torch, op)
     full = f(torch.from_numpy(x)).numpy()
     np.testing.assert_array_equal(f(torch.from_numpy(x)[::3]).numpy(), full[::3])
-    if op != "log":
+    if op in ("log2", "log10"):
         k = np.arange(-22, 23) if op == "log10" else np.arange(-1074, 1024)
         p = np.array([float(f"1e{v}") for v in k]) if op == "log10" else np.ldexp(1.0, k)
         np.testing.assert_array_equal(f(torch.from_numpy(p)).numpy(), k.astype(np.float64))
-    assert f(torch.tensor([1.0], dtype=torch.float64)).item() == 0.0
+    at, want = (0.0, 1.0) if op == "exp" else (1.0, 0.0)
+    assert f(torch.tensor([at], dtype=torch.float64)).item() == want

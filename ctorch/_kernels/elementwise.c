@@ -15,8 +15,9 @@
 #include "fastmath_lae.h"
 #include "fastmath_d.h"
 #if defined(__x86_64__) && defined(__GNUC__)
+#include "exp512.h"
 #include "log512.h"
-#define CT_HAVE_LOG512 1
+#define CT_HAVE_TAB512 1
 #endif
 #include "elementwise_grad.h"
 
@@ -923,7 +924,7 @@ void NAME(char **p, const int64_t *s, int64_t n, const void *ex) {              
 CT_SIMD_MAP(ct_log_d_loop, double, ct_log_d1)
 CT_SIMD_MAP(ct_log2_d_loop, double, ct_log2_d1)
 CT_SIMD_MAP(ct_log10_d_loop, double, ct_log10_d1)
-#ifdef CT_HAVE_LOG512
+#ifdef CT_HAVE_TAB512
 CT_E512_MAP_D(ct_log512_block, ct_log512_ln_d)
 CT_E512_MAP_D(ct_log2_512_block, ct_log512_log2_d)
 CT_E512_MAP_D(ct_log10_512_block, ct_log512_log10_d)
@@ -1020,7 +1021,14 @@ CT_REAL_UNARY(f64, double, double, d)
 #define CT_EXP_f(NAME, T) CT_TWO_PASS_f(NAME, T, CT_EXP_SMALL, ct_expf_small, ct_expf)
 CT_EXP_f(ct_exp_f16, ct_half)
 CT_EXP_f(ct_exp_f32, float)
-CT_UNARY_ATTR(CT_MULTIVERSION, ct_exp_f64, double, double, ct_exp_d1(x))
+/* exp of double: exp512.h's table kernel on a CPU with AVX-512F,
+ * fastmath_d.h's loop elsewhere */
+CT_SIMD_MAP(ct_exp_d_loop, double, ct_exp_d1)
+#ifdef CT_HAVE_TAB512
+CT_E512_MAP_D(ct_exp512_block, ct_exp512_d)
+#endif
+CT_AVX512_OR(static void ct_exp_d_block(const double *x, double *o, int64_t n), ct_exp512_block, ct_exp_d_loop)
+CT_BLOCK_d(ct_exp_f64, double, ct_exp_d_block)
 
 /* complex: the C99 complex functions */
 #define CT_CPLX_UNARY(S, T, F)                                                     \

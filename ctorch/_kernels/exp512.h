@@ -1,0 +1,56 @@
+/* exp of doubles on AVX-512, 8 lanes at a time, table-driven: x clamped
+ * to [-746, 710] (NaN kept), k = round(16 x / ln2) by the 1.5 * 2^52 trick,
+ * r = x - k ln2/16 (ln2/16 in two parts, the first a multiple of 2^-40 so
+ * that k times it is exact), |r| <= ln2/32; e^r = 1 + p, p = r + r^2 Q(r),
+ * Q Taylor's series to r^5 (truncation below 2^-59); 2^(j/16), j = k mod 16
+ * (the low bits of the trick's sum), from a 16-entry table as a pair
+ * (T + t): e^x = 2^floor(k/16) (T + (T p + t)), the power by vscalefpd (one
+ * rounding of a denormal result, inf past 709.78, 0 below -745.13). Half
+ * the polynomial of fastmath_d.h's exp (|r| <= ln2/2 there) and no two-step
+ * scaling. Largest error against expl over 2^24 points (a third over the
+ * whole range, a third in [-2, 2], a third within 1e-5 of 0): 0.75 ulp
+ * (in the denormal results; 0.51 elsewhere); the special values libm's. */
+#ifndef CT_EXP512_H
+#define CT_EXP512_H
+
+#include <stdint.h>
+#include "avx512_tab.h"
+
+static const double ct_exp512_T[2][16] __attribute__((aligned(64))) = {
+    {   /* 2^(j/16), double's nearest */
+        1.0, 1.0442737824274138, 1.0905077326652577, 1.1387886347566916,
+        1.189207115002721, 1.241857812073484, 1.2968395546510096, 1.3542555469368927,
+        1.4142135623730951, 1.4768261459394993, 1.5422108254079407, 1.6104903319492543,
+        1.681792830507429, 1.7562521603732995, 1.8340080864093424, 1.9152065613971474,
+    },
+    {   /* its rest */
+        0.0, 8.551889705537965e-17, -3.046782079812471e-17, 8.912812676025408e-17,
+        3.982015231465646e-17, 4.658027591836937e-17, 2.5382502794888315e-17, 7.70094837980299e-17,
+        -9.667293313452913e-17, -3.483994556892796e-17, 7.949834809697621e-17, 2.4707192569797888e-17,
+        8.199010020581497e-17, 2.960140695448873e-17, 3.283107224245627e-17, -1.0619946056195963e-16,
+    },
+};
+
+CT_AVX512_INLINE __m512d ct_exp512_d(__m512d x)
+{
+    const __m512d magic = _mm512_set1_pd(6755399441055744.0);
+    x = _mm512_min_pd(_mm512_set1_pd(710.0), _mm512_max_pd(_mm512_set1_pd(-746.0), x));
+    __m512d kb = _mm512_fmadd_pd(x, _mm512_set1_pd(23.083120654223414), magic);
+    __m512d kf = _mm512_sub_pd(kb, magic);
+    __m512d r = _mm512_fnmadd_pd(kf, _mm512_set1_pd(0.04332169878489367), x);
+    r = _mm512_fnmadd_pd(kf, _mm512_set1_pd(1.0291218489310676e-13), r);
+    __m512d q = _mm512_set1_pd(1.0 / 5040);
+    q = _mm512_fmadd_pd(q, r, _mm512_set1_pd(1.0 / 720));
+    q = _mm512_fmadd_pd(q, r, _mm512_set1_pd(1.0 / 120));
+    q = _mm512_fmadd_pd(q, r, _mm512_set1_pd(1.0 / 24));
+    q = _mm512_fmadd_pd(q, r, _mm512_set1_pd(1.0 / 6));
+    q = _mm512_fmadd_pd(q, r, _mm512_set1_pd(0.5));
+    __m512d p = _mm512_fmadd_pd(_mm512_mul_pd(r, r), q, r);
+    __m512i j = _mm512_castpd_si512(kb);
+    __m512d th = CT_PICK16_PD(ct_exp512_T[0], j), tl = CT_PICK16_PD(ct_exp512_T[1], j);
+    __m512d v = _mm512_add_pd(th, _mm512_fmadd_pd(th, p, tl));
+    __m512d e = _mm512_roundscale_pd(_mm512_mul_pd(kf, _mm512_set1_pd(0.0625)), _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+    return _mm512_scalef_pd(v, e);
+}
+
+#endif
