@@ -808,7 +808,7 @@ CT_UNARY(ct_sign_b, ct_bool, ct_bool, x)
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_atan_##S, T, T, ct_atan_##F((CT)x))          \
     CT_HYP_##F(ct_sinh_##S, T, sinh)                               \
     CT_HYP_##F(ct_cosh_##S, T, cosh)                               \
-    CT_UNARY_ATTR(CT_MULTIVERSION, ct_tanh_##S, T, T, ct_tanh_##F((CT)x))                               \
+    CT_TANH_##F(ct_tanh_##S, T)                                                    \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_asinh_##S, T, T, FT_##F(asinh)((CT)x))                             \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_acosh_##S, T, T, FT_##F(acosh)((CT)x))                             \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_atanh_##S, T, T, ct_atanh_##F((CT)x))                             \
@@ -1011,6 +1011,31 @@ CT_MULTIVERSION void NAME(char **p, const int64_t *s, int64_t n, const void *ex)
 #define ct_cosf_fast(x) ct_sincosf_fast(x, 1)
 #define ct_sinf_rest(x) (__builtin_fabsf(x) < CT_TRIG_BIG ? ct_sincosf_small(x, 0) : sinf(x))
 #define ct_cosf_rest(x) (__builtin_fabsf(x) < CT_TRIG_BIG ? ct_sincosf_small(x, 1) : cosf(x))
+/* tanh: fastmath.h's float form; doubles by fastmath_d.h's formula, on a
+ * CPU with AVX-512F with exp512.h's exp in it */
+#define CT_TANH_f(NAME, T) CT_UNARY_ATTR(CT_MULTIVERSION, NAME, T, T, ct_tanhf((float)x))
+#define CT_TANH_d(NAME, T) CT_BLOCK_d(NAME, T, ct_tanh_d_block)
+CT_SIMD_MAP(ct_tanh_d_loop, double, ct_tanh_d1)
+#ifdef CT_HAVE_TAB512
+CT_AVX512_INLINE __m512d ct_tanh512_d(__m512d x)
+{
+    __m512d a = _mm512_abs_pd(x), t = _mm512_mul_pd(a, a), one = _mm512_set1_pd(1.0);
+    __m512d p = _mm512_set1_pd(ct_tanh_p_d[0]);
+    for (int k = 1; k < 11; k++)
+        p = _mm512_fmadd_pd(p, t, _mm512_set1_pd(ct_tanh_p_d[k]));
+    __m512d small = _mm512_fmadd_pd(_mm512_mul_pd(a, t), p, a);
+    /* 1 - 2 / (e^(2 min(a, 22)) + 1); a NaN kept by the min's order */
+    __m512d e = ct_exp512_d(_mm512_add_pd(_mm512_min_pd(_mm512_set1_pd(22.0), a),
+                                          _mm512_min_pd(_mm512_set1_pd(22.0), a)));
+    __m512d big = _mm512_sub_pd(one, _mm512_div_pd(_mm512_set1_pd(2.0), _mm512_add_pd(e, one)));
+    __m512d v = _mm512_mask_mov_pd(big, _mm512_cmp_pd_mask(a, _mm512_set1_pd(0.55), _CMP_LT_OQ), small);
+    return _mm512_castsi512_pd(_mm512_or_si512(_mm512_castpd_si512(v),
+        _mm512_and_si512(_mm512_castpd_si512(x), _mm512_set1_epi64((int64_t)0x8000000000000000ull))));
+}
+CT_E512_MAP_D(ct_tanh512_block, ct_tanh512_d)
+#endif
+CT_AVX512_OR(static void ct_tanh_d_block(const double *x, double *o, int64_t n), ct_tanh512_block, ct_tanh_d_loop)
+
 CT_REAL_UNARY(f16, ct_half, float, f)
 CT_REAL_UNARY(f32, float, float, f)
 CT_REAL_UNARY(f64, double, double, d)
