@@ -64,12 +64,16 @@ CT_MULTIVERSION void NAME(const T *x, T *o, int64_t count)                      
         o[i] = F(x[i]);                                                            \
 }
 
-/* ct_cpu_avx512f(): whether this CPU runs AVX-512F (a lookup in libgcc's
+/* CT_HAVE_AVX512_TABLES: the table-driven AVX-512 kernels (avx512_tab.h's
+ * users: gelu512.h, erfc512.h, erfinv512.h, exp512.h, log512.h) are built,
+ * on x86-64 with GCC-compatible compilers unless CT_NO_AVX512_TABLES is
+ * defined (which builds and tests the portable loops alone).
+ * ct_cpu_avx512f(): whether this CPU runs AVX-512F (a lookup in libgcc's
  * cached CPU model). CT_AVX512_OR(DECL, FAST, PORT) defines DECL, a
  * function of (x, o, n), as FAST(x, o, n) on such a CPU and PORT(x, o, n)
- * elsewhere; builds for other targets (where the table-driven AVX-512
- * kernels of avx512_tab.h's users are not compiled) call PORT alone. */
-#if defined(__x86_64__) && defined(__GNUC__)
+ * elsewhere; without the tables, PORT alone. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(CT_NO_AVX512_TABLES)
+#define CT_HAVE_AVX512_TABLES 1
 static inline int ct_cpu_avx512f(void)
 {
     __builtin_cpu_init();

@@ -14,10 +14,9 @@
 #include "fastmath.h"
 #include "fastmath_lae.h"
 #include "fastmath_d.h"
-#if defined(__x86_64__) && defined(__GNUC__)
+#ifdef CT_HAVE_AVX512_TABLES
 #include "exp512.h"
 #include "log512.h"
-#define CT_HAVE_TAB512 1
 #endif
 #include "elementwise_grad.h"
 
@@ -924,7 +923,7 @@ void NAME(char **p, const int64_t *s, int64_t n, const void *ex) {              
 CT_SIMD_MAP(ct_log_d_loop, double, ct_log_d1)
 CT_SIMD_MAP(ct_log2_d_loop, double, ct_log2_d1)
 CT_SIMD_MAP(ct_log10_d_loop, double, ct_log10_d1)
-#ifdef CT_HAVE_TAB512
+#ifdef CT_HAVE_AVX512_TABLES
 CT_E512_MAP_D(ct_log512_block, ct_log512_ln_d)
 CT_E512_MAP_D(ct_log2_512_block, ct_log512_log2_d)
 CT_E512_MAP_D(ct_log10_512_block, ct_log512_log10_d)
@@ -1016,7 +1015,7 @@ CT_MULTIVERSION void NAME(char **p, const int64_t *s, int64_t n, const void *ex)
 #define CT_TANH_f(NAME, T) CT_UNARY_ATTR(CT_MULTIVERSION, NAME, T, T, ct_tanhf((float)x))
 #define CT_TANH_d(NAME, T) CT_BLOCK_d(NAME, T, ct_tanh_d_block)
 CT_SIMD_MAP(ct_tanh_d_loop, double, ct_tanh_d1)
-#ifdef CT_HAVE_TAB512
+#ifdef CT_HAVE_AVX512_TABLES
 CT_AVX512_INLINE __m512d ct_tanh512_d(__m512d x)
 {
     __m512d a = _mm512_abs_pd(x), t = _mm512_mul_pd(a, a), one = _mm512_set1_pd(1.0);
@@ -1049,7 +1048,7 @@ CT_EXP_f(ct_exp_f32, float)
 /* exp of double: exp512.h's table kernel on a CPU with AVX-512F,
  * fastmath_d.h's loop elsewhere */
 CT_SIMD_MAP(ct_exp_d_loop, double, ct_exp_d1)
-#ifdef CT_HAVE_TAB512
+#ifdef CT_HAVE_AVX512_TABLES
 CT_E512_MAP_D(ct_exp512_block, ct_exp512_d)
 #endif
 CT_AVX512_OR(static void ct_exp_d_block(const double *x, double *o, int64_t n), ct_exp512_block, ct_exp_d_loop)

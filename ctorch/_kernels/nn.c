@@ -8,9 +8,8 @@
 #include "common.h"
 #include "fastmath.h"
 #include "strided.h"
-#if defined(__x86_64__) && defined(__GNUC__)
+#ifdef CT_HAVE_AVX512_TABLES
 #include "gelu512.h"
-#define CT_HAVE_GELU512 1
 #endif
 
 #define CT_NN_GRAIN 32768
@@ -279,7 +278,7 @@ static void ct_gelu_bwd_blk_##S(const T *g, const T *x, T *dx, int64_t n, int ap
     ct_gelu_bwd_body_##S(g, x, dx, n, approx);                                     \
 }
 /* fast: float's exact gelu on a CPU with AVX-512F */
-#ifdef CT_HAVE_GELU512
+#ifdef CT_HAVE_AVX512_TABLES
 static int ct_gelu512_ok(int approx)
 {
     return !approx && ct_cpu_avx512f();

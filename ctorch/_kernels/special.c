@@ -7,10 +7,9 @@
 #include "common.h"
 #include "fastmath.h"
 #include "fastmath_d.h"
-#if defined(__x86_64__) && defined(__GNUC__)
+#ifdef CT_HAVE_AVX512_TABLES
 #include "erfc512.h"
 #include "erfinv512.h"
-#define CT_HAVE_ERFC512 1
 #endif
 
 /* fastmath.h's double helpers under their names here */
@@ -582,7 +581,7 @@ CT_FM_INLINE int erfinv_needs_tail_f(float y)
 CT_CHUNKED_MAP(ct_erfinv_f_loop, float, erfinv_fast_f, erfinv_needs_tail_f, erfinv_f)
 
 static void erfinv_fb(const void *x, void *o, int64_t n) { ct_erfinv_f_loop(x, o, n); }
-#ifdef CT_HAVE_ERFC512
+#ifdef CT_HAVE_AVX512_TABLES
 /* erfinv512.h's kernel a chunk of 64 at a time; a chunk with a lane it
  * leaves (|y| >= 0.998, NaN) runs again through the portable loop */
 __attribute__((target("avx512f"))) static void erfinv512_block_d(const double *x, double *o, int64_t count)
@@ -1179,7 +1178,7 @@ CT_FM_INLINE double erf_d1(double x)
 
 CT_SIMD_MAP(ct_erf_d_loop, double, erf_d1)
 
-#ifdef CT_HAVE_ERFC512
+#ifdef CT_HAVE_AVX512_TABLES
 CT_E512_MAP_D(erf512_block_d, ct_erf512_d)
 #endif
 
