@@ -57,12 +57,9 @@ if SANITIZE:
     SANITIZE_FLAGS = [f"-fsanitize={SANITIZE}", "-fno-omit-frame-pointer", "-g"]
     GLUE_OPT = HOT_OPT = KERNEL_OPT = "-O1"
 
-# -fno-wrapv: Python's CFLAGS carry -fwrapv (signed overflow defined to
-# wrap), which the kernels never rely on (the sanitizer builds check it) and
-# which costs their loops: with it GCC must keep index arithmetic such as
-# x + lo + i exact in 64-bit wrap-around and allocates registers worse
-# (erfinv of 1e6 doubles 15% slower)
-KERNEL_FLAGS = [KERNEL_OPT, "-fvisibility=hidden", "-fno-wrapv"]   # hidden: only the extension that links them sees them
+# Python's CFLAGS carry -fwrapv, and the kernels keep it: integer tensors'
+# arithmetic wraps around in two's complement, as PyTorch's does
+KERNEL_FLAGS = [KERNEL_OPT, "-fvisibility=hidden"]   # only the extension that links them sees them
 # the x86-64-v4 clones of the hot loops (common.h) run 16 float lanes: GCC's
 # default tuning keeps AVX-512 code at 256 bits, half the width the
 # transcendental loops (fastmath.h) can use
