@@ -81,6 +81,8 @@ ROWS = [
     ("asin f64 1e6", "a=R(%s, 'float64', lo=-0.99, hi=0.99)" % L, "mod.asin(a)"),
     ("atan f64 1e6", "a=R(%s, 'float64')" % L, "mod.atan(a)"),
     ("cos f64 1e6", "a=R(%s, 'float64')" % L, "mod.cos(a)"),
+    ("tan f64 1e6", "a=R(%s, 'float64')" % L, "mod.tan(a)"),
+    ("tanh f64 1e6", "a=R(%s, 'float64')" % L, "mod.tanh(a)"),
     ("lgamma f32 1e6", "a=R(%s, lo=0.1, hi=20)" % L, "mod.lgamma(a)"),
     ("lgamma f64 1e6", "a=R(%s, 'float64', lo=0.1, hi=20)" % L, "mod.lgamma(a)"),
     ("digamma f64 1e5", "a=R(%s, 'float64', lo=0.1, hi=20)" % M, "mod.digamma(a)"),
