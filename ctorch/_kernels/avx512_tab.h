@@ -13,6 +13,26 @@
 #define CT_PICK32_PS(T, j) _mm512_permutex2var_ps(_mm512_load_ps(T), j, _mm512_load_ps((T) + 16))
 #define CT_PICK16_PD(T, j) _mm512_permutex2var_pd(_mm512_load_pd(T), j, _mm512_load_pd((T) + 8))
 
+/* Horner's scheme in s over the rows first, ..., last of a table (in that
+ * order, either direction), each row's entry picked per lane by j: the
+ * kernels' per-interval polynomials (constant bounds: fully unrolled) */
+CT_AVX512_INLINE __m512 ct_horner32_ps(const float (*T)[32], int first, int last, __m512i j, __m512 s)
+{
+    const int step = first <= last ? 1 : -1;
+    __m512 p = CT_PICK32_PS(T[first], j);
+    for (int k = first + step; k != last + step; k += step)
+        p = _mm512_fmadd_ps(p, s, CT_PICK32_PS(T[k], j));
+    return p;
+}
+CT_AVX512_INLINE __m512d ct_horner16_pd(const double (*T)[16], int first, int last, __m512i j, __m512d s)
+{
+    const int step = first <= last ? 1 : -1;
+    __m512d p = CT_PICK16_PD(T[first], j);
+    for (int k = first + step; k != last + step; k += step)
+        p = _mm512_fmadd_pd(p, s, CT_PICK16_PD(T[k], j));
+    return p;
+}
+
 /* static void NAME(const double *x, double *y, int64_t n): y = FN(x), 8
  * lanes at a time, the lanes past n of the last vector loaded as 0 and not
  * stored */

@@ -117,12 +117,7 @@ CT_AVX512_INLINE __m512 ct_erfc512_f(__m512 x, float amax)
     __m512 b1 = _mm512_fmadd_ps(ac, _mm512_set1_ps(1.41421353816986083984f), _mm512_set1_ps(1.0f));
     __m512i j = _mm512_srli_epi32(_mm512_castps_si512(b1), 20);
     __m512 s = _mm512_sub_ps(ac, CT_PICK32_PS(ct_erfc512_a, j));
-    __m512 tail = CT_PICK32_PS(ct_erfc512_R[6], j);
-    tail = _mm512_fmadd_ps(tail, s, CT_PICK32_PS(ct_erfc512_R[5], j));
-    tail = _mm512_fmadd_ps(tail, s, CT_PICK32_PS(ct_erfc512_R[4], j));
-    tail = _mm512_fmadd_ps(tail, s, CT_PICK32_PS(ct_erfc512_R[3], j));
-    tail = _mm512_fmadd_ps(tail, s, CT_PICK32_PS(ct_erfc512_R[2], j));
-    tail = _mm512_fmadd_ps(tail, s, CT_PICK32_PS(ct_erfc512_R[1], j));
+    __m512 tail = ct_horner32_ps(ct_erfc512_R, 6, 1, j, s);
     __m512 c0 = CT_PICK32_PS(ct_erfc512_R[0], j);
     /* k = round(-a^2 32 / ln2) by the 1.5 * 2^23 shift, r = -a^2 - k ln2/32 */
     const __m512 shift = _mm512_set1_ps(12582912.0f);
@@ -451,9 +446,7 @@ CT_AVX512_INLINE __m512d ct_erf512_d(__m512d x)
                                                   _mm512_set1_pd(4503599627370496.0)));
     __m512d z = _mm512_mask_mul_pd(d, small, a, a);
     __m512d m = _mm512_mask_mov_pd(d, small, a);
-    __m512d q = CT_PICK16_PD(ct_erf512_T[2], j);
-    for (int k = 3; k < 14; k++)
-        q = _mm512_fmadd_pd(q, z, CT_PICK16_PD(ct_erf512_T[k], j));
+    __m512d q = ct_horner16_pd(ct_erf512_T, 2, 13, j, z);
     __m512d base = _mm512_mask_mov_pd(CT_PICK16_PD(ct_erf512_T[0], j), small, a);
     __m512d r = _mm512_add_pd(base, _mm512_fmadd_pd(m, q, CT_PICK16_PD(ct_erf512_T[1], j)));
     return _mm512_castsi512_pd(_mm512_or_si512(_mm512_castpd_si512(r),

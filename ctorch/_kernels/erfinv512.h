@@ -106,9 +106,7 @@ CT_AVX512_INLINE __m512d ct_erfinv512_d(__m512d y, __mmask8 *slow)
     kf = _mm512_max_pd(kf, _mm512_setzero_pd());
     __m512i j = _mm512_castpd_si512(_mm512_add_pd(kf, magic));
     __m512d d = _mm512_sub_pd(_mm512_fnmadd_pd(kf, _mm512_set1_pd(0.390625), w), _mm512_set1_pd(0.1953125));
-    __m512d P = CT_PICK16_PD(ct_erfinv512_P[0], j);
-    for (int k = 1; k < 10; k++)
-        P = _mm512_fmadd_pd(P, d, CT_PICK16_PD(ct_erfinv512_P[k], j));
+    __m512d P = ct_horner16_pd(ct_erfinv512_P, 0, 9, j, d);
     __m512d x = _mm512_mul_pd(a, P);
     x = _mm512_castsi512_pd(_mm512_or_si512(_mm512_castpd_si512(x),
         _mm512_and_si512(_mm512_castpd_si512(y), _mm512_set1_epi64((int64_t)0x8000000000000000ull))));

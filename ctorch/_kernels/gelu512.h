@@ -187,11 +187,7 @@ CT_AVX512_INLINE __m512 ct_gelu512_parts(__m512 a, float e0, __m512 *m, __m512 *
 {
     __m512i j = _mm512_srli_epi32(_mm512_castps_si512(_mm512_add_ps(a, _mm512_set1_ps(1.0f))), 20);
     __m512 s = _mm512_sub_ps(a, CT_PICK32_PS(ct_gelu512_b, j));
-    __m512 R = CT_PICK32_PS(ct_gelu512_R[4], j);
-    R = _mm512_fmadd_ps(R, s, CT_PICK32_PS(ct_gelu512_R[3], j));
-    R = _mm512_fmadd_ps(R, s, CT_PICK32_PS(ct_gelu512_R[2], j));
-    R = _mm512_fmadd_ps(R, s, CT_PICK32_PS(ct_gelu512_R[1], j));
-    R = _mm512_fmadd_ps(R, s, CT_PICK32_PS(ct_gelu512_R[0], j));
+    __m512 R = ct_horner32_ps(ct_gelu512_R, 4, 0, j, s);
     __m512 ha = _mm512_mul_ps(a, _mm512_set1_ps(0.5f));
     const __m512 shift = _mm512_set1_ps(12582912.0f);           /* 1.5 * 2^23 */
     __m512 ks = _mm512_fnmadd_ps(_mm512_mul_ps(ha, a), _mm512_set1_ps(23.083120654223414f), shift);
