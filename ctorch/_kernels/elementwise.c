@@ -8,6 +8,7 @@
  * caller raises. elementwise.h declares the tables and the entry point.
  */
 #include <math.h>
+#include <string.h>
 #include "elementwise.h"
 #include "special.h"
 #include "strided.h"
@@ -939,30 +940,37 @@ CT_AVX512_OR(static void ct_log10_d_block(const double *x, double *o, int64_t n)
 #define CT_TRIG_d(NAME, T, fn) CT_TWO_PASS_d(NAME, CT_TRIG_D_FAST, ct_##fn##_d_fast, fn)
 /* Functions with a fast form where OK(x, ARG) holds (|x| < LIMIT for most),
  * computed in CT (float for float and half, double for double): a vector
- * pass computes that form and leaves the other
- * elements in place, then FULL
- * (libm, or the complete form) runs on those (rare) elements. The second pass
- * reads them from the input, which in place is the output: either way they
- * still hold x. */
+ * pass computes that form and leaves the other elements as they were (x),
+ * then FULL (libm, or the complete form) runs on those (rare) elements,
+ * found by testing the input again. The vector pass keeps no flags: an
+ * array of byte flags beside a double body made the loop carry as many
+ * vectors of doubles as a vector has bytes, more than the registers. In
+ * place, the block's input is copied first (the finished elements hold
+ * results, which the second test could send back through FULL). */
 #define CT_TWO_PASS_OK(NAME, T, CT, OK, ARG, FAST, FULL)                          \
 CT_MULTIVERSION void NAME(char **p, const int64_t *s, int64_t n, const void *ex) { \
     (void)ex;                                                                      \
     if (s[0] == CT_SZ(T) && s[1] == CT_SZ(T)) {                                    \
         T *o = (T *)p[0]; const T *A = (const T *)p[1];                            \
+        T cp[CT_PASS_BLK];                                                         \
         for (int64_t b0 = 0; b0 < n; b0 += CT_PASS_BLK) {                          \
-            int64_t e = n - b0 < CT_PASS_BLK ? n : b0 + CT_PASS_BLK;               \
-            uint8_t bad[CT_PASS_BLK];                                              \
+            const int64_t m = n - b0 < CT_PASS_BLK ? n - b0 : CT_PASS_BLK;         \
+            const T *x_ = A + b0;                                                  \
+            T *o_ = o + b0;                                                        \
+            if (x_ == o_) {                                                        \
+                memcpy(cp, x_, (size_t)m * sizeof(T));                             \
+                x_ = cp;                                                           \
+            }                                                                      \
             int big = 0;                                                           \
-            CT_SIMD for (int64_t i = b0; i < e; i++) {                             \
-                CT x = (CT)A[i];                                                   \
+            CT_SIMD for (int64_t i = 0; i < m; i++) {                              \
+                CT x = (CT)x_[i];                                                  \
                 int b = !(OK(x, ARG));                                             \
-                bad[i - b0] = (uint8_t)b;                                          \
                 big |= b;                                                          \
-                o[i] = b ? A[i] : (T)FAST(x);                                      \
+                o_[i] = b ? x_[i] : (T)FAST(x);                                    \
             }                                                                      \
             if (big)                                                               \
-                for (int64_t i = b0; i < e; i++)                                   \
-                    if (bad[i - b0]) o[i] = (T)FULL((CT)A[i]);                     \
+                for (int64_t i = 0; i < m; i++)                                    \
+                    if (!(OK((CT)x_[i], ARG))) o_[i] = (T)FULL((CT)x_[i]);         \
         }                                                                          \
     } else {                                                                       \
         for (int64_t i = 0; i < n; i++) {                                          \
