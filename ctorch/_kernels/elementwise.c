@@ -1000,7 +1000,7 @@ CT_MULTIVERSION void NAME(char **p, const int64_t *s, int64_t n, const void *ex)
 #define CT_TRIG_f(NAME, T, fn) CT_TWO_PASS_f(NAME, T, CT_TRIG_FAST, ct_##fn##f_fast, ct_##fn##f_rest)
 /* exp2, tan, sinh, cosh of float and half: fastmath.h below their limits */
 #define CT_EXP2_f(NAME, T) CT_TWO_PASS_f(NAME, T, CT_EXP2_SMALL, ct_exp2f_small, exp2f)
-#define CT_EXP2_d(NAME, T) CT_UNARY_ATTR(CT_MULTIVERSION, NAME, T, T, ct_exp2_d1((double)x))
+#define CT_EXP2_d(NAME, T) CT_BLOCK_d(NAME, T, ct_exp2_d_block)
 #define CT_TAN_f(NAME, T) CT_TWO_PASS_f(NAME, T, CT_TRIG_FAST, ct_tanf_fast, ct_tanf_rest)
 #define ct_tanf_rest(x) (__builtin_fabsf(x) < CT_TRIG_BIG ? ct_tanf_small(x) : tanf(x))
 #define CT_TAN_d(NAME, T) CT_TWO_PASS_d(NAME, CT_TRIG_D_FAST, ct_tan_d_fast, tan)
@@ -1043,6 +1043,12 @@ CT_E512_MAP_D(ct_tanh512_block, ct_tanh512_d)
 #endif
 CT_AVX512_OR(static void ct_tanh_d_block(const double *x, double *o, int64_t n), ct_tanh512_block, ct_tanh_d_loop)
 
+/* 2^x of double: the same table (exp512.h) */
+CT_SIMD_MAP(ct_exp2_d_loop, double, ct_exp2_d1)
+#ifdef CT_HAVE_AVX512_TABLES
+CT_E512_MAP_D(ct_exp2_512_block, ct_exp2_512_d)
+#endif
+CT_AVX512_OR(static void ct_exp2_d_block(const double *x, double *o, int64_t n), ct_exp2_512_block, ct_exp2_d_loop)
 CT_REAL_UNARY(f16, ct_half, float, f)
 CT_REAL_UNARY(f32, float, float, f)
 CT_REAL_UNARY(f64, double, double, d)

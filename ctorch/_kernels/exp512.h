@@ -31,14 +31,10 @@ static const double ct_exp512_T[2][16] __attribute__((aligned(64))) = {
     },
 };
 
-CT_AVX512_INLINE __m512d ct_exp512_d(__m512d x)
+/* 2^(k/16) e^r for kb = k + 1.5 * 2^52, kf = k, e^r = 1 + r + r^2 Q(r)
+ * (rl a correction to r below its ulp) */
+CT_AVX512_INLINE __m512d ct_exp512_tab(__m512d kb, __m512d kf, __m512d r, __m512d rl)
 {
-    const __m512d magic = _mm512_set1_pd(6755399441055744.0);
-    x = _mm512_min_pd(_mm512_set1_pd(710.0), _mm512_max_pd(_mm512_set1_pd(-746.0), x));
-    __m512d kb = _mm512_fmadd_pd(x, _mm512_set1_pd(23.083120654223414), magic);
-    __m512d kf = _mm512_sub_pd(kb, magic);
-    __m512d r = _mm512_fnmadd_pd(kf, _mm512_set1_pd(0.04332169878489367), x);
-    r = _mm512_fnmadd_pd(kf, _mm512_set1_pd(1.0291218489310676e-13), r);
     __m512d q = _mm512_set1_pd(1.0 / 5040);
     q = _mm512_fmadd_pd(q, r, _mm512_set1_pd(1.0 / 720));
     q = _mm512_fmadd_pd(q, r, _mm512_set1_pd(1.0 / 120));
@@ -48,9 +44,36 @@ CT_AVX512_INLINE __m512d ct_exp512_d(__m512d x)
     __m512d p = _mm512_fmadd_pd(_mm512_mul_pd(r, r), q, r);
     __m512i j = _mm512_castpd_si512(kb);
     __m512d th = CT_PICK16_PD(ct_exp512_T[0], j), tl = CT_PICK16_PD(ct_exp512_T[1], j);
-    __m512d v = _mm512_add_pd(th, _mm512_fmadd_pd(th, p, tl));
+    __m512d v = _mm512_add_pd(th, _mm512_fmadd_pd(th, p, _mm512_fmadd_pd(th, rl, tl)));
     __m512d e = _mm512_roundscale_pd(_mm512_mul_pd(kf, _mm512_set1_pd(0.0625)), _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
     return _mm512_scalef_pd(v, e);
+}
+
+CT_AVX512_INLINE __m512d ct_exp512_d(__m512d x)
+{
+    const __m512d magic = _mm512_set1_pd(6755399441055744.0);
+    x = _mm512_min_pd(_mm512_set1_pd(710.0), _mm512_max_pd(_mm512_set1_pd(-746.0), x));
+    __m512d kb = _mm512_fmadd_pd(x, _mm512_set1_pd(23.083120654223414), magic);
+    __m512d kf = _mm512_sub_pd(kb, magic);
+    __m512d r = _mm512_fnmadd_pd(kf, _mm512_set1_pd(0.04332169878489367), x);
+    r = _mm512_fnmadd_pd(kf, _mm512_set1_pd(1.0291218489310676e-13), r);
+    return ct_exp512_tab(kb, kf, r, _mm512_setzero_pd());
+}
+
+/* 2^x: x clamped to [-1080, 1025] (NaN kept), k = round(16 x), f = x - k/16
+ * exact (|f| <= 1/32), f ln2 = r + rl (the product's rounding error by an
+ * fma, plus f times ln2's tail); 2^k exact for integer x (f = 0) */
+CT_AVX512_INLINE __m512d ct_exp2_512_d(__m512d x)
+{
+    const __m512d magic = _mm512_set1_pd(6755399441055744.0);
+    const __m512d ln2 = _mm512_set1_pd(0.69314718055994531);
+    x = _mm512_min_pd(_mm512_set1_pd(1025.0), _mm512_max_pd(_mm512_set1_pd(-1080.0), x));
+    __m512d kb = _mm512_fmadd_pd(x, _mm512_set1_pd(16.0), magic);
+    __m512d kf = _mm512_sub_pd(kb, magic);
+    __m512d f = _mm512_fnmadd_pd(kf, _mm512_set1_pd(0.0625), x);
+    __m512d r = _mm512_mul_pd(f, ln2);
+    __m512d rl = _mm512_fmadd_pd(f, _mm512_set1_pd(2.3190468138462996e-17), _mm512_fmsub_pd(f, ln2, r));
+    return ct_exp512_tab(kb, kf, r, rl);
 }
 
 #endif
