@@ -356,6 +356,15 @@ CT_FM_INLINE float ct_tanf_small(float xf) {
  * either way), then t P(t^2) with P fitted on that interval (relative error
  * 2e-11); the octant and quadrant put back by selects. Both zero and both
  * infinite take the values C's atan2 gives (0 or pi, pi/4 or 3pi/4, signed). */
+CT_FM_INLINE double ct_atan_poly(double z) {
+    double p = 0.04712996608521945;
+    p = p * z - 0.08459108840606105;
+    p = p * z + 0.11041054100946163;
+    p = p * z - 0.14281639254432363;
+    p = p * z + 0.19999885898491845;
+    p = p * z - 0.3333333212787664;
+    return p * z + 0.9999999999791278;
+}
 CT_FM_INLINE double ct_atan2_core(double y, double x) {
     double ay = __builtin_fabs(y), ax = __builtin_fabs(x);
     double num = ay < ax ? ay : ax, den = ay < ax ? ax : ay;
@@ -363,15 +372,7 @@ CT_FM_INLINE double ct_atan2_core(double y, double x) {
     int fold = num > 0.41421356237309503 * den || both_inf;
     double t = (fold ? num - den : num) / (fold ? num + den : den);
     t = (den == 0.0 || both_inf) ? 0.0 : t;
-    double z = t * t;
-    double p = 0.04712996608521945;
-    p = p * z - 0.08459108840606105;
-    p = p * z + 0.11041054100946163;
-    p = p * z - 0.14281639254432363;
-    p = p * z + 0.19999885898491845;
-    p = p * z - 0.3333333212787664;
-    p = p * z + 0.9999999999791278;
-    double r = (fold ? 0.78539816339744831 : 0.0) + t * p;
+    double r = (fold ? 0.78539816339744831 : 0.0) + t * ct_atan_poly(t * t);
     r = ay > ax ? 1.5707963267948966 - r : r;
     r = __builtin_copysign(1.0, x) < 0.0 ? 3.1415926535897932 - r : r;   /* x < 0 or -0 */
     return __builtin_copysign(r, y);
@@ -439,8 +440,20 @@ CT_FM_INLINE float ct_acosf(float x) {
     return a <= 1.0f ? r : __builtin_nanf("");
 }
 
-/* atan(x) = atan2(x, 1) */
-CT_FM_INLINE float ct_atanf(float x) { return ct_atan2f(x, 1.0f); }
+/* atan(x): atan2(x, 1)'s steps with the pair (|x|, 1) ordered by size, in
+ * double; NaN and the infinities go through the arithmetic (t = NaN, or 0
+ * and pi/2), so that the loop has no float masks beside its double ones
+ * (GCC does not vectorise atan2f's NaN test against them) */
+CT_FM_INLINE float ct_atanf(float xf) {
+    double a = __builtin_fabs((double)xf);
+    int big = a > 1.0;
+    double num = big ? 1.0 : a, den = big ? a : 1.0;
+    int fold = num > 0.41421356237309503 * den;
+    double t = (fold ? num - den : num) / (fold ? num + den : den);
+    double r = (fold ? 0.78539816339744831 : 0.0) + t * ct_atan_poly(t * t);
+    r = big ? 1.5707963267948966 - r : r;
+    return (float)__builtin_copysign(r, (double)xf);
+}
 
 /* hypot in double: the squares of floats are exact there and cannot
  * overflow; an infinity wins over a NaN as C's hypot says */
