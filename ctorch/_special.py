@@ -205,11 +205,13 @@ def _compute(kernel, args, rdt, tkernel=None):
     kernel(out_array, *operand_arrays) on the host. tkernel (one operand):
     a kernel on the tensors, tkernel(result, input), tried first; it returns
     False where it does not take the operands."""
-    if rdt == _BFLOAT16:
-        # numpy has no bfloat16: computed in float32 and rounded once
-        args = tuple(a.detach().float() if isinstance(a, Tensor) and a.dtype == _BFLOAT16 else a
+    if rdt == _BFLOAT16 or rdt == _HALF:
+        # numpy has no bfloat16, and scipy's float16 loops convert element by
+        # element: computed in float32 (by the own kernels where there are
+        # some) and rounded once, as PyTorch computes them
+        args = tuple(a.detach().float() if isinstance(a, Tensor) and a.dtype == rdt else a
                      for a in args)
-        return _compute(kernel, args, _FLOAT, tkernel).to(_BFLOAT16)
+        return _compute(kernel, args, _FLOAT, tkernel).to(rdt)
     if len(args) == 1:
         # one tensor: the result takes its layout (a transposed input gives a
         # transposed result, as in PyTorch)

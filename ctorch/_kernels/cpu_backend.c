@@ -203,7 +203,7 @@ static int ct_half_via_float(int kind, int op)
         case CT_ATAN: case CT_SINH: case CT_COSH: case CT_TANH: case CT_ASINH: case CT_ACOSH:
         case CT_ATANH: case CT_SIGMOID: case CT_RELU: case CT_ERF: case CT_FLOOR: case CT_CEIL:
         case CT_ROUND: case CT_TRUNC: case CT_FRAC: case CT_SQUARE: case CT_DEG2RAD:
-        case CT_RAD2DEG:
+        case CT_RAD2DEG: case CT_SIGN: case CT_NAN_TO_NUM:
             return 1;
         }
     if (kind == CT_EW_BINARY)
@@ -439,9 +439,18 @@ static int ct_cpu_elementwise(int kind, int op, int dtype, ct_params *P, const c
         return CT_OK;
     if (fn == ct_bf16_marker) return ct_bf16_launch(kind, op, dtype, P, it);
     if (dtype == CT_FLOAT16 && (ct_half_via_float(kind, op) || ct_half_pred_via_float(kind, op))) {
-        ct_half_via v = {ct_cpu_loop(kind, op, CT_FLOAT32), P, ct_half_via_float(kind, op)};
+        /* nan_to_num's replacements rounded to half first (then exact in
+         * float), as the half loop rounds them */
+        ct_params hp = *P;
+        if (kind == CT_EW_UNARY && op == CT_NAN_TO_NUM) {
+            hp.a = (double)(ct_half)P->a;
+            hp.b = (double)(ct_half)P->b;
+            hp.c = (double)(ct_half)P->c;
+        }
+        ct_half_via v = {ct_cpu_loop(kind, op, CT_FLOAT32), &hp, ct_half_via_float(kind, op)};
         ct_run(kind == CT_EW_UNARY ? ct_half_unary_via_float : ct_half_binary_via_float, &v,
                it->nargs, it->ndim, it->shape, it->strides, it->ptr, it->grain);
+        P->err = hp.err;
         return P->err;
     }
     ct_run(fn, P, it->nargs, it->ndim, it->shape, it->strides, it->ptr, it->grain);
