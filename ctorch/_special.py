@@ -814,9 +814,9 @@ def _logit_kernel(eps):
 
 
 def _logit_tkernel(eps):
-    """logit of contiguous float32 by ctorch's own kernel (a vector loop:
-    log(x / (1 - x)) in float, PyTorch's form, x clamped to [eps, 1 - eps]
-    first); other operands go to scipy."""
+    """logit of contiguous float32 / float64 by ctorch's own kernels (vector
+    loops: log(x / (1 - x)) in the dtype, PyTorch's form, x clamped to
+    [eps, 1 - eps] first); other operands go to scipy."""
     def k(r, x):
         from ctorch._ops.special_k import logit as kern
         return kern(r, x, eps)

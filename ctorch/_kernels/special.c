@@ -1678,20 +1678,62 @@ CT_MULTIVERSION void ct_logit_f_loop(const float *x, float *o, int64_t count, fl
     }
 }
 
+/* logit of doubles: log(x / (1 - x)) in double (the clamp's bounds double),
+ * through log512.h's log on a CPU with AVX-512F, fastmath_d.h's elsewhere;
+ * both take every input (NaN, zeros, negatives, infinities) in one pass */
+CT_FM_INLINE double logit_qd(double v, double lo, double hi)
+{
+    v = v < lo ? lo : v;
+    v = v > hi ? hi : v;
+    return v / (1.0 - v);
+}
+CT_MULTIVERSION static void ct_logit_d_port(const double *x, double *o, int64_t count, double lo,
+                                            double hi)
+{
+    #pragma omp simd
+    for (int64_t i = 0; i < count; i++)
+        o[i] = ct_log_d1(logit_qd(x[i], lo, hi));
+}
+#ifdef CT_HAVE_AVX512_TABLES
+CT_AVX512_INLINE __m512d ct_logit512_d(__m512d v, __m512d lo, __m512d hi)
+{
+    /* max / min return their second operand where either is NaN: NaN stays */
+    v = _mm512_min_pd(hi, _mm512_max_pd(lo, v));
+    return ct_log512_ln_d(_mm512_div_pd(v, _mm512_sub_pd(_mm512_set1_pd(1.0), v)));
+}
+__attribute__((target("avx512f"))) static void ct_logit_d_512(const double *x, double *o,
+                                                             int64_t n, double lo, double hi)
+{
+    const __m512d l = _mm512_set1_pd(lo), h = _mm512_set1_pd(hi);
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        _mm512_storeu_pd(o + i, ct_logit512_d(_mm512_loadu_pd(x + i), l, h));
+    if (i < n) {
+        __mmask8 t = (__mmask8)((1u << (n - i)) - 1);
+        _mm512_mask_storeu_pd(o + i, t, ct_logit512_d(_mm512_maskz_loadu_pd(t, x + i), l, h));
+    }
+}
+#endif
+
 int ct_special_logit(int dtype, const void *x, void *out, int64_t count, double eps)
 {
     int64_t i;
-    if (dtype != 0)
+    if (dtype != 0 && dtype != 1)
         return -1;
-    float lo = eps < 0 ? -__builtin_inff() : (float)eps;
-    float hi = eps < 0 ? __builtin_inff() : (float)(1.0 - eps);
-    const float *xf = (const float *)x;
-    float *o = (float *)out;
+    double lo = eps < 0 ? -__builtin_inf() : eps, hi = eps < 0 ? __builtin_inf() : 1.0 - eps;
     int64_t nb = (count + 8191) / 8192;
     #pragma omp parallel for schedule(static) if (count > 65536)
     for (i = 0; i < nb; i++) {
         int64_t lo_i = i * 8192, n = count - lo_i < 8192 ? count - lo_i : 8192;
-        ct_logit_f_loop(xf + lo_i, o + lo_i, n, lo, hi);
+        if (dtype == 0)
+            ct_logit_f_loop((const float *)x + lo_i, (float *)out + lo_i, n, (float)lo,
+                            (float)hi);
+#ifdef CT_HAVE_AVX512_TABLES
+        else if (ct_cpu_avx512f())
+            ct_logit_d_512((const double *)x + lo_i, (double *)out + lo_i, n, lo, hi);
+#endif
+        else
+            ct_logit_d_port((const double *)x + lo_i, (double *)out + lo_i, n, lo, hi);
     }
     return 0;
 }

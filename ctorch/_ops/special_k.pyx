@@ -152,7 +152,7 @@ def logit(Tensor out, Tensor x, eps):
     """out = logit(x) (x clamped to [eps, 1 - eps] first unless eps is None),
     as erfc above."""
     cdef int dt = _unary_dtype(out, x)
-    if dt != 0:
+    if dt < 0:
         return False
     cdef ct_special_logit_fn f = out._storage.backend.special_logit
     if f == NULL:
