@@ -440,19 +440,46 @@ CT_FM_INLINE float ct_acosf(float x) {
     return a <= 1.0f ? r : __builtin_nanf("");
 }
 
-/* atan(x): atan2(x, 1)'s steps with the pair (|x|, 1) ordered by size, in
- * double; NaN and the infinities go through the arithmetic (t = NaN, or 0
- * and pi/2), so that the loop has no float masks beside its double ones
- * (GCC does not vectorise atan2f's NaN test against them) */
-CT_FM_INLINE float ct_atanf(float xf) {
-    double a = __builtin_fabs((double)xf);
-    int big = a > 1.0;
-    double num = big ? 1.0 : a, den = big ? a : 1.0;
-    int fold = num > 0.41421356237309503 * den;
-    double t = (fold ? num - den : num) / (fold ? num + den : den);
-    double r = (fold ? 0.78539816339744831 : 0.0) + t * ct_atan_poly(t * t);
-    r = big ? 1.5707963267948966 - r : r;
-    return (float)__builtin_copysign(r, (double)xf);
+/* atan(x) in float: a = |x| and 1 ordered by size (num <= den), then
+ * folded as atan2 does, t = (num - den) / (num + den) past tan(pi/8), else
+ * num / den (one division, by 1 / s); t's error tl from the residual
+ * (num - den) - t (num + den), the sum and difference each a float and its
+ * rounding error (Fast2Sum), so that t + tl is the exact quotient to about
+ * 2^-48;
+ * atan|x| = off + g (t + tl + t z P(z)), z = t^2, P of degree 4 fitted on
+ * [0, tan(pi/8)^2] (relative error 7e-10), off 0, pi/4 or pi/2 as float
+ * pairs and g = -1 above 1, with off + g t and its rounding error by
+ * Fast2Sum (|t| < pi/4 <= off where off is not 0): one rounding at the end.
+ * NaN goes through the arithmetic; an infinity gives t = 0, pi/2. */
+CT_FM_INLINE float ct_atanf(float x) {
+    float a = __builtin_fabsf(x);
+    int big = a > 1.0f;
+    float num = big ? 1.0f : a, den = big ? a : 1.0f;
+    int fold = num > 0.41421356237309503f * den;
+    /* num - den and num + den with their rounding errors (Fast2Sum, den >= num) */
+    float nn = fold ? num - den : num, s = fold ? num + den : den;
+    float nl = fold ? num - (nn + den) : 0.0f, sl = fold ? num - (s - den) : 0.0f;
+    float q = 1.0f / s, t = nn * q;
+    /* the residual with s at most FLT_MAX: 0 (not NaN) where s is inf, t 0 */
+    float sf = s < 3.40282347e38f ? s : 3.40282347e38f;     /* (fminf does not vectorise) */
+    float e = __builtin_fmaf(-t, sf, nn) + (nl - t * sl);
+    float tl = e * q;
+    float z = t * t;
+    float p = -0.06083450838923454f;
+    p = __builtin_fmaf(p, z, 0.10596000403165817f);
+    p = __builtin_fmaf(p, z, -0.14243848621845245f);
+    p = __builtin_fmaf(p, z, 0.19998489320278168f);
+    p = __builtin_fmaf(p, z, -0.33333316445350647f);
+    float rest = __builtin_fmaf(t * z, p, tl);
+    float oh = big ? (fold ? 0.785398185253143310546875f : 1.57079637050628662109375f)
+                   : (fold ? 0.785398185253143310546875f : 0.0f);
+    float ol = big ? (fold ? -2.18556950009312142e-8f : -4.37113900018624283e-8f)
+                   : (fold ? -2.18556950009312142e-8f : 0.0f);
+    float g = big ? -1.0f : 1.0f;
+    float h = __builtin_fmaf(g, t, oh);
+    float err = (oh - h) + g * t;
+    float r = h + (err + __builtin_fmaf(g, rest, ol));
+    return __builtin_copysignf(r, x);
 }
 
 /* hypot in double: the squares of floats are exact there and cannot
