@@ -326,6 +326,15 @@ static const double ct_atan_q_d[11] = {
     0.19999999999995316, -0.33333333333333331,
 };
 
+/* 1/d to about 2% for positive normal d, without a division (the kernels
+ * that use it for a correction term keep the divider for a square root or
+ * their own quotient): the bit trick and one Newton step */
+CT_FM_INLINE double ct_recip_rough_d(double d)
+{
+    double y = ct_bits_to_double(0x7FDE623822FC16E6ull - ct_double_to_bits(d));
+    return y * __builtin_fma(-d, y, 2.0);
+}
+
 /* for a = |x| <= 1: s + sl, the argument of asin's polynomial (a itself up
  * to 1/2, else sqrt((1 - a) / 2) with its rounding error sl: (1 - a) / 2 is
  * exact), and its tail s z P(z) in *tail; *big: a > 1/2 */
@@ -334,12 +343,9 @@ CT_FM_INLINE double ct_asin_parts_d(double a, double *sl, double *tail, int *big
     int b = a > 0.5;
     double zb = (1.0 - a) * 0.5, sb = __builtin_sqrt(zb);
     double s = b ? sb : a, z = b ? zb : a * a;
-    /* sl = (z - s^2) / 2s, the quotient by a reciprocal to about 2% (sl
-     * is below an ulp of s): the bit trick and one Newton step, no division
-     * (the divider is busy with the square root); 0 at s = 0 (a = 1) */
-    double y = ct_bits_to_double(0x7FDE623822FC16E6ull - ct_double_to_bits(sb));
-    y = y * __builtin_fma(-sb, y, 2.0);
-    *sl = b && sb > 0.0 ? __builtin_fma(-sb, sb, zb) * (0.5 * y) : 0.0;
+    /* sl = (z - s^2) / 2s, the quotient by a rough reciprocal (sl is below
+     * an ulp of s); 0 at s = 0 (a = 1) */
+    *sl = b && sb > 0.0 ? __builtin_fma(-sb, sb, zb) * (0.5 * ct_recip_rough_d(sb)) : 0.0;
     *tail = s * z * ct_horner_d(ct_asin_p_d, 13, z);
     *big = b;
     return s;
@@ -390,12 +396,12 @@ CT_FM_INLINE double ct_atan_d1(double x)
     double num = c2 ? -1.0 : (c1 ? a - 1.0 : a);
     double den = c2 ? a : (c1 ? a + 1.0 : 1.0);
     double t = num / den, z = t * t;
-    /* the quotient's error tl (to first order; a float reciprocal of den is
+    /* the quotient's error tl (to first order; a rough reciprocal of den is
      * enough for it): the division's residual, and a - 1 and a + 1's
      * rounding errors where a < 1 (Fast2Sum; a - 1 is exact from 1/2 up) */
     double ne = c1 && !c2 && a < 1.0 ? a - (num + 1.0) : 0.0;
     double de = !(c1 && !c2) ? 0.0 : (a < 1.0 ? a - (den - 1.0) : 1.0 - (den - a));
-    double rd = (double)(1.0f / (float)den);
+    double rd = ct_recip_rough_d(den < 1e300 ? den : 1e300);       /* den >= 1 */
     double tl = (__builtin_fma(-t, den, num) + ne - t * de) * rd;
     tl = a < (double)__builtin_inf() ? tl : 0.0;            /* t = -0 at inf */
     double oh = c2 ? 1.5707963267948966 : (c1 ? 0.7853981633974483 : 0.0);
