@@ -209,6 +209,11 @@ static int ct_half_via_float(int kind, int op)
     if (kind == CT_EW_BINARY)
         switch (op) {
         case CT_ADD: case CT_SUB: case CT_MUL: case CT_DIV: case CT_MAXIMUM: case CT_MINIMUM:
+        /* computed in float by PyTorch too (or exact: fmod, copysign, fmax,
+         * fmin, heaviside); not nextafter, whose step is half's own */
+        case CT_DIV_TRUNC: case CT_DIV_FLOOR: case CT_REMAINDER: case CT_FMOD: case CT_POW:
+        case CT_ATAN2: case CT_HYPOT: case CT_COPYSIGN: case CT_LOGADDEXP: case CT_LOGADDEXP2:
+        case CT_HEAVISIDE: case CT_FMAX: case CT_FMIN:
             return 1;
         }
     return 0;

@@ -91,6 +91,12 @@ static inline void ct_h2f_contig(const void *h, float *f, int64_t n)
     if (ct_has_f16c()) ct_h2f_f16c((const uint16_t *)h, f, n);
     else ct_h2f_plain((const uint16_t *)h, f, n);
 }
+/* n floats -> n contiguous halves */
+static inline void ct_f2h_contig(const float *f, void *h, int64_t n)
+{
+    if (ct_has_f16c()) ct_f2h_f16c(f, (uint16_t *)h, n);
+    else ct_f2h_plain(f, (uint16_t *)h, n);
+}
 
 /* ---- bfloat16 <-> float32 ------------------------------------------------
  * bfloat16 is the top half of a float32: widening is a shift (exact), and

@@ -708,90 +708,97 @@ CT_MINMAX(i8, int8_t)
 CT_MINMAX(i16, int16_t)
 CT_MINMAX(i32, int32_t)
 CT_MINMAX(i64, int64_t)
-CT_MINMAX(f16, ct_half)
 CT_MINMAX(f32, float)
 CT_MINMAX(f64, double)
 
-/* ---- bfloat16 through the float32 kernels ---------------------------------
+/* ---- bfloat16 and float16 through the float32 kernels ----------------------
  * The rows are widened to a dense float32 copy (exact), the float32 kernel
  * runs on it, and values come back rounded (max/min/median/cummax values are
- * input elements, so exact; prod, cumsum and softmax rounded once). */
-static float *ct_bf16_rows(const void *x, int64_t rows, int64_t len, int64_t ld)
+ * input elements, so exact; prod and softmax rounded once). Half's own loops
+ * would compare and convert halves one at a time (libgcc calls without
+ * AVX512-FP16). */
+static float *ct_f32_rows(const void *x, int64_t rows, int64_t len, int64_t ld, int half)
 {
     float *f = (float *)ct_alloc((size_t)(rows * len > 0 ? rows * len : 1) * sizeof(float));
     if (f == NULL) return NULL;
-    for (int64_t r = 0; r < rows; r++)
-        ct_bf2f_contig((const uint16_t *)x + r * ld, f + r * len, len);
+    for (int64_t r = 0; r < rows; r++) {
+        if (half) ct_h2f_contig((const uint16_t *)x + r * ld, f + r * len, len);
+        else ct_bf2f_contig((const uint16_t *)x + r * ld, f + r * len, len);
+    }
     return f;
 }
-static void ct_bf16_rows_free(float *f, int64_t n)
+static void ct_f32_rows_free(float *f, int64_t n)
 {
     ct_free(f, (size_t)(n > 0 ? n : 1) * sizeof(float));
 }
-/* floats (a scratch of n) -> bfloat16 */
-static float *ct_bf16_out(int64_t n)
+/* floats (a scratch of n) -> bfloat16 or half */
+static float *ct_f32_out(int64_t n)
 {
     return (float *)ct_alloc((size_t)(n > 0 ? n : 1) * sizeof(float));
 }
-static void ct_bf16_out_done(float *f, void *out, int64_t n)
+static void ct_f32_out_done(float *f, void *out, int64_t n, int half)
 {
-    if (out != NULL) ct_f2bf_contig(f, (uint16_t *)out, n);
+    if (out != NULL) {
+        if (half) ct_f2h_contig(f, (uint16_t *)out, n);
+        else ct_f2bf_contig(f, (uint16_t *)out, n);
+    }
     ct_free(f, (size_t)(n > 0 ? n : 1) * sizeof(float));
 }
 
-static void ct_minmax_rows_bf16(const void *x, int64_t rows, int64_t len, int64_t ld, int is_max,
-                                void *val, int64_t *idx)
-{
-    const int64_t nv = is_max == 2 ? 2 * rows : rows;    /* both: two values a row */
-    float *f = ct_bf16_rows(x, rows, len, ld), *o = ct_bf16_out(nv);
-    if (f && o) ct_minmax_rows_f32(f, rows, len, len, is_max, val ? o : NULL, idx);
-    if (f) ct_bf16_rows_free(f, rows * len);
-    if (o) ct_bf16_out_done(o, val, nv);
+#define CT_VIA_F32(S, HALF)                                                       \
+static void ct_minmax_rows_##S(const void *x, int64_t rows, int64_t len, int64_t ld, int is_max, \
+                               void *val, int64_t *idx)                           \
+{                                                                                 \
+    const int64_t nv = is_max == 2 ? 2 * rows : rows;    /* both: two a row */    \
+    float *f = ct_f32_rows(x, rows, len, ld, HALF), *o = ct_f32_out(nv);          \
+    if (f && o) ct_minmax_rows_f32(f, rows, len, len, is_max, val ? o : NULL, idx); \
+    if (f) ct_f32_rows_free(f, rows * len);                                       \
+    if (o) ct_f32_out_done(o, val, nv, HALF);                                     \
+}                                                                                 \
+static int ct_median_rows_##S(const void *x, int64_t rows, int64_t len, int64_t ld, void *val, \
+                              int64_t *idx)                                       \
+{                                                                                 \
+    float *f = ct_f32_rows(x, rows, len, ld, HALF), *o = ct_f32_out(rows);        \
+    int rc = f && o ? ct_median_rows_f32(f, rows, len, len, o, idx) : -1;         \
+    if (f) ct_f32_rows_free(f, rows * len);                                       \
+    if (o) ct_f32_out_done(o, rc == 0 ? val : NULL, rows, HALF);                  \
+    return rc;                                                                    \
+}                                                                                 \
+static void ct_prod_rows_via_##S(const void *x, int64_t rows, int64_t len, int64_t ld, void *out) \
+{                                                                                 \
+    float *f = ct_f32_rows(x, rows, len, ld, HALF), *o = ct_f32_out(rows);        \
+    if (f && o) ct_prod_rows_f32(f, rows, len, len, o);                           \
+    if (f) ct_f32_rows_free(f, rows * len);                                       \
+    if (o) ct_f32_out_done(o, out, rows, HALF);                                   \
+}                                                                                 \
+static void ct_softmax_rows_##S(const void *x, int64_t rows, int64_t len, int64_t ld, int is_log, \
+                                void *out)                                        \
+{                                                                                 \
+    float *f = ct_f32_rows(x, rows, len, ld, HALF), *o = ct_f32_out(rows * len);  \
+    if (f && o) ct_softmax_rows_f32(f, rows, len, len, is_log, o);                \
+    if (f) ct_f32_rows_free(f, rows * len);                                       \
+    if (o) ct_f32_out_done(o, out, rows * len, HALF);                             \
+}                                                                                 \
+static void ct_cumext_rows_##S(const void *x, int64_t rows, int64_t len, int64_t ld, int is_max, \
+                               void *val, int64_t *idx)                           \
+{                                                                                 \
+    float *f = ct_f32_rows(x, rows, len, ld, HALF), *o = ct_f32_out(rows * len);  \
+    if (f && o) ct_cumext_rows_f32(f, rows, len, len, is_max, o, idx);            \
+    if (f) ct_f32_rows_free(f, rows * len);                                       \
+    if (o) ct_f32_out_done(o, val, rows * len, HALF);                             \
 }
+CT_VIA_F32(bf16, 0)
+CT_VIA_F32(f16, 1)
 
-static int ct_median_rows_bf16(const void *x, int64_t rows, int64_t len, int64_t ld, void *val,
-                               int64_t *idx)
-{
-    float *f = ct_bf16_rows(x, rows, len, ld), *o = ct_bf16_out(rows);
-    int rc = f && o ? ct_median_rows_f32(f, rows, len, len, o, idx) : -1;
-    if (f) ct_bf16_rows_free(f, rows * len);
-    if (o) ct_bf16_out_done(o, rc == 0 ? val : NULL, rows);
-    return rc;
-}
-
-static void ct_prod_rows_bf16(const void *x, int64_t rows, int64_t len, int64_t ld, void *out)
-{
-    float *f = ct_bf16_rows(x, rows, len, ld), *o = ct_bf16_out(rows);
-    if (f && o) ct_prod_rows_f32(f, rows, len, len, o);
-    if (f) ct_bf16_rows_free(f, rows * len);
-    if (o) ct_bf16_out_done(o, out, rows);
-}
-
+/* bfloat16's cumsum and cumprod likewise (half's own loop accumulates in
+ * float, as PyTorch's, and rounds each output once) */
 static void ct_cum_rows_bf16(const void *x, int64_t rows, int64_t len, int64_t ld, int is_prod,
                              void *out)
 {
-    float *f = ct_bf16_rows(x, rows, len, ld), *o = ct_bf16_out(rows * len);
+    float *f = ct_f32_rows(x, rows, len, ld, 0), *o = ct_f32_out(rows * len);
     if (f && o) ct_cum_rows_f32(f, rows, len, len, is_prod, o);
-    if (f) ct_bf16_rows_free(f, rows * len);
-    if (o) ct_bf16_out_done(o, out, rows * len);
-}
-
-static void ct_softmax_rows_bf16(const void *x, int64_t rows, int64_t len, int64_t ld, int is_log,
-                                 void *out)
-{
-    float *f = ct_bf16_rows(x, rows, len, ld), *o = ct_bf16_out(rows * len);
-    if (f && o) ct_softmax_rows_f32(f, rows, len, len, is_log, o);
-    if (f) ct_bf16_rows_free(f, rows * len);
-    if (o) ct_bf16_out_done(o, out, rows * len);
-}
-
-static void ct_cumext_rows_bf16(const void *x, int64_t rows, int64_t len, int64_t ld, int is_max,
-                                void *val, int64_t *idx)
-{
-    float *f = ct_bf16_rows(x, rows, len, ld), *o = ct_bf16_out(rows * len);
-    if (f && o) ct_cumext_rows_f32(f, rows, len, len, is_max, o, idx);
-    if (f) ct_bf16_rows_free(f, rows * len);
-    if (o) ct_bf16_out_done(o, val, rows * len);
+    if (f) ct_f32_rows_free(f, rows * len);
+    if (o) ct_f32_out_done(o, out, rows * len, 0);
 }
 
 ct_minmax_fn ct_minmax_loops[CT_NDTYPES] = {
@@ -961,7 +968,6 @@ CT_MEDIAN(i8, int8_t)
 CT_MEDIAN(i16, int16_t)
 CT_MEDIAN(i32, int32_t)
 CT_MEDIAN(i64, int64_t)
-CT_MEDIAN(f16, ct_half)
 CT_MEDIAN(f32, float)
 CT_MEDIAN(f64, double)
 
@@ -1222,10 +1228,10 @@ CT_PRODSCAN(c64, ct_cfloat, ct_cfloat, ct_cdouble, ct_lae_cd, 0)
 CT_PRODSCAN(c128, ct_cdouble, ct_cdouble, ct_cdouble, ct_lae_cd, 0)
 
 ct_prod_fn ct_prod_loops[CT_NDTYPES] = {
-    NULL, NULL, NULL, NULL, NULL, (ct_prod_fn)ct_prod_rows_i64, (ct_prod_fn)ct_prod_rows_f16,
+    NULL, NULL, NULL, NULL, NULL, (ct_prod_fn)ct_prod_rows_i64, (ct_prod_fn)ct_prod_rows_via_f16,
     (ct_prod_fn)ct_prod_rows_f32, (ct_prod_fn)ct_prod_rows_f64, (ct_prod_fn)ct_prod_rows_c64,
     (ct_prod_fn)ct_prod_rows_c128,
-    [CT_BFLOAT16] = (ct_prod_fn)ct_prod_rows_bf16,
+    [CT_BFLOAT16] = (ct_prod_fn)ct_prod_rows_via_bf16,
 };
 ct_cum_fn ct_cum_loops[CT_NDTYPES] = {
     NULL, NULL, NULL, NULL, NULL, (ct_cum_fn)ct_cum_rows_i64, (ct_cum_fn)ct_cum_rows_f16,
@@ -1714,7 +1720,7 @@ int ct_softmax_dim(int op, int dtype, const void *a, const void *b, int64_t oute
 }
 
 ct_softmax_fn ct_softmax_loops[CT_NDTYPES] = {
-    NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+    NULL, NULL, NULL, NULL, NULL, NULL, (ct_softmax_fn)ct_softmax_rows_f16,
     (ct_softmax_fn)ct_softmax_rows_f32, (ct_softmax_fn)ct_softmax_rows_f64, NULL, NULL,
     [CT_BFLOAT16] = (ct_softmax_fn)ct_softmax_rows_bf16,
 };
@@ -1883,7 +1889,6 @@ CT_CUMEXT(i8, int8_t)
 CT_CUMEXT(i16, int16_t)
 CT_CUMEXT(i32, int32_t)
 CT_CUMEXT(i64, int64_t)
-CT_CUMEXT(f16, ct_half)
 CT_CUMEXT(f32, float)
 CT_CUMEXT(f64, double)
 

@@ -87,14 +87,16 @@ CT_SUM_COLS_DECL(i64, int64_t) CT_SUM_COLS_DECL(f16, ct_half) CT_SUM_COLS_DECL(f
 CT_SUM_COLS_DECL(f64, double) CT_SUM_COLS_DECL(c64, ct_cfloat) CT_SUM_COLS_DECL(c128, ct_cdouble)
 CT_MINMAX_DECL(b8, uint8_t) CT_MINMAX_DECL(u8, uint8_t) CT_MINMAX_DECL(i8, int8_t)
 CT_MINMAX_DECL(i16, int16_t) CT_MINMAX_DECL(i32, int32_t) CT_MINMAX_DECL(i64, int64_t)
-CT_MINMAX_DECL(f16, ct_half) CT_MINMAX_DECL(f32, float) CT_MINMAX_DECL(f64, double)
+CT_MINMAX_DECL(f32, float) CT_MINMAX_DECL(f64, double)
 CT_MEDIAN_DECL(u8, uint8_t) CT_MEDIAN_DECL(i8, int8_t) CT_MEDIAN_DECL(i16, int16_t)
-CT_MEDIAN_DECL(i32, int32_t) CT_MEDIAN_DECL(i64, int64_t) CT_MEDIAN_DECL(f16, ct_half)
+CT_MEDIAN_DECL(i32, int32_t) CT_MEDIAN_DECL(i64, int64_t)
 CT_MEDIAN_DECL(f32, float) CT_MEDIAN_DECL(f64, double)
 CT_PRODSCAN_DECL(i64, int64_t) CT_PRODSCAN_DECL(f16, ct_half) CT_PRODSCAN_DECL(f32, float)
 CT_PRODSCAN_DECL(f64, double) CT_PRODSCAN_DECL(c64, ct_cfloat) CT_PRODSCAN_DECL(c128, ct_cdouble)
 CT_SOFTMAX_DECL(f32, float) CT_SOFTMAX_DECL(f64, double)
-/* bfloat16 sums: widened a block at a time, accumulated in float */
+/* bfloat16 sums: widened a block at a time, accumulated in float; the
+ * other bfloat16 and float16 row kernels (max / min, median, prod, softmax,
+ * cummax / cummin) are reduce.c's wrappers over the float32 ones */
 CT_SUM_ROWS_DECL(bf16, ct_bf16) CT_SUM_COLS_DECL(bf16, ct_bf16) CT_SUM_ROWS_DECL(nan_bf16, ct_bf16)
 
 /* ---- nansum, cummax / cummin --------------------------------------------- */
@@ -116,7 +118,7 @@ extern ct_cumext_fn ct_cumext_loops[CT_NDTYPES];
                             int is_max, T *val, int64_t *idx);
 CT_CUMEXT_DECL(b8, uint8_t) CT_CUMEXT_DECL(u8, uint8_t) CT_CUMEXT_DECL(i8, int8_t)
 CT_CUMEXT_DECL(i16, int16_t) CT_CUMEXT_DECL(i32, int32_t) CT_CUMEXT_DECL(i64, int64_t)
-CT_CUMEXT_DECL(f16, ct_half) CT_CUMEXT_DECL(f32, float) CT_CUMEXT_DECL(f64, double)
+CT_CUMEXT_DECL(f32, float) CT_CUMEXT_DECL(f64, double)
 
 /* ---- reductions over columns -------------------------------------------- */
 
