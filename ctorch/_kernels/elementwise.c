@@ -675,8 +675,23 @@ static inline ct_half ct_nextafter_h(ct_half a, ct_half b) {
     return r;
 }
 CT_BINARY(ct_nextafter_f16, ct_half, ct_half, ct_nextafter_h(a, b))
-CT_BINARY(ct_nextafter_f32, float, float, nextafterf(a, b))
-CT_BINARY(ct_nextafter_f64, double, double, nextafter(a, b))
+/* float and double by their bits, without branches (the loops vectorise):
+ * one step up or down in magnitude, the least denormal of b's sign from
+ * zero, b itself where they are equal, NaN where either is */
+#define CT_NEXTAFTER_BITS(NAME, T, U, TOB, FROMB, SIGN1)                           \
+CT_FM_INLINE T NAME(T a, T b) {                                                    \
+    U u = TOB(a);                                                                  \
+    U r = ((a < b) == (a > (T)0)) ? u + 1 : u - 1;                                 \
+    r = a == (T)0 ? (b < (T)0 ? (U)(SIGN1) : (U)1) : r;                            \
+    T v = FROMB(r);                                                                \
+    v = a == b ? b : v;                                                            \
+    return (a != a || b != b) ? a + b : v;                                         \
+}
+CT_NEXTAFTER_BITS(ct_nextafter_fb, float, uint32_t, ct_float_to_bits, ct_bits_to_float, 0x80000001u)
+CT_NEXTAFTER_BITS(ct_nextafter_db, double, uint64_t, ct_double_to_bits, ct_bits_to_double,
+                  0x8000000000000001ull)
+CT_BINARY_ATTR(CT_MULTIVERSION, ct_nextafter_f32, float, float, ct_nextafter_fb(a, b))
+CT_BINARY_ATTR(CT_MULTIVERSION, ct_nextafter_f64, double, double, ct_nextafter_db(a, b))
 CT_BINARY(ct_div_c64, ct_cfloat, ct_cfloat, a / b)
 CT_BINARY(ct_div_c128, ct_cdouble, ct_cdouble, a / b)
 CT_BINARY(ct_pow_c64, ct_cfloat, ct_cfloat, cpowf(a, b))
