@@ -335,6 +335,30 @@ CT_FM_INLINE double ct_recip_rough_d(double d)
     return y * __builtin_fma(-d, y, 2.0);
 }
 
+/* hypot in double: the larger of |x|, |y| brought near 1 by a power of two
+ * (2^-600 above 2^500, 2^600 below 2^-500: neither square can overflow or
+ * lose the sum), h = sqrt(hi^2 + lo^2) and one correction step with the
+ * squares' rounding errors (fma), (h^2 - (hi^2 + lo^2)) / 2h by a rough
+ * reciprocal of h; an infinity gives inf even beside a NaN (C's rule) */
+CT_FM_INLINE double ct_hypot_d1(double x, double y)
+{
+    double a = __builtin_fabs(x), b = __builtin_fabs(y);
+    double hi = a > b ? a : b, lo = a > b ? b : a;
+    double sc = hi > 0x1p500 ? 0x1p-600 : (hi < 0x1p-500 ? 0x1p600 : 1.0);
+    double us = hi > 0x1p500 ? 0x1p600 : (hi < 0x1p-500 ? 0x1p-600 : 1.0);
+    double h1 = hi * sc, l1 = lo * sc;
+    double hh = h1 * h1, hl = __builtin_fma(h1, h1, -hh);
+    double ll = l1 * l1, lt = __builtin_fma(l1, l1, -ll);
+    double t = hh + ll, te = ((hh - t) + ll) + (hl + lt);    /* Fast2Sum: hh >= ll */
+    double h = __builtin_sqrt(t);
+    double hq = h * h, hqe = __builtin_fma(h, h, -hq);
+    double d = ((t - hq) - hqe) + te;
+    double r = (h + d * (0.5 * ct_recip_rough_d(h))) * us;
+    r = hi == 0.0 ? 0.0 : r;
+    r = (x != x || y != y) ? x + y : r;
+    return (a == (double)__builtin_inf() || b == (double)__builtin_inf()) ? (double)__builtin_inf() : r;
+}
+
 /* for a = |x| <= 1: s + sl, the argument of asin's polynomial (a itself up
  * to 1/2, else sqrt((1 - a) / 2) with its rounding error sl: (1 - a) / 2 is
  * exact), and its tail s z P(z) in *tail; *big: a > 1/2 */
