@@ -612,12 +612,12 @@ CT_FM_INLINE float ct_logaddexp2_f(float a, float b) {
     CT_TWO_PASS_BIN_FT(int64_t, ct_logaddexp_##S, T, CT, CT_LAE_OK_d, ct_logaddexp_d_fast, ct_logaddexp_d)
 #define ct_logaddexp2_f_fast ct_logaddexp2f_fast
 /* float and half: fastmath.h's vectorisable atan2 and hypot; double:
- * fastmath_d.h's hypot, libm's atan2 */
+ * fastmath_d.h's */
 #define ct_hypot_f ct_hypotf
 #define ct_hypot_d ct_hypot_d1
 CT_FLOAT_OPS(f16, ct_half, float, f, ct_divfloor_f, ct_remainder_f, fmodf, powf, ct_atan2f)
 CT_FLOAT_OPS(f32, float, float, f, ct_divfloor_f, ct_remainder_f, fmodf, powf, ct_atan2f)
-CT_FLOAT_OPS(f64, double, double, d, ct_divfloor_d, ct_remainder_d, fmod, pow, atan2)
+CT_FLOAT_OPS(f64, double, double, d, ct_divfloor_d, ct_remainder_d, fmod, pow, ct_atan2_d1)
 /* pow: half through float; float and double with a scalar exponent take
  * PyTorch's special cases as vector loops (x*x, x*x*x, sqrt, 1/x, 1/sqrt(x),
  * 1/(x*x): the values PyTorch gives, e.g. (-0)^0.5 = -0, (-inf)^0.5 = NaN),

@@ -438,6 +438,41 @@ CT_FM_INLINE double ct_atan_d1(double x)
     return x != x ? x : v;
 }
 
+/* atan2 in double: num = min(|y|, |x|), den = max (both scaled by a power
+ * of two away from the ends of the range); t = num / den up to tan(pi/8)
+ * of den, else (num - den) / (num + den) (atan(num / den) = pi/4 + atan t),
+ * the sum and difference each with its rounding error (Fast2Sum, den >=
+ * num) and the quotient's residual in tl, as in atan; the octant put back
+ * as k pi/4 + g (t + tl + t z Q) with k in 0..4 (pi/4's double has 50
+ * bits: k times it is exact) and g = +-1, k pi/4 + g t by Fast2Sum; zeros,
+ * infinities and NaN as C's atan2 */
+CT_FM_INLINE double ct_atan2_d1(double y, double x)
+{
+    double ay = __builtin_fabs(y), ax = __builtin_fabs(x);
+    int swap = ay > ax, neg = __builtin_copysign(1.0, x) < 0.0;
+    double num = swap ? ax : ay, den = swap ? ay : ax;
+    double sc = den < 0x1p-900 ? 0x1p1000 : (den > 0x1p900 ? 0x1p-100 : 1.0);
+    num *= sc;
+    den *= sc;
+    int inf2 = num == (double)__builtin_inf();
+    int degen = den == 0.0 || den == (double)__builtin_inf();
+    int fold = num > 0.41421356237309503 * den || inf2;
+    double nn = fold ? num - den : num, s = fold ? num + den : den;
+    double nl = fold ? num - (nn + den) : 0.0, sl = fold ? num - (s - den) : 0.0;
+    double sd = degen ? 1.0 : s, nd = degen ? 0.0 : nn;
+    double t = nd / sd, z = t * t;
+    double tl = (__builtin_fma(-t, sd, nd) + (nl - t * sl)) * ct_recip_rough_d(sd);
+    tl = degen ? 0.0 : tl;
+    double g = swap == neg ? 1.0 : -1.0;
+    double k = (swap ? 2.0 : (neg ? 4.0 : 0.0)) + (fold ? g : 0.0);
+    double ch = k * 0.7853981633974483, cl = k * 3.061616997868383e-17;
+    double h = __builtin_fma(g, t, ch), e = __builtin_fma(g, t, ch - h);
+    double rest = __builtin_fma(tl, 1.0 - z, t * z * ct_horner_d(ct_atan_q_d, 11, z));
+    double v = h + ((e + cl) + g * rest);
+    v = __builtin_copysign(v, y);
+    return (x != x || y != y) ? x + y : v;
+}
+
 /* sin, cos and tan for |x| < CT_TRIG_D_FAST: x = k pi/2 + r + rl, k =
  * round(x 2/pi), pi/2 as a sum of three doubles: x - k c1 exact, the rest
  * k (c2 + c3) below 2^-34 taken off with its rounding error kept in rl
