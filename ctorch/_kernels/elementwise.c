@@ -335,6 +335,33 @@ CT_FM_INLINE float ct_divfloorf_fast(float a, float b) {
     fl = div - fl > 0.5f ? fl + 1.0f : fl;
     return div == 0.0f ? __builtin_copysignf(0.0f, a / b) : fl;
 }
+/* the same for doubles, for |a| < 2^52 |b|: q = trunc(|a| / |b|) is off by
+ * at most one (the quotient is below 2^52), and |a| - q |b| by an fma is
+ * exact whenever the result is representable, which both it and the
+ * corrected value are (multiples of lsb(b) below |b| in size, |a| >= |b|
+ * where q > 0) */
+#define CT_FMOD_FAST_D(a, b) (__builtin_fabs(a) < __builtin_fabs(b) * 4503599627370496.0 \
+                              && __builtin_fabs(b) < (double)__builtin_inf())
+CT_FM_INLINE double ct_fmod_d_fast(double a, double b) {
+    double ad = __builtin_fabs(a), bd = __builtin_fabs(b);
+    double q = __builtin_trunc(ad / bd);
+    double r = __builtin_fma(-q, bd, ad);
+    r = r < 0.0 ? r + bd : r;
+    r = r >= bd ? r - bd : r;
+    return __builtin_copysign(r, a);
+}
+CT_FM_INLINE double ct_remainder_d_fast(double a, double b) {
+    double r = ct_fmod_d_fast(a, b);
+    return (r != 0.0 && ((b < 0.0) != (r < 0.0))) ? r + b : r;
+}
+CT_FM_INLINE double ct_divfloor_d_fast(double a, double b) {
+    double mod = ct_fmod_d_fast(a, b);
+    double div = (a - mod) / b;
+    div = (mod != 0.0 && ((b < 0.0) != (mod < 0.0))) ? div - 1.0 : div;
+    double fl = __builtin_floor(div);
+    fl = div - fl > 0.5 ? fl + 1.0 : fl;
+    return div == 0.0 ? __builtin_copysign(0.0, a / b) : fl;
+}
 /* Two-pass loops: a vector pass computes a fast form where it holds and
  * leaves the other elements as they were, then the full form runs on those.
  * The second pass goes by flags the first one wrote (blocks of CT_PASS_BLK
@@ -559,12 +586,13 @@ CT_BINARY(ct_fmin_b, ct_bool, ct_bool, a & b)
     CT_BINARY(ct_heaviside_##S, T, T, (CT)a == 0 ? (CT)b : (CT)((CT)a > 0))        \
     CT_BINARY_ATTR(CT_MULTIVERSION, ct_fmax_##S, T, T, ((CT)a >= (CT)b || b != b) ? a : b) \
     CT_BINARY_ATTR(CT_MULTIVERSION, ct_fmin_##S, T, T, ((CT)a <= (CT)b || b != b) ? a : b)
-/* floor division, remainder and fmod: double through libm; float and half
- * through the exact fast forms above where they apply */
+/* floor division, remainder and fmod: through the exact fast forms above
+ * where they apply, libm's fmod for the rest (double: 8-byte flags, see
+ * CT_TWO_PASS_BIN_BODY_FT) */
 #define CT_DIVMOD_d(S, T, FD, FR, FF)                                              \
-    CT_BINARY(ct_divfloor_##S, T, T, FD(a, b))                                     \
-    CT_BINARY(ct_remainder_##S, T, T, FR(a, b))                                    \
-    CT_BINARY(ct_fmod_##S, T, T, FF(a, b))
+    CT_TWO_PASS_BIN_FT(int64_t, ct_divfloor_##S, T, T, CT_FMOD_FAST_D, ct_divfloor_d_fast, FD) \
+    CT_TWO_PASS_BIN_FT(int64_t, ct_remainder_##S, T, T, CT_FMOD_FAST_D, ct_remainder_d_fast, FR) \
+    CT_TWO_PASS_BIN_FT(int64_t, ct_fmod_##S, T, T, CT_FMOD_FAST_D, ct_fmod_d_fast, FF)
 #define CT_DIVMOD_f(S, T, FD, FR, FF)                                              \
     CT_TWO_PASS_BIN_f(ct_divfloor_##S, T, CT_FMOD_FAST, ct_divfloorf_fast, FD)     \
     CT_TWO_PASS_BIN_f(ct_remainder_##S, T, CT_FMOD_FAST, ct_remainderf_fast, FR)   \
