@@ -1812,12 +1812,64 @@ static void ct_norm2_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld,
 CT_NORM2_ROWS(f32, float, sqrtf)
 CT_NORM2_ROWS(f64, double, sqrt)
 
+/* the squared deviations' rows (var / std): sum((x - m)^2), m the row's
+ * value of out on entry, the squares summed in the sum kernels' order (a
+ * block of them at a time) */
+#define CT_SQDEV_ROWS(S, T)                                                       \
+CT_MULTIVERSION static T ct_sqdev_block_##S(const T *x, int64_t n, T m) {         \
+    T e[CT_PAIRWISE_BLOCK];                                                       \
+    _Pragma("omp simd")                                                           \
+    for (int64_t i = 0; i < n; i++) { T d = x[i] - m; e[i] = d * d; }             \
+    return ct_sum_block_##S(e, n);                                                \
+}                                                                                 \
+static T ct_sqdev_pairwise_##S(const T *x, int64_t n, T m) {                      \
+    if (n <= CT_PAIRWISE_BLOCK) return ct_sqdev_block_##S(x, n, m);               \
+    int64_t half = (n / 2 + CT_SUM_LANES - 1) & ~(int64_t)(CT_SUM_LANES - 1);     \
+    return ct_sqdev_pairwise_##S(x, half, m) + ct_sqdev_pairwise_##S(x + half, n - half, m); \
+}                                                                                 \
+static void ct_sqdev_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld, T *out) { \
+    int nt = ct_get_num_threads();                                                \
+    if (rows == 1 && nt > 1 && len >= 65536) {                                    \
+        /* one long row: chunks in parallel, added pairwise (the sums' split) */  \
+        const T m = out[0];                                                       \
+        T part[CT_SUM_MAXCHUNKS];                                                 \
+        int64_t ch = ct_sum_chunk_len(len);                                       \
+        int64_t nch = (len + ch - 1) / ch;                                        \
+        _Pragma("omp parallel for num_threads(nt) schedule(dynamic, 1)")          \
+        for (int64_t c = 0; c < nch; c++) {                                       \
+            int64_t a = ch * c, k = len - a < ch ? len - a : ch;                  \
+            part[c] = ct_sqdev_pairwise_##S(x + a, k, m);                         \
+        }                                                                         \
+        CT_FOLD_PAIRWISE(part, nch)                                               \
+        out[0] = part[0];                                                         \
+        return;                                                                   \
+    }                                                                             \
+    int64_t rc = len >= 65536 ? 1 : 65536 / len;                                  \
+    _Pragma("omp parallel for num_threads(nt) schedule(dynamic, rc) if(nt > 1 && rows > 1 && rows * len >= 65536)") \
+    for (int64_t r = 0; r < rows; r++)                                            \
+        out[r] = ct_sqdev_pairwise_##S(x + r * ld, len, out[r]);                  \
+}
+CT_SQDEV_ROWS(f32, float)
+CT_SQDEV_ROWS(f64, double)
+
 int ct_reduce_rows(int op, int dtype, const void *x, int64_t rows, int64_t len, int64_t ld,
                    void *out)
 {
     if (dtype != CT_FLOAT32 && dtype != CT_FLOAT64) return -1;
-    if (op != CT_RROWS_NORM2 && op != CT_RROWS_LOGSUMEXP) return -1;
+    if (op != CT_RROWS_NORM2 && op != CT_RROWS_LOGSUMEXP && op != CT_RROWS_SQDEV) return -1;
     if (rows <= 0) return 0;
+    if (op == CT_RROWS_SQDEV) {
+        if (len <= 0) {
+            for (int64_t r = 0; r < rows; r++) {
+                if (dtype == CT_FLOAT32) ((float *)out)[r] = 0.0f; else ((double *)out)[r] = 0.0;
+            }
+        } else if (dtype == CT_FLOAT32) {
+            ct_sqdev_rows_f32((const float *)x, rows, len, ld, (float *)out);
+        } else {
+            ct_sqdev_rows_f64((const double *)x, rows, len, ld, (double *)out);
+        }
+        return 0;
+    }
     if (len <= 0) {
         /* empty rows: the norm 0, logsumexp log(0) = -inf */
         for (int64_t r = 0; r < rows; r++) {

@@ -880,14 +880,43 @@ cdef tuple _var_core(Tensor t, object dim, double c, bint keepdim, str name):
         warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than the reduction factor (input numel divided by output numel).", UserWarning, stacklevel=3)
     dims = red if t._ndim else None
     m = mean(td, dims, True)
-    dv = td - m
-    sq = dv * dv if not t._dtype.is_complex else _FUNCTIONS["abs"](dv) ** 2
     # nothing to average (n == 0) is nan whatever the correction, as PyTorch
     denom = n - c if n - c > 0 and n > 0 else 0.0
-    v = _sum_fn(sq, dims, keepdim) / denom
+    ss = _sqdev_rows(td, red, <Tensor>m, keepdim) if n > 0 else None
+    if ss is None:
+        dv = td - m
+        sq = dv * dv if not t._dtype.is_complex else _FUNCTIONS["abs"](dv) ** 2
+        ss = _sum_fn(sq, dims, keepdim)
+    v = ss / denom
     if not keepdim and t._ndim:
         m = _reshape(m, [t._shape[d] for d in _brange(t._ndim) if d not in red])
     return v, m, red, denom
+
+
+cdef object _sqdev_rows(Tensor t, list red, Tensor m, bint keepdim):
+    """sum((t - m)^2) over the dims red in one pass of the fused row kernel
+    (CT_RROWS_SQDEV: each row's mean put in the output first), no
+    temporaries; None where it does not apply (float32 / float64 only)."""
+    if (t._dtype is not t_float32 and t._dtype is not t_float64) or t._numel == 0:
+        return None
+    cdef const ct_reduce_rows_table *RR = <const ct_reduce_rows_table *>t._storage.backend
+    if RR.reduce_rows == NULL:
+        return None
+    cdef list rd = red if t._ndim else []
+    p, rows_, L_, ld_, out_shape, keep_shape = _rows_layout(t, rd)
+    cdef Tensor pp = <Tensor>p
+    cdef Py_ssize_t rows = rows_, L = L_, ld = ld_
+    cdef Tensor out = _empty_list(out_shape, t._dtype, t._storage.device)
+    out.copy_(_reshape(m, out_shape))
+    cdef int rc, code = t._dtype._code
+    with nogil:
+        rc = RR.reduce_rows(2, code, pp._data, rows, L, ld, out._data)
+    if rc != 0:
+        return None
+    _check_device(t)
+    if keepdim:
+        out = _reshape(out, keep_shape)
+    return out
 
 
 cdef object _var_std(object input, object dim, object unbiased, bint keepdim, object correction,
