@@ -652,7 +652,8 @@ def test_float64_block_kernels_strided_and_exact_points(op):
         np.testing.assert_array_equal(f(torch.from_numpy(p)).numpy(), k.astype(np.float64))
     if op == "exp2":
         k = np.arange(-1080, 1030)
-        np.testing.assert_array_equal(f(torch.from_numpy(k.astype(np.float64))).numpy(),
-                                      np.ldexp(1.0, k))
+        with np.errstate(over="ignore"):
+            want = np.ldexp(1.0, k)
+        np.testing.assert_array_equal(f(torch.from_numpy(k.astype(np.float64))).numpy(), want)
     at, want = {"exp": (0.0, 1.0), "exp2": (0.0, 1.0), "tanh": (0.0, 0.0)}.get(op, (1.0, 0.0))
     assert f(torch.tensor([at], dtype=torch.float64)).item() == want

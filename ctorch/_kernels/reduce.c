@@ -1751,18 +1751,35 @@ ct_sum_rows_fn ct_nansum_rows_loops[CT_NDTYPES] = {
 CT_SUM_ROWS_FAMILY(sumsq, ct_sumsq_rows_f32, f32, float, float, CT_TERM_SQ)
 CT_SUM_ROWS_FAMILY(sumsq, ct_sumsq_rows_f64, f64, double, double, CT_TERM_SQ)
 
-#define CT_LSE_ROWS(S, T, EXP, LOG)                                               \
-CT_MULTIVERSION static T ct_lse_block_##S(const T *x, int64_t n, T m) {           \
+/* sum of TERM(x[i] - m) over a row in the sum kernels' order: a block of
+ * terms at a time (ct_sum_block), pairwise above a block; _long: one long
+ * row's chunks in parallel, their sums added pairwise (the sums' split) */
+#define CT_SHIFTED_SUM(NAME, S, T, TERM)                                          \
+CT_MULTIVERSION static T ct_##NAME##_block_##S(const T *x, int64_t n, T m) {      \
     T e[CT_PAIRWISE_BLOCK];                                                       \
     _Pragma("omp simd")                                                           \
-    for (int64_t i = 0; i < n; i++) e[i] = EXP(x[i] - m);                         \
+    for (int64_t i = 0; i < n; i++) e[i] = TERM(x[i] - m);                        \
     return ct_sum_block_##S(e, n);                                                \
 }                                                                                 \
-static T ct_lse_pairwise_##S(const T *x, int64_t n, T m) {                        \
-    if (n <= CT_PAIRWISE_BLOCK) return ct_lse_block_##S(x, n, m);                 \
+static T ct_##NAME##_pairwise_##S(const T *x, int64_t n, T m) {                   \
+    if (n <= CT_PAIRWISE_BLOCK) return ct_##NAME##_block_##S(x, n, m);            \
     int64_t half = (n / 2 + CT_SUM_LANES - 1) & ~(int64_t)(CT_SUM_LANES - 1);     \
-    return ct_lse_pairwise_##S(x, half, m) + ct_lse_pairwise_##S(x + half, n - half, m); \
+    return ct_##NAME##_pairwise_##S(x, half, m) + ct_##NAME##_pairwise_##S(x + half, n - half, m); \
 }                                                                                 \
+static T ct_##NAME##_long_##S(const T *x, int64_t len, T m, int nt) {             \
+    T part[CT_SUM_MAXCHUNKS];                                                     \
+    int64_t ch = ct_sum_chunk_len(len);                                           \
+    int64_t nch = (len + ch - 1) / ch;                                            \
+    _Pragma("omp parallel for num_threads(nt) schedule(dynamic, 1)")              \
+    for (int64_t c = 0; c < nch; c++) {                                           \
+        int64_t a = ch * c, k = len - a < ch ? len - a : ch;                      \
+        part[c] = ct_##NAME##_pairwise_##S(x + a, k, m);                          \
+    }                                                                             \
+    CT_FOLD_PAIRWISE(part, nch)                                                   \
+    return part[0];                                                               \
+}
+#define CT_LSE_ROWS(S, T, EXP, LOG)                                               \
+CT_SHIFTED_SUM(lse, S, T, EXP)                                                    \
 /* the shift of a row: its max, 0 for +-inf; NaN when the row holds one */       \
 static inline T ct_lse_shift_##S(T m, int nan) {                                  \
     if (nan) return (T)NAN;                                                       \
@@ -1778,16 +1795,7 @@ static void ct_lse_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld, T
         int nan = m != m;                                                         \
         m = ct_lse_shift_##S(m, nan);                                             \
         if (nan) { out[0] = m; return; }                                          \
-        T part[CT_SUM_MAXCHUNKS];                                                 \
-        int64_t ch = ct_sum_chunk_len(len);                                       \
-        int64_t nch = (len + ch - 1) / ch;                                        \
-        _Pragma("omp parallel for num_threads(nt) schedule(dynamic, 1)")          \
-        for (int64_t c = 0; c < nch; c++) {                                       \
-            int64_t a = ch * c, k = len - a < ch ? len - a : ch;                  \
-            part[c] = ct_lse_pairwise_##S(x + a, k, m);                           \
-        }                                                                         \
-        CT_FOLD_PAIRWISE(part, nch)                                               \
-        out[0] = LOG(part[0]) + m;                                                \
+        out[0] = LOG(ct_lse_long_##S(x, len, m, nt)) + m;                         \
         return;                                                                   \
     }                                                                             \
     int64_t rc = len >= 65536 ? 1 : 65536 / len;                                  \
@@ -1815,33 +1823,13 @@ CT_NORM2_ROWS(f64, double, sqrt)
 /* the squared deviations' rows (var / std): sum((x - m)^2), m the row's
  * value of out on entry, the squares summed in the sum kernels' order (a
  * block of them at a time) */
+#define CT_SQ_TERM(d) ((d) * (d))
 #define CT_SQDEV_ROWS(S, T)                                                       \
-CT_MULTIVERSION static T ct_sqdev_block_##S(const T *x, int64_t n, T m) {         \
-    T e[CT_PAIRWISE_BLOCK];                                                       \
-    _Pragma("omp simd")                                                           \
-    for (int64_t i = 0; i < n; i++) { T d = x[i] - m; e[i] = d * d; }             \
-    return ct_sum_block_##S(e, n);                                                \
-}                                                                                 \
-static T ct_sqdev_pairwise_##S(const T *x, int64_t n, T m) {                      \
-    if (n <= CT_PAIRWISE_BLOCK) return ct_sqdev_block_##S(x, n, m);               \
-    int64_t half = (n / 2 + CT_SUM_LANES - 1) & ~(int64_t)(CT_SUM_LANES - 1);     \
-    return ct_sqdev_pairwise_##S(x, half, m) + ct_sqdev_pairwise_##S(x + half, n - half, m); \
-}                                                                                 \
+CT_SHIFTED_SUM(sqdev, S, T, CT_SQ_TERM)                                           \
 static void ct_sqdev_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld, T *out) { \
     int nt = ct_get_num_threads();                                                \
     if (rows == 1 && nt > 1 && len >= 65536) {                                    \
-        /* one long row: chunks in parallel, added pairwise (the sums' split) */  \
-        const T m = out[0];                                                       \
-        T part[CT_SUM_MAXCHUNKS];                                                 \
-        int64_t ch = ct_sum_chunk_len(len);                                       \
-        int64_t nch = (len + ch - 1) / ch;                                        \
-        _Pragma("omp parallel for num_threads(nt) schedule(dynamic, 1)")          \
-        for (int64_t c = 0; c < nch; c++) {                                       \
-            int64_t a = ch * c, k = len - a < ch ? len - a : ch;                  \
-            part[c] = ct_sqdev_pairwise_##S(x + a, k, m);                         \
-        }                                                                         \
-        CT_FOLD_PAIRWISE(part, nch)                                               \
-        out[0] = part[0];                                                         \
+        out[0] = ct_sqdev_long_##S(x, len, out[0], nt);                           \
         return;                                                                   \
     }                                                                             \
     int64_t rc = len >= 65536 ? 1 : 65536 / len;                                  \

@@ -401,8 +401,8 @@ cdef object _fused_reduce(int op, Tensor t, list red, bint keepdim):
     if RR.reduce_rows == NULL:
         return None
     cdef int k = len(red), nd = t._ndim, d, rc = -1, code = t._dtype._code
-    cdef Py_ssize_t n = 1, cols, rows, L, ld
-    cdef Tensor out, pp
+    cdef Py_ssize_t n = 1, cols
+    cdef Tensor out
     cdef bint lead = k < nd and RC.reduce_cols != NULL and _is_contiguous(t)
     for d in range(k):
         if red[d] != d:
@@ -421,10 +421,21 @@ cdef object _fused_reduce(int op, Tensor t, list red, bint keepdim):
                 if keepdim:
                     out = _reshape(out, [1 if d < k else t._shape[d] for d in range(nd)])
                 return out
+    return _rows_call(RR, op, t, red, keepdim, None)
+
+
+cdef object _rows_call(const ct_reduce_rows_table *RR, int op, Tensor t, list red, bint keepdim,
+                       Tensor init):
+    """The fused row kernel op over the dims red of t (rows made innermost),
+    its output filled with init first when given (CT_RROWS_SQDEV's means);
+    None where the kernel declines."""
     p, rows_, L_, ld_, out_shape, keep_shape = _rows_layout(t, red)
-    pp = <Tensor>p
-    rows, L, ld = rows_, L_, ld_
-    out = _empty_list(out_shape, t._dtype, t._storage.device)
+    cdef Tensor pp = <Tensor>p
+    cdef Py_ssize_t rows = rows_, L = L_, ld = ld_
+    cdef Tensor out = _empty_list(out_shape, t._dtype, t._storage.device)
+    if init is not None:
+        out.copy_(_reshape(init, out_shape))
+    cdef int rc, code = t._dtype._code
     with nogil:
         rc = RR.reduce_rows(op, code, pp._data, rows, L, ld, out._data)
     if rc != 0:
@@ -902,21 +913,7 @@ cdef object _sqdev_rows(Tensor t, list red, Tensor m, bint keepdim):
     cdef const ct_reduce_rows_table *RR = <const ct_reduce_rows_table *>t._storage.backend
     if RR.reduce_rows == NULL:
         return None
-    cdef list rd = red if t._ndim else []
-    p, rows_, L_, ld_, out_shape, keep_shape = _rows_layout(t, rd)
-    cdef Tensor pp = <Tensor>p
-    cdef Py_ssize_t rows = rows_, L = L_, ld = ld_
-    cdef Tensor out = _empty_list(out_shape, t._dtype, t._storage.device)
-    out.copy_(_reshape(m, out_shape))
-    cdef int rc, code = t._dtype._code
-    with nogil:
-        rc = RR.reduce_rows(2, code, pp._data, rows, L, ld, out._data)
-    if rc != 0:
-        return None
-    _check_device(t)
-    if keepdim:
-        out = _reshape(out, keep_shape)
-    return out
+    return _rows_call(RR, 2, t, red if t._ndim else [], keepdim, m)
 
 
 cdef object _var_std(object input, object dim, object unbiased, bint keepdim, object correction,
