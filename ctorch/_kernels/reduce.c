@@ -745,11 +745,46 @@ static void ct_f32_out_done(float *f, void *out, int64_t n, int half)
     ct_free(f, (size_t)(n > 0 ? n : 1) * sizeof(float));
 }
 
+/* the values of max / min (is_max 2: both) of one long row without indices:
+ * blocks of CT_VIA_BLK widened on the stack and reduced (between the
+ * threads), then the blocks' results reduced; the values are input elements,
+ * a NaN anywhere gives NaN. 0, or -1 when scratch memory could not be had */
+#define CT_VIA_BLK 4096
+static int ct_minmax_long_via(const void *x, int64_t len, int is_max, float *v, int half)
+{
+    const int64_t nb = (len + CT_VIA_BLK - 1) / CT_VIA_BLK;
+    float *part = (float *)ct_alloc((size_t)(2 * nb) * sizeof(float));
+    if (part == NULL) return -1;
+    int nt = ct_get_num_threads();
+    #pragma omp parallel for num_threads(nt) schedule(dynamic, 16) if(nt > 1 && len >= 4 * CT_PAR_MIN)
+    for (int64_t b = 0; b < nb; b++) {
+        float buf[CT_VIA_BLK], r[2];
+        const int64_t a = b * CT_VIA_BLK, m = len - a < CT_VIA_BLK ? len - a : CT_VIA_BLK;
+        if (half) ct_h2f_contig((const uint16_t *)x + a, buf, m);
+        else ct_bf2f_contig((const uint16_t *)x + a, buf, m);
+        ct_minmax_rows_f32(buf, 1, m, m, is_max, r, NULL);
+        part[b] = r[0];
+        part[nb + b] = is_max == 2 ? r[1] : 0.0f;
+    }
+    ct_minmax_rows_f32(part, 1, nb, nb, is_max == 2 ? 0 : is_max, v, NULL);
+    if (is_max == 2) ct_minmax_rows_f32(part + nb, 1, nb, nb, 1, v + 1, NULL);
+    ct_free(part, (size_t)(2 * nb) * sizeof(float));
+    return 0;
+}
+
 #define CT_VIA_F32(S, HALF)                                                       \
 static void ct_minmax_rows_##S(const void *x, int64_t rows, int64_t len, int64_t ld, int is_max, \
                                void *val, int64_t *idx)                           \
 {                                                                                 \
     const int64_t nv = is_max == 2 ? 2 * rows : rows;    /* both: two a row */    \
+    if (rows == 1 && idx == NULL && val != NULL && len > CT_VIA_BLK) {            \
+        float v[2];                                                               \
+        if (ct_minmax_long_via(x, len, is_max, v, HALF) == 0) {                   \
+            if (HALF) ct_f2h_contig(v, val, nv);                                  \
+            else ct_f2bf_contig(v, (uint16_t *)val, nv);                          \
+            return;                                                               \
+        }                                                                         \
+    }                                                                             \
     float *f = ct_f32_rows(x, rows, len, ld, HALF), *o = ct_f32_out(nv);          \
     if (f && o) ct_minmax_rows_f32(f, rows, len, len, is_max, val ? o : NULL, idx); \
     if (f) ct_f32_rows_free(f, rows * len);                                       \
