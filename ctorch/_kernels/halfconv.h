@@ -10,56 +10,38 @@
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
-/* AVX-512F converts 16 at a time (the halves of a block in one pass) */
-__attribute__((target("avx512f,avx512bw,avx512vl"))) static void ct_h2f_512(const uint16_t *h, float *f, int64_t n)
+/* AVX-512F converts 16 at a time: the whole vectors of n, their count
+ * returned (the rest go through F16C's 8 lanes and single conversions) */
+#ifdef CT_HAVE_AVX512_TABLES
+__attribute__((target("avx512f"))) static int64_t ct_h2f_512(const uint16_t *h, float *f, int64_t n)
 {
     int64_t i = 0;
     for (; i + 16 <= n; i += 16)
         _mm512_storeu_ps(f + i, _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(h + i))));
-    if (i < n) {
-        __mmask16 m = (__mmask16)((1u << (n - i)) - 1);
-        _mm512_mask_storeu_ps(f + i, m, _mm512_cvtph_ps(_mm256_maskz_loadu_epi16(m, h + i)));
-    }
+    return i;
 }
-__attribute__((target("avx512f,avx512bw,avx512vl"))) static void ct_f2h_512(const float *f, uint16_t *h,
-                                                                           int64_t n)
+__attribute__((target("avx512f"))) static int64_t ct_f2h_512(const float *f, uint16_t *h, int64_t n)
 {
     int64_t i = 0;
     for (; i + 16 <= n; i += 16)
         _mm256_storeu_si256((__m256i *)(h + i),
                             _mm512_cvtps_ph(_mm512_loadu_ps(f + i), _MM_FROUND_TO_NEAREST_INT));
-    if (i < n) {
-        __mmask16 m = (__mmask16)((1u << (n - i)) - 1);
-        _mm256_mask_storeu_epi16(h + i, m, _mm512_cvtps_ph(_mm512_maskz_loadu_ps(m, f + i),
-                                                           _MM_FROUND_TO_NEAREST_INT));
-    }
+    return i;
 }
-static inline int ct_has_avx512_half(void)
-{
-    static int has = -1;
-    if (has < 0)
-        has = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
-              && __builtin_cpu_supports("avx512vl");
-    return has;
-}
+#define CT_HALF512(CALL) (ct_cpu_avx512f() ? (CALL) : 0)
+#else
+#define CT_HALF512(CALL) 0
+#endif
 __attribute__((target("avx,f16c"))) static inline void ct_h2f_f16c(const uint16_t *h, float *f, int64_t n)
 {
-    if (ct_has_avx512_half()) {
-        ct_h2f_512(h, f, n);
-        return;
-    }
-    int64_t i = 0;
+    int64_t i = CT_HALF512(ct_h2f_512(h, f, n));
     for (; i + 8 <= n; i += 8)
         _mm256_storeu_ps(f + i, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(h + i))));
     for (; i < n; i++) f[i] = _cvtsh_ss(h[i]);
 }
 __attribute__((target("avx,f16c"))) static inline void ct_f2h_f16c(const float *f, uint16_t *h, int64_t n)
 {
-    if (ct_has_avx512_half()) {
-        ct_f2h_512(f, h, n);
-        return;
-    }
-    int64_t i = 0;
+    int64_t i = CT_HALF512(ct_f2h_512(f, h, n));
     for (; i + 8 <= n; i += 8)
         _mm_storeu_si128((__m128i *)(h + i),
                          _mm256_cvtps_ph(_mm256_loadu_ps(f + i), _MM_FROUND_TO_NEAREST_INT));
