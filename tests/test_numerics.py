@@ -657,3 +657,63 @@ def test_float64_block_kernels_strided_and_exact_points(op):
         np.testing.assert_array_equal(f(torch.from_numpy(k.astype(np.float64))).numpy(), want)
     at, want = {"exp": (0.0, 1.0), "exp2": (0.0, 1.0), "tanh": (0.0, 0.0)}.get(op, (1.0, 0.0))
     assert f(torch.tensor([at], dtype=torch.float64)).item() == want
+
+
+def test_float64_pow_within_an_ulp():
+    # pow512.h's e^(y log x) against powl in ulps of the double result: x
+    # over every binade of the positive doubles and near 1, y such that
+    # y log x spans the range where the result is finite and nonzero
+    # (denormal results included); tensor, scalar and strided operands
+    rng = np.random.default_rng(11)
+    n = 20000
+    x = np.concatenate([_float64_spread(rng, 0.0, 1.7e308, n), 1 + rng.uniform(-0.02, 0.02, n),
+                        rng.uniform(0.0, 10.0, n)])
+    x = x[x > 0]
+    with np.errstate(all="ignore"):
+        y = rng.uniform(-1, 1, x.size) * 740 / np.maximum(np.abs(np.log(x)), 1e-300)
+    y[-n:] = rng.uniform(-30, 30, n)
+    with np.errstate(all="ignore"):
+        want = np.power(x.astype(np.longdouble), y.astype(np.longdouble))
+    w64 = want.astype(np.float64)
+    fin = np.isfinite(w64) & (w64 != 0)
+    tiny = np.finfo(np.float64).smallest_subnormal
+    got = torch.pow(torch.from_numpy(x), torch.from_numpy(y)).numpy()
+    err = np.abs(got[fin].astype(np.longdouble) - want[fin]) / np.maximum(np.spacing(np.abs(w64[fin])), tiny)
+    worst = int(np.argmax(err))
+    assert float(err[worst]) <= 0.8, (x[fin][worst], y[fin][worst], float(err[worst]))
+    assert np.array_equal(got[~fin], w64[~fin])
+    # one exponent, one base, every other element, in place
+    e = float(y[7])
+    np.testing.assert_array_equal(torch.pow(torch.from_numpy(x[:999]), e).numpy(),
+                                  torch.pow(torch.from_numpy(x[:999]), torch.full((999,), e, dtype=torch.float64)).numpy())
+    b = float(x[5])
+    np.testing.assert_array_equal(torch.pow(b, torch.from_numpy(y[:999])).numpy(),
+                                  torch.pow(torch.full((999,), b, dtype=torch.float64), torch.from_numpy(y[:999])).numpy())
+    np.testing.assert_array_equal(torch.pow(torch.from_numpy(x)[::3], torch.from_numpy(y)[::3]).numpy(), got[::3])
+    t = torch.from_numpy(x.copy())
+    t.pow_(torch.from_numpy(y))
+    np.testing.assert_array_equal(t.numpy(), got)
+    # exact points: integral powers, 1^y, x^0
+    k = np.arange(-1074, 1024, dtype=np.float64)
+    np.testing.assert_array_equal(torch.pow(torch.full((k.size,), 2.0, dtype=torch.float64), torch.from_numpy(k)).numpy(),
+                                  np.ldexp(1.0, k.astype(int)))
+    np.testing.assert_array_equal(torch.pow(torch.from_numpy(np.arange(1.0, 40.0)), 7.0).numpy(),
+                                  np.arange(1, 40, dtype=object) ** 7 * 1.0)
+    assert (torch.pow(torch.ones(9, dtype=torch.float64), torch.from_numpy(y[:9])).numpy() == 1).all()
+    assert (torch.pow(torch.from_numpy(x[:9]), 0.0).numpy() == 1).all()
+
+
+def test_float64_pow_special_values_are_cs():
+    # every pair of special bases and exponents: C's pow (numpy's) exactly,
+    # whether a vector's lanes are all special or mixed with ordinary ones
+    xs = [0.0, -0.0, 1.0, -1.0, 2.0, -2.0, 0.5, -0.5, INF, -INF, NAN, 5e-324, 1e308, -3.0]
+    ys = [0.0, -0.0, 1.0, -1.0, 2.0, 3.0, -3.0, 0.5, -0.5, INF, -INF, NAN, 1e300, -1e300, 2.5]
+    a = np.repeat(np.array(xs), len(ys))
+    b = np.tile(np.array(ys), len(xs))
+    with np.errstate(all="ignore"):
+        want = np.array([math.nan if (u != u or v != v) and not (u == 1 or v == 0) else np.float64(u) ** np.float64(v)
+                         for u, v in zip(a, b)])
+    for perm in (np.arange(a.size), np.random.default_rng(2).permutation(a.size)):
+        got = torch.pow(torch.from_numpy(a[perm]), torch.from_numpy(b[perm])).numpy()
+        assert np.array_equal(got, want[perm], equal_nan=True), [(u, v, g, w) for u, v, g, w in
+                                                                 zip(a[perm], b[perm], got, want[perm]) if not (g == w or g != g and w != w)]

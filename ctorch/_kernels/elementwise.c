@@ -18,6 +18,7 @@
 #ifdef CT_HAVE_AVX512_TABLES
 #include "exp512.h"
 #include "log512.h"
+#include "pow512.h"
 #endif
 #include "elementwise_grad.h"
 
@@ -684,8 +685,62 @@ CT_MULTIVERSION void ct_pow_##S(char **p, const int64_t *s, int64_t n, const voi
 CT_POW(f32, float, powf, sqrtf)
 #undef POWGEN
 #undef POWT
-#define POWGEN for (int64_t i = 0; i < n; i++) o[i] = pow(A[i], b);
-#define POWT
+/* double: pow512.h's e^(y log x) on a CPU with AVX-512F for x > 0 finite
+ * and y finite (libm's pow for the other lanes), libm's pow elsewhere; a
+ * and b contiguous or one value (sa, sb 1 or 0); o may be a or b (a
+ * vector's lanes are read before its result is stored) */
+static void ct_pow_d_loop(const double *a, int64_t sa, const double *b, int64_t sb, double *o, int64_t n)
+{
+    for (int64_t i = 0; i < n; i++) o[i] = pow(a[i * sa], b[i * sb]);
+}
+#ifdef CT_HAVE_AVX512_TABLES
+__attribute__((target("avx512f"))) static void ct_pow512_block(const double *a, int64_t sa, const double *b, int64_t sb, double *o, int64_t n)
+{
+    for (int64_t i = 0; i < n; i += 8) {
+        int w = n - i < 8 ? (int)(n - i) : 8;
+        __mmask8 t = (__mmask8)((1u << w) - 1);
+        __m512d x = sa ? _mm512_maskz_loadu_pd(t, a + i) : _mm512_set1_pd(a[0]);
+        __m512d y = sb ? _mm512_maskz_loadu_pd(t, b + i) : _mm512_set1_pd(b[0]);
+        __mmask8 ok = ct_pow512_ok(x, y) & t;
+        __m512d v = ct_pow512_d(x, y);
+        if (ok != t) {
+            double xs[8], ys[8], vs[8];
+            _mm512_storeu_pd(xs, x);
+            _mm512_storeu_pd(ys, y);
+            _mm512_storeu_pd(vs, v);
+            for (int k = 0; k < w; k++)
+                if (!((ok >> k) & 1)) vs[k] = pow(xs[k], ys[k]);
+            v = _mm512_loadu_pd(vs);
+        }
+        _mm512_mask_storeu_pd(o + i, t, v);
+    }
+}
+static void ct_pow_d_block(const double *a, int64_t sa, const double *b, int64_t sb, double *o, int64_t n)
+{
+    if (ct_cpu_avx512f()) ct_pow512_block(a, sa, b, sb, o, n);
+    else ct_pow_d_loop(a, sa, b, sb, o, n);
+}
+#else
+#define ct_pow_d_block ct_pow_d_loop
+#endif
+#define POWGEN ct_pow_d_block(A, 1, &b, 0, o, n);
+/* other layouts: blocks gathered, so that every layout gets the same values */
+#define POWT                                                                       \
+    if (s[0] == 8 && (s[1] == 8 || s[1] == 0) && (s[2] == 8 || s[2] == 0)) {       \
+        ct_pow_d_block((const double *)p[1], s[1] / 8, (const double *)p[2], s[2] / 8, (double *)p[0], n); \
+        return;                                                                    \
+    }                                                                              \
+    double ga[256], gb[256];                                                       \
+    for (int64_t c0 = 0; c0 < n; c0 += 256) {                                      \
+        int64_t cn = n - c0 < 256 ? n - c0 : 256;                                  \
+        for (int64_t i = 0; i < cn; i++) {                                         \
+            ga[i] = *(const double *)(p[1] + (c0 + i) * s[1]);                     \
+            gb[i] = *(const double *)(p[2] + (c0 + i) * s[2]);                     \
+        }                                                                          \
+        ct_pow_d_block(ga, 1, gb, 1, ga, cn);                                      \
+        for (int64_t i = 0; i < cn; i++) *(double *)(p[0] + (c0 + i) * s[0]) = ga[i]; \
+    }                                                                              \
+    return;
 CT_POW(f64, double, pow, sqrt)
 #undef POWGEN
 #undef POWT

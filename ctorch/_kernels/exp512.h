@@ -49,7 +49,10 @@ CT_AVX512_INLINE __m512d ct_exp512_tab(__m512d kb, __m512d kf, __m512d r, __m512
     return _mm512_scalef_pd(v, e);
 }
 
-CT_AVX512_INLINE __m512d ct_exp512_d(__m512d x)
+/* e^x: k = round(16 x / ln2), r = x - k ln2/16; with XL (pow512.h's
+ * y log x as a pair x + xl, |xl| up to 2^-44), r + xl as a pair again (a
+ * TwoSum), so that the table's step drops only r's correction times r */
+CT_AVX512_INLINE __m512d ct_exp512_x(__m512d x, __m512d xl, int XL)
 {
     const __m512d magic = _mm512_set1_pd(6755399441055744.0);
     x = _mm512_min_pd(_mm512_set1_pd(710.0), _mm512_max_pd(_mm512_set1_pd(-746.0), x));
@@ -57,8 +60,16 @@ CT_AVX512_INLINE __m512d ct_exp512_d(__m512d x)
     __m512d kf = _mm512_sub_pd(kb, magic);
     __m512d r = _mm512_fnmadd_pd(kf, _mm512_set1_pd(0.04332169878489367), x);
     r = _mm512_fnmadd_pd(kf, _mm512_set1_pd(1.0291218489310676e-13), r);
-    return ct_exp512_tab(kb, kf, r, _mm512_setzero_pd());
+    __m512d rl = _mm512_setzero_pd();
+    if (XL) {
+        __m512d s = _mm512_add_pd(r, xl), bv = _mm512_sub_pd(s, r);
+        rl = _mm512_add_pd(_mm512_sub_pd(r, _mm512_sub_pd(s, bv)), _mm512_sub_pd(xl, bv));
+        r = s;
+    }
+    return ct_exp512_tab(kb, kf, r, rl);
 }
+#define ct_exp512_d(x) ct_exp512_x(x, x, 0)
+#define ct_exp512_dd(x, xl) ct_exp512_x(x, xl, 1)
 
 /* 2^x: x clamped to [-1080, 1025] (NaN kept), k = round(16 x), f = x - k/16
  * exact (|f| <= 1/32), f ln2 = r + rl (the product's rounding error by an
