@@ -744,21 +744,26 @@ static void ct_pow_d_block(const double *a, int64_t sa, const double *b, int64_t
 CT_POW(f64, double, pow, sqrt)
 #undef POWGEN
 #undef POWT
-/* nextafter: the neighbour in the operand's own precision (half's by its bits) */
-static inline ct_half ct_nextafter_h(ct_half a, ct_half b) {
-    float fa = (float)a, fb = (float)b;
-    if (fa != fa || fb != fb) return (ct_half)(fa + fb);
-    if (fa == fb) return b;
-    uint16_t u;
-    memcpy(&u, &a, 2);
-    if (fa == 0) u = (uint16_t)((fb < 0 ? 0x8000u : 0u) | 1u);
-    else if ((fa < fb) == (fa > 0)) u++;
-    else u--;
-    ct_half r;
-    memcpy(&r, &u, 2);
-    return r;
+/* nextafter: the neighbour in the operand's own precision. half: on its
+ * bits alone, branch free (the loop vectorises over 16-bit lanes): the
+ * values ordered as sign-magnitude keys (both zeros 0), a NaN operand
+ * quieted (a's first, as float's a + b gives) */
+CT_FM_INLINE ct_half ct_nextafter_h(ct_half a, ct_half b) {
+    uint16_t ua, ub;
+    memcpy(&ua, &a, 2);
+    memcpy(&ub, &b, 2);
+    int16_t ka = (ua & 0x8000) ? (int16_t)-(int16_t)(ua & 0x7fff) : (int16_t)ua;
+    int16_t kb = (ub & 0x8000) ? (int16_t)-(int16_t)(ub & 0x7fff) : (int16_t)ub;
+    uint16_t r = ((ka < kb) == (ka > 0)) ? (uint16_t)(ua + 1) : (uint16_t)(ua - 1);
+    r = ka == 0 ? (kb < 0 ? (uint16_t)0x8001 : (uint16_t)1) : r;
+    r = ka == kb ? ub : r;
+    r = (ub & 0x7fff) > 0x7c00 ? (uint16_t)(ub | 0x0200) : r;
+    r = (ua & 0x7fff) > 0x7c00 ? (uint16_t)(ua | 0x0200) : r;
+    ct_half v;
+    memcpy(&v, &r, 2);
+    return v;
 }
-CT_BINARY(ct_nextafter_f16, ct_half, ct_half, ct_nextafter_h(a, b))
+CT_BINARY_ATTR(CT_MULTIVERSION, ct_nextafter_f16, ct_half, ct_half, ct_nextafter_h(a, b))
 /* float and double by their bits, without branches (the loops vectorise):
  * one step up or down in magnitude, the least denormal of b's sign from
  * zero, b itself where they are equal, NaN where either is */
