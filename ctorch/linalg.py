@@ -792,16 +792,17 @@ def _vector_norm_raw(x, ord, dims, keepdim):
     """The norm of x (no history) over dims (() for all)."""
     full = not dims or len(dims) == x.dim()
     rd = list(range(x.dim())) if full else list(dims)
+    if ord == 2:
+        # the squares' pairwise sum (BLAS's dot through numpy costs thousands
+        # of times more where its threads and another library's compete):
+        # one fused pass for the real float types (half ones in float)
+        r = _norm2(x, rd, keepdim)
+        if r is not None:
+            return r
     if x.dtype == _bfloat16:
         # accumulated in float32 and rounded once, as PyTorch does
         return _vector_norm_raw(x.to(_float32), ord, dims, keepdim).to(_bfloat16)
     if ord == 2:
-        # the squares' pairwise sum (BLAS's dot through numpy costs thousands
-        # of times more where its threads and another library's compete):
-        # one fused pass for float32 / float64
-        r = _norm2(x, rd, keepdim)
-        if r is not None:
-            return r
         a = x.abs() if x.is_complex() else x
         return (a * a).sum(rd, keepdim).sqrt()
     a = x.abs()

@@ -90,6 +90,12 @@ HALF_REDUCTIONS = [
     ("cumsum", lambda t: t.cumsum(0).tolist(), [60000.0, INF, 60000.0]),
     ("prod", lambda t: t.prod(), -INF),       # a product accumulates in float16
     ("var", lambda t: t[:2].var(), 0.0),
+    # the 2-norm: squares summed in float32 (7500^2 overflows half), one rounding
+    ("norm", lambda t: (t / 8).norm(), float(np.float16(math.sqrt(3) * 7500))),
+    ("vector_norm", lambda t: torch.linalg.vector_norm((t / 8).reshape(3, 1), dim=0).tolist(),
+     [float(np.float16(math.sqrt(3) * 7500))]),
+    ("norm bfloat16", lambda t: (t / 8).bfloat16().norm(dim=0, keepdim=True).float().tolist(),
+     [float(torch.tensor(math.sqrt(3) * 7500).bfloat16().float())]),
 ]
 
 

@@ -174,7 +174,10 @@ typedef int64_t ct_vl8 __attribute__((vector_size(64)));
 #define CT_LANES_bf16 CT_LANES_VF
 #define CT_LANES_f32 CT_LANES_VF
 #define CT_LANES_f64 CT_LANES_VD
-#define CT_SUM_ROWS_FAMILY(NAME, FN, S, T, ACC, TERM)                             \
+#define CT_SUM_ROWS_FAMILY(NAME, FN, S, T, ACC, TERM) CT_SUM_ROWS_FAMILY_O(NAME, FN, S, T, ACC, TERM, T, S)
+/* OT, WS: the type of out and the code its values are written as (float for
+ * the half norms' squares, rounded once after their square roots) */
+#define CT_SUM_ROWS_FAMILY_O(NAME, FN, S, T, ACC, TERM, OT, WS)                   \
 CT_MULTIVERSION static ACC ct_##NAME##_block_##S(const T *x0, int64_t n) {        \
     CT_BLOCK_VIEW_##S(x, x0, n)                                                   \
     int64_t i = 0;                                                                \
@@ -195,7 +198,7 @@ static ACC ct_##NAME##_pairwise_##S(const T *x, int64_t n) {                    
 }                                                                                 \
 /* out[r] = sum(x[r*ld .. r*ld+len)), r < rows; threads split rows, or the    */  \
 /* halves of one long row                                                     */  \
-void FN(const T *x, int64_t rows, int64_t len, int64_t ld, T *out) {              \
+void FN(const T *x, int64_t rows, int64_t len, int64_t ld, OT *out) {             \
     int nt = ct_get_num_threads();                                                \
     if (rows == 1 && nt > 1 && len >= 65536) {                                    \
         /* fixed chunks handed out dynamically: a thread that the OS      */      \
@@ -213,15 +216,15 @@ void FN(const T *x, int64_t rows, int64_t len, int64_t ld, T *out) {            
         /* other, 400 of them cost float32 sums of 1e8 elements 50x the   */      \
         /* error of a pairwise sum                                        */      \
         CT_FOLD_PAIRWISE(part, nch)                                               \
-        out[0] = CT_WR(S, T, part[0]);                                            \
+        out[0] = CT_WR(WS, OT, part[0]);                                            \
         return;                                                                   \
     }                                                                             \
     if (nt > 1 && rows * len >= 65536) {                                          \
         int64_t rc = len >= 65536 ? 1 : 65536 / len;                              \
         _Pragma("omp parallel for num_threads(nt) schedule(dynamic, rc)")         \
-        for (int64_t r = 0; r < rows; r++) out[r] = CT_WR(S, T, ct_##NAME##_pairwise_##S(x + r * ld, len)); \
+        for (int64_t r = 0; r < rows; r++) out[r] = CT_WR(WS, OT, ct_##NAME##_pairwise_##S(x + r * ld, len)); \
     } else {                                                                      \
-        for (int64_t r = 0; r < rows; r++) out[r] = CT_WR(S, T, ct_##NAME##_pairwise_##S(x + r * ld, len)); \
+        for (int64_t r = 0; r < rows; r++) out[r] = CT_WR(WS, OT, ct_##NAME##_pairwise_##S(x + r * ld, len)); \
     }                                                                             \
 }
 
@@ -1785,6 +1788,8 @@ ct_sum_rows_fn ct_nansum_rows_loops[CT_NDTYPES] = {
 #define CT_TERM_SQ(v) ((v) * (v))
 CT_SUM_ROWS_FAMILY(sumsq, ct_sumsq_rows_f32, f32, float, float, CT_TERM_SQ)
 CT_SUM_ROWS_FAMILY(sumsq, ct_sumsq_rows_f64, f64, double, double, CT_TERM_SQ)
+CT_SUM_ROWS_FAMILY_O(sumsq, ct_sumsq_rows_f16, f16, ct_half, float, CT_TERM_SQ, float, f32)
+CT_SUM_ROWS_FAMILY_O(sumsq, ct_sumsq_rows_bf16, bf16, ct_bf16, float, CT_TERM_SQ, float, f32)
 
 /* sum of TERM(x[i] - m) over a row in the sum kernels' order: a block of
  * terms at a time (ct_sum_block), pairwise above a block; _long: one long
@@ -1854,6 +1859,19 @@ static void ct_norm2_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld,
 }
 CT_NORM2_ROWS(f32, float, sqrtf)
 CT_NORM2_ROWS(f64, double, sqrt)
+/* half and bfloat16: the squares' sums in float (PyTorch's accumulator),
+ * their square roots rounded once to the row's type */
+static int ct_norm2_rows_half(int dtype, const void *x, int64_t rows, int64_t len, int64_t ld, void *out) {
+    float *f = (float *)malloc((size_t)rows * sizeof(float));
+    if (!f) return -1;
+    if (dtype == CT_FLOAT16) ct_sumsq_rows_f16((const ct_half *)x, rows, len, ld, f);
+    else ct_sumsq_rows_bf16((const ct_bf16 *)x, rows, len, ld, f);
+    for (int64_t r = 0; r < rows; r++) f[r] = sqrtf(f[r]);
+    if (dtype == CT_FLOAT16) ct_f2h_contig(f, out, rows);
+    else ct_f2bf_contig(f, (uint16_t *)out, rows);
+    free(f);
+    return 0;
+}
 
 /* the squared deviations' rows (var / std): sum((x - m)^2), m the row's
  * value of out on entry, the squares summed in the sum kernels' order (a
@@ -1878,6 +1896,8 @@ CT_SQDEV_ROWS(f64, double)
 int ct_reduce_rows(int op, int dtype, const void *x, int64_t rows, int64_t len, int64_t ld,
                    void *out)
 {
+    if (op == CT_RROWS_NORM2 && (dtype == CT_FLOAT16 || dtype == CT_BFLOAT16))
+        return rows <= 0 ? 0 : ct_norm2_rows_half(dtype, x, rows, len, ld, out);
     if (dtype != CT_FLOAT32 && dtype != CT_FLOAT64) return -1;
     if (op != CT_RROWS_NORM2 && op != CT_RROWS_LOGSUMEXP && op != CT_RROWS_SQDEV) return -1;
     if (rows <= 0) return 0;

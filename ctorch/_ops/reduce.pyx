@@ -390,11 +390,14 @@ cdef extern from "backend.h" nogil:
 
 
 cdef object _fused_reduce(int op, Tensor t, list red, bint keepdim):
-    """op 0: the 2-norm, 1: logsumexp of t (float32 / float64) over the
+    """op 0: the 2-norm (also of float16 / bfloat16), 1: logsumexp of t
+    (float32 / float64) over the
     sorted dims red, in one pass of the fused kernels (column by column when
     red are the leading dims of a contiguous tensor); None where they do not
     apply (the caller composes other ops). No history."""
-    if (t._dtype is not t_float32 and t._dtype is not t_float64) or t._numel == 0 or not red:
+    if (t._dtype is not t_float32 and t._dtype is not t_float64 and
+            (op != 0 or (t._dtype._code != CT_FLOAT16 and t._dtype._code != CT_BFLOAT16))) \
+            or t._numel == 0 or not red:
         return None
     cdef const ct_reduce_rows_table *RR = <const ct_reduce_rows_table *>t._storage.backend
     cdef const ct_reduce_cols_table *RC = <const ct_reduce_cols_table *>t._storage.backend
@@ -454,8 +457,8 @@ def _norm2(x, dim, keepdim):
     if type(x) is not Tensor:
         return None
     cdef Tensor t = <Tensor>x
-    if (t._dtype is not t_float32 and t._dtype is not t_float64) or t._ndim == 0 \
-            or (_grad_mode() and _needs_grad(t)):
+    if (t._dtype is not t_float32 and t._dtype is not t_float64 and t._dtype._code != CT_FLOAT16
+            and t._dtype._code != CT_BFLOAT16) or t._ndim == 0 or (_grad_mode() and _needs_grad(t)):
         return None
     cdef int nd = t._ndim
     cdef list red
