@@ -748,6 +748,12 @@ static void ct_f32_out_done(float *f, void *out, int64_t n, int half)
     ct_free(f, (size_t)(n > 0 ? n : 1) * sizeof(float));
 }
 
+static void ct_f32_out_done_one(float v, void *out, int half)
+{
+    if (half) ct_f2h_contig(&v, (uint16_t *)out, 1);
+    else ct_f2bf_contig(&v, (uint16_t *)out, 1);
+}
+
 /* the values of max / min (is_max 2: both) of one long row without indices:
  * blocks of CT_VIA_BLK widened on the stack and reduced (between the
  * threads), then the blocks' results reduced; the values are input elements,
@@ -772,6 +778,27 @@ static int ct_minmax_long_via(const void *x, int64_t len, int is_max, float *v, 
     ct_minmax_rows_f32(part, 1, nb, nb, is_max == 2 ? 0 : is_max, v, NULL);
     if (is_max == 2) ct_minmax_rows_f32(part + nb, 1, nb, nb, 1, v + 1, NULL);
     ct_free(part, (size_t)(2 * nb) * sizeof(float));
+    return 0;
+}
+
+/* the product of one long row likewise: the blocks' products, then theirs
+ * (in float, the blocks in order: the same value for any thread count) */
+static int ct_prod_long_via(const void *x, int64_t len, float *v, int half)
+{
+    const int64_t nb = (len + CT_VIA_BLK - 1) / CT_VIA_BLK;
+    float *part = (float *)ct_alloc((size_t)nb * sizeof(float));
+    if (part == NULL) return -1;
+    int nt = ct_get_num_threads();
+    #pragma omp parallel for num_threads(nt) schedule(dynamic, 16) if(nt > 1 && len >= 4 * CT_PAR_MIN)
+    for (int64_t b = 0; b < nb; b++) {
+        float buf[CT_VIA_BLK];
+        const int64_t a = b * CT_VIA_BLK, m = len - a < CT_VIA_BLK ? len - a : CT_VIA_BLK;
+        if (half) ct_h2f_contig((const uint16_t *)x + a, buf, m);
+        else ct_bf2f_contig((const uint16_t *)x + a, buf, m);
+        ct_prod_rows_f32(buf, 1, m, m, part + b);
+    }
+    ct_prod_rows_f32(part, 1, nb, nb, v);
+    ct_free(part, (size_t)nb * sizeof(float));
     return 0;
 }
 
@@ -804,6 +831,11 @@ static int ct_median_rows_##S(const void *x, int64_t rows, int64_t len, int64_t 
 }                                                                                 \
 static void ct_prod_rows_via_##S(const void *x, int64_t rows, int64_t len, int64_t ld, void *out) \
 {                                                                                 \
+    float v;                                                                      \
+    if (rows == 1 && len > CT_VIA_BLK && ct_prod_long_via(x, len, &v, HALF) == 0) { \
+        ct_f32_out_done_one(v, out, HALF);                                        \
+        return;                                                                   \
+    }                                                                             \
     float *f = ct_f32_rows(x, rows, len, ld, HALF), *o = ct_f32_out(rows);        \
     if (f && o) ct_prod_rows_f32(f, rows, len, len, o);                           \
     if (f) ct_f32_rows_free(f, rows * len);                                       \
