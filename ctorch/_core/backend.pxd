@@ -168,7 +168,6 @@ cdef extern from "backend.h" nogil:
         ct_gather_fn (*gather)(int es) noexcept nogil
         ct_scatter_fn (*scatter)(int es) noexcept nogil
         const ct_scatter_fn *scatter_add
-        void (*argsort)(const void *keys, int is_float, int64_t n, int64_t *order) noexcept nogil
         const ct_scatter_fn *scatter_reduce
         # sorting and searching
         const ct_sort_fn *sort

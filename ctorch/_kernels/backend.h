@@ -112,7 +112,7 @@ typedef struct ct_backend {
 
     /* moving elements (shape.h): rows of bytes, index_select, gather and
      * scatter by element size (1, 2, 4, 8, 16), the accumulating scatter per
-     * dtype, and the stable argsort of int64 or double keys (unique) */
+     * dtype */
     void (*copy_rows)(char *dst, int64_t dld, const char *src, int64_t sld,
                       int64_t rows, int64_t nbytes);
     int (*index_select)(char *dst, const char *src, int64_t outer, int64_t size,
@@ -120,7 +120,6 @@ typedef struct ct_backend {
     ct_gather_fn (*gather)(int es);
     ct_scatter_fn (*scatter)(int es);
     const ct_scatter_fn *scatter_add;
-    void (*argsort)(const void *keys, int is_float, int64_t n, int64_t *order);
     /* the reducing scatter of scatter_reduce / index_reduce: entry
      * [op * CT_NDTYPES + dtype], op 0 prod (bool: and), 1 amax, 2 amin (NaN
      * wins); NULL entries for dtypes without one. A device may leave the

@@ -645,7 +645,6 @@ const ct_backend ct_cpu_backend = {
     .scatter = ct_scatter_for,
     .scatter_add = ct_scatter_add_loops,
     .scatter_reduce = ct_scatter_reduce_loops,
-    .argsort = ct_argsort,
 
     .sort = ct_sort_loops,
     .sort_scratch_bytes = ct_sort_scratch_bytes,

@@ -82,8 +82,5 @@ CT_SCATTER_ADD_DECL(f32, float) CT_SCATTER_ADD_DECL(f64, double)
 CT_SCATTER_ADD_DECL(c64, ct_cfloat) CT_SCATTER_ADD_DECL(c128, ct_cdouble)
 CT_SCATTER_ADD_DECL(bf16, ct_bf16)
 
-/* order[] = stable argsort of n keys (int64, or double when is_float; NaN
- * sorts last): the order of unique. Not thread safe (called with the GIL held). */
-void ct_argsort(const void *keys, int is_float, int64_t n, int64_t *order);
 
 #endif

@@ -1680,8 +1680,8 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
         raise NotImplementedError("\"unique_cpu_sorted\" not implemented for 'Complex" + ("Float'" if t._dtype._code == CT_COMPLEX64 else "Double'"))
     cdef bint isf = t._dtype._kind == K_FLOAT
     cdef Tensor keys = _cast(_reshape(_alias(t), [t._numel]), t_float64 if isf else t_int64).contiguous()
-    # a device tensor's keys are sorted and grouped on the host (the device
-    # has no argsort entry); the values are then selected on the device
+    # a device tensor's keys are sorted and grouped on the host; the values
+    # are then selected on the device
     cdef int dev = _dev(t)
     keys = _host(keys)
     if not isf and keys._numel:
@@ -1689,15 +1689,12 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
         if r is not None:
             return r
     cdef Py_ssize_t n = keys._numel, i, u = 0
-    cdef Tensor order
-    if isf:
-        # the sort kernels' stable sort (far faster on doubles than a radix
-        # sort's eight scatters); the keys compared in sorted order
-        from ctorch._ops.sort import sort as _sort_fn
-        keys, order = _sort_fn(keys, stable=True)
-    else:
-        order = _empty_list([n], t_int64)
-        keys._storage.backend.argsort(keys._data, isf, n, <int64_t *>order._data)
+    # the sort kernels' stable sort (faster than a radix argsort's eight
+    # scatters), the keys then compared in sorted order
+    from ctorch._ops.sort import sort as _sort_fn
+    sk, so = _sort_fn(keys.detach(), stable=True)
+    keys = <Tensor?>sk
+    cdef Tensor order = <Tensor?>so
     cdef int64_t *o = <int64_t *>order._data
     cdef Tensor inv = _empty_list(list(t.size()), t_int64) if return_inverse else None
     cdef int64_t *iv = <int64_t *>inv._data if return_inverse else NULL
@@ -1708,21 +1705,28 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
     cdef const int64_t *ki = <const int64_t *>keys._data
     cdef const double *kf = <const double *>keys._data
     cdef bint same
+    cdef Py_ssize_t j, e
     with nogil:
+        # the groups' first elements and starts (in cp), then each group's
+        # inverse entries (a scatter alone in its loop: mixed with the other
+        # stores it ran several times slower) and its count
         for i in range(n):
             if i == 0:
                 same = False
             elif isf:
                 same = kf[i] == kf[i - 1]
             else:
-                same = ki[o[i]] == ki[o[i - 1]]
+                same = ki[i] == ki[i - 1]
             if not same:
                 fp[u] = o[i]
-                cp[u] = 0
+                cp[u] = i
                 u += 1
-            cp[u - 1] += 1
+        for j in range(u):
+            e = cp[j + 1] if j + 1 < u else n
             if iv != NULL:
-                iv[o[i]] = u - 1
+                for i in range(cp[j], e):
+                    iv[o[i]] = j
+            cp[j] = e - cp[j]
     sel = _on(_narrow_view(firsts, 0, 0, u, ""), dev)
     flat = _reshape(_alias(t), [t._numel])
     vals = index_select(flat, 0, sel) if n else _empty_list([0], t._dtype, dev)

@@ -307,5 +307,4 @@ void ctc_fill_shape(ct_backend *b) {
     b->gather = ctc_gather_for;
     b->scatter = ctc_scatter_for;
     b->scatter_add = ctc_scatter_add_loops;
-    b->argsort = NULL;
 }
