@@ -485,43 +485,53 @@ HALF_VIA_FLOAT_UNARY = ["neg", "abs", "exp", "exp2", "expm1", "log", "log2", "lo
                         "atan", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh", "sigmoid",
                         "relu", "erf", "floor", "ceil", "round", "trunc", "frac", "square",
                         "deg2rad", "rad2deg"]
-HALF_VIA_FLOAT_BINARY = ["add", "sub", "mul", "div", "maximum", "minimum",
+HALF_VIA_FLOAT_BINARY = ["add", "sub", "mul", "div", "maximum", "minimum", "copysign",
                          "eq", "ne", "lt", "le", "gt", "ge"]
 HALF_PREDICATES = ["isnan", "isinf", "isfinite", "signbit", "isposinf", "isneginf"]
 
 
-@pytest.mark.parametrize("layout", ["contiguous", "strided", "broadcast"])
-def test_float16_ops_are_the_float32_result_rounded_once(layout):
-    # float16 launches run in blocks converted to float32: every element, in
-    # every layout and across block ends, is the float32 result rounded to half
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+@pytest.mark.parametrize("layout", ["contiguous", "strided", "broadcast", "scalar", "scalar_first"])
+def test_float16_ops_are_the_float32_result_rounded_once(layout, dtype):
+    # float16 / bfloat16 launches run in float32 (blocks converted, or 16
+    # lanes widened and rounded back in registers): every element, in every
+    # layout and across block and vector ends, is the float32 result rounded
+    # once
     rng = np.random.default_rng(3)
     a = (rng.standard_normal(2600) * 3).astype(np.float16)
     a[:6] = [0.0, -0.0, np.inf, -np.inf, np.nan, 65504]
     b = (rng.standard_normal(2600) * 3).astype(np.float16)
-    x, y = torch.from_numpy(a), torch.from_numpy(b)
+    dt = getattr(torch, dtype)
+    x, y = torch.from_numpy(a).to(dt), torch.from_numpy(b).to(dt)
     if layout == "strided":
         x, y = x[::2], y[1::2]
     elif layout == "broadcast":
         x, y = x[:1300].reshape(1300, 1), y[:7].reshape(1, 7)
+    elif layout == "scalar":
+        y = y[5].reshape(())
+    elif layout == "scalar_first":
+        x, y = x[7].reshape(()), x
     def as_x(r):
-        return r if r.dtype == torch.bool else r.half()
+        return r if r.dtype == torch.bool else r.to(dt)
+    def npy(r):
+        return r.numpy() if r.dtype == torch.bool else r.float().numpy()
 
     for op in HALF_VIA_FLOAT_UNARY + HALF_PREDICATES:
-        got = getattr(torch, op)(x).numpy()
-        ref = as_x(getattr(torch, op)(x.float())).numpy()
+        got = npy(getattr(torch, op)(x))
+        ref = npy(as_x(getattr(torch, op)(x.float())))
         assert np.array_equal(got, ref, equal_nan=got.dtype != bool), op
     for op in HALF_PREDICATES:       # and against numpy
         ref = getattr(np, op, None) or {"isposinf": np.isposinf, "isneginf": np.isneginf}[op]
-        assert np.array_equal(getattr(torch, op)(x).numpy(), ref(x.numpy())), op
+        assert np.array_equal(npy(getattr(torch, op)(x)), ref(npy(x))), op
     for op in HALF_VIA_FLOAT_BINARY:
-        got = getattr(torch, op)(x, y).numpy()
-        ref = as_x(getattr(torch, op)(x.float(), y.float())).numpy()
+        got = npy(getattr(torch, op)(x, y))
+        ref = npy(as_x(getattr(torch, op)(x.float(), y.float())))
         assert np.array_equal(got, ref, equal_nan=got.dtype != bool), op
-        out = torch.empty_like(x.expand(got.shape) if layout == "broadcast" else x,
-                               dtype=torch.bool if got.dtype == bool else None)
+        shape = torch.broadcast_shapes(x.shape, y.shape)
+        out = torch.empty(shape, dtype=torch.bool if got.dtype == bool else dt)
         if layout != "broadcast":
             getattr(torch, op)(x, y, out=out)
-            assert np.array_equal(out.numpy(), ref, equal_nan=True), op
+            assert np.array_equal(npy(out), ref, equal_nan=True), op
 
 
 @pytest.mark.parametrize("layout", ["contiguous", "strided"])

@@ -11,6 +11,9 @@
 #include "strided.h"
 #include "copy.h"
 #include "elementwise_grad.h"
+#ifdef CT_HAVE_AVX512_TABLES
+#include "avx512_tab.h"
+#endif
 
 /* ---- elementwise --------------------------------------------------------- */
 
@@ -391,6 +394,101 @@ static ct_loop_fn ct_bf16_loop(int kind, int op, int dtype)
     return ct_bf16_f32_loop(kind, op) != NULL ? ct_bf16_marker : NULL;
 }
 
+/* ---- half and bfloat16 arithmetic in one pass --------------------------------
+ * The commonest binary ops of contiguous operands (or one value): 16 elements
+ * widened to float, the op, rounded back, in registers (the values of the
+ * block-wise path above, without its three passes over blocks). Other layouts
+ * and the last n % 16 elements take the block-wise path (fb, fbx). */
+typedef struct { int op, bf; ct_loop_fn fb; const void *fbx; } ct_half_fused;
+
+static int ct_half_fused_op(int op)
+{
+    switch (op) {
+    case CT_ADD: case CT_SUB: case CT_MUL: case CT_DIV: case CT_MAXIMUM: case CT_MINIMUM:
+    case CT_COPYSIGN:
+        return 1;
+    }
+    return 0;
+}
+
+#ifdef CT_HAVE_AVX512_TABLES
+CT_AVX512_INLINE __m512 ct_hf_widen(__m256i h, int bf)
+{
+    if (bf) return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(h), 16));
+    return _mm512_cvtph_ps(h);
+}
+/* float -> half (F16C's rounding) or bfloat16 (halfconv.h's: nearest even on
+ * the bits, a NaN quieted) */
+CT_AVX512_INLINE __m256i ct_hf_narrow(__m512 v, int bf)
+{
+    if (!bf) return _mm512_cvtps_ph(v, _MM_FROUND_TO_NEAREST_INT);
+    __m512i u = _mm512_castps_si512(v);
+    __m512i r = _mm512_srli_epi32(_mm512_add_epi32(_mm512_add_epi32(u, _mm512_set1_epi32(0x7fff)),
+                                  _mm512_and_si512(_mm512_srli_epi32(u, 16), _mm512_set1_epi32(1))), 16);
+    __mmask16 nan = _mm512_cmp_epi32_mask(_mm512_and_si512(u, _mm512_set1_epi32(0x7fffffff)),
+                                          _mm512_set1_epi32(0x7f800000), _MM_CMPINT_NLE);
+    r = _mm512_mask_mov_epi32(r, nan, _mm512_or_si512(_mm512_srli_epi32(u, 16), _mm512_set1_epi32(0x40)));
+    return _mm512_cvtepi32_epi16(r);
+}
+CT_AVX512_INLINE __m512 ct_hf_op(int op, __m512 a, __m512 b)
+{
+    switch (op) {
+    case CT_ADD: return _mm512_add_ps(a, b);
+    case CT_SUB: return _mm512_sub_ps(a, b);
+    case CT_MUL: return _mm512_mul_ps(a, b);
+    case CT_DIV: return _mm512_div_ps(a, b);
+    case CT_COPYSIGN: {
+        const __m512i sg = _mm512_set1_epi32((int)0x80000000u);
+        return _mm512_castsi512_ps(_mm512_or_si512(_mm512_andnot_si512(sg, _mm512_castps_si512(a)),
+                                                   _mm512_and_si512(sg, _mm512_castps_si512(b))));
+    }
+    default: {
+        /* maximum / minimum: a > b ? a : b (vmaxps' order), NaN from either
+         * side, a's first */
+        __m512 m = op == CT_MAXIMUM ? _mm512_max_ps(a, b) : _mm512_min_ps(a, b);
+        m = _mm512_mask_mov_ps(m, _mm512_cmp_ps_mask(b, b, _CMP_UNORD_Q), b);
+        return _mm512_mask_mov_ps(m, _mm512_cmp_ps_mask(a, a, _CMP_UNORD_Q), a);
+    }
+    }
+}
+__attribute__((target("avx512f"))) static int64_t ct_half_fused_512(const ct_half_fused *f, char **p,
+                                                                    const int64_t *s, int64_t n)
+{
+    const uint16_t *A = (const uint16_t *)p[1], *B = (const uint16_t *)p[2];
+    uint16_t *O = (uint16_t *)p[0];
+    const int bf = f->bf, op = f->op;
+    if (n < 16) return 0;
+    __m512 a1 = ct_hf_widen(_mm256_set1_epi16((short)A[0]), bf);
+    __m512 b1 = ct_hf_widen(_mm256_set1_epi16((short)B[0]), bf);
+    int64_t i = 0;
+    #define CT_HF_LOOP(LA, LB)                                                        \
+        for (; i + 16 <= n; i += 16)                                                  \
+            _mm256_storeu_si256((__m256i *)(O + i), ct_hf_narrow(ct_hf_op(op, LA, LB), bf));
+    #define CT_HF_LD(X) ct_hf_widen(_mm256_loadu_si256((const __m256i *)((X) + i)), bf)
+    if (s[1] && s[2]) { CT_HF_LOOP(CT_HF_LD(A), CT_HF_LD(B)) }
+    else if (s[1]) { CT_HF_LOOP(CT_HF_LD(A), b1) }
+    else { CT_HF_LOOP(a1, CT_HF_LD(B)) }
+    #undef CT_HF_LOOP
+    #undef CT_HF_LD
+    return i;
+}
+#endif
+
+static void ct_half_binary_fused(char **p, const int64_t *s, int64_t n, const void *ex)
+{
+    const ct_half_fused *f = (const ct_half_fused *)ex;
+    int64_t i = 0;
+#ifdef CT_HAVE_AVX512_TABLES
+    if (s[0] == 2 && (s[1] == 2 || s[1] == 0) && (s[2] == 2 || s[2] == 0) && (s[1] || s[2]) &&
+        ct_cpu_avx512f())
+        i = ct_half_fused_512(f, p, s, n);
+#endif
+    if (i < n) {
+        char *q[3] = {p[0] + i * s[0], p[1] + i * s[1], p[2] + i * s[2]};
+        f->fb(q, s, n - i, f->fbx);
+    }
+}
+
 /* runs a bfloat16 launch (the dtype or the cast's input is bfloat16) */
 static int ct_bf16_launch(int kind, int op, int dtype, ct_params *P, const ct_iter *it)
 {
@@ -419,6 +517,11 @@ static int ct_bf16_launch(int kind, int op, int dtype, ct_params *P, const ct_it
     ct_bf16_via v = {ct_bf16_f32_loop(kind, op), P, 1, it->nargs - 1};
     if (kind == CT_EW_UNARY && op != CT_ABS) v.bf_out = ct_unary_rule[op] != CT_U_PRED;
     if (kind == CT_EW_BINARY) v.bf_out = ct_binary_rule[op] != CT_R_CMP;
+    if (kind == CT_EW_BINARY && ct_half_fused_op(op)) {
+        ct_half_fused f = {op, 1, ct_bf16_via_float, &v};
+        ct_run(ct_half_binary_fused, &f, it->nargs, it->ndim, it->shape, it->strides, it->ptr, it->grain);
+        return P->err;
+    }
     ct_run(ct_bf16_via_float, &v, it->nargs, it->ndim, it->shape, it->strides, it->ptr, it->grain);
     return P->err;
 }
@@ -453,8 +556,12 @@ static int ct_cpu_elementwise(int kind, int op, int dtype, ct_params *P, const c
             hp.c = (double)(ct_half)P->c;
         }
         ct_half_via v = {ct_cpu_loop(kind, op, CT_FLOAT32), &hp, ct_half_via_float(kind, op)};
-        ct_run(kind == CT_EW_UNARY ? ct_half_unary_via_float : ct_half_binary_via_float, &v,
-               it->nargs, it->ndim, it->shape, it->strides, it->ptr, it->grain);
+        ct_half_fused f = {op, 0, ct_half_binary_via_float, &v};
+        if (kind == CT_EW_BINARY && ct_half_fused_op(op))
+            ct_run(ct_half_binary_fused, &f, it->nargs, it->ndim, it->shape, it->strides, it->ptr, it->grain);
+        else
+            ct_run(kind == CT_EW_UNARY ? ct_half_unary_via_float : ct_half_binary_via_float, &v,
+                   it->nargs, it->ndim, it->shape, it->strides, it->ptr, it->grain);
         P->err = hp.err;
         return P->err;
     }
