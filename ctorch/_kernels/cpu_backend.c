@@ -6,6 +6,7 @@
  * ct_cpu_set_blas).
  */
 #include <string.h>
+#include <math.h>
 #include "backend.h"
 #include "alloc.h"
 #include "strided.h"
@@ -401,13 +402,21 @@ static ct_loop_fn ct_bf16_loop(int kind, int op, int dtype)
  * and the last n % 16 elements take the block-wise path (fb, fbx). */
 typedef struct { int op, bf; ct_loop_fn fb; const void *fbx; } ct_half_fused;
 
-static int ct_half_fused_op(int op)
+static int ct_half_fused_op(int kind, int op)
 {
-    switch (op) {
-    case CT_ADD: case CT_SUB: case CT_MUL: case CT_DIV: case CT_MAXIMUM: case CT_MINIMUM:
-    case CT_COPYSIGN:
-        return 1;
-    }
+    if (kind == CT_EW_BINARY)
+        switch (op) {
+        case CT_ADD: case CT_SUB: case CT_MUL: case CT_DIV: case CT_MAXIMUM: case CT_MINIMUM:
+        case CT_COPYSIGN:
+            return 1;
+        }
+    if (kind == CT_EW_UNARY)
+        switch (op) {
+        case CT_NEG: case CT_ABS: case CT_SQRT: case CT_RSQRT: case CT_RECIPROCAL: case CT_RELU:
+        case CT_FLOOR: case CT_CEIL: case CT_ROUND: case CT_TRUNC: case CT_FRAC: case CT_SQUARE:
+        case CT_DEG2RAD: case CT_RAD2DEG:
+            return 1;
+        }
     return 0;
 }
 
@@ -451,6 +460,41 @@ CT_AVX512_INLINE __m512 ct_hf_op(int op, __m512 a, __m512 b)
     }
     }
 }
+/* the float32 loops' expressions (elementwise.c), lane by lane */
+CT_AVX512_INLINE __m512 ct_hf_op1(int op, __m512 x)
+{
+    const __m512i sg = _mm512_set1_epi32((int)0x80000000u);
+    const __m512 one = _mm512_set1_ps(1.0f);
+    switch (op) {
+    case CT_NEG: return _mm512_castsi512_ps(_mm512_xor_si512(_mm512_castps_si512(x), sg));
+    case CT_ABS: return _mm512_castsi512_ps(_mm512_andnot_si512(sg, _mm512_castps_si512(x)));
+    case CT_SQRT: return _mm512_sqrt_ps(x);
+    case CT_RSQRT: return _mm512_div_ps(one, _mm512_sqrt_ps(x));
+    case CT_RECIPROCAL: return _mm512_div_ps(one, x);
+    case CT_RELU: return _mm512_mask_mov_ps(x, _mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_LT_OQ),
+                                            _mm512_setzero_ps());
+    case CT_FLOOR: return _mm512_roundscale_ps(x, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+    case CT_CEIL: return _mm512_roundscale_ps(x, _MM_FROUND_TO_POS_INF | _MM_FROUND_NO_EXC);
+    case CT_ROUND: return _mm512_roundscale_ps(x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    case CT_TRUNC: return _mm512_roundscale_ps(x, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
+    case CT_FRAC: return _mm512_sub_ps(x, _mm512_roundscale_ps(x, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC));
+    case CT_SQUARE: return _mm512_mul_ps(x, x);
+    case CT_DEG2RAD: return _mm512_mul_ps(x, _mm512_set1_ps((float)(M_PI / 180.0)));
+    default: return _mm512_mul_ps(x, _mm512_set1_ps((float)(180.0 / M_PI)));     /* CT_RAD2DEG */
+    }
+}
+__attribute__((target("avx512f"))) static int64_t ct_half_fused1_512(const ct_half_fused *f, char **p,
+                                                                     int64_t n)
+{
+    const uint16_t *A = (const uint16_t *)p[1];
+    uint16_t *O = (uint16_t *)p[0];
+    const int bf = f->bf, op = f->op;
+    int64_t i = 0;
+    for (; i + 16 <= n; i += 16)
+        _mm256_storeu_si256((__m256i *)(O + i), ct_hf_narrow(ct_hf_op1(op,
+            ct_hf_widen(_mm256_loadu_si256((const __m256i *)(A + i)), bf)), bf));
+    return i;
+}
 __attribute__((target("avx512f"))) static int64_t ct_half_fused_512(const ct_half_fused *f, char **p,
                                                                     const int64_t *s, int64_t n)
 {
@@ -473,6 +517,20 @@ __attribute__((target("avx512f"))) static int64_t ct_half_fused_512(const ct_hal
     return i;
 }
 #endif
+
+static void ct_half_unary_fused(char **p, const int64_t *s, int64_t n, const void *ex)
+{
+    const ct_half_fused *f = (const ct_half_fused *)ex;
+    int64_t i = 0;
+#ifdef CT_HAVE_AVX512_TABLES
+    if (s[0] == 2 && s[1] == 2 && ct_cpu_avx512f())
+        i = ct_half_fused1_512(f, p, n);
+#endif
+    if (i < n) {
+        char *q[2] = {p[0] + i * s[0], p[1] + i * s[1]};
+        f->fb(q, s, n - i, f->fbx);
+    }
+}
 
 static void ct_half_binary_fused(char **p, const int64_t *s, int64_t n, const void *ex)
 {
@@ -517,9 +575,10 @@ static int ct_bf16_launch(int kind, int op, int dtype, ct_params *P, const ct_it
     ct_bf16_via v = {ct_bf16_f32_loop(kind, op), P, 1, it->nargs - 1};
     if (kind == CT_EW_UNARY && op != CT_ABS) v.bf_out = ct_unary_rule[op] != CT_U_PRED;
     if (kind == CT_EW_BINARY) v.bf_out = ct_binary_rule[op] != CT_R_CMP;
-    if (kind == CT_EW_BINARY && ct_half_fused_op(op)) {
+    if (ct_half_fused_op(kind, op)) {
         ct_half_fused f = {op, 1, ct_bf16_via_float, &v};
-        ct_run(ct_half_binary_fused, &f, it->nargs, it->ndim, it->shape, it->strides, it->ptr, it->grain);
+        ct_run(kind == CT_EW_BINARY ? ct_half_binary_fused : ct_half_unary_fused, &f, it->nargs,
+               it->ndim, it->shape, it->strides, it->ptr, it->grain);
         return P->err;
     }
     ct_run(ct_bf16_via_float, &v, it->nargs, it->ndim, it->shape, it->strides, it->ptr, it->grain);
@@ -556,9 +615,10 @@ static int ct_cpu_elementwise(int kind, int op, int dtype, ct_params *P, const c
             hp.c = (double)(ct_half)P->c;
         }
         ct_half_via v = {ct_cpu_loop(kind, op, CT_FLOAT32), &hp, ct_half_via_float(kind, op)};
-        ct_half_fused f = {op, 0, ct_half_binary_via_float, &v};
-        if (kind == CT_EW_BINARY && ct_half_fused_op(op))
-            ct_run(ct_half_binary_fused, &f, it->nargs, it->ndim, it->shape, it->strides, it->ptr, it->grain);
+        ct_half_fused f = {op, 0, kind == CT_EW_BINARY ? ct_half_binary_via_float : ct_half_unary_via_float, &v};
+        if (ct_half_fused_op(kind, op))
+            ct_run(kind == CT_EW_BINARY ? ct_half_binary_fused : ct_half_unary_fused, &f, it->nargs,
+                   it->ndim, it->shape, it->strides, it->ptr, it->grain);
         else
             ct_run(kind == CT_EW_UNARY ? ct_half_unary_via_float : ct_half_binary_via_float, &v,
                    it->nargs, it->ndim, it->shape, it->strides, it->ptr, it->grain);
