@@ -909,7 +909,7 @@ CT_UNARY(ct_sign_b, ct_bool, ct_bool, x)
     CT_TAN_##F(ct_tan_##S, T)                                 \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_asin_##S, T, T, ct_asin_##F((CT)x))                               \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_acos_##S, T, T, ct_acos_##F((CT)x))                               \
-    CT_UNARY_ATTR(CT_MULTIVERSION, ct_atan_##S, T, T, ct_atan_##F((CT)x))          \
+    CT_ATAN_##F(ct_atan_##S, T)                                                    \
     CT_HYP_##F(ct_sinh_##S, T, sinh)                               \
     CT_HYP_##F(ct_cosh_##S, T, cosh)                               \
     CT_TANH_##F(ct_tanh_##S, T)                                                    \
@@ -1037,8 +1037,68 @@ CT_AVX512_OR(static void ct_log_d_block(const double *x, double *o, int64_t n), 
 CT_AVX512_OR(static void ct_log2_d_block(const double *x, double *o, int64_t n), ct_log2_512_block, ct_log2_d_loop)
 CT_AVX512_OR(static void ct_log10_d_block(const double *x, double *o, int64_t n), ct_log10_512_block,
              ct_log10_d_loop)
-#define ct_atan_f ct_atanf
-#define ct_atan_d ct_atan_d1
+/* atan: float on AVX-512 by ct_atanf512 (below), fastmath.h's ct_atanf
+ * elsewhere (and for half, whose launches run the float loop); doubles by
+ * fastmath_d.h's */
+#define CT_ATAN_d(NAME, T) CT_UNARY_ATTR(CT_MULTIVERSION, NAME, T, T, ct_atan_d1((double)x))
+#ifdef CT_HAVE_AVX512_TABLES
+/* ct_atanf's steps on 16 lanes, 1 / s by vrcp14ps and a Newton step in
+ * place of the division (t's residual correction takes the rest of its
+ * error: 0.87 ulp over every 64th float, 0.80 with the division) */
+CT_AVX512_INLINE __m512 ct_atanf512(__m512 x)
+{
+    const __m512 one = _mm512_set1_ps(1.0f);
+    __m512 a = _mm512_abs_ps(x);
+    __mmask16 big = _mm512_cmp_ps_mask(a, one, _CMP_GT_OQ);
+    __m512 num = _mm512_mask_blend_ps(big, a, one), den = _mm512_mask_blend_ps(big, one, a);
+    __mmask16 fold = _mm512_cmp_ps_mask(num, _mm512_mul_ps(_mm512_set1_ps(0.41421356237309503f), den),
+                                        _CMP_GT_OQ);
+    __m512 nn = _mm512_mask_sub_ps(num, fold, num, den), s = _mm512_mask_add_ps(den, fold, num, den);
+    __m512 nl = _mm512_maskz_sub_ps(fold, num, _mm512_add_ps(nn, den));
+    __m512 sl = _mm512_maskz_sub_ps(fold, num, _mm512_sub_ps(s, den));
+    __m512 sf = _mm512_min_ps(s, _mm512_set1_ps(3.40282347e38f));
+    __m512 q = _mm512_rcp14_ps(sf);
+    q = _mm512_fmadd_ps(q, _mm512_fnmadd_ps(sf, q, one), q);
+    __m512 t = _mm512_mul_ps(nn, q);
+    __m512 e = _mm512_add_ps(_mm512_fnmadd_ps(t, sf, nn), _mm512_fnmadd_ps(t, sl, nl));
+    __m512 tl = _mm512_mul_ps(e, q);
+    __m512 z = _mm512_mul_ps(t, t);
+    __m512 p = _mm512_set1_ps(ct_atanf_p[0]);
+    for (int k = 1; k < 5; k++) p = _mm512_fmadd_ps(p, z, _mm512_set1_ps(ct_atanf_p[k]));
+    __m512 rest = _mm512_fmadd_ps(_mm512_mul_ps(t, z), p, tl);
+    __m512 oh = _mm512_mask_blend_ps(fold, _mm512_maskz_mov_ps(big, _mm512_set1_ps(CT_PIO2_HI)),
+                                     _mm512_set1_ps(CT_PIO4F_HI));
+    __m512 ol = _mm512_mask_blend_ps(fold, _mm512_maskz_mov_ps(big, _mm512_set1_ps(CT_PIO2_LO)),
+                                     _mm512_set1_ps(CT_PIO4F_LO));
+    __m512 g = _mm512_mask_blend_ps(big, one, _mm512_set1_ps(-1.0f));
+    __m512 h = _mm512_fmadd_ps(g, t, oh);
+    __m512 err = _mm512_fmadd_ps(g, t, _mm512_sub_ps(oh, h));
+    __m512 r = _mm512_add_ps(h, _mm512_add_ps(err, _mm512_fmadd_ps(g, rest, ol)));
+    r = _mm512_castsi512_ps(_mm512_or_si512(_mm512_castps_si512(r),
+        _mm512_and_si512(_mm512_castps_si512(x), _mm512_set1_epi32((int)0x80000000u))));
+    return _mm512_mask_mov_ps(r, _mm512_cmp_ps_mask(x, x, _CMP_UNORD_Q), _mm512_add_ps(x, x));
+}
+__attribute__((target("avx512f"))) static int64_t ct_atanf512_block(const float *x, float *o, int64_t n)
+{
+    int64_t i = 0;
+    for (; i + 16 <= n; i += 16) _mm512_storeu_ps(o + i, ct_atanf512(_mm512_loadu_ps(x + i)));
+    return i;
+}
+#define CT_ATANF512(x, o, n) (ct_cpu_avx512f() ? ct_atanf512_block(x, o, n) : 0)
+#else
+#define CT_ATANF512(x, o, n) 0
+#endif
+#define CT_ATAN_f(NAME, T)                                                         \
+CT_UNARY_ATTR(CT_MULTIVERSION, NAME##_port, T, T, ct_atanf((float)x))              \
+void NAME(char **p, const int64_t *s, int64_t n, const void *ex) {                 \
+    int64_t i = 0;                                                                 \
+    if (sizeof(T) == 4 && s[0] == 4 && s[1] == 4)                                  \
+        i = CT_ATANF512((const float *)p[1], (float *)p[0], n);                    \
+    if (i < n) {                                                                   \
+        char *q[2] = {p[0] + i * s[0], p[1] + i * s[1]};                           \
+        NAME##_port(q, s, n - i, ex);                                              \
+    }                                                                              \
+}
 #define ct_sin_d_fast(x) ct_sincos_d_fast(x, 0)
 #define ct_cos_d_fast(x) ct_sincos_d_fast(x, 1)
 #define CT_TRIG_d(NAME, T, fn) CT_TWO_PASS_d(NAME, CT_TRIG_D_FAST, ct_##fn##_d_fast, fn)

@@ -451,6 +451,13 @@ CT_FM_INLINE float ct_acosf(float x) {
  * pairs and g = -1 above 1, with off + g t and its rounding error by
  * Fast2Sum (|t| < pi/4 <= off where off is not 0): one rounding at the end.
  * NaN goes through the arithmetic; an infinity gives t = 0, pi/2. */
+/* P, highest coefficient first; pi/4 as a float pair */
+static const float ct_atanf_p[5] = {
+    -0.06083450838923454f, 0.10596000403165817f, -0.14243848621845245f, 0.19998489320278168f,
+    -0.33333316445350647f,
+};
+#define CT_PIO4F_HI 0.785398185253143310546875f
+#define CT_PIO4F_LO -2.18556950009312142e-8f
 CT_FM_INLINE float ct_atanf(float x) {
     float a = __builtin_fabsf(x);
     int big = a > 1.0f;
@@ -465,16 +472,11 @@ CT_FM_INLINE float ct_atanf(float x) {
     float e = __builtin_fmaf(-t, sf, nn) + (nl - t * sl);
     float tl = e * q;
     float z = t * t;
-    float p = -0.06083450838923454f;
-    p = __builtin_fmaf(p, z, 0.10596000403165817f);
-    p = __builtin_fmaf(p, z, -0.14243848621845245f);
-    p = __builtin_fmaf(p, z, 0.19998489320278168f);
-    p = __builtin_fmaf(p, z, -0.33333316445350647f);
+    float p = ct_atanf_p[0];
+    for (int k = 1; k < 5; k++) p = __builtin_fmaf(p, z, ct_atanf_p[k]);
     float rest = __builtin_fmaf(t * z, p, tl);
-    float oh = big ? (fold ? 0.785398185253143310546875f : 1.57079637050628662109375f)
-                   : (fold ? 0.785398185253143310546875f : 0.0f);
-    float ol = big ? (fold ? -2.18556950009312142e-8f : -4.37113900018624283e-8f)
-                   : (fold ? -2.18556950009312142e-8f : 0.0f);
+    float oh = big ? (fold ? CT_PIO4F_HI : CT_PIO2_HI) : (fold ? CT_PIO4F_HI : 0.0f);
+    float ol = big ? (fold ? CT_PIO4F_LO : CT_PIO2_LO) : (fold ? CT_PIO4F_LO : 0.0f);
     float g = big ? -1.0f : 1.0f;
     float h = __builtin_fmaf(g, t, oh);
     float err = (oh - h) + g * t;
