@@ -549,6 +549,9 @@ static int ct_minmax_group_f64(const double *x, int64_t len, int64_t ld, int is_
 /* the least work (elements) that the short-row max/min splits between threads */
 #define CT_MM16_PAR_MIN (8 * CT_PAR_MIN)
 
+/* whether T is a floating type (a constant the compiler folds) */
+#define CT_FLOATING(T) ((T)0.5 != 0)
+
 /* ---------------------------------------------------------------- max/min
  * NaN propagates: the first NaN of a row is the result (and its index).
  * For integers (x != x) is constant false and vanishes. */
@@ -558,6 +561,26 @@ static int ct_minmax_group_f64(const double *x, int64_t len, int64_t ld, int is_
 CT_MULTIVERSION static T ct_minmax_lanes_##S(const T *x, int64_t n, int is_max, int *nan) { \
     T a = x[0];                                                                   \
     int bad = 0;                                                                  \
+    if (!CT_FLOATING(T)) {                                                        \
+        /* integers: 64 lanes held in an array (whole vectors of any width; */   \
+        /* GCC's reduction of bytes took 16 at a time), no NaN flag        */     \
+        T acc[64];                                                                \
+        int64_t i = 0;                                                            \
+        for (int k = 0; k < 64; k++) acc[k] = a;                                  \
+        if (is_max) {                                                             \
+            for (; i + 64 <= n; i += 64)                                          \
+                for (int k = 0; k < 64; k++) { T v = x[i + k]; acc[k] = v > acc[k] ? v : acc[k]; } \
+            for (; i < n; i++) { T v = x[i]; a = v > a ? v : a; }                \
+            for (int k = 0; k < 64; k++) a = acc[k] > a ? acc[k] : a;             \
+        } else {                                                                  \
+            for (; i + 64 <= n; i += 64)                                          \
+                for (int k = 0; k < 64; k++) { T v = x[i + k]; acc[k] = v < acc[k] ? v : acc[k]; } \
+            for (; i < n; i++) { T v = x[i]; a = v < a ? v : a; }                \
+            for (int k = 0; k < 64; k++) a = acc[k] < a ? acc[k] : a;             \
+        }                                                                         \
+        *nan = 0;                                                                 \
+        return a;                                                                 \
+    }                                                                             \
     if (is_max) {                                                                 \
         _Pragma("omp simd reduction(max:a) reduction(|:bad)")                     \
         for (int64_t i = 0; i < n; i++) { T v = x[i]; a = v > a ? v : a; bad |= v != v; } \
@@ -572,8 +595,22 @@ CT_MULTIVERSION static T ct_minmax_lanes_##S(const T *x, int64_t n, int is_max, 
 CT_MULTIVERSION static void ct_minmax2_lanes_##S(const T *x, int64_t n, T *mn, T *mx, int *nan) { \
     T a = x[0], b = x[0];                                                         \
     int bad = 0;                                                                  \
-    _Pragma("omp simd reduction(min:a) reduction(max:b) reduction(|:bad)")        \
-    for (int64_t i = 0; i < n; i++) { T v = x[i]; a = v < a ? v : a; b = v > b ? v : b; bad |= v != v; } \
+    if (!CT_FLOATING(T)) {                                                        \
+        T lo[64], hi[64];                                                         \
+        int64_t i = 0;                                                            \
+        for (int k = 0; k < 64; k++) lo[k] = hi[k] = a;                           \
+        for (; i + 64 <= n; i += 64)                                              \
+            for (int k = 0; k < 64; k++) {                                        \
+                T v = x[i + k];                                                   \
+                lo[k] = v < lo[k] ? v : lo[k];                                    \
+                hi[k] = v > hi[k] ? v : hi[k];                                    \
+            }                                                                     \
+        for (; i < n; i++) { T v = x[i]; a = v < a ? v : a; b = v > b ? v : b; }  \
+        for (int k = 0; k < 64; k++) { a = lo[k] < a ? lo[k] : a; b = hi[k] > b ? hi[k] : b; } \
+    } else {                                                                      \
+        _Pragma("omp simd reduction(min:a) reduction(max:b) reduction(|:bad)")    \
+        for (int64_t i = 0; i < n; i++) { T v = x[i]; a = v < a ? v : a; b = v > b ? v : b; bad |= v != v; } \
+    }                                                                             \
     *mn = a; *mx = b; *nan = bad;                                                 \
 }                                                                                 \
 /* both of one row (its first NaN for both where it has one) */                  \

@@ -679,7 +679,10 @@ def argmin(input, dim=None, keepdim=False, *, out=None, axis=None, keepdims=None
 cdef object _anyall(object input, object dim, bint keepdim, object out, bint is_any):
     cdef Tensor t = _tensor_arg(input, "any" if is_any else "all")
     cdef DType res = t._dtype if t._dtype._code == CT_UINT8 else t_bool
-    cdef Tensor b = _cast(t, t_bool)
+    # uint8: its own max (any) or min (all) is nonzero exactly when the
+    # answer is true: no cast to bool of the whole tensor first
+    cdef bint u8 = t._dtype._code == CT_UINT8 and t._storage.device < 0
+    cdef Tensor b = t if u8 else _cast(t, t_bool)
     cdef list red = _red_dims(t, dim)
     cdef Py_ssize_t L = 1
     cdef int d
@@ -694,6 +697,8 @@ cdef object _anyall(object input, object dim, bint keepdim, object out, bint is_
             _fill(v, not is_any)
     else:
         v, _ = _minmax(b, red, keepdim, is_any, True, False)
+        if u8:
+            v = _cast(v, t_bool)
     if res is not t_bool:
         v = _cast(v, res)
     cdef str name = "any" if is_any else "all"
