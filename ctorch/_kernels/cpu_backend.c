@@ -483,6 +483,33 @@ CT_AVX512_INLINE __m512 ct_hf_op1(int op, __m512 x)
     default: return _mm512_mul_ps(x, _mm512_set1_ps((float)(180.0 / M_PI)));     /* CT_RAD2DEG */
     }
 }
+/* neg and abs on the 16-bit patterns themselves, 32 at a time (AVX-512BW):
+ * the sign bit flipped or cleared, a NaN quieted as the round trip through
+ * float quiets it (half's bit 9, bfloat16's bit 6) */
+__attribute__((target("avx512f,avx512bw"))) static int64_t ct_half_sign_512(int bf, int op,
+    const uint16_t *A, uint16_t *O, int64_t n)
+{
+    const __m512i mag = _mm512_set1_epi16(0x7fff), sg = _mm512_set1_epi16((short)0x8000);
+    const __m512i inf = _mm512_set1_epi16(bf ? 0x7f80 : 0x7c00), q = _mm512_set1_epi16(bf ? 0x40 : 0x200);
+    int64_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+        __m512i x = _mm512_loadu_si512((const void *)(A + i));
+        __m512i m = _mm512_and_si512(x, mag);
+        __m512i r = op == CT_NEG ? _mm512_xor_si512(x, sg) : m;
+        r = _mm512_mask_blend_epi16(_mm512_cmpgt_epu16_mask(m, inf), r, _mm512_or_si512(r, q));
+        _mm512_storeu_si512((void *)(O + i), r);
+    }
+    return i;
+}
+static int ct_cpu_avx512bw(void)
+{
+    static int has = -1;
+    if (has < 0) {
+        __builtin_cpu_init();
+        has = __builtin_cpu_supports("avx512bw") != 0;
+    }
+    return has;
+}
 __attribute__((target("avx512f"))) static int64_t ct_half_fused1_512(const ct_half_fused *f, char **p,
                                                                      int64_t n)
 {
@@ -490,6 +517,8 @@ __attribute__((target("avx512f"))) static int64_t ct_half_fused1_512(const ct_ha
     uint16_t *O = (uint16_t *)p[0];
     const int bf = f->bf, op = f->op;
     int64_t i = 0;
+    if ((op == CT_NEG || op == CT_ABS) && ct_cpu_avx512bw())
+        i = ct_half_sign_512(bf, op, A, O, n);
     for (; i + 16 <= n; i += 16)
         _mm256_storeu_si256((__m256i *)(O + i), ct_hf_narrow(ct_hf_op1(op,
             ct_hf_widen(_mm256_loadu_si256((const __m256i *)(A + i)), bf)), bf));
