@@ -322,20 +322,24 @@ CT_FM_INLINE float ct_fmodf_fast(float a, float b) {
     r = r >= bd ? r - bd : r;
     return __builtin_copysignf((float)r, a);
 }
-/* remainder and floor division on top of it, the same steps as
- * ct_remainder_f and ct_divfloor_f (b = 0 never comes here) */
-CT_FM_INLINE float ct_remainderf_fast(float a, float b) {
-    float r = ct_fmodf_fast(a, b);
-    return (r != 0.0f && ((b < 0.0f) != (r < 0.0f))) ? r + b : r;
+/* remainder and floor division on top of a fast fmod, the same steps as
+ * ct_remainder_f and ct_divfloor_f (b = 0 never comes here); float and
+ * double alike */
+#define CT_REMFLOOR_FAST(REM, DIVFLOOR, T, FMOD, FLOOR, COPYSIGN)                  \
+CT_FM_INLINE T REM(T a, T b) {                                                     \
+    T r = FMOD(a, b);                                                              \
+    return (r != (T)0 && ((b < (T)0) != (r < (T)0))) ? r + b : r;                  \
+}                                                                                  \
+CT_FM_INLINE T DIVFLOOR(T a, T b) {                                                \
+    T mod = FMOD(a, b);                                                            \
+    T div = (a - mod) / b;                                                         \
+    div = (mod != (T)0 && ((b < (T)0) != (mod < (T)0))) ? div - (T)1 : div;        \
+    T fl = FLOOR(div);                                                             \
+    fl = div - fl > (T)0.5 ? fl + (T)1 : fl;                                       \
+    return div == (T)0 ? COPYSIGN((T)0, a / b) : fl;                               \
 }
-CT_FM_INLINE float ct_divfloorf_fast(float a, float b) {
-    float mod = ct_fmodf_fast(a, b);
-    float div = (a - mod) / b;
-    div = (mod != 0.0f && ((b < 0.0f) != (mod < 0.0f))) ? div - 1.0f : div;
-    float fl = __builtin_floorf(div);
-    fl = div - fl > 0.5f ? fl + 1.0f : fl;
-    return div == 0.0f ? __builtin_copysignf(0.0f, a / b) : fl;
-}
+CT_REMFLOOR_FAST(ct_remainderf_fast, ct_divfloorf_fast, float, ct_fmodf_fast, __builtin_floorf,
+                 __builtin_copysignf)
 /* the same for doubles, for |a| < 2^52 |b|: q = trunc(|a| / |b|) is off by
  * at most one (the quotient is below 2^52), and |a| - q |b| by an fma is
  * exact whenever the result is representable, which both it and the
@@ -351,18 +355,8 @@ CT_FM_INLINE double ct_fmod_d_fast(double a, double b) {
     r = r >= bd ? r - bd : r;
     return __builtin_copysign(r, a);
 }
-CT_FM_INLINE double ct_remainder_d_fast(double a, double b) {
-    double r = ct_fmod_d_fast(a, b);
-    return (r != 0.0 && ((b < 0.0) != (r < 0.0))) ? r + b : r;
-}
-CT_FM_INLINE double ct_divfloor_d_fast(double a, double b) {
-    double mod = ct_fmod_d_fast(a, b);
-    double div = (a - mod) / b;
-    div = (mod != 0.0 && ((b < 0.0) != (mod < 0.0))) ? div - 1.0 : div;
-    double fl = __builtin_floor(div);
-    fl = div - fl > 0.5 ? fl + 1.0 : fl;
-    return div == 0.0 ? __builtin_copysign(0.0, a / b) : fl;
-}
+CT_REMFLOOR_FAST(ct_remainder_d_fast, ct_divfloor_d_fast, double, ct_fmod_d_fast, __builtin_floor,
+                 __builtin_copysign)
 /* Two-pass loops: a vector pass computes a fast form where it holds and
  * leaves the other elements as they were, then the full form runs on those.
  * The second pass goes by flags the first one wrote (blocks of CT_PASS_BLK

@@ -43,6 +43,20 @@ static inline int64_t ct_sum_chunk_len(int64_t len)
 #define CT_FOLD_PAIRWISE(part, n)                                                 \
     for (int64_t w = 1; w < (n); w *= 2)                                          \
         for (int64_t c = 0; c + w < (n); c += 2 * w) (part)[c] += (part)[c + w];
+/* part[0] = the sum of EXPR over the fixed chunks [a_, a_ + m_) of a row of
+ * len (handed to nt threads dynamically: a thread that the OS pauses does not
+ * hold the others up, and the result does not depend on the thread count),
+ * the chunks' values added pairwise: added one after the other, 400 of them
+ * cost float32 sums of 1e8 elements 50x the error of a pairwise sum */
+#define CT_CHUNKED_PAIRWISE(part, len, nt, EXPR) {                                \
+    const int64_t ch_ = ct_sum_chunk_len(len), nch_ = ((len) + ch_ - 1) / ch_;    \
+    _Pragma("omp parallel for num_threads(nt) schedule(dynamic, 1)")              \
+    for (int64_t c_ = 0; c_ < nch_; c_++) {                                       \
+        const int64_t a_ = ch_ * c_, m_ = (len) - a_ < ch_ ? (len) - a_ : ch_;    \
+        (part)[c_] = (EXPR);                                                      \
+    }                                                                             \
+    CT_FOLD_PAIRWISE(part, nch_)                                                  \
+}
 
 /* The row sums of one family: ct_<NAME>_block (64 lanes), ct_<NAME>_pairwise
  * (halving above 4096 elements) and FN, the rows driver (threads split rows, or
@@ -201,21 +215,8 @@ static ACC ct_##NAME##_pairwise_##S(const T *x, int64_t n) {                    
 void FN(const T *x, int64_t rows, int64_t len, int64_t ld, OT *out) {             \
     int nt = ct_get_num_threads();                                                \
     if (rows == 1 && nt > 1 && len >= 65536) {                                    \
-        /* fixed chunks handed out dynamically: a thread that the OS      */      \
-        /* pauses does not hold the others up, and the result does not   */       \
-        /* depend on the thread count                                     */      \
         ACC part[CT_SUM_MAXCHUNKS];                                               \
-        int64_t ch = ct_sum_chunk_len(len);                                       \
-        int64_t nch = (len + ch - 1) / ch;                                        \
-        _Pragma("omp parallel for num_threads(nt) schedule(dynamic, 1)")          \
-        for (int64_t c = 0; c < nch; c++) {                                       \
-            int64_t a = ch * c, m = len - a < ch ? len - a : ch;                  \
-            part[c] = ct_##NAME##_pairwise_##S(x + a, m);                         \
-        }                                                                         \
-        /* the chunks' sums are added pairwise too: added one after the   */      \
-        /* other, 400 of them cost float32 sums of 1e8 elements 50x the   */      \
-        /* error of a pairwise sum                                        */      \
-        CT_FOLD_PAIRWISE(part, nch)                                               \
+        CT_CHUNKED_PAIRWISE(part, len, nt, ct_##NAME##_pairwise_##S(x + a_, m_))  \
         out[0] = CT_WR(WS, OT, part[0]);                                            \
         return;                                                                   \
     }                                                                             \
@@ -757,13 +758,23 @@ CT_MINMAX(f64, double)
  * input elements, so exact; prod and softmax rounded once). Half's own loops
  * would compare and convert halves one at a time (libgcc calls without
  * AVX512-FP16). */
+/* n halves (half 1) or bfloat16 values (half 0) <-> n floats, contiguous */
+static void ct_widen(const void *h, float *f, int64_t n, int half)
+{
+    if (half) ct_h2f_contig((const uint16_t *)h, f, n);
+    else ct_bf2f_contig((const uint16_t *)h, f, n);
+}
+static void ct_narrow(const float *f, void *h, int64_t n, int half)
+{
+    if (half) ct_f2h_contig(f, (uint16_t *)h, n);
+    else ct_f2bf_contig(f, (uint16_t *)h, n);
+}
 static float *ct_f32_rows(const void *x, int64_t rows, int64_t len, int64_t ld, int half)
 {
     float *f = (float *)ct_alloc((size_t)(rows * len > 0 ? rows * len : 1) * sizeof(float));
     if (f == NULL) return NULL;
     for (int64_t r = 0; r < rows; r++) {
-        if (half) ct_h2f_contig((const uint16_t *)x + r * ld, f + r * len, len);
-        else ct_bf2f_contig((const uint16_t *)x + r * ld, f + r * len, len);
+        ct_widen((const uint16_t *)x + r * ld, f + r * len, len, half);
     }
     return f;
 }
@@ -778,17 +789,8 @@ static float *ct_f32_out(int64_t n)
 }
 static void ct_f32_out_done(float *f, void *out, int64_t n, int half)
 {
-    if (out != NULL) {
-        if (half) ct_f2h_contig(f, (uint16_t *)out, n);
-        else ct_f2bf_contig(f, (uint16_t *)out, n);
-    }
+    if (out != NULL) ct_narrow(f, out, n, half);
     ct_free(f, (size_t)(n > 0 ? n : 1) * sizeof(float));
-}
-
-static void ct_f32_out_done_one(float v, void *out, int half)
-{
-    if (half) ct_f2h_contig(&v, (uint16_t *)out, 1);
-    else ct_f2bf_contig(&v, (uint16_t *)out, 1);
 }
 
 /* the values of max / min (is_max 2: both) of one long row without indices:
@@ -806,8 +808,7 @@ static int ct_minmax_long_via(const void *x, int64_t len, int is_max, float *v, 
     for (int64_t b = 0; b < nb; b++) {
         float buf[CT_VIA_BLK], r[2];
         const int64_t a = b * CT_VIA_BLK, m = len - a < CT_VIA_BLK ? len - a : CT_VIA_BLK;
-        if (half) ct_h2f_contig((const uint16_t *)x + a, buf, m);
-        else ct_bf2f_contig((const uint16_t *)x + a, buf, m);
+        ct_widen((const uint16_t *)x + a, buf, m, half);
         ct_minmax_rows_f32(buf, 1, m, m, is_max, r, NULL);
         part[b] = r[0];
         part[nb + b] = is_max == 2 ? r[1] : 0.0f;
@@ -830,8 +831,7 @@ static int ct_prod_long_via(const void *x, int64_t len, float *v, int half)
     for (int64_t b = 0; b < nb; b++) {
         float buf[CT_VIA_BLK];
         const int64_t a = b * CT_VIA_BLK, m = len - a < CT_VIA_BLK ? len - a : CT_VIA_BLK;
-        if (half) ct_h2f_contig((const uint16_t *)x + a, buf, m);
-        else ct_bf2f_contig((const uint16_t *)x + a, buf, m);
+        ct_widen((const uint16_t *)x + a, buf, m, half);
         ct_prod_rows_f32(buf, 1, m, m, part + b);
     }
     ct_prod_rows_f32(part, 1, nb, nb, v);
@@ -847,8 +847,7 @@ static void ct_minmax_rows_##S(const void *x, int64_t rows, int64_t len, int64_t
     if (rows == 1 && idx == NULL && val != NULL && len > CT_VIA_BLK) {            \
         float v[2];                                                               \
         if (ct_minmax_long_via(x, len, is_max, v, HALF) == 0) {                   \
-            if (HALF) ct_f2h_contig(v, val, nv);                                  \
-            else ct_f2bf_contig(v, (uint16_t *)val, nv);                          \
+            ct_narrow(v, val, nv, HALF);                                          \
             return;                                                               \
         }                                                                         \
     }                                                                             \
@@ -870,7 +869,7 @@ static void ct_prod_rows_via_##S(const void *x, int64_t rows, int64_t len, int64
 {                                                                                 \
     float v;                                                                      \
     if (rows == 1 && len > CT_VIA_BLK && ct_prod_long_via(x, len, &v, HALF) == 0) { \
-        ct_f32_out_done_one(v, out, HALF);                                        \
+        ct_narrow(&v, out, 1, HALF);                                              \
         return;                                                                   \
     }                                                                             \
     float *f = ct_f32_rows(x, rows, len, ld, HALF), *o = ct_f32_out(rows);        \
@@ -1877,14 +1876,7 @@ static T ct_##NAME##_pairwise_##S(const T *x, int64_t n, T m) {                 
 }                                                                                 \
 static T ct_##NAME##_long_##S(const T *x, int64_t len, T m, int nt) {             \
     T part[CT_SUM_MAXCHUNKS];                                                     \
-    int64_t ch = ct_sum_chunk_len(len);                                           \
-    int64_t nch = (len + ch - 1) / ch;                                            \
-    _Pragma("omp parallel for num_threads(nt) schedule(dynamic, 1)")              \
-    for (int64_t c = 0; c < nch; c++) {                                           \
-        int64_t a = ch * c, k = len - a < ch ? len - a : ch;                      \
-        part[c] = ct_##NAME##_pairwise_##S(x + a, k, m);                          \
-    }                                                                             \
-    CT_FOLD_PAIRWISE(part, nch)                                                   \
+    CT_CHUNKED_PAIRWISE(part, len, nt, ct_##NAME##_pairwise_##S(x + a_, m_, m))   \
     return part[0];                                                               \
 }
 #define CT_LSE_ROWS(S, T, EXP, LOG)                                               \
@@ -1936,8 +1928,7 @@ static int ct_norm2_rows_half(int dtype, const void *x, int64_t rows, int64_t le
     if (dtype == CT_FLOAT16) ct_sumsq_rows_f16((const ct_half *)x, rows, len, ld, f);
     else ct_sumsq_rows_bf16((const ct_bf16 *)x, rows, len, ld, f);
     for (int64_t r = 0; r < rows; r++) f[r] = sqrtf(f[r]);
-    if (dtype == CT_FLOAT16) ct_f2h_contig(f, out, rows);
-    else ct_f2bf_contig(f, (uint16_t *)out, rows);
+    ct_narrow(f, out, rows, dtype == CT_FLOAT16);
     free(f);
     return 0;
 }
