@@ -106,6 +106,25 @@ def test_float16_reductions(name, call, expected):
     assert (r if isinstance(r, list) else r.item()) == expected
 
 
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+@pytest.mark.parametrize("op", ["cumsum", "cumprod"])
+@pytest.mark.parametrize("shape,dim", [((3000,), 0), ((11, 700), 1), ((700, 11), 0), ((5, 300, 3), 1)])
+def test_half_scans_run_in_float_rounded_once(dtype, op, shape, dim):
+    # PyTorch's half and bfloat16 scans: a float running value along the dim,
+    # in order, each partial rounded once (numpy's float32 accumulate is that
+    # order); long rows cross the kernels' blocks, 11 rows a partial group
+    rng = np.random.default_rng(7)
+    x = rng.standard_normal(shape).astype(np.float32)
+    if op == "cumprod":
+        x = 1 + x / 64
+    t = torch.from_numpy(x).to(getattr(torch, dtype))
+    xf = t.float().numpy()
+    ref = getattr(np, op)(xf, axis=dim, dtype=np.float32)
+    want = torch.from_numpy(np.ascontiguousarray(ref)).to(getattr(torch, dtype)).float().numpy()
+    got = getattr(torch, op)(t, dim).float().numpy()
+    np.testing.assert_array_equal(got, want)
+
+
 # --------------------------------------------------- integer overflow wraps
 
 WRAPS = [

@@ -3,6 +3,7 @@
 #include <string.h>
 #include "rearrange.h"
 #include "strided.h"
+#include "halfconv.h"
 
 #define CT_FLIP_MAXD 64
 
@@ -226,9 +227,43 @@ int ct_taps(int dtype, char *dst, const char *src, int64_t outer, int64_t n_in, 
         free(acc);                                                                        \
     } while (0)
 
+/* float16 (half 1) / bfloat16 along the middle dim: each column's running
+ * value in float (PyTorch's order and accumulation), a row of them widened,
+ * combined and rounded to the type a vector at a time */
+CT_MULTIVERSION static void cum_inner_step(float *acc, const float *v, int64_t n, int is_prod)
+{
+    if (is_prod)
+        for (int64_t i = 0; i < n; i++) acc[i] *= v[i];
+    else
+        for (int64_t i = 0; i < n; i++) acc[i] += v[i];
+}
+static int cum_inner_half(const uint16_t *xs, int64_t outer, int64_t len, int64_t inner,
+                          int is_prod, uint16_t *os, int half)
+{
+    float *acc = (float *)malloc((size_t)inner * 2 * sizeof(float)), *v = acc + inner;
+    if (acc == NULL)
+        return -2;
+    for (int64_t o = 0; o < outer; o++) {
+        for (int64_t l = 0; l < len; l++) {
+            const uint16_t *xr = xs + (o * len + l) * inner;
+            uint16_t *orow = os + (o * len + l) * inner;
+            if (half) ct_h2f_contig(xr, l ? v : acc, inner);
+            else ct_bf2f_contig(xr, l ? v : acc, inner);
+            if (l) cum_inner_step(acc, v, inner, is_prod);
+            if (half) ct_f2h_contig(acc, orow, inner);
+            else ct_f2bf_contig(acc, orow, inner);
+        }
+    }
+    free(acc);
+    return 0;
+}
+
 int ct_cum_inner(int dtype, const char *x, int64_t outer, int64_t len, int64_t inner,
                  int is_prod, char *out)
 {
+    if (dtype == CT_FLOAT16 || dtype == CT_BFLOAT16)
+        return cum_inner_half((const uint16_t *)x, outer, len, inner, is_prod, (uint16_t *)out,
+                              dtype == CT_FLOAT16);
     if (dtype == CT_FLOAT32)
         CT_CUM_INNER(float, double);
     else if (dtype == CT_FLOAT64)

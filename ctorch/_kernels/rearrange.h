@@ -38,8 +38,9 @@ int ct_taps(int dtype, char *dst, const char *src, int64_t outer, int64_t n_in, 
 /* Running sums (is_prod 0) or products (1) along the middle dim of a
  * contiguous (outer, len, inner) tensor, inner > 1: out[o, l, i] = x[o, 0, i]
  * + .. + x[o, l, i] in the order of the row scans (reduce.h), float32
- * accumulating in double. dtype CT_FLOAT32, CT_FLOAT64 or CT_INT64; 0, -1
- * another dtype, -2 out of memory. */
+ * accumulating in double, float16 and bfloat16 in float. dtype CT_FLOAT16,
+ * CT_BFLOAT16, CT_FLOAT32, CT_FLOAT64 or CT_INT64; 0, -1 another dtype, -2
+ * out of memory. */
 typedef int (*ct_cum_inner_fn)(int dtype, const char *x, int64_t outer, int64_t len,
                                int64_t inner, int is_prod, char *out);
 int ct_cum_inner(int dtype, const char *x, int64_t outer, int64_t len, int64_t inner,

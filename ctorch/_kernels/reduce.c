@@ -896,17 +896,6 @@ static void ct_cumext_rows_##S(const void *x, int64_t rows, int64_t len, int64_t
 CT_VIA_F32(bf16, 0)
 CT_VIA_F32(f16, 1)
 
-/* bfloat16's cumsum and cumprod likewise (half's own loop accumulates in
- * float, as PyTorch's, and rounds each output once) */
-static void ct_cum_rows_bf16(const void *x, int64_t rows, int64_t len, int64_t ld, int is_prod,
-                             void *out)
-{
-    float *f = ct_f32_rows(x, rows, len, ld, 0), *o = ct_f32_out(rows * len);
-    if (f && o) ct_cum_rows_f32(f, rows, len, len, is_prod, o);
-    if (f) ct_f32_rows_free(f, rows * len);
-    if (o) ct_f32_out_done(o, out, rows * len, 0);
-}
-
 ct_minmax_fn ct_minmax_loops[CT_NDTYPES] = {
     (ct_minmax_fn)ct_minmax_rows_b8, (ct_minmax_fn)ct_minmax_rows_u8,
     (ct_minmax_fn)ct_minmax_rows_i8, (ct_minmax_fn)ct_minmax_rows_i16,
@@ -1214,8 +1203,6 @@ CT_MULTIVERSION static void ct_cumsum_vec_f32(const float *p, int64_t len, float
 #define CT_CUMVEC_NONE(p, len, o) ((void)0)
 #define CT_CUMVEC_ON_i64 0
 #define CT_CUMVEC_i64 CT_CUMVEC_NONE
-#define CT_CUMVEC_ON_f16 0
-#define CT_CUMVEC_f16 CT_CUMVEC_NONE
 #define CT_CUMVEC_ON_f64 0
 #define CT_CUMVEC_f64 CT_CUMVEC_NONE
 #define CT_CUMVEC_ON_c64 0
@@ -1327,11 +1314,87 @@ void ct_cum_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld,         
 }
 
 CT_PRODSCAN(i64, int64_t, int64_t, int64_t, ct_lae_i64, 0)
-CT_PRODSCAN(f16, ct_half, ct_half, float, ct_lae_f, -INFINITY)
 CT_PRODSCAN(f32, float, float, double, ct_lae_d, -INFINITY)
 CT_PRODSCAN(f64, double, double, double, ct_lae_d, -INFINITY)
 CT_PRODSCAN(c64, ct_cfloat, ct_cfloat, ct_cdouble, ct_lae_cd, 0)
 CT_PRODSCAN(c128, ct_cdouble, ct_cdouble, ct_cdouble, ct_lae_cd, 0)
+
+/* cumsum (is_prod 0), cumprod (1) and logcumsumexp (2) of float16 / bfloat16
+ * rows in float, as PyTorch's: each row's running value is a chain of float
+ * operations in order, every partial rounded once to the row's type. Up to
+ * CT_CUM_G rows side by side (their chains overlap), widened and narrowed a
+ * block of CT_CUMH_B at a time (a half's own conversions are libgcc calls
+ * one value at a time without AVX512-FP16). */
+#define CT_CUMH_B 256
+CT_MULTIVERSION static void ct_cum_block_f(float *restrict b, int g, int64_t m, int is_prod,
+                                           float *restrict acc)
+{
+    if (g == CT_CUM_G) {
+        float a[CT_CUM_G];
+        for (int k = 0; k < CT_CUM_G; k++) a[k] = acc[k];
+        /* the step's loads before its stores, the rows' chains unrolled */
+        for (int64_t j = 0; j < m; j++) {
+            float v[CT_CUM_G];
+            _Pragma("GCC unroll 8")
+            for (int k = 0; k < CT_CUM_G; k++) v[k] = b[k * CT_CUMH_B + j];
+            if (is_prod == 2) {
+                _Pragma("GCC unroll 8")
+                for (int k = 0; k < CT_CUM_G; k++) a[k] = ct_lae_f(a[k], v[k]);
+            } else if (is_prod) {
+                _Pragma("GCC unroll 8")
+                for (int k = 0; k < CT_CUM_G; k++) a[k] *= v[k];
+            } else {
+                _Pragma("GCC unroll 8")
+                for (int k = 0; k < CT_CUM_G; k++) a[k] += v[k];
+            }
+            _Pragma("GCC unroll 8")
+            for (int k = 0; k < CT_CUM_G; k++) b[k * CT_CUMH_B + j] = a[k];
+        }
+        for (int k = 0; k < CT_CUM_G; k++) acc[k] = a[k];
+        return;
+    }
+    for (int k = 0; k < g; k++) {
+        float *r = b + k * CT_CUMH_B, t = acc[k];
+        if (is_prod == 2) for (int64_t j = 0; j < m; j++) { t = ct_lae_f(t, r[j]); r[j] = t; }
+        else if (is_prod) for (int64_t j = 0; j < m; j++) { t *= r[j]; r[j] = t; }
+        else for (int64_t j = 0; j < m; j++) { t += r[j]; r[j] = t; }
+        acc[k] = t;
+    }
+}
+static void ct_cum_rows_h(const void *x, int64_t rows, int64_t len, int64_t ld, int is_prod,
+                          void *out, int half)
+{
+    const uint16_t *xs = (const uint16_t *)x;
+    uint16_t *os = (uint16_t *)out;
+    int nt = ct_get_num_threads();
+    int64_t ng = (rows + CT_CUM_G - 1) / CT_CUM_G, gl = len * CT_CUM_G;
+    int64_t gc = gl >= CT_PAR_MIN ? 1 : CT_PAR_MIN / (gl ? gl : 1);
+    _Pragma("omp parallel for num_threads(nt) schedule(dynamic, gc) if(nt > 1 && ng > 1 && rows * len >= CT_PAR_MIN)")
+    for (int64_t gi = 0; gi < ng; gi++) {
+        float b[CT_CUM_G * CT_CUMH_B], a[CT_CUM_G];
+        int64_t r0 = gi * CT_CUM_G;
+        int g = rows - r0 < CT_CUM_G ? (int)(rows - r0) : CT_CUM_G;
+        for (int k = 0; k < g; k++) a[k] = is_prod == 2 ? -INFINITY : is_prod ? 1.0f : 0.0f;
+        for (int64_t i0 = 0; i0 < len; i0 += CT_CUMH_B) {
+            int64_t m = len - i0 < CT_CUMH_B ? len - i0 : CT_CUMH_B;
+            for (int k = 0; k < g; k++)
+                ct_widen(xs + (r0 + k) * ld + i0, b + k * CT_CUMH_B, m, half);
+            ct_cum_block_f(b, g, m, is_prod, a);
+            for (int k = 0; k < g; k++)
+                ct_narrow(b + k * CT_CUMH_B, os + (r0 + k) * len + i0, m, half);
+        }
+    }
+}
+static void ct_cum_rows_f16(const void *x, int64_t rows, int64_t len, int64_t ld, int is_prod,
+                            void *out)
+{
+    ct_cum_rows_h(x, rows, len, ld, is_prod, out, 1);
+}
+static void ct_cum_rows_bf16(const void *x, int64_t rows, int64_t len, int64_t ld, int is_prod,
+                             void *out)
+{
+    ct_cum_rows_h(x, rows, len, ld, is_prod, out, 0);
+}
 
 ct_prod_fn ct_prod_loops[CT_NDTYPES] = {
     NULL, NULL, NULL, NULL, NULL, (ct_prod_fn)ct_prod_rows_i64, (ct_prod_fn)ct_prod_rows_via_f16,

@@ -91,7 +91,7 @@ CT_MINMAX_DECL(f32, float) CT_MINMAX_DECL(f64, double)
 CT_MEDIAN_DECL(u8, uint8_t) CT_MEDIAN_DECL(i8, int8_t) CT_MEDIAN_DECL(i16, int16_t)
 CT_MEDIAN_DECL(i32, int32_t) CT_MEDIAN_DECL(i64, int64_t)
 CT_MEDIAN_DECL(f32, float) CT_MEDIAN_DECL(f64, double)
-CT_PRODSCAN_DECL(i64, int64_t) CT_PRODSCAN_DECL(f16, ct_half) CT_PRODSCAN_DECL(f32, float)
+CT_PRODSCAN_DECL(i64, int64_t) CT_PRODSCAN_DECL(f32, float)
 CT_PRODSCAN_DECL(f64, double) CT_PRODSCAN_DECL(c64, ct_cfloat) CT_PRODSCAN_DECL(c128, ct_cdouble)
 CT_SOFTMAX_DECL(f32, float) CT_SOFTMAX_DECL(f64, double)
 /* bfloat16 sums: widened a block at a time, accumulated in float; the

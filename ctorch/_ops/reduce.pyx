@@ -1037,7 +1037,8 @@ cdef Tensor _scan(Tensor t, int d, int kind, int is_log_or_prod, DType comp):
     cdef const char *c_sp
     cdef char *c_dp
     if (kind == 0 and is_log_or_prod in (0, 1) and CB.cum_inner != NULL and d < t._ndim - 1
-            and (comp is t_float32 or comp is t_float64 or comp is t_int64) and t._numel > 0):
+            and (comp is t_float32 or comp is t_float64 or comp is t_int64
+                 or comp._code == CT_FLOAT16 or comp._code == CT_BFLOAT16) and t._numel > 0):
         # a scan along a middle dim runs down the rows in place of a permuted copy
         for c_k in range(d):
             c_outer *= t._shape[c_k]
