@@ -553,6 +553,32 @@ def test_float16_ops_are_the_float32_result_rounded_once(layout, dtype):
             assert np.array_equal(npy(out), ref, equal_nan=True), op
 
 
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+@pytest.mark.parametrize("layout", ["contiguous", "strided", "scalar", "scalar_first"])
+def test_half_copysign_on_bits(layout, dtype):
+    # copysign of halves moves the sign bit alone, as PyTorch's and numpy's
+    # float16 copysign do: a NaN's payload (a signalling one too) is kept
+    bits = np.arange(2 ** 16, dtype=np.uint32).astype(np.uint16)
+    signs = np.random.default_rng(4).permutation(bits)
+    dt = getattr(torch, dtype)
+    x = torch.from_numpy(bits.view(np.int16)).view(dt)
+    y = torch.from_numpy(signs.view(np.int16)).view(dt)
+    a, b = bits, signs
+    if layout == "strided":
+        x, y, a, b = x[:-1:3], y[1::3], a[:-1:3], b[1::3]
+    elif layout == "scalar":
+        y, b = y[7].reshape(()), b[7]
+    elif layout == "scalar_first":
+        x, a = x[0x7c01].reshape(()), a[0x7c01]
+    want = (a & 0x7fff) | (b & 0x8000)
+    got = torch.copysign(x, y).view(torch.int16).numpy().view(np.uint16)
+    np.testing.assert_array_equal(got, np.broadcast_to(want, got.shape))
+    if dtype == "float16":
+        ref = np.copysign(np.broadcast_to(a, got.shape).view(np.float16),
+                          np.broadcast_to(b, got.shape).view(np.float16))
+        np.testing.assert_array_equal(got, ref.view(np.uint16))
+
+
 @pytest.mark.parametrize("layout", ["contiguous", "strided"])
 def test_float16_float32_casts_bit_exact(layout):
     # every half bit pattern to float, and a sweep of float bit patterns to

@@ -407,7 +407,6 @@ static int ct_half_fused_op(int kind, int op)
     if (kind == CT_EW_BINARY)
         switch (op) {
         case CT_ADD: case CT_SUB: case CT_MUL: case CT_DIV: case CT_MAXIMUM: case CT_MINIMUM:
-        case CT_COPYSIGN:
             return 1;
         }
     if (kind == CT_EW_UNARY)
@@ -446,11 +445,6 @@ CT_AVX512_INLINE __m512 ct_hf_op(int op, __m512 a, __m512 b)
     case CT_SUB: return _mm512_sub_ps(a, b);
     case CT_MUL: return _mm512_mul_ps(a, b);
     case CT_DIV: return _mm512_div_ps(a, b);
-    case CT_COPYSIGN: {
-        const __m512i sg = _mm512_set1_epi32((int)0x80000000u);
-        return _mm512_castsi512_ps(_mm512_or_si512(_mm512_andnot_si512(sg, _mm512_castps_si512(a)),
-                                                   _mm512_and_si512(sg, _mm512_castps_si512(b))));
-    }
     default: {
         /* maximum / minimum: a > b ? a : b (vmaxps' order), NaN from either
          * side, a's first */
@@ -576,6 +570,33 @@ static void ct_half_binary_fused(char **p, const int64_t *s, int64_t n, const vo
     }
 }
 
+/* copysign of float16 / bfloat16 on the 16-bit patterns, as PyTorch's: a's
+ * magnitude bits with b's sign bit (a NaN's payload kept, nothing rounded) */
+CT_MULTIVERSION static void ct_half_copysign_bits(char **p, const int64_t *s, int64_t n,
+                                                  const void *ex)
+{
+    (void)ex;
+    uint16_t *restrict o = (uint16_t *)p[0];
+    const uint16_t *a = (const uint16_t *)p[1], *b = (const uint16_t *)p[2];
+    if (s[0] == 2 && s[1] == 2 && s[2] == 2) {
+        for (int64_t i = 0; i < n; i++) o[i] = (uint16_t)((a[i] & 0x7fffu) | (b[i] & 0x8000u));
+    } else if (s[0] == 2 && s[1] == 2 && s[2] == 0) {
+        const uint16_t sb = (uint16_t)(b[0] & 0x8000u);
+        for (int64_t i = 0; i < n; i++) o[i] = (uint16_t)((a[i] & 0x7fffu) | sb);
+    } else if (s[0] == 2 && s[1] == 0 && s[2] == 2) {
+        const uint16_t ma = (uint16_t)(a[0] & 0x7fffu);
+        for (int64_t i = 0; i < n; i++) o[i] = (uint16_t)(ma | (b[i] & 0x8000u));
+    } else {
+        for (int64_t i = 0; i < n; i++) {
+            uint16_t x, y, r;
+            memcpy(&x, p[1] + i * s[1], 2);
+            memcpy(&y, p[2] + i * s[2], 2);
+            r = (uint16_t)((x & 0x7fffu) | (y & 0x8000u));
+            memcpy(p[0] + i * s[0], &r, 2);
+        }
+    }
+}
+
 /* runs a bfloat16 launch (the dtype or the cast's input is bfloat16) */
 static int ct_bf16_launch(int kind, int op, int dtype, ct_params *P, const ct_iter *it)
 {
@@ -633,6 +654,11 @@ static int ct_cpu_elementwise(int kind, int op, int dtype, ct_params *P, const c
     if (kind == CT_EW_CAST && op == dtype && it->nargs == 2 &&
         ct_copy_nd(ct_cpu_itemsize[dtype], it->ndim, it->shape, it->strides, it->ptr, it->grain))
         return CT_OK;
+    if (kind == CT_EW_BINARY && op == CT_COPYSIGN && (dtype == CT_FLOAT16 || dtype == CT_BFLOAT16)) {
+        ct_run(ct_half_copysign_bits, NULL, it->nargs, it->ndim, it->shape, it->strides, it->ptr,
+               it->grain);
+        return CT_OK;
+    }
     if (fn == ct_bf16_marker) return ct_bf16_launch(kind, op, dtype, P, it);
     if (dtype == CT_FLOAT16 && (ct_half_via_float(kind, op) || ct_half_pred_via_float(kind, op))) {
         /* nan_to_num's replacements rounded to half first (then exact in
