@@ -354,24 +354,6 @@ static void ct_cast_to_bf16(char **p, const int64_t *s, int64_t n, const void *e
     }
 }
 
-/* nextafter: the neighbour in bfloat16's own precision, by its bits */
-static void ct_nextafter_bf16(char **p, const int64_t *s, int64_t n, const void *ex)
-{
-    (void)ex;
-    for (int64_t i = 0; i < n; i++) {
-        uint16_t a, b, r;
-        memcpy(&a, p[1] + i * s[1], 2);
-        memcpy(&b, p[2] + i * s[2], 2);
-        float fa = ct_bf2f(a), fb = ct_bf2f(b);
-        if (fa != fa || fb != fb) r = ct_f2bf(fa + fb);
-        else if (fa == fb) r = b;
-        else if (fa == 0) r = (uint16_t)((b & 0x8000u) | 1u);
-        else if ((fa < fb) == (fa > 0)) r = (uint16_t)(a + 1);
-        else r = (uint16_t)(a - 1);
-        memcpy(p[0] + i * s[0], &r, 2);
-    }
-}
-
 /* a stand-in that the table lookups return for bfloat16 (has_kernel); the
  * launches themselves go through ct_bf16_launch */
 static void ct_bf16_marker(char **p, const int64_t *s, int64_t n, const void *ex)

@@ -738,25 +738,31 @@ static void ct_pow_d_block(const double *a, int64_t sa, const double *b, int64_t
 CT_POW(f64, double, pow, sqrt)
 #undef POWGEN
 #undef POWT
-/* nextafter: the neighbour in the operand's own precision. half: on its
- * bits alone, branch free (the loop vectorises over 16-bit lanes): the
- * values ordered as sign-magnitude keys (both zeros 0), a NaN operand
- * quieted (a's first, as float's a + b gives) */
-CT_FM_INLINE ct_half ct_nextafter_h(ct_half a, ct_half b) {
-    uint16_t ua, ub;
-    memcpy(&ua, &a, 2);
-    memcpy(&ub, &b, 2);
+/* nextafter: the neighbour in the operand's own precision. float16 and
+ * bfloat16 (bf): on their bits alone, branch free (the loops vectorise over
+ * 16-bit lanes): the values ordered as sign-magnitude keys (both zeros 0), a
+ * NaN operand quieted (a's first, as float's a + b gives) */
+CT_FM_INLINE uint16_t ct_nextafter_u16(uint16_t ua, uint16_t ub, int bf) {
+    const uint16_t inf = bf ? 0x7f80 : 0x7c00, quiet = bf ? 0x0040 : 0x0200;
     int16_t ka = (ua & 0x8000) ? (int16_t)-(int16_t)(ua & 0x7fff) : (int16_t)ua;
     int16_t kb = (ub & 0x8000) ? (int16_t)-(int16_t)(ub & 0x7fff) : (int16_t)ub;
     uint16_t r = ((ka < kb) == (ka > 0)) ? (uint16_t)(ua + 1) : (uint16_t)(ua - 1);
     r = ka == 0 ? (kb < 0 ? (uint16_t)0x8001 : (uint16_t)1) : r;
     r = ka == kb ? ub : r;
-    r = (ub & 0x7fff) > 0x7c00 ? (uint16_t)(ub | 0x0200) : r;
-    r = (ua & 0x7fff) > 0x7c00 ? (uint16_t)(ua | 0x0200) : r;
+    r = (ub & 0x7fff) > inf ? (uint16_t)(ub | quiet) : r;
+    r = (ua & 0x7fff) > inf ? (uint16_t)(ua | quiet) : r;
+    return r;
+}
+CT_FM_INLINE ct_half ct_nextafter_h(ct_half a, ct_half b) {
+    uint16_t ua, ub, r;
+    memcpy(&ua, &a, 2);
+    memcpy(&ub, &b, 2);
+    r = ct_nextafter_u16(ua, ub, 0);
     ct_half v;
     memcpy(&v, &r, 2);
     return v;
 }
+CT_BINARY_ATTR(CT_MULTIVERSION, ct_nextafter_bf16, ct_bf16, ct_bf16, ct_nextafter_u16(a, b, 1))
 CT_BINARY_ATTR(CT_MULTIVERSION, ct_nextafter_f16, ct_half, ct_half, ct_nextafter_h(a, b))
 /* float and double by their bits, without branches (the loops vectorise):
  * one step up or down in magnitude, the least denormal of b's sign from
