@@ -486,41 +486,69 @@ static int ct_cpu_avx512bw(void)
     }
     return has;
 }
-__attribute__((target("avx512f"))) static int64_t ct_half_fused1_512(const ct_half_fused *f, char **p,
-                                                                     int64_t n)
+/* float -> bfloat16 by AVX512-BF16's vcvtneps2bf16: the same nearest-even
+ * bits and quieted NaNs as ct_hf_narrow for every input but denormal floats,
+ * which it flushes to zero: a vector holding one takes ct_hf_narrow */
+__attribute__((target("avx512f,avx512vl,avx512bf16"), always_inline)) static inline __m256i
+ct_bf_narrow_ne(__m512 v)
 {
-    const uint16_t *A = (const uint16_t *)p[1];
-    uint16_t *O = (uint16_t *)p[0];
-    const int bf = f->bf, op = f->op;
-    int64_t i = 0;
-    if ((op == CT_NEG || op == CT_ABS) && ct_cpu_avx512bw())
-        i = ct_half_sign_512(bf, op, A, O, n);
-    for (; i + 16 <= n; i += 16)
-        _mm256_storeu_si256((__m256i *)(O + i), ct_hf_narrow(ct_hf_op1(op,
-            ct_hf_widen(_mm256_loadu_si256((const __m256i *)(A + i)), bf)), bf));
-    return i;
+    __m512i u = _mm512_castps_si512(v);
+    __mmask16 den = _mm512_mask_test_epi32_mask(_mm512_testn_epi32_mask(u, _mm512_set1_epi32(0x7f800000)),
+                                                u, _mm512_set1_epi32(0x007fffff));
+    if (__builtin_expect(den != 0, 0)) return ct_hf_narrow(v, 1);
+    return (__m256i)_mm512_cvtneps_pbh(v);
 }
-__attribute__((target("avx512f"))) static int64_t ct_half_fused_512(const ct_half_fused *f, char **p,
-                                                                    const int64_t *s, int64_t n)
+static int ct_cpu_avx512bf16(void)
 {
-    const uint16_t *A = (const uint16_t *)p[1], *B = (const uint16_t *)p[2];
-    uint16_t *O = (uint16_t *)p[0];
-    const int bf = f->bf, op = f->op;
-    if (n < 16) return 0;
-    __m512 a1 = ct_hf_widen(_mm256_set1_epi16((short)A[0]), bf);
-    __m512 b1 = ct_hf_widen(_mm256_set1_epi16((short)B[0]), bf);
-    int64_t i = 0;
-    #define CT_HF_LOOP(LA, LB)                                                        \
-        for (; i + 16 <= n; i += 16)                                                  \
-            _mm256_storeu_si256((__m256i *)(O + i), ct_hf_narrow(ct_hf_op(op, LA, LB), bf));
-    #define CT_HF_LD(X) ct_hf_widen(_mm256_loadu_si256((const __m256i *)((X) + i)), bf)
-    if (s[1] && s[2]) { CT_HF_LOOP(CT_HF_LD(A), CT_HF_LD(B)) }
-    else if (s[1]) { CT_HF_LOOP(CT_HF_LD(A), b1) }
-    else { CT_HF_LOOP(a1, CT_HF_LD(B)) }
-    #undef CT_HF_LOOP
-    #undef CT_HF_LD
-    return i;
+    static int has = -1;
+    if (has < 0) {
+        __builtin_cpu_init();
+        has = __builtin_cpu_supports("avx512bf16") && __builtin_cpu_supports("avx512vl");
+    }
+    return has;
 }
+/* the fused loops, unary (1) and binary, once per narrowing: NAR(v) */
+#define CT_HALF_FUSED_LOOPS(SUF, TARGET, NAR)                                         \
+__attribute__((target(TARGET))) static int64_t ct_half_fused1_512##SUF(const ct_half_fused *f, \
+                                                                    char **p, int64_t n) \
+{                                                                                     \
+    const uint16_t *A = (const uint16_t *)p[1];                                       \
+    uint16_t *O = (uint16_t *)p[0];                                                   \
+    const int bf = f->bf, op = f->op;                                                 \
+    int64_t i = 0;                                                                    \
+    if ((op == CT_NEG || op == CT_ABS) && ct_cpu_avx512bw())                          \
+        i = ct_half_sign_512(bf, op, A, O, n);                                        \
+    for (; i + 16 <= n; i += 16)                                                      \
+        _mm256_storeu_si256((__m256i *)(O + i), NAR(ct_hf_op1(op,                     \
+            ct_hf_widen(_mm256_loadu_si256((const __m256i *)(A + i)), bf))));         \
+    return i;                                                                         \
+}                                                                                     \
+__attribute__((target(TARGET))) static int64_t ct_half_fused_512##SUF(const ct_half_fused *f, \
+                                                    char **p, const int64_t *s, int64_t n) \
+{                                                                                     \
+    const uint16_t *A = (const uint16_t *)p[1], *B = (const uint16_t *)p[2];          \
+    uint16_t *O = (uint16_t *)p[0];                                                   \
+    const int bf = f->bf, op = f->op;                                                 \
+    if (n < 16) return 0;                                                             \
+    __m512 a1 = ct_hf_widen(_mm256_set1_epi16((short)A[0]), bf);                      \
+    __m512 b1 = ct_hf_widen(_mm256_set1_epi16((short)B[0]), bf);                      \
+    int64_t i = 0;                                                                    \
+    if (s[1] && s[2]) { CT_HF_LOOP(NAR, CT_HF_LD(A), CT_HF_LD(B)) }                   \
+    else if (s[1]) { CT_HF_LOOP(NAR, CT_HF_LD(A), b1) }                               \
+    else { CT_HF_LOOP(NAR, a1, CT_HF_LD(B)) }                                         \
+    return i;                                                                         \
+}
+#define CT_HF_LOOP(NAR, LA, LB)                                                       \
+    for (; i + 16 <= n; i += 16)                                                      \
+        _mm256_storeu_si256((__m256i *)(O + i), NAR(ct_hf_op(op, LA, LB)));
+#define CT_HF_LD(X) ct_hf_widen(_mm256_loadu_si256((const __m256i *)((X) + i)), bf)
+#define CT_HF_NARROW(v) ct_hf_narrow(v, bf)
+CT_HALF_FUSED_LOOPS(, "avx512f", CT_HF_NARROW)
+CT_HALF_FUSED_LOOPS(_bf, "avx512f,avx512vl,avx512bf16", ct_bf_narrow_ne)
+#undef CT_HF_LOOP
+#undef CT_HF_LD
+#undef CT_HF_NARROW
+#undef CT_HALF_FUSED_LOOPS
 #endif
 
 static void ct_half_unary_fused(char **p, const int64_t *s, int64_t n, const void *ex)
@@ -529,7 +557,7 @@ static void ct_half_unary_fused(char **p, const int64_t *s, int64_t n, const voi
     int64_t i = 0;
 #ifdef CT_HAVE_AVX512_TABLES
     if (s[0] == 2 && s[1] == 2 && ct_cpu_avx512f())
-        i = ct_half_fused1_512(f, p, n);
+        i = f->bf && ct_cpu_avx512bf16() ? ct_half_fused1_512_bf(f, p, n) : ct_half_fused1_512(f, p, n);
 #endif
     if (i < n) {
         char *q[2] = {p[0] + i * s[0], p[1] + i * s[1]};
@@ -544,7 +572,8 @@ static void ct_half_binary_fused(char **p, const int64_t *s, int64_t n, const vo
 #ifdef CT_HAVE_AVX512_TABLES
     if (s[0] == 2 && (s[1] == 2 || s[1] == 0) && (s[2] == 2 || s[2] == 0) && (s[1] || s[2]) &&
         ct_cpu_avx512f())
-        i = ct_half_fused_512(f, p, s, n);
+        i = f->bf && ct_cpu_avx512bf16() ? ct_half_fused_512_bf(f, p, s, n)
+                                         : ct_half_fused_512(f, p, s, n);
 #endif
     if (i < n) {
         char *q[3] = {p[0] + i * s[0], p[1] + i * s[1], p[2] + i * s[2]};
