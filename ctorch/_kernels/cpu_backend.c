@@ -250,7 +250,36 @@ CT_MULTIVERSION void ct_bf2f_contig(const uint16_t *restrict h, float *restrict 
     for (int64_t i = 0; i < n; i++) u[i] = (uint32_t)h[i] << 16;
 }
 
-CT_MULTIVERSION void ct_f2bf_contig(const float *restrict f, uint16_t *restrict h, int64_t n)
+#ifdef CT_HAVE_AVX512_TABLES
+static int ct_cpu_avx512bf16(void)
+{
+    static int has = -1;
+    if (has < 0) {
+        __builtin_cpu_init();
+        has = __builtin_cpu_supports("avx512bf16") && __builtin_cpu_supports("avx512vl");
+    }
+    return has;
+}
+/* 16 floats at a time to bfloat16 by AVX512-BF16's vcvtneps2bf16 (nearest
+ * even, a NaN quieted, as the integer loop below) while no lane holds a
+ * denormal float, which it would flush to zero; returns the count done */
+__attribute__((target("avx512f,avx512vl,avx512bf16"))) static int64_t ct_f2bf_512(
+    const float *f, uint16_t *h, int64_t n)
+{
+    int64_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        __m512 v = _mm512_loadu_ps(f + i);
+        __m512i u = _mm512_castps_si512(v);
+        if (_mm512_mask_test_epi32_mask(_mm512_testn_epi32_mask(u, _mm512_set1_epi32(0x7f800000)),
+                                        u, _mm512_set1_epi32(0x007fffff)))
+            break;
+        _mm256_storeu_si256((__m256i *)(h + i), (__m256i)_mm512_cvtneps_pbh(v));
+    }
+    return i;
+}
+#endif
+
+CT_MULTIVERSION static void ct_f2bf_ints(const float *restrict f, uint16_t *restrict h, int64_t n)
 {
     const uint32_t *u = (const uint32_t *)f;
     for (int64_t i = 0; i < n; i++) {
@@ -259,6 +288,22 @@ CT_MULTIVERSION void ct_f2bf_contig(const float *restrict f, uint16_t *restrict 
         uint32_t q = (v >> 16) | 0x40u;
         h[i] = (uint16_t)((v & 0x7fffffffu) > 0x7f800000u ? q : r);
     }
+}
+
+void ct_f2bf_contig(const float *f, uint16_t *h, int64_t n)
+{
+    int64_t i = 0;
+#ifdef CT_HAVE_AVX512_TABLES
+    /* (a vector with a denormal takes the integer loop, then the rest again) */
+    while (n - i >= 16 && ct_cpu_avx512bf16()) {
+        i += ct_f2bf_512(f + i, h + i, n - i);
+        if (n - i < 16)
+            break;
+        ct_f2bf_ints(f + i, h + i, 16);
+        i += 16;
+    }
+#endif
+    ct_f2bf_ints(f + i, h + i, n - i);
 }
 
 
@@ -497,15 +542,6 @@ ct_bf_narrow_ne(__m512 v)
                                                 u, _mm512_set1_epi32(0x007fffff));
     if (__builtin_expect(den != 0, 0)) return ct_hf_narrow(v, 1);
     return (__m256i)_mm512_cvtneps_pbh(v);
-}
-static int ct_cpu_avx512bf16(void)
-{
-    static int has = -1;
-    if (has < 0) {
-        __builtin_cpu_init();
-        has = __builtin_cpu_supports("avx512bf16") && __builtin_cpu_supports("avx512vl");
-    }
-    return has;
 }
 /* the fused loops, unary (1) and binary, once per narrowing: NAR(v) */
 #define CT_HALF_FUSED_LOOPS(SUF, TARGET, NAR)                                         \
