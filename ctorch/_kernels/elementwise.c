@@ -887,6 +887,19 @@ CT_INT_PRED(b, ct_bool, 0)
 CT_INTS(CT_INT_PRED, 0)
 CT_UNARY(ct_sign_b, ct_bool, ct_bool, x)
 
+/* the sign bit of a float / double as 0 or 1, from its bits (signbit() of a
+ * double into bytes does not vectorise) */
+CT_FM_INLINE ct_bool ct_signbit_f(float x) {
+    uint32_t u;
+    memcpy(&u, &x, 4);
+    return (ct_bool)(u >> 31);
+}
+CT_FM_INLINE ct_bool ct_signbit_d(double x) {
+    uint64_t u;
+    memcpy(&u, &x, 8);
+    return (ct_bool)(u >> 63);
+}
+
 /* real floating point: FT_F(name) picks the float or double libm function.
  * Every loop is multiversioned: the AVX2/AVX-512 clones vectorise floor,
  * round, sqrt, selects and the fastmath.h forms, where the baseline x86-64
@@ -929,7 +942,7 @@ CT_UNARY(ct_sign_b, ct_bool, ct_bool, x)
     CT_NAN_TO_NUM(S, T, CT)                                                        \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_deg2rad_##S, T, T, (CT)x * (CT)(M_PI / 180.0))                     \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_rad2deg_##S, T, T, (CT)x * (CT)(180.0 / M_PI))                     \
-    CT_UNARY_ATTR(CT_MULTIVERSION, ct_signbit_##S, T, ct_bool, signbit((CT)x) != 0)                      \
+    CT_UNARY_ATTR(CT_MULTIVERSION, ct_signbit_##S, T, ct_bool, ct_signbit_##F((CT)x))                    \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_isposinf_##S, T, ct_bool, (CT)x == (CT)INFINITY)                   \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_isneginf_##S, T, ct_bool, (CT)x == -(CT)INFINITY)                  \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_frexp_mant_##S, T, T, ct_frexp_mant_##F((CT)x))                    \
