@@ -32,9 +32,13 @@
 #define CT_UNARY(NAME, TI, TO, EXPR) CT_UNARY_ATTR(CT_HALF_ATTR(TI, TO), NAME, TI, TO, EXPR)
 #define CT_BINARY(NAME, T, TO, EXPR) CT_BINARY_ATTR(CT_HALF_ATTR(T, TO), NAME, T, TO, EXPR)
 
-/* Loops that read or write half are multiversioned too: the baseline x86-64
- * has no half instructions, so there each conversion is a libgcc call (tens
- * of ns an element); the x86-64-v3 clone converts with F16C. CT_HALF_ATTR
+/* Loops that read or write half or an integer type (bool too) are
+ * multiversioned as well: the baseline x86-64 has no half instructions, so
+ * there each conversion is a libgcc call (tens of ns an element), and SSE2
+ * lacks the integer min / max, 32- and 64-bit multiplies and 64-bit compares
+ * (those loops ran a lane at a time); the x86-64-v3 / v4 clones have them.
+ * Integer results are exact in every clone; float / double / complex loops
+ * keep one version (a clone may contract a * b + c into an fma). CT_HALF_ATTR
  * picks the attribute from the two type names. */
 #define CT_HALF_ATTR(A, B) CT_HALF_ATTR_(CT_IS_HALF_##A, CT_IS_HALF_##B)
 #define CT_HALF_ATTR_(a, b) CT_HALF_ATTR__(a, b)
@@ -44,15 +48,15 @@
 #define CT_HALF_MV_10 CT_MULTIVERSION
 #define CT_HALF_MV_11 CT_MULTIVERSION
 #define CT_IS_HALF_ct_half 1
-#define CT_IS_HALF_ct_bool 0
-#define CT_IS_HALF_uint8_t 0
-#define CT_IS_HALF_uint16_t 0
-#define CT_IS_HALF_uint32_t 0
-#define CT_IS_HALF_uint64_t 0
-#define CT_IS_HALF_int8_t 0
-#define CT_IS_HALF_int16_t 0
-#define CT_IS_HALF_int32_t 0
-#define CT_IS_HALF_int64_t 0
+#define CT_IS_HALF_ct_bool 1
+#define CT_IS_HALF_uint8_t 1
+#define CT_IS_HALF_uint16_t 1
+#define CT_IS_HALF_uint32_t 1
+#define CT_IS_HALF_uint64_t 1
+#define CT_IS_HALF_int8_t 1
+#define CT_IS_HALF_int16_t 1
+#define CT_IS_HALF_int32_t 1
+#define CT_IS_HALF_int64_t 1
 #define CT_IS_HALF_float 0
 #define CT_IS_HALF_double 0
 #define CT_IS_HALF_ct_cfloat 0
@@ -455,7 +459,7 @@ static inline double ct_sign_d(double x) { return (double)((0 < x) - (x < 0)); }
     CT_BINARY(ct_logand_##S, T, ct_bool, (a != 0) && (b != 0))                     \
     CT_BINARY(ct_logor_##S, T, ct_bool, (a != 0) || (b != 0))                      \
     CT_BINARY(ct_logxor_##S, T, ct_bool, (a != 0) != (b != 0))
-CT_INTS(CT_ARITH_ALL, )
+CT_INTS(CT_ARITH_ALL, CT_MULTIVERSION)
 CT_REALS(CT_ARITH_ALL, CT_MULTIVERSION)
 CT_CPLX(CT_ARITH_ALL, )
 
