@@ -220,6 +220,10 @@ def _compute(kernel, args, rdt, tkernel=None):
         cuda = h.is_cuda
         if cuda:
             h = h.cpu()
+        # integers and bools are computed in the result's float dtype, as
+        # PyTorch computes them (by the own kernels where there are some,
+        # not scipy's double loops on the integers)
+        h = _in_float(h, rdt)
         r = _empty_like(h, dtype=rdt)
         if tkernel is None or not tkernel(r, h):
             o = r.numpy()
@@ -843,9 +847,13 @@ def _binary(a, b, out, fname, kern, kernel, *, half=True, ints=True, grad=None, 
     promoted = _result_type(a, b)
     rdt = _float_of(promoted)
     _check_dtype(promoted if not ints else rdt, kern, half, False, ints)
-    r = tkernel(a, b, rdt) if tkernel is not None else None
+    # integer and bool operands are cast to the result's float dtype first, as
+    # PyTorch casts them (then the own kernels take them, not scipy's double
+    # loops on the integers)
+    ca, cb = _in_float(a, rdt), _in_float(b, rdt)
+    r = tkernel(ca, cb, rdt) if tkernel is not None else None
     if r is None:
-        r = _compute(kernel, (a, b), rdt)
+        r = _compute(kernel, (ca, cb), rdt)
     if grad is not None:
         op = grad
         if scalar_grads is not None and not isinstance(a, Tensor):
@@ -854,6 +862,13 @@ def _binary(a, b, out, fname, kern, kernel, *, half=True, ints=True, grad=None, 
             op = scalar_grads[1]
         _record(op, r, (a, b))
     return _finish(r, out, fname, (a, b))
+
+
+def _in_float(x, rdt):
+    """x, or an integer / bool tensor x cast to the floating dtype rdt."""
+    if isinstance(x, Tensor) and rdt.is_floating_point and not (x.is_floating_point() or x.is_complex()):
+        return x.detach().to(rdt)
+    return x
 
 
 def _inplace_binary(self, other, fn, name, kern=None, half=True, ints=True):
