@@ -1185,7 +1185,7 @@ CT_MULTIVERSION void NAME(char **p, const int64_t *s, int64_t n, const void *ex)
 #define CT_TAN_f(NAME, T) CT_TWO_PASS_f(NAME, T, CT_TRIG_FAST, ct_tanf_fast, ct_tanf_rest)
 #define ct_tanf_rest(x) (__builtin_fabsf(x) < CT_TRIG_BIG ? ct_tanf_small(x) : tanf(x))
 #define CT_TAN_d(NAME, T) CT_TWO_PASS_d(NAME, CT_TRIG_D_FAST, ct_tan_d_fast, tan)
-#define CT_HYP_f(NAME, T, fn) CT_TWO_PASS_f(NAME, T, CT_HYP_SMALL, ct_##fn##f_small, fn##f)
+#define CT_HYP_f(NAME, T, fn) CT_TWO_PASS_f(NAME, T, CT_HYP_SMALL, ct_##fn##f_small, ct_##fn##f_rest)
 #define CT_HYP_d(NAME, T, fn) CT_UNARY_ATTR(CT_MULTIVERSION, NAME, T, T, ct_##fn##_d1((double)x))
 #define ct_log10_f ct_log10f
 #define ct_log10_d ct_log10_d1

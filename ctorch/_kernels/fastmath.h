@@ -516,6 +516,24 @@ CT_FM_INLINE float ct_coshf_small(float x) {
     float e = ct_expf(__builtin_fabsf(x));
     return 0.5f * (e + 1.0f / e);
 }
+/* the rest, |x| >= CT_HYP_SMALL: e^|x| / 2 (e^-|x| is far below its last
+ * bit) by ct_expf's steps scaled by 2^(k - 1), finite up to |x| = 89.4;
+ * past 90 infinity (libm's overflow path sets errno, slowly); NaN kept */
+CT_FM_INLINE float ct_exphalff(float a) {
+    float r, kf = ct_ln2_reduce(a, &r);
+    float p = ct_exp_poly(r);
+    int32_t k = (int32_t)kf - 1;                    /* 126..129 for a in [88, 90) */
+    int32_t k1 = k >> 1, k2 = k - k1;
+    return p * ct_bits_to_float((uint32_t)(k1 + 127) << 23) *
+           ct_bits_to_float((uint32_t)(k2 + 127) << 23);
+}
+CT_FM_INLINE float ct_coshf_rest(float x) {
+    float a = __builtin_fabsf(x);
+    return a < 90.0f ? ct_exphalff(a) : a + INFINITY;     /* (NaN + inf: NaN) */
+}
+CT_FM_INLINE float ct_sinhf_rest(float x) {
+    return x != x ? x + x : __builtin_copysignf(ct_coshf_rest(x), x);
+}
 
 /* atanh x = (log1p(x) - log1p(-x)) / 2 (the terms have opposite signs: no
  * cancellation at 0; 1 + x is exact near -1), the difference in double */
