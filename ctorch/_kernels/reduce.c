@@ -1196,13 +1196,35 @@ CT_MULTIVERSION static void ct_cumsum_vec_f32(const float *p, int64_t len, float
     double a = run[0];
     for (; i < len; i++) { a += (double)p[i]; o[i] = (float)a; }
 }
+/* cumsum of an int64 row the same way, 8 values a step (integer sums wrap
+ * and do not depend on their order: the plain scan's values exactly) */
+typedef uint64_t ct_vu8 __attribute__((vector_size(64)));
+CT_MULTIVERSION static void ct_cumsum_vec_i64(const int64_t *p, int64_t len, int64_t *o)
+{
+    const ct_vu8 z = {0};
+    ct_vu8 run = {0};
+    int64_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        ct_vu8 v;
+        memcpy(&v, p + i, sizeof(v));
+        v += __builtin_shuffle(z, v, (ct_vl8){0, 8, 9, 10, 11, 12, 13, 14});
+        v += __builtin_shuffle(z, v, (ct_vl8){0, 1, 8, 9, 10, 11, 12, 13});
+        v += __builtin_shuffle(z, v, (ct_vl8){0, 1, 2, 3, 8, 9, 10, 11});
+        ct_vu8 tot = __builtin_shuffle(v, (ct_vl8){7, 7, 7, 7, 7, 7, 7, 7});
+        v += run;
+        memcpy(o + i, &v, sizeof(v));
+        run += tot;
+    }
+    uint64_t a = run[0];
+    for (; i < len; i++) { a += (uint64_t)p[i]; o[i] = (int64_t)a; }
+}
 /* the types whose cumsum rows take a vector scan (CT_CUMVEC_S: the scan,
  * CT_CUMVEC_ON_S: 1 where there is one) */
 #define CT_CUMVEC_ON_f32 1
 #define CT_CUMVEC_f32 ct_cumsum_vec_f32
 #define CT_CUMVEC_NONE(p, len, o) ((void)0)
-#define CT_CUMVEC_ON_i64 0
-#define CT_CUMVEC_i64 CT_CUMVEC_NONE
+#define CT_CUMVEC_ON_i64 1
+#define CT_CUMVEC_i64 ct_cumsum_vec_i64
 #define CT_CUMVEC_ON_f64 0
 #define CT_CUMVEC_f64 CT_CUMVEC_NONE
 #define CT_CUMVEC_ON_c64 0
