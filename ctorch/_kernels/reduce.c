@@ -1167,57 +1167,47 @@ static inline ct_cdouble ct_lae_cd(ct_cdouble a, ct_cdouble v) { return a + v; }
 #define CT_PLANES_c64 CT_PLANES_PLAIN
 #define CT_PLANES_c128 CT_PLANES_PLAIN
 #define CT_CUM_G 8   /* rows scanned side by side */
-/* cumsum of a float32 row in double, 8 values a step: the block's prefix
- * sums in the vector (three shifted adds), then the running total of the
- * blocks before it added to every lane, and the block's own total (taken
- * before that add) into the running total: one add on the chain from step
- * to step, where the plain scan has eight. The additions are regrouped, so
- * a double partial sum can differ from the plain scan's in its last bits;
- * the results, rounded to float, agree with it except where a partial sum
- * falls within a few double ulps of a rounding boundary of float. */
+/* cumsum of a row 8 values a step in the vector type V (lanes of A): the
+ * block's prefix sums in the vector (three shifted adds), then the running
+ * total of the blocks before it added to every lane, and the block's own
+ * total (taken before that add) into the running total: one add on the
+ * chain from step to step, where the plain scan has eight. LOAD(v, q) /
+ * STORE(q, v) widen 8 elements to V and narrow them back. */
+#define CT_CUMSUM_VEC(NAME, T, V, A, LOAD, STORE)                                 \
+CT_MULTIVERSION static void NAME(const T *p, int64_t len, T *o)                   \
+{                                                                                 \
+    const V z = {0};                                                              \
+    V run = {0};                                                                  \
+    int64_t i = 0;                                                                \
+    for (; i + 8 <= len; i += 8) {                                                \
+        V v;                                                                      \
+        LOAD(v, p + i);                                                           \
+        v += __builtin_shuffle(z, v, (ct_vl8){0, 8, 9, 10, 11, 12, 13, 14});      \
+        v += __builtin_shuffle(z, v, (ct_vl8){0, 1, 8, 9, 10, 11, 12, 13});       \
+        v += __builtin_shuffle(z, v, (ct_vl8){0, 1, 2, 3, 8, 9, 10, 11});         \
+        V tot = __builtin_shuffle(v, (ct_vl8){7, 7, 7, 7, 7, 7, 7, 7});           \
+        STORE(o + i, v + run);                                                    \
+        run += tot;                                                               \
+    }                                                                             \
+    A a = run[0];                                                                 \
+    for (; i < len; i++) { a += (A)p[i]; o[i] = (T)a; }                           \
+}
+/* float32 in double: the additions are regrouped, so a double partial sum
+ * can differ from the plain scan's in its last bits; the results, rounded
+ * to float, agree with it except where a partial sum falls within a few
+ * double ulps of a rounding boundary of float */
 typedef float ct_vf8 __attribute__((vector_size(32)));
-CT_MULTIVERSION static void ct_cumsum_vec_f32(const float *p, int64_t len, float *o)
-{
-    const ct_vd8 z = {0};
-    ct_vd8 run = {0};
-    int64_t i = 0;
-    for (; i + 8 <= len; i += 8) {
-        ct_vf8 f;
-        memcpy(&f, p + i, sizeof(f));
-        ct_vd8 v = __builtin_convertvector(f, ct_vd8);
-        v += __builtin_shuffle(z, v, (ct_vl8){0, 8, 9, 10, 11, 12, 13, 14});
-        v += __builtin_shuffle(z, v, (ct_vl8){0, 1, 8, 9, 10, 11, 12, 13});
-        v += __builtin_shuffle(z, v, (ct_vl8){0, 1, 2, 3, 8, 9, 10, 11});
-        ct_vd8 tot = __builtin_shuffle(v, (ct_vl8){7, 7, 7, 7, 7, 7, 7, 7});
-        ct_vf8 r = __builtin_convertvector(v + run, ct_vf8);
-        memcpy(o + i, &r, sizeof(r));
-        run += tot;
-    }
-    double a = run[0];
-    for (; i < len; i++) { a += (double)p[i]; o[i] = (float)a; }
-}
-/* cumsum of an int64 row the same way, 8 values a step (integer sums wrap
- * and do not depend on their order: the plain scan's values exactly) */
+#define CT_CUM_LD_F32(v, q) \
+    do { ct_vf8 f_; memcpy(&f_, (q), sizeof(f_)); (v) = __builtin_convertvector(f_, ct_vd8); } while (0)
+#define CT_CUM_ST_F32(q, v) \
+    do { ct_vf8 r_ = __builtin_convertvector((v), ct_vf8); memcpy((q), &r_, sizeof(r_)); } while (0)
+CT_CUMSUM_VEC(ct_cumsum_vec_f32, float, ct_vd8, double, CT_CUM_LD_F32, CT_CUM_ST_F32)
+/* int64 in unsigned lanes: integer sums wrap and do not depend on their
+ * order, so the plain scan's values exactly */
 typedef uint64_t ct_vu8 __attribute__((vector_size(64)));
-CT_MULTIVERSION static void ct_cumsum_vec_i64(const int64_t *p, int64_t len, int64_t *o)
-{
-    const ct_vu8 z = {0};
-    ct_vu8 run = {0};
-    int64_t i = 0;
-    for (; i + 8 <= len; i += 8) {
-        ct_vu8 v;
-        memcpy(&v, p + i, sizeof(v));
-        v += __builtin_shuffle(z, v, (ct_vl8){0, 8, 9, 10, 11, 12, 13, 14});
-        v += __builtin_shuffle(z, v, (ct_vl8){0, 1, 8, 9, 10, 11, 12, 13});
-        v += __builtin_shuffle(z, v, (ct_vl8){0, 1, 2, 3, 8, 9, 10, 11});
-        ct_vu8 tot = __builtin_shuffle(v, (ct_vl8){7, 7, 7, 7, 7, 7, 7, 7});
-        v += run;
-        memcpy(o + i, &v, sizeof(v));
-        run += tot;
-    }
-    uint64_t a = run[0];
-    for (; i < len; i++) { a += (uint64_t)p[i]; o[i] = (int64_t)a; }
-}
+#define CT_CUM_LD_I64(v, q) memcpy(&(v), (q), sizeof(v))
+#define CT_CUM_ST_I64(q, v) do { ct_vu8 w_ = (v); memcpy((q), &w_, sizeof(w_)); } while (0)
+CT_CUMSUM_VEC(ct_cumsum_vec_i64, int64_t, ct_vu8, uint64_t, CT_CUM_LD_I64, CT_CUM_ST_I64)
 /* the types whose cumsum rows take a vector scan (CT_CUMVEC_S: the scan,
  * CT_CUMVEC_ON_S: 1 where there is one) */
 #define CT_CUMVEC_ON_f32 1
