@@ -52,6 +52,7 @@ def G(*ts):
 """
 
 S, M, L = "(1000,)", "(100_000,)", "(1_000_000,)"
+BF2 = "a=R(%s).to(mod.bfloat16); b=R(%s, seed=1).to(mod.bfloat16)" % (L, L)   # two bfloat16 operands
 
 # (name, setup, statement); setup and statement see mod, np, R, SPD, G
 ROWS = [
@@ -151,11 +152,9 @@ ROWS = [
     ("norm f16 dim1 1000x1000", "a=R((1000,1000), 'float16')", "a.norm(dim=1)"),
     ("prod f16 1e6", "a=R(%s, 'float16', lo=0.999, hi=1.001)" % L, "a.prod()"),
     ("nextafter f16 1e6", "a=R(%s, 'float16'); b=R(%s, 'float16', seed=1)" % (L, L), "mod.nextafter(a, b)"),
-    ("nextafter bf16 1e6", "a=R(%s).to(mod.bfloat16); b=R(%s, seed=1).to(mod.bfloat16)" % (L, L),
-     "mod.nextafter(a, b)"),
-    ("copysign bf16 1e6", "a=R(%s).to(mod.bfloat16); b=R(%s, seed=1).to(mod.bfloat16)" % (L, L),
-     "mod.copysign(a, b)"),
-    ("mul bf16 1e6", "a=R(%s).to(mod.bfloat16); b=R(%s, seed=1).to(mod.bfloat16)" % (L, L), "a * b"),
+    ("nextafter bf16 1e6", BF2, "mod.nextafter(a, b)"),
+    ("copysign bf16 1e6", BF2, "mod.copysign(a, b)"),
+    ("mul bf16 1e6", BF2, "a * b"),
     ("exp bf16 1e6", "a=R(%s).to(mod.bfloat16)" % L, "mod.exp(a)"),
     ("mul int32 1e6", "a=R(%s, 'int32'); b=R(%s, 'int32', seed=1)" % (L, L), "a * b"),
     ("maximum int64 1e6", "a=R(%s, 'int64'); b=R(%s, 'int64', seed=1)" % (L, L), "mod.maximum(a, b)"),

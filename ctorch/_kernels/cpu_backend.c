@@ -250,35 +250,6 @@ CT_MULTIVERSION void ct_bf2f_contig(const uint16_t *restrict h, float *restrict 
     for (int64_t i = 0; i < n; i++) u[i] = (uint32_t)h[i] << 16;
 }
 
-#ifdef CT_HAVE_AVX512_TABLES
-static int ct_cpu_avx512bf16(void)
-{
-    static int has = -1;
-    if (has < 0) {
-        __builtin_cpu_init();
-        has = __builtin_cpu_supports("avx512bf16") && __builtin_cpu_supports("avx512vl");
-    }
-    return has;
-}
-/* 16 floats at a time to bfloat16 by AVX512-BF16's vcvtneps2bf16 (nearest
- * even, a NaN quieted, as the integer loop below) while no lane holds a
- * denormal float, which it would flush to zero; returns the count done */
-__attribute__((target("avx512f,avx512vl,avx512bf16"))) static int64_t ct_f2bf_512(
-    const float *f, uint16_t *h, int64_t n)
-{
-    int64_t i = 0;
-    for (; i + 16 <= n; i += 16) {
-        __m512 v = _mm512_loadu_ps(f + i);
-        __m512i u = _mm512_castps_si512(v);
-        if (_mm512_mask_test_epi32_mask(_mm512_testn_epi32_mask(u, _mm512_set1_epi32(0x7f800000)),
-                                        u, _mm512_set1_epi32(0x007fffff)))
-            break;
-        _mm256_storeu_si256((__m256i *)(h + i), (__m256i)_mm512_cvtneps_pbh(v));
-    }
-    return i;
-}
-#endif
-
 CT_MULTIVERSION static void ct_f2bf_ints(const float *restrict f, uint16_t *restrict h, int64_t n)
 {
     const uint32_t *u = (const uint32_t *)f;
@@ -290,21 +261,6 @@ CT_MULTIVERSION static void ct_f2bf_ints(const float *restrict f, uint16_t *rest
     }
 }
 
-void ct_f2bf_contig(const float *f, uint16_t *h, int64_t n)
-{
-    int64_t i = 0;
-#ifdef CT_HAVE_AVX512_TABLES
-    /* (a vector with a denormal takes the integer loop, then the rest again) */
-    while (n - i >= 16 && ct_cpu_avx512bf16()) {
-        i += ct_f2bf_512(f + i, h + i, n - i);
-        if (n - i < 16)
-            break;
-        ct_f2bf_ints(f + i, h + i, 16);
-        i += 16;
-    }
-#endif
-    ct_f2bf_ints(f + i, h + i, n - i);
-}
 
 
 /* n bfloat16 at stride s (bytes; 0: one value repeated) -> n contiguous floats */
@@ -531,6 +487,15 @@ static int ct_cpu_avx512bw(void)
     }
     return has;
 }
+static int ct_cpu_avx512bf16(void)
+{
+    static int has = -1;
+    if (has < 0) {
+        __builtin_cpu_init();
+        has = __builtin_cpu_supports("avx512bf16") && __builtin_cpu_supports("avx512vl");
+    }
+    return has;
+}
 /* float -> bfloat16 by AVX512-BF16's vcvtneps2bf16: the same nearest-even
  * bits and quieted NaNs as ct_hf_narrow for every input but denormal floats,
  * which it flushes to zero: a vector holding one takes ct_hf_narrow */
@@ -542,6 +507,15 @@ ct_bf_narrow_ne(__m512 v)
                                                 u, _mm512_set1_epi32(0x007fffff));
     if (__builtin_expect(den != 0, 0)) return ct_hf_narrow(v, 1);
     return (__m256i)_mm512_cvtneps_pbh(v);
+}
+/* 16 floats at a time to bfloat16 by ct_bf_narrow_ne; returns the count done */
+__attribute__((target("avx512f,avx512vl,avx512bf16"))) static int64_t ct_f2bf_512(
+    const float *f, uint16_t *h, int64_t n)
+{
+    int64_t i = 0;
+    for (; i + 16 <= n; i += 16)
+        _mm256_storeu_si256((__m256i *)(h + i), ct_bf_narrow_ne(_mm512_loadu_ps(f + i)));
+    return i;
 }
 /* the fused loops, unary (1) and binary, once per narrowing: NAR(v) */
 #define CT_HALF_FUSED_LOOPS(SUF, TARGET, NAR)                                         \
@@ -587,6 +561,16 @@ CT_HALF_FUSED_LOOPS(_bf, "avx512f,avx512vl,avx512bf16", ct_bf_narrow_ne)
 #undef CT_HALF_FUSED_LOOPS
 #endif
 
+void ct_f2bf_contig(const float *f, uint16_t *h, int64_t n)
+{
+    int64_t i = 0;
+#ifdef CT_HAVE_AVX512_TABLES
+    if (ct_cpu_avx512bf16())
+        i = ct_f2bf_512(f, h, n);
+#endif
+    ct_f2bf_ints(f + i, h + i, n - i);
+}
+
 static void ct_half_unary_fused(char **p, const int64_t *s, int64_t n, const void *ex)
 {
     const ct_half_fused *f = (const ct_half_fused *)ex;
@@ -614,33 +598,6 @@ static void ct_half_binary_fused(char **p, const int64_t *s, int64_t n, const vo
     if (i < n) {
         char *q[3] = {p[0] + i * s[0], p[1] + i * s[1], p[2] + i * s[2]};
         f->fb(q, s, n - i, f->fbx);
-    }
-}
-
-/* copysign of float16 / bfloat16 on the 16-bit patterns, as PyTorch's: a's
- * magnitude bits with b's sign bit (a NaN's payload kept, nothing rounded) */
-CT_MULTIVERSION static void ct_half_copysign_bits(char **p, const int64_t *s, int64_t n,
-                                                  const void *ex)
-{
-    (void)ex;
-    uint16_t *restrict o = (uint16_t *)p[0];
-    const uint16_t *a = (const uint16_t *)p[1], *b = (const uint16_t *)p[2];
-    if (s[0] == 2 && s[1] == 2 && s[2] == 2) {
-        for (int64_t i = 0; i < n; i++) o[i] = (uint16_t)((a[i] & 0x7fffu) | (b[i] & 0x8000u));
-    } else if (s[0] == 2 && s[1] == 2 && s[2] == 0) {
-        const uint16_t sb = (uint16_t)(b[0] & 0x8000u);
-        for (int64_t i = 0; i < n; i++) o[i] = (uint16_t)((a[i] & 0x7fffu) | sb);
-    } else if (s[0] == 2 && s[1] == 0 && s[2] == 2) {
-        const uint16_t ma = (uint16_t)(a[0] & 0x7fffu);
-        for (int64_t i = 0; i < n; i++) o[i] = (uint16_t)(ma | (b[i] & 0x8000u));
-    } else {
-        for (int64_t i = 0; i < n; i++) {
-            uint16_t x, y, r;
-            memcpy(&x, p[1] + i * s[1], 2);
-            memcpy(&y, p[2] + i * s[2], 2);
-            r = (uint16_t)((x & 0x7fffu) | (y & 0x8000u));
-            memcpy(p[0] + i * s[0], &r, 2);
-        }
     }
 }
 
@@ -702,7 +659,7 @@ static int ct_cpu_elementwise(int kind, int op, int dtype, ct_params *P, const c
         ct_copy_nd(ct_cpu_itemsize[dtype], it->ndim, it->shape, it->strides, it->ptr, it->grain))
         return CT_OK;
     if (kind == CT_EW_BINARY && op == CT_COPYSIGN && (dtype == CT_FLOAT16 || dtype == CT_BFLOAT16)) {
-        ct_run(ct_half_copysign_bits, NULL, it->nargs, it->ndim, it->shape, it->strides, it->ptr,
+        ct_run(ct_copysign_bits16, NULL, it->nargs, it->ndim, it->shape, it->strides, it->ptr,
                it->grain);
         return CT_OK;
     }

@@ -29,8 +29,8 @@
 
 /* CT_UNARY / CT_BINARY are the plain loops; the _ATTR forms take a function
  * attribute first (CT_MULTIVERSION, or nothing). */
-#define CT_UNARY(NAME, TI, TO, EXPR) CT_UNARY_ATTR(CT_HALF_ATTR(TI, TO), NAME, TI, TO, EXPR)
-#define CT_BINARY(NAME, T, TO, EXPR) CT_BINARY_ATTR(CT_HALF_ATTR(T, TO), NAME, T, TO, EXPR)
+#define CT_UNARY(NAME, TI, TO, EXPR) CT_UNARY_ATTR(CT_MV_ATTR(TI, TO), NAME, TI, TO, EXPR)
+#define CT_BINARY(NAME, T, TO, EXPR) CT_BINARY_ATTR(CT_MV_ATTR(T, TO), NAME, T, TO, EXPR)
 
 /* Loops that read or write half or an integer type (bool too) are
  * multiversioned as well: the baseline x86-64 has no half instructions, so
@@ -38,29 +38,30 @@
  * lacks the integer min / max, 32- and 64-bit multiplies and 64-bit compares
  * (those loops ran a lane at a time); the x86-64-v3 / v4 clones have them.
  * Integer results are exact in every clone; float / double / complex loops
- * keep one version (a clone may contract a * b + c into an fma). CT_HALF_ATTR
- * picks the attribute from the two type names. */
-#define CT_HALF_ATTR(A, B) CT_HALF_ATTR_(CT_IS_HALF_##A, CT_IS_HALF_##B)
-#define CT_HALF_ATTR_(a, b) CT_HALF_ATTR__(a, b)
-#define CT_HALF_ATTR__(a, b) CT_HALF_MV_##a##b
-#define CT_HALF_MV_00
-#define CT_HALF_MV_01 CT_MULTIVERSION
-#define CT_HALF_MV_10 CT_MULTIVERSION
-#define CT_HALF_MV_11 CT_MULTIVERSION
-#define CT_IS_HALF_ct_half 1
-#define CT_IS_HALF_ct_bool 1
-#define CT_IS_HALF_uint8_t 1
-#define CT_IS_HALF_uint16_t 1
-#define CT_IS_HALF_uint32_t 1
-#define CT_IS_HALF_uint64_t 1
-#define CT_IS_HALF_int8_t 1
-#define CT_IS_HALF_int16_t 1
-#define CT_IS_HALF_int32_t 1
-#define CT_IS_HALF_int64_t 1
-#define CT_IS_HALF_float 0
-#define CT_IS_HALF_double 0
-#define CT_IS_HALF_ct_cfloat 0
-#define CT_IS_HALF_ct_cdouble 0
+ * keep one version (a clone may contract a * b + c into an fma). CT_MV_ATTR
+ * picks the attribute from the two type names (CT_MV_TYPE_T: 1 where T's
+ * loops are multiversioned). */
+#define CT_MV_ATTR(A, B) CT_MV_ATTR_(CT_MV_TYPE_##A, CT_MV_TYPE_##B)
+#define CT_MV_ATTR_(a, b) CT_MV_ATTR__(a, b)
+#define CT_MV_ATTR__(a, b) CT_MV_##a##b
+#define CT_MV_00
+#define CT_MV_01 CT_MULTIVERSION
+#define CT_MV_10 CT_MULTIVERSION
+#define CT_MV_11 CT_MULTIVERSION
+#define CT_MV_TYPE_ct_half 1
+#define CT_MV_TYPE_ct_bool 1
+#define CT_MV_TYPE_uint8_t 1
+#define CT_MV_TYPE_uint16_t 1
+#define CT_MV_TYPE_uint32_t 1
+#define CT_MV_TYPE_uint64_t 1
+#define CT_MV_TYPE_int8_t 1
+#define CT_MV_TYPE_int16_t 1
+#define CT_MV_TYPE_int32_t 1
+#define CT_MV_TYPE_int64_t 1
+#define CT_MV_TYPE_float 0
+#define CT_MV_TYPE_double 0
+#define CT_MV_TYPE_ct_cfloat 0
+#define CT_MV_TYPE_ct_cdouble 0
 
 /* out = EXPR(x) */
 #define CT_UNARY_ATTR(ATTR, NAME, TI, TO, EXPR)                                    \
@@ -448,8 +449,8 @@ static inline double ct_sign_d(double x) { return (double)((0 < x) - (x < 0)); }
 /* binary ops (the op codes CT_ADD.. are in elementwise.h): one row of loops
  * per op */
 
-/* arithmetic on every numeric type; ATTR: CT_MULTIVERSION for the real
- * float types, whose add/sub/mul are the most common ops of all */
+/* arithmetic on every numeric type; ATTR: the add/sub/mul loops'
+ * attribute (CT_MULTIVERSION but for complex) */
 #define CT_ARITH_ALL(S, T, ATTR)                                                   \
     CT_BINARY_ATTR(ATTR, ct_add_##S, T, T, a + b)                                  \
     CT_BINARY_ATTR(ATTR, ct_sub_##S, T, T, a - b)                                  \
@@ -757,17 +758,12 @@ CT_FM_INLINE uint16_t ct_nextafter_u16(uint16_t ua, uint16_t ub, int bf) {
     r = (ua & 0x7fff) > inf ? (uint16_t)(ua | quiet) : r;
     return r;
 }
-CT_FM_INLINE ct_half ct_nextafter_h(ct_half a, ct_half b) {
-    uint16_t ua, ub, r;
-    memcpy(&ua, &a, 2);
-    memcpy(&ub, &b, 2);
-    r = ct_nextafter_u16(ua, ub, 0);
-    ct_half v;
-    memcpy(&v, &r, 2);
-    return v;
-}
+CT_BINARY_ATTR(CT_MULTIVERSION, ct_nextafter_f16, uint16_t, uint16_t, ct_nextafter_u16(a, b, 0))
 CT_BINARY_ATTR(CT_MULTIVERSION, ct_nextafter_bf16, ct_bf16, ct_bf16, ct_nextafter_u16(a, b, 1))
-CT_BINARY_ATTR(CT_MULTIVERSION, ct_nextafter_f16, ct_half, ct_half, ct_nextafter_h(a, b))
+/* copysign of float16 / bfloat16 on the 16-bit patterns, as PyTorch's: a's
+ * magnitude bits with b's sign bit (a NaN's payload kept, nothing rounded) */
+CT_BINARY_ATTR(CT_MULTIVERSION, ct_copysign_bits16, uint16_t, uint16_t,
+               (uint16_t)((a & 0x7fffu) | (b & 0x8000u)))
 /* float and double by their bits, without branches (the loops vectorise):
  * one step up or down in magnitude, the least denormal of b's sign from
  * zero, b itself where they are equal, NaN where either is */

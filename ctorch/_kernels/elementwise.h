@@ -50,8 +50,10 @@ extern ct_loop_fn ct_frexp_loops[CT_NDTYPES];
 /* abs of a complex is real: these write float / double */
 void ct_cabs_c64(char **p, const int64_t *s, int64_t n, const void *extra);
 void ct_cabs_c128(char **p, const int64_t *s, int64_t n, const void *extra);
-/* nextafter of bfloat16 on its bits (the bfloat16 launches' own loop) */
+/* on the 16-bit patterns, for the half launches: nextafter of bfloat16,
+ * copysign of float16 and bfloat16 */
 void ct_nextafter_bf16(char **p, const int64_t *s, int64_t n, const void *extra);
+void ct_copysign_bits16(char **p, const int64_t *s, int64_t n, const void *extra);
 
 /* copies of raw elements by width (1, 2, 4, 8, 16 bytes): same-dtype copy and
  * fill (operand 1 is the value, with stride 0), and where (out, cond, a, b) */
