@@ -385,22 +385,22 @@ static ct_loop_fn ct_bf16_loop(int kind, int op, int dtype)
  * and the last n % 16 elements take the block-wise path (fb, fbx). */
 typedef struct { int op, bf; ct_loop_fn fb; const void *fbx; } ct_half_fused;
 
+/* the unary and binary ops that have fused loops */
+#define CT_HF_CASES(X, SUF) X(CT_NEG, SUF) X(CT_ABS, SUF) X(CT_SQRT, SUF) X(CT_RSQRT, SUF) \
+    X(CT_RECIPROCAL, SUF) X(CT_RELU, SUF) X(CT_FLOOR, SUF) X(CT_CEIL, SUF) X(CT_ROUND, SUF) \
+    X(CT_TRUNC, SUF) X(CT_FRAC, SUF) X(CT_SQUARE, SUF) X(CT_DEG2RAD, SUF) X(CT_RAD2DEG, SUF)
+#define CT_HF_CASES2(X, SUF) X(CT_ADD, SUF) X(CT_SUB, SUF) X(CT_MUL, SUF) X(CT_DIV, SUF) \
+    X(CT_MAXIMUM, SUF) X(CT_MINIMUM, SUF)
+#define CT_HF_IS(OP, SUF) case OP:
 static int ct_half_fused_op(int kind, int op)
 {
     if (kind == CT_EW_BINARY)
-        switch (op) {
-        case CT_ADD: case CT_SUB: case CT_MUL: case CT_DIV: case CT_MAXIMUM: case CT_MINIMUM:
-            return 1;
-        }
+        switch (op) { CT_HF_CASES2(CT_HF_IS, ) return 1; }
     if (kind == CT_EW_UNARY)
-        switch (op) {
-        case CT_NEG: case CT_ABS: case CT_SQRT: case CT_RSQRT: case CT_RECIPROCAL: case CT_RELU:
-        case CT_FLOOR: case CT_CEIL: case CT_ROUND: case CT_TRUNC: case CT_FRAC: case CT_SQUARE:
-        case CT_DEG2RAD: case CT_RAD2DEG:
-            return 1;
-        }
+        switch (op) { CT_HF_CASES(CT_HF_IS, ) return 1; }
     return 0;
 }
+#undef CT_HF_IS
 
 #ifdef CT_HAVE_AVX512_TABLES
 CT_AVX512_INLINE __m512 ct_hf_widen(__m256i h, int bf)
@@ -517,29 +517,37 @@ __attribute__((target("avx512f,avx512vl,avx512bf16"))) static int64_t ct_f2bf_51
         _mm256_storeu_si256((__m256i *)(h + i), ct_bf_narrow_ne(_mm512_loadu_ps(f + i)));
     return i;
 }
-/* the fused loops, unary (1) and binary, once per narrowing: NAR(v) */
-#define CT_HALF_FUSED_LOOPS(SUF, TARGET, NAR)                                         \
+/* the fused loops, unary (1) and binary, once per narrowing NAR(v, bf): each
+ * op and format gets its own loop (a switch on op inside the loop cost an
+ * indirect jump per 16 elements, a third of the time of a memory-bound op).
+ * ALLBF 1: only bfloat16 comes there. */
+#define CT_HALF_FUSED_LOOPS(SUF, TARGET, NAR, ALLBF)                                  \
+__attribute__((target(TARGET), always_inline)) static inline int64_t ct_hf1_run##SUF(  \
+    int op, int bf, const uint16_t *A, uint16_t *O, int64_t n)                        \
+{                                                                                     \
+    int64_t i = 0;                                                                    \
+    for (; i + 16 <= n; i += 16)                                                      \
+        _mm256_storeu_si256((__m256i *)(O + i), NAR(ct_hf_op1(op,                     \
+            ct_hf_widen(_mm256_loadu_si256((const __m256i *)(A + i)), bf)), bf));     \
+    return i;                                                                         \
+}                                                                                     \
 __attribute__((target(TARGET))) static int64_t ct_half_fused1_512##SUF(const ct_half_fused *f, \
                                                                     char **p, int64_t n) \
 {                                                                                     \
     const uint16_t *A = (const uint16_t *)p[1];                                       \
     uint16_t *O = (uint16_t *)p[0];                                                   \
-    const int bf = f->bf, op = f->op;                                                 \
-    int64_t i = 0;                                                                    \
+    const int bf = ALLBF || f->bf, op = f->op;                                        \
     if ((op == CT_NEG || op == CT_ABS) && ct_cpu_avx512bw())                          \
-        i = ct_half_sign_512(bf, op, A, O, n);                                        \
-    for (; i + 16 <= n; i += 16)                                                      \
-        _mm256_storeu_si256((__m256i *)(O + i), NAR(ct_hf_op1(op,                     \
-            ct_hf_widen(_mm256_loadu_si256((const __m256i *)(A + i)), bf))));         \
-    return i;                                                                         \
+        return ct_half_sign_512(bf, op, A, O, n);                                     \
+    switch (op) {                                                                     \
+    CT_HF_CASES(CT_HF1_CASE, SUF)                                                     \
+    }                                                                                 \
+    return 0;                                                                         \
 }                                                                                     \
-__attribute__((target(TARGET))) static int64_t ct_half_fused_512##SUF(const ct_half_fused *f, \
-                                                    char **p, const int64_t *s, int64_t n) \
+__attribute__((target(TARGET), always_inline)) static inline int64_t ct_hf2_run##SUF(  \
+    int op, int bf, const uint16_t *A, const uint16_t *B, uint16_t *O, const int64_t *s, \
+    int64_t n)                                                                        \
 {                                                                                     \
-    const uint16_t *A = (const uint16_t *)p[1], *B = (const uint16_t *)p[2];          \
-    uint16_t *O = (uint16_t *)p[0];                                                   \
-    const int bf = f->bf, op = f->op;                                                 \
-    if (n < 16) return 0;                                                             \
     __m512 a1 = ct_hf_widen(_mm256_set1_epi16((short)A[0]), bf);                      \
     __m512 b1 = ct_hf_widen(_mm256_set1_epi16((short)B[0]), bf);                      \
     int64_t i = 0;                                                                    \
@@ -547,17 +555,35 @@ __attribute__((target(TARGET))) static int64_t ct_half_fused_512##SUF(const ct_h
     else if (s[1]) { CT_HF_LOOP(NAR, CT_HF_LD(A), b1) }                               \
     else { CT_HF_LOOP(NAR, a1, CT_HF_LD(B)) }                                         \
     return i;                                                                         \
+}                                                                                     \
+__attribute__((target(TARGET))) static int64_t ct_half_fused_512##SUF(const ct_half_fused *f, \
+                                                    char **p, const int64_t *s, int64_t n) \
+{                                                                                     \
+    const uint16_t *A = (const uint16_t *)p[1], *B = (const uint16_t *)p[2];          \
+    uint16_t *O = (uint16_t *)p[0];                                                   \
+    const int bf = ALLBF || f->bf;                                                    \
+    if (n < 16) return 0;                                                             \
+    switch (f->op) {                                                                  \
+    CT_HF_CASES2(CT_HF2_CASE, SUF)                                                    \
+    }                                                                                 \
+    return 0;                                                                         \
 }
+#define CT_HF1_CASE(OP, SUF) \
+    case OP: return bf ? ct_hf1_run##SUF(OP, 1, A, O, n) : ct_hf1_run##SUF(OP, 0, A, O, n);
+#define CT_HF2_CASE(OP, SUF) \
+    case OP: return bf ? ct_hf2_run##SUF(OP, 1, A, B, O, s, n) : ct_hf2_run##SUF(OP, 0, A, B, O, s, n);
 #define CT_HF_LOOP(NAR, LA, LB)                                                       \
     for (; i + 16 <= n; i += 16)                                                      \
-        _mm256_storeu_si256((__m256i *)(O + i), NAR(ct_hf_op(op, LA, LB)));
+        _mm256_storeu_si256((__m256i *)(O + i), NAR(ct_hf_op(op, LA, LB), bf));
 #define CT_HF_LD(X) ct_hf_widen(_mm256_loadu_si256((const __m256i *)((X) + i)), bf)
-#define CT_HF_NARROW(v) ct_hf_narrow(v, bf)
-CT_HALF_FUSED_LOOPS(, "avx512f", CT_HF_NARROW)
-CT_HALF_FUSED_LOOPS(_bf, "avx512f,avx512vl,avx512bf16", ct_bf_narrow_ne)
+#define CT_BF_NARROW(v, bf) ct_bf_narrow_ne(v)
+CT_HALF_FUSED_LOOPS(, "avx512f", ct_hf_narrow, 0)
+CT_HALF_FUSED_LOOPS(_bf, "avx512f,avx512vl,avx512bf16", CT_BF_NARROW, 1)
 #undef CT_HF_LOOP
 #undef CT_HF_LD
-#undef CT_HF_NARROW
+#undef CT_BF_NARROW
+#undef CT_HF1_CASE
+#undef CT_HF2_CASE
 #undef CT_HALF_FUSED_LOOPS
 #endif
 
