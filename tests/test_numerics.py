@@ -400,6 +400,19 @@ def test_float32_transcendentals_within_ulps_of_float64(op, ref, bound):
     assert ok.all(), (op, h[~ok][:5], hgot[~ok][:5], href[~ok][:5])
 
 
+def test_float32_lgamma_where_it_crosses_zero():
+    # between -2 and -5 lgamma(x) = log(pi / |sin(pi x)|) - lgamma(1 - x)
+    # cancels to 0 four times; the float results must stay within an ulp
+    x = _floats_between(-5.0, -2.0, 61)
+    zeros = np.array([-2.4570247382208006, -2.7476826467274127, -3.143505, -3.955294], np.float32)
+    near = (zeros.view(np.int32)[:, None] + np.arange(-3000, 3001)).ravel().view(np.float32)
+    x = np.concatenate([x, near])
+    x = x[x != np.round(x)]
+    got = torch.lgamma(torch.from_numpy(x)).numpy()
+    err = _ulps(got, _lgamma_ref(x.astype(np.float64)))
+    assert err.max() <= 1, (x[np.argmax(err)], err.max())
+
+
 def _floats_between(lo, hi, step):
     """Every step-th float32 in [lo, hi] (by bit pattern, each sign apart)."""
     bits = lambda v: int(np.array(v, np.float32).view(np.uint32))
