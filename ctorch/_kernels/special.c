@@ -1329,8 +1329,9 @@ CT_MULTIVERSION void ct_lgamma_f_loop(const float *x, float *o, int64_t count)
 
 static void lgamma_fb(const void *x, void *o, int64_t n) { ct_lgamma_f_loop(x, o, n); }
 
-/* double lgamma for DBL_MIN <= x < 1e305, branch free (the other x, the
- * negative ones among them, take libm's lgamma_r in a scalar pass). Two
+/* double lgamma for DBL_MIN <= x < 1e305, branch free (negative x by the
+ * reflection, lgd_reflect below; the poles, infinities, NaN, x under DBL_MIN
+ * and where the reflection cancels take libm's lgamma_r in a scalar pass). Two
  * polynomials carry the zeros at 1 and 2 as factors: lgamma(1 + t) =
  * t C((t - 0.1) / 0.4) for t in [-0.3, 0.5] and lgamma(2 + t) =
  * t B((t - 0.25) / 0.75) for t in [-0.5, 1] (Chebyshev interpolants of
@@ -1441,6 +1442,24 @@ CT_FM_INLINE double lgd_part2(double x, double lp, double q)
 #define LGD_BLK 256
 #define LGD_FAST(x) (((x) >= 2.2250738585072014e-308) & ((x) < 1e305))
 
+/* x < 0 (down to -2^52, where r = x - the nearest integer is exact): the
+ * reflection lgamma(x) = log(pi / |sin(pi r)|) - lgamma(1 - x), 1 - x through
+ * the parts above and sin(pi r) by its Taylor series (lg_sin_c, under 1e-17).
+ * Where the two terms cancel (the result under half the sum of their sizes:
+ * around lgamma's zeros below -2) the element is left to libm's lgamma_r,
+ * which expands about each zero. */
+#define LGD_NEG(x) (((x) < -1e-290) & ((x) > -4503599627370496.0))
+/* log(pi / |sin(pi r)|), r = x - the nearest integer (not 0: the poles go to libm) */
+CT_FM_INLINE double lgd_logcsc(double x)
+{
+    const double pi = 3.14159265358979323846;
+    double r = x - __builtin_floor(x + 0.5);
+    double z = pi * r, z2 = z * z, sp = lg_sin_c[11];
+    #pragma GCC unroll 11
+    for (int k = 10; k >= 0; k--)
+        sp = __builtin_fma(sp, z2, lg_sin_c[k]);
+    return ct_dlog(pi / __builtin_fabs(z * sp));
+}
 void ct_lgamma_d_loop(const double *x, double *o, int64_t count);
 CT_MULTIVERSION void ct_lgamma_d_loop(const double *x, double *o, int64_t count)
 {
@@ -1449,24 +1468,48 @@ CT_MULTIVERSION void ct_lgamma_d_loop(const double *x, double *o, int64_t count)
         int64_t m = count - b0 < LGD_BLK ? count - b0 : LGD_BLK;
         double lp[LGD_BLK], q[LGD_BLK];
         const double *xb = x + b0;
-        #pragma omp simd reduction(|:rest)
+        int neg = 0;
+        #pragma omp simd reduction(|:rest, neg)
         for (int64_t i = 0; i < m; i++) {
             double xv = xb[i];
+            int ng = LGD_NEG(xv);
+            xv = ng ? 1.0 - xv : xv;
             int ok = LGD_FAST(xv);
             rest |= !ok;
+            neg |= ng;
             double qq;
             lp[i] = lgd_part1(ok ? xv : 1.5, &qq);
             q[i] = qq;
         }
-        #pragma omp simd
+        /* the elements left to libm come out as NaN (as a NaN x does) */
+        if (!neg) {
+            #pragma omp simd
+            for (int64_t i = 0; i < m; i++) {
+                double xv = xb[i];
+                int ok = LGD_FAST(xv);
+                double v = lgd_part2(ok ? xv : 1.5, lp[i], q[i]);
+                o[b0 + i] = ok ? v : __builtin_nan("");
+            }
+            continue;
+        }
+        #pragma omp simd reduction(|:rest)
         for (int64_t i = 0; i < m; i++) {
             double xv = xb[i];
-            o[b0 + i] = lgd_part2(LGD_FAST(xv) ? xv : 1.5, lp[i], q[i]);
+            int ng = LGD_NEG(xv);
+            double yv = ng ? 1.0 - xv : xv;
+            int ok = LGD_FAST(yv);
+            double l1 = lgd_part2(ok ? yv : 1.5, lp[i], q[i]);
+            double ls = lgd_logcsc(ng ? xv : -0.5), v = ls - l1;
+            int cancel = (2.0 * __builtin_fabs(v) < __builtin_fabs(ls) + __builtin_fabs(l1)) |
+                         (xv == __builtin_floor(xv));                  /* or a pole */
+            ok &= !(ng & cancel);
+            rest |= !ok;
+            o[b0 + i] = ok ? (ng ? v : l1) : __builtin_nan("");
         }
     }
     if (rest)
         for (int64_t i = 0; i < count; i++)
-            if (!LGD_FAST(x[i])) {
+            if (o[i] != o[i]) {
                 int sg;
                 o[i] = lgamma_r(x[i], &sg);
             }
