@@ -1124,12 +1124,19 @@ void NAME(char **p, const int64_t *s, int64_t n, const void *ex) {              
  * vectors of doubles as a vector has bytes, more than the registers. In
  * place, the block's input is copied first (the finished elements hold
  * results, which the second test could send back through FULL). */
-#define CT_TWO_PASS_OK(NAME, T, CT, OK, ARG, FAST, FULL)                          \
+#define CT_TWO_PASS_OK(NAME, T, CT, OK, ARG, FAST, FULL) CT_TWO_PASS_OKV(NAME, T, CT, OK, ARG, FAST, FULL, 0)
+/* VEC 1: FULL is branch-free arithmetic giving FAST's values in its range: a
+ * block with elements past that range takes FULL as a second vector pass
+ * (rather than element by element: inputs mostly past it, exp2 of |x| > 126,
+ * would run at a scalar loop's speed), and the block after such a block
+ * takes FULL alone, in one pass */
+#define CT_TWO_PASS_OKV(NAME, T, CT, OK, ARG, FAST, FULL, VEC)                    \
 CT_MULTIVERSION void NAME(char **p, const int64_t *s, int64_t n, const void *ex) { \
     (void)ex;                                                                      \
     if (s[0] == CT_SZ(T) && s[1] == CT_SZ(T)) {                                    \
         T *o = (T *)p[0]; const T *A = (const T *)p[1];                            \
         T cp[CT_PASS_BLK];                                                         \
+        int full = 0;                                                              \
         for (int64_t b0 = 0; b0 < n; b0 += CT_PASS_BLK) {                          \
             const int64_t m = n - b0 < CT_PASS_BLK ? n - b0 : CT_PASS_BLK;         \
             const T *x_ = A + b0;                                                  \
@@ -1138,6 +1145,16 @@ CT_MULTIVERSION void NAME(char **p, const int64_t *s, int64_t n, const void *ex)
                 memcpy(cp, x_, (size_t)m * sizeof(T));                             \
                 x_ = cp;                                                           \
             }                                                                      \
+            if (VEC && full) {                                                     \
+                int big = 0;                                                       \
+                CT_SIMD for (int64_t i = 0; i < m; i++) {                          \
+                    CT x = (CT)x_[i];                                              \
+                    big |= !(OK(x, ARG));                                          \
+                    o_[i] = (T)FULL(x);                                            \
+                }                                                                  \
+                full = big;                                                        \
+                continue;                                                          \
+            }                                                                      \
             int big = 0;                                                           \
             CT_SIMD for (int64_t i = 0; i < m; i++) {                              \
                 CT x = (CT)x_[i];                                                  \
@@ -1145,7 +1162,14 @@ CT_MULTIVERSION void NAME(char **p, const int64_t *s, int64_t n, const void *ex)
                 big |= b;                                                          \
                 o_[i] = b ? x_[i] : (T)FAST(x);                                    \
             }                                                                      \
-            if (big)                                                               \
+            full = big;                                                            \
+            if (big && VEC) {                                                      \
+                CT_SIMD for (int64_t i = 0; i < m; i++) {                          \
+                    CT x = (CT)x_[i];                                              \
+                    T f = (T)FULL(x);                                              \
+                    o_[i] = OK(x, ARG) ? o_[i] : f;                                \
+                }                                                                  \
+            } else if (big)                                                        \
                 for (int64_t i = 0; i < m; i++)                                    \
                     if (!(OK((CT)x_[i], ARG))) o_[i] = (T)FULL((CT)x_[i]);         \
         }                                                                          \
@@ -1176,7 +1200,7 @@ CT_MULTIVERSION void NAME(char **p, const int64_t *s, int64_t n, const void *ex)
  * the rest: its double reduction below 2^19, libm above */
 #define CT_TRIG_f(NAME, T, fn) CT_TWO_PASS_f(NAME, T, CT_TRIG_FAST, ct_##fn##f_fast, ct_##fn##f_rest)
 /* exp2, tan, sinh, cosh of float and half: fastmath.h below their limits */
-#define CT_EXP2_f(NAME, T) CT_TWO_PASS_f(NAME, T, CT_EXP2_SMALL, ct_exp2f_small, exp2f)
+#define CT_EXP2_f(NAME, T) CT_TWO_PASS_OKV(NAME, T, float, CT_BELOW, CT_EXP2_SMALL, ct_exp2f_small, ct_exp2f, 1)
 #define CT_EXP2_d(NAME, T) CT_BLOCK_d(NAME, T, ct_exp2_d_block)
 #define CT_TAN_f(NAME, T) CT_TWO_PASS_f(NAME, T, CT_TRIG_FAST, ct_tanf_fast, ct_tanf_rest)
 #define ct_tanf_rest(x) (__builtin_fabsf(x) < CT_TRIG_BIG ? ct_tanf_small(x) : tanf(x))
@@ -1233,7 +1257,7 @@ CT_REAL_UNARY(f64, double, double, d)
  * result is a normal float (|x| < 87: a third fewer instructions), the full
  * ct_expf for the rest (branch-free arithmetic that vectorises too, with
  * -fno-trapping-math, 8 or 16 lanes on AVX2/AVX-512) */
-#define CT_EXP_f(NAME, T) CT_TWO_PASS_f(NAME, T, CT_EXP_SMALL, ct_expf_small, ct_expf)
+#define CT_EXP_f(NAME, T) CT_TWO_PASS_OKV(NAME, T, float, CT_BELOW, CT_EXP_SMALL, ct_expf_small, ct_expf, 1)
 CT_EXP_f(ct_exp_f16, ct_half)
 CT_EXP_f(ct_exp_f32, float)
 /* exp of double: exp512.h's table kernel on a CPU with AVX-512F,

@@ -510,6 +510,23 @@ CT_FM_INLINE float ct_exp2f_small(float x) {
     float r = __builtin_fmaf(t, 0x1.62e430p-1f, t * -0x1.05c610p-29f);
     return ct_exp_poly(r) * ct_bits_to_float((uint32_t)((int32_t)kf + 127) << 23);
 }
+/* 2^x for every x, branch free: ct_exp2f_small's steps on x clamped to
+ * [-151, 129] (NaN passes), 2^k in two halves as ct_expf's: denormal results
+ * rounded once, 0 and inf past the ends; ct_exp2f_small's values where those
+ * are normal */
+CT_FM_INLINE float ct_exp2f(float x) {
+    const float shift = 12582912.0f;
+    float xc = 129.0f < x ? 129.0f : x;
+    xc = -151.0f > xc ? -151.0f : xc;
+    float kf = (xc + shift) - shift;
+    float t = xc - kf;
+    float r = __builtin_fmaf(t, 0x1.62e430p-1f, t * -0x1.05c610p-29f);
+    int32_t k = (int32_t)kf;
+    int32_t k1 = k >> 1, k2 = k - k1;          /* in [-76, 64] and [-75, 65] */
+    float s1 = ct_bits_to_float((uint32_t)(k1 + 127) << 23);
+    float s2 = ct_bits_to_float((uint32_t)(k2 + 127) << 23);
+    return ct_exp_poly(r) * s1 * s2;
+}
 
 /* sinh and cosh for |x| < CT_HYP_SMALL (no overflow in e^|x|):
  * sinh = (e + e / (e + 1)) / 2 with e = expm1|x| (no cancellation near 0),
