@@ -1565,18 +1565,21 @@ static const double bi_a1[19] = {
  * up to |x| = CUT, the asymptotic one to k = KA above; NAME_small the
  * series alone (for |x| <= CUT; other x give garbage) */
 #define BESSEL_I(NAME, CUT, KS, KA)                                            \
-CT_FM_INLINE double NAME(double x, int one, int scaled)                        \
+CT_FM_INLINE double NAME##_parts(double x, int one, int scaled, int series)   \
 {                                                                              \
     double a = __builtin_fabs(x);                                              \
     double as = a > CUT ? CUT : a;                                             \
     double q = 0.25 * as * as;                                                 \
     const double *sc = one ? bi_s1 : bi_s0, *ac = one ? bi_a1 : bi_a0;        \
-    double s = sc[KS];                                                         \
-    _Pragma("GCC unroll 48")                                                   \
-    for (int k = KS - 1; k >= 0; k--)                                          \
-        s = s * q + sc[k];                                                     \
-    if (one)                                                                   \
-        s *= 0.5 * as;                                                         \
+    double s = 0.0;                                                            \
+    if (series) {                                                              \
+        s = sc[KS];                                                            \
+        _Pragma("GCC unroll 48")                                               \
+        for (int k = KS - 1; k >= 0; k--)                                      \
+            s = s * q + sc[k];                                                 \
+        if (one)                                                               \
+            s *= 0.5 * as;                                                     \
+    }                                                                          \
     double w = 1.0 / (a > CUT ? a : CUT);                                      \
     double t = ac[KA];                                                         \
     _Pragma("GCC unroll 24")                                                   \
@@ -1596,6 +1599,10 @@ CT_FM_INLINE double NAME(double x, int one, int scaled)                        \
     r = x != x ? x : r;                                                        \
     /* odd, but +0 at -0 (as PyTorch and scipy) */                            \
     return one && x != 0.0 ? __builtin_copysign(r, x) : r;                     \
+}                                                                              \
+CT_FM_INLINE double NAME(double x, int one, int scaled)                        \
+{                                                                              \
+    return NAME##_parts(x, one, scaled, 1);                                    \
 }                                                                              \
 CT_FM_INLINE double NAME##_small(double x, int one, int scaled)                \
 {                                                                              \
@@ -1617,24 +1624,38 @@ BESSEL_I(bessel_i, 16.0, 28, 12)
  * the asymptotic one below 3e-17 from 25 on) */
 BESSEL_I(bessel_i_d, 25.0, 42, 18)
 
-/* a first vector pass by the power series alone, the common case; a block
- * with any |x| > CUT (or NaN) is done again by the full form */
+/* blocks of 256 sorted by a first pass over |x|: all within CUT take the
+ * power series alone, all past it (or NaN) the asymptotic one alone, mixed
+ * ones the full form (the same values either way) */
 #define BESSEL_I_LOOP_T(NAME, T, F, CUT, ONE, SCALED)                          \
 void NAME(const T *x, T *o, int64_t count);                                    \
 CT_MULTIVERSION void NAME(const T *x, T *o, int64_t count)                     \
 {                                                                              \
-    int rest = 0;                                                              \
-    _Pragma("omp simd reduction(|:rest)")                                      \
-    for (int64_t i = 0; i < count; i++) {                                      \
-        T v = x[i];                                                            \
-        int ok = (v < 0 ? -v : v) <= CUT;                                      \
-        rest |= !ok;                                                           \
-        o[i] = (T)F##_small(ok ? v : 0, ONE, SCALED);                          \
-    }                                                                          \
-    if (rest) {                                                                \
-        _Pragma("omp simd")                                                    \
-        for (int64_t i = 0; i < count; i++)                                    \
-            o[i] = (T)F(x[i], ONE, SCALED);                                    \
+    for (int64_t b0 = 0; b0 < count; b0 += 256) {                              \
+        const int64_t m = count - b0 < 256 ? count - b0 : 256;                 \
+        const T *xb = x + b0;                                                  \
+        T *ob = o + b0;                                                        \
+        int small = 0, large = 0;                                              \
+        _Pragma("omp simd reduction(|:small, large)")                          \
+        for (int64_t i = 0; i < m; i++) {                                      \
+            T v = xb[i];                                                       \
+            int ok = (v < 0 ? -v : v) <= CUT;                                  \
+            small |= ok;                                                       \
+            large |= !ok;                                                      \
+        }                                                                      \
+        if (!large) {                                                          \
+            _Pragma("omp simd")                                                \
+            for (int64_t i = 0; i < m; i++)                                    \
+                ob[i] = (T)F##_small(xb[i], ONE, SCALED);                      \
+        } else if (!small) {                                                   \
+            _Pragma("omp simd")                                                \
+            for (int64_t i = 0; i < m; i++)                                    \
+                ob[i] = (T)F##_parts(xb[i], ONE, SCALED, 0);                   \
+        } else {                                                               \
+            _Pragma("omp simd")                                                \
+            for (int64_t i = 0; i < m; i++)                                    \
+                ob[i] = (T)F(xb[i], ONE, SCALED);                              \
+        }                                                                      \
     }                                                                          \
 }                                                                              \
 static void NAME##_b(const void *x, void *o, int64_t n) { NAME(x, o, n); }
