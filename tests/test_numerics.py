@@ -356,11 +356,12 @@ FLOAT32_ULPS = [  # (op, float64 reference, ulp bound), bounds from a sweep of e
     ("exp2", np.exp2, 1.5), ("log10", np.log10, 1.5), ("erfc", "erfc", 2), ("erfinv", "erfinv", 4),
     ("lgamma", _lgamma_ref, 1), ("i0", "i0", 1), ("special.i0e", "i0e", 1),
     ("special.i1", "i1", 1), ("special.i1e", "i1e", 1), ("special.ndtr", "ndtr", 1.5),
-    ("special.entr", "entr", 2),
+    ("special.entr", "entr", 2), ("digamma", "psi", 1),
 ]
 NO_SIGNED_ZERO = ("exp", "log", "log2", "cos", "acos", "cosh", "exp2", "log10", "erfc", "lgamma",
                   "i0", "special.i0e", "special.ndtr", "special.entr",
-                  "special.i1", "special.i1e")  # i1(-0) = +0, as PyTorch and scipy
+                  "special.i1", "special.i1e",  # i1(-0) = +0, as PyTorch and scipy
+                  "digamma")                     # digamma(-0) = +inf
 
 
 def _fn(op):

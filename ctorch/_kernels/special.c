@@ -294,6 +294,19 @@ int ct_special_poly(int kind, int shift, int dtype, const void *x, int64_t sx,
     return 0;
 }
 
+/* the Taylor series of sin z and cos z, |z| <= pi/2 (to z^23 and z^24:
+ * truncation under 1e-17), for the reflections of digamma and lgamma */
+static const double lg_sin_c[12] = {     /* (-1)^k / (2k + 1)! */
+    1.0, -0.16666666666666666, 0.008333333333333333, -0.0001984126984126984,
+    2.7557319223985893e-06, -2.505210838544172e-08, 1.6059043836821613e-10,
+    -7.647163731819816e-13, 2.8114572543455206e-15, -8.22063524662433e-18,
+    1.9572941063391263e-20, -3.868170170630684e-23};
+static const double dg_cos_c[13] = {     /* (-1)^k / (2k)! */
+    1.0, -0.5, 0.041666666666666664, -0.001388888888888889, 2.48015873015873e-05,
+    -2.755731922398589e-07, 2.08767569878681e-09, -1.1470745597729725e-11,
+    4.779477332387385e-14, -1.5619206968586225e-16, 4.110317623312165e-19,
+    -8.896791392450574e-22, 1.6117375710961184e-24};
+
 /* digamma of x > 0: the recurrence psi(x) = psi(x + 1) - 1/x up to x >= 10,
  * then the asymptotic series ln x - 1/(2x) - sum B_2k / (2k x^2k) to the
  * x^-14 term (the next one is below 5e-17 from x = 10 on) */
@@ -354,47 +367,89 @@ static double digamma_one(double x)
 
 /* digamma_pos for 0 < x < inf, branch free: both the Taylor series and the
  * recurrence (ten masked steps of the fraction num/den) with the asymptotic
- * series, one picked; log by log_d. Other x are left for a scalar pass. */
+ * series, one picked; log by log_d. With with_neg, x < 0 (not a pole) by the
+ * reflection psi(x) = psi(1 - x) - pi cos(pi r) / sin(pi r), r = x - the
+ * nearest integer (exact), the sine and cosine by their series; blocks
+ * without a negative x skip it. The rest (0, poles, infinities, NaN) are
+ * left for a scalar pass (*ok 0). */
+CT_FM_INLINE int dg_ok(double v, int with_neg)
+{
+    return (v > 0.0 && v < __builtin_inf()) ||
+           (with_neg && v < 0.0 && v > -4503599627370496.0 && v != __builtin_floor(v));
+}
+CT_FM_INLINE double dg_value(double v, int with_neg, int ok)
+{
+    static const double c[12] = {
+        0.9676722454476212, -0.4427631689835921, 0.258499760955651,
+        -0.16394270544240652, 0.10782405069126237, -0.07219956125645471,
+        0.04880428816414311, -0.03316112647484736, 0.022597648232218104,
+        -0.01542476590494896, 0.010538791616612175, -0.007204534386356869};
+    const double pi = 3.14159265358979323846;
+    int neg = ok && v < 0.0;
+    double r = (neg ? v : 0.5) - __builtin_floor((neg ? v : 0.5) + 0.5);   /* exact */
+    double xd = ok ? (neg ? 1.0 - v : v) : 1.0;
+    double d = (xd - 1.4616321449683622) - 9.549995429965697e-17;
+    double p = c[11];
+    #pragma GCC unroll 11
+    for (int k = 10; k >= 0; k--)
+        p = p * d + c[k];
+    p *= d;
+    double y = xd, num = 0.0, den = 1.0;
+    #pragma GCC unroll 10
+    for (int j = 0; j < 10; j++) {
+        int m = y < 10.0;
+        num = m ? num * y + den : num;
+        den = m ? den * y : den;
+        y = m ? y + 1.0 : y;
+    }
+    double z = 1.0 / (y * y);
+    double big = log_d(y) - 0.5 / y
+        - z * (1.0 / 12 - z * (1.0 / 120 - z * (1.0 / 252 - z * (1.0 / 240
+              - z * (1.0 / 132 - z * (691.0 / 32760 - z / 12))))))
+        - num / den;
+    double ps = __builtin_fabs(d) < 0.05 ? p : big;
+    if (with_neg) {
+        double w = pi * r, w2 = w * w, sn = lg_sin_c[11], cs = dg_cos_c[12];
+        #pragma GCC unroll 11
+        for (int k = 10; k >= 0; k--)
+            sn = sn * w2 + lg_sin_c[k];
+        #pragma GCC unroll 12
+        for (int k = 11; k >= 0; k--)
+            cs = cs * w2 + dg_cos_c[k];
+        ps = neg ? ps - pi * cs / (w * sn) : ps;
+    }
+    return ps;
+}
 #define DIGAMMA_LOOP(NAME, T)                                                  \
 void NAME(const T *x, T *o, int64_t count);                                    \
 CT_MULTIVERSION void NAME(const T *x, T *o, int64_t count)                     \
 {                                                                              \
-    static const double c[12] = {                                              \
-        0.9676722454476212, -0.4427631689835921, 0.258499760955651,            \
-        -0.16394270544240652, 0.10782405069126237, -0.07219956125645471,       \
-        0.04880428816414311, -0.03316112647484736, 0.022597648232218104,       \
-        -0.01542476590494896, 0.010538791616612175, -0.007204534386356869};    \
     int rest = 0;                                                              \
-    _Pragma("omp simd reduction(|:rest)")                                      \
-    for (int64_t i = 0; i < count; i++) {                                      \
-        T v = x[i];                                                            \
-        int ok = v > 0 && v < (T)__builtin_inf();                              \
-        double xd = ok ? (double)v : 1.0;                                      \
-        double d = (xd - 1.4616321449683622) - 9.549995429965697e-17;         \
-        double p = c[11];                                                      \
-        _Pragma("GCC unroll 11")                                               \
-        for (int k = 10; k >= 0; k--)                                          \
-            p = p * d + c[k];                                                  \
-        p *= d;                                                                \
-        double y = xd, num = 0.0, den = 1.0;                                   \
-        _Pragma("GCC unroll 10")                                               \
-        for (int j = 0; j < 10; j++) {                                         \
-            int m = y < 10.0;                                                  \
-            num = m ? num * y + den : num;                                     \
-            den = m ? den * y : den;                                           \
-            y = m ? y + 1.0 : y;                                               \
+    for (int64_t b0 = 0; b0 < count; b0 += 1024) {                             \
+        const int64_t m = count - b0 < 1024 ? count - b0 : 1024;               \
+        int neg = 0;                                                           \
+        _Pragma("omp simd reduction(|:neg)")                                   \
+        for (int64_t i = 0; i < m; i++)                                        \
+            neg |= x[b0 + i] < 0;                                              \
+        if (neg) {                                                             \
+            _Pragma("omp simd reduction(|:rest)")                              \
+            for (int64_t i = 0; i < m; i++) {                                  \
+                int ok = dg_ok((double)x[b0 + i], 1);                          \
+                o[b0 + i] = (T)dg_value((double)x[b0 + i], 1, ok);             \
+                rest |= !ok;                                                   \
+            }                                                                  \
+        } else {                                                               \
+            _Pragma("omp simd reduction(|:rest)")                              \
+            for (int64_t i = 0; i < m; i++) {                                  \
+                int ok = dg_ok((double)x[b0 + i], 0);                          \
+                o[b0 + i] = (T)dg_value((double)x[b0 + i], 0, ok);             \
+                rest |= !ok;                                                   \
+            }                                                                  \
         }                                                                      \
-        double z = 1.0 / (y * y);                                              \
-        double big = log_d(y) - 0.5 / y                                        \
-            - z * (1.0 / 12 - z * (1.0 / 120 - z * (1.0 / 252 - z * (1.0 / 240 \
-                  - z * (1.0 / 132 - z * (691.0 / 32760 - z / 12))))))         \
-            - num / den;                                                       \
-        rest |= !ok;                                                           \
-        o[i] = (T)(__builtin_fabs(d) < 0.05 ? p : big);                        \
     }                                                                          \
     if (rest)                                                                  \
         for (int64_t i = 0; i < count; i++)                                    \
-            if (!(x[i] > 0 && x[i] < (T)__builtin_inf()))                      \
+            if (!dg_ok((double)x[i], 1))                                       \
                 o[i] = (T)digamma_one(x[i]);                                   \
 }
 DIGAMMA_LOOP(ct_digamma_f_loop, float)
@@ -1257,11 +1312,6 @@ static void ndtr_db(const void *x, void *o, int64_t n) { ct_ndtr_d_loop(x, o, n)
  * steps. Poles (0, -1, -2, ...) and infinities give +inf, as C's lgamma.
  * Correctly rounded over 6e6 samples (normal, [-40, 0], -e^[-20, 16], a
  * 0.001 grid over [-30, 30], the zeros between -2 and -4). */
-static const double lg_sin_c[12] = {     /* (-1)^k / (2k + 1)! */
-    1.0, -0.16666666666666666, 0.008333333333333333, -0.0001984126984126984,
-    2.7557319223985893e-06, -2.505210838544172e-08, 1.6059043836821613e-10,
-    -7.647163731819816e-13, 2.8114572543455206e-15, -8.22063524662433e-18,
-    1.9572941063391263e-20, -3.868170170630684e-23};
 __attribute__((always_inline)) static inline void lg_block(const float *x, float *o, int64_t m,
                                                            int with_neg)
 {
