@@ -524,10 +524,11 @@ def _sb_tkernel(name, any_layout_double=False):
     return tkernel
 
 
-def _xlogy_t(a, b, rdt):
-    """xlogy by ctorch's own kernel: float32 / float64 CPU operands of the
-    result's dtype, each contiguous with the result's elements or one element
-    (a python number becomes one); None (scipy's ufunc then) otherwise."""
+def _xlogy_t(a, b, rdt, log1p=False):
+    """xlogy (xlog1py with log1p) by ctorch's own kernel: float32 / float64
+    CPU operands of the result's dtype, each contiguous with the result's
+    elements or one element (a python number becomes one); None (scipy's
+    ufunc then) otherwise."""
     if rdt is not _FLOAT and rdt is not _DOUBLE:
         return None
     ta, tb = isinstance(a, Tensor), isinstance(b, Tensor)
@@ -554,7 +555,11 @@ def _xlogy_t(a, b, rdt):
     y = y.detach() if y is not None else _tensor(float(b), dtype=rdt)
     if (x.numel() != n and x.numel() != 1) or (y.numel() != n and y.numel() != 1):
         return None
-    return r if k(r, x, y) else None
+    return r if k(r, x, y, log1p) else None
+
+
+def _xlog1py_t(a, b, rdt):
+    return _xlogy_t(a, b, rdt, True)
 
 
 def _igamma_t(upper):

@@ -255,7 +255,8 @@ def xlogy(input, other, *, out=None):
 def xlog1py(input, other, *, out=None):
     return _binary(input, other, out, "special_xlog1py", "xlog1py_cpu", _K_xlog1py,
                    grad="special_xlog1py",
-                   scalar_grads=("special_xlog1py.self_scalar", "special_xlog1py.other_scalar"))
+                   scalar_grads=("special_xlog1py.self_scalar", "special_xlog1py.other_scalar"),
+                   tkernel=_S._xlog1py_t)
 
 
 def round(input, *, decimals=0, out=None):

@@ -439,6 +439,27 @@ def test_xlogy_edges_and_dense():
                                    rtol=tol)
 
 
+def test_xlog1py_edges_and_dense():
+    a = torch.tensor([0.0, 0.0, 0.0, -0.0, 1.0, float("nan"), 2.0, 0.0, 3.0, 3.0, 2.0])
+    b = torch.tensor([0.0, float("nan"), -1.0, float("inf"), float("nan"), 1.0, -2.0, 2.0, -1.0,
+                      float("inf"), -0.0])
+    r = torch.special.xlog1py(a, b).numpy()
+    np.testing.assert_array_equal(r, np.array([0, np.nan, 0, 0, np.nan, np.nan, np.nan, 0, -np.inf,
+                                               np.inf, -0.0], np.float32))
+    rng = np.random.default_rng(4)
+    for dt, tol in (("float32", 2.5e-7), ("float64", 4e-16)):
+        x = rng.standard_normal(5000).astype(dt)
+        y = (np.exp(rng.uniform(-80, 80, 5000)) * rng.choice([-1, 1], 5000)).astype(dt)
+        y = np.where(y < -1, -1 / y, y).astype(dt)          # (-1, 0) and (0, big)
+        y[:6] = np.array([-0.5, -1e-30, 1e-30, 0.4142, -0.2929, 3.0], dt)
+        with np.errstate(all="ignore"):
+            want = sc.xlog1py(x.astype(np.float64), y.astype(np.float64))
+        got = torch.special.xlog1py(torch.tensor(x), torch.tensor(y)).numpy().astype(np.float64)
+        np.testing.assert_allclose(got, want, rtol=tol, atol=0)
+        np.testing.assert_allclose(torch.special.xlog1py(2.5, torch.tensor(y)).numpy(),
+                                   sc.xlog1py(2.5, y.astype(np.float64)), rtol=tol)
+
+
 @pytest.mark.parametrize("name,ref", [("gammainc", sc.gammainc), ("gammaincc", sc.gammaincc)])
 def test_dense_float32_incomplete_gamma(name, ref):
     # both forms (series below x = a + 1, continued fraction above), their

@@ -24,6 +24,7 @@
 #include "special.h"
 #include "common.h"
 #include "fastmath.h"
+#include "fastmath_d.h"
 
 /* ---- double helpers (branch free) ----------------------------------- */
 
@@ -1121,6 +1122,22 @@ CT_FM_INLINE double sb_xlogy_d(double a, double b)
     return b != b ? b : r;
 }
 
+/* xlog1py: a log1p(b), the same rules (fastmath.h's and fastmath_d.h's
+ * log1p) */
+CT_FM_INLINE float sb_xlog1py_f(float a, float b)
+{
+    float r = a * ct_log1pf(b);
+    r = a == 0.0f ? 0.0f : r;
+    return b != b ? b : r;
+}
+
+CT_FM_INLINE double sb_xlog1py_d(double a, double b)
+{
+    double r = a * ct_log1p_d1(b);
+    r = a == 0.0 ? 0.0 : r;
+    return b != b ? b : r;
+}
+
 #define SB_XLOGY_LOOP(NAME, T, F)                                              \
 void NAME(const T *a, int64_t sa, const T *b, int64_t sb, T *o, int64_t n);    \
 CT_MULTIVERSION void NAME(const T *a, int64_t sa, const T *b, int64_t sb, T *o, \
@@ -1148,12 +1165,16 @@ CT_MULTIVERSION void NAME(const T *a, int64_t sa, const T *b, int64_t sb, T *o, 
 }
 SB_XLOGY_LOOP(ct_sb_xlogy_f_loop, float, sb_xlogy_f)
 SB_XLOGY_LOOP(ct_sb_xlogy_d_loop, double, sb_xlogy_d)
+SB_XLOGY_LOOP(ct_sb_xlog1py_f_loop, float, sb_xlog1py_f)
+SB_XLOGY_LOOP(ct_sb_xlog1py_d_loop, double, sb_xlog1py_d)
 
-int ct_special_xlogy(int dtype, const void *a, int64_t sa, const void *b, int64_t sb, void *out,
+/* code: dtype (0 float, 1 double) + 2 * function (0 xlogy, 1 xlog1py) */
+int ct_special_xlogy(int code, const void *a, int64_t sa, const void *b, int64_t sb, void *out,
                      int64_t count)
 {
     int64_t i, nb;
-    if (dtype != 0 && dtype != 1)
+    int dtype = code & 1, log1p = code >> 1;
+    if (code < 0 || code > 3)
         return -1;
     size_t es = dtype ? sizeof(double) : sizeof(float);
     sa = sa ? 1 : 0;
@@ -1165,9 +1186,11 @@ int ct_special_xlogy(int dtype, const void *a, int64_t sa, const void *b, int64_
         const char *pa = (const char *)a + lo * sa * es, *pb = (const char *)b + lo * sb * es;
         char *po = (char *)out + lo * es;
         if (dtype)
-            ct_sb_xlogy_d_loop((const double *)pa, sa, (const double *)pb, sb, (double *)po, n);
+            (log1p ? ct_sb_xlog1py_d_loop : ct_sb_xlogy_d_loop)((const double *)pa, sa,
+                                                               (const double *)pb, sb, (double *)po, n);
         else
-            ct_sb_xlogy_f_loop((const float *)pa, sa, (const float *)pb, sb, (float *)po, n);
+            (log1p ? ct_sb_xlog1py_f_loop : ct_sb_xlogy_f_loop)((const float *)pa, sa,
+                                                               (const float *)pb, sb, (float *)po, n);
     }
     return 0;
 }

@@ -23,12 +23,13 @@ typedef int (*ct_special_bessel_fn)(int code, const void *x, void *out, int64_t 
 int ct_special_bessel(int code, const void *x, void *out, int64_t count);
 
 /* out[i] = xlogy(a[i * sa], b[i * sb]) = a log b (0 where a is 0 and b is
- * not NaN; NaN where b is NaN) for dtype 0 (CT_FLOAT32) or 1 (CT_FLOAT64),
- * sa / sb element strides (0: one value for all). Returns 0, or -1 for
- * another dtype. */
+ * not NaN; NaN where b is NaN), or xlog1py = a log1p b by the same rules;
+ * code = dtype (0 CT_FLOAT32, 1 CT_FLOAT64) + 2 * function (0 xlogy, 1
+ * xlog1py), sa / sb element strides (0: one value for all). Returns 0, or -1
+ * for another code. The zeta function shares the type (code = dtype). */
 typedef int (*ct_special_xlogy_fn)(int dtype, const void *a, int64_t sa, const void *b,
                                    int64_t sb, void *out, int64_t count);
-int ct_special_xlogy(int dtype, const void *a, int64_t sa, const void *b, int64_t sb, void *out,
+int ct_special_xlogy(int code, const void *a, int64_t sa, const void *b, int64_t sb, void *out,
                      int64_t count);
 
 /* out[i] = P(a[i], x[i]) (upper = 0) or Q(a[i], x[i]) (upper = 1), the

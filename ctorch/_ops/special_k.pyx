@@ -188,10 +188,11 @@ def bessel(int fn, Tensor out, Tensor x):
     return _table_unary(<ct_special_erfc_fn>out._storage.backend.special_bessel, fn, out, x)
 
 
-cdef bint _binary_table(ct_special_xlogy_fn f, Tensor out, Tensor a, Tensor b):
+cdef bint _binary_table(ct_special_xlogy_fn f, int fn, Tensor out, Tensor a, Tensor b):
     """out = f(a, b) for contiguous float32 / float64 CPU tensors of out's
-    dtype, a and b each with out's number of elements or one element; False
-    (nothing written) for any other operands or where f is NULL."""
+    dtype, a and b each with out's number of elements or one element (f's
+    code: the dtype + 2 fn); False (nothing written) for any other operands
+    or where f is NULL."""
     if out._storage.device >= 0 or a._storage.device >= 0 or b._storage.device >= 0:
         return False
     cdef int dt
@@ -211,15 +212,16 @@ cdef bint _binary_table(ct_special_xlogy_fn f, Tensor out, Tensor a, Tensor b):
     cdef int64_t sa = 0 if a._numel == 1 else 1
     cdef int64_t sb = 0 if b._numel == 1 else 1
     with nogil:
-        f(dt, a._data, sa, b._data, sb, out._data, count)
+        f(dt + 2 * fn, a._data, sa, b._data, sb, out._data, count)
     return True
 
 
-def xlogy(Tensor out, Tensor a, Tensor b):
-    """out = xlogy(a, b) for contiguous float32 / float64 CPU tensors of
-    out's dtype, a and b each with out's number of elements or one element.
-    Returns False (nothing written) for any other operands."""
-    return _binary_table(out._storage.backend.special_xlogy, out, a, b)
+def xlogy(Tensor out, Tensor a, Tensor b, bint log1p=False):
+    """out = xlogy(a, b) (xlog1py with log1p) for contiguous float32 /
+    float64 CPU tensors of out's dtype, a and b each with out's number of
+    elements or one element. Returns False (nothing written) for any other
+    operands."""
+    return _binary_table(out._storage.backend.special_xlogy, log1p, out, a, b)
 
 
 def zeta(Tensor out, Tensor x, Tensor q):
@@ -227,7 +229,7 @@ def zeta(Tensor out, Tensor x, Tensor q):
     float64 CPU tensors of out's dtype, x and q each with out's number of
     elements or one element. Returns False (nothing written) for any other
     operands, or where the backend has no such kernel."""
-    return _binary_table(<ct_special_xlogy_fn>out._storage.backend.special_zeta, out, x, q)
+    return _binary_table(<ct_special_xlogy_fn>out._storage.backend.special_zeta, 0, out, x, q)
 
 
 def igamma(int upper, Tensor out, Tensor a, Tensor x, Tensor flag):
