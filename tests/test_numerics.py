@@ -765,6 +765,29 @@ def test_float64_block_kernels_strided_and_exact_points(op):
     assert f(torch.tensor([at], dtype=torch.float64)).item() == want
 
 
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_pow_of_negative_bases(dtype):
+    # C's rules: |a|^b negated for odd integer b, NaN for b not an integer;
+    # within an ulp of libm's (numpy's) values, with the same signs
+    rng = np.random.default_rng(9)
+    a = -np.abs(rng.standard_normal(20000) * 3).astype(dtype)
+    b = (rng.standard_normal(20000) * 3).astype(dtype)
+    b[::2] = np.round(b[::2] * 5)
+    b[:8] = np.array([3, -3, 2, -2, 2.0**30, 2.0**30 + 1 if dtype == "float64" else 2.0**24, 1, -1], dtype)
+    a[:3] = np.array([-1e-30, -1e30, -1], dtype)
+    with np.errstate(all="ignore"):
+        ref64 = np.power(a.astype(np.float64), b.astype(np.float64))
+        want = np.power(a, b)
+    got = torch.pow(torch.from_numpy(a), torch.from_numpy(b)).numpy()
+    assert np.array_equal(np.isnan(got), np.isnan(want))
+    fin = ~np.isnan(want)
+    assert np.array_equal(np.signbit(got[fin]), np.signbit(want[fin]))
+    if dtype == "float32":
+        assert _ulps(got, ref64).max() <= 1
+    else:
+        np.testing.assert_allclose(got[fin], want[fin], rtol=3e-16, atol=0)
+
+
 def test_float64_pow_within_an_ulp():
     # pow512.h's e^(y log x) against powl in ulps of the double result: x
     # over every binade of the positive doubles and near 1, y such that

@@ -669,9 +669,10 @@ CT_MULTIVERSION void ct_pow_##S(char **p, const int64_t *s, int64_t n, const voi
     for (int64_t i = 0; i < n; i++)                                                \
         *(T *)(p[0] + i * s[0]) = FP(*(const T *)(p[1] + i * s[1]), *(const T *)(p[2] + i * s[2])); \
 }
-/* float: fastmath.h's 2^(b log2 a) for a > 0 finite and b finite (a vector
- * pass), powf for the other elements (a second pass over those) */
-#define CT_POWF_PASS(LA, LB) CT_TWO_PASS_BIN_BODY(float, CT_POW_FAST, ct_powf_fast, powf, LA, LB)
+/* float: fastmath.h's 2^(b log2 |a|) for a finite nonzero and b finite, the
+ * sign or NaN of a negative a by C's rules (a vector pass), powf for the
+ * other elements (a second pass over those) */
+#define CT_POWF_PASS(LA, LB) CT_TWO_PASS_BIN_BODY(float, CT_POW_FAST_ANY, ct_powf_any, powf, LA, LB)
 #define CT_POWF_GEN CT_POWF_PASS(A[i], b)
 #define CT_POWF_TT                                                                 \
     if (s[0] == 4 && s[1] == 4 && s[2] == 4) {                                     \
@@ -684,8 +685,9 @@ CT_MULTIVERSION void ct_pow_##S(char **p, const int64_t *s, int64_t n, const voi
 CT_POW(f32, float, powf, sqrtf)
 #undef POWGEN
 #undef POWT
-/* double: pow512.h's e^(y log x) on a CPU with AVX-512F for x > 0 finite
- * and y finite (libm's pow for the other lanes), libm's pow elsewhere; a
+/* double: pow512.h's e^(y log |x|) on a CPU with AVX-512F for x finite
+ * nonzero and y finite, a negative x's sign or NaN by C's rules (libm's pow
+ * for the other lanes), libm's pow elsewhere; a
  * and b contiguous or one value (sa, sb 1 or 0); o may be a or b (a
  * vector's lanes are read before its result is stored) */
 static void ct_pow_d_loop(const double *a, int64_t sa, const double *b, int64_t sb, double *o, int64_t n)
@@ -700,8 +702,18 @@ __attribute__((target("avx512f"))) static void ct_pow512_block(const double *a, 
         __mmask8 t = (__mmask8)((1u << w) - 1);
         __m512d x = sa ? _mm512_maskz_loadu_pd(t, a + i) : _mm512_set1_pd(a[0]);
         __m512d y = sb ? _mm512_maskz_loadu_pd(t, b + i) : _mm512_set1_pd(b[0]);
-        __mmask8 ok = ct_pow512_ok(x, y) & t;
-        __m512d v = ct_pow512_d(x, y);
+        /* a negative x: |x|^y, negated where y is an odd integer, NaN where
+         * y is not an integer (C's rules; doubles from 2^53 on are even) */
+        __mmask8 neg = _mm512_cmp_pd_mask(x, _mm512_setzero_pd(), _CMP_LT_OQ);
+        __m512d ax = _mm512_abs_pd(x);
+        __mmask8 ok = ct_pow512_ok(ax, y) & t;
+        __m512d v = ct_pow512_d(ax, y);
+        __m512d h = _mm512_mul_pd(y, _mm512_set1_pd(0.5));
+        __mmask8 integ = _mm512_cmp_pd_mask(y, _mm512_roundscale_pd(y, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC), _CMP_EQ_OQ);
+        __mmask8 odd = integ & _mm512_cmp_pd_mask(h, _mm512_roundscale_pd(h, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC), _CMP_NEQ_OQ);
+        v = _mm512_castsi512_pd(_mm512_mask_xor_epi64(_mm512_castpd_si512(v), neg & odd,
+                _mm512_castpd_si512(v), _mm512_set1_epi64((long long)0x8000000000000000ull)));
+        v = _mm512_mask_mov_pd(v, neg & ~integ, _mm512_set1_pd(__builtin_nan("")));
         if (ok != t) {
             double xs[8], ys[8], vs[8];
             _mm512_storeu_pd(xs, x);

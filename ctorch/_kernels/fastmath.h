@@ -622,6 +622,18 @@ CT_FM_INLINE float ct_powf_fast(float af, float bf) {
     memcpy(&sc, &su, 8);
     return (float)(q * sc);
 }
+/* a^b for finite nonzero a and finite b (CT_POW_FAST_ANY): ct_powf_fast of
+ * |a|, then for a < 0 C's pow rules: negated where b is an odd integer, NaN
+ * where b is not an integer (floats from 2^24 on are even integers) */
+#define CT_POW_FAST_ANY(a, b) \
+    ((a) != 0.0f && __builtin_fabsf(a) < __builtin_inff() && __builtin_fabsf(b) < __builtin_inff())
+CT_FM_INLINE float ct_powf_any(float af, float bf) {
+    float r = ct_powf_fast(__builtin_fabsf(af), bf);
+    float h = 0.5f * bf;
+    int integ = bf == __builtin_floorf(bf), odd = integ & (h != __builtin_floorf(h));
+    r = (af < 0.0f) & odd ? -r : r;
+    return (af < 0.0f) & !integ ? __builtin_nanf("") : r;
+}
 
 /* ---- double */
 
