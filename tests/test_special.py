@@ -460,6 +460,22 @@ def test_xlog1py_edges_and_dense():
                                    sc.xlog1py(2.5, y.astype(np.float64)), rtol=tol)
 
 
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_incomplete_gamma_outside_the_domain(dtype):
+    # a or x negative (not -0) or NaN: NaN, scattered among ordinary elements
+    # in every block
+    rng = np.random.default_rng(11)
+    a = (rng.standard_normal(3000) * 3).astype(dtype)
+    x = (rng.standard_normal(3000) * 3).astype(dtype)
+    a[::5], x[1::7], a[2::11], x[3::13] = np.nan, np.nan, -0.0, -0.0
+    for f, ref in ((torch.igamma, sc.gammainc), (torch.igammac, sc.gammaincc)):
+        got = f(torch.from_numpy(a), torch.from_numpy(x)).numpy()
+        want = ref(a.astype(np.float64), x.astype(np.float64))
+        assert np.array_equal(np.isnan(got), np.isnan(want))
+        np.testing.assert_allclose(got, want, rtol=2e-6 if dtype == "float32" else 1e-13,
+                                   atol=1e-30, equal_nan=True)
+
+
 @pytest.mark.parametrize("name,ref", [("gammainc", sc.gammainc), ("gammaincc", sc.gammaincc)])
 def test_dense_float32_incomplete_gamma(name, ref):
     # both forms (series below x = a + 1, continued fraction above), their

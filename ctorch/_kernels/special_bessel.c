@@ -1480,6 +1480,8 @@ CT_MULTIVERSION int64_t ct_sb_igamma_block(int upper, int dbl, const double *ap,
     return nbad;
 }
 
+/* per block, the elements with a or x negative or NaN are NaN here (as
+ * PyTorch and scipy); the others, gathered, go through the block kernel */
 int64_t ct_special_igamma(int upper, int dtype, const void *a, const void *x, void *out,
                           uint8_t *flag, int64_t count)
 {
@@ -1489,22 +1491,32 @@ int64_t ct_special_igamma(int upper, int dtype, const void *a, const void *x, vo
     nb = (count + SB_IG_BLK - 1) / SB_IG_BLK;
     #pragma omp parallel for schedule(dynamic, 16) reduction(+:nbad) if (count > 8192)
     for (i = 0; i < nb; i++) {
-        int64_t lo = i * SB_IG_BLK, n = count - lo < SB_IG_BLK ? count - lo : SB_IG_BLK;
-        if (dtype) {
-            nbad += ct_sb_igamma_block(upper, 1, (const double *)a + lo, (const double *)x + lo,
-                                       (double *)out + lo, flag + lo, n);
-            continue;
-        }
+        int64_t lo = i * SB_IG_BLK, n = count - lo < SB_IG_BLK ? count - lo : SB_IG_BLK, m = 0;
         double da[SB_IG_BLK], dx[SB_IG_BLK], dout[SB_IG_BLK];
-        const float *fa = (const float *)a + lo, *fx = (const float *)x + lo;
-        float *fo = (float *)out + lo;
+        uint8_t fl[SB_IG_BLK];
+        int32_t idx[SB_IG_BLK];
         for (int64_t j = 0; j < n; j++) {
-            da[j] = fa[j];
-            dx[j] = fx[j];
+            double av = dtype ? ((const double *)a)[lo + j] : ((const float *)a)[lo + j];
+            double xv = dtype ? ((const double *)x)[lo + j] : ((const float *)x)[lo + j];
+            if (av < 0.0 || xv < 0.0 || av != av || xv != xv) {
+                if (dtype) ((double *)out)[lo + j] = __builtin_nan("");
+                else ((float *)out)[lo + j] = __builtin_nanf("");
+                flag[lo + j] = 0;
+                continue;
+            }
+            idx[m] = (int32_t)j;
+            da[m] = av;
+            dx[m] = xv;
+            m++;
         }
-        nbad += ct_sb_igamma_block(upper, 0, da, dx, dout, flag + lo, n);
-        for (int64_t j = 0; j < n; j++)
-            fo[j] = (float)dout[j];
+        if (m == 0)
+            continue;
+        nbad += ct_sb_igamma_block(upper, dtype, da, dx, dout, fl, m);
+        for (int64_t k = 0; k < m; k++) {
+            flag[lo + idx[k]] = fl[k];
+            if (dtype) ((double *)out)[lo + idx[k]] = dout[k];
+            else ((float *)out)[lo + idx[k]] = (float)dout[k];
+        }
     }
     return nbad;
 }

@@ -37,7 +37,7 @@ int ct_special_xlogy(int code, const void *a, int64_t sa, const void *b, int64_t
  * or float64 (dtype 1) a, x and out; flag[i] = 1 where the element was not
  * computed (outside the kernel's domain, 0 < a <= 100 and 0 <= x, where its
  * form loses accuracy, and for float64 |x - a| <= 0.4 a): the caller
- * computes those otherwise. Returns the number of
+ * computes those otherwise; a or x negative or NaN give NaN, unflagged. Returns the number of
  * flagged elements, or -1 for another dtype. */
 typedef int64_t (*ct_special_igamma_fn)(int upper, int dtype, const void *a, const void *x,
                                         void *out, uint8_t *flag, int64_t count);
