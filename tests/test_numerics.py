@@ -156,6 +156,40 @@ def test_integer_overflow_wraps(op, dtype, a, b):
     np.testing.assert_array_equal(got.numpy(), expected)
 
 
+@pytest.mark.parametrize("dtype", ["uint8", "int8", "int16", "int32", "int64"])
+@pytest.mark.parametrize("layout", ["contiguous", "scalar", "strided"])
+def test_integer_division_family_exact(dtype, layout):
+    # floor / trunc division, remainder and fmod against Python's integers,
+    # wrapped to the dtype (MIN // -1 is MIN, MIN % -1 is 0), every size of
+    # quotient (the 8- to 32-bit loops divide in float / double)
+    info = np.iinfo(dtype)
+    rng = np.random.default_rng(12)
+    a = rng.integers(info.min, int(info.max) + 1, 3000, dtype=np.int64)
+    b = rng.integers(info.min, int(info.max) + 1, 3000, dtype=np.int64)
+    b[::2] = rng.integers(-9 if info.min < 0 else 1, 10, 1500)
+    b[b == 0] = 1
+    a[:6] = [info.min, info.min, info.max, info.max, info.min, 0]
+    b[:6] = [-1 if info.min < 0 else 1, 1, info.min if info.min < 0 else 3, 1, info.max, 5]
+    if layout == "scalar":
+        b[:] = b[7]
+    ta, tb = torch.from_numpy(a.astype(dtype)), torch.from_numpy(b.astype(dtype))
+    if layout == "scalar":
+        tb = tb[:1].expand(3000)
+    if layout == "strided":            # every other element of a (3000, 2) block
+        ta, tb = torch.stack([ta, ta]).t()[:, 0], torch.stack([tb, tb]).t()[:, 1]
+    wrap = lambda v: np.array([((x - info.min) % (int(info.max) - info.min + 1)) + info.min for x in v],
+                              np.int64)
+    fl = [x // y for x, y in zip(a.tolist(), b.tolist())]
+    tr = [(abs(x) // abs(y)) * (1 if (x < 0) == (y < 0) else -1) for x, y in zip(a.tolist(), b.tolist())]
+    got = {"floor": torch.floor_divide(ta, tb), "trunc": torch.div(ta, tb, rounding_mode="trunc"),
+           "remainder": torch.remainder(ta, tb), "fmod": torch.fmod(ta, tb)}
+    want = {"floor": wrap(fl), "trunc": wrap(tr),
+            "remainder": wrap([x - q * y for x, y, q in zip(a.tolist(), b.tolist(), fl)]),
+            "fmod": wrap([x - q * y for x, y, q in zip(a.tolist(), b.tolist(), tr)])}
+    for k in got:
+        np.testing.assert_array_equal(got[k].numpy().astype(np.int64), want[k], err_msg=k)
+
+
 def test_integer_sums_accumulate_in_int64():
     t = torch.tensor([2 ** 31 - 1, 1], dtype=torch.int32)
     assert t.sum().item() == 2 ** 31 and t.sum().dtype == torch.int64

@@ -380,6 +380,10 @@ CT_REMFLOOR_FAST(ct_remainder_d_fast, ct_divfloor_d_fast, double, ct_fmod_d_fast
  * over double is better off with 8-byte flags (a byte's vector factor would
  * have the loop carry 8 vectors of doubles at once, more than the registers) */
 #define CT_TWO_PASS_BIN_BODY_FT(FT, T, CT, OK, FAST, FULL, LA, LB)                 \
+    CT_TWO_PASS_BIN_BODY_FTV(FT, T, CT, OK, FAST, FULL, LA, LB, 0)
+/* VEC 1: FULL is branch-free arithmetic, and the second pass runs it as a
+ * vector loop over the block (a select where the first pass could not) */
+#define CT_TWO_PASS_BIN_BODY_FTV(FT, T, CT, OK, FAST, FULL, LA, LB, VEC)           \
     for (int64_t b0 = 0; b0 < n; b0 += CT_PASS_BLK) {                              \
         int64_t e = n - b0 < CT_PASS_BLK ? n : b0 + CT_PASS_BLK;                   \
         FT bad[CT_PASS_BLK];                                                       \
@@ -393,24 +397,31 @@ CT_REMFLOOR_FAST(ct_remainder_d_fast, ct_divfloor_d_fast, double, ct_fmod_d_fast
             CT r = FAST(ta, tb);                                                   \
             o[i] = k ? o[i] : (T)r;                                                \
         }                                                                          \
-        if (big)                                                                   \
+        if (big && VEC) {                                                          \
+            CT_SIMD for (int64_t i = b0; i < e; i++) {                             \
+                CT r = FULL((CT)(LA), (CT)(LB));                                   \
+                o[i] = bad[i - b0] ? (T)r : o[i];                                  \
+            }                                                                      \
+        } else if (big)                                                            \
             for (int64_t i = b0; i < e; i++)                                       \
                 if (bad[i - b0]) o[i] = (T)FULL((CT)(LA), (CT)(LB));               \
     }
 #define CT_TWO_PASS_BIN_CT(NAME, T, CT, OK, FAST, FULL)                            \
-    CT_TWO_PASS_BIN_FT(uint8_t, NAME, T, CT, OK, FAST, FULL)
+    CT_TWO_PASS_BIN_FTV(uint8_t, NAME, T, CT, OK, FAST, FULL, 0)
 #define CT_TWO_PASS_BIN_FT(FT, NAME, T, CT, OK, FAST, FULL)                        \
+    CT_TWO_PASS_BIN_FTV(FT, NAME, T, CT, OK, FAST, FULL, 0)
+#define CT_TWO_PASS_BIN_FTV(FT, NAME, T, CT, OK, FAST, FULL, VEC)                  \
 CT_MULTIVERSION void NAME(char **p, const int64_t *s, int64_t n, const void *ex) { \
     (void)ex;                                                                      \
     if (s[0] == CT_SZ(T) && s[1] == CT_SZ(T) && s[2] == CT_SZ(T)) {                \
         T *o = (T *)p[0]; const T *A = (const T *)p[1], *B = (const T *)p[2];      \
-        CT_TWO_PASS_BIN_BODY_FT(FT, T, CT, OK, FAST, FULL, A[i], B[i])             \
+        CT_TWO_PASS_BIN_BODY_FTV(FT, T, CT, OK, FAST, FULL, A[i], B[i], VEC)            \
     } else if (s[0] == CT_SZ(T) && s[1] == CT_SZ(T) && s[2] == 0) {                \
         T *o = (T *)p[0]; const T *A = (const T *)p[1]; const T bs = *(const T *)p[2]; \
-        CT_TWO_PASS_BIN_BODY_FT(FT, T, CT, OK, FAST, FULL, A[i], bs)               \
+        CT_TWO_PASS_BIN_BODY_FTV(FT, T, CT, OK, FAST, FULL, A[i], bs, VEC)            \
     } else if (s[0] == CT_SZ(T) && s[1] == 0 && s[2] == CT_SZ(T)) {                \
         T *o = (T *)p[0]; const T as = *(const T *)p[1]; const T *B = (const T *)p[2]; \
-        CT_TWO_PASS_BIN_BODY_FT(FT, T, CT, OK, FAST, FULL, as, B[i])               \
+        CT_TWO_PASS_BIN_BODY_FTV(FT, T, CT, OK, FAST, FULL, as, B[i], VEC)            \
     } else {                                                                       \
         /* other layouts: blocks gathered into contiguous buffers, so that         \
          * every layout runs the same vector code and gets the same values */      \
@@ -423,7 +434,7 @@ CT_MULTIVERSION void NAME(char **p, const int64_t *s, int64_t n, const void *ex)
             }                                                                      \
             {                                                                      \
                 CT *o = go; const CT *A = ga, *B = gb; int64_t n = cn;             \
-                CT_TWO_PASS_BIN_BODY_FT(FT, CT, CT, OK, FAST, FULL, A[i], B[i])    \
+                CT_TWO_PASS_BIN_BODY_FTV(FT, CT, CT, OK, FAST, FULL, A[i], B[i], VEC)    \
             }                                                                      \
             for (int64_t i = 0; i < cn; i++)                                       \
                 *(T *)(p[0] + (c0 + i) * s[0]) = (T)go[i];                         \
@@ -534,11 +545,70 @@ CT_MULTIVERSION void ct_gcd_##S(char **p, const int64_t *s, int64_t n, const voi
                 if (wrap[j]) *(T *)(p[0] + (i0 + j) * s[0]) = ct_s_gcd_##S(av[j], bv[j]); \
     }                                                                              \
 }
-#define CT_INT_ONLY(S, T, unused)                                                  \
+/* division, floor division, remainder and fmod of 8- to 32-bit integers by
+ * a float (8, 16 bits) or double (32 bits) quotient, rounded: exact there
+ * (the quotient's rounding error is under 1 / |b|, its distance from the
+ * next integer at least that), and a - q b exact in W too, so that the
+ * loops vectorise (integer division does not); b = 0 sets P->err (its
+ * element 0), INT_MIN / -1 wraps (2^31 -> INT_MIN), INT_MIN % -1 is 0 */
+#define CT_WRND_TRUNC_float(x) __builtin_truncf(x)
+#define CT_WRND_FLOOR_float(x) __builtin_floorf(x)
+#define CT_WRND_TRUNC_double(x) __builtin_trunc(x)
+#define CT_WRND_FLOOR_double(x) __builtin_floor(x)
+#define CT_INT_DIV_BODY(T, W, RND, REM)                                            \
+    W bw = (W)(b == 0 ? (T)1 : b);                                                 \
+    W q = CT_WRND_##RND##_##W((W)a / bw);                                          \
+    W r = REM ? (W)a - q * bw : (q > (W)2147483647 ? -q : q);                      \
+    T v = (T)(int32_t)r;
+#define CT_INT_DIV_LOOP(NAME, T, W, RND, REM)                                      \
+CT_MULTIVERSION void NAME(char **p, const int64_t *s, int64_t n, const void *ex) { \
+    ct_params *P = (ct_params *)ex;                                                \
+    int zero = 0;                                                                  \
+    if (s[0] == CT_SZ(T) && s[1] == CT_SZ(T) && s[2] == CT_SZ(T)) {                \
+        T *o = (T *)p[0]; const T *A = (const T *)p[1], *B = (const T *)p[2];      \
+        _Pragma("omp simd reduction(|:zero)")                                      \
+        for (int64_t i = 0; i < n; i++) {                                          \
+            T a = A[i], b = B[i];                                                  \
+            zero |= b == 0;                                                        \
+            CT_INT_DIV_BODY(T, W, RND, REM)                                        \
+            o[i] = b == 0 ? (T)0 : v;                                              \
+        }                                                                          \
+    } else if (s[0] == CT_SZ(T) && s[1] == CT_SZ(T) && s[2] == 0) {                \
+        T *o = (T *)p[0]; const T *A = (const T *)p[1]; const T b = *(const T *)p[2]; \
+        zero = b == 0;                                                             \
+        _Pragma("omp simd")                                                        \
+        for (int64_t i = 0; i < n; i++) {                                          \
+            T a = A[i];                                                            \
+            CT_INT_DIV_BODY(T, W, RND, REM)                                        \
+            o[i] = b == 0 ? (T)0 : v;                                              \
+        }                                                                          \
+    } else {                                                                       \
+        for (int64_t i = 0; i < n; i++) {                                          \
+            T a = *(const T *)(p[1] + i * s[1]), b = *(const T *)(p[2] + i * s[2]); \
+            zero |= b == 0;                                                        \
+            CT_INT_DIV_BODY(T, W, RND, REM)                                        \
+            *(T *)(p[0] + i * s[0]) = b == 0 ? (T)0 : v;                           \
+        }                                                                          \
+    }                                                                              \
+    if (zero) P->err = 1;                                                          \
+}
+#define CT_INT_DIVS_W(S, T, W)                                                     \
+    CT_INT_DIV_LOOP(ct_divtrunc_##S, T, W, TRUNC, 0)                               \
+    CT_INT_DIV_LOOP(ct_divfloor_##S, T, W, FLOOR, 0)                               \
+    CT_INT_DIV_LOOP(ct_remainder_##S, T, W, FLOOR, 1)                              \
+    CT_INT_DIV_LOOP(ct_fmod_##S, T, W, TRUNC, 1)
+#define CT_INT_DIVS_u8(S, T) CT_INT_DIVS_W(S, T, float)
+#define CT_INT_DIVS_i8(S, T) CT_INT_DIVS_W(S, T, float)
+#define CT_INT_DIVS_i16(S, T) CT_INT_DIVS_W(S, T, float)
+#define CT_INT_DIVS_i32(S, T) CT_INT_DIVS_W(S, T, double)
+/* int64: no exact wider quotient, C's division element by element */
+#define CT_INT_DIVS_i64(S, T)                                                      \
     CT_BINARY(ct_divtrunc_##S, T, T, ct_s_divtrunc_##S(a, b, P))                     \
     CT_BINARY(ct_divfloor_##S, T, T, ct_s_divfloor_##S(a, b, P))                     \
     CT_BINARY(ct_remainder_##S, T, T, ct_s_remainder_##S(a, b, P))                   \
-    CT_BINARY(ct_fmod_##S, T, T, ct_s_fmod_##S(a, b, P))                             \
+    CT_BINARY(ct_fmod_##S, T, T, ct_s_fmod_##S(a, b, P))
+#define CT_INT_ONLY(S, T, unused)                                                  \
+    CT_INT_DIVS_##S(S, T)                                                          \
     CT_BINARY(ct_pow_##S, T, T, ct_s_ipow_##S(a, b))                                 \
     CT_BINARY(ct_maximum_##S, T, T, a > b ? a : b)                                 \
     CT_BINARY(ct_minimum_##S, T, T, a < b ? a : b)                                 \
@@ -582,7 +652,7 @@ CT_BINARY(ct_fmin_b, ct_bool, ct_bool, a & b)
     CT_BINARY_ATTR(CT_MULTIVERSION, ct_hypot_##S, T, T, ct_hypot_##F((CT)a, (CT)b)) \
     CT_BINARY(ct_copysign_##S, T, T, FT_##F(copysign)((CT)a, (CT)b))               \
     CT_LAE_LOOP_##F(S, T, CT)                                                      \
-    CT_TWO_PASS_BIN_CT(ct_logaddexp2_##S, T, CT, CT_LAE2_OK_##F, ct_logaddexp2_##F##_fast, ct_logaddexp2_##F) \
+    CT_LAE2_LOOP_##F(S, T, CT)                                                     \
     CT_BINARY(ct_heaviside_##S, T, T, (CT)a == 0 ? (CT)b : (CT)((CT)a > 0))        \
     CT_BINARY_ATTR(CT_MULTIVERSION, ct_fmax_##S, T, T, ((CT)a >= (CT)b || b != b) ? a : b) \
     CT_BINARY_ATTR(CT_MULTIVERSION, ct_fmin_##S, T, T, ((CT)a <= (CT)b || b != b) ? a : b)
@@ -608,11 +678,15 @@ static inline double ct_logaddexp_d(double a, double b) {
     double m = a > b ? a : b;
     return (a != a || b != b) ? a + b : m + log1p(exp(-fabs(a - b)));
 }
-CT_FM_INLINE float ct_logaddexp_f(float a, float b) {
+/* float: only the elements past the fast form come here, |a - b| >= 87 or
+ * an infinity or NaN, where log1p(e^-|a - b|) is e^-|a - b| itself (u = 1 +
+ * t rounds to 1): m + e^-|a - b| (0 past underflow), selects and arithmetic
+ * alone, so that the second pass vectorises */
+CT_FM_INLINE float ct_logaddexp_f_far(float a, float b) {
     float m = a > b ? a : b;
-    float r = m + ct_log1pf(ct_expf(-fabsf(a - b)));
-    r = (a == b && a - a != 0) ? a : r;       /* two equal infinities */
-    return (a != a || b != b) ? a + b : r;
+    float r = m + ct_expf(-fabsf(a - b));
+    r = ((a == b) & (a - a != 0)) ? a : r;     /* two equal infinities */
+    return ((a != a) | (b != b)) ? a + b : r;
 }
 /* log2(2^a + 2^b) likewise */
 static inline double ct_logaddexp2_d(double a, double b) {
@@ -620,11 +694,12 @@ static inline double ct_logaddexp2_d(double a, double b) {
     double m = a > b ? a : b;
     return (a != a || b != b) ? a + b : m + log1p(exp2(-fabs(a - b))) / M_LN2;
 }
-CT_FM_INLINE float ct_logaddexp2_f(float a, float b) {
+/* float, past the fast form (|a - b| >= 126, infinities, NaN) */
+CT_FM_INLINE float ct_logaddexp2_f_far(float a, float b) {
     float m = a > b ? a : b;
-    float r = m + ct_log1pf(ct_expf(-fabsf(a - b) * (float)M_LN2)) * (float)M_LOG2E;
-    r = (a == b && a - a != 0) ? a : r;
-    return (a != a || b != b) ? a + b : r;
+    float r = m + ct_expf(-fabsf(a - b) * (float)M_LN2) * (float)M_LOG2E;
+    r = ((a == b) & (a - a != 0)) ? a : r;
+    return ((a != a) | (b != b)) ? a + b : r;
 }
 /* where the fast forms hold (false for NaN and infinities) */
 #define CT_LAE_OK_f(a, b) (__builtin_fabsf((a) - (b)) < CT_EXP_SMALL)
@@ -634,8 +709,13 @@ CT_FM_INLINE float ct_logaddexp2_f(float a, float b) {
 /* logaddexp of double: fastmath_lae.h's vector form (correctly rounded nearly
  * always, also where the sum cancels), 8-byte flags (CT_TWO_PASS_BIN_BODY_FT) */
 #define CT_LAE_OK_d CT_LAE2_OK_d
+/* float: the full forms are branch-free too (a vector second pass) */
 #define CT_LAE_LOOP_f(S, T, CT) \
-    CT_TWO_PASS_BIN_CT(ct_logaddexp_##S, T, CT, CT_LAE_OK_f, ct_logaddexp_f_fast, ct_logaddexp_f)
+    CT_TWO_PASS_BIN_FTV(uint8_t, ct_logaddexp_##S, T, CT, CT_LAE_OK_f, ct_logaddexp_f_fast, ct_logaddexp_f_far, 1)
+#define CT_LAE2_LOOP_f(S, T, CT) \
+    CT_TWO_PASS_BIN_FTV(uint8_t, ct_logaddexp2_##S, T, CT, CT_LAE2_OK_f, ct_logaddexp2_f_fast, ct_logaddexp2_f_far, 1)
+#define CT_LAE2_LOOP_d(S, T, CT) \
+    CT_TWO_PASS_BIN_CT(ct_logaddexp2_##S, T, CT, CT_LAE2_OK_d, ct_logaddexp2_d_fast, ct_logaddexp2_d)
 #define CT_LAE_LOOP_d(S, T, CT) \
     CT_TWO_PASS_BIN_FT(int64_t, ct_logaddexp_##S, T, CT, CT_LAE_OK_d, ct_logaddexp_d_fast, ct_logaddexp_d)
 #define ct_logaddexp2_f_fast ct_logaddexp2f_fast
