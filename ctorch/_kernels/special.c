@@ -420,6 +420,15 @@ CT_FM_INLINE double dg_value(double v, int with_neg, int ok)
     }
     return ps;
 }
+/* the block [b0, b0 + m) with or without the reflection (WN) */
+#define DG_BLOCK(T, WN) {                                                         \
+        _Pragma("omp simd reduction(|:rest)")                                  \
+        for (int64_t i = 0; i < m; i++) {                                      \
+            int ok = dg_ok((double)x[b0 + i], WN);                             \
+            o[b0 + i] = (T)dg_value((double)x[b0 + i], WN, ok);                \
+            rest |= !ok;                                                       \
+        }                                                                      \
+    }
 #define DIGAMMA_LOOP(NAME, T)                                                  \
 void NAME(const T *x, T *o, int64_t count);                                    \
 CT_MULTIVERSION void NAME(const T *x, T *o, int64_t count)                     \
@@ -431,21 +440,8 @@ CT_MULTIVERSION void NAME(const T *x, T *o, int64_t count)                     \
         _Pragma("omp simd reduction(|:neg)")                                   \
         for (int64_t i = 0; i < m; i++)                                        \
             neg |= x[b0 + i] < 0;                                              \
-        if (neg) {                                                             \
-            _Pragma("omp simd reduction(|:rest)")                              \
-            for (int64_t i = 0; i < m; i++) {                                  \
-                int ok = dg_ok((double)x[b0 + i], 1);                          \
-                o[b0 + i] = (T)dg_value((double)x[b0 + i], 1, ok);             \
-                rest |= !ok;                                                   \
-            }                                                                  \
-        } else {                                                               \
-            _Pragma("omp simd reduction(|:rest)")                              \
-            for (int64_t i = 0; i < m; i++) {                                  \
-                int ok = dg_ok((double)x[b0 + i], 0);                          \
-                o[b0 + i] = (T)dg_value((double)x[b0 + i], 0, ok);             \
-                rest |= !ok;                                                   \
-            }                                                                  \
-        }                                                                      \
+        if (neg) DG_BLOCK(T, 1)                                                 \
+        else DG_BLOCK(T, 0)                                                     \
     }                                                                          \
     if (rest)                                                                  \
         for (int64_t i = 0; i < count; i++)                                    \
