@@ -12,6 +12,7 @@ buffer: exactly what PyCUDA's prepared_call does after packing the
 arguments with the format given to prepare() (here "<size>s", one struct;
 tests/test_cuda_kernels.py checks each size against `nvcc -ptx`).
 """
+import atexit
 import ctypes
 import glob
 import os
@@ -40,6 +41,15 @@ class Driver:
         self.last_error = None
         self._tls = threading.local()       # the context is current per thread
         self._tls.current = True
+        atexit.register(self._release)
+
+    def _release(self):
+        """At interpreter exit: the primary context off the exiting thread's
+        context stack (PyCUDA aborts the process when its module is cleaned up
+        with a context still on it)."""
+        if getattr(self._tls, "current", False):
+            self._tls.current = False
+            self.drv.Context.pop()
 
     def _current(self):
         """Makes the primary context current in the calling thread (once a thread)."""

@@ -1,6 +1,8 @@
 """pycuda.driver as ctorch uses it, over the host build's C interface."""
+import atexit
 import ctypes
 import os
+import sys
 
 
 from ctorch.cuda._hostbuild import host_kernels_path
@@ -50,9 +52,30 @@ class event_flags:
     DISABLE_TIMING = 2
 
 
+# the context stack of the thread that imported this module; like PyCUDA,
+# exit aborts the process when a context is left on it
+_stack = []
+
+
+def _check_stack_at_exit():
+    if _stack:
+        sys.stderr.write("PyCUDA ERROR: The context stack was not empty upon module cleanup.\n")
+        sys.stderr.flush()
+        os._exit(134)
+
+
+atexit.register(_check_stack_at_exit)
+
+
 class Context:
     def push(self):
-        pass
+        _stack.append(self)
+
+    @staticmethod
+    def pop():
+        if not _stack:
+            raise LogicError("cuCtxPopCurrent failed: invalid context")
+        _stack.pop()
 
     @staticmethod
     def synchronize():
