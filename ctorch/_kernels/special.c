@@ -307,6 +307,24 @@ static const double dg_cos_c[13] = {     /* (-1)^k / (2k)! */
     4.779477332387385e-14, -1.5619206968586225e-16, 4.110317623312165e-19,
     -8.896791392450574e-22, 1.6117375710961184e-24};
 
+/* sin(pi r) and cos(pi r), |r| <= 1/2, by those series in z = pi r */
+CT_FM_INLINE double ct_sinpi_series(double r)
+{
+    double z = 3.14159265358979323846 * r, z2 = z * z, sp = lg_sin_c[11];
+    #pragma GCC unroll 11
+    for (int k = 10; k >= 0; k--)
+        sp = sp * z2 + lg_sin_c[k];
+    return z * sp;
+}
+CT_FM_INLINE double ct_cospi_series(double r)
+{
+    double z = 3.14159265358979323846 * r, z2 = z * z, cs = dg_cos_c[12];
+    #pragma GCC unroll 12
+    for (int k = 11; k >= 0; k--)
+        cs = cs * z2 + dg_cos_c[k];
+    return cs;
+}
+
 /* digamma of x > 0: the recurrence psi(x) = psi(x + 1) - 1/x up to x >= 10,
  * then the asymptotic series ln x - 1/(2x) - sum B_2k / (2k x^2k) to the
  * x^-14 term (the next one is below 5e-17 from x = 10 on) */
@@ -409,14 +427,7 @@ CT_FM_INLINE double dg_value(double v, int with_neg, int ok)
         - num / den;
     double ps = __builtin_fabs(d) < 0.05 ? p : big;
     if (with_neg) {
-        double w = pi * r, w2 = w * w, sn = lg_sin_c[11], cs = dg_cos_c[12];
-        #pragma GCC unroll 11
-        for (int k = 10; k >= 0; k--)
-            sn = sn * w2 + lg_sin_c[k];
-        #pragma GCC unroll 12
-        for (int k = 11; k >= 0; k--)
-            cs = cs * w2 + dg_cos_c[k];
-        ps = neg ? ps - pi * cs / (w * sn) : ps;
+        ps = neg ? ps - pi * ct_cospi_series(r) / ct_sinpi_series(r) : ps;
     }
     return ps;
 }
@@ -1344,11 +1355,7 @@ __attribute__((always_inline)) static inline void lg_block(const float *x, float
         int near = __builtin_fabs(e) <= (two ? 0.25 : 0.2);
         double q = prod, v;
         if (with_neg) {
-            double z = pi * (neg ? r : 0.5), z2 = z * z, sp = lg_sin_c[11];
-            #pragma GCC unroll 11
-            for (int k = 10; k >= 0; k--)
-                sp = sp * z2 + lg_sin_c[k];
-            double sn = __builtin_fabs(z * sp);
+            double sn = __builtin_fabs(ct_sinpi_series(neg ? r : 0.5));
             q = neg ? (near ? pi / sn : pi * prod / sn) : prod;
             double lq = log_d(q);
             v = near ? (neg ? lq - t : t) : (neg ? lq - big : big - lq);
@@ -1498,13 +1505,8 @@ CT_FM_INLINE double lgd_part2(double x, double lp, double q)
 /* log(pi / |sin(pi r)|), r = x - the nearest integer (not 0: the poles go to libm) */
 CT_FM_INLINE double lgd_logcsc(double x)
 {
-    const double pi = 3.14159265358979323846;
     double r = x - __builtin_floor(x + 0.5);
-    double z = pi * r, z2 = z * z, sp = lg_sin_c[11];
-    #pragma GCC unroll 11
-    for (int k = 10; k >= 0; k--)
-        sp = __builtin_fma(sp, z2, lg_sin_c[k]);
-    return ct_dlog(pi / __builtin_fabs(z * sp));
+    return ct_dlog(3.14159265358979323846 / __builtin_fabs(ct_sinpi_series(r)));
 }
 void ct_lgamma_d_loop(const double *x, double *o, int64_t count);
 CT_MULTIVERSION void ct_lgamma_d_loop(const double *x, double *o, int64_t count)
