@@ -341,6 +341,7 @@ ROWS = [
     # torch.special
     ("special.ndtr f32 1e6", "a=R(%s)" % L, "mod.special.ndtr(a)"),
     ("special.ndtri f32 1e6", "a=R(%s, lo=0.01, hi=0.99)" % L, "mod.special.ndtri(a)"),
+    ("special.ndtri f64 1e6", "a=R(%s, 'float64', lo=0.0, hi=1.0)" % L, "mod.special.ndtri(a)"),
     ("special.log_ndtr f64 1e6", "a=R(%s, 'float64')" % L, "mod.special.log_ndtr(a)"),
     ("special.erfcx f32 1e6", "a=R(%s)" % L, "mod.special.erfcx(a)"),
     ("special.i0 f32 1e6", "a=R(%s)" % L, "mod.special.i0(a)"),

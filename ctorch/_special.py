@@ -502,10 +502,10 @@ def _su_tkernel(name, any_layout=False):
 def _sb_tkernel(name, any_layout_double=False):
     """A tkernel (see _compute) for the special_k.bessel function SB_<name>
     (Bessel, Airy and K functions and ndtri of contiguous float32 CPU
-    operands, the Bessel and K functions of float64 too; False, scipy's ufunc
-    then, for others). any_layout_double: float64 operands of other layouts
-    go through contiguous copies, so that every layout gets the kernel's
-    values."""
+    operands, the Bessel and K functions and ndtri of float64 too; False,
+    scipy's ufunc then, for others). any_layout_double: float64 operands of
+    other layouts go through contiguous copies, so that every layout gets
+    the kernel's values."""
     k = []
 
     def tkernel(r, x):

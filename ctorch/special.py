@@ -150,7 +150,7 @@ erfcx = _sc_unary("erfcx", "erfcx", half=False, grad="special_erfcx",
 ndtr = _sc_unary("ndtr", "ndtr", kern="erf_vml_cpu", grad="special_ndtr",
                  tkernel=_S._su_tkernel("NDTR"))
 ndtri = _sc_unary("ndtri", "ndtri", half=False, grad="special_ndtri",
-                  tkernel=_S._sb_tkernel("NDTRI"))
+                  tkernel=_S._sb_tkernel("NDTRI", True))
 log_ndtr = _sc_unary("log_ndtr", "log_ndtr", half=False, grad="special_log_ndtr",
                      tkernel=_S._su_tkernel("LOG_NDTR"))
 

@@ -512,6 +512,29 @@ def test_ndtri_float32_over_its_domain():
     np.testing.assert_allclose(got_t, want[:7000].reshape(70, 100).T, rtol=1.2e-7, atol=0)
 
 
+def test_ndtri_float64_over_its_domain():
+    # the central polynomial, the float64 kernel's four tail pieces (t =
+    # sqrt(-log min(p, 1 - p)) in [1.26, 3], [3, 6], [6, 12], [12, 27.3]:
+    # down to the smallest denormal), both sides of the central test and
+    # of each piece's ends, the ends of [0, 1] and the values outside
+    rng = np.random.default_rng(11)
+    ends = np.exp(-np.array([3.0, 6.0, 12.0]) ** 2)
+    p = np.concatenate([rng.uniform(0, 1, 4000), 10.0 ** -rng.uniform(0, 323.6, 4000),
+                        1 - 10.0 ** -rng.uniform(0.7, 16, 2000),
+                        ends * (1 + 1e-12), ends * (1 - 1e-12),
+                        [0.0, 1.0, 0.5, 0.2, 0.8, np.nextafter(0.2, 0), np.nextafter(0.2, 1),
+                         np.nextafter(0.8, 0), np.nextafter(0.8, 1), 5e-324, 1e-310, 2.2250738585072014e-308,
+                         -0.5, 1.5, -5e-324, np.nextafter(1, 2), np.nan, np.inf, -np.inf]])
+    with np.errstate(all="ignore"):
+        want = sc.ndtri(p)
+    got = torch.special.ndtri(torch.tensor(p)).numpy()
+    assert got.dtype == np.float64
+    np.testing.assert_allclose(got, want, rtol=2e-15, atol=0, equal_nan=True)
+    # a strided input takes the same kernel: the same values
+    got_t = torch.special.ndtri(torch.tensor(p[:6000]).reshape(60, 100).t()).numpy()
+    np.testing.assert_array_equal(got_t, got[:6000].reshape(60, 100).T)
+
+
 @pytest.mark.parametrize("p", [2, 3, 5, 10])
 def test_multigammaln_fused_sum(p):
     # both sides of the Stirling switch (y = 8) and of the recurrence's

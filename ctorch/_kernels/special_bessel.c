@@ -1522,13 +1522,15 @@ int64_t ct_special_igamma(int upper, int dtype, const void *a, const void *x, vo
 }
 
 /* ---- ndtri, the inverse of the normal distribution function -----------
- * of float32 p, in double: for |p - 1/2| <= SB_ND_Q, ndtri = q C(q^2), q = p
- * - 1/2; beyond, with m = min(p, 1 - p) and t = sqrt(-log m) (in [1.26,
- * 10.2] for float m), ndtri = -+T(t), T one of three polynomials on t's
- * pieces [1.26, 2.2], [2.2, 4.4], [4.4, 10.2]. C and T are Chebyshev
- * interpolants of degree 16 (fitted at high precision, relative errors
- * at each table, well below float's rounding). p = 0: -inf, p = 1: +inf,
- * outside [0, 1] and NaN: NaN. */
+ * in double: for |p - 1/2| <= SB_ND_Q, ndtri = q C(q^2), q = p - 1/2;
+ * beyond, with m = min(p, 1 - p) and t = sqrt(-log m), ndtri = -+T(t), T
+ * a polynomial on each of a few pieces of t's range: three for float32 p
+ * (t in [1.26, 10.2]), four of higher degrees for float64 p (t in [1.26,
+ * 27.3], the smallest denormal; the first takes in m >= 1.2e-4). C and T
+ * are Chebyshev interpolants (fitted at high precision; the relative error, with the rounding of
+ * Horner's scheme in double, at each table: below float's rounding for
+ * the float pieces, about 2 ulp of double for C and the double pieces).
+ * p = 0: -inf, p = 1: +inf, outside [0, 1] and NaN: NaN. */
 #define SB_ND_Q 0.3
 /* ndtri(1/2 + q) / q in u = q^2, as a polynomial in 2u / 0.09 - 1, on [0, 0.09]: 1.1e-16 */
 static const double nd_c[17] = {
@@ -1567,75 +1569,136 @@ static const double nd_t2[17] = {
     8.729235785538434e-08, -3.3773191437753594e-08,
 };
 
-CT_FM_INLINE double sb_nd_piece(const double *c, double t, double a, double b)
+/* -ndtri(e^(-t^2)) as a polynomial in (2t - a - b) / (b - a), on t in [1.26, 3]: 4.9e-16 */
+static const double nd_d0[25] = {
+    2.300620506355697, 1.4028038492895047, -0.04939973313705881,
+    0.015170614672933808, -0.0048574316340829924, 0.0016034717813919299,
+    -0.0005426118114534414, 0.00018753482220732823, -6.600180416622289e-05,
+    2.3592810021559573e-05, -8.545607117507147e-06, 3.130161940191607e-06,
+    -1.1574256740574232e-06, 4.3131845756655063e-07, -1.618772352495677e-07,
+    6.134639111572406e-08, -2.3282883275616137e-08, 8.535314901730475e-09,
+    -3.263931146329386e-09, 1.5879076520799308e-09, -6.137467605988504e-10,
+    2.7131994388919407e-11, -9.796241254576974e-12, 8.017206139452881e-11,
+    -3.132470399405319e-11,
+};
+/* -ndtri(e^(-t^2)) as a polynomial in (2t - a - b) / (b - a), on t in [3, 6]: 3e-16 */
+static const double nd_d1[23] = {
+    5.920458342160393, 2.220076621055046, -0.02530389529794398,
+    0.006855378945960004, -0.0019154512423088577, 0.0005459938946736266,
+    -0.00015788345131852706, 4.6166734057880505e-05, -1.3624805214105574e-05,
+    4.0533347214453435e-06, -1.2145672307144457e-06, 3.6635089280025894e-07,
+    -1.1118282281716903e-07, 3.394165615098704e-08, -1.0415093420602049e-08,
+    3.2015891838829955e-09, -9.916810996234916e-10, 3.197383224330032e-10,
+    -9.990218194885089e-11, 2.3405286954372142e-11, -7.331418788201464e-12,
+    5.4703964980625825e-12, -1.7338251930388195e-12,
+};
+/* -ndtri(e^(-t^2)) as a polynomial in (2t - a - b) / (b - a), on t in [6, 12]: 4e-16 */
+static const double nd_d2[19] = {
+    12.454128856543234, 4.308480834812216, -0.017861182070501636,
+    0.00507956270317769, -0.001482643354186168, 0.0004400543881588033,
+    -0.00013215155049431046, 4.0034032020286626e-05, -1.2210383970399228e-05,
+    3.744614779055213e-06, -1.1535007478838684e-06, 3.5631612542139866e-07,
+    -1.105386681086028e-07, 3.4950488957327114e-08, -1.0905087971778658e-08,
+    2.899877539692112e-09, -9.074761720997066e-10, 5.399930363396151e-10,
+    -1.7024008892836793e-10,
+};
+/* -ndtri(e^(-t^2)) as a polynomial in (2t - a - b) / (b - a), on t in [12, 27.5]: 2.2e-16 */
+static const double nd_d3[21] = {
+    27.778337358664153, 11.006051461069012, -0.015322978772686421,
+    0.005321491678933989, -0.0018882611321655576, 0.000679318633738298,
+    -0.0002467691472490297, 9.029190581151311e-05, -3.3224012322149444e-05,
+    1.2280246957558374e-05, -4.5560761531846215e-06, 1.6968165728988207e-06,
+    -6.331867255524978e-07, 2.3437779092264894e-07, -8.782588709846068e-08,
+    3.6134411331861116e-08, -1.3594945269517004e-08, 2.607375853394131e-09,
+    -9.790064227395607e-10, 1.4856107729025318e-09, -5.620985577143262e-10,
+};
+
+CT_FM_INLINE double sb_nd_piece(const double *c, int nc, double t, double a, double b)
 {
-    double s = (2.0 * t - (a + b)) / (b - a), h;
-    SB_HORNER(c, 17, s, h);
+    double s = t * (2.0 / (b - a)) - (a + b) / (b - a), h = c[nc - 1];
+    _Pragma("GCC unroll 32")
+    for (int j = nc - 2; j >= 0; j--)
+        h = h * s + c[j];
     return h;
 }
 
-void ct_sb_ndtri_f_loop(const float *x, float *o, int64_t count);
-CT_MULTIVERSION void ct_sb_ndtri_f_loop(const float *x, float *o, int64_t count)
-{
-    double T[SB_BLK];
-    for (int64_t b0 = 0; b0 < count; b0 += SB_BLK) {
-        int64_t n = count - b0 < SB_BLK ? count - b0 : SB_BLK;
-        const float *xb = x + b0;
-        float *ob = o + b0;
-        int tail = 0;
-        #pragma omp simd reduction(|:tail)
-        for (int64_t i = 0; i < n; i++) {
-            double p = xb[i], q = p - 0.5;
-            int in = __builtin_fabs(q) <= SB_ND_Q;
-            tail |= !in;
-            double qc = in ? q : 0.0, h;
-            SB_HORNER(nd_c, 17, qc * qc * (2.0 / (SB_ND_Q * SB_ND_Q)) - 1.0, h);
-            double r = qc * h;
-            r = p == 0.0 ? -__builtin_inf() : r;
-            r = p == 1.0 ? __builtin_inf() : r;
-            r = (p >= 0.0 && p <= 1.0) ? r : __builtin_nan("");
-            ob[i] = (float)r;
-        }
-        if (!tail)
-            continue;
-        /* m (-1 outside the tails), then t in a loop of doubles alone (with
-         * the float loads in the same loop, the log stays scalar) */
-        #pragma omp simd
-        for (int64_t i = 0; i < n; i++) {
-            double p = xb[i];
-            double m = p < 0.5 ? p : 1.0 - p;
-            T[i] = m > 0.0 && m < 0.5 - SB_ND_Q ? m : -1.0;
-        }
-        int pc0 = 0, pc1 = 0, pc2 = 0;
-        #pragma omp simd reduction(|:pc0, pc1, pc2)
-        for (int64_t i = 0; i < n; i++) {
-            double m = T[i];
-            int in = m > 0.0;
-            double t = __builtin_sqrt(-sb_log(in ? m : 0.01));
-            t = in ? t : 0.0;
-            T[i] = t;
-            pc0 |= in && t < 2.2;
-            pc1 |= t >= 2.2 && t < 4.4;
-            pc2 |= t >= 4.4;
-        }
-#define SB_ND_PASS(C, A, B, LO, HI)                                            \
+/* the tail pieces: X(bit, table, a, b, from, to); each piece serves t in
+ * [from, to) (the first from and the last to take in all t of the type) */
+#define SB_ND_PIECES_F(X)                                                      \
+    X(0, nd_t0, 1.26, 2.2, 1.0, 2.2) X(1, nd_t1, 2.2, 4.4, 2.2, 4.4)           \
+    X(2, nd_t2, 4.4, 10.2, 4.4, 11.0)
+#define SB_ND_PIECES_D(X)                                                      \
+    X(0, nd_d0, 1.26, 3.0, 1.0, 3.0) X(1, nd_d1, 3.0, 6.0, 3.0, 6.0)           \
+    X(2, nd_d2, 6.0, 12.0, 6.0, 12.0) X(3, nd_d3, 12.0, 27.5, 12.0, 28.0)
+#define SB_ND_FLAG(K, C, A, B, LO, HI) pc |= (int)(t >= LO && t < HI) << K;
+#define SB_ND_PASS(K, C, A, B, LO, HI)                                         \
+    if (pc >> K & 1) {                                                         \
         _Pragma("omp simd")                                                    \
         for (int64_t i = 0; i < n; i++) {                                      \
             double p = xb[i], t = T[i];                                        \
             int in = t >= LO && t < HI;                                        \
-            double r = sb_nd_piece(C, in ? t : A, A, B);                       \
+            double r = sb_nd_piece(C, (int)(sizeof(C) / sizeof(C[0])), in ? t : A, A, B); \
             r = p < 0.5 ? -r : r;                                              \
-            ob[i] = in ? (float)r : ob[i];                                     \
-        }
-        if (pc0)
-            SB_ND_PASS(nd_t0, 1.26, 2.2, 1.0, 2.2)
-        if (pc1)
-            SB_ND_PASS(nd_t1, 2.2, 4.4, 2.2, 4.4)
-        if (pc2)
-            SB_ND_PASS(nd_t2, 4.4, 10.2, 4.4, 11.0)
-#undef SB_ND_PASS
+            ob[i] = in ? (__typeof__(ob[0]))r : ob[i];                        \
+        }                                                                      \
     }
+
+/* the central polynomial first; where a block has tail elements, m (-1
+ * outside the tails: the complement of the central test, so that every p
+ * gets one of the two), t in a loop of doubles alone (with the loads of
+ * float in the same loop, the log stays scalar), then each piece that a
+ * block has. Denormal m (double only) are scaled by 2^64 for the log. */
+#define SB_NDTRI_LOOP(NAME, TY, PIECES)                                        \
+void NAME(const TY *x, TY *o, int64_t count);                                  \
+CT_MULTIVERSION void NAME(const TY *x, TY *o, int64_t count)                   \
+{                                                                              \
+    double T[SB_BLK];                                                          \
+    for (int64_t b0 = 0; b0 < count; b0 += SB_BLK) {                           \
+        int64_t n = count - b0 < SB_BLK ? count - b0 : SB_BLK;                 \
+        const TY *xb = x + b0;                                                 \
+        TY *ob = o + b0;                                                       \
+        int tail = 0;                                                          \
+        _Pragma("omp simd reduction(|:tail)")                                  \
+        for (int64_t i = 0; i < n; i++) {                                      \
+            double p = xb[i], q = p - 0.5;                                     \
+            int in = __builtin_fabs(q) <= SB_ND_Q;                             \
+            tail |= !in;                                                       \
+            double qc = in ? q : 0.0, h;                                       \
+            SB_HORNER(nd_c, 17, qc * qc * (2.0 / (SB_ND_Q * SB_ND_Q)) - 1.0, h); \
+            double r = qc * h;                                                 \
+            r = p == 0.0 ? -__builtin_inf() : r;                               \
+            r = p == 1.0 ? __builtin_inf() : r;                                \
+            r = (p >= 0.0 && p <= 1.0) ? r : __builtin_nan("");                \
+            ob[i] = (TY)r;                                                     \
+        }                                                                      \
+        if (!tail)                                                             \
+            continue;                                                          \
+        _Pragma("omp simd")                                                    \
+        for (int64_t i = 0; i < n; i++) {                                      \
+            double p = xb[i];                                                  \
+            double m = p < 0.5 ? p : 1.0 - p;                                  \
+            T[i] = m > 0.0 && !(__builtin_fabs(p - 0.5) <= SB_ND_Q) ? m : -1.0; \
+        }                                                                      \
+        int pc = 0;                                                            \
+        _Pragma("omp simd reduction(|:pc)")                                    \
+        for (int64_t i = 0; i < n; i++) {                                      \
+            double m = T[i];                                                   \
+            int in = m > 0.0, sub = m < 0x1p-1022;                             \
+            double l = sb_log(in ? (sub ? m * 0x1p64 : m) : 0.01)              \
+                       - (sub ? 44.3614195558365 : 0.0);                       \
+            double t = __builtin_sqrt(-l);                                     \
+            t = in ? t : 0.0;                                                  \
+            T[i] = t;                                                          \
+            PIECES(SB_ND_FLAG)                                                 \
+        }                                                                      \
+        PIECES(SB_ND_PASS)                                                     \
+    }                                                                          \
 }
+SB_NDTRI_LOOP(ct_sb_ndtri_f_loop, float, SB_ND_PIECES_F)
+SB_NDTRI_LOOP(ct_sb_ndtri_d_loop, double, SB_ND_PIECES_D)
+#undef SB_NDTRI_LOOP
+#undef SB_ND_PASS
+#undef SB_ND_FLAG
 
 /* ---- the multivariate log-gamma function ------------------------------
  * mvlgamma(x, p) = p (p - 1) / 4 log(pi) + sum_j<p lgamma(x - j/2), in
@@ -2034,7 +2097,7 @@ typedef ct_special_block_fn sb_loop_fn;
 SB_B(ct_sb_j0_f_loop) SB_B(ct_sb_j1_f_loop) SB_B(ct_sb_y0_f_loop) SB_B(ct_sb_y1_f_loop)
 SB_B(ct_sb_ai_f_loop) SB_B(ct_sb_k0_f_loop) SB_B(ct_sb_k0e_f_loop) SB_B(ct_sb_k1_f_loop)
 SB_B(ct_sb_k1e_f_loop) SB_B(ct_sb_k0_d_loop) SB_B(ct_sb_k0e_d_loop) SB_B(ct_sb_k1_d_loop)
-SB_B(ct_sb_k1e_d_loop) SB_B(ct_sb_ndtri_f_loop) SB_B(ct_sb_ai_d_loop)
+SB_B(ct_sb_k1e_d_loop) SB_B(ct_sb_ndtri_f_loop) SB_B(ct_sb_ndtri_d_loop) SB_B(ct_sb_ai_d_loop)
 SB_B(ct_sb_j0_d_loop) SB_B(ct_sb_j1_d_loop) SB_B(ct_sb_y0_d_loop) SB_B(ct_sb_y1_d_loop)
 
 /* per function: the float32 and float64 loops (NULL: none) */
@@ -2048,7 +2111,7 @@ static const sb_loop_fn sb_fns[CT_SB_COUNT][2] = {
     [CT_SB_K0E] = {ct_sb_k0e_f_loop_b, ct_sb_k0e_d_loop_b},
     [CT_SB_K1] = {ct_sb_k1_f_loop_b, ct_sb_k1_d_loop_b},
     [CT_SB_K1E] = {ct_sb_k1e_f_loop_b, ct_sb_k1e_d_loop_b},
-    [CT_SB_NDTRI] = {ct_sb_ndtri_f_loop_b, NULL},
+    [CT_SB_NDTRI] = {ct_sb_ndtri_f_loop_b, ct_sb_ndtri_d_loop_b},
 };
 
 int ct_special_bessel(int code, const void *x, void *out, int64_t count)

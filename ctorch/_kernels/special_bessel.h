@@ -4,7 +4,7 @@
  * function Ai, the modified Bessel functions of the second kind K0, K1 (and
  * their scaled forms), ndtri, xlogy, the incomplete gamma functions and the
  * multivariate log-gamma function, as vector loops over contiguous float32
- * arrays (the J, Y and K functions, xlogy, the incomplete gamma and
+ * arrays (the J, Y and K functions, ndtri, xlogy, the incomplete gamma and
  * multivariate log-gamma functions float64 as well; special_bessel.c). */
 
 #include <stdint.h>
@@ -16,7 +16,7 @@ enum { CT_SB_J0, CT_SB_J1, CT_SB_Y0, CT_SB_Y1, CT_SB_AIRY_AI, CT_SB_K0, CT_SB_K0
 
 /* out[i] = f(x[i]) for contiguous x and out of count elements. Values at
  * the edges are PyTorch's: J and Y are NaN at +-inf, Y at x < 0, K at
- * x < 0, Ai at +-inf; Y and K are +-inf at 0; ndtri (float32 only) is
+ * x < 0, Ai at +-inf; Y and K are +-inf at 0; ndtri is
  * -inf / +inf at 0 / 1, NaN outside [0, 1]. Returns 0, or -1 for a
  * function / dtype without a kernel. */
 typedef int (*ct_special_bessel_fn)(int code, const void *x, void *out, int64_t count);
