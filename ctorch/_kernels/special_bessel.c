@@ -1527,10 +1527,12 @@ int64_t ct_special_igamma(int upper, int dtype, const void *a, const void *x, vo
  * a polynomial on each of a few pieces of t's range: three for float32 p
  * (t in [1.26, 10.2]), four of higher degrees for float64 p (t in [1.26,
  * 27.3], the smallest denormal; the first takes in m >= 1.2e-4). C and T
- * are Chebyshev interpolants (fitted at high precision; the relative error, with the rounding of
- * Horner's scheme in double, at each table: below float's rounding for
- * the float pieces, about 2 ulp of double for C and the double pieces).
- * p = 0: -inf, p = 1: +inf, outside [0, 1] and NaN: NaN. */
+ * are Chebyshev interpolants (fitted at high precision; the relative
+ * error with the rounding of Horner's scheme in double at each table:
+ * below float's rounding for the float pieces, 1 to 4 ulp of double for C
+ * and the double pieces; float64 results within 5 ulp of the exact ones,
+ * with the log's rounding). p = 0: -inf, p = 1: +inf, outside [0, 1] and
+ * NaN: NaN. */
 #define SB_ND_Q 0.3
 /* ndtri(1/2 + q) / q in u = q^2, as a polynomial in 2u / 0.09 - 1, on [0, 0.09]: 1.1e-16 */
 static const double nd_c[17] = {
