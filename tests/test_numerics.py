@@ -468,6 +468,40 @@ def test_float64_lgamma_of_negative_x():
     assert (torch.lgamma(torch.from_numpy(poles)).numpy() == np.inf).all()
 
 
+# lgamma's twelve zeros in (-8, -2), as hi + lo (to about 1e-32)
+_LGAMMA_NEG_ZEROS = [
+    (-2.4570247382208006, -3.7075610815513266e-17), (-2.7476826467274127, 9.055340329338315e-17),
+    (-3.14358088834998, -2.1818179852331714e-16), (-3.955294284858598, -1.999428391746348e-17),
+    (-4.039361839740537, 2.1143995503980602e-16), (-4.991544640560048, 1.5174411760571722e-16),
+    (-5.0082181683225935, -4.3926353491015815e-17), (-5.998607480080875, -3.311862478893795e-16),
+    (-6.001385294453155, 6.415847287933042e-17), (-6.999801507890638, 1.0550130037400023e-17),
+    (-7.000198333407325, 2.504354173632409e-16), (-7.999975197095821, -5.261737128572354e-17)]
+
+
+def test_float64_lgamma_relative_near_its_negative_zeros():
+    # x within 40 ulp and 1e-10 of each zero z: relative accuracy where the
+    # reflection cancels to nothing. The reference: the Taylor series about
+    # z to the cubic term, in long double, its derivatives by the reflection
+    # (psi(z) = psi(1 - z) - pi cot(pi z), and the two after; the next term
+    # is below 1e-16 relative this close)
+    import scipy.special as sc
+    rng = np.random.default_rng(12)
+    L = np.longdouble
+    pi = L(np.pi) + L(1.2246467991473532e-16)
+    for zh, zl in _LGAMMA_NEG_ZEROS:
+        x = np.concatenate([zh + np.arange(-40, 41) * np.spacing(zh), zh + rng.uniform(-1e-10, 1e-10, 100)])
+        r = (L(zh) - np.round(zh)) + L(zl)
+        s, c = np.sin(pi * r), np.cos(pi * r)
+        w = float(1 - (L(zh) + L(zl)))
+        d0 = sc.digamma(w) - pi * c / s
+        d1 = -sc.polygamma(1, w) + (pi / s) ** 2
+        d2 = sc.polygamma(2, w) - 2 * pi ** 3 * c / s ** 3
+        d = (L(x) - L(zh)) - L(zl)
+        ref = (d * (d0 + d * (d1 / 2 + d * d2 / 6))).astype(np.float64)
+        got = torch.lgamma(torch.from_numpy(x)).numpy()
+        np.testing.assert_allclose(got, ref, rtol=1.5e-15, atol=0, err_msg=str(zh))
+
+
 def _floats_between(lo, hi, step):
     """Every step-th float32 in [lo, hi] (by bit pattern, each sign apart)."""
     bits = lambda v: int(np.array(v, np.float32).view(np.uint32))
