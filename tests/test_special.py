@@ -202,6 +202,34 @@ def test_modified_bessel_over_wide_ranges(name):
         assert np.signbit(specials[1])
 
 
+@pytest.mark.parametrize("name", ["i0", "i0e", "i1", "i1e"])
+def test_modified_bessel_blocks_of_mixed_sides(name):
+    # blocks with a few elements on one side of the kernels' switch from the
+    # power series to the asymptotic one (|x| = 16 for float, 25 for
+    # double) take the other side's form for all and the few gathered: the
+    # same values as blocks all on one side, and scipy's to rounding
+    f = getattr(torch.special, name)
+    rng = np.random.default_rng(13)
+    for dt, cut, rtol in (("float32", 16.0, 2e-7), ("float64", 25.0, 1e-13)):
+        for frac in (0.02, 0.2, 0.5, 0.8, 0.98):
+            n = 4096
+            small = rng.random(n) < frac
+            x = np.where(small, rng.uniform(-cut, cut, n),
+                         np.sign(rng.uniform(-1, 1, n)) * rng.uniform(cut * 1.0001, 600, n)).astype(dt)
+            x[rng.integers(0, n, 5)] = np.nan
+            x[rng.integers(0, n, 3)] = np.inf
+            got = f(torch.tensor(x)).numpy()
+            alone = np.empty_like(x)
+            sm = np.abs(x) <= cut
+            alone[sm] = f(torch.tensor(x[sm])).numpy()
+            alone[~sm] = f(torch.tensor(x[~sm])).numpy()
+            np.testing.assert_array_equal(got, alone)
+            with np.errstate(all="ignore"):
+                want = getattr(sc, name)(x.astype(np.float64)).astype(dt)
+            fin = np.isfinite(x)
+            np.testing.assert_allclose(got[fin], want[fin], rtol=rtol, atol=0)
+
+
 def test_erfinv_outside_and_at_the_ends_of_its_domain():
     rng = np.random.default_rng(6)
     x = np.concatenate([rng.uniform(-3, 3, 300), 1 - 10.0 ** -rng.uniform(1, 16, 100),

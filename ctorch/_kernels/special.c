@@ -9,6 +9,7 @@
 #include "fastmath_d.h"
 #ifdef CT_HAVE_AVX512_TABLES
 #include "erfc512.h"
+#include "compact.h"
 #include "erfinv512.h"
 #endif
 
@@ -1614,7 +1615,9 @@ CT_MULTIVERSION void ct_lgamma_d_loop(const double *x, double *o, int64_t count)
     for (int64_t b0 = 0; b0 < count; b0 += LGD_BLK) {
         int64_t m = count - b0 < LGD_BLK ? count - b0 : LGD_BLK;
         double lp[LGD_BLK], q[LGD_BLK];
-        int fl[LGD_BLK], zi[LGD_BLK];
+        int fl[LGD_BLK];
+        int64_t zi[LGD_BLK + 8];
+        double sel[LGD_BLK], zx[LGD_BLK + 8], zr[LGD_BLK + 8];
         const double *xb = x + b0;
         int neg = 0;
         #pragma omp simd reduction(|:rest, neg)
@@ -1655,6 +1658,7 @@ CT_MULTIVERSION void ct_lgamma_d_loop(const double *x, double *o, int64_t count)
             int zone = ng & cancel & !pole & (xv > -8.0) & (xv < -2.0);
             /* 1: the zone's form, else the reflection; 2: else libm */
             fl[i] = zone ? (6.0 * __builtin_fabs(v) >= sz ? 1 : 2) : 0;
+            sel[i] = zone ? xv : __builtin_nan("");
             nzone += zone;
             ok &= !(ng & (pole | (cancel & !zone)));
             rest |= !ok;
@@ -1663,17 +1667,12 @@ CT_MULTIVERSION void ct_lgamma_d_loop(const double *x, double *o, int64_t count)
         if (!nzone)
             continue;
         /* the zone's elements gathered, their form in a vector loop */
-        int nz = 0;
-        for (int i = 0; i < (int)m; i++) {
-            zi[nz] = i;
-            lp[nz] = xb[i];
-            nz += fl[i] != 0;
-        }
-        lgd_zone_loop(lp, q, nz);
+        int nz = ct_compact_num(sel, (int)m, zi, zx);
+        lgd_zone_loop(zx, zr, nz);
         for (int j = 0; j < nz; j++) {
-            int i = zi[j];
-            if (q[j] >= -1.3862943611198906)                   /* |gamma| >= 1/4 */
-                o[b0 + i] = q[j];
+            int64_t i = zi[j];
+            if (zr[j] >= -1.3862943611198906)                  /* |gamma| >= 1/4 */
+                o[b0 + i] = zr[j];
             else if (fl[i] == 2) {
                 o[b0 + i] = __builtin_nan("");
                 rest = 1;
@@ -1761,7 +1760,8 @@ CT_FM_INLINE double NAME##_parts(double x, int one, int scaled, int series)   \
     t *= __builtin_sqrt(w * 0.15915494309189533577);                           \
     double r;                                                                  \
     if (scaled) {                                                              \
-        r = a <= CUT ? s * exp_d(-as) : t;                                     \
+        /* (without the series, x within CUT are the caller's to fill) */     \
+        r = series ? (a <= CUT ? s * exp_d(-as) : t) : t;                      \
     } else {                                                                   \
         /* e^a as (e^(a/2))^2 keeps it finite up to the range's end */        \
         double h = exp_d(0.5 * (a > 1400.0 ? 1400.0 : a));                     \
@@ -1798,9 +1798,25 @@ BESSEL_I(bessel_i, 16.0, 28, 12)
 BESSEL_I(bessel_i_d, 25.0, 42, 18)
 
 /* blocks of 256 sorted by a first pass over |x|: all within CUT take the
- * power series alone, all past it (or NaN) the asymptotic one alone, mixed
- * ones the full form (the same values either way) */
+ * power series alone, all past it (or NaN) the asymptotic one alone; where
+ * a quarter or less are on one side, the other side's form for all and
+ * those few gathered (compact.h) into one vector loop of their own form;
+ * other mixed blocks the full form (the same values every way) */
 #define BESSEL_I_LOOP_T(NAME, T, F, CUT, ONE, SCALED)                          \
+static void NAME##_series(const double *x, double *o, int n);                  \
+CT_MULTIVERSION static void NAME##_series(const double *x, double *o, int n)   \
+{                                                                              \
+    _Pragma("omp simd")                                                        \
+    for (int j = 0; j < n; j++)                                                \
+        o[j] = F##_small(x[j], ONE, SCALED);                                   \
+}                                                                              \
+static void NAME##_asym(const double *x, double *o, int n);                    \
+CT_MULTIVERSION static void NAME##_asym(const double *x, double *o, int n)     \
+{                                                                              \
+    _Pragma("omp simd")                                                        \
+    for (int j = 0; j < n; j++)                                                \
+        o[j] = F##_parts(x[j], ONE, SCALED, 0);                                \
+}                                                                              \
 void NAME(const T *x, T *o, int64_t count);                                    \
 CT_MULTIVERSION void NAME(const T *x, T *o, int64_t count)                     \
 {                                                                              \
@@ -1808,15 +1824,13 @@ CT_MULTIVERSION void NAME(const T *x, T *o, int64_t count)                     \
         const int64_t m = count - b0 < 256 ? count - b0 : 256;                 \
         const T *xb = x + b0;                                                  \
         T *ob = o + b0;                                                        \
-        int small = 0, large = 0;                                              \
-        _Pragma("omp simd reduction(|:small, large)")                          \
+        int small = 0;                                                         \
+        _Pragma("omp simd reduction(+:small)")                                 \
         for (int64_t i = 0; i < m; i++) {                                      \
             T v = xb[i];                                                       \
-            int ok = (v < 0 ? -v : v) <= CUT;                                  \
-            small |= ok;                                                       \
-            large |= !ok;                                                      \
+            small += (v < 0 ? -v : v) <= CUT;                                  \
         }                                                                      \
-        if (!large) {                                                          \
+        if (small == (int)m) {                                                 \
             _Pragma("omp simd")                                                \
             for (int64_t i = 0; i < m; i++)                                    \
                 ob[i] = (T)F##_small(xb[i], ONE, SCALED);                      \
@@ -1824,10 +1838,35 @@ CT_MULTIVERSION void NAME(const T *x, T *o, int64_t count)                     \
             _Pragma("omp simd")                                                \
             for (int64_t i = 0; i < m; i++)                                    \
                 ob[i] = (T)F##_parts(xb[i], ONE, SCALED, 0);                   \
-        } else {                                                               \
+        } else if (small * 4 > (int)m && (m - small) * 4 > m) {                \
             _Pragma("omp simd")                                                \
             for (int64_t i = 0; i < m; i++)                                    \
                 ob[i] = (T)F(xb[i], ONE, SCALED);                              \
+        } else {                                                               \
+            /* the few of one side gathered (NaN stays with the series: NaN) */\
+            double sel[256], xs[256 + 8], rs[256 + 8];                         \
+            int64_t zi[256 + 8];                                               \
+            const int few_small = small * 4 <= (int)m;                         \
+            _Pragma("omp simd")                                                \
+            for (int64_t i = 0; i < m; i++) {                                  \
+                double v = (double)xb[i];                                      \
+                int in = __builtin_fabs(v) <= (double)CUT;                     \
+                sel[i] = in == few_small ? v : __builtin_nan("");              \
+            }                                                                  \
+            int ns = ct_compact_num(sel, (int)m, zi, xs);                      \
+            if (few_small) {                                                   \
+                _Pragma("omp simd")                                            \
+                for (int64_t i = 0; i < m; i++)                                \
+                    ob[i] = (T)F##_parts(xb[i], ONE, SCALED, 0);               \
+                NAME##_series(xs, rs, ns);                                     \
+            } else {                                                           \
+                _Pragma("omp simd")                                            \
+                for (int64_t i = 0; i < m; i++)                                \
+                    ob[i] = (T)F##_small(xb[i], ONE, SCALED);                  \
+                NAME##_asym(xs, rs, ns);                                       \
+            }                                                                  \
+            for (int j = 0; j < ns; j++)                                       \
+                ob[zi[j]] = (T)rs[j];                                          \
         }                                                                      \
     }                                                                          \
 }                                                                              \
