@@ -448,6 +448,27 @@ def test_float32_lgamma_where_it_crosses_zero():
     assert err.max() <= 1, (x[np.argmax(err)], err.max())
 
 
+def test_float32_lgamma_blocks_with_few_near_one_or_two():
+    # blocks where few x have y (x, or 1 - x below 0) near 1 or 2 take the
+    # far form for all and the series for those few, gathered: the same
+    # values as blocks where most are near (each element by its form)
+    rng = np.random.default_rng(14)
+    near = np.concatenate([rng.uniform(0.8, 1.2, 300), rng.uniform(1.75, 2.25, 300),
+                           rng.uniform(-0.2, 0, 200), rng.uniform(-1.25, -0.75, 200)]).astype(np.float32)
+    far = np.concatenate([rng.uniform(2.3, 40, 3000), -rng.uniform(1.3, 40, 3000),
+                          rng.uniform(0.01, 0.75, 2000)]).astype(np.float32)
+    for with_neg in (False, True):
+        fa = far if with_neg else np.abs(far)
+        ne = near if with_neg else np.abs(near)
+        x = np.concatenate([fa, ne])
+        idx = rng.permutation(x.size)
+        got = torch.lgamma(torch.from_numpy(x[idx])).numpy()       # about 1 in 9 near
+        dense = torch.lgamma(torch.from_numpy(ne)).numpy()          # all near
+        np.testing.assert_array_equal(got[np.argsort(idx)][fa.size:], dense)
+        err = _ulps(got, _lgamma_ref(x[idx].astype(np.float64)))
+        assert err.max() <= 1, err.max()
+
+
 def test_float64_lgamma_of_negative_x():
     # the reflection lgamma(x) = log(pi / |sin(pi x)|) - lgamma(1 - x), the
     # sine in long double and lgamma(1 - x > 1) by scipy as the reference
