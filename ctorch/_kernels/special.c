@@ -1328,80 +1328,63 @@ CT_FM_INLINE double lg_series(double yd)
         t = t * s + lg_r[k];
     return (yd - 1.0) * (yd - 2.0) * t + 0.0;               /* +0 at 1 and 2, as C's */
 }
-/* lgamma(x) of a finite x off the poles whose y is near 1 or 2: the series,
- * through the reflection for x < 0 (the same operations as lg_block's) */
-CT_FM_INLINE double lg_near_d(double xd, int with_neg)
+/* lgamma of one float, in double. far: the far form even where y is near 1
+ * or 2, with *selp = x there and NaN elsewhere (for compact.h; where few
+ * elements are near, the series' 20 terms would cost every element a third
+ * more) */
+CT_FM_INLINE double lg_one(float xf, int with_neg, int far, double *selp)
 {
-    int neg = with_neg && xd < 0.0;
-    double r = xd - __builtin_floor(xd + 0.5);
-    double t = lg_series(neg ? 1.0 - xd : xd);
+    const double pi = 3.14159265358979323846;
+    double xd = (double)xf;
+    int neg = with_neg && xf < 0.0f && xf > -__builtin_inff();
+    double r = xd - __builtin_floor(xd + 0.5);             /* exact: |x| < 2^52 */
+    /* finite and no pole (floats from 2^23 on are integers: r = 0) */
+    int ok = (xf > 0.0f && xf < __builtin_inff()) || (neg && r != 0.0);
+    xd = ok ? xd : 1.5;
+    double yd = neg ? 1.0 - xd : xd;
+    int two = yd > 1.5;
+    double e = two ? yd - 2.0 : yd - 1.0;
+    int near = __builtin_fabs(e) <= (two ? 0.25 : 0.2);
+    double t = far ? 0.0 : lg_series(yd);
+    double y = yd, prod = 1.0;
+    #pragma GCC unroll 8
+    for (int j = 0; j < 8; j++) {
+        int mk = y < 8.0;
+        prod *= mk ? y : 1.0;
+        y += mk ? 1.0 : 0.0;
+    }
+    double w = 1.0 / y, w2 = w * w;
+    /* the series' last terms matter only where the reflection cancels */
+    double st = with_neg ? LG_STIRLING(w, w2) : LG_STIRLING4(w, w2);
+    double big = (y - 0.5) * log_d(y) - y + 0.91893853320467274178 + st;
+    double q = prod, v;
+    if (far) {
+        *selp = (ok & near) ? xd : __builtin_nan("");
+        near = 0;
+    }
     if (with_neg) {
         double sn = __builtin_fabs(ct_sinpi_series(neg ? r : 0.5));
-        t = neg ? log_d(3.14159265358979323846 / sn) - t : t;
-    }
-    return t;
-}
-static void lg_near_loop(const double *x, double *o, int n, int with_neg);
-CT_MULTIVERSION static void lg_near_loop(const double *x, double *o, int n, int with_neg)
-{
-    if (with_neg) {
-        #pragma omp simd
-        for (int j = 0; j < n; j++)
-            o[j] = lg_near_d(x[j], 1);
+        q = neg ? (near ? pi / sn : pi * prod / sn) : prod;
+        double lq = log_d(q);
+        v = near ? (neg ? lq - t : t) : (neg ? lq - big : big - lq);
     } else {
-        #pragma omp simd
-        for (int j = 0; j < n; j++)
-            o[j] = lg_near_d(x[j], 0);
+        v = near ? t : big - log_d(q);
     }
+    return ok ? v : (xf != xf ? (double)xf : __builtin_inf());
 }
-/* far 0: each element by its form. Else the far form for all, and
- * sel[i] = x where the series is due, NaN elsewhere (for compact.h; where
- * few elements are near 1 or 2, the series' 20 terms would cost every
- * element a third more) */
+/* the near ones of a block, gathered: each by lg_one's own form (the values
+ * of a block where most are near) */
+CT_FM_INLINE double lg_one_neg(double x) { return lg_one((float)x, 1, 0, NULL); }
+CT_FM_INLINE double lg_one_pos(double x) { return lg_one((float)x, 0, 0, NULL); }
+CT_SIMD_MAP(ct_lg_near_neg_loop, double, lg_one_neg)
+CT_SIMD_MAP(ct_lg_near_pos_loop, double, lg_one_pos)
+/* far 0: each element by its form; 1: see lg_one */
 __attribute__((always_inline)) static inline void lg_block(const float *x, float *o, int64_t m,
                                                            int with_neg, int far, double *sel)
 {
-    const double pi = 3.14159265358979323846;
     #pragma omp simd
-    for (int64_t i = 0; i < m; i++) {
-        float xf = x[i];
-        double xd = (double)xf;
-        int neg = with_neg && xf < 0.0f && xf > -__builtin_inff();
-        double r = xd - __builtin_floor(xd + 0.5);         /* exact: |x| < 2^52 */
-        /* finite and no pole (floats from 2^23 on are integers: r = 0) */
-        int ok = (xf > 0.0f && xf < __builtin_inff()) || (neg && r != 0.0);
-        xd = ok ? xd : 1.5;
-        double yd = neg ? 1.0 - xd : xd;
-        int two = yd > 1.5;
-        double e = two ? yd - 2.0 : yd - 1.0;
-        int near = __builtin_fabs(e) <= (two ? 0.25 : 0.2);
-        double t = far ? 0.0 : lg_series(yd);
-        double y = yd, prod = 1.0;
-        #pragma GCC unroll 8
-        for (int j = 0; j < 8; j++) {
-            int mk = y < 8.0;
-            prod *= mk ? y : 1.0;
-            y += mk ? 1.0 : 0.0;
-        }
-        double w = 1.0 / y, w2 = w * w;
-        /* the series' last terms matter only where the reflection cancels */
-        double st = with_neg ? LG_STIRLING(w, w2) : LG_STIRLING4(w, w2);
-        double big = (y - 0.5) * log_d(y) - y + 0.91893853320467274178 + st;
-        double q = prod, v;
-        if (far) {
-            sel[i] = (ok & near) ? xd : __builtin_nan("");
-            near = 0;
-        }
-        if (with_neg) {
-            double sn = __builtin_fabs(ct_sinpi_series(neg ? r : 0.5));
-            q = neg ? (near ? pi / sn : pi * prod / sn) : prod;
-            double lq = log_d(q);
-            v = near ? (neg ? lq - t : t) : (neg ? lq - big : big - lq);
-        } else {
-            v = near ? t : big - log_d(q);
-        }
-        o[i] = ok ? (float)v : (xf != xf ? xf : __builtin_inff());
-    }
+    for (int64_t i = 0; i < m; i++)
+        o[i] = (float)lg_one(x[i], with_neg, far, sel + i);
 }
 #define LG_BLOCK 1024
 void ct_lgamma_f_loop(const float *x, float *o, int64_t count);
@@ -1433,7 +1416,8 @@ CT_MULTIVERSION void ct_lgamma_f_loop(const float *x, float *o, int64_t count)
         if (!nnear)
             continue;
         int ns = ct_compact_num(sel, (int)m, zi, xs);
-        lg_near_loop(xs, rs, ns, neg);
+        if (neg) ct_lg_near_neg_loop(xs, rs, ns);
+        else ct_lg_near_pos_loop(xs, rs, ns);
         for (int j = 0; j < ns; j++)
             ob[zi[j]] = (float)rs[j];
     }
@@ -1659,13 +1643,7 @@ CT_FM_INLINE double lgd_zone(double x)
     double d2 = (x - lgd_zz[2][k]) - lgd_zz[3][k];
     return ct_log1p_d1(d1 * d2 * h / -(a * b));
 }
-static void lgd_zone_loop(const double *x, double *o, int n);
-CT_MULTIVERSION static void lgd_zone_loop(const double *x, double *o, int n)
-{
-    #pragma omp simd
-    for (int j = 0; j < n; j++)
-        o[j] = lgd_zone(x[j]);
-}
+CT_SIMD_MAP(ct_lgd_zone_loop, double, lgd_zone)
 void ct_lgamma_d_loop(const double *x, double *o, int64_t count);
 CT_MULTIVERSION void ct_lgamma_d_loop(const double *x, double *o, int64_t count)
 {
@@ -1726,7 +1704,7 @@ CT_MULTIVERSION void ct_lgamma_d_loop(const double *x, double *o, int64_t count)
             continue;
         /* the zone's elements gathered, their form in a vector loop */
         int nz = ct_compact_num(sel, (int)m, zi, zx);
-        lgd_zone_loop(zx, zr, nz);
+        ct_lgd_zone_loop(zx, zr, nz);
         for (int j = 0; j < nz; j++) {
             int64_t i = zi[j];
             if (zr[j] >= -1.3862943611198906)                  /* |gamma| >= 1/4 */
@@ -1861,20 +1839,10 @@ BESSEL_I(bessel_i_d, 25.0, 42, 18)
  * those few gathered (compact.h) into one vector loop of their own form;
  * other mixed blocks the full form (the same values every way) */
 #define BESSEL_I_LOOP_T(NAME, T, F, CUT, ONE, SCALED)                          \
-static void NAME##_series(const double *x, double *o, int n);                  \
-CT_MULTIVERSION static void NAME##_series(const double *x, double *o, int n)   \
-{                                                                              \
-    _Pragma("omp simd")                                                        \
-    for (int j = 0; j < n; j++)                                                \
-        o[j] = F##_small(x[j], ONE, SCALED);                                   \
-}                                                                              \
-static void NAME##_asym(const double *x, double *o, int n);                    \
-CT_MULTIVERSION static void NAME##_asym(const double *x, double *o, int n)     \
-{                                                                              \
-    _Pragma("omp simd")                                                        \
-    for (int j = 0; j < n; j++)                                                \
-        o[j] = F##_parts(x[j], ONE, SCALED, 0);                                \
-}                                                                              \
+CT_FM_INLINE double NAME##_s1(double x) { return F##_small(x, ONE, SCALED); }  \
+CT_FM_INLINE double NAME##_a1(double x) { return F##_parts(x, ONE, SCALED, 0); } \
+CT_SIMD_MAP(NAME##_series, double, NAME##_s1)                                  \
+CT_SIMD_MAP(NAME##_asym, double, NAME##_a1)                                    \
 void NAME(const T *x, T *o, int64_t count);                                    \
 CT_MULTIVERSION void NAME(const T *x, T *o, int64_t count)                     \
 {                                                                              \
