@@ -2,7 +2,8 @@
 reach: logaddexp / logaddexp2 (the fast forms and the elements past their
 range, float64 where the sum cancels), gelu of float32 and float64 (accuracy over the
 whole range, forward and derivative; special values), frexp's one-pass loop (denormals, zeros, infinities, layouts), gcd's
-lane-blocked binary algorithm (the type's minimum, block tails, broadcast)
+lane-blocked binary algorithm (the type's minimum, block tails, broadcast),
+float32 exp / exp2 where the results are denormals, zeros or infinities,
 and lgamma of float64 (each region of the kernel, the poles and negatives)."""
 import math
 
@@ -566,6 +567,34 @@ def test_gelu_float64_special_values_and_layouts():
     assert torch.nn.functional.gelu(torch.tensor(-1.5, dtype=torch.float64)).item() == \
         torch.nn.functional.gelu(torch.tensor([-1.5], dtype=torch.float64)).numpy()[0]
     assert torch.nn.functional.gelu(torch.zeros(0, dtype=torch.float64)).shape == (0,)
+
+
+# ------------------------------------------------------- exp / exp2 at the ends
+
+@pytest.mark.parametrize("name,lo,hi", [("exp", -110.0, 95.0), ("exp2", -160.0, 135.0)])
+def test_float32_exp_denormal_zero_and_overflow_results(name, lo, hi):
+    # past the fast form's range the results are denormals, zeros or
+    # infinities; within one ulp (a denormal's spacing there) of float64's
+    rng = np.random.default_rng(3)
+    x = np.concatenate([rng.uniform(lo, hi, 20000), np.linspace(lo, hi, 4001),
+                        [0.0, -0.0, np.inf, -np.inf, np.nan, -149.0, -150.0, -126.0, 127.99, 128.0,
+                         -103.97, -87.5, 88.72, 88.73, -1e30, 1e30]]).astype(np.float32)
+    f = getattr(torch, name)
+    got = f(torch.from_numpy(x)).numpy()
+    with np.errstate(over="ignore"):
+        want = getattr(np, name)(x.astype(np.float64))
+        fin = _same_specials(got, want.astype(np.float32))
+    tiny = fin & (want < np.finfo(np.float32).tiny)
+    assert tiny.sum() > 1000
+    # the polynomial's error and one rounding: under 1 ulp of the exact
+    # value; a denormal is p 2^k rounded once to its coarser spacing
+    assert _ulps(got[fin & ~tiny], want[fin & ~tiny], np.float32).max() < 1.0
+    assert _ulps(got[tiny], want[tiny], np.float32).max() < 0.8
+    # an element's value does not depend on its block's other elements
+    # (blocks of fast-form elements alone, of the others alone, mixed)
+    for keep in (np.abs(x) < 60, ~(np.abs(x) < 60)):
+        alone = f(torch.from_numpy(x[keep].copy())).numpy()
+        assert np.array_equal(alone, got[keep], equal_nan=True)
 
 
 # -------------------------------------------------------------------- frexp

@@ -511,21 +511,29 @@ CT_FM_INLINE float ct_exp2f_small(float x) {
     return ct_exp_poly(r) * ct_bits_to_float((uint32_t)((int32_t)kf + 127) << 23);
 }
 /* 2^x for every x, branch free: ct_exp2f_small's steps on x clamped to
- * [-151, 129] (NaN passes), 2^k in two halves as ct_expf's: denormal results
- * rounded once, 0 and inf past the ends; ct_exp2f_small's values where those
- * are normal */
+ * [-151, 128] (NaN passes); ct_exp2f_small's values where those are normal.
+ * p 2^k: normal results and overflows are one product, 2p by 2^(k - 1)
+ * (both exact; k clamped to -125 for the others); below 2^-126 (k <= -126)
+ * p 2^(k + 149) is exact and its value rounded to an integer is the
+ * denormal's bit pattern, rounded as p 2^k would be. A product with a
+ * denormal or zero result costs a microcode assist on some CPUs (several
+ * times the whole element's work here; wide inputs have many), an integer
+ * conversion does not. (Every lane's products are normal: a compiler
+ * computes both sides of the selects for every lane.) */
 CT_FM_INLINE float ct_exp2f(float x) {
     const float shift = 12582912.0f;
-    float xc = 129.0f < x ? 129.0f : x;
+    float xc = 128.0f < x ? 128.0f : x;
     xc = -151.0f > xc ? -151.0f : xc;
     float kf = (xc + shift) - shift;
     float t = xc - kf;
     float r = __builtin_fmaf(t, 0x1.62e430p-1f, t * -0x1.05c610p-29f);
+    float p = ct_exp_poly(r);
+    int tiny = kf <= -126.0f;
     int32_t k = (int32_t)kf;
-    int32_t k1 = k >> 1, k2 = k - k1;          /* in [-76, 64] and [-75, 65] */
-    float s1 = ct_bits_to_float((uint32_t)(k1 + 127) << 23);
-    float s2 = ct_bits_to_float((uint32_t)(k2 + 127) << 23);
-    return ct_exp_poly(r) * s1 * s2;
+    int32_t kn = tiny ? -125 : k, kd = tiny ? k + 149 : 0;    /* kd in [-2, 23] */
+    float big = (p + p) * ct_bits_to_float((uint32_t)(kn + 126) << 23);
+    float q = p * ct_bits_to_float((uint32_t)(kd + 127) << 23);
+    return tiny ? ct_bits_to_float((uint32_t)__builtin_irintf(q)) : big;
 }
 
 /* sinh and cosh for |x| < CT_HYP_SMALL (no overflow in e^|x|):
