@@ -4,7 +4,7 @@ range, float64 where the sum cancels), gelu of float32 and float64 (accuracy ove
 whole range, forward and derivative; special values), frexp's one-pass loop (denormals, zeros, infinities, layouts), gcd's
 lane-blocked binary algorithm (the type's minimum, block tails, broadcast),
 float32 exp / exp2 where the results are denormals, zeros or infinities,
-and lgamma of float64 (each region of the kernel, the poles and negatives)."""
+binary ops over short rows with a broadcast row, and lgamma of float64 (each region of the kernel, the poles and negatives)."""
 import math
 
 import numpy as np
@@ -595,6 +595,53 @@ def test_float32_exp_denormal_zero_and_overflow_results(name, lo, hi):
     for keep in (np.abs(x) < 60, ~(np.abs(x) < 60)):
         alone = f(torch.from_numpy(x[keep].copy())).numpy()
         assert np.array_equal(alone, got[keep], equal_nan=True)
+
+
+# ------------------------------------------- binary ops over short broadcast rows
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int64", "int16", "complex128"])
+@pytest.mark.parametrize("rows,n", [(64, 1), (65, 7), (1003, 100), (300, 256), (300, 257), (5, 100)])
+def test_binary_ops_over_short_broadcast_rows(dtype, rows, n):
+    # groups of rows run as one long row, the broadcast row copied per row
+    # of the group; the rows past the last whole group as they were
+    rng = np.random.default_rng(rows * n)
+    def vals(shape):
+        if dtype.startswith("int"):
+            return rng.integers(-50, 50, size=shape).astype(dtype)
+        a = rng.standard_normal(shape)
+        if dtype.startswith("complex"):
+            a = a + 1j * rng.standard_normal(shape)
+        return a.astype(dtype)
+    m, v, w = vals((rows, n)), vals((n,)), vals((1, n))
+    M, V, W = torch.from_numpy(m), torch.from_numpy(v), torch.from_numpy(w)
+    ops = [("sub", np.subtract), ("mul", np.multiply)]
+    if not dtype.startswith("complex"):
+        ops += [("lt", np.less), ("maximum", np.maximum)]
+    def same(got, want_np, dense):
+        # bit for bit the loop's values on materialised operands; numpy's
+        # (complex products may round differently: fused multiply-adds)
+        assert np.array_equal(got.numpy(), dense.numpy())
+        assert np.allclose(got.numpy(), want_np, rtol=1e-14, atol=0)
+    Vd = V.expand(rows, n).contiguous()
+    Wd = W.expand(rows, n).contiguous()
+    for threads in (1, 2):
+        old = torch.get_num_threads()
+        torch.set_num_threads(threads)
+        try:
+            for name, ref in ops:
+                f = getattr(torch, name)
+                same(f(M, V), ref(m, v), f(M, Vd))
+                same(f(V, M), ref(v, m), f(Vd, M))
+                same(f(W, M), ref(w, m), f(Wd, M))
+                # a column block of a wider tensor (rows with gaps) is not of this kind
+                wide = torch.from_numpy(np.concatenate([m, m], 1))[:, :n]
+                same(f(wide, V), ref(m, v), f(M, Vd))
+                # both inputs one broadcast row, into out=
+                out = torch.empty(rows, n, dtype=getattr(torch, ref(v, v).dtype.name))
+                f(V.expand(rows, n), W, out=out)
+                same(out, np.broadcast_to(ref(v, w), (rows, n)), f(Vd, Wd))
+        finally:
+            torch.set_num_threads(old)
 
 
 # -------------------------------------------------------------------- frexp
