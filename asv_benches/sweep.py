@@ -59,6 +59,7 @@ ROWS = [
     # pointwise
     ("add f32 1e6", "a=R(%s); b=R(%s, seed=1)" % (L, L), "a + b"),
     ("mul bcast 1000x1000 * 1000", "a=R((1000,1000)); b=R((1000,))", "a * b"),
+    ("mul bcast 10000x100 * 100", "a=R((10000,100)); b=R((100,))", "a * b"),
     ("sqrt f32 1e6", "a=R(%s, lo=0.1, hi=9)" % L, "mod.sqrt(a)"),
     ("exp f32 1e6", "a=R(%s)" % L, "mod.exp(a)"),
     ("log f32 1e6", "a=R(%s, lo=0.1, hi=9)" % L, "mod.log(a)"),
