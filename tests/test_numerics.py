@@ -469,6 +469,28 @@ def test_float32_lgamma_blocks_with_few_near_one_or_two():
         assert err.max() <= 1, err.max()
 
 
+def test_float32_lgamma_blocks_of_integers():
+    # a block of integers below 4096 is a table lookup: the values of the
+    # same x in a block with other x (each by its form), poles +inf; integer
+    # tensors are computed in float32, as PyTorch computes them
+    n = np.arange(-40, 4200).astype(np.float32)
+    ints = np.concatenate([n, [-np.inf, -0.0, 1e30, -1e30, 2.0 ** 24]]).astype(np.float32)
+    got = torch.lgamma(torch.from_numpy(ints)).numpy()
+    mixed = np.full(2 * ints.size, 0.5, np.float32)              # no block all integers
+    mixed[::2] = ints
+    want = torch.lgamma(torch.from_numpy(mixed)).numpy()[::2]
+    np.testing.assert_array_equal(got, want)
+    assert (got[ints <= 0] == np.inf).all() and (got[(ints == 1) | (ints == 2)] == 0).all()
+    fin = np.isfinite(got)
+    assert _ulps(got[fin], _lgamma_ref(ints[fin].astype(np.float64))).max() <= 0.5 + 1e-3
+    # an integer tensor: its values as float32, the same numbers
+    for dt in (torch.int64, torch.int32, torch.int16, torch.uint8):
+        k = torch.arange(-5, 250).to(dt) if dt is not torch.uint8 else torch.arange(0, 250).to(dt)
+        r = torch.lgamma(k)
+        assert r.dtype == torch.float32
+        np.testing.assert_array_equal(r.numpy(), torch.lgamma(k.float()).numpy())
+
+
 def test_float64_lgamma_of_negative_x():
     # the reflection lgamma(x) = log(pi / |sin(pi x)|) - lgamma(1 - x), the
     # sine in long double and lgamma(1 - x > 1) by scipy as the reference

@@ -2,6 +2,7 @@
  * unary special functions of ct_special_erfc (see special.h). */
 
 #include <math.h>
+#include <pthread.h>
 #include <string.h>
 #include "special.h"
 #include "common.h"
@@ -1386,6 +1387,35 @@ __attribute__((always_inline)) static inline void lg_block(const float *x, float
     for (int64_t i = 0; i < m; i++)
         o[i] = (float)lg_one(x[i], with_neg, far, sel + i);
 }
+/* lgamma of the integers 1 .. LG_TAB - 1 as lg_one computes them (the
+ * values of a block with other x), +inf at 0 for the poles: a block of
+ * integers (counts: lgamma(k + 1) in a Poisson likelihood, integer tensors
+ * computed in float) is a table lookup */
+#define LG_TAB 4096
+static float lg_tab[LG_TAB];
+static pthread_once_t lg_tab_once = PTHREAD_ONCE_INIT;
+static void lg_tab_fill(void)
+{
+    lg_tab[0] = __builtin_inff();
+    for (int n = 1; n < LG_TAB; n++)
+        lg_tab[n] = (float)lg_one((float)n, 0, 0, NULL);
+}
+#ifdef CT_HAVE_AVX512_TABLES
+/* the lookups by vgatherdps (GCC builds no gather in the clones: it
+ * unpacks each lane's index and loads them one at a time) */
+__attribute__((target("avx512f"))) static int64_t lg_tab_512(const float *x, float *o, int64_t m)
+{
+    int64_t i = 0;
+    for (; i + 16 <= m; i += 16) {
+        __m512 v = _mm512_max_ps(_mm512_loadu_ps(x + i), _mm512_setzero_ps());
+        _mm512_storeu_ps(o + i, _mm512_i32gather_ps(_mm512_cvttps_epi32(v), lg_tab, 4));
+    }
+    return i;
+}
+#define LG_TAB_512(x, o, m) (ct_cpu_avx512f() ? lg_tab_512(x, o, m) : 0)
+#else
+#define LG_TAB_512(x, o, m) 0
+#endif
 #define LG_BLOCK 1024
 void ct_lgamma_f_loop(const float *x, float *o, int64_t count);
 CT_MULTIVERSION void ct_lgamma_f_loop(const float *x, float *o, int64_t count)
@@ -1398,13 +1428,22 @@ CT_MULTIVERSION void ct_lgamma_f_loop(const float *x, float *o, int64_t count)
         float *ob = o + c;
         /* a count of the near ones by float bounds (a superset of the
          * exact test's: it only picks the form) */
-        int neg = 0, nnear = 0;
-        #pragma omp simd reduction(|:neg) reduction(+:nnear)
+        int neg = 0, nnear = 0, ints = 1;
+        #pragma omp simd reduction(|:neg) reduction(+:nnear) reduction(&:ints)
         for (int64_t i = 0; i < m; i++) {
             float v = xb[i];
             neg |= v < 0.0f;
             nnear += (v >= 0.8f && v <= 1.2f) | (v >= 1.75f && v <= 2.25f) |
                      (v >= -0.2f && v < 0.0f) | (v >= -1.25f && v <= -0.75f);
+            ints &= (v == __builtin_floorf(v)) & (v < (float)LG_TAB);
+        }
+        if (ints) {             /* integers below LG_TAB; those <= 0 (-inf too) poles */
+            pthread_once(&lg_tab_once, lg_tab_fill);
+            for (int64_t i = LG_TAB_512(xb, ob, m); i < m; i++) {
+                float v = xb[i];
+                ob[i] = lg_tab[v > 0.0f ? (int32_t)v : 0];
+            }
+            continue;
         }
         if (nnear * 8 > m) {
             if (neg) lg_block(xb, ob, m, 1, 0, sel);
