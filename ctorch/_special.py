@@ -617,12 +617,37 @@ def _check_n(n, fname):
     return n
 
 
-def polygamma(n, input, *, out=None):
-    n = _check_n(n, "polygamma")
-    _tensor_arg(input, "polygamma", "input", 2)
+def _polygamma_t(n):
+    """polygamma(n >= 2) as (-1)^(n+1) n! zeta(n + 1, x) by ctorch's own zeta
+    kernel (contiguous float32 / float64; False, scipy's then, otherwise):
+    PyTorch's formula, so its special values too. float32 in double, rounded
+    once (zeta(n + 1, x) is a float32 denormal already for n = 30, x = 20)."""
+    def k(r, x):
+        from ctorch._ops.creation import tensor as _tensor
+        from ctorch._ops.special_k import zeta as kz
+        rd = r if r.dtype is _DOUBLE else _empty_like(x, dtype=_DOUBLE)
+        xd = x if x.dtype is _DOUBLE else x.double()
+        if not kz(rd, _tensor(float(n + 1), dtype=_DOUBLE), xd):
+            return False
+        with _L.np.errstate(all="ignore"):
+            _L.np.multiply(rd.numpy(), (1.0 if n % 2 else -1.0) * _factorial(n), out=rd.numpy())
+        if rd is not r:
+            r.copy_(rd)
+        return True
+    return k
+
+
+def _polygamma(n, input, out, fname):
+    """polygamma under the name fname (torch's or torch.special's)."""
+    n = _check_n(n, fname)
+    _tensor_arg(input, fname, "input", 2)
     kern = ("digamma", "trigamma")[n] if n < 2 else "polygamma"
-    return _unary(input, out, "polygamma", kern, _polygamma_kernel(n), grad="polygamma", args=(n,),
-                  tkernel=(_digamma_t, _trigamma_t)[n] if n < 2 else None)
+    return _unary(input, out, fname, kern, _polygamma_kernel(n), grad="polygamma", args=(n,),
+                  tkernel=(_digamma_t, _trigamma_t)[n] if n < 2 else _polygamma_t(n))
+
+
+def polygamma(n, input, *, out=None):
+    return _polygamma(n, input, out, "polygamma")
 
 
 def _lgamma_kernel(o, x):

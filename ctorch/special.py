@@ -16,8 +16,8 @@ from ctorch._core.tensor import Tensor  # noqa: F401  (torch.special.Tensor is t
 from ctorch import _special as _S
 from ctorch._special import (
     _unary, _binary, _sc_unary, _K_erfc, _K_i0, _K_xlogy, _K_xlog1py, _K_gammainc,
-    _K_gammaincc, _polygamma_kernel, _mvlgamma_kernel, _sinc_kernel,
-    _logit_kernel, _logit_tkernel, _check_n, _tensor_arg, _not_implemented, _L, _cdt,
+    _K_gammaincc, _mvlgamma_kernel, _sinc_kernel,
+    _logit_kernel, _logit_tkernel, _tensor_arg, _not_implemented, _L, _cdt,
     _binary_args, _result_type, _float_of, _check_dtype, _broadcast, _device_of, _finish,
     _FLOAT, _DOUBLE,
 )
@@ -50,11 +50,7 @@ psi = digamma
 
 
 def polygamma(n, input, *, out=None):
-    n = _check_n(n, "special_polygamma")
-    _tensor_arg(input, "special_polygamma", "input", 2)
-    kern = ("digamma", "trigamma")[n] if n < 2 else "polygamma"
-    return _unary(input, out, "special_polygamma", kern, _polygamma_kernel(n), grad="polygamma",
-                  args=(n,), tkernel=(_S._digamma_t, _S._trigamma_t)[n] if n < 2 else None)
+    return _S._polygamma(n, input, out, "special_polygamma")
 
 
 def gammaln(input, *, out=None):

@@ -76,6 +76,27 @@ def test_polygamma_orders():
     assert_close(t, sc.polygamma(1, x), "float64", (1e-13, 1e-13))
 
 
+@pytest.mark.parametrize("n", [2, 3, 7, 30])
+def test_polygamma_higher_orders_over_blocks(n):
+    # n >= 2: (-1)^(n+1) n! zeta(n + 1, x), PyTorch's formula, by the own
+    # zeta kernel; negative x (not poles) too
+    import math
+    rng = np.random.default_rng(n)
+    x = np.concatenate([rng.uniform(0.01, 30, 5000), rng.uniform(-6, 0, 2000)])
+    x = x[np.abs(x - np.round(x)) > 1e-3]
+    want = (1.0 if n % 2 else -1.0) * math.factorial(n) * sc.zeta(n + 1, x)
+    for dt, rtol in (("float64", 1e-11), ("float32", 2e-5)):
+        xt = x.astype(dt)
+        w = (1.0 if n % 2 else -1.0) * math.factorial(n) * sc.zeta(n + 1, xt.astype(np.float64))
+        got = torch.polygamma(n, torch.from_numpy(xt)).numpy()
+        assert got.dtype == np.dtype(dt)
+        with np.errstate(over="ignore"):
+            fin = np.isfinite(w.astype(dt))
+        np.testing.assert_allclose(got[fin], w[fin].astype(dt), rtol=rtol, atol=0)
+        assert np.array_equal(torch.special.polygamma(n, torch.from_numpy(xt)).numpy(), got, equal_nan=True)
+    assert np.isfinite(want).any()
+
+
 @pytest.mark.parametrize("name", ["digamma_", "erfinv_", "lgamma_", "i0_", "erfc_", "sinc_", "logit_"])
 def test_inplace_on_a_graph_tensor_takes_the_op_history(name):
     x = torch.tensor([0.3, 0.6], dtype=torch.float64, requires_grad=True)
