@@ -80,7 +80,26 @@ static inline int ct_cpu_avx512f(void)
     return __builtin_cpu_supports("avx512f");
 }
 #define CT_AVX512_OR(DECL, FAST, PORT) DECL { if (ct_cpu_avx512f()) FAST(x, o, n); else PORT(x, o, n); }
+/* ct_cpu_split512(): whether this CPU runs AVX-512 in two 256-bit halves
+ * (AMD family 19h, Zen 4): there the cheap streaming loops (a binary op's
+ * dense operands) run 5-10% faster at 256 bits, the loads and stores of
+ * whole 512-bit vectors costing more than their halves; computed once. */
+static inline int ct_cpu_split512(void)
+{
+    static int v = -1;
+    if (v < 0) {
+        unsigned a = 0, b = 0, c = 0, d = 0;
+        int fam = 0;
+        if (__builtin_cpu_is("amd") && __builtin_cpu_supports("avx512f")) {
+            __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(1), "c"(0));
+            fam = (int)((a >> 8) & 0xf) + ((((a >> 8) & 0xf) == 0xf) ? (int)((a >> 20) & 0xff) : 0);
+        }
+        v = fam == 0x19;
+    }
+    return v;
+}
 #else
+static inline int ct_cpu_split512(void) { return 0; }
 #define CT_AVX512_OR(DECL, FAST, PORT) DECL { PORT(x, o, n); }
 #endif
 

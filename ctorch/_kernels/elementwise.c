@@ -23,6 +23,25 @@
 #include "elementwise_grad.h"
 
 #define CT_SIMD _Pragma("omp simd")
+/* CT_SIMD256(T): a vector loop of 256-bit vectors of T (ct_cpu_split512) */
+#define CT_PRAGMA(x) _Pragma(#x)
+#define CT_SIMD256_(v) CT_PRAGMA(omp simd simdlen(v))
+#define CT_SIMD256(T) CT_SIMD256_(CT_W256_##T)
+#define CT_W256_float 8
+#define CT_W256_double 4
+#define CT_W256_int64_t 4
+#define CT_W256_uint64_t 4
+#define CT_W256_int32_t 8
+#define CT_W256_uint32_t 8
+#define CT_W256_int16_t 16
+#define CT_W256_uint16_t 16
+#define CT_W256_ct_half 16
+#define CT_W256_int8_t 32
+#define CT_W256_uint8_t 32
+#define CT_W256_ct_bool 32
+#define CT_W256_ct_cfloat 4
+#define CT_W256_ct_cdouble 2
+#define CT_W256_ct_bf16 16
 #define CT_SZ(T) ((int64_t)sizeof(T))
 
 /* CT_MULTIVERSION (common.h) marks the hottest float loops. */
@@ -85,7 +104,10 @@ ATTR void NAME(char **p, const int64_t *s, int64_t n, const void *ex) {         
     ct_params *P = (ct_params *)ex; (void)P;                                       \
     if (s[0] == CT_SZ(TO) && s[1] == CT_SZ(T) && s[2] == CT_SZ(T)) {               \
         TO *o = (TO *)p[0]; const T *A = (const T *)p[1], *B = (const T *)p[2];    \
-        CT_SIMD for (int64_t i = 0; i < n; i++) { T a = A[i], b = B[i]; o[i] = (TO)(EXPR); } \
+        if (sizeof(TO) == sizeof(T) && ct_cpu_split512())                          \
+            CT_SIMD256(T) for (int64_t i = 0; i < n; i++) { T a = A[i], b = B[i]; o[i] = (TO)(EXPR); } \
+        else                                                                       \
+            CT_SIMD for (int64_t i = 0; i < n; i++) { T a = A[i], b = B[i]; o[i] = (TO)(EXPR); } \
     } else if (s[0] == CT_SZ(TO) && s[1] == CT_SZ(T) && s[2] == 0) {               \
         TO *o = (TO *)p[0]; const T *A = (const T *)p[1]; const T b = *(const T *)p[2]; \
         CT_SIMD for (int64_t i = 0; i < n; i++) { T a = A[i]; o[i] = (TO)(EXPR); } \
