@@ -23,7 +23,7 @@
 #include "elementwise_grad.h"
 
 #define CT_SIMD _Pragma("omp simd")
-/* CT_SIMD256(T): a vector loop of 256-bit vectors of T (ct_cpu_split512) */
+/* CT_SIMD256(T): a vector loop of 256-bit vectors of T (CT_DENSE_LOOP) */
 #define CT_PRAGMA(x) _Pragma(#x)
 #define CT_SIMD256_(v) CT_PRAGMA(omp simd simdlen(v))
 #define CT_SIMD256(T) CT_SIMD256_(CT_W256_##T)
@@ -42,6 +42,15 @@
 #define CT_W256_ct_cfloat 4
 #define CT_W256_ct_cdouble 2
 #define CT_W256_ct_bf16 16
+/* for (i < n) { ... } over dense operands: at 256 bits where ct_cpu_split512
+ * and WIDE (the output as wide as T: a narrower one gets slower), else at
+ * the loop's width */
+#define CT_DENSE_LOOP(T, WIDE, n, ...)                                             \
+    if ((WIDE) && ct_cpu_split512()) {                                             \
+        CT_SIMD256(T) for (int64_t i = 0; i < (n); i++) { __VA_ARGS__ }            \
+    } else {                                                                       \
+        CT_SIMD for (int64_t i = 0; i < (n); i++) { __VA_ARGS__ }                  \
+    }
 #define CT_SZ(T) ((int64_t)sizeof(T))
 
 /* CT_MULTIVERSION (common.h) marks the hottest float loops. */
@@ -104,10 +113,7 @@ ATTR void NAME(char **p, const int64_t *s, int64_t n, const void *ex) {         
     ct_params *P = (ct_params *)ex; (void)P;                                       \
     if (s[0] == CT_SZ(TO) && s[1] == CT_SZ(T) && s[2] == CT_SZ(T)) {               \
         TO *o = (TO *)p[0]; const T *A = (const T *)p[1], *B = (const T *)p[2];    \
-        if (sizeof(TO) == sizeof(T) && ct_cpu_split512())                          \
-            CT_SIMD256(T) for (int64_t i = 0; i < n; i++) { T a = A[i], b = B[i]; o[i] = (TO)(EXPR); } \
-        else                                                                       \
-            CT_SIMD for (int64_t i = 0; i < n; i++) { T a = A[i], b = B[i]; o[i] = (TO)(EXPR); } \
+        CT_DENSE_LOOP(T, sizeof(TO) == sizeof(T), n, T a = A[i], b = B[i]; o[i] = (TO)(EXPR);) \
     } else if (s[0] == CT_SZ(TO) && s[1] == CT_SZ(T) && s[2] == 0) {               \
         TO *o = (TO *)p[0]; const T *A = (const T *)p[1]; const T b = *(const T *)p[2]; \
         CT_SIMD for (int64_t i = 0; i < n; i++) { T a = A[i]; o[i] = (TO)(EXPR); } \
@@ -130,11 +136,11 @@ CT_MULTIVERSION void NAME(char **p, const int64_t *s, int64_t n, const void *ex)
     if (s[0] == CT_SZ(T) && s[1] == CT_SZ(T) && s[2] == CT_SZ(T) && s[3] == 0) {   \
         T *o = (T *)p[0]; const T *A = (const T *)p[1], *B = (const T *)p[2];      \
         const T c = *(const T *)p[3];                                              \
-        CT_SIMD for (int64_t i = 0; i < n; i++) { T a = A[i], b = B[i]; o[i] = (T)(EXPR); } \
+        CT_DENSE_LOOP(T, 1, n, T a = A[i], b = B[i]; o[i] = (T)(EXPR);)            \
     } else if (s[0] == CT_SZ(T) && s[1] == CT_SZ(T) && s[2] == CT_SZ(T) && s[3] == CT_SZ(T)) { \
         T *o = (T *)p[0];                                                          \
         const T *A = (const T *)p[1], *B = (const T *)p[2], *C = (const T *)p[3];  \
-        CT_SIMD for (int64_t i = 0; i < n; i++) { T a = A[i], b = B[i], c = C[i]; o[i] = (T)(EXPR); } \
+        CT_DENSE_LOOP(T, 1, n, T a = A[i], b = B[i], c = C[i]; o[i] = (T)(EXPR);)  \
     } else {                                                                       \
         for (int64_t i = 0; i < n; i++) {                                          \
             T a = *(const T *)(p[1] + i * s[1]), b = *(const T *)(p[2] + i * s[2]); \
@@ -1524,18 +1530,12 @@ CT_MULTIVERSION void NAME(char **p, const int64_t *s, int64_t n, const void *ex)
     if (s[0] == CT_SZ(T) && s[1] == CT_SZ(T) && s[2] == CT_SZ(T) && s[3] == CT_SZ(T)) { \
         T *o = (T *)p[0];                                                          \
         const T *A = (const T *)p[1], *B = (const T *)p[2], *C = (const T *)p[3];  \
-        CT_SIMD for (int64_t i = 0; i < n; i++) {                                  \
-            T a = A[i], b = B[i], c = C[i];                                        \
-            o[i] = (T)(EXPR);                                                      \
-        }                                                                          \
+        CT_DENSE_LOOP(T, 1, n, T a = A[i], b = B[i], c = C[i]; o[i] = (T)(EXPR);)  \
     } else if (s[0] == CT_SZ(T) && s[1] == CT_SZ(T) && s[2] == CT_SZ(T) && s[3] == 0) { \
         /* a scalar third operand (add's alpha runs here with c = 1) */            \
         T *o = (T *)p[0];                                                          \
         const T *A = (const T *)p[1], *B = (const T *)p[2], c = *(const T *)p[3];  \
-        CT_SIMD for (int64_t i = 0; i < n; i++) {                                  \
-            T a = A[i], b = B[i];                                                  \
-            o[i] = (T)(EXPR);                                                      \
-        }                                                                          \
+        CT_DENSE_LOOP(T, 1, n, T a = A[i], b = B[i]; o[i] = (T)(EXPR);)            \
     } else {                                                                       \
         for (int64_t i = 0; i < n; i++) {                                          \
             T a = *(const T *)(p[1] + i * s[1]), b = *(const T *)(p[2] + i * s[2]); \
