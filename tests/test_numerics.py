@@ -499,6 +499,12 @@ def test_float32_lgamma_blocks_of_integers():
     mixed[::2] = ints
     want = torch.lgamma(torch.from_numpy(mixed)).numpy()[::2]
     np.testing.assert_array_equal(got, want)
+    # and in blocks of mostly y < 8 (their own form), of either sign
+    for other in (2.5, -2.5):
+        small = np.full(1024, other, np.float32)
+        small[:7] = np.arange(1, 8)
+        np.testing.assert_array_equal(torch.lgamma(torch.from_numpy(small)).numpy()[:7],
+                                      got[(ints >= 1) & (ints <= 7)])
     assert (got[ints <= 0] == np.inf).all() and (got[(ints == 1) | (ints == 2)] == 0).all()
     fin = np.isfinite(got)
     assert _ulps(got[fin], _lgamma_ref(ints[fin].astype(np.float64))).max() <= 0.5 + 1e-3

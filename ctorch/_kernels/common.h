@@ -73,6 +73,7 @@ CT_MULTIVERSION void NAME(const T *x, T *o, int64_t count)                      
  * function of (x, o, n), as FAST(x, o, n) on such a CPU and PORT(x, o, n)
  * elsewhere; without the tables, PORT alone. */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(CT_NO_AVX512_TABLES)
+#include <cpuid.h>
 #define CT_HAVE_AVX512_TABLES 1
 static inline int ct_cpu_avx512f(void)
 {
@@ -88,13 +89,11 @@ static inline int ct_cpu_split512(void)
 {
     static int v = -1;
     if (v < 0) {
-        unsigned a = 0, b = 0, c = 0, d = 0;
-        int fam = 0;
-        if (__builtin_cpu_is("amd") && __builtin_cpu_supports("avx512f")) {
-            __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(1), "c"(0));
-            fam = (int)((a >> 8) & 0xf) + ((((a >> 8) & 0xf) == 0xf) ? (int)((a >> 20) & 0xff) : 0);
-        }
-        v = fam == 0x19;
+        unsigned a = 0, b, c, d;
+        if (ct_cpu_avx512f() && __builtin_cpu_is("amd"))
+            __get_cpuid(1, &a, &b, &c, &d);
+        unsigned fam = (a >> 8) & 0xf;
+        v = fam + (fam == 0xf ? (a >> 20) & 0xff : 0) == 0x19;
     }
     return v;
 }

@@ -681,7 +681,7 @@ static int ct_run_short_rows(ct_loop_fn fn, const void *ex, const ct_iter *it, i
     const int64_t rows = it->shape[0], n = it->shape[1];
     if (n > 256 || n < 1 || rows < 64) return 0;
     const int64_t *st = it->strides;
-    int bcast = 0;
+    int bcast = 0, nb = 0;                      /* which operands, how many */
     for (int k = 0; k < 3; k++) {
         int64_t s0 = st[2 * k], s1 = st[2 * k + 1];
         int whole = s1 != 0 && s0 == n * s1;
@@ -689,9 +689,10 @@ static int ct_run_short_rows(ct_loop_fn fn, const void *ex, const ct_iter *it, i
         int one = k > 0 && s0 == 0 && s1 == 0;
         if (!(whole || brow || one)) return 0;
         bcast |= brow << k;
+        nb += brow;
     }
-    if (!bcast) return 0;
-    int64_t R = CT_ROWS_BUF / (n * isz * (bcast == 6 ? 2 : 1));
+    if (!nb) return 0;
+    int64_t R = CT_ROWS_BUF / (n * isz * nb);
     if (R > rows / 4) R = rows / 4;
     if (R < 2) return 0;
     _Alignas(64) char buf[CT_ROWS_BUF];

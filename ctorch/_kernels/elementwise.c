@@ -25,23 +25,7 @@
 #define CT_SIMD _Pragma("omp simd")
 /* CT_SIMD256(T): a vector loop of 256-bit vectors of T (CT_DENSE_LOOP) */
 #define CT_PRAGMA(x) _Pragma(#x)
-#define CT_SIMD256_(v) CT_PRAGMA(omp simd simdlen(v))
-#define CT_SIMD256(T) CT_SIMD256_(CT_W256_##T)
-#define CT_W256_float 8
-#define CT_W256_double 4
-#define CT_W256_int64_t 4
-#define CT_W256_uint64_t 4
-#define CT_W256_int32_t 8
-#define CT_W256_uint32_t 8
-#define CT_W256_int16_t 16
-#define CT_W256_uint16_t 16
-#define CT_W256_ct_half 16
-#define CT_W256_int8_t 32
-#define CT_W256_uint8_t 32
-#define CT_W256_ct_bool 32
-#define CT_W256_ct_cfloat 4
-#define CT_W256_ct_cdouble 2
-#define CT_W256_ct_bf16 16
+#define CT_SIMD256(T) CT_PRAGMA(omp simd simdlen(32 / sizeof(T)))
 /* for (i < n) { ... } over dense operands: at 256 bits where ct_cpu_split512
  * and WIDE (the output as wide as T: a narrower one gets slower), else at
  * the loop's width */

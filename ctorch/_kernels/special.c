@@ -1332,20 +1332,34 @@ CT_FM_INLINE double lg_series(double yd)
         t = t * s + lg_r[k];
     return (yd - 1.0) * (yd - 2.0) * t + 0.0;               /* +0 at 1 and 2, as C's */
 }
+/* the start of lg_one and lg_mid for one float x: x0 = x as a double, neg =
+ * the reflection's (with_neg, x < 0 finite), r = x - the nearest integer
+ * (exact: |x| < 2^52), ok = finite and no pole (floats from 2^23 on are
+ * integers: r = 0), xd = x0 where ok, else 1.5; returns y = xd, or 1 - xd
+ * for neg. Every test on the double, the flags as wide as a double (a
+ * float compare's mask or an int beside double ones cost a loop a third of
+ * its time moving masks between widths, or its vectorisation). */
+CT_FM_INLINE double lg_y(float xf, int with_neg, double *x0p, double *xdp, double *rp,
+                         int64_t *negp, int64_t *okp)
+{
+    double x0 = (double)xf;
+    int64_t neg = (int64_t)with_neg & (x0 < 0.0) & (x0 > -__builtin_inf());
+    double r = x0 - __builtin_floor(x0 + 0.5);
+    int64_t ok = ((x0 > 0.0) & (x0 < __builtin_inf())) | (neg & (r != 0.0));
+    double xd = ok ? x0 : 1.5;
+    *x0p = x0, *xdp = xd, *rp = r, *negp = neg, *okp = ok;
+    return neg ? 1.0 - xd : xd;
+}
 /* lgamma of one float, in double. far: the far form even where y is near 1
  * or 2, with *selp = x there and NaN elsewhere (for compact.h; where few
  * elements are near, the series' 20 terms would cost every element a third
  * more) */
 CT_FM_INLINE double lg_one(float xf, int with_neg, int far, double *selp)
 {
-    /* the tests on the double, the flags as wide as a double (see lg_mid) */
-    const double pi = 3.14159265358979323846, x0 = (double)xf;
-    int64_t neg = (int64_t)with_neg & (x0 < 0.0) & (x0 > -__builtin_inf());
-    double r = x0 - __builtin_floor(x0 + 0.5);             /* exact: |x| < 2^52 */
-    /* finite and no pole (floats from 2^23 on are integers: r = 0) */
-    int64_t ok = ((x0 > 0.0) & (x0 < __builtin_inf())) | (neg & (r != 0.0));
-    double xd = ok ? x0 : 1.5;
-    double yd = neg ? 1.0 - xd : xd;
+    const double pi = 3.14159265358979323846;
+    double x0, xd, r;
+    int64_t neg, ok;
+    double yd = lg_y(xf, with_neg, &x0, &xd, &r, &neg, &ok);
     int64_t two = yd > 1.5;
     double e = two ? yd - 2.0 : yd - 1.0;
     int64_t near = __builtin_fabs(e) <= (two ? 0.25 : 0.2);
@@ -1404,15 +1418,10 @@ static const double lg_gam[18] = {
  * returned there is not used. */
 CT_FM_INLINE double lg_mid(float xf, int with_neg, double *selp)
 {
-    /* every test on the double, the flags as wide as a double (a float
-     * compare's mask or an int beside double ones cost the loop a third
-     * of its time moving masks between widths, or its vectorisation) */
-    const double pi = 3.14159265358979323846, x0 = (double)xf;
-    int64_t neg = (int64_t)with_neg & (x0 < 0.0) & (x0 > -__builtin_inf());
-    double r = x0 - __builtin_floor(x0 + 0.5);
-    int64_t ok = ((x0 > 0.0) & (x0 < __builtin_inf())) | (neg & (r != 0.0));
-    double xd = ok ? x0 : 1.5;
-    double yd = neg ? 1.0 - xd : xd;
+    const double pi = 3.14159265358979323846;
+    double x0, xd, r;
+    int64_t neg, ok;
+    double yd = lg_y(xf, with_neg, &x0, &xd, &r, &neg, &ok);
     double e = yd > 1.5 ? yd - 2.0 : yd - 1.0;
     int64_t near = __builtin_fabs(e) <= LG_NEAR_MID;
     int64_t big = yd >= LG_YMID;
@@ -1457,7 +1466,8 @@ __attribute__((always_inline)) static inline void lg_block(const float *x, float
         o[i] = (float)lg_one(x[i], with_neg, far, sel + i);
 }
 /* lgamma of the integers 1 .. LG_TAB - 1 as lg_one computes them (the
- * values of a block with other x), +inf at 0 for the poles: a block of
+ * values of a block with other x; lg_mid's for 1 .. 7 are the same), +inf
+ * at 0 for the poles: a block of
  * integers (counts: lgamma(k + 1) in a Poisson likelihood, integer tensors
  * computed in float) is a table lookup */
 #define LG_TAB 4096
@@ -1495,8 +1505,10 @@ CT_MULTIVERSION void ct_lgamma_f_loop(const float *x, float *o, int64_t count)
         int64_t m = count - c < LG_BLOCK ? count - c : LG_BLOCK;
         const float *xb = x + c;
         float *ob = o + c;
-        /* a count of the near ones by float bounds (a superset of the
-         * exact test's: it only picks the form) */
+        /* counts by float bounds (supersets of the exact tests': they only
+         * pick the forms): y near 1 or 2 for lg_one's series (nnear) and
+         * lg_mid's bound (ntight), y >= LG_YMID (nbig); and whether all are
+         * integers below LG_TAB */
         int neg = 0, nnear = 0, ints = 1, nbig = 0, ntight = 0;
         #pragma omp simd reduction(|:neg) reduction(+:nnear) reduction(&:ints) reduction(+:nbig) \
             reduction(+:ntight)
@@ -1522,7 +1534,7 @@ CT_MULTIVERSION void ct_lgamma_f_loop(const float *x, float *o, int64_t count)
              * those near 1 or 2 by lg_one, gathered */
             if (neg) lg_mid_block(xb, ob, m, 1, sel);
             else lg_mid_block(xb, ob, m, 0, sel);
-            nnear = nbig + ntight;
+            nnear = nbig + ntight;              /* now: how many sel may mark */
         } else if (nnear * 8 > m) {
             if (neg) lg_block(xb, ob, m, 1, 0, sel);
             else lg_block(xb, ob, m, 0, 0, sel);
