@@ -4,7 +4,7 @@ range, float64 where the sum cancels), gelu of float32 and float64 (accuracy ove
 whole range, forward and derivative; special values), frexp's one-pass loop (denormals, zeros, infinities, layouts), gcd's
 lane-blocked binary algorithm (the type's minimum, block tails, broadcast),
 float32 exp / exp2 where the results are denormals, zeros or infinities,
-binary ops over short rows with a broadcast row, and lgamma of float64 (each region of the kernel, the poles and negatives)."""
+binary ops over short rows with a broadcast row, nan_to_num's blocks, clamp of half (every value) and of integers in their type, and lgamma of float64 (each region of the kernel, the poles and negatives)."""
 import math
 
 import numpy as np
@@ -642,6 +642,88 @@ def test_binary_ops_over_short_broadcast_rows(dtype, rows, n):
                 same(out, np.broadcast_to(ref(v, w), (rows, n)), f(Vd, Wd))
         finally:
             torch.set_num_threads(old)
+
+
+# --------------------------------------------------------------- nan_to_num
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16"])
+@pytest.mark.parametrize("density", [0.0, 0.001, 0.05, 0.5, 1.0])
+def test_nan_to_num_blocks(dtype, density):
+    # dense float / double test a block of vectors for NaN and infinities
+    # at once and replace only in a block that has one (in place: no store
+    # of a clean block); every position, block tails, replacements
+    # given or the dtype's extremes, in place, out= and strided
+    rng = np.random.default_rng(int(density * 1000))
+    for n in (1, 7, 31, 32, 33, 63, 64, 65, 100, 1000, 4099):
+        x = rng.standard_normal(n).astype(dtype)
+        bad = rng.random(n) < density
+        x[bad] = rng.choice(np.array([np.nan, np.inf, -np.inf], dtype), bad.sum())
+        for kw in ({}, {"nan": 2.5, "posinf": -7.0, "neginf": 1e4}, {"posinf": np.inf, "nan": np.nan}):
+            want = np.nan_to_num(x, **{"nan": 0.0, **kw})
+            got = torch.nan_to_num(torch.from_numpy(x), **kw).numpy()
+            assert np.array_equal(got, want, equal_nan=True)
+            t = torch.from_numpy(x.copy())
+            t.nan_to_num_(**kw)
+            assert np.array_equal(t.numpy(), want, equal_nan=True)
+            out = torch.full((n,), 3.0, dtype=getattr(torch, dtype))
+            torch.nan_to_num(torch.from_numpy(x), out=out, **kw)
+            assert np.array_equal(out.numpy(), want, equal_nan=True)
+            y = np.repeat(x, 2)
+            got = torch.nan_to_num(torch.from_numpy(y)[::2], **kw).numpy()
+            assert np.array_equal(got, want, equal_nan=True)
+
+
+# -------------------------------------------------------------------- clamp
+
+def _clamp_ref(x, lo, hi):
+    # in float64, as a C loop over doubles would, then rounded once
+    r = x.astype(np.float64)
+    if lo is not None:
+        r = np.where(r < lo, lo, r)
+    if hi is not None:
+        r = np.where(r > hi, hi, r)
+    return r.astype(x.dtype)
+
+
+@pytest.mark.parametrize("lo,hi", [(-0.5, 0.5), (0.1, None), (None, -0.1), (0.1, 0.3), (1.0001, 1.0),
+                                   (0.3, 0.1), (-65504.0, 65500.0), (65504.0, None), (None, 1e-8),
+                                   (-np.inf, 2.0 ** -20), (1.0 + 2.0 ** -11, 1.0 + 3 * 2.0 ** -11),
+                                   (1.0 + 2.0 ** -11 + 2.0 ** -40, None)])
+def test_clamp_half_every_value(lo, hi):
+    # half runs the float loop with its bounds rounded to half first: every
+    # half value against bounds between halves, at ties, past the range,
+    # lo > hi; the value of a comparison in double rounded once
+    x = np.arange(65536, dtype=np.uint16).view(np.float16)
+    want = _clamp_ref(x, lo, hi)
+    t = torch.from_numpy(x.copy())
+    assert np.array_equal(torch.clamp(t, lo, hi).numpy(), want, equal_nan=True)
+    assert np.array_equal(torch.from_numpy(np.repeat(x, 2))[::2].clamp(lo, hi).numpy(), want, equal_nan=True)
+    t.clamp_(lo, hi)
+    assert np.array_equal(t.numpy(), want, equal_nan=True)
+
+
+@pytest.mark.parametrize("dtype", ["uint8", "int8", "int16", "int32", "int64"])
+def test_clamp_integers_in_their_type(dtype):
+    # the bounds wrapped to the dtype (as PyTorch converts them), then
+    # compared in the dtype itself
+    info = np.iinfo(dtype)
+    rng = np.random.default_rng(3)
+    x = np.concatenate([np.array([info.min, info.max, 0, 1, -1], dtype=np.int64).astype(dtype),
+                        rng.integers(info.min, info.max, 1000, endpoint=True).astype(dtype)])
+    bounds = [(-5, 5), (3, None), (None, -2), (7, 2), (info.min, info.max), (-2, 3)]
+    for lo, hi in bounds:
+        wl = None if lo is None else np.array(lo).astype(dtype)
+        wh = None if hi is None else np.array(hi).astype(dtype)
+        want = x.copy()
+        if wl is not None:
+            want = np.where(want < wl, wl, want)
+        if wh is not None:
+            want = np.where(want > wh, wh, want)
+        got = torch.clamp(torch.from_numpy(x), lo, hi).numpy()
+        assert got.dtype == x.dtype and np.array_equal(got, want), (lo, hi)
+        t = torch.from_numpy(x.copy())
+        t.clamp_(lo, hi)
+        assert np.array_equal(t.numpy(), want)
 
 
 # -------------------------------------------------------------------- frexp

@@ -207,7 +207,7 @@ static int ct_half_via_float(int kind, int op)
         case CT_ATAN: case CT_SINH: case CT_COSH: case CT_TANH: case CT_ASINH: case CT_ACOSH:
         case CT_ATANH: case CT_SIGMOID: case CT_RELU: case CT_ERF: case CT_FLOOR: case CT_CEIL:
         case CT_ROUND: case CT_TRUNC: case CT_FRAC: case CT_SQUARE: case CT_DEG2RAD:
-        case CT_RAD2DEG: case CT_SIGN: case CT_NAN_TO_NUM:
+        case CT_RAD2DEG: case CT_SIGN: case CT_NAN_TO_NUM: case CT_CLAMP:
             return 1;
         }
     if (kind == CT_EW_BINARY)
@@ -748,9 +748,12 @@ static int ct_cpu_elementwise(int kind, int op, int dtype, ct_params *P, const c
     if (fn == ct_bf16_marker) return ct_bf16_launch(kind, op, dtype, P, it);
     if (dtype == CT_FLOAT16 && (ct_half_via_float(kind, op) || ct_half_pred_via_float(kind, op))) {
         /* nan_to_num's replacements rounded to half first (then exact in
-         * float), as the half loop rounds them */
+         * float), as the half loop rounds them; clamp's bounds too: where
+         * an element compares otherwise with the rounded bound than with
+         * the bound, it lies between the two, so it is the rounded bound,
+         * the value the half loop gives (the same holds for lo > hi) */
         ct_params hp = *P;
-        if (kind == CT_EW_UNARY && op == CT_NAN_TO_NUM) {
+        if (kind == CT_EW_UNARY && (op == CT_NAN_TO_NUM || op == CT_CLAMP)) {
             hp.a = (double)(ct_half)P->a;
             hp.b = (double)(ct_half)P->b;
             hp.c = (double)(ct_half)P->c;

