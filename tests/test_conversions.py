@@ -94,6 +94,38 @@ def test_to_dtype(dst):
     assert t.to(torch.float64, copy=True) is not t
 
 
+@pytest.mark.parametrize("other", [d for d in DTYPE_NAMES if d not in ("float16", "bfloat16")])
+def test_half_casts_through_float(other):
+    # casts with half go through float32 blocks: a value narrowed to half is
+    # rounded to float first (as PyTorch rounds it: a double just above a
+    # tie of halves after that rounding goes to the even half); widening is
+    # exact. Every layout: dense, strided, broadcast, into strided out
+    rng = np.random.default_rng(5)
+    big = rng.standard_normal(3000) * np.array([1e-6, 1, 300, 7e4])[rng.integers(0, 4, 3000)]
+    ties = np.array([1 + 2.0 ** -11 + 2.0 ** -40, -(1 + 2.0 ** -11 + 2.0 ** -40), 2049.0 + 2.0 ** -30,
+                     65519.0, 65520.0, -65536.0, 6e-8, 3e-8 + 1e-20, 0.0, -0.0])
+    a = np.concatenate([ties, big])
+    if other.startswith("complex"):
+        a = a + 1j * a[::-1]
+    with np.errstate(all="ignore"):
+        a = np.round(a).astype(other) if other.startswith(("int", "uint")) else a.astype(other)
+        want = np.real(a).astype(np.float32).astype(np.float16)
+    for src in (a, np.repeat(a, 2)[::2]):
+        got = torch.from_numpy(src).to(torch.float16).numpy()
+        assert np.array_equal(got.view(np.uint16), want.view(np.uint16))
+    one = torch.from_numpy(a[11:12]).expand(5)
+    assert np.array_equal(one.to(torch.float16).numpy(), np.repeat(want[11:12], 5))
+    # widening: the half values (finite only for integer outputs)
+    h = want[np.isfinite(want)] if other.startswith(("int", "uint")) else want
+    with np.errstate(all="ignore"):
+        back = h.astype(np.float32).astype(other)
+    got = torch.from_numpy(h).to(tdt(other)).numpy()
+    assert np.array_equal(got, back, equal_nan=True)
+    out = torch.zeros(2 * len(h), dtype=tdt(other))[::2]
+    out.copy_(torch.from_numpy(np.repeat(h, 3))[::3])
+    assert np.array_equal(out.numpy(), back, equal_nan=True)
+
+
 def test_to_device_and_type_string():
     t = torch.ones(2)
     assert t.to("cpu") is t
