@@ -538,6 +538,45 @@ def test_amax_short_rows_threaded():
     np.testing.assert_array_equal(res[1], a.min(1))
 
 
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+@pytest.mark.parametrize("rows,cols", [(2, 1), (15, 255), (16, 257), (17, 3), (40, 1030), (100, 64)])
+def test_half_max_min_over_leading_dims(dtype, rows, cols):
+    # columns of 16-bit floats: blocks of rows widened to float, each block's
+    # values and rows merged into the running ones; equal values (few distinct
+    # ones) keep the first row, a NaN wins and its first row is given
+    rng = np.random.default_rng(rows * cols)
+    a = rng.integers(-3, 4, size=(rows, cols)).astype(np.float32)
+    a[rng.random((rows, cols)) < 0.01] = np.nan
+    a[:, 0] = 2.0
+    t = torch.from_numpy(a).to(getattr(torch, dtype))
+    nan = np.isnan(a)
+    with np.errstate(invalid="ignore"):
+        for name, ref, arg in (("max", np.max, np.argmax), ("min", np.min, np.argmin)):
+            want = ref(a, 0)
+            want_i = np.where(nan.any(0), nan.argmax(0), arg(np.where(nan, 0, a), 0))
+            got = getattr(t, name)(0)
+            assert np.array_equal(got.values.float().numpy(), want, equal_nan=True)
+            assert np.array_equal(got.indices.numpy(), want_i)
+            amax = getattr(t, "a" + name)(0)
+            assert np.array_equal(amax.float().numpy(), want, equal_nan=True)
+            three = getattr(t.reshape(rows, 1, cols), "a" + name)((0, 1))
+            assert np.array_equal(three.float().numpy(), want, equal_nan=True)
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+@pytest.mark.parametrize("rows,cols", [(3, 5), (300, 16), (700, 130), (600, 300), (2, 1000)])
+def test_half_sums_over_leading_dims(dtype, rows, cols):
+    # columns of 16-bit floats are widened in registers (128 and 16 columns
+    # at a time) or a row of the rest at a time: the float32 sums' additions,
+    # in their order, rounded once
+    rng = np.random.default_rng(rows + cols)
+    t = torch.from_numpy(rng.standard_normal((rows, cols)).astype(np.float32)).to(getattr(torch, dtype))
+    want = t.float().sum(0).to(getattr(torch, dtype))
+    assert np.array_equal(t.sum(0).float().numpy(), want.float().numpy())
+    ref = t.float().numpy().astype(np.float64).sum(0)
+    np.testing.assert_allclose(t.sum(0).float().numpy(), ref, rtol=2e-2, atol=1e-1)
+
+
 # products of rows of 64 and more: the part past the last whole block of 64
 # goes into the lanes (whole vectors, then a padded last one)
 @pytest.mark.parametrize("dtype", ["float32", "float64", "int64", "complex64", "float16"])

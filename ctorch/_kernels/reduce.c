@@ -357,8 +357,55 @@ void ct_sum_cols_##S(const T *x, int64_t n, int64_t cols, int64_t ld, T *out) { 
 #define CT_COLS_VEC_f32(x, n, cols, ld, acc, c0) CT_COLS_VEC_V(ct_vf16, 16, x, n, cols, ld, acc, c0)
 #define CT_COLS_VEC_f64(x, n, cols, ld, acc, c0) CT_COLS_VEC_V(ct_vd8, 8, x, n, cols, ld, acc, c0)
 #define CT_COLS_VEC_i64 CT_COLS_VEC_NONE
-#define CT_COLS_VEC_f16 CT_COLS_VEC_NONE
-#define CT_COLS_VEC_bf16 CT_COLS_VEC_NONE
+/* half / bfloat16: on AVX-512 a chunk of 8 vectors (128 columns) at a time,
+ * each row's values widened in registers, then 16 columns at a time; the
+ * columns left (or all, elsewhere) widened a row of them at a time into a
+ * float buffer first. The plain loop's additions in its order either way. */
+#ifdef CT_HAVE_AVX512_TABLES
+#define CT_WIDEN_H512(v) _mm512_cvtph_ps(v)
+#define CT_WIDEN_BF512(v) _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(v), 16))
+#define CT_COLS16_512(NAME, WIDEN)                                                 \
+__attribute__((target("avx512f"))) static int64_t NAME(const void *x0, int64_t n, int64_t cols, \
+                                                      int64_t ld, float *acc) {   \
+    const uint16_t *x = (const uint16_t *)x0;                                     \
+    int64_t c0 = 0;                                                               \
+    for (; c0 + 128 <= cols; c0 += 128) {                                         \
+        __m512 a[8];                                                              \
+        for (int k = 0; k < 8; k++) a[k] = _mm512_loadu_ps(acc + c0 + 16 * k);    \
+        for (int64_t i = 0; i < n; i++) {                                         \
+            const uint16_t *row = x + i * ld + c0;                                \
+            for (int k = 0; k < 8; k++)                                           \
+                a[k] = _mm512_add_ps(a[k], WIDEN(_mm256_loadu_si256((const __m256i *)(row + 16 * k)))); \
+        }                                                                         \
+        for (int k = 0; k < 8; k++) _mm512_storeu_ps(acc + c0 + 16 * k, a[k]);    \
+    }                                                                             \
+    for (; c0 + 16 <= cols; c0 += 16) {                                           \
+        __m512 a = _mm512_loadu_ps(acc + c0);                                     \
+        for (int64_t i = 0; i < n; i++)                                           \
+            a = _mm512_add_ps(a, WIDEN(_mm256_loadu_si256((const __m256i *)(x + i * ld + c0)))); \
+        _mm512_storeu_ps(acc + c0, a);                                            \
+    }                                                                             \
+    return c0;                                                                    \
+}
+CT_COLS16_512(ct_cols_h512, CT_WIDEN_H512)
+CT_COLS16_512(ct_cols_bf512, CT_WIDEN_BF512)
+#define CT_COLS16_FAST(F, x, n, cols, ld, acc) (ct_cpu_avx512f() ? F(x, n, cols, ld, acc) : 0)
+#else
+#define CT_COLS16_FAST(F, x, n, cols, ld, acc) 0
+#endif
+#define CT_COLS_VEC_WIDEN(FAST, WIDEN, x, n, cols, ld, acc, c0) {                  \
+    c0 = CT_COLS16_FAST(FAST, x, n, cols, ld, acc);                               \
+    if (c0 < cols) {                                                              \
+        float t_[256];                                                            \
+        for (int64_t i = 0; i < n; i++) {                                         \
+            WIDEN((const uint16_t *)(x + i * ld + c0), t_, cols - c0);            \
+            for (int64_t c = c0; c < cols; c++) acc[c] += t_[c - c0];             \
+        }                                                                         \
+        c0 = cols;                                                                \
+    }                                                                             \
+}
+#define CT_COLS_VEC_f16(x, n, cols, ld, acc, c0) CT_COLS_VEC_WIDEN(ct_cols_h512, ct_h2f_contig, x, n, cols, ld, acc, c0)
+#define CT_COLS_VEC_bf16(x, n, cols, ld, acc, c0) CT_COLS_VEC_WIDEN(ct_cols_bf512, ct_bf2f_contig, x, n, cols, ld, acc, c0)
 #define CT_COLS_VEC_c64 CT_COLS_VEC_NONE
 #define CT_COLS_VEC_c128 CT_COLS_VEC_NONE
 
@@ -2342,12 +2389,52 @@ CT_MULTIVERSION static void ct_cols_lse_blk_##S(const T *x, int64_t n, int64_t c
 CT_COLS_NORM2_LSE(f32, float, ct_expf, ct_logf, sqrtf)
 CT_COLS_NORM2_LSE(f64, double, exp, log, sqrt)
 
+/* max / min of half or bfloat16 columns (cb <= CT_COLS_BLOCK): blocks of 16
+ * rows x 256 columns widened to float and reduced by the float loop, each
+ * block's values (and rows) merged into the running ones by the loop's own
+ * rule, so the first of equal values (the first NaN) is kept as there */
+#define CT_W16_ROWS 16
+#define CT_W16_COLS 256
+static void ct_cols_minmax_blk_w16(const uint16_t *x, int64_t n, int64_t cb, int64_t ld, int is_max,
+                                   int half, uint16_t *val, int64_t *idx)
+{
+    float buf[CT_W16_ROWS * CT_W16_COLS], run[CT_W16_COLS], part[CT_W16_COLS];
+    int64_t pidx[CT_W16_COLS];
+    for (int64_t c0 = 0; c0 < cb; c0 += CT_W16_COLS) {
+        const int64_t w = cb - c0 < CT_W16_COLS ? cb - c0 : CT_W16_COLS;
+        int64_t *ri = idx ? idx + c0 : NULL;
+        for (int64_t i0 = 0; i0 < n; i0 += CT_W16_ROWS) {
+            const int64_t m = n - i0 < CT_W16_ROWS ? n - i0 : CT_W16_ROWS;
+            for (int64_t r = 0; r < m; r++) ct_widen(x + (i0 + r) * ld + c0, buf + r * w, w, half);
+            if (i0 == 0) {
+                ct_cols_minmax_blk_f32(buf, m, w, w, is_max, run, ri);
+                continue;
+            }
+            ct_cols_minmax_blk_f32(buf, m, w, w, is_max, part, ri ? pidx : NULL);
+            for (int64_t c = 0; c < w; c++) {
+                const float v = part[c], b = run[c];
+                const int better = is_max ? v > b : v < b;
+                const int take = ri ? better | ((v != v) & (b == b)) : better | (v != v);
+                if (take) {
+                    run[c] = v;
+                    if (ri) ri[c] = pidx[c] + i0;
+                }
+            }
+        }
+        ct_narrow(run, val + c0, w, half);
+    }
+}
+
 int ct_reduce_cols(int op, int dtype, const void *x, int64_t n, int64_t cols, int64_t ld,
                    void *out, int64_t *idx) {
     int es;
     switch (dtype) {
     case CT_BOOL: case CT_UINT8: case CT_INT8: es = 1; break;
     case CT_INT16: es = 2; break;
+    case CT_FLOAT16: case CT_BFLOAT16:
+        if (op != CT_RCOLS_MAX && op != CT_RCOLS_MIN) return -1;
+        es = 2;
+        break;
     case CT_INT32: case CT_FLOAT32: es = 4; break;
     case CT_INT64: case CT_FLOAT64: es = 8; break;
     default: return -1;
@@ -2374,6 +2461,10 @@ int ct_reduce_cols(int op, int dtype, const void *x, int64_t n, int64_t cols, in
                 ct_cols_minmax_blk_u8((const uint8_t *)xs, n, cb, ld, mx, (uint8_t *)os, is); break;
             case CT_INT8: ct_cols_minmax_blk_i8((const int8_t *)xs, n, cb, ld, mx, (int8_t *)os, is); break;
             case CT_INT16: ct_cols_minmax_blk_i16((const int16_t *)xs, n, cb, ld, mx, (int16_t *)os, is); break;
+            case CT_FLOAT16: case CT_BFLOAT16:
+                ct_cols_minmax_blk_w16((const uint16_t *)xs, n, cb, ld, mx, dtype == CT_FLOAT16,
+                                       (uint16_t *)os, is);
+                break;
             case CT_INT32: ct_cols_minmax_blk_i32((const int32_t *)xs, n, cb, ld, mx, (int32_t *)os, is); break;
             case CT_INT64: ct_cols_minmax_blk_i64((const int64_t *)xs, n, cb, ld, mx, (int64_t *)os, is); break;
             case CT_FLOAT32: ct_cols_minmax_blk_f32((const float *)xs, n, cb, ld, mx, (float *)os, is); break;
