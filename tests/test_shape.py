@@ -160,6 +160,33 @@ def test_index_select_large_rows():
     np.testing.assert_array_equal(torch.tensor(a).index_select(0, i32).numpy(), a[i[:10]])
 
 
+@pytest.mark.parametrize("dtype", ["bool", "int8", "float16", "float32", "float64", "complex128"])
+def test_index_select_flat_checks_bounds_in_its_pass(dtype):
+    # a 1-d gather checks each index as it reads it: one index out of range
+    # anywhere (first, last, negative, == size, among threads) is refused
+    # and nothing else is affected
+    rng = np.random.default_rng(2)
+    a = (rng.standard_normal(5000) * 10).astype(dtype)
+    t = torch.from_numpy(a)
+    i = rng.integers(0, 5000, 300000)
+    np.testing.assert_array_equal(t.index_select(0, torch.from_numpy(i)).numpy(), a[i])
+    np.testing.assert_array_equal(t[torch.from_numpy(i)].numpy(), a[i])
+    for pos, bad in ((0, 5000), (len(i) - 1, -1), (123456, 10 ** 12), (200000, -5001)):
+        j = i.copy()
+        j[pos] = bad
+        for threads in (1, 2):
+            old = torch.get_num_threads()
+            torch.set_num_threads(threads)
+            try:
+                with pytest.raises(IndexError, match="index out of range in self"):
+                    t.index_select(0, torch.from_numpy(j))
+            finally:
+                torch.set_num_threads(old)
+    # along dim 1 the first index out of range is named
+    with pytest.raises(RuntimeError, match="id=7 axis_dim=3"):
+        torch.from_numpy(a[:12].reshape(4, 3)).index_select(1, torch.tensor([0, 7, 2, 9]))
+
+
 def test_inplace_variants():
     x = torch.zeros(3, 4)
     assert x.scatter_(1, torch.tensor([[1], [2], [3]]), 5.0) is x

@@ -261,27 +261,46 @@ CT_ISEL_RUN(ct_b16)
         }                                                                          \
     }
 
+static int ct__isel_first_bad(const int64_t *idx, int64_t n, int64_t size, int64_t *bad)
+{
+    for (int64_t j = 0; j < n; j++)
+        if (idx[j] < 0 || idx[j] >= size) { *bad = idx[j]; return 1; }
+    return 0;
+}
+
 int ct_index_select(char *dst, const char *src, int64_t outer, int64_t size,
                     int64_t inner, int es, const int64_t *idx, int64_t n,
                     int64_t *bad) {
-    for (int64_t j = 0; j < n; j++)
-        if (idx[j] < 0 || idx[j] >= size) { *bad = idx[j]; return 1; }
     int nt = ct_get_num_threads();
     int par = nt > 1 && outer * n * inner * es >= CT_SHAPE_PAR_BYTES;
-    if (inner == 1) {
-        if (outer == 1) {  /* parallel over the index */
-            switch (es) {
+    if (inner == 1 && outer == 1) {
+        /* one gather, parallel over the index: the bounds checked in the same
+         * pass (an index out of range reads element 0 and marks the call;
+         * then the first such index is looked up), one read of the index
+         * instead of two */
+        int fail = 0;
+        switch (es) {
 #define CT_ISEL_FLAT(T) { const T *s = (const T *)src; T *d = (T *)dst;                      \
-                _Pragma("omp parallel for num_threads(nt) schedule(static) if(par)")          \
-                for (int64_t j = 0; j < n; j++) d[j] = s[idx[j]]; } return 0;
-            case 1: CT_ISEL_FLAT(uint8_t)
-            case 2: CT_ISEL_FLAT(uint16_t)
-            case 4: CT_ISEL_FLAT(uint32_t)
-            case 8: CT_ISEL_FLAT(uint64_t)
-            case 16: CT_ISEL_FLAT(ct_b16)
+            _Pragma("omp parallel for num_threads(nt) schedule(static) if(par) reduction(|:fail)") \
+            for (int64_t j = 0; j < n; j++) {                                             \
+                int64_t i = idx[j];                                                       \
+                const int out = (uint64_t)i >= (uint64_t)size;                            \
+                fail |= out;                                                              \
+                d[j] = s[out ? 0 : i];                                                    \
+            } } break;
+        case 1: CT_ISEL_FLAT(uint8_t)
+        case 2: CT_ISEL_FLAT(uint16_t)
+        case 4: CT_ISEL_FLAT(uint32_t)
+        case 8: CT_ISEL_FLAT(uint64_t)
+        case 16: CT_ISEL_FLAT(ct_b16)
 #undef CT_ISEL_FLAT
-            }
+        default: fail = -1;
         }
+        if (fail == 0) return 0;
+        if (fail > 0) return ct__isel_first_bad(idx, n, size, bad);
+    }
+    if (ct__isel_first_bad(idx, n, size, bad)) return 1;
+    if (inner == 1) {
         switch (es) {
         case 1: CT_ISEL_BODY(uint8_t) return 0;
         case 2: CT_ISEL_BODY(uint16_t) return 0;
