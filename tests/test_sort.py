@@ -145,6 +145,28 @@ def test_nan_inf_and_zero_order():
     assert x.kthvalue(6).indices.item() == 0 and x.kthvalue(7).indices.item() == 4
 
 
+@pytest.mark.parametrize("lo,hi", [(-3000, 3000), (0, 2 ** 32 - 1), (-2 ** 31, 2 ** 31), (2 ** 63 - 10 ** 6, 2 ** 63 - 1),
+                                   (-2 ** 63, -2 ** 63 + 5000), (-2 ** 62, 2 ** 62), (7, 7)])
+@pytest.mark.parametrize("n", [2, 25, 1000, 5000, 70000])
+def test_int64_rows_sorted_by_their_span(lo, hi, n):
+    # rows whose keys span less than 2^32 sort as (key - least key, index)
+    # entries over the span's bits; wider ones as (key, index) pairs: both
+    # stable, ascending and descending, one row and several
+    rng = np.random.default_rng(n)
+    x = rng.integers(lo, hi, size=n, endpoint=True, dtype=np.int64)
+    x[: n // 3] = x[n // 3: 2 * (n // 3)]          # ties
+    t = torch.from_numpy(x)
+    want_i = np.argsort(x, kind="stable")
+    got = t.sort(stable=True)
+    assert np.array_equal(got.values.numpy(), x[want_i]) and np.array_equal(got.indices.numpy(), want_i)
+    down_i = (n - 1 - np.argsort(x[::-1], kind="stable"))[::-1]
+    got = t.sort(descending=True, stable=True)
+    assert np.array_equal(got.values.numpy(), x[down_i]) and np.array_equal(got.indices.numpy(), down_i)
+    rows = np.stack([x, x[::-1]])
+    got = torch.from_numpy(rows).sort(dim=1, stable=True)
+    assert np.array_equal(got.indices.numpy(), np.argsort(rows, axis=1, kind="stable"))
+
+
 def test_stable_keyword_forms_and_return_type():
     x = torch.tensor([[2, 1, 2], [0, 0, -1]])
     r = torch.sort(x, stable=True, dim=0, descending=True)
