@@ -4,7 +4,7 @@ range, float64 where the sum cancels), gelu of float32 and float64 (accuracy ove
 whole range, forward and derivative; special values), frexp's one-pass loop (denormals, zeros, infinities, layouts), gcd's
 lane-blocked binary algorithm (the type's minimum, block tails, broadcast),
 float32 exp / exp2 where the results are denormals, zeros or infinities,
-binary ops over short rows with a broadcast row, nan_to_num's blocks, clamp of half (every value) and of integers in their type, and lgamma of float64 (each region of the kernel, the poles and negatives)."""
+binary ops over short rows with a broadcast row, nan_to_num's blocks, clamp of half (every value) and of integers in their type, logical ops of half, and lgamma of float64 (each region of the kernel, the poles and negatives)."""
 import math
 
 import numpy as np
@@ -724,6 +724,28 @@ def test_clamp_integers_in_their_type(dtype):
         t = torch.from_numpy(x.copy())
         t.clamp_(lo, hi)
         assert np.array_equal(t.numpy(), want)
+
+
+# ------------------------------------------------------- logical ops of half
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+def test_logical_ops_of_half(dtype):
+    # halves and bfloat16 widened to float: zeros of both signs are false,
+    # NaN and the smallest denormal true
+    x = np.array([0.0, -0.0, np.nan, 1.0, -2.0, np.inf, -np.inf, 6e-8, 0.0, 3.0], np.float32)
+    y = np.roll(x, 3)
+    X = torch.from_numpy(x).to(getattr(torch, dtype))
+    Y = torch.from_numpy(y).to(getattr(torch, dtype))
+    xb = X.float().numpy() != 0
+    yb = Y.float().numpy() != 0
+    for name, ref in (("logical_and", np.logical_and), ("logical_or", np.logical_or),
+                      ("logical_xor", np.logical_xor)):
+        got = getattr(torch, name)(X, Y)
+        assert got.dtype == torch.bool and np.array_equal(got.numpy(), ref(xb, yb))
+        assert np.array_equal(getattr(torch, name)(X[::2], Y[1::2]).numpy(), ref(xb[::2], yb[1::2]))
+    assert np.array_equal(torch.logical_not(X).numpy(), ~xb)
+    big = torch.from_numpy(np.resize(x, 5000)).to(getattr(torch, dtype))
+    assert np.array_equal(torch.logical_not(big).numpy(), ~(big.float().numpy() != 0))
 
 
 # -------------------------------------------------------------------- frexp

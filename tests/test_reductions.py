@@ -577,6 +577,34 @@ def test_half_sums_over_leading_dims(dtype, rows, cols):
     np.testing.assert_allclose(t.sum(0).float().numpy(), ref, rtol=2e-2, atol=1e-1)
 
 
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+@pytest.mark.parametrize("n", [4097, 10000, 70001])
+def test_half_max_min_of_long_rows(dtype, n):
+    # blocks of 4096 widened in registers: every block's tail, the first NaN
+    # (its sign and payload) given back, infinities
+    rng = np.random.default_rng(n)
+    a = rng.standard_normal(n).astype(np.float32)
+    t = torch.from_numpy(a).to(getattr(torch, dtype))
+    f = t.float().numpy()
+    assert t.max().float().item() == f.max() and t.min().float().item() == f.min()
+    mn, mx = torch.aminmax(t)
+    assert (mn.float().item(), mx.float().item()) == (f.min(), f.max())
+    b = t.clone()
+    b[n - 3] = float("inf")
+    b[5] = float("-inf")
+    assert b.max().float().item() == np.inf and b.min().float().item() == -np.inf
+    bits = t.view(torch.int16).numpy().copy()
+    nan1, nan2 = (np.int16(-32767), np.int16(0x7e01)) if dtype == "float16" else (np.int16(-32703), np.int16(0x7fc1))
+    for pos in (0, min(4100, n - 2), n - 1):
+        c = bits.copy()
+        c[pos] = nan1               # a negative NaN with a payload, then another NaN
+        c[min(pos + 1, n - 1) if pos < n - 1 else 0] = nan2
+        ct = torch.from_numpy(c).view(getattr(torch, dtype))
+        first = c[np.isnan(torch.from_numpy(c).view(getattr(torch, dtype)).float().numpy())][0]
+        for r in (ct.max(), ct.min(), torch.aminmax(ct)[1]):
+            assert r.view(torch.int16).item() == first
+
+
 # products of rows of 64 and more: the part past the last whole block of 64
 # goes into the lanes (whole vectors, then a padded last one)
 @pytest.mark.parametrize("dtype", ["float32", "float64", "int64", "complex64", "float16"])

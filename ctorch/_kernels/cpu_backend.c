@@ -237,19 +237,20 @@ static void ct_half_binary_via_float(char **p, const int64_t *s, int64_t n, cons
     ct_half_via_float_run(p, s, n, (const ct_half_via *)ex, 2);
 }
 
-/* the predicates and comparisons of halves (exact in float: widening keeps
+/* the predicates, comparisons and logical ops of halves (exact in float: widening keeps
  * every value, infinity and NaN) */
 static int ct_half_pred_via_float(int kind, int op)
 {
     if (kind == CT_EW_UNARY)
         switch (op) {
         case CT_ISNAN: case CT_ISINF: case CT_ISFINITE: case CT_SIGNBIT: case CT_ISPOSINF:
-        case CT_ISNEGINF:
+        case CT_ISNEGINF: case CT_LOGNOT:
             return 1;
         }
     if (kind == CT_EW_BINARY)
         switch (op) {
         case CT_EQ: case CT_NE: case CT_LT: case CT_LE: case CT_GT: case CT_GE:
+        case CT_LOGAND: case CT_LOGOR: case CT_LOGXOR:
             return 1;
         }
     return 0;

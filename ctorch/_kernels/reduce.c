@@ -920,6 +920,57 @@ static void ct_f32_out_done(float *f, void *out, int64_t n, int half)
  * threads), then the blocks' results reduced; the values are input elements,
  * a NaN anywhere gives NaN. 0, or -1 when scratch memory could not be had */
 #define CT_VIA_BLK 4096
+#ifdef CT_HAVE_AVX512_TABLES
+/* a block's min and max (is_max 0, 1; 2: both into r[0], r[1]) widened in
+ * registers: 64 values a step in four accumulators, NaN noted by a mask
+ * (the float kernel's values: a NaN anywhere gives NaN) */
+__attribute__((target("avx512f"))) static void ct_mm16_block_512(const uint16_t *x, int64_t m, int is_max,
+                                                                 int half, float *r)
+{
+#define CT_MM16_LOAD(p) (half ? CT_WIDEN_H512(_mm256_loadu_si256((const __m256i *)(p)))          \
+                              : CT_WIDEN_BF512(_mm256_loadu_si256((const __m256i *)(p))))
+    __m512 first = CT_MM16_LOAD(x);
+    __m512 lo[4] = {first, first, first, first}, hi[4] = {first, first, first, first};
+    __mmask16 nan = _mm512_cmp_ps_mask(first, first, _CMP_UNORD_Q);
+    int64_t i = 16;
+    for (; i + 64 <= m; i += 64)
+        for (int k = 0; k < 4; k++) {
+            __m512 v = CT_MM16_LOAD(x + i + 16 * k);
+            nan |= _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
+            lo[k] = _mm512_min_ps(lo[k], v);
+            hi[k] = _mm512_max_ps(hi[k], v);
+        }
+    for (; i + 16 <= m; i += 16) {
+        __m512 v = CT_MM16_LOAD(x + i);
+        nan |= _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
+        lo[0] = _mm512_min_ps(lo[0], v);
+        hi[0] = _mm512_max_ps(hi[0], v);
+    }
+#undef CT_MM16_LOAD
+    float mn = _mm512_reduce_min_ps(_mm512_min_ps(_mm512_min_ps(lo[0], lo[1]), _mm512_min_ps(lo[2], lo[3])));
+    float mx = _mm512_reduce_max_ps(_mm512_max_ps(_mm512_max_ps(hi[0], hi[1]), _mm512_max_ps(hi[2], hi[3])));
+    if (i < m) {
+        float t[16];
+        ct_widen(x + i, t, m - i, half);
+        for (int64_t k = 0; k < m - i; k++) {
+            nan |= t[k] != t[k];
+            mn = t[k] < mn ? t[k] : mn;
+            mx = t[k] > mx ? t[k] : mx;
+        }
+    }
+    if (nan)   /* the first NaN, as the float kernel gives it */
+        for (int64_t k = 0; k < m; k++) {
+            float t;
+            ct_widen(x + k, &t, 1, half);
+            if (t != t) { mn = mx = t; break; }
+        }
+    if (is_max == 2) { r[0] = mn; r[1] = mx; }
+    else r[0] = is_max ? mx : mn;
+}
+#define CT_MM16_BLOCK(x, m, is_max, half, r) (ct_cpu_avx512f() && (m) >= 16 ? (ct_mm16_block_512(x, m, is_max, half, r), 1) : 0)
+#else
+#define CT_MM16_BLOCK(x, m, is_max, half, r) 0
+#endif
 static int ct_minmax_long_via(const void *x, int64_t len, int is_max, float *v, int half)
 {
     const int64_t nb = (len + CT_VIA_BLK - 1) / CT_VIA_BLK;
@@ -930,8 +981,10 @@ static int ct_minmax_long_via(const void *x, int64_t len, int is_max, float *v, 
     for (int64_t b = 0; b < nb; b++) {
         float buf[CT_VIA_BLK], r[2];
         const int64_t a = b * CT_VIA_BLK, m = len - a < CT_VIA_BLK ? len - a : CT_VIA_BLK;
-        ct_widen((const uint16_t *)x + a, buf, m, half);
-        ct_minmax_rows_f32(buf, 1, m, m, is_max, r, NULL);
+        if (!CT_MM16_BLOCK((const uint16_t *)x + a, m, is_max, half, r)) {
+            ct_widen((const uint16_t *)x + a, buf, m, half);
+            ct_minmax_rows_f32(buf, 1, m, m, is_max, r, NULL);
+        }
         part[b] = r[0];
         part[nb + b] = is_max == 2 ? r[1] : 0.0f;
     }
