@@ -4,7 +4,7 @@ range, float64 where the sum cancels), gelu of float32 and float64 (accuracy ove
 whole range, forward and derivative; special values), frexp's one-pass loop (denormals, zeros, infinities, layouts), gcd's
 lane-blocked binary algorithm (the type's minimum, block tails, broadcast),
 float32 exp / exp2 where the results are denormals, zeros or infinities,
-binary ops over short rows with a broadcast row, nan_to_num's blocks, clamp of half (every value) and of integers in their type, logical ops of half, and lgamma of float64 (each region of the kernel, the poles and negatives)."""
+binary ops over short rows with a broadcast row, nan_to_num's blocks, clamp of half (every value) and of integers in their type, logical ops of half, transposed inputs copied a tile at a time, and lgamma of float64 (each region of the kernel, the poles and negatives)."""
 import math
 
 import numpy as np
@@ -746,6 +746,52 @@ def test_logical_ops_of_half(dtype):
     assert np.array_equal(torch.logical_not(X).numpy(), ~xb)
     big = torch.from_numpy(np.resize(x, 5000)).to(getattr(torch, dtype))
     assert np.array_equal(torch.logical_not(big).numpy(), ~(big.float().numpy() != 0))
+
+
+# ---------------------------------------------- transposed inputs, buffered
+
+@pytest.mark.parametrize("dtype", ["bool", "int8", "int16", "float16", "float32", "int64", "float64", "complex128"])
+@pytest.mark.parametrize("shape", [(37, 300), (300, 37), (64, 513), (3, 40, 70)])
+def test_transposed_inputs_copied_a_tile_at_a_time(dtype, shape):
+    # an input that walks its memory across the output's rows is copied a
+    # tile at a time into a dense block for the loop (every element size,
+    # tile edges, a batch dim, both operand orders, a cast, two threads)
+    rng = np.random.default_rng(sum(shape))
+    def vals(sh):
+        a = rng.standard_normal(sh) * 20
+        if dtype == "complex128":
+            a = a + 1j * rng.standard_normal(sh)
+        return (a > 0) if dtype == "bool" else a.astype(dtype)
+    a = vals(shape[:-2] + shape[-1:] + shape[-2:-1])       # its last two dims swapped
+    b = vals(shape)
+    at = np.swapaxes(a, -1, -2)
+    A, B = torch.from_numpy(a).transpose(-1, -2), torch.from_numpy(b)
+    for threads in (1, 2):
+        old = torch.get_num_threads()
+        torch.set_num_threads(threads)
+        try:
+            Ad = A.contiguous()
+            def same(got, dense, want):
+                # bit for bit the loop's values on a dense copy; numpy's
+                # (complex products may round differently: fused multiply-adds)
+                assert np.array_equal(got.numpy(), dense.numpy())
+                assert np.allclose(got.numpy(), want, rtol=1e-14, atol=0)
+            if dtype == "bool":
+                assert np.array_equal((A ^ B).numpy(), at ^ b)
+                assert np.array_equal((B | A).numpy(), b | at)
+            else:
+                same(A * B, Ad * B, at * b)
+                same(B - A, B - Ad, b - at)
+                if dtype != "complex128":
+                    same(torch.maximum(B, A), torch.maximum(B, Ad), np.maximum(b, at))
+            assert np.array_equal((A == B).numpy(), at == b)
+            assert np.array_equal(A.to(torch.float64).contiguous().numpy(), at.astype(np.float64)) \
+                if dtype != "complex128" else True
+            out = torch.empty(shape, dtype=A.dtype)
+            torch.neg(A, out=out) if dtype != "bool" else torch.logical_not(A, out=out)
+            assert np.array_equal(out.numpy(), -at if dtype != "bool" else ~at)
+        finally:
+            torch.set_num_threads(old)
 
 
 # -------------------------------------------------------------------- frexp

@@ -315,3 +315,23 @@ def test_writes_through_complex_views():
     assert r.tolist() == [-1.0, 0.0, -3.0, 2.0]
     z.imag = torch.tensor([9.0, 9.0, 9.0], dtype=torch.float64)
     assert z.imag.tolist() == [9.0, 9.0, 9.0] and z.real.tolist() == [1.5, 1.5, 1.5]
+
+
+def test_result_layout_follows_the_operands():
+    # a new result's dims are ordered by the first operand whose strides
+    # order them (a broadcast dim leaves a pair to the next operand), as
+    # PyTorch lays out results; the strides PyTorch 2.13 gives
+    x, y = torch.randn(4, 3), torch.randn(3, 4)
+    p, q = torch.randn(2, 3, 4).permute(2, 0, 1), torch.randn(4, 2, 3)
+    r, u = torch.randn(5, 4, 3).permute(1, 2, 0), torch.randn(4, 1, 5)
+    cases = [(x.t() * y, (1, 3)), (y * x.t(), (4, 1)), (x.t() * torch.randn(3, 1), (1, 3)),
+             (torch.randn(3, 1) * x.t(), (1, 3)), (torch.randn(4) * x.t(), (1, 3)),
+             (p + q, (1, 12, 4)), (q + p, (6, 3, 1)), (torch.where(y > 0, x.t(), y), (4, 1)),
+             (torch.where(y > 0, y, x.t()), (4, 1)), (torch.where(x.t() > 0, 1.0, 0.0), (1, 3)),
+             (1 + x.t(), (1, 3)), (x.t().expand(2, 3, 4) + y, (12, 1, 3)), (r + u, (3, 1, 12)),
+             (u + r, (15, 1, 3)), (r[:, :, ::2] * 2, (3, 1, 12)), (torch.randn(3, 4)[:, ::2].t().exp(), (1, 2)),
+             (torch.randn(1, 4) + torch.randn(4, 1), (4, 1)), (torch.randn(6, 4)[::2].t() * 2, (1, 4)),
+             (x.t() > y, (1, 3))]
+    for got, want in cases:
+        assert got.stride() == want
+    np.testing.assert_array_equal((y * x.t()).numpy(), y.numpy() * x.numpy().T)

@@ -101,7 +101,7 @@ cdef int _check_out(Tensor o, Iter *it, bint inplace, object a, object b, object
 cdef int _check_no_overlap(Tensor o, object x) except -1
 cdef int _check_copy_overlap(Tensor o, object x) except -1
 cdef int _resize(Tensor t, list shape) except -1
-cdef Tensor _alloc_like_operands(Iter *it, Tensor a, Tensor b, DType dt)
+cdef Tensor _alloc_like_operands(Iter *it, Tensor a, Tensor b, DType dt, Tensor c=*)
 cdef bint _same_shape_iter(Tensor t, Iter *it) noexcept
 cdef bint _dense_permuted_strides(Tensor t, Py_ssize_t *out) noexcept
 cdef Tensor _tensor_arg(object a, str name)

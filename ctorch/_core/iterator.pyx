@@ -595,24 +595,79 @@ def _resize_(Tensor self, *sizes):
     return self
 
 
-cdef Tensor _alloc_like_operands(Iter *it, Tensor a, Tensor b, DType dt):
-    """The result tensor: C-contiguous, except that when the first full-size
-    operand is a dense permutation (a transpose, say) the result takes its
-    layout, as PyTorch does, so that streaming through inputs stays linear."""
+cdef Tensor _alloc_like_operands(Iter *it, Tensor a, Tensor b, DType dt, Tensor c=None):
+    """The result tensor, its dims laid out in the order the operands' strides
+    give (PyTorch's rule for a new output): two dims are compared by the
+    first operand (a, b, then c) whose strides in both are nonzero; the dim
+    with the larger stride goes outside, equal strides put the longer dim
+    outside, and a pair no operand orders keeps its place. Dense in that
+    order: C-contiguous for row-major inputs, a transpose's layout for
+    x.t() + y; a broadcast operand (a zero stride) leaves the pair to the
+    next one."""
     cdef Py_ssize_t sh[CT_MAXDIM]
     cdef Py_ssize_t st[CT_MAXDIM]
-    cdef int d
-    for d in range(it.ndim):
+    cdef int64_t ost[3 * CT_MAXDIM]
+    cdef int perm[CT_MAXDIM]
+    cdef int n = it.ndim, d, i, j, k, nops = 0, swap, d0, d1, tmp, t_i
+    cdef int64_t s0, s1
+    cdef Tensor t
+    for d in range(n):
         sh[d] = it.shape[d]
-    cdef Tensor like = None
     cdef int dev = a._storage.device if a is not None else (b._storage.device if b is not None else -1)
-    if a is not None and a._ndim == it.ndim and not _is_contiguous(a) and _same_shape_iter(a, it):
-        like = a
-    elif b is not None and b._ndim == it.ndim and not _is_contiguous(b) and _same_shape_iter(b, it):
-        like = b
-    if like is not None and _dense_permuted_strides(like, st):
-        return _make_tensor(_alloc_storage(like._numel * dt.itemsize, dev), 0, it.ndim, sh, st, dt)
-    return _empty(it.ndim, sh, dt, dev)
+    # the operands' strides over the iteration's dims (broadcast dims: 0)
+    for t in (a, b, c):
+        if t is None or t._ndim > n:
+            continue
+        for d in range(n):
+            ost[nops * n + d] = 0
+        for d in range(t._ndim):
+            if t._shape[d] == it.shape[n - t._ndim + d] and t._shape[d] != 1:
+                ost[nops * n + n - t._ndim + d] = t._stride[d]
+        nops += 1
+    # perm[0] the innermost dim; insertion sort by the comparison above
+    for d in range(n):
+        perm[d] = n - 1 - d
+    for i in range(1, n):
+        j = i
+        for k in range(i - 1, -1, -1):
+            d0 = perm[k]
+            d1 = perm[j]
+            swap = 0
+            for t_i in range(nops):
+                s0 = ost[t_i * n + d0]
+                s1 = ost[t_i * n + d1]
+                if s0 == 0 or s1 == 0:
+                    continue
+                if s0 < 0:
+                    s0 = -s0
+                if s1 < 0:
+                    s1 = -s1
+                if s0 < s1:
+                    swap = -1
+                elif s0 > s1:
+                    swap = 1
+                elif it.shape[d0] > it.shape[d1]:
+                    swap = 1
+                else:
+                    continue
+                break
+            if swap > 0:
+                tmp = perm[k]
+                perm[k] = perm[j]
+                perm[j] = tmp
+                j = k
+            elif swap < 0:
+                break
+    for d in range(n):
+        if perm[d] != n - 1 - d:
+            break
+    else:
+        return _empty(n, sh, dt, dev)
+    cdef Py_ssize_t acc = 1
+    for d in range(n):
+        st[perm[d]] = acc
+        acc *= sh[perm[d]]
+    return _make_tensor(_alloc_storage(acc * dt.itemsize, dev), 0, n, sh, st, dt)
 
 
 cdef bint _same_shape_iter(Tensor t, Iter *it) noexcept:

@@ -206,6 +206,29 @@ static void ct_copy_unit(const ct_copy_job *J, int64_t u)
     }
 }
 
+void ct_copy_block(int es, char *o, int64_t os0, const char *a, int64_t as0, int64_t as1,
+                   int64_t nr, int64_t n1)
+{
+#ifdef CT_HAVE_TR8
+    static int avx2 = -1;
+    if (avx2 < 0) avx2 = __builtin_cpu_supports("avx2");
+    if (es == 4 && as0 == 4 && avx2) {
+        ct_tr8_w4(o, os0, a, as1, nr, n1);
+        return;
+    }
+#endif
+    /* a row of dst at a time: its first row's loads bring the block's
+     * source lines in (independent misses, in flight together), the other
+     * rows find them in L1; dst is written in order */
+    switch (es) {
+    case 1: ct_copy_rows_w1(o, os0, 1, a, as0, as1, nr, n1); break;
+    case 2: ct_copy_rows_w2(o, os0, 2, a, as0, as1, nr, n1); break;
+    case 4: ct_copy_rows_w4(o, os0, 4, a, as0, as1, nr, n1); break;
+    case 8: ct_copy_rows_w8(o, os0, 8, a, as0, as1, nr, n1); break;
+    default: ct_copy_rows_w16(o, os0, 16, a, as0, as1, nr, n1); break;
+    }
+}
+
 static int64_t ct_abs64(int64_t x) { return x < 0 ? -x : x; }
 
 int ct_copy_nd(int es, int ndim, const int64_t *shape, const int64_t *strides,

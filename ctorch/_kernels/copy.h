@@ -18,4 +18,12 @@
 int ct_copy_nd(int es, int ndim, const int64_t *shape, const int64_t *strides,
                char *const *ptr, int64_t grain);
 
+/* one block: dst (nr rows os0 bytes apart, each dense, n1 long) = the source
+ * whose element (r, j) is at a + r * as0 + j * as1, for es-byte elements
+ * (1, 2, 4, 8 or 16); a source dense down dst's columns (as0 == es, a
+ * transposed operand) is read a column at a time (4-byte: 8 x 8 blocks in
+ * AVX2 registers). The elementwise driver's buffers (strided.c). */
+void ct_copy_block(int es, char *o, int64_t os0, const char *a, int64_t as0, int64_t as1,
+                   int64_t nr, int64_t n1);
+
 #endif

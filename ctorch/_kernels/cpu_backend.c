@@ -715,13 +715,16 @@ static int ct_bf16_launch(int kind, int op, int dtype, ct_params *P, const ct_it
     ct_bf16_via v = {ct_bf16_f32_loop(kind, op), P, 1, it->nargs - 1};
     if (kind == CT_EW_UNARY && op != CT_ABS) v.bf_out = ct_unary_rule[op] != CT_U_PRED;
     if (kind == CT_EW_BINARY) v.bf_out = ct_binary_rule[op] != CT_R_CMP;
+    /* the inputs of a unary or binary launch are bfloat16 */
+    static const int bsz[CT_MAXARGS] = {0, 2, 2, 2};
+    const int *isz = kind == CT_EW_UNARY || kind == CT_EW_BINARY ? bsz : NULL;
     if (ct_half_fused_op(kind, op)) {
         ct_half_fused f = {op, 1, ct_bf16_via_float, &v};
-        ct_run(kind == CT_EW_BINARY ? ct_half_binary_fused : ct_half_unary_fused, &f, it->nargs,
-               it->ndim, it->shape, it->strides, it->ptr, it->grain);
+        ct_run_sized(kind == CT_EW_BINARY ? ct_half_binary_fused : ct_half_unary_fused, &f, it->nargs,
+                     it->ndim, it->shape, it->strides, it->ptr, it->grain, isz);
         return P->err;
     }
-    ct_run(ct_bf16_via_float, &v, it->nargs, it->ndim, it->shape, it->strides, it->ptr, it->grain);
+    ct_run_sized(ct_bf16_via_float, &v, it->nargs, it->ndim, it->shape, it->strides, it->ptr, it->grain, isz);
     return P->err;
 }
 
@@ -820,19 +823,26 @@ static int ct_cpu_elementwise(int kind, int op, int dtype, ct_params *P, const c
         }
         ct_half_via v = {ct_cpu_loop(kind, op, CT_FLOAT32), &hp, ct_half_via_float(kind, op)};
         ct_half_fused f = {op, 0, kind == CT_EW_BINARY ? ct_half_binary_via_float : ct_half_unary_via_float, &v};
+        static const int hsz[CT_MAXARGS] = {0, 2, 2, 2};   /* the inputs are halves */
         if (ct_half_fused_op(kind, op))
-            ct_run(kind == CT_EW_BINARY ? ct_half_binary_fused : ct_half_unary_fused, &f, it->nargs,
-                   it->ndim, it->shape, it->strides, it->ptr, it->grain);
+            ct_run_sized(kind == CT_EW_BINARY ? ct_half_binary_fused : ct_half_unary_fused, &f, it->nargs,
+                         it->ndim, it->shape, it->strides, it->ptr, it->grain, hsz);
         else
-            ct_run(kind == CT_EW_UNARY ? ct_half_unary_via_float : ct_half_binary_via_float, &v,
-                   it->nargs, it->ndim, it->shape, it->strides, it->ptr, it->grain);
+            ct_run_sized(kind == CT_EW_UNARY ? ct_half_unary_via_float : ct_half_binary_via_float, &v,
+                         it->nargs, it->ndim, it->shape, it->strides, it->ptr, it->grain, hsz);
         P->err = hp.err;
         return P->err;
     }
     /* the inputs of a binary loop are of the launch's dtype */
     if (kind == CT_EW_BINARY && ct_run_short_rows(fn, P, it, ct_cpu_itemsize[dtype]))
         return P->err;
-    ct_run(fn, P, it->nargs, it->ndim, it->shape, it->strides, it->ptr, it->grain);
+    /* the inputs' element sizes, for the driver's buffered tiles: a unary or
+     * binary loop's inputs are of the launch's dtype, a cast's of op's */
+    int isz[CT_MAXARGS] = {0, 0, 0, 0};
+    if (kind == CT_EW_UNARY || kind == CT_EW_BINARY || kind == CT_EW_CAST)
+        for (int k = 1; k < it->nargs && k < CT_MAXARGS; k++)
+            isz[k] = ct_cpu_itemsize[kind == CT_EW_CAST ? op : dtype];
+    ct_run_sized(fn, P, it->nargs, it->ndim, it->shape, it->strides, it->ptr, it->grain, isz);
     return P->err;
 }
 

@@ -28,5 +28,13 @@ void ct_set_num_threads(int n);
 void ct_run(ct_loop_fn fn, const void *extra, int nargs, int ndim,
             const int64_t *shape, const int64_t *strides, char *const *base,
             int64_t grain);
+/* the same, with the operands' element sizes in bytes (isz[k]; 0: unknown,
+ * and isz[0], the output's, is not used): a transposed input of known size
+ * is copied a tile at a time into a dense block that the loop reads (the
+ * loop must read its inputs only at the pointers and strides it is given,
+ * and fn's inputs must not be written by it). NULL: as ct_run. */
+void ct_run_sized(ct_loop_fn fn, const void *extra, int nargs, int ndim,
+                  const int64_t *shape, const int64_t *strides, char *const *base,
+                  int64_t grain, const int *isz);
 
 #endif

@@ -302,7 +302,7 @@ def where(condition, input=None, other=None, *, out=None):
                                f"{_SCALAR_NAMES[dst._dtype._code]}")
         _check_out(dst, &it, False, c, tx, ty)
     else:
-        dst = _alloc_like_operands(&it, tx, ty, res)
+        dst = _alloc_like_operands(&it, c, tx, res, ty)
     it.nargs = 4
     _iter_add(&it, 0, dst)
     _iter_add(&it, 1, c)
