@@ -23,17 +23,19 @@
  * are shared), so the bar for a parallel region is high. */
 #define CT_SHAPE_PAR_BYTES ((int64_t)1 << 26)
 
+static void ct__bytes_copy(char *d, const char *s, int64_t n);
+
 /* dst[r * dld .. + nbytes) = src[r * sld .. + nbytes), r < rows (byte units) */
 void ct_copy_rows(char *dst, int64_t dld, const char *src, int64_t sld,
                   int64_t rows, int64_t nbytes) {
     int nt = ct_get_num_threads();
     if (rows * nbytes < CT_SHAPE_PAR_BYTES || nt <= 1) {
-        for (int64_t r = 0; r < rows; r++) memcpy(dst + r * dld, src + r * sld, (size_t)nbytes);
+        for (int64_t r = 0; r < rows; r++) ct__bytes_copy(dst + r * dld, src + r * sld, nbytes);
         return;
     }
     if (rows >= nt) {
         #pragma omp parallel for num_threads(nt) schedule(static)
-        for (int64_t r = 0; r < rows; r++) memcpy(dst + r * dld, src + r * sld, (size_t)nbytes);
+        for (int64_t r = 0; r < rows; r++) ct__bytes_copy(dst + r * dld, src + r * sld, nbytes);
         return;
     }
     /* few long rows: split each row into pieces */
@@ -102,7 +104,7 @@ __attribute__((target("avx2"))) static void ct__row_copy_avx2(char *d, const cha
     }
     for (; i + 32 <= n; i += 32)
         _mm256_storeu_si256((__m256i *)(d + i), _mm256_loadu_si256((const __m256i *)(s + i)));
-    /* the last n - i < 32 bytes: the row's last 32 bytes again (n >= 128),
+    /* the last n - i < 32 bytes: the row's last 32 bytes again (n >= 32),
      * rather than a library call per row */
     if (i < n)
         _mm256_storeu_si256((__m256i *)(d + n - 32), _mm256_loadu_si256((const __m256i *)(s + n - 32)));
@@ -118,6 +120,22 @@ static int ct__have_avx2(void)
 }
 #define CT__ROW_COPY_AVX2 1
 #endif
+
+/* n bytes of a row: 32-byte moves from 32 bytes up on AVX2 (libc's memcpy
+ * takes `rep movsb` for rows of kilobytes, which on AMD EPYC moved rows
+ * whose destination sits a few bytes off the source's alignment at 4 GB/s:
+ * x.roll(1, 1) of a 1000 x 1000 float matrix 1.2 ms, 0.1 ms this way);
+ * memcpy for the shortest and elsewhere */
+static void ct__bytes_copy(char *d, const char *s, int64_t n)
+{
+#ifdef CT__ROW_COPY_AVX2
+    if (n >= 32 && ct__have_avx2()) {
+        ct__row_copy_avx2(d, s, n);
+        return;
+    }
+#endif
+    memcpy(d, s, (size_t)n);
+}
 
 /* Results at least this large do not stay in the caches: written with
  * streaming stores. */

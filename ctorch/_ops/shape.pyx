@@ -790,6 +790,7 @@ cdef Tensor _roll_dense(Tensor t, list shifts, list dims):
     if rb < _ROLL_ROW_MIN_BYTES:
         return None
     cdef int64_t rr, rows = t._numel * isz // rb
+    cdef const ct_backend *B
     cdef Tensor out
     cdef char *dp
     cdef const char *sp
@@ -799,10 +800,11 @@ cdef Tensor _roll_dense(Tensor t, list shifts, list dims):
         out = _empty_list(list(t.size()), t._dtype, _dev(t))
         dp = out._data
         sp = t._data
+        B = out._storage.backend
         with nogil:
             for rr in range(rows):
-                memcpy(dp + rr * rb, sp + rr * rb + (rb - sb), sb)
-                memcpy(dp + rr * rb + sb, sp + rr * rb, rb - sb)
+                B.copy_rows(dp + rr * rb, rb, sp + rr * rb + (rb - sb), rb, 1, sb)
+                B.copy_rows(dp + rr * rb + sb, rb, sp + rr * rb, rb, 1, rb - sb)
         return out
     # the lines: the dims before last - 1 (last >= 1: a dim before it moves)
     cdef int q = last - 1, nl = q
@@ -820,7 +822,7 @@ cdef Tensor _roll_dense(Tensor t, list shifts, list dims):
     out = _empty_list(list(t.size()), t._dtype, _dev(t))
     dp = out._data
     sp = t._data
-    cdef const ct_backend *B = out._storage.backend
+    B = out._storage.backend
     cdef int64_t li, src0, dst0
     with nogil:
         for li in range(lines):
