@@ -44,7 +44,7 @@ void ct_copy_rows(char *dst, int64_t dld, const char *src, int64_t sld,
         #pragma omp parallel for num_threads(nt) schedule(static)
         for (int t = 0; t < nt; t++) {
             int64_t a = piece * t, b = a + piece < nbytes ? a + piece : nbytes;
-            if (a < b) memcpy(dst + r * dld + a, src + r * sld + a, (size_t)(b - a));
+            if (a < b) ct__bytes_copy(dst + r * dld + a, src + r * sld + a, b - a);
         }
     }
 }
@@ -150,7 +150,7 @@ static void ct__cat_band(char *dst, int64_t dld, const char *const *src, const i
         for (int k = 0; k < n; k++) {
             if (len[k]) {
                 if (stream) ct__stream_copy(d, src[k] + r * len[k], len[k]);
-                else memcpy(d, src[k] + r * len[k], (size_t)len[k]);
+                else ct__bytes_copy(d, src[k] + r * len[k], len[k]);
             }
             d += len[k];
         }
@@ -168,7 +168,7 @@ static void ct__cat_span(char *dst, int64_t dld, const char *const *src, const i
             char *d = dst + r * dld + a;
             const char *s = src[k] + r * l + (a - off);
             if (stream) ct__stream_copy(d, s, b - a);
-            else memcpy(d, s, (size_t)(b - a));
+            else ct__bytes_copy(d, s, b - a);
         }
         off += l;
     }
@@ -217,7 +217,7 @@ void ct_cat_rows(char *dst, int64_t dld, const char *const *src, const int64_t *
         for (int k = 0; k < n; k++) {
             int64_t l = len[k];
 #ifdef CT__ROW_COPY_AVX2
-            if (avx2 && l >= 128 && l <= 2048) {
+            if (avx2 && l >= 32) {
                 for (int64_t r = r0; r < r1; r++)
                     ct__row_copy_avx2(d + r * dld, src[k] + r * l, l);
                 d += l;
