@@ -29,6 +29,21 @@ static void ct__bytes_copy(char *d, const char *s, int64_t n);
 void ct_copy_rows(char *dst, int64_t dld, const char *src, int64_t sld,
                   int64_t rows, int64_t nbytes) {
     int nt = ct_get_num_threads();
+    /* rows of one element (a stack along a new last dim): typed moves, not
+     * a call per element */
+#define CT__ONE_ELEMENT_ROWS(T) {                                                  \
+        _Pragma("omp parallel for num_threads(nt) schedule(static) if(nt > 1 && rows * nbytes >= CT_SHAPE_PAR_BYTES)") \
+        for (int64_t r = 0; r < rows; r++) *(T *)(dst + r * dld) = *(const T *)(src + r * sld); \
+        return; }
+    switch (nbytes) {
+    case 1: CT__ONE_ELEMENT_ROWS(uint8_t)
+    case 2: CT__ONE_ELEMENT_ROWS(uint16_t)
+    case 4: CT__ONE_ELEMENT_ROWS(uint32_t)
+    case 8: CT__ONE_ELEMENT_ROWS(uint64_t)
+    case 16: CT__ONE_ELEMENT_ROWS(ct_b16)
+    default: break;
+    }
+#undef CT__ONE_ELEMENT_ROWS
     if (rows * nbytes < CT_SHAPE_PAR_BYTES || nt <= 1) {
         for (int64_t r = 0; r < rows; r++) ct__bytes_copy(dst + r * dld, src + r * sld, nbytes);
         return;
