@@ -4,7 +4,7 @@ range, float64 where the sum cancels), gelu of float32 and float64 (accuracy ove
 whole range, forward and derivative; special values), frexp's one-pass loop (denormals, zeros, infinities, layouts), gcd's
 lane-blocked binary algorithm (the type's minimum, block tails, broadcast),
 float32 exp / exp2 where the results are denormals, zeros or infinities,
-binary ops over short rows with a broadcast row, nan_to_num's blocks, clamp of half (every value) and of integers in their type, logical ops of half, transposed inputs copied a tile at a time, and lgamma of float64 (each region of the kernel, the poles and negatives)."""
+binary ops over short rows with a broadcast row, nan_to_num's blocks, clamp of half (every value) and of integers in their type, logical ops of half, transposed inputs copied a tile at a time, python scalars with half, number / tensor, and lgamma of float64 (each region of the kernel, the poles and negatives)."""
 import math
 
 import numpy as np
@@ -792,6 +792,46 @@ def test_transposed_inputs_copied_a_tile_at_a_time(dtype, shape):
             assert np.array_equal(out.numpy(), -at if dtype != "bool" else ~at)
         finally:
             torch.set_num_threads(old)
+
+
+# --------------------------------------------- python scalars with half types
+
+def test_half_scalar_operands_every_value():
+    # half kernels compute in float: mul and the divisions take a python
+    # scalar at its float value, the other binary ops rounded to half first
+    # (PyTorch's values); the result rounded to half once
+    x = np.arange(65536, dtype=np.uint16).view(np.float16)
+    xf = x.astype(np.float32)
+    t = torch.from_numpy(x)
+    with np.errstate(all="ignore"):
+        for s in (0.3, -1.7, 1e-3, 2.0):
+            h, f = np.float32(np.float16(s)), np.float32(s)
+            cases = [(t + s, xf + h), (s - t, h - xf), (t * s, xf * f), (t / s, xf / f),
+                     (torch.div(t, s, rounding_mode="trunc"), np.trunc(xf / f)),
+                     (torch.remainder(t, s), np.remainder(xf, h)), (torch.fmod(t, s), np.fmod(xf, h))]
+            for got, want in cases:
+                assert np.array_equal(got.numpy(), want.astype(np.float16), equal_nan=True), s
+            assert np.array_equal((t == s).numpy(), xf == h) and np.array_equal((t < s).numpy(), xf < h)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "int64"])
+def test_number_divided_by_a_tensor(dtype):
+    # `number / t` is PyTorch's t.reciprocal() * number (its values, and
+    # the product's node in the graph)
+    rng = np.random.default_rng(4)
+    x = (rng.standard_normal(5000) * 30).astype(dtype)
+    t = torch.from_numpy(x)
+    rec = t.reciprocal()
+    for s in (0.3, -1.7, 3):
+        got = s / t
+        assert got.dtype == rec.dtype and np.array_equal(got.numpy(), (rec * s).numpy(), equal_nan=True)
+        if dtype == "float64":
+            np.testing.assert_allclose(got.numpy(), s / x, rtol=1e-15)
+    w = torch.tensor([2.0, 4.0], requires_grad=True)
+    y = 3 / w
+    assert type(y.grad_fn).__name__ == "MulBackward0"
+    y.sum().backward()
+    np.testing.assert_allclose(w.grad.numpy(), [-0.75, -0.1875])
 
 
 # -------------------------------------------------------------------- frexp

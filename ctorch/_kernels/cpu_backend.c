@@ -360,12 +360,23 @@ static void ct_bf16_via_float(char **p, const int64_t *s, int64_t n, const void 
 {
     const ct_bf16_via *v = (const ct_bf16_via *)ex;
     float in[3][CT_HALF_BLOCK], o[CT_HALF_BLOCK];
-    const int64_t fs[4] = {v->bf_out ? 4 : s[0], 4, 4, 4};
+    /* an input of one value (stride 0) goes to the float loop as one value,
+     * so its scalar forms serve: pow(x, 2) as x * x, 20x, and PyTorch's
+     * bfloat16 values of pow's special exponents ((-inf)^0.5 = NaN as for
+     * float; half keeps powf's values, as PyTorch's half pow does, the
+     * scalar expanded to a block) */
+    int64_t fs[4] = {v->bf_out ? 4 : s[0], 4, 4, 4};
+    for (int k = 0; k < v->nin; k++)
+        if (s[1 + k] == 0) {
+            fs[1 + k] = 0;
+            ct_bf2f_strided(p[1 + k], 0, in[k], 1);
+        }
     for (int64_t i = 0; i < n; i += CT_HALF_BLOCK) {
         int64_t m = n - i < CT_HALF_BLOCK ? n - i : CT_HALF_BLOCK;
         char *q[4] = {v->bf_out ? (char *)o : p[0] + i * s[0], (char *)in[0], (char *)in[1],
                       (char *)in[2]};
-        for (int k = 0; k < v->nin; k++) ct_bf2f_strided(p[1 + k] + i * s[1 + k], s[1 + k], in[k], m);
+        for (int k = 0; k < v->nin; k++)
+            if (s[1 + k]) ct_bf2f_strided(p[1 + k] + i * s[1 + k], s[1 + k], in[k], m);
         v->f32(q, fs, m, v->P);
         if (v->bf_out) ct_f2bf_strided(o, p[0] + i * s[0], s[0], m);
     }

@@ -103,11 +103,12 @@ cdef object _binary(int op, int rule, object a, object b, object out, str name, 
     if rule == R_FLOAT and res._kind <= K_INT:
         res = _default_dtype
     comp = res
-    if (res._code == CT_FLOAT16 or (res._code == CT_BFLOAT16 and op != CT_ADD and op != CT_SUB)) and (
+    if (res._code == CT_FLOAT16 or res._code == CT_BFLOAT16) and (op == CT_MUL or op == CT_DIV or op == CT_DIV_FLOOR or op == CT_DIV_TRUNC) and (
             _inexact_in_half(a, res._code) or _inexact_in_half(b, res._code)):
-        # half kernels compute in float; a scalar operand that half cannot
-        # hold keeps its float value (rounded once, at the end, as PyTorch does;
-        # bfloat16's add and sub round the scalar to bfloat16 first, as its does)
+        # half kernels compute in float; a scalar factor or divisor that half
+        # cannot hold keeps its float value (rounded once, at the end, as
+        # PyTorch's mul and divisions do); the other ops take the scalar
+        # rounded to half / bfloat16 first, as PyTorch's do
         comp = t_float32
     cdef const ct_backend *B = _backend_of(a, b, out)
     outdt = t_bool if rule == R_CMP else res
@@ -966,7 +967,16 @@ cdef object _op_sub(object a, object b):
     return _op_binary(CT_SUB, R_ARITH, a, b, "sub")
 
 
+cdef extern from "elementwise_codes.h":
+    enum:
+        CT_RECIPROCAL
+
+
 cdef object _op_div(object a, object b):
+    if not isinstance(a, Tensor) and isinstance(b, Tensor):
+        # `number / tensor` is PyTorch's b.reciprocal() * number (its
+        # Tensor.__rtruediv__): the values and the graph of that product
+        return _op_mul(_unary_graded(CT_RECIPROCAL, U_FLOAT, b, None, "reciprocal"), a)
     return _op_binary(CT_DIV, R_FLOAT, a, b, "div")
 
 
