@@ -238,8 +238,6 @@ CT_MULTIVERSION void NAME(char **p, const int64_t *s, int64_t n, const void *ex)
 }
 #define CT_CDIV_F(ar, ai, br, bi, re, im) CT_CDIV(fmaf, ar, ai, br, bi, re, im)
 #define CT_CDIV_D(ar, ai, br, bi, re, im) CT_CDIV(fma, ar, ai, br, bi, re, im)
-#define CT_CRECIP_F(xr, xi, re, im) CT_CDIV(fmaf, 1.0f, 0.0f, xr, xi, re, im)
-#define CT_CRECIP_D(xr, xi, re, im) CT_CDIV(fma, 1.0, 0.0, xr, xi, re, im)
 
 CT_CV_MUL_LOOP(ct_mul_c64, f, float, 0)
 CT_CV_MUL_LOOP(ct_mul_c128, d, double, 0)
@@ -247,8 +245,18 @@ CT_CV_MUL_LOOP(ct_square_c64, f, float, 1)
 CT_CV_MUL_LOOP(ct_square_c128, d, double, 1)
 CT_CPAIR_BINARY(ct_div_c64, float, CT_CDIV_F)
 CT_CPAIR_BINARY(ct_div_c128, double, CT_CDIV_D)
-CT_CPAIR_UNARY(ct_reciprocal_c64, float, CT_CRECIP_F)
-CT_CPAIR_UNARY(ct_reciprocal_c128, double, CT_CRECIP_D)
+/* reciprocal: the division loop with a = 1 (one value for every element),
+ * which GCC vectorises on whole vectors of parts */
+#define CT_CRECIP_LOOP(S, R)                                                       \
+void ct_reciprocal_##S(char **p, const int64_t *s, int64_t n, const void *ex)      \
+{                                                                                  \
+    static const R one[2] = {1, 0};                                                \
+    char *q[3] = {p[0], (char *)one, p[1]};                                        \
+    const int64_t sq[3] = {s[0], 0, s[1]};                                         \
+    ct_div_##S(q, sq, n, ex);                                                      \
+}
+CT_CRECIP_LOOP(c64, float)
+CT_CRECIP_LOOP(c128, double)
 CT_CPAIR_UNARY(ct_conj_c64, float, CT_CONJ_BODY)
 CT_CPAIR_UNARY(ct_conj_c128, double, CT_CONJ_BODY)
 
