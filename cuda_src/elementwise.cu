@@ -816,6 +816,7 @@ template <int OP, class R> CT_DEV auto ct_uop_cpx(ct_cx<R> x, const ct_prm &P) {
     const C one{(R)1, (R)0};
     if constexpr (OP == CT_NEG) return C{-x.re, -x.im};
     else if constexpr (OP == CT_ABS) return ct_cabs(x);
+    else if constexpr (OP == CT_CONJ) return C{x.re, -x.im};
     else if constexpr (OP == CT_SGN) {
         // z / |z|, 0 where z is 0, as the CPU loops: complex64 in double,
         // complex128 scaled by the larger part first

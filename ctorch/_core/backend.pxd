@@ -33,7 +33,7 @@ cdef extern from "backend.h" nogil:
         CT_BITAND, CT_BITOR, CT_BITXOR, CT_SHL, CT_SHR, CT_EQ, CT_NE, CT_LT, CT_LE, CT_GT, CT_GE
         CT_LOGAND
         CT_NEG, CT_ABS, CT_ROUND, CT_BITNOT, CT_LOGNOT, CT_ROUND_DEC, CT_NAN_TO_NUM, CT_CLAMP
-        CT_SQUARE
+        CT_SQUARE, CT_CONJ
 
     # reductions
     ctypedef void (*ct_sum_rows_fn)(const void *x, int64_t rows, int64_t len, int64_t ld, void *out)

@@ -475,9 +475,12 @@ static inline double ct_sign_d(double x) { return (double)((0 < x) - (x < 0)); }
 /* arithmetic on every numeric type; ATTR: the add/sub/mul loops'
  * attribute (CT_MULTIVERSION but for complex) */
 #define CT_ARITH_ALL(S, T, ATTR)                                                   \
+    CT_ARITH_NOMUL(S, T, ATTR)                                                     \
+    CT_BINARY_ATTR(ATTR, ct_mul_##S, T, T, a * b)
+/* complex multiplication is cplx.c's */
+#define CT_ARITH_NOMUL(S, T, ATTR)                                                 \
     CT_BINARY_ATTR(ATTR, ct_add_##S, T, T, a + b)                                  \
     CT_BINARY_ATTR(ATTR, ct_sub_##S, T, T, a - b)                                  \
-    CT_BINARY_ATTR(ATTR, ct_mul_##S, T, T, a * b)                                  \
     CT_BINARY(ct_eq_##S, T, ct_bool, a == b)                                       \
     CT_BINARY(ct_ne_##S, T, ct_bool, a != b)                                       \
     CT_BINARY(ct_logand_##S, T, ct_bool, (a != 0) && (b != 0))                     \
@@ -485,7 +488,7 @@ static inline double ct_sign_d(double x) { return (double)((0 < x) - (x < 0)); }
     CT_BINARY(ct_logxor_##S, T, ct_bool, (a != 0) != (b != 0))
 CT_INTS(CT_ARITH_ALL, CT_MULTIVERSION)
 CT_REALS(CT_ARITH_ALL, CT_MULTIVERSION)
-CT_CPLX(CT_ARITH_ALL, )
+CT_CPLX(CT_ARITH_NOMUL, )
 
 #define CT_ORDERED(S, T, unused)                                                   \
     CT_BINARY(ct_lt_##S, T, ct_bool, a < b)                                        \
@@ -885,8 +888,7 @@ CT_NEXTAFTER_BITS(ct_nextafter_db, double, uint64_t, ct_double_to_bits, ct_bits_
                   0x8000000000000001ull)
 CT_BINARY_ATTR(CT_MULTIVERSION, ct_nextafter_f32, float, float, ct_nextafter_fb(a, b))
 CT_BINARY_ATTR(CT_MULTIVERSION, ct_nextafter_f64, double, double, ct_nextafter_db(a, b))
-CT_BINARY(ct_div_c64, ct_cfloat, ct_cfloat, a / b)
-CT_BINARY(ct_div_c128, ct_cdouble, ct_cdouble, a / b)
+/* complex division: cplx.c */
 CT_BINARY(ct_pow_c64, ct_cfloat, ct_cfloat, cpowf(a, b))
 CT_BINARY(ct_pow_c128, ct_cdouble, ct_cdouble, cpow(a, b))
 
@@ -1428,7 +1430,8 @@ CT_E512_MAP_D(ct_exp512_block, ct_exp512_d)
 CT_AVX512_OR(static void ct_exp_d_block(const double *x, double *o, int64_t n), ct_exp512_block, ct_exp_d_loop)
 CT_BLOCK_d(ct_exp_f64, double, ct_exp_d_block)
 
-/* complex: the C99 complex functions */
+/* complex: the C99 complex functions (multiplication, square, division,
+ * reciprocal, conj and nan_to_num: cplx.c) */
 #define CT_CPLX_UNARY(S, T, F)                                                     \
     CT_UNARY(ct_neg_##S, T, T, -x)                                                 \
     CT_UNARY(ct_exp_##S, T, T, F(cexp)(x))                                         \
@@ -1437,7 +1440,6 @@ CT_BLOCK_d(ct_exp_f64, double, ct_exp_d_block)
     CT_UNARY(ct_log10_##S, T, T, F(clog)(x) / F(log)(10))                          \
     CT_UNARY(ct_sqrt_##S, T, T, F(csqrt)(x))                                       \
     CT_UNARY(ct_rsqrt_##S, T, T, 1 / F(csqrt)(x))                                  \
-    CT_UNARY(ct_reciprocal_##S, T, T, 1 / x)                                       \
     CT_UNARY(ct_sin_##S, T, T, F(csin)(x))                                         \
     CT_UNARY(ct_cos_##S, T, T, F(ccos)(x))                                         \
     CT_UNARY(ct_tan_##S, T, T, F(ctan)(x))                                         \
@@ -1451,22 +1453,15 @@ CT_BLOCK_d(ct_exp_f64, double, ct_exp_d_block)
     CT_UNARY(ct_acosh_##S, T, T, F(cacosh)(x))                                     \
     CT_UNARY(ct_atanh_##S, T, T, F(catanh)(x))                                     \
     CT_UNARY(ct_sigmoid_##S, T, T, 1 / (1 + F(cexp)(-x)))                          \
-    CT_UNARY(ct_square_##S, T, T, x * x)                                           \
     CT_UNARY(ct_exp2_##S, T, T, F(cexp)(x * F(log)(2)))                            \
     CT_UNARY(ct_expm1_##S, T, T, ct_cexpm1_##S(x))                                 \
-    CT_UNARY(ct_log1p_##S, T, T, F(clog)(1 + x))                                   \
-    CT_UNARY(ct_nan_to_num_##S, T, T, ct_cnan_to_num_##S(x, P))
+    CT_UNARY(ct_log1p_##S, T, T, F(clog)(1 + x))
 /* expm1 for complex: the real part as expm1(a)cos(b) - 2sin^2(b/2), so that it
  * keeps its precision near 0 instead of cancelling in exp(z) - 1 */
 #define CT_CPLX_HELPERS(S, T, F)                                                   \
 static inline T ct_cexpm1_##S(T z) {                                               \
     __typeof__(F(creal)(z)) a = F(creal)(z), b = F(cimag)(z), h = F(sin)(b / 2);   \
     return (F(expm1)(a) * F(cos)(b) - 2 * h * h) + I * (F(exp)(a) * F(sin)(b));    \
-}                                                                                  \
-/* nan_to_num acts on the real and imaginary parts separately */                  \
-static inline T ct_cnan_to_num_##S(T z, const ct_params *P) {                      \
-    return (__typeof__(F(creal)(z)))ct_nan_to_num_d(F(creal)(z), P)                \
-        + I * (__typeof__(F(creal)(z)))ct_nan_to_num_d(F(cimag)(z), P);            \
 }
 #define CF_f(name) name##f
 #define CF_d(name) name

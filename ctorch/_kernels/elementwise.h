@@ -47,6 +47,20 @@ extern ct_loop_fn ct_addc_loops[2][CT_NDTYPES];
 /* frexp: mantissa and int32 exponent in one pass (float32, float64) */
 extern ct_loop_fn ct_frexp_loops[CT_NDTYPES];
 
+/* cplx.c: complex64 / complex128 loops on the parts as pairs of reals (in the
+ * tables above); the real nan_to_num loops, which run the complex ones' parts */
+#define CT_CPLX_LOOPS(S)                                                          \
+    void ct_mul_##S(char **p, const int64_t *s, int64_t n, const void *extra);    \
+    void ct_div_##S(char **p, const int64_t *s, int64_t n, const void *extra);    \
+    void ct_square_##S(char **p, const int64_t *s, int64_t n, const void *extra); \
+    void ct_reciprocal_##S(char **p, const int64_t *s, int64_t n, const void *extra); \
+    void ct_conj_##S(char **p, const int64_t *s, int64_t n, const void *extra);   \
+    void ct_nan_to_num_##S(char **p, const int64_t *s, int64_t n, const void *extra);
+CT_CPLX_LOOPS(c64)
+CT_CPLX_LOOPS(c128)
+void ct_nan_to_num_f32(char **p, const int64_t *s, int64_t n, const void *extra);
+void ct_nan_to_num_f64(char **p, const int64_t *s, int64_t n, const void *extra);
+
 /* abs of a complex is real: these write float / double */
 void ct_cabs_c64(char **p, const int64_t *s, int64_t n, const void *extra);
 void ct_cabs_c128(char **p, const int64_t *s, int64_t n, const void *extra);

@@ -131,7 +131,7 @@ typedef int64_t ct_vl8 __attribute__((vector_size(64)));
 #define CT_VCT_TERM_PLAIN(v, VI) (v)
 #define CT_VCT_TERM_NAN0(v, VI) ((__typeof__(v))((VI)(v) & (VI)((v) == (v))))
 #define CT_VCT_TERM_SQ(v, VI) ((v) * (v))
-#define CT_LANES_VF(ACC, x, n, TERM, VTERM, r) {                                  \
+#define CT_LANES_VF_BODY(ACC, x, n, TERM, VTERM) {                                \
     int64_t i = 0;                                                                \
     ct_vf16 a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0}, v;                            \
     for (; i + CT_SUM_LANES <= n; i += CT_SUM_LANES) {                            \
@@ -151,10 +151,14 @@ typedef int64_t ct_vl8 __attribute__((vector_size(64)));
     a0 += a2; a1 += a3;                                                           \
     a0 += a1;                                                                     \
     a0 += CT_VF_HALF8(a0); a0 += CT_VF_HALF4(a0);                                 \
-    a0 += CT_VF_HALF2(a0); a0 += CT_VF_HALF1(a0);                                 \
-    r = a0[0];                                                                    \
-}
-#define CT_LANES_VD(ACC, x, n, TERM, VTERM, r) {                                  \
+    a0 += CT_VF_HALF2(a0);
+#define CT_LANES_VF(ACC, x, n, TERM, VTERM, r)                                   \
+    CT_LANES_VF_BODY(ACC, x, n, TERM, VTERM) a0 += CT_VF_HALF1(a0); r = a0[0]; }
+/* (the _BODY forms leave the block open, a0 holding the tree's last step
+ * undone; VF2 / VD2: r[0] and r[1] the even and odd lanes' sums) */
+#define CT_LANES_VF2(ACC, x, n, TERM, VTERM, r)                                  \
+    CT_LANES_VF_BODY(ACC, x, n, TERM, VTERM) r[0] = a0[0]; r[1] = a0[1]; }
+#define CT_LANES_VD_BODY(ACC, x, n, TERM, VTERM) {                                \
     int64_t i = 0;                                                                \
     ct_vd8 a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0}, a4 = {0}, a5 = {0}, a6 = {0}, a7 = {0}, v; \
     for (; i + CT_SUM_LANES <= n; i += CT_SUM_LANES) {                            \
@@ -178,12 +182,25 @@ typedef int64_t ct_vl8 __attribute__((vector_size(64)));
     a0 += a4; a1 += a5; a2 += a6; a3 += a7;                                       \
     a0 += a2; a1 += a3;                                                           \
     a0 += a1;                                                                     \
-    a0 += CT_VD_HALF4(a0); a0 += CT_VD_HALF2(a0); a0 += CT_VD_HALF1(a0);          \
-    r = a0[0];                                                                    \
+    a0 += CT_VD_HALF4(a0); a0 += CT_VD_HALF2(a0);
+#define CT_LANES_VD(ACC, x, n, TERM, VTERM, r)                                   \
+    CT_LANES_VD_BODY(ACC, x, n, TERM, VTERM) a0 += CT_VD_HALF1(a0); r = a0[0]; }
+#define CT_LANES_VD2(ACC, x, n, TERM, VTERM, r)                                  \
+    CT_LANES_VD_BODY(ACC, x, n, TERM, VTERM) r[0] = a0[0]; r[1] = a0[1]; }
+/* complex: the float / double lanes over the 2n interleaved parts (lane 2k
+ * sums real parts, lane 2k + 1 imaginary ones; blocks of whole vectors keep
+ * that parity, the tail padded with zeros), the tree stopped short of its
+ * last step, which would add a real part to an imaginary one */
+#define CT_LANES_CPLX(LANES, R, x, n, TERM, VTERM, r) {                           \
+    const R *xr_ = (const R *)(x);                                                \
+    const int64_t nr_ = 2 * (n);                                                  \
+    R pr_[2];                                                                     \
+    LANES(R, xr_, nr_, TERM, VTERM, pr_)                                          \
+    r = __builtin_complex(pr_[0], pr_[1]);                                        \
 }
+#define CT_LANES_c64(ACC, x, n, TERM, VTERM, r) CT_LANES_CPLX(CT_LANES_VF2, float, x, n, TERM, VTERM, r)
+#define CT_LANES_c128(ACC, x, n, TERM, VTERM, r) CT_LANES_CPLX(CT_LANES_VD2, double, x, n, TERM, VTERM, r)
 #define CT_LANES_i64 CT_LANES_PLAIN
-#define CT_LANES_c64 CT_LANES_PLAIN
-#define CT_LANES_c128 CT_LANES_PLAIN
 #define CT_LANES_f16 CT_LANES_VF
 #define CT_LANES_bf16 CT_LANES_VF
 #define CT_LANES_f32 CT_LANES_VF
@@ -406,8 +423,17 @@ CT_COLS16_512(ct_cols_bf512, CT_WIDEN_BF512)
 }
 #define CT_COLS_VEC_f16(x, n, cols, ld, acc, c0) CT_COLS_VEC_WIDEN(ct_cols_h512, ct_h2f_contig, x, n, cols, ld, acc, c0)
 #define CT_COLS_VEC_bf16(x, n, cols, ld, acc, c0) CT_COLS_VEC_WIDEN(ct_cols_bf512, ct_bf2f_contig, x, n, cols, ld, acc, c0)
-#define CT_COLS_VEC_c64 CT_COLS_VEC_NONE
-#define CT_COLS_VEC_c128 CT_COLS_VEC_NONE
+/* complex columns as twice as many float / double columns (each part's
+ * additions in the plain loop's order); c0 back in complex columns */
+#define CT_COLS_VEC_CPLX(R, VT, L, x, n, cols, ld, acc, c0) {                     \
+    const R *xr_ = (const R *)(x);                                                \
+    R *ar_ = (R *)(acc);                                                          \
+    int64_t cr_ = 2 * (c0);                                                       \
+    CT_COLS_VEC_V(VT, L, xr_, n, 2 * (cols), 2 * (ld), ar_, cr_)                  \
+    c0 = cr_ / 2;                                                                 \
+}
+#define CT_COLS_VEC_c64(x, n, cols, ld, acc, c0) CT_COLS_VEC_CPLX(float, ct_vf16, 16, x, n, cols, ld, acc, c0)
+#define CT_COLS_VEC_c128(x, n, cols, ld, acc, c0) CT_COLS_VEC_CPLX(double, ct_vd8, 8, x, n, cols, ld, acc, c0)
 
 /* one block of columns [c0, c0 + cb): partial sums over 512 rows at a time */
 #define CT_SUM_COLS_ONE(S, T, ACC)                                                \
@@ -1339,8 +1365,91 @@ static inline ct_cdouble ct_lae_cd(ct_cdouble a, ct_cdouble v) { return a + v; }
 }
 #define CT_PLANES_i64 CT_PLANES_PLAIN
 #define CT_PLANES_f16 CT_PLANES_PLAIN
-#define CT_PLANES_c64 CT_PLANES_PLAIN
-#define CT_PLANES_c128 CT_PLANES_PLAIN
+/* complex rows of any length: 32 lanes of pairs in vectors (lane k
+ * multiplies x[k], x[k + 32], ..., the rest as whole vectors into the first
+ * vector's lanes and a last one padded with ones into the second's, then the
+ * tree as shuffles), each product of pairs (ar br - ai bi, ar bi + ai br)
+ * with its products rounded apart, as PyTorch multiplies (C's complex `*`
+ * tests every result for NaN, recovers infinities in libgcc and does not
+ * vectorise). Written on whole vectors with contraction off: GCC's
+ * vectoriser would fuse the scalar form's products into vfmaddsub. */
+#pragma GCC push_options
+#pragma GCC optimize("fp-contract=off")
+#define CT_CP_MUL(V, VI, DUP_RE, DUP_IM, SWAP, SIGN, a, b) {                      \
+    V p_ = __builtin_shuffle(a, DUP_RE) * (b);                                    \
+    V q_ = __builtin_shuffle(a, DUP_IM) * __builtin_shuffle(b, SWAP);             \
+    a = p_ + (V)((VI)q_ ^ SIGN);                                                  \
+}
+#define CT_CP_MUL_f(a, b) CT_CP_MUL(ct_vf16, ct_vi16,                             \
+    ((ct_vi16){0, 0, 2, 2, 4, 4, 6, 6, 8, 8, 10, 10, 12, 12, 14, 14}),            \
+    ((ct_vi16){1, 1, 3, 3, 5, 5, 7, 7, 9, 9, 11, 11, 13, 13, 15, 15}),            \
+    ((ct_vi16){1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15, 14}),            \
+    ((ct_vi16){INT32_MIN, 0, INT32_MIN, 0, INT32_MIN, 0, INT32_MIN, 0,            \
+               INT32_MIN, 0, INT32_MIN, 0, INT32_MIN, 0, INT32_MIN, 0}), a, b)
+#define CT_CP_MUL_d(a, b) CT_CP_MUL(ct_vd8, ct_vl8, ((ct_vl8){0, 0, 2, 2, 4, 4, 6, 6}), \
+    ((ct_vl8){1, 1, 3, 3, 5, 5, 7, 7}), ((ct_vl8){1, 0, 3, 2, 5, 4, 7, 6}),       \
+    ((ct_vl8){INT64_MIN, 0, INT64_MIN, 0, INT64_MIN, 0, INT64_MIN, 0}), a, b)
+CT_MULTIVERSION static ct_cfloat ct_cprod_lanes_c64(const ct_cfloat *p, int64_t len)
+{
+    const float *x = (const float *)p;
+    const int64_t n = 2 * len;
+    ct_vf16 one, a0, a1, a2, a3, v, t;
+    for (int k = 0; k < 16; k++) one[k] = (k & 1) ? 0.0f : 1.0f;
+    a0 = a1 = a2 = a3 = one;
+    int64_t i = 0;
+    for (; i + 64 <= n; i += 64) {
+        CT_VLOAD(v, x + i); CT_CP_MUL_f(a0, v);
+        CT_VLOAD(v, x + i + 16); CT_CP_MUL_f(a1, v);
+        CT_VLOAD(v, x + i + 32); CT_CP_MUL_f(a2, v);
+        CT_VLOAD(v, x + i + 48); CT_CP_MUL_f(a3, v);
+    }
+    for (; i + 16 <= n; i += 16) { CT_VLOAD(v, x + i); CT_CP_MUL_f(a0, v); }
+    if (i < n) {
+        float b[16];
+        memcpy(b, &one, sizeof b);
+        memcpy(b, x + i, (size_t)(n - i) * sizeof(float));
+        CT_VLOAD(v, b); CT_CP_MUL_f(a1, v);
+    }
+    CT_CP_MUL_f(a0, a2); CT_CP_MUL_f(a1, a3);
+    CT_CP_MUL_f(a0, a1);
+    t = CT_VF_HALF8(a0); CT_CP_MUL_f(a0, t);
+    t = CT_VF_HALF4(a0); CT_CP_MUL_f(a0, t);
+    t = CT_VF_HALF2(a0); CT_CP_MUL_f(a0, t);
+    return __builtin_complex(a0[0], a0[1]);
+}
+CT_MULTIVERSION static ct_cdouble ct_cprod_lanes_c128(const ct_cdouble *p, int64_t len)
+{
+    const double *x = (const double *)p;
+    const int64_t n = 2 * len;
+    ct_vd8 one, a[8], v, t;
+    for (int k = 0; k < 8; k++) one[k] = (k & 1) ? 0.0 : 1.0;
+    for (int k = 0; k < 8; k++) a[k] = one;
+    int64_t i = 0;
+    for (; i + 64 <= n; i += 64) {
+        for (int k = 0; k < 8; k++) { CT_VLOAD(v, x + i + 8 * k); CT_CP_MUL_d(a[k], v); }
+    }
+    for (; i + 8 <= n; i += 8) { CT_VLOAD(v, x + i); CT_CP_MUL_d(a[0], v); }
+    if (i < n) {
+        double b[8];
+        memcpy(b, &one, sizeof b);
+        memcpy(b, x + i, (size_t)(n - i) * sizeof(double));
+        CT_VLOAD(v, b); CT_CP_MUL_d(a[1], v);
+    }
+    for (int w = 4; w >= 1; w /= 2)
+        for (int k = 0; k < w; k++) CT_CP_MUL_d(a[k], a[k + w]);
+    t = CT_VD_HALF4(a[0]); CT_CP_MUL_d(a[0], t);
+    t = CT_VD_HALF2(a[0]); CT_CP_MUL_d(a[0], t);
+    return __builtin_complex(a[0][0], a[0][1]);
+}
+#pragma GCC pop_options
+#define CT_PLANES_c64(PACC, p, len, r) r = ct_cprod_lanes_c64((p), (len));
+#define CT_PLANES_c128(PACC, p, len, r) r = ct_cprod_lanes_c128((p), (len));
+/* the types whose rows of every length take the lanes (1) */
+#define CT_PLANES_ANY_c64 1
+#define CT_PLANES_ANY_c128 1
+#define CT_PLANES_ANY_i64 0
+#define CT_PLANES_ANY_f32 0
+#define CT_PLANES_ANY_f64 0
 #define CT_CUM_G 8   /* rows scanned side by side */
 /* cumsum of a row 8 values a step in the vector type V (lanes of A): the
  * block's prefix sums in the vector (three shifted adds), then the running
@@ -1401,7 +1510,7 @@ CT_MULTIVERSION static void ct_prod_rows_mv_##S(const T *x, int64_t rows, int64_
                                                 int64_t ld, T *out) {            \
     for (int64_t r = 0; r < rows; r++) {                                          \
         const T *p = x + r * ld;                                                  \
-        if (len < 64) {                                                           \
+        if (len < 64 && !CT_PLANES_ANY_##S) {                                     \
             PACC t = 1;                                                           \
             for (int64_t i = 0; i < len; i++) t *= (PACC)p[i];                    \
             out[r] = (T)t;                                                        \
@@ -2202,12 +2311,65 @@ static void ct_sqdev_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld,
 }
 CT_SQDEV_ROWS(f32, float)
 CT_SQDEV_ROWS(f64, double)
+/* complex rows (var / std of complex: the real and imaginary parts'
+ * squared deviations together, as PyTorch's var of the real part plus var
+ * of the imaginary part): the row's 2 len parts, their squared deviations
+ * from the mean's two parts, summed by the real sums' lanes and order. out
+ * holds a row's mean on entry and its sum as the real part on return. */
+#define CT_CSQDEV_ROWS(S, T, R, RS)                                               \
+CT_MULTIVERSION static R ct_csqdev_block_##S(const R *x, int64_t n, R mr, R mi) { \
+    R e[CT_PAIRWISE_BLOCK];                                                       \
+    _Pragma("omp simd")                                                           \
+    for (int64_t i = 0; i < n / 2; i++) {                                         \
+        R dr = x[2 * i] - mr, di = x[2 * i + 1] - mi;                             \
+        e[2 * i] = dr * dr;                                                       \
+        e[2 * i + 1] = di * di;                                                   \
+    }                                                                             \
+    return ct_sum_block_##RS(e, n);                                               \
+}                                                                                 \
+/* n: the parts' count (even) */                                                 \
+static R ct_csqdev_pairwise_##S(const R *x, int64_t n, R mr, R mi) {              \
+    if (n <= CT_PAIRWISE_BLOCK) return ct_csqdev_block_##S(x, n, mr, mi);         \
+    int64_t half = (n / 2 + CT_SUM_LANES - 1) & ~(int64_t)(CT_SUM_LANES - 1);     \
+    return ct_csqdev_pairwise_##S(x, half, mr, mi) + ct_csqdev_pairwise_##S(x + half, n - half, mr, mi); \
+}                                                                                 \
+static void ct_sqdev_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld, T *out) { \
+    int nt = ct_get_num_threads();                                                \
+    if (rows == 1 && nt > 1 && len >= 65536) {                                    \
+        const R *xr = (const R *)x, mr = ((R *)out)[0], mi = ((R *)out)[1];       \
+        R part[CT_SUM_MAXCHUNKS];                                                 \
+        CT_CHUNKED_PAIRWISE(part, 2 * len, nt, ct_csqdev_pairwise_##S(xr + a_, m_, mr, mi)) \
+        out[0] = __builtin_complex(part[0], (R)0);                                \
+        return;                                                                   \
+    }                                                                             \
+    int64_t rc = len >= 65536 ? 1 : 65536 / len;                                  \
+    _Pragma("omp parallel for num_threads(nt) schedule(dynamic, rc) if(nt > 1 && rows > 1 && rows * len >= 65536)") \
+    for (int64_t r = 0; r < rows; r++) {                                          \
+        R *o = (R *)(out + r);                                                    \
+        R v = ct_csqdev_pairwise_##S((const R *)(x + r * ld), 2 * len, o[0], o[1]); \
+        out[r] = __builtin_complex(v, (R)0);                                      \
+    }                                                                             \
+}
+CT_CSQDEV_ROWS(c64, ct_cfloat, float, f32)
+CT_CSQDEV_ROWS(c128, ct_cdouble, double, f64)
 
 int ct_reduce_rows(int op, int dtype, const void *x, int64_t rows, int64_t len, int64_t ld,
                    void *out)
 {
     if (op == CT_RROWS_NORM2 && (dtype == CT_FLOAT16 || dtype == CT_BFLOAT16))
         return rows <= 0 ? 0 : ct_norm2_rows_half(dtype, x, rows, len, ld, out);
+    if (op == CT_RROWS_SQDEV && (dtype == CT_COMPLEX64 || dtype == CT_COMPLEX128)) {
+        if (len <= 0) {
+            for (int64_t r = 0; r < rows; r++) {
+                if (dtype == CT_COMPLEX64) ((ct_cfloat *)out)[r] = 0; else ((ct_cdouble *)out)[r] = 0;
+            }
+        } else if (dtype == CT_COMPLEX64) {
+            ct_sqdev_rows_c64((const ct_cfloat *)x, rows, len, ld, (ct_cfloat *)out);
+        } else {
+            ct_sqdev_rows_c128((const ct_cdouble *)x, rows, len, ld, (ct_cdouble *)out);
+        }
+        return 0;
+    }
     if (dtype != CT_FLOAT32 && dtype != CT_FLOAT64) return -1;
     if (op != CT_RROWS_NORM2 && op != CT_RROWS_LOGSUMEXP && op != CT_RROWS_SQDEV) return -1;
     if (rows <= 0) return 0;

@@ -139,7 +139,9 @@ int ct_reduce_cols(int op, int dtype, const void *x, int64_t n, int64_t cols, in
  * 2-norm (the squares summed in the sum kernels' order, then the square
  * root), CT_RROWS_LOGSUMEXP max + log(sum(exp(x - max))) (a max of +-inf
  * shifts by 0; NaN rows give NaN), CT_RROWS_SQDEV sum((x - m)^2) with m the
- * value of out[r] on entry (var / std about the mean). Returns 0, or -1 for
+ * value of out[r] on entry (var / std about the mean; also complex64 /
+ * complex128, the sum of both parts' squared deviations written as the real
+ * part of out[r]). Returns 0, or -1 for
  * an op / dtype it lacks (the caller then composes other ops). */
 enum { CT_RROWS_NORM2 = 0, CT_RROWS_LOGSUMEXP = 1, CT_RROWS_SQDEV = 2 };
 int ct_reduce_rows(int op, int dtype, const void *x, int64_t rows, int64_t len, int64_t ld,

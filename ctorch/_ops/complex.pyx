@@ -198,17 +198,15 @@ def polar(abs, angle, *, out=None):
 
 # ------------------------------------------------------------ conj, angle, sgn
 
+cdef extern from "elementwise_codes.h":
+    enum:
+        CT_SGN, CT_CONJ
+
+
 cdef Tensor _conj_raw(Tensor t):
-    """A new tensor holding the conjugate of complex t (no autograd)."""
-    cdef Tensor r = _empty_like(t, None)
-    _copy_into(_part_raw(r, 0), _part_raw(t, 0), False)
-    old = _grad_mode()
-    _set_grad_mode(0)
-    try:
-        _FUNCTIONS["neg"](_part_raw(t, 1), out=_part_raw(r, 1))
-    finally:
-        _set_grad_mode(old)
-    return r
+    """A new tensor holding the conjugate of complex t (no autograd): one pass
+    of the elementwise conj loop."""
+    return <Tensor>_unary(CT_CONJ, U_SAME, t, None, "conj")
 
 
 cdef object _conj_impl(object input, str name, str op):
@@ -278,11 +276,6 @@ def is_conj(input):
 def is_neg(input):
     _tensor_arg(input, "is_neg")
     return False
-
-
-cdef extern from "elementwise_codes.h":
-    enum:
-        CT_SGN
 
 
 def sgn(input, *, out=None):

@@ -258,7 +258,7 @@ cdef object _unary(int op, int rule, object a, object out, str name, ct_params *
     it.nargs = 2
     _iter_add(&it, 0, dst)
     _iter_add(&it, 1, t)
-    _run(&it, CT_EW_UNARY, op, comp._code, P, GRAIN_CHEAP if op == CT_NEG or op == CT_ABS else GRAIN_MATH)
+    _run(&it, CT_EW_UNARY, op, comp._code, P, GRAIN_CHEAP if op == CT_NEG or op == CT_ABS or op == CT_CONJ else GRAIN_MATH)
     if o is not None:
         if dst is not o:
             _copy_into(o, dst, False)

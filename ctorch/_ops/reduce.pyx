@@ -915,13 +915,19 @@ cdef tuple _var_core(Tensor t, object dim, double c, bint keepdim, str name):
 cdef object _sqdev_rows(Tensor t, list red, Tensor m, bint keepdim):
     """sum((t - m)^2) over the dims red in one pass of the fused row kernel
     (CT_RROWS_SQDEV: each row's mean put in the output first), no
-    temporaries; None where it does not apply (float32 / float64 only)."""
-    if (t._dtype is not t_float32 and t._dtype is not t_float64) or t._numel == 0:
+    temporaries; None where it does not apply (float32 / float64, and
+    complex64 / complex128: both parts' squared deviations, the kernel's sum
+    in the real part of a complex result, returned as a real view)."""
+    if (t._dtype is not t_float32 and t._dtype is not t_float64 and
+            t._dtype._kind != K_COMPLEX) or t._numel == 0:
         return None
     cdef const ct_reduce_rows_table *RR = <const ct_reduce_rows_table *>t._storage.backend
     if RR.reduce_rows == NULL:
         return None
-    return _rows_call(RR, 2, t, red if t._ndim else [], keepdim, m)
+    r = _rows_call(RR, 2, t, red if t._ndim else [], keepdim, m)
+    if r is not None and t._dtype._kind == K_COMPLEX:
+        r = r.real
+    return r
 
 
 cdef object _var_std(object input, object dim, object unbiased, bint keepdim, object correction,
