@@ -4,7 +4,7 @@ range, float64 where the sum cancels), gelu of float32 and float64 (accuracy ove
 whole range, forward and derivative; special values), frexp's one-pass loop (denormals, zeros, infinities, layouts), gcd's
 lane-blocked binary algorithm (the type's minimum, block tails, broadcast),
 float32 exp / exp2 where the results are denormals, zeros or infinities,
-binary ops over short rows with a broadcast row, nan_to_num's blocks, clamp of half (every value) and of integers in their type, logical ops of half, transposed inputs copied a tile at a time, python scalars with half, number / tensor, and lgamma of float64 (each region of the kernel, the poles and negatives)."""
+binary ops over short rows with a broadcast row, nan_to_num's blocks, clamp of half (every value) and of integers in their type, logical ops of half, transposed inputs copied a tile at a time, python scalars with half, number / tensor, every other element copied, and lgamma of float64 (each region of the kernel, the poles and negatives)."""
 import math
 
 import numpy as np
@@ -832,6 +832,23 @@ def test_number_divided_by_a_tensor(dtype):
     assert type(y.grad_fn).__name__ == "MulBackward0"
     y.sum().backward()
     np.testing.assert_allclose(w.grad.numpy(), [-0.75, -0.1875])
+
+
+# ------------------------------------------------ every other element copied
+
+@pytest.mark.parametrize("dtype", ["int8", "float16", "float32", "int64", "float64", "complex128"])
+def test_every_other_element_copied(dtype):
+    # a stride-2 row of 4- and 8-byte elements is two vectors' even lanes
+    # permuted into one; every length past the whole vectors
+    rng = np.random.default_rng(9)
+    for n in (1, 7, 8, 15, 16, 17, 33, 100, 1001):
+        a = (rng.standard_normal((3, 2 * n + 1)) * 50).astype(dtype)
+        t = torch.from_numpy(a)
+        assert np.array_equal(t[:, ::2].contiguous().numpy(), a[:, ::2])
+        assert np.array_equal(t[:, 1::2].contiguous().numpy(), a[:, 1::2])
+        assert np.array_equal(t[:, ::2].clone().numpy(), a[:, ::2])
+    c = (rng.standard_normal(999) + 1j * rng.standard_normal(999)).astype(np.complex64)
+    assert np.array_equal(torch.from_numpy(c).real.contiguous().numpy(), c.real)
 
 
 # -------------------------------------------------------------------- frexp

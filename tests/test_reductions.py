@@ -605,6 +605,31 @@ def test_half_max_min_of_long_rows(dtype, n):
             assert r.view(torch.int16).item() == first
 
 
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int64", "float16", "complex64"])
+def test_sums_of_a_slice_of_columns(dtype):
+    # leading dims over rows that lie a row stride apart (x[:, a:b],
+    # narrow, a slice of a 3-d tensor): the column sums read them in place
+    rng = np.random.default_rng(8)
+    a = rng.standard_normal((3, 70, 300)) * 10
+    if dtype == "complex64":
+        a = a + 1j * rng.standard_normal((3, 70, 300))
+    a = a.astype(dtype) if dtype != "int64" else np.round(a).astype(dtype)
+    t = torch.from_numpy(a)
+    # (the rows of t[:, 3:60] over dims 0 and 1 are not one stride apart:
+    # summed in another order there, so only close to the dense sums)
+    for view, ref, one in ((t[0, :, 5:260], a[0, :, 5:260], True), (t[:, :, 1:], a[:, :, 1:], True),
+                           (t[:, 3:60, 7:9], a[:, 3:60, 7:9], False),
+                           (t.narrow(2, 17, 200), a[:, :, 17:217], True)):
+        for dims in ((0,), (0, 1)) if view.dim() == 3 else ((0,),):
+            want = ref.astype(np.complex128 if dtype == "complex64" else np.float64).sum(dims)
+            got = view.sum(dims)
+            assert got.dtype == t.dtype
+            tol = 5e-2 if dtype == "float16" else 1e-5
+            np.testing.assert_allclose(got.numpy().astype(want.dtype), want, rtol=tol, atol=tol * 10)
+            if one or dims == (0,):
+                assert np.array_equal(got.numpy(), view.contiguous().sum(dims).numpy())
+
+
 # products of rows of 64 and more: the part past the last whole block of 64
 # goes into the lanes (whole vectors, then a padded last one)
 @pytest.mark.parametrize("dtype", ["float32", "float64", "int64", "complex64", "float16"])

@@ -188,6 +188,34 @@ ct_loop_fn ct_cast_loops[CT_NDTYPES][CT_NDTYPES] = {
 
 /* copies of raw elements by width: same-dtype copy, fill, where */
 #define CT_BYTES(M) M(1, uint8_t) M(2, uint16_t) M(4, uint32_t) M(8, uint64_t) M(16, ct_cdouble)
+/* every other element of 4- and 8-byte types (x[:, ::2].contiguous(), a
+ * complex tensor's real parts): two vectors' even lanes picked by one
+ * permute (vpermt2ps / vpermt2pd) instead of an element at a time; the
+ * count done returned */
+#ifdef CT_HAVE_AVX512_TABLES
+__attribute__((target("avx512f"))) static int64_t ct_copy_even_w4(uint32_t *o, const uint32_t *a, int64_t n)
+{
+    const __m512i ix = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    int64_t i = 0;
+    for (; i + 16 <= n; i += 16)
+        _mm512_storeu_si512(o + i, _mm512_permutex2var_epi32(_mm512_loadu_si512(a + 2 * i), ix,
+                                                              _mm512_loadu_si512(a + 2 * i + 16)));
+    return i;
+}
+__attribute__((target("avx512f"))) static int64_t ct_copy_even_w8(uint64_t *o, const uint64_t *a, int64_t n)
+{
+    const __m512i ix = _mm512_setr_epi64(0, 2, 4, 6, 8, 10, 12, 14);
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        _mm512_storeu_si512(o + i, _mm512_permutex2var_epi64(_mm512_loadu_si512(a + 2 * i), ix,
+                                                              _mm512_loadu_si512(a + 2 * i + 8)));
+    return i;
+}
+#define CT_COPY_EVEN(W, o, a, n) (W == 4 && ct_cpu_avx512f() ? ct_copy_even_w4((uint32_t *)(o), (const uint32_t *)(a), n) \
+                                : W == 8 && ct_cpu_avx512f() ? ct_copy_even_w8((uint64_t *)(o), (const uint64_t *)(a), n) : 0)
+#else
+#define CT_COPY_EVEN(W, o, a, n) 0
+#endif
 /* and fill: operand 1 is the value, with stride 0 (a vector store loop) */
 #define CT_COPY_W(W, T)                                                            \
 CT_MULTIVERSION void ct_copy_w##W(char **p, const int64_t *s, int64_t n, const void *ex) { \
@@ -195,6 +223,9 @@ CT_MULTIVERSION void ct_copy_w##W(char **p, const int64_t *s, int64_t n, const v
     if (s[0] == W && s[1] == W) {                                                  \
         T *o = (T *)p[0]; const T *a = (const T *)p[1];                            \
         CT_SIMD for (int64_t i = 0; i < n; i++) o[i] = a[i];                       \
+    } else if (s[0] == W && s[1] == 2 * W) {                                       \
+        T *o = (T *)p[0]; const T *a = (const T *)p[1];                            \
+        for (int64_t i = CT_COPY_EVEN(W, o, a, n); i < n; i++) o[i] = a[2 * i];    \
     } else if (s[0] == W && s[1] == 0) {                                           \
         T *o = (T *)p[0]; const T v = *(const T *)p[1];                            \
         CT_SIMD for (int64_t i = 0; i < n; i++) o[i] = v;                          \

@@ -167,6 +167,33 @@ cdef Tensor _sum(Tensor t, object dim, bint keepdim, DType res):
     return out
 
 
+cdef bint _cols_stride(Tensor t, int k, Py_ssize_t *ld):
+    """Whether t's dims from k on are dense (row-major, unit stride) and its
+    first k dims step through rows of them with one stride, set in ld (> 0)"""
+    cdef int d, nd = t._ndim
+    cdef Py_ssize_t expect = 1, step = 0
+    for d in range(nd - 1, k - 1, -1):
+        if t._shape[d] != 1 and t._stride[d] != expect:
+            return False
+        expect *= t._shape[d]
+    for d in range(k - 1, -1, -1):
+        if t._shape[d] == 1:
+            continue
+        if step == 0:
+            step = t._stride[d]
+            if step <= 0:
+                return False
+            expect = step * t._shape[d]
+        elif t._stride[d] != expect:
+            return False
+        else:
+            expect *= t._shape[d]
+    if step == 0:
+        return False
+    ld[0] = step
+    return True
+
+
 cdef int _sum_kernel(Tensor t, list kept, list red, Py_ssize_t rows, Py_ssize_t L, Tensor out) except -1:
     cdef ct_sum_rows_fn rfn = t._storage.backend.sum_rows[t._dtype._code]
     cdef ct_sum_cols_fn cfn = t._storage.backend.sum_cols[t._dtype._code]
@@ -183,6 +210,12 @@ cdef int _sum_kernel(Tensor t, list kept, list red, Py_ssize_t rows, Py_ssize_t 
     if _is_contiguous(t) and red == list(_brange(k)) and rows > 1:
         with nogil:
             cfn(t._data, L, rows, rows, out._data)
+        return _check_device(t)
+    # leading dims whose rows (the kept dims, dense) lie ld apart: a slice of
+    # columns, x[:, a:b].sum(0), the same column sums with the rows' stride
+    if red == list(_brange(k)) and rows > 1 and t._storage.device < 0 and _cols_stride(t, k, &ld):
+        with nogil:
+            cfn(t._data, L, rows, ld, out._data)
         return _check_device(t)
     # a run of middle dims of a contiguous tensor: the column sums of each
     # outer block (a transposing copy costs several times the sum itself)
