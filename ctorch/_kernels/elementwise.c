@@ -1384,9 +1384,11 @@ CT_MULTIVERSION void NAME(char **p, const int64_t *s, int64_t n, const void *ex)
     CT_TWO_PASS_OK_f(NAME, T, CT_BELOW, LIMIT, FAST, FULL)
 /* log, log2, log10 of float and half: fastmath.h's forms for normal
  * positive x in a vector pass, the full ones (denormals, zeros, negatives,
- * infinities, NaN) in the second */
+ * infinities, NaN: branch-free, the same values in the fast range) as a
+ * second vector pass over the blocks that hold such elements (log of randn
+ * half negative: 3x over a pass element by element) */
 #define CT_LOG_OK(x, unused) CT_LOG_FAST(x)
-#define CT_LOGS_f(NAME, T, fn) CT_TWO_PASS_OK_f(NAME, T, CT_LOG_OK, 0, ct_##fn##f_fast, ct_##fn##f)
+#define CT_LOGS_f(NAME, T, fn) CT_TWO_PASS_OKV(NAME, T, float, CT_LOG_OK, 0, ct_##fn##f_fast, ct_##fn##f, 1)
 #define CT_LOGS_d(NAME, T, fn) CT_BLOCK_d(NAME, T, ct_##fn##_d_block)
 /* sin / cos: fastmath.h's float form below CT_TRIG_FAST in the vector pass;
  * the rest: its double reduction below 2^19, libm above */
