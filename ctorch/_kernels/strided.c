@@ -84,65 +84,21 @@ static void ct_run_range(ct_loop_fn fn, const void *extra, int nargs, int ndim,
 #define CT_TILE_MIN_DIM 16          /* both tiled dims at least this long */
 #define CT_TILE_MIN_TOTAL 4096      /* smaller spaces fit in cache in any order */
 
+/* operand k walks its memory across the last two dims' rows: "transposed" */
+static int ct_transposed_input(int k, int ndim, const int64_t *strides)
+{
+    int64_t outer = strides[k * ndim + ndim - 2], inner = strides[k * ndim + ndim - 1];
+    if (outer < 0) outer = -outer;
+    if (inner < 0) inner = -inner;
+    return outer != 0 && outer < inner;
+}
+
 static int ct_wants_tiles(int nargs, int ndim, const int64_t *shape, const int64_t *strides)
 {
     if (ndim < 2 || shape[ndim - 1] < CT_TILE_MIN_DIM || shape[ndim - 2] < CT_TILE_MIN_DIM) return 0;
-    for (int k = 1; k < nargs; k++) {
-        int64_t outer = strides[k * ndim + ndim - 2], inner = strides[k * ndim + ndim - 1];
-        if (outer < 0) outer = -outer;
-        if (inner < 0) inner = -inner;
-        if (outer != 0 && outer < inner) return 1;    /* operand k is "transposed" */
-    }
+    for (int k = 1; k < nargs; k++)
+        if (ct_transposed_input(k, ndim, strides)) return 1;
     return 0;
-}
-
-/* tile number `t` of the space: batch index, then tile row, then tile column */
-static void ct_run_tile(ct_loop_fn fn, const void *extra, int nargs, int ndim,
-                        const int64_t *shape, const int64_t *strides, char *const *base,
-                        int64_t t, int64_t tiles_r, int64_t tiles_c)
-{
-    int R = ndim - 2, C = ndim - 1;
-    int64_t tc = t % tiles_c, tr = (t / tiles_c) % tiles_r, batch = t / tiles_c / tiles_r;
-    int64_t r0 = tr * CT_TILE, c0 = tc * CT_TILE;
-    int64_t nr = shape[R] - r0 < CT_TILE ? shape[R] - r0 : CT_TILE;
-    int64_t nc = shape[C] - c0 < CT_TILE ? shape[C] - c0 : CT_TILE;
-    char *ptr[CT_MAXARGS];
-    int64_t inner[CT_MAXARGS];
-    for (int k = 0; k < nargs; k++) {
-        const int64_t *sk = strides + k * ndim;
-        char *q = base[k] + r0 * sk[R] + c0 * sk[C];
-        int64_t rest = batch;                       /* decode the batch index */
-        for (int d = R - 1; d >= 0; d--) {
-            q += (rest % shape[d]) * sk[d];
-            rest /= shape[d];
-        }
-        ptr[k] = q;
-        inner[k] = sk[C];
-    }
-    for (int64_t i = 0; i < nr; i++) {
-        fn(ptr, inner, nc, extra);
-        for (int k = 0; k < nargs; k++) ptr[k] += strides[k * ndim + R];
-    }
-}
-
-static void ct_run_tiled(ct_loop_fn fn, const void *extra, int nargs, int ndim,
-                         const int64_t *shape, const int64_t *strides, char *const *base,
-                         int64_t total, int64_t grain)
-{
-    int64_t tiles_r = (shape[ndim - 2] + CT_TILE - 1) / CT_TILE;
-    int64_t tiles_c = (shape[ndim - 1] + CT_TILE - 1) / CT_TILE;
-    int64_t ntiles = tiles_r * tiles_c * (total / (shape[ndim - 1] * shape[ndim - 2]));
-    int nt = ct_get_num_threads();
-    if (nt > 1 && total >= grain && ntiles > 1) {
-#ifdef _OPENMP
-        #pragma omp parallel for num_threads(nt) schedule(static)
-        for (int64_t t = 0; t < ntiles; t++)
-            ct_run_tile(fn, extra, nargs, ndim, shape, strides, base, t, tiles_r, tiles_c);
-        return;
-#endif
-    }
-    for (int64_t t = 0; t < ntiles; t++)
-        ct_run_tile(fn, extra, nargs, ndim, shape, strides, base, t, tiles_r, tiles_c);
 }
 
 /* ---- buffered tiles: transposed inputs copied to dense blocks ---------------
@@ -152,42 +108,37 @@ static void ct_run_tiled(ct_loop_fn fn, const void *extra, int nargs, int ndim,
  * column); the loop then runs on rows of CT_BUF_TC elements with that input
  * dense, so its vector path serves instead of an element-at-a-time walk over
  * 16-element tile rows (a * b.t() of 1000 x 1000 floats: 2.4 ms -> 0.4 ms).
- * BT rows of the widest buffered element are one 64-byte line, 16 KiB a
- * buffer. */
+ * BT rows of the widest buffered element are CT_BUF_LINE bytes (two cache
+ * lines: one measured 15% slower for doubles), 32 KiB a block. */
 #define CT_BUF_TC 256
 #define CT_BUF_LINE 128
 
-static int ct_transposed_input(int k, int ndim, const int64_t *strides)
+#define CT_BUF_BYTES (CT_BUF_LINE * CT_BUF_TC)
+/* tile number `t` of the space, tr x tc elements: batch index, then tile
+ * row, then tile column; the inputs in bufmask (bit k: operand k) copied to
+ * dense blocks of isz[k]-byte elements first, block k - 1 of buf */
+static void ct_run_tile(ct_loop_fn fn, const void *extra, int nargs, int ndim,
+                        const int64_t *shape, const int64_t *strides, char *const *base,
+                        int64_t t, int64_t tiles_r, int64_t tiles_c, int64_t tr_, int64_t tc_,
+                        const int *isz, unsigned bufmask, char *buf)
 {
-    int64_t outer = strides[k * ndim + ndim - 2], inner = strides[k * ndim + ndim - 1];
-    if (outer < 0) outer = -outer;
-    if (inner < 0) inner = -inner;
-    return outer != 0 && outer < inner;
-}
-
-static void ct_run_tile_buf(ct_loop_fn fn, const void *extra, int nargs, int ndim,
-                            const int64_t *shape, const int64_t *strides, char *const *base,
-                            int64_t t, int64_t tiles_r, int64_t tiles_c, int bt, const int *isz,
-                            unsigned bufmask)
-{
-    _Alignas(64) char buf[CT_MAXARGS - 1][CT_BUF_LINE * CT_BUF_TC];
     int R = ndim - 2, C = ndim - 1;
     int64_t tc = t % tiles_c, tr = (t / tiles_c) % tiles_r, batch = t / tiles_c / tiles_r;
-    int64_t r0 = tr * bt, c0 = tc * CT_BUF_TC;
-    int64_t nr = shape[R] - r0 < bt ? shape[R] - r0 : bt;
-    int64_t nc = shape[C] - c0 < CT_BUF_TC ? shape[C] - c0 : CT_BUF_TC;
+    int64_t r0 = tr * tr_, c0 = tc * tc_;
+    int64_t nr = shape[R] - r0 < tr_ ? shape[R] - r0 : tr_;
+    int64_t nc = shape[C] - c0 < tc_ ? shape[C] - c0 : tc_;
     char *ptr[CT_MAXARGS];
     int64_t inner[CT_MAXARGS], step[CT_MAXARGS];
     for (int k = 0; k < nargs; k++) {
         const int64_t *sk = strides + k * ndim;
         char *q = base[k] + r0 * sk[R] + c0 * sk[C];
-        int64_t rest = batch;
+        int64_t rest = batch;                       /* decode the batch index */
         for (int d = R - 1; d >= 0; d--) {
             q += (rest % shape[d]) * sk[d];
             rest /= shape[d];
         }
         if (bufmask >> k & 1) {
-            char *b = buf[k - 1];
+            char *b = buf + (k - 1) * CT_BUF_BYTES;
             ct_copy_block(isz[k], b, nc * isz[k], q, sk[R], sk[C], nr, nc);
             ptr[k] = b;
             inner[k] = isz[k];
@@ -204,36 +155,49 @@ static void ct_run_tile_buf(ct_loop_fn fn, const void *extra, int nargs, int ndi
     }
 }
 
-/* 1 when it ran the space in buffered tiles (some input transposed, its
- * element size known) */
-static int ct_run_buffered(ct_loop_fn fn, const void *extra, int nargs, int ndim,
-                           const int64_t *shape, const int64_t *strides, char *const *base,
-                           int64_t total, int64_t grain, const int *isz)
+/* the whole space in tiles of tr x tc, threads taking whole tiles */
+static void ct_run_tiled(ct_loop_fn fn, const void *extra, int nargs, int ndim,
+                         const int64_t *shape, const int64_t *strides, char *const *base,
+                         int64_t total, int64_t grain, int64_t tr, int64_t tc, const int *isz,
+                         unsigned bufmask)
 {
-    unsigned mask = 0;
-    int widest = 0;
-    for (int k = 1; k < nargs && k < CT_MAXARGS; k++)
-        if (isz[k] > 0 && ct_transposed_input(k, ndim, strides)) {
-            mask |= 1u << k;
-            widest = isz[k] > widest ? isz[k] : widest;
-        }
-    if (mask == 0) return 0;
-    const int bt = CT_BUF_LINE / widest > 1 ? CT_BUF_LINE / widest : 1;
-    int64_t tiles_r = (shape[ndim - 2] + bt - 1) / bt;
-    int64_t tiles_c = (shape[ndim - 1] + CT_BUF_TC - 1) / CT_BUF_TC;
+    int64_t tiles_r = (shape[ndim - 2] + tr - 1) / tr;
+    int64_t tiles_c = (shape[ndim - 1] + tc - 1) / tc;
     int64_t ntiles = tiles_r * tiles_c * (total / (shape[ndim - 1] * shape[ndim - 2]));
     int nt = ct_get_num_threads();
     if (nt > 1 && total >= grain && ntiles > 1) {
 #ifdef _OPENMP
-        #pragma omp parallel for num_threads(nt) schedule(static)
-        for (int64_t t = 0; t < ntiles; t++)
-            ct_run_tile_buf(fn, extra, nargs, ndim, shape, strides, base, t, tiles_r, tiles_c, bt, isz, mask);
-        return 1;
+        #pragma omp parallel num_threads(nt)
+        {
+            /* a thread's blocks, on its stack once for all its tiles */
+            _Alignas(64) char buf[bufmask ? (CT_MAXARGS - 1) * CT_BUF_BYTES : 1];
+            #pragma omp for schedule(static)
+            for (int64_t t = 0; t < ntiles; t++)
+                ct_run_tile(fn, extra, nargs, ndim, shape, strides, base, t, tiles_r, tiles_c, tr,
+                            tc, isz, bufmask, buf);
+        }
+        return;
 #endif
     }
+    _Alignas(64) char buf[bufmask ? (CT_MAXARGS - 1) * CT_BUF_BYTES : 1];
     for (int64_t t = 0; t < ntiles; t++)
-        ct_run_tile_buf(fn, extra, nargs, ndim, shape, strides, base, t, tiles_r, tiles_c, bt, isz, mask);
-    return 1;
+        ct_run_tile(fn, extra, nargs, ndim, shape, strides, base, t, tiles_r, tiles_c, tr, tc,
+                    isz, bufmask, buf);
+}
+
+/* the transposed inputs whose element size is known (bit k: operand k),
+ * and the widest of them */
+static unsigned ct_buffered_inputs(int nargs, int ndim, const int64_t *strides, const int *isz,
+                                   int *widest)
+{
+    unsigned mask = 0;
+    *widest = 0;
+    for (int k = 1; k < nargs && k < CT_MAXARGS; k++)
+        if (isz[k] > 0 && ct_transposed_input(k, ndim, strides)) {
+            mask |= 1u << k;
+            *widest = isz[k] > *widest ? isz[k] : *widest;
+        }
+    return mask;
 }
 
 void ct_run(ct_loop_fn fn, const void *extra, int nargs, int ndim,
@@ -263,9 +227,16 @@ void ct_run_sized(ct_loop_fn fn, const void *extra, int nargs, int ndim,
         return;
     }
     if (total >= CT_TILE_MIN_TOTAL && ct_wants_tiles(nargs, ndim, shape, strides)) {
-        if (isz && ct_run_buffered(fn, extra, nargs, ndim, shape, strides, base, total, grain, isz))
-            return;
-        ct_run_tiled(fn, extra, nargs, ndim, shape, strides, base, total, grain);
+        int widest = 0;
+        unsigned mask = isz ? ct_buffered_inputs(nargs, ndim, strides, isz, &widest) : 0;
+        if (mask) {
+            const int64_t bt = CT_BUF_LINE / widest > 1 ? CT_BUF_LINE / widest : 1;
+            ct_run_tiled(fn, extra, nargs, ndim, shape, strides, base, total, grain, bt, CT_BUF_TC,
+                         isz, mask);
+        } else {
+            ct_run_tiled(fn, extra, nargs, ndim, shape, strides, base, total, grain, CT_TILE, CT_TILE,
+                         NULL, 0);
+        }
         return;
     }
     int nt = ct_get_num_threads();
