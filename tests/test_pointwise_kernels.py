@@ -812,6 +812,13 @@ def test_half_scalar_operands_every_value():
             for got, want in cases:
                 assert np.array_equal(got.numpy(), want.astype(np.float16), equal_nan=True), s
             assert np.array_equal((t == s).numpy(), xf == h) and np.array_equal((t < s).numpy(), xf < h)
+            # add / sub of two half tensors scale by alpha rounded to half
+            y = t.flip(0)
+            yf = xf[::-1]
+            assert np.array_equal(torch.add(t, y, alpha=s).numpy(), (xf + yf * h).astype(np.float16),
+                                  equal_nan=True)
+            assert np.array_equal(torch.sub(t, y, alpha=s).numpy(), (xf - yf * h).astype(np.float16),
+                                  equal_nan=True)
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "int64"])
