@@ -33,8 +33,20 @@
 #pragma GCC optimize("fp-contract=off")
 
 #define CT_SIMD _Pragma("omp simd")
-/* pairs gathered a block at a time where the operands are not dense */
+/* pairs gathered a block at a time where the operands are not dense: pairs
+ * k < m of the operand at base + (i0 + k) * st into g (2 m reals), and g's
+ * pairs back to such an operand */
 #define CT_CV_GATHER 128
+#define CT_PAIRS_IN(R, g, base, st, i0, m)                                         \
+    for (int64_t k = 0; k < (m); k++) {                                            \
+        const R *x_ = (const R *)((base) + ((i0) + k) * (st));                     \
+        (g)[2 * k] = x_[0]; (g)[2 * k + 1] = x_[1];                                \
+    }
+#define CT_PAIRS_OUT(R, g, base, st, i0, m)                                        \
+    for (int64_t k = 0; k < (m); k++) {                                            \
+        R *q_ = (R *)((base) + ((i0) + k) * (st));                                 \
+        q_[0] = (g)[2 * k]; q_[1] = (g)[2 * k + 1];                                \
+    }
 
 /* the element loops of a binary op on pairs (R: float or double): BODY(ar,
  * ai, br, bi, re, im) sets re, im. Dense operands, one of them a single
@@ -74,22 +86,15 @@ CT_MULTIVERSION void NAME(char **p, const int64_t *s, int64_t n, const void *ex)
         R ga[2 * CT_CV_GATHER], gb[2 * CT_CV_GATHER];                              \
         for (int64_t i0 = 0; i0 < n; i0 += CT_CV_GATHER) {                         \
             const int64_t m = n - i0 < CT_CV_GATHER ? n - i0 : CT_CV_GATHER;       \
-            for (int64_t k = 0; k < m; k++) {                                      \
-                const R *a = (const R *)(p[1] + (i0 + k) * s[1]);                  \
-                const R *b = (const R *)(p[2] + (i0 + k) * s[2]);                  \
-                ga[2 * k] = a[0]; ga[2 * k + 1] = a[1];                            \
-                gb[2 * k] = b[0]; gb[2 * k + 1] = b[1];                            \
-            }                                                                      \
+            CT_PAIRS_IN(R, ga, p[1], s[1], i0, m)                                  \
+            CT_PAIRS_IN(R, gb, p[2], s[2], i0, m)                                  \
             CT_SIMD for (int64_t i = 0; i < m; i++) {                              \
                 R ar = ga[2 * i], ai = ga[2 * i + 1], br = gb[2 * i], bi = gb[2 * i + 1]; \
                 R re, im;                                                          \
                 BODY(ar, ai, br, bi, re, im)                                       \
                 ga[2 * i] = re; ga[2 * i + 1] = im;                                \
             }                                                                      \
-            for (int64_t k = 0; k < m; k++) {                                      \
-                R *q = (R *)(p[0] + (i0 + k) * s[0]);                              \
-                q[0] = ga[2 * k]; q[1] = ga[2 * k + 1];                            \
-            }                                                                      \
+            CT_PAIRS_OUT(R, ga, p[0], s[0], i0, m)                                 \
         }                                                                          \
     }                                                                              \
 }
@@ -113,20 +118,14 @@ CT_MULTIVERSION void NAME(char **p, const int64_t *s, int64_t n, const void *ex)
         R g[2 * CT_CV_GATHER];                                                     \
         for (int64_t i0 = 0; i0 < n; i0 += CT_CV_GATHER) {                         \
             const int64_t m = n - i0 < CT_CV_GATHER ? n - i0 : CT_CV_GATHER;       \
-            for (int64_t k = 0; k < m; k++) {                                      \
-                const R *x = (const R *)(p[1] + (i0 + k) * s[1]);                  \
-                g[2 * k] = x[0]; g[2 * k + 1] = x[1];                              \
-            }                                                                      \
+            CT_PAIRS_IN(R, g, p[1], s[1], i0, m)                                   \
             CT_SIMD for (int64_t i = 0; i < m; i++) {                              \
                 R xr = g[2 * i], xi = g[2 * i + 1];                                \
                 R re, im;                                                          \
                 BODY(xr, xi, re, im)                                               \
                 g[2 * i] = re; g[2 * i + 1] = im;                                  \
             }                                                                      \
-            for (int64_t k = 0; k < m; k++) {                                      \
-                R *q = (R *)(p[0] + (i0 + k) * s[0]);                              \
-                q[0] = g[2 * k]; q[1] = g[2 * k + 1];                              \
-            }                                                                      \
+            CT_PAIRS_OUT(R, g, p[0], s[0], i0, m)                                  \
         }                                                                          \
     }                                                                              \
 }

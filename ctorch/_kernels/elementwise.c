@@ -1093,11 +1093,14 @@ CT_FM_INLINE ct_bool ct_signbit_d(double x) {
  * alone). Out of place 1.1x, in place 1.3x the selects' loop on clean data;
  * 0.9x where every block has a non-finite value. */
 #ifdef CT_HAVE_AVX512_TABLES
-#include <immintrin.h>
 static inline int ct_cpu_avx512dqvl(void)
 {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
+    static int v = -1;
+    if (v < 0) {
+        __builtin_cpu_init();
+        v = __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
+    }
+    return v;
 }
 /* vfpclass's classes: quiet and signalling NaN, +inf, -inf */
 #define CT_NTN_CLASS 0x99

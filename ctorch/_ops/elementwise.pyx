@@ -1006,7 +1006,7 @@ cdef object _op_sub(object a, object b):
 
 cdef extern from "elementwise_codes.h":
     enum:
-        CT_RECIPROCAL
+        CT_RECIPROCAL, CT_EXP2, CT_HEAVISIDE, CT_FREXP_MANT, CT_FREXP_EXP, CT_T_ADDCMUL, CT_T_ADDCDIV, CT_T_FREXP
 
 
 cdef object _op_div(object a, object b):
@@ -1372,11 +1372,6 @@ _install_copy_methods()
 # ------------------------------------------------------- pointwise math
 # (the ops of the op list with a hand-written signature, the ternary
 # addcmul / addcdiv, frexp's two results, and torch's in-place functions)
-
-cdef extern from "elementwise_codes.h":
-    enum:
-        CT_EXP2, CT_HEAVISIDE, CT_FREXP_MANT, CT_FREXP_EXP, CT_T_ADDCMUL, CT_T_ADDCDIV, CT_T_FREXP
-
 
 cdef object _return_type(str name):
     """The torch.return_types type `name` (that module loads on first use)."""
