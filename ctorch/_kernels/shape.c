@@ -31,9 +31,15 @@ void ct_copy_rows(char *dst, int64_t dld, const char *src, int64_t sld,
     int nt = ct_get_num_threads();
     /* rows of one element (a stack along a new last dim): typed moves, not
      * a call per element */
+    /* (a parallel region only when it pays: entering one, even with if(0),
+     * costs more than a row part of roll's) */
 #define CT__ONE_ELEMENT_ROWS(T) {                                                  \
-        _Pragma("omp parallel for num_threads(nt) schedule(static) if(nt > 1 && rows * nbytes >= CT_SHAPE_PAR_BYTES)") \
-        for (int64_t r = 0; r < rows; r++) *(T *)(dst + r * dld) = *(const T *)(src + r * sld); \
+        if (nt > 1 && rows * nbytes >= CT_SHAPE_PAR_BYTES) {                       \
+            _Pragma("omp parallel for num_threads(nt) schedule(static)")           \
+            for (int64_t r = 0; r < rows; r++) *(T *)(dst + r * dld) = *(const T *)(src + r * sld); \
+        } else {                                                                   \
+            for (int64_t r = 0; r < rows; r++) *(T *)(dst + r * dld) = *(const T *)(src + r * sld); \
+        }                                                                          \
         return; }
     switch (nbytes) {
     case 1: CT__ONE_ELEMENT_ROWS(uint8_t)
