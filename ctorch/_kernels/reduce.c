@@ -113,45 +113,67 @@ static inline int64_t ct_sum_chunk_len(int64_t len)
         for (int k = 0; k < w; k++) acc[k] += acc[k + w];                         \
     r = acc[0] + tail;                                                            \
 }
-typedef float ct_vf16 __attribute__((vector_size(64)));
-typedef int32_t ct_vi16 __attribute__((vector_size(64)));
-typedef double ct_vd8 __attribute__((vector_size(64)));
-typedef int64_t ct_vl8 __attribute__((vector_size(64)));
+/* The vectors are 32 bytes (8 floats, 4 doubles) on every instruction set:
+ * GCC keeps a 64-byte generic vector in memory where the target has no
+ * 64-byte registers (AVX2), loading and storing it around every add. A
+ * row's 16 float lanes (or 8 double lanes) are the halves lo / hi of each
+ * accumulator, so the additions are those of 16-lane (8-lane) vectors, in
+ * the same order. */
+typedef float ct_vf8 __attribute__((vector_size(32)));
+typedef int32_t ct_vi8 __attribute__((vector_size(32)));
+typedef double ct_vd4 __attribute__((vector_size(32)));
+typedef int64_t ct_vl4 __attribute__((vector_size(32)));
 #define CT_VLOAD(v, p) memcpy(&(v), (p), sizeof(v))
 /* a vector's lanes k += lane k + w (the lanes past w are don't-cares) */
-#define CT_VF_HALF8(a) __builtin_shuffle(a, (ct_vi16){8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15})
-#define CT_VF_HALF4(a) __builtin_shuffle(a, (ct_vi16){4, 5, 6, 7, 4, 5, 6, 7, 4, 5, 6, 7, 4, 5, 6, 7})
-#define CT_VF_HALF2(a) __builtin_shuffle(a, (ct_vi16){2, 3, 2, 3, 2, 3, 2, 3, 2, 3, 2, 3, 2, 3, 2, 3})
-#define CT_VF_HALF1(a) __builtin_shuffle(a, (ct_vi16){1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1})
-#define CT_VD_HALF4(a) __builtin_shuffle(a, (ct_vl8){4, 5, 6, 7, 4, 5, 6, 7})
-#define CT_VD_HALF2(a) __builtin_shuffle(a, (ct_vl8){2, 3, 2, 3, 2, 3, 2, 3})
-#define CT_VD_HALF1(a) __builtin_shuffle(a, (ct_vl8){1, 1, 1, 1, 1, 1, 1, 1})
+#define CT_VF_HALF4(a) __builtin_shuffle(a, (ct_vi8){4, 5, 6, 7, 4, 5, 6, 7})
+#define CT_VF_HALF2(a) __builtin_shuffle(a, (ct_vi8){2, 3, 2, 3, 2, 3, 2, 3})
+#define CT_VF_HALF1(a) __builtin_shuffle(a, (ct_vi8){1, 1, 1, 1, 1, 1, 1, 1})
+#define CT_VD_HALF2(a) __builtin_shuffle(a, (ct_vl4){2, 3, 2, 3})
+#define CT_VD_HALF1(a) __builtin_shuffle(a, (ct_vl4){1, 1, 1, 1})
 /* vector forms of the terms (CT_V + the term's name): VI is the lanes'
  * integer vector type */
 #define CT_VCT_TERM_PLAIN(v, VI) (v)
 #define CT_VCT_TERM_NAN0(v, VI) ((__typeof__(v))((VI)(v) & (VI)((v) == (v))))
 #define CT_VCT_TERM_SQ(v, VI) ((v) * (v))
-#define CT_LANES_VF_BODY(ACC, x, n, TERM, VTERM) {                                \
+/* CT_VLANES: a row x[0 .. n) of R (n >= 64) folded by OP (+ or *) into
+ * 64 lanes, held as NV vectors VT of L lanes (NV L = 64): lane k takes
+ * TERM(x[k]), TERM(x[k + 64]), ...; the rest as whole blocks of 2 L (a
+ * 64-byte vector's worth) into lanes 0 .. 2 L, a last one padded with ID
+ * into lanes 2 L .. 4 L; then the lanes' tree (lane k takes lane k + w, w =
+ * 32 .. 2L) and the two halves of the 2 L lanes left into a0 (L lanes),
+ * whose own tree TOP(a0) stops at lanes 0 and 1. Every lane's operations
+ * are those of the 16-float (8-double) vectors this was first written on,
+ * in the same order. Needs a vector VT v in scope. */
+#define CT_VLANES(VT, VI, R, L, NV, OP, ID, x, n, VTERM, TOP) {                   \
+    VT b[NV];                                                                     \
+    for (int k_ = 0; k_ < NV; k_++) for (int j_ = 0; j_ < L; j_++) b[k_][j_] = ID; \
     int64_t i = 0;                                                                \
-    ct_vf16 a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0}, v;                            \
-    for (; i + CT_SUM_LANES <= n; i += CT_SUM_LANES) {                            \
-        CT_VLOAD(v, x + i); a0 += VTERM(v, ct_vi16);                              \
-        CT_VLOAD(v, x + i + 16); a1 += VTERM(v, ct_vi16);                         \
-        CT_VLOAD(v, x + i + 32); a2 += VTERM(v, ct_vi16);                         \
-        CT_VLOAD(v, x + i + 48); a3 += VTERM(v, ct_vi16);                         \
+    for (; i + NV * L <= (n); i += NV * L)                                        \
+        for (int k_ = 0; k_ < NV; k_++) {                                         \
+            CT_VLOAD(v, (x) + i + k_ * L); b[k_] = b[k_] OP VTERM(v, VI);         \
+        }                                                                         \
+    for (; i + 2 * L <= (n); i += 2 * L)                                          \
+        for (int k_ = 0; k_ < 2; k_++) {                                          \
+            CT_VLOAD(v, (x) + i + k_ * L); b[k_] = b[k_] OP VTERM(v, VI);         \
+        }                                                                         \
+    if (i < (n)) {                                                                \
+        R t_[2 * L];                                                              \
+        for (int j_ = 0; j_ < 2 * L; j_++) t_[j_] = ID;                           \
+        memcpy(t_, (x) + i, (size_t)((n) - i) * sizeof(R));                       \
+        for (int k_ = 0; k_ < 2; k_++) {                                          \
+            CT_VLOAD(v, t_ + k_ * L); b[2 + k_] = b[2 + k_] OP VTERM(v, VI);      \
+        }                                                                         \
     }                                                                             \
-    /* the rest: whole blocks of 16 into a0, the last few (padded with */       \
-    /* zeros) into a1's lanes */                                                 \
-    for (; i + 16 <= n; i += 16) { CT_VLOAD(v, x + i); a0 += VTERM(v, ct_vi16); } \
-    if (i < n) {                                                                  \
-        float t_[16] = {0};                                                       \
-        memcpy(t_, x + i, (size_t)(n - i) * sizeof(float));                       \
-        CT_VLOAD(v, t_); a1 += VTERM(v, ct_vi16);                                 \
-    }                                                                             \
-    a0 += a2; a1 += a3;                                                           \
-    a0 += a1;                                                                     \
-    a0 += CT_VF_HALF8(a0); a0 += CT_VF_HALF4(a0);                                 \
-    a0 += CT_VF_HALF2(a0);
+    for (int w_ = NV / 2; w_ >= 2; w_ /= 2)                                       \
+        for (int k_ = 0; k_ < w_; k_++) b[k_] = b[k_] OP b[k_ + w_];              \
+    a0 = b[0] OP b[1];                                                            \
+    TOP(a0, OP)                                                                   \
+}
+#define CT_VF_TOP(a, OP) a = a OP CT_VF_HALF4(a); a = a OP CT_VF_HALF2(a);
+#define CT_VD_TOP(a, OP) a = a OP CT_VD_HALF2(a);
+#define CT_LANES_VF_BODY(ACC, x, n, TERM, VTERM) {                                \
+    ct_vf8 v, a0;                                                                 \
+    CT_VLANES(ct_vf8, ct_vi8, float, 8, 8, +, 0.0f, x, n, VTERM, CT_VF_TOP)
 #define CT_LANES_VF(ACC, x, n, TERM, VTERM, r)                                   \
     CT_LANES_VF_BODY(ACC, x, n, TERM, VTERM) a0 += CT_VF_HALF1(a0); r = a0[0]; }
 /* (the _BODY forms leave the block open, a0 holding the tree's last step
@@ -159,30 +181,8 @@ typedef int64_t ct_vl8 __attribute__((vector_size(64)));
 #define CT_LANES_VF2(ACC, x, n, TERM, VTERM, r)                                  \
     CT_LANES_VF_BODY(ACC, x, n, TERM, VTERM) r[0] = a0[0]; r[1] = a0[1]; }
 #define CT_LANES_VD_BODY(ACC, x, n, TERM, VTERM) {                                \
-    int64_t i = 0;                                                                \
-    ct_vd8 a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0}, a4 = {0}, a5 = {0}, a6 = {0}, a7 = {0}, v; \
-    for (; i + CT_SUM_LANES <= n; i += CT_SUM_LANES) {                            \
-        CT_VLOAD(v, x + i); a0 += VTERM(v, ct_vl8);                               \
-        CT_VLOAD(v, x + i + 8); a1 += VTERM(v, ct_vl8);                           \
-        CT_VLOAD(v, x + i + 16); a2 += VTERM(v, ct_vl8);                          \
-        CT_VLOAD(v, x + i + 24); a3 += VTERM(v, ct_vl8);                          \
-        CT_VLOAD(v, x + i + 32); a4 += VTERM(v, ct_vl8);                          \
-        CT_VLOAD(v, x + i + 40); a5 += VTERM(v, ct_vl8);                          \
-        CT_VLOAD(v, x + i + 48); a6 += VTERM(v, ct_vl8);                          \
-        CT_VLOAD(v, x + i + 56); a7 += VTERM(v, ct_vl8);                          \
-    }                                                                             \
-    /* the rest: whole blocks of 8 into a0, the last few (padded with */        \
-    /* zeros) into a1's lanes */                                                 \
-    for (; i + 8 <= n; i += 8) { CT_VLOAD(v, x + i); a0 += VTERM(v, ct_vl8); }    \
-    if (i < n) {                                                                  \
-        double t_[8] = {0};                                                       \
-        memcpy(t_, x + i, (size_t)(n - i) * sizeof(double));                      \
-        CT_VLOAD(v, t_); a1 += VTERM(v, ct_vl8);                                  \
-    }                                                                             \
-    a0 += a4; a1 += a5; a2 += a6; a3 += a7;                                       \
-    a0 += a2; a1 += a3;                                                           \
-    a0 += a1;                                                                     \
-    a0 += CT_VD_HALF4(a0); a0 += CT_VD_HALF2(a0);
+    ct_vd4 v, a0;                                                                 \
+    CT_VLANES(ct_vd4, ct_vl4, double, 4, 16, +, 0.0, x, n, VTERM, CT_VD_TOP)
 #define CT_LANES_VD(ACC, x, n, TERM, VTERM, r)                                   \
     CT_LANES_VD_BODY(ACC, x, n, TERM, VTERM) a0 += CT_VD_HALF1(a0); r = a0[0]; }
 #define CT_LANES_VD2(ACC, x, n, TERM, VTERM, r)                                  \
@@ -371,8 +371,8 @@ void ct_sum_cols_##S(const T *x, int64_t n, int64_t cols, int64_t ld, T *out) { 
         memcpy(acc + c0 + 4 * L, &a4, sizeof a4); memcpy(acc + c0 + 5 * L, &a5, sizeof a5); \
         memcpy(acc + c0 + 6 * L, &a6, sizeof a6); memcpy(acc + c0 + 7 * L, &a7, sizeof a7); \
     }
-#define CT_COLS_VEC_f32(x, n, cols, ld, acc, c0) CT_COLS_VEC_V(ct_vf16, 16, x, n, cols, ld, acc, c0)
-#define CT_COLS_VEC_f64(x, n, cols, ld, acc, c0) CT_COLS_VEC_V(ct_vd8, 8, x, n, cols, ld, acc, c0)
+#define CT_COLS_VEC_f32(x, n, cols, ld, acc, c0) CT_COLS_VEC_V(ct_vf8, 8, x, n, cols, ld, acc, c0)
+#define CT_COLS_VEC_f64(x, n, cols, ld, acc, c0) CT_COLS_VEC_V(ct_vd4, 4, x, n, cols, ld, acc, c0)
 #define CT_COLS_VEC_i64 CT_COLS_VEC_NONE
 /* half / bfloat16: on AVX-512 a chunk of 8 vectors (128 columns) at a time,
  * each row's values widened in registers, then 16 columns at a time; the
@@ -432,8 +432,8 @@ CT_COLS16_512(ct_cols_bf512, CT_WIDEN_BF512)
     CT_COLS_VEC_V(VT, L, xr_, n, 2 * (cols), 2 * (ld), ar_, cr_)                  \
     c0 = cr_ / 2;                                                                 \
 }
-#define CT_COLS_VEC_c64(x, n, cols, ld, acc, c0) CT_COLS_VEC_CPLX(float, ct_vf16, 16, x, n, cols, ld, acc, c0)
-#define CT_COLS_VEC_c128(x, n, cols, ld, acc, c0) CT_COLS_VEC_CPLX(double, ct_vd8, 8, x, n, cols, ld, acc, c0)
+#define CT_COLS_VEC_c64(x, n, cols, ld, acc, c0) CT_COLS_VEC_CPLX(float, ct_vf8, 8, x, n, cols, ld, acc, c0)
+#define CT_COLS_VEC_c128(x, n, cols, ld, acc, c0) CT_COLS_VEC_CPLX(double, ct_vd4, 4, x, n, cols, ld, acc, c0)
 
 /* one block of columns [c0, c0 + cb): partial sums over 512 rows at a time */
 #define CT_SUM_COLS_ONE(S, T, ACC)                                                \
@@ -468,22 +468,24 @@ CT_SUM_ALL(c128, ct_cdouble, ct_cdouble)
 
 /* bool rows: the number of nonzero bytes of each row, as int64 (out is an
  * int64 array): 64 bytes a step, counted in byte lanes for up to 255 steps,
- * then added up */
-typedef uint8_t ct_vu8x64 __attribute__((vector_size(64)));
+ * then added up (two 32-byte vectors a step: see CT_VLANES) */
+typedef uint8_t ct_vu8x32 __attribute__((vector_size(32)));
 CT_MULTIVERSION static int64_t ct_count_nz_u8(const uint8_t *x, int64_t n)
 {
     int64_t c = 0, i = 0;
     while (i + 64 <= n) {
         int64_t m = (n - i) / 64;
         if (m > 255) m = 255;
-        ct_vu8x64 acc = {0};
+        ct_vu8x32 acc0 = {0}, acc1 = {0};
         for (int64_t b = 0; b < m; b++, i += 64) {
-            ct_vu8x64 v;
-            memcpy(&v, x + i, 64);
-            acc -= (ct_vu8x64)(v != 0);
+            ct_vu8x32 v, w;
+            memcpy(&v, x + i, 32);
+            memcpy(&w, x + i + 32, 32);
+            acc0 -= (ct_vu8x32)(v != 0);
+            acc1 -= (ct_vu8x32)(w != 0);
         }
         int64_t t = 0;
-        for (int k = 0; k < 64; k++) t += acc[k];
+        for (int k = 0; k < 32; k++) t += acc0[k] + acc1[k];
         c += t;
     }
     for (; i < n; i++) c += x[i] != 0;
@@ -1316,51 +1318,15 @@ static inline ct_cdouble ct_lae_cd(ct_cdouble a, ct_cdouble v) { return a + v; }
     r = a[0];                                                                     \
 }
 #define CT_PLANES_f32(PACC, p, len, r) {                                          \
-    ct_vf16 a0, a1, a2, a3, v;                                                    \
-    for (int k = 0; k < 16; k++) a0[k] = 1;                                       \
-    a1 = a2 = a3 = a0;                                                            \
-    int64_t i = 0;                                                                \
-    for (; i + 64 <= len; i += 64) {                                              \
-        CT_VLOAD(v, p + i); a0 *= v; CT_VLOAD(v, p + i + 16); a1 *= v;            \
-        CT_VLOAD(v, p + i + 32); a2 *= v; CT_VLOAD(v, p + i + 48); a3 *= v;       \
-    }                                                                             \
-    /* the rest: whole blocks of 16 into a0, the last few into a1's lanes */    \
-    for (; i + 16 <= len; i += 16) { CT_VLOAD(v, p + i); a0 *= v; }               \
-    if (i < len) {                                                                \
-        float t[16];                                                              \
-        for (int k = 0; k < 16; k++) t[k] = 1;                                    \
-        memcpy(t, p + i, (size_t)(len - i) * sizeof(float));                     \
-        CT_VLOAD(v, t); a1 *= v;                                                  \
-    }                                                                             \
-    a0 *= a2; a1 *= a3;                                                           \
-    a0 *= a1;                                                                     \
-    a0 *= CT_VF_HALF8(a0); a0 *= CT_VF_HALF4(a0);                                 \
-    a0 *= CT_VF_HALF2(a0); a0 *= CT_VF_HALF1(a0);                                 \
+    ct_vf8 v, a0;                                                                 \
+    CT_VLANES(ct_vf8, ct_vi8, float, 8, 8, *, 1.0f, p, len, CT_VCT_TERM_PLAIN, CT_VF_TOP) \
+    a0 *= CT_VF_HALF1(a0);                                                        \
     r = a0[0];                                                                    \
 }
 #define CT_PLANES_f64(PACC, p, len, r) {                                          \
-    ct_vd8 a0, a1, a2, a3, a4, a5, a6, a7, v;                                     \
-    for (int k = 0; k < 8; k++) a0[k] = 1;                                        \
-    a1 = a2 = a3 = a4 = a5 = a6 = a7 = a0;                                        \
-    int64_t i = 0;                                                                \
-    for (; i + 64 <= len; i += 64) {                                              \
-        CT_VLOAD(v, p + i); a0 *= v; CT_VLOAD(v, p + i + 8); a1 *= v;             \
-        CT_VLOAD(v, p + i + 16); a2 *= v; CT_VLOAD(v, p + i + 24); a3 *= v;       \
-        CT_VLOAD(v, p + i + 32); a4 *= v; CT_VLOAD(v, p + i + 40); a5 *= v;       \
-        CT_VLOAD(v, p + i + 48); a6 *= v; CT_VLOAD(v, p + i + 56); a7 *= v;       \
-    }                                                                             \
-    /* the rest: whole blocks of 8 into a0, the last few into a1's lanes */     \
-    for (; i + 8 <= len; i += 8) { CT_VLOAD(v, p + i); a0 *= v; }                 \
-    if (i < len) {                                                                \
-        double t[8];                                                              \
-        for (int k = 0; k < 8; k++) t[k] = 1;                                     \
-        memcpy(t, p + i, (size_t)(len - i) * sizeof(double));                    \
-        CT_VLOAD(v, t); a1 *= v;                                                  \
-    }                                                                             \
-    a0 *= a4; a1 *= a5; a2 *= a6; a3 *= a7;                                       \
-    a0 *= a2; a1 *= a3;                                                           \
-    a0 *= a1;                                                                     \
-    a0 *= CT_VD_HALF4(a0); a0 *= CT_VD_HALF2(a0); a0 *= CT_VD_HALF1(a0);          \
+    ct_vd4 v, a0;                                                                 \
+    CT_VLANES(ct_vd4, ct_vl4, double, 4, 16, *, 1.0, p, len, CT_VCT_TERM_PLAIN, CT_VD_TOP) \
+    a0 *= CT_VD_HALF1(a0);                                                        \
     r = a0[0];                                                                    \
 }
 #define CT_PLANES_i64 CT_PLANES_PLAIN
@@ -1380,67 +1346,45 @@ static inline ct_cdouble ct_lae_cd(ct_cdouble a, ct_cdouble v) { return a + v; }
     V q_ = __builtin_shuffle(a, DUP_IM) * __builtin_shuffle(b, SWAP);             \
     a = p_ + (V)((VI)q_ ^ SIGN);                                                  \
 }
-#define CT_CP_MUL_f(a, b) CT_CP_MUL(ct_vf16, ct_vi16,                             \
-    ((ct_vi16){0, 0, 2, 2, 4, 4, 6, 6, 8, 8, 10, 10, 12, 12, 14, 14}),            \
-    ((ct_vi16){1, 1, 3, 3, 5, 5, 7, 7, 9, 9, 11, 11, 13, 13, 15, 15}),            \
-    ((ct_vi16){1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15, 14}),            \
-    ((ct_vi16){INT32_MIN, 0, INT32_MIN, 0, INT32_MIN, 0, INT32_MIN, 0,            \
-               INT32_MIN, 0, INT32_MIN, 0, INT32_MIN, 0, INT32_MIN, 0}), a, b)
-#define CT_CP_MUL_d(a, b) CT_CP_MUL(ct_vd8, ct_vl8, ((ct_vl8){0, 0, 2, 2, 4, 4, 6, 6}), \
-    ((ct_vl8){1, 1, 3, 3, 5, 5, 7, 7}), ((ct_vl8){1, 0, 3, 2, 5, 4, 7, 6}),       \
-    ((ct_vl8){INT64_MIN, 0, INT64_MIN, 0, INT64_MIN, 0, INT64_MIN, 0}), a, b)
+#define CT_CP_MUL_f(a, b) CT_CP_MUL(ct_vf8, ct_vi8,                               \
+    ((ct_vi8){0, 0, 2, 2, 4, 4, 6, 6}), ((ct_vi8){1, 1, 3, 3, 5, 5, 7, 7}),       \
+    ((ct_vi8){1, 0, 3, 2, 5, 4, 7, 6}),                                           \
+    ((ct_vi8){INT32_MIN, 0, INT32_MIN, 0, INT32_MIN, 0, INT32_MIN, 0}), a, b)
+#define CT_CP_MUL_d(a, b) CT_CP_MUL(ct_vd4, ct_vl4, ((ct_vl4){0, 0, 2, 2}),        \
+    ((ct_vl4){1, 1, 3, 3}), ((ct_vl4){1, 0, 3, 2}), ((ct_vl4){INT64_MIN, 0, INT64_MIN, 0}), a, b)
+/* the lanes as CT_VLANES holds them (NV vectors of L parts, 32 bytes each:
+ * the pairs of 16-float / 8-double vectors), the rest as whole blocks of
+ * 2 L parts into the first pair, the last padded with ones into the second;
+ * the tree down to one pair, then within the vector a0 (TOP) */
+#define CT_CPROD_LANES(VT, R, L, NV, MUL, TOP, p, len) {                          \
+    const R *x = (const R *)(p);                                                  \
+    const int64_t n = 2 * (len);                                                  \
+    VT one, b[NV], v, a0, t;                                                      \
+    for (int k = 0; k < L; k++) one[k] = (k & 1) ? 0 : 1;                         \
+    for (int k = 0; k < NV; k++) b[k] = one;                                      \
+    int64_t i = 0;                                                                \
+    for (; i + NV * L <= n; i += NV * L)                                          \
+        for (int k = 0; k < NV; k++) { CT_VLOAD(v, x + i + L * k); MUL(b[k], v); } \
+    for (; i + 2 * L <= n; i += 2 * L)                                            \
+        for (int k = 0; k < 2; k++) { CT_VLOAD(v, x + i + L * k); MUL(b[k], v); } \
+    if (i < n) {                                                                  \
+        R c[2 * L];                                                               \
+        for (int k = 0; k < 2 * L; k++) c[k] = (k & 1) ? 0 : 1;                   \
+        memcpy(c, x + i, (size_t)(n - i) * sizeof(R));                            \
+        for (int k = 0; k < 2; k++) { CT_VLOAD(v, c + L * k); MUL(b[2 + k], v); } \
+    }                                                                             \
+    for (int w = NV / 2; w >= 1; w /= 2)                                          \
+        for (int k = 0; k < w; k++) MUL(b[k], b[k + w]);                          \
+    a0 = b[0];                                                                    \
+    TOP                                                                           \
+    return __builtin_complex(a0[0], a0[1]);                                       \
+}
 CT_MULTIVERSION static ct_cfloat ct_cprod_lanes_c64(const ct_cfloat *p, int64_t len)
-{
-    const float *x = (const float *)p;
-    const int64_t n = 2 * len;
-    ct_vf16 one, a0, a1, a2, a3, v, t;
-    for (int k = 0; k < 16; k++) one[k] = (k & 1) ? 0.0f : 1.0f;
-    a0 = a1 = a2 = a3 = one;
-    int64_t i = 0;
-    for (; i + 64 <= n; i += 64) {
-        CT_VLOAD(v, x + i); CT_CP_MUL_f(a0, v);
-        CT_VLOAD(v, x + i + 16); CT_CP_MUL_f(a1, v);
-        CT_VLOAD(v, x + i + 32); CT_CP_MUL_f(a2, v);
-        CT_VLOAD(v, x + i + 48); CT_CP_MUL_f(a3, v);
-    }
-    for (; i + 16 <= n; i += 16) { CT_VLOAD(v, x + i); CT_CP_MUL_f(a0, v); }
-    if (i < n) {
-        float b[16];
-        memcpy(b, &one, sizeof b);
-        memcpy(b, x + i, (size_t)(n - i) * sizeof(float));
-        CT_VLOAD(v, b); CT_CP_MUL_f(a1, v);
-    }
-    CT_CP_MUL_f(a0, a2); CT_CP_MUL_f(a1, a3);
-    CT_CP_MUL_f(a0, a1);
-    t = CT_VF_HALF8(a0); CT_CP_MUL_f(a0, t);
-    t = CT_VF_HALF4(a0); CT_CP_MUL_f(a0, t);
-    t = CT_VF_HALF2(a0); CT_CP_MUL_f(a0, t);
-    return __builtin_complex(a0[0], a0[1]);
-}
+CT_CPROD_LANES(ct_vf8, float, 8, 8, CT_CP_MUL_f,
+               t = CT_VF_HALF4(a0); CT_CP_MUL_f(a0, t); t = CT_VF_HALF2(a0); CT_CP_MUL_f(a0, t);,
+               p, len)
 CT_MULTIVERSION static ct_cdouble ct_cprod_lanes_c128(const ct_cdouble *p, int64_t len)
-{
-    const double *x = (const double *)p;
-    const int64_t n = 2 * len;
-    ct_vd8 one, a[8], v, t;
-    for (int k = 0; k < 8; k++) one[k] = (k & 1) ? 0.0 : 1.0;
-    for (int k = 0; k < 8; k++) a[k] = one;
-    int64_t i = 0;
-    for (; i + 64 <= n; i += 64) {
-        for (int k = 0; k < 8; k++) { CT_VLOAD(v, x + i + 8 * k); CT_CP_MUL_d(a[k], v); }
-    }
-    for (; i + 8 <= n; i += 8) { CT_VLOAD(v, x + i); CT_CP_MUL_d(a[0], v); }
-    if (i < n) {
-        double b[8];
-        memcpy(b, &one, sizeof b);
-        memcpy(b, x + i, (size_t)(n - i) * sizeof(double));
-        CT_VLOAD(v, b); CT_CP_MUL_d(a[1], v);
-    }
-    for (int w = 4; w >= 1; w /= 2)
-        for (int k = 0; k < w; k++) CT_CP_MUL_d(a[k], a[k + w]);
-    t = CT_VD_HALF4(a[0]); CT_CP_MUL_d(a[0], t);
-    t = CT_VD_HALF2(a[0]); CT_CP_MUL_d(a[0], t);
-    return __builtin_complex(a[0][0], a[0][1]);
-}
+CT_CPROD_LANES(ct_vd4, double, 4, 16, CT_CP_MUL_d, t = CT_VD_HALF2(a0); CT_CP_MUL_d(a0, t);, p, len)
 #pragma GCC pop_options
 #define CT_PLANES_c64(PACC, p, len, r) r = ct_cprod_lanes_c64((p), (len));
 #define CT_PLANES_c128(PACC, p, len, r) r = ct_cprod_lanes_c128((p), (len));
@@ -1451,12 +1395,13 @@ CT_MULTIVERSION static ct_cdouble ct_cprod_lanes_c128(const ct_cdouble *p, int64
 #define CT_PLANES_ANY_f32 0
 #define CT_PLANES_ANY_f64 0
 #define CT_CUM_G 8   /* rows scanned side by side */
-/* cumsum of a row 8 values a step in the vector type V (lanes of A): the
- * block's prefix sums in the vector (three shifted adds), then the running
+/* cumsum of a row 8 values a step, as two vectors of 4 lanes (lo, hi) of the
+ * vector type V (lanes of A): the block's prefix sums over its 8 lanes (three
+ * shifted adds, the shifts crossing from lo into hi), then the running
  * total of the blocks before it added to every lane, and the block's own
  * total (taken before that add) into the running total: one add on the
  * chain from step to step, where the plain scan has eight. LOAD(v, q) /
- * STORE(q, v) widen 8 elements to V and narrow them back. */
+ * STORE(q, v) widen 4 elements to V and narrow them back. */
 #define CT_CUMSUM_VEC(NAME, T, V, A, LOAD, STORE)                                 \
 CT_MULTIVERSION static void NAME(const T *p, int64_t len, T *o)                   \
 {                                                                                 \
@@ -1464,13 +1409,17 @@ CT_MULTIVERSION static void NAME(const T *p, int64_t len, T *o)                 
     V run = {0};                                                                  \
     int64_t i = 0;                                                                \
     for (; i + 8 <= len; i += 8) {                                                \
-        V v;                                                                      \
-        LOAD(v, p + i);                                                           \
-        v += __builtin_shuffle(z, v, (ct_vl8){0, 8, 9, 10, 11, 12, 13, 14});      \
-        v += __builtin_shuffle(z, v, (ct_vl8){0, 1, 8, 9, 10, 11, 12, 13});       \
-        v += __builtin_shuffle(z, v, (ct_vl8){0, 1, 2, 3, 8, 9, 10, 11});         \
-        V tot = __builtin_shuffle(v, (ct_vl8){7, 7, 7, 7, 7, 7, 7, 7});           \
-        STORE(o + i, v + run);                                                    \
+        V lo, hi;                                                                 \
+        LOAD(lo, p + i);                                                          \
+        LOAD(hi, p + i + 4);                                                      \
+        hi += __builtin_shuffle(lo, hi, (ct_vl4){3, 4, 5, 6});                    \
+        lo += __builtin_shuffle(z, lo, (ct_vl4){0, 4, 5, 6});                     \
+        hi += __builtin_shuffle(lo, hi, (ct_vl4){2, 3, 4, 5});                    \
+        lo += __builtin_shuffle(z, lo, (ct_vl4){0, 1, 4, 5});                     \
+        hi += lo;                                                                 \
+        V tot = __builtin_shuffle(hi, (ct_vl4){3, 3, 3, 3});                      \
+        STORE(o + i, lo + run);                                                   \
+        STORE(o + i + 4, hi + run);                                               \
         run += tot;                                                               \
     }                                                                             \
     A a = run[0];                                                                 \
@@ -1480,18 +1429,18 @@ CT_MULTIVERSION static void NAME(const T *p, int64_t len, T *o)                 
  * can differ from the plain scan's in its last bits; the results, rounded
  * to float, agree with it except where a partial sum falls within a few
  * double ulps of a rounding boundary of float */
-typedef float ct_vf8 __attribute__((vector_size(32)));
+typedef float ct_vf4 __attribute__((vector_size(16)));
 #define CT_CUM_LD_F32(v, q) \
-    do { ct_vf8 f_; memcpy(&f_, (q), sizeof(f_)); (v) = __builtin_convertvector(f_, ct_vd8); } while (0)
+    do { ct_vf4 f_; memcpy(&f_, (q), sizeof(f_)); (v) = __builtin_convertvector(f_, ct_vd4); } while (0)
 #define CT_CUM_ST_F32(q, v) \
-    do { ct_vf8 r_ = __builtin_convertvector((v), ct_vf8); memcpy((q), &r_, sizeof(r_)); } while (0)
-CT_CUMSUM_VEC(ct_cumsum_vec_f32, float, ct_vd8, double, CT_CUM_LD_F32, CT_CUM_ST_F32)
+    do { ct_vf4 r_ = __builtin_convertvector((v), ct_vf4); memcpy((q), &r_, sizeof(r_)); } while (0)
+CT_CUMSUM_VEC(ct_cumsum_vec_f32, float, ct_vd4, double, CT_CUM_LD_F32, CT_CUM_ST_F32)
 /* int64 in unsigned lanes: integer sums wrap and do not depend on their
  * order, so the plain scan's values exactly */
-typedef uint64_t ct_vu8 __attribute__((vector_size(64)));
+typedef uint64_t ct_vu4 __attribute__((vector_size(32)));
 #define CT_CUM_LD_I64(v, q) memcpy(&(v), (q), sizeof(v))
-#define CT_CUM_ST_I64(q, v) do { ct_vu8 w_ = (v); memcpy((q), &w_, sizeof(w_)); } while (0)
-CT_CUMSUM_VEC(ct_cumsum_vec_i64, int64_t, ct_vu8, uint64_t, CT_CUM_LD_I64, CT_CUM_ST_I64)
+#define CT_CUM_ST_I64(q, v) do { ct_vu4 w_ = (v); memcpy((q), &w_, sizeof(w_)); } while (0)
+CT_CUMSUM_VEC(ct_cumsum_vec_i64, int64_t, ct_vu4, uint64_t, CT_CUM_LD_I64, CT_CUM_ST_I64)
 /* the types whose cumsum rows take a vector scan (CT_CUMVEC_S: the scan,
  * CT_CUMVEC_ON_S: 1 where there is one) */
 #define CT_CUMVEC_ON_f32 1
