@@ -132,7 +132,7 @@ CT_MULTIVERSION void NAME(char **p, const int64_t *s, int64_t n, const void *ex)
 
 #define CT_CONJ_BODY(xr, xi, re, im) re = xr; im = -xi;
 
-/* Multiplication in whole vectors (V: 64 bytes of R, VI: the integer
+/* Multiplication in whole vectors (V: 32 bytes of R, VI: the integer
  * vector of its lanes), written out: GCC's vectoriser turns the scalar
  * form's pair (ar br - ai bi, ar bi + ai br) into fused multiply-add-subtract
  * instructions (vfmaddsub) whatever the contraction setting, which rounds
@@ -140,19 +140,18 @@ CT_MULTIVERSION void NAME(char **p, const int64_t *s, int64_t n, const void *ex)
  * per pair of lanes: (ar, ar) * (br, bi) + (-ai, ai) * (bi, br), the sign by
  * its bit. Every layout goes through it (a block of pairs gathered where
  * the operands are not dense, the tail padded), so they agree. */
-typedef float ct_cv_f __attribute__((vector_size(64)));
-typedef int32_t ct_cv_fi __attribute__((vector_size(64)));
-typedef double ct_cv_d __attribute__((vector_size(64)));
-typedef int64_t ct_cv_di __attribute__((vector_size(64)));
-#define CT_CV_DUP_RE_f ((ct_cv_fi){0, 0, 2, 2, 4, 4, 6, 6, 8, 8, 10, 10, 12, 12, 14, 14})
-#define CT_CV_DUP_IM_f ((ct_cv_fi){1, 1, 3, 3, 5, 5, 7, 7, 9, 9, 11, 11, 13, 13, 15, 15})
-#define CT_CV_SWAP_f ((ct_cv_fi){1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15, 14})
-#define CT_CV_SIGN_f ((ct_cv_fi){INT32_MIN, 0, INT32_MIN, 0, INT32_MIN, 0, INT32_MIN, 0, \
-                                 INT32_MIN, 0, INT32_MIN, 0, INT32_MIN, 0, INT32_MIN, 0})
-#define CT_CV_DUP_RE_d ((ct_cv_di){0, 0, 2, 2, 4, 4, 6, 6})
-#define CT_CV_DUP_IM_d ((ct_cv_di){1, 1, 3, 3, 5, 5, 7, 7})
-#define CT_CV_SWAP_d ((ct_cv_di){1, 0, 3, 2, 5, 4, 7, 6})
-#define CT_CV_SIGN_d ((ct_cv_di){INT64_MIN, 0, INT64_MIN, 0, INT64_MIN, 0, INT64_MIN, 0})
+typedef float ct_cv_f __attribute__((vector_size(32)));
+typedef int32_t ct_cv_fi __attribute__((vector_size(32)));
+typedef double ct_cv_d __attribute__((vector_size(32)));
+typedef int64_t ct_cv_di __attribute__((vector_size(32)));
+#define CT_CV_DUP_RE_f ((ct_cv_fi){0, 0, 2, 2, 4, 4, 6, 6})
+#define CT_CV_DUP_IM_f ((ct_cv_fi){1, 1, 3, 3, 5, 5, 7, 7})
+#define CT_CV_SWAP_f ((ct_cv_fi){1, 0, 3, 2, 5, 4, 7, 6})
+#define CT_CV_SIGN_f ((ct_cv_fi){INT32_MIN, 0, INT32_MIN, 0, INT32_MIN, 0, INT32_MIN, 0})
+#define CT_CV_DUP_RE_d ((ct_cv_di){0, 0, 2, 2})
+#define CT_CV_DUP_IM_d ((ct_cv_di){1, 1, 3, 3})
+#define CT_CV_SWAP_d ((ct_cv_di){1, 0, 3, 2})
+#define CT_CV_SIGN_d ((ct_cv_di){INT64_MIN, 0, INT64_MIN, 0})
 /* r = a * b (vectors of pairs; VI: the lanes' integer vector) */
 #define CT_CV_MUL(S, V, VI, a, b, r) {                                             \
     V p_ = __builtin_shuffle(a, CT_CV_DUP_RE_##S) * (b);                           \

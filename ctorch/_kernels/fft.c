@@ -755,96 +755,80 @@ FFTV_STAGES(double, f64, FFTV_LANES_F64)
  * The twiddle w^(k1 (c0 + v)) of lane v of the block at column c0 is
  * w^(k1 c0) w^(k1 v), both from exact tables, multiplied in double. */
 
-/* In-register transposes for the lanes: a tile of V rows of V / 2 complex
- * values (V values each, one 64-byte vector) becomes V vectors of V lanes:
- * the real parts of its V / 2 elements and their imaginary parts, one
- * vector each, and back (the transpose of a square of V x V values). */
-typedef float fftl_vf __attribute__((vector_size(64)));
-typedef int32_t fftl_vfi __attribute__((vector_size(64)));
-typedef double fftl_vd __attribute__((vector_size(64)));
-typedef int64_t fftl_vdi __attribute__((vector_size(64)));
+/* In-register transposes for the lanes, on 32-byte vectors (GCC keeps a
+ * 64-byte generic vector in memory on AVX2 targets): a tile of W rows of W
+ * values (one vector each, W = 8 floats or 4 doubles) becomes W vectors of
+ * its columns. A tile of V = 2 W rows of V / 2 complex values is four such
+ * blocks. Every step a shuffle with immediate operands. */
+typedef float fftl_hf __attribute__((vector_size(32)));
+typedef int32_t fftl_hfi __attribute__((vector_size(32)));
+typedef double fftl_hd __attribute__((vector_size(32)));
+typedef int64_t fftl_hdi __attribute__((vector_size(32)));
+typedef float fftl_hf_u __attribute__((vector_size(32), aligned(4)));   /* unaligned loads, stores */
+typedef double fftl_hd_u __attribute__((vector_size(32), aligned(8)));
 #define FFTL_SH(x, y, M, ...) __builtin_shuffle(x, y, (M){__VA_ARGS__})
-/* r[0..15] (rows) to o[0..15] (columns): unpcklps/unpckhps of row pairs,
- * unpcklpd/unpckhpd of those pairs (u[4 g + j] then holds rows 4 g .. 4 g + 3
- * of columns j, j + 4, j + 8, j + 12 in its 128-bit lanes), then two rounds
- * of 128-bit lane shuffles: all of them shuffles with immediate operands */
-#define FFTL_TRANSPOSE_f32(r, o) do {                                                    \
-    fftl_vf t_[16], u_[16];                                                               \
-    for (int i_ = 0; i_ < 16; i_ += 2) {                                                  \
-        t_[i_] = FFTL_SH(r[i_], r[i_ + 1], fftl_vfi,                                      \
-                         0, 16, 1, 17, 4, 20, 5, 21, 8, 24, 9, 25, 12, 28, 13, 29);        \
-        t_[i_ + 1] = FFTL_SH(r[i_], r[i_ + 1], fftl_vfi,                                  \
-                             2, 18, 3, 19, 6, 22, 7, 23, 10, 26, 11, 27, 14, 30, 15, 31);  \
+/* 8 x 8 floats: unpcklps/unpckhps of row pairs, unpcklpd/unpckhpd of those
+ * (u[4 g + j] holds rows 4 g .. 4 g + 3 of columns j, j + 4), then the
+ * 128-bit halves */
+#define FFTL_T_f32(r, o) do {                                                            \
+    fftl_hf t_[8], u_[8];                                                                 \
+    for (int i_ = 0; i_ < 8; i_ += 2) {                                                   \
+        t_[i_] = FFTL_SH(r[i_], r[i_ + 1], fftl_hfi, 0, 8, 1, 9, 4, 12, 5, 13);           \
+        t_[i_ + 1] = FFTL_SH(r[i_], r[i_ + 1], fftl_hfi, 2, 10, 3, 11, 6, 14, 7, 15);     \
     }                                                                                     \
-    for (int g_ = 0; g_ < 16; g_ += 4)                                                    \
+    for (int g_ = 0; g_ < 8; g_ += 4)                                                     \
         for (int j_ = 0; j_ < 2; j_++) {                                                  \
-            u_[g_ + 2 * j_] = FFTL_SH(t_[g_ + j_], t_[g_ + j_ + 2], fftl_vfi,             \
-                                      0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29); \
-            u_[g_ + 2 * j_ + 1] = FFTL_SH(t_[g_ + j_], t_[g_ + j_ + 2], fftl_vfi,         \
-                                          2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31); \
+            u_[g_ + 2 * j_] = FFTL_SH(t_[g_ + j_], t_[g_ + j_ + 2], fftl_hfi,             \
+                                      0, 1, 8, 9, 4, 5, 12, 13);                          \
+            u_[g_ + 2 * j_ + 1] = FFTL_SH(t_[g_ + j_], t_[g_ + j_ + 2], fftl_hfi,         \
+                                          2, 3, 10, 11, 6, 7, 14, 15);                    \
         }                                                                                 \
     for (int j_ = 0; j_ < 4; j_++) {                                                      \
-        fftl_vf p_ = FFTL_SH(u_[j_], u_[4 + j_], fftl_vfi,                                \
-                             0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);      \
-        fftl_vf q_ = FFTL_SH(u_[j_], u_[4 + j_], fftl_vfi,                                \
-                             8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31); \
-        fftl_vf pp_ = FFTL_SH(u_[8 + j_], u_[12 + j_], fftl_vfi,                          \
-                              0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);     \
-        fftl_vf qq_ = FFTL_SH(u_[8 + j_], u_[12 + j_], fftl_vfi,                          \
-                              8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31); \
-        o[j_] = FFTL_SH(p_, pp_, fftl_vfi,                                                \
-                        0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);         \
-        o[4 + j_] = FFTL_SH(p_, pp_, fftl_vfi,                                            \
-                            4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31);   \
-        o[8 + j_] = FFTL_SH(q_, qq_, fftl_vfi,                                            \
-                            0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);     \
-        o[12 + j_] = FFTL_SH(q_, qq_, fftl_vfi,                                           \
-                             4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31);  \
+        o[j_] = FFTL_SH(u_[j_], u_[4 + j_], fftl_hfi, 0, 1, 2, 3, 8, 9, 10, 11);          \
+        o[4 + j_] = FFTL_SH(u_[j_], u_[4 + j_], fftl_hfi, 4, 5, 6, 7, 12, 13, 14, 15);    \
     }                                                                                     \
 } while (0)
-/* the same for 8 x 8 doubles: unpcklpd/unpckhpd of row pairs (t[2 p + j]   \
- * holds rows 2 p, 2 p + 1 of columns j, j + 2, j + 4, j + 6), then two      \
- * rounds of 128-bit lane shuffles */
-#define FFTL_TRANSPOSE_f64(r, o) do {                                                    \
-    fftl_vd t_[8];                                                                        \
-    for (int i_ = 0; i_ < 8; i_ += 2) {                                                   \
-        t_[i_] = FFTL_SH(r[i_], r[i_ + 1], fftl_vdi, 0, 8, 2, 10, 4, 12, 6, 14);         \
-        t_[i_ + 1] = FFTL_SH(r[i_], r[i_ + 1], fftl_vdi, 1, 9, 3, 11, 5, 13, 7, 15);     \
+/* 4 x 4 doubles: unpcklpd/unpckhpd of row pairs, then the 128-bit halves */
+#define FFTL_T_f64(r, o) do {                                                            \
+    fftl_hd t_[4];                                                                        \
+    for (int i_ = 0; i_ < 4; i_ += 2) {                                                   \
+        t_[i_] = FFTL_SH(r[i_], r[i_ + 1], fftl_hdi, 0, 4, 2, 6);                         \
+        t_[i_ + 1] = FFTL_SH(r[i_], r[i_ + 1], fftl_hdi, 1, 5, 3, 7);                     \
     }                                                                                     \
     for (int j_ = 0; j_ < 2; j_++) {                                                      \
-        fftl_vd p_ = FFTL_SH(t_[j_], t_[2 + j_], fftl_vdi, 0, 1, 2, 3, 8, 9, 10, 11);    \
-        fftl_vd q_ = FFTL_SH(t_[j_], t_[2 + j_], fftl_vdi, 4, 5, 6, 7, 12, 13, 14, 15);  \
-        fftl_vd pp_ = FFTL_SH(t_[4 + j_], t_[6 + j_], fftl_vdi, 0, 1, 2, 3, 8, 9, 10, 11); \
-        fftl_vd qq_ = FFTL_SH(t_[4 + j_], t_[6 + j_], fftl_vdi, 4, 5, 6, 7, 12, 13, 14, 15); \
-        o[j_] = FFTL_SH(p_, pp_, fftl_vdi, 0, 1, 4, 5, 8, 9, 12, 13);                     \
-        o[2 + j_] = FFTL_SH(p_, pp_, fftl_vdi, 2, 3, 6, 7, 10, 11, 14, 15);               \
-        o[4 + j_] = FFTL_SH(q_, qq_, fftl_vdi, 0, 1, 4, 5, 8, 9, 12, 13);                 \
-        o[6 + j_] = FFTL_SH(q_, qq_, fftl_vdi, 2, 3, 6, 7, 10, 11, 14, 15);               \
+        o[j_] = FFTL_SH(t_[j_], t_[2 + j_], fftl_hdi, 0, 1, 4, 5);                        \
+        o[2 + j_] = FFTL_SH(t_[j_], t_[2 + j_], fftl_hdi, 2, 3, 6, 7);                    \
     }                                                                                     \
 } while (0)
 
-#define FFTL_STAGES(T, S, V, VT)                                                              \
+#define FFTL_STAGES(T, S, V, HT, HU)                                                            \
 /* nr <= V rows of n complex values (row v at in + 2 v rs) into the lanes of  \
  * the block at xr (imaginary parts n V values on, times sign); the lanes    \
- * past nr zero */                                                                       \
+ * past nr zero. A tile of V / 2 complex values of the V rows at a time, as  \
+ * four W x W blocks (rows rb W.., values cb W..): value k = cb W + i of the  \
+ * tile is part k & 1 of element k / 2, its lanes rb W.. */                  \
 CT_MULTIVERSION static void fftl_gather_##S(int64_t n, int64_t rs, int nr,                \
     const T *restrict in, T *restrict xr, T sign) {                                       \
+    enum { W = V / 2 };                                                                   \
     T *restrict xi = xr + n * V;                                                          \
     int64_t j0 = 0;                                                                       \
-    for (; j0 + V / 2 <= n; j0 += V / 2) {                                                \
-        VT t[V];                                                                          \
-        for (int v = 0; v < V; v++) {                                                     \
-            if (v < nr) memcpy(&t[v], in + 2 * (v * rs + j0), sizeof(VT));                \
-            else t[v] = (VT){0};                                                          \
-        }                                                                                 \
-        VT c[V];                                                                          \
-        FFTL_TRANSPOSE_##S(t, c);                                                         \
-        for (int j = 0; j < V / 2; j++) {                                                 \
-            memcpy(xr + (j0 + j) * V, &c[2 * j], sizeof(VT));                             \
-            VT im = c[2 * j + 1] * sign;                                                  \
-            memcpy(xi + (j0 + j) * V, &im, sizeof(VT));                                   \
-        }                                                                                 \
-    }                                                                                     \
+    for (; j0 + V / 2 <= n; j0 += V / 2)                                                  \
+        for (int rb = 0; rb < 2; rb++)                                                    \
+            for (int cb = 0; cb < 2; cb++) {                                              \
+                HT t[W], c[W];                                                            \
+                _Pragma("GCC unroll 8")                                                   \
+                for (int i = 0; i < W; i++) {                                             \
+                    const int v = rb * W + i;                                             \
+                    t[i] = v < nr ? *(const HU *)(in + 2 * (v * rs + j0) + cb * W) : (HT){0}; \
+                }                                                                         \
+                FFTL_T_##S(t, c);                                                         \
+                _Pragma("GCC unroll 8")                                                   \
+                for (int i = 0; i < W; i += 2) {                                          \
+                    const int64_t at = (j0 + (cb * W + i) / 2) * V + rb * W;              \
+                    *(HU *)(xr + at) = c[i];                                              \
+                    *(HU *)(xi + at) = c[i + 1] * sign;                                   \
+                }                                                                         \
+            }                                                                             \
     for (int v = 0; v < V; v++)                                                           \
         for (int64_t j = j0; j < n; j++) {                                                \
             xr[j * V + v] = v < nr ? in[2 * (v * rs + j)] : 0;                            \
@@ -855,24 +839,29 @@ CT_MULTIVERSION static void fftl_gather_##S(int64_t n, int64_t rs, int nr,      
  * imaginary parts times sign scale */                                                   \
 CT_MULTIVERSION static void fftl_scatter_##S(int64_t n, int64_t rs, int nr,               \
     const T *restrict xr, T *restrict out, T sign, T scale) {                             \
+    enum { W = V / 2 };                                                                   \
     const T *restrict xi = xr + n * V;                                                    \
     const T si = sign * scale;                                                            \
     int64_t j0 = 0;                                                                       \
-    for (; j0 + V / 2 <= n; j0 += V / 2) {                                                \
-        VT t[V];                                                                          \
-        for (int j = 0; j < V / 2; j++) {                                                 \
-            memcpy(&t[2 * j], xr + (j0 + j) * V, sizeof(VT));                             \
-            memcpy(&t[2 * j + 1], xi + (j0 + j) * V, sizeof(VT));                         \
-            t[2 * j] *= scale;                                                            \
-            t[2 * j + 1] *= si;                                                           \
-        }                                                                                 \
-        VT c[V];                                                                          \
-        FFTL_TRANSPOSE_##S(t, c);                                                         \
-        for (int v = 0; v < nr; v++) {                                                    \
-            memcpy(out + 2 * (v * rs + j0), &c[v], sizeof(VT));                          \
-            __builtin_prefetch(out + 2 * (v * rs + j0) + FFTL_PF * V, 1);                 \
-        }                                                                                 \
-    }                                                                                     \
+    for (; j0 + V / 2 <= n; j0 += V / 2)                                                  \
+        for (int rb = 0; rb * W < nr; rb++)                                               \
+            for (int cb = 0; cb < 2; cb++) {                                              \
+                HT t[W], c[W];                                                            \
+                _Pragma("GCC unroll 8")                                                   \
+                for (int i = 0; i < W; i += 2) {                                          \
+                    const int64_t at = (j0 + (cb * W + i) / 2) * V + rb * W;              \
+                    t[i] = *(const HU *)(xr + at) * scale;                                \
+                    t[i + 1] = *(const HU *)(xi + at) * si;                               \
+                }                                                                         \
+                FFTL_T_##S(t, c);                                                         \
+                _Pragma("GCC unroll 8")                                                   \
+                for (int i = 0; i < W; i++)                                               \
+                    if (rb * W + i < nr) {                                                \
+                        const int v = rb * W + i;                                         \
+                        *(HU *)(out + 2 * (v * rs + j0) + cb * W) = c[i];                 \
+                        if (cb) __builtin_prefetch(out + 2 * (v * rs + j0) + FFTL_PF * V, 1); \
+                    }                                                                     \
+            }                                                                             \
     for (int v = 0; v < nr; v++)                                                          \
         for (int64_t j = j0; j < n; j++) {                                                \
             out[2 * (v * rs + j)] = xr[j * V + v] * scale;                                \
@@ -1070,8 +1059,8 @@ static int fft_long_c2r_##S(const fft_plan *p, const T *tw1, const T *tw2, const
     return err;                                                                           \
 }
 
-FFTL_STAGES(float, f32, FFTV_LANES_F32, fftl_vf)
-FFTL_STAGES(double, f64, FFTV_LANES_F64, fftl_vd)
+FFTL_STAGES(float, f32, FFTV_LANES_F32, fftl_hf, fftl_hf_u)
+FFTL_STAGES(double, f64, FFTV_LANES_F64, fftl_hd, fftl_hd_u)
 
 /* units (rows, or groups of up to V rows) of one entry, shared between
  * OpenMP threads when there are many (in guided chunks, so that a thread
@@ -1293,12 +1282,12 @@ CT_MULTIVERSION static void fft_herm_row_##S(int64_t n, const T *restrict src,  
         dst[2 * k + 1] = -msrc[2 * (n - k) + 1];                                          \
     }                                                                                     \
 }
-#define FFT_HERM_REV_F32 {14, 15, 12, 13, 10, 11, 8, 9, 6, 7, 4, 5, 2, 3, 0, 1}
-#define FFT_HERM_NEG_F32 {1, -1, 1, -1, 1, -1, 1, -1, 1, -1, 1, -1, 1, -1, 1, -1}
-#define FFT_HERM_REV_F64 {6, 7, 4, 5, 2, 3, 0, 1}
-#define FFT_HERM_NEG_F64 {1, -1, 1, -1, 1, -1, 1, -1}
-FFT_HERM(float, f32, fftl_vf, fftl_vfi, FFT_HERM_REV_F32, FFT_HERM_NEG_F32)
-FFT_HERM(double, f64, fftl_vd, fftl_vdi, FFT_HERM_REV_F64, FFT_HERM_NEG_F64)
+#define FFT_HERM_REV_F32 {6, 7, 4, 5, 2, 3, 0, 1}
+#define FFT_HERM_NEG_F32 {1, -1, 1, -1, 1, -1, 1, -1}
+#define FFT_HERM_REV_F64 {2, 3, 0, 1}
+#define FFT_HERM_NEG_F64 {1, -1, 1, -1}
+FFT_HERM(float, f32, fftl_hf, fftl_hfi, FFT_HERM_REV_F32, FFT_HERM_NEG_F32)
+FFT_HERM(double, f64, fftl_hd, fftl_hdi, FFT_HERM_REV_F64, FFT_HERM_NEG_F64)
 
 int ct_fft_hermitian(int dtype, const void *half, void *out, int nd, const int64_t *sizes,
                      const unsigned char *mirror, int64_t n) {
