@@ -474,14 +474,14 @@ static int ct_half_fused_op(int kind, int op)
 #undef CT_HF_IS
 
 #ifdef CT_HAVE_AVX512_TABLES
-CT_AVX512_INLINE __m512 ct_hf_widen(__m256i h, int bf)
+CT_AVX512_INLINE __m512 ct_hf512_widen(__m256i h, int bf)
 {
     if (bf) return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(h), 16));
     return _mm512_cvtph_ps(h);
 }
 /* float -> half (F16C's rounding) or bfloat16 (halfconv.h's: nearest even on
  * the bits, a NaN quieted) */
-CT_AVX512_INLINE __m256i ct_hf_narrow(__m512 v, int bf)
+CT_AVX512_INLINE __m256i ct_hf512_narrow(__m512 v, int bf)
 {
     if (!bf) return _mm512_cvtps_ph(v, _MM_FROUND_TO_NEAREST_INT);
     __m512i u = _mm512_castps_si512(v);
@@ -492,7 +492,7 @@ CT_AVX512_INLINE __m256i ct_hf_narrow(__m512 v, int bf)
     r = _mm512_mask_mov_epi32(r, nan, _mm512_or_si512(_mm512_srli_epi32(u, 16), _mm512_set1_epi32(0x40)));
     return _mm512_cvtepi32_epi16(r);
 }
-CT_AVX512_INLINE __m512 ct_hf_op(int op, __m512 a, __m512 b)
+CT_AVX512_INLINE __m512 ct_hf512_op(int op, __m512 a, __m512 b)
 {
     switch (op) {
     case CT_ADD: return _mm512_add_ps(a, b);
@@ -509,7 +509,7 @@ CT_AVX512_INLINE __m512 ct_hf_op(int op, __m512 a, __m512 b)
     }
 }
 /* the float32 loops' expressions (elementwise.c), lane by lane */
-CT_AVX512_INLINE __m512 ct_hf_op1(int op, __m512 x)
+CT_AVX512_INLINE __m512 ct_hf512_op1(int op, __m512 x)
 {
     const __m512i sg = _mm512_set1_epi32((int)0x80000000u);
     const __m512 one = _mm512_set1_ps(1.0f);
@@ -531,6 +531,81 @@ CT_AVX512_INLINE __m512 ct_hf_op1(int op, __m512 x)
     default: return _mm512_mul_ps(x, _mm512_set1_ps((float)(180.0 / M_PI)));     /* CT_RAD2DEG */
     }
 }
+/* the same on AVX2 (with F16C), 8 lanes: results as the AVX-512 kit's */
+#define CT_AVX2_INLINE __attribute__((target("avx2,fma,f16c"), always_inline)) static inline
+CT_AVX2_INLINE __m256 ct_hf256_widen(__m128i h, int bf)
+{
+    if (bf) return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(h), 16));
+    return _mm256_cvtph_ps(h);
+}
+CT_AVX2_INLINE __m128i ct_hf256_narrow(__m256 v, int bf)
+{
+    if (!bf) return _mm256_cvtps_ph(v, _MM_FROUND_TO_NEAREST_INT);
+    __m256i u = _mm256_castps_si256(v);
+    __m256i r = _mm256_srli_epi32(_mm256_add_epi32(_mm256_add_epi32(u, _mm256_set1_epi32(0x7fff)),
+                                  _mm256_and_si256(_mm256_srli_epi32(u, 16), _mm256_set1_epi32(1))), 16);
+    __m256i nan = _mm256_cmpgt_epi32(_mm256_and_si256(u, _mm256_set1_epi32(0x7fffffff)),
+                                     _mm256_set1_epi32(0x7f800000));
+    r = _mm256_blendv_epi8(r, _mm256_or_si256(_mm256_srli_epi32(u, 16), _mm256_set1_epi32(0x40)), nan);
+    /* the 8 results (< 2^16) packed to 16 bits: packus works within 128-bit halves */
+    r = _mm256_permute4x64_epi64(_mm256_packus_epi32(r, r), 0x08);
+    return _mm256_castsi256_si128(r);
+}
+CT_AVX2_INLINE __m256 ct_hf256_op(int op, __m256 a, __m256 b)
+{
+    switch (op) {
+    case CT_ADD: return _mm256_add_ps(a, b);
+    case CT_SUB: return _mm256_sub_ps(a, b);
+    case CT_MUL: return _mm256_mul_ps(a, b);
+    case CT_DIV: return _mm256_div_ps(a, b);
+    default: {
+        __m256 m = op == CT_MAXIMUM ? _mm256_max_ps(a, b) : _mm256_min_ps(a, b);
+        m = _mm256_blendv_ps(m, b, _mm256_cmp_ps(b, b, _CMP_UNORD_Q));
+        return _mm256_blendv_ps(m, a, _mm256_cmp_ps(a, a, _CMP_UNORD_Q));
+    }
+    }
+}
+CT_AVX2_INLINE __m256 ct_hf256_op1(int op, __m256 x)
+{
+    const __m256 sg = _mm256_set1_ps(-0.0f);
+    const __m256 one = _mm256_set1_ps(1.0f);
+    switch (op) {
+    case CT_NEG: return _mm256_xor_ps(x, sg);
+    case CT_ABS: return _mm256_andnot_ps(sg, x);
+    case CT_SQRT: return _mm256_sqrt_ps(x);
+    case CT_RSQRT: return _mm256_div_ps(one, _mm256_sqrt_ps(x));
+    case CT_RECIPROCAL: return _mm256_div_ps(one, x);
+    case CT_RELU: return _mm256_blendv_ps(x, _mm256_setzero_ps(),
+                                          _mm256_cmp_ps(x, _mm256_setzero_ps(), _CMP_LT_OQ));
+    case CT_FLOOR: return _mm256_round_ps(x, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+    case CT_CEIL: return _mm256_round_ps(x, _MM_FROUND_TO_POS_INF | _MM_FROUND_NO_EXC);
+    case CT_ROUND: return _mm256_round_ps(x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    case CT_TRUNC: return _mm256_round_ps(x, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
+    case CT_FRAC: return _mm256_sub_ps(x, _mm256_round_ps(x, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC));
+    case CT_SQUARE: return _mm256_mul_ps(x, x);
+    case CT_DEG2RAD: return _mm256_mul_ps(x, _mm256_set1_ps((float)(M_PI / 180.0)));
+    default: return _mm256_mul_ps(x, _mm256_set1_ps((float)(180.0 / M_PI)));     /* CT_RAD2DEG */
+    }
+}
+/* the kits' widths and their loads / stores of 16-bit values */
+#define CT_HF512_W 16
+#define CT_HF512_LD(q) _mm256_loadu_si256((const __m256i *)(q))
+#define CT_HF512_ST(q, v) _mm256_storeu_si256((__m256i *)(q), v)
+#define CT_HF512_SET1(x) _mm256_set1_epi16(x)
+#define CT_HF256_W 8
+#define CT_HF256_LD(q) _mm_loadu_si128((const __m128i *)(q))
+#define CT_HF256_ST(q, v) _mm_storeu_si128((__m128i *)(q), v)
+#define CT_HF256_SET1(x) _mm_set1_epi16(x)
+static int ct_cpu_avx2_f16c(void)
+{
+    static int has = -1;
+    if (has < 0) {
+        __builtin_cpu_init();
+        has = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
+              __builtin_cpu_supports("f16c");
+    }
+    return has;
+}
 /* neg and abs on the 16-bit patterns themselves, 32 at a time (AVX-512BW):
  * the sign bit flipped or cleared, a NaN quieted as the round trip through
  * float quiets it (half's bit 9, bfloat16's bit 6) */
@@ -546,6 +621,23 @@ __attribute__((target("avx512f,avx512bw"))) static int64_t ct_half_sign_512(int 
         __m512i r = op == CT_NEG ? _mm512_xor_si512(x, sg) : m;
         r = _mm512_mask_blend_epi16(_mm512_cmpgt_epu16_mask(m, inf), r, _mm512_or_si512(r, q));
         _mm512_storeu_si512((void *)(O + i), r);
+    }
+    return i;
+}
+/* the same on AVX2, 16 at a time (magnitudes and the infinity's pattern are
+ * below 0x8000, so the signed 16-bit compare orders them) */
+__attribute__((target("avx2"))) static int64_t ct_half_sign_256(int bf, int op,
+    const uint16_t *A, uint16_t *O, int64_t n)
+{
+    const __m256i mag = _mm256_set1_epi16(0x7fff), sg = _mm256_set1_epi16((short)0x8000);
+    const __m256i inf = _mm256_set1_epi16(bf ? 0x7f80 : 0x7c00), q = _mm256_set1_epi16(bf ? 0x40 : 0x200);
+    int64_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        __m256i x = _mm256_loadu_si256((const __m256i *)(A + i));
+        __m256i m = _mm256_and_si256(x, mag);
+        __m256i r = op == CT_NEG ? _mm256_xor_si256(x, sg) : m;
+        r = _mm256_or_si256(r, _mm256_and_si256(_mm256_cmpgt_epi16(m, inf), q));
+        _mm256_storeu_si256((__m256i *)(O + i), r);
     }
     return i;
 }
@@ -568,15 +660,15 @@ static int ct_cpu_avx512bf16(void)
     return has;
 }
 /* float -> bfloat16 by AVX512-BF16's vcvtneps2bf16: the same nearest-even
- * bits and quieted NaNs as ct_hf_narrow for every input but denormal floats,
- * which it flushes to zero: a vector holding one takes ct_hf_narrow */
+ * bits and quieted NaNs as ct_hf512_narrow for every input but denormal floats,
+ * which it flushes to zero: a vector holding one takes ct_hf512_narrow */
 __attribute__((target("avx512f,avx512vl,avx512bf16"), always_inline)) static inline __m256i
 ct_bf_narrow_ne(__m512 v)
 {
     __m512i u = _mm512_castps_si512(v);
     __mmask16 den = _mm512_mask_test_epi32_mask(_mm512_testn_epi32_mask(u, _mm512_set1_epi32(0x7f800000)),
                                                 u, _mm512_set1_epi32(0x007fffff));
-    if (__builtin_expect(den != 0, 0)) return ct_hf_narrow(v, 1);
+    if (__builtin_expect(den != 0, 0)) return ct_hf512_narrow(v, 1);
     return (__m256i)_mm512_cvtneps_pbh(v);
 }
 /* 16 floats at a time to bfloat16 by ct_bf_narrow_ne; returns the count done */
@@ -588,54 +680,57 @@ __attribute__((target("avx512f,avx512vl,avx512bf16"))) static int64_t ct_f2bf_51
         _mm256_storeu_si256((__m256i *)(h + i), ct_bf_narrow_ne(_mm512_loadu_ps(f + i)));
     return i;
 }
-/* the fused loops, unary (1) and binary, once per narrowing NAR(v, bf): each
- * op and format gets its own loop (a switch on op inside the loop cost an
- * indirect jump per 16 elements, a third of the time of a memory-bound op).
- * ALLBF 1: only bfloat16 comes there. */
-#define CT_HALF_FUSED_LOOPS(SUF, TARGET, NAR, ALLBF)                                  \
-__attribute__((target(TARGET), always_inline)) static inline int64_t ct_hf1_run##SUF(  \
+/* the fused loops, unary (1) and binary, once per kit K (512: AVX-512, W =
+ * 16 lanes; 256: AVX2, 8) and narrowing NAR(v, bf): each op and format gets
+ * its own loop (a switch on op inside the loop cost an indirect jump per
+ * vector, a third of the time of a memory-bound op). ALLBF 1: only bfloat16
+ * comes there. */
+#define CT_HALF_FUSED_LOOPS(K, SUF, TARGET, NAR, ALLBF)                                \
+__attribute__((target(TARGET), always_inline)) static inline int64_t ct_hf1_run##K##SUF( \
     int op, int bf, const uint16_t *A, uint16_t *O, int64_t n)                        \
 {                                                                                     \
     int64_t i = 0;                                                                    \
-    for (; i + 16 <= n; i += 16)                                                      \
-        _mm256_storeu_si256((__m256i *)(O + i), NAR(ct_hf_op1(op,                     \
-            ct_hf_widen(_mm256_loadu_si256((const __m256i *)(A + i)), bf)), bf));     \
+    for (; i + CT_HF##K##_W <= n; i += CT_HF##K##_W)                                  \
+        CT_HF##K##_ST(O + i, NAR(ct_hf##K##_op1(op, ct_hf##K##_widen(CT_HF##K##_LD(A + i), bf)), bf)); \
     return i;                                                                         \
 }                                                                                     \
-__attribute__((target(TARGET))) static int64_t ct_half_fused1_512##SUF(const ct_half_fused *f, \
+__attribute__((target(TARGET))) static int64_t ct_half_fused1_##K##SUF(const ct_half_fused *f, \
                                                                     char **p, int64_t n) \
 {                                                                                     \
     const uint16_t *A = (const uint16_t *)p[1];                                       \
     uint16_t *O = (uint16_t *)p[0];                                                   \
     const int bf = ALLBF || f->bf, op = f->op;                                        \
-    if ((op == CT_NEG || op == CT_ABS) && ct_cpu_avx512bw())                          \
-        return ct_half_sign_512(bf, op, A, O, n);                                     \
+    if (op == CT_NEG || op == CT_ABS)                                                 \
+        return ct_cpu_avx512bw() ? ct_half_sign_512(bf, op, A, O, n)                  \
+                                 : ct_half_sign_256(bf, op, A, O, n);                 \
     switch (op) {                                                                     \
-    CT_HF_CASES(CT_HF1_CASE, SUF)                                                     \
+    CT_HF_CASES(CT_HF1_CASE, K##SUF)                                                  \
     }                                                                                 \
     return 0;                                                                         \
 }                                                                                     \
-__attribute__((target(TARGET), always_inline)) static inline int64_t ct_hf2_run##SUF(  \
+__attribute__((target(TARGET), always_inline)) static inline int64_t ct_hf2_run##K##SUF( \
     int op, int bf, const uint16_t *A, const uint16_t *B, uint16_t *O, const int64_t *s, \
     int64_t n)                                                                        \
 {                                                                                     \
-    __m512 a1 = ct_hf_widen(_mm256_set1_epi16((short)A[0]), bf);                      \
-    __m512 b1 = ct_hf_widen(_mm256_set1_epi16((short)B[0]), bf);                      \
+    const int64_t W = CT_HF##K##_W;                                                   \
+    const __typeof__(ct_hf##K##_widen(CT_HF##K##_SET1(0), 0)) a1 =                    \
+        ct_hf##K##_widen(CT_HF##K##_SET1((short)A[0]), bf),                           \
+        b1 = ct_hf##K##_widen(CT_HF##K##_SET1((short)B[0]), bf);                      \
     int64_t i = 0;                                                                    \
-    if (s[1] && s[2]) { CT_HF_LOOP(NAR, CT_HF_LD(A), CT_HF_LD(B)) }                   \
-    else if (s[1]) { CT_HF_LOOP(NAR, CT_HF_LD(A), b1) }                               \
-    else { CT_HF_LOOP(NAR, a1, CT_HF_LD(B)) }                                         \
+    if (s[1] && s[2]) { CT_HF_LOOP(K, NAR, CT_HF_LD(K, A), CT_HF_LD(K, B)) }          \
+    else if (s[1]) { CT_HF_LOOP(K, NAR, CT_HF_LD(K, A), b1) }                         \
+    else { CT_HF_LOOP(K, NAR, a1, CT_HF_LD(K, B)) }                                   \
     return i;                                                                         \
 }                                                                                     \
-__attribute__((target(TARGET))) static int64_t ct_half_fused_512##SUF(const ct_half_fused *f, \
+__attribute__((target(TARGET))) static int64_t ct_half_fused_##K##SUF(const ct_half_fused *f, \
                                                     char **p, const int64_t *s, int64_t n) \
 {                                                                                     \
     const uint16_t *A = (const uint16_t *)p[1], *B = (const uint16_t *)p[2];          \
     uint16_t *O = (uint16_t *)p[0];                                                   \
     const int bf = ALLBF || f->bf;                                                    \
-    if (n < 16) return 0;                                                             \
+    if (n < CT_HF##K##_W) return 0;                                                   \
     switch (f->op) {                                                                  \
-    CT_HF_CASES2(CT_HF2_CASE, SUF)                                                    \
+    CT_HF_CASES2(CT_HF2_CASE, K##SUF)                                                 \
     }                                                                                 \
     return 0;                                                                         \
 }
@@ -643,19 +738,21 @@ __attribute__((target(TARGET))) static int64_t ct_half_fused_512##SUF(const ct_h
     case OP: return bf ? ct_hf1_run##SUF(OP, 1, A, O, n) : ct_hf1_run##SUF(OP, 0, A, O, n);
 #define CT_HF2_CASE(OP, SUF) \
     case OP: return bf ? ct_hf2_run##SUF(OP, 1, A, B, O, s, n) : ct_hf2_run##SUF(OP, 0, A, B, O, s, n);
-#define CT_HF_LOOP(NAR, LA, LB)                                                       \
-    for (; i + 16 <= n; i += 16)                                                      \
-        _mm256_storeu_si256((__m256i *)(O + i), NAR(ct_hf_op(op, LA, LB), bf));
-#define CT_HF_LD(X) ct_hf_widen(_mm256_loadu_si256((const __m256i *)((X) + i)), bf)
+#define CT_HF_LOOP(K, NAR, LA, LB)                                                    \
+    for (; i + W <= n; i += W) CT_HF##K##_ST(O + i, NAR(ct_hf##K##_op(op, LA, LB), bf));
+#define CT_HF_LD(K, X) ct_hf##K##_widen(CT_HF##K##_LD((X) + i), bf)
 #define CT_BF_NARROW(v, bf) ct_bf_narrow_ne(v)
-CT_HALF_FUSED_LOOPS(, "avx512f", ct_hf_narrow, 0)
-CT_HALF_FUSED_LOOPS(_bf, "avx512f,avx512vl,avx512bf16", CT_BF_NARROW, 1)
+CT_HALF_FUSED_LOOPS(512, , "avx512f", ct_hf512_narrow, 0)
+CT_HALF_FUSED_LOOPS(512, _bf, "avx512f,avx512vl,avx512bf16", CT_BF_NARROW, 1)
+CT_HALF_FUSED_LOOPS(256, , "avx2,fma,f16c", ct_hf256_narrow, 0)
 #undef CT_HF_LOOP
 #undef CT_HF_LD
 #undef CT_BF_NARROW
 #undef CT_HF1_CASE
 #undef CT_HF2_CASE
 #undef CT_HALF_FUSED_LOOPS
+/* the widest fused loops this CPU runs (0: none) */
+#define CT_HF_KIT() (ct_cpu_avx512f() ? 512 : ct_cpu_avx2_f16c() ? 256 : 0)
 #endif
 
 void ct_f2bf_contig(const float *f, uint16_t *h, int64_t n)
@@ -673,8 +770,11 @@ static void ct_half_unary_fused(char **p, const int64_t *s, int64_t n, const voi
     const ct_half_fused *f = (const ct_half_fused *)ex;
     int64_t i = 0;
 #ifdef CT_HAVE_AVX512_TABLES
-    if (s[0] == 2 && s[1] == 2 && ct_cpu_avx512f())
+    const int kit = s[0] == 2 && s[1] == 2 ? CT_HF_KIT() : 0;
+    if (kit == 512)
         i = f->bf && ct_cpu_avx512bf16() ? ct_half_fused1_512_bf(f, p, n) : ct_half_fused1_512(f, p, n);
+    else if (kit == 256)
+        i = ct_half_fused1_256(f, p, n);
 #endif
     if (i < n) {
         char *q[2] = {p[0] + i * s[0], p[1] + i * s[1]};
@@ -687,10 +787,13 @@ static void ct_half_binary_fused(char **p, const int64_t *s, int64_t n, const vo
     const ct_half_fused *f = (const ct_half_fused *)ex;
     int64_t i = 0;
 #ifdef CT_HAVE_AVX512_TABLES
-    if (s[0] == 2 && (s[1] == 2 || s[1] == 0) && (s[2] == 2 || s[2] == 0) && (s[1] || s[2]) &&
-        ct_cpu_avx512f())
+    const int kit = s[0] == 2 && (s[1] == 2 || s[1] == 0) && (s[2] == 2 || s[2] == 0) && (s[1] || s[2])
+                    ? CT_HF_KIT() : 0;
+    if (kit == 512)
         i = f->bf && ct_cpu_avx512bf16() ? ct_half_fused_512_bf(f, p, s, n)
                                          : ct_half_fused_512(f, p, s, n);
+    else if (kit == 256)
+        i = ct_half_fused_256(f, p, s, n);
 #endif
     if (i < n) {
         char *q[3] = {p[0] + i * s[0], p[1] + i * s[1], p[2] + i * s[2]};
