@@ -503,7 +503,7 @@ def test_softmax_short_rows_threaded_match_one_thread(n):
 
 
 # max/min of rows up to 1024 long: 16 (float32) or 8 (float64) rows reduced
-# together, rows shorter than a vector by a padded load, a NaN anywhere in a
+# together on AVX-512, 8 or 4 on AVX2, rows shorter than a vector by a padded load, a NaN anywhere in a
 # group sending that group down the row-by-row path
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("n", [2, 3, 7, 8, 9, 15, 16, 17, 31, 32, 33, 48, 100, 1023, 1024, 1025])

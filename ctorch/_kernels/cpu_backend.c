@@ -593,8 +593,8 @@ CT_AVX2_INLINE __m256 ct_hf256_op1(int op, __m256 x)
 #define CT_HF512_ST(q, v) _mm256_storeu_si256((__m256i *)(q), v)
 #define CT_HF512_SET1(x) _mm256_set1_epi16(x)
 #define CT_HF256_W 8
-#define CT_HF256_LD(q) _mm_loadu_si128((const __m128i *)(q))
-#define CT_HF256_ST(q, v) _mm_storeu_si128((__m128i *)(q), v)
+#define CT_HF256_LD(q) CT_LOADU_H8(q)
+#define CT_HF256_ST(q, v) CT_STOREU_H8(q, v)
 #define CT_HF256_SET1(x) _mm_set1_epi16(x)
 static int ct_cpu_avx2_f16c(void)
 {

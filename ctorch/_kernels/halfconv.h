@@ -32,19 +32,23 @@ __attribute__((target("avx512f"))) static int64_t ct_f2h_512(const float *f, uin
 #else
 #define CT_HALF512(CALL) 0
 #endif
+/* 8 halves loaded into a register, kept apart from the vcvtph2ps that reads
+ * them: the form that converts from memory ran at half the speed on Zen 3 */
+#define CT_LOADU_H8(p) ({ __m128i v_ = _mm_loadu_si128((const __m128i *)(p)); __asm__("" : "+x"(v_)); v_; })
+/* and the other way: vcvtps2ph to a register, then the store */
+#define CT_STOREU_H8(p, v) do { __m128i w_ = (v); __asm__("" : "+x"(w_)); _mm_storeu_si128((__m128i *)(p), w_); } while (0)
 __attribute__((target("avx,f16c"))) static inline void ct_h2f_f16c(const uint16_t *h, float *f, int64_t n)
 {
     int64_t i = CT_HALF512(ct_h2f_512(h, f, n));
     for (; i + 8 <= n; i += 8)
-        _mm256_storeu_ps(f + i, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(h + i))));
+        _mm256_storeu_ps(f + i, _mm256_cvtph_ps(CT_LOADU_H8(h + i)));
     for (; i < n; i++) f[i] = _cvtsh_ss(h[i]);
 }
 __attribute__((target("avx,f16c"))) static inline void ct_f2h_f16c(const float *f, uint16_t *h, int64_t n)
 {
     int64_t i = CT_HALF512(ct_f2h_512(f, h, n));
     for (; i + 8 <= n; i += 8)
-        _mm_storeu_si128((__m128i *)(h + i),
-                         _mm256_cvtps_ph(_mm256_loadu_ps(f + i), _MM_FROUND_TO_NEAREST_INT));
+        CT_STOREU_H8(h + i, _mm256_cvtps_ph(_mm256_loadu_ps(f + i), _MM_FROUND_TO_NEAREST_INT));
     for (; i < n; i++) h[i] = _cvtss_sh(f[i], _MM_FROUND_TO_NEAREST_INT);
 }
 static inline int ct_has_f16c(void)

@@ -143,25 +143,29 @@ typedef int64_t ct_vl4 __attribute__((vector_size(32)));
  * 32 .. 2L) and the two halves of the 2 L lanes left into a0 (L lanes),
  * whose own tree TOP(a0) stops at lanes 0 and 1. Every lane's operations
  * are those of the 16-float (8-double) vectors this was first written on,
- * in the same order. Needs a vector VT v in scope. */
-#define CT_VLANES(VT, VI, R, L, NV, OP, ID, x, n, VTERM, TOP) {                   \
+ * in the same order. Needs a vector VT v in scope. CT_VLANES_LD: the
+ * vectors read by LD(v, p) (L elements at p, widened where R is narrower
+ * than a lane). */
+#define CT_VLANES(VT, VI, R, L, NV, OP, ID, x, n, VTERM, TOP) \
+    CT_VLANES_LD(VT, VI, R, L, NV, OP, ID, x, n, VTERM, TOP, CT_VLOAD)
+#define CT_VLANES_LD(VT, VI, R, L, NV, OP, ID, x, n, VTERM, TOP, LD) {            \
     VT b[NV];                                                                     \
     for (int k_ = 0; k_ < NV; k_++) for (int j_ = 0; j_ < L; j_++) b[k_][j_] = ID; \
     int64_t i = 0;                                                                \
     for (; i + NV * L <= (n); i += NV * L)                                        \
         for (int k_ = 0; k_ < NV; k_++) {                                         \
-            CT_VLOAD(v, (x) + i + k_ * L); b[k_] = b[k_] OP VTERM(v, VI);         \
+            LD(v, (x) + i + k_ * L); b[k_] = b[k_] OP VTERM(v, VI);         \
         }                                                                         \
     for (; i + 2 * L <= (n); i += 2 * L)                                          \
         for (int k_ = 0; k_ < 2; k_++) {                                          \
-            CT_VLOAD(v, (x) + i + k_ * L); b[k_] = b[k_] OP VTERM(v, VI);         \
+            LD(v, (x) + i + k_ * L); b[k_] = b[k_] OP VTERM(v, VI);         \
         }                                                                         \
     if (i < (n)) {                                                                \
         R t_[2 * L];                                                              \
         for (int j_ = 0; j_ < 2 * L; j_++) t_[j_] = ID;                           \
         memcpy(t_, (x) + i, (size_t)((n) - i) * sizeof(R));                       \
         for (int k_ = 0; k_ < 2; k_++) {                                          \
-            CT_VLOAD(v, t_ + k_ * L); b[2 + k_] = b[2 + k_] OP VTERM(v, VI);      \
+            LD(v, t_ + k_ * L); b[2 + k_] = b[2 + k_] OP VTERM(v, VI);      \
         }                                                                         \
     }                                                                             \
     for (int w_ = NV / 2; w_ >= 2; w_ /= 2)                                       \
@@ -263,9 +267,42 @@ static int ct_sum_h512_ok(void)
     }
     return ok;
 }
+/* the same on AVX2 with F16C: CT_VLANES's order, each vector of 8 widened as
+ * it is loaded */
+#define CT_SUM_H256_LD(v, p) v = (ct_vf8)_mm256_cvtph_ps(CT_LOADU_H8(p))
+#define CT_SUM_BF256_LD(v, p) \
+    v = (ct_vf8)_mm256_slli_epi32(_mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(p))), 16)
+#define CT_SUM_H256_BODY(NAME, LD, VTERM)                                             \
+__attribute__((target("avx2,fma,f16c"))) static float NAME(const uint16_t *x, int64_t n) \
+{                                                                                     \
+    ct_vf8 v, a0;                                                                     \
+    CT_VLANES_LD(ct_vf8, ct_vi8, uint16_t, 8, 8, +, 0, x, n, VTERM, CT_VF_TOP, LD)    \
+    a0 += CT_VF_HALF1(a0);                                                            \
+    return a0[0];                                                                     \
+}
+CT_SUM_H256_BODY(ct_sum_h256_0, CT_SUM_H256_LD, CT_VCT_TERM_PLAIN)
+CT_SUM_H256_BODY(ct_sum_h256_1, CT_SUM_H256_LD, CT_VCT_TERM_NAN0)
+CT_SUM_H256_BODY(ct_sum_h256_2, CT_SUM_H256_LD, CT_VCT_TERM_SQ)
+CT_SUM_H256_BODY(ct_sum_bf256_0, CT_SUM_BF256_LD, CT_VCT_TERM_PLAIN)
+CT_SUM_H256_BODY(ct_sum_bf256_1, CT_SUM_BF256_LD, CT_VCT_TERM_NAN0)
+CT_SUM_H256_BODY(ct_sum_bf256_2, CT_SUM_BF256_LD, CT_VCT_TERM_SQ)
+static float (*const ct_sum_h256[2][3])(const uint16_t *, int64_t) = {
+    {ct_sum_h256_0, ct_sum_h256_1, ct_sum_h256_2}, {ct_sum_bf256_0, ct_sum_bf256_1, ct_sum_bf256_2}};
+static int ct_sum_h256_ok(void)
+{
+    static int ok = -1;
+    if (ok < 0) {
+        __builtin_cpu_init();
+        ok = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
+             __builtin_cpu_supports("f16c");
+    }
+    return ok;
+}
 #define CT_FUSED_BLOCK_HALF(TERM, x0, n, BF)                                      \
     if ((n) >= CT_SUM_LANES && ct_sum_h512_ok())                                  \
-        return ct_sum_h512((x0), (n), (BF), CT_TERMID_##TERM);
+        return ct_sum_h512((x0), (n), (BF), CT_TERMID_##TERM);                    \
+    if ((n) >= CT_SUM_LANES && ct_sum_h256_ok())                                  \
+        return ct_sum_h256[BF][CT_TERMID_##TERM]((const uint16_t *)(x0), (n));
 #else
 #define CT_FUSED_BLOCK_HALF(TERM, x0, n, BF)
 #endif
@@ -539,7 +576,7 @@ ct_sum_cols_fn ct_sum_cols_loops[CT_NDTYPES] = {
 #define CT_ARG_BLOCK 2048
 #define CT_ARG_CHUNK 32
 
-/* ---------------------------------------------- max/min of short rows, AVX-512
+/* ------------------------------------- max/min of short rows, AVX-512 / AVX2
  * Rows up to CT_MM16_MAXLEN long, a group of 16 (float) or 8 (double) rows
  * at a time: each row folded into one vector (whole blocks, the last block
  * placed to overlap the one before, or a masked load padded with the row's
@@ -650,21 +687,93 @@ CT_MM16_F32(ct__max16_f32, _mm512_max_ps)
 CT_MM16_F32(ct__min16_f32, _mm512_min_ps)
 CT_MM16_F64(ct__max16_f64, _mm512_max_pd)
 CT_MM16_F64(ct__min16_f64, _mm512_min_pd)
-/* the max / min of each of the group's rows (16 float, 8 double rows at x)
- * into val and 0, or 1 when the group has a NaN (val then unset); the
- * caller checks for AVX-512 (CT_MM16_OK) */
+/* the same on AVX2: groups of 8 float (4 double) rows, a row shorter than a
+ * vector read by a masked load and padded with its first element, the tree
+ * by in-lane shuffles and 128-bit swaps, the results put in row order by a
+ * last permutation */
+#define CT_MM8_UNORD_PS(v) _mm256_movemask_ps(_mm256_cmp_ps(v, v, _CMP_UNORD_Q))
+#define CT_MM8_UNORD_PD(v) _mm256_movemask_pd(_mm256_cmp_pd(v, v, _CMP_UNORD_Q))
+#define CT_MM8_MASKLOAD(V, VI, MASKLOAD, BLEND, CAST, SETR)                      \
+    ({ const int n_ = __builtin_popcount((unsigned)(k_));                        \
+       VI m_ = _mm256_cmpgt_epi32(_mm256_set1_epi32(n_), SETR);                  \
+       BLEND(src_, MASKLOAD(p_, m_), CAST(m_)); })
+#define CT_MM8_ML_PS(src, k, p) ({ __m256 src_ = (src); unsigned k_ = (k); const float *p_ = (p); \
+    CT_MM8_MASKLOAD(__m256, __m256i, _mm256_maskload_ps, _mm256_blendv_ps, _mm256_castsi256_ps, \
+                    _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)); })
+/* (doubles: each 64-bit lane's mask from the 32-bit pair (2 j, 2 j + 1)) */
+#define CT_MM8_ML_PD(src, k, p) ({ __m256d src_ = (src); unsigned k_ = (k); const double *p_ = (p); \
+    CT_MM8_MASKLOAD(__m256d, __m256i, _mm256_maskload_pd, _mm256_blendv_pd, _mm256_castsi256_pd, \
+                    _mm256_setr_epi32(0, 0, 1, 1, 2, 2, 3, 3)); })
+#define CT_MM8_F32(NAME, OP)                                                      \
+__attribute__((target("avx2,fma"))) static int NAME(const float *x, int64_t len, int64_t ld, float *val) { \
+    __m256 v[8];                                                                  \
+    int nanm = 0;                                                                 \
+    for (int j = 0; j < 8; j++) {                                                 \
+        const float *p = x + j * ld;                                              \
+        CT_MM16_FOLD(__m256, 8, unsigned, _mm256_loadu_ps, CT_MM8_ML_PS,          \
+                     _mm256_set1_ps, OP, CT_MM8_UNORD_PS, p, len, v[j], nanm)    \
+    }                                                                             \
+    if (nanm) return 1;                                                           \
+    for (int j = 0; j < 4; j++)     /* [row 2j | row 2j + 1], 4 lanes each */    \
+        v[j] = OP(_mm256_permute2f128_ps(v[2 * j], v[2 * j + 1], 0x20),           \
+                  _mm256_permute2f128_ps(v[2 * j], v[2 * j + 1], 0x31));          \
+    for (int j = 0; j < 2; j++)     /* 2 lanes a row */                          \
+        v[j] = OP(_mm256_shuffle_ps(v[2 * j], v[2 * j + 1], 0x44),                \
+                  _mm256_shuffle_ps(v[2 * j], v[2 * j + 1], 0xee));               \
+    __m256 r = OP(_mm256_shuffle_ps(v[0], v[1], 0x88), _mm256_shuffle_ps(v[0], v[1], 0xdd)); \
+    /* rows 0 2 4 6 1 3 5 7 */                                                    \
+    _mm256_storeu_ps(val, _mm256_permutevar8x32_ps(r, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7))); \
+    return 0;                                                                     \
+}
+#define CT_MM8_F64(NAME, OP)                                                      \
+__attribute__((target("avx2,fma"))) static int NAME(const double *x, int64_t len, int64_t ld, double *val) { \
+    __m256d v[4];                                                                 \
+    int nanm = 0;                                                                 \
+    for (int j = 0; j < 4; j++) {                                                 \
+        const double *p = x + j * ld;                                             \
+        CT_MM16_FOLD(__m256d, 4, unsigned, _mm256_loadu_pd, CT_MM8_ML_PD,         \
+                     _mm256_set1_pd, OP, CT_MM8_UNORD_PD, p, len, v[j], nanm)    \
+    }                                                                             \
+    if (nanm) return 1;                                                           \
+    for (int j = 0; j < 2; j++)                                                   \
+        v[j] = OP(_mm256_permute2f128_pd(v[2 * j], v[2 * j + 1], 0x20),           \
+                  _mm256_permute2f128_pd(v[2 * j], v[2 * j + 1], 0x31));          \
+    __m256d r = OP(_mm256_unpacklo_pd(v[0], v[1]), _mm256_unpackhi_pd(v[0], v[1])); \
+    _mm256_storeu_pd(val, _mm256_permute4x64_pd(r, 0xd8));    /* rows 0 2 1 3 */  \
+    return 0;                                                                     \
+}
+CT_MM8_F32(ct__max8_f32, _mm256_max_ps)
+CT_MM8_F32(ct__min8_f32, _mm256_min_ps)
+CT_MM8_F64(ct__max8_f64, _mm256_max_pd)
+CT_MM8_F64(ct__min8_f64, _mm256_min_pd)
+static int ct__have_avx2(void)
+{
+    static int ok = -1;
+    if (ok < 0) {
+        __builtin_cpu_init();
+        ok = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    }
+    return ok;
+}
+/* the max / min of each of the group's rows (CT_MM16_G rows at x: 16 float,
+ * 8 double on AVX-512, 8 and 4 on AVX2) into val and 0, or 1 when the group
+ * has a NaN (val then unset); the caller checks CT_MM16_OK */
 static int ct_minmax_group_f32(const float *x, int64_t len, int64_t ld, int is_max, float *val)
 {
+    if (!ct__have_avx512f())
+        return is_max ? ct__max8_f32(x, len, ld, val) : ct__min8_f32(x, len, ld, val);
     return is_max ? ct__max16_f32(x, len, ld, val) : ct__min16_f32(x, len, ld, val);
 }
 static int ct_minmax_group_f64(const double *x, int64_t len, int64_t ld, int is_max, double *val)
 {
+    if (!ct__have_avx512f())
+        return is_max ? ct__max8_f64(x, len, ld, val) : ct__min8_f64(x, len, ld, val);
     return is_max ? ct__max16_f64(x, len, ld, val) : ct__min16_f64(x, len, ld, val);
 }
-#define CT_MM16_OK_f32 ct__have_avx512f()
-#define CT_MM16_OK_f64 ct__have_avx512f()
-#define CT_MM16_G_f32 16
-#define CT_MM16_G_f64 8
+#define CT_MM16_OK_f32 (ct__have_avx512f() || ct__have_avx2())
+#define CT_MM16_OK_f64 (ct__have_avx512f() || ct__have_avx2())
+#define CT_MM16_G_f32 (ct__have_avx512f() ? 16 : 8)
+#define CT_MM16_G_f64 (ct__have_avx512f() ? 8 : 4)
 #define CT_MM16_GROUP_f32 ct_minmax_group_f32
 #define CT_MM16_GROUP_f64 ct_minmax_group_f64
 #endif
@@ -732,13 +841,28 @@ CT_MULTIVERSION static T ct_minmax_lanes_##S(const T *x, int64_t n, int is_max, 
         *nan = 0;                                                                 \
         return a;                                                                 \
     }                                                                             \
+    /* floats: 128 bytes of lanes in an array (four vectors of AVX2, two of  */  \
+    /* AVX-512: independent chains where one vector waited on its last max) */    \
+    enum { LN = 128 / sizeof(T) };                                                \
+    T acc[LN];                                                                    \
+    /* a lane's NaN kept as a value of T (one vector shape for the loop) */     \
+    T nb[LN];                                                                     \
+    for (int k = 0; k < LN; k++) { acc[k] = a; nb[k] = 0; }                       \
+    int64_t i = 0;                                                                \
     if (is_max) {                                                                 \
-        _Pragma("omp simd reduction(max:a) reduction(|:bad)")                     \
-        for (int64_t i = 0; i < n; i++) { T v = x[i]; a = v > a ? v : a; bad |= v != v; } \
+        for (; i + LN <= n; i += LN)                                              \
+            _Pragma("omp simd")                                                   \
+            for (int k = 0; k < LN; k++) { T v = x[i + k]; acc[k] = v > acc[k] ? v : acc[k]; nb[k] = v != v ? v : nb[k]; } \
+        for (; i < n; i++) { T v = x[i]; a = v > a ? v : a; bad |= v != v; }     \
+        for (int k = 0; k < LN; k++) a = acc[k] > a ? acc[k] : a;                 \
     } else {                                                                      \
-        _Pragma("omp simd reduction(min:a) reduction(|:bad)")                     \
-        for (int64_t i = 0; i < n; i++) { T v = x[i]; a = v < a ? v : a; bad |= v != v; } \
+        for (; i + LN <= n; i += LN)                                              \
+            _Pragma("omp simd")                                                   \
+            for (int k = 0; k < LN; k++) { T v = x[i + k]; acc[k] = v < acc[k] ? v : acc[k]; nb[k] = v != v ? v : nb[k]; } \
+        for (; i < n; i++) { T v = x[i]; a = v < a ? v : a; bad |= v != v; }     \
+        for (int k = 0; k < LN; k++) a = acc[k] < a ? acc[k] : a;                 \
     }                                                                             \
+    for (int k = 0; k < LN; k++) bad |= nb[k] != nb[k];                           \
     *nan = bad;                                                                   \
     return a;                                                                     \
 }                                                                                 \
