@@ -4,7 +4,7 @@ range, float64 where the sum cancels), gelu of float32 and float64 (accuracy ove
 whole range, forward and derivative; special values), frexp's one-pass loop (denormals, zeros, infinities, layouts), gcd's
 lane-blocked binary algorithm (the type's minimum, block tails, broadcast),
 float32 exp / exp2 where the results are denormals, zeros or infinities,
-binary ops over short rows with a broadcast row, nan_to_num's blocks, clamp of half (every value) and of integers in their type, logical ops of half, transposed inputs copied a tile at a time, python scalars with half, number / tensor, every other element copied, and lgamma of float64 (each region of the kernel, the poles and negatives)."""
+binary ops over short rows with a broadcast row, nan_to_num's blocks and half patterns, clamp of half (every value) and of integers in their type, logical ops of half, transposed inputs copied a tile at a time, python scalars with half, number / tensor, every other element copied, and lgamma of float64 (each region of the kernel, the poles and negatives)."""
 import math
 
 import numpy as np
@@ -671,6 +671,42 @@ def test_nan_to_num_blocks(dtype, density):
             y = np.repeat(x, 2)
             got = torch.nan_to_num(torch.from_numpy(y)[::2], **kw).numpy()
             assert np.array_equal(got, want, equal_nan=True)
+
+
+def _bf16_bits_of_f32(f):
+    # float32 -> bfloat16 patterns, nearest even on the bits, a NaN quieted
+    u = np.asarray(f, np.float32).view(np.uint32).astype(np.uint64)
+    r = ((u + 0x7FFF + ((u >> 16) & 1)) >> 16).astype(np.uint16)
+    nan = (u & 0x7FFFFFFF) > 0x7F800000
+    return np.where(nan, ((u >> 16) | 0x40).astype(np.uint16), r)
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+def test_nan_to_num_half_patterns(dtype):
+    # half and bfloat16 work on the 16-bit patterns: every pattern, the
+    # replacements rounded to the dtype (half from the double, bfloat16 from
+    # float), overflowing ones to infinity, a NaN replacement kept NaN
+    bits = np.arange(65536, dtype=np.uint16)
+    x = torch.from_numpy(bits.view(np.int16).copy()).view(getattr(torch, dtype))
+    for kw in ({}, {"nan": 1.5, "posinf": 1e6, "neginf": -3.3e-5},
+               {"nan": float("nan"), "posinf": 65519.0, "neginf": -65521.0}):
+        if dtype == "float16":
+            with np.errstate(over="ignore"):      # 1e6 rounds to half's infinity
+                want = np.nan_to_num(bits.view(np.float16), **{"nan": 0.0, **kw}).view(np.uint16)
+        else:
+            f = (bits.astype(np.uint32) << 16).view(np.float32)
+            big = float(np.float32(3.3895313892515355e38))
+            rep = {"nan": 0.0, "posinf": big, "neginf": -big, **kw}
+            want = _bf16_bits_of_f32(np.nan_to_num(f, nan=np.float32(rep["nan"]),
+                                                   posinf=np.float32(rep["posinf"]),
+                                                   neginf=np.float32(rep["neginf"])))
+        for got in (x.nan_to_num(**kw), x[::3].nan_to_num(**kw)):
+            g = got.view(torch.int16).numpy().view(np.uint16)
+            w = want if len(g) == 65536 else want[::3]
+            gn = (g & 0x7FFF) > (0x7C00 if dtype == "float16" else 0x7F80)
+            wn = (w & 0x7FFF) > (0x7C00 if dtype == "float16" else 0x7F80)
+            assert np.array_equal(gn, wn)
+            assert np.array_equal(g[~gn], w[~wn])
 
 
 # -------------------------------------------------------------------- clamp

@@ -922,6 +922,22 @@ static int ct_cpu_elementwise(int kind, int op, int dtype, ct_params *P, const c
                it->grain);
         return CT_OK;
     }
+    if (kind == CT_EW_UNARY && op == CT_NAN_TO_NUM && (dtype == CT_FLOAT16 || dtype == CT_BFLOAT16)) {
+        /* on the patterns; the replacements rounded as the float loops'
+         * results would be: to half from the double, to bfloat16 from float */
+        ct_params bp = *P;
+        const double r[3] = {P->a, P->b, P->c};
+        double *w[3] = {&bp.a, &bp.b, &bp.c};
+        for (int k = 0; k < 3; k++) {
+            ct_half h = (ct_half)r[k];
+            uint16_t u;
+            memcpy(&u, &h, 2);
+            *w[k] = dtype == CT_FLOAT16 ? u : ct_f2bf((float)r[k]);
+        }
+        ct_run(dtype == CT_FLOAT16 ? ct_nan_to_num_h16 : ct_nan_to_num_bf16, &bp, it->nargs, it->ndim,
+               it->shape, it->strides, it->ptr, it->grain);
+        return CT_OK;
+    }
     if (fn == ct_bf16_marker) return ct_bf16_launch(kind, op, dtype, P, it);
     if (dtype == CT_FLOAT16 && (ct_half_via_float(kind, op) || ct_half_pred_via_float(kind, op))) {
         /* nan_to_num's replacements rounded to half first (then exact in

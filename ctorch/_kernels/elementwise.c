@@ -902,6 +902,31 @@ CT_BINARY_ATTR(CT_MULTIVERSION, ct_nextafter_bf16, ct_bf16, ct_bf16, ct_nextafte
  * magnitude bits with b's sign bit (a NaN's payload kept, nothing rounded) */
 CT_BINARY_ATTR(CT_MULTIVERSION, ct_copysign_bits16, uint16_t, uint16_t,
                (uint16_t)((a & 0x7fffu) | (b & 0x8000u)))
+/* nan_to_num of float16 / bfloat16 on the 16-bit patterns: a NaN becomes the
+ * pattern P->a, +inf P->b and -inf P->c (the replacements' patterns, rounded
+ * to the dtype by the caller), every other value kept as it is (as its round
+ * trip through float keeps it) */
+#define CT_NTN_BITS16(NAME, INF)                                                   \
+CT_MULTIVERSION void NAME(char **p, const int64_t *s, int64_t n, const void *ex)   \
+{                                                                                  \
+    const ct_params *P = (const ct_params *)ex;                                    \
+    const uint16_t nv = (uint16_t)P->a, pv = (uint16_t)P->b, mv = (uint16_t)P->c;  \
+    if (s[0] == 2 && s[1] == 2) {                                                  \
+        uint16_t *o = (uint16_t *)p[0];                                            \
+        const uint16_t *A = (const uint16_t *)p[1];                                \
+        CT_SIMD for (int64_t i = 0; i < n; i++) {                                  \
+            const uint16_t x = A[i], m = x & 0x7fffu;                              \
+            o[i] = m > (INF) ? nv : m == (INF) ? ((x & 0x8000u) ? mv : pv) : x;    \
+        }                                                                          \
+    } else                                                                         \
+        for (int64_t i = 0; i < n; i++) {                                          \
+            const uint16_t x = *(const uint16_t *)(p[1] + i * s[1]), m = x & 0x7fffu; \
+            *(uint16_t *)(p[0] + i * s[0]) =                                       \
+                m > (INF) ? nv : m == (INF) ? ((x & 0x8000u) ? mv : pv) : x;       \
+        }                                                                          \
+}
+CT_NTN_BITS16(ct_nan_to_num_h16, 0x7c00u)
+CT_NTN_BITS16(ct_nan_to_num_bf16, 0x7f80u)
 /* float and double by their bits, without branches (the loops vectorise):
  * one step up or down in magnitude, the least denormal of b's sign from
  * zero, b itself where they are equal, NaN where either is */

@@ -68,6 +68,8 @@ void ct_cabs_c128(char **p, const int64_t *s, int64_t n, const void *extra);
  * copysign of float16 and bfloat16 */
 void ct_nextafter_bf16(char **p, const int64_t *s, int64_t n, const void *extra);
 void ct_copysign_bits16(char **p, const int64_t *s, int64_t n, const void *extra);
+void ct_nan_to_num_h16(char **p, const int64_t *s, int64_t n, const void *extra);
+void ct_nan_to_num_bf16(char **p, const int64_t *s, int64_t n, const void *extra);
 
 /* copies of raw elements by width (1, 2, 4, 8, 16 bytes): same-dtype copy and
  * fill (operand 1 is the value, with stride 0), and where (out, cond, a, b) */
