@@ -692,7 +692,9 @@ static void ct_sg_kernel_y(int kc, const float *restrict a, int64_t as, const fl
         }
     /* The k loop in assembly: the 16 x 6 tile sits in ymm4..ymm15 (column
      * j in ymm(4 + 2j), ymm(5 + 2j)); per k two loads of A (ymm0, ymm1),
-     * six broadcasts of B (ymm2, ymm3) and 12 FMAs. */
+     * six broadcasts of B (ymm2, ymm3) and 12 FMAs. A tile with rows in
+     * one half only (the last rows of C) runs that half alone: one load of
+     * A and six FMAs per k into ymm4, ymm6, .., ymm14. */
 #define CT_Y_FMA(src, y, x0, x1)                                              \
     "vbroadcastss " src ", %%ymm" #y "\n\t"                                   \
     "vfmadd231ps %%ymm0, %%ymm" #y ", %%ymm" #x0 "\n\t"                       \
@@ -715,11 +717,38 @@ static void ct_sg_kernel_y(int kc, const float *restrict a, int64_t as, const fl
     CT_Y_FMA("(%[q0],%[r],2)", 2, 8, 9) CT_Y_FMA("(%[q3])", 3, 10, 11)        \
     CT_Y_FMA("(%[q3],%[r],1)", 2, 12, 13) CT_Y_FMA("(%[q3],%[r],2)", 3, 14, 15) \
     "addq $4, %[q0]\n\t" "addq $4, %[q3]\n\t"
+#define CT_Y_FMA_H(src, y, x0)                                                \
+    "vbroadcastss " src ", %%ymm" #y "\n\t"                                   \
+    "vfmadd231ps %%ymm0, %%ymm" #y ", %%ymm" #x0 "\n\t"
+#define CT_Y_STEP_PH                                                          \
+    "vmovups (%[a]), %%ymm0\n\t"                                              \
+    "prefetcht0 (%[a],%[as],8)\n\t"                                           \
+    "addq %[as], %[a]\n\t"                                                    \
+    CT_Y_FMA_H("0(%[b])", 2, 4) CT_Y_FMA_H("4(%[b])", 3, 6)                   \
+    CT_Y_FMA_H("8(%[b])", 2, 8) CT_Y_FMA_H("12(%[b])", 3, 10)                 \
+    CT_Y_FMA_H("16(%[b])", 2, 12) CT_Y_FMA_H("20(%[b])", 3, 14)               \
+    "addq $24, %[b]\n\t"
+#define CT_Y_STEP_SH                                                          \
+    "vmovups (%[a]), %%ymm0\n\t"                                              \
+    "prefetcht0 (%[a],%[as],8)\n\t"                                           \
+    "addq %[as], %[a]\n\t"                                                    \
+    CT_Y_FMA_H("(%[q0])", 2, 4) CT_Y_FMA_H("(%[q0],%[r],1)", 3, 6)            \
+    CT_Y_FMA_H("(%[q0],%[r],2)", 2, 8) CT_Y_FMA_H("(%[q3])", 3, 10)           \
+    CT_Y_FMA_H("(%[q3],%[r],1)", 2, 12) CT_Y_FMA_H("(%[q3],%[r],2)", 3, 14)   \
+    "addq $4, %[q0]\n\t" "addq $4, %[q3]\n\t"
 #define CT_Y_Z(x) "vxorps %%ymm" #x ", %%ymm" #x ", %%ymm" #x "\n\t"
 #define CT_Y_S(x) "vmovaps %%ymm" #x ", (" #x "-4)*32(%[t])\n\t"
-#define CT_Y_LOOP(STEP)                                                       \
+#define CT_Y_ZERO                                                             \
     CT_Y_Z(4) CT_Y_Z(5) CT_Y_Z(6) CT_Y_Z(7) CT_Y_Z(8) CT_Y_Z(9)               \
-    CT_Y_Z(10) CT_Y_Z(11) CT_Y_Z(12) CT_Y_Z(13) CT_Y_Z(14) CT_Y_Z(15)         \
+    CT_Y_Z(10) CT_Y_Z(11) CT_Y_Z(12) CT_Y_Z(13) CT_Y_Z(14) CT_Y_Z(15)
+#define CT_Y_SAVE                                                             \
+    CT_Y_S(4) CT_Y_S(5) CT_Y_S(6) CT_Y_S(7) CT_Y_S(8) CT_Y_S(9)               \
+    CT_Y_S(10) CT_Y_S(11) CT_Y_S(12) CT_Y_S(13) CT_Y_S(14) CT_Y_S(15)
+#define CT_Y_ZERO_H CT_Y_Z(4) CT_Y_Z(6) CT_Y_Z(8) CT_Y_Z(10) CT_Y_Z(12) CT_Y_Z(14)
+#define CT_Y_SAVE_H CT_Y_S(4) CT_Y_S(6) CT_Y_S(8) CT_Y_S(10) CT_Y_S(12) CT_Y_S(14)
+/* the k loop: four steps at a time, then the rest; ZERO before, SAVE after */
+#define CT_Y_LOOP(ZERO, STEP, SAVE)                                           \
+    ZERO                                                                      \
     "testq %[k4], %[k4]\n\t"                                                  \
     "jz 2f\n\t"                                                               \
     "1:\n\t"                                                                  \
@@ -734,23 +763,41 @@ static void ct_sg_kernel_y(int kc, const float *restrict a, int64_t as, const fl
     "decq %[k1]\n\t"                                                          \
     "jnz 3b\n\t"                                                              \
     "4:\n\t"                                                                  \
-    CT_Y_S(4) CT_Y_S(5) CT_Y_S(6) CT_Y_S(7) CT_Y_S(8) CT_Y_S(9)               \
-    CT_Y_S(10) CT_Y_S(11) CT_Y_S(12) CT_Y_S(13) CT_Y_S(14) CT_Y_S(15)
+    SAVE
 #define CT_Y_CLOBBERS                                                         \
     "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8",   \
     "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15", "cc", "memory"
     float t[2 * CT_Y_NR * 8] __attribute__((aligned(32)));
     int64_t k4 = kc / 4, k1 = kc % 4;
     as *= (int64_t)sizeof(float);
-    if (bcs == 0) {
-        __asm__ volatile(CT_Y_LOOP(CT_Y_STEP_P)
+    int half = (rows & 0xFFu) == 0 || (rows & 0xFF00u) == 0;
+    if ((rows & 0xFFu) == 0) {
+        a += 8;
+        c += 8;
+        rows >>= 8;
+    }
+    if (half && bcs == 0) {
+        __asm__ volatile(CT_Y_LOOP(CT_Y_ZERO_H, CT_Y_STEP_PH, CT_Y_SAVE_H)
+                         : [a] "+r"(a), [b] "+r"(b), [k4] "+r"(k4), [k1] "+r"(k1)
+                         : [t] "r"(t), [as] "r"(as)
+                         : CT_Y_CLOBBERS);
+    } else if (half) {
+        const float *q0 = b, *q3 = b + 3 * bcs;
+        int64_t r = bcs * (int64_t)sizeof(float);
+        __asm__ volatile(CT_Y_LOOP(CT_Y_ZERO_H, CT_Y_STEP_SH, CT_Y_SAVE_H)
+                         : [a] "+r"(a), [q0] "+r"(q0), [q3] "+r"(q3), [k4] "+r"(k4),
+                           [k1] "+r"(k1)
+                         : [t] "r"(t), [r] "r"(r), [as] "r"(as)
+                         : CT_Y_CLOBBERS);
+    } else if (bcs == 0) {
+        __asm__ volatile(CT_Y_LOOP(CT_Y_ZERO, CT_Y_STEP_P, CT_Y_SAVE)
                          : [a] "+r"(a), [b] "+r"(b), [k4] "+r"(k4), [k1] "+r"(k1)
                          : [t] "r"(t), [as] "r"(as)
                          : CT_Y_CLOBBERS);
     } else {
         const float *q0 = b, *q3 = b + 3 * bcs;
         int64_t r = bcs * (int64_t)sizeof(float);
-        __asm__ volatile(CT_Y_LOOP(CT_Y_STEP_S)
+        __asm__ volatile(CT_Y_LOOP(CT_Y_ZERO, CT_Y_STEP_S, CT_Y_SAVE)
                          : [a] "+r"(a), [q0] "+r"(q0), [q3] "+r"(q3), [k4] "+r"(k4),
                            [k1] "+r"(k1)
                          : [t] "r"(t), [r] "r"(r), [as] "r"(as)
@@ -764,6 +811,13 @@ static void ct_sg_kernel_y(int kc, const float *restrict a, int64_t as, const fl
 #undef CT_Y_S
 #undef CT_Y_LOOP
 #undef CT_Y_CLOBBERS
+#undef CT_Y_FMA_H
+#undef CT_Y_STEP_PH
+#undef CT_Y_STEP_SH
+#undef CT_Y_ZERO
+#undef CT_Y_SAVE
+#undef CT_Y_ZERO_H
+#undef CT_Y_SAVE_H
 
     __m256 va = _mm256_set1_ps(alpha), vb = _mm256_set1_ps(beta);
 #define acc(i) _mm256_load_ps(t + 8 * (i))
@@ -791,7 +845,7 @@ static void ct_sg_kernel_y(int kc, const float *restrict a, int64_t as, const fl
         return;
     }
     __m256i m0 = ct_sg_ybits(rows & 0xFFu), m1 = ct_sg_ybits((rows >> 8) & 0xFFu);
-    int lo = (rows & 0xFFu) != 0, hi = (rows & 0xFF00u) != 0;
+    int lo = (rows & 0xFFu) != 0, hi = (rows & 0xFF00u) != 0;   /* hi == 0 when half */
     for (int j = jlo; j < jhi; j++) {
         float *cj = c + j * ldc;
         if (lo) {
