@@ -1289,7 +1289,22 @@ int ct_sgemm_batched(char t1, char t2, int M, int N, int K, float alpha,
     return 0;
 }
 
+int ct_sgemm_tile(int *mr, int *nr)
+{
+    const ct_sg_isa *k = ct_sg_usable();
+    *mr = k ? k->mr : CT_Z_MR;
+    *nr = k ? k->nr : CT_Z_NR;
+    return k ? 0 : -1;
+}
+
 #else   /* not x86-64 with GCC: the BLAS runs every float product */
+
+int ct_sgemm_tile(int *mr, int *nr)
+{
+    *mr = 32;
+    *nr = 12;
+    return -1;
+}
 
 int ct_sgemm_batched(char t1, char t2, int M, int N, int K, float alpha,
                      const float *P, int ld1, const int64_t *off1,
