@@ -928,7 +928,8 @@ static void ct_sg_gemv_axpy_y(int M, int K, float alpha, const float *A, int64_t
     float acc[CT_SG_GV_BLOCK] __attribute__((aligned(32)));
     for (int i0 = 0; i0 < M; i0 += CT_SG_GV_BLOCK) {
         int mb = M - i0 < CT_SG_GV_BLOCK ? M - i0 : CT_SG_GV_BLOCK;
-        memset(acc, 0, (size_t)mb * sizeof(float));
+        /* zero to the end of the last vector (its lanes past mb are read) */
+        memset(acc, 0, (size_t)((mb + 7) / 8 * 8) * sizeof(float));
         __m256i mt = ct_sg_ymask(mb % 8);
         int mfull = mb - mb % 8;
         int p = 0;
