@@ -304,6 +304,90 @@ def test_float32_products_on_the_blas_path():
                    env={**os.environ, "CTORCH_BLAS_SGEMM": "1"})
 
 
+_AVX2_SGEMM_CODE = r"""
+import numpy as np, ctorch as torch
+rng = np.random.default_rng(1)
+LAYS = (("c", "c"), ("t", "c"), ("c", "t"), ("t", "t"), ("s", "c"), ("c", "s"))
+
+
+def mat(shape, lay):
+    x = rng.uniform(-1, 1, shape).astype(np.float32)
+    if lay == "t":      # column-major: the kernel's other op
+        return x, torch.tensor(np.ascontiguousarray(np.swapaxes(x, -1, -2))).mT
+    if lay == "s":      # every other column of a wider tensor
+        return x, torch.tensor(np.repeat(x, 2, axis=-1))[..., ::2]
+    return x, torch.tensor(x)
+
+
+def check(got, exp, k, what):
+    np.testing.assert_allclose(got, exp, rtol=1e-5, atol=1e-5 + 1e-6 * k, err_msg=str(what))
+
+
+# m, k, n: the 16 x 6 tile (and its 8-row halves) and the blocks (KC 256,
+# MC 192, B read in place up to 4 MC = 768 rows, NC 4080, A read in place
+# up to 65536 elements, columns 4 KB apart), matrix-vector products
+CASES = [(m, k, n) for m in (1, 5, 8, 9, 15, 16, 17, 24, 33) for k, n in ((1, 6), (7, 5), (9, 13), (8, 1), (40, 12), (257, 7))]
+CASES += [(191, 255, 31), (192, 256, 36), (193, 257, 37), (385, 513, 11), (769, 70, 25),
+          (770, 300, 50), (50, 300, 770), (20, 40, 4081), (7, 9, 4086), (256, 256, 30),
+          (257, 256, 30), (33, 1024, 20), (1024, 33, 17), (1, 1025, 300), (300, 1025, 1),
+          (1, 9, 1), (2, 3000, 2), (600, 600, 600)]
+for nt in (1, 2):
+    torch.set_num_threads(nt)
+    for i, (m, k, n) in enumerate(CASES):
+        for la, lb in LAYS if m * k * n < 10 ** 6 else LAYS[i % 6:i % 6 + 1]:
+            a, A = mat((m, k), la)
+            b, B = mat((k, n), lb)
+            exp = a.astype(np.float64) @ b
+            check((A @ B).numpy(), exp, k, (nt, m, k, n, la, lb))
+        c = rng.uniform(-1, 1, (m, n)).astype(np.float32)
+        got = torch.addmm(torch.tensor(c), A, B, beta=0.5, alpha=2.0).numpy()
+        check(got, 0.5 * c + 2.0 * exp, k, ("beta", nt, m, k, n))
+        got = torch.addmm(torch.full((m, n), float("nan")), A, B, beta=0, alpha=-1.5).numpy()
+        check(got, -1.5 * exp, k, ("beta0", nt, m, k, n))
+        # alpha == 0 reads neither operand (a NaN there does not reach C)
+        A2 = A.clone()
+        A2[0, 0] = float("nan")
+        got = torch.addmm(torch.tensor(c), A2, B, beta=2.0, alpha=0).numpy()
+        check(got, 2.0 * c, 0, ("alpha0", nt, m, k, n))
+    got = torch.addmm(torch.full((9, 13), float("nan")), torch.ones(9, 0), torch.ones(0, 13), beta=0)
+    assert (got.numpy() == 0).all()
+    # batches: fewer and more products than threads, broadcast operands
+    for sa, sb in (((5, 17, 33), (5, 33, 7)), ((3, 1, 20, 9), (4, 9, 13)), ((64, 32, 32), (64, 32, 32)),
+                   ((2, 300, 200), (2, 200, 100)), ((65, 16), (4, 16, 33)), ((40, 8, 8), (8, 6))):
+        for la, lb in LAYS[:4]:
+            a, A = mat(sa, la)
+            b, B = mat(sb, lb)
+            check((A @ B).numpy(), np.matmul(a.astype(np.float64), b), sa[-1], (nt, sa, sb, la, lb))
+    a, A = mat((4, 31, 63), "c")
+    b, B = mat((4, 63, 33), "t")
+    got = torch.baddbmm(torch.full((4, 31, 33), float("nan")), A, B, beta=0, alpha=0.5).numpy()
+    check(got, 0.5 * np.matmul(a.astype(np.float64), b), 63, "baddbmm")
+    # einsum and tensordot go through the same products
+    a, A = mat((6, 20, 30), "c")
+    b, B = mat((6, 30, 10), "c")
+    check(torch.einsum("bij,bjk->bik", A, B).numpy(), np.matmul(a.astype(np.float64), b), 30, "einsum")
+    a, A = mat((10, 20, 30), "c")
+    b, B = mat((20, 30), "c")
+    check(torch.tensordot(A, B, dims=([1, 2], [0, 1])).numpy(),
+          np.tensordot(a.astype(np.float64), b, axes=([1, 2], [0, 1])), 600, "tensordot")
+print("ok")
+"""
+
+
+def test_float32_products_on_the_avx2_kernel():
+    """CTORCH_SGEMM_AVX2=1 runs the float32 products on the AVX2 + FMA kernel
+    (16 x 6 tiles, the one of CPUs without AVX-512) wherever the CPU has
+    AVX2: sizes on either side of its tile and block edges, transposed and
+    strided operands, alpha and beta (beta = 0 over NaN, alpha = 0 over NaN,
+    k = 0), batches, one and two threads, against float64 numpy."""
+    import os
+    import subprocess
+    import sys
+    r = subprocess.run([sys.executable, "-c", _AVX2_SGEMM_CODE], capture_output=True, text=True,
+                       env={**os.environ, "CTORCH_SGEMM_AVX2": "1"})
+    assert r.returncode == 0 and r.stdout.strip().endswith("ok"), r.stdout + r.stderr
+
+
 @pytest.mark.parametrize("call,name,fields", [
     (lambda a: torch.linalg.qr(a), "linalg_qr", ("Q", "R")),
     (lambda a: torch.linalg.svd(a), "linalg_svd", ("U", "S", "Vh")),

@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include "conv.h"
 #include "strided.h"
+#include "matmul.h"     /* ct_sgemm_tile */
 
 /* less work than this (elements moved) stays on one thread */
 #define CT_CONV_GRAIN 65536
@@ -687,11 +688,13 @@ int ct_conv_mm_col2im_bs(ct_conv_gemm_fn gemm, int dtype, int64_t es, const char
  * k instead of many short ones; a chunk stops growing at CT_CONV_WG_K. */
 #define CT_CONV_WG_K 256
 
-/* the share of a float32 product's micro-tiles (32 x 12, sgemm.c) that is
- * real work when C is M x N */
+/* the share of a float32 product's micro-tiles (32 x 12 or 16 x 6, sgemm.c)
+ * that is real work when C is M x N */
 static double ct_conv_tile_use(int64_t M, int64_t N)
 {
-    return (double)M / (double)((M + 31) / 32 * 32) * (double)N / (double)((N + 11) / 12 * 12);
+    int mr, nr;
+    ct_sgemm_tile(&mr, &nr);
+    return (double)M / (double)((M + mr - 1) / mr * mr) * (double)N / (double)((N + nr - 1) / nr * nr);
 }
 
 #define CT_CONV_WG_SUM(T)                                                          \

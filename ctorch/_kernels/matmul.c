@@ -8,8 +8,8 @@
  * in cache. Integer products wrap around like the type's own arithmetic.
  *
  * The float and complex products run BLAS (see below), except float32 on
- * CPUs with AVX-512, which runs ctorch's own kernel (sgemm.c). matmul.h
- * declares the entry points.
+ * CPUs with AVX-512 or AVX2 + FMA, which runs ctorch's own kernel
+ * (sgemm.c). matmul.h declares the entry points.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE     /* dladdr and Dl_info (<dlfcn.h>, below); Python.h set it in the one-file build */

@@ -69,4 +69,8 @@ int ct_sgemm_batched(char t1, char t2, int M, int N, int K, float alpha,
                      const float *Q, int ld2, const int64_t *off2, float beta,
                      float *C, int ldc, int64_t nb);
 
+/* The micro-tile (rows x columns of C) of the kernel ct_sgemm_batched runs
+ * on this CPU: 0, or -1 (and 32 x 12) when it has none. */
+int ct_sgemm_tile(int *mr, int *nr);
+
 #endif
