@@ -136,7 +136,8 @@ CT_FM_INLINE double ct_exp2_d1(double x)
     return ct_scale2_d(p, kf, 0);
 }
 
-CT_FM_INLINE double ct_expm1_d1(double x)
+/* expm1 for x <= 40 (and NaN); other x give expm1(40) */
+CT_FM_INLINE double ct_expm1_d_small(double x)
 {
     double xc = 40.0 < x ? 40.0 : x;
     xc = -40.0 > xc ? -40.0 : xc;
@@ -148,7 +149,13 @@ CT_FM_INLINE double ct_expm1_d1(double x)
     r = near ? xc : r;
     double p = ct_expm1_wide_d(r);
     double sc = ct_pow2i_d(kf);
-    double v = __builtin_fma(sc, p, sc - 1.0);
+    return __builtin_fma(sc, p, sc - 1.0);
+}
+#define CT_EXPM1_D_OK(x, unused) (!((x) > 40.0))
+
+CT_FM_INLINE double ct_expm1_d1(double x)
+{
+    double v = ct_expm1_d_small(x);
     return x > 40.0 ? ct_exp_d1(x) : v;        /* NaN: v is NaN */
 }
 
