@@ -15,6 +15,7 @@
 #include "fastmath.h"
 #include "fastmath_lae.h"
 #include "fastmath_d.h"
+#include "pow_d.h"
 #ifdef CT_HAVE_AVX512_TABLES
 #include "exp512.h"
 #include "log512.h"
@@ -811,14 +812,51 @@ CT_MULTIVERSION void ct_pow_##S(char **p, const int64_t *s, int64_t n, const voi
 CT_POW(f32, float, powf, sqrtf)
 #undef POWGEN
 #undef POWT
-/* double: pow512.h's e^(y log |x|) on a CPU with AVX-512F for x finite
- * nonzero and y finite, a negative x's sign or NaN by C's rules (libm's pow
- * for the other lanes), libm's pow elsewhere; a
- * and b contiguous or one value (sa, sb 1 or 0); o may be a or b (a
- * vector's lanes are read before its result is stored) */
-static void ct_pow_d_loop(const double *a, int64_t sa, const double *b, int64_t sb, double *o, int64_t n)
+/* double: e^(y log |x|) for x finite nonzero and y finite, pow512.h's
+ * kernel on a CPU with AVX-512F, pow_d.h's form of it in a vector loop
+ * elsewhere, a negative x's sign or NaN by C's rules (the loop's NaN that
+ * of x86's invalid operations, as libm's pow gives); libm's pow for the
+ * other elements (a second pass over the block's). a and b contiguous or
+ * one value (sa, sb 1 or 0); o may be a or b (a vector's lanes are read
+ * before its result is stored) */
+#define CT_POW_D_PASS(LX, LY)                                                      \
+    for (int64_t c0 = 0; c0 < n; c0 += 256) {                                      \
+        const int64_t m = n - c0 < 256 ? n - c0 : 256;                             \
+        double xs[256], ys[256];                                                   \
+        int bad = 0;                                                               \
+        CT_PRAGMA(omp simd reduction(|:bad))                                       \
+        for (int64_t i = 0; i < m; i++) {                                          \
+            double x = (LX), y = (LY), ax = __builtin_fabs(x);                     \
+            xs[i] = x;                                                             \
+            ys[i] = y;                                                             \
+            int ok = CT_POW_TAB_OK(ax, y);                                         \
+            bad |= !ok;                                                            \
+            double v = ct_pow_tab_d(ok ? ax : 1.0, ok ? y : 0.0);                  \
+            double h = 0.5 * y;                                                    \
+            int integ = y == __builtin_floor(y), odd = integ & (h != __builtin_floor(h)); \
+            v = (x < 0.0) & odd ? -v : v;                                          \
+            v = (x < 0.0) & !integ ? ct_bits_to_double(0xfff8000000000000ull) : v; \
+            o[c0 + i] = v;                                                         \
+        }                                                                          \
+        if (bad)                                                                   \
+            for (int64_t i = 0; i < m; i++)                                        \
+                if (!CT_POW_TAB_OK(__builtin_fabs(xs[i]), ys[i]))                  \
+                    o[c0 + i] = pow(xs[i], ys[i]);                                 \
+    }
+CT_MULTIVERSION static void ct_pow_d_loop(const double *a, int64_t sa, const double *b, int64_t sb, double *o, int64_t n)
 {
-    for (int64_t i = 0; i < n; i++) o[i] = pow(a[i * sa], b[i * sb]);
+    if (sa && sb) {
+        CT_POW_D_PASS(a[c0 + i], b[c0 + i])
+    } else if (sa) {
+        const double bv = b[0];
+        CT_POW_D_PASS(a[c0 + i], bv)
+    } else if (sb) {
+        const double av = a[0];
+        CT_POW_D_PASS(av, b[c0 + i])
+    } else {
+        const double av = a[0], bv = b[0];
+        CT_POW_D_PASS(av, bv)
+    }
 }
 #ifdef CT_HAVE_AVX512_TABLES
 __attribute__((target("avx512f"))) static void ct_pow512_block(const double *a, int64_t sa, const double *b, int64_t sb, double *o, int64_t n)
