@@ -100,9 +100,13 @@ CT_FM_INLINE double ct_ln2_reduce_d(double x, double *rp)
  * denormal, and one past DBL_MAX is inf */
 CT_FM_INLINE double ct_scale2_d(double p, double kf, int64_t sh)
 {
-    double k = kf - (double)sh;
-    double k1 = __builtin_floor(0.5 * k), k2 = k - k1;  /* both in [-541, 513] */
-    return p * ct_pow2i_d(k1) * ct_pow2i_d(k2);
+    /* kb = k + 1.5 * 2^52's pattern, B + k with B even and B + k > 0:
+     * kb >> 1 is B/2 + floor(k/2), kb less that B/2 + k2; B/2's low 12
+     * bits are 0, so ct_pow2i_d's add and shift finish each */
+    uint64_t kb = ct_ilow_d(kf - (double)sh), h1 = kb >> 1, h2 = kb - h1;
+    double s1 = ct_bits_to_double((h1 + 1023) << 52);      /* k1 = floor(k/2), */
+    double s2 = ct_bits_to_double((h2 + 1023) << 52);      /* k2 = k - k1: both in [-541, 513] */
+    return p * s1 * s2;
 }
 
 /* e^x 2^-sh (sh 0 or 1: e^x / 2 without overflow where e^x alone would) */
