@@ -776,7 +776,8 @@ CT_FLOAT_OPS(f64, double, double, d, ct_divfloor_d, ct_remainder_d, fmod, pow, c
 /* pow: half through float; float and double with a scalar exponent take
  * PyTorch's special cases as vector loops (x*x, x*x*x, sqrt, 1/x, 1/sqrt(x),
  * 1/(x*x): the values PyTorch gives, e.g. (-0)^0.5 = -0, (-inf)^0.5 = NaN),
- * libm's pow elsewhere */
+ * the vector forms below for the general case (libm's pow for special
+ * values) */
 CT_BINARY(ct_pow_f16, ct_half, ct_half, powf((float)a, (float)b))
 #define CT_POW(S, T, FP, SQRT)                                                     \
 CT_MULTIVERSION void ct_pow_##S(char **p, const int64_t *s, int64_t n, const void *ex) { \
