@@ -15,6 +15,7 @@
 #include "fastmath.h"
 #include "fastmath_lae.h"
 #include "fastmath_d.h"
+#include "pow_d.h"
 #ifdef CT_HAVE_AVX512_TABLES
 #include "exp512.h"
 #include "log512.h"
@@ -808,7 +809,8 @@ CT_FLOAT_OPS(f64, double, double, d, ct_divfloor_d, ct_remainder_d, fmod, pow, c
 /* pow: half through float; float and double with a scalar exponent take
  * PyTorch's special cases as vector loops (x*x, x*x*x, sqrt, 1/x, 1/sqrt(x),
  * 1/(x*x): the values PyTorch gives, e.g. (-0)^0.5 = -0, (-inf)^0.5 = NaN),
- * libm's pow elsewhere */
+ * the vector forms below for the general case (libm's pow for special
+ * values) */
 CT_BINARY(ct_pow_f16, ct_half, ct_half, powf((float)a, (float)b))
 #define CT_POW(S, T, FP, SQRT)                                                     \
 CT_MULTIVERSION void ct_pow_##S(char **p, const int64_t *s, int64_t n, const void *ex) { \
@@ -844,14 +846,51 @@ CT_MULTIVERSION void ct_pow_##S(char **p, const int64_t *s, int64_t n, const voi
 CT_POW(f32, float, powf, sqrtf)
 #undef POWGEN
 #undef POWT
-/* double: pow512.h's e^(y log |x|) on a CPU with AVX-512F for x finite
- * nonzero and y finite, a negative x's sign or NaN by C's rules (libm's pow
- * for the other lanes), libm's pow elsewhere; a
- * and b contiguous or one value (sa, sb 1 or 0); o may be a or b (a
- * vector's lanes are read before its result is stored) */
-static void ct_pow_d_loop(const double *a, int64_t sa, const double *b, int64_t sb, double *o, int64_t n)
+/* double: e^(y log |x|) for x finite nonzero and y finite, pow512.h's
+ * kernel on a CPU with AVX-512F, pow_d.h's form of it in a vector loop
+ * elsewhere, a negative x's sign or NaN by C's rules (the loop's NaN that
+ * of x86's invalid operations, as libm's pow gives); libm's pow for the
+ * other elements (a second pass over the block's). a and b contiguous or
+ * one value (sa, sb 1 or 0); o may be a or b (a vector's lanes are read
+ * before its result is stored) */
+#define CT_POW_D_PASS(LX, LY)                                                      \
+    for (int64_t c0 = 0; c0 < n; c0 += 256) {                                      \
+        const int64_t m = n - c0 < 256 ? n - c0 : 256;                             \
+        double xs[256], ys[256];                                                   \
+        int bad = 0;                                                               \
+        CT_PRAGMA(omp simd reduction(|:bad))                                       \
+        for (int64_t i = 0; i < m; i++) {                                          \
+            double x = (LX), y = (LY), ax = __builtin_fabs(x);                     \
+            xs[i] = x;                                                             \
+            ys[i] = y;                                                             \
+            int ok = CT_POW_TAB_OK(ax, y);                                         \
+            bad |= !ok;                                                            \
+            double v = ct_pow_tab_d(ok ? ax : 1.0, ok ? y : 0.0);                  \
+            double h = 0.5 * y;                                                    \
+            int integ = y == __builtin_floor(y), odd = integ & (h != __builtin_floor(h)); \
+            v = (x < 0.0) & odd ? -v : v;                                          \
+            v = (x < 0.0) & !integ ? ct_bits_to_double(0xfff8000000000000ull) : v; \
+            o[c0 + i] = v;                                                         \
+        }                                                                          \
+        if (bad)                                                                   \
+            for (int64_t i = 0; i < m; i++)                                        \
+                if (!CT_POW_TAB_OK(__builtin_fabs(xs[i]), ys[i]))                  \
+                    o[c0 + i] = pow(xs[i], ys[i]);                                 \
+    }
+CT_MULTIVERSION static void ct_pow_d_loop(const double *a, int64_t sa, const double *b, int64_t sb, double *o, int64_t n)
 {
-    for (int64_t i = 0; i < n; i++) o[i] = pow(a[i * sa], b[i * sb]);
+    if (sa && sb) {
+        CT_POW_D_PASS(a[c0 + i], b[c0 + i])
+    } else if (sa) {
+        const double bv = b[0];
+        CT_POW_D_PASS(a[c0 + i], bv)
+    } else if (sb) {
+        const double av = a[0];
+        CT_POW_D_PASS(av, b[c0 + i])
+    } else {
+        const double av = a[0], bv = b[0];
+        CT_POW_D_PASS(av, bv)
+    }
 }
 #ifdef CT_HAVE_AVX512_TABLES
 __attribute__((target("avx512f"))) static void ct_pow512_block(const double *a, int64_t sa, const double *b, int64_t sb, double *o, int64_t n)
@@ -1104,7 +1143,7 @@ CT_FM_INLINE ct_bool ct_signbit_d(double x) {
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_abs_##S, T, T, FT_##F(fabs)((CT)x))                                \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_sign_##S, T, T, (CT)((0 < x) - (x < 0)))                           \
     CT_EXP2_##F(ct_exp2_##S, T)                               \
-    CT_UNARY_ATTR(CT_MULTIVERSION, ct_expm1_##S, T, T, ct_expm1_##F((CT)x))                             \
+    CT_EXPM1_##F(ct_expm1_##S, T)                                                   \
     CT_LOGS_##F(ct_log_##S, T, log)                                                \
     CT_LOGS_##F(ct_log2_##S, T, log2)                                              \
     CT_LOGS_##F(ct_log10_##S, T, log10)                                            \
@@ -1457,6 +1496,12 @@ CT_MULTIVERSION void NAME(char **p, const int64_t *s, int64_t n, const void *ex)
 /* exp2, tan, sinh, cosh of float and half: fastmath.h below their limits */
 #define CT_EXP2_f(NAME, T) CT_TWO_PASS_OKV(NAME, T, float, CT_BELOW, CT_EXP2_SMALL, ct_exp2f_small, ct_exp2f, 1)
 #define CT_EXP2_d(NAME, T) CT_BLOCK_d(NAME, T, ct_exp2_d_block)
+/* expm1: fastmath.h's float form; doubles to 40 in the vector pass, exp's
+ * form (where expm1 rounds as exp) for the blocks with larger ones (one
+ * loop computing both forms everywhere ran 3x slower than either) */
+#define CT_EXPM1_f(NAME, T) CT_UNARY_ATTR(CT_MULTIVERSION, NAME, T, T, ct_expm1_f((float)x))
+#define CT_EXPM1_d(NAME, T) \
+    CT_TWO_PASS_OKV(NAME, T, double, CT_EXPM1_D_OK, 0, ct_expm1_d_small, ct_expm1_d1, 1)
 #define CT_TAN_f(NAME, T) CT_TWO_PASS_f(NAME, T, CT_TRIG_FAST, ct_tanf_fast, ct_tanf_rest)
 #define ct_tanf_rest(x) (__builtin_fabsf(x) < CT_TRIG_BIG ? ct_tanf_small(x) : tanf(x))
 #define CT_TAN_d(NAME, T) CT_TWO_PASS_d(NAME, CT_TRIG_D_FAST, ct_tan_d_fast, tan)

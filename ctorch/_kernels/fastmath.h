@@ -75,6 +75,39 @@ CT_FM_INLINE float ct_expf_small(float x) {
 
 CT_FM_INLINE uint32_t ct_float_to_bits(float f) { uint32_t u; memcpy(&u, &f, 4); return u; }
 
+CT_FM_INLINE double ct_bits_to_double(uint64_t u) { double d; memcpy(&d, &u, 8); return d; }
+CT_FM_INLINE uint64_t ct_double_to_bits(double d) { uint64_t u; memcpy(&u, &d, 8); return u; }
+
+/* Conversions between doubles and 64-bit integers have no vector
+ * instruction below AVX-512 (AVX2 converts only to and from 32-bit
+ * integers), and a loop with one of them stays scalar there. The double
+ * kernels take the exponent field apart and put it back with these
+ * instead, integer adds, shifts and logic, which AVX2 has. */
+
+/* 2^k for an integer-valued double k in [-1022, 1023]: k + 1.5 * 2^52 is
+ * exact and holds k in the low bits of its pattern (two's complement); 1023
+ * added there and the sum shifted into the exponent field (the pattern's
+ * high bits shift out) */
+CT_FM_INLINE double ct_pow2i_d(double kf)
+{
+    return ct_bits_to_double((ct_double_to_bits(kf + 6755399441055744.0) + 1023) << 52);
+}
+
+/* (double)((int64_t)v >> 52), exactly: the top 12 bits of v offset by 2048
+ * (v with its sign bit flipped, shifted logically), put in the low bits of
+ * 2^52's pattern, and 2^52 + 2048 taken off */
+CT_FM_INLINE double ct_sar52_d(uint64_t v)
+{
+    return ct_bits_to_double(((v ^ 0x8000000000000000ull) >> 52) | 0x4330000000000000ull) - 4503599627372544.0;
+}
+
+/* the low bits of an integer-valued double k with |k| < 2^51, as an
+ * unsigned integer (k mod 2^64): for tests of k's parity and k mod 4 */
+CT_FM_INLINE uint64_t ct_ilow_d(double kf)
+{
+    return ct_double_to_bits(kf + 6755399441055744.0);
+}
+
 /* The logarithms take x = m 2^e apart with m in [sqrt(1/2), sqrt(2)) and
  * f = m - 1 (eoff taken off e); log(1 + f) = f + f^2 (f P(f) - 1/2) with P
  * of degree 8 fitted (relative error of the sum under 8e-10 on that
@@ -585,16 +618,14 @@ CT_FM_INLINE float ct_atanhf(float x) {
  * (so 2^k stays a normal double). */
 #define CT_POW_FAST(a, b) ((a) > 0.0f && (a) < __builtin_inff() && __builtin_fabsf(b) < __builtin_inff())
 CT_FM_INLINE float ct_powf_fast(float af, float bf) {
-    uint64_t u;
-    double a = af;
-    memcpy(&u, &a, 8);
-    int64_t e = (int64_t)(u >> 52) - 1023;            /* a float is a normal double */
+    uint64_t u = ct_double_to_bits((double)af);
+    /* a float is a normal double: the biased exponent u >> 52 in [0, 2047] */
+    double e = ct_bits_to_double((u >> 52) | 0x4330000000000000ull) - 4503599627371519.0; /* 2^52 + 1023 */
     uint64_t mu = (u & 0x000fffffffffffffull) | 0x3ff0000000000000ull;
-    int big = mu > 0x3ff6a09e667f3bcdull;             /* sqrt(2) */
+    int big = (int64_t)mu > (int64_t)0x3ff6a09e667f3bcdll;     /* sqrt(2) */
     mu = big ? mu - 0x0010000000000000ull : mu;
-    e += big;
-    double m;
-    memcpy(&m, &mu, 8);
+    e = big ? e + 1.0 : e;
+    double m = ct_bits_to_double(mu);
     double sd = (m - 1.0) / (m + 1.0), z = sd * sd;
     double t = 1.0 / 21;
     t = t * z + 1.0 / 19;
@@ -607,7 +638,7 @@ CT_FM_INLINE float ct_powf_fast(float af, float bf) {
     t = t * z + 1.0 / 5;
     t = t * z + 1.0 / 3;
     double lm = 2.0 * sd + 2.0 * sd * z * t;          /* log m */
-    double y = (double)bf * ((double)e + lm * 1.4426950408889634);
+    double y = (double)bf * (e + lm * 1.4426950408889634);
     y = y > 1000.0 ? 1000.0 : y;
     y = y < -1000.0 ? -1000.0 : y;
     const double shift = 6755399441055744.0;          /* 1.5 * 2^52 */
@@ -625,10 +656,7 @@ CT_FM_INLINE float ct_powf_fast(float af, float bf) {
     q = q * r + 1.0 / 6;
     q = q * r + 0.5;
     q = q * r * r + r + 1.0;
-    uint64_t su = (uint64_t)((int64_t)kd + 1023) << 52;
-    double sc;
-    memcpy(&sc, &su, 8);
-    return (float)(q * sc);
+    return (float)(q * ct_pow2i_d(kd));
 }
 /* a^b for finite nonzero a and finite b (CT_POW_FAST_ANY): ct_powf_fast of
  * |a|, then for a < 0 C's pow rules: negated where b is an odd integer, NaN
@@ -644,9 +672,6 @@ CT_FM_INLINE float ct_powf_any(float af, float bf) {
 }
 
 /* ---- double */
-
-CT_FM_INLINE double ct_bits_to_double(uint64_t u) { double d; memcpy(&d, &u, 8); return d; }
-CT_FM_INLINE uint64_t ct_double_to_bits(double d) { uint64_t u; memcpy(&u, &d, 8); return u; }
 
 /* (atanh(s) / s - 1) / s^2 = sum z^k / (2k + 3), z = s^2 <= 0.0295, to z^10 */
 CT_FM_INLINE double ct_datanh_series(double z)
@@ -670,7 +695,7 @@ CT_FM_INLINE double ct_datanh_series(double z)
 CT_FM_INLINE double ct_dlog(double x)
 {
     uint64_t v = ct_double_to_bits(x) - 0x3fe6a09e667f3bcdull;
-    double e = (double)((int64_t)v >> 52);
+    double e = ct_sar52_d(v);
     double m = ct_bits_to_double((v & 0x000fffffffffffffull) + 0x3fe6a09e667f3bcdull);
     double s = (m - 1.0) / (m + 1.0), s2 = s * s;
     double p = ct_datanh_series(s2);
@@ -705,7 +730,7 @@ CT_FM_INLINE double ct_dexp(double x)
 {
     double kf = __builtin_round(x * 1.4426950408889634);
     double r = __builtin_fma(-kf, 1.9082149292705877e-10, __builtin_fma(-kf, 0.6931471803691238, x));
-    return ct_dexp_poly(r) * ct_bits_to_double((uint64_t)((int64_t)kf + 1023) << 52);
+    return ct_dexp_poly(r) * ct_pow2i_d(kf);
 }
 
 /* 2^x of a double in [-1000, 1000]: x = k + f, |f| <= 1/2 exact, f ln2 as
@@ -718,7 +743,7 @@ CT_FM_INLINE double ct_dexp2(double x)
     double r = f * 0.69314718055994531;
     double rl = __builtin_fma(f, 2.3190468138462996e-17, __builtin_fma(f, 0.69314718055994531, -r));
     double p = ct_dexp_poly(r);
-    return __builtin_fma(p, rl, p) * ct_bits_to_double((uint64_t)((int64_t)kf + 1023) << 52);
+    return __builtin_fma(p, rl, p) * ct_pow2i_d(kf);
 }
 
 /* ---- logaddexp: m + log1p(t), t = e^-|a - b| (or 2^-|a - b|) in (0, 1].

@@ -100,10 +100,12 @@ CT_FM_INLINE double ct_ln2_reduce_d(double x, double *rp)
  * denormal, and one past DBL_MAX is inf */
 CT_FM_INLINE double ct_scale2_d(double p, double kf, int64_t sh)
 {
-    int64_t k = (int64_t)kf - sh;
-    int64_t k1 = k >> 1, k2 = k - k1;          /* both in [-541, 513] */
-    double s1 = ct_bits_to_double((uint64_t)(k1 + 1023) << 52);
-    double s2 = ct_bits_to_double((uint64_t)(k2 + 1023) << 52);
+    /* kb = k + 1.5 * 2^52's pattern, B + k with B even and B + k > 0:
+     * kb >> 1 is B/2 + floor(k/2), kb less that B/2 + k2; B/2's low 12
+     * bits are 0, so ct_pow2i_d's add and shift finish each */
+    uint64_t kb = ct_ilow_d(kf - (double)sh), h1 = kb >> 1, h2 = kb - h1;
+    double s1 = ct_bits_to_double((h1 + 1023) << 52);      /* k1 = floor(k/2), */
+    double s2 = ct_bits_to_double((h2 + 1023) << 52);      /* k2 = k - k1: both in [-541, 513] */
     return p * s1 * s2;
 }
 
@@ -138,7 +140,8 @@ CT_FM_INLINE double ct_exp2_d1(double x)
     return ct_scale2_d(p, kf, 0);
 }
 
-CT_FM_INLINE double ct_expm1_d1(double x)
+/* expm1 for x <= 40 (and NaN); other x give expm1(40) */
+CT_FM_INLINE double ct_expm1_d_small(double x)
 {
     double xc = 40.0 < x ? 40.0 : x;
     xc = -40.0 > xc ? -40.0 : xc;
@@ -149,8 +152,14 @@ CT_FM_INLINE double ct_expm1_d1(double x)
     kf = near ? 0.0 : kf;
     r = near ? xc : r;
     double p = ct_expm1_wide_d(r);
-    double sc = ct_bits_to_double((uint64_t)((int64_t)kf + 1023) << 52);
-    double v = __builtin_fma(sc, p, sc - 1.0);
+    double sc = ct_pow2i_d(kf);
+    return __builtin_fma(sc, p, sc - 1.0);
+}
+#define CT_EXPM1_D_OK(x, unused) (!((x) > 40.0))
+
+CT_FM_INLINE double ct_expm1_d1(double x)
+{
+    double v = ct_expm1_d_small(x);
     return x > 40.0 ? ct_exp_d1(x) : v;        /* NaN: v is NaN */
 }
 
@@ -174,7 +183,7 @@ CT_FM_INLINE double ct_log_split_d(double x, double *ep)
     int sub = x < 2.2250738585072014e-308;
     double xs = sub ? x * 18014398509481984.0 : x;            /* 2^54 */
     uint64_t v = ct_double_to_bits(xs) - 0x3fe6a09e667f3bcdull;
-    *ep = (double)((int64_t)v >> 52) - (sub ? 54.0 : 0.0);
+    *ep = ct_sar52_d(v) - (sub ? 54.0 : 0.0);
     return ct_bits_to_double((v & 0x000fffffffffffffull) + 0x3fe6a09e667f3bcdull) - 1.0;
 }
 
@@ -528,7 +537,7 @@ CT_FM_INLINE double ct_cos_red_d(double r, double rl)
 CT_FM_INLINE double ct_sincos_d_fast(double x, int which)
 {
     double r, rl, kf = ct_trig_reduce_d(x, &r, &rl);
-    int64_t q = ((int64_t)kf + which) & 3;
+    uint64_t q = (ct_ilow_d(kf) + (uint64_t)which) & 3;
     double s = ct_sin_red_d(r, rl), c = ct_cos_red_d(r, rl);
     double v = (q & 1) ? c : s;
     return (q & 2) ? -v : v;
@@ -538,7 +547,7 @@ CT_FM_INLINE double ct_tan_d_fast(double x)
     double r, rl, kf = ct_trig_reduce_d(x, &r, &rl);
     double s = ct_sin_red_d(r, rl), c = ct_cos_red_d(r, rl);
     /* one division: the vector form computes both sides of a select */
-    int odd = (int64_t)kf & 1;
+    uint64_t odd = ct_ilow_d(kf) & 1;
     return (odd ? -c : s) / (odd ? s : c);
 }
 

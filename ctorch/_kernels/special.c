@@ -529,7 +529,7 @@ CT_FM_INLINE double erfinv_w_d(double a)
     double h = a * a, l = __builtin_fma(a, a, -h);
     double p = 1.0 - h, pc = ((1.0 - p) - h) - l;
     double e, f = ct_log_split_d(p, &e);
-    double se = ct_bits_to_double((uint64_t)(1023 - (int64_t)e) << 52);
+    double se = ct_pow2i_d(-e);
     return -ct_log_core_d(e, __builtin_fma(pc, se, f), 0.0);
 }
 
@@ -1638,7 +1638,7 @@ CT_FM_INLINE double lgd_part2(double x, double lp, double q)
 {
     int small = x < 0.7, big = x >= 8.0;
     uint64_t qv = d_to_bits(q) - 0x3fe6a09e667f3bcdull;
-    double qe = (double)((int64_t)qv >> 52);
+    double qe = ct_sar52_d(qv);
     double qm = bits_to_d((qv & 0x000fffffffffffffull) + 0x3fe6a09e667f3bcdull);
     double qf = qm - 1.0;
     double qs = qf / (2.0 + qf), qz = qs * qs;

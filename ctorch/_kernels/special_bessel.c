@@ -40,8 +40,7 @@ CT_FM_INLINE double sb_log(double x)
     uint64_t u, t;
     memcpy(&u, &x, 8);
     t = u - 0x3fe6a09e667f3bcdULL;              /* bits of sqrt(1/2) */
-    int64_t e = (int64_t)t >> 52;
-    uint64_t mu = u - ((uint64_t)e << 52);
+    uint64_t mu = u - (t & 0xfff0000000000000ULL);     /* e taken off */
     double m;
     memcpy(&m, &mu, 8);
     double f = m - 1.0, s = f / (m + 1.0), z = s * s;
@@ -55,7 +54,7 @@ CT_FM_INLINE double sb_log(double x)
     p = p * z + 2.0 / 7;
     p = p * z + 2.0 / 5;
     p = p * z + 2.0 / 3;
-    double ed = (double)e;
+    double ed = ct_sar52_d(t);                  /* e */
     return ed * 0.6931471805592082 + (2.0 * s + (s * z * p + ed * 7.371002565167799e-13));
 }
 
@@ -90,10 +89,7 @@ CT_FM_INLINE double sb_exp(double x)
     double k = SB_RINT(x * 1.4426950408889634);
     double r = (x - k * 0.6931471805592082) - k * 7.371002565167799e-13;
     double p = sb_exp_taylor(r);
-    uint64_t b = (uint64_t)((int64_t)k + 1023) << 52;
-    double s;
-    memcpy(&s, &b, 8);
-    return p * s;
+    return p * ct_pow2i_d(k);
 }
 
 /* sin and cos of |r| <= 0.9 by their Taylor series (to r^17 / r^18) */
