@@ -102,6 +102,21 @@ static inline int ct_cpu_split512(void) { return 0; }
 #define CT_AVX512_OR(DECL, FAST, PORT) DECL { PORT(x, o, n); }
 #endif
 
+/* ct_cpu_avx2(): whether this CPU runs AVX2 with FMA and F16C (x86-64-v3's
+ * vector set: the AVX2 siblings of the AVX-512 kernels use it); computed once */
+#if defined(__x86_64__) && defined(__GNUC__)
+static inline int ct_cpu_avx2(void)
+{
+    static int v = -1;
+    if (v < 0) {
+        __builtin_cpu_init();
+        v = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
+            __builtin_cpu_supports("f16c");
+    }
+    return v;
+}
+#endif
+
 typedef void (*ct_loop_fn)(char **p, const int64_t *s, int64_t n, const void *extra);
 
 #endif

@@ -596,16 +596,6 @@ CT_AVX2_INLINE __m256 ct_hf256_op1(int op, __m256 x)
 #define CT_HF256_LD(q) CT_LOADU_H8(q)
 #define CT_HF256_ST(q, v) CT_STOREU_H8(q, v)
 #define CT_HF256_SET1(x) _mm_set1_epi16(x)
-static int ct_cpu_avx2_f16c(void)
-{
-    static int has = -1;
-    if (has < 0) {
-        __builtin_cpu_init();
-        has = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
-              __builtin_cpu_supports("f16c");
-    }
-    return has;
-}
 /* neg and abs on the 16-bit patterns themselves, 32 at a time (AVX-512BW):
  * the sign bit flipped or cleared, a NaN quieted as the round trip through
  * float quiets it (half's bit 9, bfloat16's bit 6) */
@@ -752,7 +742,7 @@ CT_HALF_FUSED_LOOPS(256, , "avx2,fma,f16c", ct_hf256_narrow, 0)
 #undef CT_HF2_CASE
 #undef CT_HALF_FUSED_LOOPS
 /* the widest fused loops this CPU runs (0: none) */
-#define CT_HF_KIT() (ct_cpu_avx512f() ? 512 : ct_cpu_avx2_f16c() ? 256 : 0)
+#define CT_HF_KIT() (ct_cpu_avx512f() ? 512 : ct_cpu_avx2() ? 256 : 0)
 #endif
 
 void ct_f2bf_contig(const float *f, uint16_t *h, int64_t n)

@@ -288,20 +288,10 @@ CT_SUM_H256_BODY(ct_sum_bf256_1, CT_SUM_BF256_LD, CT_VCT_TERM_NAN0)
 CT_SUM_H256_BODY(ct_sum_bf256_2, CT_SUM_BF256_LD, CT_VCT_TERM_SQ)
 static float (*const ct_sum_h256[2][3])(const uint16_t *, int64_t) = {
     {ct_sum_h256_0, ct_sum_h256_1, ct_sum_h256_2}, {ct_sum_bf256_0, ct_sum_bf256_1, ct_sum_bf256_2}};
-static int ct_sum_h256_ok(void)
-{
-    static int ok = -1;
-    if (ok < 0) {
-        __builtin_cpu_init();
-        ok = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
-             __builtin_cpu_supports("f16c");
-    }
-    return ok;
-}
 #define CT_FUSED_BLOCK_HALF(TERM, x0, n, BF)                                      \
     if ((n) >= CT_SUM_LANES && ct_sum_h512_ok())                                  \
         return ct_sum_h512((x0), (n), (BF), CT_TERMID_##TERM);                    \
-    if ((n) >= CT_SUM_LANES && ct_sum_h256_ok())                                  \
+    if ((n) >= CT_SUM_LANES && ct_cpu_avx2())                                  \
         return ct_sum_h256[BF][CT_TERMID_##TERM]((const uint16_t *)(x0), (n));
 #else
 #define CT_FUSED_BLOCK_HALF(TERM, x0, n, BF)
@@ -746,15 +736,6 @@ CT_MM8_F32(ct__max8_f32, _mm256_max_ps)
 CT_MM8_F32(ct__min8_f32, _mm256_min_ps)
 CT_MM8_F64(ct__max8_f64, _mm256_max_pd)
 CT_MM8_F64(ct__min8_f64, _mm256_min_pd)
-static int ct__have_avx2(void)
-{
-    static int ok = -1;
-    if (ok < 0) {
-        __builtin_cpu_init();
-        ok = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    }
-    return ok;
-}
 /* the max / min of each of the group's rows (CT_MM16_G rows at x: 16 float,
  * 8 double on AVX-512, 8 and 4 on AVX2) into val and 0, or 1 when the group
  * has a NaN (val then unset); the caller checks CT_MM16_OK */
@@ -770,8 +751,8 @@ static int ct_minmax_group_f64(const double *x, int64_t len, int64_t ld, int is_
         return is_max ? ct__max8_f64(x, len, ld, val) : ct__min8_f64(x, len, ld, val);
     return is_max ? ct__max16_f64(x, len, ld, val) : ct__min16_f64(x, len, ld, val);
 }
-#define CT_MM16_OK_f32 (ct__have_avx512f() || ct__have_avx2())
-#define CT_MM16_OK_f64 (ct__have_avx512f() || ct__have_avx2())
+#define CT_MM16_OK_f32 (ct__have_avx512f() || ct_cpu_avx2())
+#define CT_MM16_OK_f64 (ct__have_avx512f() || ct_cpu_avx2())
 #define CT_MM16_G_f32 (ct__have_avx512f() ? 16 : 8)
 #define CT_MM16_G_f64 (ct__have_avx512f() ? 8 : 4)
 #define CT_MM16_GROUP_f32 ct_minmax_group_f32
