@@ -84,6 +84,9 @@
 #ifndef CT_Z_NC
 #define CT_Z_NC 2880      /* columns per packed B block (multiple of CT_Z_NR) */
 #endif
+#ifndef CT_Z_AIN
+#define CT_Z_AIN 65536    /* op(A) read in place up to M K this large */
+#endif
 
 /* AVX2 + FMA */
 #define CT_Y_MR 16        /* two ymm vectors */
@@ -96,6 +99,9 @@
 #endif
 #ifndef CT_Y_NC
 #define CT_Y_NC 4080      /* multiple of CT_Y_NR */
+#endif
+#ifndef CT_Y_AIN
+#define CT_Y_AIN 32768
 #endif
 
 /* fewer flops than this stay on the calling thread */
@@ -122,6 +128,7 @@
  * gemv_axpy: y[i * incy] = alpha sum_p A[i + p lda] x[p incx] + beta y (i < M). */
 typedef struct {
     int mr, nr, kc, mc, nc;
+    int64_t ain_max;      /* op(A) = A is read in place up to M K this large */
     void (*kernel)(int kc, const float *restrict a, int64_t as, const float *restrict b,
                    int64_t bcs, float *c, int64_t ldc, float alpha, float beta,
                    uint32_t rows, int jlo, int jhi);
@@ -994,13 +1001,13 @@ static void ct_sg_unpacked(char t1, char t2, int M, int N, int K, float alpha,
 #pragma GCC pop_options
 
 static const ct_sg_isa ct_sg_avx512 = {
-    CT_Z_MR, CT_Z_NR, CT_Z_KC, CT_Z_MC, CT_Z_NC, ct_sg_kernel_z,
+    CT_Z_MR, CT_Z_NR, CT_Z_KC, CT_Z_MC, CT_Z_NC, CT_Z_AIN, ct_sg_kernel_z,
     ct_sg_pack_a_n_z, ct_sg_pack_a_t_z, ct_sg_pack_b_n_z, ct_sg_pack_b_t_z,
     ct_sg_gemv_dot_z, ct_sg_gemv_axpy_z,
 };
 
 static const ct_sg_isa ct_sg_avx2 = {
-    CT_Y_MR, CT_Y_NR, CT_Y_KC, CT_Y_MC, CT_Y_NC, ct_sg_kernel_y,
+    CT_Y_MR, CT_Y_NR, CT_Y_KC, CT_Y_MC, CT_Y_NC, CT_Y_AIN, ct_sg_kernel_y,
     ct_sg_pack_a_n_y, ct_sg_pack_a_t_y, ct_sg_pack_b_n_y, ct_sg_pack_b_t_y,
     ct_sg_gemv_dot_y, ct_sg_gemv_axpy_y,
 };
@@ -1049,13 +1056,12 @@ static inline int ct_sg_b_inplace(const ct_sg_isa *k, int end, int nr)
 
 /* Whether the kernel reads op(A) = A ('N') in place instead of packing it:
  * for products small enough that packing would cost as much as the few
- * passes over A (and columns not a multiple of 4 KB apart). */
-#ifndef CT_SG_A_INPLACE
-#define CT_SG_A_INPLACE 65536
-#endif
+ * passes over A, and columns not a multiple of 1 KB apart (the kc lines of
+ * a micro-panel would then share 4 of L1's 64 sets and leave it on every
+ * tile of C: a 256 x 256 product ran 25% slower in place than packed). */
 static int ct_sg_a_inplace(const ct_sg_isa *k, char t1, int M, int K, int64_t lda)
 {
-    return t1 == 'N' && M >= k->mr && (int64_t)M * K <= CT_SG_A_INPLACE && lda % 1024 != 0;
+    return t1 == 'N' && M >= k->mr && (int64_t)M * K <= k->ain_max && lda % 256 != 0;
 }
 
 /* Packs micro-panels q0..q1 (of NR columns) of the kc x nc block of op(B)
