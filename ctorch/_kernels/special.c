@@ -69,6 +69,29 @@ CT_FM_INLINE double horner8_d(const double *c, int n, double u)
     return acc;
 }
 
+/* c[0] + c[1] u + ... + c[n-1] u^(n-1) (coefficients from the lowest;
+ * n <= 32, a constant where it is inlined): chains of 8 joined by u^8, as
+ * horner8_d */
+CT_FM_INLINE double horner8_lo_d(const double *c, int n, double u)
+{
+    double u2 = u * u, u4 = u2 * u2, u8 = u4 * u4, part[4];
+    int top = (n - 1) / 8;
+    _Pragma("GCC unroll 4")
+    for (int j = 0; j <= top; j++) {
+        int hi = 8 * j + 7 < n - 1 ? 8 * j + 7 : n - 1;
+        double p = c[hi];
+        _Pragma("GCC unroll 8")
+        for (int d = hi - 1; d >= 8 * j; d--)
+            p = __builtin_fma(p, u, c[d]);
+        part[j] = p;
+    }
+    double acc = part[top];
+    _Pragma("GCC unroll 4")
+    for (int j = top - 1; j >= 0; j--)
+        acc = __builtin_fma(acc, u8, part[j]);
+    return acc;
+}
+
 /* above this degree the Chebyshev polynomials inside (-1, 1) come from
  * their trigonometric forms (the recurrence's cost grows with n, and its
  * rounding errors with it) */
@@ -1897,11 +1920,48 @@ static const double bi_a1[19] = {
     -3302.2722944808525, -19718.37591223663, -127641.2726461746, -890297.8767070678,
     -6656367.718817688, -53104110.10968523, -450278600.3050393};
 
-/* BESSEL_I(NAME, CUT, KS, KA): bessel_i's forms, the power series to k = KS
- * up to |x| = CUT, the asymptotic one to k = KA above; NAME_small the
- * series alone (for |x| <= CUT; other x give garbage) */
-#define BESSEL_I(NAME, CUT, KS, KA)                                            \
-CT_FM_INLINE double NAME##_parts(double x, int one, int scaled, int series)   \
+/* BESSEL_I(NAME, CUT, KS, KA, FLT): bessel_i's forms, the power series to
+ * k = KS up to |x| = CUT, the asymptotic one to k = KA above (FLT: for float
+ * arguments); NAME_small the series alone (for |x| <= CUT; other x give
+ * garbage) */
+#define BESSEL_I(NAME, CUT, KS, KA, FLT)                                       \
+/* the power series' sum to k = KS (for float results in chains of 8 terms:   \
+ * one Horner chain's latency would bound its loops) */                        \
+CT_FM_INLINE double NAME##_series_poly(const double *sc, double q)             \
+{                                                                              \
+    if (FLT)                                                                   \
+        return horner8_lo_d(sc, KS + 1, q);                                    \
+    double s = sc[KS];                                                         \
+    _Pragma("GCC unroll 48")                                                   \
+    for (int k = KS - 1; k >= 0; k--)                                          \
+        s = s * q + sc[k];                                                     \
+    return s;                                                                  \
+}                                                                              \
+/* the asymptotic form's w = 1 / |x| and 1 / sqrt(2 pi |x|) (|x| >= CUT) */   \
+CT_FM_INLINE void NAME##_wrs(double x, double *wp, double *rsp)                \
+{                                                                              \
+    double a = __builtin_fabs(x);                                              \
+    double ab = a > CUT ? a : CUT, w, rs;                                      \
+    if (FLT) {                                                                 \
+        /* 1 / sqrt(a) from float's (8 lanes a pass through the divider    \
+         * where double's take two, each for a square root and a quotient)  \
+         * and one Newton step in double: relative error 2e-14; 0 at inf    \
+         * (the step would make 0 inf = NaN) */                              \
+        double r0 = (double)(1.0f / __builtin_sqrtf((float)ab));               \
+        rs = r0 * __builtin_fma(-0.5 * ab * r0, r0, 1.5);                      \
+        rs = ab == __builtin_inf() ? 0.0 : rs;                                 \
+        w = rs * rs;                                                           \
+        rs *= 0.3989422804014327;                         /* 1 / sqrt(2 pi) */ \
+    } else {                                                                   \
+        w = 1.0 / ab;                                                          \
+        rs = __builtin_sqrt(w * 0.15915494309189533577);  /* 1 / (2 pi) */     \
+    }                                                                          \
+    *wp = w;                                                                   \
+    *rsp = rs;                                                                 \
+}                                                                              \
+/* the forms with w and rs from NAME_wrs */                                    \
+CT_FM_INLINE double NAME##_parts_w(double x, int one, int scaled, int series,  \
+                                   double w, double rs)                        \
 {                                                                              \
     double a = __builtin_fabs(x);                                              \
     double as = a > CUT ? CUT : a;                                             \
@@ -1909,19 +1969,30 @@ CT_FM_INLINE double NAME##_parts(double x, int one, int scaled, int series)   \
     const double *sc = one ? bi_s1 : bi_s0, *ac = one ? bi_a1 : bi_a0;        \
     double s = 0.0;                                                            \
     if (series) {                                                              \
-        s = sc[KS];                                                            \
-        _Pragma("GCC unroll 48")                                               \
-        for (int k = KS - 1; k >= 0; k--)                                      \
-            s = s * q + sc[k];                                                 \
+        s = NAME##_series_poly(sc, q);                                         \
         if (one)                                                               \
             s *= 0.5 * as;                                                     \
     }                                                                          \
-    double w = 1.0 / (a > CUT ? a : CUT);                                      \
-    double t = ac[KA];                                                         \
-    _Pragma("GCC unroll 24")                                                   \
-    for (int k = KA - 1; k >= 0; k--)                                          \
-        t = t * w + ac[k];                                                     \
-    t *= __builtin_sqrt(w * 0.15915494309189533577);                           \
+    double t;                                                                  \
+    if (FLT) {                                                                 \
+        /* even and odd terms as two chains in w^2 (one Horner chain of KA  \
+         * steps is the loop's longest latency, which bounds it) */          \
+        const int he = KA & ~1, ho = (KA & 1) ? KA : KA - 1;                   \
+        double w2 = w * w, te = ac[he], to = ac[ho];                           \
+        _Pragma("GCC unroll 24")                                               \
+        for (int k = he - 2; k >= 0; k -= 2)                                   \
+            te = __builtin_fma(te, w2, ac[k]);                                 \
+        _Pragma("GCC unroll 24")                                               \
+        for (int k = ho - 2; k >= 1; k -= 2)                                   \
+            to = __builtin_fma(to, w2, ac[k]);                                 \
+        t = __builtin_fma(to, w, te);                                          \
+    } else {                                                                   \
+        t = ac[KA];                                                            \
+        _Pragma("GCC unroll 24")                                               \
+        for (int k = KA - 1; k >= 0; k--)                                      \
+            t = t * w + ac[k];                                                 \
+    }                                                                          \
+    t *= rs;                                                                   \
     double r;                                                                  \
     if (scaled) {                                                              \
         /* (without the series, x within CUT are the caller's to fill) */     \
@@ -1937,6 +2008,12 @@ CT_FM_INLINE double NAME##_parts(double x, int one, int scaled, int series)   \
     /* odd, but +0 at -0 (as PyTorch and scipy) */                            \
     return one && x != 0.0 ? __builtin_copysign(r, x) : r;                     \
 }                                                                              \
+CT_FM_INLINE double NAME##_parts(double x, int one, int scaled, int series)   \
+{                                                                              \
+    double w, rs;                                                              \
+    NAME##_wrs(x, &w, &rs);                                                    \
+    return NAME##_parts_w(x, one, scaled, series, w, rs);                      \
+}                                                                              \
 CT_FM_INLINE double NAME(double x, int one, int scaled)                        \
 {                                                                              \
     return NAME##_parts(x, one, scaled, 1);                                    \
@@ -1945,10 +2022,7 @@ CT_FM_INLINE double NAME##_small(double x, int one, int scaled)                \
 {                                                                              \
     double a = __builtin_fabs(x), q = 0.25 * a * a;                            \
     const double *sc = one ? bi_s1 : bi_s0;                                    \
-    double s = sc[KS];                                                         \
-    _Pragma("GCC unroll 48")                                                   \
-    for (int k = KS - 1; k >= 0; k--)                                          \
-        s = s * q + sc[k];                                                     \
+    double s = NAME##_series_poly(sc, q);                                      \
     if (one)                                                                   \
         s *= 0.5 * a;                                                          \
     if (scaled)                                                                \
@@ -1956,10 +2030,10 @@ CT_FM_INLINE double NAME##_small(double x, int one, int scaled)                \
     return one && x != 0.0 ? __builtin_copysign(s, x) : s;                     \
 }
 /* float results: to 1e-11 (KS = 28: truncation below 1e-16 at 16) */
-BESSEL_I(bessel_i, 16.0, 28, 12)
+BESSEL_I(bessel_i, 16.0, 28, 12, 1)
 /* double results: to 1e-16 (the series to 25, truncation below 1e-17 there;
  * the asymptotic one below 3e-17 from 25 on) */
-BESSEL_I(bessel_i_d, 25.0, 42, 18)
+BESSEL_I(bessel_i_d, 25.0, 42, 18, 0)
 
 /* blocks of 256 sorted by a first pass over |x|: all within CUT take the
  * power series alone, all past it (or NaN) the asymptotic one alone; where
@@ -1971,6 +2045,19 @@ CT_FM_INLINE double NAME##_s1(double x) { return F##_small(x, ONE, SCALED); }  \
 CT_FM_INLINE double NAME##_a1(double x) { return F##_parts(x, ONE, SCALED, 0); } \
 CT_SIMD_MAP(NAME##_series, double, NAME##_s1)                                  \
 CT_SIMD_MAP(NAME##_asym, double, NAME##_a1)                                    \
+/* the asymptotic form over m <= 256 elements in two passes, w and rs first: \
+ * one loop would hold a chain of dependent steps (square root, quotient,   \
+ * polynomial) too long for the core to overlap enough elements */          \
+CT_MULTIVERSION static void NAME##_asym_block(const T *xb, T *ob, int64_t m)   \
+{                                                                              \
+    double wb[256], rb[256];                                                   \
+    _Pragma("omp simd")                                                        \
+    for (int64_t i = 0; i < m; i++)                                            \
+        F##_wrs((double)xb[i], &wb[i], &rb[i]);                                \
+    _Pragma("omp simd")                                                        \
+    for (int64_t i = 0; i < m; i++)                                            \
+        ob[i] = (T)F##_parts_w((double)xb[i], ONE, SCALED, 0, wb[i], rb[i]);   \
+}                                                                              \
 void NAME(const T *x, T *o, int64_t count);                                    \
 CT_MULTIVERSION void NAME(const T *x, T *o, int64_t count)                     \
 {                                                                              \
@@ -1989,29 +2076,21 @@ CT_MULTIVERSION void NAME(const T *x, T *o, int64_t count)                     \
             for (int64_t i = 0; i < m; i++)                                    \
                 ob[i] = (T)F##_small(xb[i], ONE, SCALED);                      \
         } else if (!small) {                                                   \
-            _Pragma("omp simd")                                                \
-            for (int64_t i = 0; i < m; i++)                                    \
-                ob[i] = (T)F##_parts(xb[i], ONE, SCALED, 0);                   \
+            NAME##_asym_block(xb, ob, m);                                      \
         } else if (small * 4 > (int)m && (m - small) * 4 > m) {                \
             _Pragma("omp simd")                                                \
             for (int64_t i = 0; i < m; i++)                                    \
                 ob[i] = (T)F(xb[i], ONE, SCALED);                              \
         } else {                                                               \
             /* the few of one side gathered (NaN stays with the series: NaN) */\
-            double sel[256], xs[256 + 8], rs[256 + 8];                         \
+            double xs[256 + 8], rs[256 + 8];                                   \
             int64_t zi[256 + 8];                                               \
             const int few_small = small * 4 <= (int)m;                         \
-            _Pragma("omp simd")                                                \
-            for (int64_t i = 0; i < m; i++) {                                  \
-                double v = (double)xb[i];                                      \
-                int in = __builtin_fabs(v) <= (double)CUT;                     \
-                sel[i] = in == few_small ? v : __builtin_nan("");              \
-            }                                                                  \
-            int ns = ct_compact_num(sel, (int)m, zi, xs);                      \
+            int ns = _Generic(xb, const float *: ct_compact_range_f,           \
+                              const double *: ct_compact_range_d)(             \
+                xb, (int)m, CUT, few_small, zi, xs);                           \
             if (few_small) {                                                   \
-                _Pragma("omp simd")                                            \
-                for (int64_t i = 0; i < m; i++)                                \
-                    ob[i] = (T)F##_parts(xb[i], ONE, SCALED, 0);               \
+                NAME##_asym_block(xb, ob, m);                                  \
                 NAME##_series(xs, rs, ns);                                     \
             } else {                                                           \
                 _Pragma("omp simd")                                            \
