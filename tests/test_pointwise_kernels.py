@@ -332,6 +332,34 @@ def test_gelu_float32_special_values_and_layouts():
     assert np.allclose(h, want_y, rtol=2.0 ** -11, atol=2.0 ** -25)
 
 
+def test_gelu_float32_blocks_of_mixed_sizes():
+    # groups of 8 with every lane below 4 in size take a short form, the
+    # others the full one; blocks of 64 groups mix them in every proportion
+    # (none, a few, half, most, all short) and the results stay within the
+    # bound whichever form each group took, the last partial group too
+    rng = np.random.default_rng(11)
+    groups = []
+    for frac in (0.0, 0.1, 0.3, 0.5, 0.9, 1.0, 0.5, 0.0, 1.0):
+        for _ in range(64):
+            g = rng.standard_normal(8).astype(np.float32)
+            if rng.random() >= frac:
+                g[rng.integers(8)] = rng.uniform(4, 16) * rng.choice([-1, 1])
+            groups.append(g)
+    x = np.concatenate(groups + [rng.standard_normal(5).astype(np.float32) * 6])
+    x[3] = np.nan
+    got = torch.nn.functional.gelu(torch.from_numpy(x)).numpy()
+    want = _gelu_refs(x)[0]
+    assert np.isnan(got[3])
+    fin = ~np.isnan(x)
+    assert _ulps(got[fin], want[fin], np.float32).max() <= 6.0
+    # the same values one at a time (no neighbours) agree within the bound
+    for i in rng.integers(0, x.size, 40):
+        one = torch.nn.functional.gelu(torch.from_numpy(x[i:i + 1].copy())).numpy()
+        assert np.array_equal(np.isnan(one), np.isnan(got[i:i + 1]))
+        if fin[i]:
+            assert _ulps(one, want[i:i + 1], np.float32).max() <= 6.0
+
+
 # ------------------------------------------------------------ gelu float64
 
 # (x, gelu(x), gelu'(x)) rounded from 60-digit values (mpmath): the tail down

@@ -11,6 +11,10 @@
 #ifdef CT_HAVE_AVX512_TABLES
 #include "gelu512.h"
 #endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#define CT_HAVE_GELU256 1
+#include "gelu256.h"
+#endif
 
 #define CT_NN_GRAIN 32768
 #define CT_INV_SQRT_2PI 0.39894228040143267794
@@ -270,6 +274,7 @@ void ct_gelu_bwd_##S(const T *g, const T *x, T *dx, int64_t n, int approx)      
 static void ct_gelu_blk_##S(const T *x, T *y, int64_t n, int approx, int fast)     \
 {                                                                                  \
     CT_GELU_FAST_BODY_##S(ct_gelu512_body(x, y, n));                               \
+    CT_GELU_FAST_BODY256_##S(ct_gelu256_body(x, y, n, ct_gelu_exact_body_f32));    \
     ct_gelu_body_##S(x, y, n, approx);                                             \
 }                                                                                  \
 static void ct_gelu_bwd_blk_##S(const T *g, const T *x, T *dx, int64_t n, int approx, int fast) \
@@ -277,20 +282,35 @@ static void ct_gelu_bwd_blk_##S(const T *g, const T *x, T *dx, int64_t n, int ap
     CT_GELU_FAST_BODY_##S(ct_gelu512_bwd_body(g, x, dx, n));                       \
     ct_gelu_bwd_body_##S(g, x, dx, n, approx);                                     \
 }
-/* fast: float's exact gelu on a CPU with AVX-512F */
-#ifdef CT_HAVE_AVX512_TABLES
-static int ct_gelu512_ok(int approx)
+/* fast: float's exact gelu by gelu512.h's kernels on a CPU with AVX-512F
+ * (512), by gelu256.h's forward on one with AVX2 and FMA (256), else 0 */
+#if defined(CT_HAVE_AVX512_TABLES) || defined(CT_HAVE_GELU256)
+static int ct_gelu_fast_kind(int approx)
 {
-    return !approx && ct_cpu_avx512f();
+    if (approx) return 0;
+#ifdef CT_HAVE_AVX512_TABLES
+    if (ct_cpu_avx512f()) return 512;
+#endif
+    return ct_cpu_avx2() ? 256 : 0;
 }
-#define CT_GELU_FAST_f32(approx) ct_gelu512_ok(approx)
-#define CT_GELU_FAST_BODY_f32(CALL) if (fast) { CALL; return; }
+#define CT_GELU_FAST_f32(approx) ct_gelu_fast_kind(approx)
 #else
 #define CT_GELU_FAST_f32(approx) 0
+#endif
+#ifdef CT_HAVE_AVX512_TABLES
+#define CT_GELU_FAST_BODY_f32(CALL) if (fast == 512) { CALL; return; }
+#else
 #define CT_GELU_FAST_BODY_f32(CALL) (void)fast
+#endif
+#ifdef CT_HAVE_GELU256
+static void ct_gelu_exact_body_f32(const float *x, float *y, int64_t n);
+#define CT_GELU_FAST_BODY256_f32(CALL) if (fast == 256) { CALL; return; }
+#else
+#define CT_GELU_FAST_BODY256_f32(CALL) (void)fast
 #endif
 #define CT_GELU_FAST_f64(approx) 0
 #define CT_GELU_FAST_BODY_f64(CALL) (void)fast
+#define CT_GELU_FAST_BODY256_f64(CALL) (void)fast
 #define CT_GELU_BLOCK_DECLS(S, T)                                                  \
 static void ct_gelu_blk_##S(const T *x, T *y, int64_t n, int approx, int fast);    \
 static void ct_gelu_bwd_blk_##S(const T *g, const T *x, T *dx, int64_t n, int approx, int fast);
@@ -298,6 +318,13 @@ CT_GELU_BLOCK_DECLS(f32, float)
 CT_GELU_BLOCK_DECLS(f64, double)
 CT_GELU(f32, float, f)
 CT_GELU(f64, double, )
+#ifdef CT_HAVE_GELU256
+/* gelu256.h's fallback for the lanes its short form does not take */
+static void ct_gelu_exact_body_f32(const float *x, float *y, int64_t n)
+{
+    ct_gelu_body_f32(x, y, n, 0);
+}
+#endif
 CT_GELU_BLOCKS(f32, float)
 CT_GELU_BLOCKS(f64, double)
 
