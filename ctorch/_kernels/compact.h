@@ -95,28 +95,21 @@ static inline int ct_compact_num(const double *v, int m, int64_t *idx, double *x
  * elements of x[0..m) with |x| <= cut (inside) or |x| > cut (not inside;
  * NaN is neither), as doubles: one pass over x where the callers' NaN
  * marking would take one more. */
-static inline int ct_compact_range_port_f(const float *x, int m, float cut, int inside,
-                                          int64_t *idx, double *xs, int from, int n)
-{
-    for (int i = from; i < m; i++) {
-        float a = __builtin_fabsf(x[i]);
-        idx[n] = i;
-        xs[n] = x[i];
-        n += inside ? a <= cut : a > cut;
-    }
-    return n;
+#define CT_COMPACT_RANGE_PORT(S, T, FABS)                                         \
+static inline int ct_compact_range_port_##S(const T *x, int m, T cut, int inside,   \
+                                            int64_t *idx, double *xs, int from, int n) \
+{                                                                                   \
+    for (int i = from; i < m; i++) {                                                \
+        T a = FABS(x[i]);                                                           \
+        idx[n] = i;                                                                 \
+        xs[n] = x[i];                                                               \
+        n += inside ? a <= cut : a > cut;                                           \
+    }                                                                               \
+    return n;                                                                       \
 }
-static inline int ct_compact_range_port_d(const double *x, int m, double cut, int inside,
-                                          int64_t *idx, double *xs, int from, int n)
-{
-    for (int i = from; i < m; i++) {
-        double a = __builtin_fabs(x[i]);
-        idx[n] = i;
-        xs[n] = x[i];
-        n += inside ? a <= cut : a > cut;
-    }
-    return n;
-}
+CT_COMPACT_RANGE_PORT(f, float, __builtin_fabsf)
+CT_COMPACT_RANGE_PORT(d, double, __builtin_fabs)
+#undef CT_COMPACT_RANGE_PORT
 
 #if defined(__x86_64__) && defined(__GNUC__)
 /* 64 elements' bits by vcmpps / vcmppd and vmovmskps / vmovmskpd, then one

@@ -45,21 +45,22 @@ CT_MULTIVERSION void NAME(const T *x, T *o, int64_t count)                      
     }                                                                              \
 }
 
-/* c[0] u^(n-1) + c[1] u^(n-2) + ... + c[n-1] (n <= 32, a constant where
- * it is inlined): Horner chains of 8 coefficients joined by u^8, so that
- * the chains overlap where one Horner scheme would be one long chain
- * of dependent steps */
-CT_FM_INLINE double horner8_d(const double *c, int n, double u)
+/* the polynomial of the n coefficients c (n <= 32, a constant where it is
+ * inlined) at u, c[0] the highest power's (lo 0) or the constant term's
+ * (lo 1): Horner chains of 8 coefficients joined by u^8, so that the chains
+ * overlap where one Horner scheme would be one long chain of dependent
+ * steps */
+CT_FM_INLINE double horner8_any_d(const double *c, int n, double u, int lo)
 {
     double u2 = u * u, u4 = u2 * u2, u8 = u4 * u4, part[4];
     int top = (n - 1) / 8;
     _Pragma("GCC unroll 4")
     for (int j = 0; j <= top; j++) {
         int hi = 8 * j + 7 < n - 1 ? 8 * j + 7 : n - 1;
-        double p = c[n - 1 - hi];
+        double p = c[lo ? hi : n - 1 - hi];
         _Pragma("GCC unroll 8")
         for (int d = hi - 1; d >= 8 * j; d--)
-            p = __builtin_fma(p, u, c[n - 1 - d]);
+            p = __builtin_fma(p, u, c[lo ? d : n - 1 - d]);
         part[j] = p;
     }
     double acc = part[top];
@@ -69,27 +70,16 @@ CT_FM_INLINE double horner8_d(const double *c, int n, double u)
     return acc;
 }
 
-/* c[0] + c[1] u + ... + c[n-1] u^(n-1) (coefficients from the lowest;
- * n <= 32, a constant where it is inlined): chains of 8 joined by u^8, as
- * horner8_d */
+/* c[0] u^(n-1) + c[1] u^(n-2) + ... + c[n-1] */
+CT_FM_INLINE double horner8_d(const double *c, int n, double u)
+{
+    return horner8_any_d(c, n, u, 0);
+}
+
+/* c[0] + c[1] u + ... + c[n-1] u^(n-1) */
 CT_FM_INLINE double horner8_lo_d(const double *c, int n, double u)
 {
-    double u2 = u * u, u4 = u2 * u2, u8 = u4 * u4, part[4];
-    int top = (n - 1) / 8;
-    _Pragma("GCC unroll 4")
-    for (int j = 0; j <= top; j++) {
-        int hi = 8 * j + 7 < n - 1 ? 8 * j + 7 : n - 1;
-        double p = c[hi];
-        _Pragma("GCC unroll 8")
-        for (int d = hi - 1; d >= 8 * j; d--)
-            p = __builtin_fma(p, u, c[d]);
-        part[j] = p;
-    }
-    double acc = part[top];
-    _Pragma("GCC unroll 4")
-    for (int j = top - 1; j >= 0; j--)
-        acc = __builtin_fma(acc, u8, part[j]);
-    return acc;
+    return horner8_any_d(c, n, u, 1);
 }
 
 /* above this degree the Chebyshev polynomials inside (-1, 1) come from
