@@ -1550,8 +1550,24 @@ CT_E512_MAP_D(ct_tanh512_block, ct_tanh512_d)
 #endif
 CT_AVX512_OR(static void ct_tanh_d_block(const double *x, double *o, int64_t n), ct_tanh512_block, ct_tanh_d_loop)
 
-/* 2^x of double: the same table (exp512.h) */
-CT_SIMD_MAP(ct_exp2_d_loop, double, ct_exp2_d1)
+/* 2^x of double: the same table (exp512.h); elsewhere fastmath_d.h's in two
+ * passes over blocks of 256, the reduction first (one loop would hold a
+ * chain of dependent steps too long for the core to overlap enough
+ * elements; the same values) */
+void ct_exp2_d_loop(const double *x, double *o, int64_t count);
+CT_MULTIVERSION void ct_exp2_d_loop(const double *x, double *o, int64_t count)
+{
+    double kb[256], rb[256], lb[256];
+    for (int64_t b0 = 0; b0 < count; b0 += 256) {
+        const int64_t m = count - b0 < 256 ? count - b0 : 256;
+        _Pragma("omp simd")
+        for (int64_t i = 0; i < m; i++)
+            ct_exp2_d_reduce(x[b0 + i], &kb[i], &rb[i], &lb[i]);
+        _Pragma("omp simd")
+        for (int64_t i = 0; i < m; i++)
+            o[b0 + i] = ct_exp2_d_finish(kb[i], rb[i], lb[i]);
+    }
+}
 #ifdef CT_HAVE_AVX512_TABLES
 CT_E512_MAP_D(ct_exp2_512_block, ct_exp2_512_d)
 #endif

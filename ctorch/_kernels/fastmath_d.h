@@ -127,17 +127,30 @@ CT_FM_INLINE double ct_exp_d1(double x) { return ct_exp_sh_d(x, 0); }
 /* 2^x: x = k + f (k = round(x), f exact, |f| <= 1/2), f ln2 = r + rl (the
  * product's rounding error by an fma, plus f times ln2's tail), e^(r + rl)
  * as in exp with rl in the small part; 2^k exact for integer x */
-CT_FM_INLINE double ct_exp2_d1(double x)
+CT_FM_INLINE void ct_exp2_d_reduce(double x, double *kp, double *rp, double *rlp)
 {
     double xc = 1025.0 < x ? 1025.0 : x;
     xc = -1080.0 > xc ? -1080.0 : xc;
     double kf = (xc + 6755399441055744.0) - 6755399441055744.0;
     double f = xc - kf;
     double r = f * 0.69314718055994531;
-    double rl = __builtin_fma(f, 2.3190468138462996e-17, __builtin_fma(f, 0.69314718055994531, -r));
+    *rlp = __builtin_fma(f, 2.3190468138462996e-17, __builtin_fma(f, 0.69314718055994531, -r));
+    *kp = kf;
+    *rp = r;
+}
+
+CT_FM_INLINE double ct_exp2_d_finish(double kf, double r, double rl)
+{
     double h = 1.0 + r, l = (r - (h - 1.0)) + rl;
     double p = h + __builtin_fma(r * r, ct_exp_q_d(r), l);
     return ct_scale2_d(p, kf, 0);
+}
+
+CT_FM_INLINE double ct_exp2_d1(double x)
+{
+    double kf, r, rl;
+    ct_exp2_d_reduce(x, &kf, &r, &rl);
+    return ct_exp2_d_finish(kf, r, rl);
 }
 
 /* expm1 for x <= 40 (and NaN); other x give expm1(40) */
