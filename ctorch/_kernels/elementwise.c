@@ -1334,11 +1334,33 @@ void NAME(char **p, const int64_t *s, int64_t n, const void *ex) {              
 /* erf: fastmath.h's float form; doubles through special.c's block kernel */
 #define CT_ERF_f(NAME, T) CT_UNARY_ATTR(CT_MULTIVERSION, NAME, T, T, ct_erff((float)x))
 #define CT_ERF_d(NAME, T) CT_BLOCK_d(NAME, T, ct_erf_d_block)
+/* void NAME(const double *x, double *o, int64_t count): o[i] =
+ * POST(x[i], a, b, c) with PRE(x[i], &a, &b, &c), in two vector loops over
+ * blocks of 256 (the same values as one loop over both): where one loop's
+ * chain of dependent steps is too long for the core to overlap enough
+ * elements (a division or a long reduction before a long polynomial), the
+ * first pass's short chains and the second's overlap freely */
+#define CT_TWO_PASS_MAP_D(NAME, PRE, POST)                                         \
+void NAME(const double *x, double *o, int64_t count);                              \
+CT_MULTIVERSION void NAME(const double *x, double *o, int64_t count)               \
+{                                                                                  \
+    double ab[256], bb[256], cb[256];                                              \
+    for (int64_t b0 = 0; b0 < count; b0 += 256) {                                  \
+        const int64_t m = count - b0 < 256 ? count - b0 : 256;                     \
+        _Pragma("omp simd")                                                        \
+        for (int64_t i = 0; i < m; i++)                                            \
+            PRE(x[b0 + i], &ab[i], &bb[i], &cb[i]);                                \
+        _Pragma("omp simd")                                                        \
+        for (int64_t i = 0; i < m; i++)                                            \
+            o[b0 + i] = POST(x[b0 + i], ab[i], bb[i], cb[i]);                      \
+    }                                                                              \
+}
+
 /* log, log2, log10 of doubles: log512.h's table kernels on a CPU with
  * AVX-512F, fastmath_d.h's loops elsewhere */
-CT_SIMD_MAP(ct_log_d_loop, double, ct_log_d1)
-CT_SIMD_MAP(ct_log2_d_loop, double, ct_log2_d1)
-CT_SIMD_MAP(ct_log10_d_loop, double, ct_log10_d1)
+CT_TWO_PASS_MAP_D(ct_log_d_loop, ct_log_pre_d, ct_log_post_d)
+CT_TWO_PASS_MAP_D(ct_log2_d_loop, ct_log_pre_d, ct_log2_post_d)
+CT_TWO_PASS_MAP_D(ct_log10_d_loop, ct_log_pre_d, ct_log10_post_d)
 #ifdef CT_HAVE_AVX512_TABLES
 CT_E512_MAP_D(ct_log512_block, ct_log512_ln_d)
 CT_E512_MAP_D(ct_log2_512_block, ct_log512_log2_d)
@@ -1550,24 +1572,9 @@ CT_E512_MAP_D(ct_tanh512_block, ct_tanh512_d)
 #endif
 CT_AVX512_OR(static void ct_tanh_d_block(const double *x, double *o, int64_t n), ct_tanh512_block, ct_tanh_d_loop)
 
-/* 2^x of double: the same table (exp512.h); elsewhere fastmath_d.h's in two
- * passes over blocks of 256, the reduction first (one loop would hold a
- * chain of dependent steps too long for the core to overlap enough
- * elements; the same values) */
-void ct_exp2_d_loop(const double *x, double *o, int64_t count);
-CT_MULTIVERSION void ct_exp2_d_loop(const double *x, double *o, int64_t count)
-{
-    double kb[256], rb[256], lb[256];
-    for (int64_t b0 = 0; b0 < count; b0 += 256) {
-        const int64_t m = count - b0 < 256 ? count - b0 : 256;
-        _Pragma("omp simd")
-        for (int64_t i = 0; i < m; i++)
-            ct_exp2_d_reduce(x[b0 + i], &kb[i], &rb[i], &lb[i]);
-        _Pragma("omp simd")
-        for (int64_t i = 0; i < m; i++)
-            o[b0 + i] = ct_exp2_d_finish(kb[i], rb[i], lb[i]);
-    }
-}
+/* 2^x of double: the same table (exp512.h); elsewhere fastmath_d.h's, the
+ * reduction and the rest in two passes */
+CT_TWO_PASS_MAP_D(ct_exp2_d_loop, ct_exp2_d_reduce, ct_exp2_d_finish)
 #ifdef CT_HAVE_AVX512_TABLES
 CT_E512_MAP_D(ct_exp2_512_block, ct_exp2_512_d)
 #endif

@@ -139,8 +139,9 @@ CT_FM_INLINE void ct_exp2_d_reduce(double x, double *kp, double *rp, double *rlp
     *rp = r;
 }
 
-CT_FM_INLINE double ct_exp2_d_finish(double kf, double r, double rl)
+CT_FM_INLINE double ct_exp2_d_finish(double x, double kf, double r, double rl)
 {
+    (void)x;
     double h = 1.0 + r, l = (r - (h - 1.0)) + rl;
     double p = h + __builtin_fma(r * r, ct_exp_q_d(r), l);
     return ct_scale2_d(p, kf, 0);
@@ -150,7 +151,7 @@ CT_FM_INLINE double ct_exp2_d1(double x)
 {
     double kf, r, rl;
     ct_exp2_d_reduce(x, &kf, &r, &rl);
-    return ct_exp2_d_finish(kf, r, rl);
+    return ct_exp2_d_finish(x, kf, r, rl);
 }
 
 /* expm1 for x <= 40 (and NaN); other x give expm1(40) */
@@ -178,15 +179,21 @@ CT_FM_INLINE double ct_expm1_d1(double x)
 
 /* log(2^e (1 + f)) for f in [sqrt(1/2) - 1, sqrt(2) - 1] (exact), plus c,
  * a correction far below an ulp of the result */
-CT_FM_INLINE double ct_log_core_d(double e, double f, double c)
+CT_FM_INLINE double ct_log_core_s_d(double e, double f, double s, double c)
 {
-    double s = f / (2.0 + f), z = s * s;
+    double z = s * s;
     double R = 2.0 * z * ct_datanh_series(z);
     /* log(1 + f) = f - h + s (h + R), h = f^2 / 2 (2s = f - s f): the large
      * terms f and e ln2_hi exact, the rounded ones small beside them */
     double h = 0.5 * f * f;
     double t = __builtin_fma(s, h + R, __builtin_fma(e, CT_LN2_LO, c));
     return e * CT_LN2_HI - ((h - t) - f);
+}
+
+/* the same with s = f / (2 + f) made here */
+CT_FM_INLINE double ct_log_core_d(double e, double f, double c)
+{
+    return ct_log_core_s_d(e, f, f / (2.0 + f), c);
 }
 
 /* x = 2^e m, m in [sqrt(1/2), sqrt(2)), for a positive finite x (denormals
@@ -200,13 +207,29 @@ CT_FM_INLINE double ct_log_split_d(double x, double *ep)
     return ct_bits_to_double((v & 0x000fffffffffffffull) + 0x3fe6a09e667f3bcdull) - 1.0;
 }
 
-CT_FM_INLINE double ct_log_d1(double x)
+/* log, log2 and log10 in two steps (the loops run them as two passes, see
+ * elementwise.c's CT_TWO_PASS_MAP_D): x's exponent e, f = m - 1 and
+ * s = f / (2 + f) first, the rest from those */
+CT_FM_INLINE void ct_log_pre_d(double x, double *ep, double *fp, double *sp)
 {
-    double e, f = ct_log_split_d(x, &e);
-    double y = ct_log_core_d(e, f, 0.0);
+    double f = ct_log_split_d(x, ep);
+    *fp = f;
+    *sp = f / (2.0 + f);
+}
+
+CT_FM_INLINE double ct_log_post_d(double x, double e, double f, double s)
+{
+    double y = ct_log_core_s_d(e, f, s, 0.0);
     y = x == (double)__builtin_inf() ? x : y;
     y = x == 0.0 ? -(double)__builtin_inf() : y;
     return x < 0.0 || x != x ? (double)__builtin_nan("") : y;
+}
+
+CT_FM_INLINE double ct_log_d1(double x)
+{
+    double e, f, s;
+    ct_log_pre_d(x, &e, &f, &s);
+    return ct_log_post_d(x, e, f, s);
 }
 
 CT_FM_INLINE double ct_log1p_d1(double x)
@@ -292,10 +315,9 @@ CT_FM_INLINE double ct_sinh_d1(double x)
 
 /* log2(x) = e + log(m) log2(e) (log(m) by log's core with e = 0, log2(e) as
  * a double pair): exact for powers of two */
-CT_FM_INLINE double ct_log2_d1(double x)
+CT_FM_INLINE double ct_log2_post_d(double x, double e, double f, double s)
 {
-    double e, f = ct_log_split_d(x, &e);
-    double l = ct_log_core_d(0.0, f, 0.0);
+    double l = ct_log_core_s_d(0.0, f, s, 0.0);
     double y = e + __builtin_fma(l, 1.4426950408889634, l * 2.0355273740931033e-17);
     y = x == (double)__builtin_inf() ? x : y;
     y = x == 0.0 ? -(double)__builtin_inf() : y;
@@ -306,10 +328,9 @@ CT_FM_INLINE double ct_log2_d1(double x)
  * 42 bits (e L1 exact), log10(e) as a double pair, the small terms and the
  * product's rounding error added to log(m) log10(e) before the one sum
  * with e L1 (exact powers of ten come out exact) */
-CT_FM_INLINE double ct_log10_d1(double x)
+CT_FM_INLINE double ct_log10_post_d(double x, double e, double f, double s)
 {
-    double e, f = ct_log_split_d(x, &e);
-    double l = ct_log_core_d(0.0, f, 0.0);
+    double l = ct_log_core_s_d(0.0, f, s, 0.0);
     double s2 = l * 0.4342944819032518;
     double c = __builtin_fma(l, 0.4342944819032518, -s2);
     c = __builtin_fma(l, 1.098319650216765e-17, __builtin_fma(e, 2.8363394551044964e-14, c));
@@ -317,6 +338,20 @@ CT_FM_INLINE double ct_log10_d1(double x)
     y = x == (double)__builtin_inf() ? x : y;
     y = x == 0.0 ? -(double)__builtin_inf() : y;
     return x < 0.0 || x != x ? (double)__builtin_nan("") : y;
+}
+
+CT_FM_INLINE double ct_log2_d1(double x)
+{
+    double e, f, s;
+    ct_log_pre_d(x, &e, &f, &s);
+    return ct_log2_post_d(x, e, f, s);
+}
+
+CT_FM_INLINE double ct_log10_d1(double x)
+{
+    double e, f, s;
+    ct_log_pre_d(x, &e, &f, &s);
+    return ct_log10_post_d(x, e, f, s);
 }
 
 /* atanh(x) = log1p(2|x| / (1 - |x|)) / 2, the sign put back: 1 -> inf,
