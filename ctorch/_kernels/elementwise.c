@@ -1591,7 +1591,7 @@ CT_EXP_f(ct_exp_f16, ct_half)
 CT_EXP_f(ct_exp_f32, float)
 /* exp of double: exp512.h's table kernel on a CPU with AVX-512F,
  * fastmath_d.h's loop elsewhere */
-CT_SIMD_MAP(ct_exp_d_loop, double, ct_exp_d1)
+CT_TWO_PASS_MAP_D(ct_exp_d_loop, ct_exp_pre_d, ct_exp_post_d)
 #ifdef CT_HAVE_AVX512_TABLES
 CT_E512_MAP_D(ct_exp512_block, ct_exp512_d)
 #endif

@@ -109,17 +109,39 @@ CT_FM_INLINE double ct_scale2_d(double p, double kf, int64_t sh)
     return p * s1 * s2;
 }
 
-/* e^x 2^-sh (sh 0 or 1: e^x / 2 without overflow where e^x alone would) */
-CT_FM_INLINE double ct_exp_sh_d(double x, int64_t sh)
+/* e^x in two steps (elementwise.c's CT_TWO_PASS_MAP_D runs them as two
+ * passes): x clamped and reduced to k (in *kp) and r (in *rp)... */
+CT_FM_INLINE void ct_exp_pre_d(double x, double *kp, double *rp, double *unused)
 {
     double xc = 711.0 < x ? 711.0 : x;         /* the forms of minpd / maxpd */
     xc = -746.0 > xc ? -746.0 : xc;
-    double r, kf = ct_ln2_reduce_d(xc, &r);
-    /* e^r = (1 + r) + r^2 Q(r), 1 + r as h + l exactly (Fast2Sum): one
-     * rounding of a sum whose small part is exact to far below an ulp */
+    *kp = ct_ln2_reduce_d(xc, rp);
+    *unused = 0.0;
+}
+
+/* ... then e^r 2^(k - sh): e^r = (1 + r) + r^2 Q(r), 1 + r as h + l exactly
+ * (Fast2Sum): one rounding of a sum whose small part is exact to far below
+ * an ulp */
+CT_FM_INLINE double ct_exp_post_sh_d(double kf, double r, int64_t sh)
+{
     double h = 1.0 + r, l = r - (h - 1.0);
     double p = h + __builtin_fma(r * r, ct_exp_q_d(r), l);
     return ct_scale2_d(p, kf, sh);
+}
+
+CT_FM_INLINE double ct_exp_post_d(double x, double kf, double r, double unused)
+{
+    (void)x;
+    (void)unused;
+    return ct_exp_post_sh_d(kf, r, 0);
+}
+
+/* e^x 2^-sh (sh 0 or 1: e^x / 2 without overflow where e^x alone would) */
+CT_FM_INLINE double ct_exp_sh_d(double x, int64_t sh)
+{
+    double kf, r, unused;
+    ct_exp_pre_d(x, &kf, &r, &unused);
+    return ct_exp_post_sh_d(kf, r, sh);
 }
 
 CT_FM_INLINE double ct_exp_d1(double x) { return ct_exp_sh_d(x, 0); }
