@@ -37,11 +37,39 @@ CT_MULTIVERSION void NAME(const T *x, T *o, int64_t count)                      
             more |= NEEDS(xs[i]);                                                  \
             os[i] = FAST(xs[i]);                                                   \
         }                                                                          \
+        CT_CHUNK_FULL(FULL)                                                        \
+    }                                                                              \
+}
+#define CT_CHUNK_FULL(FULL)                                                        \
         if (more) {                                                                \
             _Pragma("omp simd")                                                    \
             for (int64_t i = 0; i < n; i++)                                        \
                 os[i] = FULL(xs[i]);                                               \
+        }
+/* the same with the fast form in two passes over a chunk: w = PRE(x) for
+ * each element (NEEDS(w) tells whether the chunk needs FULL), then
+ * FAST(x, w): where PRE is a long chain of its own (a logarithm), one loop
+ * over both would be too long a chain for the core to overlap enough
+ * elements */
+#define CT_CHUNKED_MAP_W(NAME, T, PRE, NEEDS, FAST, FULL)                          \
+void NAME(const T *x, T *o, int64_t count);                                        \
+CT_MULTIVERSION void NAME(const T *x, T *o, int64_t count)                         \
+{                                                                                  \
+    __typeof__(PRE(x[0]) + 0) wb[64];                                              \
+    for (int64_t lo = 0; lo < count; lo += 64) {                                   \
+        int64_t n = count - lo < 64 ? count - lo : 64;                             \
+        const T *xs = x + lo;                                                      \
+        T *os = o + lo;                                                            \
+        int more = 0;                                                              \
+        _Pragma("omp simd reduction(|:more)")                                      \
+        for (int64_t i = 0; i < n; i++) {                                          \
+            wb[i] = PRE(xs[i]);                                                    \
+            more |= NEEDS(wb[i]);                                                  \
         }                                                                          \
+        _Pragma("omp simd")                                                        \
+        for (int64_t i = 0; i < n; i++)                                            \
+            os[i] = FAST(xs[i], wb[i]);                                            \
+        CT_CHUNK_FULL(FULL)                                                        \
     }                                                                              \
 }
 
@@ -567,15 +595,13 @@ CT_FM_INLINE double erfinv_finish_d(double y, double a, double x)
     return (a == 0.0 || y != y) ? y : r;
 }
 
-CT_FM_INLINE double erfinv_fast_d(double y)
+/* the fast form in two steps: w of |y|, then the central polynomial */
+CT_FM_INLINE double erfinv_w_abs_d(double y) { return erfinv_w_d(__builtin_fabs(y)); }
+CT_FM_INLINE int erfinv_w_tail_d(double w) { return !(w < 6.25); }
+CT_FM_INLINE double erfinv_fast_w_d(double y, double w)
 {
     double a = __builtin_fabs(y);
-    return erfinv_finish_d(y, a, erfinv_central_d(a, erfinv_w_d(a)));
-}
-
-CT_FM_INLINE int erfinv_needs_tail_d(double y)
-{
-    return !(erfinv_w_d(__builtin_fabs(y)) < 6.25);
+    return erfinv_finish_d(y, a, erfinv_central_d(a, w));
 }
 
 CT_FM_INLINE double erfinv_d(double y)
@@ -584,7 +610,7 @@ CT_FM_INLINE double erfinv_d(double y)
     return erfinv_finish_d(y, a, w < 6.25 ? erfinv_central_d(a, w) : erfinv_tail_d(w));
 }
 
-CT_CHUNKED_MAP(ct_erfinv_d_loop, double, erfinv_fast_d, erfinv_needs_tail_d, erfinv_d)
+CT_CHUNKED_MAP_W(ct_erfinv_d_loop, double, erfinv_w_abs_d, erfinv_w_tail_d, erfinv_fast_w_d, erfinv_d)
 
 /* erfinv of a float: M. Giles' single-precision approximation
  * ("Approximating the erfinv function", GPU Computing Gems, 2011), a
