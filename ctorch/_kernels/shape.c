@@ -708,13 +708,9 @@ static inline ct_bf16 ct_bf_times(ct_bf16 x, ct_bf16 y) { return ct_f2bf(ct_bf2f
 /* float / double: y replaces a number x when it is not <= x (>= for min), so
  * when it is larger or NaN; one ordered compare and the rare take as a
  * branch (a running max is seldom replaced), with no move through the
- * integer registers */
-#define CT_MAXN_FLT(x, y) { return ((x) == (x)) & !((y) <= (x)) ? (y) : (x); }
-#define CT_MINN_FLT(x, y) { return ((x) == (x)) & !((y) >= (x)) ? (y) : (x); }
-static inline float ct_maxn_f32(float x, float y) CT_MAXN_FLT(x, y)
-static inline float ct_minn_f32(float x, float y) CT_MINN_FLT(x, y)
-static inline double ct_maxn_f64(double x, double y) CT_MAXN_FLT(x, y)
-static inline double ct_minn_f64(double x, double y) CT_MINN_FLT(x, y)
+ * integer registers and no store where x stays (CT_SCATTER_TAKE_T below) */
+#define CT_TAKE_MAX(x, y) (((x) == (x)) & !((y) <= (x)))
+#define CT_TAKE_MIN(x, y) (((x) == (x)) & !((y) >= (x)))
 static inline ct_half ct_maxn_f16(ct_half x, ct_half y) CT_SEL_BITS(uint16_t, x, y, ((float)y > (float)x) | (y != y))
 static inline ct_half ct_minn_f16(ct_half x, ct_half y) CT_SEL_BITS(uint16_t, x, y, ((float)y < (float)x) | (y != y))
 static inline ct_bf16 ct_bf_max(ct_bf16 x, ct_bf16 y) {
@@ -761,9 +757,23 @@ CT_SCATTER_RED_REAL(i64, int64_t, CT_TIMES)
 #define CT_SCATTER_RED_FLOAT(S, T)                                                       \
     CT_SCATTER_RED_T(S, T, prod, CT_TIMES) CT_SCATTER_RED_T(S, T, amax, ct_maxn_##S)     \
     CT_SCATTER_RED_T(S, T, amin, ct_minn_##S)
+/* float / double max and min: b written only where y takes the place (a
+ * store of the unchanged value after every element would tie each load of
+ * a bin to the last store to it: amax of 1e6 into 1000 bins 1.3 ms, 0.9 ms
+ * this way) */
+#define CT_SCATTER_TAKE_T(S, T, NAME, TAKE)                                              \
+CT_MULTIVERSION static int ct_scatter_##NAME##_##S(const T *a, const int64_t *ast, T *b, const int64_t *bst, \
+                                   const int64_t *idx, const int64_t *ist,               \
+                                   const int64_t *shape, int nd, int dim, int64_t size,  \
+                                   int64_t *bad) {                                       \
+    CT_WALK({ const T y_ = a[pa]; const T x_ = b[pb]; if (TAKE(x_, y_)) b[pb] = y_; })   \
+}
+#define CT_SCATTER_TAKE_FLOAT(S, T)                                                      \
+    CT_SCATTER_RED_T(S, T, prod, CT_TIMES) CT_SCATTER_TAKE_T(S, T, amax, CT_TAKE_MAX)    \
+    CT_SCATTER_TAKE_T(S, T, amin, CT_TAKE_MIN)
 CT_SCATTER_RED_FLOAT(f16, ct_half)
-CT_SCATTER_RED_FLOAT(f32, float)
-CT_SCATTER_RED_FLOAT(f64, double)
+CT_SCATTER_TAKE_FLOAT(f32, float)
+CT_SCATTER_TAKE_FLOAT(f64, double)
 CT_SCATTER_RED_T(c64, ct_cfloat, prod, CT_TIMES)
 CT_SCATTER_RED_T(c128, ct_cdouble, prod, CT_TIMES)
 CT_SCATTER_RED_T(bf16, ct_bf16, prod, ct_bf_times)
