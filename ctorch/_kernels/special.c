@@ -27,25 +27,29 @@
 void NAME(const T *x, T *o, int64_t count);                                        \
 CT_MULTIVERSION void NAME(const T *x, T *o, int64_t count)                         \
 {                                                                                  \
-    for (int64_t lo = 0; lo < count; lo += 64) {                                   \
-        int64_t n = count - lo < 64 ? count - lo : 64;                             \
-        const T *xs = x + lo;                                                      \
-        T *os = o + lo;                                                            \
-        int more = 0;                                                              \
+    CT_CHUNKS(FULL, {                                                              \
         _Pragma("omp simd reduction(|:more)")                                      \
         for (int64_t i = 0; i < n; i++) {                                          \
             more |= NEEDS(xs[i]);                                                  \
             os[i] = FAST(xs[i]);                                                   \
         }                                                                          \
-        CT_CHUNK_FULL(FULL)                                                        \
-    }                                                                              \
+    })                                                                             \
 }
-#define CT_CHUNK_FULL(FULL)                                                        \
+/* the chunks of 64: FIRST fills os[0..n) from xs and sets `more` where a
+ * chunk needs FULL */
+#define CT_CHUNKS(FULL, FIRST)                                                     \
+    for (int64_t lo = 0; lo < count; lo += 64) {                                   \
+        int64_t n = count - lo < 64 ? count - lo : 64;                             \
+        const __typeof__(*x) *xs = x + lo;                                         \
+        __typeof__(*o) *os = o + lo;                                               \
+        int more = 0;                                                              \
+        FIRST                                                                      \
         if (more) {                                                                \
             _Pragma("omp simd")                                                    \
             for (int64_t i = 0; i < n; i++)                                        \
                 os[i] = FULL(xs[i]);                                               \
-        }
+        }                                                                          \
+    }
 /* the same with the fast form in two passes over a chunk: w = PRE(x) for
  * each element (NEEDS(w) tells whether the chunk needs FULL), then
  * FAST(x, w): where PRE is a long chain of its own (a logarithm), one loop
@@ -56,11 +60,7 @@ void NAME(const T *x, T *o, int64_t count);                                     
 CT_MULTIVERSION void NAME(const T *x, T *o, int64_t count)                         \
 {                                                                                  \
     __typeof__(PRE(x[0]) + 0) wb[64];                                              \
-    for (int64_t lo = 0; lo < count; lo += 64) {                                   \
-        int64_t n = count - lo < 64 ? count - lo : 64;                             \
-        const T *xs = x + lo;                                                      \
-        T *os = o + lo;                                                            \
-        int more = 0;                                                              \
+    CT_CHUNKS(FULL, {                                                              \
         _Pragma("omp simd reduction(|:more)")                                      \
         for (int64_t i = 0; i < n; i++) {                                          \
             wb[i] = PRE(xs[i]);                                                    \
@@ -69,8 +69,7 @@ CT_MULTIVERSION void NAME(const T *x, T *o, int64_t count)                      
         _Pragma("omp simd")                                                        \
         for (int64_t i = 0; i < n; i++)                                            \
             os[i] = FAST(xs[i], wb[i]);                                            \
-        CT_CHUNK_FULL(FULL)                                                        \
-    }                                                                              \
+    })                                                                             \
 }
 
 /* the polynomial of the n coefficients c (n <= 32, a constant where it is
