@@ -8,33 +8,35 @@
 #define CT_FLIP_MAXD 64
 
 /* dst[j] = src[n - 1 - j] for n units of blk bytes (the fixed sizes
- * vectorise as reversing shuffles of whole registers) */
+ * vectorise as reversing shuffles of whole registers); src is read upwards
+ * and dst written downwards (the hardware prefetchers follow an ascending
+ * read stream best) */
 CT_MULTIVERSION static void reverse_units(char *dst, const char *src, int64_t n, int64_t blk)
 {
     int64_t j;
     switch (blk) {
     case 1: {
-        uint8_t *d = (uint8_t *)dst;
-        const uint8_t *s = (const uint8_t *)src + n - 1;
-        for (j = 0; j < n; j++) d[j] = s[-j];
+        uint8_t *d = (uint8_t *)dst + n - 1;
+        const uint8_t *s = (const uint8_t *)src;
+        for (j = 0; j < n; j++) d[-j] = s[j];
         return;
     }
     case 2: {
-        uint16_t *d = (uint16_t *)dst;
-        const uint16_t *s = (const uint16_t *)src + n - 1;
-        for (j = 0; j < n; j++) d[j] = s[-j];
+        uint16_t *d = (uint16_t *)dst + n - 1;
+        const uint16_t *s = (const uint16_t *)src;
+        for (j = 0; j < n; j++) d[-j] = s[j];
         return;
     }
     case 4: {
-        uint32_t *d = (uint32_t *)dst;
-        const uint32_t *s = (const uint32_t *)src + n - 1;
-        for (j = 0; j < n; j++) d[j] = s[-j];
+        uint32_t *d = (uint32_t *)dst + n - 1;
+        const uint32_t *s = (const uint32_t *)src;
+        for (j = 0; j < n; j++) d[-j] = s[j];
         return;
     }
     case 8: {
-        uint64_t *d = (uint64_t *)dst;
-        const uint64_t *s = (const uint64_t *)src + n - 1;
-        for (j = 0; j < n; j++) d[j] = s[-j];
+        uint64_t *d = (uint64_t *)dst + n - 1;
+        const uint64_t *s = (const uint64_t *)src;
+        for (j = 0; j < n; j++) d[-j] = s[j];
         return;
     }
     default:
