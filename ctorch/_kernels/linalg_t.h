@@ -6,19 +6,43 @@
 
 #define LA_F(name) LA_CAT(name, LA_S)
 
-/* 8 lanes of LA_T and their shuffle indices */
+/* 8 and 4 lanes of LA_T and their shuffle indices */
 typedef LA_T LA_F(la_v8_) __attribute__((vector_size(8 * sizeof(LA_T))));
 typedef LA_IT LA_F(la_i8_) __attribute__((vector_size(8 * sizeof(LA_T))));
 #define LA_SH8(x, y, ...) __builtin_shuffle(x, y, (LA_F(la_i8_)){__VA_ARGS__})
+typedef LA_T LA_F(la_v4_) __attribute__((vector_size(4 * sizeof(LA_T))));
+typedef LA_IT LA_F(la_i4_) __attribute__((vector_size(4 * sizeof(LA_T))));
+#define LA_SH4(x, y, ...) __builtin_shuffle(x, y, (LA_F(la_i4_)){__VA_ARGS__})
 
 /* dst (n x m, row stride dld) = src (m x n, row stride sld) transposed:
- * 8 x 8 blocks transposed in vector registers (three rounds of shuffles of
- * pairs of rows), the edges element by element */
+ * blocks of 32 bytes a row transposed in vector registers (GCC keeps a
+ * 64-byte generic vector in memory on AVX2), float's 8 x 8 in three rounds
+ * of shuffles of pairs of rows, double's 4 x 4 in two; the edges element
+ * by element */
 CT_MULTIVERSION
 static void LA_F(la_transpose_ld_)(const LA_T *restrict src, int64_t sld, LA_T *restrict dst,
                                    int64_t dld, int64_t m, int64_t n)
 {
-    int64_t m8 = m & ~(int64_t)7, n8 = n & ~(int64_t)7;
+    const int64_t B = sizeof(LA_T) == 8 ? 4 : 8;
+    int64_t m8 = m & ~(B - 1), n8 = n & ~(B - 1);
+    if (B == 4) {
+        for (int64_t j0 = 0; j0 < n8; j0 += 4)
+            for (int64_t i0 = 0; i0 < m8; i0 += 4) {
+                LA_F(la_v4_) r[4], t[4];
+                for (int k = 0; k < 4; k++)
+                    memcpy(&r[k], src + (i0 + k) * sld + j0, sizeof(r[k]));
+                for (int k = 0; k < 4; k += 2) {
+                    t[k] = LA_SH4(r[k], r[k + 1], 0, 4, 2, 6);
+                    t[k + 1] = LA_SH4(r[k], r[k + 1], 1, 5, 3, 7);
+                }
+                for (int h = 0; h < 2; h++) {
+                    LA_F(la_v4_) lo = LA_SH4(t[h], t[h + 2], 0, 1, 4, 5);
+                    LA_F(la_v4_) hi = LA_SH4(t[h], t[h + 2], 2, 3, 6, 7);
+                    memcpy(dst + (j0 + h) * dld + i0, &lo, sizeof(lo));
+                    memcpy(dst + (j0 + h + 2) * dld + i0, &hi, sizeof(hi));
+                }
+            }
+    } else
     for (int64_t j0 = 0; j0 < n8; j0 += 8)
         for (int64_t i0 = 0; i0 < m8; i0 += 8) {
             LA_F(la_v8_) r[8], t[8], u[8];
@@ -66,29 +90,36 @@ static int64_t LA_F(la_iamax_)(const LA_T *c, int64_t lo, int64_t m)
         return lo;
     int64_t i = lo + 1;
     if (m - i >= 16) {
-        typedef LA_F(la_v8_) vt;
-        typedef LA_F(la_i8_) it;
-        const it sign = (it)(vt){-0.0, -0.0, -0.0, -0.0, -0.0, -0.0, -0.0, -0.0};
-        vt bv, v;
-        it bi, iv;
-        for (int k = 0; k < 8; k++) {
-            bv[k] = -1;
-            bi[k] = 0;
-            iv[k] = (LA_IT)(i + k);
-        }
-        for (; i + 8 <= m; i += 8) {
-            memcpy(&v, c + i, sizeof(v));
-            v = (vt)((it)v & ~sign);
-            it gt = v > bv;                     /* all ones where v is larger */
-            bv = (vt)(((it)v & gt) | ((it)bv & ~gt));
-            bi = (iv & gt) | (bi & ~gt);
-            iv += 8;
-        }
-        for (int k = 0; k < 8; k++)
-            if (bv[k] > best || (bv[k] == best && bi[k] < p)) {
-                best = bv[k];
-                p = bi[k];
+        /* the 8 lanes as two vectors of 4 (a 64-byte generic vector of
+         * doubles would live in memory on AVX2), lanes 0-3 and 4-7 */
+        typedef LA_F(la_v4_) vt;
+        typedef LA_F(la_i4_) it;
+        const it sign = (it)(vt){-0.0, -0.0, -0.0, -0.0};
+        vt bv[2], v;
+        it bi[2], iv[2];
+        for (int h = 0; h < 2; h++)
+            for (int k = 0; k < 4; k++) {
+                bv[h][k] = -1;
+                bi[h][k] = 0;
+                iv[h][k] = (LA_IT)(i + 4 * h + k);
             }
+        for (; i + 8 <= m; i += 8)
+            for (int h = 0; h < 2; h++) {
+                memcpy(&v, c + i + 4 * h, sizeof(v));
+                v = (vt)((it)v & ~sign);
+                it gt = v > bv[h];              /* all ones where v is larger */
+                bv[h] = (vt)(((it)v & gt) | ((it)bv[h] & ~gt));
+                bi[h] = (iv[h] & gt) | (bi[h] & ~gt);
+                iv[h] += 8;
+            }
+        for (int k = 0; k < 8; k++) {
+            LA_T b = bv[k / 4][k % 4];
+            int64_t q = bi[k / 4][k % 4];
+            if (b > best || (b == best && q < p)) {
+                best = b;
+                p = q;
+            }
+        }
     }
     for (; i < m; i++) {
         LA_T v = LA_FABS(c[i]);
