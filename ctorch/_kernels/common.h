@@ -115,6 +115,18 @@ static inline int ct_cpu_avx2(void)
     }
     return v;
 }
+/* ct_cpu_avx512bw(): whether this CPU runs AVX-512 F, BW and VL (the kernels
+ * on 16-bit lanes); computed once */
+static inline int ct_cpu_avx512bw(void)
+{
+    static int v = -1;
+    if (v < 0) {
+        __builtin_cpu_init();
+        v = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+            __builtin_cpu_supports("avx512vl");
+    }
+    return v;
+}
 #endif
 
 typedef void (*ct_loop_fn)(char **p, const int64_t *s, int64_t n, const void *extra);

@@ -631,15 +631,6 @@ __attribute__((target("avx2"))) static int64_t ct_half_sign_256(int bf, int op,
     }
     return i;
 }
-static int ct_cpu_avx512bw(void)
-{
-    static int has = -1;
-    if (has < 0) {
-        __builtin_cpu_init();
-        has = __builtin_cpu_supports("avx512bw") != 0;
-    }
-    return has;
-}
 static int ct_cpu_avx512bf16(void)
 {
     static int has = -1;

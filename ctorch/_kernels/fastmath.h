@@ -34,6 +34,17 @@ CT_FM_INLINE float ct_ln2_reduce(float x, float *r) {
     return kf;
 }
 
+/* log(1 + f)'s series past its f^2/2 term, divided by f^3: the sum over
+ * k = 3..n of (-1)^(k+1) f^(k-3) / k, by Horner from the top (n a constant
+ * where it is inlined) */
+CT_FM_INLINE double ct_log1p_tail_d(double f, int n) {
+    double q = (n & 1 ? 1.0 : -1.0) / n;
+    _Pragma("GCC unroll 16")
+    for (int k = n - 1; k >= 3; k--)
+        q = __builtin_fma(q, f, (k & 1 ? 1.0 : -1.0) / k);
+    return q;
+}
+
 /* e^r for |r| <= ln2/2 */
 CT_FM_INLINE float ct_exp_poly(float r) {
     float p = 1.9875691500e-4f;

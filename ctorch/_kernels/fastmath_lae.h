@@ -345,12 +345,7 @@ CT_FM_INLINE double ct_logaddexp_d_fast(double a, double b)
     double zl = __builtin_fma(ulh, ri, pl);
     double wh = zh + zl, wl = (zh - wh) + zl, zt = tl * ri;
     double z2 = wh * wh;
-    double p = -1.0 / 8;
-    p = __builtin_fma(p, wh, 1.0 / 7);
-    p = __builtin_fma(p, wh, -1.0 / 6);
-    p = __builtin_fma(p, wh, 1.0 / 5);
-    p = __builtin_fma(p, wh, -1.0 / 4);
-    p = __builtin_fma(p, wh, 1.0 / 3);
+    double p = ct_log1p_tail_d(wh, 8);
     double wz = wl + zt;
     double tail = __builtin_fma(z2 * wh, p, cl) + __builtin_fma(wz, -wh, wz);
     tail = __builtin_fma(-0.5, z2, tail);

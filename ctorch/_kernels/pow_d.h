@@ -113,14 +113,7 @@ CT_FM_INLINE double ct_pow_tab_ylog(double x, double y, double *zl)
     double pl = -0.5 * __builtin_fma(f, f, -f2);
     double s2 = s1 - p;
     double e2 = (s1 - s2) - p;
-    double q = -1.0 / 10;
-    q = __builtin_fma(q, f, 1.0 / 9);
-    q = __builtin_fma(q, f, -1.0 / 8);
-    q = __builtin_fma(q, f, 1.0 / 7);
-    q = __builtin_fma(q, f, -1.0 / 6);
-    q = __builtin_fma(q, f, 1.0 / 5);
-    q = __builtin_fma(q, f, -1.0 / 4);
-    q = __builtin_fma(q, f, 1.0 / 3);
+    double q = ct_log1p_tail_d(f, 10);
     double low = (lo0 + pl) + (e1 + e2);
     low = __builtin_fma(f * f2, q, low);
     double lh = s2 + low;

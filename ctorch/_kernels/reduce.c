@@ -257,16 +257,6 @@ __attribute__((target("avx512f,avx512bw,avx512vl"))) static float ct_sum_h512(
     return term == 0 ? ct_sum_h512_body(h, n, 0, 0) : term == 1 ? ct_sum_h512_body(h, n, 0, 1)
                                                      : ct_sum_h512_body(h, n, 0, 2);
 }
-static int ct_sum_h512_ok(void)
-{
-    static int ok = -1;
-    if (ok < 0) {
-        __builtin_cpu_init();
-        ok = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-             __builtin_cpu_supports("avx512vl");
-    }
-    return ok;
-}
 /* the same on AVX2 with F16C: CT_VLANES's order, each vector of 8 widened as
  * it is loaded */
 #define CT_SUM_H256_LD(v, p) v = (ct_vf8)_mm256_cvtph_ps(CT_LOADU_H8(p))
@@ -289,7 +279,7 @@ CT_SUM_H256_BODY(ct_sum_bf256_2, CT_SUM_BF256_LD, CT_VCT_TERM_SQ)
 static float (*const ct_sum_h256[2][3])(const uint16_t *, int64_t) = {
     {ct_sum_h256_0, ct_sum_h256_1, ct_sum_h256_2}, {ct_sum_bf256_0, ct_sum_bf256_1, ct_sum_bf256_2}};
 #define CT_FUSED_BLOCK_HALF(TERM, x0, n, BF)                                      \
-    if ((n) >= CT_SUM_LANES && ct_sum_h512_ok())                                  \
+    if ((n) >= CT_SUM_LANES && ct_cpu_avx512bw())                                  \
         return ct_sum_h512((x0), (n), (BF), CT_TERMID_##TERM);                    \
     if ((n) >= CT_SUM_LANES && ct_cpu_avx2())                                  \
         return ct_sum_h256[BF][CT_TERMID_##TERM]((const uint16_t *)(x0), (n));

@@ -142,6 +142,19 @@ typedef struct {
                       const float *x, int64_t incx, float beta, float *y, int64_t incy);
 } ct_sg_isa;
 
+/* Either kernel's write-back of a whole MR x NR tile, MR = 2 W (acc(i) its
+ * i-th vector of W floats, va and vb alpha and beta broadcast):
+ * C = alpha acc, alpha acc + C or alpha acc + beta C by beta (beta == 0
+ * never reads C). */
+#define CT_SG_WRITE_FULL(NR, W, LOADU, STOREU, MUL, FMADD)                       \
+    for (int j = 0; j < (NR); j++)                                            \
+        for (int h = 0; h < 2; h++) {                                         \
+            float *p_ = c + j * ldc + h * (W);                                \
+            STOREU(p_, beta == 0.0f ? MUL(va, acc(2 * j + h))                 \
+                       : beta == 1.0f ? FMADD(va, acc(2 * j + h), LOADU(p_))  \
+                       : FMADD(va, acc(2 * j + h), MUL(vb, LOADU(p_))));      \
+        }
+
 /* ---- per-thread packing buffers ------------------------------------------
  * alloc.h's per-thread scratch: one block for blocks of A, one for blocks
  * of B, kept between calls. */
@@ -438,26 +451,8 @@ static void ct_sg_kernel_z(int kc, const float *restrict a, int64_t as, const fl
     __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
 #define acc(i) _mm512_load_ps(t + 16 * (i))
     if (rows == 0xFFFFFFFFu && jlo == 0 && jhi == CT_Z_NR) {
-        if (beta == 0.0f) {
-            for (int j = 0; j < CT_Z_NR; j++) {
-                _mm512_storeu_ps(c + j * ldc, _mm512_mul_ps(va, acc(2 * j)));
-                _mm512_storeu_ps(c + j * ldc + 16, _mm512_mul_ps(va, acc(2 * j + 1)));
-            }
-        } else if (beta == 1.0f) {
-            for (int j = 0; j < CT_Z_NR; j++) {
-                float *cj = c + j * ldc;
-                _mm512_storeu_ps(cj, _mm512_fmadd_ps(va, acc(2 * j), _mm512_loadu_ps(cj)));
-                _mm512_storeu_ps(cj + 16, _mm512_fmadd_ps(va, acc(2 * j + 1), _mm512_loadu_ps(cj + 16)));
-            }
-        } else {
-            for (int j = 0; j < CT_Z_NR; j++) {
-                float *cj = c + j * ldc;
-                _mm512_storeu_ps(cj, _mm512_fmadd_ps(va, acc(2 * j),
-                                                     _mm512_mul_ps(vb, _mm512_loadu_ps(cj))));
-                _mm512_storeu_ps(cj + 16, _mm512_fmadd_ps(va, acc(2 * j + 1),
-                                                          _mm512_mul_ps(vb, _mm512_loadu_ps(cj + 16))));
-            }
-        }
+        CT_SG_WRITE_FULL(CT_Z_NR, 16, _mm512_loadu_ps, _mm512_storeu_ps, _mm512_mul_ps,
+                         _mm512_fmadd_ps);
         return;
     }
     __mmask16 m0 = (__mmask16)(rows & 0xFFFF), m1 = (__mmask16)(rows >> 16);
@@ -829,26 +824,8 @@ static void ct_sg_kernel_y(int kc, const float *restrict a, int64_t as, const fl
     __m256 va = _mm256_set1_ps(alpha), vb = _mm256_set1_ps(beta);
 #define acc(i) _mm256_load_ps(t + 8 * (i))
     if ((rows & 0xFFFFu) == 0xFFFFu && jlo == 0 && jhi == CT_Y_NR) {
-        if (beta == 0.0f) {
-            for (int j = 0; j < CT_Y_NR; j++) {
-                _mm256_storeu_ps(c + j * ldc, _mm256_mul_ps(va, acc(2 * j)));
-                _mm256_storeu_ps(c + j * ldc + 8, _mm256_mul_ps(va, acc(2 * j + 1)));
-            }
-        } else if (beta == 1.0f) {
-            for (int j = 0; j < CT_Y_NR; j++) {
-                float *cj = c + j * ldc;
-                _mm256_storeu_ps(cj, _mm256_fmadd_ps(va, acc(2 * j), _mm256_loadu_ps(cj)));
-                _mm256_storeu_ps(cj + 8, _mm256_fmadd_ps(va, acc(2 * j + 1), _mm256_loadu_ps(cj + 8)));
-            }
-        } else {
-            for (int j = 0; j < CT_Y_NR; j++) {
-                float *cj = c + j * ldc;
-                _mm256_storeu_ps(cj, _mm256_fmadd_ps(va, acc(2 * j),
-                                                     _mm256_mul_ps(vb, _mm256_loadu_ps(cj))));
-                _mm256_storeu_ps(cj + 8, _mm256_fmadd_ps(va, acc(2 * j + 1),
-                                                         _mm256_mul_ps(vb, _mm256_loadu_ps(cj + 8))));
-            }
-        }
+        CT_SG_WRITE_FULL(CT_Y_NR, 8, _mm256_loadu_ps, _mm256_storeu_ps, _mm256_mul_ps,
+                         _mm256_fmadd_ps);
         return;
     }
     __m256i m0 = ct_sg_ybits(rows & 0xFFu), m1 = ct_sg_ybits((rows >> 8) & 0xFFu);

@@ -130,15 +130,6 @@ __attribute__((target("avx2"))) static void ct__row_copy_avx2(char *d, const cha
     if (i < n)
         _mm256_storeu_si256((__m256i *)(d + n - 32), _mm256_loadu_si256((const __m256i *)(s + n - 32)));
 }
-static int ct__have_avx2(void)
-{
-    static int ok = -1;
-    if (ok < 0) {
-        __builtin_cpu_init();
-        ok = __builtin_cpu_supports("avx2");
-    }
-    return ok;
-}
 #define CT__ROW_COPY_AVX2 1
 #endif
 
@@ -150,7 +141,7 @@ static int ct__have_avx2(void)
 static void ct__bytes_copy(char *d, const char *s, int64_t n)
 {
 #ifdef CT__ROW_COPY_AVX2
-    if (n >= 32 && ct__have_avx2()) {
+    if (n >= 32 && ct_cpu_avx2()) {
         ct__row_copy_avx2(d, s, n);
         return;
     }
@@ -230,7 +221,7 @@ void ct_cat_rows(char *dst, int64_t dld, const char *const *src, const int64_t *
     int64_t chunk = dld > 0 ? (128 * 1024) / dld : outer;
     if (chunk < 1) chunk = 1;
 #ifdef CT__ROW_COPY_AVX2
-    int avx2 = ct__have_avx2();
+    int avx2 = ct_cpu_avx2();
 #endif
     for (int64_t r0 = 0; r0 < outer; r0 += chunk) {
         int64_t r1 = r0 + chunk < outer ? r0 + chunk : outer;
