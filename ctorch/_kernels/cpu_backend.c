@@ -538,16 +538,22 @@ CT_AVX2_INLINE __m256 ct_hf256_widen(__m128i h, int bf)
     if (bf) return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(h), 16));
     return _mm256_cvtph_ps(h);
 }
-CT_AVX2_INLINE __m128i ct_hf256_narrow(__m256 v, int bf)
+/* float -> bfloat16 bits, nearest-even, a NaN quieted; in the low 16 bits of
+ * each 32-bit lane */
+CT_AVX2_INLINE __m256i ct_bf256_round(__m256 v)
 {
-    if (!bf) return _mm256_cvtps_ph(v, _MM_FROUND_TO_NEAREST_INT);
     __m256i u = _mm256_castps_si256(v);
     __m256i r = _mm256_srli_epi32(_mm256_add_epi32(_mm256_add_epi32(u, _mm256_set1_epi32(0x7fff)),
                                   _mm256_and_si256(_mm256_srli_epi32(u, 16), _mm256_set1_epi32(1))), 16);
     __m256i nan = _mm256_cmpgt_epi32(_mm256_and_si256(u, _mm256_set1_epi32(0x7fffffff)),
                                      _mm256_set1_epi32(0x7f800000));
-    r = _mm256_blendv_epi8(r, _mm256_or_si256(_mm256_srli_epi32(u, 16), _mm256_set1_epi32(0x40)), nan);
+    return _mm256_blendv_epi8(r, _mm256_or_si256(_mm256_srli_epi32(u, 16), _mm256_set1_epi32(0x40)), nan);
+}
+CT_AVX2_INLINE __m128i ct_hf256_narrow(__m256 v, int bf)
+{
+    if (!bf) return _mm256_cvtps_ph(v, _MM_FROUND_TO_NEAREST_INT);
     /* the 8 results (< 2^16) packed to 16 bits: packus works within 128-bit halves */
+    __m256i r = ct_bf256_round(v);
     r = _mm256_permute4x64_epi64(_mm256_packus_epi32(r, r), 0x08);
     return _mm256_castsi256_si128(r);
 }
@@ -726,6 +732,73 @@ __attribute__((target(TARGET))) static int64_t ct_half_fused_##K##SUF(const ct_h
 CT_HALF_FUSED_LOOPS(512, , "avx512f", ct_hf512_narrow, 0)
 CT_HALF_FUSED_LOOPS(512, _bf, "avx512f,avx512vl,avx512bf16", CT_BF_NARROW, 1)
 CT_HALF_FUSED_LOOPS(256, , "avx2,fma,f16c", ct_hf256_narrow, 0)
+/* bfloat16 on AVX2, 16 values a vector: zeros interleaved below the values
+ * widen them to two float vectors (within 128-bit halves: values 0-3 and
+ * 8-11, then 4-7 and 12-15), and packus, which interleaves the halves the
+ * same way, packs the rounded results back in order, with no cross-lane
+ * shuffle; the same results as the 8-wide loops */
+#define CT_BF256_LD(X, L, H)                                                          \
+    {                                                                                 \
+        const __m256i h_ = _mm256_loadu_si256((const __m256i *)((X) + i));            \
+        L = _mm256_castsi256_ps(_mm256_unpacklo_epi16(_mm256_setzero_si256(), h_));  \
+        H = _mm256_castsi256_ps(_mm256_unpackhi_epi16(_mm256_setzero_si256(), h_));  \
+    }
+#define CT_BF256_ST(L, H)                                                             \
+    _mm256_storeu_si256((__m256i *)(O + i), _mm256_packus_epi32(ct_bf256_round(L), ct_bf256_round(H)));
+#define CT_BF256_LOOP(LDA, LDB)                                                       \
+    for (; i + 16 <= n; i += 16) {                                                    \
+        __m256 al = a1, ah = a1, bl = b1, bh = b1;                                    \
+        LDA LDB                                                                       \
+        CT_BF256_ST(ct_hf256_op(op, al, bl), ct_hf256_op(op, ah, bh))                \
+    }
+CT_AVX2_INLINE int64_t ct_bf2_run256(int op, const uint16_t *A, const uint16_t *B, uint16_t *O,
+                                     const int64_t *s, int64_t n)
+{
+    const __m256 a1 = ct_hf256_widen(_mm_set1_epi16((short)A[0]), 1);
+    const __m256 b1 = ct_hf256_widen(_mm_set1_epi16((short)B[0]), 1);
+    int64_t i = 0;
+    if (s[1] && s[2]) CT_BF256_LOOP(CT_BF256_LD(A, al, ah), CT_BF256_LD(B, bl, bh))
+    else if (s[1]) CT_BF256_LOOP(CT_BF256_LD(A, al, ah), )
+    else CT_BF256_LOOP(, CT_BF256_LD(B, bl, bh))
+    return i;
+}
+__attribute__((target("avx2,fma,f16c"))) static int64_t ct_bf_fused_256(const ct_half_fused *f,
+                                                                      char **p, const int64_t *s,
+                                                                      int64_t n)
+{
+    const uint16_t *A = (const uint16_t *)p[1], *B = (const uint16_t *)p[2];
+    uint16_t *O = (uint16_t *)p[0];
+    switch (f->op) {
+#define CT_BF2_CASE(OP, SUF) case OP: return ct_bf2_run256(OP, A, B, O, s, n);
+    CT_HF_CASES2(CT_BF2_CASE, )
+#undef CT_BF2_CASE
+    }
+    return 0;
+}
+__attribute__((target("avx2,fma,f16c"))) static int64_t ct_bf_fused1_256(const ct_half_fused *f,
+                                                                       char **p, int64_t n)
+{
+    const uint16_t *A = (const uint16_t *)p[1];
+    uint16_t *O = (uint16_t *)p[0];
+    int64_t i = 0;
+    if (f->op == CT_NEG || f->op == CT_ABS) return ct_half_sign_256(1, f->op, A, O, n);
+    switch (f->op) {
+#define CT_BF1_CASE(OP, SUF)                                                          \
+    case OP:                                                                          \
+        for (; i + 16 <= n; i += 16) {                                                \
+            __m256 xl, xh;                                                            \
+            CT_BF256_LD(A, xl, xh)                                                    \
+            CT_BF256_ST(ct_hf256_op1(OP, xl), ct_hf256_op1(OP, xh))                  \
+        }                                                                             \
+        return i;
+    CT_HF_CASES(CT_BF1_CASE, )
+#undef CT_BF1_CASE
+    }
+    return 0;
+}
+#undef CT_BF256_LOOP
+#undef CT_BF256_ST
+#undef CT_BF256_LD
 #undef CT_HF_LOOP
 #undef CT_HF_LD
 #undef CT_BF_NARROW
@@ -755,7 +828,7 @@ static void ct_half_unary_fused(char **p, const int64_t *s, int64_t n, const voi
     if (kit == 512)
         i = f->bf && ct_cpu_avx512bf16() ? ct_half_fused1_512_bf(f, p, n) : ct_half_fused1_512(f, p, n);
     else if (kit == 256)
-        i = ct_half_fused1_256(f, p, n);
+        i = f->bf ? ct_bf_fused1_256(f, p, n) : ct_half_fused1_256(f, p, n);
 #endif
     if (i < n) {
         char *q[2] = {p[0] + i * s[0], p[1] + i * s[1]};
@@ -774,7 +847,7 @@ static void ct_half_binary_fused(char **p, const int64_t *s, int64_t n, const vo
         i = f->bf && ct_cpu_avx512bf16() ? ct_half_fused_512_bf(f, p, s, n)
                                          : ct_half_fused_512(f, p, s, n);
     else if (kit == 256)
-        i = ct_half_fused_256(f, p, s, n);
+        i = f->bf ? ct_bf_fused_256(f, p, s, n) : ct_half_fused_256(f, p, s, n);
 #endif
     if (i < n) {
         char *q[3] = {p[0] + i * s[0], p[1] + i * s[1], p[2] + i * s[2]};
