@@ -732,6 +732,16 @@ def test_float16_ops_are_the_float32_result_rounded_once(layout, dtype):
         if layout != "broadcast":
             getattr(torch, op)(x, y, out=out)
             assert np.array_equal(npy(out), ref, equal_nan=True), op
+    # the ternary ops: a tensor weight, Python weights kept in float (not
+    # rounded to the dtype first, as PyTorch's), addcmul / addcdiv's values
+    c = torch.from_numpy(rng.uniform(-1, 2, y.numel()).astype(np.float32).reshape(y.shape)).to(dt)
+    for name, f in [("lerp tensor", lambda u, v: torch.lerp(u, v, c.to(u.dtype))),
+                    ("lerp 0.3", lambda u, v: torch.lerp(u, v, 0.3)),
+                    ("lerp 0.7", lambda u, v: torch.lerp(u, v, 0.7)),
+                    ("addcmul", lambda u, v: torch.addcmul(u, v, c.to(u.dtype), value=0.3)),
+                    ("addcdiv", lambda u, v: torch.addcdiv(u, v, c.to(u.dtype), value=-1.7))]:
+        got, ref = npy(f(x, y)), npy(f(x.float(), y.float()).to(dt))
+        assert np.array_equal(got, ref, equal_nan=True), name
 
 
 @pytest.mark.parametrize("dtype", ["float16", "bfloat16"])

@@ -47,6 +47,10 @@ static ct_loop_fn ct_cpu_loop(int kind, int op, int dtype)
         return ct_binary_loops[op][dtype];
     case CT_EW_LERP:
         if (op == CT_T_LERP) return ct_lerp_loops[dtype];
+        /* float16 (through the float32 loop: ct_half_via_float) and float32;
+         * bfloat16 comes to ct_bf16_loop */
+        if (op == CT_T_LERP_W32)
+            return dtype == CT_FLOAT16 || dtype == CT_FLOAT32 ? ct_lerp_loops[dtype] : NULL;
         if (op == CT_T_ADDCMUL || op == CT_T_ADDCDIV) return ct_addc_loops[op - CT_T_ADDCMUL][dtype];
         if (op == CT_T_FREXP) return ct_frexp_loops[dtype];
         if (op == CT_T_LAE_GRAD || op == CT_T_LAE_GRAD1) return ct_lae_grad_loops[op - CT_T_LAE_GRAD][dtype];
@@ -207,36 +211,6 @@ static ct_loop_fn ct_half_cast_loop(int from, int to)
     return NULL;
 }
 
-/* half_out 0: the result is not half (comparisons, predicates) and the float
- * loop writes it where it goes */
-typedef struct { ct_loop_fn f32; void *P; int half_out; } ct_half_via;
-
-/* nin inputs (1 or 2) converted a block at a time; the float result
- * converted back when it is half */
-static void ct_half_via_float_run(char **p, const int64_t *s, int64_t n, const ct_half_via *v,
-                                  int nin)
-{
-    float in[2][CT_HALF_BLOCK], o[CT_HALF_BLOCK];
-    const int64_t fs[3] = {v->half_out ? 4 : s[0], 4, 4};
-    for (int64_t i = 0; i < n; i += CT_HALF_BLOCK) {
-        int64_t m = n - i < CT_HALF_BLOCK ? n - i : CT_HALF_BLOCK;
-        char *q[3] = {v->half_out ? (char *)o : p[0] + i * s[0], (char *)in[0], (char *)in[1]};
-        for (int k = 0; k < nin; k++) ct_h2f(p[1 + k] + i * s[1 + k], s[1 + k], in[k], m);
-        v->f32(q, fs, m, v->P);
-        if (v->half_out) ct_f2h(o, p[0] + i * s[0], s[0], m);
-    }
-}
-
-static void ct_half_unary_via_float(char **p, const int64_t *s, int64_t n, const void *ex)
-{
-    ct_half_via_float_run(p, s, n, (const ct_half_via *)ex, 1);
-}
-
-static void ct_half_binary_via_float(char **p, const int64_t *s, int64_t n, const void *ex)
-{
-    ct_half_via_float_run(p, s, n, (const ct_half_via *)ex, 2);
-}
-
 /* the predicates, comparisons and logical ops of halves (exact in float: widening keeps
  * every value, infinity and NaN) */
 static int ct_half_pred_via_float(int kind, int op)
@@ -280,7 +254,20 @@ static int ct_half_via_float(int kind, int op)
         case CT_HEAVISIDE: case CT_FMAX: case CT_FMIN:
             return 1;
         }
+    /* lerp (PyTorch's formula in float), addcmul, addcdiv (in float) */
+    if (kind == CT_EW_LERP)
+        switch (op) {
+        case CT_T_LERP: case CT_T_LERP_W32: case CT_T_ADDCMUL: case CT_T_ADDCDIV:
+            return 1;
+        }
     return 0;
+}
+
+/* the inputs of a (kind, op) launch of float16 or bfloat16 that are float32
+ * (bit k: operand k + 1) */
+static unsigned ct_lowp_fin(int kind, int op)
+{
+    return kind == CT_EW_LERP && op == CT_T_LERP_W32 ? 4u : 0u;
 }
 
 
@@ -352,33 +339,44 @@ static void ct_f2bf_strided(const float *f, char *dst, int64_t s, int64_t n)
         for (int64_t i = 0; i < n; i++) memcpy(dst + i * s, tmp + i, 2);
 }
 
-/* a launch of the float32 loop f32 (P: its parameters) over nin bfloat16
- * inputs; the result is bfloat16 (bf_out) or what f32 writes (bool) */
-typedef struct { ct_loop_fn f32; const void *P; int bf_out, nin; } ct_bf16_via;
+/* a launch of the float32 loop f32 (P: its parameters) over nin float16
+ * (half 1) or bfloat16 inputs widened a block at a time; the result rounded
+ * back to the inputs' dtype (low_out) or what f32 writes (bool). fin: the
+ * inputs (bit k: operand k + 1) that are float32 already (lerp's weight). */
+typedef struct { ct_loop_fn f32; const void *P; int low_out, nin, half; unsigned fin; } ct_lowp_via;
 
-static void ct_bf16_via_float(char **p, const int64_t *s, int64_t n, const void *ex)
+static void ct_lowp_via_float(char **p, const int64_t *s, int64_t n, const void *ex)
 {
-    const ct_bf16_via *v = (const ct_bf16_via *)ex;
+    const ct_lowp_via *v = (const ct_lowp_via *)ex;
     float in[3][CT_HALF_BLOCK], o[CT_HALF_BLOCK];
-    /* an input of one value (stride 0) goes to the float loop as one value,
-     * so its scalar forms serve: pow(x, 2) as x * x, 20x, and PyTorch's
-     * bfloat16 values of pow's special exponents ((-inf)^0.5 = NaN as for
-     * float; half keeps powf's values, as PyTorch's half pow does, the
-     * scalar expanded to a block) */
-    int64_t fs[4] = {v->bf_out ? 4 : s[0], 4, 4, 4};
+    /* a bfloat16 input of one value (stride 0) goes to the float loop as one
+     * value, so its scalar forms serve: pow(x, 2) as x * x, 20x, and
+     * PyTorch's bfloat16 values of pow's special exponents ((-inf)^0.5 = NaN
+     * as for float; half keeps powf's values, as PyTorch's half pow does,
+     * the scalar expanded to a block) */
+    int64_t fs[4] = {v->low_out ? 4 : s[0], 4, 4, 4};
     for (int k = 0; k < v->nin; k++)
-        if (s[1 + k] == 0) {
+        if (v->fin >> k & 1) {
+            fs[1 + k] = s[1 + k];
+        } else if (s[1 + k] == 0 && !v->half) {
             fs[1 + k] = 0;
             ct_bf2f_strided(p[1 + k], 0, in[k], 1);
         }
     for (int64_t i = 0; i < n; i += CT_HALF_BLOCK) {
         int64_t m = n - i < CT_HALF_BLOCK ? n - i : CT_HALF_BLOCK;
-        char *q[4] = {v->bf_out ? (char *)o : p[0] + i * s[0], (char *)in[0], (char *)in[1],
+        char *q[4] = {v->low_out ? (char *)o : p[0] + i * s[0], (char *)in[0], (char *)in[1],
                       (char *)in[2]};
-        for (int k = 0; k < v->nin; k++)
-            if (s[1 + k]) ct_bf2f_strided(p[1 + k] + i * s[1 + k], s[1 + k], in[k], m);
+        for (int k = 0; k < v->nin; k++) {
+            const char *src = p[1 + k] + i * s[1 + k];
+            if (v->fin >> k & 1) q[1 + k] = (char *)src;
+            else if (v->half) ct_h2f(src, s[1 + k], in[k], m);
+            else if (fs[1 + k]) ct_bf2f_strided(src, s[1 + k], in[k], m);
+        }
         v->f32(q, fs, m, v->P);
-        if (v->bf_out) ct_f2bf_strided(o, p[0] + i * s[0], s[0], m);
+        if (v->low_out) {
+            if (v->half) ct_f2h(o, p[0] + i * s[0], s[0], m);
+            else ct_f2bf_strided(o, p[0] + i * s[0], s[0], m);
+        }
     }
 }
 
@@ -796,6 +794,66 @@ __attribute__((target("avx2,fma,f16c"))) static int64_t ct_bf_fused1_256(const c
     }
     return 0;
 }
+/* lerp, addcmul and addcdiv of halves / bfloat16 on AVX2: the float32
+ * loops' expressions with the contractions GCC makes of them (a + c (b - a)
+ * and a + v b c as one FMA, b - (b - a)(1 - c) as one FNMADD), so the same
+ * floats, rounded once; a and b dense, c dense or one value (a float32 one
+ * for lerp's Python weight, CT_T_LERP_W32) */
+typedef struct { int op, bf; float v; ct_loop_fn fb; const void *fbx; } ct_lowp_tern;
+CT_AVX2_INLINE __m256 ct_tern256(int op, __m256 a, __m256 b, __m256 c, __m256 v)
+{
+    if (op == CT_T_ADDCMUL) return _mm256_fmadd_ps(_mm256_mul_ps(v, b), c, a);
+    if (op == CT_T_ADDCDIV) return _mm256_add_ps(a, _mm256_div_ps(_mm256_mul_ps(v, b), c));
+    const __m256 t = _mm256_sub_ps(b, a);
+    const __m256 near = _mm256_cmp_ps(_mm256_andnot_ps(_mm256_set1_ps(-0.0f), c), _mm256_set1_ps(0.5f),
+                                      _CMP_LT_OQ);
+    return _mm256_blendv_ps(_mm256_fnmadd_ps(t, _mm256_sub_ps(_mm256_set1_ps(1.0f), c), b),
+                            _mm256_fmadd_ps(c, t, a), near);
+}
+#define CT_TERN256_LOOPS(CH, CB)                                                      \
+    if (!bf)                                                                          \
+        for (; i + 8 <= n; i += 8) {                                                  \
+            const __m256 a = _mm256_cvtph_ps(CT_LOADU_H8(A + i));                     \
+            const __m256 b = _mm256_cvtph_ps(CT_LOADU_H8(B + i));                     \
+            CT_STOREU_H8(O + i, _mm256_cvtps_ph(ct_tern256(op, a, b, CH, v),            \
+                                                _MM_FROUND_TO_NEAREST_INT));          \
+        }                                                                             \
+    else                                                                              \
+        for (; i + 16 <= n; i += 16) {                                                \
+            __m256 al, ah, bl, bh, cl = c1, ch = c1;                                  \
+            CT_BF256_LD(A, al, ah)                                                    \
+            CT_BF256_LD(B, bl, bh)                                                    \
+            CB                                                                        \
+            CT_BF256_ST(ct_tern256(op, al, bl, cl, v), ct_tern256(op, ah, bh, ch, v)) \
+        }
+CT_AVX2_INLINE int64_t ct_tern_run256(int op, int bf, const ct_lowp_tern *f, char **p,
+                                      const int64_t *s, int64_t n)
+{
+    const uint16_t *A = (const uint16_t *)p[1], *B = (const uint16_t *)p[2];
+    const uint16_t *C = (const uint16_t *)p[3];
+    uint16_t *O = (uint16_t *)p[0];
+    const __m256 v = _mm256_set1_ps(f->v);
+    const __m256 c1 = op == CT_T_LERP_W32 ? _mm256_set1_ps(*(const float *)p[3])
+                                          : ct_hf256_widen(_mm_set1_epi16((short)C[0]), bf);
+    int64_t i = 0;
+    if (s[3]) { CT_TERN256_LOOPS(_mm256_cvtph_ps(CT_LOADU_H8(C + i)), CT_BF256_LD(C, cl, ch)) }
+    else { CT_TERN256_LOOPS(c1, ) }
+    return i;
+}
+__attribute__((target("avx2,fma,f16c"))) static int64_t ct_tern_fused_256(const ct_lowp_tern *f,
+                                                                        char **p, const int64_t *s,
+                                                                        int64_t n)
+{
+#define CT_TERN_CASE(OP)                                                              \
+    case OP: return f->bf ? ct_tern_run256(OP, 1, f, p, s, n) : ct_tern_run256(OP, 0, f, p, s, n);
+    switch (f->op) {
+    CT_TERN_CASE(CT_T_LERP) CT_TERN_CASE(CT_T_LERP_W32) CT_TERN_CASE(CT_T_ADDCMUL)
+    CT_TERN_CASE(CT_T_ADDCDIV)
+    }
+#undef CT_TERN_CASE
+    return 0;
+}
+#undef CT_TERN256_LOOPS
 #undef CT_BF256_LOOP
 #undef CT_BF256_ST
 #undef CT_BF256_LD
@@ -855,6 +913,45 @@ static void ct_half_binary_fused(char **p, const int64_t *s, int64_t n, const vo
     }
 }
 
+/* the ternary launches of halves / bfloat16: the fused loops where the
+ * layout and CPU allow, the block-wise path (fb) for the rest */
+static void ct_lowp_tern_fused(char **p, const int64_t *s, int64_t n, const void *ex)
+{
+    const ct_lowp_tern *f = (const ct_lowp_tern *)ex;
+    int64_t i = 0;
+#ifdef CT_HAVE_AVX512_TABLES
+    if (s[0] == 2 && s[1] == 2 && s[2] == 2 && (s[3] == 0 || (s[3] == 2 && f->op != CT_T_LERP_W32))
+        && ct_cpu_avx2())
+        i = ct_tern_fused_256(f, p, s, n);
+#endif
+    if (i < n) {
+        char *q[4] = {p[0] + i * s[0], p[1] + i * s[1], p[2] + i * s[2], p[3] + i * s[3]};
+        f->fb(q, s, n - i, f->fbx);
+    }
+}
+
+/* runs a launch of float16 (half 1) or bfloat16 through the float32 loops:
+ * fused where there are fused loops, block-wise otherwise */
+static int ct_lowp_run(int kind, int op, ct_lowp_via *v, ct_params *P, const ct_iter *it)
+{
+    /* the inputs of unary and binary ops are of the launch's dtype */
+    static const int lsz[CT_MAXARGS] = {0, 2, 2, 2};
+    const int *isz = kind == CT_EW_UNARY || kind == CT_EW_BINARY ? lsz : NULL;
+    if (ct_half_fused_op(kind, op)) {
+        ct_half_fused f = {op, !v->half, ct_lowp_via_float, v};
+        ct_run_sized(kind == CT_EW_BINARY ? ct_half_binary_fused : ct_half_unary_fused, &f, it->nargs,
+                     it->ndim, it->shape, it->strides, it->ptr, it->grain, isz);
+    } else if (kind == CT_EW_LERP && op != CT_T_FREXP && it->nargs == 4) {
+        ct_lowp_tern f = {op, !v->half, (float)P->a, ct_lowp_via_float, v};
+        ct_run_sized(ct_lowp_tern_fused, &f, it->nargs, it->ndim, it->shape, it->strides, it->ptr,
+                     it->grain, isz);
+    } else {
+        ct_run_sized(ct_lowp_via_float, v, it->nargs, it->ndim, it->shape, it->strides, it->ptr,
+                     it->grain, isz);
+    }
+    return P->err;
+}
+
 /* runs a bfloat16 launch (the dtype or the cast's input is bfloat16) */
 static int ct_bf16_launch(int kind, int op, int dtype, ct_params *P, const ct_iter *it)
 {
@@ -880,20 +977,10 @@ static int ct_bf16_launch(int kind, int op, int dtype, ct_params *P, const ct_it
                it->grain);
         return P->err;
     }
-    ct_bf16_via v = {ct_bf16_f32_loop(kind, op), P, 1, it->nargs - 1};
-    if (kind == CT_EW_UNARY && op != CT_ABS) v.bf_out = ct_unary_rule[op] != CT_U_PRED;
-    if (kind == CT_EW_BINARY) v.bf_out = ct_binary_rule[op] != CT_R_CMP;
-    /* the inputs of a unary or binary launch are bfloat16 */
-    static const int bsz[CT_MAXARGS] = {0, 2, 2, 2};
-    const int *isz = kind == CT_EW_UNARY || kind == CT_EW_BINARY ? bsz : NULL;
-    if (ct_half_fused_op(kind, op)) {
-        ct_half_fused f = {op, 1, ct_bf16_via_float, &v};
-        ct_run_sized(kind == CT_EW_BINARY ? ct_half_binary_fused : ct_half_unary_fused, &f, it->nargs,
-                     it->ndim, it->shape, it->strides, it->ptr, it->grain, isz);
-        return P->err;
-    }
-    ct_run_sized(ct_bf16_via_float, &v, it->nargs, it->ndim, it->shape, it->strides, it->ptr, it->grain, isz);
-    return P->err;
+    ct_lowp_via v = {ct_bf16_f32_loop(kind, op), P, 1, it->nargs - 1, 0, ct_lowp_fin(kind, op)};
+    if (kind == CT_EW_UNARY && op != CT_ABS) v.low_out = ct_unary_rule[op] != CT_U_PRED;
+    if (kind == CT_EW_BINARY) v.low_out = ct_binary_rule[op] != CT_R_CMP;
+    return ct_lowp_run(kind, op, &v, P, it);
 }
 
 /* A binary launch over short rows (a 2-d space, rows of n <= 256) where each
@@ -1005,15 +1092,9 @@ static int ct_cpu_elementwise(int kind, int op, int dtype, ct_params *P, const c
             hp.b = (double)(ct_half)P->b;
             hp.c = (double)(ct_half)P->c;
         }
-        ct_half_via v = {ct_cpu_loop(kind, op, CT_FLOAT32), &hp, ct_half_via_float(kind, op)};
-        ct_half_fused f = {op, 0, kind == CT_EW_BINARY ? ct_half_binary_via_float : ct_half_unary_via_float, &v};
-        static const int hsz[CT_MAXARGS] = {0, 2, 2, 2};   /* the inputs are halves */
-        if (ct_half_fused_op(kind, op))
-            ct_run_sized(kind == CT_EW_BINARY ? ct_half_binary_fused : ct_half_unary_fused, &f, it->nargs,
-                         it->ndim, it->shape, it->strides, it->ptr, it->grain, hsz);
-        else
-            ct_run_sized(kind == CT_EW_UNARY ? ct_half_unary_via_float : ct_half_binary_via_float, &v,
-                         it->nargs, it->ndim, it->shape, it->strides, it->ptr, it->grain, hsz);
+        ct_lowp_via v = {ct_cpu_loop(kind, op, CT_FLOAT32), &hp, ct_half_via_float(kind, op),
+                         it->nargs - 1, 1, ct_lowp_fin(kind, op)};
+        ct_lowp_run(kind, op, &v, &hp, it);
         P->err = hp.err;
         return P->err;
     }

@@ -26,6 +26,8 @@ enum {
 enum { CT_T_LERP, CT_T_ADDCMUL, CT_T_ADDCDIV,
        CT_T_FREXP,      /* the CPU's only: mantissa into operand 0 and int32 exponent
                            into operand 2 of input operand 1 */
+       CT_T_LERP_W32,   /* the CPU's only: lerp of float16 or bfloat16 operands with a
+                           float32 weight (a Python number keeps float precision) */
        CT_NTERNARY };
 
 #endif

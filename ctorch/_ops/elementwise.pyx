@@ -362,15 +362,15 @@ def lerp(input, end, weight, *, out=None):
     if w._dtype is not s._dtype:
         if isinstance(weight, Tensor):
             raise RuntimeError(f"expected dtype {s._dtype!r} for `weight` but got dtype {w._dtype!r}")
-    cdef Tensor rb
-    if (out is None and s._dtype._code == CT_BFLOAT16 and not isinstance(weight, Tensor)
-            and s._storage.device < 0):
-        # a python weight keeps its value: PyTorch computes in float, rounds once
-        rb = _cast(lerp(_cast(s.detach(), t_float32), _cast(e.detach(), t_float32), weight), s._dtype)
-        record("lerp.Scalar", rb, (s, e), (weight,))
-        return rb
     cdef const ct_backend *B = _backend_of(s, e, w)
-    if not B.has_kernel(CT_EW_LERP, 0, s._dtype._code):
+    cdef int top = 0        # CT_T_LERP
+    if (not isinstance(weight, Tensor) and (s._dtype._code == CT_FLOAT16 or s._dtype._code == CT_BFLOAT16)
+            and B.has_kernel(CT_EW_LERP, CT_T_LERP_W32, s._dtype._code)):
+        # a Python weight keeps its float value (PyTorch computes half and
+        # bfloat16 in float): a float32 weight
+        w = _scalar_tensor(weight, t_float32)
+        top = CT_T_LERP_W32
+    if not B.has_kernel(CT_EW_LERP, top, s._dtype._code):
         raise NotImplementedError(f"\"lerp_kernel_scalar\" not implemented for '{_SCALAR_NAMES[s._dtype._code]}'")
     cdef Iter it
     cdef ct_params P
@@ -398,7 +398,7 @@ def lerp(input, end, weight, *, out=None):
     _iter_add(&it, 1, s)
     _iter_add(&it, 2, e)
     _iter_add(&it, 3, w)
-    _run(&it, CT_EW_LERP, 0, s._dtype._code, &P, GRAIN_MATH)
+    _run(&it, CT_EW_LERP, top, s._dtype._code, &P, GRAIN_MATH)
     if o is not None:
         if dst is not o:
             _copy_into(o, dst, False)
@@ -1006,7 +1006,7 @@ cdef object _op_sub(object a, object b):
 
 cdef extern from "elementwise_codes.h":
     enum:
-        CT_RECIPROCAL, CT_EXP2, CT_HEAVISIDE, CT_FREXP_MANT, CT_FREXP_EXP, CT_T_ADDCMUL, CT_T_ADDCDIV, CT_T_FREXP
+        CT_RECIPROCAL, CT_EXP2, CT_HEAVISIDE, CT_FREXP_MANT, CT_FREXP_EXP, CT_T_ADDCMUL, CT_T_ADDCDIV, CT_T_FREXP, CT_T_LERP_W32
 
 
 cdef object _op_div(object a, object b):
