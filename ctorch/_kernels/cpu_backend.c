@@ -464,7 +464,7 @@ typedef struct { int op, bf; ct_loop_fn fb; const void *fbx; } ct_half_fused;
 static int ct_half_fused_op(int kind, int op)
 {
     if (kind == CT_EW_BINARY)
-        switch (op) { CT_HF_CASES2(CT_HF_IS, ) return 1; }
+        switch (op) { CT_HF_CASES2(CT_HF_IS, ) case CT_POW: return 1; }
     if (kind == CT_EW_UNARY)
         switch (op) { CT_HF_CASES(CT_HF_IS, ) return 1; }
     return 0;
@@ -877,9 +877,9 @@ void ct_f2bf_contig(const float *f, uint16_t *h, int64_t n)
     ct_f2bf_ints(f + i, h + i, n - i);
 }
 
-static void ct_half_unary_fused(char **p, const int64_t *s, int64_t n, const void *ex)
+/* the fused unary loops: how many of the n elements they did */
+static int64_t ct_half_unary_kit(const ct_half_fused *f, char **p, const int64_t *s, int64_t n)
 {
-    const ct_half_fused *f = (const ct_half_fused *)ex;
     int64_t i = 0;
 #ifdef CT_HAVE_AVX512_TABLES
     const int kit = s[0] == 2 && s[1] == 2 ? CT_HF_KIT() : 0;
@@ -887,7 +887,16 @@ static void ct_half_unary_fused(char **p, const int64_t *s, int64_t n, const voi
         i = f->bf && ct_cpu_avx512bf16() ? ct_half_fused1_512_bf(f, p, n) : ct_half_fused1_512(f, p, n);
     else if (kit == 256)
         i = f->bf ? ct_bf_fused1_256(f, p, n) : ct_half_fused1_256(f, p, n);
+#else
+    (void)f; (void)p; (void)s; (void)n;
 #endif
+    return i;
+}
+
+static void ct_half_unary_fused(char **p, const int64_t *s, int64_t n, const void *ex)
+{
+    const ct_half_fused *f = (const ct_half_fused *)ex;
+    int64_t i = ct_half_unary_kit(f, p, s, n);
     if (i < n) {
         char *q[2] = {p[0] + i * s[0], p[1] + i * s[1]};
         f->fb(q, s, n - i, f->fbx);
@@ -898,9 +907,21 @@ static void ct_half_binary_fused(char **p, const int64_t *s, int64_t n, const vo
 {
     const ct_half_fused *f = (const ct_half_fused *)ex;
     int64_t i = 0;
+    if (f->op == CT_POW) {
+        /* pow(x, 2) is x * x, exact in float for both formats (PyTorch's
+         * float result rounded once): the fused square; other exponents
+         * take the block-wise path */
+        uint16_t e;
+        memcpy(&e, p[2], 2);
+        if (s[2] == 0 && e == 0x4000) {         /* 2.0 in float16 and in bfloat16 */
+            ct_half_fused g = *f;
+            g.op = CT_SQUARE;
+            i = ct_half_unary_kit(&g, p, s, n);
+        }
+    }
 #ifdef CT_HAVE_AVX512_TABLES
-    const int kit = s[0] == 2 && (s[1] == 2 || s[1] == 0) && (s[2] == 2 || s[2] == 0) && (s[1] || s[2])
-                    ? CT_HF_KIT() : 0;
+    const int kit = f->op != CT_POW && s[0] == 2 && (s[1] == 2 || s[1] == 0) && (s[2] == 2 || s[2] == 0)
+                    && (s[1] || s[2]) ? CT_HF_KIT() : 0;
     if (kit == 512)
         i = f->bf && ct_cpu_avx512bf16() ? ct_half_fused_512_bf(f, p, s, n)
                                          : ct_half_fused_512(f, p, s, n);
