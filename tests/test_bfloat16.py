@@ -220,6 +220,25 @@ def test_scalar_operand_outside_bfloat16_keeps_its_value_where_pytorch_does():
         assert_bf16_equal(f(x, 1.0039066), exp.numpy())
 
 
+@pytest.mark.parametrize("dtype", ["bfloat16", "float16"])
+def test_factor_or_divisor_outside_the_format_keeps_float_precision(dtype):
+    # mul and the divisions by a Python number the format cannot hold: the
+    # float32 product / quotient rounded once, in every layout and both
+    # operand orders (the vector loops and their tails); a number divided by
+    # a tensor is the reciprocal (rounded) times it, as PyTorch's
+    dt = getattr(torch, dtype)
+    x = torch.from_numpy(np.random.default_rng(8).standard_normal(1037).astype(np.float32)).to(dt)
+    for s in (0.1, 1 / 3, 3.3e5, -1e-7):
+        for t in (x, x[::3], x[:1000].reshape(40, 25).t()):
+            xf = t.float()
+            for got, exp in [(t * s, xf * s), (s * t, s * xf), (t / s, xf / s), (s / t, t.reciprocal().float() * s),
+                             (t // s, xf // s), (t.clone().mul_(s), xf * s),
+                             (torch.div(t, s, rounding_mode="trunc"),
+                              torch.div(xf, s, rounding_mode="trunc"))]:
+                assert got.dtype == dt
+                np.testing.assert_array_equal(got.float().numpy(), exp.to(dt).float().numpy())
+
+
 # ---------------------------------------------------------------- reductions
 
 def _float_reductions():

@@ -265,8 +265,9 @@ static int ct_half_via_float(int kind, int op)
 
 /* the inputs of a (kind, op) launch of float16 or bfloat16 that are float32
  * (bit k: operand k + 1) */
-static unsigned ct_lowp_fin(int kind, int op)
+static unsigned ct_lowp_fin(int kind, int op, const ct_params *P)
 {
+    if (kind == CT_EW_BINARY) return (unsigned)(P->flags / CT_P_F32_1) & 3u;
     return kind == CT_EW_LERP && op == CT_T_LERP_W32 ? 4u : 0u;
 }
 
@@ -452,7 +453,7 @@ static ct_loop_fn ct_bf16_loop(int kind, int op, int dtype)
  * widened to float, the op, rounded back, in registers (the values of the
  * block-wise path above, without its three passes over blocks). Other layouts
  * and the last n % 16 elements take the block-wise path (fb, fbx). */
-typedef struct { int op, bf; ct_loop_fn fb; const void *fbx; } ct_half_fused;
+typedef struct { int op, bf; ct_loop_fn fb; const void *fbx; unsigned fin; } ct_half_fused;
 
 /* the unary and binary ops that have fused loops */
 #define CT_HF_CASES(X, SUF) X(CT_NEG, SUF) X(CT_ABS, SUF) X(CT_SQRT, SUF) X(CT_RSQRT, SUF) \
@@ -596,10 +597,12 @@ CT_AVX2_INLINE __m256 ct_hf256_op1(int op, __m256 x)
 #define CT_HF512_LD(q) _mm256_loadu_si256((const __m256i *)(q))
 #define CT_HF512_ST(q, v) _mm256_storeu_si256((__m256i *)(q), v)
 #define CT_HF512_SET1(x) _mm256_set1_epi16(x)
+#define CT_HF512_SET1PS(x) _mm512_set1_ps(x)
 #define CT_HF256_W 8
 #define CT_HF256_LD(q) CT_LOADU_H8(q)
 #define CT_HF256_ST(q, v) CT_STOREU_H8(q, v)
 #define CT_HF256_SET1(x) _mm_set1_epi16(x)
+#define CT_HF256_SET1PS(x) _mm256_set1_ps(x)
 /* neg and abs on the 16-bit patterns themselves, 32 at a time (AVX-512BW):
  * the sign bit flipped or cleared, a NaN quieted as the round trip through
  * float quiets it (half's bit 9, bfloat16's bit 6) */
@@ -695,12 +698,13 @@ __attribute__((target(TARGET))) static int64_t ct_half_fused1_##K##SUF(const ct_
 }                                                                                     \
 __attribute__((target(TARGET), always_inline)) static inline int64_t ct_hf2_run##K##SUF( \
     int op, int bf, const uint16_t *A, const uint16_t *B, uint16_t *O, const int64_t *s, \
-    int64_t n)                                                                        \
+    int64_t n, unsigned fin)                                                          \
 {                                                                                     \
     const int64_t W = CT_HF##K##_W;                                                   \
-    const __typeof__(ct_hf##K##_widen(CT_HF##K##_SET1(0), 0)) a1 =                    \
-        ct_hf##K##_widen(CT_HF##K##_SET1((short)A[0]), bf),                           \
-        b1 = ct_hf##K##_widen(CT_HF##K##_SET1((short)B[0]), bf);                      \
+    const __typeof__(ct_hf##K##_widen(CT_HF##K##_SET1(0), 0)) a1 = (fin & 1)          \
+        ? CT_HF##K##_SET1PS(*(const float *)A) : ct_hf##K##_widen(CT_HF##K##_SET1((short)A[0]), bf), \
+        b1 = (fin & 2) ? CT_HF##K##_SET1PS(*(const float *)B)                         \
+                       : ct_hf##K##_widen(CT_HF##K##_SET1((short)B[0]), bf);          \
     int64_t i = 0;                                                                    \
     if (s[1] && s[2]) { CT_HF_LOOP(K, NAR, CT_HF_LD(K, A), CT_HF_LD(K, B)) }          \
     else if (s[1]) { CT_HF_LOOP(K, NAR, CT_HF_LD(K, A), b1) }                         \
@@ -722,7 +726,8 @@ __attribute__((target(TARGET))) static int64_t ct_half_fused_##K##SUF(const ct_h
 #define CT_HF1_CASE(OP, SUF) \
     case OP: return bf ? ct_hf1_run##SUF(OP, 1, A, O, n) : ct_hf1_run##SUF(OP, 0, A, O, n);
 #define CT_HF2_CASE(OP, SUF) \
-    case OP: return bf ? ct_hf2_run##SUF(OP, 1, A, B, O, s, n) : ct_hf2_run##SUF(OP, 0, A, B, O, s, n);
+    case OP: return bf ? ct_hf2_run##SUF(OP, 1, A, B, O, s, n, f->fin)                \
+                       : ct_hf2_run##SUF(OP, 0, A, B, O, s, n, f->fin);
 #define CT_HF_LOOP(K, NAR, LA, LB)                                                    \
     for (; i + W <= n; i += W) CT_HF##K##_ST(O + i, NAR(ct_hf##K##_op(op, LA, LB), bf));
 #define CT_HF_LD(K, X) ct_hf##K##_widen(CT_HF##K##_LD((X) + i), bf)
@@ -750,10 +755,12 @@ CT_HALF_FUSED_LOOPS(256, , "avx2,fma,f16c", ct_hf256_narrow, 0)
         CT_BF256_ST(ct_hf256_op(op, al, bl), ct_hf256_op(op, ah, bh))                \
     }
 CT_AVX2_INLINE int64_t ct_bf2_run256(int op, const uint16_t *A, const uint16_t *B, uint16_t *O,
-                                     const int64_t *s, int64_t n)
+                                     const int64_t *s, int64_t n, unsigned fin)
 {
-    const __m256 a1 = ct_hf256_widen(_mm_set1_epi16((short)A[0]), 1);
-    const __m256 b1 = ct_hf256_widen(_mm_set1_epi16((short)B[0]), 1);
+    const __m256 a1 = (fin & 1) ? _mm256_set1_ps(*(const float *)A)
+                                : ct_hf256_widen(_mm_set1_epi16((short)A[0]), 1);
+    const __m256 b1 = (fin & 2) ? _mm256_set1_ps(*(const float *)B)
+                                : ct_hf256_widen(_mm_set1_epi16((short)B[0]), 1);
     int64_t i = 0;
     if (s[1] && s[2]) CT_BF256_LOOP(CT_BF256_LD(A, al, ah), CT_BF256_LD(B, bl, bh))
     else if (s[1]) CT_BF256_LOOP(CT_BF256_LD(A, al, ah), )
@@ -767,7 +774,7 @@ __attribute__((target("avx2,fma,f16c"))) static int64_t ct_bf_fused_256(const ct
     const uint16_t *A = (const uint16_t *)p[1], *B = (const uint16_t *)p[2];
     uint16_t *O = (uint16_t *)p[0];
     switch (f->op) {
-#define CT_BF2_CASE(OP, SUF) case OP: return ct_bf2_run256(OP, A, B, O, s, n);
+#define CT_BF2_CASE(OP, SUF) case OP: return ct_bf2_run256(OP, A, B, O, s, n, f->fin);
     CT_HF_CASES2(CT_BF2_CASE, )
 #undef CT_BF2_CASE
     }
@@ -959,7 +966,7 @@ static int ct_lowp_run(int kind, int op, ct_lowp_via *v, ct_params *P, const ct_
     static const int lsz[CT_MAXARGS] = {0, 2, 2, 2};
     const int *isz = kind == CT_EW_UNARY || kind == CT_EW_BINARY ? lsz : NULL;
     if (ct_half_fused_op(kind, op)) {
-        ct_half_fused f = {op, !v->half, ct_lowp_via_float, v};
+        ct_half_fused f = {op, !v->half, ct_lowp_via_float, v, v->fin};
         ct_run_sized(kind == CT_EW_BINARY ? ct_half_binary_fused : ct_half_unary_fused, &f, it->nargs,
                      it->ndim, it->shape, it->strides, it->ptr, it->grain, isz);
     } else if (kind == CT_EW_LERP && op != CT_T_FREXP && it->nargs == 4) {
@@ -998,7 +1005,7 @@ static int ct_bf16_launch(int kind, int op, int dtype, ct_params *P, const ct_it
                it->grain);
         return P->err;
     }
-    ct_lowp_via v = {ct_bf16_f32_loop(kind, op), P, 1, it->nargs - 1, 0, ct_lowp_fin(kind, op)};
+    ct_lowp_via v = {ct_bf16_f32_loop(kind, op), P, 1, it->nargs - 1, 0, ct_lowp_fin(kind, op, P)};
     if (kind == CT_EW_UNARY && op != CT_ABS) v.low_out = ct_unary_rule[op] != CT_U_PRED;
     if (kind == CT_EW_BINARY) v.low_out = ct_binary_rule[op] != CT_R_CMP;
     return ct_lowp_run(kind, op, &v, P, it);
@@ -1114,7 +1121,7 @@ static int ct_cpu_elementwise(int kind, int op, int dtype, ct_params *P, const c
             hp.c = (double)(ct_half)P->c;
         }
         ct_lowp_via v = {ct_cpu_loop(kind, op, CT_FLOAT32), &hp, ct_half_via_float(kind, op),
-                         it->nargs - 1, 1, ct_lowp_fin(kind, op)};
+                         it->nargs - 1, 1, ct_lowp_fin(kind, op, P)};
         ct_lowp_run(kind, op, &v, &hp, it);
         P->err = hp.err;
         return P->err;

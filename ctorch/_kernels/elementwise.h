@@ -18,9 +18,14 @@
 typedef struct {
     double a, b, c;        /* scalar parameters: clamp bounds, nan_to_num values, decimals */
     int64_t ia, ib;        /* integer clamp bounds */
-    int flags;             /* which of a / b are present (clamp) */
+    int flags;             /* which of a / b are present (clamp); CT_P_F32_1 / _2 */
     int err;               /* set by a loop: 1 = integer division by zero */
 } ct_params;
+/* flags of a float16 / bfloat16 binary launch on the CPU: operand 1 (2) is one
+ * float32 value (a Python factor or divisor the format cannot hold keeps
+ * float precision, as PyTorch's mul and divisions keep it) */
+#define CT_P_F32_1 4
+#define CT_P_F32_2 8
 
 /* the op codes: CT_<CODE> for each row of elementwise_ops.def, the list of
  * the elementwise ops */

@@ -82,6 +82,11 @@ cdef tuple _lift2(object a, object b):
     return a, _lift_cpu_scalar(b, a, None)
 
 
+cdef extern from "elementwise.h":
+    enum:
+        CT_P_F32_1, CT_P_F32_2
+
+
 cdef object _binary(int op, int rule, object a, object b, object out, str name, bint inplace=False):
     cdef DType res, comp, outdt
     cdef Tensor ta = None, tb = None, o = None, tmp
@@ -103,13 +108,23 @@ cdef object _binary(int op, int rule, object a, object b, object out, str name, 
     if rule == R_FLOAT and res._kind <= K_INT:
         res = _default_dtype
     comp = res
+    cdef int fscal = 0      # CT_P_F32_1 / _2: that Python number goes to the kernel as a float32
     if (res._code == CT_FLOAT16 or res._code == CT_BFLOAT16) and (op == CT_MUL or op == CT_DIV or op == CT_DIV_FLOOR or op == CT_DIV_TRUNC) and (
             _inexact_in_half(a, res._code) or _inexact_in_half(b, res._code)):
         # half kernels compute in float; a scalar factor or divisor that half
         # cannot hold keeps its float value (rounded once, at the end, as
         # PyTorch's mul and divisions do); the other ops take the scalar
-        # rounded to half / bfloat16 first, as PyTorch's do
-        comp = t_float32
+        # rounded to half / bfloat16 first, as PyTorch's do. A Python number
+        # with a tensor of the dtype on the CPU: the half launch takes it as
+        # a float32 value; otherwise the launch is float32's
+        if type(a) is Tensor and (<Tensor>a)._dtype is res and (<Tensor>a)._storage.device < 0 \
+                and not isinstance(b, Tensor):
+            fscal = CT_P_F32_2
+        elif type(b) is Tensor and (<Tensor>b)._dtype is res and (<Tensor>b)._storage.device < 0 \
+                and not isinstance(a, Tensor):
+            fscal = CT_P_F32_1
+        else:
+            comp = t_float32
     cdef const ct_backend *B = _backend_of(a, b, out)
     outdt = t_bool if rule == R_CMP else res
     if isinstance(a, Tensor):
@@ -143,14 +158,15 @@ cdef object _binary(int op, int rule, object a, object b, object out, str name, 
     if ta is not None:
         _iter_add(&it, 1, ta)
     else:
-        _write_scalar(bufa, a, comp)
+        _write_scalar(bufa, a, t_float32 if fscal == CT_P_F32_1 else comp)
         _iter_scalar(&it, 1, bufa)
     if tb is not None:
         _iter_add(&it, 2, tb)
     else:
-        _write_scalar(bufb, b, comp)
+        _write_scalar(bufb, b, t_float32 if fscal == CT_P_F32_2 else comp)
         _iter_scalar(&it, 2, bufb)
     P.err = 0
+    P.flags = fscal
     _run(&it, CT_EW_BINARY, op, comp._code, &P, GRAIN_CHEAP if op <= CT_MUL else GRAIN_MATH)
     if P.err:
         raise RuntimeError("ZeroDivisionError")
