@@ -211,6 +211,32 @@ def test_inplace_functional_forms_write_into_the_input():
         assert fn(x, inplace=True) is x and (x == expected).all().item(), fn.__name__
 
 
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "bfloat16"])
+def test_shrinks_and_leaky_relu_keep_nan_and_meet_the_bounds(dtype):
+    # the fused kernels on their special values, past the vector loops'
+    # width: a NaN stays NaN (PyTorch's), +-lambd itself is in the zeroed
+    # middle, and the gradient is 1 outside it (a NaN included)
+    dt = getattr(torch, dtype)
+    sp = np.array([np.nan, 0.5, -0.5, 0.3, -0.7, 2.0, -0.0, 0.0, np.inf, -np.inf, -1e-3, 0.51])
+    xs = np.tile(sp, 40)
+    x = torch.from_numpy(xs).to(dt).requires_grad_()
+    xv = x.detach().double().numpy()
+    mid = (xv >= -0.5) & (xv <= 0.5)
+    cases = [(F.softshrink, np.where(mid, 0, np.where(xv > 0.5, xv - 0.5, xv + 0.5)),
+              np.where(mid, 0.0, 1.0), "SoftshrinkBackward0"),
+             (F.hardshrink, np.where(mid, 0, xv), np.where(mid, 0.0, 1.0), "HardshrinkBackward0"),
+             (lambda t: F.leaky_relu(t, 0.25), np.where(xv > 0, xv, 0.25 * xv),
+              np.where(xv > 0, 1.0, 0.25), "LeakyReluBackward0")]
+    for fn, want, dwant, node in cases:
+        y = fn(x)
+        assert type(y.grad_fn).__name__ == node
+        np.testing.assert_array_equal(y.detach().double().numpy(),
+                                      torch.from_numpy(want).to(dt).double().numpy())
+        x.grad = None
+        y.sum().backward()
+        np.testing.assert_array_equal(x.grad.double().numpy(), dwant)
+
+
 def test_embedding_padding_row_gets_no_gradient():
     w = torch.randn(5, 3, dtype=torch.float64, requires_grad=True)
     idx = torch.tensor([[0, 2], [2, 4]])

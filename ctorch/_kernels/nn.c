@@ -415,6 +415,10 @@ ct_nll_bwd_fn ct_nll_bwd_loops[CT_NDTYPES] = {
  *   mish         x * tanh(softplus(x))
  *   hardswish    x * clamp(x + 3, 0, 6) / 6
  *   hardsigmoid  clamp(x / 6 + 1/2, 0, 1)
+ *   leaky_relu   x for x > 0, else slope x (p: slope)
+ *   softshrink   0 for -l <= x <= l, else x - l (x > l) or x + l (p: l; a NaN
+ *                stays NaN, as PyTorch's)
+ *   hardshrink   0 for -l <= x <= l, else x (p: l)
  * The backward kernels take the input x and give dx = g * f'(x). Every body
  * is branch free (selects), so the float loops vectorise over fastmath.h's
  * exp / expm1 / log1p. */
@@ -509,6 +513,31 @@ CT_MULTIVERSION void ct_act_body_##S(const T *x, T *y, int64_t n, int op,    \
             y[i] = c > 1 ? (T)1 : c;                                               \
         }                                                                          \
         break;                                                                     \
+    case CT_ACT_LEAKY_RELU: {                                                      \
+        const T sl = (T)p[0];                                                      \
+        for (i = 0; i < n; i++) {                                                  \
+            T v = x[i];                                                            \
+            y[i] = v > 0 ? v : v * sl;                                             \
+        }                                                                          \
+        break;                                                                     \
+    }                                                                              \
+    case CT_ACT_SOFTSHRINK: {                                                      \
+        const T l = (T)p[0];                                                       \
+        for (i = 0; i < n; i++) {                                                  \
+            T v = x[i];                                                            \
+            T s = v > l ? v - l : v + l;                                           \
+            y[i] = (v >= -l && v <= l) ? (T)0 : s;                                 \
+        }                                                                          \
+        break;                                                                     \
+    }                                                                              \
+    case CT_ACT_HARDSHRINK: {                                                      \
+        const T l = (T)p[0];                                                       \
+        for (i = 0; i < n; i++) {                                                  \
+            T v = x[i];                                                            \
+            y[i] = (v >= -l && v <= l) ? (T)0 : v;                                 \
+        }                                                                          \
+        break;                                                                     \
+    }                                                                              \
     }                                                                              \
 }                                                                                  \
 CT_MULTIVERSION void ct_act_bwd_body_##S(const T *g, const T *x, T *dx,      \
@@ -567,6 +596,21 @@ CT_MULTIVERSION void ct_act_bwd_body_##S(const T *g, const T *x, T *dx,      \
             dx[i] = (v > -3 && v < 3) ? g[i] / 6 : (T)0;                           \
         }                                                                          \
         break;                                                                     \
+    case CT_ACT_LEAKY_RELU: {                                                      \
+        const T sl = (T)p[0];                                                      \
+        for (i = 0; i < n; i++)                                                    \
+            dx[i] = x[i] > 0 ? g[i] : g[i] * sl;                                   \
+        break;                                                                     \
+    }                                                                              \
+    case CT_ACT_SOFTSHRINK:                                                        \
+    case CT_ACT_HARDSHRINK: {                                                      \
+        const T l = (T)p[0];                                                       \
+        for (i = 0; i < n; i++) {                                                  \
+            T v = x[i];                                                            \
+            dx[i] = (v >= -l && v <= l) ? (T)0 : g[i];                             \
+        }                                                                          \
+        break;                                                                     \
+    }                                                                              \
     }                                                                              \
 }                                                                                  \
 void ct_act_##S(const void *x, void *y, int64_t n, int op, const double *p)        \

@@ -205,7 +205,8 @@ def _mse_loss(input, target, int reduction):
 
 
 # ------------------------------------------------------ fused activations
-# silu, softplus, elu (selu, celu), mish, hardswish, hardsigmoid: one kernel
+# silu, softplus, elu (selu, celu), mish, hardswish, hardsigmoid, leaky_relu,
+# softshrink, hardshrink: one kernel
 # each way (nn.c, the backend's act / act_bwd tables), float16 computed in
 # float32. A device without them (a NULL table) or a complex input gets None
 # from _act, and ctorch.nn.functional composes other ops instead.
@@ -227,9 +228,13 @@ ACT_ELU = 2
 ACT_MISH = 3
 ACT_HARDSWISH = 4
 ACT_HARDSIGMOID = 5
+ACT_LEAKY_RELU = 6
+ACT_SOFTSHRINK = 7
+ACT_HARDSHRINK = 8
 
 # the derivatives-table entry each activation records under
-_ACT_OPS = ("silu", "softplus", "elu", "mish", "hardswish", "hardsigmoid")
+_ACT_OPS = ("silu", "softplus", "elu", "mish", "hardswish", "hardsigmoid", "leaky_relu",
+            "softshrink", "hardshrink")
 
 
 cdef inline Tensor _act_dense(Tensor t, DType comp):
@@ -303,6 +308,11 @@ def _act_deriv(x, int op, double p0, double p1, double p2):
     if op == ACT_HARDSWISH:
         mid = ((x >= -3) & (x <= 3)).to(x.dtype)
         return mid * (x / 3 + 0.5) + (x > 3).to(x.dtype)
+    if op == ACT_LEAKY_RELU:
+        pos = (x > 0).to(x.dtype)
+        return pos + (1 - pos) * p0
+    if op == ACT_SOFTSHRINK or op == ACT_HARDSHRINK:
+        return 1 - ((x >= -p0) & (x <= p0)).to(x.dtype)
     return ((x > -3) & (x < 3)).to(x.dtype) / 6
 
 

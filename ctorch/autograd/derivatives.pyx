@@ -1930,7 +1930,10 @@ derivative("col2im", "Col2ImBackward0",
 for _act_op, _act_node in (("silu", "SiluBackward0"), ("softplus", "SoftplusBackward0"),
                            ("elu", "EluBackward0"), ("celu", "CeluBackward0"),
                            ("mish", "MishBackward0"), ("hardswish", "HardswishBackward0"),
-                           ("hardsigmoid", "HardsigmoidBackward0")):
+                           ("hardsigmoid", "HardsigmoidBackward0"),
+                           ("leaky_relu", "LeakyReluBackward0"),
+                           ("softshrink", "SoftshrinkBackward0"),
+                           ("hardshrink", "HardshrinkBackward0")):
     derivative(_act_op, _act_node, {"self": _nn._act_backward}, args=("op", "p0", "p1", "p2"))
 # ---- rearranging copies (tril / triu in one kernel pass): args (diagonal)
 derivative("tril", "TrilBackward0",

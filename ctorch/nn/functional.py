@@ -374,7 +374,9 @@ def threshold_(input, threshold, value):
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):
     _float_only(_tensor(input, "leaky_relu"), "leaky_relu_cpu")
-    out = _t.where(input > 0, input, input * negative_slope)
+    out = _act(input, inplace, 6, negative_slope)
+    if out is None:
+        out = _t.where(input > 0, input, input * negative_slope)
     return _inplace(input, out, inplace)
 
 
@@ -498,14 +500,22 @@ def _check_lambd(input, lambd):
 def softshrink(input, lambd=0.5):
     _float_only(_tensor(input, "softshrink"), "softshrink_check")
     _check_lambd(input, lambd)
-    zero = _t.zeros((), dtype=input.dtype, device=input.device)
-    return _t.where(input > lambd, input - lambd, _t.where(input < -lambd, input + lambd, zero))
+    out = _act(input, False, 7, lambd)
+    if out is None:
+        # a NaN stays NaN, as PyTorch's
+        zero = _t.zeros((), dtype=input.dtype, device=input.device)
+        out = _t.where((input >= -lambd) & (input <= lambd), zero,
+                       _t.where(input > lambd, input - lambd, input + lambd))
+    return out
 
 
 def hardshrink(input, lambd=0.5):
     _float_only(_tensor(input, "hardshrink"), "hardshrink_cpu")
-    zero = _t.zeros((), dtype=input.dtype, device=input.device)
-    return _t.where(input.abs() > lambd, input, zero)
+    out = _act(input, False, 8, lambd)
+    if out is None:
+        zero = _t.zeros((), dtype=input.dtype, device=input.device)
+        out = _t.where((input >= -lambd) & (input <= lambd), zero, input)
+    return out
 
 
 def tanhshrink(input):
