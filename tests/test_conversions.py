@@ -144,6 +144,22 @@ def test_float_to_int_conversion_truncates():
     assert c.float().tolist() == [1.5]
 
 
+@pytest.mark.parametrize("src", ["float32", "float64"])
+@pytest.mark.parametrize("dst", ["int32", "int16", "int8", "uint8"])
+def test_float_to_narrow_int_truncates_through_int64(src, dst):
+    # the vector loops (values within int32) and the values past it (the low
+    # bits of the truncated int64), in dense and strided layouts, across
+    # vector ends
+    rng = np.random.default_rng(2)
+    x = np.concatenate([rng.standard_normal(300) * 200, rng.standard_normal(300) * 3e9,
+                        [2**31 - 0.5, -2**31, -2**31 - 1, 2**31, 255.5, -128.9, -0.0]])
+    x = x.astype(src)
+    want = x.astype(np.int64).astype(dst)
+    t = torch.from_numpy(x)
+    np.testing.assert_array_equal(t.to(getattr(torch, dst)).numpy(), want)
+    np.testing.assert_array_equal(t[1::3].to(getattr(torch, dst)).numpy(), want[1::3])
+
+
 # ----------------------------------------------------------------- numpy bridge
 
 @pytest.mark.parametrize("dtype", DTYPE_NAMES)

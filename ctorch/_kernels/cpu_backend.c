@@ -425,6 +425,24 @@ static void ct_cast_to_bf16(char **p, const int64_t *s, int64_t n, const void *e
     }
 }
 
+/* double -> bfloat16 through float (PyTorch's two roundings): dense operands
+ * on AVX2 16 at a time in registers, the rest by blocks */
+#ifdef CT_HAVE_AVX512_TABLES
+static int64_t ct_d2bf_256(const double *d, uint16_t *h, int64_t n);
+#endif
+static void ct_cast_f64_to_bf16(char **p, const int64_t *s, int64_t n, const void *ex)
+{
+    int64_t i = 0;
+#ifdef CT_HAVE_AVX512_TABLES
+    if (s[0] == 2 && s[1] == 8 && ct_cpu_avx2())
+        i = ct_d2bf_256((const double *)p[1], (uint16_t *)p[0], n);
+#endif
+    if (i < n) {
+        char *q[2] = {p[0] + i * s[0], p[1] + i * s[1]};
+        ct_cast_to_bf16(q, s, n - i, ex);
+    }
+}
+
 /* a stand-in that the table lookups return for bfloat16 (has_kernel); the
  * launches themselves go through ct_bf16_launch */
 static void ct_bf16_marker(char **p, const int64_t *s, int64_t n, const void *ex)
@@ -874,12 +892,46 @@ __attribute__((target("avx2,fma,f16c"))) static int64_t ct_tern_fused_256(const 
 #define CT_HF_KIT() (ct_cpu_avx512f() ? 512 : ct_cpu_avx2() ? 256 : 0)
 #endif
 
+#ifdef CT_HAVE_AVX512_TABLES
+/* 16 floats at a time to bfloat16 on AVX2 (ct_bf256_round; packus keeps the
+ * order of two vectors' results within 128-bit halves, one permute fixes
+ * the halves); returns the count done */
+__attribute__((target("avx2,fma,f16c"))) static int64_t ct_f2bf_256(const float *f, uint16_t *h,
+                                                                  int64_t n)
+{
+    int64_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        __m256i r = _mm256_packus_epi32(ct_bf256_round(_mm256_loadu_ps(f + i)),
+                                        ct_bf256_round(_mm256_loadu_ps(f + i + 8)));
+        _mm256_storeu_si256((__m256i *)(h + i), _mm256_permute4x64_epi64(r, 0xd8));
+    }
+    return i;
+}
+
+__attribute__((target("avx2,fma,f16c"))) static int64_t ct_d2bf_256(const double *d, uint16_t *h,
+                                                                  int64_t n)
+{
+    int64_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        __m256 lo = _mm256_set_m128(_mm256_cvtpd_ps(_mm256_loadu_pd(d + i + 4)),
+                                    _mm256_cvtpd_ps(_mm256_loadu_pd(d + i)));
+        __m256 hi = _mm256_set_m128(_mm256_cvtpd_ps(_mm256_loadu_pd(d + i + 12)),
+                                    _mm256_cvtpd_ps(_mm256_loadu_pd(d + i + 8)));
+        __m256i r = _mm256_packus_epi32(ct_bf256_round(lo), ct_bf256_round(hi));
+        _mm256_storeu_si256((__m256i *)(h + i), _mm256_permute4x64_epi64(r, 0xd8));
+    }
+    return i;
+}
+#endif
+
 void ct_f2bf_contig(const float *f, uint16_t *h, int64_t n)
 {
     int64_t i = 0;
 #ifdef CT_HAVE_AVX512_TABLES
     if (ct_cpu_avx512bf16())
         i = ct_f2bf_512(f, h, n);
+    else if (ct_cpu_avx2())
+        i = ct_f2bf_256(f, h, n);
 #endif
     ct_f2bf_ints(f + i, h + i, n - i);
 }
@@ -995,8 +1047,9 @@ static int ct_bf16_launch(int kind, int op, int dtype, ct_params *P, const ct_it
                    it->shape, it->strides, it->ptr, it->grain);
         } else {
             ct_loop_fn prev = op == CT_FLOAT32 ? NULL : ct_cpu_loop(CT_EW_CAST, op, CT_FLOAT32);
-            ct_run(ct_cast_to_bf16, (const void *)(uintptr_t)prev, it->nargs, it->ndim,
-                   it->shape, it->strides, it->ptr, it->grain);
+            ct_run(op == CT_FLOAT64 ? ct_cast_f64_to_bf16 : ct_cast_to_bf16,
+                   (const void *)(uintptr_t)prev, it->nargs, it->ndim, it->shape, it->strides,
+                   it->ptr, it->grain);
         }
         return P->err;
     }

@@ -175,13 +175,86 @@ CT_INTS(CT_CAST_FROM, 0)
 CT_REALS(CT_CAST_FROM, 0)
 CT_CPLX(CT_CAST_FROM, 0)
 
+#ifdef CT_HAVE_AVX512_TABLES
+/* float / double -> int32, int16, int8, uint8 of dense operands on AVX2:
+ * cvttps2dq (cvttpd2dq) truncates 8 lanes where the value fits in int32,
+ * and there the result is the loops' above (through int64: the low bits of
+ * the same integer); a vector with a lane out of range or NaN (the pattern
+ * 0x80000000 shows it) takes their formula. Without it GCC converts one
+ * element at a time (AVX2 has no vector conversion to int64). */
+#define CT_F2I_NARROW(T, x) ((T)(int64_t)(x))
+#define CT_F2I_LOOP(S1, T1, S2, T2)                                                \
+__attribute__((target("avx2"))) static int64_t ct_f2i_avx2_##S1##_##S2(            \
+    const T1 *a, T2 *o, int64_t n)                                                 \
+{                                                                                  \
+    const __m256i bad = _mm256_set1_epi32((int)0x80000000u);                       \
+    int64_t i = 0;                                                                 \
+    for (; i + 8 <= n; i += 8) {                                                   \
+        __m256i v = CT_F2I_LD_##S1(a + i);                                         \
+        if (_mm256_movemask_epi8(_mm256_cmpeq_epi32(v, bad))) {                    \
+            for (int k = 0; k < 8; k++) o[i + k] = CT_F2I_NARROW(T2, a[i + k]);     \
+            continue;                                                              \
+        }                                                                          \
+        CT_F2I_ST_##S2(o + i, v);                                                  \
+    }                                                                              \
+    return i;                                                                      \
+}
+#define CT_F2I_LD_f32(q) _mm256_cvttps_epi32(_mm256_loadu_ps(q))
+#define CT_F2I_LD_f64(q) _mm256_setr_m128i(_mm256_cvttpd_epi32(_mm256_loadu_pd(q)),       \
+                                           _mm256_cvttpd_epi32(_mm256_loadu_pd((q) + 4)))
+#define CT_F2I_ST_i32(q, v) _mm256_storeu_si256((__m256i *)(q), v)
+/* the low 16 (8) bits of each lane: masked, then packed without saturation */
+#define CT_F2I_ST_i16(q, v)                                                        \
+    {                                                                              \
+        __m256i w_ = _mm256_and_si256(v, _mm256_set1_epi32(0xffff));               \
+        w_ = _mm256_permute4x64_epi64(_mm256_packus_epi32(w_, w_), 0x08);          \
+        _mm_storeu_si128((__m128i *)(q), _mm256_castsi256_si128(w_));              \
+    }
+#define CT_F2I_ST_i8(q, v)                                                         \
+    {                                                                              \
+        __m256i w_ = _mm256_and_si256(v, _mm256_set1_epi32(0xff));                 \
+        w_ = _mm256_packus_epi32(w_, w_);                                          \
+        w_ = _mm256_packus_epi16(w_, w_);                                          \
+        w_ = _mm256_permutevar8x32_epi32(w_, _mm256_setr_epi32(0, 4, 0, 4, 0, 4, 0, 4)); \
+        _mm_storel_epi64((__m128i *)(q), _mm256_castsi256_si128(w_));              \
+    }
+#define CT_F2I_ST_u8 CT_F2I_ST_i8
+#define CT_F2I_ALL(S1, T1)                                                         \
+    CT_F2I_LOOP(S1, T1, i32, int32_t) CT_F2I_LOOP(S1, T1, i16, int16_t)            \
+    CT_F2I_LOOP(S1, T1, i8, int8_t) CT_F2I_LOOP(S1, T1, u8, uint8_t)
+CT_F2I_ALL(f32, float)
+CT_F2I_ALL(f64, double)
+/* the dense loop where the CPU has AVX2, the loop above for the rest */
+#define CT_F2I_CAST(S1, T1, S2, T2)                                                \
+static void ct_cast_fast_##S1##_##S2(char **p, const int64_t *s, int64_t n, const void *ex) \
+{                                                                                  \
+    int64_t i = 0;                                                                 \
+    if (s[0] == (int64_t)sizeof(T2) && s[1] == (int64_t)sizeof(T1) && ct_cpu_avx2())  \
+        i = ct_f2i_avx2_##S1##_##S2((const T1 *)p[1], (T2 *)p[0], n);              \
+    if (i < n) {                                                                   \
+        char *q[2] = {p[0] + i * s[0], p[1] + i * s[1]};                           \
+        ct_cast_##S1##_##S2(q, s, n - i, ex);                                      \
+    }                                                                              \
+}
+#define CT_F2I_CASTS(S1, T1)                                                       \
+    CT_F2I_CAST(S1, T1, i32, int32_t) CT_F2I_CAST(S1, T1, i16, int16_t)            \
+    CT_F2I_CAST(S1, T1, i8, int8_t) CT_F2I_CAST(S1, T1, u8, uint8_t)
+CT_F2I_CASTS(f32, float)
+CT_F2I_CASTS(f64, double)
+#define CT_F2I_ENTRY(S1, S2) ct_cast_fast_##S1##_##S2
+#else
+#define CT_F2I_ENTRY(S1, S2) ct_cast_##S1##_##S2
+#endif
 #define CT_CAST_ROW(S1) { ct_cast_##S1##_b, ct_cast_##S1##_u8, ct_cast_##S1##_i8,      \
     ct_cast_##S1##_i16, ct_cast_##S1##_i32, ct_cast_##S1##_i64, ct_cast_##S1##_f16,    \
+    ct_cast_##S1##_f32, ct_cast_##S1##_f64, ct_cast_##S1##_c64, ct_cast_##S1##_c128 }
+#define CT_CAST_ROW_F(S1) { ct_cast_##S1##_b, CT_F2I_ENTRY(S1, u8), CT_F2I_ENTRY(S1, i8),  \
+    CT_F2I_ENTRY(S1, i16), CT_F2I_ENTRY(S1, i32), ct_cast_##S1##_i64, ct_cast_##S1##_f16, \
     ct_cast_##S1##_f32, ct_cast_##S1##_f64, ct_cast_##S1##_c64, ct_cast_##S1##_c128 }
 /* ct_cast_loops[from][to] */
 ct_loop_fn ct_cast_loops[CT_NDTYPES][CT_NDTYPES] = {
     CT_CAST_ROW(b), CT_CAST_ROW(u8), CT_CAST_ROW(i8), CT_CAST_ROW(i16), CT_CAST_ROW(i32),
-    CT_CAST_ROW(i64), CT_CAST_ROW(f16), CT_CAST_ROW(f32), CT_CAST_ROW(f64),
+    CT_CAST_ROW(i64), CT_CAST_ROW(f16), CT_CAST_ROW_F(f32), CT_CAST_ROW_F(f64),
     CT_CAST_ROW(c64), CT_CAST_ROW(c128),
 };
 
