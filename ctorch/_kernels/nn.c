@@ -414,7 +414,7 @@ ct_nll_bwd_fn ct_nll_bwd_loops[CT_NDTYPES] = {
  *                (p: alpha, scale, input_scale; selu and celu are elu's)
  *   mish         x * tanh(softplus(x))
  *   hardswish    x * clamp(x + 3, 0, 6) / 6
- *   hardsigmoid  clamp(x / 6 + 1/2, 0, 1)
+ *   hardsigmoid  clamp(x + 3, 0, 6) / 6 (PyTorch's rounding)
  *   leaky_relu   x for x > 0, else slope x (p: slope)
  *   softshrink   0 for -l <= x <= l, else x - l (x > l) or x + l (p: l; a NaN
  *                stays NaN, as PyTorch's)
@@ -508,9 +508,10 @@ CT_MULTIVERSION void ct_act_body_##S(const T *x, T *y, int64_t n, int op,    \
         break;                                                                     \
     case CT_ACT_HARDSIGMOID:                                                       \
         for (i = 0; i < n; i++) {                                                  \
-            T c = x[i] / 6 + (T)0.5;                                               \
+            T c = x[i] + 3;                                                        \
             c = c < 0 ? (T)0 : c;                                                  \
-            y[i] = c > 1 ? (T)1 : c;                                               \
+            c = c > 6 ? (T)6 : c;                                                  \
+            y[i] = c / 6;                                                          \
         }                                                                          \
         break;                                                                     \
     case CT_ACT_LEAKY_RELU: {                                                      \

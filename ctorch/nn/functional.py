@@ -439,7 +439,7 @@ def hardsigmoid(input, inplace=False):
     _float_only(_tensor(input, "hardsigmoid"), "hardsigmoid_cpu")
     out = _act(input, inplace, 5)
     if out is None:
-        out = _t.clamp(input / 6 + 0.5, 0.0, 1.0)
+        out = _t.clamp(input + 3, 0.0, 6.0) / 6
     return _inplace(input, out, inplace)
 
 
