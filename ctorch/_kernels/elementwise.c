@@ -1213,6 +1213,11 @@ CT_FM_INLINE ct_bool ct_signbit_d(double x) {
     return (ct_bool)(u >> 63);
 }
 
+/* sign of a float or double as selects of 1 (NaN and zeros give +0, as
+ * PyTorch's): masks and a subtraction in vector code, where
+ * (0 < x) - (x < 0) took an integer difference and its conversion */
+#define ct_sign_sel(x) (((x) > 0 ? (__typeof__(x))1 : (__typeof__(x))0) - ((x) < 0 ? (__typeof__(x))1 : (__typeof__(x))0))
+
 /* real floating point: FT_F(name) picks the float or double libm function.
  * Every loop is multiversioned: the AVX2/AVX-512 clones vectorise floor,
  * round, sqrt, selects and the fastmath.h forms, where the baseline x86-64
@@ -1220,7 +1225,7 @@ CT_FM_INLINE ct_bool ct_signbit_d(double x) {
 #define CT_REAL_UNARY(S, T, CT, F)                                                 \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_neg_##S, T, T, -x)                                                 \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_abs_##S, T, T, FT_##F(fabs)((CT)x))                                \
-    CT_UNARY_ATTR(CT_MULTIVERSION, ct_sign_##S, T, T, (CT)((0 < x) - (x < 0)))                           \
+    CT_UNARY_ATTR(CT_MULTIVERSION, ct_sign_##S, T, T, ct_sign_sel((CT)x))                                \
     CT_EXP2_##F(ct_exp2_##S, T)                               \
     CT_EXPM1_##F(ct_expm1_##S, T)                                                   \
     CT_LOGS_##F(ct_log_##S, T, log)                                                \
