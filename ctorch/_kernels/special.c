@@ -596,7 +596,9 @@ CT_FM_INLINE double erfinv_finish_d(double y, double a, double x)
 
 /* the fast form in two steps: w of |y|, then the central polynomial */
 CT_FM_INLINE double erfinv_w_abs_d(double y) { return erfinv_w_d(__builtin_fabs(y)); }
-CT_FM_INLINE int erfinv_w_tail_d(double w) { return !(w < 6.25); }
+/* the tail's w: not NaN (|y| > 1 or NaN) nor inf (|y| = 1), whose results
+ * erfinv_finish_d sets whatever the polynomial gave */
+CT_FM_INLINE int erfinv_w_tail_d(double w) { return w >= 6.25 && w < (double)__builtin_inf(); }
 CT_FM_INLINE double erfinv_fast_w_d(double y, double w)
 {
     double a = __builtin_fabs(y);
