@@ -9,6 +9,7 @@
 #include "fastmath.h"
 #include "fastmath_d.h"
 #include "strided.h"
+#include "halfconv.h"
 #ifdef CT_HAVE_AVX512_TABLES
 #include "gelu512.h"
 #endif
@@ -644,9 +645,67 @@ void ct_act_bwd_##S(const void *g, const void *x, void *dx, int64_t n, int op,  
 CT_ACT(f32, float, f)
 CT_ACT(f64, double, )
 
+/* float16 / bfloat16 (bf): blocks widened to float32 in a buffer, the float32
+ * body, the results rounded back (what a float32 copy of the tensor, the
+ * float32 kernel and a cast give, in one pass over memory); g is NULL for the
+ * forward */
+#define CT_ACT_BLOCK 512
+static void ct_act_lowp_block(int bf, const uint16_t *g, const uint16_t *x, uint16_t *y, int64_t n,
+                              int op, const double *p)
+{
+    float xb[CT_ACT_BLOCK], gb[CT_ACT_BLOCK];
+    for (int64_t i = 0; i < n; i += CT_ACT_BLOCK) {
+        int64_t m = n - i < CT_ACT_BLOCK ? n - i : CT_ACT_BLOCK;
+        if (bf) ct_bf2f_contig(x + i, xb, m);
+        else ct_h2f_contig(x + i, xb, m);
+        if (g != NULL) {
+            if (bf) ct_bf2f_contig(g + i, gb, m);
+            else ct_h2f_contig(g + i, gb, m);
+            ct_act_bwd_body_f32(gb, xb, xb, m, op, p);
+        } else {
+            ct_act_body_f32(xb, xb, m, op, p);
+        }
+        if (bf) ct_f2bf_contig(xb, y + i, m);
+        else ct_f2h_contig(xb, y + i, m);
+    }
+}
+static void ct_act_lowp(int bf, const void *g, const void *x, void *y, int64_t n, int op,
+                        const double *p)
+{
+    if (n <= CT_NN_GRAIN || ct_get_num_threads() <= 1) {
+        ct_act_lowp_block(bf, (const uint16_t *)g, (const uint16_t *)x, (uint16_t *)y, n, op, p);
+        return;
+    }
+    int64_t nb = (n + CT_NN_GRAIN - 1) / CT_NN_GRAIN, b;
+    _Pragma("omp parallel for schedule(static)")
+    for (b = 0; b < nb; b++) {
+        int64_t lo = b * CT_NN_GRAIN, m = n - lo < CT_NN_GRAIN ? n - lo : CT_NN_GRAIN;
+        ct_act_lowp_block(bf, g == NULL ? NULL : (const uint16_t *)g + lo, (const uint16_t *)x + lo,
+                          (uint16_t *)y + lo, m, op, p);
+    }
+}
+static void ct_act_f16(const void *x, void *y, int64_t n, int op, const double *p)
+{
+    ct_act_lowp(0, NULL, x, y, n, op, p);
+}
+static void ct_act_bf16(const void *x, void *y, int64_t n, int op, const double *p)
+{
+    ct_act_lowp(1, NULL, x, y, n, op, p);
+}
+static void ct_act_bwd_f16(const void *g, const void *x, void *dx, int64_t n, int op, const double *p)
+{
+    ct_act_lowp(0, g, x, dx, n, op, p);
+}
+static void ct_act_bwd_bf16(const void *g, const void *x, void *dx, int64_t n, int op, const double *p)
+{
+    ct_act_lowp(1, g, x, dx, n, op, p);
+}
+
 ct_act_fn ct_act_loops[CT_NDTYPES] = {
     [CT_FLOAT32] = ct_act_f32, [CT_FLOAT64] = ct_act_f64,
+    [CT_FLOAT16] = ct_act_f16, [CT_BFLOAT16] = ct_act_bf16,
 };
 ct_act_bwd_fn ct_act_bwd_loops[CT_NDTYPES] = {
     [CT_FLOAT32] = ct_act_bwd_f32, [CT_FLOAT64] = ct_act_bwd_f64,
+    [CT_FLOAT16] = ct_act_bwd_f16, [CT_BFLOAT16] = ct_act_bwd_bf16,
 };

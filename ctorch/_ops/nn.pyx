@@ -241,9 +241,15 @@ cdef inline Tensor _act_dense(Tensor t, DType comp):
     return _dense_copy(_cast(t, comp)) if (t._dtype is not comp or not _is_contiguous(t)) else t
 
 
+cdef inline DType _act_dtype(Tensor x, const ct_act_table *B):
+    # the input's own dtype where the kernel takes it (float16 / bfloat16
+    # widened a block at a time), else the compute dtype
+    return x._dtype if B.act[x._dtype._code] != NULL else _nn_compute_dtype(x._dtype)
+
+
 cdef Tensor _act_raw(Tensor x, int op, double p0, double p1, double p2):
-    cdef DType comp = _nn_compute_dtype(x._dtype)
     cdef const ct_act_table *B = <const ct_act_table *>x._storage.backend
+    cdef DType comp = _act_dtype(x, B)
     cdef ct_act_fn fn = B.act[comp._code]
     cdef Tensor c = _act_dense(x, comp)
     cdef Tensor r = _empty_like(c, comp)
@@ -257,8 +263,8 @@ cdef Tensor _act_raw(Tensor x, int op, double p0, double p1, double p2):
 
 cdef Tensor _act_bwd_raw(Tensor g, Tensor x, int op, double p0, double p1, double p2):
     _same_device(x, g)
-    cdef DType comp = _nn_compute_dtype(x._dtype)
     cdef const ct_act_table *B = <const ct_act_table *>x._storage.backend
+    cdef DType comp = _act_dtype(x, B)
     cdef ct_act_bwd_fn fn = B.act_bwd[comp._code]
     cdef Tensor cx = _act_dense(x, comp)
     cdef Tensor cg = _act_dense(g, comp)
@@ -279,7 +285,7 @@ def _act(input, int op, double p0=0.0, double p1=0.0, double p2=0.0, str name=No
     if (B.act == NULL or B.act_bwd == NULL or not x._dtype.is_floating_point
             or x._dtype.is_complex):
         return None
-    cdef DType comp = _nn_compute_dtype(x._dtype)
+    cdef DType comp = _act_dtype(x, B)
     if B.act[comp._code] == NULL or B.act_bwd[comp._code] == NULL:
         return None
     return record(name if name is not None else _ACT_OPS[op], _act_raw(x, op, p0, p1, p2),
