@@ -391,7 +391,7 @@ void ct_sum_cols_##S(const T *x, int64_t n, int64_t cols, int64_t ld, T *out) { 
 #define CT_COLS_VEC_f32(x, n, cols, ld, acc, c0) CT_COLS_VEC_V(ct_vf8, 8, x, n, cols, ld, acc, c0)
 #define CT_COLS_VEC_f64(x, n, cols, ld, acc, c0) CT_COLS_VEC_V(ct_vd4, 4, x, n, cols, ld, acc, c0)
 #define CT_COLS_VEC_i64 CT_COLS_VEC_NONE
-/* half / bfloat16: on AVX-512 a chunk of 8 vectors (128 columns) at a time,
+/* half / bfloat16: on AVX-512 (AVX2) a chunk of 8 vectors (128 (64) columns) at a time,
  * each row's values widened in registers, then 16 columns at a time; the
  * columns left (or all, elsewhere) widened a row of them at a time into a
  * float buffer first. The plain loop's additions in its order either way. */
@@ -423,9 +423,39 @@ __attribute__((target("avx512f"))) static int64_t NAME(const void *x0, int64_t n
 }
 CT_COLS16_512(ct_cols_h512, CT_WIDEN_H512)
 CT_COLS16_512(ct_cols_bf512, CT_WIDEN_BF512)
-#define CT_COLS16_FAST(F, x, n, cols, ld, acc) (ct_cpu_avx512f() ? F(x, n, cols, ld, acc) : 0)
+/* the same on AVX2 (F16C for half): 8 vectors (64 columns), then 8 columns */
+#define CT_WIDEN_H256(v) _mm256_cvtph_ps(v)
+#define CT_WIDEN_BF256(v) _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(v), 16))
+#define CT_COLS8_256(NAME, WIDEN)                                                  \
+__attribute__((target("avx2,f16c"))) static int64_t NAME(const void *x0, int64_t n, int64_t cols, \
+                                                       int64_t ld, float *acc) {  \
+    const uint16_t *x = (const uint16_t *)x0;                                     \
+    int64_t c0 = 0;                                                               \
+    for (; c0 + 64 <= cols; c0 += 64) {                                           \
+        __m256 a[8];                                                              \
+        for (int k = 0; k < 8; k++) a[k] = _mm256_loadu_ps(acc + c0 + 8 * k);     \
+        for (int64_t i = 0; i < n; i++) {                                         \
+            const uint16_t *row = x + i * ld + c0;                                \
+            for (int k = 0; k < 8; k++)                                           \
+                a[k] = _mm256_add_ps(a[k], WIDEN(_mm_loadu_si128((const __m128i *)(row + 8 * k)))); \
+        }                                                                         \
+        for (int k = 0; k < 8; k++) _mm256_storeu_ps(acc + c0 + 8 * k, a[k]);     \
+    }                                                                             \
+    for (; c0 + 8 <= cols; c0 += 8) {                                             \
+        __m256 a = _mm256_loadu_ps(acc + c0);                                     \
+        for (int64_t i = 0; i < n; i++)                                           \
+            a = _mm256_add_ps(a, WIDEN(_mm_loadu_si128((const __m128i *)(x + i * ld + c0)))); \
+        _mm256_storeu_ps(acc + c0, a);                                            \
+    }                                                                             \
+    return c0;                                                                    \
+}
+CT_COLS8_256(ct_cols_h256, CT_WIDEN_H256)
+CT_COLS8_256(ct_cols_bf256, CT_WIDEN_BF256)
+#define CT_COLS16_FAST(K, x, n, cols, ld, acc)                                     \
+    (ct_cpu_avx512f() ? ct_cols_##K##512(x, n, cols, ld, acc)                     \
+     : ct_cpu_avx2() ? ct_cols_##K##256(x, n, cols, ld, acc) : 0)
 #else
-#define CT_COLS16_FAST(F, x, n, cols, ld, acc) 0
+#define CT_COLS16_FAST(K, x, n, cols, ld, acc) 0
 #endif
 #define CT_COLS_VEC_WIDEN(FAST, WIDEN, x, n, cols, ld, acc, c0) {                  \
     c0 = CT_COLS16_FAST(FAST, x, n, cols, ld, acc);                               \
@@ -438,8 +468,8 @@ CT_COLS16_512(ct_cols_bf512, CT_WIDEN_BF512)
         c0 = cols;                                                                \
     }                                                                             \
 }
-#define CT_COLS_VEC_f16(x, n, cols, ld, acc, c0) CT_COLS_VEC_WIDEN(ct_cols_h512, ct_h2f_contig, x, n, cols, ld, acc, c0)
-#define CT_COLS_VEC_bf16(x, n, cols, ld, acc, c0) CT_COLS_VEC_WIDEN(ct_cols_bf512, ct_bf2f_contig, x, n, cols, ld, acc, c0)
+#define CT_COLS_VEC_f16(x, n, cols, ld, acc, c0) CT_COLS_VEC_WIDEN(h, ct_h2f_contig, x, n, cols, ld, acc, c0)
+#define CT_COLS_VEC_bf16(x, n, cols, ld, acc, c0) CT_COLS_VEC_WIDEN(bf, ct_bf2f_contig, x, n, cols, ld, acc, c0)
 /* complex columns as twice as many float / double columns (each part's
  * additions in the plain loop's order); c0 back in complex columns */
 #define CT_COLS_VEC_CPLX(R, VT, L, x, n, cols, ld, acc, c0) {                     \
