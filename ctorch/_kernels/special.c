@@ -2264,10 +2264,17 @@ CT_MULTIVERSION void ct_logit_f_loop(const float *x, float *o, int64_t count, fl
             big |= b;
             o[i] = b ? x[i] : ct_logf_fast(q);
         }
-        if (big)
-            for (int64_t i = b0; i < e; i++)
-                if (bad[i - b0])
-                    o[i] = ct_logf(logit_q(x[i], lo, hi));
+        /* the full log over the block as a select (a branch per flag cost
+         * as much as the vector pass where a block holds a few: a 1 of
+         * rounded rand(), NaNs); in place a finished element's x is gone,
+         * and its result is kept */
+        if (big) {
+            #pragma omp simd
+            for (int64_t i = b0; i < e; i++) {
+                float r = ct_logf(logit_q(x[i], lo, hi));
+                o[i] = bad[i - b0] ? r : o[i];
+            }
+        }
     }
 }
 
