@@ -498,7 +498,7 @@ static ct_loop_fn ct_bf16_loop(int kind, int op, int dtype)
  * widened to float, the op, rounded back, in registers (the values of the
  * block-wise path above, without its three passes over blocks). Other layouts
  * and the last n % 16 elements take the block-wise path (fb, fbx). */
-typedef struct { int op, bf; ct_loop_fn fb; const void *fbx; unsigned fin; } ct_half_fused;
+typedef struct { int op, bf; ct_loop_fn fb; const void *fbx; unsigned fin; float lo, hi; } ct_half_fused;
 
 /* the unary and binary ops that have fused loops */
 #define CT_HF_CASES(X, SUF) X(CT_NEG, SUF) X(CT_ABS, SUF) X(CT_SQRT, SUF) X(CT_RSQRT, SUF) \
@@ -512,7 +512,7 @@ static int ct_half_fused_op(int kind, int op)
     if (kind == CT_EW_BINARY)
         switch (op) { CT_HF_CASES2(CT_HF_IS, ) case CT_POW: return 1; }
     if (kind == CT_EW_UNARY)
-        switch (op) { CT_HF_CASES(CT_HF_IS, ) return 1; }
+        switch (op) { CT_HF_CASES(CT_HF_IS, ) case CT_CLAMP: return 1; }
     return 0;
 }
 #undef CT_HF_IS
@@ -846,6 +846,34 @@ __attribute__((target("avx2,fma,f16c"))) static int64_t ct_bf_fused1_256(const c
     }
     return 0;
 }
+/* clamp of halves / bfloat16 on AVX2: the float32 loop's two selects
+ * (x < lo ? lo : x, then x > hi ? hi : x; a NaN stays) on the widened
+ * values, the bounds float32 (half's rounded to half first, as its float
+ * loop takes them) */
+__attribute__((target("avx2,fma,f16c"))) static int64_t ct_clamp_lowp_256(const ct_half_fused *f,
+                                                                        char **p, int64_t n)
+{
+    const uint16_t *A = (const uint16_t *)p[1];
+    uint16_t *O = (uint16_t *)p[0];
+    const __m256 lo = _mm256_set1_ps(f->lo), hi = _mm256_set1_ps(f->hi);
+#define CT_CLAMP8(v)                                                                  \
+    _mm256_blendv_ps(_mm256_blendv_ps(v, lo, _mm256_cmp_ps(v, lo, _CMP_LT_OQ)), hi,  \
+                     _mm256_cmp_ps(_mm256_blendv_ps(v, lo, _mm256_cmp_ps(v, lo, _CMP_LT_OQ)), hi, _CMP_GT_OQ))
+    int64_t i = 0;
+    if (f->bf)
+        for (; i + 16 <= n; i += 16) {
+            __m256 xl, xh;
+            CT_BF256_LD(A, xl, xh)
+            CT_BF256_ST(CT_CLAMP8(xl), CT_CLAMP8(xh))
+        }
+    else
+        for (; i + 8 <= n; i += 8) {
+            const __m256 x = _mm256_cvtph_ps(CT_LOADU_H8(A + i));
+            CT_STOREU_H8(O + i, _mm256_cvtps_ph(CT_CLAMP8(x), _MM_FROUND_TO_NEAREST_INT));
+        }
+#undef CT_CLAMP8
+    return i;
+}
 /* lerp, addcmul and addcdiv of halves / bfloat16 on AVX2: the float32
  * loops' expressions with the contractions GCC makes of them (a + c (b - a)
  * and a + v b c as one FMA, b - (b - a)(1 - c) as one FNMADD), so the same
@@ -968,6 +996,8 @@ static int64_t ct_half_unary_kit(const ct_half_fused *f, char **p, const int64_t
 {
     int64_t i = 0;
 #ifdef CT_HAVE_AVX512_TABLES
+    if (f->op == CT_CLAMP)
+        return s[0] == 2 && s[1] == 2 && ct_cpu_avx2() ? ct_clamp_lowp_256(f, p, n) : 0;
     const int kit = s[0] == 2 && s[1] == 2 ? CT_HF_KIT() : 0;
     if (kit == 512)
         i = f->bf && ct_cpu_avx512bf16() ? ct_half_fused1_512_bf(f, p, n) : ct_half_fused1_512(f, p, n);
@@ -1045,7 +1075,9 @@ static int ct_lowp_run(int kind, int op, ct_lowp_via *v, ct_params *P, const ct_
     static const int lsz[CT_MAXARGS] = {0, 2, 2, 2};
     const int *isz = kind == CT_EW_UNARY || kind == CT_EW_BINARY ? lsz : NULL;
     if (ct_half_fused_op(kind, op)) {
-        ct_half_fused f = {op, !v->half, ct_lowp_via_float, v, v->fin};
+        ct_half_fused f = {op, !v->half, ct_lowp_via_float, v, v->fin,
+                           (P->flags & 1) ? (float)P->a : -__builtin_inff(),
+                           (P->flags & 2) ? (float)P->b : __builtin_inff()};
         ct_run_sized(kind == CT_EW_BINARY ? ct_half_binary_fused : ct_half_unary_fused, &f, it->nargs,
                      it->ndim, it->shape, it->strides, it->ptr, it->grain, isz);
     } else if (kind == CT_EW_LERP && op != CT_T_FREXP && it->nargs == 4) {
