@@ -204,17 +204,29 @@ __attribute__((target("avx2,f16c"))) static int64_t ct_d2h_256(const double *d, 
     return i;
 }
 #endif
-static void ct_cast_f64_to_f16_fast(char **p, const int64_t *s, int64_t n, const void *ex)
+/* a cast of doubles to a 16-bit float: vec (a vector loop, NULL: none) over
+ * dense operands where the CPU has AVX2, the block-wise loop rest for what
+ * is left and other layouts */
+typedef int64_t (*ct_d16_fn)(const double *d, uint16_t *h, int64_t n);
+static void ct_cast_d16_run(char **p, const int64_t *s, int64_t n, const void *ex, ct_d16_fn vec,
+                            ct_loop_fn rest)
 {
     int64_t i = 0;
-#ifdef CT_HAVE_AVX512_TABLES
-    if (s[0] == 2 && s[1] == 8 && ct_cpu_avx2())
-        i = ct_d2h_256((const double *)p[1], (uint16_t *)p[0], n);
-#endif
+    if (vec != NULL && s[0] == 2 && s[1] == 8 && ct_cpu_avx2())
+        i = vec((const double *)p[1], (uint16_t *)p[0], n);
     if (i < n) {
         char *q[2] = {p[0] + i * s[0], p[1] + i * s[1]};
-        ct_cast_f64_to_f16(q, s, n - i, ex);
+        rest(q, s, n - i, ex);
     }
+}
+#ifdef CT_HAVE_AVX512_TABLES
+#define CT_D16_VEC(F) F
+#else
+#define CT_D16_VEC(F) NULL
+#endif
+static void ct_cast_f64_to_f16_fast(char **p, const int64_t *s, int64_t n, const void *ex)
+{
+    ct_cast_d16_run(p, s, n, ex, CT_D16_VEC(ct_d2h_256), ct_cast_f64_to_f16);
 }
 
 static ct_loop_fn ct_half_cast_loop(int from, int to)
@@ -459,15 +471,7 @@ static int64_t ct_d2bf_256(const double *d, uint16_t *h, int64_t n);
 #endif
 static void ct_cast_f64_to_bf16(char **p, const int64_t *s, int64_t n, const void *ex)
 {
-    int64_t i = 0;
-#ifdef CT_HAVE_AVX512_TABLES
-    if (s[0] == 2 && s[1] == 8 && ct_cpu_avx2())
-        i = ct_d2bf_256((const double *)p[1], (uint16_t *)p[0], n);
-#endif
-    if (i < n) {
-        char *q[2] = {p[0] + i * s[0], p[1] + i * s[1]};
-        ct_cast_to_bf16(q, s, n - i, ex);
-    }
+    ct_cast_d16_run(p, s, n, ex, CT_D16_VEC(ct_d2bf_256), ct_cast_to_bf16);
 }
 
 /* a stand-in that the table lookups return for bfloat16 (has_kernel); the

@@ -398,57 +398,39 @@ void ct_sum_cols_##S(const T *x, int64_t n, int64_t cols, int64_t ld, T *out) { 
 #ifdef CT_HAVE_AVX512_TABLES
 #define CT_WIDEN_H512(v) _mm512_cvtph_ps(v)
 #define CT_WIDEN_BF512(v) _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(v), 16))
-#define CT_COLS16_512(NAME, WIDEN)                                                 \
-__attribute__((target("avx512f"))) static int64_t NAME(const void *x0, int64_t n, int64_t cols, \
-                                                      int64_t ld, float *acc) {   \
+/* one kit: vectors VT of W floats (LD / ST / ADD), W halves loaded by LDH */
+#define CT_COLS_KIT(NAME, TARGET, VT, W, LD, ST, ADD, LDH, WIDEN)                  \
+__attribute__((target(TARGET))) static int64_t NAME(const void *x0, int64_t n, int64_t cols, \
+                                                  int64_t ld, float *acc) {       \
     const uint16_t *x = (const uint16_t *)x0;                                     \
     int64_t c0 = 0;                                                               \
-    for (; c0 + 128 <= cols; c0 += 128) {                                         \
-        __m512 a[8];                                                              \
-        for (int k = 0; k < 8; k++) a[k] = _mm512_loadu_ps(acc + c0 + 16 * k);    \
+    for (; c0 + 8 * (W) <= cols; c0 += 8 * (W)) {                                 \
+        VT a[8];                                                                  \
+        for (int k = 0; k < 8; k++) a[k] = LD(acc + c0 + (W) * k);                \
         for (int64_t i = 0; i < n; i++) {                                         \
             const uint16_t *row = x + i * ld + c0;                                \
-            for (int k = 0; k < 8; k++)                                           \
-                a[k] = _mm512_add_ps(a[k], WIDEN(_mm256_loadu_si256((const __m256i *)(row + 16 * k)))); \
+            for (int k = 0; k < 8; k++) a[k] = ADD(a[k], WIDEN(LDH(row + (W) * k))); \
         }                                                                         \
-        for (int k = 0; k < 8; k++) _mm512_storeu_ps(acc + c0 + 16 * k, a[k]);    \
+        for (int k = 0; k < 8; k++) ST(acc + c0 + (W) * k, a[k]);                 \
     }                                                                             \
-    for (; c0 + 16 <= cols; c0 += 16) {                                           \
-        __m512 a = _mm512_loadu_ps(acc + c0);                                     \
-        for (int64_t i = 0; i < n; i++)                                           \
-            a = _mm512_add_ps(a, WIDEN(_mm256_loadu_si256((const __m256i *)(x + i * ld + c0)))); \
-        _mm512_storeu_ps(acc + c0, a);                                            \
+    for (; c0 + (W) <= cols; c0 += (W)) {                                         \
+        VT a = LD(acc + c0);                                                      \
+        for (int64_t i = 0; i < n; i++) a = ADD(a, WIDEN(LDH(x + i * ld + c0)));  \
+        ST(acc + c0, a);                                                          \
     }                                                                             \
     return c0;                                                                    \
 }
+#define CT_LDH512(p) _mm256_loadu_si256((const __m256i *)(p))
+#define CT_LDH256(p) _mm_loadu_si128((const __m128i *)(p))
+#define CT_COLS16_512(NAME, WIDEN) \
+    CT_COLS_KIT(NAME, "avx512f", __m512, 16, _mm512_loadu_ps, _mm512_storeu_ps, _mm512_add_ps, CT_LDH512, WIDEN)
 CT_COLS16_512(ct_cols_h512, CT_WIDEN_H512)
 CT_COLS16_512(ct_cols_bf512, CT_WIDEN_BF512)
 /* the same on AVX2 (F16C for half): 8 vectors (64 columns), then 8 columns */
 #define CT_WIDEN_H256(v) _mm256_cvtph_ps(v)
 #define CT_WIDEN_BF256(v) _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(v), 16))
-#define CT_COLS8_256(NAME, WIDEN)                                                  \
-__attribute__((target("avx2,f16c"))) static int64_t NAME(const void *x0, int64_t n, int64_t cols, \
-                                                       int64_t ld, float *acc) {  \
-    const uint16_t *x = (const uint16_t *)x0;                                     \
-    int64_t c0 = 0;                                                               \
-    for (; c0 + 64 <= cols; c0 += 64) {                                           \
-        __m256 a[8];                                                              \
-        for (int k = 0; k < 8; k++) a[k] = _mm256_loadu_ps(acc + c0 + 8 * k);     \
-        for (int64_t i = 0; i < n; i++) {                                         \
-            const uint16_t *row = x + i * ld + c0;                                \
-            for (int k = 0; k < 8; k++)                                           \
-                a[k] = _mm256_add_ps(a[k], WIDEN(_mm_loadu_si128((const __m128i *)(row + 8 * k)))); \
-        }                                                                         \
-        for (int k = 0; k < 8; k++) _mm256_storeu_ps(acc + c0 + 8 * k, a[k]);     \
-    }                                                                             \
-    for (; c0 + 8 <= cols; c0 += 8) {                                             \
-        __m256 a = _mm256_loadu_ps(acc + c0);                                     \
-        for (int64_t i = 0; i < n; i++)                                           \
-            a = _mm256_add_ps(a, WIDEN(_mm_loadu_si128((const __m128i *)(x + i * ld + c0)))); \
-        _mm256_storeu_ps(acc + c0, a);                                            \
-    }                                                                             \
-    return c0;                                                                    \
-}
+#define CT_COLS8_256(NAME, WIDEN) \
+    CT_COLS_KIT(NAME, "avx2,f16c", __m256, 8, _mm256_loadu_ps, _mm256_storeu_ps, _mm256_add_ps, CT_LDH256, WIDEN)
 CT_COLS8_256(ct_cols_h256, CT_WIDEN_H256)
 CT_COLS8_256(ct_cols_bf256, CT_WIDEN_BF256)
 #define CT_COLS16_FAST(K, x, n, cols, ld, acc)                                     \
