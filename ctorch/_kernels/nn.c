@@ -420,6 +420,7 @@ ct_nll_bwd_fn ct_nll_bwd_loops[CT_NDTYPES] = {
  *   softshrink   0 for -l <= x <= l, else x - l (x > l) or x + l (p: l; a NaN
  *                stays NaN, as PyTorch's)
  *   hardshrink   0 for -l <= x <= l, else x (p: l)
+ *   logsigmoid   min(x, 0) - log1p(exp(-|x|))
  * The backward kernels take the input x and give dx = g * f'(x). Every body
  * is branch free (selects), so the float loops vectorise over fastmath.h's
  * exp / expm1 / log1p. */
@@ -540,6 +541,14 @@ CT_MULTIVERSION void ct_act_body_##S(const T *x, T *y, int64_t n, int op,    \
         }                                                                          \
         break;                                                                     \
     }                                                                              \
+    case CT_ACT_LOGSIGMOID:                                                        \
+        for (i = 0; i < n; i++) {                                                  \
+            T v = x[i];                                                            \
+            T m = v < 0 ? v : (T)0;                                                \
+            T e = CT_NN_EXP_##F(v < 0 ? v : -v);                                   \
+            y[i] = m - CT_NN_LOG1P_##F(e);                                         \
+        }                                                                          \
+        break;                                                                     \
     }                                                                              \
 }                                                                                  \
 CT_MULTIVERSION void ct_act_bwd_body_##S(const T *g, const T *x, T *dx,      \
@@ -613,6 +622,15 @@ CT_MULTIVERSION void ct_act_bwd_body_##S(const T *g, const T *x, T *dx,      \
         }                                                                          \
         break;                                                                     \
     }                                                                              \
+    case CT_ACT_LOGSIGMOID:                                                        \
+        for (i = 0; i < n; i++) {                                                  \
+            /* 1 - sigmoid(x) = sigmoid(-x), from e = exp(-|x|) */                 \
+            T v = x[i];                                                            \
+            T e = CT_NN_EXP_##F(v < 0 ? v : -v);                                   \
+            T s = (T)1 / ((T)1 + e);                                               \
+            dx[i] = g[i] * (v < 0 ? s : e * s);                                    \
+        }                                                                          \
+        break;                                                                     \
     }                                                                              \
 }                                                                                  \
 void ct_act_##S(const void *x, void *y, int64_t n, int op, const double *p)        \

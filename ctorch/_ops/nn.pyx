@@ -206,7 +206,7 @@ def _mse_loss(input, target, int reduction):
 
 # ------------------------------------------------------ fused activations
 # silu, softplus, elu (selu, celu), mish, hardswish, hardsigmoid, leaky_relu,
-# softshrink, hardshrink: one kernel
+# softshrink, hardshrink, logsigmoid: one kernel
 # each way (nn.c, the backend's act / act_bwd tables), float16 computed in
 # float32. A device without them (a NULL table) or a complex input gets None
 # from _act, and ctorch.nn.functional composes other ops instead.
@@ -231,10 +231,11 @@ ACT_HARDSIGMOID = 5
 ACT_LEAKY_RELU = 6
 ACT_SOFTSHRINK = 7
 ACT_HARDSHRINK = 8
+ACT_LOGSIGMOID = 9
 
 # the derivatives-table entry each activation records under
 _ACT_OPS = ("silu", "softplus", "elu", "mish", "hardswish", "hardsigmoid", "leaky_relu",
-            "softshrink", "hardshrink")
+            "softshrink", "hardshrink", "logsigmoid")
 
 
 cdef inline Tensor _act_dense(Tensor t, DType comp):
@@ -319,6 +320,8 @@ def _act_deriv(x, int op, double p0, double p1, double p2):
         return pos + (1 - pos) * p0
     if op == ACT_SOFTSHRINK or op == ACT_HARDSHRINK:
         return 1 - ((x >= -p0) & (x <= p0)).to(x.dtype)
+    if op == ACT_LOGSIGMOID:
+        return sigmoid(-x)
     return ((x > -3) & (x < 3)).to(x.dtype) / 6
 
 

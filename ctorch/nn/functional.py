@@ -525,7 +525,10 @@ def tanhshrink(input):
 
 def logsigmoid(input):
     _float_only(_tensor(input, "logsigmoid"), "log_sigmoid_cpu")
-    return _down(-_softplus_stable(-_up(input)), input)
+    out = _act(input, False, 9)
+    if out is None:
+        out = _down(-_softplus_stable(-_up(input)), input)
+    return out
 
 
 def glu(input, dim=-1):
