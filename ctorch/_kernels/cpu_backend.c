@@ -1027,15 +1027,20 @@ static void ct_half_binary_fused(char **p, const int64_t *s, int64_t n, const vo
 {
     const ct_half_fused *f = (const ct_half_fused *)ex;
     int64_t i = 0;
-    if (f->op == CT_POW) {
+    if (f->op == CT_POW && s[2] == 0 && !(f->fin & 2)) {
         /* pow(x, 2) is x * x, exact in float for both formats (PyTorch's
-         * float result rounded once): the fused square; other exponents
-         * take the block-wise path */
+         * float result rounded once): the fused square; bfloat16's scalar
+         * forms of 0.5, -1 and -0.5 are sqrt, 1 / x and 1 / sqrt(x) in float
+         * (the float loop's, which its launch takes; half's are powf's);
+         * other exponents take the block-wise path */
         uint16_t e;
         memcpy(&e, p[2], 2);
-        if (s[2] == 0 && e == 0x4000) {         /* 2.0 in float16 and in bfloat16 */
+        int u = e == 0x4000 ? CT_SQUARE                          /* 2.0 in both formats */
+              : !f->bf ? -1 : e == 0x3f00 ? CT_SQRT : e == 0xbf80 ? CT_RECIPROCAL
+              : e == 0xbf00 ? CT_RSQRT : -1;
+        if (u >= 0) {
             ct_half_fused g = *f;
-            g.op = CT_SQUARE;
+            g.op = u;
             i = ct_half_unary_kit(&g, p, s, n);
         }
     }
