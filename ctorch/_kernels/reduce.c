@@ -1059,6 +1059,30 @@ static void ct_f32_out_done(float *f, void *out, int64_t n, int half)
 /* a block's min and max (is_max 0, 1; 2: both into r[0], r[1]) widened in
  * registers: 64 values a step in four accumulators, NaN noted by a mask
  * (the float kernel's values: a NaN anywhere gives NaN) */
+/* the end of a vector block's min / max: the elements past the last whole
+ * vector (fewer than 16), then the first NaN where there is one, as the
+ * float kernel gives it */
+static void ct_mm_block_finish(const uint16_t *x, int64_t i, int64_t m, int is_max, int half, int nan,
+                               float mn, float mx, float *r)
+{
+    if (i < m) {
+        float t[16];
+        ct_widen(x + i, t, m - i, half);
+        for (int64_t k = 0; k < m - i; k++) {
+            nan |= t[k] != t[k];
+            mn = t[k] < mn ? t[k] : mn;
+            mx = t[k] > mx ? t[k] : mx;
+        }
+    }
+    if (nan)
+        for (int64_t k = 0; k < m; k++) {
+            float t;
+            ct_widen(x + k, &t, 1, half);
+            if (t != t) { mn = mx = t; break; }
+        }
+    if (is_max == 2) { r[0] = mn; r[1] = mx; }
+    else r[0] = is_max ? mx : mn;
+}
 __attribute__((target("avx512f"))) static void ct_mm16_block_512(const uint16_t *x, int64_t m, int is_max,
                                                                  int half, float *r)
 {
@@ -1084,23 +1108,7 @@ __attribute__((target("avx512f"))) static void ct_mm16_block_512(const uint16_t 
 #undef CT_MM16_LOAD
     float mn = _mm512_reduce_min_ps(_mm512_min_ps(_mm512_min_ps(lo[0], lo[1]), _mm512_min_ps(lo[2], lo[3])));
     float mx = _mm512_reduce_max_ps(_mm512_max_ps(_mm512_max_ps(hi[0], hi[1]), _mm512_max_ps(hi[2], hi[3])));
-    if (i < m) {
-        float t[16];
-        ct_widen(x + i, t, m - i, half);
-        for (int64_t k = 0; k < m - i; k++) {
-            nan |= t[k] != t[k];
-            mn = t[k] < mn ? t[k] : mn;
-            mx = t[k] > mx ? t[k] : mx;
-        }
-    }
-    if (nan)   /* the first NaN, as the float kernel gives it */
-        for (int64_t k = 0; k < m; k++) {
-            float t;
-            ct_widen(x + k, &t, 1, half);
-            if (t != t) { mn = mx = t; break; }
-        }
-    if (is_max == 2) { r[0] = mn; r[1] = mx; }
-    else r[0] = is_max ? mx : mn;
+    ct_mm_block_finish(x, i, m, is_max, half, nan, mn, mx, r);
 }
 /* the same on AVX2 (F16C for half), 8 lanes; the lanes' results reduced in
  * order through a buffer */
@@ -1136,23 +1144,7 @@ __attribute__((target("avx2,f16c"), always_inline)) static inline void ct_mm8_bl
         mx = hb[k] > mx ? hb[k] : mx;
     }
     int nan = _mm256_movemask_ps(nanv) != 0;
-    if (i < m) {
-        float t[8];
-        ct_widen(x + i, t, m - i, half);
-        for (int64_t k = 0; k < m - i; k++) {
-            nan |= t[k] != t[k];
-            mn = t[k] < mn ? t[k] : mn;
-            mx = t[k] > mx ? t[k] : mx;
-        }
-    }
-    if (nan)   /* the first NaN, as the float kernel gives it */
-        for (int64_t k = 0; k < m; k++) {
-            float t;
-            ct_widen(x + k, &t, 1, half);
-            if (t != t) { mn = mx = t; break; }
-        }
-    if (is_max == 2) { r[0] = mn; r[1] = mx; }
-    else r[0] = is_max ? mx : mn;
+    ct_mm_block_finish(x, i, m, is_max, half, nan, mn, mx, r);
 }
 /* one loop per kind (min, max, both; half or bfloat16): only what it needs */
 __attribute__((target("avx2,f16c"))) static void ct_mm8_block_256(const uint16_t *x, int64_t m, int is_max,
