@@ -193,12 +193,16 @@ CT_HALF_CAST_VIA(c128, CT_COMPLEX128)
 /* double -> half through float (PyTorch's two roundings): dense operands on
  * AVX2 8 at a time in registers, the rest by blocks */
 #ifdef CT_HAVE_AVX512_TABLES
+/* 8 doubles rounded to floats in one vector */
+__attribute__((target("avx2"), always_inline)) static inline __m256 ct_ld8_pd_ps(const double *d)
+{
+    return _mm256_set_m128(_mm256_cvtpd_ps(_mm256_loadu_pd(d + 4)), _mm256_cvtpd_ps(_mm256_loadu_pd(d)));
+}
 __attribute__((target("avx2,f16c"))) static int64_t ct_d2h_256(const double *d, uint16_t *h, int64_t n)
 {
     int64_t i = 0;
     for (; i + 8 <= n; i += 8) {
-        __m256 f = _mm256_set_m128(_mm256_cvtpd_ps(_mm256_loadu_pd(d + i + 4)),
-                                   _mm256_cvtpd_ps(_mm256_loadu_pd(d + i)));
+        __m256 f = ct_ld8_pd_ps(d + i);
         _mm_storeu_si128((__m128i *)(h + i), _mm256_cvtps_ph(f, _MM_FROUND_TO_NEAREST_INT));
     }
     return i;
@@ -905,6 +909,11 @@ __attribute__((target("avx2,fma,f16c"))) static int64_t ct_bf_fused1_256(const c
     }
     return 0;
 }
+CT_AVX2_INLINE __m256 ct_clamp8(__m256 v, __m256 lo, __m256 hi)
+{
+    v = _mm256_blendv_ps(v, lo, _mm256_cmp_ps(v, lo, _CMP_LT_OQ));
+    return _mm256_blendv_ps(v, hi, _mm256_cmp_ps(v, hi, _CMP_GT_OQ));
+}
 /* clamp of halves / bfloat16 on AVX2: the float32 loop's two selects
  * (x < lo ? lo : x, then x > hi ? hi : x; a NaN stays) on the widened
  * values, the bounds float32 (half's rounded to half first, as its float
@@ -915,22 +924,18 @@ __attribute__((target("avx2,fma,f16c"))) static int64_t ct_clamp_lowp_256(const 
     const uint16_t *A = (const uint16_t *)p[1];
     uint16_t *O = (uint16_t *)p[0];
     const __m256 lo = _mm256_set1_ps(f->lo), hi = _mm256_set1_ps(f->hi);
-#define CT_CLAMP8(v)                                                                  \
-    _mm256_blendv_ps(_mm256_blendv_ps(v, lo, _mm256_cmp_ps(v, lo, _CMP_LT_OQ)), hi,  \
-                     _mm256_cmp_ps(_mm256_blendv_ps(v, lo, _mm256_cmp_ps(v, lo, _CMP_LT_OQ)), hi, _CMP_GT_OQ))
     int64_t i = 0;
     if (f->bf)
         for (; i + 16 <= n; i += 16) {
             __m256 xl, xh;
             CT_BF256_LD(A, xl, xh)
-            CT_BF256_ST(CT_CLAMP8(xl), CT_CLAMP8(xh))
+            CT_BF256_ST(ct_clamp8(xl, lo, hi), ct_clamp8(xh, lo, hi))
         }
     else
         for (; i + 8 <= n; i += 8) {
             const __m256 x = _mm256_cvtph_ps(CT_LOADU_H8(A + i));
-            CT_STOREU_H8(O + i, _mm256_cvtps_ph(CT_CLAMP8(x), _MM_FROUND_TO_NEAREST_INT));
+            CT_STOREU_H8(O + i, _mm256_cvtps_ph(ct_clamp8(x, lo, hi), _MM_FROUND_TO_NEAREST_INT));
         }
-#undef CT_CLAMP8
     return i;
 }
 /* lerp, addcmul and addcdiv of halves / bfloat16 on AVX2: the float32
@@ -1010,15 +1015,17 @@ __attribute__((target("avx2,fma,f16c"))) static int64_t ct_tern_fused_256(const 
 /* 16 floats at a time to bfloat16 on AVX2 (ct_bf256_round; packus keeps the
  * order of two vectors' results within 128-bit halves, one permute fixes
  * the halves); returns the count done */
+/* 16 floats (lo: the first 8) rounded to bfloat16 and stored in order */
+CT_AVX2_INLINE void ct_bf256_store16(uint16_t *h, __m256 lo, __m256 hi)
+{
+    __m256i r = _mm256_packus_epi32(ct_bf256_round(lo), ct_bf256_round(hi));
+    _mm256_storeu_si256((__m256i *)h, _mm256_permute4x64_epi64(r, 0xd8));
+}
 __attribute__((target("avx2,fma,f16c"))) static int64_t ct_f2bf_256(const float *f, uint16_t *h,
                                                                   int64_t n)
 {
     int64_t i = 0;
-    for (; i + 16 <= n; i += 16) {
-        __m256i r = _mm256_packus_epi32(ct_bf256_round(_mm256_loadu_ps(f + i)),
-                                        ct_bf256_round(_mm256_loadu_ps(f + i + 8)));
-        _mm256_storeu_si256((__m256i *)(h + i), _mm256_permute4x64_epi64(r, 0xd8));
-    }
+    for (; i + 16 <= n; i += 16) ct_bf256_store16(h + i, _mm256_loadu_ps(f + i), _mm256_loadu_ps(f + i + 8));
     return i;
 }
 
@@ -1026,14 +1033,7 @@ __attribute__((target("avx2,fma,f16c"))) static int64_t ct_d2bf_256(const double
                                                                   int64_t n)
 {
     int64_t i = 0;
-    for (; i + 16 <= n; i += 16) {
-        __m256 lo = _mm256_set_m128(_mm256_cvtpd_ps(_mm256_loadu_pd(d + i + 4)),
-                                    _mm256_cvtpd_ps(_mm256_loadu_pd(d + i)));
-        __m256 hi = _mm256_set_m128(_mm256_cvtpd_ps(_mm256_loadu_pd(d + i + 12)),
-                                    _mm256_cvtpd_ps(_mm256_loadu_pd(d + i + 8)));
-        __m256i r = _mm256_packus_epi32(ct_bf256_round(lo), ct_bf256_round(hi));
-        _mm256_storeu_si256((__m256i *)(h + i), _mm256_permute4x64_epi64(r, 0xd8));
-    }
+    for (; i + 16 <= n; i += 16) ct_bf256_store16(h + i, ct_ld8_pd_ps(d + i), ct_ld8_pd_ps(d + i + 8));
     return i;
 }
 #endif
