@@ -20,6 +20,20 @@
 #include <omp.h>
 #endif
 
+/* CT_PARALLEL_IF(COND, "omp parallel ...", statement): the statement (a
+ * loop or a block) under the OpenMP pragma where COND holds, as plain code
+ * otherwise. libgomp enters a region, with its team of one, even where the
+ * pragma's own if() clause is false: about 1 us a call, more than the work
+ * of a kernel over a hundred elements. Outside a region, omp_get_thread_num()
+ * is 0 and omp_get_num_threads() 1, and an orphaned "omp for" runs every
+ * iteration, so the plain copy computes what a team of one would. */
+#ifdef _OPENMP
+#define CT_PARALLEL_IF(COND, PRAGMA, ...) \
+    do { if (COND) { _Pragma(PRAGMA) __VA_ARGS__ } else { __VA_ARGS__ } } while (0)
+#else
+#define CT_PARALLEL_IF(COND, PRAGMA, ...) do { __VA_ARGS__ } while (0)
+#endif
+
 enum {
     CT_BOOL = 0, CT_UINT8, CT_INT8, CT_INT16, CT_INT32, CT_INT64,
     CT_FLOAT16, CT_FLOAT32, CT_FLOAT64, CT_COMPLEX64, CT_COMPLEX128,

@@ -1069,7 +1069,7 @@ FFTL_STAGES(double, f64, FFTV_LANES_F64, fftl_hd, fftl_hd_u)
  * not written) */
 #define FFT_UNITS(units, work, bytes, CALL) {                                             \
     const int64_t fft_units = (units), fft_work = (work);                                 \
-    _Pragma("omp parallel if (fft_units > 1 && fft_work >= (1 << 15))")                   \
+    CT_PARALLEL_IF(fft_units > 1 && fft_work >= (1 << 15), "omp parallel",                \
     {                                                                                     \
         void *buf = ct_thread_scratch(CT_SCRATCH_FFT, (size_t)(bytes));                   \
         if (!buf) {                                                                       \
@@ -1079,7 +1079,7 @@ FFTL_STAGES(double, f64, FFTV_LANES_F64, fftl_hd, fftl_hd_u)
         _Pragma("omp for schedule(guided)")                                               \
         for (int64_t u = 0; u < fft_units; u++)                                           \
             if (buf) { CALL; }                                                            \
-    }                                                                                     \
+    });                                                                                   \
 }
 
 /* whether rows of n complex values (or real ones of 2 n) go V at a time
@@ -1218,14 +1218,14 @@ static int fftv_run(int c128, const fft_plan *p, const void *in, void *out, int6
     const int64_t per = G * V, nt = (inner + per - 1) / per, tasks = outer * nt;
     int err = 0;
     const int64_t work = outer * n * inner;
-    #pragma omp parallel if (tasks > 1 && work >= (1 << 15))
+    CT_PARALLEL_IF(tasks > 1 && work >= (1 << 15), "omp parallel",
     {
         void *buf = ct_thread_scratch(CT_SCRATCH_FFT, G * block);
         if (!buf) {
-            #pragma omp atomic write
+            _Pragma("omp atomic write")
             err = -2;
         }
-        #pragma omp for schedule(guided)
+        _Pragma("omp for schedule(guided)")
         for (int64_t t = 0; t < tasks; t++) {
             if (!buf) continue;
             const int64_t o = t / nt, c0 = (t % nt) * per;
@@ -1238,7 +1238,7 @@ static int fftv_run(int c128, const fft_plan *p, const void *in, void *out, int6
                 fftv_task_f32(p, p->tw32, inner, nc, (const float *)in + at, (float *)out + at,
                               buf, inverse, (float)scale);
         }
-    }
+    });
     return err;
 }
 
@@ -1298,7 +1298,7 @@ int ct_fft_hermitian(int dtype, const void *half, void *out, int nd, const int64
     int64_t rows = 1;
     for (int d = 0; d < nd; d++) rows *= sizes[d];
     if (rows == 0) return 0;
-    #pragma omp parallel for schedule(static) if (rows > 1 && rows * n >= (1 << 16))
+    CT_PARALLEL_IF(rows > 1 && rows * n >= (1 << 16), "omp parallel for schedule(static)",
     for (int64_t r = 0; r < rows; r++) {
         /* the mirrored row: its indices, last dim fastest */
         int64_t rest = r, m = 0, step = 1;
@@ -1314,6 +1314,6 @@ int ct_fft_hermitian(int dtype, const void *half, void *out, int nd, const int64
         else
             fft_herm_row_f32(n, (const float *)half + 2 * h * r, (const float *)half + 2 * h * m,
                              (float *)out + 2 * n * r);
-    }
+    });
     return 0;
 }

@@ -623,12 +623,12 @@ static int LA_F(la_lu_all_)(ct_la_gemm_fn gemm, const LA_T *src, LA_T *dst, int6
         }
         return 0;
     }
-#pragma omp parallel for schedule(static) if (nb > 1 && nb * mn * k > LA_PAR_WORK)
+    CT_PARALLEL_IF(nb > 1 && nb * mn * k > LA_PAR_WORK, "omp parallel for schedule(static)",
     for (int64_t b = 0; b < nb; b++) {
         info[b] = 0;
         LA_F(la_transpose_)(src + b * mn, dst + b * mn, m, n);
         LA_F(la_getf2_)(dst + b * mn, m, m, n, piv + b * k, info + b, 0);
-    }
+    });
     return 0;
 }
 
@@ -1076,14 +1076,14 @@ static int LA_F(la_qr_all_)(ct_la_gemm_fn gemm, const LA_T *src, LA_T *q, LA_T *
     }
     int par = nb > 1 && nb * mn * (qc > n ? qc : n) > LA_PAR_WORK;
     int fail = 0;
-#pragma omp parallel if (par)
+    CT_PARALLEL_IF(par, "omp parallel",
     {
         LA_T *a = (LA_T *)malloc(sizeof(LA_T) * (mn + m * qc + k + 1));
         if (a == NULL) {
-#pragma omp atomic write
+_Pragma("omp atomic write")
             fail = 1;
         } else {
-#pragma omp for schedule(static)
+_Pragma("omp for schedule(static)")
             for (int64_t b = 0; b < nb; b++) {
                 LA_F(la_transpose_)(src + b * mn, a, m, n);
                 LA_F(la_qr_one_)(a, m, n, a + mn + m * qc, r + b * rr * n, rr,
@@ -1091,7 +1091,7 @@ static int LA_F(la_qr_all_)(ct_la_gemm_fn gemm, const LA_T *src, LA_T *q, LA_T *
             }
             free(a);
         }
-    }
+    });
     return fail ? -1 : 0;
 }
 

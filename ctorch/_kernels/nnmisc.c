@@ -25,7 +25,7 @@ static void bn_stats_rows_##SFX(const void *xv, int64_t N, int64_t C, int64_t S,
     int64_t rows = N * C, r;                                                       \
     double *rsum = scratch, *rm2 = scratch + rows;                                 \
     /* per row: its sum, and the sum of squares about its own mean */              \
-    _Pragma("omp parallel for schedule(static) if (rows * S > CT_BN_GRAIN)")       \
+    CT_PARALLEL_IF(rows * S > CT_BN_GRAIN, "omp parallel for schedule(static)",    \
     for (r = 0; r < rows; r++) {                                                   \
         /* one pass over x - x[0] and its square (shifted by a value of the \
          * row, so that the subtraction below does not cancel), in 8 lanes  \
@@ -52,7 +52,7 @@ static void bn_stats_rows_##SFX(const void *xv, int64_t N, int64_t C, int64_t S,
         rsum[r] = sh * (double)S + s1;                                             \
         rm2[r] = S ? s2 - s1 * s1 / (double)S : 0.0;                               \
         if (rm2[r] < 0) rm2[r] = 0;                                                \
-    }                                                                              \
+    });                                                                            \
     /* per channel: Chan's merge of the rows' (count, mean, M2) */                 \
     for (int64_t c = 0; c < C; c++) {                                              \
         double tm = 0, tm2 = 0, n = 0;                                             \
@@ -77,14 +77,14 @@ static void bn_apply_rows_##SFX(const void *xv, void *yv, int64_t N, int64_t C, 
     const T *x = (const T *)xv;                                                    \
     T *y = (T *)yv;                                                                \
     int64_t rows = N * C, r;                                                       \
-    _Pragma("omp parallel for schedule(static) if (rows * S > CT_BN_GRAIN)")       \
+    CT_PARALLEL_IF(rows * S > CT_BN_GRAIN, "omp parallel for schedule(static)",    \
     for (r = 0; r < rows; r++) {                                                   \
         int64_t c = r % C;                                                         \
         const T m = (T)mean[c], a = (T)scale[c], b = (T)shift[c];                  \
         const T *p = x + r * S;                                                    \
         T *q = y + r * S;                                                          \
         for (int64_t i = 0; i < S; i++) q[i] = (p[i] - m) * a + b;                 \
-    }                                                                              \
+    });                                                                            \
 }                                                                                  \
 static void bn_bwd_reduce_rows_##SFX(const void *gv, const void *xv, int64_t N, int64_t C, \
                                 int64_t S, const double *mean, double *sum_g,      \
@@ -93,7 +93,7 @@ static void bn_bwd_reduce_rows_##SFX(const void *gv, const void *xv, int64_t N, 
     const T *g = (const T *)gv, *x = (const T *)xv;                                \
     int64_t rows = N * C, r;                                                       \
     double *pg = scratch, *pgx = scratch + rows;                                   \
-    _Pragma("omp parallel for schedule(static) if (rows * S > CT_BN_GRAIN)")       \
+    CT_PARALLEL_IF(rows * S > CT_BN_GRAIN, "omp parallel for schedule(static)",    \
     for (r = 0; r < rows; r++) {                                                   \
         int64_t c = r % C;                                                         \
         const T m = (T)mean[c];                                                    \
@@ -115,7 +115,7 @@ static void bn_bwd_reduce_rows_##SFX(const void *gv, const void *xv, int64_t N, 
         }                                                                          \
         pg[r] = s;                                                                 \
         pgx[r] = sx;                                                               \
-    }                                                                              \
+    });                                                                            \
     for (int64_t c = 0; c < C; c++) {                                              \
         double s = 0, sx = 0;                                                      \
         for (int64_t k = 0; k < N; k++) {                                          \
@@ -133,14 +133,14 @@ static void bn_bwd_apply_rows_##SFX(const void *gv, const void *xv, void *dxv, i
     const T *g = (const T *)gv, *x = (const T *)xv;                                \
     T *dx = (T *)dxv;                                                              \
     int64_t rows = N * C, r;                                                       \
-    _Pragma("omp parallel for schedule(static) if (rows * S > CT_BN_GRAIN)")       \
+    CT_PARALLEL_IF(rows * S > CT_BN_GRAIN, "omp parallel for schedule(static)",    \
     for (r = 0; r < rows; r++) {                                                   \
         int64_t c = r % C;                                                         \
         const T m = (T)mean[c], ac = (T)a[c], bc = (T)b[c], dc = (T)d[c];          \
         const T *p = x + r * S, *q = g + r * S;                                    \
         T *o = dx + r * S;                                                         \
         for (int64_t i = 0; i < S; i++) o[i] = q[i] * ac + (p[i] - m) * bc + dc;   \
-    }                                                                              \
+    });                                                                            \
 }
 CT_BN(f32, float)
 CT_BN(f64, double)
@@ -165,7 +165,7 @@ static void bn_stats_##SFX(const void *xv, int64_t N, int64_t C, int64_t S,     
         for (int64_t c = 0; c < C; c++) mean[c] = var[c] = NAN;                    \
         return;                                                                    \
     }                                                                              \
-    _Pragma("omp parallel if (N * K > CT_BN_GRAIN)")                               \
+    CT_PARALLEL_IF(N * K > CT_BN_GRAIN, "omp parallel",                            \
     {                                                                              \
         int nt = 1, t = 0;                                                         \
         CT_BN_THREAD(nt, t);                                                       \
@@ -186,7 +186,7 @@ static void bn_stats_##SFX(const void *xv, int64_t N, int64_t C, int64_t S,     
             cm2[k] = cm2[k] - s1 * s1 / (double)N;                                 \
             if (cm2[k] < 0) cm2[k] = 0;                                            \
         }                                                                          \
-    }                                                                              \
+    });                                                                            \
     for (int64_t c = 0; c < C; c++) {                                              \
         double tm = 0, tm2 = 0, cnt = 0;                                           \
         for (int64_t j = 0; j < S; j++) {                                          \
@@ -227,12 +227,12 @@ static void bn_apply_##SFX(const void *xv, void *yv, int64_t N, int64_t C, int64
     }                                                                              \
     const T *x = (const T *)xv, *m = e, *a = e + K, *b = e + 2 * K;                \
     T *y = (T *)yv;                                                                \
-    _Pragma("omp parallel for schedule(static) if (N * K > CT_BN_GRAIN)")          \
+    CT_PARALLEL_IF(N * K > CT_BN_GRAIN, "omp parallel for schedule(static)",       \
     for (n = 0; n < N; n++) {                                                      \
         const T *p = x + n * K;                                                    \
         T *q = y + n * K;                                                          \
         for (int64_t k = 0; k < K; k++) q[k] = (p[k] - m[k]) * a[k] + b[k];        \
-    }                                                                              \
+    });                                                                            \
     free(e);                                                                       \
 }                                                                                  \
 static void bn_bwd_reduce_##SFX(const void *gv, const void *xv, int64_t N, int64_t C, \
@@ -249,7 +249,7 @@ static void bn_bwd_reduce_##SFX(const void *gv, const void *xv, int64_t N, int64
     }                                                                              \
     const T *g = (const T *)gv, *x = (const T *)xv, *m = e;                        \
     double *csx = cs + K;                                                          \
-    _Pragma("omp parallel if (N * K > CT_BN_GRAIN)")                               \
+    CT_PARALLEL_IF(N * K > CT_BN_GRAIN, "omp parallel",                            \
     {                                                                              \
         int nt = 1, t = 0;                                                         \
         CT_BN_THREAD(nt, t);                                                       \
@@ -261,7 +261,7 @@ static void bn_bwd_reduce_##SFX(const void *gv, const void *xv, int64_t N, int64
                 csx[k] += (double)(q[k] * (p[k] - m[k]));                          \
             }                                                                      \
         }                                                                          \
-    }                                                                              \
+    });                                                                            \
     for (int64_t c = 0; c < C; c++) {                                              \
         double a = 0, b = 0;                                                       \
         for (int64_t j = 0; j < S; j++) {                                          \
@@ -287,12 +287,12 @@ static void bn_bwd_apply_##SFX(const void *gv, const void *xv, void *dxv, int64_
     const T *g = (const T *)gv, *x = (const T *)xv;                                \
     const T *m = e, *ea = e + K, *eb = e + 2 * K, *ed = e + 3 * K;                 \
     T *dx = (T *)dxv;                                                              \
-    _Pragma("omp parallel for schedule(static) if (N * K > CT_BN_GRAIN)")          \
+    CT_PARALLEL_IF(N * K > CT_BN_GRAIN, "omp parallel for schedule(static)",       \
     for (n = 0; n < N; n++) {                                                      \
         const T *p = x + n * K, *q = g + n * K;                                    \
         T *o = dx + n * K;                                                         \
         for (int64_t k = 0; k < K; k++) o[k] = q[k] * ea[k] + (p[k] - m[k]) * eb[k] + ed[k]; \
-    }                                                                              \
+    });                                                                            \
     free(e);                                                                       \
 }
 CT_BN_COLS(f32, float)
@@ -322,7 +322,7 @@ CT_MULTIVERSION static void ln_fwd_##SFX(const void *xv, const void *wv, const v
     const T *x = (const T *)xv, *w = (const T *)wv, *b = (const T *)bv;            \
     T *y = (T *)yv;                                                                \
     int nt = ct_get_num_threads();                                                 \
-    _Pragma("omp parallel for num_threads(nt) schedule(static) if (M * N >= CT_BN_GRAIN)") \
+    CT_PARALLEL_IF(M * N >= CT_BN_GRAIN, "omp parallel for num_threads(nt) schedule(static)", \
     for (int64_t i = 0; i < M; i++) {                                              \
         const T *xr = x + i * N;                                                   \
         T *yr = y + i * N;                                                         \
@@ -344,7 +344,7 @@ CT_MULTIVERSION static void ln_fwd_##SFX(const void *xv, const void *wv, const v
             for (int64_t j = 0; j < N; j++) yr[j] = (T)((xr[j] - mu) * r + b[j]);  \
         else                                                                       \
             for (int64_t j = 0; j < N; j++) yr[j] = (T)((xr[j] - mu) * r);         \
-    }                                                                              \
+    });                                                                            \
 }                                                                                  \
 /* dx = rstd (gw - mean(gw) - xhat mean(gw xhat)) with gw = g w per row; dw    */  \
 /* and db as column sums over the rows, a block of columns per thread          */  \
@@ -355,7 +355,7 @@ CT_MULTIVERSION static void ln_bwd_##SFX(const void *gv, const void *xv, const v
     T *dx = (T *)dxv;                                                              \
     int nt = ct_get_num_threads();                                                 \
     if (dx) {                                                                      \
-        _Pragma("omp parallel for num_threads(nt) schedule(static) if (M * N >= CT_BN_GRAIN)") \
+        CT_PARALLEL_IF(M * N >= CT_BN_GRAIN, "omp parallel for num_threads(nt) schedule(static)", \
         for (int64_t i = 0; i < M; i++) {                                          \
             const T *gr = g + i * N, *xr = x + i * N;                              \
             T *dr = dx + i * N;                                                    \
@@ -373,12 +373,12 @@ CT_MULTIVERSION static void ln_bwd_##SFX(const void *gv, const void *xv, const v
                 A gw = w ? (A)gr[j] * w[j] : (A)gr[j];                             \
                 dr[j] = (T)(r * (gw - a - (xr[j] - mu) * r * c));                  \
             }                                                                      \
-        }                                                                          \
+        });                                                                        \
     }                                                                              \
     if (dw || db) {                                                                \
         const int64_t CB = 256;                                                    \
         int64_t nb = (N + CB - 1) / CB;                                            \
-        _Pragma("omp parallel for num_threads(nt) schedule(static) if (M * N >= CT_BN_GRAIN && nb > 1)") \
+        CT_PARALLEL_IF(M * N >= CT_BN_GRAIN && nb > 1, "omp parallel for num_threads(nt) schedule(static)", \
         for (int64_t blk = 0; blk < nb; blk++) {                                   \
             int64_t j0 = blk * CB, j1 = j0 + CB < N ? j0 + CB : N;                 \
             for (int64_t j = j0; j < j1; j++) {                                    \
@@ -393,7 +393,7 @@ CT_MULTIVERSION static void ln_bwd_##SFX(const void *gv, const void *xv, const v
                 if (db)                                                            \
                     for (int64_t j = j0; j < j1; j++) db[j] += gr[j];              \
             }                                                                      \
-        }                                                                          \
+        });                                                                        \
     }                                                                              \
 }
 CT_LN(f32, float, float)

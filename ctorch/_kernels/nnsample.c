@@ -612,11 +612,11 @@ void ct_grid_sample_##S(const ct_grid_args *a, const void *xv, const void *gridv
     for (int64_t n = 0; n < a->N; n++) {                                           \
         ct_grid_plan_any_##S(a, grid, n, K, PS, off, w, dw, mult);                 \
         int64_t c;                                                                 \
-        _Pragma("omp parallel for schedule(static) if (a->C * P * K > 65536 && ct_get_num_threads() > 1)") \
+        CT_PARALLEL_IF(a->C * P * K > 65536 && ct_get_num_threads() > 1, "omp parallel for schedule(static)", \
         for (c = 0; c < a->C; c++) {                                               \
             ct_grid_gather_##S(x + n * a->xs[0] + c * a->xs[1], off, w, K, P, PS,  \
                                y + (n * a->C + c) * P);                            \
-        }                                                                          \
+        });                                                                        \
         if (ct_grid_nan_case(a))                                                   \
             ct_grid_nan_points_##S(a, grid, n, y + n * a->C * P, P, NULL);         \
     }                                                                              \
@@ -639,7 +639,7 @@ void ct_grid_sample_bwd_##S(const ct_grid_args *a, const void *gv, const void *x
         ct_grid_plan_any_##S(a, grid, n, K, PS, off, w, dw, mult);                 \
         if (gx) {                                                                  \
             int64_t c;                                                             \
-            _Pragma("omp parallel for schedule(static) if (a->C * P * K > 65536 && ct_get_num_threads() > 1)") \
+            CT_PARALLEL_IF(a->C * P * K > 65536 && ct_get_num_threads() > 1, "omp parallel for schedule(static)", \
             for (c = 0; c < a->C; c++) {                                           \
                 const T *gc = g + (n * a->C + c) * P;                              \
                 T *gxc = gx + (n * a->C + c) * plane;                              \
@@ -648,7 +648,7 @@ void ct_grid_sample_bwd_##S(const ct_grid_args *a, const void *gv, const void *x
                     const T *wk = w + k * PS;                                      \
                     for (int64_t p = 0; p < P; p++) gxc[ok_[p]] += wk[p] * gc[p];  \
                 }                                                                  \
-            }                                                                      \
+            });                                                                    \
         }                                                                          \
         if (gg) {                                                                  \
             memset(acc, 0, sizeof(T) * nd * PS);                                   \

@@ -43,7 +43,7 @@ static void ct_max_pool_##S(const ct_pool_args *a, const void *xv, void *yv,    
     const int64_t hw = a->ih * a->iw;                                              \
     int nt = ct_pool_threads(a->planes, out_n * a->kd * a->kh * a->kw);            \
     int64_t p;                                                                     \
-    _Pragma("omp parallel for num_threads(nt) schedule(static)")                   \
+    CT_PARALLEL_IF(nt > 1, "omp parallel for num_threads(nt) schedule(static)",    \
     for (p = 0; p < a->planes; p++) {                                              \
         /* the geometry in a local copy: no store below can alias it */            \
         const ct_pool_args L_ = *a;                                                \
@@ -78,7 +78,7 @@ static void ct_max_pool_##S(const ct_pool_args *a, const void *xv, void *yv,    
                 }                                                                  \
             }                                                                      \
         }                                                                          \
-    }                                                                              \
+    });                                                                            \
 }
 
 /* m, mi = v, i when v is larger than m or NaN (as selects) */
@@ -98,7 +98,7 @@ static int ct_max_pool_2x2_##S(const ct_pool_args *a, const T *x, T *y,         
     const int64_t in_n = a->ih * a->iw, out_n = a->oh * a->ow, W = a->iw;          \
     int nt = ct_pool_threads(a->planes, out_n * 4);                                \
     int64_t p;                                                                     \
-    _Pragma("omp parallel for num_threads(nt) schedule(static)")                   \
+    CT_PARALLEL_IF(nt > 1, "omp parallel for num_threads(nt) schedule(static)",    \
     for (p = 0; p < a->planes; p++) {                                              \
         /* the geometry in a local copy: no store below can alias it */            \
         const ct_pool_args L_ = *a;                                                \
@@ -131,7 +131,7 @@ static int ct_max_pool_2x2_##S(const ct_pool_args *a, const T *x, T *y,         
                 }                                                                  \
             }                                                                      \
         }                                                                          \
-    }                                                                              \
+    });                                                                            \
     return 1;                                                                      \
 }
 
@@ -161,7 +161,7 @@ static int ct_max_pool_row_##S(const ct_pool_args *a, const T *x, T *y,         
         return 0;                                                                  \
     int nt = ct_pool_threads(a->planes, OW * K);                                   \
     int64_t p;                                                                     \
-    _Pragma("omp parallel for num_threads(nt) schedule(static)")                   \
+    CT_PARALLEL_IF(nt > 1, "omp parallel for num_threads(nt) schedule(static)",    \
     for (p = 0; p < a->planes; p++) {                                              \
         const T *xp = x + p * W;                                                   \
         T *yp = y + p * OW;                                                        \
@@ -169,7 +169,7 @@ static int ct_max_pool_row_##S(const ct_pool_args *a, const T *x, T *y,         
         if (K == 2) { CT_MAX_ROW_K(T, 2) }                                         \
         else if (K == 3) { CT_MAX_ROW_K(T, 3) }                                    \
         else { CT_MAX_ROW_K(T, 4) }                                                \
-    }                                                                              \
+    });                                                                            \
     return 1;                                                                      \
 }
 
@@ -220,7 +220,7 @@ static void ct_avg_pool_##S(const ct_pool_args *a, const void *xv, void *yv,    
     int nt = ct_pool_threads(a->planes, out_n * a->kd * a->kh * a->kw);            \
     int64_t p;                                                                     \
     (void)unused;                                                                  \
-    _Pragma("omp parallel for num_threads(nt) schedule(static)")                   \
+    CT_PARALLEL_IF(nt > 1, "omp parallel for num_threads(nt) schedule(static)",    \
     for (p = 0; p < a->planes; p++) {                                              \
         /* the geometry in a local copy: no store below can alias it */            \
         const ct_pool_args L_ = *a;                                                \
@@ -244,7 +244,7 @@ static void ct_avg_pool_##S(const ct_pool_args *a, const void *xv, void *yv,    
                         }                                                          \
                     yp[o] = (T)(s / (ACC)div);                                     \
                 }                                                                  \
-    }                                                                              \
+    });                                                                            \
 }                                                                                  \
 
 /* the gradient of average pooling: each output's gradient over its divisor,
@@ -258,7 +258,7 @@ static void ct_avg_pool_bwd_##S(const ct_pool_args *a, const void *gv, void *dxv
     const int64_t hw = a->ih * a->iw;                                              \
     int nt = ct_pool_threads(a->planes, out_n * a->kd * a->kh * a->kw + in_n);     \
     int64_t p;                                                                     \
-    _Pragma("omp parallel for num_threads(nt) schedule(static)")                   \
+    CT_PARALLEL_IF(nt > 1, "omp parallel for num_threads(nt) schedule(static)",    \
     for (p = 0; p < a->planes; p++) {                                              \
         /* the geometry in a local copy: no store below can alias it */            \
         const ct_pool_args L_ = *a;                                                \
@@ -279,7 +279,7 @@ static void ct_avg_pool_bwd_##S(const ct_pool_args *a, const void *gv, void *dxv
                             for (int64_t w = w0; w < w1; w++) row[w] += v;         \
                         }                                                          \
                 }                                                                  \
-    }                                                                              \
+    });                                                                            \
 }
 
 /* 2-d windows of 2 x 2, stride 2, no padding: the common case, unrolled
@@ -295,7 +295,7 @@ static int ct_avg_pool_2x2_##S(const ct_pool_args *a, const T *x, T *y)         
     const T div = (T)(a->divisor ? a->divisor : 4);                                \
     int nt = ct_pool_threads(a->planes, out_n * 4);                                \
     int64_t p;                                                                     \
-    _Pragma("omp parallel for num_threads(nt) schedule(static)")                   \
+    CT_PARALLEL_IF(nt > 1, "omp parallel for num_threads(nt) schedule(static)",    \
     for (p = 0; p < a->planes; p++) {                                              \
         const T *xp = x + p * in_n;                                                \
         T *yp = y + p * out_n;                                                     \
@@ -305,7 +305,7 @@ static int ct_avg_pool_2x2_##S(const ct_pool_args *a, const T *x, T *y)         
             for (int64_t ow = 0; ow < a->ow; ow++)                                 \
                 yr[ow] = (r0[2 * ow] + r0[2 * ow + 1] + r1[2 * ow] + r1[2 * ow + 1]) / div; \
         }                                                                          \
-    }                                                                              \
+    });                                                                            \
     return 1;                                                                      \
 }                                                                                  \
 static int ct_avg_pool_bwd_2x2_##S(const ct_pool_args *a, const T *g, T *dx)      \
@@ -315,7 +315,7 @@ static int ct_avg_pool_bwd_2x2_##S(const ct_pool_args *a, const T *g, T *dx)    
     const T div = (T)(a->divisor ? a->divisor : 4);                                \
     int nt = ct_pool_threads(a->planes, out_n * 4 + in_n);                         \
     int64_t p;                                                                     \
-    _Pragma("omp parallel for num_threads(nt) schedule(static)")                   \
+    CT_PARALLEL_IF(nt > 1, "omp parallel for num_threads(nt) schedule(static)",    \
     for (p = 0; p < a->planes; p++) {                                              \
         const T *gp = g + p * out_n;                                               \
         T *xp = dx + p * in_n;                                                     \
@@ -329,7 +329,7 @@ static int ct_avg_pool_bwd_2x2_##S(const ct_pool_args *a, const T *g, T *dx)    
                 r0[2 * ow] = v; r0[2 * ow + 1] = v; r1[2 * ow] = v; r1[2 * ow + 1] = v; \
             }                                                                      \
         }                                                                          \
-    }                                                                              \
+    });                                                                            \
     return 1;                                                                      \
 }
 
@@ -370,7 +370,7 @@ static void ct_adaptive_avg_pool_##S(const ct_pool_args *a, const void *xv,     
     int nt = ct_pool_threads(a->planes, out_n + in_n);                             \
     int64_t p;                                                                     \
     (void)unused;                                                                  \
-    _Pragma("omp parallel for num_threads(nt) schedule(static)")                   \
+    CT_PARALLEL_IF(nt > 1, "omp parallel for num_threads(nt) schedule(static)",    \
     for (p = 0; p < a->planes; p++) {                                              \
         /* the geometry in a local copy: no store below can alias it */            \
         const ct_pool_args L_ = *a;                                                \
@@ -394,7 +394,7 @@ static void ct_adaptive_avg_pool_##S(const ct_pool_args *a, const void *xv,     
                 }                                                                  \
             }                                                                      \
         }                                                                          \
-    }                                                                              \
+    });                                                                            \
 }                                                                                  \
 static void ct_adaptive_avg_pool_bwd_##S(const ct_pool_args *a, const void *gv,   \
                                          void *dxv)                                \
@@ -405,7 +405,7 @@ static void ct_adaptive_avg_pool_bwd_##S(const ct_pool_args *a, const void *gv, 
     const int64_t hw = a->ih * a->iw;                                              \
     int nt = ct_pool_threads(a->planes, out_n + 2 * in_n);                         \
     int64_t p;                                                                     \
-    _Pragma("omp parallel for num_threads(nt) schedule(static)")                   \
+    CT_PARALLEL_IF(nt > 1, "omp parallel for num_threads(nt) schedule(static)",    \
     for (p = 0; p < a->planes; p++) {                                              \
         /* the geometry in a local copy: no store below can alias it */            \
         const ct_pool_args L_ = *a;                                                \
@@ -429,7 +429,7 @@ static void ct_adaptive_avg_pool_bwd_##S(const ct_pool_args *a, const void *gv, 
                 }                                                                  \
             }                                                                      \
         }                                                                          \
-    }                                                                              \
+    });                                                                            \
 }                                                                                  \
 static void ct_adaptive_max_pool_##S(const ct_pool_args *a, const void *xv,       \
                                      void *yv, int64_t *idx)                       \
@@ -440,7 +440,7 @@ static void ct_adaptive_max_pool_##S(const ct_pool_args *a, const void *xv,     
     const int64_t hw = a->ih * a->iw;                                              \
     int nt = ct_pool_threads(a->planes, out_n + in_n);                             \
     int64_t p;                                                                     \
-    _Pragma("omp parallel for num_threads(nt) schedule(static)")                   \
+    CT_PARALLEL_IF(nt > 1, "omp parallel for num_threads(nt) schedule(static)",    \
     for (p = 0; p < a->planes; p++) {                                              \
         /* the geometry in a local copy: no store below can alias it */            \
         const ct_pool_args L_ = *a;                                                \
@@ -473,7 +473,7 @@ static void ct_adaptive_max_pool_##S(const ct_pool_args *a, const void *xv,     
                 }                                                                  \
             }                                                                      \
         }                                                                          \
-    }                                                                              \
+    });                                                                            \
 }
 
 CT_ADAPTIVE(f32, float, -INFINITY)
@@ -489,7 +489,7 @@ static int64_t ct_pool_scatter_##S(int64_t planes, int64_t in_n, int64_t out_n, 
     T *y = (T *)yv;                                                                \
     int64_t bad = INT64_MAX, p;                                                    \
     int nt = ct_pool_threads(planes, in_n + out_n);                                \
-    _Pragma("omp parallel for num_threads(nt) schedule(static) reduction(min:bad)") \
+    CT_PARALLEL_IF(nt > 1, "omp parallel for num_threads(nt) schedule(static) reduction(min:bad)", \
     for (p = 0; p < planes; p++) {                                                 \
         const T *xp = x + p * in_n;                                                \
         const int64_t *ip = idx + p * in_n;                                        \
@@ -504,7 +504,7 @@ static int64_t ct_pool_scatter_##S(int64_t planes, int64_t in_n, int64_t out_n, 
             if (accumulate) yp[k] += xp[j];                                        \
             else yp[k] = xp[j];                                                    \
         }                                                                          \
-    }                                                                              \
+    });                                                                            \
     return bad == INT64_MAX ? -1 : bad;                                            \
 }
 

@@ -15,29 +15,29 @@ void ct_rand_uniform_f32(uint64_t seed, uint64_t offset, float *out, int64_t n)
     /* Full blocks first, with a fixed 4 stores per block: gcc vectorises this
      * loop (Philox on SIMD lanes); the partial last block is done apart. */
     int64_t nfull = n / 4;
-    CT__RAND_OMP_FOR
+    CT_PARALLEL_IF(n > CT_RAND_PAR_MIN, "omp parallel for schedule(static)",
     for (int64_t b = 0; b < nfull; b++) {
         uint32_t w[4];
         ct__philox_block(seed, offset, (uint64_t)b, w);
         ct__uniform_f32_store4(w, out + 4 * b);
-    }
+    });
     if (n > 4 * nfull) ct__uniform_f32_block(seed, offset, nfull, out, n);
 }
 
 void ct_rand_uniform_f64(uint64_t seed, uint64_t offset, double *out, int64_t n)
 {
     int64_t nb = (int64_t)ct_rand_blocks_uniform_f64(n);
-    CT__RAND_OMP_FOR
+    CT_PARALLEL_IF(n > CT_RAND_PAR_MIN, "omp parallel for schedule(static)",
     for (int64_t b = 0; b < nb; b++)
-        ct__uniform_f64_block(seed, offset, b, out, n);
+        ct__uniform_f64_block(seed, offset, b, out, n););
 }
 
 void ct_rand_bits_u64(uint64_t seed, uint64_t offset, uint64_t *out, int64_t n)
 {
     int64_t nb = (int64_t)ct_rand_blocks_bits_u64(n);
-    CT__RAND_OMP_FOR
+    CT_PARALLEL_IF(n > CT_RAND_PAR_MIN, "omp parallel for schedule(static)",
     for (int64_t b = 0; b < nb; b++)
-        ct__bits_u64_block(seed, offset, b, out, n);
+        ct__bits_u64_block(seed, offset, b, out, n););
 }
 
 /* Normal fills. The block loops below are compiled once per CPU level
@@ -103,11 +103,11 @@ void ct_rand_normal_##S(uint64_t seed, uint64_t offset, T *out, int64_t n)      
 {                                                                                  \
     int64_t nb = (int64_t)ct_rand_blocks_normal_##S(n);                            \
     int64_t nchunks = (nb + CT__RAND_CHUNK - 1) / CT__RAND_CHUNK;                  \
-    CT__RAND_OMP_FOR                                                               \
+    CT_PARALLEL_IF(n > CT_RAND_PAR_MIN, "omp parallel for schedule(static)",       \
     for (int64_t c = 0; c < nchunks; c++) {                                        \
         int64_t b1 = (c + 1) * CT__RAND_CHUNK;                                     \
         ct__normal_##S##_lanes(seed, offset, out, n, c * CT__RAND_CHUNK, b1 < nb ? b1 : nb); \
-    }                                                                              \
+    });                                                                            \
 }
 CT__RAND_NORMAL(f32, float)
 CT__RAND_NORMAL(f64, double)
@@ -126,9 +126,9 @@ void ct_rand_int64_range(uint64_t seed, uint64_t offset, int64_t low, int64_t hi
                          int64_t *out, int64_t n)
 {
     uint64_t range = ct__range_width(low, high);
-    CT__RAND_OMP_FOR
+    CT_PARALLEL_IF(n > CT_RAND_PAR_MIN, "omp parallel for schedule(static)",
     for (int64_t i = 0; i < n; i++)
-        out[i] = ct__int64_range_elem(seed, offset, i, low, range);
+        out[i] = ct__int64_range_elem(seed, offset, i, low, range););
 }
 
 /* A uniformly random permutation of 0..n-1: Fisher-Yates, for i = n-1 down

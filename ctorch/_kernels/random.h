@@ -64,13 +64,6 @@
 /* Below this many elements a parallel region costs more than it saves. */
 #define CT_RAND_PAR_MIN 65536
 
-#ifdef _OPENMP
-#define CT__RAND_OMP_FOR \
-    _Pragma("omp parallel for schedule(static) if(n > CT_RAND_PAR_MIN)")
-#else
-#define CT__RAND_OMP_FOR
-#endif
-
 /* ---- fill functions (random.c) ------------------------------------------ */
 
 void ct_rand_uniform_f32(uint64_t seed, uint64_t offset, float *out, int64_t n);

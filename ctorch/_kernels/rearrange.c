@@ -84,9 +84,7 @@ void ct_flip(char *dst, const char *src, int nd, const int64_t *shape,
     int nt = ct_get_num_threads();
     int par = nt > 1 && outer > 1 && total * es >= (int64_t)1 << 18;
     if (nt > outer) nt = (int)outer;
-#ifdef _OPENMP
-#pragma omp parallel for num_threads(nt) schedule(static) private(rem, srow, st, i, r) if(par)
-#endif
+    CT_PARALLEL_IF(par, "omp parallel for num_threads(nt) schedule(static) private(rem, srow, st, i, r)",
     for (o = 0; o < outer; o++) {
         /* the source row of output row o (rows of n * blk bytes) */
         rem = o;
@@ -99,7 +97,7 @@ void ct_flip(char *dst, const char *src, int nd, const int64_t *shape,
             st *= sh[i];
         }
         reverse_units(dst + o * n * blk, src + srow * n * blk, n, blk);
-    }
+    });
 }
 
 void ct_tri(char *dst, const char *src, int64_t batch, int64_t m, int64_t n, int64_t k,

@@ -533,8 +533,8 @@ static void ct_sum_rows_b8(const uint8_t *x, int64_t rows, int64_t len, int64_t 
         return;
     }
     int64_t rc = len >= CT_COUNT_PAR_MIN / 64 ? 1 : CT_COUNT_PAR_MIN / 64 / (len ? len : 1);
-    _Pragma("omp parallel for num_threads(nt) schedule(dynamic, rc) if(nt > 1 && rows > 1 && rows * len >= CT_COUNT_PAR_MIN)")
-    for (int64_t r = 0; r < rows; r++) out[r] = ct_count_nz_u8(x + r * ld, len);
+    CT_PARALLEL_IF(nt > 1 && rows > 1 && rows * len >= CT_COUNT_PAR_MIN, "omp parallel for num_threads(nt) schedule(dynamic, rc)",
+    for (int64_t r = 0; r < rows; r++) out[r] = ct_count_nz_u8(x + r * ld, len););
 }
 
 /* indexed by dtype code; bool rows are counted into int64 (ct_sum_rows_b8),
@@ -977,14 +977,14 @@ void ct_minmax_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld,      
         /* short rows: groups of G rows reduced together (see CT_MM16_FOLD) */   \
         const int64_t G = CT_MM16_G_##S, ng = rows / G;                           \
         int64_t gc = CT_PAR_MIN / (G * len) + 1;                                  \
-        _Pragma("omp parallel for num_threads(nt) schedule(dynamic, gc) if(nt > 1 && ng > gc && rows * len >= CT_MM16_PAR_MIN)") \
+        CT_PARALLEL_IF(nt > 1 && ng > gc && rows * len >= CT_MM16_PAR_MIN, "omp parallel for num_threads(nt) schedule(dynamic, gc)", \
         for (int64_t g = 0; g < ng; g++) {                                        \
             const T *p = x + g * G * ld;                                          \
             T *v = val + g * G;                                                   \
             if (CT_MM16_GROUP_##S(p, len, ld, is_max, v))                         \
                 for (int64_t j = 0; j < G; j++)                                   \
                     ct_minmax_one_##S(p + j * ld, len, is_max, v + j, NULL);      \
-        }                                                                         \
+        });                                                                       \
         for (int64_t r = ng * G; r < rows; r++)                                   \
             ct_minmax_one_##S(x + r * ld, len, is_max, val + r, NULL);            \
         return;                                                                   \
@@ -1172,7 +1172,7 @@ static int ct_minmax_long_via(const void *x, int64_t len, int is_max, float *v, 
     float *part = (float *)ct_alloc((size_t)(2 * nb) * sizeof(float));
     if (part == NULL) return -1;
     int nt = ct_get_num_threads();
-    #pragma omp parallel for num_threads(nt) schedule(dynamic, 16) if(nt > 1 && len >= 4 * CT_PAR_MIN)
+    CT_PARALLEL_IF(nt > 1 && len >= 4 * CT_PAR_MIN, "omp parallel for num_threads(nt) schedule(dynamic, 16)",
     for (int64_t b = 0; b < nb; b++) {
         float buf[CT_VIA_BLK], r[2];
         const int64_t a = b * CT_VIA_BLK, m = len - a < CT_VIA_BLK ? len - a : CT_VIA_BLK;
@@ -1182,7 +1182,7 @@ static int ct_minmax_long_via(const void *x, int64_t len, int is_max, float *v, 
         }
         part[b] = r[0];
         part[nb + b] = is_max == 2 ? r[1] : 0.0f;
-    }
+    });
     ct_minmax_rows_f32(part, 1, nb, nb, is_max == 2 ? 0 : is_max, v, NULL);
     if (is_max == 2) ct_minmax_rows_f32(part + nb, 1, nb, nb, 1, v + 1, NULL);
     ct_free(part, (size_t)(2 * nb) * sizeof(float));
@@ -1197,13 +1197,13 @@ static int ct_prod_long_via(const void *x, int64_t len, float *v, int half)
     float *part = (float *)ct_alloc((size_t)nb * sizeof(float));
     if (part == NULL) return -1;
     int nt = ct_get_num_threads();
-    #pragma omp parallel for num_threads(nt) schedule(dynamic, 16) if(nt > 1 && len >= 4 * CT_PAR_MIN)
+    CT_PARALLEL_IF(nt > 1 && len >= 4 * CT_PAR_MIN, "omp parallel for num_threads(nt) schedule(dynamic, 16)",
     for (int64_t b = 0; b < nb; b++) {
         float buf[CT_VIA_BLK];
         const int64_t a = b * CT_VIA_BLK, m = len - a < CT_VIA_BLK ? len - a : CT_VIA_BLK;
         ct_widen((const uint16_t *)x + a, buf, m, half);
         ct_prod_rows_f32(buf, 1, m, m, part + b);
-    }
+    });
     ct_prod_rows_f32(part, 1, nb, nb, v);
     ct_free(part, (size_t)nb * sizeof(float));
     return 0;
@@ -1711,7 +1711,7 @@ void ct_cum_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld,         
     int nt = ct_get_num_threads();                                                \
     int64_t ng = (rows + CT_CUM_G - 1) / CT_CUM_G, gl = len * CT_CUM_G;           \
     int64_t gc = gl >= CT_PAR_MIN ? 1 : CT_PAR_MIN / (gl ? gl : 1);               \
-    _Pragma("omp parallel for num_threads(nt) schedule(dynamic, gc) if(nt > 1 && ng > 1 && rows * len >= CT_PAR_MIN)") \
+    CT_PARALLEL_IF(nt > 1 && ng > 1 && rows * len >= CT_PAR_MIN, "omp parallel for num_threads(nt) schedule(dynamic, gc)", \
     for (int64_t g = 0; g < ng; g++) {                                            \
         int64_t r0 = g * CT_CUM_G;                                                \
         if (CT_CUMVEC_ON_##S && is_prod == 0 && len >= 8) {                      \
@@ -1722,7 +1722,7 @@ void ct_cum_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld,         
         else                                                                      \
             for (int64_t r = r0; r < rows; r++)                                   \
                 ct_cum_one_##S(x + r * ld, len, is_prod, out + r * len);          \
-    }                                                                             \
+    });                                                                           \
 }
 
 CT_PRODSCAN(i64, int64_t, int64_t, int64_t, ct_lae_i64, 0)
@@ -1781,7 +1781,7 @@ static void ct_cum_rows_h(const void *x, int64_t rows, int64_t len, int64_t ld, 
     int nt = ct_get_num_threads();
     int64_t ng = (rows + CT_CUM_G - 1) / CT_CUM_G, gl = len * CT_CUM_G;
     int64_t gc = gl >= CT_PAR_MIN ? 1 : CT_PAR_MIN / (gl ? gl : 1);
-    _Pragma("omp parallel for num_threads(nt) schedule(dynamic, gc) if(nt > 1 && ng > 1 && rows * len >= CT_PAR_MIN)")
+    CT_PARALLEL_IF(nt > 1 && ng > 1 && rows * len >= CT_PAR_MIN, "omp parallel for num_threads(nt) schedule(dynamic, gc)",
     for (int64_t gi = 0; gi < ng; gi++) {
         float b[CT_CUM_G * CT_CUMH_B], a[CT_CUM_G];
         int64_t r0 = gi * CT_CUM_G;
@@ -1795,7 +1795,7 @@ static void ct_cum_rows_h(const void *x, int64_t rows, int64_t len, int64_t ld, 
             for (int k = 0; k < g; k++)
                 ct_narrow(b + k * CT_CUMH_B, os + (r0 + k) * len + i0, m, half);
         }
-    }
+    });
 }
 static void ct_cum_rows_f16(const void *x, int64_t rows, int64_t len, int64_t ld, int is_prod,
                             void *out)
@@ -2084,11 +2084,11 @@ void ct_softmax_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld,     
         /* (fewer than 16) one at a time                                    */     \
         int64_t ng = rows / 16, gc = CT_SMS_CHUNK;                                \
         int64_t nc = (ng + gc - 1) / gc;                                          \
-        _Pragma("omp parallel for num_threads(nt) schedule(dynamic, 1) if(nt > 1 && nc > 1 && rows * len >= CT_SMS_PAR_MIN)") \
+        CT_PARALLEL_IF(nt > 1 && nc > 1 && rows * len >= CT_SMS_PAR_MIN, "omp parallel for num_threads(nt) schedule(dynamic, 1)", \
         for (int64_t c = 0; c < nc; c++) {                                        \
             int64_t r0 = c * gc * 16, nr = ng * 16 - r0 < gc * 16 ? ng * 16 - r0 : gc * 16; \
             ct_softmax_short16_##S(x + r0 * ld, nr, len, ld, is_log, out + r0 * len); \
-        }                                                                         \
+        });                                                                       \
         for (int64_t r = ng * 16; r < rows; r++)                                  \
             ct_softmax_short_##S(x + r * ld, len, is_log, out + r * len);         \
         return;                                                                   \
@@ -2103,11 +2103,11 @@ void ct_softmax_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld,     
         if (rc > 16) rc = (rc + 15) & ~(int64_t)15;                               \
         nc = (rows + rc - 1) / rc;                                                \
     }                                                                             \
-    _Pragma("omp parallel for num_threads(nt) schedule(dynamic, 1) if(nt > 1 && nc > 1)") \
+    CT_PARALLEL_IF(nt > 1 && nc > 1, "omp parallel for num_threads(nt) schedule(dynamic, 1)", \
     for (int64_t c = 0; c < nc; c++) {                                            \
         int64_t r0 = c * rc, n = rows - r0 < rc ? rows - r0 : rc;                 \
         ct_softmax_block_##S(x + r0 * ld, n, len, ld, is_log, out + r0 * len);    \
-    }                                                                             \
+    });                                                                           \
 }
 
 CT_SOFTMAX_LONG(f32, float, ct_logf)
@@ -2258,11 +2258,11 @@ static void ct_softmax_dim_##S(int op, const T *a, const T *b, int64_t outer, in
     if (inner == 1 && op >= 2) {                                                  \
         int64_t rc = len >= CT_PAR_MIN ? 1 : CT_PAR_MIN / len;                    \
         int64_t nc = (outer + rc - 1) / rc;                                       \
-        _Pragma("omp parallel for num_threads(nt) schedule(dynamic, 1) if(nt > 1 && nc > 1)") \
+        CT_PARALLEL_IF(nt > 1 && nc > 1, "omp parallel for num_threads(nt) schedule(dynamic, 1)", \
         for (int64_t c = 0; c < nc; c++) {                                        \
             int64_t r0 = c * rc, n = outer - r0 < rc ? outer - r0 : rc;           \
             ct_softmax_bwd_rows_##S(a + r0 * len, b + r0 * len, n, len, is_log, out + r0 * len); \
-        }                                                                         \
+        });                                                                       \
         return;                                                                   \
     }                                                                             \
     if (inner == 1) {                                                             \
@@ -2270,7 +2270,7 @@ static void ct_softmax_dim_##S(int op, const T *a, const T *b, int64_t outer, in
         return;                                                                   \
     }                                                                             \
     int64_t nb = (inner + CT_SMC_W - 1) / CT_SMC_W, tasks = outer * nb;           \
-    _Pragma("omp parallel for num_threads(nt) schedule(dynamic, 1) if(nt > 1 && tasks > 1 && outer * len * inner >= CT_PAR_MIN)") \
+    CT_PARALLEL_IF(nt > 1 && tasks > 1 && outer * len * inner >= CT_PAR_MIN, "omp parallel for num_threads(nt) schedule(dynamic, 1)", \
     for (int64_t k = 0; k < tasks; k++) {                                         \
         int64_t ob = k / nb, j0 = (k % nb) * CT_SMC_W;                            \
         int64_t w = inner - j0 < CT_SMC_W ? inner - j0 : CT_SMC_W;                \
@@ -2279,7 +2279,7 @@ static void ct_softmax_dim_##S(int op, const T *a, const T *b, int64_t outer, in
             ct_softmax_bwd_cols_##S(a + off, b + off, len, inner, w, is_log, out + off); \
         else                                                                      \
             ct_softmax_cols_##S(a + off, len, inner, w, is_log, out + off);       \
-    }                                                                             \
+    });                                                                           \
 }
 
 CT_SOFTMAX_COLS(f32, float, ct_logf)
@@ -2375,14 +2375,14 @@ static void ct_lse_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld, T
         return;                                                                   \
     }                                                                             \
     int64_t rc = len >= 65536 ? 1 : 65536 / len;                                  \
-    _Pragma("omp parallel for num_threads(nt) schedule(dynamic, rc) if(nt > 1 && rows > 1 && rows * len >= 65536)") \
+    CT_PARALLEL_IF(nt > 1 && rows > 1 && rows * len >= 65536, "omp parallel for num_threads(nt) schedule(dynamic, rc)", \
     for (int64_t r = 0; r < rows; r++) {                                          \
         const T *p = x + r * ld;                                                  \
         int nan = 0;                                                              \
         T m = ct_minmax_val_##S(p, len, 1, &nan);                                 \
         m = ct_lse_shift_##S(m, nan);                                             \
         out[r] = nan ? m : LOG(ct_lse_pairwise_##S(p, len, m)) + m;               \
-    }                                                                             \
+    });                                                                           \
 }
 CT_LSE_ROWS(f32, float, ct_expf, ct_logf)
 CT_LSE_ROWS(f64, double, ct_exp_d1, ct_log_d1)
@@ -2421,9 +2421,9 @@ static void ct_sqdev_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld,
         return;                                                                   \
     }                                                                             \
     int64_t rc = len >= 65536 ? 1 : 65536 / len;                                  \
-    _Pragma("omp parallel for num_threads(nt) schedule(dynamic, rc) if(nt > 1 && rows > 1 && rows * len >= 65536)") \
+    CT_PARALLEL_IF(nt > 1 && rows > 1 && rows * len >= 65536, "omp parallel for num_threads(nt) schedule(dynamic, rc)", \
     for (int64_t r = 0; r < rows; r++)                                            \
-        out[r] = ct_sqdev_pairwise_##S(x + r * ld, len, out[r]);                  \
+        out[r] = ct_sqdev_pairwise_##S(x + r * ld, len, out[r]););                \
 }
 CT_SQDEV_ROWS(f32, float)
 CT_SQDEV_ROWS(f64, double)
@@ -2459,12 +2459,12 @@ static void ct_sqdev_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld,
         return;                                                                   \
     }                                                                             \
     int64_t rc = len >= 65536 ? 1 : 65536 / len;                                  \
-    _Pragma("omp parallel for num_threads(nt) schedule(dynamic, rc) if(nt > 1 && rows > 1 && rows * len >= 65536)") \
+    CT_PARALLEL_IF(nt > 1 && rows > 1 && rows * len >= 65536, "omp parallel for num_threads(nt) schedule(dynamic, rc)", \
     for (int64_t r = 0; r < rows; r++) {                                          \
         R *o = (R *)(out + r);                                                    \
         R v = ct_csqdev_pairwise_##S((const R *)(x + r * ld), 2 * len, o[0], o[1]); \
         out[r] = __builtin_complex(v, (R)0);                                      \
-    }                                                                             \
+    });                                                                           \
 }
 CT_CSQDEV_ROWS(c64, ct_cfloat, float, f32)
 CT_CSQDEV_ROWS(c128, ct_cdouble, double, f64)
@@ -2561,9 +2561,9 @@ void ct_cumext_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld,      
                         int is_max, T *val, int64_t *idx) {                       \
     int nt = ct_get_num_threads();                                                \
     int64_t rc = len >= CT_PAR_MIN ? 1 : CT_PAR_MIN / (len ? len : 1);            \
-    _Pragma("omp parallel for num_threads(nt) schedule(dynamic, rc) if(nt > 1 && rows > 1 && rows * len >= CT_PAR_MIN)") \
+    CT_PARALLEL_IF(nt > 1 && rows > 1 && rows * len >= CT_PAR_MIN, "omp parallel for num_threads(nt) schedule(dynamic, rc)", \
     for (int64_t r = 0; r < rows; r++)                                            \
-        ct_cumext_one_##S(x + r * ld, len, is_max, val + r * len, idx + r * len); \
+        ct_cumext_one_##S(x + r * ld, len, is_max, val + r * len, idx + r * len);); \
 }
 
 CT_CUMEXT(b8, uint8_t)
@@ -2778,7 +2778,7 @@ int ct_reduce_cols(int op, int dtype, const void *x, int64_t n, int64_t cols, in
     if (n <= 0 || cols <= 0) return 0;
     int64_t nb = (cols + CT_COLS_BLOCK - 1) / CT_COLS_BLOCK;
     int nt = ct_get_num_threads();
-    #pragma omp parallel for num_threads(nt) schedule(static) if(nt > 1 && nb > 1 && n * cols >= CT_PAR_MIN)
+    CT_PARALLEL_IF(nt > 1 && nb > 1 && n * cols >= CT_PAR_MIN, "omp parallel for num_threads(nt) schedule(static)",
     for (int64_t b = 0; b < nb; b++) {
         int64_t c0 = b * CT_COLS_BLOCK;
         int64_t cb = cols - c0 < CT_COLS_BLOCK ? cols - c0 : CT_COLS_BLOCK;
@@ -2815,6 +2815,6 @@ int ct_reduce_cols(int op, int dtype, const void *x, int64_t n, int64_t cols, in
             if (dtype == CT_FLOAT32) ct_cols_lse_blk_f32((const float *)xs, n, cb, ld, (float *)os);
             else ct_cols_lse_blk_f64((const double *)xs, n, cb, ld, (double *)os);
         }
-    }
+    });
     return 0;
 }

@@ -33,7 +33,7 @@ void ct_bernoulli_scalar_##SUF(uint64_t seed, uint64_t offset, uint32_t thr,    
                                T *out, int64_t n)                                    \
 {                                                                                    \
     int64_t nfull = n / 4;                                                           \
-    CT__RAND_OMP_FOR                                                                 \
+    CT_PARALLEL_IF(n > CT_RAND_PAR_MIN, "omp parallel for schedule(static)",         \
     for (int64_t b = 0; b < nfull; b++) {                                            \
         uint32_t w[4];                                                               \
         ct__philox_block(seed, offset, (uint64_t)b, w);                              \
@@ -41,7 +41,7 @@ void ct_bernoulli_scalar_##SUF(uint64_t seed, uint64_t offset, uint32_t thr,    
         out[4 * b + 1] = (T)(w[1] < thr);                                            \
         out[4 * b + 2] = (T)(w[2] < thr);                                            \
         out[4 * b + 3] = (T)(w[3] < thr);                                            \
-    }                                                                                \
+    });                                                                              \
     if (n > 4 * nfull) {                                                             \
         uint32_t w[4];                                                               \
         ct__philox_block(seed, offset, (uint64_t)nfull, w);                          \
@@ -76,7 +76,7 @@ void ct_bernoulli_tensor(uint64_t seed, uint64_t offset, const double *p,
                          uint8_t *out, int64_t n)
 {
     int64_t nfull = n / 4;
-    CT__RAND_OMP_FOR
+    CT_PARALLEL_IF(n > CT_RAND_PAR_MIN, "omp parallel for schedule(static)",
     for (int64_t b = 0; b < nfull; b++) {
         uint32_t w[4];
         ct__philox_block(seed, offset, (uint64_t)b, w);
@@ -84,7 +84,7 @@ void ct_bernoulli_tensor(uint64_t seed, uint64_t offset, const double *p,
         out[4 * b + 1] = (double)w[1] * 0x1p-32 < p[4 * b + 1];
         out[4 * b + 2] = (double)w[2] * 0x1p-32 < p[4 * b + 2];
         out[4 * b + 3] = (double)w[3] * 0x1p-32 < p[4 * b + 3];
-    }
+    });
     if (n > 4 * nfull) {
         uint32_t w[4];
         ct__philox_block(seed, offset, (uint64_t)nfull, w);
@@ -106,14 +106,14 @@ static void ct__dropout_##SUF##_##WITH_MASK(uint64_t seed, uint64_t offset,     
         uint32_t thr, T scale, const T *x, T *out, T *mask, int64_t n)               \
 {                                                                                    \
     int64_t nfull = n / 4;                                                           \
-    CT__RAND_OMP_FOR                                                                 \
+    CT_PARALLEL_IF(n > CT_RAND_PAR_MIN, "omp parallel for schedule(static)",         \
     for (int64_t b = 0; b < nfull; b++) {                                            \
         uint32_t w[4];                                                               \
         ct__philox_block(seed, offset, (uint64_t)b, w);                              \
         int64_t i = 4 * b;                                                           \
         CT__DROP1(T, 0, WITH_MASK) CT__DROP1(T, 1, WITH_MASK)                            \
         CT__DROP1(T, 2, WITH_MASK) CT__DROP1(T, 3, WITH_MASK)                            \
-    }                                                                                \
+    });                                                                              \
     if (n > 4 * nfull) {                                                             \
         uint32_t w[4];                                                               \
         ct__philox_block(seed, offset, (uint64_t)nfull, w);                          \
@@ -181,17 +181,13 @@ void ct_multinomial_repl(uint64_t seed, uint64_t offset, const double *p, int64_
                          int64_t ncat, int64_t ns, double *cum, int64_t *out)
 {
     int64_t total = rows * ns;
-#ifdef _OPENMP
-#pragma omp parallel for schedule(static) if(rows * ncat > CT_RAND_PAR_MIN)
-#endif
+    CT_PARALLEL_IF(rows * ncat > CT_RAND_PAR_MIN, "omp parallel for schedule(static)",
     for (int64_t r = 0; r < rows; r++) {
         double s = 0.0;
         for (int64_t k = 0; k < ncat; k++) { s += p[r * ncat + k]; cum[r * ncat + k] = s; }
-    }
+    });
     int64_t nb = (total + 1) / 2;           /* two samples per block */
-#ifdef _OPENMP
-#pragma omp parallel for schedule(static) if(total > CT_RAND_PAR_MIN / 4)
-#endif
+    CT_PARALLEL_IF(total > CT_RAND_PAR_MIN / 4, "omp parallel for schedule(static)",
     for (int64_t b = 0; b < nb; b++) {
         uint32_t w[4];
         ct__philox_block(seed, offset, (uint64_t)b, w);
@@ -215,7 +211,7 @@ void ct_multinomial_repl(uint64_t seed, uint64_t offset, const double *p, int64_
             }
             out[i] = lo;
         }
-    }
+    });
 }
 
 typedef struct { double key; int64_t idx; } ct__keyed;
@@ -233,9 +229,7 @@ int ct_multinomial_norepl(uint64_t seed, uint64_t offset, const double *p, int64
                           int64_t ncat, int64_t ns, int64_t *out)
 {
     int failed = 0;
-#ifdef _OPENMP
-#pragma omp parallel for schedule(static) if(rows > 1 && rows * ncat > CT_RAND_PAR_MIN)
-#endif
+    CT_PARALLEL_IF(rows > 1 && rows * ncat > CT_RAND_PAR_MIN, "omp parallel for schedule(static)",
     for (int64_t r = 0; r < rows; r++) {
         ct__keyed *kv = (ct__keyed *)malloc((size_t)ncat * sizeof(ct__keyed));
         if (!kv) { failed = 1; continue; }
@@ -249,7 +243,7 @@ int ct_multinomial_norepl(uint64_t seed, uint64_t offset, const double *p, int64
         qsort(kv, (size_t)ncat, sizeof(ct__keyed), ct__keyed_cmp);
         for (int64_t j = 0; j < ns; j++) out[r * ns + j] = kv[j].idx;
         free(kv);
-    }
+    });
     return failed ? -1 : 0;
 }
 
@@ -270,9 +264,7 @@ int ct_rate_invalid_f64(const double *rate, int64_t n)
 void ct_poisson(uint64_t seed, uint64_t offset, const double *rate, double *out, int64_t n)
 {
     int64_t nchunks = (n + 4095) / 4096;
-#ifdef _OPENMP
-#pragma omp parallel for schedule(dynamic, 1) if(n > 8192)
-#endif
+    CT_PARALLEL_IF(n > 8192, "omp parallel for schedule(dynamic, 1)",
     for (int64_t c = 0; c < nchunks; c++) {
         ct__pois s;
         int64_t i1 = (c + 1) * 4096 < n ? (c + 1) * 4096 : n;
@@ -281,16 +273,14 @@ void ct_poisson(uint64_t seed, uint64_t offset, const double *rate, double *out,
             if (rate[i] != s.lam) ct__poisson_setup(rate[i], &s);
             out[i] = ct__poisson_sample(seed, offset, i, &s);
         }
-    }
+    });
 }
 
 void ct_binomial(uint64_t seed, uint64_t offset, const double *count, const double *prob,
                  double *out, int64_t n)
 {
     int64_t nchunks = (n + 4095) / 4096;
-#ifdef _OPENMP
-#pragma omp parallel for schedule(dynamic, 1) if(n > 8192)
-#endif
+    CT_PARALLEL_IF(n > 8192, "omp parallel for schedule(dynamic, 1)",
     for (int64_t c = 0; c < nchunks; c++) {
         ct__binom st;
         int64_t i1 = (c + 1) * 4096 < n ? (c + 1) * 4096 : n;
@@ -300,5 +290,5 @@ void ct_binomial(uint64_t seed, uint64_t offset, const double *count, const doub
             if (count[i] != st.count || prob[i] != st.prob) ct__binomial_setup(count[i], prob[i], &st);
             out[i] = ct__binomial_sample(seed, offset, i, &st);
         }
-    }
+    });
 }

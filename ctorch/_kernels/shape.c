@@ -280,7 +280,7 @@ CT_ISEL_RUN(ct_b16)
         const T *s = (const T *)src; T *d = (T *)dst;                              \
         const int64_t gs = sizeof(T) < 8 || (par && outer < 4 * (int64_t)nt) ? 1 : 4; \
         const int64_t ng = (outer + gs - 1) / gs;                                  \
-        _Pragma("omp parallel for num_threads(nt) schedule(static) if(par)")       \
+        CT_PARALLEL_IF(par, "omp parallel for num_threads(nt) schedule(static)",   \
         for (int64_t g = 0; g < ng; g++) {                                         \
             const int64_t o = gs * g;                                              \
             if (gs == 4 && o + 4 <= outer)                                         \
@@ -288,7 +288,7 @@ CT_ISEL_RUN(ct_b16)
             else                                                                   \
                 for (int64_t r = o; r < outer && r < o + gs; r++)                  \
                     ct_isel_run_##T(s + r * size, d + r * n, idx, n);              \
-        }                                                                          \
+        });                                                                        \
     }
 
 static int ct__isel_first_bad(const int64_t *idx, int64_t n, int64_t size, int64_t *bad)
@@ -311,13 +311,13 @@ int ct_index_select(char *dst, const char *src, int64_t outer, int64_t size,
         int fail = 0;
         switch (es) {
 #define CT_ISEL_FLAT(T) { const T *s = (const T *)src; T *d = (T *)dst;                      \
-            _Pragma("omp parallel for num_threads(nt) schedule(static) if(par) reduction(|:fail)") \
+            CT_PARALLEL_IF(par, "omp parallel for num_threads(nt) schedule(static) reduction(|:fail)", \
             for (int64_t j = 0; j < n; j++) {                                             \
                 int64_t i = idx[j];                                                       \
                 const int out = (uint64_t)i >= (uint64_t)size;                            \
                 fail |= out;                                                              \
                 d[j] = s[out ? 0 : i];                                                    \
-            } } break;
+            }); } break;
         case 1: CT_ISEL_FLAT(uint8_t)
         case 2: CT_ISEL_FLAT(uint16_t)
         case 4: CT_ISEL_FLAT(uint32_t)
@@ -346,7 +346,7 @@ int ct_index_select(char *dst, const char *src, int64_t outer, int64_t size,
 #define CT_ISEL_AHEAD 16
 #define CT_ISEL_ROWS(RB)                                                                 \
     {                                                                                    \
-        _Pragma("omp parallel for num_threads(nt) schedule(static) if(par)")             \
+        CT_PARALLEL_IF(par, "omp parallel for num_threads(nt) schedule(static)",         \
         for (int64_t o = 0; o < outer; o++) {                                            \
             const char *so = src + o * size * (RB);                                      \
             char *dout = dst + o * n * (RB);                                             \
@@ -355,7 +355,7 @@ int ct_index_select(char *dst, const char *src, int64_t outer, int64_t size,
                     __builtin_prefetch(so + idx[j + CT_ISEL_AHEAD] * (RB));              \
                 memcpy(dout + j * (RB), so + idx[j] * (RB), (RB));                       \
             }                                                                            \
-        }                                                                                \
+        });                                                                              \
         return 0;                                                                        \
     }
     switch (rb) {
@@ -371,21 +371,21 @@ int ct_index_select(char *dst, const char *src, int64_t outer, int64_t size,
     if (rb % 8 == 0 && rb <= 256) {
         /* other short rows: 8-byte moves (fixed-size memcpy compiles to a load/store) */
         int64_t nw = rb / 8;
-        #pragma omp parallel for num_threads(nt) schedule(static) if(par)
+        CT_PARALLEL_IF(par, "omp parallel for num_threads(nt) schedule(static)",
         for (int64_t o = 0; o < outer; o++)
             for (int64_t j = 0; j < n; j++) {
                 char *d = dst + (o * n + j) * rb;
                 const char *s = src + (o * size + idx[j]) * rb;
                 if (j + CT_ISEL_AHEAD < n) __builtin_prefetch(src + (o * size + idx[j + CT_ISEL_AHEAD]) * rb);
                 for (int64_t w = 0; w < nw; w++) memcpy(d + 8 * w, s + 8 * w, 8);
-            }
+            });
         return 0;
     }
 #undef CT_ISEL_AHEAD
-    #pragma omp parallel for num_threads(nt) schedule(static) if(par)
+    CT_PARALLEL_IF(par, "omp parallel for num_threads(nt) schedule(static)",
     for (int64_t o = 0; o < outer; o++)
         for (int64_t j = 0; j < n; j++)
-            memcpy(dst + (o * n + j) * rb, src + (o * size + idx[j]) * rb, (size_t)rb);
+            memcpy(dst + (o * n + j) * rb, src + (o * size + idx[j]) * rb, (size_t)rb););
     return 0;
 }
 

@@ -315,14 +315,14 @@ int ct_sort_rows_##S(const void *xv, int64_t rows, int64_t len, int64_t ld, int 
         return 0;                                                                 \
     }                                                                             \
     int par = nt > 1 && rows * len >= CT_SORT_ROWS_PAR_MIN;                       \
-    _Pragma("omp parallel num_threads(nt) if(par) reduction(|:err)")              \
+    CT_PARALLEL_IF(par, "omp parallel num_threads(nt) reduction(|:err)",          \
     {                                                                             \
         CT__TEAM_BUF(E, 2 * len)                                                  \
         _Pragma("omp for schedule(dynamic, 16)")                                  \
         for (int64_t r = 0; r < rows; r++)                                        \
             if (a) ct_sort_one_##S(x + r * ld, len, dm, a, a + len, val + r * len, idx + r * len); \
         if (!scratch) free(a);                                                    \
-    }                                                                             \
+    });                                                                           \
     return err;                                                                   \
 }                                                                                 \
 /* the k best of each row: largest (descending) or smallest (ascending), */      \
@@ -333,7 +333,7 @@ int ct_topk_rows_##S(const void *xv, int64_t rows, int64_t len, int64_t ld, int6
     U dm = largest ? (U)~(U)0 : (U)0;                                             \
     int nt = ct_get_num_threads(), err = 0;                                       \
     int par = nt > 1 && rows > 1 && rows * len >= CT_SORT_ROWS_PAR_MIN;           \
-    _Pragma("omp parallel num_threads(nt) if(par) reduction(|:err)")              \
+    CT_PARALLEL_IF(par, "omp parallel num_threads(nt) reduction(|:err)",          \
     {                                                                             \
         CT__TEAM_BUF(E, 2 * len + k)                                              \
         _Pragma("omp for schedule(dynamic, 16)")                                  \
@@ -346,7 +346,7 @@ int ct_topk_rows_##S(const void *xv, int64_t rows, int64_t len, int64_t ld, int6
             for (int64_t i = 0; i < k; i++) { int64_t j = IDX(o[i]); idx[r * k + i] = j; val[r * k + i] = xr[j]; } \
         }                                                                         \
         if (!scratch) free(a);                                                    \
-    }                                                                             \
+    });                                                                           \
     return err;                                                                   \
 }                                                                                 \
 /* the k-th smallest (k >= 1) of each row and its index */                       \
@@ -355,7 +355,7 @@ int ct_kth_rows_##S(const void *xv, int64_t rows, int64_t len, int64_t ld, int64
     CT__ROWS_BEGIN(T, MAXLEN)                                                     \
     int nt = ct_get_num_threads(), err = 0;                                       \
     int par = nt > 1 && rows > 1 && rows * len >= CT_SORT_ROWS_PAR_MIN;           \
-    _Pragma("omp parallel num_threads(nt) if(par) reduction(|:err)")              \
+    CT_PARALLEL_IF(par, "omp parallel num_threads(nt) reduction(|:err)",          \
     {                                                                             \
         CT__TEAM_BUF(E, 2 * len)                                                  \
         _Pragma("omp for schedule(dynamic, 16)")                                  \
@@ -369,7 +369,7 @@ int ct_kth_rows_##S(const void *xv, int64_t rows, int64_t len, int64_t ld, int64
             val[r] = xr[j];                                                       \
         }                                                                         \
         if (!scratch) free(a);                                                    \
-    }                                                                             \
+    });                                                                           \
     return err;                                                                   \
 }
 
@@ -441,7 +441,7 @@ int ct_ostat_##S(const void *xv, int64_t outer, int64_t len, int64_t inner, int 
     int stream = (topk || op == CT_OS_KTH) && k <= 32 && k * 8 <= len;            \
     int nt = ct_get_num_threads(), err = 0;                                       \
     int par = nt > 1 && items > 1 && outer * inner * len >= CT_SORT_ROWS_PAR_MIN; \
-    _Pragma("omp parallel num_threads(nt) if(par) reduction(|:err)")              \
+    CT_PARALLEL_IF(par, "omp parallel num_threads(nt) reduction(|:err)",          \
     {                                                                             \
         CT__TEAM_BUF(E, per)                                                      \
         _Pragma("omp for schedule(dynamic, 4)")                                   \
@@ -607,7 +607,7 @@ int ct_ostat_##S(const void *xv, int64_t outer, int64_t len, int64_t inner, int 
             }                                                                     \
         }                                                                         \
         if (!scratch) free(a);                                                    \
-    }                                                                             \
+    });                                                                           \
     return err;                                                                   \
 }
 
@@ -652,7 +652,7 @@ int64_t ct_ostat_scratch_bytes(int64_t outer, int64_t len, int64_t inner, int64_
         T *vs = (T *)val;                                                         \
         int nt = ct_get_num_threads();                                            \
         int64_t total = outer * len * inner;                                      \
-        _Pragma("omp parallel for num_threads(nt) schedule(static) if(nt > 1 && outer > 1 && total >= 65536)") \
+        CT_PARALLEL_IF(nt > 1 && outer > 1 && total >= 65536, "omp parallel for num_threads(nt) schedule(static)", \
         for (int64_t o = 0; o < outer; o++) {                                     \
             const T *xo = xs + o * len * inner;                                   \
             T *vo = vs + o * len * inner;                                         \
@@ -682,7 +682,7 @@ int64_t ct_ostat_scratch_bytes(int64_t outer, int64_t len, int64_t inner, int64_
                     }                                                             \
                 }                                                                 \
             }                                                                     \
-        }                                                                         \
+        });                                                                       \
     } while (0)
 
 int ct_cumext_inner(int dtype, const void *x, int64_t outer, int64_t len, int64_t inner,
@@ -713,7 +713,7 @@ void ct_search_##S(const void *bv, int64_t brows, int64_t m, const int64_t *sort
     const T *b = (const T *)bv, *v = (const T *)vv;                               \
     int64_t total = rows * nv;                                                    \
     int nt = ct_get_num_threads();                                                \
-    _Pragma("omp parallel for num_threads(nt) schedule(static) if(nt > 1 && total >= 16384)") \
+    CT_PARALLEL_IF(nt > 1 && total >= 16384, "omp parallel for num_threads(nt) schedule(static)", \
     for (int64_t q = 0; q < total; q++) {                                         \
         int64_t r = brows == 1 ? 0 : q / nv;                                      \
         const T *br = b + r * m;                                                  \
@@ -749,7 +749,7 @@ void ct_search_##S(const void *bv, int64_t brows, int64_t m, const int64_t *sort
             if (go) lo = mid + 1; else hi = mid;                                  \
         }                                                                         \
         if (out32) ((int32_t *)out)[q] = (int32_t)lo; else ((int64_t *)out)[q] = lo; \
-    }                                                                             \
+    });                                                                           \
 }
 CT_SEARCH(u8, uint8_t)
 CT_SEARCH(i8, int8_t)

@@ -296,7 +296,7 @@ int ct_special_poly(int kind, int shift, int dtype, const void *x, int64_t sx,
         int64_t k = degree(dtype == 0 ? (double)*(const float *)n : *(const double *)n);
         if (k <= 0 || k <= TRIG_DEGREE) {
             int64_t nb = (count + POLY_BLOCK - 1) / POLY_BLOCK;
-            #pragma omp parallel for schedule(static) if (count > 16384)
+            CT_PARALLEL_IF(count > 16384, "omp parallel for schedule(static)",
             for (i = 0; i < nb; i++) {
                 double xb[POLY_BLOCK], p0[POLY_BLOCK], p1[POLY_BLOCK];
                 int64_t lo = i * POLY_BLOCK, m = count - lo < POLY_BLOCK ? count - lo : POLY_BLOCK, j;
@@ -316,22 +316,22 @@ int ct_special_poly(int kind, int shift, int dtype, const void *x, int64_t sx,
                 else
                     for (j = 0; j < m; j++)
                         ((double *)out)[lo + j] = p1[j];
-            }
+            });
             return 0;
         }
     }
     if (dtype == 0) {
         const float *xf = (const float *)x, *nf = (const float *)n;
         float *o = (float *)out;
-        #pragma omp parallel for schedule(dynamic, 4096) if (count > 16384)
+        CT_PARALLEL_IF(count > 16384, "omp parallel for schedule(dynamic, 4096)",
         for (i = 0; i < count; i++)
-            o[i] = (float)poly_value(kind, shift, xf[i * sx], nf[i * sn]);
+            o[i] = (float)poly_value(kind, shift, xf[i * sx], nf[i * sn]););
     } else {
         const double *xd = (const double *)x, *nd = (const double *)n;
         double *o = (double *)out;
-        #pragma omp parallel for schedule(dynamic, 4096) if (count > 16384)
+        CT_PARALLEL_IF(count > 16384, "omp parallel for schedule(dynamic, 4096)",
         for (i = 0; i < count; i++)
-            o[i] = poly_value(kind, shift, xd[i * sx], nd[i * sn]);
+            o[i] = poly_value(kind, shift, xd[i * sx], nd[i * sn]););
     }
     return 0;
 }
@@ -510,14 +510,14 @@ int ct_special_digamma(int dtype, const void *x, void *out, int64_t count)
     if (dtype != 0 && dtype != 1)
         return -1;
     /* in blocks, so that the threads each run the vector loop */
-    #pragma omp parallel for schedule(static) if (count > 16384)
+    CT_PARALLEL_IF(count > 16384, "omp parallel for schedule(static)",
     for (i = 0; i < nb; i++) {
         int64_t lo = i * 8192, n = count - lo < 8192 ? count - lo : 8192;
         if (dtype == 0)
             ct_digamma_f_loop((const float *)x + lo, (float *)out + lo, n);
         else
             ct_digamma_d_loop((const double *)x + lo, (double *)out + lo, n);
-    }
+    });
     return 0;
 }
 
@@ -2227,11 +2227,11 @@ void ct_special_blocks(ct_special_block_fn f, size_t es, const void *x, void *ou
                        int64_t par_min)
 {
     int64_t i, nb = (count + 8191) / 8192;
-    #pragma omp parallel for schedule(static) if (count > par_min)
+    CT_PARALLEL_IF(count > par_min, "omp parallel for schedule(static)",
     for (i = 0; i < nb; i++) {
         int64_t lo = i * 8192, n = count - lo < 8192 ? count - lo : 8192;
         f((const char *)x + lo * es, (char *)out + lo * es, n);
-    }
+    });
 }
 
 /* logit of floats: log(x / (1 - x)) in float, PyTorch's form, through
@@ -2315,6 +2315,20 @@ __attribute__((target("avx512f"))) static void ct_logit_d_512(const double *x, d
 }
 #endif
 
+/* logit of the block [lo_i, lo_i + n): the float loop, or the double one */
+static void ct_logit_block(int dtype, const void *x, void *out, int64_t lo_i, int64_t n, double lo,
+                           double hi)
+{
+    if (dtype == 0)
+        ct_logit_f_loop((const float *)x + lo_i, (float *)out + lo_i, n, (float)lo, (float)hi);
+#ifdef CT_HAVE_AVX512_TABLES
+    else if (ct_cpu_avx512f())
+        ct_logit_d_512((const double *)x + lo_i, (double *)out + lo_i, n, lo, hi);
+#endif
+    else
+        ct_logit_d_port((const double *)x + lo_i, (double *)out + lo_i, n, lo, hi);
+}
+
 int ct_special_logit(int dtype, const void *x, void *out, int64_t count, double eps)
 {
     int64_t i;
@@ -2322,18 +2336,10 @@ int ct_special_logit(int dtype, const void *x, void *out, int64_t count, double 
         return -1;
     double lo = eps < 0 ? -__builtin_inf() : eps, hi = eps < 0 ? __builtin_inf() : 1.0 - eps;
     int64_t nb = (count + 8191) / 8192;
-    #pragma omp parallel for schedule(static) if (count > 65536)
+    CT_PARALLEL_IF(count > 65536, "omp parallel for schedule(static)",
     for (i = 0; i < nb; i++) {
-        int64_t lo_i = i * 8192, n = count - lo_i < 8192 ? count - lo_i : 8192;
-        if (dtype == 0)
-            ct_logit_f_loop((const float *)x + lo_i, (float *)out + lo_i, n, (float)lo,
-                            (float)hi);
-#ifdef CT_HAVE_AVX512_TABLES
-        else if (ct_cpu_avx512f())
-            ct_logit_d_512((const double *)x + lo_i, (double *)out + lo_i, n, lo, hi);
-#endif
-        else
-            ct_logit_d_port((const double *)x + lo_i, (double *)out + lo_i, n, lo, hi);
-    }
+        int64_t lo_i = i * 8192;
+        ct_logit_block(dtype, x, out, lo_i, count - lo_i < 8192 ? count - lo_i : 8192, lo, hi);
+    });
     return 0;
 }

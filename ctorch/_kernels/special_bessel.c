@@ -1176,7 +1176,7 @@ int ct_special_xlogy(int code, const void *a, int64_t sa, const void *b, int64_t
     sa = sa ? 1 : 0;
     sb = sb ? 1 : 0;
     nb = (count + 8191) / 8192;
-    #pragma omp parallel for schedule(static) if (count > 65536)
+    CT_PARALLEL_IF(count > 65536, "omp parallel for schedule(static)",
     for (i = 0; i < nb; i++) {
         int64_t lo = i * 8192, n = count - lo < 8192 ? count - lo : 8192;
         const char *pa = (const char *)a + lo * sa * es, *pb = (const char *)b + lo * sb * es;
@@ -1187,7 +1187,7 @@ int ct_special_xlogy(int code, const void *a, int64_t sa, const void *b, int64_t
         else
             (log1p ? ct_sb_xlog1py_f_loop : ct_sb_xlogy_f_loop)((const float *)pa, sa,
                                                                (const float *)pb, sb, (float *)po, n);
-    }
+    });
     return 0;
 }
 
@@ -1485,7 +1485,7 @@ int64_t ct_special_igamma(int upper, int dtype, const void *a, const void *x, vo
     if (dtype != 0 && dtype != 1)
         return -1;
     nb = (count + SB_IG_BLK - 1) / SB_IG_BLK;
-    #pragma omp parallel for schedule(dynamic, 16) reduction(+:nbad) if (count > 8192)
+    CT_PARALLEL_IF(count > 8192, "omp parallel for schedule(dynamic, 16) reduction(+:nbad)",
     for (i = 0; i < nb; i++) {
         int64_t lo = i * SB_IG_BLK, n = count - lo < SB_IG_BLK ? count - lo : SB_IG_BLK, m = 0;
         double da[SB_IG_BLK], dx[SB_IG_BLK], dout[SB_IG_BLK];
@@ -1513,7 +1513,7 @@ int64_t ct_special_igamma(int upper, int dtype, const void *a, const void *x, vo
             if (dtype) ((double *)out)[lo + idx[k]] = dout[k];
             else ((float *)out)[lo + idx[k]] = (float)dout[k];
         }
-    }
+    });
     return nbad;
 }
 
@@ -1793,14 +1793,14 @@ int ct_special_mvlgamma(int dtype, const void *x, void *out, int64_t count, int6
     if ((dtype != 0 && dtype != 1) || p < 1)
         return -1;
     nb = (count + 8191) / 8192;
-    #pragma omp parallel for schedule(static) if (count * p > 65536)
+    CT_PARALLEL_IF(count * p > 65536, "omp parallel for schedule(static)",
     for (i = 0; i < nb; i++) {
         int64_t lo = i * 8192, n = count - lo < 8192 ? count - lo : 8192;
         if (dtype)
             ct_sb_mvlgamma_d_loop((const double *)x + lo, (double *)out + lo, n, p);
         else
             ct_sb_mvlgamma_f_loop((const float *)x + lo, (float *)out + lo, n, p);
-    }
+    });
     return 0;
 }
 
@@ -2075,7 +2075,7 @@ int ct_special_zeta(int dtype, const void *x, int64_t sx, const void *q, int64_t
     if (dtype != 0 && dtype != 1)
         return -1;
     int64_t i, nb = (count + 4095) / 4096;
-    #pragma omp parallel for schedule(static) if (count > 4096)
+    CT_PARALLEL_IF(count > 4096, "omp parallel for schedule(static)",
     for (i = 0; i < nb; i++) {
         int64_t lo = i * 4096, n = count - lo < 4096 ? count - lo : 4096;
         if (dtype)
@@ -2084,7 +2084,7 @@ int ct_special_zeta(int dtype, const void *x, int64_t sx, const void *q, int64_t
         else
             ct_zt_f_loop((const float *)x + lo * sx, sx, (const float *)q + lo * sq, sq,
                          (float *)out + lo, n);
-    }
+    });
     return 0;
 }
 
