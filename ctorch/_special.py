@@ -26,6 +26,7 @@ from ctorch._ops import elementwise as _ew
 from ctorch._ops.elementwise import result_type as _result_type
 from ctorch._core.tensor import _install_method, _bump_version
 from ctorch.autograd._node import _record
+from ctorch._ops.special_k import fresh as _fresh, fresh_xlogy as _fresh_xlogy
 
 (_BOOL, _UINT8, _INT8, _INT16, _INT32, _INT64, _HALF, _FLOAT, _DOUBLE,
  _CFLOAT, _CDOUBLE, _BFLOAT16) = _dtype_list()
@@ -377,6 +378,12 @@ def _unary(x, out, fname, kern, kernel, *, half=True, cplx=False, grad=None, arg
     """One-input function: kern names the kernel in PyTorch's dtype error,
     grad the derivatives entry (None: PyTorch gives no gradient), tkernel
     an optional kernel on tensors (see _compute)."""
+    if out is None and tkernel is not None:
+        # a contiguous float32 / float64 operand without a graph: straight
+        # into a new tensor
+        r = _fresh(tkernel, x)
+        if r is not None:
+            return r
     _tensor_arg(x, fname)
     rdt = _float_of(x.dtype)
     _check_dtype(rdt, kern, half, cplx)
@@ -816,7 +823,8 @@ def i0(input, *, out=None):
 
 
 def _sinc_kernel(o, x):
-    """sin(pi x) / (pi x), 1 at 0 (half in float)."""
+    """sin(pi x) / (pi x), 1 at 0 (half in float): complex operands (the
+    others go to ctorch's own kernel, _SINC_T)."""
     np = _L.np
     with np.errstate(all="ignore"):
         _sinc(np, o, x)
@@ -832,8 +840,12 @@ def _sinc(np, o, x):
         o[...] = w
 
 
+_SINC_T = _su_tkernel("SINC", any_layout=True)
+
+
 def sinc(input, *, out=None):
-    return _unary(input, out, "sinc", "sinc_cpu", _sinc_kernel, cplx=True, grad="sinc")
+    return _unary(input, out, "sinc", "sinc_cpu", _sinc_kernel, cplx=True, grad="sinc",
+                  tkernel=_SINC_T)
 
 
 def _logit_kernel(eps):
@@ -914,6 +926,10 @@ def _inplace_binary(self, other, fn, name, kern=None, half=True, ints=True):
 
 
 def xlogy(input, other, *, out=None):
+    if out is None:
+        r = _fresh_xlogy(input, other, False)
+        if r is not None:
+            return r
     return _binary(input, other, out, "xlogy", "xlogy_cpu", _K_xlogy, grad="xlogy",
                    scalar_grads=("xlogy.Scalar_Self", "xlogy.Scalar_Other"), tkernel=_xlogy_t)
 

@@ -231,7 +231,8 @@ entr = _sc_unary("entr", "entr", grad="special_entr", tkernel=_S._su_tkernel("EN
 
 
 def sinc(input, *, out=None):
-    return _unary(input, out, "special_sinc", "sinc_cpu", _sinc_kernel, cplx=True, grad="sinc")
+    return _unary(input, out, "special_sinc", "sinc_cpu", _sinc_kernel, cplx=True, grad="sinc",
+                  tkernel=_S._SINC_T)
 
 
 def logit(input, eps=None, *, out=None):
@@ -249,6 +250,10 @@ def xlogy(input, other, *, out=None):
 
 
 def xlog1py(input, other, *, out=None):
+    if out is None:
+        r = _S._fresh_xlogy(input, other, True)
+        if r is not None:
+            return r
     return _binary(input, other, out, "special_xlog1py", "xlog1py_cpu", _K_xlog1py,
                    grad="special_xlog1py",
                    scalar_grads=("special_xlog1py.self_scalar", "special_xlog1py.other_scalar"),

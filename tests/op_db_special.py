@@ -126,8 +126,9 @@ unary_special = [
                         "\"erfc_vml_cpu\" not implemented for 'ComplexDouble'"),)),
     T("erfinv", sc.erfinv, REAL, domains=(UNIT,), differentiable=True),
     T("i0", sc.i0, REAL, domains=(SMALL,), differentiable=True),
-    T("sinc", _sinc, REAL + COMPLEX, domains=(SMALL,), differentiable=True,
-      specials=False),
+    # (the wide domain: pi x past the fast sine's range, 8192, in float)
+    T("sinc", _sinc, REAL + COMPLEX, domains=(SMALL, Domain(-2e4, 2e4, int_low=-100, int_high=100)),
+      differentiable=True, specials=False),
     T("logit", sc.logit, REAL, domains=(OPEN_UNIT,), differentiable=True),
     T("logit_eps", _logit_eps, REAL, func="logit", method="logit", kwargs={"eps": 0.1},
       domains=(Domain(0.0, 1.0, int_low=0, int_high=1),), differentiable=True, specials=False),

@@ -2199,6 +2199,41 @@ BESSEL_I_LOOP(ct_i0e, 0, 1)
 BESSEL_I_LOOP(ct_i1, 1, 0)
 BESSEL_I_LOOP(ct_i1e, 1, 1)
 
+/* sinc: sin(y) / y for y = pi x rounded to the dtype, as PyTorch forms it,
+ * and 1 at 0. A vector pass with fastmath's sin where |y| is below its fast
+ * limit; the blocks with larger |y| (or NaN) again for those elements: the
+ * float reduction in double below CT_TRIG_BIG, libm above (o != x). */
+#define SINC_LOOP(NAME, T, FASTLIM, FAST, REST)                                 \
+CT_MULTIVERSION static void NAME(const void *xv, void *ov, int64_t count)      \
+{                                                                              \
+    const T *x = (const T *)xv;                                                \
+    T *o = (T *)ov;                                                            \
+    for (int64_t b0 = 0; b0 < count; b0 += 256) {                              \
+        const int64_t m = count - b0 < 256 ? count - b0 : 256;                 \
+        const T *xb = x + b0;                                                  \
+        T *ob = o + b0;                                                        \
+        int rest = 0;                                                          \
+        _Pragma("omp simd reduction(+:rest)")                                  \
+        for (int64_t i = 0; i < m; i++) {                                      \
+            T y = (T)M_PI * xb[i];                                             \
+            int fast = (y < 0 ? -y : y) < FASTLIM;                             \
+            rest += !fast;                                                     \
+            T sn = FAST(fast ? y : (T)0);                                      \
+            ob[i] = y == 0 ? (T)1 : sn / y;                                    \
+        }                                                                      \
+        if (rest)                                                              \
+            for (int64_t i = 0; i < m; i++) {                                  \
+                T y = (T)M_PI * xb[i];                                         \
+                if (!((y < 0 ? -y : y) < FASTLIM)) ob[i] = REST(y) / y;        \
+            }                                                                  \
+    }                                                                          \
+}
+#define SINC_F_FAST(y) ct_sincosf_fast(y, 0)
+#define SINC_F_REST(y) (__builtin_fabsf(y) < CT_TRIG_BIG ? ct_sincosf_small(y, 0) : sinf(y))
+#define SINC_D_FAST(y) ct_sincos_d_fast(y, 0)
+SINC_LOOP(sinc_fb, float, CT_TRIG_FAST, SINC_F_FAST, SINC_F_REST)
+SINC_LOOP(sinc_db, double, CT_TRIG_D_FAST, SINC_D_FAST, sin)
+
 static const unary_block_fn unary_fns[CT_SU_COUNT][2] = {
     [CT_SU_ERFC] = {erfc_fb, erfc_db},
     [CT_SU_NDTR] = {ndtr_f, ndtr_db},
@@ -2211,6 +2246,7 @@ static const unary_block_fn unary_fns[CT_SU_COUNT][2] = {
     [CT_SU_I1E] = {ct_i1e_f_loop_b, ct_i1e_d_loop_b},
     [CT_SU_ERFCX] = {erfcx_fb, erfcx_db},
     [CT_SU_LOG_NDTR] = {log_ndtr_fb, log_ndtr_db},
+    [CT_SU_SINC] = {sinc_fb, sinc_db},
 };
 
 int ct_special_erfc(int code, const void *x, void *out, int64_t count)

@@ -758,7 +758,7 @@ cdef int64_t _ROLL_ROWS_MAX_BYTES = 1 << 24
 
 cdef Tensor _roll_dense(Tensor t, list shifts, list dims):
     """t (contiguous, on the host) rolled in one pass, or None where the
-    pieces' cat takes it (nothing or only the first dim moves, short rows, a
+    pieces' cat takes it (nothing moves, short rows after the first dim, a
     large single-dim roll). Every output row (the dims from the last moving
     one on) is its source row with its two parts swapped. With one moving
     dim the rows are copied in order, both parts of a row in turn; with more,
@@ -781,13 +781,14 @@ cdef Tensor _roll_dense(Tensor t, list shifts, list dims):
         if sh[d]:
             moving += 1
             last = d
-    if last <= 0:
+    if last < 0:
         return None
     cdef Py_ssize_t isz = t._dtype.itemsize, inner = 1
     for j in range(last + 1, nd):
         inner *= t._shape[j]
     cdef int64_t rb = t._shape[last] * inner * isz, sb = sh[last] * inner * isz
-    if rb < _ROLL_ROW_MIN_BYTES:
+    # (a roll of the first dim alone is one row: two copies)
+    if rb < _ROLL_ROW_MIN_BYTES and last > 0:
         return None
     cdef int64_t rr, rows = t._numel * isz // rb
     cdef const ct_backend *B
@@ -862,7 +863,9 @@ cdef Tensor _roll_impl(Tensor t, list shifts, list dims):
             return r
         r = t
     if not dims:
-        flat = _reshape(_alias(t), [t._numel]) if t._ndim != 1 else _alias(t)
+        if t._ndim == 1:
+            return _roll_impl(t, shifts, [0])
+        flat = _reshape(_alias(t), [t._numel])
         r = _roll_impl(flat, shifts, [0])
         return _reshape(r, list(t.size()))
     for s0, d in zip(shifts, dims):

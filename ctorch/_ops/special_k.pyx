@@ -72,6 +72,41 @@ cdef int _unary_dtype(Tensor out, Tensor x):
     return -1
 
 
+def fresh(tkernel, x):
+    """tkernel(r, x) into a new tensor r for x a contiguous float32 / float64
+    CPU tensor that autograd does not follow: r, or None where x is another
+    operand or tkernel does not take it (nothing else to check for these:
+    the result is x's dtype and layout, and no graph is recorded)."""
+    if type(x) is not Tensor:
+        return None
+    cdef Tensor t = <Tensor>x
+    if (t._storage.device >= 0 or (t._dtype is not t_float32 and t._dtype is not t_float64)
+            or _needs_grad(t) or not _is_contiguous(t)):
+        return None
+    cdef Tensor r = _empty(t._ndim, t._shape, t._dtype)
+    if t._numel and not tkernel(r, t):
+        return None
+    return r
+
+
+def fresh_xlogy(x, y, bint log1p):
+    """xlogy(x, y) (xlog1py with log1p) into a new tensor for two contiguous
+    float32 / float64 CPU tensors of one dtype and shape that autograd does
+    not follow; None for other operands."""
+    if type(x) is not Tensor or type(y) is not Tensor:
+        return None
+    cdef Tensor a = <Tensor>x, b = <Tensor>y
+    if (a._storage.device >= 0 or b._storage.device >= 0 or a._dtype is not b._dtype
+            or (a._dtype is not t_float32 and a._dtype is not t_float64)
+            or not _same_shape(a, b) or _needs_grad(a) or _needs_grad(b)
+            or not _is_contiguous(a) or not _is_contiguous(b)):
+        return None
+    cdef Tensor r = _empty(a._ndim, a._shape, a._dtype)
+    if a._numel and not _binary_table(r._storage.backend.special_xlogy, log1p, r, a, b):
+        return None
+    return r
+
+
 def digamma(Tensor out, Tensor x):
     """out = digamma(x) for contiguous CPU tensors of one dtype, float32 or
     float64, with as many elements. Returns False (nothing written) for any
@@ -125,6 +160,7 @@ SU_I1 = 7
 SU_I1E = 8
 SU_ERFCX = 9
 SU_LOG_NDTR = 10
+SU_SINC = 11
 
 
 def unary(int fn, Tensor out, Tensor x):
