@@ -1381,6 +1381,10 @@ def _perm_np(piv, m):
 
 def _unpack_raw(LU, piv, like, unpack_data=True, unpack_pivots=True):
     from ctorch._ops.products import triu, tril
+    if not LU.is_cuda and not piv.is_cuda:
+        r = _lk.lu_unpack(LU, piv, unpack_data, unpack_pivots)
+        if r is not None:
+            return r
     m, n = LU.shape[-2], LU.shape[-1]
     k = min(m, n)
     L = U = P = None

@@ -16,6 +16,8 @@ fresh tensors without history."""
 
 from cython cimport floating
 from libc.stdint cimport int64_t, int32_t
+from libc.string cimport memcpy, memset
+from cpython.mem cimport PyMem_Malloc, PyMem_Free
 from libc.math cimport log, fabs, INFINITY
 
 from ctorch._core.dtype cimport *
@@ -166,6 +168,86 @@ def lu(Tensor A):
     shape[nd - 2], shape[nd - 1] = t._shape[nd - 1], t._shape[nd - 2]
     stride[nd - 2], stride[nd - 1] = t._stride[nd - 1], t._stride[nd - 2]
     return _make_tensor(t._storage, t._offset, nd, shape, stride, t._dtype), r[1], r[2]
+
+
+cdef inline void _put_one(char *p, int code) noexcept nogil:
+    """1 of the float / complex dtype `code` at p."""
+    if code == CT_FLOAT32 or code == CT_COMPLEX64:
+        (<float *>p)[0] = 1
+    else:
+        (<double *>p)[0] = 1
+
+
+def lu_unpack(Tensor LU, Tensor piv, bint data, bint pivots):
+    """(P, L, U) of lu_factor's LU (..., m, n) and pivots (..., min(m, n)),
+    each None where not asked for: LU a dense CPU tensor of a float or
+    complex dtype (row- or column-major matrices, batches laid end to end),
+    pivots contiguous int32 with every pivot in [1, m]. None for other
+    operands."""
+    cdef int nd = LU._ndim, d, code = LU._dtype._code
+    if nd < 2 or LU._storage.device >= 0 or piv._storage.device >= 0 or piv._dtype._code != CT_INT32:
+        return None
+    if code != CT_FLOAT32 and code != CT_FLOAT64 and code != CT_COMPLEX64 and code != CT_COMPLEX128:
+        return None
+    cdef Py_ssize_t m = LU._shape[nd - 2], n = LU._shape[nd - 1], k = m if m < n else n
+    cdef Py_ssize_t rs = LU._stride[nd - 2], cs = LU._stride[nd - 1], batch = 1, step = m * n
+    if not ((rs == n and cs == 1) or (rs == 1 and cs == m)) or piv._ndim != nd - 1 \
+            or piv._shape[nd - 2] != k or not _is_contiguous(piv):
+        return None
+    for d in range(nd - 3, -1, -1):
+        if LU._shape[d] != 1 and LU._stride[d] != step * batch:
+            return None
+        if piv._shape[d] != LU._shape[d]:
+            return None
+        batch *= LU._shape[d]
+    cdef const int32_t *pv = <const int32_t *>piv._data
+    cdef Py_ssize_t b, i, j, q
+    for i in range(batch * k):
+        if pv[i] < 1 or pv[i] > m:
+            return None
+    lead = [LU._shape[d] for d in range(nd - 2)]
+    cdef Py_ssize_t es = LU._dtype.itemsize
+    cdef Tensor P = None, L = None, U = None
+    cdef const char *src = LU._data
+    cdef char *lp
+    cdef char *up
+    cdef char *pp
+    cdef Py_ssize_t *perm
+    if data:
+        L = _empty_list(lead + [m, k], LU._dtype)
+        U = _empty_list(lead + [k, n], LU._dtype)
+        lp = L._data
+        up = U._data
+        with nogil:
+            memset(lp, 0, batch * m * k * es)
+            memset(up, 0, batch * k * n * es)
+            for b in range(batch):
+                for i in range(m):
+                    for j in range(i if i < k else k):
+                        memcpy(lp + ((b * m + i) * k + j) * es, src + (b * step + i * rs + j * cs) * es, es)
+                    if i < k:
+                        _put_one(lp + ((b * m + i) * k + i) * es, code)
+                        for j in range(i, n):
+                            memcpy(up + ((b * k + i) * n + j) * es, src + (b * step + i * rs + j * cs) * es, es)
+    if pivots:
+        P = _empty_list(lead + [m, m], LU._dtype)
+        pp = P._data
+        perm = <Py_ssize_t *>PyMem_Malloc(m * sizeof(Py_ssize_t))
+        if perm == NULL:
+            raise MemoryError()
+        with nogil:
+            memset(pp, 0, batch * m * m * es)
+            for b in range(batch):
+                # row i of P^T A is row perm[i] of A: P[perm[i], i] = 1
+                for i in range(m):
+                    perm[i] = i
+                for i in range(k):
+                    q = pv[b * k + i] - 1
+                    perm[i], perm[q] = perm[q], perm[i]
+                for i in range(m):
+                    _put_one(pp + ((b * m + perm[i]) * m + i) * es, code)
+        PyMem_Free(perm)
+    return P, L, U
 
 
 def det(Tensor A, bint log_abs):
