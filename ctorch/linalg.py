@@ -618,8 +618,17 @@ def _differentiated(A):
 def svdvals(A, *, driver=None, out=None):
     _svd_checks(A, "linalg.svdvals", driver)
     if not A.is_cuda:
-        # float64 matrices that need no history (None: the paths below)
-        S = _serial_call(_lk.svd_values, A, 0)
+        # float64 matrices that need no history (None: the paths below); small
+        # float32 ones in float64 too (the kernel there, over twice as fast
+        # as float32 gesdd for 8x8; larger ones keep LAPACK's float32 flops)
+        S = None
+        if A.dtype == _float32 and A.dim() >= 2 and A.shape[-1] * A.shape[-2] <= 4096 \
+                and not _differentiated(A):
+            S = _serial_call(_lk.svd_values, A.detach().to(_float64), 0)
+            if S is not None:
+                S = S.to(_float32)
+        if S is None:
+            S = _serial_call(_lk.svd_values, A, 0)
         if S is not None:
             return S if out is None else _fill_out("linalg_svdvals", (out,), (S,), (A,))[0]
     if _differentiated(A):
@@ -693,10 +702,13 @@ def eigvalsh(A, UPLO="L", *, out=None):
         L = _record("linalg_eigh", _eigh_raw(A, UPLO), (A,), (UPLO,))[0]
     else:
         L = None
-        if A.dtype == _float64 and not A.is_cuda:
+        if A.dtype in (_float64, _float32) and not A.is_cuda:
             # numpy.linalg.eigvalsh's steps (syevd without vectors: sytrd and
-            # sterf) in one loop
-            L = _serial_call(_lk.syev_values, A.detach(), UPLO == "L", _dispatch.get_num_threads())
+            # sterf) in one loop; float32 in float64, as numpy computes it
+            L = _serial_call(_lk.syev_values, A.detach().to(_float64), UPLO == "L",
+                             _dispatch.get_num_threads())
+            if L is not None and A.dtype == _float32:
+                L = L.to(_float32)
         if L is None:
             L = _factor(_np.linalg.eigvalsh(_np_in(A), UPLO=UPLO), A, real=True)
     return L if out is None else _fill_out("linalg_eigvalsh", (out,), (L,), (A,))[0]
@@ -1738,26 +1750,27 @@ def _pinv_svd_real(A, atol, rtol):
         r = _lk.qr(At, "reduced")
         if r is not None:
             Q, R = r
-            f = _gesdd(R.numpy(), False, True)
-    if Q is None:
-        f = _gesdd(At.numpy(), False, True)
+    # gesdd (the kernel's loop) on R or At
+    f = _serial_call(_lk.gesdd_vectors, At if Q is None else R, False)
     if f is None:
         return None
-    u, s, vh = f
-    like = _np.broadcast_to(_np.zeros((), _np.float32 if A.dtype == _float32 else _np.float64), (m, n))
-    thr = _pinv_threshold(s, like, atol, rtol)
-    keep = s > thr
-    with _np.errstate(divide="ignore"):
-        sinv = _np.where(keep, 1.0 / _np.where(keep, s, 1), 0).astype(u.dtype)
-    # gesdd's u and vh are Fortran-ordered: their transposes are dense
-    Ut = _from_numpy(_np.ascontiguousarray(u.T))
-    Vs = _from_numpy(_np.ascontiguousarray((vh * sinv[:, None]).T))   # V S^+, q x k
+    U, S, Vh = f
+    # the threshold max(atol, rtol s_max) of _pinv_threshold, for one matrix
+    # and python numbers or one-element tensors
+    atol_ = None if atol is None else float(atol)
+    rtol_ = None if rtol is None else float(rtol)
+    if rtol_ is None:
+        eps = 2.0 ** -23 if A.dtype == _float32 else 2.0 ** -52
+        rtol_ = eps * max(m, n) if atol_ is None or not atol_ > 0 else 0.0
+    smax = S.max().item()
+    thr = smax if smax != smax else max(0.0 if atol_ is None else atol_, rtol_ * smax)
+    Vs = Vh.mT * _where(S > thr, S.reciprocal(), 0.0)      # V S^+, q x k
     if not wide:
-        M = matmul(Vs, Ut)                                 # q x (p or q)
+        M = matmul(Vs, U.mT)                               # q x (p or q)
         r = M if Q is None else matmul(M, Q.mT)
     else:
         # pinv(A) = pinv(A^T)^T = (Q) U S^+ V^T
-        M = matmul(Ut.mT, Vs.mT)
+        M = matmul(U, Vs.mT)
         r = M if Q is None else matmul(Q, M)
     return r.to(_float32) if A.dtype == _float32 else r
 
@@ -1857,7 +1870,17 @@ def matrix_rank(A, tol=None, hermitian=False, *, atol=None, rtol=None, out=None)
     if a.size == 0:
         r = _np.zeros(a.shape[:-2], dtype=_np.int64)
     else:
-        s = _np.abs(_np.linalg.eigvalsh(a)) if hermitian else _np.linalg.svd(a, compute_uv=False)
+        s = None
+        if A.dtype in (_float32, _float64) and not A.is_cuda:
+            # the kernels' syevd / gesdd values, in float64 (as numpy.linalg
+            # computes float32)
+            a64 = A.detach().to(_float64)
+            t = _serial_call(_lk.syev_values, a64, True, _dispatch.get_num_threads()) if hermitian \
+                else _serial_call(_lk.svd_values, a64, 0)
+            if t is not None:
+                s = _np.abs(t.numpy()) if hermitian else t.numpy()
+        if s is None:
+            s = _np.abs(_np.linalg.eigvalsh(a)) if hermitian else _np.linalg.svd(a, compute_uv=False)
         r = (s > _pinv_threshold(s, a, atol, rtol)).sum(-1).astype(_np.int64)
     return _to_out(_from_numpy(_np.array(r, dtype=_np.int64)).to(A.device), out, "linalg_matrix_rank")
 
