@@ -14,6 +14,7 @@
 #include "elementwise_grad.h"
 #ifdef CT_HAVE_AVX512_TABLES
 #include "avx512_tab.h"
+#include "halfvec256.h"
 #endif
 
 /* ---- elementwise --------------------------------------------------------- */
@@ -638,32 +639,8 @@ CT_AVX512_INLINE __m512 ct_hf512_op1(int op, __m512 x)
     default: return _mm512_mul_ps(x, _mm512_set1_ps((float)(180.0 / M_PI)));     /* CT_RAD2DEG */
     }
 }
-/* the same on AVX2 (with F16C), 8 lanes: results as the AVX-512 kit's */
-#define CT_AVX2_INLINE __attribute__((target("avx2,fma,f16c"), always_inline)) static inline
-CT_AVX2_INLINE __m256 ct_hf256_widen(__m128i h, int bf)
-{
-    if (bf) return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(h), 16));
-    return _mm256_cvtph_ps(h);
-}
-/* float -> bfloat16 bits, nearest-even, a NaN quieted; in the low 16 bits of
- * each 32-bit lane */
-CT_AVX2_INLINE __m256i ct_bf256_round(__m256 v)
-{
-    __m256i u = _mm256_castps_si256(v);
-    __m256i r = _mm256_srli_epi32(_mm256_add_epi32(_mm256_add_epi32(u, _mm256_set1_epi32(0x7fff)),
-                                  _mm256_and_si256(_mm256_srli_epi32(u, 16), _mm256_set1_epi32(1))), 16);
-    __m256i nan = _mm256_cmpgt_epi32(_mm256_and_si256(u, _mm256_set1_epi32(0x7fffffff)),
-                                     _mm256_set1_epi32(0x7f800000));
-    return _mm256_blendv_epi8(r, _mm256_or_si256(_mm256_srli_epi32(u, 16), _mm256_set1_epi32(0x40)), nan);
-}
-CT_AVX2_INLINE __m128i ct_hf256_narrow(__m256 v, int bf)
-{
-    if (!bf) return _mm256_cvtps_ph(v, _MM_FROUND_TO_NEAREST_INT);
-    /* the 8 results (< 2^16) packed to 16 bits: packus works within 128-bit halves */
-    __m256i r = ct_bf256_round(v);
-    r = _mm256_permute4x64_epi64(_mm256_packus_epi32(r, r), 0x08);
-    return _mm256_castsi256_si128(r);
-}
+/* the same on AVX2 (with F16C), 8 lanes: results as the AVX-512 kit's (the
+ * widening and narrowing in halfvec256.h) */
 CT_AVX2_INLINE __m256 ct_hf256_op(int op, __m256 a, __m256 b)
 {
     switch (op) {

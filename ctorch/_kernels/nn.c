@@ -10,6 +10,7 @@
 #include "fastmath_d.h"
 #include "strided.h"
 #include "halfconv.h"
+#include "halfvec256.h"
 #ifdef CT_HAVE_AVX512_TABLES
 #include "gelu512.h"
 #endif
@@ -668,11 +669,74 @@ CT_ACT(f64, double, )
  * float32 kernel and a cast give, in one pass over memory); g is NULL for the
  * forward */
 #define CT_ACT_BLOCK 512
+#ifdef CT_HAVE_HALFVEC256
+#define CT_ACT256 __attribute__((target("avx2,fma,f16c")))
+/* c = x + 3 clamped to [0, 6] by the float loop's selects (NaN stays) */
+CT_ACT256 static inline __m256 ct_act256_clamp6(__m256 v)
+{
+    const __m256 zero = _mm256_setzero_ps(), six = _mm256_set1_ps(6.0f);
+    __m256 c = _mm256_add_ps(v, _mm256_set1_ps(3.0f));
+    c = _mm256_blendv_ps(c, zero, _mm256_cmp_ps(c, zero, _CMP_LT_OQ));
+    return _mm256_blendv_ps(c, six, _mm256_cmp_ps(c, six, _CMP_GT_OQ));
+}
+/* the piecewise activations of halves / bfloat16 on 8 float lanes: widened,
+ * computed by the float loop's expressions (the same selects and operations
+ * in the same order) and narrowed in registers, where the block path makes
+ * three passes over each block. Returns how many elements it took (a
+ * multiple of 8; 0 for the other activations). */
+CT_ACT256 static int64_t ct_act_lowp_256(int bf, const uint16_t *x, uint16_t *y, int64_t n, int op,
+                                         const double *p)
+{
+    const __m256 zero = _mm256_setzero_ps(), six = _mm256_set1_ps(6.0f);
+    int64_t i = 0;
+#define CT_ACT256_LOOP(EXPR)                                                       \
+    for (; i + 8 <= n; i += 8) {                                                   \
+        __m256 v = ct_hf256_widen(_mm_loadu_si128((const __m128i *)(x + i)), bf);  \
+        _mm_storeu_si128((__m128i *)(y + i), ct_hf256_narrow(EXPR, bf));           \
+    }
+    switch (op) {
+    case CT_ACT_HARDSWISH:
+        CT_ACT256_LOOP(_mm256_div_ps(_mm256_mul_ps(v, ct_act256_clamp6(v)), six))
+        break;
+    case CT_ACT_HARDSIGMOID:
+        CT_ACT256_LOOP(_mm256_div_ps(ct_act256_clamp6(v), six))
+        break;
+    case CT_ACT_LEAKY_RELU: {
+        const __m256 sl = _mm256_set1_ps((float)p[0]);
+        CT_ACT256_LOOP(_mm256_blendv_ps(_mm256_mul_ps(v, sl), v, _mm256_cmp_ps(v, zero, _CMP_GT_OQ)))
+        break;
+    }
+    case CT_ACT_HARDSHRINK:
+    case CT_ACT_SOFTSHRINK: {
+        const float lf = (float)p[0];
+        const __m256 l = _mm256_set1_ps(lf), nl = _mm256_set1_ps(-lf);
+        /* inside [-l, l]: 0; outside: v (hard) or v -+ l (soft) */
+#define CT_ACT256_IN(v) _mm256_and_ps(_mm256_cmp_ps(v, nl, _CMP_GE_OQ), _mm256_cmp_ps(v, l, _CMP_LE_OQ))
+        if (op == CT_ACT_HARDSHRINK)
+            CT_ACT256_LOOP(_mm256_blendv_ps(v, zero, CT_ACT256_IN(v)))
+        else
+            CT_ACT256_LOOP(_mm256_blendv_ps(_mm256_blendv_ps(_mm256_add_ps(v, l), _mm256_sub_ps(v, l),
+                                                             _mm256_cmp_ps(v, l, _CMP_GT_OQ)),
+                                            zero, CT_ACT256_IN(v)))
+#undef CT_ACT256_IN
+        break;
+    }
+    default:
+        break;
+    }
+#undef CT_ACT256_LOOP
+    return i;
+}
+#endif
 static void ct_act_lowp_block(int bf, const uint16_t *g, const uint16_t *x, uint16_t *y, int64_t n,
                               int op, const double *p)
 {
     float xb[CT_ACT_BLOCK], gb[CT_ACT_BLOCK];
-    for (int64_t i = 0; i < n; i += CT_ACT_BLOCK) {
+    int64_t i0 = 0;
+#ifdef CT_HAVE_HALFVEC256
+    if (g == NULL && ct_cpu_avx2()) i0 = ct_act_lowp_256(bf, x, y, n, op, p);
+#endif
+    for (int64_t i = i0; i < n; i += CT_ACT_BLOCK) {
         int64_t m = n - i < CT_ACT_BLOCK ? n - i : CT_ACT_BLOCK;
         if (bf) ct_bf2f_contig(x + i, xb, m);
         else ct_h2f_contig(x + i, xb, m);

@@ -12,7 +12,7 @@ table (ctorch.autograd.derivatives: mm, bmm, mv, dot, vdot, addmm,
 diag_embed); every other product is composed of these."""
 
 from libc.stdlib cimport malloc, free
-from libc.string cimport memset
+from libc.string cimport memset, memcpy
 from libc.stdint cimport int64_t
 
 from ctorch._core.dtype cimport *
@@ -24,6 +24,7 @@ from ctorch._core.iterator cimport (_copy_into, _tensor_arg, _to_out, _raw_clone
 from ctorch._ops.elementwise cimport _cast
 from ctorch._ops.views cimport _unsqueeze, _expand
 from ctorch._ops.complex cimport _conj_raw
+from ctorch._ops.reduce cimport _sum, _acc_dtype
 from ctorch.autograd._node cimport record, _grad_mode, _check_inplace
 from ctorch._ops.elementwise cimport _inplace_with_graph
 from ctorch._core.dtype import promote_types
@@ -748,6 +749,22 @@ def trace(input):
     cdef Tensor t = _tensor_arg(input, "trace")
     if t._ndim != 2:
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {t._ndim}")
+    cdef Py_ssize_t k, step, i, es
+    cdef Tensor d
+    cdef DType acc = _acc_dtype(t._dtype)
+    if t._dtype._kind != K_COMPLEX and not (_grad_mode() and _needs_grad(t)):
+        # the diagonal summed without the functions' argument handling: on
+        # the host, a float or int64 one copied into a dense row first (the
+        # row sum's own path; the general one makes the same copy)
+        k = t._shape[0] if t._shape[0] < t._shape[1] else t._shape[1]
+        step = t._stride[0] + t._stride[1]
+        if t._storage.device < 0 and acc is t._dtype and k > 0:
+            es = t._dtype.itemsize
+            d = _empty(1, &k, t._dtype)
+            for i in range(k):
+                memcpy(d._data + i * es, t._data + i * step * es, es)
+            return _sum(d, None, False, acc)
+        return _sum(_view_raw(t, t._offset, 1, &k, &step), None, False, acc)
     return _sum_fn(diagonal(t, 0, 0, 1))
 
 
