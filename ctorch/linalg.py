@@ -468,7 +468,7 @@ def cholesky_ex(A, *, upper=False, check_errors=False, out=None):
     L = _record("linalg_cholesky_ex", L, (A,))
     if upper:
         L = _mH(L)
-    r = _CHOLEX(L, info.to(A.device))
+    r = _CHOLEX(L, info.to(A.device) if A.is_cuda else info)
     return r if out is None else _fill_out("linalg_cholesky_ex", out, r, (A,))
 
 
