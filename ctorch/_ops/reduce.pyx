@@ -963,11 +963,41 @@ cdef object _sqdev_rows(Tensor t, list red, Tensor m, bint keepdim):
     return r
 
 
+cdef object _var_whole(Tensor t, double c, bint is_std, bint with_mean):
+    """var / std (and the mean) of all of a dense float32 / float64 host
+    tensor that needs no history, n - c > 0: _var_core's steps (the sum, the
+    mean, the fused squared deviations seeded with it, the division) on raw
+    0-d results, without its dim bookkeeping; None where the kernel
+    declines."""
+    cdef const ct_reduce_rows_table *RR = <const ct_reduce_rows_table *>t._storage.backend
+    if RR.reduce_rows == NULL:
+        return None
+    cdef Py_ssize_t n = t._numel
+    cdef Tensor m = <Tensor>_binary(CT_DIV, R_FLOAT, _sum(t, None, False, t._dtype), n, None, "div")
+    cdef Tensor ss = _empty_list([], t._dtype, t._storage.device)
+    memcpy(ss._data, m._data, t._dtype.itemsize)
+    cdef int rc, code = t._dtype._code
+    with nogil:
+        rc = RR.reduce_rows(2, code, t._data, 1, n, n, ss._data)
+    if rc != 0:
+        return None
+    v = ss / (n - c)
+    if is_std:
+        v = _FUNCTIONS["sqrt"](v)
+    return (v, m) if with_mean else v
+
+
 cdef object _var_std(object input, object dim, object unbiased, bint keepdim, object correction,
                      object out, bint is_std, bint with_mean):
     cdef str name = "std" if is_std else "var"
     cdef Tensor t = _tensor_arg(input, name)
     dim, c = _var_args(dim, unbiased, correction)
+    if (dim is None and out is None and not keepdim and t._ndim > 0 and t._numel > 0 and t._numel - c > 0
+            and (t._dtype is t_float32 or t._dtype is t_float64) and t._storage.device < 0
+            and _is_contiguous(t) and not (_grad_mode() and _needs_grad(t))):
+        r = _var_whole(t, c, is_std, with_mean)
+        if r is not None:
+            return r
     # half accumulates in float32 (as PyTorch): its squares overflow at 256
     cdef Tensor tc = t
     if t._dtype._code == CT_FLOAT16 or t._dtype._code == CT_BFLOAT16:
