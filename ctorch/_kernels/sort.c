@@ -416,6 +416,7 @@ CT_SORT_TABLE(kth, ct_kth_fn)
 #define CT_OS_MODE_PAIRS 32        /* mode of rows this short: pairwise counts */
 
 #define CT_OS_SKIP 128        /* a dense column's keys checked this many at once */
+#define CT_OS_RSEL_MIN 16384  /* a single dense row this long: radix bucket first */
 #define CT_OSTAT_DTYPE(S, T, U, KBITS, N, E, MAKE, KEY, IDX, MAXLEN, NANK)        \
 /* whether any of x[0 .. n) has a key (xor dm) below th: one branch-free    */   \
 /* pass that the vector clones run a register of keys at a time             */   \
@@ -527,6 +528,36 @@ int ct_ostat_##S(const void *xv, int64_t outer, int64_t len, int64_t inner, int 
                     }                                                             \
                 }                                                                 \
                 continue;                                                         \
+            }                                                                     \
+            if ((op == CT_OS_NANMEDIAN || op == CT_OS_KTH) && g == 1 && inner == 1 \
+                && KBITS >= 16 && len >= CT_OS_RSEL_MIN) {                        \
+                /* one long dense row: the bucket of the keys' top 11 bits   */ \
+                /* that holds the k-th (a histogram pass), then only that    */ \
+                /* bucket's entries through nth_element: the same entry as  */ \
+                /* nth_element over the whole row                            */ \
+                int64_t hist[2048], nn = 0, kk, below = 0, bk = 0, m = 0;       \
+                const int sh = KBITS >= 16 ? KBITS - 11 : 0;                      \
+                memset(hist, 0, sizeof(hist));                                    \
+                for (int64_t l = 0; l < len; l++) {                               \
+                    U key = ct_key_##S(xb[l], &lz);                               \
+                    int skip = op == CT_OS_NANMEDIAN && NANK(key);                \
+                    hist[key >> sh] += !skip;                                     \
+                    nn += !skip;                                                  \
+                }                                                                 \
+                if (nn > 0) {                                                     \
+                    kk = op == CT_OS_NANMEDIAN ? (nn - 1) / 2 : k - 1;            \
+                    while (below + hist[bk] <= kk) below += hist[bk++];           \
+                    for (int64_t l = 0; l < len; l++) {                           \
+                        U key = ct_key_##S(xb[l], &lz);                           \
+                        if ((int64_t)(key >> sh) == bk && !(op == CT_OS_NANMEDIAN && NANK(key))) \
+                            a[m++] = MAKE(key, l);                                \
+                    }                                                             \
+                    ct_nth_##N(a, m, kk - below);                                 \
+                    int64_t j = IDX(a[kk - below]);                               \
+                    idx[o] = j;                                                   \
+                    val[o] = xb[j];                                               \
+                    continue;                                                     \
+                }                                                                 \
             }                                                                     \
             E *b = a + G * len, *outs = b + len;                                  \
             int64_t cnt[CT_OS_GROUP];                                             \

@@ -506,8 +506,15 @@ def nanmedian(input, dim=None, keepdim=False, *, out=None, axis=None, keepdims=N
     if dim is None:
         if t._numel == 0:
             return tensor(float("nan"), dtype=t.dtype, device=t.device)
-        # the median kernel's selection (linear time) over the non-NaN values
         flat = _reshape(t.detach(), [t._numel])
+        # the order-statistics kernel over the one row (NaN skipped there)
+        whole = _ostat(flat, 0, CT_OS_NANMEDIAN, 0, False)
+        if whole is not None:
+            v, i = whole
+            if _grad_mode() and _needs_grad(t):
+                record("nanmedian", v, (t,), (i,))
+            return v
+        # the median kernel's selection (linear time) over the non-NaN values
         v, i = median(flat, 0)
         if v.item() == v.item():             # no NaN: the median itself
             pass
