@@ -1099,6 +1099,25 @@ cdef Tensor _scan(Tensor t, int d, int kind, int is_log_or_prod, DType comp):
         t = _reshape(t, [1])
         r = _scan(t, 0, kind, is_log_or_prod, comp)
         return _reshape(r, [])
+    cdef Py_ssize_t f_len = t._shape[t._ndim - 1], f_rows
+    cdef Tensor f_out
+    cdef ct_cum_fn f_cf
+    cdef ct_softmax_fn f_sf
+    if d == t._ndim - 1 and t._numel > 0 and _is_contiguous(t):
+        # along the last dim of a dense tensor: its rows as they lie (what
+        # the layout below gives it), without the layout's bookkeeping
+        f_rows = t._numel // f_len
+        f_cf = t._storage.backend.cum[comp._code]
+        f_sf = t._storage.backend.softmax[comp._code]
+        if (kind == 0 and f_cf != NULL) or (kind != 0 and f_sf != NULL):
+            f_out = _empty(t._ndim, t._shape, comp, t._storage.device)
+            with nogil:
+                if kind == 0:
+                    f_cf(t._data, f_rows, f_len, f_len, is_log_or_prod, f_out._data)
+                else:
+                    f_sf(t._data, f_rows, f_len, f_len, is_log_or_prod, f_out._data)
+            _check_device(t)
+            return f_out
     cdef const ct_cum_inner_table *CB = <const ct_cum_inner_table *>t._storage.backend
     cdef int64_t c_outer = 1, c_inner = 1, c_len
     cdef int c_code = comp._code, c_prod = is_log_or_prod, c_rc, c_k
