@@ -8,7 +8,7 @@ copies (clone, to, copy_, fill_, zero_, type conversions) and the in-place
 machinery every op family shares (an op on a tensor in a graph computes out
 of place and hands its history over)."""
 
-from libc.stdint cimport int64_t, uint8_t
+from libc.stdint cimport int64_t, uint8_t, uint16_t
 from libc.string cimport memcmp
 
 from ctorch._core.dtype cimport *
@@ -853,7 +853,7 @@ def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
 
 cdef int _equal_dense(Tensor a, Tensor b) noexcept:
     """1 / 0: whether dense host tensors of one dtype and shape hold equal
-    values (integers by their bytes; float32 / float64 by value:
+    values (integers by their bytes; floats by value:
     NaN unequal, -0 equal to 0), the first difference ending the scan; -1 for
     the other dtypes."""
     cdef Py_ssize_t i, n = a._numel
@@ -876,6 +876,19 @@ cdef int _equal_dense(Tensor a, Tensor b) noexcept:
         db = <const double *>b._data
         for i in range(n):
             if da[i] != db[i]:
+                return 0
+        return 1
+    cdef const uint16_t *ha
+    cdef const uint16_t *hb
+    cdef uint16_t inf
+    if code == CT_FLOAT16 or code == CT_BFLOAT16:
+        # by the bits: equal and not NaN, or both zeros
+        inf = 0x7C00 if code == CT_FLOAT16 else 0x7F80
+        ha = <const uint16_t *>a._data
+        hb = <const uint16_t *>b._data
+        for i in range(n):
+            if not ((ha[i] == hb[i] and (ha[i] & 0x7FFF) <= inf)
+                    or ((ha[i] | hb[i]) & 0x7FFF) == 0):
                 return 0
         return 1
     return -1

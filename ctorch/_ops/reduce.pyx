@@ -992,15 +992,20 @@ cdef object _var_std(object input, object dim, object unbiased, bint keepdim, ob
     cdef str name = "std" if is_std else "var"
     cdef Tensor t = _tensor_arg(input, name)
     dim, c = _var_args(dim, unbiased, correction)
-    if (dim is None and out is None and not keepdim and t._ndim > 0 and t._numel > 0 and t._numel - c > 0
-            and (t._dtype is t_float32 or t._dtype is t_float64) and t._storage.device < 0
-            and _is_contiguous(t) and not (_grad_mode() and _needs_grad(t))):
-        r = _var_whole(t, c, is_std, with_mean)
-        if r is not None:
-            return r
     # half accumulates in float32 (as PyTorch): its squares overflow at 256
     cdef Tensor tc = t
-    if t._dtype._code == CT_FLOAT16 or t._dtype._code == CT_BFLOAT16:
+    cdef bint low = t._dtype._code == CT_FLOAT16 or t._dtype._code == CT_BFLOAT16
+    if (dim is None and out is None and not keepdim and t._ndim > 0 and t._numel > 0 and t._numel - c > 0
+            and (t._dtype is t_float32 or t._dtype is t_float64 or low) and t._storage.device < 0
+            and _is_contiguous(t) and not (_grad_mode() and _needs_grad(t))):
+        r = _var_whole(_cast(t, t_float32) if low else t, c, is_std, with_mean)
+        if r is not None:
+            if not low:
+                return r
+            if with_mean:
+                return (_cast(r[0], t._dtype), _cast(r[1], t._dtype))
+            return _cast(r, t._dtype)
+    if low:
         tc = _cast(t.detach(), t_float32)
     v, m, red, denom = _var_core(tc, dim, c, keepdim, name)
     if is_std:
