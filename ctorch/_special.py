@@ -26,7 +26,7 @@ from ctorch._ops import elementwise as _ew
 from ctorch._ops.elementwise import result_type as _result_type
 from ctorch._core.tensor import _install_method, _bump_version
 from ctorch.autograd._node import _record
-from ctorch._ops.special_k import fresh as _fresh, fresh_xlogy as _fresh_xlogy
+from ctorch._ops.special_k import fresh as _fresh, fresh_xlogy as _fresh_xlogy, logit as _logit_k
 
 (_BOOL, _UINT8, _INT8, _INT16, _INT32, _INT64, _HALF, _FLOAT, _DOUBLE,
  _CFLOAT, _CDOUBLE, _BFLOAT16) = _dtype_list()
@@ -390,9 +390,9 @@ def _unary(x, out, fname, kern, kernel, *, half=True, cplx=False, grad=None, arg
     if out is None and tkernel is not None and (rdt is _HALF or rdt is _BFLOAT16):
         # half and bfloat16 the same way through float32, rounded once (as
         # _compute computes them)
-        r = _fresh(tkernel, x.float())
+        r = _fresh(tkernel, x, True)
         if r is not None:
-            return r.to(rdt)
+            return r
     if (tkernel is not None and isinstance(out, Tensor) and out.dtype == rdt
             and not out.requires_grad and not x.requires_grad and out.shape == x.shape
             and out.numel() and out.data_ptr() != x.data_ptr()):
@@ -870,8 +870,7 @@ def _logit_tkernel(eps):
     loops: log(x / (1 - x)) in the dtype, PyTorch's form, x clamped to
     [eps, 1 - eps] first); other operands go to scipy."""
     def k(r, x):
-        from ctorch._ops.special_k import logit as kern
-        return kern(r, x, eps)
+        return _logit_k(r, x, eps)
     return k
 
 

@@ -1221,6 +1221,14 @@ static void ct_minmax_rows_##S(const void *x, int64_t rows, int64_t len, int64_t
             return;                                                               \
         }                                                                         \
     }                                                                             \
+    if (rows == 1 && idx == NULL && val != NULL) {                                \
+        /* one short row: widened on the stack (no scratch to allocate) */      \
+        float buf[CT_VIA_BLK], v[2];                                              \
+        ct_widen(x, buf, len, HALF);                                              \
+        ct_minmax_rows_f32(buf, 1, len, len, is_max, v, NULL);                    \
+        ct_narrow(v, val, nv, HALF);                                              \
+        return;                                                                   \
+    }                                                                             \
     float *f = ct_f32_rows(x, rows, len, ld, HALF), *o = ct_f32_out(nv);          \
     if (f && o) ct_minmax_rows_f32(f, rows, len, len, is_max, val ? o : NULL, idx); \
     if (f) ct_f32_rows_free(f, rows * len);                                       \

@@ -8,6 +8,7 @@ from libc.stdint cimport int64_t, uint8_t
 from ctorch._core.dtype cimport *
 from ctorch._core.backend cimport *
 from ctorch._core.tensor cimport *
+from ctorch._ops.elementwise cimport _cast
 
 
 def poly(int kind, int shift, Tensor out, Tensor x, n):
@@ -72,21 +73,29 @@ cdef int _unary_dtype(Tensor out, Tensor x):
     return -1
 
 
-def fresh(tkernel, x):
+def fresh(tkernel, x, bint low=False):
     """tkernel(r, x) into a new tensor r for x a contiguous float32 / float64
     CPU tensor that autograd does not follow: r, or None where x is another
     operand or tkernel does not take it (nothing else to check for these:
-    the result is x's dtype and layout, and no graph is recorded)."""
+    the result is x's dtype and layout, and no graph is recorded). low: x
+    float16 / bfloat16 instead, computed in float32 and rounded once (the
+    caller has checked that the function takes them)."""
     if type(x) is not Tensor:
         return None
     cdef Tensor t = <Tensor>x
-    if (t._storage.device >= 0 or (t._dtype is not t_float32 and t._dtype is not t_float64)
-            or _needs_grad(t) or not _is_contiguous(t)):
+    cdef int code = t._dtype._code
+    if t._storage.device >= 0 or _needs_grad(t) or not _is_contiguous(t):
+        return None
+    if low:
+        if code != CT_FLOAT16 and code != CT_BFLOAT16:
+            return None
+        t = _cast(t, t_float32)
+    elif t._dtype is not t_float32 and t._dtype is not t_float64:
         return None
     cdef Tensor r = _empty(t._ndim, t._shape, t._dtype)
     if t._numel and not tkernel(r, t):
         return None
-    return r
+    return _cast(r, (<Tensor>x)._dtype) if low else r
 
 
 def fresh_xlogy(x, y, bint log1p):
