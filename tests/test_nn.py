@@ -298,3 +298,20 @@ def test_embedding_max_norm_renormalizes_the_looked_up_rows_in_place():
             expected[r] = w0[r] * (1.5 / (n + 1e-7))
     np.testing.assert_allclose(w.numpy(), expected, rtol=1e-12)     # rows 1, 3 untouched
     np.testing.assert_allclose(out.numpy(), expected[[[0, 2], [2, 4]]], rtol=1e-12)
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+def test_piecewise_activations_of_halves_are_the_float32_result_rounded_once(dtype):
+    # computed in vector registers a vector at a time (8 halves, 16 bfloat16
+    # on AVX2), the tail by blocks: every element, at every length, is the
+    # float32 activation of the widened value rounded once
+    dt = getattr(torch, dtype)
+    rng = np.random.default_rng(5)
+    sp = [np.nan, np.inf, -np.inf, 0.0, -0.0, -3.0, 3.0, 2.9, -2.9, 0.5, -0.5, 65504.0]
+    for n in (1, 7, 8, 15, 16, 17, 100, 1000):
+        x = torch.from_numpy(np.concatenate([sp, rng.standard_normal(n) * 4])).to(dt)
+        for f in (F.hardswish, F.hardsigmoid, F.leaky_relu, lambda t: F.leaky_relu(t, 0.3),
+                  F.hardshrink, F.softshrink, lambda t: F.softshrink(t, 2.0)):
+            got = f(x).float().numpy()
+            want = f(x.float()).to(dt).float().numpy()
+            assert np.array_equal(got, want, equal_nan=True), (n, f)

@@ -724,3 +724,47 @@ def test_aminmax_full_reduction_one_pass(threads):
         mn, mx = torch.aminmax(x)
         assert mn.dtype == torch.bfloat16 and (mn.item(), mx.item()) == (x.min().item(), x.max().item())
     _with_threads(threads, check)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "int64"])
+def test_order_statistics_of_one_long_row(dtype):
+    # rows from 16384 elements pick the k-th key's bucket by a histogram of
+    # the keys' top bits first: the values are the sorted row's (NaN last,
+    # left out by nanmedian, its lower median), the index points at one
+    rng = np.random.default_rng(11)
+    for n in (16384, 50001):
+        a = np.round(rng.standard_normal(n) * 50) / 4        # ties
+        if dtype != "int64":
+            a[rng.random(n) < 0.2] = np.nan
+        a = a.astype(dtype) if dtype != "int64" else np.nan_to_num(a).astype(np.int64)
+        x = torch.from_numpy(a)
+        s = np.sort(a)                                       # NaN sorts last, as torch's
+        for k in (1, 2, n // 3, n - 1, n):
+            v, i = x.kthvalue(k)
+            assert np.array_equal(v.numpy(), s[k - 1], equal_nan=True), (n, k)
+            assert np.array_equal(a[i.item()], s[k - 1], equal_nan=True), (n, k)
+        if dtype != "int64":
+            ok = s[~np.isnan(s)]
+            want = ok[(len(ok) - 1) // 2]
+            v, i = x.nanmedian(0)
+            assert v.item() == want and a[i.item()] == want
+            assert x.nanmedian().item() == want
+            allnan = torch.full((n,), float("nan"), dtype=x.dtype)
+            assert np.isnan(allnan.nanmedian().item()) and np.isnan(allnan.nanmedian(0)[0].item())
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "bfloat16", "int32", "uint8"])
+def test_equal_compares_values(dtype):
+    # NaN is unequal to itself, -0 equal to 0; other shapes or values: False
+    dt = getattr(torch, dtype)
+    floats = dt.is_floating_point
+    a = torch.tensor([1.0, -0.0, 3.0] if floats else [1, 0, 3]).to(dt)
+    b = torch.tensor([1.0, 0.0, 3.0] if floats else [1, 0, 3]).to(dt)
+    assert torch.equal(a, b) and torch.equal(a, a.clone())
+    assert not torch.equal(a, torch.tensor([1, 0, 2]).to(dt)) and not torch.equal(a, a[:2])
+    assert torch.equal(a[::2], torch.tensor([1, 3]).to(dt))
+    if floats:
+        n = torch.tensor([1.0, float("nan")]).to(dt)
+        assert not torch.equal(n, n)
+        assert torch.equal(torch.tensor([float("inf")]).to(dt), torch.tensor([float("inf")]).to(dt))
+        assert not torch.equal(torch.tensor([float("inf")]).to(dt), torch.tensor([-float("inf")]).to(dt))
