@@ -930,20 +930,9 @@ def _inplace_binary(self, other, fn, name, kern=None, half=True, ints=True):
     return _ew._inplace_from(self, lambda s: fn(s, other), (other,))
 
 
-def _xlogy_fresh(x, y, log1p):
-    """xlogy / xlog1py of two tensors of one shape and dtype without a graph
-    straight into a new tensor (special_k.fresh_xlogy; half and bfloat16
-    through float32, rounded once), or None."""
-    if type(x) is Tensor and type(y) is Tensor and x.dtype is y.dtype and \
-            (x.dtype is _HALF or x.dtype is _BFLOAT16):
-        r = _fresh_xlogy(x.float(), y.float(), log1p)
-        return None if r is None else r.to(x.dtype)
-    return _fresh_xlogy(x, y, log1p)
-
-
 def xlogy(input, other, *, out=None):
     if out is None:
-        r = _xlogy_fresh(input, other, False)
+        r = _fresh_xlogy(input, other, False)
         if r is not None:
             return r
     return _binary(input, other, out, "xlogy", "xlogy_cpu", _K_xlogy, grad="xlogy",

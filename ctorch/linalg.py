@@ -1760,8 +1760,8 @@ def _pinv_svd_real(A, atol, rtol):
     atol_ = None if atol is None else float(atol)
     rtol_ = None if rtol is None else float(rtol)
     if rtol_ is None:
-        eps = 2.0 ** -23 if A.dtype == _float32 else 2.0 ** -52
-        rtol_ = eps * max(m, n) if atol_ is None or not atol_ > 0 else 0.0
+        rtol_ = float(_default_rtol(_np.float32 if A.dtype == _float32 else _np.float64, m, n,
+                                    atol_ is not None and atol_ > 0))
     smax = S.max().item()
     thr = smax if smax != smax else max(0.0 if atol_ is None else atol_, rtol_ * smax)
     Vs = Vh.mT * _where(S > thr, S.reciprocal(), 0.0)      # V S^+, q x k
@@ -1812,13 +1812,18 @@ def _tol_array(t, like):
     return _np.asarray(t, dtype=_np.float64)
 
 
+def _default_rtol(dtype, m, n, atol_positive):
+    """PyTorch's rtol when none is given: eps * max(m, n), or 0 where a
+    positive atol is."""
+    return 0.0 if atol_positive else _np.finfo(dtype).eps * max(m, n)
+
+
 def _pinv_threshold(s, a, atol, rtol):
     """max(atol, rtol * s_max) per matrix (broadcast against s's batch)."""
     atol_, rtol_ = _tol_array(atol, a), _tol_array(rtol, a)
     if rtol_ is None:
-        eps = _np.finfo(a.dtype).eps
-        rtol_ = _np.asarray(eps * max(a.shape[-2], a.shape[-1])) if atol_ is None or not _np.any(atol_ > 0) \
-            else _np.asarray(0.0)
+        rtol_ = _np.asarray(_default_rtol(a.dtype, a.shape[-2], a.shape[-1],
+                                          atol_ is not None and bool(_np.any(atol_ > 0))))
     if atol_ is None:
         atol_ = _np.asarray(0.0)
     smax = s.max(axis=-1) if s.shape[-1] else _np.zeros(s.shape[:-1])

@@ -251,7 +251,7 @@ def xlogy(input, other, *, out=None):
 
 def xlog1py(input, other, *, out=None):
     if out is None:
-        r = _S._xlogy_fresh(input, other, True)
+        r = _S._fresh_xlogy(input, other, True)
         if r is not None:
             return r
     return _binary(input, other, out, "special_xlog1py", "xlog1py_cpu", _K_xlog1py,

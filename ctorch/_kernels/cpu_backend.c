@@ -820,19 +820,10 @@ __attribute__((target(TARGET))) static int64_t ct_half_fused_##K##SUF(const ct_h
 CT_HALF_FUSED_LOOPS(512, , "avx512f", ct_hf512_narrow, 0)
 CT_HALF_FUSED_LOOPS(512, _bf, "avx512f,avx512vl,avx512bf16", CT_BF_NARROW, 1)
 CT_HALF_FUSED_LOOPS(256, , "avx2,fma,f16c", ct_hf256_narrow, 0)
-/* bfloat16 on AVX2, 16 values a vector: zeros interleaved below the values
- * widen them to two float vectors (within 128-bit halves: values 0-3 and
- * 8-11, then 4-7 and 12-15), and packus, which interleaves the halves the
- * same way, packs the rounded results back in order, with no cross-lane
- * shuffle; the same results as the 8-wide loops */
-#define CT_BF256_LD(X, L, H)                                                          \
-    {                                                                                 \
-        const __m256i h_ = _mm256_loadu_si256((const __m256i *)((X) + i));            \
-        L = _mm256_castsi256_ps(_mm256_unpacklo_epi16(_mm256_setzero_si256(), h_));  \
-        H = _mm256_castsi256_ps(_mm256_unpackhi_epi16(_mm256_setzero_si256(), h_));  \
-    }
-#define CT_BF256_ST(L, H)                                                             \
-    _mm256_storeu_si256((__m256i *)(O + i), _mm256_packus_epi32(ct_bf256_round(L), ct_bf256_round(H)));
+/* bfloat16 on AVX2, 16 values a vector (halfvec256.h's ct_bf256_load16 and
+ * ct_bf256_store16_lanes); the same results as the 8-wide loops */
+#define CT_BF256_LD(X, L, H) ct_bf256_load16((X) + i, &(L), &(H));
+#define CT_BF256_ST(L, H) ct_bf256_store16_lanes(O + i, L, H);
 #define CT_BF256_LOOP(LDA, LDB)                                                       \
     for (; i + 16 <= n; i += 16) {                                                    \
         __m256 al = a1, ah = a1, bl = b1, bh = b1;                                    \

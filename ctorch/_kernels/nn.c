@@ -689,20 +689,20 @@ CT_ACT256 static int64_t ct_act_lowp_256(int bf, const uint16_t *x, uint16_t *y,
 {
     const __m256 zero = _mm256_setzero_ps(), six = _mm256_set1_ps(6.0f);
     int64_t i = 0;
-    /* bfloat16 16 at a time: widened by interleaving zeros (elements 0-3 and
-     * 8-11, then 4-7 and 12-15), packed back by packus in that order */
+    /* bfloat16 16 at a time (ct_bf256_load16 / ct_bf256_store16_lanes) */
 #define CT_ACT256_LOOP(EXPR)                                                       \
     if (bf)                                                                        \
         for (; i + 16 <= n; i += 16) {                                             \
-            const __m256i h = _mm256_loadu_si256((const __m256i *)(x + i));        \
-            __m256 v = _mm256_castsi256_ps(_mm256_unpacklo_epi16(_mm256_setzero_si256(), h)); \
-            const __m256i rl = ct_bf256_round(EXPR);                               \
-            v = _mm256_castsi256_ps(_mm256_unpackhi_epi16(_mm256_setzero_si256(), h)); \
-            _mm256_storeu_si256((__m256i *)(y + i), _mm256_packus_epi32(rl, ct_bf256_round(EXPR))); \
+            __m256 lo, hi, v;                                                      \
+            ct_bf256_load16(x + i, &lo, &hi);                                      \
+            v = lo;                                                                \
+            const __m256 rl = EXPR;                                                \
+            v = hi;                                                                \
+            ct_bf256_store16_lanes(y + i, rl, EXPR);                               \
         }                                                                          \
     else                                                                           \
         for (; i + 8 <= n; i += 8) {                                               \
-            __m256 v = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(x + i)));   \
+            __m256 v = ct_hf256_widen(_mm_loadu_si128((const __m128i *)(x + i)), 0); \
             _mm_storeu_si128((__m128i *)(y + i), ct_hf256_narrow(EXPR, 0));        \
         }
     switch (op) {

@@ -8,6 +8,7 @@
 #include "fastmath.h"
 #include "fastmath_d.h"
 #include "halfconv.h"
+#include "halfvec256.h"
 #include "alloc.h"
 
 /* Sum reductions over the CPU.
@@ -427,10 +428,10 @@ __attribute__((target(TARGET))) static int64_t NAME(const void *x0, int64_t n, i
 CT_COLS16_512(ct_cols_h512, CT_WIDEN_H512)
 CT_COLS16_512(ct_cols_bf512, CT_WIDEN_BF512)
 /* the same on AVX2 (F16C for half): 8 vectors (64 columns), then 8 columns */
-#define CT_WIDEN_H256(v) _mm256_cvtph_ps(v)
-#define CT_WIDEN_BF256(v) _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(v), 16))
+#define CT_WIDEN_H256(v) ct_hf256_widen(v, 0)
+#define CT_WIDEN_BF256(v) ct_hf256_widen(v, 1)
 #define CT_COLS8_256(NAME, WIDEN) \
-    CT_COLS_KIT(NAME, "avx2,f16c", __m256, 8, _mm256_loadu_ps, _mm256_storeu_ps, _mm256_add_ps, CT_LDH256, WIDEN)
+    CT_COLS_KIT(NAME, "avx2,fma,f16c", __m256, 8, _mm256_loadu_ps, _mm256_storeu_ps, _mm256_add_ps, CT_LDH256, WIDEN)
 CT_COLS8_256(ct_cols_h256, CT_WIDEN_H256)
 CT_COLS8_256(ct_cols_bf256, CT_WIDEN_BF256)
 #define CT_COLS16_FAST(K, x, n, cols, ld, acc)                                     \
@@ -1112,11 +1113,10 @@ __attribute__((target("avx512f"))) static void ct_mm16_block_512(const uint16_t 
 }
 /* the same on AVX2 (F16C for half), 8 lanes; the lanes' results reduced in
  * order through a buffer */
-__attribute__((target("avx2,f16c"), always_inline)) static inline void ct_mm8_block_256_k(
+__attribute__((target("avx2,fma,f16c"), always_inline)) static inline void ct_mm8_block_256_k(
     const uint16_t *x, int64_t m, int is_max, int half, float *r)
 {
-#define CT_MM8_LOAD(p) (half ? CT_WIDEN_H256(_mm_loadu_si128((const __m128i *)(p)))           \
-                             : CT_WIDEN_BF256(_mm_loadu_si128((const __m128i *)(p))))
+#define CT_MM8_LOAD(p) ct_hf256_widen(_mm_loadu_si128((const __m128i *)(p)), !half)
     __m256 first = CT_MM8_LOAD(x);
     __m256 lo[4] = {first, first, first, first}, hi[4] = {first, first, first, first};
     __m256 nanv = _mm256_cmp_ps(first, first, _CMP_UNORD_Q);
@@ -1147,7 +1147,7 @@ __attribute__((target("avx2,f16c"), always_inline)) static inline void ct_mm8_bl
     ct_mm_block_finish(x, i, m, is_max, half, nan, mn, mx, r);
 }
 /* one loop per kind (min, max, both; half or bfloat16): only what it needs */
-__attribute__((target("avx2,f16c"))) static void ct_mm8_block_256(const uint16_t *x, int64_t m, int is_max,
+__attribute__((target("avx2,fma,f16c"))) static void ct_mm8_block_256(const uint16_t *x, int64_t m, int is_max,
                                                                 int half, float *r)
 {
     if (half) {

@@ -10,6 +10,7 @@ of place and hands its history over)."""
 
 from libc.stdint cimport int64_t, uint8_t, uint16_t
 from libc.string cimport memcmp
+from cython cimport floating
 
 from ctorch._core.dtype cimport *
 from ctorch._core.backend cimport *
@@ -851,36 +852,29 @@ def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     return bool(isclose(input, other, rtol, atol, equal_nan).all())
 
 
+cdef int _equal_floats(const floating *a, const floating *b, Py_ssize_t n) noexcept:
+    cdef Py_ssize_t i
+    for i in range(n):
+        if a[i] != b[i]:
+            return 0
+    return 1
+
+
 cdef int _equal_dense(Tensor a, Tensor b) noexcept:
     """1 / 0: whether dense host tensors of one dtype and shape hold equal
-    values (integers by their bytes; floats by value:
-    NaN unequal, -0 equal to 0), the first difference ending the scan; -1 for
-    the other dtypes."""
+    values (integers by their bytes; floats by value: NaN unequal, -0 equal
+    to 0), the first difference ending the scan; -1 for the other dtypes."""
     cdef Py_ssize_t i, n = a._numel
     cdef int code = a._dtype._code
-    cdef const float *fa
-    cdef const float *fb
-    cdef const double *da
-    cdef const double *db
-    if a._dtype._kind == K_INT:
-        return memcmp(a._data, b._data, n * a._dtype.itemsize) == 0
-    if code == CT_FLOAT32:
-        fa = <const float *>a._data
-        fb = <const float *>b._data
-        for i in range(n):
-            if fa[i] != fb[i]:
-                return 0
-        return 1
-    if code == CT_FLOAT64:
-        da = <const double *>a._data
-        db = <const double *>b._data
-        for i in range(n):
-            if da[i] != db[i]:
-                return 0
-        return 1
     cdef const uint16_t *ha
     cdef const uint16_t *hb
     cdef uint16_t inf
+    if a._dtype._kind == K_INT:
+        return memcmp(a._data, b._data, n * a._dtype.itemsize) == 0
+    if code == CT_FLOAT32:
+        return _equal_floats(<const float *>a._data, <const float *>b._data, n)
+    if code == CT_FLOAT64:
+        return _equal_floats(<const double *>a._data, <const double *>b._data, n)
     if code == CT_FLOAT16 or code == CT_BFLOAT16:
         # by the bits: equal and not NaN, or both zeros
         inf = 0x7C00 if code == CT_FLOAT16 else 0x7F80

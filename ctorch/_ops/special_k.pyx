@@ -100,20 +100,26 @@ def fresh(tkernel, x, bint low=False):
 
 def fresh_xlogy(x, y, bint log1p):
     """xlogy(x, y) (xlog1py with log1p) into a new tensor for two contiguous
-    float32 / float64 CPU tensors of one dtype and shape that autograd does
-    not follow; None for other operands."""
+    CPU tensors of one floating dtype and shape that autograd does not
+    follow (float16 / bfloat16 computed in float32 and rounded once, as the
+    general path does); None for other operands."""
     if type(x) is not Tensor or type(y) is not Tensor:
         return None
     cdef Tensor a = <Tensor>x, b = <Tensor>y
-    if (a._storage.device >= 0 or b._storage.device >= 0 or a._dtype is not b._dtype
-            or (a._dtype is not t_float32 and a._dtype is not t_float64)
+    cdef DType dt = a._dtype
+    cdef bint low = dt._code == CT_FLOAT16 or dt._code == CT_BFLOAT16
+    if (a._storage.device >= 0 or b._storage.device >= 0 or b._dtype is not dt
+            or (dt is not t_float32 and dt is not t_float64 and not low)
             or not _same_shape(a, b) or _needs_grad(a) or _needs_grad(b)
             or not _is_contiguous(a) or not _is_contiguous(b)):
         return None
+    if low:
+        a = _cast(a, t_float32)
+        b = _cast(b, t_float32)
     cdef Tensor r = _empty(a._ndim, a._shape, a._dtype)
     if a._numel and not _binary_table(r._storage.backend.special_xlogy, log1p, r, a, b):
         return None
-    return r
+    return _cast(r, dt) if low else r
 
 
 def digamma(Tensor out, Tensor x):
