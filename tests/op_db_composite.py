@@ -378,7 +378,11 @@ op("cdist", lambda t, a, b, **kw: t.cdist(a, b, **kw), _np_cdist,
    _s(([(4, 3), (5, 3)], None, {}), ([(4, 3), (5, 3)], None, {"p": 1.0}), ([(4, 3), (2, 3)], None, {"p": 3.0}),
       ([(4, 2), (3, 2)], None, {"p": 0.5}), ([(3, 2), (4, 2)], None, {"p": float("inf")}),
       ([(3, 2), (2, 2)], None, {"p": 0.0}), ([(2, 3, 2), (1, 4, 2)], None, {}),
-      ([(3, 2), (4, 2)], None, {"compute_mode": "donot_use_mm_for_euclid_dist"})),
+      ([(3, 2), (4, 2)], None, {"compute_mode": "donot_use_mm_for_euclid_dist"}),
+      # eight rows of x2 and more: the kernel's blocked loops
+      ([(4, 3), (10, 3)], None, {"p": 1.0}), ([(3, 5), (12, 5)], None, {"p": 0.5}),
+      ([(3, 4), (9, 4)], None, {"p": float("inf")}), ([(3, 2), (9, 2)], None, {"p": 0.0}),
+      ([(2, 3, 2), (1, 9, 2)], None, {}), ([(5, 3), (8, 3)], None, {"p": 2.5})),
    dtypes=FLOATS, grad_fn="CdistBackward0", close=True,
    errors=[(lambda t: t.cdist(t.zeros(3), t.zeros(3)), RuntimeError, "cdist only supports at least 2D tensors, X1 got: 1D"),
            (lambda t: t.cdist(t.zeros(3, 2), t.zeros(3, 3)), RuntimeError,
@@ -394,9 +398,14 @@ op("cdist_mm", lambda t, a, b, **kw: t.cdist(a, b, **kw), _np_cdist,
    _s(([(26, 2), (3, 2)], None, {}), ([(4, 3), (5, 3)], None, {"compute_mode": "use_mm_for_euclid_dist"}),
       ([(2, 4, 3), (5, 3)], None, {"compute_mode": "use_mm_for_euclid_dist"})),
    dtypes=FLOATS, grad_fn="ViewBackward0", close=True)
-op("pdist", lambda t, x, p=2: t.pdist(x, p),
-   lambda x, p=2: distance.pdist(x, "minkowski", p=p).astype(x.dtype),
-   _s(([(5, 3)], None, {}), ([(4, 2)], None, {"p": 1}), ([(4, 3)], None, {"p": 3.5}), ([(1, 3)], None, {})),
+def _np_pdist(x, p=2):
+    return _np_cdist(x, x, p)[np.triu_indices(x.shape[0], 1)]
+
+
+op("pdist", lambda t, x, p=2: t.pdist(x, p), _np_pdist,
+   _s(([(5, 3)], None, {}), ([(4, 2)], None, {"p": 1}), ([(4, 3)], None, {"p": 3.5}), ([(1, 3)], None, {}),
+      ([(10, 3)], None, {}), ([(9, 2)], None, {"p": 3.5}), ([(11, 3)], None, {"p": float("inf")}),
+      ([(8, 2)], None, {"p": 0})),
    dtypes=FLOATS, grad_fn="PdistBackward0", close=True,
    errors=[(lambda t: t.pdist(t.zeros(3)), RuntimeError, "pdist only supports 2D tensors, got: 1D"),
            (lambda t: t.pdist(t.zeros(3, 2), p=-1), RuntimeError, "pdist only supports non-negative p values"),

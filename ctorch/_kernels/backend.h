@@ -279,6 +279,11 @@ typedef struct ct_backend {
      * NULL where a device has none (linalg.cross then composes other ops) */
     int (*cross)(int dtype, int ndim, const int64_t *shape, const int64_t *strides,
                  char *const *ptr, const int64_t *cstride, int64_t grain);
+    /* p-norm distances between rows, cdist's and pdist's kernel (dist.h);
+     * -1 for a dtype it lacks; NULL where a device has none (the ops then
+     * compose elementwise ops and reductions) */
+    int (*dist)(int dtype, const void *x1, int64_t b1, const void *x2, int64_t b2, void *out,
+                int64_t nb, int64_t P, int64_t R, int64_t M, double p, int pairs);
     /* ---- dense linear algebra (linalg.h): LU, triangular and LU solves,
      * Cholesky of float32 / float64 matrices on the table's own gemm; -1 for
      * another dtype or when out of memory. NULL where a device has none (the

@@ -1433,6 +1433,7 @@ static int ct_cpu_la_cholesky(int dtype, const void *src, void *dst, int64_t nb,
 
 #include "rearrange.h"
 #include "cross.h"
+#include "dist.h"
 #include "fft.h"
 
 const ct_backend ct_cpu_backend = {
@@ -1540,6 +1541,7 @@ const ct_backend ct_cpu_backend = {
     .reduce_cols = ct_reduce_cols,
     /* ---- shape / composite ops */
     .cross = ct_cross,
+    .dist = ct_dist,
     /* ---- dense linear algebra */
     .la_lu = ct_cpu_la_lu,
     .la_trsm = ct_cpu_la_trsm,

@@ -31,7 +31,7 @@ from ctorch._ops.shape import (
     hstack as _hstack, stack as _stack, tensor_split as _tensor_split, index_select as _index_select,
     _plain_alias,
 )
-from ctorch._ops.products import diag_embed as _diag_embed, matmul as _matmul, _block_diag_raw
+from ctorch._ops.products import diag_embed as _diag_embed, matmul as _matmul, _block_diag_raw, _dist_kernel
 from ctorch._ops.complex import _complex_fn as _complex
 from ctorch._ops.reduce import cumsum as _cumsum
 from ctorch.autograd._node import (
@@ -880,15 +880,17 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
         a = x1.expand(batch + s1[-2:]) if s1[:-2] != batch else x1
         b = x2.expand(batch + s2[-2:]) if s2[:-2] != batch else x2
     P, R = s1[-2], s2[-2]
-    if p == 2 and (compute_mode == "use_mm_for_euclid_dist" or
+    if p == 2 and s1[-1] and (compute_mode == "use_mm_for_euclid_dist" or
                    (compute_mode == _CDIST_MODES[0] and (P > 25 or R > 25))):
         # PyTorch's route too: a composition, differentiated through its ops
         return _euclid_mm(a, b, batch)
     with _NoGrad():
-        if s1[-1] == 0:
-            r = _zeros(batch + [P, R], dtype=x1.dtype, device=x1.device)
-        else:
-            r = _dist_raw(a, b, p)
+        r = _dist_kernel(a, b, p, False)
+        if r is None:
+            if s1[-1] == 0:
+                r = _zeros(batch + [P, R], dtype=x1.dtype, device=x1.device)
+            else:
+                r = _dist_raw(a, b, p)
     return _record("cdist", r, (x1, x2), (p,))
 
 
@@ -903,6 +905,9 @@ def pdist(input, p=2):
     p = float(p)
     if p < 0 or p != p:
         raise RuntimeError("pdist only supports non-negative p values")
+    r = _dist_kernel(input, input, p, True)
+    if r is not None:
+        return _record("pdist", r, (input,), (p,))
     n = input.shape[0]
     from ctorch._ops.shape import triu_indices
     with _NoGrad():

@@ -997,6 +997,84 @@ def _cross_kernel(Tensor a, Tensor b, int d):
     return out if rc == 0 else None
 
 
+# the distance member of the backend table (backend.h), under its C name
+cdef extern from "backend.h" nogil:
+    ctypedef struct ct_dist_table "ct_backend":
+        int (*dist)(int dtype, const void *x1, int64_t b1, const void *x2, int64_t b2,
+                    void *out, int64_t nb, int64_t P, int64_t R, int64_t M, double p,
+                    int pairs) noexcept nogil
+
+
+cdef int64_t _rows_batch_stride(Tensor t, int64_t nb):
+    """The element stride between t's (..., P, M) matrices when their rows
+    are dense (M apart, stride 1 along them) and its batch is dense or
+    broadcast (0); -1 for another layout."""
+    cdef int nd = t._ndim, d
+    cdef Py_ssize_t P = t._shape[nd - 2], M = t._shape[nd - 1], acc = P * M
+    cdef bint zero = True, dense = True
+    if (M > 1 and t._stride[nd - 1] != 1) or (P > 1 and t._stride[nd - 2] != M):
+        return -1
+    for d in range(nd - 3, -1, -1):
+        if t._shape[d] == 1:
+            continue
+        if t._stride[d] != 0:
+            zero = False
+        if t._stride[d] != acc:
+            dense = False
+        acc *= t._shape[d]
+    return 0 if zero else (P * M if dense else -1)
+
+
+def _dist_kernel(Tensor x1, Tensor x2, double p, bint pairs):
+    """The p-norm distances between the rows of x1 (..., P, M) and of x2
+    (..., R, M) (the same batch shape) in one pass of the backend's kernel,
+    without history: (..., P, R), or with pairs (x2 ignored) pdist's
+    (P * (P - 1) / 2,) of the 2-d x1. None when the device or the dtype has
+    no kernel (the caller then composes other ops)."""
+    cdef const ct_dist_table *B = <const ct_dist_table *>x1._storage.backend
+    cdef int code = x1._dtype._code, nd = x1._ndim, d
+    if pairs:
+        x2 = x1
+    if (B.dist == NULL or not (code == CT_FLOAT32 or code == CT_FLOAT64)
+            or x2._dtype is not x1._dtype or x2._storage.backend != x1._storage.backend
+            or x2._ndim != nd or nd < 2):
+        return None
+    cdef int64_t nb = 1, P = x1._shape[nd - 2], M = x1._shape[nd - 1]
+    cdef int64_t R = x2._shape[nd - 2]
+    for d in range(nd - 2):
+        nb *= x1._shape[d]
+    cdef int64_t b1 = _rows_batch_stride(x1, nb), b2
+    if b1 < 0:
+        x1 = _contig(x1, x1._dtype)
+        b1 = P * M
+    if pairs:
+        x2, b2 = x1, b1
+    else:
+        b2 = _rows_batch_stride(x2, nb)
+        if b2 < 0:
+            x2 = _contig(x2, x2._dtype)
+            b2 = R * M
+    cdef list shape = [x1._shape[d] for d in range(nd - 2)]
+    shape += [P * (P - 1) // 2] if pairs else [P, R]
+    cdef Tensor out = _empty_list(shape, x1._dtype, x1._storage.device)
+    if out._numel == 0:
+        return out
+    if M == 0:
+        memset(out._data, 0, out._numel * x1._dtype.itemsize)
+        return out
+    cdef int rc
+    cdef const void *p1 = x1._data
+    cdef const void *p2 = x2._data
+    if out._numel * M >= 16384:
+        with nogil:
+            rc = B.dist(code, p1, b1, p2, b2, out._data, nb, P, R, M, p, pairs)
+    else:
+        rc = B.dist(code, p1, b1, p2, b2, out._data, nb, P, R, M, p, pairs)
+    if rc == -2:
+        raise MemoryError("cdist: out of memory for the transposed rows")
+    return out if rc == 0 else None
+
+
 def _block_diag_raw(list ts, DType dt):
     """The block-diagonal matrix of ts (tensors of at most 2 dims, on one
     device; a 0-d tensor is a 1 x 1 block, a 1-d one a row) in dtype dt,
