@@ -21,7 +21,7 @@ from ctorch._core.tensor import Tensor, from_numpy as _from_numpy
 from ctorch._ops.creation import empty as _empty, full as _full, zeros as _zeros, eye as _eye
 from ctorch._ops.elementwise import where as _where
 from ctorch._ops.views import diagonal as _diagonal
-from ctorch._ops.reduce import _norm2
+from ctorch._ops.reduce import _norm2, _norm_p
 from ctorch._ops.products import matmul, _conj, _mH  # noqa: F401  (matmul: torch.linalg.matmul)
 from ctorch._ops.products import _cross_kernel
 from ctorch.autograd._node import _record, is_grad_enabled as _is_grad_enabled
@@ -857,6 +857,11 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
     if dtype is None and out is None and (type(ord) is int or type(ord) is float) and ord == 2:
         # the 2-norm of a float tensor that needs no history: the fused kernel
         r = _norm2(x, dim, keepdim)
+        if r is not None:
+            return r
+    elif dtype is None and out is None and (type(ord) is int or type(ord) is float):
+        # another ord of a float tensor that needs no history: a few kernels
+        r = _norm_p(x, ord, dim, keepdim)
         if r is not None:
             return r
     if dim is None and dtype is None and out is None and ord == 2 and type(x) is Tensor and \
@@ -2809,20 +2814,28 @@ def vander(x, *, N=None):
 
 # ================================================================== renorm
 
-@_takes_tensors("renorm", "input")
 def _renorm(input, p, dim, maxnorm, *, out=None):
+    if not isinstance(input, Tensor):
+        raise TypeError(f"renorm(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
     if isinstance(maxnorm, (int, float)) and maxnorm < 0:
         raise RuntimeError(f"renorm: expected maxnorm to be >= 0 but got {_ord_str(maxnorm)}")
     if p <= 0:
         raise RuntimeError("renorm: non-positive-norm not supported")
     if input.dim() <= 1:
         raise RuntimeError(f"renorm: input needs at least 2 dimensions, got {input.dim()} dimensions")
-    (d,) = _norm_dims(dim, input.dim())
-    others = tuple(i for i in range(input.dim()) if i != d)
+    nd = input.dim()
+    (d,) = _norm_dims(dim, nd)
+    others = tuple(i for i in range(nd) if i != d)
     x = input.detach()
-    n = vector_norm(x, p, others, True)
-    f = _renorm_factor(n, maxnorm)
-    r = _record("renorm", x * f.to(x.dtype), (input,), (p, others, maxnorm))
+    n = None
+    if type(p) is int or type(p) is float:
+        n = _norm2(x, others, True) if p == 2 else _norm_p(x, p, others, True)
+    if n is None:
+        n = vector_norm(x, p, others, True)
+    f = _lk.renorm_factor(n, maxnorm) if isinstance(maxnorm, (int, float)) else None
+    if f is None:
+        f = _renorm_factor(n, maxnorm).to(x.dtype)
+    r = _record("renorm", x * f, (input,), (p, others, maxnorm))
     return _to_out(r, out, "renorm")
 
 

@@ -1864,3 +1864,29 @@ def syev_values(Tensor A, bint lower, int threads=1):
     if _run_batch(_values_range, &c, <void **>&c.buf, sizeof(double) * c.part_len, nb, parts):
         return None
     return W
+
+
+# ================================================================== renorm
+
+cdef void _renorm_factors(const floating *n, floating *f, int64_t size,
+                          double maxnorm) noexcept nogil:
+    cdef int64_t i
+    cdef floating v, mx = <floating>maxnorm
+    for i in range(size):
+        v = n[i]
+        # in the dtype, as PyTorch: maxnorm / (norm + 1e-7) above maxnorm, else 1
+        f[i] = mx / (v + <floating>1e-7) if v > mx else 1
+
+
+def renorm_factor(Tensor n, double maxnorm):
+    """renorm's factors of the norms n (float32 or float64, dense, on the
+    CPU), a fresh tensor of n's shape; None for another dtype or layout."""
+    cdef int code = n._dtype._code
+    if (code != CT_FLOAT32 and code != CT_FLOAT64) or not _is_contiguous(n) or n._storage.device != -1:
+        return None
+    cdef Tensor f = _empty(n._ndim, n._shape, n._dtype, -1)
+    if code == CT_FLOAT32:
+        _renorm_factors(<const float *>n._data, <float *>f._data, n._numel, maxnorm)
+    else:
+        _renorm_factors(<const double *>n._data, <double *>f._data, n._numel, maxnorm)
+    return f

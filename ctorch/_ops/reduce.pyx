@@ -15,6 +15,7 @@ one backward node with torch's name, recorded with its derivatives entry."""
 
 from libc.stdint cimport int64_t, uint8_t, uint16_t, uint32_t, uint64_t
 from libc.string cimport memcpy
+from libc.math cimport INFINITY
 
 from ctorch._core.dtype cimport *
 from ctorch._core.backend cimport *
@@ -96,6 +97,9 @@ cdef Tensor _sum(Tensor t, object dim, bint keepdim, DType res):
     cdef int nd = t._ndim, d
     cdef Py_ssize_t n_out, n_in, k_len
     cdef list bred
+    if (type(dim) is list or type(dim) is tuple) and len(dim) == 1 and type(dim[0]) is int:
+        # one dim in a list: the one-dim paths below
+        dim = dim[0]
     if t._dtype is t_bool and res is t_int64 and t._ndim > 0 and t._numel > 0 and _is_contiguous(t):
         # a count of the true elements of a dense bool tensor over all dims or
         # the last (count_nonzero, mask.sum()): the bool row kernel, where the
@@ -493,6 +497,14 @@ def _norm2(x, dim, keepdim):
     if (t._dtype is not t_float32 and t._dtype is not t_float64 and t._dtype._code != CT_FLOAT16
             and t._dtype._code != CT_BFLOAT16) or t._ndim == 0 or (_grad_mode() and _needs_grad(t)):
         return None
+    cdef list red = _norm_red(t, dim)
+    return None if red is None else _fused_reduce(0, t, red, bool(keepdim))
+
+
+cdef list _norm_red(Tensor t, object dim):
+    """dim (None, an int, a tuple or list of ints; none or all: every dim)
+    as sorted distinct dims of t; None where dim is anything else or out of
+    range (the caller's general path raises PyTorch's errors)."""
     cdef int nd = t._ndim
     cdef list red
     if dim is None:
@@ -512,7 +524,32 @@ def _norm2(x, dim, keepdim):
         red.sort()
     else:
         return None
-    return _fused_reduce(0, t, red, bool(keepdim))
+    return red
+
+
+def _norm_p(x, double ord, dim, keepdim):
+    """The ord-norm (any ord but 2) of a nonempty float32 / float64 tensor
+    that needs no history over dim, as the general path composes it (|x|
+    summed, its max or min, the nonzero count, or sum(|x|^ord)^(1/ord)) but
+    without its argument handling; None where it does not apply."""
+    if type(x) is not Tensor:
+        return None
+    cdef Tensor t = <Tensor>x
+    if ((t._dtype is not t_float32 and t._dtype is not t_float64) or t._ndim == 0
+            or t._numel == 0 or (_grad_mode() and _needs_grad(t))):
+        return None
+    cdef list red = _norm_red(t, dim)
+    if red is None:
+        return None
+    cdef bint keep = bool(keepdim)
+    if ord == 0:
+        return _cast(_sum(_FUNCTIONS["ne"](t, 0), red, keep, t_int64), t._dtype)
+    a = _FUNCTIONS["abs"](t)
+    if ord == 1:
+        return _sum(a, red, keep, t._dtype)
+    if ord == INFINITY or ord == -INFINITY:
+        return _minmax(a, red, keep, ord > 0, True, False)[0]
+    return _FUNCTIONS["pow"](_sum(_FUNCTIONS["pow"](a, ord), red, keep, t._dtype), 1.0 / ord)
 
 
 cdef tuple _minmax(Tensor t, list red, bint keepdim, bint is_max, bint want_vals, bint want_idx):
