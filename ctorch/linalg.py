@@ -126,6 +126,11 @@ def _check_solve_shapes(A, B, left, name, a_name, square_name):
 
 
 def _check(A, name, square=True):
+    if _lk.check_code(A, square):
+        _raise_check(A, name, square)
+
+
+def _raise_check(A, name, square):
     if not isinstance(A, Tensor):
         raise TypeError(f"{name}(): argument 'A' (position 1) must be Tensor, not {type(A).__name__}")
     if A.dim() < 2:
@@ -425,7 +430,7 @@ def _potrf_each(a):
 def _cholesky_info(A):
     """(L, info) of A without raising: L the lower factor (partial where the
     factorization stops), info int32 on the CPU (potrf's, per matrix)."""
-    r = None if A.is_cuda or not A.shape[-1] else _lk.cholesky(A.detach())
+    r = None if A.is_cuda or not A.shape[-1] else _lk.cholesky(A)
     if r is not None:
         return r
     a = _np_in(A)
@@ -1305,6 +1310,8 @@ def _lu_getrf(a):
 
 
 def _check_lu(A, name):
+    if _lk.check_code(A, False, True) == 0:
+        return
     if not isinstance(A, Tensor):
         raise TypeError(f"{name}(): argument 'A' (position 1) must be Tensor, not {type(A).__name__}")
     if A.dim() < 2:
@@ -1317,9 +1324,9 @@ def _lu_factor_raw(A, pivot):
     if not pivot and not A.is_cuda:
         raise RuntimeError("linalg.lu_factor: LU without pivoting is not implemented on the CPU")
     if pivot and not A.is_cuda:
-        r = _lk.lu(A.detach())
+        r = _lk.lu(A)
         if r is not None:
-            return r[0], r[1], r[2].numpy()
+            return r
     lu_t, piv, info = _lu_getrf(_np_in(A)) if pivot else _lu_no_pivoting(_np_in(A))
     LU = _from_numpy(_np.swapaxes(lu_t, -1, -2))        # column-major, not a view
     if LU.dtype != A.dtype or A.is_cuda:
@@ -1347,11 +1354,10 @@ def _lu_no_pivoting(a):
 
 
 def _info_tensor(info, like):
-    t = _from_numpy(info)
+    t = info if isinstance(info, Tensor) else _from_numpy(info)
     return t.to(like.device) if like.is_cuda else t
 
 
-@_takes_tensors("linalg_lu_factor_ex", "A")
 def lu_factor_ex(A, *, pivot=True, check_errors=False, out=None):
     _check_lu(A, "linalg_lu_factor_ex")
     LU, piv, info = _lu_factor_raw(A, pivot)
@@ -1363,17 +1369,21 @@ def lu_factor_ex(A, *, pivot=True, check_errors=False, out=None):
 
 
 def _raise_lu_info(info, shape, name="torch.linalg.lu_factor"):
-    """Raises for the first matrix that LAPACK's info (numpy) says is singular."""
-    flat = info.reshape(-1)
-    if flat.size and flat.max() > 0:
-        b = int(_np.argmax(flat > 0))
-        i = int(flat[b])
+    """Raises for the first matrix that LAPACK's info (numpy, or an int32
+    tensor on the CPU) says is singular."""
+    if isinstance(info, Tensor):
+        bad = _lk.first_nonzero(info)
+        b, i = bad if bad is not None and bad[1] > 0 else (None, 0)
+    else:
+        flat = info.reshape(-1)
+        b = int(_np.argmax(flat > 0)) if flat.size and flat.max() > 0 else None
+        i = int(flat[b]) if b is not None else 0
+    if b is not None:
         raise RuntimeError(f"{name}: {_batch_prefix(b, shape)}U[{i},{i}] is zero and using it "
                           "on lu_solve would result in a division by zero. If you still want to perform the "
                           "factorization, consider calling linalg.lu(A, pivot) or linalg.lu_factor_ex(A, pivot)")
 
 
-@_takes_tensors("linalg_lu_factor", "A")
 def lu_factor(A, *, pivot=True, out=None):
     _check_lu(A, "linalg_lu_factor")
     LU, piv, info = _lu_factor_raw(A, pivot)
