@@ -29,7 +29,7 @@ from ctorch._ops.elementwise import where as _where, maximum as _maximum
 from ctorch._ops.shape import (
     atleast_3d as _atleast_3d, cat as _cat,
     hstack as _hstack, stack as _stack, tensor_split as _tensor_split, index_select as _index_select,
-    _plain_alias,
+    _plain_alias, _plain_stack, _same_shapes,
 )
 from ctorch._ops.products import diag_embed as _diag_embed, matmul as _matmul, _block_diag_raw, _dist_kernel
 from ctorch._ops.complex import _complex_fn as _complex
@@ -154,6 +154,8 @@ def broadcast_to(input, size):
 
 
 def broadcast_tensors(*tensors):
+    if _same_shapes(tensors):
+        return tensors
     for k, x in enumerate(tensors):
         if not isinstance(x, Tensor):
             raise TypeError(f"expected Tensor as element {k} in argument 0, but got "
@@ -227,6 +229,10 @@ def _same_plain(ts, ndim):
 
 
 def dstack(tensors, *, out=None):
+    if out is None:
+        r = _plain_stack(tensors, True)
+        if r is not None:
+            return r
     ts = _stack_list(tensors, "dstack")
     if out is None and _same_plain(ts, 2):
         return _stack(ts, 2)            # (m, n) -> (m, n, 1), cat along 2
@@ -236,6 +242,10 @@ def dstack(tensors, *, out=None):
 
 
 def column_stack(tensors, *, out=None):
+    if out is None:
+        r = _plain_stack(tensors, False)
+        if r is not None:
+            return r
     ts = _stack_list(tensors, "column_stack")
     if out is None and _same_plain(ts, 1):
         return _stack(ts, 1)            # (n,) -> (n, 1), cat along 1

@@ -350,6 +350,57 @@ def stack(tensors, dim=0, *, out=None):
     return r
 
 
+def _plain_stack(tensors, bint dstack):
+    """column_stack (dstack False) or dstack of `tensors`, a list or tuple
+    of tensors of one shape that autograd does not follow: vectors (n,) side
+    by side as columns (n, k) (dstack: (1, n, k)), matrices (dstack) along a
+    new last dim, in one stack pass; None for any other input (the caller's
+    general path, which also raises PyTorch's errors)."""
+    if (type(tensors) is not list and type(tensors) is not tuple) or not tensors:
+        return None
+    cdef Tensor first, t
+    x0 = tensors[0]
+    if type(x0) is not Tensor:
+        return None
+    first = <Tensor>x0
+    cdef int nd = first._ndim, j
+    if not (nd == 1 or (dstack and nd == 2)):
+        return None
+    for x in tensors:
+        if type(x) is not Tensor or _needs_grad(x):
+            return None
+        t = <Tensor>x
+        if t._ndim != nd:
+            return None
+        for j in range(nd):
+            if t._shape[j] != first._shape[j]:
+                return None
+    cdef list ts = list(tensors)
+    cdef Tensor r = _stack_impl(ts, nd if nd == 2 else 1, _list_result_type(ts))
+    if dstack and nd == 1:
+        r = _reshape(r, [1, first._shape[0], len(ts)])
+    return r
+
+
+def _same_shapes(tuple tensors):
+    """True when every element of tensors is a tensor and all have one
+    shape (broadcast_tensors then returns them as they are)."""
+    if not tensors or type(tensors[0]) is not Tensor:
+        return False
+    cdef Tensor first = <Tensor>tensors[0], t
+    cdef int j
+    for x in tensors:
+        if type(x) is not Tensor:
+            return False
+        t = <Tensor>x
+        if t._ndim != first._ndim:
+            return False
+        for j in range(t._ndim):
+            if t._shape[j] != first._shape[j]:
+                return False
+    return True
+
+
 def atleast_1d(*tensors):
     res = [x.reshape(1) if (<Tensor>x)._ndim == 0 else x for x in _unpack_seq(tensors, "atleast_1d")]
     return res[0] if len(tensors) == 1 and isinstance(tensors[0], Tensor) else tuple(res)
