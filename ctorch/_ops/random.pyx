@@ -212,13 +212,20 @@ def randint(*args, generator=None, out=None, dtype=None, layout=None, device=Non
             requires_grad=False, size=None, low=None, high=None):
     # randint(high, size) or randint(low, high, size), any of them by keyword:
     # positional arguments fill the names not given by keyword, in order
-    given = {k: v for k, v in (("low", low), ("high", high), ("size", size)) if v is not None}
-    names = ("low", "high", "size") if len(args) + len(given) == 3 else ("high", "size")
-    free = [k for k in names if k not in given]
-    if len(free) != len(args) or any(k not in names for k in given):
-        raise TypeError("randint() received an invalid combination of arguments - expected (int high, tuple of ints size) or (int low, int high, tuple of ints size)")
-    given.update(zip(free, args))
-    low, high, sz = given.get("low", 0), given["high"], given["size"]
+    cdef Py_ssize_t na = len(args)
+    if size is None and low is None and high is None and (na == 2 or na == 3):
+        # all positional: (high, size) or (low, high, size)
+        sz = args[na - 1]
+        high = args[na - 2]
+        low = args[0] if na == 3 else 0
+    else:
+        given = {k: v for k, v in (("low", low), ("high", high), ("size", size)) if v is not None}
+        names = ("low", "high", "size") if na + len(given) == 3 else ("high", "size")
+        free = [k for k in names if k not in given]
+        if len(free) != na or any(k not in names for k in given):
+            raise TypeError("randint() received an invalid combination of arguments - expected (int high, tuple of ints size) or (int low, int high, tuple of ints size)")
+        given.update(zip(free, args))
+        low, high, sz = given.get("low", 0), given["high"], given["size"]
     if not isinstance(sz, (tuple, list, Size)):
         raise TypeError(f"randint(): argument 'size' must be tuple of ints, not {type(sz).__name__}")
     cdef Tensor r = _sized((tuple(sz),), dtype, device, "randint", t_int64, out)
