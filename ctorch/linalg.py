@@ -975,6 +975,11 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=No
 
 @_takes_tensors("linalg_norm", "A")
 def norm(A, ord=None, dim=None, keepdim=False, *, out=None, dtype=None):
+    if dim is None and ord is None and out is None and dtype is None:
+        # the 2-norm of all elements: the fused kernel where it applies
+        r = _norm2(A, None, keepdim)
+        if r is not None:
+            return r
     if dim is None and (ord is None or ord == "fro" and type(A) is Tensor and A.dim() == 2):
         return vector_norm(A, 2, None, keepdim, dtype=dtype, out=out)
     if not isinstance(A, Tensor):
@@ -2831,11 +2836,14 @@ def _renorm(input, p, dim, maxnorm, *, out=None):
         raise RuntimeError(f"renorm: expected maxnorm to be >= 0 but got {_ord_str(maxnorm)}")
     if p <= 0:
         raise RuntimeError("renorm: non-positive-norm not supported")
-    if input.dim() <= 1:
-        raise RuntimeError(f"renorm: input needs at least 2 dimensions, got {input.dim()} dimensions")
     nd = input.dim()
-    (d,) = _norm_dims(dim, nd)
-    others = tuple(i for i in range(nd) if i != d)
+    if nd <= 1:
+        raise RuntimeError(f"renorm: input needs at least 2 dimensions, got {nd} dimensions")
+    if type(dim) is int and -nd <= dim < nd:
+        d = dim % nd
+    else:
+        (d,) = _norm_dims(dim, nd)
+    others = tuple(range(d)) + tuple(range(d + 1, nd))
     x = input.detach()
     n = None
     if type(p) is int or type(p) is float:
