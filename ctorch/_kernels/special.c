@@ -2124,9 +2124,10 @@ BESSEL_I(bessel_i_d, 25.0, 42, 18, 0)
 
 /* blocks of 256 sorted by a first pass over |x|: all within CUT take the
  * power series alone, all past it (or NaN) the asymptotic one alone; where
- * a quarter or less are on one side, the other side's form for all and
- * those few gathered (compact.h) into one vector loop of their own form;
- * other mixed blocks the full form (the same values every way) */
+ * a quarter or less are past CUT, the series for all and those few
+ * gathered (compact.h) into one vector loop of the asymptotic form; any
+ * other mix the asymptotic form for all and those within CUT gathered for
+ * the series (the same values every way) */
 #define BESSEL_I_LOOP_T(NAME, T, F, CUT, ONE, SCALED)                          \
 CT_FM_INLINE double NAME##_s1(double x) { return F##_small(x, ONE, SCALED); }  \
 CT_FM_INLINE double NAME##_a1(double x) { return F##_parts(x, ONE, SCALED, 0); } \
@@ -2164,15 +2165,13 @@ CT_MULTIVERSION void NAME(const T *x, T *o, int64_t count)                     \
                 ob[i] = (T)F##_small(xb[i], ONE, SCALED);                      \
         } else if (!small) {                                                   \
             NAME##_asym_block(xb, ob, m);                                      \
-        } else if (small * 4 > (int)m && (m - small) * 4 > m) {                \
-            _Pragma("omp simd")                                                \
-            for (int64_t i = 0; i < m; i++)                                    \
-                ob[i] = (T)F(xb[i], ONE, SCALED);                              \
         } else {                                                               \
-            /* the few of one side gathered (NaN stays with the series: NaN) */\
+            /* the few past CUT gathered, the series for the rest (NaN stays  \
+             * with the series: NaN); else those within CUT gathered, the     \
+             * asymptotic form (the cheaper) for the rest */                  \
             double xs[256 + 8], rs[256 + 8];                                   \
             int64_t zi[256 + 8];                                               \
-            const int few_small = small * 4 <= (int)m;                         \
+            const int few_small = (m - small) * 4 > m;                         \
             int ns = _Generic(xb, const float *: ct_compact_range_f,           \
                               const double *: ct_compact_range_d)(             \
                 xb, (int)m, CUT, few_small, zi, xs);                           \
