@@ -101,6 +101,24 @@ cdef inline bint _is_contiguous(Tensor t) noexcept:
     return True
 
 
+cdef inline Py_ssize_t _batch_stride(Tensor t, Py_ssize_t mat) noexcept:
+    """The element stride between the matrices (the last two dims, `mat`
+    elements each) of t's batch: 0 when the batch is broadcast (or one
+    matrix), mat when it is dense, -1 for another layout."""
+    cdef Py_ssize_t acc = mat
+    cdef bint zero = True, dense = True
+    cdef int d
+    for d in range(t._ndim - 3, -1, -1):
+        if t._shape[d] == 1:
+            continue
+        if t._stride[d] != 0:
+            zero = False
+        if t._stride[d] != acc:
+            dense = False
+        acc *= t._shape[d]
+    return 0 if zero else (mat if dense else -1)
+
+
 cdef inline bint _same_shape(Tensor a, Tensor b) noexcept:
     if a._ndim != b._ndim:
         return False

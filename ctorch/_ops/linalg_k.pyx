@@ -85,9 +85,8 @@ cdef int64_t _f64_square(Tensor A, int64_t least):
 cdef bint _mat_layout(Tensor t, int64_t *bs, int64_t *rs, int64_t *cs):
     """The element strides of t's matrices when they are dense (rows or
     columns) and its batch is dense or broadcast (batch stride 0)."""
-    cdef int nd = t._ndim, d
-    cdef Py_ssize_t m = t._shape[nd - 2], n = t._shape[nd - 1], acc
-    cdef bint zero = True, dense = True
+    cdef int nd = t._ndim
+    cdef Py_ssize_t m = t._shape[nd - 2], n = t._shape[nd - 1], b
     if n == 1 or m == 1:
         # a vector: dense when its one long dim is
         if (m > 1 and t._stride[nd - 2] != 1) or (n > 1 and t._stride[nd - 1] != 1):
@@ -99,21 +98,10 @@ cdef bint _mat_layout(Tensor t, int64_t *bs, int64_t *rs, int64_t *cs):
         rs[0], cs[0] = 1, m
     else:
         return False
-    acc = m * n
-    for d in range(nd - 3, -1, -1):
-        if t._shape[d] == 1:
-            continue
-        if t._stride[d] != 0:
-            zero = False
-        if t._stride[d] != acc:
-            dense = False
-        acc *= t._shape[d]
-    if zero:
-        bs[0] = 0
-    elif dense:
-        bs[0] = m * n
-    else:
+    b = _batch_stride(t, m * n)
+    if b < 0:
         return False
+    bs[0] = b
     return True
 
 

@@ -1005,24 +1005,15 @@ cdef extern from "backend.h" nogil:
                     int pairs) noexcept nogil
 
 
-cdef int64_t _rows_batch_stride(Tensor t, int64_t nb):
+cdef int64_t _rows_batch_stride(Tensor t):
     """The element stride between t's (..., P, M) matrices when their rows
     are dense (M apart, stride 1 along them) and its batch is dense or
     broadcast (0); -1 for another layout."""
-    cdef int nd = t._ndim, d
-    cdef Py_ssize_t P = t._shape[nd - 2], M = t._shape[nd - 1], acc = P * M
-    cdef bint zero = True, dense = True
+    cdef int nd = t._ndim
+    cdef Py_ssize_t P = t._shape[nd - 2], M = t._shape[nd - 1]
     if (M > 1 and t._stride[nd - 1] != 1) or (P > 1 and t._stride[nd - 2] != M):
         return -1
-    for d in range(nd - 3, -1, -1):
-        if t._shape[d] == 1:
-            continue
-        if t._stride[d] != 0:
-            zero = False
-        if t._stride[d] != acc:
-            dense = False
-        acc *= t._shape[d]
-    return 0 if zero else (P * M if dense else -1)
+    return _batch_stride(t, P * M)
 
 
 def _dist_kernel(Tensor x1, Tensor x2, double p, bint pairs):
@@ -1043,14 +1034,14 @@ def _dist_kernel(Tensor x1, Tensor x2, double p, bint pairs):
     cdef int64_t R = x2._shape[nd - 2]
     for d in range(nd - 2):
         nb *= x1._shape[d]
-    cdef int64_t b1 = _rows_batch_stride(x1, nb), b2
+    cdef int64_t b1 = _rows_batch_stride(x1), b2
     if b1 < 0:
         x1 = _contig(x1, x1._dtype)
         b1 = P * M
     if pairs:
         x2, b2 = x1, b1
     else:
-        b2 = _rows_batch_stride(x2, nb)
+        b2 = _rows_batch_stride(x2)
         if b2 < 0:
             x2 = _contig(x2, x2._dtype)
             b2 = R * M
