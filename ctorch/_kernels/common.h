@@ -144,5 +144,9 @@ static inline int ct_cpu_avx512bw(void)
 #endif
 
 typedef void (*ct_loop_fn)(char **p, const int64_t *s, int64_t n, const void *extra);
+/* a loop's parameters in its definition: the pointer and stride arrays are
+ * not written through the operands (the build has no strict aliasing, so
+ * without restrict every store to an operand would reload them) */
+#define CT_LOOP_ARGS char **restrict p, const int64_t *restrict s, int64_t n, const void *ex
 
 #endif

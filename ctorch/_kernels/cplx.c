@@ -52,7 +52,7 @@
  * ai, br, bi, re, im) sets re, im. Dense operands, one of them a single
  * value (stride 0), or any strides. */
 #define CT_CPAIR_BINARY(NAME, R, BODY)                                             \
-CT_MULTIVERSION void NAME(char **p, const int64_t *s, int64_t n, const void *ex)   \
+CT_MULTIVERSION void NAME(CT_LOOP_ARGS)                                            \
 {                                                                                  \
     (void)ex;                                                                      \
     const int64_t z = 2 * (int64_t)sizeof(R);                                      \
@@ -101,7 +101,7 @@ CT_MULTIVERSION void NAME(char **p, const int64_t *s, int64_t n, const void *ex)
 
 /* the element loops of a unary op on pairs: BODY(xr, xi, re, im) */
 #define CT_CPAIR_UNARY(NAME, R, BODY)                                              \
-CT_MULTIVERSION void NAME(char **p, const int64_t *s, int64_t n, const void *ex)   \
+CT_MULTIVERSION void NAME(CT_LOOP_ARGS)                                            \
 {                                                                                  \
     (void)ex;                                                                      \
     const int64_t z = 2 * (int64_t)sizeof(R);                                      \
@@ -191,7 +191,7 @@ CT_CV_MUL_DENSE(d, double, ct_cv_d, ct_cv_di)
  * value (stride 0) given second (the products, and so the result, are the
  * same either way round); other layouts a block of pairs gathered */
 #define CT_CV_MUL_LOOP(NAME, S, R, SQ)                                             \
-CT_MULTIVERSION void NAME(char **p, const int64_t *s, int64_t n, const void *ex)   \
+CT_MULTIVERSION void NAME(CT_LOOP_ARGS)                                            \
 {                                                                                  \
     (void)ex;                                                                      \
     const int64_t z = 2 * (int64_t)sizeof(R);                                      \
@@ -246,7 +246,7 @@ CT_CPAIR_BINARY(ct_div_c128, double, CT_CDIV_D)
 /* reciprocal: the division loop with a = 1 (one value for every element),
  * which GCC vectorises on whole vectors of parts */
 #define CT_CRECIP_LOOP(S, R)                                                       \
-void ct_reciprocal_##S(char **p, const int64_t *s, int64_t n, const void *ex)      \
+void ct_reciprocal_##S(CT_LOOP_ARGS)                                               \
 {                                                                                  \
     static const R one[2] = {1, 0};                                                \
     char *q[3] = {p[0], (char *)one, p[1]};                                        \
@@ -263,7 +263,7 @@ CT_CPAIR_UNARY(ct_conj_c128, double, CT_CONJ_BODY)
  * layouts a pair at a time with the replacements rounded to the part's type
  * as that loop rounds them */
 #define CT_CNAN_TO_NUM(S, R, REAL_LOOP)                                            \
-void ct_nan_to_num_##S(char **p, const int64_t *s, int64_t n, const void *ex)      \
+void ct_nan_to_num_##S(CT_LOOP_ARGS)                                               \
 {                                                                                  \
     const int64_t z = 2 * (int64_t)sizeof(R);                                      \
     if (s[0] == z && s[1] == z) {                                                  \

@@ -118,7 +118,7 @@ static void ct_f2h(const float *f, char *dst, int64_t s, int64_t n)
 }
 
 /* the casts between float16 and float32, a block at a time */
-static void ct_cast_f16_f32_blocks(char **p, const int64_t *s, int64_t n, const void *ex)
+static void ct_cast_f16_f32_blocks(CT_LOOP_ARGS)
 {
     float buf[CT_HALF_BLOCK];
     (void)ex;
@@ -131,7 +131,7 @@ static void ct_cast_f16_f32_blocks(char **p, const int64_t *s, int64_t n, const 
     }
 }
 
-static void ct_cast_f32_f16_blocks(char **p, const int64_t *s, int64_t n, const void *ex)
+static void ct_cast_f32_f16_blocks(CT_LOOP_ARGS)
 {
     float buf[CT_HALF_BLOCK];
     (void)ex;
@@ -171,12 +171,12 @@ static void ct_cast_half_via(char **p, const int64_t *s, int64_t n, int to_half,
     }
 }
 #define CT_HALF_CAST_VIA(S, D)                                                     \
-static void ct_cast_f16_to_##S(char **p, const int64_t *s, int64_t n, const void *ex) \
+static void ct_cast_f16_to_##S(CT_LOOP_ARGS)                                          \
 {                                                                                  \
     (void)ex;                                                                      \
     ct_cast_half_via(p, s, n, 0, ct_cast_loops[CT_FLOAT32][D]);                    \
 }                                                                                  \
-static void ct_cast_##S##_to_f16(char **p, const int64_t *s, int64_t n, const void *ex) \
+static void ct_cast_##S##_to_f16(CT_LOOP_ARGS)                                          \
 {                                                                                  \
     (void)ex;                                                                      \
     ct_cast_half_via(p, s, n, 1, ct_cast_loops[D][CT_FLOAT32]);                    \
@@ -229,7 +229,7 @@ static void ct_cast_d16_run(char **p, const int64_t *s, int64_t n, const void *e
 #else
 #define CT_D16_VEC(F) NULL
 #endif
-static void ct_cast_f64_to_f16_fast(char **p, const int64_t *s, int64_t n, const void *ex)
+static void ct_cast_f64_to_f16_fast(CT_LOOP_ARGS)
 {
     ct_cast_d16_run(p, s, n, ex, CT_D16_VEC(ct_d2h_256), ct_cast_f64_to_f16);
 }
@@ -412,7 +412,7 @@ static void ct_lowp_narrow(int half, const float *f, char *dst, int64_t s, int64
         else ct_f2bf_strided(f + j, dst + j * s, s, k);
     }
 }
-static void ct_lowp_via_float(char **p, const int64_t *s, int64_t n, const void *ex)
+static void ct_lowp_via_float(CT_LOOP_ARGS)
 {
     const ct_lowp_via *v = (const ct_lowp_via *)ex;
     float in[3][CT_LOWP_BLOCK], o[CT_LOWP_BLOCK];
@@ -446,7 +446,7 @@ static void ct_lowp_via_float(char **p, const int64_t *s, int64_t n, const void 
 /* casts: bfloat16 <-> float32 directly, any other dtype through a float32
  * block and that dtype's cast loop (so float64 and int64 round through float32
  * first, as PyTorch's conversions do) */
-static void ct_cast_bf16_to(char **p, const int64_t *s, int64_t n, const void *ex)
+static void ct_cast_bf16_to(CT_LOOP_ARGS)
 {
     ct_loop_fn next = (ct_loop_fn)(uintptr_t)ex;     /* float32 -> the output dtype, or NULL */
     float f[CT_HALF_BLOCK];
@@ -485,7 +485,7 @@ __attribute__((target("avx2"))) static int64_t ct_bf2i32_256(const uint16_t *h, 
     return i;
 }
 #endif
-static void ct_cast_bf16_to_i32(char **p, const int64_t *s, int64_t n, const void *ex)
+static void ct_cast_bf16_to_i32(CT_LOOP_ARGS)
 {
     int64_t i = 0;
 #ifdef CT_HAVE_AVX512_TABLES
@@ -504,7 +504,7 @@ static void ct_cast_bf16_to_i32(char **p, const int64_t *s, int64_t n, const voi
     }
 }
 
-static void ct_cast_to_bf16(char **p, const int64_t *s, int64_t n, const void *ex)
+static void ct_cast_to_bf16(CT_LOOP_ARGS)
 {
     ct_loop_fn prev = (ct_loop_fn)(uintptr_t)ex;     /* the input dtype -> float32, or NULL */
     float f[CT_HALF_BLOCK];
@@ -529,14 +529,14 @@ static void ct_cast_to_bf16(char **p, const int64_t *s, int64_t n, const void *e
 #ifdef CT_HAVE_AVX512_TABLES
 static int64_t ct_d2bf_256(const double *d, uint16_t *h, int64_t n);
 #endif
-static void ct_cast_f64_to_bf16(char **p, const int64_t *s, int64_t n, const void *ex)
+static void ct_cast_f64_to_bf16(CT_LOOP_ARGS)
 {
     ct_cast_d16_run(p, s, n, ex, CT_D16_VEC(ct_d2bf_256), ct_cast_to_bf16);
 }
 
 /* a stand-in that the table lookups return for bfloat16 (has_kernel); the
  * launches themselves go through ct_bf16_launch */
-static void ct_bf16_marker(char **p, const int64_t *s, int64_t n, const void *ex)
+static void ct_bf16_marker(CT_LOOP_ARGS)
 {
     (void)p; (void)s; (void)n; (void)ex;
 }
@@ -1036,7 +1036,7 @@ static int64_t ct_half_unary_kit(const ct_half_fused *f, char **p, const int64_t
     return i;
 }
 
-static void ct_half_unary_fused(char **p, const int64_t *s, int64_t n, const void *ex)
+static void ct_half_unary_fused(CT_LOOP_ARGS)
 {
     const ct_half_fused *f = (const ct_half_fused *)ex;
     int64_t i = ct_half_unary_kit(f, p, s, n);
@@ -1046,7 +1046,7 @@ static void ct_half_unary_fused(char **p, const int64_t *s, int64_t n, const voi
     }
 }
 
-static void ct_half_binary_fused(char **p, const int64_t *s, int64_t n, const void *ex)
+static void ct_half_binary_fused(CT_LOOP_ARGS)
 {
     const ct_half_fused *f = (const ct_half_fused *)ex;
     int64_t i = 0;
@@ -1084,7 +1084,7 @@ static void ct_half_binary_fused(char **p, const int64_t *s, int64_t n, const vo
 
 /* the ternary launches of halves / bfloat16: the fused loops where the
  * layout and CPU allow, the block-wise path (fb) for the rest */
-static void ct_lowp_tern_fused(char **p, const int64_t *s, int64_t n, const void *ex)
+static void ct_lowp_tern_fused(CT_LOOP_ARGS)
 {
     const ct_lowp_tern *f = (const ct_lowp_tern *)ex;
     int64_t i = 0;

@@ -7,7 +7,7 @@
 #include "strided.h"
 
 #define CT_CROSS_LOOP(S, T, U)                                                      \
-static void ct_cross_##S(char **p, const int64_t *s, int64_t n, const void *ex)    \
+static void ct_cross_##S(CT_LOOP_ARGS)                                             \
 {                                                                                  \
     const int64_t *c = (const int64_t *)ex;                                        \
     const int64_t co = c[0], ca = c[1], cb = c[2];                                 \

@@ -16,8 +16,8 @@
 #define CT_DIST_NARROW 8
 
 /* the elementwise pow's loops (elementwise.c): out, base, exponent */
-void ct_pow_f32(char **p, const int64_t *s, int64_t n, const void *ex);
-void ct_pow_f64(char **p, const int64_t *s, int64_t n, const void *ex);
+void ct_pow_f32(CT_LOOP_ARGS);
+void ct_pow_f64(CT_LOOP_ARGS);
 
 enum { CT_D_ZERO, CT_D_ONE, CT_D_TWO, CT_D_INF, CT_D_P };
 

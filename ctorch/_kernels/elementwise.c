@@ -78,7 +78,7 @@
 
 /* out = EXPR(x) */
 #define CT_UNARY_ATTR(ATTR, NAME, TI, TO, EXPR)                                    \
-ATTR void NAME(char **p, const int64_t *s, int64_t n, const void *ex) {                \
+ATTR void NAME(CT_LOOP_ARGS) {                                                         \
     ct_params *P = (ct_params *)ex; (void)P;                                       \
     if (s[0] == CT_SZ(TO) && s[1] == CT_SZ(TI)) {                                  \
         TO *o = (TO *)p[0]; const TI *A = (const TI *)p[1];                        \
@@ -94,7 +94,7 @@ ATTR void NAME(char **p, const int64_t *s, int64_t n, const void *ex) {         
 
 /* out = EXPR(a, b); the scalar-operand cases get their own vector loops */
 #define CT_BINARY_ATTR(ATTR, NAME, T, TO, EXPR)                                    \
-ATTR void NAME(char **p, const int64_t *s, int64_t n, const void *ex) {                \
+ATTR void NAME(CT_LOOP_ARGS) {                                                         \
     ct_params *P = (ct_params *)ex; (void)P;                                       \
     if (s[0] == CT_SZ(TO) && s[1] == CT_SZ(T) && s[2] == CT_SZ(T)) {               \
         TO *o = (TO *)p[0]; const T *A = (const T *)p[1], *B = (const T *)p[2];    \
@@ -116,7 +116,7 @@ ATTR void NAME(char **p, const int64_t *s, int64_t n, const void *ex) {         
 /* out = EXPR(a, b, c) (lerp): vector loops for dense operands with a dense
  * or scalar third one, strided otherwise */
 #define CT_TERNARY(NAME, T, EXPR)                                                  \
-CT_MULTIVERSION void NAME(char **p, const int64_t *s, int64_t n, const void *ex) { \
+CT_MULTIVERSION void NAME(CT_LOOP_ARGS) {                                          \
     ct_params *P = (ct_params *)ex; (void)P;                                       \
     if (s[0] == CT_SZ(T) && s[1] == CT_SZ(T) && s[2] == CT_SZ(T) && s[3] == 0) {   \
         T *o = (T *)p[0]; const T *A = (const T *)p[1], *B = (const T *)p[2];      \
@@ -226,7 +226,7 @@ CT_F2I_ALL(f32, float)
 CT_F2I_ALL(f64, double)
 /* the dense loop where the CPU has AVX2, the loop above for the rest */
 #define CT_F2I_CAST(S1, T1, S2, T2)                                                \
-static void ct_cast_fast_##S1##_##S2(char **p, const int64_t *s, int64_t n, const void *ex) \
+static void ct_cast_fast_##S1##_##S2(CT_LOOP_ARGS)                                          \
 {                                                                                  \
     int64_t i = 0;                                                                 \
     if (s[0] == (int64_t)sizeof(T2) && s[1] == (int64_t)sizeof(T1) && ct_cpu_avx2())  \
@@ -292,7 +292,7 @@ __attribute__((target("avx512f"))) static int64_t ct_copy_even_w8(uint64_t *o, c
 #endif
 /* and fill: operand 1 is the value, with stride 0 (a vector store loop) */
 #define CT_COPY_W(W, T)                                                            \
-CT_MULTIVERSION void ct_copy_w##W(char **p, const int64_t *s, int64_t n, const void *ex) { \
+CT_MULTIVERSION void ct_copy_w##W(CT_LOOP_ARGS) {                                          \
     (void)ex;                                                                      \
     if (s[0] == W && s[1] == W) {                                                  \
         T *o = (T *)p[0]; const T *a = (const T *)p[1];                            \
@@ -316,7 +316,7 @@ CT_MULTIVERSION void ct_copy_w##W(char **p, const int64_t *s, int64_t n, const v
 }
 CT_BYTES(CT_COPY_W)
 #define CT_WHERE_W(W, T)                                                           \
-CT_MULTIVERSION void ct_where_w##W(char **p, const int64_t *s, int64_t n, const void *ex) { \
+CT_MULTIVERSION void ct_where_w##W(CT_LOOP_ARGS) {                                          \
     (void)ex;                                                                      \
     if (s[0] == W && s[1] == 1 && (s[2] == W || s[2] == 0) && (s[3] == W || s[3] == 0)) { \
         /* dense output and condition, each value dense or one scalar: blends */   \
@@ -553,7 +553,7 @@ CT_REMFLOOR_FAST(ct_remainder_d_fast, ct_divfloor_d_fast, double, ct_fmod_d_fast
 #define CT_TWO_PASS_BIN_FT(FT, NAME, T, CT, OK, FAST, FULL)                        \
     CT_TWO_PASS_BIN_FTV(FT, NAME, T, CT, OK, FAST, FULL, 0)
 #define CT_TWO_PASS_BIN_FTV(FT, NAME, T, CT, OK, FAST, FULL, VEC)                  \
-CT_MULTIVERSION void NAME(char **p, const int64_t *s, int64_t n, const void *ex) { \
+CT_MULTIVERSION void NAME(CT_LOOP_ARGS) {                                          \
     (void)ex;                                                                      \
     if (s[0] == CT_SZ(T) && s[1] == CT_SZ(T) && s[2] == CT_SZ(T)) {                \
         T *o = (T *)p[0]; const T *A = (const T *)p[1], *B = (const T *)p[2];      \
@@ -650,7 +650,7 @@ CT_FM_INLINE uint64_t ct_ctz_or0(uint64_t x) {
 #define CT_GCD_LANES() 0
 #endif
 #define CT_GCD_LOOP(S, T)                                                          \
-CT_MULTIVERSION void ct_gcd_##S(char **p, const int64_t *s, int64_t n, const void *ex) { \
+CT_MULTIVERSION void ct_gcd_##S(CT_LOOP_ARGS) {                                          \
     (void)ex;                                                                      \
     if (!CT_GCD_LANES()) {                                                         \
         for (int64_t i = 0; i < n; i++)                                            \
@@ -720,7 +720,7 @@ CT_MULTIVERSION void ct_gcd_##S(char **p, const int64_t *s, int64_t n, const voi
     W r = REM ? (W)a - q * bw : (q > (W)2147483647 ? -q : q);                      \
     T v = (T)(int32_t)r;
 #define CT_INT_DIV_LOOP(NAME, T, W, RND, REM)                                      \
-CT_MULTIVERSION void NAME(char **p, const int64_t *s, int64_t n, const void *ex) { \
+CT_MULTIVERSION void NAME(CT_LOOP_ARGS) {                                          \
     ct_params *P = (ct_params *)ex;                                                \
     int zero = 0;                                                                  \
     if (s[0] == CT_SZ(T) && s[1] == CT_SZ(T) && s[2] == CT_SZ(T)) {                \
@@ -892,7 +892,7 @@ CT_FLOAT_OPS(f64, double, double, d, ct_divfloor_d, ct_remainder_d, fmod, pow, c
  * values) */
 CT_BINARY(ct_pow_f16, ct_half, ct_half, powf((float)a, (float)b))
 #define CT_POW(S, T, FP, SQRT)                                                     \
-CT_MULTIVERSION void ct_pow_##S(char **p, const int64_t *s, int64_t n, const void *ex) { \
+CT_MULTIVERSION void ct_pow_##S(CT_LOOP_ARGS) {                                          \
     (void)ex;                                                                      \
     if (s[0] == CT_SZ(T) && s[1] == CT_SZ(T) && s[2] == 0) {                       \
         T *o = (T *)p[0]; const T *A = (const T *)p[1]; const T b = *(const T *)p[2]; \
@@ -1058,7 +1058,7 @@ CT_BINARY_ATTR(CT_MULTIVERSION, ct_copysign_bits16, uint16_t, uint16_t,
  * to the dtype by the caller), every other value kept as it is (as its round
  * trip through float keeps it) */
 #define CT_NTN_BITS16(NAME, INF)                                                   \
-CT_MULTIVERSION void NAME(char **p, const int64_t *s, int64_t n, const void *ex)   \
+CT_MULTIVERSION void NAME(CT_LOOP_ARGS)                                            \
 {                                                                                  \
     const ct_params *P = (const ct_params *)ex;                                    \
     const uint16_t nv = (uint16_t)P->a, pv = (uint16_t)P->b, mv = (uint16_t)P->c;  \
@@ -1148,7 +1148,7 @@ CT_INTS(CT_INT_UNARY, 0)
  * (the bounds come wrapped to the dtype: as wide as the elements, the loop
  * has as many lanes); half runs the float loop (cpu_backend.c). */
 #define CT_CLAMP(S, T, CT, LO, HI, NONE_LO, NONE_HI)                               \
-CT_MULTIVERSION void ct_clamp_##S(char **p, const int64_t *s, int64_t n, const void *ex) { \
+CT_MULTIVERSION void ct_clamp_##S(CT_LOOP_ARGS) {                                          \
     const ct_params *P = (const ct_params *)ex;                                    \
     const CT lo = (P->flags & 1) ? (CT)P->LO : NONE_LO;                            \
     const CT hi = (P->flags & 2) ? (CT)P->HI : NONE_HI;                            \
@@ -1326,7 +1326,7 @@ CT_NTN_256(f64, double, __m256d, 4, pd)
 #endif
 #define CT_NTN_FAST_f16(A, o, n, vn, vp, vm) 0
 #define CT_NAN_TO_NUM(S, T, CT)                                                    \
-CT_MULTIVERSION void ct_nan_to_num_##S(char **p, const int64_t *s, int64_t n, const void *ex) { \
+CT_MULTIVERSION void ct_nan_to_num_##S(CT_LOOP_ARGS) {                                          \
     const ct_params *P = (const ct_params *)ex;                                    \
     typedef __typeof__(_Generic((T)0, double: (double)0, default: (float)0)) W;    \
     const W vn = (W)(T)P->a, vp = (W)(T)P->b, vm = (W)(T)P->c;                     \
@@ -1395,7 +1395,7 @@ static inline float ct_frexp_exp_f(float x) { int32_t e; ct_frexpf_bits(x, &e); 
 /* a unary double function by a block kernel BLOCK(x, o, n) over contiguous
  * arrays: contiguous runs straight, others gathered 256 at a time */
 #define CT_BLOCK_d(NAME, T, BLOCK)                                                 \
-void NAME(char **p, const int64_t *s, int64_t n, const void *ex) {                 \
+void NAME(CT_LOOP_ARGS) {                                                          \
     (void)ex;                                                                      \
     if (s[0] == CT_SZ(T) && s[1] == CT_SZ(T)) {                                    \
         BLOCK((const double *)p[1], (double *)p[0], n);                            \
@@ -1501,7 +1501,7 @@ __attribute__((target("avx512f"))) static int64_t ct_atanf512_block(const float 
 #endif
 #define CT_ATAN_f(NAME, T)                                                         \
 CT_UNARY_ATTR(CT_MULTIVERSION, NAME##_port, T, T, ct_atanf((float)x))              \
-void NAME(char **p, const int64_t *s, int64_t n, const void *ex) {                 \
+void NAME(CT_LOOP_ARGS) {                                                          \
     int64_t i = 0;                                                                 \
     if (sizeof(T) == 4 && s[0] == 4 && s[1] == 4)                                  \
         i = CT_ATANF512((const float *)p[1], (float *)p[0], n);                    \
@@ -1529,7 +1529,7 @@ void NAME(char **p, const int64_t *s, int64_t n, const void *ex) {              
  * would run at a scalar loop's speed), and the block after such a block
  * takes FULL alone, in one pass */
 #define CT_TWO_PASS_OKV(NAME, T, CT, OK, ARG, FAST, FULL, VEC)                    \
-CT_MULTIVERSION void NAME(char **p, const int64_t *s, int64_t n, const void *ex) { \
+CT_MULTIVERSION void NAME(CT_LOOP_ARGS) {                                          \
     (void)ex;                                                                      \
     if (s[0] == CT_SZ(T) && s[1] == CT_SZ(T)) {                                    \
         T *o = (T *)p[0]; const T *A = (const T *)p[1];                            \
@@ -1759,7 +1759,7 @@ static inline void ct_csgn_d(double re, double im, double *ore, double *oim)
     *oim = z ? 0.0 : (inf ? i : qi);
 }
 #define CT_SGN_LOOP(S, T, FN)                                                      \
-CT_MULTIVERSION void ct_sgn_##S(char **p, const int64_t *s, int64_t n, const void *ex) \
+CT_MULTIVERSION void ct_sgn_##S(CT_LOOP_ARGS)                                          \
 {                                                                                  \
     (void)ex;                                                                      \
     if (s[0] == 2 * (int64_t)sizeof(T) && s[1] == 2 * (int64_t)sizeof(T)) {        \
@@ -1804,7 +1804,7 @@ ct_loop_fn ct_lerp_loops[CT_NDTYPES] = CT_ROW_FLOATC(lerp);
 /* addcmul / addcdiv: out = a + v * b (* or /) c, with a vector loop for
  * contiguous operands (optimizers run them over whole parameter tensors) */
 #define CT_ADDC(NAME, T, VT, V, EXPR)                                              \
-CT_MULTIVERSION void NAME(char **p, const int64_t *s, int64_t n, const void *ex) { \
+CT_MULTIVERSION void NAME(CT_LOOP_ARGS) {                                          \
     const ct_params *P = (const ct_params *)ex;                                    \
     const VT v = (V);                                                              \
     if (s[0] == CT_SZ(T) && s[1] == CT_SZ(T) && s[2] == CT_SZ(T) && s[3] == CT_SZ(T)) { \
@@ -1844,7 +1844,7 @@ ct_loop_fn ct_addc_loops[2][CT_NDTYPES] = {CT_ROW_NUM(addcmul), CT_ROW_FLOATC(ad
 /* frexp in one pass (a CT_EW_LERP launch, op CT_T_FREXP): operand 0 the
  * mantissa (the input's dtype), 1 the input, 2 the int32 exponent */
 #define CT_FREXP_LOOP(S, T, FN)                                                    \
-CT_MULTIVERSION void ct_frexp_##S(char **p, const int64_t *s, int64_t n, const void *ex) { \
+CT_MULTIVERSION void ct_frexp_##S(CT_LOOP_ARGS) {                                          \
     (void)ex;                                                                      \
     if (s[0] == CT_SZ(T) && s[1] == CT_SZ(T) && s[2] == 4) {                       \
         T *m = (T *)p[0]; const T *A = (const T *)p[1]; int32_t *E = (int32_t *)p[2]; \
@@ -1870,7 +1870,7 @@ ct_loop_fn ct_frexp_loops[CT_NDTYPES] = {
 CT_FM_INLINE double ct_lae_grad_d(double g, double d) { return g / (1.0 + ct_lae_exp_d(d)); }
 
 /* both gradients of one value g (P->a: the gradient of a sum) in one pass */
-CT_MULTIVERSION static void ct_lae_grad_f64(char **p, const int64_t *s, int64_t n, const void *ex)
+CT_MULTIVERSION static void ct_lae_grad_f64(CT_LOOP_ARGS)
 {
     double gv = ((const ct_params *)ex)->a;
     if (s[0] == 8 && s[1] == 8 && s[2] == 8 && s[3] == 8) {
@@ -1890,7 +1890,7 @@ CT_MULTIVERSION static void ct_lae_grad_f64(char **p, const int64_t *s, int64_t 
     }
 }
 
-CT_MULTIVERSION static void ct_lae_grad1_f64(char **p, const int64_t *s, int64_t n, const void *ex)
+CT_MULTIVERSION static void ct_lae_grad1_f64(CT_LOOP_ARGS)
 {
     (void)ex;
     if (s[0] == 8 && s[1] == 8 && s[2] == 8 && (s[3] == 8 || s[3] == 0)) {
