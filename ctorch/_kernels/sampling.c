@@ -224,23 +224,93 @@ static int ct__keyed_cmp(const void *a, const void *b)
     return (x->idx > y->idx) - (x->idx < y->idx);
 }
 
-/* Without replacement; returns -1 when out of memory. */
+/* (key, idx) before (key', idx'): the comparator's order */
+static inline int ct__keyed_lt(const ct__keyed *x, const ct__keyed *y)
+{
+    return x->key < y->key || (x->key == y->key && x->idx < y->idx);
+}
+
+/* the max-heap h of n entries with its root replaced: sifted down */
+static void ct__keyed_sift(ct__keyed *h, int64_t n, int64_t i)
+{
+    ct__keyed v = h[i];
+    for (;;) {
+        int64_t c = 2 * i + 1;
+        if (c >= n) break;
+        if (c + 1 < n && ct__keyed_lt(&h[c], &h[c + 1])) c++;
+        if (!ct__keyed_lt(&v, &h[c])) break;
+        h[i] = h[c];
+        i = c;
+    }
+    h[i] = v;
+}
+
+/* keys[j] = E / w[j] (INFINITY where w[j] is 0) for the n categories from
+ * element `base` of the stream on, E the exponential of u64 number base + j.
+ * Compiled per CPU level: the log's fma() is one instruction in the AVX2
+ * copy and a (correctly rounded, the same) libm call in the default one. */
+CT_MULTIVERSION static void ct__norepl_keys(uint64_t seed, uint64_t offset, int64_t base,
+                                            const double *w, int64_t n, double *keys)
+{
+    /* the words first (a Philox block gives two), then the logs in a loop
+     * of their own that runs on vector lanes */
+    uint64_t m[256];
+    int64_t j = 0;
+    if ((base & 1) && n > 0)
+        m[j++] = ct__u64_at(seed, offset, base) >> 11;
+    for (; j + 1 < n; j += 2) {
+        uint32_t b[4];
+        ct__philox_block(seed, offset, (uint64_t)((base + j) / 2), b);
+        m[j] = ct__u64(b[0], b[1]) >> 11;
+        m[j + 1] = ct__u64(b[2], b[3]) >> 11;
+    }
+    if (j < n)
+        m[j] = ct__u64_at(seed, offset, base + j) >> 11;
+    _Pragma("omp simd")
+    for (j = 0; j < n; j++) {
+        double e = -ct__log_unit((double)(int64_t)(m[j] + 1) * 0x1p-53);
+        keys[j] = w[j] > 0.0 ? e / w[j] : INFINITY;
+    }
+}
+
+/* Without replacement: category k's key E_k / p_k (E_k exponential), the ns
+ * smallest keys' categories in increasing order. A few samples of many
+ * categories keep the ns smallest in a max-heap (one compare with its root
+ * for most keys) and sort only those; otherwise all keys are sorted. The
+ * same samples either way (the order is total). Returns -1 when out of
+ * memory. */
 int ct_multinomial_norepl(uint64_t seed, uint64_t offset, const double *p, int64_t rows,
                           int64_t ncat, int64_t ns, int64_t *out)
 {
     int failed = 0;
+    const int heap = ns * 8 <= ncat;
     CT_PARALLEL_IF(rows > 1 && rows * ncat > CT_RAND_PAR_MIN, "omp parallel for schedule(static)",
     for (int64_t r = 0; r < rows; r++) {
-        ct__keyed *kv = (ct__keyed *)malloc((size_t)ncat * sizeof(ct__keyed));
+        ct__keyed *kv = (ct__keyed *)malloc((size_t)(heap ? ns : ncat) * sizeof(ct__keyed));
         if (!kv) { failed = 1; continue; }
+        int64_t filled = 0;
+        double keys[256];
         for (int64_t k = 0; k < ncat; k++) {
-            uint64_t m = ct__u64_at(seed, offset, r * ncat + k) >> 11;
-            double e = -ct__log_unit((double)(m + 1) * 0x1p-53);
-            double w = p[r * ncat + k];
-            kv[k].key = w > 0.0 ? e / w : INFINITY;
-            kv[k].idx = k;
+            if (k % 256 == 0)
+                ct__norepl_keys(seed, offset, r * ncat + k, p + r * ncat + k,
+                                ncat - k < 256 ? ncat - k : 256, keys);
+            ct__keyed v = {keys[k % 256], k};
+            if (!heap) {
+                kv[k] = v;
+            } else if (filled < ns) {
+                /* sifted up into the heap */
+                int64_t i = filled++;
+                while (i > 0 && ct__keyed_lt(&kv[(i - 1) / 2], &v)) {
+                    kv[i] = kv[(i - 1) / 2];
+                    i = (i - 1) / 2;
+                }
+                kv[i] = v;
+            } else if (ct__keyed_lt(&v, &kv[0])) {
+                kv[0] = v;
+                ct__keyed_sift(kv, ns, 0);
+            }
         }
-        qsort(kv, (size_t)ncat, sizeof(ct__keyed), ct__keyed_cmp);
+        qsort(kv, (size_t)(heap ? ns : ncat), sizeof(ct__keyed), ct__keyed_cmp);
         for (int64_t j = 0; j < ns; j++) out[r * ns + j] = kv[j].idx;
         free(kv);
     });
