@@ -22,6 +22,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include "sampling.h"
+#include "sort.h"
 
 /* ---- Bernoulli with one probability: out[i] = (word i < thr) ------------
  * thr < 2^32 (p = 1 is a fill of ones, done by the caller). Full blocks
@@ -214,37 +215,6 @@ void ct_multinomial_repl(uint64_t seed, uint64_t offset, const double *p, int64_
     });
 }
 
-typedef struct { double key; int64_t idx; } ct__keyed;
-
-static int ct__keyed_cmp(const void *a, const void *b)
-{
-    const ct__keyed *x = (const ct__keyed *)a, *y = (const ct__keyed *)b;
-    if (x->key < y->key) return -1;
-    if (x->key > y->key) return 1;
-    return (x->idx > y->idx) - (x->idx < y->idx);
-}
-
-/* (key, idx) before (key', idx'): the comparator's order */
-static inline int ct__keyed_lt(const ct__keyed *x, const ct__keyed *y)
-{
-    return x->key < y->key || (x->key == y->key && x->idx < y->idx);
-}
-
-/* the max-heap h of n entries with its root replaced: sifted down */
-static void ct__keyed_sift(ct__keyed *h, int64_t n, int64_t i)
-{
-    ct__keyed v = h[i];
-    for (;;) {
-        int64_t c = 2 * i + 1;
-        if (c >= n) break;
-        if (c + 1 < n && ct__keyed_lt(&h[c], &h[c + 1])) c++;
-        if (!ct__keyed_lt(&v, &h[c])) break;
-        h[i] = h[c];
-        i = c;
-    }
-    h[i] = v;
-}
-
 /* keys[j] = E / w[j] (INFINITY where w[j] is 0) for the n categories from
  * element `base` of the stream on, E the exponential of u64 number base + j.
  * Compiled per CPU level: the log's fma() is one instruction in the AVX2
@@ -274,47 +244,28 @@ CT_MULTIVERSION static void ct__norepl_keys(uint64_t seed, uint64_t offset, int6
 }
 
 /* Without replacement: category k's key E_k / p_k (E_k exponential), the ns
- * smallest keys' categories in increasing order. A few samples of many
- * categories keep the ns smallest in a max-heap (one compare with its root
- * for most keys) and sort only those; otherwise all keys are sorted. The
- * same samples either way (the order is total). Returns -1 when out of
- * memory. */
+ * smallest keys' categories in increasing order, ties by category (topk's
+ * order: sort.h). Returns -1 when out of memory. */
 int ct_multinomial_norepl(uint64_t seed, uint64_t offset, const double *p, int64_t rows,
                           int64_t ncat, int64_t ns, int64_t *out)
 {
-    int failed = 0;
-    const int heap = ns * 8 <= ncat;
-    CT_PARALLEL_IF(rows > 1 && rows * ncat > CT_RAND_PAR_MIN, "omp parallel for schedule(static)",
-    for (int64_t r = 0; r < rows; r++) {
-        ct__keyed *kv = (ct__keyed *)malloc((size_t)(heap ? ns : ncat) * sizeof(ct__keyed));
-        if (!kv) { failed = 1; continue; }
-        int64_t filled = 0;
-        double keys[256];
-        for (int64_t k = 0; k < ncat; k++) {
-            if (k % 256 == 0)
-                ct__norepl_keys(seed, offset, r * ncat + k, p + r * ncat + k,
-                                ncat - k < 256 ? ncat - k : 256, keys);
-            ct__keyed v = {keys[k % 256], k};
-            if (!heap) {
-                kv[k] = v;
-            } else if (filled < ns) {
-                /* sifted up into the heap */
-                int64_t i = filled++;
-                while (i > 0 && ct__keyed_lt(&kv[(i - 1) / 2], &v)) {
-                    kv[i] = kv[(i - 1) / 2];
-                    i = (i - 1) / 2;
-                }
-                kv[i] = v;
-            } else if (ct__keyed_lt(&v, &kv[0])) {
-                kv[0] = v;
-                ct__keyed_sift(kv, ns, 0);
-            }
-        }
-        qsort(kv, (size_t)(heap ? ns : ncat), sizeof(ct__keyed), ct__keyed_cmp);
-        for (int64_t j = 0; j < ns; j++) out[r * ns + j] = kv[j].idx;
-        free(kv);
-    });
-    return failed ? -1 : 0;
+    const int64_t total = rows * ncat, chunks = (total + 255) / 256;
+    double *keys = (double *)malloc((size_t)total * sizeof(double));
+    double *val = (double *)malloc((size_t)(rows * ns) * sizeof(double));
+    int err = keys == NULL || val == NULL;
+    if (!err) {
+        /* a key depends on its element's place in the stream alone */
+        CT_PARALLEL_IF(total > CT_RAND_PAR_MIN, "omp parallel for schedule(static)",
+        for (int64_t c = 0; c < chunks; c++) {
+            int64_t j0 = c * 256;
+            ct__norepl_keys(seed, offset, j0, p + j0, total - j0 < 256 ? total - j0 : 256,
+                            keys + j0);
+        });
+        err = ct_topk_loops[CT_FLOAT64](keys, rows, ncat, ncat, ns, 0, val, out, NULL) != 0;
+    }
+    free(keys);
+    free(val);
+    return err ? -1 : 0;
 }
 
 /* ---- counts: Poisson and binomial (the samplers are philox_core.h's) ----
