@@ -817,7 +817,8 @@ int ct_sorter_bad(const int64_t *s, int64_t n, int64_t m) {
  * into inverse and each run's length into counts (vals and counts need room
  * for n runs when the count is not known beforehand). -1 for a dtype it
  * lacks. The elements go by in blocks of CT_UC_BLK: a block without a run
- * boundary (the usual case on sorted data) costs one vector compare. */
+ * boundary (the usual case on sorted data) costs one vector compare; after
+ * a block with many boundaries the next is walked without it. */
 #define CT_UC_BLK 32
 #define CT_UCONSEC(S, T)                                                          \
 CT_MULTIVERSION static int64_t ct_uc_count_##S(const T *xs, int64_t n) {          \
@@ -828,11 +829,14 @@ CT_MULTIVERSION static int64_t ct_uc_count_##S(const T *xs, int64_t n) {        
 }                                                                                 \
 CT_MULTIVERSION static int64_t ct_uc_fill_##S(const T *xs, int64_t n, T *vs,      \
                                               int64_t *inverse, int64_t *counts) { \
-    int64_t u = 0, start = 0, i = 1;                                              \
+    int64_t u = 0, start = 0, i = 1, u0 = 0;                                      \
     vs[0] = xs[0];                                                                \
     if (inverse) inverse[0] = 0;                                                  \
     while (i < n) {                                                               \
-        if (i + CT_UC_BLK <= n) {                                                 \
+        /* a block after one with many boundaries goes straight to the loop */   \
+        const int busy = u - u0 > CT_UC_BLK / 4;                                  \
+        u0 = u;                                                                   \
+        if (!busy && i + CT_UC_BLK <= n) {                                        \
             int d = 0;                                                            \
             _Pragma("omp simd reduction(|:d)")                                    \
             for (int k = 0; k < CT_UC_BLK; k++) d |= xs[i + k] != xs[i + k - 1]; \
@@ -844,6 +848,17 @@ CT_MULTIVERSION static int64_t ct_uc_fill_##S(const T *xs, int64_t n, T *vs,    
             }                                                                     \
         }                                                                         \
         int64_t e = n - i < CT_UC_BLK ? n : i + CT_UC_BLK;                        \
+        if (!counts) {                                                            \
+            /* without a branch: the element stored as the next run's first, */  \
+            /* kept where it starts one (data with many runs)                */  \
+            for (; i < e; i++) {                                                  \
+                const T v = xs[i];                                                \
+                vs[u + 1] = v;                                                    \
+                u += v != xs[i - 1];                                              \
+                if (inverse) inverse[i] = u;                                      \
+            }                                                                     \
+            continue;                                                             \
+        }                                                                         \
         for (; i < e; i++) {                                                      \
             if (xs[i] != xs[i - 1]) {                                             \
                 if (counts) counts[u] = i - start;                                \

@@ -1915,7 +1915,14 @@ cdef object _uconsec_flat(Tensor t, bint return_inverse, bint return_counts):
     if u < 0:
         return None
     cdef Tensor vals = buf, cnt = cbuf
-    if u < n:
+    cdef Py_ssize_t one = 1, nu = u
+    if u < n and 2 * u >= n:
+        # most elements start a run: the values stay where they are, in a
+        # tensor of u elements on the buffer's storage (no copy)
+        vals = _make_tensor(buf._storage, 0, 1, &nu, &one, t._dtype)
+        if return_counts:
+            cnt = _make_tensor(cbuf._storage, 0, 1, &nu, &one, t_int64)
+    elif u < n:
         vals = _empty_list([u], t._dtype, dev)
         memcpy(vals._data, buf._data, <size_t>u * t._dtype.itemsize)
         if return_counts:
