@@ -724,6 +724,41 @@ def _taps_apply(x, int dim, idx, w, Py_ssize_t n_new, bint transpose):
     return out
 
 
+cdef bint _perm_dense(Tensor t, int *order):
+    """order[k]: t's dims by decreasing stride (size-1 dims last), when t
+    is a permutation of a dense tensor (positive strides, no gaps, no
+    overlap); False otherwise."""
+    cdef int nd = t._ndim, k, j, d
+    cdef Py_ssize_t acc = 1
+    for k in range(nd):
+        order[k] = k
+    # insertion sort: larger strides first, size-1 dims after all others
+    for k in range(1, nd):
+        d = order[k]
+        j = k - 1
+        while j >= 0 and _stride_after(t, order[j], d):
+            order[j + 1] = order[j]
+            j -= 1
+        order[j + 1] = d
+    for k in range(nd - 1, -1, -1):
+        d = order[k]
+        if t._shape[d] == 1:
+            continue
+        if t._stride[d] != acc:
+            return False
+        acc *= t._shape[d]
+    return True
+
+
+cdef inline bint _stride_after(Tensor t, int a, int b):
+    """dim a goes after dim b in _perm_dense's order."""
+    if t._shape[a] == 1:
+        return t._shape[b] != 1
+    if t._shape[b] == 1:
+        return False
+    return t._stride[a] < t._stride[b]
+
+
 cdef Tensor _flip_impl(Tensor t, list dims):
     """A copy of t with the dims reversed: one pass of the backend's flip
     kernel over a contiguous tensor, else a view with negated strides, made
@@ -747,6 +782,30 @@ cdef Tensor _flip_impl(Tensor t, list dims):
         with nogil:
             B.flip(dp, sp, nd, sh, fl, es)
         return out
+    cdef int order[64]
+    cdef Py_ssize_t psh[64]
+    cdef Py_ssize_t pst[64]
+    cdef int k
+    if B.flip != NULL and t._numel > 0 and nd <= 64 and _perm_dense(t, order):
+        # a permutation of a dense tensor (a transpose, a permuted view):
+        # flipped in its memory order, the result keeping t's layout (as
+        # PyTorch's flip does) instead of a gather against t's strides
+        for k in range(nd):
+            sh[k] = t._shape[order[k]]
+            fl[k] = 0
+        for d in dims:
+            for k in range(nd):
+                if order[k] == d:
+                    fl[k] = 1
+        out = _empty_list([t._shape[order[k]] for k in range(nd)], t._dtype, _dev(t))
+        dp = out._data
+        sp = t._data
+        with nogil:
+            B.flip(dp, sp, nd, sh, fl, es)
+        for k in range(nd):
+            psh[order[k]] = out._shape[k]
+            pst[order[k]] = out._stride[k]
+        return _make_tensor(out._storage, 0, nd, psh, pst, t._dtype)
     shape = list(t.size())
     stride = list(t.stride())
     cdef Py_ssize_t off = t._offset
