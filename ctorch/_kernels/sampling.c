@@ -154,18 +154,28 @@ ct_dropout_fn ct_dropout_loops[CT_NDTYPES] = {
 /* ---- multinomial ----------------------------------------------------------
  * p: rows x ncat weights (double, contiguous). */
 
-/* 0: fine; 1: a weight is negative, inf or nan; 2: a row sums to 0. */
-int ct_multinomial_check(const double *p, int64_t rows, int64_t ncat)
+/* 0: fine; 1: a weight is negative, inf or nan; 2: a row sums to 0 (of
+ * finite non-negative weights: has no positive one; flags, not a sum, so
+ * that the loop runs on vector lanes) */
+int ct_multinomial_check(const double *p, int64_t rows, int64_t ncat);
+CT_MULTIVERSION int ct_multinomial_check(const double *p, int64_t rows, int64_t ncat)
 {
     int zero_row = 0;
     for (int64_t r = 0; r < rows; r++) {
-        double s = 0.0;
+        const double *pr = p + r * ncat;
+        /* the smallest and largest weight (a NaN kept), and whether any is
+         * positive, as lane-wise selects */
+        double lo = 0.0, hi = 0.0, any = 0.0;
+        _Pragma("omp simd reduction(min:lo) reduction(max:hi) reduction(+:any)")
         for (int64_t k = 0; k < ncat; k++) {
-            double v = p[r * ncat + k];
-            if (!(v >= 0.0 && v <= 1.79769313486231570815e+308)) return 1;
-            s += v;
+            double v = pr[k];
+            double w = v == v ? v : -1.0;        /* NaN counts as negative */
+            lo = w < lo ? w : lo;
+            hi = w > hi ? w : hi;
+            any += w > 0.0 ? 1.0 : 0.0;
         }
-        if (!(s > 0.0)) zero_row = 1;
+        if (!(lo >= 0.0 && hi <= 1.79769313486231570815e+308)) return 1;
+        if (!(any > 0.0)) zero_row = 1;
     }
     return zero_row ? 2 : 0;
 }
