@@ -126,7 +126,7 @@ def _check_solve_shapes(A, B, left, name, a_name, square_name):
 
 
 def _check(A, name, square=True):
-    if _lk.check_code(A, square):
+    if not _lk.matrices_ok(A, square):
         _raise_check(A, name, square)
 
 
@@ -1315,7 +1315,7 @@ def _lu_getrf(a):
 
 
 def _check_lu(A, name):
-    if _lk.check_code(A, False, True) == 0:
+    if _lk.matrices_ok(A, False, True):
         return
     if not isinstance(A, Tensor):
         raise TypeError(f"{name}(): argument 'A' (position 1) must be Tensor, not {type(A).__name__}")

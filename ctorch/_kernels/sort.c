@@ -861,7 +861,7 @@ CT_MULTIVERSION static int64_t ct_uc_fill_##S(const T *xs, int64_t n, T *vs,    
         }                                                                         \
         for (; i < e; i++) {                                                      \
             if (xs[i] != xs[i - 1]) {                                             \
-                if (counts) counts[u] = i - start;                                \
+                counts[u] = i - start;                                            \
                 start = i;                                                        \
                 vs[++u] = xs[i];                                                  \
             }                                                                     \

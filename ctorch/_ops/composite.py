@@ -217,27 +217,12 @@ def _stack_list(tensors, fname):
     return ts
 
 
-def _same_plain(ts, ndim):
-    """ts: tensors of one shape with ndim dims, none of which autograd
-    follows (their stack is then the cat of the dims' own views, with
-    nothing recorded)."""
-    s = ts[0].shape
-    for x in ts:
-        if x.requires_grad or x.dim() != ndim or x.shape != s:
-            return False
-    return True
-
-
 def dstack(tensors, *, out=None):
     if out is None:
         r = _plain_stack(tensors, True)
         if r is not None:
             return r
     ts = _stack_list(tensors, "dstack")
-    if out is None and _same_plain(ts, 2):
-        return _stack(ts, 2)            # (m, n) -> (m, n, 1), cat along 2
-    if out is None and _same_plain(ts, 1):
-        return _stack([x.view(1, -1) for x in ts], 2)      # (n,) -> (1, n, 1)
     return _cat(list(_atleast_3d(tuple(ts))), 2, out=out)
 
 
@@ -247,8 +232,6 @@ def column_stack(tensors, *, out=None):
         if r is not None:
             return r
     ts = _stack_list(tensors, "column_stack")
-    if out is None and _same_plain(ts, 1):
-        return _stack(ts, 1)            # (n,) -> (n, 1), cat along 1
     ts = [x.reshape(x.numel(), 1) if x.dim() <= 1 else x for x in ts]
     return _hstack(ts, out=out)
 

@@ -1882,19 +1882,14 @@ def renorm_factor(Tensor n, double maxnorm):
 
 # ================================================================== argument checks
 
-def check_code(A, bint square, bint lu=False):
-    """0 when A is a tensor of at least 2 dims of a float or complex dtype
-    (square matrices when square; lu: not float16 / bfloat16 either), else
-    the check that fails: 1 not a tensor, 2 fewer dims, 3 its dtype, 4 not
-    square (linalg.py raises PyTorch's error for it)."""
+def matrices_ok(A, bint square, bint lu=False):
+    """A is a tensor of at least 2 dims of a float or complex dtype (square
+    matrices when square; lu: not float16 / bfloat16 either): the
+    factorizations' argument checks in one call (linalg.py raises PyTorch's
+    error where they fail)."""
     if not isinstance(A, Tensor):
-        return 1
+        return False
     cdef Tensor t = <Tensor>A
-    if t._ndim < 2:
-        return 2
-    if t._dtype._kind < K_FLOAT or (lu and (t._dtype._code == CT_FLOAT16
-                                            or t._dtype._code == CT_BFLOAT16)):
-        return 3
-    if square and t._shape[t._ndim - 1] != t._shape[t._ndim - 2]:
-        return 4
-    return 0
+    return (t._ndim >= 2 and t._dtype._kind >= K_FLOAT
+            and not (lu and (t._dtype._code == CT_FLOAT16 or t._dtype._code == CT_BFLOAT16))
+            and not (square and t._shape[t._ndim - 1] != t._shape[t._ndim - 2]))

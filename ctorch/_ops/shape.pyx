@@ -350,55 +350,46 @@ def stack(tensors, dim=0, *, out=None):
     return r
 
 
+cdef int _one_shape(object seq, bint plain):
+    """The ndim of the tensors in seq (a list or tuple) when it has some,
+    each element is a tensor and all have one shape (plain: none that
+    autograd follows); -1 otherwise."""
+    if not isinstance(seq, (list, tuple)) or not seq or not isinstance(seq[0], Tensor):
+        return -1
+    cdef Tensor first = <Tensor>seq[0], t
+    cdef int j
+    for x in seq:
+        if not isinstance(x, Tensor) or (plain and _needs_grad(x)):
+            return -1
+        t = <Tensor>x
+        if t._ndim != first._ndim:
+            return -1
+        for j in range(t._ndim):
+            if t._shape[j] != first._shape[j]:
+                return -1
+    return first._ndim
+
+
 def _plain_stack(tensors, bint dstack):
     """column_stack (dstack False) or dstack of `tensors`, a list or tuple
     of tensors of one shape that autograd does not follow: vectors (n,) side
     by side as columns (n, k) (dstack: (1, n, k)), matrices (dstack) along a
     new last dim, in one stack pass; None for any other input (the caller's
     general path, which also raises PyTorch's errors)."""
-    if (type(tensors) is not list and type(tensors) is not tuple) or not tensors:
-        return None
-    cdef Tensor first, t
-    x0 = tensors[0]
-    if type(x0) is not Tensor:
-        return None
-    first = <Tensor>x0
-    cdef int nd = first._ndim, j
+    cdef int nd = _one_shape(tensors, True)
     if not (nd == 1 or (dstack and nd == 2)):
         return None
-    for x in tensors:
-        if type(x) is not Tensor or _needs_grad(x):
-            return None
-        t = <Tensor>x
-        if t._ndim != nd:
-            return None
-        for j in range(nd):
-            if t._shape[j] != first._shape[j]:
-                return None
     cdef list ts = list(tensors)
     cdef Tensor r = _stack_impl(ts, nd if nd == 2 else 1, _list_result_type(ts))
     if dstack and nd == 1:
-        r = _reshape(r, [1, first._shape[0], len(ts)])
+        r = _reshape(r, [1, (<Tensor>ts[0])._shape[0], len(ts)])
     return r
 
 
 def _same_shapes(tuple tensors):
     """True when every element of tensors is a tensor and all have one
     shape (broadcast_tensors then returns them as they are)."""
-    if not tensors or type(tensors[0]) is not Tensor:
-        return False
-    cdef Tensor first = <Tensor>tensors[0], t
-    cdef int j
-    for x in tensors:
-        if type(x) is not Tensor:
-            return False
-        t = <Tensor>x
-        if t._ndim != first._ndim:
-            return False
-        for j in range(t._ndim):
-            if t._shape[j] != first._shape[j]:
-                return False
-    return True
+    return _one_shape(tensors, False) >= 0
 
 
 def atleast_1d(*tensors):
@@ -725,13 +716,15 @@ def _taps_apply(x, int dim, idx, w, Py_ssize_t n_new, bint transpose):
 
 
 cdef bint _perm_dense(Tensor t, int *order):
-    """order[k]: t's dims by decreasing stride (size-1 dims last), when t
-    is a permutation of a dense tensor (positive strides, no gaps, no
-    overlap); False otherwise."""
+    """order[k]: t's dims by decreasing stride (size-1 dims last; in
+    order when t is contiguous), when t is a permutation of a dense tensor
+    (positive strides, no gaps, no overlap); False otherwise."""
     cdef int nd = t._ndim, k, j, d
     cdef Py_ssize_t acc = 1
     for k in range(nd):
         order[k] = k
+    if _is_contiguous(t):
+        return True
     # insertion sort: larger strides first, size-1 dims after all others
     for k in range(1, nd):
         d = order[k]
@@ -761,35 +754,21 @@ cdef inline bint _stride_after(Tensor t, int a, int b):
 
 cdef Tensor _flip_impl(Tensor t, list dims):
     """A copy of t with the dims reversed: one pass of the backend's flip
-    kernel over a contiguous tensor, else a view with negated strides, made
+    kernel over a dense tensor or a permutation of one (a transpose, a
+    permuted view: flipped in its memory order, the result keeping t's
+    layout, as PyTorch's flip does), else a view with negated strides, made
     dense."""
     cdef const ct_rearrange_table *B = <const ct_rearrange_table *>t._storage.backend
     cdef int64_t sh[64]
     cdef unsigned char fl[64]
-    cdef int d, nd = t._ndim, es = t._dtype.itemsize
-    cdef Tensor out
-    cdef char *dp
-    cdef const char *sp
-    if B.flip != NULL and _is_contiguous(t) and t._numel > 0 and nd <= 64:
-        for d in range(nd):
-            sh[d] = t._shape[d]
-            fl[d] = 0
-        for d in dims:
-            fl[d] = 1
-        out = _empty_list(list(t.size()), t._dtype, _dev(t))
-        dp = out._data
-        sp = t._data
-        with nogil:
-            B.flip(dp, sp, nd, sh, fl, es)
-        return out
     cdef int order[64]
     cdef Py_ssize_t psh[64]
     cdef Py_ssize_t pst[64]
-    cdef int k
+    cdef int d, k, nd = t._ndim, es = t._dtype.itemsize
+    cdef Tensor out
+    cdef char *dp
+    cdef const char *sp
     if B.flip != NULL and t._numel > 0 and nd <= 64 and _perm_dense(t, order):
-        # a permutation of a dense tensor (a transpose, a permuted view):
-        # flipped in its memory order, the result keeping t's layout (as
-        # PyTorch's flip does) instead of a gather against t's strides
         for k in range(nd):
             sh[k] = t._shape[order[k]]
             fl[k] = 0
@@ -802,6 +781,8 @@ cdef Tensor _flip_impl(Tensor t, list dims):
         sp = t._data
         with nogil:
             B.flip(dp, sp, nd, sh, fl, es)
+        if _is_contiguous(t):
+            return out
         for k in range(nd):
             psh[order[k]] = out._shape[k]
             pst[order[k]] = out._stride[k]
