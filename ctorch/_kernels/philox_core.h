@@ -59,6 +59,17 @@ CT_HD double ct__bitsd(uint64_t u)
 #endif
 }
 
+/* 0 <= m <= 2^53 as a double, exactly, in operations that every SIMD level
+ * has (AVX2 converts no 64-bit integers): each 32-bit half goes into the
+ * mantissa of 2^52, 2^52 is taken off (exact), and the halves are joined
+ * (hi 2^32 + lo is m itself, representable, so the sum is exact). */
+CT_HD double ct__u53_to_double(uint64_t m)
+{
+    double hi = ct__bitsd(0x4330000000000000ull | (m >> 32)) - 0x1p52;
+    double lo = ct__bitsd(0x4330000000000000ull | (m & 0xffffffffull)) - 0x1p52;
+    return hi * 0x1p32 + lo;
+}
+
 /* a * b = hi 2^32 + lo */
 CT_HD void ct__mul32(uint32_t a, uint32_t b, uint32_t *hi, uint32_t *lo)
 {
@@ -166,11 +177,12 @@ CT_HD uint64_t ct_rand_blocks_randperm_int64(int64_t n) { return ct_rand_blocks_
 CT_HD double ct__log_unit(double u)
 {
     uint64_t bits = ct__dbits(u);
-    int e = (int)((bits >> 52) & 0x7ff) - 1023;
     double f = ct__bitsd((bits & 0x000fffffffffffffull) | 0x3ff0000000000000ull);
     int big = f > 0x1.6a09e667f3bcdp+0;               /* f > sqrt(2): halve it */
     f = big ? f * 0.5 : f;                            /* (selects, no branch: the */
-    e += big;                                         /* CPU fills run it on lanes) */
+                                                      /* CPU fills run it on lanes) */
+    /* e = biased exponent - 1023 (+1 when halved), exactly, as a double */
+    double de = ct__u53_to_double(bits >> 52) - 1023.0 + (big ? 1.0 : 0.0);
     double a = f - 1.0;            /* exact (Sterbenz) */
     double s = a / (f + 1.0);
     double z = s * s;
@@ -188,7 +200,6 @@ CT_HD double ct__log_unit(double u)
     double logf_ = fma(t, z * p, t);
     /* e * ln2 in two parts: LN2_HI has 11 trailing zero bits, so e*LN2_HI is
      * exact for |e| < 2048 and the fma below rounds only once. */
-    double de = (double)e;
     return fma(de, 0x1.62e42fefa3800p-1, fma(de, 0x1.ef35793c76730p-45, logf_));
 }
 
@@ -200,11 +211,11 @@ CT_HD double ct__log_unit(double u)
 CT_HD void ct__sincos2pi(uint64_t m, int K, double *sn, double *cs)
 {
     uint64_t quarter = (uint64_t)1 << (K - 2);
-    int q = (int)(m >> (K - 2));
+    uint64_t q = m >> (K - 2);
     uint64_t rem = m & (quarter - 1);
     int swap = rem > (quarter >> 1);
     rem = swap ? quarter - rem : rem;
-    double x = (double)rem * ct__bitsd((uint64_t)(1023 - K) << 52);   /* exact */
+    double x = ct__u53_to_double(rem) * ct__bitsd((uint64_t)(1023 - K) << 52);   /* exact */
     double y = x * x;
     double ps = -0x1.8a404211f9547p-7;            /* n = 19 */
     ps = fma(ps, y, 0x1.aaec32af93359p-4);        /* 17 */
@@ -238,7 +249,7 @@ CT_HD void ct__sincos2pi(uint64_t m, int K, double *sn, double *cs)
 CT_HD void ct__box_muller(uint64_t m1, uint64_t m2, int K, double *z0, double *z1)
 {
     double scale = ct__bitsd((uint64_t)(1023 - K) << 52);     /* 2^-K */
-    double u1 = (double)(m1 + 1) * scale;                      /* exact */
+    double u1 = ct__u53_to_double(m1 + 1) * scale;             /* exact */
     double r = sqrt(-2.0 * ct__log_unit(u1));
     double sn, cs;
     ct__sincos2pi(m2, K, &sn, &cs);

@@ -7,110 +7,144 @@
  * between OpenMP threads and give the same numbers for any thread count.
  */
 #include "random.h"
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define CT__PHILOX_AVX2 1
+#endif
+
+/* ---- the stream's words ------------------------------------------------- */
+
+#ifdef CT__PHILOX_AVX2
+/* Blocks b .. b+7: two vectors of four blocks (more run slower: their
+ * words no longer fit in the registers), a counter word per 64-bit lane, so that _mm256_mul_epu32 forms the 32x32->64 products in place.
+ * Between rounds the lanes carry garbage above bit 31 (only the low halves
+ * enter the products and the words kept), which the packing drops. */
+__attribute__((target("avx2"))) static void ct__philox8_avx2(uint64_t seed, uint64_t offset,
+                                                             uint64_t b, uint32_t *w)
+{
+    const __m256i m0 = _mm256_set1_epi64x(CT_PHILOX_M0), m1 = _mm256_set1_epi64x(CT_PHILOX_M1);
+    const __m256i low32 = _mm256_set1_epi64x(0xffffffffll);
+    __m256i c0[2], c1[2], c2[2], c3[2];
+    __m256i c = _mm256_add_epi64(_mm256_set1_epi64x((long long)(offset + b)),
+                                 _mm256_setr_epi64x(0, 1, 2, 3));        /* wraps as uint64 */
+    for (int g = 0; g < 2; g++) {
+        c0[g] = c;
+        c1[g] = _mm256_srli_epi64(c, 32);
+        c2[g] = c3[g] = _mm256_setzero_si256();
+        c = _mm256_add_epi64(c, _mm256_set1_epi64x(4));
+    }
+    uint32_t k0 = (uint32_t)seed, k1 = (uint32_t)(seed >> 32);
+    for (int r = 0; r < 10; r++) {
+        __m256i kv0 = _mm256_set1_epi64x(k0), kv1 = _mm256_set1_epi64x(k1);
+        for (int g = 0; g < 2; g++) {                  /* ct__philox_round */
+            __m256i p0 = _mm256_mul_epu32(c0[g], m0), p1 = _mm256_mul_epu32(c2[g], m1);
+            c0[g] = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(p1, 32), c1[g]), kv0);
+            c2[g] = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(p0, 32), c3[g]), kv1);
+            c1[g] = p1;
+            c3[g] = p0;
+        }
+        k0 += CT_PHILOX_W0;
+        k1 += CT_PHILOX_W1;
+    }
+    for (int g = 0; g < 2; g++) {
+        /* u64 0 and u64 1 of each block, then the blocks in stream order */
+        __m256i u0 = _mm256_or_si256(_mm256_and_si256(c0[g], low32), _mm256_slli_epi64(c1[g], 32));
+        __m256i u1 = _mm256_or_si256(_mm256_and_si256(c2[g], low32), _mm256_slli_epi64(c3[g], 32));
+        __m256i even = _mm256_unpacklo_epi64(u0, u1), odd = _mm256_unpackhi_epi64(u0, u1);
+        _mm256_storeu_si256((__m256i *)(w + 16 * g), _mm256_permute2x128_si256(even, odd, 0x20));
+        _mm256_storeu_si256((__m256i *)(w + 16 * g + 8), _mm256_permute2x128_si256(even, odd, 0x31));
+    }
+}
+#endif
+
+void ct_philox_words(uint64_t seed, uint64_t offset, int64_t b0, int64_t nb, uint32_t *w)
+{
+    int64_t j = 0;
+#ifdef CT__PHILOX_AVX2
+    if (ct_cpu_avx2())
+        for (; j + 8 <= nb; j += 8) ct__philox8_avx2(seed, offset, (uint64_t)(b0 + j), w + 4 * j);
+#endif
+    for (; j < nb; j++) ct__philox_block(seed, offset, (uint64_t)(b0 + j), w + 4 * j);
+}
 
 /* ---- fill functions ------------------------------------------------------ */
 
-void ct_rand_uniform_f32(uint64_t seed, uint64_t offset, float *out, int64_t n)
-{
-    /* Full blocks first, with a fixed 4 stores per block: gcc vectorises this
-     * loop (Philox on SIMD lanes); the partial last block is done apart. */
-    int64_t nfull = n / 4;
-    CT_PARALLEL_IF(n > CT_RAND_PAR_MIN, "omp parallel for schedule(static)",
-    for (int64_t b = 0; b < nfull; b++) {
-        uint32_t w[4];
-        ct__philox_block(seed, offset, (uint64_t)b, w);
-        ct__uniform_f32_store4(w, out + 4 * b);
-    });
-    if (n > 4 * nfull) ct__uniform_f32_block(seed, offset, nfull, out, n);
+/* The body of a fill of n elements, WPE words each: chunks of CT_RAND_CHUNK
+ * blocks spread over the threads; each draws its words w, then MAP_CALL
+ * turns them into elements i0 .. i0 + m - 1. */
+#define CT__RAND_CHUNKS(WPE, MAP_CALL)                                              \
+    int64_t nb = (int64_t)ct_rand_blocks_for_words(n, WPE);                         \
+    int64_t nchunks = (nb + CT_RAND_CHUNK - 1) / CT_RAND_CHUNK;                     \
+    CT_PARALLEL_IF(n > CT_RAND_PAR_MIN, "omp parallel for schedule(static)",        \
+    for (int64_t c = 0; c < nchunks; c++) {                                         \
+        uint32_t w[4 * CT_RAND_CHUNK];                                              \
+        int64_t b0 = c * CT_RAND_CHUNK;                                             \
+        int64_t nbc = nb - b0 < CT_RAND_CHUNK ? nb - b0 : CT_RAND_CHUNK;            \
+        int64_t i0 = b0 * 4 / (WPE), m = nbc * 4 / (WPE);                           \
+        if (m > n - i0) m = n - i0;                                                 \
+        ct_philox_words(seed, offset, b0, nbc, w);                                  \
+        MAP_CALL;                                                                   \
+    })
+
+#define CT__RAND_FILL(NAME, T, WPE, MAP)                                            \
+void NAME(uint64_t seed, uint64_t offset, T *out, int64_t n)                        \
+{                                                                                   \
+    CT__RAND_CHUNKS(WPE, MAP(w, out + i0, m));                                      \
 }
 
-void ct_rand_uniform_f64(uint64_t seed, uint64_t offset, double *out, int64_t n)
+/* The maps (branch free, so each is one vector loop per CPU level; fma() is
+ * one correctly rounded instruction or libm's exact call, the same numbers). */
+CT_MULTIVERSION static void ct__map_uniform_f32(const uint32_t *w, float *o, int64_t m)
 {
-    int64_t nb = (int64_t)ct_rand_blocks_uniform_f64(n);
-    CT_PARALLEL_IF(n > CT_RAND_PAR_MIN, "omp parallel for schedule(static)",
-    for (int64_t b = 0; b < nb; b++)
-        ct__uniform_f64_block(seed, offset, b, out, n););
+    for (int64_t i = 0; i < m; i++) o[i] = ct__uniform_f32_of(w[i]);
 }
 
-void ct_rand_bits_u64(uint64_t seed, uint64_t offset, uint64_t *out, int64_t n)
+CT_MULTIVERSION static void ct__map_uniform_f64(const uint32_t *w, double *o, int64_t m)
 {
-    int64_t nb = (int64_t)ct_rand_blocks_bits_u64(n);
-    CT_PARALLEL_IF(n > CT_RAND_PAR_MIN, "omp parallel for schedule(static)",
-    for (int64_t b = 0; b < nb; b++)
-        ct__bits_u64_block(seed, offset, b, out, n););
+    for (int64_t i = 0; i < m; i++) o[i] = ct__uniform_f64_of(ct__u64(w[2 * i], w[2 * i + 1]));
 }
 
-/* Normal fills. The block loops below are compiled once per CPU level
- * (CT_MULTIVERSION): in the default copy fma() is a libm call (exact, but a
- * call), in the x86-64-v3/v4 copies one instruction. Both compute the same
- * correctly rounded fma, so the numbers do not depend on the copy. */
-
-#define CT__RAND_CHUNK 1024   /* blocks per call of a block-range worker */
-
-/* The block loops on vector lanes: CT__RAND_LANES blocks' Philox words into
- * arrays, then their Box-Muller pairs (philox_core.h's log and sincos are
- * branch-free, so gcc runs them on SIMD lanes; fma() is the same correctly
- * rounded operation there), then the stores in stream order. Blocks that
- * reach past n go through the one-block loop. Same numbers, bit for bit. */
-#define CT__RAND_LANES 16
-CT_MULTIVERSION static void ct__normal_f32_lanes(uint64_t seed, uint64_t offset, float *out,
-                                                 int64_t n, int64_t b0, int64_t b1)
+static void ct__map_bits_u64(const uint32_t *w, uint64_t *o, int64_t m)
 {
-    int64_t b = b0;
-    for (; b + CT__RAND_LANES <= b1 && 4 * (b + CT__RAND_LANES) <= n; b += CT__RAND_LANES) {
-        uint32_t w0[CT__RAND_LANES], w1[CT__RAND_LANES], w2[CT__RAND_LANES], w3[CT__RAND_LANES];
-        double za[CT__RAND_LANES], zb[CT__RAND_LANES], zc[CT__RAND_LANES], zd[CT__RAND_LANES];
-        for (int j = 0; j < CT__RAND_LANES; j++) {
-            uint32_t w[4];
-            ct__philox_block(seed, offset, (uint64_t)(b + j), w);
-            w0[j] = w[0]; w1[j] = w[1]; w2[j] = w[2]; w3[j] = w[3];
-        }
-        for (int j = 0; j < CT__RAND_LANES; j++) ct__box_muller(w0[j], w1[j], 32, &za[j], &zb[j]);
-        for (int j = 0; j < CT__RAND_LANES; j++) ct__box_muller(w2[j], w3[j], 32, &zc[j], &zd[j]);
-        for (int j = 0; j < CT__RAND_LANES; j++) {
-            float *o = out + 4 * (b + j);
-            o[0] = (float)za[j]; o[1] = (float)zb[j]; o[2] = (float)zc[j]; o[3] = (float)zd[j];
-        }
+    for (int64_t i = 0; i < m; i++) o[i] = ct__u64(w[2 * i], w[2 * i + 1]);
+}
+
+/* Normal: Box-Muller pairs (words 2k, 2k+1 for f32; u64 2k, 2k+1 for f64);
+ * an odd m stores the first element of its last pair. */
+CT_MULTIVERSION static void ct__map_normal_f32(const uint32_t *w, float *o, int64_t m)
+{
+    int64_t k = 0;
+    for (; 2 * k + 1 < m; k++) {
+        double z0, z1;
+        ct__box_muller(w[2 * k], w[2 * k + 1], 32, &z0, &z1);
+        o[2 * k] = (float)z0;
+        o[2 * k + 1] = (float)z1;
     }
-    for (; b < b1; b++) ct__normal_f32_block(seed, offset, b, out, n);
-}
-
-CT_MULTIVERSION static void ct__normal_f64_lanes(uint64_t seed, uint64_t offset, double *out,
-                                                 int64_t n, int64_t b0, int64_t b1)
-{
-    int64_t b = b0;
-    for (; b + CT__RAND_LANES <= b1 && 2 * (b + CT__RAND_LANES) <= n; b += CT__RAND_LANES) {
-        uint64_t m1[CT__RAND_LANES], m2[CT__RAND_LANES];
-        double za[CT__RAND_LANES], zb[CT__RAND_LANES];
-        for (int j = 0; j < CT__RAND_LANES; j++) {
-            uint32_t w[4];
-            ct__philox_block(seed, offset, (uint64_t)(b + j), w);
-            m1[j] = ct__u64(w[0], w[1]) >> 11;
-            m2[j] = ct__u64(w[2], w[3]) >> 11;
-        }
-        for (int j = 0; j < CT__RAND_LANES; j++) ct__box_muller(m1[j], m2[j], 53, &za[j], &zb[j]);
-        for (int j = 0; j < CT__RAND_LANES; j++) {
-            out[2 * (b + j)] = za[j];
-            out[2 * (b + j) + 1] = zb[j];
-        }
+    if (2 * k < m) {
+        double z0, z1;
+        ct__box_muller(w[2 * k], w[2 * k + 1], 32, &z0, &z1);
+        o[2 * k] = (float)z0;
     }
-    for (; b < b1; b++) ct__normal_f64_block(seed, offset, b, out, n);
 }
 
-/* Normal samples of one dtype: chunks of blocks spread over the threads. */
-#define CT__RAND_NORMAL(S, T)                                                      \
-void ct_rand_normal_##S(uint64_t seed, uint64_t offset, T *out, int64_t n)        \
-{                                                                                  \
-    int64_t nb = (int64_t)ct_rand_blocks_normal_##S(n);                            \
-    int64_t nchunks = (nb + CT__RAND_CHUNK - 1) / CT__RAND_CHUNK;                  \
-    CT_PARALLEL_IF(n > CT_RAND_PAR_MIN, "omp parallel for schedule(static)",       \
-    for (int64_t c = 0; c < nchunks; c++) {                                        \
-        int64_t b1 = (c + 1) * CT__RAND_CHUNK;                                     \
-        ct__normal_##S##_lanes(seed, offset, out, n, c * CT__RAND_CHUNK, b1 < nb ? b1 : nb); \
-    });                                                                            \
+CT_MULTIVERSION static void ct__map_normal_f64(const uint32_t *w, double *o, int64_t m)
+{
+    int64_t k = 0;
+    for (; 2 * k + 1 < m; k++)
+        ct__box_muller(ct__u64(w[4 * k], w[4 * k + 1]) >> 11,
+                       ct__u64(w[4 * k + 2], w[4 * k + 3]) >> 11, 53, &o[2 * k], &o[2 * k + 1]);
+    if (2 * k < m) {
+        double z1;
+        ct__box_muller(ct__u64(w[4 * k], w[4 * k + 1]) >> 11,
+                       ct__u64(w[4 * k + 2], w[4 * k + 3]) >> 11, 53, &o[2 * k], &z1);
+    }
 }
-CT__RAND_NORMAL(f32, float)
-CT__RAND_NORMAL(f64, double)
+
+CT__RAND_FILL(ct_rand_uniform_f32, float, 1, ct__map_uniform_f32)
+CT__RAND_FILL(ct_rand_uniform_f64, double, 2, ct__map_uniform_f64)
+CT__RAND_FILL(ct_rand_bits_u64, uint64_t, 2, ct__map_bits_u64)
+CT__RAND_FILL(ct_rand_normal_f32, float, 1, ct__map_normal_f32)
+CT__RAND_FILL(ct_rand_normal_f64, double, 2, ct__map_normal_f64)
 
 /* Uniform integers in [low, high); requires low < high (otherwise every
  * element is low). range = high - low is computed in uint64, so any pair of
@@ -122,42 +156,44 @@ CT__RAND_NORMAL(f64, double)
  * at most range / 2^128 <= 2^-64 -- unmeasurable for every range -- and
  * there is no rejection loop, so every element costs exactly one block,
  * which keeps element i a pure function of (seed, offset, i). */
+static void ct__range_words(const uint32_t *w, int64_t *o, int64_t m, int64_t low, uint64_t range)
+{
+    for (int64_t i = 0; i < m; i++)
+        o[i] = (int64_t)((uint64_t)low + ct__mulhi128(ct__u64(w[4 * i + 2], w[4 * i + 3]),
+                                                       ct__u64(w[4 * i], w[4 * i + 1]), range));
+}
+
 void ct_rand_int64_range(uint64_t seed, uint64_t offset, int64_t low, int64_t high,
                          int64_t *out, int64_t n)
 {
     uint64_t range = ct__range_width(low, high);
-    CT_PARALLEL_IF(n > CT_RAND_PAR_MIN, "omp parallel for schedule(static)",
-    for (int64_t i = 0; i < n; i++)
-        out[i] = ct__int64_range_elem(seed, offset, i, low, range););
+    CT__RAND_CHUNKS(4, ct__range_words(w, out + i0, m, low, range));
 }
 
 /* A uniformly random permutation of 0..n-1: Fisher-Yates, for i = n-1 down
  * to 1 swap out[i] with out[j], j uniform in [0, i] = mulhi64(u64 i, i+1)
  * (relative bias <= n / 2^64, negligible). Sequential by nature. */
-/* The swap partners of i in [lo, hi] (block i / 2 of the stream, one 64-bit
- * word each): computed apart from the swaps, so that the Philox rounds of
- * a run of positions run side by side. */
-CT_MULTIVERSION static void ct__randperm_partners(uint64_t seed, uint64_t offset, int64_t lo,
-                                                  int64_t hi, int64_t *j)
+/* The swap partners of i in [lo, hi] (u64 i of the stream each), drawn
+ * apart from the swaps so that the Philox rounds run side by side. */
+#define CT__PERM_CHUNK 1024
+static void ct__randperm_partners(uint64_t seed, uint64_t offset, int64_t lo,
+                                  int64_t hi, int64_t *j)
 {
-    for (int64_t b = lo / 2; b <= hi / 2; b++) {
-        uint32_t w[4];
-        int64_t i = 2 * b;
-        ct__philox_block(seed, offset, (uint64_t)b, w);
-        if (i >= lo)
-            j[i - lo] = (int64_t)ct__mulhi64(ct__u64(w[0], w[1]), (uint64_t)i + 1);
-        if (i + 1 <= hi)
-            j[i + 1 - lo] = (int64_t)ct__mulhi64(ct__u64(w[2], w[3]), (uint64_t)i + 2);
+    uint32_t w[4 * (CT__PERM_CHUNK / 2 + 1)];
+    int64_t b0 = lo / 2;
+    ct_philox_words(seed, offset, b0, hi / 2 - b0 + 1, w);
+    for (int64_t i = lo; i <= hi; i++) {
+        int64_t k = 2 * i - 4 * b0;                 /* word 2i of the stream */
+        j[i - lo] = (int64_t)ct__mulhi64(ct__u64(w[k], w[k + 1]), (uint64_t)i + 1);
     }
 }
 
 void ct_randperm_int64(uint64_t seed, uint64_t offset, int64_t *out, int64_t n)
 {
-    enum { CHUNK = 1024 };
-    int64_t part[CHUNK];
+    int64_t part[CT__PERM_CHUNK];
     for (int64_t i = 0; i < n; i++) out[i] = i;
-    for (int64_t hi = n - 1; hi >= 1; hi -= CHUNK) {
-        int64_t lo = hi - CHUNK + 1 < 1 ? 1 : hi - CHUNK + 1;
+    for (int64_t hi = n - 1; hi >= 1; hi -= CT__PERM_CHUNK) {
+        int64_t lo = hi - CT__PERM_CHUNK + 1 < 1 ? 1 : hi - CT__PERM_CHUNK + 1;
         ct__randperm_partners(seed, offset, lo, hi, part);
         for (int64_t i = hi; i >= lo; i--) {
             int64_t j = part[i - lo];

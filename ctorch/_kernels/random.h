@@ -79,6 +79,14 @@ void ct_rand_int64_range(uint64_t seed, uint64_t offset, int64_t low, int64_t hi
 /* A uniformly random permutation of 0..n-1 (Fisher-Yates). */
 void ct_randperm_int64(uint64_t seed, uint64_t offset, int64_t *out, int64_t n);
 
+/* The words of blocks [b0, b0 + nb) of the stream, in stream order (word k
+ * of block b0 + j in w[4 j + k]): the Philox rounds of 8 blocks side by
+ * side on AVX2 lanes where the CPU has them, the same words as
+ * ct__philox_block's. The CPU fills draw a chunk of CT_RAND_CHUNK blocks
+ * into a buffer this way, then map the words to elements in a vector loop. */
+void ct_philox_words(uint64_t seed, uint64_t offset, int64_t b0, int64_t nb, uint32_t *w);
+#define CT_RAND_CHUNK 256   /* blocks: a 4 KiB buffer of words */
+
 /* n elements of the output's dtype from (seed, offset) */
 typedef void (*ct_rand_fill_fn)(uint64_t seed, uint64_t offset, void *out, int64_t n);
 /* indexed by the output's dtype code: float32 and float64 only */

@@ -248,7 +248,7 @@ CT_MULTIVERSION static void ct__norepl_keys(uint64_t seed, uint64_t offset, int6
         m[j] = ct__u64_at(seed, offset, base + j) >> 11;
     _Pragma("omp simd")
     for (j = 0; j < n; j++) {
-        double e = -ct__log_unit((double)(int64_t)(m[j] + 1) * 0x1p-53);
+        double e = -ct__log_unit(ct__u53_to_double(m[j] + 1) * 0x1p-53);
         keys[j] = w[j] > 0.0 ? e / w[j] : INFINITY;
     }
 }
