@@ -69,27 +69,10 @@ void ct_philox_words(uint64_t seed, uint64_t offset, int64_t b0, int64_t nb, uin
 
 /* ---- fill functions ------------------------------------------------------ */
 
-/* The body of a fill of n elements, WPE words each: chunks of CT_RAND_CHUNK
- * blocks spread over the threads; each draws its words w, then MAP_CALL
- * turns them into elements i0 .. i0 + m - 1. */
-#define CT__RAND_CHUNKS(WPE, MAP_CALL)                                              \
-    int64_t nb = (int64_t)ct_rand_blocks_for_words(n, WPE);                         \
-    int64_t nchunks = (nb + CT_RAND_CHUNK - 1) / CT_RAND_CHUNK;                     \
-    CT_PARALLEL_IF(n > CT_RAND_PAR_MIN, "omp parallel for schedule(static)",        \
-    for (int64_t c = 0; c < nchunks; c++) {                                         \
-        uint32_t w[4 * CT_RAND_CHUNK];                                              \
-        int64_t b0 = c * CT_RAND_CHUNK;                                             \
-        int64_t nbc = nb - b0 < CT_RAND_CHUNK ? nb - b0 : CT_RAND_CHUNK;            \
-        int64_t i0 = b0 * 4 / (WPE), m = nbc * 4 / (WPE);                           \
-        if (m > n - i0) m = n - i0;                                                 \
-        ct_philox_words(seed, offset, b0, nbc, w);                                  \
-        MAP_CALL;                                                                   \
-    })
-
 #define CT__RAND_FILL(NAME, T, WPE, MAP)                                            \
 void NAME(uint64_t seed, uint64_t offset, T *out, int64_t n)                        \
 {                                                                                   \
-    CT__RAND_CHUNKS(WPE, MAP(w, out + i0, m));                                      \
+    CT_RAND_CHUNKS(n, WPE, n > CT_RAND_PAR_MIN, MAP(w, out + i0, m));              \
 }
 
 /* The maps (branch free, so each is one vector loop per CPU level; fma() is
@@ -167,7 +150,7 @@ void ct_rand_int64_range(uint64_t seed, uint64_t offset, int64_t low, int64_t hi
                          int64_t *out, int64_t n)
 {
     uint64_t range = ct__range_width(low, high);
-    CT__RAND_CHUNKS(4, ct__range_words(w, out + i0, m, low, range));
+    CT_RAND_CHUNKS(n, 4, n > CT_RAND_PAR_MIN, ct__range_words(w, out + i0, m, low, range));
 }
 
 /* A uniformly random permutation of 0..n-1: Fisher-Yates, for i = n-1 down

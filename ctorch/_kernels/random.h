@@ -87,6 +87,24 @@ void ct_randperm_int64(uint64_t seed, uint64_t offset, int64_t *out, int64_t n);
 void ct_philox_words(uint64_t seed, uint64_t offset, int64_t b0, int64_t nb, uint32_t *w);
 #define CT_RAND_CHUNK 256   /* blocks: a 4 KiB buffer of words */
 
+/* The body of a fill of N elements, WPE words each, from the generator
+ * (seed, offset) in scope: chunks of CT_RAND_CHUNK blocks, spread over the
+ * threads when PAR holds; each draws its words w, then MAP_CALL turns them
+ * into elements i0 .. i0 + m - 1. */
+#define CT_RAND_CHUNKS(N, WPE, PAR, MAP_CALL)                                      \
+    int64_t nb = (int64_t)ct_rand_blocks_for_words(N, WPE);                         \
+    int64_t nchunks = (nb + CT_RAND_CHUNK - 1) / CT_RAND_CHUNK;                     \
+    CT_PARALLEL_IF(PAR, "omp parallel for schedule(static)",                       \
+    for (int64_t c = 0; c < nchunks; c++) {                                         \
+        uint32_t w[4 * CT_RAND_CHUNK];                                              \
+        int64_t b0 = c * CT_RAND_CHUNK;                                             \
+        int64_t nbc = nb - b0 < CT_RAND_CHUNK ? nb - b0 : CT_RAND_CHUNK;            \
+        int64_t i0 = b0 * 4 / (WPE), m = nbc * 4 / (WPE);                           \
+        if (m > (N) - i0) m = (N) - i0;                                             \
+        ct_philox_words(seed, offset, b0, nbc, w);                                  \
+        MAP_CALL;                                                                   \
+    })
+
 /* n elements of the output's dtype from (seed, offset) */
 typedef void (*ct_rand_fill_fn)(uint64_t seed, uint64_t offset, void *out, int64_t n);
 /* indexed by the output's dtype code: float32 and float64 only */

@@ -25,30 +25,19 @@
 #include "sort.h"
 
 /* ---- Bernoulli with one probability: out[i] = (word i < thr) ------------
- * thr < 2^32 (p = 1 is a fill of ones, done by the caller). Full blocks
- * first with 4 explicit stores, which gcc vectorises (Philox on SIMD lanes)
- * as it does uniform_f32; the partial last block apart. */
+ * thr < 2^32 (p = 1 is a fill of ones, done by the caller). The words of a
+ * chunk first (random.h's ct_philox_words), then the compares in one
+ * vector loop. */
 
 #define CT__BERN_SCALAR(SUF, T)                                                      \
+static void ct__bern_words_##SUF(const uint32_t *w, T *o, int64_t m, uint32_t thr)   \
+{                                                                                    \
+    for (int64_t i = 0; i < m; i++) o[i] = (T)(w[i] < thr);                          \
+}                                                                                    \
 void ct_bernoulli_scalar_##SUF(uint64_t seed, uint64_t offset, uint32_t thr,         \
                                T *out, int64_t n)                                    \
 {                                                                                    \
-    int64_t nfull = n / 4;                                                           \
-    CT_PARALLEL_IF(n > CT_RAND_PAR_MIN, "omp parallel for schedule(static)",         \
-    for (int64_t b = 0; b < nfull; b++) {                                            \
-        uint32_t w[4];                                                               \
-        ct__philox_block(seed, offset, (uint64_t)b, w);                              \
-        out[4 * b + 0] = (T)(w[0] < thr);                                            \
-        out[4 * b + 1] = (T)(w[1] < thr);                                            \
-        out[4 * b + 2] = (T)(w[2] < thr);                                            \
-        out[4 * b + 3] = (T)(w[3] < thr);                                            \
-    });                                                                              \
-    if (n > 4 * nfull) {                                                             \
-        uint32_t w[4];                                                               \
-        ct__philox_block(seed, offset, (uint64_t)nfull, w);                          \
-        for (int64_t i = 4 * nfull; i < n; i++)                                      \
-            out[i] = (T)(w[i - 4 * nfull] < thr);                                    \
-    }                                                                                \
+    CT_RAND_CHUNKS(n, 1, n > CT_RAND_PAR_MIN, ct__bern_words_##SUF(w, out + i0, m, thr)); \
 }
 
 CT__BERN_SCALAR(u8, uint8_t)
@@ -73,24 +62,15 @@ int ct_prob_invalid_f64(const double *p, int64_t n)
 
 /* ---- Bernoulli with one probability per element ------------------------ */
 
+static void ct__bern_tensor_words(const uint32_t *w, const double *p, uint8_t *o, int64_t m)
+{
+    for (int64_t i = 0; i < m; i++) o[i] = ct__u53_to_double(w[i]) * 0x1p-32 < p[i];
+}
+
 void ct_bernoulli_tensor(uint64_t seed, uint64_t offset, const double *p,
                          uint8_t *out, int64_t n)
 {
-    int64_t nfull = n / 4;
-    CT_PARALLEL_IF(n > CT_RAND_PAR_MIN, "omp parallel for schedule(static)",
-    for (int64_t b = 0; b < nfull; b++) {
-        uint32_t w[4];
-        ct__philox_block(seed, offset, (uint64_t)b, w);
-        out[4 * b + 0] = (double)w[0] * 0x1p-32 < p[4 * b + 0];
-        out[4 * b + 1] = (double)w[1] * 0x1p-32 < p[4 * b + 1];
-        out[4 * b + 2] = (double)w[2] * 0x1p-32 < p[4 * b + 2];
-        out[4 * b + 3] = (double)w[3] * 0x1p-32 < p[4 * b + 3];
-    });
-    if (n > 4 * nfull) {
-        uint32_t w[4];
-        ct__philox_block(seed, offset, (uint64_t)nfull, w);
-        for (int64_t i = 4 * nfull; i < n; i++) out[i] = (double)w[i - 4 * nfull] * 0x1p-32 < p[i];
-    }
+    CT_RAND_CHUNKS(n, 1, n > CT_RAND_PAR_MIN, ct__bern_tensor_words(w, p + i0, out + i0, m));
 }
 
 /* ---- dropout: out = x * m, m = (word i < thr) ? scale : 0 ----------------
@@ -98,29 +78,22 @@ void ct_bernoulli_tensor(uint64_t seed, uint64_t offset, const double *p,
  * x's dtype for the backward. x * 0 (not a plain 0) keeps inf/nan inputs
  * nan where they are dropped, as x * mask does. thr < 2^32 as above. */
 
-#define CT__DROP1(T, k, WM)                                                          \
-    { T f = (w[k] < thr) ? scale : (T)0; out[i + k] = x[i + k] * f;                   \
-      if (WM) mask[i + k] = f; }
-
 #define CT__DROPOUT_LOOP(SUF, T, WITH_MASK)                                          \
+static void ct__dropout_words_##SUF##_##WITH_MASK(const uint32_t *w, uint32_t thr,   \
+        T scale, const T *x, T *out, T *mask, int64_t m)                             \
+{                                                                                    \
+    for (int64_t i = 0; i < m; i++) {                                                \
+        T f = w[i] < thr ? scale : (T)0;                                             \
+        out[i] = x[i] * f;                                                           \
+        if (WITH_MASK) mask[i] = f;                                                  \
+    }                                                                                \
+}                                                                                    \
 static void ct__dropout_##SUF##_##WITH_MASK(uint64_t seed, uint64_t offset,          \
         uint32_t thr, T scale, const T *x, T *out, T *mask, int64_t n)               \
 {                                                                                    \
-    int64_t nfull = n / 4;                                                           \
-    CT_PARALLEL_IF(n > CT_RAND_PAR_MIN, "omp parallel for schedule(static)",         \
-    for (int64_t b = 0; b < nfull; b++) {                                            \
-        uint32_t w[4];                                                               \
-        ct__philox_block(seed, offset, (uint64_t)b, w);                              \
-        int64_t i = 4 * b;                                                           \
-        CT__DROP1(T, 0, WITH_MASK) CT__DROP1(T, 1, WITH_MASK)                            \
-        CT__DROP1(T, 2, WITH_MASK) CT__DROP1(T, 3, WITH_MASK)                            \
-    });                                                                              \
-    if (n > 4 * nfull) {                                                             \
-        uint32_t w[4];                                                               \
-        ct__philox_block(seed, offset, (uint64_t)nfull, w);                          \
-        int64_t i = 4 * nfull;                                                       \
-        for (int64_t k = 0; i + k < n; k++) CT__DROP1(T, k, WITH_MASK)               \
-    }                                                                                \
+    CT_RAND_CHUNKS(n, 1, n > CT_RAND_PAR_MIN,                                        \
+        ct__dropout_words_##SUF##_##WITH_MASK(w, thr, scale, x + i0, out + i0,       \
+                                              WITH_MASK ? mask + i0 : mask, m));     \
 }
 
 #define CT__DROPOUT(SUF, T)                                                          \
@@ -180,11 +153,31 @@ CT_MULTIVERSION int ct_multinomial_check(const double *p, int64_t rows, int64_t 
     return zero_row ? 2 : 0;
 }
 
-static inline uint64_t ct__u64_at(uint64_t seed, uint64_t offset, int64_t j)
+/* Samples i0 .. i0 + m - 1 (sample i of row i / ns) from their words:
+ * the first k with cum[k] > u * total, u uniform_f64 of u64 i. */
+static void ct__repl_words(const uint32_t *w, int64_t i0, int64_t m, const double *p,
+                           const double *cum, int64_t ncat, int64_t ns, int64_t *out)
 {
-    uint32_t w[4];
-    ct__philox_block(seed, offset, (uint64_t)(j / 2), w);
-    return (j & 1) ? ct__u64(w[2], w[3]) : ct__u64(w[0], w[1]);
+    for (int64_t j = 0; j < m; j++) {
+        int64_t i = i0 + j, r = i / ns;
+        const double *c = cum + r * ncat;
+        double u = ct__uniform_f64_of(ct__u64(w[2 * j], w[2 * j + 1])) * c[ncat - 1];
+        /* a branch-free binary search (the comparisons are random, so
+         * branches would mispredict) */
+        const double *at = c;
+        int64_t len = ncat;
+        while (len > 1) {
+            int64_t half = len / 2;
+            at = (at[half - 1] <= u) ? at + half : at;
+            len -= half;
+        }
+        int64_t lo = (at - c) + (*at <= u);
+        if (lo == ncat) {               /* u rounded up to the total */
+            lo = ncat - 1;
+            while (lo > 0 && p[r * ncat + lo] == 0.0) lo--;
+        }
+        out[i] = lo;
+    }
 }
 
 /* With replacement. cum: rows x ncat scratch. */
@@ -197,59 +190,22 @@ void ct_multinomial_repl(uint64_t seed, uint64_t offset, const double *p, int64_
         double s = 0.0;
         for (int64_t k = 0; k < ncat; k++) { s += p[r * ncat + k]; cum[r * ncat + k] = s; }
     });
-    int64_t nb = (total + 1) / 2;           /* two samples per block */
-    CT_PARALLEL_IF(total > CT_RAND_PAR_MIN / 4, "omp parallel for schedule(static)",
-    for (int64_t b = 0; b < nb; b++) {
-        uint32_t w[4];
-        ct__philox_block(seed, offset, (uint64_t)b, w);
-        for (int s = 0; s < 2 && 2 * b + s < total; s++) {
-            int64_t i = 2 * b + s, r = i / ns;
-            const double *c = cum + r * ncat;
-            double u = ct__uniform_f64_of(ct__u64(w[2 * s], w[2 * s + 1])) * c[ncat - 1];
-            /* first k with c[k] > u: a branch-free binary search (the
-             * comparisons are random, so branches would mispredict) */
-            const double *at = c;
-            int64_t len = ncat;
-            while (len > 1) {
-                int64_t half = len / 2;
-                at = (at[half - 1] <= u) ? at + half : at;
-                len -= half;
-            }
-            int64_t lo = (at - c) + (*at <= u);
-            if (lo == ncat) {               /* u rounded up to the total */
-                lo = ncat - 1;
-                while (lo > 0 && p[r * ncat + lo] == 0.0) lo--;
-            }
-            out[i] = lo;
-        }
-    });
+    CT_RAND_CHUNKS(total, 2, total > CT_RAND_PAR_MIN / 4,
+                   ct__repl_words(w, i0, m, p, cum, ncat, ns, out));
 }
 
-/* keys[j] = E / w[j] (INFINITY where w[j] is 0) for the n categories from
- * element `base` of the stream on, E the exponential of u64 number base + j.
- * Compiled per CPU level: the log's fma() is one instruction in the AVX2
+/* keys[j] = E / p[j] (INFINITY where p[j] is 0) for m categories, E the
+ * exponential of the u64 words[2j], words[2j+1]. One loop on vector lanes,
+ * compiled per CPU level: the log's fma() is one instruction in the AVX2
  * copy and a (correctly rounded, the same) libm call in the default one. */
-CT_MULTIVERSION static void ct__norepl_keys(uint64_t seed, uint64_t offset, int64_t base,
-                                            const double *w, int64_t n, double *keys)
+CT_MULTIVERSION static void ct__norepl_keys(const uint32_t *w, const double *p, int64_t m,
+                                            double *keys)
 {
-    /* the words first (a Philox block gives two), then the logs in a loop
-     * of their own that runs on vector lanes */
-    uint64_t m[256];
-    int64_t j = 0;
-    if ((base & 1) && n > 0)
-        m[j++] = ct__u64_at(seed, offset, base) >> 11;
-    for (; j + 1 < n; j += 2) {
-        uint32_t b[4];
-        ct__philox_block(seed, offset, (uint64_t)((base + j) / 2), b);
-        m[j] = ct__u64(b[0], b[1]) >> 11;
-        m[j + 1] = ct__u64(b[2], b[3]) >> 11;
-    }
-    if (j < n)
-        m[j] = ct__u64_at(seed, offset, base + j) >> 11;
     _Pragma("omp simd")
-    for (j = 0; j < n; j++) {
-        double e = -ct__log_unit(ct__u53_to_double(m[j] + 1) * 0x1p-53);
-        keys[j] = w[j] > 0.0 ? e / w[j] : INFINITY;
+    for (int64_t j = 0; j < m; j++) {
+        uint64_t u = ct__u64(w[2 * j], w[2 * j + 1]) >> 11;
+        double e = -ct__log_unit(ct__u53_to_double(u + 1) * 0x1p-53);
+        keys[j] = p[j] > 0.0 ? e / p[j] : INFINITY;
     }
 }
 
@@ -259,18 +215,13 @@ CT_MULTIVERSION static void ct__norepl_keys(uint64_t seed, uint64_t offset, int6
 int ct_multinomial_norepl(uint64_t seed, uint64_t offset, const double *p, int64_t rows,
                           int64_t ncat, int64_t ns, int64_t *out)
 {
-    const int64_t total = rows * ncat, chunks = (total + 255) / 256;
+    const int64_t total = rows * ncat;
     double *keys = (double *)malloc((size_t)total * sizeof(double));
     double *val = (double *)malloc((size_t)(rows * ns) * sizeof(double));
     int err = keys == NULL || val == NULL;
     if (!err) {
         /* a key depends on its element's place in the stream alone */
-        CT_PARALLEL_IF(total > CT_RAND_PAR_MIN, "omp parallel for schedule(static)",
-        for (int64_t c = 0; c < chunks; c++) {
-            int64_t j0 = c * 256;
-            ct__norepl_keys(seed, offset, j0, p + j0, total - j0 < 256 ? total - j0 : 256,
-                            keys + j0);
-        });
+        CT_RAND_CHUNKS(total, 2, total > CT_RAND_PAR_MIN, ct__norepl_keys(w, p + i0, m, keys + i0));
         err = ct_topk_loops[CT_FLOAT64](keys, rows, ncat, ncat, ns, 0, val, out, NULL) != 0;
     }
     free(keys);
