@@ -393,12 +393,10 @@ CT_HD double ct__unit_open0(uint32_t lo, uint32_t hi)
  * exponent) */
 CT_HD double ct__log_pos(double x) { return ct__log_unit(x); }
 
-/* exp x: x = k ln2 + r, |r| <= ln2/2, Taylor to r^13 (below 2^-56 relative);
- * 0 below -745, inf above 709.78 */
-CT_HD double ct__exp(double x)
+/* exp x for -745 < x <= 709.78, branch free (it runs on vector lanes):
+ * x = k ln2 + r, |r| <= ln2/2, Taylor to r^13 (below 2^-56 relative) */
+CT_HD double ct__exp_core(double x)
 {
-    if (!(x > -745.0)) return x != x ? x : 0.0;
-    if (x > 709.78) return ct__bitsd(0x7ff0000000000000ull);
     double k = floor(fma(x, 0x1.71547652b82fep+0, 0.5));          /* x / ln2 */
     double r = fma(-k, 0x1.62e42fefa3800p-1, x);                  /* exact: k < 2^11 */
     r = fma(-k, 0x1.ef35793c76730p-45, r);
@@ -420,6 +418,14 @@ CT_HD double ct__exp(double x)
     /* 2^e in two factors, so that results down to the subnormals are right */
     int e1 = e / 2, e2 = e - e1;
     return p * ct__bitsd((uint64_t)(1023 + e1) << 52) * ct__bitsd((uint64_t)(1023 + e2) << 52);
+}
+
+/* exp x: 0 below -745, inf above 709.78 */
+CT_HD double ct__exp(double x)
+{
+    if (!(x > -745.0)) return x != x ? x : 0.0;
+    if (x > 709.78) return ct__bitsd(0x7ff0000000000000ull);
+    return ct__exp_core(x);
 }
 
 /* log(k!) for an integer k >= 0 (as a double): a table below 16, Stirling's
@@ -467,15 +473,17 @@ CT_HD void ct__poisson_setup(double lam, ct__pois *s)
     s->lia = ct__log_pos(1.1239 + 1.1328 / (s->b - 3.4));       /* log(1 / alpha) */
 }
 
-CT_HD double ct__poisson_sample(uint64_t seed, uint64_t offset, int64_t i, const ct__pois *s)
+/* w0: the words of draw 0 (block i of the stream), which the CPU loops
+ * draw for a run of elements at once */
+CT_HD double ct__poisson_sample(uint64_t seed, uint64_t offset, int64_t i, const ct__pois *s,
+                                const uint32_t w0[4])
 {
     uint32_t w[4];
     double lam = s->lam;
     if (!(lam > 0.0)) return 0.0;
     if (lam > 0x1.fffffffffffffp+1023) return lam;
     if (lam < 10.0) {
-        ct__philox_draw(seed, offset, i, 0u, w);
-        double u = ct__uniform_f64_of(ct__u64(w[0], w[1]));
+        double u = ct__uniform_f64_of(ct__u64(w0[0], w0[1]));
         double p = s->e, f = p, k = 0.0;
         while (u > f && p > 0.0) {
             k += 1.0;
@@ -486,7 +494,8 @@ CT_HD double ct__poisson_sample(uint64_t seed, uint64_t offset, int64_t i, const
     }
     double a = s->a, b = s->b;
     for (uint32_t j = 0; j < CT_COUNT_MAX_DRAWS; j++) {
-        ct__philox_draw(seed, offset, i, j, w);
+        if (j == 0) { w[0] = w0[0]; w[1] = w0[1]; w[2] = w0[2]; w[3] = w0[3]; }
+        else ct__philox_draw(seed, offset, i, j, w);
         double u = ct__uniform_f64_of(ct__u64(w[0], w[1])) - 0.5;
         double v = ct__unit_open0(w[2], w[3]);
         double us = 0.5 - fabs(u);
@@ -502,8 +511,10 @@ CT_HD double ct__poisson_sample(uint64_t seed, uint64_t offset, int64_t i, const
 CT_HD double ct__poisson_draw(uint64_t seed, uint64_t offset, int64_t i, double lam)
 {
     ct__pois s;
+    uint32_t w0[4];
     ct__poisson_setup(lam, &s);
-    return ct__poisson_sample(seed, offset, i, &s);
+    ct__philox_draw(seed, offset, i, 0u, w0);
+    return ct__poisson_sample(seed, offset, i, &s, w0);
 }
 
 /* log1p x for -1 < x (x = 0 gives 0): log(1 + x) corrected by the rounding
@@ -564,14 +575,15 @@ CT_HD void ct__binomial_setup(double count, double prob, ct__binom *st)
     st->h = ct__log_factorial(st->m) + ct__log_factorial(n - st->m);
 }
 
-CT_HD double ct__binomial_sample(uint64_t seed, uint64_t offset, int64_t i, const ct__binom *st)
+/* w0: the words of draw 0, as ct__poisson_sample's */
+CT_HD double ct__binomial_sample(uint64_t seed, uint64_t offset, int64_t i, const ct__binom *st,
+                                 const uint32_t w0[4])
 {
     uint32_t w[4];
     if (st->fixed != -1.0) return st->fixed;
     double n = st->n, k;
     if (st->inv) {
-        ct__philox_draw(seed, offset, i, 0u, w);
-        double u = ct__uniform_f64_of(ct__u64(w[0], w[1]));
+        double u = ct__uniform_f64_of(ct__u64(w0[0], w0[1]));
         double r = st->r0;
         k = 0.0;
         while (u > r && k < n && r > 0.0) {
@@ -583,7 +595,8 @@ CT_HD double ct__binomial_sample(uint64_t seed, uint64_t offset, int64_t i, cons
         double a = st->a, b = st->b;
         k = st->m;
         for (uint32_t j = 0; j < CT_COUNT_MAX_DRAWS; j++) {
-            ct__philox_draw(seed, offset, i, j, w);
+            if (j == 0) { w[0] = w0[0]; w[1] = w0[1]; w[2] = w0[2]; w[3] = w0[3]; }
+            else ct__philox_draw(seed, offset, i, j, w);
             double u = ct__uniform_f64_of(ct__u64(w[0], w[1])) - 0.5;
             double v = ct__unit_open0(w[2], w[3]);
             double us = 0.5 - fabs(u);
@@ -603,8 +616,10 @@ CT_HD double ct__binomial_sample(uint64_t seed, uint64_t offset, int64_t i, cons
 CT_HD double ct__binomial_draw(uint64_t seed, uint64_t offset, int64_t i, double count, double prob)
 {
     ct__binom st;
+    uint32_t w0[4];
     ct__binomial_setup(count, prob, &st);
-    return ct__binomial_sample(seed, offset, i, &st);
+    ct__philox_draw(seed, offset, i, 0u, w0);
+    return ct__binomial_sample(seed, offset, i, &st, w0);
 }
 
 #endif /* CT_PHILOX_CORE_H */

@@ -23,6 +23,10 @@
 #include <stdlib.h>
 #include "sampling.h"
 #include "sort.h"
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define CT_SAMPLING_AVX2 1
+#endif
 
 /* ---- Bernoulli with one probability: out[i] = (word i < thr) ------------
  * thr < 2^32 (p = 1 is a fill of ones, done by the caller). The words of a
@@ -241,21 +245,122 @@ int ct_rate_invalid_f64(const double *rate, int64_t n)
     return bad;
 }
 
-/* a chunk of elements at a time, the set-up of a rate done again only when
- * the rate changes (the same numbers as ct__poisson_draw's) */
+/* Poisson draws of rates below 10 (ct__poisson_sample's inversion: the
+ * terms p_k = p_(k-1) lam / k from p_0 = e^-lam, k the first index where
+ * u <= p_0 + ... + p_k or p_k = 0), for m elements side by side: the
+ * search's branches mispredict in a loop per element, so the lanes step
+ * together until the last is done. The same operations in the same order,
+ * so the same k. */
+static void ct__poisson_small_scalar(const double *lam, const double *e, const double *u,
+                                     double *k, int64_t m, int64_t j)
+{
+    for (; j < m; j++) {
+        double p = e[j], f = p, kk = 0.0;
+        while (u[j] > f && p > 0.0) {
+            kk += 1.0;
+            p = p * lam[j] / kk;
+            f += p;
+        }
+        k[j] = kk;
+    }
+}
+
+#ifdef CT_SAMPLING_AVX2
+/* four lanes at a time (more waste steps: the lanes wait for the longest
+ * search, and the divides' throughput bounds the loop) */
+__attribute__((target("avx2"))) static void ct__poisson_small_avx2(
+    const double *lam, const double *e, const double *u, double *k, int64_t m)
+{
+    int64_t j = 0;
+    const __m256d zero = _mm256_setzero_pd(), one = _mm256_set1_pd(1.0);
+    for (; j + 4 <= m; j += 4) {
+        __m256d l = _mm256_loadu_pd(lam + j), uu = _mm256_loadu_pd(u + j);
+        __m256d p = _mm256_loadu_pd(e + j), f = p, kk = zero;
+        __m256d act = _mm256_and_pd(_mm256_cmp_pd(uu, f, _CMP_GT_OQ), _mm256_cmp_pd(p, zero, _CMP_GT_OQ));
+        while (_mm256_movemask_pd(act)) {
+            __m256d k1 = _mm256_add_pd(kk, one);
+            __m256d p1 = _mm256_div_pd(_mm256_mul_pd(p, l), k1);
+            __m256d f1 = _mm256_add_pd(f, p1);
+            kk = _mm256_blendv_pd(kk, k1, act);
+            p = _mm256_blendv_pd(p, p1, act);
+            f = _mm256_blendv_pd(f, f1, act);
+            act = _mm256_and_pd(act, _mm256_and_pd(_mm256_cmp_pd(uu, f, _CMP_GT_OQ),
+                                                   _mm256_cmp_pd(p, zero, _CMP_GT_OQ)));
+        }
+        _mm256_storeu_pd(k + j, kk);
+    }
+    ct__poisson_small_scalar(lam, e, u, k, m, j);
+}
+#endif
+
+/* e^-lam of the small rates: ct__exp's lanes (0 < lam < 10 here) */
+CT_MULTIVERSION static void ct__poisson_small_exp(const double *lam, double *e, int64_t m)
+{
+    for (int64_t j = 0; j < m; j++) e[j] = ct__exp_core(-lam[j]);
+}
+
+/* Elements i0 .. i1 - 1: their first draws' words (block i of the stream
+ * each) a run at a time (ct_philox_words); rates below 10 gathered and
+ * drawn side by side (above), the others one by one with their set-up
+ * done again only when the rate changes -- the same numbers as
+ * ct__poisson_draw's. Compiled per CPU level, so that fma() is an
+ * instruction where the CPU has one. */
+CT_MULTIVERSION static void ct__poisson_run(uint64_t seed, uint64_t offset, const double *rate,
+                                            double *out, int64_t i0, int64_t i1)
+{
+    uint32_t w[4 * CT_RAND_CHUNK];
+    double lam[CT_RAND_CHUNK], u[CT_RAND_CHUNK], e[CT_RAND_CHUNK], k[CT_RAND_CHUNK];
+    int64_t at[CT_RAND_CHUNK];
+    ct__pois s;
+    ct__poisson_setup(rate[i0], &s);
+    for (int64_t c = i0; c < i1; c += CT_RAND_CHUNK) {
+        int64_t m = i1 - c < CT_RAND_CHUNK ? i1 - c : CT_RAND_CHUNK, ns = 0;
+        ct_philox_words(seed, offset, c, m, w);
+        for (int64_t i = c; i < c + m; i++) {
+            const uint32_t *wi = w + 4 * (i - c);
+            if (rate[i] > 0.0 && rate[i] < 10.0) {
+                at[ns] = i;
+                lam[ns] = rate[i];
+                u[ns++] = ct__uniform_f64_of(ct__u64(wi[0], wi[1]));
+                continue;
+            }
+            if (rate[i] != s.lam) ct__poisson_setup(rate[i], &s);
+            out[i] = ct__poisson_sample(seed, offset, i, &s, wi);
+        }
+        ct__poisson_small_exp(lam, e, ns);
+#ifdef CT_SAMPLING_AVX2
+        if (ct_cpu_avx2()) ct__poisson_small_avx2(lam, e, u, k, ns);
+        else
+#endif
+        ct__poisson_small_scalar(lam, e, u, k, ns, 0);
+        for (int64_t j = 0; j < ns; j++) out[at[j]] = k[j];
+    }
+}
+
+/* ct__poisson_run's chunks for binomial draws, one by one */
+CT_MULTIVERSION static void ct__binomial_run(uint64_t seed, uint64_t offset, const double *count,
+                                             const double *prob, double *out, int64_t i0, int64_t i1)
+{
+    uint32_t w[4 * CT_RAND_CHUNK];
+    ct__binom st;
+    ct__binomial_setup(count[i0], prob[i0], &st);
+    for (int64_t c = i0; c < i1; c += CT_RAND_CHUNK) {
+        int64_t m = i1 - c < CT_RAND_CHUNK ? i1 - c : CT_RAND_CHUNK;
+        ct_philox_words(seed, offset, c, m, w);
+        for (int64_t i = c; i < c + m; i++) {
+            /* a nan pair never compares equal: set up again (it is cheap) */
+            if (count[i] != st.count || prob[i] != st.prob) ct__binomial_setup(count[i], prob[i], &st);
+            out[i] = ct__binomial_sample(seed, offset, i, &st, w + 4 * (i - c));
+        }
+    }
+}
+
 void ct_poisson(uint64_t seed, uint64_t offset, const double *rate, double *out, int64_t n)
 {
     int64_t nchunks = (n + 4095) / 4096;
     CT_PARALLEL_IF(n > 8192, "omp parallel for schedule(dynamic, 1)",
-    for (int64_t c = 0; c < nchunks; c++) {
-        ct__pois s;
-        int64_t i1 = (c + 1) * 4096 < n ? (c + 1) * 4096 : n;
-        ct__poisson_setup(rate[c * 4096], &s);
-        for (int64_t i = c * 4096; i < i1; i++) {
-            if (rate[i] != s.lam) ct__poisson_setup(rate[i], &s);
-            out[i] = ct__poisson_sample(seed, offset, i, &s);
-        }
-    });
+    for (int64_t c = 0; c < nchunks; c++)
+        ct__poisson_run(seed, offset, rate, out, c * 4096, (c + 1) * 4096 < n ? (c + 1) * 4096 : n););
 }
 
 void ct_binomial(uint64_t seed, uint64_t offset, const double *count, const double *prob,
@@ -263,14 +368,7 @@ void ct_binomial(uint64_t seed, uint64_t offset, const double *count, const doub
 {
     int64_t nchunks = (n + 4095) / 4096;
     CT_PARALLEL_IF(n > 8192, "omp parallel for schedule(dynamic, 1)",
-    for (int64_t c = 0; c < nchunks; c++) {
-        ct__binom st;
-        int64_t i1 = (c + 1) * 4096 < n ? (c + 1) * 4096 : n;
-        ct__binomial_setup(count[c * 4096], prob[c * 4096], &st);
-        for (int64_t i = c * 4096; i < i1; i++) {
-            /* a nan pair never compares equal: set up again (it is cheap) */
-            if (count[i] != st.count || prob[i] != st.prob) ct__binomial_setup(count[i], prob[i], &st);
-            out[i] = ct__binomial_sample(seed, offset, i, &st);
-        }
-    });
+    for (int64_t c = 0; c < nchunks; c++)
+        ct__binomial_run(seed, offset, count, prob, out, c * 4096,
+                         (c + 1) * 4096 < n ? (c + 1) * 4096 : n););
 }
