@@ -1632,25 +1632,26 @@ CT_FM_INLINE double sb_nd_piece(const double *c, int nc, double t, double a, dou
 #define SB_ND_PASS(K, C, A, B, LO, HI)                                         \
     if (pc >> K & 1) {                                                         \
         _Pragma("omp simd")                                                    \
-        for (int64_t i = 0; i < n; i++) {                                      \
-            double p = xb[i], t = T[i];                                        \
+        for (int64_t j = 0; j < nt; j++) {                                     \
+            double t = T[j];                                                   \
             int in = t >= LO && t < HI;                                        \
             double r = sb_nd_piece(C, (int)(sizeof(C) / sizeof(C[0])), in ? t : A, A, B); \
-            r = p < 0.5 ? -r : r;                                              \
-            ob[i] = in ? (__typeof__(ob[0]))r : ob[i];                        \
+            R[j] = in ? r : R[j];                                              \
         }                                                                      \
     }
 
-/* the central polynomial first; where a block has tail elements, m (-1
- * outside the tails: the complement of the central test, so that every p
- * gets one of the two), t in a loop of doubles alone (with the loads of
- * float in the same loop, the log stays scalar), then each piece that a
- * block has. Denormal m (double only) are scaled by 2^64 for the log. */
+/* the central polynomial first; then the block's tail elements (outside
+ * the central interval, inside (0, 1)) gathered -- a fraction of the
+ * block, so that their log and pieces do not run over all of it -- their
+ * t in a loop of doubles alone, each piece that they have, and the results
+ * put back in their places. Denormal m (double only) are scaled by 2^64
+ * for the log. */
 #define SB_NDTRI_LOOP(NAME, TY, PIECES)                                        \
 void NAME(const TY *x, TY *o, int64_t count);                                  \
 CT_MULTIVERSION void NAME(const TY *x, TY *o, int64_t count)                   \
 {                                                                              \
-    double T[SB_BLK];                                                          \
+    double T[SB_BLK], R[SB_BLK];                                               \
+    int64_t at[SB_BLK];                                                        \
     for (int64_t b0 = 0; b0 < count; b0 += SB_BLK) {                           \
         int64_t n = count - b0 < SB_BLK ? count - b0 : SB_BLK;                 \
         const TY *xb = x + b0;                                                 \
@@ -1671,25 +1672,29 @@ CT_MULTIVERSION void NAME(const TY *x, TY *o, int64_t count)                   \
         }                                                                      \
         if (!tail)                                                             \
             continue;                                                          \
-        _Pragma("omp simd")                                                    \
+        int64_t nt = 0;                                                        \
         for (int64_t i = 0; i < n; i++) {                                      \
             double p = xb[i];                                                  \
             double m = p < 0.5 ? p : 1.0 - p;                                  \
-            T[i] = m > 0.0 && !(__builtin_fabs(p - 0.5) <= SB_ND_Q) ? m : -1.0; \
+            at[nt] = i;                                                        \
+            T[nt] = m;                                                         \
+            nt += m > 0.0 && !(__builtin_fabs(p - 0.5) <= SB_ND_Q);            \
         }                                                                      \
         int pc = 0;                                                            \
         _Pragma("omp simd reduction(|:pc)")                                    \
-        for (int64_t i = 0; i < n; i++) {                                      \
-            double m = T[i];                                                   \
-            int in = m > 0.0, sub = m < 0x1p-1022;                             \
-            double l = sb_log(in ? (sub ? m * 0x1p64 : m) : 0.01)              \
-                       - (sub ? 44.3614195558365 : 0.0);                       \
+        for (int64_t j = 0; j < nt; j++) {                                     \
+            double m = T[j];                                                   \
+            int sub = m < 0x1p-1022;                                           \
+            double l = sb_log(sub ? m * 0x1p64 : m) - (sub ? 44.3614195558365 : 0.0); \
             double t = __builtin_sqrt(-l);                                     \
-            t = in ? t : 0.0;                                                  \
-            T[i] = t;                                                          \
+            T[j] = t;                                                          \
             PIECES(SB_ND_FLAG)                                                 \
         }                                                                      \
         PIECES(SB_ND_PASS)                                                     \
+        for (int64_t j = 0; j < nt; j++) {                                     \
+            int64_t i = at[j];                                                 \
+            ob[i] = (TY)(xb[i] < 0.5 ? -R[j] : R[j]);                          \
+        }                                                                      \
     }                                                                          \
 }
 SB_NDTRI_LOOP(ct_sb_ndtri_f_loop, float, SB_ND_PIECES_F)
