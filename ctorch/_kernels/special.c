@@ -2007,22 +2007,26 @@ static const double bi_a1[19] = {
     -3302.2722944808525, -19718.37591223663, -127641.2726461746, -890297.8767070678,
     -6656367.718817688, -53104110.10968523, -450278600.3050393};
 
-/* BESSEL_I(NAME, CUT, KS, KA, FLT): bessel_i's forms, the power series to
- * k = KS up to |x| = CUT, the asymptotic one to k = KA above (FLT: for float
- * arguments); NAME_small the series alone (for |x| <= CUT; other x give
- * garbage) */
-#define BESSEL_I(NAME, CUT, KS, KA, FLT)                                       \
-/* the power series' sum to k = KS (for float results in chains of 8 terms:   \
+/* BESSEL_I(NAME, CUT, KS, KA, FLT, KT): bessel_i's forms, the power series
+ * to k = KS up to |x| = CUT, the asymptotic one to k = KA above (FLT: for
+ * float arguments); NAME_small the series alone (for |x| <= CUT; other x
+ * give garbage), NAME_tiny the series to k = KT, as close for |x| <= 4 */
+#define BESSEL_I(NAME, CUT, KS, KA, FLT, KT)                                   \
+/* the power series' sum to k = K (for float results in chains of 8 terms:    \
  * one Horner chain's latency would bound its loops) */                        \
-CT_FM_INLINE double NAME##_series_poly(const double *sc, double q)             \
+CT_FM_INLINE double NAME##_series_to(const double *sc, double q, int K)        \
 {                                                                              \
     if (FLT)                                                                   \
-        return horner8_lo_d(sc, KS + 1, q);                                    \
-    double s = sc[KS];                                                         \
+        return horner8_lo_d(sc, K + 1, q);                                     \
+    double s = sc[K];                                                          \
     _Pragma("GCC unroll 48")                                                   \
-    for (int k = KS - 1; k >= 0; k--)                                          \
+    for (int k = K - 1; k >= 0; k--)                                           \
         s = s * q + sc[k];                                                     \
     return s;                                                                  \
+}                                                                              \
+CT_FM_INLINE double NAME##_series_poly(const double *sc, double q)             \
+{                                                                              \
+    return NAME##_series_to(sc, q, KS);                                        \
 }                                                                              \
 /* the asymptotic form's w = 1 / |x| and 1 / sqrt(2 pi |x|) (|x| >= CUT) */   \
 CT_FM_INLINE void NAME##_wrs(double x, double *wp, double *rsp)                \
@@ -2105,25 +2109,35 @@ CT_FM_INLINE double NAME(double x, int one, int scaled)                        \
 {                                                                              \
     return NAME##_parts(x, one, scaled, 1);                                    \
 }                                                                              \
-CT_FM_INLINE double NAME##_small(double x, int one, int scaled)                \
+CT_FM_INLINE double NAME##_small_to(double x, int one, int scaled, int K)     \
 {                                                                              \
     double a = __builtin_fabs(x), q = 0.25 * a * a;                            \
     const double *sc = one ? bi_s1 : bi_s0;                                    \
-    double s = NAME##_series_poly(sc, q);                                      \
+    double s = NAME##_series_to(sc, q, K);                                     \
     if (one)                                                                   \
         s *= 0.5 * a;                                                          \
     if (scaled)                                                                \
         s *= exp_d(-a);                                                        \
     return one && x != 0.0 ? __builtin_copysign(s, x) : s;                     \
+}                                                                              \
+CT_FM_INLINE double NAME##_small(double x, int one, int scaled)                \
+{                                                                              \
+    return NAME##_small_to(x, one, scaled, KS);                                \
+}                                                                              \
+CT_FM_INLINE double NAME##_tiny(double x, int one, int scaled)                 \
+{                                                                              \
+    return NAME##_small_to(x, one, scaled, KT);                                \
 }
-/* float results: to 1e-11 (KS = 28: truncation below 1e-16 at 16) */
-BESSEL_I(bessel_i, 16.0, 28, 12, 1)
-/* double results: to 1e-16 (the series to 25, truncation below 1e-17 there;
- * the asymptotic one below 3e-17 from 25 on) */
-BESSEL_I(bessel_i_d, 25.0, 42, 18, 0)
+/* float results: to 1e-11 (KS = 28: truncation below 1e-16 at 16; to |x| = 4
+ * KT = 14: below 2e-14) */
+BESSEL_I(bessel_i, 16.0, 28, 12, 1, 14)
+/* double results: to 1e-16 (the series to 25, truncation below 1e-17 there,
+ * to |x| = 4 KT = 17: below 1e-19; the asymptotic one below 3e-17 from 25
+ * on) */
+BESSEL_I(bessel_i_d, 25.0, 42, 18, 0, 17)
 
-/* blocks of 256 sorted by a first pass over |x|: all within CUT take the
- * power series alone, all past it (or NaN) the asymptotic one alone; where
+/* blocks of 256 sorted by a first pass over |x|: all within 4 take the
+ * shorter series (F_tiny), all within CUT the power series alone, all past it (or NaN) the asymptotic one alone; where
  * a quarter or less are past CUT, the series for all and those few
  * gathered (compact.h) into one vector loop of the asymptotic form; any
  * other mix the asymptotic form for all and those within CUT gathered for
@@ -2153,13 +2167,18 @@ CT_MULTIVERSION void NAME(const T *x, T *o, int64_t count)                     \
         const int64_t m = count - b0 < 256 ? count - b0 : 256;                 \
         const T *xb = x + b0;                                                  \
         T *ob = o + b0;                                                        \
-        int small = 0;                                                         \
-        _Pragma("omp simd reduction(+:small)")                                 \
+        int small = 0, tiny = 0;                                               \
+        _Pragma("omp simd reduction(+:small, tiny)")                           \
         for (int64_t i = 0; i < m; i++) {                                      \
             T v = xb[i];                                                       \
             small += (v < 0 ? -v : v) <= CUT;                                  \
+            tiny += (v < 0 ? -v : v) <= 4;                                     \
         }                                                                      \
-        if (small == (int)m) {                                                 \
+        if (tiny == (int)m) {                                                  \
+            _Pragma("omp simd")                                                \
+            for (int64_t i = 0; i < m; i++)                                    \
+                ob[i] = (T)F##_tiny(xb[i], ONE, SCALED);                       \
+        } else if (small == (int)m) {                                          \
             _Pragma("omp simd")                                                \
             for (int64_t i = 0; i < m; i++)                                    \
                 ob[i] = (T)F##_small(xb[i], ONE, SCALED);                      \
