@@ -194,9 +194,7 @@ CT_KERNEL(ct_mn_cumsum, ct_mn_args, CT_SERIAL)
 }
 
 // sample i = 2b + s (s = 0, 1) of the rows x ns samples: u from u64 i, then
-// the first k with cum[k] > u * total (the CPU's branch-free binary search;
-// cum is non-decreasing, so it is the one answer), and the last category
-// with a positive weight when u * total rounded up to the total
+// the CPU's ct__mn_pick (philox_core.h)
 CT_KERNEL(ct_mn_repl, ct_mn_args, CT_SERIAL)
 {
     const double *p = (const double *)a.p, *cum = (const double *)a.cum;
@@ -210,19 +208,7 @@ CT_KERNEL(ct_mn_repl, ct_mn_args, CT_SERIAL)
             int64_t i = 2 * b + s, r = i / a.ns;
             const double *c = cum + r * ncat;
             double u = ct__uniform_f64_of(ct__u64(w[2 * s], w[2 * s + 1])) * c[ncat - 1];
-            const double *at = c;
-            int64_t len = ncat;
-            while (len > 1) {
-                int64_t half = len / 2;
-                at = (at[half - 1] <= u) ? at + half : at;
-                len -= half;
-            }
-            int64_t lo = (at - c) + (*at <= u);
-            if (lo == ncat) {
-                lo = ncat - 1;
-                while (lo > 0 && p[r * ncat + lo] == 0.0) lo--;
-            }
-            out[i] = lo;
+            out[i] = ct__mn_pick(c, p + r * ncat, ncat, u);
         }
     }
 }

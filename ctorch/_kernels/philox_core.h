@@ -364,6 +364,30 @@ CT_HD int64_t ct__int64_range_elem(uint64_t seed, uint64_t offset, int64_t i,
     return (int64_t)((uint64_t)low + v);
 }
 
+/* ---- multinomial with replacement --------------------------------------- */
+
+/* The category of a draw u in [0, total]: the first k with c[k] > u (c the
+ * row's running sums, total = c[ncat - 1]) by a branch-free binary search
+ * (the comparisons are random, so branches would mispredict); where u
+ * rounded up to the total, the last category of positive weight (p the
+ * row's weights). */
+CT_HD int64_t ct__mn_pick(const double *c, const double *p, int64_t ncat, double u)
+{
+    const double *at = c;
+    int64_t len = ncat;
+    while (len > 1) {
+        int64_t half = len / 2;
+        at = (at[half - 1] <= u) ? at + half : at;
+        len -= half;
+    }
+    int64_t lo = (at - c) + (*at <= u);
+    if (lo == ncat) {
+        lo = ncat - 1;
+        while (lo > 0 && p[lo] == 0.0) lo--;
+    }
+    return lo;
+}
+
 /* ---- counts: Poisson and binomial samplers ------------------------------
  * Element i of a call owns block i of the stream (counter offset + i) and,
  * for the draws a rejection loop needs after its first, the blocks with the

@@ -158,7 +158,7 @@ CT_MULTIVERSION int ct_multinomial_check(const double *p, int64_t rows, int64_t 
 }
 
 /* Samples i0 .. i0 + m - 1 (sample i of row i / ns) from their words:
- * the first k with cum[k] > u * total, u uniform_f64 of u64 i. */
+ * u uniform_f64 of u64 i times the row's total, then ct__mn_pick. */
 static void ct__repl_words(const uint32_t *w, int64_t i0, int64_t m, const double *p,
                            const double *cum, int64_t ncat, int64_t ns, int64_t *out)
 {
@@ -166,21 +166,7 @@ static void ct__repl_words(const uint32_t *w, int64_t i0, int64_t m, const doubl
         int64_t i = i0 + j, r = i / ns;
         const double *c = cum + r * ncat;
         double u = ct__uniform_f64_of(ct__u64(w[2 * j], w[2 * j + 1])) * c[ncat - 1];
-        /* a branch-free binary search (the comparisons are random, so
-         * branches would mispredict) */
-        const double *at = c;
-        int64_t len = ncat;
-        while (len > 1) {
-            int64_t half = len / 2;
-            at = (at[half - 1] <= u) ? at + half : at;
-            len -= half;
-        }
-        int64_t lo = (at - c) + (*at <= u);
-        if (lo == ncat) {               /* u rounded up to the total */
-            lo = ncat - 1;
-            while (lo > 0 && p[r * ncat + lo] == 0.0) lo--;
-        }
-        out[i] = lo;
+        out[i] = ct__mn_pick(c, p + r * ncat, ncat, u);
     }
 }
 
