@@ -16,7 +16,8 @@
 
 #ifdef CT__PHILOX_AVX2
 /* Blocks b .. b+7: two vectors of four blocks (more run slower: their
- * words no longer fit in the registers), a counter word per 64-bit lane, so that _mm256_mul_epu32 forms the 32x32->64 products in place.
+ * words no longer fit in the registers), a counter word per 64-bit lane,
+ * so that _mm256_mul_epu32 forms the 32x32->64 products in place.
  * Between rounds the lanes carry garbage above bit 31 (only the low halves
  * enter the products and the words kept), which the packing drops. */
 __attribute__((target("avx2"))) static void ct__philox8_avx2(uint64_t seed, uint64_t offset,
