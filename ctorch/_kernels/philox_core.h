@@ -497,8 +497,30 @@ CT_HD void ct__poisson_setup(double lam, ct__pois *s)
     s->lia = ct__log_pos(1.1239 + 1.1328 / (s->b - 3.4));       /* log(1 / alpha) */
 }
 
-/* w0: the words of draw 0 (block i of the stream), which the CPU loops
- * draw for a run of elements at once */
+/* The words of draw j of element i: draw 0's are w0 (block i of the
+ * stream, which the CPU loops draw for a run of elements at once). */
+CT_HD void ct__draw_words(uint64_t seed, uint64_t offset, int64_t i, uint32_t j,
+                          const uint32_t w0[4], uint32_t w[4])
+{
+    if (j == 0) { w[0] = w0[0]; w[1] = w0[1]; w[2] = w0[2]; w[3] = w0[3]; }
+    else ct__philox_draw(seed, offset, i, j, w);
+}
+
+/* Poisson(lam) for 0 < lam < 10 by inversion of u: the terms p_k =
+ * p_(k-1) lam / k from p_0 = e = e^-lam, k the first index where
+ * u <= p_0 + ... + p_k or p_k = 0 */
+CT_HD double ct__poisson_invert(double lam, double e, double u)
+{
+    double p = e, f = p, k = 0.0;
+    while (u > f && p > 0.0) {
+        k += 1.0;
+        p = p * lam / k;
+        f += p;
+    }
+    return k;
+}
+
+/* w0: the words of draw 0 (ct__draw_words) */
 CT_HD double ct__poisson_sample(uint64_t seed, uint64_t offset, int64_t i, const ct__pois *s,
                                 const uint32_t w0[4])
 {
@@ -507,19 +529,11 @@ CT_HD double ct__poisson_sample(uint64_t seed, uint64_t offset, int64_t i, const
     if (!(lam > 0.0)) return 0.0;
     if (lam > 0x1.fffffffffffffp+1023) return lam;
     if (lam < 10.0) {
-        double u = ct__uniform_f64_of(ct__u64(w0[0], w0[1]));
-        double p = s->e, f = p, k = 0.0;
-        while (u > f && p > 0.0) {
-            k += 1.0;
-            p = p * lam / k;
-            f += p;
-        }
-        return k;
+        return ct__poisson_invert(lam, s->e, ct__uniform_f64_of(ct__u64(w0[0], w0[1])));
     }
     double a = s->a, b = s->b;
     for (uint32_t j = 0; j < CT_COUNT_MAX_DRAWS; j++) {
-        if (j == 0) { w[0] = w0[0]; w[1] = w0[1]; w[2] = w0[2]; w[3] = w0[3]; }
-        else ct__philox_draw(seed, offset, i, j, w);
+        ct__draw_words(seed, offset, i, j, w0, w);
         double u = ct__uniform_f64_of(ct__u64(w[0], w[1])) - 0.5;
         double v = ct__unit_open0(w[2], w[3]);
         double us = 0.5 - fabs(u);
@@ -599,7 +613,7 @@ CT_HD void ct__binomial_setup(double count, double prob, ct__binom *st)
     st->h = ct__log_factorial(st->m) + ct__log_factorial(n - st->m);
 }
 
-/* w0: the words of draw 0, as ct__poisson_sample's */
+/* w0: the words of draw 0 (ct__draw_words) */
 CT_HD double ct__binomial_sample(uint64_t seed, uint64_t offset, int64_t i, const ct__binom *st,
                                  const uint32_t w0[4])
 {
@@ -619,8 +633,7 @@ CT_HD double ct__binomial_sample(uint64_t seed, uint64_t offset, int64_t i, cons
         double a = st->a, b = st->b;
         k = st->m;
         for (uint32_t j = 0; j < CT_COUNT_MAX_DRAWS; j++) {
-            if (j == 0) { w[0] = w0[0]; w[1] = w0[1]; w[2] = w0[2]; w[3] = w0[3]; }
-            else ct__philox_draw(seed, offset, i, j, w);
+            ct__draw_words(seed, offset, i, j, w0, w);
             double u = ct__uniform_f64_of(ct__u64(w[0], w[1])) - 0.5;
             double v = ct__unit_open0(w[2], w[3]);
             double us = 0.5 - fabs(u);

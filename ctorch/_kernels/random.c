@@ -7,14 +7,10 @@
  * between OpenMP threads and give the same numbers for any thread count.
  */
 #include "random.h"
-#if defined(__x86_64__) && defined(__GNUC__)
-#include <immintrin.h>
-#define CT__PHILOX_AVX2 1
-#endif
 
 /* ---- the stream's words ------------------------------------------------- */
 
-#ifdef CT__PHILOX_AVX2
+#ifdef CT_RAND_AVX2
 /* Blocks b .. b+7: two vectors of four blocks (more run slower: their
  * words no longer fit in the registers), a counter word per 64-bit lane,
  * so that _mm256_mul_epu32 forms the 32x32->64 products in place.
@@ -61,7 +57,7 @@ __attribute__((target("avx2"))) static void ct__philox8_avx2(uint64_t seed, uint
 void ct_philox_words(uint64_t seed, uint64_t offset, int64_t b0, int64_t nb, uint32_t *w)
 {
     int64_t j = 0;
-#ifdef CT__PHILOX_AVX2
+#ifdef CT_RAND_AVX2
     if (ct_cpu_avx2())
         for (; j + 8 <= nb; j += 8) ct__philox8_avx2(seed, offset, (uint64_t)(b0 + j), w + 4 * j);
 #endif

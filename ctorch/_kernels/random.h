@@ -61,6 +61,14 @@
 #include "common.h"
 #include "philox_core.h"
 
+/* CT_RAND_AVX2: the AVX2 kernels of random.c and sampling.c are built (on
+ * x86-64 with GCC-compatible compilers, where common.h has ct_cpu_avx2());
+ * they run where ct_cpu_avx2() holds. */
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define CT_RAND_AVX2 1
+#endif
+
 /* Below this many elements a parallel region costs more than it saves. */
 #define CT_RAND_PAR_MIN 65536
 

@@ -23,10 +23,6 @@
 #include <stdlib.h>
 #include "sampling.h"
 #include "sort.h"
-#if defined(__x86_64__) && defined(__GNUC__)
-#include <immintrin.h>
-#define CT_SAMPLING_AVX2 1
-#endif
 
 /* ---- Bernoulli with one probability: out[i] = (word i < thr) ------------
  * thr < 2^32 (p = 1 is a fill of ones, done by the caller). The words of a
@@ -231,29 +227,19 @@ int ct_rate_invalid_f64(const double *rate, int64_t n)
     return bad;
 }
 
-/* Poisson draws of rates below 10 (ct__poisson_sample's inversion: the
- * terms p_k = p_(k-1) lam / k from p_0 = e^-lam, k the first index where
- * u <= p_0 + ... + p_k or p_k = 0), for m elements side by side: the
- * search's branches mispredict in a loop per element, so the lanes step
- * together until the last is done. The same operations in the same order,
- * so the same k. */
+/* Poisson draws of rates below 10 (ct__poisson_invert) from element j on */
 static void ct__poisson_small_scalar(const double *lam, const double *e, const double *u,
                                      double *k, int64_t m, int64_t j)
 {
-    for (; j < m; j++) {
-        double p = e[j], f = p, kk = 0.0;
-        while (u[j] > f && p > 0.0) {
-            kk += 1.0;
-            p = p * lam[j] / kk;
-            f += p;
-        }
-        k[j] = kk;
-    }
+    for (; j < m; j++) k[j] = ct__poisson_invert(lam[j], e[j], u[j]);
 }
 
-#ifdef CT_SAMPLING_AVX2
-/* four lanes at a time (more waste steps: the lanes wait for the longest
- * search, and the divides' throughput bounds the loop) */
+#ifdef CT_RAND_AVX2
+/* ct__poisson_invert on four lanes: the search's branches mispredict in a
+ * loop per element, so the lanes step together until the last is done (the
+ * same operations in the same order, so the same k). Four, not more: the
+ * lanes wait for the longest search, and the divides' throughput bounds
+ * the loop. */
 __attribute__((target("avx2"))) static void ct__poisson_small_avx2(
     const double *lam, const double *e, const double *u, double *k, int64_t m)
 {
@@ -314,7 +300,7 @@ CT_MULTIVERSION static void ct__poisson_run(uint64_t seed, uint64_t offset, cons
             out[i] = ct__poisson_sample(seed, offset, i, &s, wi);
         }
         ct__poisson_small_exp(lam, e, ns);
-#ifdef CT_SAMPLING_AVX2
+#ifdef CT_RAND_AVX2
         if (ct_cpu_avx2()) ct__poisson_small_avx2(lam, e, u, k, ns);
         else
 #endif
@@ -341,20 +327,24 @@ CT_MULTIVERSION static void ct__binomial_run(uint64_t seed, uint64_t offset, con
     }
 }
 
+/* the chunks of 4096 (above); RUN(i0, i1) draws one */
+#define CT__COUNT_CHUNKS(n, RUN)                                                     \
+    int64_t nchunks = (n + 4095) / 4096;                                             \
+    CT_PARALLEL_IF(n > 8192, "omp parallel for schedule(dynamic, 1)",                \
+    for (int64_t c = 0; c < nchunks; c++)                                            \
+        RUN(c * 4096, (c + 1) * 4096 < n ? (c + 1) * 4096 : n);)
+
 void ct_poisson(uint64_t seed, uint64_t offset, const double *rate, double *out, int64_t n)
 {
-    int64_t nchunks = (n + 4095) / 4096;
-    CT_PARALLEL_IF(n > 8192, "omp parallel for schedule(dynamic, 1)",
-    for (int64_t c = 0; c < nchunks; c++)
-        ct__poisson_run(seed, offset, rate, out, c * 4096, (c + 1) * 4096 < n ? (c + 1) * 4096 : n););
+#define CT__POISSON_RUN(i0, i1) ct__poisson_run(seed, offset, rate, out, i0, i1)
+    CT__COUNT_CHUNKS(n, CT__POISSON_RUN);
+#undef CT__POISSON_RUN
 }
 
 void ct_binomial(uint64_t seed, uint64_t offset, const double *count, const double *prob,
                  double *out, int64_t n)
 {
-    int64_t nchunks = (n + 4095) / 4096;
-    CT_PARALLEL_IF(n > 8192, "omp parallel for schedule(dynamic, 1)",
-    for (int64_t c = 0; c < nchunks; c++)
-        ct__binomial_run(seed, offset, count, prob, out, c * 4096,
-                         (c + 1) * 4096 < n ? (c + 1) * 4096 : n););
+#define CT__BINOMIAL_RUN(i0, i1) ct__binomial_run(seed, offset, count, prob, out, i0, i1)
+    CT__COUNT_CHUNKS(n, CT__BINOMIAL_RUN);
+#undef CT__BINOMIAL_RUN
 }

@@ -2024,10 +2024,6 @@ CT_FM_INLINE double NAME##_series_to(const double *sc, double q, int K)        \
         s = s * q + sc[k];                                                     \
     return s;                                                                  \
 }                                                                              \
-CT_FM_INLINE double NAME##_series_poly(const double *sc, double q)             \
-{                                                                              \
-    return NAME##_series_to(sc, q, KS);                                        \
-}                                                                              \
 /* the asymptotic form's w = 1 / |x| and 1 / sqrt(2 pi |x|) (|x| >= CUT) */   \
 CT_FM_INLINE void NAME##_wrs(double x, double *wp, double *rsp)                \
 {                                                                              \
@@ -2060,7 +2056,7 @@ CT_FM_INLINE double NAME##_parts_w(double x, int one, int scaled, int series,  \
     const double *sc = one ? bi_s1 : bi_s0, *ac = one ? bi_a1 : bi_a0;        \
     double s = 0.0;                                                            \
     if (series) {                                                              \
-        s = NAME##_series_poly(sc, q);                                         \
+        s = NAME##_series_to(sc, q, KS);                                       \
         if (one)                                                               \
             s *= 0.5 * as;                                                     \
     }                                                                          \
