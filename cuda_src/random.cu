@@ -16,7 +16,7 @@
 // caller advances the generator's offset by the block count,
 // ct_rand_blocks_<name>(n):
 //   uniform_f32, normal_f32: ceil(n/4)   uniform_f64, normal_f64, bits_u64: ceil(n/2)
-//   int64_range: n
+//   int64_range: ceil(n/2) where high - low <= 2^32, else n
 // Launch shape is free, e.g. 256 threads x min(ceil(blocks / 256), 4 * SMs * 8) CTAs.
 #include "ct_cuda.cuh"
 #include "../ctorch/_kernels/philox_core.h"
@@ -46,13 +46,14 @@ CT_KERNEL(ct_rand_normal_f64, ct_rand_args, CT_SERIAL)
 }
 
 // Uniform in [low, high), low < high required (else every element is low).
-// One block (128 bits) per element, multiply-high without rejection: relative
-// bias <= 2^-64 for any range (see ct_rand_int64_range in random.h).
+// 64 random bits per element where high - low <= 2^32 (two per block), 128
+// above (one per block), multiply-high without rejection: relative bias
+// <= 2^-32 (see ct_rand_int64_range in random.c).
 CT_KERNEL(ct_rand_int64_range, ct_rand_args, CT_SERIAL)
 {
     uint64_t range = ct__range_width(a.low, a.high);
-    int64_t *out = (int64_t *)a.out;
-    CT_GRID_STRIDE(i, a.n) out[i] = ct__int64_range_elem(a.seed, a.offset, i, a.low, range);
+    int64_t nb = (int64_t)ct_rand_blocks_int64_range(a.n, a.low, a.high);
+    CT_GRID_STRIDE(b, nb) ct__int64_range_block(a.seed, a.offset, b, a.low, range, (int64_t *)a.out, a.n);
 }
 
 // Raw 64-bit words (u64 i = word 2i | word 2i+1 << 32), e.g. for bit-level

@@ -95,6 +95,11 @@ def test_factories_make_their_tensors_on_the_device():
     r = torch.randn(1000, dtype=torch.float64, device="cuda").cpu()
     torch.manual_seed(3)
     assert r.tolist() == torch.randn(1000, dtype=torch.float64).tolist()   # the CPU's numbers
+    for low, high in ((-4, 9), (0, 2 ** 32), (5, 2 ** 50)):                  # 64- and 128-bit draws
+        torch.manual_seed(4)
+        r = torch.randint(low, high, (1001,), device="cuda").cpu()
+        torch.manual_seed(4)
+        assert r.tolist() == torch.randint(low, high, (1001,)).tolist()
 
 
 def test_complex_and_polar_make_their_results_on_the_device():

@@ -297,3 +297,62 @@ def test_half_uniform_stays_below_the_upper_bound(draw, hi):
     torch.manual_seed(0)
     x = draw().float()
     assert x.max().item() < hi and x.min().item() >= hi - 1.0
+
+
+# ------------------------------------------- the stream contract (random.h)
+
+_M = 0xFFFFFFFF
+
+
+def _philox_block(key, ctr):
+    """Philox4x32-10 in plain Python: the oracle of the stream contract."""
+    c, k0, k1 = list(ctr), key & _M, key >> 32
+    for _ in range(10):
+        p0, p1 = 0xD2511F53 * c[0], 0xCD9E8D57 * c[2]
+        c = [(p1 >> 32) ^ c[1] ^ k0, p1 & _M, (p0 >> 32) ^ c[3] ^ k1, p0 & _M]
+        k0, k1 = (k0 + 0x9E3779B9) & _M, (k1 + 0xBB67AE85) & _M
+    return c
+
+
+def _stream_words(seed, offset, nblocks):
+    out = []
+    for b in range(nblocks):
+        cnt = (offset + b) & ((1 << 64) - 1)
+        out += _philox_block(seed, (cnt & _M, cnt >> 32, 0, 0))
+    return out
+
+
+def test_philox_known_answer():
+    # Random123's published known-answer vectors for philox4x32-10
+    assert _philox_block(0, (0, 0, 0, 0)) == [0x6627E8D5, 0xE169C58D, 0xBC57AC4C, 0x9B00DBD8]
+    assert _philox_block(_M | _M << 32, (_M, _M, _M, _M)) == [0x408F276D, 0x41C83B0E, 0xA20BC7C6, 0x6D5451FD]
+
+
+@pytest.mark.parametrize("low, high", [(0, 7), (-5, 1000), (0, 2 ** 32), (-3, 2 ** 32 - 3),
+                                       (0, 2 ** 32 + 1), (-2 ** 63, 2 ** 63 - 1), (10, 2 ** 40)])
+@pytest.mark.parametrize("n", [1, 37])
+def test_randint_follows_the_stream_contract(low, high, n):
+    seed = 0x1234_5678_9ABC_DEF0
+    g = torch.Generator().manual_seed(seed)
+    torch.rand(5, generator=g)                                  # offset 2 blocks
+    got = torch.randint(low, high, (n,), generator=g).tolist()
+    rng = high - low
+    bits = 64 if rng <= 2 ** 32 else 128
+    per = bits // 32
+    w = _stream_words(seed, 2, (n * per + 3) // 4)
+    want = []
+    for i in range(n):
+        x = sum(w[per * i + j] << (32 * j) for j in range(per))
+        want.append(low + (x * rng >> bits))
+    assert got == want
+    # the generator moved on by the blocks the contract says
+    assert g.get_state().numpy().view(np.uint64)[1] == 2 + (n * per + 3) // 4
+
+
+def test_uniform_follows_the_stream_contract():
+    g = torch.Generator().manual_seed(77)
+    w = _stream_words(77, 0, 3)
+    assert torch.rand(9, generator=g).tolist() == [(v >> 8) * 2.0 ** -24 for v in w[:9]]
+    w = _stream_words(77, 3, 3)
+    u = [w[2 * i] | w[2 * i + 1] << 32 for i in range(5)]
+    assert torch.rand(5, generator=g, dtype=torch.float64).tolist() == [(v >> 11) * 2.0 ** -53 for v in u]

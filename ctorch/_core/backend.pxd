@@ -276,7 +276,7 @@ cdef extern from "backend.h" nogil:
     uint64_t ct_rand_blocks_uniform_f64(int64_t n)
     uint64_t ct_rand_blocks_normal_f32(int64_t n)
     uint64_t ct_rand_blocks_normal_f64(int64_t n)
-    uint64_t ct_rand_blocks_int64_range(int64_t n)
+    uint64_t ct_rand_blocks_int64_range(int64_t n, int64_t low, int64_t high)
     uint64_t ct_rand_blocks_randperm_int64(int64_t n)
     uint64_t ct_bernoulli_blocks(int64_t n)
     uint64_t ct_multinomial_blocks(int64_t n)

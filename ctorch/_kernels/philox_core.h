@@ -165,7 +165,6 @@ CT_HD uint64_t ct_rand_blocks_uniform_f64(int64_t n) { return ct_rand_blocks_for
 CT_HD uint64_t ct_rand_blocks_normal_f32(int64_t n)  { return ct_rand_blocks_for_words(n, 1); }
 CT_HD uint64_t ct_rand_blocks_normal_f64(int64_t n)  { return ct_rand_blocks_for_words(n, 2); }
 CT_HD uint64_t ct_rand_blocks_bits_u64(int64_t n)    { return ct_rand_blocks_for_words(n, 2); }
-CT_HD uint64_t ct_rand_blocks_int64_range(int64_t n) { return ct_rand_blocks_for_words(n, 4); }
 CT_HD uint64_t ct_rand_blocks_randperm_int64(int64_t n) { return ct_rand_blocks_for_words(n, 2); }
 
 /* ---- deterministic log and sincos(2 pi x) (see the contract) ------------ */
@@ -347,21 +346,47 @@ CT_HD void ct__normal_f64_block(uint64_t seed, uint64_t offset, int64_t b, doubl
     if (i0 + 1 < n) out[i0 + 1] = z1;
 }
 
+/* ---- integers in [low, high) (int64_range of the contract) -------------- */
+
 /* high - low as uint64 (any pair of int64 bounds), 0 unless low < high */
 CT_HD uint64_t ct__range_width(int64_t low, int64_t high)
 {
     return high > low ? (uint64_t)high - (uint64_t)low : 0;
 }
 
-/* Element i of int64_range: low + floor(X * range / 2^128), X the 128-bit
- * number of block i; wraps back into [low, high). */
-CT_HD int64_t ct__int64_range_elem(uint64_t seed, uint64_t offset, int64_t i,
-                                   int64_t low, uint64_t range)
+/* Words per element: 2 (u64 i) where range <= 2^32, 4 (block i) above. */
+CT_HD int ct__range_wpe(uint64_t range) { return range <= 0x100000000ull ? 2 : 4; }
+
+CT_HD uint64_t ct_rand_blocks_int64_range(int64_t n, int64_t low, int64_t high)
+{
+    return ct_rand_blocks_for_words(n, ct__range_wpe(ct__range_width(low, high)));
+}
+
+/* low + floor(X * range / 2^K) for the K-bit number X (K = 64: u; K = 128:
+ * xh 2^64 + xl); wraps back into [low, high). */
+CT_HD int64_t ct__range_of64(uint64_t u, int64_t low, uint64_t range)
+{
+    return (int64_t)((uint64_t)low + ct__mulhi64(u, range));
+}
+CT_HD int64_t ct__range_of128(uint64_t xh, uint64_t xl, int64_t low, uint64_t range)
+{
+    return (int64_t)((uint64_t)low + ct__mulhi128(xh, xl, range));
+}
+
+/* The elements that block b of an int64_range fill of n elements makes:
+ * 2b and 2b + 1 (below n) where range <= 2^32, else b. */
+CT_HD void ct__int64_range_block(uint64_t seed, uint64_t offset, int64_t b, int64_t low,
+                                 uint64_t range, int64_t *out, int64_t n)
 {
     uint32_t w[4];
-    ct__philox_block(seed, offset, (uint64_t)i, w);
-    uint64_t v = ct__mulhi128(ct__u64(w[2], w[3]), ct__u64(w[0], w[1]), range);
-    return (int64_t)((uint64_t)low + v);
+    ct__philox_block(seed, offset, (uint64_t)b, w);
+    if (ct__range_wpe(range) == 4) {
+        out[b] = ct__range_of128(ct__u64(w[2], w[3]), ct__u64(w[0], w[1]), low, range);
+        return;
+    }
+    int64_t i0 = 2 * b;
+    out[i0] = ct__range_of64(ct__u64(w[0], w[1]), low, range);
+    if (i0 + 1 < n) out[i0 + 1] = ct__range_of64(ct__u64(w[2], w[3]), low, range);
 }
 
 /* ---- multinomial with replacement --------------------------------------- */

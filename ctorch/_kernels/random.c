@@ -130,24 +130,35 @@ CT__RAND_FILL(ct_rand_normal_f64, double, 2, ct__map_normal_f64)
  * element is low). range = high - low is computed in uint64, so any pair of
  * int64 bounds works (up to range 2^64 - 1).
  *
- * Method: multiply-high without rejection (Lemire), on 128 random bits per
- * element: value = low + floor(X * range / 2^128). Each result has either
- * floor(2^128/range) or ceil(2^128/range) preimages, so the relative bias is
- * at most range / 2^128 <= 2^-64 -- unmeasurable for every range -- and
- * there is no rejection loop, so every element costs exactly one block,
- * which keeps element i a pure function of (seed, offset, i). */
-static void ct__range_words(const uint32_t *w, int64_t *o, int64_t m, int64_t low, uint64_t range)
+ * Method: multiply-high without rejection (Lemire): value = low +
+ * floor(X * range / 2^K) for K random bits X per element, K = 64 where
+ * range <= 2^32 and 128 above. Each result has either floor(2^K/range) or
+ * ceil(2^K/range) preimages, so the relative bias is at most range / 2^K
+ * <= 2^-32 -- unmeasurable: seeing it takes some 2^64 draws -- and there is
+ * no rejection loop, so every element costs a fixed number of words, which
+ * keeps element i a pure function of (seed, offset, i). */
+static void ct__range_words64(const uint32_t *w, int64_t *o, int64_t m, int64_t low, uint64_t range)
 {
     for (int64_t i = 0; i < m; i++)
-        o[i] = (int64_t)((uint64_t)low + ct__mulhi128(ct__u64(w[4 * i + 2], w[4 * i + 3]),
-                                                       ct__u64(w[4 * i], w[4 * i + 1]), range));
+        o[i] = ct__range_of64(ct__u64(w[2 * i], w[2 * i + 1]), low, range);
+}
+
+static void ct__range_words128(const uint32_t *w, int64_t *o, int64_t m, int64_t low, uint64_t range)
+{
+    for (int64_t i = 0; i < m; i++)
+        o[i] = ct__range_of128(ct__u64(w[4 * i + 2], w[4 * i + 3]), ct__u64(w[4 * i], w[4 * i + 1]),
+                               low, range);
 }
 
 void ct_rand_int64_range(uint64_t seed, uint64_t offset, int64_t low, int64_t high,
                          int64_t *out, int64_t n)
 {
     uint64_t range = ct__range_width(low, high);
-    CT_RAND_CHUNKS(n, 4, n > CT_RAND_PAR_MIN, ct__range_words(w, out + i0, m, low, range));
+    if (ct__range_wpe(range) == 2) {
+        CT_RAND_CHUNKS(n, 2, n > CT_RAND_PAR_MIN, ct__range_words64(w, out + i0, m, low, range));
+    } else {
+        CT_RAND_CHUNKS(n, 4, n > CT_RAND_PAR_MIN, ct__range_words128(w, out + i0, m, low, range));
+    }
 }
 
 /* A uniformly random permutation of 0..n-1: Fisher-Yates, for i = n-1 down

@@ -14,7 +14,8 @@
  *     ctr = { low 32 bits of c, high 32 bits of c, 0, 0 }
  *   Word w of the stream is word (w % 4) of block (w / 4).
  *
- * Every fill function declared below reads a fixed number of words per element,
+ * Every fill function declared below reads a fixed number of words per element
+ * (int64_range: fixed by its range),
  * always starting at word 0 of the stream, and consumes
  *     blocks(n) = ceil(n * words_per_element / 4)
  * blocks; the caller advances the generator's offset by that amount (the
@@ -29,7 +30,10 @@
  *                                   words 2k (radius), 2k+1 (angle)
  *   normal_f64          2           pair k uses u64 2k (radius), 2k+1 (angle)
  *                                   i.e. exactly block k
- *   int64_range         4           block i (a 128-bit number)
+ *   int64_range         2           range <= 2^32: u64 i (a 64-bit number X)
+ *                       4           range >  2^32: block i (a 128-bit number X)
+ *                                   element = low + floor(X * range / 2^K),
+ *                                   K the bits of X
  *   randperm_int64      2           u64 i drives Fisher-Yates step i
  *
  *   "u64 j" = word 2j | (word 2j+1) << 32  (the odd word is the high half).

@@ -200,7 +200,7 @@ cdef Tensor _randint_into(Tensor r, int64_t low, int64_t high, Generator g):
     if low >= high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
     cdef Tensor src = r if r._dtype is t_int64 else _empty(r._ndim, r._shape, t_int64, r._storage.device)
-    cdef uint64_t off = g._take(ct_rand_blocks_int64_range(r._numel))
+    cdef uint64_t off = g._take(ct_rand_blocks_int64_range(r._numel, low, high))
     with nogil:
         src._storage.backend.int64_range(g._seed, off, low, high, <int64_t *>src._data, src._numel)
     if src is not r:
