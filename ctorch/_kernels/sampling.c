@@ -271,33 +271,76 @@ CT_MULTIVERSION static void ct__poisson_small_exp(const double *lam, double *e, 
     for (int64_t j = 0; j < m; j++) e[j] = ct__exp_core(-lam[j]);
 }
 
+/* A draw of PTRS (ct__poisson_sample) for finite rates lam[j] >= 10 on
+ * vector lanes, u[j] and v[j] its uniforms: ct__poisson_setup's and the
+ * draw's operations in their order, every branch a select, so k[j] is the
+ * draw where it is accepted and NaN where the element needs another (one
+ * in four to eight, depending on the rate). */
+CT_MULTIVERSION static void ct__poisson_ptrs_lanes(const double *lam, const double *u,
+                                                   const double *v, double *k, int64_t m)
+{
+    for (int64_t j = 0; j < m; j++) {
+        double l = lam[j], uj = u[j], vj = v[j];
+        double b = fma(2.53, sqrt(l), 0.931);
+        double a = fma(0.02483, b, -0.059);
+        double vr = 0.9277 - 3.6224 / (b - 2.0);
+        double lia = ct__log_pos(1.1239 + 1.1328 / (b - 3.4));
+        double us = 0.5 - fabs(uj);
+        double kj = floor(fma(2.0 * a / us + b, uj, l + 0.43));
+        int quick = us >= 0.07 && vj <= vr;
+        int test = kj >= 0.0 && !(us < 0.013 && vj > us);
+        /* log(k!) as ct__log_factorial: below 16 the log of the exact
+         * product (the loop's factors as selects), above Stirling's series */
+        double kc = test ? kj : 0.0, f = 1.0;
+        for (int q = 2; q < 16; q++) f *= q <= kc ? (double)q : 1.0;
+        double x = kc + 1.0, ix = 1.0 / x, ix2 = ix * ix;
+        double lg = ct__log_pos(kc < 16.0 ? f : x);
+        double st = -0x1.3813813813814p-11;
+        st = fma(st, ix2, 0x1.a01a01a01a01ap-11);
+        st = fma(st, ix2, -0x1.6c16c16c16c17p-9);
+        st = fma(st, ix2, 0x1.5555555555555p-4);
+        double lf = kc < 16.0 ? (kc < 2.0 ? 0.0 : lg) : fma(x - 0.5, lg, fma(st, ix, 0x1.d67f1c864beb4p-1 - x));
+        double lhs = ct__log_pos(vj) + lia - ct__log_pos(a / (us * us) + b);
+        int ok = quick || (test && lhs <= fma(kj, ct__log_pos(l), -l) - lf);
+        k[j] = ok ? kj : NAN;
+    }
+}
+
 /* Elements i0 .. i1 - 1: their first draws' words (block i of the stream
  * each) a run at a time (ct_philox_words); rates below 10 gathered and
- * drawn side by side (above), the others one by one with their set-up
- * done again only when the rate changes -- the same numbers as
- * ct__poisson_draw's. Compiled per CPU level, so that fma() is an
- * instruction where the CPU has one. */
+ * drawn side by side (above), finite rates from 10 on gathered for PTRS's
+ * lanes a draw at a time, the rest (0, inf) one by one with their set-up
+ * done again only when the rate changes --
+ * the same numbers as ct__poisson_draw's. Compiled per CPU level, so that
+ * fma() is an instruction where the CPU has one. */
 CT_MULTIVERSION static void ct__poisson_run(uint64_t seed, uint64_t offset, const double *rate,
                                             double *out, int64_t i0, int64_t i1)
 {
     uint32_t w[4 * CT_RAND_CHUNK];
     double lam[CT_RAND_CHUNK], u[CT_RAND_CHUNK], e[CT_RAND_CHUNK], k[CT_RAND_CHUNK];
-    int64_t at[CT_RAND_CHUNK];
+    double lamb[CT_RAND_CHUNK], ub[CT_RAND_CHUNK], vb[CT_RAND_CHUNK], kb[CT_RAND_CHUNK];
+    int64_t at[CT_RAND_CHUNK], atb[CT_RAND_CHUNK];
     ct__pois s;
     ct__poisson_setup(rate[i0], &s);
     for (int64_t c = i0; c < i1; c += CT_RAND_CHUNK) {
-        int64_t m = i1 - c < CT_RAND_CHUNK ? i1 - c : CT_RAND_CHUNK, ns = 0;
+        int64_t m = i1 - c < CT_RAND_CHUNK ? i1 - c : CT_RAND_CHUNK, ns = 0, nb = 0;
         ct_philox_words(seed, offset, c, m, w);
         for (int64_t i = c; i < c + m; i++) {
             const uint32_t *wi = w + 4 * (i - c);
-            if (rate[i] > 0.0 && rate[i] < 10.0) {
+            double r = rate[i];
+            if (r > 0.0 && r < 10.0) {
                 at[ns] = i;
-                lam[ns] = rate[i];
+                lam[ns] = r;
                 u[ns++] = ct__uniform_f64_of(ct__u64(wi[0], wi[1]));
-                continue;
+            } else if (r >= 10.0 && r <= 0x1.fffffffffffffp+1023) {
+                atb[nb] = i;
+                lamb[nb] = r;
+                ub[nb] = ct__uniform_f64_of(ct__u64(wi[0], wi[1])) - 0.5;
+                vb[nb++] = ct__unit_open0(wi[2], wi[3]);
+            } else {
+                if (r != s.lam) ct__poisson_setup(r, &s);
+                out[i] = ct__poisson_sample(seed, offset, i, &s, wi);
             }
-            if (rate[i] != s.lam) ct__poisson_setup(rate[i], &s);
-            out[i] = ct__poisson_sample(seed, offset, i, &s, wi);
         }
         ct__poisson_small_exp(lam, e, ns);
 #ifdef CT_RAND_AVX2
@@ -306,6 +349,28 @@ CT_MULTIVERSION static void ct__poisson_run(uint64_t seed, uint64_t offset, cons
 #endif
         ct__poisson_small_scalar(lam, e, u, k, ns, 0);
         for (int64_t j = 0; j < ns; j++) out[at[j]] = k[j];
+        /* draw d of the elements still open, until each is accepted */
+        for (uint32_t d = 0; nb > 0; d++) {
+            if (d == CT_COUNT_MAX_DRAWS) {
+                for (int64_t j = 0; j < nb; j++) out[atb[j]] = floor(lamb[j]);
+                break;
+            }
+            ct__poisson_ptrs_lanes(lamb, ub, vb, kb, nb);
+            int64_t left = 0;
+            for (int64_t j = 0; j < nb; j++) {
+                if (kb[j] == kb[j]) {
+                    out[atb[j]] = kb[j];
+                    continue;
+                }
+                uint32_t wd[4];
+                ct__philox_draw(seed, offset, atb[j], d + 1, wd);
+                atb[left] = atb[j];
+                lamb[left] = lamb[j];
+                ub[left] = ct__uniform_f64_of(ct__u64(wd[0], wd[1])) - 0.5;
+                vb[left++] = ct__unit_open0(wd[2], wd[3]);
+            }
+            nb = left;
+        }
     }
 }
 
