@@ -477,21 +477,26 @@ CT_HD double ct__exp(double x)
     return ct__exp_core(x);
 }
 
-/* log(k!) for an integer k >= 0 (as a double): a table below 16, Stirling's
- * series above (its error after the x^-7 term is below 2^-60 there) */
+/* log(k!) for an integer k >= 0 (as a double): below 16 the log of k!
+ * itself, Stirling's series above (its error after the x^-7 term is below
+ * 2^-60 there). Branch free (both sides, then a select), so that it runs on
+ * vector lanes; the factors of k! (those above k are 1) multiply as a tree,
+ * every product exact (15! < 2^53). */
 CT_HD double ct__log_factorial(double k)
 {
-    if (k < 16.0) {
-        double f = 1.0;
-        for (int j = 2; j <= (int)k; j++) f *= (double)j;             /* exact: 15! < 2^53 */
-        return k < 2.0 ? 0.0 : ct__log_pos(f);
-    }
+#define CT__F(q) ((double)(q) <= k ? (double)(q) : 1.0)
+    double f = ((CT__F(2) * CT__F(3)) * (CT__F(4) * CT__F(5))) * ((CT__F(6) * CT__F(7)) * (CT__F(8) * CT__F(9)))
+             * (((CT__F(10) * CT__F(11)) * (CT__F(12) * CT__F(13))) * (CT__F(14) * CT__F(15)));
+#undef CT__F
+    int small = k < 16.0;
     double x = k + 1.0, ix = 1.0 / x, ix2 = ix * ix;
+    double lg = ct__log_pos(small ? f : x);
     double s = -0x1.3813813813814p-11;                           /* -1/1680 */
     s = fma(s, ix2, 0x1.a01a01a01a01ap-11);                       /* 1/1260 */
     s = fma(s, ix2, -0x1.6c16c16c16c17p-9);                       /* -1/360 */
     s = fma(s, ix2, 0x1.5555555555555p-4);                        /* 1/12 */
-    return fma(x - 0.5, ct__log_pos(x), fma(s, ix, 0x1.d67f1c864beb4p-1 - x));  /* + log(2 pi)/2 */
+    double big = fma(x - 0.5, lg, fma(s, ix, 0x1.d67f1c864beb4p-1 - x));  /* + log(2 pi)/2 */
+    return small ? (k < 2.0 ? 0.0 : lg) : big;
 }
 
 /* Rejection loops give up after this many draws (a correct loop accepts a
@@ -503,23 +508,46 @@ CT_HD double ct__log_factorial(double k)
  * one uniform (sequential search from 0); above: Hormann's transformed
  * rejection with squeeze (PTRS, 1993). What depends on lam only is set up
  * apart (ct__poisson_setup), so that a loop over equal rates does it once. */
-typedef struct { double lam, slam, loglam, b, a, vr, lia, e; } ct__pois;
+typedef struct { double lam, loglam, b, a, vr, lia, e; } ct__pois;
 
-CT_HD void ct__poisson_setup(double lam, ct__pois *s)
+/* PTRS's constants of a finite rate lam >= 10 */
+CT_HD void ct__ptrs_setup(double lam, ct__pois *s)
 {
     s->lam = lam;
-    s->slam = s->loglam = s->b = s->a = s->vr = s->lia = s->e = 0.0;
-    if (!(lam > 0.0) || lam > 0x1.fffffffffffffp+1023) return;
-    if (lam < 10.0) {
-        s->e = ct__exp(-lam);
-        return;
-    }
-    s->slam = sqrt(lam);
+    s->e = 0.0;
     s->loglam = ct__log_pos(lam);
-    s->b = fma(2.53, s->slam, 0.931);
+    s->b = fma(2.53, sqrt(lam), 0.931);
     s->a = fma(0.02483, s->b, -0.059);
     s->vr = 0.9277 - 3.6224 / (s->b - 2.0);
     s->lia = ct__log_pos(1.1239 + 1.1328 / (s->b - 3.4));       /* log(1 / alpha) */
+}
+
+CT_HD void ct__poisson_setup(double lam, ct__pois *s)
+{
+    if (lam >= 10.0 && lam <= 0x1.fffffffffffffp+1023) {
+        ct__ptrs_setup(lam, s);
+        return;
+    }
+    s->lam = lam;
+    s->loglam = s->b = s->a = s->vr = s->lia = s->e = 0.0;
+    if (lam > 0.0 && lam < 10.0) s->e = ct__exp(-lam);
+}
+
+/* One PTRS draw for s's rate from the uniforms u in [-1/2, 1/2) and v in
+ * (0, 1]: the candidate *k, and whether it is accepted (the quick accept,
+ * the squeeze's reject, then the test with log(k!)). Branch free (every
+ * test a select), so that the CPU runs it on vector lanes. */
+CT_HD int ct__ptrs_try(const ct__pois *s, double u, double v, double *k)
+{
+    double lam = s->lam, a = s->a, b = s->b;
+    double us = 0.5 - fabs(u);
+    double kj = floor(fma(2.0 * a / us + b, u, lam + 0.43));
+    int quick = us >= 0.07 && v <= s->vr;
+    int test = kj >= 0.0 && !(us < 0.013 && v > us);
+    double kc = test ? kj : 0.0;
+    double lhs = ct__log_pos(v) + s->lia - ct__log_pos(a / (us * us) + b);
+    *k = kj;
+    return quick || (test && lhs <= fma(kc, s->loglam, -lam) - ct__log_factorial(kc));
 }
 
 /* The words of draw j of element i: draw 0's are w0 (block i of the
@@ -556,17 +584,11 @@ CT_HD double ct__poisson_sample(uint64_t seed, uint64_t offset, int64_t i, const
     if (lam < 10.0) {
         return ct__poisson_invert(lam, s->e, ct__uniform_f64_of(ct__u64(w0[0], w0[1])));
     }
-    double a = s->a, b = s->b;
     for (uint32_t j = 0; j < CT_COUNT_MAX_DRAWS; j++) {
+        double k;
         ct__draw_words(seed, offset, i, j, w0, w);
-        double u = ct__uniform_f64_of(ct__u64(w[0], w[1])) - 0.5;
-        double v = ct__unit_open0(w[2], w[3]);
-        double us = 0.5 - fabs(u);
-        double k = floor(fma(2.0 * a / us + b, u, lam + 0.43));
-        if (us >= 0.07 && v <= s->vr) return k;
-        if (k < 0.0 || (us < 0.013 && v > us)) continue;
-        double lhs = ct__log_pos(v) + s->lia - ct__log_pos(a / (us * us) + b);
-        if (lhs <= fma(k, s->loglam, -lam) - ct__log_factorial(k)) return k;
+        if (ct__ptrs_try(s, ct__uniform_f64_of(ct__u64(w[0], w[1])) - 0.5, ct__unit_open0(w[2], w[3]), &k))
+            return k;
     }
     return floor(lam);
 }
@@ -602,7 +624,9 @@ typedef struct {
     double spq, b, c, alpha, vr, lpq, m, h;   /* BTRS (a shared) */
 } ct__binom;
 
-CT_HD void ct__binomial_setup(double count, double prob, ct__binom *st)
+/* The part of the set-up that decides how (count, prob) is drawn: fixed,
+ * flip, n, p, q and inv; the rest 0 */
+CT_HD void ct__binomial_kind(double count, double prob, ct__binom *st)
 {
     st->count = count;
     st->prob = prob;
@@ -621,12 +645,12 @@ CT_HD void ct__binomial_setup(double count, double prob, ct__binom *st)
     st->p = p;
     st->q = q;
     st->inv = n * p < 10.0;
-    if (st->inv) {
-        st->s = p / q;
-        st->a = (n + 1.0) * st->s;
-        st->r0 = ct__exp(n * ct__log1p(-p));
-        return;
-    }
+}
+
+/* BTRS's constants of st's n, p <= 1/2 and q = 1 - p (n p >= 10) */
+CT_HD void ct__btrs_setup(ct__binom *st)
+{
+    double n = st->n, p = st->p, q = st->q;
     st->spq = sqrt(n * p * q);
     st->b = fma(2.53, st->spq, 1.15);
     st->a = fma(0.0248, st->b, fma(0.01, p, -0.0873));
@@ -636,6 +660,37 @@ CT_HD void ct__binomial_setup(double count, double prob, ct__binom *st)
     st->lpq = ct__log_pos(p / q);
     st->m = floor((n + 1.0) * p);
     st->h = ct__log_factorial(st->m) + ct__log_factorial(n - st->m);
+}
+
+CT_HD void ct__binomial_setup(double count, double prob, ct__binom *st)
+{
+    ct__binomial_kind(count, prob, st);
+    if (st->fixed != -1.0) return;
+    if (!st->inv) {
+        ct__btrs_setup(st);
+        return;
+    }
+    st->s = st->p / st->q;
+    st->a = (st->n + 1.0) * st->s;
+    st->r0 = ct__exp(st->n * ct__log1p(-st->p));
+}
+
+/* One BTRS draw for st from the uniforms u in [-1/2, 1/2) and v in (0, 1]:
+ * the candidate *k, and whether it is accepted (in [0, n], then the quick
+ * accept or the test with the log-factorials). Branch free (every test a
+ * select), so that the CPU runs it on vector lanes. */
+CT_HD int ct__btrs_try(const ct__binom *st, double u, double v, double *k)
+{
+    double n = st->n, a = st->a, b = st->b;
+    double us = 0.5 - fabs(u);
+    double kk = floor(fma(2.0 * a / us + b, u, st->c));
+    int valid = kk >= 0.0 && kk <= n;
+    int quick = us >= 0.07 && v <= st->vr;
+    double kc = valid ? kk : st->m;
+    double lv = ct__log_pos(v * st->alpha / (a / (us * us) + b));
+    *k = kk;
+    return valid && (quick || lv <= fma(kc - st->m, st->lpq,
+                                        st->h - ct__log_factorial(kc) - ct__log_factorial(n - kc)));
 }
 
 /* w0: the words of draw 0 (ct__draw_words) */
@@ -655,18 +710,11 @@ CT_HD double ct__binomial_sample(uint64_t seed, uint64_t offset, int64_t i, cons
             r *= st->a / k - st->s;
         }
     } else {
-        double a = st->a, b = st->b;
         k = st->m;
         for (uint32_t j = 0; j < CT_COUNT_MAX_DRAWS; j++) {
+            double kk;
             ct__draw_words(seed, offset, i, j, w0, w);
-            double u = ct__uniform_f64_of(ct__u64(w[0], w[1])) - 0.5;
-            double v = ct__unit_open0(w[2], w[3]);
-            double us = 0.5 - fabs(u);
-            double kk = floor(fma(2.0 * a / us + b, u, st->c));
-            if (kk < 0.0 || kk > n) continue;
-            if (us >= 0.07 && v <= st->vr) { k = kk; break; }
-            double lv = ct__log_pos(v * st->alpha / (a / (us * us) + b));
-            if (lv <= fma(kk - st->m, st->lpq, st->h - ct__log_factorial(kk) - ct__log_factorial(n - kk))) {
+            if (ct__btrs_try(st, ct__uniform_f64_of(ct__u64(w[0], w[1])) - 0.5, ct__unit_open0(w[2], w[3]), &kk)) {
                 k = kk;
                 break;
             }

@@ -21,6 +21,7 @@
  */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 #include "sampling.h"
 #include "sort.h"
 
@@ -271,74 +272,135 @@ CT_MULTIVERSION static void ct__poisson_small_exp(const double *lam, double *e, 
     for (int64_t j = 0; j < m; j++) e[j] = ct__exp_core(-lam[j]);
 }
 
-/* A draw of PTRS (ct__poisson_sample) for finite rates lam[j] >= 10 on
- * vector lanes, u[j] and v[j] its uniforms: ct__poisson_setup's and the
- * draw's operations in their order, every branch a select, so k[j] is the
- * draw where it is accepted and NaN where the element needs another (one
- * in four to eight, depending on the rate). */
-CT_MULTIVERSION static void ct__poisson_ptrs_lanes(const double *lam, const double *u,
-                                                   const double *v, double *k, int64_t m)
+/* ---- rejection samplers on vector lanes ---------------------------------
+ * The elements a chunk draws by rejection (PTRS, BTRS) go side by side:
+ * their set-ups first, then one draw of every element still open at a
+ * time. Each lanes function runs the scalar sampler's set-up or draw
+ * (philox_core.h) with every branch a select, the same operations in the
+ * same order, so the numbers are the scalar sampler's. The set-ups live in
+ * a table of fields by element (a field's row is a vector loop's load). */
+#define CT__NPAR 9
+typedef double ct__par[CT__NPAR][CT_RAND_CHUNK];
+/* one draw of elements 0 .. m-1 from the uniforms u[j] in [-1/2, 1/2) and
+ * v[j] in (0, 1]: k[j] the accepted value, NaN where another draw is due */
+typedef void (*ct__lanes_fn)(ct__par P, const double *u, const double *v, double *k, int64_t m);
+
+/* Poisson, PTRS (finite rates >= 10): fields lam, loglam, b, a, vr, lia */
+#define CT__POIS_FIELDS(X) X(0, lam) X(1, loglam) X(2, b) X(3, a) X(4, vr) X(5, lia)
+/* Binomial, BTRS (n p >= 10, p <= 1/2): fields n, a, b, c, alpha, vr, lpq, m, h */
+#define CT__BINOM_FIELDS(X) X(0, n) X(1, a) X(2, b) X(3, c) X(4, alpha) X(5, vr) X(6, lpq) X(7, m) X(8, h)
+#define CT__PUT(f, name) P[f][j] = s.name;
+#define CT__GET(f, name) s.name = P[f][j];
+
+/* P[0][j] the rate: the set-up */
+CT_MULTIVERSION static void ct__ptrs_setup_lanes(ct__par P, int64_t m)
 {
     for (int64_t j = 0; j < m; j++) {
-        double l = lam[j], uj = u[j], vj = v[j];
-        double b = fma(2.53, sqrt(l), 0.931);
-        double a = fma(0.02483, b, -0.059);
-        double vr = 0.9277 - 3.6224 / (b - 2.0);
-        double lia = ct__log_pos(1.1239 + 1.1328 / (b - 3.4));
-        double us = 0.5 - fabs(uj);
-        double kj = floor(fma(2.0 * a / us + b, uj, l + 0.43));
-        int quick = us >= 0.07 && vj <= vr;
-        int test = kj >= 0.0 && !(us < 0.013 && vj > us);
-        /* log(k!) as ct__log_factorial: below 16 the log of the exact
-         * product (the loop's factors as selects), above Stirling's series */
-        double kc = test ? kj : 0.0, f = 1.0;
-        for (int q = 2; q < 16; q++) f *= q <= kc ? (double)q : 1.0;
-        double x = kc + 1.0, ix = 1.0 / x, ix2 = ix * ix;
-        double lg = ct__log_pos(kc < 16.0 ? f : x);
-        double st = -0x1.3813813813814p-11;
-        st = fma(st, ix2, 0x1.a01a01a01a01ap-11);
-        st = fma(st, ix2, -0x1.6c16c16c16c17p-9);
-        st = fma(st, ix2, 0x1.5555555555555p-4);
-        double lf = kc < 16.0 ? (kc < 2.0 ? 0.0 : lg) : fma(x - 0.5, lg, fma(st, ix, 0x1.d67f1c864beb4p-1 - x));
-        double lhs = ct__log_pos(vj) + lia - ct__log_pos(a / (us * us) + b);
-        int ok = quick || (test && lhs <= fma(kj, ct__log_pos(l), -l) - lf);
-        k[j] = ok ? kj : NAN;
+        ct__pois s;
+        ct__ptrs_setup(P[0][j], &s);
+        CT__POIS_FIELDS(CT__PUT)
+    }
+}
+
+CT_MULTIVERSION static void ct__ptrs_lanes(ct__par P, const double *u, const double *v, double *k, int64_t m)
+{
+    for (int64_t j = 0; j < m; j++) {
+        ct__pois s;
+        double kj;
+        CT__POIS_FIELDS(CT__GET)
+        k[j] = ct__ptrs_try(&s, u[j], v[j], &kj) ? kj : NAN;
+    }
+}
+
+/* P[0][j] = n, P[1][j] = p: the set-up */
+CT_MULTIVERSION static void ct__btrs_setup_lanes(ct__par P, int64_t m)
+{
+    for (int64_t j = 0; j < m; j++) {
+        ct__binom s;
+        s.n = P[0][j];
+        s.p = P[1][j];
+        s.q = 1.0 - s.p;
+        ct__btrs_setup(&s);
+        CT__BINOM_FIELDS(CT__PUT)
+    }
+}
+
+CT_MULTIVERSION static void ct__btrs_lanes(ct__par P, const double *u, const double *v, double *k, int64_t m)
+{
+    for (int64_t j = 0; j < m; j++) {
+        ct__binom s;
+        double kj;
+        CT__BINOM_FIELDS(CT__GET)
+        k[j] = ct__btrs_try(&s, u[j], v[j], &kj) ? kj : NAN;
+    }
+}
+
+/* Elements at[0 .. nb) of the stream with their set-ups in P (nf fields)
+ * and draw 0's words w0[4 j ..]: draws d = 0, 1, ... (ct__draw_words) of
+ * the elements still open, until each is accepted; k[j] the accepted
+ * value, NaN where CT_COUNT_MAX_DRAWS draws were rejected. P is consumed. */
+static void ct__rejection_run(uint64_t seed, uint64_t offset, ct__lanes_fn lanes, ct__par P, int nf,
+                              const int64_t *at, const uint32_t *w0, double *k, int64_t nb)
+{
+    double u[CT_RAND_CHUNK], v[CT_RAND_CHUNK], ko[CT_RAND_CHUNK];
+    int64_t slot[CT_RAND_CHUNK];
+    for (int64_t j = 0; j < nb; j++) {
+        slot[j] = j;
+        u[j] = ct__uniform_f64_of(ct__u64(w0[4 * j], w0[4 * j + 1])) - 0.5;
+        v[j] = ct__unit_open0(w0[4 * j + 2], w0[4 * j + 3]);
+        k[j] = NAN;
+    }
+    for (uint32_t d = 1; nb > 0 && d <= CT_COUNT_MAX_DRAWS; d++) {
+        lanes(P, u, v, ko, nb);
+        int64_t left = 0;
+        for (int64_t j = 0; j < nb; j++) {
+            if (ko[j] == ko[j]) {
+                k[slot[j]] = ko[j];
+                continue;
+            }
+            uint32_t wd[4];
+            ct__philox_draw(seed, offset, at[slot[j]], d, wd);
+            slot[left] = slot[j];
+            for (int f = 0; f < nf; f++) P[f][left] = P[f][j];
+            u[left] = ct__uniform_f64_of(ct__u64(wd[0], wd[1])) - 0.5;
+            v[left++] = ct__unit_open0(wd[2], wd[3]);
+        }
+        nb = left;
     }
 }
 
 /* Elements i0 .. i1 - 1: their first draws' words (block i of the stream
  * each) a run at a time (ct_philox_words); rates below 10 gathered and
  * drawn side by side (above), finite rates from 10 on gathered for PTRS's
- * lanes a draw at a time, the rest (0, inf) one by one with their set-up
- * done again only when the rate changes --
- * the same numbers as ct__poisson_draw's. Compiled per CPU level, so that
- * fma() is an instruction where the CPU has one. */
+ * lanes, the rest (0, inf) one by one -- the same numbers as
+ * ct__poisson_draw's. The gathers are branch free (the rates' classes
+ * are random). Compiled per CPU level, so that fma() is an instruction
+ * where the CPU has one. */
 CT_MULTIVERSION static void ct__poisson_run(uint64_t seed, uint64_t offset, const double *rate,
                                             double *out, int64_t i0, int64_t i1)
 {
-    uint32_t w[4 * CT_RAND_CHUNK];
+    uint32_t w[4 * CT_RAND_CHUNK], wb[4 * CT_RAND_CHUNK];
     double lam[CT_RAND_CHUNK], u[CT_RAND_CHUNK], e[CT_RAND_CHUNK], k[CT_RAND_CHUNK];
-    double lamb[CT_RAND_CHUNK], ub[CT_RAND_CHUNK], vb[CT_RAND_CHUNK], kb[CT_RAND_CHUNK];
     int64_t at[CT_RAND_CHUNK], atb[CT_RAND_CHUNK];
+    ct__par P;
     ct__pois s;
-    ct__poisson_setup(rate[i0], &s);
     for (int64_t c = i0; c < i1; c += CT_RAND_CHUNK) {
         int64_t m = i1 - c < CT_RAND_CHUNK ? i1 - c : CT_RAND_CHUNK, ns = 0, nb = 0;
         ct_philox_words(seed, offset, c, m, w);
         for (int64_t i = c; i < c + m; i++) {
             const uint32_t *wi = w + 4 * (i - c);
             double r = rate[i];
-            if (r > 0.0 && r < 10.0) {
-                at[ns] = i;
-                lam[ns] = r;
-                u[ns++] = ct__uniform_f64_of(ct__u64(wi[0], wi[1]));
-            } else if (r >= 10.0 && r <= 0x1.fffffffffffffp+1023) {
-                atb[nb] = i;
-                lamb[nb] = r;
-                ub[nb] = ct__uniform_f64_of(ct__u64(wi[0], wi[1])) - 0.5;
-                vb[nb++] = ct__unit_open0(wi[2], wi[3]);
-            } else {
-                if (r != s.lam) ct__poisson_setup(r, &s);
+            int small = r > 0.0 && r < 10.0, big = r >= 10.0 && r <= 0x1.fffffffffffffp+1023;
+            at[ns] = i;
+            lam[ns] = r;
+            u[ns] = ct__uniform_f64_of(ct__u64(wi[0], wi[1]));
+            ns += small;
+            atb[nb] = i;
+            P[0][nb] = r;
+            memcpy(wb + 4 * nb, wi, 4 * sizeof(uint32_t));
+            nb += big;
+            if (!(small | big)) {
+                ct__poisson_setup(r, &s);
                 out[i] = ct__poisson_sample(seed, offset, i, &s, wi);
             }
         }
@@ -349,45 +411,50 @@ CT_MULTIVERSION static void ct__poisson_run(uint64_t seed, uint64_t offset, cons
 #endif
         ct__poisson_small_scalar(lam, e, u, k, ns, 0);
         for (int64_t j = 0; j < ns; j++) out[at[j]] = k[j];
-        /* draw d of the elements still open, until each is accepted */
-        for (uint32_t d = 0; nb > 0; d++) {
-            if (d == CT_COUNT_MAX_DRAWS) {
-                for (int64_t j = 0; j < nb; j++) out[atb[j]] = floor(lamb[j]);
-                break;
-            }
-            ct__poisson_ptrs_lanes(lamb, ub, vb, kb, nb);
-            int64_t left = 0;
-            for (int64_t j = 0; j < nb; j++) {
-                if (kb[j] == kb[j]) {
-                    out[atb[j]] = kb[j];
-                    continue;
-                }
-                uint32_t wd[4];
-                ct__philox_draw(seed, offset, atb[j], d + 1, wd);
-                atb[left] = atb[j];
-                lamb[left] = lamb[j];
-                ub[left] = ct__uniform_f64_of(ct__u64(wd[0], wd[1])) - 0.5;
-                vb[left++] = ct__unit_open0(wd[2], wd[3]);
-            }
-            nb = left;
-        }
+        for (int64_t j = 0; j < nb; j++) lam[j] = P[0][j];
+        ct__ptrs_setup_lanes(P, nb);
+        ct__rejection_run(seed, offset, ct__ptrs_lanes, P, 6, atb, wb, k, nb);
+        for (int64_t j = 0; j < nb; j++) out[atb[j]] = k[j] == k[j] ? k[j] : floor(lam[j]);
     }
 }
 
-/* ct__poisson_run's chunks for binomial draws, one by one */
+/* ct__poisson_run's chunks for binomial draws: the pairs BTRS draws
+ * gathered for its lanes, the others one by one with their set-up done
+ * again only when the pair changes */
 CT_MULTIVERSION static void ct__binomial_run(uint64_t seed, uint64_t offset, const double *count,
                                              const double *prob, double *out, int64_t i0, int64_t i1)
 {
-    uint32_t w[4 * CT_RAND_CHUNK];
-    ct__binom st;
+    uint32_t w[4 * CT_RAND_CHUNK], wb[4 * CT_RAND_CHUNK];
+    double nn[CT_RAND_CHUNK], pp[CT_RAND_CHUNK], k[CT_RAND_CHUNK];
+    int64_t at[CT_RAND_CHUNK];
+    unsigned char flip[CT_RAND_CHUNK];
+    ct__par P;
+    ct__binom st, kind;
     ct__binomial_setup(count[i0], prob[i0], &st);
     for (int64_t c = i0; c < i1; c += CT_RAND_CHUNK) {
-        int64_t m = i1 - c < CT_RAND_CHUNK ? i1 - c : CT_RAND_CHUNK;
+        int64_t m = i1 - c < CT_RAND_CHUNK ? i1 - c : CT_RAND_CHUNK, nb = 0;
         ct_philox_words(seed, offset, c, m, w);
         for (int64_t i = c; i < c + m; i++) {
+            const uint32_t *wi = w + 4 * (i - c);
+            ct__binomial_kind(count[i], prob[i], &kind);
+            if (kind.fixed == -1.0 && !kind.inv) {
+                at[nb] = i;
+                nn[nb] = P[0][nb] = kind.n;
+                pp[nb] = P[1][nb] = kind.p;
+                flip[nb] = (unsigned char)kind.flip;
+                memcpy(wb + 4 * nb, wi, 4 * sizeof(uint32_t));
+                nb++;
+                continue;
+            }
             /* a nan pair never compares equal: set up again (it is cheap) */
             if (count[i] != st.count || prob[i] != st.prob) ct__binomial_setup(count[i], prob[i], &st);
-            out[i] = ct__binomial_sample(seed, offset, i, &st, w + 4 * (i - c));
+            out[i] = ct__binomial_sample(seed, offset, i, &st, wi);
+        }
+        ct__btrs_setup_lanes(P, nb);
+        ct__rejection_run(seed, offset, ct__btrs_lanes, P, 9, at, wb, k, nb);
+        for (int64_t j = 0; j < nb; j++) {
+            double kj = k[j] == k[j] ? k[j] : floor((nn[j] + 1.0) * pp[j]);
+            out[at[j]] = flip[j] ? nn[j] - kj : kj;
         }
     }
 }
