@@ -212,3 +212,17 @@ def test_empty_cache_returns_heap_blocks_after_larger_frees():
         del t
     _empty_cache()
     assert rss() - rss0 < 16 * MiB
+
+
+@needs_proc
+def test_the_cache_of_mid_sized_blocks_stays_bounded():
+    # 64 distinct sizes of 128 KiB to 1 MiB: at most 16 of them stay cached
+    _empty_cache()
+    rss0 = rss()
+    for k in range(64):
+        t = torch.ones((128 * 1024 + k * 14 * 1024) // 4)
+        del t
+    _trim_libc()
+    assert rss() - rss0 <= 16 * MiB + 8 * MiB
+    _empty_cache()
+    assert rss() - rss0 < 8 * MiB

@@ -2,8 +2,8 @@
  *
  * Large blocks are where the time goes: fresh pages fault on first touch.
  * We ask the kernel for transparent huge pages on them and keep a few freed
- * large blocks to hand out again for the same size (training loops and
- * benchmarks allocate the same shapes over and over). Called with the GIL
+ * blocks from 128 KiB on to hand out again for the same size (training
+ * loops and benchmarks allocate the same shapes over and over). Called with the GIL
  * held, so the cache needs no lock. alloc.h declares the entry points.
  */
 #include "alloc.h"
@@ -27,27 +27,41 @@ void ct_free(void *p, size_t nbytes) { (void)nbytes; free(p); }
 void ct_empty_cache(void) {}
 #else
 
-#define CT_LARGE ((size_t)1 << 20)          /* blocks from 1 MiB are cached */
+#define CT_MID ((size_t)128 << 10)         /* blocks from 128 KiB are cached */
+#define CT_LARGE ((size_t)1 << 20)          /* (in two caches: below and from 1 MiB) */
 #define CT_HUGE ((size_t)4 << 20)           /* and from 4 MiB get huge pages */
 #define CT_CACHE_SLOTS 16
 #define CT_CACHE_BYTES ((size_t)1 << 30)     /* at most 1 GiB kept */
 
-static struct { void *ptr; size_t size; } ct_cache[CT_CACHE_SLOTS];
-static size_t ct_cache_total = 0;
-static int ct_cache_next = 0;           /* the slot evicted when all are taken */
+/* Blocks of 128 KiB to 1 MiB: glibc maps them afresh while its mmap
+ * threshold is low, and later gives the top of its heap back, so a block of
+ * that size faults its pages in again and again; the cache keeps 16 of them
+ * (16 MiB at most), apart from the large ones so as not to push those out. */
+typedef struct {
+    void *ptr[CT_CACHE_SLOTS];
+    size_t size[CT_CACHE_SLOTS];
+    size_t total;
+    int next;               /* the slot evicted when all are taken */
+} ct_block_cache;
+static ct_block_cache ct_mid_cache, ct_large_cache;
 
 static inline size_t ct_round_size(size_t n) {
     return n >= CT_LARGE ? (n + 65535) & ~(size_t)65535 : (n + CT_ALIGN - 1) & ~(size_t)(CT_ALIGN - 1);
 }
 
+static inline ct_block_cache *ct_cache_of(size_t n) {
+    return n >= CT_LARGE ? &ct_large_cache : n >= CT_MID ? &ct_mid_cache : NULL;
+}
+
 void *ct_alloc(size_t nbytes) {
     size_t n = ct_round_size(nbytes ? nbytes : 1);
-    if (n >= CT_LARGE) {
+    ct_block_cache *c = ct_cache_of(n);
+    if (c) {
         for (int i = 0; i < CT_CACHE_SLOTS; i++) {
-            if (ct_cache[i].ptr && ct_cache[i].size == n) {
-                void *p = ct_cache[i].ptr;
-                ct_cache[i].ptr = NULL;
-                ct_cache_total -= n;
+            if (c->ptr[i] && c->size[i] == n) {
+                void *p = c->ptr[i];
+                c->ptr[i] = NULL;
+                c->total -= n;
                 return p;
             }
         }
@@ -64,23 +78,24 @@ void *ct_alloc(size_t nbytes) {
 void ct_free(void *p, size_t nbytes) {
     if (!p) return;
     size_t n = ct_round_size(nbytes ? nbytes : 1);
-    if (n >= CT_LARGE && n <= CT_CACHE_BYTES) {
+    ct_block_cache *c = ct_cache_of(n);
+    if (c && n <= CT_CACHE_BYTES) {
         int slot = -1;
         for (int i = 0; i < CT_CACHE_SLOTS && slot < 0; i++)
-            if (!ct_cache[i].ptr) slot = i;
-        if (slot < 0) slot = ct_cache_next = (ct_cache_next + 1) % CT_CACHE_SLOTS;
+            if (!c->ptr[i]) slot = i;
+        if (slot < 0) slot = c->next = (c->next + 1) % CT_CACHE_SLOTS;
         /* make room: evict from the chosen slot onwards until the new block fits */
-        for (int i = 0; ct_cache[slot].ptr || ct_cache_total + n > CT_CACHE_BYTES; i++) {
+        for (int i = 0; c->ptr[slot] || c->total + n > CT_CACHE_BYTES; i++) {
             int j = (slot + i) % CT_CACHE_SLOTS;
-            if (ct_cache[j].ptr) {
-                free(ct_cache[j].ptr);
-                ct_cache_total -= ct_cache[j].size;
-                ct_cache[j].ptr = NULL;
+            if (c->ptr[j]) {
+                free(c->ptr[j]);
+                c->total -= c->size[j];
+                c->ptr[j] = NULL;
             }
         }
-        ct_cache[slot].ptr = p;
-        ct_cache[slot].size = n;
-        ct_cache_total += n;
+        c->ptr[slot] = p;
+        c->size[slot] = n;
+        c->total += n;
         return;
     }
     free(p);
@@ -92,10 +107,14 @@ void ct_free(void *p, size_t nbytes) {
  * freed, later blocks of a few MiB come from the heap and their pages stay
  * with the process when freed. malloc_trim returns the heap's free pages. */
 void ct_empty_cache(void) {
-    for (int i = 0; i < CT_CACHE_SLOTS; i++) {
-        if (ct_cache[i].ptr) { free(ct_cache[i].ptr); ct_cache[i].ptr = NULL; }
+    ct_block_cache *caches[2] = {&ct_mid_cache, &ct_large_cache};
+    for (int k = 0; k < 2; k++) {
+        for (int i = 0; i < CT_CACHE_SLOTS; i++) {
+            free(caches[k]->ptr[i]);
+            caches[k]->ptr[i] = NULL;
+        }
+        caches[k]->total = 0;
     }
-    ct_cache_total = 0;
 #ifdef __GLIBC__
     malloc_trim(0);
 #endif
