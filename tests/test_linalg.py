@@ -638,6 +638,48 @@ def test_lstsq_gelsy_large_full_rank_and_deficient(dtype, deficient, batch):
     assert (r.rank.numpy() < 40).all()
 
 
+def test_cond2_bound_is_above_the_condition_number():
+    # the full-rank path's certificate: an upper bound of cond2, at most n^(5/8) times it
+    from ctorch._ops import linalg_k
+    rng = np.random.default_rng(8)
+    for n in (1, 3, 40, 64, 100):
+        for dtype in ("float32", "float64"):
+            big = 1e15 if dtype == "float32" else 1e150
+            for scale in (1 / big, 1.0, big):
+                r = np.triu(rng.standard_normal((3, n, n))) / np.sqrt(n) + np.eye(n)
+                r[1] *= np.logspace(0, -3, n)           # graded rows: cond some 1e3 and up
+                r = (r * scale).astype(dtype)
+                ri = np.linalg.inv(r.astype(np.float64)).astype(dtype)
+                got = linalg_k.cond2_bound(torch.tensor(r), torch.tensor(ri))
+                for g, m, mi in zip(got, r.astype(np.float64), ri.astype(np.float64)):
+                    # cond2 of the inverse as given: |R|_2 |Rinv|_2
+                    c = np.linalg.norm(m, 2) * np.linalg.norm(mi, 2)
+                    assert c * (1 - 1e-4) <= g <= c * n ** 0.625 * 1.01, (n, dtype, scale, g, c)
+    nan = np.full((1, 4, 4), np.nan, dtype=np.float32)
+    assert np.isnan(linalg_k.cond2_bound(torch.tensor(nan), torch.tensor(nan))[0])
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_lstsq_gelsy_rank_across_the_threshold(dtype):
+    # square matrices of condition 10 .. 1e18: the full-rank path may only
+    # answer where gelsy (scipy's LAPACK) finds full rank too, and the
+    # solutions agree wherever the rank is full
+    import scipy.linalg
+    rng = np.random.default_rng(9)
+    n = 64
+    eps = np.finfo(dtype).eps
+    for lc in np.linspace(1, 18, 35):
+        u, _ = np.linalg.qr(rng.standard_normal((n, n)))
+        v, _ = np.linalg.qr(rng.standard_normal((n, n)))
+        a = ((u * np.logspace(0, -lc, n)) @ v.T).astype(dtype)
+        b = rng.standard_normal((n, 3)).astype(dtype)
+        r = torch.linalg.lstsq(torch.tensor(a), torch.tensor(b))
+        ref = scipy.linalg.lstsq(a, b, cond=eps * n, lapack_driver="gelsy")
+        assert r.rank.item() == ref[2], (lc, r.rank.item(), ref[2])
+        if ref[2] == n:
+            assert _rel(r.solution.numpy(), ref[0]) < 10 ** lc * eps * 50
+
+
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("n,k", [(5, 8), (40, 9), (100, 33)])
 @pytest.mark.parametrize("upper", [False, True])

@@ -18,7 +18,7 @@ from cython cimport floating
 from libc.stdint cimport int64_t, int32_t
 from libc.string cimport memcpy, memset
 from cpython.mem cimport PyMem_Malloc, PyMem_Free
-from libc.math cimport log, fabs, INFINITY
+from libc.math cimport log, fabs, sqrt, frexp, ldexp, INFINITY
 
 from ctorch._core.dtype cimport *
 from ctorch._core.backend cimport *
@@ -659,6 +659,82 @@ def gelsy(Tensor A, Tensor B, double rcond):
     if failed:
         raise ValueError(f"illegal value in {failed}-th argument of internal gelsy")
     return X, rank
+
+
+cdef double _sumsq(const floating *p, int64_t cnt) noexcept nogil:
+    """sum p[i]^2 in double (nan where one is nan), four sums side by side"""
+    cdef double a0 = 0, a1 = 0, a2 = 0, a3 = 0
+    cdef int64_t i = 0
+    while i + 4 <= cnt:
+        a0 += <double>p[i] * <double>p[i]
+        a1 += <double>p[i + 1] * <double>p[i + 1]
+        a2 += <double>p[i + 2] * <double>p[i + 2]
+        a3 += <double>p[i + 3] * <double>p[i + 3]
+        i += 4
+    while i < cnt:
+        a0 += <double>p[i] * <double>p[i]
+        i += 1
+    return (a0 + a1) + (a2 + a3)
+
+
+cdef double _cond2_bound(const floating *R, const floating *Ri, float *x, int64_t n,
+                         const ct_backend *B) noexcept nogil:
+    cdef int64_t nn = n * n, i
+    cdef double ri = sqrt(_sumsq(Ri, nn)), fr = sqrt(_sumsq(R, nn))
+    cdef int e = 0
+    if not (fr > 0 and fr < INFINITY):
+        return (fr if fr != fr else INFINITY) * ri
+    frexp(fr, &e)
+    cdef double s = ldexp(1.0, -e)          # a power of 2: R s is exact, |R s|_F < 1
+    for i in range(nn):
+        x[i] = <float>(R[i] * s)
+    cdef float *g = x + nn
+    cdef float *g2 = g + nn
+    cdef float one = 1.0, zero = 0.0
+    cdef int ni = <int>n
+    cdef int64_t off0 = 0
+    B.gemm(CT_FLOAT32, b'T', b'N', ni, ni, ni, &one, <char *>x, ni, &off0, <char *>x, ni,
+           &off0, &zero, <char *>g, ni, 1)
+    B.gemm(CT_FLOAT32, b'N', b'N', ni, ni, ni, &one, <char *>g, ni, &off0, <char *>g, ni,
+           &off0, &zero, <char *>g2, ni, 1)
+    return sqrt(sqrt(sqrt(_sumsq(g2, nn)))) / s * ri
+
+
+def cond2_bound(Tensor R, Tensor Rinv):
+    """Upper bounds of cond2(R[b]) = |R|_2 |R^-1|_2 for the square matrices
+    R (nb, n, n), given their inverses Rinv (both dense, float32 or float64,
+    the same): |R^-1|_F |G G|_F^(1/4), G = R^T R (|R|_2^4 = lambda_max(G)^2
+    <= |G G|_F). G and G G are float32 products (the backend's GEMM) of R
+    scaled by a power of 2 to |R|_F < 1, so that nothing overflows;
+    their rounding, and entries of R too small for float32, move the bound
+    by some n 2^-24 relative at most. A list of floats (inf or nan where R
+    has them); None for another dtype or layout."""
+    cdef int code = R._dtype._code
+    if (code != CT_FLOAT32 and code != CT_FLOAT64) or Rinv._dtype is not R._dtype \
+            or R._ndim != 3 or Rinv._ndim != 3 or not _is_contiguous(R) or not _is_contiguous(Rinv):
+        return None
+    cdef int64_t nb = R._shape[0], n = R._shape[1], b, nn
+    if R._shape[2] != n or Rinv._shape[0] != nb or Rinv._shape[1] != n or Rinv._shape[2] != n or not n:
+        return None
+    nn = n * n
+    cdef const ct_backend *B = R._storage.backend
+    ensure_gemm(B)
+    cdef float *x = <float *>malloc(3 * nn * sizeof(float))
+    if x == NULL:
+        raise MemoryError()
+    cdef double v
+    cdef list out = []
+    for b in range(nb):
+        with nogil:
+            if code == CT_FLOAT64:
+                v = _cond2_bound((<const double *>R._data) + b * nn, (<const double *>Rinv._data) + b * nn,
+                                 x, n, B)
+            else:
+                v = _cond2_bound((<const float *>R._data) + b * nn, (<const float *>Rinv._data) + b * nn,
+                                 x, n, B)
+        out.append(v)
+    free(x)
+    return out
 
 
 ctypedef void (*_dorgqr_t)(int *m, int *n, int *k, double *a, int *lda, double *tau,
