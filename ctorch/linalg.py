@@ -1761,12 +1761,13 @@ def _pinv_svd_real(A, atol, rtol):
         return None
     wide = m < n
     At = A.detach().mT if wide else A.detach()
-    if A.dtype == _float32:
-        # computed in float64, as numpy.linalg computes float32
-        At = At.to(_float64)
     p, q = (n, m) if wide else (m, n)
     Q = None
     if p >= q * 11 // 6 and p > 32:
+        if A.dtype == _float32:
+            # float32 in float64 here: the QR's rounding and gesdd's on R
+            # would add up to some four times PyTorch's error
+            At = At.to(_float64)
         r = _lk.qr(At, "reduced")
         if r is not None:
             Q, R = r
@@ -1792,7 +1793,7 @@ def _pinv_svd_real(A, atol, rtol):
         # pinv(A) = pinv(A^T)^T = (Q) U S^+ V^T
         M = matmul(U, Vs.mT)
         r = M if Q is None else matmul(Q, M)
-    return r.to(_float32) if A.dtype == _float32 else r
+    return r.to(A.dtype) if r.dtype != A.dtype else r
 
 
 @_serial
