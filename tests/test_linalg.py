@@ -1340,6 +1340,35 @@ def test_ldl_factor_kernel_layouts(dtype, shape, layout):
     assert _rel(full @ x, b) < tol
 
 
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("kind", ["indefinite", "zero_diagonal", "zero_column", "ties", "spd", "diagonal"])
+def test_ldl_factor_kernel_matches_lapack(dtype, kind):
+    # up to sytrf's block size the kernel runs its own sytf2: LAPACK's pivots
+    # (1x1 and 2x2 blocks, ties broken alike), info and factors
+    from scipy.linalg import lapack
+    rng = np.random.default_rng(61)
+    f = lapack.ssytrf if dtype == "float32" else lapack.dsytrf
+    for n in (1, 2, 3, 5, 8, 17, 33, 64):
+        m = rng.standard_normal((n, n))
+        if kind == "zero_diagonal":
+            np.fill_diagonal(m, 0)
+        elif kind == "zero_column":
+            m[n // 2] = 0
+            m[:, n // 2] = 0
+        elif kind == "ties":
+            m = rng.integers(-2, 3, (n, n)).astype(float)
+        elif kind == "spd":
+            m = m @ m.T
+        elif kind == "diagonal":
+            m = np.diag(rng.standard_normal(n))
+        a = ((m + m.T) / 2).astype(dtype)
+        ld, piv, info = f(a, lower=1)
+        r = torch.linalg.ldl_factor_ex(torch.tensor(a))
+        assert r.pivots.tolist() == piv.tolist() and r.info.item() == info, (n, kind)
+        err = np.abs(r.LD.numpy() - np.tril(ld)).max() / max(np.abs(ld).max(), 1e-30)
+        assert err < (1e-4 if dtype == "float32" else 1e-12), (n, kind)
+
+
 def test_ldl_factor_kernel_errors_and_out():
     a = np.zeros((2, 3, 3))
     a[1] = np.eye(3)

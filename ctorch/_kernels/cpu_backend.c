@@ -1547,6 +1547,7 @@ const ct_backend ct_cpu_backend = {
     .la_trsm = ct_cpu_la_trsm,
     .la_lu_solve = ct_cpu_la_lu_solve,
     .la_cholesky = ct_cpu_la_cholesky,
+    .la_ldl = ct_la_ldl,
     .la_qr = ct_cpu_la_qr,
     /* ---- index ops */
     .index_outside = ct_index_outside,

@@ -104,6 +104,15 @@ int ct_la_cholesky(ct_la_gemm_fn gemm, int dtype, const void *src, void *dst, in
     return -1;
 }
 
+int ct_la_ldl(int dtype, void *a, int64_t nb, int64_t n, int32_t *piv, int32_t *info)
+{
+    if (dtype == CT_FLOAT32)
+        return la_ldl_all_f32((float *)a, nb, n, piv, info);
+    if (dtype == CT_FLOAT64)
+        return la_ldl_all_f64((double *)a, nb, n, piv, info);
+    return -1;
+}
+
 int ct_la_qr(ct_la_gemm_fn gemm, int dtype, const void *src, void *q, void *r, int64_t nb,
              int64_t m, int64_t n, int64_t qc, int64_t rr)
 {

@@ -48,6 +48,12 @@ int ct_la_lu_solve(ct_la_gemm_fn gemm, int dtype, const void *LU, int64_t lbs, c
 int ct_la_cholesky(ct_la_gemm_fn gemm, int dtype, const void *src, void *dst, int64_t nb,
                    int64_t n, int32_t *info);
 
+/* LAPACK's sytf2 (lower) in place on nb column-major n x n matrices a
+ * (batch stride n * n; lower triangles read): the Bunch-Kaufman factors
+ * LD, pivots piv (n per matrix) and info as LAPACK's sytrf returns them
+ * for n up to its block size (64), where it runs sytf2 itself. */
+int ct_la_ldl(int dtype, void *a, int64_t nb, int64_t n, int32_t *piv, int32_t *info);
+
 /* Householder QR (LAPACK's reflectors) of nb row-major m x n matrices src:
  * R's first rr rows (row-major rr x n, zero below the diagonal) into r, and
  * the first qc columns of Q (row-major m x qc) into q unless q is NULL.

@@ -782,6 +782,140 @@ static int LA_F(la_chol_all_)(ct_la_gemm_fn gemm, const LA_T *src, LA_T *dst, in
     return 0;
 }
 
+/* la_iamax_'s answer for short columns, inlined into its caller */
+static inline __attribute__((always_inline)) int64_t LA_F(la_iamax_small_)(const LA_T *c, int64_t lo,
+                                                                           int64_t m)
+{
+    LA_T best = LA_FABS(c[lo]);
+    int64_t p = lo;
+    if (best != best)
+        return lo;
+    for (int64_t i = lo + 1; i < m; i++) {
+        LA_T v = LA_FABS(c[i]);
+        p = v > best ? i : p;
+        best = v > best ? v : best;
+    }
+    return p;
+}
+
+/* LAPACK's sytf2 (lower): the Bunch-Kaufman factorization P A P^T = L D
+ * L^T of one column-major n x n symmetric matrix a (its lower triangle, in
+ * place), with sytf2's pivot choices (1x1 or 2x2 blocks of D) and its
+ * operations, the rank-1 and rank-2 updates column by column. piv as
+ * LAPACK's (1-based; -p twice for a 2x2 block); returns LAPACK's info (the
+ * first zero pivot, 1-based, or 0). */
+CT_MULTIVERSION
+static int64_t LA_F(la_sytf2_)(LA_T *a, int64_t n, int32_t *piv)
+{
+    const LA_T alpha = ((LA_T)1 + LA_SQRT((LA_T)17)) / (LA_T)8;
+    int64_t info = 0;
+#define A_(i, j) a[(i) + (j) * n]
+    for (int64_t k = 0; k < n;) {
+        int kstep = 1;
+        int64_t kp = k, imax = k;
+        LA_T absakk = LA_FABS(A_(k, k)), colmax = 0;
+        if (k < n - 1) {
+            imax = LA_F(la_iamax_small_)(a + k * n, k + 1, n);
+            colmax = LA_FABS(A_(imax, k));
+        }
+        if ((absakk == 0 && colmax == 0) || absakk != absakk) {
+            if (!info)
+                info = k + 1;           /* a zero (or NaN) column: no update */
+        } else {
+            if (!(absakk >= alpha * colmax)) {
+                /* the largest off-diagonal magnitude in row / column imax */
+                int64_t jmax = k;
+                LA_T rowmax = LA_FABS(A_(imax, k));
+                if (rowmax == rowmax)
+                    for (int64_t j = k + 1; j < imax; j++)
+                        if (LA_FABS(A_(imax, j)) > rowmax) {
+                            rowmax = LA_FABS(A_(imax, j));
+                            jmax = j;
+                        }
+                if (imax < n - 1) {
+                    jmax = LA_F(la_iamax_small_)(a + imax * n, imax + 1, n);
+                    LA_T v = LA_FABS(A_(jmax, imax));
+                    rowmax = v > rowmax ? v : rowmax;
+                }
+                if (absakk >= alpha * colmax * (colmax / rowmax))
+                    kp = k;
+                else if (LA_FABS(A_(imax, imax)) >= alpha * rowmax)
+                    kp = imax;
+                else {
+                    kp = imax;
+                    kstep = 2;
+                }
+            }
+            int64_t kk = k + kstep - 1;
+            if (kp != kk) {             /* rows and columns kk and kp trade places */
+                LA_T t;
+                for (int64_t i = kp + 1; i < n; i++) {
+                    t = A_(i, kk); A_(i, kk) = A_(i, kp); A_(i, kp) = t;
+                }
+                for (int64_t j = kk + 1; j < kp; j++) {
+                    t = A_(j, kk); A_(j, kk) = A_(kp, j); A_(kp, j) = t;
+                }
+                t = A_(kk, kk); A_(kk, kk) = A_(kp, kp); A_(kp, kp) = t;
+                if (kstep == 2) {
+                    t = A_(k + 1, k); A_(k + 1, k) = A_(kp, k); A_(kp, k) = t;
+                }
+            }
+            if (kstep == 1) {
+                if (k < n - 1) {        /* syr: A22 -= x x^T / d, then x /= d */
+                    LA_T d11 = (LA_T)1 / A_(k, k);
+                    const LA_T *x = a + k * n;
+                    for (int64_t j = k + 1; j < n; j++) {
+                        LA_T t = -d11 * x[j];
+                        LA_T *cj = a + j * n;
+                        for (int64_t i = j; i < n; i++)
+                            cj[i] += x[i] * t;
+                    }
+                    for (int64_t i = k + 1; i < n; i++)
+                        A_(i, k) *= d11;
+                }
+            } else if (k < n - 2) {
+                LA_T d21 = A_(k + 1, k);
+                LA_T d11 = A_(k + 1, k + 1) / d21;
+                LA_T d22 = A_(k, k) / d21;
+                LA_T t = (LA_T)1 / (d11 * d22 - (LA_T)1);
+                d21 = t / d21;
+                const LA_T *x0 = a + k * n, *x1 = a + (k + 1) * n;
+                for (int64_t j = k + 2; j < n; j++) {
+                    LA_T wk = d21 * (d11 * x0[j] - x1[j]);
+                    LA_T wkp1 = d21 * (d22 * x1[j] - x0[j]);
+                    LA_T *cj = a + j * n;
+                    for (int64_t i = j; i < n; i++)
+                        cj[i] = cj[i] - x0[i] * wk - x1[i] * wkp1;
+                    A_(j, k) = wk;
+                    A_(j, k + 1) = wkp1;
+                }
+            }
+        }
+        if (kstep == 1)
+            piv[k] = (int32_t)(kp + 1);
+        else
+            piv[k] = piv[k + 1] = (int32_t)-(kp + 1);
+        k += kstep;
+    }
+#undef A_
+    return info;
+}
+
+static int LA_F(la_ldl_all_)(LA_T *a, int64_t nb, int64_t n, int32_t *piv, int32_t *info)
+{
+    int64_t nn = n * n;
+    int par = nb > 1 && nb * nn * n > LA_PAR_WORK;
+    if (par) {
+#pragma omp parallel for schedule(static)
+        for (int64_t b = 0; b < nb; b++)
+            info[b] = (int32_t)LA_F(la_sytf2_)(a + b * nn, n, piv + b * n);
+    } else {
+        for (int64_t b = 0; b < nb; b++)
+            info[b] = (int32_t)LA_F(la_sytf2_)(a + b * nn, n, piv + b * n);
+    }
+    return 0;
+}
+
 /* Householder QR of one column-major m x n matrix a (in place, LAPACK's
  * geqr2: H_j = I - tau_j v_j v_j^T, v_j = [1; a[j+1:, j]], beta on the
  * diagonal with the sign opposite to the column's leading entry); then R

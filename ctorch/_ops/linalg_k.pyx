@@ -42,6 +42,8 @@ cdef extern from "backend.h" nogil:
                            int32_t *info) noexcept nogil
         int (*la_qr)(int dtype, const void *src, void *q, void *r, int64_t nb, int64_t m,
                      int64_t n, int64_t qc, int64_t rr) noexcept nogil
+        int (*la_ldl)(int dtype, void *a, int64_t nb, int64_t n, int32_t *piv,
+                      int32_t *info) noexcept nogil
 
 # matrices from this order on run the blocked kernels, on the table's gemm
 DEF BLOCKED = 64
@@ -1345,6 +1347,10 @@ def sytrf(Tensor A):
     cdef Tensor P = _empty_list(batch + [n], <DType>_DT[CT_INT32], A._storage.device)
     cdef Tensor I = _empty_list(batch, <DType>_DT[CT_INT32], A._storage.device)
     cdef bint f64 = code == CT_FLOAT64
+    cdef const ct_la_table *T = <const ct_la_table *>A._storage.backend
+    if n <= 64 and T.la_ldl != NULL:
+        # up to sytrf's block size, where it runs sytf2: the kernel's sytf2
+        return _sytf2_own(A, X, P, I, T, bs, rs, cs, n, nb, nd, f64)
     cdef int t = 1 if f64 else 0
     cdef _dsytrf_t dfn = NULL
     cdef _ssytrf_t sfn = NULL
@@ -1386,7 +1392,11 @@ def sytrf(Tensor A):
             if info != 0 and first < 0:
                 first = b
     free(work)
-    # the column-major factors: X's transposed view
+    return _cols_result(X, n, nd), P, I, first
+
+
+cdef Tensor _cols_result(Tensor X, int64_t n, int nd):
+    """the column-major factors: X's transposed view"""
     cdef Py_ssize_t shape[CT_MAXDIM]
     cdef Py_ssize_t stride[CT_MAXDIM]
     cdef int d
@@ -1394,7 +1404,27 @@ def sytrf(Tensor A):
         shape[d] = X._shape[d]
         stride[d] = X._stride[d]
     stride[nd - 2], stride[nd - 1] = 1, n
-    return _make_tensor(X._storage, X._offset, nd, shape, stride, X._dtype), P, I, first
+    return _make_tensor(X._storage, X._offset, nd, shape, stride, X._dtype)
+
+
+cdef tuple _sytf2_own(Tensor A, Tensor X, Tensor P, Tensor I, const ct_la_table *T, int64_t bs,
+                      int64_t rs, int64_t cs, int64_t n, int64_t nb, int nd, bint f64):
+    cdef int64_t b, first = -1
+    cdef int rc
+    cdef int32_t *inf = <int32_t *>I._data
+    with nogil:
+        for b in range(nb):
+            if f64:
+                _tril_to_cols(<const double *>A._data + b * bs, rs, cs, <double *>X._data + b * n * n, n)
+            else:
+                _tril_to_cols(<const float *>A._data + b * bs, rs, cs, <float *>X._data + b * n * n, n)
+        rc = T.la_ldl(A._dtype._code, X._data, nb, n, <int32_t *>P._data, inf)
+        for b in range(nb):
+            if inf[b] != 0 and first < 0:
+                first = b
+    if rc != 0:
+        raise MemoryError()
+    return _cols_result(X, n, nd), P, I, first
 
 
 ctypedef void (*_dgeev_t)(char *jobvl, char *jobvr, int *n, double *a, int *lda, double *wr,
