@@ -652,9 +652,10 @@ def svdvals(A, *, driver=None, out=None):
 
 @_serial
 def _eigh_syevd(A, UPLO):
-    """(w, V) of real A by LAPACK's syevd in float64 (float32 computed in
-    float64, as numpy.linalg computes it), V column-major as LAPACK leaves
-    it; None where this does not apply. syevd's steps (sytrd, stedc) with
+    """(w, V) of real A by LAPACK's syevd in float64 (float32 matrices
+    reduced and their Q applied in float64, their tridiagonal problem solved
+    in float32), V column-major as LAPACK leaves it; None where this does
+    not apply. syevd's steps (sytrd, stedc) with
     the orthogonal factor applied to stedc's vectors in the kernel (up to
     order 256, where the CPU runs the kernels of _kernels/sytrd.h), or formed
     (orgtr) and applied by ctorch's gemm, where they apply (no scaling
@@ -669,7 +670,9 @@ def _eigh_syevd(A, UPLO):
         a = a.to(_float64)
     threads = _dispatch.get_num_threads()
     small = 256 if _lk.own_tridiagonal()[1] >= 256 else 128
-    r = _lk.syevd_parts(a, UPLO == "L", threads) if n <= small or threads > 1 else None
+    # float32: the tridiagonal problem (stedc) in float32, as PyTorch's
+    # ssyevd solves it (at float32's accuracy, in some 60% of the time)
+    r = _lk.syevd_parts(a, UPLO == "L", threads, A.dtype == _float32) if n <= small or threads > 1 else None
     if r is not None:
         w, Qt, Zt = r
         r = w, (Zt if Qt is None else matmul(Zt, Qt)).mT

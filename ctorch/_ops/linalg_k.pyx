@@ -1698,6 +1698,9 @@ ctypedef void (*_dorgtr_t)(char *uplo, int *n, double *a, int *lda, double *tau,
 ctypedef void (*_dstedc_t)(char *compz, int *n, double *d, double *e, double *z, int *ldz,
                            double *work, int *lwork, int *iwork, int *liwork,
                            int *info) noexcept nogil
+ctypedef void (*_sstedc_t)(char *compz, int *n, float *d, float *e, float *z, int *ldz,
+                           float *work, int *lwork, int *iwork, int *liwork,
+                           int *info) noexcept nogil
 
 # ctorch's own tridiagonal reduction (sytrd.h: dsytrd's results, unblocked,
 # both triangles held in an L1/L2-resident scratch), run in place of dsytrd
@@ -1772,6 +1775,8 @@ cdef struct _parts_ctx:
     _dsytrd_t trd
     _dorgtr_t org
     _dstedc_t edc
+    _sstedc_t sedc                  # stedc in float32 (NULL: in float64)
+    int slwork                      # its float workspace
     ct_dgemm_f77 gemm               # Q applied by blocks (NULL: one reflector at a time)
     bint lower, own_q
     int n, lwork, liwork
@@ -1781,6 +1786,30 @@ cdef struct _parts_ctx:
     double *q
     double *z
     double *w
+
+
+cdef int _stedc_f32(_parts_ctx *c, double *d, double *e, double *z, int *iwork) noexcept nogil:
+    """stedc in float32 of the tridiagonal (d, e), its eigenvalues back in d
+    and its eigenvectors widened into z: float32 work after iwork."""
+    cdef int64_t n = c.n, i
+    cdef float *fd = <float *>(iwork + c.liwork + (c.liwork & 1))
+    cdef float *fe = fd + n
+    cdef float *fz = fe + n
+    cdef float *fw = fz + n * n
+    cdef char compz = b'I'
+    cdef int info = 0
+    for i in range(n):
+        fd[i] = <float>d[i]
+    for i in range(n - 1):
+        fe[i] = <float>e[i]
+    c.sedc(&compz, &c.n, fd, fe, fz, &c.n, fw, &c.slwork, iwork, &c.liwork, &info)
+    if info != 0:
+        return 1
+    for i in range(n):
+        d[i] = fd[i]
+    for i in range(n * n):
+        z[i] = fz[i]
+    return 0
 
 
 cdef int _parts_range(void *p, int64_t lo, int64_t hi, int part) noexcept nogil:
@@ -1804,10 +1833,14 @@ cdef int _parts_range(void *p, int64_t lo, int64_t hi, int part) noexcept nogil:
             return 1
         if _tridiag(c.trd, lo_, c.n, qb, c.w + b * n, e, tau, work, c.lwork) != 0:
             return 1
-        c.edc(&compz, &c.n, c.w + b * n, e, c.z + b * n * n, &c.n, work, &c.lwork, iwork,
-              &c.liwork, &info)
-        if info != 0:
-            return 1
+        if c.sedc != NULL:
+            if _stedc_f32(c, c.w + b * n, e, c.z + b * n * n, iwork) != 0:
+                return 1
+        else:
+            c.edc(&compz, &c.n, c.w + b * n, e, c.z + b * n * n, &c.n, work, &c.lwork, iwork,
+                  &c.liwork, &info)
+            if info != 0:
+                return 1
         if c.own_q:
             if c.gemm != NULL:
                 ct_dormtr_ql_blocked(n, qb, n, tau, c.z + b * n * n, n, work, c.gemm)
@@ -1820,7 +1853,7 @@ cdef int _parts_range(void *p, int64_t lo, int64_t hi, int part) noexcept nogil:
     return 0
 
 
-def syevd_parts(Tensor A, bint lower, int threads=1):
+def syevd_parts(Tensor A, bint lower, int threads=1, bint f32_stedc=False):
     """The pieces of LAPACK's syevd for the symmetric float64 matrices
     A (..., n, n), n > 1 (the triangle `lower` read): (eigenvalues (..., n),
     Qt, Zt), Qt and Zt (..., n, n) the transposes of Q (sytrd's orthogonal
@@ -1831,7 +1864,9 @@ def syevd_parts(Tensor A, bint lower, int threads=1):
     sytrd.h's kernels, Q is applied to Z here (ct_dormtr_ql) and Qt is None:
     Zt then holds (Q Z)^T. A batch is shared among up to `threads` threads.
     None for another dtype, where syevd would scale the matrix (entries near
-    overflow or underflow), for NaN, or where LAPACK does not converge."""
+    overflow or underflow), for NaN, or where LAPACK does not converge.
+    f32_stedc: stedc in float32 (its eigenvalues and vectors, to float32's
+    accuracy: for float32 matrices, as PyTorch computes them)."""
     cdef int64_t n = _f64_square(A, 2)
     if n == 0:
         return None
@@ -1847,6 +1882,8 @@ def syevd_parts(Tensor A, bint lower, int threads=1):
     c.trd = <_dsytrd_t>_lapack_ptr("dsytrd")
     c.org = <_dorgtr_t>_lapack_ptr("dorgtr")
     c.edc = <_dstedc_t>_lapack_ptr("dstedc")
+    c.sedc = <_sstedc_t>_lapack_ptr("sstedc") if f32_stedc else NULL
+    c.slwork = 0
     c.lower = lower
     c.own_q = own_q
     c.gemm = NULL
@@ -1866,6 +1903,12 @@ def syevd_parts(Tensor A, bint lower, int threads=1):
     c.edc(&compz, &c.n, NULL, NULL, NULL, &c.n, &dq, &lw, &iq, &liw, &info)
     lwork = <int>dq if <int>dq > lwork else lwork
     liwork = iq if iq > liwork else liwork
+    cdef float sq = 0
+    if c.sedc != NULL:
+        lw, liw = -1, -1
+        c.sedc(&compz, &c.n, NULL, NULL, NULL, &c.n, &sq, &lw, &iq, &liw, &info)
+        c.slwork = <int>sq if <int>sq > 1 else 1
+        liwork = iq if iq > liwork else liwork
     if n <= _own_trd and ct_dsytrd_work(n) > lwork:
         lwork = <int>ct_dsytrd_work(n)
     if own_q and ct_dormtr_work(n) > lwork:
@@ -1877,6 +1920,8 @@ def syevd_parts(Tensor A, bint lower, int threads=1):
     # a multiple of 8 bytes: each part's doubles stay aligned
     c.part_len = (sizeof(double) * (lwork + 2 * n + (n * n if own_q else 0))
                   + sizeof(int) * (liwork + (liwork & 1)))
+    if c.sedc != NULL:
+        c.part_len += (sizeof(float) * (2 * n + n * n + c.slwork) + 7) & ~<size_t>7
     c.src = <const double *>A._data
     c.q = NULL if own_q else <double *>Qt._data
     c.z = <double *>Zt._data
