@@ -198,6 +198,10 @@ SEARCH_SAMPLES = [
     ((10,), (5,), {"side": "left", "right": False}), ((3, 8), (3, 5), {}), ((2, 3, 8), (2, 3, 4), {"right": True}),
     ((0,), (4,), {}), ((10,), (0,), {}), ((2, 0), (2, 3), {}), ((10,), (6,), {"out_int32": True}),
     ((5000,), (20000,), {}),
+    # boundary rows of every length about a power of two (the searches'
+    # step counts), values in blocks and a partial last one
+    ((1,), (9,), {}), ((2,), (9,), {"right": True}), ((7,), (17,), {}), ((8,), (33,), {"right": True}),
+    ((9,), (15,), {}), ((100,), (1001,), {}), ((4, 17), (4, 13), {"right": True}),
 ]
 
 SEARCH_ERRORS = [

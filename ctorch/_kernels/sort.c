@@ -737,13 +737,60 @@ int ct_cumext_inner(int dtype, const void *x, int64_t outer, int64_t len, int64_
  * all). Boundaries are rows of m (brows == 1: one row for every value);
  * values are rows of nv; sorter (or NULL) permutes each boundary row. */
 #define CT_SEARCH(S, T) CT_SEARCH_AS(S, T, T, )
+/* Without a sorter the values go CT_SEARCH_VB at a time, each a search of
+ * the same ceil(log2 m) steps (half of what is left, kept or dropped by a
+ * conditional move), so that their chains of dependent loads overlap:
+ * L = the count of leading boundaries b with P(b) (P monotone on a sorted
+ * row) lies in [base, base + n] throughout, and L = base + P(b[base]) at
+ * n = 1. */
+#define CT_SEARCH_VB 8
 /* CV: how an element is read for comparing (bfloat16: widened to float) */
 #define CT_SEARCH_AS(S, T, CT, CV)                                                \
+static inline __attribute__((always_inline)) void ct_search_blk_##S(              \
+        const T *b, int64_t brows, int64_t m, const T *v, int64_t q0, int64_t nq,  \
+        int64_t nv, int right, int64_t *res) {                                    \
+    const T *br[CT_SEARCH_VB];                                                    \
+    CT x[CT_SEARCH_VB];                                                           \
+    int64_t base[CT_SEARCH_VB];                                                   \
+    for (int j = 0; j < CT_SEARCH_VB; j++) {                                      \
+        int64_t q = q0 + (j < nq ? j : 0);                                        \
+        br[j] = b + (brows == 1 ? 0 : q / nv) * m;                                \
+        x[j] = CV(v[q]);                                                          \
+        base[j] = 0;                                                              \
+    }                                                                             \
+    int64_t n = m;                                                                \
+    if (right)                                                                    \
+        for (; n > 1; n -= n >> 1)                                                \
+            for (int j = 0; j < CT_SEARCH_VB; j++)                                \
+                base[j] += !(CV(br[j][base[j] + (n >> 1)]) > x[j]) ? n >> 1 : 0;  \
+    else                                                                          \
+        for (; n > 1; n -= n >> 1)                                                \
+            for (int j = 0; j < CT_SEARCH_VB; j++)                                \
+                base[j] += !(CV(br[j][base[j] + (n >> 1)]) >= x[j]) ? n >> 1 : 0; \
+    for (int j = 0; j < CT_SEARCH_VB; j++) {                                      \
+        CT bb = CV(br[j][base[j]]);                                               \
+        res[j] = m ? base[j] + (right ? !(bb > x[j]) : !(bb >= x[j])) : 0;        \
+    }                                                                             \
+}                                                                                 \
 void ct_search_##S(const void *bv, int64_t brows, int64_t m, const int64_t *sorter, \
                    const void *vv, int64_t rows, int64_t nv, int right, int out32, void *out) { \
     const T *b = (const T *)bv, *v = (const T *)vv;                               \
     int64_t total = rows * nv;                                                    \
     int nt = ct_get_num_threads();                                                \
+    if (!sorter && m > 0) {                                                       \
+        int64_t nblk = (total + CT_SEARCH_VB - 1) / CT_SEARCH_VB;                 \
+        CT_PARALLEL_IF(nt > 1 && total >= 16384, "omp parallel for num_threads(nt) schedule(static)", \
+        for (int64_t k = 0; k < nblk; k++) {                                      \
+            int64_t q0 = k * CT_SEARCH_VB, nq = total - q0, res[CT_SEARCH_VB];    \
+            nq = nq < CT_SEARCH_VB ? nq : CT_SEARCH_VB;                           \
+            ct_search_blk_##S(b, brows, m, v, q0, nq, nv, right, res);            \
+            for (int j = 0; j < nq; j++) {                                        \
+                if (out32) ((int32_t *)out)[q0 + j] = (int32_t)res[j];            \
+                else ((int64_t *)out)[q0 + j] = res[j];                           \
+            }                                                                     \
+        });                                                                       \
+        return;                                                                   \
+    }                                                                             \
     CT_PARALLEL_IF(nt > 1 && total >= 16384, "omp parallel for num_threads(nt) schedule(static)", \
     for (int64_t q = 0; q < total; q++) {                                         \
         int64_t r = brows == 1 ? 0 : q / nv;                                      \
@@ -751,31 +798,9 @@ void ct_search_##S(const void *bv, int64_t brows, int64_t m, const int64_t *sort
         const int64_t *sr = sorter ? sorter + r * m : NULL;                       \
         CT x = CV(v[q]);                                                          \
         int64_t lo = 0, hi = m;                                                   \
-        if (!sr) {                                                                \
-            /* the same probes as below, chosen by conditional moves (no      */ \
-            /* mispredicted jumps), the two possible next probes fetched ahead */ \
-            if (right)                                                            \
-                while (lo < hi) {                                                 \
-                    int64_t mid = lo + ((hi - lo) >> 1);                          \
-                    __builtin_prefetch(br + lo + ((mid - lo) >> 1));              \
-                    __builtin_prefetch(br + mid + 1 + ((hi - mid - 1) >> 1));     \
-                    int go = !(CV(br[mid]) > x);                                  \
-                    lo = go ? mid + 1 : lo;                                       \
-                    hi = go ? hi : mid;                                           \
-                }                                                                 \
-            else                                                                  \
-                while (lo < hi) {                                                 \
-                    int64_t mid = lo + ((hi - lo) >> 1);                          \
-                    __builtin_prefetch(br + lo + ((mid - lo) >> 1));              \
-                    __builtin_prefetch(br + mid + 1 + ((hi - mid - 1) >> 1));     \
-                    int go = !(CV(br[mid]) >= x);                                 \
-                    lo = go ? mid + 1 : lo;                                       \
-                    hi = go ? hi : mid;                                           \
-                }                                                                 \
-        }                                                                         \
-        else while (lo < hi) {                                                    \
+        while (lo < hi) {                                                         \
             int64_t mid = lo + (hi - lo) / 2;                                     \
-            CT bm = CV(br[sr[mid]]);                                              \
+            CT bm = CV(sr ? br[sr[mid]] : br[mid]);                               \
             int go = right ? !(bm > x) : !(bm >= x);                              \
             if (go) lo = mid + 1; else hi = mid;                                  \
         }                                                                         \
