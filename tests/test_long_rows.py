@@ -158,9 +158,12 @@ def test_unique_counting_path(dt):
 
 @pytest.mark.parametrize("dt", ["bool", "uint8", "int32", "int64", "float32", "float64"])
 @pytest.mark.parametrize("n", [31, 32, 33, 64, 1000])
-def test_unique_consecutive_blocks(dt, n):
+@pytest.mark.parametrize("runs", ["sorted", "many"])
+def test_unique_consecutive_blocks(dt, n, runs):
+    # sorted data (long runs: the blocks without a boundary) and unsorted
+    # (a run at almost every element: the walk, on vector lanes for 8 bytes)
     rng = np.random.default_rng(n)
-    a = np.sort(_vals(n, dt, rng))
+    a = np.sort(_vals(n, dt, rng)) if runs == "sorted" else _vals(n, dt, rng)
     if dt.startswith("float"):
         a[n // 2] = np.nan     # a NaN is a run of its own
         a[n // 3] = -0.0       # equal to 0.0
