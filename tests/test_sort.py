@@ -234,6 +234,28 @@ def test_searchsorted_values(dt, k):
         np.testing.assert_array_equal(torch.bucketize(tv, tb, right=right).numpy(), bucketize_ref(v, b, right))
 
 
+@pytest.mark.parametrize("right", [False, True])
+def test_searchsorted_probes_of_rows_with_nans(right):
+    # NaN boundaries (sorted last) make the test non-monotone: the answer is
+    # that of PyTorch's binary search, probe for probe
+    def classic(b, x):
+        lo, hi = 0, len(b)
+        while lo < hi:
+            mid = lo + (hi - lo) // 2
+            go = not (b[mid] > x) if right else not (b[mid] >= x)
+            lo, hi = (mid + 1, hi) if go else (lo, mid)
+        return lo
+
+    rng = np.random.default_rng(12)
+    for m in (1, 2, 3, 7, 8, 9, 31, 64, 100):
+        b = np.sort(rng.integers(-5, 6, m).astype(np.float64))
+        b[rng.random(m) < 0.3] = np.nan
+        b = np.sort(b)
+        v = np.concatenate([rng.integers(-7, 8, 37).astype(np.float64), [np.nan, np.inf, -np.inf]])
+        got = torch.searchsorted(torch.tensor(b), torch.tensor(v), right=right).tolist()
+        assert got == [classic(b, x) for x in v], m
+
+
 def test_searchsorted_sorter_scalars_promotion_and_nan():
     b = np.array([30, 10, 20, 20, 50])
     s = np.argsort(b, kind="stable")

@@ -737,40 +737,64 @@ int ct_cumext_inner(int dtype, const void *x, int64_t outer, int64_t len, int64_
  * all). Boundaries are rows of m (brows == 1: one row for every value);
  * values are rows of nv; sorter (or NULL) permutes each boundary row. */
 #define CT_SEARCH(S, T) CT_SEARCH_AS(S, T, T, )
-/* Without a sorter the values go CT_SEARCH_VB at a time, each a search of
- * the same ceil(log2 m) steps (half of what is left, kept or dropped by a
- * conditional move), so that their chains of dependent loads overlap:
- * L = the count of leading boundaries b with P(b) (P monotone on a sorted
- * row) lies in [base, base + n] throughout, and L = base + P(b[base]) at
- * n = 1. */
+/* Without a sorter the values go CT_SEARCH_VB at a time, in lockstep, every
+ * choice a conditional move (the tests' outcomes are random, so branches
+ * would mispredict), so that the values' chains of dependent loads overlap.
+ * On rows that ascend without NaNs the test P (b before the value) holds on
+ * a prefix of the row, and its length L is found in ceil(log2 m) halving
+ * steps: L stays in [base, base + n], and L = base + P(b[base]) at n = 1.
+ * Elsewhere (NaNs sort last, where P holds again) each value takes
+ * PyTorch's binary search probe for probe: bit_length(m) steps on the
+ * range [lo, lo + n), frozen at n = 0. */
 #define CT_SEARCH_VB 8
+#define CT_SEARCH_STEPS(CV, GO)                                                   \
+    if (mono) {                                                                   \
+        for (int64_t w = m; w > 1; w -= w >> 1)                                   \
+            for (int j = 0; j < CT_SEARCH_VB; j++) {                              \
+                __typeof__(x[0]) bm = CV(br[j][lo[j] + (w >> 1)]);                \
+                lo[j] += (GO) ? w >> 1 : 0;                                       \
+            }                                                                     \
+        for (int j = 0; j < CT_SEARCH_VB; j++) {                                  \
+            __typeof__(x[0]) bm = CV(br[j][lo[j]]);                               \
+            lo[j] += (GO);                                                        \
+        }                                                                         \
+    } else {                                                                      \
+        for (int k = 64 - __builtin_clzll((uint64_t)m); k > 0; k--)               \
+            for (int j = 0; j < CT_SEARCH_VB; j++) {                              \
+                int64_t h = n[j] >> 1, mid = lo[j] + h;                           \
+                __typeof__(x[0]) bm = CV(br[j][mid < m ? mid : m - 1]);           \
+                int64_t go = -(int64_t)((n[j] > 0) & (GO));                       \
+                lo[j] = (go & (mid + 1)) | (~go & lo[j]);                         \
+                n[j] = (go & (n[j] - h - 1)) | (~go & h);                         \
+            }                                                                     \
+    }
 /* CV: how an element is read for comparing (bfloat16: widened to float) */
 #define CT_SEARCH_AS(S, T, CT, CV)                                                \
 static inline __attribute__((always_inline)) void ct_search_blk_##S(              \
         const T *b, int64_t brows, int64_t m, const T *v, int64_t q0, int64_t nq,  \
-        int64_t nv, int right, int64_t *res) {                                    \
+        int64_t nv, int right, int mono, int64_t *lo) {                           \
     const T *br[CT_SEARCH_VB];                                                    \
     CT x[CT_SEARCH_VB];                                                           \
-    int64_t base[CT_SEARCH_VB];                                                   \
+    int64_t n[CT_SEARCH_VB];                                                      \
     for (int j = 0; j < CT_SEARCH_VB; j++) {                                      \
         int64_t q = q0 + (j < nq ? j : 0);                                        \
         br[j] = b + (brows == 1 ? 0 : q / nv) * m;                                \
         x[j] = CV(v[q]);                                                          \
-        base[j] = 0;                                                              \
+        lo[j] = 0;                                                                \
+        n[j] = m;                                                                 \
     }                                                                             \
-    int64_t n = m;                                                                \
     if (right)                                                                    \
-        for (; n > 1; n -= n >> 1)                                                \
-            for (int j = 0; j < CT_SEARCH_VB; j++)                                \
-                base[j] += !(CV(br[j][base[j] + (n >> 1)]) > x[j]) ? n >> 1 : 0;  \
+        CT_SEARCH_STEPS(CV, !(bm > x[j]))                                         \
     else                                                                          \
-        for (; n > 1; n -= n >> 1)                                                \
-            for (int j = 0; j < CT_SEARCH_VB; j++)                                \
-                base[j] += !(CV(br[j][base[j] + (n >> 1)]) >= x[j]) ? n >> 1 : 0; \
-    for (int j = 0; j < CT_SEARCH_VB; j++) {                                      \
-        CT bb = CV(br[j][base[j]]);                                               \
-        res[j] = m ? base[j] + (right ? !(bb > x[j]) : !(bb >= x[j])) : 0;        \
-    }                                                                             \
+        CT_SEARCH_STEPS(CV, !(bm >= x[j]))                                        \
+}                                                                                 \
+/* whether every row ascends without NaNs */                                     \
+static int ct_search_mono_##S(const T *b, int64_t brows, int64_t m) {             \
+    int ok = 1;                                                                   \
+    for (int64_t r = 0; r < brows; r++)                                           \
+        for (int64_t i = 0; i + 1 < m; i++)                                       \
+            ok &= CV(b[r * m + i]) <= CV(b[r * m + i + 1]);                       \
+    return ok;                                                                    \
 }                                                                                 \
 void ct_search_##S(const void *bv, int64_t brows, int64_t m, const int64_t *sorter, \
                    const void *vv, int64_t rows, int64_t nv, int right, int out32, void *out) { \
@@ -779,11 +803,12 @@ void ct_search_##S(const void *bv, int64_t brows, int64_t m, const int64_t *sort
     int nt = ct_get_num_threads();                                                \
     if (!sorter && m > 0) {                                                       \
         int64_t nblk = (total + CT_SEARCH_VB - 1) / CT_SEARCH_VB;                 \
+        const int mono = ct_search_mono_##S(b, brows, m);                         \
         CT_PARALLEL_IF(nt > 1 && total >= 16384, "omp parallel for num_threads(nt) schedule(static)", \
         for (int64_t k = 0; k < nblk; k++) {                                      \
             int64_t q0 = k * CT_SEARCH_VB, nq = total - q0, res[CT_SEARCH_VB];    \
             nq = nq < CT_SEARCH_VB ? nq : CT_SEARCH_VB;                           \
-            ct_search_blk_##S(b, brows, m, v, q0, nq, nv, right, res);            \
+            ct_search_blk_##S(b, brows, m, v, q0, nq, nv, right, mono, res);      \
             for (int j = 0; j < nq; j++) {                                        \
                 if (out32) ((int32_t *)out)[q0 + j] = (int32_t)res[j];            \
                 else ((int64_t *)out)[q0 + j] = res[j];                           \
