@@ -302,16 +302,6 @@ CT_MULTIVERSION static void ct__ptrs_setup_lanes(ct__par P, int64_t m)
     }
 }
 
-CT_MULTIVERSION static void ct__ptrs_lanes(ct__par P, const double *u, const double *v, double *k, int64_t m)
-{
-    for (int64_t j = 0; j < m; j++) {
-        ct__pois s;
-        double kj;
-        CT__POIS_FIELDS(CT__GET)
-        k[j] = ct__ptrs_try(&s, u[j], v[j], &kj) ? kj : NAN;
-    }
-}
-
 /* P[0][j] = n, P[1][j] = p: the set-up */
 CT_MULTIVERSION static void ct__btrs_setup_lanes(ct__par P, int64_t m)
 {
@@ -325,15 +315,19 @@ CT_MULTIVERSION static void ct__btrs_setup_lanes(ct__par P, int64_t m)
     }
 }
 
-CT_MULTIVERSION static void ct__btrs_lanes(ct__par P, const double *u, const double *v, double *k, int64_t m)
-{
-    for (int64_t j = 0; j < m; j++) {
-        ct__binom s;
-        double kj;
-        CT__BINOM_FIELDS(CT__GET)
-        k[j] = ct__btrs_try(&s, u[j], v[j], &kj) ? kj : NAN;
-    }
+/* the draw: the set-ups of type TYPE (its FIELDS) in P, TRY its sampler's */
+#define CT__DRAW_LANES(NAME, TYPE, FIELDS, TRY)                                    \
+CT_MULTIVERSION static void NAME(ct__par P, const double *u, const double *v, double *k, int64_t m) \
+{                                                                                  \
+    for (int64_t j = 0; j < m; j++) {                                              \
+        TYPE s;                                                                    \
+        double kj;                                                                 \
+        FIELDS(CT__GET)                                                            \
+        k[j] = TRY(&s, u[j], v[j], &kj) ? kj : NAN;                                \
+    }                                                                              \
 }
+CT__DRAW_LANES(ct__ptrs_lanes, ct__pois, CT__POIS_FIELDS, ct__ptrs_try)
+CT__DRAW_LANES(ct__btrs_lanes, ct__binom, CT__BINOM_FIELDS, ct__btrs_try)
 
 /* Elements at[0 .. nb) of the stream with their set-ups in P (nf fields)
  * and draw 0's words w0[4 j ..]: draws d = 0, 1, ... (ct__draw_words) of
