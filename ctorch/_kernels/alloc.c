@@ -29,7 +29,7 @@ void ct_empty_cache(void) {}
 
 #define CT_MID ((size_t)128 << 10)         /* blocks from 128 KiB are cached */
 #define CT_LARGE ((size_t)1 << 20)          /* (in two caches: below and from 1 MiB) */
-#define CT_HUGE ((size_t)4 << 20)           /* and from 4 MiB get huge pages */
+#define CT_HUGE ((size_t)2 << 20)           /* and from 2 MiB get huge pages */
 #define CT_CACHE_SLOTS 16
 #define CT_CACHE_BYTES ((size_t)1 << 30)     /* at most 1 GiB kept */
 
