@@ -426,7 +426,7 @@ CT_MULTIVERSION static void ct__binomial_run(uint64_t seed, uint64_t offset, con
     ct__binom st, kind;
     ct__binomial_setup(count[i0], prob[i0], &st);
     for (int64_t c = i0; c < i1; c += CT_RAND_CHUNK) {
-        int64_t m = i1 - c < CT_RAND_CHUNK ? i1 - c : CT_RAND_CHUNK, nb = 0;
+        int64_t m = i1 - c < CT_RAND_CHUNK ? i1 - c : CT_RAND_CHUNK, nb = 0, changes = 0;
         ct_philox_words(seed, offset, c, m, w);
         for (int64_t i = c; i < c + m; i++) {
             const uint32_t *wi = w + 4 * (i - c);
@@ -437,6 +437,7 @@ CT_MULTIVERSION static void ct__binomial_run(uint64_t seed, uint64_t offset, con
                 pp[nb] = P[1][nb] = kind.p;
                 flip[nb] = (unsigned char)kind.flip;
                 memcpy(wb + 4 * nb, wi, 4 * sizeof(uint32_t));
+                changes += !nb || kind.n != nn[nb - 1] || kind.p != pp[nb - 1];
                 nb++;
                 continue;
             }
@@ -444,7 +445,22 @@ CT_MULTIVERSION static void ct__binomial_run(uint64_t seed, uint64_t offset, con
             if (count[i] != st.count || prob[i] != st.prob) ct__binomial_setup(count[i], prob[i], &st);
             out[i] = ct__binomial_sample(seed, offset, i, &st, wi);
         }
-        ct__btrs_setup_lanes(P, nb);
+        if (changes * 8 > nb) {
+            ct__btrs_setup_lanes(P, nb);
+        } else {
+            /* runs of equal pairs (a broadcast count or probability): one
+             * set-up a run, copied (the set-up is most of a draw's work) */
+            ct__binom s;
+            for (int64_t j = 0; j < nb; j++) {
+                if (!j || nn[j] != nn[j - 1] || pp[j] != pp[j - 1]) {
+                    s.n = nn[j];
+                    s.p = pp[j];
+                    s.q = 1.0 - s.p;
+                    ct__btrs_setup(&s);
+                }
+                CT__BINOM_FIELDS(CT__PUT)
+            }
+        }
         ct__rejection_run(seed, offset, ct__btrs_lanes, P, 9, at, wb, k, nb);
         for (int64_t j = 0; j < nb; j++) {
             double kj = k[j] == k[j] ? k[j] : floor((nn[j] + 1.0) * pp[j]);
