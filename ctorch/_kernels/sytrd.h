@@ -248,17 +248,15 @@ static inline void ct_dormtr_ql_blocked(int64_t n, const double *a, int64_t lda,
             for (int64_t q = j + 1; q < m; q++)
                 vj[q] = aj[q];
         }
-        /* T: T[j][j] = tau_j, T[0:j, j] = -tau_j T[0:j, 0:j] V[:, 0:j]^T v_j */
+        int im = (int)m, ikb = (int)kb;
+        /* T: T[j][j] = tau_j, T[0:j, j] = -tau_j T[0:j, 0:j] V[:, 0:j]^T v_j,
+         * the products V^T V by one gemm into W (v_j is zero above its 1, so
+         * its dot products with the others are those of rows j on) */
+        gemm(&ct, &cn, &ikb, &ikb, &im, &one, V, &im, V, &im, &zero, W, &ikb);
         for (int64_t j = 0; j < kb; j++) {
             double tj = tau[i0 + j], *tc = T + j * NB;
-            const double *vj = V + j * m;
-            for (int64_t l = 0; l < j; l++) {
-                const double *vl = V + l * m;
-                double s = 0;
-                for (int64_t q = j; q < m; q++)
-                    s += vl[q] * vj[q];
-                tc[l] = -tj * s;
-            }
+            for (int64_t l = 0; l < j; l++)
+                tc[l] = -tj * W[l + j * kb];
             for (int64_t l = 0; l < j; l++) {          /* tc[0:j] = T[0:j, 0:j] tc[0:j] */
                 double s = 0;
                 for (int64_t q = l; q < j; q++)
@@ -269,7 +267,6 @@ static inline void ct_dormtr_ql_blocked(int64_t n, const double *a, int64_t lda,
             for (int64_t l = j + 1; l < kb; l++)
                 tc[l] = 0;
         }
-        int im = (int)m, ikb = (int)kb;
         /* W = V^T z[r0:, :], W2 = T W, z[r0:, :] -= V W2 */
         gemm(&ct, &cn, &ikb, &in, &im, &one, V, &im, z + r0, &ildz, &zero, W, &ikb);
         gemm(&cn, &cn, &ikb, &in, &ikb, &one, T, &inb, W, &ikb, &zero, W2, &ikb);
