@@ -655,13 +655,13 @@ def _eigh_syevd(A, UPLO):
     """(w, V) of real A by LAPACK's syevd in float64 (float32 matrices
     reduced and their Q applied in float64, their tridiagonal problem solved
     in float32), V column-major as LAPACK leaves it; None where this does
-    not apply. syevd's steps (sytrd, stedc) with
-    the orthogonal factor applied to stedc's vectors in the kernel (up to
-    order 256, where the CPU runs the kernels of _kernels/sytrd.h), or formed
-    (orgtr) and applied by ctorch's gemm, where they apply (no scaling
-    needed, no NaN) and pay (up to order 256 on one thread with those
-    kernels, 128 without: beyond, syevd's blocked sytrd and ormtr do fewer
-    flops), syevd itself otherwise."""
+    not apply. syevd's steps (sytrd, stedc) with the orthogonal factor
+    applied to stedc's vectors in the kernel (up to order 256, where the CPU
+    runs the kernels of _kernels/sytrd.h), or formed (orgtr) and applied by
+    ctorch's gemm, where they apply (no scaling needed, no NaN) and pay (up
+    to order 256 on one thread with those kernels, 128 without: beyond,
+    syevd's blocked sytrd and ormtr do fewer flops), syevd itself
+    otherwise."""
     n = A.shape[-1] if A.dim() >= 2 else 0
     if A.is_cuda or A.dtype not in (_float32, _float64) or not n:
         return None

@@ -3,8 +3,9 @@
  * Large blocks are where the time goes: fresh pages fault on first touch.
  * We ask the kernel for transparent huge pages on them and keep a few freed
  * blocks from 128 KiB on to hand out again for the same size (training
- * loops and benchmarks allocate the same shapes over and over). Called with the GIL
- * held, so the cache needs no lock. alloc.h declares the entry points.
+ * loops and benchmarks allocate the same shapes over and over). Called
+ * with the GIL held, so the cache needs no lock. alloc.h declares the entry
+ * points.
  */
 #include "alloc.h"
 #include <pthread.h>

@@ -82,7 +82,10 @@ static void LA_F(la_transpose_)(const LA_T *restrict src, LA_T *restrict dst, in
  * are passed over unless c[lo] is one, which is then kept): 8 lanes, each
  * the first of its own largest, then the lanes' largest at the smallest
  * index */
-static int64_t LA_F(la_iamax_)(const LA_T *c, int64_t lo, int64_t m)
+/* (inlined: a call from a multiversioned caller into this default-ISA
+ * code costs more than a short column's search) */
+static inline __attribute__((always_inline)) int64_t LA_F(la_iamax_)(const LA_T *c, int64_t lo,
+                                                                      int64_t m)
 {
     LA_T best = LA_FABS(c[lo]);
     int64_t p = lo;
@@ -782,22 +785,6 @@ static int LA_F(la_chol_all_)(ct_la_gemm_fn gemm, const LA_T *src, LA_T *dst, in
     return 0;
 }
 
-/* la_iamax_'s answer for short columns, inlined into its caller */
-static inline __attribute__((always_inline)) int64_t LA_F(la_iamax_small_)(const LA_T *c, int64_t lo,
-                                                                           int64_t m)
-{
-    LA_T best = LA_FABS(c[lo]);
-    int64_t p = lo;
-    if (best != best)
-        return lo;
-    for (int64_t i = lo + 1; i < m; i++) {
-        LA_T v = LA_FABS(c[i]);
-        p = v > best ? i : p;
-        best = v > best ? v : best;
-    }
-    return p;
-}
-
 /* LAPACK's sytf2 (lower): the Bunch-Kaufman factorization P A P^T = L D
  * L^T of one column-major n x n symmetric matrix a (its lower triangle, in
  * place), with sytf2's pivot choices (1x1 or 2x2 blocks of D) and its
@@ -815,7 +802,7 @@ static int64_t LA_F(la_sytf2_)(LA_T *a, int64_t n, int32_t *piv)
         int64_t kp = k, imax = k;
         LA_T absakk = LA_FABS(A_(k, k)), colmax = 0;
         if (k < n - 1) {
-            imax = LA_F(la_iamax_small_)(a + k * n, k + 1, n);
+            imax = LA_F(la_iamax_)(a + k * n, k + 1, n);
             colmax = LA_FABS(A_(imax, k));
         }
         if ((absakk == 0 && colmax == 0) || absakk != absakk) {
@@ -833,7 +820,7 @@ static int64_t LA_F(la_sytf2_)(LA_T *a, int64_t n, int32_t *piv)
                             jmax = j;
                         }
                 if (imax < n - 1) {
-                    jmax = LA_F(la_iamax_small_)(a + imax * n, imax + 1, n);
+                    jmax = LA_F(la_iamax_)(a + imax * n, imax + 1, n);
                     LA_T v = LA_FABS(A_(jmax, imax));
                     rowmax = v > rowmax ? v : rowmax;
                 }

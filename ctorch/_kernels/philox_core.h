@@ -559,6 +559,14 @@ CT_HD void ct__draw_words(uint64_t seed, uint64_t offset, int64_t i, uint32_t j,
     else ct__philox_draw(seed, offset, i, j, w);
 }
 
+/* The uniforms of a PTRS / BTRS draw from its words: u in [-1/2, 1/2) from
+ * u64 0, v in (0, 1] from u64 1 */
+CT_HD void ct__draw_uv(const uint32_t w[4], double *u, double *v)
+{
+    *u = ct__uniform_f64_of(ct__u64(w[0], w[1])) - 0.5;
+    *v = ct__unit_open0(w[2], w[3]);
+}
+
 /* Poisson(lam) for 0 < lam < 10 by inversion of u: the terms p_k =
  * p_(k-1) lam / k from p_0 = e = e^-lam, k the first index where
  * u <= p_0 + ... + p_k or p_k = 0 */
@@ -585,9 +593,10 @@ CT_HD double ct__poisson_sample(uint64_t seed, uint64_t offset, int64_t i, const
         return ct__poisson_invert(lam, s->e, ct__uniform_f64_of(ct__u64(w0[0], w0[1])));
     }
     for (uint32_t j = 0; j < CT_COUNT_MAX_DRAWS; j++) {
-        double k;
+        double k, u, v;
         ct__draw_words(seed, offset, i, j, w0, w);
-        if (ct__ptrs_try(s, ct__uniform_f64_of(ct__u64(w[0], w[1])) - 0.5, ct__unit_open0(w[2], w[3]), &k))
+        ct__draw_uv(w, &u, &v);
+        if (ct__ptrs_try(s, u, v, &k))
             return k;
     }
     return floor(lam);
@@ -712,9 +721,10 @@ CT_HD double ct__binomial_sample(uint64_t seed, uint64_t offset, int64_t i, cons
     } else {
         k = st->m;
         for (uint32_t j = 0; j < CT_COUNT_MAX_DRAWS; j++) {
-            double kk;
+            double kk, u, v;
             ct__draw_words(seed, offset, i, j, w0, w);
-            if (ct__btrs_try(st, ct__uniform_f64_of(ct__u64(w[0], w[1])) - 0.5, ct__unit_open0(w[2], w[3]), &kk)) {
+            ct__draw_uv(w, &u, &v);
+            if (ct__btrs_try(st, u, v, &kk)) {
                 k = kk;
                 break;
             }

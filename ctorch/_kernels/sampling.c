@@ -340,8 +340,7 @@ static void ct__rejection_run(uint64_t seed, uint64_t offset, ct__lanes_fn lanes
     int64_t slot[CT_RAND_CHUNK];
     for (int64_t j = 0; j < nb; j++) {
         slot[j] = j;
-        u[j] = ct__uniform_f64_of(ct__u64(w0[4 * j], w0[4 * j + 1])) - 0.5;
-        v[j] = ct__unit_open0(w0[4 * j + 2], w0[4 * j + 3]);
+        ct__draw_uv(w0 + 4 * j, &u[j], &v[j]);
         k[j] = NAN;
     }
     for (uint32_t d = 1; nb > 0 && d <= CT_COUNT_MAX_DRAWS; d++) {
@@ -356,8 +355,8 @@ static void ct__rejection_run(uint64_t seed, uint64_t offset, ct__lanes_fn lanes
             ct__philox_draw(seed, offset, at[slot[j]], d, wd);
             slot[left] = slot[j];
             for (int f = 0; f < nf; f++) P[f][left] = P[f][j];
-            u[left] = ct__uniform_f64_of(ct__u64(wd[0], wd[1])) - 0.5;
-            v[left++] = ct__unit_open0(wd[2], wd[3]);
+            ct__draw_uv(wd, &u[left], &v[left]);
+            left++;
         }
         nb = left;
     }

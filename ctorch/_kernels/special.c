@@ -2133,7 +2133,8 @@ BESSEL_I(bessel_i, 16.0, 28, 12, 1, 14)
 BESSEL_I(bessel_i_d, 25.0, 42, 18, 0, 17)
 
 /* blocks of 256 sorted by a first pass over |x|: all within 4 take the
- * shorter series (F_tiny), all within CUT the power series alone, all past it (or NaN) the asymptotic one alone; where
+ * shorter series (F_tiny), all within CUT the power series alone, all past
+ * it (or NaN) the asymptotic one alone; where
  * a quarter or less are past CUT, the series for all and those few
  * gathered (compact.h) into one vector loop of the asymptotic form; any
  * other mix the asymptotic form for all and those within CUT gathered for

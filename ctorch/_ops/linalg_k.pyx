@@ -1326,11 +1326,12 @@ def sytrf(Tensor A):
     """(LD, pivots, info, the first batch element whose info is not 0 or -1)
     of the real symmetric matrices A (..., n, n), n > 0 (their lower
     triangles read), by LAPACK's sytrf (lower) with the workspace of its
-    blocked code, one matrix after another in one loop: LD the factor's
-    lower triangle (zeros above the diagonal) column-major, as LAPACK leaves
-    it (the transposed view of a dense tensor), pivots and info int32 as
-    LAPACK returns them. float32 or float64 host memory; None for another
-    dtype."""
+    blocked code, one matrix after another in one loop (up to sytrf's block
+    size 64, where it runs sytf2, the backend's sytf2 kernel): LD the
+    factor's lower triangle (zeros above the diagonal) column-major, as
+    LAPACK leaves it (the transposed view of a dense tensor), pivots and
+    info int32 as LAPACK returns them. float32 or float64 host memory; None
+    for another dtype."""
     cdef int code = A._dtype._code
     if (code != CT_FLOAT32 and code != CT_FLOAT64) or A._ndim < 2:
         return None
@@ -1347,10 +1348,42 @@ def sytrf(Tensor A):
     cdef Tensor P = _empty_list(batch + [n], <DType>_DT[CT_INT32], A._storage.device)
     cdef Tensor I = _empty_list(batch, <DType>_DT[CT_INT32], A._storage.device)
     cdef bint f64 = code == CT_FLOAT64
+    cdef int32_t *piv = <int32_t *>P._data
+    cdef int32_t *inf = <int32_t *>I._data
+    with nogil:
+        for b in range(nb):
+            if f64:
+                _tril_to_cols(<const double *>A._data + b * bs, rs, cs, <double *>X._data + b * n * n, n)
+            else:
+                _tril_to_cols(<const float *>A._data + b * bs, rs, cs, <float *>X._data + b * n * n, n)
     cdef const ct_la_table *T = <const ct_la_table *>A._storage.backend
+    cdef int rc = 0
     if n <= 64 and T.la_ldl != NULL:
-        # up to sytrf's block size, where it runs sytf2: the kernel's sytf2
-        return _sytf2_own(A, X, P, I, T, bs, rs, cs, n, nb, nd, f64)
+        with nogil:
+            rc = T.la_ldl(code, X._data, nb, n, piv, inf)
+        if rc != 0:
+            raise MemoryError()
+    else:
+        _sytrf_lapack(X, n, nb, f64, piv, inf)
+    cdef int64_t first = -1
+    for b in range(nb):
+        if inf[b] != 0:
+            first = b
+            break
+    # the column-major factors: X's transposed view
+    cdef Py_ssize_t shape[CT_MAXDIM]
+    cdef Py_ssize_t stride[CT_MAXDIM]
+    cdef int d
+    for d in range(nd):
+        shape[d] = X._shape[d]
+        stride[d] = X._stride[d]
+    stride[nd - 2], stride[nd - 1] = 1, n
+    return _make_tensor(X._storage, X._offset, nd, shape, stride, X._dtype), P, I, first
+
+
+cdef int _sytrf_lapack(Tensor X, int64_t n, int64_t nb, bint f64, int32_t *piv,
+                       int32_t *inf) except -1:
+    """LAPACK's sytrf (lower) in place on X's nb column-major matrices"""
     cdef int t = 1 if f64 else 0
     cdef _dsytrf_t dfn = NULL
     cdef _ssytrf_t sfn = NULL
@@ -1362,6 +1395,7 @@ def sytrf(Tensor A):
     cdef int ni = <int>n, lwork = -1, info = 0
     cdef double dq = 0
     cdef float sq = 0
+    cdef int64_t b
     if _trf_n[t] != ni:
         if f64:
             dfn(&uplo, &ni, NULL, &ni, NULL, &dq, &lwork, &info)
@@ -1375,56 +1409,17 @@ def sytrf(Tensor A):
     cdef void *work = malloc((8 if f64 else 4) * lwork)
     if work == NULL:
         raise MemoryError()
-    cdef int32_t *piv = <int32_t *>P._data
-    cdef int32_t *inf = <int32_t *>I._data
-    cdef int64_t first = -1
     with nogil:
         for b in range(nb):
             if f64:
-                _tril_to_cols(<const double *>A._data + b * bs, rs, cs, <double *>X._data + b * n * n, n)
                 dfn(&uplo, &ni, <double *>X._data + b * n * n, &ni, <int *>(piv + b * n), <double *>work,
                     &lwork, &info)
             else:
-                _tril_to_cols(<const float *>A._data + b * bs, rs, cs, <float *>X._data + b * n * n, n)
                 sfn(&uplo, &ni, <float *>X._data + b * n * n, &ni, <int *>(piv + b * n), <float *>work,
                     &lwork, &info)
             inf[b] = info
-            if info != 0 and first < 0:
-                first = b
     free(work)
-    return _cols_result(X, n, nd), P, I, first
-
-
-cdef Tensor _cols_result(Tensor X, int64_t n, int nd):
-    """the column-major factors: X's transposed view"""
-    cdef Py_ssize_t shape[CT_MAXDIM]
-    cdef Py_ssize_t stride[CT_MAXDIM]
-    cdef int d
-    for d in range(nd):
-        shape[d] = X._shape[d]
-        stride[d] = X._stride[d]
-    stride[nd - 2], stride[nd - 1] = 1, n
-    return _make_tensor(X._storage, X._offset, nd, shape, stride, X._dtype)
-
-
-cdef tuple _sytf2_own(Tensor A, Tensor X, Tensor P, Tensor I, const ct_la_table *T, int64_t bs,
-                      int64_t rs, int64_t cs, int64_t n, int64_t nb, int nd, bint f64):
-    cdef int64_t b, first = -1
-    cdef int rc
-    cdef int32_t *inf = <int32_t *>I._data
-    with nogil:
-        for b in range(nb):
-            if f64:
-                _tril_to_cols(<const double *>A._data + b * bs, rs, cs, <double *>X._data + b * n * n, n)
-            else:
-                _tril_to_cols(<const float *>A._data + b * bs, rs, cs, <float *>X._data + b * n * n, n)
-        rc = T.la_ldl(A._dtype._code, X._data, nb, n, <int32_t *>P._data, inf)
-        for b in range(nb):
-            if inf[b] != 0 and first < 0:
-                first = b
-    if rc != 0:
-        raise MemoryError()
-    return _cols_result(X, n, nd), P, I, first
+    return 0
 
 
 ctypedef void (*_dgeev_t)(char *jobvl, char *jobvr, int *n, double *a, int *lda, double *wr,
