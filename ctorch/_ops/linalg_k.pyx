@@ -838,15 +838,7 @@ def orgqr(Tensor A, Tensor tau):
     free(work)
     if failed:
         raise ValueError(f"illegal value in {failed}-th argument of internal orgqr")
-    # the column-major result: X's transposed view
-    cdef Py_ssize_t shape[CT_MAXDIM]
-    cdef Py_ssize_t stride[CT_MAXDIM]
-    for d in range(nd):
-        shape[d] = X._shape[d]
-        stride[d] = X._stride[d]
-    shape[nd - 2], shape[nd - 1] = m, n
-    stride[nd - 2], stride[nd - 1] = 1, m
-    return _make_tensor(X._storage, X._offset, nd, shape, stride, X._dtype)
+    return _cols_view(X, m, n)
 
 
 ctypedef void (*_dsyevd_t)(char *jobz, char *uplo, int *n, double *a, int *lda, double *w,
@@ -916,15 +908,7 @@ def syevd(Tensor A, bint lower, int threads=1):
         memcpy(c.v, A._data, sizeof(double) * nb * n * n)
     if _run_batch(_syevd_range, &c, <void **>&c.buf, c.part_len, nb, parts):
         return None
-    # the column-major eigenvectors: V's transposed view
-    cdef Py_ssize_t shape[CT_MAXDIM]
-    cdef Py_ssize_t stride[CT_MAXDIM]
-    cdef int d
-    for d in range(nd):
-        shape[d] = V._shape[d]
-        stride[d] = V._stride[d]
-    stride[nd - 2], stride[nd - 1] = 1, n
-    return W, _make_tensor(V._storage, V._offset, nd, shape, stride, V._dtype)
+    return W, _cols_view(V, n, n)
 
 
 cdef void _inner_rows(const floating *d, const floating *J, const floating *K, const floating *g,
@@ -1370,15 +1354,7 @@ def sytrf(Tensor A):
         if inf[b] != 0:
             first = b
             break
-    # the column-major factors: X's transposed view
-    cdef Py_ssize_t shape[CT_MAXDIM]
-    cdef Py_ssize_t stride[CT_MAXDIM]
-    cdef int d
-    for d in range(nd):
-        shape[d] = X._shape[d]
-        stride[d] = X._stride[d]
-    stride[nd - 2], stride[nd - 1] = 1, n
-    return _make_tensor(X._storage, X._offset, nd, shape, stride, X._dtype), P, I, first
+    return _cols_view(X, n, n), P, I, first
 
 
 cdef int _sytrf_lapack(Tensor X, int64_t n, int64_t nb, bint f64, int32_t *piv,
