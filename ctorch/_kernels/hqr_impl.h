@@ -51,14 +51,48 @@ CT_HQR_INLINE CT_HQR_HTARGET void CT_HQR_SFX(ct_hqr_right)(double *c0, double *c
 
 /* columns 0 .. cnt - 1 of rows p[0], p[1] (and p[2] when three) of a
  * column-major matrix (leading dim ld): the reflector (1, v2, v3) with
- * factors (t1, t2, t3) applied from the left (with AVX-512 and three, 8
- * columns at a time); the same operations on every element. */
+ * factors (t1, t2, t3) applied from the left (with three, 8 columns at a
+ * time with AVX-512, else 4 at a time where `four`: the row below, p[3],
+ * lies in the column too, read and written back unchanged); the same
+ * operations on every element. */
 CT_HQR_INLINE CT_HQR_HTARGET void CT_HQR_SFX(ct_hqr_left)(double *p, int64_t ld, int64_t cnt,
-                                                          int three, double v2, double v3,
-                                                          double t1, double t2, double t3)
+                                                          int three, int four, double v2,
+                                                          double v3, double t1, double t2,
+                                                          double t3)
 {
     int64_t j = 0;
     if (three) {
+#if CT_HQR_W == 4
+        /* 4 columns at a time: their rows 0 .. 3 as 4 vectors, transposed
+         * into 4 row vectors (the 4th untouched) and back */
+        typedef int64_t ct_hqr_m4 __attribute__((vector_size(32)));
+        const ct_hqr_m4 lo = {0, 4, 2, 6}, hi = {1, 5, 3, 7};
+        const ct_hqr_m4 h0 = {0, 1, 4, 5}, h1 = {2, 3, 6, 7};
+        if (four)
+            for (; j + 4 <= cnt; j += 4) {
+                double *q = p + j * ld;
+                CT_HQR_V a = *(CT_HQR_V *)q, b = *(CT_HQR_V *)(q + ld);
+                CT_HQR_V c = *(CT_HQR_V *)(q + 2 * ld), d = *(CT_HQR_V *)(q + 3 * ld);
+                CT_HQR_V ab0 = __builtin_shuffle(a, b, lo), ab1 = __builtin_shuffle(a, b, hi);
+                CT_HQR_V cd0 = __builtin_shuffle(c, d, lo), cd1 = __builtin_shuffle(c, d, hi);
+                CT_HQR_V x0 = __builtin_shuffle(ab0, cd0, h0), x2 = __builtin_shuffle(ab0, cd0, h1);
+                CT_HQR_V x1 = __builtin_shuffle(ab1, cd1, h0), x3 = __builtin_shuffle(ab1, cd1, h1);
+                CT_HQR_V s = x0 + v2 * x1 + v3 * x2;
+                x0 = x0 - s * t1;
+                x1 = x1 - s * t2;
+                x2 = x2 - s * t3;
+                ab0 = __builtin_shuffle(x0, x1, lo);
+                ab1 = __builtin_shuffle(x0, x1, hi);
+                cd0 = __builtin_shuffle(x2, x3, lo);
+                cd1 = __builtin_shuffle(x2, x3, hi);
+                *(CT_HQR_V *)q = __builtin_shuffle(ab0, cd0, h0);
+                *(CT_HQR_V *)(q + ld) = __builtin_shuffle(ab1, cd1, h0);
+                *(CT_HQR_V *)(q + 2 * ld) = __builtin_shuffle(ab0, cd0, h1);
+                *(CT_HQR_V *)(q + 3 * ld) = __builtin_shuffle(ab1, cd1, h1);
+            }
+#else
+        (void)four;
+#endif
 #if CT_HQR_W == 8
         /* 8 columns at a time: their rows k .. k + 2 loaded as 8 vectors of
          * 4 (the 4th lane masked off) and transposed into 3 row vectors */
@@ -286,7 +320,7 @@ CT_HQR_TARGET static int64_t CT_HQR_SFX(ct_dlahqr)(int wantt, int wantz, int64_t
                 v2 = v[1];
                 t2 = t1 * v2;
                 if (nr == 2) {
-                    CT_HQR_SFX(ct_hqr_left)(&H(k, k), ldh, i2 - k + 1, 0, v2, 0, t1, t2, 0);
+                    CT_HQR_SFX(ct_hqr_left)(&H(k, k), ldh, i2 - k + 1, 0, 0, v2, 0, t1, t2, 0);
                     CT_HQR_SFX(ct_hqr_right)(&H(i1, k), &H(i1, k + 1), NULL, i - i1 + 1, 0, v2,
                                              0, t1, t2, 0);
                     if (wantz)
@@ -297,7 +331,7 @@ CT_HQR_TARGET static int64_t CT_HQR_SFX(ct_dlahqr)(int wantt, int wantz, int64_t
                 v3 = v[2];
                 t3 = t1 * v3;
                 int64_t rmax = k + 3 < i ? k + 3 : i;
-                CT_HQR_SFX(ct_hqr_left)(&H(k, k), ldh, 3, 1, v2, v3, t1, t2, t3);
+                CT_HQR_SFX(ct_hqr_left)(&H(k, k), ldh, 3, 1, 0, v2, v3, t1, t2, t3);
                 CT_HQR_SFX(ct_hqr_right)(&H(k, k), &H(k, k + 1), &H(k, k + 2), rmax - k + 1, 1, v2,
                                          v3, t1, t2, t3);
                 /* the next reflector, from column k */
@@ -314,7 +348,8 @@ CT_HQR_TARGET static int64_t CT_HQR_SFX(ct_dlahqr)(int wantt, int wantz, int64_t
                 if (k1 < i - 1)
                     H(k1 + 2, k) = 0;
                 /* the rest of reflector k */
-                CT_HQR_SFX(ct_hqr_left)(&H(k, k + 3), ldh, i2 - k - 2, 1, v2, v3, t1, t2, t3);
+                CT_HQR_SFX(ct_hqr_left)(&H(k, k + 3), ldh, i2 - k - 2, 1, k + 3 <= ldh, v2, v3, t1, t2,
+                                        t3);
                 CT_HQR_SFX(ct_hqr_right)(&H(i1, k), &H(i1, k + 1), &H(i1, k + 2), k - i1, 1, v2,
                                          v3, t1, t2, t3);
                 if (wantz)
