@@ -344,7 +344,15 @@ static inline int ct_hqr_own(void)
  * possibly another eigenvalue order) */
 #define CT_HQR_NMIN 75
 
-/* LAPACK's dhseqr for n <= CT_HQR_NMIN: job 'E', compz 'N' (wantt 0: the
+/* The largest order geev runs this iteration on (dlahqr's, where LAPACK
+ * would run dlaqr0 above CT_HQR_NMIN: the same eigenvalues to rounding,
+ * maybe in another order), with or without the Schur form (so that eig's
+ * and eigvals' eigenvalues stay the same bits): up to it the double-shift
+ * sweeps over L2-resident matrices beat LAPACK's multishift iteration,
+ * above it its blocked sweeps win. */
+#define CT_HQR_OWN 200
+
+/* LAPACK's dhseqr as it runs for n <= CT_HQR_NMIN: job 'E', compz 'N' (wantt 0: the
  * eigenvalues, z not touched) or job 'S', compz 'V' (wantt 1: also the
  * Schur form T in h, zero below its subdiagonal, and z times the Schur
  * vectors). 1-based ilo, ihi as dgebal returns them. Returns info. */

@@ -1421,7 +1421,7 @@ ctypedef void (*_dhseqr_t)(char *job, char *compz, int *n, int *ilo, int *ihi, d
                            int *lwork, int *info) noexcept nogil
 
 cdef extern from "hqr.h" nogil:
-    int CT_HQR_NMIN
+    int CT_HQR_OWN
     int64_t ct_dhseqr_small(int wantt, int64_t n, int64_t ilo, int64_t ihi, double *h,
                             int64_t ldh, double *wr, double *wi, double *z, int64_t ldz)
     void ct_geev_normalise(int64_t n, double *vr, int64_t ldv, const double *wi, double *work)
@@ -1429,9 +1429,12 @@ cdef extern from "hqr.h" nogil:
                        double *work)
     int ct_hqr_own()
 
-# the orders up to which geev's Schur form comes from hqr.h's iteration
-# (dlahqr's, to the bit), 0 where the build runs LAPACK's dhseqr
-cdef int64_t _own_hqr = CT_HQR_NMIN if ct_hqr_own() else 0
+# the order up to which geev's Schur form comes from hqr.h's iteration
+# (dlahqr's, to the bit: up to order 75 LAPACK's dhseqr runs it too, so
+# the eigenvalues are numpy's in numpy's order), 0 where the build runs
+# LAPACK's dhseqr
+cdef int64_t _own_hqr = CT_HQR_OWN if ct_hqr_own() else 0
+
 
 cdef struct _geev_ctx:
     _dgebal_t gebal
@@ -1613,8 +1616,8 @@ def geev(Tensor A, bint vectors, int threads=1):
     """(eigenvalues (..., n), right eigenvectors (..., n, n) or None) of the
     float64 matrices A (..., n, n), n > 0, by LAPACK's dgeev's steps (its
     scaling, dgebal, dgehrd, dorghr, the Schur form by dhseqr, up to order
-    CT_HQR_NMIN by hqr.h's QR iteration, dtrevc's back substitution (hqr.h's
-    where it needs no scaling), dgebak, its normalisation) in one loop (a
+    CT_HQR_OWN by hqr.h's QR iteration,
+    dtrevc's back substitution (hqr.h's where it needs no scaling), dgebak, its normalisation) in one loop (a
     batch shared among up to `threads` threads); complex128 results,
     eigenvectors normalised as LAPACK does (unit norm, the largest component
     real). False where some matrix holds a NaN or an infinity; None for
@@ -1635,11 +1638,14 @@ def geev(Tensor A, bint vectors, int threads=1):
     c.n = <int>n
     cdef char jl = b'N'
     cdef int one = 1, lwork = -1, info = 0
-    cdef int ldvr = c.n if vectors else 1
     cdef double dq = 0, dl = 0
-    # dgeev's workspace (it covers its steps': gehrd, orghr, hseqr)
+    # dgeev's workspace with vectors (it covers its steps': gehrd, orghr,
+    # hseqr), also without them: gehrd's blocking follows the workspace,
+    # and the same blocks give the same Hessenberg matrix, so that eigvals'
+    # eigenvalues are eig's bits
+    cdef char jv = b'V'
     cdef _dgeev_t query = <_dgeev_t>_lapack_ptr("dgeev")
-    query(&jl, &c.jr, &c.n, NULL, &c.n, NULL, NULL, &dl, &one, NULL, &ldvr, &dq, &lwork, &info)
+    query(&jl, &jv, &c.n, NULL, &c.n, NULL, NULL, &dl, &one, NULL, &c.n, &dq, &lwork, &info)
     c.lwork = <int>dq if <int>dq > 3 * c.n else 3 * c.n
     if vectors and c.lwork < c.n * c.n + 3 * c.n:
         c.lwork = c.n * c.n + 3 * c.n    # (ct_trevc_right's)
