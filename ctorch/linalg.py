@@ -2127,16 +2127,13 @@ def _eig_raw(A, vectors=True):
     nonfinite = "torch.linalg.eig: input tensor should not contain infs or NaNs."
     cdt = A.dtype if A.is_complex() else A.dtype.to_complex()
     if not A.is_cuda and A.dtype in (_float32, _float64) and A.shape[-1]:
-        # LAPACK's geev steps in ctorch's loop, in float64 (float32 computed
-        # in float64, as numpy.linalg computes it); the loop checks for NaN
-        # and infinity as it copies
-        r = _serial_call(_lk.geev, A.detach().to(_float64) if A.dtype == _float32 else A.detach(), vectors,
-                         _dispatch.get_num_threads())
+        # LAPACK's geev steps in ctorch's loop, in A's precision (as
+        # PyTorch computes); the loop checks for NaN and infinity as it
+        # copies
+        r = _serial_call(_lk.geev, A.detach(), vectors, _dispatch.get_num_threads())
         if r is False:
             raise RuntimeError(nonfinite)
         if r is not None:
-            if A.dtype == _float32:
-                r = tuple(t.to(cdt) if t is not None else None for t in r)
             return r if vectors else r[0]
     a = _np_in(A)
     if not _np.isfinite(a).all():

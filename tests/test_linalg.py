@@ -881,10 +881,11 @@ def _in_order_of(w, wr, vr=None):
     return wr, vr
 
 
-# (up to order 200 the Hessenberg QR is ctorch's own, _kernels/hqr.h: up to
-# 75 dlahqr's arithmetic as LAPACK runs it, numpy's eigenvalues in numpy's
-# order, above it where LAPACK runs its multishift QR the same eigenvalues
-# to rounding in an order of their own; from 201 LAPACK's)
+# (up to order 200 the Hessenberg QR is ctorch's own, _kernels/hqr.h: in
+# float64 up to 75 dlahqr's arithmetic as LAPACK runs it, numpy's
+# eigenvalues in numpy's order; above it, where LAPACK runs its multishift
+# QR, and in float32, as PyTorch computes, the eigenvalues to rounding in
+# an order of their own; from 201 LAPACK's)
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("shape", [(1, 1), (2, 2), (3, 3), (7, 7), (16, 16), (64, 64), (65, 65),
                                    (75, 75), (76, 76), (128, 128), (200, 200), (201, 201),
@@ -924,11 +925,13 @@ def test_eig_geev_loop(dtype, shape, kind):
     assert w.dtype == v.dtype == cdt and w.shape == shape[:-1] and v.shape == shape
     wr, vr = np.linalg.eig(a.astype(np.float64))
     tol = 1e-5 if dtype == "float32" else 1e-12
-    if n > 75:
+    numpys = dtype == "float64" and n <= 75
+    if not numpys:
         wr, vr = _in_order_of(w.numpy(), wr, vr)
-    # up to 75 the same routine as numpy's: the same eigenvalues in the same
-    # order
-    assert _rel(w.numpy(), wr) < tol
+    # in float64 up to 75 the same routine as numpy's: the same eigenvalues
+    # in the same order; in float32 float32's rounding (PyTorch's float32
+    # eigenvalues of the sparse and huge matrices here lie up to 2e-4 off)
+    assert _rel(w.numpy(), wr) < (1e-3 if dtype == "float32" else tol)
     # the eigenvectors of simple eigenvalues (a repeated one's come out of a
     # perturbed solve: rounding decides them): numpy's up to a unit factor
     # each, and with numpy's signs but where geev scales the matrix (LAPACK
@@ -940,7 +943,7 @@ def test_eig_geev_loop(dtype, shape, kind):
     ph = np.sum(np.conj(vr) * vn, axis=-2, keepdims=True)
     ph = np.where(ph == 0, 1, ph)
     assert _rel(vn * np.conj(ph / np.abs(ph)), vr) < 1e3 * tol
-    if kind not in ("tiny", "huge") and n <= 75:
+    if kind not in ("tiny", "huge") and numpys:
         # (LAPACK makes a vector's largest component real: where two tie in
         # size, rounding picks one; its sign comes out of the iteration)
         top2 = np.sort(np.abs(vr), axis=-2)[..., -2:, :]

@@ -292,126 +292,6 @@ static void ct_hqr_solve2(const double *m, const double *b, double smin, double 
 
 #define CT_HQR_INLINE static inline __attribute__((always_inline))
 
-#if CT_TRD_TWO
-#define CT_HQR_W 8
-#define CT_HQR_SFX(name) name##_w8
-#define CT_HQR_TARGET __attribute__((target("arch=x86-64-v4")))
-#define CT_HQR_HTARGET __attribute__((target("arch=x86-64-v4")))
-#include "hqr_impl.h"
-#undef CT_HQR_HTARGET
-#undef CT_HQR_W
-#undef CT_HQR_SFX
-#undef CT_HQR_TARGET
-#define CT_HQR_TARGET __attribute__((target_clones("default", "arch=x86-64-v3")))
-#else
-#define CT_HQR_TARGET
-#endif
-#define CT_HQR_W 4
-#define CT_HQR_SFX(name) name##_w4
-#define CT_HQR_HTARGET
-#include "hqr_impl.h"
-#undef CT_HQR_HTARGET
-#undef CT_HQR_W
-#undef CT_HQR_SFX
-#undef CT_HQR_TARGET
-
-
-/* LAPACK's dlahqr(wantt, wantz, n, ilo, ihi, h, ldh, wr, wi, iloz, ihiz, z,
- * ldz, info) with 1-based ilo, ihi, iloz, ihiz: h (column-major, leading
- * dim ldh) upper Hessenberg in rows and columns ilo .. ihi; returns info
- * (0, or the 1-based row where the iteration did not converge). */
-static inline int64_t ct_dlahqr(int wantt, int wantz, int64_t n, int64_t ilo, int64_t ihi,
-                                double *h, int64_t ldh, double *wr, double *wi, int64_t iloz,
-                                int64_t ihiz, double *z, int64_t ldz)
-{
-#if CT_TRD_TWO
-    if (ct_trd_wide())
-        return ct_dlahqr_w8(wantt, wantz, n, ilo, ihi, h, ldh, wr, wi, iloz, ihiz, z, ldz);
-#endif
-    return ct_dlahqr_w4(wantt, wantz, n, ilo, ihi, h, ldh, wr, wi, iloz, ihiz, z, ldz);
-}
-
-/* whether the loops run these kernels: on x86-64 (GCC on Linux), where
- * long double is x87's extended type, so the reflectors' norms are
- * OpenBLAS's bits */
-static inline int ct_hqr_own(void)
-{
-    return CT_TRD_TWO;
-}
-
-/* The largest order whose Schur form LAPACK's dhseqr computes by dlahqr
- * (above it dlaqr0's multishift iteration, with other rounding and so
- * possibly another eigenvalue order) */
-#define CT_HQR_NMIN 75
-
-/* The largest order geev runs this iteration on (dlahqr's, where LAPACK
- * would run dlaqr0 above CT_HQR_NMIN: the same eigenvalues to rounding,
- * maybe in another order), with or without the Schur form (so that eig's
- * and eigvals' eigenvalues stay the same bits): up to it the double-shift
- * sweeps over L2-resident matrices beat LAPACK's multishift iteration,
- * above it its blocked sweeps win. */
-#define CT_HQR_OWN 200
-
-/* LAPACK's dhseqr as it runs for n <= CT_HQR_NMIN: job 'E', compz 'N' (wantt 0: the
- * eigenvalues, z not touched) or job 'S', compz 'V' (wantt 1: also the
- * Schur form T in h, zero below its subdiagonal, and z times the Schur
- * vectors). 1-based ilo, ihi as dgebal returns them. Returns info. */
-static inline int64_t ct_dhseqr_small(int wantt, int64_t n, int64_t ilo, int64_t ihi, double *h,
-                                      int64_t ldh, double *wr, double *wi, double *z,
-                                      int64_t ldz)
-{
-    int64_t i, j;
-    if (n == 0)
-        return 0;
-    for (i = 0; i < ilo - 1; i++) {
-        wr[i] = h[i * (ldh + 1)];
-        wi[i] = 0;
-    }
-    for (i = ihi; i < n; i++) {
-        wr[i] = h[i * (ldh + 1)];
-        wi[i] = 0;
-    }
-    if (ilo == ihi) {
-        wr[ilo - 1] = h[(ilo - 1) * (ldh + 1)];
-        wi[ilo - 1] = 0;
-        return 0;
-    }
-    int64_t info = ct_dlahqr(wantt, wantt, n, ilo, ihi, h, ldh, wr, wi, ilo, ihi, z, ldz);
-    if ((wantt || info) && n > 2)
-        for (j = 0; j < n - 2; j++)
-            for (i = j + 2; i < n; i++)
-                h[i + j * ldh] = 0;
-    return info;
-}
-
-/* The right eigenvectors of the upper quasi-triangular t (n x n,
- * column-major, leading dim ldt, in LAPACK's Schur form) multiplied into q
- * (n x n, leading dim ldq): q becomes what LAPACK's dtrevc('R', 'B') leaves
- * there but for the scaling of each vector (a complex pair's real and
- * imaginary parts in two columns). Solves without LAPACK's scaling against
- * overflow: returns 1, q untouched, where a solution grows past 2^400 or
- * is not finite (the caller runs dtrevc then), else 0. work: n * n + 3 n
- * doubles. */
-static inline int ct_trevc_right(int64_t n, const double *t, int64_t ldt, double *q,
-                                 int64_t ldq, double *work)
-{
-#if CT_TRD_TWO
-    if (ct_trd_wide())
-        return ct_trevc_right_w8(n, t, ldt, q, ldq, work);
-#endif
-    return ct_trevc_right_w4(n, t, ldt, q, ldq, work);
-}
-
-/* the 2-norm of x[0: n] with the squares summed in extended precision (as
- * OpenBLAS's dnrm2 sums them on x86-64) */
-static inline double ct_hqr_nrm2(int64_t n, const double *x)
-{
-    long double s = 0;
-    for (int64_t k = 0; k < n; k++)
-        s += (long double)x[k] * x[k];
-    return (double)sqrtl(s);
-}
-
 /* LAPACK's dlartg: c, s, r with [c s; -s c] [f; g] = [r; 0] */
 static inline void ct_hqr_lartg(double f, double g, double *c, double *s, double *r)
 {
@@ -442,6 +322,124 @@ static inline void ct_hqr_lartg(double f, double g, double *c, double *s, double
     }
 }
 
+/* the kernels in double (bit for bit dlahqr's) */
+#define CT_HQR_T double
+#define CT_HQR_I int64_t
+#define CT_HQR_TULP CT_HQR_ULP
+#define CT_HQR_TSAFMIN CT_HQR_SAFMIN
+#define CT_HQR_TBIG 0x1p400
+#if CT_TRD_TWO
+#define CT_HQR_W 8
+#define CT_HQR_LEFT8 1
+#define CT_HQR_SFX(name) name##_w8
+#define CT_HQR_TARGET __attribute__((target("arch=x86-64-v4")))
+#define CT_HQR_HTARGET __attribute__((target("arch=x86-64-v4")))
+#include "hqr_impl.h"
+#undef CT_HQR_HTARGET
+#undef CT_HQR_W
+#undef CT_HQR_LEFT8
+#undef CT_HQR_SFX
+#undef CT_HQR_TARGET
+#define CT_HQR_TARGET __attribute__((target_clones("default", "arch=x86-64-v3")))
+#else
+#define CT_HQR_TARGET
+#endif
+#define CT_HQR_W 4
+#define CT_HQR_LEFT8 0
+#define CT_HQR_SFX(name) name##_w4
+#define CT_HQR_HTARGET
+#include "hqr_impl.h"
+#undef CT_HQR_SFX
+#undef CT_HQR_W
+#undef CT_HQR_T
+#undef CT_HQR_I
+#undef CT_HQR_TULP
+#undef CT_HQR_TSAFMIN
+#undef CT_HQR_TBIG
+
+/* and in float (slamch's ulp and safe minimum; 8 elements a vector on
+ * AVX2) */
+#define CT_HQR_T float
+#define CT_HQR_I int32_t
+#define CT_HQR_TULP 0x1p-23
+#define CT_HQR_TSAFMIN 0x1p-126
+#define CT_HQR_TBIG 0x1p60
+#define CT_HQR_W 8
+#define CT_HQR_SFX(name) name##_s8
+#include "hqr_impl.h"
+#undef CT_HQR_SFX
+#undef CT_HQR_W
+#undef CT_HQR_T
+#undef CT_HQR_I
+#undef CT_HQR_TULP
+#undef CT_HQR_TSAFMIN
+#undef CT_HQR_TBIG
+#undef CT_HQR_LEFT8
+#undef CT_HQR_HTARGET
+#undef CT_HQR_TARGET
+
+
+/* whether the loops run these kernels: on x86-64 (GCC on Linux), where
+ * long double is x87's extended type, so the reflectors' norms are
+ * OpenBLAS's bits */
+static inline int ct_hqr_own(void)
+{
+    return CT_TRD_TWO;
+}
+
+/* The largest order whose Schur form LAPACK's dhseqr computes by dlahqr
+ * (above it dlaqr0's multishift iteration, with other rounding and so
+ * possibly another eigenvalue order) */
+#define CT_HQR_NMIN 75
+
+/* The largest order geev runs this iteration on (dlahqr's, where LAPACK
+ * would run dlaqr0 above CT_HQR_NMIN: the same eigenvalues to rounding,
+ * maybe in another order), with or without the Schur form (so that eig's
+ * and eigvals' eigenvalues stay the same bits): up to it the double-shift
+ * sweeps over L2-resident matrices beat LAPACK's multishift iteration,
+ * above it its blocked sweeps win. */
+#define CT_HQR_OWN 200
+
+/* LAPACK's dhseqr as it runs for n <= CT_HQR_NMIN: job 'E', compz 'N' (wantt 0: the
+ * eigenvalues, z not touched) or job 'S', compz 'V' (wantt 1: also the
+ * Schur form T in h, zero below its subdiagonal, and z times the Schur
+ * vectors). 1-based ilo, ihi as dgebal returns them. Returns info. */
+static inline int64_t ct_dhseqr_small(int wantt, int64_t n, int64_t ilo, int64_t ihi, double *h,
+                                      int64_t ldh, double *wr, double *wi, double *z,
+                                      int64_t ldz)
+{
+#if CT_TRD_TWO
+    if (ct_trd_wide())
+        return ct_hseqr_small_w8(wantt, n, ilo, ihi, h, ldh, wr, wi, z, ldz);
+#endif
+    return ct_hseqr_small_w4(wantt, n, ilo, ihi, h, ldh, wr, wi, z, ldz);
+}
+
+static inline int64_t ct_shseqr_small(int wantt, int64_t n, int64_t ilo, int64_t ihi, float *h,
+                                      int64_t ldh, double *wr, double *wi, float *z,
+                                      int64_t ldz)
+{
+    return ct_hseqr_small_s8(wantt, n, ilo, ihi, h, ldh, wr, wi, z, ldz);
+}
+
+/* The right eigenvectors of the upper quasi-triangular t (n x n,
+ * column-major, leading dim ldt, in LAPACK's Schur form) multiplied into q
+ * (n x n, leading dim ldq): q becomes what LAPACK's dtrevc('R', 'B') leaves
+ * there but for the scaling of each vector (a complex pair's real and
+ * imaginary parts in two columns). Solves without LAPACK's scaling against
+ * overflow: returns 1, q untouched, where a solution grows past 2^400 or
+ * is not finite (the caller runs dtrevc then), else 0. work: n * n + 3 n
+ * doubles. */
+static inline int ct_trevc_right(int64_t n, const double *t, int64_t ldt, double *q,
+                                 int64_t ldq, double *work)
+{
+#if CT_TRD_TWO
+    if (ct_trd_wide())
+        return ct_trevc_right_w8(n, t, ldt, q, ldq, work);
+#endif
+    return ct_trevc_right_w4(n, t, ldt, q, ldq, work);
+}
+
 /* dgeev's last step on the right eigenvectors vr (column-major n x n,
  * leading dim ldv; a complex pair's real and imaginary parts in columns j,
  * j + 1 where wi[j] > 0): each scaled to unit 2-norm, a complex one
@@ -449,30 +447,25 @@ static inline void ct_hqr_lartg(double f, double g, double *c, double *s, double
 static inline void ct_geev_normalise(int64_t n, double *vr, int64_t ldv, const double *wi,
                                      double *work)
 {
-    for (int64_t j = 0; j < n; j++) {
-        double *x = vr + j * ldv, *y = x + ldv, scl, cs, sn, r;
-        int64_t k, kmax = 0;
-        if (wi[j] == 0) {
-            scl = 1 / ct_hqr_nrm2(n, x);
-            for (k = 0; k < n; k++)
-                x[k] *= scl;
-        } else if (wi[j] > 0 && j + 1 < n) {
-            scl = 1 / ct_hqr_lapy2(ct_hqr_nrm2(n, x), ct_hqr_nrm2(n, y));
-            for (k = 0; k < n; k++) {
-                x[k] *= scl;
-                y[k] *= scl;
-            }
-            for (k = 0; k < n; k++) {
-                work[k] = x[k] * x[k] + y[k] * y[k];
-                if (work[k] > work[kmax])
-                    kmax = k;
-            }
-            ct_hqr_lartg(x[kmax], y[kmax], &cs, &sn, &r);
-            ct_hqr_rot(n, x, 1, y, 1, cs, sn);
-            y[kmax] = 0;
-        }
-    }
+    ct_geev_normalise_w4(n, vr, ldv, wi, work);
 }
+
+/* float's ct_strevc_right, ct_sgeev_normalise (and ct_shseqr_small above):
+ * the double ones on float matrices */
+static inline int ct_strevc_right(int64_t n, const float *t, int64_t ldt, float *q, int64_t ldq,
+                                  float *work)
+{
+    return ct_trevc_right_s8(n, t, ldt, q, ldq, work);
+}
+
+static inline void ct_sgeev_normalise(int64_t n, float *vr, int64_t ldv, const double *wi,
+                                      double *work)
+{
+    ct_geev_normalise_s8(n, vr, ldv, wi, work);
+}
+
+
+
 
 #pragma GCC pop_options
 

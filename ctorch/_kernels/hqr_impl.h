@@ -1,20 +1,31 @@
-/* The kernels of hqr.h for one vector width: included by it once per width,
- * with CT_HQR_W (doubles a vector), CT_HQR_SFX(name) (the names of this
- * width's functions), CT_HQR_TARGET (the kernel's target attribute) and
- * CT_HQR_HTARGET (its inlined helpers') defined. */
+/* The kernels of hqr.h for one element type and vector width: included by
+ * it once per pair, with CT_HQR_T (the element type: double, or float),
+ * CT_HQR_I (the signed integer of its size), CT_HQR_W (elements a vector),
+ * CT_HQR_LEFT8 (1: AVX-512's 8-column left updates, double only), CT_HQR_SFX(name) (the names of this pair's
+ * functions), CT_HQR_TARGET (the kernel's target attribute), CT_HQR_HTARGET
+ * (its inlined helpers'), CT_HQR_TULP, CT_HQR_TSAFMIN (the type's
+ * dlamch('P') and dlamch('S')) and CT_HQR_TBIG (the back substitution's
+ * limit) defined. The scalar arithmetic (shifts, reflectors, deflation
+ * tests, 2 x 2 blocks) runs in double for either type; the updates of the
+ * matrices in the element type. */
 
-/* unaligned vectors of CT_HQR_W doubles */
-typedef double CT_HQR_SFX(ct_hqr_v) __attribute__((vector_size(CT_HQR_W * 8), aligned(8)));
+/* unaligned vectors of CT_HQR_W elements, and of 4 (the left reflectors'
+ * transposes) */
+typedef CT_HQR_T CT_HQR_SFX(ct_hqr_v) __attribute__((vector_size(CT_HQR_W * sizeof(CT_HQR_T)),
+                                                     aligned(sizeof(CT_HQR_T))));
+typedef CT_HQR_T CT_HQR_SFX(ct_hqr_v4) __attribute__((vector_size(4 * sizeof(CT_HQR_T)),
+                                                      aligned(sizeof(CT_HQR_T))));
 #define CT_HQR_V CT_HQR_SFX(ct_hqr_v)
+#define CT_HQR_V4 CT_HQR_SFX(ct_hqr_v4)
 
 /* rows 0 .. len - 1 of the columns c0, c1, c2 (and c2 absent when !three):
  * the reflector (1, v2, v3) with factors (t1, t2, t3) applied from the
  * right. Every element takes the same operations whether in a vector or not
  * (no contraction into fused multiply-adds). */
-CT_HQR_INLINE CT_HQR_HTARGET void CT_HQR_SFX(ct_hqr_right)(double *c0, double *c1, double *c2,
-                                                           int64_t len, int three, double v2,
-                                                           double v3, double t1, double t2,
-                                                           double t3)
+CT_HQR_INLINE CT_HQR_HTARGET void CT_HQR_SFX(ct_hqr_right)(CT_HQR_T *c0, CT_HQR_T *c1,
+                                                           CT_HQR_T *c2, int64_t len, int three,
+                                                           CT_HQR_T v2, CT_HQR_T v3, CT_HQR_T t1,
+                                                           CT_HQR_T t2, CT_HQR_T t3)
 {
     int64_t r = 0;
     if (three) {
@@ -27,8 +38,8 @@ CT_HQR_INLINE CT_HQR_HTARGET void CT_HQR_SFX(ct_hqr_right)(double *c0, double *c
             *(CT_HQR_V *)(c2 + r) = x2 - s * t3;
         }
         for (; r < len; r++) {
-            double x0 = c0[r], x1 = c1[r], x2 = c2[r];
-            double s = x0 + v2 * x1 + v3 * x2;
+            CT_HQR_T x0 = c0[r], x1 = c1[r], x2 = c2[r];
+            CT_HQR_T s = x0 + v2 * x1 + v3 * x2;
             c0[r] = x0 - s * t1;
             c1[r] = x1 - s * t2;
             c2[r] = x2 - s * t3;
@@ -41,8 +52,8 @@ CT_HQR_INLINE CT_HQR_HTARGET void CT_HQR_SFX(ct_hqr_right)(double *c0, double *c
             *(CT_HQR_V *)(c1 + r) = x1 - s * t2;
         }
         for (; r < len; r++) {
-            double x0 = c0[r], x1 = c1[r];
-            double s = x0 + v2 * x1;
+            CT_HQR_T x0 = c0[r], x1 = c1[r];
+            CT_HQR_T s = x0 + v2 * x1;
             c0[r] = x0 - s * t1;
             c1[r] = x1 - s * t2;
         }
@@ -55,29 +66,29 @@ CT_HQR_INLINE CT_HQR_HTARGET void CT_HQR_SFX(ct_hqr_right)(double *c0, double *c
  * time with AVX-512, else 4 at a time where `four`: the row below, p[3],
  * lies in the column too, read and written back unchanged); the same
  * operations on every element. */
-CT_HQR_INLINE CT_HQR_HTARGET void CT_HQR_SFX(ct_hqr_left)(double *p, int64_t ld, int64_t cnt,
-                                                          int three, int four, double v2,
-                                                          double v3, double t1, double t2,
-                                                          double t3)
+CT_HQR_INLINE CT_HQR_HTARGET void CT_HQR_SFX(ct_hqr_left)(CT_HQR_T *p, int64_t ld, int64_t cnt,
+                                                          int three, int four, CT_HQR_T v2,
+                                                          CT_HQR_T v3, CT_HQR_T t1, CT_HQR_T t2,
+                                                          CT_HQR_T t3)
 {
     int64_t j = 0;
     if (three) {
-#if CT_HQR_W == 4
+#if !CT_HQR_LEFT8
         /* 4 columns at a time: their rows 0 .. 3 as 4 vectors, transposed
          * into 4 row vectors (the 4th untouched) and back */
-        typedef int64_t ct_hqr_m4 __attribute__((vector_size(32)));
+        typedef CT_HQR_I ct_hqr_m4 __attribute__((vector_size(4 * sizeof(CT_HQR_T))));
         const ct_hqr_m4 lo = {0, 4, 2, 6}, hi = {1, 5, 3, 7};
         const ct_hqr_m4 h0 = {0, 1, 4, 5}, h1 = {2, 3, 6, 7};
         if (four)
             for (; j + 4 <= cnt; j += 4) {
-                double *q = p + j * ld;
-                CT_HQR_V a = *(CT_HQR_V *)q, b = *(CT_HQR_V *)(q + ld);
-                CT_HQR_V c = *(CT_HQR_V *)(q + 2 * ld), d = *(CT_HQR_V *)(q + 3 * ld);
-                CT_HQR_V ab0 = __builtin_shuffle(a, b, lo), ab1 = __builtin_shuffle(a, b, hi);
-                CT_HQR_V cd0 = __builtin_shuffle(c, d, lo), cd1 = __builtin_shuffle(c, d, hi);
-                CT_HQR_V x0 = __builtin_shuffle(ab0, cd0, h0), x2 = __builtin_shuffle(ab0, cd0, h1);
-                CT_HQR_V x1 = __builtin_shuffle(ab1, cd1, h0), x3 = __builtin_shuffle(ab1, cd1, h1);
-                CT_HQR_V s = x0 + v2 * x1 + v3 * x2;
+                CT_HQR_T *q = p + j * ld;
+                CT_HQR_V4 a = *(CT_HQR_V4 *)q, b = *(CT_HQR_V4 *)(q + ld);
+                CT_HQR_V4 c = *(CT_HQR_V4 *)(q + 2 * ld), d = *(CT_HQR_V4 *)(q + 3 * ld);
+                CT_HQR_V4 ab0 = __builtin_shuffle(a, b, lo), ab1 = __builtin_shuffle(a, b, hi);
+                CT_HQR_V4 cd0 = __builtin_shuffle(c, d, lo), cd1 = __builtin_shuffle(c, d, hi);
+                CT_HQR_V4 x0 = __builtin_shuffle(ab0, cd0, h0), x2 = __builtin_shuffle(ab0, cd0, h1);
+                CT_HQR_V4 x1 = __builtin_shuffle(ab1, cd1, h0), x3 = __builtin_shuffle(ab1, cd1, h1);
+                CT_HQR_V4 s = x0 + v2 * x1 + v3 * x2;
                 x0 = x0 - s * t1;
                 x1 = x1 - s * t2;
                 x2 = x2 - s * t3;
@@ -85,15 +96,15 @@ CT_HQR_INLINE CT_HQR_HTARGET void CT_HQR_SFX(ct_hqr_left)(double *p, int64_t ld,
                 ab1 = __builtin_shuffle(x0, x1, hi);
                 cd0 = __builtin_shuffle(x2, x3, lo);
                 cd1 = __builtin_shuffle(x2, x3, hi);
-                *(CT_HQR_V *)q = __builtin_shuffle(ab0, cd0, h0);
-                *(CT_HQR_V *)(q + ld) = __builtin_shuffle(ab1, cd1, h0);
-                *(CT_HQR_V *)(q + 2 * ld) = __builtin_shuffle(ab0, cd0, h1);
-                *(CT_HQR_V *)(q + 3 * ld) = __builtin_shuffle(ab1, cd1, h1);
+                *(CT_HQR_V4 *)q = __builtin_shuffle(ab0, cd0, h0);
+                *(CT_HQR_V4 *)(q + ld) = __builtin_shuffle(ab1, cd1, h0);
+                *(CT_HQR_V4 *)(q + 2 * ld) = __builtin_shuffle(ab0, cd0, h1);
+                *(CT_HQR_V4 *)(q + 3 * ld) = __builtin_shuffle(ab1, cd1, h1);
             }
 #else
         (void)four;
 #endif
-#if CT_HQR_W == 8
+#if CT_HQR_LEFT8
         /* 8 columns at a time: their rows k .. k + 2 loaded as 8 vectors of
          * 4 (the 4th lane masked off) and transposed into 3 row vectors */
         if (cnt >= 8) {
@@ -146,28 +157,40 @@ CT_HQR_INLINE CT_HQR_HTARGET void CT_HQR_SFX(ct_hqr_left)(double *p, int64_t ld,
         }
 #endif
         for (; j < cnt; j++) {
-            double *q = p + j * ld;
-            double x0 = q[0], x1 = q[1], x2 = q[2];
-            double s = x0 + v2 * x1 + v3 * x2;
+            CT_HQR_T *q = p + j * ld;
+            CT_HQR_T x0 = q[0], x1 = q[1], x2 = q[2];
+            CT_HQR_T s = x0 + v2 * x1 + v3 * x2;
             q[0] = x0 - s * t1;
             q[1] = x1 - s * t2;
             q[2] = x2 - s * t3;
         }
     } else {
         for (; j < cnt; j++) {
-            double *q = p + j * ld;
-            double x0 = q[0], x1 = q[1];
-            double s = x0 + v2 * x1;
+            CT_HQR_T *q = p + j * ld;
+            CT_HQR_T x0 = q[0], x1 = q[1];
+            CT_HQR_T s = x0 + v2 * x1;
             q[0] = x0 - s * t1;
             q[1] = x1 - s * t2;
         }
     }
 }
 
+/* x[0: n * incx: incx], y likewise = the plane rotation (c, s) of the pair
+ * (x, y) (LAPACK's drot) */
+CT_HQR_INLINE void CT_HQR_SFX(ct_hqr_rot)(int64_t n, CT_HQR_T *x, int64_t incx, CT_HQR_T *y,
+                                          int64_t incy, double c, double s)
+{
+    for (int64_t k = 0; k < n; k++) {
+        double xv = x[k * incx], yv = y[k * incy];
+        x[k * incx] = c * xv + s * yv;
+        y[k * incy] = c * yv - s * xv;
+    }
+}
+
 CT_HQR_TARGET static int64_t CT_HQR_SFX(ct_dlahqr)(int wantt, int wantz, int64_t n, int64_t ilo,
-                                                   int64_t ihi, double *h, int64_t ldh,
+                                                   int64_t ihi, CT_HQR_T *h, int64_t ldh,
                                                    double *wr, double *wi, int64_t iloz,
-                                                   int64_t ihiz, double *z, int64_t ldz)
+                                                   int64_t ihiz, CT_HQR_T *z, int64_t ldz)
 {
 #define H(r, c) h[((r) - 1) + ((c) - 1) * ldh]
 #define Z(r, c) z[((r) - 1) + ((c) - 1) * ldz]
@@ -187,7 +210,7 @@ CT_HQR_TARGET static int64_t CT_HQR_SFX(ct_dlahqr)(int wantt, int wantz, int64_t
     if (ilo <= ihi - 2)
         H(ihi, ihi - 2) = 0;
     int64_t nh = ihi - ilo + 1, nz = ihiz - iloz + 1;
-    const double safmin = CT_HQR_SAFMIN, ulp = CT_HQR_ULP;
+    const double safmin = CT_HQR_TSAFMIN, ulp = CT_HQR_TULP;
     double smlnum = safmin * ((double)nh / ulp);
     int64_t i1 = 1, i2 = n;
     int64_t itmax = 30 * (nh > 10 ? nh : 10);
@@ -366,15 +389,21 @@ CT_HQR_TARGET static int64_t CT_HQR_SFX(ct_dlahqr)(int wantt, int wantz, int64_t
             wi[i - 1] = 0;
         } else if (l == i - 1) {
             double cs, sn;
-            ct_hqr_lanv2(&H(i - 1, i - 1), &H(i - 1, i), &H(i, i - 1), &H(i, i), &wr[i - 2],
-                         &wi[i - 2], &wr[i - 1], &wi[i - 1], &cs, &sn);
+            double a = H(i - 1, i - 1), b = H(i - 1, i), c = H(i, i - 1), d = H(i, i);
+            ct_hqr_lanv2(&a, &b, &c, &d, &wr[i - 2], &wi[i - 2], &wr[i - 1], &wi[i - 1], &cs,
+                         &sn);
+            H(i - 1, i - 1) = a;
+            H(i - 1, i) = b;
+            H(i, i - 1) = c;
+            H(i, i) = d;
             if (wantt) {
                 if (i2 > i)
-                    ct_hqr_rot(i2 - i, &H(i - 1, i + 1), ldh, &H(i, i + 1), ldh, cs, sn);
-                ct_hqr_rot(i - i1 - 1, &H(i1, i - 1), 1, &H(i1, i), 1, cs, sn);
+                    CT_HQR_SFX(ct_hqr_rot)(i2 - i, &H(i - 1, i + 1), ldh, &H(i, i + 1), ldh, cs,
+                                           sn);
+                CT_HQR_SFX(ct_hqr_rot)(i - i1 - 1, &H(i1, i - 1), 1, &H(i1, i), 1, cs, sn);
             }
             if (wantz)
-                ct_hqr_rot(nz, &Z(iloz, i - 1), 1, &Z(iloz, i), 1, cs, sn);
+                CT_HQR_SFX(ct_hqr_rot)(nz, &Z(iloz, i - 1), 1, &Z(iloz, i), 1, cs, sn);
         }
         kdefl = 0;
         i = l - 1;
@@ -383,9 +412,39 @@ CT_HQR_TARGET static int64_t CT_HQR_SFX(ct_dlahqr)(int wantt, int wantz, int64_t
 #undef Z
 }
 
+/* ct_dhseqr_small (hqr.h) */
+static inline int64_t CT_HQR_SFX(ct_hseqr_small)(int wantt, int64_t n, int64_t ilo, int64_t ihi,
+                                                 CT_HQR_T *h, int64_t ldh, double *wr,
+                                                 double *wi, CT_HQR_T *z, int64_t ldz)
+{
+    int64_t i, j;
+    if (n == 0)
+        return 0;
+    for (i = 0; i < ilo - 1; i++) {
+        wr[i] = h[i * (ldh + 1)];
+        wi[i] = 0;
+    }
+    for (i = ihi; i < n; i++) {
+        wr[i] = h[i * (ldh + 1)];
+        wi[i] = 0;
+    }
+    if (ilo == ihi) {
+        wr[ilo - 1] = h[(ilo - 1) * (ldh + 1)];
+        wi[ilo - 1] = 0;
+        return 0;
+    }
+    int64_t info = CT_HQR_SFX(ct_dlahqr)(wantt, wantt, n, ilo, ihi, h, ldh, wr, wi, ilo, ihi, z,
+                                         ldz);
+    if ((wantt || info) && n > 2)
+        for (j = 0; j < n - 2; j++)
+            for (i = j + 2; i < n; i++)
+                h[i + j * ldh] = 0;
+    return info;
+}
+
 /* y[0: m] += alpha x[0: m] */
-CT_HQR_INLINE CT_HQR_HTARGET void CT_HQR_SFX(ct_hqr_axpy)(int64_t m, double alpha, const double *x,
-                                                          double *y)
+CT_HQR_INLINE CT_HQR_HTARGET void CT_HQR_SFX(ct_hqr_axpy)(int64_t m, CT_HQR_T alpha,
+                                                          const CT_HQR_T *x, CT_HQR_T *y)
 {
     int64_t r = 0;
     for (; r + CT_HQR_W <= m; r += CT_HQR_W)
@@ -395,13 +454,13 @@ CT_HQR_INLINE CT_HQR_HTARGET void CT_HQR_SFX(ct_hqr_axpy)(int64_t m, double alph
 }
 
 /* ct_trevc_right (hqr.h) */
-CT_HQR_TARGET static int CT_HQR_SFX(ct_trevc_right)(int64_t n, const double *t, int64_t ldt,
-                                                    double *q, int64_t ldq, double *work)
+CT_HQR_TARGET static int CT_HQR_SFX(ct_trevc_right)(int64_t n, const CT_HQR_T *t, int64_t ldt,
+                                                    CT_HQR_T *q, int64_t ldq, CT_HQR_T *work)
 {
 #define T(r, c) t[(r) + (c) * ldt]
-    const double ulp = CT_HQR_ULP, smlnum = CT_HQR_SAFMIN * ((double)n / CT_HQR_ULP);
-    const double big = 0x1p400;
-    double *X = work, *tmp = work + n * n;
+    const double ulp = CT_HQR_TULP, smlnum = CT_HQR_TSAFMIN * ((double)n / CT_HQR_TULP);
+    const double big = CT_HQR_TBIG;
+    CT_HQR_T *X = work, *tmp = work + n * n;
     int64_t ki, j, k;
     /* X: the vectors before the back-transformation, column ki (and ki - 1
      * for a pair) upper triangular. A real eigenvalue's vector x; a complex
@@ -409,7 +468,7 @@ CT_HQR_TARGET static int CT_HQR_SFX(ct_trevc_right)(int64_t n, const double *t, 
      * steps (y's skipped for a real one, whose wi is 0). */
     for (ki = n - 1; ki >= 0; ki--) {
         int pair = ki > 0 && T(ki, ki - 1) != 0;
-        double *x = X + (ki - pair) * n, *y = X + ki * n;
+        CT_HQR_T *x = X + (ki - pair) * n, *y = X + ki * n;
         double wr = T(ki, ki);
         double wi = pair ? sqrt(fabs(T(ki, ki - 1))) * sqrt(fabs(T(ki - 1, ki))) : 0;
         double smin = fmax(ulp * (fabs(wr) + fabs(wi)), smlnum);
@@ -462,7 +521,10 @@ CT_HQR_TARGET static int CT_HQR_SFX(ct_trevc_right)(int64_t n, const double *t, 
                 di = 0;
             }
             if (pair) {
-                ct_hqr_cdiv(x[j], y[j], dr, di, &x[j], &y[j]);
+                double xr, xi;
+                ct_hqr_cdiv(x[j], y[j], dr, di, &xr, &xi);
+                x[j] = xr;
+                y[j] = xi;
                 CT_HQR_SFX(ct_hqr_axpy)(j, -y[j], &T(0, j), y);
             } else {
                 x[j] /= dr;
@@ -477,15 +539,55 @@ CT_HQR_TARGET static int CT_HQR_SFX(ct_trevc_right)(int64_t n, const double *t, 
      * (a pair's real part has a zero in the row of its imaginary part), so
      * column c of the product needs q's columns up to c only */
     for (ki = n - 1; ki >= 0; ki--) {
-        const double *x = X + ki * n;
+        const CT_HQR_T *x = X + ki * n;
         for (int64_t r = 0; r < n; r++)
             tmp[r] = 0;
         for (k = 0; k <= ki; k++)
             CT_HQR_SFX(ct_hqr_axpy)(n, x[k], q + k * ldq, tmp);
-        memcpy(q + ki * ldq, tmp, sizeof(double) * n);
+        memcpy(q + ki * ldq, tmp, sizeof(CT_HQR_T) * n);
     }
     return 0;
 #undef T
 }
 
+/* dgeev's last step on the right eigenvectors vr (column-major n x n,
+ * leading dim ldv; a complex pair's real and imaginary parts in columns j,
+ * j + 1 where wi[j] > 0): each scaled to unit 2-norm (its squares summed in
+ * extended precision, as OpenBLAS's dnrm2 sums them on x86-64), a complex
+ * one rotated so that its largest component is real. work: n doubles. */
+static inline void CT_HQR_SFX(ct_geev_normalise)(int64_t n, CT_HQR_T *vr, int64_t ldv,
+                                                 const double *wi, double *work)
+{
+    for (int64_t j = 0; j < n; j++) {
+        CT_HQR_T *x = vr + j * ldv, *y = x + ldv;
+        long double sx = 0, sy = 0;
+        double scl, cs, sn, r;
+        int64_t k, kmax = 0;
+        for (k = 0; k < n; k++)
+            sx += (long double)x[k] * x[k];
+        if (wi[j] == 0) {
+            scl = 1 / (double)sqrtl(sx);
+            for (k = 0; k < n; k++)
+                x[k] *= scl;
+        } else if (wi[j] > 0 && j + 1 < n) {
+            for (k = 0; k < n; k++)
+                sy += (long double)y[k] * y[k];
+            scl = 1 / ct_hqr_lapy2((double)sqrtl(sx), (double)sqrtl(sy));
+            for (k = 0; k < n; k++) {
+                x[k] *= scl;
+                y[k] *= scl;
+            }
+            for (k = 0; k < n; k++) {
+                work[k] = (double)x[k] * x[k] + (double)y[k] * y[k];
+                if (work[k] > work[kmax])
+                    kmax = k;
+            }
+            ct_hqr_lartg(x[kmax], y[kmax], &cs, &sn, &r);
+            CT_HQR_SFX(ct_hqr_rot)(n, x, 1, y, 1, cs, sn);
+            y[kmax] = 0;
+        }
+    }
+}
+
 #undef CT_HQR_V
+#undef CT_HQR_V4

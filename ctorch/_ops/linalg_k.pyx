@@ -76,7 +76,14 @@ cdef Py_ssize_t _batch_numel(Tensor t):
 cdef int64_t _f64_square(Tensor A, int64_t least):
     """n of float64 square matrices A (..., n, n) with n >= least and a
     nonempty batch; 0 for anything else."""
-    if A._dtype._code != CT_FLOAT64 or A._ndim < 2:
+    if A._dtype._code != CT_FLOAT64:
+        return 0
+    return _real_square(A, least)
+
+
+cdef int64_t _real_square(Tensor A, int64_t least):
+    """_f64_square's n for float32 or float64 matrices"""
+    if (A._dtype._code != CT_FLOAT64 and A._dtype._code != CT_FLOAT32) or A._ndim < 2:
         return 0
     cdef int64_t n = A._shape[A._ndim - 1]
     if n < least or A._shape[A._ndim - 2] != n or _batch_numel(A) == 0:
@@ -1398,178 +1405,210 @@ cdef int _sytrf_lapack(Tensor X, int64_t n, int64_t nb, bint f64, int32_t *piv,
     return 0
 
 
-ctypedef void (*_dgeev_t)(char *jobvl, char *jobvr, int *n, double *a, int *lda, double *wr,
-                          double *wi, double *vl, int *ldvl, double *vr, int *ldvr, double *work,
+# LAPACK's geev steps, one signature for the float and the double routine
+# (their real arguments, arrays and scalars alike, passed by address)
+ctypedef void (*_xgeev_t)(char *jobvl, char *jobvr, int *n, void *a, int *lda, void *wr,
+                          void *wi, void *vl, int *ldvl, void *vr, int *ldvr, void *work,
                           int *lwork, int *info) noexcept nogil
-
-
-ctypedef void (*_dgebal_t)(char *job, int *n, double *a, int *lda, int *ilo, int *ihi,
-                           double *scale, int *info) noexcept nogil
-ctypedef void (*_dgehrd_t)(int *n, int *ilo, int *ihi, double *a, int *lda, double *tau,
-                           double *work, int *lwork, int *info) noexcept nogil
-ctypedef void (*_dtrevc_t)(char *side, char *howmny, int *select, int *n, double *t, int *ldt,
-                           double *vl, int *ldvl, double *vr, int *ldvr, int *mm, int *m,
-                           double *work, int *info) noexcept nogil
-ctypedef void (*_dgebak_t)(char *job, char *side, int *n, int *ilo, int *ihi, double *scale,
-                           int *m, double *v, int *ldv, int *info) noexcept nogil
-
-ctypedef void (*_dlascl_t)(char *type, int *kl, int *ku, double *cfrom, double *cto, int *m,
-                           int *n, double *a, int *lda, int *info) noexcept nogil
-
-ctypedef void (*_dhseqr_t)(char *job, char *compz, int *n, int *ilo, int *ihi, double *h,
-                           int *ldh, double *wr, double *wi, double *z, int *ldz, double *work,
+ctypedef void (*_xgebal_t)(char *job, int *n, void *a, int *lda, int *ilo, int *ihi,
+                           void *scale, int *info) noexcept nogil
+ctypedef void (*_xgehrd_t)(int *n, int *ilo, int *ihi, void *a, int *lda, void *tau,
+                           void *work, int *lwork, int *info) noexcept nogil
+ctypedef void (*_xtrevc_t)(char *side, char *howmny, int *select, int *n, void *t, int *ldt,
+                           void *vl, int *ldvl, void *vr, int *ldvr, int *mm, int *m,
+                           void *work, int *info) noexcept nogil
+ctypedef void (*_xgebak_t)(char *job, char *side, int *n, int *ilo, int *ihi, void *scale,
+                           int *m, void *v, int *ldv, int *info) noexcept nogil
+ctypedef void (*_xlascl_t)(char *type, int *kl, int *ku, void *cfrom, void *cto, int *m,
+                           int *n, void *a, int *lda, int *info) noexcept nogil
+ctypedef void (*_xhseqr_t)(char *job, char *compz, int *n, int *ilo, int *ihi, void *h,
+                           int *ldh, void *wr, void *wi, void *z, int *ldz, void *work,
                            int *lwork, int *info) noexcept nogil
 
 cdef extern from "hqr.h" nogil:
     int CT_HQR_OWN
     int64_t ct_dhseqr_small(int wantt, int64_t n, int64_t ilo, int64_t ihi, double *h,
                             int64_t ldh, double *wr, double *wi, double *z, int64_t ldz)
+    int64_t ct_shseqr_small(int wantt, int64_t n, int64_t ilo, int64_t ihi, float *h,
+                            int64_t ldh, double *wr, double *wi, float *z, int64_t ldz)
     void ct_geev_normalise(int64_t n, double *vr, int64_t ldv, const double *wi, double *work)
+    void ct_sgeev_normalise(int64_t n, float *vr, int64_t ldv, const double *wi, double *work)
     int ct_trevc_right(int64_t n, const double *t, int64_t ldt, double *q, int64_t ldq,
                        double *work)
+    int ct_strevc_right(int64_t n, const float *t, int64_t ldt, float *q, int64_t ldq,
+                        float *work)
     int ct_hqr_own()
 
 # the order up to which geev's Schur form comes from hqr.h's iteration
 # (dlahqr's, to the bit: up to order 75 LAPACK's dhseqr runs it too, so
-# the eigenvalues are numpy's in numpy's order), 0 where the build runs
-# LAPACK's dhseqr
+# float64 eigenvalues are numpy's in numpy's order), 0 where the build runs
+# LAPACK's hseqr
 cdef int64_t _own_hqr = CT_HQR_OWN if ct_hqr_own() else 0
 
 
 cdef struct _geev_ctx:
-    _dgebal_t gebal
-    _dgehrd_t gehrd
-    _dgehrd_t orghr
-    _dtrevc_t trevc
-    _dgebak_t gebak
-    _dlascl_t lascl
-    _dhseqr_t hseqr
+    _xgebal_t gebal
+    _xgehrd_t gehrd
+    _xgehrd_t orghr
+    _xtrevc_t trevc
+    _xgebak_t gebak
+    _xlascl_t lascl         # the element type's
+    _xlascl_t dlascl        # double's (for the eigenvalues)
+    _xhseqr_t hseqr
     char jr
+    bint f32                # float matrices (else double)
     int n, lwork
-    int nonfinite       # set where some matrix holds a NaN or an infinity
-    int64_t part_len
-    double *buf
-    const double *src
-    double *w
-    double *v
+    int nonfinite           # set where some matrix holds a NaN or an infinity
+    int64_t part_len        # bytes
+    char *buf
+    const void *src
+    void *w
+    void *v
 
 
-# dgeev scales a matrix whose largest magnitude lies outside
-# [sqrt(safmin) / eps, its inverse]
+# geev scales a matrix whose largest magnitude lies outside
+# [sqrt(safmin) / eps, its inverse]: dgeev's, sgeev's
 DEF GEEV_SMLNUM = 6.717753087876296e-139
 DEF GEEV_BIGNUM = 1.4885657073574029e+138
+DEF SGEEV_SMLNUM = 9.094947017729282e-13
+DEF SGEEV_BIGNUM = 1099511627776.0
 
 
 cdef struct _geev_mat:
-    # one matrix's place in a part's workspace: a (n x n, column-major),
-    # wr, wi (n), vr (n x n with vectors), work (2n + lwork: balancing
-    # scales, reflector factors, LAPACK's workspace); dgebal's ilo, ihi;
-    # the largest magnitude and the factor geev scales it to (0: none)
-    double *a
+    # one matrix's place in a part's workspace: the eigenvalues wr, wi and
+    # a scratch dwork (n doubles each); in the element type a (n x n,
+    # column-major), vr (n x n with vectors), fw (2n: LAPACK hseqr's
+    # eigenvalues), work (2n + lwork: balancing scales, reflector factors,
+    # LAPACK's workspace); balancing's ilo, ihi; the largest magnitude and
+    # the factor geev scales it to (0: none)
     double *wr
     double *wi
-    double *vr
-    double *work
+    double *dwork
+    void *a
+    void *vr
+    void *fw
+    void *work
     int ilo, ihi
     double amax, cscale
 
 
-cdef int _geev_in(_geev_ctx *c, int64_t b, _geev_mat *s) noexcept nogil:
-    """s.a = matrix b, column-major, scaled as dgeev scales it (the factor
-    in s.cscale; the loop runs dgeev's steps itself: a LAPACK build's dgeev
-    was seen to leave the eigenvalues of a scaled matrix scaled). 1 where
-    the matrix holds a NaN or an infinity (s.a then unspecified), else 0."""
+cdef int _geev_in(_geev_ctx *c, int64_t b, _geev_mat *s, floating *a) noexcept nogil:
+    """a (s.a) = matrix b, column-major, scaled as geev scales it (the
+    factor in s.cscale; the loop runs geev's steps itself: a LAPACK build's
+    dgeev was seen to leave the eigenvalues of a scaled matrix scaled). 1
+    where the matrix holds a NaN or an infinity (a then unspecified), else
+    0."""
     cdef int64_t n = c.n, i, j
-    cdef const double *sb = c.src + b * n * n
-    cdef double amax = 0, cscale = 0, v, nonfinite = 0
+    cdef const floating *sb = <const floating *>c.src + b * n * n
+    cdef floating amax = 0, cscale = 0, v, nonfinite = 0
     cdef char typ = b'G'
     cdef int zero = 0, info = 0
     for j in range(n):
         for i in range(n):
             v = sb[i * n + j]
-            s.a[j * n + i] = v
+            a[j * n + i] = v
             nonfinite += v - v          # NaN where v is NaN or infinite
             if fabs(v) > amax:
                 amax = fabs(v)
     if nonfinite != 0:
         return 1
-    if amax > 0 and amax < GEEV_SMLNUM:
-        cscale = GEEV_SMLNUM
-    elif amax > GEEV_BIGNUM:
-        cscale = GEEV_BIGNUM
+    if floating is float:
+        if amax > 0 and amax < SGEEV_SMLNUM:
+            cscale = SGEEV_SMLNUM
+        elif amax > SGEEV_BIGNUM:
+            cscale = SGEEV_BIGNUM
+    else:
+        if amax > 0 and amax < GEEV_SMLNUM:
+            cscale = GEEV_SMLNUM
+        elif amax > GEEV_BIGNUM:
+            cscale = GEEV_BIGNUM
     if cscale != 0:
-        c.lascl(&typ, &zero, &zero, &amax, &cscale, &c.n, &c.n, s.a, &c.n, &info)
+        c.lascl(&typ, &zero, &zero, &amax, &cscale, &c.n, &c.n, a, &c.n, &info)
     s.amax = amax
     s.cscale = cscale
     return 0
 
 
-cdef void _geev_reduce(_geev_ctx *c, _geev_mat *s) noexcept nogil:
-    """dgeev's steps before the Schur form: dgebal, dgehrd, (dorghr)"""
+cdef void _geev_reduce(_geev_ctx *c, _geev_mat *s, floating *a) noexcept nogil:
+    """geev's steps before the Schur form: gebal, gehrd, (orghr)"""
     cdef int64_t n = c.n
     cdef int info = 0, lw = c.lwork
     cdef char job = b'B'
-    c.gebal(&job, &c.n, s.a, &c.n, &s.ilo, &s.ihi, s.work, &info)
-    c.gehrd(&c.n, &s.ilo, &s.ihi, s.a, &c.n, s.work + n, s.work + 2 * n, &lw, &info)
+    cdef floating *work = <floating *>s.work
+    c.gebal(&job, &c.n, a, &c.n, &s.ilo, &s.ihi, work, &info)
+    c.gehrd(&c.n, &s.ilo, &s.ihi, a, &c.n, work + n, work + 2 * n, &lw, &info)
     if c.jr == b'V':
-        memcpy(s.vr, s.a, sizeof(double) * n * n)
-        c.orghr(&c.n, &s.ilo, &s.ihi, s.vr, &c.n, s.work + n, s.work + 2 * n, &lw, &info)
+        memcpy(s.vr, a, sizeof(floating) * n * n)
+        c.orghr(&c.n, &s.ilo, &s.ihi, s.vr, &c.n, work + n, work + 2 * n, &lw, &info)
 
 
-cdef int _geev_schur(_geev_ctx *c, int64_t b, _geev_mat *s, int64_t info) noexcept nogil:
+cdef int _geev_schur(_geev_ctx *c, int64_t b, _geev_mat *s, int64_t info,
+                     floating *a) noexcept nogil:
     """Matrix b's Schur form after hqr.h's iteration ended with info (or,
     for an order above _own_hqr, none ran: info -1): where it did not run or
-    did not converge, LAPACK's dhseqr on the reduced matrix made again (it
-    runs the same dlahqr arithmetic and then its rescue). 1 where that
+    did not converge, LAPACK's hseqr on the reduced matrix made again (it
+    runs the same lahqr arithmetic and then its rescue). 1 where that
     fails too."""
-    cdef int64_t n = c.n
+    cdef int64_t n = c.n, j
     cdef int inf = 0, lw = c.lwork
     cdef char job = b'S' if c.jr == b'V' else b'E'
     cdef char compz = b'V' if c.jr == b'V' else b'N'
+    cdef floating *fw = <floating *>s.fw
     if info == 0:
         return 0
     if info > 0:
-        _geev_in(c, b, s)
-        _geev_reduce(c, s)
-    c.hseqr(&job, &compz, &c.n, &s.ilo, &s.ihi, s.a, &c.n, s.wr, s.wi, s.vr, &c.n,
-            s.work + 2 * n, &lw, &inf)
+        _geev_in(c, b, s, a)
+        _geev_reduce(c, s, a)
+    c.hseqr(&job, &compz, &c.n, &s.ilo, &s.ihi, a, &c.n, fw, fw + n, s.vr, &c.n,
+            <floating *>s.work + 2 * n, &lw, &inf)
+    for j in range(n):
+        s.wr[j] = fw[j]
+        s.wi[j] = fw[n + j]
     return inf != 0
 
 
-cdef void _geev_out(_geev_ctx *c, int64_t b, _geev_mat *s) noexcept nogil:
+cdef void _geev_out(_geev_ctx *c, int64_t b, _geev_mat *s, floating *a) noexcept nogil:
     """Matrix b's results from its Schur form (the vectors by back
-    substitution as dtrevc's, dgebak and dgeev's normalisation), unscaled
+    substitution as trevc's, gebak and geev's normalisation), unscaled
     and written to c.w, c.v"""
     cdef int64_t n = c.n, i, j
     cdef bint vectors = c.jr == b'V'
-    cdef int info = 0, one = 1, m = 0, sel = 0, zero = 0
+    cdef int info = 0, one = 1, m = 0, sel = 0, zero = 0, bad
     cdef char job = b'B', side = b'R', typ = b'G'
-    cdef double dl = 0, x, y
+    cdef floating dl = 0, x, y
     cdef double *wr = s.wr
     cdef double *wi = s.wi
-    cdef double *vr = s.vr
-    cdef double *vb
-    cdef double *wb
+    cdef floating *vr = <floating *>s.vr
+    cdef floating *work = <floating *>s.work
+    cdef floating *vb
+    cdef floating *wb
     if vectors:
-        # the vectors by hqr.h's back substitution; LAPACK's dtrevc where
+        # the vectors by hqr.h's back substitution; LAPACK's trevc where
         # they would need its scaling against overflow
-        if ct_trevc_right(n, s.a, n, vr, n, s.work + 2 * n):
-            c.trevc(&side, &job, &sel, &c.n, s.a, &c.n, &dl, &one, vr, &c.n, &c.n, &m,
-                    s.work + 2 * n, &info)
-        c.gebak(&job, &side, &c.n, &s.ilo, &s.ihi, s.work, &c.n, vr, &c.n, &info)
-        ct_geev_normalise(n, vr, n, wi, s.work + 2 * n)
+        if floating is float:
+            bad = ct_strevc_right(n, a, n, vr, n, work + 2 * n)
+        else:
+            bad = ct_trevc_right(n, a, n, vr, n, work + 2 * n)
+        if bad:
+            c.trevc(&side, &job, &sel, &c.n, a, &c.n, &dl, &one, vr, &c.n, &c.n, &m,
+                    work + 2 * n, &info)
+        c.gebak(&job, &side, &c.n, &s.ilo, &s.ihi, work, &c.n, vr, &c.n, &info)
+        if floating is float:
+            ct_sgeev_normalise(n, vr, n, wi, s.dwork)
+        else:
+            ct_geev_normalise(n, vr, n, wi, s.dwork)
     if s.cscale != 0:
-        c.lascl(&typ, &zero, &zero, &s.cscale, &s.amax, &c.n, &one, wr, &c.n, &info)
-        c.lascl(&typ, &zero, &zero, &s.cscale, &s.amax, &c.n, &one, wi, &c.n, &info)
-    wb = c.w + 2 * b * n
+        c.dlascl(&typ, &zero, &zero, &s.cscale, &s.amax, &c.n, &one, wr, &c.n, &info)
+        c.dlascl(&typ, &zero, &zero, &s.cscale, &s.amax, &c.n, &one, wi, &c.n, &info)
+    wb = <floating *>c.w + 2 * b * n
     for j in range(n):
-        wb[2 * j] = wr[j]
-        wb[2 * j + 1] = wi[j]
+        wb[2 * j] = <floating>wr[j]
+        wb[2 * j + 1] = <floating>wi[j]
     if not vectors:
         return
     # column j of vr (real eigenvalue), or columns j, j + 1 the real and
     # imaginary parts of a conjugate pair; written row by row
-    vb = c.v + 2 * b * n * n
+    vb = <floating *>c.v + 2 * b * n * n
     for i in range(n):
         j = 0
         while j < n:
@@ -1588,82 +1627,111 @@ cdef void _geev_out(_geev_ctx *c, int64_t b, _geev_mat *s) noexcept nogil:
         vb += 2 * n
 
 
-cdef int _geev_range(void *p, int64_t lo, int64_t hi, int part) noexcept nogil:
-    cdef _geev_ctx *c = <_geev_ctx *>p
+cdef int _geev_loop(_geev_ctx *c, _geev_mat *s, int64_t lo, int64_t hi,
+                    floating *a) noexcept nogil:
+    """matrices lo .. hi - 1 in the part whose matrix a is"""
     cdef int64_t n = c.n, b, info
     cdef bint vectors = c.jr == b'V'
-    cdef _geev_mat s
-    s.a = c.buf + part * c.part_len
-    s.wr = s.a + n * n
-    s.wi = s.wr + n
-    s.vr = s.wi + n
-    s.work = s.vr + (n * n if vectors else 1)
+    s.a = a
+    s.vr = a + n * n
+    s.fw = <floating *>s.vr + (n * n if vectors else 1)
+    s.work = <floating *>s.fw + 2 * n
     for b in range(lo, hi):
-        if _geev_in(c, b, &s):
+        if _geev_in(c, b, s, a):
             c.nonfinite = 1
             return 1
-        _geev_reduce(c, &s)
+        _geev_reduce(c, s, a)
         info = -1
         if n <= _own_hqr:
-            info = ct_dhseqr_small(vectors, n, s.ilo, s.ihi, s.a, n, s.wr, s.wi, s.vr, n)
-        if _geev_schur(c, b, &s, info):
+            if floating is float:
+                info = ct_shseqr_small(vectors, n, s.ilo, s.ihi, a, n, s.wr, s.wi,
+                                       <float *>s.vr, n)
+            else:
+                info = ct_dhseqr_small(vectors, n, s.ilo, s.ihi, a, n, s.wr, s.wi,
+                                       <double *>s.vr, n)
+        if _geev_schur(c, b, s, info, a):
             return 1
-        _geev_out(c, b, &s)
+        _geev_out(c, b, s, a)
     return 0
+
+
+cdef int _geev_range(void *p, int64_t lo, int64_t hi, int part) noexcept nogil:
+    cdef _geev_ctx *c = <_geev_ctx *>p
+    cdef int64_t n = c.n
+    cdef _geev_mat s
+    s.wr = <double *>(c.buf + part * c.part_len)
+    s.wi = s.wr + n
+    s.dwork = s.wi + n
+    if c.f32:
+        return _geev_loop(c, &s, lo, hi, <float *>(s.dwork + n))
+    return _geev_loop(c, &s, lo, hi, <double *>(s.dwork + n))
 
 
 def geev(Tensor A, bint vectors, int threads=1):
     """(eigenvalues (..., n), right eigenvectors (..., n, n) or None) of the
-    float64 matrices A (..., n, n), n > 0, by LAPACK's dgeev's steps (its
-    scaling, dgebal, dgehrd, dorghr, the Schur form by dhseqr, up to order
-    CT_HQR_OWN by hqr.h's QR iteration,
-    dtrevc's back substitution (hqr.h's where it needs no scaling), dgebak, its normalisation) in one loop (a
-    batch shared among up to `threads` threads); complex128 results,
-    eigenvectors normalised as LAPACK does (unit norm, the largest component
-    real). False where some matrix holds a NaN or an infinity; None for
-    another dtype, or where LAPACK does not converge on some matrix."""
-    cdef int64_t n = _f64_square(A, 1)
+    float32 or float64 matrices A (..., n, n), n > 0, by LAPACK's geev's
+    steps in A's precision (its scaling, gebal, gehrd, orghr, the Schur
+    form by hseqr, up to order CT_HQR_OWN by hqr.h's QR iteration, trevc's
+    back substitution (hqr.h's where it needs no scaling), gebak, its
+    normalisation) in one loop (a batch shared among up to `threads`
+    threads); complex64 or complex128 results, eigenvectors normalised as
+    LAPACK does (unit norm, the largest component real). False where some
+    matrix holds a NaN or an infinity; None for another dtype, or where
+    LAPACK does not converge on some matrix."""
+    cdef bint f32 = A._dtype._code == CT_FLOAT32
+    cdef int64_t n = _real_square(A, 1)
     if n == 0:
         return None
     cdef int nd = A._ndim
     cdef int64_t nb = _batch_numel(A)
     A = _dense(A)
     batch = [A._shape[d] for d in range(nd - 2)]
-    cdef Tensor W = _empty_list(batch + [n], <DType>_DT[CT_COMPLEX128], A._storage.device)
+    cdef DType cdt = <DType>_DT[CT_COMPLEX64 if f32 else CT_COMPLEX128]
+    cdef Tensor W = _empty_list(batch + [n], cdt, A._storage.device)
     cdef Tensor V = None
     if vectors:
-        V = _empty_list(batch + [n, n], <DType>_DT[CT_COMPLEX128], A._storage.device)
+        V = _empty_list(batch + [n, n], cdt, A._storage.device)
     cdef _geev_ctx c
     c.jr = b'V' if vectors else b'N'
+    c.f32 = f32
     c.n = <int>n
-    cdef char jl = b'N'
+    cdef char jl = b'N', jv = b'V'
     cdef int one = 1, lwork = -1, info = 0
     cdef double dq = 0, dl = 0
-    # dgeev's workspace with vectors (it covers its steps': gehrd, orghr,
+    cdef float sq = 0, sl = 0
+    cdef str x = "s" if f32 else "d"
+    # geev's workspace with vectors (it covers its steps': gehrd, orghr,
     # hseqr), also without them: gehrd's blocking follows the workspace,
     # and the same blocks give the same Hessenberg matrix, so that eigvals'
     # eigenvalues are eig's bits
-    cdef char jv = b'V'
-    cdef _dgeev_t query = <_dgeev_t>_lapack_ptr("dgeev")
-    query(&jl, &jv, &c.n, NULL, &c.n, NULL, NULL, &dl, &one, NULL, &c.n, &dq, &lwork, &info)
-    c.lwork = <int>dq if <int>dq > 3 * c.n else 3 * c.n
+    cdef _xgeev_t query = <_xgeev_t>_lapack_ptr(x + "geev")
+    if f32:
+        query(&jl, &jv, &c.n, NULL, &c.n, NULL, NULL, &sl, &one, NULL, &c.n, &sq, &lwork, &info)
+        c.lwork = <int>sq
+    else:
+        query(&jl, &jv, &c.n, NULL, &c.n, NULL, NULL, &dl, &one, NULL, &c.n, &dq, &lwork, &info)
+        c.lwork = <int>dq
+    if c.lwork < 3 * c.n:
+        c.lwork = 3 * c.n
     if vectors and c.lwork < c.n * c.n + 3 * c.n:
         c.lwork = c.n * c.n + 3 * c.n    # (ct_trevc_right's)
-    c.gebal = <_dgebal_t>_lapack_ptr("dgebal")
-    c.gehrd = <_dgehrd_t>_lapack_ptr("dgehrd")
-    c.orghr = <_dgehrd_t>_lapack_ptr("dorghr")
-    c.trevc = <_dtrevc_t>_lapack_ptr("dtrevc")
-    c.gebak = <_dgebak_t>_lapack_ptr("dgebak")
-    c.lascl = <_dlascl_t>_lapack_ptr("dlascl")
-    c.hseqr = <_dhseqr_t>_lapack_ptr("dhseqr")
+    c.gebal = <_xgebal_t>_lapack_ptr(x + "gebal")
+    c.gehrd = <_xgehrd_t>_lapack_ptr(x + "gehrd")
+    c.orghr = <_xgehrd_t>_lapack_ptr(x + "orghr")
+    c.trevc = <_xtrevc_t>_lapack_ptr(x + "trevc")
+    c.gebak = <_xgebak_t>_lapack_ptr(x + "gebak")
+    c.lascl = <_xlascl_t>_lapack_ptr(x + "lascl")
+    c.dlascl = <_xlascl_t>_lapack_ptr("dlascl")
+    c.hseqr = <_xhseqr_t>_lapack_ptr(x + "hseqr")
     cdef int parts = _parts_for(threads, nb, n)
-    # a matrix's place (_geev_mat) a part
-    c.part_len = n * n + 2 * n + (n * n if vectors else 1) + 2 * n + c.lwork
-    c.src = <const double *>A._data
-    c.w = <double *>W._data
-    c.v = <double *>V._data if vectors else NULL
+    # a matrix's place (_geev_mat) a part, in bytes
+    c.part_len = sizeof(double) * 3 * n + (4 if f32 else 8) * (
+        n * n + (n * n if vectors else 1) + 2 * n + 2 * n + c.lwork)
+    c.src = A._data
+    c.w = W._data
+    c.v = V._data if vectors else NULL
     c.nonfinite = 0
-    if _run_batch(_geev_range, &c, <void **>&c.buf, sizeof(double) * c.part_len, nb, parts):
+    if _run_batch(_geev_range, &c, <void **>&c.buf, c.part_len, nb, parts):
         return False if c.nonfinite else None
     return W, V
 
