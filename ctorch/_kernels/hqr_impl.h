@@ -63,9 +63,9 @@ CT_HQR_INLINE CT_HQR_HTARGET void CT_HQR_SFX(ct_hqr_right)(CT_HQR_T *c0, CT_HQR_
 /* columns 0 .. cnt - 1 of rows p[0], p[1] (and p[2] when three) of a
  * column-major matrix (leading dim ld): the reflector (1, v2, v3) with
  * factors (t1, t2, t3) applied from the left (with three, 8 columns at a
- * time with AVX-512, else 4 at a time where `four`: the row below, p[3],
- * lies in the column too, read and written back unchanged); the same
- * operations on every element. */
+ * time with AVX-512, else a vector's width (4 or 8) at a time where
+ * `four`: the row below, p[3], lies in the column too, read and written
+ * back unchanged); the same operations on every element. */
 CT_HQR_INLINE CT_HQR_HTARGET void CT_HQR_SFX(ct_hqr_left)(CT_HQR_T *p, int64_t ld, int64_t cnt,
                                                           int three, int four, CT_HQR_T v2,
                                                           CT_HQR_T v3, CT_HQR_T t1, CT_HQR_T t2,
@@ -79,6 +79,44 @@ CT_HQR_INLINE CT_HQR_HTARGET void CT_HQR_SFX(ct_hqr_left)(CT_HQR_T *p, int64_t l
         typedef CT_HQR_I ct_hqr_m4 __attribute__((vector_size(4 * sizeof(CT_HQR_T))));
         const ct_hqr_m4 lo = {0, 4, 2, 6}, hi = {1, 5, 3, 7};
         const ct_hqr_m4 h0 = {0, 1, 4, 5}, h1 = {2, 3, 6, 7};
+#if CT_HQR_W == 8
+        /* (8 columns at a time where a vector holds 8: columns j and j + 4
+         * in its halves, each half transposed as above) */
+        typedef CT_HQR_I ct_hqr_m8 __attribute__((vector_size(8 * sizeof(CT_HQR_T))));
+        const ct_hqr_m8 lo8 = {0, 8, 2, 10, 4, 12, 6, 14}, hi8 = {1, 9, 3, 11, 5, 13, 7, 15};
+        const ct_hqr_m8 h08 = {0, 1, 8, 9, 4, 5, 12, 13}, h18 = {2, 3, 10, 11, 6, 7, 14, 15};
+#define CT_HQR_LD8(q) __builtin_shufflevector(*(CT_HQR_V4 *)(q), *(CT_HQR_V4 *)((q) + 4 * ld), \
+                                              0, 1, 2, 3, 4, 5, 6, 7)
+#define CT_HQR_ST8(q, v) do { \
+        CT_HQR_V v_ = (v); \
+        *(CT_HQR_V4 *)(q) = __builtin_shufflevector(v_, v_, 0, 1, 2, 3); \
+        *(CT_HQR_V4 *)((q) + 4 * ld) = __builtin_shufflevector(v_, v_, 4, 5, 6, 7); \
+    } while (0)
+        if (four)
+            for (; j + 8 <= cnt; j += 8) {
+                CT_HQR_T *q = p + j * ld;
+                CT_HQR_V a = CT_HQR_LD8(q), b = CT_HQR_LD8(q + ld);
+                CT_HQR_V c = CT_HQR_LD8(q + 2 * ld), d = CT_HQR_LD8(q + 3 * ld);
+                CT_HQR_V ab0 = __builtin_shuffle(a, b, lo8), ab1 = __builtin_shuffle(a, b, hi8);
+                CT_HQR_V cd0 = __builtin_shuffle(c, d, lo8), cd1 = __builtin_shuffle(c, d, hi8);
+                CT_HQR_V x0 = __builtin_shuffle(ab0, cd0, h08), x2 = __builtin_shuffle(ab0, cd0, h18);
+                CT_HQR_V x1 = __builtin_shuffle(ab1, cd1, h08), x3 = __builtin_shuffle(ab1, cd1, h18);
+                CT_HQR_V s = x0 + v2 * x1 + v3 * x2;
+                x0 = x0 - s * t1;
+                x1 = x1 - s * t2;
+                x2 = x2 - s * t3;
+                ab0 = __builtin_shuffle(x0, x1, lo8);
+                ab1 = __builtin_shuffle(x0, x1, hi8);
+                cd0 = __builtin_shuffle(x2, x3, lo8);
+                cd1 = __builtin_shuffle(x2, x3, hi8);
+                CT_HQR_ST8(q, __builtin_shuffle(ab0, cd0, h08));
+                CT_HQR_ST8(q + ld, __builtin_shuffle(ab1, cd1, h08));
+                CT_HQR_ST8(q + 2 * ld, __builtin_shuffle(ab0, cd0, h18));
+                CT_HQR_ST8(q + 3 * ld, __builtin_shuffle(ab1, cd1, h18));
+            }
+#undef CT_HQR_LD8
+#undef CT_HQR_ST8
+#endif
         if (four)
             for (; j + 4 <= cnt; j += 4) {
                 CT_HQR_T *q = p + j * ld;
