@@ -5,8 +5,9 @@ record): LU with partial pivoting, triangular solves, solves with LU
 factors, Cholesky, Householder QR, and det / slogdet from the LU factors,
 for float32 and float64 tensors of a device whose backend table has the
 kernels (backend.h, linalg.h); batches of LAPACK calls in one loop
-(gelsy, orgqr, syevd and its steps, syev's values, geev (its Hessenberg QR
-ctorch's own up to order 75, _kernels/hqr.h), gesdd with vectors, the
+(gelsy, orgqr, syevd and its steps, syev's values, geev in float32 or
+float64 (its Hessenberg QR ctorch's own up to order 200, _kernels/hqr.h),
+gesdd with vectors, the
 singular values alone and the norms made of them, sytrf; the batches of
 geev and syevd split over threads, _kernels/la_batch.h); and the
 middle factor of the eigh / svd backward formulas in one pass. Each function
