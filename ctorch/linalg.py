@@ -1800,10 +1800,29 @@ def _pinv_svd_real(A, atol, rtol):
 
 
 @_serial
+def _pinv_eigh_real(A, atol, rtol):
+    """pinv of real float32 / float64 symmetric matrices (their lower
+    triangles) from eigh's kernels, V (1 / w where |w| passes the
+    threshold) V^T on ctorch's gemm; None where this does not apply."""
+    n = A.shape[-1]
+    if A.is_cuda or A.dtype not in (_float32, _float64) or not n or not A.numel():
+        return None
+    r = _eigh_syevd(A, "L")
+    if r is None:
+        return None
+    w, V = r
+    atol_ = 0.0 if atol is None else float(atol)
+    rtol_ = float(_default_rtol(_np.float32 if A.dtype == _float32 else _np.float64, n, n,
+                                atol is not None and atol_ > 0)) if rtol is None else float(rtol)
+    s = w.abs()
+    thr = (s.amax(-1, keepdim=True) * rtol_).clamp_min(atol_)
+    return matmul(V * _where(s > thr, w.reciprocal(), 0.0).unsqueeze(-2), V.mT)
+
+
 def _pinv_raw(A, atol, rtol, hermitian):
-    if not hermitian and (atol is None or not isinstance(atol, Tensor) or atol.dim() == 0) and \
+    if (atol is None or not isinstance(atol, Tensor) or atol.dim() == 0) and \
             (rtol is None or not isinstance(rtol, Tensor) or rtol.dim() == 0):
-        r = _pinv_svd_real(A, atol, rtol)
+        r = _pinv_eigh_real(A, atol, rtol) if hermitian else _pinv_svd_real(A, atol, rtol)
         if r is not None:
             return r
     a = _np_in(A)
