@@ -712,9 +712,11 @@ def eigvalsh(A, UPLO="L", *, out=None):
         L = None
         if A.dtype in (_float64, _float32) and not A.is_cuda:
             # numpy.linalg.eigvalsh's steps (syevd without vectors: sytrd and
-            # sterf) in one loop; float32 in float64, as numpy computes it
+            # sterf) in one loop; float32 reduced in float64 and its
+            # tridiagonal problem (sterf) solved in float32, as PyTorch's
+            # ssyevd solves it
             L = _serial_call(_lk.syev_values, A.detach().to(_float64), UPLO == "L",
-                             _dispatch.get_num_threads())
+                             _dispatch.get_num_threads(), A.dtype == _float32)
             if L is not None and A.dtype == _float32:
                 L = L.to(_float32)
         if L is None:

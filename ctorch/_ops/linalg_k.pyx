@@ -1978,11 +1978,13 @@ def syevd_parts(Tensor A, bint lower, int threads=1, bint f32_stedc=False):
 
 
 ctypedef void (*_dsterf_t)(int *n, double *d, double *e, int *info) noexcept nogil
+ctypedef void (*_ssterf_t)(int *n, float *d, float *e, int *info) noexcept nogil
 
 
 cdef struct _values_ctx:
     _dsytrd_t trd
     _dsterf_t erf
+    _ssterf_t serf          # sterf in float32 (NULL: in float64)
     bint lower
     int n, lwork
     int64_t part_len
@@ -1999,28 +2001,44 @@ cdef int _values_range(void *p, int64_t lo, int64_t hi, int part) noexcept nogil
     cdef double *tau = e + n
     cdef double *work = tau + n
     cdef const double *sb
+    cdef double *d
+    cdef float *fd = <float *>a         # (sterf in float32: a is free by then)
+    cdef float *fe = fd + n
     cdef char uplo = b'L' if c.lower else b'U'
     cdef int info = 0
+    cdef int64_t i
     for b in range(lo, hi):
         sb = c.src + b * n * n
+        d = c.w + b * n
         # the triangle read, column-major (a[j * n + i] = A[i, j])
         if not _sym_in(sb, a, n, c.lower, True):
             return 1
-        if _tridiag(c.trd, uplo, c.n, a, c.w + b * n, e, tau, work, c.lwork) != 0:
+        if _tridiag(c.trd, uplo, c.n, a, d, e, tau, work, c.lwork) != 0:
             return 1
-        c.erf(&c.n, c.w + b * n, e, &info)
+        if c.serf != NULL:
+            for i in range(n):
+                fd[i] = <float>d[i]
+            for i in range(n - 1):
+                fe[i] = <float>e[i]
+            c.serf(&c.n, fd, fe, &info)
+            for i in range(n):
+                d[i] = fd[i]
+        else:
+            c.erf(&c.n, d, e, &info)
         if info != 0:
             return 1
     return 0
 
 
-def syev_values(Tensor A, bint lower, int threads=1):
+def syev_values(Tensor A, bint lower, int threads=1, bint f32_sterf=False):
     """The eigenvalues (..., n), ascending, of the symmetric float64
     matrices A (..., n, n), n > 1 (the triangle `lower` read, as LAPACK
     reads it of the column-major matrix), by syevd's steps without vectors:
     sytrd (blocked, with its optimal workspace) and sterf; a batch shared
     among up to `threads` threads. None for another dtype, where syevd would
-    scale the matrix, for NaN, or where LAPACK does not converge."""
+    scale the matrix, for NaN, or where LAPACK does not converge.
+    f32_sterf: sterf in float32 (the eigenvalues to float32's accuracy: for
+    float32 matrices, as PyTorch computes them)."""
     cdef int64_t n = _f64_square(A, 2)
     if n == 0:
         return None
@@ -2032,6 +2050,7 @@ def syev_values(Tensor A, bint lower, int threads=1):
     cdef _values_ctx c
     c.trd = <_dsytrd_t>_lapack_ptr("dsytrd")
     c.erf = <_dsterf_t>_lapack_ptr("dsterf")
+    c.serf = <_ssterf_t>_lapack_ptr("ssterf") if f32_sterf else NULL
     c.lower = lower
     c.n = <int>n
     cdef char uplo = b'L' if lower else b'U'
