@@ -652,32 +652,27 @@ def svdvals(A, *, driver=None, out=None):
 
 @_serial
 def _eigh_syevd(A, UPLO):
-    """(w, V) of real A by LAPACK's syevd in float64 (float32 matrices
-    reduced and their Q applied in float64, their tridiagonal problem solved
-    in float32), V column-major as LAPACK leaves it; None where this does
-    not apply. syevd's steps (sytrd, stedc) with the orthogonal factor
+    """(w, V) of real A by LAPACK's syevd, V column-major as LAPACK leaves
+    it; None where this does not apply. syevd's steps (sytrd, stedc) in A's
+    precision with the orthogonal factor
     applied to stedc's vectors in the kernel (up to order 256, where the CPU
     runs the kernels of _kernels/sytrd.h), or formed (orgtr) and applied by
     ctorch's gemm, where they apply (no scaling needed, no NaN) and pay (up
     to order 256 on one thread with those kernels, 128 without: beyond,
-    syevd's blocked sytrd and ormtr do fewer flops), syevd itself
-    otherwise."""
+    syevd's blocked sytrd and ormtr do fewer flops), dsyevd itself
+    otherwise (float32 in float64)."""
     n = A.shape[-1] if A.dim() >= 2 else 0
     if A.is_cuda or A.dtype not in (_float32, _float64) or not n:
         return None
     a = A.detach()
-    if A.dtype == _float32:
-        a = a.to(_float64)
     threads = _dispatch.get_num_threads()
     small = 256 if _lk.own_tridiagonal()[1] >= 256 else 128
-    # float32: the tridiagonal problem (stedc) in float32, as PyTorch's
-    # ssyevd solves it (at float32's accuracy, in some 60% of the time)
-    r = _lk.syevd_parts(a, UPLO == "L", threads, A.dtype == _float32) if n <= small or threads > 1 else None
+    # in A's precision, as PyTorch's ssyevd / dsyevd computes
+    r = _lk.syevd_parts(a, UPLO == "L", threads) if n <= small or threads > 1 else None
     if r is not None:
         w, Qt, Zt = r
-        r = w, (Zt if Qt is None else matmul(Zt, Qt)).mT
-    else:
-        r = _lk.syevd(a, UPLO == "L", threads)
+        return w, (Zt if Qt is None else matmul(Zt, Qt)).mT
+    r = _lk.syevd(a.to(_float64) if A.dtype == _float32 else a, UPLO == "L", threads)
     if r is None or A.dtype == _float64:
         return r
     return r[0].to(_float32), r[1].to(_float32)
@@ -711,14 +706,9 @@ def eigvalsh(A, UPLO="L", *, out=None):
     else:
         L = None
         if A.dtype in (_float64, _float32) and not A.is_cuda:
-            # numpy.linalg.eigvalsh's steps (syevd without vectors: sytrd and
-            # sterf) in one loop; float32 reduced in float64 and its
-            # tridiagonal problem (sterf) solved in float32, as PyTorch's
-            # ssyevd solves it
-            L = _serial_call(_lk.syev_values, A.detach().to(_float64), UPLO == "L",
-                             _dispatch.get_num_threads(), A.dtype == _float32)
-            if L is not None and A.dtype == _float32:
-                L = L.to(_float32)
+            # syevd's steps without vectors (sytrd and sterf) in one loop,
+            # in A's precision as PyTorch's ssyevd / dsyevd computes
+            L = _serial_call(_lk.syev_values, A.detach(), UPLO == "L", _dispatch.get_num_threads())
         if L is None:
             L = _factor(_np.linalg.eigvalsh(_np_in(A), UPLO=UPLO), A, real=True)
     return L if out is None else _fill_out("linalg_eigvalsh", (out,), (L,), (A,))[0]

@@ -34,16 +34,37 @@ static inline int64_t ct_trd_ld(int64_t n)
     return (n + 7) / 8 * 8;
 }
 
-/* The doubles of workspace ct_dsytrd needs for order n. */
+/* The elements (doubles for ct_dsytrd, floats for ct_ssytrd) of
+ * workspace the reduction needs for order n (64 bytes of them to align
+ * it). */
 static inline int64_t ct_dsytrd_work(int64_t n)
 {
-    return ct_trd_ld(n) * (n + 5) + 8;
+    return ct_trd_ld(n) * (n + 5) + 16;
 }
 
-/* The doubles of workspace ct_dormtr_ql needs for order n. */
+/* The elements of workspace ct_dormtr_ql (ct_sormtr_ql) needs for order
+ * n. */
 static inline int64_t ct_dormtr_work(int64_t n)
 {
-    return ct_trd_ld(n) * (n + 1) + 8;
+    return ct_trd_ld(n) * (n + 1) + 16;
+}
+
+/* Fortran BLAS's dgemm and sgemm (scipy.linalg.cython_blas exports them) */
+typedef void (*ct_dgemm_f77)(char *ta, char *tb, int *m, int *n, int *k, double *alpha,
+                             double *a, int *lda, double *b, int *ldb, double *beta, double *c,
+                             int *ldc);
+typedef void (*ct_sgemm_f77)(char *ta, char *tb, int *m, int *n, int *k, float *alpha,
+                             float *a, int *lda, float *b, int *ldb, float *beta, float *c,
+                             int *ldc);
+
+/* the reflectors per block of ct_dormtr_ql_blocked */
+#define CT_ORM_NB 32
+
+/* The elements of workspace ct_dormtr_ql_blocked (ct_sormtr_ql_blocked)
+ * needs for order n. */
+static inline int64_t ct_dormtr_blocked_work(int64_t n)
+{
+    return 3 * n * CT_ORM_NB + CT_ORM_NB * CT_ORM_NB;
 }
 
 #define CT_TRD_INLINE static inline __attribute__((always_inline))
@@ -58,69 +79,7 @@ CT_TRD_INLINE double ct_trd_lapy2(double a, double b)
     return w * sqrt(1 + (z / w) * (z / w));
 }
 
-/* the 2-norm of x[0:m], scaled by its largest magnitude */
-static double ct_trd_nrm2(const double *x, int64_t m)
-{
-    double mx = 0, s = 0;
-    for (int64_t k = 0; k < m; k++)
-        mx = fabs(x[k]) > mx ? fabs(x[k]) : mx;
-    if (mx == 0)
-        return 0;
-    for (int64_t k = 0; k < m; k++)
-        s += (x[k] / mx) * (x[k] / mx);
-    return mx * sqrt(s);
-}
 
-/* LAPACK's dlarfg for the vector (alpha, x[0:m]): x becomes the reflector's
- * tail, *tau its factor; returns beta (the new alpha) */
-CT_TRD_INLINE double ct_trd_larfg(double alpha, double *x, int64_t m, double *tau)
-{
-    double s0 = 0, s1 = 0, s2 = 0, s3 = 0, beta, scal;
-    int64_t k;
-    *tau = 0;
-    if (m <= 0)
-        return alpha;
-    for (k = 0; k + 4 <= m; k += 4) {
-        s0 += x[k] * x[k];
-        s1 += x[k + 1] * x[k + 1];
-        s2 += x[k + 2] * x[k + 2];
-        s3 += x[k + 3] * x[k + 3];
-    }
-    for (; k < m; k++)
-        s0 += x[k] * x[k];
-    double ssq = (s0 + s1) + (s2 + s3);
-    int knt = 0;
-    /* the sum of squares without underflow or overflow: beta from it; LAPACK's
-     * guarded steps otherwise */
-    if (ssq >= 1e-280 && ssq <= 1e280 && fabs(alpha) <= 1e140) {
-        beta = -copysign(sqrt(alpha * alpha + ssq), alpha);
-    } else {
-        /* dlamch('S') / dlamch('E') */
-        const double safmin = 2.2250738585072014e-308 / 1.1102230246251565e-16;
-        double xnorm = ct_trd_nrm2(x, m);
-        if (xnorm == 0)
-            return alpha;
-        beta = -copysign(ct_trd_lapy2(alpha, xnorm), alpha);
-        if (fabs(beta) < safmin) {
-            do {
-                knt++;
-                for (k = 0; k < m; k++)
-                    x[k] *= 1 / safmin;
-                beta *= 1 / safmin;
-                alpha *= 1 / safmin;
-            } while (fabs(beta) < safmin && knt < 20);
-            xnorm = ct_trd_nrm2(x, m);
-            beta = -copysign(ct_trd_lapy2(alpha, xnorm), alpha);
-        }
-    }
-    *tau = (beta - alpha) / beta;
-    scal = 1 / (alpha - beta);
-    for (k = 0; k < m; k++)
-        x[k] *= scal;
-    for (; knt > 0; knt--)
-        beta *= 2.2250738585072014e-308 / 1.1102230246251565e-16;
-    return beta;
-}
 
 /* The kernels, in vectors of 8 doubles for AVX-512 and of 4 elsewhere: 8
  * lowered to AVX2 or SSE2 registers spill and run several times slower than
@@ -129,6 +88,9 @@ CT_TRD_INLINE double ct_trd_larfg(double alpha, double *x, int64_t m, double *ta
 #if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12 && defined(__x86_64__) \
     && defined(__linux__) && !defined(CT_NO_MULTIVERSION)
 #define CT_TRD_TWO 1
+#define CT_TRD_T double
+#define CT_TRD_I int64_t
+#define CT_TRD_GEMM ct_dgemm_f77
 #define CT_TRD_W 8
 #define CT_TRD_SFX(name) name##_w8
 #define CT_TRD_TARGET __attribute__((target("arch=x86-64-v4")))
@@ -139,6 +101,9 @@ CT_TRD_INLINE double ct_trd_larfg(double alpha, double *x, int64_t m, double *ta
 #define CT_TRD_TARGET __attribute__((target_clones("default", "arch=x86-64-v3")))
 #else
 #define CT_TRD_TWO 0
+#define CT_TRD_T double
+#define CT_TRD_I int64_t
+#define CT_TRD_GEMM ct_dgemm_f77
 #define CT_TRD_TARGET
 #endif
 #define CT_TRD_W 4
@@ -146,6 +111,21 @@ CT_TRD_INLINE double ct_trd_larfg(double alpha, double *x, int64_t m, double *ta
 #include "sytrd_impl.h"
 #undef CT_TRD_W
 #undef CT_TRD_SFX
+#undef CT_TRD_T
+#undef CT_TRD_I
+#undef CT_TRD_GEMM
+/* and float's, 8 a vector (AVX2's width) */
+#define CT_TRD_T float
+#define CT_TRD_I int32_t
+#define CT_TRD_GEMM ct_sgemm_f77
+#define CT_TRD_W 8
+#define CT_TRD_SFX(name) name##_s8
+#include "sytrd_impl.h"
+#undef CT_TRD_W
+#undef CT_TRD_SFX
+#undef CT_TRD_T
+#undef CT_TRD_I
+#undef CT_TRD_GEMM
 #undef CT_TRD_TARGET
 
 /* whether the CPU runs the x86-64-v4 kernels */
@@ -184,11 +164,18 @@ static inline void ct_dsytrd(char uplo, int64_t n, double *a, int64_t lda, doubl
 {
 #if CT_TRD_TWO
     if (ct_trd_wide()) {
-        ct_dsytrd_w8(uplo, n, a, lda, d, e, tau, work);
+        ct_sytrd_w8(uplo, n, a, lda, d, e, tau, work);
         return;
     }
 #endif
-    ct_dsytrd_w4(uplo, n, a, lda, d, e, tau, work);
+    ct_sytrd_w4(uplo, n, a, lda, d, e, tau, work);
+}
+
+/* ct_dsytrd in float (work: ct_dsytrd_work(n) floats) */
+static inline void ct_ssytrd(char uplo, int64_t n, float *a, int64_t lda, float *d, float *e,
+                             float *tau, float *work)
+{
+    ct_sytrd_s8(uplo, n, a, lda, d, e, tau, work);
 }
 
 /* z = Q z for the n x n matrix z (column-major, leading dim ldz), Q the
@@ -200,78 +187,37 @@ static inline void ct_dormtr_ql(int64_t n, const double *a, int64_t lda, const d
 {
 #if CT_TRD_TWO
     if (ct_trd_wide()) {
-        ct_dormtr_ql_w8(n, a, lda, tau, z, ldz, work);
+        ct_ormtr_ql_w8(n, a, lda, tau, z, ldz, work);
         return;
     }
 #endif
-    ct_dormtr_ql_w4(n, a, lda, tau, z, ldz, work);
+    ct_ormtr_ql_w4(n, a, lda, tau, z, ldz, work);
 }
 
-/* Fortran BLAS's dgemm (scipy.linalg.cython_blas exports one) */
-typedef void (*ct_dgemm_f77)(char *ta, char *tb, int *m, int *n, int *k, double *alpha,
-                             double *a, int *lda, double *b, int *ldb, double *beta, double *c,
-                             int *ldc);
-
-/* the reflectors per block of ct_dormtr_ql_blocked */
-#define CT_ORM_NB 32
-
-/* The doubles of workspace ct_dormtr_ql_blocked needs for order n. */
-static inline int64_t ct_dormtr_blocked_work(int64_t n)
+/* ct_dormtr_ql in float */
+static inline void ct_sormtr_ql(int64_t n, const float *a, int64_t lda, const float *tau,
+                                float *z, int64_t ldz, float *work)
 {
-    return 3 * n * CT_ORM_NB + CT_ORM_NB * CT_ORM_NB;
+    ct_ormtr_ql_s8(n, a, lda, tau, z, ldz, work);
 }
 
-/* ct_dormtr_ql by blocks of CT_ORM_NB reflectors (LAPACK's dormtr with
- * dlarft and dlarfb): the product H(i0) .. H(i1 - 1) of a block as
- * I - V T V^T (V the block's reflectors, zero above their leading 1; T
- * upper triangular, built column by column as dlarft does), applied to z
- * as z - V (T (V^T z)) by three gemm calls, the blocks from the last to the
- * first. The same product as ct_dormtr_ql, at gemm's speed. */
+/* ct_dormtr_ql by blocks of CT_ORM_NB reflectors on dgemm (sytrd_impl.h's
+ * ct_ormtr_ql_blocked), and in float on sgemm. work:
+ * ct_dormtr_blocked_work(n) elements. */
 static inline void ct_dormtr_ql_blocked(int64_t n, const double *a, int64_t lda,
                                         const double *tau, double *z, int64_t ldz, double *work,
                                         ct_dgemm_f77 gemm)
 {
-    const int64_t NB = CT_ORM_NB;
-    double *V = work, *T = V + n * NB, *W = T + NB * NB, *W2 = W + NB * n;
-    char cn = 'N', ct = 'T';
-    double one = 1, zero = 0, minus = -1;
-    int in = (int)n, ildz = (int)ldz, inb = (int)NB;
-    for (int64_t i1 = n - 1; i1 > 0; i1 -= NB) {
-        int64_t i0 = i1 - NB > 0 ? i1 - NB : 0, kb = i1 - i0, r0 = i0 + 1, m = n - r0;
-        /* V (m x kb, column-major): reflector i0 + j has its 1 in row j */
-        for (int64_t j = 0; j < kb; j++) {
-            double *vj = V + j * m;
-            const double *aj = a + (i0 + j) * lda + r0;
-            for (int64_t q = 0; q < j; q++)
-                vj[q] = 0;
-            vj[j] = 1;
-            for (int64_t q = j + 1; q < m; q++)
-                vj[q] = aj[q];
-        }
-        int im = (int)m, ikb = (int)kb;
-        /* T: T[j][j] = tau_j, T[0:j, j] = -tau_j T[0:j, 0:j] V[:, 0:j]^T v_j,
-         * the products V^T V by one gemm into W (v_j is zero above its 1, so
-         * its dot products with the others are those of rows j on) */
-        gemm(&ct, &cn, &ikb, &ikb, &im, &one, V, &im, V, &im, &zero, W, &ikb);
-        for (int64_t j = 0; j < kb; j++) {
-            double tj = tau[i0 + j], *tc = T + j * NB;
-            for (int64_t l = 0; l < j; l++)
-                tc[l] = -tj * W[l + j * kb];
-            for (int64_t l = 0; l < j; l++) {          /* tc[0:j] = T[0:j, 0:j] tc[0:j] */
-                double s = 0;
-                for (int64_t q = l; q < j; q++)
-                    s += T[l + q * NB] * tc[q];
-                tc[l] = s;
-            }
-            tc[j] = tj;
-            for (int64_t l = j + 1; l < kb; l++)
-                tc[l] = 0;
-        }
-        /* W = V^T z[r0:, :], W2 = T W, z[r0:, :] -= V W2 */
-        gemm(&ct, &cn, &ikb, &in, &im, &one, V, &im, z + r0, &ildz, &zero, W, &ikb);
-        gemm(&cn, &cn, &ikb, &in, &ikb, &one, T, &inb, W, &ikb, &zero, W2, &ikb);
-        gemm(&cn, &cn, &im, &in, &ikb, &minus, V, &im, W2, &ikb, &one, z + r0, &ildz);
-    }
+    ct_ormtr_ql_blocked_w4(n, a, lda, tau, z, ldz, work, gemm);
 }
+
+static inline void ct_sormtr_ql_blocked(int64_t n, const float *a, int64_t lda, const float *tau,
+                                        float *z, int64_t ldz, float *work, ct_sgemm_f77 gemm)
+{
+    ct_ormtr_ql_blocked_s8(n, a, lda, tau, z, ldz, work, gemm);
+}
+
+
+
 
 #endif

@@ -1,16 +1,17 @@
-/* The vector kernels of sytrd.h for one vector width: included by it once
- * per width, with CT_TRD_W (doubles a vector), CT_TRD_SFX(name) (the names
- * of this width's functions) and CT_TRD_TARGET (their target attribute)
- * defined. */
+/* The vector kernels of sytrd.h for one element type and vector width:
+ * included by it once per pair, with CT_TRD_T (the element type: double,
+ * or float), CT_TRD_I (the signed integer of its size), CT_TRD_W (elements
+ * a vector), CT_TRD_SFX(name) (the names of this pair's functions) and
+ * CT_TRD_TARGET (their target attribute) defined. */
 
-typedef double CT_TRD_SFX(ct_trd_v) __attribute__((vector_size(CT_TRD_W * 8)));
-typedef int64_t CT_TRD_SFX(ct_trd_l) __attribute__((vector_size(CT_TRD_W * 8)));
+typedef CT_TRD_T CT_TRD_SFX(ct_trd_v) __attribute__((vector_size(CT_TRD_W * sizeof(CT_TRD_T))));
+typedef CT_TRD_I CT_TRD_SFX(ct_trd_l) __attribute__((vector_size(CT_TRD_W * sizeof(CT_TRD_T))));
 #define CT_TRD_V CT_TRD_SFX(ct_trd_v)
 #define CT_TRD_L CT_TRD_SFX(ct_trd_l)
 
 /* r[0..3] = the sums of the lanes of a, b, c, d (vectors) */
 #if CT_TRD_W == 8
-#define ct_trd_hsum4_w8(a, b, c, d, r) do { \
+#define CT_TRD_HSUM4(a, b, c, d, r) do { \
         CT_TRD_V ab_ = __builtin_shuffle(a, b, (CT_TRD_L){0, 8, 2, 10, 4, 12, 6, 14}) \
                        + __builtin_shuffle(a, b, (CT_TRD_L){1, 9, 3, 11, 5, 13, 7, 15}); \
         CT_TRD_V cd_ = __builtin_shuffle(c, d, (CT_TRD_L){0, 8, 2, 10, 4, 12, 6, 14}) \
@@ -23,7 +24,7 @@ typedef int64_t CT_TRD_SFX(ct_trd_l) __attribute__((vector_size(CT_TRD_W * 8)));
         (r)[3] = s_[3] + s_[7]; \
     } while (0)
 #elif CT_TRD_W == 4
-#define ct_trd_hsum4_w4(a, b, c, d, r) do { \
+#define CT_TRD_HSUM4(a, b, c, d, r) do { \
         CT_TRD_V ab_ = __builtin_shuffle(a, b, (CT_TRD_L){0, 4, 2, 6}) \
                        + __builtin_shuffle(a, b, (CT_TRD_L){1, 5, 3, 7}); \
         CT_TRD_V cd_ = __builtin_shuffle(c, d, (CT_TRD_L){0, 4, 2, 6}) \
@@ -39,18 +40,84 @@ typedef int64_t CT_TRD_SFX(ct_trd_l) __attribute__((vector_size(CT_TRD_W * 8)));
 #error "CT_TRD_W: 4 or 8"
 #endif
 
+/* the 2-norm of x[0:m], scaled by its largest magnitude */
+static inline double CT_TRD_SFX(ct_trd_nrm2)(const CT_TRD_T *x, int64_t m)
+{
+    double mx = 0, s = 0;
+    for (int64_t k = 0; k < m; k++)
+        mx = fabs(x[k]) > mx ? fabs(x[k]) : mx;
+    if (mx == 0)
+        return 0;
+    for (int64_t k = 0; k < m; k++)
+        s += (x[k] / mx) * (x[k] / mx);
+    return mx * sqrt(s);
+}
+
+/* LAPACK's dlarfg for the vector (alpha, x[0:m]) (in double for either
+ * element type): x becomes the reflector's tail, *tau its factor; returns
+ * beta (the new alpha) */
+CT_TRD_INLINE double CT_TRD_SFX(ct_trd_larfg)(double alpha, CT_TRD_T *x, int64_t m,
+                                              CT_TRD_T *tau)
+{
+    double s0 = 0, s1 = 0, s2 = 0, s3 = 0, beta, scal;
+    int64_t k;
+    *tau = 0;
+    if (m <= 0)
+        return alpha;
+    for (k = 0; k + 4 <= m; k += 4) {
+        s0 += (double)x[k] * x[k];
+        s1 += (double)x[k + 1] * x[k + 1];
+        s2 += (double)x[k + 2] * x[k + 2];
+        s3 += (double)x[k + 3] * x[k + 3];
+    }
+    for (; k < m; k++)
+        s0 += (double)x[k] * x[k];
+    double ssq = (s0 + s1) + (s2 + s3);
+    int knt = 0;
+    /* the sum of squares without underflow or overflow: beta from it; LAPACK's
+     * guarded steps otherwise */
+    if (ssq >= 1e-280 && ssq <= 1e280 && fabs(alpha) <= 1e140) {
+        beta = -copysign(sqrt(alpha * alpha + ssq), alpha);
+    } else {
+        /* dlamch('S') / dlamch('E') */
+        const double safmin = 2.2250738585072014e-308 / 1.1102230246251565e-16;
+        double xnorm = CT_TRD_SFX(ct_trd_nrm2)(x, m);
+        if (xnorm == 0)
+            return alpha;
+        beta = -copysign(ct_trd_lapy2(alpha, xnorm), alpha);
+        if (fabs(beta) < safmin) {
+            do {
+                knt++;
+                for (k = 0; k < m; k++)
+                    x[k] *= 1 / safmin;
+                beta *= 1 / safmin;
+                alpha *= 1 / safmin;
+            } while (fabs(beta) < safmin && knt < 20);
+            xnorm = CT_TRD_SFX(ct_trd_nrm2)(x, m);
+            beta = -copysign(ct_trd_lapy2(alpha, xnorm), alpha);
+        }
+    }
+    *tau = (beta - alpha) / beta;
+    scal = 1 / (alpha - beta);
+    for (k = 0; k < m; k++)
+        x[k] *= scal;
+    for (; knt > 0; knt--)
+        beta *= 2.2250738585072014e-308 / 1.1102230246251565e-16;
+    return beta;
+}
+
 /* Columns j0 .. n - 1 of the ld x n scratch S, rows r0 .. ld - 1 (r0 a
  * multiple of the vector width): col_j -= v w_j + w v_j, then
- * p[j] = col_j . u. v, w, u: ld doubles, zero outside their rows. */
-CT_TRD_INLINE void CT_TRD_SFX(ct_trd_update_dot)(double *S, int64_t ld, int64_t n, int64_t j0,
-                                                 int64_t r0, const double *v, const double *w,
-                                                 const double *u, double *p)
+ * p[j] = col_j . u. v, w, u: ld elements, zero outside their rows. */
+CT_TRD_INLINE void CT_TRD_SFX(ct_trd_update_dot)(CT_TRD_T *S, int64_t ld, int64_t n, int64_t j0,
+                                                 int64_t r0, const CT_TRD_T *v, const CT_TRD_T *w,
+                                                 const CT_TRD_T *u, CT_TRD_T *p)
 {
     int64_t j = j0, k;
     for (; j + 4 <= n; j += 4) {
-        double *c0 = S + j * ld, *c1 = c0 + ld, *c2 = c1 + ld, *c3 = c2 + ld;
-        double vj0 = v[j], vj1 = v[j + 1], vj2 = v[j + 2], vj3 = v[j + 3];
-        double wj0 = w[j], wj1 = w[j + 1], wj2 = w[j + 2], wj3 = w[j + 3];
+        CT_TRD_T *c0 = S + j * ld, *c1 = c0 + ld, *c2 = c1 + ld, *c3 = c2 + ld;
+        CT_TRD_T vj0 = v[j], vj1 = v[j + 1], vj2 = v[j + 2], vj3 = v[j + 3];
+        CT_TRD_T wj0 = w[j], wj1 = w[j + 1], wj2 = w[j + 2], wj3 = w[j + 3];
         CT_TRD_V a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0};
         for (k = r0; k < ld; k += CT_TRD_W) {
             CT_TRD_V vv = *(const CT_TRD_V *)(v + k), ww = *(const CT_TRD_V *)(w + k);
@@ -68,11 +135,11 @@ CT_TRD_INLINE void CT_TRD_SFX(ct_trd_update_dot)(double *S, int64_t ld, int64_t 
             a2 += x2 * uu;
             a3 += x3 * uu;
         }
-        CT_TRD_SFX(ct_trd_hsum4)(a0, a1, a2, a3, p + j);
+        CT_TRD_HSUM4(a0, a1, a2, a3, p + j);
     }
     for (; j < n; j++) {
-        double *c0 = S + j * ld;
-        double vj0 = v[j], wj0 = w[j];
+        CT_TRD_T *c0 = S + j * ld;
+        CT_TRD_T vj0 = v[j], wj0 = w[j];
         CT_TRD_V a0 = {0};
         for (k = r0; k < ld; k += CT_TRD_W) {
             CT_TRD_V vv = *(const CT_TRD_V *)(v + k), ww = *(const CT_TRD_V *)(w + k);
@@ -80,33 +147,33 @@ CT_TRD_INLINE void CT_TRD_SFX(ct_trd_update_dot)(double *S, int64_t ld, int64_t 
             *(CT_TRD_V *)(c0 + k) = x0;
             a0 += x0 * *(const CT_TRD_V *)(u + k);
         }
-        double h[4];
+        CT_TRD_T h[4];
         CT_TRD_V z = {0};
-        CT_TRD_SFX(ct_trd_hsum4)(a0, z, z, z, h);
+        CT_TRD_HSUM4(a0, z, z, z, h);
         p[j] = h[0];
     }
 }
 
 /* ct_dsytrd (sytrd.h) */
 __attribute__((optimize("O3"))) CT_TRD_TARGET
-static void CT_TRD_SFX(ct_dsytrd)(char uplo, int64_t n, double *a, int64_t lda, double *d,
-                                  double *e, double *tau, double *work)
+static void CT_TRD_SFX(ct_sytrd)(char uplo, int64_t n, CT_TRD_T *a, int64_t lda, CT_TRD_T *d,
+                                  CT_TRD_T *e, CT_TRD_T *tau, CT_TRD_T *work)
 {
     int64_t ld = ct_trd_ld(n), i, j, r;
     int up = uplo == 'U' || uplo == 'u';
-    double *S = (double *)(((uintptr_t)work + 63) & ~(uintptr_t)63);
-    double *v = S + ld * n, *w = v + ld, *u = w + ld, *p = u + ld;
+    CT_TRD_T *S = (CT_TRD_T *)(((uintptr_t)work + 63) & ~(uintptr_t)63);
+    CT_TRD_T *v = S + ld * n, *w = v + ld, *u = w + ld, *p = u + ld;
     if (n <= 0)
         return;
     /* the full symmetric matrix, rows beyond n zero; for 'U' the rows and
      * columns reversed, so that the upper triangle lands in the lower */
     for (j = 0; j < n; j++) {
-        double *c = S + j * ld;
+        CT_TRD_T *c = S + j * ld;
         if (!up) {
             for (r = j; r < n; r++)
                 c[r] = a[r + j * lda];
         } else {
-            const double *ac = a + (n - 1 - j) * lda;
+            const CT_TRD_T *ac = a + (n - 1 - j) * lda;
             for (r = j; r < n; r++)
                 c[r] = ac[n - 1 - r];
         }
@@ -116,37 +183,37 @@ static void CT_TRD_SFX(ct_dsytrd)(char uplo, int64_t n, double *a, int64_t lda, 
     for (j = 0; j < n; j++)
         for (r = j + 1; r < n; r++)
             S[j + r * ld] = S[r + j * ld];
-    memset(v, 0, sizeof(double) * 4 * ld);
-    double *s0 = S;
+    memset(v, 0, sizeof(CT_TRD_T) * 4 * ld);
+    CT_TRD_T *s0 = S;
     d[0] = s0[0];
     if (n > 1) {
         /* the first reflector, and p = A22 v by the pass with zero v, w */
-        e[0] = ct_trd_larfg(s0[1], s0 + 2, n - 2, tau);
+        e[0] = CT_TRD_SFX(ct_trd_larfg)(s0[1], s0 + 2, n - 2, tau);
         u[1] = 1;
         for (r = 2; r < n; r++)
             u[r] = s0[r];
         CT_TRD_SFX(ct_trd_update_dot)(S, ld, n, 1, 0, v, w, u, p);
-        double *t = v;
+        CT_TRD_T *t = v;
         v = u;
         u = t;
     }
     for (i = 0; i + 2 < n; i++) {
         /* apply reflector i (v, tau[i]; p = A22 v) to rows and columns
          * i + 1 .., and form reflector i + 1 */
-        double ti = tau[i], dot = 0;
+        CT_TRD_T ti = tau[i], dot = 0;
         for (r = i + 1; r < n; r++) {
             w[r] = ti * p[r];
             dot += w[r] * v[r];
         }
-        double alpha = -0.5 * ti * dot;
+        CT_TRD_T alpha = -0.5 * ti * dot;
         for (r = i + 1; r < n; r++)
             w[r] += alpha * v[r];
-        double *c = S + (i + 1) * ld;
-        double vc = v[i + 1], wc = w[i + 1];
+        CT_TRD_T *c = S + (i + 1) * ld;
+        CT_TRD_T vc = v[i + 1], wc = w[i + 1];
         for (r = i + 1; r < n; r++)
             c[r] -= v[r] * wc + w[r] * vc;
         d[i + 1] = c[i + 1];
-        e[i + 1] = ct_trd_larfg(c[i + 2], c + i + 3, n - i - 3, tau + i + 1);
+        e[i + 1] = CT_TRD_SFX(ct_trd_larfg)(c[i + 2], c + i + 3, n - i - 3, tau + i + 1);
         /* u: zero in rows .. i + 1 (it held reflector i - 1, rows i ..) */
         u[i] = 0;
         u[i + 1] = 0;
@@ -154,7 +221,7 @@ static void CT_TRD_SFX(ct_dsytrd)(char uplo, int64_t n, double *a, int64_t lda, 
         for (r = i + 3; r < n; r++)
             u[r] = c[r];
         CT_TRD_SFX(ct_trd_update_dot)(S, ld, n, i + 2, (i + 2) / CT_TRD_W * CT_TRD_W, v, w, u, p);
-        double *t = v;
+        CT_TRD_T *t = v;
         v = u;
         u = t;
         w[i + 1] = 0;
@@ -176,12 +243,12 @@ static void CT_TRD_SFX(ct_dsytrd)(char uplo, int64_t n, double *a, int64_t lda, 
         /* step s of the reversed sweep is LAPACK's reflector k = n - 2 - s,
          * its tail (rows s + 2 ..) in rows k - 1 .. 0 of column k + 1 */
         for (j = 0; j < n - 1 - j; j++) {
-            double t = d[j];
+            CT_TRD_T t = d[j];
             d[j] = d[n - 1 - j];
             d[n - 1 - j] = t;
         }
         for (j = 0; j < n - 2 - j; j++) {
-            double t = e[j];
+            CT_TRD_T t = e[j];
             e[j] = e[n - 2 - j];
             e[n - 2 - j] = t;
             t = tau[j];
@@ -204,23 +271,23 @@ static void CT_TRD_SFX(ct_dsytrd)(char uplo, int64_t n, double *a, int64_t lda, 
 /* ct_dormtr_ql (sytrd.h): the reflectors applied last to first, to every
  * column, on an aligned copy of z whose rows are whole vectors */
 __attribute__((optimize("O3"))) CT_TRD_TARGET
-static void CT_TRD_SFX(ct_dormtr_ql)(int64_t n, const double *a, int64_t lda, const double *tau,
-                                     double *z, int64_t ldz, double *work)
+static void CT_TRD_SFX(ct_ormtr_ql)(int64_t n, const CT_TRD_T *a, int64_t lda, const CT_TRD_T *tau,
+                                     CT_TRD_T *z, int64_t ldz, CT_TRD_T *work)
 {
     int64_t ld = ct_trd_ld(n), i, j, r, k;
-    double *Z = (double *)(((uintptr_t)work + 63) & ~(uintptr_t)63);
-    double *u = Z + ld * n;
+    CT_TRD_T *Z = (CT_TRD_T *)(((uintptr_t)work + 63) & ~(uintptr_t)63);
+    CT_TRD_T *u = Z + ld * n;
     if (n <= 1)
         return;
     for (j = 0; j < n; j++) {
-        memcpy(Z + j * ld, z + j * ldz, sizeof(double) * n);
+        memcpy(Z + j * ld, z + j * ldz, sizeof(CT_TRD_T) * n);
         for (r = n; r < ld; r++)
             Z[j * ld + r] = 0;
     }
-    memset(u, 0, sizeof(double) * ld);
+    memset(u, 0, sizeof(CT_TRD_T) * ld);
     for (i = n - 2; i >= 0; i--) {
         /* H(i) = I - tau v v^T, v: 1 in row i + 1, a's column i below it */
-        double t = tau[i];
+        CT_TRD_T t = tau[i];
         u[i + 1] = 1;
         for (r = i + 2; r < n; r++)
             u[r] = a[r + i * lda];
@@ -228,9 +295,9 @@ static void CT_TRD_SFX(ct_dormtr_ql)(int64_t n, const double *a, int64_t lda, co
             continue;
         int64_t r0 = (i + 1) / CT_TRD_W * CT_TRD_W;
         for (j = 0; j + 4 <= n; j += 4) {
-            double *c0 = Z + j * ld, *c1 = c0 + ld, *c2 = c1 + ld, *c3 = c2 + ld;
+            CT_TRD_T *c0 = Z + j * ld, *c1 = c0 + ld, *c2 = c1 + ld, *c3 = c2 + ld;
             CT_TRD_V a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0};
-            double h[4];
+            CT_TRD_T h[4];
             for (k = r0; k < ld; k += CT_TRD_W) {
                 CT_TRD_V uu = *(const CT_TRD_V *)(u + k);
                 a0 += *(const CT_TRD_V *)(c0 + k) * uu;
@@ -238,8 +305,8 @@ static void CT_TRD_SFX(ct_dormtr_ql)(int64_t n, const double *a, int64_t lda, co
                 a2 += *(const CT_TRD_V *)(c2 + k) * uu;
                 a3 += *(const CT_TRD_V *)(c3 + k) * uu;
             }
-            CT_TRD_SFX(ct_trd_hsum4)(a0, a1, a2, a3, h);
-            double s0 = t * h[0], s1 = t * h[1], s2 = t * h[2], s3 = t * h[3];
+            CT_TRD_HSUM4(a0, a1, a2, a3, h);
+            CT_TRD_T s0 = t * h[0], s1 = t * h[1], s2 = t * h[2], s3 = t * h[3];
             for (k = r0; k < ld; k += CT_TRD_W) {
                 CT_TRD_V uu = *(const CT_TRD_V *)(u + k);
                 *(CT_TRD_V *)(c0 + k) -= uu * s0;
@@ -249,20 +316,75 @@ static void CT_TRD_SFX(ct_dormtr_ql)(int64_t n, const double *a, int64_t lda, co
             }
         }
         for (; j < n; j++) {
-            double *c0 = Z + j * ld;
+            CT_TRD_T *c0 = Z + j * ld;
             CT_TRD_V a0 = {0}, zero = {0};
-            double h[4];
+            CT_TRD_T h[4];
             for (k = r0; k < ld; k += CT_TRD_W)
                 a0 += *(const CT_TRD_V *)(c0 + k) * *(const CT_TRD_V *)(u + k);
-            CT_TRD_SFX(ct_trd_hsum4)(a0, zero, zero, zero, h);
-            double s0 = t * h[0];
+            CT_TRD_HSUM4(a0, zero, zero, zero, h);
+            CT_TRD_T s0 = t * h[0];
             for (k = r0; k < ld; k += CT_TRD_W)
                 *(CT_TRD_V *)(c0 + k) -= *(const CT_TRD_V *)(u + k) * s0;
         }
     }
     for (j = 0; j < n; j++)
-        memcpy(z + j * ldz, Z + j * ld, sizeof(double) * n);
+        memcpy(z + j * ldz, Z + j * ld, sizeof(CT_TRD_T) * n);
+}
+
+/* ct_dormtr_ql by blocks of CT_ORM_NB reflectors (LAPACK's dormtr with
+ * dlarft and dlarfb): the product H(i0) .. H(i1 - 1) of a block as
+ * I - V T V^T (V the block's reflectors, zero above their leading 1; T
+ * upper triangular, built column by column as dlarft does), applied to z
+ * as z - V (T (V^T z)) by three gemm calls, the blocks from the last to the
+ * first. The same product as ct_dormtr_ql, at gemm's speed. */
+static inline void CT_TRD_SFX(ct_ormtr_ql_blocked)(int64_t n, const CT_TRD_T *a, int64_t lda,
+                                                   const CT_TRD_T *tau, CT_TRD_T *z,
+                                                   int64_t ldz, CT_TRD_T *work,
+                                                   CT_TRD_GEMM gemm)
+{
+    const int64_t NB = CT_ORM_NB;
+    CT_TRD_T *V = work, *T = V + n * NB, *W = T + NB * NB, *W2 = W + NB * n;
+    char cn = 'N', ct = 'T';
+    CT_TRD_T one = 1, zero = 0, minus = -1;
+    int in = (int)n, ildz = (int)ldz, inb = (int)NB;
+    for (int64_t i1 = n - 1; i1 > 0; i1 -= NB) {
+        int64_t i0 = i1 - NB > 0 ? i1 - NB : 0, kb = i1 - i0, r0 = i0 + 1, m = n - r0;
+        /* V (m x kb, column-major): reflector i0 + j has its 1 in row j */
+        for (int64_t j = 0; j < kb; j++) {
+            CT_TRD_T *vj = V + j * m;
+            const CT_TRD_T *aj = a + (i0 + j) * lda + r0;
+            for (int64_t q = 0; q < j; q++)
+                vj[q] = 0;
+            vj[j] = 1;
+            for (int64_t q = j + 1; q < m; q++)
+                vj[q] = aj[q];
+        }
+        int im = (int)m, ikb = (int)kb;
+        /* T: T[j][j] = tau_j, T[0:j, j] = -tau_j T[0:j, 0:j] V[:, 0:j]^T v_j,
+         * the products V^T V by one gemm into W (v_j is zero above its 1, so
+         * its dot products with the others are those of rows j on) */
+        gemm(&ct, &cn, &ikb, &ikb, &im, &one, V, &im, V, &im, &zero, W, &ikb);
+        for (int64_t j = 0; j < kb; j++) {
+            CT_TRD_T tj = tau[i0 + j], *tc = T + j * NB;
+            for (int64_t l = 0; l < j; l++)
+                tc[l] = -tj * W[l + j * kb];
+            for (int64_t l = 0; l < j; l++) {          /* tc[0:j] = T[0:j, 0:j] tc[0:j] */
+                CT_TRD_T s = 0;
+                for (int64_t q = l; q < j; q++)
+                    s += T[l + q * NB] * tc[q];
+                tc[l] = s;
+            }
+            tc[j] = tj;
+            for (int64_t l = j + 1; l < kb; l++)
+                tc[l] = 0;
+        }
+        /* W = V^T z[r0:, :], W2 = T W, z[r0:, :] -= V W2 */
+        gemm(&ct, &cn, &ikb, &in, &im, &one, V, &im, z + r0, &ildz, &zero, W, &ikb);
+        gemm(&cn, &cn, &ikb, &in, &ikb, &one, T, &inb, W, &ikb, &zero, W2, &ikb);
+        gemm(&cn, &cn, &im, &in, &ikb, &minus, V, &im, W2, &ikb, &one, z + r0, &ildz);
+    }
 }
 
 #undef CT_TRD_V
 #undef CT_TRD_L
+#undef CT_TRD_HSUM4

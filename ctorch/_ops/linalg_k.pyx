@@ -1737,40 +1737,48 @@ def geev(Tensor A, bint vectors, int threads=1):
     return W, V
 
 
-ctypedef void (*_dsytrd_t)(char *uplo, int *n, double *a, int *lda, double *d, double *e,
-                           double *tau, double *work, int *lwork, int *info) noexcept nogil
-ctypedef void (*_dorgtr_t)(char *uplo, int *n, double *a, int *lda, double *tau, double *work,
+# syevd's steps, one signature for the float and the double routine (as
+# _xgeev_t's)
+ctypedef void (*_xsytrd_t)(char *uplo, int *n, void *a, int *lda, void *d, void *e,
+                           void *tau, void *work, int *lwork, int *info) noexcept nogil
+ctypedef void (*_xorgtr_t)(char *uplo, int *n, void *a, int *lda, void *tau, void *work,
                            int *lwork, int *info) noexcept nogil
-ctypedef void (*_dstedc_t)(char *compz, int *n, double *d, double *e, double *z, int *ldz,
-                           double *work, int *lwork, int *iwork, int *liwork,
-                           int *info) noexcept nogil
-ctypedef void (*_sstedc_t)(char *compz, int *n, float *d, float *e, float *z, int *ldz,
-                           float *work, int *lwork, int *iwork, int *liwork,
+ctypedef void (*_xstedc_t)(char *compz, int *n, void *d, void *e, void *z, int *ldz,
+                           void *work, int *lwork, int *iwork, int *liwork,
                            int *info) noexcept nogil
 
 # ctorch's own tridiagonal reduction (sytrd.h: dsytrd's results, unblocked,
-# both triangles held in an L1/L2-resident scratch), run in place of dsytrd
+# both triangles held in an L1/L2-resident scratch), run in place of sytrd
 # up to this order
 DEF OWN_TRD = 512
 # and up to this order eigh's Q applied to stedc's eigenvectors by
 # ct_dormtr_ql (in place of orgtr and a product)
 DEF OWN_ORM = 256
-# and from this order by blocks of reflectors on BLAS's dgemm
+# and from this order by blocks of reflectors on BLAS's gemm
 DEF ORM_BLOCKED = 128
 
 cdef extern from "sytrd.h" nogil:
     int64_t ct_dsytrd_work(int64_t n)
     void ct_dsytrd(char uplo, int64_t n, double *a, int64_t lda, double *d, double *e,
                    double *tau, double *work)
+    void ct_ssytrd(char uplo, int64_t n, float *a, int64_t lda, float *d, float *e,
+                   float *tau, float *work)
     int64_t ct_dormtr_work(int64_t n)
     void ct_dormtr_ql(int64_t n, const double *a, int64_t lda, const double *tau, double *z,
                       int64_t ldz, double *work)
+    void ct_sormtr_ql(int64_t n, const float *a, int64_t lda, const float *tau, float *z,
+                      int64_t ldz, float *work)
     ctypedef void (*ct_dgemm_f77)(char *ta, char *tb, int *m, int *n, int *k, double *alpha,
                                   double *a, int *lda, double *b, int *ldb, double *beta,
                                   double *c, int *ldc)
+    ctypedef void (*ct_sgemm_f77)(char *ta, char *tb, int *m, int *n, int *k, float *alpha,
+                                  float *a, int *lda, float *b, int *ldb, float *beta,
+                                  float *c, int *ldc)
     int64_t ct_dormtr_blocked_work(int64_t n)
     void ct_dormtr_ql_blocked(int64_t n, const double *a, int64_t lda, const double *tau,
                               double *z, int64_t ldz, double *work, ct_dgemm_f77 gemm)
+    void ct_sormtr_ql_blocked(int64_t n, const float *a, int64_t lda, const float *tau,
+                              float *z, int64_t ldz, float *work, ct_sgemm_f77 gemm)
     int ct_trd_fast()
 
 # (only on CPUs where they beat LAPACK's: AVX2 and FMA)
@@ -1784,14 +1792,18 @@ def own_tridiagonal():
     return _own_trd, _own_orm
 
 
-cdef bint _sym_in(const double *sb, double *a, int64_t n, bint lower, bint keep) noexcept nogil:
+cdef bint _sym_in(const floating *sb, floating *a, int64_t n, bint lower,
+                  bint keep) noexcept nogil:
     """a (column-major n x n) = the triangle `lower` names of the row-major
     symmetric matrix sb: as a lower triangle (an upper one transposed), or
     with keep as that triangle itself. False where it holds NaN or syevd
-    would scale it (max |a_ij| outside [rmin, rmax])."""
+    would scale it (max |a_ij| outside [rmin, rmax]: dsyevd's, ssyevd's)."""
     cdef double rmin = 1.0010415475915505e-146, rmax = 9.989595361011175e+145
-    cdef double amax = 0, v
+    cdef double amax = 0
+    cdef floating v
     cdef int64_t i, j, i0, i1
+    if floating is float:
+        rmin, rmax = 3.1401849173675503e-16, 3.1845258e+15
     for j in range(n):
         i0 = j if lower or not keep else 0
         i1 = n if lower or not keep else j + 1
@@ -1805,93 +1817,75 @@ cdef bint _sym_in(const double *sb, double *a, int64_t n, bint lower, bint keep)
     return not ((amax > 0 and amax < rmin) or amax > rmax)
 
 
-cdef int _tridiag(_dsytrd_t trd, char uplo, int n, double *a, double *d, double *e,
-                  double *tau, double *work, int lwork) noexcept nogil:
+cdef int _tridiag(void *trd, char uplo, int n, floating *a, floating *d, floating *e,
+                  floating *tau, floating *work, int lwork) noexcept nogil:
     """sytrd of the column-major a: sytrd.h's own where it applies, else
-    LAPACK's; LAPACK's info."""
+    LAPACK's (trd, of a's type); LAPACK's info."""
     cdef int info = 0
     if n <= _own_trd:
-        ct_dsytrd(uplo, n, a, n, d, e, tau, work)
+        if floating is float:
+            ct_ssytrd(uplo, n, a, n, d, e, tau, work)
+        else:
+            ct_dsytrd(uplo, n, a, n, d, e, tau, work)
         return 0
-    trd(&uplo, &n, a, &n, d, e, tau, work, &lwork, &info)
+    (<_xsytrd_t>trd)(&uplo, &n, a, &n, d, e, tau, work, &lwork, &info)
     return info
 
 
 cdef struct _parts_ctx:
-    _dsytrd_t trd
-    _dorgtr_t org
-    _dstedc_t edc
-    _sstedc_t sedc                  # stedc in float32 (NULL: in float64)
-    int slwork                      # its float workspace
-    ct_dgemm_f77 gemm               # Q applied by blocks (NULL: one reflector at a time)
+    _xsytrd_t trd
+    _xorgtr_t org
+    _xstedc_t edc
+    void *gemm                      # Q applied by blocks (NULL: one reflector at a time)
+    bint f32                        # float matrices (else double)
     bint lower, own_q
     int n, lwork, liwork
-    int64_t part_len
+    int64_t part_len                # bytes
     char *buf
-    const double *src
-    double *q
-    double *z
-    double *w
+    const void *src
+    void *q
+    void *z
+    void *w
 
 
-cdef int _stedc_f32(_parts_ctx *c, double *d, double *e, double *z, int *iwork) noexcept nogil:
-    """stedc in float32 of the tridiagonal (d, e), its eigenvalues back in d
-    and its eigenvectors widened into z: float32 work after iwork."""
-    cdef int64_t n = c.n, i
-    cdef float *fd = <float *>(iwork + c.liwork + (c.liwork & 1))
-    cdef float *fe = fd + n
-    cdef float *fz = fe + n
-    cdef float *fw = fz + n * n
-    cdef char compz = b'I'
-    cdef int info = 0
-    for i in range(n):
-        fd[i] = <float>d[i]
-    for i in range(n - 1):
-        fe[i] = <float>e[i]
-    c.sedc(&compz, &c.n, fd, fe, fz, &c.n, fw, &c.slwork, iwork, &c.liwork, &info)
-    if info != 0:
-        return 1
-    for i in range(n):
-        d[i] = fd[i]
-    for i in range(n * n):
-        z[i] = fz[i]
-    return 0
-
-
-cdef int _parts_range(void *p, int64_t lo, int64_t hi, int part) noexcept nogil:
-    cdef _parts_ctx *c = <_parts_ctx *>p
+cdef int _parts_loop(_parts_ctx *c, int64_t lo, int64_t hi, floating *work,
+                     int *iwork) noexcept nogil:
+    """matrices lo .. hi - 1 in the part whose workspace work, iwork are"""
     cdef int64_t n = c.n, b
-    cdef double *work = <double *>(c.buf + part * c.part_len)
-    cdef double *e = work + c.lwork
-    cdef double *tau = e + n
-    cdef double *qs = tau + n
-    cdef int *iwork = <int *>(qs + (n * n if c.own_q else 0))
-    cdef double *qb
-    cdef const double *sb
+    cdef floating *e = work + c.lwork
+    cdef floating *tau = e + n
+    cdef floating *qs = tau + n
+    cdef floating *qb
+    cdef floating *d
+    cdef floating *z
+    cdef const floating *sb
     cdef char lo_ = b'L', compz = b'I'
     cdef int info = 0
     for b in range(lo, hi):
-        qb = qs if c.own_q else c.q + b * n * n
-        sb = c.src + b * n * n
+        qb = qs if c.own_q else <floating *>c.q + b * n * n
+        sb = <const floating *>c.src + b * n * n
+        d = <floating *>c.w + b * n
+        z = <floating *>c.z + b * n * n
         # the lower triangle, column-major: a row-major lower triangle
         # transposed, a row-major upper triangle as it is
         if not _sym_in(sb, qb, n, c.lower, False):
             return 1
-        if _tridiag(c.trd, lo_, c.n, qb, c.w + b * n, e, tau, work, c.lwork) != 0:
+        if _tridiag(<void *>c.trd, lo_, c.n, qb, d, e, tau, work, c.lwork) != 0:
             return 1
-        if c.sedc != NULL:
-            if _stedc_f32(c, c.w + b * n, e, c.z + b * n * n, iwork) != 0:
-                return 1
-        else:
-            c.edc(&compz, &c.n, c.w + b * n, e, c.z + b * n * n, &c.n, work, &c.lwork, iwork,
-                  &c.liwork, &info)
-            if info != 0:
-                return 1
+        c.edc(&compz, &c.n, d, e, z, &c.n, work, &c.lwork, iwork, &c.liwork, &info)
+        if info != 0:
+            return 1
         if c.own_q:
-            if c.gemm != NULL:
-                ct_dormtr_ql_blocked(n, qb, n, tau, c.z + b * n * n, n, work, c.gemm)
+            if floating is float:
+                if c.gemm != NULL:
+                    ct_sormtr_ql_blocked(n, qb, n, tau, z, n, work, <ct_sgemm_f77>c.gemm)
+                else:
+                    ct_sormtr_ql(n, qb, n, tau, z, n, work)
             else:
-                ct_dormtr_ql(n, qb, n, tau, c.z + b * n * n, n, work)
+                if c.gemm != NULL:
+                    ct_dormtr_ql_blocked(n, qb, n, tau, z, n, work, <ct_dgemm_f77>c.gemm)
+                else:
+                    ct_dormtr_ql(n, qb, n, tau, z, n, work)
             continue
         c.org(&lo_, &c.n, qb, &c.n, tau, work, &c.lwork, &info)
         if info != 0:
@@ -1899,23 +1893,34 @@ cdef int _parts_range(void *p, int64_t lo, int64_t hi, int part) noexcept nogil:
     return 0
 
 
-def syevd_parts(Tensor A, bint lower, int threads=1, bint f32_stedc=False):
-    """The pieces of LAPACK's syevd for the symmetric float64 matrices
-    A (..., n, n), n > 1 (the triangle `lower` read): (eigenvalues (..., n),
-    Qt, Zt), Qt and Zt (..., n, n) the transposes of Q (sytrd's orthogonal
-    factor, formed by orgtr) and Z (the eigenvectors of the tridiagonal
-    matrix, by stedc), so that the eigenvectors are Q Z = (Zt Qt)^T: the
-    product left to the caller's gemm (syevd applies Q by ormtr, level-2
-    bound for small orders). Up to order OWN_ORM, where the CPU runs
-    sytrd.h's kernels, Q is applied to Z here (ct_dormtr_ql) and Qt is None:
-    Zt then holds (Q Z)^T. A batch is shared among up to `threads` threads.
-    None for another dtype, where syevd would scale the matrix (entries near
-    overflow or underflow), for NaN, or where LAPACK does not converge.
-    f32_stedc: stedc in float32 (its eigenvalues and vectors, to float32's
-    accuracy: for float32 matrices, as PyTorch computes them)."""
-    cdef int64_t n = _f64_square(A, 2)
+cdef int _parts_range(void *p, int64_t lo, int64_t hi, int part) noexcept nogil:
+    cdef _parts_ctx *c = <_parts_ctx *>p
+    cdef int64_t n = c.n
+    cdef char *base = c.buf + part * c.part_len
+    # the part's elements (work, e, tau, Q's scratch), then iwork
+    cdef int64_t els = c.lwork + 2 * n + (n * n if c.own_q else 0)
+    if c.f32:
+        return _parts_loop(c, lo, hi, <float *>base, <int *>(base + sizeof(float) * els))
+    return _parts_loop(c, lo, hi, <double *>base, <int *>(base + sizeof(double) * els))
+
+
+def syevd_parts(Tensor A, bint lower, int threads=1):
+    """The pieces of LAPACK's syevd for the symmetric float32 or float64
+    matrices A (..., n, n), n > 1 (the triangle `lower` read), in A's
+    precision: (eigenvalues (..., n), Qt, Zt), Qt and Zt (..., n, n) the
+    transposes of Q (sytrd's orthogonal factor, formed by orgtr) and Z (the
+    eigenvectors of the tridiagonal matrix, by stedc), so that the
+    eigenvectors are Q Z = (Zt Qt)^T: the product left to the caller's gemm
+    (syevd applies Q by ormtr, level-2 bound for small orders). Up to order
+    OWN_ORM, where the CPU runs sytrd.h's kernels, Q is applied to Z here
+    (ct_dormtr_ql) and Qt is None: Zt then holds (Q Z)^T. A batch is shared
+    among up to `threads` threads. None for another dtype, where syevd
+    would scale the matrix (entries near overflow or underflow), for NaN,
+    or where LAPACK does not converge."""
+    cdef int64_t n = _real_square(A, 2)
     if n == 0:
         return None
+    cdef bint f32 = A._dtype._code == CT_FLOAT32
     cdef int nd = A._ndim
     cdef int64_t nb = _batch_numel(A)
     A = _dense(A)
@@ -1925,36 +1930,32 @@ def syevd_parts(Tensor A, bint lower, int threads=1, bint f32_stedc=False):
     cdef Tensor Zt = _empty_list(batch + [n, n], A._dtype, A._storage.device)
     cdef Tensor W = _empty_list(batch + [n], A._dtype, A._storage.device)
     cdef _parts_ctx c
-    c.trd = <_dsytrd_t>_lapack_ptr("dsytrd")
-    c.org = <_dorgtr_t>_lapack_ptr("dorgtr")
-    c.edc = <_dstedc_t>_lapack_ptr("dstedc")
-    c.sedc = <_sstedc_t>_lapack_ptr("sstedc") if f32_stedc else NULL
-    c.slwork = 0
+    cdef str x = "s" if f32 else "d"
+    c.trd = <_xsytrd_t>_lapack_ptr(x + "sytrd")
+    c.org = <_xorgtr_t>_lapack_ptr(x + "orgtr")
+    c.edc = <_xstedc_t>_lapack_ptr(x + "stedc")
+    c.f32 = f32
     c.lower = lower
     c.own_q = own_q
     c.gemm = NULL
     if own_q and n >= ORM_BLOCKED:
-        c.gemm = <ct_dgemm_f77>_blas_ptr("dgemm")
+        c.gemm = _blas_ptr(x + "gemm")
     c.n = <int>n
     cdef char lo = b'L', compz = b'I'
     cdef int lw = -1, liw = -1, info = 0, iq = 0
     cdef double dq = 0
-    cdef int lwork = 1, liwork = 1
-    c.trd(&lo, &c.n, NULL, &c.n, NULL, NULL, NULL, &dq, &lw, &info)
-    lwork = <int>dq if <int>dq > lwork else lwork
-    lw = -1
-    c.org(&lo, &c.n, NULL, &c.n, NULL, &dq, &lw, &info)
-    lwork = <int>dq if <int>dq > lwork else lwork
-    lw = -1
-    c.edc(&compz, &c.n, NULL, NULL, NULL, &c.n, &dq, &lw, &iq, &liw, &info)
-    lwork = <int>dq if <int>dq > lwork else lwork
-    liwork = iq if iq > liwork else liwork
     cdef float sq = 0
-    if c.sedc != NULL:
-        lw, liw = -1, -1
-        c.sedc(&compz, &c.n, NULL, NULL, NULL, &c.n, &sq, &lw, &iq, &liw, &info)
-        c.slwork = <int>sq if <int>sq > 1 else 1
-        liwork = iq if iq > liwork else liwork
+    cdef void *q = <void *>&sq if f32 else <void *>&dq
+    cdef int lwork = 1, liwork = 1
+    c.trd(&lo, &c.n, NULL, &c.n, NULL, NULL, NULL, q, &lw, &info)
+    lwork = max(lwork, <int>(sq if f32 else dq))
+    lw = -1
+    c.org(&lo, &c.n, NULL, &c.n, NULL, q, &lw, &info)
+    lwork = max(lwork, <int>(sq if f32 else dq))
+    lw = -1
+    c.edc(&compz, &c.n, NULL, NULL, NULL, &c.n, q, &lw, &iq, &liw, &info)
+    lwork = max(lwork, <int>(sq if f32 else dq))
+    liwork = iq if iq > liwork else liwork
     if n <= _own_trd and ct_dsytrd_work(n) > lwork:
         lwork = <int>ct_dsytrd_work(n)
     if own_q and ct_dormtr_work(n) > lwork:
@@ -1963,109 +1964,101 @@ def syevd_parts(Tensor A, bint lower, int threads=1, bint f32_stedc=False):
         lwork = <int>ct_dormtr_blocked_work(n)
     c.lwork, c.liwork = lwork, liwork
     cdef int parts = _parts_for(threads, nb, n)
-    # a multiple of 8 bytes: each part's doubles stay aligned
-    c.part_len = (sizeof(double) * (lwork + 2 * n + (n * n if own_q else 0))
-                  + sizeof(int) * (liwork + (liwork & 1)))
-    if c.sedc != NULL:
-        c.part_len += (sizeof(float) * (2 * n + n * n + c.slwork) + 7) & ~<size_t>7
-    c.src = <const double *>A._data
-    c.q = NULL if own_q else <double *>Qt._data
-    c.z = <double *>Zt._data
-    c.w = <double *>W._data
+    # a multiple of 64 bytes: each part's elements aligned alike
+    c.part_len = ((4 if f32 else 8) * (lwork + 2 * n + (n * n if own_q else 0))
+                  + sizeof(int) * liwork + 63) & ~<size_t>63
+    c.src = A._data
+    c.q = NULL if own_q else Qt._data
+    c.z = Zt._data
+    c.w = W._data
     if _run_batch(_parts_range, &c, <void **>&c.buf, c.part_len, nb, parts):
         return None
     return W, Qt, Zt
 
 
-ctypedef void (*_dsterf_t)(int *n, double *d, double *e, int *info) noexcept nogil
-ctypedef void (*_ssterf_t)(int *n, float *d, float *e, int *info) noexcept nogil
+ctypedef void (*_xsterf_t)(int *n, void *d, void *e, int *info) noexcept nogil
 
 
 cdef struct _values_ctx:
-    _dsytrd_t trd
-    _dsterf_t erf
-    _ssterf_t serf          # sterf in float32 (NULL: in float64)
+    _xsytrd_t trd
+    _xsterf_t erf
+    bint f32                # float matrices (else double)
     bint lower
     int n, lwork
-    int64_t part_len
-    double *buf
-    const double *src
-    double *w
+    int64_t part_len        # elements
+    char *buf
+    const void *src
+    void *w
 
 
-cdef int _values_range(void *p, int64_t lo, int64_t hi, int part) noexcept nogil:
-    cdef _values_ctx *c = <_values_ctx *>p
+cdef int _values_loop(_values_ctx *c, int64_t lo, int64_t hi, floating *a) noexcept nogil:
+    """matrices lo .. hi - 1 in the part whose workspace a is"""
     cdef int64_t n = c.n, b
-    cdef double *a = c.buf + part * c.part_len
-    cdef double *e = a + n * n
-    cdef double *tau = e + n
-    cdef double *work = tau + n
-    cdef const double *sb
-    cdef double *d
-    cdef float *fd = <float *>a         # (sterf in float32: a is free by then)
-    cdef float *fe = fd + n
+    cdef floating *e = a + n * n
+    cdef floating *tau = e + n
+    cdef floating *work = tau + n
+    cdef floating *d
     cdef char uplo = b'L' if c.lower else b'U'
     cdef int info = 0
-    cdef int64_t i
     for b in range(lo, hi):
-        sb = c.src + b * n * n
-        d = c.w + b * n
+        d = <floating *>c.w + b * n
         # the triangle read, column-major (a[j * n + i] = A[i, j])
-        if not _sym_in(sb, a, n, c.lower, True):
+        if not _sym_in(<const floating *>c.src + b * n * n, a, n, c.lower, True):
             return 1
-        if _tridiag(c.trd, uplo, c.n, a, d, e, tau, work, c.lwork) != 0:
+        if _tridiag(<void *>c.trd, uplo, c.n, a, d, e, tau, work, c.lwork) != 0:
             return 1
-        if c.serf != NULL:
-            for i in range(n):
-                fd[i] = <float>d[i]
-            for i in range(n - 1):
-                fe[i] = <float>e[i]
-            c.serf(&c.n, fd, fe, &info)
-            for i in range(n):
-                d[i] = fd[i]
-        else:
-            c.erf(&c.n, d, e, &info)
+        c.erf(&c.n, d, e, &info)
         if info != 0:
             return 1
     return 0
 
 
-def syev_values(Tensor A, bint lower, int threads=1, bint f32_sterf=False):
-    """The eigenvalues (..., n), ascending, of the symmetric float64
-    matrices A (..., n, n), n > 1 (the triangle `lower` read, as LAPACK
-    reads it of the column-major matrix), by syevd's steps without vectors:
-    sytrd (blocked, with its optimal workspace) and sterf; a batch shared
-    among up to `threads` threads. None for another dtype, where syevd would
-    scale the matrix, for NaN, or where LAPACK does not converge.
-    f32_sterf: sterf in float32 (the eigenvalues to float32's accuracy: for
-    float32 matrices, as PyTorch computes them)."""
-    cdef int64_t n = _f64_square(A, 2)
+cdef int _values_range(void *p, int64_t lo, int64_t hi, int part) noexcept nogil:
+    cdef _values_ctx *c = <_values_ctx *>p
+    if c.f32:
+        return _values_loop(c, lo, hi, <float *>c.buf + part * c.part_len)
+    return _values_loop(c, lo, hi, <double *>c.buf + part * c.part_len)
+
+
+def syev_values(Tensor A, bint lower, int threads=1):
+    """The eigenvalues (..., n), ascending, of the symmetric float32 or
+    float64 matrices A (..., n, n), n > 1 (the triangle `lower` read, as
+    LAPACK reads it of the column-major matrix), by syevd's steps without
+    vectors in A's precision: sytrd (blocked, with its optimal workspace)
+    and sterf; a batch shared among up to `threads` threads. None for
+    another dtype, where syevd would scale the matrix, for NaN, or where
+    LAPACK does not converge."""
+    cdef int64_t n = _real_square(A, 2)
     if n == 0:
         return None
+    cdef bint f32 = A._dtype._code == CT_FLOAT32
     cdef int nd = A._ndim
     cdef int64_t nb = _batch_numel(A)
     A = _dense(A)
     cdef Tensor W = _empty_list([A._shape[d] for d in range(nd - 2)] + [n], A._dtype,
                                 A._storage.device)
     cdef _values_ctx c
-    c.trd = <_dsytrd_t>_lapack_ptr("dsytrd")
-    c.erf = <_dsterf_t>_lapack_ptr("dsterf")
-    c.serf = <_ssterf_t>_lapack_ptr("ssterf") if f32_sterf else NULL
+    cdef str x = "s" if f32 else "d"
+    c.trd = <_xsytrd_t>_lapack_ptr(x + "sytrd")
+    c.erf = <_xsterf_t>_lapack_ptr(x + "sterf")
+    c.f32 = f32
     c.lower = lower
     c.n = <int>n
     cdef char uplo = b'L' if lower else b'U'
     cdef int lw = -1, info = 0
     cdef double dq = 0
-    c.trd(&uplo, &c.n, NULL, &c.n, NULL, NULL, NULL, &dq, &lw, &info)
-    c.lwork = <int>dq if <int>dq > 1 else 1
+    cdef float sq = 0
+    c.trd(&uplo, &c.n, NULL, &c.n, NULL, NULL, NULL, <void *>&sq if f32 else <void *>&dq, &lw,
+          &info)
+    c.lwork = max(1, <int>(sq if f32 else dq))
     if n <= _own_trd and ct_dsytrd_work(n) > c.lwork:
         c.lwork = <int>ct_dsytrd_work(n)
     # (without vectors, a third of syevd's work per matrix)
     cdef int parts = _parts_for(threads, nb, n, 4 * PART_WORK)
     c.part_len = n * n + 2 * n + c.lwork
-    c.src = <const double *>A._data
-    c.w = <double *>W._data
-    if _run_batch(_values_range, &c, <void **>&c.buf, sizeof(double) * c.part_len, nb, parts):
+    c.src = A._data
+    c.w = W._data
+    if _run_batch(_values_range, &c, <void **>&c.buf, (4 if f32 else 8) * c.part_len, nb, parts):
         return None
     return W
 
