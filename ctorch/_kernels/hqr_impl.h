@@ -75,13 +75,31 @@ CT_HQR_INLINE CT_HQR_HTARGET void CT_HQR_SFX(ct_hqr_left)(CT_HQR_T *p, int64_t l
     if (three) {
 #if !CT_HQR_LEFT8
         /* 4 columns at a time: their rows 0 .. 3 as 4 vectors, transposed
-         * into 4 row vectors (the 4th untouched) and back */
-        typedef CT_HQR_I ct_hqr_m4 __attribute__((vector_size(4 * sizeof(CT_HQR_T))));
-        const ct_hqr_m4 lo = {0, 4, 2, 6}, hi = {1, 5, 3, 7};
-        const ct_hqr_m4 h0 = {0, 1, 4, 5}, h1 = {2, 3, 6, 7};
+         * into 4 row vectors (the 4th untouched) and back; where a vector
+         * holds 8, first 8 columns at a time, columns j and j + 4 in its
+         * halves, each half transposed alike */
+#define CT_HQR_LEFT_STEP(VT, STEP, LD, ST, LO, HI, H0, H1)                             \
+        for (; four && j + (STEP) <= cnt; j += (STEP)) {                               \
+            CT_HQR_T *q = p + j * ld;                                                 \
+            VT a = LD(q), b = LD(q + ld), c = LD(q + 2 * ld), d = LD(q + 3 * ld);    \
+            VT ab0 = __builtin_shuffle(a, b, LO), ab1 = __builtin_shuffle(a, b, HI);  \
+            VT cd0 = __builtin_shuffle(c, d, LO), cd1 = __builtin_shuffle(c, d, HI);  \
+            VT x0 = __builtin_shuffle(ab0, cd0, H0), x2 = __builtin_shuffle(ab0, cd0, H1); \
+            VT x1 = __builtin_shuffle(ab1, cd1, H0), x3 = __builtin_shuffle(ab1, cd1, H1); \
+            VT s = x0 + v2 * x1 + v3 * x2;                                             \
+            x0 = x0 - s * t1;                                                          \
+            x1 = x1 - s * t2;                                                          \
+            x2 = x2 - s * t3;                                                          \
+            ab0 = __builtin_shuffle(x0, x1, LO);                                       \
+            ab1 = __builtin_shuffle(x0, x1, HI);                                       \
+            cd0 = __builtin_shuffle(x2, x3, LO);                                       \
+            cd1 = __builtin_shuffle(x2, x3, HI);                                       \
+            ST(q, __builtin_shuffle(ab0, cd0, H0));                                    \
+            ST(q + ld, __builtin_shuffle(ab1, cd1, H0));                               \
+            ST(q + 2 * ld, __builtin_shuffle(ab0, cd0, H1));                           \
+            ST(q + 3 * ld, __builtin_shuffle(ab1, cd1, H1));                           \
+        }
 #if CT_HQR_W == 8
-        /* (8 columns at a time where a vector holds 8: columns j and j + 4
-         * in its halves, each half transposed as above) */
         typedef CT_HQR_I ct_hqr_m8 __attribute__((vector_size(8 * sizeof(CT_HQR_T))));
         const ct_hqr_m8 lo8 = {0, 8, 2, 10, 4, 12, 6, 14}, hi8 = {1, 9, 3, 11, 5, 13, 7, 15};
         const ct_hqr_m8 h08 = {0, 1, 8, 9, 4, 5, 12, 13}, h18 = {2, 3, 10, 11, 6, 7, 14, 15};
@@ -92,53 +110,19 @@ CT_HQR_INLINE CT_HQR_HTARGET void CT_HQR_SFX(ct_hqr_left)(CT_HQR_T *p, int64_t l
         *(CT_HQR_V4 *)(q) = __builtin_shufflevector(v_, v_, 0, 1, 2, 3); \
         *(CT_HQR_V4 *)((q) + 4 * ld) = __builtin_shufflevector(v_, v_, 4, 5, 6, 7); \
     } while (0)
-        if (four)
-            for (; j + 8 <= cnt; j += 8) {
-                CT_HQR_T *q = p + j * ld;
-                CT_HQR_V a = CT_HQR_LD8(q), b = CT_HQR_LD8(q + ld);
-                CT_HQR_V c = CT_HQR_LD8(q + 2 * ld), d = CT_HQR_LD8(q + 3 * ld);
-                CT_HQR_V ab0 = __builtin_shuffle(a, b, lo8), ab1 = __builtin_shuffle(a, b, hi8);
-                CT_HQR_V cd0 = __builtin_shuffle(c, d, lo8), cd1 = __builtin_shuffle(c, d, hi8);
-                CT_HQR_V x0 = __builtin_shuffle(ab0, cd0, h08), x2 = __builtin_shuffle(ab0, cd0, h18);
-                CT_HQR_V x1 = __builtin_shuffle(ab1, cd1, h08), x3 = __builtin_shuffle(ab1, cd1, h18);
-                CT_HQR_V s = x0 + v2 * x1 + v3 * x2;
-                x0 = x0 - s * t1;
-                x1 = x1 - s * t2;
-                x2 = x2 - s * t3;
-                ab0 = __builtin_shuffle(x0, x1, lo8);
-                ab1 = __builtin_shuffle(x0, x1, hi8);
-                cd0 = __builtin_shuffle(x2, x3, lo8);
-                cd1 = __builtin_shuffle(x2, x3, hi8);
-                CT_HQR_ST8(q, __builtin_shuffle(ab0, cd0, h08));
-                CT_HQR_ST8(q + ld, __builtin_shuffle(ab1, cd1, h08));
-                CT_HQR_ST8(q + 2 * ld, __builtin_shuffle(ab0, cd0, h18));
-                CT_HQR_ST8(q + 3 * ld, __builtin_shuffle(ab1, cd1, h18));
-            }
+        CT_HQR_LEFT_STEP(CT_HQR_V, 8, CT_HQR_LD8, CT_HQR_ST8, lo8, hi8, h08, h18)
 #undef CT_HQR_LD8
 #undef CT_HQR_ST8
 #endif
-        if (four)
-            for (; j + 4 <= cnt; j += 4) {
-                CT_HQR_T *q = p + j * ld;
-                CT_HQR_V4 a = *(CT_HQR_V4 *)q, b = *(CT_HQR_V4 *)(q + ld);
-                CT_HQR_V4 c = *(CT_HQR_V4 *)(q + 2 * ld), d = *(CT_HQR_V4 *)(q + 3 * ld);
-                CT_HQR_V4 ab0 = __builtin_shuffle(a, b, lo), ab1 = __builtin_shuffle(a, b, hi);
-                CT_HQR_V4 cd0 = __builtin_shuffle(c, d, lo), cd1 = __builtin_shuffle(c, d, hi);
-                CT_HQR_V4 x0 = __builtin_shuffle(ab0, cd0, h0), x2 = __builtin_shuffle(ab0, cd0, h1);
-                CT_HQR_V4 x1 = __builtin_shuffle(ab1, cd1, h0), x3 = __builtin_shuffle(ab1, cd1, h1);
-                CT_HQR_V4 s = x0 + v2 * x1 + v3 * x2;
-                x0 = x0 - s * t1;
-                x1 = x1 - s * t2;
-                x2 = x2 - s * t3;
-                ab0 = __builtin_shuffle(x0, x1, lo);
-                ab1 = __builtin_shuffle(x0, x1, hi);
-                cd0 = __builtin_shuffle(x2, x3, lo);
-                cd1 = __builtin_shuffle(x2, x3, hi);
-                *(CT_HQR_V4 *)q = __builtin_shuffle(ab0, cd0, h0);
-                *(CT_HQR_V4 *)(q + ld) = __builtin_shuffle(ab1, cd1, h0);
-                *(CT_HQR_V4 *)(q + 2 * ld) = __builtin_shuffle(ab0, cd0, h1);
-                *(CT_HQR_V4 *)(q + 3 * ld) = __builtin_shuffle(ab1, cd1, h1);
-            }
+        typedef CT_HQR_I ct_hqr_m4 __attribute__((vector_size(4 * sizeof(CT_HQR_T))));
+        const ct_hqr_m4 lo = {0, 4, 2, 6}, hi = {1, 5, 3, 7};
+        const ct_hqr_m4 h0 = {0, 1, 4, 5}, h1 = {2, 3, 6, 7};
+#define CT_HQR_LD4(q) (*(CT_HQR_V4 *)(q))
+#define CT_HQR_ST4(q, v) (*(CT_HQR_V4 *)(q) = (v))
+        CT_HQR_LEFT_STEP(CT_HQR_V4, 4, CT_HQR_LD4, CT_HQR_ST4, lo, hi, h0, h1)
+#undef CT_HQR_LD4
+#undef CT_HQR_ST4
+#undef CT_HQR_LEFT_STEP
 #else
         (void)four;
 #endif
