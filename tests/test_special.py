@@ -202,12 +202,14 @@ def test_trigamma_over_the_whole_line():
 @pytest.mark.parametrize("name", ["i0", "i0e", "i1", "i1e"])
 def test_modified_bessel_over_wide_ranges(name):
     # both sides of the kernels' switch from the power series to the
-    # asymptotic series (|x| = 16 for float, 25 for double), up to where I0
-    # and I1 overflow; NaN at +-inf for i0 / i1, 0 for the scaled forms
+    # asymptotic series (|x| = 16 for float, 25 for double; float's scaled
+    # forms switch fits at 4), up to where I0 and I1 overflow; NaN at +-inf
+    # for i0 / i1, 0 for the scaled forms
     f = getattr(torch.special, name)
     ref = getattr(sc, name)
     x = np.concatenate([np.linspace(-700, 700, 20001), np.linspace(-30, 30, 6001),
-                        [0.0, -0.0, 15.999999, 16.000002, 24.999999, 25.000001, 1e-300]])
+                        [0.0, -0.0, 15.999999, 16.000002, 24.999999, 25.000001, 1e-300,
+                         3.9999998, 4.0, 4.0000005, -4.0000005, 1e30, -1e30]])
     for dt, rtol in (("float64", 1e-13), ("float32", 2e-7)):
         xd = x.astype(dt)
         with np.errstate(all="ignore"):
