@@ -1791,7 +1791,6 @@ def _pinv_svd_real(A, atol, rtol):
     return r.to(A.dtype) if r.dtype != A.dtype else r
 
 
-@_serial
 def _pinv_eigh_real(A, atol, rtol):
     """pinv of real float32 / float64 symmetric matrices (their lower
     triangles) from eigh's kernels, V (1 / w where |w| passes the
@@ -1811,6 +1810,7 @@ def _pinv_eigh_real(A, atol, rtol):
     return matmul(V * _where(s > thr, w.reciprocal(), 0.0).unsqueeze(-2), V.mT)
 
 
+@_serial
 def _pinv_raw(A, atol, rtol, hermitian):
     if (atol is None or not isinstance(atol, Tensor) or atol.dim() == 0) and \
             (rtol is None or not isinstance(rtol, Tensor) or rtol.dim() == 0):

@@ -213,18 +213,6 @@ static void ct_hqr_lanv2(double *a, double *b, double *c, double *d, double *rt1
     *d = D;
 }
 
-/* x[0: n * incx: incx], y likewise = the plane rotation (c, s) of the pair
- * (x, y) (LAPACK's drot) */
-static inline void ct_hqr_rot(int64_t n, double *x, int64_t incx, double *y, int64_t incy,
-                              double c, double s)
-{
-    for (int64_t k = 0; k < n; k++) {
-        double xv = x[k * incx], yv = y[k * incy];
-        x[k * incx] = c * xv + s * yv;
-        y[k * incy] = c * yv - s * xv;
-    }
-}
-
 /* x = b / m for complex m, b ((re, im) pairs), as LAPACK's dladiv
  * computes it in the ordinary range (Smith's formula) */
 static inline void ct_hqr_cdiv(double br, double bi, double mr, double mi, double *xr,

@@ -99,7 +99,7 @@ CT_HQR_INLINE CT_HQR_HTARGET void CT_HQR_SFX(ct_hqr_left)(CT_HQR_T *p, int64_t l
             ST(q + 2 * ld, __builtin_shuffle(ab0, cd0, H1));                           \
             ST(q + 3 * ld, __builtin_shuffle(ab1, cd1, H1));                           \
         }
-#if CT_HQR_W == 8
+#if CT_HQR_W == 8 && (__GNUC__ >= 12 || defined(__clang__))   /* (__builtin_shufflevector) */
         typedef CT_HQR_I ct_hqr_m8 __attribute__((vector_size(8 * sizeof(CT_HQR_T))));
         const ct_hqr_m8 lo8 = {0, 8, 2, 10, 4, 12, 6, 14}, hi8 = {1, 9, 3, 11, 5, 13, 7, 15};
         const ct_hqr_m8 h08 = {0, 1, 8, 9, 4, 5, 12, 13}, h18 = {2, 3, 10, 11, 6, 7, 14, 15};
