@@ -1725,9 +1725,10 @@ def geev(Tensor A, bint vectors, int threads=1):
     c.dlascl = <_xlascl_t>_lapack_ptr("dlascl")
     c.hseqr = <_xhseqr_t>_lapack_ptr(x + "hseqr")
     cdef int parts = _parts_for(threads, nb, n)
-    # a matrix's place (_geev_mat) a part, in bytes
-    c.part_len = sizeof(double) * 3 * n + (4 if f32 else 8) * (
-        n * n + (n * n if vectors else 1) + 2 * n + 2 * n + c.lwork)
+    # a matrix's place (_geev_mat) a part, in bytes (a multiple of 64: each
+    # part's doubles aligned alike)
+    c.part_len = (sizeof(double) * 3 * n + (4 if f32 else 8) * (
+        n * n + (n * n if vectors else 1) + 2 * n + 2 * n + c.lwork) + 63) & ~<size_t>63
     c.src = A._data
     c.w = W._data
     c.v = V._data if vectors else NULL
