@@ -891,15 +891,9 @@ static int64_t LA_F(la_sytf2_)(LA_T *a, int64_t n, int32_t *piv)
 static int LA_F(la_ldl_all_)(LA_T *a, int64_t nb, int64_t n, int32_t *piv, int32_t *info)
 {
     int64_t nn = n * n;
-    int par = nb > 1 && nb * nn * n > LA_PAR_WORK;
-    if (par) {
-#pragma omp parallel for schedule(static)
-        for (int64_t b = 0; b < nb; b++)
-            info[b] = (int32_t)LA_F(la_sytf2_)(a + b * nn, n, piv + b * n);
-    } else {
-        for (int64_t b = 0; b < nb; b++)
-            info[b] = (int32_t)LA_F(la_sytf2_)(a + b * nn, n, piv + b * n);
-    }
+    CT_PARALLEL_IF(nb > 1 && nb * nn * n > LA_PAR_WORK, "omp parallel for schedule(static)",
+    for (int64_t b = 0; b < nb; b++)
+        info[b] = (int32_t)LA_F(la_sytf2_)(a + b * nn, n, piv + b * n););
     return 0;
 }
 

@@ -82,6 +82,12 @@ cdef int64_t _f64_square(Tensor A, int64_t least):
     return _real_square(A, least)
 
 
+cdef inline int _work_len(bint f32, const double *q) noexcept nogil:
+    """the workspace length a float (f32) or double LAPACK routine's query
+    left at q (a double: room for either)"""
+    return <int>(<const float *>q)[0] if f32 else <int>q[0]
+
+
 cdef int64_t _real_square(Tensor A, int64_t least):
     """_f64_square's n for float32 or float64 matrices"""
     if (A._dtype._code != CT_FLOAT64 and A._dtype._code != CT_FLOAT32) or A._ndim < 2:
@@ -1477,15 +1483,15 @@ DEF SGEEV_BIGNUM = 1099511627776.0
 
 cdef struct _geev_mat:
     # one matrix's place in a part's workspace: the eigenvalues wr, wi and
-    # a scratch dwork (n doubles each); in the element type a (n x n,
-    # column-major), vr (n x n with vectors), fw (2n: LAPACK hseqr's
-    # eigenvalues), work (2n + lwork: balancing scales, reflector factors,
-    # LAPACK's workspace); balancing's ilo, ihi; the largest magnitude and
-    # the factor geev scales it to (0: none)
+    # a scratch dwork (n doubles each); in the element type the matrix a
+    # (n x n, column-major: the pointer the fused steps take) and after it
+    # vr (n x n with vectors), fw (2n: LAPACK hseqr's eigenvalues), work
+    # (2n + lwork: balancing scales, reflector factors, LAPACK's
+    # workspace); balancing's ilo, ihi; the largest magnitude and the
+    # factor geev scales it to (0: none)
     double *wr
     double *wi
     double *dwork
-    void *a
     void *vr
     void *fw
     void *work
@@ -1494,7 +1500,7 @@ cdef struct _geev_mat:
 
 
 cdef int _geev_in(_geev_ctx *c, int64_t b, _geev_mat *s, floating *a) noexcept nogil:
-    """a (s.a) = matrix b, column-major, scaled as geev scales it (the
+    """a = matrix b, column-major, scaled as geev scales it (the
     factor in s.cscale; the loop runs geev's steps itself: a LAPACK build's
     dgeev was seen to leave the eigenvalues of a scaled matrix scaled). 1
     where the matrix holds a NaN or an infinity (a then unspecified), else
@@ -1633,7 +1639,6 @@ cdef int _geev_loop(_geev_ctx *c, _geev_mat *s, int64_t lo, int64_t hi,
     """matrices lo .. hi - 1 in the part whose matrix a is"""
     cdef int64_t n = c.n, b, info
     cdef bint vectors = c.jr == b'V'
-    s.a = a
     s.vr = a + n * n
     s.fw = <floating *>s.vr + (n * n if vectors else 1)
     s.work = <floating *>s.fw + 2 * n
@@ -1698,20 +1703,15 @@ def geev(Tensor A, bint vectors, int threads=1):
     c.n = <int>n
     cdef char jl = b'N', jv = b'V'
     cdef int one = 1, lwork = -1, info = 0
-    cdef double dq = 0, dl = 0
-    cdef float sq = 0, sl = 0
+    cdef double q = 0, vl = 0
     cdef str x = "s" if f32 else "d"
     # geev's workspace with vectors (it covers its steps': gehrd, orghr,
     # hseqr), also without them: gehrd's blocking follows the workspace,
     # and the same blocks give the same Hessenberg matrix, so that eigvals'
     # eigenvalues are eig's bits
     cdef _xgeev_t query = <_xgeev_t>_lapack_ptr(x + "geev")
-    if f32:
-        query(&jl, &jv, &c.n, NULL, &c.n, NULL, NULL, &sl, &one, NULL, &c.n, &sq, &lwork, &info)
-        c.lwork = <int>sq
-    else:
-        query(&jl, &jv, &c.n, NULL, &c.n, NULL, NULL, &dl, &one, NULL, &c.n, &dq, &lwork, &info)
-        c.lwork = <int>dq
+    query(&jl, &jv, &c.n, NULL, &c.n, NULL, NULL, &vl, &one, NULL, &c.n, &q, &lwork, &info)
+    c.lwork = _work_len(f32, &q)
     if c.lwork < 3 * c.n:
         c.lwork = 3 * c.n
     if vectors and c.lwork < c.n * c.n + 3 * c.n:
@@ -1944,18 +1944,16 @@ def syevd_parts(Tensor A, bint lower, int threads=1):
     c.n = <int>n
     cdef char lo = b'L', compz = b'I'
     cdef int lw = -1, liw = -1, info = 0, iq = 0
-    cdef double dq = 0
-    cdef float sq = 0
-    cdef void *q = <void *>&sq if f32 else <void *>&dq
+    cdef double q = 0
     cdef int lwork = 1, liwork = 1
-    c.trd(&lo, &c.n, NULL, &c.n, NULL, NULL, NULL, q, &lw, &info)
-    lwork = max(lwork, <int>(sq if f32 else dq))
+    c.trd(&lo, &c.n, NULL, &c.n, NULL, NULL, NULL, &q, &lw, &info)
+    lwork = max(lwork, _work_len(f32, &q))
     lw = -1
-    c.org(&lo, &c.n, NULL, &c.n, NULL, q, &lw, &info)
-    lwork = max(lwork, <int>(sq if f32 else dq))
+    c.org(&lo, &c.n, NULL, &c.n, NULL, &q, &lw, &info)
+    lwork = max(lwork, _work_len(f32, &q))
     lw = -1
-    c.edc(&compz, &c.n, NULL, NULL, NULL, &c.n, q, &lw, &iq, &liw, &info)
-    lwork = max(lwork, <int>(sq if f32 else dq))
+    c.edc(&compz, &c.n, NULL, NULL, NULL, &c.n, &q, &lw, &iq, &liw, &info)
+    lwork = max(lwork, _work_len(f32, &q))
     liwork = iq if iq > liwork else liwork
     if n <= _own_trd and ct_dsytrd_work(n) > lwork:
         lwork = <int>ct_dsytrd_work(n)
@@ -2047,11 +2045,9 @@ def syev_values(Tensor A, bint lower, int threads=1):
     c.n = <int>n
     cdef char uplo = b'L' if lower else b'U'
     cdef int lw = -1, info = 0
-    cdef double dq = 0
-    cdef float sq = 0
-    c.trd(&uplo, &c.n, NULL, &c.n, NULL, NULL, NULL, <void *>&sq if f32 else <void *>&dq, &lw,
-          &info)
-    c.lwork = max(1, <int>(sq if f32 else dq))
+    cdef double q = 0
+    c.trd(&uplo, &c.n, NULL, &c.n, NULL, NULL, NULL, &q, &lw, &info)
+    c.lwork = max(1, _work_len(f32, &q))
     if n <= _own_trd and ct_dsytrd_work(n) > c.lwork:
         c.lwork = <int>ct_dsytrd_work(n)
     # (without vectors, a third of syevd's work per matrix)
