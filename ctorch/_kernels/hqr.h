@@ -310,13 +310,11 @@ static inline void ct_hqr_lartg(double f, double g, double *c, double *s, double
     }
 }
 
-/* the kernels in double (bit for bit dlahqr's) */
-#define CT_HQR_T double
-#define CT_HQR_I int64_t
-#define CT_HQR_TULP CT_HQR_ULP
-#define CT_HQR_TSAFMIN CT_HQR_SAFMIN
-#define CT_HQR_TBIG 0x1p400
+/* the kernels in double (bit for bit dlahqr's), and in float (8 elements a
+ * vector on AVX2); hqr_impl.h takes CT_HQR_FLOAT, CT_HQR_W, CT_HQR_LEFT8 and
+ * CT_HQR_SFX from each inclusion and undefines them */
 #if CT_TRD_TWO
+#define CT_HQR_FLOAT 0
 #define CT_HQR_W 8
 #define CT_HQR_LEFT8 1
 #define CT_HQR_SFX(name) name##_w8
@@ -324,45 +322,22 @@ static inline void ct_hqr_lartg(double f, double g, double *c, double *s, double
 #define CT_HQR_HTARGET __attribute__((target("arch=x86-64-v4")))
 #include "hqr_impl.h"
 #undef CT_HQR_HTARGET
-#undef CT_HQR_W
-#undef CT_HQR_LEFT8
-#undef CT_HQR_SFX
 #undef CT_HQR_TARGET
 #define CT_HQR_TARGET __attribute__((target_clones("default", "arch=x86-64-v3")))
 #else
 #define CT_HQR_TARGET
 #endif
+#define CT_HQR_HTARGET
+#define CT_HQR_FLOAT 0
 #define CT_HQR_W 4
 #define CT_HQR_LEFT8 0
 #define CT_HQR_SFX(name) name##_w4
-#define CT_HQR_HTARGET
 #include "hqr_impl.h"
-#undef CT_HQR_SFX
-#undef CT_HQR_W
-#undef CT_HQR_T
-#undef CT_HQR_I
-#undef CT_HQR_TULP
-#undef CT_HQR_TSAFMIN
-#undef CT_HQR_TBIG
-
-/* and in float (slamch's ulp and safe minimum; 8 elements a vector on
- * AVX2) */
-#define CT_HQR_T float
-#define CT_HQR_I int32_t
-#define CT_HQR_TULP 0x1p-23
-#define CT_HQR_TSAFMIN 0x1p-126
-#define CT_HQR_TBIG 0x1p60
+#define CT_HQR_FLOAT 1
 #define CT_HQR_W 8
+#define CT_HQR_LEFT8 0
 #define CT_HQR_SFX(name) name##_s8
 #include "hqr_impl.h"
-#undef CT_HQR_SFX
-#undef CT_HQR_W
-#undef CT_HQR_T
-#undef CT_HQR_I
-#undef CT_HQR_TULP
-#undef CT_HQR_TSAFMIN
-#undef CT_HQR_TBIG
-#undef CT_HQR_LEFT8
 #undef CT_HQR_HTARGET
 #undef CT_HQR_TARGET
 

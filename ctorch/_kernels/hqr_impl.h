@@ -1,13 +1,28 @@
 /* The kernels of hqr.h for one element type and vector width: included by
- * it once per pair, with CT_HQR_T (the element type: double, or float),
- * CT_HQR_I (the signed integer of its size), CT_HQR_W (elements a vector),
- * CT_HQR_LEFT8 (1: AVX-512's 8-column left updates, double only), CT_HQR_SFX(name) (the names of this pair's
- * functions), CT_HQR_TARGET (the kernel's target attribute), CT_HQR_HTARGET
- * (its inlined helpers'), CT_HQR_TULP, CT_HQR_TSAFMIN (the type's
- * dlamch('P') and dlamch('S')) and CT_HQR_TBIG (the back substitution's
- * limit) defined. The scalar arithmetic (shifts, reflectors, deflation
- * tests, 2 x 2 blocks) runs in double for either type; the updates of the
- * matrices in the element type. */
+ * it once per pair, with CT_HQR_FLOAT (1: float elements, else double),
+ * CT_HQR_W (elements a vector), CT_HQR_LEFT8 (1: AVX-512's 8-column left
+ * updates, double only), CT_HQR_SFX(name) (the names of this pair's
+ * functions), CT_HQR_TARGET (the kernel's target attribute) and
+ * CT_HQR_HTARGET (its inlined helpers') defined; the first four are
+ * undefined at the end. The scalar arithmetic (shifts, reflectors,
+ * deflation tests, 2 x 2 blocks) runs in double for either type; the
+ * updates of the matrices in the element type. */
+
+/* the element type, the signed integer of its size, its dlamch('P') and
+ * dlamch('S'), and the back substitution's limit */
+#if CT_HQR_FLOAT
+#define CT_HQR_T float
+#define CT_HQR_I int32_t
+#define CT_HQR_TULP 0x1p-23
+#define CT_HQR_TSAFMIN 0x1p-126
+#define CT_HQR_TBIG 0x1p60
+#else
+#define CT_HQR_T double
+#define CT_HQR_I int64_t
+#define CT_HQR_TULP CT_HQR_ULP
+#define CT_HQR_TSAFMIN CT_HQR_SAFMIN
+#define CT_HQR_TBIG 0x1p400
+#endif
 
 /* unaligned vectors of CT_HQR_W elements, and of 4 (the left reflectors'
  * transposes) */
@@ -613,3 +628,12 @@ static inline void CT_HQR_SFX(ct_geev_normalise)(int64_t n, CT_HQR_T *vr, int64_
 
 #undef CT_HQR_V
 #undef CT_HQR_V4
+#undef CT_HQR_T
+#undef CT_HQR_I
+#undef CT_HQR_TULP
+#undef CT_HQR_TSAFMIN
+#undef CT_HQR_TBIG
+#undef CT_HQR_FLOAT
+#undef CT_HQR_W
+#undef CT_HQR_LEFT8
+#undef CT_HQR_SFX
