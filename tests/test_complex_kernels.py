@@ -192,6 +192,49 @@ def test_div_huge_and_tiny_do_not_overflow(dt):
     assert np.all(np.isfinite(got.view(REAL[dt])))
 
 
+def sgn_oracle(z):
+    """z / |z| on the parts in long double (its range holds every square,
+    its 64 bits round to the dtype within an ulp): 0 at 0; where a part is
+    infinite, NaN for it and 0 (with the sign) for a finite other part; NaN
+    in both parts where one is NaN"""
+    rt = z.real.dtype.type
+    re, im = z.real.astype(np.longdouble), z.imag.astype(np.longdouble)
+    with np.errstate(all="ignore"):
+        a = np.sqrt(re * re + im * im)
+        qr, qi = (re / a).astype(rt), (im / a).astype(rt)
+    inf = np.isinf(z.real) | np.isinf(z.imag)
+    qr[inf] = np.where(np.isinf(z.real[inf]), np.nan, np.copysign(0, z.real[inf]))
+    qi[inf] = np.where(np.isinf(z.imag[inf]), np.nan, np.copysign(0, z.imag[inf]))
+    nan = np.isnan(z.real) | np.isnan(z.imag)
+    qr[nan], qi[nan] = np.nan, np.nan
+    zero = (z.real == 0) & (z.imag == 0)
+    qr[zero], qi[zero] = 0, 0
+    out = np.empty(z.shape, z.dtype)
+    out.real, out.imag = qr, qi
+    return out
+
+
+@pytest.mark.parametrize("dt", CPLX)
+def test_sgn_within_an_ulp_every_layout(dt):
+    # the parts over the whole exponent range (the double kernel scales
+    # them; complex64 goes through double) and every special pair
+    z = np.concatenate([specials(dt), crand(3000, dt, seed=3, spread=80 if dt == "complex64" else 700)])
+    got = torch.sgn(torch.tensor(z)).numpy()
+    want = sgn_oracle(z)
+    g, w = got.view(REAL[dt]), want.view(REAL[dt])
+    fin = np.isfinite(w)
+    assert (np.isnan(g) == np.isnan(w)).all()
+    assert (np.abs(g[fin] - w[fin]) <= np.spacing(np.abs(w[fin]).astype(REAL[dt]))).all()
+    assert (g[w == 0] == 0).all()
+    # the same values in place, strided, and at every vector tail
+    t = torch.tensor(z)
+    t.sgn_()
+    same_bits(t.numpy(), got)
+    same_bits(torch.sgn(torch.tensor(np.repeat(z, 2))[1::2]).numpy(), got)
+    for n in range(1, 20):
+        same_bits(torch.sgn(torch.tensor(z[-n:])).numpy(), got[-n:])
+
+
 @pytest.mark.parametrize("dt", CPLX)
 def test_reciprocal_is_one_over(dt):
     for n in SIZES[::3] + [1000]:
