@@ -40,6 +40,11 @@ CT_AVX512_INLINE __m512d ct_horner16_pd(const double (*T)[16], int first, int la
 __attribute__((target("avx512f"))) static void NAME(const double *x, double *y, int64_t n) \
 {                                                                                  \
     int64_t i = 0;                                                                 \
+    for (; i + 16 <= n; i += 16) {                                                 \
+        __m512d a = FN(_mm512_loadu_pd(x + i)), b = FN(_mm512_loadu_pd(x + i + 8)); \
+        _mm512_storeu_pd(y + i, a);                                                \
+        _mm512_storeu_pd(y + i + 8, b);                                            \
+    }                                                                              \
     for (; i + 8 <= n; i += 8)                                                     \
         _mm512_storeu_pd(y + i, FN(_mm512_loadu_pd(x + i)));                       \
     if (i < n) {                                                                   \

@@ -702,6 +702,15 @@ __attribute__((target("avx512f"))) static void erfinv512_block_d(const double *x
             double *op = o + b0 + c;
             unsigned sl = 0;
             int64_t i = 0;
+            /* two vectors a step: their chains overlap */
+            for (; i + 16 <= n; i += 16) {
+                __mmask8 s, s2;
+                __m512d a = ct_erfinv512_d(_mm512_loadu_pd(xp + i), &s);
+                __m512d b = ct_erfinv512_d(_mm512_loadu_pd(xp + i + 8), &s2);
+                _mm512_storeu_pd(op + i, a);
+                _mm512_storeu_pd(op + i + 8, b);
+                sl |= s | s2;
+            }
             for (; i + 8 <= n; i += 8) {
                 __mmask8 s;
                 _mm512_storeu_pd(op + i, ct_erfinv512_d(_mm512_loadu_pd(xp + i), &s));
