@@ -1666,7 +1666,81 @@ CT_REAL_UNARY(f64, double, double, d)
  * -fno-trapping-math, 8 or 16 lanes on AVX2/AVX-512) */
 #define CT_EXP_f(NAME, T) CT_TWO_PASS_OKV(NAME, T, float, CT_BELOW, CT_EXP_SMALL, ct_expf_small, ct_expf, 1)
 CT_EXP_f(ct_exp_f16, ct_half)
-CT_EXP_f(ct_exp_f32, float)
+CT_EXP_f(ct_exp_f32_port, float)
+#ifdef CT_HAVE_AVX512_TABLES
+/* ct_expf's steps on 16 lanes, one pass for every input: x clamped to
+ * [-104, 89] (NaN kept), the same reduction and polynomial (their fmas as
+ * GCC contracts the scalar form), and 2^k by vscalefps, which rounds
+ * p 2^k once as ct_expf's two half-scalings do: the same values */
+CT_AVX512_INLINE __m512 ct_expf512(__m512 x)
+{
+    const __m512 shift = _mm512_set1_ps(12582912.0f);
+    __m512 xc = _mm512_max_ps(_mm512_set1_ps(-104.0f), _mm512_min_ps(_mm512_set1_ps(89.0f), x));
+    __m512 kf = _mm512_sub_ps(_mm512_fmadd_ps(xc, _mm512_set1_ps(1.44269502162933349609375f), shift), shift);
+    __m512 r = _mm512_fnmadd_ps(kf, _mm512_set1_ps(0.693359375f), xc);
+    r = _mm512_fmadd_ps(kf, _mm512_set1_ps(2.12194440e-4f), r);
+    __m512 p = _mm512_fmadd_ps(_mm512_set1_ps(1.9875691500e-4f), r, _mm512_set1_ps(1.3981999507e-3f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
+    p = _mm512_add_ps(_mm512_fmadd_ps(_mm512_mul_ps(p, r), r, r), _mm512_set1_ps(1.0f));
+    return _mm512_scalef_ps(p, kf);
+}
+/* m <= 256 floats at byte stride st from src into dst, by vgatherdps
+ * (the offsets i st fit in 32 bits for |st| < 2^23) or one at a time */
+__attribute__((target("avx512f"))) static void ct_gather_f512(const char *src, int64_t st, float *dst,
+                                                               int64_t m)
+{
+    int64_t i = 0;
+    if (st > -(1 << 23) && st < (1 << 23)) {
+        const __m512i step = _mm512_mullo_epi32(_mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
+                                                _mm512_set1_epi32((int)st));
+        for (; i + 16 <= m; i += 16)
+            _mm512_storeu_ps(dst + i, _mm512_i32gather_ps(step, src + i * st, 1));
+    }
+    for (; i < m; i++) dst[i] = *(const float *)(src + i * st);
+}
+__attribute__((target("avx512f"))) static void ct_expf512_block(const float *x, float *o, int64_t n)
+{
+    int64_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+        __m512 a = ct_expf512(_mm512_loadu_ps(x + i)), b = ct_expf512(_mm512_loadu_ps(x + i + 16));
+        _mm512_storeu_ps(o + i, a);
+        _mm512_storeu_ps(o + i + 16, b);
+    }
+    for (; i < n; i += 16) {
+        __mmask16 t = n - i >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - i)) - 1);
+        _mm512_mask_storeu_ps(o + i, t, ct_expf512(_mm512_maskz_loadu_ps(t, x + i)));
+    }
+}
+#endif
+/* float: the AVX-512 pass where the CPU has it (strided operands through
+ * a block on the stack), the loops above elsewhere */
+void ct_exp_f32(CT_LOOP_ARGS)
+{
+#ifdef CT_HAVE_AVX512_TABLES
+    if (ct_cpu_avx512f()) {
+        if (s[0] == 4 && s[1] == 4) {
+            ct_expf512_block((const float *)p[1], (float *)p[0], n);
+            return;
+        }
+        float buf[256];
+        for (int64_t i0 = 0; i0 < n; i0 += 256) {
+            int64_t m = n - i0 < 256 ? n - i0 : 256;
+            ct_gather_f512(p[1] + i0 * s[1], s[1], buf, m);
+            if (s[0] == 4) {
+                ct_expf512_block(buf, (float *)p[0] + i0, m);
+                continue;
+            }
+            ct_expf512_block(buf, buf, m);
+            for (int64_t i = 0; i < m; i++) *(float *)(p[0] + (i0 + i) * s[0]) = buf[i];
+        }
+        return;
+    }
+#endif
+    ct_exp_f32_port(p, s, n, ex);
+}
 /* exp of double: exp512.h's table kernel on a CPU with AVX-512F,
  * fastmath_d.h's loop elsewhere */
 CT_TWO_PASS_MAP_D(ct_exp_d_loop, ct_exp_pre_d, ct_exp_post_d)
