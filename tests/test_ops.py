@@ -155,6 +155,22 @@ def test_unary_inplace_through_view(op):
     assert_close(base, exp, dtype, op.tolerance(dtype), "base after in-place on view")
 
 
+@pytest.mark.parametrize("op,dtype", _params(unary_ops, dtypes=("float32", "float64")))
+def test_unary_strided_views_match_dense(op, dtype):
+    """Long strided rows (the kernels' gathered vector blocks, tails of every
+    length) give the values of the same elements made dense, to the op's
+    tolerance (a strided row may take another form of the function)."""
+    if dtype not in op.dtypes:
+        return
+    rng = rng_for(op.name, dtype, "strided")
+    a = random_array((7, 613), dtype, op.domains[0], rng)
+    t = torch.tensor(a)
+    for view in (t[:, ::3], t[:, 5::2], t.t(), t[1:, 17:600:5]):
+        want = to_numpy(call(op, view.contiguous()))
+        assert_close(call(op, view), want, want.dtype.name, op.tolerance(want.dtype.name),
+                     f"{op.name} on a view of strides {view.stride()}")
+
+
 def test_unary_operators():
     x = torch.tensor([[1, -2], [3, 4]], dtype=torch.int32)
     assert_close(-x, np.array([[-1, 2], [-3, -4]]), "int32")

@@ -1625,9 +1625,109 @@ CT_MULTIVERSION void NAME(CT_LOOP_ARGS) {                                       
 #define ct_cosf_fast(x) ct_sincosf_fast(x, 1)
 #define ct_sinf_rest(x) (__builtin_fabsf(x) < CT_TRIG_BIG ? ct_sincosf_small(x, 0) : sinf(x))
 #define ct_cosf_rest(x) (__builtin_fabsf(x) < CT_TRIG_BIG ? ct_sincosf_small(x, 1) : cosf(x))
+#ifdef CT_HAVE_AVX512_TABLES
+/* m <= 256 floats at byte stride st from src into dst, by vgatherdps
+ * (the offsets i st fit in 32 bits for |st| < 2^23) or one at a time */
+__attribute__((target("avx512f"))) static void ct_gather_f512(const char *src, int64_t st, float *dst,
+                                                               int64_t m)
+{
+    int64_t i = 0;
+    if (st > -(1 << 23) && st < (1 << 23)) {
+        const __m512i step = _mm512_mullo_epi32(_mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
+                                                _mm512_set1_epi32((int)st));
+        for (; i + 16 <= m; i += 16)
+            _mm512_storeu_ps(dst + i, _mm512_i32gather_ps(step, src + i * st, 1));
+    }
+    for (; i < m; i++) dst[i] = *(const float *)(src + i * st);
+}
+/* a float loop through an AVX-512 kernel over dense floats (o == x
+ * allowed): dense operands straight through it, strided ones gathered into
+ * a block on the stack (and scattered from it) */
+static void ct_f512_run(void (*block)(const float *, float *, int64_t), CT_LOOP_ARGS)
+{
+    (void)ex;
+    if (s[0] == 4 && s[1] == 4) {
+        block((const float *)p[1], (float *)p[0], n);
+        return;
+    }
+    float buf[256];
+    for (int64_t i0 = 0; i0 < n; i0 += 256) {
+        int64_t m = n - i0 < 256 ? n - i0 : 256;
+        ct_gather_f512(p[1] + i0 * s[1], s[1], buf, m);
+        if (s[0] == 4) {
+            block(buf, (float *)p[0] + i0, m);
+            continue;
+        }
+        block(buf, buf, m);
+        for (int64_t i = 0; i < m; i++) *(float *)(p[0] + (i0 + i) * s[0]) = buf[i];
+    }
+}
+/* NAME: BLOCK for float on a CPU with AVX-512F, NAME##_port otherwise (and
+ * for the other T of the same loop macro) */
+#define CT_F512_LOOP(NAME, T, BLOCK)                                               \
+void NAME(CT_LOOP_ARGS) {                                                          \
+    if (sizeof(T) == 4 && ct_cpu_avx512f()) {                                      \
+        ct_f512_run(BLOCK, p, s, n, ex);                                           \
+        return;                                                                    \
+    }                                                                              \
+    NAME##_port(p, s, n, ex);                                                      \
+}
+/* an AVX-512 kernel FN (16 floats in, 16 out) over n dense floats, two
+ * vectors a step (their dependent chains overlap) */
+#define CT_F512_MAP(NAME, FN)                                                      \
+__attribute__((target("avx512f"))) static void NAME(const float *x, float *o, int64_t n) \
+{                                                                                  \
+    int64_t i = 0;                                                                 \
+    for (; i + 32 <= n; i += 32) {                                                 \
+        __m512 a = FN(_mm512_loadu_ps(x + i)), b = FN(_mm512_loadu_ps(x + i + 16)); \
+        _mm512_storeu_ps(o + i, a);                                                \
+        _mm512_storeu_ps(o + i + 16, b);                                           \
+    }                                                                              \
+    for (; i < n; i += 16) {                                                       \
+        __mmask16 t = n - i >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - i)) - 1); \
+        _mm512_mask_storeu_ps(o + i, t, FN(_mm512_maskz_loadu_ps(t, x + i)));      \
+    }                                                                              \
+}
+#else
+#define CT_F512_LOOP(NAME, T, BLOCK) void NAME(CT_LOOP_ARGS) { NAME##_port(p, s, n, ex); }
+#endif
 /* tanh: fastmath.h's float form; doubles by fastmath_d.h's formula, on a
  * CPU with AVX-512F with exp512.h's exp in it */
-#define CT_TANH_f(NAME, T) CT_UNARY_ATTR(CT_MULTIVERSION, NAME, T, T, ct_tanhf((float)x))
+#ifdef CT_HAVE_AVX512_TABLES
+/* ct_tanhf's steps on 16 lanes (their fmas as GCC contracts the scalar
+ * form): the same values */
+CT_AVX512_INLINE __m512 ct_tanhf512(__m512 x)
+{
+    const __m512 shift = _mm512_set1_ps(12582912.0f), one = _mm512_set1_ps(1.0f);
+    /* |x| clamped at 9.1 (NaN kept: it goes through the arithmetic, as 0
+     * does to 0); past 8.6 the result is 1 - 2^-24 (to which tanh rounds
+     * from 8.458 on), past 9.0109 1 */
+    __m512 a = _mm512_min_ps(_mm512_set1_ps(9.1f), _mm512_abs_ps(x)), x2 = _mm512_add_ps(a, a);
+    __m512 kf = _mm512_sub_ps(_mm512_fmadd_ps(x2, _mm512_set1_ps(1.44269502162933349609375f), shift), shift);
+    __m512 r = _mm512_fnmadd_ps(kf, _mm512_set1_ps(0.693359375f), x2);
+    r = _mm512_fmadd_ps(kf, _mm512_set1_ps(2.12194440e-4f), r);
+    __m512 sc = _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(_mm512_cvttps_epi32(kf),
+                                                                       _mm512_set1_epi32(127)), 23));
+    __m512 q = _mm512_fmadd_ps(r, _mm512_set1_ps(1.0f / 40320), _mm512_set1_ps(1.0f / 5040));
+    q = _mm512_fmadd_ps(q, r, _mm512_set1_ps(1.0f / 720));
+    q = _mm512_fmadd_ps(q, r, _mm512_set1_ps(1.0f / 120));
+    q = _mm512_fmadd_ps(q, r, _mm512_set1_ps(1.0f / 24));
+    q = _mm512_fmadd_ps(q, r, _mm512_set1_ps(1.0f / 6));
+    q = _mm512_fmadd_ps(q, r, _mm512_set1_ps(0.5f));
+    __m512 pm = _mm512_fmadd_ps(_mm512_mul_ps(r, r), q, r);
+    __m512 e = _mm512_fmadd_ps(pm, sc, _mm512_add_ps(sc, _mm512_set1_ps(-1.0f)));
+    __m512 d = _mm512_add_ps(e, _mm512_set1_ps(2.0f));
+    __m512 t = _mm512_div_ps(e, d);
+    t = _mm512_mask_mov_ps(t, _mm512_cmp_ps_mask(a, _mm512_set1_ps(8.6f), _CMP_GT_OQ), _mm512_set1_ps(0.99999994f));
+    t = _mm512_mask_mov_ps(t, _mm512_cmp_ps_mask(a, _mm512_set1_ps(9.0109133f), _CMP_GT_OQ), one);
+    /* x's sign bit, t's other bits (0xe4: c ? a : b) */
+    return _mm512_castsi512_ps(_mm512_ternarylogic_epi32(_mm512_castps_si512(x), _mm512_castps_si512(t),
+                                                         _mm512_set1_epi32((int)0x80000000u), 0xe4));
+}
+CT_F512_MAP(ct_tanhf512_block, ct_tanhf512)
+#endif
+#define CT_TANH_f(NAME, T) CT_UNARY_ATTR(CT_MULTIVERSION, NAME##_port, T, T, ct_tanhf((float)x)) \
+    CT_F512_LOOP(NAME, T, ct_tanhf512_block)
 #define CT_TANH_d(NAME, T) CT_BLOCK_d(NAME, T, ct_tanh_d_block)
 CT_SIMD_MAP(ct_tanh_d_loop, double, ct_tanh_d1)
 #ifdef CT_HAVE_AVX512_TABLES
@@ -1687,60 +1787,9 @@ CT_AVX512_INLINE __m512 ct_expf512(__m512 x)
     p = _mm512_add_ps(_mm512_fmadd_ps(_mm512_mul_ps(p, r), r, r), _mm512_set1_ps(1.0f));
     return _mm512_scalef_ps(p, kf);
 }
-/* m <= 256 floats at byte stride st from src into dst, by vgatherdps
- * (the offsets i st fit in 32 bits for |st| < 2^23) or one at a time */
-__attribute__((target("avx512f"))) static void ct_gather_f512(const char *src, int64_t st, float *dst,
-                                                               int64_t m)
-{
-    int64_t i = 0;
-    if (st > -(1 << 23) && st < (1 << 23)) {
-        const __m512i step = _mm512_mullo_epi32(_mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
-                                                _mm512_set1_epi32((int)st));
-        for (; i + 16 <= m; i += 16)
-            _mm512_storeu_ps(dst + i, _mm512_i32gather_ps(step, src + i * st, 1));
-    }
-    for (; i < m; i++) dst[i] = *(const float *)(src + i * st);
-}
-__attribute__((target("avx512f"))) static void ct_expf512_block(const float *x, float *o, int64_t n)
-{
-    int64_t i = 0;
-    for (; i + 32 <= n; i += 32) {
-        __m512 a = ct_expf512(_mm512_loadu_ps(x + i)), b = ct_expf512(_mm512_loadu_ps(x + i + 16));
-        _mm512_storeu_ps(o + i, a);
-        _mm512_storeu_ps(o + i + 16, b);
-    }
-    for (; i < n; i += 16) {
-        __mmask16 t = n - i >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - i)) - 1);
-        _mm512_mask_storeu_ps(o + i, t, ct_expf512(_mm512_maskz_loadu_ps(t, x + i)));
-    }
-}
+CT_F512_MAP(ct_expf512_block, ct_expf512)
 #endif
-/* float: the AVX-512 pass where the CPU has it (strided operands through
- * a block on the stack), the loops above elsewhere */
-void ct_exp_f32(CT_LOOP_ARGS)
-{
-#ifdef CT_HAVE_AVX512_TABLES
-    if (ct_cpu_avx512f()) {
-        if (s[0] == 4 && s[1] == 4) {
-            ct_expf512_block((const float *)p[1], (float *)p[0], n);
-            return;
-        }
-        float buf[256];
-        for (int64_t i0 = 0; i0 < n; i0 += 256) {
-            int64_t m = n - i0 < 256 ? n - i0 : 256;
-            ct_gather_f512(p[1] + i0 * s[1], s[1], buf, m);
-            if (s[0] == 4) {
-                ct_expf512_block(buf, (float *)p[0] + i0, m);
-                continue;
-            }
-            ct_expf512_block(buf, buf, m);
-            for (int64_t i = 0; i < m; i++) *(float *)(p[0] + (i0 + i) * s[0]) = buf[i];
-        }
-        return;
-    }
-#endif
-    ct_exp_f32_port(p, s, n, ex);
-}
+CT_F512_LOOP(ct_exp_f32, float, ct_expf512_block)
 /* exp of double: exp512.h's table kernel on a CPU with AVX-512F,
  * fastmath_d.h's loop elsewhere */
 CT_TWO_PASS_MAP_D(ct_exp_d_loop, ct_exp_pre_d, ct_exp_post_d)
