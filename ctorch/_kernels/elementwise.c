@@ -1448,6 +1448,72 @@ CT_AVX512_OR(static void ct_log_d_block(const double *x, double *o, int64_t n), 
 CT_AVX512_OR(static void ct_log2_d_block(const double *x, double *o, int64_t n), ct_log2_512_block, ct_log2_d_loop)
 CT_AVX512_OR(static void ct_log10_d_block(const double *x, double *o, int64_t n), ct_log10_512_block,
              ct_log10_d_loop)
+#ifdef CT_HAVE_AVX512_TABLES
+/* m <= 256 floats at byte stride st from src into dst, by vgatherdps
+ * (the offsets i st fit in 32 bits for |st| < 2^23) or one at a time */
+__attribute__((target("avx512f"))) static void ct_gather_f512(const char *src, int64_t st, float *dst,
+                                                               int64_t m)
+{
+    int64_t i = 0;
+    if (st > -(1 << 23) && st < (1 << 23)) {
+        const __m512i step = _mm512_mullo_epi32(_mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
+                                                _mm512_set1_epi32((int)st));
+        for (; i + 16 <= m; i += 16)
+            _mm512_storeu_ps(dst + i, _mm512_i32gather_ps(step, src + i * st, 1));
+    }
+    for (; i < m; i++) dst[i] = *(const float *)(src + i * st);
+}
+/* a float loop through an AVX-512 kernel over dense floats (o == x
+ * allowed): dense operands straight through it, strided ones gathered into
+ * a block on the stack (and scattered from it) */
+static void ct_f512_run(void (*block)(const float *, float *, int64_t), CT_LOOP_ARGS)
+{
+    (void)ex;
+    if (s[0] == 4 && s[1] == 4) {
+        block((const float *)p[1], (float *)p[0], n);
+        return;
+    }
+    float buf[256];
+    for (int64_t i0 = 0; i0 < n; i0 += 256) {
+        int64_t m = n - i0 < 256 ? n - i0 : 256;
+        ct_gather_f512(p[1] + i0 * s[1], s[1], buf, m);
+        if (s[0] == 4) {
+            block(buf, (float *)p[0] + i0, m);
+            continue;
+        }
+        block(buf, buf, m);
+        for (int64_t i = 0; i < m; i++) *(float *)(p[0] + (i0 + i) * s[0]) = buf[i];
+    }
+}
+/* NAME: BLOCK for float on a CPU with AVX-512F, NAME##_port otherwise (and
+ * for the other T of the same loop macro) */
+#define CT_F512_LOOP(NAME, T, BLOCK)                                               \
+void NAME(CT_LOOP_ARGS) {                                                          \
+    if (sizeof(T) == 4 && ct_cpu_avx512f()) {                                      \
+        ct_f512_run(BLOCK, p, s, n, ex);                                           \
+        return;                                                                    \
+    }                                                                              \
+    NAME##_port(p, s, n, ex);                                                      \
+}
+/* an AVX-512 kernel FN (16 floats in, 16 out) over n dense floats, two
+ * vectors a step (their dependent chains overlap) */
+#define CT_F512_MAP(NAME, FN)                                                      \
+__attribute__((target("avx512f"))) static void NAME(const float *x, float *o, int64_t n) \
+{                                                                                  \
+    int64_t i = 0;                                                                 \
+    for (; i + 32 <= n; i += 32) {                                                 \
+        __m512 a = FN(_mm512_loadu_ps(x + i)), b = FN(_mm512_loadu_ps(x + i + 16)); \
+        _mm512_storeu_ps(o + i, a);                                                \
+        _mm512_storeu_ps(o + i + 16, b);                                           \
+    }                                                                              \
+    for (; i < n; i += 16) {                                                       \
+        __mmask16 t = n - i >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - i)) - 1); \
+        _mm512_mask_storeu_ps(o + i, t, FN(_mm512_maskz_loadu_ps(t, x + i)));      \
+    }                                                                              \
+}
+#else
+#define CT_F512_LOOP(NAME, T, BLOCK) void NAME(CT_LOOP_ARGS) { NAME##_port(p, s, n, ex); }
+#endif
 /* atan: float on AVX-512 by ct_atanf512 (below), fastmath.h's ct_atanf
  * elsewhere (and for half, whose launches run the float loop); doubles by
  * fastmath_d.h's */
@@ -1489,27 +1555,10 @@ CT_AVX512_INLINE __m512 ct_atanf512(__m512 x)
         _mm512_and_si512(_mm512_castps_si512(x), _mm512_set1_epi32((int)0x80000000u))));
     return _mm512_mask_mov_ps(r, _mm512_cmp_ps_mask(x, x, _CMP_UNORD_Q), _mm512_add_ps(x, x));
 }
-__attribute__((target("avx512f"))) static int64_t ct_atanf512_block(const float *x, float *o, int64_t n)
-{
-    int64_t i = 0;
-    for (; i + 16 <= n; i += 16) _mm512_storeu_ps(o + i, ct_atanf512(_mm512_loadu_ps(x + i)));
-    return i;
-}
-#define CT_ATANF512(x, o, n) (ct_cpu_avx512f() ? ct_atanf512_block(x, o, n) : 0)
-#else
-#define CT_ATANF512(x, o, n) 0
+CT_F512_MAP(ct_atanf512_block, ct_atanf512)
 #endif
-#define CT_ATAN_f(NAME, T)                                                         \
-CT_UNARY_ATTR(CT_MULTIVERSION, NAME##_port, T, T, ct_atanf((float)x))              \
-void NAME(CT_LOOP_ARGS) {                                                          \
-    int64_t i = 0;                                                                 \
-    if (sizeof(T) == 4 && s[0] == 4 && s[1] == 4)                                  \
-        i = CT_ATANF512((const float *)p[1], (float *)p[0], n);                    \
-    if (i < n) {                                                                   \
-        char *q[2] = {p[0] + i * s[0], p[1] + i * s[1]};                           \
-        NAME##_port(q, s, n - i, ex);                                              \
-    }                                                                              \
-}
+#define CT_ATAN_f(NAME, T) CT_UNARY_ATTR(CT_MULTIVERSION, NAME##_port, T, T, ct_atanf((float)x)) \
+    CT_F512_LOOP(NAME, T, ct_atanf512_block)
 #define ct_sin_d_fast(x) ct_sincos_d_fast(x, 0)
 #define ct_cos_d_fast(x) ct_sincos_d_fast(x, 1)
 #define CT_TRIG_d(NAME, T, fn) CT_TWO_PASS_d(NAME, CT_TRIG_D_FAST, ct_##fn##_d_fast, fn)
@@ -1625,72 +1674,6 @@ CT_MULTIVERSION void NAME(CT_LOOP_ARGS) {                                       
 #define ct_cosf_fast(x) ct_sincosf_fast(x, 1)
 #define ct_sinf_rest(x) (__builtin_fabsf(x) < CT_TRIG_BIG ? ct_sincosf_small(x, 0) : sinf(x))
 #define ct_cosf_rest(x) (__builtin_fabsf(x) < CT_TRIG_BIG ? ct_sincosf_small(x, 1) : cosf(x))
-#ifdef CT_HAVE_AVX512_TABLES
-/* m <= 256 floats at byte stride st from src into dst, by vgatherdps
- * (the offsets i st fit in 32 bits for |st| < 2^23) or one at a time */
-__attribute__((target("avx512f"))) static void ct_gather_f512(const char *src, int64_t st, float *dst,
-                                                               int64_t m)
-{
-    int64_t i = 0;
-    if (st > -(1 << 23) && st < (1 << 23)) {
-        const __m512i step = _mm512_mullo_epi32(_mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
-                                                _mm512_set1_epi32((int)st));
-        for (; i + 16 <= m; i += 16)
-            _mm512_storeu_ps(dst + i, _mm512_i32gather_ps(step, src + i * st, 1));
-    }
-    for (; i < m; i++) dst[i] = *(const float *)(src + i * st);
-}
-/* a float loop through an AVX-512 kernel over dense floats (o == x
- * allowed): dense operands straight through it, strided ones gathered into
- * a block on the stack (and scattered from it) */
-static void ct_f512_run(void (*block)(const float *, float *, int64_t), CT_LOOP_ARGS)
-{
-    (void)ex;
-    if (s[0] == 4 && s[1] == 4) {
-        block((const float *)p[1], (float *)p[0], n);
-        return;
-    }
-    float buf[256];
-    for (int64_t i0 = 0; i0 < n; i0 += 256) {
-        int64_t m = n - i0 < 256 ? n - i0 : 256;
-        ct_gather_f512(p[1] + i0 * s[1], s[1], buf, m);
-        if (s[0] == 4) {
-            block(buf, (float *)p[0] + i0, m);
-            continue;
-        }
-        block(buf, buf, m);
-        for (int64_t i = 0; i < m; i++) *(float *)(p[0] + (i0 + i) * s[0]) = buf[i];
-    }
-}
-/* NAME: BLOCK for float on a CPU with AVX-512F, NAME##_port otherwise (and
- * for the other T of the same loop macro) */
-#define CT_F512_LOOP(NAME, T, BLOCK)                                               \
-void NAME(CT_LOOP_ARGS) {                                                          \
-    if (sizeof(T) == 4 && ct_cpu_avx512f()) {                                      \
-        ct_f512_run(BLOCK, p, s, n, ex);                                           \
-        return;                                                                    \
-    }                                                                              \
-    NAME##_port(p, s, n, ex);                                                      \
-}
-/* an AVX-512 kernel FN (16 floats in, 16 out) over n dense floats, two
- * vectors a step (their dependent chains overlap) */
-#define CT_F512_MAP(NAME, FN)                                                      \
-__attribute__((target("avx512f"))) static void NAME(const float *x, float *o, int64_t n) \
-{                                                                                  \
-    int64_t i = 0;                                                                 \
-    for (; i + 32 <= n; i += 32) {                                                 \
-        __m512 a = FN(_mm512_loadu_ps(x + i)), b = FN(_mm512_loadu_ps(x + i + 16)); \
-        _mm512_storeu_ps(o + i, a);                                                \
-        _mm512_storeu_ps(o + i + 16, b);                                           \
-    }                                                                              \
-    for (; i < n; i += 16) {                                                       \
-        __mmask16 t = n - i >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - i)) - 1); \
-        _mm512_mask_storeu_ps(o + i, t, FN(_mm512_maskz_loadu_ps(t, x + i)));      \
-    }                                                                              \
-}
-#else
-#define CT_F512_LOOP(NAME, T, BLOCK) void NAME(CT_LOOP_ARGS) { NAME##_port(p, s, n, ex); }
-#endif
 /* tanh: fastmath.h's float form; doubles by fastmath_d.h's formula, on a
  * CPU with AVX-512F with exp512.h's exp in it */
 #ifdef CT_HAVE_AVX512_TABLES
