@@ -1643,7 +1643,79 @@ CT_MULTIVERSION void NAME(CT_LOOP_ARGS) {                                       
  * second vector pass over the blocks that hold such elements (log of randn
  * half negative: 3x over a pass element by element) */
 #define CT_LOG_OK(x, unused) CT_LOG_FAST(x)
-#define CT_LOGS_f(NAME, T, fn) CT_TWO_PASS_OKV(NAME, T, float, CT_LOG_OK, 0, ct_##fn##f_fast, ct_##fn##f, 1)
+#ifdef CT_HAVE_AVX512_TABLES
+/* CT_LOG_FULL(ct_logf / ct_log2f / ct_log10f)'s steps on 16 lanes, one
+ * pass for every input (their fmas as GCC contracts the scalar forms): the
+ * same values. B: 0 log, 1 log2, 2 log10. */
+/* log_B(2^ef (1 + f)) from the split: the tail polynomial and the sum */
+CT_AVX512_INLINE __m512 ct_logf512_end(__m512 f, __m512 ef, int B)
+{
+    static const float P[10] = {0.067466013228535f, -0.11675641300242627f, 0.11888174598611954f,
+                                -0.12405591417566658f, 0.14219550908262374f, -0.1666799566707903f,
+                                0.20002118732200863f, -0.2500000960365434f, 0.33333312602802856f, -0.5f};
+    __m512 p = _mm512_set1_ps(P[0]);
+    for (int k = 1; k < 10; k++)
+        p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(P[k]));
+    __m512 t = _mm512_mul_ps(_mm512_mul_ps(f, f), p), r;
+    if (B == 0) {
+        r = _mm512_fmadd_ps(ef, _mm512_set1_ps(0.693359375f),
+                            _mm512_add_ps(f, _mm512_fmadd_ps(ef, _mm512_set1_ps(-2.12194440e-4f), t)));
+    } else if (B == 1) {
+        const __m512 hi = _mm512_set1_ps(1.44269502162933349609375f);
+        r = _mm512_add_ps(ef, _mm512_fmadd_ps(f, hi, _mm512_fmadd_ps(f, _mm512_set1_ps(1.925963033500011e-08f),
+                                                                     _mm512_mul_ps(t, hi))));
+    } else {
+        const __m512 hi = _mm512_set1_ps(0.4342944920063018798828125f);
+        __m512 l = _mm512_fmadd_ps(f, hi, _mm512_fmadd_ps(f, _mm512_set1_ps(-1.0103049952192578e-08f),
+                                                          _mm512_mul_ps(t, hi)));
+        r = _mm512_fmadd_ps(ef, _mm512_set1_ps(0.301025390625f),
+                            _mm512_fmadd_ps(ef, _mm512_set1_ps(4.605038981195214e-06f), l));
+    }
+    return r;
+}
+CT_AVX512_INLINE __m512 ct_logf512(__m512 x, int B)
+{
+    const __m512 tiny = _mm512_set1_ps(1.17549435e-38f), inf = _mm512_set1_ps(__builtin_inff());
+    __mmask16 sub = _mm512_cmp_ps_mask(x, tiny, _CMP_LT_OQ);
+    __m512 xs = _mm512_mask_mul_ps(x, sub, x, _mm512_set1_ps(8388608.0f));
+    __m512i v = _mm512_sub_epi32(_mm512_castps_si512(xs), _mm512_set1_epi32(0x3f3504f3));
+    __m512i e = _mm512_mask_sub_epi32(_mm512_srai_epi32(v, 23), sub, _mm512_srai_epi32(v, 23), _mm512_set1_epi32(23));
+    __m512 ef = _mm512_cvtepi32_ps(e);
+    __m512 f = _mm512_sub_ps(_mm512_castsi512_ps(_mm512_add_epi32(_mm512_and_si512(v, _mm512_set1_epi32(0x007fffff)),
+                                                                  _mm512_set1_epi32(0x3f3504f3))),
+                             _mm512_set1_ps(1.0f));
+    __m512 r = ct_logf512_end(f, ef, B);
+    r = _mm512_mask_mov_ps(r, _mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_EQ_OQ), _mm512_sub_ps(_mm512_setzero_ps(), inf));
+    r = _mm512_mask_mov_ps(r, _mm512_cmp_ps_mask(x, inf, _CMP_EQ_OQ), x);
+    return _mm512_mask_mov_ps(r, _mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_NGE_UQ),
+                              _mm512_set1_ps(__builtin_nanf("")));
+}
+/* the vectors with only normal positive finite x (the usual case) skip the
+ * subnormal scaling and the special values: the same steps, fewer of them */
+CT_AVX512_INLINE __m512 ct_logf512_fast(__m512 x, int B)
+{
+    __m512i bits = _mm512_castps_si512(x);
+    __mmask16 ok = _mm512_cmp_epu32_mask(_mm512_sub_epi32(bits, _mm512_set1_epi32(0x00800000)),
+                                         _mm512_set1_epi32(0x7f000000), _MM_CMPINT_LT);
+    if (ok == 0xFFFF) {
+        __m512i v = _mm512_sub_epi32(bits, _mm512_set1_epi32(0x3f3504f3));
+        __m512 ef = _mm512_cvtepi32_ps(_mm512_srai_epi32(v, 23));
+        __m512 f = _mm512_sub_ps(_mm512_castsi512_ps(_mm512_add_epi32(_mm512_and_si512(v, _mm512_set1_epi32(0x007fffff)),
+                                                                      _mm512_set1_epi32(0x3f3504f3))),
+                                 _mm512_set1_ps(1.0f));
+        return ct_logf512_end(f, ef, B);
+    }
+    return ct_logf512(x, B);
+}
+#define ct_logf512_0(x) ct_logf512_fast(x, 0)
+#define ct_logf512_1(x) ct_logf512_fast(x, 1)
+#define ct_logf512_2(x) ct_logf512_fast(x, 2)
+CT_F512_MAP(ct_logf512_block, ct_logf512_0)
+CT_F512_MAP(ct_log2f512_block, ct_logf512_1)
+CT_F512_MAP(ct_log10f512_block, ct_logf512_2)
+#endif
+#define CT_LOGS_f(NAME, T, fn) CT_TWO_PASS_OKV(NAME##_port, T, float, CT_LOG_OK, 0, ct_##fn##f_fast, ct_##fn##f, 1) \
+    CT_F512_LOOP(NAME, T, ct_##fn##f512_block)
 #define CT_LOGS_d(NAME, T, fn) CT_BLOCK_d(NAME, T, ct_##fn##_d_block)
 /* sin / cos: fastmath.h's float form below CT_TRIG_FAST in the vector pass;
  * the rest: its double reduction below 2^19, libm above */
