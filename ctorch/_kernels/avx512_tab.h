@@ -33,24 +33,25 @@ CT_AVX512_INLINE __m512d ct_horner16_pd(const double (*T)[16], int first, int la
     return p;
 }
 
-/* static void NAME(const double *x, double *y, int64_t n): y = FN(x), 8
- * lanes at a time, the lanes past n of the last vector loaded as 0 and not
- * stored */
-#define CT_E512_MAP_D(NAME, FN)                                                    \
-__attribute__((target("avx512f"))) static void NAME(const double *x, double *y, int64_t n) \
+/* void NAME(const T *x, T *o, long n): o[i] = FN(x[i]) for an AVX-512 kernel
+ * FN of W lanes (V vectors, SFX ps / pd, MT the lanes' mask type), two
+ * vectors a step (their dependent chains overlap), the tail masked; o == x
+ * allowed */
+#define CT_512_MAP(NAME, T, V, W, SFX, MT, FN)                                     \
+__attribute__((target("avx512f"))) static void NAME(const T *x, T *o, int64_t n)   \
 {                                                                                  \
     int64_t i = 0;                                                                 \
-    for (; i + 16 <= n; i += 16) {                                                 \
-        __m512d a = FN(_mm512_loadu_pd(x + i)), b = FN(_mm512_loadu_pd(x + i + 8)); \
-        _mm512_storeu_pd(y + i, a);                                                \
-        _mm512_storeu_pd(y + i + 8, b);                                            \
+    for (; i + 2 * (W) <= n; i += 2 * (W)) {                                       \
+        V a = FN(_mm512_loadu_##SFX(x + i)), b = FN(_mm512_loadu_##SFX(x + i + (W))); \
+        _mm512_storeu_##SFX(o + i, a);                                             \
+        _mm512_storeu_##SFX(o + i + (W), b);                                       \
     }                                                                              \
-    for (; i + 8 <= n; i += 8)                                                     \
-        _mm512_storeu_pd(y + i, FN(_mm512_loadu_pd(x + i)));                       \
-    if (i < n) {                                                                   \
-        __mmask8 t = (__mmask8)((1u << (n - i)) - 1);                              \
-        _mm512_mask_storeu_pd(y + i, t, FN(_mm512_maskz_loadu_pd(t, x + i)));      \
+    for (; i < n; i += (W)) {                                                      \
+        MT t = n - i >= (W) ? (MT)~0u : (MT)((1u << (n - i)) - 1);                 \
+        _mm512_mask_storeu_##SFX(o + i, t, FN(_mm512_maskz_loadu_##SFX(t, x + i))); \
     }                                                                              \
 }
+#define CT_E512_MAP_D(NAME, FN) CT_512_MAP(NAME, double, __m512d, 8, pd, __mmask8, FN)
+#define CT_F512_MAP(NAME, FN) CT_512_MAP(NAME, float, __m512, 16, ps, __mmask16, FN)
 
 #endif

@@ -1495,22 +1495,6 @@ void NAME(CT_LOOP_ARGS) {                                                       
     }                                                                              \
     NAME##_port(p, s, n, ex);                                                      \
 }
-/* an AVX-512 kernel FN (16 floats in, 16 out) over n dense floats, two
- * vectors a step (their dependent chains overlap) */
-#define CT_F512_MAP(NAME, FN)                                                      \
-__attribute__((target("avx512f"))) static void NAME(const float *x, float *o, int64_t n) \
-{                                                                                  \
-    int64_t i = 0;                                                                 \
-    for (; i + 32 <= n; i += 32) {                                                 \
-        __m512 a = FN(_mm512_loadu_ps(x + i)), b = FN(_mm512_loadu_ps(x + i + 16)); \
-        _mm512_storeu_ps(o + i, a);                                                \
-        _mm512_storeu_ps(o + i + 16, b);                                           \
-    }                                                                              \
-    for (; i < n; i += 16) {                                                       \
-        __mmask16 t = n - i >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - i)) - 1); \
-        _mm512_mask_storeu_ps(o + i, t, FN(_mm512_maskz_loadu_ps(t, x + i)));      \
-    }                                                                              \
-}
 #else
 #define CT_F512_LOOP(NAME, T, BLOCK) void NAME(CT_LOOP_ARGS) { NAME##_port(p, s, n, ex); }
 #endif
