@@ -1628,10 +1628,8 @@ CT_MULTIVERSION void NAME(CT_LOOP_ARGS) {                                       
  * half negative: 3x over a pass element by element) */
 #define CT_LOG_OK(x, unused) CT_LOG_FAST(x)
 #ifdef CT_HAVE_AVX512_TABLES
-/* CT_LOG_FULL(ct_logf / ct_log2f / ct_log10f)'s steps on 16 lanes, one
- * pass for every input (their fmas as GCC contracts the scalar forms): the
- * same values. B: 0 log, 1 log2, 2 log10. */
-/* log_B(2^ef (1 + f)) from the split: the tail polynomial and the sum */
+/* log_B(2^ef (1 + f)) from the split (B: 0 log, 1 log2, 2 log10): the
+ * tail polynomial and the sum */
 CT_AVX512_INLINE __m512 ct_logf512_end(__m512 f, __m512 ef, int B)
 {
     static const float P[10] = {0.067466013228535f, -0.11675641300242627f, 0.11888174598611954f,
@@ -1657,6 +1655,15 @@ CT_AVX512_INLINE __m512 ct_logf512_end(__m512 f, __m512 ef, int B)
     }
     return r;
 }
+/* f = m - 1 of the split for v = x's bits less sqrt(1/2)'s */
+CT_AVX512_INLINE __m512 ct_logf512_m1(__m512i v)
+{
+    return _mm512_sub_ps(_mm512_castsi512_ps(_mm512_add_epi32(_mm512_and_si512(v, _mm512_set1_epi32(0x007fffff)),
+                                                              _mm512_set1_epi32(0x3f3504f3))),
+                         _mm512_set1_ps(1.0f));
+}
+/* CT_LOG_FULL(ct_logf / ct_log2f / ct_log10f)'s steps on 16 lanes for every
+ * input (their fmas as GCC contracts the scalar forms): the same values */
 CT_AVX512_INLINE __m512 ct_logf512(__m512 x, int B)
 {
     const __m512 tiny = _mm512_set1_ps(1.17549435e-38f), inf = _mm512_set1_ps(__builtin_inff());
@@ -1664,11 +1671,7 @@ CT_AVX512_INLINE __m512 ct_logf512(__m512 x, int B)
     __m512 xs = _mm512_mask_mul_ps(x, sub, x, _mm512_set1_ps(8388608.0f));
     __m512i v = _mm512_sub_epi32(_mm512_castps_si512(xs), _mm512_set1_epi32(0x3f3504f3));
     __m512i e = _mm512_mask_sub_epi32(_mm512_srai_epi32(v, 23), sub, _mm512_srai_epi32(v, 23), _mm512_set1_epi32(23));
-    __m512 ef = _mm512_cvtepi32_ps(e);
-    __m512 f = _mm512_sub_ps(_mm512_castsi512_ps(_mm512_add_epi32(_mm512_and_si512(v, _mm512_set1_epi32(0x007fffff)),
-                                                                  _mm512_set1_epi32(0x3f3504f3))),
-                             _mm512_set1_ps(1.0f));
-    __m512 r = ct_logf512_end(f, ef, B);
+    __m512 r = ct_logf512_end(ct_logf512_m1(v), _mm512_cvtepi32_ps(e), B);
     r = _mm512_mask_mov_ps(r, _mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_EQ_OQ), _mm512_sub_ps(_mm512_setzero_ps(), inf));
     r = _mm512_mask_mov_ps(r, _mm512_cmp_ps_mask(x, inf, _CMP_EQ_OQ), x);
     return _mm512_mask_mov_ps(r, _mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_NGE_UQ),
@@ -1683,11 +1686,7 @@ CT_AVX512_INLINE __m512 ct_logf512_fast(__m512 x, int B)
                                          _mm512_set1_epi32(0x7f000000), _MM_CMPINT_LT);
     if (ok == 0xFFFF) {
         __m512i v = _mm512_sub_epi32(bits, _mm512_set1_epi32(0x3f3504f3));
-        __m512 ef = _mm512_cvtepi32_ps(_mm512_srai_epi32(v, 23));
-        __m512 f = _mm512_sub_ps(_mm512_castsi512_ps(_mm512_add_epi32(_mm512_and_si512(v, _mm512_set1_epi32(0x007fffff)),
-                                                                      _mm512_set1_epi32(0x3f3504f3))),
-                                 _mm512_set1_ps(1.0f));
-        return ct_logf512_end(f, ef, B);
+        return ct_logf512_end(ct_logf512_m1(v), _mm512_cvtepi32_ps(_mm512_srai_epi32(v, 23)), B);
     }
     return ct_logf512(x, B);
 }
