@@ -1449,6 +1449,15 @@ CT_AVX512_OR(static void ct_log2_d_block(const double *x, double *o, int64_t n),
 CT_AVX512_OR(static void ct_log10_d_block(const double *x, double *o, int64_t n), ct_log10_512_block,
              ct_log10_d_loop)
 #ifdef CT_HAVE_AVX512_TABLES
+/* fastmath.h's ct_ln2_reduce on 16 lanes (its fmas as GCC contracts
+ * them): k as floats, r in *r */
+CT_AVX512_INLINE __m512 ct_ln2_reduce512(__m512 x, __m512 *r)
+{
+    const __m512 shift = _mm512_set1_ps(12582912.0f);
+    __m512 kf = _mm512_sub_ps(_mm512_fmadd_ps(x, _mm512_set1_ps(1.44269502162933349609375f), shift), shift);
+    *r = _mm512_fmadd_ps(kf, _mm512_set1_ps(2.12194440e-4f), _mm512_fnmadd_ps(kf, _mm512_set1_ps(0.693359375f), x));
+    return kf;
+}
 /* m <= 256 floats at byte stride st from src into dst, by vgatherdps
  * (the offsets i st fit in 32 bits for |st| < 2^23) or one at a time */
 __attribute__((target("avx512f"))) static void ct_gather_f512(const char *src, int64_t st, float *dst,
@@ -1670,7 +1679,8 @@ CT_AVX512_INLINE __m512 ct_logf512(__m512 x, int B)
     __mmask16 sub = _mm512_cmp_ps_mask(x, tiny, _CMP_LT_OQ);
     __m512 xs = _mm512_mask_mul_ps(x, sub, x, _mm512_set1_ps(8388608.0f));
     __m512i v = _mm512_sub_epi32(_mm512_castps_si512(xs), _mm512_set1_epi32(0x3f3504f3));
-    __m512i e = _mm512_mask_sub_epi32(_mm512_srai_epi32(v, 23), sub, _mm512_srai_epi32(v, 23), _mm512_set1_epi32(23));
+    __m512i e = _mm512_srai_epi32(v, 23);
+    e = _mm512_mask_sub_epi32(e, sub, e, _mm512_set1_epi32(23));
     __m512 r = ct_logf512_end(ct_logf512_m1(v), _mm512_cvtepi32_ps(e), B);
     r = _mm512_mask_mov_ps(r, _mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_EQ_OQ), _mm512_sub_ps(_mm512_setzero_ps(), inf));
     r = _mm512_mask_mov_ps(r, _mm512_cmp_ps_mask(x, inf, _CMP_EQ_OQ), x);
@@ -1736,14 +1746,12 @@ CT_F512_MAP(ct_log10f512_block, ct_logf512_2)
  * form): the same values */
 CT_AVX512_INLINE __m512 ct_tanhf512(__m512 x)
 {
-    const __m512 shift = _mm512_set1_ps(12582912.0f), one = _mm512_set1_ps(1.0f);
+    const __m512 one = _mm512_set1_ps(1.0f);
     /* |x| clamped at 9.1 (NaN kept: it goes through the arithmetic, as 0
      * does to 0); past 8.6 the result is 1 - 2^-24 (to which tanh rounds
      * from 8.458 on), past 9.0109 1 */
-    __m512 a = _mm512_min_ps(_mm512_set1_ps(9.1f), _mm512_abs_ps(x)), x2 = _mm512_add_ps(a, a);
-    __m512 kf = _mm512_sub_ps(_mm512_fmadd_ps(x2, _mm512_set1_ps(1.44269502162933349609375f), shift), shift);
-    __m512 r = _mm512_fnmadd_ps(kf, _mm512_set1_ps(0.693359375f), x2);
-    r = _mm512_fmadd_ps(kf, _mm512_set1_ps(2.12194440e-4f), r);
+    __m512 a = _mm512_min_ps(_mm512_set1_ps(9.1f), _mm512_abs_ps(x)), r;
+    __m512 kf = ct_ln2_reduce512(_mm512_add_ps(a, a), &r);
     __m512 sc = _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(_mm512_cvttps_epi32(kf),
                                                                        _mm512_set1_epi32(127)), 23));
     __m512 q = _mm512_fmadd_ps(r, _mm512_set1_ps(1.0f / 40320), _mm512_set1_ps(1.0f / 5040));
@@ -1812,11 +1820,8 @@ CT_EXP_f(ct_exp_f32_port, float)
  * p 2^k once as ct_expf's two half-scalings do: the same values */
 CT_AVX512_INLINE __m512 ct_expf512(__m512 x)
 {
-    const __m512 shift = _mm512_set1_ps(12582912.0f);
-    __m512 xc = _mm512_max_ps(_mm512_set1_ps(-104.0f), _mm512_min_ps(_mm512_set1_ps(89.0f), x));
-    __m512 kf = _mm512_sub_ps(_mm512_fmadd_ps(xc, _mm512_set1_ps(1.44269502162933349609375f), shift), shift);
-    __m512 r = _mm512_fnmadd_ps(kf, _mm512_set1_ps(0.693359375f), xc);
-    r = _mm512_fmadd_ps(kf, _mm512_set1_ps(2.12194440e-4f), r);
+    __m512 r, xc = _mm512_max_ps(_mm512_set1_ps(-104.0f), _mm512_min_ps(_mm512_set1_ps(89.0f), x));
+    __m512 kf = ct_ln2_reduce512(xc, &r);
     __m512 p = _mm512_fmadd_ps(_mm512_set1_ps(1.9875691500e-4f), r, _mm512_set1_ps(1.3981999507e-3f));
     p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
     p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));

@@ -137,8 +137,9 @@ static inline __attribute__((always_inline)) int64_t LA_F(la_iamax_)(const LA_T 
 /* column j of getf2: its pivot (recorded, rows swapped across the n
  * columns) and the multipliers below it (inlined into getf2's clones, and
  * with it the search: called, it would run as default-ISA code) */
-static inline __attribute__((always_inline)) void LA_F(la_getf2_col_)(LA_T *a, int64_t lda, int64_t m, int64_t n, int64_t j,
-                                       int32_t *piv, int32_t *info, int64_t j0)
+static inline __attribute__((always_inline)) void LA_F(la_getf2_col_)(LA_T *a, int64_t lda, int64_t m,
+                                                                      int64_t n, int64_t j, int32_t *piv,
+                                                                      int32_t *info, int64_t j0)
 {
     LA_T *cj = a + j * lda;
     int64_t p = LA_F(la_iamax_)(cj, j, m);
