@@ -1510,7 +1510,49 @@ void NAME(CT_LOOP_ARGS) {                                                       
 /* atan: float on AVX-512 by ct_atanf512 (below), fastmath.h's ct_atanf
  * elsewhere (and for half, whose launches run the float loop); doubles by
  * fastmath_d.h's */
-#define CT_ATAN_d(NAME, T) CT_UNARY_ATTR(CT_MULTIVERSION, NAME, T, T, ct_atan_d1((double)x))
+CT_SIMD_MAP(ct_atan_d_loop, double, ct_atan_d1)
+#ifdef CT_HAVE_AVX512_TABLES
+/* ct_atan_d1's steps on 8 lanes (its fmas as GCC contracts them), the three
+ * numerators and denominators picked by masks before the one division (GCC
+ * divides twice in the loop over the scalar form): the same values */
+CT_AVX512_INLINE __m512d ct_atan512_d(__m512d x)
+{
+    const __m512d one = _mm512_set1_pd(1.0);
+    __m512d a = _mm512_abs_pd(x);
+    __mmask8 c1 = _mm512_cmp_pd_mask(a, _mm512_set1_pd(0.41421356237309503), _CMP_GT_OQ);
+    __mmask8 c2 = _mm512_cmp_pd_mask(a, _mm512_set1_pd(2.4142135623730949), _CMP_GT_OQ);
+    __mmask8 mid = c1 & ~c2, lt1 = _mm512_cmp_pd_mask(a, one, _CMP_LT_OQ);
+    __m512d num = _mm512_mask_mov_pd(_mm512_mask_sub_pd(a, c1, a, one), c2, _mm512_set1_pd(-1.0));
+    __m512d den = _mm512_mask_mov_pd(_mm512_mask_add_pd(one, c1, a, one), c2, a);
+    __m512d t = _mm512_div_pd(num, den), z = _mm512_mul_pd(t, t);
+    __m512d ne = _mm512_maskz_sub_pd(mid & lt1, a, _mm512_add_pd(num, one));
+    __m512d de = _mm512_mask_blend_pd(lt1, _mm512_sub_pd(one, _mm512_sub_pd(den, a)),
+                                      _mm512_sub_pd(a, _mm512_sub_pd(den, one)));
+    de = _mm512_maskz_mov_pd(mid, de);
+    __m512d dc = _mm512_min_pd(den, _mm512_set1_pd(1e300));
+    __m512d y = _mm512_castsi512_pd(_mm512_sub_epi64(_mm512_set1_epi64(0x7FDE623822FC16E6ll),
+                                                     _mm512_castpd_si512(dc)));
+    __m512d rd = _mm512_mul_pd(y, _mm512_fnmadd_pd(dc, y, _mm512_set1_pd(2.0)));
+    __m512d tl = _mm512_mul_pd(_mm512_fnmadd_pd(t, de, _mm512_add_pd(_mm512_fnmadd_pd(t, den, num), ne)), rd);
+    tl = _mm512_maskz_mov_pd(_mm512_cmp_pd_mask(a, _mm512_set1_pd((double)__builtin_inf()), _CMP_LT_OQ), tl);
+    __m512d oh = _mm512_mask_mov_pd(_mm512_maskz_mov_pd(c1, _mm512_set1_pd(0.7853981633974483)), c2,
+                                    _mm512_set1_pd(1.5707963267948966));
+    __m512d ol = _mm512_mask_mov_pd(_mm512_maskz_mov_pd(c1, _mm512_set1_pd(3.061616997868383e-17)), c2,
+                                    _mm512_set1_pd(6.123233995736766e-17));
+    __m512d d = _mm512_add_pd(oh, t), e = _mm512_sub_pd(t, _mm512_sub_pd(d, oh));
+    __m512d q = _mm512_set1_pd(ct_atan_q_d[0]);
+    for (int k = 1; k < 11; k++)
+        q = _mm512_fmadd_pd(q, z, _mm512_set1_pd(ct_atan_q_d[k]));
+    __m512d rest = _mm512_fmadd_pd(tl, _mm512_sub_pd(one, z), _mm512_mul_pd(_mm512_mul_pd(t, z), q));
+    __m512d v = _mm512_add_pd(d, _mm512_add_pd(_mm512_add_pd(e, ol), rest));
+    v = _mm512_castsi512_pd(_mm512_ternarylogic_epi64(_mm512_castpd_si512(x), _mm512_castpd_si512(v),
+                                                      _mm512_set1_epi64((int64_t)0x8000000000000000ull), 0xe4));
+    return _mm512_mask_mov_pd(v, _mm512_cmp_pd_mask(x, x, _CMP_UNORD_Q), x);
+}
+CT_E512_MAP_D(ct_atan512_block, ct_atan512_d)
+#endif
+CT_AVX512_OR(static void ct_atan_d_block(const double *x, double *o, int64_t n), ct_atan512_block, ct_atan_d_loop)
+#define CT_ATAN_d(NAME, T) CT_BLOCK_d(NAME, T, ct_atan_d_block)
 #ifdef CT_HAVE_AVX512_TABLES
 /* ct_atanf's steps on 16 lanes, 1 / s by vrcp14ps and a Newton step in
  * place of the division (t's residual correction takes the rest of its
