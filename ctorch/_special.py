@@ -805,6 +805,10 @@ def _erfinv_kernel(o, x):
         if outside.any():
             x = np.where(outside, np.nan, x)
         _K_erfinv(o, x)
+        # scipy's erfinv(-0) is +0; the function is odd (PyTorch: -0)
+        zero = x == 0
+        if zero.any():
+            np.copyto(o, x, where=zero)
 
 
 _ERFINV_K = []

@@ -124,7 +124,8 @@ unary_special = [
     T("erfc", sc.erfc, REAL, differentiable=True, domains=(SMALL,),
       errors=(_not_impl(lambda t: t.erfc(t.ones(2, dtype=t.complex128)),
                         "\"erfc_vml_cpu\" not implemented for 'ComplexDouble'"),)),
-    T("erfinv", sc.erfinv, REAL, domains=(UNIT,), differentiable=True),
+    # scipy's erfinv gives +0 at -0; the function is odd (PyTorch: -0)
+    T("erfinv", lambda x: np.copysign(sc.erfinv(x), x), REAL, domains=(UNIT,), differentiable=True),
     T("i0", sc.i0, REAL, domains=(SMALL,), differentiable=True),
     # (the wide domain: pi x past the fast sine's range, 8192, in float)
     T("sinc", _sinc, REAL + COMPLEX, domains=(SMALL, Domain(-2e4, 2e4, int_low=-100, int_high=100)),

@@ -194,6 +194,20 @@ def test_unary_special_values(op, dtype):
     assert_close(call(op, t), exp, res, op.tolerance(res), f"{op.name} on special values")
 
 
+@pytest.mark.parametrize("op,dtype", _params([o for o in unary_ops if o.specials],
+                                             dtypes=("float32", "float64")))
+def test_unary_signed_zeros(op, dtype):
+    """A zero result carries the reference's sign (sin(-0) is -0), dense and strided."""
+    if dtype not in op.dtypes:
+        return
+    a = np.array([-0.0, 0.0] * 40, dtype=dtype)
+    for t in (torch.from_numpy(a.copy()), torch.from_numpy(np.repeat(a, 2))[::2]):
+        exp, res, _ = expected_of(op, [a], [t])
+        got = to_numpy(call(op, t))
+        zero = np.asarray(exp) == 0
+        assert np.array_equal(np.signbit(got[zero]), np.signbit(exp[zero])), f"{op.name}: sign of zero"
+
+
 def test_sign_and_relu_of_nan():
     t = torch.tensor([float("nan"), -0.0, 2.0, -3.0])
     s = torch.sign(t).numpy()

@@ -189,7 +189,8 @@ CT_FM_INLINE double ct_expm1_d_small(double x)
     r = near ? xc : r;
     double p = ct_expm1_wide_d(r);
     double sc = ct_pow2i_d(kf);
-    return __builtin_fma(sc, p, sc - 1.0);
+    double v = __builtin_fma(sc, p, sc - 1.0);
+    return x == 0.0 ? x : v;                   /* -0 stays -0 */
 }
 #define CT_EXPM1_D_OK(x, unused) (!((x) > 40.0))
 
@@ -265,7 +266,7 @@ CT_FM_INLINE double ct_log1p_d1(double x)
     double e, f = ct_log_split_d(uc, &e);
     double c = (x - (u - 1.0)) / u;
     double y = ct_log_core_d(in ? 0.0 : e, in ? x : f, in ? 0.0 : c);
-    y = x == (double)__builtin_inf() ? x : y;
+    y = x == (double)__builtin_inf() || x == 0.0 ? x : y;     /* -0 stays -0 */
     y = u == 0.0 ? -(double)__builtin_inf() : y;
     return u < 0.0 || x != x ? (double)__builtin_nan("") : y;
 }
@@ -610,7 +611,9 @@ CT_FM_INLINE double ct_sincos_d_fast(double x, int which)
     uint64_t q = (ct_ilow_d(kf) + (uint64_t)which) & 3;
     double s = ct_sin_red_d(r, rl), c = ct_cos_red_d(r, rl);
     double v = (q & 1) ? c : s;
-    return (q & 2) ? -v : v;
+    v = (q & 2) ? -v : v;
+    /* sin(-0) is -0: zeros as they are */
+    return (!which && x == 0.0) ? x : v;
 }
 CT_FM_INLINE double ct_tan_d_fast(double x)
 {
@@ -618,7 +621,8 @@ CT_FM_INLINE double ct_tan_d_fast(double x)
     double s = ct_sin_red_d(r, rl), c = ct_cos_red_d(r, rl);
     /* one division: the vector form computes both sides of a select */
     uint64_t odd = ct_ilow_d(kf) & 1;
-    return (odd ? -c : s) / (odd ? s : c);
+    double v = (odd ? -c : s) / (odd ? s : c);
+    return x == 0.0 ? x : v;
 }
 
 #endif
