@@ -1596,7 +1596,108 @@ CT_F512_MAP(ct_atanf512_block, ct_atanf512)
     CT_F512_LOOP(NAME, T, ct_atanf512_block)
 #define ct_sin_d_fast(x) ct_sincos_d_fast(x, 0)
 #define ct_cos_d_fast(x) ct_sincos_d_fast(x, 1)
-#define CT_TRIG_d(NAME, T, fn) CT_TWO_PASS_d(NAME, CT_TRIG_D_FAST, ct_##fn##_d_fast, fn)
+#ifdef CT_HAVE_AVX512_TABLES
+/* fastmath_d.h's ct_sincos_d_fast and ct_tan_d_fast on 8 lanes (their
+ * fmas as GCC contracts them; the reduced argument's sine and cosine both,
+ * k mod 4 picking): the same values. Lanes at or past CT_TRIG_D_FAST (inf,
+ * NaN) are libm's, from the vector's own copy of x (o may be x) */
+CT_AVX512_INLINE __m512i ct_trig512_parts(__m512d x, __m512d *sn, __m512d *cs)
+{
+    const __m512d shift = _mm512_set1_pd(6755399441055744.0), one = _mm512_set1_pd(1.0);
+    __m512d kb = _mm512_fmadd_pd(x, _mm512_set1_pd(0.6366197723675814), shift);
+    __m512d kf = _mm512_sub_pd(kb, shift);
+    __m512d r1 = _mm512_fnmadd_pd(kf, _mm512_set1_pd(1.5707963267948966), x);
+    __m512d w = _mm512_fmadd_pd(kf, _mm512_set1_pd(6.123233995736766e-17),
+                                _mm512_mul_pd(kf, _mm512_set1_pd(-1.4973849048591698e-33)));
+    __m512d r = _mm512_sub_pd(r1, w), rl = _mm512_sub_pd(_mm512_sub_pd(r1, r), w);
+    __m512d z = _mm512_mul_pd(r, r);
+    __m512d ps = _mm512_set1_pd(ct_sin_s_d[0]);
+    for (int k = 1; k < 7; k++)
+        ps = _mm512_fmadd_pd(ps, z, _mm512_set1_pd(ct_sin_s_d[k]));
+    *sn = _mm512_add_pd(r, _mm512_fmadd_pd(_mm512_mul_pd(r, z), ps, rl));
+    __m512d pc = _mm512_set1_pd(ct_cos_c_d[0]);
+    for (int k = 1; k < 6; k++)
+        pc = _mm512_fmadd_pd(pc, z, _mm512_set1_pd(ct_cos_c_d[k]));
+    __m512d zl = _mm512_fmsub_pd(r, r, z), hz = _mm512_mul_pd(_mm512_set1_pd(0.5), z);
+    __m512d wc = _mm512_sub_pd(one, hz);
+    __m512d lo = _mm512_sub_pd(_mm512_sub_pd(_mm512_sub_pd(one, wc), hz),
+                               _mm512_fmadd_pd(_mm512_set1_pd(0.5), zl, _mm512_mul_pd(r, rl)));
+    *cs = _mm512_add_pd(wc, _mm512_fmadd_pd(_mm512_mul_pd(z, z), pc, lo));
+    return _mm512_castpd_si512(kb);
+}
+/* which: 0 sin, 1 cos, 2 tan */
+CT_AVX512_INLINE __m512d ct_trig512_d(__m512d x, int which)
+{
+    __m512d sn, cs, v;
+    __m512i q = ct_trig512_parts(x, &sn, &cs);
+    if (which == 2) {
+        __mmask8 odd = _mm512_test_epi64_mask(q, _mm512_set1_epi64(1));
+        v = _mm512_div_pd(_mm512_mask_sub_pd(sn, odd, _mm512_setzero_pd(), cs), _mm512_mask_mov_pd(cs, odd, sn));
+    } else {
+        q = _mm512_add_epi64(q, _mm512_set1_epi64(which));
+        __mmask8 odd = _mm512_test_epi64_mask(q, _mm512_set1_epi64(1));
+        __mmask8 neg = _mm512_test_epi64_mask(q, _mm512_set1_epi64(2));
+        v = _mm512_mask_mov_pd(sn, odd, cs);
+        v = _mm512_mask_sub_pd(v, neg, _mm512_setzero_pd(), v);
+    }
+    if (which != 1)         /* sin and tan of -0 are -0: zeros as they are */
+        v = _mm512_mask_mov_pd(v, _mm512_cmp_pd_mask(x, _mm512_setzero_pd(), _CMP_EQ_OQ), x);
+    return v;
+}
+__attribute__((target("avx512f"), noinline, cold)) static __m512d
+ct_trig512_libm(__m512d x, __m512d v, __mmask8 big, int which)
+{
+    double xs[8], vs[8];
+    _mm512_storeu_pd(xs, x);
+    _mm512_storeu_pd(vs, v);
+    for (int k = 0; k < 8; k++)
+        if (big >> k & 1)
+            vs[k] = which == 2 ? tan(xs[k]) : which ? cos(xs[k]) : sin(xs[k]);
+    return _mm512_loadu_pd(vs);
+}
+#define CT_TRIG512_STEP(xv, t, which) ({                                           \
+    __m512d x_ = (xv), v_ = ct_trig512_d(x_, which);                             \
+    __mmask8 big_ = _mm512_mask_cmp_pd_mask(t, _mm512_abs_pd(x_),                 \
+                                            _mm512_set1_pd(CT_TRIG_D_FAST), _CMP_NLT_UQ); \
+    big_ ? ct_trig512_libm(x_, v_, big_, which) : v_; })
+#define CT_TRIG512_BLOCK(NAME, which)                                              \
+__attribute__((target("avx512f"))) static void NAME(const double *x, double *o, int64_t n) \
+{                                                                                  \
+    int64_t i = 0;                                                                 \
+    for (; i + 32 <= n; i += 32) {                                                 \
+        __m512d a = CT_TRIG512_STEP(_mm512_loadu_pd(x + i), 0xff, which);          \
+        __m512d b = CT_TRIG512_STEP(_mm512_loadu_pd(x + i + 8), 0xff, which);      \
+        __m512d c = CT_TRIG512_STEP(_mm512_loadu_pd(x + i + 16), 0xff, which);     \
+        __m512d d = CT_TRIG512_STEP(_mm512_loadu_pd(x + i + 24), 0xff, which);     \
+        _mm512_storeu_pd(o + i, a);                                                \
+        _mm512_storeu_pd(o + i + 8, b);                                            \
+        _mm512_storeu_pd(o + i + 16, c);                                           \
+        _mm512_storeu_pd(o + i + 24, d);                                           \
+    }                                                                              \
+    for (; i < n; i += 8) {                                                        \
+        __mmask8 t = n - i >= 8 ? (__mmask8)~0u : (__mmask8)((1u << (n - i)) - 1); \
+        _mm512_mask_storeu_pd(o + i, t, CT_TRIG512_STEP(_mm512_maskz_loadu_pd(t, x + i), t, which)); \
+    }                                                                              \
+}
+CT_TRIG512_BLOCK(ct_sin512_block, 0)
+CT_TRIG512_BLOCK(ct_cos512_block, 1)
+CT_TRIG512_BLOCK(ct_tan512_block, 2)
+/* NAME: BLOCK for double on a CPU with AVX-512F (strided operands through
+ * CT_BLOCK_d's buffer), NAME##_port otherwise */
+#define CT_D512_LOOP(NAME, T, BLOCK)                                               \
+CT_BLOCK_d(NAME##_512, T, BLOCK)                                                   \
+void NAME(CT_LOOP_ARGS) {                                                          \
+    if (sizeof(T) == 8 && ct_cpu_avx512f()) {                                      \
+        NAME##_512(p, s, n, ex);                                                   \
+        return;                                                                    \
+    }                                                                              \
+    NAME##_port(p, s, n, ex);                                                      \
+}
+#else
+#define CT_D512_LOOP(NAME, T, BLOCK) void NAME(CT_LOOP_ARGS) { NAME##_port(p, s, n, ex); }
+#endif
+#define CT_TRIG_d(NAME, T, fn) CT_TWO_PASS_d(NAME##_port, CT_TRIG_D_FAST, ct_##fn##_d_fast, fn) \
+    CT_D512_LOOP(NAME, T, ct_##fn##512_block)
 /* Functions with a fast form where OK(x, ARG) holds (|x| < LIMIT for most),
  * computed in CT (float for float and half, double for double): a vector
  * pass computes that form and leaves the other elements as they were (x),
@@ -1656,9 +1757,18 @@ CT_MULTIVERSION void NAME(CT_LOOP_ARGS) {                                       
                     if (!(OK((CT)x_[i], ARG))) o_[i] = (T)FULL((CT)x_[i]);         \
         }                                                                          \
     } else {                                                                       \
-        for (int64_t i = 0; i < n; i++) {                                          \
-            CT x = (CT)*(const T *)(p[1] + i * s[1]);                              \
-            *(T *)(p[0] + i * s[0]) = (T)(OK(x, ARG) ? FAST(x) : FULL(x));         \
+        /* strided: blocks copied in and out around the dense passes (an      \
+         * element at a time, FAST's selects became branches: 6x slower) */    \
+        T ib[CT_PASS_BLK], ob[CT_PASS_BLK];                                        \
+        char *pp[2] = {(char *)ob, (char *)ib};                                    \
+        const int64_t ss[2] = {CT_SZ(T), CT_SZ(T)};                                \
+        for (int64_t b0 = 0; b0 < n; b0 += CT_PASS_BLK) {                          \
+            const int64_t m = n - b0 < CT_PASS_BLK ? n - b0 : CT_PASS_BLK;         \
+            for (int64_t i = 0; i < m; i++)                                        \
+                ib[i] = *(const T *)(p[1] + (b0 + i) * s[1]);                      \
+            NAME(pp, ss, m, ex);                                                   \
+            for (int64_t i = 0; i < m; i++)                                        \
+                *(T *)(p[0] + (b0 + i) * s[0]) = ob[i];                            \
         }                                                                          \
     }                                                                              \
 }
@@ -1766,7 +1876,7 @@ CT_F512_MAP(ct_log10f512_block, ct_logf512_2)
     CT_TWO_PASS_OKV(NAME, T, double, CT_EXPM1_D_OK, 0, ct_expm1_d_small, ct_expm1_d1, 1)
 #define CT_TAN_f(NAME, T) CT_TWO_PASS_f(NAME, T, CT_TRIG_FAST, ct_tanf_fast, ct_tanf_rest)
 #define ct_tanf_rest(x) (__builtin_fabsf(x) < CT_TRIG_BIG ? ct_tanf_small(x) : tanf(x))
-#define CT_TAN_d(NAME, T) CT_TWO_PASS_d(NAME, CT_TRIG_D_FAST, ct_tan_d_fast, tan)
+#define CT_TAN_d(NAME, T) CT_TRIG_d(NAME, T, tan)
 #define CT_HYP_f(NAME, T, fn) CT_TWO_PASS_f(NAME, T, CT_HYP_SMALL, ct_##fn##f_small, ct_##fn##f_rest)
 #define CT_HYP_d(NAME, T, fn) CT_UNARY_ATTR(CT_MULTIVERSION, NAME, T, T, ct_##fn##_d1((double)x))
 #define ct_log10_f ct_log10f
