@@ -1864,7 +1864,87 @@ CT_F512_MAP(ct_log10f512_block, ct_logf512_2)
 #define CT_LOGS_d(NAME, T, fn) CT_BLOCK_d(NAME, T, ct_##fn##_d_block)
 /* sin / cos: fastmath.h's float form below CT_TRIG_FAST in the vector pass;
  * the rest: its double reduction below 2^19, libm above */
-#define CT_TRIG_f(NAME, T, fn) CT_TWO_PASS_f(NAME, T, CT_TRIG_FAST, ct_##fn##f_fast, ct_##fn##f_rest)
+#define ct_sinf_rest(x) (__builtin_fabsf(x) < CT_TRIG_BIG ? ct_sincosf_small(x, 0) : sinf(x))
+#define ct_cosf_rest(x) (__builtin_fabsf(x) < CT_TRIG_BIG ? ct_sincosf_small(x, 1) : cosf(x))
+#define ct_tanf_rest(x) (__builtin_fabsf(x) < CT_TRIG_BIG ? ct_tanf_small(x) : tanf(x))
+#ifdef CT_HAVE_AVX512_TABLES
+/* fastmath.h's ct_sincosf_fast and ct_tanf_fast on 16 lanes (their fmas as
+ * GCC contracts them): the same values. Lanes at or past CT_TRIG_FAST (inf,
+ * NaN) take the scalar rest, from the vector's own copy of x */
+CT_AVX512_INLINE __m512 ct_trigf512_reduce(__m512 x, __m512 *rp, __m512 *rlp)
+{
+    __m512 k = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(0.636619772f)),
+                                    _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m512 r1 = _mm512_fnmadd_ps(k, _mm512_set1_ps(0x1.921fb6p+0f), x);
+    __m512 p = _mm512_mul_ps(k, _mm512_set1_ps(-0x1.777a5cp-25f));
+    __m512 pl = _mm512_fmsub_ps(k, _mm512_set1_ps(-0x1.777a5cp-25f), p);
+    __m512 r2 = _mm512_sub_ps(r1, p), bb = _mm512_sub_ps(r2, r1);
+    __m512 e = _mm512_sub_ps(_mm512_sub_ps(r1, _mm512_sub_ps(r2, bb)), _mm512_add_ps(p, bb));
+    __m512 rl = _mm512_fnmadd_ps(k, _mm512_set1_ps(-0x1.ee59dap-50f), _mm512_sub_ps(e, pl));
+    __m512 r = _mm512_add_ps(r2, rl);
+    *rlp = _mm512_sub_ps(rl, _mm512_sub_ps(r, r2));
+    *rp = r;
+    return k;
+}
+/* which: 0 sin, 1 cos, 2 tan */
+__attribute__((target("avx512f"), noinline, cold)) static __m512
+ct_trigf512_rest(__m512 x, __m512 v, __mmask16 big, int which)
+{
+    float xs[16], vs[16];
+    _mm512_storeu_ps(xs, x);
+    _mm512_storeu_ps(vs, v);
+    for (int k = 0; k < 16; k++)
+        if (big >> k & 1)
+            vs[k] = which == 2 ? ct_tanf_rest(xs[k]) : which ? ct_cosf_rest(xs[k]) : ct_sinf_rest(xs[k]);
+    return _mm512_loadu_ps(vs);
+}
+CT_AVX512_INLINE __m512 ct_trigf512(__m512 x, int which)
+{
+    const __m512 one = _mm512_set1_ps(1.0f);
+    __m512 r, rl, v;
+    __m512 k = ct_trigf512_reduce(x, &r, &rl);
+    __m512 z = _mm512_mul_ps(r, r);
+    __m512i q = _mm512_cvttps_epi32(k);
+    if (which == 2) {
+        __m512 P = _mm512_fmadd_ps(z, _mm512_set1_ps(0.004363266751170158f), _mm512_set1_ps(0.00011668289516819641f));
+        P = _mm512_fmadd_ps(P, z, _mm512_set1_ps(0.010813888162374496f));
+        P = _mm512_fmadd_ps(P, z, _mm512_set1_ps(0.02129075862467289f));
+        P = _mm512_fmadd_ps(P, z, _mm512_set1_ps(0.054058268666267395f));
+        P = _mm512_fmadd_ps(P, z, _mm512_set1_ps(0.13332676887512207f));
+        P = _mm512_fmadd_ps(P, z, _mm512_set1_ps(0.33333349227905273f));
+        __m512 sm = _mm512_fmadd_ps(_mm512_mul_ps(r, z), P, _mm512_fmadd_ps(rl, z, rl));
+        __m512 t = _mm512_add_ps(r, sm), tl = _mm512_sub_ps(sm, _mm512_sub_ps(t, r));
+        __m512 y = _mm512_div_ps(one, t);
+        __m512 inv = _mm512_fmadd_ps(y, _mm512_fnmadd_ps(y, tl, _mm512_fnmadd_ps(y, t, one)), y);
+        __mmask16 odd = _mm512_test_epi32_mask(q, _mm512_set1_epi32(1));
+        v = _mm512_mask_sub_ps(t, odd, _mm512_setzero_ps(), inv);
+    } else {
+        __m512 ps = _mm512_fmadd_ps(_mm512_fmadd_ps(_mm512_set1_ps(-1.9515283e-4f), z, _mm512_set1_ps(8.3321608e-3f)),
+                                    z, _mm512_set1_ps(-0.16666655f));
+        __m512 sn = _mm512_add_ps(r, _mm512_fmadd_ps(_mm512_mul_ps(r, z), ps, rl));
+        __m512 pc = _mm512_fmadd_ps(_mm512_fmadd_ps(_mm512_set1_ps(2.4433157e-05f), z, _mm512_set1_ps(-1.3887316e-3f)),
+                                    z, _mm512_set1_ps(4.1666646e-2f));
+        __m512 hz = _mm512_mul_ps(_mm512_set1_ps(0.5f), z), w = _mm512_sub_ps(one, hz);
+        __m512 lo = _mm512_fmadd_ps(_mm512_mul_ps(z, z), pc, _mm512_mul_ps(_mm512_castsi512_ps(_mm512_xor_si512(_mm512_castps_si512(r), _mm512_set1_epi32((int)0x80000000u))), rl));
+        __m512 cs = _mm512_add_ps(w, _mm512_add_ps(_mm512_sub_ps(_mm512_sub_ps(one, w), hz), lo));
+        q = _mm512_add_epi32(q, _mm512_set1_epi32(which));
+        v = _mm512_mask_mov_ps(sn, _mm512_test_epi32_mask(q, _mm512_set1_epi32(1)), cs);
+        v = _mm512_mask_sub_ps(v, _mm512_test_epi32_mask(q, _mm512_set1_epi32(2)), _mm512_setzero_ps(), v);
+    }
+    if (which != 1)         /* sin and tan of -0 are -0: zeros as they are */
+        v = _mm512_mask_mov_ps(v, _mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_EQ_OQ), x);
+    __mmask16 big = _mm512_cmp_ps_mask(_mm512_abs_ps(x), _mm512_set1_ps(CT_TRIG_FAST), _CMP_NLT_UQ);
+    return big ? ct_trigf512_rest(x, v, big, which) : v;
+}
+#define ct_sinf512(x) ct_trigf512(x, 0)
+#define ct_cosf512(x) ct_trigf512(x, 1)
+#define ct_tanf512(x) ct_trigf512(x, 2)
+CT_F512_MAP(ct_sinf512_block, ct_sinf512)
+CT_F512_MAP(ct_cosf512_block, ct_cosf512)
+CT_F512_MAP(ct_tanf512_block, ct_tanf512)
+#endif
+#define CT_TRIG_f(NAME, T, fn) CT_TWO_PASS_f(NAME##_port, T, CT_TRIG_FAST, ct_##fn##f_fast, ct_##fn##f_rest) \
+    CT_F512_LOOP(NAME, T, ct_##fn##f512_block)
 /* exp2, tan, sinh, cosh of float and half: fastmath.h below their limits */
 #define CT_EXP2_f(NAME, T) CT_TWO_PASS_OKV(NAME, T, float, CT_BELOW, CT_EXP2_SMALL, ct_exp2f_small, ct_exp2f, 1)
 #define CT_EXP2_d(NAME, T) CT_BLOCK_d(NAME, T, ct_exp2_d_block)
@@ -1874,8 +1954,7 @@ CT_F512_MAP(ct_log10f512_block, ct_logf512_2)
 #define CT_EXPM1_f(NAME, T) CT_UNARY_ATTR(CT_MULTIVERSION, NAME, T, T, ct_expm1_f((float)x))
 #define CT_EXPM1_d(NAME, T) \
     CT_TWO_PASS_OKV(NAME, T, double, CT_EXPM1_D_OK, 0, ct_expm1_d_small, ct_expm1_d1, 1)
-#define CT_TAN_f(NAME, T) CT_TWO_PASS_f(NAME, T, CT_TRIG_FAST, ct_tanf_fast, ct_tanf_rest)
-#define ct_tanf_rest(x) (__builtin_fabsf(x) < CT_TRIG_BIG ? ct_tanf_small(x) : tanf(x))
+#define CT_TAN_f(NAME, T) CT_TRIG_f(NAME, T, tan)
 #define CT_TAN_d(NAME, T) CT_TRIG_d(NAME, T, tan)
 #define CT_HYP_f(NAME, T, fn) CT_TWO_PASS_f(NAME, T, CT_HYP_SMALL, ct_##fn##f_small, ct_##fn##f_rest)
 #define CT_HYP_d(NAME, T, fn) CT_UNARY_ATTR(CT_MULTIVERSION, NAME, T, T, ct_##fn##_d1((double)x))
@@ -1889,8 +1968,6 @@ CT_F512_MAP(ct_log10f512_block, ct_logf512_2)
 #define ct_atanh_d ct_atanh_d1
 #define ct_sinf_fast(x) ct_sincosf_fast(x, 0)
 #define ct_cosf_fast(x) ct_sincosf_fast(x, 1)
-#define ct_sinf_rest(x) (__builtin_fabsf(x) < CT_TRIG_BIG ? ct_sincosf_small(x, 0) : sinf(x))
-#define ct_cosf_rest(x) (__builtin_fabsf(x) < CT_TRIG_BIG ? ct_sincosf_small(x, 1) : cosf(x))
 /* tanh: fastmath.h's float form; doubles by fastmath_d.h's formula, on a
  * CPU with AVX-512F with exp512.h's exp in it */
 #ifdef CT_HAVE_AVX512_TABLES
