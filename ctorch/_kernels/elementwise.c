@@ -1394,6 +1394,29 @@ static inline float ct_frexp_exp_f(float x) { int32_t e; ct_frexpf_bits(x, &e); 
 #define ct_tanh_d ct_tanh_d1
 /* a unary double function by a block kernel BLOCK(x, o, n) over contiguous
  * arrays: contiguous runs straight, others gathered 256 at a time */
+/* m <= 256 doubles at byte stride st from src into dst: by vgatherqpd on
+ * a CPU with AVX-512F, else one at a time */
+#ifdef CT_HAVE_AVX512_TABLES
+__attribute__((target("avx512f"))) static void ct_gather_d512(const char *src, int64_t st, double *dst,
+                                                               int64_t m)
+{
+    const __m512i step = _mm512_set_epi64(7 * st, 6 * st, 5 * st, 4 * st, 3 * st, 2 * st, st, 0);
+    int64_t i = 0;
+    for (; i + 8 <= m; i += 8)
+        _mm512_storeu_pd(dst + i, _mm512_i64gather_pd(step, src + i * st, 1));
+    for (; i < m; i++) dst[i] = *(const double *)(src + i * st);
+}
+#endif
+static inline void ct_gather_d(const char *src, int64_t st, double *dst, int64_t m)
+{
+#ifdef CT_HAVE_AVX512_TABLES
+    if (ct_cpu_avx512f()) {
+        ct_gather_d512(src, st, dst, m);
+        return;
+    }
+#endif
+    for (int64_t i = 0; i < m; i++) dst[i] = *(const double *)(src + i * st);
+}
 #define CT_BLOCK_d(NAME, T, BLOCK)                                                 \
 void NAME(CT_LOOP_ARGS) {                                                          \
     (void)ex;                                                                      \
@@ -1404,7 +1427,11 @@ void NAME(CT_LOOP_ARGS) {                                                       
     double buf[256];                                                               \
     for (int64_t i0 = 0; i0 < n; i0 += 256) {                                      \
         int64_t m = n - i0 < 256 ? n - i0 : 256;                                   \
-        for (int64_t i = 0; i < m; i++) buf[i] = *(const double *)(p[1] + (i0 + i) * s[1]); \
+        ct_gather_d(p[1] + i0 * s[1], s[1], buf, m);                               \
+        if (s[0] == CT_SZ(T)) {         /* a dense output: written directly */     \
+            BLOCK(buf, (double *)p[0] + i0, m);                                    \
+            continue;                                                              \
+        }                                                                          \
         BLOCK(buf, buf, m);                                                        \
         for (int64_t i = 0; i < m; i++) *(double *)(p[0] + (i0 + i) * s[0]) = buf[i]; \
     }                                                                              \
