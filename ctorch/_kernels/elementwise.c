@@ -38,6 +38,61 @@
     }
 #define CT_SZ(T) ((int64_t)sizeof(T))
 
+/* m <= 256 values of 4 or 8 bytes at byte stride st from src into dst
+ * (a strided operand into a block for a vector loop): by vgatherdps /
+ * vgatherqpd on a CPU with AVX-512F, else one at a time */
+#ifdef CT_HAVE_AVX512_TABLES
+/* (floats: the offsets i st fit in 32 bits for |st| < 2^23) */
+__attribute__((target("avx512f"))) static void ct_gather_f512(const char *src, int64_t st, float *dst,
+                                                               int64_t m)
+{
+    int64_t i = 0;
+    if (st > -(1 << 23) && st < (1 << 23)) {
+        const __m512i step = _mm512_mullo_epi32(_mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
+                                                _mm512_set1_epi32((int)st));
+        for (; i + 16 <= m; i += 16)
+            _mm512_storeu_ps(dst + i, _mm512_i32gather_ps(step, src + i * st, 1));
+    }
+    for (; i < m; i++) dst[i] = *(const float *)(src + i * st);
+}
+__attribute__((target("avx512f"))) static void ct_gather_d512(const char *src, int64_t st, double *dst,
+                                                               int64_t m)
+{
+    const __m512i step = _mm512_set_epi64(7 * st, 6 * st, 5 * st, 4 * st, 3 * st, 2 * st, st, 0);
+    int64_t i = 0;
+    for (; i + 8 <= m; i += 8)
+        _mm512_storeu_pd(dst + i, _mm512_i64gather_pd(step, src + i * st, 1));
+    for (; i < m; i++) dst[i] = *(const double *)(src + i * st);
+}
+#endif
+static inline void ct_gather_d(const char *src, int64_t st, double *dst, int64_t m)
+{
+#ifdef CT_HAVE_AVX512_TABLES
+    if (ct_cpu_avx512f()) {
+        ct_gather_d512(src, st, dst, m);
+        return;
+    }
+#endif
+    for (int64_t i = 0; i < m; i++) dst[i] = *(const double *)(src + i * st);
+}
+static inline void ct_gather_4(const char *src, int64_t st, void *dst, int64_t m)
+{
+#ifdef CT_HAVE_AVX512_TABLES
+    if (ct_cpu_avx512f()) {
+        ct_gather_f512(src, st, (float *)dst, m);
+        return;
+    }
+#endif
+    for (int64_t i = 0; i < m; i++) ((uint32_t *)dst)[i] = *(const uint32_t *)(src + i * st);
+}
+
+/* a strided operand's m values into buf (of type T) */
+#define CT_GATHER_IN(T, buf, src, st, m) do {                                      \
+    if (sizeof(T) == 4) ct_gather_4((src), (st), (buf), (m));                      \
+    else if (sizeof(T) == 8) ct_gather_d((src), (st), (double *)(void *)(buf), (m)); \
+    else for (int64_t i_ = 0; i_ < (m); i_++) (buf)[i_] = *(const T *)((src) + i_ * (st)); \
+} while (0)
+
 /* CT_MULTIVERSION (common.h) marks the hottest float loops. */
 
 /* CT_UNARY / CT_BINARY are the plain loops; the _ATTR forms take a function
@@ -76,13 +131,23 @@
 #define CT_MV_TYPE_ct_cfloat 0
 #define CT_MV_TYPE_ct_cdouble 0
 
-/* out = EXPR(x) */
-#define CT_UNARY_ATTR(ATTR, NAME, TI, TO, EXPR)                                    \
+/* out = EXPR(x); HOW 1: a strided operand in blocks through the vector loop */
+#define CT_UNARY_HOW(ATTR, NAME, TI, TO, EXPR, HOW)                                \
 ATTR void NAME(CT_LOOP_ARGS) {                                                         \
     ct_params *P = (ct_params *)ex; (void)P;                                       \
     if (s[0] == CT_SZ(TO) && s[1] == CT_SZ(TI)) {                                  \
         TO *o = (TO *)p[0]; const TI *A = (const TI *)p[1];                        \
         CT_SIMD for (int64_t i = 0; i < n; i++) { TI x = A[i]; o[i] = (TO)(EXPR); } \
+    } else if (HOW) {               /* as CT_STRIDED_BLOCK (below) */             \
+        TI ib_[256]; TO ob_[256];                                                  \
+        for (int64_t b0 = 0; b0 < n; b0 += 256) {                                  \
+            const int64_t m = n - b0 < 256 ? n - b0 : 256;                         \
+            CT_GATHER_IN(TI, ib_, p[1] + b0 * s[1], s[1], m);                      \
+            TO *o_ = s[0] == CT_SZ(TO) ? (TO *)p[0] + b0 : ob_;                    \
+            CT_SIMD for (int64_t i = 0; i < m; i++) { TI x = ib_[i]; o_[i] = (TO)(EXPR); } \
+            if (o_ == ob_)                                                         \
+                for (int64_t i = 0; i < m; i++) *(TO *)(p[0] + (b0 + i) * s[0]) = ob_[i]; \
+        }                                                                          \
     } else {                                                                       \
         char *o = p[0]; const char *a = p[1];                                      \
         for (int64_t i = 0; i < n; i++) {                                          \
@@ -91,9 +156,11 @@ ATTR void NAME(CT_LOOP_ARGS) {                                                  
         }                                                                          \
     }                                                                              \
 }
+#define CT_UNARY_ATTR(ATTR, NAME, TI, TO, EXPR) CT_UNARY_HOW(ATTR, NAME, TI, TO, EXPR, 1)
 
-/* out = EXPR(a, b); the scalar-operand cases get their own vector loops */
-#define CT_BINARY_ATTR(ATTR, NAME, T, TO, EXPR)                                    \
+/* out = EXPR(a, b); the scalar-operand cases get their own vector loops;
+ * HOW: the strided case's form (below) */
+#define CT_BINARY_HOW(ATTR, NAME, T, TO, EXPR, HOW)                                \
 ATTR void NAME(CT_LOOP_ARGS) {                                                         \
     ct_params *P = (ct_params *)ex; (void)P;                                       \
     if (s[0] == CT_SZ(TO) && s[1] == CT_SZ(T) && s[2] == CT_SZ(T)) {               \
@@ -106,12 +173,34 @@ ATTR void NAME(CT_LOOP_ARGS) {                                                  
         TO *o = (TO *)p[0]; const T a = *(const T *)p[1]; const T *B = (const T *)p[2]; \
         CT_SIMD for (int64_t i = 0; i < n; i++) { T b = B[i]; o[i] = (TO)(EXPR); } \
     } else {                                                                       \
+        CT_STRIDED_##HOW(T, TO, EXPR)                                              \
+    }                                                                              \
+}
+/* strided operands an element at a time (SCALAR), or copied in blocks
+ * into the vector loop and out of it (BLOCK: for selects that an element
+ * at a time become branches, mispredicted on random data: maximum of a
+ * strided view ran 6x slower) */
+#define CT_STRIDED_SCALAR(T, TO, EXPR)                                             \
         for (int64_t i = 0; i < n; i++) {                                          \
             T a = *(const T *)(p[1] + i * s[1]), b = *(const T *)(p[2] + i * s[2]); \
             *(TO *)(p[0] + i * s[0]) = (TO)(EXPR);                                 \
-        }                                                                          \
-    }                                                                              \
-}
+        }
+#define CT_STRIDED_BLOCK(T, TO, EXPR)                                              \
+        T ab_[CT_STRIDED_BLK], bb_[CT_STRIDED_BLK]; TO ob_[CT_STRIDED_BLK];        \
+        for (int64_t b0 = 0; b0 < n; b0 += CT_STRIDED_BLK) {                       \
+            const int64_t m = n - b0 < CT_STRIDED_BLK ? n - b0 : CT_STRIDED_BLK;   \
+            const T *a_ = ab_, *b_ = bb_;   /* a dense operand read in place */       \
+            if (s[1] == CT_SZ(T)) a_ = (const T *)p[1] + b0;                       \
+            else CT_GATHER_IN(T, ab_, p[1] + b0 * s[1], s[1], m);                  \
+            if (s[2] == CT_SZ(T)) b_ = (const T *)p[2] + b0;                       \
+            else CT_GATHER_IN(T, bb_, p[2] + b0 * s[2], s[2], m);                  \
+            TO *o_ = s[0] == CT_SZ(TO) ? (TO *)p[0] + b0 : ob_;                    \
+            CT_SIMD for (int64_t i = 0; i < m; i++) { T a = a_[i], b = b_[i]; o_[i] = (TO)(EXPR); } \
+            if (o_ == ob_)                                                         \
+                for (int64_t i = 0; i < m; i++) *(TO *)(p[0] + (b0 + i) * s[0]) = ob_[i]; \
+        }
+#define CT_STRIDED_BLK 256
+#define CT_BINARY_ATTR(ATTR, NAME, T, TO, EXPR) CT_BINARY_HOW(ATTR, NAME, T, TO, EXPR, BLOCK)
 
 /* out = EXPR(a, b, c) (lerp): vector loops for dense operands with a dense
  * or scalar third one, strided otherwise */
@@ -806,15 +895,15 @@ CT_BINARY(ct_fmin_b, ct_bool, ct_bool, a & b)
     CT_BINARY(ct_divtrunc_##S, T, T, FT_##F(trunc)((CT)a / (CT)b))                 \
     CT_DIVMOD_##F(S, T, FD, FR, FF)                                                \
     CT_BINARY_ATTR(CT_MULTIVERSION, ct_atan2_##S, T, T, FA((CT)a, (CT)b))           \
-    CT_BINARY_ATTR(CT_MULTIVERSION, ct_maximum_##S, T, T, (a != a) ? a : ((b != b) ? b : (a > b ? a : b))) \
-    CT_BINARY_ATTR(CT_MULTIVERSION, ct_minimum_##S, T, T, (a != a) ? a : ((b != b) ? b : (a < b ? a : b))) \
+    CT_BINARY_HOW(CT_MULTIVERSION, ct_maximum_##S, T, T, (a != a) ? a : ((b != b) ? b : (a > b ? a : b)), BLOCK) \
+    CT_BINARY_HOW(CT_MULTIVERSION, ct_minimum_##S, T, T, (a != a) ? a : ((b != b) ? b : (a < b ? a : b)), BLOCK) \
     CT_BINARY_ATTR(CT_MULTIVERSION, ct_hypot_##S, T, T, ct_hypot_##F((CT)a, (CT)b)) \
     CT_BINARY(ct_copysign_##S, T, T, FT_##F(copysign)((CT)a, (CT)b))               \
     CT_LAE_LOOP_##F(S, T, CT)                                                      \
     CT_LAE2_LOOP_##F(S, T, CT)                                                     \
     CT_BINARY(ct_heaviside_##S, T, T, (CT)a == 0 ? (CT)b : (CT)((CT)a > 0))        \
-    CT_BINARY_ATTR(CT_MULTIVERSION, ct_fmax_##S, T, T, ((CT)a >= (CT)b || b != b) ? a : b) \
-    CT_BINARY_ATTR(CT_MULTIVERSION, ct_fmin_##S, T, T, ((CT)a <= (CT)b || b != b) ? a : b)
+    CT_BINARY_HOW(CT_MULTIVERSION, ct_fmax_##S, T, T, ((CT)a >= (CT)b || b != b) ? a : b, BLOCK) \
+    CT_BINARY_HOW(CT_MULTIVERSION, ct_fmin_##S, T, T, ((CT)a <= (CT)b || b != b) ? a : b, BLOCK)
 /* floor division, remainder and fmod: through the exact fast forms above
  * where they apply, libm's fmod for the rest (double: 8-byte flags, see
  * CT_TWO_PASS_BIN_BODY_FT) */
@@ -1232,7 +1321,7 @@ CT_FM_INLINE ct_bool ct_signbit_d(double x) {
     CT_LOGS_##F(ct_log2_##S, T, log2)                                              \
     CT_LOGS_##F(ct_log10_##S, T, log10)                                            \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_log1p_##S, T, T, ct_log1p_##F((CT)x))                             \
-    CT_UNARY_ATTR(CT_MULTIVERSION, ct_sqrt_##S, T, T, FT_##F(sqrt)((CT)x))         \
+    CT_UNARY_HOW(CT_MULTIVERSION, ct_sqrt_##S, T, T, FT_##F(sqrt)((CT)x), 1)         \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_rsqrt_##S, T, T, (CT)1 / FT_##F(sqrt)((CT)x))                      \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_reciprocal_##S, T, T, (CT)1 / (CT)x)                               \
     CT_TRIG_##F(ct_sin_##S, T, sin)                                 \
@@ -1248,7 +1337,7 @@ CT_FM_INLINE ct_bool ct_signbit_d(double x) {
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_acosh_##S, T, T, FT_##F(acosh)((CT)x))                             \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_atanh_##S, T, T, ct_atanh_##F((CT)x))                             \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_sigmoid_##S, T, T, (CT)1 / ((CT)1 + ct_exp_##F(-(CT)x))) \
-    CT_UNARY_ATTR(CT_MULTIVERSION, ct_relu_##S, T, T, x < 0 ? (T)0 : x)                                  \
+    CT_UNARY_HOW(CT_MULTIVERSION, ct_relu_##S, T, T, x < 0 ? (T)0 : x, 1)                                  \
     CT_ERF_##F(ct_erf_##S, T)                                                      \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_floor_##S, T, T, FT_##F(floor)((CT)x))                             \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_ceil_##S, T, T, FT_##F(ceil)((CT)x))                               \
@@ -1394,29 +1483,6 @@ static inline float ct_frexp_exp_f(float x) { int32_t e; ct_frexpf_bits(x, &e); 
 #define ct_tanh_d ct_tanh_d1
 /* a unary double function by a block kernel BLOCK(x, o, n) over contiguous
  * arrays: contiguous runs straight, others gathered 256 at a time */
-/* m <= 256 doubles at byte stride st from src into dst: by vgatherqpd on
- * a CPU with AVX-512F, else one at a time */
-#ifdef CT_HAVE_AVX512_TABLES
-__attribute__((target("avx512f"))) static void ct_gather_d512(const char *src, int64_t st, double *dst,
-                                                               int64_t m)
-{
-    const __m512i step = _mm512_set_epi64(7 * st, 6 * st, 5 * st, 4 * st, 3 * st, 2 * st, st, 0);
-    int64_t i = 0;
-    for (; i + 8 <= m; i += 8)
-        _mm512_storeu_pd(dst + i, _mm512_i64gather_pd(step, src + i * st, 1));
-    for (; i < m; i++) dst[i] = *(const double *)(src + i * st);
-}
-#endif
-static inline void ct_gather_d(const char *src, int64_t st, double *dst, int64_t m)
-{
-#ifdef CT_HAVE_AVX512_TABLES
-    if (ct_cpu_avx512f()) {
-        ct_gather_d512(src, st, dst, m);
-        return;
-    }
-#endif
-    for (int64_t i = 0; i < m; i++) dst[i] = *(const double *)(src + i * st);
-}
 #define CT_BLOCK_d(NAME, T, BLOCK)                                                 \
 void NAME(CT_LOOP_ARGS) {                                                          \
     (void)ex;                                                                      \
@@ -1484,20 +1550,6 @@ CT_AVX512_INLINE __m512 ct_ln2_reduce512(__m512 x, __m512 *r)
     __m512 kf = _mm512_sub_ps(_mm512_fmadd_ps(x, _mm512_set1_ps(1.44269502162933349609375f), shift), shift);
     *r = _mm512_fmadd_ps(kf, _mm512_set1_ps(2.12194440e-4f), _mm512_fnmadd_ps(kf, _mm512_set1_ps(0.693359375f), x));
     return kf;
-}
-/* m <= 256 floats at byte stride st from src into dst, by vgatherdps
- * (the offsets i st fit in 32 bits for |st| < 2^23) or one at a time */
-__attribute__((target("avx512f"))) static void ct_gather_f512(const char *src, int64_t st, float *dst,
-                                                               int64_t m)
-{
-    int64_t i = 0;
-    if (st > -(1 << 23) && st < (1 << 23)) {
-        const __m512i step = _mm512_mullo_epi32(_mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
-                                                _mm512_set1_epi32((int)st));
-        for (; i + 16 <= m; i += 16)
-            _mm512_storeu_ps(dst + i, _mm512_i32gather_ps(step, src + i * st, 1));
-    }
-    for (; i < m; i++) dst[i] = *(const float *)(src + i * st);
 }
 /* a float loop through an AVX-512 kernel over dense floats (o == x
  * allowed): dense operands straight through it, strided ones gathered into
