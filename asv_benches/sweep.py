@@ -190,6 +190,12 @@ ROWS = [
     ("maximum int64 1e6", "a=R(%s, 'int64'); b=R(%s, 'int64', seed=1)" % (L, L), "mod.maximum(a, b)"),
     ("relu int16 1e6", "a=R(%s, 'int16')" % L, "mod.relu(a)"),
     ("signbit f64 1e6", "a=R(%s, 'float64')" % L, "mod.signbit(a)"),
+    # strided views (every other element): blocks gathered into the vector loops
+    ("maximum f32 1e6 strided", "a=R((2_000_000,))[::2]; b=R(%s, seed=1)" % L, "mod.maximum(a, b)"),
+    ("relu f32 1e6 strided", "a=R((2_000_000,))[::2]", "mod.relu(a)"),
+    ("sqrt f64 1e6 strided", "a=R((2_000_000,), 'float64', lo=0.1, hi=9)[::2]", "mod.sqrt(a)"),
+    ("sin f64 1e6 strided", "a=R((2_000_000,), 'float64')[::2]", "mod.sin(a)"),
+    ("exp f64 1e6 strided", "a=R((2_000_000,), 'float64')[::2]", "mod.exp(a)"),
     ("sinh f32 1e6 ints to 100", "a=R(%s, 'int64', lo=1, hi=100).float()" % L, "mod.sinh(a)"),
     ("erfc bool 1e6", "a=R(%s) > 0" % L, "mod.erfc(a)"),
     ("lgamma int64 1e6", "a=R(%s, 'int64', lo=1, hi=100)" % L, "mod.lgamma(a)"),
