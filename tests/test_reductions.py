@@ -39,6 +39,11 @@ def _layouts(shape, dtype, rng, nan=False):
         t = torch.tensor(b).transpose(-1, -2)
         assert not t.is_contiguous()
         out.append(("transposed", t, np.swapaxes(b, -1, -2)))
+    if len(shape) >= 3 and 0 not in shape:
+        # every dim's order reversed in memory (reduced in memory order)
+        d = make(tuple(reversed(shape)))
+        p = torch.tensor(d).permute(*range(len(shape) - 1, -1, -1))
+        out.append(("reversed dims", p, np.transpose(d)))
     if len(shape) >= 1 and 0 not in shape:
         c = make((2 * shape[0],) + tuple(shape[1:]))
         out.append(("sliced", torch.tensor(c)[1::2], c[1::2]))

@@ -101,6 +101,43 @@ cdef inline bint _is_contiguous(Tensor t) noexcept:
     return True
 
 
+cdef inline bint _stride_after(Tensor t, int a, int b) noexcept:
+    """dim a goes after dim b in _perm_dense's order."""
+    if t._shape[a] == 1:
+        return t._shape[b] != 1
+    if t._shape[b] == 1:
+        return False
+    return t._stride[a] < t._stride[b]
+
+
+cdef inline bint _perm_dense(Tensor t, int *order) noexcept:
+    """order[k]: t's dims by decreasing stride (size-1 dims last; in
+    order when t is contiguous), when t is a permutation of a dense tensor
+    (positive strides, no gaps, no overlap); False otherwise."""
+    cdef int nd = t._ndim, k, j, d
+    cdef Py_ssize_t acc = 1
+    for k in range(nd):
+        order[k] = k
+    if _is_contiguous(t):
+        return True
+    # insertion sort: larger strides first, size-1 dims after all others
+    for k in range(1, nd):
+        d = order[k]
+        j = k - 1
+        while j >= 0 and _stride_after(t, order[j], d):
+            order[j + 1] = order[j]
+            j -= 1
+        order[j + 1] = d
+    for k in range(nd - 1, -1, -1):
+        d = order[k]
+        if t._shape[d] == 1:
+            continue
+        if t._stride[d] != acc:
+            return False
+        acc *= t._shape[d]
+    return True
+
+
 cdef inline Py_ssize_t _batch_stride(Tensor t, Py_ssize_t mat) noexcept:
     """The element stride between the matrices (the last two dims, `mat`
     elements each) of t's batch: 0 when the batch is broadcast (or one

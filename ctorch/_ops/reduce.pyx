@@ -77,6 +77,27 @@ cdef int _need_dim(object dim, str name) except -1:
 
 
 
+cdef object _mem_order(Tensor t, list red):
+    """(q, rq) for a reduction of t over red where t, on the CPU, is a
+    permutation of a dense tensor but not contiguous (a transpose) and its
+    kept dims (those longer than 1) lie in memory in their own order: q the
+    contiguous view of t's memory (its dims by decreasing stride), rq red's
+    dims in q. The reduction of q over rq holds the result's elements in
+    order (t.sum(1) of a transposed matrix: the column sums of its memory,
+    not a transposing copy); None otherwise."""
+    cdef int nd = t._ndim, k
+    cdef int order[64]
+    if t._storage.device >= 0 or nd < 2 or nd > 64 or _is_contiguous(t) or not _perm_dense(t, order):
+        return None
+    cdef list pos = [0] * nd
+    for k in range(nd):
+        pos[order[k]] = k
+    cdef list kept = [pos[d] for d in range(nd) if d not in red and t._shape[d] != 1]
+    if kept != sorted(kept):
+        return None
+    return _permute_raw(t, [order[k] for k in range(nd)]), sorted([pos[d] for d in red])
+
+
 cdef Tensor _sum(Tensor t, object dim, bint keepdim, DType res):
     """Sum of t over dim in dtype res (t is converted to res first)."""
     cdef Tensor flat
@@ -97,6 +118,15 @@ cdef Tensor _sum(Tensor t, object dim, bint keepdim, DType res):
     cdef int nd = t._ndim, d
     cdef Py_ssize_t n_out, n_in, k_len
     cdef list bred
+    cdef Tensor r
+    if t._numel > 0 and not _is_contiguous(t):
+        bred = _reduce_dims(t, dim)
+        mo = _mem_order(t, bred)
+        if mo is not None:
+            rq = mo[1]
+            r = _sum(<Tensor>mo[0], None if len(rq) == nd else rq, False, res)
+            return _reshape(r, [1 if d in bred else t._shape[d] for d in range(nd)] if keepdim
+                            else [t._shape[d] for d in range(nd) if d not in bred])
     if (type(dim) is list or type(dim) is tuple) and len(dim) == 1 and type(dim[0]) is int:
         # one dim in a list: the one-dim paths below
         dim = dim[0]
@@ -554,6 +584,14 @@ def _norm_p(x, double ord, dim, keepdim):
 
 cdef tuple _minmax(Tensor t, list red, bint keepdim, bint is_max, bint want_vals, bint want_idx):
     """(values or None, indices or None) of t reduced over red."""
+    # in t's memory order (_mem_order); indices only over one dim (a flat
+    # index over several counts in t's own order)
+    mo = _mem_order(t, red) if t._numel > 0 and (not want_idx or len(red) == 1) else None
+    if mo is not None:
+        shape = ([1 if d in red else t._shape[d] for d in range(t._ndim)] if keepdim
+                 else [t._shape[d] for d in range(t._ndim) if d not in red])
+        return tuple(None if x is None else _reshape(x, shape)
+                     for x in _minmax(<Tensor>mo[0], mo[1], False, is_max, want_vals, want_idx))
     cdef tuple cr = _cols_reduce(0 if is_max else 1, t, red, t._dtype, want_vals, want_idx)
     if cr is not None:
         if keepdim:
@@ -587,6 +625,11 @@ cdef tuple _minmax_both(Tensor t, list red, bint keepdim):
     """(min, max) of t over red: two passes of the column kernel, or of the
     rows kernel over one layout; one pass of it that keeps both for a single
     row on the CPU (a full reduction: half the reads)."""
+    mo = _mem_order(t, red) if t._numel > 0 else None
+    if mo is not None:
+        shape = ([1 if d in red else t._shape[d] for d in range(t._ndim)] if keepdim
+                 else [t._shape[d] for d in range(t._ndim) if d not in red])
+        return tuple(_reshape(x, shape) for x in _minmax_both(<Tensor>mo[0], mo[1], False))
     cdef tuple cmin = _cols_reduce(1, t, red, t._dtype, True, False)
     cdef tuple cmax
     if cmin is not None:

@@ -715,43 +715,6 @@ def _taps_apply(x, int dim, idx, w, Py_ssize_t n_new, bint transpose):
     return out
 
 
-cdef bint _perm_dense(Tensor t, int *order):
-    """order[k]: t's dims by decreasing stride (size-1 dims last; in
-    order when t is contiguous), when t is a permutation of a dense tensor
-    (positive strides, no gaps, no overlap); False otherwise."""
-    cdef int nd = t._ndim, k, j, d
-    cdef Py_ssize_t acc = 1
-    for k in range(nd):
-        order[k] = k
-    if _is_contiguous(t):
-        return True
-    # insertion sort: larger strides first, size-1 dims after all others
-    for k in range(1, nd):
-        d = order[k]
-        j = k - 1
-        while j >= 0 and _stride_after(t, order[j], d):
-            order[j + 1] = order[j]
-            j -= 1
-        order[j + 1] = d
-    for k in range(nd - 1, -1, -1):
-        d = order[k]
-        if t._shape[d] == 1:
-            continue
-        if t._stride[d] != acc:
-            return False
-        acc *= t._shape[d]
-    return True
-
-
-cdef inline bint _stride_after(Tensor t, int a, int b):
-    """dim a goes after dim b in _perm_dense's order."""
-    if t._shape[a] == 1:
-        return t._shape[b] != 1
-    if t._shape[b] == 1:
-        return False
-    return t._stride[a] < t._stride[b]
-
-
 cdef Tensor _flip_impl(Tensor t, list dims):
     """A copy of t with the dims reversed: one pass of the backend's flip
     kernel over a dense tensor or a permutation of one (a transpose, a
