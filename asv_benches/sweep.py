@@ -190,6 +190,11 @@ ROWS = [
     ("maximum int64 1e6", "a=R(%s, 'int64'); b=R(%s, 'int64', seed=1)" % (L, L), "mod.maximum(a, b)"),
     ("relu int16 1e6", "a=R(%s, 'int16')" % L, "mod.relu(a)"),
     ("signbit f64 1e6", "a=R(%s, 'float64')" % L, "mod.signbit(a)"),
+    # reductions of a transposed matrix (in its memory order) and of short rows
+    ("sum dim1 transposed 1000x1000", "a=R((1000,1000)).t()", "a.sum(1)"),
+    ("amax dim1 transposed 1000x1000", "a=R((1000,1000)).t()", "a.amax(1)"),
+    ("sum dim1 2048x100", "a=R((2048,100))", "a.sum(1)"),
+    ("logsumexp dim1 2048x100", "a=R((2048,100))", "a.logsumexp(1)"),
     # strided views (every other element): blocks gathered into the vector loops
     ("maximum f32 1e6 strided", "a=R((2_000_000,))[::2]; b=R(%s, seed=1)" % L, "mod.maximum(a, b)"),
     ("relu f32 1e6 strided", "a=R((2_000_000,))[::2]", "mod.relu(a)"),
