@@ -413,6 +413,26 @@ void ct_sum_cols_##S(const T *x, int64_t n, int64_t cols, int64_t ld, T *out) { 
         memcpy(acc + c0 + 2 * L, &a2, sizeof a2); memcpy(acc + c0 + 3 * L, &a3, sizeof a3); \
         memcpy(acc + c0 + 4 * L, &a4, sizeof a4); memcpy(acc + c0 + 5 * L, &a5, sizeof a5); \
         memcpy(acc + c0 + 6 * L, &a6, sizeof a6); memcpy(acc + c0 + 7 * L, &a7, sizeof a7); \
+    }                                                                             \
+    /* fewer columns left: four vectors, then one (each column's additions */    \
+    /* in the same order) */                                                     \
+    for (; c0 + 4 * L <= cols; c0 += 4 * L) {                                     \
+        VT a0, a1, a2, a3, v;                                                     \
+        CT_VLOAD(a0, acc + c0); CT_VLOAD(a1, acc + c0 + L);                       \
+        CT_VLOAD(a2, acc + c0 + 2 * L); CT_VLOAD(a3, acc + c0 + 3 * L);           \
+        for (int64_t i = 0; i < n; i++) {                                         \
+            const __typeof__(*(x)) *row = x + i * ld + c0;                        \
+            CT_VLOAD(v, row); a0 += v; CT_VLOAD(v, row + L); a1 += v;             \
+            CT_VLOAD(v, row + 2 * L); a2 += v; CT_VLOAD(v, row + 3 * L); a3 += v; \
+        }                                                                         \
+        memcpy(acc + c0, &a0, sizeof a0); memcpy(acc + c0 + L, &a1, sizeof a1);   \
+        memcpy(acc + c0 + 2 * L, &a2, sizeof a2); memcpy(acc + c0 + 3 * L, &a3, sizeof a3); \
+    }                                                                             \
+    for (; c0 + L <= cols; c0 += L) {                                             \
+        VT a0, v;                                                                 \
+        CT_VLOAD(a0, acc + c0);                                                   \
+        for (int64_t i = 0; i < n; i++) { CT_VLOAD(v, x + i * ld + c0); a0 += v; } \
+        memcpy(acc + c0, &a0, sizeof a0);                                         \
     }
 #define CT_COLS_VEC_f32(x, n, cols, ld, acc, c0) CT_COLS_VEC_V(ct_vf8, 8, x, n, cols, ld, acc, c0)
 #define CT_COLS_VEC_f64(x, n, cols, ld, acc, c0) CT_COLS_VEC_V(ct_vd4, 4, x, n, cols, ld, acc, c0)
