@@ -421,29 +421,42 @@ cdef extern from "backend.h" nogil:
 
 
 cdef tuple _cols_reduce(int op, Tensor t, list red, DType dt, bint want_vals, bint want_idx):
-    """(values, indices) of t reduced over red column by column when red are
-    t's leading dims and t is contiguous (no transposing copy); None when
-    the layout or the backend does not allow it. Values are in dt (t's
-    dtype); shapes without the reduced dims."""
-    cdef int k = len(red), d
-    if k == 0 or k >= t._ndim or t._numel == 0 or red != list(_brange(k)) or not _is_contiguous(t):
+    """(values, indices) of t reduced over red column by column when red is
+    a run of dims of a contiguous t short of its last (the leading dims: one
+    block of columns; a run of middle dims: a block for each index of the
+    dims before it), without a transposing copy; None when the layout or
+    the backend does not allow it. Values are in dt (t's dtype); shapes
+    without the reduced dims."""
+    cdef int k = len(red), d, r0
+    if k == 0 or t._numel == 0 or not _is_contiguous(t):
+        return None
+    r0 = red[0]
+    if r0 + k >= t._ndim or red != list(range(r0, r0 + k)) or (r0 > 0 and t._storage.device >= 0):
         return None
     cdef const ct_reduce_cols_table *RC = <const ct_reduce_cols_table *>t._storage.backend
     if RC.reduce_cols == NULL:
         return None
-    cdef Py_ssize_t n = 1, cols
-    for d in range(k):
+    cdef Py_ssize_t n = 1, cols = 1, outer = 1, o
+    for d in range(r0):
+        outer *= t._shape[d]
+    for d in range(r0, r0 + k):
         n *= t._shape[d]
-    cols = t._numel // n
+    for d in range(r0 + k, t._ndim):
+        cols *= t._shape[d]
     if n < 2:
         return None
-    out_shape = [t._shape[d] for d in range(k, t._ndim)]
+    out_shape = [t._shape[d] for d in range(t._ndim) if d not in red]
     cdef Tensor vals = _empty_list(out_shape, dt, t._storage.device)
     cdef Tensor idx = _empty_list(out_shape, t_int64, t._storage.device) if want_idx else None
     cdef int64_t *ip = <int64_t *>idx._data if want_idx else NULL
-    cdef int rc, code = t._dtype._code
+    cdef int rc = 0, code = t._dtype._code
+    cdef Py_ssize_t es = t._dtype.itemsize, vs = dt.itemsize
     with nogil:
-        rc = RC.reduce_cols(op, code, t._data, n, cols, cols, vals._data, ip)
+        for o in range(outer):
+            rc = RC.reduce_cols(op, code, t._data + o * n * cols * es, n, cols, cols,
+                                vals._data + o * cols * vs, ip + o * cols if ip != NULL else NULL)
+            if rc != 0:
+                break
     if rc != 0:
         return None
     return (vals if want_vals else None), idx
