@@ -196,6 +196,7 @@ ROWS = [
     ("sum dim1 2048x100", "a=R((2048,100))", "a.sum(1)"),
     ("logsumexp dim1 2048x100", "a=R((2048,100))", "a.logsumexp(1)"),
     ("mean dim1 64x128x32", "a=R((64,128,32))", "a.mean(1)"),
+    ("amax dim1 64x128x32", "a=R((64,128,32))", "a.amax(1)"),
     # strided views (every other element): blocks gathered into the vector loops
     ("maximum f32 1e6 strided", "a=R((2_000_000,))[::2]; b=R(%s, seed=1)" % L, "mod.maximum(a, b)"),
     ("relu f32 1e6 strided", "a=R((2_000_000,))[::2]", "mod.relu(a)"),
