@@ -99,6 +99,9 @@ cdef extern from "backend.h" nogil:
     ctypedef void (*ct_ln_bwd_fn)(const void *g, const void *x, const void *w, const double *mean,
                                   const double *rstd, void *dx, double *dw, double *db,
                                   int64_t M, int64_t N)
+    ctypedef void (*ct_lstm_bwd_fn)(int64_t hb, const void *a, const void *g, const void *cp,
+                                    const void *tc, const void *dh, const void *dc, void *dg,
+                                    void *dcp)
     ctypedef void (*ct_gelu_fn)(const void *x, void *y, int64_t n, int approx)
     ctypedef void (*ct_gelu_bwd_fn)(const void *g, const void *x, void *dx, int64_t n, int approx)
     ctypedef int64_t (*ct_nll_fn)(const void *x, int64_t N, int64_t C, int64_t sn, int64_t sc,
@@ -223,6 +226,7 @@ cdef extern from "backend.h" nogil:
         # layer normalisation (NULL where a device has none)
         const ct_ln_fwd_fn *ln_fwd
         const ct_ln_bwd_fn *ln_bwd
+        const ct_lstm_bwd_fn *lstm_bwd
         # convolutions (NULL: the op runs on a host copy)
         const ct_im2col_fn *im2col
         const ct_col2im_fn *col2im

@@ -1515,6 +1515,7 @@ const ct_backend ct_cpu_backend = {
     .bn_bwd_apply = ct_bn_bwd_apply_loops,
     .ln_fwd = ct_ln_fwd_loops,
     .ln_bwd = ct_ln_bwd_loops,
+    .lstm_bwd = ct_lstm_bwd_loops,
     .im2col = ct_im2col_loops,
     .col2im = ct_col2im_loops,
     .conv_im2col_mm = ct_cpu_conv_im2col_mm,

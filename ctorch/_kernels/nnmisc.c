@@ -405,3 +405,32 @@ ct_ln_fwd_fn ct_ln_fwd_loops[CT_NDTYPES] = {
 ct_ln_bwd_fn ct_ln_bwd_loops[CT_NDTYPES] = {
     [CT_FLOAT32] = ln_bwd_f32, [CT_FLOAT64] = ln_bwd_f64,
 };
+
+/* the LSTM step's gate gradients (nnmisc.h): no fused multiply-adds (the
+ * baseline build has none), so the values of the ops one at a time */
+#define CT_LSTM_BWD(S, T)                                                         \
+static void lstm_bwd_##S(int64_t hb, const void *a_, const void *g_, const void *cp_, \
+                         const void *tc_, const void *dh_, const void *dc_, void *dg_, \
+                         void *dcp_) {                                            \
+    const T *restrict a = (const T *)a_, *restrict g = (const T *)g_;             \
+    const T *restrict cp = (const T *)cp_, *restrict tc = (const T *)tc_;         \
+    const T *restrict dh = (const T *)dh_, *restrict dc = (const T *)dc_;         \
+    T *restrict dg = (T *)dg_, *restrict dcp = (T *)dcp_;                         \
+    _Pragma("omp simd")                                                           \
+    for (int64_t k = 0; k < hb; k++) {                                            \
+        const T i = a[k], f = a[hb + k], o = a[3 * hb + k];                       \
+        const T t1 = dh[k] * o, t2 = (T)1 - tc[k] * tc[k];                        \
+        const T dcy = t1 * t2 + dc[k];                                            \
+        const T gi = dcy * g[k], ci = dcy * cp[k], di = dcy * i, ht = dh[k] * tc[k]; \
+        dg[k] = gi * i * ((T)1 - i);                                              \
+        dg[hb + k] = ci * f * ((T)1 - f);                                         \
+        dg[2 * hb + k] = di * ((T)1 - g[k] * g[k]);                               \
+        dg[3 * hb + k] = ht * o * ((T)1 - o);                                     \
+        dcp[k] = dcy * f;                                                         \
+    }                                                                             \
+}
+CT_LSTM_BWD(f32, float)
+CT_LSTM_BWD(f64, double)
+ct_lstm_bwd_fn ct_lstm_bwd_loops[CT_NDTYPES] = {
+    [CT_FLOAT32] = lstm_bwd_f32, [CT_FLOAT64] = lstm_bwd_f64,
+};

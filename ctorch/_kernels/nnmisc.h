@@ -35,6 +35,17 @@ typedef void (*ct_ln_bwd_fn)(const void *g, const void *x, const void *w, const 
                              const double *rstd, void *dx, double *dw, double *db, int64_t M,
                              int64_t N);
 
+/* One LSTM step's gate gradients over dense (H, B) blocks (hb = H B values
+ * each): from the gates' activations a (4H, B: sigmoid of every block; i, f,
+ * o used), g = tanh of the cell block, the previous cell state cp, tc =
+ * tanh(c'), and the gradients dh of h' and dc of c':
+ *   dcy = dh o (1 - tc^2) + dc, dg = [dcy g i (1 - i); dcy cp f (1 - f);
+ *   dcy i (1 - g^2); dh tc o (1 - o)] (4H, B), dcp = dcy f,
+ * each product and difference rounded as the ops one at a time would. */
+typedef void (*ct_lstm_bwd_fn)(int64_t hb, const void *a, const void *g, const void *cp,
+                               const void *tc, const void *dh, const void *dc, void *dg,
+                               void *dcp);
+
 /* tables: indexed by dtype code, float32 and float64 only */
 extern ct_bn_stats_fn ct_bn_stats_loops[CT_NDTYPES];
 extern ct_bn_apply_fn ct_bn_apply_loops[CT_NDTYPES];
@@ -42,5 +53,6 @@ extern ct_bn_bwd_reduce_fn ct_bn_bwd_reduce_loops[CT_NDTYPES];
 extern ct_bn_bwd_apply_fn ct_bn_bwd_apply_loops[CT_NDTYPES];
 extern ct_ln_fwd_fn ct_ln_fwd_loops[CT_NDTYPES];
 extern ct_ln_bwd_fn ct_ln_bwd_loops[CT_NDTYPES];
+extern ct_lstm_bwd_fn ct_lstm_bwd_loops[CT_NDTYPES];
 
 #endif

@@ -211,3 +211,26 @@ def _ln_backward(Tensor g, Tensor x, weight, Tensor mean, Tensor rstd, Py_ssize_
     if db is not None:
         db = _cast(db, dt)
     return dx, dw, db
+
+
+def _lstm_bwd(Tensor a, Tensor g, Tensor cp, Tensor tc, Tensor dh, Tensor dc):
+    """(dg, dcp): an LSTM step's gate gradients (4H, B) and its previous cell
+    state's (H, B) from the saved a (4H, B), g, cp, tc and the gradients dh,
+    dc (H, B), by the backend's fused kernel; None where it has none for
+    a's dtype (the caller then runs the ops one at a time)."""
+    cdef DType dt = a._dtype
+    cdef const ct_backend *B = a._storage.backend
+    if B.lstm_bwd == NULL or B.lstm_bwd[dt._code] == NULL:
+        return None
+    cdef Tensor ca = _dense_as(a, dt), cg = _dense_as(g, dt), ccp = _dense_as(cp, dt)
+    cdef Tensor ctc = _dense_as(tc, dt), cdh = _dense_as(dh, dt), cdc = _dense_as(dc, dt)
+    cdef int64_t hb = cg._numel
+    if (ca._numel != 4 * hb or ccp._numel != hb or ctc._numel != hb or cdh._numel != hb
+            or cdc._numel != hb):
+        return None
+    cdef Tensor dg = _empty_like(ca, dt), dcp = _empty_like(cg, dt)
+    cdef ct_lstm_bwd_fn f = B.lstm_bwd[dt._code]
+    with nogil:
+        f(hb, ca._data, cg._data, ccp._data, ctc._data, cdh._data, cdc._data, dg._data, dcp._data)
+    _check_device(dg)
+    return dg, dcp

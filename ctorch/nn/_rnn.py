@@ -22,6 +22,7 @@ from ctorch._ops.elementwise import relu as _relu, sigmoid as _sigmoid
 from ctorch._ops.elementwise import tanh as _tanh_op
 from ctorch._ops.products import addmm as _addmm, mm as _mm
 from ctorch._ops.sampling import dropout as _dropout
+from ctorch._ops.nnmisc import _lstm_bwd
 from ctorch._ops.shape import cat as _cat, stack as _stack
 from ctorch.autograd._node import _record, is_grad_enabled as _is_grad_enabled
 from ctorch.autograd.function import Function
@@ -180,6 +181,24 @@ def _gru_raw(it, hgt, ht):
     return d * rz.narrow(0, hidden, hidden) + n, (rz, n, hn, d)
 
 
+def _lstm_step_grads(a, g, ct, tc, dh, dc):
+    """The gradients of an LSTM step's pre-activation gates (4H, B) and of
+    its previous cell state ct (H, B) from what _lstm_raw saved and the
+    gradients dh, dc of h', c': the backend's fused kernel, or the same
+    operations one at a time."""
+    r = _lstm_bwd(a, g, ct, tc, dh, dc)
+    if r is not None:
+        return r
+    hidden = g.size(0)
+    i, f, o = a.narrow(0, 0, hidden), a.narrow(0, hidden, hidden), a.narrow(0, 3 * hidden, hidden)
+    dcy = dh * o * (1 - tc * tc) + dc
+    di = dcy * g * i * (1 - i)
+    df = dcy * ct * f * (1 - f)
+    dg = dcy * i * (1 - g * g)
+    do = dh * tc * o * (1 - o)
+    return _cat([di, df, dg, do], 0), dcy * f
+
+
 class _LSTMStep(Function):
     """(h', c') transposed, (H, B), from the pre-activation gates (4H, B) and
     c (H, B): i, f, o = sigmoid, g = tanh of their blocks; c' = f c + i g,
@@ -193,15 +212,7 @@ class _LSTMStep(Function):
 
     @staticmethod
     def backward(ctx, dh, dc):
-        a, g, ct, tc = ctx.saved_tensors
-        hidden = g.size(0)
-        i, f, o = a.narrow(0, 0, hidden), a.narrow(0, hidden, hidden), a.narrow(0, 3 * hidden, hidden)
-        dcy = dh * o * (1 - tc * tc) + dc
-        di = dcy * g * i * (1 - i)
-        df = dcy * ct * f * (1 - f)
-        dg = dcy * i * (1 - g * g)
-        do = dh * tc * o * (1 - o)
-        return _cat([di, df, dg, do], 0), dcy * f
+        return _lstm_step_grads(*ctx.saved_tensors, dh, dc)
 
 
 class _GRUStep(Function):
@@ -279,14 +290,8 @@ class _LSTMLayer(Function):
         dgs = [None] * n
         for t in (range(n) if ctx.reverse else range(n - 1, -1, -1)):
             a, g, c_prev, tc = saved[t]
-            hidden = g.size(0)
-            i, f, o = a.narrow(0, 0, hidden), a.narrow(0, hidden, hidden), a.narrow(0, 3 * hidden, hidden)
-            dh = dht + dout[t].t()
-            dcy = dh * o * (1 - tc * tc) + dct
-            dgt = _cat([dcy * g * i * (1 - i), dcy * c_prev * f * (1 - f), dcy * i * (1 - g * g),
-                        dh * tc * o * (1 - o)], 0)
+            dgt, dct = _lstm_step_grads(a, g, c_prev, tc, dht + dout[t].t(), dct)
             dgs[t] = dgt
-            dct = dcy * f
             dht = _mm(w_hh_t, dgt)
         dg = _cat(dgs, 1)                       # (4H, T * B), the steps in time order
         need = ctx.needs_input_grad
