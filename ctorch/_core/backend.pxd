@@ -102,6 +102,8 @@ cdef extern from "backend.h" nogil:
     ctypedef void (*ct_lstm_bwd_fn)(int64_t hb, const void *a, const void *g, const void *cp,
                                     const void *tc, const void *dh, const void *dc, void *dg,
                                     void *dcp)
+    ctypedef void (*ct_lstm_fwd_fn)(int64_t hb, const void *gt, const void *c, void *a, void *g,
+                                    void *cy, void *tc, void *hy)
     ctypedef void (*ct_gelu_fn)(const void *x, void *y, int64_t n, int approx)
     ctypedef void (*ct_gelu_bwd_fn)(const void *g, const void *x, void *dx, int64_t n, int approx)
     ctypedef int64_t (*ct_nll_fn)(const void *x, int64_t N, int64_t C, int64_t sn, int64_t sc,
@@ -227,6 +229,7 @@ cdef extern from "backend.h" nogil:
         const ct_ln_fwd_fn *ln_fwd
         const ct_ln_bwd_fn *ln_bwd
         const ct_lstm_bwd_fn *lstm_bwd
+        const ct_lstm_fwd_fn *lstm_fwd
         # convolutions (NULL: the op runs on a host copy)
         const ct_im2col_fn *im2col
         const ct_col2im_fn *col2im

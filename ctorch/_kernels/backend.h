@@ -212,9 +212,11 @@ typedef struct ct_backend {
      * where a device has none (the op then composes other ops) */
     const ct_ln_fwd_fn *ln_fwd;
     const ct_ln_bwd_fn *ln_bwd;
-    /* an LSTM step's gate gradients (nnmisc.h), per dtype (float32,
-     * float64); NULL where a device has none (the ops one at a time) */
+    /* an LSTM step's gate gradients (float32, float64) and forward
+     * (float32) (nnmisc.h); NULL where a device has none (the ops one at a
+     * time) */
     const ct_lstm_bwd_fn *lstm_bwd;
+    const ct_lstm_fwd_fn *lstm_fwd;
     /* convolutions (conv.h): im2col and col2im per dtype (float32, float64,
      * complex64, complex128, the integers). A device may leave them NULL: the op then
      * runs on a host copy */

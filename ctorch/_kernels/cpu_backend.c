@@ -1516,6 +1516,7 @@ const ct_backend ct_cpu_backend = {
     .ln_fwd = ct_ln_fwd_loops,
     .ln_bwd = ct_ln_bwd_loops,
     .lstm_bwd = ct_lstm_bwd_loops,
+    .lstm_fwd = ct_lstm_fwd_loops,
     .im2col = ct_im2col_loops,
     .col2im = ct_col2im_loops,
     .conv_im2col_mm = ct_cpu_conv_im2col_mm,

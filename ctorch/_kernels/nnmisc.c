@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include "nnmisc.h"
+#include "fastmath.h"
 #include "strided.h"
 
 #define CT_BN_GRAIN 32768
@@ -433,4 +434,37 @@ CT_LSTM_BWD(f32, float)
 CT_LSTM_BWD(f64, double)
 ct_lstm_bwd_fn ct_lstm_bwd_loops[CT_NDTYPES] = {
     [CT_FLOAT32] = lstm_bwd_f32, [CT_FLOAT64] = lstm_bwd_f64,
+};
+
+/* the LSTM step's forward (nnmisc.h) in float32: the activations built per
+ * instruction set as elementwise.c's sigmoid and tanh loops are, c' with
+ * its two products rounded before the sum (the baseline build: no fused
+ * multiply-add), as cy = f * c; cy += i * g rounds them */
+CT_MULTIVERSION static void lstm_act_f32(int64_t hb, const float *restrict gt, float *restrict a,
+                                         float *restrict g) {
+    _Pragma("omp simd")
+    for (int64_t k = 0; k < 4 * hb; k++) a[k] = 1.0f / (1.0f + ct_expf(-gt[k]));
+    _Pragma("omp simd")
+    for (int64_t k = 0; k < hb; k++) g[k] = ct_tanhf(gt[2 * hb + k]);
+}
+static void lstm_cell_f32(int64_t hb, const float *restrict a, const float *restrict g,
+                          const float *restrict c, float *restrict cy) {
+    _Pragma("omp simd")
+    for (int64_t k = 0; k < hb; k++) cy[k] = a[hb + k] * c[k] + a[k] * g[k];
+}
+CT_MULTIVERSION static void lstm_out_f32(int64_t hb, const float *restrict a, const float *restrict cy,
+                                         float *restrict tc, float *restrict hy) {
+    _Pragma("omp simd")
+    for (int64_t k = 0; k < hb; k++) tc[k] = ct_tanhf(cy[k]);
+    _Pragma("omp simd")
+    for (int64_t k = 0; k < hb; k++) hy[k] = a[3 * hb + k] * tc[k];
+}
+static void lstm_fwd_f32(int64_t hb, const void *gt, const void *c, void *a, void *g, void *cy,
+                         void *tc, void *hy) {
+    lstm_act_f32(hb, (const float *)gt, (float *)a, (float *)g);
+    lstm_cell_f32(hb, (const float *)a, (const float *)g, (const float *)c, (float *)cy);
+    lstm_out_f32(hb, (const float *)a, (const float *)cy, (float *)tc, (float *)hy);
+}
+ct_lstm_fwd_fn ct_lstm_fwd_loops[CT_NDTYPES] = {
+    [CT_FLOAT32] = lstm_fwd_f32,
 };

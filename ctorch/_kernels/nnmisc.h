@@ -46,6 +46,14 @@ typedef void (*ct_lstm_bwd_fn)(int64_t hb, const void *a, const void *g, const v
                                const void *tc, const void *dh, const void *dc, void *dg,
                                void *dcp);
 
+/* One LSTM step's pointwise forward over dense (H, B) blocks: from the
+ * pre-activation gates gt (4H, B) and the cell state c, a = sigmoid(gt)
+ * (4H, B), g = tanh of its cell block, c' = f c + i g, tc = tanh(c'), h' =
+ * o tc: the values of the elementwise ops one at a time (float32 only: the
+ * float64 tanh takes another form on some CPUs). */
+typedef void (*ct_lstm_fwd_fn)(int64_t hb, const void *gt, const void *c, void *a, void *g,
+                               void *cy, void *tc, void *hy);
+
 /* tables: indexed by dtype code, float32 and float64 only */
 extern ct_bn_stats_fn ct_bn_stats_loops[CT_NDTYPES];
 extern ct_bn_apply_fn ct_bn_apply_loops[CT_NDTYPES];
@@ -54,5 +62,6 @@ extern ct_bn_bwd_apply_fn ct_bn_bwd_apply_loops[CT_NDTYPES];
 extern ct_ln_fwd_fn ct_ln_fwd_loops[CT_NDTYPES];
 extern ct_ln_bwd_fn ct_ln_bwd_loops[CT_NDTYPES];
 extern ct_lstm_bwd_fn ct_lstm_bwd_loops[CT_NDTYPES];
+extern ct_lstm_fwd_fn ct_lstm_fwd_loops[CT_NDTYPES];
 
 #endif

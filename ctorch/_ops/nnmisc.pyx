@@ -234,3 +234,25 @@ def _lstm_bwd(Tensor a, Tensor g, Tensor cp, Tensor tc, Tensor dh, Tensor dc):
         f(hb, ca._data, cg._data, ccp._data, ctc._data, cdh._data, cdc._data, dg._data, dcp._data)
     _check_device(dg)
     return dg, dcp
+
+
+def _lstm_fwd(Tensor gt, Tensor c):
+    """(h', c', (a, g, c, tc)) of an LSTM step from the pre-activation gates
+    gt (4H, B) and the cell state c (H, B), by the backend's fused kernel;
+    None where it has none for gt's dtype (the caller then runs the ops one
+    at a time)."""
+    cdef DType dt = gt._dtype
+    cdef const ct_backend *B = gt._storage.backend
+    if B.lstm_fwd == NULL or B.lstm_fwd[dt._code] == NULL or c._dtype is not dt:
+        return None
+    cdef Tensor cg = _dense_as(gt, dt), cc = _dense_as(c, dt)
+    cdef int64_t hb = cc._numel
+    if cg._numel != 4 * hb or cg._ndim != 2:
+        return None
+    cdef Tensor a = _empty_like(cg, dt), g = _empty_like(cc, dt), cy = _empty_like(cc, dt)
+    cdef Tensor tc = _empty_like(cc, dt), hy = _empty_like(cc, dt)
+    cdef ct_lstm_fwd_fn f = B.lstm_fwd[dt._code]
+    with nogil:
+        f(hb, cg._data, cc._data, a._data, g._data, cy._data, tc._data, hy._data)
+    _check_device(a)
+    return hy, cy, (a, g, c, tc)

@@ -22,7 +22,7 @@ from ctorch._ops.elementwise import relu as _relu, sigmoid as _sigmoid
 from ctorch._ops.elementwise import tanh as _tanh_op
 from ctorch._ops.products import addmm as _addmm, mm as _mm
 from ctorch._ops.sampling import dropout as _dropout
-from ctorch._ops.nnmisc import _lstm_bwd
+from ctorch._ops.nnmisc import _lstm_bwd, _lstm_fwd
 from ctorch._ops.shape import cat as _cat, stack as _stack
 from ctorch.autograd._node import _record, is_grad_enabled as _is_grad_enabled
 from ctorch.autograd.function import Function
@@ -161,7 +161,11 @@ def _bias_sum(b_ih, b_hh):
 # the whole gates tensor, and slicing is what a step does most.
 
 def _lstm_raw(gt, ct):
-    """The LSTM step without history: (h', c', what the backward reads)."""
+    """The LSTM step without history: (h', c', what the backward reads), by
+    the backend's fused kernel or the same operations one at a time."""
+    r = _lstm_fwd(gt, ct)
+    if r is not None:
+        return r
     hidden = gt.size(0) // 4
     a = _sigmoid(gt)
     g = _tanh_op(gt.narrow(0, 2 * hidden, hidden))
