@@ -462,6 +462,9 @@ ROWS = [
     # convolutions (fwd+bwd of a 3x3, padding 1)
     ("grad: conv2d 64x16x32x32 -> 32", "x,w,b=G(R((64,16,32,32)), R((32,16,3,3), seed=1), R((32,), seed=2))",
      "mod.nn.functional.conv2d(x, w, b, padding=1).sum().backward()"),
+    ("lstm 16x50x64 -> 128", "m=mod.nn.LSTM(64, 128, batch_first=True); x=R((16,50,64))", "m(x)[0]"),
+    ("grad: lstm 16x50x64 -> 128", "m=mod.nn.LSTM(64, 128, batch_first=True); x=R((16,50,64))",
+     "m(x)[0].sum().backward()"),
     ("grad: conv2d 4x16x32x32 -> 32", "x,w,b=G(R((4,16,32,32)), R((32,16,3,3), seed=1), R((32,), seed=2))",
      "mod.nn.functional.conv2d(x, w, b, padding=1).sum().backward()"),
     ("grad: conv2d 32x16x8x8 -> 32", "x,w,b=G(R((32,16,8,8)), R((32,16,3,3), seed=1), R((32,), seed=2))",
