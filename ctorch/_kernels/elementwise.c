@@ -131,36 +131,43 @@ static inline void ct_gather_4(const char *src, int64_t st, void *dst, int64_t m
 #define CT_MV_TYPE_ct_cfloat 0
 #define CT_MV_TYPE_ct_cdouble 0
 
-/* out = EXPR(x); HOW 1: a strided operand in blocks through the vector loop */
-#define CT_UNARY_HOW(ATTR, NAME, TI, TO, EXPR, HOW)                                \
+/* Strided operands (the loops' last case) are copied in blocks of
+ * CT_STRIDED_BLK into the vector loop and out of it (CT_GATHER_IN: 4- and
+ * 8-byte values by vgatherdps / vgatherqpd on AVX-512), a dense operand or
+ * output read or written in place: an element at a time, selects became
+ * branches, mispredicted on random data (maximum of a strided view ran 6x
+ * slower), and square roots scalar ones; the strided results are the dense
+ * loop's. */
+#define CT_STRIDED_BLK 256
+/* the output block: the output itself where dense, else ob_, copied out */
+#define CT_STRIDED_OUT(TO, b0) TO *o_ = s[0] == CT_SZ(TO) ? (TO *)p[0] + (b0) : ob_;
+#define CT_STRIDED_FLUSH(TO, b0, m)                                                \
+    if (o_ == ob_)                                                                 \
+        for (int64_t i = 0; i < (m); i++) *(TO *)(p[0] + ((b0) + i) * s[0]) = ob_[i];
+
+/* out = EXPR(x) */
+#define CT_UNARY_ATTR(ATTR, NAME, TI, TO, EXPR)                                    \
 ATTR void NAME(CT_LOOP_ARGS) {                                                         \
     ct_params *P = (ct_params *)ex; (void)P;                                       \
     if (s[0] == CT_SZ(TO) && s[1] == CT_SZ(TI)) {                                  \
         TO *o = (TO *)p[0]; const TI *A = (const TI *)p[1];                        \
         CT_SIMD for (int64_t i = 0; i < n; i++) { TI x = A[i]; o[i] = (TO)(EXPR); } \
-    } else if (HOW) {               /* as CT_STRIDED_BLOCK (below) */             \
-        TI ib_[256]; TO ob_[256];                                                  \
-        for (int64_t b0 = 0; b0 < n; b0 += 256) {                                  \
-            const int64_t m = n - b0 < 256 ? n - b0 : 256;                         \
-            CT_GATHER_IN(TI, ib_, p[1] + b0 * s[1], s[1], m);                      \
-            TO *o_ = s[0] == CT_SZ(TO) ? (TO *)p[0] + b0 : ob_;                    \
-            CT_SIMD for (int64_t i = 0; i < m; i++) { TI x = ib_[i]; o_[i] = (TO)(EXPR); } \
-            if (o_ == ob_)                                                         \
-                for (int64_t i = 0; i < m; i++) *(TO *)(p[0] + (b0 + i) * s[0]) = ob_[i]; \
-        }                                                                          \
-    } else {                                                                       \
-        char *o = p[0]; const char *a = p[1];                                      \
-        for (int64_t i = 0; i < n; i++) {                                          \
-            TI x = *(const TI *)(a + i * s[1]);                                    \
-            *(TO *)(o + i * s[0]) = (TO)(EXPR);                                    \
-        }                                                                          \
+        return;                                                                    \
+    }                                                                              \
+    TI ib_[CT_STRIDED_BLK]; TO ob_[CT_STRIDED_BLK];                                \
+    for (int64_t b0 = 0; b0 < n; b0 += CT_STRIDED_BLK) {                           \
+        const int64_t m = n - b0 < CT_STRIDED_BLK ? n - b0 : CT_STRIDED_BLK;       \
+        const TI *a_ = ib_;                                                        \
+        if (s[1] == CT_SZ(TI)) a_ = (const TI *)p[1] + b0;                         \
+        else CT_GATHER_IN(TI, ib_, p[1] + b0 * s[1], s[1], m);                     \
+        CT_STRIDED_OUT(TO, b0)                                                     \
+        CT_SIMD for (int64_t i = 0; i < m; i++) { TI x = a_[i]; o_[i] = (TO)(EXPR); } \
+        CT_STRIDED_FLUSH(TO, b0, m)                                                \
     }                                                                              \
 }
-#define CT_UNARY_ATTR(ATTR, NAME, TI, TO, EXPR) CT_UNARY_HOW(ATTR, NAME, TI, TO, EXPR, 1)
 
-/* out = EXPR(a, b); the scalar-operand cases get their own vector loops;
- * HOW: the strided case's form (below) */
-#define CT_BINARY_HOW(ATTR, NAME, T, TO, EXPR, HOW)                                \
+/* out = EXPR(a, b); the scalar-operand cases get their own vector loops */
+#define CT_BINARY_ATTR(ATTR, NAME, T, TO, EXPR)                                    \
 ATTR void NAME(CT_LOOP_ARGS) {                                                         \
     ct_params *P = (ct_params *)ex; (void)P;                                       \
     if (s[0] == CT_SZ(TO) && s[1] == CT_SZ(T) && s[2] == CT_SZ(T)) {               \
@@ -173,34 +180,20 @@ ATTR void NAME(CT_LOOP_ARGS) {                                                  
         TO *o = (TO *)p[0]; const T a = *(const T *)p[1]; const T *B = (const T *)p[2]; \
         CT_SIMD for (int64_t i = 0; i < n; i++) { T b = B[i]; o[i] = (TO)(EXPR); } \
     } else {                                                                       \
-        CT_STRIDED_##HOW(T, TO, EXPR)                                              \
-    }                                                                              \
-}
-/* strided operands an element at a time (SCALAR), or copied in blocks
- * into the vector loop and out of it (BLOCK: for selects that an element
- * at a time become branches, mispredicted on random data: maximum of a
- * strided view ran 6x slower) */
-#define CT_STRIDED_SCALAR(T, TO, EXPR)                                             \
-        for (int64_t i = 0; i < n; i++) {                                          \
-            T a = *(const T *)(p[1] + i * s[1]), b = *(const T *)(p[2] + i * s[2]); \
-            *(TO *)(p[0] + i * s[0]) = (TO)(EXPR);                                 \
-        }
-#define CT_STRIDED_BLOCK(T, TO, EXPR)                                              \
         T ab_[CT_STRIDED_BLK], bb_[CT_STRIDED_BLK]; TO ob_[CT_STRIDED_BLK];        \
         for (int64_t b0 = 0; b0 < n; b0 += CT_STRIDED_BLK) {                       \
             const int64_t m = n - b0 < CT_STRIDED_BLK ? n - b0 : CT_STRIDED_BLK;   \
-            const T *a_ = ab_, *b_ = bb_;   /* a dense operand read in place */       \
+            const T *a_ = ab_, *b_ = bb_;                                          \
             if (s[1] == CT_SZ(T)) a_ = (const T *)p[1] + b0;                       \
             else CT_GATHER_IN(T, ab_, p[1] + b0 * s[1], s[1], m);                  \
             if (s[2] == CT_SZ(T)) b_ = (const T *)p[2] + b0;                       \
             else CT_GATHER_IN(T, bb_, p[2] + b0 * s[2], s[2], m);                  \
-            TO *o_ = s[0] == CT_SZ(TO) ? (TO *)p[0] + b0 : ob_;                    \
+            CT_STRIDED_OUT(TO, b0)                                                 \
             CT_SIMD for (int64_t i = 0; i < m; i++) { T a = a_[i], b = b_[i]; o_[i] = (TO)(EXPR); } \
-            if (o_ == ob_)                                                         \
-                for (int64_t i = 0; i < m; i++) *(TO *)(p[0] + (b0 + i) * s[0]) = ob_[i]; \
-        }
-#define CT_STRIDED_BLK 256
-#define CT_BINARY_ATTR(ATTR, NAME, T, TO, EXPR) CT_BINARY_HOW(ATTR, NAME, T, TO, EXPR, BLOCK)
+            CT_STRIDED_FLUSH(TO, b0, m)                                            \
+        }                                                                          \
+    }                                                                              \
+}
 
 /* out = EXPR(a, b, c) (lerp): vector loops for dense operands with a dense
  * or scalar third one, strided otherwise */
@@ -895,15 +888,15 @@ CT_BINARY(ct_fmin_b, ct_bool, ct_bool, a & b)
     CT_BINARY(ct_divtrunc_##S, T, T, FT_##F(trunc)((CT)a / (CT)b))                 \
     CT_DIVMOD_##F(S, T, FD, FR, FF)                                                \
     CT_BINARY_ATTR(CT_MULTIVERSION, ct_atan2_##S, T, T, FA((CT)a, (CT)b))           \
-    CT_BINARY_HOW(CT_MULTIVERSION, ct_maximum_##S, T, T, (a != a) ? a : ((b != b) ? b : (a > b ? a : b)), BLOCK) \
-    CT_BINARY_HOW(CT_MULTIVERSION, ct_minimum_##S, T, T, (a != a) ? a : ((b != b) ? b : (a < b ? a : b)), BLOCK) \
+    CT_BINARY_ATTR(CT_MULTIVERSION, ct_maximum_##S, T, T, (a != a) ? a : ((b != b) ? b : (a > b ? a : b))) \
+    CT_BINARY_ATTR(CT_MULTIVERSION, ct_minimum_##S, T, T, (a != a) ? a : ((b != b) ? b : (a < b ? a : b))) \
     CT_BINARY_ATTR(CT_MULTIVERSION, ct_hypot_##S, T, T, ct_hypot_##F((CT)a, (CT)b)) \
     CT_BINARY(ct_copysign_##S, T, T, FT_##F(copysign)((CT)a, (CT)b))               \
     CT_LAE_LOOP_##F(S, T, CT)                                                      \
     CT_LAE2_LOOP_##F(S, T, CT)                                                     \
     CT_BINARY(ct_heaviside_##S, T, T, (CT)a == 0 ? (CT)b : (CT)((CT)a > 0))        \
-    CT_BINARY_HOW(CT_MULTIVERSION, ct_fmax_##S, T, T, ((CT)a >= (CT)b || b != b) ? a : b, BLOCK) \
-    CT_BINARY_HOW(CT_MULTIVERSION, ct_fmin_##S, T, T, ((CT)a <= (CT)b || b != b) ? a : b, BLOCK)
+    CT_BINARY_ATTR(CT_MULTIVERSION, ct_fmax_##S, T, T, ((CT)a >= (CT)b || b != b) ? a : b) \
+    CT_BINARY_ATTR(CT_MULTIVERSION, ct_fmin_##S, T, T, ((CT)a <= (CT)b || b != b) ? a : b)
 /* floor division, remainder and fmod: through the exact fast forms above
  * where they apply, libm's fmod for the rest (double: 8-byte flags, see
  * CT_TWO_PASS_BIN_BODY_FT) */
@@ -1321,7 +1314,7 @@ CT_FM_INLINE ct_bool ct_signbit_d(double x) {
     CT_LOGS_##F(ct_log2_##S, T, log2)                                              \
     CT_LOGS_##F(ct_log10_##S, T, log10)                                            \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_log1p_##S, T, T, ct_log1p_##F((CT)x))                             \
-    CT_UNARY_HOW(CT_MULTIVERSION, ct_sqrt_##S, T, T, FT_##F(sqrt)((CT)x), 1)         \
+    CT_UNARY_ATTR(CT_MULTIVERSION, ct_sqrt_##S, T, T, FT_##F(sqrt)((CT)x))       \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_rsqrt_##S, T, T, (CT)1 / FT_##F(sqrt)((CT)x))                      \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_reciprocal_##S, T, T, (CT)1 / (CT)x)                               \
     CT_TRIG_##F(ct_sin_##S, T, sin)                                 \
@@ -1337,7 +1330,7 @@ CT_FM_INLINE ct_bool ct_signbit_d(double x) {
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_acosh_##S, T, T, FT_##F(acosh)((CT)x))                             \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_atanh_##S, T, T, ct_atanh_##F((CT)x))                             \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_sigmoid_##S, T, T, (CT)1 / ((CT)1 + ct_exp_##F(-(CT)x))) \
-    CT_UNARY_HOW(CT_MULTIVERSION, ct_relu_##S, T, T, x < 0 ? (T)0 : x, 1)                                  \
+    CT_UNARY_ATTR(CT_MULTIVERSION, ct_relu_##S, T, T, x < 0 ? (T)0 : x)                                \
     CT_ERF_##F(ct_erf_##S, T)                                                      \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_floor_##S, T, T, FT_##F(floor)((CT)x))                             \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_ceil_##S, T, T, FT_##F(ceil)((CT)x))                               \
@@ -1704,6 +1697,17 @@ CT_AVX512_INLINE __m512i ct_trig512_parts(__m512d x, __m512d *sn, __m512d *cs)
     *cs = _mm512_add_pd(wc, _mm512_fmadd_pd(_mm512_mul_pd(z, z), pc, lo));
     return _mm512_castpd_si512(kb);
 }
+__attribute__((target("avx512f"), noinline, cold)) static __m512d
+ct_trig512_libm(__m512d x, __m512d v, __mmask8 big, int which)
+{
+    double xs[8], vs[8];
+    _mm512_storeu_pd(xs, x);
+    _mm512_storeu_pd(vs, v);
+    for (int k = 0; k < 8; k++)
+        if (big >> k & 1)
+            vs[k] = which == 2 ? tan(xs[k]) : which ? cos(xs[k]) : sin(xs[k]);
+    return _mm512_loadu_pd(vs);
+}
 /* which: 0 sin, 1 cos, 2 tan */
 CT_AVX512_INLINE __m512d ct_trig512_d(__m512d x, int which)
 {
@@ -1721,46 +1725,15 @@ CT_AVX512_INLINE __m512d ct_trig512_d(__m512d x, int which)
     }
     if (which != 1)         /* sin and tan of -0 are -0: zeros as they are */
         v = _mm512_mask_mov_pd(v, _mm512_cmp_pd_mask(x, _mm512_setzero_pd(), _CMP_EQ_OQ), x);
-    return v;
+    __mmask8 big = _mm512_cmp_pd_mask(_mm512_abs_pd(x), _mm512_set1_pd(CT_TRIG_D_FAST), _CMP_NLT_UQ);
+    return big ? ct_trig512_libm(x, v, big, which) : v;
 }
-__attribute__((target("avx512f"), noinline, cold)) static __m512d
-ct_trig512_libm(__m512d x, __m512d v, __mmask8 big, int which)
-{
-    double xs[8], vs[8];
-    _mm512_storeu_pd(xs, x);
-    _mm512_storeu_pd(vs, v);
-    for (int k = 0; k < 8; k++)
-        if (big >> k & 1)
-            vs[k] = which == 2 ? tan(xs[k]) : which ? cos(xs[k]) : sin(xs[k]);
-    return _mm512_loadu_pd(vs);
-}
-#define CT_TRIG512_STEP(xv, t, which) ({                                           \
-    __m512d x_ = (xv), v_ = ct_trig512_d(x_, which);                             \
-    __mmask8 big_ = _mm512_mask_cmp_pd_mask(t, _mm512_abs_pd(x_),                 \
-                                            _mm512_set1_pd(CT_TRIG_D_FAST), _CMP_NLT_UQ); \
-    big_ ? ct_trig512_libm(x_, v_, big_, which) : v_; })
-#define CT_TRIG512_BLOCK(NAME, which)                                              \
-__attribute__((target("avx512f"))) static void NAME(const double *x, double *o, int64_t n) \
-{                                                                                  \
-    int64_t i = 0;                                                                 \
-    for (; i + 32 <= n; i += 32) {                                                 \
-        __m512d a = CT_TRIG512_STEP(_mm512_loadu_pd(x + i), 0xff, which);          \
-        __m512d b = CT_TRIG512_STEP(_mm512_loadu_pd(x + i + 8), 0xff, which);      \
-        __m512d c = CT_TRIG512_STEP(_mm512_loadu_pd(x + i + 16), 0xff, which);     \
-        __m512d d = CT_TRIG512_STEP(_mm512_loadu_pd(x + i + 24), 0xff, which);     \
-        _mm512_storeu_pd(o + i, a);                                                \
-        _mm512_storeu_pd(o + i + 8, b);                                            \
-        _mm512_storeu_pd(o + i + 16, c);                                           \
-        _mm512_storeu_pd(o + i + 24, d);                                           \
-    }                                                                              \
-    for (; i < n; i += 8) {                                                        \
-        __mmask8 t = n - i >= 8 ? (__mmask8)~0u : (__mmask8)((1u << (n - i)) - 1); \
-        _mm512_mask_storeu_pd(o + i, t, CT_TRIG512_STEP(_mm512_maskz_loadu_pd(t, x + i), t, which)); \
-    }                                                                              \
-}
-CT_TRIG512_BLOCK(ct_sin512_block, 0)
-CT_TRIG512_BLOCK(ct_cos512_block, 1)
-CT_TRIG512_BLOCK(ct_tan512_block, 2)
+#define ct_sin512_d(x) ct_trig512_d(x, 0)
+#define ct_cos512_d(x) ct_trig512_d(x, 1)
+#define ct_tan512_d(x) ct_trig512_d(x, 2)
+CT_E512_MAP_D(ct_sin512_block, ct_sin512_d)
+CT_E512_MAP_D(ct_cos512_block, ct_cos512_d)
+CT_E512_MAP_D(ct_tan512_block, ct_tan512_d)
 /* NAME: BLOCK for double on a CPU with AVX-512F (strided operands through
  * CT_BLOCK_d's buffer), NAME##_port otherwise */
 #define CT_D512_LOOP(NAME, T, BLOCK)                                               \
