@@ -274,3 +274,25 @@ def test_cuda_unavailable_here():
         torch.ones(2).cuda()
     with pytest.raises(exc):
         torch.tensor([1.0], device=torch.device("cuda", 0))
+
+
+@pytest.mark.parametrize("perm", [(1, 0, 2), (2, 0, 1), (2, 1, 0)])
+def test_copies_and_conversions_preserve_a_permuted_dense_layout(perm):
+    """preserve_format (clone's and the conversions' default): a permutation
+    of a dense tensor keeps its strides; contiguous_format and contiguous()
+    do not."""
+    a = np.arange(24, dtype=np.float32).reshape(2, 3, 4)
+    t = torch.from_numpy(a).permute(*perm)
+    ref = a.transpose(perm)
+    for r, dtype in ((t.clone(), np.float32), (torch.clone(t), np.float32), (t.double(), np.float64),
+                     (t.to(torch.int32), np.int32), (t.half(), np.float16),
+                     (t.type(torch.float64), np.float64)):
+        assert r.stride() == t.stride()
+        np.testing.assert_array_equal(r.numpy(), ref.astype(dtype))
+    contig = tuple(int(np.prod(ref.shape[k + 1:])) for k in range(3))
+    for r in (t.contiguous(), t.clone(memory_format=torch.contiguous_format)):
+        assert r.is_contiguous() and r.stride() == contig
+        np.testing.assert_array_equal(r.numpy(), ref)
+    g = torch.from_numpy(a)[:, :, ::2].permute(*perm)
+    np.testing.assert_array_equal(g.clone().numpy(), a[:, :, ::2].transpose(perm))
+    np.testing.assert_array_equal(g.double().numpy(), a[:, :, ::2].transpose(perm).astype(np.float64))

@@ -802,6 +802,18 @@ cdef Tensor _empty_like(Tensor t, DType dt):
     return _empty(t._ndim, t._shape, dt if dt is not None else t._dtype, t._storage.device)
 
 
+cdef Tensor _empty_preserve(Tensor t, DType dt):
+    """An uninitialised tensor of t's shape (in dt, or t's dtype) laid out as
+    PyTorch's preserve_format lays it: with t's strides where t is a
+    permutation of a dense tensor (a transpose), else contiguous."""
+    cdef int order[CT_MAXDIM]
+    if t._ndim < 2 or _is_contiguous(t) or not _perm_dense(t, order):
+        return _empty_like(t, dt)
+    cdef Py_ssize_t n = t._numel
+    cdef Tensor flat = _empty(1, &n, dt if dt is not None else t._dtype, t._storage.device)
+    return _make_tensor(flat._storage, 0, t._ndim, t._shape, t._stride, flat._dtype)
+
+
 cdef Tensor _empty_list(list shape, DType dt, int device=-1):
     cdef Py_ssize_t buf[CT_MAXDIM]
     cdef int d, n = len(shape)

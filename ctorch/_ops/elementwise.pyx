@@ -57,6 +57,18 @@ cdef Tensor _cast(Tensor t, DType dt):
     return r
 
 
+cdef Tensor _cast_preserve(Tensor t, DType dt):
+    """t converted to dt as PyTorch's conversions (to, type, float, ...) return
+    it: t itself when it already is dt; a permuted dense t keeps its strides
+    (preserve_format), its values converted in memory order."""
+    if t._dtype is dt:
+        return t
+    cdef Tensor r = _empty_preserve(t, dt)
+    _copy_into(r, t, False)
+    record1("_to_copy", r, t)
+    return r
+
+
 cdef Tensor _as_operand_tensor(object x, DType dt):
     if isinstance(x, Tensor):
         return <Tensor>x
@@ -1212,11 +1224,11 @@ def _clamp_tensors(Tensor t, min, max, out):
 def _t_contiguous(Tensor self, memory_format=None):
     if _is_contiguous(self):
         return self
-    return clone(self)
+    return _clone_contig(self)
 
 
 def _t_clone(Tensor self, *, memory_format=None):
-    return clone(self)
+    return clone(self, memory_format=memory_format)
 
 
 def _t_copy_(Tensor self, src, non_blocking=False):
@@ -1275,13 +1287,13 @@ def _t_type(Tensor self, dtype=None, non_blocking=False):
         name = dtype.replace("torch.", "")
         for i, n in enumerate(_TYPE_NAMES):
             if n == name:
-                return _cast(self, _DT[i])
+                return _cast_preserve(self, _DT[i])
         raise ValueError(f"invalid type: '{dtype}'")
-    return _cast(self, _as_dtype(dtype))
+    return _cast_preserve(self, _as_dtype(dtype))
 
 
 def _t_type_as(Tensor self, other):
-    return _cast(self, (<Tensor?>other)._dtype)
+    return _cast_preserve(self, (<Tensor?>other)._dtype)
 
 
 def _t_cpu(Tensor self, memory_format=None):
@@ -1304,56 +1316,69 @@ def _t_cuda(Tensor self, device=None, non_blocking=False, memory_format=None):
 
 
 def _t_float(Tensor self):
-    return _cast(self, t_float32)
+    return _cast_preserve(self, t_float32)
 
 
 def _t_double(Tensor self):
-    return _cast(self, t_float64)
+    return _cast_preserve(self, t_float64)
 
 
 def _t_half(Tensor self):
-    return _cast(self, _DT[CT_FLOAT16])
+    return _cast_preserve(self, _DT[CT_FLOAT16])
 
 
 def _t_bfloat16(Tensor self):
-    return _cast(self, _DT[CT_BFLOAT16])
+    return _cast_preserve(self, _DT[CT_BFLOAT16])
 
 
 def _t_long(Tensor self):
-    return _cast(self, t_int64)
+    return _cast_preserve(self, t_int64)
 
 
 def _t_int(Tensor self):
-    return _cast(self, _DT[CT_INT32])
+    return _cast_preserve(self, _DT[CT_INT32])
 
 
 def _t_short(Tensor self):
-    return _cast(self, _DT[CT_INT16])
+    return _cast_preserve(self, _DT[CT_INT16])
 
 
 def _t_char(Tensor self):
-    return _cast(self, _DT[CT_INT8])
+    return _cast_preserve(self, _DT[CT_INT8])
 
 
 def _t_byte(Tensor self):
-    return _cast(self, t_uint8)
+    return _cast_preserve(self, t_uint8)
 
 
 def _t_bool(Tensor self):
-    return _cast(self, t_bool)
+    return _cast_preserve(self, t_bool)
 
 
 def _t_cfloat(Tensor self):
-    return _cast(self, t_complex64)
+    return _cast_preserve(self, t_complex64)
 
 
 def _t_cdouble(Tensor self):
-    return _cast(self, t_complex128)
+    return _cast_preserve(self, t_complex128)
 
 # ------------------------------------------------------------ new_*
 
 
 def clone(input, *, memory_format=None):
+    """torch.clone: preserve_format (the default) keeps a permuted dense
+    tensor's strides, contiguous_format makes the copy contiguous."""
+    cdef Tensor t = <Tensor?>input
+    cdef Tensor r = (_empty_like(t, None) if getattr(memory_format, "_name", None) == "contiguous_format"
+                     else _empty_preserve(t, None))
+    _copy_into(r, t, False)
+    record1("clone", r, t)
+    return r
+
+
+def _clone_contig(input):
+    """A contiguous copy of input, recorded as a clone (contiguous(), and the
+    ops that view their copy in another shape)."""
     cdef Tensor t = <Tensor?>input
     cdef Tensor r = _empty_like(t, None)
     _copy_into(r, t, False)
@@ -1391,7 +1416,7 @@ cdef object _to(Tensor t, tuple args, dict kwargs):
         return _move(t, code, target)
     if target is t._dtype:
         return clone(t) if copy else t
-    return _cast(t, target)
+    return _cast_preserve(t, target)
 
 
 cdef Tensor _move(Tensor t, int code, DType dt):

@@ -30,7 +30,7 @@ from ctorch._ops.elementwise cimport _inplace_with_graph
 from ctorch._core.dtype import promote_types
 from ctorch._core.tensor import _bump_version
 from ctorch._ops.creation import zeros, zeros_like, arange
-from ctorch._ops.elementwise import where, clone
+from ctorch._ops.elementwise import where, _clone_contig
 from ctorch._ops.views import diagonal
 _diagonal = diagonal
 from ctorch._ops.reduce import _sum_fn
@@ -836,7 +836,7 @@ def diag(input, diagonal=0, *, out=None):
     if t._ndim == 1:
         return _to_out(out, diag_embed(t, diagonal, 0, 1), "diag", OUT_SAME)
     if t._ndim == 2:
-        return _to_out(out, clone(_diagonal(t, diagonal, 0, 1)), "diag", OUT_SAME)
+        return _to_out(out, _clone_contig(_diagonal(t, diagonal, 0, 1)), "diag", OUT_SAME)
     raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {t._ndim}D")
 
 

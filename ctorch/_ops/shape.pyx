@@ -26,7 +26,7 @@ from ctorch._ops.reduce cimport _sum
 from ctorch._ops.index cimport _getitem, _setitem, _index_put, _any_nonzero
 from ctorch.autograd._node cimport record, _grad_mode, _set_grad_mode, _geometry, _check_inplace, _inplace_needs_graph
 from ctorch._ops.creation import tensor, zeros, ones, empty, arange, ones_like
-from ctorch._ops.elementwise import where, clamp, clone
+from ctorch._ops.elementwise import where, clamp, _clone_contig
 from ctorch._ops.views import narrow, select
 from ctorch._ops.reduce import _sum_fn, sum_to_size
 
@@ -933,7 +933,7 @@ cdef Tensor _roll_impl(Tensor t, list shifts, list dims):
         b = _narrow_view(_alias(r), d, 0, n - s, "")
         r = _cat_impl([a, b], 0, d, t._dtype)
     if r is t:
-        r = clone(_alias(t))
+        r = _clone_contig(_alias(t))
     return r
 
 
@@ -978,7 +978,7 @@ def rot90(input, k=1, dims=(0, 1)):
         elif m == 3:
             r = _flip_impl(_permute(x, perm), [b])
         else:
-            r = clone(x)
+            r = _clone_contig(x)
     if _record(t):
         record("rot90", r, (t,), (k, [a, b]))
     return r
@@ -1358,7 +1358,7 @@ cdef Tensor _scatter_op(Tensor t, object dim, object index, object src, object v
             return _inplace_with_graph(t, lambda c: _scatter_op(<Tensor>c, d, idx, src, None, add, False, fname))
         _run_scatter(t, idx, _alias(s), d, add)
         return t
-    cdef Tensor r = clone(_alias(t))
+    cdef Tensor r = _clone_contig(_alias(t))
     _run_scatter(r, idx, _alias(s), d, add)
     if _grad_mode() and (_needs_grad(t) or _needs_grad(src)):
         if add:
@@ -1482,7 +1482,7 @@ cdef Tensor _index_add_op(Tensor t, object dim, object index, object source, obj
         _check_inplace(t)
         if _inplace_needs_graph(t, source):
             return _inplace_with_graph(t, lambda c: _index_add_op(<Tensor>c, d, idx, source, alpha, False))
-    cdef Tensor r = t if inplace else clone(_alias(t))
+    cdef Tensor r = t if inplace else _clone_contig(_alias(t))
     cdef Tensor sv = _alias(s)
     with _NoGrad():
         if alpha != 1:
@@ -1604,7 +1604,7 @@ cdef Tensor _masked_fill_op(Tensor t, object mask, object value, bint inplace):
             # the select written over t in one pass (a value that is an
             # element of t read first, as PyTorch reads it)
             if v._storage is t._storage:
-                v = clone(v)
+                v = _clone_contig(v)
             where(_alias(m), _cast(_alias(_on(v, _dev(t))), t._dtype), tv, out=t)
             _bump(t)
             return t
@@ -2086,7 +2086,7 @@ cdef Tensor _index_put_op(Tensor t, object indices, object values, bint accumula
             return _inplace_with_graph(t, lambda c: _index_put_op(<Tensor>c, ix, values, accumulate, False, fname))
         _index_put(t, ix, _alias(v), accumulate)
         return t
-    cdef Tensor r = clone(_alias(t))
+    cdef Tensor r = _clone_contig(_alias(t))
     _index_put(r, ix, _alias(v), accumulate)
     if _grad_mode() and (_needs_grad(t) or _needs_grad(v)):
         record("index_put.accumulate" if accumulate else "index_put", r, (t, v), (ix,))
@@ -2150,7 +2150,7 @@ cdef Tensor _index_copy_op(Tensor t, object dim, object index, object source, bi
         _check_inplace(t)
         if _inplace_needs_graph(t, source):
             return _inplace_with_graph(t, lambda c: _index_copy_op(<Tensor>c, d, idx, source, False))
-    cdef Tensor r = t if inplace else clone(_alias(t))
+    cdef Tensor r = t if inplace else _clone_contig(_alias(t))
     with _NoGrad():
         rv = _reshape(_alias(r), tshape) if r._ndim == 0 else r
         _run_scatter(rv, _along(idx, sshape, d), _reshape(_alias(s), sshape), d, False, True)
@@ -2206,7 +2206,7 @@ cdef Tensor _index_fill_op(Tensor t, object dim, object index, object value, bin
         _check_inplace(t)
         if _inplace_needs_graph(t, value):
             return _inplace_with_graph(t, lambda c: _index_fill_op(<Tensor>c, d, idx, value, False))
-    cdef Tensor r = t if inplace else clone(_alias(t))
+    cdef Tensor r = t if inplace else _clone_contig(_alias(t))
     ishape = list(tshape)
     ishape[d] = idx._numel
     with _NoGrad():
@@ -2334,7 +2334,7 @@ cdef Tensor _scatter_reduce_op(Tensor t, object dim, object index, object src, o
             return _inplace_with_graph(t, lambda c: _scatter_reduce_op(<Tensor>c, d, idx, src, reduce, include_self, False, fname))
         _scatter_reduce_into(t, d, idx, _alias(s), reduce, include_self, host)
         return t
-    cdef Tensor r = clone(_alias(t))
+    cdef Tensor r = _clone_contig(_alias(t))
     _scatter_reduce_into(r, d, idx, _alias(s), reduce, include_self, host)
     if _grad_mode() and (_needs_grad(t) or _needs_grad(s)):
         record("scatter_reduce", r, (t, None, s), (d, idx, reduce, include_self))
@@ -2368,7 +2368,7 @@ cdef Tensor _scatter_legacy_reduce(Tensor t, object dim, object index, object sr
         raise RuntimeError(f"index {neg} is out of bounds for dimension {d} with size {t._shape[d] if t._ndim else 1}")
     if inplace:
         _check_inplace(t)
-    cdef Tensor r = t if inplace else clone(_alias(t))
+    cdef Tensor r = t if inplace else _clone_contig(_alias(t))
     _scatter_reduce_into(r, d, idx, _alias(s), "sum" if reduce == "add" else "prod", True)
     if not inplace and _grad_mode() and (_needs_grad(t) or _needs_grad(src)):
         record("scatter.reduce", r, (t, None, src) if isinstance(src, Tensor) else (t, None, None), ())
@@ -2410,7 +2410,7 @@ cdef Tensor _index_reduce_op(Tensor t, object dim, object index, object source, 
         _check_inplace(t)
         if _inplace_needs_graph(t, source):
             return _inplace_with_graph(t, lambda c: _index_reduce_op(<Tensor>c, d, idx, source, reduce, include_self, False))
-    cdef Tensor r = t if inplace else clone(_alias(t))
+    cdef Tensor r = t if inplace else _clone_contig(_alias(t))
     cdef Tensor ie = _along(idx, sshape, d)
     cdef Tensor sv = _reshape(_alias(s), sshape)
     rv = _reshape(_alias(r), tshape) if r._ndim == 0 else r
@@ -2452,7 +2452,7 @@ cdef Tensor _masked_scatter_op(Tensor t, object mask, object source, bint inplac
     cdef Tensor r, pos
     cdef Py_ssize_t n
     if _mask_fast(t, m) and s._storage.device < 0 and _is_contiguous(s):
-        r = t if inplace else clone(_alias(t))
+        r = t if inplace else _clone_contig(_alias(t))
         _masked_scatter_dense(r, m, s)
         if inplace:
             _bump(t)
@@ -2644,7 +2644,7 @@ cdef Tensor _view_scatter(Tensor t, object src, object view_fn, str op, tuple ar
     cdef Tensor s = _tensor_arg(src, op)
     cdef Tensor r, v
     with _NoGrad():
-        r = clone(_alias(t)).contiguous() if not t.is_contiguous() else clone(_alias(t))
+        r = _clone_contig(_alias(t)).contiguous() if not t.is_contiguous() else _clone_contig(_alias(t))
         v = view_fn(r)
         if list(v.size()) != list(s.size()):
             raise RuntimeError(f"expected src to have a size equal to the slice of self. src size = {_fmt_shape(s.size())}, slice size = {_fmt_shape(v.size())}")

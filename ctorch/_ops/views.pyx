@@ -10,7 +10,7 @@ from ctorch._core.dtype cimport *
 from ctorch._core.tensor cimport *
 from ctorch._core.iterator cimport *
 from ctorch._ops.elementwise cimport _cast
-from ctorch._ops.elementwise import clone
+from ctorch._ops.elementwise import _clone_contig
 from ctorch.autograd._node cimport record, _grad_mode, _geometry
 
 import builtins as _builtins
@@ -202,7 +202,7 @@ cdef Tensor _reshape(Tensor t, list shape):
         r = _view_raw(t, t._offset, n, sh, st)
         record("view", r, (t,))
         return r
-    return _view(clone(t), shape, "reshape")
+    return _view(_clone_contig(t), shape, "reshape")
 
 
 cdef Tensor _transpose(Tensor t, int a, int b, str name="TransposeBackward0"):

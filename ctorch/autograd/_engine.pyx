@@ -14,7 +14,7 @@ from ctorch._core.iterator cimport _fill
 from ctorch.autograd._node cimport (Node, AccumulateGrad, _grad_mode, _set_grad_mode, _edge,
                                     _grad_acc, _weakref)
 from ctorch._ops.creation import tensor, zeros_like
-from ctorch._ops.elementwise import clone
+from ctorch._ops.elementwise import _clone_contig
 
 # anomaly mode (torch.autograd.detect_anomaly): errors in a node name the
 # forward call that made it; with check_nan, a node whose gradient has a NaN
@@ -192,7 +192,7 @@ cdef void _retain_grads(Node node, list grads):
         if t is not None and nr < len(grads) and grads[nr] is not None:
             g = grads[nr]
             if (<Tensor>t)._grad is None:
-                (<Tensor>t)._grad = clone(_alias(g)) if not _grad_mode() else clone(g)
+                (<Tensor>t)._grad = _clone_contig(_alias(g)) if not _grad_mode() else _clone_contig(g)
             else:
                 (<Tensor>t)._grad = (<Tensor>t)._grad + g
 
