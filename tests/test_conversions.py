@@ -278,9 +278,9 @@ def test_cuda_unavailable_here():
 
 @pytest.mark.parametrize("perm", [(1, 0, 2), (2, 0, 1), (2, 1, 0)])
 def test_copies_and_conversions_preserve_a_permuted_dense_layout(perm):
-    """preserve_format (clone's and the conversions' default): a permutation
-    of a dense tensor keeps its strides; contiguous_format and contiguous()
-    do not."""
+    """preserve_format (the default of clone, the conversions and the *_like
+    functions): a permutation of a dense tensor keeps its strides;
+    contiguous_format and contiguous() do not."""
     a = np.arange(24, dtype=np.float32).reshape(2, 3, 4)
     t = torch.from_numpy(a).permute(*perm)
     ref = a.transpose(perm)
@@ -293,6 +293,11 @@ def test_copies_and_conversions_preserve_a_permuted_dense_layout(perm):
     for r in (t.contiguous(), t.clone(memory_format=torch.contiguous_format)):
         assert r.is_contiguous() and r.stride() == contig
         np.testing.assert_array_equal(r.numpy(), ref)
+    for r in (torch.empty_like(t), torch.zeros_like(t), torch.ones_like(t, dtype=torch.int64),
+              torch.full_like(t, 2.0), torch.rand_like(t)):
+        assert r.stride() == t.stride()
+    np.testing.assert_array_equal(torch.full_like(t, 2.0).numpy(), np.full(ref.shape, 2.0, np.float32))
+    assert torch.zeros_like(t, memory_format=torch.contiguous_format).stride() == contig
     g = torch.from_numpy(a)[:, :, ::2].permute(*perm)
     np.testing.assert_array_equal(g.clone().numpy(), a[:, :, ::2].transpose(perm))
     np.testing.assert_array_equal(g.double().numpy(), a[:, :, ::2].transpose(perm).astype(np.float64))

@@ -8,6 +8,6 @@ cdef tuple _size_kw(tuple sizes, object size, str fname)   # f(2, 3), f((2, 3)),
 cdef Tensor _sized(tuple size, object dtype_, object device, str fname, DType fallback=*,
                    object out=*)
 cdef Tensor _finish(Tensor r, object requires_grad, object out=*, int device=*)   # r (moved to device), or r written to out=
-cdef Tensor _like(object input, object dtype_, object device)
+cdef Tensor _like(object input, object dtype_, object device, object memory_format=*)
 cdef int _factory_device(object device, object out) except -2
 cdef bint _is_ndarray(object x)

@@ -393,37 +393,42 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, re
     return _finish(r, requires_grad, out, r._storage.device)
 
 
-cdef Tensor _like(object input, object dtype_, object device):
+cdef Tensor _like(object input, object dtype_, object device, object memory_format=None):
+    """The *_like functions' new tensor: on input's device, or device; laid
+    out as PyTorch's preserve_format (the default) lays it, a permuted dense
+    input's strides kept (contiguous_format: contiguous)."""
     cdef Tensor t = _tensor_arg(input, "like")
     cdef int code = t._storage.device if device is None else _device_code(device)
     cdef DType dt = _as_dtype(dtype_)
     if code == t._storage.device:
-        return _empty_like(t, dt if dt is not None else t._dtype)
+        if getattr(memory_format, "_name", None) == "contiguous_format":
+            return _empty_like(t, dt if dt is not None else t._dtype)
+        return _empty_preserve(t, dt if dt is not None else t._dtype)
     return _empty(t._ndim, t._shape, dt if dt is not None else t._dtype, code)
 
 
 def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
-    cdef Tensor r = _like(input, dtype, device)
+    cdef Tensor r = _like(input, dtype, device, memory_format)
     if _fill_uninitialized:
         _deterministic_fill(r)
     return _finish(r, requires_grad, None, r._storage.device)
 
 
 def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
-    cdef Tensor r = _like(input, dtype, device)
+    cdef Tensor r = _like(input, dtype, device, memory_format)
     _zero_fill(r)
     return _finish(r, requires_grad, None, r._storage.device)
 
 
 def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
-    cdef Tensor r = _like(input, dtype, device)
+    cdef Tensor r = _like(input, dtype, device, memory_format)
     _fill(r, 1)
     return _finish(r, requires_grad, None, r._storage.device)
 
 
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,
               memory_format=None):
-    cdef Tensor r = _like(input, dtype, device)
+    cdef Tensor r = _like(input, dtype, device, memory_format)
     _fill(r, fill_value)
     return _finish(r, requires_grad, None, r._storage.device)
 
