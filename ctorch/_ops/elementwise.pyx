@@ -47,26 +47,25 @@ def result_type(tensor1, tensor2):
 
 # ------------------------------------------------------------- casts, copies
 
-cdef Tensor _cast(Tensor t, DType dt):
-    """t converted to dt (t itself when it already is dt)."""
+cdef Tensor _cast_to(Tensor t, DType dt, bint preserve):
+    """t converted to dt (t itself when it already is dt): contiguous, or
+    (preserve) laid out as PyTorch's conversions (to, type, float, ...)
+    return it, a permuted dense t's strides kept, its values converted in
+    memory order."""
     if t._dtype is dt:
         return t
-    cdef Tensor r = _empty_like(t, dt)
+    cdef Tensor r = _empty_preserve(t, dt) if preserve else _empty_like(t, dt)
     _copy_into(r, t, False)
     record1("_to_copy", r, t)
     return r
+
+
+cdef Tensor _cast(Tensor t, DType dt):
+    return _cast_to(t, dt, False)
 
 
 cdef Tensor _cast_preserve(Tensor t, DType dt):
-    """t converted to dt as PyTorch's conversions (to, type, float, ...) return
-    it: t itself when it already is dt; a permuted dense t keeps its strides
-    (preserve_format), its values converted in memory order."""
-    if t._dtype is dt:
-        return t
-    cdef Tensor r = _empty_preserve(t, dt)
-    _copy_into(r, t, False)
-    record1("_to_copy", r, t)
-    return r
+    return _cast_to(t, dt, True)
 
 
 cdef Tensor _as_operand_tensor(object x, DType dt):
