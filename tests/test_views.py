@@ -335,3 +335,26 @@ def test_result_layout_follows_the_operands():
     for got, want in cases:
         assert got.stride() == want
     np.testing.assert_array_equal((y * x.t()).numpy(), y.numpy() * x.numpy().T)
+
+
+def test_every_other_element_copy_reads_nothing_past_its_last():
+    """x[1::2].contiguous() of a buffer whose last element ends a page, the
+    next page unreadable: the vector copy of every other element must not
+    read the element after the view's last (it faulted before)."""
+    import ctypes
+    import mmap
+    page = mmap.PAGESIZE
+    buf = mmap.mmap(-1, 2 * page)
+    addr = ctypes.addressof(ctypes.c_char.from_buffer(buf))
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.mprotect.argtypes = (ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int)
+    assert libc.mprotect(addr + page, page, 0) == 0          # PROT_NONE
+    try:
+        for dt in (np.float32, np.float64, np.int32, np.int64):
+            a = np.frombuffer(buf, dtype=dt, count=page // np.dtype(dt).itemsize)
+            a[:] = np.arange(a.size)
+            t = torch.from_numpy(a)[1::2]
+            np.testing.assert_array_equal(t.contiguous().numpy(), a[1::2])
+            np.testing.assert_array_equal(t.clone().numpy(), a[1::2])
+    finally:
+        libc.mprotect(addr + page, page, 3)                   # PROT_READ | PROT_WRITE

@@ -347,13 +347,15 @@ ct_loop_fn ct_cast_loops[CT_NDTYPES][CT_NDTYPES] = {
 /* every other element of 4- and 8-byte types (x[:, ::2].contiguous(), a
  * complex tensor's real parts): two vectors' even lanes picked by one
  * permute (vpermt2ps / vpermt2pd) instead of an element at a time; the
- * count done returned */
+ * count done returned. A step reads the odd element after its last even
+ * one: the loops stop while that is still an element of a (before 2 n - 1,
+ * which may lie past the buffer's end) */
 #ifdef CT_HAVE_AVX512_TABLES
 __attribute__((target("avx512f"))) static int64_t ct_copy_even_w4(uint32_t *o, const uint32_t *a, int64_t n)
 {
     const __m512i ix = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
     int64_t i = 0;
-    for (; i + 16 <= n; i += 16)
+    for (; i + 17 <= n; i += 16)
         _mm512_storeu_si512(o + i, _mm512_permutex2var_epi32(_mm512_loadu_si512(a + 2 * i), ix,
                                                               _mm512_loadu_si512(a + 2 * i + 16)));
     return i;
@@ -362,7 +364,7 @@ __attribute__((target("avx512f"))) static int64_t ct_copy_even_w8(uint64_t *o, c
 {
     const __m512i ix = _mm512_setr_epi64(0, 2, 4, 6, 8, 10, 12, 14);
     int64_t i = 0;
-    for (; i + 8 <= n; i += 8)
+    for (; i + 9 <= n; i += 8)
         _mm512_storeu_si512(o + i, _mm512_permutex2var_epi64(_mm512_loadu_si512(a + 2 * i), ix,
                                                               _mm512_loadu_si512(a + 2 * i + 8)));
     return i;
