@@ -29,16 +29,18 @@ static void ct__bytes_copy(char *d, const char *s, int64_t n);
 void ct_copy_rows(char *dst, int64_t dld, const char *src, int64_t sld,
                   int64_t rows, int64_t nbytes) {
     int nt = ct_get_num_threads();
-    /* rows of one element (a stack along a new last dim): typed moves, not
-     * a call per element */
+    /* rows of one element (a stack along a new last dim): moves of the
+     * element's size, not a call per element (through memcpy of a constant
+     * size: one unaligned move, where rows of bytes need not be aligned for
+     * the wider type) */
     /* (a parallel region only when it pays: entering one, even with if(0),
      * costs more than a row part of roll's) */
 #define CT__ONE_ELEMENT_ROWS(T) {                                                  \
         if (nt > 1 && rows * nbytes >= CT_SHAPE_PAR_BYTES) {                       \
             _Pragma("omp parallel for num_threads(nt) schedule(static)")           \
-            for (int64_t r = 0; r < rows; r++) *(T *)(dst + r * dld) = *(const T *)(src + r * sld); \
+            for (int64_t r = 0; r < rows; r++) memcpy(dst + r * dld, src + r * sld, sizeof(T)); \
         } else {                                                                   \
-            for (int64_t r = 0; r < rows; r++) *(T *)(dst + r * dld) = *(const T *)(src + r * sld); \
+            for (int64_t r = 0; r < rows; r++) memcpy(dst + r * dld, src + r * sld, sizeof(T)); \
         }                                                                          \
         return; }
     switch (nbytes) {
