@@ -147,14 +147,6 @@ typedef int64_t ct_vl4 __attribute__((vector_size(32)));
  * in the same order. Needs a vector VT v in scope. CT_VLANES_LD: the
  * vectors read by LD(v, p) (L elements at p, widened where R is narrower
  * than a lane). */
-/* whether bytes [p, p + nb) may be read past a row's end: in p's page (the
- * bytes past the end are masked off; never under AddressSanitizer, which
- * would report the read) */
-#ifdef __SANITIZE_ADDRESS__
-#define CT_TAIL_READABLE(p, nb) 0
-#else
-#define CT_TAIL_READABLE(p, nb) (((uintptr_t)(p) & 4095) <= 4096 - (uintptr_t)(nb))
-#endif
 #define CT_VLANES(VT, VI, R, L, NV, OP, ID, x, n, VTERM, TOP) \
     CT_VLANES_LD(VT, VI, R, L, NV, OP, ID, x, n, VTERM, TOP, CT_VLOAD)
 #define CT_VLANES_LD(VT, VI, R, L, NV, OP, ID, x, n, VTERM, TOP, LD) {            \
@@ -169,29 +161,28 @@ typedef int64_t ct_vl4 __attribute__((vector_size(32)));
         for (int k_ = 0; k_ < 2; k_++) {                                          \
             LD(v, (x) + i + k_ * L); b[k_] = b[k_] OP VTERM(v, VI);         \
         }                                                                         \
-    if (i < (n) && CT_TAIL_READABLE((x) + i, 2 * L * sizeof(R))) {                \
-        /* the tail read as two whole vectors, the lanes past the row set   */   \
-        /* to ID by a mask (a copy on the stack costs a call and a stalled   */   \
-        /* store-to-load forward: half a row of 100's sum)                   */   \
-        VI id_, all_;                                                             \
-        VT idv_;                                                                  \
+    if (i < (n)) {                                                                \
+        /* the tail: the row's last 2 L elements read as two whole vectors   */   \
+        /* (n >= 64: inside the row), its rem elements moved to lanes 0 ..   */   \
+        /* rem - 1 by a shuffle of the pair, the lanes past them set to ID   */   \
+        /* (a copy on the stack cost a call and a stalled store forward:     */   \
+        /* half a row of 100's sum)                                          */   \
+        const int64_t rem_ = (n) - i;                                             \
+        VT w0_, w1_, idv_;                                                        \
+        VI id_, sh_;                                                              \
+        LD(w0_, (x) + (n) - 2 * L);                                               \
+        LD(w1_, (x) + (n) - L);                                                   \
         for (int j_ = 0; j_ < L; j_++) {                                          \
             id_[j_] = j_;                                                         \
-            all_[j_] = (__typeof__(id_[0]))((n) - i);                             \
+            sh_[j_] = (__typeof__(id_[0]))(2 * L - rem_);                         \
             idv_[j_] = ID;                                                        \
         }                                                                         \
         for (int k_ = 0; k_ < 2; k_++) {                                          \
-            VI m_ = id_ + k_ * L < all_;                                          \
-            LD(v, (x) + i + k_ * L);                                              \
+            VI lane_ = id_ + k_ * L;                                              \
+            VI m_ = lane_ < sh_ * 0 + (__typeof__(id_[0]))rem_;                   \
+            v = __builtin_shuffle(w0_, w1_, (lane_ + sh_) & (2 * L - 1));         \
             v = (VT)(((VI)v & m_) | ((VI)idv_ & ~m_));                            \
             b[2 + k_] = b[2 + k_] OP VTERM(v, VI);                                \
-        }                                                                         \
-    } else if (i < (n)) {                                                         \
-        R t_[2 * L];                                                              \
-        for (int j_ = 0; j_ < 2 * L; j_++) t_[j_] = ID;                           \
-        memcpy(t_, (x) + i, (size_t)((n) - i) * sizeof(R));                       \
-        for (int k_ = 0; k_ < 2; k_++) {                                          \
-            LD(v, t_ + k_ * L); b[2 + k_] = b[2 + k_] OP VTERM(v, VI);      \
         }                                                                         \
     }                                                                             \
     for (int w_ = NV / 2; w_ >= 2; w_ /= 2)                                       \
