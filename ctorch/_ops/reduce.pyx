@@ -98,6 +98,12 @@ cdef object _mem_order(Tensor t, list red):
     return _permute_raw(t, [order[k] for k in range(nd)]), sorted([pos[d] for d in red])
 
 
+cdef list _red_shape(Tensor t, list red, bint keepdim):
+    """The shape of t reduced over red: the reduced dims 1 (keepdim) or left out."""
+    return ([1 if d in red else t._shape[d] for d in range(t._ndim)] if keepdim
+            else [t._shape[d] for d in range(t._ndim) if d not in red])
+
+
 cdef Tensor _sum(Tensor t, object dim, bint keepdim, DType res):
     """Sum of t over dim in dtype res (t is converted to res first)."""
     cdef Tensor flat
@@ -125,8 +131,7 @@ cdef Tensor _sum(Tensor t, object dim, bint keepdim, DType res):
         if mo is not None:
             rq = mo[1]
             r = _sum(<Tensor>mo[0], None if len(rq) == nd else rq, False, res)
-            return _reshape(r, [1 if d in bred else t._shape[d] for d in range(nd)] if keepdim
-                            else [t._shape[d] for d in range(nd) if d not in bred])
+            return _reshape(r, _red_shape(t, bred, keepdim))
     if (type(dim) is list or type(dim) is tuple) and len(dim) == 1 and type(dim[0]) is int:
         # one dim in a list: the one-dim paths below
         dim = dim[0]
@@ -601,8 +606,7 @@ cdef tuple _minmax(Tensor t, list red, bint keepdim, bint is_max, bint want_vals
     # index over several counts in t's own order)
     mo = _mem_order(t, red) if t._numel > 0 and (not want_idx or len(red) == 1) else None
     if mo is not None:
-        shape = ([1 if d in red else t._shape[d] for d in range(t._ndim)] if keepdim
-                 else [t._shape[d] for d in range(t._ndim) if d not in red])
+        shape = _red_shape(t, red, keepdim)
         return tuple(None if x is None else _reshape(x, shape)
                      for x in _minmax(<Tensor>mo[0], mo[1], False, is_max, want_vals, want_idx))
     cdef tuple cr = _cols_reduce(0 if is_max else 1, t, red, t._dtype, want_vals, want_idx)
@@ -640,8 +644,7 @@ cdef tuple _minmax_both(Tensor t, list red, bint keepdim):
     row on the CPU (a full reduction: half the reads)."""
     mo = _mem_order(t, red) if t._numel > 0 else None
     if mo is not None:
-        shape = ([1 if d in red else t._shape[d] for d in range(t._ndim)] if keepdim
-                 else [t._shape[d] for d in range(t._ndim) if d not in red])
+        shape = _red_shape(t, red, keepdim)
         return tuple(_reshape(x, shape) for x in _minmax_both(<Tensor>mo[0], mo[1], False))
     cdef tuple cmin = _cols_reduce(1, t, red, t._dtype, True, False)
     cdef tuple cmax
