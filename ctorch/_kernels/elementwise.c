@@ -1537,15 +1537,6 @@ CT_AVX512_OR(static void ct_log2_d_block(const double *x, double *o, int64_t n),
 CT_AVX512_OR(static void ct_log10_d_block(const double *x, double *o, int64_t n), ct_log10_512_block,
              ct_log10_d_loop)
 #ifdef CT_HAVE_AVX512_TABLES
-/* fastmath.h's ct_ln2_reduce on 16 lanes (its fmas as GCC contracts
- * them): k as floats, r in *r */
-CT_AVX512_INLINE __m512 ct_ln2_reduce512(__m512 x, __m512 *r)
-{
-    const __m512 shift = _mm512_set1_ps(12582912.0f);
-    __m512 kf = _mm512_sub_ps(_mm512_fmadd_ps(x, _mm512_set1_ps(1.44269502162933349609375f), shift), shift);
-    *r = _mm512_fmadd_ps(kf, _mm512_set1_ps(2.12194440e-4f), _mm512_fnmadd_ps(kf, _mm512_set1_ps(0.693359375f), x));
-    return kf;
-}
 /* a float loop through an AVX-512 kernel over dense floats (o == x
  * allowed): dense operands straight through it, strided ones gathered into
  * a block on the stack (and scattered from it) */
@@ -2097,22 +2088,6 @@ CT_REAL_UNARY(f64, double, double, d)
 CT_EXP_f(ct_exp_f16, ct_half)
 CT_EXP_f(ct_exp_f32_port, float)
 #ifdef CT_HAVE_AVX512_TABLES
-/* ct_expf's steps on 16 lanes, one pass for every input: x clamped to
- * [-104, 89] (NaN kept), the same reduction and polynomial (their fmas as
- * GCC contracts the scalar form), and 2^k by vscalefps, which rounds
- * p 2^k once as ct_expf's two half-scalings do: the same values */
-CT_AVX512_INLINE __m512 ct_expf512(__m512 x)
-{
-    __m512 r, xc = _mm512_max_ps(_mm512_set1_ps(-104.0f), _mm512_min_ps(_mm512_set1_ps(89.0f), x));
-    __m512 kf = ct_ln2_reduce512(xc, &r);
-    __m512 p = _mm512_fmadd_ps(_mm512_set1_ps(1.9875691500e-4f), r, _mm512_set1_ps(1.3981999507e-3f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
-    p = _mm512_add_ps(_mm512_fmadd_ps(_mm512_mul_ps(p, r), r, r), _mm512_set1_ps(1.0f));
-    return _mm512_scalef_ps(p, kf);
-}
 CT_F512_MAP(ct_expf512_block, ct_expf512)
 #endif
 CT_F512_LOOP(ct_exp_f32, float, ct_expf512_block)

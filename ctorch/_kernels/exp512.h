@@ -9,7 +9,9 @@
  * the polynomial of fastmath_d.h's exp (|r| <= ln2/2 there) and no two-step
  * scaling. Largest error against expl over 2^24 points (a third over the
  * whole range, a third in [-2, 2], a third within 1e-5 of 0): 0.75 ulp
- * (in the denormal results; 0.51 elsewhere); the special values libm's. */
+ * (in the denormal results; 0.51 elsewhere); the special values libm's.
+ * After it, ct_expf512: fastmath.h's float exp (ct_expf) on 16 lanes, the
+ * same values (the exp op's kernel and logsumexp's rows use it). */
 #ifndef CT_EXP512_H
 #define CT_EXP512_H
 
@@ -58,6 +60,32 @@ CT_AVX512_INLINE __m512d ct_exp512_x(__m512d x, __m512d xl, int XL)
 }
 #define ct_exp512_d(x) ct_exp512_x(x, x, 0)
 #define ct_exp512_dd(x, xl) ct_exp512_x(x, xl, 1)
+
+/* fastmath.h's ct_ln2_reduce on 16 lanes (its fmas as GCC contracts
+ * them): k as floats, r in *r */
+CT_AVX512_INLINE __m512 ct_ln2_reduce512(__m512 x, __m512 *r)
+{
+    const __m512 shift = _mm512_set1_ps(12582912.0f);
+    __m512 kf = _mm512_sub_ps(_mm512_fmadd_ps(x, _mm512_set1_ps(1.44269502162933349609375f), shift), shift);
+    *r = _mm512_fmadd_ps(kf, _mm512_set1_ps(2.12194440e-4f), _mm512_fnmadd_ps(kf, _mm512_set1_ps(0.693359375f), x));
+    return kf;
+}
+/* ct_expf's steps on 16 lanes, one pass for every input: x clamped to
+ * [-104, 89] (NaN kept), the same reduction and polynomial (their fmas as
+ * GCC contracts the scalar form), and 2^k by vscalefps, which rounds
+ * p 2^k once as ct_expf's two half-scalings do: the same values */
+CT_AVX512_INLINE __m512 ct_expf512(__m512 x)
+{
+    __m512 r, xc = _mm512_max_ps(_mm512_set1_ps(-104.0f), _mm512_min_ps(_mm512_set1_ps(89.0f), x));
+    __m512 kf = ct_ln2_reduce512(xc, &r);
+    __m512 p = _mm512_fmadd_ps(_mm512_set1_ps(1.9875691500e-4f), r, _mm512_set1_ps(1.3981999507e-3f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
+    p = _mm512_add_ps(_mm512_fmadd_ps(_mm512_mul_ps(p, r), r, r), _mm512_set1_ps(1.0f));
+    return _mm512_scalef_ps(p, kf);
+}
 
 /* 2^x: x clamped to [-1080, 1025] (NaN kept), k = round(16 x), f = x - k/16
  * exact (|f| <= 1/32), f ln2 = r + rl (the product's rounding error by an

@@ -10,6 +10,9 @@
 #include "halfconv.h"
 #include "halfvec256.h"
 #include "alloc.h"
+#ifdef CT_HAVE_AVX512_TABLES
+#include "exp512.h"
+#endif
 
 /* Sum reductions over the CPU.
  *
@@ -2398,6 +2401,67 @@ static T ct_##NAME##_long_##S(const T *x, int64_t len, T m, int nt) {           
     CT_CHUNKED_PAIRWISE(part, len, nt, ct_##NAME##_pairwise_##S(x + a_, m_, m))   \
     return part[0];                                                               \
 }
+#ifdef CT_HAVE_AVX512_TABLES
+/* logsumexp's terms of a float row of 64 .. CT_PAIRWISE_BLOCK elements on
+ * AVX-512: the max in one pass, then e^(x - m) (exp512.h's ct_expf512,
+ * ct_expf's values) added straight into the sum's 64 lanes, four vectors
+ * of 16 in CT_VLANES's order and tree (the tail, masked, into lanes 16 ..
+ * 31): the values of the block kernel's buffer of terms and ct_sum_block,
+ * without the buffer, at twice the width. *sum gets NaN where the row holds
+ * one (then e^(NaN - m) or x - NaN is NaN in some lane). */
+__attribute__((target("avx512f"))) static float ct_lse_row512_f32(const float *x, int64_t n, float *sum)
+{
+    __m512 m0 = _mm512_loadu_ps(x), m1 = _mm512_loadu_ps(x + 16), m2 = _mm512_loadu_ps(x + 32),
+           m3 = _mm512_loadu_ps(x + 48);
+    int64_t i = 64;
+    for (; i + 64 <= n; i += 64) {
+        m0 = _mm512_max_ps(m0, _mm512_loadu_ps(x + i));
+        m1 = _mm512_max_ps(m1, _mm512_loadu_ps(x + i + 16));
+        m2 = _mm512_max_ps(m2, _mm512_loadu_ps(x + i + 32));
+        m3 = _mm512_max_ps(m3, _mm512_loadu_ps(x + i + 48));
+    }
+    for (; i + 16 <= n; i += 16) m0 = _mm512_max_ps(m0, _mm512_loadu_ps(x + i));
+    __mmask16 t = (__mmask16)((1u << (n - i)) - 1);
+    if (i < n) m1 = _mm512_mask_max_ps(m1, t, m1, _mm512_maskz_loadu_ps(t, x + i));
+    float m = _mm512_reduce_max_ps(_mm512_max_ps(_mm512_max_ps(m0, m1), _mm512_max_ps(m2, m3)));
+    /* the shift: 0 for +-inf (the sum then inf, or 0 where every term is -inf) */
+    if (m == INFINITY || m == -INFINITY) m = 0.0f;
+    const __m512 mv = _mm512_set1_ps(m);
+#define CT_LSE512_T(p) ct_expf512(_mm512_sub_ps(_mm512_loadu_ps(p), mv))
+    __m512 b0 = CT_LSE512_T(x), b1 = CT_LSE512_T(x + 16), b2 = CT_LSE512_T(x + 32), b3 = CT_LSE512_T(x + 48);
+    for (i = 64; i + 64 <= n; i += 64) {
+        b0 = _mm512_add_ps(b0, CT_LSE512_T(x + i));
+        b1 = _mm512_add_ps(b1, CT_LSE512_T(x + i + 16));
+        b2 = _mm512_add_ps(b2, CT_LSE512_T(x + i + 32));
+        b3 = _mm512_add_ps(b3, CT_LSE512_T(x + i + 48));
+    }
+    for (; i + 16 <= n; i += 16) b0 = _mm512_add_ps(b0, CT_LSE512_T(x + i));
+#undef CT_LSE512_T
+    if (i < n)
+        b1 = _mm512_add_ps(b1, _mm512_maskz_mov_ps(t, ct_expf512(_mm512_sub_ps(_mm512_maskz_loadu_ps(t, x + i), mv))));
+    /* the tree: lane k += lane k + w, w = 32, 16, 8, 4, 2, 1 */
+    b0 = _mm512_add_ps(_mm512_add_ps(b0, b2), _mm512_add_ps(b1, b3));
+    __m256 a = _mm256_add_ps(_mm512_castps512_ps256(b0), _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(b0), 1)));
+    __m128 q = _mm_add_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));
+    q = _mm_add_ps(q, _mm_movehl_ps(q, q));
+    q = _mm_add_ss(q, _mm_shuffle_ps(q, q, 1));
+    *sum = _mm_cvtss_f32(q);
+    return m;
+}
+#define CT_LSE512_f32 1
+#else
+#define CT_LSE512_f32 0
+#endif
+#define CT_LSE512_f64 0
+/* a block's rows through ct_lse_row512_f32: a NaN row's shift NaN, its sum 1 */
+#define CT_LSE512_ROWS_f32                                                        \
+    for (int64_t k = 0; k < cnt; k++) {                                           \
+        float s_, m_ = ct_lse_row512_f32(x + (r0 + k) * ld, len, &s_);            \
+        int nan_ = s_ != s_ || m_ != m_;                                          \
+        mb[k] = nan_ ? NAN : m_;                                                  \
+        sb[k] = nan_ ? 1.0f : s_;                                                 \
+    }
+#define CT_LSE512_ROWS_f64
 #define CT_LSE_ROWS(S, T, EXP, LOG)                                               \
 CT_SHIFTED_SUM(lse, S, T, EXP)                                                    \
 /* the shift of a row: its max, 0 for +-inf; NaN when the row holds one */       \
@@ -2430,10 +2494,14 @@ static void ct_lse_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld, T
     /* blocks of 256 rows: their sums and shifts, then one pass of logs */       \
     const int64_t nb = (rows + 255) / 256;                                        \
     int64_t rc = len >= 65536 / 256 ? 1 : 65536 / 256 / len;                      \
+    const int v512 = CT_LSE512_##S && len >= 64 && len <= CT_PAIRWISE_BLOCK && ct_cpu_avx512f(); \
     CT_PARALLEL_IF(nt > 1 && nb > 1 && rows * len >= 65536, "omp parallel for num_threads(nt) schedule(dynamic, rc)", \
     for (int64_t b = 0; b < nb; b++) {                                            \
         T sb[256], mb[256];                                                       \
         const int64_t r0 = b * 256, cnt = rows - r0 < 256 ? rows - r0 : 256;      \
+        if (CT_LSE512_##S && v512) {                                              \
+            CT_LSE512_ROWS_##S                                                    \
+        } else                                                                    \
         for (int64_t k = 0; k < cnt; k++) {                                       \
             const T *p = x + (r0 + k) * ld;                                       \
             int nan = 0;                                                          \
