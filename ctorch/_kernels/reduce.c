@@ -2790,9 +2790,82 @@ ct_cumext_fn ct_cumext_loops[CT_NDTYPES] = {
         }                                                                         \
         for (int64_t c = 0; c < (W); c++) val[c0 + c] = a_[c];                    \
     }
+#ifdef CT_HAVE_AVX512_TABLES
+/* max / min of float or double columns without indices on AVX-512: up to
+ * four vectors of columns held down all the rows, the running values by
+ * vmaxps / vminps (max(v, b) is b where v is NaN or ties b, v where v > b:
+ * the select's choice for every v but NaN), the last NaN of each column
+ * kept apart (a blend off the values' chain) and taken where there was one:
+ * the select's values, at a max's latency a row instead of a compare's and
+ * a blend's, the vectors of a chunk in one loop */
+#define CT_COLS_MM512(S, T, V, L, SFX, MT)                                         \
+__attribute__((target("avx512f"), always_inline)) static inline void ct_cols_mm512_nv_##S( \
+        const T *x, int64_t n, int64_t ld, int is_max, T *val, int nv, MT last) {  \
+    V a[4], q[4];                                                                 \
+    for (int k = 0; k < nv; k++) {                                                \
+        MT t = k == nv - 1 ? last : (MT)~0;                                       \
+        a[k] = q[k] = _mm512_maskz_loadu_##SFX(t, x + k * L);                     \
+    }                                                                             \
+    for (int64_t i = 1; i < n; i++) {                                             \
+        const T *p = x + i * ld;                                                  \
+        for (int k = 0; k < nv; k++) {                                            \
+            MT t = k == nv - 1 ? last : (MT)~0;                                   \
+            V v = _mm512_maskz_loadu_##SFX(t, p + k * L);                         \
+            a[k] = is_max ? _mm512_max_##SFX(v, a[k]) : _mm512_min_##SFX(v, a[k]); \
+            q[k] = _mm512_mask_mov_##SFX(q[k], _mm512_cmp_##SFX##_mask(v, v, _CMP_UNORD_Q), v); \
+        }                                                                         \
+    }                                                                             \
+    for (int k = 0; k < nv; k++) {                                                \
+        MT t = k == nv - 1 ? last : (MT)~0;                                       \
+        V r = _mm512_mask_mov_##SFX(a[k], _mm512_cmp_##SFX##_mask(q[k], q[k], _CMP_UNORD_Q), q[k]); \
+        _mm512_mask_storeu_##SFX(val + k * L, t, r);                              \
+    }                                                                             \
+}                                                                                 \
+__attribute__((target("avx512f"))) static void ct_cols_mm512_##S(const T *x, int64_t n, int64_t cb, \
+        int64_t ld, int is_max, T *val) {                                          \
+    for (int64_t c0 = 0; c0 < cb; c0 += 4 * L) {                                  \
+        const int64_t w = cb - c0 < 4 * L ? cb - c0 : 4 * L;                      \
+        const int nv = (int)((w + L - 1) / L);                                    \
+        const int64_t r = w - (nv - 1) * L;                                       \
+        const MT last = (MT)(r == L ? ~0u : (1u << r) - 1);                       \
+        /* a constant count of vectors in each call: registers, unrolled */       \
+        switch (nv) {                                                             \
+        case 4: ct_cols_mm512_nv_##S(x + c0, n, ld, is_max, val + c0, 4, last); break; \
+        case 3: ct_cols_mm512_nv_##S(x + c0, n, ld, is_max, val + c0, 3, last); break; \
+        case 2: ct_cols_mm512_nv_##S(x + c0, n, ld, is_max, val + c0, 2, last); break; \
+        default: ct_cols_mm512_nv_##S(x + c0, n, ld, is_max, val + c0, 1, last); break; \
+        }                                                                         \
+    }                                                                             \
+}
+CT_COLS_MM512(f32, float, __m512, 16, ps, __mmask16)
+CT_COLS_MM512(f64, double, __m512d, 8, pd, __mmask8)
+#define CT_COLS_MM512_ON(S) (CT_COLS_MM512_ON_##S && ct_cpu_avx512f())
+#define CT_COLS_MM512_CALL(S, x, n, cb, ld, is_max, val) CT_COLS_MM512_CALL_##S(x, n, cb, ld, is_max, val)
+#define CT_COLS_MM512_CALL_f32 ct_cols_mm512_f32
+#define CT_COLS_MM512_CALL_f64 ct_cols_mm512_f64
+#define CT_COLS_MM512_ON_f32 1
+#define CT_COLS_MM512_ON_f64 1
+#else
+#define CT_COLS_MM512_ON(S) 0
+#define CT_COLS_MM512_CALL(S, x, n, cb, ld, is_max, val) ((void)0)
+#endif
+#define CT_COLS_MM512_ON_u8 0
+#define CT_COLS_MM512_ON_i8 0
+#define CT_COLS_MM512_ON_i16 0
+#define CT_COLS_MM512_ON_i32 0
+#define CT_COLS_MM512_ON_i64 0
+#define CT_COLS_MM512_CALL_u8(...) ((void)0)
+#define CT_COLS_MM512_CALL_i8(...) ((void)0)
+#define CT_COLS_MM512_CALL_i16(...) ((void)0)
+#define CT_COLS_MM512_CALL_i32(...) ((void)0)
+#define CT_COLS_MM512_CALL_i64(...) ((void)0)
 #define CT_COLS_MINMAX(S, T)                                                      \
 CT_MULTIVERSION static void ct_cols_minmax_blk_##S(const T *x, int64_t n, int64_t cb, \
         int64_t ld, int is_max, T *val, int64_t *idx) {                           \
+    if (!idx && CT_COLS_MM512_ON(S)) {                                            \
+        CT_COLS_MM512_CALL(S, x, n, cb, ld, is_max, val);                         \
+        return;                                                                   \
+    }                                                                             \
     if (!idx) {                                                                   \
         int64_t c0 = 0;                                                           \
         for (; c0 + CT_COLS_MM_CH(T) <= cb; c0 += CT_COLS_MM_CH(T))              \
