@@ -115,10 +115,9 @@ CT_AVX512_INLINE __m512d ct_log512_d(__m512d x, int T, double EH, double EL, dou
      * hi = 0, k = 16 and e = 0) */
     __m512d sum = _mm512_add_pd(hi, p);
     __m512d v = _mm512_add_pd(sum, _mm512_add_pd(_mm512_sub_pd(p, _mm512_sub_pd(sum, hi)), rest));
-    v = _mm512_mask_mov_pd(v, _mm512_cmp_pd_mask(x, _mm512_set1_pd((double)__builtin_inf()), _CMP_EQ_OQ),
-                           _mm512_set1_pd((double)__builtin_inf()));
-    v = _mm512_mask_mov_pd(v, _mm512_cmp_pd_mask(x, _mm512_setzero_pd(), _CMP_EQ_OQ),
-                           _mm512_set1_pd(-(double)__builtin_inf()));
+    /* +-0 -> -inf and inf -> inf by vfixupimmpd on x's class (response 4
+     * for the zero token, 5 for +inf, 0 - keep v - for the others) */
+    v = _mm512_fixupimm_pd(v, x, _mm512_set1_epi64(0x00500400), 0);
     return _mm512_mask_mov_pd(v, _mm512_cmp_pd_mask(x, _mm512_setzero_pd(), _CMP_LT_OQ),
                               _mm512_set1_pd((double)__builtin_nan("")));
 }
