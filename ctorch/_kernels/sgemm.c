@@ -348,6 +348,36 @@ static void ct_sg_kernel_z(int kc, const float *restrict a, int64_t as, const fl
     CT_SG_FMA_H("(%[q6],%[r],2)", 16) CT_SG_FMA_H("(%[q9])", 17)              \
     CT_SG_FMA_H("(%[q9],%[r],1)", 18) CT_SG_FMA_H("(%[q9],%[r],2)", 19)       \
     "addq $4, %[q0]\n\t" "addq $4, %[q3]\n\t" "addq $4, %[q6]\n\t" "addq $4, %[q9]\n\t"
+    /* narrow tiles: the 32 rows against the columns of one or two groups of
+     * four (zmm8..15, zmm8..23), where the tile's columns to write lie in
+     * those (a last, partial tile of few columns: 16 columns of C ran as 12
+     * + 12, a third of the FMAs on padding) */
+#define CT_SG_STEP_P4                                                         \
+    CT_SG_LOAD_A                                                              \
+    CT_SG_FMA("0(%[b])", 8, 9) CT_SG_FMA("4(%[b])", 10, 11)                   \
+    CT_SG_FMA("8(%[b])", 12, 13) CT_SG_FMA("12(%[b])", 14, 15)                \
+    "addq $48, %[b]\n\t"
+#define CT_SG_STEP_P8                                                         \
+    CT_SG_LOAD_A                                                              \
+    CT_SG_FMA("0(%[b])", 8, 9) CT_SG_FMA("4(%[b])", 10, 11)                   \
+    CT_SG_FMA("8(%[b])", 12, 13) CT_SG_FMA("12(%[b])", 14, 15)                \
+    CT_SG_FMA("16(%[b])", 16, 17) CT_SG_FMA("20(%[b])", 18, 19)               \
+    CT_SG_FMA("24(%[b])", 20, 21) CT_SG_FMA("28(%[b])", 22, 23)               \
+    "addq $48, %[b]\n\t"
+    /* B in place: the group's columns at q0, q0 + r, q0 + 2r, q0 + 3r (the
+     * second group's at q4 = q0 + 4r on) */
+#define CT_SG_STEP_S4                                                         \
+    CT_SG_LOAD_A                                                              \
+    CT_SG_FMA("(%[q0])", 8, 9) CT_SG_FMA("(%[q0],%[r],1)", 10, 11)            \
+    CT_SG_FMA("(%[q0],%[r],2)", 12, 13) CT_SG_FMA("(%[q0],%[r3],1)", 14, 15)  \
+    "addq $4, %[q0]\n\t"
+#define CT_SG_STEP_S8                                                         \
+    CT_SG_LOAD_A                                                              \
+    CT_SG_FMA("(%[q0])", 8, 9) CT_SG_FMA("(%[q0],%[r],1)", 10, 11)            \
+    CT_SG_FMA("(%[q0],%[r],2)", 12, 13) CT_SG_FMA("(%[q0],%[r3],1)", 14, 15)  \
+    CT_SG_FMA("(%[q4])", 16, 17) CT_SG_FMA("(%[q4],%[r],1)", 18, 19)          \
+    CT_SG_FMA("(%[q4],%[r],2)", 20, 21) CT_SG_FMA("(%[q4],%[r3],1)", 22, 23)  \
+    "addq $4, %[q0]\n\t" "addq $4, %[q4]\n\t"
 #define CT_SG_Z(x) "vpxord %%zmm" #x ", %%zmm" #x ", %%zmm" #x "\n\t"
 #define CT_SG_S(x) "vmovaps %%zmm" #x ", (" #x "-8)*64(%[t])\n\t"
 #define CT_SG_ZERO                                                            \
@@ -386,6 +416,14 @@ static void ct_sg_kernel_z(int kc, const float *restrict a, int64_t as, const fl
                 STEP,                                                         \
                 CT_SG_SH(8) CT_SG_SH(9) CT_SG_SH(10) CT_SG_SH(11) CT_SG_SH(12) CT_SG_SH(13) \
                 CT_SG_SH(14) CT_SG_SH(15) CT_SG_SH(16) CT_SG_SH(17) CT_SG_SH(18) CT_SG_SH(19))
+#define CT_SG_ZERO4 CT_SG_Z(8) CT_SG_Z(9) CT_SG_Z(10) CT_SG_Z(11) CT_SG_Z(12) CT_SG_Z(13) \
+    CT_SG_Z(14) CT_SG_Z(15)
+#define CT_SG_SAVE4 CT_SG_S(8) CT_SG_S(9) CT_SG_S(10) CT_SG_S(11) CT_SG_S(12) CT_SG_S(13) \
+    CT_SG_S(14) CT_SG_S(15)
+#define CT_SG_ZERO8 CT_SG_ZERO4 CT_SG_Z(16) CT_SG_Z(17) CT_SG_Z(18) CT_SG_Z(19) \
+    CT_SG_Z(20) CT_SG_Z(21) CT_SG_Z(22) CT_SG_Z(23)
+#define CT_SG_SAVE8 CT_SG_SAVE4 CT_SG_S(16) CT_SG_S(17) CT_SG_S(18) CT_SG_S(19) \
+    CT_SG_S(20) CT_SG_S(21) CT_SG_S(22) CT_SG_S(23)
 #define CT_SG_CLOBBERS                                                        \
     "zmm0", "zmm1", "zmm2", "zmm8", "zmm9", "zmm10", "zmm11", "zmm12", "zmm13", \
     "zmm14", "zmm15", "zmm16", "zmm17", "zmm18", "zmm19", "zmm20", "zmm21", "zmm22", \
@@ -403,6 +441,8 @@ static void ct_sg_kernel_z(int kc, const float *restrict a, int64_t as, const fl
         c += 16;
         rows >>= 16;
     }
+    /* the groups of four columns that hold the columns to write */
+    const int g0 = jlo / 4, ng = (jhi + 3) / 4 - g0;
     if (half && bcs == 0) {
         __asm__ volatile(CT_SG_LOOP_H(CT_SG_STEP_PH)
                          : [a] "+r"(a), [b] "+r"(b), [k4] "+r"(k4), [k1] "+r"(k1)
@@ -416,6 +456,37 @@ static void ct_sg_kernel_z(int kc, const float *restrict a, int64_t as, const fl
                            [q9] "+r"(q9), [k4] "+r"(k4), [k1] "+r"(k1)
                          : [t] "r"(t), [r] "r"(r), [as] "r"(as)
                          : CT_SG_CLOBBERS);
+    } else if (ng < 3) {
+        /* the groups g0 .. g0 + ng - 1: their accumulators to their
+         * columns' places in t */
+        float *tg = t + 2 * 16 * 4 * g0;
+        if (bcs == 0) {
+            const float *bg = b + 4 * g0;
+            if (ng == 1)
+                __asm__ volatile(CT_SG_KLOOP(CT_SG_ZERO4, CT_SG_STEP_P4, CT_SG_SAVE4)
+                                 : [a] "+r"(a), [b] "+r"(bg), [k4] "+r"(k4), [k1] "+r"(k1)
+                                 : [t] "r"(tg), [as] "r"(as)
+                                 : CT_SG_CLOBBERS);
+            else
+                __asm__ volatile(CT_SG_KLOOP(CT_SG_ZERO8, CT_SG_STEP_P8, CT_SG_SAVE8)
+                                 : [a] "+r"(a), [b] "+r"(bg), [k4] "+r"(k4), [k1] "+r"(k1)
+                                 : [t] "r"(tg), [as] "r"(as)
+                                 : CT_SG_CLOBBERS);
+        } else {
+            const float *q0 = b + 4 * g0 * bcs, *q4 = q0 + 4 * bcs;
+            int64_t r = bcs * (int64_t)sizeof(float), r3 = 3 * r;
+            if (ng == 1)
+                __asm__ volatile(CT_SG_KLOOP(CT_SG_ZERO4, CT_SG_STEP_S4, CT_SG_SAVE4)
+                                 : [a] "+r"(a), [q0] "+r"(q0), [k4] "+r"(k4), [k1] "+r"(k1)
+                                 : [t] "r"(tg), [r] "r"(r), [r3] "r"(r3), [as] "r"(as)
+                                 : CT_SG_CLOBBERS);
+            else
+                __asm__ volatile(CT_SG_KLOOP(CT_SG_ZERO8, CT_SG_STEP_S8, CT_SG_SAVE8)
+                                 : [a] "+r"(a), [q0] "+r"(q0), [q4] "+r"(q4), [k4] "+r"(k4),
+                                   [k1] "+r"(k1)
+                                 : [t] "r"(tg), [r] "r"(r), [r3] "r"(r3), [as] "r"(as)
+                                 : CT_SG_CLOBBERS);
+        }
     } else if (bcs == 0) {
         __asm__ volatile(CT_SG_LOOP(CT_SG_STEP_P)
                          : [a] "+r"(a), [b] "+r"(b), [k4] "+r"(k4), [k1] "+r"(k1)
@@ -446,6 +517,14 @@ static void ct_sg_kernel_z(int kc, const float *restrict a, int64_t as, const fl
 #undef CT_SG_STEP_PH
 #undef CT_SG_STEP_SH
 #undef CT_SG_SH
+#undef CT_SG_STEP_P4
+#undef CT_SG_STEP_P8
+#undef CT_SG_STEP_S4
+#undef CT_SG_STEP_S8
+#undef CT_SG_ZERO4
+#undef CT_SG_ZERO8
+#undef CT_SG_SAVE4
+#undef CT_SG_SAVE8
 #undef CT_SG_LOOP_H
 
     __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
@@ -1035,10 +1114,15 @@ static inline int ct_sg_b_inplace(const ct_sg_isa *k, int end, int nr)
  * for products small enough that packing would cost as much as the few
  * passes over A, and columns not a multiple of 1 KB apart (the kc lines of
  * a micro-panel would then share 4 of L1's 64 sets and leave it on every
- * tile of C: a 256 x 256 product ran 25% slower in place than packed). */
-static int ct_sg_a_inplace(const ct_sg_isa *k, char t1, int M, int K, int64_t lda)
+ * tile of C: a 256 x 256 product ran 25% slower in place than packed),
+ * unless there are eight tiles of columns at most (each panel read that
+ * often from L2 costs less than packing it: 16 x 128 times 128 x 512 spent
+ * 30% of its time packing, and 64 x 256 times 256 x 256 ran 10% faster in
+ * place; at 16 tiles either way measured the same). */
+static int ct_sg_a_inplace(const ct_sg_isa *k, char t1, int M, int N, int K, int64_t lda)
 {
-    return t1 == 'N' && M >= k->mr && (int64_t)M * K <= k->ain_max && lda % 256 != 0;
+    return t1 == 'N' && M >= k->mr && (int64_t)M * K <= k->ain_max
+           && (lda % 256 != 0 || N <= 8 * k->nr);
 }
 
 /* Packs micro-panels q0..q1 (of NR columns) of the kc x nc block of op(B)
@@ -1179,7 +1263,7 @@ static void ct_sg_serial(const ct_sg_isa *k, char t1, char t2, int M, int N, int
         ct_sg_unpacked(t1, t2, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
         return;
     }
-    int inplace = ct_sg_inplace(k, t2, M, ldb), ain = ct_sg_a_inplace(k, t1, M, K, lda);
+    int inplace = ct_sg_inplace(k, t2, M, ldb), ain = ct_sg_a_inplace(k, t1, M, N, K, lda);
     for (int jc = 0; jc < N; jc += ncb) {
         int nc = N - jc < ncb ? N - jc : ncb;
         for (int pc = 0; pc < K; pc += kcb) {
