@@ -424,6 +424,21 @@ static void ct_sg_kernel_z(int kc, const float *restrict a, int64_t as, const fl
     CT_SG_Z(20) CT_SG_Z(21) CT_SG_Z(22) CT_SG_Z(23)
 #define CT_SG_SAVE8 CT_SG_SAVE4 CT_SG_S(16) CT_SG_S(17) CT_SG_S(18) CT_SG_S(19) \
     CT_SG_S(20) CT_SG_S(21) CT_SG_S(22) CT_SG_S(23)
+    /* a whole tile with alpha 1 and beta 0 or 1 written from the
+     * registers (through t it cost a third of a product with K = 18): the
+     * columns from c on, ldc4 bytes apart, k4 (0 after the loop) walking
+     * them; beta 1 adds C's values first (the write-back's fma(1, acc, C)
+     * rounds as that addition) */
+#define CT_SG_C0(x0, x1)                                                      \
+    "vmovups %%zmm" #x0 ", (%[k4])\n\t" "vmovups %%zmm" #x1 ", 64(%[k4])\n\t" \
+    "addq %[ldc4], %[k4]\n\t"
+#define CT_SG_C1(x0, x1)                                                      \
+    "vaddps (%[k4]), %%zmm" #x0 ", %%zmm" #x0 "\n\t"                          \
+    "vaddps 64(%[k4]), %%zmm" #x1 ", %%zmm" #x1 "\n\t" CT_SG_C0(x0, x1)
+#define CT_SG_SAVE_C(C)                                                       \
+    "movq %[c], %[k4]\n\t"                                                    \
+    C(8, 9) C(10, 11) C(12, 13) C(14, 15) C(16, 17) C(18, 19)                 \
+    C(20, 21) C(22, 23) C(24, 25) C(26, 27) C(28, 29) C(30, 31)
 #define CT_SG_CLOBBERS                                                        \
     "zmm0", "zmm1", "zmm2", "zmm8", "zmm9", "zmm10", "zmm11", "zmm12", "zmm13", \
     "zmm14", "zmm15", "zmm16", "zmm17", "zmm18", "zmm19", "zmm20", "zmm21", "zmm22", \
@@ -487,6 +502,35 @@ static void ct_sg_kernel_z(int kc, const float *restrict a, int64_t as, const fl
                                  : [t] "r"(tg), [r] "r"(r), [r3] "r"(r3), [as] "r"(as)
                                  : CT_SG_CLOBBERS);
         }
+    } else if (rows == 0xFFFFFFFFu && ng == 3 && alpha == 1.0f && (beta == 0.0f || beta == 1.0f)) {
+        int64_t ldc4 = ldc * (int64_t)sizeof(float);
+        if (bcs == 0 && beta == 0.0f)
+            __asm__ volatile(CT_SG_KLOOP(CT_SG_ZERO, CT_SG_STEP_P, CT_SG_SAVE_C(CT_SG_C0))
+                             : [a] "+r"(a), [b] "+r"(b), [k4] "+r"(k4), [k1] "+r"(k1)
+                             : [c] "r"(c), [ldc4] "r"(ldc4), [as] "r"(as)
+                             : CT_SG_CLOBBERS);
+        else if (bcs == 0)
+            __asm__ volatile(CT_SG_KLOOP(CT_SG_ZERO, CT_SG_STEP_P, CT_SG_SAVE_C(CT_SG_C1))
+                             : [a] "+r"(a), [b] "+r"(b), [k4] "+r"(k4), [k1] "+r"(k1)
+                             : [c] "r"(c), [ldc4] "r"(ldc4), [as] "r"(as)
+                             : CT_SG_CLOBBERS);
+        else {
+            const float *q0 = b, *q3 = b + 3 * bcs, *q6 = b + 6 * bcs, *q9 = b + 9 * bcs;
+            int64_t r = bcs * (int64_t)sizeof(float);
+            if (beta == 0.0f)
+                __asm__ volatile(CT_SG_KLOOP(CT_SG_ZERO, CT_SG_STEP_S, CT_SG_SAVE_C(CT_SG_C0))
+                                 : [a] "+r"(a), [q0] "+r"(q0), [q3] "+r"(q3), [q6] "+r"(q6),
+                                   [q9] "+r"(q9), [k4] "+r"(k4), [k1] "+r"(k1)
+                                 : [r] "r"(r), [c] "r"(c), [ldc4] "r"(ldc4), [as] "r"(as)
+                                 : CT_SG_CLOBBERS);
+            else
+                __asm__ volatile(CT_SG_KLOOP(CT_SG_ZERO, CT_SG_STEP_S, CT_SG_SAVE_C(CT_SG_C1))
+                                 : [a] "+r"(a), [q0] "+r"(q0), [q3] "+r"(q3), [q6] "+r"(q6),
+                                   [q9] "+r"(q9), [k4] "+r"(k4), [k1] "+r"(k1)
+                                 : [r] "r"(r), [c] "r"(c), [ldc4] "r"(ldc4), [as] "r"(as)
+                                 : CT_SG_CLOBBERS);
+        }
+        return;
     } else if (bcs == 0) {
         __asm__ volatile(CT_SG_LOOP(CT_SG_STEP_P)
                          : [a] "+r"(a), [b] "+r"(b), [k4] "+r"(k4), [k1] "+r"(k1)
@@ -525,6 +569,9 @@ static void ct_sg_kernel_z(int kc, const float *restrict a, int64_t as, const fl
 #undef CT_SG_ZERO8
 #undef CT_SG_SAVE4
 #undef CT_SG_SAVE8
+#undef CT_SG_C0
+#undef CT_SG_C1
+#undef CT_SG_SAVE_C
 #undef CT_SG_LOOP_H
 
     __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
