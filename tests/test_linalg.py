@@ -272,6 +272,27 @@ def test_matmul_out_and_method():
     assert a.mm(b).shape == (2, 4)
 
 
+@pytest.mark.parametrize("beta", [0.0, 1.0])
+def test_float32_products_write_nothing_past_their_output(beta):
+    """A float32 product into out= that shares a longer buffer: the elements
+    after the output keep their sentinel, for products whose last tile of
+    columns or rows is partial (a tile written whole past the output's end
+    would overwrite them)."""
+    rng = np.random.default_rng(4)
+    for m, k, n in [(33, 2, 65), (65, 2, 33), (9, 5, 7), (40, 18, 45), (13, 64, 100), (100, 7, 13)]:
+        a = rng.standard_normal((m, k)).astype(np.float32)
+        b = rng.standard_normal((k, n)).astype(np.float32)
+        c0 = rng.standard_normal((m, n)).astype(np.float32)
+        buf = np.full(m * n + 4096, 7.0, dtype=np.float32)
+        buf[:m * n] = c0.ravel()
+        out = torch.from_numpy(buf[:m * n].reshape(m, n))
+        torch.addmm(torch.from_numpy(c0.copy()), torch.from_numpy(a), torch.from_numpy(b),
+                    beta=beta, out=out)
+        np.testing.assert_allclose(buf[:m * n].reshape(m, n), beta * c0 + a.astype(np.float64) @ b,
+                                   rtol=1e-5, atol=1e-4)
+        assert (buf[m * n:] == 7.0).all(), (m, k, n)
+
+
 def test_addmm_beta_zero_ignores_nan():
     c = torch.full((2, 2), float("nan"))
     r = torch.addmm(c, torch.ones(2, 2), torch.ones(2, 2), beta=0)

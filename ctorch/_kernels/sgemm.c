@@ -502,7 +502,8 @@ static void ct_sg_kernel_z(int kc, const float *restrict a, int64_t as, const fl
                                  : [t] "r"(tg), [r] "r"(r), [r3] "r"(r3), [as] "r"(as)
                                  : CT_SG_CLOBBERS);
         }
-    } else if (rows == 0xFFFFFFFFu && ng == 3 && alpha == 1.0f && (beta == 0.0f || beta == 1.0f)) {
+    } else if (rows == 0xFFFFFFFFu && jlo == 0 && jhi == CT_Z_NR && alpha == 1.0f
+               && (beta == 0.0f || beta == 1.0f)) {
         int64_t ldc4 = ldc * (int64_t)sizeof(float);
         if (bcs == 0 && beta == 0.0f)
             __asm__ volatile(CT_SG_KLOOP(CT_SG_ZERO, CT_SG_STEP_P, CT_SG_SAVE_C(CT_SG_C0))
