@@ -796,7 +796,9 @@ static void ct_sg_pack_b_t_y(const float *b, int64_t ldb, int nr, int kc, float 
             const float *s = b + p * ldb;
             float *d = dst + p * CT_Y_NR;
             _mm_storeu_ps(d, _mm_loadu_ps(s));
-            _mm_storel_pi((__m64 *)(d + 4), _mm_castpd_ps(_mm_load_sd((const double *)(s + 4))));
+            /* two floats by one 8-byte move (an unaligned type: s + 4 need not be
+             * 8-byte aligned, which a load through a double pointer assumes) */
+            _mm_storel_pi((__m64 *)(d + 4), _mm_castsi128_ps(_mm_loadl_epi64((const __m128i_u *)(s + 4))));
         }
         return;
     }
