@@ -160,6 +160,7 @@ ROWS = [
     ("mean f64 1e6", "a=R(%s, 'float64')" % L, "a.mean()"),
     ("prod dim1 1000x1000", "a=R((1000,1000), lo=0.9, hi=1.1)", "a.prod(1)"),
     ("prod dim1 10x100000 denormals", "a=R((10,100000), lo=0.1, hi=0.9)", "a.prod(1)"),
+    ("prod dim1 10x10000 denormals", "a=R((10,10000), lo=0.1, hi=0.9)", "a.prod(1)"),
     ("std dim1 1000x1000", "a=R((1000,1000))", "a.std(1)"),
     ("std f64 1e6", "a=R(%s, 'float64')" % L, "a.std()"),
     ("amax f16 1e6", "a=R(%s, 'float16')" % L, "a.amax()"),
@@ -195,6 +196,7 @@ ROWS = [
     ("amax dim1 transposed 1000x1000", "a=R((1000,1000)).t()", "a.amax(1)"),
     ("sum dim1 2048x100", "a=R((2048,100))", "a.sum(1)"),
     ("logsumexp dim1 2048x100", "a=R((2048,100))", "a.logsumexp(1)"),
+    ("logsumexp dim0 2048x100", "a=R((2048,100))", "a.logsumexp(0)"),
     ("mean dim1 64x128x32", "a=R((64,128,32))", "a.mean(1)"),
     ("amax dim1 64x128x32", "a=R((64,128,32))", "a.amax(1)"),
     # strided views (every other element): blocks gathered into the vector loops
@@ -307,6 +309,8 @@ ROWS = [
     # linalg
     ("matmul f32 256", "a=R((256,256)); b=R((256,256), seed=1)", "a @ b"),
     ("matmul f64 256", "a=R((256,256), 'float64'); b=R((256,256), 'float64', seed=1)", "a @ b"),
+    ("matmul f32 16x128 @ 128x512", "a=R((16,128)); b=R((128,512), seed=1)", "a @ b"),
+    ("matmul f32 1000x18 @ 18x1000", "a=R((1000,18)); b=R((18,1000), seed=1)", "a @ b"),
     ("bmm f32 64x32x32", "a=R((64,32,32)); b=R((64,32,32), seed=1)", "mod.bmm(a, b)"),
     ("matmul_power 3 f64 64", "a=R((64,64), 'float64')", "mod.linalg.matrix_power(a, 3)"),
     ("matrix_power 3 f64 8", "a=R((8,8), 'float64')", "mod.linalg.matrix_power(a, 3)"),
