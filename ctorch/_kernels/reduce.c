@@ -1532,6 +1532,47 @@ static inline ct_cdouble ct_lae_cd(ct_cdouble a, ct_cdouble v) { return a + v; }
     r = a[0];                                                                     \
 }
 #ifdef CT_HAVE_AVX512_TABLES
+/* CT_VLANES's 64 float lanes on AVX-512 (n >= 64), folded by OP (0: the
+ * sum of e^(x - sub) by exp512.h's ct_expf512, 1: the product, 2: the max):
+ * lane k takes x[k], x[k + 64], ...; the rest as whole vectors into lanes
+ * 0 .. 15, a last one padded (after its terms) with OP's identity into
+ * lanes 16 .. 31; then the tree, lane k with lane k + w for w = 32 .. 1 */
+CT_AVX512_INLINE __m512 ct_lanes512_op(__m512 a, __m512 b, int op)
+{
+    return op == 0 ? _mm512_add_ps(a, b) : op == 1 ? _mm512_mul_ps(a, b) : _mm512_max_ps(a, b);
+}
+CT_AVX512_INLINE __m512 ct_lanes512_term(const float *p, __mmask16 t, int op, __m512 sub)
+{
+    __m512 v = _mm512_maskz_loadu_ps(t, p);
+    return op == 0 ? ct_expf512(_mm512_sub_ps(v, sub)) : v;
+}
+CT_AVX512_INLINE float ct_lanes512_f32(const float *x, int64_t n, int op, __m512 sub)
+{
+    const __m512 id = _mm512_set1_ps(op == 0 ? 0.0f : op == 1 ? 1.0f : -INFINITY);
+    const __mmask16 all = (__mmask16)0xffff;
+    __m512 b0 = id, b1 = id, b2 = id, b3 = id;
+    int64_t i = 0;
+    for (; i + 64 <= n; i += 64) {
+        b0 = ct_lanes512_op(b0, ct_lanes512_term(x + i, all, op, sub), op);
+        b1 = ct_lanes512_op(b1, ct_lanes512_term(x + i + 16, all, op, sub), op);
+        b2 = ct_lanes512_op(b2, ct_lanes512_term(x + i + 32, all, op, sub), op);
+        b3 = ct_lanes512_op(b3, ct_lanes512_term(x + i + 48, all, op, sub), op);
+    }
+    for (; i + 16 <= n; i += 16) b0 = ct_lanes512_op(b0, ct_lanes512_term(x + i, all, op, sub), op);
+    if (i < n) {
+        __mmask16 t = (__mmask16)((1u << (n - i)) - 1);
+        b1 = ct_lanes512_op(b1, _mm512_mask_mov_ps(id, t, ct_lanes512_term(x + i, t, op, sub)), op);
+    }
+    b0 = ct_lanes512_op(ct_lanes512_op(b0, b2, op), ct_lanes512_op(b1, b3, op), op);
+    __m256 h = _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(b0), 1));
+    __m256 a = _mm512_castps512_ps256(ct_lanes512_op(b0, _mm512_castps256_ps512(h), op));
+    __m128 q = _mm256_castps256_ps128(a), q1 = _mm256_extractf128_ps(a, 1);
+    q = _mm512_castps512_ps128(ct_lanes512_op(_mm512_castps128_ps512(q), _mm512_castps128_ps512(q1), op));
+    q = _mm512_castps512_ps128(ct_lanes512_op(_mm512_castps128_ps512(q), _mm512_castps128_ps512(_mm_movehl_ps(q, q)), op));
+    q = _mm512_castps512_ps128(ct_lanes512_op(_mm512_castps128_ps512(q),
+                                              _mm512_castps128_ps512(_mm_shuffle_ps(q, q, 1)), op));
+    return _mm_cvtss_f32(q);
+}
 /* CT_VLANES's products on AVX-512 (len >= 64): its 64 lanes as four
  * vectors of 16 floats (eight of 8 doubles), the rest as whole vectors into
  * the first, a last one padded with ones into the second, and the same
@@ -1541,23 +1582,7 @@ static inline ct_cdouble ct_lae_cd(ct_cdouble a, ct_cdouble v) { return a + v; }
  * assists (rows of 10000 that underflow ran 2x PyTorch's time). */
 __attribute__((target("avx512f"))) static float ct_prod512_f32(const float *x, int64_t n)
 {
-    const __m512 one = _mm512_set1_ps(1.0f);
-    __m512 b0 = one, b1 = one, b2 = one, b3 = one;
-    int64_t i = 0;
-    for (; i + 64 <= n; i += 64) {
-        b0 = _mm512_mul_ps(b0, _mm512_loadu_ps(x + i));
-        b1 = _mm512_mul_ps(b1, _mm512_loadu_ps(x + i + 16));
-        b2 = _mm512_mul_ps(b2, _mm512_loadu_ps(x + i + 32));
-        b3 = _mm512_mul_ps(b3, _mm512_loadu_ps(x + i + 48));
-    }
-    for (; i + 16 <= n; i += 16) b0 = _mm512_mul_ps(b0, _mm512_loadu_ps(x + i));
-    if (i < n) b1 = _mm512_mul_ps(b1, _mm512_mask_loadu_ps(one, (__mmask16)((1u << (n - i)) - 1), x + i));
-    b0 = _mm512_mul_ps(_mm512_mul_ps(b0, b2), _mm512_mul_ps(b1, b3));
-    __m256 a = _mm256_mul_ps(_mm512_castps512_ps256(b0), _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(b0), 1)));
-    __m128 q = _mm_mul_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));
-    q = _mm_mul_ps(q, _mm_movehl_ps(q, q));
-    q = _mm_mul_ss(q, _mm_shuffle_ps(q, q, 1));
-    return _mm_cvtss_f32(q);
+    return ct_lanes512_f32(x, n, 1, _mm512_setzero_ps());
 }
 __attribute__((target("avx512f"))) static double ct_prod512_f64(const double *x, int64_t n)
 {
@@ -2462,41 +2487,10 @@ static T ct_##NAME##_long_##S(const T *x, int64_t len, T m, int nt) {           
  * one (then e^(NaN - m) or x - NaN is NaN in some lane). */
 __attribute__((target("avx512f"))) static float ct_lse_row512_f32(const float *x, int64_t n, float *sum)
 {
-    __m512 m0 = _mm512_loadu_ps(x), m1 = _mm512_loadu_ps(x + 16), m2 = _mm512_loadu_ps(x + 32),
-           m3 = _mm512_loadu_ps(x + 48);
-    int64_t i = 64;
-    for (; i + 64 <= n; i += 64) {
-        m0 = _mm512_max_ps(m0, _mm512_loadu_ps(x + i));
-        m1 = _mm512_max_ps(m1, _mm512_loadu_ps(x + i + 16));
-        m2 = _mm512_max_ps(m2, _mm512_loadu_ps(x + i + 32));
-        m3 = _mm512_max_ps(m3, _mm512_loadu_ps(x + i + 48));
-    }
-    for (; i + 16 <= n; i += 16) m0 = _mm512_max_ps(m0, _mm512_loadu_ps(x + i));
-    __mmask16 t = (__mmask16)((1u << (n - i)) - 1);
-    if (i < n) m1 = _mm512_mask_max_ps(m1, t, m1, _mm512_maskz_loadu_ps(t, x + i));
-    float m = _mm512_reduce_max_ps(_mm512_max_ps(_mm512_max_ps(m0, m1), _mm512_max_ps(m2, m3)));
+    float m = ct_lanes512_f32(x, n, 2, _mm512_setzero_ps());
     /* the shift: 0 for +-inf (the sum then inf, or 0 where every term is -inf) */
     if (m == INFINITY || m == -INFINITY) m = 0.0f;
-    const __m512 mv = _mm512_set1_ps(m);
-#define CT_LSE512_T(p) ct_expf512(_mm512_sub_ps(_mm512_loadu_ps(p), mv))
-    __m512 b0 = CT_LSE512_T(x), b1 = CT_LSE512_T(x + 16), b2 = CT_LSE512_T(x + 32), b3 = CT_LSE512_T(x + 48);
-    for (i = 64; i + 64 <= n; i += 64) {
-        b0 = _mm512_add_ps(b0, CT_LSE512_T(x + i));
-        b1 = _mm512_add_ps(b1, CT_LSE512_T(x + i + 16));
-        b2 = _mm512_add_ps(b2, CT_LSE512_T(x + i + 32));
-        b3 = _mm512_add_ps(b3, CT_LSE512_T(x + i + 48));
-    }
-    for (; i + 16 <= n; i += 16) b0 = _mm512_add_ps(b0, CT_LSE512_T(x + i));
-#undef CT_LSE512_T
-    if (i < n)
-        b1 = _mm512_add_ps(b1, _mm512_maskz_mov_ps(t, ct_expf512(_mm512_sub_ps(_mm512_maskz_loadu_ps(t, x + i), mv))));
-    /* the tree: lane k += lane k + w, w = 32, 16, 8, 4, 2, 1 */
-    b0 = _mm512_add_ps(_mm512_add_ps(b0, b2), _mm512_add_ps(b1, b3));
-    __m256 a = _mm256_add_ps(_mm512_castps512_ps256(b0), _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(b0), 1)));
-    __m128 q = _mm_add_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));
-    q = _mm_add_ps(q, _mm_movehl_ps(q, q));
-    q = _mm_add_ss(q, _mm_shuffle_ps(q, q, 1));
-    *sum = _mm_cvtss_f32(q);
+    *sum = ct_lanes512_f32(x, n, 0, _mm512_set1_ps(m));
     return m;
 }
 #define CT_LSE512_f32 1
