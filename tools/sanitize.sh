@@ -42,6 +42,7 @@ UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
 PYTHONMALLOC=malloc \
 exec "$PYTHON" -m pytest -q -p no:cacheprovider \
     --deselect tests/test_cuda_sources.py::test_cuda_source_compiles \
+    --deselect tests/test_cuda_kernels.py::test_nvcc_compiles_without_warnings_or_spills \
     --deselect tests/test_memory.py::test_1e5_op_calls_keep_memory_and_objects_flat \
     --deselect tests/test_memory.py::test_1e3_forward_backward_passes_keep_memory_and_objects_flat \
     --deselect tests/test_memory.py::test_freed_large_buffers_are_reused \
