@@ -7,6 +7,33 @@
 
 #define CT_FLIP_MAXD 64
 
+#ifdef CT_HAVE_AVX512_TABLES
+#include <immintrin.h>
+/* dst[j] = src[n - 1 - j] for 4- or 8-byte units (W of them a 64-byte
+ * vector) on AVX-512: src read upwards, dst written downwards in whole
+ * aligned 64-byte blocks (the units between dst's end and its last 64-byte
+ * boundary first, one at a time; GCC's loop stored across two lines where
+ * a row's end was not aligned: rows of 1000 floats ran at 0.65x a copy) */
+#define CT_REV512(NAME, T, W, PERM, SETIDX)                                        \
+__attribute__((target("avx512f"))) static void NAME(T *dst, const T *src, int64_t n) \
+{                                                                                  \
+    int64_t t = (int64_t)(((uintptr_t)(dst + n) & 63) / sizeof(T)), j = 0;         \
+    if (((uintptr_t)dst & (sizeof(T) - 1)) || t > n) t = n;                         \
+    for (; j < t; j++) dst[n - 1 - j] = src[j];                                    \
+    const __m512i rev = SETIDX;                                                    \
+    for (; j + W <= n; j += W)                                                     \
+        _mm512_store_si512((void *)(dst + n - j - W),                              \
+                           PERM(rev, _mm512_loadu_si512((const void *)(src + j)))); \
+    for (; j < n; j++) dst[n - 1 - j] = src[j];                                    \
+}
+CT_REV512(ct_rev512_4, uint32_t, 16, _mm512_permutexvar_epi32,
+          _mm512_set_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15))
+CT_REV512(ct_rev512_8, uint64_t, 8, _mm512_permutexvar_epi64, _mm512_set_epi64(0, 1, 2, 3, 4, 5, 6, 7))
+#define CT_REV512_OR(B, dst, src, n) if (ct_cpu_avx512f()) { ct_rev512_##B(dst, src, n); return; }
+#else
+#define CT_REV512_OR(B, dst, src, n)
+#endif
+
 /* dst[j] = src[n - 1 - j] for n units of blk bytes (the fixed sizes
  * vectorise as reversing shuffles of whole registers); src is read upwards
  * and dst written downwards (the hardware prefetchers follow an ascending
@@ -28,12 +55,14 @@ CT_MULTIVERSION static void reverse_units(char *dst, const char *src, int64_t n,
         return;
     }
     case 4: {
+        CT_REV512_OR(4, (uint32_t *)dst, (const uint32_t *)src, n)
         uint32_t *d = (uint32_t *)dst + n - 1;
         const uint32_t *s = (const uint32_t *)src;
         for (j = 0; j < n; j++) d[-j] = s[j];
         return;
     }
     case 8: {
+        CT_REV512_OR(8, (uint64_t *)dst, (const uint64_t *)src, n)
         uint64_t *d = (uint64_t *)dst + n - 1;
         const uint64_t *s = (const uint64_t *)src;
         for (j = 0; j < n; j++) d[-j] = s[j];
