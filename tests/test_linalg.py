@@ -293,6 +293,25 @@ def test_float32_products_write_nothing_past_their_output(beta):
         assert (buf[m * n:] == 7.0).all(), (m, k, n)
 
 
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_addmm_inplace_into_a_block_of_a_wider_matrix(dtype):
+    """addmm_ on a block of columns of a wider matrix (rows a row stride
+    apart) accumulates into the block alone: the other columns keep their
+    values, and the result is the block itself."""
+    rng = np.random.default_rng(6)
+    big = rng.standard_normal((40, 90)).astype(dtype)
+    a = rng.standard_normal((40, 33)).astype(dtype)
+    b = rng.standard_normal((33, 25)).astype(dtype)
+    t = torch.from_numpy(big.copy())
+    blk = t[:, 30:55]
+    r = blk.addmm_(torch.from_numpy(a), torch.from_numpy(b), beta=0.5, alpha=2.0)
+    exp = big.copy()
+    exp[:, 30:55] = 0.5 * big[:, 30:55] + 2.0 * (a.astype(np.float64) @ b)
+    assert r is blk
+    np.testing.assert_allclose(t.numpy(), exp, rtol=1e-5, atol=1e-4)
+    assert (t.numpy()[:, :30] == big[:, :30]).all() and (t.numpy()[:, 55:] == big[:, 55:]).all()
+
+
 def test_addmm_beta_zero_ignores_nan():
     c = torch.full((2, 2), float("nan"))
     r = torch.addmm(c, torch.ones(2, 2), torch.ones(2, 2), beta=0)

@@ -123,6 +123,17 @@ cdef Tensor _bmm_raw(Tensor a, Tensor b):
     return _bmm_acc(a, b, None, 1.0, 0.0)
 
 
+cdef bint _acc_layout(Tensor s):
+    """Whether a product can accumulate straight into s: dense, or (a 2-D
+    tensor on the CPU) rows of adjacent elements a row stride apart (the
+    gemm's leading dimension: a block of a wider matrix, an RNN step's gates
+    in its input projection)."""
+    if _is_contiguous(s):
+        return True
+    return (s._ndim == 2 and s._storage.device < 0 and s._shape[0] > 1 and s._shape[1] > 1
+            and s._stride[1] == 1 and s._stride[0] >= s._shape[1] and s._stride[0] <= 2147483647)
+
+
 cdef Tensor _bmm_acc(Tensor a, Tensor b, Tensor acc, double alpha, double beta):
     """_bmm_raw, or for float/double with `acc` (a dense (..., m, n) tensor of
     the result's dtype): acc = alpha * a b + beta * acc, in one gemm per batch."""
@@ -158,6 +169,8 @@ cdef Tensor _bmm_acc(Tensor a, Tensor b, Tensor acc, double alpha, double beta):
         return out
     cdef char ta, tb
     cdef int lda, ldb, M = <int>m, N = <int>n, K = <int>k, ldc = <int>n
+    if acc is not None and nbd == 0 and not _is_contiguous(acc):
+        ldc = <int>acc._stride[0]      # _acc_layout's rows a row stride apart
     if blas:
         ensure_gemm(out._storage.backend)
         if not _blas_layout(m, k, a._stride[nd - 2], a._stride[nd - 1], &ta, &lda):
@@ -540,7 +553,7 @@ cdef object _product_(object self, str name, object fn, tuple mats, object beta,
         return _inplace_with_graph(s, fn)
     cdef int code = s._dtype._code
     if ((name == "addmm" or name == "baddbmm") and want is not None
-            and (code == CT_FLOAT32 or code == CT_FLOAT64) and _is_contiguous(s)
+            and (code == CT_FLOAT32 or code == CT_FLOAT64) and _acc_layout(s)
             and s._storage is not a._storage and s._storage is not b._storage
             and s._storage.device == a._storage.device == b._storage.device
             and isinstance(beta, (int, float)) and isinstance(alpha, (int, float))):
