@@ -20,7 +20,7 @@ Loaded on first use (ctorch._LAZY)."""
 from ctorch._core.tensor import Tensor
 from ctorch._ops.elementwise import relu as _relu, sigmoid as _sigmoid
 from ctorch._ops.elementwise import tanh as _tanh_op
-from ctorch._ops.products import addmm as _addmm, mm as _mm, _addmm_ as _addmm_into
+from ctorch._ops.products import addmm as _addmm, mm as _mm
 from ctorch._ops.sampling import dropout as _dropout
 from ctorch._ops.nnmisc import _lstm_bwd, _lstm_fwd
 from ctorch._ops.shape import cat as _cat, stack as _stack
@@ -278,9 +278,7 @@ class _LSTMLayer(Function):
         outs, saved, prev = [None] * n, [None] * n, [None] * n
         for t in (range(n - 1, -1, -1) if reverse else range(n)):
             prev[t] = ht
-            # the step's gates accumulated into its block of the projection
-            # (a temporary of this pass): no copy of the block first
-            ht, ct, saved[t] = _lstm_raw(_addmm_into(steps[t], w_hh, ht), ct)
+            ht, ct, saved[t] = _lstm_raw(_addmm(steps[t], w_hh, ht), ct)
             outs[t] = ht.t()
         ctx.save_for_backward(x2, w_ih, w_hh)
         ctx.steps, ctx.prev, ctx.reverse = saved, prev, reverse
@@ -523,9 +521,7 @@ def _layer(mode, xs, h, c, p, reverse, sizes=None):
                     ct = _cat([ct, c0t.narrow(1, cur, b - cur)], 1)
                 cur = b
         if mode == "lstm":
-            # untracked: the gates accumulated into the projection's block
-            g = _addmm(x, w_hh, ht) if track else _addmm_into(x, w_hh, ht)
-            ht, ct = _lstm_step(g, ct, track)
+            ht, ct = _lstm_step(_addmm(x, w_hh, ht), ct, track)
             if w_hr is not None:
                 ht = _mm(w_hr, ht)
         elif mode == "gru":
