@@ -302,16 +302,18 @@ static void ct_sg_kernel_z(int kc, const float *restrict a, int64_t as, const fl
     "prefetcht0 (%[a],%[as],8)\n\t"                                           \
     "prefetcht0 64(%[a],%[as],8)\n\t"                                         \
     "addq %[as], %[a]\n\t"
-    /* packed B: twelve consecutive floats per k */
-#define CT_SG_STEP_P                                                          \
-    CT_SG_LOAD_A                                                              \
+    /* packed B: twelve consecutive floats per k, in three groups of four
+     * columns (the narrow tiles below take the first one or two) */
+#define CT_SG_PG0                                                             \
     CT_SG_FMA("0(%[b])", 8, 9) CT_SG_FMA("4(%[b])", 10, 11)                   \
-    CT_SG_FMA("8(%[b])", 12, 13) CT_SG_FMA("12(%[b])", 14, 15)                \
+    CT_SG_FMA("8(%[b])", 12, 13) CT_SG_FMA("12(%[b])", 14, 15)
+#define CT_SG_PG1                                                             \
     CT_SG_FMA("16(%[b])", 16, 17) CT_SG_FMA("20(%[b])", 18, 19)               \
-    CT_SG_FMA("24(%[b])", 20, 21) CT_SG_FMA("28(%[b])", 22, 23)               \
+    CT_SG_FMA("24(%[b])", 20, 21) CT_SG_FMA("28(%[b])", 22, 23)
+#define CT_SG_PG2                                                             \
     CT_SG_FMA("32(%[b])", 24, 25) CT_SG_FMA("36(%[b])", 26, 27)               \
-    CT_SG_FMA("40(%[b])", 28, 29) CT_SG_FMA("44(%[b])", 30, 31)               \
-    "addq $48, %[b]\n\t"
+    CT_SG_FMA("40(%[b])", 28, 29) CT_SG_FMA("44(%[b])", 30, 31)
+#define CT_SG_STEP_P CT_SG_LOAD_A CT_SG_PG0 CT_SG_PG1 CT_SG_PG2 "addq $48, %[b]\n\t"
     /* B in place: column j at q(3 * (j / 3)) + (j % 3) * r, one float per k */
 #define CT_SG_STEP_S                                                          \
     CT_SG_LOAD_A                                                              \
@@ -352,18 +354,8 @@ static void ct_sg_kernel_z(int kc, const float *restrict a, int64_t as, const fl
      * four (zmm8..15, zmm8..23), where the tile's columns to write lie in
      * those (a last, partial tile of few columns: 16 columns of C ran as 12
      * + 12, a third of the FMAs on padding) */
-#define CT_SG_STEP_P4                                                         \
-    CT_SG_LOAD_A                                                              \
-    CT_SG_FMA("0(%[b])", 8, 9) CT_SG_FMA("4(%[b])", 10, 11)                   \
-    CT_SG_FMA("8(%[b])", 12, 13) CT_SG_FMA("12(%[b])", 14, 15)                \
-    "addq $48, %[b]\n\t"
-#define CT_SG_STEP_P8                                                         \
-    CT_SG_LOAD_A                                                              \
-    CT_SG_FMA("0(%[b])", 8, 9) CT_SG_FMA("4(%[b])", 10, 11)                   \
-    CT_SG_FMA("8(%[b])", 12, 13) CT_SG_FMA("12(%[b])", 14, 15)                \
-    CT_SG_FMA("16(%[b])", 16, 17) CT_SG_FMA("20(%[b])", 18, 19)               \
-    CT_SG_FMA("24(%[b])", 20, 21) CT_SG_FMA("28(%[b])", 22, 23)               \
-    "addq $48, %[b]\n\t"
+#define CT_SG_STEP_P4 CT_SG_LOAD_A CT_SG_PG0 "addq $48, %[b]\n\t"
+#define CT_SG_STEP_P8 CT_SG_LOAD_A CT_SG_PG0 CT_SG_PG1 "addq $48, %[b]\n\t"
     /* B in place: the group's columns at q0, q0 + r, q0 + 2r, q0 + 3r (the
      * second group's at q4 = q0 + 4r on) */
 #define CT_SG_STEP_S4                                                         \
@@ -562,6 +554,9 @@ static void ct_sg_kernel_z(int kc, const float *restrict a, int64_t as, const fl
 #undef CT_SG_STEP_PH
 #undef CT_SG_STEP_SH
 #undef CT_SG_SH
+#undef CT_SG_PG0
+#undef CT_SG_PG1
+#undef CT_SG_PG2
 #undef CT_SG_STEP_P4
 #undef CT_SG_STEP_P8
 #undef CT_SG_STEP_S4
