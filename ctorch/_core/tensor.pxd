@@ -172,6 +172,7 @@ cdef Tensor _make_tensor(Storage st, Py_ssize_t offset, int ndim, const Py_ssize
 cdef Tensor _empty(int ndim, const Py_ssize_t *shape, DType dt, int device=*)
 cdef Tensor _empty_like(Tensor t, DType dt)
 cdef Tensor _empty_preserve(Tensor t, DType dt)
+cdef Tensor _empty_format(Tensor t, DType dt, object memory_format)
 cdef Tensor _empty_list(list shape, DType dt, int device=*)
 cdef Tensor _make_view(Tensor src, Py_ssize_t offset, list shape, list stride)
 cdef Tensor _make_view_plain(Tensor src, Py_ssize_t offset, list shape, list stride)

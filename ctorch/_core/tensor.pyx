@@ -814,6 +814,14 @@ cdef Tensor _empty_preserve(Tensor t, DType dt):
     return _make_tensor(flat._storage, 0, t._ndim, t._shape, t._stride, flat._dtype)
 
 
+cdef Tensor _empty_format(Tensor t, DType dt, object memory_format):
+    """_empty_preserve (PyTorch's preserve_format, the default of clone and
+    the *_like functions), or contiguous for torch.contiguous_format."""
+    if getattr(memory_format, "_name", None) == "contiguous_format":
+        return _empty_like(t, dt)
+    return _empty_preserve(t, dt)
+
+
 cdef Tensor _empty_list(list shape, DType dt, int device=-1):
     cdef Py_ssize_t buf[CT_MAXDIM]
     cdef int d, n = len(shape)

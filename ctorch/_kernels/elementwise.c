@@ -1690,17 +1690,21 @@ CT_AVX512_INLINE __m512i ct_trig512_parts(__m512d x, __m512d *sn, __m512d *cs)
     *cs = _mm512_add_pd(wc, _mm512_fmadd_pd(_mm512_mul_pd(z, z), pc, lo));
     return _mm512_castpd_si512(kb);
 }
-__attribute__((target("avx512f"), noinline, cold)) static __m512d
-ct_trig512_libm(__m512d x, __m512d v, __mmask8 big, int which)
-{
-    double xs[8], vs[8];
-    _mm512_storeu_pd(xs, x);
-    _mm512_storeu_pd(vs, v);
-    for (int k = 0; k < 8; k++)
-        if (big >> k & 1)
-            vs[k] = which == 2 ? tan(xs[k]) : which ? cos(xs[k]) : sin(xs[k]);
-    return _mm512_loadu_pd(vs);
+/* the lanes of `big` of a trig kernel's result v redone one at a time by
+ * SIN / COS / TAN (which: 0, 1, 2), out of line (rare, cold) */
+#define CT_TRIG512_SCALAR(NAME, V, T, W, MT, SFX, SIN, COS, TAN)                  \
+__attribute__((target("avx512f"), noinline, cold)) static V                     \
+NAME(V x, V v, MT big, int which)                                                \
+{                                                                                \
+    T xs[W], vs[W];                                                              \
+    _mm512_storeu_##SFX(xs, x);                                                  \
+    _mm512_storeu_##SFX(vs, v);                                                  \
+    for (int k = 0; k < (W); k++)                                                \
+        if (big >> k & 1)                                                        \
+            vs[k] = which == 2 ? TAN(xs[k]) : which ? COS(xs[k]) : SIN(xs[k]);   \
+    return _mm512_loadu_##SFX(vs);                                               \
 }
+CT_TRIG512_SCALAR(ct_trig512_libm, __m512d, double, 8, __mmask8, pd, sin, cos, tan)
 /* which: 0 sin, 1 cos, 2 tan */
 CT_AVX512_INLINE __m512d ct_trig512_d(__m512d x, int which)
 {
@@ -1931,18 +1935,8 @@ CT_AVX512_INLINE __m512 ct_trigf512_reduce(__m512 x, __m512 *rp, __m512 *rlp)
     *rp = r;
     return k;
 }
-/* which: 0 sin, 1 cos, 2 tan */
-__attribute__((target("avx512f"), noinline, cold)) static __m512
-ct_trigf512_rest(__m512 x, __m512 v, __mmask16 big, int which)
-{
-    float xs[16], vs[16];
-    _mm512_storeu_ps(xs, x);
-    _mm512_storeu_ps(vs, v);
-    for (int k = 0; k < 16; k++)
-        if (big >> k & 1)
-            vs[k] = which == 2 ? ct_tanf_rest(xs[k]) : which ? ct_cosf_rest(xs[k]) : ct_sinf_rest(xs[k]);
-    return _mm512_loadu_ps(vs);
-}
+CT_TRIG512_SCALAR(ct_trigf512_rest, __m512, float, 16, __mmask16, ps, ct_sinf_rest, ct_cosf_rest,
+                  ct_tanf_rest)
 CT_AVX512_INLINE __m512 ct_trigf512(__m512 x, int which)
 {
     const __m512 one = _mm512_set1_ps(1.0f);

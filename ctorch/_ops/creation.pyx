@@ -401,9 +401,7 @@ cdef Tensor _like(object input, object dtype_, object device, object memory_form
     cdef int code = t._storage.device if device is None else _device_code(device)
     cdef DType dt = _as_dtype(dtype_)
     if code == t._storage.device:
-        if getattr(memory_format, "_name", None) == "contiguous_format":
-            return _empty_like(t, dt if dt is not None else t._dtype)
-        return _empty_preserve(t, dt if dt is not None else t._dtype)
+        return _empty_format(t, dt if dt is not None else t._dtype, memory_format)
     return _empty(t._ndim, t._shape, dt if dt is not None else t._dtype, code)
 
 

@@ -1364,25 +1364,25 @@ def _t_cdouble(Tensor self):
 # ------------------------------------------------------------ new_*
 
 
+cdef Tensor _clone_into(Tensor t, Tensor r):
+    """r (new, t's shape) holding a copy of t, recorded as t's clone."""
+    _copy_into(r, t, False)
+    record1("clone", r, t)
+    return r
+
+
 def clone(input, *, memory_format=None):
     """torch.clone: preserve_format (the default) keeps a permuted dense
     tensor's strides, contiguous_format makes the copy contiguous."""
     cdef Tensor t = <Tensor?>input
-    cdef Tensor r = (_empty_like(t, None) if getattr(memory_format, "_name", None) == "contiguous_format"
-                     else _empty_preserve(t, None))
-    _copy_into(r, t, False)
-    record1("clone", r, t)
-    return r
+    return _clone_into(t, _empty_format(t, None, memory_format))
 
 
 def _clone_contig(input):
     """A contiguous copy of input, recorded as a clone (contiguous(), and the
     ops that view their copy in another shape)."""
     cdef Tensor t = <Tensor?>input
-    cdef Tensor r = _empty_like(t, None)
-    _copy_into(r, t, False)
-    record1("clone", r, t)
-    return r
+    return _clone_into(t, _empty_like(t, None))
 
 
 # ------------------------------------------------------------ .to()

@@ -2644,7 +2644,7 @@ cdef Tensor _view_scatter(Tensor t, object src, object view_fn, str op, tuple ar
     cdef Tensor s = _tensor_arg(src, op)
     cdef Tensor r, v
     with _NoGrad():
-        r = _clone_contig(_alias(t)).contiguous() if not t.is_contiguous() else _clone_contig(_alias(t))
+        r = _clone_contig(_alias(t))
         v = view_fn(r)
         if list(v.size()) != list(s.size()):
             raise RuntimeError(f"expected src to have a size equal to the slice of self. src size = {_fmt_shape(s.size())}, slice size = {_fmt_shape(v.size())}")
