@@ -801,6 +801,151 @@ typedef double fftl_hd_u __attribute__((vector_size(32), aligned(8)));
     }                                                                                     \
 } while (0)
 
+/* Whole groups (V rows) on AVX2: the tiles' 128-bit halves loaded from (and
+ * stored to) two rows W / 2 apart, so that the transposes are shuffles
+ * within 128-bit lanes (4 x 4 floats, 2 x 2 doubles), its own inverse;
+ * the half-loads join a vector in the load ports, where the shuffles of
+ * FFTL_T_* across lanes all queue for one port. 1 when they ran. */
+#if defined(__GNUC__) && defined(__x86_64__)
+#include <immintrin.h>
+#define FFTL_AVX2 1
+static int fftl_avx2(void) {
+    static int has = -1;
+    if (has < 0) has = __builtin_cpu_supports("avx2");
+    return has;
+}
+/* the columns of an 8 x 8 tile of floats (rows st apart) from its rows */
+#define FFTL_LD8(b, st, i) _mm256_insertf128_ps(_mm256_castps128_ps256(_mm_loadu_ps((b) + (i) * (st))), \
+                                                _mm_loadu_ps((b) + ((i) + 4) * (st)), 1)
+#define FFTL_T44(a0, a1, a2, a3, c0, c1, c2, c3) do {                                    \
+    const __m256 t0_ = _mm256_unpacklo_ps(a0, a1), t1_ = _mm256_unpackhi_ps(a0, a1);     \
+    const __m256 t2_ = _mm256_unpacklo_ps(a2, a3), t3_ = _mm256_unpackhi_ps(a2, a3);     \
+    c0 = _mm256_shuffle_ps(t0_, t2_, 0x44); c1 = _mm256_shuffle_ps(t0_, t2_, 0xee);       \
+    c2 = _mm256_shuffle_ps(t1_, t3_, 0x44); c3 = _mm256_shuffle_ps(t1_, t3_, 0xee);       \
+} while (0)
+#define FFTL_ST8(b, st, i, v) do {                                                      \
+    _mm_storeu_ps((b) + (i) * (st), _mm256_castps256_ps128(v));                           \
+    _mm_storeu_ps((b) + ((i) + 4) * (st), _mm256_extractf128_ps(v, 1));                   \
+} while (0)
+__attribute__((target("avx2"))) static void fftl_gather_avx2_f32(int64_t n, int64_t rs,
+    const float *restrict in, float *restrict xr, float sign) {
+    enum { V = FFTV_LANES_F32 };
+    float *restrict xi = xr + n * V;
+    const __m256 sg = _mm256_set1_ps(sign);
+    int64_t j0 = 0;
+    for (; j0 + 4 <= n; j0 += 4)
+        for (int rb = 0; rb < V; rb += 8) {
+            const float *b = in + 2 * (rb * rs + j0);
+            const int64_t st = 2 * rs;
+            __m256 c0, c1, c2, c3, c4, c5, c6, c7;
+            FFTL_T44(FFTL_LD8(b, st, 0), FFTL_LD8(b, st, 1), FFTL_LD8(b, st, 2),
+                     FFTL_LD8(b, st, 3), c0, c1, c2, c3);
+            FFTL_T44(FFTL_LD8(b + 4, st, 0), FFTL_LD8(b + 4, st, 1), FFTL_LD8(b + 4, st, 2),
+                     FFTL_LD8(b + 4, st, 3), c4, c5, c6, c7);
+            float *dr = xr + j0 * V + rb, *di = xi + j0 * V + rb;
+            _mm256_storeu_ps(dr, c0); _mm256_storeu_ps(di, _mm256_mul_ps(c1, sg));
+            _mm256_storeu_ps(dr + V, c2); _mm256_storeu_ps(di + V, _mm256_mul_ps(c3, sg));
+            _mm256_storeu_ps(dr + 2 * V, c4); _mm256_storeu_ps(di + 2 * V, _mm256_mul_ps(c5, sg));
+            _mm256_storeu_ps(dr + 3 * V, c6); _mm256_storeu_ps(di + 3 * V, _mm256_mul_ps(c7, sg));
+        }
+    for (int v = 0; v < V; v++)
+        for (int64_t j = j0; j < n; j++) {
+            xr[j * V + v] = in[2 * (v * rs + j)];
+            xi[j * V + v] = sign * in[2 * (v * rs + j) + 1];
+        }
+}
+__attribute__((target("avx2"))) static void fftl_scatter_avx2_f32(int64_t n, int64_t rs,
+    const float *restrict xr, float *restrict out, float sign, float scale) {
+    enum { V = FFTV_LANES_F32 };
+    const float *restrict xi = xr + n * V;
+    const __m256 sr = _mm256_set1_ps(scale), si = _mm256_set1_ps(sign * scale);
+    int64_t j0 = 0;
+    for (; j0 + 4 <= n; j0 += 4)
+        for (int rb = 0; rb < V; rb += 8) {
+            const float *ar = xr + j0 * V + rb, *ai = xi + j0 * V + rb;
+            __m256 a0, a1, a2, a3, b0, b1, b2, b3;
+            FFTL_T44(_mm256_mul_ps(_mm256_loadu_ps(ar), sr), _mm256_mul_ps(_mm256_loadu_ps(ai), si),
+                     _mm256_mul_ps(_mm256_loadu_ps(ar + V), sr),
+                     _mm256_mul_ps(_mm256_loadu_ps(ai + V), si), a0, a1, a2, a3);
+            FFTL_T44(_mm256_mul_ps(_mm256_loadu_ps(ar + 2 * V), sr),
+                     _mm256_mul_ps(_mm256_loadu_ps(ai + 2 * V), si),
+                     _mm256_mul_ps(_mm256_loadu_ps(ar + 3 * V), sr),
+                     _mm256_mul_ps(_mm256_loadu_ps(ai + 3 * V), si), b0, b1, b2, b3);
+            float *b = out + 2 * (rb * rs + j0);
+            const int64_t st = 2 * rs;
+            FFTL_ST8(b, st, 0, a0); FFTL_ST8(b, st, 1, a1); FFTL_ST8(b, st, 2, a2); FFTL_ST8(b, st, 3, a3);
+            FFTL_ST8(b + 4, st, 0, b0); FFTL_ST8(b + 4, st, 1, b1);
+            FFTL_ST8(b + 4, st, 2, b2); FFTL_ST8(b + 4, st, 3, b3);
+        }
+    const float s2 = sign * scale;
+    for (int v = 0; v < V; v++)
+        for (int64_t j = j0; j < n; j++) {
+            out[2 * (v * rs + j)] = xr[j * V + v] * scale;
+            out[2 * (v * rs + j) + 1] = xi[j * V + v] * s2;
+        }
+}
+#define FFTL_LD4(b, st, i) _mm256_insertf128_pd(_mm256_castpd128_pd256(_mm_loadu_pd((b) + (i) * (st))), \
+                                                _mm_loadu_pd((b) + ((i) + 2) * (st)), 1)
+#define FFTL_ST4(b, st, i, v) do {                                                      \
+    _mm_storeu_pd((b) + (i) * (st), _mm256_castpd256_pd128(v));                           \
+    _mm_storeu_pd((b) + ((i) + 2) * (st), _mm256_extractf128_pd(v, 1));                   \
+} while (0)
+__attribute__((target("avx2"))) static void fftl_gather_avx2_f64(int64_t n, int64_t rs,
+    const double *restrict in, double *restrict xr, double sign) {
+    enum { V = FFTV_LANES_F64 };
+    double *restrict xi = xr + n * V;
+    const __m256d sg = _mm256_set1_pd(sign);
+    int64_t j0 = 0;
+    for (; j0 + 2 <= n; j0 += 2)
+        for (int rb = 0; rb < V; rb += 4) {
+            const double *b = in + 2 * (rb * rs + j0);
+            const int64_t st = 2 * rs;
+            const __m256d a0 = FFTL_LD4(b, st, 0), a1 = FFTL_LD4(b, st, 1);
+            const __m256d b0 = FFTL_LD4(b + 2, st, 0), b1 = FFTL_LD4(b + 2, st, 1);
+            double *dr = xr + j0 * V + rb, *di = xi + j0 * V + rb;
+            _mm256_storeu_pd(dr, _mm256_unpacklo_pd(a0, a1));
+            _mm256_storeu_pd(di, _mm256_mul_pd(_mm256_unpackhi_pd(a0, a1), sg));
+            _mm256_storeu_pd(dr + V, _mm256_unpacklo_pd(b0, b1));
+            _mm256_storeu_pd(di + V, _mm256_mul_pd(_mm256_unpackhi_pd(b0, b1), sg));
+        }
+    for (int v = 0; v < V; v++)
+        for (int64_t j = j0; j < n; j++) {
+            xr[j * V + v] = in[2 * (v * rs + j)];
+            xi[j * V + v] = sign * in[2 * (v * rs + j) + 1];
+        }
+}
+__attribute__((target("avx2"))) static void fftl_scatter_avx2_f64(int64_t n, int64_t rs,
+    const double *restrict xr, double *restrict out, double sign, double scale) {
+    enum { V = FFTV_LANES_F64 };
+    const double *restrict xi = xr + n * V;
+    const __m256d sr = _mm256_set1_pd(scale), si = _mm256_set1_pd(sign * scale);
+    int64_t j0 = 0;
+    for (; j0 + 2 <= n; j0 += 2)
+        for (int rb = 0; rb < V; rb += 4) {
+            const double *ar = xr + j0 * V + rb, *ai = xi + j0 * V + rb;
+            const __m256d c0 = _mm256_mul_pd(_mm256_loadu_pd(ar), sr);
+            const __m256d c1 = _mm256_mul_pd(_mm256_loadu_pd(ai), si);
+            const __m256d c2 = _mm256_mul_pd(_mm256_loadu_pd(ar + V), sr);
+            const __m256d c3 = _mm256_mul_pd(_mm256_loadu_pd(ai + V), si);
+            double *b = out + 2 * (rb * rs + j0);
+            const int64_t st = 2 * rs;
+            FFTL_ST4(b, st, 0, _mm256_unpacklo_pd(c0, c1));
+            FFTL_ST4(b, st, 1, _mm256_unpackhi_pd(c0, c1));
+            FFTL_ST4(b + 2, st, 0, _mm256_unpacklo_pd(c2, c3));
+            FFTL_ST4(b + 2, st, 1, _mm256_unpackhi_pd(c2, c3));
+        }
+    const double s2 = sign * scale;
+    for (int v = 0; v < V; v++)
+        for (int64_t j = j0; j < n; j++) {
+            out[2 * (v * rs + j)] = xr[j * V + v] * scale;
+            out[2 * (v * rs + j) + 1] = xi[j * V + v] * s2;
+        }
+}
+#define FFTL_WHOLE(nr, V, CALL) if ((nr) == (V) && fftl_avx2()) { CALL; return; }
+#else
+#define FFTL_WHOLE(nr, V, CALL)
+#endif
+
 #define FFTL_STAGES(T, S, V, HT, HU)                                                            \
 /* nr <= V rows of n complex values (row v at in + 2 v rs) into the lanes of  \
  * the block at xr (imaginary parts n V values on, times sign); the lanes    \
@@ -809,6 +954,7 @@ typedef double fftl_hd_u __attribute__((vector_size(32), aligned(8)));
  * tile is part k & 1 of element k / 2, its lanes rb W.. */                  \
 CT_MULTIVERSION static void fftl_gather_##S(int64_t n, int64_t rs, int nr,                \
     const T *restrict in, T *restrict xr, T sign) {                                       \
+    FFTL_WHOLE(nr, V, fftl_gather_avx2_##S(n, rs, in, xr, sign))                          \
     enum { W = V / 2 };                                                                   \
     T *restrict xi = xr + n * V;                                                          \
     int64_t j0 = 0;                                                                       \
@@ -839,6 +985,7 @@ CT_MULTIVERSION static void fftl_gather_##S(int64_t n, int64_t rs, int nr,      
  * imaginary parts times sign scale */                                                   \
 CT_MULTIVERSION static void fftl_scatter_##S(int64_t n, int64_t rs, int nr,               \
     const T *restrict xr, T *restrict out, T sign, T scale) {                             \
+    FFTL_WHOLE(nr, V, fftl_scatter_avx2_##S(n, rs, xr, out, sign, scale))                 \
     enum { W = V / 2 };                                                                   \
     const T *restrict xi = xr + n * V;                                                    \
     const T si = sign * scale;                                                            \
