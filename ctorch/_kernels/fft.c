@@ -11,7 +11,9 @@
  * it by w^(r l) with w = exp(-2 pi i / (L R)), takes the R-point DFT over r
  * and writes y[k L R + l + q L] (q < R). The twiddles of each length are computed once
  * in double (rounded to float for complex64) and kept. Lengths with a prime
- * factor above 5 are not handled (-1).
+ * factor above 5 are not handled (-1). The passes over blocks of lanes
+ * (below) take radix 8 where they can: one pass fewer over the block for
+ * lengths 2^6 .. 2^8, and slightly smaller rounding errors.
  *
  * A real row of even length n = 2m goes through the complex transform of
  * length m: its even and odd samples are the real and imaginary parts of
@@ -61,6 +63,13 @@ typedef struct fft_plan_s {
     int rad[FFT_MAX_STAGES];
     int64_t len[FFT_MAX_STAGES];      /* L of each stage */
     int64_t off[FFT_MAX_STAGES];      /* its twiddles' offset */
+    /* the stages of the vector passes (blocks of V lanes, fftv_*): radix 8
+     * where it can be, fewer passes over the block than rad's; the same
+     * fields, their twiddles in the same tables after rad's */
+    int vnst;
+    int vrad[FFT_MAX_STAGES];
+    int64_t vlen[FFT_MAX_STAGES];
+    int64_t voff[FFT_MAX_STAGES];
     double *tw64;                     /* per stage: re[(R-1) L] then im[(R-1) L] */
     float *tw32;
     double *rw64;                     /* exp(-2 pi i k / 2n), k < n: re[n] then im[n] */
@@ -81,6 +90,21 @@ static int fft_factor(int64_t n, int *rad) {
     int k = 0;
     while (n % 4 == 0) { rad[k++] = 4; n /= 4; }
     while (n % 2 == 0) { rad[k++] = 2; n /= 2; }
+    while (n % 3 == 0) { rad[k++] = 3; n /= 3; }
+    while (n % 5 == 0) { rad[k++] = 5; n /= 5; }
+    return n == 1 ? k : -1;
+}
+
+/* the vector passes' radices: the 2^e of n in ceil(e / 3) stages, 4 or
+ * 4, 4 first and 8 for the rest (2 alone), then 3 and 5 */
+static int fft_factor_v(int64_t n, int *rad) {
+    int k = 0, e = 0;
+    while (n % 2 == 0) { e++; n /= 2; }
+    if (e == 1) rad[k++] = 2;
+    else if (e % 3 == 2) rad[k++] = 4;
+    else if (e % 3 == 1) { rad[k++] = 4; rad[k++] = 4; }
+    for (int i = 0; i < (e >= 2 ? e - (e % 3 == 2 ? 2 : e % 3 == 1 ? 4 : 0) : 0) / 3; i++)
+        rad[k++] = 8;
     while (n % 3 == 0) { rad[k++] = 3; n /= 3; }
     while (n % 5 == 0) { rad[k++] = 5; n /= 5; }
     return n == 1 ? k : -1;
@@ -136,13 +160,21 @@ static fft_plan *fft_plan_new(int64_t n) {
     if (!p) return NULL;
     p->n = n;
     p->nst = fft_factor(n, p->rad);
-    if (p->nst < 0) { free(p); return NULL; }
+    p->vnst = fft_factor_v(n, p->vrad);
+    if (p->nst < 0 || p->vnst < 0) { free(p); return NULL; }
     int64_t L = 1, tot = 0;
     for (int s = 0; s < p->nst; s++) {
         p->len[s] = L;
         p->off[s] = tot;
         tot += 2 * (p->rad[s] - 1) * L;
         L *= p->rad[s];
+    }
+    L = 1;
+    for (int s = 0; s < p->vnst; s++) {
+        p->vlen[s] = L;
+        p->voff[s] = tot;
+        tot += 2 * (p->vrad[s] - 1) * L;
+        L *= p->vrad[s];
     }
     p->tw64 = malloc((size_t)(tot + 1) * sizeof(double));
     p->tw32 = malloc((size_t)(tot + 1) * sizeof(float));
@@ -158,10 +190,11 @@ static fft_plan *fft_plan_new(int64_t n) {
         p->rw64[n + k] = sin(a);
     }
     for (int64_t k = 0; k < 2 * n; k++) p->rw32[k] = (float)p->rw64[k];
-    for (int s = 0; s < p->nst; s++) {
-        int R = p->rad[s];
-        int64_t Ls = p->len[s];
-        double *re = p->tw64 + p->off[s], *im = re + (R - 1) * Ls;
+    for (int s = 0; s < p->nst + p->vnst; s++) {
+        const int v = s >= p->nst, sv = s - v * p->nst;
+        const int R = v ? p->vrad[sv] : p->rad[sv];
+        const int64_t Ls = v ? p->vlen[sv] : p->len[sv];
+        double *re = p->tw64 + (v ? p->voff[sv] : p->off[sv]), *im = re + (R - 1) * Ls;
         for (int r = 1; r < R; r++)
             for (int64_t l = 0; l < Ls; l++) {
                 double a = -2.0 * M_PI * (double)((int64_t)r * l) / (double)(Ls * R);
@@ -597,6 +630,50 @@ FFT_STAGES(double, f64)
         }                                                                                 \
 }
 
+/* the 8-point DFT of a0 .. a7 (T values ar, ai each) as two of 4 points
+ * (even and odd inputs) and the twiddles exp(-2 pi i q / 8) of the odd one;
+ * ST(q, re, im) takes output q */
+#define FFT_BF8(T, a0r, a0i, a1r, a1i, a2r, a2i, a3r, a3i, a4r, a4i, a5r, a5i, a6r, a6i, a7r, a7i, ST) { \
+    const T h_ = (T)0.70710678118654752440;                                               \
+    T e0r = a0r + a4r, e0i = a0i + a4i, e1r = a0r - a4r, e1i = a0i - a4i;                 \
+    T e2r = a2r + a6r, e2i = a2i + a6i, e3r = a2i - a6i, e3i = a6r - a2r;                 \
+    T E0r = e0r + e2r, E0i = e0i + e2i, E1r = e1r + e3r, E1i = e1i + e3i;                 \
+    T E2r = e0r - e2r, E2i = e0i - e2i, E3r = e1r - e3r, E3i = e1i - e3i;                 \
+    T o0r = a1r + a5r, o0i = a1i + a5i, o1r = a1r - a5r, o1i = a1i - a5i;                 \
+    T o2r = a3r + a7r, o2i = a3i + a7i, o3r = a3i - a7i, o3i = a7r - a3r;                 \
+    T O0r = o0r + o2r, O0i = o0i + o2i, O1r = o1r + o3r, O1i = o1i + o3i;                 \
+    T O2r = o0r - o2r, O2i = o0i - o2i, O3r = o1r - o3r, O3i = o1i - o3i;                 \
+    T P1r = (O1r + O1i) * h_, P1i = (O1i - O1r) * h_;                                     \
+    T P3r = (O3i - O3r) * h_, P3i = -(O3r + O3i) * h_;                                    \
+    ST(0, E0r + O0r, E0i + O0i); ST(4, E0r - O0r, E0i - O0i);                             \
+    ST(1, E1r + P1r, E1i + P1i); ST(5, E1r - P1r, E1i - P1i);                             \
+    ST(2, E2r + O2i, E2i - O2r); ST(6, E2r - O2i, E2i + O2r);                             \
+    ST(3, E3r + P3r, E3i + P3i); ST(7, E3r - P3r, E3i - P3i);                             \
+}
+
+#define FFTV_R8_ST(q, re, im) do { br[(q) * LV_ + v] = (re); bi[(q) * LV_ + v] = (im); } while (0)
+#define FFTV_R8_BODY(T, V, TW) {                                                          \
+    FFTV_HEAD(T, V, 8)                                                                    \
+            T w_r[8], w_i[8];                                                             \
+            const int64_t LV_ = L * V;                                                    \
+            for (int r = 1; r < 8; r++) { w_r[r] = wr[(r - 1) * L + l]; w_i[r] = wi[(r - 1) * L + l]; } \
+            _Pragma("omp simd")                                                           \
+            for (int v = 0; v < V; v++) {                                                 \
+                T a0r = ar[v], a0i = ai[v], a1r, a1i, a2r, a2i, a3r, a3i;                 \
+                T a4r, a4i, a5r, a5i, a6r, a6i, a7r, a7i;                                 \
+                FFTV_TW(TW, ar[m * V + v], ai[m * V + v], w_r[1], w_i[1], a1r, a1i);      \
+                FFTV_TW(TW, ar[2 * m * V + v], ai[2 * m * V + v], w_r[2], w_i[2], a2r, a2i); \
+                FFTV_TW(TW, ar[3 * m * V + v], ai[3 * m * V + v], w_r[3], w_i[3], a3r, a3i); \
+                FFTV_TW(TW, ar[4 * m * V + v], ai[4 * m * V + v], w_r[4], w_i[4], a4r, a4i); \
+                FFTV_TW(TW, ar[5 * m * V + v], ai[5 * m * V + v], w_r[5], w_i[5], a5r, a5i); \
+                FFTV_TW(TW, ar[6 * m * V + v], ai[6 * m * V + v], w_r[6], w_i[6], a6r, a6i); \
+                FFTV_TW(TW, ar[7 * m * V + v], ai[7 * m * V + v], w_r[7], w_i[7], a7r, a7i); \
+                FFT_BF8(T, a0r, a0i, a1r, a1i, a2r, a2i, a3r, a3i, a4r, a4i, a5r, a5i,    \
+                        a6r, a6i, a7r, a7i, FFTV_R8_ST)                                   \
+            }                                                                             \
+        }                                                                                 \
+}
+
 /* one radix-R stage over blocks of V columns (the first stage's twiddles are
  * all 1: the body without them) */
 #define FFTV_STAGE(R, T, S, V)                                                            \
@@ -610,6 +687,7 @@ FFTV_STAGE(4, T, S, V)                                                          
 FFTV_STAGE(2, T, S, V)                                                                    \
 FFTV_STAGE(3, T, S, V)                                                                    \
 FFTV_STAGE(5, T, S, V)                                                                    \
+FFTV_STAGE(8, T, S, V)                                                                    \
 /* the ncols columns of a task into its blocks of V lanes (block g at        \
  * buf + 4 g n V: real parts, then imaginary parts, then the other buffer),  \
  * the lanes past ncols of the last block zero, imaginary parts times sign;  \
@@ -663,10 +741,11 @@ static int64_t fftv_stages_##S(const fft_plan *p, const T *tw, T *blk, int s0, i
     const int64_t n = p->n;                                                               \
     T *xr = blk + at, *xi = xr + n * V, *yr = blk + (2 * n * V - at), *yi = yr + n * V;   \
     for (int s = s0; s < s1; s++) {                                                       \
-        const int R = p->rad[s];                                                          \
-        const int64_t L = p->len[s];                                                      \
-        const T *wr = tw + p->off[s], *wi = wr + (R - 1) * L;                             \
-        if (R == 4) fftv_r4_##S(n, L, xr, xi, yr, yi, wr, wi);                            \
+        const int R = p->vrad[s];                                                         \
+        const int64_t L = p->vlen[s];                                                     \
+        const T *wr = tw + p->voff[s], *wi = wr + (R - 1) * L;                            \
+        if (R == 8) fftv_r8_##S(n, L, xr, xi, yr, yi, wr, wi);                            \
+        else if (R == 4) fftv_r4_##S(n, L, xr, xi, yr, yi, wr, wi);                       \
         else if (R == 2) fftv_r2_##S(n, L, xr, xi, yr, yi, wr, wi);                       \
         else if (R == 3) fftv_r3_##S(n, L, xr, xi, yr, yi, wr, wi);                       \
         else fftv_r5_##S(n, L, xr, xi, yr, yi, wr, wi);                                   \
@@ -675,7 +754,7 @@ static int64_t fftv_stages_##S(const fft_plan *p, const T *tw, T *blk, int s0, i
     return ((s1 - s0) & 1) ? 2 * n * V - at : at;                                         \
 }                                                                                         \
 static int64_t fftv_block_##S(const fft_plan *p, const T *tw, T *blk) {                   \
-    return fftv_stages_##S(p, tw, blk, 0, p->nst, 0);                                     \
+    return fftv_stages_##S(p, tw, blk, 0, p->vnst, 0);                                    \
 }                                                                                         \
 /* a first radix-4 stage (twiddles 1) read straight from the interleaved  \
  * input, as fftv_gather would lay it out (imaginary parts times sign), for \
@@ -707,6 +786,35 @@ CT_MULTIVERSION static void fftv_first4_in_##S(int64_t n, int64_t js, int64_t nb
         }                                                                                 \
     }                                                                                     \
 }                                                                                         \
+/* the same for a first radix-8 stage */                                    \
+CT_MULTIVERSION static void fftv_first8_in_##S(int64_t n, int64_t js, int64_t nb,         \
+    const T *restrict in, T *restrict buf, T sign) {                                      \
+    const int64_t m = n / 8, LV_ = V;                                                     \
+    for (int64_t k = 0; k < m; k++) {                                                     \
+        const T *s0 = in + 2 * k * js;                                                    \
+        for (int64_t g = 0; g < nb; g++) {                                                \
+            T *br = buf + 4 * g * n * V + 2 * n * V + 8 * k * V, *bi = br + n * V;        \
+            const T *a[8];                                                                \
+            for (int r = 0; r < 8; r++) a[r] = s0 + 2 * (r * m * js + g * V);             \
+            _Pragma("omp simd")                                                           \
+            for (int v = 0; v < V; v++) {                                                 \
+                FFT_BF8(T, a[0][2 * v], sign * a[0][2 * v + 1], a[1][2 * v], sign * a[1][2 * v + 1], \
+                        a[2][2 * v], sign * a[2][2 * v + 1], a[3][2 * v], sign * a[3][2 * v + 1], \
+                        a[4][2 * v], sign * a[4][2 * v + 1], a[5][2 * v], sign * a[5][2 * v + 1], \
+                        a[6][2 * v], sign * a[6][2 * v + 1], a[7][2 * v], sign * a[7][2 * v + 1], \
+                        FFTV_R8_ST)                                                       \
+            }                                                                             \
+        }                                                                                 \
+    }                                                                                     \
+}                                                                                         \
+/* the first stage fused with the gather: radix 4 or 8 (nonzero), or none */              \
+static int fftv_first_in_##S(const fft_plan *p, int64_t js, int64_t nb, const T *in,     \
+                             T *buf, T sign) {                                            \
+    if (p->vnst < 2 || (p->vrad[0] != 4 && p->vrad[0] != 8)) return 0;                    \
+    if (p->vrad[0] == 4) fftv_first4_in_##S(p->n, js, nb, in, buf, sign);                 \
+    else fftv_first8_in_##S(p->n, js, nb, in, buf, sign);                                 \
+    return 1;                                                                             \
+}                                                                                         \
 /* the transforms of the ncols columns of one task; 4 n V values of buf per   \
  * block of V columns */                                                                 \
 static void fftv_task_##S(const fft_plan *p, const T *tw, int64_t js, int64_t ncols,      \
@@ -716,10 +824,9 @@ static void fftv_task_##S(const fft_plan *p, const T *tw, int64_t js, int64_t nc
     /* whole blocks: a first radix-4 stage fused with the gather (a last    \
      * one fused with the scatter, writing four rows far apart at a time,   \
      * measured slower for long columns) */                                 \
-    const int ns = p->nst, f4 = ns >= 2 && p->rad[0] == 4;                                \
+    const int ns = p->vnst;                                                               \
     int64_t at = 0, c0 = 0;                                                               \
-    if (full > 0 && f4) {                                                                 \
-        fftv_first4_in_##S(n, js, full, in, buf, sign);                                   \
+    if (full > 0 && fftv_first_in_##S(p, js, full, in, buf, sign)) {                      \
         for (int64_t g = 0; g < full; g++)                                                \
             at = fftv_stages_##S(p, tw, buf + 4 * g * n * V, 1, ns, 2 * n * V);           \
         fftv_scatter_##S(n, js, full * V, buf, at, out, sign, scale);                     \
@@ -1144,13 +1251,12 @@ static int fft_long_##S(const fft_plan *p, const T *tw1, const T *tw2, const T *
             if (!buf) continue;                                                           \
             const int64_t c0 = b * W, nc = n2 - c0 < W ? n2 - c0 : W;                     \
             /* whole blocks: the first radix-4 stage fused with the gather */             \
-            const int f4 = p->p1->nst >= 2 && p->p1->rad[0] == 4 && nc % V == 0;           \
-            if (f4) fftv_first4_in_##S(n1, n2, nc / V, in + 2 * c0, buf, isign);           \
-            else fftv_gather_##S(n1, n2, nc, in + 2 * c0, buf, isign);                     \
+            const int f4 = nc % V == 0 && fftv_first_in_##S(p->p1, n2, nc / V, in + 2 * c0, buf, isign); \
+            if (!f4) fftv_gather_##S(n1, n2, nc, in + 2 * c0, buf, isign);                 \
             for (int64_t g = 0; g * V < nc; g++) {                                        \
                 T *blk = buf + 4 * g * n1 * V;                                            \
                 const int64_t cg = c0 + g * V, ng = nc - g * V < V ? nc - g * V : V;      \
-                const int64_t at = fftv_stages_##S(p->p1, tw1, blk, f4, p->p1->nst,       \
+                const int64_t at = fftv_stages_##S(p->p1, tw1, blk, f4, p->p1->vnst,      \
                                                    f4 ? 2 * n1 * V : 0);                  \
                 fftl_scatter_tw_##S(n1, ms, ng, blk + at, mid + 2 * cg, cg, p->hl, n, p->lb, \
                                     p->tv);                                               \
