@@ -84,7 +84,33 @@ typedef struct fft_plan_s {
      * its imaginary parts, lo's the same after them */
     int lb;
     double *hl;
+    /* fft_reg.h's twiddles for the lengths it holds in registers (64-byte
+     * aligned), or NULL */
+    float *rg;
 } fft_plan;
+
+/* the 8-point DFT of a0 .. a7 (T values ar, ai each) as two of 4 points
+ * (even and odd inputs) and the twiddles exp(-2 pi i q / 8) of the odd one;
+ * ST(q, re, im) takes output q */
+#define FFT_BF8(T, TS, a0r, a0i, a1r, a1i, a2r, a2i, a3r, a3i, a4r, a4i, a5r, a5i, a6r, a6i, a7r, a7i, ST) { \
+    const TS h_ = (TS)0.70710678118654752440;                                             \
+    T e0r = a0r + a4r, e0i = a0i + a4i, e1r = a0r - a4r, e1i = a0i - a4i;                 \
+    T e2r = a2r + a6r, e2i = a2i + a6i, e3r = a2i - a6i, e3i = a6r - a2r;                 \
+    T E0r = e0r + e2r, E0i = e0i + e2i, E1r = e1r + e3r, E1i = e1i + e3i;                 \
+    T E2r = e0r - e2r, E2i = e0i - e2i, E3r = e1r - e3r, E3i = e1i - e3i;                 \
+    T o0r = a1r + a5r, o0i = a1i + a5i, o1r = a1r - a5r, o1i = a1i - a5i;                 \
+    T o2r = a3r + a7r, o2i = a3i + a7i, o3r = a3i - a7i, o3i = a7r - a3r;                 \
+    T O0r = o0r + o2r, O0i = o0i + o2i, O1r = o1r + o3r, O1i = o1i + o3i;                 \
+    T O2r = o0r - o2r, O2i = o0i - o2i, O3r = o1r - o3r, O3i = o1i - o3i;                 \
+    T P1r = (O1r + O1i) * h_, P1i = (O1i - O1r) * h_;                                     \
+    T P3r = (O3i - O3r) * h_, P3i = -(O3r + O3i) * h_;                                    \
+    ST(0, E0r + O0r, E0i + O0i); ST(4, E0r - O0r, E0i - O0i);                             \
+    ST(1, E1r + P1r, E1i + P1i); ST(5, E1r - P1r, E1i - P1i);                             \
+    ST(2, E2r + O2i, E2i - O2r); ST(6, E2r - O2i, E2i + O2r);                             \
+    ST(3, E3r + P3r, E3i + P3i); ST(7, E3r - P3r, E3i - P3i);                             \
+}
+
+#include "fft_reg.h"
 
 static int fft_factor(int64_t n, int *rad) {
     int k = 0;
@@ -114,7 +140,9 @@ static void fft_plan_free(fft_plan *p) {
     if (!p) return;
     fft_plan_free(p->p1);
     fft_plan_free(p->p2);
-    free(p->tw64); free(p->tw32); free(p->rw64); free(p->rw32); free(p->tv); free(p->hl); free(p);
+    free(p->tw64); free(p->tw32); free(p->rw64); free(p->rw32); free(p->tv); free(p->hl);
+    free(p->rg);
+    free(p);
 }
 
 static fft_plan *fft_plan_new(int64_t n);
@@ -203,6 +231,17 @@ static fft_plan *fft_plan_new(int64_t n) {
             }
     }
     for (int64_t i = 0; i < tot; i++) p->tw32[i] = (float)p->tw64[i];
+#ifdef FFTR
+    if (n == 64 || n == 128 || n == 256) {
+        const int R = n == 64 ? 8 : 16, C = n / R;
+        p->rg = aligned_alloc(64, 2 * 16 * 16 * sizeof(float));
+        if (!p->rg) {
+            fft_plan_free(p);
+            return NULL;
+        }
+        fr_twiddles(R, C, n < 256, p->rg);
+    }
+#endif
     if (n >= FFT_LONG_MIN && fft_long_split(p)) {
         fft_plan_free(p);
         return NULL;
@@ -630,27 +669,6 @@ FFT_STAGES(double, f64)
         }                                                                                 \
 }
 
-/* the 8-point DFT of a0 .. a7 (T values ar, ai each) as two of 4 points
- * (even and odd inputs) and the twiddles exp(-2 pi i q / 8) of the odd one;
- * ST(q, re, im) takes output q */
-#define FFT_BF8(T, a0r, a0i, a1r, a1i, a2r, a2i, a3r, a3i, a4r, a4i, a5r, a5i, a6r, a6i, a7r, a7i, ST) { \
-    const T h_ = (T)0.70710678118654752440;                                               \
-    T e0r = a0r + a4r, e0i = a0i + a4i, e1r = a0r - a4r, e1i = a0i - a4i;                 \
-    T e2r = a2r + a6r, e2i = a2i + a6i, e3r = a2i - a6i, e3i = a6r - a2r;                 \
-    T E0r = e0r + e2r, E0i = e0i + e2i, E1r = e1r + e3r, E1i = e1i + e3i;                 \
-    T E2r = e0r - e2r, E2i = e0i - e2i, E3r = e1r - e3r, E3i = e1i - e3i;                 \
-    T o0r = a1r + a5r, o0i = a1i + a5i, o1r = a1r - a5r, o1i = a1i - a5i;                 \
-    T o2r = a3r + a7r, o2i = a3i + a7i, o3r = a3i - a7i, o3i = a7r - a3r;                 \
-    T O0r = o0r + o2r, O0i = o0i + o2i, O1r = o1r + o3r, O1i = o1i + o3i;                 \
-    T O2r = o0r - o2r, O2i = o0i - o2i, O3r = o1r - o3r, O3i = o1i - o3i;                 \
-    T P1r = (O1r + O1i) * h_, P1i = (O1i - O1r) * h_;                                     \
-    T P3r = (O3i - O3r) * h_, P3i = -(O3r + O3i) * h_;                                    \
-    ST(0, E0r + O0r, E0i + O0i); ST(4, E0r - O0r, E0i - O0i);                             \
-    ST(1, E1r + P1r, E1i + P1i); ST(5, E1r - P1r, E1i - P1i);                             \
-    ST(2, E2r + O2i, E2i - O2r); ST(6, E2r - O2i, E2i + O2r);                             \
-    ST(3, E3r + P3r, E3i + P3i); ST(7, E3r - P3r, E3i - P3i);                             \
-}
-
 #define FFTV_R8_ST(q, re, im) do { br[(q) * LV_ + v] = (re); bi[(q) * LV_ + v] = (im); } while (0)
 #define FFTV_R8_BODY(T, V, TW) {                                                          \
     FFTV_HEAD(T, V, 8)                                                                    \
@@ -668,7 +686,7 @@ FFT_STAGES(double, f64)
                 FFTV_TW(TW, ar[5 * m * V + v], ai[5 * m * V + v], w_r[5], w_i[5], a5r, a5i); \
                 FFTV_TW(TW, ar[6 * m * V + v], ai[6 * m * V + v], w_r[6], w_i[6], a6r, a6i); \
                 FFTV_TW(TW, ar[7 * m * V + v], ai[7 * m * V + v], w_r[7], w_i[7], a7r, a7i); \
-                FFT_BF8(T, a0r, a0i, a1r, a1i, a2r, a2i, a3r, a3i, a4r, a4i, a5r, a5i,    \
+                FFT_BF8(T, T, a0r, a0i, a1r, a1i, a2r, a2i, a3r, a3i, a4r, a4i, a5r, a5i,    \
                         a6r, a6i, a7r, a7i, FFTV_R8_ST)                                   \
             }                                                                             \
         }                                                                                 \
@@ -798,7 +816,7 @@ CT_MULTIVERSION static void fftv_first8_in_##S(int64_t n, int64_t js, int64_t nb
             for (int r = 0; r < 8; r++) a[r] = s0 + 2 * (r * m * js + g * V);             \
             _Pragma("omp simd")                                                           \
             for (int v = 0; v < V; v++) {                                                 \
-                FFT_BF8(T, a[0][2 * v], sign * a[0][2 * v + 1], a[1][2 * v], sign * a[1][2 * v + 1], \
+                FFT_BF8(T, T, a[0][2 * v], sign * a[0][2 * v + 1], a[1][2 * v], sign * a[1][2 * v + 1], \
                         a[2][2 * v], sign * a[2][2 * v + 1], a[3][2 * v], sign * a[3][2 * v + 1], \
                         a[4][2 * v], sign * a[4][2 * v + 1], a[5][2 * v], sign * a[5][2 * v + 1], \
                         a[6][2 * v], sign * a[6][2 * v + 1], a[7][2 * v], sign * a[7][2 * v + 1], \
@@ -1341,6 +1359,35 @@ FFTL_STAGES(double, f64, FFTV_LANES_F64, fftl_hd, fftl_hd_u)
 /* the rows of the group u of up to V rows */
 #define FFTL_NR(u, V) ((int)(rows - (u) * (V) < (V) ? rows - (u) * (V) : (V)))
 
+#ifdef FFTR
+/* rows of p->n float values held in registers (fft_reg.h): complex ones
+ * (r2c 0) or real ones of 2 p->n (r2c 1), in chunks of rows shared between
+ * OpenMP threads when there are many; 1 when p's length is one of those */
+static int fr_run(int r2c, const fft_plan *p, const float *in, float *out, int64_t rows,
+                  float sign, float scale) {
+    if (!p->rg || !fftr_avx512()) return 0;
+    const int64_t n = p->n, ch = 16, nch = (rows + ch - 1) / ch, os = r2c ? 2 * (n + 1) : 2 * n;
+    CT_PARALLEL_IF(nch > 1 && rows * n >= (1 << 15), "omp parallel for schedule(static)",
+    for (int64_t c = 0; c < nch; c++) {
+        const int64_t r0 = c * ch, nr = rows - r0 < ch ? rows - r0 : ch;
+        const float *a = in + 2 * n * r0;
+        float *b = out + os * r0;
+        if (r2c) {
+            if (n == 64) fr_r2c64(a, b, nr, p->rg, p->rw32, scale);
+            else if (n == 128) fr_r2c128(a, b, nr, p->rg, p->rw32, scale);
+            else fr_r2c256(a, b, nr, p->rg, p->rw32, scale);
+        } else {
+            if (n == 64) fr_c2c64(a, b, nr, p->rg, sign, scale);
+            else if (n == 128) fr_c2c128(a, b, nr, p->rg, sign, scale);
+            else fr_c2c256(a, b, nr, p->rg, sign, scale);
+        }
+    });
+    return 1;
+}
+#else
+#define fr_run(...) 0
+#endif
+
 /* rows dense rows of n complex values, transformed and multiplied by scale */
 static int fft_c2c_rows(int dtype, const void *in, void *out, int64_t rows, int64_t n, int inverse,
                         double scale) {
@@ -1352,7 +1399,8 @@ static int fft_c2c_rows(int dtype, const void *in, void *out, int64_t rows, int6
     fft_plan *p = fft_get_plan(n, &tmp);
     if (!p) return -1;
     int err = 0;
-    if (p->n1) {
+    if (!c128 && fr_run(0, p, in, out, rows, (float)sign, (float)scale)) {
+    } else if (p->n1) {
         for (int64_t r = 0; r < rows && !err; r++)
             err = c128 ? fft_long_f64(p, p->p1->tw64, p->p2->tw64, (const double *)in + 2 * n * r,
                                       (double *)out + 2 * n * r, sign, sign, scale)
@@ -1391,7 +1439,8 @@ int ct_fft_r2c(int dtype, const void *in, void *out, int64_t rows, int64_t n, do
     fft_plan *p = fft_get_plan(m, &tmp);
     if (!p) return -1;
     int err = 0;
-    if (p->n1) {
+    if (!f64 && fr_run(1, p, in, out, rows, 1.0f, (float)scale)) {
+    } else if (p->n1) {
         err = f64 ? fft_long_r2c_f64(p, p->p1->tw64, p->p2->tw64, p->rw64, in, out, rows, scale)
                   : fft_long_r2c_f32(p, p->p1->tw32, p->p2->tw32, p->rw32, in, out, rows,
                                      (float)scale);

@@ -1,0 +1,315 @@
+/* Complex transforms of short float rows held whole in AVX-512 registers
+ * (included by fft.c): lengths N = R C with (R, C) = (8, 8), (16, 8) and
+ * (16, 16), that is 64, 128 and 256, and the real transforms of twice
+ * those lengths through them.
+ *
+ * Element j = C p + l of a row (p < R, l < C) is lane l of vector p, its
+ * real and imaginary parts in two vectors. With k = k1 + R k2,
+ * Z[k] = sum_l w_N^(l k1) w_C^(l k2) [sum_p z[C p + l] w_R^(p k1)]:
+ * R-point transforms down the vectors (every lane at once, no shuffles),
+ * the twiddles w_N^(l k1) (a table of whole vectors), a transpose of the
+ * R x C matrix into C vectors of R lanes, and C-point transforms down
+ * those. Vector k2 then holds Z[R k2 .. R k2 + R - 1], in order: a row is
+ * read once and written once, all its passes in registers. Where C is 8,
+ * two rows go together so that every vector is 16 floats wide. The
+ * transforms are the lanes' radix-4 and radix-8 butterflies in the same
+ * order, with the same twiddles: 64 and 128 give the lanes' results bit for
+ * bit (fft.c's vector plan 8, 8 and 4, 4, 8). */
+
+#if defined(__GNUC__) && defined(__x86_64__)
+#define FFTR 1
+#define FFTR_TARGET __attribute__((target("avx512f,avx512vl,avx512dq,avx2,fma"), noinline))
+#define FFTR_INLINE __attribute__((target("avx512f,avx512vl,avx512dq,avx2,fma"), always_inline)) static inline
+
+typedef float fr16 __attribute__((vector_size(64)));
+typedef int32_t fr16i __attribute__((vector_size(64)));
+typedef float fr8 __attribute__((vector_size(32)));
+typedef float fr16u __attribute__((vector_size(64), aligned(4)));
+typedef float fr8u __attribute__((vector_size(32), aligned(4)));
+
+static int fftr_avx512(void) {
+    static int has = -1;
+    if (has < 0)
+        has = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl")
+              && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("fma");
+    return has;
+}
+
+/* in-place transforms of vectors r[0..], i[0..] (forward, natural order) */
+#define FR_BF4(r, i, o0, o1, o2, o3) do {                                                 \
+    __typeof__(r[0]) t0r_ = r[o0] + r[o2], t0i_ = i[o0] + i[o2];                          \
+    __typeof__(r[0]) t1r_ = r[o0] - r[o2], t1i_ = i[o0] - i[o2];                          \
+    __typeof__(r[0]) t2r_ = r[o1] + r[o3], t2i_ = i[o1] + i[o3];                          \
+    __typeof__(r[0]) t3r_ = i[o1] - i[o3], t3i_ = r[o3] - r[o1];                          \
+    r[o0] = t0r_ + t2r_; i[o0] = t0i_ + t2i_;                                             \
+    r[o1] = t1r_ + t3r_; i[o1] = t1i_ + t3i_;                                             \
+    r[o2] = t0r_ - t2r_; i[o2] = t0i_ - t2i_;                                             \
+    r[o3] = t1r_ - t3r_; i[o3] = t1i_ - t3i_;                                             \
+} while (0)
+#define FR_ST8(q, re, im) do { y8r_[q] = (re); y8i_[q] = (im); } while (0)
+#define FR_DFT8(VT, r, i) do {                                                            \
+    VT y8r_[8], y8i_[8];                                                                  \
+    FFT_BF8(VT, float, r[0], i[0], r[1], i[1], r[2], i[2], r[3], i[3], r[4], i[4], r[5], i[5],   \
+            r[6], i[6], r[7], i[7], FR_ST8)                                               \
+    for (int q_ = 0; q_ < 8; q_++) { r[q_] = y8r_[q_]; i[q_] = y8i_[q_]; }                \
+} while (0)
+/* (a, b) times (c, d) */
+#define FR_CMUL(a, b, c, d) do {                                                          \
+    __typeof__(a) m_ = (a) * (c) - (b) * (d);                                             \
+    (b) = (a) * (d) + (b) * (c); (a) = m_;                                                \
+} while (0)
+/* 16 points as 4 x 4: element 4 a + b; the 4-point transforms over a, the
+ * twiddles w_16^(b c), the 4-point transforms over b, and the outputs'
+ * order c + 4 d from where they land (4 c + d) */
+#define FR_DFT16(VT, r, i) do {                                                           \
+    const float c1_ = 0.92387953251128675613f, s1_ = 0.38268343236508977173f;             \
+    const float h_ = 0.70710678118654752440f;                                             \
+    for (int b_ = 0; b_ < 4; b_++) FR_BF4(r, i, b_, 4 + b_, 8 + b_, 12 + b_);            \
+    /* w_16^k = (cos, -sin)(2 pi k / 16) for k = b c */                                  \
+    FR_CMUL(r[5], i[5], c1_, -s1_);                                                       \
+    FR_CMUL(r[6], i[6], h_, -h_);                                                         \
+    FR_CMUL(r[7], i[7], s1_, -c1_);                                                       \
+    FR_CMUL(r[9], i[9], h_, -h_);                                                         \
+    { VT t_ = r[10]; r[10] = i[10]; i[10] = -t_; }                                        \
+    FR_CMUL(r[11], i[11], -h_, -h_);                                                      \
+    FR_CMUL(r[13], i[13], s1_, -c1_);                                                     \
+    FR_CMUL(r[14], i[14], -h_, -h_);                                                      \
+    FR_CMUL(r[15], i[15], -c1_, s1_);                                                     \
+    for (int c_ = 0; c_ < 4; c_++) FR_BF4(r, i, 4 * c_, 4 * c_ + 1, 4 * c_ + 2, 4 * c_ + 3); \
+    VT u_r[16], u_i[16];                                                                  \
+    for (int c_ = 0; c_ < 4; c_++)                                                        \
+        for (int d_ = 0; d_ < 4; d_++) { u_r[c_ + 4 * d_] = r[4 * c_ + d_]; u_i[c_ + 4 * d_] = i[4 * c_ + d_]; } \
+    for (int q_ = 0; q_ < 16; q_++) { r[q_] = u_r[q_]; i[q_] = u_i[q_]; }                 \
+} while (0)
+
+#define FR_SH(x, y, M, ...) __builtin_shuffle(x, y, (M){__VA_ARGS__})
+
+/* 16 x 16: unpcklps/unpckhps of row pairs, shufps of those (u[4 g + c]:
+ * rows 4 g .. 4 g + 3 of columns 4 b + c in 128-bit lane b), then the
+ * 128-bit lanes of the four groups */
+FFTR_INLINE void fr_t16x16(fr16 *x) {
+    fr16 t[16], u[16];
+    for (int k = 0; k < 16; k += 2) {
+        t[k] = FR_SH(x[k], x[k + 1], fr16i, 0, 16, 1, 17, 4, 20, 5, 21, 8, 24, 9, 25, 12, 28, 13, 29);
+        t[k + 1] = FR_SH(x[k], x[k + 1], fr16i, 2, 18, 3, 19, 6, 22, 7, 23, 10, 26, 11, 27, 14, 30, 15, 31);
+    }
+    for (int g = 0; g < 16; g += 4)
+        for (int j = 0; j < 2; j++) {
+            u[g + 2 * j] = FR_SH(t[g + j], t[g + j + 2], fr16i, 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29);
+            u[g + 2 * j + 1] = FR_SH(t[g + j], t[g + j + 2], fr16i, 2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31);
+        }
+    for (int c = 0; c < 4; c++) {
+        /* lanes 0, 2 (s1, s3) and 1, 3 (s2, s4) of two groups each */
+        const fr16 s1 = FR_SH(u[c], u[4 + c], fr16i, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
+        const fr16 s2 = FR_SH(u[c], u[4 + c], fr16i, 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31);
+        const fr16 s3 = FR_SH(u[8 + c], u[12 + c], fr16i, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
+        const fr16 s4 = FR_SH(u[8 + c], u[12 + c], fr16i, 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31);
+        x[c] = FR_SH(s1, s3, fr16i, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
+        x[8 + c] = FR_SH(s1, s3, fr16i, 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31);
+        x[4 + c] = FR_SH(s2, s4, fr16i, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
+        x[12 + c] = FR_SH(s2, s4, fr16i, 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31);
+    }
+}
+/* interleaved stores of 16 complex values: real parts times scale,
+ * imaginary parts times si */
+FFTR_INLINE void fr_store16(float *o, fr16 r, fr16 i, float scale, float si) {
+    r = r * scale; i = i * si;
+    *(fr16u *)o = FR_SH(r, i, fr16i, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+    *(fr16u *)(o + 16) = FR_SH(r, i, fr16i, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+}
+/* the twiddles w_N^(l k1) of a 16-lane vector k1 (k1 >= 1) */
+#define FR_TWIDDLE(tw, k, xr, xi) do {                                                   \
+    const fr16 wr_ = *(const fr16 *)((tw) + 32 * ((k) - 1));                              \
+    const fr16 wi_ = *(const fr16 *)((tw) + 32 * ((k) - 1) + 16);                         \
+    FR_CMUL(xr, xi, wr_, wi_);                                                            \
+} while (0)
+/* vector p of xr, xi: the complex values 16 p .. 16 p + 15 of row a (or,
+ * with b, the 8 values 8 p .. of row a in lanes 0 .. 7 and of row b in
+ * lanes 8 .. 15), imaginary parts times sign */
+FFTR_INLINE void fr_load(const float *a, const float *b, int P, float sign, fr16 *xr, fr16 *xi) {
+    for (int p = 0; p < P; p++) {
+        const fr16 u = *(const fr16u *)(b ? a + 16 * p : a + 32 * p);
+        const fr16 v = *(const fr16u *)(b ? b + 16 * p : a + 32 * p + 16);
+        xr[p] = FR_SH(u, v, fr16i, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+        xi[p] = FR_SH(u, v, fr16i, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31) * sign;
+    }
+}
+/* X[k] = E[k] + w^k O[k] (fft_r2c_post) from a spectrum of N = 16 V values
+ * in V vectors (Z[N - k] for the lanes of vector k from vectors (V - k) mod V,
+ * lane 0, and V - 1 - k, the others reversed), written interleaved at o,
+ * N + 1 values, times scale; rw the plan's w^k, k < N: N real parts, then N
+ * imaginary parts */
+FFTR_INLINE void fr_post(const fr16 *yr, const fr16 *yi, const float *rw, int V, float *o,
+                         float scale) {
+    const fr16i mir = {0, 31, 30, 29, 28, 27, 26, 25, 24, 23, 22, 21, 20, 19, 18, 17};
+    const int N = 16 * V;
+    for (int k = 0; k < V; k++) {
+        const fr16 pr = yr[k], pi = yi[k];
+        const fr16 qr = __builtin_shuffle(yr[(V - k) % V], yr[V - 1 - k], mir);
+        const fr16 qi = __builtin_shuffle(yi[(V - k) % V], yi[V - 1 - k], mir);
+        const fr16 wa = *(const fr16u *)(rw + 16 * k), wb = *(const fr16u *)(rw + N + 16 * k);
+        const fr16 er = (pr + qr) * 0.5f, ei = (pi - qi) * 0.5f;
+        const fr16 o_r = (pi + qi) * 0.5f, o_i = (qr - pr) * 0.5f;
+        fr_store16(o + 32 * k, er + wa * o_r - wb * o_i, ei + wa * o_i + wb * o_r, scale, scale);
+    }
+    o[2 * N] = (yr[0][0] - yi[0][0]) * scale; o[2 * N + 1] = 0; o[1] = 0;
+}
+
+/* Length 256 as 16 x 16, a row at a time */
+FFTR_INLINE void fr_row256(const float *in, const float *tw, float sign, fr16 *xr, fr16 *xi) {
+    fr_load(in, NULL, 16, sign, xr, xi);
+    FR_DFT16(fr16, xr, xi);
+    for (int k = 1; k < 16; k++) FR_TWIDDLE(tw, k, xr[k], xi[k]);
+    fr_t16x16(xr);
+    fr_t16x16(xi);
+    FR_DFT16(fr16, xr, xi);
+}
+FFTR_TARGET static void fr_c2c256(const float *in, float *out, int64_t rows, const float *tw,
+                                  float sign, float scale) {
+    for (int64_t r = 0; r < rows; r++) {
+        fr16 yr[16], yi[16];
+        fr_row256(in + 512 * r, tw, sign, yr, yi);
+        for (int k = 0; k < 16; k++) fr_store16(out + 512 * r + 32 * k, yr[k], yi[k], scale, sign * scale);
+    }
+}
+FFTR_TARGET static void fr_r2c256(const float *in, float *out, int64_t rows, const float *tw,
+                                  const float *rw, float scale) {
+    for (int64_t r = 0; r < rows; r++) {
+        fr16 yr[16], yi[16];
+        fr_row256(in + 512 * r, tw, 1.0f, yr, yi);
+        fr_post(yr, yi, rw, 16, out + 514 * r, scale);
+    }
+}
+
+/* Length 64 as 8 x 8, two rows at a time: the 256-bit halves of each
+ * vector are the two rows' (lanes 0 .. 7 row a's, 8 .. 15 row b's), so
+ * that every pass runs 512 bits wide; the transpose is two 8 x 8 ones,
+ * one in each half */
+FFTR_INLINE void fr_t8x8x2(fr16 *x) {
+    fr16 t[8], u[8];
+    for (int k = 0; k < 8; k += 2) {
+        t[k] = FR_SH(x[k], x[k + 1], fr16i, 0, 16, 1, 17, 4, 20, 5, 21, 8, 24, 9, 25, 12, 28, 13, 29);
+        t[k + 1] = FR_SH(x[k], x[k + 1], fr16i, 2, 18, 3, 19, 6, 22, 7, 23, 10, 26, 11, 27, 14, 30, 15, 31);
+    }
+    for (int g = 0; g < 8; g += 4)
+        for (int j = 0; j < 2; j++) {
+            u[g + 2 * j] = FR_SH(t[g + j], t[g + j + 2], fr16i, 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29);
+            u[g + 2 * j + 1] = FR_SH(t[g + j], t[g + j + 2], fr16i, 2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31);
+        }
+    for (int c = 0; c < 4; c++) {
+        x[c] = FR_SH(u[c], u[4 + c], fr16i, 0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27);
+        x[4 + c] = FR_SH(u[c], u[4 + c], fr16i, 4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31);
+    }
+}
+/* rows a and b of 64 complex values to their split spectra (vector k2:
+ * lanes 0 .. 7 Z_a[8 k2 ..], lanes 8 .. 15 Z_b[8 k2 ..]); tw as fr_row's
+ * with each vector's 8 twiddles twice */
+FFTR_INLINE void fr_row64x2(const float *a, const float *b, const float *tw, float sign,
+                            fr16 *xr, fr16 *xi) {
+    fr_load(a, b, 8, sign, xr, xi);
+    FR_DFT8(fr16, xr, xi);
+    for (int k = 1; k < 8; k++) FR_TWIDDLE(tw, k, xr[k], xi[k]);
+    fr_t8x8x2(xr);
+    fr_t8x8x2(xi);
+    FR_DFT8(fr16, xr, xi);
+}
+/* the rows in pairs; an odd last one with itself, its copy written to a
+ * scratch row */
+#define FR_PAIRS(IS, OS, ...) {                                                          \
+    float spare_[2 * 129];                                                                 \
+    for (int64_t r = 0; r < rows; r += 2) {                                               \
+        const float *a = in + (IS) * r, *b = r + 1 < rows ? a + (IS) : a;                 \
+        float *oa = out + (OS) * r, *ob = r + 1 < rows ? oa + (OS) : spare_;              \
+        __VA_ARGS__                                                                       \
+    }                                                                                     \
+}
+/* fr_row64x2's spectra to the interleaved rows, times scale (imaginary
+ * parts times si) */
+FFTR_INLINE void fr_out64(const fr16 *yr, const fr16 *yi, float *oa, float *ob, float scale, float si) {
+    for (int k = 0; k < 8; k++) {
+        const fr16 re = yr[k] * scale, im = yi[k] * si;
+        *(fr16u *)(oa + 16 * k) = FR_SH(re, im, fr16i, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+        *(fr16u *)(ob + 16 * k) = FR_SH(re, im, fr16i, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+    }
+}
+FFTR_TARGET static void fr_c2c64(const float *in, float *out, int64_t rows, const float *tw,
+                                 float sign, float scale) {
+    const float si = sign * scale;
+    FR_PAIRS(128, 128, {
+        fr16 yr[8], yi[8];
+        fr_row64x2(a, b, tw, sign, yr, yi);
+        fr_out64(yr, yi, oa, ob, scale, si);
+    })
+}
+FFTR_TARGET static void fr_r2c64(const float *in, float *out, int64_t rows, const float *tw,
+                                 const float *rw, float scale) {
+    FR_PAIRS(128, 130, {
+        fr16 yr[8], yi[8];
+        fr_row64x2(a, b, tw, 1.0f, yr, yi);
+        const float z0ar = yr[0][0], z0ai = yi[0][0], z0br = yr[0][8], z0bi = yi[0][8];
+        for (int k = 0; k < 8; k++) {
+            const fr16i mir = {0, 23, 22, 21, 20, 19, 18, 17, 8, 31, 30, 29, 28, 27, 26, 25};
+            const fr16 pr = yr[k], pi = yi[k];
+            const fr16 qr = __builtin_shuffle(yr[(8 - k) % 8], yr[7 - k], mir);
+            const fr16 qi = __builtin_shuffle(yi[(8 - k) % 8], yi[7 - k], mir);
+            const fr8 a8 = *(const fr8u *)(rw + 8 * k), b8 = *(const fr8u *)(rw + 64 + 8 * k);
+            const fr16 wa = __builtin_shufflevector(a8, a8, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7);
+            const fr16 wb = __builtin_shufflevector(b8, b8, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7);
+            const fr16 er = (pr + qr) * 0.5f, ei = (pi - qi) * 0.5f;
+            const fr16 o_r = (pi + qi) * 0.5f, o_i = (qr - pr) * 0.5f;
+            const fr16 re = (er + wa * o_r - wb * o_i) * scale, im = (ei + wa * o_i + wb * o_r) * scale;
+            *(fr16u *)(oa + 16 * k) = FR_SH(re, im, fr16i, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+            *(fr16u *)(ob + 16 * k) = FR_SH(re, im, fr16i, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+        }
+        oa[128] = (z0ar - z0ai) * scale; oa[129] = 0; oa[1] = 0;
+        ob[128] = (z0br - z0bi) * scale; ob[129] = 0; ob[1] = 0;
+    })
+}
+
+/* Length 128 as 16 x 8, two rows at a time the same way: the 16 x 8
+ * matrices of both rows transposed as one 16 x 16 into 8 vectors of 16
+ * lanes each (row a's, then row b's), their 8-point transforms down those.
+ * xa[k2], xb[k2]: Z_a[16 k2 ..], Z_b[16 k2 ..] */
+FFTR_INLINE void fr_row128x2(const float *a, const float *b, const float *tw, float sign,
+                             fr16 *xr, fr16 *xi) {
+    fr_load(a, b, 16, sign, xr, xi);
+    FR_DFT16(fr16, xr, xi);
+    for (int k = 1; k < 16; k++) FR_TWIDDLE(tw, k, xr[k], xi[k]);
+    fr_t16x16(xr);
+    fr_t16x16(xi);
+    FR_DFT8(fr16, xr, xi);
+    FR_DFT8(fr16, (xr + 8), (xi + 8));
+}
+FFTR_TARGET static void fr_c2c128(const float *in, float *out, int64_t rows, const float *tw,
+                                  float sign, float scale) {
+    FR_PAIRS(256, 256, {
+        fr16 yr[16], yi[16];
+        fr_row128x2(a, b, tw, sign, yr, yi);
+        for (int k = 0; k < 8; k++) {
+            fr_store16(oa + 32 * k, yr[k], yi[k], scale, sign * scale);
+            fr_store16(ob + 32 * k, yr[8 + k], yi[8 + k], scale, sign * scale);
+        }
+    })
+}
+FFTR_TARGET static void fr_r2c128(const float *in, float *out, int64_t rows, const float *tw,
+                                  const float *rw, float scale) {
+    FR_PAIRS(256, 258, {
+        fr16 yr[16], yi[16];
+        fr_row128x2(a, b, tw, 1.0f, yr, yi);
+        fr_post(yr, yi, rw, 8, oa, scale);
+        fr_post(yr + 8, yi + 8, rw, 8, ob, scale);
+    })
+}
+
+/* the twiddles w_N^(l k1) of fr_row<N> for N = R C (2 (R - 1) C floats;
+ * with dup, fr_row64x2's: each vector's C values twice) */
+static void fr_twiddles(int R, int C, int dup, float *tw) {
+    const int N = R * C, W = dup ? 2 * C : C;
+    for (int k = 1; k < R; k++)
+        for (int l = 0; l < W; l++) {
+            const double a = -2.0 * M_PI * (double)(k * (l % C)) / (double)N;
+            tw[2 * W * (k - 1) + l] = (float)cos(a);
+            tw[2 * W * (k - 1) + W + l] = (float)sin(a);
+        }
+}
+#endif
