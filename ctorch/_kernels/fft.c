@@ -670,6 +670,9 @@ FFT_STAGES(double, f64)
 }
 
 #define FFTV_R8_ST(q, re, im) do { br[(q) * LV_ + v] = (re); bi[(q) * LV_ + v] = (im); } while (0)
+#define FFTV_OUT_ST(q, re, im) do {                                                       \
+    o[(q) * LJ_ + 2 * v] = (re) * scale; o[(q) * LJ_ + 2 * v + 1] = (im) * si;             \
+} while (0)
 #define FFTV_R8_BODY(T, V, TW) {                                                          \
     FFTV_HEAD(T, V, 8)                                                                    \
             T w_r[8], w_i[8];                                                             \
@@ -825,6 +828,39 @@ CT_MULTIVERSION static void fftv_first8_in_##S(int64_t n, int64_t js, int64_t nb
         }                                                                                 \
     }                                                                                     \
 }                                                                                         \
+/* a last radix-8 stage (L = n / 8) of nb whole blocks, the blocks' values  \
+ * at offset at, fused with the scatter: each butterfly's 8 outputs written \
+ * straight to their rows (real parts times scale, imaginary parts times    \
+ * sign scale), a row's blocks one after another */                        \
+CT_MULTIVERSION static void fftv_last8_out_##S(const fft_plan *p, const T *tw, int64_t js,  \
+    int64_t nb, const T *restrict buf, int64_t at, T *restrict out, T sign, T scale) {    \
+    const int64_t n = p->n, L = n / 8, LJ_ = 2 * L * js;                                  \
+    const T *wr = tw + p->voff[p->vnst - 1], *wi = wr + 7 * L;                            \
+    const T si = sign * scale;                                                            \
+    for (int64_t l = 0; l < L; l++) {                                                     \
+        T w_r[8], w_i[8];                                                                 \
+        for (int r = 1; r < 8; r++) { w_r[r] = wr[(r - 1) * L + l]; w_i[r] = wi[(r - 1) * L + l]; } \
+        for (int64_t g = 0; g < nb; g++) {                                                \
+            const T *ar = buf + 4 * g * n * V + at + l * V, *ai = ar + n * V;             \
+            T *o = out + 2 * (l * js + g * V);                                            \
+            const int64_t m = L;                                                          \
+            _Pragma("omp simd")                                                           \
+            for (int v = 0; v < V; v++) {                                                 \
+                T a0r = ar[v], a0i = ai[v], a1r, a1i, a2r, a2i, a3r, a3i;                 \
+                T a4r, a4i, a5r, a5i, a6r, a6i, a7r, a7i;                                 \
+                FFTV_TW(1, ar[m * V + v], ai[m * V + v], w_r[1], w_i[1], a1r, a1i);       \
+                FFTV_TW(1, ar[2 * m * V + v], ai[2 * m * V + v], w_r[2], w_i[2], a2r, a2i); \
+                FFTV_TW(1, ar[3 * m * V + v], ai[3 * m * V + v], w_r[3], w_i[3], a3r, a3i); \
+                FFTV_TW(1, ar[4 * m * V + v], ai[4 * m * V + v], w_r[4], w_i[4], a4r, a4i); \
+                FFTV_TW(1, ar[5 * m * V + v], ai[5 * m * V + v], w_r[5], w_i[5], a5r, a5i); \
+                FFTV_TW(1, ar[6 * m * V + v], ai[6 * m * V + v], w_r[6], w_i[6], a6r, a6i); \
+                FFTV_TW(1, ar[7 * m * V + v], ai[7 * m * V + v], w_r[7], w_i[7], a7r, a7i); \
+                FFT_BF8(T, T, a0r, a0i, a1r, a1i, a2r, a2i, a3r, a3i, a4r, a4i, a5r, a5i,  \
+                        a6r, a6i, a7r, a7i, FFTV_OUT_ST)                                  \
+            }                                                                             \
+        }                                                                                 \
+    }                                                                                     \
+}                                                                                         \
 /* the first stage fused with the gather: radix 4 or 8 (nonzero), or none */              \
 static int fftv_first_in_##S(const fft_plan *p, int64_t js, int64_t nb, const T *in,     \
                              T *buf, T sign) {                                            \
@@ -845,9 +881,12 @@ static void fftv_task_##S(const fft_plan *p, const T *tw, int64_t js, int64_t nc
     const int ns = p->vnst;                                                               \
     int64_t at = 0, c0 = 0;                                                               \
     if (full > 0 && fftv_first_in_##S(p, js, full, in, buf, sign)) {                      \
+        /* and a last radix-8 stage fused with the scatter */                             \
+        const int l8 = p->vrad[ns - 1] == 8;                                              \
         for (int64_t g = 0; g < full; g++)                                                \
-            at = fftv_stages_##S(p, tw, buf + 4 * g * n * V, 1, ns, 2 * n * V);           \
-        fftv_scatter_##S(n, js, full * V, buf, at, out, sign, scale);                     \
+            at = fftv_stages_##S(p, tw, buf + 4 * g * n * V, 1, ns - l8, 2 * n * V);      \
+        if (l8) fftv_last8_out_##S(p, tw, js, full, buf, at, out, sign, scale);           \
+        else fftv_scatter_##S(n, js, full * V, buf, at, out, sign, scale);                \
         c0 = full * V;                                                                    \
     }                                                                                     \
     if (c0 < ncols) {                                                                     \
