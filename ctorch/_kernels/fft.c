@@ -232,14 +232,19 @@ static fft_plan *fft_plan_new(int64_t n) {
     }
     for (int64_t i = 0; i < tot; i++) p->tw32[i] = (float)p->tw64[i];
 #ifdef FFTR
-    if (n == 64 || n == 128 || n == 256) {
-        const int R = n == 64 ? 8 : 16, C = n / R;
-        p->rg = aligned_alloc(64, 2 * 16 * 16 * sizeof(float));
+    if (n == 64 || n == 128 || n == 256 || n == 512) {
+        const int R = n == 64 ? 8 : 16, C = n == 512 ? 16 : n / R;
+        p->rg = aligned_alloc(64, 4 * 16 * 16 * sizeof(float));
         if (!p->rg) {
             fft_plan_free(p);
             return NULL;
         }
         fr_twiddles(R, C, n < 256, p->rg);
+        /* 512: 256's, then exp(-2 pi i k / 512), k < 256 */
+        for (int k = 0; n == 512 && k < 256; k++) {
+            p->rg[512 + k] = (float)p->rw64[2 * k];
+            p->rg[768 + k] = (float)p->rw64[512 + 2 * k];
+        }
     }
 #endif
     if (n >= FFT_LONG_MIN && fft_long_split(p)) {
@@ -1400,25 +1405,30 @@ FFTL_STAGES(double, f64, FFTV_LANES_F64, fftl_hd, fftl_hd_u)
 
 #ifdef FFTR
 /* rows of p->n float values held in registers (fft_reg.h): complex ones
- * (r2c 0) or real ones of 2 p->n (r2c 1), in chunks of rows shared between
+ * (kind 0), real ones of 2 p->n to their coefficients (1) or back (2: sign
+ * and h c2r's conjugate and halving), in chunks of rows shared between
  * OpenMP threads when there are many; 1 when p's length is one of those */
-static int fr_run(int r2c, const fft_plan *p, const float *in, float *out, int64_t rows,
-                  float sign, float scale) {
+static int fr_run(int kind, const fft_plan *p, const float *in, float *out, int64_t rows,
+                  float sign, float scale, float h) {
     if (!p->rg || !fftr_avx512()) return 0;
-    const int64_t n = p->n, ch = 16, nch = (rows + ch - 1) / ch, os = r2c ? 2 * (n + 1) : 2 * n;
+    const int64_t n = p->n, ch = 16, nch = (rows + ch - 1) / ch;
+    const int64_t is = kind == 2 ? 2 * (n + 1) : 2 * n, os = kind == 1 ? 2 * (n + 1) : 2 * n;
     CT_PARALLEL_IF(nch > 1 && rows * n >= (1 << 15), "omp parallel for schedule(static)",
     for (int64_t c = 0; c < nch; c++) {
         const int64_t r0 = c * ch, nr = rows - r0 < ch ? rows - r0 : ch;
-        const float *a = in + 2 * n * r0;
+        const float *a = in + is * r0;
         float *b = out + os * r0;
-        if (r2c) {
+        if (kind == 2) fr_c2r(n, a, b, nr, p->rg, p->rw32, sign, h, scale);
+        else if (kind == 1) {
             if (n == 64) fr_r2c64(a, b, nr, p->rg, p->rw32, scale);
             else if (n == 128) fr_r2c128(a, b, nr, p->rg, p->rw32, scale);
-            else fr_r2c256(a, b, nr, p->rg, p->rw32, scale);
+            else if (n == 256) fr_r2c256(a, b, nr, p->rg, p->rw32, scale);
+            else fr_r2c512(a, b, nr, p->rg, p->rw32, scale);
         } else {
             if (n == 64) fr_c2c64(a, b, nr, p->rg, sign, scale);
             else if (n == 128) fr_c2c128(a, b, nr, p->rg, sign, scale);
-            else fr_c2c256(a, b, nr, p->rg, sign, scale);
+            else if (n == 256) fr_c2c256(a, b, nr, p->rg, sign, scale);
+            else fr_c2c512(a, b, nr, p->rg, sign, scale);
         }
     });
     return 1;
@@ -1438,7 +1448,7 @@ static int fft_c2c_rows(int dtype, const void *in, void *out, int64_t rows, int6
     fft_plan *p = fft_get_plan(n, &tmp);
     if (!p) return -1;
     int err = 0;
-    if (!c128 && fr_run(0, p, in, out, rows, (float)sign, (float)scale)) {
+    if (!c128 && fr_run(0, p, in, out, rows, (float)sign, (float)scale, 1.0f)) {
     } else if (p->n1) {
         for (int64_t r = 0; r < rows && !err; r++)
             err = c128 ? fft_long_f64(p, p->p1->tw64, p->p2->tw64, (const double *)in + 2 * n * r,
@@ -1478,7 +1488,7 @@ int ct_fft_r2c(int dtype, const void *in, void *out, int64_t rows, int64_t n, do
     fft_plan *p = fft_get_plan(m, &tmp);
     if (!p) return -1;
     int err = 0;
-    if (!f64 && fr_run(1, p, in, out, rows, 1.0f, (float)scale)) {
+    if (!f64 && fr_run(1, p, in, out, rows, 1.0f, (float)scale, 1.0f)) {
     } else if (p->n1) {
         err = f64 ? fft_long_r2c_f64(p, p->p1->tw64, p->p2->tw64, p->rw64, in, out, rows, scale)
                   : fft_long_r2c_f32(p, p->p1->tw32, p->p2->tw32, p->rw32, in, out, rows,
@@ -1512,7 +1522,8 @@ int ct_fft_c2r(int dtype, const void *in, void *out, int64_t rows, int64_t n, in
     fft_plan *p = fft_get_plan(m, &tmp);
     if (!p) return -1;
     int err = 0;
-    if (p->n1) {
+    if (!c128 && fr_run(2, p, in, out, rows, (float)s, (float)scale, (float)h)) {
+    } else if (p->n1) {
         err = c128 ? fft_long_c2r_f64(p, p->p1->tw64, p->p2->tw64, p->rw64, in, out, rows, s, h,
                                       scale)
                    : fft_long_c2r_f32(p, p->p1->tw32, p->p2->tw32, p->rw32, in, out, rows,

@@ -1,7 +1,7 @@
 /* Complex transforms of short float rows held whole in AVX-512 registers
  * (included by fft.c): lengths N = R C with (R, C) = (8, 8), (16, 8) and
- * (16, 16), that is 64, 128 and 256, and the real transforms of twice
- * those lengths through them.
+ * (16, 16), that is 64, 128 and 256, 512 as two of 256, and the real
+ * transforms of twice those lengths (both ways) through them.
  *
  * Element j = C p + l of a row (p < R, l < C) is lane l of vector p, its
  * real and imaginary parts in two vectors. With k = k1 + R k2,
@@ -156,13 +156,16 @@ FFTR_INLINE void fr_post(const fr16 *yr, const fr16 *yi, const float *rw, int V,
 }
 
 /* Length 256 as 16 x 16, a row at a time */
-FFTR_INLINE void fr_row256(const float *in, const float *tw, float sign, fr16 *xr, fr16 *xi) {
-    fr_load(in, NULL, 16, sign, xr, xi);
+FFTR_INLINE void fr_dft256(const float *tw, fr16 *xr, fr16 *xi) {
     FR_DFT16(fr16, xr, xi);
     for (int k = 1; k < 16; k++) FR_TWIDDLE(tw, k, xr[k], xi[k]);
     fr_t16x16(xr);
     fr_t16x16(xi);
     FR_DFT16(fr16, xr, xi);
+}
+FFTR_INLINE void fr_row256(const float *in, const float *tw, float sign, fr16 *xr, fr16 *xi) {
+    fr_load(in, NULL, 16, sign, xr, xi);
+    fr_dft256(tw, xr, xi);
 }
 FFTR_TARGET static void fr_c2c256(const float *in, float *out, int64_t rows, const float *tw,
                                   float sign, float scale) {
@@ -178,6 +181,57 @@ FFTR_TARGET static void fr_r2c256(const float *in, float *out, int64_t rows, con
         fr16 yr[16], yi[16];
         fr_row256(in + 512 * r, tw, 1.0f, yr, yi);
         fr_post(yr, yi, rw, 16, out + 514 * r, scale);
+    }
+}
+
+/* Length 512 as two of 256 (the even and the odd samples, e and o):
+ * X[k] = E[k] + w^k O[k], X[k + 256] = E[k] - w^k O[k], w = exp(-2 pi i /
+ * 512); E kept in y's second half while O is made in x. tw: 256's
+ * twiddles, then w^k, k < 256 (256 real parts, then 256 imaginary parts,
+ * 512 floats on) */
+FFTR_INLINE void fr_load_eo(const float *in, int odd, float sign, fr16 *xr, fr16 *xi) {
+    const fr16i pick = {0, 4, 8, 12, 16, 20, 24, 28, 1, 5, 9, 13, 17, 21, 25, 29};
+    const fr16i pick2 = {2, 6, 10, 14, 18, 22, 26, 30, 3, 7, 11, 15, 19, 23, 27, 31};
+    for (int p = 0; p < 16; p++) {
+        const float *s = in + 64 * p;
+        const fr16 a = *(const fr16u *)s, b = *(const fr16u *)(s + 16);
+        const fr16 c = *(const fr16u *)(s + 32), d = *(const fr16u *)(s + 48);
+        const fr16 t1 = __builtin_shuffle(a, b, odd ? pick2 : pick);
+        const fr16 t2 = __builtin_shuffle(c, d, odd ? pick2 : pick);
+        xr[p] = FR_SH(t1, t2, fr16i, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+        xi[p] = FR_SH(t1, t2, fr16i, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31) * sign;
+    }
+}
+FFTR_INLINE void fr_row512(const float *in, const float *tw, float sign, fr16 *yr, fr16 *yi) {
+    fr16 xr[16], xi[16];
+    fr_load_eo(in, 0, sign, xr, xi);
+    fr_dft256(tw, xr, xi);
+    for (int k = 0; k < 16; k++) { yr[16 + k] = xr[k]; yi[16 + k] = xi[k]; }
+    fr_load_eo(in, 1, sign, xr, xi);
+    fr_dft256(tw, xr, xi);
+    for (int k = 0; k < 16; k++) {
+        fr16 tr = xr[k], ti = xi[k];
+        const fr16 wr = *(const fr16 *)(tw + 512 + 16 * k), wi = *(const fr16 *)(tw + 768 + 16 * k);
+        FR_CMUL(tr, ti, wr, wi);
+        const fr16 er = yr[16 + k], ei = yi[16 + k];
+        yr[k] = er + tr; yi[k] = ei + ti;
+        yr[16 + k] = er - tr; yi[16 + k] = ei - ti;
+    }
+}
+FFTR_TARGET static void fr_c2c512(const float *in, float *out, int64_t rows, const float *tw,
+                                  float sign, float scale) {
+    for (int64_t r = 0; r < rows; r++) {
+        fr16 yr[32], yi[32];
+        fr_row512(in + 1024 * r, tw, sign, yr, yi);
+        for (int k = 0; k < 32; k++) fr_store16(out + 1024 * r + 32 * k, yr[k], yi[k], scale, sign * scale);
+    }
+}
+FFTR_TARGET static void fr_r2c512(const float *in, float *out, int64_t rows, const float *tw,
+                                  const float *rw, float scale) {
+    for (int64_t r = 0; r < rows; r++) {
+        fr16 yr[32], yi[32];
+        fr_row512(in + 1024 * r, tw, 1.0f, yr, yi);
+        fr_post(yr, yi, rw, 32, out + 1026 * r, scale);
     }
 }
 
@@ -299,6 +353,65 @@ FFTR_TARGET static void fr_r2c128(const float *in, float *out, int64_t rows, con
         fr_post(yr, yi, rw, 8, oa, scale);
         fr_post(yr + 8, yi + 8, rw, 8, ob, scale);
     })
+}
+
+/* Real rows of 2 m values from rows of m + 1 coefficients (fft.c's c2r:
+ * flags' conjugate s and halving h): z[k] by fft_c2r_pre's steps into
+ * scratch (X[m - k] for 16 lanes from a block of 16 values read
+ * backwards), then its forward transform, written as the real row with the
+ * imaginary parts negated, times scale */
+FFTR_INLINE void fr_c2r_pre(int64_t m, const float *in, const float *rw, float s, float h,
+                            float *z) {
+    const fr16i ev = {0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30};
+    const fr16i od = {1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31};
+    const fr16i rev = {30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0};
+    const fr16i rod = {31, 29, 27, 25, 23, 21, 19, 17, 15, 13, 11, 9, 7, 5, 3, 1};
+    const float hs = h * s;
+    for (int64_t k = 0; k < m; k += 16) {
+        const fr16 u = *(const fr16u *)(in + 2 * k), v = *(const fr16u *)(in + 2 * k + 16);
+        const float *q = in + 2 * (m - k - 15);
+        const fr16 a = *(const fr16u *)q, b = *(const fr16u *)(q + 16);
+        const fr16 xr = h * __builtin_shuffle(u, v, ev), xi = hs * __builtin_shuffle(u, v, od);
+        const fr16 yr = h * __builtin_shuffle(a, b, rev), yi = hs * __builtin_shuffle(a, b, rod);
+        const fr16 wa = *(const fr16u *)(rw + k), wb = *(const fr16u *)(rw + m + k);
+        const fr16 sr = xr + yr, si = xi - yi, dr = xr - yr, di = xi + yi;
+        const fr16 br = dr * wa + di * wb, bi = di * wa - dr * wb;
+        fr16 zr = sr - bi, zi = -(si + br);
+        if (k == 0) {
+            zr[0] = in[0] + in[2 * m];
+            zi[0] = -(in[0] - in[2 * m]);
+        }
+        *(fr16u *)(z + 2 * k) = FR_SH(zr, zi, fr16i, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+        *(fr16u *)(z + 2 * k + 16) = FR_SH(zr, zi, fr16i, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+    }
+}
+FFTR_TARGET static void fr_c2r(int64_t m, const float *in, float *out, int64_t rows, const float *tw,
+                               const float *rw, float s, float h, float scale) {
+    float z[2 * 512] __attribute__((aligned(64)));
+    fr16 yr[32], yi[32];
+    if (m <= 128) {
+        FR_PAIRS(2 * (m + 1), 2 * m, {
+            fr_c2r_pre(m, a, rw, s, h, z);
+            fr_c2r_pre(m, b, rw, s, h, z + 2 * m);
+            if (m == 64) {
+                fr_row64x2(z, z + 128, tw, 1.0f, yr, yi);
+                fr_out64(yr, yi, oa, ob, scale, -scale);
+            } else {
+                fr_row128x2(z, z + 256, tw, 1.0f, yr, yi);
+                for (int k = 0; k < 8; k++) {
+                    fr_store16(oa + 32 * k, yr[k], yi[k], scale, -scale);
+                    fr_store16(ob + 32 * k, yr[8 + k], yi[8 + k], scale, -scale);
+                }
+            }
+        })
+        return;
+    }
+    for (int64_t r = 0; r < rows; r++) {
+        fr_c2r_pre(m, in + 2 * (m + 1) * r, rw, s, h, z);
+        if (m == 256) fr_row256(z, tw, 1.0f, yr, yi);
+        else fr_row512(z, tw, 1.0f, yr, yi);
+        for (int k = 0; k < m / 16; k++) fr_store16(out + 2 * m * r + 32 * k, yr[k], yi[k], scale, -scale);
+    }
 }
 
 /* the twiddles w_N^(l k1) of fr_row<N> for N = R C (2 (R - 1) C floats;
