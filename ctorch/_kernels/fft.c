@@ -984,6 +984,19 @@ static int fftl_avx2(void) {
     return has;
 }
 /* the columns of an 8 x 8 tile of floats (rows st apart) from its rows */
+/* the values past the last whole tile (j0 on) of each row, one at a time */
+#define FFTL_GATHER_REST                                                                  \
+    for (int v = 0; v < V; v++)                                                           \
+        for (int64_t j = j0; j < n; j++) {                                                \
+            xr[j * V + v] = in[2 * (v * rs + j)];                                         \
+            xi[j * V + v] = sign * in[2 * (v * rs + j) + 1];                              \
+        }
+#define FFTL_SCATTER_REST                                                                 \
+    for (int v = 0; v < V; v++)                                                           \
+        for (int64_t j = j0; j < n; j++) {                                                \
+            out[2 * (v * rs + j)] = xr[j * V + v] * scale;                                \
+            out[2 * (v * rs + j) + 1] = xi[j * V + v] * (sign * scale);                   \
+        }
 #define FFTL_LD8(b, st, i) _mm256_insertf128_ps(_mm256_castps128_ps256(_mm_loadu_ps((b) + (i) * (st))), \
                                                 _mm_loadu_ps((b) + ((i) + 4) * (st)), 1)
 #define FFTL_T44(a0, a1, a2, a3, c0, c1, c2, c3) do {                                    \
@@ -1017,11 +1030,7 @@ __attribute__((target("avx2"))) static void fftl_gather_avx2_f32(int64_t n, int6
             _mm256_storeu_ps(dr + 2 * V, c4); _mm256_storeu_ps(di + 2 * V, _mm256_mul_ps(c5, sg));
             _mm256_storeu_ps(dr + 3 * V, c6); _mm256_storeu_ps(di + 3 * V, _mm256_mul_ps(c7, sg));
         }
-    for (int v = 0; v < V; v++)
-        for (int64_t j = j0; j < n; j++) {
-            xr[j * V + v] = in[2 * (v * rs + j)];
-            xi[j * V + v] = sign * in[2 * (v * rs + j) + 1];
-        }
+    FFTL_GATHER_REST
 }
 __attribute__((target("avx2"))) static void fftl_scatter_avx2_f32(int64_t n, int64_t rs,
     const float *restrict xr, float *restrict out, float sign, float scale) {
@@ -1046,12 +1055,7 @@ __attribute__((target("avx2"))) static void fftl_scatter_avx2_f32(int64_t n, int
             FFTL_ST8(b + 4, st, 0, b0); FFTL_ST8(b + 4, st, 1, b1);
             FFTL_ST8(b + 4, st, 2, b2); FFTL_ST8(b + 4, st, 3, b3);
         }
-    const float s2 = sign * scale;
-    for (int v = 0; v < V; v++)
-        for (int64_t j = j0; j < n; j++) {
-            out[2 * (v * rs + j)] = xr[j * V + v] * scale;
-            out[2 * (v * rs + j) + 1] = xi[j * V + v] * s2;
-        }
+    FFTL_SCATTER_REST
 }
 #define FFTL_LD4(b, st, i) _mm256_insertf128_pd(_mm256_castpd128_pd256(_mm_loadu_pd((b) + (i) * (st))), \
                                                 _mm_loadu_pd((b) + ((i) + 2) * (st)), 1)
@@ -1077,11 +1081,7 @@ __attribute__((target("avx2"))) static void fftl_gather_avx2_f64(int64_t n, int6
             _mm256_storeu_pd(dr + V, _mm256_unpacklo_pd(b0, b1));
             _mm256_storeu_pd(di + V, _mm256_mul_pd(_mm256_unpackhi_pd(b0, b1), sg));
         }
-    for (int v = 0; v < V; v++)
-        for (int64_t j = j0; j < n; j++) {
-            xr[j * V + v] = in[2 * (v * rs + j)];
-            xi[j * V + v] = sign * in[2 * (v * rs + j) + 1];
-        }
+    FFTL_GATHER_REST
 }
 __attribute__((target("avx2"))) static void fftl_scatter_avx2_f64(int64_t n, int64_t rs,
     const double *restrict xr, double *restrict out, double sign, double scale) {
@@ -1103,12 +1103,7 @@ __attribute__((target("avx2"))) static void fftl_scatter_avx2_f64(int64_t n, int
             FFTL_ST4(b + 2, st, 0, _mm256_unpacklo_pd(c2, c3));
             FFTL_ST4(b + 2, st, 1, _mm256_unpackhi_pd(c2, c3));
         }
-    const double s2 = sign * scale;
-    for (int v = 0; v < V; v++)
-        for (int64_t j = j0; j < n; j++) {
-            out[2 * (v * rs + j)] = xr[j * V + v] * scale;
-            out[2 * (v * rs + j) + 1] = xi[j * V + v] * s2;
-        }
+    FFTL_SCATTER_REST
 }
 #define FFTL_WHOLE(nr, V, CALL) if ((nr) == (V) && fftl_avx2()) { CALL; return; }
 #else

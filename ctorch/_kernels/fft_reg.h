@@ -155,6 +155,28 @@ FFTR_INLINE void fr_post(const fr16 *yr, const fr16 *yi, const float *rw, int V,
     o[2 * N] = (yr[0][0] - yi[0][0]) * scale; o[2 * N + 1] = 0; o[1] = 0;
 }
 
+/* rows of N complex values transformed by fr_row<N>, a row at a time:
+ * complex ones (times scale, sign -1 backward) and real ones of 2 N to N + 1
+ * coefficients */
+#define FR_ROWS(N)                                                                        \
+FFTR_TARGET static void fr_c2c##N(const float *in, float *out, int64_t rows, const float *tw, \
+                                  float sign, float scale) {                              \
+    for (int64_t r = 0; r < rows; r++) {                                                  \
+        fr16 yr[N / 16], yi[N / 16];                                                      \
+        fr_row##N(in + 2 * N * r, tw, sign, yr, yi);                                      \
+        for (int k = 0; k < N / 16; k++)                                                  \
+            fr_store16(out + 2 * N * r + 32 * k, yr[k], yi[k], scale, sign * scale);      \
+    }                                                                                     \
+}                                                                                         \
+FFTR_TARGET static void fr_r2c##N(const float *in, float *out, int64_t rows, const float *tw, \
+                                  const float *rw, float scale) {                         \
+    for (int64_t r = 0; r < rows; r++) {                                                  \
+        fr16 yr[N / 16], yi[N / 16];                                                      \
+        fr_row##N(in + 2 * N * r, tw, 1.0f, yr, yi);                                      \
+        fr_post(yr, yi, rw, N / 16, out + (2 * N + 2) * r, scale);                        \
+    }                                                                                     \
+}
+
 /* Length 256 as 16 x 16, a row at a time */
 FFTR_INLINE void fr_dft256(const float *tw, fr16 *xr, fr16 *xi) {
     FR_DFT16(fr16, xr, xi);
@@ -167,22 +189,7 @@ FFTR_INLINE void fr_row256(const float *in, const float *tw, float sign, fr16 *x
     fr_load(in, NULL, 16, sign, xr, xi);
     fr_dft256(tw, xr, xi);
 }
-FFTR_TARGET static void fr_c2c256(const float *in, float *out, int64_t rows, const float *tw,
-                                  float sign, float scale) {
-    for (int64_t r = 0; r < rows; r++) {
-        fr16 yr[16], yi[16];
-        fr_row256(in + 512 * r, tw, sign, yr, yi);
-        for (int k = 0; k < 16; k++) fr_store16(out + 512 * r + 32 * k, yr[k], yi[k], scale, sign * scale);
-    }
-}
-FFTR_TARGET static void fr_r2c256(const float *in, float *out, int64_t rows, const float *tw,
-                                  const float *rw, float scale) {
-    for (int64_t r = 0; r < rows; r++) {
-        fr16 yr[16], yi[16];
-        fr_row256(in + 512 * r, tw, 1.0f, yr, yi);
-        fr_post(yr, yi, rw, 16, out + 514 * r, scale);
-    }
-}
+FR_ROWS(256)
 
 /* Length 512 as two of 256 (the even and the odd samples, e and o):
  * X[k] = E[k] + w^k O[k], X[k + 256] = E[k] - w^k O[k], w = exp(-2 pi i /
@@ -218,22 +225,7 @@ FFTR_INLINE void fr_row512(const float *in, const float *tw, float sign, fr16 *y
         yr[16 + k] = er - tr; yi[16 + k] = ei - ti;
     }
 }
-FFTR_TARGET static void fr_c2c512(const float *in, float *out, int64_t rows, const float *tw,
-                                  float sign, float scale) {
-    for (int64_t r = 0; r < rows; r++) {
-        fr16 yr[32], yi[32];
-        fr_row512(in + 1024 * r, tw, sign, yr, yi);
-        for (int k = 0; k < 32; k++) fr_store16(out + 1024 * r + 32 * k, yr[k], yi[k], scale, sign * scale);
-    }
-}
-FFTR_TARGET static void fr_r2c512(const float *in, float *out, int64_t rows, const float *tw,
-                                  const float *rw, float scale) {
-    for (int64_t r = 0; r < rows; r++) {
-        fr16 yr[32], yi[32];
-        fr_row512(in + 1024 * r, tw, 1.0f, yr, yi);
-        fr_post(yr, yi, rw, 32, out + 1026 * r, scale);
-    }
-}
+FR_ROWS(512)
 
 /* Length 64 as 8 x 8, two rows at a time: the 256-bit halves of each
  * vector are the two rows' (lanes 0 .. 7 row a's, 8 .. 15 row b's), so
