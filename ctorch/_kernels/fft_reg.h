@@ -84,20 +84,25 @@ static int fftr_avx512(void) {
 
 #define FR_SH(x, y, M, ...) __builtin_shuffle(x, y, (M){__VA_ARGS__})
 
-/* 16 x 16: unpcklps/unpckhps of row pairs, shufps of those (u[4 g + c]:
- * rows 4 g .. 4 g + 3 of columns 4 b + c in 128-bit lane b), then the
- * 128-bit lanes of the four groups */
-FFTR_INLINE void fr_t16x16(fr16 *x) {
-    fr16 t[16], u[16];
-    for (int k = 0; k < 16; k += 2) {
+/* the first two steps of the transposes below, on K rows (8 or 16):
+ * unpcklps/unpckhps of row pairs, shufps of those; u[4 g + c] holds rows
+ * 4 g .. 4 g + 3 of columns 4 b + c in 128-bit lane b */
+FFTR_INLINE void fr_t4x4(const fr16 *x, int K, fr16 *u) {
+    fr16 t[16];
+    for (int k = 0; k < K; k += 2) {
         t[k] = FR_SH(x[k], x[k + 1], fr16i, 0, 16, 1, 17, 4, 20, 5, 21, 8, 24, 9, 25, 12, 28, 13, 29);
         t[k + 1] = FR_SH(x[k], x[k + 1], fr16i, 2, 18, 3, 19, 6, 22, 7, 23, 10, 26, 11, 27, 14, 30, 15, 31);
     }
-    for (int g = 0; g < 16; g += 4)
+    for (int g = 0; g < K; g += 4)
         for (int j = 0; j < 2; j++) {
             u[g + 2 * j] = FR_SH(t[g + j], t[g + j + 2], fr16i, 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29);
             u[g + 2 * j + 1] = FR_SH(t[g + j], t[g + j + 2], fr16i, 2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31);
         }
+}
+/* 16 x 16: fr_t4x4's steps, then the 128-bit lanes of the four groups */
+FFTR_INLINE void fr_t16x16(fr16 *x) {
+    fr16 u[16];
+    fr_t4x4(x, 16, u);
     for (int c = 0; c < 4; c++) {
         /* lanes 0, 2 (s1, s3) and 1, 3 (s2, s4) of two groups each */
         const fr16 s1 = FR_SH(u[c], u[4 + c], fr16i, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
@@ -232,16 +237,8 @@ FR_ROWS(512)
  * that every pass runs 512 bits wide; the transpose is two 8 x 8 ones,
  * one in each half */
 FFTR_INLINE void fr_t8x8x2(fr16 *x) {
-    fr16 t[8], u[8];
-    for (int k = 0; k < 8; k += 2) {
-        t[k] = FR_SH(x[k], x[k + 1], fr16i, 0, 16, 1, 17, 4, 20, 5, 21, 8, 24, 9, 25, 12, 28, 13, 29);
-        t[k + 1] = FR_SH(x[k], x[k + 1], fr16i, 2, 18, 3, 19, 6, 22, 7, 23, 10, 26, 11, 27, 14, 30, 15, 31);
-    }
-    for (int g = 0; g < 8; g += 4)
-        for (int j = 0; j < 2; j++) {
-            u[g + 2 * j] = FR_SH(t[g + j], t[g + j + 2], fr16i, 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29);
-            u[g + 2 * j + 1] = FR_SH(t[g + j], t[g + j + 2], fr16i, 2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31);
-        }
+    fr16 u[8];
+    fr_t4x4(x, 8, u);
     for (int c = 0; c < 4; c++) {
         x[c] = FR_SH(u[c], u[4 + c], fr16i, 0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27);
         x[4 + c] = FR_SH(u[c], u[4 + c], fr16i, 4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31);
