@@ -356,20 +356,16 @@ static void ct_sg_kernel_z(int kc, const float *restrict a, int64_t as, const fl
      * + 12, a third of the FMAs on padding) */
 #define CT_SG_STEP_P4 CT_SG_LOAD_A CT_SG_PG0 "addq $48, %[b]\n\t"
 #define CT_SG_STEP_P8 CT_SG_LOAD_A CT_SG_PG0 CT_SG_PG1 "addq $48, %[b]\n\t"
-    /* B in place: the group's columns at q0, q0 + r, q0 + 2r, q0 + 3r (the
-     * second group's at q4 = q0 + 4r on) */
-#define CT_SG_STEP_S4                                                         \
-    CT_SG_LOAD_A                                                              \
-    CT_SG_FMA("(%[q0])", 8, 9) CT_SG_FMA("(%[q0],%[r],1)", 10, 11)            \
-    CT_SG_FMA("(%[q0],%[r],2)", 12, 13) CT_SG_FMA("(%[q0],%[r3],1)", 14, 15)  \
-    "addq $4, %[q0]\n\t"
+    /* B in place: a group's columns at q, q + r, q + 2r, q + 3r (the first
+     * group's q0, the second's q4 = q0 + 4r) */
+#define CT_SG_SGROUP(q, x0, x1, x2, x3, x4, x5, x6, x7)                       \
+    CT_SG_FMA("(%[" #q "])", x0, x1) CT_SG_FMA("(%[" #q "],%[r],1)", x2, x3)  \
+    CT_SG_FMA("(%[" #q "],%[r],2)", x4, x5) CT_SG_FMA("(%[" #q "],%[r3],1)", x6, x7) \
+    "addq $4, %[" #q "]\n\t"
+#define CT_SG_STEP_S4 CT_SG_LOAD_A CT_SG_SGROUP(q0, 8, 9, 10, 11, 12, 13, 14, 15)
 #define CT_SG_STEP_S8                                                         \
-    CT_SG_LOAD_A                                                              \
-    CT_SG_FMA("(%[q0])", 8, 9) CT_SG_FMA("(%[q0],%[r],1)", 10, 11)            \
-    CT_SG_FMA("(%[q0],%[r],2)", 12, 13) CT_SG_FMA("(%[q0],%[r3],1)", 14, 15)  \
-    CT_SG_FMA("(%[q4])", 16, 17) CT_SG_FMA("(%[q4],%[r],1)", 18, 19)          \
-    CT_SG_FMA("(%[q4],%[r],2)", 20, 21) CT_SG_FMA("(%[q4],%[r3],1)", 22, 23)  \
-    "addq $4, %[q0]\n\t" "addq $4, %[q4]\n\t"
+    CT_SG_LOAD_A CT_SG_SGROUP(q0, 8, 9, 10, 11, 12, 13, 14, 15)              \
+    CT_SG_SGROUP(q4, 16, 17, 18, 19, 20, 21, 22, 23)
 #define CT_SG_Z(x) "vpxord %%zmm" #x ", %%zmm" #x ", %%zmm" #x "\n\t"
 #define CT_SG_S(x) "vmovaps %%zmm" #x ", (" #x "-8)*64(%[t])\n\t"
 #define CT_SG_ZERO                                                            \
