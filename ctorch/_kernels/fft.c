@@ -974,16 +974,10 @@ typedef double fftl_hd_u __attribute__((vector_size(32), aligned(8)));
  * stored to) two rows W / 2 apart, so that the transposes are shuffles
  * within 128-bit lanes (4 x 4 floats, 2 x 2 doubles), its own inverse;
  * the half-loads join a vector in the load ports, where the shuffles of
- * FFTL_T_* across lanes all queue for one port. 1 when they ran. */
+ * FFTL_T_* across lanes all queue for one port (common.h's ct_cpu_avx2
+ * picks them) */
 #if defined(__GNUC__) && defined(__x86_64__)
 #include <immintrin.h>
-#define FFTL_AVX2 1
-static int fftl_avx2(void) {
-    static int has = -1;
-    if (has < 0) has = __builtin_cpu_supports("avx2");
-    return has;
-}
-/* the columns of an 8 x 8 tile of floats (rows st apart) from its rows */
 /* the values past the last whole tile (j0 on) of each row, one at a time */
 #define FFTL_GATHER_REST                                                                  \
     for (int v = 0; v < V; v++)                                                           \
@@ -997,6 +991,7 @@ static int fftl_avx2(void) {
             out[2 * (v * rs + j)] = xr[j * V + v] * scale;                                \
             out[2 * (v * rs + j) + 1] = xi[j * V + v] * (sign * scale);                   \
         }
+/* the columns of an 8 x 8 tile of floats (rows st apart) from its rows */
 #define FFTL_LD8(b, st, i) _mm256_insertf128_ps(_mm256_castps128_ps256(_mm_loadu_ps((b) + (i) * (st))), \
                                                 _mm_loadu_ps((b) + ((i) + 4) * (st)), 1)
 #define FFTL_T44(a0, a1, a2, a3, c0, c1, c2, c3) do {                                    \
@@ -1105,7 +1100,7 @@ __attribute__((target("avx2"))) static void fftl_scatter_avx2_f64(int64_t n, int
         }
     FFTL_SCATTER_REST
 }
-#define FFTL_WHOLE(nr, V, CALL) if ((nr) == (V) && fftl_avx2()) { CALL; return; }
+#define FFTL_WHOLE(nr, V, CALL) if ((nr) == (V) && ct_cpu_avx2()) { CALL; return; }
 #else
 #define FFTL_WHOLE(nr, V, CALL)
 #endif
