@@ -16,8 +16,7 @@
  * exact pair (Fast2Sum). Largest errors against long double over 2^25
  * positive finite doubles (a quarter in [0.75, 1.5)): log 0.53 ulp, log2
  * 0.54, log10 0.55; log10 of every power of ten from 1e-22 to 1e22 exact. x < 0 -> NaN,
- * +-0 -> -inf, inf -> inf, NaN -> NaN. erfinv512.h takes log(1 - y^2)
- * from the same steps. */
+ * +-0 -> -inf, inf -> inf, NaN -> NaN. */
 #ifndef CT_LOG512_H
 #define CT_LOG512_H
 
@@ -71,17 +70,17 @@ static const double ct_log512_q[10] = {
     0.091362949418435771, -0.10049166212447382, 0.11111017598404233, -0.12499898699435984, 0.14285714364310503, -0.16666666751808035, 0.19999999999976886, -0.24999999999974962, 0.33333333333333337, -0.5,
 };
 
-/* x = 2^e m as above: f = m r - 1 in the result, e, r and the table index
+/* x = 2^e m as above: f = m r - 1 in the result, e and the table index
  * (k in the low bits of 2^52 + 16 r) through the pointers */
-CT_AVX512_INLINE __m512d ct_log512_reduce(__m512d x, __m512d *e, __m512d *r, __m512i *j)
+CT_AVX512_INLINE __m512d ct_log512_reduce(__m512d x, __m512d *e, __m512i *j)
 {
     __m512d one = _mm512_set1_pd(1.0);
     __m512d m = _mm512_getmant_pd(x, _MM_MANT_NORM_p75_1p5, _MM_MANT_SIGN_zero);
     __m512d ex = _mm512_getexp_pd(x);
     *e = _mm512_mask_add_pd(ex, _mm512_cmp_pd_mask(m, one, _CMP_LT_OQ), ex, one);
-    *r = _mm512_roundscale_pd(_mm512_rcp14_pd(m), (4 << 4) | _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    *j = _mm512_castpd_si512(_mm512_fmadd_pd(*r, _mm512_set1_pd(16.0), _mm512_set1_pd(4503599627370496.0)));
-    return _mm512_fmsub_pd(m, *r, one);
+    __m512d r = _mm512_roundscale_pd(_mm512_rcp14_pd(m), (4 << 4) | _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    *j = _mm512_castpd_si512(_mm512_fmadd_pd(r, _mm512_set1_pd(16.0), _mm512_set1_pd(4503599627370496.0)));
+    return _mm512_fmsub_pd(m, r, one);
 }
 
 /* log1p(f) - f = f^2 Q(f) */
@@ -98,9 +97,9 @@ CT_AVX512_INLINE __m512d ct_log512_tail(__m512d f)
  * log_b(e) */
 CT_AVX512_INLINE __m512d ct_log512_d(__m512d x, int T, double EH, double EL, double CH, double CL)
 {
-    __m512d e, r;
+    __m512d e;
     __m512i j;
-    __m512d f = ct_log512_reduce(x, &e, &r, &j);
+    __m512d f = ct_log512_reduce(x, &e, &j);
     __m512d g = ct_log512_tail(f);
     __m512d hi = _mm512_fmadd_pd(e, _mm512_set1_pd(EH), CT_PICK16_PD(ct_log512_T[T], j));
     __m512d lo = _mm512_fmadd_pd(e, _mm512_set1_pd(EL), CT_PICK16_PD(ct_log512_T[T + 1], j));

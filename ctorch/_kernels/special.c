@@ -12,6 +12,7 @@
 #include "erfc512.h"
 #include "compact.h"
 #include "erfinv512.h"
+#include "log512.h"
 #endif
 
 /* fastmath.h's double helpers under their names here */
@@ -687,12 +688,14 @@ CT_CHUNKED_MAP(ct_erfinv_f_loop, float, erfinv_fast_f, erfinv_needs_tail_f, erfi
 static void erfinv_fb(const void *x, void *o, int64_t n) { ct_erfinv_f_loop(x, o, n); }
 #ifdef CT_HAVE_AVX512_TABLES
 /* erfinv512.h's kernel a chunk of 64 at a time; a chunk with a lane it
- * leaves (|y| >= 0.998, NaN) runs again through the portable loop, after
+ * leaves (|y| > 1 - 2^-9, NaN) runs again through the portable loop, after
  * the vector pass over 8192 values: a call inside that pass would make GCC
- * keep the tables' registers on the stack (all zmm registers are the
- * caller's to save), 18% slower */
+ * keep the kernel's constants' registers on the stack (all zmm registers
+ * are the caller's to save) */
+static pthread_once_t erfinv512_once = PTHREAD_ONCE_INIT;
 __attribute__((target("avx512f"))) static void erfinv512_block_d(const double *x, double *o, int64_t count)
 {
+    pthread_once(&erfinv512_once, ct_erfinv512_fill);
     for (int64_t b0 = 0; b0 < count; b0 += 8192) {
         const int64_t nb = count - b0 < 8192 ? count - b0 : 8192;
         uint8_t slow[128];
