@@ -2014,26 +2014,16 @@ CT_F512_MAP(ct_tanf512_block, ct_tanf512)
  * form): the same values */
 CT_AVX512_INLINE __m512 ct_tanhf512(__m512 x)
 {
-    const __m512 one = _mm512_set1_ps(1.0f);
     /* |x| clamped at 9.1 (NaN kept: it goes through the arithmetic, as 0
-     * does to 0); past 8.6 the result is 1 - 2^-24 (to which tanh rounds
-     * from 8.458 on), past 9.0109 1 */
+     * does to 0) */
     __m512 a = _mm512_min_ps(_mm512_set1_ps(9.1f), _mm512_abs_ps(x)), r;
     __m512 kf = ct_ln2_reduce512(_mm512_add_ps(a, a), &r);
     __m512 sc = _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(_mm512_cvttps_epi32(kf),
                                                                        _mm512_set1_epi32(127)), 23));
-    __m512 q = _mm512_fmadd_ps(r, _mm512_set1_ps(1.0f / 40320), _mm512_set1_ps(1.0f / 5040));
-    q = _mm512_fmadd_ps(q, r, _mm512_set1_ps(1.0f / 720));
-    q = _mm512_fmadd_ps(q, r, _mm512_set1_ps(1.0f / 120));
-    q = _mm512_fmadd_ps(q, r, _mm512_set1_ps(1.0f / 24));
-    q = _mm512_fmadd_ps(q, r, _mm512_set1_ps(1.0f / 6));
-    q = _mm512_fmadd_ps(q, r, _mm512_set1_ps(0.5f));
-    __m512 pm = _mm512_fmadd_ps(_mm512_mul_ps(r, r), q, r);
+    __m512 pm = _mm512_fmadd_ps(_mm512_mul_ps(r, r), ct_exp_p5_512(r), r);
     __m512 e = _mm512_fmadd_ps(pm, sc, _mm512_add_ps(sc, _mm512_set1_ps(-1.0f)));
     __m512 d = _mm512_add_ps(e, _mm512_set1_ps(2.0f));
     __m512 t = _mm512_div_ps(e, d);
-    t = _mm512_mask_mov_ps(t, _mm512_cmp_ps_mask(a, _mm512_set1_ps(8.6f), _CMP_GT_OQ), _mm512_set1_ps(0.99999994f));
-    t = _mm512_mask_mov_ps(t, _mm512_cmp_ps_mask(a, _mm512_set1_ps(9.0109133f), _CMP_GT_OQ), one);
     /* x's sign bit, t's other bits (0xe4: c ? a : b) */
     return _mm512_castsi512_ps(_mm512_ternarylogic_epi32(_mm512_castps_si512(x), _mm512_castps_si512(t),
                                                          _mm512_set1_epi32((int)0x80000000u), 0xe4));

@@ -74,15 +74,20 @@ CT_AVX512_INLINE __m512 ct_ln2_reduce512(__m512 x, __m512 *r)
  * [-104, 89] (NaN kept), the same reduction and polynomial (their fmas as
  * GCC contracts the scalar form), and 2^k by vscalefps, which rounds
  * p 2^k once as ct_expf's two half-scalings do: the same values */
-CT_AVX512_INLINE __m512 ct_expf512(__m512 x)
+/* fastmath.h's ct_exp_p5 (e^r = 1 + r + r^2 P(r)) on 16 lanes */
+CT_AVX512_INLINE __m512 ct_exp_p5_512(__m512 r)
 {
-    __m512 r, xc = _mm512_max_ps(_mm512_set1_ps(-104.0f), _mm512_min_ps(_mm512_set1_ps(89.0f), x));
-    __m512 kf = ct_ln2_reduce512(xc, &r);
     __m512 p = _mm512_fmadd_ps(_mm512_set1_ps(1.9875691500e-4f), r, _mm512_set1_ps(1.3981999507e-3f));
     p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
     p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));
     p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
+    return _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
+}
+CT_AVX512_INLINE __m512 ct_expf512(__m512 x)
+{
+    __m512 r, xc = _mm512_max_ps(_mm512_set1_ps(-104.0f), _mm512_min_ps(_mm512_set1_ps(89.0f), x));
+    __m512 kf = ct_ln2_reduce512(xc, &r);
+    __m512 p = ct_exp_p5_512(r);
     p = _mm512_add_ps(_mm512_fmadd_ps(_mm512_mul_ps(p, r), r, r), _mm512_set1_ps(1.0f));
     return _mm512_scalef_ps(p, kf);
 }
