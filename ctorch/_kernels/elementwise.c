@@ -1315,7 +1315,7 @@ CT_FM_INLINE ct_bool ct_signbit_d(double x) {
     CT_LOGS_##F(ct_log_##S, T, log)                                                \
     CT_LOGS_##F(ct_log2_##S, T, log2)                                              \
     CT_LOGS_##F(ct_log10_##S, T, log10)                                            \
-    CT_UNARY_ATTR(CT_MULTIVERSION, ct_log1p_##S, T, T, ct_log1p_##F((CT)x))                             \
+    CT_LOG1P_##F(ct_log1p_##S, T)                                                  \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_sqrt_##S, T, T, FT_##F(sqrt)((CT)x))       \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_rsqrt_##S, T, T, (CT)1 / FT_##F(sqrt)((CT)x))                      \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_reciprocal_##S, T, T, (CT)1 / (CT)x)                               \
@@ -1536,6 +1536,16 @@ CT_AVX512_OR(static void ct_log_d_block(const double *x, double *o, int64_t n), 
 CT_AVX512_OR(static void ct_log2_d_block(const double *x, double *o, int64_t n), ct_log2_512_block, ct_log2_d_loop)
 CT_AVX512_OR(static void ct_log10_d_block(const double *x, double *o, int64_t n), ct_log10_512_block,
              ct_log10_d_loop)
+/* log1p of doubles: log512.h's kernel on a CPU with AVX-512F, fastmath_d.h's
+ * formula elsewhere */
+CT_SIMD_MAP(ct_log1p_d_loop, double, ct_log1p_d1)
+#ifdef CT_HAVE_AVX512_TABLES
+CT_E512_MAP_D(ct_log1p512_block, ct_log1p512_d)
+#endif
+CT_AVX512_OR(static void ct_log1p_d_block(const double *x, double *o, int64_t n), ct_log1p512_block,
+             ct_log1p_d_loop)
+#define CT_LOG1P_f(NAME, T) CT_UNARY_ATTR(CT_MULTIVERSION, NAME, T, T, ct_log1pf((float)x))
+#define CT_LOG1P_d(NAME, T) CT_BLOCK_d(NAME, T, ct_log1p_d_block)
 #ifdef CT_HAVE_AVX512_TABLES
 /* a float loop through an AVX-512 kernel over dense floats (o == x
  * allowed): dense operands straight through it, strided ones gathered into

@@ -70,9 +70,9 @@ static const double ct_log512_q[10] = {
     0.091362949418435771, -0.10049166212447382, 0.11111017598404233, -0.12499898699435984, 0.14285714364310503, -0.16666666751808035, 0.19999999999976886, -0.24999999999974962, 0.33333333333333337, -0.5,
 };
 
-/* x = 2^e m as above: f = m r - 1 in the result, e and the table index
+/* x = 2^e m as above: f = m r - 1 in the result, e, r and the table index
  * (k in the low bits of 2^52 + 16 r) through the pointers */
-CT_AVX512_INLINE __m512d ct_log512_reduce(__m512d x, __m512d *e, __m512i *j)
+CT_AVX512_INLINE __m512d ct_log512_reduce(__m512d x, __m512d *e, __m512d *rp, __m512i *j)
 {
     __m512d one = _mm512_set1_pd(1.0);
     __m512d m = _mm512_getmant_pd(x, _MM_MANT_NORM_p75_1p5, _MM_MANT_SIGN_zero);
@@ -80,6 +80,7 @@ CT_AVX512_INLINE __m512d ct_log512_reduce(__m512d x, __m512d *e, __m512i *j)
     *e = _mm512_mask_add_pd(ex, _mm512_cmp_pd_mask(m, one, _CMP_LT_OQ), ex, one);
     __m512d r = _mm512_roundscale_pd(_mm512_rcp14_pd(m), (4 << 4) | _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
     *j = _mm512_castpd_si512(_mm512_fmadd_pd(r, _mm512_set1_pd(16.0), _mm512_set1_pd(4503599627370496.0)));
+    *rp = r;
     return _mm512_fmsub_pd(m, r, one);
 }
 
@@ -95,12 +96,14 @@ CT_AVX512_INLINE __m512d ct_log512_tail(__m512d f)
 /* log_b(x) for b = e (T = 0), 2 (T = 2), 10 (T = 4): e (EH + EL) + table
  * + (f + f^2 Q) (CH + CL), (EH, EL) the pair of log_b(2), (CH, CL) of
  * log_b(e) */
-CT_AVX512_INLINE __m512d ct_log512_d(__m512d x, int T, double EH, double EL, double CH, double CL)
+/* the sum for x = 2^e m, f and j from ct_log512_reduce; with C, a small
+ * term c added to the low parts (log1p's rounding correction) */
+CT_AVX512_INLINE __m512d ct_log512_sum(__m512d x, __m512d e, __m512d f, __m512i j, int C, __m512d c,
+                                       int T, double EH, double EL, double CH, double CL)
 {
-    __m512d e;
-    __m512i j;
-    __m512d f = ct_log512_reduce(x, &e, &j);
     __m512d g = ct_log512_tail(f);
+    if (C)
+        g = _mm512_add_pd(g, c);
     __m512d hi = _mm512_fmadd_pd(e, _mm512_set1_pd(EH), CT_PICK16_PD(ct_log512_T[T], j));
     __m512d lo = _mm512_fmadd_pd(e, _mm512_set1_pd(EL), CT_PICK16_PD(ct_log512_T[T + 1], j));
     __m512d p = f, rest = _mm512_add_pd(g, lo);
@@ -119,6 +122,36 @@ CT_AVX512_INLINE __m512d ct_log512_d(__m512d x, int T, double EH, double EL, dou
     v = _mm512_fixupimm_pd(v, x, _mm512_set1_epi64(0x00500400), 0);
     return _mm512_mask_mov_pd(v, _mm512_cmp_pd_mask(x, _mm512_setzero_pd(), _CMP_LT_OQ),
                               _mm512_set1_pd((double)__builtin_nan("")));
+}
+
+CT_AVX512_INLINE __m512d ct_log512_d(__m512d x, int T, double EH, double EL, double CH, double CL)
+{
+    __m512d e, r;
+    __m512i j;
+    __m512d f = ct_log512_reduce(x, &e, &r, &j);
+    return ct_log512_sum(x, e, f, j, 0, f, T, EH, EL, CH, CL);
+}
+
+/* log1p(x) = log(u), u = 1 + x, by the same steps: where u is in
+ * [sqrt(1/2), sqrt(2)) (x in (-0.2929, 0.4142)), f = (1 + x) s - 1 with
+ * s = r 2^-e (s - 1 exact: e is 0 or -1) by one fma from x itself, so that
+ * u's rounding costs nothing (a small x keeps its relative accuracy);
+ * elsewhere f as for log(u), and u's rounding error x - (u - 1) over u
+ * (the quotient by vrcp14pd: the term is under 2^-52 of the result) added
+ * to the low parts. x = +-0 gives x. */
+CT_AVX512_INLINE __m512d ct_log1p512_d(__m512d x)
+{
+    const __m512d one = _mm512_set1_pd(1.0);
+    __m512d u = _mm512_add_pd(x, one), e, r;
+    __m512i j;
+    __m512d f = ct_log512_reduce(u, &e, &r, &j);
+    __mmask8 in = _mm512_cmp_pd_mask(x, _mm512_set1_pd(-0.29289321881345248), _CMP_GT_OQ) &
+                  _mm512_cmp_pd_mask(x, _mm512_set1_pd(0.41421356237309503), _CMP_LT_OQ);
+    __m512d sc = _mm512_scalef_pd(r, _mm512_sub_pd(_mm512_setzero_pd(), e));
+    f = _mm512_mask_mov_pd(f, in, _mm512_fmadd_pd(x, sc, _mm512_sub_pd(sc, one)));
+    __m512d c = _mm512_maskz_mul_pd((__mmask8)~in, _mm512_sub_pd(x, _mm512_sub_pd(u, one)), _mm512_rcp14_pd(u));
+    __m512d v = ct_log512_sum(u, e, f, j, 1, c, 0, CT_LOG512_LN2_HI, CT_LOG512_LN2_LO, 1.0, 0.0);
+    return _mm512_mask_mov_pd(v, _mm512_cmp_pd_mask(x, _mm512_setzero_pd(), _CMP_EQ_OQ), x);
 }
 
 #define ct_log512_ln_d(x) ct_log512_d(x, 0, CT_LOG512_LN2_HI, CT_LOG512_LN2_LO, 1.0, 0.0)
