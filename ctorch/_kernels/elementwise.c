@@ -1317,7 +1317,7 @@ CT_FM_INLINE ct_bool ct_signbit_d(double x) {
     CT_LOGS_##F(ct_log10_##S, T, log10)                                            \
     CT_LOG1P_##F(ct_log1p_##S, T)                                                  \
     CT_SQRT_##F(ct_sqrt_##S, T)                                                    \
-    CT_UNARY_ATTR(CT_MULTIVERSION, ct_rsqrt_##S, T, T, (CT)1 / FT_##F(sqrt)((CT)x))                      \
+    CT_RSQRT_##F(ct_rsqrt_##S, T)                                                  \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_reciprocal_##S, T, T, (CT)1 / (CT)x)                               \
     CT_TRIG_##F(ct_sin_##S, T, sin)                                 \
     CT_TRIG_##F(ct_cos_##S, T, cos)                                 \
@@ -1572,10 +1572,32 @@ CT_AVX512_INLINE __m512d ct_sqrt512_d(__m512d x)
     return _mm512_mask_mov_pd(s, _mm512_cmp_pd_mask(_mm512_fnmadd_pd(_mm512_castsi512_pd(sb), up, x),
                                                     _mm512_setzero_pd(), _CMP_GT_OQ), up);
 }
+/* 1/sqrt(x) for x in [2^-960, 2^1000]: vrsqrt14pd's estimate and two
+ * Newton steps, the second as y + (y/2)(1 - (x y) y) by fmas (largest error
+ * 1.07 ulp against mpmath over 125,000 points, 1.46 for the quotient of the
+ * rounded root); other lanes as ct_sqrt512_d's (1 / vsqrtpd) */
+CT_AVX512_INLINE __m512d ct_rsqrt512_d(__m512d x)
+{
+    const __m512d one = _mm512_set1_pd(1.0);
+    __mmask8 ok = _mm512_cmp_pd_mask(x, _mm512_set1_pd(0x1p-960), _CMP_GE_OQ) &
+                  _mm512_cmp_pd_mask(x, _mm512_set1_pd(0x1p1000), _CMP_LE_OQ);
+    if (__builtin_expect(ok != 0xff, 0))
+        return _mm512_div_pd(one, _mm512_sqrt_pd(x));
+    __m512d y = _mm512_rsqrt14_pd(x), h = _mm512_mul_pd(x, _mm512_set1_pd(0.5));
+    y = _mm512_mul_pd(y, _mm512_fnmadd_pd(_mm512_mul_pd(h, y), y, _mm512_set1_pd(1.5)));
+    __m512d e = _mm512_fnmadd_pd(_mm512_mul_pd(x, y), y, one);
+    return _mm512_fmadd_pd(_mm512_mul_pd(y, _mm512_set1_pd(0.5)), e, y);
+}
 CT_E512_MAP_D(ct_sqrt512_block, ct_sqrt512_d)
+CT_E512_MAP_D(ct_rsqrt512_block, ct_rsqrt512_d)
 #endif
 CT_SIMD_MAP(ct_sqrt_d_loop, double, __builtin_sqrt)
+#define ct_rsqrt_d1(x) (1.0 / __builtin_sqrt(x))
+CT_SIMD_MAP(ct_rsqrt_d_loop, double, ct_rsqrt_d1)
 CT_AVX512_OR(static void ct_sqrt_d_block(const double *x, double *o, int64_t n), ct_sqrt512_block, ct_sqrt_d_loop)
+CT_AVX512_OR(static void ct_rsqrt_d_block(const double *x, double *o, int64_t n), ct_rsqrt512_block, ct_rsqrt_d_loop)
+#define CT_RSQRT_f(NAME, T) CT_UNARY_ATTR(CT_MULTIVERSION, NAME, T, T, 1.0f / sqrtf((float)x))
+#define CT_RSQRT_d(NAME, T) CT_BLOCK_d(NAME, T, ct_rsqrt_d_block)
 #define CT_SQRT_f(NAME, T) CT_UNARY_ATTR(CT_MULTIVERSION, NAME, T, T, sqrtf((float)x))
 #define CT_SQRT_d(NAME, T) CT_BLOCK_d(NAME, T, ct_sqrt_d_block)
 #define CT_LOG1P_d(NAME, T) CT_BLOCK_d(NAME, T, ct_log1p_d_block)
