@@ -849,6 +849,8 @@ FLOAT64_ULPS = [  # (op, long double reference, argument range, ulp bound)
     # the vector forms below 2^19 pi/2, libm's above (the second pass)
     ("sin", np.sin, (-1e300, 1e300), 1.0), ("cos", np.cos, (-1e300, 1e300), 1.0),
     ("tan", np.tan, (-1e300, 1e300), 2.5),
+    # sqrt rounded to the nearest (the AVX-512 form as vsqrtpd), rsqrt within about an ulp
+    ("sqrt", np.sqrt, (0.0, 1.7e308), 0.501), ("rsqrt", lambda x: 1 / np.sqrt(x), (0.0, 1.7e308), 1.5),
 ]
 
 
@@ -878,7 +880,7 @@ def test_float64_exp_log_family_within_ulps(op, ref, rng_, bound):
     with np.errstate(all="ignore"):
         npname = {"atanh": "arctanh", "asin": "arcsin", "acos": "arccos", "atan": "arctan"}.get(op, op)
         want = (1 / (1 + np.exp(-sp)) if op == "sigmoid" else ref(sp).astype(np.float64) if op == "erf"
-                else getattr(np, npname)(sp))
+                else 1 / np.sqrt(sp) if op == "rsqrt" else getattr(np, npname)(sp))
     got = getattr(torch, op)(torch.from_numpy(sp)).numpy()
     np.testing.assert_array_equal(np.isnan(got), np.isnan(want))
     with np.errstate(invalid="ignore"):
@@ -909,6 +911,21 @@ def test_float64_block_kernels_strided_and_exact_points(op):
         np.testing.assert_array_equal(f(torch.from_numpy(k.astype(np.float64))).numpy(), want)
     at, want = {"exp": (0.0, 1.0), "exp2": (0.0, 1.0), "tanh": (0.0, 0.0)}.get(op, (1.0, 0.0))
     assert f(torch.tensor([at], dtype=torch.float64)).item() == want
+
+
+def test_float64_sqrt_is_rounded_to_the_nearest():
+    # squares of doubles, the products of neighbours (the midpoints' squares
+    # lie between them) and their neighbours, powers of two: numpy's sqrt is
+    # IEEE's, rounded to the nearest, bit for bit
+    rng = np.random.default_rng(9)
+    s = np.concatenate([rng.uniform(1, 2, 4000), np.exp(rng.uniform(-600, 600, 4000))])
+    sq, mid = s * s, s * np.nextafter(s, np.inf)
+    p = np.ldexp(1.0, rng.integers(-1070, 1020, 2000))
+    x = np.concatenate([sq, mid, p, np.ldexp(1.0, np.arange(-1074, 1024))])
+    x = np.concatenate([x, np.nextafter(x, 0), np.nextafter(x, np.inf)])
+    got = torch.sqrt(torch.from_numpy(x)).numpy()
+    np.testing.assert_array_equal(got.view(np.int64), np.sqrt(x).view(np.int64))
+    np.testing.assert_array_equal(torch.sqrt(torch.from_numpy(x)[::3]).numpy(), got[::3])
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])

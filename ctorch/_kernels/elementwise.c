@@ -1564,6 +1564,12 @@ static const float ct_erff512_T[9][32] __attribute__((aligned(64))) = {
         -7.390463725e-04f, -4.531512968e-04f, -2.641361789e-04f, -1.468305418e-04f, -7.799209561e-05f, -3.968372403e-05f, -1.934955253e-05f, -9.073009096e-06f,
     },
 };
+/* x's sign bit, v's other bits (0xe4: c ? a : b) */
+CT_AVX512_INLINE __m512 ct_signof512_ps(__m512 x, __m512 v)
+{
+    return _mm512_castsi512_ps(_mm512_ternarylogic_epi32(_mm512_castps_si512(x), _mm512_castps_si512(v),
+                                                         _mm512_set1_epi32((int)0x80000000u), 0xe4));
+}
 CT_AVX512_INLINE __m512 ct_erff512(__m512 x)
 {
     __m512 a = _mm512_min_ps(_mm512_set1_ps(3.92f), _mm512_abs_ps(x));
@@ -1577,9 +1583,7 @@ CT_AVX512_INLINE __m512 ct_erff512(__m512 x)
     __m512 u = _mm512_fmadd_ps(d, _mm512_fmadd_ps(q, d, CT_PICK32_PS(ct_erff512_T[3], j)), CT_PICK32_PS(ct_erff512_T[1], j));
     __m512 v = _mm512_add_ps(CT_PICK32_PS(ct_erff512_T[0], j), _mm512_fmadd_ps(d, CT_PICK32_PS(ct_erff512_T[2], j), u));
     v = _mm512_mask_mov_ps(v, _mm512_cmp_ps_mask(a, _mm512_set1_ps(3.92f), _CMP_GE_OQ), _mm512_set1_ps(1.0f));
-    /* x's sign bit, v's other bits */
-    return _mm512_castsi512_ps(_mm512_ternarylogic_epi32(_mm512_castps_si512(x), _mm512_castps_si512(v),
-                                                         _mm512_set1_epi32((int)0x80000000u), 0xe4));
+    return ct_signof512_ps(x, v);
 }
 CT_F512_MAP(ct_erff512_block, ct_erff512)
 #endif
@@ -1631,8 +1635,8 @@ CT_E512_MAP_D(ct_log1p512_block, ct_log1p512_d)
 CT_AVX512_OR(static void ct_log1p_d_block(const double *x, double *o, int64_t n), ct_log1p512_block,
              ct_log1p_d_loop)
 #define CT_LOG1P_f(NAME, T) CT_UNARY_ATTR(CT_MULTIVERSION, NAME, T, T, ct_log1pf((float)x))
-/* sqrt of doubles, correctly rounded as vsqrtpd's, at about a third of its
- * cost on AVX-512 (the instruction takes some 18 cycles a vector): for x in
+/* sqrt of doubles, correctly rounded as vsqrtpd's, at about half its cost
+ * on AVX-512 (the instruction takes some 18 cycles a vector): for x in
  * [2^-960, 2^1000], y = 1/sqrt(x) by vrsqrt14pd and a Newton step (relative
  * error about 2^-27), s = x y and one correction s + (x - s^2) y / 2 (error
  * under an ulp); then the neighbour s+ (s-) is the rounded root where
@@ -1641,14 +1645,23 @@ CT_AVX512_OR(static void ct_log1p_d_block(const double *x, double *o, int64_t n)
  * the midpoints exactly. A vector with any other lane (0, denormals,
  * infinities, negatives, NaN) takes vsqrtpd. */
 #ifdef CT_HAVE_AVX512_TABLES
+/* whether some lane of x is outside [2^-960, 2^1000] (or NaN) */
+CT_AVX512_INLINE int ct_sqrt_off512_d(__m512d x)
+{
+    return (_mm512_cmp_pd_mask(x, _mm512_set1_pd(0x1p-960), _CMP_GE_OQ) &
+            _mm512_cmp_pd_mask(x, _mm512_set1_pd(0x1p1000), _CMP_LE_OQ)) != 0xff;
+}
+/* 1/sqrt(x) to about 2^-27: vrsqrt14pd's estimate and a Newton step */
+CT_AVX512_INLINE __m512d ct_rsqrt27_512_d(__m512d x)
+{
+    __m512d y = _mm512_rsqrt14_pd(x), h = _mm512_mul_pd(x, _mm512_set1_pd(0.5));
+    return _mm512_mul_pd(y, _mm512_fnmadd_pd(_mm512_mul_pd(h, y), y, _mm512_set1_pd(1.5)));
+}
 CT_AVX512_INLINE __m512d ct_sqrt512_d(__m512d x)
 {
-    __mmask8 ok = _mm512_cmp_pd_mask(x, _mm512_set1_pd(0x1p-960), _CMP_GE_OQ) &
-                  _mm512_cmp_pd_mask(x, _mm512_set1_pd(0x1p1000), _CMP_LE_OQ);
-    if (__builtin_expect(ok != 0xff, 0))
+    if (__builtin_expect(ct_sqrt_off512_d(x), 0))
         return _mm512_sqrt_pd(x);
-    __m512d y = _mm512_rsqrt14_pd(x), h = _mm512_mul_pd(x, _mm512_set1_pd(0.5));
-    y = _mm512_mul_pd(y, _mm512_fnmadd_pd(_mm512_mul_pd(h, y), y, _mm512_set1_pd(1.5)));
+    __m512d y = ct_rsqrt27_512_d(x);
     __m512d s = _mm512_mul_pd(x, y);
     s = _mm512_fmadd_pd(_mm512_fnmadd_pd(s, s, x), _mm512_mul_pd(y, _mm512_set1_pd(0.5)), s);
     __m512i sb = _mm512_castpd_si512(s);
@@ -1665,12 +1678,9 @@ CT_AVX512_INLINE __m512d ct_sqrt512_d(__m512d x)
 CT_AVX512_INLINE __m512d ct_rsqrt512_d(__m512d x)
 {
     const __m512d one = _mm512_set1_pd(1.0);
-    __mmask8 ok = _mm512_cmp_pd_mask(x, _mm512_set1_pd(0x1p-960), _CMP_GE_OQ) &
-                  _mm512_cmp_pd_mask(x, _mm512_set1_pd(0x1p1000), _CMP_LE_OQ);
-    if (__builtin_expect(ok != 0xff, 0))
+    if (__builtin_expect(ct_sqrt_off512_d(x), 0))
         return _mm512_div_pd(one, _mm512_sqrt_pd(x));
-    __m512d y = _mm512_rsqrt14_pd(x), h = _mm512_mul_pd(x, _mm512_set1_pd(0.5));
-    y = _mm512_mul_pd(y, _mm512_fnmadd_pd(_mm512_mul_pd(h, y), y, _mm512_set1_pd(1.5)));
+    __m512d y = ct_rsqrt27_512_d(x);
     __m512d e = _mm512_fnmadd_pd(_mm512_mul_pd(x, y), y, one);
     return _mm512_fmadd_pd(_mm512_mul_pd(y, _mm512_set1_pd(0.5)), e, y);
 }
@@ -2202,9 +2212,7 @@ CT_AVX512_INLINE __m512 ct_tanhf512(__m512 x)
     __m512 e = _mm512_fmadd_ps(pm, sc, _mm512_add_ps(sc, _mm512_set1_ps(-1.0f)));
     __m512 d = _mm512_add_ps(e, _mm512_set1_ps(2.0f));
     __m512 t = _mm512_div_ps(e, d);
-    /* x's sign bit, t's other bits (0xe4: c ? a : b) */
-    return _mm512_castsi512_ps(_mm512_ternarylogic_epi32(_mm512_castps_si512(x), _mm512_castps_si512(t),
-                                                         _mm512_set1_epi32((int)0x80000000u), 0xe4));
+    return ct_signof512_ps(x, t);
 }
 CT_F512_MAP(ct_tanhf512_block, ct_tanhf512)
 #endif

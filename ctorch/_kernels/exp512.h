@@ -70,10 +70,6 @@ CT_AVX512_INLINE __m512 ct_ln2_reduce512(__m512 x, __m512 *r)
     *r = _mm512_fmadd_ps(kf, _mm512_set1_ps(2.12194440e-4f), _mm512_fnmadd_ps(kf, _mm512_set1_ps(0.693359375f), x));
     return kf;
 }
-/* ct_expf's steps on 16 lanes, one pass for every input: x clamped to
- * [-104, 89] (NaN kept), the same reduction and polynomial (their fmas as
- * GCC contracts the scalar form), and 2^k by vscalefps, which rounds
- * p 2^k once as ct_expf's two half-scalings do: the same values */
 /* fastmath.h's ct_exp_p5 (e^r = 1 + r + r^2 P(r)) on 16 lanes */
 CT_AVX512_INLINE __m512 ct_exp_p5_512(__m512 r)
 {
@@ -83,6 +79,10 @@ CT_AVX512_INLINE __m512 ct_exp_p5_512(__m512 r)
     p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
     return _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
 }
+/* ct_expf's steps on 16 lanes, one pass for every input: x clamped to
+ * [-104, 89] (NaN kept), the same reduction and polynomial (their fmas as
+ * GCC contracts the scalar form), and 2^k by vscalefps, which rounds
+ * p 2^k once as ct_expf's two half-scalings do: the same values */
 CT_AVX512_INLINE __m512 ct_expf512(__m512 x)
 {
     __m512 r, xc = _mm512_max_ps(_mm512_set1_ps(-104.0f), _mm512_min_ps(_mm512_set1_ps(89.0f), x));
