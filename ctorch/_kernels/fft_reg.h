@@ -115,12 +115,16 @@ FFTR_INLINE void fr_t16x16(fr16 *x) {
         x[12 + c] = FR_SH(s2, s4, fr16i, 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31);
     }
 }
+/* 16 complex values (real parts r, imaginary parts i) interleaved: lanes
+ * 0 .. 7 to lo, lanes 8 .. 15 to hi */
+FFTR_INLINE void fr_interleave(float *lo, float *hi, fr16 r, fr16 i) {
+    *(fr16u *)lo = FR_SH(r, i, fr16i, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+    *(fr16u *)hi = FR_SH(r, i, fr16i, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+}
 /* interleaved stores of 16 complex values: real parts times scale,
  * imaginary parts times si */
 FFTR_INLINE void fr_store16(float *o, fr16 r, fr16 i, float scale, float si) {
-    r = r * scale; i = i * si;
-    *(fr16u *)o = FR_SH(r, i, fr16i, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
-    *(fr16u *)(o + 16) = FR_SH(r, i, fr16i, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+    fr_interleave(o, o + 16, r * scale, i * si);
 }
 /* the twiddles w_N^(l k1) of a 16-lane vector k1 (k1 >= 1) */
 #define FR_TWIDDLE(tw, k, xr, xi) do {                                                   \
@@ -270,9 +274,7 @@ FFTR_INLINE void fr_row64x2(const float *a, const float *b, const float *tw, flo
  * parts times si) */
 FFTR_INLINE void fr_out64(const fr16 *yr, const fr16 *yi, float *oa, float *ob, float scale, float si) {
     for (int k = 0; k < 8; k++) {
-        const fr16 re = yr[k] * scale, im = yi[k] * si;
-        *(fr16u *)(oa + 16 * k) = FR_SH(re, im, fr16i, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
-        *(fr16u *)(ob + 16 * k) = FR_SH(re, im, fr16i, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+        fr_interleave(oa + 16 * k, ob + 16 * k, yr[k] * scale, yi[k] * si);
     }
 }
 FFTR_TARGET static void fr_c2c64(const float *in, float *out, int64_t rows, const float *tw,
@@ -300,9 +302,8 @@ FFTR_TARGET static void fr_r2c64(const float *in, float *out, int64_t rows, cons
             const fr16 wb = __builtin_shufflevector(b8, b8, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7);
             const fr16 er = (pr + qr) * 0.5f, ei = (pi - qi) * 0.5f;
             const fr16 o_r = (pi + qi) * 0.5f, o_i = (qr - pr) * 0.5f;
-            const fr16 re = (er + wa * o_r - wb * o_i) * scale, im = (ei + wa * o_i + wb * o_r) * scale;
-            *(fr16u *)(oa + 16 * k) = FR_SH(re, im, fr16i, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
-            *(fr16u *)(ob + 16 * k) = FR_SH(re, im, fr16i, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+            fr_interleave(oa + 16 * k, ob + 16 * k, (er + wa * o_r - wb * o_i) * scale,
+                          (ei + wa * o_i + wb * o_r) * scale);
         }
         oa[128] = (z0ar - z0ai) * scale; oa[129] = 0; oa[1] = 0;
         ob[128] = (z0br - z0bi) * scale; ob[129] = 0; ob[1] = 0;
@@ -370,8 +371,7 @@ FFTR_INLINE void fr_c2r_pre(int64_t m, const float *in, const float *rw, float s
             zr[0] = in[0] + in[2 * m];
             zi[0] = -(in[0] - in[2 * m]);
         }
-        *(fr16u *)(z + 2 * k) = FR_SH(zr, zi, fr16i, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
-        *(fr16u *)(z + 2 * k + 16) = FR_SH(zr, zi, fr16i, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+        fr_interleave(z + 2 * k, z + 2 * k + 16, zr, zi);
     }
 }
 FFTR_TARGET static void fr_c2r(int64_t m, const float *in, float *out, int64_t rows, const float *tw,
