@@ -183,3 +183,48 @@ def test_keyword_arguments_and_bad_combinations():
         torch.lstm(x, (h0, h0), ps, 1, 1, 0.0, True, False, False)
     with pytest.raises(TypeError, match="unexpected keyword argument 'b_h'"):
         torch.lstm_cell(x[0], (h0[0], h0[0]), torch.randn(8, 3), torch.randn(8, 2), b_h=None)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("bidirectional,batch_first", [(False, False), (True, True)])
+def test_lstm_sequence_kernel_and_the_steps_one_at_a_time_agree(monkeypatch, dtype, bidirectional,
+                                                                batch_first):
+    # a padded LSTM layer on the CPU runs as one sequence kernel; the steps
+    # one at a time (what other devices run) must give the same values and
+    # gradients, and both the numpy reference's
+    from ctorch.nn import _rnn
+    ndir = 2 if bidirectional else 1
+    x, h0, c0 = arr(6, 3, 4), arr(2 * ndir, 3, 5), arr(2 * ndir, 3, 5)
+    ps = params(4, 4, 5, layers=2, ndir=ndir)
+    want = np_stacked("lstm", x, h0, c0, ps, True, 2, bidirectional, False)
+
+    def run():
+        xt = T(x.swapaxes(0, 1) if batch_first else x, True).to(getattr(torch, dtype))
+        st = [T(h0, True).to(xt.dtype), T(c0, True).to(xt.dtype)]
+        pt = [T(p, True).to(xt.dtype) for p in ps]
+        for t in [xt] + st + pt:
+            t.retain_grad()
+        out, hn, cn = torch.lstm(xt, tuple(st), pt, True, 2, 0.0, False, bidirectional, batch_first)
+        ((out * out).sum() + (hn * 1.5).sum() + (cn * cn).sum()).backward()
+        return [out.transpose(0, 1) if batch_first else out, hn, cn], [t.grad for t in [xt] + st + pt]
+
+    fused, gfused = run()
+    monkeypatch.setattr(_rnn, "_lstm_seq_ok", lambda t: False)
+    steps, gsteps = run()
+    tol = 1e-5 if dtype == "float32" else 1e-12
+    got = np.concatenate([a.detach().numpy().reshape(-1) for a in fused])
+    np.testing.assert_allclose(got, want, rtol=tol * 10, atol=tol * 10)
+    for a, b in zip(fused, steps):
+        np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=tol, atol=tol)
+    for a, b in zip(gfused, gsteps):
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=tol * 10, atol=tol * 10)
+
+
+def test_lstm_steps_one_at_a_time_gradcheck(monkeypatch):
+    from ctorch.nn import _rnn
+    monkeypatch.setattr(_rnn, "_lstm_seq_ok", lambda t: False)
+    x, h0, c0 = T(arr(3, 2, 3), True), T(arr(1, 2, 4), True), T(arr(1, 2, 4), True)
+    ps = [T(p, True) for p in params(4, 3, 4)]
+    assert torch.autograd.gradcheck(
+        lambda *a: torch.lstm(a[0], (a[1], a[2]), list(a[3:]), True, 1, 0.0, False, False, False)[0],
+        (x, h0, c0, *ps))

@@ -277,6 +277,16 @@ cdef extern from "backend.h" nogil:
         # where a device has none)
         int (*fft_hermitian)(int dtype, const void *half, void *out, int nd, const int64_t *sizes,
                              const unsigned char *mirror, int64_t n) noexcept nogil
+        # whole LSTM layers on the table's own gemm (NULL where a device has none)
+        int (*lstm_seq_fwd)(int dtype, int64_t T, int64_t B, int64_t H, int64_t In, const char *x,
+                            const char *wih_t, const char *bias, const char *whh_t, const char *h0,
+                            const char *c0, char *gates, char *out, char *cs, char *tc, int save,
+                            int reverse) noexcept nogil
+        int64_t (*lstm_seq_block)(int64_t B) noexcept nogil
+        int (*lstm_seq_bwd)(int dtype, int64_t T, int64_t B, int64_t H, const char *dout,
+                            const char *dhn, const char *dcn, const char *a, const char *tc,
+                            const char *cs, const char *c0, const char *w_hh, char *dg, char *dh0,
+                            char *dc0, int reverse) noexcept nogil
 
     # the Philox stream's bookkeeping: blocks a fill of n elements consumes
     uint64_t ct_rand_blocks_uniform_f32(int64_t n)

@@ -386,6 +386,18 @@ typedef struct ct_backend {
      * ct_fft_hermitian); NULL where a device has none */
     int (*fft_hermitian)(int dtype, const void *half, void *out, int nd, const int64_t *sizes,
                          const unsigned char *mirror, int64_t n);
+    /* whole LSTM layers on the table's own gemm (nnmisc.h, ct_lstm_seq_fwd
+     * and ct_lstm_seq_bwd without the gemm argument); NULL where a device
+     * has none (the steps then run one at a time) */
+    int (*lstm_seq_fwd)(int dtype, int64_t T, int64_t B, int64_t H, int64_t In, const char *x,
+                        const char *wih_t, const char *bias, const char *whh_t, const char *h0,
+                        const char *c0, char *gates, char *out, char *cs, char *tc, int save,
+                        int reverse);
+    int64_t (*lstm_seq_block)(int64_t B);
+    int (*lstm_seq_bwd)(int dtype, int64_t T, int64_t B, int64_t H, const char *dout,
+                        const char *dhn, const char *dcn, const char *a, const char *tc,
+                        const char *cs, const char *c0, const char *w_hh, char *dg, char *dh0,
+                        char *dc0, int reverse);
 } ct_backend;
 
 /* the CPU backend (cpu_backend.c) */

@@ -1389,6 +1389,26 @@ static int ct_cpu_conv_wgrad_bias(int dtype, int64_t es, const char *a, int64_t 
     return ct_conv_wgrad_bias(ct_cpu_gemm, dtype, es, a, an, src, gw, gb, N, C, G, R, g);
 }
 
+/* ---- whole LSTM layers (nnmisc.h) on this table's gemm ---------------------- */
+
+static int ct_cpu_lstm_seq_fwd(int dtype, int64_t T, int64_t B, int64_t H, int64_t In,
+                               const char *x, const char *wih_t, const char *bias,
+                               const char *whh_t, const char *h0, const char *c0, char *gates,
+                               char *out, char *cs, char *tc, int save, int reverse)
+{
+    return ct_lstm_seq_fwd(ct_cpu_gemm, dtype, T, B, H, In, x, wih_t, bias, whh_t, h0, c0, gates,
+                           out, cs, tc, save, reverse);
+}
+
+static int ct_cpu_lstm_seq_bwd(int dtype, int64_t T, int64_t B, int64_t H, const char *dout,
+                               const char *dhn, const char *dcn, const char *a, const char *tc,
+                               const char *cs, const char *c0, const char *w_hh, char *dg,
+                               char *dh0, char *dc0, int reverse)
+{
+    return ct_lstm_seq_bwd(ct_cpu_gemm, dtype, T, B, H, dout, dhn, dcn, a, tc, cs, c0, w_hh, dg,
+                           dh0, dc0, reverse);
+}
+
 /* ---- dense linear algebra (linalg.h) on this table's gemm (unblocked
  * while no BLAS is bound) ---------------------------------------------------- */
 
@@ -1583,4 +1603,8 @@ const ct_backend ct_cpu_backend = {
     .conv_im2col_mm_bias = ct_cpu_conv_im2col_mm_bias,
     .conv_mm_col2im_bs = ct_cpu_conv_mm_col2im_bs,
     .conv_wgrad_bias = ct_cpu_conv_wgrad_bias,
+    /* ---- whole LSTM layers */
+    .lstm_seq_fwd = ct_cpu_lstm_seq_fwd,
+    .lstm_seq_block = ct_lstm_seq_block,
+    .lstm_seq_bwd = ct_cpu_lstm_seq_bwd,
 };

@@ -4,9 +4,11 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include "nnmisc.h"
 #include "fastmath.h"
 #include "strided.h"
+#include "elementwise.h"
 
 #define CT_BN_GRAIN 32768
 /* rows shorter than this run as an (N, C * S) matrix of columns instead */
@@ -468,3 +470,166 @@ static void lstm_fwd_f32(int64_t hb, const void *gt, const void *c, void *a, voi
 ct_lstm_fwd_fn ct_lstm_fwd_loops[CT_NDTYPES] = {
     [CT_FLOAT32] = lstm_fwd_f32,
 };
+
+/* ---- whole LSTM layers (nnmisc.h) ---------------------------------------- */
+
+/* a step's row in place: its gates gt (4H) become their activations
+ * (sigmoid on the i, f, o blocks, tanh on the cell block g), then c' =
+ * f c + i g with both products rounded (no fused multiply-add in this
+ * build), tc = tanh(c'), h' = o tc. float32: lstm_act_f32's and
+ * lstm_out_f32's forms (the elementwise loops'); float64: the elementwise
+ * loops of sigmoid and tanh themselves */
+CT_MULTIVERSION static void lstm_act_inplace_f32(int64_t hb, float *restrict gt) {
+    _Pragma("omp simd")
+    for (int64_t k = 0; k < 2 * hb; k++) gt[k] = 1.0f / (1.0f + ct_expf(-gt[k]));
+    _Pragma("omp simd")
+    for (int64_t k = 2 * hb; k < 3 * hb; k++) gt[k] = ct_tanhf(gt[k]);
+    _Pragma("omp simd")
+    for (int64_t k = 3 * hb; k < 4 * hb; k++) gt[k] = 1.0f / (1.0f + ct_expf(-gt[k]));
+}
+static void lstm_row_f32(int64_t hb, float *gt, const float *c, float *cy, float *tc, float *hy)
+{
+    lstm_act_inplace_f32(hb, gt);
+    lstm_cell_f32(hb, gt, gt + 2 * hb, c, cy);
+    lstm_out_f32(hb, gt, cy, tc, hy);
+}
+static void lstm_row_f64(int64_t hb, double *gt, const double *c, double *cy, double *tc,
+                         double *hy)
+{
+    static const int64_t st[2] = {8, 8};
+    ct_params prm = {0};
+    char *p[2];
+    p[0] = p[1] = (char *)gt;
+    ct_unary_loops[CT_SIGMOID][CT_FLOAT64](p, st, 2 * hb, &prm);
+    p[0] = p[1] = (char *)(gt + 2 * hb);
+    ct_unary_loops[CT_TANH][CT_FLOAT64](p, st, hb, &prm);
+    p[0] = p[1] = (char *)(gt + 3 * hb);
+    ct_unary_loops[CT_SIGMOID][CT_FLOAT64](p, st, hb, &prm);
+    for (int64_t k = 0; k < hb; k++) {
+        double fc = gt[hb + k] * c[k], ig = gt[k] * gt[2 * hb + k];
+        cy[k] = fc + ig;
+    }
+    p[0] = (char *)tc; p[1] = (char *)cy;
+    ct_unary_loops[CT_TANH][CT_FLOAT64](p, st, hb, &prm);
+    for (int64_t k = 0; k < hb; k++) hy[k] = gt[3 * hb + k] * tc[k];
+}
+
+/* rows[r][j] += v[j] for n rows of m values */
+static void lstm_add_rows(int dtype, char *rows, const char *v, int64_t n, int64_t m)
+{
+    for (int64_t r = 0; r < n; r++) {
+        if (dtype == CT_FLOAT32) {
+            float *restrict q = (float *)rows + r * m;
+            const float *restrict w = (const float *)v;
+            _Pragma("omp simd")
+            for (int64_t j = 0; j < m; j++) q[j] += w[j];
+        } else {
+            double *restrict q = (double *)rows + r * m;
+            const double *restrict w = (const double *)v;
+            _Pragma("omp simd")
+            for (int64_t j = 0; j < m; j++) q[j] += w[j];
+        }
+    }
+}
+
+/* steps per projection block: about 256 rows of gates (their block stays
+ * in L2 between its product and its steps) */
+#define CT_LSTM_BLOCK_ROWS 256
+
+int ct_lstm_seq_fwd(ct_nn_gemm_fn gemm, int dtype, int64_t T, int64_t B, int64_t H, int64_t In,
+                    const char *x, const char *wih_t, const char *bias, const char *whh_t,
+                    const char *h0, const char *c0, char *gates, char *out, char *cs, char *tc,
+                    int save, int reverse)
+{
+    if (dtype != CT_FLOAT32 && dtype != CT_FLOAT64) return -1;
+    const size_t es = dtype == CT_FLOAT32 ? 4 : 8;
+    const size_t s4 = (size_t)(4 * H * B) * es, s1 = (size_t)(H * B) * es;
+    const size_t r4 = (size_t)(4 * H) * es, r1 = (size_t)H * es;
+    const float one_f = 1.0f, zero_f = 0.0f;
+    const double one_d = 1.0, zero_d = 0.0;
+    const void *one = dtype == CT_FLOAT32 ? (const void *)&one_f : (const void *)&one_d;
+    const void *zero = dtype == CT_FLOAT32 ? (const void *)&zero_f : (const void *)&zero_d;
+    const int64_t off = 0, nblk = ct_lstm_seq_block(B);
+    const char *hp = h0, *cp = c0;
+    for (int64_t k0 = 0; k0 < T; k0 += nblk) {
+        /* the block of steps [t0, t1), in the order they run */
+        const int64_t n = T - k0 < nblk ? T - k0 : nblk;
+        const int64_t t0 = reverse ? T - k0 - n : k0;
+        char *gb = gates + (save ? t0 * s4 : 0);
+        /* its gates (4H x n B, column-major) = W_ih x_t, then + bias */
+        gemm(dtype, 'N', 'N', (int)(4 * H), (int)(n * B), (int)In, one, (char *)wih_t, (int)(4 * H),
+             &off, (char *)x + t0 * B * In * (int64_t)es, (int)In, &off, zero, gb, (int)(4 * H), 1);
+        if (bias != NULL)
+            lstm_add_rows(dtype, gb, bias, n * B, 4 * H);
+        for (int64_t k = 0; k < n; k++) {
+            const int64_t t = reverse ? t0 + n - 1 - k : t0 + k;
+            char *gt = gb + (t - t0) * s4, *ct = cs + t * s1, *ht = out + t * s1;
+            char *tt = tc + (save ? t * s1 : 0);
+            /* gates_t (4H x B) += W_hh h_{t-1} */
+            gemm(dtype, 'N', 'N', (int)(4 * H), (int)B, (int)H, one, (char *)whh_t, (int)(4 * H),
+                 &off, (char *)hp, (int)H, &off, one, gt, (int)(4 * H), 1);
+            for (int64_t b = 0; b < B; b++) {
+                if (dtype == CT_FLOAT32)
+                    lstm_row_f32(H, (float *)(gt + b * r4), (const float *)(cp + b * r1),
+                                 (float *)(ct + b * r1), (float *)(tt + b * r1),
+                                 (float *)(ht + b * r1));
+                else
+                    lstm_row_f64(H, (double *)(gt + b * r4), (const double *)(cp + b * r1),
+                                 (double *)(ct + b * r1), (double *)(tt + b * r1),
+                                 (double *)(ht + b * r1));
+            }
+            hp = ht;
+            cp = ct;
+        }
+    }
+    return 0;
+}
+
+int64_t ct_lstm_seq_block(int64_t B)
+{
+    return B >= CT_LSTM_BLOCK_ROWS ? 1 : CT_LSTM_BLOCK_ROWS / B;
+}
+
+int ct_lstm_seq_bwd(ct_nn_gemm_fn gemm, int dtype, int64_t T, int64_t B, int64_t H,
+                    const char *dout, const char *dhn, const char *dcn, const char *a,
+                    const char *tc, const char *cs, const char *c0, const char *w_hh, char *dg,
+                    char *dh0, char *dc0, int reverse)
+{
+    if (dtype != CT_FLOAT32 && dtype != CT_FLOAT64) return -1;
+    const size_t es = dtype == CT_FLOAT32 ? 4 : 8;
+    const size_t s4 = (size_t)(4 * H * B) * es, s1 = (size_t)(H * B) * es;
+    const size_t r4 = (size_t)(4 * H) * es, r1 = (size_t)H * es;
+    char *buf = malloc(3 * s1 + 1);
+    if (buf == NULL) return -1;
+    char *dh = buf, *dc = buf + s1, *dcp = buf + 2 * s1;
+    memcpy(dh, dhn, s1);
+    memcpy(dc, dcn, s1);
+    const float one_f = 1.0f, zero_f = 0.0f;
+    const double one_d = 1.0, zero_d = 0.0;
+    const void *one = dtype == CT_FLOAT32 ? (const void *)&one_f : (const void *)&one_d;
+    const void *zero = dtype == CT_FLOAT32 ? (const void *)&zero_f : (const void *)&zero_d;
+    const int64_t off = 0;
+    ct_lstm_bwd_fn bwd = ct_lstm_bwd_loops[dtype];
+    for (int64_t k = 0; k < T; k++) {
+        /* the forward's steps in reverse; its first step reads c0 */
+        const int64_t t = reverse ? k : T - 1 - k;
+        const int first = k == T - 1;
+        const char *cp = first ? c0 : cs + (reverse ? t + 1 : t - 1) * s1;
+        const char *dot = dout + t * s1;
+        lstm_add_rows(dtype, dh, dot, 1, H * B);
+        char *dgt = dg + t * s4;
+        for (int64_t b = 0; b < B; b++)
+            bwd(H, a + t * s4 + b * r4, a + t * s4 + b * r4 + 2 * r1, cp + b * r1, tc + t * s1 + b * r1,
+                dh + b * r1, dc + b * r1, dgt + b * r4, dcp + b * r1);
+        char *sw = dc;
+        dc = dcp;
+        dcp = sw;
+        /* dh_{t-1} (H x B, column-major) = W_hh^T dg_t */
+        gemm(dtype, 'N', 'N', (int)H, (int)B, (int)(4 * H), one, (char *)w_hh, (int)H, &off, dgt,
+             (int)(4 * H), &off, zero, dh, (int)H, 1);
+    }
+    memcpy(dh0, dh, s1);
+    memcpy(dc0, dc, s1);
+    free(buf);
+    return 0;
+}

@@ -54,6 +54,43 @@ typedef void (*ct_lstm_bwd_fn)(int64_t hb, const void *a, const void *g, const v
 typedef void (*ct_lstm_fwd_fn)(int64_t hb, const void *gt, const void *c, void *a, void *g,
                                void *cy, void *tc, void *hy);
 
+/* The product the sequence drivers below run (the backend's gemm: BLAS's
+ * column-major conventions, alpha and beta pointing to values of the dtype) */
+typedef void (*ct_nn_gemm_fn)(int dtype, char t1, char t2, int M, int N, int K, const void *alpha,
+                              char *P, int ld1, const int64_t *off1, char *Q, int ld2,
+                              const int64_t *off2, const void *beta, char *C, int ldc, int64_t nb);
+
+/* One direction of one LSTM layer over T steps of B rows (float32 or
+ * float64), everything dense and step-major, rows of the batch inside a
+ * step: the inputs x (T, B, I); wih_t = W_ih^T (I, 4H) and whh_t = W_hh^T
+ * (H, 4H) dense; bias (4H: b_ih + b_hh) or NULL; h0, c0 (B, H). Per block
+ * of ct_lstm_seq_block(B) steps one gemm projects the inputs into gates
+ * (then + bias), and each step adds h_{t-1} W_hh^T (one gemm) and turns
+ * each row of its gates into their activations in place (sigmoid of the
+ * i, f, o blocks, tanh of the cell block: what the backward reads). out and
+ * cs (T, B, H) get each step's h and c. When save, gates (T, B, 4H) and tc
+ * (T, B, H, tanh(c)) keep every step's; otherwise gates holds one block's
+ * steps and tc one step's, reused. Steps run from T - 1 down to 0 when
+ * reverse. The pointwise part is the values of the elementwise ops one at a
+ * time. Returns 0, -1 for another dtype. */
+int ct_lstm_seq_fwd(ct_nn_gemm_fn gemm, int dtype, int64_t T, int64_t B, int64_t H, int64_t In,
+                    const char *x, const char *wih_t, const char *bias, const char *whh_t,
+                    const char *h0, const char *c0, char *gates, char *out, char *cs, char *tc,
+                    int save, int reverse);
+/* the steps per block of ct_lstm_seq_fwd for a batch of B rows */
+int64_t ct_lstm_seq_block(int64_t B);
+
+/* Its backward from the gradients of out (dout, (T, B, H)) and of the last
+ * step's h and c (dhn, dcn, (B, H)) with what the forward left (the
+ * activated gates a, tc, cs) and c0, w_hh (4H, H): the gates' gradients dg
+ * (T, B, 4H) and h0's and c0's (dh0, dc0), the steps walked in reverse: per
+ * step the lstm_bwd kernel per row, then dh_{t-1} = dg_t W_hh (one gemm).
+ * Returns 0, -1 for another dtype or when out of memory. */
+int ct_lstm_seq_bwd(ct_nn_gemm_fn gemm, int dtype, int64_t T, int64_t B, int64_t H,
+                    const char *dout, const char *dhn, const char *dcn, const char *a,
+                    const char *tc, const char *cs, const char *c0, const char *w_hh, char *dg,
+                    char *dh0, char *dc0, int reverse);
+
 /* tables: indexed by dtype code, float32 and float64 only */
 extern ct_bn_stats_fn ct_bn_stats_loops[CT_NDTYPES];
 extern ct_bn_apply_fn ct_bn_apply_loops[CT_NDTYPES];

@@ -256,3 +256,77 @@ def _lstm_fwd(Tensor gt, Tensor c):
         f(hb, cg._data, cc._data, a._data, g._data, cy._data, tc._data, hy._data)
     _check_device(a)
     return hy, cy, (a, g, c, tc)
+
+
+# ------------------------------------------------------ whole LSTM layers
+
+from ctorch._core.dispatch cimport ensure_gemm
+
+
+def _lstm_seq_ok(Tensor x):
+    """Whether x's backend runs whole LSTM layers for its dtype."""
+    cdef const ct_backend *B = x._storage.backend
+    cdef int c = x._dtype._code
+    return (B.lstm_seq_fwd != NULL and B.lstm_seq_bwd != NULL and B.gemm != NULL
+            and (c == CT_FLOAT32 or c == CT_FLOAT64))
+
+
+def _lstm_seq_fwd(Tensor x, Tensor w_ih, Tensor w_hh, bias, Tensor h0, Tensor c0, bint reverse,
+                  bint save):
+    """One direction of one LSTM layer over the steps of x (T, B, I) from h0,
+    c0 (B, H), bias (4H: b_ih + b_hh) or None: (out, cs, saved) with each
+    step's h and c (T, B, H) and, when save, (a, tc) for the backward: the
+    activated gates (T, B, 4H: sigmoid of the i, f, o blocks, tanh of the
+    cell block) and tanh(c) (else None)."""
+    cdef DType dt = x._dtype
+    cdef const ct_backend *B = x._storage.backend
+    ensure_gemm(B)
+    cdef Py_ssize_t T = x._shape[0], Bn = x._shape[1], I = x._shape[2], H = h0._shape[1]
+    cdef Tensor cx = _dense_as(x, dt)
+    cdef Tensor wih_t = _dense_copy(w_ih.t()), whh_t = _dense_copy(w_hh.t())
+    cdef Tensor ch0 = _dense_as(h0, dt), cc0 = _dense_as(c0, dt)
+    cdef Tensor cb = None if bias is None else _dense_as(<Tensor>bias, dt)
+    cdef const char *bp = NULL if cb is None else cb._data
+    cdef Py_ssize_t s3[3]
+    s3[0] = T; s3[1] = Bn; s3[2] = H
+    cdef Tensor out = _empty(3, s3, dt, x._storage.device)
+    cdef Tensor cs = _empty(3, s3, dt, x._storage.device)
+    if not save:
+        s3[0] = 1
+    cdef Tensor tc = _empty(3, s3, dt, x._storage.device)
+    if not save:
+        s3[0] = min(T, B.lstm_seq_block(Bn))
+    s3[2] = 4 * H
+    cdef Tensor gates = _empty(3, s3, dt, x._storage.device)
+    cdef int rc
+    with nogil:
+        rc = B.lstm_seq_fwd(dt._code, T, Bn, H, I, cx._data, wih_t._data, bp, whh_t._data,
+                            ch0._data, cc0._data, gates._data, out._data, cs._data, tc._data,
+                            save, reverse)
+    if rc:
+        raise RuntimeError("lstm: no sequence kernel for this dtype")
+    _check_device(out)
+    return out, cs, ((gates, tc) if save else None)
+
+
+def _lstm_seq_bwd(Tensor dout, Tensor dhn, Tensor dcn, Tensor a, Tensor tc, Tensor cs, Tensor c0,
+                  Tensor w_hh, bint reverse):
+    """The backward of _lstm_seq_fwd: (dg (T, B, 4H), dh0, dc0) from the
+    gradients of out, h_n and c_n and what the forward left: the activated
+    gates a, tc and cs."""
+    cdef DType dt = a._dtype
+    cdef const ct_backend *B = a._storage.backend
+    ensure_gemm(B)
+    cdef Py_ssize_t T = a._shape[0], Bn = a._shape[1], H = tc._shape[2]
+    cdef Tensor cdo = _dense_as(dout, dt), cdh = _dense_as(dhn, dt), cdc = _dense_as(dcn, dt)
+    cdef Tensor cc0 = _dense_as(c0, dt), cw = _dense_as(w_hh, dt)
+    cdef Tensor dg = _empty_like(a, dt), dh0 = _empty_like(cdh, dt), dc0 = _empty_like(cdc, dt)
+    cdef int rc
+    with nogil:
+        rc = B.lstm_seq_bwd(dt._code, T, Bn, H, cdo._data, cdh._data, cdc._data, a._data,
+                            tc._data, cs._data, cc0._data, cw._data, dg._data, dh0._data,
+                            dc0._data, reverse)
+    if rc:
+        raise MemoryError("out of memory in an LSTM backward")
+    _check_device(dg)
+    return dg, dh0, dc0

@@ -14,7 +14,10 @@ step costs one product with the hidden state plus a few elementwise ops. The
 LSTM and GRU steps' pointwise parts are single graph nodes with their
 backward written out, and a padded LSTM layer that records a graph is one
 node whose backward forms the weights' gradients with one product over all
-steps.
+steps. On the CPU (float32, float64) a padded LSTM layer runs whole in C,
+both ways (the backend's sequence kernels: the steps' products with the
+hidden state, their pointwise parts, the inputs' projections a block of
+steps at a time); the steps one at a time are the other devices' path.
 
 Loaded on first use (ctorch._LAZY)."""
 from ctorch._core.tensor import Tensor
@@ -22,7 +25,7 @@ from ctorch._ops.elementwise import relu as _relu, sigmoid as _sigmoid
 from ctorch._ops.elementwise import tanh as _tanh_op
 from ctorch._ops.products import addmm as _addmm, mm as _mm
 from ctorch._ops.sampling import dropout as _dropout
-from ctorch._ops.nnmisc import _lstm_bwd, _lstm_fwd
+from ctorch._ops.nnmisc import _lstm_bwd, _lstm_fwd, _lstm_seq_bwd, _lstm_seq_fwd, _lstm_seq_ok
 from ctorch._ops.shape import cat as _cat, stack as _stack
 from ctorch.autograd._node import _record, is_grad_enabled as _is_grad_enabled
 from ctorch.autograd.function import Function
@@ -306,6 +309,49 @@ class _LSTMLayer(Function):
         return dx, dht.t(), dct.t(), dw_ih, dw_hh, db, db, None
 
 
+def _lstm_seq(xs, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse, save):
+    """One direction of one LSTM layer by the backend's sequence kernel (the
+    inputs' projections a block of steps at a time, every step's product
+    with the hidden state and pointwise part in C). Returns (out, h_n, c_n,
+    cs, saved)."""
+    out, cs, saved = _lstm_seq_fwd(xs, w_ih, w_hh, _bias_sum(b_ih, b_hh), h0, c0, reverse, save)
+    last = 0 if reverse else xs.size(0) - 1
+    return out, out[last].clone(), cs[last].clone(), cs, saved
+
+
+class _LSTMSeq(Function):
+    """_LSTMLayer's forward and backward by the backend's sequence kernels,
+    the states and gates as rows (B, H) and (B, 4H). The output is a view of
+    the steps' h, which the backward reads (saved with their version)."""
+
+    @staticmethod
+    def forward(ctx, xs, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse):
+        hs, hn, cn, cs, saved = _lstm_seq(xs, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse, True)
+        ctx.save_for_backward(xs, w_ih, w_hh, h0, c0, hs)
+        ctx.seq = (cs, saved, reverse)
+        return hs.view_as(hs), hn, cn
+
+    @staticmethod
+    def backward(ctx, dout, dhn, dcn):
+        xs, w_ih, w_hh, h0, c0, hs = ctx.saved_tensors
+        cs, saved, reverse = ctx.seq
+        dg, dh0, dc0 = _lstm_seq_bwd(dout, dhn, dcn, saved[0], saved[1], cs, c0, w_hh, reverse)
+        n, batch = hs.size(0), hs.size(1)
+        dg2 = dg.reshape(n * batch, dg.size(2))
+        need = ctx.needs_input_grad
+        dx = _mm(dg2, w_ih).reshape(n, batch, w_ih.size(1)) if need[0] else None
+        dw_ih = _mm(dg2.t(), xs.reshape(n * batch, xs.size(2))) if need[3] else None
+        dw_hh = None
+        if need[4]:
+            # each step's previous h, in the steps' order
+            h0r = h0.unsqueeze(0)
+            hp = (_cat([hs.narrow(0, 1, n - 1), h0r], 0) if reverse
+                  else _cat([h0r, hs.narrow(0, 0, n - 1)], 0))
+            dw_hh = _mm(dg2.t(), hp.reshape(n * batch, hp.size(2)))
+        db = dg2.sum(0) if (need[5] or need[6]) else None
+        return dx, dh0, dc0, dw_ih, dw_hh, db, db, None
+
+
 def _tracks(*tensors):
     """Whether a step's node is needed: grad mode on and an input needing a
     gradient (else the step runs as plain ops)."""
@@ -484,8 +530,13 @@ def _layer(mode, xs, h, c, p, reverse, sizes=None):
     w_ih, w_hh, b_ih, b_hh, w_hr = p
     track = _is_grad_enabled() and any(
         t is not None and t.requires_grad for t in (xs, h, c, w_ih, w_hh, b_ih, b_hh, w_hr))
-    if track and mode == "lstm" and sizes is None and w_hr is None:
-        return _LSTMLayer.apply(xs, h, c, w_ih, w_hh, b_ih, b_hh, reverse)
+    if mode == "lstm" and sizes is None and w_hr is None:
+        if _lstm_seq_ok(xs) and xs.numel() > 0 and h.numel() > 0:
+            if track:
+                return _LSTMSeq.apply(xs, h, c, w_ih, w_hh, b_ih, b_hh, reverse)
+            return _lstm_seq(xs, h, c, w_ih, w_hh, b_ih, b_hh, reverse, False)[:3]
+        if track:
+            return _LSTMLayer.apply(xs, h, c, w_ih, w_hh, b_ih, b_hh, reverse)
     x2t = xs.reshape(-1, xs.size(-1)).t()
     proj = _proj_t(w_ih, x2t, b_ih if mode == "gru" else _bias_sum(b_ih, b_hh))
     if sizes is None:
