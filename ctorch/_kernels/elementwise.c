@@ -1721,7 +1721,32 @@ CT_F512_MAP(ct_rsqrtf512_block, ct_rsqrtf512)
 #define CT_RSQRT_f(NAME, T) CT_UNARY_ATTR(CT_MULTIVERSION, NAME##_port, T, T, 1.0f / sqrtf((float)x)) \
     CT_F512_LOOP(NAME, T, ct_rsqrtf512_block)
 #define CT_RSQRT_d(NAME, T) CT_BLOCK_d(NAME, T, ct_rsqrt_d_block)
-#define CT_SQRT_f(NAME, T) CT_UNARY_ATTR(CT_MULTIVERSION, NAME, T, T, sqrtf((float)x))
+/* sqrt of floats on AVX-512 as ct_sqrt512_d's of doubles: vrsqrt14ps's
+ * estimate y (2^-14), s = x y, one Newton step s + (y/2)(x - s^2) (within
+ * an ulp and 2^-28), then the neighbour below or above by the signs of
+ * x - s dn and x - s up (fmas): vsqrtps's values, bit for bit, at about
+ * twice its speed in cache. Vectors with a lane outside [2^-96, 2^126]
+ * (zeros, denormals, inf, NaN, negatives) run vsqrtps itself. */
+#ifdef CT_HAVE_AVX512_TABLES
+CT_AVX512_INLINE __m512 ct_sqrtf512(__m512 x)
+{
+    if (__builtin_expect((_mm512_cmp_ps_mask(x, _mm512_set1_ps(0x1p-96f), _CMP_GE_OQ) &
+                          _mm512_cmp_ps_mask(x, _mm512_set1_ps(0x1p126f), _CMP_LE_OQ)) != 0xffff, 0))
+        return _mm512_sqrt_ps(x);
+    __m512 y = _mm512_rsqrt14_ps(x);
+    __m512 s = _mm512_mul_ps(x, y);
+    s = _mm512_fmadd_ps(_mm512_fnmadd_ps(s, s, x), _mm512_mul_ps(y, _mm512_set1_ps(0.5f)), s);
+    __m512i sb = _mm512_castps_si512(s);
+    __m512 up = _mm512_castsi512_ps(_mm512_add_epi32(sb, _mm512_set1_epi32(1)));
+    __m512 dn = _mm512_castsi512_ps(_mm512_sub_epi32(sb, _mm512_set1_epi32(1)));
+    s = _mm512_mask_mov_ps(s, _mm512_cmp_ps_mask(_mm512_fnmadd_ps(s, dn, x), _mm512_setzero_ps(), _CMP_LE_OQ), dn);
+    return _mm512_mask_mov_ps(s, _mm512_cmp_ps_mask(_mm512_fnmadd_ps(_mm512_castsi512_ps(sb), up, x),
+                                                    _mm512_setzero_ps(), _CMP_GT_OQ), up);
+}
+CT_F512_MAP(ct_sqrtf512_block, ct_sqrtf512)
+#endif
+#define CT_SQRT_f(NAME, T) CT_UNARY_ATTR(CT_MULTIVERSION, NAME##_port, T, T, sqrtf((float)x)) \
+    CT_F512_LOOP(NAME, T, ct_sqrtf512_block)
 #define CT_SQRT_d(NAME, T) CT_BLOCK_d(NAME, T, ct_sqrt_d_block)
 #define CT_LOG1P_d(NAME, T) CT_BLOCK_d(NAME, T, ct_log1p_d_block)
 #ifdef CT_HAVE_AVX512_TABLES
