@@ -413,6 +413,7 @@ static inline int ct_walk_block_check(const int64_t *p, int64_t n, int64_t size)
  * bodies, so that the random accesses overlap. */
 #define CT_ADJ_NONE(i)
 #define CT_ADJ_NEG(i) i += i < 0 ? size : 0;
+#define CT_WALK_AHEAD 32
 #define CT_WALK_ROW(BODY, ADJ, IP, N, PA0, PB0, Q) CT_WALK_ROW_AS(BODY, ADJ, IP, N, PA0, PB0, 1, Q)
 #define CT_WALK_ROW_AS(BODY, ADJ, IP, N, PA0, PB0, AS, Q)                                \
     {                                                                                    \
@@ -424,6 +425,19 @@ static inline int ct_walk_block_check(const int64_t *p, int64_t n, int64_t size)
             __typeof__(a_run_) Q a = a_run_;                                             \
             __typeof__(b_run_) Q b = b_run_;                                             \
             int64_t k = 0;                                                               \
+            /* the random side's lines requested CT_WALK_AHEAD indices ahead (a     \
+             * prefetch never faults: a negative index's address is only a hint) */ \
+            for (; k + 4 + CT_WALK_AHEAD <= n_run_; k += 4) {                            \
+                for (int u_ = 0; u_ < 4; u_++)                                           \
+                    __builtin_prefetch(b + ip_run_[k + CT_WALK_AHEAD + u_], 1, 3);       \
+                int64_t i0 = ip_run_[k], i1 = ip_run_[k + 1];                            \
+                int64_t i2 = ip_run_[k + 2], i3 = ip_run_[k + 3];                        \
+                ADJ(i0) ADJ(i1) ADJ(i2) ADJ(i3)                                          \
+                { const int64_t pa = (k) * (AS), pb = i0; BODY }                                  \
+                { const int64_t pa = (k + 1) * (AS), pb = i1; BODY }                              \
+                { const int64_t pa = (k + 2) * (AS), pb = i2; BODY }                              \
+                { const int64_t pa = (k + 3) * (AS), pb = i3; BODY }                              \
+            }                                                                            \
             for (; k + 4 <= n_run_; k += 4) {                                            \
                 int64_t i0 = ip_run_[k], i1 = ip_run_[k + 1];                            \
                 int64_t i2 = ip_run_[k + 2], i3 = ip_run_[k + 3];                        \
