@@ -1645,6 +1645,19 @@ CT_AVX512_OR(static void ct_log1p_d_block(const double *x, double *o, int64_t n)
  * the midpoints exactly. A vector with any other lane (0, denormals,
  * infinities, negatives, NaN) takes vsqrtpd. */
 #ifdef CT_HAVE_AVX512_TABLES
+/* sqrt(x) rounded to the nearest from s within an ulp of it (SFX pd / ps,
+ * W its lanes' bits): the neighbour below when x <= s dn (the root lies
+ * below their midpoint), above when x > s up; the products' signs exact
+ * (one rounding each in the fmas) */
+#define CT_SQRT_NEAREST(S, X, SFX, W) __extension__({                                   \
+    __m512i sb_ = _mm512_cast##SFX##_si512(S);                                             \
+    __typeof__(S) up_ = _mm512_castsi512_##SFX(_mm512_add_epi##W(sb_, _mm512_set1_epi##W(1))); \
+    __typeof__(S) dn_ = _mm512_castsi512_##SFX(_mm512_sub_epi##W(sb_, _mm512_set1_epi##W(1))); \
+    __typeof__(S) r_ = _mm512_mask_mov_##SFX(S, _mm512_cmp_##SFX##_mask(_mm512_fnmadd_##SFX(S, dn_, X), \
+                                         _mm512_setzero_##SFX(), _CMP_LE_OQ), dn_);        \
+    _mm512_mask_mov_##SFX(r_, _mm512_cmp_##SFX##_mask(_mm512_fnmadd_##SFX(S, up_, X),     \
+                                  _mm512_setzero_##SFX(), _CMP_GT_OQ), up_);               \
+})
 /* whether some lane of x is outside [2^-960, 2^1000] (or NaN) */
 CT_AVX512_INLINE int ct_sqrt_off512_d(__m512d x)
 {
@@ -1664,12 +1677,7 @@ CT_AVX512_INLINE __m512d ct_sqrt512_d(__m512d x)
     __m512d y = ct_rsqrt27_512_d(x);
     __m512d s = _mm512_mul_pd(x, y);
     s = _mm512_fmadd_pd(_mm512_fnmadd_pd(s, s, x), _mm512_mul_pd(y, _mm512_set1_pd(0.5)), s);
-    __m512i sb = _mm512_castpd_si512(s);
-    __m512d up = _mm512_castsi512_pd(_mm512_add_epi64(sb, _mm512_set1_epi64(1)));
-    __m512d dn = _mm512_castsi512_pd(_mm512_sub_epi64(sb, _mm512_set1_epi64(1)));
-    s = _mm512_mask_mov_pd(s, _mm512_cmp_pd_mask(_mm512_fnmadd_pd(s, dn, x), _mm512_setzero_pd(), _CMP_LE_OQ), dn);
-    return _mm512_mask_mov_pd(s, _mm512_cmp_pd_mask(_mm512_fnmadd_pd(_mm512_castsi512_pd(sb), up, x),
-                                                    _mm512_setzero_pd(), _CMP_GT_OQ), up);
+    return CT_SQRT_NEAREST(s, x, pd, 64);
 }
 /* 1/sqrt(x) for x in [2^-960, 2^1000]: vrsqrt14pd's estimate and two
  * Newton steps, the second as y + (y/2)(1 - (x y) y) by fmas (largest error
@@ -1736,12 +1744,7 @@ CT_AVX512_INLINE __m512 ct_sqrtf512(__m512 x)
     __m512 y = _mm512_rsqrt14_ps(x);
     __m512 s = _mm512_mul_ps(x, y);
     s = _mm512_fmadd_ps(_mm512_fnmadd_ps(s, s, x), _mm512_mul_ps(y, _mm512_set1_ps(0.5f)), s);
-    __m512i sb = _mm512_castps_si512(s);
-    __m512 up = _mm512_castsi512_ps(_mm512_add_epi32(sb, _mm512_set1_epi32(1)));
-    __m512 dn = _mm512_castsi512_ps(_mm512_sub_epi32(sb, _mm512_set1_epi32(1)));
-    s = _mm512_mask_mov_ps(s, _mm512_cmp_ps_mask(_mm512_fnmadd_ps(s, dn, x), _mm512_setzero_ps(), _CMP_LE_OQ), dn);
-    return _mm512_mask_mov_ps(s, _mm512_cmp_ps_mask(_mm512_fnmadd_ps(_mm512_castsi512_ps(sb), up, x),
-                                                    _mm512_setzero_ps(), _CMP_GT_OQ), up);
+    return CT_SQRT_NEAREST(s, x, ps, 32);
 }
 CT_F512_MAP(ct_sqrtf512_block, ct_sqrtf512)
 #endif

@@ -427,18 +427,10 @@ static inline int ct_walk_block_check(const int64_t *p, int64_t n, int64_t size)
             int64_t k = 0;                                                               \
             /* the random side's lines requested CT_WALK_AHEAD indices ahead (a     \
              * prefetch never faults: a negative index's address is only a hint) */ \
-            for (; k + 4 + CT_WALK_AHEAD <= n_run_; k += 4) {                            \
-                for (int u_ = 0; u_ < 4; u_++)                                           \
-                    __builtin_prefetch(b + ip_run_[k + CT_WALK_AHEAD + u_], 1, 3);       \
-                int64_t i0 = ip_run_[k], i1 = ip_run_[k + 1];                            \
-                int64_t i2 = ip_run_[k + 2], i3 = ip_run_[k + 3];                        \
-                ADJ(i0) ADJ(i1) ADJ(i2) ADJ(i3)                                          \
-                { const int64_t pa = (k) * (AS), pb = i0; BODY }                                  \
-                { const int64_t pa = (k + 1) * (AS), pb = i1; BODY }                              \
-                { const int64_t pa = (k + 2) * (AS), pb = i2; BODY }                              \
-                { const int64_t pa = (k + 3) * (AS), pb = i3; BODY }                              \
-            }                                                                            \
             for (; k + 4 <= n_run_; k += 4) {                                            \
+                if (k + 4 + CT_WALK_AHEAD <= n_run_)                                     \
+                    for (int u_ = 0; u_ < 4; u_++)                                       \
+                        __builtin_prefetch(b + ip_run_[k + CT_WALK_AHEAD + u_], 1, 3);   \
                 int64_t i0 = ip_run_[k], i1 = ip_run_[k + 1];                            \
                 int64_t i2 = ip_run_[k + 2], i3 = ip_run_[k + 3];                        \
                 ADJ(i0) ADJ(i1) ADJ(i2) ADJ(i3)                                          \
