@@ -228,3 +228,21 @@ def test_lstm_steps_one_at_a_time_gradcheck(monkeypatch):
     assert torch.autograd.gradcheck(
         lambda *a: torch.lstm(a[0], (a[1], a[2]), list(a[3:]), True, 1, 0.0, False, False, False)[0],
         (x, h0, c0, *ps))
+
+
+def test_lstm_output_modified_in_place_keeps_the_layers_gradients():
+    # the sequence kernel's backward does not read the returned output: an
+    # in-place change of it is the caller's op, with its own gradient
+    x, h0, c0 = T(arr(5, 2, 3)), T(arr(1, 2, 4)), T(arr(1, 2, 4))
+    ps = [T(p, True) for p in params(4, 3, 4)]
+    grads = []
+    for inplace in (False, True):
+        for p in ps:
+            p.grad = None
+        out, hn, cn = torch.lstm(x, (h0, c0), ps, True, 1, 0.0, False, False, False)
+        if inplace:
+            out.mul_(1.0).add_(1.0)
+        (out.sum() + cn.sum()).backward()
+        grads.append([p.grad.numpy().copy() for p in ps])
+    for a, b in zip(*grads):
+        np.testing.assert_array_equal(a, b)

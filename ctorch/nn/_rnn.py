@@ -321,22 +321,23 @@ def _lstm_seq(xs, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse, save):
 
 class _LSTMSeq(Function):
     """_LSTMLayer's forward and backward by the backend's sequence kernels,
-    the states and gates as rows (B, H) and (B, 4H). The output is a view of
-    the steps' h, which the backward reads (saved with their version)."""
+    the states and gates as rows (B, H) and (B, 4H). The output is not kept:
+    the backward forms the steps' h again as o tanh(c) from the saved gates
+    (the same products), so that the output stays the caller's to modify."""
 
     @staticmethod
     def forward(ctx, xs, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse):
-        hs, hn, cn, cs, saved = _lstm_seq(xs, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse, True)
-        ctx.save_for_backward(xs, w_ih, w_hh, h0, c0, hs)
+        out, hn, cn, cs, saved = _lstm_seq(xs, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse, True)
+        ctx.save_for_backward(xs, w_ih, w_hh, h0, c0)
         ctx.seq = (cs, saved, reverse)
-        return hs.view_as(hs), hn, cn
+        return out, hn, cn
 
     @staticmethod
     def backward(ctx, dout, dhn, dcn):
-        xs, w_ih, w_hh, h0, c0, hs = ctx.saved_tensors
-        cs, saved, reverse = ctx.seq
-        dg, dh0, dc0 = _lstm_seq_bwd(dout, dhn, dcn, saved[0], saved[1], cs, c0, w_hh, reverse)
-        n, batch = hs.size(0), hs.size(1)
+        xs, w_ih, w_hh, h0, c0 = ctx.saved_tensors
+        cs, (a, tc), reverse = ctx.seq
+        dg, dh0, dc0 = _lstm_seq_bwd(dout, dhn, dcn, a, tc, cs, c0, w_hh, reverse)
+        n, batch, hidden = tc.size(0), tc.size(1), tc.size(2)
         dg2 = dg.reshape(n * batch, dg.size(2))
         need = ctx.needs_input_grad
         dx = _mm(dg2, w_ih).reshape(n, batch, w_ih.size(1)) if need[0] else None
@@ -344,6 +345,7 @@ class _LSTMSeq(Function):
         dw_hh = None
         if need[4]:
             # each step's previous h, in the steps' order
+            hs = a.narrow(2, 3 * hidden, hidden) * tc
             h0r = h0.unsqueeze(0)
             hp = (_cat([hs.narrow(0, 1, n - 1), h0r], 0) if reverse
                   else _cat([h0r, hs.narrow(0, 0, n - 1)], 0))
