@@ -597,6 +597,42 @@ def test_inplace_on_a_leaf_or_a_view_of_one_raises():
     assert a.is_leaf and a.requires_grad and a._version == 2
 
 
+def test_inplace_on_a_view_made_inside_a_custom_function_raises():
+    # PyTorch's rule: rewriting the base's history would bypass the
+    # Function's backward (the gradient was lost); cloning the output is the fix
+    class Twice(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            y = x * 2
+            return y.view_as(y)
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 2
+
+    class Same(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x
+
+        @staticmethod
+        def backward(ctx, g):
+            return g
+
+    x = leaf([1.0, 2.0])
+    for fn in (Twice, Same):
+        msg = (f"Output 0 of {fn.__name__} is a view and is being modified inplace. This view was "
+               "created inside a custom Function (or because an input was returned as-is)")
+        with pytest.raises(RuntimeError, match="^" + re.escape(msg)):
+            fn.apply(x).add_(1)
+    out = Twice.apply(x).clone()
+    out.add_(1)
+    out.sum().backward()
+    np.testing.assert_array_equal(np_of(x.grad), [2.0, 2.0])
+    with torch.no_grad():
+        Twice.apply(x).add_(1)
+
+
 # the functions gradcheck runs: each does in-place ops through views of a
 # copy of its input (PyTorch accepts all of them)
 

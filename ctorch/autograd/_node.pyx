@@ -760,6 +760,17 @@ cdef int _check_inplace(Tensor t) except -1:
         raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
     if t._base is not None:
         base = <Tensor>t._base
+        if isinstance(t._grad_fn, FunctionNode):
+            # rewriting the base's history would bypass the Function's backward
+            name = type(t._grad_fn).__name__
+            if name.endswith("Backward"):
+                name = name[:-len("Backward")]
+            raise RuntimeError(
+                f"Output {t._output_nr} of {name} is a view and is being modified inplace. This view "
+                "was created inside a custom Function (or because an input was returned as-is) and "
+                "the autograd logic to handle view+inplace would override the custom backward "
+                "associated with the custom Function, leading to incorrect gradients. This behavior "
+                "is forbidden. You can fix this by cloning the output of the custom Function.")
         if base._requires_grad and base._grad_fn is None:
             raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
     return 0
