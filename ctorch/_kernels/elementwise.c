@@ -1886,8 +1886,7 @@ CT_AVX512_INLINE __m512 ct_atanf512(__m512 x)
                                                _mm512_set1_ps(0.19997112452983856f)),
                                z, _mm512_set1_ps(-0.33333325386047363f));
     __m512 r = _mm512_add_ps(hi, _mm512_add_ps(t, _mm512_fmadd_ps(_mm512_mul_ps(t, z), p, lo)));
-    return _mm512_castsi512_ps(_mm512_ternarylogic_epi32(_mm512_castps_si512(r), _mm512_castps_si512(x),
-                                                         _mm512_set1_epi32((int)0x80000000u), 0xf8));
+    return ct_signof512_ps(x, r);
 }
 CT_F512_MAP(ct_atanf512_block, ct_atanf512)
 #endif

@@ -439,15 +439,17 @@ ct_lstm_bwd_fn ct_lstm_bwd_loops[CT_NDTYPES] = {
 };
 
 /* the LSTM step's forward (nnmisc.h) in float32: the activations built per
- * instruction set as elementwise.c's sigmoid and tanh loops are, c' with
- * its two products rounded before the sum (the baseline build: no fused
- * multiply-add), as cy = f * c; cy += i * g rounds them */
-CT_MULTIVERSION static void lstm_act_f32(int64_t hb, const float *restrict gt, float *restrict a,
-                                         float *restrict g) {
+ * instruction set as elementwise.c's sigmoid and tanh loops are (a: sigmoid
+ * of the i, f, o blocks, tanh of the cell block g; gt == a allowed), c'
+ * with its two products rounded before the sum (the baseline build: no
+ * fused multiply-add), as cy = f * c; cy += i * g rounds them */
+CT_MULTIVERSION static void lstm_act_f32(int64_t hb, const float *gt, float *a) {
     _Pragma("omp simd")
-    for (int64_t k = 0; k < 4 * hb; k++) a[k] = 1.0f / (1.0f + ct_expf(-gt[k]));
+    for (int64_t k = 0; k < 2 * hb; k++) a[k] = 1.0f / (1.0f + ct_expf(-gt[k]));
     _Pragma("omp simd")
-    for (int64_t k = 0; k < hb; k++) g[k] = ct_tanhf(gt[2 * hb + k]);
+    for (int64_t k = 2 * hb; k < 3 * hb; k++) a[k] = ct_tanhf(gt[k]);
+    _Pragma("omp simd")
+    for (int64_t k = 3 * hb; k < 4 * hb; k++) a[k] = 1.0f / (1.0f + ct_expf(-gt[k]));
 }
 static void lstm_cell_f32(int64_t hb, const float *restrict a, const float *restrict g,
                           const float *restrict c, float *restrict cy) {
@@ -463,7 +465,8 @@ CT_MULTIVERSION static void lstm_out_f32(int64_t hb, const float *restrict a, co
 }
 static void lstm_fwd_f32(int64_t hb, const void *gt, const void *c, void *a, void *g, void *cy,
                          void *tc, void *hy) {
-    lstm_act_f32(hb, (const float *)gt, (float *)a, (float *)g);
+    lstm_act_f32(hb, (const float *)gt, (float *)a);
+    memcpy(g, (float *)a + 2 * hb, (size_t)hb * sizeof(float));
     lstm_cell_f32(hb, (const float *)a, (const float *)g, (const float *)c, (float *)cy);
     lstm_out_f32(hb, (const float *)a, (const float *)cy, (float *)tc, (float *)hy);
 }
@@ -476,20 +479,11 @@ ct_lstm_fwd_fn ct_lstm_fwd_loops[CT_NDTYPES] = {
 /* a step's row in place: its gates gt (4H) become their activations
  * (sigmoid on the i, f, o blocks, tanh on the cell block g), then c' =
  * f c + i g with both products rounded (no fused multiply-add in this
- * build), tc = tanh(c'), h' = o tc. float32: lstm_act_f32's and
- * lstm_out_f32's forms (the elementwise loops'); float64: the elementwise
- * loops of sigmoid and tanh themselves */
-CT_MULTIVERSION static void lstm_act_inplace_f32(int64_t hb, float *restrict gt) {
-    _Pragma("omp simd")
-    for (int64_t k = 0; k < 2 * hb; k++) gt[k] = 1.0f / (1.0f + ct_expf(-gt[k]));
-    _Pragma("omp simd")
-    for (int64_t k = 2 * hb; k < 3 * hb; k++) gt[k] = ct_tanhf(gt[k]);
-    _Pragma("omp simd")
-    for (int64_t k = 3 * hb; k < 4 * hb; k++) gt[k] = 1.0f / (1.0f + ct_expf(-gt[k]));
-}
+ * build), tc = tanh(c'), h' = o tc. float32: the step kernel's functions;
+ * float64: the elementwise loops of sigmoid and tanh themselves */
 static void lstm_row_f32(int64_t hb, float *gt, const float *c, float *cy, float *tc, float *hy)
 {
-    lstm_act_inplace_f32(hb, gt);
+    lstm_act_f32(hb, gt, gt);
     lstm_cell_f32(hb, gt, gt + 2 * hb, c, cy);
     lstm_out_f32(hb, gt, cy, tc, hy);
 }
@@ -532,6 +526,17 @@ static void lstm_add_rows(int dtype, char *rows, const char *v, int64_t n, int64
     }
 }
 
+/* the sequence drivers' sizes in bytes (es an element, s4 / s1 a step's
+ * gates / states, r4 / r1 a row's) and the gemm's 1 and 0 in the dtype */
+static const float lstm_one_f = 1.0f, lstm_zero_f = 0.0f;
+static const double lstm_one_d = 1.0, lstm_zero_d = 0.0;
+#define LSTM_SEQ_SIZES(DT, B, H)                                                   \
+    const size_t es = (DT) == CT_FLOAT32 ? 4 : 8;                                  \
+    const size_t s4 = (size_t)(4 * (H) * (B)) * es, s1 = (size_t)((H) * (B)) * es;  \
+    const size_t r4 = (size_t)(4 * (H)) * es, r1 = (size_t)(H) * es;               \
+    const void *one = (DT) == CT_FLOAT32 ? (const void *)&lstm_one_f : (const void *)&lstm_one_d; \
+    const void *zero = (DT) == CT_FLOAT32 ? (const void *)&lstm_zero_f : (const void *)&lstm_zero_d
+
 /* steps per projection block: about 256 rows of gates (their block stays
  * in L2 between its product and its steps) */
 #define CT_LSTM_BLOCK_ROWS 256
@@ -542,13 +547,7 @@ int ct_lstm_seq_fwd(ct_nn_gemm_fn gemm, int dtype, int64_t T, int64_t B, int64_t
                     int save, int reverse)
 {
     if (dtype != CT_FLOAT32 && dtype != CT_FLOAT64) return -1;
-    const size_t es = dtype == CT_FLOAT32 ? 4 : 8;
-    const size_t s4 = (size_t)(4 * H * B) * es, s1 = (size_t)(H * B) * es;
-    const size_t r4 = (size_t)(4 * H) * es, r1 = (size_t)H * es;
-    const float one_f = 1.0f, zero_f = 0.0f;
-    const double one_d = 1.0, zero_d = 0.0;
-    const void *one = dtype == CT_FLOAT32 ? (const void *)&one_f : (const void *)&one_d;
-    const void *zero = dtype == CT_FLOAT32 ? (const void *)&zero_f : (const void *)&zero_d;
+    LSTM_SEQ_SIZES(dtype, B, H);
     const int64_t off = 0, nblk = ct_lstm_seq_block(B);
     const char *hp = h0, *cp = c0;
     for (int64_t k0 = 0; k0 < T; k0 += nblk) {
@@ -596,18 +595,12 @@ int ct_lstm_seq_bwd(ct_nn_gemm_fn gemm, int dtype, int64_t T, int64_t B, int64_t
                     char *dh0, char *dc0, int reverse)
 {
     if (dtype != CT_FLOAT32 && dtype != CT_FLOAT64) return -1;
-    const size_t es = dtype == CT_FLOAT32 ? 4 : 8;
-    const size_t s4 = (size_t)(4 * H * B) * es, s1 = (size_t)(H * B) * es;
-    const size_t r4 = (size_t)(4 * H) * es, r1 = (size_t)H * es;
+    LSTM_SEQ_SIZES(dtype, B, H);
     char *buf = malloc(3 * s1 + 1);
     if (buf == NULL) return -1;
     char *dh = buf, *dc = buf + s1, *dcp = buf + 2 * s1;
     memcpy(dh, dhn, s1);
     memcpy(dc, dcn, s1);
-    const float one_f = 1.0f, zero_f = 0.0f;
-    const double one_d = 1.0, zero_d = 0.0;
-    const void *one = dtype == CT_FLOAT32 ? (const void *)&one_f : (const void *)&one_d;
-    const void *zero = dtype == CT_FLOAT32 ? (const void *)&zero_f : (const void *)&zero_d;
     const int64_t off = 0;
     ct_lstm_bwd_fn bwd = ct_lstm_bwd_loops[dtype];
     for (int64_t k = 0; k < T; k++) {
