@@ -1012,7 +1012,8 @@ def test_eig_geev_loop(dtype, shape, kind):
                 f(torch.tensor(b))
 
 
-@pytest.mark.parametrize("shape", [(1, 1), (3, 5), (5, 3), (64, 64), (100, 7), (2, 3, 10, 4)])
+@pytest.mark.parametrize("shape", [(1, 1), (3, 5), (5, 3), (64, 64), (100, 7), (2, 3, 10, 4),
+                                   (9, 8), (8, 9), (130, 97), (97, 130), (256, 256)])
 @pytest.mark.parametrize("layout", ["c", "t"])
 def test_svdvals_float64_loop(shape, layout):
     rng = np.random.default_rng(31)
@@ -1024,6 +1025,31 @@ def test_svdvals_float64_loop(shape, layout):
     if len(shape) == 2:
         for o in (2, -2, "nuc"):
             assert abs(torch.linalg.matrix_norm(t, o).item() - np.linalg.norm(a, o)) <= 1e-13 * np.linalg.norm(a, 2)
+
+
+@pytest.mark.parametrize("kind", ["zero_columns", "rank_one", "graded", "zero", "tiny_rows"])
+@pytest.mark.parametrize("shape", [(17, 17), (40, 29), (29, 40)])
+def test_svdvals_float64_structured(kind, shape):
+    # the bidiagonal reduction where reflectors are the identity (a zero
+    # column or row to reduce), of a rank-one matrix (all later rows and
+    # columns reduce to zero) and of columns of very different scales
+    rng = np.random.default_rng(41)
+    m, n = shape
+    a = rng.standard_normal(shape)
+    if kind == "zero_columns":
+        a[:, ::3] = 0
+    elif kind == "rank_one":
+        a = np.outer(rng.standard_normal(m), rng.standard_normal(n))
+    elif kind == "graded":
+        a *= np.logspace(-100, 100, n)[None, :]
+    elif kind == "zero":
+        a[:] = 0
+    else:
+        a[1::2] *= 1e-150
+    s = torch.linalg.svdvals(torch.tensor(a)).numpy()
+    ref = np.linalg.svd(a, compute_uv=False)
+    assert np.all(np.diff(s) <= 0) and np.all(s >= 0)
+    assert np.abs(s - ref).max() <= 1e-13 * max(ref[0], 1e-300)
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])

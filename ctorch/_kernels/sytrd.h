@@ -42,6 +42,12 @@ static inline int64_t ct_dsytrd_work(int64_t n)
     return ct_trd_ld(n) * (n + 5) + 16;
 }
 
+/* The elements of workspace ct_dgebrd needs for an m x n matrix. */
+static inline int64_t ct_dgebrd_work(int64_t m, int64_t n)
+{
+    return ct_trd_ld(m) * (n + 6) + 16;
+}
+
 /* The elements of workspace ct_dormtr_ql (ct_sormtr_ql) needs for order
  * n. */
 static inline int64_t ct_dormtr_work(int64_t n)
@@ -169,6 +175,29 @@ static inline void ct_dsytrd(char uplo, int64_t n, double *a, int64_t lda, doubl
     }
 #endif
     ct_sytrd_w4(uplo, n, a, lda, d, e, tau, work);
+}
+
+/* The bidiagonal form (d[0:n] on the diagonal, e[0:n-1] above it) of the
+ * m x n matrix A (m >= n >= 1) in a (read only): A(r, j) = a[r + j * lda]
+ * (column-major), or with trans a[j + r * lda] (row-major),
+ * as LAPACK's dgebrd computes it, without the reflectors. The reduction is
+ * dgebd2's, unblocked, on an aligned scratch, in one pass over the trailing
+ * columns per step: each column takes the right reflector of the step
+ * before, then the left reflector of this step (its dot product and its
+ * update while the column is in L1), and adds its share of A r (r the row
+ * this step's right reflector reduces, known entry by entry as the
+ * columns pass), from which A v follows as col_(i+1) + scale (A r)'s rest
+ * without another pass. work: ct_dgebrd_work(m, n) doubles. */
+static inline void ct_dgebrd(int64_t m, int64_t n, const double *a, int64_t lda, int trans,
+                             double *d, double *e, double *work)
+{
+#if CT_TRD_TWO
+    if (ct_trd_wide()) {
+        ct_gebrd_w8(m, n, a, lda, trans, d, e, work);
+        return;
+    }
+#endif
+    ct_gebrd_w4(m, n, a, lda, trans, d, e, work);
 }
 
 /* ct_dsytrd in float (work: ct_dsytrd_work(n) floats) */

@@ -54,14 +54,16 @@ static inline double CT_TRD_SFX(ct_trd_nrm2)(const CT_TRD_T *x, int64_t m)
 }
 
 /* LAPACK's dlarfg for the vector (alpha, x[0:m]) (in double for either
- * element type): x becomes the reflector's tail, *tau its factor; returns
- * beta (the new alpha) */
-CT_TRD_INLINE double CT_TRD_SFX(ct_trd_larfg)(double alpha, CT_TRD_T *x, int64_t m,
-                                              CT_TRD_T *tau)
+ * element type): x becomes the reflector's tail, *tau its factor, *scale
+ * the factor x was multiplied by (0 where tau is 0); returns beta (the new
+ * alpha) */
+CT_TRD_INLINE double CT_TRD_SFX(ct_trd_larfg_s)(double alpha, CT_TRD_T *x, int64_t m,
+                                                CT_TRD_T *tau, double *scale)
 {
     double s0 = 0, s1 = 0, s2 = 0, s3 = 0, beta, scal;
     int64_t k;
     *tau = 0;
+    *scale = 0;
     if (m <= 0)
         return alpha;
     for (k = 0; k + 4 <= m; k += 4) {
@@ -101,9 +103,20 @@ CT_TRD_INLINE double CT_TRD_SFX(ct_trd_larfg)(double alpha, CT_TRD_T *x, int64_t
     scal = 1 / (alpha - beta);
     for (k = 0; k < m; k++)
         x[k] *= scal;
-    for (; knt > 0; knt--)
+    *scale = scal;
+    for (; knt > 0; knt--) {
         beta *= 2.2250738585072014e-308 / 1.1102230246251565e-16;
+        *scale *= 1 / (2.2250738585072014e-308 / 1.1102230246251565e-16);
+    }
     return beta;
+}
+
+/* the same without the factor */
+CT_TRD_INLINE double CT_TRD_SFX(ct_trd_larfg)(double alpha, CT_TRD_T *x, int64_t m,
+                                              CT_TRD_T *tau)
+{
+    double scale;
+    return CT_TRD_SFX(ct_trd_larfg_s)(alpha, x, m, tau, &scale);
 }
 
 /* Columns j0 .. n - 1 of the ld x n scratch S, rows r0 .. ld - 1 (r0 a
@@ -382,6 +395,138 @@ static inline void CT_TRD_SFX(ct_ormtr_ql_blocked)(int64_t n, const CT_TRD_T *a,
         gemm(&ct, &cn, &ikb, &in, &im, &one, V, &im, z + r0, &ildz, &zero, W, &ikb);
         gemm(&cn, &cn, &ikb, &in, &ikb, &one, T, &inb, W, &ikb, &zero, W2, &ikb);
         gemm(&cn, &cn, &im, &in, &ikb, &minus, V, &im, W2, &ikb, &one, z + r0, &ildz);
+    }
+}
+
+/* Step i's pass of ct_gebrd over the columns i + 1 .. n - 1 of the ld x n
+ * scratch S, rows r0 .. ld - 1 (r0 a multiple of the vector width), all
+ * vectors ld long and zero outside their rows: each column first takes the
+ * right reflector of step i - 1 (col_j -= cz[j] z), then the left one of
+ * step i (w_j = col_j . u, col_j -= (tq w_j) u); its row i is then the
+ * row the right reflector of step i reduces, kept in rr[j], and
+ * y += col_j rr[j] for j >= i + 2 (so that y + col_{i+1} rr[i+1] is A r). */
+CT_TRD_INLINE void CT_TRD_SFX(ct_brd_pass)(CT_TRD_T *S, int64_t ld, int64_t n, int64_t i,
+                                           int64_t r0, const CT_TRD_T *z, const CT_TRD_T *cz,
+                                           const CT_TRD_T *u, CT_TRD_T tq, CT_TRD_T *y,
+                                           CT_TRD_T *rr)
+{
+    int64_t j = i + 1, k;
+    for (; j + 4 <= n; j += 4) {
+        CT_TRD_T *c0 = S + j * ld, *c1 = c0 + ld, *c2 = c1 + ld, *c3 = c2 + ld;
+        CT_TRD_T z0 = cz[j], z1 = cz[j + 1], z2 = cz[j + 2], z3 = cz[j + 3];
+        CT_TRD_V a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0};
+        for (k = r0; k < ld; k += CT_TRD_W) {
+            CT_TRD_V zz = *(const CT_TRD_V *)(z + k), uu = *(const CT_TRD_V *)(u + k);
+            CT_TRD_V x0 = *(CT_TRD_V *)(c0 + k) - zz * z0;
+            CT_TRD_V x1 = *(CT_TRD_V *)(c1 + k) - zz * z1;
+            CT_TRD_V x2 = *(CT_TRD_V *)(c2 + k) - zz * z2;
+            CT_TRD_V x3 = *(CT_TRD_V *)(c3 + k) - zz * z3;
+            *(CT_TRD_V *)(c0 + k) = x0;
+            *(CT_TRD_V *)(c1 + k) = x1;
+            *(CT_TRD_V *)(c2 + k) = x2;
+            *(CT_TRD_V *)(c3 + k) = x3;
+            a0 += x0 * uu;
+            a1 += x1 * uu;
+            a2 += x2 * uu;
+            a3 += x3 * uu;
+        }
+        CT_TRD_T w[4], cw[4], ry[4];
+        CT_TRD_HSUM4(a0, a1, a2, a3, w);
+        for (int q = 0; q < 4; q++) {
+            cw[q] = tq * w[q];
+            /* row i after the left reflector (u[i] = 1), as the loop below
+             * leaves it */
+            rr[j + q] = S[(j + q) * ld + i] - cw[q];
+            ry[q] = j + q == i + 1 ? 0 : rr[j + q];
+        }
+        for (k = r0; k < ld; k += CT_TRD_W) {
+            CT_TRD_V uu = *(const CT_TRD_V *)(u + k);
+            CT_TRD_V x0 = *(CT_TRD_V *)(c0 + k) - uu * cw[0];
+            CT_TRD_V x1 = *(CT_TRD_V *)(c1 + k) - uu * cw[1];
+            CT_TRD_V x2 = *(CT_TRD_V *)(c2 + k) - uu * cw[2];
+            CT_TRD_V x3 = *(CT_TRD_V *)(c3 + k) - uu * cw[3];
+            *(CT_TRD_V *)(c0 + k) = x0;
+            *(CT_TRD_V *)(c1 + k) = x1;
+            *(CT_TRD_V *)(c2 + k) = x2;
+            *(CT_TRD_V *)(c3 + k) = x3;
+            *(CT_TRD_V *)(y + k) += (x0 * ry[0] + x1 * ry[1]) + (x2 * ry[2] + x3 * ry[3]);
+        }
+    }
+    for (; j < n; j++) {
+        CT_TRD_T *c0 = S + j * ld;
+        CT_TRD_T z0 = cz[j];
+        CT_TRD_V a0 = {0}, zv = {0};
+        for (k = r0; k < ld; k += CT_TRD_W) {
+            CT_TRD_V x0 = *(CT_TRD_V *)(c0 + k) - *(const CT_TRD_V *)(z + k) * z0;
+            *(CT_TRD_V *)(c0 + k) = x0;
+            a0 += x0 * *(const CT_TRD_V *)(u + k);
+        }
+        CT_TRD_T h[4];
+        CT_TRD_HSUM4(a0, zv, zv, zv, h);
+        CT_TRD_T cw = tq * h[0];
+        rr[j] = c0[i] - cw;
+        CT_TRD_T ry = j == i + 1 ? 0 : rr[j];
+        for (k = r0; k < ld; k += CT_TRD_W) {
+            CT_TRD_V x0 = *(CT_TRD_V *)(c0 + k) - *(const CT_TRD_V *)(u + k) * cw;
+            *(CT_TRD_V *)(c0 + k) = x0;
+            *(CT_TRD_V *)(y + k) += x0 * ry;
+        }
+    }
+}
+
+/* ct_dgebrd (sytrd.h) */
+__attribute__((optimize("O3"), unused)) CT_TRD_TARGET
+static void CT_TRD_SFX(ct_gebrd)(int64_t m, int64_t n, const CT_TRD_T *a, int64_t lda, int trans,
+                                 CT_TRD_T *d, CT_TRD_T *e, CT_TRD_T *work)
+{
+    int64_t ld = ct_trd_ld(m), i, j, r;
+    CT_TRD_T *S = (CT_TRD_T *)(((uintptr_t)work + 63) & ~(uintptr_t)63);
+    CT_TRD_T *u = S + ld * n, *z = u + ld, *y = z + ld, *v = y + ld, *cz = v + ld, *rr = cz + ld;
+    for (j = 0; j < n; j++) {
+        if (trans)
+            for (r = 0; r < m; r++)
+                S[j * ld + r] = a[j + r * lda];
+        else
+            memcpy(S + j * ld, a + j * lda, sizeof(CT_TRD_T) * m);
+        for (r = m; r < ld; r++)
+            S[j * ld + r] = 0;
+    }
+    memset(u, 0, sizeof(CT_TRD_T) * 6 * ld);
+    CT_TRD_T taup = 0;
+    for (i = 0; i < n; i++) {
+        CT_TRD_T *c = S + i * ld, tq, tp;
+        /* column i: the right reflector of step i - 1 (v[i] = 1), then the
+         * left reflector of step i from it */
+        if (taup != 0)
+            for (r = i; r < m; r++)
+                c[r] -= z[r] * taup;
+        d[i] = CT_TRD_SFX(ct_trd_larfg)(c[i], c + i + 1, m - i - 1, &tq);
+        if (i + 1 == n)
+            break;
+        int64_t r0 = i / CT_TRD_W * CT_TRD_W;
+        if (i > 0)
+            u[i - 1] = 0;
+        u[i] = 1;
+        for (r = i + 1; r < m; r++)
+            u[r] = c[r];
+        for (j = i + 1; j < n; j++)
+            cz[j] = taup * v[j];
+        memset(y + r0, 0, sizeof(CT_TRD_T) * (ld - r0));
+        CT_TRD_SFX(ct_brd_pass)(S, ld, n, i, r0, z, cz, u, tq, y, rr);
+        /* the right reflector of step i from row i (columns i + 1 ..), and
+         * z = A v over rows i + 1 .. (v = 1, scale rr[i + 2 ..]) */
+        for (j = i + 2; j < n; j++)
+            v[j] = rr[j];
+        double scale;
+        e[i] = CT_TRD_SFX(ct_trd_larfg_s)(rr[i + 1], v + i + 2, n - i - 2, &tp, &scale);
+        taup = tp;
+        v[i + 1] = 1;
+        const CT_TRD_T *c1 = S + (i + 1) * ld;
+        CT_TRD_T sc = (CT_TRD_T)scale;
+        for (r = r0; r <= i; r++)
+            z[r] = 0;
+        for (r = i + 1; r < ld; r++)
+            z[r] = c1[r] + y[r] * sc;
     }
 }
 
