@@ -1500,7 +1500,8 @@ def test_householder_product_kernel_layouts(dtype, layout):
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
-@pytest.mark.parametrize("shape", [(6, 6), (5, 3), (3, 5), (64, 64), (2, 3, 6, 4), (4, 3, 7)])
+@pytest.mark.parametrize("shape", [(6, 6), (5, 3), (3, 5), (64, 64), (2, 3, 6, 4), (4, 3, 7),
+                                   (7, 9), (40, 29), (29, 40)])
 @pytest.mark.parametrize("layout", ["c", "t", "s", "b"])
 @pytest.mark.parametrize("full", [False, True])
 def test_svd_vectors_kernel(dtype, shape, layout, full):

@@ -187,17 +187,21 @@ static inline void ct_dsytrd(char uplo, int64_t n, double *a, int64_t lda, doubl
  * update while the column is in L1), and adds its share of A r (r the row
  * this step's right reflector reduces, known entry by entry as the
  * columns pass), from which A v follows as col_(i+1) + scale (A r)'s rest
- * without another pass. work: ct_dgebrd_work(m, n) doubles. */
+ * without another pass. With out (leading dim ldo) not NULL, the m x n
+ * result is written there in LAPACK's layout (d, e and the reflectors'
+ * tails, their factors in tauq[0:n] and taup[0:n]), as dgebrd leaves it
+ * for dormbr and dorgbr. work: ct_dgebrd_work(m, n) doubles. */
 static inline void ct_dgebrd(int64_t m, int64_t n, const double *a, int64_t lda, int trans,
-                             double *d, double *e, double *work)
+                             double *d, double *e, double *out, int64_t ldo, double *tauq,
+                             double *taup, double *work)
 {
 #if CT_TRD_TWO
     if (ct_trd_wide()) {
-        ct_gebrd_w8(m, n, a, lda, trans, d, e, work);
+        ct_gebrd_w8(m, n, a, lda, trans, d, e, out, ldo, tauq, taup, work);
         return;
     }
 #endif
-    ct_gebrd_w4(m, n, a, lda, trans, d, e, work);
+    ct_gebrd_w4(m, n, a, lda, trans, d, e, out, ldo, tauq, taup, work);
 }
 
 /* ct_dsytrd in float (work: ct_dsytrd_work(n) floats) */

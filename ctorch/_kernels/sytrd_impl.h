@@ -477,7 +477,8 @@ CT_TRD_INLINE void CT_TRD_SFX(ct_brd_pass)(CT_TRD_T *S, int64_t ld, int64_t n, i
 /* ct_dgebrd (sytrd.h) */
 __attribute__((optimize("O3"), unused)) CT_TRD_TARGET
 static void CT_TRD_SFX(ct_gebrd)(int64_t m, int64_t n, const CT_TRD_T *a, int64_t lda, int trans,
-                                 CT_TRD_T *d, CT_TRD_T *e, CT_TRD_T *work)
+                                 CT_TRD_T *d, CT_TRD_T *e, CT_TRD_T *out, int64_t ldo,
+                                 CT_TRD_T *tauq, CT_TRD_T *taup, CT_TRD_T *work)
 {
     int64_t ld = ct_trd_ld(m), i, j, r;
     CT_TRD_T *S = (CT_TRD_T *)(((uintptr_t)work + 63) & ~(uintptr_t)63);
@@ -492,15 +493,20 @@ static void CT_TRD_SFX(ct_gebrd)(int64_t m, int64_t n, const CT_TRD_T *a, int64_
             S[j * ld + r] = 0;
     }
     memset(u, 0, sizeof(CT_TRD_T) * 6 * ld);
-    CT_TRD_T taup = 0;
+    CT_TRD_T tpv = 0;
     for (i = 0; i < n; i++) {
         CT_TRD_T *c = S + i * ld, tq, tp;
         /* column i: the right reflector of step i - 1 (v[i] = 1), then the
          * left reflector of step i from it */
-        if (taup != 0)
+        if (tpv != 0)
             for (r = i; r < m; r++)
-                c[r] -= z[r] * taup;
+                c[r] -= z[r] * tpv;
         d[i] = CT_TRD_SFX(ct_trd_larfg)(c[i], c + i + 1, m - i - 1, &tq);
+        c[i] = d[i];
+        if (out) {
+            tauq[i] = tq;
+            taup[i] = 0;
+        }
         if (i + 1 == n)
             break;
         int64_t r0 = i / CT_TRD_W * CT_TRD_W;
@@ -510,7 +516,7 @@ static void CT_TRD_SFX(ct_gebrd)(int64_t m, int64_t n, const CT_TRD_T *a, int64_
         for (r = i + 1; r < m; r++)
             u[r] = c[r];
         for (j = i + 1; j < n; j++)
-            cz[j] = taup * v[j];
+            cz[j] = tpv * v[j];
         memset(y + r0, 0, sizeof(CT_TRD_T) * (ld - r0));
         CT_TRD_SFX(ct_brd_pass)(S, ld, n, i, r0, z, cz, u, tq, y, rr);
         /* the right reflector of step i from row i (columns i + 1 ..), and
@@ -519,8 +525,15 @@ static void CT_TRD_SFX(ct_gebrd)(int64_t m, int64_t n, const CT_TRD_T *a, int64_
             v[j] = rr[j];
         double scale;
         e[i] = CT_TRD_SFX(ct_trd_larfg_s)(rr[i + 1], v + i + 2, n - i - 2, &tp, &scale);
-        taup = tp;
+        tpv = tp;
         v[i + 1] = 1;
+        if (out) {
+            /* row i: e and the reflector's tail (no later step writes it) */
+            taup[i] = tp;
+            S[(i + 1) * ld + i] = e[i];
+            for (j = i + 2; j < n; j++)
+                S[j * ld + i] = v[j];
+        }
         const CT_TRD_T *c1 = S + (i + 1) * ld;
         CT_TRD_T sc = (CT_TRD_T)scale;
         for (r = r0; r <= i; r++)
@@ -528,6 +541,9 @@ static void CT_TRD_SFX(ct_gebrd)(int64_t m, int64_t n, const CT_TRD_T *a, int64_
         for (r = i + 1; r < ld; r++)
             z[r] = c1[r] + y[r] * sc;
     }
+    if (out)
+        for (j = 0; j < n; j++)
+            memcpy(out + j * ldo, S + j * ld, sizeof(CT_TRD_T) * m);
 }
 
 #undef CT_TRD_V

@@ -1073,7 +1073,8 @@ cdef int _gesdd_lwork(_dgesdd_t fn, int m, int n) noexcept nogil:
 cdef extern from "sytrd.h" nogil:
     int64_t ct_dgebrd_work(int64_t m, int64_t n)
     void ct_dgebrd(int64_t m, int64_t n, const double *a, int64_t lda, int trans, double *d,
-                   double *e, double *work)
+                   double *e, double *out, int64_t ldo, double *tauq, double *taup,
+                   double *work)
     int ct_trd_fast()
 
 # svd_values's bidiagonal form by ct_dgebrd (sytrd.h) on CPUs with AVX2 and
@@ -1107,7 +1108,6 @@ def svd_values(Tensor A, int mode):
     LAPACK's gebrd) and its singular values by dqds (lasq1); gesdd itself
     otherwise. None for another dtype, a tensor that needs
     history, or where LAPACK does not converge on some matrix."""
-    global _sdd_smlnum
     if A._dtype._code != CT_FLOAT64 or A._ndim < 2 or (_grad_mode() and _needs_grad(A)):
         return None
     cdef int nd = A._ndim
@@ -1128,15 +1128,7 @@ def svd_values(Tensor A, int mode):
     cdef _dgebrd_t brd = <_dgebrd_t>_lapack_ptr("dgebrd")
     cdef _dlasq1_t lasq1 = <_dlasq1_t>_lapack_ptr("dlasq1")
     cdef _dgesdd_t sdd = <_dgesdd_t>_lapack_ptr("dgesdd")
-    cdef _dlamch_t lamch
-    cdef char cm
-    if _sdd_smlnum == 0:
-        lamch = <_dlamch_t>_lapack_ptr("dlamch")
-        cm = b'S'
-        _sdd_smlnum = lamch(&cm)
-        cm = b'P'
-        _sdd_smlnum = _sdd_smlnum ** 0.5 / lamch(&cm)
-    cdef double smlnum = _sdd_smlnum, bignum = 1 / _sdd_smlnum
+    cdef double smlnum = _sdd_small(), bignum = 1 / smlnum
     # gesdd's own path (M >= N, M < int(N * 11 / 6)) or gesdd
     cdef bint direct = M >= N and M < <int>(N * 11.0 / 6.0)
     # ct_dgebrd: of that matrix, or of its transpose (gesdd's path of the
@@ -1173,7 +1165,7 @@ def svd_values(Tensor A, int mode):
             info = 1
             if direct and (mx == 0 or (mx >= smlnum and mx <= bignum)):
                 if own:
-                    ct_dgebrd(mo, no, a, M, own_t, sv, e, work)
+                    ct_dgebrd(mo, no, a, M, own_t, sv, e, NULL, 0, NULL, NULL, work)
                     info = 0
                 else:
                     brd(&M, &N, a, &M, sv, e, tq, tp, work, &lwork, &info)
@@ -1244,6 +1236,73 @@ cdef Tensor _cols_view(Tensor X, int64_t rows, int64_t cols):
     return _make_tensor(X._storage, X._offset, nd, shape, stride, X._dtype)
 
 
+ctypedef void (*_dbdsdc_t)(char *uplo, char *compq, int *n, double *d, double *e, double *u,
+                           int *ldu, double *vt, int *ldvt, double *q, int *iq, double *work,
+                           int *iwork, int *info) noexcept nogil
+ctypedef void (*_dormbr_t)(char *vect, char *side, char *trans, int *m, int *n, int *k,
+                           double *a, int *lda, double *tau, double *c, int *ldc, double *work,
+                           int *lwork, int *info) noexcept nogil
+
+
+cdef double _sdd_small() except -1:
+    """dgesdd's smallest matrix norm it runs unscaled (sqrt(safmin) / eps;
+    the largest is its inverse)."""
+    global _sdd_smlnum
+    cdef _dlamch_t lamch
+    cdef char cm
+    if _sdd_smlnum == 0:
+        lamch = <_dlamch_t>_lapack_ptr("dlamch")
+        cm = b'S'
+        _sdd_smlnum = lamch(&cm)
+        cm = b'P'
+        _sdd_smlnum = _sdd_smlnum ** 0.5 / lamch(&cm)
+    return _sdd_smlnum
+
+
+cdef struct _BrdSvd:
+    # gesdd's own path for m >= n, m < 11/6 n, as its steps, with the
+    # bidiagonal form by ct_dgebrd: pointers and scratch
+    _dbdsdc_t bdsdc
+    _dormbr_t ormbr
+    double *a           # m x n: the matrix, then gebrd's result
+    double *e
+    double *tauq
+    double *taup
+    double *work        # lwork doubles
+    int *iwork          # 8 n
+    int lwork
+    double smlnum
+
+
+cdef int _brd_svd(_BrdSvd *c, const double *src, int64_t rs, int64_t cs, int m, int n,
+                  bint full, double *s, double *u, double *vt) noexcept nogil:
+    """(U, S, VT) of the m x n matrix at src (rows rs, columns cs apart),
+    m >= n, as dgesdd's path for at most 11/6 n rows computes them (jobz 'A'
+    with full, else 'S'; U m x m or m x n, VT n x n, column-major): the
+    bidiagonal form, its SVD by bdsdc, and Q and P applied by ormbr. 1 where
+    the matrix is not finite or needs gesdd's scaling (nothing usable is
+    written then), 2 where bdsdc does not converge; 0 done."""
+    cdef int64_t mn = <int64_t>m * n, i
+    cdef int uc = m if full else n, info = 0, one = 1
+    cdef char up = b'U', ci = b'I', cq = b'Q', cp = b'P', cl = b'L', cr = b'R', cn = b'N', ct = b'T'
+    cdef double dum = 0
+    cdef int idum = 0
+    _to_cols(src, rs, cs, c.work, m, n)
+    cdef double mx = ct_copy_amax(c.work, c.a, mn)
+    if not (mx == 0 or (mx >= c.smlnum and mx <= 1 / c.smlnum)):
+        return 1
+    ct_dgebrd(m, n, c.a, m, 0, s, c.e, c.a, m, c.tauq, c.taup, c.work)
+    memset(u, 0, sizeof(double) * m * uc)
+    for i in range(n, uc):
+        u[i + i * m] = 1
+    c.bdsdc(&up, &ci, &n, s, c.e, u, &m, vt, &n, &dum, &idum, c.work, c.iwork, &info)
+    if info != 0:
+        return 2
+    c.ormbr(&cq, &cl, &cn, &m, &uc, &n, c.a, &m, c.tauq, u, &m, c.work, &c.lwork, &info)
+    c.ormbr(&cp, &cr, &ct, &n, &n, &n, c.a, &m, c.taup, vt, &n, c.work, &c.lwork, &info)
+    return 0
+
+
 def gesdd_vectors(Tensor A, bint full_matrices):
     """(U, S, Vh) of the float32 / float64 matrices A (..., m, n), m, n > 0,
     by LAPACK's gesdd (jobz 'A' with full_matrices, 'S' without) on a
@@ -1300,9 +1359,63 @@ def gesdd_vectors(Tensor A, bint full_matrices):
     if buf == NULL:
         raise MemoryError()
     cdef int *iwork = <int *>(buf + es * (m * n + lwork))
-    cdef int bad = 0
+    cdef int bad = 0, r = 1
+    # float64 matrices on gesdd's path for m >= n, m < 11/6 n: its steps,
+    # the bidiagonal form by ct_dgebrd (sytrd.h; 256 x 256 0.84 -> 1.0 of
+    # PyTorch's speed)
+    # (those of its transpose where n > m, whose factors are V and U
+    # transposed)
+    cdef _BrdSvd c
+    cdef char *obuf = NULL
+    cdef int64_t ow = 0, mt = m if m >= n else n, nt = n if m >= n else m, i, j
+    cdef bint tr = m < n
+    cdef double *ut = NULL
+    cdef double *vtt = NULL
+    cdef double *ub
+    cdef double *vb
+    if f64 and mt < <int64_t>(nt * 11.0 / 6.0) and m * n <= _own_brd:
+        ow = max(ct_dgebrd_work(mt, nt), 3 * nt * nt + 4 * nt, (mt + nt) * 64 + 4160)
+        obuf = <char *>malloc(sizeof(double) * (m * n + 3 * nt + ow + (mt * mt + nt * nt) * tr)
+                              + sizeof(int) * 8 * nt)
+        if obuf == NULL:
+            free(buf)
+            raise MemoryError()
+        c.bdsdc = <_dbdsdc_t>_lapack_ptr("dbdsdc")
+        c.ormbr = <_dormbr_t>_lapack_ptr("dormbr")
+        c.a = <double *>obuf
+        c.e = c.a + m * n
+        c.tauq = c.e + nt
+        c.taup = c.tauq + nt
+        c.work = c.taup + nt
+        if tr:
+            ut = c.work + ow
+            vtt = ut + mt * mt
+            c.iwork = <int *>(vtt + nt * nt)
+        else:
+            c.iwork = <int *>(c.work + ow)
+        c.lwork = <int>ow
+        c.smlnum = _sdd_small()
     with nogil:
         for b in range(nb):
+            if obuf != NULL:
+                ub = <double *>U._data + b * m * uc
+                vb = <double *>V._data + b * vr * n
+                if not tr:
+                    r = _brd_svd(&c, <const double *>A._data + b * bs, rs, cs, im, inn,
+                                 full_matrices, <double *>S._data + b * k, ub, vb)
+                else:
+                    # A^T = U' S VT': U = VT'^T (m x m), Vh = U'^T (vr x n)
+                    r = _brd_svd(&c, <const double *>A._data + b * bs, cs, rs, inn, im,
+                                 full_matrices, <double *>S._data + b * k, ut, vtt)
+                    if r == 0:
+                        for j in range(m):
+                            for i in range(m):
+                                ub[i + j * m] = vtt[j + i * m]
+                        for j in range(n):
+                            for i in range(vr):
+                                vb[i + j * vr] = ut[j + i * n]
+                if r == 0:
+                    continue
             if f64:
                 _to_cols(<const double *>A._data + b * bs, rs, cs, <double *>buf, m, n)
                 dfn(&jobz, &im, &inn, <double *>buf, &im, <double *>S._data + b * k,
@@ -1317,6 +1430,7 @@ def gesdd_vectors(Tensor A, bint full_matrices):
                 bad = 1
                 break
     free(buf)
+    free(obuf)
     if bad:
         return None
     return _cols_view(U, m, uc), S, _cols_view(V, vr, n)
