@@ -1,7 +1,9 @@
 /* Householder reduction of a small symmetric float64 (float32) matrix to
  * tridiagonal form, with the results LAPACK's dsytrd (ssytrd) writes (d, e,
  * tau and the reflectors in the triangle it was given), for the eigenvalue
- * loops of ctorch/_ops/linalg_k.pyx (header only: that module includes it).
+ * loops of ctorch/_ops/linalg_k.pyx (header only: that module includes it);
+ * and of a general float64 matrix to bidiagonal form (ct_dgebrd below), for
+ * its singular values and SVD.
  *
  * The matrix is copied into an aligned scratch square holding both
  * triangles, so that the symmetric product and the rank-2 update are plain
