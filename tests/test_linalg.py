@@ -620,9 +620,13 @@ def test_qr_blocked_matches_lapack(dtype, shape, mode, layout):
 
 
 @pytest.mark.parametrize("dtype,big,small", [("float64", 1e200, 1e-200), ("float32", 1e30, 1e-30)])
-def test_qr_blocked_extreme_and_special_columns(dtype, big, small):
+@pytest.mark.parametrize("shape", [(60, 40), (14, 10)])
+def test_qr_blocked_extreme_and_special_columns(dtype, big, small, shape):
+    # (14 x 10: the unblocked kernel, whose sums of squares once overflowed
+    # to NaN and underflowed to 1e-5 relative errors)
     rng = np.random.default_rng(7)
-    a = rng.standard_normal((60, 40))
+    n = shape[1]
+    a = rng.standard_normal(shape)
     a[:, 3] *= big
     a[:, 5] *= small
     a[:, 7] = 0
@@ -632,10 +636,10 @@ def test_qr_blocked_extreme_and_special_columns(dtype, big, small):
     nq, nr = np.linalg.qr(a)
     assert np.isfinite(r.numpy()).all() and np.isfinite(q.numpy()).all()
     # each column of R against LAPACK's, relative to its own scale
-    for c in range(40):
+    for c in range(n):
         ref = nr[:, c]
         assert np.abs(r.numpy()[:, c] - ref).max() <= 1e-4 * max(np.abs(ref).max(), 1e-300) + 1e-30
-    np.testing.assert_allclose(q.numpy().T @ q.numpy(), np.eye(40), atol=1e-4 if dtype == "float32" else 1e-10)
+    np.testing.assert_allclose(q.numpy().T @ q.numpy(), np.eye(n), atol=1e-4 if dtype == "float32" else 1e-10)
     a[4, 4] = np.nan
     q, r = torch.linalg.qr(torch.tensor(a))
     assert np.isnan(r.numpy()).any()
@@ -1013,7 +1017,8 @@ def test_eig_geev_loop(dtype, shape, kind):
 
 
 @pytest.mark.parametrize("shape", [(1, 1), (3, 5), (5, 3), (64, 64), (100, 7), (2, 3, 10, 4),
-                                   (9, 8), (8, 9), (130, 97), (97, 130), (256, 256)])
+                                   (9, 8), (8, 9), (130, 97), (97, 130), (256, 256), (2, 1),
+                                   (1, 6), (300, 40), (40, 300), (4, 70, 33)])
 @pytest.mark.parametrize("layout", ["c", "t"])
 def test_svdvals_float64_loop(shape, layout):
     rng = np.random.default_rng(31)

@@ -904,22 +904,31 @@ static int LA_F(la_ldl_all_)(LA_T *a, int64_t nb, int64_t n, int32_t *piv, int32
  * diagonal with the sign opposite to the column's leading entry); then R
  * (rr x n, row-major, zero below the diagonal) and, when q is not NULL, the
  * first qc columns of Q = H_0 ... H_{k-1} (row-major m x qc; LAPACK's
- * org2r) into q, with w a work of m * qc elements */
+ * org2r) into q, with w a work of m * qc elements. -1 (nothing further
+ * defined) where a column's sum of squares leaves the range where it is
+ * exact to rounding, as la_geqr2_ */
 CT_MULTIVERSION
-static void LA_F(la_qr_one_)(LA_T *a, int64_t m, int64_t n, LA_T *tau, LA_T *r, int64_t rr,
-                             LA_T *q, int64_t qc, LA_T *w)
+static int LA_F(la_qr_one_)(LA_T *a, int64_t m, int64_t n, LA_T *tau, LA_T *r, int64_t rr,
+                            LA_T *q, int64_t qc, LA_T *w)
 {
     int64_t k = m < n ? m : n;
     for (int64_t j = 0; j < k; j++) {
         LA_T *cj = a + j * m;
-        LA_T alpha = cj[j], xn = 0;
+        LA_T alpha = cj[j];
+        double xn = 0;
         for (int64_t i = j + 1; i < m; i++)
-            xn += cj[i] * cj[i];
-        if (xn == 0) {
+            xn += (double)cj[i] * (double)cj[i];
+        double tot = (double)alpha * (double)alpha + xn;
+        if (!(tot <= DBL_MAX))
+            return -1;
+        if (xn <= LA_SSQ_LO) {
+            for (int64_t i = j + 1; i < m; i++)
+                if (cj[i] != 0)
+                    return -1;
             tau[j] = 0;
             continue;
         }
-        LA_T beta = LA_SQRT(alpha * alpha + xn);
+        LA_T beta = (LA_T)sqrt(tot);
         beta = alpha >= 0 ? -beta : beta;
         tau[j] = (beta - alpha) / beta;
         LA_T sc = (LA_T)1 / (alpha - beta);
@@ -942,7 +951,7 @@ static void LA_F(la_qr_one_)(LA_T *a, int64_t m, int64_t n, LA_T *tau, LA_T *r, 
         for (int64_t c = 0; c < n; c++)
             r[i * n + c] = c >= i ? a[c * m + i] : 0;
     if (q == NULL)
-        return;
+        return 0;
     /* Q's first qc columns: H_{k-1} .. H_0 applied in turn to I[:, :qc] */
     memset(w, 0, sizeof(LA_T) * m * qc);
     for (int64_t i = 0; i < qc && i < m; i++)
@@ -964,6 +973,7 @@ static void LA_F(la_qr_one_)(LA_T *a, int64_t m, int64_t n, LA_T *tau, LA_T *r, 
         }
     }
     LA_F(la_transpose_)(w, q, qc, m);
+    return 0;
 }
 
 /* geqr2 with LAPACK's reflectors (dlarfg) on the column-major m x n panel
@@ -1203,8 +1213,10 @@ _Pragma("omp atomic write")
 _Pragma("omp for schedule(static)")
             for (int64_t b = 0; b < nb; b++) {
                 LA_F(la_transpose_)(src + b * mn, a, m, n);
-                LA_F(la_qr_one_)(a, m, n, a + mn + m * qc, r + b * rr * n, rr,
-                                 q == NULL ? NULL : q + b * m * qc, qc, a + mn);
+                if (LA_F(la_qr_one_)(a, m, n, a + mn + m * qc, r + b * rr * n, rr,
+                                     q == NULL ? NULL : q + b * m * qc, qc, a + mn))
+_Pragma("omp atomic write")
+                    fail = 1;
             }
             free(a);
         }
