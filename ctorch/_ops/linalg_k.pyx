@@ -1105,8 +1105,9 @@ def svd_values(Tensor A, int mode):
     rows as columns but not 11/6 of them, of the matrix or of its
     transpose, a finite matrix whose largest magnitude needs no scaling) its
     steps are taken directly: the bidiagonal form (ct_dgebrd of sytrd.h, or
-    LAPACK's gebrd) and its singular values by dqds (lasq1); gesdd itself
-    otherwise. None for another dtype, a tensor that needs
+    LAPACK's gebrd) and its singular values by dqds (lasq1); where gesdd
+    would reduce the matrix by QR first, R from the kernel's QR (qr) and
+    then R's values; gesdd itself otherwise. None for another dtype, a tensor that needs
     history, or where LAPACK does not converge on some matrix."""
     if A._dtype._code != CT_FLOAT64 or A._ndim < 2 or (_grad_mode() and _needs_grad(A)):
         return None
@@ -1116,6 +1117,14 @@ def svd_values(Tensor A, int mode):
     if not (m and n and nb) or m * n > 0x7fffffff or m + n > 0xffffff:
         return None
     cdef int64_t bs = 0, rs = 0, cs = 0, b, i
+    cdef int64_t lg = m if m > n else n, sm = m if m < n else n
+    if _own_brd and lg > sm and lg >= <int64_t>(sm * 11.0 / 6.0) and sm * sm <= _own_brd:
+        # 11/6 as many rows as columns or more, either way: gesdd reduces
+        # these to R by QR first; here the kernel's QR (of the transpose of
+        # a wide matrix), then R's values (LAPACK's QR unless it declines)
+        r = qr(A if m >= n else A.mT, "r")
+        if r is not None:
+            return svd_values(r[1], mode)
     if not _mat_layout(A, &bs, &rs, &cs):
         A = _dense_copy(A)
         bs, rs, cs = m * n, n, 1
