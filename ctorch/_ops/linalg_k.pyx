@@ -1269,7 +1269,7 @@ cdef double _sdd_small() except -1:
 
 
 cdef struct _BrdSvd:
-    # gesdd's own path for m >= n, m < 11/6 n, as its steps, with the
+    # gesdd's path for m >= n, m < 11/6 n, as its steps, with the
     # bidiagonal form by ct_dgebrd: pointers and scratch
     _dbdsdc_t bdsdc
     _dormbr_t ormbr
@@ -1286,13 +1286,13 @@ cdef struct _BrdSvd:
 cdef int _brd_svd(_BrdSvd *c, const double *src, int64_t rs, int64_t cs, int m, int n,
                   bint full, double *s, double *u, double *vt) noexcept nogil:
     """(U, S, VT) of the m x n matrix at src (rows rs, columns cs apart),
-    m >= n, as dgesdd's path for at most 11/6 n rows computes them (jobz 'A'
+    m >= n, as dgesdd's path for fewer than 11/6 n rows computes them (jobz 'A'
     with full, else 'S'; U m x m or m x n, VT n x n, column-major): the
     bidiagonal form, its SVD by bdsdc, and Q and P applied by ormbr. 1 where
     the matrix is not finite or needs gesdd's scaling (nothing usable is
     written then), 2 where bdsdc does not converge; 0 done."""
     cdef int64_t mn = <int64_t>m * n, i
-    cdef int uc = m if full else n, info = 0, one = 1
+    cdef int uc = m if full else n, info = 0
     cdef char up = b'U', ci = b'I', cq = b'Q', cp = b'P', cl = b'L', cr = b'R', cn = b'N', ct = b'T'
     cdef double dum = 0
     cdef int idum = 0
