@@ -899,6 +899,37 @@ static int LA_F(la_ldl_all_)(LA_T *a, int64_t nb, int64_t n, int32_t *piv, int32
     return 0;
 }
 
+/* The norm check of geqr2's column j (cj, m rows), LAPACK's dlarfg
+ * without its scaling: *tot = alpha^2 + the sum of squares below row j,
+ * in double; -1 where that leaves the range where it is exact to rounding
+ * (inf, NaN, or nonzero entries whose squares underflow), 0 where the
+ * entries below row j are all zero (the reflector is I), 1 otherwise */
+static inline int LA_F(la_col_norm_)(const LA_T *cj, int64_t j, int64_t m, double *tot)
+{
+    double xn = 0;
+    for (int64_t i = j + 1; i < m; i++)
+        xn += (double)cj[i] * (double)cj[i];
+    *tot = (double)cj[j] * (double)cj[j] + xn;
+    if (!(*tot <= DBL_MAX))
+        return -1;
+    if (xn <= LA_SSQ_LO) {
+        for (int64_t i = j + 1; i < m; i++)
+            if (cj[i] != 0)
+                return -1;
+        return 0;
+    }
+    return 1;
+}
+
+/* R (rr x n, row-major, zero below the diagonal) from the column-major
+ * m x n result of geqr2 / geqrf in a */
+static void LA_F(la_qr_r_)(const LA_T *a, int64_t m, int64_t n, LA_T *r, int64_t rr)
+{
+    for (int64_t i = 0; i < rr; i++)
+        for (int64_t c = 0; c < n; c++)
+            r[i * n + c] = c >= i ? a[c * m + i] : 0;
+}
+
 /* Householder QR of one column-major m x n matrix a (in place, LAPACK's
  * geqr2: H_j = I - tau_j v_j v_j^T, v_j = [1; a[j+1:, j]], beta on the
  * diagonal with the sign opposite to the column's leading entry); then R
@@ -915,16 +946,11 @@ static int LA_F(la_qr_one_)(LA_T *a, int64_t m, int64_t n, LA_T *tau, LA_T *r, i
     for (int64_t j = 0; j < k; j++) {
         LA_T *cj = a + j * m;
         LA_T alpha = cj[j];
-        double xn = 0;
-        for (int64_t i = j + 1; i < m; i++)
-            xn += (double)cj[i] * (double)cj[i];
-        double tot = (double)alpha * (double)alpha + xn;
-        if (!(tot <= DBL_MAX))
+        double tot;
+        int nz = LA_F(la_col_norm_)(cj, j, m, &tot);
+        if (nz < 0)
             return -1;
-        if (xn <= LA_SSQ_LO) {
-            for (int64_t i = j + 1; i < m; i++)
-                if (cj[i] != 0)
-                    return -1;
+        if (nz == 0) {
             tau[j] = 0;
             continue;
         }
@@ -947,9 +973,7 @@ static int LA_F(la_qr_one_)(LA_T *a, int64_t m, int64_t n, LA_T *tau, LA_T *r, i
                 cc[i] -= d * cj[i];
         }
     }
-    for (int64_t i = 0; i < rr; i++)
-        for (int64_t c = 0; c < n; c++)
-            r[i * n + c] = c >= i ? a[c * m + i] : 0;
+    LA_F(la_qr_r_)(a, m, n, r, rr);
     if (q == NULL)
         return 0;
     /* Q's first qc columns: H_{k-1} .. H_0 applied in turn to I[:, :qc] */
@@ -988,17 +1012,11 @@ static int LA_F(la_geqr2_)(LA_T *a, int64_t lda, int64_t m, int64_t n, LA_T *tau
     for (int64_t j = 0; j < k; j++) {
         LA_T *cj = a + j * lda;
         LA_T alpha = cj[j];
-        double xn = 0;
-#pragma omp simd reduction(+:xn)
-        for (int64_t i = j + 1; i < m; i++)
-            xn += (double)cj[i] * (double)cj[i];
-        double tot = (double)alpha * (double)alpha + xn;
-        if (!(tot <= DBL_MAX))
+        double tot;
+        int nz = LA_F(la_col_norm_)(cj, j, m, &tot);
+        if (nz < 0)
             return -1;
-        if (xn <= LA_SSQ_LO) {
-            for (int64_t i = j + 1; i < m; i++)
-                if (cj[i] != 0)
-                    return -1;
+        if (nz == 0) {
             tau[j] = 0;
             continue;
         }
@@ -1162,9 +1180,7 @@ static int LA_F(la_qr_blocked_)(ct_la_gemm_fn gemm, LA_T *a, int64_t m, int64_t 
     LA_T *tau = w, *ws = w + k;
     if (LA_F(la_geqrf_)(gemm, a, m, m, n, tau, qb, ws))
         return -1;
-    for (int64_t i = 0; i < rr; i++)
-        for (int64_t c = 0; c < n; c++)
-            r[i * n + c] = c >= i ? a[c * m + i] : 0;
+    LA_F(la_qr_r_)(a, m, n, r, rr);
     if (q == NULL)
         return 0;
     LA_T *qw = ws, *v = qw + m * qc, *g = v + m * qb, *t = g + qb * qb;
