@@ -5,15 +5,14 @@
  * and of a general float64 matrix to bidiagonal form (ct_dgebrd below), for
  * its singular values and SVD.
  *
- * The matrix is copied into an aligned scratch square holding both
- * triangles, so that the symmetric product and the rank-2 update are plain
- * column loops. Step i's rank-2 update  A -= v w^T + w v^T  and step i + 1's
- * product  p = A v'  run in one pass over the trailing columns: column i + 1
- * is updated first, its reflector v' formed (as LAPACK's dlarfg forms it),
- * then every later column is updated and at once dotted with v'. The vectors
- * are kept zero outside their rows, so each column is processed from an
- * aligned row onward in whole vectors (the rows above the trailing block
- * hold values nothing reads again).
+ * The lower triangle is copied into an aligned scratch square. Step i's
+ * rank-2 update  A -= v w^T + w v^T  and step i + 1's product  p = A v'  run
+ * in one pass over the trailing columns' lower triangle: column i + 1 is
+ * updated first, its reflector v' formed (as LAPACK's dlarfg forms it), then
+ * every later column is updated from its diagonal down and at once dotted
+ * with v' (p's own entry) and added into p times v'_j (the entries of its
+ * transposed row), whole aligned vectors each, the ones that hold the
+ * diagonal masked.
  *
  * uplo 'U' is the 'L' reduction of the matrix with its rows and columns in
  * reverse order (LAPACK's 'U' sweep is that one, mirrored): the results are

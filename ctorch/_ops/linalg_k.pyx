@@ -1898,7 +1898,7 @@ ctypedef void (*_xstedc_t)(char *compz, int *n, void *d, void *e, void *z, int *
                            int *info) noexcept nogil
 
 # ctorch's own tridiagonal reduction (sytrd.h: dsytrd's results, unblocked,
-# both triangles held in an L1/L2-resident scratch), run in place of sytrd
+# the lower triangle in an L1/L2-resident scratch), run in place of sytrd
 # up to this order
 DEF OWN_TRD = 512
 # and up to this order eigh's Q applied to stedc's eigenvectors by
