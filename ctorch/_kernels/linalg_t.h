@@ -899,26 +899,36 @@ static int LA_F(la_ldl_all_)(LA_T *a, int64_t nb, int64_t n, int32_t *piv, int32
     return 0;
 }
 
-/* The norm check of geqr2's column j (cj, m rows), LAPACK's dlarfg
- * without its scaling: *tot = alpha^2 + the sum of squares below row j,
- * in double; -1 where that leaves the range where it is exact to rounding
- * (inf, NaN, or nonzero entries whose squares underflow), 0 where the
- * entries below row j are all zero (the reflector is I), 1 otherwise */
-static inline int LA_F(la_col_norm_)(const LA_T *cj, int64_t j, int64_t m, double *tot)
+/* geqr2's reflector of column j (cj, m rows), LAPACK's dlarfg without
+ * its scaling: the sum of squares in double; -1 (nothing written) where
+ * alpha^2 plus it leaves the range where it is exact to rounding (inf, NaN,
+ * or nonzero entries whose squares underflow); else 0 with *tau its factor
+ * (0 where the entries below row j are all zero: the reflector is I), the
+ * entries below row j scaled to its tail and beta on the diagonal */
+static inline int LA_F(la_larfg_)(LA_T *cj, int64_t j, int64_t m, LA_T *tau)
 {
+    LA_T alpha = cj[j];
     double xn = 0;
     for (int64_t i = j + 1; i < m; i++)
         xn += (double)cj[i] * (double)cj[i];
-    *tot = (double)cj[j] * (double)cj[j] + xn;
-    if (!(*tot <= DBL_MAX))
+    double tot = (double)alpha * (double)alpha + xn;
+    if (!(tot <= DBL_MAX))
         return -1;
     if (xn <= LA_SSQ_LO) {
         for (int64_t i = j + 1; i < m; i++)
             if (cj[i] != 0)
                 return -1;
+        *tau = 0;
         return 0;
     }
-    return 1;
+    LA_T beta = (LA_T)sqrt(tot);
+    beta = alpha >= 0 ? -beta : beta;
+    *tau = (beta - alpha) / beta;
+    LA_T sc = (LA_T)1 / (alpha - beta);
+    for (int64_t i = j + 1; i < m; i++)
+        cj[i] *= sc;
+    cj[j] = beta;
+    return 0;
 }
 
 /* R (rr x n, row-major, zero below the diagonal) from the column-major
@@ -945,22 +955,10 @@ static int LA_F(la_qr_one_)(LA_T *a, int64_t m, int64_t n, LA_T *tau, LA_T *r, i
     int64_t k = m < n ? m : n;
     for (int64_t j = 0; j < k; j++) {
         LA_T *cj = a + j * m;
-        LA_T alpha = cj[j];
-        double tot;
-        int nz = LA_F(la_col_norm_)(cj, j, m, &tot);
-        if (nz < 0)
+        if (LA_F(la_larfg_)(cj, j, m, tau + j))
             return -1;
-        if (nz == 0) {
-            tau[j] = 0;
+        if (tau[j] == 0)
             continue;
-        }
-        LA_T beta = (LA_T)sqrt(tot);
-        beta = alpha >= 0 ? -beta : beta;
-        tau[j] = (beta - alpha) / beta;
-        LA_T sc = (LA_T)1 / (alpha - beta);
-        for (int64_t i = j + 1; i < m; i++)
-            cj[i] *= sc;
-        cj[j] = beta;
         LA_T tj = tau[j];
         for (int64_t c = j + 1; c < n; c++) {
             LA_T *cc = a + c * m;
@@ -1011,23 +1009,11 @@ static int LA_F(la_geqr2_)(LA_T *a, int64_t lda, int64_t m, int64_t n, LA_T *tau
     int64_t k = m < n ? m : n;
     for (int64_t j = 0; j < k; j++) {
         LA_T *cj = a + j * lda;
-        LA_T alpha = cj[j];
-        double tot;
-        int nz = LA_F(la_col_norm_)(cj, j, m, &tot);
-        if (nz < 0)
+        if (LA_F(la_larfg_)(cj, j, m, tau + j))
             return -1;
-        if (nz == 0) {
-            tau[j] = 0;
+        if (tau[j] == 0)
             continue;
-        }
-        LA_T beta = (LA_T)sqrt(tot);
-        beta = alpha >= 0 ? -beta : beta;
-        LA_T tj = (beta - alpha) / beta;
-        tau[j] = tj;
-        LA_T sc = (LA_T)1 / (alpha - beta);
-        for (int64_t i = j + 1; i < m; i++)
-            cj[i] *= sc;
-        cj[j] = beta;
+        LA_T tj = tau[j];
         int64_t c = j + 1;
         /* two columns at a time: the reflector read once for both */
         for (; c + 2 <= n; c += 2) {

@@ -1070,7 +1070,30 @@ cdef int _gesdd_lwork(_dgesdd_t fn, int m, int n) noexcept nogil:
     return _sdd_lwork
 
 
+# sytrd.h's kernels: the tridiagonal reduction and its Q (eigh, below), the
+# bidiagonal reduction (svd_values, gesdd_vectors)
 cdef extern from "sytrd.h" nogil:
+    int64_t ct_dsytrd_work(int64_t n)
+    void ct_dsytrd(char uplo, int64_t n, double *a, int64_t lda, double *d, double *e,
+                   double *tau, double *work)
+    void ct_ssytrd(char uplo, int64_t n, float *a, int64_t lda, float *d, float *e,
+                   float *tau, float *work)
+    int64_t ct_dormtr_work(int64_t n)
+    void ct_dormtr_ql(int64_t n, const double *a, int64_t lda, const double *tau, double *z,
+                      int64_t ldz, double *work)
+    void ct_sormtr_ql(int64_t n, const float *a, int64_t lda, const float *tau, float *z,
+                      int64_t ldz, float *work)
+    ctypedef void (*ct_dgemm_f77)(char *ta, char *tb, int *m, int *n, int *k, double *alpha,
+                                  double *a, int *lda, double *b, int *ldb, double *beta,
+                                  double *c, int *ldc)
+    ctypedef void (*ct_sgemm_f77)(char *ta, char *tb, int *m, int *n, int *k, float *alpha,
+                                  float *a, int *lda, float *b, int *ldb, float *beta,
+                                  float *c, int *ldc)
+    int64_t ct_dormtr_blocked_work(int64_t n)
+    void ct_dormtr_ql_blocked(int64_t n, const double *a, int64_t lda, const double *tau,
+                              double *z, int64_t ldz, double *work, ct_dgemm_f77 gemm)
+    void ct_sormtr_ql_blocked(int64_t n, const float *a, int64_t lda, const float *tau,
+                              float *z, int64_t ldz, float *work, ct_sgemm_f77 gemm)
     int64_t ct_dgebrd_work(int64_t m, int64_t n)
     void ct_dgebrd(int64_t m, int64_t n, const double *a, int64_t lda, int trans, double *d,
                    double *e, double *out, int64_t ldo, double *tauq, double *taup,
@@ -1907,29 +1930,6 @@ DEF OWN_ORM = 256
 # and from this order by blocks of reflectors on BLAS's gemm
 DEF ORM_BLOCKED = 128
 
-cdef extern from "sytrd.h" nogil:
-    int64_t ct_dsytrd_work(int64_t n)
-    void ct_dsytrd(char uplo, int64_t n, double *a, int64_t lda, double *d, double *e,
-                   double *tau, double *work)
-    void ct_ssytrd(char uplo, int64_t n, float *a, int64_t lda, float *d, float *e,
-                   float *tau, float *work)
-    int64_t ct_dormtr_work(int64_t n)
-    void ct_dormtr_ql(int64_t n, const double *a, int64_t lda, const double *tau, double *z,
-                      int64_t ldz, double *work)
-    void ct_sormtr_ql(int64_t n, const float *a, int64_t lda, const float *tau, float *z,
-                      int64_t ldz, float *work)
-    ctypedef void (*ct_dgemm_f77)(char *ta, char *tb, int *m, int *n, int *k, double *alpha,
-                                  double *a, int *lda, double *b, int *ldb, double *beta,
-                                  double *c, int *ldc)
-    ctypedef void (*ct_sgemm_f77)(char *ta, char *tb, int *m, int *n, int *k, float *alpha,
-                                  float *a, int *lda, float *b, int *ldb, float *beta,
-                                  float *c, int *ldc)
-    int64_t ct_dormtr_blocked_work(int64_t n)
-    void ct_dormtr_ql_blocked(int64_t n, const double *a, int64_t lda, const double *tau,
-                              double *z, int64_t ldz, double *work, ct_dgemm_f77 gemm)
-    void ct_sormtr_ql_blocked(int64_t n, const float *a, int64_t lda, const float *tau,
-                              float *z, int64_t ldz, float *work, ct_sgemm_f77 gemm)
-    int ct_trd_fast()
 
 # (only on CPUs where they beat LAPACK's: AVX2 and FMA)
 cdef int64_t _own_trd = OWN_TRD if ct_trd_fast() else 0
