@@ -870,7 +870,8 @@ def test_pinv_zero_and_batched_inputs():
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
-@pytest.mark.parametrize("shape", [(1, 1), (2, 2), (17, 17), (64, 64), (100, 100), (3, 2, 9, 9)])
+@pytest.mark.parametrize("shape", [(1, 1), (2, 2), (17, 17), (64, 64), (96, 96), (97, 97), (100, 100),
+                                   (3, 2, 9, 9)])
 @pytest.mark.parametrize("uplo", ["L", "U"])
 @pytest.mark.parametrize("layout", ["c", "t"])
 def test_eigh_syevd_loop(dtype, shape, uplo, layout):
@@ -1207,6 +1208,13 @@ def _sym_cases(n, rng):
     b[k:, :k] *= 1e-250
     b[:k, k:] *= 1e-250
     cases.append(b)
+    # tridiagonal ones that test the QL iteration: Wilkinson's W+ (close
+    # pairs of eigenvalues), a zero diagonal (eigenvalues in +- pairs) and a
+    # graded one (entries from 1 down to 1e-30)
+    i = np.arange(n)
+    for diag, off in ((np.abs(i - (n - 1) / 2), np.ones(n - 1)), (np.zeros(n), np.ones(n - 1)),
+                      (10.0 ** (-30 * i / max(n - 1, 1)), 10.0 ** (-30 * (i[:-1] + 0.5) / max(n - 1, 1)))):
+        cases.append(np.diag(diag) + np.diag(off, 1) + np.diag(off, -1))
     cases += [r * 1e-140, r * 1e140, r * 1e-300, r * 1e300]
     return [(c + c.T) / 2 for c in cases]
 

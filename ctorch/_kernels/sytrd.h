@@ -56,6 +56,12 @@ static inline int64_t ct_dormtr_work(int64_t n)
     return ct_trd_ld(n) * (n + 1) + 16;
 }
 
+/* The elements of workspace ct_dsteqr (ct_ssteqr) needs for order n. */
+static inline int64_t ct_dsteqr_work(int64_t n)
+{
+    return ct_trd_ld(n) * n + 4 * n + 16;
+}
+
 /* Fortran BLAS's dgemm and sgemm (scipy.linalg.cython_blas exports them) */
 typedef void (*ct_dgemm_f77)(char *ta, char *tb, int *m, int *n, int *k, double *alpha,
                              double *a, int *lda, double *b, int *ldb, double *beta, double *c,
@@ -233,6 +239,32 @@ static inline void ct_sormtr_ql(int64_t n, const float *a, int64_t lda, const fl
                                 float *z, int64_t ldz, float *work)
 {
     ct_ormtr_ql_s8(n, a, lda, tau, z, ldz, work);
+}
+
+/* The eigenvalues and eigenvectors of the symmetric tridiagonal matrix
+ * with diagonal d[0:n] and off-diagonal e[0:n-1], as LAPACK's dsteqr with
+ * compz 'I' computes them: on return d holds the eigenvalues in ascending
+ * order and the columns of z (n x n, column-major, leading dim ldz) the
+ * orthonormal eigenvectors, in the same order; e is left as it was. d and e
+ * must be finite. Returns 0, or (LAPACK's info) the number of off-diagonal
+ * entries that had not converged after 30 n iterations (d and z then
+ * unspecified). work: ct_dsteqr_work(n) doubles. */
+static inline int64_t ct_dsteqr(int64_t n, double *d, double *e, double *z, int64_t ldz,
+                                double *work)
+{
+#if CT_TRD_TWO
+    if (ct_trd_wide())
+        return ct_steqr_w8(n, d, e, z, ldz, work);
+#endif
+    return ct_steqr_w4(n, d, e, z, ldz, work);
+}
+
+/* ct_dsteqr in float (the recurrence in double; work: ct_dsteqr_work(n)
+ * floats) */
+static inline int64_t ct_ssteqr(int64_t n, float *d, float *e, float *z, int64_t ldz,
+                                float *work)
+{
+    return ct_steqr_s8(n, d, e, z, ldz, work);
 }
 
 /* ct_dormtr_ql by blocks of CT_ORM_NB reflectors on dgemm (sytrd_impl.h's

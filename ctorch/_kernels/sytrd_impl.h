@@ -596,6 +596,127 @@ static void CT_TRD_SFX(ct_gebrd)(int64_t m, int64_t n, const CT_TRD_T *a, int64_
             memcpy(out + j * ldo, S + j * ld, sizeof(CT_TRD_T) * m);
 }
 
+/* ct_dsteqr (sytrd.h): implicit QL with Wilkinson's shift on the
+ * tridiagonal matrix scaled by a power of two to a norm in [1/2, 1), its
+ * recurrence in double for either element type; each plane rotation
+ * applied to two columns of an aligned copy of z (whole vectors, the
+ * padding rows zero) as soon as it is known, so that the rotations' updates
+ * fill the waits of the recurrence (a square root and a division a step) */
+__attribute__((optimize("O3"))) CT_TRD_TARGET
+static int64_t CT_TRD_SFX(ct_steqr)(int64_t n, CT_TRD_T *d, CT_TRD_T *e, CT_TRD_T *z,
+                                    int64_t ldz, CT_TRD_T *work)
+{
+    int64_t ld = ct_trd_ld(n), i, j, k, l, m;
+    CT_TRD_T *Z = (CT_TRD_T *)(((uintptr_t)work + 63) & ~(uintptr_t)63);
+    double *dd = (double *)(Z + ld * n), *ee = dd + n;
+    /* the deflation test's eps: the element type's */
+    const double eps = sizeof(CT_TRD_T) == 4 ? 0x1p-24 : 0x1p-53, eps2 = eps * eps;
+    const double safmin = 2.2250738585072014e-308;
+    double anorm = 0;
+    int ex;
+    if (n <= 0)
+        return 0;
+    for (i = 0; i < n; i++) {
+        dd[i] = d[i];
+        ee[i] = i + 1 < n ? (double)e[i] : 0.0;
+        anorm = fabs(dd[i]) > anorm ? fabs(dd[i]) : anorm;
+        anorm = fabs(ee[i]) > anorm ? fabs(ee[i]) : anorm;
+    }
+    memset(Z, 0, sizeof(CT_TRD_T) * ld * n);
+    for (j = 0; j < n; j++)
+        Z[j * ld + j] = 1;
+    if (anorm > 0) {
+        frexp(anorm, &ex);
+        double sc = ldexp(1.0, -ex);
+        for (i = 0; i < n; i++) {
+            dd[i] *= sc;
+            ee[i] *= sc;
+        }
+    }
+    int64_t iters = 0, maxit = 30 * n;
+    for (l = 0; l < n; l++) {
+        for (;;) {
+            /* the first negligible off-diagonal entry from l on (LAPACK's
+             * test, relative to its two diagonal neighbours) */
+            for (m = l; m + 1 < n; m++)
+                if (ee[m] * ee[m] <= eps2 * fabs(dd[m]) * fabs(dd[m + 1]) + safmin)
+                    break;
+            if (m == l)
+                break;
+            if (++iters > maxit)
+                goto fail;
+            double g = (dd[l + 1] - dd[l]) / (2 * ee[l]);
+            double r = ct_trd_lapy2(g, 1.0);
+            g = dd[m] - dd[l] + ee[l] / (g + copysign(r, g));
+            double s = 1, c = 1, p = 0;
+            for (i = m - 1; i >= l; i--) {
+                double f = s * ee[i], b = c * ee[i];
+                double r2 = f * f + g * g;
+                r = sqrt(r2);
+                if (r2 < 0x1p-960)
+                    r = ct_trd_lapy2(f, g);
+                ee[i + 1] = r;
+                if (r == 0) {
+                    /* f and g both zero: the block splits here */
+                    dd[i + 1] -= p;
+                    ee[m] = 0;
+                    break;
+                }
+                double ri = 1 / r;
+                s = f * ri;
+                c = g * ri;
+                g = dd[i + 1] - p;
+                r = (dd[i] - g) * s + 2 * c * b;
+                p = s * r;
+                dd[i + 1] = g + p;
+                g = c * r - b;
+                /* columns i and i + 1 of Z times the rotation [[c, s], [-s, c]] */
+                CT_TRD_T cv = (CT_TRD_T)c, sv = (CT_TRD_T)s;
+                CT_TRD_T *zi = Z + i * ld, *zj = zi + ld;
+                for (k = 0; k < ld; k += CT_TRD_W) {
+                    CT_TRD_V a = *(CT_TRD_V *)(zi + k), bb = *(CT_TRD_V *)(zj + k);
+                    *(CT_TRD_V *)(zj + k) = a * sv + bb * cv;
+                    *(CT_TRD_V *)(zi + k) = a * cv - bb * sv;
+                }
+            }
+            if (i >= l)
+                continue;
+            dd[l] -= p;
+            ee[l] = g;
+            ee[m] = 0;
+        }
+    }
+    /* ascending, by selection (the fewest column swaps) */
+    for (i = 0; i + 1 < n; i++) {
+        k = i;
+        for (j = i + 1; j < n; j++)
+            if (dd[j] < dd[k])
+                k = j;
+        if (k != i) {
+            double t = dd[i];
+            dd[i] = dd[k];
+            dd[k] = t;
+            CT_TRD_T *zi = Z + i * ld, *zk = Z + k * ld;
+            for (j = 0; j < ld; j += CT_TRD_W) {
+                CT_TRD_V a = *(CT_TRD_V *)(zi + j);
+                *(CT_TRD_V *)(zi + j) = *(CT_TRD_V *)(zk + j);
+                *(CT_TRD_V *)(zk + j) = a;
+            }
+        }
+    }
+    if (anorm > 0)
+        for (i = 0; i < n; i++)
+            d[i] = (CT_TRD_T)ldexp(dd[i], ex);
+    for (j = 0; j < n; j++)
+        memcpy(z + j * ldz, Z + j * ld, sizeof(CT_TRD_T) * n);
+    return 0;
+fail:
+    k = 0;
+    for (i = 0; i + 1 < n; i++)
+        k += ee[i] != 0;
+    return k;
+}
+
 #undef CT_TRD_V
 #undef CT_TRD_L
 #undef CT_TRD_HSUM4

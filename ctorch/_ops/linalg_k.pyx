@@ -1090,6 +1090,9 @@ cdef extern from "sytrd.h" nogil:
                                   float *a, int *lda, float *b, int *ldb, float *beta,
                                   float *c, int *ldc)
     int64_t ct_dormtr_blocked_work(int64_t n)
+    int64_t ct_dsteqr_work(int64_t n)
+    int64_t ct_dsteqr(int64_t n, double *d, double *e, double *z, int64_t ldz, double *work)
+    int64_t ct_ssteqr(int64_t n, float *d, float *e, float *z, int64_t ldz, float *work)
     void ct_dormtr_ql_blocked(int64_t n, const double *a, int64_t lda, const double *tau,
                               double *z, int64_t ldz, double *work, ct_dgemm_f77 gemm)
     void ct_sormtr_ql_blocked(int64_t n, const float *a, int64_t lda, const float *tau,
@@ -1929,11 +1932,19 @@ DEF OWN_TRD = 512
 DEF OWN_ORM = 256
 # and from this order by blocks of reflectors on BLAS's gemm
 DEF ORM_BLOCKED = 128
+# and up to these orders (float64, float32) the tridiagonal matrix's
+# eigenvectors by ct_dsteqr (implicit QL) in place of stedc (divide and
+# conquer, which calls LAPACK's steqr below order 26: the two cross near
+# these orders on AVX-512)
+DEF OWN_QL = 128
+DEF OWN_QL_F32 = 96
 
 
 # (only on CPUs where they beat LAPACK's: AVX2 and FMA)
 cdef int64_t _own_trd = OWN_TRD if ct_trd_fast() else 0
 cdef int64_t _own_orm = OWN_ORM if ct_trd_fast() else 0
+cdef int64_t _own_ql = OWN_QL if ct_trd_fast() else 0
+cdef int64_t _own_ql_s = OWN_QL_F32 if ct_trd_fast() else 0
 
 
 def own_tridiagonal():
@@ -2011,6 +2022,7 @@ cdef int _parts_loop(_parts_ctx *c, int64_t lo, int64_t hi, floating *work,
     cdef const floating *sb
     cdef char lo_ = b'L', compz = b'I'
     cdef int info = 0
+    cdef bint own_ql
     for b in range(lo, hi):
         qb = qs if c.own_q else <floating *>c.q + b * n * n
         sb = <const floating *>c.src + b * n * n
@@ -2022,7 +2034,17 @@ cdef int _parts_loop(_parts_ctx *c, int64_t lo, int64_t hi, floating *work,
             return 1
         if _tridiag(<void *>c.trd, lo_, c.n, qb, d, e, tau, work, c.lwork) != 0:
             return 1
-        c.edc(&compz, &c.n, d, e, z, &c.n, work, &c.lwork, iwork, &c.liwork, &info)
+        if floating is float:
+            own_ql = n <= _own_ql_s
+        else:
+            own_ql = n <= _own_ql
+        if own_ql:
+            if floating is float:
+                info = <int>ct_ssteqr(n, d, e, z, n, work)
+            else:
+                info = <int>ct_dsteqr(n, d, e, z, n, work)
+        else:
+            c.edc(&compz, &c.n, d, e, z, &c.n, work, &c.lwork, iwork, &c.liwork, &info)
         if info != 0:
             return 1
         if c.own_q:
@@ -2108,6 +2130,8 @@ def syevd_parts(Tensor A, bint lower, int threads=1):
         lwork = <int>ct_dsytrd_work(n)
     if own_q and ct_dormtr_work(n) > lwork:
         lwork = <int>ct_dormtr_work(n)
+    if n <= (_own_ql_s if f32 else _own_ql) and ct_dsteqr_work(n) > lwork:
+        lwork = <int>ct_dsteqr_work(n)
     if c.gemm != NULL and ct_dormtr_blocked_work(n) > lwork:
         lwork = <int>ct_dormtr_blocked_work(n)
     c.lwork, c.liwork = lwork, liwork
