@@ -786,8 +786,11 @@ def test_svd_float32_computed_in_float32(shape, full):
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
-@pytest.mark.parametrize("shape,k", [((64, 32), 32), ((3, 40, 20), 20), ((2, 9, 5), 3), ((6, 6), 0)])
+@pytest.mark.parametrize("shape,k", [((64, 32), 32), ((3, 40, 20), 20), ((2, 9, 5), 3), ((6, 6), 0),
+                                     ((1000, 8), 8), ((128, 64), 50), ((2, 300, 40), 40)])
 def test_householder_product_batched_loop(dtype, shape, k):
+    # one reflector at a time up to 128 x 48 and for 16 columns or fewer, by
+    # blocks of reflectors on gemm beyond
     rng = np.random.default_rng(11)
     a = rng.standard_normal(shape).astype(dtype)
     h, tau = torch.geqrf(torch.tensor(a))

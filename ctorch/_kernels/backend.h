@@ -306,6 +306,8 @@ typedef struct ct_backend {
     int (*la_qr)(int dtype, const void *src, void *q, void *r, int64_t nb, int64_t m, int64_t n,
                  int64_t qc, int64_t rr);
     int (*la_ldl)(int dtype, void *a, int64_t nb, int64_t n, int32_t *piv, int32_t *info);
+    int (*la_orgqr)(int dtype, const void *a, const void *tau, void *q, int64_t nb, int64_t m,
+                    int64_t n, int64_t k);
 
     /* ---- index ops: the position of the first of n host int64 indices
      * outside [lo, hi] (inclusive; hi < lo: all are outside), -1 when none

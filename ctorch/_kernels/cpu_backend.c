@@ -1445,6 +1445,12 @@ static int ct_cpu_la_qr(int dtype, const void *src, void *q, void *r, int64_t nb
     return ct_la_qr(ct_cpu_la_gemm(), dtype, src, q, r, nb, m, n, qc, rr);
 }
 
+static int ct_cpu_la_orgqr(int dtype, const void *a, const void *tau, void *q, int64_t nb,
+                           int64_t m, int64_t n, int64_t k)
+{
+    return ct_la_orgqr(ct_cpu_la_gemm(), dtype, a, tau, q, nb, m, n, k);
+}
+
 static int ct_cpu_la_cholesky(int dtype, const void *src, void *dst, int64_t nb, int64_t n,
                               int32_t *info)
 {
@@ -1571,6 +1577,7 @@ const ct_backend ct_cpu_backend = {
     .la_cholesky = ct_cpu_la_cholesky,
     .la_ldl = ct_la_ldl,
     .la_qr = ct_cpu_la_qr,
+    .la_orgqr = ct_cpu_la_orgqr,
     /* ---- index ops */
     .index_outside = ct_index_outside,
     /* ---- order statistics along a dim */

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include "linalg.h"
+#include "sytrd.h"
 
 #define LA_CAT_(a, b) a##b
 #define LA_CAT(a, b) LA_CAT_(a, b)
@@ -24,6 +25,10 @@
 #define LA_QMIN 8
 #define LA_QDIV 4
 #define LA_QSMALL 32
+/* orgqr of m x n one reflector at a time (sytrd.h's vector org2r) up to
+ * here, by blocks on gemm beyond (the two cross near 128 x 48 and 256 x 32
+ * on AVX-512) */
+#define LA_ORG_SMALL(m, n) ((m) * (n) < 8192 || (n) <= 16)
 
 /* the offsets of one gemm */
 static const int64_t la_zero_off[1] = {0};
@@ -37,6 +42,7 @@ static const int64_t la_zero_off[1] = {0};
 #define LA_IT int32_t   /* the integer of LA_T's size (vector shuffles) */
 /* float's squares are exact in double's range */
 #define LA_SSQ_LO 0.0
+#define LA_ORG2R ct_sorg2r
 #include "linalg_t.h"
 #undef LA_T
 #undef LA_S
@@ -46,6 +52,7 @@ static const int64_t la_zero_off[1] = {0};
 #undef LA_TINY
 #undef LA_IT
 #undef LA_SSQ_LO
+#undef LA_ORG2R
 
 #define LA_T double
 #define LA_S f64
@@ -56,6 +63,7 @@ static const int64_t la_zero_off[1] = {0};
 #define LA_IT int64_t
 /* below this a sum of double squares has lost digits to underflow */
 #define LA_SSQ_LO (DBL_MIN / DBL_EPSILON)
+#define LA_ORG2R ct_dorg2r
 #include "linalg_t.h"
 
 int ct_la_lu(ct_la_gemm_fn gemm, int dtype, const void *src, void *dst, int64_t nb, int64_t m,
@@ -110,6 +118,18 @@ int ct_la_ldl(int dtype, void *a, int64_t nb, int64_t n, int32_t *piv, int32_t *
         return la_ldl_all_f32((float *)a, nb, n, piv, info);
     if (dtype == CT_FLOAT64)
         return la_ldl_all_f64((double *)a, nb, n, piv, info);
+    return -1;
+}
+
+int ct_la_orgqr(ct_la_gemm_fn gemm, int dtype, const void *a, const void *tau, void *q,
+                int64_t nb, int64_t m, int64_t n, int64_t k)
+{
+    if (dtype == CT_FLOAT32)
+        return la_orgqr_all_f32(gemm, (const float *)a, (const float *)tau, (float *)q, nb, m, n,
+                                k);
+    if (dtype == CT_FLOAT64)
+        return la_orgqr_all_f64(gemm, (const double *)a, (const double *)tau, (double *)q, nb, m,
+                                n, k);
     return -1;
 }
 

@@ -63,4 +63,13 @@ int ct_la_ldl(int dtype, void *a, int64_t nb, int64_t n, int32_t *piv, int32_t *
 int ct_la_qr(ct_la_gemm_fn gemm, int dtype, const void *src, void *q, void *r, int64_t nb,
              int64_t m, int64_t n, int64_t qc, int64_t rr);
 
+/* Q = H_0 ... H_{k-1} I[:, :n] (LAPACK's orgqr) for nb column-major m x n
+ * matrices a (lead dim m, one after another: the reflectors below the
+ * diagonal of the first k columns, as geqrf leaves them) and their factors
+ * tau (nb x k), into q in the same layout (k <= n <= m): small matrices one
+ * reflector at a time (org2r), larger ones by blocks of reflectors on gemm.
+ * 0, or -1 for another dtype or out of memory. */
+int ct_la_orgqr(ct_la_gemm_fn gemm, int dtype, const void *a, const void *tau, void *q,
+                int64_t nb, int64_t m, int64_t n, int64_t k);
+
 #endif

@@ -2,7 +2,8 @@
  * LA_T (the element type), LA_S (the name suffix), LA_DT (its dtype code),
  * LA_SQRT, LA_FABS and LA_TINY (the smallest normal number: below it a
  * pivot's reciprocal would overflow, so the column is divided instead, as
- * LAPACK does), LA_IT (the integer type of LA_T's size). */
+ * LAPACK does), LA_IT (the integer type of LA_T's size), LA_ORG2R
+ * (sytrd.h's org2r of LA_T). */
 
 #define LA_F(name) LA_CAT(name, LA_S)
 
@@ -945,7 +946,8 @@ static void LA_F(la_qr_r_)(const LA_T *a, int64_t m, int64_t n, LA_T *r, int64_t
  * diagonal with the sign opposite to the column's leading entry); then R
  * (rr x n, row-major, zero below the diagonal) and, when q is not NULL, the
  * first qc columns of Q = H_0 ... H_{k-1} (row-major m x qc; LAPACK's
- * org2r) into q, with w a work of m * qc elements. -1 (nothing further
+ * org2r, sytrd.h's) into q, with w a work of m * qc + ct_refl_work(m, qc)
+ * elements. -1 (nothing further
  * defined) where a column's sum of squares leaves the range where it is
  * exact to rounding, as la_geqr2_ */
 CT_MULTIVERSION
@@ -974,26 +976,7 @@ static int LA_F(la_qr_one_)(LA_T *a, int64_t m, int64_t n, LA_T *tau, LA_T *r, i
     LA_F(la_qr_r_)(a, m, n, r, rr);
     if (q == NULL)
         return 0;
-    /* Q's first qc columns: H_{k-1} .. H_0 applied in turn to I[:, :qc] */
-    memset(w, 0, sizeof(LA_T) * m * qc);
-    for (int64_t i = 0; i < qc && i < m; i++)
-        w[i * m + i] = 1;
-    for (int64_t j = k - 1; j >= 0; j--) {
-        const LA_T *v = a + j * m;
-        LA_T tj = tau[j];
-        if (tj == 0)
-            continue;
-        for (int64_t c = j; c < qc; c++) {
-            LA_T *cc = w + c * m;
-            LA_T d = cc[j];
-            for (int64_t i = j + 1; i < m; i++)
-                d += v[i] * cc[i];
-            d *= tj;
-            cc[j] -= d;
-            for (int64_t i = j + 1; i < m; i++)
-                cc[i] -= d * v[i];
-        }
-    }
+    LA_ORG2R(m, qc, k, a, m, tau, w, m, w + m * qc);
     LA_F(la_transpose_)(w, q, qc, m);
     return 0;
 }
@@ -1146,6 +1129,32 @@ static int LA_F(la_geqrf_)(ct_la_gemm_fn gemm, LA_T *a, int64_t lda, int64_t m, 
     return 0;
 }
 
+/* org2r by blocks of LA_QB_FOR(k) reflectors (LAPACK's orgqr): each
+ * block's V and T (la_qr_vt_) applied to qw's rows and columns from the
+ * block's first on, the last block first. w: la_orgqr_work_ elements. */
+static int64_t LA_F(la_orgqr_work_)(int64_t m, int64_t k, int64_t qc)
+{
+    int64_t qb = LA_QB_FOR(k);
+    return m * qb + 2 * qb * qb + 2 * qb * qc;
+}
+
+static void LA_F(la_orgqr_blocked_)(ct_la_gemm_fn gemm, const LA_T *a, int64_t lda, int64_t m,
+                                    int64_t k, const LA_T *tau, LA_T *qw, int64_t qc, LA_T *w)
+{
+    int64_t qb = LA_QB_FOR(k);
+    LA_T *v = w, *g = v + m * qb, *t = g + qb * qb, *w1 = t + qb * qb;
+    memset(qw, 0, sizeof(LA_T) * m * qc);
+    for (int64_t i = 0; i < qc && i < m; i++)
+        qw[i * m + i] = 1;
+    for (int64_t j = k > 0 ? ((k - 1) / qb) * qb : -1; j >= 0; j -= qb) {
+        int64_t kb = k - j < qb ? k - j : qb, mj = m - j, nc = qc - j;
+        if (nc <= 0)
+            continue;
+        LA_F(la_qr_vt_)(gemm, a + j * lda + j, lda, mj, kb, tau + j, v, g, t);
+        LA_F(la_qr_apply_)(gemm, v, t, 0, mj, kb, qw + j * m + j, m, nc, w1);
+    }
+}
+
 /* QR of the column-major m x n matrix a (lead dim m), blocked (la_geqrf_);
  * then R (rr x n row-major) into r and, unless q is NULL, Q's first qc
  * columns (row-major m x qc) by applying the block reflectors to I[:, :qc]
@@ -1155,7 +1164,7 @@ static int64_t LA_F(la_qr_blocked_work_)(int64_t m, int64_t n, int64_t qc)
 {
     int64_t k = m < n ? m : n, wn = n > qc ? n : qc, qb = LA_QB_FOR(k);
     int64_t f = LA_F(la_geqrf_work_)(m, n, qb);
-    int64_t o = m * qc + m * qb + 2 * qb * qb + 2 * qb * wn;
+    int64_t o = m * qc + LA_F(la_orgqr_work_)(m, k, wn);
     return k + (f > o ? f : o) + 1;
 }
 
@@ -1169,19 +1178,8 @@ static int LA_F(la_qr_blocked_)(ct_la_gemm_fn gemm, LA_T *a, int64_t m, int64_t 
     LA_F(la_qr_r_)(a, m, n, r, rr);
     if (q == NULL)
         return 0;
-    LA_T *qw = ws, *v = qw + m * qc, *g = v + m * qb, *t = g + qb * qb;
-    LA_T *w1 = t + qb * qb;
-    memset(qw, 0, sizeof(LA_T) * m * qc);
-    for (int64_t i = 0; i < qc && i < m; i++)
-        qw[i * m + i] = 1;
-    for (int64_t j = k > 0 ? ((k - 1) / qb) * qb : -1; j >= 0; j -= qb) {
-        int64_t kb = k - j < qb ? k - j : qb, mj = m - j, nc = qc - j;
-        if (nc <= 0)
-            continue;
-        LA_F(la_qr_vt_)(gemm, a + j * m + j, m, mj, kb, tau + j, v, g, t);
-        LA_F(la_qr_apply_)(gemm, v, t, 0, mj, kb, qw + j * m + j, m, nc, w1);
-    }
-    LA_F(la_transpose_)(qw, q, qc, m);
+    LA_F(la_orgqr_blocked_)(gemm, a, m, m, k, tau, ws, qc, ws + m * qc);
+    LA_F(la_transpose_)(ws, q, qc, m);
     return 0;
 }
 
@@ -1207,7 +1205,7 @@ static int LA_F(la_qr_all_)(ct_la_gemm_fn gemm, const LA_T *src, LA_T *q, LA_T *
     int fail = 0;
     CT_PARALLEL_IF(par, "omp parallel",
     {
-        LA_T *a = (LA_T *)malloc(sizeof(LA_T) * (mn + m * qc + k + 1));
+        LA_T *a = (LA_T *)malloc(sizeof(LA_T) * (mn + m * qc + ct_refl_work(m, qc) + k));
         if (a == NULL) {
 _Pragma("omp atomic write")
             fail = 1;
@@ -1215,12 +1213,50 @@ _Pragma("omp atomic write")
 _Pragma("omp for schedule(static)")
             for (int64_t b = 0; b < nb; b++) {
                 LA_F(la_transpose_)(src + b * mn, a, m, n);
-                if (LA_F(la_qr_one_)(a, m, n, a + mn + m * qc, r + b * rr * n, rr,
+                LA_T *tau = a + mn + m * qc + ct_refl_work(m, qc);
+                if (LA_F(la_qr_one_)(a, m, n, tau, r + b * rr * n, rr,
                                      q == NULL ? NULL : q + b * m * qc, qc, a + mn))
 _Pragma("omp atomic write")
                     fail = 1;
             }
             free(a);
+        }
+    });
+    return fail ? -1 : 0;
+}
+
+/* Q = H_0 ... H_{k-1} I[:, :n] for nb column-major m x n matrices a (lead
+ * dim m, one after another; the reflectors below the diagonal of the first
+ * k columns, as geqrf leaves them) and their factors tau (nb x k), into q
+ * (the same layout): sytrd.h's org2r for small ones (LA_ORG_SMALL),
+ * la_orgqr_blocked_ for the others where gemm is given. -1: out of
+ * memory. */
+static int LA_F(la_orgqr_all_)(ct_la_gemm_fn gemm, const LA_T *a, const LA_T *tau, LA_T *q,
+                               int64_t nb, int64_t m, int64_t n, int64_t k)
+{
+    int64_t mn = m * n;
+    if (gemm != NULL && !LA_ORG_SMALL(m, n)) {
+        LA_T *w = (LA_T *)malloc(sizeof(LA_T) * LA_F(la_orgqr_work_)(m, k, n));
+        if (w == NULL)
+            return -1;
+        for (int64_t b = 0; b < nb; b++)
+            LA_F(la_orgqr_blocked_)(gemm, a + b * mn, m, m, k, tau + b * k, q + b * mn, n, w);
+        free(w);
+        return 0;
+    }
+    int par = nb > 1 && nb * mn * n > LA_PAR_WORK;
+    int fail = 0;
+    CT_PARALLEL_IF(par, "omp parallel",
+    {
+        LA_T *w = (LA_T *)malloc(sizeof(LA_T) * ct_refl_work(m, n));
+        if (w == NULL) {
+_Pragma("omp atomic write")
+            fail = 1;
+        } else {
+_Pragma("omp for schedule(static)")
+            for (int64_t b = 0; b < nb; b++)
+                LA_ORG2R(m, n, k, a + b * mn, m, tau + b * k, q + b * mn, m, w);
+            free(w);
         }
     });
     return fail ? -1 : 0;

@@ -49,11 +49,18 @@ static inline int64_t ct_dgebrd_work(int64_t m, int64_t n)
     return ct_trd_ld(m) * (n + 6) + 16;
 }
 
+/* The elements of workspace ct_drefl_apply (ct_srefl_apply, ct_dorg2r,
+ * ct_sorg2r) needs for m x nz. */
+static inline int64_t ct_refl_work(int64_t m, int64_t nz)
+{
+    return ct_trd_ld(m) * (nz + 1) + 16;
+}
+
 /* The elements of workspace ct_dormtr_ql (ct_sormtr_ql) needs for order
  * n. */
 static inline int64_t ct_dormtr_work(int64_t n)
 {
-    return ct_trd_ld(n) * (n + 1) + 16;
+    return ct_refl_work(n, n);
 }
 
 /* The elements of workspace ct_dsteqr (ct_ssteqr) needs for order n. */
@@ -218,6 +225,31 @@ static inline void ct_ssytrd(char uplo, int64_t n, float *a, int64_t lda, float 
     ct_sytrd_s8(uplo, n, a, lda, d, e, tau, work);
 }
 
+/* z = H(0) H(1) .. H(k-1) z for the m x nz matrix z (column-major, leading
+ * dim ldz), H(i) = I - tau[i] v v^T with v's entry i + off 1, the ones
+ * below it a's column i (a[r + i * lda], r > i + off) and the ones above
+ * zero; with ident, z's values are not read: the product is applied to
+ * I[:, :nz]. work: ct_refl_work(m, nz) elements. */
+static inline void ct_drefl_apply(int64_t m, int64_t nz, int64_t k, const double *a, int64_t lda,
+                                  const double *tau, int64_t off, double *z, int64_t ldz,
+                                  int ident, double *work)
+{
+#if CT_TRD_TWO
+    if (ct_trd_wide()) {
+        ct_refl_apply_w8(m, nz, k, a, lda, tau, off, z, ldz, ident, work);
+        return;
+    }
+#endif
+    ct_refl_apply_w4(m, nz, k, a, lda, tau, off, z, ldz, ident, work);
+}
+
+static inline void ct_srefl_apply(int64_t m, int64_t nz, int64_t k, const float *a, int64_t lda,
+                                  const float *tau, int64_t off, float *z, int64_t ldz,
+                                  int ident, float *work)
+{
+    ct_refl_apply_s8(m, nz, k, a, lda, tau, off, z, ldz, ident, work);
+}
+
 /* z = Q z for the n x n matrix z (column-major, leading dim ldz), Q the
  * orthogonal factor whose reflectors ct_dsytrd('L', n, a, lda, ..., tau)
  * left in a (LAPACK's dormtr('L', 'L', 'N')). work: ct_dormtr_work(n)
@@ -225,20 +257,30 @@ static inline void ct_ssytrd(char uplo, int64_t n, float *a, int64_t lda, float 
 static inline void ct_dormtr_ql(int64_t n, const double *a, int64_t lda, const double *tau,
                                 double *z, int64_t ldz, double *work)
 {
-#if CT_TRD_TWO
-    if (ct_trd_wide()) {
-        ct_ormtr_ql_w8(n, a, lda, tau, z, ldz, work);
-        return;
-    }
-#endif
-    ct_ormtr_ql_w4(n, a, lda, tau, z, ldz, work);
+    ct_drefl_apply(n, n, n - 1, a, lda, tau, 1, z, ldz, 0, work);
 }
 
 /* ct_dormtr_ql in float */
 static inline void ct_sormtr_ql(int64_t n, const float *a, int64_t lda, const float *tau,
                                 float *z, int64_t ldz, float *work)
 {
-    ct_ormtr_ql_s8(n, a, lda, tau, z, ldz, work);
+    ct_srefl_apply(n, n, n - 1, a, lda, tau, 1, z, ldz, 0, work);
+}
+
+/* q (column-major m x n, leading dim ldq) = the first n columns of
+ * H(0) .. H(k-1), the reflectors below the diagonal of a's first k columns
+ * as geqrf leaves them (LAPACK's org2r; k <= n <= m). work:
+ * ct_refl_work(m, n) elements. */
+static inline void ct_dorg2r(int64_t m, int64_t n, int64_t k, const double *a, int64_t lda,
+                             const double *tau, double *q, int64_t ldq, double *work)
+{
+    ct_drefl_apply(m, n, k, a, lda, tau, 0, q, ldq, 1, work);
+}
+
+static inline void ct_sorg2r(int64_t m, int64_t n, int64_t k, const float *a, int64_t lda,
+                             const float *tau, float *q, int64_t ldq, float *work)
+{
+    ct_srefl_apply(m, n, k, a, lda, tau, 0, q, ldq, 1, work);
 }
 
 /* The eigenvalues and eigenvectors of the symmetric tridiagonal matrix

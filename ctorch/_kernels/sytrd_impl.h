@@ -331,67 +331,75 @@ static void CT_TRD_SFX(ct_sytrd)(char uplo, int64_t n, CT_TRD_T *a, int64_t lda,
     }
 }
 
-/* ct_dormtr_ql (sytrd.h): the reflectors applied last to first, to every
- * column, on an aligned copy of z whose rows are whole vectors */
+/* ct_refl_apply (sytrd.h): the reflectors applied last to first, each to
+ * the columns it changes, on an aligned copy of z whose rows are whole
+ * vectors */
 __attribute__((optimize("O3"))) CT_TRD_TARGET
-static void CT_TRD_SFX(ct_ormtr_ql)(int64_t n, const CT_TRD_T *a, int64_t lda, const CT_TRD_T *tau,
-                                     CT_TRD_T *z, int64_t ldz, CT_TRD_T *work)
+static void CT_TRD_SFX(ct_refl_apply)(int64_t m, int64_t nz, int64_t k, const CT_TRD_T *a,
+                                      int64_t lda, const CT_TRD_T *tau, int64_t off,
+                                      CT_TRD_T *z, int64_t ldz, int ident, CT_TRD_T *work)
 {
-    int64_t ld = ct_trd_ld(n), i, j, r, k;
+    int64_t ld = ct_trd_ld(m), i, j, r, kk;
     CT_TRD_T *Z = (CT_TRD_T *)(((uintptr_t)work + 63) & ~(uintptr_t)63);
-    CT_TRD_T *u = Z + ld * n;
-    if (n <= 1)
-        return;
-    for (j = 0; j < n; j++) {
-        memcpy(Z + j * ld, z + j * ldz, sizeof(CT_TRD_T) * n);
-        for (r = n; r < ld; r++)
-            Z[j * ld + r] = 0;
+    CT_TRD_T *u = Z + ld * nz;
+    if (ident) {
+        memset(Z, 0, sizeof(CT_TRD_T) * ld * nz);
+        for (j = 0; j < nz && j < m; j++)
+            Z[j * ld + j] = 1;
+    } else {
+        for (j = 0; j < nz; j++) {
+            memcpy(Z + j * ld, z + j * ldz, sizeof(CT_TRD_T) * m);
+            for (r = m; r < ld; r++)
+                Z[j * ld + r] = 0;
+        }
     }
     memset(u, 0, sizeof(CT_TRD_T) * ld);
-    for (i = n - 2; i >= 0; i--) {
-        /* H(i) = I - tau v v^T, v: 1 in row i + 1, a's column i below it */
+    for (i = k - 1; i >= 0; i--) {
+        /* H(i) = I - tau v v^T, v: 1 in row i + off, a's column i below it */
         CT_TRD_T t = tau[i];
-        u[i + 1] = 1;
-        for (r = i + 2; r < n; r++)
+        u[i + off] = 1;
+        for (r = i + off + 1; r < m; r++)
             u[r] = a[r + i * lda];
         if (t == 0)
             continue;
-        int64_t r0 = (i + 1) / CT_TRD_W * CT_TRD_W;
-        for (j = 0; j + 4 <= n; j += 4) {
+        int64_t r0 = (i + off) / CT_TRD_W * CT_TRD_W;
+        /* from an identity, the columns before i are unit columns above
+         * row i, which H(i) leaves alone */
+        for (j = ident ? i : 0; j + 4 <= nz; j += 4) {
             CT_TRD_T *c0 = Z + j * ld, *c1 = c0 + ld, *c2 = c1 + ld, *c3 = c2 + ld;
             CT_TRD_V a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0};
             CT_TRD_T h[4];
-            for (k = r0; k < ld; k += CT_TRD_W) {
-                CT_TRD_V uu = *(const CT_TRD_V *)(u + k);
-                a0 += *(const CT_TRD_V *)(c0 + k) * uu;
-                a1 += *(const CT_TRD_V *)(c1 + k) * uu;
-                a2 += *(const CT_TRD_V *)(c2 + k) * uu;
-                a3 += *(const CT_TRD_V *)(c3 + k) * uu;
+            for (kk = r0; kk < ld; kk += CT_TRD_W) {
+                CT_TRD_V uu = *(const CT_TRD_V *)(u + kk);
+                a0 += *(const CT_TRD_V *)(c0 + kk) * uu;
+                a1 += *(const CT_TRD_V *)(c1 + kk) * uu;
+                a2 += *(const CT_TRD_V *)(c2 + kk) * uu;
+                a3 += *(const CT_TRD_V *)(c3 + kk) * uu;
             }
             CT_TRD_HSUM4(a0, a1, a2, a3, h);
             CT_TRD_T s0 = t * h[0], s1 = t * h[1], s2 = t * h[2], s3 = t * h[3];
-            for (k = r0; k < ld; k += CT_TRD_W) {
-                CT_TRD_V uu = *(const CT_TRD_V *)(u + k);
-                *(CT_TRD_V *)(c0 + k) -= uu * s0;
-                *(CT_TRD_V *)(c1 + k) -= uu * s1;
-                *(CT_TRD_V *)(c2 + k) -= uu * s2;
-                *(CT_TRD_V *)(c3 + k) -= uu * s3;
+            for (kk = r0; kk < ld; kk += CT_TRD_W) {
+                CT_TRD_V uu = *(const CT_TRD_V *)(u + kk);
+                *(CT_TRD_V *)(c0 + kk) -= uu * s0;
+                *(CT_TRD_V *)(c1 + kk) -= uu * s1;
+                *(CT_TRD_V *)(c2 + kk) -= uu * s2;
+                *(CT_TRD_V *)(c3 + kk) -= uu * s3;
             }
         }
-        for (; j < n; j++) {
+        for (; j < nz; j++) {
             CT_TRD_T *c0 = Z + j * ld;
             CT_TRD_V a0 = {0}, zero = {0};
             CT_TRD_T h[4];
-            for (k = r0; k < ld; k += CT_TRD_W)
-                a0 += *(const CT_TRD_V *)(c0 + k) * *(const CT_TRD_V *)(u + k);
+            for (kk = r0; kk < ld; kk += CT_TRD_W)
+                a0 += *(const CT_TRD_V *)(c0 + kk) * *(const CT_TRD_V *)(u + kk);
             CT_TRD_HSUM4(a0, zero, zero, zero, h);
             CT_TRD_T s0 = t * h[0];
-            for (k = r0; k < ld; k += CT_TRD_W)
-                *(CT_TRD_V *)(c0 + k) -= *(const CT_TRD_V *)(u + k) * s0;
+            for (kk = r0; kk < ld; kk += CT_TRD_W)
+                *(CT_TRD_V *)(c0 + kk) -= *(const CT_TRD_V *)(u + kk) * s0;
         }
     }
-    for (j = 0; j < n; j++)
-        memcpy(z + j * ldz, Z + j * ld, sizeof(CT_TRD_T) * n);
+    for (j = 0; j < nz; j++)
+        memcpy(z + j * ldz, Z + j * ld, sizeof(CT_TRD_T) * m);
 }
 
 /* ct_dormtr_ql by blocks of CT_ORM_NB reflectors (LAPACK's dormtr with

@@ -45,6 +45,8 @@ cdef extern from "backend.h" nogil:
                      int64_t n, int64_t qc, int64_t rr) noexcept nogil
         int (*la_ldl)(int dtype, void *a, int64_t nb, int64_t n, int32_t *piv,
                       int32_t *info) noexcept nogil
+        int (*la_orgqr)(int dtype, const void *a, const void *tau, void *q, int64_t nb,
+                        int64_t m, int64_t n, int64_t k) noexcept nogil
 
 # matrices from this order on run the blocked kernels, on the table's gemm
 DEF BLOCKED = 64
@@ -782,8 +784,8 @@ cdef void _to_cols(const floating *src, int64_t rs, int64_t cs, floating *dst, i
 def orgqr(Tensor A, Tensor tau):
     """Q = H_0 ... H_{k-1} I[:, :n] (LAPACK's orgqr) of A (..., m, n), m >= n,
     with k = tau.shape[-1] <= n reflectors (below A's diagonal) and their
-    factors tau (..., k), one LAPACK call per matrix in one loop, in place
-    in the result: float32 or float64 host memory of one device, tau's batch
+    factors tau (..., k), by the table's la_orgqr (else one LAPACK call per
+    matrix in one loop): float32 or float64 host memory of one device, tau's batch
     dims A's, no history needed (None otherwise, and for k = 0). Q
     column-major, as LAPACK leaves it (the transposed view of a dense
     tensor)."""
@@ -809,6 +811,34 @@ def orgqr(Tensor A, Tensor tau):
     cdef Tensor X = _empty_list([A._shape[d] for d in range(nd - 2)] + [n, m], A._dtype,
                                 A._storage.device)
     cdef bint f64 = code == CT_FLOAT64
+    cdef const ct_la_table *T = _table(A)
+    cdef void *cols = NULL
+    cdef int rc = 0
+    cdef int64_t b
+    if T != NULL and T.la_orgqr != NULL:
+        # the table's kernel, from A's columns as they are where they lie
+        # one matrix after another
+        if m > 32 or n > 32:
+            ensure_gemm(A._storage.backend)
+        if not (rs == 1 and cs == m and (nb == 1 or bs == m * n)):
+            cols = malloc((8 if f64 else 4) * nb * m * n)
+            if cols == NULL:
+                raise MemoryError()
+        with nogil:
+            if cols != NULL:
+                for b in range(nb):
+                    if f64:
+                        _to_cols(<const double *>A._data + b * bs, rs, cs,
+                                 <double *>cols + b * m * n, m, n)
+                    else:
+                        _to_cols(<const float *>A._data + b * bs, rs, cs,
+                                 <float *>cols + b * m * n, m, n)
+            rc = T.la_orgqr(code, A._data if cols == NULL else cols, tau._data, X._data, nb, m,
+                            n, k)
+        free(cols)
+        if rc != 0:
+            raise MemoryError()
+        return _cols_view(X, m, n)
     cdef int t = 1 if f64 else 0
     cdef _dorgqr_t dfn = NULL
     cdef _sorgqr_t sfn = NULL
@@ -832,7 +862,6 @@ def orgqr(Tensor A, Tensor tau):
     cdef void *work = malloc((8 if f64 else 4) * lwork)
     if work == NULL:
         raise MemoryError()
-    cdef int64_t b
     cdef int failed = 0
     with nogil:
         for b in range(nb):
