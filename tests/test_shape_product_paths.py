@@ -271,13 +271,49 @@ def test_cat_row_copy_tails():
 
 @pytest.mark.parametrize("nt", [1, 2])
 def test_cat_large_results_threads(threads, nt):
-    # results past the streaming (16 MiB) and the threading (64 MiB) sizes
+    # results past the streaming size (16 MiB)
     threads(nt)
     rng = np.random.default_rng(7)
     for rows, cols in (((3000, 2000), (3000, 700)), ((4096, 2048), (4096, 2051))):
         arrs = [rng.standard_normal((rows[0], rows[1] if k == 0 else cols[1])).astype(np.float32)
                 for k in range(2)]
         np.testing.assert_array_equal(torch.cat([T(a) for a in arrs], 1).numpy(), np.concatenate(arrs, 1))
+
+
+@pytest.mark.parametrize("nt", [1, 2, 3])
+def test_copies_and_reductions_split_between_threads(threads, nt):
+    # past the threading size (256 KiB moved): cat / stack row copies, roll's
+    # two strided copies, index_select's chunks of 4096 indices of one slice;
+    # rows' products in chunks of rows and columns' reductions in narrower
+    # blocks than 1024 where the threads would else share one: the values of
+    # one thread (each row's or column's result is its own)
+    threads(nt)
+    rng = np.random.default_rng(17)
+    a = rng.standard_normal((1000, 300)).astype(np.float32)
+    b = rng.standard_normal((1000, 77)).astype(np.float32)
+    np.testing.assert_array_equal(torch.cat([T(a), T(b)], 1).numpy(), np.concatenate([a, b], 1))
+    np.testing.assert_array_equal(torch.stack([T(a), T(a * 2)]).numpy(), np.stack([a, a * 2]))
+    np.testing.assert_array_equal(torch.roll(T(a), 7, 1).numpy(), np.roll(a, 7, 1))
+    for n in (4095, 4096, 4097, 20000):
+        i = rng.integers(0, 1000, n)
+        for w in (8, 20, 300):
+            np.testing.assert_array_equal(torch.index_select(T(a[:, :w]), 0, T(i)).numpy(), a[i, :w])
+    for rows, cols in ((1000, 100), (7, 9000), (3000, 17)):
+        x = rng.uniform(0.95, 1.05, (rows, cols)).astype(np.float32)
+        y = x.astype(np.float64)
+        torch.set_num_threads(1)
+        one = T(x).prod(1).numpy()
+        torch.set_num_threads(nt)
+        np.testing.assert_array_equal(T(x).prod(1).numpy(), one)
+        np.testing.assert_allclose(one, y.prod(1), rtol=1e-5)
+        for t, ar in ((T(x), x), (T(y), y)):
+            np.testing.assert_array_equal(t.amax(0).numpy(), ar.max(0))
+            np.testing.assert_array_equal(t.amin(0).numpy(), ar.min(0))
+            np.testing.assert_allclose(t.prod(0).numpy(), ar.prod(0), rtol=1e-5)
+    z = rng.standard_normal((500, 1000))
+    z[3, 5] = np.nan
+    r = T(z).amax(0).numpy()
+    assert np.isnan(r[5]) and np.array_equal(np.delete(r, 5), np.delete(z.max(0), 5))
 
 
 def test_cat_mixed_strided_and_gradients():

@@ -1761,8 +1761,17 @@ CT_MULTIVERSION static void ct_prod_rows_mv_##S(const T *x, int64_t rows, int64_
         out[r] = (T)pr;                                                           \
     }                                                                             \
 }                                                                                 \
+/* rows in chunks of about CT_PAR_MIN elements between threads (each row's  */  \
+/* product is its own: the same values on any count)                       */  \
 void ct_prod_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld, T *out) { \
-    ct_prod_rows_mv_##S(x, rows, len, ld, out);                                   \
+    int nt = ct_get_num_threads();                                                \
+    int64_t rc = len >= CT_PAR_MIN ? 1 : CT_PAR_MIN / (len ? len : 1);            \
+    int64_t nc = (rows + rc - 1) / rc;                                            \
+    CT_PARALLEL_IF(nt > 1 && nc > 1 && rows * len >= CT_PAR_MIN, "omp parallel for num_threads(nt) schedule(dynamic, 1)", \
+    for (int64_t c = 0; c < nc; c++) {                                            \
+        int64_t r0 = c * rc, nr = rows - r0 < rc ? rows - r0 : rc;                \
+        ct_prod_rows_mv_##S(x + r0 * ld, nr, len, ld, out + r0);                  \
+    });                                                                           \
 }                                                                                 \
 static void ct_cum_one_##S(const T *p, int64_t len, int is_prod, T *o) {         \
     ACC a = is_prod == 1 ? (ACC)1 : (ACC)0;                                       \
@@ -3078,12 +3087,21 @@ int ct_reduce_cols(int op, int dtype, const void *x, int64_t n, int64_t cols, in
         && dtype != CT_FLOAT32 && dtype != CT_FLOAT64) return -1;
     if (op < CT_RCOLS_MAX || op > CT_RCOLS_LOGSUMEXP) return -1;
     if (n <= 0 || cols <= 0) return 0;
-    int64_t nb = (cols + CT_COLS_BLOCK - 1) / CT_COLS_BLOCK;
     int nt = ct_get_num_threads();
-    CT_PARALLEL_IF(nt > 1 && nb > 1 && n * cols >= CT_PAR_MIN, "omp parallel for num_threads(nt) schedule(static)",
+    int par = nt > 1 && n * cols >= CT_PAR_MIN;
+    /* blocks of CT_COLS_BLOCK columns; narrower ones (whole cache lines of
+     * them) where that leaves a thread without a block: each column's
+     * result is its own, so the split does not change it */
+    int64_t bw = CT_COLS_BLOCK, line = 64 / es;
+    if (par && cols < (int64_t)nt * CT_COLS_BLOCK) {
+        bw = ((cols + nt - 1) / nt + line - 1) / line * line;
+        bw = bw < CT_COLS_BLOCK ? bw : CT_COLS_BLOCK;
+    }
+    int64_t nb = (cols + bw - 1) / bw;
+    CT_PARALLEL_IF(par && nb > 1, "omp parallel for num_threads(nt) schedule(static)",
     for (int64_t b = 0; b < nb; b++) {
-        int64_t c0 = b * CT_COLS_BLOCK;
-        int64_t cb = cols - c0 < CT_COLS_BLOCK ? cols - c0 : CT_COLS_BLOCK;
+        int64_t c0 = b * bw;
+        int64_t cb = cols - c0 < bw ? cols - c0 : bw;
         const char *xs = (const char *)x + c0 * es;
         char *os = (char *)out + c0 * es;
         int64_t *is = idx ? idx + c0 : NULL;

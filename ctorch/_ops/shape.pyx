@@ -857,9 +857,7 @@ cdef Tensor _roll_dense(Tensor t, list shifts, list dims):
         sp = t._data
         B = out._storage.backend
         with nogil:
-            for rr in range(rows):
-                B.copy_rows(dp + rr * rb, rb, sp + rr * rb + (rb - sb), rb, 1, sb)
-                B.copy_rows(dp + rr * rb + sb, rb, sp + rr * rb, rb, 1, rb - sb)
+            _roll_run(B, dp, sp, rows, rb, sb)
         return out
     # the lines: the dims before last - 1 (last >= 1: a dim before it moves)
     cdef int q = last - 1, nl = q
