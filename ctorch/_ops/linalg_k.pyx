@@ -2110,7 +2110,8 @@ def syevd_parts(Tensor A, bint lower, int threads=1):
     matrices A (..., n, n), n > 1 (the triangle `lower` read), in A's
     precision: (eigenvalues (..., n), Qt, Zt), Qt and Zt (..., n, n) the
     transposes of Q (sytrd's orthogonal factor, formed by orgtr) and Z (the
-    eigenvectors of the tridiagonal matrix, by stedc), so that the
+    eigenvectors of the tridiagonal matrix, by stedc, or up to order OWN_QL
+    (OWN_QL_F32) by sytrd.h's implicit QL), so that the
     eigenvectors are Q Z = (Zt Qt)^T: the product left to the caller's gemm
     (syevd applies Q by ormtr, level-2 bound for small orders). Up to order
     OWN_ORM, where the CPU runs sytrd.h's kernels, Q is applied to Z here
