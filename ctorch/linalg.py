@@ -2554,7 +2554,7 @@ def _householder_product(A, tau, *, out=None):
     _same_device_py(A, tau)
     _float_kernel(A, "orgqr_cpu")
     if not A.is_cuda:
-        # real matrices: LAPACK's orgqr in one loop over the batch
+        # real matrices: the kernels' orgqr over the batch
         q = _lk.orgqr(A.detach(), tau.detach())
         if q is not None:
             return _to_out(_record("linalg_householder_product", q, (A, tau)), out,

@@ -947,9 +947,8 @@ static void LA_F(la_qr_r_)(const LA_T *a, int64_t m, int64_t n, LA_T *r, int64_t
  * (rr x n, row-major, zero below the diagonal) and, when q is not NULL, the
  * first qc columns of Q = H_0 ... H_{k-1} (row-major m x qc; LAPACK's
  * org2r, sytrd.h's) into q, with w a work of m * qc + ct_refl_work(m, qc)
- * elements. -1 (nothing further
- * defined) where a column's sum of squares leaves the range where it is
- * exact to rounding, as la_geqr2_ */
+ * elements. -1 (nothing further defined) where a column's sum of squares
+ * leaves the range where it is exact to rounding, as la_geqr2_ */
 CT_MULTIVERSION
 static int LA_F(la_qr_one_)(LA_T *a, int64_t m, int64_t n, LA_T *tau, LA_T *r, int64_t rr,
                             LA_T *q, int64_t qc, LA_T *w)

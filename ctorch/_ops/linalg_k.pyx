@@ -755,20 +755,6 @@ def cond2_bound(Tensor R, Tensor Rinv):
     return out
 
 
-ctypedef void (*_dorgqr_t)(int *m, int *n, int *k, double *a, int *lda, double *tau,
-                           double *work, int *lwork, int *info) noexcept nogil
-ctypedef void (*_sorgqr_t)(int *m, int *n, int *k, float *a, int *lda, float *tau,
-                           float *work, int *lwork, int *info) noexcept nogil
-
-
-# orgqr's workspace by dtype: the (m, n, k) of the last query and its answer
-cdef int _ogq_m[2]
-cdef int _ogq_n[2]
-cdef int _ogq_k[2]
-cdef int _ogq_lwork[2]
-_ogq_m[0] = _ogq_m[1] = -1
-
-
 cdef void _to_cols(const floating *src, int64_t rs, int64_t cs, floating *dst, int64_t m,
                    int64_t n) noexcept nogil:
     """dst (column-major m x n) = the matrix src (element strides rs, cs)."""
@@ -784,13 +770,13 @@ cdef void _to_cols(const floating *src, int64_t rs, int64_t cs, floating *dst, i
 def orgqr(Tensor A, Tensor tau):
     """Q = H_0 ... H_{k-1} I[:, :n] (LAPACK's orgqr) of A (..., m, n), m >= n,
     with k = tau.shape[-1] <= n reflectors (below A's diagonal) and their
-    factors tau (..., k), by the table's la_orgqr (else one LAPACK call per
-    matrix in one loop): float32 or float64 host memory of one device, tau's batch
-    dims A's, no history needed (None otherwise, and for k = 0). Q
-    column-major, as LAPACK leaves it (the transposed view of a dense
-    tensor)."""
+    factors tau (..., k), by the table's la_orgqr: float32 or float64 host
+    memory of one device, tau's batch dims A's, no history needed (None
+    otherwise, and for k = 0). Q column-major, as LAPACK leaves it (the
+    transposed view of a dense tensor)."""
+    cdef const ct_la_table *T = _table(A)
     cdef int code = A._dtype._code
-    if (code != CT_FLOAT32 and code != CT_FLOAT64) or tau._dtype is not A._dtype \
+    if T == NULL or T.la_orgqr == NULL or tau._dtype is not A._dtype \
             or A._ndim < 2 or tau._ndim != A._ndim - 1 \
             or tau._storage.device != A._storage.device \
             or (_grad_mode() and (_needs_grad(A) or _needs_grad(tau))):
@@ -811,76 +797,30 @@ def orgqr(Tensor A, Tensor tau):
     cdef Tensor X = _empty_list([A._shape[d] for d in range(nd - 2)] + [n, m], A._dtype,
                                 A._storage.device)
     cdef bint f64 = code == CT_FLOAT64
-    cdef const ct_la_table *T = _table(A)
     cdef void *cols = NULL
     cdef int rc = 0
     cdef int64_t b
-    if T != NULL and T.la_orgqr != NULL:
-        # the table's kernel, from A's columns as they are where they lie
-        # one matrix after another
-        if m > 32 or n > 32:
-            ensure_gemm(A._storage.backend)
-        if not (rs == 1 and cs == m and (nb == 1 or bs == m * n)):
-            cols = malloc((8 if f64 else 4) * nb * m * n)
-            if cols == NULL:
-                raise MemoryError()
-        with nogil:
-            if cols != NULL:
-                for b in range(nb):
-                    if f64:
-                        _to_cols(<const double *>A._data + b * bs, rs, cs,
-                                 <double *>cols + b * m * n, m, n)
-                    else:
-                        _to_cols(<const float *>A._data + b * bs, rs, cs,
-                                 <float *>cols + b * m * n, m, n)
-            rc = T.la_orgqr(code, A._data if cols == NULL else cols, tau._data, X._data, nb, m,
-                            n, k)
-        free(cols)
-        if rc != 0:
+    # A's columns as they are where they lie one matrix after another
+    if m > 32 or n > 32:
+        ensure_gemm(A._storage.backend)
+    if not (rs == 1 and cs == m and (nb == 1 or bs == m * n)):
+        cols = malloc((8 if f64 else 4) * nb * m * n)
+        if cols == NULL:
             raise MemoryError()
-        return _cols_view(X, m, n)
-    cdef int t = 1 if f64 else 0
-    cdef _dorgqr_t dfn = NULL
-    cdef _sorgqr_t sfn = NULL
-    if f64:
-        dfn = <_dorgqr_t>_lapack_ptr("dorgqr")
-    else:
-        sfn = <_sorgqr_t>_lapack_ptr("sorgqr")
-    cdef int im = <int>m, inn = <int>n, ik = <int>k, lwork = -1, info = 0
-    cdef double dq = 0
-    cdef float sq = 0
-    if _ogq_m[t] != im or _ogq_n[t] != inn or _ogq_k[t] != ik:
-        if f64:
-            dfn(&im, &inn, &ik, NULL, &im, NULL, &dq, &lwork, &info)
-            lwork = <int>dq
-        else:
-            sfn(&im, &inn, &ik, NULL, &im, NULL, &sq, &lwork, &info)
-            lwork = <int>sq
-        _ogq_lwork[t] = lwork if lwork >= inn else inn
-        _ogq_m[t], _ogq_n[t], _ogq_k[t] = im, inn, ik
-    lwork = _ogq_lwork[t]
-    cdef void *work = malloc((8 if f64 else 4) * lwork)
-    if work == NULL:
-        raise MemoryError()
-    cdef int failed = 0
     with nogil:
-        for b in range(nb):
-            if f64:
-                _to_cols(<const double *>A._data + b * bs, rs, cs, <double *>X._data + b * m * n,
-                         m, n)
-                dfn(&im, &inn, &ik, <double *>X._data + b * m * n, &im,
-                    <double *>tau._data + b * k, <double *>work, &lwork, &info)
-            else:
-                _to_cols(<const float *>A._data + b * bs, rs, cs, <float *>X._data + b * m * n,
-                         m, n)
-                sfn(&im, &inn, &ik, <float *>X._data + b * m * n, &im,
-                    <float *>tau._data + b * k, <float *>work, &lwork, &info)
-            if info < 0:
-                failed = -info
-                break
-    free(work)
-    if failed:
-        raise ValueError(f"illegal value in {failed}-th argument of internal orgqr")
+        if cols != NULL:
+            for b in range(nb):
+                if f64:
+                    _to_cols(<const double *>A._data + b * bs, rs, cs,
+                             <double *>cols + b * m * n, m, n)
+                else:
+                    _to_cols(<const float *>A._data + b * bs, rs, cs,
+                             <float *>cols + b * m * n, m, n)
+        rc = T.la_orgqr(code, A._data if cols == NULL else cols, tau._data, X._data, nb, m,
+                        n, k)
+    free(cols)
+    if rc != 0:
+        raise MemoryError()
     return _cols_view(X, m, n)
 
 
@@ -2029,6 +1969,7 @@ cdef struct _parts_ctx:
     void *gemm                      # Q applied by blocks (NULL: one reflector at a time)
     bint f32                        # float matrices (else double)
     bint lower, own_q
+    bint own_ql                     # Z by sytrd.h's QL (else stedc)
     int n, lwork, liwork
     int64_t part_len                # bytes
     char *buf
@@ -2051,7 +1992,6 @@ cdef int _parts_loop(_parts_ctx *c, int64_t lo, int64_t hi, floating *work,
     cdef const floating *sb
     cdef char lo_ = b'L', compz = b'I'
     cdef int info = 0
-    cdef bint own_ql
     for b in range(lo, hi):
         qb = qs if c.own_q else <floating *>c.q + b * n * n
         sb = <const floating *>c.src + b * n * n
@@ -2063,11 +2003,7 @@ cdef int _parts_loop(_parts_ctx *c, int64_t lo, int64_t hi, floating *work,
             return 1
         if _tridiag(<void *>c.trd, lo_, c.n, qb, d, e, tau, work, c.lwork) != 0:
             return 1
-        if floating is float:
-            own_ql = n <= _own_ql_s
-        else:
-            own_ql = n <= _own_ql
-        if own_ql:
+        if c.own_ql:
             if floating is float:
                 info = <int>ct_ssteqr(n, d, e, z, n, work)
             else:
@@ -2139,6 +2075,7 @@ def syevd_parts(Tensor A, bint lower, int threads=1):
     c.f32 = f32
     c.lower = lower
     c.own_q = own_q
+    c.own_ql = n <= (_own_ql_s if f32 else _own_ql)
     c.gemm = NULL
     if own_q and n >= ORM_BLOCKED:
         c.gemm = _blas_ptr(x + "gemm")
@@ -2160,7 +2097,7 @@ def syevd_parts(Tensor A, bint lower, int threads=1):
         lwork = <int>ct_dsytrd_work(n)
     if own_q and ct_dormtr_work(n) > lwork:
         lwork = <int>ct_dormtr_work(n)
-    if n <= (_own_ql_s if f32 else _own_ql) and ct_dsteqr_work(n) > lwork:
+    if c.own_ql and ct_dsteqr_work(n) > lwork:
         lwork = <int>ct_dsteqr_work(n)
     if c.gemm != NULL and ct_dormtr_blocked_work(n) > lwork:
         lwork = <int>ct_dormtr_blocked_work(n)
