@@ -770,6 +770,74 @@ def test_lu_solve_and_inverse_of_many_columns(dtype, n, k):
     assert _rel(x.numpy(), np.linalg.solve(a64, b.astype(dtype).astype(np.float64))) < tol * np.linalg.cond(a64)
 
 
+@pytest.fixture
+def threads():
+    old = torch.get_num_threads()
+    yield torch.set_num_threads
+    torch.set_num_threads(old)
+
+
+@pytest.mark.parametrize("nt", [1, 2])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("n,k", [(130, 70), (200, 9), (257, 300)])
+@pytest.mark.parametrize("layout", ["c", "t"])
+def test_solves_and_factors_shared_between_threads(threads, nt, dtype, n, k, layout):
+    # past the threading work: the solves' columns in blocks per thread (the
+    # inverse's cut where L's and U's work halves), getrf's trailing columns
+    # brought up to date per thread; B row-major (solved as it lies) or
+    # column-major; against numpy in double
+    threads(nt)
+    rng = np.random.default_rng(n + k)
+    a = rng.standard_normal((n, n))
+    a[0, 0] = 1e-3                                   # row swaps
+    b = rng.standard_normal((n, k))
+    tol = (1e-4 if dtype == "float32" else 1e-11) * np.linalg.cond(a)
+    a64, b64 = a.astype(dtype).astype(np.float64), b.astype(dtype).astype(np.float64)
+    ta = torch.tensor(a.astype(dtype))
+    tb = torch.tensor(b.astype(dtype)) if layout == "c" else torch.tensor(np.ascontiguousarray(b.T.astype(dtype))).mT
+    assert _rel(torch.linalg.solve(ta, tb).numpy(), np.linalg.solve(a64, b64)) < tol
+    assert _rel(torch.linalg.inv(ta).numpy(), np.linalg.inv(a64)) < tol
+    lu, piv = torch.linalg.lu_factor(ta)
+    p_, l_, u_ = torch.lu_unpack(lu, piv)
+    assert _rel((p_ @ l_ @ u_).numpy(), a64) < (1e-5 if dtype == "float32" else 1e-13)
+    assert _rel(torch.linalg.lu_solve(lu, piv, tb).numpy(), np.linalg.solve(a64, b64)) < tol
+    assert _rel(torch.linalg.lu_solve(lu, piv, tb, adjoint=True).numpy(), np.linalg.solve(a64.T, b64)) < tol
+    sign, logdet = torch.linalg.slogdet(ta)
+    ref = np.linalg.slogdet(a64)
+    assert sign.item() == ref[0]
+    np.testing.assert_allclose(logdet.item(), ref[1], rtol=tol)
+    t = np.tril(rng.standard_normal((n, n)) / n) + 2 * np.eye(n)
+    for upper, unit in ((False, False), (True, False), (False, True)):
+        m = (t.T if upper else t).astype(dtype)
+        x = torch.linalg.solve_triangular(torch.tensor(m), tb, upper=upper, unitriangular=unit)
+        m64 = m.astype(np.float64) - (m * np.eye(n) - np.eye(n) if unit else 0)
+        assert _rel(x.numpy(), np.linalg.solve(m64, b64)) < (1e-4 if dtype == "float32" else 1e-11)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("k", [32, 40])
+def test_triangular_solve_by_a_tiny_or_huge_diagonal(dtype, k):
+    # the rows' solve multiplies by the diagonal's reciprocal only where that
+    # is a normal number: a subnormal diagonal entry (whose reciprocal
+    # overflows) and a huge one (whose reciprocal is subnormal) are divided
+    # by, as forward substitution does
+    info = np.finfo(dtype)
+    n = 40
+    t = np.tril(np.full((n, n), 0.01)) + np.eye(n)
+    t[30, :30] = 0
+    t[30, 30] = info.tiny / 64                       # subnormal
+    t[20, 20] = info.max / 4
+    b = np.ones((n, k))
+    b[30] = info.tiny
+    t, b = t.astype(dtype), b.astype(dtype)
+    x = torch.linalg.solve_triangular(torch.tensor(t), torch.tensor(b), upper=False).numpy()
+    ref = np.zeros((n, k), dtype)
+    for i in range(n):
+        ref[i] = (b[i] - t[i, :i] @ ref[:i]) / t[i, i]
+    assert np.isfinite(x).all()
+    np.testing.assert_allclose(x, ref, rtol=1e-5 if dtype == "float32" else 1e-12)
+
+
 @pytest.mark.parametrize("shape", [(256, 64), (30, 50), (7, 7)])
 @pytest.mark.parametrize("full", [False, True])
 def test_svd_float32_computed_in_float32(shape, full):

@@ -1410,7 +1410,8 @@ static int ct_cpu_lstm_seq_bwd(int dtype, int64_t T, int64_t B, int64_t H, const
 }
 
 /* ---- dense linear algebra (linalg.h) on this table's gemm (unblocked
- * while no BLAS is bound) ---------------------------------------------------- */
+ * while no BLAS is bound); the BLAS held on one thread for the whole call,
+ * whose threads share solves and updates by blocks of columns ------------- */
 
 static ct_la_gemm_fn ct_cpu_la_gemm(void)
 {
@@ -1420,41 +1421,59 @@ static ct_la_gemm_fn ct_cpu_la_gemm(void)
 static int ct_cpu_la_lu(int dtype, const void *src, void *dst, int64_t nb, int64_t m, int64_t n,
                         int32_t *piv, int32_t *info)
 {
-    return ct_la_lu(ct_cpu_la_gemm(), dtype, src, dst, nb, m, n, piv, info);
+    int pin = ct_blas_pin();
+    int rc = ct_la_lu(ct_cpu_la_gemm(), dtype, src, dst, nb, m, n, piv, info);
+    ct_blas_unpin(pin);
+    return rc;
 }
 
 static int ct_cpu_la_trsm(int dtype, const void *T, int64_t tbs, int64_t rs, int64_t cs,
                           int upper, int unit, const void *B, int64_t bbs, void *X, int64_t nb,
                           int64_t n, int64_t k, int xrow)
 {
-    return ct_la_trsm(ct_cpu_la_gemm(), dtype, T, tbs, rs, cs, upper, unit, B, bbs, X, nb, n, k,
-                      xrow);
+    int pin = ct_blas_pin();
+    int rc = ct_la_trsm(ct_cpu_la_gemm(), dtype, T, tbs, rs, cs, upper, unit, B, bbs, X, nb, n, k,
+                        xrow);
+    ct_blas_unpin(pin);
+    return rc;
 }
 
 static int ct_cpu_la_lu_solve(int dtype, const void *LU, int64_t lbs, const int32_t *piv,
                               int64_t pbs, const void *B, int64_t bbs, void *X, int64_t nb,
                               int64_t n, int64_t k, int xrow, int trans)
 {
-    return ct_la_lu_solve(ct_cpu_la_gemm(), dtype, LU, lbs, piv, pbs, B, bbs, X, nb, n, k, xrow,
-                          trans);
+    int pin = ct_blas_pin();
+    int rc = ct_la_lu_solve(ct_cpu_la_gemm(), dtype, LU, lbs, piv, pbs, B, bbs, X, nb, n, k, xrow,
+                            trans);
+    ct_blas_unpin(pin);
+    return rc;
 }
 
 static int ct_cpu_la_qr(int dtype, const void *src, void *q, void *r, int64_t nb, int64_t m,
                         int64_t n, int64_t qc, int64_t rr)
 {
-    return ct_la_qr(ct_cpu_la_gemm(), dtype, src, q, r, nb, m, n, qc, rr);
+    int pin = ct_blas_pin();
+    int rc = ct_la_qr(ct_cpu_la_gemm(), dtype, src, q, r, nb, m, n, qc, rr);
+    ct_blas_unpin(pin);
+    return rc;
 }
 
 static int ct_cpu_la_orgqr(int dtype, const void *a, const void *tau, void *q, int64_t nb,
                            int64_t m, int64_t n, int64_t k)
 {
-    return ct_la_orgqr(ct_cpu_la_gemm(), dtype, a, tau, q, nb, m, n, k);
+    int pin = ct_blas_pin();
+    int rc = ct_la_orgqr(ct_cpu_la_gemm(), dtype, a, tau, q, nb, m, n, k);
+    ct_blas_unpin(pin);
+    return rc;
 }
 
 static int ct_cpu_la_cholesky(int dtype, const void *src, void *dst, int64_t nb, int64_t n,
                               int32_t *info)
 {
-    return ct_la_cholesky(ct_cpu_la_gemm(), dtype, src, dst, nb, n, info);
+    int pin = ct_blas_pin();
+    int rc = ct_la_cholesky(ct_cpu_la_gemm(), dtype, src, dst, nb, n, info);
+    ct_blas_unpin(pin);
+    return rc;
 }
 
 #include "rearrange.h"

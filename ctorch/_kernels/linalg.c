@@ -5,11 +5,14 @@
 #include <stdlib.h>
 #include "linalg.h"
 #include "sytrd.h"
+#include "strided.h"
 
 #define LA_CAT_(a, b) a##b
 #define LA_CAT(a, b) LA_CAT_(a, b)
 /* the panel width of the blocked factorizations and solves */
 #define LA_NB 32
+/* the columns of src a transpose reads at a time (linalg_t.h) */
+#define LA_TBAND 16
 /* the order below which triangular solves run unblocked */
 #define LA_TB 16
 /* row-major right-hand sides with this many columns or more are solved
@@ -32,6 +35,64 @@
 
 /* the offsets of one gemm */
 static const int64_t la_zero_off[1] = {0};
+
+/* A solve's or an update's columns are independent of each other, so one
+ * large enough is shared among the threads by blocks of columns (each
+ * thread's gemm calls then stay on it): from this much work (about flops),
+ * with at least LA_PAR_COLS columns a thread */
+#define LA_PAR_FLOPS 1.0e6
+#define LA_PAR_COLS 16
+
+/* the threads to share work (flops) over k columns: 1 inside a parallel
+ * region or for little work */
+static int la_col_threads(double flops, int64_t k)
+{
+#ifdef _OPENMP
+    if (flops < LA_PAR_FLOPS || omp_in_parallel())
+        return 1;
+    int64_t nt = ct_get_num_threads(), most = k / LA_PAR_COLS;
+    nt = nt < most ? nt : most;
+    return nt > 1 ? (int)nt : 1;
+#else
+    (void)flops;
+    (void)k;
+    return 1;
+#endif
+}
+
+/* thread t's columns [*c0, *c1) of k among nt, in multiples of 8 */
+static void la_col_share(int64_t k, int nt, int t, int64_t *c0, int64_t *c1)
+{
+    int64_t per = ((k + nt - 1) / nt + 7) / 8 * 8;
+    *c0 = t * per < k ? t * per : k;
+    *c1 = (t + 1) * per < k ? (t + 1) * per : k;
+}
+
+/* the same for the n columns of an inverse (la_getrs_rows_), whose column c
+ * costs L's trailing (n - c)^2 / 2 and U's n^2 / 2: the cuts (multiples of
+ * 8) where the sum of the costs reaches t / nt of the whole */
+static int64_t la_inv_cut(int64_t n, int nt, int t)
+{
+    if (t <= 0)
+        return 0;
+    if (t >= nt)
+        return n;
+    double nn = (double)n * n, total = 0, sum = 0;
+    for (int64_t c = 0; c < n; c++)
+        total += (double)(n - c) * (n - c) + nn;
+    double goal = total * t / nt;
+    int64_t c = 0;
+    for (; c < n && sum < goal; c++)
+        sum += (double)(n - c) * (n - c) + nn;
+    c = (c + 4) / 8 * 8;
+    return c < n ? c : n;
+}
+
+static void la_inv_share(int64_t n, int nt, int t, int64_t *c0, int64_t *c1)
+{
+    *c0 = la_inv_cut(n, nt, t);
+    *c1 = la_inv_cut(n, nt, t + 1);
+}
 
 #define LA_T float
 #define LA_S f32

@@ -19,7 +19,10 @@ typedef LA_IT LA_F(la_i4_) __attribute__((vector_size(4 * sizeof(LA_T))));
  * blocks of 32 bytes a row transposed in vector registers (GCC keeps a
  * 64-byte generic vector in memory on AVX2), float's 8 x 8 in three rounds
  * of shuffles of pairs of rows, double's 4 x 4 in two; the edges element
- * by element */
+ * by element. The blocks go across bands of LA_TBAND columns of src row
+ * by row, so that each line of src is read whole while it is in cache
+ * (a power-of-two row stride puts a column's lines into a few cache sets,
+ * which a walk down whole columns would evict before their next block) */
 CT_MULTIVERSION
 static void LA_F(la_transpose_ld_)(const LA_T *restrict src, int64_t sld, LA_T *restrict dst,
                                    int64_t dld, int64_t m, int64_t n)
@@ -27,8 +30,9 @@ static void LA_F(la_transpose_ld_)(const LA_T *restrict src, int64_t sld, LA_T *
     const int64_t B = sizeof(LA_T) == 8 ? 4 : 8;
     int64_t m8 = m & ~(B - 1), n8 = n & ~(B - 1);
     if (B == 4) {
-        for (int64_t j0 = 0; j0 < n8; j0 += 4)
-            for (int64_t i0 = 0; i0 < m8; i0 += 4) {
+        for (int64_t jb = 0; jb < n8; jb += LA_TBAND)
+        for (int64_t i0 = 0; i0 < m8; i0 += 4)
+            for (int64_t j0 = jb; j0 < n8 && j0 < jb + LA_TBAND; j0 += 4) {
                 LA_F(la_v4_) r[4], t[4];
                 for (int k = 0; k < 4; k++)
                     memcpy(&r[k], src + (i0 + k) * sld + j0, sizeof(r[k]));
@@ -44,8 +48,9 @@ static void LA_F(la_transpose_ld_)(const LA_T *restrict src, int64_t sld, LA_T *
                 }
             }
     } else
-    for (int64_t j0 = 0; j0 < n8; j0 += 8)
-        for (int64_t i0 = 0; i0 < m8; i0 += 8) {
+    for (int64_t jb = 0; jb < n8; jb += LA_TBAND)
+    for (int64_t i0 = 0; i0 < m8; i0 += 8)
+        for (int64_t j0 = jb; j0 < n8 && j0 < jb + LA_TBAND; j0 += 8) {
             LA_F(la_v8_) r[8], t[8], u[8];
             for (int k = 0; k < 8; k++)
                 memcpy(&r[k], src + (i0 + k) * sld + j0, sizeof(r[k]));
@@ -396,28 +401,56 @@ static void LA_F(la_trsm_)(ct_la_gemm_fn gemm, const LA_T *t, int64_t rs, int64_
 }
 
 /* op(T) X = B in place on the row-major x (n x k, row stride ldx), row by
- * row: each row of X less the multiples of the rows already solved */
+ * row: each row of X less the multiples of the rows already solved, 32
+ * columns at a time held in registers while the rows before are taken
+ * off (one load per multiply-add), then divided by the diagonal: times its
+ * reciprocal where that is a normal number, as the BLAS does, else by
+ * division (a reciprocal that overflows or is subnormal would lose it) */
 CT_MULTIVERSION
 static void LA_F(la_trsv_rows_)(const LA_T *t, int64_t rs, int64_t cs, int upper, int unit,
                                 LA_T *x, int64_t ldx, int64_t n, int64_t k)
 {
-    for (int64_t s = 0; s < n; s++) {
-        int64_t i = upper ? n - 1 - s : s;
-        int64_t lo = upper ? i + 1 : 0, hi = upper ? n : i;
-        LA_T *restrict xi = x + i * ldx;
-        const LA_T *row = t + i * rs;
-        for (int64_t p = lo; p < hi; p++) {
-            LA_T l = row[p * cs];
-            const LA_T *restrict xp = x + p * ldx;
+    for (int64_t c0 = 0; c0 < k; c0 += 32) {
+        int64_t kc = k - c0 < 32 ? k - c0 : 32;
+        for (int64_t s = 0; s < n; s++) {
+            int64_t i = upper ? n - 1 - s : s;
+            int64_t lo = upper ? i + 1 : 0, hi = upper ? n : i;
+            LA_T *restrict xi = x + i * ldx + c0;
+            const LA_T *row = t + i * rs;
+            if (kc == 32) {
+                LA_T acc[32];
+                for (int c = 0; c < 32; c++)
+                    acc[c] = xi[c];
+                for (int64_t p = lo; p < hi; p++) {
+                    LA_T l = row[p * cs];
+                    const LA_T *restrict xp = x + p * ldx + c0;
 #pragma omp simd
-            for (int64_t c = 0; c < k; c++)
-                xi[c] -= l * xp[c];
-        }
-        if (!unit) {
-            LA_T d = row[i * cs];
+                    for (int c = 0; c < 32; c++)
+                        acc[c] -= l * xp[c];
+                }
+                for (int c = 0; c < 32; c++)
+                    xi[c] = acc[c];
+            } else {
+                for (int64_t p = lo; p < hi; p++) {
+                    LA_T l = row[p * cs];
+                    const LA_T *restrict xp = x + p * ldx + c0;
 #pragma omp simd
-            for (int64_t c = 0; c < k; c++)
-                xi[c] /= d;
+                    for (int64_t c = 0; c < kc; c++)
+                        xi[c] -= l * xp[c];
+                }
+            }
+            if (!unit) {
+                LA_T d = row[i * cs], r = (LA_T)1 / d, ar = LA_FABS(r);
+                if (ar >= LA_TINY && ar <= (LA_T)1 / LA_TINY) {
+#pragma omp simd
+                    for (int64_t c = 0; c < kc; c++)
+                        xi[c] *= r;
+                } else {
+#pragma omp simd
+                    for (int64_t c = 0; c < kc; c++)
+                        xi[c] /= d;
+                }
+            }
         }
     }
 }
@@ -451,6 +484,33 @@ static void LA_F(la_trsm_rows_)(ct_la_gemm_fn gemm, const LA_T *t, int64_t rs, i
     }
 }
 
+/* la_trsm_ (column-major x) or la_trsm_rows_ (row-major x, rows set) with
+ * x's columns shared among the threads where the work pays */
+static void LA_F(la_trsm_split_)(ct_la_gemm_fn gemm, const LA_T *t, int64_t rs, int64_t cs,
+                                 int upper, int unit, LA_T *x, int64_t ldx, int64_t n, int64_t k,
+                                 int rows)
+{
+    int nt = gemm == NULL ? 1 : la_col_threads((double)n * n * k, k);
+    if (nt <= 1) {
+        if (rows)
+            LA_F(la_trsm_rows_)(gemm, t, rs, cs, upper, unit, x, ldx, n, k);
+        else
+            LA_F(la_trsm_)(gemm, t, rs, cs, upper, unit, x, ldx, n, k);
+        return;
+    }
+#ifdef _OPENMP
+#pragma omp parallel num_threads(nt)
+    {
+        int64_t c0, c1;
+        la_col_share(k, omp_get_num_threads(), omp_get_thread_num(), &c0, &c1);
+        if (c1 > c0 && rows)
+            LA_F(la_trsm_rows_)(gemm, t, rs, cs, upper, unit, x + c0, ldx, n, c1 - c0);
+        else if (c1 > c0)
+            LA_F(la_trsm_)(gemm, t, rs, cs, upper, unit, x + c0 * ldx, ldx, n, c1 - c0);
+    }
+#endif
+}
+
 /* the row swaps (i, piv[i] - 1) for i in [i0, i1) (1-based pivots; in
  * reverse order if asked) on the k columns of the column-major x: a
  * pivot's swap on 8 columns at a time (independent of each other, where a
@@ -480,6 +540,22 @@ static void LA_F(la_swaps_)(const int32_t *piv, LA_T *x, int64_t ldx, int64_t n,
     LA_F(la_swap_range_)(piv, x, ldx, 0, n, k, reverse);
 }
 
+/* columns [c0, c1) of the right block of getrf (those after the n1
+ * factored ones) brought up to date: the left block's row swaps, the block
+ * row solved with its unit lower triangle, the rows below less the product
+ * (each column on its own, so that the block can be shared among threads) */
+static void LA_F(la_getrf_right_)(ct_la_gemm_fn gemm, LA_T *a, int64_t lda, int64_t m,
+                                  int64_t n1, const int32_t *piv, int64_t c0, int64_t c1)
+{
+    LA_T one = 1, minus = -1;
+    LA_T *r = a + (n1 + c0) * lda;
+    int64_t w = c1 - c0;
+    LA_F(la_swap_range_)(piv, r, lda, 0, n1, w, 0);
+    LA_F(la_trsm_)(gemm, a, 1, lda, 0, 1, r, lda, n1, w);
+    gemm(LA_DT, 'N', 'N', (int)(m - n1), (int)w, (int)n1, &minus, (char *)(a + n1), (int)lda,
+         la_zero_off, (char *)r, (int)lda, la_zero_off, &one, (char *)(r + n1), (int)lda, 1);
+}
+
 /* getrf, recursively (as LAPACK's getrf2): the left half of the columns
  * factored, its row swaps applied to the right half, the block row solved
  * with the unit lower triangle, the trailing matrix updated by gemm and
@@ -492,14 +568,22 @@ static void LA_F(la_getrf_)(ct_la_gemm_fn gemm, LA_T *a, int64_t lda, int64_t m,
         LA_F(la_getf2_)(a, lda, m, n, piv, info, j0);
         return;
     }
-    LA_T one = 1, minus = -1;
     int64_t n1 = k / 2, n2 = n - n1;
     LA_F(la_getrf_)(gemm, a, lda, m, n1, piv, info, j0);
-    LA_F(la_swap_range_)(piv, a + n1 * lda, lda, 0, n1, n2, 0);
-    LA_F(la_trsm_)(gemm, a, 1, lda, 0, 1, a + n1 * lda, lda, n1, n2);
-    gemm(LA_DT, 'N', 'N', (int)(m - n1), (int)n2, (int)n1, &minus, (char *)(a + n1), (int)lda,
-         la_zero_off, (char *)(a + n1 * lda), (int)lda, la_zero_off, &one,
-         (char *)(a + n1 * lda + n1), (int)lda, 1);
+    int nt = la_col_threads(2.0 * (m - n1) * n2 * n1 + (double)n1 * n1 * n2, n2);
+    if (nt <= 1) {
+        LA_F(la_getrf_right_)(gemm, a, lda, m, n1, piv, 0, n2);
+    } else {
+#ifdef _OPENMP
+#pragma omp parallel num_threads(nt)
+        {
+            int64_t c0, c1;
+            la_col_share(n2, omp_get_num_threads(), omp_get_thread_num(), &c0, &c1);
+            if (c1 > c0)
+                LA_F(la_getrf_right_)(gemm, a, lda, m, n1, piv, c0, c1);
+        }
+#endif
+    }
     LA_F(la_getrf_)(gemm, a + n1 * lda + n1, lda, m - n1, n2, piv + n1, info, j0 + n1);
     for (int64_t i = n1; i < k; i++)
         piv[i] += (int32_t)n1;
@@ -647,20 +731,117 @@ static void LA_F(la_trsm_one_)(ct_la_gemm_fn gemm, const LA_T *t, int64_t rs, in
         /* row-major B solved as it lies (no transposes) */
         if (w != b)
             memcpy(w, b, sizeof(LA_T) * n * k);
-        LA_F(la_trsm_rows_)(gemm, t, rs, cs, upper, unit, w, k, n, k);
+        LA_F(la_trsm_split_)(gemm, t, rs, cs, upper, unit, w, k, n, k, 1);
         if (w != x)
             memcpy(x, w, sizeof(LA_T) * n * k);
         return;
     }
     LA_F(la_load_)(b, w, n, k, xrow);
-    LA_F(la_trsm_)(gemm, t, rs, cs, upper, unit, w, n, n, k);
+    LA_F(la_trsm_split_)(gemm, t, rs, cs, upper, unit, w, n, n, k, 0);
     LA_F(la_store_)(w, x, n, k, xrow);
+}
+
+/* the row swaps (i, piv[i] - 1), i = 0 .. n - 1 (from the last if asked), on
+ * columns [0, k) of the row-major x (row stride ldx) */
+static void LA_F(la_swap_rows_)(const int32_t *piv, LA_T *x, int64_t ldx, int64_t n, int64_t k,
+                                int reverse)
+{
+    for (int64_t s = 0; s < n; s++) {
+        int64_t i = reverse ? n - 1 - s : s, p = piv[i] - 1;
+        if (p == i)
+            continue;
+        LA_T *restrict xi = x + i * ldx, *restrict xp = x + p * ldx;
+        for (int64_t c = 0; c < k; c++) {
+            LA_T v = xi[c];
+            xi[c] = xp[c];
+            xp[c] = v;
+        }
+    }
+}
+
+/* columns [c0, c1) of la_getrs_rows_'s solve (each column on its own) */
+static void LA_F(la_getrs_cols_)(ct_la_gemm_fn gemm, const LA_T *lu, const int32_t *piv,
+                                 LA_T *w, int64_t n, int64_t k, int trans, int inv,
+                                 int64_t c0, int64_t c1)
+{
+    LA_T *wc = w + c0;
+    int64_t kc = c1 - c0;
+    if (inv) {
+        /* L^-1 (block c0 of I's columns is zero above row c0, so that only
+         * L's trailing part takes part), then U's solve */
+        for (int64_t b0 = c0; b0 < c1; b0 += LA_NB) {
+            int64_t bw = c1 - b0 < LA_NB ? c1 - b0 : LA_NB;
+            LA_F(la_trsm_rows_)(gemm, lu + b0 + b0 * n, 1, n, 0, 1, w + b0 * k + b0, k, n - b0,
+                                bw);
+        }
+        LA_F(la_trsm_rows_)(gemm, lu, 1, n, 1, 0, wc, k, n, kc);
+    } else if (!trans) {
+        LA_F(la_swap_rows_)(piv, wc, k, n, kc, 0);
+        LA_F(la_trsm_rows_)(gemm, lu, 1, n, 0, 1, wc, k, n, kc);
+        LA_F(la_trsm_rows_)(gemm, lu, 1, n, 1, 0, wc, k, n, kc);
+    } else {
+        LA_F(la_trsm_rows_)(gemm, lu, n, 1, 0, 0, wc, k, n, kc);
+        LA_F(la_trsm_rows_)(gemm, lu, n, 1, 1, 1, wc, k, n, kc);
+        LA_F(la_swap_rows_)(piv, wc, k, n, kc, 1);
+    }
+}
+
+/* la_getrs_one_ on the row-major w (n x k) as B lies: B (or I where b is
+ * NULL) into w, solved there by columns shared among the threads; A^-1
+ * (b NULL, not trans) as U^-1 L^-1 P^T, P^T's column swaps row by row */
+static void LA_F(la_getrs_rows_)(ct_la_gemm_fn gemm, const LA_T *lu, const int32_t *piv,
+                                 const LA_T *b, LA_T *w, int64_t n, int64_t k, int trans)
+{
+    int inv = b == NULL && !trans;
+    if (b == NULL) {
+        memset(w, 0, sizeof(LA_T) * n * k);
+        for (int64_t i = 0; i < n; i++)
+            w[i * k + i] = 1;
+    } else if (w != b) {
+        memcpy(w, b, sizeof(LA_T) * n * k);
+    }
+    /* the inverse's first columns take most of L's work: its blocks of
+     * columns cut where the work (L's trailing part and all of U) halves */
+    int nt = la_col_threads((double)n * n * k, k);
+    if (nt <= 1) {
+        LA_F(la_getrs_cols_)(gemm, lu, piv, w, n, k, trans, inv, 0, k);
+    } else {
+#ifdef _OPENMP
+#pragma omp parallel num_threads(nt)
+        {
+            int nth = omp_get_num_threads(), t = omp_get_thread_num();
+            int64_t c0, c1;
+            if (inv)
+                la_inv_share(n, nth, t, &c0, &c1);
+            else
+                la_col_share(k, nth, t, &c0, &c1);
+            if (c1 > c0)
+                LA_F(la_getrs_cols_)(gemm, lu, piv, w, n, k, trans, inv, c0, c1);
+        }
+#endif
+    }
+    if (inv)
+        for (int64_t r = 0; r < n; r++) {
+            LA_T *wr = w + r * k;
+            for (int64_t i = n - 1; i >= 0; i--) {
+                int64_t p = piv[i] - 1;
+                LA_T v = wr[i];
+                wr[i] = wr[p];
+                wr[p] = v;
+            }
+        }
 }
 
 static void LA_F(la_getrs_one_)(ct_la_gemm_fn gemm, const LA_T *lu, const int32_t *piv,
                                 const LA_T *b, LA_T *x, LA_T *w, int64_t n, int64_t k, int xrow,
                                 int trans)
 {
+    if (xrow && k >= LA_RK) {
+        LA_F(la_getrs_rows_)(gemm, lu, piv, b, w, n, k, trans);
+        if (w != x)
+            memcpy(x, w, sizeof(LA_T) * n * k);
+        return;
+    }
     if (b == NULL && !trans) {
         /* A^-1 = U^-1 L^-1 P^T (LAPACK's getri): L^-1 by blocks of columns
          * of I, block c0's right-hand sides zero above row c0, so that only
@@ -752,8 +933,9 @@ static int LA_F(la_solve_all_)(ct_la_gemm_fn gemm, const LA_T *t, int64_t tbs, i
 {
     int64_t nk = n * k;
     /* a work copy where B would be read after X is written, or the layout changes */
-    int rows = !lu && xrow && k >= LA_RK;
-    int need_w = (xrow && k > 1 && !rows) || (x == b && bbs == 0 && nb > 1) || (b == NULL && xrow);
+    int rows = xrow && k >= LA_RK;
+    int need_w = (xrow && k > 1 && !rows) || (x == b && bbs == 0 && nb > 1)
+                 || (b == NULL && xrow && !rows);
     int par = nb > 1 && nb * n * nk > LA_PAR_WORK && (n < 2 * LA_NB || gemm == NULL);
     int fail = 0;
     /* a team only when the batch is shared: inside an inactive parallel

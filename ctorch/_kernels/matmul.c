@@ -104,11 +104,45 @@ ct_blas_local_fn ct_blas_local_in(const char *path)
     return h ? (ct_blas_local_fn)dlsym(h, "openblas_set_num_threads_local") : NULL;
 }
 
+/* OpenBLAS's "local" switch is the library's global thread count in its
+ * pthreads builds (the ones numpy and scipy ship): threads of a team that
+ * each set it to 1 and put it back race, and a gemm that starts between
+ * another thread's restore and its own set runs threaded, its workers
+ * taking the cores from the team. So a team's gemm calls run with the
+ * count held at 1 by the thread that starts the team, for the team's
+ * whole run (ct_blas_pin), and change nothing themselves. */
+static int ct_blas_pinned = 0;
+
+int ct_blas_pin(void)
+{
+    if (ct_blas_local == NULL || ct_blas_pinned)
+        return -1;
+#ifdef _OPENMP
+    if (omp_in_parallel())
+        return -1;
+#endif
+    int prev = ct_blas_local(1);
+    ct_blas_pinned = 1;
+    return prev;
+}
+
+void ct_blas_unpin(int prev)
+{
+    if (prev < 0)
+        return;
+    ct_blas_pinned = 0;
+    ct_blas_local(prev);
+}
+
 /* One gemm on one BLAS thread, from any thread (the Fortran interface takes
  * pointers, so each thread passes its own copies of the scalars). */
 static void ct_gemm_serial(ct_gemm_fn f, char t1, char t2, int m, int n, int k, void *alpha,
                            char *P, int ld1, char *Q, int ld2, void *beta, char *C, int ldc)
 {
+    if (ct_blas_pinned) {
+        f(&t1, &t2, &m, &n, &k, alpha, P, &ld1, Q, &ld2, beta, C, &ldc);
+        return;
+    }
     int prev = ct_blas_local(1);
     f(&t1, &t2, &m, &n, &k, alpha, P, &ld1, Q, &ld2, beta, C, &ldc);
     ct_blas_local(prev);
@@ -128,6 +162,7 @@ static void ct_gemm_split(ct_gemm_fn f, size_t es, char t1, char t2, int M, int 
         ct_gemm_serial(f, t1, t2, M, N, K, alpha, P, ld1, Q, ld2, beta, C, ldc);
         return;
     }
+    int pin = ct_blas_pin();
 #ifdef _OPENMP
 #pragma omp parallel for num_threads(nt) schedule(static)
 #endif
@@ -141,6 +176,7 @@ static void ct_gemm_split(ct_gemm_fn f, size_t es, char t1, char t2, int M, int 
             ct_gemm_serial(f, t1, t2, len, N, K, alpha, P + (size_t)lo * (t1 == 'N' ? 1 : ld1) * es,
                            ld1, Q, ld2, beta, C + (size_t)lo * es, ldc);
     }
+    ct_blas_unpin(pin);
 }
 
 /* C[b] = alpha op1(P + off1[b]) op2(Q + off2[b]) + beta C[b] for nb batches
@@ -154,6 +190,7 @@ void ct_gemm_batched(ct_gemm_fn f, size_t es, char t1, char t2, int M, int N, in
     int nt = 1;
 #ifdef _OPENMP
     nt = omp_get_max_threads();
+    if (omp_in_parallel()) nt = 1;      /* called from a thread of a parallel region */
 #endif
     if (ct_blas_local == NULL) {
         for (int64_t b = 0; b < nb; b++)
@@ -163,12 +200,14 @@ void ct_gemm_batched(ct_gemm_fn f, size_t es, char t1, char t2, int M, int N, in
     }
     if (2.0 * M * N * K * nb < CT_GEMM_PAR_FLOPS) nt = 1;
     if (nt > 1 && nb >= nt) {
+        int pin = ct_blas_pin();
 #ifdef _OPENMP
 #pragma omp parallel for num_threads(nt) schedule(static)
 #endif
         for (int64_t b = 0; b < nb; b++)
             ct_gemm_serial(f, t1, t2, M, N, K, alpha, P + off1[b] * es, ld1, Q + off2[b] * es,
                            ld2, beta, C + b * cstep, ldc);
+        ct_blas_unpin(pin);
         return;
     }
     for (int64_t b = 0; b < nb; b++)

@@ -49,6 +49,13 @@ int ct_blas_find_local(void *gemm_addr);
  * calls use): found through a file that links it; NULL if there is none. */
 ct_blas_local_fn ct_blas_local_in(const char *path);
 
+/* Holds the BLAS found by ct_blas_find_local on one thread until
+ * ct_blas_unpin(the value returned), for a team of threads that call it:
+ * their gemm calls then leave its thread count alone. -1 (and nothing
+ * held) inside a parallel region, where already held, or without it. */
+int ct_blas_pin(void);
+void ct_blas_unpin(int prev);
+
 /* C[b] = alpha op1(P + off1[b]) op2(Q + off2[b]) + beta C[b] for nb batches,
  * column-major as BLAS has it (C dense, M * N apart; offsets in elements of
  * size es; alpha, beta point to values of the dtype). With OpenBLAS found
