@@ -484,6 +484,18 @@ static void LA_F(la_trsm_rows_)(ct_la_gemm_fn gemm, const LA_T *t, int64_t rs, i
     }
 }
 
+/* a triangular solve of x's columns, x row-major (rows set: la_trsm_rows_)
+ * or column-major (la_trsm_) */
+static void LA_F(la_trsm_lay_)(ct_la_gemm_fn gemm, const LA_T *t, int64_t rs, int64_t cs,
+                               int upper, int unit, LA_T *x, int64_t ldx, int64_t n, int64_t k,
+                               int rows)
+{
+    if (rows)
+        LA_F(la_trsm_rows_)(gemm, t, rs, cs, upper, unit, x, ldx, n, k);
+    else
+        LA_F(la_trsm_)(gemm, t, rs, cs, upper, unit, x, ldx, n, k);
+}
+
 /* la_trsm_ (column-major x) or la_trsm_rows_ (row-major x, rows set) with
  * x's columns shared among the threads where the work pays */
 static void LA_F(la_trsm_split_)(ct_la_gemm_fn gemm, const LA_T *t, int64_t rs, int64_t cs,
@@ -492,10 +504,7 @@ static void LA_F(la_trsm_split_)(ct_la_gemm_fn gemm, const LA_T *t, int64_t rs, 
 {
     int nt = gemm == NULL ? 1 : la_col_threads((double)n * n * k, k);
     if (nt <= 1) {
-        if (rows)
-            LA_F(la_trsm_rows_)(gemm, t, rs, cs, upper, unit, x, ldx, n, k);
-        else
-            LA_F(la_trsm_)(gemm, t, rs, cs, upper, unit, x, ldx, n, k);
+        LA_F(la_trsm_lay_)(gemm, t, rs, cs, upper, unit, x, ldx, n, k, rows);
         return;
     }
 #ifdef _OPENMP
@@ -503,10 +512,9 @@ static void LA_F(la_trsm_split_)(ct_la_gemm_fn gemm, const LA_T *t, int64_t rs, 
     {
         int64_t c0, c1;
         la_col_share(k, omp_get_num_threads(), omp_get_thread_num(), &c0, &c1);
-        if (c1 > c0 && rows)
-            LA_F(la_trsm_rows_)(gemm, t, rs, cs, upper, unit, x + c0, ldx, n, c1 - c0);
-        else if (c1 > c0)
-            LA_F(la_trsm_)(gemm, t, rs, cs, upper, unit, x + c0 * ldx, ldx, n, c1 - c0);
+        if (c1 > c0)
+            LA_F(la_trsm_lay_)(gemm, t, rs, cs, upper, unit, x + c0 * (rows ? 1 : ldx), ldx, n,
+                               c1 - c0, rows);
     }
 #endif
 }
@@ -759,52 +767,67 @@ static void LA_F(la_swap_rows_)(const int32_t *piv, LA_T *x, int64_t ldx, int64_
     }
 }
 
-/* columns [c0, c1) of la_getrs_rows_'s solve (each column on its own) */
+/* columns [c0, c1) of la_getrs_one_'s solve on w (n x k, row stride or
+ * column stride ld: rows set or not), each column on its own; the
+ * inverse's L^-1 by blocks of I's columns, block b0 zero above row b0, so
+ * that only L's trailing part takes part (a third of a full solve's work),
+ * then U's solve */
 static void LA_F(la_getrs_cols_)(ct_la_gemm_fn gemm, const LA_T *lu, const int32_t *piv,
-                                 LA_T *w, int64_t n, int64_t k, int trans, int inv,
+                                 LA_T *w, int64_t ld, int rows, int64_t n, int trans, int inv,
                                  int64_t c0, int64_t c1)
 {
-    LA_T *wc = w + c0;
-    int64_t kc = c1 - c0;
+    int64_t cstep = rows ? 1 : ld, rstep = rows ? ld : 1, kc = c1 - c0;
+    LA_T *wc = w + c0 * cstep;
     if (inv) {
-        /* L^-1 (block c0 of I's columns is zero above row c0, so that only
-         * L's trailing part takes part), then U's solve */
         for (int64_t b0 = c0; b0 < c1; b0 += LA_NB) {
             int64_t bw = c1 - b0 < LA_NB ? c1 - b0 : LA_NB;
-            LA_F(la_trsm_rows_)(gemm, lu + b0 + b0 * n, 1, n, 0, 1, w + b0 * k + b0, k, n - b0,
-                                bw);
+            LA_F(la_trsm_lay_)(gemm, lu + b0 + b0 * n, 1, n, 0, 1, w + b0 * cstep + b0 * rstep,
+                               ld, n - b0, bw, rows);
         }
-        LA_F(la_trsm_rows_)(gemm, lu, 1, n, 1, 0, wc, k, n, kc);
-    } else if (!trans) {
-        LA_F(la_swap_rows_)(piv, wc, k, n, kc, 0);
-        LA_F(la_trsm_rows_)(gemm, lu, 1, n, 0, 1, wc, k, n, kc);
-        LA_F(la_trsm_rows_)(gemm, lu, 1, n, 1, 0, wc, k, n, kc);
+        LA_F(la_trsm_lay_)(gemm, lu, 1, n, 1, 0, wc, ld, n, kc, rows);
+        return;
+    }
+    if (!trans) {
+        if (rows)
+            LA_F(la_swap_rows_)(piv, wc, ld, n, kc, 0);
+        else
+            LA_F(la_swaps_)(piv, wc, ld, n, kc, 0);
+        LA_F(la_trsm_lay_)(gemm, lu, 1, n, 0, 1, wc, ld, n, kc, rows);
+        LA_F(la_trsm_lay_)(gemm, lu, 1, n, 1, 0, wc, ld, n, kc, rows);
     } else {
-        LA_F(la_trsm_rows_)(gemm, lu, n, 1, 0, 0, wc, k, n, kc);
-        LA_F(la_trsm_rows_)(gemm, lu, n, 1, 1, 1, wc, k, n, kc);
-        LA_F(la_swap_rows_)(piv, wc, k, n, kc, 1);
+        LA_F(la_trsm_lay_)(gemm, lu, n, 1, 0, 0, wc, ld, n, kc, rows);
+        LA_F(la_trsm_lay_)(gemm, lu, n, 1, 1, 1, wc, ld, n, kc, rows);
+        if (rows)
+            LA_F(la_swap_rows_)(piv, wc, ld, n, kc, 1);
+        else
+            LA_F(la_swaps_)(piv, wc, ld, n, kc, 1);
     }
 }
 
-/* la_getrs_one_ on the row-major w (n x k) as B lies: B (or I where b is
- * NULL) into w, solved there by columns shared among the threads; A^-1
- * (b NULL, not trans) as U^-1 L^-1 P^T, P^T's column swaps row by row */
-static void LA_F(la_getrs_rows_)(ct_la_gemm_fn gemm, const LA_T *lu, const int32_t *piv,
-                                 const LA_T *b, LA_T *w, int64_t n, int64_t k, int trans)
+/* op(A) X = B from A's LU (B = I where b is NULL: A^-1 = U^-1 L^-1 P^T when
+ * not trans, LAPACK's getri, P^T's column swaps last) on the work w:
+ * row-major right-hand sides (k >= LA_RK) solved as they lie, else in w's
+ * column-major copy; the columns shared among the threads where the work
+ * pays (the inverse's cut where L's and U's work halves) */
+static void LA_F(la_getrs_one_)(ct_la_gemm_fn gemm, const LA_T *lu, const int32_t *piv,
+                                const LA_T *b, LA_T *x, LA_T *w, int64_t n, int64_t k, int xrow,
+                                int trans)
 {
-    int inv = b == NULL && !trans;
+    int rows = xrow && k >= LA_RK, inv = b == NULL && !trans;
+    int64_t ld = rows ? k : n;
     if (b == NULL) {
         memset(w, 0, sizeof(LA_T) * n * k);
         for (int64_t i = 0; i < n; i++)
-            w[i * k + i] = 1;
-    } else if (w != b) {
-        memcpy(w, b, sizeof(LA_T) * n * k);
+            w[i * ld + i] = 1;
+    } else if (rows) {
+        if (w != b)
+            memcpy(w, b, sizeof(LA_T) * n * k);
+    } else {
+        LA_F(la_load_)(b, w, n, k, xrow);
     }
-    /* the inverse's first columns take most of L's work: its blocks of
-     * columns cut where the work (L's trailing part and all of U) halves */
     int nt = la_col_threads((double)n * n * k, k);
     if (nt <= 1) {
-        LA_F(la_getrs_cols_)(gemm, lu, piv, w, n, k, trans, inv, 0, k);
+        LA_F(la_getrs_cols_)(gemm, lu, piv, w, ld, rows, n, trans, inv, 0, k);
     } else {
 #ifdef _OPENMP
 #pragma omp parallel num_threads(nt)
@@ -816,11 +839,11 @@ static void LA_F(la_getrs_rows_)(ct_la_gemm_fn gemm, const LA_T *lu, const int32
             else
                 la_col_share(k, nth, t, &c0, &c1);
             if (c1 > c0)
-                LA_F(la_getrs_cols_)(gemm, lu, piv, w, n, k, trans, inv, c0, c1);
+                LA_F(la_getrs_cols_)(gemm, lu, piv, w, ld, rows, n, trans, inv, c0, c1);
         }
 #endif
     }
-    if (inv)
+    if (inv && rows) {
         for (int64_t r = 0; r < n; r++) {
             LA_T *wr = w + r * k;
             for (int64_t i = n - 1; i >= 0; i--) {
@@ -830,31 +853,7 @@ static void LA_F(la_getrs_rows_)(ct_la_gemm_fn gemm, const LA_T *lu, const int32
                 wr[p] = v;
             }
         }
-}
-
-static void LA_F(la_getrs_one_)(ct_la_gemm_fn gemm, const LA_T *lu, const int32_t *piv,
-                                const LA_T *b, LA_T *x, LA_T *w, int64_t n, int64_t k, int xrow,
-                                int trans)
-{
-    if (xrow && k >= LA_RK) {
-        LA_F(la_getrs_rows_)(gemm, lu, piv, b, w, n, k, trans);
-        if (w != x)
-            memcpy(x, w, sizeof(LA_T) * n * k);
-        return;
-    }
-    if (b == NULL && !trans) {
-        /* A^-1 = U^-1 L^-1 P^T (LAPACK's getri): L^-1 by blocks of columns
-         * of I, block c0's right-hand sides zero above row c0, so that only
-         * L's trailing part takes part (a third of a full solve's work);
-         * then U's solve, then the pivots' column swaps from the last */
-        memset(w, 0, sizeof(LA_T) * n * k);
-        for (int64_t i = 0; i < n; i++)
-            w[i * n + i] = 1;
-        for (int64_t c0 = 0; c0 < n; c0 += LA_NB) {
-            int64_t bw = n - c0 < LA_NB ? n - c0 : LA_NB;
-            LA_F(la_trsm_)(gemm, lu + c0 + c0 * n, 1, n, 0, 1, w + c0 + c0 * n, n, n - c0, bw);
-        }
-        LA_F(la_trsm_)(gemm, lu, 1, n, 1, 0, w, n, n, k);
+    } else if (inv) {
         for (int64_t i = n - 1; i >= 0; i--) {
             int64_t p = piv[i] - 1;
             if (p != i)
@@ -864,30 +863,11 @@ static void LA_F(la_getrs_one_)(ct_la_gemm_fn gemm, const LA_T *lu, const int32_
                     w[p * n + r] = v;
                 }
         }
+    }
+    if (!rows)
         LA_F(la_store_)(w, x, n, k, xrow);
-        return;
-    }
-    if (b == NULL) {
-        /* B = I (k = n): P^T I, the identity's rows in the pivots' order */
-        memset(w, 0, sizeof(LA_T) * n * k);
-        for (int64_t i = 0; i < n; i++)
-            w[i * n + i] = 1;
-        if (!trans)
-            LA_F(la_swaps_)(piv, w, n, n, k, 0);
-    } else {
-        LA_F(la_load_)(b, w, n, k, xrow);
-        if (!trans)
-            LA_F(la_swaps_)(piv, w, n, n, k, 0);
-    }
-    if (!trans) {
-        LA_F(la_trsm_)(gemm, lu, 1, n, 0, 1, w, n, n, k);
-        LA_F(la_trsm_)(gemm, lu, 1, n, 1, 0, w, n, n, k);
-    } else {
-        LA_F(la_trsm_)(gemm, lu, n, 1, 0, 0, w, n, n, k);
-        LA_F(la_trsm_)(gemm, lu, n, 1, 1, 1, w, n, n, k);
-        LA_F(la_swaps_)(piv, w, n, n, k, 1);
-    }
-    LA_F(la_store_)(w, x, n, k, xrow);
+    else if (w != x)
+        memcpy(x, w, sizeof(LA_T) * n * k);
 }
 
 /* la_solve_all_'s work on the calling thread's share of the batch (its
