@@ -1348,45 +1348,59 @@ static int ct_cpu_copy(void *dst, const void *src, size_t nbytes) {
     return 0;
 }
 
+/* The drivers below (convolutions, LSTM layers, linear algebra) run teams of
+ * their own whose threads call this table's gemm: the BLAS is held on one
+ * thread for the whole call (matmul.c's ct_blas_pin), so that those calls
+ * change nothing of its settings */
+#define CT_CPU_PINNED(CALL)                                                        \
+    do {                                                                           \
+        int pin_ = ct_blas_pin();                                                  \
+        int rc_ = CALL;                                                            \
+        ct_blas_unpin(pin_);                                                       \
+        return rc_;                                                                \
+    } while (0)
+
 /* ---- the fused convolution drivers (conv.h) on this table's gemm ---------- */
 
 static int ct_cpu_conv_im2col_mm(int dtype, int64_t es, const char *src, const char *w, char *y,
                                  int64_t N, int64_t C, int64_t G, int64_t R, const ct_conv_geom *g)
 {
-    return ct_conv_im2col_mm(ct_cpu_gemm, dtype, es, src, w, y, N, C, G, R, g);
+    CT_CPU_PINNED(ct_conv_im2col_mm(ct_cpu_gemm, dtype, es, src, w, y, N, C, G, R, g));
 }
 
 static int ct_cpu_conv_mm_col2im(int dtype, int64_t es, const char *src, const char *w, char *y,
                                  int64_t N, int64_t Cq, int64_t G, int64_t R, const ct_conv_geom *g)
 {
-    return ct_conv_mm_col2im(ct_cpu_gemm, dtype, es, src, w, y, N, Cq, G, R, g);
+    CT_CPU_PINNED(ct_conv_mm_col2im(ct_cpu_gemm, dtype, es, src, w, y, N, Cq, G, R, g));
 }
 
 static int ct_cpu_conv_wgrad(int dtype, int64_t es, const char *a, const char *src, char *gw,
                              int64_t N, int64_t C, int64_t G, int64_t R, const ct_conv_geom *g)
 {
-    return ct_conv_wgrad(ct_cpu_gemm, dtype, es, a, src, gw, N, C, G, R, g);
+    CT_CPU_PINNED(ct_conv_wgrad(ct_cpu_gemm, dtype, es, a, src, gw, N, C, G, R, g));
 }
 
 static int ct_cpu_conv_im2col_mm_bias(int dtype, int64_t es, const char *src, const char *w,
                                       const char *bias, char *y, int64_t N, int64_t C, int64_t G,
                                       int64_t R, const ct_conv_geom *g)
 {
-    return ct_conv_im2col_mm_bias(ct_cpu_gemm, dtype, es, src, w, bias, y, N, C, G, R, g);
+    CT_CPU_PINNED(ct_conv_im2col_mm_bias(ct_cpu_gemm, dtype, es, src, w, bias, y, N, C, G, R,
+                                         g));
 }
 
 static int ct_cpu_conv_mm_col2im_bs(int dtype, int64_t es, const char *src, int64_t sn,
                                     const char *w, char *y, int64_t N, int64_t Cq, int64_t G,
                                     int64_t R, const ct_conv_geom *g)
 {
-    return ct_conv_mm_col2im_bs(ct_cpu_gemm, dtype, es, src, sn, w, y, N, Cq, G, R, g);
+    CT_CPU_PINNED(ct_conv_mm_col2im_bs(ct_cpu_gemm, dtype, es, src, sn, w, y, N, Cq, G, R, g));
 }
 
 static int ct_cpu_conv_wgrad_bias(int dtype, int64_t es, const char *a, int64_t an,
                                   const char *src, char *gw, char *gb, int64_t N, int64_t C,
                                   int64_t G, int64_t R, const ct_conv_geom *g)
 {
-    return ct_conv_wgrad_bias(ct_cpu_gemm, dtype, es, a, an, src, gw, gb, N, C, G, R, g);
+    CT_CPU_PINNED(ct_conv_wgrad_bias(ct_cpu_gemm, dtype, es, a, an, src, gw, gb, N, C, G, R,
+                                     g));
 }
 
 /* ---- whole LSTM layers (nnmisc.h) on this table's gemm ---------------------- */
@@ -1396,8 +1410,8 @@ static int ct_cpu_lstm_seq_fwd(int dtype, int64_t T, int64_t B, int64_t H, int64
                                const char *whh_t, const char *h0, const char *c0, char *gates,
                                char *out, char *cs, char *tc, int save, int reverse)
 {
-    return ct_lstm_seq_fwd(ct_cpu_gemm, dtype, T, B, H, In, x, wih_t, bias, whh_t, h0, c0, gates,
-                           out, cs, tc, save, reverse);
+    CT_CPU_PINNED(ct_lstm_seq_fwd(ct_cpu_gemm, dtype, T, B, H, In, x, wih_t, bias, whh_t, h0,
+                                  c0, gates, out, cs, tc, save, reverse));
 }
 
 static int ct_cpu_lstm_seq_bwd(int dtype, int64_t T, int64_t B, int64_t H, const char *dout,
@@ -1405,13 +1419,12 @@ static int ct_cpu_lstm_seq_bwd(int dtype, int64_t T, int64_t B, int64_t H, const
                                const char *cs, const char *c0, const char *w_hh, char *dg,
                                char *dh0, char *dc0, int reverse)
 {
-    return ct_lstm_seq_bwd(ct_cpu_gemm, dtype, T, B, H, dout, dhn, dcn, a, tc, cs, c0, w_hh, dg,
-                           dh0, dc0, reverse);
+    CT_CPU_PINNED(ct_lstm_seq_bwd(ct_cpu_gemm, dtype, T, B, H, dout, dhn, dcn, a, tc, cs, c0,
+                                  w_hh, dg, dh0, dc0, reverse));
 }
 
 /* ---- dense linear algebra (linalg.h) on this table's gemm (unblocked
- * while no BLAS is bound); the BLAS held on one thread for the whole call,
- * whose threads share solves and updates by blocks of columns ------------- */
+ * while no BLAS is bound) ---------------------------------------------------- */
 
 static ct_la_gemm_fn ct_cpu_la_gemm(void)
 {
@@ -1421,59 +1434,41 @@ static ct_la_gemm_fn ct_cpu_la_gemm(void)
 static int ct_cpu_la_lu(int dtype, const void *src, void *dst, int64_t nb, int64_t m, int64_t n,
                         int32_t *piv, int32_t *info)
 {
-    int pin = ct_blas_pin();
-    int rc = ct_la_lu(ct_cpu_la_gemm(), dtype, src, dst, nb, m, n, piv, info);
-    ct_blas_unpin(pin);
-    return rc;
+    CT_CPU_PINNED(ct_la_lu(ct_cpu_la_gemm(), dtype, src, dst, nb, m, n, piv, info));
 }
 
 static int ct_cpu_la_trsm(int dtype, const void *T, int64_t tbs, int64_t rs, int64_t cs,
                           int upper, int unit, const void *B, int64_t bbs, void *X, int64_t nb,
                           int64_t n, int64_t k, int xrow)
 {
-    int pin = ct_blas_pin();
-    int rc = ct_la_trsm(ct_cpu_la_gemm(), dtype, T, tbs, rs, cs, upper, unit, B, bbs, X, nb, n, k,
-                        xrow);
-    ct_blas_unpin(pin);
-    return rc;
+    CT_CPU_PINNED(ct_la_trsm(ct_cpu_la_gemm(), dtype, T, tbs, rs, cs, upper, unit, B, bbs, X, nb,
+                             n, k, xrow));
 }
 
 static int ct_cpu_la_lu_solve(int dtype, const void *LU, int64_t lbs, const int32_t *piv,
                               int64_t pbs, const void *B, int64_t bbs, void *X, int64_t nb,
                               int64_t n, int64_t k, int xrow, int trans)
 {
-    int pin = ct_blas_pin();
-    int rc = ct_la_lu_solve(ct_cpu_la_gemm(), dtype, LU, lbs, piv, pbs, B, bbs, X, nb, n, k, xrow,
-                            trans);
-    ct_blas_unpin(pin);
-    return rc;
+    CT_CPU_PINNED(ct_la_lu_solve(ct_cpu_la_gemm(), dtype, LU, lbs, piv, pbs, B, bbs, X, nb, n,
+                                 k, xrow, trans));
 }
 
 static int ct_cpu_la_qr(int dtype, const void *src, void *q, void *r, int64_t nb, int64_t m,
                         int64_t n, int64_t qc, int64_t rr)
 {
-    int pin = ct_blas_pin();
-    int rc = ct_la_qr(ct_cpu_la_gemm(), dtype, src, q, r, nb, m, n, qc, rr);
-    ct_blas_unpin(pin);
-    return rc;
+    CT_CPU_PINNED(ct_la_qr(ct_cpu_la_gemm(), dtype, src, q, r, nb, m, n, qc, rr));
 }
 
 static int ct_cpu_la_orgqr(int dtype, const void *a, const void *tau, void *q, int64_t nb,
                            int64_t m, int64_t n, int64_t k)
 {
-    int pin = ct_blas_pin();
-    int rc = ct_la_orgqr(ct_cpu_la_gemm(), dtype, a, tau, q, nb, m, n, k);
-    ct_blas_unpin(pin);
-    return rc;
+    CT_CPU_PINNED(ct_la_orgqr(ct_cpu_la_gemm(), dtype, a, tau, q, nb, m, n, k));
 }
 
 static int ct_cpu_la_cholesky(int dtype, const void *src, void *dst, int64_t nb, int64_t n,
                               int32_t *info)
 {
-    int pin = ct_blas_pin();
-    int rc = ct_la_cholesky(ct_cpu_la_gemm(), dtype, src, dst, nb, n, info);
-    ct_blas_unpin(pin);
-    return rc;
+    CT_CPU_PINNED(ct_la_cholesky(ct_cpu_la_gemm(), dtype, src, dst, nb, n, info));
 }
 
 #include "rearrange.h"

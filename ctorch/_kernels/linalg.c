@@ -60,17 +60,9 @@ static int la_col_threads(double flops, int64_t k)
 #endif
 }
 
-/* thread t's columns [*c0, *c1) of k among nt, in multiples of 8 */
-static void la_col_share(int64_t k, int nt, int t, int64_t *c0, int64_t *c1)
-{
-    int64_t per = ((k + nt - 1) / nt + 7) / 8 * 8;
-    *c0 = t * per < k ? t * per : k;
-    *c1 = (t + 1) * per < k ? (t + 1) * per : k;
-}
-
-/* the same for the n columns of an inverse (la_getrs_rows_), whose column c
- * costs L's trailing (n - c)^2 / 2 and U's n^2 / 2: the cuts (multiples of
- * 8) where the sum of the costs reaches t / nt of the whole */
+/* the n columns of an inverse (la_getrs_one_), whose column c costs L's
+ * trailing (n - c)^2 / 2 and U's n^2 / 2: the cut (a multiple of 8) where
+ * the sum of the costs reaches t / nt of the whole */
 static int64_t la_inv_cut(int64_t n, int nt, int t)
 {
     if (t <= 0)
@@ -88,11 +80,46 @@ static int64_t la_inv_cut(int64_t n, int nt, int t)
     return c < n ? c : n;
 }
 
-static void la_inv_share(int64_t n, int nt, int t, int64_t *c0, int64_t *c1)
+/* thread t's columns [*c0, *c1) of k among nt: equal shares in multiples
+ * of 8, or an inverse's cuts (inv set, k its order) */
+static void la_col_share(int64_t k, int inv, int nt, int t, int64_t *c0, int64_t *c1)
 {
-    *c0 = la_inv_cut(n, nt, t);
-    *c1 = la_inv_cut(n, nt, t + 1);
+    if (inv) {
+        *c0 = la_inv_cut(k, nt, t);
+        *c1 = la_inv_cut(k, nt, t + 1);
+        return;
+    }
+    int64_t per = ((k + nt - 1) / nt + 7) / 8 * 8;
+    *c0 = t * per < k ? t * per : k;
+    *c1 = (t + 1) * per < k ? (t + 1) * per : k;
 }
+
+/* STMT on columns [C0, C1) of k, each column on its own: by each of nt
+ * threads on its share (la_col_share), or by the calling thread on all */
+#ifdef _OPENMP
+#define LA_SHARED_COLS(nt, k, inv, C0, C1, ...)                                    \
+    do {                                                                           \
+        int nt_ = (nt);                                                            \
+        if (nt_ > 1) {                                                             \
+            _Pragma("omp parallel num_threads(nt_)")                               \
+            {                                                                      \
+                int64_t C0, C1;                                                    \
+                la_col_share(k, inv, omp_get_num_threads(), omp_get_thread_num(),  \
+                             &C0, &C1);                                            \
+                if (C1 > C0) { __VA_ARGS__ }                                       \
+            }                                                                      \
+        } else {                                                                   \
+            int64_t C0 = 0, C1 = (k);                                              \
+            __VA_ARGS__                                                            \
+        }                                                                          \
+    } while (0)
+#else
+#define LA_SHARED_COLS(nt, k, inv, C0, C1, ...)                                    \
+    do {                                                                           \
+        int64_t C0 = 0, C1 = (k);                                                  \
+        __VA_ARGS__                                                                \
+    } while (0)
+#endif
 
 #define LA_T float
 #define LA_S f32

@@ -400,12 +400,32 @@ static void LA_F(la_trsm_)(ct_la_gemm_fn gemm, const LA_T *t, int64_t rs, int64_
     }
 }
 
+/* xi[0, kc) less row[p cs] x[p ldx + (0, kc)] for p in [lo, hi), the kc <= 32
+ * values held in acc meanwhile (one load per multiply-add; inlined, so that
+ * a constant kc of 32 keeps them in registers) */
+static inline __attribute__((always_inline)) void LA_F(la_row_less_)(
+    LA_T *restrict xi, const LA_T *x, int64_t ldx, const LA_T *row, int64_t cs, int64_t lo,
+    int64_t hi, int64_t kc)
+{
+    LA_T acc[32];
+    for (int64_t c = 0; c < kc; c++)
+        acc[c] = xi[c];
+    for (int64_t p = lo; p < hi; p++) {
+        LA_T l = row[p * cs];
+        const LA_T *restrict xp = x + p * ldx;
+#pragma omp simd
+        for (int64_t c = 0; c < kc; c++)
+            acc[c] -= l * xp[c];
+    }
+    for (int64_t c = 0; c < kc; c++)
+        xi[c] = acc[c];
+}
+
 /* op(T) X = B in place on the row-major x (n x k, row stride ldx), row by
- * row: each row of X less the multiples of the rows already solved, 32
- * columns at a time held in registers while the rows before are taken
- * off (one load per multiply-add), then divided by the diagonal: times its
- * reciprocal where that is a normal number, as the BLAS does, else by
- * division (a reciprocal that overflows or is subnormal would lose it) */
+ * row, 32 columns at a time: each row of X less the multiples of the rows
+ * already solved, then divided by the diagonal: times its reciprocal where
+ * that is a normal number, as the BLAS does, else by division (a
+ * reciprocal that overflows or is subnormal would lose it) */
 CT_MULTIVERSION
 static void LA_F(la_trsv_rows_)(const LA_T *t, int64_t rs, int64_t cs, int upper, int unit,
                                 LA_T *x, int64_t ldx, int64_t n, int64_t k)
@@ -417,28 +437,10 @@ static void LA_F(la_trsv_rows_)(const LA_T *t, int64_t rs, int64_t cs, int upper
             int64_t lo = upper ? i + 1 : 0, hi = upper ? n : i;
             LA_T *restrict xi = x + i * ldx + c0;
             const LA_T *row = t + i * rs;
-            if (kc == 32) {
-                LA_T acc[32];
-                for (int c = 0; c < 32; c++)
-                    acc[c] = xi[c];
-                for (int64_t p = lo; p < hi; p++) {
-                    LA_T l = row[p * cs];
-                    const LA_T *restrict xp = x + p * ldx + c0;
-#pragma omp simd
-                    for (int c = 0; c < 32; c++)
-                        acc[c] -= l * xp[c];
-                }
-                for (int c = 0; c < 32; c++)
-                    xi[c] = acc[c];
-            } else {
-                for (int64_t p = lo; p < hi; p++) {
-                    LA_T l = row[p * cs];
-                    const LA_T *restrict xp = x + p * ldx + c0;
-#pragma omp simd
-                    for (int64_t c = 0; c < kc; c++)
-                        xi[c] -= l * xp[c];
-                }
-            }
+            if (kc == 32)
+                LA_F(la_row_less_)(xi, x + c0, ldx, row, cs, lo, hi, 32);
+            else
+                LA_F(la_row_less_)(xi, x + c0, ldx, row, cs, lo, hi, kc);
             if (!unit) {
                 LA_T d = row[i * cs], r = (LA_T)1 / d, ar = LA_FABS(r);
                 if (ar >= LA_TINY && ar <= (LA_T)1 / LA_TINY) {
@@ -502,21 +504,9 @@ static void LA_F(la_trsm_split_)(ct_la_gemm_fn gemm, const LA_T *t, int64_t rs, 
                                  int upper, int unit, LA_T *x, int64_t ldx, int64_t n, int64_t k,
                                  int rows)
 {
-    int nt = gemm == NULL ? 1 : la_col_threads((double)n * n * k, k);
-    if (nt <= 1) {
-        LA_F(la_trsm_lay_)(gemm, t, rs, cs, upper, unit, x, ldx, n, k, rows);
-        return;
-    }
-#ifdef _OPENMP
-#pragma omp parallel num_threads(nt)
-    {
-        int64_t c0, c1;
-        la_col_share(k, omp_get_num_threads(), omp_get_thread_num(), &c0, &c1);
-        if (c1 > c0)
-            LA_F(la_trsm_lay_)(gemm, t, rs, cs, upper, unit, x + c0 * (rows ? 1 : ldx), ldx, n,
-                               c1 - c0, rows);
-    }
-#endif
+    LA_SHARED_COLS(la_col_threads((double)n * n * k, k), k, 0, c0, c1,
+        LA_F(la_trsm_lay_)(gemm, t, rs, cs, upper, unit, x + c0 * (rows ? 1 : ldx), ldx, n,
+                           c1 - c0, rows););
 }
 
 /* the row swaps (i, piv[i] - 1) for i in [i0, i1) (1-based pivots; in
@@ -578,20 +568,8 @@ static void LA_F(la_getrf_)(ct_la_gemm_fn gemm, LA_T *a, int64_t lda, int64_t m,
     }
     int64_t n1 = k / 2, n2 = n - n1;
     LA_F(la_getrf_)(gemm, a, lda, m, n1, piv, info, j0);
-    int nt = la_col_threads(2.0 * (m - n1) * n2 * n1 + (double)n1 * n1 * n2, n2);
-    if (nt <= 1) {
-        LA_F(la_getrf_right_)(gemm, a, lda, m, n1, piv, 0, n2);
-    } else {
-#ifdef _OPENMP
-#pragma omp parallel num_threads(nt)
-        {
-            int64_t c0, c1;
-            la_col_share(n2, omp_get_num_threads(), omp_get_thread_num(), &c0, &c1);
-            if (c1 > c0)
-                LA_F(la_getrf_right_)(gemm, a, lda, m, n1, piv, c0, c1);
-        }
-#endif
-    }
+    LA_SHARED_COLS(la_col_threads(2.0 * (m - n1) * n2 * n1 + (double)n1 * n1 * n2, n2), n2, 0,
+                   c0, c1, LA_F(la_getrf_right_)(gemm, a, lda, m, n1, piv, c0, c1););
     LA_F(la_getrf_)(gemm, a + n1 * lda + n1, lda, m - n1, n2, piv + n1, info, j0 + n1);
     for (int64_t i = n1; i < k; i++)
         piv[i] += (int32_t)n1;
@@ -767,6 +745,17 @@ static void LA_F(la_swap_rows_)(const int32_t *piv, LA_T *x, int64_t ldx, int64_
     }
 }
 
+/* the row swaps of 1-based pivots 0 .. n - 1 on the k columns of x,
+ * row-major (rows set: la_swap_rows_) or column-major (la_swaps_) */
+static void LA_F(la_swaps_lay_)(const int32_t *piv, LA_T *x, int64_t ldx, int64_t n, int64_t k,
+                                int reverse, int rows)
+{
+    if (rows)
+        LA_F(la_swap_rows_)(piv, x, ldx, n, k, reverse);
+    else
+        LA_F(la_swaps_)(piv, x, ldx, n, k, reverse);
+}
+
 /* columns [c0, c1) of la_getrs_one_'s solve on w (n x k, row stride or
  * column stride ld: rows set or not), each column on its own; the
  * inverse's L^-1 by blocks of I's columns, block b0 zero above row b0, so
@@ -788,19 +777,13 @@ static void LA_F(la_getrs_cols_)(ct_la_gemm_fn gemm, const LA_T *lu, const int32
         return;
     }
     if (!trans) {
-        if (rows)
-            LA_F(la_swap_rows_)(piv, wc, ld, n, kc, 0);
-        else
-            LA_F(la_swaps_)(piv, wc, ld, n, kc, 0);
+        LA_F(la_swaps_lay_)(piv, wc, ld, n, kc, 0, rows);
         LA_F(la_trsm_lay_)(gemm, lu, 1, n, 0, 1, wc, ld, n, kc, rows);
         LA_F(la_trsm_lay_)(gemm, lu, 1, n, 1, 0, wc, ld, n, kc, rows);
     } else {
         LA_F(la_trsm_lay_)(gemm, lu, n, 1, 0, 0, wc, ld, n, kc, rows);
         LA_F(la_trsm_lay_)(gemm, lu, n, 1, 1, 1, wc, ld, n, kc, rows);
-        if (rows)
-            LA_F(la_swap_rows_)(piv, wc, ld, n, kc, 1);
-        else
-            LA_F(la_swaps_)(piv, wc, ld, n, kc, 1);
+        LA_F(la_swaps_lay_)(piv, wc, ld, n, kc, 1, rows);
     }
 }
 
@@ -825,45 +808,11 @@ static void LA_F(la_getrs_one_)(ct_la_gemm_fn gemm, const LA_T *lu, const int32_
     } else {
         LA_F(la_load_)(b, w, n, k, xrow);
     }
-    int nt = la_col_threads((double)n * n * k, k);
-    if (nt <= 1) {
-        LA_F(la_getrs_cols_)(gemm, lu, piv, w, ld, rows, n, trans, inv, 0, k);
-    } else {
-#ifdef _OPENMP
-#pragma omp parallel num_threads(nt)
-        {
-            int nth = omp_get_num_threads(), t = omp_get_thread_num();
-            int64_t c0, c1;
-            if (inv)
-                la_inv_share(n, nth, t, &c0, &c1);
-            else
-                la_col_share(k, nth, t, &c0, &c1);
-            if (c1 > c0)
-                LA_F(la_getrs_cols_)(gemm, lu, piv, w, ld, rows, n, trans, inv, c0, c1);
-        }
-#endif
-    }
-    if (inv && rows) {
-        for (int64_t r = 0; r < n; r++) {
-            LA_T *wr = w + r * k;
-            for (int64_t i = n - 1; i >= 0; i--) {
-                int64_t p = piv[i] - 1;
-                LA_T v = wr[i];
-                wr[i] = wr[p];
-                wr[p] = v;
-            }
-        }
-    } else if (inv) {
-        for (int64_t i = n - 1; i >= 0; i--) {
-            int64_t p = piv[i] - 1;
-            if (p != i)
-                for (int64_t r = 0; r < n; r++) {
-                    LA_T v = w[i * n + r];
-                    w[i * n + r] = w[p * n + r];
-                    w[p * n + r] = v;
-                }
-        }
-    }
+    LA_SHARED_COLS(la_col_threads((double)n * n * k, k), k, inv, c0, c1,
+        LA_F(la_getrs_cols_)(gemm, lu, piv, w, ld, rows, n, trans, inv, c0, c1););
+    /* P^T's column swaps: the row swaps of w read in the other layout */
+    if (inv)
+        LA_F(la_swaps_lay_)(piv, w, ld, n, n, 1, !rows);
     if (!rows)
         LA_F(la_store_)(w, x, n, k, xrow);
     else if (w != x)
