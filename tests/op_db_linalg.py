@@ -1014,12 +1014,13 @@ ops += [
 ]
 
 
-# ------------------------------------------------------------ float32 products at the kernel's edges
-# The float32 product runs packed micro-tiles of 32 x 12 with cache blocks of
-# a few hundred: these shapes put every m, n and k on either side of a tile or
-# block edge, with transposed and strided operands, broadcast batches, alpha
-# and beta, and non-finite values, against float64 numpy. The tolerance grows
-# with k (a float32 sum of k products of values in [-1, 1]).
+# ------------------------------------------------------------ float products at the kernels' edges
+# The float32 and float64 products run packed micro-tiles of 32 x 12 and
+# 16 x 12 with cache blocks of a few hundred: these shapes put every m, n and
+# k on either side of a tile or block edge, with transposed and strided
+# operands, broadcast batches, alpha and beta, and non-finite values, against
+# float64 numpy. The tolerance grows with k (a float32 sum of k products of
+# values in [-1, 1]).
 
 _GEMM_DIMS = (1, 2, 7, 15, 16, 17, 31, 33, 63, 64, 65, 129, 300)
 
@@ -1073,37 +1074,37 @@ def _np_potrf_each(a, upper=False):
     return np.swapaxes(L, -1, -2) if upper else L
 
 ops += [
-    LinalgOp(f"matmul_float32_k{k}", lambda T, a, b: T.matmul(a, b), _mm64, ("float32",),
+    LinalgOp(f"matmul_k{k}", lambda T, a, b: T.matmul(a, b), _mm64, ("float32", "float64"),
              _gemm_samples(k), grad=False, tol=_gemm_tol(k))
     for k in _GEMM_DIMS
 ] + [
-    LinalgOp("matmul_float32_batched", lambda T, a, b: T.matmul(a, b), _mm64, ("float32",),
+    LinalgOp("matmul_batched", lambda T, a, b: T.matmul(a, b), _mm64, ("float32", "float64"),
              [S(((2, 1, 17, 33), "c"), ((3, 33, 65), "t")), S(((5, 31, 7), "s"), ((7, 129), "c")),
               S(((65, 16), "t"), ((4, 16, 33), "c")), S(((40, 16, 16), "c"), ((40, 16, 15), "t")),
               S(((3, 129, 64), "c"), ((1, 64, 63), "c"))],
              grad=False, tol=_gemm_tol(129)),
-    LinalgOp("matmul_float32_nonfinite", lambda T, a, b: T.matmul(_poison(a), _poison(b)),
-             lambda a, b: _mm64(_poison(a.copy()), _poison(b.copy())), ("float32",),
+    LinalgOp("matmul_nonfinite", lambda T, a, b: T.matmul(_poison(a), _poison(b)),
+             lambda a, b: _mm64(_poison(a.copy()), _poison(b.copy())), ("float32", "float64"),
              [S(((33, 17), "c"), ((17, 65), "c")), S(((7, 300), "t"), ((300, 31), "c")),
               S(((129, 16), "c"), ((16, 2), "t"))],
              grad=False, tol=_gemm_tol(300)),
-    LinalgOp("addmm_float32_edges", lambda T, c, a, b, **k: T.addmm(c, a, b, **k), _addmm64, ("float32",),
+    LinalgOp("addmm_edges", lambda T, c, a, b, **k: T.addmm(c, a, b, **k), _addmm64, ("float32", "float64"),
              [S(((33, 65), "c"), ((33, 17), "c"), ((17, 65), "t"), beta=0.5, alpha=2),
               S(((65,), "c"), ((129, 31), "t"), ((31, 65), "c"), beta=1, alpha=-1),
               S(((1, 13), "c"), ((300, 64), "c"), ((64, 13), "s"), beta=2, alpha=0),
               S(((64, 1), "c"), ((64, 0), "c"), ((0, 33), "c"), beta=3, alpha=1)],
              grad=False, tol=_gemm_tol(64)),
-    LinalgOp("addmm_float32_beta0_nan", lambda T, c, a, b, **k: T.addmm(c.fill_(float("nan")), a, b, **k),
-             _addmm64, ("float32",),
+    LinalgOp("addmm_beta0_nan", lambda T, c, a, b, **k: T.addmm(c.fill_(float("nan")), a, b, **k),
+             _addmm64, ("float32", "float64"),
              [S(((17, 65), "c"), ((17, 129), "c"), ((129, 65), "c"), beta=0, alpha=1.5),
               S(((33, 31), "t"), ((33, 7), "t"), ((7, 31), "t"), beta=0)],
              grad=False, tol=_gemm_tol(129)),
-    LinalgOp("baddbmm_float32_edges", lambda T, c, a, b, **k: T.baddbmm(c, a, b, **k), _addmm64, ("float32",),
+    LinalgOp("baddbmm_edges", lambda T, c, a, b, **k: T.baddbmm(c, a, b, **k), _addmm64, ("float32", "float64"),
              [S(((3, 33, 17), "c"), ((3, 33, 65), "t"), ((3, 65, 17), "c"), beta=0.25, alpha=3),
               S(((2, 15, 64), "c"), ((2, 15, 16), "s"), ((2, 16, 64), "t"), beta=-1, alpha=0.5)],
              grad=False, tol=_gemm_tol(65)),
-    LinalgOp("baddbmm_float32_beta0_nan",
-             lambda T, c, a, b, **k: T.baddbmm(c.fill_(float("nan")), a, b, **k), _addmm64, ("float32",),
+    LinalgOp("baddbmm_beta0_nan",
+             lambda T, c, a, b, **k: T.baddbmm(c.fill_(float("nan")), a, b, **k), _addmm64, ("float32", "float64"),
              [S(((4, 31, 33), "c"), ((4, 31, 63), "c"), ((4, 63, 33), "t"), beta=0, alpha=1)],
              grad=False, tol=_gemm_tol(63)),
     # ------------------------------------------------------------ LU / Cholesky / triangular kernels

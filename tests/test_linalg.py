@@ -318,30 +318,32 @@ def test_addmm_beta_zero_ignores_nan():
     assert r.tolist() == [[2.0, 2.0], [2.0, 2.0]]
 
 
-def test_float32_products_on_the_blas_path():
-    """CTORCH_BLAS_SGEMM=1 runs the float32 products on the BLAS, as CPUs
-    without ctorch's own float32 kernel do: the same values, threaded and
-    not, with alpha, beta = 0 over NaN, and transposed operands."""
+@pytest.mark.parametrize("dtype,env", [("float32", "CTORCH_BLAS_SGEMM"), ("float64", "CTORCH_BLAS_DGEMM")])
+def test_float_products_on_the_blas_path(dtype, env):
+    """CTORCH_BLAS_SGEMM=1 (CTORCH_BLAS_DGEMM=1) runs the float32 (float64)
+    products on the BLAS, as CPUs without ctorch's own kernel for the type
+    do: the same values, threaded and not, with alpha, beta = 0 over NaN,
+    and transposed operands."""
     import os
     import subprocess
     import sys
     code = (
         "import numpy as np, ctorch as torch\n"
+        f"dt = np.{dtype}\n"
         "rng = np.random.default_rng(0)\n"
-        "a = rng.uniform(-1, 1, (130, 65)).astype(np.float32)\n"
-        "b = rng.uniform(-1, 1, (65, 70)).astype(np.float32)\n"
+        "a = rng.uniform(-1, 1, (130, 65)).astype(dt)\n"
+        "b = rng.uniform(-1, 1, (65, 70)).astype(dt)\n"
         "bt = torch.tensor(np.ascontiguousarray(b.T)).T\n"
         "for nt in (1, 2):\n"
         "    torch.set_num_threads(nt)\n"
-        "    c = torch.full((130, 70), float('nan'))\n"
+        "    c = torch.full((130, 70), float('nan'), dtype=torch.tensor(a).dtype)\n"
         "    r = torch.addmm(c, torch.tensor(a), bt, beta=0, alpha=2)\n"
         "    exp = 2 * (a.astype(np.float64) @ b)\n"
         "    np.testing.assert_allclose(r.numpy(), exp, rtol=1e-5, atol=1e-4)\n"
         "    s = torch.tensor(a[:5, :7]) @ torch.tensor(b[:7, :3])\n"
         "    np.testing.assert_allclose(s.numpy(), a[:5, :7].astype(np.float64) @ b[:7, :3],\n"
         "                               rtol=1e-5, atol=1e-5)\n")
-    subprocess.run([sys.executable, "-c", code], check=True,
-                   env={**os.environ, "CTORCH_BLAS_SGEMM": "1"})
+    subprocess.run([sys.executable, "-c", code], check=True, env={**os.environ, env: "1"})
 
 
 _AVX2_SGEMM_CODE = r"""

@@ -1322,11 +1322,16 @@ static void ct_cpu_gemm(int dtype, char t1, char t2, int M, int N, int K, const 
 {
     ct_gemm_fn f;
     size_t es;
-    /* float32 runs ctorch's own kernel where the CPU has one */
+    /* float32 and float64 run ctorch's own kernels where the CPU has them */
     if (dtype == CT_FLOAT32
         && ct_sgemm_batched(t1, t2, M, N, K, *(const float *)alpha, (const float *)P, ld1, off1,
                             (const float *)Q, ld2, off2, *(const float *)beta, (float *)C,
                             ldc, nb) == 0)
+        return;
+    if (dtype == CT_FLOAT64
+        && ct_dgemm_batched(t1, t2, M, N, K, *(const double *)alpha, (const double *)P, ld1,
+                            off1, (const double *)Q, ld2, off2, *(const double *)beta,
+                            (double *)C, ldc, nb) == 0)
         return;
     switch (dtype) {
     case CT_FLOAT32: f = ct_cpu_sgemm; es = 4; break;

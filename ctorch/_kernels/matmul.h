@@ -1,7 +1,8 @@
-/* Matrix products on the CPU (definitions in matmul.c and sgemm.c): the
- * integer products that BLAS does not cover, the batched float/complex
- * products that run a BLAS gemm (scipy's, bound by the caller) under
- * ctorch's own threads, and ctorch's own float32 gemm.
+/* Matrix products on the CPU (definitions in matmul.c, sgemm.c and
+ * dgemm.c): the integer products that BLAS does not cover, the batched
+ * float/complex products that run a BLAS gemm (scipy's, bound by the
+ * caller) under ctorch's own threads, and ctorch's own float32 and float64
+ * gemm.
  */
 #ifndef CT_MATMUL_H
 #define CT_MATMUL_H
@@ -66,7 +67,7 @@ void ct_gemm_batched(ct_gemm_fn f, size_t es, char t1, char t2, int M, int N, in
                      char *Q, int ld2, const int64_t *off2, void *beta,
                      char *C, int ldc, int64_t nb);
 
-/* ---- ctorch's own float32 product (sgemm.c) ------------------------------- */
+/* ---- ctorch's own float32 and float64 products (sgemm.c, dgemm.c) ------- */
 
 /* The same as ct_gemm_batched for float32, on ctorch's own packed kernels
  * and threads. Returns 0 when done, -1 when this CPU has no kernel for it
@@ -75,6 +76,13 @@ int ct_sgemm_batched(char t1, char t2, int M, int N, int K, float alpha,
                      const float *P, int ld1, const int64_t *off1,
                      const float *Q, int ld2, const int64_t *off2, float beta,
                      float *C, int ldc, int64_t nb);
+
+/* The same for float64 (dgemm.c): ctorch's own kernel where the CPU has
+ * AVX-512, -1 (nothing written) elsewhere. */
+int ct_dgemm_batched(char t1, char t2, int M, int N, int K, double alpha,
+                     const double *P, int ld1, const int64_t *off1,
+                     const double *Q, int ld2, const int64_t *off2, double beta,
+                     double *C, int ldc, int64_t nb);
 
 /* The micro-tile (rows x columns of C) of the kernel ct_sgemm_batched runs
  * on this CPU: 0, or -1 (and 32 x 12) when it has none. */
