@@ -39,6 +39,26 @@
 #define CT_GZ_FULL (CT_GZ_MR >= 32 ? 0xFFFFFFFFu : (1u << CT_GZ_MR) - 1)
 /* packed B's column j at k: its byte offset in the asm */
 #define CT_GB(j) "(" #j "*" CT_GES ")(%[b])"
+/* the micro-kernels' k loop in asm (either kernel of the file's type):
+ * four steps at a time, then the rest, counts in k4 and k1; ZERO before,
+ * SAVE after */
+#define CT_GM_KLOOP(ZERO, STEP, SAVE)                                         \
+    ZERO                                                                      \
+    "testq %[k4], %[k4]\n\t"                                                  \
+    "jz 2f\n\t"                                                               \
+    "1:\n\t"                                                                  \
+    STEP STEP STEP STEP                                                       \
+    "decq %[k4]\n\t"                                                          \
+    "jnz 1b\n\t"                                                              \
+    "2:\n\t"                                                                  \
+    "testq %[k1], %[k1]\n\t"                                                  \
+    "jz 4f\n\t"                                                               \
+    "3:\n\t"                                                                  \
+    STEP                                                                      \
+    "decq %[k1]\n\t"                                                          \
+    "jnz 3b\n\t"                                                              \
+    "4:\n\t"                                                                  \
+    SAVE
 
 /* the matrix-vector products' block of y */
 #define CT_GM_GV_BLOCK 1024
@@ -246,24 +266,6 @@ static void ct_gm_kernel_z(int kc, const CT_GT *restrict a, int64_t as, const CT
     CT_GM_S(14) CT_GM_S(15) CT_GM_S(16) CT_GM_S(17) CT_GM_S(18) CT_GM_S(19)   \
     CT_GM_S(20) CT_GM_S(21) CT_GM_S(22) CT_GM_S(23) CT_GM_S(24) CT_GM_S(25)   \
     CT_GM_S(26) CT_GM_S(27) CT_GM_S(28) CT_GM_S(29) CT_GM_S(30) CT_GM_S(31)
-/* the k loop: four steps at a time, then the rest; ZERO before, SAVE after */
-#define CT_GM_KLOOP(ZERO, STEP, SAVE)                                         \
-    ZERO                                                                      \
-    "testq %[k4], %[k4]\n\t"                                                  \
-    "jz 2f\n\t"                                                               \
-    "1:\n\t"                                                                  \
-    STEP STEP STEP STEP                                                       \
-    "decq %[k4]\n\t"                                                          \
-    "jnz 1b\n\t"                                                              \
-    "2:\n\t"                                                                  \
-    "testq %[k1], %[k1]\n\t"                                                  \
-    "jz 4f\n\t"                                                               \
-    "3:\n\t"                                                                  \
-    STEP                                                                      \
-    "decq %[k1]\n\t"                                                          \
-    "jnz 3b\n\t"                                                              \
-    "4:\n\t"                                                                  \
-    SAVE
 #define CT_GM_LOOP(STEP) CT_GM_KLOOP(CT_GM_ZERO, STEP, CT_GM_SAVE)
 #define CT_GM_SH(x) "vmovaps %%zmm" #x ", (2 * (" #x "-8))*64(%[t])\n\t"
 #define CT_GM_LOOP_H(STEP)                                                    \
@@ -411,7 +413,6 @@ static void ct_gm_kernel_z(int kc, const CT_GT *restrict a, int64_t as, const CT
 #undef CT_GM_ZERO
 #undef CT_GM_SAVE
 #undef CT_GM_LOOP
-#undef CT_GM_KLOOP
 #undef CT_GM_CLOBBERS
 #undef CT_GM_FMA_H
 #undef CT_GM_LOAD_A_H

@@ -50,6 +50,12 @@
  * barrier waits for the slowest thread at every block). Products under
  * CT_SGEMM_PAR_FLOPS stay on the calling thread.
  *
+ * The AVX-512 micro-kernel, its matrix-vector products and the driver are
+ * written once over the element type in gemm_impl.h, which dgemm.c
+ * includes for float64 as this file does for float32; here are the float
+ * packing routines that transpose, the AVX2 + FMA kernel and the entry
+ * points.
+ *
  * Each kernel's code is compiled for its instruction set with a target
  * pragma, the driver for the baseline x86-64, and the kernel is chosen at
  * run time: AVX-512 where the CPU has it, else AVX2 + FMA (also chosen, on
@@ -369,24 +375,6 @@ static void ct_sg_kernel_y(int kc, const float *restrict a, int64_t as, const fl
     CT_Y_S(10) CT_Y_S(11) CT_Y_S(12) CT_Y_S(13) CT_Y_S(14) CT_Y_S(15)
 #define CT_Y_ZERO_H CT_Y_Z(4) CT_Y_Z(6) CT_Y_Z(8) CT_Y_Z(10) CT_Y_Z(12) CT_Y_Z(14)
 #define CT_Y_SAVE_H CT_Y_S(4) CT_Y_S(6) CT_Y_S(8) CT_Y_S(10) CT_Y_S(12) CT_Y_S(14)
-/* the k loop: four steps at a time, then the rest; ZERO before, SAVE after */
-#define CT_Y_LOOP(ZERO, STEP, SAVE)                                           \
-    ZERO                                                                      \
-    "testq %[k4], %[k4]\n\t"                                                  \
-    "jz 2f\n\t"                                                               \
-    "1:\n\t"                                                                  \
-    STEP STEP STEP STEP                                                       \
-    "decq %[k4]\n\t"                                                          \
-    "jnz 1b\n\t"                                                              \
-    "2:\n\t"                                                                  \
-    "testq %[k1], %[k1]\n\t"                                                  \
-    "jz 4f\n\t"                                                               \
-    "3:\n\t"                                                                  \
-    STEP                                                                      \
-    "decq %[k1]\n\t"                                                          \
-    "jnz 3b\n\t"                                                              \
-    "4:\n\t"                                                                  \
-    SAVE
 #define CT_Y_CLOBBERS                                                         \
     "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8",   \
     "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15", "cc", "memory"
@@ -400,27 +388,27 @@ static void ct_sg_kernel_y(int kc, const float *restrict a, int64_t as, const fl
         rows >>= 8;
     }
     if (half && bcs == 0) {
-        __asm__ volatile(CT_Y_LOOP(CT_Y_ZERO_H, CT_Y_STEP_PH, CT_Y_SAVE_H)
+        __asm__ volatile(CT_GM_KLOOP(CT_Y_ZERO_H, CT_Y_STEP_PH, CT_Y_SAVE_H)
                          : [a] "+r"(a), [b] "+r"(b), [k4] "+r"(k4), [k1] "+r"(k1)
                          : [t] "r"(t), [as] "r"(as)
                          : CT_Y_CLOBBERS);
     } else if (half) {
         const float *q0 = b, *q3 = b + 3 * bcs;
         int64_t r = bcs * (int64_t)sizeof(float);
-        __asm__ volatile(CT_Y_LOOP(CT_Y_ZERO_H, CT_Y_STEP_SH, CT_Y_SAVE_H)
+        __asm__ volatile(CT_GM_KLOOP(CT_Y_ZERO_H, CT_Y_STEP_SH, CT_Y_SAVE_H)
                          : [a] "+r"(a), [q0] "+r"(q0), [q3] "+r"(q3), [k4] "+r"(k4),
                            [k1] "+r"(k1)
                          : [t] "r"(t), [r] "r"(r), [as] "r"(as)
                          : CT_Y_CLOBBERS);
     } else if (bcs == 0) {
-        __asm__ volatile(CT_Y_LOOP(CT_Y_ZERO, CT_Y_STEP_P, CT_Y_SAVE)
+        __asm__ volatile(CT_GM_KLOOP(CT_Y_ZERO, CT_Y_STEP_P, CT_Y_SAVE)
                          : [a] "+r"(a), [b] "+r"(b), [k4] "+r"(k4), [k1] "+r"(k1)
                          : [t] "r"(t), [as] "r"(as)
                          : CT_Y_CLOBBERS);
     } else {
         const float *q0 = b, *q3 = b + 3 * bcs;
         int64_t r = bcs * (int64_t)sizeof(float);
-        __asm__ volatile(CT_Y_LOOP(CT_Y_ZERO, CT_Y_STEP_S, CT_Y_SAVE)
+        __asm__ volatile(CT_GM_KLOOP(CT_Y_ZERO, CT_Y_STEP_S, CT_Y_SAVE)
                          : [a] "+r"(a), [q0] "+r"(q0), [q3] "+r"(q3), [k4] "+r"(k4),
                            [k1] "+r"(k1)
                          : [t] "r"(t), [r] "r"(r), [as] "r"(as)
@@ -432,7 +420,6 @@ static void ct_sg_kernel_y(int kc, const float *restrict a, int64_t as, const fl
 #undef CT_Y_STEP_S
 #undef CT_Y_Z
 #undef CT_Y_S
-#undef CT_Y_LOOP
 #undef CT_Y_CLOBBERS
 #undef CT_Y_FMA_H
 #undef CT_Y_STEP_PH
