@@ -96,7 +96,7 @@ typedef struct {
 } ct_gm_isa;
 
 /* Either kernel's write-back of a whole MR x NR tile, MR = 2 W (acc(i) its
- * i-th vector of W floats, va and vb alpha and beta broadcast):
+ * i-th vector of W elements, va and vb alpha and beta broadcast):
  * C = alpha acc, alpha acc + C or alpha acc + beta C by beta (beta == 0
  * never reads C). */
 #define CT_GM_WRITE_FULL(NR, W, LOADU, STOREU, MUL, FMADD)                       \
@@ -111,9 +111,9 @@ typedef struct {
 /* ---- per-thread packing buffers ------------------------------------------
  * alloc.h's per-thread scratch: one block for blocks of A, one for blocks
  * of B, kept between calls. */
-static CT_GT *ct_gm_buffer(int which, size_t nfloats)
+static CT_GT *ct_gm_buffer(int which, size_t nelems)
 {
-    return ct_thread_scratch(CT_SCRATCH_SGEMM_A + which, nfloats * sizeof(CT_GT));
+    return ct_thread_scratch(CT_SCRATCH_SGEMM_A + which, nelems * sizeof(CT_GT));
 }
 
 /* The scalar part of packing a transposed operand, for either kernel: k
@@ -150,7 +150,7 @@ static void ct_gm_pack_a_n_z(const CT_GT *a, int64_t lda, int mr, int kc, CT_GT 
 /* The micro-kernel: acc (MR x NR) = sum over k of A(i, p) B(p, j); then
  * C[i + j * ldc] = alpha acc + beta C for the rows i set in `rows` (bit i)
  * and the columns jlo <= j < jhi (beta == 0: C is not read). A is
- * A(i, p) = a[p * as + i]: a packed micro-panel (as == MR, aligned) or 32
+ * A(i, p) = a[p * as + i]: a packed micro-panel (as == MR, aligned) or MR
  * rows of a column-major matrix read in place. B is a packed micro-panel,
  * B(p, j) = b[p * NR + j], when bcs == 0; otherwise NR columns of a
  * column-major matrix read in place, B(p, j) = b[p + j * bcs]. */
@@ -177,7 +177,7 @@ static void ct_gm_kernel_z(int kc, const CT_GT *restrict a, int64_t as, const CT
             __builtin_prefetch(c + j * ldc + 2 * CT_GZ_MR - 1, 1, 3);
         }
     /* The k loop in assembly (GCC's own allocation of the intrinsics moves
-     * accumulators between registers every step): the 32 x 12 tile sits in
+     * accumulators between registers every step): the MR x 12 tile sits in
      * zmm8..zmm31; per k two loads of A (zmm0, zmm1), twelve broadcasts of
      * B (zmm2) and 24 FMAs. The tile goes to `t` at the end. */
 #define CT_GM_FMA(src, x0, x1)                                                \
@@ -190,7 +190,7 @@ static void ct_gm_kernel_z(int kc, const CT_GT *restrict a, int64_t as, const CT
     "prefetcht0 (%[a],%[as],8)\n\t"                                           \
     "prefetcht0 64(%[a],%[as],8)\n\t"                                         \
     "addq %[as], %[a]\n\t"
-    /* packed B: twelve consecutive floats per k, in three groups of four
+    /* packed B: twelve consecutive elements per k, in three groups of four
      * columns (the narrow tiles below take the first one or two) */
 #define CT_GM_PG0                                                             \
     CT_GM_FMA(CT_GB(0), 8, 9) CT_GM_FMA(CT_GB(1), 10, 11)                   \
@@ -238,7 +238,7 @@ static void ct_gm_kernel_z(int kc, const CT_GT *restrict a, int64_t as, const CT
     CT_GM_FMA_H("(%[q6],%[r],2)", 16) CT_GM_FMA_H("(%[q9])", 17)              \
     CT_GM_FMA_H("(%[q9],%[r],1)", 18) CT_GM_FMA_H("(%[q9],%[r],2)", 19)       \
     "addq $" CT_GES ", %[q0]\n\t" "addq $" CT_GES ", %[q3]\n\t" "addq $" CT_GES ", %[q6]\n\t" "addq $" CT_GES ", %[q9]\n\t"
-    /* narrow tiles: the 32 rows against the columns of one or two groups of
+    /* narrow tiles: the MR rows against the columns of one or two groups of
      * four (zmm8..15, zmm8..23), where the tile's columns to write lie in
      * those (a last, partial tile of few columns: 16 columns of C ran as 12
      * + 12, a third of the FMAs on padding) */
@@ -461,11 +461,11 @@ static void ct_gm_kernel_z(int kc, const CT_GT *restrict a, int64_t as, const CT
 
 /* ---- matrix-vector products (M == 1 or N == 1) --------------------------
  * A product with one row or one column of C reads each element of the matrix
- * operand once, so packing it (and a micro-tile 32 rows or 12 columns wide)
+ * operand once, so packing it (and a micro-tile MR rows or 12 columns wide)
  * would only add passes: these read the matrix in place.
  *
  * Dot form: y[j] = sum_p x[p] A[p + j lda] (columns of A contiguous in p),
- * four columns at a time against one load of x, 16 lanes per accumulator. */
+ * four columns at a time against one load of x, CT_GW lanes per accumulator. */
 static inline CT_GT ct_gm_hsum_z(CT_ZV v) { return CT_ZI(reduce_add)(v); }
 
 static void ct_gm_gemv_dot_z(int K, int N, CT_GT alpha, const CT_GT *A, int64_t lda,
