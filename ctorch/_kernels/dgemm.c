@@ -20,12 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 9 \
-    && !defined(CT_NO_OWN_SGEMM)
-#define CT_DGEMM_X86 1
-#endif
-
-#ifdef CT_DGEMM_X86
+#ifdef CT_OWN_GEMM
 #include <immintrin.h>
 
 #define CT_GT double
@@ -129,13 +124,8 @@ static const ct_gm_isa ct_dg_avx512 = {
 static const ct_gm_isa *ct_dg_usable(void)
 {
     static int which = -1;
-    if (which < 0) {
-        __builtin_cpu_init();
-        which = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl")
-                && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq")
-                && __builtin_cpu_supports("fma") && __builtin_cpu_supports("bmi2")
-                && getenv("CTORCH_BLAS_DGEMM") == NULL;
-    }
+    if (which < 0)
+        which = ct_gm_has_avx512() && getenv("CTORCH_BLAS_DGEMM") == NULL;
     return which ? &ct_dg_avx512 : NULL;
 }
 

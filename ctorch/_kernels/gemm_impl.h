@@ -60,6 +60,17 @@
     "4:\n\t"                                                                  \
     SAVE
 
+/* whether this CPU runs the AVX-512 kernel (the instruction sets of its
+ * target pragma) */
+static int ct_gm_has_avx512(void)
+{
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl")
+           && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq")
+           && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")
+           && __builtin_cpu_supports("bmi2");
+}
+
 /* the matrix-vector products' block of y */
 #define CT_GM_GV_BLOCK 1024
 

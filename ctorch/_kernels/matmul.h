@@ -9,6 +9,14 @@
 
 #include "common.h"
 
+/* ctorch's own GEMM kernels (sgemm.c, dgemm.c) are built for x86-64 with
+ * GCC 9 or later (their asm and target pragmas); elsewhere, or with
+ * CT_NO_OWN_GEMM defined, their entry points return -1 and the BLAS runs */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 9 \
+    && !defined(CT_NO_OWN_GEMM)
+#define CT_OWN_GEMM 1
+#endif
+
 /* ---- integer products -------------------------------------------------- */
 
 /* C[b] (m x n, dense rows) = A[b] (m x k, dense rows) x B[b] (k x n, dense

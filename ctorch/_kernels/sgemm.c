@@ -70,12 +70,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 9 \
-    && !defined(CT_NO_OWN_SGEMM)
-#define CT_SGEMM_X86 1
-#endif
-
-#ifdef CT_SGEMM_X86
+#ifdef CT_OWN_GEMM
 #include <immintrin.h>
 
 /* AVX-512: a micro-tile of 32 rows (two zmm vectors) by 12 columns
@@ -589,11 +584,8 @@ static const ct_gm_isa *ct_sg_usable(void)
     if (which < 0) {
         __builtin_cpu_init();
         int avx2 = __builtin_cpu_supports("fma") && __builtin_cpu_supports("avx2");
-        int avx512 = avx2 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl")
-                     && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq")
-                     && __builtin_cpu_supports("bmi2");
         if (getenv("CTORCH_BLAS_SGEMM") != NULL) which = 0;
-        else if (avx512 && getenv("CTORCH_SGEMM_AVX2") == NULL) which = 2;
+        else if (ct_gm_has_avx512() && getenv("CTORCH_SGEMM_AVX2") == NULL) which = 2;
         else which = avx2;
     }
     return which == 2 ? &ct_sg_avx512 : which == 1 ? &ct_sg_avx2 : NULL;
