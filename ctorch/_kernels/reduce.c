@@ -25,6 +25,37 @@
  * log2(n), which keeps float32 sums of 1e7 elements accurate.
  */
 
+/* how many parts the row loops cut `rows` rows of `len` elements into, for
+ * nt threads that each take an equal run of parts (schedule(static)): parts
+ * of about `min` elements or more, their count a multiple of nt, so that
+ * each thread's share of rows is the same to one row (10 rows of 10000 on
+ * two threads: 5 and 5) and the same from call to call (a result read
+ * again finds its rows in that thread's cache); 1 below `min` elements or
+ * on one thread */
+static inline int64_t ct_row_parts(int64_t rows, int64_t len, int nt, int64_t min)
+{
+    if (nt <= 1 || rows <= 1 || rows * len < min) return 1;
+    int64_t nc = rows * len / min;
+    nc = (nc + nt - 1) / nt * nt;
+    return nc < rows ? nc : (rows / nt > 0 ? rows / nt * nt : rows);
+}
+/* the first row of part c of n over `rows` rows (the first rows % n parts
+ * one row longer) */
+static inline int64_t ct_part_row(int64_t c, int64_t rows, int64_t n)
+{
+    return c * (rows / n) + (c < rows % n ? c : rows % n);
+}
+/* for each row r of `rows` (each of `len` elements): BODY, the rows in
+ * ct_row_parts' parts between nt threads (or on this one) */
+#define CT_FOR_ROWS(nt, rows, len, min, r, ...) do {                              \
+    const int64_t nr_ = (rows), np_ = ct_row_parts(nr_, (len), (nt), (min));     \
+    CT_PARALLEL_IF(np_ > 1, "omp parallel for num_threads(nt) schedule(static)",  \
+    for (int64_t c_ = 0; c_ < np_; c_++) {                                        \
+        const int64_t e_ = ct_part_row(c_ + 1, nr_, np_);                         \
+        for (int64_t r = ct_part_row(c_, nr_, np_); r < e_; r++) { __VA_ARGS__ }  \
+    });                                                                           \
+} while (0)
+
 #define CT_PAIRWISE_BLOCK 4096
 /* independent accumulators: enough separate add chains to hide the add
  * latency even when one 512-bit register holds 16 of them */
@@ -349,13 +380,8 @@ void FN(const T *x, int64_t rows, int64_t len, int64_t ld, OT *out) {           
         out[0] = CT_WR(WS, OT, part[0]);                                            \
         return;                                                                   \
     }                                                                             \
-    if (nt > 1 && rows * len >= 65536) {                                          \
-        int64_t rc = len >= 65536 ? 1 : 65536 / len;                              \
-        _Pragma("omp parallel for num_threads(nt) schedule(dynamic, rc)")         \
-        for (int64_t r = 0; r < rows; r++) out[r] = CT_WR(WS, OT, ct_##NAME##_pairwise_##S(x + r * ld, len)); \
-    } else {                                                                      \
-        for (int64_t r = 0; r < rows; r++) out[r] = CT_WR(WS, OT, ct_##NAME##_pairwise_##S(x + r * ld, len)); \
-    }                                                                             \
+    CT_FOR_ROWS(nt, rows, len, 65536, r,                                          \
+        out[r] = CT_WR(WS, OT, ct_##NAME##_pairwise_##S(x + r * ld, len)););     \
 }
 
 #define CT_SUM_KERNELS(S, T, ACC)                                                 \
@@ -572,9 +598,7 @@ static void ct_sum_rows_b8(const uint8_t *x, int64_t rows, int64_t len, int64_t 
         out[0] = c;
         return;
     }
-    int64_t rc = len >= CT_COUNT_PAR_MIN / 64 ? 1 : CT_COUNT_PAR_MIN / 64 / (len ? len : 1);
-    CT_PARALLEL_IF(nt > 1 && rows > 1 && rows * len >= CT_COUNT_PAR_MIN, "omp parallel for num_threads(nt) schedule(dynamic, rc)",
-    for (int64_t r = 0; r < rows; r++) out[r] = ct_count_nz_u8(x + r * ld, len););
+    CT_FOR_ROWS(nt, rows, len, CT_COUNT_PAR_MIN, r, out[r] = ct_count_nz_u8(x + r * ld, len););
 }
 
 /* indexed by dtype code; bool rows are counted into int64 (ct_sum_rows_b8),
@@ -1029,15 +1053,8 @@ void ct_minmax_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld,      
             ct_minmax_one_##S(x + r * ld, len, is_max, val + r, NULL);            \
         return;                                                                   \
     }                                                                             \
-    if (nt > 1 && rows > 1 && rows * len >= CT_PAR_MIN) {                         \
-        int64_t rc = len >= CT_PAR_MIN ? 1 : CT_PAR_MIN / len;                    \
-        _Pragma("omp parallel for num_threads(nt) schedule(dynamic, rc)")         \
-        for (int64_t r = 0; r < rows; r++)                                        \
-            ct_minmax_one_##S(x + r * ld, len, is_max, val ? val + r : NULL, idx ? idx + r : NULL); \
-    } else {                                                                      \
-        for (int64_t r = 0; r < rows; r++)                                        \
-            ct_minmax_one_##S(x + r * ld, len, is_max, val ? val + r : NULL, idx ? idx + r : NULL); \
-    }                                                                             \
+    CT_FOR_ROWS(nt, rows, len, CT_PAR_MIN, r,                                     \
+        ct_minmax_one_##S(x + r * ld, len, is_max, val ? val + r : NULL, idx ? idx + r : NULL);); \
 }
 
 CT_MINMAX(b8, uint8_t)
@@ -1765,12 +1782,11 @@ CT_MULTIVERSION static void ct_prod_rows_mv_##S(const T *x, int64_t rows, int64_
 /* product is its own: the same values on any count)                       */  \
 void ct_prod_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld, T *out) { \
     int nt = ct_get_num_threads();                                                \
-    int64_t rc = len >= CT_PAR_MIN ? 1 : CT_PAR_MIN / (len ? len : 1);            \
-    int64_t nc = (rows + rc - 1) / rc;                                            \
-    CT_PARALLEL_IF(nt > 1 && nc > 1 && rows * len >= CT_PAR_MIN, "omp parallel for num_threads(nt) schedule(dynamic, 1)", \
+    int64_t nc = ct_row_parts(rows, len, nt, CT_PAR_MIN);                          \
+    CT_PARALLEL_IF(nc > 1, "omp parallel for num_threads(nt) schedule(static)",   \
     for (int64_t c = 0; c < nc; c++) {                                            \
-        int64_t r0 = c * rc, nr = rows - r0 < rc ? rows - r0 : rc;                \
-        ct_prod_rows_mv_##S(x + r0 * ld, nr, len, ld, out + r0);                  \
+        int64_t r0 = ct_part_row(c, rows, nc), r1 = ct_part_row(c + 1, rows, nc);  \
+        ct_prod_rows_mv_##S(x + r0 * ld, r1 - r0, len, ld, out + r0);             \
     });                                                                           \
 }                                                                                 \
 static void ct_cum_one_##S(const T *p, int64_t len, int is_prod, T *o) {         \
@@ -2602,9 +2618,7 @@ static void ct_sqdev_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld,
         out[0] = ct_sqdev_long_##S(x, len, out[0], nt);                           \
         return;                                                                   \
     }                                                                             \
-    int64_t rc = len >= 65536 ? 1 : 65536 / len;                                  \
-    CT_PARALLEL_IF(nt > 1 && rows > 1 && rows * len >= 65536, "omp parallel for num_threads(nt) schedule(dynamic, rc)", \
-    for (int64_t r = 0; r < rows; r++)                                            \
+    CT_FOR_ROWS(nt, rows, len, 65536, r,                                          \
         out[r] = ct_sqdev_pairwise_##S(x + r * ld, len, out[r]););                \
 }
 CT_SQDEV_ROWS(f32, float)
@@ -2640,13 +2654,10 @@ static void ct_sqdev_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld,
         out[0] = __builtin_complex(part[0], (R)0);                                \
         return;                                                                   \
     }                                                                             \
-    int64_t rc = len >= 65536 ? 1 : 65536 / len;                                  \
-    CT_PARALLEL_IF(nt > 1 && rows > 1 && rows * len >= 65536, "omp parallel for num_threads(nt) schedule(dynamic, rc)", \
-    for (int64_t r = 0; r < rows; r++) {                                          \
+    CT_FOR_ROWS(nt, rows, len, 65536, r,                                          \
         R *o = (R *)(out + r);                                                    \
         R v = ct_csqdev_pairwise_##S((const R *)(x + r * ld), 2 * len, o[0], o[1]); \
-        out[r] = __builtin_complex(v, (R)0);                                      \
-    });                                                                           \
+        out[r] = __builtin_complex(v, (R)0););                                    \
 }
 CT_CSQDEV_ROWS(c64, ct_cfloat, float, f32)
 CT_CSQDEV_ROWS(c128, ct_cdouble, double, f64)
@@ -2742,9 +2753,7 @@ CT_MULTIVERSION static void ct_cumext_one_##S(const T *restrict p, int64_t len, 
 void ct_cumext_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld,        \
                         int is_max, T *val, int64_t *idx) {                       \
     int nt = ct_get_num_threads();                                                \
-    int64_t rc = len >= CT_PAR_MIN ? 1 : CT_PAR_MIN / (len ? len : 1);            \
-    CT_PARALLEL_IF(nt > 1 && rows > 1 && rows * len >= CT_PAR_MIN, "omp parallel for num_threads(nt) schedule(dynamic, rc)", \
-    for (int64_t r = 0; r < rows; r++)                                            \
+    CT_FOR_ROWS(nt, rows, len, CT_PAR_MIN, r,                                     \
         ct_cumext_one_##S(x + r * ld, len, is_max, val + r * len, idx + r * len);); \
 }
 
