@@ -425,3 +425,44 @@ def test_gather_bands_of_rows(threads):
                               np.take_along_axis(a, np.broadcast_to(i.numpy(), (1000, 100)), 1))
     finally:
         torch.set_num_threads(old)
+
+
+@pytest.mark.parametrize("threads", [1, 2, 3])
+@pytest.mark.parametrize("dt", ["int64", "float16", "float32", "float64", "complex64"])
+def test_row_parts_and_middle_dims_between_threads(dt, threads):
+    """The row reductions cut their rows into equal parts per thread, and a
+    middle dim's sum splits its blocks' column pieces: every row and column
+    once, on any thread count, against numpy."""
+    rng = np.random.default_rng(threads)
+    old = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        for shape in [(10, 10_000), (7, 9_999), (1000, 70), (3, 5)]:
+            a = _vals(shape, "int64" if dt == "int64" else "float64", rng)
+            if dt == "complex64":
+                a = a + 1j * _vals(shape, "float64", rng)
+            a = a.astype(dt)
+            t = torch.tensor(a)
+            wide = a.astype(np.complex128 if dt == "complex64" else np.float64)
+            tol = {"float16": 2e-2, "float32": 1e-4, "complex64": 1e-4}.get(dt, 1e-12)
+            np.testing.assert_allclose(t.sum(1).numpy().astype(wide.dtype), wide.sum(1), rtol=tol, atol=tol * 50)
+            np.testing.assert_array_equal(t.count_nonzero(1).numpy(), np.count_nonzero(a, 1))
+            if dt != "complex64":
+                np.testing.assert_array_equal(t.amax(1).numpy(), a.max(1))
+                np.testing.assert_array_equal(torch.cummax(t, 1).values.numpy(), np.maximum.accumulate(a, 1))
+            if dt != "int64":
+                f = 1 + 5e-4 * (np.abs(a) % 1)
+                np.testing.assert_allclose(torch.tensor(f).prod(1).numpy(), np.prod(f, 1), rtol=1e-4)
+                np.testing.assert_allclose(t.var(1).numpy(), wide.var(1, ddof=1), rtol=tol * 10, atol=tol)
+        for shape, dims in [((64, 128, 32), 1), ((3, 700, 513), 1), ((5, 6, 7, 300), (1, 2)), ((2, 40_000, 3), 1)]:
+            a = _vals(shape, "int64" if dt == "int64" else "float64", rng)
+            if dt == "complex64":
+                a = a + 1j * _vals(shape, "float64", rng)
+            a = a.astype(dt)
+            got = torch.tensor(a).sum(dims).numpy()
+            assert got.dtype == a.dtype
+            wide = a.astype({"int64": np.int64, "complex64": np.complex128}.get(dt, np.float64)).sum(dims)
+            tol = {"float16": 2e-2, "float32": 1e-5, "complex64": 1e-5}.get(dt, 1e-12)
+            np.testing.assert_allclose(got.astype(wide.dtype), wide, rtol=tol, atol=tol * 100)
+    finally:
+        torch.set_num_threads(old)

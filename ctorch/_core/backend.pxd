@@ -38,6 +38,7 @@ cdef extern from "backend.h" nogil:
     # reductions
     ctypedef void (*ct_sum_rows_fn)(const void *x, int64_t rows, int64_t len, int64_t ld, void *out)
     ctypedef void (*ct_sum_cols_fn)(const void *x, int64_t n, int64_t cols, int64_t ld, void *out)
+    ctypedef void (*ct_sum_mid_fn)(const void *x, int64_t outer, int64_t n, int64_t cols, void *out)
     ctypedef void (*ct_minmax_fn)(const void *x, int64_t rows, int64_t len, int64_t ld, int is_max,
                                   void *val, int64_t *idx)
     ctypedef int (*ct_median_fn)(const void *x, int64_t rows, int64_t len, int64_t ld, void *val,
@@ -154,6 +155,7 @@ cdef extern from "backend.h" nogil:
         # reductions
         const ct_sum_rows_fn *sum_rows
         const ct_sum_cols_fn *sum_cols
+        const ct_sum_mid_fn *sum_mid
         const ct_minmax_fn *minmax
         const ct_median_fn *median
         const ct_prod_fn *prod

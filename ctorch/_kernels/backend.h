@@ -92,6 +92,7 @@ typedef struct ct_backend {
      * len dense elements; per dtype (integers reduce as int64) */
     const ct_sum_rows_fn *sum_rows;
     const ct_sum_cols_fn *sum_cols;         /* column sums of an n x cols block */
+    const ct_sum_mid_fn *sum_mid;           /* column sums of dense blocks in a row (NULL: none) */
     const ct_minmax_fn *minmax;             /* values and first indices */
     const ct_median_fn *median;             /* lower median; returns 1 on a NaN row */
     const ct_prod_fn *prod;

@@ -1495,6 +1495,7 @@ const ct_backend ct_cpu_backend = {
 
     .sum_rows = ct_sum_rows_loops,
     .sum_cols = ct_sum_cols_loops,
+    .sum_mid = ct_sum_mid_loops,
     .minmax = ct_minmax_loops,
     .median = ct_median_loops,
     .prod = ct_prod_loops,

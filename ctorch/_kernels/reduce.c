@@ -408,6 +408,15 @@ void ct_sum_cols_##S(const T *x, int64_t n, int64_t cols, int64_t ld, T *out) { 
     } else {                                                                      \
         for (int64_t b = 0; b < nblocks; b++) ct__sum_cols_one_##S(x, n, cols, ld, out, b * CB, CB); \
     }                                                                             \
+}                                                                                 \
+/* the column sums of `outer` dense n x cols blocks, one after another (a    */  \
+/* middle dim's sum): the blocks' 256-column pieces split between threads    */  \
+void ct_sum_mid_##S(const T *x, int64_t outer, int64_t n, int64_t cols, T *out) { \
+    const int64_t CB = 256, nb = (cols + CB - 1) / CB;                            \
+    int nt = ct_get_num_threads();                                                \
+    CT_FOR_ROWS(nt, outer * nb, n * (cols < CB ? cols : CB), 65536, t,            \
+        const int64_t o = t / nb;                                                 \
+        ct__sum_cols_one_##S(x + o * n * cols, n, cols, cols, out + o * cols, (t - o * nb) * CB, CB);); \
 }
 
 /* columns of float / double a chunk of 8 vectors at a time, its sums held in
@@ -614,6 +623,12 @@ ct_sum_cols_fn ct_sum_cols_loops[CT_NDTYPES] = {
     (ct_sum_cols_fn)ct_sum_cols_f16, (ct_sum_cols_fn)ct_sum_cols_f32,
     (ct_sum_cols_fn)ct_sum_cols_f64, (ct_sum_cols_fn)ct_sum_cols_c64,
     (ct_sum_cols_fn)ct_sum_cols_c128, (ct_sum_cols_fn)ct_sum_cols_bf16,
+};
+ct_sum_mid_fn ct_sum_mid_loops[CT_NDTYPES] = {
+    NULL, NULL, NULL, NULL, NULL, (ct_sum_mid_fn)ct_sum_mid_i64,
+    (ct_sum_mid_fn)ct_sum_mid_f16, (ct_sum_mid_fn)ct_sum_mid_f32,
+    (ct_sum_mid_fn)ct_sum_mid_f64, (ct_sum_mid_fn)ct_sum_mid_c64,
+    (ct_sum_mid_fn)ct_sum_mid_c128, (ct_sum_mid_fn)ct_sum_mid_bf16,
 };
 
 /* More reductions over the CPU: max/min (values and first index), prod,

@@ -18,11 +18,13 @@
 
 typedef void (*ct_sum_rows_fn)(const void *x, int64_t rows, int64_t len, int64_t ld, void *out);
 typedef void (*ct_sum_cols_fn)(const void *x, int64_t n, int64_t cols, int64_t ld, void *out);
+typedef void (*ct_sum_mid_fn)(const void *x, int64_t outer, int64_t n, int64_t cols, void *out);
 
 /* indexed by dtype code; integer inputs are converted to int64 first; the bool
  * row kernel counts the nonzero bytes of each row into int64 (out: int64_t *) */
 extern ct_sum_rows_fn ct_sum_rows_loops[CT_NDTYPES];
 extern ct_sum_cols_fn ct_sum_cols_loops[CT_NDTYPES];
+extern ct_sum_mid_fn ct_sum_mid_loops[CT_NDTYPES];
 
 /* out[r] = sum(x[r*ld .. r*ld+len)), r < rows */
 #define CT_SUM_ROWS_DECL(S, T) \
@@ -30,6 +32,9 @@ extern ct_sum_cols_fn ct_sum_cols_loops[CT_NDTYPES];
 /* out[c] = sum over i < n of x[i*ld + c], c < cols */
 #define CT_SUM_COLS_DECL(S, T) \
     void ct_sum_cols_##S(const T *x, int64_t n, int64_t cols, int64_t ld, T *out);
+/* out[o*cols + c] = sum over i < n of x[(o*n + i)*cols + c], o < outer, c < cols */
+#define CT_SUM_MID_DECL(S, T) \
+    void ct_sum_mid_##S(const T *x, int64_t outer, int64_t n, int64_t cols, T *out);
 
 /* ---- max/min, median ---------------------------------------------------- */
 
@@ -85,6 +90,8 @@ CT_SUM_ROWS_DECL(i64, int64_t) CT_SUM_ROWS_DECL(f16, ct_half) CT_SUM_ROWS_DECL(f
 CT_SUM_ROWS_DECL(f64, double) CT_SUM_ROWS_DECL(c64, ct_cfloat) CT_SUM_ROWS_DECL(c128, ct_cdouble)
 CT_SUM_COLS_DECL(i64, int64_t) CT_SUM_COLS_DECL(f16, ct_half) CT_SUM_COLS_DECL(f32, float)
 CT_SUM_COLS_DECL(f64, double) CT_SUM_COLS_DECL(c64, ct_cfloat) CT_SUM_COLS_DECL(c128, ct_cdouble)
+CT_SUM_MID_DECL(i64, int64_t) CT_SUM_MID_DECL(f16, ct_half) CT_SUM_MID_DECL(f32, float)
+CT_SUM_MID_DECL(f64, double) CT_SUM_MID_DECL(c64, ct_cfloat) CT_SUM_MID_DECL(c128, ct_cdouble)
 CT_MINMAX_DECL(b8, uint8_t) CT_MINMAX_DECL(u8, uint8_t) CT_MINMAX_DECL(i8, int8_t)
 CT_MINMAX_DECL(i16, int16_t) CT_MINMAX_DECL(i32, int32_t) CT_MINMAX_DECL(i64, int64_t)
 CT_MINMAX_DECL(f32, float) CT_MINMAX_DECL(f64, double)
@@ -97,7 +104,8 @@ CT_SOFTMAX_DECL(f32, float) CT_SOFTMAX_DECL(f64, double)
 /* bfloat16 sums: widened a block at a time, accumulated in float; the
  * other bfloat16 and float16 row kernels (max / min, median, prod, softmax,
  * cummax / cummin) are reduce.c's wrappers over the float32 ones */
-CT_SUM_ROWS_DECL(bf16, ct_bf16) CT_SUM_COLS_DECL(bf16, ct_bf16) CT_SUM_ROWS_DECL(nan_bf16, ct_bf16)
+CT_SUM_ROWS_DECL(bf16, ct_bf16) CT_SUM_COLS_DECL(bf16, ct_bf16) CT_SUM_MID_DECL(bf16, ct_bf16)
+CT_SUM_ROWS_DECL(nan_bf16, ct_bf16)
 
 /* ---- nansum, cummax / cummin --------------------------------------------- */
 

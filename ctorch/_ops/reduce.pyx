@@ -236,6 +236,8 @@ cdef bint _cols_stride(Tensor t, int k, Py_ssize_t *ld):
 cdef int _sum_kernel(Tensor t, list kept, list red, Py_ssize_t rows, Py_ssize_t L, Tensor out) except -1:
     cdef ct_sum_rows_fn rfn = t._storage.backend.sum_rows[t._dtype._code]
     cdef ct_sum_cols_fn cfn = t._storage.backend.sum_cols[t._dtype._code]
+    cdef const ct_sum_mid_fn *mfn
+    cdef ct_sum_mid_fn mf
     cdef int k = len(red)
     cdef Tensor p
     cdef Py_ssize_t ld
@@ -265,9 +267,14 @@ cdef int _sum_kernel(Tensor t, list kept, list red, Py_ssize_t rows, Py_ssize_t 
             inner *= t._shape[d]
         outer = rows // inner
         src, dst = t._data, out._data
+        mfn = t._storage.backend.sum_mid
+        mf = mfn[t._dtype._code] if mfn != NULL else NULL
         with nogil:
-            for o in range(outer):
-                cfn(src + o * L * inner * es, L, inner, inner, dst + o * inner * es)
+            if mf != NULL:
+                mf(src, outer, L, inner, dst)
+            else:
+                for o in range(outer):
+                    cfn(src + o * L * inner * es, L, inner, inner, dst + o * inner * es)
         return _check_device(t)
     p = _permute_raw(t, kept + red)
     if not _dense_inner(p, len(kept), &ld):
