@@ -4,8 +4,9 @@ On the CPU, transforms whose lengths have no prime factor above 5 run in the
 backend's own kernels (ctorch/_kernels/fft.c, through
 ctorch._ops.fft_device), in the tensors' precision: rows along the last dim
 (a 1-d transform of a dense tensor without n or out= takes one short call,
-fft_device.rows_fast; a long row runs the backend's four-step transform, a
-batch of short ones goes several rows to a vector), and the other dims of an
+fft_device.rows_fast; with n the rows are first cropped or zero-padded to
+the transform's input length; a long row runs the backend's four-step
+transform, a batch of short ones goes several rows to a vector), and the other dims of an
 n-d transform (or a 1-d one along another dim) along the middle dim of the
 tensor seen as (outer, n, inner), the inner columns vectorised (the
 backend's fft_c2c_dim, which also applies the norm's scale), when nothing is
@@ -339,22 +340,26 @@ def _compute(name, x, dims, sizes, norm, res_dtype, out, conj=False):
         r, n_list = _run_device(name, x.detach(), dims, n_list, norm, res_dtype)
         return r, n_list, in_sizes
     if len(dims) == 1 and dims[0] == len(shape) - 1:
-        # short dense rows: the CPU backend's own transforms
+        # dense rows: the CPU backend's own transforms, the input first
+        # cropped or zero-padded to the transform's length (n given) where
+        # it differs
         n = n_list[0]
-        if name == "fft" or name == "ifft":
-            if (n == in_sizes[0] and x.dtype is res_dtype
-                    and _smooth_length(n) and x.is_contiguous()):
-                # fft_c2c_dim with no columns after the dim: scaled rows
-                inverse = name == "ifft"
-                return _c2c_dim(x, len(shape) - 1, inverse, _norm_scale(norm, inverse, n)), n_list, in_sizes
-        elif (n % 2 == 0 and (n == in_sizes[0] if name == "rfft" else
-                              in_sizes[0] == n // 2 + 1 and x.dtype.is_complex)
-                and _smooth_length(n // 2)
-                and x.is_contiguous()):
-            scale = _norm_scale(norm, name == "irfft", n)
-            if name == "rfft":
-                return _r2c_rows(x, n, scale), n_list, in_sizes
-            return _c2r_rows(x, n, conj, scale), n_list, in_sizes
+        c2c = name == "fft" or name == "ifft"
+        if (_smooth_length(n) and x.dtype is res_dtype) if c2c else (
+                n % 2 == 0 and _smooth_length(n // 2) and (name == "rfft" or x.dtype.is_complex)):
+            want = n // 2 + 1 if name == "irfft" else n
+            xin = x
+            if in_sizes[0] != want:
+                with _no_grad():
+                    xin = _resized(x.detach(), dims, [want]).contiguous()
+            if xin.is_contiguous():
+                scale = _norm_scale(norm, name == "irfft" or name == "ifft", n)
+                if c2c:
+                    # fft_c2c_dim with no columns after the dim: scaled rows
+                    return _c2c_dim(xin, len(shape) - 1, name == "ifft", scale), n_list, in_sizes
+                if name == "rfft":
+                    return _r2c_rows(xin, n, scale), n_list, in_sizes
+                return _c2r_rows(xin, n, conj, scale), n_list, in_sizes
     if (name == "fft" and len(dims) > 1 and n_list == in_sizes and x.dtype in (_float32, _float64)
             and res_dtype is x.dtype.to_complex()):
         # a real input: the one-sided transform in the CPU backend's

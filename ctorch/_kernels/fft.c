@@ -27,6 +27,7 @@
 #include <pthread.h>
 #include "fft.h"
 #include "alloc.h"
+#include "strided.h"
 
 #define FFT_MAX_STAGES 64
 /* rows at least this long take the four-step transform (fft_long) */
@@ -1557,6 +1558,14 @@ static int fftv_run(int c128, const fft_plan *p, const void *in, void *out, int6
     int64_t G = (int64_t)((FFTV_SCRATCH_KB << 10) / block);
     G = G < 1 ? 1 : G > FFTV_G_MAX ? FFTV_G_MAX : G;
     if (G > (inner + V - 1) / V) G = (inner + V - 1) / V;
+    /* fewer tasks than threads (one outer index, few columns: 1024 x 64 along
+     * dim 0 made one task): shorter runs, so that every thread has one */
+    const int threads = ct_get_num_threads();
+    if (outer * ((inner + G * V - 1) / (G * V)) < threads && n * inner * outer >= (1 << 15)) {
+        const int64_t want = (threads + outer - 1) / outer, blocks = (inner + V - 1) / V;
+        G = (blocks + want - 1) / want;
+        G = G < 1 ? 1 : G;
+    }
     const int64_t per = G * V, nt = (inner + per - 1) / per, tasks = outer * nt;
     int err = 0;
     const int64_t work = outer * n * inner;
