@@ -466,3 +466,27 @@ def test_row_parts_and_middle_dims_between_threads(dt, threads):
             np.testing.assert_allclose(got.astype(wide.dtype), wide, rtol=tol, atol=tol * 100)
     finally:
         torch.set_num_threads(old)
+
+
+@pytest.mark.parametrize("threads", [1, 2, 3])
+def test_pdist_cdist_rows_between_threads(threads):
+    """pdist's shrinking rows cut into runs of equal pair counts per thread,
+    cdist's rows into equal runs: every pair once, against numpy."""
+    rng = np.random.default_rng(threads)
+    old = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        for P, M in [(300, 16), (501, 7), (2, 40_000)]:
+            a = rng.standard_normal((P, M))
+            b = rng.standard_normal((P // 2 + 3, M))
+            iu = np.triu_indices(P, 1)
+            for p in (1.0, 0.5, np.inf):
+                d = np.abs(a[:, None, :] - a[None, :, :])
+                ref = d.max(-1) if p == np.inf else (d ** p).sum(-1) ** (1 / p)
+                np.testing.assert_allclose(torch.pdist(torch.tensor(a), p=p).numpy(), ref[iu], rtol=1e-10)
+                d = np.abs(a[:, None, :] - b[None, :, :])
+                ref = d.max(-1) if p == np.inf else (d ** p).sum(-1) ** (1 / p)
+                np.testing.assert_allclose(torch.cdist(torch.tensor(a), torch.tensor(b), p=p).numpy(), ref,
+                                           rtol=1e-10)
+    finally:
+        torch.set_num_threads(old)

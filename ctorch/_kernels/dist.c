@@ -5,11 +5,13 @@
  * own pair in column order; |d|^p for another p and the root of the sums
  * run through the elementwise pow's vector loops. Fewer than CT_DIST_NARROW rows of x2 go pair by
  * pair instead (no copy, a scalar loop over the columns). Rows of the
- * result are split over threads (pdist's rows shrink: dynamic chunks). */
+ * result are split over threads (cdist's in equal runs, pdist's, which
+ * shrink, in dynamic chunks). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "dist.h"
+#include "strided.h"
 
 #define CT_DIST_JB 256       /* accumulators of one block, on the stack */
 #define CT_DIST_GRAIN 65536  /* differences below which one thread runs */
@@ -20,6 +22,20 @@ void ct_pow_f32(CT_LOOP_ARGS);
 void ct_pow_f64(CT_LOOP_ARGS);
 
 enum { CT_D_ZERO, CT_D_ONE, CT_D_TWO, CT_D_INF, CT_D_P };
+
+/* the first row i of pdist's P rows whose pairs start at or after pair c
+ * (rows before i hold i (P - 1) - i (i - 1) / 2 pairs): P when c is past
+ * the last */
+static int64_t dist_pair_row(int64_t P, int64_t c)
+{
+    int64_t lo = 0, hi = P;
+    while (lo < hi) {
+        const int64_t mid = lo + (hi - lo) / 2;
+        if (mid * (P - 1) - mid * (mid - 1) / 2 >= c) hi = mid;
+        else lo = mid + 1;
+    }
+    return lo;
+}
 
 /* mode, p: how a difference d adds to the accumulator a; FIN: the norm of
  * the finished sum */
@@ -100,16 +116,46 @@ static T dist_pair_##S(const T *a, const T *b, int64_t M, int mode, T p, T pinv)
     return dist_fin_##S(mode, acc, pinv);                                          \
 }                                                                                  \
                                                                                    \
+/* row r of the result: row i of x1's matrix b against x2's rows (j0 on) */    \
+static void dist_row_##S(int64_t r, const T *x1, int64_t b1, const T *x2, int64_t b2, \
+                         T *out, int64_t P, int64_t R, int64_t M, int mode, T p,   \
+                         T pinv, int pairs, const T *bt)                           \
+{                                                                                  \
+    const int64_t npair = P * (P - 1) / 2;                                         \
+    const int64_t b = r / P, i = r % P, j0 = pairs ? i + 1 : 0;                    \
+    const T *a = x1 + b * b1 + i * M;                                              \
+    T *o = pairs ? out + b * npair + i * (P - 1) - i * (i - 1) / 2 : out + r * R;  \
+    if (!bt) {                                                                     \
+        const T *xb = x2 + b * b2;                                                 \
+        for (int64_t j = j0; j < R; j++)                                           \
+            o[j - j0] = dist_pair_##S(a, xb + j * M, M, mode, p, pinv);            \
+        return;                                                                    \
+    }                                                                              \
+    const T *btb = bt + (b2 ? b : 0) * M * R;                                      \
+    T acc[CT_DIST_JB];                                                             \
+    for (int64_t jb = j0; jb < R; jb += CT_DIST_JB) {                              \
+        const int64_t jn = R - jb < CT_DIST_JB ? R - jb : CT_DIST_JB;              \
+        dist_block_##S(a, btb + jb, R, jn, M, mode, p, acc);                       \
+        if (mode == CT_D_P) {                                                      \
+            char *ptr[3] = {(char *)(o + jb - j0), (char *)acc, (char *)&pinv};    \
+            const int64_t st[3] = {sizeof(T), sizeof(T), 0};                       \
+            ct_pow_##S(ptr, st, jn, NULL);                                         \
+        } else {                                                                   \
+            for (int64_t j = 0; j < jn; j++)                                       \
+                o[jb - j0 + j] = dist_fin_##S(mode, acc[j], pinv);                 \
+        }                                                                          \
+    }                                                                              \
+}                                                                                  \
+                                                                                   \
 static int dist_##S(const T *x1, int64_t b1, const T *x2, int64_t b2, T *out,      \
                     int64_t nb, int64_t P, int64_t R, int64_t M, double pd, int pairs) \
 {                                                                                  \
     const int mode = pd == 0 ? CT_D_ZERO : pd == 1 ? CT_D_ONE : pd == 2 ? CT_D_TWO \
                      : isinf(pd) ? CT_D_INF : CT_D_P;                              \
     const T p = (T)pd, pinv = (T)(1.0 / pd);                                       \
-    const int64_t npair = P * (P - 1) / 2, rows = nb * P, nbt = b2 ? nb : 1;       \
-    const int narrow = R < CT_DIST_NARROW;                                         \
+    const int64_t rows = nb * P, nbt = b2 ? nb : 1, npair = P * (P - 1) / 2;       \
     T *bt = NULL;                                                                  \
-    if (!narrow) {                                                                 \
+    if (R >= CT_DIST_NARROW) {                                                     \
         bt = (T *)malloc((size_t)(nbt * M * R) * sizeof(T));                       \
         if (bt == NULL)                                                            \
             return -2;                                                             \
@@ -120,32 +166,26 @@ static int dist_##S(const T *x1, int64_t b1, const T *x2, int64_t b2, T *out,   
     }                                                                              \
     const int64_t work = (pairs ? rows * R / 2 : rows * R) * (M ? M : 1);          \
     int64_t r;                                                                     \
-    CT_PARALLEL_IF(work > CT_DIST_GRAIN, "omp parallel for schedule(dynamic, 4)",  \
-    for (r = 0; r < rows; r++) {                                                   \
-        const int64_t b = r / P, i = r % P, j0 = pairs ? i + 1 : 0;                \
-        const T *a = x1 + b * b1 + i * M;                                          \
-        T *o = pairs ? out + b * npair + i * (P - 1) - i * (i - 1) / 2 : out + r * R; \
-        if (narrow) {                                                              \
-            const T *xb = x2 + b * b2;                                             \
-            for (int64_t j = j0; j < R; j++)                                       \
-                o[j - j0] = dist_pair_##S(a, xb + j * M, M, mode, p, pinv);        \
-        } else {                                                                   \
-            const T *btb = bt + (b2 ? b : 0) * M * R;                              \
-            T acc[CT_DIST_JB];                                                     \
-            for (int64_t jb = j0; jb < R; jb += CT_DIST_JB) {                      \
-                const int64_t jn = R - jb < CT_DIST_JB ? R - jb : CT_DIST_JB;      \
-                dist_block_##S(a, btb + jb, R, jn, M, mode, p, acc);               \
-                if (mode == CT_D_P) {                                              \
-                    char *ptr[3] = {(char *)(o + jb - j0), (char *)acc, (char *)&pinv}; \
-                    const int64_t st[3] = {sizeof(T), sizeof(T), 0};              \
-                    ct_pow_##S(ptr, st, jn, NULL);                                 \
-                } else {                                                           \
-                    for (int64_t j = 0; j < jn; j++)                               \
-                        o[jb - j0 + j] = dist_fin_##S(mode, acc[j], pinv);         \
-                }                                                                  \
-            }                                                                      \
+    if (work > CT_DIST_GRAIN && pairs && nb == 1) {                                \
+        /* pdist's rows shrink (row i has P - 1 - i pairs): one run of rows    */ \
+        /* per thread, its end where the pairs before it reach its share       */ \
+        const int nt = ct_get_num_threads();                                       \
+        _Pragma("omp parallel for num_threads(nt) schedule(static, 1)")            \
+        for (int t = 0; t < nt; t++) {                                             \
+            const int64_t lo = dist_pair_row(P, npair * t / nt);                   \
+            const int64_t hi = dist_pair_row(P, npair * (t + 1) / nt);             \
+            for (int64_t r2 = lo; r2 < hi; r2++)                                   \
+                dist_row_##S(r2, x1, b1, x2, b2, out, P, R, M, mode, p, pinv, pairs, bt); \
         }                                                                          \
-    });                                                                            \
+    } else if (work > CT_DIST_GRAIN) {                                             \
+        /* cdist's rows are alike: an equal run per thread, the same each call */ \
+        _Pragma("omp parallel for schedule(static)")                               \
+        for (r = 0; r < rows; r++)                                                 \
+            dist_row_##S(r, x1, b1, x2, b2, out, P, R, M, mode, p, pinv, pairs, bt); \
+    } else {                                                                       \
+        for (r = 0; r < rows; r++)                                                 \
+            dist_row_##S(r, x1, b1, x2, b2, out, P, R, M, mode, p, pinv, pairs, bt); \
+    }                                                                              \
     free(bt);                                                                      \
     return 0;                                                                      \
 }
