@@ -490,3 +490,45 @@ def test_pdist_cdist_rows_between_threads(threads):
                                            rtol=1e-10)
     finally:
         torch.set_num_threads(old)
+
+
+@pytest.mark.parametrize("threads", [1, 2, 3])
+@pytest.mark.parametrize("dt", ["int64", "float32", "complex64"])
+def test_scatter_bands_between_threads(dt, threads):
+    """A large scatter / scatter_add along a dim other than the first runs in
+    bands of the first dim between threads: the same result as numpy's, a
+    bad index in a late band reported as the first bad one, and a
+    destination whose rows overlap left to one pass."""
+    rng = np.random.default_rng(threads)
+    old = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        for shape, size in [((1000, 100), 100), ((64, 50, 30), 40)]:
+            idx = rng.integers(0, size, size=shape)
+            src = _vals(shape, "int64" if dt == "int64" else "float64", rng).astype(dt)
+            base = np.zeros(shape[:1] + (size,) + shape[2:], dt)
+            want = base.copy()
+            pos = np.indices(shape)
+            np.add.at(want, (pos[0], idx) + tuple(pos[2:]), src)
+            got = torch.tensor(base).scatter_add(1, torch.tensor(idx), torch.tensor(src)).numpy()
+            if dt == "complex64":
+                np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-4)
+            else:
+                np.testing.assert_array_equal(got, want)
+            # scatter: the last write of each destination wins (C order)
+            want = base.copy()
+            want[(pos[0], idx) + tuple(pos[2:])] = src
+            got = torch.tensor(base).scatter(1, torch.tensor(idx), torch.tensor(src)).numpy()
+            np.testing.assert_array_equal(got, want)
+        idx = rng.integers(0, 100, size=(1000, 100))
+        idx[700, 5], idx[900, 1] = 107, 108
+        with pytest.raises(RuntimeError, match="index 107 is out of bounds"):
+            torch.zeros(1000, 100).scatter_add_(1, torch.tensor(idx), torch.ones(1000, 100))
+        # rows of the destination that overlap (a stride of 1 along dim 0)
+        flat = torch.zeros(1100)
+        view = flat.as_strided((1000, 100), (1, 1))
+        ones = torch.ones(1000, 100)
+        view.scatter_add_(1, torch.zeros(1000, 100, dtype=torch.int64), ones)
+        np.testing.assert_array_equal(flat.numpy()[:1000], np.full(1000, 100.0))
+    finally:
+        torch.set_num_threads(old)

@@ -589,14 +589,68 @@ CT_MULTIVERSION int64_t ct_index_outside(const int64_t *p, int64_t n, int64_t lo
     }                                                                                \
     return 0;
 
-/* Gathers of at least this many elements split their first dim between
- * threads: the random reads make a gather bound by latency more than by
- * bandwidth, so it scales like an elementwise op. The bands are about
+/* Gathers and scatters of at least this many elements split their first dim
+ * between threads (ct_walk_bands): the random accesses make them bound by
+ * latency more than by bandwidth, so they scale like an elementwise op. The bands are about
  * CT_GATHER_CHUNK elements each (at most CT_GATHER_MAXCHUNKS of them), handed
  * out dynamically: a thread that the OS pauses does not hold the others up. */
 #define CT_GATHER_PAR_MIN 32768
 #define CT_GATHER_CHUNK 16384
 #define CT_GATHER_MAXCHUNKS 256
+
+/* One walk (gather's or a scatter's, over elements of es bytes) in bands of
+ * its first dim between threads, when it is large and each band writes its
+ * own elements: a gather's output rows (ast[0] != 0), or for a scatter the
+ * destination's rows along a dim other than the scattered one, a stride
+ * apart that no band's reach crosses. The bands are about CT_GATHER_CHUNK
+ * elements each, handed out dynamically; on bad indices the report is that
+ * of the first band with one (the first bad index in C order, as in one
+ * pass). Otherwise one call of run. */
+typedef int (*ct_walk_fn)(void *a, const int64_t *ast, void *b, const int64_t *bst,
+                          const int64_t *idx, const int64_t *ist, const int64_t *shape,
+                          int nd, int dim, int64_t size, int64_t *bad);
+static int ct_walk_bands(ct_walk_fn run, size_t es, int scatter, void *a, const int64_t *ast,
+                         void *b, const int64_t *bst, const int64_t *idx, const int64_t *ist,
+                         const int64_t *shape, int nd, int dim, int64_t size, int64_t *bad) {
+    int nt = ct_get_num_threads();
+    int64_t total = 1;
+    for (int d = 0; d < nd; d++) total *= shape[d];
+    int ok = nt > 1 && nd >= 1 && nd <= CT_MAXDIM && shape[0] >= 2 && total >= CT_GATHER_PAR_MIN;
+    if (ok && !scatter) ok = ast[0] != 0;
+    if (ok && scatter) {
+        /* the destination elements one row of the index reaches lie within
+         * [0, span] of the row's start */
+        int64_t span = 0;
+        ok = dim != 0 && bst[0] > 0;
+        for (int d = 1; ok && d < nd; d++) {
+            ok = bst[d] >= 0;
+            span += (d == dim ? size - 1 : shape[d] - 1) * bst[d];
+        }
+        ok = ok && bst[0] > span;
+    }
+    if (!ok) return run(a, ast, b, bst, idx, ist, shape, nd, dim, size, bad);
+    const int64_t n0 = shape[0], bad0 = *bad;
+    int64_t nch = total / CT_GATHER_CHUNK;
+    if (nch > CT_GATHER_MAXCHUNKS) nch = CT_GATHER_MAXCHUNKS;
+    if (nch > n0) nch = n0;
+    if (nch < 2) nch = 2;
+    int rc[CT_GATHER_MAXCHUNKS];
+    int64_t bads[CT_GATHER_MAXCHUNKS];
+    _Pragma("omp parallel for num_threads(nt) schedule(dynamic, 1)")
+    for (int64_t c = 0; c < nch; c++) {
+        const int64_t r0 = n0 * c / nch, r1 = n0 * (c + 1) / nch;
+        int64_t sh[CT_MAXDIM];
+        for (int d = 0; d < nd; d++) sh[d] = shape[d];
+        sh[0] = r1 - r0;
+        bads[c] = bad0;
+        rc[c] = run((char *)a + r0 * ast[0] * (int64_t)es, ast,
+                    dim == 0 ? b : (char *)b + r0 * bst[0] * (int64_t)es, bst,
+                    idx + r0 * ist[0], ist, sh, nd, dim, size, &bads[c]);
+    }
+    for (int64_t c = 0; c < nch; c++)
+        if (rc[c]) { *bad = bads[c]; return rc[c]; }
+    return 0;
+}
 
 /* gather: a[p] = b[p with dim -> idx[p]]  (a = out, b = input). With
  * allow_neg, negative indices count from the end (take). Large gathers whose
@@ -612,39 +666,20 @@ CT_MULTIVERSION static int ct_gather_run_##S(T *a, const int64_t *ast, const T *
 int ct_gather_##S(T *a, const int64_t *ast, const T *b, const int64_t *bst,              \
                   const int64_t *idx, const int64_t *ist, const int64_t *shape,          \
                   int nd, int dim, int64_t size, int64_t *bad) {                         \
-    int nt = ct_get_num_threads();                                                       \
-    int64_t total = 1;                                                                   \
-    for (int d = 0; d < nd; d++) total *= shape[d];                                      \
-    if (nt <= 1 || nd < 1 || nd > CT_MAXDIM || shape[0] < 2 || ast[0] == 0 ||            \
-        total < CT_GATHER_PAR_MIN)                                                       \
-        return ct_gather_run_##S(a, ast, b, bst, idx, ist, shape, nd, dim, size, bad);   \
-    const int64_t n0 = shape[0], bad0 = *bad;                                            \
-    int64_t nch = total / CT_GATHER_CHUNK;                                               \
-    if (nch > CT_GATHER_MAXCHUNKS) nch = CT_GATHER_MAXCHUNKS;                            \
-    if (nch > n0) nch = n0;                                                              \
-    if (nch < 2) nch = 2;                                                                \
-    int rc[CT_GATHER_MAXCHUNKS];                                                         \
-    int64_t bads[CT_GATHER_MAXCHUNKS];                                                   \
-    _Pragma("omp parallel for num_threads(nt) schedule(dynamic, 1)")                     \
-    for (int64_t c = 0; c < nch; c++) {                                                  \
-        const int64_t r0 = n0 * c / nch, r1 = n0 * (c + 1) / nch;                        \
-        int64_t sh[CT_MAXDIM];                                                           \
-        for (int d = 0; d < nd; d++) sh[d] = shape[d];                                   \
-        sh[0] = r1 - r0;                                                                 \
-        bads[c] = bad0;                                                                  \
-        rc[c] = ct_gather_run_##S(a + r0 * ast[0], ast, dim == 0 ? b : b + r0 * bst[0],  \
-                                  bst, idx + r0 * ist[0], ist, sh, nd, dim, size,        \
-                                  &bads[c]);                                             \
-    }                                                                                    \
-    for (int64_t c = 0; c < nch; c++)                                                    \
-        if (rc[c]) { *bad = bads[c]; return rc[c]; }                                     \
-    return 0;                                                                            \
+    return ct_walk_bands((ct_walk_fn)ct_gather_run_##S, sizeof(T), 0, a, ast, (void *)b, bst, \
+                         idx, ist, shape, nd, dim, size, bad);                           \
 }                                                                                        \
 /* scatter: b[p with dim -> idx[p]] = a[p]  (b = self, a = src) */                       \
-CT_MULTIVERSION int ct_scatter_##S(const T *a, const int64_t *ast, T *b, const int64_t *bst, \
+CT_MULTIVERSION static int ct_scatter_run_##S(const T *a, const int64_t *ast, T *b,      \
+                   const int64_t *bst, const int64_t *idx, const int64_t *ist,           \
+                   const int64_t *shape, int nd, int dim, int64_t size, int64_t *bad) {  \
+    CT_WALK(b[pb] = a[pa];)                                                              \
+}                                                                                        \
+int ct_scatter_##S(const T *a, const int64_t *ast, T *b, const int64_t *bst,             \
                    const int64_t *idx, const int64_t *ist, const int64_t *shape,         \
                    int nd, int dim, int64_t size, int64_t *bad) {                        \
-    CT_WALK(b[pb] = a[pa];)                                                              \
+    return ct_walk_bands((ct_walk_fn)ct_scatter_run_##S, sizeof(T), 1, (void *)a, ast, b, bst, \
+                         idx, ist, shape, nd, dim, size, bad);                           \
 }
 CT_GATHER_T(1, uint8_t)
 CT_GATHER_T(2, uint16_t)
@@ -673,11 +708,18 @@ ct_scatter_fn ct_scatter_for(int es) {
 
 /* scatter_add: b[p with dim -> idx[p]] += a[p]; typed (one macro, a table) */
 #define CT_SCATTER_ADD_T(S, T, ADD)                                                      \
-CT_MULTIVERSION int ct_scatter_add_##S(const T *a, const int64_t *ast, T *b, const int64_t *bst,         \
-                       const int64_t *idx, const int64_t *ist,                           \
+CT_MULTIVERSION static int ct_scatter_add_run_##S(const T *a, const int64_t *ast, T *b,  \
+                       const int64_t *bst, const int64_t *idx, const int64_t *ist,       \
                        const int64_t *shape, int nd, int dim, int64_t size,              \
                        int64_t *bad) {                                                   \
     CT_WALK(b[pb] = ADD(b[pb], a[pa]);)                                                  \
+}                                                                                        \
+int ct_scatter_add_##S(const T *a, const int64_t *ast, T *b, const int64_t *bst,         \
+                       const int64_t *idx, const int64_t *ist,                           \
+                       const int64_t *shape, int nd, int dim, int64_t size,              \
+                       int64_t *bad) {                                                   \
+    return ct_walk_bands((ct_walk_fn)ct_scatter_add_run_##S, sizeof(T), 1, (void *)a, ast, b, \
+                         bst, idx, ist, shape, nd, dim, size, bad);                      \
 }
 #define CT_PLUS(x, y) ((x) + (y))
 #define CT_OR(x, y) ((uint8_t)((x) || (y)))
