@@ -39,11 +39,11 @@ static inline int64_t ct_row_parts(int64_t rows, int64_t len, int nt, int64_t mi
     nc = (nc + nt - 1) / nt * nt;
     return nc < rows ? nc : (rows / nt > 0 ? rows / nt * nt : rows);
 }
-/* the first row of part c of n over `rows` rows (the first rows % n parts
- * one row longer) */
+/* the first row of part c of n over `rows` rows: floor(c rows / n), so
+ * that any run of n / nt parts holds floor or ceil of rows / nt rows */
 static inline int64_t ct_part_row(int64_t c, int64_t rows, int64_t n)
 {
-    return c * (rows / n) + (c < rows % n ? c : rows % n);
+    return (int64_t)((unsigned __int128)c * (unsigned __int128)rows / (unsigned __int128)n);
 }
 /* for each row r of `rows` (each of `len` elements): BODY, the rows in
  * ct_row_parts' parts between nt threads (or on this one) */
