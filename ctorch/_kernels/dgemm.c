@@ -74,19 +74,8 @@ ct_dg_t8(const double *s, int64_t ls, int nrows, double *dst, int ld, __mmask8 k
     }
 }
 
-/* Rows i0..i0+mr (mr <= MR) and k p0..p0+kc of op(A) into one micro-panel,
- * dst[p * MR + i], zero past mr; 'T': A(i, p) = a[p + i * lda]. */
-static void ct_dg_pack_a_t_z(const double *a, int64_t lda, int mr, int kc, double *dst)
-{
-    int p = 0;
-    if (mr == CT_GZ_MR) {
-        for (; p + 8 <= kc; p += 8) {
-            ct_dg_t8(a + p, lda, 8, dst + p * CT_GZ_MR, CT_GZ_MR, 0xFF);
-            ct_dg_t8(a + p + 8 * lda, lda, 8, dst + p * CT_GZ_MR + 8, CT_GZ_MR, 0xFF);
-        }
-    }
-    ct_gm_pack_gather(a, lda, mr, CT_GZ_MR, p, kc, dst);
-}
+/* op(A) 'T' into micro-panels: A(i, p) = a[p + i * lda] */
+CT_GM_PACK_A_T(ct_dg_pack_a_t_z, ct_dg_t8)
 
 /* Columns j0..j0+nr (nr <= NR) and k p0..p0+kc of op(B) into one
  * micro-panel, dst[p * NR + j], zero past nr; 'N': B(p, j) = b[p + j * ldb]. */

@@ -177,14 +177,11 @@ static int dist_##S(const T *x1, int64_t b1, const T *x2, int64_t b2, T *out,   
             for (int64_t r2 = lo; r2 < hi; r2++)                                   \
                 dist_row_##S(r2, x1, b1, x2, b2, out, P, R, M, mode, p, pinv, pairs, bt); \
         }                                                                          \
-    } else if (work > CT_DIST_GRAIN) {                                             \
-        /* cdist's rows are alike: an equal run per thread, the same each call */ \
-        _Pragma("omp parallel for schedule(static)")                               \
-        for (r = 0; r < rows; r++)                                                 \
-            dist_row_##S(r, x1, b1, x2, b2, out, P, R, M, mode, p, pinv, pairs, bt); \
     } else {                                                                       \
+        /* cdist's rows are alike: an equal run per thread, the same each call */ \
+        CT_PARALLEL_IF(work > CT_DIST_GRAIN, "omp parallel for schedule(static)",  \
         for (r = 0; r < rows; r++)                                                 \
-            dist_row_##S(r, x1, b1, x2, b2, out, P, R, M, mode, p, pinv, pairs, bt); \
+            dist_row_##S(r, x1, b1, x2, b2, out, P, R, M, mode, p, pinv, pairs, bt);); \
     }                                                                              \
     free(bt);                                                                      \
     return 0;                                                                      \

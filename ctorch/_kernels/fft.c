@@ -1561,14 +1561,14 @@ static int fftv_run(int c128, const fft_plan *p, const void *in, void *out, int6
     /* fewer tasks than threads (one outer index, few columns: 1024 x 64 along
      * dim 0 made one task): shorter runs, so that every thread has one */
     const int threads = ct_get_num_threads();
-    if (outer * ((inner + G * V - 1) / (G * V)) < threads && n * inner * outer >= (1 << 15)) {
+    const int64_t work = outer * n * inner;
+    if (outer * ((inner + G * V - 1) / (G * V)) < threads && work >= (1 << 15)) {
         const int64_t want = (threads + outer - 1) / outer, blocks = (inner + V - 1) / V;
         G = (blocks + want - 1) / want;
         G = G < 1 ? 1 : G;
     }
     const int64_t per = G * V, nt = (inner + per - 1) / per, tasks = outer * nt;
     int err = 0;
-    const int64_t work = outer * n * inner;
     CT_PARALLEL_IF(tasks > 1 && work >= (1 << 15), "omp parallel",
     {
         void *buf = ct_thread_scratch(CT_SCRATCH_FFT, G * block);

@@ -313,6 +313,25 @@ static void ct_gm_kernel_z(int kc, const CT_GT *restrict a, int64_t as, const CT
     "zmm14", "zmm15", "zmm16", "zmm17", "zmm18", "zmm19", "zmm20", "zmm21", "zmm22", \
     "zmm23", "zmm24", "zmm25", "zmm26", "zmm27", "zmm28", "zmm29", "zmm30", "zmm31", \
     "cc", "memory"
+    /* one k loop CODE over all twelve columns: B packed (b) or read in place
+     * (q0, q3, q6, q9 three columns apart, r bytes between columns), the
+     * tile saved to t (_T) or written to C (_C: c, ldc4) */
+#define CT_GM_B_IN_PLACE                                                      \
+    const CT_GT *q0 = b, *q3 = b + 3 * bcs, *q6 = b + 6 * bcs, *q9 = b + 9 * bcs; \
+    int64_t r = bcs * (int64_t)sizeof(CT_GT);
+#define CT_GM_IN_P [a] "+r"(a), [b] "+r"(b), [k4] "+r"(k4), [k1] "+r"(k1)
+#define CT_GM_IN_S [a] "+r"(a), [q0] "+r"(q0), [q3] "+r"(q3), [q6] "+r"(q6),   \
+    [q9] "+r"(q9), [k4] "+r"(k4), [k1] "+r"(k1)
+#define CT_GM_ASM_PT(CODE)                                                    \
+    __asm__ volatile(CODE : CT_GM_IN_P : [t] "r"(t), [as] "r"(as) : CT_GM_CLOBBERS)
+#define CT_GM_ASM_ST(CODE)                                                    \
+    __asm__ volatile(CODE : CT_GM_IN_S : [t] "r"(t), [r] "r"(r), [as] "r"(as) : CT_GM_CLOBBERS)
+#define CT_GM_ASM_PC(CODE)                                                    \
+    __asm__ volatile(CODE : CT_GM_IN_P : [c] "r"(c), [ldc4] "r"(ldc4), [as] "r"(as) \
+                     : CT_GM_CLOBBERS)
+#define CT_GM_ASM_SC(CODE)                                                    \
+    __asm__ volatile(CODE : CT_GM_IN_S : [r] "r"(r), [c] "r"(c), [ldc4] "r"(ldc4), [as] "r"(as) \
+                     : CT_GM_CLOBBERS)
     CT_GT t[2 * CT_GZ_NR * CT_GW] __attribute__((aligned(64)));
     int64_t k4 = kc / 4, k1 = kc % 4;
     as *= (int64_t)sizeof(CT_GT);
@@ -328,18 +347,10 @@ static void ct_gm_kernel_z(int kc, const CT_GT *restrict a, int64_t as, const CT
     /* the groups of four columns that hold the columns to write */
     const int g0 = jlo / 4, ng = (jhi + 3) / 4 - g0;
     if (half && bcs == 0) {
-        __asm__ volatile(CT_GM_LOOP_H(CT_GM_STEP_PH)
-                         : [a] "+r"(a), [b] "+r"(b), [k4] "+r"(k4), [k1] "+r"(k1)
-                         : [t] "r"(t), [as] "r"(as)
-                         : CT_GM_CLOBBERS);
+        CT_GM_ASM_PT(CT_GM_LOOP_H(CT_GM_STEP_PH));
     } else if (half) {
-        const CT_GT *q0 = b, *q3 = b + 3 * bcs, *q6 = b + 6 * bcs, *q9 = b + 9 * bcs;
-        int64_t r = bcs * (int64_t)sizeof(CT_GT);
-        __asm__ volatile(CT_GM_LOOP_H(CT_GM_STEP_SH)
-                         : [a] "+r"(a), [q0] "+r"(q0), [q3] "+r"(q3), [q6] "+r"(q6),
-                           [q9] "+r"(q9), [k4] "+r"(k4), [k1] "+r"(k1)
-                         : [t] "r"(t), [r] "r"(r), [as] "r"(as)
-                         : CT_GM_CLOBBERS);
+        CT_GM_B_IN_PLACE
+        CT_GM_ASM_ST(CT_GM_LOOP_H(CT_GM_STEP_SH));
     } else if (ng < 3) {
         /* the groups g0 .. g0 + ng - 1: their accumulators to their
          * columns' places in t */
@@ -375,46 +386,30 @@ static void ct_gm_kernel_z(int kc, const CT_GT *restrict a, int64_t as, const CT
                && (beta == 0 || beta == 1)) {
         int64_t ldc4 = ldc * (int64_t)sizeof(CT_GT);
         if (bcs == 0 && beta == 0)
-            __asm__ volatile(CT_GM_KLOOP(CT_GM_ZERO, CT_GM_STEP_P, CT_GM_SAVE_C(CT_GM_C0))
-                             : [a] "+r"(a), [b] "+r"(b), [k4] "+r"(k4), [k1] "+r"(k1)
-                             : [c] "r"(c), [ldc4] "r"(ldc4), [as] "r"(as)
-                             : CT_GM_CLOBBERS);
+            CT_GM_ASM_PC(CT_GM_KLOOP(CT_GM_ZERO, CT_GM_STEP_P, CT_GM_SAVE_C(CT_GM_C0)));
         else if (bcs == 0)
-            __asm__ volatile(CT_GM_KLOOP(CT_GM_ZERO, CT_GM_STEP_P, CT_GM_SAVE_C(CT_GM_C1))
-                             : [a] "+r"(a), [b] "+r"(b), [k4] "+r"(k4), [k1] "+r"(k1)
-                             : [c] "r"(c), [ldc4] "r"(ldc4), [as] "r"(as)
-                             : CT_GM_CLOBBERS);
+            CT_GM_ASM_PC(CT_GM_KLOOP(CT_GM_ZERO, CT_GM_STEP_P, CT_GM_SAVE_C(CT_GM_C1)));
         else {
-            const CT_GT *q0 = b, *q3 = b + 3 * bcs, *q6 = b + 6 * bcs, *q9 = b + 9 * bcs;
-            int64_t r = bcs * (int64_t)sizeof(CT_GT);
+            CT_GM_B_IN_PLACE
             if (beta == 0)
-                __asm__ volatile(CT_GM_KLOOP(CT_GM_ZERO, CT_GM_STEP_S, CT_GM_SAVE_C(CT_GM_C0))
-                                 : [a] "+r"(a), [q0] "+r"(q0), [q3] "+r"(q3), [q6] "+r"(q6),
-                                   [q9] "+r"(q9), [k4] "+r"(k4), [k1] "+r"(k1)
-                                 : [r] "r"(r), [c] "r"(c), [ldc4] "r"(ldc4), [as] "r"(as)
-                                 : CT_GM_CLOBBERS);
+                CT_GM_ASM_SC(CT_GM_KLOOP(CT_GM_ZERO, CT_GM_STEP_S, CT_GM_SAVE_C(CT_GM_C0)));
             else
-                __asm__ volatile(CT_GM_KLOOP(CT_GM_ZERO, CT_GM_STEP_S, CT_GM_SAVE_C(CT_GM_C1))
-                                 : [a] "+r"(a), [q0] "+r"(q0), [q3] "+r"(q3), [q6] "+r"(q6),
-                                   [q9] "+r"(q9), [k4] "+r"(k4), [k1] "+r"(k1)
-                                 : [r] "r"(r), [c] "r"(c), [ldc4] "r"(ldc4), [as] "r"(as)
-                                 : CT_GM_CLOBBERS);
+                CT_GM_ASM_SC(CT_GM_KLOOP(CT_GM_ZERO, CT_GM_STEP_S, CT_GM_SAVE_C(CT_GM_C1)));
         }
         return;
     } else if (bcs == 0) {
-        __asm__ volatile(CT_GM_LOOP(CT_GM_STEP_P)
-                         : [a] "+r"(a), [b] "+r"(b), [k4] "+r"(k4), [k1] "+r"(k1)
-                         : [t] "r"(t), [as] "r"(as)
-                         : CT_GM_CLOBBERS);
+        CT_GM_ASM_PT(CT_GM_LOOP(CT_GM_STEP_P));
     } else {
-        const CT_GT *q0 = b, *q3 = b + 3 * bcs, *q6 = b + 6 * bcs, *q9 = b + 9 * bcs;
-        int64_t r = bcs * (int64_t)sizeof(CT_GT);
-        __asm__ volatile(CT_GM_LOOP(CT_GM_STEP_S)
-                         : [a] "+r"(a), [q0] "+r"(q0), [q3] "+r"(q3), [q6] "+r"(q6),
-                           [q9] "+r"(q9), [k4] "+r"(k4), [k1] "+r"(k1)
-                         : [t] "r"(t), [r] "r"(r), [as] "r"(as)
-                         : CT_GM_CLOBBERS);
+        CT_GM_B_IN_PLACE
+        CT_GM_ASM_ST(CT_GM_LOOP(CT_GM_STEP_S));
     }
+#undef CT_GM_B_IN_PLACE
+#undef CT_GM_IN_P
+#undef CT_GM_IN_S
+#undef CT_GM_ASM_PT
+#undef CT_GM_ASM_ST
+#undef CT_GM_ASM_PC
+#undef CT_GM_ASM_SC
 #undef CT_GM_FMA
 #undef CT_GM_LOAD_A
 #undef CT_GM_STEP_P
@@ -568,6 +563,22 @@ static void ct_gm_gemv_axpy_z(int M, int K, CT_GT alpha, const CT_GT *A, int64_t
             *c = beta == 0 ? alpha * acc[i] : alpha * acc[i] + beta * *c;
         }
     }
+}
+
+/* CT_GM_PACK_A_T(NAME, TR): NAME packs rows i0..i0+mr (mr <= MR) and k
+ * p0..p0+kc of op(A) = A(i, p) = a[p + i * lda] ('T') into one micro-panel,
+ * dst[p * MR + i], zero past mr: a whole panel's CT_GW x CT_GW tiles by the
+ * includer's transpose TR(src, ls, nrows, dst, ld, keep), the rest gathered */
+#define CT_GM_PACK_A_T(NAME, TR)                                              \
+static void NAME(const CT_GT *a, int64_t lda, int mr, int kc, CT_GT *dst)    \
+{                                                                             \
+    int p = 0;                                                                \
+    if (mr == CT_GZ_MR)                                                       \
+        for (; p + CT_GW <= kc; p += CT_GW) {                                 \
+            TR(a + p, lda, CT_GW, dst + p * CT_GZ_MR, CT_GZ_MR, (CT_ZMASK)-1); \
+            TR(a + p + CT_GW * lda, lda, CT_GW, dst + p * CT_GZ_MR + CT_GW, CT_GZ_MR, (CT_ZMASK)-1); \
+        }                                                                     \
+    ct_gm_pack_gather(a, lda, mr, CT_GZ_MR, p, kc, dst);                      \
 }
 
 #pragma GCC pop_options

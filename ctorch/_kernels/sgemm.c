@@ -159,17 +159,7 @@ ct_sg_t16(const float *s, int64_t ls, int nrows, float *dst, int ld, __mmask16 k
 }
 
 /* The same for 'T': A(i, p) = a[p + i * lda]. */
-static void ct_sg_pack_a_t_z(const float *a, int64_t lda, int mr, int kc, float *dst)
-{
-    int p = 0;
-    if (mr == CT_GZ_MR) {
-        for (; p + 16 <= kc; p += 16) {
-            ct_sg_t16(a + p, lda, 16, dst + p * CT_GZ_MR, CT_GZ_MR, 0xFFFF);
-            ct_sg_t16(a + p + 16 * lda, lda, 16, dst + p * CT_GZ_MR + 16, CT_GZ_MR, 0xFFFF);
-        }
-    }
-    ct_gm_pack_gather(a, lda, mr, CT_GZ_MR, p, kc, dst);
-}
+CT_GM_PACK_A_T(ct_sg_pack_a_t_z, ct_sg_t16)
 
 /* Columns j0..j0+nr (nr <= NR) and k p0..p0+kc of op(B) into one
  * micro-panel: dst[p * NR + j], zero past nr. 'N': B(p, j) = b[p + j * ldb]. */
