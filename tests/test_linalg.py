@@ -779,7 +779,7 @@ def threads():
     torch.set_num_threads(old)
 
 
-@pytest.mark.parametrize("nt", [1, 2])
+@pytest.mark.parametrize("nt", [1, 2, 3])
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("n,k", [(130, 70), (200, 9), (257, 300)])
 @pytest.mark.parametrize("layout", ["c", "t"])
@@ -814,6 +814,38 @@ def test_solves_and_factors_shared_between_threads(threads, nt, dtype, n, k, lay
         x = torch.linalg.solve_triangular(torch.tensor(m), tb, upper=upper, unitriangular=unit)
         m64 = m.astype(np.float64) - (m * np.eye(n) - np.eye(n) if unit else 0)
         assert _rel(x.numpy(), np.linalg.solve(m64, b64)) < (1e-4 if dtype == "float32" else 1e-11)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("shape", [(256, 256), (300, 430), (430, 300), (520, 520)])
+def test_lu_look_ahead_on_threads(threads, dtype, shape):
+    # getrf on several threads by panels with look-ahead (from order 256):
+    # P L U = A, the pivots and factors the same on 2 and 3 threads (each
+    # column's arithmetic is fixed), a zero column's info the first zero pivot
+    rng = np.random.default_rng(shape[0] + shape[1])
+    a = rng.standard_normal(shape).astype(dtype)
+    a[0, 0] = 1e-3
+    ta = torch.tensor(a)
+    res = []
+    for nt in (2, 3):
+        threads(nt)
+        lu, piv = torch.linalg.lu_factor(ta)
+        p_, l_, u_ = torch.lu_unpack(lu, piv)
+        assert _rel((p_ @ l_ @ u_).numpy().astype(np.float64), a.astype(np.float64)) < (1e-5 if dtype == "float32" else 1e-13)
+        res.append((lu.numpy().copy(), piv.numpy().copy()))
+    np.testing.assert_array_equal(res[0][0], res[1][0])
+    np.testing.assert_array_equal(res[0][1], res[1][1])
+    # the pivots are LAPACK's: 1-based rows, each the largest of its column
+    # below the diagonal in the matrix as the earlier steps left it
+    assert (res[0][1] >= np.arange(1, min(shape) + 1)).all() and (res[0][1] <= shape[0]).all()
+    s = a.copy()
+    s[:, 100] = 0
+    s[:, 150] = 0
+    threads(2)
+    lu, piv, info = torch.linalg.lu_factor_ex(torch.tensor(s))
+    assert info.item() == 101
+    p_, l_, u_ = torch.lu_unpack(lu, piv)
+    assert _rel((p_ @ l_ @ u_).numpy().astype(np.float64), s.astype(np.float64)) < (1e-5 if dtype == "float32" else 1e-13)
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])

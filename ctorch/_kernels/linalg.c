@@ -11,6 +11,14 @@
 #define LA_CAT(a, b) LA_CAT_(a, b)
 /* the panel width of the blocked factorizations and solves */
 #define LA_NB 32
+/* the column blocks of an inverse's L^-1 (la_getrs_cols_) */
+#define LA_INVB 64
+/* getrf on several threads from order LA_AHEAD_MIN (below, the recursive
+ * getrf's own sharing of its updates is faster): panels of LA_LAP columns
+ * with look-ahead, the trailing columns updated in chunks of LA_LAC */
+#define LA_AHEAD_MIN 256
+#define LA_LAP 64
+#define LA_LAC 64
 /* the columns of src a transpose reads at a time (linalg_t.h) */
 #define LA_TBAND 16
 /* the order below which triangular solves run unblocked */
@@ -94,32 +102,43 @@ static void la_col_share(int64_t k, int inv, int nt, int t, int64_t *c0, int64_t
     *c1 = (t + 1) * per < k ? (t + 1) * per : k;
 }
 
-/* STMT on columns [C0, C1) of k, each column on its own: by each of nt
- * threads on its share (la_col_share), or by the calling thread on all */
+/* the statements on nt threads (T the thread's number, NTH the team's
+ * size), or on the calling thread (T 0, NTH 1) where nt is 1 */
 #ifdef _OPENMP
-#define LA_SHARED_COLS(nt, k, inv, C0, C1, ...)                                    \
+#define LA_TEAM(nt, T, NTH, ...)                                                   \
     do {                                                                           \
         int nt_ = (nt);                                                            \
         if (nt_ > 1) {                                                             \
             _Pragma("omp parallel num_threads(nt_)")                               \
             {                                                                      \
-                int64_t C0, C1;                                                    \
-                la_col_share(k, inv, omp_get_num_threads(), omp_get_thread_num(),  \
-                             &C0, &C1);                                            \
-                if (C1 > C0) { __VA_ARGS__ }                                       \
+                int T = omp_get_thread_num(), NTH = omp_get_num_threads();         \
+                __VA_ARGS__                                                        \
             }                                                                      \
         } else {                                                                   \
-            int64_t C0 = 0, C1 = (k);                                              \
+            int T = 0, NTH = 1;                                                    \
+            (void)T;                                                               \
+            (void)NTH;                                                             \
             __VA_ARGS__                                                            \
         }                                                                          \
     } while (0)
 #else
-#define LA_SHARED_COLS(nt, k, inv, C0, C1, ...)                                    \
+#define LA_TEAM(nt, T, NTH, ...)                                                   \
     do {                                                                           \
-        int64_t C0 = 0, C1 = (k);                                                  \
+        int T = 0, NTH = 1;                                                        \
+        (void)T;                                                                   \
+        (void)NTH;                                                                 \
         __VA_ARGS__                                                                \
     } while (0)
 #endif
+
+/* STMT on columns [C0, C1) of k, each column on its own: by each of nt
+ * threads on its share (la_col_share), or by the calling thread on all */
+#define LA_SHARED_COLS(nt, k, inv, C0, C1, ...)                                    \
+    LA_TEAM(nt, t_, nth_, {                                                        \
+        int64_t C0, C1;                                                            \
+        la_col_share(k, inv, nth_, t_, &C0, &C1);                                  \
+        if (C1 > C0) { __VA_ARGS__ }                                               \
+    })
 
 #define LA_T float
 #define LA_S f32

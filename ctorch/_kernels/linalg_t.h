@@ -498,17 +498,6 @@ static void LA_F(la_trsm_lay_)(ct_la_gemm_fn gemm, const LA_T *t, int64_t rs, in
         LA_F(la_trsm_)(gemm, t, rs, cs, upper, unit, x, ldx, n, k);
 }
 
-/* la_trsm_ (column-major x) or la_trsm_rows_ (row-major x, rows set) with
- * x's columns shared among the threads where the work pays */
-static void LA_F(la_trsm_split_)(ct_la_gemm_fn gemm, const LA_T *t, int64_t rs, int64_t cs,
-                                 int upper, int unit, LA_T *x, int64_t ldx, int64_t n, int64_t k,
-                                 int rows)
-{
-    LA_SHARED_COLS(la_col_threads((double)n * n * k, k), k, 0, c0, c1,
-        LA_F(la_trsm_lay_)(gemm, t, rs, cs, upper, unit, x + c0 * (rows ? 1 : ldx), ldx, n,
-                           c1 - c0, rows););
-}
-
 /* the row swaps (i, piv[i] - 1) for i in [i0, i1) (1-based pivots; in
  * reverse order if asked) on the k columns of the column-major x: a
  * pivot's swap on 8 columns at a time (independent of each other, where a
@@ -575,6 +564,59 @@ static void LA_F(la_getrf_)(ct_la_gemm_fn gemm, LA_T *a, int64_t lda, int64_t m,
         piv[i] += (int32_t)n1;
     LA_F(la_swap_range_)(piv, a, lda, n1, k, n1, 0);
 }
+
+#ifdef _OPENMP
+/* getrf of the column-major m x n matrix a (lead dim lda; src transposed
+ * into it first, src row-major m x n) on nt threads by panels of LA_LAP
+ * columns with look-ahead: while the other threads bring the trailing
+ * columns up to date with panel j (chunks of LA_LAC columns taken as they
+ * come), thread 0 brings panel j + 1 up to date first and factors it, then
+ * joins them; each panel's row swaps reach the columns left of it at the
+ * end. Each column's arithmetic is that of the one-thread order. */
+static void LA_F(la_getrf_ahead_)(ct_la_gemm_fn gemm, const LA_T *src, LA_T *a, int64_t m,
+                                  int64_t n, int32_t *piv, int32_t *info, int nt)
+{
+    int64_t k = m < n ? m : n, lda = m;
+#pragma omp parallel num_threads(nt)
+    {
+        int tid = omp_get_thread_num(), nth = omp_get_num_threads();
+        int64_t c0 = n * tid / nth, c1 = n * (tid + 1) / nth;
+        if (c1 > c0)
+            LA_F(la_transpose_ld_)(src + c0, n, a + c0 * lda, lda, m, c1 - c0);
+#pragma omp barrier
+        if (tid == 0)
+            LA_F(la_getrf_)(gemm, a, lda, m, k < LA_LAP ? k : LA_LAP, piv, info, 0);
+#pragma omp barrier
+        for (int64_t j = 0; j < k; j += LA_LAP) {
+            int64_t jb = k - j < LA_LAP ? k - j : LA_LAP, jn = j + jb;
+            int64_t nx = jn >= k ? 0 : k - jn < LA_LAP ? k - jn : LA_LAP;
+            LA_T *aj = a + j * lda + j;
+            if (tid == 0 && nx) {
+                /* the next panel (columns jn .. jn + nx), then its factors */
+                LA_F(la_getrf_right_)(gemm, aj, lda, m - j, jb, piv + j, 0, nx);
+                LA_F(la_getrf_)(gemm, a + jn * lda + jn, lda, m - jn, nx, piv + jn, info, jn);
+            }
+            int64_t rest = jn + nx, chunks = (n - rest + LA_LAC - 1) / LA_LAC;
+#pragma omp for schedule(dynamic, 1) nowait
+            for (int64_t c = 0; c < chunks; c++) {
+                int64_t q0 = rest + c * LA_LAC - jn, q1 = q0 + LA_LAC;
+                LA_F(la_getrf_right_)(gemm, aj, lda, m - j, jb, piv + j, q0,
+                                      q1 < n - jn ? q1 : n - jn);
+            }
+#pragma omp barrier
+        }
+        /* the pivots from each panel's rows to a's, then each panel's
+         * columns swapped by the later panels' pivots */
+#pragma omp single
+        for (int64_t i = LA_LAP; i < k; i++)
+            piv[i] += (int32_t)(i / LA_LAP * LA_LAP);
+        int64_t panels = (k + LA_LAP - 1) / LA_LAP;
+#pragma omp for schedule(dynamic, 1)
+        for (int64_t p = 0; p < panels - 1; p++)
+            LA_F(la_swap_range_)(piv, a + p * LA_LAP * lda, lda, (p + 1) * LA_LAP, k, LA_LAP, 0);
+    }
+}
+#endif
 
 /* B (row-major or column-major) into the column-major work x, and back */
 static void LA_F(la_load_)(const LA_T *b, LA_T *x, int64_t n, int64_t k, int xrow)
@@ -692,6 +734,17 @@ static int LA_F(la_lu_all_)(ct_la_gemm_fn gemm, const LA_T *src, LA_T *dst, int6
 {
     int64_t k = m < n ? m : n, mn = m * n;
     if (k >= 2 * LA_NB && gemm != NULL) {
+#ifdef _OPENMP
+        int nt = la_col_threads(2.0 * m * n * k / 3, n);
+        if (nt > 1 && k >= LA_AHEAD_MIN) {
+            for (int64_t b = 0; b < nb; b++) {
+                info[b] = 0;
+                LA_F(la_getrf_ahead_)(gemm, src + b * mn, dst + b * mn, m, n, piv + b * k,
+                                      info + b, nt);
+            }
+            return 0;
+        }
+#endif
         for (int64_t b = 0; b < nb; b++) {
             info[b] = 0;
             LA_F(la_transpose_)(src + b * mn, dst + b * mn, m, n);
@@ -708,22 +761,50 @@ static int LA_F(la_lu_all_)(ct_la_gemm_fn gemm, const LA_T *src, LA_T *dst, int6
     return 0;
 }
 
-/* one solve: the work w (column-major n x k) from b, solved, into x */
+/* columns [c0, c1) of the row-major src (n x k) into dst */
+static void LA_F(la_copy_cols_)(const LA_T *src, LA_T *dst, int64_t n, int64_t k, int64_t c0,
+                                int64_t c1)
+{
+    if (src != dst)
+        for (int64_t i = 0; i < n; i++)
+            memcpy(dst + i * k + c0, src + i * k + c0, sizeof(LA_T) * (c1 - c0));
+}
+
+/* columns [c0, c1) of the row-major w (n x k) from b (row-major n x k),
+ * or those of I where b is NULL */
+static void LA_F(la_load_cols_)(const LA_T *b, LA_T *w, int64_t n, int64_t k, int64_t c0,
+                                int64_t c1)
+{
+    if (b != NULL) {
+        LA_F(la_copy_cols_)(b, w, n, k, c0, c1);
+        return;
+    }
+    for (int64_t i = 0; i < n; i++) {
+        memset(w + i * k + c0, 0, sizeof(LA_T) * (c1 - c0));
+        if (i >= c0 && i < c1)
+            w[i * k + i] = 1;
+    }
+}
+
+/* one solve: row-major right-hand sides (k >= LA_RK) solved as they lie
+ * (no transposes), others in the column-major work w; the columns shared
+ * among the threads where the work pays, each thread loading and storing
+ * its own */
 static void LA_F(la_trsm_one_)(ct_la_gemm_fn gemm, const LA_T *t, int64_t rs, int64_t cs,
                                int upper, int unit, const LA_T *b, LA_T *x, LA_T *w, int64_t n,
                                int64_t k, int xrow)
 {
+    int nt = la_col_threads((double)n * n * k, k);
     if (xrow && k >= LA_RK) {
-        /* row-major B solved as it lies (no transposes) */
-        if (w != b)
-            memcpy(w, b, sizeof(LA_T) * n * k);
-        LA_F(la_trsm_split_)(gemm, t, rs, cs, upper, unit, w, k, n, k, 1);
-        if (w != x)
-            memcpy(x, w, sizeof(LA_T) * n * k);
+        LA_SHARED_COLS(nt, k, 0, c0, c1,
+            LA_F(la_load_cols_)(b, w, n, k, c0, c1);
+            LA_F(la_trsm_rows_)(gemm, t, rs, cs, upper, unit, w + c0, k, n, c1 - c0);
+            LA_F(la_copy_cols_)(w, x, n, k, c0, c1););
         return;
     }
     LA_F(la_load_)(b, w, n, k, xrow);
-    LA_F(la_trsm_split_)(gemm, t, rs, cs, upper, unit, w, n, n, k, 0);
+    LA_SHARED_COLS(nt, k, 0, c0, c1,
+        LA_F(la_trsm_)(gemm, t, rs, cs, upper, unit, w + c0 * n, n, n, c1 - c0););
     LA_F(la_store_)(w, x, n, k, xrow);
 }
 
@@ -768,8 +849,8 @@ static void LA_F(la_getrs_cols_)(ct_la_gemm_fn gemm, const LA_T *lu, const int32
     int64_t cstep = rows ? 1 : ld, rstep = rows ? ld : 1, kc = c1 - c0;
     LA_T *wc = w + c0 * cstep;
     if (inv) {
-        for (int64_t b0 = c0; b0 < c1; b0 += LA_NB) {
-            int64_t bw = c1 - b0 < LA_NB ? c1 - b0 : LA_NB;
+        for (int64_t b0 = c0; b0 < c1; b0 += LA_INVB) {
+            int64_t bw = c1 - b0 < LA_INVB ? c1 - b0 : LA_INVB;
             LA_F(la_trsm_lay_)(gemm, lu + b0 + b0 * n, 1, n, 0, 1, w + b0 * cstep + b0 * rstep,
                                ld, n - b0, bw, rows);
         }
@@ -787,36 +868,98 @@ static void LA_F(la_getrs_cols_)(ct_la_gemm_fn gemm, const LA_T *lu, const int32
     }
 }
 
+/* src[j]: the column that P^T's column swaps (those of 1-based pivots
+ * n - 1 .. 0) bring to column j */
+static void LA_F(la_perm_src_)(const int32_t *piv, int32_t *src, int64_t n)
+{
+    for (int64_t j = 0; j < n; j++)
+        src[j] = (int32_t)j;
+    for (int64_t i = n - 1; i >= 0; i--) {
+        int32_t p = piv[i] - 1, v = src[i];
+        src[i] = src[p];
+        src[p] = v;
+    }
+}
+
+/* rows [r0, r1) of the row-major w (n x n) permuted: row[j] = row[src[j]]
+ * (tmp: n values) */
+CT_MULTIVERSION
+static void LA_F(la_perm_rows_)(const int32_t *src, LA_T *w, int64_t n, int64_t r0, int64_t r1,
+                                LA_T *restrict tmp)
+{
+    for (int64_t r = r0; r < r1; r++) {
+        LA_T *row = w + r * n;
+#pragma omp simd
+        for (int64_t j = 0; j < n; j++)
+            tmp[j] = row[src[j]];
+        memcpy(row, tmp, sizeof(LA_T) * n);
+    }
+}
+
 /* op(A) X = B from A's LU (B = I where b is NULL: A^-1 = U^-1 L^-1 P^T when
  * not trans, LAPACK's getri, P^T's column swaps last) on the work w:
  * row-major right-hand sides (k >= LA_RK) solved as they lie, else in w's
  * column-major copy; the columns shared among the threads where the work
- * pays (the inverse's cut where L's and U's work halves) */
+ * pays (the inverse's cut where L's and U's work halves), each thread
+ * loading its own; an inverse's rows then shared for P^T's swaps, done as
+ * one gather a row */
 static void LA_F(la_getrs_one_)(ct_la_gemm_fn gemm, const LA_T *lu, const int32_t *piv,
                                 const LA_T *b, LA_T *x, LA_T *w, int64_t n, int64_t k, int xrow,
                                 int trans)
 {
     int rows = xrow && k >= LA_RK, inv = b == NULL && !trans;
-    int64_t ld = rows ? k : n;
-    if (b == NULL) {
-        memset(w, 0, sizeof(LA_T) * n * k);
-        for (int64_t i = 0; i < n; i++)
-            w[i * ld + i] = 1;
-    } else if (rows) {
-        if (w != b)
-            memcpy(w, b, sizeof(LA_T) * n * k);
-    } else {
-        LA_F(la_load_)(b, w, n, k, xrow);
-    }
-    LA_SHARED_COLS(la_col_threads((double)n * n * k, k), k, inv, c0, c1,
-        LA_F(la_getrs_cols_)(gemm, lu, piv, w, ld, rows, n, trans, inv, c0, c1););
-    /* P^T's column swaps: the row swaps of w read in the other layout */
-    if (inv)
-        LA_F(la_swaps_lay_)(piv, w, ld, n, n, 1, !rows);
-    if (!rows)
+    int nt = la_col_threads((double)n * n * k, k);
+    if (!rows) {
+        if (b == NULL) {
+            memset(w, 0, sizeof(LA_T) * n * k);
+            for (int64_t i = 0; i < n; i++)
+                w[i * n + i] = 1;
+        } else {
+            LA_F(la_load_)(b, w, n, k, xrow);
+        }
+        LA_SHARED_COLS(nt, k, inv, c0, c1,
+            LA_F(la_getrs_cols_)(gemm, lu, piv, w, n, 0, n, trans, inv, c0, c1););
+        /* P^T's column swaps: the row swaps of w read row-major */
+        if (inv)
+            LA_F(la_swaps_lay_)(piv, w, n, n, n, 1, 1);
         LA_F(la_store_)(w, x, n, k, xrow);
-    else if (w != x)
+        return;
+    }
+    /* an inverse's gather: its sources, a row of room for each thread */
+    int32_t *src = NULL;
+    LA_T *tmp = NULL;
+    if (inv) {
+        src = (int32_t *)malloc(sizeof(int32_t) * n);
+        tmp = (LA_T *)malloc(sizeof(LA_T) * n * nt);
+        if (src == NULL || tmp == NULL) {
+            free(src);
+            free(tmp);
+            src = NULL;
+        } else {
+            LA_F(la_perm_src_)(piv, src, n);
+        }
+    }
+    LA_TEAM(nt, t, nth, {
+        int64_t c0, c1;
+        la_col_share(k, inv, nth, t, &c0, &c1);
+        if (c1 > c0) {
+            LA_F(la_load_cols_)(b, w, n, k, c0, c1);
+            LA_F(la_getrs_cols_)(gemm, lu, piv, w, k, 1, n, trans, inv, c0, c1);
+            if (!inv)
+                LA_F(la_copy_cols_)(w, x, n, k, c0, c1);
+        }
+        if (src != NULL) {
+            /* (a directive within a macro's argument: _Pragma) */
+            _Pragma("omp barrier")
+            LA_F(la_perm_rows_)(src, w, n, n * t / nth, n * (t + 1) / nth, tmp + t * n);
+        }
+    });
+    if (inv && src == NULL)
+        LA_F(la_swaps_lay_)(piv, w, k, n, n, 1, 0);
+    if (inv && w != x)
         memcpy(x, w, sizeof(LA_T) * n * k);
+    free(src);
+    free(tmp);
 }
 
 /* la_solve_all_'s work on the calling thread's share of the batch (its
