@@ -1130,3 +1130,27 @@ def test_prod_gradient_with_zeros(values):
     assert x.grad.tolist() == expected
     m = torch.tensor([values, values[::-1]], dtype=torch.float64, requires_grad=True)
     assert torch.autograd.gradcheck(lambda t: t.prod(1), (m,))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_cdist_product_route_gradient(dtype):
+    # cdist's p=2 route through one product records PyTorch's node
+    # (EuclideanDistBackward0 under a view); its gradient, two products, is
+    # sum_j g_ij (a_i - b_j) / d_ij with coincident rows contributing nothing
+    rng = np.random.default_rng(7)
+    a = rng.standard_normal((40, 5))
+    b = rng.standard_normal((30, 5))
+    b[0], b[1] = a[0], a[3]
+    g = rng.standard_normal((40, 30))
+    ta = torch.tensor(a.astype(dtype), requires_grad=True)
+    tb = torch.tensor(b.astype(dtype), requires_grad=True)
+    r = torch.cdist(ta, tb)
+    assert type(r.grad_fn).__name__ == "ViewBackward0"
+    assert type(r.grad_fn.next_functions[0][0]).__name__ == "EuclideanDistBackward0"
+    r.backward(torch.tensor(g.astype(dtype)))
+    diff = a[:, None, :] - b[None, :, :]
+    d = np.sqrt((diff ** 2).sum(-1))
+    w = np.where(d > 0, g / np.where(d > 0, d, 1), 0)[..., None] * diff
+    tol = 2e-3 if dtype == "float32" else 1e-9
+    np.testing.assert_allclose(ta.grad.numpy(), w.sum(1), rtol=tol, atol=tol)
+    np.testing.assert_allclose(tb.grad.numpy(), -w.sum(0), rtol=tol, atol=tol)

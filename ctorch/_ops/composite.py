@@ -818,23 +818,21 @@ def _dist_raw(a, b, p):
 
 def _euclid_mm(x1, x2, batch):
     """Euclidean distances through one matrix product of the rows extended
-    as [-2a, |a|^2, 1] and [b, 1, |b|^2], the batch dims flattened into one."""
+    as [-2a, |a|^2, 1] and [b, 1, |b|^2], the batch dims flattened into one
+    (PyTorch's _euclidean_dist, one node: its gradient two products), the
+    result viewed with the batch dims."""
     P, R, M = x1.shape[-2], x2.shape[-2], x1.shape[-1]
     a = x1.reshape(-1, P, M)
     b = x2.reshape(-1, R, M)
-    one_a = _ones(a.shape[0], P, 1, dtype=a.dtype, device=a.device)
-    one_b = _ones(b.shape[0], R, 1, dtype=b.dtype, device=b.device)
-    ea = _cat([a * -2, (a * a).sum(-1, keepdim=True), one_a], -1)
-    eb = _cat([b, one_b, (b * b).sum(-1, keepdim=True)], -1)
-    d2 = _matmul(ea, eb.mT)
-    # rounding can make a squared distance negative: clamped to 1e-30 (whose
-    # gradient, that of a constant, is zero) before the square root
-    if _grad_enabled() and (x1.requires_grad or x2.requires_grad):
-        r = _maximum(d2, _full((), 1e-30, dtype=d2.dtype, device=d2.device)).sqrt()
-    else:
-        # no history: both steps in place on the product (no second result-sized block)
-        r = d2.clamp_min_(1e-30).sqrt_()
-    return r.reshape(batch + [P, R])
+    with _NoGrad():
+        one_a = _ones(a.shape[0], P, 1, dtype=a.dtype, device=a.device)
+        one_b = _ones(b.shape[0], R, 1, dtype=b.dtype, device=b.device)
+        ea = _cat([a * -2, (a * a).sum(-1, keepdim=True), one_a], -1)
+        eb = _cat([b, one_b, (b * b).sum(-1, keepdim=True)], -1)
+        # rounding can make a squared distance negative: clamped to 1e-30
+        # (where the gradient is zero) before the square root, in place
+        r = _matmul(ea, eb.mT).clamp_min_(1e-30).sqrt_()
+    return _record("_euclidean_dist", r, (a, b)).view(batch + [P, R])
 
 
 def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):

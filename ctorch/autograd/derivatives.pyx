@@ -1426,6 +1426,20 @@ def _pdist_backward(grad, self, p, result):
 
 derivative("cdist", "CdistBackward0", joint=_cdist_backward, inputs=("x1", "x2"), args=("p",),
            broadcast=True)
+
+
+def _euclidean_dist_backward(grad, x1, x2, result, needs):
+    """The distances d of x1's rows to x2's through one product (cdist's
+    p=2 route): w = grad / d (zero where the squared distance was clamped
+    to 1e-30), x1's gradient x1 times w's row sums less w x2, x2's likewise"""
+    floor = zeros((), dtype=result.dtype, device=result.device).add_(1e-30).sqrt_()
+    w = where(result > floor, grad / result, zeros((), dtype=grad.dtype, device=grad.device))
+    return (x1 * w.sum(-1, keepdim=True) - matmul(w, x2) if needs[0] else None,
+            x2 * w.sum(-2).unsqueeze(-1) - matmul(w.mT, x1) if needs[1] else None)
+
+
+derivative("_euclidean_dist", "EuclideanDistBackward0", joint=_euclidean_dist_backward,
+           inputs=("x1", "x2"))
 derivative("pdist", "PdistBackward0", {"self": _pdist_backward}, args=("p",))
 # a tensor times or over a number (PyTorch's Scalar overloads, which its
 # composite ops use: trapezoid, cumulative_trapezoid)
