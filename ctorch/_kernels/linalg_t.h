@@ -765,9 +765,14 @@ static int LA_F(la_lu_all_)(ct_la_gemm_fn gemm, const LA_T *src, LA_T *dst, int6
 static void LA_F(la_copy_cols_)(const LA_T *src, LA_T *dst, int64_t n, int64_t k, int64_t c0,
                                 int64_t c1)
 {
-    if (src != dst)
-        for (int64_t i = 0; i < n; i++)
-            memcpy(dst + i * k + c0, src + i * k + c0, sizeof(LA_T) * (c1 - c0));
+    if (src == dst)
+        return;
+    if (c1 - c0 == k) {
+        memcpy(dst, src, sizeof(LA_T) * n * k);
+        return;
+    }
+    for (int64_t i = 0; i < n; i++)
+        memcpy(dst + i * k + c0, src + i * k + c0, sizeof(LA_T) * (c1 - c0));
 }
 
 /* columns [c0, c1) of the row-major w (n x k) from b (row-major n x k),
