@@ -272,6 +272,36 @@ def test_matmul_out_and_method():
     assert a.mm(b).shape == (2, 4)
 
 
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("m,k,n", [(1, 1, 1), (3, 5, 7), (64, 18, 100), (257, 33, 129)])
+def test_products_written_into_out(dtype, m, k, n):
+    # mm / matmul / bmm into a dense out= of the result's shape: the gemm
+    # writes it directly (its NaNs never read), a transposed operand too;
+    # an out= that shares memory with an operand gets the product computed
+    # first; its version counts the write
+    rng = np.random.default_rng(m * k * n)
+    A, B = rng.standard_normal((m, k)).astype(dtype), rng.standard_normal((k, n)).astype(dtype)
+    tol = 1e-4 if dtype == "float32" else 1e-12
+    ref = A.astype(np.float64) @ B.astype(np.float64)
+    for a in (torch.tensor(A), torch.tensor(np.ascontiguousarray(A.T)).mT):
+        for fn in (torch.mm, torch.matmul):
+            o = torch.full((m, n), float("nan"), dtype=getattr(torch, dtype))
+            v = o._version
+            assert fn(a, torch.tensor(B), out=o) is o
+            assert o._version > v
+            np.testing.assert_allclose(o.numpy(), ref, rtol=tol, atol=tol * k)
+    X = rng.standard_normal((3, m, m)).astype(dtype)
+    o = torch.full((3, m, m), float("nan"), dtype=getattr(torch, dtype))
+    torch.bmm(torch.tensor(X), torch.tensor(X), out=o)
+    np.testing.assert_allclose(o.numpy(), X.astype(np.float64) @ X.astype(np.float64), rtol=tol, atol=tol * m)
+    y = torch.tensor(X[0])
+    torch.mm(y, y, out=y)
+    np.testing.assert_allclose(y.numpy(), X[0].astype(np.float64) @ X[0].astype(np.float64), rtol=tol, atol=tol * m)
+    z = torch.tensor(X[1])
+    torch.mm(torch.tensor(X[0]), z.mT, out=z[:, :])
+    np.testing.assert_allclose(z.numpy(), X[0].astype(np.float64) @ X[1].T.astype(np.float64), rtol=tol, atol=tol * m)
+
+
 @pytest.mark.parametrize("beta", [0.0, 1.0])
 def test_float32_products_write_nothing_past_their_output(beta):
     """A float32 product into out= that shares a longer buffer: the elements

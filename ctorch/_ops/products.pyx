@@ -283,6 +283,56 @@ def _mm_like(sizes, strides, left, right):
     return matmul(left, right)
 
 
+cdef bint _disjoint(Tensor x, Tensor y):
+    """Whether the bytes x and y can reach are apart (judged by the span
+    from each one's lowest to highest element)."""
+    cdef Py_ssize_t xlo = 0, xhi = 0, ylo = 0, yhi = 0, s
+    cdef int d
+    for d in range(x._ndim):
+        s = x._stride[d] * (x._shape[d] - 1)
+        if s < 0:
+            xlo += s
+        else:
+            xhi += s
+    for d in range(y._ndim):
+        s = y._stride[d] * (y._shape[d] - 1)
+        if s < 0:
+            ylo += s
+        else:
+            yhi += s
+    return (x._data + (xhi + 1) * x._dtype.itemsize <= y._data + ylo * y._dtype.itemsize
+            or y._data + (yhi + 1) * y._dtype.itemsize <= x._data + xlo * x._dtype.itemsize)
+
+
+cdef object _mm_into(Tensor a, Tensor b, object out):
+    """a b (batches equal) written by the gemm straight into out= where out
+    already is the result's tensor: float or double on the CPU, dense, of the
+    result's shape and dtype, apart from a's and b's memory, with no
+    autograd to refuse; None otherwise (the product then computed and
+    copied in by _to_out, with its checks and messages)."""
+    if out is None or type(out) is not Tensor:
+        return None
+    cdef Tensor o = <Tensor>out
+    cdef int nd = a._ndim, d, code = a._dtype._code
+    if ((code != CT_FLOAT32 and code != CT_FLOAT64) or o._dtype is not a._dtype
+            or b._dtype is not a._dtype or o._ndim != nd or o._numel == 0
+            or a._shape[nd - 1] == 0 or not _is_contiguous(o)
+            or o._storage.device >= 0 or a._storage.device >= 0 or b._storage.device >= 0):
+        return None
+    for d in range(nd - 1):
+        if o._shape[d] != a._shape[d]:
+            return None
+    if o._shape[nd - 1] != b._shape[nd - 1]:
+        return None
+    if _grad_mode() and (_needs_grad(o) or _needs_grad(a) or _needs_grad(b)):
+        return None
+    if not _disjoint(o, a) or not _disjoint(o, b):
+        return None
+    _bmm_acc(a, b, o, 1.0, 0.0)
+    _bump_version(o)
+    return o
+
+
 cdef Tensor _mm_prim(Tensor a, Tensor b, str name):
     """Batched product of (..., m, k) and (..., k, n) with equal batch shapes."""
     return record(name, _bmm_raw(a, b), (a, b))
@@ -300,7 +350,8 @@ def mm(input, mat2, *, out=None):
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied "
                            f"({a._shape[0]}x{a._shape[1]} and {b._shape[0]}x{b._shape[1]})")
     _same_dtype_mm(a, b)
-    return _to_out(out, _mm_prim(a, b, "mm"), "mm", OUT_SAME)
+    r = _mm_into(a, b, out)
+    return r if r is not None else _to_out(out, _mm_prim(a, b, "mm"), "mm", OUT_SAME)
 
 
 def bmm(input, mat2, *, out=None):
@@ -315,7 +366,8 @@ def bmm(input, mat2, *, out=None):
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
                            f"[{a._shape[0]}, {a._shape[2]}] but got: [{b._shape[0]}, {b._shape[1]}].")
     _same_dtype_mm(a, b)
-    return _to_out(out, _mm_prim(a, b, "bmm"), "bmm", OUT_SAME)
+    r = _mm_into(a, b, out)
+    return r if r is not None else _to_out(out, _mm_prim(a, b, "bmm"), "bmm", OUT_SAME)
 
 
 def mv(input, vec, *, out=None):
