@@ -185,6 +185,29 @@ def test_out_arguments():
     assert torch.argmax(x, 1, out=o) is o and o.tolist() == [1, 1]
 
 
+@pytest.mark.parametrize("op", ["cumsum", "cumprod"])
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int64"])
+def test_scans_written_into_out(op, dtype):
+    # a scan along the last dim into a dense out= of the result: written
+    # directly (its old values never read, its version counts the write);
+    # an out= that is the input, or of another dtype, takes the copy
+    rng = np.random.default_rng(3)
+    a = (rng.integers(-3, 4, size=(40, 300)) if dtype == "int64"
+         else rng.uniform(0.5, 1.5, size=(40, 300))).astype(dtype)
+    ref = getattr(np, op)(a, 1)
+    o = torch.full(a.shape, 7, dtype=getattr(torch, dtype))
+    v = o._version
+    assert getattr(torch, op)(torch.tensor(a), 1, out=o) is o
+    assert o._version > v
+    np.testing.assert_allclose(o.numpy(), ref, rtol=1e-5 if dtype == "float32" else 1e-12)
+    x = torch.tensor(a)
+    getattr(torch, op)(x, 1, out=x)
+    np.testing.assert_allclose(x.numpy(), ref, rtol=1e-5 if dtype == "float32" else 1e-12)
+    o64 = torch.empty(a.shape, dtype=torch.float64)
+    getattr(torch, op)(torch.tensor(a), 1, out=o64)
+    np.testing.assert_allclose(o64.numpy(), ref.astype(np.float64), rtol=1e-5 if dtype == "float32" else 1e-12)
+
+
 def test_softmax_is_stable_for_large_inputs():
     x = torch.tensor([[1000.0, 1001.0, 1002.0], [-1000.0, -1001.0, -1002.0]])
     s = x.softmax(1).numpy()

@@ -142,6 +142,30 @@ def test_cat_promotes_and_skips_empty_1d():
         torch.cat([x, x], out=torch.empty(4))
 
 
+@pytest.mark.parametrize("dim", [0, 1])
+def test_cat_written_into_out(dim):
+    # a dense out= of the result's shape and dtype is written directly (its
+    # NaNs never read; its version counts the write); an out= inside an
+    # input's memory, of another dtype or shape takes the copy
+    rng = np.random.default_rng(dim)
+    a, b = rng.standard_normal((300, 70)).astype(np.float32), rng.standard_normal((300, 70)).astype(np.float32)
+    ref = np.concatenate([a, b], dim)
+    o = torch.full(ref.shape, float("nan"))
+    v = o._version
+    assert torch.cat([torch.tensor(a), torch.tensor(b)], dim, out=o) is o
+    assert o._version > v
+    np.testing.assert_array_equal(o.numpy(), ref)
+    o64 = torch.empty(ref.shape, dtype=torch.float64)
+    torch.cat([torch.tensor(a), torch.tensor(b)], dim, out=o64)
+    np.testing.assert_array_equal(o64.numpy(), ref.astype(np.float64))
+    big = torch.tensor(np.concatenate([a, b, a], dim))
+    parts = [big.narrow(dim, 70 * (dim == 1) + 300 * (dim == 0), a.shape[dim]), big.narrow(dim, 0, a.shape[dim])]
+    want = np.concatenate([parts[0].numpy(), parts[1].numpy()], dim)
+    dst = big.narrow(dim, 0, 2 * a.shape[dim])
+    torch.cat(parts, dim, out=dst)
+    np.testing.assert_array_equal(dst.numpy(), want)
+
+
 def test_cat_large_and_noncontiguous():
     a = np.random.default_rng(0).standard_normal((300, 700)).astype(np.float32)
     xs = [torch.tensor(a), torch.tensor(a).t().contiguous().t(), torch.tensor(a)[:, ::1]]

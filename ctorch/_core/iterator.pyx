@@ -526,6 +526,30 @@ cdef bint _partial_overlap(Tensor o, Tensor x) noexcept:
     return ob < xe and xb < oe
 
 
+cdef bint _mem_apart(Tensor x, Tensor y) noexcept:
+    """Whether the bytes x and y can reach are apart (judged by the span
+    from each one's lowest to highest element): a kernel may then write x
+    while it reads y."""
+    cdef Py_ssize_t xlo = 0, xhi = 0, ylo = 0, yhi = 0, s
+    cdef int d
+    if x._numel == 0 or y._numel == 0:
+        return True
+    for d in range(x._ndim):
+        s = x._stride[d] * (x._shape[d] - 1)
+        if s < 0:
+            xlo += s
+        else:
+            xhi += s
+    for d in range(y._ndim):
+        s = y._stride[d] * (y._shape[d] - 1)
+        if s < 0:
+            ylo += s
+        else:
+            yhi += s
+    return (x._data + (xhi + 1) * x._dtype.itemsize <= y._data + ylo * y._dtype.itemsize
+            or y._data + (yhi + 1) * y._dtype.itemsize <= x._data + xlo * x._dtype.itemsize)
+
+
 cdef int _check_no_overlap(Tensor o, object x) except -1:
     """PyTorch's rule for the ops that write o at indexed places while they
     read the source x (index_put_, scatter_, index_copy_, put_, ...): the two

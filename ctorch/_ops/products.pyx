@@ -20,7 +20,7 @@ from ctorch._core.backend cimport *
 from ctorch._core.dispatch cimport ensure_gemm
 from ctorch._core.tensor cimport *
 from ctorch._core.iterator cimport (_copy_into, _tensor_arg, _to_out, _raw_clone, OUT_SAME, OUT_CAST, _contig,
-                                    _fill, _same_device, _check_device, _broadcast_pair)
+                                    _mem_apart, _fill, _same_device, _check_device, _broadcast_pair)
 from ctorch._ops.elementwise cimport _cast
 from ctorch._ops.views cimport _unsqueeze, _expand
 from ctorch._ops.complex cimport _conj_raw
@@ -283,27 +283,6 @@ def _mm_like(sizes, strides, left, right):
     return matmul(left, right)
 
 
-cdef bint _disjoint(Tensor x, Tensor y):
-    """Whether the bytes x and y can reach are apart (judged by the span
-    from each one's lowest to highest element)."""
-    cdef Py_ssize_t xlo = 0, xhi = 0, ylo = 0, yhi = 0, s
-    cdef int d
-    for d in range(x._ndim):
-        s = x._stride[d] * (x._shape[d] - 1)
-        if s < 0:
-            xlo += s
-        else:
-            xhi += s
-    for d in range(y._ndim):
-        s = y._stride[d] * (y._shape[d] - 1)
-        if s < 0:
-            ylo += s
-        else:
-            yhi += s
-    return (x._data + (xhi + 1) * x._dtype.itemsize <= y._data + ylo * y._dtype.itemsize
-            or y._data + (yhi + 1) * y._dtype.itemsize <= x._data + xlo * x._dtype.itemsize)
-
-
 cdef object _mm_into(Tensor a, Tensor b, object out):
     """a b (batches equal) written by the gemm straight into out= where out
     already is the result's tensor: float or double on the CPU, dense, of the
@@ -326,7 +305,7 @@ cdef object _mm_into(Tensor a, Tensor b, object out):
         return None
     if _grad_mode() and (_needs_grad(o) or _needs_grad(a) or _needs_grad(b)):
         return None
-    if not _disjoint(o, a) or not _disjoint(o, b):
+    if not _mem_apart(o, a) or not _mem_apart(o, b):
         return None
     _bmm_acc(a, b, o, 1.0, 0.0)
     _bump_version(o)

@@ -1199,8 +1199,11 @@ cdef extern from "backend.h" nogil:
                            int64_t len, int64_t inner, void *out) noexcept nogil
 
 
-cdef Tensor _scan(Tensor t, int d, int kind, int is_log_or_prod, DType comp):
-    """kind 0: cumsum/cumprod in comp; kind 1: (log_)softmax in comp."""
+cdef Tensor _scan(Tensor t, int d, int kind, int is_log_or_prod, DType comp, object into=None):
+    """kind 0: cumsum/cumprod in comp; kind 1: (log_)softmax in comp. into:
+    a tensor (out=) that a scan along the last dim of a dense tensor writes
+    in place of a new result where it already is one (dense, of t's shape,
+    comp and device, apart from t's memory)."""
     if t._dtype is not comp:
         t = _cast(t, comp)
     if t._ndim == 0:
@@ -1218,7 +1221,10 @@ cdef Tensor _scan(Tensor t, int d, int kind, int is_log_or_prod, DType comp):
         f_cf = t._storage.backend.cum[comp._code]
         f_sf = t._storage.backend.softmax[comp._code]
         if (kind == 0 and f_cf != NULL) or (kind != 0 and f_sf != NULL):
-            f_out = _empty(t._ndim, t._shape, comp, t._storage.device)
+            if type(into) is Tensor and _scan_into_ok(<Tensor>into, t):
+                f_out = <Tensor>into
+            else:
+                f_out = _empty(t._ndim, t._shape, comp, t._storage.device)
             with nogil:
                 if kind == 0:
                     f_cf(t._data, f_rows, f_len, f_len, is_log_or_prod, f_out._data)
@@ -1291,6 +1297,18 @@ cdef Tensor _scan(Tensor t, int d, int kind, int is_log_or_prod, DType comp):
     return _scan_back(o, perm)
 
 
+cdef bint _scan_into_ok(Tensor o, Tensor t):
+    """Whether a scan of the dense t may write straight into o (_scan)."""
+    cdef int j
+    if (o._dtype is not t._dtype or o._ndim != t._ndim or not _is_contiguous(o)
+            or o._storage.device != t._storage.device or not _mem_apart(o, t)):
+        return False
+    for j in range(t._ndim):
+        if o._shape[j] != t._shape[j]:
+            return False
+    return True
+
+
 cdef object _cum(object input, object dim, object dtype, object out, bint is_prod):
     cdef str name = "cumprod" if is_prod else "cumsum"
     cdef Tensor t = _tensor_arg(input, name)
@@ -1299,7 +1317,13 @@ cdef object _cum(object input, object dim, object dtype, object out, bint is_pro
     if res is None:
         res = _acc_dtype(t._dtype)
     cdef DType comp = _acc_dtype(res)
-    cdef Tensor r = _scan(t, d, 0, is_prod, comp)
+    # an out= of the result's dtype, out of autograd's way, taken as the
+    # result where the scan can write it
+    into = out if res is comp and not (_grad_mode() and (_needs_grad(t) or _needs_grad(out))) else None
+    cdef Tensor r = _scan(t, d, 0, is_prod, comp, into)
+    if r is out:
+        _bump(r)
+        return r
     if res is not comp:
         r = _cast(r, res)
     record("cumprod" if is_prod else "cumsum", r, (t,), (d,))

@@ -131,9 +131,11 @@ cdef int64_t _dense_row_stride(Tensor t, int d, Py_ssize_t inner):
     return ld if ld >= 0 else expect
 
 
-cdef Tensor _cat_impl(list ts, int dim_arg, object dim, DType res):
+cdef Tensor _cat_impl(list ts, int dim_arg, object dim, DType res, object into=None):
     """Concatenates the tensors along dim in dtype res (no recording). 1-D empty
-    tensors are skipped (legacy torch rule). ts is non-empty."""
+    tensors are skipped (legacy torch rule). ts is non-empty. into: a tensor
+    (cat's out=) written in place of a new result where it already is one:
+    dense, of the result's shape, dtype and device, apart from every input."""
     cdef list used = [t for t in ts if not ((<Tensor>t)._ndim == 1 and (<Tensor>t)._shape[0] == 0)]
     cdef Tensor first, t
     cdef int k, d, nd, j
@@ -161,7 +163,11 @@ cdef Tensor _cat_impl(list ts, int dim_arg, object dim, DType res):
         total += t._shape[d]
     shape = list(first.size())
     shape[d] = total
-    cdef Tensor out = _empty_list(shape, res, _dev(first))
+    cdef Tensor out = None
+    if type(into) is Tensor and _cat_into_ok(<Tensor>into, ts, shape, res):
+        out = <Tensor>into
+    else:
+        out = _empty_list(shape, res, _dev(first))
     cdef Py_ssize_t outer = 1, inner = 1, off = 0, isz = res.itemsize
     for j in range(d):
         outer *= first._shape[j]
@@ -229,6 +235,20 @@ cdef Tensor _cat_impl(list ts, int dim_arg, object dim, DType res):
     return out
 
 
+cdef bint _cat_into_ok(Tensor o, list ts, list shape, DType res):
+    """Whether cat may write its result straight into o (see _cat_impl)."""
+    cdef int j
+    if o._dtype is not res or not _is_contiguous(o) or o._ndim != len(shape):
+        return False
+    for j in range(o._ndim):
+        if o._shape[j] != shape[j]:
+            return False
+    for x in ts:
+        if (<Tensor>x)._storage.device != o._storage.device or not _mem_apart(o, <Tensor>x):
+            return False
+    return True
+
+
 cdef int _cat_out_check(str name, list ts, object out, DType res) except -1:
     """cat/stack into out=: no autograd through it, and the inputs' type must cast to out's."""
     _no_autograd_out(name, out, tuple(ts))
@@ -247,8 +267,11 @@ def cat(tensors, dim=0, *, out=None):
     cdef DType res = _list_result_type(ts)
     if out is not None:
         _cat_out_check("cat", ts, out, res)
-    cdef Tensor r = _cat_impl(ts, 0, dim, res)
+    cdef Tensor r = _cat_impl(ts, 0, dim, res, out)
     if out is not None:
+        if r is out:
+            _bump(r)
+            return r
         return _to_out(out, r, "cat")
     if _grad_mode():
         for t in ts:
