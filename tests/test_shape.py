@@ -166,6 +166,31 @@ def test_cat_written_into_out(dim):
     np.testing.assert_array_equal(dst.numpy(), want)
 
 
+def test_stack_index_select_outer_written_into_out():
+    # the same direct writes into a dense out= of the result (NaNs never
+    # read, the version counts the write), an out= sharing an input's memory
+    # computed first; index_select's dtype message unchanged
+    rng = np.random.default_rng(5)
+    a, b = rng.standard_normal((200, 30)).astype(np.float32), rng.standard_normal((200, 30)).astype(np.float32)
+    o = torch.full((2, 200, 30), float("nan"))
+    v = o._version
+    assert torch.stack([torch.tensor(a), torch.tensor(b)], out=o) is o and o._version > v
+    np.testing.assert_array_equal(o.numpy(), np.stack([a, b]))
+    idx = rng.integers(0, 200, size=150)
+    o = torch.full((150, 30), float("nan"))
+    v = o._version
+    assert torch.index_select(torch.tensor(a), 0, torch.tensor(idx), out=o) is o and o._version > v
+    np.testing.assert_array_equal(o.numpy(), a[idx])
+    x = torch.tensor(a)
+    torch.index_select(x, 0, torch.arange(199, -1, -1), out=x)
+    np.testing.assert_array_equal(x.numpy(), a[::-1])
+    with pytest.raises(RuntimeError, match="self and result must have the same scalar type"):
+        torch.index_select(torch.tensor(a), 0, torch.tensor(idx), out=torch.empty(150, 30, dtype=torch.float64))
+    o = torch.full((200, 200), float("nan"))
+    assert torch.outer(torch.tensor(a[:, 0]), torch.tensor(b[:, 0]), out=o) is o
+    np.testing.assert_allclose(o.numpy(), np.outer(a[:, 0], b[:, 0]), rtol=1e-6)
+
+
 def test_cat_large_and_noncontiguous():
     a = np.random.default_rng(0).standard_normal((300, 700)).astype(np.float32)
     xs = [torch.tensor(a), torch.tensor(a).t().contiguous().t(), torch.tensor(a)[:, ::1]]

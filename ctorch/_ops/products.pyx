@@ -30,7 +30,7 @@ from ctorch._ops.elementwise cimport _inplace_with_graph
 from ctorch._core.dtype import promote_types
 from ctorch._core.tensor import _bump_version
 from ctorch._ops.creation import zeros, zeros_like, arange
-from ctorch._ops.elementwise import where, _clone_contig
+from ctorch._ops.elementwise import where, _clone_contig, mul as _mul
 from ctorch._ops.views import diagonal
 _diagonal = diagonal
 from ctorch._ops.reduce import _sum_fn
@@ -445,7 +445,10 @@ def outer(input, vec2, *, out=None):
         raise RuntimeError(f"outer: Expected 1-D argument self, but got {a._ndim}-D")
     if b._ndim != 1:
         raise RuntimeError(f"outer: Expected 1-D argument vec2, but got {b._ndim}-D")
-    return _to_out(out, _unsqueeze(a, 1) * b, "mul", OUT_CAST)
+    if out is None:
+        return _unsqueeze(a, 1) * b
+    # PyTorch's outer(out=) is mul's: the product written by mul's kernel
+    return _mul(_unsqueeze(a, 1), b, out=out)
 
 
 ger = outer

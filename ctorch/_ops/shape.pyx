@@ -304,10 +304,11 @@ cdef DType _list_result_type(list ts):
     return d0
 
 
-cdef Tensor _stack_impl(list ts, int d, DType res):
+cdef Tensor _stack_impl(list ts, int d, DType res, object into=None):
     """Stacks equal-shaped tensors along a new dim d in dtype res (no
     recording): each input fills the slice k of the result, by row copies
-    when it is dense in res."""
+    when it is dense in res; into (out=) written in place of a new result
+    where it already is one (as _cat_impl's)."""
     cdef Tensor first = <Tensor>ts[0], t, dst
     cdef Py_ssize_t n = len(ts), outer = 1, inner = 1, isz = res.itemsize, k
     cdef int j
@@ -315,7 +316,11 @@ cdef Tensor _stack_impl(list ts, int d, DType res):
         _same_device(first, <Tensor>x)
     shape = list(first.size())
     shape.insert(d, n)
-    cdef Tensor out = _empty_list(shape, res, _dev(first))
+    cdef Tensor out = None
+    if type(into) is Tensor and _cat_into_ok(<Tensor>into, ts, shape, res):
+        out = <Tensor>into
+    else:
+        out = _empty_list(shape, res, _dev(first))
     if out._numel == 0:
         return out
     for j in range(d):
@@ -362,8 +367,11 @@ def stack(tensors, dim=0, *, out=None):
     cdef DType res = _list_result_type(ts)
     if out is not None:
         _cat_out_check("stack", ts, out, res)
-    cdef Tensor r = _stack_impl(ts, d, res)
+    cdef Tensor r = _stack_impl(ts, d, res, out)
     if out is not None:
+        if r is out:
+            _bump(r)
+            return r
         return _to_out(out, r, "stack")
     if _grad_mode():
         for x in ts:
@@ -1451,7 +1459,13 @@ def index_select(input, dim, index, *, out=None):
     if size == 0 and idx._numel and t._ndim > 1:
         raise RuntimeError("index_select(): self indexing axis dim should be positive")
     cdef Tensor src = _alias(t).contiguous()
-    cdef Tensor r = _empty_list(oshape, t._dtype, _dev(t))
+    cdef Tensor r = None
+    if (type(out) is Tensor and t._ndim and not (_grad_mode() and (_needs_grad(t) or _needs_grad(out)))
+            and _cat_into_ok(<Tensor>out, [t, idx], oshape, t._dtype)):
+        # a dense out= of the result written by the kernel itself
+        r = <Tensor>out
+    else:
+        r = _empty_list(oshape, t._dtype, _dev(t))
     cdef int64_t bad = 0
     cdef int rc = 0
     cdef char *dp = r._data
@@ -1469,6 +1483,9 @@ def index_select(input, dim, index, *, out=None):
             # PyTorch's own wording along dim 1
             raise RuntimeError(f"INDICES element is out of DATA bounds, id={bad} axis_dim={size}")
         raise IndexError("index out of range in self")
+    if r is out:
+        _bump(r)
+        return r
     if t._ndim == 0:
         r = _reshape(r, [] if n == 1 else list(r.size()))
     if _record(t):
