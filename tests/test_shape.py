@@ -166,7 +166,7 @@ def test_cat_written_into_out(dim):
     np.testing.assert_array_equal(dst.numpy(), want)
 
 
-def test_stack_index_select_outer_written_into_out():
+def test_stack_index_select_outer_tri_gather_written_into_out():
     # the same direct writes into a dense out= of the result (NaNs never
     # read, the version counts the write), an out= sharing an input's memory
     # computed first; index_select's dtype message unchanged
@@ -189,6 +189,22 @@ def test_stack_index_select_outer_written_into_out():
     o = torch.full((200, 200), float("nan"))
     assert torch.outer(torch.tensor(a[:, 0]), torch.tensor(b[:, 0]), out=o) is o
     np.testing.assert_allclose(o.numpy(), np.outer(a[:, 0], b[:, 0]), rtol=1e-6)
+    for fn, ref in ((torch.tril, np.tril), (torch.triu, np.triu)):
+        o = torch.full((200, 30), float("nan"))
+        v = o._version
+        assert fn(torch.tensor(a), -3, out=o) is o and o._version > v
+        np.testing.assert_array_equal(o.numpy(), ref(a, -3))
+        x = torch.tensor(a)
+        fn(x, 2, out=x)
+        np.testing.assert_array_equal(x.numpy(), ref(a, 2))
+    gi = rng.integers(0, 30, size=(200, 45))
+    o = torch.full((200, 45), float("nan"))
+    v = o._version
+    assert torch.gather(torch.tensor(a), 1, torch.tensor(gi), out=o) is o and o._version > v
+    np.testing.assert_array_equal(o.numpy(), np.take_along_axis(a, gi, 1))
+    x = torch.tensor(a)
+    torch.gather(x, 1, torch.tensor(gi[:, :30]), out=x)
+    np.testing.assert_array_equal(x.numpy(), np.take_along_axis(a, gi[:, :30], 1))
 
 
 def test_cat_large_and_noncontiguous():

@@ -822,7 +822,10 @@ cdef extern from "backend.h" nogil:
                     int lower, int es) noexcept nogil
 
 
-cdef _tri(input, diagonal, bint lower, str name):
+cdef _tri(input, diagonal, bint lower, str name, object out=None):
+    """tril / triu; out (out=) written by the kernel in place of a new
+    result where it already is one (dense, of t's shape, dtype and device,
+    apart from t's memory, no autograd about)."""
     cdef Tensor t = _tensor_arg(input, name)
     if t._ndim < 2:
         raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")
@@ -836,7 +839,11 @@ cdef _tri(input, diagonal, bint lower, str name):
     if B.tri != NULL and isinstance(diagonal, int) and not isinstance(diagonal, bool):
         # one pass over each row: copy the kept triangle, zero the rest
         src = _contig(t, t._dtype)
-        r = _empty_list(list(t.size()), t._dtype, t._storage.device)
+        into = (type(out) is Tensor and (<Tensor>out)._dtype is t._dtype and _is_contiguous(<Tensor>out)
+                and (<Tensor>out)._storage.device == t._storage.device
+                and tuple((<Tensor>out).shape) == tuple(t.shape) and _mem_apart(<Tensor>out, src)
+                and not (_grad_mode() and (_needs_grad(t) or _needs_grad(out))))
+        r = <Tensor>out if into else _empty_list(list(t.size()), t._dtype, t._storage.device)
         k = diagonal
         batch = (t._numel // (m * n)) if m * n else 0
         dp = r._data
@@ -844,6 +851,9 @@ cdef _tri(input, diagonal, bint lower, str name):
         if batch:
             with nogil:
                 B.tri(dp, sp, batch, m, n, k, low, es)
+        if into:
+            _bump(r)
+            return r
         return record(name, r, (t,), (k,))
     dev = t.device
     diff = arange(n, device=dev).unsqueeze(0) - arange(m, device=dev).unsqueeze(1)
@@ -853,11 +863,13 @@ cdef _tri(input, diagonal, bint lower, str name):
 
 
 def tril(input, diagonal=0, *, out=None):
-    return _to_out(out, _tri(input, diagonal, True, "tril"), "tril", OUT_SAME)
+    r = _tri(input, diagonal, True, "tril", out)
+    return r if r is out else _to_out(out, r, "tril", OUT_SAME)
 
 
 def triu(input, diagonal=0, *, out=None):
-    return _to_out(out, _tri(input, diagonal, False, "triu"), "triu", OUT_SAME)
+    r = _tri(input, diagonal, False, "triu", out)
+    return r if r is out else _to_out(out, r, "triu", OUT_SAME)
 
 
 def diag_embed(input, offset=0, dim1=-2, dim2=-1):

@@ -1285,8 +1285,17 @@ def gather(input, dim, index, *, sparse_grad=False, out=None):
     cdef int64_t neg = 0 if host else _first_negative(idx)
     if neg:
         raise RuntimeError(f"index {neg} is out of bounds for dimension {d} with size {t._shape[d] if t._ndim else 1}")
-    cdef Tensor r = _empty_list(list(idx.size()), t._dtype, _dev(t))
+    cdef Tensor r = None
+    if (type(out) is Tensor and not (_grad_mode() and (_needs_grad(t) or _needs_grad(out)))
+            and _cat_into_ok(<Tensor>out, [t, idx], list(idx.size()), t._dtype)):
+        # a dense out= of the result written by the kernel itself
+        r = <Tensor>out
+    else:
+        r = _empty_list(list(idx.size()), t._dtype, _dev(t))
     _run_gather(r, t, idx, d, "gather", host)
+    if r is out:
+        _bump(r)
+        return r
     if _record(t):
         record("gather", r, (t, None), (d, idx))
     return _to_out(out, r, "gather", OUT_SAME)
