@@ -166,7 +166,7 @@ def test_cat_written_into_out(dim):
     np.testing.assert_array_equal(dst.numpy(), want)
 
 
-def test_stack_index_select_outer_tri_gather_written_into_out():
+def test_stack_index_select_outer_tri_gather_take_written_into_out():
     # the same direct writes into a dense out= of the result (NaNs never
     # read, the version counts the write), an out= sharing an input's memory
     # computed first; index_select's dtype message unchanged
@@ -205,6 +205,14 @@ def test_stack_index_select_outer_tri_gather_written_into_out():
     x = torch.tensor(a)
     torch.gather(x, 1, torch.tensor(gi[:, :30]), out=x)
     np.testing.assert_array_equal(x.numpy(), np.take_along_axis(a, gi[:, :30], 1))
+    ti = rng.integers(-6000, 6000, size=(70, 40))
+    o = torch.full((70, 40), float("nan"))
+    v = o._version
+    assert torch.take(torch.tensor(a), torch.tensor(ti), out=o) is o and o._version > v
+    np.testing.assert_array_equal(o.numpy(), a.reshape(-1)[ti])
+    x, ti = torch.tensor(a), rng.integers(-6000, 6000, size=(200, 30))
+    torch.take(x, torch.tensor(ti), out=x)
+    np.testing.assert_array_equal(x.numpy(), a.reshape(-1)[ti])
 
 
 def test_cat_large_and_noncontiguous():

@@ -1569,16 +1569,25 @@ def take(input, index, *, out=None):
     if isinstance(out, Tensor) and (<Tensor>out)._dtype is not t._dtype:
         raise RuntimeError(f"take(): self and out expected to have the same dtype, but got self.dtype = "
                            f"{_SCALAR_NAMES[t._dtype._code]} and out.dtype = {_SCALAR_NAMES[(<Tensor>out)._dtype._code]}")
-    return _to_out(out, _take_kernel(t, idx, flat, ic), "take", OUT_SAME)
+    into = None
+    if (type(out) is Tensor and not (_grad_mode() and (_needs_grad(t) or _needs_grad(out)))
+            and _cat_into_ok(<Tensor>out, [t, ic], list(idx.size()), t._dtype)):
+        into = out
+    r = _take_kernel(t, idx, flat, ic, into)
+    if r is out:
+        _bump(r)
+        return r
+    return _to_out(out, r, "take", OUT_SAME)
 
 
 def _take_method(self, index):
     return take(self, index)
 
 
-cdef Tensor _take_kernel(Tensor t, Tensor idx, Tensor flat, Tensor ic):
+cdef Tensor _take_kernel(Tensor t, Tensor idx, Tensor flat, Tensor ic, object into=None):
     """take by the gather kernel, which wraps negative indices and stops at
-    the first index (in order) outside [-n, n)."""
+    the first index (in order) outside [-n, n); into (a dense tensor of the
+    result, take's out=) written and returned in place of a new result."""
     cdef int64_t ast[1]
     cdef int64_t bst[1]
     cdef int64_t ist[1]
@@ -1588,7 +1597,8 @@ cdef Tensor _take_kernel(Tensor t, Tensor idx, Tensor flat, Tensor ic):
     _same_device(t, ic)
     if t._storage.backend.gather == NULL:
         _no_entry("take", t)
-    cdef Tensor r = _empty_list([ic._numel], t._dtype, _dev(t))
+    cdef Tensor r = (_reshape(_alias(<Tensor>into), [ic._numel]) if into is not None
+                     else _empty_list([ic._numel], t._dtype, _dev(t)))
     cdef ct_gather_fn fn = t._storage.backend.gather(t._dtype.itemsize)
     ast[0] = bst[0] = ist[0] = 1
     shp[0] = ic._numel
@@ -1602,6 +1612,8 @@ cdef Tensor _take_kernel(Tensor t, Tensor idx, Tensor flat, Tensor ic):
         _device_error()
     if rc:
         raise IndexError(f"out of range: tried to access index {bad} on a tensor of {n} elements.")
+    if into is not None:
+        return <Tensor>into
     r = _reshape(r, list(idx.size()))
     if _record(t):
         # every index is in [-n, n): its remainder by n is the wrapped one
