@@ -526,28 +526,33 @@ cdef bint _partial_overlap(Tensor o, Tensor x) noexcept:
     return ob < xe and xb < oe
 
 
+cdef inline void _span(Tensor t, char **lo, char **hi) noexcept:
+    """The first byte of t's lowest element and the byte after its highest."""
+    cdef Py_ssize_t down = 0, up = 0, s
+    cdef int d
+    for d in range(t._ndim):
+        s = t._stride[d] * (t._shape[d] - 1)
+        if s < 0:
+            down += s
+        else:
+            up += s
+    lo[0] = t._data + down * t._dtype.itemsize
+    hi[0] = t._data + (up + 1) * t._dtype.itemsize
+
+
 cdef bint _mem_apart(Tensor x, Tensor y) noexcept:
     """Whether the bytes x and y can reach are apart (judged by the span
     from each one's lowest to highest element): a kernel may then write x
     while it reads y."""
-    cdef Py_ssize_t xlo = 0, xhi = 0, ylo = 0, yhi = 0, s
-    cdef int d
+    cdef char *xlo
+    cdef char *xhi
+    cdef char *ylo
+    cdef char *yhi
     if x._numel == 0 or y._numel == 0:
         return True
-    for d in range(x._ndim):
-        s = x._stride[d] * (x._shape[d] - 1)
-        if s < 0:
-            xlo += s
-        else:
-            xhi += s
-    for d in range(y._ndim):
-        s = y._stride[d] * (y._shape[d] - 1)
-        if s < 0:
-            ylo += s
-        else:
-            yhi += s
-    return (x._data + (xhi + 1) * x._dtype.itemsize <= y._data + ylo * y._dtype.itemsize
-            or y._data + (yhi + 1) * y._dtype.itemsize <= x._data + xlo * x._dtype.itemsize)
+    _span(x, &xlo, &xhi)
+    _span(y, &ylo, &yhi)
+    return xhi <= ylo or yhi <= xlo
 
 
 cdef int _check_no_overlap(Tensor o, object x) except -1:
