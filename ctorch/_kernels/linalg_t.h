@@ -572,7 +572,9 @@ static void LA_F(la_getrf_)(ct_la_gemm_fn gemm, LA_T *a, int64_t lda, int64_t m,
  * columns up to date with panel j (chunks of LA_LAC columns taken as they
  * come), thread 0 brings panel j + 1 up to date first and factors it, then
  * joins them; each panel's row swaps reach the columns left of it at the
- * end. Each column's arithmetic is that of the one-thread order. */
+ * end. Each column's arithmetic is fixed by the panels and chunks, so the
+ * factors are the same on any number of threads (one thread runs the
+ * recursive la_getrf_). */
 static void LA_F(la_getrf_ahead_)(ct_la_gemm_fn gemm, const LA_T *src, LA_T *a, int64_t m,
                                   int64_t n, int32_t *piv, int32_t *info, int nt)
 {
