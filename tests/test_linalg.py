@@ -291,9 +291,16 @@ def test_products_written_into_out(dtype, m, k, n):
             assert o._version > v
             np.testing.assert_allclose(o.numpy(), ref, rtol=tol, atol=tol * k)
     X = rng.standard_normal((3, m, m)).astype(dtype)
-    o = torch.full((3, m, m), float("nan"), dtype=getattr(torch, dtype))
-    torch.bmm(torch.tensor(X), torch.tensor(X), out=o)
-    np.testing.assert_allclose(o.numpy(), X.astype(np.float64) @ X.astype(np.float64), rtol=tol, atol=tol * m)
+    for fn in (torch.bmm, torch.matmul):
+        o = torch.full((3, m, m), float("nan"), dtype=getattr(torch, dtype))
+        assert fn(torch.tensor(X), torch.tensor(X), out=o) is o
+        np.testing.assert_allclose(o.numpy(), X.astype(np.float64) @ X.astype(np.float64), rtol=tol, atol=tol * m)
+    # matmul's broadcast batches
+    o = torch.full((2, 3, m, n), float("nan"), dtype=getattr(torch, dtype))
+    P = rng.standard_normal((2, 1, m, k)).astype(dtype)
+    Q = rng.standard_normal((3, k, n)).astype(dtype)
+    assert torch.matmul(torch.tensor(P), torch.tensor(Q), out=o) is o
+    np.testing.assert_allclose(o.numpy(), P.astype(np.float64) @ Q.astype(np.float64), rtol=tol, atol=tol * k)
     y = torch.tensor(X[0])
     torch.mm(y, y, out=y)
     np.testing.assert_allclose(y.numpy(), X[0].astype(np.float64) @ X[0].astype(np.float64), rtol=tol, atol=tol * m)

@@ -424,7 +424,12 @@ def matmul(input, other, *, out=None):
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
                            f"[{_prod(aa.shape[:-2])}, {k}] but got: [{_prod(bb.shape[:-2])}, {bb._shape[bb._ndim - 2]}].")
     batch = _broadcast_pair(list(aa.size())[:-2], list(bb.size())[:-2])
-    cdef Tensor r = _mm_prim(_expand(aa, batch + [m, k]), _expand(bb, batch + [k, n]), "bmm")
+    cdef Tensor ea = _expand(aa, batch + [m, k]), eb = _expand(bb, batch + [k, n])
+    if na >= 2 and nb >= 2:
+        into = _mm_into(ea, eb, out)
+        if into is not None:
+            return into
+    cdef Tensor r = _mm_prim(ea, eb, "bmm")
     if na == 1:
         r = r.squeeze(-2)
     if nb == 1:
