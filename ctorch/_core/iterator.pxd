@@ -99,6 +99,7 @@ cdef int _check_out_shape(Tensor o, Iter *it, bint inplace) except -1
 # out=/in-place target: the shape check above and PyTorch's overlap errors
 cdef int _check_out(Tensor o, Iter *it, bint inplace, object a, object b, object c) except -1
 cdef bint _mem_apart(Tensor x, Tensor y) noexcept            # no byte of one within the other's span
+cdef bint _into_ok(object out, list shape, DType dt, list inputs)   # out= may take the result directly
 cdef int _check_no_overlap(Tensor o, object x) except -1
 cdef int _check_copy_overlap(Tensor o, object x) except -1
 cdef int _resize(Tensor t, list shape) except -1

@@ -555,6 +555,27 @@ cdef bint _mem_apart(Tensor x, Tensor y) noexcept:
     return xhi <= ylo or yhi <= xlo
 
 
+cdef bint _into_ok(object out, list shape, DType dt, list inputs):
+    """Whether an op may write its result (of shape and dtype dt) straight
+    into out= instead of a new tensor: out a dense tensor of that shape and
+    dtype on the inputs' device, apart from every input's memory (autograd
+    and the other out= rules are the caller's)."""
+    if type(out) is not Tensor:
+        return False
+    cdef Tensor o = <Tensor>out, t
+    cdef int j
+    if o._dtype is not dt or not _is_contiguous(o) or o._ndim != len(shape):
+        return False
+    for j in range(o._ndim):
+        if o._shape[j] != shape[j]:
+            return False
+    for x in inputs:
+        t = <Tensor>x
+        if t._storage.device != o._storage.device or not _mem_apart(o, t):
+            return False
+    return True
+
+
 cdef int _check_no_overlap(Tensor o, object x) except -1:
     """PyTorch's rule for the ops that write o at indexed places while they
     read the source x (index_put_, scatter_, index_copy_, put_, ...): the two

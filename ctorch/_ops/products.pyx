@@ -20,7 +20,7 @@ from ctorch._core.backend cimport *
 from ctorch._core.dispatch cimport ensure_gemm
 from ctorch._core.tensor cimport *
 from ctorch._core.iterator cimport (_copy_into, _tensor_arg, _to_out, _raw_clone, OUT_SAME, OUT_CAST, _contig,
-                                    _mem_apart, _fill, _same_device, _check_device, _broadcast_pair)
+                                    _into_ok, _fill, _same_device, _check_device, _broadcast_pair)
 from ctorch._ops.elementwise cimport _cast
 from ctorch._ops.views cimport _unsqueeze, _expand
 from ctorch._ops.complex cimport _conj_raw
@@ -289,24 +289,14 @@ cdef object _mm_into(Tensor a, Tensor b, object out):
     result's shape and dtype, apart from a's and b's memory, with no
     autograd to refuse; None otherwise (the product then computed and
     copied in by _to_out, with its checks and messages)."""
-    if out is None or type(out) is not Tensor:
+    cdef int nd = a._ndim, code = a._dtype._code
+    if ((code != CT_FLOAT32 and code != CT_FLOAT64) or b._dtype is not a._dtype
+            or a._shape[nd - 1] == 0 or a._storage.device >= 0
+            or not _into_ok(out, list(a.size())[:-1] + [b._shape[nd - 1]], a._dtype, [a, b])
+            or (<Tensor>out)._numel == 0
+            or (_grad_mode() and (_needs_grad(out) or _needs_grad(a) or _needs_grad(b)))):
         return None
     cdef Tensor o = <Tensor>out
-    cdef int nd = a._ndim, d, code = a._dtype._code
-    if ((code != CT_FLOAT32 and code != CT_FLOAT64) or o._dtype is not a._dtype
-            or b._dtype is not a._dtype or o._ndim != nd or o._numel == 0
-            or a._shape[nd - 1] == 0 or not _is_contiguous(o)
-            or o._storage.device >= 0 or a._storage.device >= 0 or b._storage.device >= 0):
-        return None
-    for d in range(nd - 1):
-        if o._shape[d] != a._shape[d]:
-            return None
-    if o._shape[nd - 1] != b._shape[nd - 1]:
-        return None
-    if _grad_mode() and (_needs_grad(o) or _needs_grad(a) or _needs_grad(b)):
-        return None
-    if not _mem_apart(o, a) or not _mem_apart(o, b):
-        return None
     _bmm_acc(a, b, o, 1.0, 0.0)
     _bump_version(o)
     return o
@@ -844,9 +834,7 @@ cdef _tri(input, diagonal, bint lower, str name, object out=None):
     if B.tri != NULL and isinstance(diagonal, int) and not isinstance(diagonal, bool):
         # one pass over each row: copy the kept triangle, zero the rest
         src = _contig(t, t._dtype)
-        into = (type(out) is Tensor and (<Tensor>out)._dtype is t._dtype and _is_contiguous(<Tensor>out)
-                and (<Tensor>out)._storage.device == t._storage.device
-                and tuple((<Tensor>out).shape) == tuple(t.shape) and _mem_apart(<Tensor>out, src)
+        into = (_into_ok(out, list(t.size()), t._dtype, [src])
                 and not (_grad_mode() and (_needs_grad(t) or _needs_grad(out))))
         r = <Tensor>out if into else _empty_list(list(t.size()), t._dtype, t._storage.device)
         k = diagonal

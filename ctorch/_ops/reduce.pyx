@@ -1221,7 +1221,7 @@ cdef Tensor _scan(Tensor t, int d, int kind, int is_log_or_prod, DType comp, obj
         f_cf = t._storage.backend.cum[comp._code]
         f_sf = t._storage.backend.softmax[comp._code]
         if (kind == 0 and f_cf != NULL) or (kind != 0 and f_sf != NULL):
-            if type(into) is Tensor and _scan_into_ok(<Tensor>into, t):
+            if _into_ok(into, list(t.size()), comp, [t]):
                 f_out = <Tensor>into
             else:
                 f_out = _empty(t._ndim, t._shape, comp, t._storage.device)
@@ -1295,18 +1295,6 @@ cdef Tensor _scan(Tensor t, int d, int kind, int is_log_or_prod, DType comp, obj
                 sf(pp._data, r_, l_, ld_, is_log_or_prod, o._data)
         _check_device(pp)
     return _scan_back(o, perm)
-
-
-cdef bint _scan_into_ok(Tensor o, Tensor t):
-    """Whether a scan of the dense t may write straight into o (_scan)."""
-    cdef int j
-    if (o._dtype is not t._dtype or o._ndim != t._ndim or not _is_contiguous(o)
-            or o._storage.device != t._storage.device or not _mem_apart(o, t)):
-        return False
-    for j in range(t._ndim):
-        if o._shape[j] != t._shape[j]:
-            return False
-    return True
 
 
 cdef object _cum(object input, object dim, object dtype, object out, bint is_prod):

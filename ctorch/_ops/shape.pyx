@@ -164,7 +164,7 @@ cdef Tensor _cat_impl(list ts, int dim_arg, object dim, DType res, object into=N
     shape = list(first.size())
     shape[d] = total
     cdef Tensor out = None
-    if type(into) is Tensor and _cat_into_ok(<Tensor>into, ts, shape, res):
+    if _into_ok(into, shape, res, ts):
         out = <Tensor>into
     else:
         out = _empty_list(shape, res, _dev(first))
@@ -235,20 +235,6 @@ cdef Tensor _cat_impl(list ts, int dim_arg, object dim, DType res, object into=N
     return out
 
 
-cdef bint _cat_into_ok(Tensor o, list ts, list shape, DType res):
-    """Whether cat may write its result straight into o (see _cat_impl)."""
-    cdef int j
-    if o._dtype is not res or not _is_contiguous(o) or o._ndim != len(shape):
-        return False
-    for j in range(o._ndim):
-        if o._shape[j] != shape[j]:
-            return False
-    for x in ts:
-        if (<Tensor>x)._storage.device != o._storage.device or not _mem_apart(o, <Tensor>x):
-            return False
-    return True
-
-
 cdef int _cat_out_check(str name, list ts, object out, DType res) except -1:
     """cat/stack into out=: no autograd through it, and the inputs' type must cast to out's."""
     _no_autograd_out(name, out, tuple(ts))
@@ -317,7 +303,7 @@ cdef Tensor _stack_impl(list ts, int d, DType res, object into=None):
     shape = list(first.size())
     shape.insert(d, n)
     cdef Tensor out = None
-    if type(into) is Tensor and _cat_into_ok(<Tensor>into, ts, shape, res):
+    if _into_ok(into, shape, res, ts):
         out = <Tensor>into
     else:
         out = _empty_list(shape, res, _dev(first))
@@ -1287,7 +1273,7 @@ def gather(input, dim, index, *, sparse_grad=False, out=None):
         raise RuntimeError(f"index {neg} is out of bounds for dimension {d} with size {t._shape[d] if t._ndim else 1}")
     cdef Tensor r = None
     if (type(out) is Tensor and not (_grad_mode() and (_needs_grad(t) or _needs_grad(out)))
-            and _cat_into_ok(<Tensor>out, [t, idx], list(idx.size()), t._dtype)):
+            and _into_ok(out, list(idx.size()), t._dtype, [t, idx])):
         # a dense out= of the result written by the kernel itself
         r = <Tensor>out
     else:
@@ -1470,7 +1456,7 @@ def index_select(input, dim, index, *, out=None):
     cdef Tensor src = _alias(t).contiguous()
     cdef Tensor r = None
     if (type(out) is Tensor and t._ndim and not (_grad_mode() and (_needs_grad(t) or _needs_grad(out)))
-            and _cat_into_ok(<Tensor>out, [t, idx], oshape, t._dtype)):
+            and _into_ok(out, oshape, t._dtype, [t, idx])):
         # a dense out= of the result written by the kernel itself
         r = <Tensor>out
     else:
@@ -1571,7 +1557,7 @@ def take(input, index, *, out=None):
                            f"{_SCALAR_NAMES[t._dtype._code]} and out.dtype = {_SCALAR_NAMES[(<Tensor>out)._dtype._code]}")
     into = None
     if (type(out) is Tensor and not (_grad_mode() and (_needs_grad(t) or _needs_grad(out)))
-            and _cat_into_ok(<Tensor>out, [t, ic], list(idx.size()), t._dtype)):
+            and _into_ok(out, list(idx.size()), t._dtype, [t, ic])):
         into = out
     r = _take_kernel(t, idx, flat, ic, into)
     if r is out:
