@@ -917,13 +917,11 @@ static void LA_F(la_getrs_one_)(ct_la_gemm_fn gemm, const LA_T *lu, const int32_
     int rows = xrow && k >= LA_RK, inv = b == NULL && !trans;
     int nt = la_col_threads((double)n * n * k, k);
     if (!rows) {
-        if (b == NULL) {
-            memset(w, 0, sizeof(LA_T) * n * k);
-            for (int64_t i = 0; i < n; i++)
-                w[i * n + i] = 1;
-        } else {
+        /* (I is its own transpose: la_load_cols_'s rows serve as columns) */
+        if (b == NULL)
+            LA_F(la_load_cols_)(NULL, w, n, k, 0, k);
+        else
             LA_F(la_load_)(b, w, n, k, xrow);
-        }
         LA_SHARED_COLS(nt, k, inv, c0, c1,
             LA_F(la_getrs_cols_)(gemm, lu, piv, w, n, 0, n, trans, inv, c0, c1););
         /* P^T's column swaps: the row swaps of w read row-major */

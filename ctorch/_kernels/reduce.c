@@ -45,16 +45,20 @@ static inline int64_t ct_part_row(int64_t c, int64_t rows, int64_t n)
 {
     return (int64_t)((unsigned __int128)c * (unsigned __int128)rows / (unsigned __int128)n);
 }
-/* for each row r of `rows` (each of `len` elements): BODY, the rows in
- * ct_row_parts' parts between nt threads (or on this one) */
-#define CT_FOR_ROWS(nt, rows, len, min, r, ...) do {                              \
+/* for each of ct_row_parts' parts of `rows` rows (each of `len` elements),
+ * its rows [r0, r1): BODY, the parts between nt threads (or on this one) */
+#define CT_FOR_ROW_RUNS(nt, rows, len, min, r0, r1, ...) do {                     \
     const int64_t nr_ = (rows), np_ = ct_row_parts(nr_, (len), (nt), (min));     \
     CT_PARALLEL_IF(np_ > 1, "omp parallel for num_threads(nt) schedule(static)",  \
     for (int64_t c_ = 0; c_ < np_; c_++) {                                        \
-        const int64_t e_ = ct_part_row(c_ + 1, nr_, np_);                         \
-        for (int64_t r = ct_part_row(c_, nr_, np_); r < e_; r++) { __VA_ARGS__ }  \
+        const int64_t r0 = ct_part_row(c_, nr_, np_), r1 = ct_part_row(c_ + 1, nr_, np_); \
+        __VA_ARGS__                                                               \
     });                                                                           \
 } while (0)
+/* for each row r of `rows`: BODY, in CT_FOR_ROW_RUNS' parts */
+#define CT_FOR_ROWS(nt, rows, len, min, r, ...)                                   \
+    CT_FOR_ROW_RUNS(nt, rows, len, min, r0_, r1_,                                 \
+        for (int64_t r = r0_; r < r1_; r++) { __VA_ARGS__ })
 
 #define CT_PAIRWISE_BLOCK 4096
 /* independent accumulators: enough separate add chains to hide the add
@@ -1798,12 +1802,8 @@ CT_MULTIVERSION static void ct_prod_rows_mv_##S(const T *x, int64_t rows, int64_
 /* product is its own: the same values on any count)                       */  \
 void ct_prod_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld, T *out) { \
     int nt = ct_get_num_threads();                                                \
-    int64_t nc = ct_row_parts(rows, len, nt, CT_PAR_MIN);                          \
-    CT_PARALLEL_IF(nc > 1, "omp parallel for num_threads(nt) schedule(static)",   \
-    for (int64_t c = 0; c < nc; c++) {                                            \
-        int64_t r0 = ct_part_row(c, rows, nc), r1 = ct_part_row(c + 1, rows, nc);  \
-        ct_prod_rows_mv_##S(x + r0 * ld, r1 - r0, len, ld, out + r0);             \
-    });                                                                           \
+    CT_FOR_ROW_RUNS(nt, rows, len, CT_PAR_MIN, r0, r1,                            \
+        ct_prod_rows_mv_##S(x + r0 * ld, r1 - r0, len, ld, out + r0););           \
 }                                                                                 \
 static void ct_cum_one_##S(const T *p, int64_t len, int is_prod, T *o) {         \
     ACC a = is_prod == 1 ? (ACC)1 : (ACC)0;                                       \

@@ -289,6 +289,8 @@ cdef object _mm_into(Tensor a, Tensor b, object out):
     result's shape and dtype, apart from a's and b's memory, with no
     autograd to refuse; None otherwise (the product then computed and
     copied in by _to_out, with its checks and messages)."""
+    if out is None:
+        return None
     cdef int nd = a._ndim, code = a._dtype._code
     if ((code != CT_FLOAT32 and code != CT_FLOAT64) or b._dtype is not a._dtype
             or a._shape[nd - 1] == 0 or a._storage.device >= 0
@@ -298,7 +300,7 @@ cdef object _mm_into(Tensor a, Tensor b, object out):
         return None
     cdef Tensor o = <Tensor>out
     _bmm_acc(a, b, o, 1.0, 0.0)
-    _bump_version(o)
+    _bump(o)
     return o
 
 
@@ -834,7 +836,7 @@ cdef _tri(input, diagonal, bint lower, str name, object out=None):
     if B.tri != NULL and isinstance(diagonal, int) and not isinstance(diagonal, bool):
         # one pass over each row: copy the kept triangle, zero the rest
         src = _contig(t, t._dtype)
-        into = (_into_ok(out, list(t.size()), t._dtype, [src])
+        into = (out is not None and _into_ok(out, list(t.size()), t._dtype, [src])
                 and not (_grad_mode() and (_needs_grad(t) or _needs_grad(out))))
         r = <Tensor>out if into else _empty_list(list(t.size()), t._dtype, t._storage.device)
         k = diagonal

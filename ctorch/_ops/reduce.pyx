@@ -1221,7 +1221,7 @@ cdef Tensor _scan(Tensor t, int d, int kind, int is_log_or_prod, DType comp, obj
         f_cf = t._storage.backend.cum[comp._code]
         f_sf = t._storage.backend.softmax[comp._code]
         if (kind == 0 and f_cf != NULL) or (kind != 0 and f_sf != NULL):
-            if _into_ok(into, list(t.size()), comp, [t]):
+            if into is not None and _into_ok(into, list(t.size()), comp, [t]):
                 f_out = <Tensor>into
             else:
                 f_out = _empty(t._ndim, t._shape, comp, t._storage.device)

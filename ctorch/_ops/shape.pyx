@@ -164,7 +164,7 @@ cdef Tensor _cat_impl(list ts, int dim_arg, object dim, DType res, object into=N
     shape = list(first.size())
     shape[d] = total
     cdef Tensor out = None
-    if _into_ok(into, shape, res, ts):
+    if into is not None and _into_ok(into, shape, res, ts):
         out = <Tensor>into
     else:
         out = _empty_list(shape, res, _dev(first))
@@ -303,7 +303,7 @@ cdef Tensor _stack_impl(list ts, int d, DType res, object into=None):
     shape = list(first.size())
     shape.insert(d, n)
     cdef Tensor out = None
-    if _into_ok(into, shape, res, ts):
+    if into is not None and _into_ok(into, shape, res, ts):
         out = <Tensor>into
     else:
         out = _empty_list(shape, res, _dev(first))
