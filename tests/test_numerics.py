@@ -888,14 +888,14 @@ def test_float64_exp_log_family_within_ulps(op, ref, rng_, bound):
     assert (close | np.isnan(want) | (got == want)).all(), (sp, got, want)
 
 
-@pytest.mark.parametrize("op", ["exp", "exp2", "log", "log2", "log10", "tanh"])
+@pytest.mark.parametrize("op", ["exp", "exp2", "log", "log2", "log10", "tanh", "asin", "acos"])
 def test_float64_block_kernels_strided_and_exact_points(op):
     # a strided input (gathered into blocks for the vector kernel) gives the
     # contiguous result bit for bit; the exact points are exact: powers of
     # the base, log(1) = 0, exp(0) = 1, tanh(0) = 0, 2^k for every integer k
     rng = np.random.default_rng(3)
     lo, hi = {"exp": (-745.2, 709.79), "exp2": (-1080.0, 1025.0),
-              "tanh": (-30.0, 30.0)}.get(op, (0.0, 1.7e308))
+              "tanh": (-30.0, 30.0), "asin": (-1.0, 1.0), "acos": (-1.0, 1.0)}.get(op, (0.0, 1.7e308))
     x = _float64_spread(rng, lo, hi, 3001)
     f = getattr(torch, op)
     full = f(torch.from_numpy(x)).numpy()
@@ -909,7 +909,8 @@ def test_float64_block_kernels_strided_and_exact_points(op):
         with np.errstate(over="ignore"):
             want = np.ldexp(1.0, k)
         np.testing.assert_array_equal(f(torch.from_numpy(k.astype(np.float64))).numpy(), want)
-    at, want = {"exp": (0.0, 1.0), "exp2": (0.0, 1.0), "tanh": (0.0, 0.0)}.get(op, (1.0, 0.0))
+    at, want = {"exp": (0.0, 1.0), "exp2": (0.0, 1.0), "tanh": (0.0, 0.0),
+                "asin": (0.0, 0.0)}.get(op, (1.0, 0.0))
     assert f(torch.tensor([at], dtype=torch.float64)).item() == want
 
 

@@ -1322,8 +1322,8 @@ CT_FM_INLINE ct_bool ct_signbit_d(double x) {
     CT_TRIG_##F(ct_sin_##S, T, sin)                                 \
     CT_TRIG_##F(ct_cos_##S, T, cos)                                 \
     CT_TAN_##F(ct_tan_##S, T)                                 \
-    CT_UNARY_ATTR(CT_MULTIVERSION, ct_asin_##S, T, T, ct_asin_##F((CT)x))                               \
-    CT_UNARY_ATTR(CT_MULTIVERSION, ct_acos_##S, T, T, ct_acos_##F((CT)x))                               \
+    CT_ASIN_##F(ct_asin_##S, T)                                                    \
+    CT_ACOS_##F(ct_acos_##S, T)                                                    \
     CT_ATAN_##F(ct_atan_##S, T)                                                    \
     CT_HYP_##F(ct_sinh_##S, T, sinh)                               \
     CT_HYP_##F(ct_cosh_##S, T, cosh)                               \
@@ -1834,6 +1834,99 @@ CT_E512_MAP_D(ct_atan512_block, ct_atan512_d)
 #endif
 CT_AVX512_OR(static void ct_atan_d_block(const double *x, double *o, int64_t n), ct_atan512_block, ct_atan_d_loop)
 #define CT_ATAN_d(NAME, T) CT_BLOCK_d(NAME, T, ct_atan_d_block)
+/* asin and acos of doubles: fastmath_d.h's ct_asin_d1 and ct_acos_d1,
+ * on AVX-512 by the 8-lane forms below */
+CT_SIMD_MAP(ct_asin_d_loop, double, ct_asin_d1)
+CT_SIMD_MAP(ct_acos_d_loop, double, ct_acos_d1)
+#ifdef CT_HAVE_AVX512_TABLES
+/* ct_asin_parts_d on 8 lanes, s returned and sl + tail in *r: the square
+ * root, its reciprocal and correction only in vectors with a lane above
+ * 1/2 (GCC's loop over the scalar form computed every branch, and ran acos
+ * 1.4x slower than PyTorch's) */
+CT_AVX512_INLINE __m512d ct_asin_parts512_d(__m512d a, __m512d *r, __mmask8 *big)
+{
+    const __m512d half = _mm512_set1_pd(0.5);
+    __mmask8 b = _mm512_cmp_pd_mask(a, half, _CMP_GT_OQ);
+    __m512d s = a, z = _mm512_mul_pd(a, a), sl = _mm512_setzero_pd();
+    if (b) {
+        __m512d zb = _mm512_mul_pd(_mm512_sub_pd(_mm512_set1_pd(1.0), a), half);
+        __m512d sb = _mm512_sqrt_pd(zb);
+        __m512d y = _mm512_castsi512_pd(_mm512_sub_epi64(_mm512_set1_epi64(0x7FDE623822FC16E6ll),
+                                                         _mm512_castpd_si512(sb)));
+        y = _mm512_mul_pd(y, _mm512_fnmadd_pd(sb, y, _mm512_set1_pd(2.0)));
+        __mmask8 c = b & _mm512_cmp_pd_mask(sb, _mm512_setzero_pd(), _CMP_GT_OQ);
+        sl = _mm512_maskz_mul_pd(c, _mm512_fnmadd_pd(sb, sb, zb), _mm512_mul_pd(half, y));
+        s = _mm512_mask_mov_pd(s, b, sb);
+        z = _mm512_mask_mov_pd(z, b, zb);
+    }
+    __m512d p = _mm512_set1_pd(ct_asin_p_d[0]);
+    for (int k = 1; k < 13; k++)
+        p = _mm512_fmadd_pd(p, z, _mm512_set1_pd(ct_asin_p_d[k]));
+    *r = _mm512_add_pd(sl, _mm512_mul_pd(_mm512_mul_pd(s, z), p));
+    *big = b;
+    return s;
+}
+/* NaN above 1 in magnitude */
+#define ct_asin_nan512_d(a, v)                                                     \
+    _mm512_mask_mov_pd(v, _mm512_cmp_pd_mask(a, _mm512_set1_pd(1.0), _CMP_GT_OQ),   \
+                       _mm512_set1_pd((double)__builtin_nan("")))
+/* NaN inputs as they are */
+#define ct_asin_keep512_d(x, v) _mm512_mask_mov_pd(v, _mm512_cmp_pd_mask(x, x, _CMP_UNORD_Q), x)
+CT_AVX512_INLINE __m512d ct_asin512_d(__m512d x)
+{
+    __m512d a = _mm512_abs_pd(x), r;
+    __mmask8 big;
+    __m512d s = ct_asin_parts512_d(a, &r, &big);
+    __m512d v = _mm512_add_pd(s, r);
+    if (big) {
+        /* pi/2 - 2 (s + r), pi/2 as a pair (Fast2Sum: 2 s <= 1) */
+        const __m512d h = _mm512_set1_pd(1.5707963267948966);
+        __m512d s2 = _mm512_add_pd(s, s), d = _mm512_sub_pd(h, s2);
+        __m512d e = _mm512_sub_pd(_mm512_sub_pd(h, d), s2);
+        __m512d w = _mm512_add_pd(d, _mm512_sub_pd(_mm512_add_pd(e, _mm512_set1_pd(6.123233995736766e-17)),
+                                                   _mm512_add_pd(r, r)));
+        v = _mm512_mask_mov_pd(v, big, w);
+    }
+    v = ct_asin_nan512_d(a, v);
+    v = _mm512_castsi512_pd(_mm512_ternarylogic_epi64(_mm512_castpd_si512(x), _mm512_castpd_si512(v),
+                                                      _mm512_set1_epi64((int64_t)0x8000000000000000ull), 0xe4));
+    return ct_asin_keep512_d(x, v);
+}
+/* acos x = c + k (s + r), the pair c and the power of two k by lane:
+ * pi/2 and -+1 (by x's sign) up to |x| = 1/2, past it 0 and 2 for x > 0,
+ * pi and -2 for x < 0; c + k s as an exact pair (Fast2Sum: |k s| <= c
+ * where c is not 0), the values of ct_acos_d1's three forms */
+CT_AVX512_INLINE __m512d ct_acos512_d(__m512d x)
+{
+    __m512d a = _mm512_abs_pd(x), r;
+    __mmask8 big;
+    __m512d s = ct_asin_parts512_d(a, &r, &big);
+    __mmask8 neg = _mm512_test_epi64_mask(_mm512_castpd_si512(x),
+                                          _mm512_set1_epi64((int64_t)0x8000000000000000ull));
+    __m512d k = _mm512_mask_blend_pd(neg, _mm512_set1_pd(-1.0), _mm512_set1_pd(1.0));
+    __m512d ch = _mm512_set1_pd(1.5707963267948966), cl = _mm512_set1_pd(6.123233995736766e-17);
+    if (big) {
+        __mmask8 bn = big & neg, bp = big & ~neg;
+        k = _mm512_mask_mov_pd(_mm512_mask_mov_pd(k, bn, _mm512_set1_pd(-2.0)), bp, _mm512_set1_pd(2.0));
+        ch = _mm512_mask_mov_pd(_mm512_mask_mov_pd(ch, bn, _mm512_set1_pd(3.141592653589793)),
+                                bp, _mm512_setzero_pd());
+        cl = _mm512_mask_mov_pd(_mm512_mask_mov_pd(cl, bn, _mm512_set1_pd(1.2246467991473532e-16)),
+                                bp, _mm512_setzero_pd());
+    }
+    __m512d ks = _mm512_mul_pd(k, s), d = _mm512_add_pd(ch, ks);
+    __m512d e = _mm512_add_pd(_mm512_sub_pd(ch, d), ks);
+    __m512d v = _mm512_add_pd(d, _mm512_fmadd_pd(k, r, _mm512_add_pd(e, cl)));
+    return ct_asin_keep512_d(x, ct_asin_nan512_d(a, v));
+}
+CT_E512_MAP_D(ct_asin512_block, ct_asin512_d)
+CT_E512_MAP_D(ct_acos512_block, ct_acos512_d)
+#endif
+CT_AVX512_OR(static void ct_asin_d_block(const double *x, double *o, int64_t n), ct_asin512_block, ct_asin_d_loop)
+CT_AVX512_OR(static void ct_acos_d_block(const double *x, double *o, int64_t n), ct_acos512_block, ct_acos_d_loop)
+#define CT_ASIN_d(NAME, T) CT_BLOCK_d(NAME, T, ct_asin_d_block)
+#define CT_ACOS_d(NAME, T) CT_BLOCK_d(NAME, T, ct_acos_d_block)
+#define CT_ASIN_f(NAME, T) CT_UNARY_ATTR(CT_MULTIVERSION, NAME, T, T, ct_asinf((float)x))
+#define CT_ACOS_f(NAME, T) CT_UNARY_ATTR(CT_MULTIVERSION, NAME, T, T, ct_acosf((float)x))
 #ifdef CT_HAVE_AVX512_TABLES
 /* atan on 16 float lanes from the nearest of 29 nodes c: a = |x| (clamped
  * at 2^30), c = a rounded to 2 bits past its leading one for 2^-4 <= a < 8
