@@ -88,6 +88,7 @@ ROWS = [
     ("erfinv f64 1e6", "a=R(%s, 'float64', lo=-0.99, hi=0.99)" % L, "mod.erfinv(a)"),
     ("log10 f64 1e6", "a=R(%s, 'float64', lo=0.1, hi=9)" % L, "mod.log10(a)"),
     ("asin f64 1e6", "a=R(%s, 'float64', lo=-0.99, hi=0.99)" % L, "mod.asin(a)"),
+    ("acos f64 1e6", "a=R(%s, 'float64', lo=-0.99, hi=0.99)" % L, "mod.acos(a)"),
     ("atan f64 1e6", "a=R(%s, 'float64')" % L, "mod.atan(a)"),
     ("cos f64 1e6", "a=R(%s, 'float64')" % L, "mod.cos(a)"),
     ("tan f64 1e6", "a=R(%s, 'float64')" % L, "mod.tan(a)"),

@@ -309,6 +309,38 @@ def test_products_written_into_out(dtype, m, k, n):
     np.testing.assert_allclose(z.numpy(), X[0].astype(np.float64) @ X[1].T.astype(np.float64), rtol=tol, atol=tol * m)
 
 
+@pytest.mark.parametrize("nt", [1, 2, 3])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("m,k", [(2, 64), (33, 64), (100, 700), (131, 96), (300, 128)])
+def test_products_of_a_matrix_with_its_transpose(threads, nt, dtype, m, k):
+    # X X^T and X^T X (one operand the other's transpose, the same
+    # elements): the lower triangle's tiles are computed, the upper one
+    # mirrored: numpy's values, exactly symmetric, on slabs for 1-3
+    # threads, batched and into out=; an offset view, addmm's beta and a
+    # different matrix of the same shape take the whole product
+    threads(nt)
+    rng = np.random.default_rng(m + k)
+    X = rng.standard_normal((3, m, k)).astype(dtype)
+    tol = 1e-4 if dtype == "float32" else 1e-12
+    x = torch.tensor(X)
+    X64 = X.astype(np.float64)
+    for got, want in ((x[0] @ x[0].mT, X64[0] @ X64[0].T), (x[1].mT @ x[1], X64[1].T @ X64[1]),
+                      (torch.mm(x[2], x[2].t()), X64[2] @ X64[2].T),
+                      (x @ x.mT, X64 @ X64.transpose(0, 2, 1)), (torch.bmm(x.mT, x), X64.transpose(0, 2, 1) @ X64)):
+        g = got.numpy()
+        np.testing.assert_allclose(g, want, rtol=tol, atol=tol * k)
+        np.testing.assert_array_equal(g, np.swapaxes(g, -1, -2))
+    o = torch.full((m, m), float("nan"), dtype=getattr(torch, dtype))
+    assert torch.mm(x[0], x[0].mT, out=o) is o
+    np.testing.assert_allclose(o.numpy(), X64[0] @ X64[0].T, rtol=tol, atol=tol * k)
+    np.testing.assert_allclose((x[0, 1:] @ x[0, :-1].mT).numpy(), X64[0, 1:] @ X64[0, :-1].T,
+                               rtol=tol, atol=tol * k)
+    np.testing.assert_allclose((x[0] @ x[1].mT).numpy(), X64[0] @ X64[1].T, rtol=tol, atol=tol * k)
+    C = rng.standard_normal((m, m)).astype(dtype)
+    np.testing.assert_allclose(torch.addmm(torch.tensor(C), x[0], x[0].mT).numpy(),
+                               C + X64[0] @ X64[0].T, rtol=tol, atol=tol * k)
+
+
 @pytest.mark.parametrize("beta", [0.0, 1.0])
 def test_float32_products_write_nothing_past_their_output(beta):
     """A float32 product into out= that shares a longer buffer: the elements

@@ -15,6 +15,7 @@
  * and after it the type's packing routines with transposes (pack_a_t,
  * pack_b_n, pack_b_t), its kernel tables and entry points. Everything here
  * is static: each including file has its own copy, for its type. */
+
 #if CT_GW == 16
 #define CT_ZI(op) _mm512_##op##_ps      /* the type's AVX-512 intrinsic */
 #define CT_ZV __m512
@@ -569,12 +570,18 @@ static void ct_gm_gemv_axpy_z(int M, int K, CT_GT alpha, const CT_GT *A, int64_t
  * p0..p0+kc of op(A) = A(i, p) = a[p + i * lda] ('T') into one micro-panel,
  * dst[p * MR + i], zero past mr: a whole panel's CT_GW x CT_GW tiles by the
  * includer's transpose TR(src, ls, nrows, dst, ld, keep), the rest gathered */
+#ifndef CT_GM_PACK_PF
+#define CT_GM_PACK_PF (512 / (int)sizeof(CT_GT))
+#endif
 #define CT_GM_PACK_A_T(NAME, TR)                                              \
 static void NAME(const CT_GT *a, int64_t lda, int mr, int kc, CT_GT *dst)    \
 {                                                                             \
     int p = 0;                                                                \
     if (mr == CT_GZ_MR)                                                       \
         for (; p + CT_GW <= kc; p += CT_GW) {                                 \
+            if (CT_GM_PACK_PF && p + CT_GM_PACK_PF < kc)                      \
+                for (int i_ = 0; i_ < CT_GZ_MR; i_++)                          \
+                    _mm_prefetch((const char *)(a + p + CT_GM_PACK_PF + i_ * lda), _MM_HINT_T0); \
             TR(a + p, lda, CT_GW, dst + p * CT_GZ_MR, CT_GZ_MR, (CT_ZMASK)-1); \
             TR(a + p + CT_GW * lda, lda, CT_GW, dst + p * CT_GZ_MR + CT_GW, CT_GZ_MR, (CT_ZMASK)-1); \
         }                                                                     \
@@ -683,7 +690,7 @@ static void ct_gm_pack_b(const ct_gm_isa *k, char t2, int inplace, const CT_GT *
 static void ct_gm_rows(const ct_gm_isa *k, char t1, int ain, int bin, int i0, int i1, int mcb,
                        int jc, int pc, int nc, int kc, CT_GT alpha, const CT_GT *A, int64_t lda,
                        const CT_GT *B, int64_t ldb, const CT_GT *bbuf,
-                       CT_GT beta, CT_GT *C, int64_t ldc, CT_GT *abuf)
+                       CT_GT beta, CT_GT *C, int64_t ldc, CT_GT *abuf, int sym)
 {
     const int MR = k->mr, NR = k->nr;
     const uint32_t full = MR >= 32 ? 0xFFFFFFFFu : (1u << MR) - 1;
@@ -712,6 +719,9 @@ static void ct_gm_rows(const ct_gm_isa *k, char t1, int ain, int bin, int i0, in
             }
             for (int ir = 0; ir < mc; ir += MR) {
                 int mr = mc - ir < MR ? mc - ir : MR;
+                /* a symmetric C: tiles wholly above the diagonal are left
+                 * to the mirror (ct_gm_mirror) */
+                if (sym && ic + ir + mr <= jc + jr) continue;
                 if (ain) {
                     /* A read in place, likewise: a partial tile as the
                      * MR rows that end with it */
@@ -780,7 +790,7 @@ static void ct_gm_gemv(const ct_gm_isa *k, char t1, char t2, int M, int N, int K
 /* One product on the calling thread. */
 static void ct_gm_serial(const ct_gm_isa *k, char t1, char t2, int M, int N, int K,
                          CT_GT alpha, const CT_GT *A, int64_t lda, const CT_GT *B, int64_t ldb,
-                         CT_GT beta, CT_GT *C, int64_t ldc)
+                         CT_GT beta, CT_GT *C, int64_t ldc, int sym)
 {
     if (M <= 0 || N <= 0) return;
     if (K <= 0 || alpha == 0) {
@@ -807,11 +817,81 @@ static void ct_gm_serial(const ct_gm_isa *k, char t1, char t2, int M, int N, int
             int kc = K - pc < kcb ? K - pc : kcb;
             ct_gm_pack_b(k, t2, inplace, B, ldb, jc, pc, nc, kc, 0, (nc + k->nr - 1) / k->nr, bbuf);
             ct_gm_rows(k, t1, ain, inplace, 0, M, mcb, jc, pc, nc, kc, alpha, A, lda, B, ldb, bbuf,
-                       pc == 0 ? beta : 1, C, ldc, abuf);
+                       pc == 0 ? beta : 1, C, ldc, abuf, sym);
         }
     }
 }
 
+
+/* Whether every product of a batch is C = alpha X X^T with beta == 0, op2(B)
+ * the transpose of op1(A) (the same elements: one operand transposed, the
+ * other not, one leading dimension, the same offsets): C is then symmetric,
+ * and only its lower triangle's tiles are computed. From K = CT_GM_SYM_K on,
+ * where the tiles left out save more than the mirror costs. */
+#ifndef CT_GM_SYM_K
+#define CT_GM_SYM_K 64
+#endif
+static int ct_gm_symmetric(char t1, char t2, int M, int N, int K, const CT_GT *P, int ld1,
+                           const int64_t *off1, const CT_GT *Q, int ld2, const int64_t *off2,
+                           CT_GT beta, int64_t nb)
+{
+    if (M != N || M < 2 || K < CT_GM_SYM_K || beta != 0 || t1 == t2 || P != Q || ld1 != ld2)
+        return 0;
+    for (int64_t b = 0; b < nb; b++)
+        if (off1[b] != off2[b]) return 0;
+    return 1;
+}
+
+/* The strictly upper triangle of the M x M column-major C copied from the
+ * lower one, for the block columns q0..q1 (of CT_GM_MIRROR_B columns): the
+ * tiles of the upper part that straddle the diagonal were computed too,
+ * the same sums in the same order, and are overwritten alike. */
+#define CT_GM_MIRROR_B 32
+static void ct_gm_mirror(int M, CT_GT *C, int64_t ldc, int q0, int q1)
+{
+    for (int q = q0; q < q1; q++) {
+        int j0 = q * CT_GM_MIRROR_B, j1 = j0 + CT_GM_MIRROR_B < M ? j0 + CT_GM_MIRROR_B : M;
+        for (int i0 = 0; i0 < j1; i0 += CT_GM_MIRROR_B)
+            for (int j = j0; j < j1; j++) {
+                int i1 = i0 + CT_GM_MIRROR_B < j ? i0 + CT_GM_MIRROR_B : j;
+                for (int i = i0; i < i1; i++) C[i + (int64_t)j * ldc] = C[j + (int64_t)i * ldc];
+            }
+    }
+}
+
+/* The micro-tiles of a symmetric product's lower triangle in the column
+ * tile at j of the slab of columns from lo (its rows from lo on), a half
+ * tile (the kernel's one-vector form) as half of one */
+static int ct_gm_tri_tiles(const ct_gm_isa *k, int M, int lo, int j)
+{
+    int c = 0;
+    for (int i = lo; i < M; i += k->mr) {
+        int mr = M - i < k->mr ? M - i : k->mr;
+        if (i + mr > j) c += mr > k->mr / 2 ? 2 : 1;
+    }
+    return c;
+}
+
+/* The slabs' first columns b[0] = 0 < b[1] < ... < b[parts] = M for a
+ * symmetric product on `parts` threads (multiples of NR): each slab holds
+ * about an even share of the tiles left from its first column on */
+static void ct_gm_tri_split(const ct_gm_isa *k, int M, int parts, int *b)
+{
+    b[0] = 0;
+    for (int t = 1; t < parts; t++) {
+        int lo = b[t - 1], rest = 0;
+        for (int j = lo; j < M; j += k->nr) rest += ct_gm_tri_tiles(k, M, lo, j);
+        int want = rest / (parts - t + 1), have = 0, j = lo;
+        while (j < M) {
+            int c = ct_gm_tri_tiles(k, M, lo, j);
+            if (have + c > want && 2 * (have + c - want) > c && j > lo) break;
+            have += c;
+            j += k->nr;
+        }
+        b[t] = j < M ? j : M;
+    }
+    b[parts] = M;
+}
 
 /* The batched product on kernel k (ct_sgemm_batched, ct_dgemm_batched), on
  * ctorch's threads. */
@@ -826,19 +906,56 @@ static void ct_gm_batched(const ct_gm_isa *k, char t1, char t2, int M, int N, in
 #ifdef _OPENMP
     if (omp_in_parallel()) nt = 1;      /* called from a thread of a parallel region */
 #endif
-    if (nt <= 1) {
-        for (int64_t b = 0; b < nb; b++)
+    int sym = ct_gm_symmetric(t1, t2, M, N, K, P, ld1, off1, Q, ld2, off2, beta, nb);
+    if (nt <= 1 || nb >= nt) {
+#ifdef _OPENMP
+#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
+#endif
+        for (int64_t b = 0; b < nb; b++) {
             ct_gm_serial(k, t1, t2, M, N, K, alpha, P + off1[b], ld1, Q + off2[b], ld2,
-                         beta, C + b * cstep, ldc);
+                         beta, C + b * cstep, ldc, sym);
+            if (sym) ct_gm_mirror(M, C + b * cstep, ldc, 0, (M + CT_GM_MIRROR_B - 1) / CT_GM_MIRROR_B);
+        }
         return;
     }
-    if (nb >= nt) {
+    if (sym) {
+        /* fewer products than threads, each symmetric: slabs of columns
+         * lo..hi, each with its rows from lo on (those above are the
+         * mirror's), bounded where the triangle's area splits evenly
+         * (column j holds M - j of it); then the mirror by block columns */
+        int parts = nt, tiles = (M + k->nr - 1) / k->nr, bound[65];
+        if (parts > tiles) parts = tiles;
+        if (parts > 64) parts = 64;
+        ct_gm_tri_split(k, M, parts, bound);
+        int nbc = (M + CT_GM_MIRROR_B - 1) / CT_GM_MIRROR_B;
+        for (int64_t b = 0; b < nb; b++) {
+            const CT_GT *Pb = P + off1[b], *Qb = Q + off2[b];
+            CT_GT *Cb = C + b * cstep;
 #ifdef _OPENMP
-#pragma omp parallel for num_threads(nt) schedule(static)
+#pragma omp parallel num_threads(parts)
 #endif
-        for (int64_t b = 0; b < nb; b++)
-            ct_gm_serial(k, t1, t2, M, N, K, alpha, P + off1[b], ld1, Q + off2[b], ld2,
-                         beta, C + b * cstep, ldc);
+            {
+#ifdef _OPENMP
+                int t = omp_get_thread_num(), tn = omp_get_num_threads();
+#else
+                int t = 0, tn = 1;
+#endif
+                int lo = t < parts ? bound[t] : M, hi = t < parts ? bound[t + 1] : M;
+                if (hi > lo)
+                    ct_gm_serial(k, t1, t2, M - lo, hi - lo, K, alpha,
+                                 Pb + (int64_t)lo * (t1 == 'N' ? 1 : ld1), ld1,
+                                 Qb + (int64_t)lo * (t2 == 'N' ? ld2 : 1), ld2, beta,
+                                 Cb + lo + (int64_t)lo * ldc, ldc, 1);
+#ifdef _OPENMP
+#pragma omp barrier
+#endif
+                /* block column q holds q + 1 blocks: the pairs q, nbc - 1 - q even out */
+                for (int q = t; q < (nbc + 1) / 2; q += tn) {
+                    ct_gm_mirror(M, Cb, ldc, q, q + 1);
+                    if (nbc - 1 - q != q) ct_gm_mirror(M, Cb, ldc, nbc - 1 - q, nbc - q);
+                }
+            }
+        }
         return;
     }
     /* fewer products than threads: each product cut into one slab of whole
@@ -867,11 +984,11 @@ static void ct_gm_batched(const ct_gm_isa *k, char t1, char t2, int M, int N, in
             if (split_n)
                 ct_gm_serial(k, t1, t2, M, hi - lo, K, alpha, Pb, ld1,
                              Qb + (int64_t)lo * (t2 == 'N' ? ld2 : 1), ld2, beta,
-                             Cb + (int64_t)lo * ldc, ldc);
+                             Cb + (int64_t)lo * ldc, ldc, 0);
             else
                 ct_gm_serial(k, t1, t2, hi - lo, N, K, alpha,
                              Pb + (int64_t)lo * (t1 == 'N' ? 1 : ld1), ld1, Qb, ld2,
-                             beta, Cb + lo, ldc);
+                             beta, Cb + lo, ldc, 0);
         }
     }
 }
