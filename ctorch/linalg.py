@@ -32,7 +32,7 @@ from ctorch.return_types import (
     linalg_solve_ex as _SOLVEX, linalg_eig as _EIG, linalg_lstsq as _LSTSQ, geqrf as _GEQRF,
     linalg_ldl_factor as _LDL, linalg_ldl_factor_ex as _LDLEX, triangular_solve as _TRISOLVE,
 )
-from ctorch._ops.products import _autocast_state, _autocast_call
+from ctorch._ops.products import _autocast_state, _autocast_call, _multi_dot_2d, _matrix_power_pos
 from ctorch._ops import linalg_k as _lk
 
 
@@ -1647,6 +1647,10 @@ class _NoGrad:
 # ================================================================== matrix functions
 
 def matrix_power(A, n, *, out=None):
+    if type(n) is int and 0 < n < 4611686018427387904:
+        r = _matrix_power_pos(A, n)
+        if r is not None:
+            return r if out is None else _to_out(r, out, "linalg_matrix_power")
     if not isinstance(A, Tensor):
         raise TypeError(f"linalg_matrix_power(): argument 'input' (position 1) must be Tensor, not {type(A).__name__}")
     if type(n) is not int and (not isinstance(n, int) or isinstance(n, bool)):
@@ -1659,22 +1663,11 @@ def matrix_power(A, n, *, out=None):
     if n == 0:
         r = _eye(A.shape[-1], dtype=A.dtype, device=A.device).expand(*A.shape).clone()
         return _to_out(r, out, "linalg_matrix_power")
-    orig = A
-    if n < 0:
+    neg = n < 0
+    if neg:
         A = inv(A)
         n = -n
-    # repeated squaring: the product of A^(2^i) over the set bits of n
-    r = None
-    z = A
-    while True:
-        if n & 1:
-            r = z if r is None else matmul(r, z)
-        n >>= 1
-        if not n:
-            break
-        z = matmul(z, z)
-    if r is orig:
-        r = A.clone()
+    r = A if n == 1 and neg else _matrix_power_pos(A, n)
     return _to_out(r, out, "linalg_matrix_power")
 
 
@@ -1941,6 +1934,9 @@ def multi_dot(tensors, *, out=None):
     if type(tensors) is list or type(tensors) is tuple:
         # matrices only, of one dtype, that chain: straight to the products
         # (the checks below give the messages of everything else)
+        r = _multi_dot_2d(tensors)
+        if r is not None:
+            return r if out is None else _to_out(r, out, "linalg_multi_dot")
         n = len(tensors)
         t = tensors[0] if n >= 2 else None
         if isinstance(t, Tensor) and t.dim() == 2:

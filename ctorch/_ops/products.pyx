@@ -429,6 +429,62 @@ def matmul(input, other, *, out=None):
     return _to_out(out, r, "matmul", OUT_SAME)
 
 
+cdef Tensor _mm2(Tensor a, Tensor b):
+    """mm of two matrices whose sizes chain (checked by the caller)"""
+    _same_dtype_mm(a, b)
+    return _mm_prim(a, b, "mm")
+
+
+def _multi_dot_2d(tensors):
+    """linalg.multi_dot's common case: a list or tuple of two or three
+    matrices of one dtype whose sizes chain; their product, three in the
+    order of fewer flops (a chain of three in PyTorch's order), or None for
+    linalg.py's general path and its messages"""
+    cdef Py_ssize_t n = len(tensors)
+    if n < 2 or n > 3:
+        return None
+    t0, t1 = tensors[0], tensors[1]
+    if not isinstance(t0, Tensor) or not isinstance(t1, Tensor):
+        return None
+    cdef Tensor a = <Tensor>t0, b = <Tensor>t1, c
+    if a._ndim != 2 or b._ndim != 2 or b._dtype is not a._dtype or a._shape[1] != b._shape[0]:
+        return None
+    if n == 2:
+        return _mm2(a, b)
+    t2 = tensors[2]
+    if not isinstance(t2, Tensor):
+        return None
+    c = <Tensor>t2
+    if c._ndim != 2 or c._dtype is not a._dtype or b._shape[1] != c._shape[0]:
+        return None
+    cdef Py_ssize_t p = a._shape[0], q = a._shape[1], r = b._shape[1], w = c._shape[1]
+    if p * q * r + p * r * w <= q * r * w + p * q * w:
+        return _mm2(_mm2(a, b), c)
+    return _mm2(a, _mm2(b, c))
+
+
+def _matrix_power_pos(A, Py_ssize_t n):
+    """A^n for n >= 1: the product of the powers A^(2^i) over n's set
+    bits, by repeated squaring (A^1 a copy); None unless A is a tensor of
+    square matrices (linalg.py's checks then give the messages)"""
+    if not isinstance(A, Tensor):
+        return None
+    cdef Tensor z = <Tensor>A, r = None
+    if z._ndim < 2 or z._shape[z._ndim - 1] != z._shape[z._ndim - 2]:
+        return None
+    if n == 1:
+        return z.clone()
+    cdef str name = "mm" if z._ndim == 2 else "bmm"
+    _same_dtype_mm(z, z)
+    while True:
+        if n & 1:
+            r = z if r is None else _mm_prim(r, z, name)
+        n >>= 1
+        if not n:
+            return r
+        z = _mm_prim(z, z, name)
+
+
 cdef Py_ssize_t _prod(object shape):
     cdef Py_ssize_t p = 1
     for s in shape:
