@@ -907,17 +907,26 @@ static void ct_gm_batched(const ct_gm_isa *k, char t1, char t2, int M, int N, in
     if (omp_in_parallel()) nt = 1;      /* called from a thread of a parallel region */
 #endif
     int sym = ct_gm_symmetric(t1, t2, M, N, K, P, ld1, off1, Q, ld2, off2, beta, nb);
-    if (nt <= 1 || nb >= nt) {
-#ifdef _OPENMP
-#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
-#endif
-        for (int64_t b = 0; b < nb; b++) {
-            ct_gm_serial(k, t1, t2, M, N, K, alpha, P + off1[b], ld1, Q + off2[b], ld2,
-                         beta, C + b * cstep, ldc, sym);
-            if (sym) ct_gm_mirror(M, C + b * cstep, ldc, 0, (M + CT_GM_MIRROR_B - 1) / CT_GM_MIRROR_B);
-        }
+    /* one product whole (with its mirror) */
+#define CT_GM_WHOLE(b)                                                        \
+    do {                                                                      \
+        ct_gm_serial(k, t1, t2, M, N, K, alpha, P + off1[b], ld1, Q + off2[b], ld2, \
+                     beta, C + (b) * cstep, ldc, sym);                        \
+        if (sym) ct_gm_mirror(M, C + (b) * cstep, ldc, 0, (M + CT_GM_MIRROR_B - 1) / CT_GM_MIRROR_B); \
+    } while (0)
+    if (nt <= 1) {
+        /* no parallel region at all (an if(0) region still costs a team) */
+        for (int64_t b = 0; b < nb; b++) CT_GM_WHOLE(b);
         return;
     }
+    if (nb >= nt) {
+#ifdef _OPENMP
+#pragma omp parallel for num_threads(nt) schedule(static)
+#endif
+        for (int64_t b = 0; b < nb; b++) CT_GM_WHOLE(b);
+        return;
+    }
+#undef CT_GM_WHOLE
     if (sym) {
         /* fewer products than threads, each symmetric: slabs of columns
          * lo..hi, each with its rows from lo on (those above are the
