@@ -1663,11 +1663,23 @@ def matrix_power(A, n, *, out=None):
     if n == 0:
         r = _eye(A.shape[-1], dtype=A.dtype, device=A.device).expand(*A.shape).clone()
         return _to_out(r, out, "linalg_matrix_power")
-    neg = n < 0
-    if neg:
+    orig = A
+    if n < 0:
         A = inv(A)
         n = -n
-    r = A if n == 1 and neg else _matrix_power_pos(A, n)
+    # repeated squaring by matmul (autocast's casts included): the product
+    # of A^(2^i) over the set bits of n
+    r = None
+    z = A
+    while True:
+        if n & 1:
+            r = z if r is None else matmul(r, z)
+        n >>= 1
+        if not n:
+            break
+        z = matmul(z, z)
+    if r is orig:
+        r = A.clone()
     return _to_out(r, out, "linalg_matrix_power")
 
 

@@ -15,7 +15,6 @@
  * and after it the type's packing routines with transposes (pack_a_t,
  * pack_b_n, pack_b_t), its kernel tables and entry points. Everything here
  * is static: each including file has its own copy, for its type. */
-
 #if CT_GW == 16
 #define CT_ZI(op) _mm512_##op##_ps      /* the type's AVX-512 intrinsic */
 #define CT_ZV __m512
@@ -930,8 +929,8 @@ static void ct_gm_batched(const ct_gm_isa *k, char t1, char t2, int M, int N, in
     if (sym) {
         /* fewer products than threads, each symmetric: slabs of columns
          * lo..hi, each with its rows from lo on (those above are the
-         * mirror's), bounded where the triangle's area splits evenly
-         * (column j holds M - j of it); then the mirror by block columns */
+         * mirror's), of about even tile counts (ct_gm_tri_split); then the
+         * mirror by block columns, after a barrier */
         int parts = nt, tiles = (M + k->nr - 1) / k->nr, bound[65];
         if (parts > tiles) parts = tiles;
         if (parts > 64) parts = 64;
@@ -949,12 +948,15 @@ static void ct_gm_batched(const ct_gm_isa *k, char t1, char t2, int M, int N, in
 #else
                 int t = 0, tn = 1;
 #endif
-                int lo = t < parts ? bound[t] : M, hi = t < parts ? bound[t + 1] : M;
-                if (hi > lo)
-                    ct_gm_serial(k, t1, t2, M - lo, hi - lo, K, alpha,
-                                 Pb + (int64_t)lo * (t1 == 'N' ? 1 : ld1), ld1,
-                                 Qb + (int64_t)lo * (t2 == 'N' ? ld2 : 1), ld2, beta,
-                                 Cb + lo + (int64_t)lo * ldc, ldc, 1);
+                /* every slab, however many threads the team got */
+                for (int sl = t; sl < parts; sl += tn) {
+                    int lo = bound[sl], hi = bound[sl + 1];
+                    if (hi > lo)
+                        ct_gm_serial(k, t1, t2, M - lo, hi - lo, K, alpha,
+                                     Pb + (int64_t)lo * (t1 == 'N' ? 1 : ld1), ld1,
+                                     Qb + (int64_t)lo * (t2 == 'N' ? ld2 : 1), ld2, beta,
+                                     Cb + lo + (int64_t)lo * ldc, ldc, 1);
+                }
 #ifdef _OPENMP
 #pragma omp barrier
 #endif

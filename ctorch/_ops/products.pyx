@@ -439,9 +439,10 @@ def _multi_dot_2d(tensors):
     """linalg.multi_dot's common case: a list or tuple of two or three
     matrices of one dtype whose sizes chain; their product, three in the
     order of fewer flops (a chain of three in PyTorch's order), or None for
-    linalg.py's general path and its messages"""
+    linalg.py's general path and its messages (and its matmuls' casts in an
+    autocast region)"""
     cdef Py_ssize_t n = len(tensors)
-    if n < 2 or n > 3:
+    if n < 2 or n > 3 or ct_autocast:
         return None
     t0, t1 = tensors[0], tensors[1]
     if not isinstance(t0, Tensor) or not isinstance(t1, Tensor):
@@ -466,8 +467,9 @@ def _multi_dot_2d(tensors):
 def _matrix_power_pos(A, Py_ssize_t n):
     """A^n for n >= 1: the product of the powers A^(2^i) over n's set
     bits, by repeated squaring (A^1 a copy); None unless A is a tensor of
-    square matrices (linalg.py's checks then give the messages)"""
-    if not isinstance(A, Tensor):
+    square matrices (linalg.py's checks then give the messages) and no
+    autocast region is active (linalg.py's loop of matmuls casts)"""
+    if ct_autocast or not isinstance(A, Tensor):
         return None
     cdef Tensor z = <Tensor>A, r = None
     if z._ndim < 2 or z._shape[z._ndim - 1] != z._shape[z._ndim - 2]:
