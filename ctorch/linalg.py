@@ -1663,23 +1663,10 @@ def matrix_power(A, n, *, out=None):
     if n == 0:
         r = _eye(A.shape[-1], dtype=A.dtype, device=A.device).expand(*A.shape).clone()
         return _to_out(r, out, "linalg_matrix_power")
-    orig = A
     if n < 0:
         A = inv(A)
         n = -n
-    # repeated squaring by matmul (autocast's casts included): the product
-    # of A^(2^i) over the set bits of n
-    r = None
-    z = A
-    while True:
-        if n & 1:
-            r = z if r is None else matmul(r, z)
-        n >>= 1
-        if not n:
-            break
-        z = matmul(z, z)
-    if r is orig:
-        r = A.clone()
+    r = A if n == 1 else _matrix_power_pos(A, n)
     return _to_out(r, out, "linalg_matrix_power")
 
 
@@ -1961,14 +1948,7 @@ def multi_dot(tensors, *, out=None):
                     break
                 p.append(u.size(1))
             if p is not None:
-                if n == 3:
-                    a, b, c, d = p
-                    if a * b * c + a * c * d <= b * c * d + a * b * d:
-                        r = matmul(matmul(tensors[0], tensors[1]), tensors[2])
-                    else:
-                        r = matmul(tensors[0], matmul(tensors[1], tensors[2]))
-                else:
-                    r = _chain(list(tensors))
+                r = _chain(list(tensors))
                 return r if out is None else _to_out(r, out, "linalg_multi_dot")
     ts = _tensor_list(tensors, "linalg_multi_dot")
     n = len(ts)
@@ -2019,14 +1999,8 @@ def _c_type_name(dt):
 def _chain(ts):
     """The product of the matrices ts in the order with the fewest flops."""
     n = len(ts)
-    if n == 2:
-        return matmul(ts[0], ts[1])
-    if n == 3:
-        t0, t2 = ts[0], ts[2]
-        a, b, c, d = t0.size(0), t0.size(1), t2.size(0), t2.size(1)
-        cost_left = a * b * c + a * c * d
-        cost_right = b * c * d + a * b * d
-        return matmul(matmul(ts[0], ts[1]), ts[2]) if cost_left <= cost_right else matmul(ts[0], matmul(ts[1], ts[2]))
+    if n <= 3:
+        return _multi_dot_2d(ts)
     p = [ts[0].shape[0]] + [t.shape[1] for t in ts]
     cost = [[0] * n for _ in range(n)]
     split = [[0] * n for _ in range(n)]

@@ -1570,6 +1570,16 @@ CT_AVX512_INLINE __m512 ct_signof512_ps(__m512 x, __m512 v)
     return _mm512_castsi512_ps(_mm512_ternarylogic_epi32(_mm512_castps_si512(x), _mm512_castps_si512(v),
                                                          _mm512_set1_epi32((int)0x80000000u), 0xe4));
 }
+CT_AVX512_INLINE __m512d ct_signof512_pd(__m512d x, __m512d v)
+{
+    return _mm512_castsi512_pd(_mm512_ternarylogic_epi64(_mm512_castpd_si512(x), _mm512_castpd_si512(v),
+                                                         _mm512_set1_epi64((int64_t)0x8000000000000000ull), 0xe4));
+}
+/* v, with a NaN x where x is NaN (the input's own payload) */
+CT_AVX512_INLINE __m512d ct_keepnan512_pd(__m512d x, __m512d v)
+{
+    return _mm512_mask_mov_pd(v, _mm512_cmp_pd_mask(x, x, _CMP_UNORD_Q), x);
+}
 CT_AVX512_INLINE __m512 ct_erff512(__m512 x)
 {
     __m512 a = _mm512_min_ps(_mm512_set1_ps(3.92f), _mm512_abs_ps(x));
@@ -1826,9 +1836,7 @@ CT_AVX512_INLINE __m512d ct_atan512_d(__m512d x)
         q = _mm512_fmadd_pd(q, z, _mm512_set1_pd(ct_atan_q_d[k]));
     __m512d rest = _mm512_fmadd_pd(tl, _mm512_sub_pd(one, z), _mm512_mul_pd(_mm512_mul_pd(t, z), q));
     __m512d v = _mm512_add_pd(d, _mm512_add_pd(_mm512_add_pd(e, ol), rest));
-    v = _mm512_castsi512_pd(_mm512_ternarylogic_epi64(_mm512_castpd_si512(x), _mm512_castpd_si512(v),
-                                                      _mm512_set1_epi64((int64_t)0x8000000000000000ull), 0xe4));
-    return _mm512_mask_mov_pd(v, _mm512_cmp_pd_mask(x, x, _CMP_UNORD_Q), x);
+    return ct_keepnan512_pd(x, ct_signof512_pd(x, v));
 }
 CT_E512_MAP_D(ct_atan512_block, ct_atan512_d)
 #endif
@@ -1870,8 +1878,6 @@ CT_AVX512_INLINE __m512d ct_asin_parts512_d(__m512d a, __m512d *r, __mmask8 *big
 #define ct_asin_nan512_d(a, v)                                                     \
     _mm512_mask_mov_pd(v, _mm512_cmp_pd_mask(a, _mm512_set1_pd(1.0), _CMP_GT_OQ),   \
                        _mm512_set1_pd((double)__builtin_nan("")))
-/* NaN inputs as they are */
-#define ct_asin_keep512_d(x, v) _mm512_mask_mov_pd(v, _mm512_cmp_pd_mask(x, x, _CMP_UNORD_Q), x)
 CT_AVX512_INLINE __m512d ct_asin512_d(__m512d x)
 {
     __m512d a = _mm512_abs_pd(x), r;
@@ -1887,10 +1893,7 @@ CT_AVX512_INLINE __m512d ct_asin512_d(__m512d x)
                                                    _mm512_add_pd(r, r)));
         v = _mm512_mask_mov_pd(v, big, w);
     }
-    v = ct_asin_nan512_d(a, v);
-    v = _mm512_castsi512_pd(_mm512_ternarylogic_epi64(_mm512_castpd_si512(x), _mm512_castpd_si512(v),
-                                                      _mm512_set1_epi64((int64_t)0x8000000000000000ull), 0xe4));
-    return ct_asin_keep512_d(x, v);
+    return ct_keepnan512_pd(x, ct_signof512_pd(x, ct_asin_nan512_d(a, v)));
 }
 /* acos x = c + k (s + r), the pair c and the power of two k by lane:
  * pi/2 and -+1 (by x's sign) up to |x| = 1/2, past it 0 and 2 for x > 0,
@@ -1916,7 +1919,7 @@ CT_AVX512_INLINE __m512d ct_acos512_d(__m512d x)
     __m512d ks = _mm512_mul_pd(k, s), d = _mm512_add_pd(ch, ks);
     __m512d e = _mm512_add_pd(_mm512_sub_pd(ch, d), ks);
     __m512d v = _mm512_add_pd(d, _mm512_fmadd_pd(k, r, _mm512_add_pd(e, cl)));
-    return ct_asin_keep512_d(x, ct_asin_nan512_d(a, v));
+    return ct_keepnan512_pd(x, ct_asin_nan512_d(a, v));
 }
 CT_E512_MAP_D(ct_asin512_block, ct_asin512_d)
 CT_E512_MAP_D(ct_acos512_block, ct_acos512_d)

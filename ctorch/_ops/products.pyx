@@ -429,20 +429,23 @@ def matmul(input, other, *, out=None):
     return _to_out(out, r, "matmul", OUT_SAME)
 
 
-cdef Tensor _mm2(Tensor a, Tensor b):
-    """mm of two matrices whose sizes chain (checked by the caller)"""
+cdef Tensor _mm2(Tensor a, Tensor b, str name="mm"):
+    """The product of two matrices (batches of them: name "bmm") whose
+    sizes chain, checked by the caller: mm's primitive, or matmul with its
+    casts in an autocast region"""
+    if ct_autocast:
+        return <Tensor>matmul(a, b)
     _same_dtype_mm(a, b)
-    return _mm_prim(a, b, "mm")
+    return _mm_prim(a, b, name)
 
 
 def _multi_dot_2d(tensors):
     """linalg.multi_dot's common case: a list or tuple of two or three
     matrices of one dtype whose sizes chain; their product, three in the
-    order of fewer flops (a chain of three in PyTorch's order), or None for
-    linalg.py's general path and its messages (and its matmuls' casts in an
-    autocast region)"""
+    order of fewer flops, or None for linalg.py's general path and its
+    messages"""
     cdef Py_ssize_t n = len(tensors)
-    if n < 2 or n > 3 or ct_autocast:
+    if n < 2 or n > 3:
         return None
     t0, t1 = tensors[0], tensors[1]
     if not isinstance(t0, Tensor) or not isinstance(t1, Tensor):
@@ -467,9 +470,8 @@ def _multi_dot_2d(tensors):
 def _matrix_power_pos(A, Py_ssize_t n):
     """A^n for n >= 1: the product of the powers A^(2^i) over n's set
     bits, by repeated squaring (A^1 a copy); None unless A is a tensor of
-    square matrices (linalg.py's checks then give the messages) and no
-    autocast region is active (linalg.py's loop of matmuls casts)"""
-    if ct_autocast or not isinstance(A, Tensor):
+    square matrices (linalg.py's checks then give the messages)"""
+    if not isinstance(A, Tensor):
         return None
     cdef Tensor z = <Tensor>A, r = None
     if z._ndim < 2 or z._shape[z._ndim - 1] != z._shape[z._ndim - 2]:
@@ -477,14 +479,13 @@ def _matrix_power_pos(A, Py_ssize_t n):
     if n == 1:
         return z.clone()
     cdef str name = "mm" if z._ndim == 2 else "bmm"
-    _same_dtype_mm(z, z)
     while True:
         if n & 1:
-            r = z if r is None else _mm_prim(r, z, name)
+            r = z if r is None else _mm2(r, z, name)
         n >>= 1
         if not n:
             return r
-        z = _mm_prim(z, z, name)
+        z = _mm2(z, z, name)
 
 
 cdef Py_ssize_t _prod(object shape):
