@@ -558,13 +558,17 @@ cdef bint _mem_apart(Tensor x, Tensor y) noexcept:
 cdef bint _into_ok(object out, list shape, DType dt, list inputs):
     """Whether an op may write its result (of shape and dtype dt) straight
     into out= instead of a new tensor: out a dense tensor of that shape and
-    dtype on the inputs' device, apart from every input's memory (autograd
-    and the other out= rules are the caller's)."""
+    dtype on the inputs' device, apart from every input's memory, and no
+    autograd about (grad mode on with out or an input requiring grad: the
+    caller's _to_out then gives PyTorch's refusal; the other out= rules are
+    the caller's)."""
     if type(out) is not Tensor:
         return False
     cdef Tensor o = <Tensor>out, t
     cdef int j
     if o._dtype is not dt or not _is_contiguous(o) or o._ndim != len(shape):
+        return False
+    if _core_grad_mode() and (_needs_grad(o) or any(_needs_grad(x) for x in inputs)):
         return False
     for j in range(o._ndim):
         if o._shape[j] != shape[j]:

@@ -295,8 +295,7 @@ cdef object _mm_into(Tensor a, Tensor b, object out):
     if ((code != CT_FLOAT32 and code != CT_FLOAT64) or b._dtype is not a._dtype
             or a._shape[nd - 1] == 0 or a._storage.device >= 0
             or not _into_ok(out, list(a.size())[:-1] + [b._shape[nd - 1]], a._dtype, [a, b])
-            or (<Tensor>out)._numel == 0
-            or (_grad_mode() and (_needs_grad(out) or _needs_grad(a) or _needs_grad(b)))):
+            or (<Tensor>out)._numel == 0):
         return None
     cdef Tensor o = <Tensor>out
     _bmm_acc(a, b, o, 1.0, 0.0)
@@ -895,8 +894,7 @@ cdef _tri(input, diagonal, bint lower, str name, object out=None):
     if B.tri != NULL and isinstance(diagonal, int) and not isinstance(diagonal, bool):
         # one pass over each row: copy the kept triangle, zero the rest
         src = _contig(t, t._dtype)
-        into = (out is not None and _into_ok(out, list(t.size()), t._dtype, [src])
-                and not (_grad_mode() and (_needs_grad(t) or _needs_grad(out))))
+        into = out is not None and _into_ok(out, list(t.size()), t._dtype, [t, src])
         r = <Tensor>out if into else _empty_list(list(t.size()), t._dtype, t._storage.device)
         k = diagonal
         batch = (t._numel // (m * n)) if m * n else 0

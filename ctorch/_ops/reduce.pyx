@@ -1305,9 +1305,9 @@ cdef object _cum(object input, object dim, object dtype, object out, bint is_pro
     if res is None:
         res = _acc_dtype(t._dtype)
     cdef DType comp = _acc_dtype(res)
-    # an out= of the result's dtype, out of autograd's way, taken as the
-    # result where the scan can write it
-    into = out if res is comp and not (_grad_mode() and (_needs_grad(t) or _needs_grad(out))) else None
+    # an out= of the result's dtype taken as the result where the scan can
+    # write it (_scan's _into_ok)
+    into = out if res is comp else None
     cdef Tensor r = _scan(t, d, 0, is_prod, comp, into)
     if r is out:
         _bump(r)

@@ -1272,8 +1272,7 @@ def gather(input, dim, index, *, sparse_grad=False, out=None):
     if neg:
         raise RuntimeError(f"index {neg} is out of bounds for dimension {d} with size {t._shape[d] if t._ndim else 1}")
     cdef Tensor r = None
-    if (type(out) is Tensor and not (_grad_mode() and (_needs_grad(t) or _needs_grad(out)))
-            and _into_ok(out, list(idx.size()), t._dtype, [t, idx])):
+    if _into_ok(out, list(idx.size()), t._dtype, [t, idx]):
         # a dense out= of the result written by the kernel itself
         r = <Tensor>out
     else:
@@ -1455,8 +1454,7 @@ def index_select(input, dim, index, *, out=None):
         raise RuntimeError("index_select(): self indexing axis dim should be positive")
     cdef Tensor src = _alias(t).contiguous()
     cdef Tensor r = None
-    if (type(out) is Tensor and t._ndim and not (_grad_mode() and (_needs_grad(t) or _needs_grad(out)))
-            and _into_ok(out, oshape, t._dtype, [t, idx])):
+    if t._ndim and _into_ok(out, oshape, t._dtype, [t, idx]):
         # a dense out= of the result written by the kernel itself
         r = <Tensor>out
     else:
@@ -1556,8 +1554,7 @@ def take(input, index, *, out=None):
         raise RuntimeError(f"take(): self and out expected to have the same dtype, but got self.dtype = "
                            f"{_SCALAR_NAMES[t._dtype._code]} and out.dtype = {_SCALAR_NAMES[(<Tensor>out)._dtype._code]}")
     into = None
-    if (type(out) is Tensor and not (_grad_mode() and (_needs_grad(t) or _needs_grad(out)))
-            and _into_ok(out, list(idx.size()), t._dtype, [t, ic])):
+    if _into_ok(out, list(idx.size()), t._dtype, [t, ic]):
         into = out
     r = _take_kernel(t, idx, flat, ic, into)
     if r is out:
