@@ -853,10 +853,11 @@ def threads():
 @pytest.mark.parametrize("n,k", [(130, 70), (200, 9), (257, 300)])
 @pytest.mark.parametrize("layout", ["c", "t"])
 def test_solves_and_factors_shared_between_threads(threads, nt, dtype, n, k, layout):
-    # past the threading work: the solves' columns in blocks per thread (the
-    # inverse's cut where L's and U's work halves), getrf's trailing columns
-    # brought up to date per thread; B row-major (solved as it lies) or
-    # column-major; against numpy in double
+    # past the threading work: the solves' columns in blocks per thread, each
+    # block solved in memory of the thread's own (the inverse's cut where L's
+    # and U's work halves), getrf's trailing columns brought up to date per
+    # thread; B row-major (solved as it lies) or column-major; against numpy
+    # in double
     threads(nt)
     rng = np.random.default_rng(n + k)
     a = rng.standard_normal((n, n))
