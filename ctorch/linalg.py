@@ -111,6 +111,8 @@ def _check_solve_shapes(A, B, left, name, a_name, square_name):
     """The shape checks of a solve with a square (batched) A: both at least
     2-d, A square, B's rows (left) or columns (right) matching; PyTorch's
     messages (square_name: the prefix its squareness message uses)."""
+    if _lk.solve_shapes_ok(A, B, left):
+        return
     if B.dim() < 2:
         raise RuntimeError(f"{name}: The input tensor B must have at least 2 dimensions.")
     if A.dim() < 2:
@@ -1095,6 +1097,8 @@ def _blas(name, a):
 
 def _batch_broadcast(A, B, name):
     """A, B expanded to their common batch shape (the matrices untouched)."""
+    if _lk.same_batch(A, B):
+        return A, B
     ba, bb = tuple(A.shape[:-2]), tuple(B.shape[:-2])
     if ba == bb:
         return A, B
@@ -1124,7 +1128,7 @@ def _trsm_raw(A, B, upper, left, unitriangular, trans=0):
     no check for a zero diagonal, as PyTorch."""
     A, B = _batch_broadcast(A, B, "")
     if not A.is_cuda and A.shape[-1]:
-        X = _lk.trsm(A.detach(), B.detach(), upper, left, unitriangular, trans != 0)
+        X = _lk.trsm(A, B, upper, left, unitriangular, trans != 0)
         if X is not None:
             return X
     return _trsm_lapack(A, B, upper, left, unitriangular, trans)

@@ -318,7 +318,8 @@ def lu_solve(Tensor LU, Tensor piv, Tensor B, bint left, bint adjoint):
 
 def trsm(Tensor A, Tensor B, bint upper, bint left, bint unit, bint trans):
     """X with op(A) X = B (left) or X op(A) = B for triangular A (op: A^T
-    when trans); A and B broadcast against each other already."""
+    when trans); A and B broadcast against each other already (their
+    history not read)."""
     cdef const ct_la_table *T = _table(A)
     if T == NULL or B._dtype is not A._dtype:
         return None
@@ -326,10 +327,10 @@ def trsm(Tensor A, Tensor B, bint upper, bint left, bint unit, bint trans):
     cdef int64_t tbs, trs, tcs, bbs, brs, bcs, t
     cdef int64_t n = A._shape[A._ndim - 1]
     if not _mat_layout(A, &tbs, &trs, &tcs):
-        A = A.contiguous()
+        A = _dense_copy(A)
         _mat_layout(A, &tbs, &trs, &tcs)
     if not _mat_layout(B, &bbs, &brs, &bcs) or bcs != 1:
-        B = B.contiguous()
+        B = _dense_copy(B)
         _mat_layout(B, &bbs, &brs, &bcs)
     cdef int64_t r = B._shape[nd - 2], c = B._shape[nd - 1]
     cdef int64_t nb = _batch_numel(B)
@@ -2227,6 +2228,35 @@ def renorm_factor(Tensor n, double maxnorm):
 
 
 # ================================================================== argument checks
+
+def same_batch(A, B):
+    """A and B are tensors of at least 2 dims with the same batch dims (the
+    sizes before the last two)."""
+    if not isinstance(A, Tensor) or not isinstance(B, Tensor):
+        return False
+    cdef Tensor a = <Tensor>A, b = <Tensor>B
+    if a._ndim != b._ndim or a._ndim < 2:
+        return False
+    cdef int d
+    for d in range(a._ndim - 2):
+        if a._shape[d] != b._shape[d]:
+            return False
+    return True
+
+
+def solve_shapes_ok(A, B, bint left):
+    """A (..., n, n) and B (..., n, k) (left) or (..., k, n) are tensors of
+    at least 2 dims: the shape checks of a solve in one call (linalg.py
+    raises PyTorch's error where they fail)."""
+    if not isinstance(A, Tensor) or not isinstance(B, Tensor):
+        return False
+    cdef Tensor a = <Tensor>A, b = <Tensor>B
+    if a._ndim < 2 or b._ndim < 2:
+        return False
+    cdef int64_t n = a._shape[a._ndim - 1]
+    return (a._shape[a._ndim - 2] == n
+            and (b._shape[b._ndim - 2] if left else b._shape[b._ndim - 1]) == n)
+
 
 def matrices_ok(A, bint square, bint lu=False):
     """A is a tensor of at least 2 dims of a float or complex dtype (square
