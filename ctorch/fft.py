@@ -846,7 +846,8 @@ def _fast_node(r, x, kind, norm):
     d = r.dim() - 1
     if kind <= 1:
         n = r.shape[-1]
-        return _record("fft_c2c", r, (x,), ([d], [n], nm, kind == 0, [n], "ifft" if kind else "fft"))
+        return _record("fft_c2c" if x.dtype.is_complex else "fft_c2c_real", r, (x,),
+                       ([d], [n], nm, kind == 0, [n], "ifft" if kind else "fft"))
     if kind == 2:
         n = x.shape[-1]
         return _record("fft_r2c", r, (x,), ([d], [n], nm, [n], "rfft"))

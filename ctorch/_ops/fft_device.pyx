@@ -217,12 +217,14 @@ def rows_fast(x, int kind, n, dim, norm):
     x in the CPU backend's row transforms, as a new tensor, for the calls
     that need no cropping or padding; None for any other call (the caller
     then takes the general path, which also raises the errors). kind:
-    0 fft, 1 ifft (x complex), 2 rfft (x float32 / float64, n even),
-    3 irfft (x complex, n even, n // 2 + 1 values in the last dim), 4 hfft
-    (as irfft, of the conjugate of x, a forward transform)."""
+    0 fft, 1 ifft (x complex; fft also of float32 / float64 x, n even: its
+    one-sided transform and the conjugate mirror), 2 rfft (x float32 /
+    float64, n even), 3 irfft (x complex, n even, n // 2 + 1 values in the
+    last dim), 4 hfft (as irfft, of the conjugate of x, a forward
+    transform)."""
     if type(x) is not Tensor:
         return None
-    cdef Tensor t = <Tensor>x
+    cdef Tensor t = <Tensor>x, r
     cdef int nd = t._ndim
     if nd < 1 or t._storage.device >= 0 or t._numel == 0:
         return None
@@ -242,6 +244,11 @@ def rows_fast(x, int kind, n, dim, norm):
         return None
     cdef int64_t size = t._shape[nd - 1], length
     cdef int code = t._dtype._code
+    cdef bint real = code == CT_FLOAT32 or code == CT_FLOAT64
+    if kind == 0 and real:
+        # the full spectrum of real rows from their one-sided transform
+        r = rows_fast(x, 2, n, dim, norm)
+        return None if r is None else hermitian(r, [nd - 1], size)
     if kind <= 1:
         if code != CT_COMPLEX64 and code != CT_COMPLEX128:
             return None
@@ -273,7 +280,6 @@ def rows_fast(x, int kind, n, dim, norm):
         scale = (<double>length) ** -0.5
     elif (inorm == 1) != inverse:
         scale = 1.0 / <double>length
-    cdef Tensor r
     cdef Py_ssize_t shape[64]
     cdef int rc, i
     if nd > 64:
