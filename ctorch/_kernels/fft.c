@@ -36,8 +36,6 @@
 #endif
 /* lanes of the four-step transform's table tv */
 #define FFTL_TV 16
-/* rows at most this long (complex values; half as long in double), at least
- * this many, go V at a time through the lanes (fftl_c2c) */
 /* blocks of V columns (rows) in one pass of the four-step transform */
 #ifndef FFTL_G
 #define FFTL_G 4
@@ -51,11 +49,25 @@
 #ifndef FFTL_PF
 #define FFTL_PF 2
 #endif
+/* rows at most FFTL_MAX_N long (complex values; half as long in double), at
+ * least FFTL_MIN_ROWS of them, go V at a time through the lanes
+ * (fftl_c2c); so do longer ones up to FFTL_ODD_MAX (in double from
+ * FFTL_ODD_MIN_D on) whose power of two is at most 8: their row transform's
+ * stages after the first work on runs of 2 to 8 values, which measured
+ * 1.3x to 3x slower than the lanes (rows of 300 to 7500 values). With 16 |
+ * n, the lanes ran slower (1200, 2000, 384, 640: their block's rows lie a
+ * multiple of 4 KiB apart), and the row transform's runs are long. */
 #ifndef FFTL_MAX_N
 #define FFTL_MAX_N 256
 #endif
 #ifndef FFTL_MIN_ROWS
 #define FFTL_MIN_ROWS 12
+#endif
+#ifndef FFTL_ODD_MAX
+#define FFTL_ODD_MAX 8192
+#endif
+#ifndef FFTL_ODD_MIN_D
+#define FFTL_ODD_MIN_D 1024
 #endif
 
 typedef struct fft_plan_s {
@@ -1390,7 +1402,8 @@ FFTL_STAGES(double, f64, FFTV_LANES_F64, fftl_hd, fftl_hd_u)
 
 /* whether rows of n complex values (or real ones of 2 n) go V at a time
  * through the lanes */
-#define FFTL_ROWS(rows, n) ((rows) >= FFTL_MIN_ROWS && (n) <= (es == 4 ? FFTL_MAX_N : FFTL_MAX_N / 2))
+#define FFTL_ROWS(rows, n) ((rows) >= FFTL_MIN_ROWS && ((n) <= (es == 4 ? FFTL_MAX_N : FFTL_MAX_N / 2) \
+    || ((n) % 16 && (n) <= (es == 4 ? FFTL_ODD_MAX : FFTL_ODD_MAX / 2) && (es == 4 || (n) >= FFTL_ODD_MIN_D))))
 /* the rows of the group u of up to V rows */
 #define FFTL_NR(u, V) ((int)(rows - (u) * (V) < (V) ? rows - (u) * (V) : (V)))
 
