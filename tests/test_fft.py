@@ -274,8 +274,9 @@ def test_long_rfft(n, dt):
 
 
 # (1000 and 1500: past 256, powers of two of at most 8: in vector lanes for
-# a batch, 1500 in double too)
-ROW_LENGTHS = [1, 2, 3, 4, 5, 6, 8, 10, 12, 30, 60, 64, 100, 128, 250, 256, 512, 1000, 1024, 1500, 4320]
+# a batch, 1500 in double too; 1024 and the real 2048: complex rows of 1024
+# held in registers as two of 512)
+ROW_LENGTHS = [1, 2, 3, 4, 5, 6, 8, 10, 12, 30, 60, 64, 100, 128, 250, 256, 512, 1000, 1024, 1500, 2048, 4320]
 
 
 @pytest.mark.parametrize("threads", [1, 2])
@@ -322,7 +323,7 @@ def test_rows_of_smooth_lengths(dt, threads):
         torch.set_num_threads(old)
 
 
-@pytest.mark.parametrize("n", [64, 128, 256])
+@pytest.mark.parametrize("n", [64, 128, 256, 512, 1024])
 def test_rows_transformed_in_place(n):
     """out= the input itself: rows held whole in registers (two at a time for
     64 and 128, an odd last one alone) read before they are written."""

@@ -245,18 +245,24 @@ static fft_plan *fft_plan_new(int64_t n) {
     }
     for (int64_t i = 0; i < tot; i++) p->tw32[i] = (float)p->tw64[i];
 #ifdef FFTR
-    if (n == 64 || n == 128 || n == 256 || n == 512) {
-        const int R = n == 64 ? 8 : 16, C = n == 512 ? 16 : n / R;
-        p->rg = aligned_alloc(64, 4 * 16 * 16 * sizeof(float));
+    if (n == 64 || n == 128 || n == 256 || n == 512 || n == 1024) {
+        const int R = n == 64 ? 8 : 16, C = n >= 512 ? 16 : n / R;
+        p->rg = aligned_alloc(64, 8 * 16 * 16 * sizeof(float));
         if (!p->rg) {
             fft_plan_free(p);
             return NULL;
         }
         fr_twiddles(R, C, n < 256, p->rg);
-        /* 512: 256's, then exp(-2 pi i k / 512), k < 256 */
-        for (int k = 0; n == 512 && k < 256; k++) {
-            p->rg[512 + k] = (float)p->rw64[2 * k];
-            p->rg[768 + k] = (float)p->rw64[512 + 2 * k];
+        /* 512: 256's, then exp(-2 pi i k / 512), k < 256; 1024: 512's, then
+         * exp(-2 pi i k / 1024), k < 512 (rw64: exp(-pi i k / n), k < n) */
+        const int sh = n == 1024 ? 2 : 1;
+        for (int k = 0; n >= 512 && k < 256; k++) {
+            p->rg[512 + k] = (float)p->rw64[2 * sh * k];
+            p->rg[768 + k] = (float)p->rw64[n + 2 * sh * k];
+        }
+        for (int k = 0; n == 1024 && k < 512; k++) {
+            p->rg[1024 + k] = (float)p->rw64[2 * k];
+            p->rg[1536 + k] = (float)p->rw64[1024 + 2 * k];
         }
     }
 #endif
@@ -1427,12 +1433,14 @@ static int fr_run(int kind, const fft_plan *p, const float *in, float *out, int6
             if (n == 64) fr_r2c64(a, b, nr, p->rg, p->rw32, scale);
             else if (n == 128) fr_r2c128(a, b, nr, p->rg, p->rw32, scale);
             else if (n == 256) fr_r2c256(a, b, nr, p->rg, p->rw32, scale);
-            else fr_r2c512(a, b, nr, p->rg, p->rw32, scale);
+            else if (n == 512) fr_r2c512(a, b, nr, p->rg, p->rw32, scale);
+            else fr_r2c1024(a, b, nr, p->rg, p->rw32, scale);
         } else {
             if (n == 64) fr_c2c64(a, b, nr, p->rg, sign, scale);
             else if (n == 128) fr_c2c128(a, b, nr, p->rg, sign, scale);
             else if (n == 256) fr_c2c256(a, b, nr, p->rg, sign, scale);
-            else fr_c2c512(a, b, nr, p->rg, sign, scale);
+            else if (n == 512) fr_c2c512(a, b, nr, p->rg, sign, scale);
+            else fr_c2c1024(a, b, nr, p->rg, sign, scale);
         }
     });
     return 1;

@@ -1,6 +1,7 @@
 /* Complex transforms of short float rows held whole in AVX-512 registers
  * (included by fft.c): lengths N = R C with (R, C) = (8, 8), (16, 8) and
- * (16, 16), that is 64, 128 and 256, 512 as two of 256, and the real
+ * (16, 16), that is 64, 128 and 256, 512 as two of 256, 1024 as two of
+ * 512 (its even and odd samples first copied apart, in L1), and the real
  * transforms of twice those lengths (both ways) through them.
  *
  * Element j = C p + l of a row (p < R, l < C) is lane l of vector p, its
@@ -236,6 +237,37 @@ FFTR_INLINE void fr_row512(const float *in, const float *tw, float sign, fr16 *y
 }
 FR_ROWS(512)
 
+/* Length 1024 as two of 512 the same way (512's twiddles, then w^k, k <
+ * 512, w = exp(-2 pi i / 1024), 1024 floats on) */
+FFTR_INLINE void fr_row1024(const float *in, const float *tw, float sign, fr16 *yr, fr16 *yi) {
+    /* the even and the odd samples as two rows of 512 (64-bit lanes: one
+     * complex value each) */
+    typedef double fr8d __attribute__((vector_size(64)));
+    typedef int64_t fr8i __attribute__((vector_size(64)));
+    typedef double fr8du __attribute__((vector_size(64), aligned(8)));
+    /* (the odd half 64 bytes further than 4 KiB on: stores 4 KiB apart
+     * stalled as if they overlapped) */
+    double eo[2 * 512 + 8] __attribute__((aligned(64)));
+    const fr8i ev = {0, 2, 4, 6, 8, 10, 12, 14}, od = {1, 3, 5, 7, 9, 11, 13, 15};
+    for (int c = 0; c < 64; c++) {
+        const fr8d u = *(const fr8du *)(in + 32 * c), v = *(const fr8du *)(in + 32 * c + 16);
+        *(fr8d *)(eo + 8 * c) = __builtin_shuffle(u, v, ev);
+        *(fr8d *)(eo + 520 + 8 * c) = __builtin_shuffle(u, v, od);
+    }
+    fr16 orr[32], oi[32];
+    fr_row512((const float *)eo, tw, sign, yr + 32, yi + 32);
+    fr_row512((const float *)(eo + 520), tw, sign, orr, oi);
+    for (int k = 0; k < 32; k++) {
+        fr16 tr = orr[k], ti = oi[k];
+        const fr16 wr = *(const fr16 *)(tw + 1024 + 16 * k), wi = *(const fr16 *)(tw + 1536 + 16 * k);
+        FR_CMUL(tr, ti, wr, wi);
+        const fr16 er = yr[32 + k], ei = yi[32 + k];
+        yr[k] = er + tr; yi[k] = ei + ti;
+        yr[32 + k] = er - tr; yi[32 + k] = ei - ti;
+    }
+}
+FR_ROWS(1024)
+
 /* Length 64 as 8 x 8, two rows at a time: the 256-bit halves of each
  * vector are the two rows' (lanes 0 .. 7 row a's, 8 .. 15 row b's), so
  * that every pass runs 512 bits wide; the transpose is two 8 x 8 ones,
@@ -376,8 +408,8 @@ FFTR_INLINE void fr_c2r_pre(int64_t m, const float *in, const float *rw, float s
 }
 FFTR_TARGET static void fr_c2r(int64_t m, const float *in, float *out, int64_t rows, const float *tw,
                                const float *rw, float s, float h, float scale) {
-    float z[2 * 512] __attribute__((aligned(64)));
-    fr16 yr[32], yi[32];
+    float z[2 * 1024] __attribute__((aligned(64)));
+    fr16 yr[64], yi[64];
     if (m <= 128) {
         FR_PAIRS(2 * (m + 1), 2 * m, {
             fr_c2r_pre(m, a, rw, s, h, z);
@@ -398,7 +430,8 @@ FFTR_TARGET static void fr_c2r(int64_t m, const float *in, float *out, int64_t r
     for (int64_t r = 0; r < rows; r++) {
         fr_c2r_pre(m, in + 2 * (m + 1) * r, rw, s, h, z);
         if (m == 256) fr_row256(z, tw, 1.0f, yr, yi);
-        else fr_row512(z, tw, 1.0f, yr, yi);
+        else if (m == 512) fr_row512(z, tw, 1.0f, yr, yi);
+        else fr_row1024(z, tw, 1.0f, yr, yi);
         for (int k = 0; k < m / 16; k++) fr_store16(out + 2 * m * r + 32 * k, yr[k], yi[k], scale, -scale);
     }
 }
