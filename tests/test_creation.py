@@ -167,6 +167,38 @@ def test_linspace(start, end, steps):
                  "float64", (1e-12, 1e-12))
 
 
+@pytest.mark.parametrize("nt", [1, 2])
+def test_long_sequences_on_threads(nt):
+    """Past the kernels' threading size (65536 values): arange in int64,
+    int32 (wrapped from 64 bits), int16 (converted) and in double (d0 + i ds,
+    a product then a sum, rounded to float32 for float32); linspace in
+    float32 (each value one fused multiply-add from the nearer end: exact
+    in double for these ends) and float64."""
+    old = torch.get_num_threads()
+    torch.set_num_threads(nt)
+    try:
+        n = 200001
+        i = np.arange(n, dtype=np.int64)
+        assert np.array_equal(torch.arange(-7, 3 * n - 7, 3).numpy(), -7 + 3 * i)
+        big = torch.arange(2 ** 31 - 5, 2 ** 31 - 5 + n, dtype=torch.int32).numpy()
+        assert np.array_equal(big, (2 ** 31 - 5 + i).astype(np.int32))
+        assert np.array_equal(torch.arange(n, dtype=torch.int16).numpy(), i.astype(np.int16))
+        d = torch.arange(0.1, 0.1 + 0.3 * (n - 0.5), 0.3, dtype=torch.float64).numpy()
+        assert np.array_equal(d, 0.1 + i.astype(np.float64) * 0.3)
+        f = torch.arange(0.1, 0.1 + 0.3 * (n - 0.5), 0.3, dtype=torch.float32).numpy()
+        assert np.array_equal(f, (0.1 + i.astype(np.float64) * 0.3).astype(np.float32))
+        a, b = np.float32(-1.5), np.float32(2.25)
+        st = np.float32(np.float32(b - a) / np.float32(n - 1))
+        up = a.astype(np.float64) + st.astype(np.float64) * i
+        down = b.astype(np.float64) - st.astype(np.float64) * (n - 1 - i)
+        want = np.where(i < n // 2, up, down).astype(np.float32)
+        assert np.array_equal(torch.linspace(-1.5, 2.25, n).numpy(), want)
+        np.testing.assert_allclose(torch.linspace(-1.5, 2.25, n, dtype=torch.float64).numpy(),
+                                   np.linspace(-1.5, 2.25, n), rtol=0, atol=1e-15)
+    finally:
+        torch.set_num_threads(old)
+
+
 def test_linspace_int_and_errors():
     assert_close(torch.linspace(0, 10, 5, dtype=torch.int64), np.array([0, 2, 5, 7, 10]), "int64")
     with pytest.raises(RuntimeError, match="number of steps must be non-negative"):

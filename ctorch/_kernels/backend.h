@@ -274,6 +274,10 @@ typedef struct ct_backend {
      * device has none (the scan then runs over rows of a permuted copy) */
     int (*cum_inner)(int dtype, const char *x, int64_t outer, int64_t len, int64_t inner,
                      int is_prod, char *out);
+    /* arange's and linspace's values in dense memory (rearrange.h); NULL
+     * where a device has none (they are then made on the host) */
+    int (*arange)(int dtype, char *dst, int64_t n, int64_t i0, int64_t is, double d0, double ds);
+    int (*linspace)(int dtype, char *dst, int64_t n, int64_t stride, double a, double b);
     /* reductions of the leading dims of a contiguous tensor, column by
      * column (reduce.h: op 0 max, 1 min, 2 prod, 3 nansum); -1 for an op or
      * dtype it lacks; NULL where a device has none (the op then reduces rows

@@ -1586,6 +1586,8 @@ const ct_backend ct_cpu_backend = {
     .tri = ct_tri,
     .taps = ct_taps,
     .cum_inner = ct_cum_inner,
+    .arange = ct_arange,
+    .linspace = ct_linspace,
     .reduce_cols = ct_reduce_cols,
     /* ---- shape / composite ops */
     .cross = ct_cross,

@@ -1,4 +1,5 @@
 /* Rearranging copies: flip and tril / triu (see rearrange.h). */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "rearrange.h"
@@ -302,4 +303,82 @@ int ct_cum_inner(int dtype, const char *x, int64_t outer, int64_t len, int64_t i
     else
         return -1;
     return 0;
+}
+
+/* ---- sequences: arange and linspace */
+
+/* a sequence of more elements than this fills on several threads */
+#define CT_SEQ_PAR 65536
+
+CT_MULTIVERSION static void ct_arange_i64(int64_t *o, int64_t n, int64_t i0, int64_t is)
+{
+    /* (unsigned: wrapping is defined) */
+    const uint64_t u0 = (uint64_t)i0, us = (uint64_t)is;
+    CT_PARALLEL_IF(n > CT_SEQ_PAR, "omp parallel for simd schedule(static)",
+    for (int64_t i = 0; i < n; i++) o[i] = (int64_t)(u0 + (uint64_t)i * us););
+}
+
+CT_MULTIVERSION static void ct_arange_i32(int32_t *o, int64_t n, int64_t i0, int64_t is)
+{
+    const uint64_t u0 = (uint64_t)i0, us = (uint64_t)is;
+    CT_PARALLEL_IF(n > CT_SEQ_PAR, "omp parallel for simd schedule(static)",
+    for (int64_t i = 0; i < n; i++) o[i] = (int32_t)(uint32_t)(u0 + (uint64_t)i * us););
+}
+
+/* (fp-contract off: the clones for FMA machines would fuse d0 + i ds) */
+#pragma GCC push_options
+#pragma GCC optimize("fp-contract=off")
+CT_MULTIVERSION static void ct_arange_f64(double *o, int64_t n, double d0, double ds)
+{
+    CT_PARALLEL_IF(n > CT_SEQ_PAR, "omp parallel for simd schedule(static)",
+    for (int64_t i = 0; i < n; i++) o[i] = d0 + (double)i * ds;);
+}
+
+CT_MULTIVERSION static void ct_arange_f32(float *o, int64_t n, double d0, double ds)
+{
+    CT_PARALLEL_IF(n > CT_SEQ_PAR, "omp parallel for simd schedule(static)",
+    for (int64_t i = 0; i < n; i++) o[i] = (float)(d0 + (double)i * ds););
+}
+#pragma GCC pop_options
+
+int ct_arange(int dtype, char *dst, int64_t n, int64_t i0, int64_t is, double d0, double ds)
+{
+    switch (dtype) {
+    case CT_INT64: ct_arange_i64((int64_t *)dst, n, i0, is); return 0;
+    case CT_INT32: ct_arange_i32((int32_t *)dst, n, i0, is); return 0;
+    case CT_FLOAT64: ct_arange_f64((double *)dst, n, d0, ds); return 0;
+    case CT_FLOAT32: ct_arange_f32((float *)dst, n, d0, ds); return 0;
+    default: return -1;
+    }
+}
+
+CT_MULTIVERSION static void ct_linspace_f64(double *o, int64_t n, int64_t stride, double a, double b)
+{
+    const int64_t half = n > 1 ? n / 2 : 1;
+    const double st = n > 1 ? (b - a) / (double)(n - 1) : 0.0;
+    CT_PARALLEL_IF(n > CT_SEQ_PAR, "omp parallel for simd schedule(static)",
+    for (int64_t i = 0; i < n; i++)
+        o[i * stride] = i < half ? fma(st, (double)i, a) : fma(-st, (double)(n - 1 - i), b););
+}
+
+CT_MULTIVERSION static void ct_linspace_f32(float *o, int64_t n, int64_t stride, float a, float b)
+{
+    const int64_t half = n > 1 ? n / 2 : 1;
+    const float st = n > 1 ? (b - a) / (float)(n - 1) : 0.0f;
+    CT_PARALLEL_IF(n > CT_SEQ_PAR, "omp parallel for simd schedule(static)",
+    for (int64_t i = 0; i < n; i++)
+        o[i * stride] = i < half ? fmaf(st, (float)i, a) : fmaf(-st, (float)(n - 1 - i), b););
+}
+
+int ct_linspace(int dtype, char *dst, int64_t n, int64_t stride, double a, double b)
+{
+    if (dtype == CT_FLOAT64) {
+        ct_linspace_f64((double *)dst, n, stride, a, b);
+        return 0;
+    }
+    if (dtype == CT_FLOAT32) {
+        ct_linspace_f32((float *)dst, n, stride, (float)a, (float)b);
+        return 0;
+    }
+    return -1;
 }

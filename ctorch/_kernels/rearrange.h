@@ -46,4 +46,17 @@ typedef int (*ct_cum_inner_fn)(int dtype, const char *x, int64_t outer, int64_t 
 int ct_cum_inner(int dtype, const char *x, int64_t outer, int64_t len, int64_t inner,
                  int is_prod, char *out);
 
+/* arange's values into the dense dst of n elements: int64 / int32,
+ * i0 + i is in 64-bit integers (wrapping, then truncated to int32);
+ * float64 / float32, d0 + i ds in double (a product, then a sum: no fused
+ * multiply-add), rounded to float32. Returns -1 for another dtype (nothing
+ * written), else 0. */
+int ct_arange(int dtype, char *dst, int64_t n, int64_t i0, int64_t is, double d0, double ds);
+
+/* linspace's n values from a to b every stride elements of the float32 or
+ * float64 dst, in that type: the step (b - a) / (n - 1), the first half
+ * (n / 2, at least 1) one fused multiply-add up from a, the rest down from b
+ * (PyTorch's values). Returns -1 for another dtype, else 0. */
+int ct_linspace(int dtype, char *dst, int64_t n, int64_t stride, double a, double b);
+
 #endif

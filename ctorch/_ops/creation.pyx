@@ -5,7 +5,7 @@ Tensor.new_* methods). Below every other op family: it needs only the core."""
 
 import sys
 
-from libc.math cimport ceil as c_ceil, pow as c_pow, fma as c_fma, fmaf as c_fmaf
+from libc.math cimport ceil as c_ceil, pow as c_pow, fma as c_fma
 from libc.string cimport memcpy, memset
 from libc.stdint cimport int64_t
 
@@ -451,6 +451,15 @@ cdef int _check_range(object start, object end, object step) except -1:
     return 0
 
 
+# the sequence members of the backend table (backend.h), under its C name
+cdef extern from "backend.h" nogil:
+    ctypedef struct ct_seq_table "ct_backend":
+        int (*arange)(int dtype, char *dst, int64_t n, int64_t i0, int64_t istep, double d0,
+                      double ds) noexcept nogil
+        int (*linspace)(int dtype, char *dst, int64_t n, int64_t stride, double a,
+                        double b) noexcept nogil
+
+
 def arange(start=None, end=None, step=1, *, out=None, dtype=None, layout=None, device=None,
            requires_grad=False):
     cdef int code = _factory_device(device, out)
@@ -468,7 +477,7 @@ def arange(start=None, end=None, step=1, *, out=None, dtype=None, layout=None, d
     if dt is None:
         dt = t_int64 if all_int else _default_dtype
     _check_range(start, end, step)
-    cdef Py_ssize_t n, i
+    cdef Py_ssize_t n
     if all_int:
         n = (end - start + step - (1 if step > 0 else -1)) // step
     else:
@@ -477,23 +486,25 @@ def arange(start=None, end=None, step=1, *, out=None, dtype=None, layout=None, d
         n = 0
     cdef Tensor r = _empty_list([n], dt)
     cdef Tensor src
-    cdef int64_t i0, istep
-    cdef int64_t *ip
-    cdef double d0, dstep
-    cdef double *dp
-    if all_int and dt._kind <= K_INT:
-        src = _empty_list([n], t_int64)
-        i0, istep, ip = start, step, <int64_t *>src._data
-        with nogil:
-            for i in range(n):
-                ip[i] = i0 + i * istep
+    cdef int64_t i0 = 0, istep = 0
+    cdef double d0 = 0, dstep = 0
+    cdef bint ints = all_int and dt._kind <= K_INT
+    if ints:
+        i0, istep = start, step
     else:
-        src = _empty_list([n], t_float64)
-        d0, dstep, dp = start, step, <double *>src._data
+        d0, dstep = start, step
+    # the values in r's dtype where the kernel has it, else in int64 /
+    # float64 and converted
+    cdef const ct_seq_table *B = <const ct_seq_table *>r._storage.backend
+    cdef int rc
+    with nogil:
+        rc = B.arange(dt._code, r._data, n, i0, istep, d0, dstep) if (
+            dt._kind <= K_INT) == ints else -1
+    if rc != 0:
+        src = _empty_list([n], t_int64 if ints else t_float64)
         with nogil:
-            for i in range(n):
-                dp[i] = d0 + i * dstep
-    _copy_into(r, src, False)
+            B.arange(src._dtype._code, src._data, n, i0, istep, d0, dstep)
+        _copy_into(r, src, False)
     if code >= 0:
         r = _to_device(r, code, None)
     return _finish(_arange_out(r, out), requires_grad, None, code)
@@ -645,32 +656,22 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
     elif dt._kind == K_COMPLEX:
         # the real and imaginary parts each as a real linspace
         cs, ce = complex(start), complex(end)
-        _linspace_part(r._data, 2, single, cs.real, ce.real, n)
-        _linspace_part(r._data + dt.itemsize // 2, 2, single, cs.imag, ce.imag, n)
+        _linspace_part(r, 0, 2, single, cs.real, ce.real, n)
+        _linspace_part(r, dt.itemsize // 2, 2, single, cs.imag, ce.imag, n)
     else:
-        _linspace_part(r._data, 1, single, start, end, n)
+        _linspace_part(r, 0, 1, single, start, end, n)
     return _finish(r, requires_grad, out, code)
 
 
-cdef void _linspace_part(char *out, Py_ssize_t stride, bint single, double a, double b,
-                         Py_ssize_t n) noexcept:
-    """n values from a to b every stride elements of float (single) or double,
-    computed in that type: the step (b - a) / (n - 1), each value one fused
-    multiply-add from the nearer end (PyTorch's values)."""
-    cdef Py_ssize_t i, half = n // 2 if n > 1 else 1
-    cdef float af = <float>a, bf = <float>b, stf
-    cdef double st
-    cdef float *fp = <float *>out
-    cdef double *dp = <double *>out
+cdef void _linspace_part(Tensor r, Py_ssize_t off, Py_ssize_t stride, bint single, double a,
+                         double b, Py_ssize_t n) noexcept:
+    """n values from a to b every stride elements of float (single) or double
+    from off bytes into r (on the CPU), computed in that type by the
+    backend's linspace (the step (b - a) / (n - 1), each value one fused
+    multiply-add from the nearer end: PyTorch's values)."""
+    cdef const ct_seq_table *B = <const ct_seq_table *>r._storage.backend
     with nogil:
-        if single:
-            stf = (bf - af) / <float>(n - 1) if n > 1 else 0.0
-            for i in range(n):
-                fp[i * stride] = c_fmaf(stf, <float>i, af) if i < half else c_fmaf(-stf, <float>(n - 1 - i), bf)
-        else:
-            st = (b - a) / (n - 1) if n > 1 else 0.0
-            for i in range(n):
-                dp[i * stride] = c_fma(st, <double>i, a) if i < half else c_fma(-st, <double>(n - 1 - i), b)
+        B.linspace(CT_FLOAT32 if single else CT_FLOAT64, r._data + off, n, stride, a, b)
 
 
 def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None,
