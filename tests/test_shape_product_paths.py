@@ -231,7 +231,9 @@ def test_block_diag_layouts_and_dtypes():
 @pytest.mark.parametrize("nt", [1, 2])
 @pytest.mark.parametrize("dt", ["uint8", "int16", "float32", "float64", "complex128"])
 @pytest.mark.parametrize("shape,dims", [((300, 1000), (1,)), ((300, 1000), (0,)), ((40, 50, 60), (0, 2)),
-                                        ((40, 50, 60), (1,)), ((1000, 300), (0, 1)), ((0, 5), (1,))])
+                                        ((40, 50, 60), (1,)), ((1000, 300), (0, 1)), ((0, 5), (1,)),
+                                        # fewer rows than tasks: rows split in parts
+                                        ((3, 300, 400), (1,)), ((300001,), (0,))])
 def test_flip_threads(threads, nt, dt, shape, dims):
     threads(nt)
     rng = np.random.default_rng(5)

@@ -110,13 +110,21 @@ void ct_flip(char *dst, const char *src, int nd, const int64_t *shape,
     }
     n = sh[k - 1];                      /* the last dim, flipped */
     outer = total * es / (n * blk);
-    /* rows are independent: large copies are split between the threads */
+    /* rows are independent: large copies are split between the threads, in
+     * parts of rows where there are few rows (a flip of the first dim alone
+     * is one row of n blocks; 3 rows made 2 and 1 of two threads), about 8
+     * tasks a thread */
     int nt = ct_get_num_threads();
-    int par = nt > 1 && outer > 1 && total * es >= (int64_t)1 << 18;
-    if (nt > outer) nt = (int)outer;
-    CT_PARALLEL_IF(par, "omp parallel for num_threads(nt) schedule(static) private(rem, srow, st, i, r)",
-    for (o = 0; o < outer; o++) {
-        /* the source row of output row o (rows of n * blk bytes) */
+    int par = nt > 1 && (outer > 1 || n > 1) && total * es >= (int64_t)1 << 18;
+    int64_t parts = par && outer < 8 * (int64_t)nt ? (8 * (int64_t)nt + outer - 1) / outer : 1;
+    if (parts > n) parts = n;
+    if (nt > outer * parts) nt = (int)(outer * parts);
+    CT_PARALLEL_IF(par, "omp parallel for num_threads(nt) schedule(static) private(o, rem, srow, st, i, r)",
+    for (int64_t t = 0; t < outer * parts; t++) {
+        /* the source row of output row o (rows of n * blk bytes), and this
+         * part's units [j0, j1) of it, from the source's [n - j1, n - j0) */
+        o = t / parts;
+        int64_t p = t % parts, j0 = n * p / parts, j1 = n * (p + 1) / parts;
         rem = o;
         srow = 0;
         st = 1;
@@ -126,7 +134,7 @@ void ct_flip(char *dst, const char *src, int nd, const int64_t *shape,
             srow += (fl[i] ? sh[i] - 1 - r : r) * st;
             st *= sh[i];
         }
-        reverse_units(dst + o * n * blk, src + srow * n * blk, n, blk);
+        reverse_units(dst + (o * n + j0) * blk, src + (srow * n + n - j1) * blk, j1 - j0, blk);
     });
 }
 
