@@ -148,6 +148,9 @@ DIM_SAMPLES = [(S2, {}), (S2, {"dim": 1}), (S2, {"dim": 0, "keepdim": True}), (S
                (S3, {"dim": 1, "keepdim": True}), ((), {}), ((), {"dim": 0})]
 MULTI_SAMPLES = DIM_SAMPLES + [(S3, {"dim": (0, 2)}), (S3, {"dim": (-1, -3), "keepdim": True}),
                                (S3, {"dim": (0, 1)}),     # leading dims: reduced column by column
+                               # a trailing run after other reduced dims (a
+                               # batch norm's (0, 2, 3)): rows first, then the rest
+                               ((2, 3, 4, 5), {"dim": (0, 2, 3)}), ((2, 3, 4, 5), {"dim": (0, 1, 3)}),
                                (S3, {"dim": ()}), ((0, 3), {"dim": 0}), ((0, 3), {})]
 ONE_DIM = [(S2, {"dim": 1}), (S2, {"dim": 0}), (S3, {"dim": -2}), ((), {"dim": 0}), ((0, 3), {"dim": 1})]
 

@@ -276,6 +276,25 @@ cdef int _sum_kernel(Tensor t, list kept, list red, Py_ssize_t rows, Py_ssize_t 
                 for o in range(outer):
                     cfn(src + o * L * inner * es, L, inner, inner, dst + o * inner * es)
         return _check_device(t)
+    # a trailing run of reduced dims of a contiguous tensor after other
+    # reduced dims (x.sum((0, 2)), a batch norm's mean over (0, 2, 3)): the
+    # rows' sums over the run first, then the rest of the reduction over
+    # those (without this, a transposing copy of the whole tensor); not in
+    # float16 / bfloat16, whose partial sums would be rounded to them
+    cdef int j = k - 1, q
+    cdef Py_ssize_t lt = 1
+    cdef Tensor part
+    if (_is_contiguous(t) and red[k - 1] == t._ndim - 1 and t._storage.device < 0
+            and t._dtype._code != CT_FLOAT16 and t._dtype._code != CT_BFLOAT16):
+        while j > 0 and red[j - 1] == red[j] - 1:
+            j -= 1
+        if j > 0:
+            for q in red[j:]:
+                lt *= t._shape[q]
+            part = _empty_list([t._shape[q] for q in range(<int>red[j])], t._dtype, t._storage.device)
+            with nogil:
+                rfn(t._data, part._numel, lt, lt, part._data)
+            return _sum_kernel(part, kept, red[:j], rows, L // lt, out)
     p = _permute_raw(t, kept + red)
     if not _dense_inner(p, len(kept), &ld):
         p = _dense_copy(p)
