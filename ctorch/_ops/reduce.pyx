@@ -641,11 +641,28 @@ cdef tuple _minmax(Tensor t, list red, bint keepdim, bint is_max, bint want_vals
             keep_shape = [1 if d in red else t._shape[d] for d in _brange(t._ndim)]
             return tuple(None if x is None else _reshape(x, keep_shape) for x in cr)
         return cr
+    cdef ct_minmax_fn fn = t._storage.backend.minmax[t._dtype._code]
+    # values over a trailing run of dims of a contiguous tensor after other
+    # reduced dims: the rows' over the run first, then the rest (as _sum_kernel)
+    cdef int k = len(red), j = k - 1, q
+    cdef Py_ssize_t lt = 1
+    cdef Tensor part
+    if (not want_idx and fn != NULL and k > 1 and t._numel > 0 and _is_contiguous(t)
+            and red[k - 1] == t._ndim - 1 and t._storage.device < 0):
+        while j > 0 and red[j - 1] == red[j] - 1:
+            j -= 1
+        if j > 0:
+            for q in red[j:]:
+                lt *= t._shape[q]
+            part = _empty_list([t._shape[q] for q in range(<int>red[j])], t._dtype, t._storage.device)
+            with nogil:
+                fn(t._data, part._numel, lt, lt, is_max, part._data, NULL)
+            part = _minmax(part, red[:j], False, is_max, True, False)[0]
+            return (_reshape(part, _red_shape(t, red, keepdim)) if keepdim else part), None
     p, rows, L, ld, out_shape, keep_shape = _rows_layout(t, red)
     cdef Tensor pp = <Tensor>p
     cdef Tensor vals = _empty_list(out_shape, t._dtype, t._storage.device) if want_vals else None
     cdef Tensor idx = _empty_list(out_shape, t_int64, t._storage.device) if want_idx else None
-    cdef ct_minmax_fn fn = t._storage.backend.minmax[t._dtype._code]
     if fn == NULL:
         kern = "all" if t._storage.device < 0 else _dev(t)
         raise NotImplementedError(f"\"{'max' if is_max else 'min'}_{kern}\" not implemented for '{_sname(t._dtype)}'")
