@@ -39,16 +39,35 @@ static int ct__hist_threads(int64_t n, int64_t nbins)
 }
 
 /* min and max of n >= 1 values; both nan when one is nan. */
-#define CT__MINMAX(SUF, T)                                                           \
-void ct_minmax_##SUF(const T *x, int64_t n, double *mn, double *mx)                  \
-{                                                                                    \
-    T a = x[0], b = x[0];                                                            \
-    int nan = 0;                                                                     \
+/* (vector lanes, and threads past 65536 values: one chain of compares ran
+ * a million floats at a nanosecond each) */
+#define CT__MINMAX_LOOP(T)                                                            \
     for (int64_t i = 0; i < n; i++) {                                                \
         T v = x[i];                                                                  \
         nan |= v != v;                                                               \
         a = v < a ? v : a;                                                           \
         b = v > b ? v : b;                                                           \
+    }
+#define CT__MINMAX(SUF, T)                                                           \
+CT_MULTIVERSION void ct_minmax_##SUF(const T *x, int64_t n, double *mn, double *mx)  \
+{                                                                                    \
+    T a = x[0], b = x[0];                                                            \
+    int nan = 0;                                                                     \
+    if (n > 65536 && ct_get_num_threads() > 1) {                                     \
+        _Pragma("omp parallel for simd reduction(min:a) reduction(max:b) reduction(|:nan)") \
+        CT__MINMAX_LOOP(T)                                                           \
+    } else {                                                                         \
+        _Pragma("omp simd reduction(min:a) reduction(max:b) reduction(|:nan)")       \
+        CT__MINMAX_LOOP(T)                                                           \
+    }                                                                                \
+    /* a zero result has the sign of the first zero, as one pass in order  \
+     * keeps the first of equal values (lanes and threads meet in another    \
+     * order) */                                                              \
+    if (!nan && (a == 0 || b == 0)) {                                                \
+        int64_t i = 0;                                                               \
+        while (x[i] != 0) i++;                                                       \
+        if (a == 0) a = x[i];                                                        \
+        if (b == 0) b = x[i];                                                        \
     }                                                                                \
     *mn = nan ? (double)NAN : (double)a;                                             \
     *mx = nan ? (double)NAN : (double)b;                                             \
