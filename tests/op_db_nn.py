@@ -33,6 +33,7 @@ class NNOp:
     errors: list = field(default_factory=list)
     tol: dict = field(default_factory=dict)
     gradcheck: bool = False             # gradcheck a composition that has no grad_fn name
+    grad_samples: Optional[int] = None  # gradcheck the first this many samples (None: all)
 
 
 def F(torch):
@@ -676,7 +677,10 @@ def _s_pad(rng, dt):
             ((D(randn(rng, (1, 2, 3, 4), dt)), (1, 2, 3, 0)), {"mode": "replicate"}),
             ((D(randn(rng, (2, 3, 4), dt)), (1, 3, 2, 2)), {"mode": "circular"}),
             ((D(randn(rng, (1, 2, 3, 3, 2), dt)), (1, 1, 2, 0, 1, 2)), {"mode": "reflect"}),
-            ((D(randn(rng, (2, 3), dt)), (1, 2, 0, 1)), {"value": 1.5})]
+            ((D(randn(rng, (2, 3), dt)), (1, 2, 0, 1)), {"value": 1.5}),
+            # past the kernels' threading size; a constant pad that crops
+            ((D(randn(rng, (4, 8, 70, 70), dt)), (3, 1, 2, 2)), {"mode": "reflect"}),
+            ((D(randn(rng, (4, 8, 70, 70), dt)), (-2, 3, 1, -1)), {"value": -2.0})]
 
 
 def _xs(torch, *shape):
@@ -835,7 +839,7 @@ OPS += [
                   "Length of pad must be even but instead it equals 1"),
                  (lambda t: t.constant_pad_nd(_x(t), [-2, -2]), RuntimeError,
                   "resulted in a negative output size")]),
-    NNOp("pad", _pdf("pad"), _np_pad, _s_pad, gradcheck=True,
+    NNOp("pad", _pdf("pad"), _np_pad, _s_pad, gradcheck=True, grad_samples=5,
          errors=[(lambda t: F(t).pad(_xs(t, 1, 2, 3), (3, 0), mode="reflect"), RuntimeError,
                   "Padding size should be less than the corresponding input dimension, but got: "
                   "padding (3, 0) at dimension 2 of input [1, 2, 3]"),

@@ -73,7 +73,7 @@ GRADS = [op for op in OPS if op.grad_fn is not None or op.gradcheck or op.name =
 @pytest.mark.parametrize("op", GRADS, ids=[o.name for o in GRADS])
 def test_gradcheck(op):
     rng = np.random.default_rng(1)
-    for k, (args, kw) in enumerate(op.samples(rng, "float64")):
+    for k, (args, kw) in enumerate(op.samples(rng, "float64")[:op.grad_samples]):
         leaves = [torch.tensor(x.a).requires_grad_(True) for x in args if isinstance(x, D)]
 
         def f(*xs, args=args, kw=kw):

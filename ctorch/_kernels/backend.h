@@ -258,13 +258,17 @@ typedef struct ct_backend {
     /* erfc and logit (special.h): NULL where the backend lacks them */
     ct_special_erfc_fn special_erfc;
     ct_special_logit_fn special_logit;
-    /* rearranging copies of contiguous tensors (rearrange.h): flip and
-     * tril / triu on raw elements; NULL where a device has none (the op then
-     * copies through a strided view / composes other ops) */
+    /* rearranging copies of contiguous tensors (rearrange.h): flip, tril /
+     * triu and constant padding on raw elements; NULL where a device has
+     * none (the op then copies through a strided view / composes other ops) */
     void (*flip)(char *dst, const char *src, int nd, const int64_t *shape,
                  const unsigned char *flip, int es);
     void (*tri)(char *dst, const char *src, int64_t batch, int64_t m, int64_t n, int64_t k,
                 int lower, int es);
+    void (*pad_constant)(char *dst, const char *src, int nd, const int64_t *out,
+                         const int64_t *in, const int64_t *lo, const void *val, int es);
+    void (*pad_map)(char *dst, const char *src, int nd, const int64_t *out, const int64_t *in,
+                    const int64_t *map, int64_t lo, int es);
     /* resampling along one dim by taps (rearrange.h), the separable steps of
      * interpolate; NULL where a device has none (they then compose other ops) */
     int (*taps)(int dtype, char *dst, const char *src, int64_t outer, int64_t n_in,

@@ -390,3 +390,103 @@ int ct_linspace(int dtype, char *dst, int64_t n, int64_t stride, double a, doubl
     }
     return -1;
 }
+
+/* ---- constant padding */
+
+/* n es-byte copies of the value at v from d on */
+static void ct_fill_units(char *d, int64_t n, const void *v, int es)
+{
+    switch (es) {
+    case 1: memset(d, *(const uint8_t *)v, (size_t)n); return;
+    case 2: { uint16_t x; memcpy(&x, v, 2); for (int64_t i = 0; i < n; i++) memcpy(d + 2 * i, &x, 2); return; }
+    case 4: { uint32_t x; memcpy(&x, v, 4); for (int64_t i = 0; i < n; i++) memcpy(d + 4 * i, &x, 4); return; }
+    case 8: { uint64_t x; memcpy(&x, v, 8); for (int64_t i = 0; i < n; i++) memcpy(d + 8 * i, &x, 8); return; }
+    default: for (int64_t i = 0; i < n; i++) memcpy(d + (int64_t)es * i, v, (size_t)es);
+    }
+}
+
+void ct_pad_constant(char *dst, const char *src, int nd, const int64_t *out, const int64_t *in,
+                     const int64_t *lo, const void *val, int es)
+{
+    int64_t rows = 1, W = out[nd - 1], w = in[nd - 1], l = lo[nd - 1];
+    for (int d = 0; d < nd - 1; d++)
+        rows *= out[d];
+    const int64_t rb = W * es;
+    CT_PARALLEL_IF(rows > 1 && rows * rb >= ((int64_t)1 << 18) && ct_get_num_threads() > 1,
+                   "omp parallel for schedule(static)",
+    for (int64_t r = 0; r < rows; r++) {
+        /* the source row of output row r, or -1 in the padding */
+        int64_t rem = r, s = 0, st = 1;
+        for (int d = nd - 2; d >= 0 && s >= 0; d--) {
+            int64_t i = rem % out[d] - lo[d];
+            rem /= out[d];
+            if (i < 0 || i >= in[d])
+                s = -1;
+            else {
+                s += i * st;
+                st *= in[d];
+            }
+        }
+        char *o = dst + r * rb;
+        if (s < 0 || w == 0) {
+            ct_fill_units(o, W, val, es);
+        } else {
+            ct_fill_units(o, l, val, es);
+            memcpy(o + l * es, src + s * w * es, (size_t)(w * es));
+            ct_fill_units(o + (l + w) * es, W - l - w, val, es);
+        }
+    });
+}
+
+/* one es-byte unit (the common sizes as typed moves, not calls) */
+static inline void ct_unit_copy(char *o, const char *s, int es)
+{
+    switch (es) {
+    case 4: memcpy(o, s, 4); return;
+    case 8: memcpy(o, s, 8); return;
+    case 2: memcpy(o, s, 2); return;
+    case 1: *o = *s; return;
+    default: memcpy(o, s, (size_t)es);
+    }
+}
+
+void ct_pad_map(char *dst, const char *src, int nd, const int64_t *out, const int64_t *in,
+                const int64_t *map, int64_t lo, int es)
+{
+    /* the output as outer blocks of H rows of W (H: the second last dim's
+     * size, 1 for one dim), each block's source offset from the maps of
+     * the dims before, each row's from the second last dim's */
+    const int64_t W = out[nd - 1], w = in[nd - 1];
+    const int64_t H = nd >= 2 ? out[nd - 2] : 1, ih = nd >= 2 ? in[nd - 2] : 1;
+    int64_t outer = 1;
+    for (int d = 0; d < nd - 2; d++)
+        outer *= out[d];
+    const int64_t *last = map, *mh = NULL;
+    for (int d = 0; d < nd - 1; d++) {
+        if (d == nd - 2)
+            mh = last;
+        last += out[d];
+    }
+    const int64_t rb = W * es;
+    CT_PARALLEL_IF(outer * H > 1 && outer * H * rb >= ((int64_t)1 << 18) && ct_get_num_threads() > 1,
+                   "omp parallel for schedule(static)",
+    for (int64_t b = 0; b < outer; b++) {
+        int64_t rem = b, s = 0, st = ih;
+        const int64_t *m = mh;
+        for (int d = nd - 3; d >= 0; d--) {
+            m -= out[d];
+            s += m[rem % out[d]] * st;
+            rem /= out[d];
+            st *= in[d];
+        }
+        for (int64_t h = 0; h < H; h++) {
+            const char *sr = src + (s + (mh ? mh[h] : 0)) * w * es;
+            char *o = dst + (b * H + h) * rb;
+            for (int64_t j = 0; j < lo; j++)
+                ct_unit_copy(o + j * es, sr + last[j] * es, es);
+            memcpy(o + lo * es, sr, (size_t)(w * es));
+            for (int64_t j = lo + w; j < W; j++)
+                ct_unit_copy(o + j * es, sr + last[j] * es, es);
+        }
+    });
+}

@@ -46,6 +46,24 @@ typedef int (*ct_cum_inner_fn)(int dtype, const char *x, int64_t outer, int64_t 
 int ct_cum_inner(int dtype, const char *x, int64_t outer, int64_t len, int64_t inner,
                  int is_prod, char *out);
 
+/* dst (dense, sizes out[0..nd)) = the dense src (sizes in[0..nd)) placed
+ * at offsets lo[0..nd) (out[d] >= lo[d] + in[d]), every other element the
+ * es-byte value at val (es 1, 2, 4, 8 or 16): each output row along the
+ * last dim written whole, the value before, the source row, the value
+ * after, or the value alone; rows shared between threads for large ones */
+void ct_pad_constant(char *dst, const char *src, int nd, const int64_t *out, const int64_t *in,
+                     const int64_t *lo, const void *val, int es);
+
+/* dst (dense, sizes out[0..nd)) from the dense src (sizes in[0..nd)) by
+ * a map of source positions along each dim (map: out[0] entries for dim 0,
+ * then out[1] for dim 1, ...): dst[i] = src[map_0(i_0), .., map_nd-1(i_nd-1)],
+ * the last dim's map the identity shifted by lo on [lo, lo + in[nd - 1])
+ * (reflect, replicate and circular padding): each output row the source
+ * row's copy between its mapped ends; rows shared between threads for large
+ * ones. es-byte elements. */
+void ct_pad_map(char *dst, const char *src, int nd, const int64_t *out, const int64_t *in,
+                const int64_t *map, int64_t lo, int es);
+
 /* arange's values into the dense dst of n elements: int64 / int32,
  * i0 + i is in 64-bit integers (wrapping, then truncated to int32);
  * float64 / float32, d0 + i ds in double (a product, then a sum: no fused

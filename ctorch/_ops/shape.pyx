@@ -693,6 +693,73 @@ cdef extern from "backend.h" nogil:
         int (*taps)(int dtype, char *dst, const char *src, int64_t outer, int64_t n_in,
                     int64_t n_out, int64_t inner, int64_t K, const int64_t *idx,
                     const double *w, int transpose) noexcept nogil
+        void (*pad_constant)(char *dst, const char *src, int nd, const int64_t *out,
+                             const int64_t *inp, const int64_t *lo, const void *val,
+                             int es) noexcept nogil
+        void (*pad_map)(char *dst, const char *src, int nd, const int64_t *out,
+                        const int64_t *inp, const int64_t *map, int64_t lo,
+                        int es) noexcept nogil
+
+
+def _pad_map(Tensor x, list maps, int64_t lo):
+    """x (no history needed) gathered by a list of source positions for each
+    of its last len(maps) dims (maps[0] for the last dim, which maps
+    [lo, lo + its size) to itself), the other dims whole, as a new dense
+    tensor in one pass of the backend's kernel (reflect, replicate and
+    circular padding); None where it has none."""
+    cdef const ct_rearrange_table *B = <const ct_rearrange_table *>x._storage.backend
+    cdef int nd = x._ndim, k = len(maps), d, es = x._dtype.itemsize
+    if B.pad_map == NULL or nd == 0 or nd > 64 or k > nd or k == 0:
+        return None
+    cdef int64_t osz[64]
+    cdef int64_t isz[64]
+    flat = []
+    for d in range(nd):
+        isz[d] = x._shape[d]
+        m = maps[nd - 1 - d] if nd - 1 - d < k else range(x._shape[d])
+        osz[d] = len(m)
+        flat.extend(m)
+    cdef Py_ssize_t i, nm = len(flat)
+    cdef int64_t *mp = <int64_t *>malloc(sizeof(int64_t) * (nm if nm else 1))
+    if mp == NULL:
+        raise MemoryError()
+    for i in range(nm):
+        mp[i] = flat[i]
+    cdef Tensor src = x if _is_contiguous(x) else _dense_copy(x)
+    cdef Tensor out = _empty_list([osz[d] for d in range(nd)], x._dtype, _dev(x))
+    if out._numel:
+        with nogil:
+            B.pad_map(out._data, src._data, nd, osz, isz, mp, lo, es)
+    free(mp)
+    return out
+
+
+def _pad_constant(Tensor x, list lo, list hi, Tensor value):
+    """x (no history needed) padded along its last len(lo) dims by lo[i]
+    before and hi[i] after (all >= 0; lo[0] for the last dim), the rest
+    the 0-d value of x's dtype, as a new dense tensor in one pass of the
+    backend's kernel; None where it has none."""
+    cdef const ct_rearrange_table *B = <const ct_rearrange_table *>x._storage.backend
+    cdef int nd = x._ndim, k = len(lo), d, es = x._dtype.itemsize
+    if B.pad_constant == NULL or nd == 0 or nd > 64 or k > nd:
+        return None
+    cdef int64_t osz[64]
+    cdef int64_t isz[64]
+    cdef int64_t off[64]
+    for d in range(nd):
+        isz[d] = x._shape[d]
+        osz[d] = x._shape[d]
+        off[d] = 0
+    for d in range(k):
+        off[nd - 1 - d] = lo[d]
+        osz[nd - 1 - d] += lo[d] + hi[d]
+    cdef Tensor src = x if _is_contiguous(x) else _dense_copy(x)
+    cdef Tensor out = _empty_list([osz[d] for d in range(nd)], x._dtype, _dev(x))
+    cdef Tensor v = value
+    if out._numel:
+        with nogil:
+            B.pad_constant(out._data, src._data, nd, osz, isz, off, v._data, es)
+    return out
 
 
 def _taps_apply(x, int dim, idx, w, Py_ssize_t n_new, bint transpose):

@@ -18,6 +18,7 @@ from ctorch._ops.products import addmm as _addmm, matmul as _matmul
 from ctorch._ops.reduce import log_softmax as _log_softmax, softmax as _softmax
 from ctorch._ops.sampling import dropout as _dropout, dropout_ as _dropout_
 from ctorch._ops import nnmisc as _nnmisc_ops
+from ctorch._ops import shape as _shape_ops
 from ctorch.autograd._node import _record
 from ctorch._ops.products import _autocast_state, _autocast_call
 
@@ -1091,6 +1092,25 @@ def constant_pad_nd(input, pad, value=0):
         raise RuntimeError(f"Length of pad should be no more than twice the number of dimensions "
                            f"of the input. Pad length is {len(pad)} while the input has "
                            f"{input.dim()} dimensions.")
+    if not (input.requires_grad and _t.is_grad_enabled()) and input.device.type == "cpu":
+        # no history to record: the input cropped where an amount is
+        # negative, then each output row written whole in one pass of the
+        # backend's kernel
+        src = input
+        for i in range(len(pad) // 2):
+            d = input.dim() - 1 - i
+            lo, hi, size = pad[2 * i], pad[2 * i + 1], input.shape[d]
+            if size + lo + hi < 0:
+                break                      # (the general path below raises)
+            if lo < 0 or hi < 0:
+                start = max(-lo, 0)
+                src = src.narrow(d, start, max(size - max(-hi, 0) - start, 0))
+        else:
+            r = _shape_ops._pad_constant(src, [max(p, 0) for p in pad[0::2]],
+                                         [max(p, 0) for p in pad[1::2]],
+                                         _t.full((), value, dtype=input.dtype))
+            if r is not None:
+                return r
     out = input
     for i in range(len(pad) // 2):
         d = input.dim() - 1 - i
@@ -1147,7 +1167,7 @@ def pad(input, pad, mode="constant", value=None):
     if k not in (1, 2, 3) or nd not in (k + 1, k + 2):
         raise NotImplementedError(f"Padding size {len(pad)} is not supported for {nd}D input "
                                   f"tensor.\n{_PAD_COMBINATIONS}")
-    out = input
+    out, maps, grad = input, [], input.requires_grad and _t.is_grad_enabled()
     for i in range(k):
         d = nd - 1 - i
         lo, hi = pad[2 * i], pad[2 * i + 1]
@@ -1166,8 +1186,22 @@ def pad(input, pad, mode="constant", value=None):
             start = max(-lo, 0)
             out = out.narrow(d, start, max(n - start - max(-hi, 0), 0))
             lo, hi, n = max(lo, 0), max(hi, 0), out.shape[d]
+        if not grad and input.device.type == "cpu" and (maps if i else lo >= 0 and hi >= 0):
+            # no history to record: all the dims' maps in one pass of the
+            # backend's kernel below (its last dim's map the identity in the
+            # middle: amounts of at least 0 there)
+            maps.append(_pad_index(mode, lo, hi, n))
+            if i == 0:
+                first_lo = lo
+            continue
         index = _t.tensor(_pad_index(mode, lo, hi, n), dtype=_t.int64, device=input.device)
         out = out.index_select(d, index)
+    if maps:
+        r = _shape_ops._pad_map(out, maps, first_lo)
+        if r is not None:
+            return r
+        for i, m in enumerate(maps):
+            out = out.index_select(nd - 1 - i, _t.tensor(m, dtype=_t.int64, device=input.device))
     return out
 
 _install_method("hardshrink", hardshrink)
