@@ -311,6 +311,27 @@ def test_products_written_into_out(dtype, m, k, n):
 
 @pytest.mark.parametrize("nt", [1, 2, 3])
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_long_dot_products(threads, nt, dtype):
+    # one element of C from two adjacent vectors: the dot form (four
+    # accumulators), its length split between the threads from 32768 on;
+    # a strided vector gathered first; matmul and mv's one-element case
+    threads(nt)
+    rng = np.random.default_rng(11)
+    tol = 1e-4 if dtype == "float32" else 1e-12
+    for n in (7, 100, 32768, 100001):
+        a = rng.standard_normal(2 * n).astype(dtype)
+        b = rng.standard_normal(n).astype(dtype)
+        ta, tb = torch.tensor(a), torch.tensor(b)
+        for x, tx in ((a[:n], ta[:n]), (a[::2], ta[::2])):
+            ref = np.dot(x.astype(np.float64), b.astype(np.float64))
+            scale = np.abs(x).astype(np.float64) @ np.abs(b).astype(np.float64)
+            assert abs(torch.dot(tx, tb).item() - ref) <= tol * scale
+            assert abs((tx @ tb).item() - ref) <= tol * scale
+            assert abs(torch.mv(tx.reshape(1, n), tb).item() - ref) <= tol * scale
+
+
+@pytest.mark.parametrize("nt", [1, 2, 3])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("m,k", [(2, 64), (33, 64), (100, 700), (131, 96), (300, 128)])
 def test_products_of_a_matrix_with_its_transpose(threads, nt, dtype, m, k):
     # X X^T and X^T X (one operand the other's transpose, the same

@@ -505,18 +505,23 @@ static void ct_gm_gemv_dot_z(int K, int N, CT_GT alpha, const CT_GT *A, int64_t 
         }
     }
     for (; j < N; j++) {
+        /* (four accumulators: a lone column is a dot product, whose
+         * additions would otherwise wait on each other) */
         const CT_GT *a0 = A + (int64_t)j * lda;
         CT_ZV s0 = CT_ZI(setzero)(), s1 = CT_ZI(setzero)();
+        CT_ZV s2 = CT_ZI(setzero)(), s3 = CT_ZI(setzero)();
         int p = 0;
-        for (; p + 2 * CT_GW <= K; p += 2 * CT_GW) {
+        for (; p + 4 * CT_GW <= K; p += 4 * CT_GW) {
             s0 = CT_ZI(fmadd)(CT_ZI(loadu)(a0 + p), CT_ZI(loadu)(x + p), s0);
             s1 = CT_ZI(fmadd)(CT_ZI(loadu)(a0 + p + CT_GW), CT_ZI(loadu)(x + p + CT_GW), s1);
+            s2 = CT_ZI(fmadd)(CT_ZI(loadu)(a0 + p + 2 * CT_GW), CT_ZI(loadu)(x + p + 2 * CT_GW), s2);
+            s3 = CT_ZI(fmadd)(CT_ZI(loadu)(a0 + p + 3 * CT_GW), CT_ZI(loadu)(x + p + 3 * CT_GW), s3);
         }
         for (; p < K; p += CT_GW) {
             CT_ZMASK m = CT_ZLANES(K - p);
             s0 = CT_ZI(fmadd)(CT_ZI(maskz_loadu)(m, a0 + p), CT_ZI(maskz_loadu)(m, x + p), s0);
         }
-        CT_GT r = ct_gm_hsum_z(CT_ZI(add)(s0, s1));
+        CT_GT r = ct_gm_hsum_z(CT_ZI(add)(CT_ZI(add)(s0, s1), CT_ZI(add)(s2, s3)));
         CT_GT *c = y + (int64_t)j * incy;
         *c = beta == 0 ? alpha * r : alpha * r + beta * *c;
     }
@@ -743,6 +748,13 @@ static void ct_gm_gemv(const ct_gm_isa *k, char t1, char t2, int M, int N, int K
                        CT_GT alpha, const CT_GT *A, int64_t lda, const CT_GT *B, int64_t ldb,
                        CT_GT beta, CT_GT *C, int64_t ldc)
 {
+    if (M == 1 && N == 1 && (t1 == 'T' || lda == 1) && (t2 == 'N' || ldb == 1)) {
+        /* one element: the dot product of two adjacent vectors (the axpy
+         * form below would add into one element of a buffer, each addition
+         * waiting on the one before) */
+        k->gemv_dot(K, 1, alpha, A, lda, B, beta, C, 1);
+        return;
+    }
     if (N == 1) {
         /* a column of C: op1(A) (M x K) times the K-vector op2(B) */
         if (t2 == 'N' || K == 1) {
@@ -827,6 +839,11 @@ static void ct_gm_serial(const ct_gm_isa *k, char t1, char t2, int M, int N, int
  * other not, one leading dimension, the same offsets): C is then symmetric,
  * and only its lower triangle's tiles are computed. From K = CT_GM_SYM_K on,
  * where the tiles left out save more than the mirror costs. */
+/* a dot product (M = N = 1) from this length on is shared between threads */
+#ifndef CT_GM_DOT_PAR
+#define CT_GM_DOT_PAR 32768
+#endif
+
 #ifndef CT_GM_SYM_K
 #define CT_GM_SYM_K 64
 #endif
@@ -904,6 +921,25 @@ static void ct_gm_batched(const ct_gm_isa *k, char t1, char t2, int M, int N, in
     if (2.0 * M * N * K * nb < CT_GM_PAR_FLOPS) nt = 1;
 #ifdef _OPENMP
     if (omp_in_parallel()) nt = 1;      /* called from a thread of a parallel region */
+#endif
+#ifdef _OPENMP
+    if (M == 1 && N == 1 && nb == 1 && nt > 1 && K >= CT_GM_DOT_PAR && (t1 == 'T' || ld1 == 1)
+        && (t2 == 'N' || ld2 == 1)) {
+        /* one dot product of long adjacent vectors: its length split between
+         * the threads, their partial sums added in their order */
+        CT_GT part[64];
+        int parts = nt < 64 ? nt : 64;
+#pragma omp parallel for num_threads(parts) schedule(static)
+        for (int t = 0; t < parts; t++) {
+            int lo = (int)((int64_t)K * t / parts), hi = (int)((int64_t)K * (t + 1) / parts);
+            k->gemv_dot(hi - lo, 1, (CT_GT)1, P + off1[0] + lo, ld1, Q + off2[0] + lo, (CT_GT)0,
+                        part + t, 1);
+        }
+        CT_GT sum = 0;
+        for (int t = 0; t < parts; t++) sum += part[t];
+        C[0] = beta == 0 ? alpha * sum : alpha * sum + beta * C[0];
+        return;
+    }
 #endif
     int sym = ct_gm_symmetric(t1, t2, M, N, K, P, ld1, off1, Q, ld2, off2, beta, nb);
     /* one product whole (with its mirror) */

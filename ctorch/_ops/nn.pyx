@@ -19,6 +19,7 @@ from ctorch._ops.elementwise cimport _cast, _FUNCTIONS
 from ctorch.autograd._node cimport record, _grad_mode, _set_grad_mode
 from ctorch._ops.creation import ones_like
 from ctorch._ops.reduce import mean, _sum_fn
+from ctorch._ops.products import dot as _dot
 
 cdef enum:              # the reduction codes of ctorch.nn.functional
     RED_NONE = 0
@@ -192,12 +193,21 @@ def _mse_loss(input, target, int reduction):
     _set_grad_mode(0)
     try:
         d = x - t
-        d = d * d
         count = (<Tensor>d)._numel
-        if reduction == RED_MEAN:
-            d = mean(d)
-        elif reduction == RED_SUM:
-            d = _sum_fn(d)
+        if (reduction != RED_NONE and ((<Tensor>d)._dtype is t_float32 or (<Tensor>d)._dtype is t_float64)
+                and count > 0 and _is_contiguous(<Tensor>d)):
+            # the squares' sum as the differences' dot product with
+            # themselves: one pass, no tensor of squares
+            d = (<Tensor>d).reshape(-1)
+            d = _dot(d, d)
+            if reduction == RED_MEAN:
+                d = d / count
+        else:
+            d = d * d
+            if reduction == RED_MEAN:
+                d = mean(d)
+            elif reduction == RED_SUM:
+                d = _sum_fn(d)
     finally:
         _set_grad_mode(mode)
     return record("mse_loss", d, (x, t), (reduction, count))

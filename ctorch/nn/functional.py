@@ -1004,10 +1004,11 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
             if padding_idx < -rows:
                 raise AssertionError("Padding_idx must be within num_embeddings")
             padding_idx += rows
+    # (index_select checks the indices in its kernel: PyTorch's IndexError)
     flat = input.reshape(-1).long()
-    if flat.numel() and ((flat < 0).any().item() or (flat >= rows).any().item()):
-        raise IndexError("index out of range in self")
     if max_norm is not None:
+        if flat.numel() and ((flat < 0).any().item() or (flat >= rows).any().item()):
+            raise IndexError("index out of range in self")
         # as PyTorch: the looked-up rows whose norm exceeds max_norm are rescaled
         # in place (outside autograd) before the lookup
         with _t.no_grad():
