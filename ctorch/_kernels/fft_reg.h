@@ -219,6 +219,20 @@ FFTR_INLINE void fr_load_eo(const float *in, int odd, float sign, fr16 *xr, fr16
         xi[p] = FR_SH(t1, t2, fr16i, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31) * sign;
     }
 }
+/* X[k] = E[k] + w^k O[k], X[k + 16 V] = E[k] - w^k O[k] from E (V vectors
+ * in yr, yi from V on) and O (orr, oi): w^k from w (16 V real parts, then
+ * 16 V imaginary parts); X in yr, yi */
+FFTR_INLINE void fr_halves(const float *w, int V, const fr16 *orr, const fr16 *oi, fr16 *yr,
+                           fr16 *yi) {
+    for (int k = 0; k < V; k++) {
+        fr16 tr = orr[k], ti = oi[k];
+        const fr16 wr = *(const fr16 *)(w + 16 * k), wi = *(const fr16 *)(w + 16 * V + 16 * k);
+        FR_CMUL(tr, ti, wr, wi);
+        const fr16 er = yr[V + k], ei = yi[V + k];
+        yr[k] = er + tr; yi[k] = ei + ti;
+        yr[V + k] = er - tr; yi[V + k] = ei - ti;
+    }
+}
 FFTR_INLINE void fr_row512(const float *in, const float *tw, float sign, fr16 *yr, fr16 *yi) {
     fr16 xr[16], xi[16];
     fr_load_eo(in, 0, sign, xr, xi);
@@ -226,14 +240,7 @@ FFTR_INLINE void fr_row512(const float *in, const float *tw, float sign, fr16 *y
     for (int k = 0; k < 16; k++) { yr[16 + k] = xr[k]; yi[16 + k] = xi[k]; }
     fr_load_eo(in, 1, sign, xr, xi);
     fr_dft256(tw, xr, xi);
-    for (int k = 0; k < 16; k++) {
-        fr16 tr = xr[k], ti = xi[k];
-        const fr16 wr = *(const fr16 *)(tw + 512 + 16 * k), wi = *(const fr16 *)(tw + 768 + 16 * k);
-        FR_CMUL(tr, ti, wr, wi);
-        const fr16 er = yr[16 + k], ei = yi[16 + k];
-        yr[k] = er + tr; yi[k] = ei + ti;
-        yr[16 + k] = er - tr; yi[16 + k] = ei - ti;
-    }
+    fr_halves(tw + 512, 16, xr, xi, yr, yi);
 }
 FR_ROWS(512)
 
@@ -257,14 +264,7 @@ FFTR_INLINE void fr_row1024(const float *in, const float *tw, float sign, fr16 *
     fr16 orr[32], oi[32];
     fr_row512((const float *)eo, tw, sign, yr + 32, yi + 32);
     fr_row512((const float *)(eo + 520), tw, sign, orr, oi);
-    for (int k = 0; k < 32; k++) {
-        fr16 tr = orr[k], ti = oi[k];
-        const fr16 wr = *(const fr16 *)(tw + 1024 + 16 * k), wi = *(const fr16 *)(tw + 1536 + 16 * k);
-        FR_CMUL(tr, ti, wr, wi);
-        const fr16 er = yr[32 + k], ei = yi[32 + k];
-        yr[k] = er + tr; yi[k] = ei + ti;
-        yr[32 + k] = er - tr; yi[32 + k] = ei - ti;
-    }
+    fr_halves(tw + 1024, 32, orr, oi, yr, yi);
 }
 FR_ROWS(1024)
 

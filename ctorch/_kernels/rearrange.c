@@ -318,35 +318,28 @@ int ct_cum_inner(int dtype, const char *x, int64_t outer, int64_t len, int64_t i
 /* a sequence of more elements than this fills on several threads */
 #define CT_SEQ_PAR 65536
 
-CT_MULTIVERSION static void ct_arange_i64(int64_t *o, int64_t n, int64_t i0, int64_t is)
-{
-    /* (unsigned: wrapping is defined) */
-    const uint64_t u0 = (uint64_t)i0, us = (uint64_t)is;
-    CT_PARALLEL_IF(n > CT_SEQ_PAR, "omp parallel for simd schedule(static)",
-    for (int64_t i = 0; i < n; i++) o[i] = (int64_t)(u0 + (uint64_t)i * us););
+/* arange in integers (64-bit, wrapping: unsigned arithmetic, then
+ * truncated to T) and in double (rounded to T) */
+#define CT_ARANGE_INT(NAME, T, U)                                                   \
+CT_MULTIVERSION static void NAME(T *o, int64_t n, int64_t i0, int64_t is)           \
+{                                                                                   \
+    const uint64_t u0 = (uint64_t)i0, us = (uint64_t)is;                            \
+    CT_PARALLEL_IF(n > CT_SEQ_PAR, "omp parallel for simd schedule(static)",        \
+    for (int64_t i = 0; i < n; i++) o[i] = (T)(U)(u0 + (uint64_t)i * us););         \
 }
-
-CT_MULTIVERSION static void ct_arange_i32(int32_t *o, int64_t n, int64_t i0, int64_t is)
-{
-    const uint64_t u0 = (uint64_t)i0, us = (uint64_t)is;
-    CT_PARALLEL_IF(n > CT_SEQ_PAR, "omp parallel for simd schedule(static)",
-    for (int64_t i = 0; i < n; i++) o[i] = (int32_t)(uint32_t)(u0 + (uint64_t)i * us););
+#define CT_ARANGE_FLOAT(NAME, T)                                                    \
+CT_MULTIVERSION static void NAME(T *o, int64_t n, double d0, double ds)             \
+{                                                                                   \
+    CT_PARALLEL_IF(n > CT_SEQ_PAR, "omp parallel for simd schedule(static)",        \
+    for (int64_t i = 0; i < n; i++) o[i] = (T)(d0 + (double)i * ds););              \
 }
-
+CT_ARANGE_INT(ct_arange_i64, int64_t, uint64_t)
+CT_ARANGE_INT(ct_arange_i32, int32_t, uint32_t)
 /* (fp-contract off: the clones for FMA machines would fuse d0 + i ds) */
 #pragma GCC push_options
 #pragma GCC optimize("fp-contract=off")
-CT_MULTIVERSION static void ct_arange_f64(double *o, int64_t n, double d0, double ds)
-{
-    CT_PARALLEL_IF(n > CT_SEQ_PAR, "omp parallel for simd schedule(static)",
-    for (int64_t i = 0; i < n; i++) o[i] = d0 + (double)i * ds;);
-}
-
-CT_MULTIVERSION static void ct_arange_f32(float *o, int64_t n, double d0, double ds)
-{
-    CT_PARALLEL_IF(n > CT_SEQ_PAR, "omp parallel for simd schedule(static)",
-    for (int64_t i = 0; i < n; i++) o[i] = (float)(d0 + (double)i * ds););
-}
+CT_ARANGE_FLOAT(ct_arange_f64, double)
+CT_ARANGE_FLOAT(ct_arange_f32, float)
 #pragma GCC pop_options
 
 int ct_arange(int dtype, char *dst, int64_t n, int64_t i0, int64_t is, double d0, double ds)
@@ -360,23 +353,18 @@ int ct_arange(int dtype, char *dst, int64_t n, int64_t i0, int64_t is, double d0
     }
 }
 
-CT_MULTIVERSION static void ct_linspace_f64(double *o, int64_t n, int64_t stride, double a, double b)
-{
-    const int64_t half = n > 1 ? n / 2 : 1;
-    const double st = n > 1 ? (b - a) / (double)(n - 1) : 0.0;
-    CT_PARALLEL_IF(n > CT_SEQ_PAR, "omp parallel for simd schedule(static)",
-    for (int64_t i = 0; i < n; i++)
-        o[i * stride] = i < half ? fma(st, (double)i, a) : fma(-st, (double)(n - 1 - i), b););
+/* linspace in T: the step and each value's fused multiply-add (FMA) in T */
+#define CT_LINSPACE(NAME, T, FMA)                                                   \
+CT_MULTIVERSION static void NAME(T *o, int64_t n, int64_t stride, T a, T b)         \
+{                                                                                   \
+    const int64_t half = n > 1 ? n / 2 : 1;                                         \
+    const T st = n > 1 ? (b - a) / (T)(n - 1) : (T)0;                               \
+    CT_PARALLEL_IF(n > CT_SEQ_PAR, "omp parallel for simd schedule(static)",        \
+    for (int64_t i = 0; i < n; i++)                                                 \
+        o[i * stride] = i < half ? FMA(st, (T)i, a) : FMA(-st, (T)(n - 1 - i), b);); \
 }
-
-CT_MULTIVERSION static void ct_linspace_f32(float *o, int64_t n, int64_t stride, float a, float b)
-{
-    const int64_t half = n > 1 ? n / 2 : 1;
-    const float st = n > 1 ? (b - a) / (float)(n - 1) : 0.0f;
-    CT_PARALLEL_IF(n > CT_SEQ_PAR, "omp parallel for simd schedule(static)",
-    for (int64_t i = 0; i < n; i++)
-        o[i * stride] = i < half ? fmaf(st, (float)i, a) : fmaf(-st, (float)(n - 1 - i), b););
-}
+CT_LINSPACE(ct_linspace_f64, double, fma)
+CT_LINSPACE(ct_linspace_f32, float, fmaf)
 
 int ct_linspace(int dtype, char *dst, int64_t n, int64_t stride, double a, double b)
 {

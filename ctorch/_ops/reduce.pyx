@@ -206,6 +206,21 @@ cdef Tensor _sum(Tensor t, object dim, bint keepdim, DType res):
     return out
 
 
+cdef int _trailing_run(Tensor t, list red, Py_ssize_t *lt):
+    """j > 0 where the sorted dims red end with a run red[j:] of t's last
+    dims after other reduced dims, t contiguous on the CPU (its elements'
+    count in lt); 0 otherwise."""
+    cdef int k = len(red), j = k - 1, q
+    if k < 2 or red[k - 1] != t._ndim - 1 or t._storage.device >= 0 or not _is_contiguous(t):
+        return 0
+    while j > 0 and red[j - 1] == red[j] - 1:
+        j -= 1
+    lt[0] = 1
+    for q in red[j:]:
+        lt[0] *= t._shape[q]
+    return j
+
+
 cdef bint _cols_stride(Tensor t, int k, Py_ssize_t *ld):
     """Whether t's dims from k on are dense (row-major, unit stride) and its
     first k dims step through rows of them with one stride, set in ld (> 0)"""
@@ -281,20 +296,16 @@ cdef int _sum_kernel(Tensor t, list kept, list red, Py_ssize_t rows, Py_ssize_t 
     # rows' sums over the run first, then the rest of the reduction over
     # those (without this, a transposing copy of the whole tensor); not in
     # float16 / bfloat16, whose partial sums would be rounded to them
-    cdef int j = k - 1, q
-    cdef Py_ssize_t lt = 1
+    cdef Py_ssize_t lt
+    cdef int j = 0
     cdef Tensor part
-    if (_is_contiguous(t) and red[k - 1] == t._ndim - 1 and t._storage.device < 0
-            and t._dtype._code != CT_FLOAT16 and t._dtype._code != CT_BFLOAT16):
-        while j > 0 and red[j - 1] == red[j] - 1:
-            j -= 1
-        if j > 0:
-            for q in red[j:]:
-                lt *= t._shape[q]
-            part = _empty_list([t._shape[q] for q in range(<int>red[j])], t._dtype, t._storage.device)
-            with nogil:
-                rfn(t._data, part._numel, lt, lt, part._data)
-            return _sum_kernel(part, kept, red[:j], rows, L // lt, out)
+    if t._dtype._code != CT_FLOAT16 and t._dtype._code != CT_BFLOAT16:
+        j = _trailing_run(t, red, &lt)
+    if j > 0:
+        part = _empty_list([t._shape[q] for q in range(<int>red[j])], t._dtype, t._storage.device)
+        with nogil:
+            rfn(t._data, part._numel, lt, lt, part._data)
+        return _sum_kernel(part, kept, red[:j], rows, L // lt, out)
     p = _permute_raw(t, kept + red)
     if not _dense_inner(p, len(kept), &ld):
         p = _dense_copy(p)
@@ -644,21 +655,15 @@ cdef tuple _minmax(Tensor t, list red, bint keepdim, bint is_max, bint want_vals
     cdef ct_minmax_fn fn = t._storage.backend.minmax[t._dtype._code]
     # values over a trailing run of dims of a contiguous tensor after other
     # reduced dims: the rows' over the run first, then the rest (as _sum_kernel)
-    cdef int k = len(red), j = k - 1, q
-    cdef Py_ssize_t lt = 1
+    cdef Py_ssize_t lt
+    cdef int j = _trailing_run(t, red, &lt) if not want_idx and fn != NULL and t._numel > 0 else 0
     cdef Tensor part
-    if (not want_idx and fn != NULL and k > 1 and t._numel > 0 and _is_contiguous(t)
-            and red[k - 1] == t._ndim - 1 and t._storage.device < 0):
-        while j > 0 and red[j - 1] == red[j] - 1:
-            j -= 1
-        if j > 0:
-            for q in red[j:]:
-                lt *= t._shape[q]
-            part = _empty_list([t._shape[q] for q in range(<int>red[j])], t._dtype, t._storage.device)
-            with nogil:
-                fn(t._data, part._numel, lt, lt, is_max, part._data, NULL)
-            part = _minmax(part, red[:j], False, is_max, True, False)[0]
-            return (_reshape(part, _red_shape(t, red, keepdim)) if keepdim else part), None
+    if j > 0:
+        part = _empty_list([t._shape[q] for q in range(<int>red[j])], t._dtype, t._storage.device)
+        with nogil:
+            fn(t._data, part._numel, lt, lt, is_max, part._data, NULL)
+        part = _minmax(part, red[:j], False, is_max, True, False)[0]
+        return (_reshape(part, _red_shape(t, red, keepdim)) if keepdim else part), None
     p, rows, L, ld, out_shape, keep_shape = _rows_layout(t, red)
     cdef Tensor pp = <Tensor>p
     cdef Tensor vals = _empty_list(out_shape, t._dtype, t._storage.device) if want_vals else None
