@@ -633,6 +633,24 @@ def test_half_max_min_of_long_rows(dtype, n):
             assert r.view(torch.int16).item() == first
 
 
+@pytest.mark.parametrize("n", [7, 8, 15, 16, 17, 31, 49, 63, 64, 65])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_sums_of_short_rows(dtype, n):
+    # rows shorter than the lanes' 64: one value after another below two
+    # vectors (16 floats, 8 doubles), the lanes with their tail from there
+    # (a 7 x 7 plane's mean: adaptive_avg_pool2d to 1)
+    rng = np.random.default_rng(n)
+    a = (rng.standard_normal((300, n)) * 10).astype(dtype)
+    ref = a.astype(np.float64).sum(1)
+    tol = (1e-5 if dtype == "float32" else 1e-13) * np.abs(a).astype(np.float64).sum(1)
+    assert np.all(np.abs(torch.from_numpy(a).sum(1).numpy() - ref) <= tol)
+    assert np.all(np.abs(torch.from_numpy(a).mean(1).numpy() - ref / n) <= tol / n)
+    if n == 49:
+        x = torch.from_numpy(a.reshape(6, 50, 7, 7))
+        np.testing.assert_allclose(torch.nn.functional.adaptive_avg_pool2d(x, 1).numpy().reshape(300),
+                                   ref / n, rtol=0, atol=float(tol.max()) / n)
+
+
 @pytest.mark.parametrize("dtype", ["float32", "float64", "int64", "float16", "complex64"])
 def test_sums_of_a_slice_of_columns(dtype):
     # leading dims over rows that lie a row stride apart (x[:, a:b],
