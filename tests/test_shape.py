@@ -231,6 +231,17 @@ def test_index_select_large_rows():
     np.testing.assert_array_equal(torch.tensor(a[:, 0].copy()).index_select(0, torch.tensor(i)).numpy(), a[i, 0])
     i32 = torch.tensor(i[:10].astype(np.int32))
     np.testing.assert_array_equal(torch.tensor(a).index_select(0, i32).numpy(), a[i[:10]])
+    # rows of 512 bytes (an embedding's), chunks of rows about four a thread
+    old = torch.get_num_threads()
+    try:
+        for nt in (1, 2, 3):
+            torch.set_num_threads(nt)
+            w = np.random.default_rng(2).standard_normal((3000, 128)).astype(np.float32)
+            for n in (10000, 4097, 100):
+                j = np.random.default_rng(n).integers(0, 3000, n)
+                np.testing.assert_array_equal(torch.tensor(w).index_select(0, torch.tensor(j)).numpy(), w[j])
+    finally:
+        torch.set_num_threads(old)
 
 
 @pytest.mark.parametrize("dtype", ["bool", "int8", "float16", "float32", "float64", "complex128"])

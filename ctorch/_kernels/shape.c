@@ -348,15 +348,19 @@ int ct_index_select(char *dst, const char *src, int64_t outer, int64_t size,
      * vector loads/stores), and the source row CT_ISEL_AHEAD indices ahead
      * prefetched, so that the random reads' cache misses overlap */
 #define CT_ISEL_AHEAD 16
-    /* the rows in chunks of CT_ISEL_CHUNK indices (of one outer slice)
-     * between the threads, so that a single slice splits too */
+    /* the rows in chunks of at most CT_ISEL_CHUNK indices (of one outer
+     * slice) between the threads, so that a single slice splits too: about
+     * four chunks a thread at least (10000 rows of 512 bytes made chunks of
+     * 4096, 4096 and 1808: two of them on one thread of two) */
 #define CT_ISEL_CHUNK 4096
-    const int64_t per_o = (n + CT_ISEL_CHUNK - 1) / CT_ISEL_CHUNK, nck = outer * per_o;
+    int64_t ck = par ? (outer * n + 4 * (int64_t)nt - 1) / (4 * (int64_t)nt) : CT_ISEL_CHUNK;
+    ck = ck > CT_ISEL_CHUNK ? CT_ISEL_CHUNK : ck < 64 ? 64 : ck;
+    const int64_t per_o = (n + ck - 1) / ck, nck = outer * per_o;
 #define CT_ISEL_CHUNKS(BODY)                                                             \
     CT_PARALLEL_IF(par && nck > 1, "omp parallel for num_threads(nt) schedule(static)",  \
     for (int64_t c = 0; c < nck; c++) {                                                  \
-        const int64_t o = c / per_o, j0 = (c - o * per_o) * CT_ISEL_CHUNK;               \
-        const int64_t j1 = n - j0 < CT_ISEL_CHUNK ? n : j0 + CT_ISEL_CHUNK;             \
+        const int64_t o = c / per_o, j0 = (c - o * per_o) * ck;                          \
+        const int64_t j1 = n - j0 < ck ? n : j0 + ck;                                    \
         for (int64_t j = j0; j < j1; j++) { BODY }                                       \
     });
 #define CT_ISEL_ROWS(RB)                                                                 \
