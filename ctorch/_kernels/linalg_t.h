@@ -763,7 +763,6 @@ static int LA_F(la_lu_all_)(ct_la_gemm_fn gemm, const LA_T *src, LA_T *dst, int6
     return 0;
 }
 
-/* columns [c0, c1) of the row-major src (n x k) into dst */
 /* the n x w block src (row stride lds) into dst (row stride ldd) */
 static void LA_F(la_copy_rect_)(const LA_T *src, int64_t lds, LA_T *dst, int64_t ldd, int64_t n,
                                 int64_t w)
@@ -778,6 +777,7 @@ static void LA_F(la_copy_rect_)(const LA_T *src, int64_t lds, LA_T *dst, int64_t
         memcpy(dst + i * ldd, src + i * lds, sizeof(LA_T) * w);
 }
 
+/* columns [c0, c1) of the row-major src (n x k) into dst */
 static void LA_F(la_copy_cols_)(const LA_T *src, LA_T *dst, int64_t n, int64_t k, int64_t c0,
                                 int64_t c1)
 {

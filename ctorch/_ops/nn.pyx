@@ -194,8 +194,8 @@ def _mse_loss(input, target, int reduction):
     try:
         d = x - t
         count = (<Tensor>d)._numel
-        if (reduction != RED_NONE and ((<Tensor>d)._dtype is t_float32 or (<Tensor>d)._dtype is t_float64)
-                and count > 0 and _is_contiguous(<Tensor>d)):
+        if (reduction != RED_NONE and count > 0
+                and ((<Tensor>d)._dtype is t_float32 or (<Tensor>d)._dtype is t_float64)):
             # the squares' sum as the differences' dot product with
             # themselves: one pass, no tensor of squares
             d = (<Tensor>d).reshape(-1)

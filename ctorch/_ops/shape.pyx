@@ -706,11 +706,11 @@ def _pad_map(Tensor x, list maps, int64_t lo):
     of its last len(maps) dims (maps[0] for the last dim, which maps
     [lo, lo + its size) to itself), the other dims whole, as a new dense
     tensor in one pass of the backend's kernel (reflect, replicate and
-    circular padding); None where it has none."""
+    circular padding; the CPU's, on a tensor of at most 64 dims)."""
     cdef const ct_rearrange_table *B = <const ct_rearrange_table *>x._storage.backend
     cdef int nd = x._ndim, k = len(maps), d, es = x._dtype.itemsize
-    if B.pad_map == NULL or nd == 0 or nd > 64 or k > nd or k == 0:
-        return None
+    if B.pad_map == NULL or nd > 64 or not 0 < k <= nd:
+        raise RuntimeError("_pad_map: the backend's pad_map over 1..64 dims is needed")
     cdef int64_t osz[64]
     cdef int64_t isz[64]
     flat = []

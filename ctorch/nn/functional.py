@@ -1007,8 +1007,6 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
     # (index_select checks the indices in its kernel: PyTorch's IndexError)
     flat = input.reshape(-1).long()
     if max_norm is not None:
-        if flat.numel() and ((flat < 0).any().item() or (flat >= rows).any().item()):
-            raise IndexError("index out of range in self")
         # as PyTorch: the looked-up rows whose norm exceeds max_norm are rescaled
         # in place (outside autograd) before the lookup
         with _t.no_grad():
@@ -1197,13 +1195,7 @@ def pad(input, pad, mode="constant", value=None):
             continue
         index = _t.tensor(_pad_index(mode, lo, hi, n), dtype=_t.int64, device=input.device)
         out = out.index_select(d, index)
-    if maps:
-        r = _shape_ops._pad_map(out, maps, first_lo)
-        if r is not None:
-            return r
-        for i, m in enumerate(maps):
-            out = out.index_select(nd - 1 - i, _t.tensor(m, dtype=_t.int64, device=input.device))
-    return out
+    return _shape_ops._pad_map(out, maps, first_lo) if maps else out
 
 _install_method("hardshrink", hardshrink)
 _install_method("prelu", prelu)
