@@ -11,3 +11,4 @@ cdef Tensor _finish(Tensor r, object requires_grad, object out=*, int device=*) 
 cdef Tensor _like(object input, object dtype_, object device, object memory_format=*)
 cdef int _factory_device(object device, object out) except -2
 cdef bint _is_ndarray(object x)
+cdef int _zero_fill(Tensor r) except -1   # r (dense) set to zeros on its device

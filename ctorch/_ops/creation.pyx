@@ -368,8 +368,10 @@ def zeros(*sizes, size=None, out=None, dtype=None, layout=None, device=None, req
 
 
 cdef int _zero_fill(Tensor r) except -1:
-    if r._storage.device < 0:
-        memset(r._data, 0, r._numel * r._dtype.itemsize)
+    # small blocks in one memset; from 64 KiB the threaded fill kernel
+    cdef size_t nbytes = r._numel * r._dtype.itemsize
+    if r._storage.device < 0 and nbytes < 65536:
+        memset(r._data, 0, nbytes)
     else:
         _fill(r, 0)
     return 0

@@ -12,7 +12,7 @@ table (ctorch.autograd.derivatives: mm, bmm, mv, dot, vdot, addmm,
 diag_embed); every other product is composed of these."""
 
 from libc.stdlib cimport malloc, free
-from libc.string cimport memset, memcpy
+from libc.string cimport memcpy
 from libc.stdint cimport int64_t
 
 from ctorch._core.dtype cimport *
@@ -30,6 +30,7 @@ from ctorch._ops.elementwise cimport _inplace_with_graph
 from ctorch._core.dtype import promote_types
 from ctorch._core.tensor import _bump_version
 from ctorch._ops.creation import zeros, zeros_like, arange
+from ctorch._ops.creation cimport _zero_fill
 from ctorch._ops.elementwise import where, _clone_contig, mul as _mul
 from ctorch._ops.views import diagonal
 _diagonal = diagonal
@@ -108,15 +109,6 @@ cdef int64_t *_batch_offsets(Tensor t, int nbd, Py_ssize_t nb) except NULL:
     return off
 
 
-cdef int _zero_raw(Tensor t) except -1:
-    """t's elements set to zero (t dense, without history), on t's device."""
-    if t._storage.device < 0:
-        memset(t._data, 0, t._numel * t._dtype.itemsize)
-    else:
-        _fill(t, 0)
-    return 0
-
-
 cdef Tensor _bmm_raw(Tensor a, Tensor b):
     """(..., m, k) x (..., k, n) -> new dense (..., m, n); the batch shapes of a
     and b are equal (strides are free, 0 included); one dtype; no autograd."""
@@ -163,7 +155,7 @@ cdef Tensor _bmm_acc(Tensor a, Tensor b, Tensor acc, double alpha, double beta):
         return out
     if k == 0:
         if acc is None or beta == 0:
-            _zero_raw(out)
+            _zero_fill(out)
         elif beta != 1:
             out.mul_(beta)
         return out
@@ -936,7 +928,7 @@ def diag_embed(input, offset=0, dim1=-2, dim2=-1):
     shape.insert(lo, size)
     shape.insert(hi, size)
     cdef Tensor r = _empty_list(shape, t._dtype, t._storage.device)
-    _zero_raw(r)
+    _zero_fill(r)
     cdef Tensor dv = diagonal(r, offset, a, b)
     _copy_into(dv, _rawview(t, list(t.size()), list(t.stride())) if t._ndim else _rawview(t, [1], [1]), False)
     return record("diag_embed", r, (t,), (offset, a, b))
@@ -1162,7 +1154,7 @@ def _dist_kernel(Tensor x1, Tensor x2, double p, bint pairs):
     if out._numel == 0:
         return out
     if M == 0:
-        memset(out._data, 0, out._numel * x1._dtype.itemsize)
+        _zero_fill(out)
         return out
     cdef int rc
     cdef const void *p1 = x1._data
