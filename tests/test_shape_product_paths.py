@@ -233,7 +233,11 @@ def test_block_diag_layouts_and_dtypes():
 @pytest.mark.parametrize("shape,dims", [((300, 1000), (1,)), ((300, 1000), (0,)), ((40, 50, 60), (0, 2)),
                                         ((40, 50, 60), (1,)), ((1000, 300), (0, 1)), ((0, 5), (1,)),
                                         # fewer rows than tasks: rows split in parts
-                                        ((3, 300, 400), (1,)), ((300001,), (0,))])
+                                        ((3, 300, 400), (1,)), ((300001,), (0,)),
+                                        # short rows, one or two vectors a row, outer dims stepped
+                                        ((100000, 3), (1,)), ((20000, 16), (1,)), ((20000, 17), (1,)),
+                                        ((9000, 32), (1,)), ((9000, 33), (1,)), ((7, 9, 13, 5), (0, 3)),
+                                        ((64, 3, 32, 32), (1, 3)), ((5, 7, 31), (0, 2))])
 def test_flip_threads(threads, nt, dt, shape, dims):
     threads(nt)
     rng = np.random.default_rng(5)
