@@ -501,7 +501,20 @@ def _s_bcel(rng, dt):
     return [((x(), t()), {}), ((x(), t()), {"reduction": "none"}),
             ((x(), t(), I(rng.random(5).astype(dt))), {"reduction": "sum"}),
             ((D(np.array([40.0, -40.0, 0.0], dtype=dt)), I(np.array([0.0, 1.0, 0.5], dtype=dt))),
+             {"reduction": "none"}),
+            # long: several of the kernel's chunks, a partial 64-lane block at the end
+            ((D((randn(rng, (301, 257), dt) * 4).astype(dt)), I(rng.random((301, 257)).astype(dt)),
+              I(rng.random(257).astype(dt))), {"reduction": "mean"}),
+            ((D((randn(rng, (301, 257), dt) * 4).astype(dt)), I(rng.random((301, 257)).astype(dt))),
              {"reduction": "none"})]
+
+
+def _s_bcel_target(rng, dt):
+    x = lambda: D((randn(rng, (4, 5), dt) * 4).astype(dt))
+    t = lambda: D(rng.random((4, 5)).astype(dt))
+    pw = lambda: I((rng.random((4, 5)) * 3).astype(dt))
+    return [((x(), t(), pw(), pw()), {}), ((x(), t(), pw(), pw()), {"reduction": "none"}),
+            ((x(), t(), pw(), pw()), {"reduction": "sum"})]
 
 
 def _np_l1(x, t, reduction="mean"):
@@ -779,7 +792,7 @@ OPS += [
     NNOp("poisson_nll_loss", _pdf("poisson_nll_loss"), _np_pnll, _s_pnll, gradcheck=True,
          tol=_REDUCED_HALF),
     NNOp("binary_cross_entropy_with_logits", _pdf("binary_cross_entropy_with_logits"), _np_bcel,
-         _s_bcel, gradcheck=True, tol=_REDUCED_HALF,
+         _s_bcel, gradcheck=True, tol=_REDUCED_HALF, grad_samples=4,
          errors=[(lambda t: F(t).binary_cross_entropy_with_logits(_x(t), t.rand(4)), ValueError,
                   "Target size (torch.Size([4])) must be the same as input size "
                   "(torch.Size([4, 3]))")]),
@@ -787,6 +800,11 @@ OPS += [
          lambda t, x, y, pw: F(t).binary_cross_entropy_with_logits(x, y, pos_weight=pw),
          lambda x, y, pw: _np_bcel(x, y, pos_weight=pw),
          lambda r, d: [((_s_bcel(r, d)[0][0]) + (I((r.random(5) * 3).astype(d)),), {})],
+         gradcheck=True, tol=_REDUCED_HALF),
+    # the target differentiated too, with pos_weight and weight of the input's shape
+    NNOp("binary_cross_entropy_with_logits-target_grad",
+         lambda t, x, y, pw, w, **kw: F(t).binary_cross_entropy_with_logits(x, y, w, pos_weight=pw, **kw),
+         lambda x, y, pw, w, **kw: _np_bcel(x, y, w, pos_weight=pw, **kw), _s_bcel_target,
          gradcheck=True, tol=_REDUCED_HALF),
     NNOp("l1_loss", _pdf("l1_loss"), _np_l1, _s_reg({}), gradcheck=True, tol=_REDUCED_HALF),
     NNOp("smooth_l1_loss", _pdf("smooth_l1_loss"), _np_sl1, _s_reg({"beta": 0.5}),

@@ -862,13 +862,6 @@ def test_lu_solve_and_inverse_of_many_columns(dtype, n, k):
     assert _rel(x.numpy(), np.linalg.solve(a64, b.astype(dtype).astype(np.float64))) < tol * np.linalg.cond(a64)
 
 
-@pytest.fixture
-def threads():
-    old = torch.get_num_threads()
-    yield torch.set_num_threads
-    torch.set_num_threads(old)
-
-
 @pytest.mark.parametrize("nt", [1, 2, 3])
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("n,k", [(130, 70), (200, 9), (257, 300)])

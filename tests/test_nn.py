@@ -90,7 +90,7 @@ def test_gradcheck(op):
 
 
 @pytest.mark.parametrize("name", ["gelu", "nll_loss", "mse_loss", "linear", "cross_entropy",
-                                  "silu", "softplus", "celu", "mish", "hardswish"])
+                                  "silu", "softplus", "celu", "mish", "hardswish", "bce_with_logits"])
 def test_gradgradcheck(name):
     rng = np.random.default_rng(2)
     x = torch.tensor(rng.standard_normal((5, 4))).requires_grad_(True)
@@ -108,9 +108,46 @@ def test_gradgradcheck(name):
         "celu": (lambda a: F.celu(a, alpha=0.7), (x,)),
         "mish": (lambda a: F.mish(a), (x,)),
         "hardswish": (lambda a: F.hardswish(a * 4), (x,)),
+        "bce_with_logits": (lambda a, b: F.binary_cross_entropy_with_logits(
+            a * 3, b.sigmoid(), torch.full((4,), 0.5, dtype=torch.float64),
+            pos_weight=torch.full((4,), 2.0, dtype=torch.float64)), (x, y)),
     }
     fn, inputs = fns[name]
     assert torch.autograd.gradgradcheck(fn, inputs)
+
+
+@pytest.mark.parametrize("nt", [1, 2, 3])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none", "none-sum"])
+def test_bce_with_logits_long_inputs_on_threads(threads, nt, dtype, reduction):
+    # the fused kernel's chunks split between threads, each way; "none-sum":
+    # the elementwise loss summed, whose gradient arrives spread from one value
+    threads(nt)
+    rng = np.random.default_rng(7)
+    n = 3 * 32768 + 1001
+    x = (rng.standard_normal(n) * 6).astype(dtype)
+    t = rng.random(n).astype(dtype)
+    pw = (rng.random(n) * 3).astype(dtype)
+    x64, t64, lw = x.astype(np.float64), t.astype(np.float64), 1 + (pw.astype(np.float64) - 1) * t
+    loss = (1 - t64) * x64 + lw * (np.maximum(-x64, 0) + np.log1p(np.exp(-np.abs(x64))))
+    dloss = (1 - t64) - lw / (1 + np.exp(x64))
+    xt = torch.tensor(x).requires_grad_(True)
+    red = reduction.split("-")[0]
+    out = F.binary_cross_entropy_with_logits(xt, torch.tensor(t), reduction=red, pos_weight=torch.tensor(pw))
+    rtol = 1e-5 if dtype == "float32" else 1e-12
+    scale = 1.0 / n if red == "mean" else 1.0
+    if red == "none":
+        # each loss to rounding of its terms' size ((1 - t) x and the softplus cancel)
+        assert np.all(np.abs(out.detach().numpy() - loss) <= rtol * (np.abs(x64) + 1))
+        if reduction == "none-sum":
+            out.sum().backward()
+        else:
+            out.backward(torch.tensor(np.full(n, 0.5, dtype)))
+            scale = 0.5
+    else:
+        np.testing.assert_allclose(out.item(), loss.sum() * scale, rtol=rtol)
+        out.backward()
+    np.testing.assert_allclose(xt.grad.numpy(), dloss * scale, rtol=rtol, atol=rtol * scale)
 
 
 def test_mse_loss_warns_on_broadcast_and_grads_both_sides():

@@ -36,13 +36,6 @@ def _layout(a, how):
 LAYOUTS = ("contig", "transposed", "stepped", "reversed")
 
 
-@pytest.fixture
-def threads():
-    old = torch.get_num_threads()
-    yield torch.set_num_threads
-    torch.set_num_threads(old)
-
-
 # ---------------------------------------------------- matrix-vector products
 
 MV_SHAPES = [(1, 1, 1), (1, 5, 1), (1, 37, 50), (50, 37, 1), (300, 2000, 1), (1, 2000, 300),

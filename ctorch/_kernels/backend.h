@@ -242,6 +242,10 @@ typedef struct ct_backend {
      * device has none (the op then composes other ops) */
     const ct_act_fn *act;
     const ct_act_bwd_fn *act_bwd;
+    /* binary_cross_entropy_with_logits (nn.h): per dtype (float32, float64);
+     * NULL where a device has none (the loss then composes other ops) */
+    const ct_bcel_fn *bcel;
+    const ct_bcel_bwd_fn *bcel_bwd;
     /* embedding_bag and grid_sample (nnsample.h): the offsets / indices
      * check, and per dtype (float32, float64) the kernels; NULL where a
      * device has none (the op then composes other ops) */

@@ -4,6 +4,7 @@
  * declares them and the tables (per dtype) that the backend hands out. */
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include "nn.h"
 #include "common.h"
 #include "fastmath.h"
@@ -817,6 +818,146 @@ static void ct_act_bwd_bf16(const void *g, const void *x, void *dx, int64_t n, i
 {
     ct_act_lowp(1, g, x, dx, n, op, p);
 }
+
+/* ---- binary_cross_entropy_with_logits ---------------------------------------
+ * loss = w ((1 - t) x + lw (max(-x, 0) + log1p(exp(-|x|)))), lw = 1 + (pw - 1) t
+ * and its derivative in x, w ((1 - t) - lw sigmoid(-x)); pw and w are NULL
+ * (none) or n contiguous values. The forward writes the losses to out, or
+ * (out NULL) adds them up into *sum: 64 lanes of T a block of CT_BCEL_BLOCK,
+ * the blocks' sums added in double, the CT_NN_GRAIN chunks' sums in a fixed
+ * order (the result does not depend on the thread count). The backward takes
+ * g (n values, or NULL for all ones) times gs. In one pass over memory each
+ * way where the composition of elementwise ops made ten. */
+#define CT_BCEL_BLOCK 4096
+#define CT_BCEL_LOSS(S, T, F, i)                                                   \
+    ({                                                                             \
+        T v_ = x[i], t_ = t[i];                                                    \
+        T lw_ = HAS_PW ? (T)1 + (pw[i] - (T)1) * t_ : (T)1;                        \
+        T l_ = ((T)1 - t_) * v_ + lw_ * ((v_ < 0 ? -v_ : (T)0)                     \
+                                         + CT_NN_LOG1P_##F(CT_NN_EXP_##F(v_ < 0 ? v_ : -v_))); \
+        HAS_W ? l_ * w[i] : l_;                                                    \
+    })
+#define CT_BCEL(S, T, F)                                                           \
+static inline __attribute__((always_inline)) double ct_bcel_blk_##S(               \
+    const T *x, const T *t, const T *pw, const T *w, T *out, int64_t n,            \
+    const int HAS_PW, const int HAS_W)                                             \
+{                                                                                  \
+    int64_t i;                                                                     \
+    if (out != NULL) {                                                             \
+        for (i = 0; i < n; i++)                                                    \
+            out[i] = CT_BCEL_LOSS(S, T, F, i);                                     \
+        return 0;                                                                  \
+    }                                                                              \
+    double total = 0;                                                              \
+    for (int64_t b = 0; b < n; b += CT_BCEL_BLOCK) {                               \
+        const int64_t e = n - b < CT_BCEL_BLOCK ? n : b + CT_BCEL_BLOCK;           \
+        T acc[64] = {0};                                                           \
+        for (i = b; i + 64 <= e; i += 64)                                          \
+            for (int l = 0; l < 64; l++)                                           \
+                acc[l] += CT_BCEL_LOSS(S, T, F, i + l);                            \
+        for (; i < e; i++)                                                         \
+            acc[i & 63] += CT_BCEL_LOSS(S, T, F, i);                               \
+        double s = 0;                                                              \
+        for (int l = 0; l < 64; l++)                                               \
+            s += acc[l];                                                           \
+        total += s;                                                                \
+    }                                                                              \
+    return total;                                                                  \
+}                                                                                  \
+CT_MULTIVERSION static double ct_bcel_body_##S(const T *x, const T *t, const T *pw, \
+                                               const T *w, T *out, int64_t n)      \
+{                                                                                  \
+    if (pw == NULL && w == NULL) return ct_bcel_blk_##S(x, t, pw, w, out, n, 0, 0); \
+    if (w == NULL) return ct_bcel_blk_##S(x, t, pw, w, out, n, 1, 0);              \
+    if (pw == NULL) return ct_bcel_blk_##S(x, t, pw, w, out, n, 0, 1);             \
+    return ct_bcel_blk_##S(x, t, pw, w, out, n, 1, 1);                             \
+}                                                                                  \
+static inline __attribute__((always_inline)) void ct_bcel_bwd_blk_##S(             \
+    const T *g, T gs, const T *x, const T *t, const T *pw, const T *w, T *dx,      \
+    int64_t n, const int HAS_G, const int HAS_PW, const int HAS_W)                 \
+{                                                                                  \
+    for (int64_t i = 0; i < n; i++) {                                              \
+        /* sigmoid(-x) from e = exp(-|x|) */                                       \
+        T v = x[i], tv = t[i];                                                     \
+        T e = CT_NN_EXP_##F(v < 0 ? v : -v);                                       \
+        T s = (T)1 / ((T)1 + e);                                                   \
+        T sn = v < 0 ? s : e * s;                                                  \
+        T lw = HAS_PW ? (T)1 + (pw[i] - (T)1) * tv : (T)1;                         \
+        T d = ((T)1 - tv) - lw * sn;                                               \
+        if (HAS_W) d *= w[i];                                                      \
+        dx[i] = (HAS_G ? g[i] * gs : gs) * d;                                      \
+    }                                                                              \
+}                                                                                  \
+CT_MULTIVERSION static void ct_bcel_bwd_body_##S(const T *g, T gs, const T *x,     \
+    const T *t, const T *pw, const T *w, T *dx, int64_t n)                         \
+{                                                                                  \
+    int k = (g != NULL) * 4 + (pw != NULL) * 2 + (w != NULL);                      \
+    switch (k) {                                                                   \
+    case 0: ct_bcel_bwd_blk_##S(g, gs, x, t, pw, w, dx, n, 0, 0, 0); break;        \
+    case 1: ct_bcel_bwd_blk_##S(g, gs, x, t, pw, w, dx, n, 0, 0, 1); break;        \
+    case 2: ct_bcel_bwd_blk_##S(g, gs, x, t, pw, w, dx, n, 0, 1, 0); break;        \
+    case 3: ct_bcel_bwd_blk_##S(g, gs, x, t, pw, w, dx, n, 0, 1, 1); break;        \
+    case 4: ct_bcel_bwd_blk_##S(g, gs, x, t, pw, w, dx, n, 1, 0, 0); break;        \
+    case 5: ct_bcel_bwd_blk_##S(g, gs, x, t, pw, w, dx, n, 1, 0, 1); break;        \
+    case 6: ct_bcel_bwd_blk_##S(g, gs, x, t, pw, w, dx, n, 1, 1, 0); break;        \
+    default: ct_bcel_bwd_blk_##S(g, gs, x, t, pw, w, dx, n, 1, 1, 1); break;       \
+    }                                                                              \
+}                                                                                  \
+static int ct_bcel_##S(const void *x_, const void *t_, const void *pw_, const void *w_, \
+                       void *out_, int64_t n, double *sum)                         \
+{                                                                                  \
+    const T *x = (const T *)x_, *t = (const T *)t_, *pw = (const T *)pw_,          \
+            *w = (const T *)w_;                                                    \
+    T *out = (T *)out_;                                                            \
+    int64_t nb = (n + CT_NN_GRAIN - 1) / CT_NN_GRAIN, b;                           \
+    double one, *part = out == NULL && nb > 1 ? (double *)malloc((size_t)nb * sizeof(double)) : &one; \
+    if (part == NULL)                                                              \
+        return -2;                                                                 \
+    if (nb <= 1 || ct_get_num_threads() <= 1) {                                    \
+        part[0] = ct_bcel_body_##S(x, t, pw, w, out, n);                           \
+        nb = 1;                                                                    \
+    } else {                                                                       \
+        _Pragma("omp parallel for schedule(static)")                               \
+        for (b = 0; b < nb; b++) {                                                 \
+            int64_t lo = b * CT_NN_GRAIN, m = n - lo < CT_NN_GRAIN ? n - lo : CT_NN_GRAIN; \
+            double r = ct_bcel_body_##S(x + lo, t + lo, pw ? pw + lo : NULL,       \
+                                        w ? w + lo : NULL, out ? out + lo : NULL, m); \
+            if (out == NULL) part[b] = r;                                          \
+        }                                                                          \
+    }                                                                              \
+    if (out == NULL) {                                                             \
+        double s = 0;                                                              \
+        for (b = 0; b < nb; b++)                                                   \
+            s += part[b];                                                          \
+        *sum = s;                                                                  \
+        if (part != &one) free(part);                                              \
+    }                                                                              \
+    return 0;                                                                      \
+}                                                                                  \
+static void ct_bcel_bwd_##S(const void *g_, double gs, const void *x_, const void *t_, \
+                            const void *pw_, const void *w_, void *dx_, int64_t n) \
+{                                                                                  \
+    const T *g = (const T *)g_, *x = (const T *)x_, *t = (const T *)t_,            \
+            *pw = (const T *)pw_, *w = (const T *)w_;                              \
+    T *dx = (T *)dx_;                                                              \
+    if (n <= CT_NN_GRAIN || ct_get_num_threads() <= 1) {                           \
+        ct_bcel_bwd_body_##S(g, (T)gs, x, t, pw, w, dx, n);                        \
+        return;                                                                    \
+    }                                                                              \
+    int64_t nb = (n + CT_NN_GRAIN - 1) / CT_NN_GRAIN, b;                           \
+    _Pragma("omp parallel for schedule(static)")                                   \
+    for (b = 0; b < nb; b++) {                                                     \
+        int64_t lo = b * CT_NN_GRAIN, m = n - lo < CT_NN_GRAIN ? n - lo : CT_NN_GRAIN; \
+        ct_bcel_bwd_body_##S(g ? g + lo : NULL, (T)gs, x + lo, t + lo, pw ? pw + lo : NULL, \
+                             w ? w + lo : NULL, dx + lo, m);                       \
+    }                                                                              \
+}
+CT_BCEL(f32, float, f)
+CT_BCEL(f64, double, )
+ct_bcel_fn ct_bcel_loops[CT_NDTYPES] = {[CT_FLOAT32] = ct_bcel_f32, [CT_FLOAT64] = ct_bcel_f64};
+ct_bcel_bwd_fn ct_bcel_bwd_loops[CT_NDTYPES] = {
+    [CT_FLOAT32] = ct_bcel_bwd_f32, [CT_FLOAT64] = ct_bcel_bwd_f64,
+};
 
 ct_act_fn ct_act_loops[CT_NDTYPES] = {
     [CT_FLOAT32] = ct_act_f32, [CT_FLOAT64] = ct_act_f64,

@@ -84,4 +84,15 @@ void ct_act_bwd_f64(const void *g, const void *x, void *dx, int64_t n, int op, c
 extern ct_act_fn ct_act_loops[CT_NDTYPES];
 extern ct_act_bwd_fn ct_act_bwd_loops[CT_NDTYPES];
 
+/* ---- binary_cross_entropy_with_logits (nn.c) -------------------------------
+ * x, t and (where not NULL) pos_weight pw and weight w: n contiguous values.
+ * The forward writes the n losses to out, or with out NULL their sum to *sum;
+ * 0, or -2 when memory ran out. The backward: dx = (g or 1) * gs * dloss/dx. */
+typedef int (*ct_bcel_fn)(const void *x, const void *t, const void *pw, const void *w,
+                          void *out, int64_t n, double *sum);
+typedef void (*ct_bcel_bwd_fn)(const void *g, double gs, const void *x, const void *t,
+                               const void *pw, const void *w, void *dx, int64_t n);
+extern ct_bcel_fn ct_bcel_loops[CT_NDTYPES];
+extern ct_bcel_bwd_fn ct_bcel_bwd_loops[CT_NDTYPES];
+
 #endif

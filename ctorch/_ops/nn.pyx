@@ -343,6 +343,137 @@ def _act_backward(grad, self, int op, double p0, double p1, double p2):
     return _act_bwd_raw(<Tensor>grad, <Tensor>self, op, p0, p1, p2)
 
 
+# ------------------------------------------- binary_cross_entropy_with_logits
+# One pass each way (nn.c, the backend's bcel tables) for float32 / float64
+# inputs and targets of one shape and dtype, pos_weight and weight (optional)
+# of that dtype broadcasting to it; None elsewhere (ctorch.nn.functional then
+# composes other ops). Recorded as binary_cross_entropy_with_logits with
+# inputs (input, target); pos_weight and weight are arguments, so the kernel
+# serves only where they need no gradient.
+
+cdef extern from "nn.h" nogil:
+    ctypedef int (*ct_bcel_fn)(const void *x, const void *t, const void *pw, const void *w,
+                               void *out, int64_t n, double *sum)
+    ctypedef void (*ct_bcel_bwd_fn)(const void *g, double gs, const void *x, const void *t,
+                                    const void *pw, const void *w, void *dx, int64_t n)
+
+cdef extern from "backend.h" nogil:
+    ctypedef struct ct_bcel_table "ct_backend":
+        const ct_bcel_fn *bcel
+        const ct_bcel_bwd_fn *bcel_bwd
+
+
+cdef inline Tensor _contig(Tensor t):
+    return t if _is_contiguous(t) else _dense_copy(t)
+
+
+cdef object _bcel_operand(object o, Tensor x):
+    """pos_weight / weight as n contiguous values of x's dtype (broadcast to
+    x's shape), None for none; False where the kernel cannot take it."""
+    if o is None:
+        return None
+    if not isinstance(o, Tensor):
+        return False
+    cdef Tensor t = <Tensor>o
+    cdef int d, k
+    if (t._dtype is not x._dtype or t._ndim > x._ndim or t._storage.device != x._storage.device
+            or (_needs_grad(t) and _grad_mode())):
+        return False
+    for d in range(t._ndim):
+        k = d + x._ndim - t._ndim
+        if t._shape[d] != x._shape[k] and t._shape[d] != 1:
+            return False
+    if t._numel == x._numel and _is_contiguous(t):
+        return t
+    return _dense_copy(t.expand(x.size()))
+
+
+cdef inline void *_ptr(object t):
+    return NULL if t is None else (<Tensor>t)._data
+
+
+def _bcel(input, target, pos_weight, weight, int reduction):
+    cdef Tensor x = <Tensor>input, t = <Tensor>target
+    cdef const ct_bcel_table *B = <const ct_bcel_table *>x._storage.backend
+    if (B.bcel == NULL or B.bcel_bwd == NULL or (x._dtype is not t_float32 and x._dtype is not t_float64)
+            or t._dtype is not x._dtype or t._storage.device != x._storage.device or x._numel == 0
+            or B.bcel[x._dtype._code] == NULL):
+        return None
+    pw = _bcel_operand(pos_weight, x)
+    w = _bcel_operand(weight, x)
+    if pw is False or w is False:
+        return None
+    cdef Tensor cx = _contig(x), ct = _contig(t), r
+    cdef ct_bcel_fn fn = B.bcel[x._dtype._code]
+    cdef void *ppw = _ptr(pw)
+    cdef void *pww = _ptr(w)
+    cdef int64_t n = x._numel
+    cdef double total = 0
+    cdef int rc
+    if reduction == RED_NONE:
+        r = _empty_like(cx, x._dtype)
+        with nogil:
+            rc = fn(cx._data, ct._data, ppw, pww, r._data, n, &total)
+    else:
+        with nogil:
+            rc = fn(cx._data, ct._data, ppw, pww, NULL, n, &total)
+        r = _empty_list([], x._dtype, x._storage.device)
+        _fill(r, total / n if reduction == RED_MEAN else total)
+    if rc == -2:
+        raise MemoryError("binary_cross_entropy_with_logits: out of memory")
+    return record("binary_cross_entropy_with_logits", r, (x, t), (pw, w, reduction, n))
+
+
+def _bcel_backward(grad, self, target, pos_weight, weight, int reduction, int64_t count):
+    """d loss / d input: the backward kernel, or under create_graph a
+    differentiable expression (for higher-order gradients)."""
+    cdef Tensor x = <Tensor>self, g = <Tensor>grad
+    cdef double gs = 1.0 / count if reduction == RED_MEAN else 1.0
+    cdef int d
+    cdef bint spread = reduction != RED_NONE
+    if _grad_mode():
+        lw = 1 if pos_weight is None else 1 + (pos_weight - 1) * target
+        dl = (1 - target) - lw * _FUNCTIONS["sigmoid"](-x)
+        if weight is not None:
+            dl = dl * weight
+        return grad * gs * dl
+    _same_device(x, g)
+    if not spread:
+        # a gradient spread from one value (loss.sum()'s) is read as that value
+        spread = True
+        for d in range(g._ndim):
+            if g._stride[d] != 0 and g._shape[d] != 1:
+                spread = False
+                break
+    cdef Tensor cx = _contig(x), ct = _contig(<Tensor>target), cg = None
+    if spread:
+        gs *= float(g.reshape(-1)[0]) if g._numel else 0.0
+    else:
+        cg = _contig(_cast(g, x._dtype))
+    cdef const ct_bcel_table *B = <const ct_bcel_table *>x._storage.backend
+    cdef ct_bcel_bwd_fn fn = B.bcel_bwd[x._dtype._code]
+    cdef Tensor r = _empty_like(cx, x._dtype)
+    cdef void *pg = NULL if cg is None else cg._data
+    cdef void *ppw = _ptr(pos_weight)
+    cdef void *pww = _ptr(weight)
+    cdef int64_t n = cx._numel
+    with nogil:
+        fn(pg, gs, cx._data, ct._data, ppw, pww, r._data, n)
+    return r
+
+
+def _bcel_target_backward(grad, self, target, pos_weight, weight, int reduction, int64_t count):
+    """d loss / d target: w (-x + (pw - 1) softplus(-x)), a composition."""
+    dl = -self
+    if pos_weight is not None:
+        # softplus(-x) = relu(-x) + log1p(exp(-|x|)), without overflow
+        sp = _FUNCTIONS["relu"](-self) + _FUNCTIONS["log1p"](_FUNCTIONS["exp"](-_FUNCTIONS["abs"](self)))
+        dl = dl + (pos_weight - 1) * sp
+    if weight is not None:
+        dl = dl * weight
+    return grad * (1.0 / count if reduction == RED_MEAN else 1.0) * dl
+
+
 # ------------------------------------------------------------ embedding_bag
 # The bags' sums / means / maxima (nnsample.c, the backend's ebag tables) and
 # the index-add of the backward; float32 and float64 on a device that has the

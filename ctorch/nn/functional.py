@@ -715,6 +715,9 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     if tuple(target.shape) != tuple(input.shape):
         raise ValueError(f"Target size ({target.shape}) must be the same as input size "
                          f"({input.shape})")
+    fused = _nn_ops._bcel(input, target, pos_weight, weight, code)
+    if fused is not None:
+        return fused
     # -log(sigmoid(-x)) = softplus(-x), computed without overflow
     sp = _softplus_stable(-input, relative=False)
     if pos_weight is not None:
