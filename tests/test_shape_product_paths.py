@@ -240,6 +240,40 @@ def test_flip_threads(threads, nt, dt, shape, dims):
         np.testing.assert_array_equal(torch.flip(_layout(a, "transposed"), dims).numpy(), np.flip(a, dims))
 
 
+# -------------------------------------------------------------- index_add
+
+@pytest.mark.parametrize("nt", [1, 2, 3])
+@pytest.mark.parametrize("dt", ["int32", "int64", "float32", "float64", "int16"])
+@pytest.mark.parametrize("shape,dim,n", [((3000, 64), 0, 3000), ((40, 3, 1000), 1, 50),
+                                         ((1, 1000, 256), 1, 1500), ((2, 3, 3000), 1, 400),
+                                         ((600, 2), 1, 3000), ((3, 200, 70), 2, 300), ((50,), 0, 100000)])
+@pytest.mark.parametrize("layout", ["contig", "transposed", "spread"])
+def test_index_add_rows_threads(threads, nt, dt, shape, dim, n, layout):
+    # every destination element takes its adds in index order however the
+    # threads split the work (slices, destination rows or columns): equal to
+    # numpy's unbuffered add.at in the same dtype, element for element
+    threads(nt)
+    rng = np.random.default_rng(11)
+    idx = rng.integers(0, shape[dim], n)
+    sshape = list(shape)
+    sshape[dim] = n
+    a = (rng.standard_normal(shape) * 10).astype(dt)
+    s = (rng.standard_normal(sshape) * 10).astype(dt)
+    src = T(s)
+    if layout == "transposed" and s.ndim > 1:
+        src = src.mT.contiguous().mT
+    elif layout == "spread":
+        # a gradient spread from one value: zero strides everywhere
+        s = np.broadcast_to(s.reshape(-1)[:1].reshape([1] * s.ndim), sshape)
+        src = T(np.ascontiguousarray(s.reshape(-1)[:1])).reshape([1] * s.ndim).expand(sshape)
+    ref = a.copy()
+    np.add.at(ref, (slice(None),) * dim + (idx,), s)
+    np.testing.assert_array_equal(T(a).index_add(dim, T(idx), src).numpy(), ref)
+    inplace = T(a.copy())
+    inplace.index_add_(dim, T(idx), src)
+    np.testing.assert_array_equal(inplace.numpy(), ref)
+
+
 # -------------------------------------------------------------------- cat
 
 CAT_CASES = [([(1000, 1000)] * 8, 1), ([(1000, 100)] * 2, 1), ([(3, 70, 5), (3, 0, 5), (3, 20, 5)], 1),

@@ -61,6 +61,9 @@ cdef extern from "backend.h" nogil:
     ctypedef int (*ct_gather_fn)(void *a, const int64_t *ast, const void *b, const int64_t *bst,
                                  const int64_t *idx, const int64_t *ist, const int64_t *shape,
                                  int nd, int dim, int64_t size, int64_t *bad)
+    ctypedef void (*ct_index_add_fn)(void *dst, const void *src, int64_t outer, int64_t size,
+                                     int64_t n, int64_t inner, const int64_t *idx, int64_t so,
+                                     int64_t si, int64_t sj)
     ctypedef int (*ct_scatter_fn)(const void *a, const int64_t *ast, void *b, const int64_t *bst,
                                   const int64_t *idx, const int64_t *ist, const int64_t *shape,
                                   int nd, int dim, int64_t size, int64_t *bad)
@@ -175,6 +178,7 @@ cdef extern from "backend.h" nogil:
         ct_gather_fn (*gather)(int es) noexcept nogil
         ct_scatter_fn (*scatter)(int es) noexcept nogil
         const ct_scatter_fn *scatter_add
+        const ct_index_add_fn *index_add
         const ct_scatter_fn *scatter_reduce
         # sorting and searching
         const ct_sort_fn *sort

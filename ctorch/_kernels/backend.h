@@ -121,6 +121,8 @@ typedef struct ct_backend {
     ct_gather_fn (*gather)(int es);
     ct_scatter_fn (*scatter)(int es);
     const ct_scatter_fn *scatter_add;
+    /* index_add of whole rows per dtype (NULL entries: the scatter serves) */
+    const ct_index_add_fn *index_add;
     /* the reducing scatter of scatter_reduce / index_reduce: entry
      * [op * CT_NDTYPES + dtype], op 0 prod (bool: and), 1 amax, 2 amin (NaN
      * wins); NULL entries for dtypes without one. A device may leave the

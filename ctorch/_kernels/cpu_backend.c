@@ -1513,6 +1513,7 @@ const ct_backend ct_cpu_backend = {
     .gather = ct_gather_for,
     .scatter = ct_scatter_for,
     .scatter_add = ct_scatter_add_loops,
+    .index_add = ct_index_add_loops,
     .scatter_reduce = ct_scatter_reduce_loops,
 
     .sort = ct_sort_loops,

@@ -781,6 +781,63 @@ ct_scatter_fn ct_scatter_add_loops[CT_NDTYPES] = {
     (ct_scatter_fn)ct_scatter_add_c128, (ct_scatter_fn)ct_scatter_add_bf16,
 };
 
+/* index_add of whole rows: dst[o, idx[i], :] += src[o, i, :] for a contiguous
+ * dst (outer, size, inner) and src element (o, i, j) at o so + i si + j sj
+ * (element strides; sj 0 for a gradient spread from one value). Each
+ * destination element takes its adds in index order, whatever the threads:
+ * they split the outer slices, or the destination rows (each thread reading
+ * the whole index for the rows of its range), or the columns. A vector add a
+ * row where the general scatter walked element by element. */
+#define CT_IADD_ROW(T, d, s)                                                             \
+    if (sj == 1) { for (int64_t j = j0; j < j1; j++) (d)[j] += (s)[j]; }                \
+    else if (sj == 0) { const T v_ = (s)[0]; for (int64_t j = j0; j < j1; j++) (d)[j] += v_; } \
+    else { for (int64_t j = j0; j < j1; j++) (d)[j] += (s)[j * sj]; }
+#define CT_INDEX_ADD_T(S, T)                                                             \
+CT_MULTIVERSION static void ct_iadd_part_##S(T *dst, const T *src, int64_t o0, int64_t o1, \
+        int64_t size, int64_t n, int64_t inner, const int64_t *idx, int64_t so,          \
+        int64_t si, int64_t sj, int64_t r0, int64_t r1, int64_t j0, int64_t j1) {        \
+    for (int64_t o = o0; o < o1; o++)                                                    \
+        for (int64_t i = 0; i < n; i++) {                                                \
+            const int64_t r = idx[i];                                                    \
+            if (r < r0 || r >= r1) continue;                                             \
+            T *d = dst + (o * size + r) * inner;                                         \
+            const T *s = src + o * so + i * si;                                          \
+            CT_IADD_ROW(T, d, s)                                                         \
+        }                                                                                \
+}                                                                                        \
+static void ct_index_add_##S(void *dst, const void *src, int64_t outer, int64_t size,    \
+        int64_t n, int64_t inner, const int64_t *idx, int64_t so, int64_t si, int64_t sj) { \
+    int nt = ct_get_num_threads();                                                       \
+    int64_t work = outer * n * inner;                                                    \
+    int how = nt < 2 || work * (int64_t)sizeof(T) < CT_SHAPE_PAR_BYTES ? 0                \
+              : outer >= 2 * (int64_t)nt ? 1 : size >= 2 * (int64_t)nt ? 2                \
+              : inner >= 256 * (int64_t)nt ? 3 : 0;                                      \
+    if (how == 0) {                                                                      \
+        ct_iadd_part_##S((T *)dst, (const T *)src, 0, outer, size, n, inner, idx, so, si, \
+                         sj, 0, size, 0, inner);                                          \
+        return;                                                                          \
+    }                                                                                    \
+    const int64_t parts = how == 1 ? (outer < 4 * (int64_t)nt ? outer : 4 * (int64_t)nt)  \
+                                   : (int64_t)nt;                                        \
+    _Pragma("omp parallel for num_threads(nt) schedule(static)")                         \
+    for (int64_t p = 0; p < parts; p++) {                                                \
+        int64_t o0 = 0, o1 = outer, r0 = 0, r1 = size, j0 = 0, j1 = inner;               \
+        if (how == 1) { o0 = outer * p / parts; o1 = outer * (p + 1) / parts; }          \
+        else if (how == 2) { r0 = size * p / parts; r1 = size * (p + 1) / parts; }       \
+        else { j0 = inner * p / parts; j1 = inner * (p + 1) / parts; }                   \
+        ct_iadd_part_##S((T *)dst, (const T *)src, o0, o1, size, n, inner, idx, so, si,  \
+                         sj, r0, r1, j0, j1);                                            \
+    }                                                                                    \
+}
+CT_INDEX_ADD_T(i32, int32_t)
+CT_INDEX_ADD_T(i64, int64_t)
+CT_INDEX_ADD_T(f32, float)
+CT_INDEX_ADD_T(f64, double)
+ct_index_add_fn ct_index_add_loops[CT_NDTYPES] = {
+    [CT_INT32] = ct_index_add_i32, [CT_INT64] = ct_index_add_i64,
+    [CT_FLOAT32] = ct_index_add_f32, [CT_FLOAT64] = ct_index_add_f64,
+};
+
 /* the reducing scatter: b[p with dim -> idx[p]] = OP(b[..], a[p]) for prod,
  * amax and amin (the max/min propagate NaN, as PyTorch's do) */
 #define CT_SCATTER_RED_T(S, T, NAME, OP)                                                 \

@@ -54,6 +54,14 @@ ct_scatter_fn ct_scatter_for(int es);
 
 /* indexed by dtype code */
 extern ct_scatter_fn ct_scatter_add_loops[CT_NDTYPES];
+/* index_add of rows: dst[o, idx[i], :] += src[o, i, :] for a contiguous dst
+ * (outer, size, inner), src's element (o, i, j) at o so + i si + j sj
+ * (element strides), the indices in [0, size); int32, int64, float32 and
+ * float64 (NULL elsewhere) */
+typedef void (*ct_index_add_fn)(void *dst, const void *src, int64_t outer, int64_t size,
+                                int64_t n, int64_t inner, const int64_t *idx, int64_t so,
+                                int64_t si, int64_t sj);
+extern ct_index_add_fn ct_index_add_loops[CT_NDTYPES];
 /* the reducing scatter: [op * CT_NDTYPES + dtype], op 0 prod, 1 amax, 2 amin */
 extern ct_scatter_fn ct_scatter_reduce_loops[3 * CT_NDTYPES];
 

@@ -1554,6 +1554,56 @@ def index_select(input, dim, index, *, out=None):
                    "index_select(): self and result must have the same scalar type")
 
 
+cdef bint _merged_stride(Tensor s, int lo, int hi, int64_t *st) noexcept:
+    """s's dims [lo, hi) as one dim: its stride in *st (0 when all have size
+    1); False when they do not merge."""
+    cdef int k
+    cdef int64_t prev_st = 0, prev_sh = 1
+    cdef bint first = True
+    st[0] = 0
+    for k in range(hi - 1, lo - 1, -1):
+        if s._shape[k] == 1:
+            continue
+        if first:
+            st[0] = s._stride[k]
+            first = False
+        elif s._stride[k] != prev_st * prev_sh:
+            return False
+        prev_st = s._stride[k]
+        prev_sh = s._shape[k]
+    return True
+
+
+cdef bint _index_add_rows(Tensor r, Tensor s, Tensor idx, int d) except -1:
+    """r[..., idx[i], ...] += s[..., i, ...] along dim d by the backend's row
+    kernel (a dense r, s's dims before and after d each merging into one, the
+    indices checked); False where it cannot."""
+    cdef const ct_index_add_fn *tab = r._storage.backend.index_add
+    if tab == NULL or tab[r._dtype._code] == NULL or not _is_contiguous(r):
+        return False
+    if s._storage.device != r._storage.device or idx._storage.device != r._storage.device:
+        return False
+    cdef int64_t so, si, sj, outer = 1, inner = 1, size = r._shape[d], n = idx._numel
+    cdef int k
+    if not _merged_stride(s, 0, d, &so) or not _merged_stride(s, d + 1, s._ndim, &sj):
+        return False
+    si = s._stride[d]
+    for k in range(d):
+        outer *= r._shape[k]
+    for k in range(d + 1, r._ndim):
+        inner *= r._shape[k]
+    if outer * n * inner == 0:
+        return True
+    cdef ct_index_add_fn fn = tab[r._dtype._code]
+    cdef void *dp = r._data
+    cdef const void *sp = s._data
+    cdef const int64_t *ip = <const int64_t *>idx._data
+    with nogil:
+        fn(dp, sp, outer, size, n, inner, ip, so, si, sj)
+    _bump(r)
+    return True
+
+
 cdef Tensor _index_add_op(Tensor t, object dim, object index, object source, object alpha, bint inplace):
     cdef Tensor ix = _tensor_arg(index, "index_add")
     if ix._dtype._code != CT_INT64 and ix._dtype._code != CT_INT32:
@@ -1588,12 +1638,13 @@ cdef Tensor _index_add_op(Tensor t, object dim, object index, object source, obj
             if sv._dtype is not t._dtype:
                 sv = _cast(sv, t._dtype)
         sv = _reshape(sv, sshape)
-        # the 1-d index seen as an index of source's shape (zero strides elsewhere)
-        st = [0] * nd
-        st[d] = 1
-        ie = _make_view_plain(idx, idx._offset, sshape, st)
         rv = _reshape(_alias(r), tshape) if r._ndim == 0 else r
-        _run_scatter(rv, ie, sv, d, True, True)
+        if not _index_add_rows(rv, sv, idx, d):
+            # the 1-d index seen as an index of source's shape (zero strides elsewhere)
+            st = [0] * nd
+            st[d] = 1
+            ie = _make_view_plain(idx, idx._offset, sshape, st)
+            _run_scatter(rv, ie, sv, d, True, True)
     if not inplace and _grad_mode() and (_needs_grad(t) or _needs_grad(s)):
         record("index_add", r, (t, None, s), (d, idx, alpha))
     return r

@@ -818,7 +818,7 @@ derivative("scatter_add", "ScatterAddBackward0",
            args=("dim", "index"))
 derivative("index_select", "IndexSelectBackward0",
            {"self": lambda grad, self_sizes, dim, index:
-                zeros(self_sizes, dtype=grad.dtype, device=grad.device).index_add(dim, index, grad),
+                zeros(self_sizes, dtype=grad.dtype, device=grad.device).index_add_(dim, index, grad),
             "_index": None}, args=("dim", "index"))
 
 
