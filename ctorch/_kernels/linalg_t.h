@@ -15,6 +15,41 @@ typedef LA_T LA_F(la_v4_) __attribute__((vector_size(4 * sizeof(LA_T))));
 typedef LA_IT LA_F(la_i4_) __attribute__((vector_size(4 * sizeof(LA_T))));
 #define LA_SH4(x, y, ...) __builtin_shuffle(x, y, (LA_F(la_i4_)){__VA_ARGS__})
 
+/* the dot product of x and y (n long) in one 32-byte vector of lanes, added
+ * as a tree at the end: GCC's epilogue of an omp simd reduction added its 16
+ * float lanes one after the other through memory, which for the short dots
+ * of a Cholesky panel made float32 slower than float64 */
+typedef LA_T LA_F(la_v32_) __attribute__((vector_size(32)));
+static inline __attribute__((always_inline)) LA_T LA_F(la_dot_)(const LA_T *x, const LA_T *y,
+                                                               int64_t n)
+{
+    enum { L = 32 / sizeof(LA_T) };
+    LA_F(la_v32_) acc = {0}, acc2 = {0}, a, b, a2, b2;
+    int64_t p = 0;
+    for (; p + 2 * L <= n; p += 2 * L) {      /* two chains for long dots */
+        memcpy(&a, x + p, sizeof a);
+        memcpy(&b, y + p, sizeof b);
+        memcpy(&a2, x + p + L, sizeof a2);
+        memcpy(&b2, y + p + L, sizeof b2);
+        acc += a * b;
+        acc2 += a2 * b2;
+    }
+    if (p + L <= n) {
+        memcpy(&a, x + p, sizeof a);
+        memcpy(&b, y + p, sizeof b);
+        acc += a * b;
+        p += L;
+    }
+    acc += acc2;
+    LA_T t = 0;
+    for (; p < n; p++)
+        t += x[p] * y[p];
+    for (int h = L / 2; h >= 1; h /= 2)
+        for (int q = 0; q < h; q++)
+            acc[q] += acc[q + h];
+    return acc[0] + t;
+}
+
 /* dst (n x m, row stride dld) = src (m x n, row stride sld) transposed:
  * blocks of 32 bytes a row transposed in vector registers (GCC keeps a
  * 64-byte generic vector in memory on AVX2), float's 8 x 8 in three rounds
@@ -258,15 +293,10 @@ static void LA_F(la_trsv_)(const LA_T *t, int64_t rs, int64_t cs, int upper, int
                 int64_t i = upper ? n - 1 - s : s;
                 int64_t lo = upper ? i + 1 : 0, hi = upper ? n : i;
                 const LA_T *row = t + i * rs;
-                LA_T s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-#pragma omp simd reduction(+:s0, s1, s2, s3)
-                for (int64_t p = lo; p < hi; p++) {
-                    s0 += row[p] * x0[p];
-                    s1 += row[p] * x1[p];
-                    s2 += row[p] * x2[p];
-                    s3 += row[p] * x3[p];
-                }
-                s0 = x0[i] - s0; s1 = x1[i] - s1; s2 = x2[i] - s2; s3 = x3[i] - s3;
+                LA_T s0 = x0[i] - LA_F(la_dot_)(row + lo, x0 + lo, hi - lo);
+                LA_T s1 = x1[i] - LA_F(la_dot_)(row + lo, x1 + lo, hi - lo);
+                LA_T s2 = x2[i] - LA_F(la_dot_)(row + lo, x2 + lo, hi - lo);
+                LA_T s3 = x3[i] - LA_F(la_dot_)(row + lo, x3 + lo, hi - lo);
                 if (!unit) {
                     LA_T d = row[i];
                     s0 /= d; s1 /= d; s2 /= d; s3 /= d;
@@ -280,11 +310,7 @@ static void LA_F(la_trsv_)(const LA_T *t, int64_t rs, int64_t cs, int upper, int
                 int64_t i = upper ? n - 1 - s : s;
                 int64_t lo = upper ? i + 1 : 0, hi = upper ? n : i;
                 const LA_T *row = t + i * rs;
-                LA_T s0 = 0;
-#pragma omp simd reduction(+:s0)
-                for (int64_t p = lo; p < hi; p++)
-                    s0 += row[p] * x0[p];
-                s0 = x0[i] - s0;
+                LA_T s0 = x0[i] - LA_F(la_dot_)(row + lo, x0 + lo, hi - lo);
                 x0[i] = unit ? s0 : s0 / row[i];
             }
         }
@@ -678,11 +704,7 @@ static int64_t LA_F(la_potf2_)(LA_T *a, int64_t n, int64_t j0, int64_t j1)
         return LA_F(la_potf2_small_)(a, n);
     for (int64_t j = j0; j < j1; j++) {
         LA_T *rj = a + j * n;
-        LA_T s = 0;
-#pragma omp simd reduction(+:s)
-        for (int64_t p = j0; p < j; p++)
-            s += rj[p] * rj[p];
-        LA_T d = rj[j] - s;
+        LA_T d = rj[j] - LA_F(la_dot_)(rj + j0, rj + j0, j - j0);
         if (!(d > 0)) {
             rj[j] = d;
             return j + 1;
@@ -692,11 +714,7 @@ static int64_t LA_F(la_potf2_)(LA_T *a, int64_t n, int64_t j0, int64_t j1)
         LA_T r = (LA_T)1 / d;
         for (int64_t i = j + 1; i < n; i++) {
             LA_T *ri = a + i * n;
-            LA_T t = 0;
-#pragma omp simd reduction(+:t)
-            for (int64_t p = j0; p < j; p++)
-                t += ri[p] * rj[p];
-            ri[j] = (ri[j] - t) * r;
+            ri[j] = (ri[j] - LA_F(la_dot_)(ri + j0, rj + j0, j - j0)) * r;
         }
     }
     return 0;
@@ -754,7 +772,7 @@ static int LA_F(la_lu_all_)(ct_la_gemm_fn gemm, const LA_T *src, LA_T *dst, int6
         }
         return 0;
     }
-    CT_PARALLEL_IF(nb > 1 && nb * mn * k > LA_PAR_WORK, "omp parallel for schedule(static)",
+    CT_PARALLEL_IF(LA_PAR(nb, nb * mn * k), "omp parallel for schedule(static)",
     for (int64_t b = 0; b < nb; b++) {
         info[b] = 0;
         LA_F(la_transpose_)(src + b * mn, dst + b * mn, m, n);
@@ -1042,7 +1060,7 @@ static int LA_F(la_solve_all_)(ct_la_gemm_fn gemm, const LA_T *t, int64_t tbs, i
     int rows = xrow && k >= LA_RK;
     int need_w = (xrow && k > 1 && !rows) || (x == b && bbs == 0 && nb > 1)
                  || (b == NULL && xrow && !rows);
-    int par = nb > 1 && nb * n * nk > LA_PAR_WORK && (n < 2 * LA_NB || gemm == NULL);
+    int par = LA_PAR(nb, nb * n * nk) && (n < 2 * LA_NB || gemm == NULL);
     int fail = 0;
     /* a team only when the batch is shared: inside an inactive parallel
      * region (if (0)) the gemm calls' own teams are nested ones, and a solve
@@ -1062,7 +1080,7 @@ static int LA_F(la_chol_all_)(ct_la_gemm_fn gemm, const LA_T *src, LA_T *dst, in
                               int64_t n, int32_t *info)
 {
     int64_t nn = n * n;
-    int par = nb > 1 && nb * nn * n > LA_PAR_WORK && (n < 2 * LA_NB || gemm == NULL);
+    int par = LA_PAR(nb, nb * nn * n) && (n < 2 * LA_NB || gemm == NULL);
     /* no inactive parallel region around the blocked factorizations: their
      * gemm calls start teams of their own (see la_solve_all_) */
     if (par) {
@@ -1182,7 +1200,7 @@ static int64_t LA_F(la_sytf2_)(LA_T *a, int64_t n, int32_t *piv)
 static int LA_F(la_ldl_all_)(LA_T *a, int64_t nb, int64_t n, int32_t *piv, int32_t *info)
 {
     int64_t nn = n * n;
-    CT_PARALLEL_IF(nb > 1 && nb * nn * n > LA_PAR_WORK, "omp parallel for schedule(static)",
+    CT_PARALLEL_IF(LA_PAR(nb, nb * nn * n), "omp parallel for schedule(static)",
     for (int64_t b = 0; b < nb; b++)
         info[b] = (int32_t)LA_F(la_sytf2_)(a + b * nn, n, piv + b * n););
     return 0;
@@ -1288,14 +1306,8 @@ static int LA_F(la_geqr2_)(LA_T *a, int64_t lda, int64_t m, int64_t n, LA_T *tau
         /* two columns at a time: the reflector read once for both */
         for (; c + 2 <= n; c += 2) {
             LA_T *restrict c0 = a + c * lda, *restrict c1 = c0 + lda;
-            LA_T d0 = 0, d1 = 0;
-#pragma omp simd reduction(+:d0, d1)
-            for (int64_t i = j + 1; i < m; i++) {
-                d0 += cj[i] * c0[i];
-                d1 += cj[i] * c1[i];
-            }
-            d0 = (d0 + c0[j]) * tj;
-            d1 = (d1 + c1[j]) * tj;
+            LA_T d0 = (LA_F(la_dot_)(cj + j + 1, c0 + j + 1, m - j - 1) + c0[j]) * tj;
+            LA_T d1 = (LA_F(la_dot_)(cj + j + 1, c1 + j + 1, m - j - 1) + c1[j]) * tj;
             c0[j] -= d0;
             c1[j] -= d1;
             for (int64_t i = j + 1; i < m; i++) {
@@ -1305,11 +1317,7 @@ static int LA_F(la_geqr2_)(LA_T *a, int64_t lda, int64_t m, int64_t n, LA_T *tau
         }
         for (; c < n; c++) {
             LA_T *cc = a + c * lda;
-            LA_T d = 0;
-#pragma omp simd reduction(+:d)
-            for (int64_t i = j + 1; i < m; i++)
-                d += cj[i] * cc[i];
-            d = (d + cc[j]) * tj;
+            LA_T d = (LA_F(la_dot_)(cj + j + 1, cc + j + 1, m - j - 1) + cc[j]) * tj;
             cc[j] -= d;
             for (int64_t i = j + 1; i < m; i++)
                 cc[i] -= d * cj[i];
@@ -1488,7 +1496,7 @@ static int LA_F(la_qr_all_)(ct_la_gemm_fn gemm, const LA_T *src, LA_T *q, LA_T *
         free(a);
         return rc;
     }
-    int par = nb > 1 && nb * mn * (qc > n ? qc : n) > LA_PAR_WORK;
+    int par = LA_PAR(nb, nb * mn * (qc > n ? qc : n));
     int fail = 0;
     CT_PARALLEL_IF(par, "omp parallel",
     {
@@ -1531,7 +1539,7 @@ static int LA_F(la_orgqr_all_)(ct_la_gemm_fn gemm, const LA_T *a, const LA_T *ta
         free(w);
         return 0;
     }
-    int par = nb > 1 && nb * mn * n > LA_PAR_WORK;
+    int par = LA_PAR(nb, nb * mn * n);
     int fail = 0;
     CT_PARALLEL_IF(par, "omp parallel",
     {
