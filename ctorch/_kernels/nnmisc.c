@@ -319,6 +319,42 @@ ct_bn_bwd_apply_fn ct_bn_bwd_apply_loops[CT_NDTYPES] = {
  * PyTorch's CPU kernel), two vector passes (mean, then the squared deviations)
  * so that a large mean costs no precision; the column sums of the weight's
  * and bias's gradients in double. */
+/* sum(x) and sum((x - mu)^2) over n elements in 32-byte vectors of lanes, four
+ * chains, the lanes added as a tree (GCC's omp simd reduction epilogue adds
+ * 16 float lanes one after the other through memory: a third of the time of
+ * a layer norm's rows of 512) */
+#define CT_VSUMS(SFX, T)                                                           \
+typedef T ct_v32_##SFX __attribute__((vector_size(32)));                           \
+static inline __attribute__((always_inline)) T ct_vsum_##SFX(const T *x, int64_t n, \
+                                                           int sq, T mu) {         \
+    enum { L = 32 / sizeof(T) };                                                   \
+    ct_v32_##SFX a[4] = {{0}}, v[4];                                               \
+    int64_t j = 0;                                                                 \
+    for (; j + 4 * L <= n; j += 4 * L)                                             \
+        for (int c = 0; c < 4; c++) {                                              \
+            memcpy(&v[c], x + j + c * L, sizeof v[c]);                             \
+            if (sq) { v[c] -= mu; a[c] += v[c] * v[c]; }                           \
+            else a[c] += v[c];                                                     \
+        }                                                                          \
+    for (; j + L <= n; j += L) {                                                   \
+        memcpy(&v[0], x + j, sizeof v[0]);                                         \
+        if (sq) { v[0] -= mu; a[0] += v[0] * v[0]; }                               \
+        else a[0] += v[0];                                                         \
+    }                                                                              \
+    ct_v32_##SFX a0 = (a[0] + a[1]) + (a[2] + a[3]);                               \
+    for (int h = L / 2; h >= 1; h /= 2)                                            \
+        for (int q = 0; q < h; q++)                                                \
+            a0[q] += a0[q + h];                                                    \
+    T t = a0[0];                                                                   \
+    for (; j < n; j++) {                                                           \
+        T d = sq ? x[j] - mu : x[j];                                               \
+        t += sq ? d * d : d;                                                       \
+    }                                                                              \
+    return t;                                                                      \
+}
+CT_VSUMS(f32, float)
+CT_VSUMS(f64, double)
+
 #define CT_LN(SFX, T, A)                                                            \
 CT_MULTIVERSION static void ln_fwd_##SFX(const void *xv, const void *wv, const void *bv, void *yv,   \
                          double *mean, double *rstd, int64_t M, int64_t N, double eps) { \
@@ -329,12 +365,8 @@ CT_MULTIVERSION static void ln_fwd_##SFX(const void *xv, const void *wv, const v
     for (int64_t i = 0; i < M; i++) {                                              \
         const T *xr = x + i * N;                                                   \
         T *yr = y + i * N;                                                         \
-        A s = 0, ss = 0;                                                           \
-        _Pragma("omp simd reduction(+:s)")                                         \
-        for (int64_t j = 0; j < N; j++) s += xr[j];                                \
-        A mu = s / (A)N;                                                           \
-        _Pragma("omp simd reduction(+:ss)")                                        \
-        for (int64_t j = 0; j < N; j++) { A d = xr[j] - mu; ss += d * d; }         \
+        A mu = ct_vsum_##SFX(xr, N, 0, 0) / (A)N;                                  \
+        A ss = ct_vsum_##SFX(xr, N, 1, mu);                                        \
         A r = (A)(1.0 / sqrt((double)ss / (double)N + eps));                       \
         mean[i] = mu;                                                              \
         rstd[i] = r;                                                               \
