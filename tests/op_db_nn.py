@@ -609,7 +609,10 @@ def _s_gn(rng, dt):
     return [((D(randn(rng, (2, 6, 3), dt)), 3, D(randn(rng, (6,), dt)),
               D(randn(rng, (6,), dt))), {}),
             ((D(randn(rng, (2, 4, 2, 3), dt)), 2), {}),
-            ((D(randn(rng, (3, 4), dt)), 4), {"eps": 1e-3})]
+            ((D(randn(rng, (3, 4), dt)), 4), {"eps": 1e-3}),
+            # long: the kernel's (sample, group) rows on threads
+            ((D(randn(rng, (4, 32, 20, 20), dt) * 3 + 1), 8, D(randn(rng, (32,), dt)),
+              D(randn(rng, (32,), dt))), {})]
 
 
 def _np_emb(idx, w, padding_idx=None):
@@ -829,7 +832,7 @@ OPS += [
          errors=[(lambda t: F(t).rms_norm(_x(t), (4,)), RuntimeError,
                   "Given normalized_shape=[4], expected input with shape [*4], but got input "
                   "of size[4, 3]")]),
-    NNOp("group_norm", _pdf("group_norm"), _np_gn, _s_gn, gradcheck=True, tol=_REDUCED_HALF,
+    NNOp("group_norm", _pdf("group_norm"), _np_gn, _s_gn, gradcheck=True, tol=_REDUCED_HALF, grad_samples=3,
          refused=(("int64", NotImplementedError, "\"GroupNormKernelImpl\" not implemented"),),
          errors=[(lambda t: F(t).group_norm(_xs(t, 2, 6), 4), RuntimeError,
                   "Expected number of channels in input to be divisible by num_groups, but got "

@@ -150,6 +150,31 @@ def test_bce_with_logits_long_inputs_on_threads(threads, nt, dtype, reduction):
     np.testing.assert_allclose(xt.grad.numpy(), dloss * scale, rtol=rtol, atol=rtol * scale)
 
 
+@pytest.mark.parametrize("nt", [1, 2, 3])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_group_norm_backward_on_threads(threads, nt, dtype):
+    # the backward kernel's (sample, group) rows split between threads, against
+    # numpy's formula: dx = rstd (dy - mean(dy) - xhat mean(dy xhat)), dy = g w
+    threads(nt)
+    rng = np.random.default_rng(3)
+    n, c, groups, s = 4, 32, 8, 400
+    x = (rng.standard_normal((n, c, s)) * 3 + 1).astype(dtype)
+    w, b = rng.standard_normal(c).astype(dtype), rng.standard_normal(c).astype(dtype)
+    g = rng.standard_normal((n, c, s)).astype(dtype)
+    xt, wt, bt = (torch.tensor(a).requires_grad_(True) for a in (x, w, b))
+    F.group_norm(xt, groups, wt, bt).backward(torch.tensor(g))
+    xg = x.astype(np.float64).reshape(n, groups, -1)
+    r = 1 / np.sqrt(xg.var(-1, keepdims=True) + 1e-5)
+    xhat = ((xg - xg.mean(-1, keepdims=True)) * r).reshape(n, c, s)
+    dy = (g * w[:, None]).reshape(n, groups, -1)
+    xh = xhat.reshape(n, groups, -1)
+    dx = r * (dy - dy.mean(-1, keepdims=True) - xh * (dy * xh).mean(-1, keepdims=True))
+    tol = 2e-4 if dtype == "float32" else 1e-10
+    np.testing.assert_allclose(xt.grad.numpy(), dx.reshape(n, c, s), rtol=tol, atol=tol)
+    np.testing.assert_allclose(wt.grad.numpy(), (g * xhat).sum((0, 2)), rtol=tol, atol=tol * 100)
+    np.testing.assert_allclose(bt.grad.numpy(), g.sum((0, 2)), rtol=tol, atol=tol * 100)
+
+
 def test_mse_loss_warns_on_broadcast_and_grads_both_sides():
     x = torch.randn(4, 3, requires_grad=True)
     t = torch.randn(3, requires_grad=True)

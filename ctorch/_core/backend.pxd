@@ -103,6 +103,12 @@ cdef extern from "backend.h" nogil:
     ctypedef void (*ct_ln_bwd_fn)(const void *g, const void *x, const void *w, const double *mean,
                                   const double *rstd, void *dx, double *dw, double *db,
                                   int64_t M, int64_t N)
+    ctypedef void (*ct_gn_fwd_fn)(const void *x, const void *w, const void *b, void *y,
+                                  double *mean, double *rstd, int64_t N, int64_t C, int64_t S,
+                                  int64_t G, double eps)
+    ctypedef void (*ct_gn_bwd_fn)(const void *g, const void *x, const void *w, const double *mean,
+                                  const double *rstd, void *dx, double *dw, double *db, int64_t N,
+                                  int64_t C, int64_t S, int64_t G, double *sums)
     ctypedef void (*ct_lstm_bwd_fn)(int64_t hb, const void *a, const void *g, const void *cp,
                                     const void *tc, const void *dh, const void *dc, void *dg,
                                     void *dcp)
@@ -234,6 +240,8 @@ cdef extern from "backend.h" nogil:
         # layer normalisation (NULL where a device has none)
         const ct_ln_fwd_fn *ln_fwd
         const ct_ln_bwd_fn *ln_bwd
+        const ct_gn_fwd_fn *gn_fwd
+        const ct_gn_bwd_fn *gn_bwd
         const ct_lstm_bwd_fn *lstm_bwd
         const ct_lstm_fwd_fn *lstm_fwd
         # convolutions (NULL: the op runs on a host copy)

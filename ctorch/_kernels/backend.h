@@ -215,6 +215,9 @@ typedef struct ct_backend {
      * where a device has none (the op then composes other ops) */
     const ct_ln_fwd_fn *ln_fwd;
     const ct_ln_bwd_fn *ln_bwd;
+    /* group normalisation (nnmisc.h), the same way */
+    const ct_gn_fwd_fn *gn_fwd;
+    const ct_gn_bwd_fn *gn_bwd;
     /* an LSTM step's gate gradients (float32, float64) and forward
      * (float32) (nnmisc.h); NULL where a device has none (the ops one at a
      * time) */

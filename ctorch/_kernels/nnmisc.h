@@ -35,6 +35,17 @@ typedef void (*ct_ln_bwd_fn)(const void *g, const void *x, const void *w, const 
                              const double *rstd, void *dx, double *dw, double *db, int64_t M,
                              int64_t N);
 
+/* Group normalisation of dense (N, C, S) values in G groups of C / G channels:
+ * y = (x - mean) * rstd * w[c] + b[c] (w, b: C values or NULL), mean and rstd
+ * per (sample, group) (double). Its backward for the output's gradient g: dx
+ * (NULL: not wanted), dw = sum g * xhat and db = sum g per channel (double;
+ * NULL: not wanted); sums: scratch of 2 N C doubles. */
+typedef void (*ct_gn_fwd_fn)(const void *x, const void *w, const void *b, void *y, double *mean,
+                             double *rstd, int64_t N, int64_t C, int64_t S, int64_t G, double eps);
+typedef void (*ct_gn_bwd_fn)(const void *g, const void *x, const void *w, const double *mean,
+                             const double *rstd, void *dx, double *dw, double *db, int64_t N,
+                             int64_t C, int64_t S, int64_t G, double *sums);
+
 /* One LSTM step's gate gradients over dense (H, B) blocks (hb = H B values
  * each): from the gates' activations a (4H, B: sigmoid of every block; i, f,
  * o used), g = tanh of the cell block, the previous cell state cp, tc =
@@ -98,6 +109,8 @@ extern ct_bn_bwd_reduce_fn ct_bn_bwd_reduce_loops[CT_NDTYPES];
 extern ct_bn_bwd_apply_fn ct_bn_bwd_apply_loops[CT_NDTYPES];
 extern ct_ln_fwd_fn ct_ln_fwd_loops[CT_NDTYPES];
 extern ct_ln_bwd_fn ct_ln_bwd_loops[CT_NDTYPES];
+extern ct_gn_fwd_fn ct_gn_fwd_loops[CT_NDTYPES];
+extern ct_gn_bwd_fn ct_gn_bwd_loops[CT_NDTYPES];
 extern ct_lstm_bwd_fn ct_lstm_bwd_loops[CT_NDTYPES];
 extern ct_lstm_fwd_fn ct_lstm_fwd_loops[CT_NDTYPES];
 

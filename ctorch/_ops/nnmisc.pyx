@@ -213,6 +213,67 @@ def _ln_backward(Tensor g, Tensor x, weight, Tensor mean, Tensor rstd, Py_ssize_
     return dx, dw, db
 
 
+# ------------------------------------------------------------ group normalisation
+
+def _gn_has_kernels(Tensor x):
+    cdef const ct_backend *B = x._storage.backend
+    return (B.gn_fwd != NULL and B.gn_bwd != NULL and B.gn_fwd[x._dtype._code] != NULL
+            and B.gn_bwd[x._dtype._code] != NULL)
+
+
+def _gn_forward(Tensor x, weight, bias, Py_ssize_t G, double eps):
+    """(y, mean, rstd): x (N, C, ...) normalised over each sample's G groups of
+    channels, scaled by weight and shifted by bias (C values each; None: not);
+    mean and rstd float64, (N, G). x is float32 or float64 on a device with
+    the kernels."""
+    cdef DType dt = x._dtype
+    cdef Tensor cx = _dense_as(x, dt)
+    cdef Py_ssize_t N = cx._shape[0], C = cx._shape[1]
+    cdef Py_ssize_t S = cx._numel // (N * C) if N * C else 0
+    cdef Py_ssize_t NG = N * G
+    cdef Tensor w = None if weight is None else _dense_as(<Tensor>weight, dt)
+    cdef Tensor b = None if bias is None else _dense_as(<Tensor>bias, dt)
+    cdef Tensor y = _empty_like(cx, dt)
+    cdef Tensor mean = _empty(1, &NG, t_float64), rstd = _empty(1, &NG, t_float64)
+    cdef ct_gn_fwd_fn f = cx._storage.backend.gn_fwd[dt._code]
+    cdef const void *wp = NULL if w is None else w._data
+    cdef const void *bp = NULL if b is None else b._data
+    with nogil:
+        f(cx._data, wp, bp, y._data, <double *>mean._data, <double *>rstd._data, N, C, S, G, eps)
+    _check_device(y)
+    return y, mean, rstd
+
+
+def _gn_backward(Tensor g, Tensor x, weight, Tensor mean, Tensor rstd, Py_ssize_t G, tuple needs):
+    """(dx, dw, db) of _gn_forward for the output's gradient g; entries that
+    `needs` does not ask for are None. dw and db come back in x's dtype."""
+    cdef DType dt = x._dtype
+    cdef Tensor cx = _dense_as(x, dt)
+    cdef Tensor cg = _dense_as(g, dt)
+    cdef Py_ssize_t N = cx._shape[0], C = cx._shape[1]
+    cdef Py_ssize_t S = cx._numel // (N * C) if N * C else 0
+    cdef Py_ssize_t NC2 = 2 * N * C
+    cdef Tensor w = None if weight is None else _dense_as(<Tensor>weight, dt)
+    cdef Tensor dx = _empty_like(cx, dt) if needs[0] else None
+    cdef Tensor dw = _empty(1, &C, t_float64) if len(needs) > 1 and needs[1] else None
+    cdef Tensor db = _empty(1, &C, t_float64) if len(needs) > 2 and needs[2] else None
+    cdef Tensor sums = _empty(1, &NC2, t_float64)
+    cdef ct_gn_bwd_fn f = cx._storage.backend.gn_bwd[dt._code]
+    cdef const void *wp = NULL if w is None else w._data
+    cdef void *dxp = NULL if dx is None else dx._data
+    cdef double *dwp = NULL if dw is None else <double *>dw._data
+    cdef double *dbp = NULL if db is None else <double *>db._data
+    with nogil:
+        f(cg._data, cx._data, wp, <double *>mean._data, <double *>rstd._data, dxp, dwp, dbp,
+          N, C, S, G, <double *>sums._data)
+    _check_device(cx)
+    if dw is not None:
+        dw = _cast(dw, dt)
+    if db is not None:
+        db = _cast(db, dt)
+    return dx, dw, db
+
+
 def _lstm_bwd(Tensor a, Tensor g, Tensor cp, Tensor tc, Tensor dh, Tensor dc):
     """(dg, dcp): an LSTM step's gate gradients (4H, B) and its previous cell
     state's (H, B) from the saved a (4H, B), g, cp, tc and the gradients dh,

@@ -1909,6 +1909,11 @@ derivative("native_layer_norm", "NativeLayerNormBackward0",
                 _functional._layer_norm_backward(grad, input, weight, bias, mean, rstd, n, eps,
                                                  needs),
            inputs=("input", "weight", "bias"), args=("mean", "rstd", "n", "eps"))
+derivative("native_group_norm", "NativeGroupNormBackward0",
+           joint=lambda grad, input, weight, bias, mean, rstd, groups, eps, needs:
+                _functional._group_norm_backward(grad, input, weight, bias, mean, rstd, groups, eps,
+                                                 needs),
+           inputs=("input", "weight", "bias"), args=("mean", "rstd", "groups", "eps"))
 derivative("embedding_bag", "EmbeddingBagBackward0",
            joint=lambda grad, weight, per_sample_weights, indices, bags, keep, scale, mode,
                         max_indices, needs:

@@ -922,6 +922,32 @@ def _layer_norm_backward(grad, input, weight, bias, mean, rstd, n, eps, needs):
             g.sum(0).reshape(bias.shape) if bias is not None and needs[2] else None)
 
 
+def _group_norm_backward(grad, input, weight, bias, mean, rstd, groups, eps, needs):
+    """The gradients of group_norm for (input, weight, bias): the backward
+    kernel, or (create_graph) the formula in ctorch ops, which recomputes the
+    groups' statistics from the input so that higher-order gradients are
+    exact."""
+    if not _t.is_grad_enabled():
+        dx, dw, db = _nnmisc_ops._gn_backward(grad.detach(), input.detach(), _plain(weight),
+                                              mean, rstd, groups, tuple(needs))
+        return (dx.view(input.shape) if dx is not None else None,
+                dw.view(weight.shape) if dw is not None else None,
+                db.view(bias.shape) if bias is not None and db is not None else None)
+    n, c = input.shape[0], input.shape[1]
+    x = input.reshape(n, groups, -1)
+    mu = x.mean(-1, keepdim=True)
+    xc = x - mu
+    r = _t.rsqrt((xc * xc).mean(-1, keepdim=True) + eps)
+    xhat = (xc * r).reshape(n, c, -1)
+    g = grad.reshape(n, c, -1)
+    gw = (g * weight.reshape(c, 1) if weight is not None else g).reshape(n, groups, -1)
+    xh = xhat.reshape(n, groups, -1)
+    dx = r * (gw - gw.mean(-1, keepdim=True) - xh * (gw * xh).mean(-1, keepdim=True))
+    return (dx.reshape(input.shape) if needs[0] else None,
+            (g * xhat).sum((0, 2)) if weight is not None and needs[1] else None,
+            g.sum((0, 2)) if bias is not None and needs[2] else None)
+
+
 def rms_norm(input, normalized_shape, weight=None, eps=None):
     _float_only(_tensor(input, "rms_norm"), "rms_norm")
     ns, dims = _norm_dims(input, normalized_shape, star="")
@@ -956,23 +982,14 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
                                f"channels in input, but got {name} of shape {list(t.shape)} and "
                                f"input of shape {list(input.shape)}")
     g = input.reshape(n, num_groups, -1)
-    if g.numel() > 0 and input.dtype in (_t.float32, _t.float64):
-        # as PyTorch's kernel: each group's statistics (one pass), then
-        # y = x a + s with a = rstd w, s = b - mean a for each (sample,
-        # channel), in one more pass: batch norm's inference kernel over
-        # the (sample, channel) pairs, its mean 0, variance 1 and eps 0
-        var, mean = _t.var_mean(g, -1, correction=0)
-        rep = c // num_groups
-        a = _t.rsqrt(var + eps).unsqueeze(-1).expand(n, num_groups, rep).reshape(n, c)
-        if weight is not None:
-            a = a * weight
-        sh = -mean.unsqueeze(-1).expand(n, num_groups, rep).reshape(n, c) * a
-        if bias is not None:
-            sh = sh + bias
-        nc = n * c
-        out = batch_norm(input.reshape(1, nc, -1), _t.zeros(nc, dtype=input.dtype),
-                         _t.ones(nc, dtype=input.dtype), a.reshape(nc), sh.reshape(nc), False, 0.0, 0.0)
-        return out.reshape(tuple(input.shape))
+    if (g.numel() > 0 and input.dtype in (_t.float32, _t.float64) and _nnmisc_ops._gn_has_kernels(input)
+            and all(a is None or (a.dtype == input.dtype and a.device == input.device)
+                    for a in (weight, bias))):
+        # the kernels: each (sample, group)'s statistics and its output while
+        # it is in cache
+        y, mean, rstd = _nnmisc_ops._gn_forward(input.detach(), _plain(weight), _plain(bias),
+                                               num_groups, float(eps))
+        return _record("native_group_norm", y, (input, weight, bias), (mean, rstd, num_groups, float(eps)))
     mean = g.mean(-1, keepdim=True)
     gc = g - mean
     var = (gc * gc).mean(-1, keepdim=True)
