@@ -367,7 +367,10 @@ def _s_prelu(rng, dt):
 
 
 def _s_glu(rng, dt):
-    return [((D(randn(rng, (4, 6), dt)),), {"dim": -1}), ((D(randn(rng, (4, 6), dt)),), {"dim": 0})]
+    return [((D(randn(rng, (4, 6), dt)),), {"dim": -1}), ((D(randn(rng, (4, 6), dt)),), {"dim": 0}),
+            ((D(randn(rng, (3, 4, 5), dt)),), {"dim": 1}),
+            # long: the kernel's chunks on threads, crossing the halves' blocks
+            ((D(randn(rng, (70, 6, 400), dt)),), {"dim": 1})]
 
 
 def _np_cos(x1, x2, dim=1, eps=1e-8):
@@ -763,7 +766,7 @@ OPS += [
     _unary("tanhshrink", lambda x: x - np.tanh(x)),
     _unary("logsigmoid", lambda x: -_sp(-x), grad_fn="LogSigmoidBackward0",
            refused=(("int64", NotImplementedError, "\"log_sigmoid_cpu\" not implemented"),)),
-    NNOp("glu", _pdf("glu"), _np_glu, _s_glu, gradcheck=True,
+    NNOp("glu", _pdf("glu"), _np_glu, _s_glu, gradcheck=True, grad_samples=3,
          refused=(("int64", NotImplementedError, "\"glu_cpu\" not implemented for 'Long'"),),
          errors=[(lambda t: F(t).glu(_x(t), 1), RuntimeError,
                   "Halving dimension must be even, but dimension 1 is size 3")]),

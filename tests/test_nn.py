@@ -90,7 +90,8 @@ def test_gradcheck(op):
 
 
 @pytest.mark.parametrize("name", ["gelu", "nll_loss", "mse_loss", "linear", "cross_entropy",
-                                  "silu", "softplus", "celu", "mish", "hardswish", "bce_with_logits"])
+                                  "silu", "softplus", "celu", "mish", "hardswish", "bce_with_logits",
+                                  "glu"])
 def test_gradgradcheck(name):
     rng = np.random.default_rng(2)
     x = torch.tensor(rng.standard_normal((5, 4))).requires_grad_(True)
@@ -108,6 +109,7 @@ def test_gradgradcheck(name):
         "celu": (lambda a: F.celu(a, alpha=0.7), (x,)),
         "mish": (lambda a: F.mish(a), (x,)),
         "hardswish": (lambda a: F.hardswish(a * 4), (x,)),
+        "glu": (lambda a: F.glu(a, 1), (x,)),
         "bce_with_logits": (lambda a, b: F.binary_cross_entropy_with_logits(
             a * 3, b.sigmoid(), torch.full((4,), 0.5, dtype=torch.float64),
             pos_weight=torch.full((4,), 2.0, dtype=torch.float64)), (x, y)),
@@ -173,6 +175,28 @@ def test_group_norm_backward_on_threads(threads, nt, dtype):
     np.testing.assert_allclose(xt.grad.numpy(), dx.reshape(n, c, s), rtol=tol, atol=tol)
     np.testing.assert_allclose(wt.grad.numpy(), (g * xhat).sum((0, 2)), rtol=tol, atol=tol * 100)
     np.testing.assert_allclose(bt.grad.numpy(), g.sum((0, 2)), rtol=tol, atol=tol * 100)
+
+
+@pytest.mark.parametrize("nt", [1, 2, 3])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("shape,dim", [((70, 6, 400), 1), ((1000, 200), 0), ((300, 500), 1)])
+def test_glu_backward_on_threads(threads, nt, dtype, shape, dim):
+    # the kernel's chunks of the halves split between threads: g sigmoid(b)
+    # and g a sigmoid(b) (1 - sigmoid(b)), against numpy
+    threads(nt)
+    rng = np.random.default_rng(4)
+    x = (rng.standard_normal(shape) * 3).astype(dtype)
+    a, b = np.split(x.astype(np.float64), 2, axis=dim)
+    s = 1 / (1 + np.exp(-b))
+    g = rng.standard_normal(a.shape).astype(dtype)
+    xt = torch.tensor(x).requires_grad_(True)
+    y = F.glu(xt, dim)
+    # (1 - sigmoid(b)) keeps float32's absolute rounding of sigmoid(b) near 1
+    tol = 2e-5 if dtype == "float32" else 1e-13
+    np.testing.assert_allclose(y.detach().numpy(), a * s, rtol=tol, atol=tol)
+    y.backward(torch.tensor(g))
+    ref = np.concatenate([g * s, g * a * s * (1 - s)], axis=dim)
+    np.testing.assert_allclose(xt.grad.numpy(), ref, rtol=tol, atol=tol)
 
 
 def test_mse_loss_warns_on_broadcast_and_grads_both_sides():

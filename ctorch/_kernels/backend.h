@@ -251,6 +251,8 @@ typedef struct ct_backend {
      * NULL where a device has none (the loss then composes other ops) */
     const ct_bcel_fn *bcel;
     const ct_bcel_bwd_fn *bcel_bwd;
+    /* glu both ways (nn.h): per dtype (float32, float64); NULL: composed */
+    const ct_glu_fn *glu;
     /* embedding_bag and grid_sample (nnsample.h): the offsets / indices
      * check, and per dtype (float32, float64) the kernels; NULL where a
      * device has none (the op then composes other ops) */

@@ -1578,6 +1578,7 @@ const ct_backend ct_cpu_backend = {
     .act_bwd = ct_act_bwd_loops,
     .bcel = ct_bcel_loops,
     .bcel_bwd = ct_bcel_bwd_loops,
+    .glu = ct_glu_loops,
     .ebag_check = ct_ebag_check,
     .ebag = ct_ebag_loops,
     .ebag_bwd = ct_ebag_bwd_loops,

@@ -959,6 +959,53 @@ ct_bcel_bwd_fn ct_bcel_bwd_loops[CT_NDTYPES] = {
     [CT_FLOAT32] = ct_bcel_bwd_f32, [CT_FLOAT64] = ct_bcel_bwd_f64,
 };
 
+/* ---- glu -------------------------------------------------------------------
+ * x: outer blocks of 2h contiguous values, each a first half a and a second
+ * half b; y = a sigmoid(b) (outer blocks of h). The backward writes the
+ * gradient of both halves: g sigmoid(b) and g a sigmoid(b) (1 - sigmoid(b)).
+ * The output's CT_NN_GRAIN chunks between the threads, a chunk crossing
+ * blocks in runs; one pass each way where a sigmoid and a product made two
+ * (three back). */
+#define CT_GLU(S, T, F)                                                            \
+CT_MULTIVERSION static void ct_glu_run_##S(const T *g, const T *a, const T *b, T *y, T *db, \
+                                           int64_t m)                              \
+{                                                                                  \
+    if (g == NULL) {                                                               \
+        for (int64_t j = 0; j < m; j++)                                            \
+            y[j] = a[j] / ((T)1 + CT_NN_EXP_##F(-b[j]));                           \
+        return;                                                                    \
+    }                                                                              \
+    for (int64_t j = 0; j < m; j++) {                                              \
+        T s = (T)1 / ((T)1 + CT_NN_EXP_##F(-b[j]));                                \
+        T gs = g[j] * s;                                                           \
+        y[j] = gs;                                                                 \
+        db[j] = gs * a[j] * ((T)1 - s);                                            \
+    }                                                                              \
+}                                                                                  \
+static void ct_glu_##S(const void *g_, const void *x_, void *y_, int64_t outer, int64_t h) \
+{                                                                                  \
+    const T *g = (const T *)g_, *x = (const T *)x_;                                \
+    T *y = (T *)y_;                                                                \
+    const int64_t n = outer * h;                                                   \
+    const int64_t nb = (n + CT_NN_GRAIN - 1) / CT_NN_GRAIN;                        \
+    CT_PARALLEL_IF(nb > 1 && ct_get_num_threads() > 1, "omp parallel for schedule(static)", \
+    for (int64_t c = 0; c < nb; c++) {                                             \
+        int64_t i = c * CT_NN_GRAIN, e = n - i < CT_NN_GRAIN ? n : i + CT_NN_GRAIN; \
+        while (i < e) {                                                            \
+            const int64_t o = i / h, j = i - o * h, m = h - j < e - i ? h - j : e - i; \
+            const T *a = x + o * 2 * h + j;                                        \
+            if (g == NULL)                                                         \
+                ct_glu_run_##S(NULL, a, a + h, y + i, NULL, m);                    \
+            else                                                                   \
+                ct_glu_run_##S(g + i, a, a + h, y + o * 2 * h + j, y + o * 2 * h + h + j, m); \
+            i += m;                                                                \
+        }                                                                          \
+    });                                                                            \
+}
+CT_GLU(f32, float, f)
+CT_GLU(f64, double, )
+ct_glu_fn ct_glu_loops[CT_NDTYPES] = {[CT_FLOAT32] = ct_glu_f32, [CT_FLOAT64] = ct_glu_f64};
+
 ct_act_fn ct_act_loops[CT_NDTYPES] = {
     [CT_FLOAT32] = ct_act_f32, [CT_FLOAT64] = ct_act_f64,
     [CT_FLOAT16] = ct_act_f16, [CT_BFLOAT16] = ct_act_bf16,

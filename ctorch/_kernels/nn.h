@@ -84,6 +84,12 @@ void ct_act_bwd_f64(const void *g, const void *x, void *dx, int64_t n, int op, c
 extern ct_act_fn ct_act_loops[CT_NDTYPES];
 extern ct_act_bwd_fn ct_act_bwd_loops[CT_NDTYPES];
 
+/* ---- glu (nn.c): x of outer blocks of 2h values, halves a and b; with g NULL
+ * y = a * sigmoid(b) (outer blocks of h), else y is the gradient of x (blocks
+ * of 2h) for the output's gradient g ---------------------------------------- */
+typedef void (*ct_glu_fn)(const void *g, const void *x, void *y, int64_t outer, int64_t h);
+extern ct_glu_fn ct_glu_loops[CT_NDTYPES];
+
 /* ---- binary_cross_entropy_with_logits (nn.c) -------------------------------
  * x, t and (where not NULL) pos_weight pw and weight w: n contiguous values.
  * The forward writes the n losses to out, or with out NULL their sum to *sum;

@@ -20,6 +20,7 @@ from ctorch.autograd._node cimport record, _grad_mode, _set_grad_mode
 from ctorch._ops.creation import ones_like
 from ctorch._ops.reduce import mean, _sum_fn
 from ctorch._ops.products import dot as _dot
+from ctorch._ops.shape import cat as _cat_fn
 
 cdef enum:              # the reduction codes of ctorch.nn.functional
     RED_NONE = 0
@@ -357,10 +358,13 @@ cdef extern from "nn.h" nogil:
     ctypedef void (*ct_bcel_bwd_fn)(const void *g, double gs, const void *x, const void *t,
                                     const void *pw, const void *w, void *dx, int64_t n)
 
+    ctypedef void (*ct_glu_fn)(const void *g, const void *x, void *y, int64_t outer, int64_t h)
+
 cdef extern from "backend.h" nogil:
     ctypedef struct ct_bcel_table "ct_backend":
         const ct_bcel_fn *bcel
         const ct_bcel_bwd_fn *bcel_bwd
+        const ct_glu_fn *glu
 
 
 cdef inline Tensor _contig(Tensor t):
@@ -472,6 +476,53 @@ def _bcel_target_backward(grad, self, target, pos_weight, weight, int reduction,
     if weight is not None:
         dl = dl * weight
     return grad * (1.0 / count if reduction == RED_MEAN else 1.0) * dl
+
+
+# ------------------------------------------------------------------ glu
+# a * sigmoid(b) of the halves of a dim in one kernel pass each way (nn.c,
+# the backend's glu table), float32 / float64; None elsewhere (composed).
+
+cdef Tensor _glu_raw(Tensor g, Tensor x, int d):
+    cdef const ct_bcel_table *B = <const ct_bcel_table *>x._storage.backend
+    cdef Tensor cx = _contig(x)
+    cdef int k
+    cdef int64_t outer = 1, h = cx._shape[d] // 2
+    for k in range(d):
+        outer *= cx._shape[k]
+    for k in range(d + 1, cx._ndim):
+        h *= cx._shape[k]
+    shape = list(cx.size())
+    if g is None:
+        shape[d] //= 2
+    cdef Tensor r = _empty_list(shape, x._dtype, x._storage.device)
+    cdef Tensor cg = None if g is None else _contig(_cast(g, x._dtype))
+    cdef void *gp = NULL if cg is None else cg._data
+    cdef ct_glu_fn fn = B.glu[x._dtype._code]
+    with nogil:
+        fn(gp, cx._data, r._data, outer, h)
+    return r
+
+
+def _glu(input, int d):
+    cdef Tensor x = <Tensor>input
+    cdef const ct_bcel_table *B = <const ct_bcel_table *>x._storage.backend
+    if (B.glu == NULL or (x._dtype is not t_float32 and x._dtype is not t_float64)
+            or B.glu[x._dtype._code] == NULL or x._numel == 0):
+        return None
+    return record("glu", _glu_raw(None, x, d), (x,), (d,))
+
+
+def _glu_backward(grad, self, int dim):
+    """The gradient of glu: the backward kernel, or under create_graph a
+    differentiable expression."""
+    cdef Tensor x = <Tensor>self
+    if _grad_mode():
+        n = x._shape[dim] // 2
+        a, b = x.narrow(dim, 0, n), x.narrow(dim, n, n)
+        s = _FUNCTIONS["sigmoid"](b)
+        return _cat_fn([grad * s, grad * a * s * (1 - s)], dim)
+    _same_device(x, <Tensor>grad)
+    return _glu_raw(<Tensor>grad, x, dim)
 
 
 # ------------------------------------------------------------ embedding_bag

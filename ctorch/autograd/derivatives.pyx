@@ -948,6 +948,7 @@ derivative("mse_loss", "MseLossBackward0",
            {"self": _nn._mse_backward,
             "target": lambda grad, self, target, reduction, count: -_nn._mse_backward(grad, self, target, reduction, count)},
            args=("reduction", "count"), broadcast=True)
+derivative("glu", "GluBackward0", {"self": _nn._glu_backward}, args=("dim",))
 derivative("binary_cross_entropy_with_logits", "BinaryCrossEntropyWithLogitsBackward0",
            {"self": _nn._bcel_backward, "target": _nn._bcel_target_backward},
            args=("pos_weight", "weight", "reduction", "count"))

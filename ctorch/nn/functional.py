@@ -542,6 +542,9 @@ def glu(input, dim=-1):
     n = input.shape[d]
     if n % 2:
         raise RuntimeError(f"Halving dimension must be even, but dimension {d} is size {n}")
+    fused = _nn_ops._glu(input, d)
+    if fused is not None:
+        return fused
     a, b = input.narrow(d, 0, n // 2), input.narrow(d, n // 2, n // 2)
     return a * _sigmoid(b)
 
