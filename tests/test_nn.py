@@ -199,6 +199,27 @@ def test_glu_backward_on_threads(threads, nt, dtype, shape, dim):
     np.testing.assert_allclose(xt.grad.numpy(), ref, rtol=tol, atol=tol)
 
 
+@pytest.mark.parametrize("nt", [1, 2, 3])
+@pytest.mark.parametrize("kw", [{"scale_factor": 2, "mode": "bilinear"},
+                                {"size": (50, 70), "mode": "bicubic", "align_corners": True},
+                                {"scale_factor": 0.5, "mode": "bilinear", "antialias": True}])
+def test_interpolate_backward_is_the_adjoint_on_threads(threads, nt, kw):
+    # the gradient of a linear map is its adjoint: <f(x), g> = <x, f'(g)>,
+    # with the slices of both passes split between threads
+    threads(nt)
+    rng = np.random.default_rng(6)
+    x = torch.tensor(rng.standard_normal((4, 8, 40, 40))).requires_grad_(True)
+    y = F.interpolate(x, **kw)
+    g = rng.standard_normal(tuple(y.shape))
+    y.backward(torch.tensor(g))
+    lhs = float((y.detach().numpy() * g).sum())
+    rhs = float((x.detach().numpy() * x.grad.numpy()).sum())
+    assert abs(lhs - rhs) <= 1e-9 * (abs(lhs) + 1)
+    # and the forward's slices agree with one thread's
+    threads(1)
+    np.testing.assert_array_equal(F.interpolate(x.detach(), **kw).numpy(), y.detach().numpy())
+
+
 def test_mse_loss_warns_on_broadcast_and_grads_both_sides():
     x = torch.randn(4, 3, requires_grad=True)
     t = torch.randn(3, requires_grad=True)

@@ -248,68 +248,74 @@ void ct_tri(char *dst, const char *src, int64_t batch, int64_t m, int64_t n, int
     }
 }
 
+/* the output's (outer) slices are independent both ways: large calls split
+ * them between the threads (bilinear upsampling ran on one thread at 0.74x
+ * PyTorch's speed) */
 #define CT_TAPS_BODY(T)                                                                   \
     do {                                                                                  \
         const T *s = (const T *)src;                                                      \
         T *d = (T *)dst;                                                                  \
-        int64_t o, j, k, i;                                                               \
         T *wt = NULL;                                                                     \
+        const int par = outer > 1 && ct_get_num_threads() > 1                             \
+                        && outer * (transpose ? n_in : n_out) * inner >= ((int64_t)1 << 15); \
         if (!transpose) {                                                                 \
             if (inner == 1 && K == 2) {                                                   \
                 wt = (T *)malloc((size_t)(2 * n_out) * sizeof(T));                        \
                 if (wt == NULL)                                                           \
                     return -2;                                                            \
-                for (j = 0; j < 2 * n_out; j++)                                           \
+                for (int64_t j = 0; j < 2 * n_out; j++)                                   \
                     wt[j] = (T)w[j];                                                      \
             }                                                                             \
-            for (o = 0; o < outer; o++) {                                                 \
+            CT_PARALLEL_IF(par, "omp parallel for schedule(static)",                      \
+            for (int64_t o = 0; o < outer; o++) {                                         \
                 const T *so = s + o * n_in * inner;                                       \
                 T *dout = d + o * n_out * inner;                                          \
                 if (inner == 1 && K == 2) {                                               \
-                    for (j = 0; j < n_out; j++)                                           \
+                    for (int64_t j = 0; j < n_out; j++)                                   \
                         dout[j] = wt[2 * j] * so[idx[2 * j]]                              \
                                   + wt[2 * j + 1] * so[idx[2 * j + 1]];                   \
                     continue;                                                             \
                 }                                                                         \
                 if (inner == 1) {                                                         \
-                    for (j = 0; j < n_out; j++) {                                         \
+                    for (int64_t j = 0; j < n_out; j++) {                                 \
                         T acc = 0;                                                        \
-                        for (k = 0; k < K; k++)                                           \
+                        for (int64_t k = 0; k < K; k++)                                   \
                             acc += (T)w[j * K + k] * so[idx[j * K + k]];                  \
                         dout[j] = acc;                                                    \
                     }                                                                     \
                     continue;                                                             \
                 }                                                                         \
-                for (j = 0; j < n_out; j++) {                                             \
+                for (int64_t j = 0; j < n_out; j++) {                                     \
                     T *dr = dout + j * inner;                                             \
                     const T *r0 = so + idx[j * K] * inner;                                \
                     T w0 = (T)w[j * K];                                                   \
-                    for (i = 0; i < inner; i++)                                           \
+                    for (int64_t i = 0; i < inner; i++)                                   \
                         dr[i] = w0 * r0[i];                                               \
-                    for (k = 1; k < K; k++) {                                             \
+                    for (int64_t k = 1; k < K; k++) {                                     \
                         const T *rk = so + idx[j * K + k] * inner;                        \
                         T wk = (T)w[j * K + k];                                           \
-                        for (i = 0; i < inner; i++)                                       \
+                        for (int64_t i = 0; i < inner; i++)                               \
                             dr[i] += wk * rk[i];                                          \
                     }                                                                     \
                 }                                                                         \
-            }                                                                             \
+            });                                                                           \
             free(wt);                                                                     \
         } else {                                                                          \
-            memset(dst, 0, (size_t)(outer * n_in * inner) * sizeof(T));                   \
-            for (o = 0; o < outer; o++) {                                                 \
+            CT_PARALLEL_IF(par, "omp parallel for schedule(static)",                      \
+            for (int64_t o = 0; o < outer; o++) {                                         \
                 const T *so = s + o * n_out * inner;                                      \
                 T *dout = d + o * n_in * inner;                                           \
-                for (j = 0; j < n_out; j++) {                                             \
+                memset(dout, 0, (size_t)(n_in * inner) * sizeof(T));                      \
+                for (int64_t j = 0; j < n_out; j++) {                                     \
                     const T *gr = so + j * inner;                                         \
-                    for (k = 0; k < K; k++) {                                             \
+                    for (int64_t k = 0; k < K; k++) {                                     \
                         T *dr = dout + idx[j * K + k] * inner;                            \
                         T wk = (T)w[j * K + k];                                           \
-                        for (i = 0; i < inner; i++)                                       \
+                        for (int64_t i = 0; i < inner; i++)                               \
                             dr[i] += wk * gr[i];                                          \
                     }                                                                     \
                 }                                                                         \
-            }                                                                             \
+            });                                                                           \
         }                                                                                 \
     } while (0)
 
