@@ -91,7 +91,7 @@ def test_gradcheck(op):
 
 @pytest.mark.parametrize("name", ["gelu", "nll_loss", "mse_loss", "linear", "cross_entropy",
                                   "silu", "softplus", "celu", "mish", "hardswish", "bce_with_logits",
-                                  "glu"])
+                                  "glu", "smooth_l1", "huber", "soft_margin"])
 def test_gradgradcheck(name):
     rng = np.random.default_rng(2)
     x = torch.tensor(rng.standard_normal((5, 4))).requires_grad_(True)
@@ -110,6 +110,9 @@ def test_gradgradcheck(name):
         "mish": (lambda a: F.mish(a), (x,)),
         "hardswish": (lambda a: F.hardswish(a * 4), (x,)),
         "glu": (lambda a: F.glu(a, 1), (x,)),
+        "smooth_l1": (lambda a, b: F.smooth_l1_loss(a, b, beta=0.3), (x, y)),
+        "huber": (lambda a, b: F.huber_loss(a, b, delta=0.3), (x, y)),
+        "soft_margin": (lambda a, b: F.soft_margin_loss(a, b), (x, y)),
         "bce_with_logits": (lambda a, b: F.binary_cross_entropy_with_logits(
             a * 3, b.sigmoid(), torch.full((4,), 0.5, dtype=torch.float64),
             pos_weight=torch.full((4,), 2.0, dtype=torch.float64)), (x, y)),
@@ -118,38 +121,64 @@ def test_gradgradcheck(name):
     assert torch.autograd.gradgradcheck(fn, inputs)
 
 
+def _np_softplus(z):
+    return np.maximum(z, 0) + np.log1p(np.exp(-np.abs(z)))
+
+
+# each pointwise loss with its parameters, (loss, d loss / d input) in float64
+# numpy, and how its target is drawn
+PLOSSES = {
+    "bce_with_logits": (lambda x, t, pw, r: F.binary_cross_entropy_with_logits(x, t, pos_weight=pw, reduction=r),
+                        lambda x, t, pw: ((1 - t) * x + (1 + (pw - 1) * t) * _np_softplus(-x),
+                                          (1 - t) - (1 + (pw - 1) * t) / (1 + np.exp(x))), "unit"),
+    "smooth_l1": (lambda x, t, pw, r: F.smooth_l1_loss(x, t, beta=0.7, reduction=r),
+                  lambda x, t, pw: (np.where(np.abs(x - t) < 0.7, 0.5 * (x - t) ** 2 / 0.7,
+                                             np.abs(x - t) - 0.35), np.clip((x - t) / 0.7, -1, 1)), "normal"),
+    "huber": (lambda x, t, pw, r: F.huber_loss(x, t, delta=1.3, reduction=r),
+              lambda x, t, pw: (np.where(np.abs(x - t) < 1.3, 0.5 * (x - t) ** 2,
+                                         1.3 * (np.abs(x - t) - 0.65)), np.clip(x - t, -1.3, 1.3)), "normal"),
+    "huber_weighted": (lambda x, t, pw, r: F.huber_loss(x, t, delta=1.3, weight=pw, reduction=r),
+                       lambda x, t, pw: (pw * np.where(np.abs(x - t) < 1.3, 0.5 * (x - t) ** 2,
+                                                       1.3 * (np.abs(x - t) - 0.65)),
+                                         pw * np.clip(x - t, -1.3, 1.3)), "normal"),
+    "soft_margin": (lambda x, t, pw, r: F.soft_margin_loss(x, t, reduction=r),
+                    lambda x, t, pw: (_np_softplus(-t * x), -t / (1 + np.exp(t * x))), "sign"),
+}
+
+
 @pytest.mark.parametrize("nt", [1, 2, 3])
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none", "none-sum"])
-def test_bce_with_logits_long_inputs_on_threads(threads, nt, dtype, reduction):
+@pytest.mark.parametrize("loss", sorted(PLOSSES))
+def test_pointwise_losses_long_inputs_on_threads(threads, nt, dtype, reduction, loss):
     # the fused kernel's chunks split between threads, each way; "none-sum":
     # the elementwise loss summed, whose gradient arrives spread from one value
     threads(nt)
+    call, ref, tkind = PLOSSES[loss]
     rng = np.random.default_rng(7)
     n = 3 * 32768 + 1001
     x = (rng.standard_normal(n) * 6).astype(dtype)
-    t = rng.random(n).astype(dtype)
+    t = {"unit": rng.random(n), "normal": rng.standard_normal(n) * 3,
+         "sign": np.sign(rng.standard_normal(n))}[tkind].astype(dtype)
     pw = (rng.random(n) * 3).astype(dtype)
-    x64, t64, lw = x.astype(np.float64), t.astype(np.float64), 1 + (pw.astype(np.float64) - 1) * t
-    loss = (1 - t64) * x64 + lw * (np.maximum(-x64, 0) + np.log1p(np.exp(-np.abs(x64))))
-    dloss = (1 - t64) - lw / (1 + np.exp(x64))
+    val, dval = ref(x.astype(np.float64), t.astype(np.float64), pw.astype(np.float64))
     xt = torch.tensor(x).requires_grad_(True)
     red = reduction.split("-")[0]
-    out = F.binary_cross_entropy_with_logits(xt, torch.tensor(t), reduction=red, pos_weight=torch.tensor(pw))
+    out = call(xt, torch.tensor(t), torch.tensor(pw), red)
     rtol = 1e-5 if dtype == "float32" else 1e-12
     scale = 1.0 / n if red == "mean" else 1.0
     if red == "none":
         # each loss to rounding of its terms' size ((1 - t) x and the softplus cancel)
-        assert np.all(np.abs(out.detach().numpy() - loss) <= rtol * (np.abs(x64) + 1))
+        assert np.all(np.abs(out.detach().numpy() - val) <= rtol * (np.abs(x.astype(np.float64)) + np.abs(t) + 1))
         if reduction == "none-sum":
             out.sum().backward()
         else:
             out.backward(torch.tensor(np.full(n, 0.5, dtype)))
             scale = 0.5
     else:
-        np.testing.assert_allclose(out.item(), loss.sum() * scale, rtol=rtol)
+        np.testing.assert_allclose(out.item(), val.sum() * scale, rtol=rtol)
         out.backward()
-    np.testing.assert_allclose(xt.grad.numpy(), dloss * scale, rtol=rtol, atol=rtol * scale)
+    np.testing.assert_allclose(xt.grad.numpy(), dval * scale, rtol=rtol, atol=rtol * scale)
 
 
 @pytest.mark.parametrize("nt", [1, 2, 3])

@@ -247,10 +247,10 @@ typedef struct ct_backend {
      * device has none (the op then composes other ops) */
     const ct_act_fn *act;
     const ct_act_bwd_fn *act_bwd;
-    /* binary_cross_entropy_with_logits (nn.h): per dtype (float32, float64);
-     * NULL where a device has none (the loss then composes other ops) */
-    const ct_bcel_fn *bcel;
-    const ct_bcel_bwd_fn *bcel_bwd;
+    /* the pointwise losses (nn.h): per dtype (float32, float64); NULL where
+     * a device has none (the loss then composes other ops) */
+    const ct_ploss_fn *ploss;
+    const ct_ploss_bwd_fn *ploss_bwd;
     /* glu both ways (nn.h): per dtype (float32, float64); NULL: composed */
     const ct_glu_fn *glu;
     /* embedding_bag and grid_sample (nnsample.h): the offsets / indices

@@ -819,44 +819,62 @@ static void ct_act_bwd_bf16(const void *g, const void *x, void *dx, int64_t n, i
     ct_act_lowp(1, g, x, dx, n, op, p);
 }
 
-/* ---- binary_cross_entropy_with_logits ---------------------------------------
- * loss = w ((1 - t) x + lw (max(-x, 0) + log1p(exp(-|x|)))), lw = 1 + (pw - 1) t
- * and its derivative in x, w ((1 - t) - lw sigmoid(-x)); pw and w are NULL
- * (none) or n contiguous values. The forward writes the losses to out, or
- * (out NULL) adds them up into *sum: 64 lanes of T a block of CT_BCEL_BLOCK,
- * the blocks' sums added in double, the CT_NN_GRAIN chunks' sums in a fixed
- * order (the result does not depend on the thread count). The backward takes
- * g (n values, or NULL for all ones) times gs. In one pass over memory each
- * way where the composition of elementwise ops made ten. */
-#define CT_BCEL_BLOCK 4096
-#define CT_BCEL_LOSS(S, T, F, i)                                                   \
+/* ---- pointwise losses ------------------------------------------------------
+ * The losses of an input x and a target t element by element (op CT_PL_*, its
+ * parameter p), times w where w is not NULL:
+ *   bce_with_logits  (1 - t) x + lw (max(-x, 0) + log1p(exp(-|x|))),
+ *                    lw = 1 + (pw - 1) t (pw NULL: lw = 1)
+ *   smooth_l1        0.5 u^2 / p where |u| < p, else |u| - 0.5 p (u = x - t)
+ *   huber            0.5 u^2 where |u| < p, else p (|u| - 0.5 p)
+ *   soft_margin      max(z, 0) + log1p(exp(-|z|)), z = -t x
+ * and their derivatives in x: (1 - t) - lw sigmoid(-x); u / p clamped to
+ * [-1, 1]; u clamped to [-p, p]; -t sigmoid(z). pw and w: NULL or n
+ * contiguous values. The forward writes the losses to out, or (out NULL)
+ * adds them up into *sum: 64 lanes of T a block of CT_PL_BLOCK, the blocks'
+ * sums added in double, the CT_NN_GRAIN chunks' sums in a fixed order (the
+ * result does not depend on the thread count). The backward takes g (n
+ * values, or NULL for all ones) times gs. One pass over memory each way
+ * where the compositions of elementwise ops made four to ten. */
+#define CT_PL_BLOCK 4096
+/* log1p(exp(-|v|)) + max(-v, 0): softplus(-v) without overflow */
+#define CT_PL_SP(F, T, v) ((v < 0 ? -v : (T)0) + CT_NN_LOG1P_##F(CT_NN_EXP_##F(v < 0 ? v : -v)))
+#define CT_PL_LOSS(S, T, F, i)                                                     \
     ({                                                                             \
-        T v_ = x[i], t_ = t[i];                                                    \
-        T lw_ = HAS_PW ? (T)1 + (pw[i] - (T)1) * t_ : (T)1;                        \
-        T l_ = ((T)1 - t_) * v_ + lw_ * ((v_ < 0 ? -v_ : (T)0)                     \
-                                         + CT_NN_LOG1P_##F(CT_NN_EXP_##F(v_ < 0 ? v_ : -v_))); \
+        T v_ = x[i], t_ = t[i], l_;                                                \
+        if (OP == CT_PL_BCEL) {                                                    \
+            T lw_ = HAS_PW ? (T)1 + (pw[i] - (T)1) * t_ : (T)1;                    \
+            l_ = ((T)1 - t_) * v_ + lw_ * CT_PL_SP(F, T, v_);                      \
+        } else if (OP == CT_PL_SOFT_MARGIN) {                                      \
+            T z_ = -t_ * v_, mz_ = -z_;                                            \
+            l_ = CT_PL_SP(F, T, mz_);                                              \
+        } else {                                                                   \
+            T d_ = v_ - t_;                                                        \
+            d_ = d_ < 0 ? -d_ : d_;                                                \
+            l_ = OP == CT_PL_SMOOTH_L1 ? (d_ < pp ? (T)0.5 * d_ * d_ / pp : d_ - (T)0.5 * pp) \
+                                       : (d_ < pp ? (T)0.5 * d_ * d_ : pp * (d_ - (T)0.5 * pp)); \
+        }                                                                          \
         HAS_W ? l_ * w[i] : l_;                                                    \
     })
-#define CT_BCEL(S, T, F)                                                           \
-static inline __attribute__((always_inline)) double ct_bcel_blk_##S(               \
-    const T *x, const T *t, const T *pw, const T *w, T *out, int64_t n,            \
-    const int HAS_PW, const int HAS_W)                                             \
+#define CT_PL(S, T, F)                                                             \
+static inline __attribute__((always_inline)) double ct_pl_blk_##S(                 \
+    const T *x, const T *t, T pp, const T *pw, const T *w, T *out, int64_t n,      \
+    const int OP, const int HAS_PW, const int HAS_W)                               \
 {                                                                                  \
     int64_t i;                                                                     \
     if (out != NULL) {                                                             \
         for (i = 0; i < n; i++)                                                    \
-            out[i] = CT_BCEL_LOSS(S, T, F, i);                                     \
+            out[i] = CT_PL_LOSS(S, T, F, i);                                       \
         return 0;                                                                  \
     }                                                                              \
     double total = 0;                                                              \
-    for (int64_t b = 0; b < n; b += CT_BCEL_BLOCK) {                               \
-        const int64_t e = n - b < CT_BCEL_BLOCK ? n : b + CT_BCEL_BLOCK;           \
+    for (int64_t b = 0; b < n; b += CT_PL_BLOCK) {                                 \
+        const int64_t e = n - b < CT_PL_BLOCK ? n : b + CT_PL_BLOCK;               \
         T acc[64] = {0};                                                           \
         for (i = b; i + 64 <= e; i += 64)                                          \
             for (int l = 0; l < 64; l++)                                           \
-                acc[l] += CT_BCEL_LOSS(S, T, F, i + l);                            \
+                acc[l] += CT_PL_LOSS(S, T, F, i + l);                              \
         for (; i < e; i++)                                                         \
-            acc[i & 63] += CT_BCEL_LOSS(S, T, F, i);                               \
+            acc[i & 63] += CT_PL_LOSS(S, T, F, i);                                 \
         double s = 0;                                                              \
         for (int l = 0; l < 64; l++)                                               \
             s += acc[l];                                                           \
@@ -864,47 +882,81 @@ static inline __attribute__((always_inline)) double ct_bcel_blk_##S(            
     }                                                                              \
     return total;                                                                  \
 }                                                                                  \
-CT_MULTIVERSION static double ct_bcel_body_##S(const T *x, const T *t, const T *pw, \
-                                               const T *w, T *out, int64_t n)      \
+CT_MULTIVERSION static double ct_pl_body_##S(int op, T p, const T *x, const T *t,  \
+                                             const T *pw, const T *w, T *out, int64_t n) \
 {                                                                                  \
-    if (pw == NULL && w == NULL) return ct_bcel_blk_##S(x, t, pw, w, out, n, 0, 0); \
-    if (w == NULL) return ct_bcel_blk_##S(x, t, pw, w, out, n, 1, 0);              \
-    if (pw == NULL) return ct_bcel_blk_##S(x, t, pw, w, out, n, 0, 1);             \
-    return ct_bcel_blk_##S(x, t, pw, w, out, n, 1, 1);                             \
+    switch (op) {                                                                  \
+    case CT_PL_BCEL:                                                               \
+        if (pw == NULL && w == NULL) return ct_pl_blk_##S(x, t, p, pw, w, out, n, CT_PL_BCEL, 0, 0); \
+        if (w == NULL) return ct_pl_blk_##S(x, t, p, pw, w, out, n, CT_PL_BCEL, 1, 0); \
+        if (pw == NULL) return ct_pl_blk_##S(x, t, p, pw, w, out, n, CT_PL_BCEL, 0, 1); \
+        return ct_pl_blk_##S(x, t, p, pw, w, out, n, CT_PL_BCEL, 1, 1);            \
+    case CT_PL_SMOOTH_L1:                                                          \
+        return w ? ct_pl_blk_##S(x, t, p, pw, w, out, n, CT_PL_SMOOTH_L1, 0, 1)    \
+                 : ct_pl_blk_##S(x, t, p, pw, w, out, n, CT_PL_SMOOTH_L1, 0, 0);   \
+    case CT_PL_HUBER:                                                              \
+        return w ? ct_pl_blk_##S(x, t, p, pw, w, out, n, CT_PL_HUBER, 0, 1)        \
+                 : ct_pl_blk_##S(x, t, p, pw, w, out, n, CT_PL_HUBER, 0, 0);       \
+    default:                                                                       \
+        return w ? ct_pl_blk_##S(x, t, p, pw, w, out, n, CT_PL_SOFT_MARGIN, 0, 1)  \
+                 : ct_pl_blk_##S(x, t, p, pw, w, out, n, CT_PL_SOFT_MARGIN, 0, 0); \
+    }                                                                              \
 }                                                                                  \
-static inline __attribute__((always_inline)) void ct_bcel_bwd_blk_##S(             \
-    const T *g, T gs, const T *x, const T *t, const T *pw, const T *w, T *dx,      \
-    int64_t n, const int HAS_G, const int HAS_PW, const int HAS_W)                 \
+static inline __attribute__((always_inline)) void ct_pl_bwd_blk_##S(               \
+    const T *g, T gs, const T *x, const T *t, T pp, const T *pw, const T *w, T *dx, \
+    int64_t n, const int OP, const int HAS_G, const int HAS_PW, const int HAS_W)   \
 {                                                                                  \
     for (int64_t i = 0; i < n; i++) {                                              \
-        /* sigmoid(-x) from e = exp(-|x|) */                                       \
-        T v = x[i], tv = t[i];                                                     \
-        T e = CT_NN_EXP_##F(v < 0 ? v : -v);                                       \
-        T s = (T)1 / ((T)1 + e);                                                   \
-        T sn = v < 0 ? s : e * s;                                                  \
-        T lw = HAS_PW ? (T)1 + (pw[i] - (T)1) * tv : (T)1;                         \
-        T d = ((T)1 - tv) - lw * sn;                                               \
+        T v = x[i], tv = t[i], d;                                                  \
+        if (OP == CT_PL_BCEL || OP == CT_PL_SOFT_MARGIN) {                         \
+            /* sigmoid(-y) from e = exp(-|y|), y = x or -z = t x */                \
+            T y = OP == CT_PL_BCEL ? v : tv * v;                                   \
+            T e = CT_NN_EXP_##F(y < 0 ? y : -y);                                   \
+            T s = (T)1 / ((T)1 + e);                                               \
+            T sn = y < 0 ? s : e * s;                                              \
+            if (OP == CT_PL_BCEL) {                                                \
+                T lw = HAS_PW ? (T)1 + (pw[i] - (T)1) * tv : (T)1;                 \
+                d = ((T)1 - tv) - lw * sn;                                         \
+            } else {                                                               \
+                d = -tv * sn;                                                      \
+            }                                                                      \
+        } else {                                                                   \
+            T u = v - tv;                                                          \
+            if (OP == CT_PL_SMOOTH_L1)                                             \
+                d = u < -pp ? (T)-1 : u > pp ? (T)1 : u / pp;                      \
+            else                                                                   \
+                d = u < -pp ? -pp : u > pp ? pp : u;                               \
+        }                                                                          \
         if (HAS_W) d *= w[i];                                                      \
         dx[i] = (HAS_G ? g[i] * gs : gs) * d;                                      \
     }                                                                              \
 }                                                                                  \
-CT_MULTIVERSION static void ct_bcel_bwd_body_##S(const T *g, T gs, const T *x,     \
+CT_MULTIVERSION static void ct_pl_bwd_body_##S(int op, T p, const T *g, T gs, const T *x, \
     const T *t, const T *pw, const T *w, T *dx, int64_t n)                         \
 {                                                                                  \
-    int k = (g != NULL) * 4 + (pw != NULL) * 2 + (w != NULL);                      \
-    switch (k) {                                                                   \
-    case 0: ct_bcel_bwd_blk_##S(g, gs, x, t, pw, w, dx, n, 0, 0, 0); break;        \
-    case 1: ct_bcel_bwd_blk_##S(g, gs, x, t, pw, w, dx, n, 0, 0, 1); break;        \
-    case 2: ct_bcel_bwd_blk_##S(g, gs, x, t, pw, w, dx, n, 0, 1, 0); break;        \
-    case 3: ct_bcel_bwd_blk_##S(g, gs, x, t, pw, w, dx, n, 0, 1, 1); break;        \
-    case 4: ct_bcel_bwd_blk_##S(g, gs, x, t, pw, w, dx, n, 1, 0, 0); break;        \
-    case 5: ct_bcel_bwd_blk_##S(g, gs, x, t, pw, w, dx, n, 1, 0, 1); break;        \
-    case 6: ct_bcel_bwd_blk_##S(g, gs, x, t, pw, w, dx, n, 1, 1, 0); break;        \
-    default: ct_bcel_bwd_blk_##S(g, gs, x, t, pw, w, dx, n, 1, 1, 1); break;       \
+    const int hg = g != NULL, hw = w != NULL;                                      \
+    switch (op) {                                                                  \
+    case CT_PL_BCEL:                                                               \
+        if (pw == NULL) {                                                          \
+            if (hg) { if (hw) ct_pl_bwd_blk_##S(g, gs, x, t, p, pw, w, dx, n, CT_PL_BCEL, 1, 0, 1); \
+                      else ct_pl_bwd_blk_##S(g, gs, x, t, p, pw, w, dx, n, CT_PL_BCEL, 1, 0, 0); } \
+            else { if (hw) ct_pl_bwd_blk_##S(g, gs, x, t, p, pw, w, dx, n, CT_PL_BCEL, 0, 0, 1); \
+                   else ct_pl_bwd_blk_##S(g, gs, x, t, p, pw, w, dx, n, CT_PL_BCEL, 0, 0, 0); } \
+        } else {                                                                   \
+            if (hg) { if (hw) ct_pl_bwd_blk_##S(g, gs, x, t, p, pw, w, dx, n, CT_PL_BCEL, 1, 1, 1); \
+                      else ct_pl_bwd_blk_##S(g, gs, x, t, p, pw, w, dx, n, CT_PL_BCEL, 1, 1, 0); } \
+            else { if (hw) ct_pl_bwd_blk_##S(g, gs, x, t, p, pw, w, dx, n, CT_PL_BCEL, 0, 1, 1); \
+                   else ct_pl_bwd_blk_##S(g, gs, x, t, p, pw, w, dx, n, CT_PL_BCEL, 0, 1, 0); } \
+        }                                                                          \
+        break;                                                                     \
+    CT_PL_BWD_CASE(S, CT_PL_SMOOTH_L1)                                             \
+    CT_PL_BWD_CASE(S, CT_PL_HUBER)                                                 \
+    default:                                                                       \
+    CT_PL_BWD_CASE(S, CT_PL_SOFT_MARGIN)                                           \
     }                                                                              \
 }                                                                                  \
-static int ct_bcel_##S(const void *x_, const void *t_, const void *pw_, const void *w_, \
-                       void *out_, int64_t n, double *sum)                         \
+static int ct_pl_##S(int op, double p, const void *x_, const void *t_, const void *pw_, \
+                     const void *w_, void *out_, int64_t n, double *sum)           \
 {                                                                                  \
     const T *x = (const T *)x_, *t = (const T *)t_, *pw = (const T *)pw_,          \
             *w = (const T *)w_;                                                    \
@@ -914,14 +966,14 @@ static int ct_bcel_##S(const void *x_, const void *t_, const void *pw_, const vo
     if (part == NULL)                                                              \
         return -2;                                                                 \
     if (nb <= 1 || ct_get_num_threads() <= 1) {                                    \
-        part[0] = ct_bcel_body_##S(x, t, pw, w, out, n);                           \
+        part[0] = ct_pl_body_##S(op, (T)p, x, t, pw, w, out, n);                   \
         nb = 1;                                                                    \
     } else {                                                                       \
         _Pragma("omp parallel for schedule(static)")                               \
         for (b = 0; b < nb; b++) {                                                 \
             int64_t lo = b * CT_NN_GRAIN, m = n - lo < CT_NN_GRAIN ? n - lo : CT_NN_GRAIN; \
-            double r = ct_bcel_body_##S(x + lo, t + lo, pw ? pw + lo : NULL,       \
-                                        w ? w + lo : NULL, out ? out + lo : NULL, m); \
+            double r = ct_pl_body_##S(op, (T)p, x + lo, t + lo, pw ? pw + lo : NULL, \
+                                      w ? w + lo : NULL, out ? out + lo : NULL, m); \
             if (out == NULL) part[b] = r;                                          \
         }                                                                          \
     }                                                                              \
@@ -934,29 +986,37 @@ static int ct_bcel_##S(const void *x_, const void *t_, const void *pw_, const vo
     }                                                                              \
     return 0;                                                                      \
 }                                                                                  \
-static void ct_bcel_bwd_##S(const void *g_, double gs, const void *x_, const void *t_, \
-                            const void *pw_, const void *w_, void *dx_, int64_t n) \
+static void ct_pl_bwd_##S(int op, double p, const void *g_, double gs, const void *x_, \
+                          const void *t_, const void *pw_, const void *w_, void *dx_, int64_t n) \
 {                                                                                  \
     const T *g = (const T *)g_, *x = (const T *)x_, *t = (const T *)t_,            \
             *pw = (const T *)pw_, *w = (const T *)w_;                              \
     T *dx = (T *)dx_;                                                              \
     if (n <= CT_NN_GRAIN || ct_get_num_threads() <= 1) {                           \
-        ct_bcel_bwd_body_##S(g, (T)gs, x, t, pw, w, dx, n);                        \
+        ct_pl_bwd_body_##S(op, (T)p, g, (T)gs, x, t, pw, w, dx, n);                \
         return;                                                                    \
     }                                                                              \
     int64_t nb = (n + CT_NN_GRAIN - 1) / CT_NN_GRAIN, b;                           \
     _Pragma("omp parallel for schedule(static)")                                   \
     for (b = 0; b < nb; b++) {                                                     \
         int64_t lo = b * CT_NN_GRAIN, m = n - lo < CT_NN_GRAIN ? n - lo : CT_NN_GRAIN; \
-        ct_bcel_bwd_body_##S(g ? g + lo : NULL, (T)gs, x + lo, t + lo, pw ? pw + lo : NULL, \
-                             w ? w + lo : NULL, dx + lo, m);                       \
+        ct_pl_bwd_body_##S(op, (T)p, g ? g + lo : NULL, (T)gs, x + lo, t + lo,     \
+                           pw ? pw + lo : NULL, w ? w + lo : NULL, dx + lo, m);    \
     }                                                                              \
 }
-CT_BCEL(f32, float, f)
-CT_BCEL(f64, double, )
-ct_bcel_fn ct_bcel_loops[CT_NDTYPES] = {[CT_FLOAT32] = ct_bcel_f32, [CT_FLOAT64] = ct_bcel_f64};
-ct_bcel_bwd_fn ct_bcel_bwd_loops[CT_NDTYPES] = {
-    [CT_FLOAT32] = ct_bcel_bwd_f32, [CT_FLOAT64] = ct_bcel_bwd_f64,
+/* one op's backward case: g and w present or not */
+#define CT_PL_BWD_CASE(S, OPC)                                                     \
+    case OPC:                                                                      \
+        if (hg) { if (hw) ct_pl_bwd_blk_##S(g, gs, x, t, p, pw, w, dx, n, OPC, 1, 0, 1); \
+                  else ct_pl_bwd_blk_##S(g, gs, x, t, p, pw, w, dx, n, OPC, 1, 0, 0); } \
+        else { if (hw) ct_pl_bwd_blk_##S(g, gs, x, t, p, pw, w, dx, n, OPC, 0, 0, 1); \
+               else ct_pl_bwd_blk_##S(g, gs, x, t, p, pw, w, dx, n, OPC, 0, 0, 0); } \
+        break;
+CT_PL(f32, float, f)
+CT_PL(f64, double, )
+ct_ploss_fn ct_ploss_loops[CT_NDTYPES] = {[CT_FLOAT32] = ct_pl_f32, [CT_FLOAT64] = ct_pl_f64};
+ct_ploss_bwd_fn ct_ploss_bwd_loops[CT_NDTYPES] = {
+    [CT_FLOAT32] = ct_pl_bwd_f32, [CT_FLOAT64] = ct_pl_bwd_f64,
 };
 
 /* ---- glu -------------------------------------------------------------------

@@ -90,15 +90,17 @@ extern ct_act_bwd_fn ct_act_bwd_loops[CT_NDTYPES];
 typedef void (*ct_glu_fn)(const void *g, const void *x, void *y, int64_t outer, int64_t h);
 extern ct_glu_fn ct_glu_loops[CT_NDTYPES];
 
-/* ---- binary_cross_entropy_with_logits (nn.c) -------------------------------
- * x, t and (where not NULL) pos_weight pw and weight w: n contiguous values.
- * The forward writes the n losses to out, or with out NULL their sum to *sum;
- * 0, or -2 when memory ran out. The backward: dx = (g or 1) * gs * dloss/dx. */
-typedef int (*ct_bcel_fn)(const void *x, const void *t, const void *pw, const void *w,
-                          void *out, int64_t n, double *sum);
-typedef void (*ct_bcel_bwd_fn)(const void *g, double gs, const void *x, const void *t,
-                               const void *pw, const void *w, void *dx, int64_t n);
-extern ct_bcel_fn ct_bcel_loops[CT_NDTYPES];
-extern ct_bcel_bwd_fn ct_bcel_bwd_loops[CT_NDTYPES];
+/* ---- pointwise losses (nn.c): op CT_PL_*, its parameter p (smooth_l1's beta,
+ * huber's delta); x, t and (where not NULL) pos_weight pw (bce_with_logits
+ * only) and weight w: n contiguous values. The forward writes the n losses to
+ * out, or with out NULL their sum to *sum; 0, or -2 when memory ran out. The
+ * backward: dx = (g or 1) * gs * dloss/dx. */
+enum { CT_PL_BCEL = 0, CT_PL_SMOOTH_L1 = 1, CT_PL_HUBER = 2, CT_PL_SOFT_MARGIN = 3 };
+typedef int (*ct_ploss_fn)(int op, double p, const void *x, const void *t, const void *pw,
+                           const void *w, void *out, int64_t n, double *sum);
+typedef void (*ct_ploss_bwd_fn)(int op, double p, const void *g, double gs, const void *x,
+                                const void *t, const void *pw, const void *w, void *dx, int64_t n);
+extern ct_ploss_fn ct_ploss_loops[CT_NDTYPES];
+extern ct_ploss_bwd_fn ct_ploss_bwd_loops[CT_NDTYPES];
 
 #endif

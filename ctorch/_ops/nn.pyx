@@ -344,34 +344,41 @@ def _act_backward(grad, self, int op, double p0, double p1, double p2):
     return _act_bwd_raw(<Tensor>grad, <Tensor>self, op, p0, p1, p2)
 
 
-# ------------------------------------------- binary_cross_entropy_with_logits
-# One pass each way (nn.c, the backend's bcel tables) for float32 / float64
-# inputs and targets of one shape and dtype, pos_weight and weight (optional)
-# of that dtype broadcasting to it; None elsewhere (ctorch.nn.functional then
-# composes other ops). Recorded as binary_cross_entropy_with_logits with
-# inputs (input, target); pos_weight and weight are arguments, so the kernel
-# serves only where they need no gradient.
+# ------------------------------------------------------------ pointwise losses
+# binary_cross_entropy_with_logits, smooth_l1_loss, huber_loss and
+# soft_margin_loss in one pass each way (nn.c, the backend's ploss tables) for
+# float32 / float64 inputs and targets of one shape and dtype, pos_weight and
+# weight (optional) of that dtype broadcasting to it; None elsewhere
+# (ctorch.nn.functional then composes other ops). Recorded under the loss's
+# own entry with inputs (input, target); pos_weight and weight are arguments,
+# so the kernel serves only where they need no gradient.
 
 cdef extern from "nn.h" nogil:
-    ctypedef int (*ct_bcel_fn)(const void *x, const void *t, const void *pw, const void *w,
-                               void *out, int64_t n, double *sum)
-    ctypedef void (*ct_bcel_bwd_fn)(const void *g, double gs, const void *x, const void *t,
-                                    const void *pw, const void *w, void *dx, int64_t n)
-
+    ctypedef int (*ct_ploss_fn)(int op, double p, const void *x, const void *t, const void *pw,
+                                const void *w, void *out, int64_t n, double *sum)
+    ctypedef void (*ct_ploss_bwd_fn)(int op, double p, const void *g, double gs, const void *x,
+                                     const void *t, const void *pw, const void *w, void *dx,
+                                     int64_t n)
     ctypedef void (*ct_glu_fn)(const void *g, const void *x, void *y, int64_t outer, int64_t h)
 
 cdef extern from "backend.h" nogil:
-    ctypedef struct ct_bcel_table "ct_backend":
-        const ct_bcel_fn *bcel
-        const ct_bcel_bwd_fn *bcel_bwd
+    ctypedef struct ct_nnk_table "ct_backend":
+        const ct_ploss_fn *ploss
+        const ct_ploss_bwd_fn *ploss_bwd
         const ct_glu_fn *glu
+
+PL_BCEL = 0
+PL_SMOOTH_L1 = 1
+PL_HUBER = 2
+PL_SOFT_MARGIN = 3
+_PL_OPS = ("binary_cross_entropy_with_logits", "smooth_l1_loss", "huber_loss", "soft_margin_loss")
 
 
 cdef inline Tensor _contig(Tensor t):
     return t if _is_contiguous(t) else _dense_copy(t)
 
 
-cdef object _bcel_operand(object o, Tensor x):
+cdef object _pl_operand(object o, Tensor x):
     """pos_weight / weight as n contiguous values of x's dtype (broadcast to
     x's shape), None for none; False where the kernel cannot take it."""
     if o is None:
@@ -396,19 +403,21 @@ cdef inline void *_ptr(object t):
     return NULL if t is None else (<Tensor>t)._data
 
 
-def _bcel(input, target, pos_weight, weight, int reduction):
+def _ploss(int op, double p, input, target, pos_weight, weight, int reduction):
+    """The loss op (PL_*, parameter p) of input and target by the fused kernel,
+    reduced; None where the kernel cannot serve."""
     cdef Tensor x = <Tensor>input, t = <Tensor>target
-    cdef const ct_bcel_table *B = <const ct_bcel_table *>x._storage.backend
-    if (B.bcel == NULL or B.bcel_bwd == NULL or (x._dtype is not t_float32 and x._dtype is not t_float64)
+    cdef const ct_nnk_table *B = <const ct_nnk_table *>x._storage.backend
+    if (B.ploss == NULL or B.ploss_bwd == NULL or (x._dtype is not t_float32 and x._dtype is not t_float64)
             or t._dtype is not x._dtype or t._storage.device != x._storage.device or x._numel == 0
-            or B.bcel[x._dtype._code] == NULL):
+            or x._ndim != t._ndim or x.size() != t.size() or B.ploss[x._dtype._code] == NULL):
         return None
-    pw = _bcel_operand(pos_weight, x)
-    w = _bcel_operand(weight, x)
+    pw = _pl_operand(pos_weight, x)
+    w = _pl_operand(weight, x)
     if pw is False or w is False:
         return None
     cdef Tensor cx = _contig(x), ct = _contig(t), r
-    cdef ct_bcel_fn fn = B.bcel[x._dtype._code]
+    cdef ct_ploss_fn fn = B.ploss[x._dtype._code]
     cdef void *ppw = _ptr(pw)
     cdef void *pww = _ptr(w)
     cdef int64_t n = x._numel
@@ -417,27 +426,41 @@ def _bcel(input, target, pos_weight, weight, int reduction):
     if reduction == RED_NONE:
         r = _empty_like(cx, x._dtype)
         with nogil:
-            rc = fn(cx._data, ct._data, ppw, pww, r._data, n, &total)
+            rc = fn(op, p, cx._data, ct._data, ppw, pww, r._data, n, &total)
     else:
         with nogil:
-            rc = fn(cx._data, ct._data, ppw, pww, NULL, n, &total)
+            rc = fn(op, p, cx._data, ct._data, ppw, pww, NULL, n, &total)
         r = _empty_list([], x._dtype, x._storage.device)
         _fill(r, total / n if reduction == RED_MEAN else total)
     if rc == -2:
-        raise MemoryError("binary_cross_entropy_with_logits: out of memory")
-    return record("binary_cross_entropy_with_logits", r, (x, t), (pw, w, reduction, n))
+        raise MemoryError(f"{_PL_OPS[op]}: out of memory")
+    return record(_PL_OPS[op], r, (x, t), (op, p, pw, w, reduction, n))
 
 
-def _bcel_backward(grad, self, target, pos_weight, weight, int reduction, int64_t count):
+def _pl_deriv(int op, double p, x, t, pw):
+    """d loss / d input as a differentiable expression (for higher-order
+    gradients), before the weight."""
+    sigmoid = _FUNCTIONS["sigmoid"]
+    if op == PL_BCEL:
+        lw = 1 if pw is None else 1 + (pw - 1) * t
+        return (1 - t) - lw * sigmoid(-x)
+    if op == PL_SOFT_MARGIN:
+        return -t * sigmoid(-t * x)
+    if op == PL_SMOOTH_L1:
+        return ((x - t) / p).clamp(-1, 1)
+    return (x - t).clamp(-p, p)
+
+
+def _ploss_backward(grad, self, target, int op, double p, pos_weight, weight, int reduction,
+                    int64_t count):
     """d loss / d input: the backward kernel, or under create_graph a
-    differentiable expression (for higher-order gradients)."""
+    differentiable expression."""
     cdef Tensor x = <Tensor>self, g = <Tensor>grad
     cdef double gs = 1.0 / count if reduction == RED_MEAN else 1.0
     cdef int d
     cdef bint spread = reduction != RED_NONE
     if _grad_mode():
-        lw = 1 if pos_weight is None else 1 + (pos_weight - 1) * target
-        dl = (1 - target) - lw * _FUNCTIONS["sigmoid"](-x)
+        dl = _pl_deriv(op, p, x, target, pos_weight)
         if weight is not None:
             dl = dl * weight
         return grad * gs * dl
@@ -454,25 +477,33 @@ def _bcel_backward(grad, self, target, pos_weight, weight, int reduction, int64_
         gs *= float(g.reshape(-1)[0]) if g._numel else 0.0
     else:
         cg = _contig(_cast(g, x._dtype))
-    cdef const ct_bcel_table *B = <const ct_bcel_table *>x._storage.backend
-    cdef ct_bcel_bwd_fn fn = B.bcel_bwd[x._dtype._code]
+    cdef const ct_nnk_table *B = <const ct_nnk_table *>x._storage.backend
+    cdef ct_ploss_bwd_fn fn = B.ploss_bwd[x._dtype._code]
     cdef Tensor r = _empty_like(cx, x._dtype)
     cdef void *pg = NULL if cg is None else cg._data
     cdef void *ppw = _ptr(pos_weight)
     cdef void *pww = _ptr(weight)
     cdef int64_t n = cx._numel
     with nogil:
-        fn(pg, gs, cx._data, ct._data, ppw, pww, r._data, n)
+        fn(op, p, pg, gs, cx._data, ct._data, ppw, pww, r._data, n)
     return r
 
 
-def _bcel_target_backward(grad, self, target, pos_weight, weight, int reduction, int64_t count):
-    """d loss / d target: w (-x + (pw - 1) softplus(-x)), a composition."""
-    dl = -self
-    if pos_weight is not None:
-        # softplus(-x) = relu(-x) + log1p(exp(-|x|)), without overflow
-        sp = _FUNCTIONS["relu"](-self) + _FUNCTIONS["log1p"](_FUNCTIONS["exp"](-_FUNCTIONS["abs"](self)))
-        dl = dl + (pos_weight - 1) * sp
+def _ploss_target_backward(grad, self, target, int op, double p, pos_weight, weight,
+                           int reduction, int64_t count):
+    """d loss / d target, a composition: bce_with_logits' w (-x + (pw - 1)
+    softplus(-x)); soft_margin's -x sigmoid(-t x); the negative of the
+    input's for smooth_l1 and huber."""
+    if op == PL_SMOOTH_L1 or op == PL_HUBER:
+        return -_ploss_backward(grad, self, target, op, p, pos_weight, weight, reduction, count)
+    if op == PL_SOFT_MARGIN:
+        dl = -self * _FUNCTIONS["sigmoid"](-target * self)
+    else:
+        dl = -self
+        if pos_weight is not None:
+            # softplus(-x) = relu(-x) + log1p(exp(-|x|)), without overflow
+            sp = _FUNCTIONS["relu"](-self) + _FUNCTIONS["log1p"](_FUNCTIONS["exp"](-_FUNCTIONS["abs"](self)))
+            dl = dl + (pos_weight - 1) * sp
     if weight is not None:
         dl = dl * weight
     return grad * (1.0 / count if reduction == RED_MEAN else 1.0) * dl
@@ -483,7 +514,7 @@ def _bcel_target_backward(grad, self, target, pos_weight, weight, int reduction,
 # the backend's glu table), float32 / float64; None elsewhere (composed).
 
 cdef Tensor _glu_raw(Tensor g, Tensor x, int d):
-    cdef const ct_bcel_table *B = <const ct_bcel_table *>x._storage.backend
+    cdef const ct_nnk_table *B = <const ct_nnk_table *>x._storage.backend
     cdef Tensor cx = _contig(x)
     cdef int k
     cdef int64_t outer = 1, h = cx._shape[d] // 2
@@ -505,7 +536,7 @@ cdef Tensor _glu_raw(Tensor g, Tensor x, int d):
 
 def _glu(input, int d):
     cdef Tensor x = <Tensor>input
-    cdef const ct_bcel_table *B = <const ct_bcel_table *>x._storage.backend
+    cdef const ct_nnk_table *B = <const ct_nnk_table *>x._storage.backend
     if (B.glu == NULL or (x._dtype is not t_float32 and x._dtype is not t_float64)
             or B.glu[x._dtype._code] == NULL or x._numel == 0):
         return None

@@ -949,9 +949,12 @@ derivative("mse_loss", "MseLossBackward0",
             "target": lambda grad, self, target, reduction, count: -_nn._mse_backward(grad, self, target, reduction, count)},
            args=("reduction", "count"), broadcast=True)
 derivative("glu", "GluBackward0", {"self": _nn._glu_backward}, args=("dim",))
-derivative("binary_cross_entropy_with_logits", "BinaryCrossEntropyWithLogitsBackward0",
-           {"self": _nn._bcel_backward, "target": _nn._bcel_target_backward},
-           args=("pos_weight", "weight", "reduction", "count"))
+# ---- pointwise losses (ctorch/_ops/nn.pyx _ploss): args (op code, parameter, ...)
+for _pl_op, _pl_node in (("binary_cross_entropy_with_logits", "BinaryCrossEntropyWithLogitsBackward0"),
+                         ("smooth_l1_loss", "SmoothL1LossBackward0"), ("huber_loss", "HuberLossBackward0"),
+                         ("soft_margin_loss", "SoftMarginLossBackward0")):
+    derivative(_pl_op, _pl_node, {"self": _nn._ploss_backward, "target": _nn._ploss_target_backward},
+               args=("op", "p", "pos_weight", "weight", "reduction", "count"))
 
 
 # ===================================================================== fft

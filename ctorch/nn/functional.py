@@ -653,6 +653,10 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
     _same_size(input, target, "smooth_l1_loss")
+    if beta > 0:
+        fused = _nn_ops._ploss(_nn_ops.PL_SMOOTH_L1, float(beta), input, target, None, None, code)
+        if fused is not None:
+            return fused
     d = (input - target).abs()
     if beta == 0:
         return _reduce(d, code)
@@ -668,6 +672,9 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     if delta <= 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
     _same_size(input, target, "huber_loss")
+    fused = _nn_ops._ploss(_nn_ops.PL_HUBER, float(delta), input, target, None, weight, code)
+    if fused is not None:
+        return fused
     d = (input - target).abs()
     loss = _t.where(d < delta, 0.5 * d * d, delta * (d - 0.5 * delta))
     if weight is not None:
@@ -682,6 +689,9 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
     _tensor(input, "soft_margin_loss")
     _tensor(target, "soft_margin_loss", "target")
     code = _reduction_code(reduction, size_average, reduce)
+    fused = _nn_ops._ploss(_nn_ops.PL_SOFT_MARGIN, 0.0, input, target, None, None, code)
+    if fused is not None:
+        return fused
     return _reduce(_softplus_stable(-target * input, relative=False), code)
 
 
@@ -718,7 +728,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     if tuple(target.shape) != tuple(input.shape):
         raise ValueError(f"Target size ({target.shape}) must be the same as input size "
                          f"({input.shape})")
-    fused = _nn_ops._bcel(input, target, pos_weight, weight, code)
+    fused = _nn_ops._ploss(_nn_ops.PL_BCEL, 0.0, input, target, pos_weight, weight, code)
     if fused is not None:
         return fused
     # -log(sigmoid(-x)) = softplus(-x), computed without overflow
