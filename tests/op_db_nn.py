@@ -363,7 +363,10 @@ def _np_prelu(x, w):
 def _s_prelu(rng, dt):
     return [((D(randn(rng, (2, 3, 4), dt)), D(rng.random(3).astype(dt))), {}),
             ((D(randn(rng, (4, 5), dt)), D(np.array([0.25], dtype=dt))), {}),
-            ((D(randn(rng, (3,), dt)), D(rng.random(3).astype(dt))), {})]
+            ((D(randn(rng, (3,), dt)), D(rng.random(3).astype(dt))), {}),
+            # long: the kernel's blocks on threads, one slope's block in parts
+            ((D(randn(rng, (8, 16, 30, 30), dt)), D(rng.random(16).astype(dt))), {}),
+            ((D(randn(rng, (2, 70000), dt)), D(np.array([0.25], dtype=dt))), {})]
 
 
 def _s_glu(rng, dt):
@@ -770,7 +773,7 @@ OPS += [
          refused=(("int64", NotImplementedError, "\"glu_cpu\" not implemented for 'Long'"),),
          errors=[(lambda t: F(t).glu(_x(t), 1), RuntimeError,
                   "Halving dimension must be even, but dimension 1 is size 3")]),
-    NNOp("prelu", _pdf("prelu"), _np_prelu, _s_prelu, gradcheck=True,
+    NNOp("prelu", _pdf("prelu"), _np_prelu, _s_prelu, gradcheck=True, grad_samples=3,
          errors=[(lambda t: F(t).prelu(_x(t), t.ones(2)), RuntimeError,
                   "Mismatch of parameter numbers and input channel size. Found parameter "
                   "numbers = 2 and channel size = 3.")]),

@@ -249,6 +249,27 @@ def test_interpolate_backward_is_the_adjoint_on_threads(threads, nt, kw):
     np.testing.assert_array_equal(F.interpolate(x.detach(), **kw).numpy(), y.detach().numpy())
 
 
+@pytest.mark.parametrize("nt", [1, 2, 3])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("shape,c", [((8, 16, 30, 30), 16), ((2, 70000), 1), ((3, 2, 40000), 2)])
+def test_prelu_backward_on_threads(threads, nt, dtype, shape, c):
+    # the kernel's blocks (or one block's parts) split between threads: dx =
+    # g where x > 0, else w g; dw = the sum of g x where x <= 0, per channel
+    threads(nt)
+    rng = np.random.default_rng(8)
+    x = rng.standard_normal(shape).astype(dtype)
+    w = rng.random(c).astype(dtype)
+    g = rng.standard_normal(shape).astype(dtype)
+    xt, wt = torch.tensor(x).requires_grad_(True), torch.tensor(w).requires_grad_(True)
+    F.prelu(xt, wt).backward(torch.tensor(g))
+    wb = (w.reshape((c,) + (1,) * (len(shape) - 2)) if c > 1 else w[0]).astype(np.float64)
+    tol = 1e-5 if dtype == "float32" else 1e-12
+    np.testing.assert_allclose(xt.grad.numpy(), np.where(x > 0, g, wb * g), rtol=tol, atol=tol)
+    gx = np.where(x > 0, 0, g.astype(np.float64) * x)
+    dw = gx.sum() if c == 1 else gx.swapaxes(0, 1).reshape(c, -1).sum(1)
+    np.testing.assert_allclose(wt.grad.numpy(), np.reshape(dw, (c,)), rtol=tol * 10, atol=tol * 10)
+
+
 def test_mse_loss_warns_on_broadcast_and_grads_both_sides():
     x = torch.randn(4, 3, requires_grad=True)
     t = torch.randn(3, requires_grad=True)

@@ -253,6 +253,8 @@ typedef struct ct_backend {
     const ct_ploss_bwd_fn *ploss_bwd;
     /* glu both ways (nn.h): per dtype (float32, float64); NULL: composed */
     const ct_glu_fn *glu;
+    /* prelu both ways (nn.h): per dtype (float32, float64); NULL: composed */
+    const ct_prelu_fn *prelu;
     /* embedding_bag and grid_sample (nnsample.h): the offsets / indices
      * check, and per dtype (float32, float64) the kernels; NULL where a
      * device has none (the op then composes other ops) */

@@ -1579,6 +1579,7 @@ const ct_backend ct_cpu_backend = {
     .ploss = ct_ploss_loops,
     .ploss_bwd = ct_ploss_bwd_loops,
     .glu = ct_glu_loops,
+    .prelu = ct_prelu_loops,
     .ebag_check = ct_ebag_check,
     .ebag = ct_ebag_loops,
     .ebag_bwd = ct_ebag_bwd_loops,

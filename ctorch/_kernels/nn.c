@@ -1066,6 +1066,58 @@ CT_GLU(f32, float, f)
 CT_GLU(f64, double, )
 ct_glu_fn ct_glu_loops[CT_NDTYPES] = {[CT_FLOAT32] = ct_glu_f32, [CT_FLOAT64] = ct_glu_f64};
 
+/* ---- prelu -----------------------------------------------------------------
+ * x: nb blocks of S values, block b's slope w[b % C]; with g NULL y = x where
+ * x > 0, else w x; else y = dx = g (1 or w) and dwb[b] = the block's sum of
+ * g x where x <= 0 (double). Many blocks are split between the threads; a few
+ * long ones (one slope for all) each split in parts. */
+#define CT_PRELU(S_, T)                                                            \
+CT_MULTIVERSION static double ct_prelu_run_##S_(const T *g, const T *x, T *y, T a, int64_t m) \
+{                                                                                  \
+    if (g == NULL) {                                                               \
+        for (int64_t j = 0; j < m; j++)                                            \
+            y[j] = x[j] > 0 ? x[j] : a * x[j];                                     \
+        return 0;                                                                  \
+    }                                                                              \
+    T acc = 0;                                                                     \
+    for (int64_t j = 0; j < m; j++) {                                              \
+        const int pos = x[j] > 0;                                                  \
+        y[j] = pos ? g[j] : a * g[j];                                              \
+        acc += pos ? (T)0 : g[j] * x[j];                                           \
+    }                                                                              \
+    return acc;                                                                    \
+}                                                                                  \
+static void ct_prelu_##S_(const void *g_, const void *x_, const void *w_, void *y_, double *dwb, \
+                          int64_t nb, int64_t C, int64_t S)                        \
+{                                                                                  \
+    const T *g = (const T *)g_, *x = (const T *)x_, *w = (const T *)w_;            \
+    T *y = (T *)y_;                                                                \
+    int nt = ct_get_num_threads();                                                 \
+    const int par = nt > 1 && nb * S >= CT_NN_GRAIN;                               \
+    if (!par || nb >= 2 * (int64_t)nt) {                                           \
+        CT_PARALLEL_IF(par, "omp parallel for schedule(static)",                   \
+        for (int64_t b = 0; b < nb; b++) {                                         \
+            double r = ct_prelu_run_##S_(g ? g + b * S : NULL, x + b * S, y + b * S, w[b % C], S); \
+            if (g != NULL) dwb[b] = r;                                             \
+        });                                                                        \
+        return;                                                                    \
+    }                                                                              \
+    for (int64_t b = 0; b < nb; b++) {                                             \
+        const int64_t parts = (S + CT_NN_GRAIN - 1) / CT_NN_GRAIN;                 \
+        double acc = 0;                                                            \
+        _Pragma("omp parallel for schedule(static) reduction(+:acc)")              \
+        for (int64_t p = 0; p < parts; p++) {                                      \
+            const int64_t lo = p * CT_NN_GRAIN, m = S - lo < CT_NN_GRAIN ? S - lo : CT_NN_GRAIN; \
+            acc += ct_prelu_run_##S_(g ? g + b * S + lo : NULL, x + b * S + lo, y + b * S + lo, \
+                                     w[b % C], m);                                 \
+        }                                                                          \
+        if (g != NULL) dwb[b] = acc;                                               \
+    }                                                                              \
+}
+CT_PRELU(f32, float)
+CT_PRELU(f64, double)
+ct_prelu_fn ct_prelu_loops[CT_NDTYPES] = {[CT_FLOAT32] = ct_prelu_f32, [CT_FLOAT64] = ct_prelu_f64};
+
 ct_act_fn ct_act_loops[CT_NDTYPES] = {
     [CT_FLOAT32] = ct_act_f32, [CT_FLOAT64] = ct_act_f64,
     [CT_FLOAT16] = ct_act_f16, [CT_BFLOAT16] = ct_act_bf16,

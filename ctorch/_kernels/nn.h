@@ -90,6 +90,13 @@ extern ct_act_bwd_fn ct_act_bwd_loops[CT_NDTYPES];
 typedef void (*ct_glu_fn)(const void *g, const void *x, void *y, int64_t outer, int64_t h);
 extern ct_glu_fn ct_glu_loops[CT_NDTYPES];
 
+/* ---- prelu (nn.c): nb blocks of S values, block b's slope w[b % C]; with g
+ * NULL y = prelu(x), else y = dx for the gradient g and dwb[b] = the block's
+ * sum of g x where x <= 0 ----------------------------------------------------- */
+typedef void (*ct_prelu_fn)(const void *g, const void *x, const void *w, void *y, double *dwb,
+                            int64_t nb, int64_t C, int64_t S);
+extern ct_prelu_fn ct_prelu_loops[CT_NDTYPES];
+
 /* ---- pointwise losses (nn.c): op CT_PL_*, its parameter p (smooth_l1's beta,
  * huber's delta); x, t and (where not NULL) pos_weight pw (bce_with_logits
  * only) and weight w: n contiguous values. The forward writes the n losses to

@@ -360,12 +360,15 @@ cdef extern from "nn.h" nogil:
                                      const void *t, const void *pw, const void *w, void *dx,
                                      int64_t n)
     ctypedef void (*ct_glu_fn)(const void *g, const void *x, void *y, int64_t outer, int64_t h)
+    ctypedef void (*ct_prelu_fn)(const void *g, const void *x, const void *w, void *y, double *dwb,
+                                 int64_t nb, int64_t C, int64_t S)
 
 cdef extern from "backend.h" nogil:
     ctypedef struct ct_nnk_table "ct_backend":
         const ct_ploss_fn *ploss
         const ct_ploss_bwd_fn *ploss_bwd
         const ct_glu_fn *glu
+        const ct_prelu_fn *prelu
 
 PL_BCEL = 0
 PL_SMOOTH_L1 = 1
@@ -554,6 +557,71 @@ def _glu_backward(grad, self, int dim):
         return _cat_fn([grad * s, grad * a * s * (1 - s)], dim)
     _same_device(x, <Tensor>grad)
     return _glu_raw(<Tensor>grad, x, dim)
+
+
+# ------------------------------------------------------------------ prelu
+# x where x > 0, else the channel's slope times x, in one kernel pass each way
+# (nn.c, the backend's prelu table), float32 / float64 with a weight of the
+# same dtype; None elsewhere (composed). The channels: dim 1 (dim 0 of a 1-d
+# input); one slope serves every element.
+
+cdef tuple _prelu_geometry(Tensor x, Tensor w):
+    """(blocks, C, S) of x for w's C slopes: blocks of S values, block b's
+    slope w[b % C]."""
+    cdef int64_t C = w._numel, S, k
+    if C == 1:
+        return (1, 1, x._numel)
+    S = 1
+    for k in range(2, x._ndim):
+        S *= x._shape[k]
+    return (x._numel // S if S else 0, C, S)
+
+
+def _prelu(input, weight):
+    cdef Tensor x = <Tensor>input, w = <Tensor>weight
+    cdef const ct_nnk_table *B = <const ct_nnk_table *>x._storage.backend
+    if (B.prelu == NULL or (x._dtype is not t_float32 and x._dtype is not t_float64)
+            or B.prelu[x._dtype._code] == NULL or w._dtype is not x._dtype
+            or w._storage.device != x._storage.device or x._numel == 0):
+        return None
+    return record("_prelu_kernel", _prelu_raw(None, x, w)[0], (x, w), ())
+
+
+cdef tuple _prelu_raw(Tensor g, Tensor x, Tensor w):
+    cdef const ct_nnk_table *B = <const ct_nnk_table *>x._storage.backend
+    cdef Tensor cx = _contig(x), cw = _contig(w)
+    nb, C, S = _prelu_geometry(cx, cw)
+    cdef int64_t nb_ = nb, C_ = C, S_ = S
+    cdef Tensor r = _empty_like(cx, x._dtype)
+    cdef Tensor cg = None if g is None else _contig(_cast(g, x._dtype))
+    cdef Tensor dwb = None if g is None else _empty_list([nb_], t_float64, x._storage.device)
+    cdef void *gp = NULL if cg is None else cg._data
+    cdef double *dp = NULL if dwb is None else <double *>dwb._data
+    cdef ct_prelu_fn fn = B.prelu[x._dtype._code]
+    with nogil:
+        fn(gp, cx._data, cw._data, r._data, dp, nb_, C_, S_)
+    return r, dwb
+
+
+def _prelu_backward(grads, self, weight, needs):
+    """(d input, d weight) of prelu: the backward kernel, or under
+    create_graph a differentiable expression."""
+    cdef Tensor x = <Tensor>self, w = <Tensor>weight
+    grad = grads
+    if _grad_mode():
+        pos = (x > 0).to(x.dtype)
+        nb, C, S = _prelu_geometry(x, w)
+        wv = w.reshape(-1)[0] if C == 1 else w.reshape([C] + [1] * max(x._ndim - 2, 0))
+        dx = grad * (pos + (1 - pos) * wv)
+        gxn = grad * x * (1 - pos)
+        dw = gxn.sum() if C == 1 else gxn.reshape(-1, C, S).sum((0, 2))
+        return dx, dw.reshape(w.size())
+    dx, dwb = _prelu_raw(<Tensor>grad, x, w)
+    dw = None
+    if needs[1]:
+        nb, C, S = _prelu_geometry(x, w)
+        dw = _cast(_sum_fn(dwb.reshape(-1, C), 0), x._dtype).reshape(w.size())
+    return dx if needs[0] else None, dw
 
 
 # ------------------------------------------------------------ embedding_bag

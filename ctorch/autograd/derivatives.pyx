@@ -949,6 +949,9 @@ derivative("mse_loss", "MseLossBackward0",
             "target": lambda grad, self, target, reduction, count: -_nn._mse_backward(grad, self, target, reduction, count)},
            args=("reduction", "count"), broadcast=True)
 derivative("glu", "GluBackward0", {"self": _nn._glu_backward}, args=("dim",))
+derivative("_prelu_kernel", "PreluKernelBackward0",
+           joint=lambda grad, self, weight, needs: _nn._prelu_backward(grad, self, weight, needs),
+           inputs=("self", "weight"))
 # ---- pointwise losses (ctorch/_ops/nn.pyx _ploss): args (op code, parameter, ...)
 for _pl_op, _pl_node in (("binary_cross_entropy_with_logits", "BinaryCrossEntropyWithLogitsBackward0"),
                          ("smooth_l1_loss", "SmoothL1LossBackward0"), ("huber_loss", "HuberLossBackward0"),

@@ -568,6 +568,10 @@ def prelu(input, weight):
             weight = weight.reshape((n,) + (1,) * (input.dim() - 2))
     elif weight.dim() == 1 and input.dim() == 0:
         weight = weight.reshape(())
+    if n == 1 or input.dim() >= 2:
+        fused = _nn_ops._prelu(input, weight)
+        if fused is not None:
+            return fused
     return _t.where(input > 0, input, weight * input)
 
 
