@@ -447,6 +447,8 @@ ct_nll_bwd_fn ct_nll_bwd_loops[CT_NDTYPES] = {
  *                stays NaN, as PyTorch's)
  *   hardshrink   0 for -l <= x <= l, else x (p: l)
  *   logsigmoid   min(x, 0) - log1p(exp(-|x|))
+ *   threshold    value where x <= threshold, else x (p: threshold, value; a
+ *                NaN stays, as PyTorch's)
  * The backward kernels take the input x and give dx = g * f'(x). Every body
  * is branch free (selects), so the float loops vectorise over fastmath.h's
  * exp / expm1 / log1p. */
@@ -575,6 +577,14 @@ CT_MULTIVERSION void ct_act_body_##S(const T *x, T *y, int64_t n, int op,    \
             y[i] = m - CT_NN_LOG1P_##F(e);                                         \
         }                                                                          \
         break;                                                                     \
+    case CT_ACT_THRESHOLD: {                                                       \
+        const T th = (T)p[0], val = (T)p[1];                                       \
+        for (i = 0; i < n; i++) {                                                  \
+            T v = x[i];                                                            \
+            y[i] = v <= th ? val : v;                                              \
+        }                                                                          \
+        break;                                                                     \
+    }                                                                              \
     }                                                                              \
 }                                                                                  \
 CT_MULTIVERSION void ct_act_bwd_body_##S(const T *g, const T *x, T *dx,      \
@@ -657,6 +667,12 @@ CT_MULTIVERSION void ct_act_bwd_body_##S(const T *g, const T *x, T *dx,      \
             dx[i] = g[i] * (v < 0 ? s : e * s);                                    \
         }                                                                          \
         break;                                                                     \
+    case CT_ACT_THRESHOLD: {                                                       \
+        const T th = (T)p[0];                                                      \
+        for (i = 0; i < n; i++)                                                    \
+            dx[i] = x[i] <= th ? (T)0 : g[i];                                      \
+        break;                                                                     \
+    }                                                                              \
     }                                                                              \
 }                                                                                  \
 void ct_act_##S(const void *x, void *y, int64_t n, int op, const double *p)        \

@@ -243,10 +243,11 @@ ACT_LEAKY_RELU = 6
 ACT_SOFTSHRINK = 7
 ACT_HARDSHRINK = 8
 ACT_LOGSIGMOID = 9
+ACT_THRESHOLD = 10
 
 # the derivatives-table entry each activation records under
 _ACT_OPS = ("silu", "softplus", "elu", "mish", "hardswish", "hardsigmoid", "leaky_relu",
-            "softshrink", "hardshrink", "logsigmoid")
+            "softshrink", "hardshrink", "logsigmoid", "threshold")
 
 
 cdef inline Tensor _act_dense(Tensor t, DType comp):
@@ -333,6 +334,8 @@ def _act_deriv(x, int op, double p0, double p1, double p2):
         return 1 - ((x >= -p0) & (x <= p0)).to(x.dtype)
     if op == ACT_LOGSIGMOID:
         return sigmoid(-x)
+    if op == ACT_THRESHOLD:
+        return 1 - (x <= p0).to(x.dtype)
     return ((x > -3) & (x < 3)).to(x.dtype) / 6
 
 

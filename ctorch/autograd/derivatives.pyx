@@ -1963,7 +1963,8 @@ for _act_op, _act_node in (("silu", "SiluBackward0"), ("softplus", "SoftplusBack
                            ("leaky_relu", "LeakyReluBackward0"),
                            ("softshrink", "SoftshrinkBackward0"),
                            ("hardshrink", "HardshrinkBackward0"),
-                           ("logsigmoid", "LogSigmoidBackward0")):
+                           ("logsigmoid", "LogSigmoidBackward0"),
+                           ("threshold", "ThresholdBackward0")):
     derivative(_act_op, _act_node, {"self": _nn._act_backward}, args=("op", "p0", "p1", "p2"))
 # ---- rearranging copies (tril / triu in one kernel pass): args (diagonal)
 derivative("tril", "TrilBackward0",

@@ -364,8 +364,13 @@ def celu_(input, alpha=1.0):
 
 def threshold(input, threshold, value, inplace=False):
     _tensor(input, "threshold")
-    fill = _t.full((), value, dtype=input.dtype, device=input.device)
-    out = _t.where(input > threshold, input, fill)
+    out = None
+    if input.dtype in (_t.float32, _t.float64):
+        out = _act(input, inplace, 10, float(threshold), float(value))
+    if out is None:
+        # value where input <= threshold (a NaN stays, as PyTorch's)
+        fill = _t.full((), value, dtype=input.dtype, device=input.device)
+        out = _t.where(input <= threshold, fill, input)
     return _inplace(input, out, inplace)
 
 
