@@ -139,6 +139,11 @@ def _s_conv2d(rng, dt):
         ((x(1, 2, 5, 6), x(3, 2, 3, 3)), {"padding": "same", "dilation": 2}),
         ((x(1, 2, 5, 6), x(3, 2, 3, 3)), {"padding": "valid"}),
         ((x(2, 5, 6), x(3, 2, 3, 3), x(3)), {"padding": 1}),          # unbatched
+        # depthwise (one input channel a group): the direct kernel, with a
+        # channel multiplier, strides (the last dim's by phases), dilation
+        ((x(2, 4, 9, 11), x(8, 1, 3, 2), x(8)), {"stride": (2, 3), "padding": (1, 0), "groups": 4}),
+        ((x(1, 3, 8, 9), x(3, 1, 3, 3)), {"padding": 2, "dilation": 2, "groups": 3}),
+        ((x(3, 16, 12, 13), x(16, 1, 5, 5), x(16)), {"stride": 2, "padding": 2, "groups": 16}),
     ]
 
 
@@ -149,6 +154,7 @@ def _s_conv1d(rng, dt):
         ((x(2, 4, 9), x(4, 2, 3)), {"stride": 2, "padding": 2, "dilation": 2, "groups": 2}),
         ((x(2, 3, 8), x(2, 3, 4)), {"padding": "same"}),
         ((x(3, 7), x(2, 3, 2), x(2)), {"stride": 3}),                  # unbatched
+        ((x(2, 6, 40), x(6, 1, 5), x(6)), {"stride": 2, "padding": 2, "groups": 6}),   # depthwise
     ]
 
 
@@ -158,6 +164,7 @@ def _s_conv3d(rng, dt):
         ((x(1, 2, 4, 5, 4), x(3, 2, 2, 3, 2), x(3)), {}),
         ((x(1, 4, 5, 4, 5), x(2, 2, 3, 2, 2)), {"stride": (2, 1, 2), "padding": 1, "groups": 2}),
         ((x(2, 4, 3, 4), x(2, 2, 2, 2, 2)), {"dilation": (1, 2, 1), "padding": "same"}),
+        ((x(1, 3, 5, 6, 7), x(6, 1, 2, 3, 2)), {"stride": 2, "padding": 1, "groups": 3}),  # depthwise
     ]
 
 

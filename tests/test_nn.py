@@ -270,6 +270,22 @@ def test_prelu_backward_on_threads(threads, nt, dtype, shape, c):
     np.testing.assert_allclose(wt.grad.numpy(), np.reshape(dw, (c,)), rtol=tol * 10, atol=tol * 10)
 
 
+@pytest.mark.parametrize("nt", [2, 3])
+@pytest.mark.parametrize("kw", [{"padding": 1}, {"stride": 2, "padding": 1}, {"stride": (1, 3), "dilation": 2}])
+def test_depthwise_conv_planes_on_threads(threads, nt, kw):
+    # the direct kernel's planes are independent: split between threads they
+    # come out as on one thread, bit for bit (the values: the op table's
+    # small depthwise samples against numpy)
+    rng = np.random.default_rng(9)
+    x = torch.tensor(rng.standard_normal((4, 16, 40, 41)).astype(np.float32))
+    w = torch.tensor(rng.standard_normal((32, 1, 3, 3)).astype(np.float32))
+    b = torch.tensor(rng.standard_normal(32).astype(np.float32))
+    threads(1)
+    one = F.conv2d(x, w, b, groups=16, **kw).numpy()
+    threads(nt)
+    np.testing.assert_array_equal(F.conv2d(x, w, b, groups=16, **kw).numpy(), one)
+
+
 def test_mse_loss_warns_on_broadcast_and_grads_both_sides():
     x = torch.randn(4, 3, requires_grad=True)
     t = torch.randn(3, requires_grad=True)
