@@ -42,7 +42,7 @@ static inline int ct_conv_in_team(void)
 }
 
 #define CT_IM2COL(S, T)                                                            \
-static void ct_im2col_plane_##S(const T *x, T *col, const ct_conv_geom *g, int64_t ls)         \
+CT_MULTIVERSION static void ct_im2col_plane_##S(const T *x, T *col, const ct_conv_geom *g, int64_t ls) \
 {                                                                                  \
     const int64_t I0 = g->in[0], I1 = g->in[1], I2 = g->in[2];                     \
     const int64_t O0 = g->out[0], O1 = g->out[1], O2 = g->out[2];                  \
@@ -65,6 +65,9 @@ static void ct_im2col_plane_##S(const T *x, T *col, const ct_conv_geom *g, int64
                 for (int64_t o = 0; o < lo; o++) r[o] = (T)0;                      \
                 if (g->s[2] == 1) {                                                \
                     if (hi > lo) memcpy(r + lo, xr + lo, (size_t)(hi - lo) * sizeof(T)); \
+                } else if (g->s[2] == 2) {                                         \
+                    /* every other element: vector even/odd shuffles */           \
+                    for (int64_t o = lo; o < hi; o++) r[o] = xr[2 * o];            \
                 } else {                                                           \
                     const int64_t s2 = g->s[2];                                    \
                     for (int64_t o = lo; o < hi; o++) r[o] = xr[o * s2];           \
@@ -74,7 +77,7 @@ static void ct_im2col_plane_##S(const T *x, T *col, const ct_conv_geom *g, int64
         }                                                                          \
     }                                                                              \
 }                                                                                  \
-static void ct_col2im_plane_##S(const T *col, T *x, const ct_conv_geom *g, int64_t ls) \
+CT_MULTIVERSION static void ct_col2im_plane_##S(const T *col, T *x, const ct_conv_geom *g, int64_t ls) \
 {                                                                                  \
     const int64_t I0 = g->in[0], I1 = g->in[1], I2 = g->in[2];                     \
     const int64_t O0 = g->out[0], O1 = g->out[1], O2 = g->out[2];                  \
@@ -623,13 +626,19 @@ CT_MULTIVERSION static void ct_dwconv_plane_##S(const T *x, const T *w, T bias, 
      * contiguous run: x[row][o s2 + off] = ph[row][off mod s2][o + off div s2] */ \
     const int64_t P = (I2 + s2 - 1) / s2;                                          \
     if (s2 > 1) {                                                                  \
-        for (int64_t row = 0; row < I0 * I1; row++)                                \
-            for (int64_t r = 0; r < s2; r++) {                                     \
-                T *pr = ph + (row * s2 + r) * P;                                   \
-                const T *xr = x + row * I2;                                        \
-                for (int64_t m = 0; m < P; m++)                                    \
-                    pr[m] = m * s2 + r < I2 ? xr[m * s2 + r] : (T)0;               \
-            }                                                                      \
+        for (int64_t row = 0; row < I0 * I1; row++) {                              \
+            const T *xr = x + row * I2;                                            \
+            T *p0 = ph + row * s2 * P;                                             \
+            int64_t m = 0;                                                         \
+            if (s2 == 2)         /* even / odd: vector shuffles */                \
+                for (; 2 * m + 1 < I2; m++) {                                      \
+                    p0[m] = xr[2 * m];                                             \
+                    p0[P + m] = xr[2 * m + 1];                                     \
+                }                                                                  \
+            for (int64_t r = 0; r < s2; r++)                                       \
+                for (int64_t mm = m; mm < P; mm++)                                 \
+                    p0[r * P + mm] = mm * s2 + r < I2 ? xr[mm * s2 + r] : (T)0;    \
+        }                                                                          \
     }                                                                              \
     for (int64_t l = 0; l < O0 * O1 * O2; l++) y[l] = bias;                        \
     for (int64_t k0 = 0; k0 < g->k[0]; k0++)                                       \
