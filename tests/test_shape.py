@@ -307,6 +307,21 @@ def test_where_one_arg_and_nonzero():
     assert [t.tolist() for t in torch.nonzero(c, as_tuple=True)] == [[0, 1], [0, 1]]
 
 
+@pytest.mark.parametrize("shape", [(300, 400), (3, 4, 5), (1, 7), (7, 1), (0, 3), (3, 0), (2, 3, 1, 4),
+                                   (40, 30, 20), (5,), ()])
+@pytest.mark.parametrize("density", [0.0, 0.15, 0.5, 1.0])
+def test_nonzero_of_random_masks(shape, density):
+    # the rows along the last dim written without a branch per element, up
+    # to each row's last set one: numpy's argwhere / nonzero
+    a = np.random.default_rng(12).random(shape) < density
+    t = torch.tensor(a)
+    ref = np.argwhere(a) if a.ndim else np.zeros((int(a), 0), np.int64)
+    got = torch.nonzero(t).numpy()
+    assert got.shape == ref.shape and np.array_equal(got, ref)
+    for x, y in zip(torch.nonzero(t, as_tuple=True), np.nonzero(np.atleast_1d(a))):
+        np.testing.assert_array_equal(x.numpy(), y)
+
+
 def test_unique_variants():
     v, inv, cnt = torch.unique(torch.tensor([3, 1, 2, 1, 3]), return_inverse=True, return_counts=True)
     assert v.tolist() == [1, 2, 3] and inv.tolist() == [2, 0, 1, 0, 2] and cnt.tolist() == [2, 1, 2]

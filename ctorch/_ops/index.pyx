@@ -192,8 +192,8 @@ cdef Py_ssize_t _count_set(const uint8_t *p, Py_ssize_t n) noexcept nogil:
 cdef void _write_coords(const uint8_t *p, Py_ssize_t n, int nd, const Py_ssize_t *shape,
                         int64_t **ptrs, Py_ssize_t step) noexcept nogil:
     """ptrs[k][j * step] = coordinate k of the j-th set element of the dense
-    C-order bool array p: one counter per dim, carried forward (no
-    divisions)."""
+    C-order bool array p: one counter per dim but the last, carried forward
+    row by row (no divisions)."""
     cdef Py_ssize_t co[CT_MAXDIM]
     cdef Py_ssize_t i, j = 0
     cdef int k, last = nd - 1
@@ -208,15 +208,28 @@ cdef void _write_coords(const uint8_t *p, Py_ssize_t n, int nd, const Py_ssize_t
             q0[j * step] = i
             j += p[i]
         return
+    # row by row along the last dim, each as the 1-d case: the row's
+    # coordinates written at every position up to its last set element, kept
+    # only where set (a branch per element cost 3 ns a position on a mask of
+    # random bits)
+    cdef Py_ssize_t row, rows, rl = shape[last]
+    cdef const uint8_t *pr
+    cdef int64_t *ql = ptrs[last]
+    rows = n // rl if rl else 0
     for k in range(nd):
         co[k] = 0
-    for i in range(n):
-        if p[i]:
-            for k in range(nd):
+    for row in range(rows):
+        pr = p + row * rl
+        end = rl - 1
+        while end >= 0 and not pr[end]:
+            end -= 1
+        for i in range(end + 1):
+            for k in range(last):
                 ptrs[k][j * step] = co[k]
-            j += 1
-        co[last] += 1
-        k = last
+            ql[j * step] = i
+            j += pr[i]
+        k = last - 1
+        co[k] += 1
         while co[k] == shape[k] and k > 0:
             co[k] = 0
             k -= 1
