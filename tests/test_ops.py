@@ -711,6 +711,24 @@ def test_ternary(op, dtype, layout):
         assert_close(x, exp, dtype, tol, f"{op.method}_")
 
 
+TERNARY_BROADCAST = [((30, 70), (30, 1), (1, 70)), ((30, 70), (1, 70), (30, 1)), ((70,), (30, 1), (1, 70)),
+                     ((30, 70), (30, 70), (1, 70)), ((3, 30, 70), (30, 1), (70,)), ((30, 1), (1, 70), ())]
+_TERNARY_BCAST_CASES = [(o, dt) for o in GENERIC_TERNARY for dt in ("float32", "float64", "int64")
+                        if dt in o.dtypes]
+
+
+@pytest.mark.parametrize("op,dtype", _TERNARY_BCAST_CASES, ids=[f"{o.name}-{d}" for o, d in _TERNARY_BCAST_CASES])
+@pytest.mark.parametrize("shapes", TERNARY_BROADCAST, ids=["-".join(map(str, s)) for s in TERNARY_BROADCAST])
+def test_ternary_broadcast(op, dtype, shapes):
+    # broadcast operands, among them one column per row of the output (each
+    # row's inner loop then sees a single value in it)
+    rng = rng_for(op.name, dtype, shapes)
+    arrays = [random_array(s, dtype, op.domains[i], rng) for i, s in enumerate(shapes)]
+    ts = [helpers.on_device(a) for a in arrays]
+    exp, res, _ = expected_of(op, arrays, ts)
+    assert_close(call(op, *ts), exp, res, op.tolerance(res))
+
+
 def test_lerp_dtype_mismatch():
     with pytest.raises(RuntimeError, match="expected dtype"):
         torch.lerp(torch.ones(2), torch.ones(2, dtype=torch.float64), 0.5)

@@ -31,7 +31,7 @@ from ctorch._core.dtype import promote_types
 from ctorch._core.tensor import _bump_version
 from ctorch._ops.creation import zeros, zeros_like, arange
 from ctorch._ops.creation cimport _zero_fill
-from ctorch._ops.elementwise import where, _clone_contig, mul as _mul
+from ctorch._ops.elementwise import where, _clone_contig, mul as _mul, addcmul as _addcmul
 from ctorch._ops.views import diagonal
 _diagonal = diagonal
 from ctorch._ops.reduce import _sum_fn
@@ -563,6 +563,16 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
 def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None):
     if ct_autocast & 2 and out is None:
         return _autocast_hook("addr", addr, (input, vec1, vec2), {"beta": beta, "alpha": alpha})
+    if (isinstance(input, Tensor) and isinstance(vec1, Tensor) and isinstance(vec2, Tensor)
+            and (<Tensor>vec1)._ndim == 1 and (<Tensor>vec2)._ndim == 1 and beta != 0
+            and (<Tensor>input)._dtype._code in (CT_FLOAT32, CT_FLOAT64)
+            and (<Tensor>vec1)._dtype is (<Tensor>input)._dtype
+            and (<Tensor>vec2)._dtype is (<Tensor>input)._dtype
+            and isinstance(beta, (int, float)) and isinstance(alpha, (int, float))):
+        # input + alpha vec1 vec2^T in one broadcast pass (addcmul), not an
+        # outer product written out and added
+        return _to_out(out, _addcmul(input if beta == 1 else input * beta, (<Tensor>vec1).unsqueeze(1),
+                                     (<Tensor>vec2).unsqueeze(0), value=alpha), "addr", OUT_CAST)
     return _to_out(out, _addlike(input, outer(vec1, vec2), beta, alpha), "addr", OUT_CAST)
 
 
