@@ -1213,7 +1213,13 @@ def _clamp_tensors(Tensor t, min, max, out):
         if min is not None:
             r = _FUNCTIONS["maximum"](r, _alias(min) if isinstance(min, Tensor) else min)
         if max is not None:
-            r = _FUNCTIONS["minimum"](r, _alias(max) if isinstance(max, Tensor) else max)
+            hi = _alias(max) if isinstance(max, Tensor) else max
+            if (min is not None and _result_type((r, hi)) is (<Tensor>r)._dtype
+                    and _broadcast_list([list(r.size()), list(hi.size()) if isinstance(hi, Tensor) else []]) == list(r.size())):
+                # the second bound into maximum's fresh result, in place
+                r = _FUNCTIONS["minimum"](r, hi, out=r)
+            else:
+                r = _FUNCTIONS["minimum"](r, hi)
     finally:
         _set_grad_mode(mode)
     if out is not None:
