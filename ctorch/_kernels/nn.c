@@ -449,6 +449,8 @@ ct_nll_bwd_fn ct_nll_bwd_loops[CT_NDTYPES] = {
  *   logsigmoid   min(x, 0) - log1p(exp(-|x|))
  *   threshold    value where x <= threshold, else x (p: threshold, value; a
  *                NaN stays, as PyTorch's)
+ *   sqrt_clamp   sqrt(max(x, lo)) (p: lo; a NaN stays): forward only, the
+ *                epilogue of cdist's product, in place
  * The backward kernels take the input x and give dx = g * f'(x). Every body
  * is branch free (selects), so the float loops vectorise over fastmath.h's
  * exp / expm1 / log1p. */
@@ -474,6 +476,8 @@ static inline __attribute__((always_inline)) float ct_nn_log1p01f(float e)
     return 2.0f * s * (q * z + 1.0f);
 }
 #define CT_NN_LOG1P_f ct_nn_log1p01f
+#define CT_NN_SQRT_f sqrtf
+#define CT_NN_SQRT_ sqrt
 #define CT_NN_LOG1P_ ct_log1p_d1
 
 #define CT_ACT(S, T, F)                                                            \
@@ -582,6 +586,14 @@ CT_MULTIVERSION void ct_act_body_##S(const T *x, T *y, int64_t n, int op,    \
         for (i = 0; i < n; i++) {                                                  \
             T v = x[i];                                                            \
             y[i] = v <= th ? val : v;                                              \
+        }                                                                          \
+        break;                                                                     \
+    }                                                                              \
+    case CT_ACT_SQRT_CLAMP: {                                                      \
+        const T lo = (T)p[0];                                                      \
+        for (i = 0; i < n; i++) {                                                  \
+            T v = x[i];                                                            \
+            y[i] = CT_NN_SQRT_##F(v < lo ? lo : v);                                \
         }                                                                          \
         break;                                                                     \
     }                                                                              \

@@ -72,7 +72,7 @@ extern ct_nll_bwd_fn ct_nll_bwd_loops[CT_NDTYPES];
 enum { CT_ACT_SILU = 0, CT_ACT_SOFTPLUS = 1, CT_ACT_ELU = 2, CT_ACT_MISH = 3,
        CT_ACT_HARDSWISH = 4, CT_ACT_HARDSIGMOID = 5, CT_ACT_LEAKY_RELU = 6,
        CT_ACT_SOFTSHRINK = 7, CT_ACT_HARDSHRINK = 8, CT_ACT_LOGSIGMOID = 9,
-       CT_ACT_THRESHOLD = 10 };
+       CT_ACT_THRESHOLD = 10, CT_ACT_SQRT_CLAMP = 11 };
 /* y = f(x) over n contiguous elements; p: the activation's parameters */
 typedef void (*ct_act_fn)(const void *x, void *y, int64_t n, int op, const double *p);
 /* dx = g * f'(x) */

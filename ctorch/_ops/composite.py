@@ -34,6 +34,7 @@ from ctorch._ops.shape import (
 from ctorch._ops.products import diag_embed as _diag_embed, matmul as _matmul, _block_diag_raw, _dist_kernel
 from ctorch._ops.complex import _complex_fn as _complex
 from ctorch._ops.reduce import cumsum as _cumsum
+from ctorch._ops import nn as _nn_k
 from ctorch.autograd._node import (
     _record, _set_grad_enabled, is_grad_enabled as _grad_enabled,
 )
@@ -831,7 +832,9 @@ def _euclid_mm(x1, x2, batch):
         eb = _cat([b, one_b, (b * b).sum(-1, keepdim=True)], -1)
         # rounding can make a squared distance negative: clamped to 1e-30
         # (where the gradient is zero) before the square root, in place
-        r = _matmul(ea, eb.mT).clamp_min_(1e-30).sqrt_()
+        r = _matmul(ea, eb.mT)
+        if not _nn_k._sqrt_clamp_(r, 1e-30):
+            r = r.clamp_min_(1e-30).sqrt_()
     return _record("_euclidean_dist", r, (a, b)).view(batch + [P, R])
 
 

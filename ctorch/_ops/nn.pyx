@@ -244,6 +244,7 @@ ACT_SOFTSHRINK = 7
 ACT_HARDSHRINK = 8
 ACT_LOGSIGMOID = 9
 ACT_THRESHOLD = 10
+ACT_SQRT_CLAMP = 11
 
 # the derivatives-table entry each activation records under
 _ACT_OPS = ("silu", "softplus", "elu", "mish", "hardswish", "hardsigmoid", "leaky_relu",
@@ -288,6 +289,23 @@ cdef Tensor _act_bwd_raw(Tensor g, Tensor x, int op, double p0, double p1, doubl
     with nogil:
         fn(cg._data, cx._data, r._data, n, op, p)
     return r if comp is x._dtype else _cast(r, x._dtype)
+
+
+def _sqrt_clamp_(Tensor x, double lo):
+    """x = sqrt(max(x, lo)) in place by the activation kernel (a dense float32 /
+    float64 x without history); False where there is no kernel for it."""
+    cdef const ct_act_table *B = <const ct_act_table *>x._storage.backend
+    if (B.act == NULL or (x._dtype is not t_float32 and x._dtype is not t_float64)
+            or B.act[x._dtype._code] == NULL or not _is_contiguous(x)):
+        return False
+    cdef ct_act_fn fn = B.act[x._dtype._code]
+    cdef double p[3]
+    p[0] = lo; p[1] = 0; p[2] = 0
+    cdef int64_t n = x._numel
+    cdef int op = ACT_SQRT_CLAMP
+    with nogil:
+        fn(x._data, x._data, n, op, p)
+    return True
 
 
 def _act(input, int op, double p0=0.0, double p1=0.0, double p2=0.0, str name=None):
