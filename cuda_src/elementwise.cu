@@ -192,20 +192,11 @@ template <class F> CT_DEV F ct_remainder(F a, F b) {
     if (r != 0 && ((b < 0) != (r < 0))) r = ct_add(r, b);
     return r;
 }
-/* 10^d: exact powers up to 1e22 (pow's value there), pow beyond */
-CT_DEV double ct_pow10(double d) {
-    if (d >= 0 && d <= 22 && d == ::floor(d)) {
-        double m = 1;
-        for (int k = 0; k < (int)d; k++) m = ct_mul(m, 10.0);
-        return m;
-    }
-    return ct_m_pow(10.0, d);
-}
-CT_NI double ct_round_dec(double x, double d) {
-    if (d == 0) return ::rint(x);
-    if (d > 0) { double m = ct_pow10(d); return ::rint(ct_mul(x, m)) / m; }
-    double m = ct_pow10(-d);
-    return ct_mul(::rint(x / m), m);
+/* round(decimals) as PyTorch's: 10^|decimals| (the call's P.b) in the compute
+ * type F, the scaled value rounded half to even in F and scaled back */
+template <class F> CT_DEV F ct_round_dec(F x, const ct_prm &P) {
+    const F m = (F)P.b;
+    return P.a > 0 ? ct_m_rint(ct_mul(x, m)) / m : ct_mul(ct_m_rint(x / m), m);
 }
 CT_DEV double ct_nan_to_num(double x, const ct_prm &P) {
     return x != x ? P.a : (x == ct_inf<double>() ? P.b : (x == -ct_inf<double>() ? P.c : x));
@@ -757,8 +748,8 @@ template <int OP> CT_DEV uint8_t ct_uop_bool(uint8_t x) {
 }
 
 /* float and double; half computes in float. Returns F, bool (uint8_t), or
- * double for the ops whose CPU loops compute in double (round_dec,
- * nan_to_num, clamp: converted to the dtype once) */
+ * double for the ops whose CPU loops compute in double (nan_to_num, clamp:
+ * converted to the dtype once) */
 template <int OP, class F> CT_DEV auto ct_uop_flt(F x, const ct_prm &P) {
     if constexpr (OP == CT_NEG) return -x;
     else if constexpr (OP == CT_ABS) return ct_m_fabs(x);
@@ -798,7 +789,7 @@ template <int OP, class F> CT_DEV auto ct_uop_flt(F x, const ct_prm &P) {
     else if constexpr (OP == CT_ISINF) return (uint8_t)ct_isinf(x);
     else if constexpr (OP == CT_ISFINITE) return (uint8_t)ct_isfinite(x);
     else if constexpr (OP == CT_LOGNOT) return (uint8_t)(x == 0);
-    else if constexpr (OP == CT_ROUND_DEC) return ct_round_dec((double)x, P.a);
+    else if constexpr (OP == CT_ROUND_DEC) return ct_round_dec(x, P);
     else if constexpr (OP == CT_NAN_TO_NUM) return ct_nan_to_num((double)x, P);
     else if constexpr (OP == CT_CLAMP) return ct_clamp_f((double)x, P);
     else if constexpr (OP == CT_DEG2RAD) return ct_mul(x, (F)0.017453292519943295);

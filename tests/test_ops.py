@@ -249,6 +249,17 @@ def test_round_decimals():
     assert_close(torch.round(t), np.round(a), "float64")
 
 
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("decimals", [-2, -1, 1, 2, 3, 5])
+def test_round_decimals_in_the_dtype(dtype, decimals):
+    # PyTorch's formula: 10^|decimals| once in the dtype, the scaled value
+    # rounded half to even in the dtype and scaled back (float32 in float32)
+    a = (np.random.default_rng(13).standard_normal(100_000) * 1000).astype(dtype)
+    m = np.array(10.0 ** abs(decimals), dtype=dtype)
+    ref = np.rint(a * m) / m if decimals > 0 else np.rint(a / m) * m
+    np.testing.assert_array_equal(torch.tensor(a).round(decimals=decimals).numpy(), ref)
+
+
 # ----------------------------------------------------------------- binary
 
 def _binary_case(op, dtype, layout, key=""):

@@ -671,11 +671,6 @@ CT_MULTIVERSION void NAME(CT_LOOP_ARGS) {                                       
 #define CT_TWO_PASS_BIN_BODY(T, OK, FAST, FULL, LA, LB) \
     CT_TWO_PASS_BIN_BODY_CT(T, float, OK, FAST, FULL, LA, LB)
 #define CT_TWO_PASS_BIN_f(NAME, T, OK, FAST, FULL) CT_TWO_PASS_BIN_CT(NAME, T, float, OK, FAST, FULL)
-static inline double ct_round_dec_d(double x, double d) {
-    if (d == 0) return nearbyint(x);
-    if (d > 0) { double m = pow(10.0, d); return nearbyint(x * m) / m; }
-    double m = pow(10.0, -d); return nearbyint(x / m) * m;
-}
 static inline double ct_nan_to_num_d(double x, const ct_params *P) {
     return x != x ? P->a : (x == INFINITY ? P->b : (x == -INFINITY ? P->c : x));
 }
@@ -1340,7 +1335,9 @@ CT_FM_INLINE ct_bool ct_signbit_d(double x) {
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_trunc_##S, T, T, FT_##F(trunc)((CT)x))                             \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_frac_##S, T, T, (CT)x - FT_##F(trunc)((CT)x))                      \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_square_##S, T, T, (CT)x * (CT)x)                                   \
-    CT_UNARY_ATTR(CT_MULTIVERSION, ct_round_dec_##S, T, T, ct_round_dec_d((double)x, P->a))              \
+    CT_UNARY_ATTR(CT_MULTIVERSION, ct_round_dec_##S, T, T,                                      \
+                  P->a > 0 ? FT_##F(nearbyint)((CT)x * (CT)P->b) / (CT)P->b                     \
+                           : FT_##F(nearbyint)((CT)x / (CT)P->b) * (CT)P->b)                    \
     CT_NAN_TO_NUM(S, T, CT)                                                        \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_deg2rad_##S, T, T, (CT)x * (CT)(M_PI / 180.0))                     \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_rad2deg_##S, T, T, (CT)x * (CT)(180.0 / M_PI))                     \

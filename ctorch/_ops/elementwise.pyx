@@ -794,7 +794,10 @@ def _round(input, *, decimals=0, out=None):
     if decimals == 0:
         r = _unary(CT_ROUND, U_SAME, input, out, "round")
     else:
+        # as PyTorch: 10^|decimals| once, the products in the dtype's compute
+        # type (float for float32 and the halves)
         P.a = decimals
+        P.b = 10.0 ** abs(decimals)
         r = _unary(CT_ROUND_DEC, U_SAME, input, out, "round", &P)
     if out is None:
         record("round", r, (input,))
