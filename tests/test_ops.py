@@ -250,6 +250,26 @@ def test_round_decimals():
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("base", [2, 2.0])
+def test_pow_of_two_as_exp2(dtype, base):
+    # a base of 2 runs the exp2 kernel: within an ulp of 2^x, PyTorch's dtype
+    # and gradient (the pow.Scalar node); an integer exponent stays integer
+    x = (np.random.default_rng(14).standard_normal(10_000) * 20).astype(dtype)
+    got = torch.pow(base, torch.tensor(x))
+    assert got.dtype == getattr(torch, dtype)
+    np.testing.assert_allclose(got.numpy(), np.exp2(x.astype(np.float64)),
+                               rtol=2.4e-7 if dtype == "float32" else 4.5e-16)
+    np.testing.assert_array_equal((base ** torch.tensor(x)).numpy(), got.numpy())
+    t = torch.tensor(x[:6].astype(np.float64) / 10).requires_grad_(True)
+    assert torch.autograd.gradcheck(lambda v: base ** v, (t,))
+    assert type((base ** t).grad_fn).__name__ == "PowBackward2"
+    ints = torch.tensor([1, 2, 3])
+    r = base ** ints
+    assert r.dtype == (torch.int64 if isinstance(base, int) else torch.float32)
+    assert r.tolist() == [2, 4, 8]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("decimals", [-2, -1, 1, 2, 3, 5])
 def test_round_decimals_in_the_dtype(dtype, decimals):
     # PyTorch's formula: 10^|decimals| once in the dtype, the scaled value
