@@ -322,6 +322,19 @@ def test_nonzero_of_random_masks(shape, density):
         np.testing.assert_array_equal(x.numpy(), y)
 
 
+@pytest.mark.parametrize("n", [0, 1, 7, 9, 1000])
+@pytest.mark.parametrize("hi", [1, 2, 5, 9, 17, 40])
+def test_repeat_interleave_of_random_counts(n, hi):
+    # the index written eight copies at a time where there is room for the
+    # surplus, the end one at a time: numpy's repeat
+    rng = np.random.default_rng(15)
+    r = rng.integers(0, hi, n)
+    np.testing.assert_array_equal(torch.repeat_interleave(torch.tensor(r)).numpy(), np.repeat(np.arange(n), r))
+    a = rng.standard_normal((n, 3)).astype(np.float32)
+    np.testing.assert_array_equal(torch.tensor(a).repeat_interleave(torch.tensor(r), 0).numpy(),
+                                  np.repeat(a, r, 0))
+
+
 def test_unique_variants():
     v, inv, cnt = torch.unique(torch.tensor([3, 1, 2, 1, 3]), return_inverse=True, return_counts=True)
     assert v.tolist() == [1, 2, 3] and inv.tolist() == [2, 0, 1, 0, 2] and cnt.tolist() == [2, 1, 2]

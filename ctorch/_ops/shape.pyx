@@ -1160,10 +1160,31 @@ cdef Tensor _interleave_index(Tensor rt):
         total += p[i]
     cdef Tensor out = _empty_list([total], t_int64)
     cdef int64_t *o = <int64_t *>out._data
-    for i in range(n):
-        for j in range(p[i]):
-            o[k] = i
-            k += 1
+    cdef int64_t v, cnt
+    i = 0
+    with nogil:
+        # copies of i eight at a time (a vector store; the next index
+        # overwrites the surplus) while there is room for the surplus: a loop
+        # of 0-4 steps per index mispredicted its end
+        while i < n:
+            cnt = p[i]
+            if k + cnt + 8 > total:
+                break
+            v = i
+            j = 0
+            while True:
+                o[k + j] = v; o[k + j + 1] = v; o[k + j + 2] = v; o[k + j + 3] = v
+                o[k + j + 4] = v; o[k + j + 5] = v; o[k + j + 6] = v; o[k + j + 7] = v
+                j += 8
+                if j >= cnt:
+                    break
+            k += cnt
+            i += 1
+        while i < n:
+            for j in range(p[i]):
+                o[k] = i
+                k += 1
+            i += 1
     return _on(out, _dev(rt))
 
 
