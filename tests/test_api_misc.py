@@ -1079,3 +1079,22 @@ LOWRANK_ERRORS = [
 @pytest.mark.parametrize("fn,exc,match", LOWRANK_ERRORS)
 def test_lowrank_errors(fn, exc, match):
     _raises(fn, exc, match)
+
+
+def test_deepcopy_of_tensors_as_pytorch():
+    import copy
+    a = torch.randn(3, 4).t()
+    b = copy.deepcopy(a)
+    # a copy of the values with the layout kept, not a view
+    assert b.stride() == a.stride() and torch.equal(a, b) and b.data_ptr() != a.data_ptr()
+    p = torch.randn(3, requires_grad=True)
+    (p * 2).sum().backward()
+    q = copy.deepcopy(p)
+    assert q.requires_grad and q.is_leaf and q.grad.tolist() == [2.0, 2.0, 2.0]
+    assert q.grad.data_ptr() != p.grad.data_ptr()
+    twice = copy.deepcopy([p, p])
+    assert twice[0] is twice[1]                 # the memo: one copy of one tensor
+    h = torch.randn(4).to(torch.bfloat16)
+    assert copy.deepcopy(h).dtype == torch.bfloat16 and torch.equal(copy.deepcopy(h), h)
+    with pytest.raises(RuntimeError, match="Only Tensors created explicitly by the user"):
+        copy.deepcopy(p * 2)

@@ -755,6 +755,31 @@ def _t___reduce_ex__(Tensor self, proto):
     return (_rebuild_tensor, (self.detach().clone().numpy(), self._requires_grad))
 
 
+def _t___deepcopy__(Tensor self, memo):
+    """copy.deepcopy as PyTorch's: graph leaves only, one copy of the values
+    on the tensor's own device (the pickling path made three, on the host),
+    requires_grad and a deep copy of .grad. Subclasses go the pickling way."""
+    if type(self) is not Tensor:
+        import copy
+        return copy._reconstruct(self, memo, *self.__reduce_ex__(4))
+    if not self.is_leaf:
+        raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) support the deepcopy "
+                           "protocol at the moment.  If you were attempting to deepcopy a module, this may be "
+                           "because of a torch.nn.utils.weight_norm usage, see "
+                           "https://github.com/pytorch/pytorch/pull/103001")
+    cached = memo.get(id(self))
+    if cached is not None:
+        return cached
+    cdef Tensor r = self.detach().clone()
+    r.requires_grad_(self._requires_grad)
+    g = self.grad
+    if g is not None:
+        import copy
+        r.grad = copy.deepcopy(g, memo)
+    memo[id(self)] = r
+    return r
+
+
 def _rebuild_tensor(arr, requires_grad, dtype=None):
     """What a pickled tensor is rebuilt with: its values and requires_grad."""
     t = tensor(arr, device=_CPU, dtype=dtype)
@@ -795,6 +820,7 @@ _slots.repr = _tensor_repr
 
 cdef _install_methods():
     _add_method("__reduce_ex__", _t___reduce_ex__)
+    _add_method("__deepcopy__", _t___deepcopy__)
     _add_method("new_empty", _t_new_empty)
     _add_method("new_zeros", _t_new_zeros)
     _add_method("new_ones", _t_new_ones)
