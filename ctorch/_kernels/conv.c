@@ -658,9 +658,11 @@ CT_MULTIVERSION static void ct_dwconv_plane_##S(const T *x, const T *w, T bias, 
                 const int64_t i1 = o1 * g->s[1] - g->p[1] + k1 * g->d[1];          \
                 if (i1 < 0 || i1 >= I1) continue;                                  \
                 T *yr = y + (o0 * O1 + o1) * O2;                                   \
-                const T *xr = s2 == 1 ? x + (i0 * I1 + i1) * I2 + off2             \
-                                      : ph + ((i0 * I1 + i1) * s2 + r) * P + q;    \
-                for (int64_t o2 = lo; o2 < hi; o2++) yr[o2] += wv * xr[o2];        \
+                /* the row and the shift of its tap (no pointer before it) */   \
+                const T *xr = s2 == 1 ? x + (i0 * I1 + i1) * I2                    \
+                                      : ph + ((i0 * I1 + i1) * s2 + r) * P;        \
+                const int64_t sh = s2 == 1 ? off2 : q;                             \
+                for (int64_t o2 = lo; o2 < hi; o2++) yr[o2] += wv * xr[o2 + sh];   \
             }                                                                      \
         }                                                                          \
     }                                                                              \

@@ -883,6 +883,18 @@ static void ct_act_bwd_bf16(const void *g, const void *x, void *dx, int64_t n, i
         }                                                                          \
         HAS_W ? l_ * w[i] : l_;                                                    \
     })
+/* the block bodies for op OPC with pos_weight (HPW, a constant) and weight
+ * and g present or not, each a specialised copy */
+#define CT_PL_FWD_CALL(S, OPC, HPW)                                                \
+    (w ? ct_pl_blk_##S(x, t, p, pw, w, out, n, OPC, HPW, 1)                        \
+       : ct_pl_blk_##S(x, t, p, pw, w, out, n, OPC, HPW, 0))
+#define CT_PL_BWD_CALL(S, OPC, HPW)                                                \
+    do {                                                                           \
+        if (hg) { if (hw) ct_pl_bwd_blk_##S(g, gs, x, t, p, pw, w, dx, n, OPC, 1, HPW, 1); \
+                  else ct_pl_bwd_blk_##S(g, gs, x, t, p, pw, w, dx, n, OPC, 1, HPW, 0); } \
+        else { if (hw) ct_pl_bwd_blk_##S(g, gs, x, t, p, pw, w, dx, n, OPC, 0, HPW, 1); \
+               else ct_pl_bwd_blk_##S(g, gs, x, t, p, pw, w, dx, n, OPC, 0, HPW, 0); } \
+    } while (0)
 #define CT_PL(S, T, F)                                                             \
 static inline __attribute__((always_inline)) double ct_pl_blk_##S(                 \
     const T *x, const T *t, T pp, const T *pw, const T *w, T *out, int64_t n,      \
@@ -915,19 +927,10 @@ CT_MULTIVERSION static double ct_pl_body_##S(int op, T p, const T *x, const T *t
 {                                                                                  \
     switch (op) {                                                                  \
     case CT_PL_BCEL:                                                               \
-        if (pw == NULL && w == NULL) return ct_pl_blk_##S(x, t, p, pw, w, out, n, CT_PL_BCEL, 0, 0); \
-        if (w == NULL) return ct_pl_blk_##S(x, t, p, pw, w, out, n, CT_PL_BCEL, 1, 0); \
-        if (pw == NULL) return ct_pl_blk_##S(x, t, p, pw, w, out, n, CT_PL_BCEL, 0, 1); \
-        return ct_pl_blk_##S(x, t, p, pw, w, out, n, CT_PL_BCEL, 1, 1);            \
-    case CT_PL_SMOOTH_L1:                                                          \
-        return w ? ct_pl_blk_##S(x, t, p, pw, w, out, n, CT_PL_SMOOTH_L1, 0, 1)    \
-                 : ct_pl_blk_##S(x, t, p, pw, w, out, n, CT_PL_SMOOTH_L1, 0, 0);   \
-    case CT_PL_HUBER:                                                              \
-        return w ? ct_pl_blk_##S(x, t, p, pw, w, out, n, CT_PL_HUBER, 0, 1)        \
-                 : ct_pl_blk_##S(x, t, p, pw, w, out, n, CT_PL_HUBER, 0, 0);       \
-    default:                                                                       \
-        return w ? ct_pl_blk_##S(x, t, p, pw, w, out, n, CT_PL_SOFT_MARGIN, 0, 1)  \
-                 : ct_pl_blk_##S(x, t, p, pw, w, out, n, CT_PL_SOFT_MARGIN, 0, 0); \
+        return pw ? CT_PL_FWD_CALL(S, CT_PL_BCEL, 1) : CT_PL_FWD_CALL(S, CT_PL_BCEL, 0); \
+    case CT_PL_SMOOTH_L1: return CT_PL_FWD_CALL(S, CT_PL_SMOOTH_L1, 0);            \
+    case CT_PL_HUBER: return CT_PL_FWD_CALL(S, CT_PL_HUBER, 0);                    \
+    default: return CT_PL_FWD_CALL(S, CT_PL_SOFT_MARGIN, 0);                       \
     }                                                                              \
 }                                                                                  \
 static inline __attribute__((always_inline)) void ct_pl_bwd_blk_##S(               \
@@ -965,22 +968,12 @@ CT_MULTIVERSION static void ct_pl_bwd_body_##S(int op, T p, const T *g, T gs, co
     const int hg = g != NULL, hw = w != NULL;                                      \
     switch (op) {                                                                  \
     case CT_PL_BCEL:                                                               \
-        if (pw == NULL) {                                                          \
-            if (hg) { if (hw) ct_pl_bwd_blk_##S(g, gs, x, t, p, pw, w, dx, n, CT_PL_BCEL, 1, 0, 1); \
-                      else ct_pl_bwd_blk_##S(g, gs, x, t, p, pw, w, dx, n, CT_PL_BCEL, 1, 0, 0); } \
-            else { if (hw) ct_pl_bwd_blk_##S(g, gs, x, t, p, pw, w, dx, n, CT_PL_BCEL, 0, 0, 1); \
-                   else ct_pl_bwd_blk_##S(g, gs, x, t, p, pw, w, dx, n, CT_PL_BCEL, 0, 0, 0); } \
-        } else {                                                                   \
-            if (hg) { if (hw) ct_pl_bwd_blk_##S(g, gs, x, t, p, pw, w, dx, n, CT_PL_BCEL, 1, 1, 1); \
-                      else ct_pl_bwd_blk_##S(g, gs, x, t, p, pw, w, dx, n, CT_PL_BCEL, 1, 1, 0); } \
-            else { if (hw) ct_pl_bwd_blk_##S(g, gs, x, t, p, pw, w, dx, n, CT_PL_BCEL, 0, 1, 1); \
-                   else ct_pl_bwd_blk_##S(g, gs, x, t, p, pw, w, dx, n, CT_PL_BCEL, 0, 1, 0); } \
-        }                                                                          \
+        if (pw) CT_PL_BWD_CALL(S, CT_PL_BCEL, 1);                                  \
+        else CT_PL_BWD_CALL(S, CT_PL_BCEL, 0);                                     \
         break;                                                                     \
-    CT_PL_BWD_CASE(S, CT_PL_SMOOTH_L1)                                             \
-    CT_PL_BWD_CASE(S, CT_PL_HUBER)                                                 \
-    default:                                                                       \
-    CT_PL_BWD_CASE(S, CT_PL_SOFT_MARGIN)                                           \
+    case CT_PL_SMOOTH_L1: CT_PL_BWD_CALL(S, CT_PL_SMOOTH_L1, 0); break;            \
+    case CT_PL_HUBER: CT_PL_BWD_CALL(S, CT_PL_HUBER, 0); break;                    \
+    default: CT_PL_BWD_CALL(S, CT_PL_SOFT_MARGIN, 0); break;                       \
     }                                                                              \
 }                                                                                  \
 static int ct_pl_##S(int op, double p, const void *x_, const void *t_, const void *pw_, \
@@ -1032,14 +1025,6 @@ static void ct_pl_bwd_##S(int op, double p, const void *g_, double gs, const voi
                            pw ? pw + lo : NULL, w ? w + lo : NULL, dx + lo, m);    \
     }                                                                              \
 }
-/* one op's backward case: g and w present or not */
-#define CT_PL_BWD_CASE(S, OPC)                                                     \
-    case OPC:                                                                      \
-        if (hg) { if (hw) ct_pl_bwd_blk_##S(g, gs, x, t, p, pw, w, dx, n, OPC, 1, 0, 1); \
-                  else ct_pl_bwd_blk_##S(g, gs, x, t, p, pw, w, dx, n, OPC, 1, 0, 0); } \
-        else { if (hw) ct_pl_bwd_blk_##S(g, gs, x, t, p, pw, w, dx, n, OPC, 0, 0, 1); \
-               else ct_pl_bwd_blk_##S(g, gs, x, t, p, pw, w, dx, n, OPC, 0, 0, 0); } \
-        break;
 CT_PL(f32, float, f)
 CT_PL(f64, double, )
 ct_ploss_fn ct_ploss_loops[CT_NDTYPES] = {[CT_FLOAT32] = ct_pl_f32, [CT_FLOAT64] = ct_pl_f64};

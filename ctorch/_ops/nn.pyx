@@ -14,7 +14,7 @@ from libc.stdint cimport int64_t
 from ctorch._core.dtype cimport *
 from ctorch._core.backend cimport *
 from ctorch._core.tensor cimport *
-from ctorch._core.iterator cimport _dense_copy, _tensor_arg, _fill, _check_device, _same_device
+from ctorch._core.iterator cimport _dense_copy, _contig, _tensor_arg, _fill, _check_device, _same_device
 from ctorch._ops.elementwise cimport _cast, _FUNCTIONS
 from ctorch.autograd._node cimport record, _grad_mode, _set_grad_mode
 from ctorch._ops.creation import ones_like
@@ -37,7 +37,7 @@ cdef DType _nn_compute_dtype(DType dt):
 
 cdef Tensor _gelu_raw(Tensor x, int approx):
     cdef DType comp = _nn_compute_dtype(x._dtype)
-    cdef Tensor c = _dense_copy(_cast(x, comp)) if (x._dtype is not comp or not _is_contiguous(x)) else x
+    cdef Tensor c = _contig(x, comp)
     cdef Tensor r = _empty_like(c, comp)
     cdef int64_t n = c._numel
     cdef ct_gelu_fn gelu = c._storage.backend.gelu[comp._code]
@@ -50,8 +50,8 @@ cdef Tensor _gelu_raw(Tensor x, int approx):
 cdef Tensor _gelu_bwd_raw(Tensor g, Tensor x, int approx):
     _same_device(x, g)
     cdef DType comp = _nn_compute_dtype(x._dtype)
-    cdef Tensor cx = _dense_copy(_cast(x, comp)) if (x._dtype is not comp or not _is_contiguous(x)) else x
-    cdef Tensor cg = _dense_copy(_cast(g, comp)) if (g._dtype is not comp or not _is_contiguous(g)) else g
+    cdef Tensor cx = _contig(x, comp)
+    cdef Tensor cg = _contig(g, comp)
     cdef Tensor r = _empty_like(cx, comp)
     cdef int64_t n = cx._numel
     cdef ct_gelu_bwd_fn gelu_bwd = cx._storage.backend.gelu_bwd[comp._code]
@@ -119,7 +119,7 @@ cdef Tensor _nll_grad_raw(Tensor x, Tensor t, Tensor w, int64_t ignore, int red,
     cdef double scale = 1.0 / total if red == RED_MEAN else 1.0
     cdef Tensor cw = None
     if w is not None:
-        cw = _dense_copy(_cast(w, comp)) if (w._dtype is not comp or not _is_contiguous(w)) else w
+        cw = _contig(w, comp)
     cdef void *wp = cw._data if cw is not None else NULL
     cdef int tbyte = t._dtype._code == CT_UINT8
     cdef int64_t st = t._stride[0]
@@ -150,7 +150,7 @@ def _nll_loss2d(input, target, weight, int64_t ignore_index, int reduction):
     cdef Tensor cx = _cast(x, comp) if x._dtype is not comp else x
     cdef Tensor cw = None
     if w is not None:
-        cw = _dense_copy(_cast(w, comp)) if (w._dtype is not comp or not _is_contiguous(w)) else w
+        cw = _contig(w, comp)
     cdef void *wp = cw._data if cw is not None else NULL
     cdef int64_t N = x._shape[0], C = x._shape[1], bad
     cdef double s = 0, ws = 0
@@ -251,10 +251,6 @@ _ACT_OPS = ("silu", "softplus", "elu", "mish", "hardswish", "hardsigmoid", "leak
             "softshrink", "hardshrink", "logsigmoid", "threshold")
 
 
-cdef inline Tensor _act_dense(Tensor t, DType comp):
-    return _dense_copy(_cast(t, comp)) if (t._dtype is not comp or not _is_contiguous(t)) else t
-
-
 cdef inline DType _act_dtype(Tensor x, const ct_act_table *B):
     # the input's own dtype where the kernel takes it (float16 / bfloat16
     # widened a block at a time), else the compute dtype
@@ -265,7 +261,7 @@ cdef Tensor _act_raw(Tensor x, int op, double p0, double p1, double p2):
     cdef const ct_act_table *B = <const ct_act_table *>x._storage.backend
     cdef DType comp = _act_dtype(x, B)
     cdef ct_act_fn fn = B.act[comp._code]
-    cdef Tensor c = _act_dense(x, comp)
+    cdef Tensor c = _contig(x, comp)
     cdef Tensor r = _empty_like(c, comp)
     cdef double p[3]
     p[0] = p0; p[1] = p1; p[2] = p2
@@ -280,8 +276,8 @@ cdef Tensor _act_bwd_raw(Tensor g, Tensor x, int op, double p0, double p1, doubl
     cdef const ct_act_table *B = <const ct_act_table *>x._storage.backend
     cdef DType comp = _act_dtype(x, B)
     cdef ct_act_bwd_fn fn = B.act_bwd[comp._code]
-    cdef Tensor cx = _act_dense(x, comp)
-    cdef Tensor cg = _act_dense(g, comp)
+    cdef Tensor cx = _contig(x, comp)
+    cdef Tensor cg = _contig(g, comp)
     cdef Tensor r = _empty_like(cx, comp)
     cdef double p[3]
     p[0] = p0; p[1] = p1; p[2] = p2
@@ -398,10 +394,6 @@ PL_SOFT_MARGIN = 3
 _PL_OPS = ("binary_cross_entropy_with_logits", "smooth_l1_loss", "huber_loss", "soft_margin_loss")
 
 
-cdef inline Tensor _contig(Tensor t):
-    return t if _is_contiguous(t) else _dense_copy(t)
-
-
 cdef object _pl_operand(object o, Tensor x):
     """pos_weight / weight as n contiguous values of x's dtype (broadcast to
     x's shape), None for none; False where the kernel cannot take it."""
@@ -434,13 +426,13 @@ def _ploss(int op, double p, input, target, pos_weight, weight, int reduction):
     cdef const ct_nnk_table *B = <const ct_nnk_table *>x._storage.backend
     if (B.ploss == NULL or B.ploss_bwd == NULL or (x._dtype is not t_float32 and x._dtype is not t_float64)
             or t._dtype is not x._dtype or t._storage.device != x._storage.device or x._numel == 0
-            or x._ndim != t._ndim or x.size() != t.size() or B.ploss[x._dtype._code] == NULL):
+            or not _same_shape(x, t) or B.ploss[x._dtype._code] == NULL):
         return None
     pw = _pl_operand(pos_weight, x)
     w = _pl_operand(weight, x)
     if pw is False or w is False:
         return None
-    cdef Tensor cx = _contig(x), ct = _contig(t), r
+    cdef Tensor cx = _contig(x, x._dtype), ct = _contig(t, x._dtype), r
     cdef ct_ploss_fn fn = B.ploss[x._dtype._code]
     cdef void *ppw = _ptr(pw)
     cdef void *pww = _ptr(w)
@@ -496,11 +488,11 @@ def _ploss_backward(grad, self, target, int op, double p, pos_weight, weight, in
             if g._stride[d] != 0 and g._shape[d] != 1:
                 spread = False
                 break
-    cdef Tensor cx = _contig(x), ct = _contig(<Tensor>target), cg = None
+    cdef Tensor cx = _contig(x, x._dtype), ct = _contig(<Tensor>target, x._dtype), cg = None
     if spread:
         gs *= float(g.reshape(-1)[0]) if g._numel else 0.0
     else:
-        cg = _contig(_cast(g, x._dtype))
+        cg = _contig(g, x._dtype)
     cdef const ct_nnk_table *B = <const ct_nnk_table *>x._storage.backend
     cdef ct_ploss_bwd_fn fn = B.ploss_bwd[x._dtype._code]
     cdef Tensor r = _empty_like(cx, x._dtype)
@@ -539,7 +531,7 @@ def _ploss_target_backward(grad, self, target, int op, double p, pos_weight, wei
 
 cdef Tensor _glu_raw(Tensor g, Tensor x, int d):
     cdef const ct_nnk_table *B = <const ct_nnk_table *>x._storage.backend
-    cdef Tensor cx = _contig(x)
+    cdef Tensor cx = _contig(x, x._dtype)
     cdef int k
     cdef int64_t outer = 1, h = cx._shape[d] // 2
     for k in range(d):
@@ -550,7 +542,7 @@ cdef Tensor _glu_raw(Tensor g, Tensor x, int d):
     if g is None:
         shape[d] //= 2
     cdef Tensor r = _empty_list(shape, x._dtype, x._storage.device)
-    cdef Tensor cg = None if g is None else _contig(_cast(g, x._dtype))
+    cdef Tensor cg = None if g is None else _contig(g, x._dtype)
     cdef void *gp = NULL if cg is None else cg._data
     cdef ct_glu_fn fn = B.glu[x._dtype._code]
     with nogil:
@@ -610,11 +602,11 @@ def _prelu(input, weight):
 
 cdef tuple _prelu_raw(Tensor g, Tensor x, Tensor w):
     cdef const ct_nnk_table *B = <const ct_nnk_table *>x._storage.backend
-    cdef Tensor cx = _contig(x), cw = _contig(w)
+    cdef Tensor cx = _contig(x, x._dtype), cw = _contig(w, x._dtype)
     nb, C, S = _prelu_geometry(cx, cw)
     cdef int64_t nb_ = nb, C_ = C, S_ = S
     cdef Tensor r = _empty_like(cx, x._dtype)
-    cdef Tensor cg = None if g is None else _contig(_cast(g, x._dtype))
+    cdef Tensor cg = None if g is None else _contig(g, x._dtype)
     cdef Tensor dwb = None if g is None else _empty_list([nb_], t_float64, x._storage.device)
     cdef void *gp = NULL if cg is None else cg._data
     cdef double *dp = NULL if dwb is None else <double *>dwb._data
@@ -624,11 +616,10 @@ cdef tuple _prelu_raw(Tensor g, Tensor x, Tensor w):
     return r, dwb
 
 
-def _prelu_backward(grads, self, weight, needs):
+def _prelu_backward(grad, self, weight, needs):
     """(d input, d weight) of prelu: the backward kernel, or under
     create_graph a differentiable expression."""
     cdef Tensor x = <Tensor>self, w = <Tensor>weight
-    grad = grads
     if _grad_mode():
         pos = (x > 0).to(x.dtype)
         nb, C, S = _prelu_geometry(x, w)
@@ -720,7 +711,7 @@ def _ebag_forward(Tensor weight, Tensor idx, Tensor off, int64_t nbags, int mode
     cdef Tensor p = None
     if psw is not None:
         p = <Tensor>psw
-        p = _dense_copy(_cast(p, dt)) if (p._dtype is not dt or not _is_contiguous(p)) else p
+        p = _contig(p, dt)
     cdef const void *pp = p._data if p is not None else NULL
     cdef int64_t *mp = <int64_t *>mx._data if mx is not None else NULL
     cdef ct_ebag_fn fn = B.ebag[dt._code]
@@ -789,7 +780,7 @@ cdef int _grid_fill(ct_grid_args *a, Tensor x, Tensor grid, int mode, int paddin
 def _grid_sample(Tensor x, Tensor grid, int mode, int padding, bint align):
     """grid_sample's output by the kernel; x's planes are made dense."""
     cdef const ct_sample_table *B = <const ct_sample_table *>x._storage.backend
-    cdef Tensor cx = x if _is_contiguous(x) else _dense_copy(x)
+    cdef Tensor cx = _contig(x, x._dtype)
     cdef ct_grid_args a
     _grid_fill(&a, cx, grid, mode, padding, align)
     cdef list shape = [a.N, a.C] + ([a.OD] if a.nd == 3 else []) + [a.OH, a.OW]
@@ -805,9 +796,9 @@ def _grid_sample_backward(grad, Tensor x, Tensor grid, int mode, int padding, bi
                           needs):
     """(d input or None, d grid or None) of grid_sample by the kernel."""
     cdef const ct_sample_table *B = <const ct_sample_table *>x._storage.backend
-    cdef Tensor cx = x if _is_contiguous(x) else _dense_copy(x)
+    cdef Tensor cx = _contig(x, x._dtype)
     cdef Tensor g = <Tensor>grad
-    g = _dense_copy(_cast(g, x._dtype)) if (g._dtype is not x._dtype or not _is_contiguous(g)) else g
+    g = _contig(g, x._dtype)
     cdef ct_grid_args a
     _grid_fill(&a, cx, grid, mode, padding, align)
     cdef Tensor gx = None, gg = None
