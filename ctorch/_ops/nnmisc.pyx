@@ -14,15 +14,8 @@ from libc.math cimport sqrt
 from ctorch._core.dtype cimport *
 from ctorch._core.backend cimport *
 from ctorch._core.tensor cimport *
-from ctorch._core.iterator cimport _dense_copy, _check_device
+from ctorch._core.iterator cimport _dense_copy, _contig, _check_device
 from ctorch._ops.elementwise cimport _cast
-
-
-cdef Tensor _dense_as(Tensor t, DType dt):
-    """t in dtype dt, dense (t itself when it already is)."""
-    if t._dtype is not dt:
-        t = _cast(t, dt)
-    return t if _is_contiguous(t) else _dense_copy(t)
 
 
 cdef Tensor _vec64(object t, Py_ssize_t C, double fill):
@@ -32,7 +25,7 @@ cdef Tensor _vec64(object t, Py_ssize_t C, double fill):
         r = _empty(1, &C, t_float64)
         r.fill_(fill)
         return r
-    return _dense_as(<Tensor>t, t_float64)
+    return _contig(<Tensor>t, t_float64)
 
 
 def _has_kernels(Tensor x):
@@ -59,7 +52,7 @@ def _bn_forward(Tensor x, weight, bias, running_mean, running_var, bint use_stat
     _dims(x, &N, &C, &S)
     cdef Py_ssize_t c_ = C
     cdef DType dt = x._dtype
-    cdef Tensor cx = _dense_as(x, dt)
+    cdef Tensor cx = _contig(x, dt)
     cdef Tensor mean, var = None, invstd = _empty(1, &c_, t_float64)
     cdef Tensor scale = _empty(1, &c_, t_float64), shift
     cdef double *scratch
@@ -107,8 +100,8 @@ def _bn_backward(Tensor g, Tensor x, weight, Tensor mean, Tensor invstd, bint us
     _dims(x, &N, &C, &S)
     cdef Py_ssize_t c_ = C
     cdef DType dt = x._dtype
-    cdef Tensor cx = _dense_as(x, dt)
-    cdef Tensor cg = _dense_as(g, dt)
+    cdef Tensor cx = _contig(x, dt)
+    cdef Tensor cg = _contig(g, dt)
     cdef Tensor sg = _empty(1, &c_, t_float64), sgx = _empty(1, &c_, t_float64)
     cdef const ct_backend *B = cx._storage.backend
     cdef ct_bn_bwd_reduce_fn red = B.bn_bwd_reduce[dt._code]
@@ -172,10 +165,10 @@ def _ln_forward(Tensor x, weight, bias, Py_ssize_t n, double eps):
     weight and shifted by bias (None: not); mean and rstd float64, one per
     row. x is float32 or float64 on a device with the kernels."""
     cdef DType dt = x._dtype
-    cdef Tensor cx = _dense_as(x, dt)
+    cdef Tensor cx = _contig(x, dt)
     cdef Py_ssize_t M = cx._numel // n if n else 0
-    cdef Tensor w = None if weight is None else _dense_as(<Tensor>weight, dt)
-    cdef Tensor b = None if bias is None else _dense_as(<Tensor>bias, dt)
+    cdef Tensor w = None if weight is None else _contig(<Tensor>weight, dt)
+    cdef Tensor b = None if bias is None else _contig(<Tensor>bias, dt)
     cdef Tensor y = _empty_like(cx, dt)
     cdef Tensor mean = _empty(1, &M, t_float64), rstd = _empty(1, &M, t_float64)
     cdef ct_ln_fwd_fn f = cx._storage.backend.ln_fwd[dt._code]
@@ -191,10 +184,10 @@ def _ln_backward(Tensor g, Tensor x, weight, Tensor mean, Tensor rstd, Py_ssize_
     """(dx, dw, db) of _ln_forward for the output's gradient g; entries that
     `needs` does not ask for are None. dw and db come back in x's dtype."""
     cdef DType dt = x._dtype
-    cdef Tensor cx = _dense_as(x, dt)
-    cdef Tensor cg = _dense_as(g, dt)
+    cdef Tensor cx = _contig(x, dt)
+    cdef Tensor cg = _contig(g, dt)
     cdef Py_ssize_t M = cx._numel // n if n else 0
-    cdef Tensor w = None if weight is None else _dense_as(<Tensor>weight, dt)
+    cdef Tensor w = None if weight is None else _contig(<Tensor>weight, dt)
     cdef Tensor dx = _empty_like(cx, dt) if needs[0] else None
     cdef Tensor dw = _empty(1, &n, t_float64) if len(needs) > 1 and needs[1] else None
     cdef Tensor db = _empty(1, &n, t_float64) if len(needs) > 2 and needs[2] else None
@@ -227,12 +220,12 @@ def _gn_forward(Tensor x, weight, bias, Py_ssize_t G, double eps):
     mean and rstd float64, (N, G). x is float32 or float64 on a device with
     the kernels."""
     cdef DType dt = x._dtype
-    cdef Tensor cx = _dense_as(x, dt)
+    cdef Tensor cx = _contig(x, dt)
     cdef Py_ssize_t N = cx._shape[0], C = cx._shape[1]
     cdef Py_ssize_t S = cx._numel // (N * C) if N * C else 0
     cdef Py_ssize_t NG = N * G
-    cdef Tensor w = None if weight is None else _dense_as(<Tensor>weight, dt)
-    cdef Tensor b = None if bias is None else _dense_as(<Tensor>bias, dt)
+    cdef Tensor w = None if weight is None else _contig(<Tensor>weight, dt)
+    cdef Tensor b = None if bias is None else _contig(<Tensor>bias, dt)
     cdef Tensor y = _empty_like(cx, dt)
     cdef Tensor mean = _empty(1, &NG, t_float64), rstd = _empty(1, &NG, t_float64)
     cdef ct_gn_fwd_fn f = cx._storage.backend.gn_fwd[dt._code]
@@ -248,12 +241,12 @@ def _gn_backward(Tensor g, Tensor x, weight, Tensor mean, Tensor rstd, Py_ssize_
     """(dx, dw, db) of _gn_forward for the output's gradient g; entries that
     `needs` does not ask for are None. dw and db come back in x's dtype."""
     cdef DType dt = x._dtype
-    cdef Tensor cx = _dense_as(x, dt)
-    cdef Tensor cg = _dense_as(g, dt)
+    cdef Tensor cx = _contig(x, dt)
+    cdef Tensor cg = _contig(g, dt)
     cdef Py_ssize_t N = cx._shape[0], C = cx._shape[1]
     cdef Py_ssize_t S = cx._numel // (N * C) if N * C else 0
     cdef Py_ssize_t NC2 = 2 * N * C
-    cdef Tensor w = None if weight is None else _dense_as(<Tensor>weight, dt)
+    cdef Tensor w = None if weight is None else _contig(<Tensor>weight, dt)
     cdef Tensor dx = _empty_like(cx, dt) if needs[0] else None
     cdef Tensor dw = _empty(1, &C, t_float64) if len(needs) > 1 and needs[1] else None
     cdef Tensor db = _empty(1, &C, t_float64) if len(needs) > 2 and needs[2] else None
@@ -283,8 +276,8 @@ def _lstm_bwd(Tensor a, Tensor g, Tensor cp, Tensor tc, Tensor dh, Tensor dc):
     cdef const ct_backend *B = a._storage.backend
     if B.lstm_bwd == NULL or B.lstm_bwd[dt._code] == NULL:
         return None
-    cdef Tensor ca = _dense_as(a, dt), cg = _dense_as(g, dt), ccp = _dense_as(cp, dt)
-    cdef Tensor ctc = _dense_as(tc, dt), cdh = _dense_as(dh, dt), cdc = _dense_as(dc, dt)
+    cdef Tensor ca = _contig(a, dt), cg = _contig(g, dt), ccp = _contig(cp, dt)
+    cdef Tensor ctc = _contig(tc, dt), cdh = _contig(dh, dt), cdc = _contig(dc, dt)
     cdef int64_t hb = cg._numel
     if (ca._numel != 4 * hb or ccp._numel != hb or ctc._numel != hb or cdh._numel != hb
             or cdc._numel != hb):
@@ -306,7 +299,7 @@ def _lstm_fwd(Tensor gt, Tensor c):
     cdef const ct_backend *B = gt._storage.backend
     if B.lstm_fwd == NULL or B.lstm_fwd[dt._code] == NULL or c._dtype is not dt:
         return None
-    cdef Tensor cg = _dense_as(gt, dt), cc = _dense_as(c, dt)
+    cdef Tensor cg = _contig(gt, dt), cc = _contig(c, dt)
     cdef int64_t hb = cc._numel
     if cg._numel != 4 * hb or cg._ndim != 2:
         return None
@@ -343,10 +336,10 @@ def _lstm_seq_fwd(Tensor x, Tensor w_ih, Tensor w_hh, bias, Tensor h0, Tensor c0
     cdef const ct_backend *B = x._storage.backend
     ensure_gemm(B)
     cdef Py_ssize_t T = x._shape[0], Bn = x._shape[1], I = x._shape[2], H = h0._shape[1]
-    cdef Tensor cx = _dense_as(x, dt)
+    cdef Tensor cx = _contig(x, dt)
     cdef Tensor wih_t = _dense_copy(w_ih.t()), whh_t = _dense_copy(w_hh.t())
-    cdef Tensor ch0 = _dense_as(h0, dt), cc0 = _dense_as(c0, dt)
-    cdef Tensor cb = None if bias is None else _dense_as(<Tensor>bias, dt)
+    cdef Tensor ch0 = _contig(h0, dt), cc0 = _contig(c0, dt)
+    cdef Tensor cb = None if bias is None else _contig(<Tensor>bias, dt)
     cdef const char *bp = NULL if cb is None else cb._data
     cdef Py_ssize_t s3[3]
     s3[0] = T; s3[1] = Bn; s3[2] = H
@@ -379,8 +372,8 @@ def _lstm_seq_bwd(Tensor dout, Tensor dhn, Tensor dcn, Tensor a, Tensor tc, Tens
     cdef const ct_backend *B = a._storage.backend
     ensure_gemm(B)
     cdef Py_ssize_t T = a._shape[0], Bn = a._shape[1], H = tc._shape[2]
-    cdef Tensor cdo = _dense_as(dout, dt), cdh = _dense_as(dhn, dt), cdc = _dense_as(dcn, dt)
-    cdef Tensor cc0 = _dense_as(c0, dt), cw = _dense_as(w_hh, dt)
+    cdef Tensor cdo = _contig(dout, dt), cdh = _contig(dhn, dt), cdc = _contig(dcn, dt)
+    cdef Tensor cc0 = _contig(c0, dt), cw = _contig(w_hh, dt)
     cdef Tensor dg = _empty_like(a, dt), dh0 = _empty_like(cdh, dt), dc0 = _empty_like(cdc, dt)
     cdef int rc
     with nogil:
