@@ -799,11 +799,12 @@ def test_order_statistics_of_one_long_row(dtype):
             assert np.isnan(allnan.nanmedian().item()) and np.isnan(allnan.nanmedian(0)[0].item())
 
 
-@pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "bfloat16", "int32", "uint8"])
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "bfloat16", "int32", "uint8",
+                                   "complex64", "complex128"])
 def test_equal_compares_values(dtype):
     # NaN is unequal to itself, -0 equal to 0; other shapes or values: False
     dt = getattr(torch, dtype)
-    floats = dt.is_floating_point
+    floats = dt.is_floating_point or dt.is_complex
     a = torch.tensor([1.0, -0.0, 3.0] if floats else [1, 0, 3]).to(dt)
     b = torch.tensor([1.0, 0.0, 3.0] if floats else [1, 0, 3]).to(dt)
     assert torch.equal(a, b) and torch.equal(a, a.clone())
@@ -814,3 +815,30 @@ def test_equal_compares_values(dtype):
         assert not torch.equal(n, n)
         assert torch.equal(torch.tensor([float("inf")]).to(dt), torch.tensor([float("inf")]).to(dt))
         assert not torch.equal(torch.tensor([float("inf")]).to(dt), torch.tensor([-float("inf")]).to(dt))
+    if dt.is_complex:
+        assert not torch.equal(a, a + 1j) and torch.equal(a * 1j, b * 1j)
+
+
+@pytest.mark.parametrize("nt", [1, 2, 3])
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "int64", "complex64"])
+def test_equal_large_finds_every_difference(dtype, nt, threads):
+    # enough elements for many blocks and threads: one changed element
+    # anywhere (first, a block edge, the middle, the last) makes it unequal
+    threads(nt)
+    n = 600_001
+    rng = np.random.default_rng(3)
+    ref = rng.standard_normal(n) * 100
+    if dtype == "complex64":
+        ref = ref + 1j * rng.standard_normal(n)
+    ref = ref.astype(dtype)
+    a = torch.from_numpy(ref.copy())
+    assert torch.equal(a, torch.from_numpy(ref.copy()))
+    for i in (0, 4095, 4096, n // 2, n - 1):
+        for part in ((1, 1j) if dtype == "complex64" else (1,)):
+            other = ref.copy()
+            other[i] += part
+            assert not torch.equal(a, torch.from_numpy(other)), (i, part)
+    if dtype.startswith("float"):
+        other = ref.copy()
+        other[n - 1] = np.nan
+        assert not torch.equal(torch.from_numpy(other), torch.from_numpy(other.copy()))

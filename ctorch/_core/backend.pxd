@@ -301,6 +301,9 @@ cdef extern from "backend.h" nogil:
                             const char *dhn, const char *dcn, const char *a, const char *tc,
                             const char *cs, const char *c0, const char *w_hh, char *dg, char *dh0,
                             char *dc0, int reverse) noexcept nogil
+        # whether dense operands hold equal values: 1 / 0, -1 for a dtype it
+        # lacks (NULL where a device has none)
+        int (*equal_dense)(int dtype, const void *a, const void *b, int64_t n) noexcept nogil
 
     # the Philox stream's bookkeeping: blocks a fill of n elements consumes
     uint64_t ct_rand_blocks_uniform_f32(int64_t n)

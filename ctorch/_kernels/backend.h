@@ -422,6 +422,10 @@ typedef struct ct_backend {
                         const char *dhn, const char *dcn, const char *a, const char *tc,
                         const char *cs, const char *c0, const char *w_hh, char *dg, char *dh0,
                         char *dc0, int reverse);
+    /* whether two dense arrays of n elements of one dtype hold equal values
+     * (reduce.h, ct_equal_dense): 1 / 0, -1 for a dtype it lacks; NULL
+     * where a device has none (equal then compares by ops) */
+    int (*equal_dense)(int dtype, const void *a, const void *b, int64_t n);
 } ct_backend;
 
 /* the CPU backend (cpu_backend.c) */

@@ -1645,4 +1645,6 @@ const ct_backend ct_cpu_backend = {
     .lstm_seq_fwd = ct_cpu_lstm_seq_fwd,
     .lstm_seq_block = ct_lstm_seq_block,
     .lstm_seq_bwd = ct_cpu_lstm_seq_bwd,
+    /* ---- equal */
+    .equal_dense = ct_equal_dense,
 };

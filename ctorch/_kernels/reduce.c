@@ -3174,3 +3174,73 @@ int ct_reduce_cols(int op, int dtype, const void *x, int64_t n, int64_t cols, in
     });
     return 0;
 }
+
+/* ---- equal ----------------------------------------------------------------- */
+
+/* nonzero where some element of a block differs: the whole block compared
+ * without a branch per element (vector code) */
+#define CT_EQ_BLOCK_FN(S, T)                                                       \
+static int ct_neq_block_##S(const T *a, const T *b, int64_t n)                     \
+{                                                                                  \
+    int d = 0;                                                                     \
+    for (int64_t i = 0; i < n; i++)                                                \
+        d |= a[i] != b[i];                                                         \
+    return d;                                                                      \
+}
+CT_EQ_BLOCK_FN(f32, float)
+CT_EQ_BLOCK_FN(f64, double)
+
+/* float16 / bfloat16 by their bits (inf: the bits of +inf): equal and not
+ * NaN, or both zeros */
+static int ct_neq_block_half(const uint16_t *a, const uint16_t *b, int64_t n, uint16_t inf)
+{
+    int d = 0;
+    for (int64_t i = 0; i < n; i++)
+        d |= !((a[i] == b[i] && (a[i] & 0x7FFF) <= inf) || ((a[i] | b[i]) & 0x7FFF) == 0);
+    return d;
+}
+
+int ct_equal_dense(int dtype, const void *a, const void *b, int64_t n)
+{
+    int es;
+    switch (dtype) {
+    case CT_FLOAT32: case CT_COMPLEX64: es = 4; break;     /* complex: both parts */
+    case CT_FLOAT64: case CT_COMPLEX128: es = 8; break;
+    case CT_FLOAT16: case CT_BFLOAT16: es = 2; break;
+    case CT_BOOL: case CT_UINT8: case CT_INT8: es = 1; break;
+    case CT_INT16: es = 2; break;
+    case CT_INT32: es = 4; break;
+    case CT_INT64: es = 8; break;
+    default: return -1;
+    }
+    if (dtype == CT_COMPLEX64 || dtype == CT_COMPLEX128)
+        n *= 2;
+    /* blocks of 16 KiB of each operand; threads where the operands are
+     * large enough to pay for a region (the scan is bound by memory) */
+    const int64_t blk = 16384 / es, nb = (n + blk - 1) / blk;
+    const int nt = n * es >= ((int64_t)1 << 20) ? ct_get_num_threads() : 1;
+    volatile int differ = 0;
+    CT_PARALLEL_IF(nt > 1, "omp parallel for num_threads(nt) schedule(static)",
+    for (int64_t k = 0; k < nb; k++) {
+        if (differ)
+            continue;
+        const int64_t i0 = k * blk, m = n - i0 < blk ? n - i0 : blk;
+        const char *pa = (const char *)a + i0 * es, *pb = (const char *)b + i0 * es;
+        int d;
+        switch (dtype) {
+        case CT_FLOAT32: case CT_COMPLEX64:
+            d = ct_neq_block_f32((const float *)pa, (const float *)pb, m); break;
+        case CT_FLOAT64: case CT_COMPLEX128:
+            d = ct_neq_block_f64((const double *)pa, (const double *)pb, m); break;
+        case CT_FLOAT16: case CT_BFLOAT16:
+            d = ct_neq_block_half((const uint16_t *)pa, (const uint16_t *)pb, m,
+                                  dtype == CT_FLOAT16 ? 0x7C00 : 0x7F80);
+            break;
+        default:
+            d = memcmp(pa, pb, (size_t)(m * es)) != 0;
+        }
+        if (d)
+            differ = 1;
+    });
+    return !differ;
+}

@@ -155,4 +155,12 @@ enum { CT_RROWS_NORM2 = 0, CT_RROWS_LOGSUMEXP = 1, CT_RROWS_SQDEV = 2 };
 int ct_reduce_rows(int op, int dtype, const void *x, int64_t rows, int64_t len, int64_t ld,
                    void *out);
 
+/* ---- equal ---------------------------------------------------------------- */
+
+/* 1 / 0: whether dense a and b, n elements of dtype, hold equal values
+ * (integers and bool by their bytes; floats by value: NaN unequal, -0 equal
+ * to 0), the first unequal block ending every thread's scan; -1 for the
+ * complex dtypes */
+int ct_equal_dense(int dtype, const void *a, const void *b, int64_t n);
+
 #endif

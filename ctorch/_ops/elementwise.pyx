@@ -8,9 +8,7 @@ copies (clone, to, copy_, fill_, zero_, type conversions) and the in-place
 machinery every op family shares (an op on a tensor in a graph computes out
 of place and hands its history over)."""
 
-from libc.stdint cimport int64_t, uint8_t, uint16_t
-from libc.string cimport memcmp
-from cython cimport floating
+from libc.stdint cimport int64_t
 
 from ctorch._core.dtype cimport *
 from ctorch._core.backend cimport *
@@ -872,58 +870,16 @@ def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     return bool(isclose(input, other, rtol, atol, equal_nan).all())
 
 
-cdef int _equal_floats(const floating *a, const floating *b, Py_ssize_t n) noexcept:
-    # blocks of 1024 compared without a branch per element (vector code), the
-    # first unequal block ending the scan
-    cdef Py_ssize_t i = 0, j, e
-    cdef int d
-    while i < n:
-        e = i + 1024 if n - i > 1024 else n
-        d = 0
-        for j in range(i, e):
-            d |= a[j] != b[j]
-        if d:
-            return 0
-        i = e
-    return 1
-
-
-cdef int _equal_dense(Tensor a, Tensor b) noexcept:
-    """1 / 0: whether dense host tensors of one dtype and shape hold equal
-    values (integers by their bytes; floats by value: NaN unequal, -0 equal
-    to 0), the first difference ending the scan; -1 for the other dtypes."""
-    cdef Py_ssize_t i, n = a._numel
-    cdef int code = a._dtype._code
-    cdef const uint16_t *ha
-    cdef const uint16_t *hb
-    cdef uint16_t inf
-    if a._dtype._kind == K_INT:
-        return memcmp(a._data, b._data, n * a._dtype.itemsize) == 0
-    if code == CT_FLOAT32:
-        return _equal_floats(<const float *>a._data, <const float *>b._data, n)
-    if code == CT_FLOAT64:
-        return _equal_floats(<const double *>a._data, <const double *>b._data, n)
-    if code == CT_FLOAT16 or code == CT_BFLOAT16:
-        # by the bits: equal and not NaN, or both zeros
-        inf = 0x7C00 if code == CT_FLOAT16 else 0x7F80
-        ha = <const uint16_t *>a._data
-        hb = <const uint16_t *>b._data
-        for i in range(n):
-            if not ((ha[i] == hb[i] and (ha[i] & 0x7FFF) <= inf)
-                    or ((ha[i] | hb[i]) & 0x7FFF) == 0):
-                return 0
-        return 1
-    return -1
-
-
 def equal(input, other):
     cdef Tensor a = <Tensor?>input, b = <Tensor?>other
     if not _same_shape(a, b):
         return False
     cdef int r
-    if (a._dtype is b._dtype and a._storage.device < 0 and b._storage.device < 0
-            and _is_contiguous(a) and _is_contiguous(b)):
-        r = _equal_dense(a, b)
+    cdef const ct_backend *be = a._storage.backend
+    if (a._dtype is b._dtype and a._storage.device == b._storage.device
+            and be.equal_dense != NULL and _is_contiguous(a) and _is_contiguous(b)):
+        with nogil:
+            r = be.equal_dense(a._dtype._code, a._data, b._data, a._numel)
         if r >= 0:
             return r == 1
     return bool((a == b).all())
