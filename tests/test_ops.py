@@ -269,6 +269,24 @@ def test_pow_of_two_as_exp2(dtype, base):
     assert r.tolist() == [2, 4, 8]
 
 
+@pytest.mark.parametrize("base", [3.0, 0.5, 1.0, 1e-30, 7e30, -3.0, 0.0, -0.0,
+                                  float("inf"), float("-inf"), float("nan")])
+def test_pow_scalar_base_float32(base):
+    # a scalar base with a float32 exponent tensor: within an ulp of the
+    # float32 of the power in double, special values as C's pow gives them
+    rng = np.random.default_rng(15)
+    x = np.concatenate([rng.standard_normal(20_000) * 30, np.arange(-200, 200, 0.5),
+                        [np.inf, -np.inf, np.nan, 0.0, -0.0]]).astype(np.float32)
+    with np.errstate(all="ignore"):
+        ref = (np.float64(np.float32(base)) ** x.astype(np.float64)).astype(np.float32)
+    got = torch.pow(base, torch.tensor(x))
+    assert got.dtype == torch.float32
+    g, fin = got.numpy(), np.isfinite(ref)
+    np.testing.assert_array_equal(g[~fin], ref[~fin])
+    np.testing.assert_array_max_ulp(g[fin], ref[fin], maxulp=1)
+    np.testing.assert_array_equal((base ** torch.tensor(x)).numpy(), g)
+
+
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("decimals", [-2, -1, 1, 2, 3, 5])
 def test_round_decimals_in_the_dtype(dtype, decimals):

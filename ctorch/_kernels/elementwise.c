@@ -995,10 +995,19 @@ CT_MULTIVERSION void ct_pow_##S(CT_LOOP_ARGS) {                                 
  * other elements (a second pass over those) */
 #define CT_POWF_PASS(LA, LB) CT_TWO_PASS_BIN_BODY(float, CT_POW_FAST_ANY, ct_powf_any, powf, LA, LB)
 #define CT_POWF_GEN CT_POWF_PASS(A[i], b)
+#define CT_POWF_BASE_LA(a, b) ct_exp2_d_to_f((double)(b) * la)
 #define CT_POWF_TT                                                                 \
     if (s[0] == 4 && s[1] == 4 && s[2] == 4) {                                     \
         float *o = (float *)p[0]; const float *A = (const float *)p[1], *B = (const float *)p[2]; \
         CT_POWF_PASS(A[i], B[i])                                                   \
+        return;                                                                    \
+    }                                                                              \
+    if (s[0] == 4 && s[1] == 0 && s[2] == 4 && CT_POW_FAST(*(const float *)p[1], 0.0f)) { \
+        /* a positive base: its log2 once, 2^(b log2 a) by element */              \
+        float *o = (float *)p[0]; const float a0 = *(const float *)p[1];           \
+        const float *B = (const float *)p[2];                                      \
+        const double la = ct_log2f_d(a0);                                          \
+        CT_TWO_PASS_BIN_BODY(float, CT_POW_FAST, CT_POWF_BASE_LA, powf, a0, B[i])  \
         return;                                                                    \
     }
 #define POWGEN CT_POWF_GEN

@@ -631,7 +631,8 @@ CT_FM_INLINE float ct_atanhf(float x) {
  * bits; y is clamped to +-1000 first, past where float over- or underflows
  * (so 2^k stays a normal double). */
 #define CT_POW_FAST(a, b) ((a) > 0.0f && (a) < __builtin_inff() && __builtin_fabsf(b) < __builtin_inff())
-CT_FM_INLINE float ct_powf_fast(float af, float bf) {
+/* log2 a of a float a > 0 finite, in double */
+CT_FM_INLINE double ct_log2f_d(float af) {
     uint64_t u = ct_double_to_bits((double)af);
     /* a float is a normal double: the biased exponent u >> 52 in [0, 2047] */
     double e = ct_bits_to_double((u >> 52) | 0x4330000000000000ull) - 4503599627371519.0; /* 2^52 + 1023 */
@@ -652,7 +653,10 @@ CT_FM_INLINE float ct_powf_fast(float af, float bf) {
     t = t * z + 1.0 / 5;
     t = t * z + 1.0 / 3;
     double lm = 2.0 * sd + 2.0 * sd * z * t;          /* log m */
-    double y = (double)bf * (e + lm * 1.4426950408889634);
+    return e + lm * 1.4426950408889634;
+}
+/* 2^y rounded to float, y a finite double */
+CT_FM_INLINE float ct_exp2_d_to_f(double y) {
     y = y > 1000.0 ? 1000.0 : y;
     y = y < -1000.0 ? -1000.0 : y;
     const double shift = 6755399441055744.0;          /* 1.5 * 2^52 */
@@ -671,6 +675,9 @@ CT_FM_INLINE float ct_powf_fast(float af, float bf) {
     q = q * r + 0.5;
     q = q * r * r + r + 1.0;
     return (float)(q * ct_pow2i_d(kd));
+}
+CT_FM_INLINE float ct_powf_fast(float af, float bf) {
+    return ct_exp2_d_to_f((double)bf * ct_log2f_d(af));
 }
 /* a^b for finite nonzero a and finite b (CT_POW_FAST_ANY): ct_powf_fast of
  * |a|, then for a < 0 C's pow rules: negated where b is an odd integer, NaN
