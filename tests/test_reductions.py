@@ -842,3 +842,29 @@ def test_equal_large_finds_every_difference(dtype, nt, threads):
         other = ref.copy()
         other[n - 1] = np.nan
         assert not torch.equal(torch.from_numpy(other), torch.from_numpy(other.copy()))
+
+
+@pytest.mark.parametrize("nt", [1, 2])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("step", [2, 3, 4, 8, 64])
+def test_sum_of_stepped_views(dtype, step, nt, threads):
+    # views whose last dim steps over elements: sums over all dims, the last,
+    # the first and a middle one; the elements stepped over (NaN here) never
+    # reach a sum
+    threads(nt)
+    rng = np.random.default_rng(step)
+    base = rng.standard_normal((6, 90, 20 * step + 3)).astype(dtype)
+    ref = base.copy()
+    mask = np.ones(base.shape, bool)
+    mask[:, :, ::step] = False
+    base[mask] = np.nan
+    x = torch.from_numpy(base)[:, :, ::step]
+    r = ref[:, :, ::step].astype(np.float64)
+    tol = dict(rtol=2e-6 if dtype == "float32" else 1e-12, atol=1e-4 if dtype == "float32" else 1e-10)
+    np.testing.assert_allclose(x.sum().item(), r.sum(), **tol)
+    for dims in [(2,), (0,), (1,), (0, 2), (1, 2), (0, 1)]:
+        got = x.sum(dims)
+        assert got.dtype == getattr(torch, dtype)
+        np.testing.assert_allclose(got.numpy(), r.sum(dims), **tol)
+    np.testing.assert_allclose(x[::2, ::3].mean(2).numpy(), r[::2, ::3].mean(2), **tol)
+    np.testing.assert_allclose(x.transpose(0, 1).sum((1, 2)).numpy(), r.sum((0, 2)), **tol)

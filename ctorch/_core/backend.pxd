@@ -304,6 +304,10 @@ cdef extern from "backend.h" nogil:
         # whether dense operands hold equal values: 1 / 0, -1 for a dtype it
         # lacks (NULL where a device has none)
         int (*equal_dense)(int dtype, const void *a, const void *b, int64_t n) noexcept nogil
+        # sums of the rows of a view whose last dim steps by k | 64 (NULL
+        # where a device has none)
+        int (*sum_step)(int dtype, int nd, const int64_t *shape, const int64_t *stride,
+                        const void *base, int nk, void *out) noexcept nogil
 
     # the Philox stream's bookkeeping: blocks a fill of n elements consumes
     uint64_t ct_rand_blocks_uniform_f32(int64_t n)

@@ -426,6 +426,10 @@ typedef struct ct_backend {
      * (reduce.h, ct_equal_dense): 1 / 0, -1 for a dtype it lacks; NULL
      * where a device has none (equal then compares by ops) */
     int (*equal_dense)(int dtype, const void *a, const void *b, int64_t n);
+    /* sums of the rows of a view whose last dim steps by k | 64 (reduce.h,
+     * ct_sum_step); NULL where a device has none (the sum then copies) */
+    int (*sum_step)(int dtype, int nd, const int64_t *shape, const int64_t *stride,
+                    const void *base, int nk, void *out);
 } ct_backend;
 
 /* the CPU backend (cpu_backend.c) */

@@ -1647,4 +1647,5 @@ const ct_backend ct_cpu_backend = {
     .lstm_seq_bwd = ct_cpu_lstm_seq_bwd,
     /* ---- equal */
     .equal_dense = ct_equal_dense,
+    .sum_step = ct_sum_step,
 };

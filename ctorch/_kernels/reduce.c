@@ -3244,3 +3244,82 @@ int ct_equal_dense(int dtype, const void *a, const void *b, int64_t n)
     });
     return !differ;
 }
+
+/* ---- sums of runs with a small step --------------------------------------- */
+
+/* sum of x[0], x[k], ..., x[(len - 1) k] for k dividing 64: the span from
+ * the first to the last read whole, by 64 lanes that each take the elements
+ * at one position mod 64 (a vector loop over the span, the memory traffic
+ * of the strided reads), and the lanes at positions that are multiples of k
+ * summed (the others, the elements between, never reach them). The lanes
+ * restart every CT_STEP_CH elements of the span, their totals added in
+ * double. */
+#define CT_STEP_CH 4096
+#define CT_SUM_STEP(S, T)                                                          \
+CT_MULTIVERSION static double ct_sum_step_##S(const T *x, int64_t len, int64_t k)  \
+{                                                                                  \
+    const int64_t span = (len - 1) * k + 1;                                        \
+    double tot = 0.0;                                                              \
+    for (int64_t c0 = 0; c0 < span; c0 += CT_STEP_CH) {                            \
+        const int64_t ce = span - c0 < CT_STEP_CH ? span : c0 + CT_STEP_CH;        \
+        T acc[64] = {0};                                                           \
+        int64_t i = c0;                                                            \
+        for (; i + 64 <= ce; i += 64)                                              \
+            for (int j = 0; j < 64; j++)                                           \
+                acc[j] += x[i + j];                                                \
+        for (; i < ce; i += 1)                                                     \
+            if (i % k == 0)                                                        \
+                acc[i & 63] += x[i];                                               \
+        for (int j = 0; j < 64; j += (int)k)                                       \
+            tot += (double)acc[j];                                                 \
+    }                                                                              \
+    return tot;                                                                    \
+}
+CT_SUM_STEP(f32, float)
+CT_SUM_STEP(f64, double)
+
+int ct_sum_step(int dtype, int nd, const int64_t *shape, const int64_t *stride,
+                const void *base, int nk, void *out)
+{
+    if ((dtype != CT_FLOAT32 && dtype != CT_FLOAT64) || nd < 1 || nk >= nd)
+        return -1;
+    const int64_t k = stride[nd - 1], len = shape[nd - 1];
+    if (k < 1 || k > 64 || 64 % k != 0 || len < 1)
+        return -1;
+    int64_t nruns = 1, rows = 1;
+    for (int d = 0; d < nd - 1; d++)
+        nruns *= shape[d];
+    for (int d = 0; d < nk; d++)
+        rows *= shape[d];
+    if (nruns == 0 || rows == 0)
+        return 0;
+    double *part = (double *)malloc((size_t)nruns * sizeof(double));
+    if (!part)
+        return -1;
+    const int es = dtype == CT_FLOAT32 ? 4 : 8;
+    const int nt = nruns > 1 && nruns * len * k >= 32768 ? ct_get_num_threads() : 1;
+    CT_PARALLEL_IF(nt > 1, "omp parallel for num_threads(nt) schedule(static)",
+    for (int64_t q = 0; q < nruns; q++) {
+        /* the run's first element: q's index over the outer dims */
+        int64_t off = 0, r = q;
+        for (int d = nd - 2; d >= 0; d--) {
+            off += (r % shape[d]) * stride[d];
+            r /= shape[d];
+        }
+        const char *x = (const char *)base + off * es;
+        part[q] = es == 4 ? ct_sum_step_f32((const float *)x, len, k)
+                          : ct_sum_step_f64((const double *)x, len, k);
+    });
+    const int64_t per = nruns / rows;
+    for (int64_t r = 0; r < rows; r++) {
+        double s = 0.0;
+        for (int64_t q = r * per; q < (r + 1) * per; q++)
+            s += part[q];
+        if (es == 4)
+            ((float *)out)[r] = (float)s;
+        else
+            ((double *)out)[r] = s;
+    }
+    free(part);
+    return 0;
+}

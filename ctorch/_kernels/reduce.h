@@ -163,4 +163,15 @@ int ct_reduce_rows(int op, int dtype, const void *x, int64_t rows, int64_t len, 
  * complex dtypes */
 int ct_equal_dense(int dtype, const void *a, const void *b, int64_t n);
 
+/* ---- sums of runs with a small step ----------------------------------------- */
+
+/* out[r] = the sum of row r of an nd-dim float32 / float64 view (shape, and
+ * strides in elements, from base), its first nk dims the rows' (their
+ * product rows) and the rest summed, its last dim's stride k dividing 64
+ * (a slice x[..., ::k]): every run of the last dim summed over its whole
+ * span (ct_sum_step_*), the runs' sums added in double. 0, or -1 for a
+ * dtype or stride it lacks or out of memory (the caller then copies) */
+int ct_sum_step(int dtype, int nd, const int64_t *shape, const int64_t *stride,
+                const void *base, int nk, void *out);
+
 #endif
