@@ -241,6 +241,35 @@ def test_clamp_forms():
         torch.clamp(t)
 
 
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "bfloat16", "int32", "uint8", "int64"])
+@pytest.mark.parametrize("bshape", [(40, 50), (50,), (40, 1), ()])
+def test_clamp_tensor_bounds_values(dtype, bshape):
+    # minimum(maximum(x, lo), hi): broadcast bounds, lo > hi giving hi, NaN
+    # in any of the three giving NaN
+    rng = np.random.default_rng(len(bshape))
+    floats = dtype in ("float32", "float64", "float16", "bfloat16")
+    npdt = "float32" if dtype == "bfloat16" else dtype
+    def draw(shape):
+        v = rng.integers(0, 30, size=shape) - (0 if dtype == "uint8" else 15)
+        v = (v / 2 if floats else v).astype(npdt)
+        if floats and v.ndim:
+            v.flat[rng.integers(0, v.size, size=max(1, v.size // 20))] = np.nan
+        return v
+    x, lo = draw((40, 50)), draw(bshape)
+    hi = lo + np.asarray(rng.integers(-3, 8, size=bshape)).astype(npdt) if dtype != "uint8" else lo + 3
+    hi = np.asarray(hi, dtype=npdt)
+    dt = getattr(torch, dtype)
+    got = torch.clamp(torch.tensor(x).to(dt), torch.tensor(lo).to(dt), torch.tensor(hi).to(dt))
+    assert got.dtype == dt and tuple(got.shape) == (40, 50)
+    ref = np.minimum(np.maximum(x, lo), hi)
+    np.testing.assert_array_equal(got.float().numpy() if dtype == "bfloat16" else got.numpy(), ref)
+    if not floats:
+        # float bounds promote an integer input
+        got = torch.clamp(torch.tensor(x), torch.tensor(lo.astype(np.float32) + 0.5), torch.tensor(hi.astype(np.float64)))
+        assert got.dtype == torch.float64
+        np.testing.assert_array_equal(got.numpy(), np.minimum(np.maximum(x, lo + 0.5), hi.astype(np.float64)))
+
+
 def test_round_decimals():
     a = np.array([1.2345, -2.5551, 123.456, 0.5, 1.5], dtype=np.float64)
     t = torch.tensor(a)

@@ -54,6 +54,7 @@ static ct_loop_fn ct_cpu_loop(int kind, int op, int dtype)
             return dtype == CT_FLOAT16 || dtype == CT_FLOAT32 ? ct_lerp_loops[dtype] : NULL;
         if (op == CT_T_ADDCMUL || op == CT_T_ADDCDIV) return ct_addc_loops[op - CT_T_ADDCMUL][dtype];
         if (op == CT_T_FREXP) return ct_frexp_loops[dtype];
+        if (op == CT_T_CLAMP) return ct_clamp3_loops[dtype];
         if (op == CT_T_LAE_GRAD || op == CT_T_LAE_GRAD1) return ct_lae_grad_loops[op - CT_T_LAE_GRAD][dtype];
         return NULL;
     case CT_EW_WHERE:

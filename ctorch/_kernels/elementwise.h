@@ -51,6 +51,7 @@ extern ct_loop_fn ct_lerp_loops[CT_NDTYPES];
 extern ct_loop_fn ct_addc_loops[2][CT_NDTYPES];
 /* frexp: mantissa and int32 exponent in one pass (float32, float64) */
 extern ct_loop_fn ct_frexp_loops[CT_NDTYPES];
+extern ct_loop_fn ct_clamp3_loops[CT_NDTYPES];
 
 /* cplx.c: complex64 / complex128 loops on the parts as pairs of reals (in the
  * tables above); the real nan_to_num loops, which run the complex ones' parts */

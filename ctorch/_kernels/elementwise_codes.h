@@ -28,6 +28,8 @@ enum { CT_T_LERP, CT_T_ADDCMUL, CT_T_ADDCDIV,
                            into operand 2 of input operand 1 */
        CT_T_LERP_W32,   /* the CPU's only: lerp of float16 or bfloat16 operands with a
                            float32 weight (a Python number keeps float precision) */
+       CT_T_CLAMP,      /* the CPU's only: minimum(maximum(a, b), c) of the integers,
+                           float32 and float64 (clamp with tensor bounds) */
        CT_NTERNARY };
 
 #endif

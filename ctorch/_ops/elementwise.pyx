@@ -1050,7 +1050,8 @@ cdef object _op_sub(object a, object b):
 
 cdef extern from "elementwise_codes.h":
     enum:
-        CT_RECIPROCAL, CT_EXP2, CT_HEAVISIDE, CT_FREXP_MANT, CT_FREXP_EXP, CT_T_ADDCMUL, CT_T_ADDCDIV, CT_T_FREXP, CT_T_LERP_W32
+        CT_RECIPROCAL, CT_EXP2, CT_HEAVISIDE, CT_FREXP_MANT, CT_FREXP_EXP, CT_T_ADDCMUL, CT_T_ADDCDIV, CT_T_FREXP, CT_T_LERP_W32,
+        CT_T_CLAMP
 
 
 cdef object _op_div(object a, object b):
@@ -1172,6 +1173,27 @@ def _clamp_tensors(Tensor t, min, max, out):
     like torch, with torch's ClampBackward0 node (ties pass the gradient to
     the input)."""
     cdef int mode = _grad_mode()
+    cdef DType res
+    cdef Iter it
+    cdef Tensor lo_t, hi_t
+    cdef ct_params P
+    if out is None and isinstance(min, Tensor) and isinstance(max, Tensor):
+        res = _result_type((t, min, max))
+        lo_t, hi_t = <Tensor>min, <Tensor>max
+        if (t._storage.device < 0 and lo_t._storage.device < 0 and hi_t._storage.device < 0
+                and (res is t_float32 or res is t_float64 or (K_BOOL < res._kind <= K_INT))):
+            # both bounds tensors: one pass of the fused kernel
+            t2, lo_t, hi_t = _cast(t, res), _cast(lo_t, res), _cast(hi_t, res)
+            _broadcast_shape(&it, t2, lo_t, hi_t)
+            r = _alloc_like_operands(&it, t2, lo_t, res, hi_t)
+            it.nargs = 4
+            _iter_add(&it, 0, r)
+            _iter_add(&it, 1, t2)
+            _iter_add(&it, 2, lo_t)
+            _iter_add(&it, 3, hi_t)
+            _run(&it, CT_EW_LERP, CT_T_CLAMP, res._code, &P, GRAIN_CHEAP)
+            record("clamp.Tensor", r, (t, min, max), (min, max))
+            return r
     _set_grad_mode(0)
     try:
         r = _alias(t)

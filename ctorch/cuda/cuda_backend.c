@@ -250,7 +250,7 @@ static int ctc_ew_kernel(int kind, int dtype) {
 static int ctc_has_kernel(int kind, int op, int dtype) {
     /* no bfloat16 kernels on the device (nor casts from it) */
     if (dtype == CT_BFLOAT16 || (kind == CT_EW_CAST && op == CT_BFLOAT16)) return 0;
-    if (kind == CT_EW_LERP && op == CT_T_LERP_W32) return 0;
+    if (kind == CT_EW_LERP && (op == CT_T_LERP_W32 || op == CT_T_CLAMP)) return 0;
     return g_cpu->has_kernel(kind, op, dtype);
 }
 
