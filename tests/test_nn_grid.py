@@ -265,3 +265,23 @@ def test_interpolate_long_dims_take_weighted_selections(monkeypatch, mode, shape
 def test_interpolate_huge_output_is_refused_cleanly():
     with pytest.raises(RuntimeError):
         F.interpolate(torch.randn(1, 1, 4), size=1 << 50)
+
+
+@pytest.mark.parametrize("nt", [1, 2, 3])
+@pytest.mark.parametrize("N", [1, 5])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("mode,padding", [("bilinear", "zeros"), ("bilinear", "border"),
+                                          ("nearest", "zeros"), ("bicubic", "reflection")])
+def test_grid_sample_large_batches_and_threads(mode, padding, dtype, N, nt, threads):
+    # enough points and channels to split the work (an image per thread when
+    # there are as many images as threads, channels otherwise), a point count
+    # that is not a multiple of the vector width (NaN coordinates: above)
+    threads(nt)
+    rng = np.random.default_rng(N + nt)
+    x = rng.standard_normal((N, 7, 13, 17)).astype(dtype)
+    g = (rng.random((N, 37, 29, 2)) * 2.4 - 1.2).astype(dtype)
+    got = F.grid_sample(torch.from_numpy(x), torch.from_numpy(g), mode=mode, padding_mode=padding,
+                        align_corners=False)
+    ref = np_grid_sample(x, g, mode=mode, padding_mode=padding, align_corners=False)
+    np.testing.assert_allclose(got.numpy(), ref, rtol=1e-4 if dtype == "float32" else 1e-10,
+                               atol=1e-4 if dtype == "float32" else 1e-10)
