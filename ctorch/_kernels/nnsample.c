@@ -517,11 +517,11 @@ static int ct_grid_nan_case(const ct_grid_args *a)
     return a->nd == 2 && a->padding == 0 && a->mode != 1;
 }
 
-/* The four taps of 2-D bilinear sampling by vgatherdps / vgatherdpd on a CPU
- * with AVX-512F: GCC's vector loop (its generic tuning emits no gathers)
- * loaded a lane at a time, 0.55x PyTorch's speed. The sum is the portable
- * loop's, (w0 x0 + w1 x1) + (w2 x2 + w3 x3). Returns the points done (a
- * multiple of the vector width). */
+/* The taps of the samplings by vgatherdps / vgatherdpd on a CPU with
+ * AVX-512F: GCC's vector loop (its generic tuning emits no gathers) loaded a
+ * lane at a time, 0.5x PyTorch's speed. 2-D bilinear's four taps sum as the
+ * portable loop's, (w0 x0 + w1 x1) + (w2 x2 + w3 x3). They return the points
+ * done (a multiple of the vector width). */
 #ifdef CT_HAVE_AVX512_TABLES
 #include <immintrin.h>
 #define CT_GRID4_512(S, T, VT, N, LOADI, GATHER, FMA, MUL, ADD, LOADU, STOREU)     \
@@ -540,6 +540,20 @@ __attribute__((target("avx512f"))) static int64_t ct_grid_gather4_512_##S(      
         STOREU(y + p, ADD(a, b));                                                  \
     }                                                                              \
     return p;                                                                      \
+}                                                                                  \
+/* any K taps, in the portable loop's order: w0 x0, then + wk xk by k */       \
+__attribute__((target("avx512f"))) static int64_t ct_grid_gatherk_512_##S(         \
+    const T *restrict xc, const int32_t *restrict off, const T *restrict w,       \
+    int K, int64_t P, int64_t PS, T *restrict y)                                   \
+{                                                                                  \
+    int64_t p = 0;                                                                 \
+    for (; p + N <= P; p += N) {                                                   \
+        VT acc = MUL(LOADU(w + p), GATHER(LOADI(off + p), xc, sizeof(T)));         \
+        for (int k = 1; k < K; k++)                                                \
+            acc = FMA(LOADU(w + k * PS + p), GATHER(LOADI(off + k * PS + p), xc, sizeof(T)), acc); \
+        STOREU(y + p, acc);                                                        \
+    }                                                                              \
+    return p;                                                                      \
 }
 #define CT_LOADI512(q) _mm512_loadu_si512((const void *)(q))
 #define CT_LOADI256(q) _mm256_loadu_si256((const __m256i *)(q))
@@ -549,8 +563,11 @@ CT_GRID4_512(f64, double, __m512d, 8, CT_LOADI256, _mm512_i32gather_pd, _mm512_f
              _mm512_mul_pd, _mm512_add_pd, _mm512_loadu_pd, _mm512_storeu_pd)
 #define CT_GRID4_FAST(S, xc, off, w, P, PS, y) \
     (ct_cpu_avx512f() ? ct_grid_gather4_512_##S(xc, off, w, P, PS, y) : 0)
+#define CT_GRIDK_FAST(S, xc, off, w, K, P, PS, y) \
+    (ct_cpu_avx512f() ? ct_grid_gatherk_512_##S(xc, off, w, K, P, PS, y) : 0)
 #else
 #define CT_GRID4_FAST(S, xc, off, w, P, PS, y) 0
+#define CT_GRIDK_FAST(S, xc, off, w, K, P, PS, y) 0
 #endif
 
 #define CT_GRID(S, T)                                                              \
@@ -571,11 +588,12 @@ CT_MULTIVERSION void ct_grid_gather_##S(const T *restrict xc, const int32_t *res
                  + (w2[p] * xc[o2[p]] + w3[p] * xc[o3[p]]);                        \
         return;                                                                    \
     }                                                                              \
-    for (p = 0; p < P; p++) y[p] = w[p] * xc[off[p]];                              \
+    const int64_t p0 = CT_GRIDK_FAST(S, xc, off, w, K, P, PS, y);                  \
+    for (p = p0; p < P; p++) y[p] = w[p] * xc[off[p]];                             \
     for (int k = 1; k < K; k++) {                                                  \
         const int32_t *ok_ = off + k * PS;                                         \
         const T *wk = w + k * PS;                                                  \
-        for (p = 0; p < P; p++) y[p] += wk[p] * xc[ok_[p]];                        \
+        for (p = p0; p < P; p++) y[p] += wk[p] * xc[ok_[p]];                       \
     }                                                                              \
 }                                                                                  \
 /* one channel's share of d(grid) before the unnormalising factors:           \
@@ -666,8 +684,9 @@ void ct_grid_sample_##S(const ct_grid_args *a, const void *xv, const void *gridv
     const int nt = ct_get_num_threads();                                           \
     const int big = a->C * P * K > 65536 && nt > 1;                                \
     /* as many images as threads: an image, plan and all, per thread (the     \
-     * plans are serial work), with a plan's buffers each */                     \
-    const int by_image = big && a->N >= nt;                                        \
+     * plans are serial work; a plan costs about 16 taps a point), with a     \
+     * plan's buffers each */                                                   \
+    const int by_image = nt > 1 && a->N >= nt && a->N * P * (a->C * K + 16) > 65536; \
     const int nbuf = by_image ? nt : 1;                                            \
     const size_t wlen = (size_t)(K * PS * (1 + nd) + nd * PS);                     \
     int32_t *off = (int32_t *)malloc(sizeof(int32_t) * K * PS * nbuf);             \
