@@ -1098,3 +1098,42 @@ def test_deepcopy_of_tensors_as_pytorch():
     assert copy.deepcopy(h).dtype == torch.bfloat16 and torch.equal(copy.deepcopy(h), h)
     with pytest.raises(RuntimeError, match="Only Tensors created explicitly by the user"):
         copy.deepcopy(p * 2)
+
+
+def test_memory_formats_lay_out_channels_last():
+    # PyTorch's strides and contiguity for channels_last / channels_last_3d:
+    # C densest, then the spatial dims from the last, then N
+    x = torch.randn(2, 3, 4, 5)
+    cl = torch.channels_last
+    assert x.is_contiguous() and not x.is_contiguous(memory_format=cl)
+    assert not x.is_contiguous(memory_format=torch.channels_last_3d)
+    y = x.contiguous(memory_format=cl)
+    assert y.stride() == (60, 1, 15, 3) and y.is_contiguous(memory_format=cl) and not y.is_contiguous()
+    assert torch.equal(y, x) and y.contiguous(memory_format=cl) is y
+    assert y.contiguous().stride() == (60, 20, 5, 1)
+    assert y.clone().stride() == (60, 1, 15, 3) and (y + 1).stride() == (60, 1, 15, 3)
+    assert x.clone(memory_format=cl).stride() == (60, 1, 15, 3)
+    assert torch.empty_like(x, memory_format=cl).stride() == (60, 1, 15, 3)
+    z = torch.zeros_like(x, memory_format=cl)
+    assert z.stride() == (60, 1, 15, 3) and z.abs().sum().item() == 0
+    assert torch.empty(2, 3, 4, 5, memory_format=cl).stride() == (60, 1, 15, 3)
+    t = x.to(torch.float64, memory_format=cl)
+    assert t.dtype == torch.float64 and t.stride() == (60, 1, 15, 3) and torch.equal(t, x.double())
+    assert x.to(memory_format=torch.contiguous_format) is x
+    assert x[:, :1].contiguous(memory_format=cl).stride() == (20, 1, 5, 1)
+    # dims of one element do not count
+    assert torch.randn(2, 3, 1, 1).is_contiguous(memory_format=cl)
+    v = torch.randn(2, 3, 4, 5, 6).contiguous(memory_format=torch.channels_last_3d)
+    assert v.stride() == (360, 1, 90, 18, 3) and v.is_contiguous(memory_format=torch.channels_last_3d)
+    with pytest.raises(RuntimeError, match="required rank 4 tensor to use channels_last format"):
+        torch.randn(2, 3).contiguous(memory_format=cl)
+    with pytest.raises(RuntimeError, match="required rank 4 tensor to use channels_last format"):
+        torch.empty(2, 3, memory_format=cl)
+    with pytest.raises(RuntimeError, match="required rank 5 tensor to use channels_last_3d format"):
+        x.contiguous(memory_format=torch.channels_last_3d)
+    with pytest.raises(TypeError, match="memory_format"):
+        x.is_contiguous(memory_format="channels_last")
+    # the copy keeps its history
+    g = torch.randn(2, 3, 4, 5, requires_grad=True)
+    (g.contiguous(memory_format=cl) * 2).sum().backward()
+    assert torch.equal(g.grad, torch.full((2, 3, 4, 5), 2.0))

@@ -173,6 +173,9 @@ cdef Tensor _empty(int ndim, const Py_ssize_t *shape, DType dt, int device=*)
 cdef Tensor _empty_like(Tensor t, DType dt)
 cdef Tensor _empty_preserve(Tensor t, DType dt)
 cdef Tensor _empty_format(Tensor t, DType dt, object memory_format)
+cdef int _format_rank(object memory_format) except -1
+cdef bint _is_channels_last(Tensor t, int rank) noexcept
+cdef Tensor _empty_channels_last(Tensor t, DType dt, int rank)
 cdef Tensor _empty_list(list shape, DType dt, int device=*)
 cdef Tensor _make_view(Tensor src, Py_ssize_t offset, list shape, list stride)
 cdef Tensor _make_view_plain(Tensor src, Py_ssize_t offset, list shape, list stride)

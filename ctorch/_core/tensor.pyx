@@ -461,7 +461,8 @@ cdef class Tensor:
         return self._dtype.is_complex
 
     def is_contiguous(self, memory_format=None):
-        return _is_contiguous(self)
+        cdef int rank = _format_rank(memory_format)
+        return _is_channels_last(self, rank) if rank else _is_contiguous(self)
 
     def is_leaf_(self):
         return self._grad_fn is None
@@ -816,10 +817,70 @@ cdef Tensor _empty_preserve(Tensor t, DType dt):
 
 cdef Tensor _empty_format(Tensor t, DType dt, object memory_format):
     """_empty_preserve (PyTorch's preserve_format, the default of clone and
-    the *_like functions), or contiguous for torch.contiguous_format."""
+    the *_like functions), contiguous for torch.contiguous_format, channels
+    last for torch.channels_last / channels_last_3d."""
+    cdef int rank = _format_rank(memory_format)
+    if rank:
+        return _empty_channels_last(t, dt, rank)
     if getattr(memory_format, "_name", None) == "contiguous_format":
         return _empty_like(t, dt)
     return _empty_preserve(t, dt)
+
+
+cdef int _format_rank(object memory_format) except -1:
+    """4 for torch.channels_last, 5 for torch.channels_last_3d, 0 for
+    contiguous_format, preserve_format and None."""
+    if memory_format is None:
+        return 0
+    name = getattr(memory_format, "_name", None)
+    if name == "channels_last":
+        return 4
+    if name == "channels_last_3d":
+        return 5
+    if name == "contiguous_format" or name == "preserve_format":
+        return 0
+    raise TypeError(f"memory_format must be torch.memory_format, not {type(memory_format).__name__}")
+
+
+# the dims of a channels-last layout from the densest: C, then the spatial
+# dims from the last, then N
+cdef int _CL_ORDER4[4]
+cdef int _CL_ORDER5[5]
+_CL_ORDER4[:] = [1, 3, 2, 0]
+_CL_ORDER5[:] = [1, 4, 3, 2, 0]
+
+
+cdef bint _is_channels_last(Tensor t, int rank) noexcept:
+    """Whether t of that rank is dense in the channels-last order (PyTorch's
+    test: dims of one element skipped)."""
+    if t._ndim != rank:
+        return False
+    cdef const int *order = &_CL_ORDER4[0] if rank == 4 else &_CL_ORDER5[0]
+    cdef Py_ssize_t expected = 1
+    cdef int k, d
+    for k in range(rank):
+        d = order[k]
+        if t._shape[d] != 1:
+            if t._stride[d] != expected:
+                return False
+            expected *= t._shape[d]
+    return True
+
+
+cdef Tensor _empty_channels_last(Tensor t, DType dt, int rank):
+    """An uninitialised tensor of t's shape (in dt, or t's dtype) with
+    channels-last strides (rank 4 or 5, as t's must be)."""
+    if t._ndim != rank:
+        raise RuntimeError(f"required rank {rank} tensor to use channels_last{'_3d' if rank == 5 else ''} format")
+    cdef Py_ssize_t st[5]
+    cdef const int *order = &_CL_ORDER4[0] if rank == 4 else &_CL_ORDER5[0]
+    cdef Py_ssize_t n = 1
+    cdef int k
+    for k in range(rank):
+        st[order[k]] = n
+        n *= t._shape[order[k]]
+    cdef Tensor flat = _empty(1, &n, dt if dt is not None else t._dtype, t._storage.device)
+    return _make_tensor(flat._storage, 0, t._ndim, t._shape, st, flat._dtype)
 
 
 cdef Tensor _empty_list(list shape, DType dt, int device=-1):

@@ -356,6 +356,9 @@ cdef Tensor _deterministic_fill(Tensor r):
 def empty(*sizes, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
           pin_memory=False, memory_format=None):
     cdef Tensor r = _sized(_size_kw(sizes, size, "empty"), dtype, device, "empty", None, out)
+    cdef int rank = _format_rank(memory_format)
+    if rank and out is None:
+        r = _empty_channels_last(r, None, rank)
     if _fill_uninitialized:
         _deterministic_fill(r)
     return _finish(r, requires_grad, out, r._storage.device)

@@ -1222,6 +1222,11 @@ def _clamp_tensors(Tensor t, min, max, out):
 # ------------------------------------------------------- copies and casts
 
 def _t_contiguous(Tensor self, memory_format=None):
+    cdef int rank = _format_rank(memory_format)
+    if rank:
+        if _is_channels_last(self, rank):
+            return self
+        return _clone_into(self, _empty_channels_last(self, None, rank))
     if _is_contiguous(self):
         return self
     return _clone_contig(self)
@@ -1393,9 +1398,12 @@ cdef object _to(Tensor t, tuple args, dict kwargs):
     dev = kwargs.pop("device", None)
     copy = kwargs.pop("copy", False)
     kwargs.pop("non_blocking", None)
-    kwargs.pop("memory_format", None)
+    mf = kwargs.pop("memory_format", None)
     if kwargs:
         raise TypeError(f"to() got an unexpected keyword argument '{next(iter(kwargs))}'")
+    if mf is not None and getattr(mf, "_name", None) != "preserve_format":
+        # the conversion, then the layout asked for (no copy where it holds)
+        return _t_contiguous(<Tensor>_to(t, args, {"dtype": dt, "device": dev, "copy": copy}), mf)
     for a in args:
         if isinstance(a, DType):
             dt = a
