@@ -1117,6 +1117,8 @@ def test_memory_formats_lay_out_channels_last():
     z = torch.zeros_like(x, memory_format=cl)
     assert z.stride() == (60, 1, 15, 3) and z.abs().sum().item() == 0
     assert torch.empty(2, 3, 4, 5, memory_format=cl).stride() == (60, 1, 15, 3)
+    for like in (torch.rand_like, torch.randn_like, lambda a, **k: torch.randint_like(a, 10, **k)):
+        assert like(x, memory_format=cl).stride() == (60, 1, 15, 3)
     t = x.to(torch.float64, memory_format=cl)
     assert t.dtype == torch.float64 and t.stride() == (60, 1, 15, 3) and torch.equal(t, x.double())
     assert x.to(memory_format=torch.contiguous_format) is x

@@ -185,13 +185,13 @@ def randn(*sizes, size=None, generator=None, out=None, dtype=None, layout=None, 
 
 
 def rand_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
-    cdef Tensor r = _like(input, dtype, device)
+    cdef Tensor r = _like(input, dtype, device, memory_format)
     _fill_random(r, <Generator>default_generator, False)
     return _finish(r, requires_grad)
 
 
 def randn_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
-    cdef Tensor r = _like(input, dtype, device)
+    cdef Tensor r = _like(input, dtype, device, memory_format)
     _fill_random(r, <Generator>default_generator, True)
     return _finish(r, requires_grad)
 
@@ -242,7 +242,7 @@ def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=Non
                  memory_format=None):
     if high is None:
         low, high = 0, low
-    cdef Tensor r = _like(input, dtype, device)
+    cdef Tensor r = _like(input, dtype, device, memory_format)
     cdef Tensor tmp = _empty(r._ndim, r._shape, t_int64, r._storage.device)
     _randint_into(tmp, int(low), int(high), <Generator>default_generator)
     _copy_into(r, tmp, False)
