@@ -13,7 +13,7 @@ diag_embed); every other product is composed of these."""
 
 from libc.stdlib cimport malloc, free
 from libc.string cimport memcpy
-from libc.stdint cimport int64_t
+from libc.stdint cimport int64_t, uint32_t, uint64_t
 
 from ctorch._core.dtype cimport *
 from ctorch._core.backend cimport *
@@ -865,8 +865,15 @@ def trace(input):
         if t._storage.device < 0 and acc is t._dtype and k > 0:
             es = t._dtype.itemsize
             d = _empty(1, &k, t._dtype)
-            for i in range(k):
-                memcpy(d._data + i * es, t._data + i * step * es, es)
+            if es == 4:
+                for i in range(k):
+                    (<uint32_t *>d._data)[i] = (<const uint32_t *>t._data)[i * step]
+            elif es == 8:
+                for i in range(k):
+                    (<uint64_t *>d._data)[i] = (<const uint64_t *>t._data)[i * step]
+            else:
+                for i in range(k):
+                    memcpy(d._data + i * es, t._data + i * step * es, es)
             return _sum(d, None, False, acc)
         return _sum(_view_raw(t, t._offset, 1, &k, &step), None, False, acc)
     return _sum_fn(diagonal(t, 0, 0, 1))
