@@ -208,6 +208,19 @@ def test_from_numpy_errors():
         torch.from_numpy([1, 2])
     with pytest.raises(TypeError, match="can't convert np.ndarray of type numpy.uint16"):
         torch.from_numpy(np.zeros(2, dtype=np.uint16))
+    with pytest.raises(ValueError, match="byte order different from the native byte order"):
+        torch.from_numpy(np.zeros(2, dtype=">f8"))
+    with pytest.raises(ValueError, match="strides not a multiple of the element byte size"):
+        torch.from_numpy(np.lib.stride_tricks.as_strided(np.zeros(4, dtype=np.int32), (2,), (6,)))
+    # every native dtype by its numpy type, a zero-size array, a transposed view
+    for dt in ("bool", "uint8", "int8", "int16", "int32", "int64", "float16", "float32", "float64",
+               "complex64", "complex128"):
+        a = np.arange(6).reshape(2, 3).astype(dt)
+        t = torch.from_numpy(a.T)
+        assert t.dtype == getattr(torch, dt) and t.shape == (3, 2)
+        np.testing.assert_array_equal(t.numpy(), a.T)
+    assert torch.from_numpy(np.zeros((3, 0, 2))).shape == (3, 0, 2)
+    assert torch.from_numpy(np.array(2.5)).item() == 2.5 and torch.from_numpy(np.array(2.5)).dim() == 0
 
 
 def test_tensor_from_ndarray_copies():

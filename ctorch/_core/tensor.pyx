@@ -1071,38 +1071,60 @@ cdef dict _np_codes():
     return _NP_NUM
 
 
+cdef dict _NP_BY_DTYPE = None        # numpy's dtype object -> dtype code (native ones)
+
+
 def from_numpy(ndarray):
+    global _NP_BY_DTYPE
     np = _np()
     if not isinstance(ndarray, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
     arr = ndarray
+    if _NP_BY_DTYPE is None:
+        _NP_BY_DTYPE = {np.dtype(ch): code for ch, code in
+                        ((ch, _np_codes().get(np.dtype(ch).num)) for ch in np.typecodes["All"])
+                        if code is not None and np.dtype(ch).isnative}
     npdt = arr.dtype
-    code = _np_codes().get(npdt.num) if npdt.isnative else None
+    code = _NP_BY_DTYPE.get(npdt)
+    if code is None:
+        # an equal dtype that hashes apart (rare), or one ctorch lacks
+        if not npdt.isnative:
+            raise ValueError("given numpy array has byte order different from the native byte order. "
+                             "Conversion between byte orders is currently not supported.")
+        code = _np_codes().get(npdt.num)
     if code is None:
         raise TypeError(f"can't convert np.ndarray of type {arr.dtype.type.__module__}.{arr.dtype.type.__name__}. The only supported types are: float64, float32, float16, complex64, complex128, int64, int32, int16, int8, uint8, and bool.")
-    cdef DType dt = _DT[code]
-    cdef Py_ssize_t isz = dt.itemsize
-    cdef list shape = list(arr.shape), strides = []
-    extent = 1
-    for s, st in zip(arr.shape, arr.strides):
-        if st < 0:
-            raise ValueError("At least one stride in the given numpy array is negative, and tensors with negative strides are not currently supported. (You can probably work around this by making a copy of your array  with array.copy().) ")
-        if st % isz:
-            raise ValueError("given numpy array strides not a multiple of the element byte size. Copy the numpy array to reallocate the memory.")
-        strides.append(st // isz)
-        if s == 0:
-            extent = 0
-        elif extent:
-            extent += (s - 1) * (st // isz)
-    # the address of element 0, through the buffer protocol (a fraction of
-    # the cost of building __array_interface__'s dict)
+    cdef DType dt = _DT[<int>code]
+    cdef Py_ssize_t isz = dt.itemsize, extent = 1, bst
+    cdef Py_ssize_t sh[CT_MAXDIM]
+    cdef Py_ssize_t st[CT_MAXDIM]
+    cdef int d, n
+    cdef char *ptr
+    # the shape, strides and address of element 0 through the buffer
+    # protocol (a fraction of the cost of the array's attributes)
     cdef Py_buffer view
     PyObject_GetBuffer(arr, &view, PyBUF_STRIDES)
-    ptr = <size_t>view.buf
-    PyBuffer_Release(&view)
-    cdef Storage st_ = _borrow_storage(<char *><size_t>ptr, extent * isz, arr)
-    cdef Tensor base = _make_tensor(st_, 0, 0, NULL, NULL, dt)
-    return _make_view_plain(base, 0, shape, strides)
+    try:
+        n = view.ndim
+        if n > CT_MAXDIM:
+            raise RuntimeError(f"tensors with more than {CT_MAXDIM} dimensions are not supported (got {n})")
+        for d in range(n):
+            bst = view.strides[d]
+            if bst < 0:
+                raise ValueError("At least one stride in the given numpy array is negative, and tensors with negative strides are not currently supported. (You can probably work around this by making a copy of your array  with array.copy().) ")
+            if bst % isz:
+                raise ValueError("given numpy array strides not a multiple of the element byte size. Copy the numpy array to reallocate the memory.")
+            sh[d] = view.shape[d]
+            st[d] = bst // isz
+            if sh[d] == 0:
+                extent = 0
+            elif extent:
+                extent += (sh[d] - 1) * st[d]
+        ptr = <char *>view.buf
+    finally:
+        PyBuffer_Release(&view)
+    cdef Storage st_ = _borrow_storage(ptr, extent * isz, arr)
+    return _make_tensor(st_, 0, n, sh, st, dt)
 
 
 cdef Tensor _make_view_plain(Tensor src, Py_ssize_t offset, list shape, list stride):
