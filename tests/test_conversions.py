@@ -314,3 +314,19 @@ def test_copies_and_conversions_preserve_a_permuted_dense_layout(perm):
     g = torch.from_numpy(a)[:, :, ::2].permute(*perm)
     np.testing.assert_array_equal(g.clone().numpy(), a[:, :, ::2].transpose(perm))
     np.testing.assert_array_equal(g.double().numpy(), a[:, :, ::2].transpose(perm).astype(np.float64))
+
+
+@pytest.mark.parametrize("dtype", ["bool", "uint8", "int8", "int16", "int32", "int64", "float16",
+                                   "bfloat16", "float32", "float64", "complex64", "complex128"])
+def test_tolist_of_large_and_small_tensors(dtype):
+    # the same Python types and values on either side of the size where the
+    # conversion goes through numpy, for a transposed view too
+    dt = getattr(torch, dtype)
+    t = (torch.arange(-300, 300).reshape(20, 30) / 7).to(dt)
+    small = t[:3, :4]
+    for x in (t, t.t(), small):
+        got = x.tolist()
+        flat = [v for row in got for v in row]
+        want = [x[i, j].item() for i in range(x.shape[0]) for j in range(x.shape[1])]
+        assert flat == want
+        assert all(type(a) is type(b) for a, b in zip(flat, want))
