@@ -267,7 +267,8 @@ CT_GRID_COORD(f64, double, floor, fmod, fabs)
 /* The plan of one batch entry: for each grid point p, K taps
  * (off[k * P + p], w[k * P + p], dw[(j * K + k) * P + p] along coordinate
  * j) and mult[j * P + p], the factor of d(input units)/d(grid coordinate).
- * P is the stride between the rows, at least the number of points. */
+ * P is the stride between the rows, at least the number of points. dw NULL
+ * (the forward): no derivatives. */
 #define CT_GRID_PLAN(S, T, FLOOR, RINT)                                            \
 static void ct_grid_plan_##S(const ct_grid_args *a, const T *grid, int64_t n,      \
                              int K, int64_t P, int32_t *off, T *w, T *dw, T *mult) \
@@ -304,7 +305,7 @@ static void ct_grid_plan_##S(const ct_grid_args *a, const T *grid, int64_t n,   
             }                                                                      \
             off[p] = ok ? (int32_t)o : 0;                                                   \
             w[p] = ok ? (T)1 : (T)0;                                               \
-            for (int j = 0; j < nd; j++) dw[j * P + p] = 0;                        \
+            if (dw) for (int j = 0; j < nd; j++) dw[j * P + p] = 0;                \
             continue;                                                              \
         }                                                                          \
         if (a->mode == 0 && nd == 2) {                                             \
@@ -322,6 +323,7 @@ static void ct_grid_plan_##S(const ct_grid_args *a, const T *grid, int64_t n,   
             for (int k = 0; k < 4; k++) {                                          \
                 off[k * P + p] = ok[k] ? (int32_t)ko[k] : 0;                                \
                 w[k * P + p] = ok[k] ? kw[k] : 0;                                  \
+                if (!dw) continue;                                                 \
                 dw[k * P + p] = ok[k] ? kx[k] : 0;                                 \
                 dw[(4 + k) * P + p] = ok[k] ? ky[k] : 0;                           \
             }                                                                      \
@@ -346,12 +348,12 @@ static void ct_grid_plan_##S(const ct_grid_args *a, const T *grid, int64_t n,   
                     ok &= inb[j][hi];                                              \
                     o += (base[j] + hi) * pstr[j];                                 \
                     T wj = hi ? f[j] : 1 - f[j], dj = hi ? (T)1 : (T)-1;           \
-                    for (int i = 0; i < nd; i++) d[i] *= (i == j ? dj : wj);       \
+                    if (dw) for (int i = 0; i < nd; i++) d[i] *= (i == j ? dj : wj); \
                     wk *= wj;                                                      \
                 }                                                                  \
                 off[k * P + p] = ok ? (int32_t)o : 0;                                       \
                 w[k * P + p] = ok ? wk : 0;                                        \
-                for (int j = 0; j < nd; j++) dw[(j * K + k) * P + p] = ok ? d[j] : 0; \
+                if (dw) for (int j = 0; j < nd; j++) dw[(j * K + k) * P + p] = ok ? d[j] : 0; \
             }                                                                      \
             continue;                                                              \
         }                                                                          \
@@ -377,6 +379,7 @@ static void ct_grid_plan_##S(const ct_grid_args *a, const T *grid, int64_t n,   
                     int k = i * 4 + t, ok = oky[i] && okx[t];                      \
                     off[k * P + p] = ok ? (int32_t)(cy[i] * a->IW + cx[t]) : 0;               \
                     w[k * P + p] = ok ? wy[i] * wx[t] : 0;                         \
+                    if (!dw) continue;                                             \
                     dw[k * P + p] = ok ? wy[i] * dwx[t] : 0;                       \
                     dw[(K + k) * P + p] = ok ? dwy[i] * wx[t] : 0;                 \
                 }                                                                  \
@@ -627,13 +630,16 @@ CT_MULTIVERSION void ct_grid_dgrid_##S(const T *restrict xc, const T *restrict g
         }                                                                          \
     }                                                                              \
 }                                                                                  \
+/* need_dw 0: the derivatives may be left out (the row plans write them     \
+ * anyway, into dw) */                                                          \
 static void ct_grid_plan_any_##S(const ct_grid_args *a, const T *grid, int64_t n, int K, \
-                                 int64_t PS, int32_t *off, T *w, T *dw, T *mult)   \
+                                 int64_t PS, int32_t *off, T *w, T *dw, T *mult,   \
+                                 int need_dw)                                      \
 {                                                                                  \
     if (a->nd == 2 && a->mode != 2 && a->padding != 2 && a->gs[3] == 2 && a->gs[4] == 1) \
         ct_grid_plan2_##S(a, grid, n, PS, off, w, dw, mult);                       \
     else                                                                           \
-        ct_grid_plan_##S(a, grid, n, K, PS, off, w, dw, mult);                     \
+        ct_grid_plan_##S(a, grid, n, K, PS, off, w, need_dw ? dw : NULL, mult);    \
 }                                                                                  \
 /* 2-D bilinear and bicubic sampling with zeros padding give NaN at a point   \
  * with a NaN coordinate (every tap is out of range, so the plan's weights    \
@@ -665,7 +671,7 @@ static void ct_grid_fwd_image_##S(const ct_grid_args *a, const T *x, const T *gr
                                   T *w, int par)                                   \
 {                                                                                  \
     T *dw = w + K * PS, *mult = dw + a->nd * K * PS;                               \
-    ct_grid_plan_any_##S(a, grid, n, K, PS, off, w, dw, mult);                     \
+    ct_grid_plan_any_##S(a, grid, n, K, PS, off, w, dw, mult, 0);                  \
     int64_t c;                                                                     \
     CT_PARALLEL_IF(par, "omp parallel for schedule(static)",                       \
     for (c = 0; c < a->C; c++) {                                                   \
@@ -720,7 +726,7 @@ void ct_grid_sample_bwd_##S(const ct_grid_args *a, const void *gv, const void *x
     if (!off || !w) { free(off); free(w); return; }                                \
     T *dw = w + K * PS, *mult = dw + nd * K * PS, *acc = mult + nd * PS;           \
     for (int64_t n = 0; n < a->N; n++) {                                           \
-        ct_grid_plan_any_##S(a, grid, n, K, PS, off, w, dw, mult);                 \
+        ct_grid_plan_any_##S(a, grid, n, K, PS, off, w, dw, mult, 1);              \
         if (gx) {                                                                  \
             int64_t c;                                                             \
             CT_PARALLEL_IF(a->C * P * K > 65536 && ct_get_num_threads() > 1, "omp parallel for schedule(static)", \
