@@ -98,6 +98,18 @@ cdef extern from "elementwise.h":
         CT_P_F32_1, CT_P_F32_2
 
 
+cdef int _run_ternary(Iter *it, Tensor dst, Tensor a, Tensor b, Tensor c, int kind, int op,
+                      int code, ct_params *P, int64_t grain) except -1:
+    """Runs a (kind, op) launch of three inputs into dst over the broadcast
+    space it already holds."""
+    it.nargs = 4
+    _iter_add(it, 0, dst)
+    _iter_add(it, 1, a)
+    _iter_add(it, 2, b)
+    _iter_add(it, 3, c)
+    return _run(it, kind, op, code, P, grain)
+
+
 cdef object _binary(int op, int rule, object a, object b, object out, str name, bint inplace=False):
     cdef DType res, comp, outdt
     cdef Tensor ta = None, tb = None, o = None, tmp
@@ -372,13 +384,8 @@ def where(condition, input=None, other=None, *, out=None):
         _check_out(dst, &it, False, c, tx, ty)
     else:
         dst = _alloc_like_operands(&it, c, tx, res, ty)
-    it.nargs = 4
-    _iter_add(&it, 0, dst)
-    _iter_add(&it, 1, c)
-    _iter_add(&it, 2, tx)
-    _iter_add(&it, 3, ty)
     _backend_of(c, tx, ty)
-    _run(&it, CT_EW_WHERE, 0, res._code, &P, GRAIN_CHEAP)
+    _run_ternary(&it, dst, c, tx, ty, CT_EW_WHERE, 0, res._code, &P, GRAIN_CHEAP)
     record("where", dst, (tx, ty), (c,))
     return dst
 
@@ -426,12 +433,7 @@ def lerp(input, end, weight, *, out=None):
         dst = o
     else:
         dst = _alloc_like_operands(&it, s, e, s._dtype)
-    it.nargs = 4
-    _iter_add(&it, 0, dst)
-    _iter_add(&it, 1, s)
-    _iter_add(&it, 2, e)
-    _iter_add(&it, 3, w)
-    _run(&it, CT_EW_LERP, top, s._dtype._code, &P, GRAIN_MATH)
+    _run_ternary(&it, dst, s, e, w, CT_EW_LERP, top, s._dtype._code, &P, GRAIN_MATH)
     if o is not None:
         if dst is not o:
             _copy_into(o, dst, False)
@@ -1186,12 +1188,7 @@ def _clamp_tensors(Tensor t, min, max, out):
             t2, lo_t, hi_t = _cast(t, res), _cast(lo_t, res), _cast(hi_t, res)
             _broadcast_shape(&it, t2, lo_t, hi_t)
             r = _alloc_like_operands(&it, t2, lo_t, res, hi_t)
-            it.nargs = 4
-            _iter_add(&it, 0, r)
-            _iter_add(&it, 1, t2)
-            _iter_add(&it, 2, lo_t)
-            _iter_add(&it, 3, hi_t)
-            _run(&it, CT_EW_LERP, CT_T_CLAMP, res._code, &P, GRAIN_CHEAP)
+            _run_ternary(&it, r, t2, lo_t, hi_t, CT_EW_LERP, CT_T_CLAMP, res._code, &P, GRAIN_CHEAP)
             record("clamp.Tensor", r, (t, min, max), (min, max))
             return r
     _set_grad_mode(0)
@@ -1645,12 +1642,7 @@ cdef object _addc(int op, str name, object input, object tensor1, object tensor2
         dst = o
     else:
         dst = _alloc_like_operands(&it, t, a, res)
-    it.nargs = 4
-    _iter_add(&it, 0, dst)
-    _iter_add(&it, 1, t)
-    _iter_add(&it, 2, a)
-    _iter_add(&it, 3, b)
-    _run(&it, CT_EW_LERP, top, res._code, &P, GRAIN_MATH)
+    _run_ternary(&it, dst, t, a, b, CT_EW_LERP, top, res._code, &P, GRAIN_MATH)
     if o is not None:
         if dst is not o:
             _copy_into(o, dst, False)
