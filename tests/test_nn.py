@@ -112,7 +112,7 @@ def test_gradgradcheck(name):
         "glu": (lambda a: F.glu(a, 1), (x,)),
         "smooth_l1": (lambda a, b: F.smooth_l1_loss(a, b, beta=0.3), (x, y)),
         "huber": (lambda a, b: F.huber_loss(a, b, delta=0.3), (x, y)),
-        "soft_margin": (lambda a, b: F.soft_margin_loss(a, b), (x, y)),
+        "soft_margin": (lambda a: F.soft_margin_loss(a, y.detach()), (x,)),
         "bce_with_logits": (lambda a, b: F.binary_cross_entropy_with_logits(
             a * 3, b.sigmoid(), torch.full((4,), 0.5, dtype=torch.float64),
             pos_weight=torch.full((4,), 2.0, dtype=torch.float64)), (x, y)),
@@ -144,6 +144,18 @@ PLOSSES = {
     "soft_margin": (lambda x, t, pw, r: F.soft_margin_loss(x, t, reduction=r),
                     lambda x, t, pw: (_np_softplus(-t * x), -t / (1 + np.exp(t * x))), "sign"),
 }
+
+
+def test_soft_margin_loss_refuses_a_target_that_requires_grad():
+    # PyTorch's message; without grad mode the loss is computed
+    x = torch.randn(5, requires_grad=True)
+    t = torch.randn(5, requires_grad=True)
+    with pytest.raises(RuntimeError, match="'soft_margin_loss' is not differentiable with respect "
+                                           "to argument 'target'"):
+        F.soft_margin_loss(x, t)
+    with torch.no_grad():
+        assert F.soft_margin_loss(x, t).item() > 0
+    assert F.soft_margin_loss(x, t.detach()).requires_grad
 
 
 @pytest.mark.parametrize("nt", [1, 2, 3])

@@ -322,6 +322,8 @@ def test_gradcheck(case):
         diff = diff[:1]
     if "MarginRanking" in src:
         diff = [0, 1]
+    if src.startswith("nn.SoftMarginLoss"):
+        diff = diff[:1]      # PyTorch refuses a target that requires grad
 
     def fn(*d):
         args = list(xs)

@@ -508,18 +508,15 @@ def _ploss_backward(grad, self, target, int op, double p, pos_weight, weight, in
 def _ploss_target_backward(grad, self, target, int op, double p, pos_weight, weight,
                            int reduction, int64_t count):
     """d loss / d target, a composition: bce_with_logits' w (-x + (pw - 1)
-    softplus(-x)); soft_margin's -x sigmoid(-t x); the negative of the
-    input's for smooth_l1 and huber."""
+    softplus(-x)); the negative of the input's for smooth_l1 and huber
+    (soft_margin_loss refuses a target that requires grad, as PyTorch's)."""
     if op == PL_SMOOTH_L1 or op == PL_HUBER:
         return -_ploss_backward(grad, self, target, op, p, pos_weight, weight, reduction, count)
-    if op == PL_SOFT_MARGIN:
-        dl = -self * _FUNCTIONS["sigmoid"](-target * self)
-    else:
-        dl = -self
-        if pos_weight is not None:
-            # softplus(-x) = relu(-x) + log1p(exp(-|x|)), without overflow
-            sp = _FUNCTIONS["relu"](-self) + _FUNCTIONS["log1p"](_FUNCTIONS["exp"](-_FUNCTIONS["abs"](self)))
-            dl = dl + (pos_weight - 1) * sp
+    dl = -self
+    if pos_weight is not None:
+        # softplus(-x) = relu(-x) + log1p(exp(-|x|)), without overflow
+        sp = _FUNCTIONS["relu"](-self) + _FUNCTIONS["log1p"](_FUNCTIONS["exp"](-_FUNCTIONS["abs"](self)))
+        dl = dl + (pos_weight - 1) * sp
     if weight is not None:
         dl = dl * weight
     return grad * (1.0 / count if reduction == RED_MEAN else 1.0) * dl

@@ -954,10 +954,13 @@ derivative("_prelu_kernel", "PreluKernelBackward0",
            inputs=("self", "weight"))
 # ---- pointwise losses (ctorch/_ops/nn.pyx _ploss): args (op code, parameter, ...)
 for _pl_op, _pl_node in (("binary_cross_entropy_with_logits", "BinaryCrossEntropyWithLogitsBackward0"),
-                         ("smooth_l1_loss", "SmoothL1LossBackward0"), ("huber_loss", "HuberLossBackward0"),
-                         ("soft_margin_loss", "SoftMarginLossBackward0")):
+                         ("smooth_l1_loss", "SmoothL1LossBackward0"), ("huber_loss", "HuberLossBackward0")):
     derivative(_pl_op, _pl_node, {"self": _nn._ploss_backward, "target": _nn._ploss_target_backward},
                args=("op", "p", "pos_weight", "weight", "reduction", "count"))
+# soft_margin_loss's target is not differentiable (functional.py refuses one
+# that requires grad, as PyTorch does)
+derivative("soft_margin_loss", "SoftMarginLossBackward0", {"self": _nn._ploss_backward, "target": None},
+           args=("op", "p", "pos_weight", "weight", "reduction", "count"))
 
 
 # ===================================================================== fft

@@ -697,6 +697,10 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
                               reduction), None)
     _tensor(input, "soft_margin_loss")
     _tensor(target, "soft_margin_loss", "target")
+    if target.requires_grad and _t.is_grad_enabled():
+        # PyTorch's derivative formula has no target term
+        raise RuntimeError("The function 'soft_margin_loss' is not differentiable with respect to argument "
+                           "'target'. This input cannot have requires_grad True.")
     code = _reduction_code(reduction, size_average, reduce)
     fused = _nn_ops._ploss(_nn_ops.PL_SOFT_MARGIN, 0.0, input, target, None, None, code)
     if fused is not None:
