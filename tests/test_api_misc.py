@@ -1135,6 +1135,19 @@ def test_memory_formats_lay_out_channels_last():
         x.contiguous(memory_format=torch.channels_last_3d)
     with pytest.raises(TypeError, match="memory_format"):
         x.is_contiguous(memory_format="channels_last")
+    # convolutions lay out their result as a channels-last input or weight is
+    F = torch.nn.functional
+    xc, w = torch.randn(2, 3, 8, 8).contiguous(memory_format=cl), torch.randn(4, 3, 3, 3)
+    assert F.conv2d(xc, w).stride() == (144, 1, 24, 4)
+    assert F.conv2d(xc.contiguous(), w.contiguous(memory_format=cl)).stride() == (144, 1, 24, 4)
+    assert F.conv2d(xc.contiguous(), w).stride() == (144, 36, 6, 1)
+    assert torch.allclose(F.conv2d(xc, w), F.conv2d(xc.contiguous(), w), atol=1e-5)
+    assert F.conv_transpose2d(xc, torch.randn(3, 4, 3, 3)).stride() == (400, 1, 40, 4)
+    x3 = torch.randn(2, 3, 4, 4, 4).contiguous(memory_format=torch.channels_last_3d)
+    assert F.conv3d(x3, torch.randn(4, 3, 3, 3, 3)).stride() == (32, 1, 16, 8, 4)
+    # one channel: channels last is also contiguous, and the result stays contiguous
+    x1 = torch.randn(2, 1, 8, 8).contiguous(memory_format=cl)
+    assert F.conv2d(x1, torch.randn(4, 1, 3, 3)).stride() == (144, 36, 6, 1)
     # the copy keeps its history
     g = torch.randn(2, 3, 4, 5, requires_grad=True)
     (g.contiguous(memory_format=cl) * 2).sum().backward()

@@ -382,6 +382,17 @@ _SAME_WARNING = ("Using padding='same' with even kernel lengths and odd dilation
                  "zero-padded copy of the input be created")
 
 
+def _follow_format(y, x, weight, nsp):
+    """y laid out channels last (channels_last_3d) where x or the weight is
+    (and not also contiguous), as PyTorch's convolutions lay out theirs."""
+    if nsp == 1:
+        return y
+    mf = _t.channels_last if nsp == 2 else _t.channels_last_3d
+    if any(t.is_contiguous(memory_format=mf) and not t.is_contiguous() for t in (x, weight)):
+        return y.contiguous(memory_format=mf)
+    return y
+
+
 def _conv_nd(nsp, fn, input, weight, bias, stride, padding, dilation, groups):
     _tensor(input, fn, "input", 1)
     _tensor(weight, fn, "weight", 2)
@@ -415,7 +426,7 @@ def _conv_nd(nsp, fn, input, weight, bias, stride, padding, dilation, groups):
     x = input if batched else input.unsqueeze(0)
     _check(x, weight, bias, nsp, stride, pad_lo, pad_hi, dilation, False, (0,) * n, groups)
     y = _convolution(x, weight, bias, stride, pad_lo, pad_hi, dilation, False, (0,) * n, groups)
-    return y if batched else y.squeeze(0)
+    return _follow_format(y, x, weight, nsp) if batched else y.squeeze(0)
 
 
 def _conv_t_nd(nsp, fn, input, weight, bias, stride, padding, output_padding, groups, dilation):
@@ -438,7 +449,7 @@ def _conv_t_nd(nsp, fn, input, weight, bias, stride, padding, output_padding, gr
     _check(x, weight, bias, nsp, stride, padding, padding, dilation, True, output_padding, groups)
     y = _convolution(x, weight, bias, stride, padding, padding, dilation, True, output_padding,
                      groups)
-    return y if batched else y.squeeze(0)
+    return _follow_format(y, x, weight, nsp) if batched else y.squeeze(0)
 
 
 def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
