@@ -12,8 +12,8 @@
 
 #define CT_ALIGN 64
 
-/* a block of at least nbytes (0 counts as 1), CT_ALIGN-aligned (2 MiB from
- * 4 MiB up); NULL when out of memory */
+/* a block of at least nbytes (0 counts as 1), CT_ALIGN-aligned (2 MiB-aligned
+ * with huge pages asked for from 2 MiB up); NULL when out of memory */
 void *ct_alloc(size_t nbytes);
 /* gives back a block of ct_alloc; nbytes: the size it was asked for */
 void ct_free(void *p, size_t nbytes);
