@@ -90,6 +90,11 @@ cdef inline bint _needs_grad(object x) noexcept:
     return t._base is not None and (<Tensor>t._base)._grad_fn is not None
 
 
+cdef inline char *_data_or_null(object t) noexcept:
+    """A tensor's data pointer, NULL for None (an optional kernel operand)."""
+    return NULL if t is None else (<Tensor>t)._data
+
+
 cdef inline bint _is_contiguous(Tensor t) noexcept:
     cdef Py_ssize_t acc = 1
     cdef int d

@@ -415,10 +415,6 @@ cdef object _pl_operand(object o, Tensor x):
     return _dense_copy(t.expand(x.size()))
 
 
-cdef inline void *_ptr(object t):
-    return NULL if t is None else (<Tensor>t)._data
-
-
 def _ploss(int op, double p, input, target, pos_weight, weight, int reduction):
     """The loss op (PL_*, parameter p) of input and target by the fused kernel,
     reduced; None where the kernel cannot serve."""
@@ -434,8 +430,8 @@ def _ploss(int op, double p, input, target, pos_weight, weight, int reduction):
         return None
     cdef Tensor cx = _contig(x, x._dtype), ct = _contig(t, x._dtype), r
     cdef ct_ploss_fn fn = B.ploss[x._dtype._code]
-    cdef void *ppw = _ptr(pw)
-    cdef void *pww = _ptr(w)
+    cdef void *ppw = _data_or_null(pw)
+    cdef void *pww = _data_or_null(w)
     cdef int64_t n = x._numel
     cdef double total = 0
     cdef int rc
@@ -496,9 +492,9 @@ def _ploss_backward(grad, self, target, int op, double p, pos_weight, weight, in
     cdef const ct_nnk_table *B = <const ct_nnk_table *>x._storage.backend
     cdef ct_ploss_bwd_fn fn = B.ploss_bwd[x._dtype._code]
     cdef Tensor r = _empty_like(cx, x._dtype)
-    cdef void *pg = NULL if cg is None else cg._data
-    cdef void *ppw = _ptr(pos_weight)
-    cdef void *pww = _ptr(weight)
+    cdef void *pg = _data_or_null(cg)
+    cdef void *ppw = _data_or_null(pos_weight)
+    cdef void *pww = _data_or_null(weight)
     cdef int64_t n = cx._numel
     with nogil:
         fn(op, p, pg, gs, cx._data, ct._data, ppw, pww, r._data, n)
@@ -540,7 +536,7 @@ cdef Tensor _glu_raw(Tensor g, Tensor x, int d):
         shape[d] //= 2
     cdef Tensor r = _empty_list(shape, x._dtype, x._storage.device)
     cdef Tensor cg = None if g is None else _contig(g, x._dtype)
-    cdef void *gp = NULL if cg is None else cg._data
+    cdef void *gp = _data_or_null(cg)
     cdef ct_glu_fn fn = B.glu[x._dtype._code]
     with nogil:
         fn(gp, cx._data, r._data, outer, h)
@@ -605,8 +601,8 @@ cdef tuple _prelu_raw(Tensor g, Tensor x, Tensor w):
     cdef Tensor r = _empty_like(cx, x._dtype)
     cdef Tensor cg = None if g is None else _contig(g, x._dtype)
     cdef Tensor dwb = None if g is None else _empty_list([nb_], t_float64, x._storage.device)
-    cdef void *gp = NULL if cg is None else cg._data
-    cdef double *dp = NULL if dwb is None else <double *>dwb._data
+    cdef void *gp = _data_or_null(cg)
+    cdef double *dp = <double *>_data_or_null(dwb)
     cdef ct_prelu_fn fn = B.prelu[x._dtype._code]
     with nogil:
         fn(gp, cx._data, cw._data, r._data, dp, nb_, C_, S_)

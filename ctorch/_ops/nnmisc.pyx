@@ -172,8 +172,8 @@ def _ln_forward(Tensor x, weight, bias, Py_ssize_t n, double eps):
     cdef Tensor y = _empty_like(cx, dt)
     cdef Tensor mean = _empty(1, &M, t_float64), rstd = _empty(1, &M, t_float64)
     cdef ct_ln_fwd_fn f = cx._storage.backend.ln_fwd[dt._code]
-    cdef const void *wp = NULL if w is None else w._data
-    cdef const void *bp = NULL if b is None else b._data
+    cdef const void *wp = _data_or_null(w)
+    cdef const void *bp = _data_or_null(b)
     with nogil:
         f(cx._data, wp, bp, y._data, <double *>mean._data, <double *>rstd._data, M, n, eps)
     _check_device(y)
@@ -188,22 +188,31 @@ def _ln_backward(Tensor g, Tensor x, weight, Tensor mean, Tensor rstd, Py_ssize_
     cdef Tensor cg = _contig(g, dt)
     cdef Py_ssize_t M = cx._numel // n if n else 0
     cdef Tensor w = None if weight is None else _contig(<Tensor>weight, dt)
-    cdef Tensor dx = _empty_like(cx, dt) if needs[0] else None
-    cdef Tensor dw = _empty(1, &n, t_float64) if len(needs) > 1 and needs[1] else None
-    cdef Tensor db = _empty(1, &n, t_float64) if len(needs) > 2 and needs[2] else None
+    cdef Tensor dx, dw, db
+    dx, dw, db = _norm_grad_buffers(cx, n, needs)
     cdef ct_ln_bwd_fn f = cx._storage.backend.ln_bwd[dt._code]
-    cdef const void *wp = NULL if w is None else w._data
-    cdef void *dxp = NULL if dx is None else dx._data
-    cdef double *dwp = NULL if dw is None else <double *>dw._data
-    cdef double *dbp = NULL if db is None else <double *>db._data
+    cdef const void *wp = _data_or_null(w)
+    cdef void *dxp = _data_or_null(dx)
+    cdef double *dwp = <double *>_data_or_null(dw)
+    cdef double *dbp = <double *>_data_or_null(db)
     with nogil:
         f(cg._data, cx._data, wp, <double *>mean._data, <double *>rstd._data, dxp, dwp, dbp, M, n)
     _check_device(cx)
-    if dw is not None:
-        dw = _cast(dw, dt)
-    if db is not None:
-        db = _cast(db, dt)
+    return _norm_grads(dx, dw, db, dt)
+
+
+cdef tuple _norm_grad_buffers(Tensor cx, Py_ssize_t C, tuple needs):
+    """A normalisation backward's (dx, dw, db) buffers: dx like cx, dw and db
+    C float64 sums each; None for those `needs` does not ask for."""
+    cdef Tensor dx = _empty_like(cx, cx._dtype) if needs[0] else None
+    cdef Tensor dw = _empty(1, &C, t_float64) if len(needs) > 1 and needs[1] else None
+    cdef Tensor db = _empty(1, &C, t_float64) if len(needs) > 2 and needs[2] else None
     return dx, dw, db
+
+
+cdef tuple _norm_grads(dx, dw, db, DType dt):
+    """(dx, dw, db) with the float64 sums dw and db in dtype dt."""
+    return dx, None if dw is None else _cast(dw, dt), None if db is None else _cast(db, dt)
 
 
 # ------------------------------------------------------------ group normalisation
@@ -229,8 +238,8 @@ def _gn_forward(Tensor x, weight, bias, Py_ssize_t G, double eps):
     cdef Tensor y = _empty_like(cx, dt)
     cdef Tensor mean = _empty(1, &NG, t_float64), rstd = _empty(1, &NG, t_float64)
     cdef ct_gn_fwd_fn f = cx._storage.backend.gn_fwd[dt._code]
-    cdef const void *wp = NULL if w is None else w._data
-    cdef const void *bp = NULL if b is None else b._data
+    cdef const void *wp = _data_or_null(w)
+    cdef const void *bp = _data_or_null(b)
     with nogil:
         f(cx._data, wp, bp, y._data, <double *>mean._data, <double *>rstd._data, N, C, S, G, eps)
     _check_device(y)
@@ -247,24 +256,19 @@ def _gn_backward(Tensor g, Tensor x, weight, Tensor mean, Tensor rstd, Py_ssize_
     cdef Py_ssize_t S = cx._numel // (N * C) if N * C else 0
     cdef Py_ssize_t NC2 = 2 * N * C
     cdef Tensor w = None if weight is None else _contig(<Tensor>weight, dt)
-    cdef Tensor dx = _empty_like(cx, dt) if needs[0] else None
-    cdef Tensor dw = _empty(1, &C, t_float64) if len(needs) > 1 and needs[1] else None
-    cdef Tensor db = _empty(1, &C, t_float64) if len(needs) > 2 and needs[2] else None
+    cdef Tensor dx, dw, db
+    dx, dw, db = _norm_grad_buffers(cx, C, needs)
     cdef Tensor sums = _empty(1, &NC2, t_float64)
     cdef ct_gn_bwd_fn f = cx._storage.backend.gn_bwd[dt._code]
-    cdef const void *wp = NULL if w is None else w._data
-    cdef void *dxp = NULL if dx is None else dx._data
-    cdef double *dwp = NULL if dw is None else <double *>dw._data
-    cdef double *dbp = NULL if db is None else <double *>db._data
+    cdef const void *wp = _data_or_null(w)
+    cdef void *dxp = _data_or_null(dx)
+    cdef double *dwp = <double *>_data_or_null(dw)
+    cdef double *dbp = <double *>_data_or_null(db)
     with nogil:
         f(cg._data, cx._data, wp, <double *>mean._data, <double *>rstd._data, dxp, dwp, dbp,
           N, C, S, G, <double *>sums._data)
     _check_device(cx)
-    if dw is not None:
-        dw = _cast(dw, dt)
-    if db is not None:
-        db = _cast(db, dt)
-    return dx, dw, db
+    return _norm_grads(dx, dw, db, dt)
 
 
 def _lstm_bwd(Tensor a, Tensor g, Tensor cp, Tensor tc, Tensor dh, Tensor dc):
@@ -340,7 +344,7 @@ def _lstm_seq_fwd(Tensor x, Tensor w_ih, Tensor w_hh, bias, Tensor h0, Tensor c0
     cdef Tensor wih_t = _dense_copy(w_ih.t()), whh_t = _dense_copy(w_hh.t())
     cdef Tensor ch0 = _contig(h0, dt), cc0 = _contig(c0, dt)
     cdef Tensor cb = None if bias is None else _contig(<Tensor>bias, dt)
-    cdef const char *bp = NULL if cb is None else cb._data
+    cdef const char *bp = _data_or_null(cb)
     cdef Py_ssize_t s3[3]
     s3[0] = T; s3[1] = Bn; s3[2] = H
     cdef Tensor out = _empty(3, s3, dt, x._storage.device)
