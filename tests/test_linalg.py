@@ -362,6 +362,30 @@ def test_products_of_a_matrix_with_its_transpose(threads, nt, dtype, m, k):
                                C + X64[0] @ X64[0].T, rtol=tol, atol=tol * k)
 
 
+@pytest.mark.parametrize("nt", [2, 3])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_short_products_cut_into_column_slabs(threads, nt, dtype):
+    # a short k loop on a C whose columns are off cache lines (a row length
+    # not a multiple of 64 bytes, or a view off the buffer's start) is cut
+    # between the threads by columns, not rows: numpy's values, the rows
+    # of every slab and the elements around a view's block untouched
+    threads(nt)
+    rng = np.random.default_rng(17)
+    tol = 1e-5 if dtype == "float32" else 1e-12
+    for m, k, n in [(1000, 18, 1000), (300, 18, 1001), (2000, 7, 100), (129, 64, 700), (200, 65, 300)]:
+        a = rng.standard_normal((m, k)).astype(dtype)
+        b = rng.standard_normal((k, n)).astype(dtype)
+        want = a.astype(np.float64) @ b
+        got = (torch.tensor(a) @ torch.tensor(b)).numpy()
+        np.testing.assert_allclose(got, want, rtol=tol, atol=tol * k)
+        big = rng.standard_normal((m, n + 3)).astype(dtype)
+        t = torch.tensor(big)
+        blk = t[:, 1:n + 1]
+        blk.addmm_(torch.tensor(a), torch.tensor(b), beta=0.5)
+        np.testing.assert_allclose(blk.numpy(), 0.5 * big[:, 1:n + 1] + want, rtol=tol, atol=tol * k)
+        assert (t.numpy()[:, 0] == big[:, 0]).all() and (t.numpy()[:, n + 1:] == big[:, n + 1:]).all()
+
+
 @pytest.mark.parametrize("beta", [0.0, 1.0])
 def test_float32_products_write_nothing_past_their_output(beta):
     """A float32 product into out= that shares a longer buffer: the elements
