@@ -584,22 +584,31 @@ static inline int ct_conv_thread(void)
         }                                                                          \
     } while (0)
 
-/* A float32 product reads op(A) in place (no packing pass) when it has at
- * most this many elements (sgemm.c, ct_sg_a_inplace) */
+/* A product reads op(A) in place (no packing pass) when it has at most this
+ * many elements (sgemm.c and dgemm.c's CT_GZ_AIN) */
 #define CT_CONV_AIN 65536
+#define CT_CONV_AIN_D 32768
+/* the fewest windows in a slab of the forward's products (ct_conv_im2col_mm):
+ * four tiles of the micro-kernel's rows, even where the columns are then
+ * packed (256 channels of 14 x 14 through 3 x 3 ran 10% slower in slabs of
+ * 28) */
+#define CT_CONV_MIN_SLAB 96
+#define CT_CONV_WHOLE ((int64_t)2 << 20)
+#define CT_CONV_SLAB_BYTES ((int64_t)1 << 20)
 
-/* y's rows (rows x L) each plus its bias element */
+/* y's rows (rows of n, ld apart) each plus its bias element */
 #define CT_CONV_ADD_BIAS(T)                                                        \
     do {                                                                           \
         for (int64_t r = 0; r < rows; r++) {                                       \
-            T *yr = (T *)y + r * L;                                                \
+            T *yr = (T *)y + r * ld;                                               \
             const T v = ((const T *)bias)[r];                                      \
-            for (int64_t l = 0; l < L; l++) yr[l] += v;                            \
+            for (int64_t l = 0; l < n; l++) yr[l] += v;                            \
         }                                                                          \
     } while (0)
 
 CT_MULTIVERSION
-static void ct_conv_add_bias(int dtype, char *y, const char *bias, int64_t rows, int64_t L)
+static void ct_conv_add_bias(int dtype, char *y, const char *bias, int64_t rows, int64_t n,
+                             int64_t ld)
 {
     switch (dtype) {
     case CT_FLOAT32: CT_CONV_ADD_BIAS(float); break;
@@ -712,59 +721,103 @@ int ct_conv_im2col_mm_bias(ct_conv_gemm_fn gemm, int dtype, int64_t es, const ch
     const int64_t V = g->in[0] * g->in[1] * g->in[2], L = g->out[0] * g->out[1] * g->out[2];
     const int64_t K = g->k[0] * g->k[1] * g->k[2], Q = C / G * K;
     ct_im2col_ls_fn im2col = ct_im2col_ls_loops[dtype];
-    int nt = ct_conv_threads(N, 2.0 * N * G * R * Q * L);
-    /* float32: the product in slabs of ms windows, each small enough that
-     * the columns are read where they lie (rows ld apart, not a multiple of
-     * 4 KB, which that needs) instead of being packed first; not where the
-     * images go one after another through threaded products (fewer images
-     * than threads), whose slabs would each be a parallel region, the
-     * weight packed again for each: 0.6x PyTorch's speed for one image of
-     * 64 x 56 x 56 against 0.8x as one product */
-    int64_t ms = L, ld = L;
-    if (dtype == CT_FLOAT32) {
-        if ((L * es) % 4096 == 0) ld = L + 64 / es;
-        if (L * Q > CT_CONV_AIN && CT_CONV_AIN / Q >= 64 && (nt > 1 || ct_get_num_threads() == 1))
-            ms = CT_CONV_AIN / Q / 32 * 32;
+    /* Each image in slabs of whole output rows along dim d (unit windows a
+     * step, one index of the dims before d a slab): the slab's im2col, then its
+     * products, while its columns are in cache. The whole image's columns
+     * (576 x 3136 for 64 channels of 56 x 56 through 3 x 3) went to L3 and
+     * back: 0.7x PyTorch's speed. A slab is small enough that the products
+     * read its columns where they lie (at most ain elements a group) where
+     * that leaves at least CT_CONV_MIN_SLAB windows; otherwise the image
+     * whole when its columns are at most CT_CONV_WHOLE bytes (each slab
+     * would read all of the weight again), and slabs of about
+     * CT_CONV_SLAB_BYTES of columns above that. The (image, slab) units are
+     * shared between the threads, each with its own columns, its products
+     * on one thread; their count a multiple of the threads' where the
+     * images alone do not share evenly (one image: slabs between the
+     * threads). With fewer units than threads the image goes whole through
+     * threaded products. Complex dtypes take the image whole. */
+    const int64_t ain = dtype == CT_FLOAT32 ? CT_CONV_AIN : dtype == CT_FLOAT64 ? CT_CONV_AIN_D : 0;
+    const int64_t col = C * K * L * es;             /* one image's columns, bytes */
+    int64_t want;                                   /* windows a slab */
+    if (ain == 0) want = L;
+    else if (ain / Q >= CT_CONV_MIN_SLAB) want = ain / Q;           /* read in place */
+    else if (col <= CT_CONV_WHOLE) want = L;
+    else want = CT_CONV_SLAB_BYTES / (C * K * es);                  /* packed, in L2 */
+    if (want < CT_CONV_MIN_SLAB) want = CT_CONV_MIN_SLAB;
+    /* d: the outermost dim longer than 1 whose steps (unit windows each)
+     * fit a slab; the dims before it one index a slab (outer of them) */
+    int d = 2;
+    for (int e = 1; e >= 0; e--) {
+        int64_t u = 1;
+        for (int f = e + 1; f < 3; f++) u *= g->out[f];
+        if (g->out[e] > 1 && u <= want) d = e;
     }
+    if (g->out[d] == 1)
+        for (int e = 0; e < 2; e++) if (g->out[e] > 1) { d = e; break; }
+    int64_t unit = 1, outer = 1;
+    for (int f = d + 1; f < 3; f++) unit *= g->out[f];
+    for (int f = 0; f < d; f++) outer *= g->out[f];
+    int64_t step = want / unit;                     /* steps of dim d a slab */
+    if (step < 1) step = 1;
+    if (step > g->out[d]) step = g->out[d];
+    int64_t slabs = (g->out[d] + step - 1) / step;
+    int nt = ct_get_num_threads();
+    if (slabs * outer > 1) {
+        /* a count of units the threads share evenly (when the images do
+         * not), then slabs of even size */
+        int64_t a = N * outer, c = nt;
+        while (c) { int64_t t = a % c; a = c; c = t; }
+        const int64_t k = nt / a;
+        slabs = (slabs + k - 1) / k * k;
+        step = (g->out[d] + slabs - 1) / slabs;
+        slabs = (g->out[d] + step - 1) / step;
+    }
+    const int64_t per_image = outer * slabs, units = N * per_image;
+    const int64_t ms = step * unit;                 /* windows a slab, the last one fewer */
+    if (units < nt || 2.0 * N * G * R * Q * L < CT_CONV_PAR_FLOPS) nt = 1;
+    /* the columns' rows ld apart: not a multiple of 4 KB (the product's
+     * reads in place would share a few cache sets) */
+    int64_t ld = ms;
+    if ((ld * es) % 4096 == 0) ld += 64 / es;
     size_t per = (size_t)(C * K * ld * es);
     char *scratch = ct_conv_scratch(nt, per);
-    int64_t *offs = (int64_t *)malloc(sizeof(int64_t) * (2 * (size_t)G + 1));
+    const int64_t zoff = 0;
     unsigned char one[16], zero[16];
-    if (!scratch || !offs) { ct_conv_scratch_done(scratch); free(offs); return -1; }
-    for (int64_t b = 0; b < G; b++) {
-        offs[b] = b * Q * ld;               /* the group's columns */
-        offs[G + b] = b * R * Q;            /* the group's weight */
-    }
-    offs[2 * G] = 0;
+    if (!scratch) return -1;
     ct_conv_one(dtype, 1.0, one);
     ct_conv_one(dtype, 0.0, zero);
     CT_CONV_TEAM(nt,
         _Pragma("omp for schedule(static)")
-        for (int64_t n = 0; n < N; n++) {
-            int t = ct_conv_thread();
-            char *cols = scratch + (size_t)t * ct_conv_slot(per);
-            char *yn = y + n * G * R * L * es;
-            im2col(src + n * C * V * es, cols, C, g, ld);
-            /* column-major: y^T (L x R) = cols^T (L x Q) @ w^T (Q x R) */
-            if (ms == L) {
-                gemm(dtype, 'N', 'N', (int)L, (int)R, (int)Q, one, cols, (int)ld, offs,
-                     (char *)w, (int)Q, offs + G, zero, yn, (int)L, G);
-            } else {
-                for (int64_t l0 = 0; l0 < L; l0 += ms) {
-                    int64_t m = L - l0 < ms ? L - l0 : ms;
-                    for (int64_t b = 0; b < G; b++)
-                        gemm(dtype, 'N', 'N', (int)m, (int)R, (int)Q, one,
-                             cols + (b * Q * ld + l0) * es, (int)ld, offs + 2 * G,
-                             (char *)w + b * R * Q * es, (int)Q, offs + 2 * G, zero,
-                             yn + (b * R * L + l0) * es, (int)L, 1);
-                }
+        for (int64_t u = 0; u < units; u++) {
+            const int64_t n = u / per_image, o = u % per_image / slabs;
+            const int64_t r0 = u % slabs * step;
+            const int64_t rows = g->out[d] - r0 < step ? g->out[d] - r0 : step;
+            const int64_t m = rows * unit, l0 = (o * g->out[d] + r0) * unit;
+            char *cols = scratch + (size_t)ct_conv_thread() * ct_conv_slot(per);
+            char *yn = y + (n * G * R * L + l0) * es;
+            /* the slab's windows: index o of the dims before d, rows r0 ..
+             * r0 + rows of dim d, as an image of that many output rows
+             * padded that many strides fewer */
+            ct_conv_geom gs = *g;
+            int64_t oe = o;
+            for (int e = d - 1; e >= 0; e--) {
+                gs.out[e] = 1;
+                gs.p[e] = g->p[e] - oe % g->out[e] * g->s[e];
+                oe /= g->out[e];
             }
-            /* the bias while the image's output is in cache */
-            if (bias != NULL) ct_conv_add_bias(dtype, yn, bias, G * R, L);
+            gs.out[d] = rows;
+            gs.p[d] = g->p[d] - r0 * g->s[d];
+            im2col(src + n * C * V * es, cols, C, &gs, ld);
+            /* column-major, each group b: y_b^T (m x R) = cols_b^T (m x Q) @ w_b^T (Q x R) */
+            for (int64_t b = 0; b < G; b++)
+                gemm(dtype, 'N', 'N', (int)m, (int)R, (int)Q, one, cols + b * Q * ld * es,
+                     (int)ld, &zoff, (char *)w + b * R * Q * es, (int)Q, &zoff,
+                     zero, yn + b * R * L * es, (int)L, 1);
+            /* the bias while the slab's output is in cache */
+            if (bias != NULL) ct_conv_add_bias(dtype, yn, bias, G * R, m, L);
         }
     );
     ct_conv_scratch_done(scratch);
-    free(offs);
     return 0;
 }
 
