@@ -586,7 +586,7 @@ static inline int ct_conv_thread(void)
 
 /* A product reads op(A) in place (no packing pass) when it has at most this
  * many elements (sgemm.c and dgemm.c's CT_GZ_AIN) */
-#define CT_CONV_AIN 65536
+#define CT_CONV_AIN 131072
 #define CT_CONV_AIN_D 32768
 /* the fewest windows in a slab of the forward's products (ct_conv_im2col_mm):
  * four tiles of the micro-kernel's rows, even where the columns are then
