@@ -734,7 +734,7 @@ int ct_conv_im2col_mm_bias(ct_conv_gemm_fn gemm, int dtype, int64_t es, const ch
      * shared between the threads, each with its own columns, its products
      * on one thread; their count a multiple of the threads' where the
      * images alone do not share evenly (one image: slabs between the
-     * threads). With fewer units than threads the image goes whole through
+     * threads), the slabs of an image within a step of each other's size. With fewer units than threads the image goes whole through
      * threaded products. Complex dtypes take the image whole. */
     const int64_t ain = dtype == CT_FLOAT32 ? CT_CONV_AIN : dtype == CT_FLOAT64 ? CT_CONV_AIN_D : 0;
     const int64_t col = C * K * L * es;             /* one image's columns, bytes */
@@ -759,21 +759,18 @@ int ct_conv_im2col_mm_bias(ct_conv_gemm_fn gemm, int dtype, int64_t es, const ch
     for (int f = 0; f < d; f++) outer *= g->out[f];
     int64_t step = want / unit;                     /* steps of dim d a slab */
     if (step < 1) step = 1;
-    if (step > g->out[d]) step = g->out[d];
     int64_t slabs = (g->out[d] + step - 1) / step;
     int nt = ct_get_num_threads();
     if (slabs * outer > 1) {
         /* a count of units the threads share evenly (when the images do
-         * not), then slabs of even size */
+         * not): slab s holds steps s out / slabs .. (s + 1) out / slabs */
         int64_t a = N * outer, c = nt;
         while (c) { int64_t t = a % c; a = c; c = t; }
-        const int64_t k = nt / a;
-        slabs = (slabs + k - 1) / k * k;
-        step = (g->out[d] + slabs - 1) / slabs;
-        slabs = (g->out[d] + step - 1) / step;
+        const int64_t k = nt / a, even = (slabs + k - 1) / k * k;
+        if (even <= g->out[d]) slabs = even;
     }
     const int64_t per_image = outer * slabs, units = N * per_image;
-    const int64_t ms = step * unit;                 /* windows a slab, the last one fewer */
+    const int64_t ms = (g->out[d] + slabs - 1) / slabs * unit;  /* the most windows a slab */
     if (units < nt || 2.0 * N * G * R * Q * L < CT_CONV_PAR_FLOPS) nt = 1;
     /* the columns' rows ld apart: not a multiple of 4 KB (the product's
      * reads in place would share a few cache sets) */
@@ -789,9 +786,8 @@ int ct_conv_im2col_mm_bias(ct_conv_gemm_fn gemm, int dtype, int64_t es, const ch
     CT_CONV_TEAM(nt,
         _Pragma("omp for schedule(static)")
         for (int64_t u = 0; u < units; u++) {
-            const int64_t n = u / per_image, o = u % per_image / slabs;
-            const int64_t r0 = u % slabs * step;
-            const int64_t rows = g->out[d] - r0 < step ? g->out[d] - r0 : step;
+            const int64_t n = u / per_image, o = u % per_image / slabs, sl = u % slabs;
+            const int64_t r0 = sl * g->out[d] / slabs, rows = (sl + 1) * g->out[d] / slabs - r0;
             const int64_t m = rows * unit, l0 = (o * g->out[d] + r0) * unit;
             char *cols = scratch + (size_t)ct_conv_thread() * ct_conv_slot(per);
             char *yn = y + (n * G * R * L + l0) * es;
