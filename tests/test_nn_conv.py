@@ -204,43 +204,51 @@ def test_fused_backward_against_numpy(case, dtype, threads):
         torch.set_num_threads(prev)
 
 
-# forward images cut into slabs of output rows: read in place (64 channels
-# through 3 x 3), packed in L2 (128 channels of 24 x 24), whole (256 channels
-# of 7 x 7), along the last dim of a 1-D input, the first of a 3-D one, the
-# second of a 3-D one with planes wider than a slab and the last of a 2-D
-# one with rows wider than a slab, with groups, strides, dilation and
-# padding that reach the slabs' borders
+# images cut into slabs of output rows: the forward's read in place (64
+# channels through 3 x 3), packed in L2 (128 channels of 24 x 24), whole (256
+# channels of 7 x 7), along the last dim of a 1-D input, the first of a 3-D
+# one, the second of a 3-D one with planes wider than a slab and the last of
+# a 2-D one with rows wider than a slab; the input gradient's (two images
+# or more, more than 2 MB of columns each) adding each slab into the image;
+# with groups, strides, dilation and padding that reach the slabs' borders
 _SLAB_CASES = [
     # (x shape, w shape, stride, padding, dilation, groups)
-    ((1, 64, 30, 29), (8, 64, 3, 3), 1, 1, 1, 1),
+    ((2, 64, 32, 33), (8, 64, 3, 3), 1, 1, 1, 1),
     ((3, 64, 20, 21), (6, 32, 3, 3), (2, 1), 2, (2, 1), 2),
     ((1, 128, 24, 24), (4, 128, 3, 3), 1, 1, 1, 1),
     ((1, 256, 7, 7), (4, 256, 3, 3), 1, 1, 1, 1),
     ((2, 16, 2000), (5, 16, 3), 2, 3, 2, 1),
     ((1, 8, 12, 11, 10), (3, 8, 3, 3, 3), 1, 1, 1, 1),
-    ((2, 8, 6, 20, 19), (3, 8, 3, 3, 3), (2, 1, 1), 1, 1, 1),
+    ((2, 16, 8, 20, 19), (3, 16, 3, 3, 3), (2, 1, 1), 1, 1, 1),
     ((1, 64, 3, 300), (4, 64, 3, 3), 1, 1, 1, 1),
+    ((3, 96, 30, 31), (4, 48, 3, 3), (1, 2), (2, 1), (2, 1), 2),
 ]
 
 
 @pytest.mark.parametrize("threads", [1, 2, 3])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("case", range(len(_SLAB_CASES)))
-def test_forward_in_slabs_against_numpy(case, dtype, threads):
+def test_convolution_in_slabs_against_numpy(case, dtype, threads):
     xs, ws, stride, padding, dilation, groups = _SLAB_CASES[case]
     rng = np.random.default_rng(40 + case)
     xn, wn = rng.standard_normal(xs).astype(dtype), rng.standard_normal(ws).astype(dtype)
     bn = rng.standard_normal(ws[0]).astype(dtype)
     fn = {3: F.conv1d, 4: F.conv2d, 5: F.conv3d}[len(xs)]
+    ref = _np_conv(xn, wn, bn, stride, padding, dilation, groups)
+    gy = rng.standard_normal(ref.shape).astype(dtype)
     prev = torch.get_num_threads()
     torch.set_num_threads(threads)
     try:
-        y = fn(torch.tensor(xn), torch.tensor(wn), torch.tensor(bn), stride, padding, dilation, groups)
+        x = torch.tensor(xn).requires_grad_(True)
+        y = fn(x, torch.tensor(wn), torch.tensor(bn), stride, padding, dilation, groups)
+        y.backward(torch.tensor(gy))
     finally:
         torch.set_num_threads(prev)
-    ref = _np_conv(xn, wn, bn, stride, padding, dilation, groups)
+    gx, _ = _np_conv_grads(xn, wn, gy, stride, padding, dilation, groups)
     tol = 1e-4 if dtype == np.float32 else 1e-11
-    np.testing.assert_allclose(y.numpy(), ref, rtol=tol, atol=tol * np.sqrt(wn[0].size))
+    atol = tol * np.sqrt(wn[0].size)
+    np.testing.assert_allclose(y.detach().numpy(), ref, rtol=tol, atol=atol)
+    np.testing.assert_allclose(x.grad.numpy(), gx, rtol=tol, atol=atol)
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])

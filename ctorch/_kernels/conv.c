@@ -42,6 +42,7 @@ static inline int ct_conv_in_team(void)
 }
 
 #define CT_IM2COL(S, T)                                                            \
+typedef void (*ct_col2im_plane_##S##_fn)(const T *, T *, const ct_conv_geom *, int64_t, int); \
 CT_MULTIVERSION static void ct_im2col_plane_##S(const T *x, T *col, const ct_conv_geom *g, int64_t ls) \
 {                                                                                  \
     const int64_t I0 = g->in[0], I1 = g->in[1], I2 = g->in[2];                     \
@@ -77,11 +78,13 @@ CT_MULTIVERSION static void ct_im2col_plane_##S(const T *x, T *col, const ct_con
         }                                                                          \
     }                                                                              \
 }                                                                                  \
-CT_MULTIVERSION static void ct_col2im_plane_##S(const T *col, T *x, const ct_conv_geom *g, int64_t ls) \
+CT_MULTIVERSION static void ct_col2im_plane_##S(const T *col, T *x, const ct_conv_geom *g, int64_t ls, \
+                                                int add)                           \
 {                                                                                  \
     const int64_t I0 = g->in[0], I1 = g->in[1], I2 = g->in[2];                     \
     const int64_t O0 = g->out[0], O1 = g->out[1], O2 = g->out[2];                  \
-    for (int64_t i = 0; i < I0 * I1 * I2; i++) x[i] = (T)0;                        \
+    if (!add)                                                                      \
+        for (int64_t i = 0; i < I0 * I1 * I2; i++) x[i] = (T)0;                    \
     for (int64_t a = 0; a < g->k[0]; a++)                                          \
     for (int64_t b = 0; b < g->k[1]; b++)                                          \
     for (int64_t c = 0; c < g->k[2]; c++) {                                        \
@@ -130,24 +133,24 @@ void ct_im2col_##S(const void *x, void *cols, int64_t planes, const ct_conv_geom
     ct_im2col_ls_##S(x, cols, planes, g, g->out[0] * g->out[1] * g->out[2]);       \
 }                                                                                  \
 static void ct_col2im_run_##S(const void *cols, void *x, int64_t planes,            \
-                              const ct_conv_geom *g, int64_t ls, int cached)       \
+                              const ct_conv_geom *g, int64_t ls, int cached, int add) \
 {                                                                                  \
     const int64_t vol = g->in[0] * g->in[1] * g->in[2];                            \
     const int64_t kl = g->k[0] * g->k[1] * g->k[2] * ls;                           \
-    void (*plane)(const T *, T *, const ct_conv_geom *, int64_t) = ct_col2im_pick_##S(g, cached); \
+    ct_col2im_plane_##S##_fn plane = ct_col2im_pick_##S(g, cached);                \
     int nt = ct_conv_in_team() ? 1 : ct_get_num_threads();                         \
     if (nt > 1 && planes > 1 && planes * kl >= CT_CONV_GRAIN) {                    \
         _Pragma("omp parallel for num_threads(nt) schedule(static)")               \
         for (int64_t q = 0; q < planes; q++)                                       \
-            plane((const T *)cols + q * kl, (T *)x + q * vol, g, ls);              \
+            plane((const T *)cols + q * kl, (T *)x + q * vol, g, ls, add);         \
     } else {                                                                       \
         for (int64_t q = 0; q < planes; q++)                                       \
-            plane((const T *)cols + q * kl, (T *)x + q * vol, g, ls);              \
+            plane((const T *)cols + q * kl, (T *)x + q * vol, g, ls, add);         \
     }                                                                              \
 }                                                                                  \
 void ct_col2im_##S(const void *cols, void *x, int64_t planes, const ct_conv_geom *g) \
 {                                                                                  \
-    ct_col2im_run_##S(cols, x, planes, g, g->out[0] * g->out[1] * g->out[2], 0);   \
+    ct_col2im_run_##S(cols, x, planes, g, g->out[0] * g->out[1] * g->out[2], 0, 0); \
 }
 
 /* ---- unit stride along the last dim, float32 / float64, AVX-512 -----------
@@ -180,6 +183,8 @@ static inline uint32_t ct_conv_lanes(int64_t lo, int64_t hi, int W)
 
 /* the most kernel offsets along the last dim whose masks col2im keeps */
 #define CT_CONV_ZK 32
+/* the most kernel offsets along the first two dims of the vector col2im */
+#define CT_CONV_ZT 64
 /* the most vectors in a row of the vector im2col */
 #define CT_CONV_ZV 16
 
@@ -269,7 +274,7 @@ static void ct_im2col_plane_zv_##S(const T *x, T *col, const ct_conv_geom *g, in
         }                                                                          \
     }                                                                              \
 }                                                                                  \
-static void ct_col2im_plane_z_##S(const T *col, T *x, const ct_conv_geom *g, int64_t ls) \
+static void ct_col2im_plane_z_##S(const T *col, T *x, const ct_conv_geom *g, int64_t ls, int add) \
 {                                                                                  \
     const int64_t I0 = g->in[0], I1 = g->in[1], I2 = g->in[2];                     \
     const int64_t O0 = g->out[0], O1 = g->out[1], O2 = g->out[2];                  \
@@ -285,38 +290,53 @@ static void ct_col2im_plane_z_##S(const T *col, T *x, const ct_conv_geom *g, int
         int64_t off2 = c * d2 - p2;                                                \
         m0[c] = (MT)(ct_conv_lanes(off2, O2 + off2, W) & ct_conv_lanes(0, I2, W)); \
     }                                                                              \
+    /* the rows some window reads (o s - p + a d, o < O, a < k) */              \
+    const int64_t lo0 = p0 < 0 ? -p0 : 0, lo1 = p1 < 0 ? -p1 : 0;                  \
+    const int64_t hi0 = (O0 - 1) * s0 - p0 + (k0 - 1) * d0 + 1;                    \
+    const int64_t hi1 = (O1 - 1) * s1 - p1 + (k1 - 1) * d1 + 1;                    \
+    int64_t taps[CT_CONV_ZT];                                                      \
     for (int64_t i0 = 0; i0 < I0; i0++)                                            \
     for (int64_t i1 = 0; i1 < I1; i1++) {                                          \
         T *xr = x + (i0 * I1 + i1) * I2;                                           \
-        for (int64_t j0 = 0; j0 < I2; j0 += W) {                                   \
-            V acc = ZERO();                                                        \
+        /* the row's taps (a, b) and their windows (o0, o1): where their       \
+           column rows start (divisions once a row, none for stride 1) */      \
+        int nt_ = 0;                                                               \
+        if (i0 >= lo0 && i0 < hi0 && i1 >= lo1 && i1 < hi1)                        \
             for (int64_t a = 0; a < k0; a++) {                                     \
                 const int64_t n0 = i0 + p0 - a * d0;                               \
-                if (n0 < 0 || n0 % s0) continue;                                   \
-                const int64_t o0 = n0 / s0;                                        \
-                if (o0 >= O0) continue;                                            \
+                const int64_t o0 = s0 == 1 ? n0 : n0 / s0;                         \
+                if (n0 < 0 || o0 * s0 != n0 || o0 >= O0) continue;                 \
                 for (int64_t b = 0; b < k1; b++) {                                 \
                     const int64_t n1 = i1 + p1 - b * d1;                           \
-                    if (n1 < 0 || n1 % s1) continue;                               \
-                    const int64_t o1 = n1 / s1;                                    \
-                    if (o1 >= O1) continue;                                        \
-                    const T *r = col + (a * k1 + b) * k2 * ls + (o0 * O1 + o1) * O2 + j0; \
-                    for (int64_t c = 0; c < k2; c++, r += ls) {                    \
-                        /* x[j] += r[j - off2] */                                  \
-                        const int64_t off2 = c * d2 - p2;                          \
-                        MT m = j0 == 0 && keep ? m0[c]                             \
-                             : (MT)(ct_conv_lanes(off2 - j0, O2 + off2 - j0, W)    \
-                                    & ct_conv_lanes(0, I2 - j0, W));               \
-                        if (m) acc = ADD(acc, LOADZ(m, r - off2));                 \
-                    }                                                              \
+                    const int64_t o1 = s1 == 1 ? n1 : n1 / s1;                     \
+                    if (n1 < 0 || o1 * s1 != n1 || o1 >= O1) continue;             \
+                    taps[nt_++] = (a * k1 + b) * k2 * ls + (o0 * O1 + o1) * O2;    \
                 }                                                                  \
             }                                                                      \
+        if (nt_ == 0) {                                                            \
+            /* no window reads the row: 0, or left as it is when adding */       \
+            if (!add) memset(xr, 0, (size_t)I2 * sizeof(T));                       \
+            continue;                                                              \
+        }                                                                          \
+        for (int64_t j0 = 0; j0 < I2; j0 += W) {                                   \
             /* a vector that passes the row's end but not the plane's lands on \
-               the rows after it, stored later */                              \
-            if (j0 + W <= I2 || (i0 * I1 + i1) * I2 + j0 + W <= V0)                \
-                STOREU(xr + j0, acc);                                              \
-            else                                                                   \
-                STOREM(xr + j0, (MT)ct_conv_lanes(0, I2 - j0, W), acc);            \
+               the rows after it, stored later (read whole when adding) */     \
+            const int whole = j0 + W <= I2 || (i0 * I1 + i1) * I2 + j0 + W <= V0;   \
+            const MT own = whole ? (MT)ct_conv_lanes(0, W, W) : (MT)ct_conv_lanes(0, I2 - j0, W); \
+            V acc = add ? LOADZ(own, xr + j0) : ZERO();                            \
+            for (int t = 0; t < nt_; t++) {                                        \
+                const T *r = col + taps[t] + j0;                                   \
+                for (int64_t c = 0; c < k2; c++, r += ls) {                        \
+                    /* x[j] += r[j - off2] */                                      \
+                    const int64_t off2 = c * d2 - p2;                              \
+                    MT m = j0 == 0 && keep ? m0[c]                                 \
+                         : (MT)(ct_conv_lanes(off2 - j0, O2 + off2 - j0, W)        \
+                                & ct_conv_lanes(0, I2 - j0, W));                   \
+                    if (m) acc = ADD(acc, LOADZ(m, r - off2));                     \
+                }                                                                  \
+            }                                                                      \
+            if (whole) STOREU(xr + j0, acc);                                       \
+            else STOREM(xr + j0, own, acc);                                        \
         }                                                                          \
     }                                                                              \
 }
@@ -411,9 +431,9 @@ static void (*ct_im2col_pick_##S(const ct_conv_geom *g))(const T *, T *, const c
     if (row <= 32) return ct_im2col_plane_z_y##S;                                  \
     return row <= 32 * CT_CONV_ZV ? ct_im2col_plane_zv_y##S : ct_im2col_plane_##S; \
 }                                                                                  \
-static void (*ct_col2im_pick_##S(const ct_conv_geom *g, int cached))(const T *, T *, const ct_conv_geom *, int64_t) \
+static ct_col2im_plane_##S##_fn ct_col2im_pick_##S(const ct_conv_geom *g, int cached) \
 {                                                                                  \
-    if (!cached || g->s[2] != 1) return ct_col2im_plane_##S;                       \
+    if (!cached || g->s[2] != 1 || g->k[0] * g->k[1] > CT_CONV_ZT) return ct_col2im_plane_##S; \
     if (ct_conv_avx512()) return ct_col2im_plane_z_##S;                            \
     return ct_cpu_avx2() ? ct_col2im_plane_z_y##S : ct_col2im_plane_##S;           \
 }
@@ -426,7 +446,7 @@ static void (*ct_im2col_pick_##S(const ct_conv_geom *g))(const T *, T *, const c
     (void)g;                                                                       \
     return ct_im2col_plane_##S;                                                    \
 }                                                                                  \
-static void (*ct_col2im_pick_##S(const ct_conv_geom *g, int cached))(const T *, T *, const ct_conv_geom *, int64_t) \
+static ct_col2im_plane_##S##_fn ct_col2im_pick_##S(const ct_conv_geom *g, int cached) \
 {                                                                                  \
     (void)g;                                                                       \
     (void)cached;                                                                  \
@@ -461,7 +481,7 @@ static const ct_im2col_ls_fn ct_im2col_ls_loops[CT_NDTYPES] = {
  * vector loops read each input row's columns where they lie, which pays only
  * there */
 typedef void (*ct_col2im_run_fn)(const void *cols, void *x, int64_t planes, const ct_conv_geom *g,
-                                 int64_t ls, int cached);
+                                 int64_t ls, int cached, int add);
 static const ct_col2im_run_fn ct_col2im_run_loops[CT_NDTYPES] = {
     [CT_FLOAT32] = ct_col2im_run_f32, [CT_FLOAT64] = ct_col2im_run_f64,
     [CT_COMPLEX64] = ct_col2im_run_c64, [CT_COMPLEX128] = ct_col2im_run_c128,
@@ -588,13 +608,77 @@ static inline int ct_conv_thread(void)
  * many elements (sgemm.c and dgemm.c's CT_GZ_AIN) */
 #define CT_CONV_AIN 131072
 #define CT_CONV_AIN_D 32768
-/* the fewest windows in a slab of the forward's products (ct_conv_im2col_mm):
- * four tiles of the micro-kernel's rows, even where the columns are then
- * packed (256 channels of 14 x 14 through 3 x 3 ran 10% slower in slabs of
- * 28) */
+/* the fewest windows in a slab of an image's products (three tiles of the
+ * micro-kernel's rows: 256 channels of 14 x 14 through 3 x 3 ran 10% slower
+ * in slabs of 28), the most bytes of one image's columns taken whole, and a
+ * slab's columns above that (ct_conv_im2col_mm, ct_conv_mm_col2im_bs) */
 #define CT_CONV_MIN_SLAB 96
 #define CT_CONV_WHOLE ((int64_t)2 << 20)
 #define CT_CONV_SLAB_BYTES ((int64_t)1 << 20)
+
+/* Slabs of an image's windows: whole output rows along dim d (unit windows
+ * a step), one index of the dims before d (outer of them) a slab, slabs
+ * slabs of d's steps per such index, the last ones a step shorter; ms the
+ * most windows of a slab. */
+typedef struct {
+    int d;
+    int64_t unit, outer, slabs, ms;
+} ct_conv_slabs;
+
+/* about `want` windows a slab (at least one step); with share, a count of
+ * slabs of N images that nt threads share evenly where the images alone do
+ * not */
+static ct_conv_slabs ct_conv_slab_plan(const ct_conv_geom *g, int64_t want, int64_t N, int nt,
+                                       int share)
+{
+    ct_conv_slabs sp;
+    /* d: the outermost dim longer than 1 whose steps fit a slab */
+    sp.d = 2;
+    for (int e = 1; e >= 0; e--) {
+        int64_t u = 1;
+        for (int f = e + 1; f < 3; f++) u *= g->out[f];
+        if (g->out[e] > 1 && u <= want) sp.d = e;
+    }
+    if (g->out[sp.d] == 1)
+        for (int e = 0; e < 2; e++) if (g->out[e] > 1) { sp.d = e; break; }
+    const int d = sp.d;
+    sp.unit = sp.outer = 1;
+    for (int f = d + 1; f < 3; f++) sp.unit *= g->out[f];
+    for (int f = 0; f < d; f++) sp.outer *= g->out[f];
+    int64_t step = want / sp.unit;
+    if (step < 1) step = 1;
+    sp.slabs = (g->out[d] + step - 1) / step;
+    if (share && sp.slabs * sp.outer > 1) {
+        int64_t a = N * sp.outer, c = nt;
+        while (c) { int64_t t = a % c; a = c; c = t; }
+        const int64_t k = nt / a, even = (sp.slabs + k - 1) / k * k;
+        if (even <= g->out[d]) sp.slabs = even;
+    }
+    sp.ms = (g->out[d] + sp.slabs - 1) / sp.slabs * sp.unit;
+    return sp;
+}
+
+/* slab i (< outer slabs) of an image: its geometry (an image of its output
+ * rows, padded that many strides fewer), first window l0 and windows m;
+ * slab s of an index holds steps s out / slabs .. (s + 1) out / slabs */
+static void ct_conv_slab_at(const ct_conv_geom *g, const ct_conv_slabs *sp, int64_t i,
+                            ct_conv_geom *gs, int64_t *l0, int64_t *m)
+{
+    const int d = sp->d;
+    const int64_t o = i / sp->slabs, sl = i % sp->slabs;
+    const int64_t r0 = sl * g->out[d] / sp->slabs, rows = (sl + 1) * g->out[d] / sp->slabs - r0;
+    *gs = *g;
+    int64_t oe = o;
+    for (int e = d - 1; e >= 0; e--) {
+        gs->out[e] = 1;
+        gs->p[e] = g->p[e] - oe % g->out[e] * g->s[e];
+        oe /= g->out[e];
+    }
+    gs->out[d] = rows;
+    gs->p[d] = g->p[d] - r0 * g->s[d];
+    *l0 = (o * g->out[d] + r0) * sp->unit;
+    *m = rows * sp->unit;
+}
 
 /* y's rows (rows of n, ld apart) each plus its bias element */
 #define CT_CONV_ADD_BIAS(T)                                                        \
@@ -721,8 +805,7 @@ int ct_conv_im2col_mm_bias(ct_conv_gemm_fn gemm, int dtype, int64_t es, const ch
     const int64_t V = g->in[0] * g->in[1] * g->in[2], L = g->out[0] * g->out[1] * g->out[2];
     const int64_t K = g->k[0] * g->k[1] * g->k[2], Q = C / G * K;
     ct_im2col_ls_fn im2col = ct_im2col_ls_loops[dtype];
-    /* Each image in slabs of whole output rows along dim d (unit windows a
-     * step, one index of the dims before d a slab): the slab's im2col, then its
+    /* Each image in slabs (ct_conv_slab_plan): the slab's im2col, then its
      * products, while its columns are in cache. The whole image's columns
      * (576 x 3136 for 64 channels of 56 x 56 through 3 x 3) went to L3 and
      * back: 0.7x PyTorch's speed. A slab is small enough that the products
@@ -734,7 +817,7 @@ int ct_conv_im2col_mm_bias(ct_conv_gemm_fn gemm, int dtype, int64_t es, const ch
      * shared between the threads, each with its own columns, its products
      * on one thread; their count a multiple of the threads' where the
      * images alone do not share evenly (one image: slabs between the
-     * threads), the slabs of an image within a step of each other's size. With fewer units than threads the image goes whole through
+     * threads). With fewer units than threads the image goes whole through
      * threaded products. Complex dtypes take the image whole. */
     const int64_t ain = dtype == CT_FLOAT32 ? CT_CONV_AIN : dtype == CT_FLOAT64 ? CT_CONV_AIN_D : 0;
     const int64_t col = C * K * L * es;             /* one image's columns, bytes */
@@ -744,33 +827,9 @@ int ct_conv_im2col_mm_bias(ct_conv_gemm_fn gemm, int dtype, int64_t es, const ch
     else if (col <= CT_CONV_WHOLE) want = L;
     else want = CT_CONV_SLAB_BYTES / (C * K * es);                  /* packed, in L2 */
     if (want < CT_CONV_MIN_SLAB) want = CT_CONV_MIN_SLAB;
-    /* d: the outermost dim longer than 1 whose steps (unit windows each)
-     * fit a slab; the dims before it one index a slab (outer of them) */
-    int d = 2;
-    for (int e = 1; e >= 0; e--) {
-        int64_t u = 1;
-        for (int f = e + 1; f < 3; f++) u *= g->out[f];
-        if (g->out[e] > 1 && u <= want) d = e;
-    }
-    if (g->out[d] == 1)
-        for (int e = 0; e < 2; e++) if (g->out[e] > 1) { d = e; break; }
-    int64_t unit = 1, outer = 1;
-    for (int f = d + 1; f < 3; f++) unit *= g->out[f];
-    for (int f = 0; f < d; f++) outer *= g->out[f];
-    int64_t step = want / unit;                     /* steps of dim d a slab */
-    if (step < 1) step = 1;
-    int64_t slabs = (g->out[d] + step - 1) / step;
     int nt = ct_get_num_threads();
-    if (slabs * outer > 1) {
-        /* a count of units the threads share evenly (when the images do
-         * not): slab s holds steps s out / slabs .. (s + 1) out / slabs */
-        int64_t a = N * outer, c = nt;
-        while (c) { int64_t t = a % c; a = c; c = t; }
-        const int64_t k = nt / a, even = (slabs + k - 1) / k * k;
-        if (even <= g->out[d]) slabs = even;
-    }
-    const int64_t per_image = outer * slabs, units = N * per_image;
-    const int64_t ms = (g->out[d] + slabs - 1) / slabs * unit;  /* the most windows a slab */
+    const ct_conv_slabs sp = ct_conv_slab_plan(g, want, N, nt, 1);
+    const int64_t per_image = sp.outer * sp.slabs, units = N * per_image, ms = sp.ms;
     if (units < nt || 2.0 * N * G * R * Q * L < CT_CONV_PAR_FLOPS) nt = 1;
     /* the columns' rows ld apart: not a multiple of 4 KB (the product's
      * reads in place would share a few cache sets) */
@@ -786,23 +845,12 @@ int ct_conv_im2col_mm_bias(ct_conv_gemm_fn gemm, int dtype, int64_t es, const ch
     CT_CONV_TEAM(nt,
         _Pragma("omp for schedule(static)")
         for (int64_t u = 0; u < units; u++) {
-            const int64_t n = u / per_image, o = u % per_image / slabs, sl = u % slabs;
-            const int64_t r0 = sl * g->out[d] / slabs, rows = (sl + 1) * g->out[d] / slabs - r0;
-            const int64_t m = rows * unit, l0 = (o * g->out[d] + r0) * unit;
+            const int64_t n = u / per_image;
+            ct_conv_geom gs;
+            int64_t l0, m;
+            ct_conv_slab_at(g, &sp, u % per_image, &gs, &l0, &m);
             char *cols = scratch + (size_t)ct_conv_thread() * ct_conv_slot(per);
             char *yn = y + (n * G * R * L + l0) * es;
-            /* the slab's windows: index o of the dims before d, rows r0 ..
-             * r0 + rows of dim d, as an image of that many output rows
-             * padded that many strides fewer */
-            ct_conv_geom gs = *g;
-            int64_t oe = o;
-            for (int e = d - 1; e >= 0; e--) {
-                gs.out[e] = 1;
-                gs.p[e] = g->p[e] - oe % g->out[e] * g->s[e];
-                oe /= g->out[e];
-            }
-            gs.out[d] = rows;
-            gs.p[d] = g->p[d] - r0 * g->s[d];
             im2col(src + n * C * V * es, cols, C, &gs, ld);
             /* column-major, each group b: y_b^T (m x R) = cols_b^T (m x Q) @ w_b^T (Q x R) */
             for (int64_t b = 0; b < G; b++)
@@ -833,7 +881,20 @@ int ct_conv_mm_col2im_bs(ct_conv_gemm_fn gemm, int dtype, int64_t es, const char
     const int64_t K = g->k[0] * g->k[1] * g->k[2], Q = Cq * K, C = G * Cq;
     ct_col2im_run_fn col2im = ct_col2im_run_loops[dtype];
     int nt = ct_conv_threads(N, 2.0 * N * G * R * Q * L);
-    size_t per = (size_t)(C * K * L * es);
+    /* With the images between the threads, each image's columns in slabs
+     * of about CT_CONV_SLAB_BYTES (float32, float64): the slab's products,
+     * then its col2im adding into the image while the columns are in cache
+     * (the first slab writes every element); 56 x 56 images of 64
+     * channels through 3 x 3 wrote 7 MB of columns to L3 and read them
+     * back: 0.7x PyTorch's speed. */
+    int64_t want = L;
+    if ((dtype == CT_FLOAT32 || dtype == CT_FLOAT64) && nt > 1 && C * K * L * es > CT_CONV_WHOLE) {
+        want = CT_CONV_SLAB_BYTES / (C * K * es);
+        if (want < CT_CONV_MIN_SLAB) want = CT_CONV_MIN_SLAB;
+    }
+    const ct_conv_slabs sp = ct_conv_slab_plan(g, want, N, nt, 0);
+    const int64_t per_image = sp.outer * sp.slabs;
+    size_t per = (size_t)(C * K * sp.ms * es);
     char *scratch = ct_conv_scratch(nt, per);
     int64_t *offs = (int64_t *)malloc(sizeof(int64_t) * 2 * (size_t)G);
     unsigned char one[16], zero[16];
@@ -849,10 +910,17 @@ int ct_conv_mm_col2im_bs(ct_conv_gemm_fn gemm, int dtype, int64_t es, const char
         for (int64_t n = 0; n < N; n++) {
             int t = ct_conv_thread();
             char *cols = scratch + (size_t)t * ct_conv_slot(per);
-            /* column-major: cols^T (L x Q) = src^T (L x R) @ w (R x Q) */
-            gemm(dtype, 'N', 'T', (int)L, (int)Q, (int)R, one, (char *)src + n * sn * es,
-                 (int)L, offs, (char *)w, (int)Q, offs + G, zero, cols, (int)L, G);
-            col2im(cols, y + n * C * V * es, C, g, L, 1);
+            for (int64_t i = 0; i < per_image; i++) {
+                ct_conv_geom gs;
+                int64_t l0, m;
+                ct_conv_slab_at(g, &sp, i, &gs, &l0, &m);
+                /* column-major: cols^T (m x Q) = src^T (m x R) @ w (R x Q),
+                 * the columns' rows m apart */
+                gemm(dtype, 'N', 'T', (int)m, (int)Q, (int)R, one,
+                     (char *)src + (n * sn + l0) * es, (int)L, offs, (char *)w, (int)Q,
+                     offs + G, zero, cols, (int)m, G);
+                col2im(cols, y + n * C * V * es, C, &gs, m, 1, i > 0);
+            }
         }
     );
     ct_conv_scratch_done(scratch);
