@@ -323,18 +323,24 @@ static void ct_col2im_plane_z_##S(const T *col, T *x, const ct_conv_geom *g, int
                the rows after it, stored later (read whole when adding) */     \
             const int whole = j0 + W <= I2 || (i0 * I1 + i1) * I2 + j0 + W <= V0;   \
             const MT own = whole ? (MT)ct_conv_lanes(0, W, W) : (MT)ct_conv_lanes(0, I2 - j0, W); \
-            V acc = add ? LOADZ(own, xr + j0) : ZERO();                            \
-            for (int t = 0; t < nt_; t++) {                                        \
+            /* two taps at a time, into two sums (two chains of additions) */   \
+            V acc = add ? LOADZ(own, xr + j0) : ZERO(), acc2 = ZERO();             \
+            for (int t = 0; t < nt_; t += 2) {                                     \
                 const T *r = col + taps[t] + j0;                                   \
-                for (int64_t c = 0; c < k2; c++, r += ls) {                        \
+                const T *r2 = col + taps[t + 1 < nt_ ? t + 1 : t] + j0;            \
+                for (int64_t c = 0; c < k2; c++, r += ls, r2 += ls) {              \
                     /* x[j] += r[j - off2] */                                      \
                     const int64_t off2 = c * d2 - p2;                              \
                     MT m = j0 == 0 && keep ? m0[c]                                 \
                          : (MT)(ct_conv_lanes(off2 - j0, O2 + off2 - j0, W)        \
                                 & ct_conv_lanes(0, I2 - j0, W));                   \
-                    if (m) acc = ADD(acc, LOADZ(m, r - off2));                     \
+                    if (m) {                                                       \
+                        acc = ADD(acc, LOADZ(m, r - off2));                        \
+                        if (t + 1 < nt_) acc2 = ADD(acc2, LOADZ(m, r2 - off2));    \
+                    }                                                              \
                 }                                                                  \
             }                                                                      \
+            acc = ADD(acc, acc2);                                                  \
             if (whole) STOREU(xr + j0, acc);                                       \
             else STOREM(xr + j0, own, acc);                                        \
         }                                                                          \
@@ -605,9 +611,11 @@ static inline int ct_conv_thread(void)
     } while (0)
 
 /* A product reads op(A) in place (no packing pass) when it has at most this
- * many elements (sgemm.c and dgemm.c's CT_GZ_AIN) */
-#define CT_CONV_AIN 131072
+ * many elements (sgemm.c and dgemm.c's CT_GZ_AIN), twice that for at most
+ * CT_CONV_AIN_N columns (gemm_impl.h, ct_gm_a_inplace) */
+#define CT_CONV_AIN 65536
 #define CT_CONV_AIN_D 32768
+#define CT_CONV_AIN_N 192
 /* the fewest windows in a slab of an image's products (three tiles of the
  * micro-kernel's rows: 256 channels of 14 x 14 through 3 x 3 ran 10% slower
  * in slabs of 28), the most bytes of one image's columns taken whole, and a
@@ -618,18 +626,20 @@ static inline int ct_conv_thread(void)
 
 /* Slabs of an image's windows: whole output rows along dim d (unit windows
  * a step), one index of the dims before d (outer of them) a slab, slabs
- * slabs of d's steps per such index, the last ones a step shorter; ms the
- * most windows of a slab. */
+ * slabs of d's steps per such index: step steps each, the last one fewer,
+ * or (even) spread evenly, within a step of each other's size; ms the most
+ * windows of a slab. */
 typedef struct {
-    int d;
-    int64_t unit, outer, slabs, ms;
+    int d, even;
+    int64_t unit, outer, slabs, step, ms;
 } ct_conv_slabs;
 
-/* about `want` windows a slab (at least one step); with share, a count of
- * slabs of N images that nt threads share evenly where the images alone do
- * not */
+/* at most `want` windows a slab (at least one step), as many steps as
+ * leave the fewest rows of the products' micro-tiles (mr of them) empty;
+ * with share, a count of slabs of N images that nt threads share evenly
+ * where the images alone do not */
 static ct_conv_slabs ct_conv_slab_plan(const ct_conv_geom *g, int64_t want, int64_t N, int nt,
-                                       int share)
+                                       int share, int mr)
 {
     ct_conv_slabs sp;
     /* d: the outermost dim longer than 1 whose steps fit a slab */
@@ -645,28 +655,42 @@ static ct_conv_slabs ct_conv_slab_plan(const ct_conv_geom *g, int64_t want, int6
     sp.unit = sp.outer = 1;
     for (int f = d + 1; f < 3; f++) sp.unit *= g->out[f];
     for (int f = 0; f < d; f++) sp.outer *= g->out[f];
-    int64_t step = want / sp.unit;
-    if (step < 1) step = 1;
+    int64_t most = want / sp.unit, step = 1;
+    if (most > g->out[d]) most = g->out[d];
+    double best = 0;
+    for (int64_t k = 1; k <= most; k++) {
+        /* the share of the slab's micro-tile rows that hold windows */
+        const int64_t m = k * sp.unit;
+        const double use = (double)m / (double)((m + mr - 1) / mr * mr);
+        if (use >= best - 1e-9) { best = use; step = k; }
+    }
+    sp.step = step;
     sp.slabs = (g->out[d] + step - 1) / step;
+    sp.even = 0;
     if (share && sp.slabs * sp.outer > 1) {
         int64_t a = N * sp.outer, c = nt;
         while (c) { int64_t t = a % c; a = c; c = t; }
         const int64_t k = nt / a, even = (sp.slabs + k - 1) / k * k;
-        if (even <= g->out[d]) sp.slabs = even;
+        if (even != sp.slabs && even <= g->out[d]) {
+            sp.slabs = even;
+            sp.even = 1;
+        }
     }
-    sp.ms = (g->out[d] + sp.slabs - 1) / sp.slabs * sp.unit;
+    sp.ms = (sp.even ? (g->out[d] + sp.slabs - 1) / sp.slabs : step) * sp.unit;
     return sp;
 }
 
 /* slab i (< outer slabs) of an image: its geometry (an image of its output
- * rows, padded that many strides fewer), first window l0 and windows m;
- * slab s of an index holds steps s out / slabs .. (s + 1) out / slabs */
+ * rows, padded that many strides fewer), first window l0 and windows m */
 static void ct_conv_slab_at(const ct_conv_geom *g, const ct_conv_slabs *sp, int64_t i,
                             ct_conv_geom *gs, int64_t *l0, int64_t *m)
 {
     const int d = sp->d;
     const int64_t o = i / sp->slabs, sl = i % sp->slabs;
-    const int64_t r0 = sl * g->out[d] / sp->slabs, rows = (sl + 1) * g->out[d] / sp->slabs - r0;
+    const int64_t r0 = sp->even ? sl * g->out[d] / sp->slabs : sl * sp->step;
+    const int64_t r1 = sp->even ? (sl + 1) * g->out[d] / sp->slabs
+                                : (r0 + sp->step < g->out[d] ? r0 + sp->step : g->out[d]);
+    const int64_t rows = r1 - r0;
     *gs = *g;
     int64_t oe = o;
     for (int e = d - 1; e >= 0; e--) {
@@ -819,7 +843,8 @@ int ct_conv_im2col_mm_bias(ct_conv_gemm_fn gemm, int dtype, int64_t es, const ch
      * images alone do not share evenly (one image: slabs between the
      * threads). With fewer units than threads the image goes whole through
      * threaded products. Complex dtypes take the image whole. */
-    const int64_t ain = dtype == CT_FLOAT32 ? CT_CONV_AIN : dtype == CT_FLOAT64 ? CT_CONV_AIN_D : 0;
+    const int64_t ain = (dtype == CT_FLOAT32 ? CT_CONV_AIN : dtype == CT_FLOAT64 ? CT_CONV_AIN_D : 0)
+                        * (R <= CT_CONV_AIN_N ? 2 : 1);
     const int64_t col = C * K * L * es;             /* one image's columns, bytes */
     int64_t want;                                   /* windows a slab */
     if (ain == 0) want = L;
@@ -828,7 +853,7 @@ int ct_conv_im2col_mm_bias(ct_conv_gemm_fn gemm, int dtype, int64_t es, const ch
     else want = CT_CONV_SLAB_BYTES / (C * K * es);                  /* packed, in L2 */
     if (want < CT_CONV_MIN_SLAB) want = CT_CONV_MIN_SLAB;
     int nt = ct_get_num_threads();
-    const ct_conv_slabs sp = ct_conv_slab_plan(g, want, N, nt, 1);
+    const ct_conv_slabs sp = ct_conv_slab_plan(g, want, N, nt, 1, es == 4 ? 32 : 16);
     const int64_t per_image = sp.outer * sp.slabs, units = N * per_image, ms = sp.ms;
     if (units < nt || 2.0 * N * G * R * Q * L < CT_CONV_PAR_FLOPS) nt = 1;
     /* the columns' rows ld apart: not a multiple of 4 KB (the product's
@@ -888,21 +913,34 @@ int ct_conv_mm_col2im_bs(ct_conv_gemm_fn gemm, int dtype, int64_t es, const char
      * channels through 3 x 3 wrote 7 MB of columns to L3 and read them
      * back: 0.7x PyTorch's speed. */
     int64_t want = L;
-    if ((dtype == CT_FLOAT32 || dtype == CT_FLOAT64) && nt > 1 && C * K * L * es > CT_CONV_WHOLE) {
+    if ((dtype == CT_FLOAT32 || dtype == CT_FLOAT64) && nt > 1 && C * K * L * es > 2 * CT_CONV_WHOLE) {
         want = CT_CONV_SLAB_BYTES / (C * K * es);
         if (want < CT_CONV_MIN_SLAB) want = CT_CONV_MIN_SLAB;
     }
-    const ct_conv_slabs sp = ct_conv_slab_plan(g, want, N, nt, 0);
-    const int64_t per_image = sp.outer * sp.slabs;
-    size_t per = (size_t)(C * K * sp.ms * es);
+    const ct_conv_slabs sp = ct_conv_slab_plan(g, want, N, nt, 0, es == 4 ? 32 : 16);
+    const int64_t per_image = sp.outer * sp.slabs, zoff = 0;
+    size_t per = (size_t)(C * K * ((sp.ms * es + 63) / 64 * 64));
     char *scratch = ct_conv_scratch(nt, per);
     int64_t *offs = (int64_t *)malloc(sizeof(int64_t) * 2 * (size_t)G);
+    /* with slabs, each group's weight transposed once (Q x R), so that every
+     * slab's product reads it in place instead of packing it again */
+    char *wt = per_image > 1 ? (char *)malloc((size_t)(G * R * Q * es)) : NULL;
     unsigned char one[16], zero[16];
-    if (!scratch || !offs) { ct_conv_scratch_done(scratch); free(offs); return -1; }
+    if (!scratch || !offs || (per_image > 1 && !wt)) {
+        ct_conv_scratch_done(scratch);
+        free(offs);
+        free(wt);
+        return -1;
+    }
     for (int64_t b = 0; b < G; b++) {
         offs[b] = b * R * L;                /* the group's rows of src */
         offs[G + b] = b * R * Q;            /* the group's weight */
     }
+    if (wt != NULL)
+        for (int64_t b = 0; b < G; b++)
+            for (int64_t q = 0; q < Q; q++)
+                for (int64_t r = 0; r < R; r++)
+                    memcpy(wt + ((b * Q + q) * R + r) * es, w + ((b * R + r) * Q + q) * es, (size_t)es);
     ct_conv_one(dtype, 1.0, one);
     ct_conv_one(dtype, 0.0, zero);
     CT_CONV_TEAM(nt,
@@ -914,17 +952,28 @@ int ct_conv_mm_col2im_bs(ct_conv_gemm_fn gemm, int dtype, int64_t es, const char
                 ct_conv_geom gs;
                 int64_t l0, m;
                 ct_conv_slab_at(g, &sp, i, &gs, &l0, &m);
-                /* column-major: cols^T (m x Q) = src^T (m x R) @ w (R x Q),
-                 * the columns' rows m apart */
-                gemm(dtype, 'N', 'T', (int)m, (int)Q, (int)R, one,
-                     (char *)src + (n * sn + l0) * es, (int)L, offs, (char *)w, (int)Q,
-                     offs + G, zero, cols, (int)m, G);
-                col2im(cols, y + n * C * V * es, C, &gs, m, 1, i > 0);
+                /* column-major: cols^T (m x Q) = src^T (m x R) @ w (R x Q);
+                 * a slab's columns' rows ld apart, on cache lines */
+                if (wt == NULL) {
+                    gemm(dtype, 'N', 'T', (int)m, (int)Q, (int)R, one,
+                         (char *)src + (n * sn + l0) * es, (int)L, offs, (char *)w, (int)Q,
+                         offs + G, zero, cols, (int)m, G);
+                    col2im(cols, y + n * C * V * es, C, &gs, m, 1, 0);
+                    continue;
+                }
+                const int64_t ld = (m * es + 63) / 64 * 64 / es;
+                for (int64_t b = 0; b < G; b++)
+                    gemm(dtype, 'N', 'N', (int)m, (int)Q, (int)R, one,
+                         (char *)src + (n * sn + b * R * L + l0) * es, (int)L, &zoff,
+                         wt + b * R * Q * es, (int)R, &zoff, zero, cols + b * Q * ld * es,
+                         (int)ld, 1);
+                col2im(cols, y + n * C * V * es, C, &gs, ld, 1, i > 0);
             }
         }
     );
     ct_conv_scratch_done(scratch);
     free(offs);
+    free(wt);
     return 0;
 }
 

@@ -87,10 +87,7 @@
 #define CT_GZ_NC 2880      /* columns per packed B block (multiple of 12) */
 #endif
 #ifndef CT_GZ_AIN
-/* op(A) read in place up to M K this large (512 KB, within L2: a
- * convolution's slab of 224 windows by 576 columns ran 12% faster in place
- * than packed; matrix products measured the same at half this) */
-#define CT_GZ_AIN 131072
+#define CT_GZ_AIN 65536    /* op(A) read in place up to M K this large (ct_gm_a_inplace) */
 #endif
 
 /* AVX2 + FMA */
