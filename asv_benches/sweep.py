@@ -543,6 +543,16 @@ ROWS = [
     ("trace 1000x1000", "a=R((1000,1000))", "mod.trace(a)"),
     ("from_numpy 3", "x=np.ones(3)", "mod.from_numpy(x)"),
     ("tolist 1000x100", "a=R((1000,100))", "a.tolist()"),
+    ("conv2d 8x64x56x56 -> 64", "x=R((8,64,56,56)); w=R((64,64,3,3), seed=1)",
+     "mod.nn.functional.conv2d(x, w, padding=1)"),
+    ("conv2d 1x3x224x224 -> 64 7x7 stride 2", "x=R((1,3,224,224)); w=R((64,3,7,7), seed=1)",
+     "mod.nn.functional.conv2d(x, w, stride=2, padding=3)"),
+    ("conv3d 2x16x16^3 -> 16", "x=R((2,16,16,16,16)); w=R((16,16,3,3,3), seed=1)",
+     "mod.nn.functional.conv3d(x, w, padding=1)"),
+    ("grad: conv2d input 8x64x56x56 -> 64", "x,=G(R((8,64,56,56))); w=R((64,64,3,3), seed=1)",
+     "mod.nn.functional.conv2d(x, w, padding=1).sum().backward()"),
+    ("matmul f32 10000x18 @ 18x100", "a=R((10000,18)); b=R((18,100), seed=1)", "a @ b"),
+    ("matmul f32 2000x64 @ 64x1500", "a=R((2000,64)); b=R((64,1500), seed=1)", "a @ b"),
 ]
 
 

@@ -667,14 +667,14 @@ static ct_conv_slabs ct_conv_slab_plan(const ct_conv_geom *g, int64_t want, int6
     sp.step = step;
     sp.slabs = (g->out[d] + step - 1) / step;
     sp.even = 0;
-    if (share && sp.slabs * sp.outer > 1) {
+    if (share && sp.slabs * sp.outer > 1 && (N * sp.outer) % nt != 0) {
+        /* the images' indexes alone do not share evenly: slabs spread
+         * evenly, as many as make the units a multiple of the threads */
         int64_t a = N * sp.outer, c = nt;
         while (c) { int64_t t = a % c; a = c; c = t; }
         const int64_t k = nt / a, even = (sp.slabs + k - 1) / k * k;
-        if (even != sp.slabs && even <= g->out[d]) {
-            sp.slabs = even;
-            sp.even = 1;
-        }
+        if (even <= g->out[d]) sp.slabs = even;
+        sp.even = 1;
     }
     sp.ms = (sp.even ? (g->out[d] + sp.slabs - 1) / sp.slabs : step) * sp.unit;
     return sp;
