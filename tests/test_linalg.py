@@ -386,6 +386,35 @@ def test_short_products_cut_into_column_slabs(threads, nt, dtype):
         assert (t.numpy()[:, 0] == big[:, 0]).all() and (t.numpy()[:, n + 1:] == big[:, n + 1:]).all()
 
 
+@pytest.mark.parametrize("nt", [1, 2, 3])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_small_products_with_long_sums(threads, nt, dtype):
+    # C of a micro-tile or less with a long k loop: the k range cut between
+    # the threads (parts added in order), and for operands adjacent along k
+    # a dot product per element; numpy's values, addmm's alpha and beta, a
+    # batch, and X X^T exactly symmetric
+    threads(nt)
+    rng = np.random.default_rng(23)
+    tol = 1e-4 if dtype == "float32" else 1e-12
+    for m, k, n in [(10, 10000, 10), (3, 5000, 12), (12, 3001, 7), (20, 4000, 30)]:
+        a = rng.standard_normal((m, k)).astype(dtype)
+        b = rng.standard_normal((k, n)).astype(dtype)
+        c = rng.standard_normal((m, n)).astype(dtype)
+        a64, b64 = a.astype(np.float64), b.astype(np.float64)
+        ta, tb = torch.tensor(a), torch.tensor(b)
+        scale = np.abs(a64) @ np.abs(b64)
+        for got, want in ((ta @ tb, a64 @ b64), (ta @ tb.mT.contiguous().mT, a64 @ b64),
+                          (torch.addmm(torch.tensor(c), ta, tb, beta=0.5, alpha=2.0),
+                           0.5 * c + 2.0 * (a64 @ b64))):
+            assert np.all(np.abs(got.numpy() - want) <= tol * (scale + 1))
+        g = (ta @ ta.mT).numpy()
+        np.testing.assert_array_equal(g, g.T)
+        assert np.all(np.abs(g - a64 @ a64.T) <= tol * (np.abs(a64) @ np.abs(a64).T))
+        batch = torch.tensor(np.stack([a, 2 * a]))
+        np.testing.assert_allclose((batch @ tb)[1].numpy(), 2 * (a64 @ b64), rtol=tol,
+                                   atol=tol * scale.max())
+
+
 @pytest.mark.parametrize("beta", [0.0, 1.0])
 def test_float32_products_write_nothing_past_their_output(beta):
     """A float32 product into out= that shares a longer buffer: the elements

@@ -802,6 +802,11 @@ static void ct_gm_gemv(const ct_gm_isa *k, char t1, char t2, int M, int N, int K
     free(xv);
 }
 
+/* products with at most this many rows and columns and at least this long
+ * a k loop take one dot product per element (ct_gm_serial) */
+#define CT_GM_DOTS_MN 12
+#define CT_GM_DOTS_K 256
+
 /* One product on the calling thread. */
 static void ct_gm_serial(const ct_gm_isa *k, char t1, char t2, int M, int N, int K,
                          CT_GT alpha, const CT_GT *A, int64_t lda, const CT_GT *B, int64_t ldb,
@@ -814,6 +819,17 @@ static void ct_gm_serial(const ct_gm_isa *k, char t1, char t2, int M, int N, int
     }
     if (M == 1 || N == 1) {
         ct_gm_gemv(k, t1, t2, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+        return;
+    }
+    if (t1 == 'T' && t2 == 'N' && M <= CT_GM_DOTS_MN && N <= CT_GM_DOTS_MN && K >= CT_GM_DOTS_K) {
+        /* at most one micro-tile of C, both operands adjacent along k: a
+         * dot product per element, in the same order for each (X X^T
+         * stays exactly symmetric), without packing (a 10 x 10000 operand
+         * transposed into micro-panels of 32 rows spent 55% of the time) */
+        for (int j = 0; j < N; j++)
+            for (int i = 0; i < M; i++)
+                k->gemv_dot(K, 1, alpha, B + (int64_t)j * ldb, ldb, A + (int64_t)i * lda, beta,
+                            C + i + (int64_t)j * ldc, 1);
         return;
     }
     int kcb = ct_gm_block(K, k->kc, 1);
@@ -917,6 +933,17 @@ static void ct_gm_tri_split(const ct_gm_isa *k, int M, int parts, int *b)
     b[parts] = M;
 }
 
+/* Whether a product's k range is cut between the nt threads: fewer
+ * micro-tiles than threads, at most CT_GM_KSPLIT_MN elements of C (the
+ * parts' buffers and their sum stay small), k at least two packed blocks a
+ * part. */
+#define CT_GM_KSPLIT_MN 4096
+static int ct_gm_ksplit(const ct_gm_isa *k, int M, int N, int K, int nt)
+{
+    int64_t tiles = (int64_t)((M + k->mr - 1) / k->mr) * ((N + k->nr - 1) / k->nr);
+    return tiles < nt && (int64_t)M * N <= CT_GM_KSPLIT_MN && K >= 4 * k->kc;
+}
+
 /* The batched product on kernel k (ct_sgemm_batched, ct_dgemm_batched), on
  * ctorch's threads. */
 static void ct_gm_batched(const ct_gm_isa *k, char t1, char t2, int M, int N, int K,
@@ -970,6 +997,42 @@ static void ct_gm_batched(const ct_gm_isa *k, char t1, char t2, int M, int N, in
         return;
     }
 #undef CT_GM_WHOLE
+    if (ct_gm_ksplit(k, M, N, K, nt)) {
+        /* fewer products than threads with fewer micro-tiles than threads
+         * and a long k loop (10 x 10000 times 10000 x 10: one tile, which
+         * one thread ran at 0.3-0.6x PyTorch's speed): each product's k
+         * range cut between the threads, each part a product of its own
+         * into a buffer, the parts added in their order */
+        int parts = K / (2 * k->kc) < nt ? K / (2 * k->kc) : nt;
+        if (parts > 64) parts = 64;
+        const size_t mn = (size_t)M * N;
+        CT_GT *part = (CT_GT *)malloc(sizeof(CT_GT) * mn * (size_t)parts);
+        if (part != NULL) {
+            for (int64_t b = 0; b < nb; b++) {
+                const CT_GT *Pb = P + off1[b], *Qb = Q + off2[b];
+                CT_GT *Cb = C + b * cstep;
+#ifdef _OPENMP
+#pragma omp parallel for num_threads(parts) schedule(static)
+#endif
+                for (int t = 0; t < parts; t++) {
+                    int lo = (int)((int64_t)K * t / parts), hi = (int)((int64_t)K * (t + 1) / parts);
+                    ct_gm_serial(k, t1, t2, M, N, hi - lo, (CT_GT)1,
+                                 Pb + (int64_t)lo * (t1 == 'N' ? ld1 : 1), ld1,
+                                 Qb + (int64_t)lo * (t2 == 'N' ? 1 : ld2), ld2, (CT_GT)0,
+                                 part + (size_t)t * mn, M, 0);
+                }
+                for (int j = 0; j < N; j++)
+                    for (int i = 0; i < M; i++) {
+                        CT_GT v = part[i + (size_t)j * M];
+                        for (int t = 1; t < parts; t++) v += part[(size_t)t * mn + i + (size_t)j * M];
+                        CT_GT *c = Cb + i + (int64_t)j * ldc;
+                        *c = beta == 0 ? alpha * v : alpha * v + beta * *c;
+                    }
+            }
+            free(part);
+            return;
+        }
+    }
     if (sym) {
         /* fewer products than threads, each symmetric: slabs of columns
          * lo..hi, each with its rows from lo on (those above are the
