@@ -836,3 +836,31 @@ def test_out_written_directly_and_in_place(name, f, dtype):
         f(z[:1000], out=z[1:])
     with pytest.raises(RuntimeError, match="don't support automatic differentiation"):
         f(x.clone().requires_grad_(True), out=out)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("name,ev,shift", [
+    ("chebyshev_polynomial_t", sc.eval_chebyt, False), ("chebyshev_polynomial_u", sc.eval_chebyu, False),
+    ("shifted_chebyshev_polynomial_t", sc.eval_chebyt, True), ("hermite_polynomial_h", sc.eval_hermite, False),
+    ("hermite_polynomial_he", sc.eval_hermitenorm, False), ("laguerre_polynomial_l", sc.eval_laguerre, False),
+    ("legendre_polynomial_p", sc.eval_legendre, False)])
+def test_polynomials_with_a_degree_per_element(dtype, name, ev, shift):
+    # a tensor of degrees: blocks of mixed degrees (each element's value at
+    # its own step of the block's recurrence), a block reaching past the
+    # trigonometric forms' degree, negative and fractional degrees, NaN
+    # inputs; threaded from 16384 elements on
+    rng = np.random.default_rng(5)
+    n = rng.integers(-2, 30, size=40000).astype(np.float64)
+    n[1000:1010] = 70.0
+    n[5:9] = [2.5, -0.5, 0.0, 1.0]
+    x = rng.uniform(-0.99, 0.99, size=n.size)
+    if shift:
+        x = (x + 1) / 2
+    x[7777] = np.nan
+    got = getattr(torch.special, name)(torch.tensor(x.astype(dtype)), torch.tensor(n.astype(dtype))).numpy()
+    xv = x.astype(dtype).astype(np.float64)
+    k = np.trunc(n)
+    want = np.where(k < 0, 0.0, ev(np.maximum(k, 0).astype(np.int64), 2 * xv - 1 if shift else xv))
+    want[7777] = np.nan if k[7777] > 0 else want[7777]
+    tol = 1e-5 if dtype == "float32" else 1e-9
+    np.testing.assert_allclose(got, want.astype(dtype), rtol=tol, atol=tol)

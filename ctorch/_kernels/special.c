@@ -228,9 +228,13 @@ static double poly_value(int kind, int shift, double x, double n)
  * elements: the recurrence of poly_one with the loops interchanged (degree
  * outside, elements inside, so that the inner loops vectorise), the same
  * operations in the same order; x holds the (shifted) arguments, the values
- * come back in p1 */
+ * come back in p1. With kk, a degree per element (each at most k): element
+ * i's value is taken into r at step kk[i] (0 for a negative degree, 1 for
+ * degree 0), the recurrence run to the block's largest. */
 #define POLY_BLOCK 256
-static void poly_block(int kind, const double *x, double *p0, double *p1, int64_t m, int64_t k)
+static inline __attribute__((always_inline)) void
+poly_block(int kind, const double *x, double *p0, double *p1, int64_t m, int64_t k,
+           const int64_t *kk, double *r)
 {
     int64_t i, j;
     double sign = kind == CT_POLY_CHEB_V ? -1.0 : 1.0;
@@ -244,6 +248,9 @@ static void poly_block(int kind, const double *x, double *p0, double *p1, int64_
         default: p1[i] = x[i]; break;      /* T, He, P */
         }
     }
+    if (kk != NULL)
+        for (i = 0; i < m; i++)
+            r[i] = kk[i] < 0 ? 0.0 : kk[i] == 0 ? 1.0 : p1[i];
     for (j = 1; j < k; j++) {
         double dj = (double)j, dj1 = (double)(j + 1);
         switch (kind) {
@@ -283,7 +290,49 @@ static void poly_block(int kind, const double *x, double *p0, double *p1, int64_
             }
             break;
         }
+        if (kk != NULL) {
+            #pragma omp simd
+            for (i = 0; i < m; i++)
+                r[i] = kk[i] == j + 1 ? p1[i] : r[i];
+        }
     }
+}
+
+/* elements lo .. lo + m (m <= POLY_BLOCK) of dense x, degrees n and out,
+ * a degree per element: the blocked recurrence to the block's largest
+ * degree where it is at most TRIG_DEGREE, each element's value taken at its
+ * own step (the same operations as poly_one's); element by element
+ * otherwise */
+CT_MULTIVERSION static void poly_degrees_block(int kind, int shift, int dtype, const void *x,
+                                               const void *n, void *out, int64_t lo, int64_t m)
+{
+    double xb[POLY_BLOCK], p0[POLY_BLOCK], p1[POLY_BLOCK], r[POLY_BLOCK], nb_[POLY_BLOCK];
+    int64_t kk[POLY_BLOCK], kmax = 0, j;
+    if (dtype == 0)
+        for (j = 0; j < m; j++) {
+            xb[j] = ((const float *)x)[lo + j];
+            nb_[j] = ((const float *)n)[lo + j];
+        }
+    else
+        for (j = 0; j < m; j++) {
+            xb[j] = ((const double *)x)[lo + j];
+            nb_[j] = ((const double *)n)[lo + j];
+        }
+    for (j = 0; j < m; j++) {
+        kk[j] = degree(nb_[j]);
+        kmax = kk[j] > kmax ? kk[j] : kmax;
+    }
+    if (kmax <= TRIG_DEGREE) {
+        if (shift)
+            for (j = 0; j < m; j++) xb[j] = 2 * xb[j] - 1;
+        poly_block(kind, xb, p0, p1, m, kmax, kk, r);
+    } else {
+        for (j = 0; j < m; j++) r[j] = poly_value(kind, shift, xb[j], nb_[j]);
+    }
+    if (dtype == 0)
+        for (j = 0; j < m; j++) ((float *)out)[lo + j] = (float)r[j];
+    else
+        for (j = 0; j < m; j++) ((double *)out)[lo + j] = r[j];
 }
 
 int ct_special_poly(int kind, int shift, int dtype, const void *x, int64_t sx,
@@ -307,7 +356,7 @@ int ct_special_poly(int kind, int shift, int dtype, const void *x, int64_t sx,
                     xb[j] = shift ? 2 * v - 1 : v;
                 }
                 if (k > 0)
-                    poly_block(kind, xb, p0, p1, m, k);
+                    poly_block(kind, xb, p0, p1, m, k, NULL, NULL);
                 else
                     for (j = 0; j < m; j++)
                         p1[j] = k == 0 ? 1.0 : 0.0;
@@ -320,6 +369,20 @@ int ct_special_poly(int kind, int shift, int dtype, const void *x, int64_t sx,
             });
             return 0;
         }
+    }
+    if (sn == 1 && sx == 1) {
+        /* a degree per element: blocks whose degrees are at most
+         * TRIG_DEGREE run the blocked recurrence to their largest, each
+         * element's value taken at its own step (the same operations as
+         * poly_one's); the other blocks element by element */
+        int64_t nb = (count + POLY_BLOCK - 1) / POLY_BLOCK;
+        CT_PARALLEL_IF(count > 16384, "omp parallel for schedule(static)",
+        for (i = 0; i < nb; i++) {
+            int64_t lo = i * POLY_BLOCK;
+            poly_degrees_block(kind, shift, dtype, x, n, out, lo,
+                               count - lo < POLY_BLOCK ? count - lo : POLY_BLOCK);
+        });
+        return 0;
     }
     if (dtype == 0) {
         const float *xf = (const float *)x, *nf = (const float *)n;
