@@ -868,3 +868,28 @@ def test_sum_of_stepped_views(dtype, step, nt, threads):
         np.testing.assert_allclose(got.numpy(), r.sum(dims), **tol)
     np.testing.assert_allclose(x[::2, ::3].mean(2).numpy(), r[::2, ::3].mean(2), **tol)
     np.testing.assert_allclose(x.transpose(0, 1).sum((1, 2)).numpy(), r.sum((0, 2)), **tol)
+
+
+@pytest.mark.parametrize("dtype", ["uint8", "int8", "int16", "int32", "int64", "float64"])
+def test_mode_of_long_rows(dtype):
+    # rows past the pairwise counts: sorted runs (integer keys relative to
+    # the row's smallest, sorted on the bits of their span): the smallest
+    # of the most frequent values and its last index, numpy's answer;
+    # narrow and full-range values, along the last dim and a middle one
+    from op_db_reductions import _mode_pair
+    rng = np.random.default_rng(9)
+    info = np.iinfo(dtype) if dtype != "float64" else None
+    for rows, n, lo, hi in [(30, 40, -100, 100), (20, 300, -3, 3), (4, 5000, None, None)]:
+        if info is not None:
+            lo = max(info.min, lo if lo is not None else info.min)
+            hi = min(info.max, hi if hi is not None else info.max)
+            a = rng.integers(lo, hi, size=(rows, n), endpoint=True).astype(dtype)
+            if lo is None or n == 5000:
+                a[:, :3] = [info.min, info.max, info.min]
+        else:
+            a = rng.integers(-5, 5, size=(rows, n)).astype(dtype) / 4
+        for dim, arr in ((1, a), (0, np.ascontiguousarray(a.T))):
+            v, i = torch.tensor(arr).mode(dim)
+            rv, ri = _mode_pair(arr, dim)
+            np.testing.assert_array_equal(v.numpy(), rv)
+            np.testing.assert_array_equal(i.numpy(), ri)
