@@ -567,7 +567,10 @@ OPS = [
                      "index_copy_(): Index should have dimension 1 or 0 (got 2)")]),
     ShapeOp("index_fill", lambda t, x, dim, i: t.index_fill(x, dim, i, 3),
             lambda x, dim, i: _np_index_fill(x, dim, i, 3),
-            _s(([(4, 3)], lambda r: [0, I(np.array([3, -4]))], {}), ([(2, 4)], lambda r: [1, I(np.array(2))], {})),
+            _s(([(4, 3)], lambda r: [0, I(np.array([3, -4]))], {}), ([(2, 4)], lambda r: [1, I(np.array(2))], {}),
+               # runs of 16 elements or more after the dim: the value as one run
+               ([(5, 20)], lambda r: [0, I(np.array([4, -1, 0]))], {}),
+               ([(1, 6, 17)], lambda r: [1, I(np.array([2, 5, -6]))], {})),
             dtypes=("int64", "float32", "float64", "complex64"), grad_fn="IndexFillBackward0",
             errors=[(lambda t: t.index_fill(t.zeros(3, 4), 0, t.tensor([5]), 1.), IndexError,
                      "index 5 is out of bounds for dimension 0 with size 3"),

@@ -2390,9 +2390,18 @@ cdef Tensor _index_fill_op(Tensor t, object dim, object index, object value, bin
     cdef Tensor r = t if inplace else _clone_contig(_alias(t))
     ishape = list(tshape)
     ishape[d] = idx._numel
+    cdef int64_t run = 1
     with _NoGrad():
         vv = _on(_cast(_alias(v), t._dtype), _dev(t))
         rv = _reshape(_alias(r), tshape) if r._ndim == 0 else r
+        for k in range(d + 1, nd):
+            run *= tshape[k]
+        if run >= 16 and all(tshape[k] == 1 for k in range(d)):
+            # each index a run of the elements after dim d: the value as one
+            # such run (zero strides along the indices), which the scatter
+            # copies row by row in a vector loop (a 0-d value went element
+            # by element: 0.3x PyTorch's speed)
+            vv = vv.expand(tshape[d + 1:]).contiguous().reshape([1] * (d + 1) + tshape[d + 1:]).expand(ishape)
         _run_scatter(rv, _along(idx, ishape, d), vv, d, False, True)
     if not inplace and _grad_mode() and (_needs_grad(t) or _needs_grad(value)):
         if isinstance(value, Tensor):
