@@ -1230,15 +1230,27 @@ def _strided_alloc(size, stride, dtype, device, requires_grad):
     if len(size) != len(stride):
         raise RuntimeError(f"dimensionality of sizes ({len(size)}) must match dimensionality of "
                            f"strides ({len(stride)})")
+    # one pass for the common case (plain loops: generators cost more than
+    # the allocation)
+    extent = 1
+    for s, st in zip(size, stride):
+        if s <= 0 or st < 0:
+            break
+        extent += (s - 1) * st
+    else:
+        return _strided_result(_empty(extent, dtype=dtype, device=device), size, stride, requires_grad)
     for s in size:
         if s < 0:
             raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {size}")
-    if _builtins.any(s < 0 for s in stride):
-        raise RuntimeError(f"Storage size calculation overflowed with sizes={size} and "
-                           f"strides={stride}")
-    extent = 0 if _builtins.any(s == 0 for s in size) else \
-        1 + _builtins.sum((s - 1) * st for s, st in zip(size, stride))
-    buf = _empty(extent, dtype=dtype, device=device)
+    for st in stride:
+        if st < 0:
+            raise RuntimeError(f"Storage size calculation overflowed with sizes={size} and "
+                               f"strides={stride}")
+    extent = 0 if 0 in size else 1 + _builtins.sum((s - 1) * st for s, st in zip(size, stride))
+    return _strided_result(_empty(extent, dtype=dtype, device=device), size, stride, requires_grad)
+
+
+def _strided_result(buf, size, stride, requires_grad):
     r = _plain_alias(buf, size, stride, 0)
     if requires_grad:
         r.requires_grad_(True)
