@@ -415,6 +415,32 @@ def test_small_products_with_long_sums(threads, nt, dtype):
                                    atol=tol * scale.max())
 
 
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_small_products_and_batches(dtype):
+    # products of at most a vector of rows and 16 k (the small kernel, the
+    # operand's columns in registers) next to ones just past those bounds:
+    # numpy's values for batches, transposed and strided operands, addmm's
+    # alpha and beta and outputs that are views
+    rng = np.random.default_rng(31)
+    tol = 1e-5 if dtype == "float32" else 1e-13
+    for m, k, n in [(4, 4, 4), (3, 3, 3), (8, 8, 8), (16, 16, 16), (2, 16, 64), (17, 5, 9),
+                    (5, 17, 65), (1, 3, 7), (7, 1, 2)]:
+        a = rng.standard_normal((6, m, k)).astype(dtype)
+        b = rng.standard_normal((6, k, n)).astype(dtype)
+        want = a.astype(np.float64) @ b.astype(np.float64)
+        ta, tb = torch.tensor(a), torch.tensor(b)
+        for x, y in ((ta, tb), (ta.mT.contiguous().mT, tb), (ta, tb.mT.contiguous().mT),
+                     (torch.tensor(np.concatenate([a, a], 2))[..., :k], tb)):
+            np.testing.assert_allclose(torch.bmm(x, y).numpy(), want, rtol=tol, atol=tol * k)
+        c = rng.standard_normal((n, m)).astype(dtype)
+        big = torch.tensor(np.zeros((n + 2, m + 3), dtype=dtype))
+        view = big[1:n + 1, 2:m + 2]
+        view.copy_(torch.tensor(c))
+        torch.addmm(view, tb[0].mT, ta[0].mT, beta=0.5, alpha=-2.0, out=view)
+        np.testing.assert_allclose(view.numpy(), 0.5 * c - 2.0 * want[0].T, rtol=tol, atol=tol * k)
+        assert (big.numpy()[0] == 0).all() and (big.numpy()[:, :2] == 0).all()
+
+
 @pytest.mark.parametrize("beta", [0.0, 1.0])
 def test_float32_products_write_nothing_past_their_output(beta):
     """A float32 product into out= that shares a longer buffer: the elements

@@ -106,7 +106,7 @@ static void ct_dg_pack_b_t_z(const double *b, int64_t ldb, int nr, int kc, doubl
 static const ct_gm_isa ct_dg_avx512 = {
     CT_GZ_MR, CT_GZ_NR, CT_GZ_KC, CT_GZ_MC, CT_GZ_NC, CT_GZ_AIN, ct_gm_kernel_z,
     ct_gm_pack_a_n_z, ct_dg_pack_a_t_z, ct_dg_pack_b_n_z, ct_dg_pack_b_t_z,
-    ct_gm_gemv_dot_z, ct_gm_gemv_axpy_z,
+    ct_gm_gemv_dot_z, ct_gm_gemv_axpy_z, ct_gm_small_z,
 };
 
 /* The kernel this CPU runs, NULL for the BLAS. */

@@ -104,6 +104,10 @@ typedef struct {
                      const CT_GT *x, CT_GT beta, CT_GT *y, int64_t incy);
     void (*gemv_axpy)(int M, int K, CT_GT alpha, const CT_GT *A, int64_t lda,
                       const CT_GT *x, int64_t incx, CT_GT beta, CT_GT *y, int64_t incy);
+    /* a small product with op(A) = A of at most one vector of rows and
+     * CT_GM_SMALL_K k (NULL: none) */
+    void (*small)(char t2, int M, int N, int K, CT_GT alpha, const CT_GT *A, int64_t lda,
+                  const CT_GT *B, int64_t ldb, CT_GT beta, CT_GT *C, int64_t ldc);
 } ct_gm_isa;
 
 /* Either kernel's write-back of a whole MR x NR tile, MR = 2 W (acc(i) its
@@ -592,6 +596,35 @@ static void NAME(const CT_GT *a, int64_t lda, int mr, int kc, CT_GT *dst)    \
     ct_gm_pack_gather(a, lda, mr, CT_GZ_MR, p, kc, dst);                      \
 }
 
+/* the longest k loop of the small products' kernel (ct_gm_small_z) */
+#define CT_GM_SMALL_K 16
+
+/* C = alpha A op(B) + beta C for M <= CT_GW rows and K <= CT_GM_SMALL_K, A
+ * read in place (column p a vector at a + p lda, masked to M): the K columns
+ * held in registers, each column of C their sum weighted by B's column
+ * (broadcasts), no packing (a batch of 1000 4 x 4 products spent most of
+ * its time in the blocked driver's setup and packing: 0.55x PyTorch's
+ * speed) */
+static void ct_gm_small_z(char t2, int M, int N, int K, CT_GT alpha, const CT_GT *A, int64_t lda,
+                          const CT_GT *B, int64_t ldb, CT_GT beta, CT_GT *C, int64_t ldc)
+{
+    const CT_ZMASK m = CT_ZLANES(M);
+    CT_ZV a[CT_GM_SMALL_K];
+    for (int p = 0; p < K; p++) a[p] = CT_ZI(maskz_loadu)(m, A + (int64_t)p * lda);
+    const CT_ZV va = CT_ZI(set1)(alpha), vb = CT_ZI(set1)(beta);
+    for (int j = 0; j < N; j++) {
+        CT_ZV acc = CT_ZI(setzero)();
+        for (int p = 0; p < K; p++) {
+            const CT_GT b = t2 == 'N' ? B[p + (int64_t)j * ldb] : B[j + (int64_t)p * ldb];
+            acc = CT_ZI(fmadd)(a[p], CT_ZI(set1)(b), acc);
+        }
+        CT_GT *c = C + (int64_t)j * ldc;
+        acc = beta == 0 ? CT_ZI(mul)(va, acc)
+                        : CT_ZI(fmadd)(va, acc, CT_ZI(mul)(vb, CT_ZI(maskz_loadu)(m, c)));
+        CT_ZI(mask_storeu)(c, m, acc);
+    }
+}
+
 #pragma GCC pop_options
 
 #pragma GCC push_options
@@ -802,6 +835,9 @@ static void ct_gm_gemv(const ct_gm_isa *k, char t1, char t2, int M, int N, int K
     free(xv);
 }
 
+/* the most columns of C that the small products' kernel takes (ct_gm_serial) */
+#define CT_GM_SMALL_N 64
+
 /* products with at most this many rows and columns and at least this long
  * a k loop take one dot product per element (ct_gm_serial) */
 #define CT_GM_DOTS_MN 12
@@ -819,6 +855,10 @@ static void ct_gm_serial(const ct_gm_isa *k, char t1, char t2, int M, int N, int
     }
     if (M == 1 || N == 1) {
         ct_gm_gemv(k, t1, t2, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+        return;
+    }
+    if (k->small != NULL && t1 == 'N' && M <= CT_GW && K <= CT_GM_SMALL_K && N <= CT_GM_SMALL_N) {
+        k->small(t2, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
         return;
     }
     if (t1 == 'T' && t2 == 'N' && M <= CT_GM_DOTS_MN && N <= CT_GM_DOTS_MN && K >= CT_GM_DOTS_K) {

@@ -557,13 +557,13 @@ static void ct_sg_gemv_axpy_y(int M, int K, float alpha, const float *A, int64_t
 static const ct_gm_isa ct_sg_avx512 = {
     CT_GZ_MR, CT_GZ_NR, CT_GZ_KC, CT_GZ_MC, CT_GZ_NC, CT_GZ_AIN, ct_gm_kernel_z,
     ct_gm_pack_a_n_z, ct_sg_pack_a_t_z, ct_sg_pack_b_n_z, ct_sg_pack_b_t_z,
-    ct_gm_gemv_dot_z, ct_gm_gemv_axpy_z,
+    ct_gm_gemv_dot_z, ct_gm_gemv_axpy_z, ct_gm_small_z,
 };
 
 static const ct_gm_isa ct_sg_avx2 = {
     CT_Y_MR, CT_Y_NR, CT_Y_KC, CT_Y_MC, CT_Y_NC, CT_Y_AIN, ct_sg_kernel_y,
     ct_sg_pack_a_n_y, ct_sg_pack_a_t_y, ct_sg_pack_b_n_y, ct_sg_pack_b_t_y,
-    ct_sg_gemv_dot_y, ct_sg_gemv_axpy_y,
+    ct_sg_gemv_dot_y, ct_sg_gemv_axpy_y, NULL,
 };
 
 
