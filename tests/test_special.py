@@ -863,4 +863,6 @@ def test_polynomials_with_a_degree_per_element(dtype, name, ev, shift):
     want = np.where(k < 0, 0.0, ev(np.maximum(k, 0).astype(np.int64), 2 * xv - 1 if shift else xv))
     want[7777] = np.nan if k[7777] > 0 else want[7777]
     tol = 1e-5 if dtype == "float32" else 1e-9
-    np.testing.assert_allclose(got, want.astype(dtype), rtol=tol, atol=tol)
+    with np.errstate(over="ignore"):     # degree 70 of H past float32's range: inf on both sides
+        want = want.astype(dtype)
+    np.testing.assert_allclose(got, want, rtol=tol, atol=tol)
