@@ -2604,6 +2604,13 @@ def _geqrf(input, *, out=None):
     if input.dim() < 2:
         raise RuntimeError("torch.geqrf: input must have at least 2 dimensions.")
     _float_kernel(input, "geqrf_cpu")
+    if not input.is_cuda and input.dtype in (_float32, _float64):
+        # ctorch's Householder kernels (blocked on the gemm past 32 rows or
+        # columns: LAPACK's geqrf through scipy took 2.3x PyTorch's time)
+        hr = _lk.geqrf(input.detach())
+        if hr is not None:
+            r = _GEQRF(*_record("geqrf", hr, (input,)))
+            return r if out is None else _fill_out("geqrf", out, r, (input,))
     a = _np_in(input)
     fa = _np.array(_batches(a), copy=True)
     k = min(a.shape[-2], a.shape[-1])

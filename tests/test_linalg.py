@@ -1826,3 +1826,22 @@ def test_ormqr_batched_and_with_history(dtype):
             g = torch.ormqr(h[i], tau[i], torch.tensor(other[i]).requires_grad_(True), left=left, transpose=tr)
             np.testing.assert_allclose(g.detach().numpy(), want, rtol=tol, atol=tol)
             assert g.requires_grad
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("shape", [(100, 70), (70, 100), (2, 65, 40), (33, 33), (5, 3)])
+def test_geqrf_matches_lapack(dtype, shape):
+    # ctorch's Householder kernels (blocked past 32 rows or columns) leave
+    # LAPACK's geqrf: R on and above the diagonal, the reflectors below it,
+    # their factors in tau
+    import scipy.linalg as sl
+    rng = np.random.default_rng(sum(shape))
+    a = rng.standard_normal(shape).astype(dtype)
+    h, tau = torch.geqrf(torch.tensor(a))
+    flat = a.reshape((-1,) + shape[-2:]).astype(np.float64)
+    tol = 2e-4 if dtype == "float32" else 1e-10
+    for i, x in enumerate(flat):
+        (hr, taur), _ = sl.qr(x, mode="raw")
+        got_h = h.numpy().reshape(flat.shape)[i]
+        got_t = tau.numpy().reshape(flat.shape[0], -1)[i]
+        assert _rel(got_h, hr) < tol and _rel(got_t, taur) < tol

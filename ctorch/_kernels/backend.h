@@ -330,6 +330,8 @@ typedef struct ct_backend {
     int (*la_ldl)(int dtype, void *a, int64_t nb, int64_t n, int32_t *piv, int32_t *info);
     int (*la_orgqr)(int dtype, const void *a, const void *tau, void *q, int64_t nb, int64_t m,
                     int64_t n, int64_t k);
+    int (*la_geqrf)(int dtype, const void *src, void *h, void *tau, int64_t nb, int64_t m,
+                    int64_t n);
 
     /* ---- index ops: the position of the first of n host int64 indices
      * outside [lo, hi] (inclusive; hi < lo: all are outside), -1 when none

@@ -1471,6 +1471,12 @@ static int ct_cpu_la_orgqr(int dtype, const void *a, const void *tau, void *q, i
     CT_CPU_PINNED(ct_la_orgqr(ct_cpu_la_gemm(), dtype, a, tau, q, nb, m, n, k));
 }
 
+static int ct_cpu_la_geqrf(int dtype, const void *src, void *h, void *tau, int64_t nb, int64_t m,
+                           int64_t n)
+{
+    CT_CPU_PINNED(ct_la_geqrf(ct_cpu_la_gemm(), dtype, src, h, tau, nb, m, n));
+}
+
 static int ct_cpu_la_cholesky(int dtype, const void *src, void *dst, int64_t nb, int64_t n,
                               int32_t *info)
 {
@@ -1610,6 +1616,7 @@ const ct_backend ct_cpu_backend = {
     .la_ldl = ct_la_ldl,
     .la_qr = ct_cpu_la_qr,
     .la_orgqr = ct_cpu_la_orgqr,
+    .la_geqrf = ct_cpu_la_geqrf,
     /* ---- index ops */
     .index_outside = ct_index_outside,
     /* ---- order statistics along a dim */

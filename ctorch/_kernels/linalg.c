@@ -244,6 +244,16 @@ int ct_la_orgqr(ct_la_gemm_fn gemm, int dtype, const void *a, const void *tau, v
     return -1;
 }
 
+int ct_la_geqrf(ct_la_gemm_fn gemm, int dtype, const void *src, void *h, void *tau, int64_t nb,
+                int64_t m, int64_t n)
+{
+    if (dtype == CT_FLOAT32)
+        return la_geqrf_all_f32(gemm, (const float *)src, (float *)h, (float *)tau, nb, m, n);
+    if (dtype == CT_FLOAT64)
+        return la_geqrf_all_f64(gemm, (const double *)src, (double *)h, (double *)tau, nb, m, n);
+    return -1;
+}
+
 int ct_la_qr(ct_la_gemm_fn gemm, int dtype, const void *src, void *q, void *r, int64_t nb,
              int64_t m, int64_t n, int64_t qc, int64_t rr)
 {

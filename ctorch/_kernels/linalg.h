@@ -63,6 +63,15 @@ int ct_la_ldl(int dtype, void *a, int64_t nb, int64_t n, int32_t *piv, int32_t *
 int ct_la_qr(ct_la_gemm_fn gemm, int dtype, const void *src, void *q, void *r, int64_t nb,
              int64_t m, int64_t n, int64_t qc, int64_t rr);
 
+/* LAPACK's geqrf for nb row-major m x n matrices src (float32, float64):
+ * R on and above the diagonal and the Householder vectors below it into h
+ * (row-major, src's shape), their factors into tau (nb x min(m, n)); small
+ * matrices one reflector at a time, larger ones by blocks on gemm. 0, or
+ * -1 where a column's norm needs LAPACK's scaling, for another dtype or out
+ * of memory. */
+int ct_la_geqrf(ct_la_gemm_fn gemm, int dtype, const void *src, void *h, void *tau, int64_t nb,
+                int64_t m, int64_t n);
+
 /* Q = H_0 ... H_{k-1} I[:, :n] (LAPACK's orgqr) for nb column-major m x n
  * matrices a (lead dim m, one after another: the reflectors below the
  * diagonal of the first k columns, as geqrf leaves them) and their factors

@@ -1520,6 +1520,30 @@ _Pragma("omp atomic write")
     return fail ? -1 : 0;
 }
 
+/* LAPACK's geqrf for nb row-major m x n matrices src: R on and above the
+ * diagonal and the reflectors below it (row-major) into h, their factors
+ * (nb x k) into tau; blocked on gemm past LA_QSMALL. -1 as la_geqr2_ (a
+ * column's norm that needs LAPACK's scaling) or out of memory. */
+static int LA_F(la_geqrf_all_)(ct_la_gemm_fn gemm, const LA_T *src, LA_T *h, LA_T *tau,
+                               int64_t nb, int64_t m, int64_t n)
+{
+    int64_t mn = m * n, k = m < n ? m : n, qb = LA_QB_FOR(k);
+    int blocked = gemm != NULL && (m > LA_QSMALL || n > LA_QSMALL);
+    LA_T *a = (LA_T *)malloc(sizeof(LA_T) * (size_t)(mn + (blocked ? LA_F(la_geqrf_work_)(m, n, qb) : 0) + 1));
+    if (a == NULL)
+        return -1;
+    int rc = 0;
+    for (int64_t b = 0; b < nb && rc == 0; b++) {
+        LA_F(la_transpose_)(src + b * mn, a, m, n);
+        rc = blocked ? LA_F(la_geqrf_)(gemm, a, m, m, n, tau + b * k, qb, a + mn)
+                     : LA_F(la_geqr2_)(a, m, m, n, tau + b * k);
+        if (rc == 0)
+            LA_F(la_transpose_)(a, h + b * mn, n, m);
+    }
+    free(a);
+    return rc;
+}
+
 /* Q = H_0 ... H_{k-1} I[:, :n] for nb column-major m x n matrices a (lead
  * dim m, one after another; the reflectors below the diagonal of the first
  * k columns, as geqrf leaves them) and their factors tau (nb x k), into q

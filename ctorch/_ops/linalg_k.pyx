@@ -47,6 +47,8 @@ cdef extern from "backend.h" nogil:
                       int32_t *info) noexcept nogil
         int (*la_orgqr)(int dtype, const void *a, const void *tau, void *q, int64_t nb,
                         int64_t m, int64_t n, int64_t k) noexcept nogil
+        int (*la_geqrf)(int dtype, const void *src, void *h, void *tau, int64_t nb, int64_t m,
+                        int64_t n) noexcept nogil
 
 # matrices from this order on run the blocked kernels, on the table's gemm
 DEF BLOCKED = 64
@@ -500,6 +502,32 @@ def qr(Tensor A, str mode):
     if rc != 0:
         return None
     return Q, R
+
+
+def geqrf(Tensor A):
+    """LAPACK's (h, tau) of A (..., m, n) by the table's la_geqrf (float32 or
+    float64; blocked on its gemm past 32 rows or columns); None where it
+    declines (no entry, an empty matrix, a column's norm that needs LAPACK's
+    scaling)."""
+    cdef const ct_la_table *T = _table(A)
+    if T == NULL or T.la_geqrf == NULL:
+        return None
+    cdef Tensor a = _dense(A)
+    cdef int nd = a._ndim
+    cdef int64_t m = a._shape[nd - 2], n = a._shape[nd - 1], k = m if m < n else n
+    cdef int64_t nb = _batch_numel(a)
+    if nb == 0 or k == 0:
+        return None
+    batch = [a._shape[d] for d in range(nd - 2)]
+    cdef Tensor H = _empty_list(batch + [m, n], a._dtype, a._storage.device)
+    cdef Tensor tau = _empty_list(batch + [k], a._dtype, a._storage.device)
+    cdef int rc, code = a._dtype._code
+    if m > 32 or n > 32:
+        # the blocked kernel runs on the table's gemm
+        ensure_gemm(a._storage.backend)
+    with nogil:
+        rc = T.la_geqrf(code, a._data, H._data, tau._data, nb, m, n)
+    return None if rc != 0 else (H, tau)
 
 
 # ---------------------------------------------------------------- LAPACK loops
