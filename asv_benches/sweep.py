@@ -553,6 +553,15 @@ ROWS = [
      "mod.nn.functional.conv2d(x, w, padding=1).sum().backward()"),
     ("matmul f32 10000x18 @ 18x100", "a=R((10000,18)); b=R((18,100), seed=1)", "a @ b"),
     ("matmul f32 2000x64 @ 64x1500", "a=R((2000,64)); b=R((64,1500), seed=1)", "a @ b"),
+    ("bmm f32 1000x4x4", "a=R((1000,4,4)); b=R((1000,4,4), seed=1)", "mod.bmm(a, b)"),
+    ("matmul f32 10x10000 @ its transpose", "a=R((10,10000))", "a @ a.mT"),
+    ("cov 10x10000", "a=R((10,10000))", "mod.cov(a)"),
+    ("chebyshev_t degree per element 1e6", "a=R(%s, lo=-1, hi=1); n=mod.full(%s, 5.0)" % (L, L),
+     "mod.special.chebyshev_polynomial_t(a, n)"),
+    ("mode int64 1000x100", "a=R((1000,100), 'int64', lo=-100, hi=100)", "mod.mode(a, 1)"),
+    ("index_fill_ dim0 1000x100", "a=R((1000,100)); i=mod.arange(0,1000,2)", "a.index_fill_(0, i, 1.0)"),
+    ("logspace 1e6", "pass", "mod.logspace(0, 3, 1_000_000)"),
+    ("geqrf f64 128", "a=R((128,128), 'float64')", "mod.geqrf(a)"),
 ]
 
 
