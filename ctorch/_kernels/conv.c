@@ -658,7 +658,8 @@ static ct_conv_slabs ct_conv_slab_plan(const ct_conv_geom *g, int64_t want, int6
     int64_t most = want / sp.unit, step = 1;
     if (most > g->out[d]) most = g->out[d];
     double best = 0;
-    for (int64_t k = 1; k <= most; k++) {
+    /* (the last mr counts reach every remainder of a slab's windows by mr) */
+    for (int64_t k = most - mr + 1 > 1 ? most - mr + 1 : 1; k <= most; k++) {
         /* the share of the slab's micro-tile rows that hold windows */
         const int64_t m = k * sp.unit;
         const double use = (double)m / (double)((m + mr - 1) / mr * mr);
