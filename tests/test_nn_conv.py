@@ -171,15 +171,21 @@ _FUSED_CASES = [
 ]
 
 
+def _case_inputs(cases, case, seed, dtype):
+    """A case's (x, w, bias) drawn from its seed, its function and its
+    (stride, padding, dilation, groups)."""
+    xs, ws, *args = cases[case]
+    rng = np.random.default_rng(seed + case)
+    xn, wn = rng.standard_normal(xs).astype(dtype), rng.standard_normal(ws).astype(dtype)
+    bn = rng.standard_normal(ws[0]).astype(dtype)
+    return rng, xn, wn, bn, {3: F.conv1d, 4: F.conv2d, 5: F.conv3d}[len(xs)], args
+
+
 @pytest.mark.parametrize("threads", [1, 2])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("case", range(len(_FUSED_CASES)))
 def test_fused_backward_against_numpy(case, dtype, threads):
-    xs, ws, stride, padding, dilation, groups = _FUSED_CASES[case]
-    rng = np.random.default_rng(10 + case)
-    xn, wn = rng.standard_normal(xs).astype(dtype), rng.standard_normal(ws).astype(dtype)
-    bn = rng.standard_normal(ws[0]).astype(dtype)
-    fn = {3: F.conv1d, 4: F.conv2d, 5: F.conv3d}[len(xs)]
+    rng, xn, wn, bn, fn, (stride, padding, dilation, groups) = _case_inputs(_FUSED_CASES, case, 10, dtype)
     prev = torch.get_num_threads()
     torch.set_num_threads(threads)
     try:
@@ -229,11 +235,7 @@ _SLAB_CASES = [
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("case", range(len(_SLAB_CASES)))
 def test_convolution_in_slabs_against_numpy(case, dtype, threads):
-    xs, ws, stride, padding, dilation, groups = _SLAB_CASES[case]
-    rng = np.random.default_rng(40 + case)
-    xn, wn = rng.standard_normal(xs).astype(dtype), rng.standard_normal(ws).astype(dtype)
-    bn = rng.standard_normal(ws[0]).astype(dtype)
-    fn = {3: F.conv1d, 4: F.conv2d, 5: F.conv3d}[len(xs)]
+    rng, xn, wn, bn, fn, (stride, padding, dilation, groups) = _case_inputs(_SLAB_CASES, case, 40, dtype)
     ref = _np_conv(xn, wn, bn, stride, padding, dilation, groups)
     gy = rng.standard_normal(ref.shape).astype(dtype)
     prev = torch.get_num_threads()

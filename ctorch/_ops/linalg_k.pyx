@@ -468,6 +468,15 @@ def lu_inv(Tensor LU, Tensor piv):
     return X
 
 
+cdef tuple _householder_args(Tensor A):
+    """A's dense matrices for the Householder kernels: (a, m, n, min(m, n),
+    the batch's count, the batch's sizes)."""
+    cdef Tensor a = _dense(A)
+    cdef int nd = a._ndim
+    cdef int64_t m = a._shape[nd - 2], n = a._shape[nd - 1]
+    return a, m, n, (m if m < n else n), _batch_numel(a), [a._shape[d] for d in range(nd - 2)]
+
+
 def qr(Tensor A, str mode):
     """(Q, R) of A (..., m, n) by Householder reflections (mode "reduced",
     "complete" or "r": Q then empty); None where the kernel declines (a
@@ -475,13 +484,11 @@ def qr(Tensor A, str mode):
     cdef const ct_la_table *T = _table(A)
     if T == NULL or T.la_qr == NULL:
         return None
-    cdef Tensor a = _dense(A)
-    cdef int nd = a._ndim
-    cdef int64_t m = a._shape[nd - 2], n = a._shape[nd - 1], k = m if m < n else n
-    cdef int64_t nb = _batch_numel(a)
+    cdef Tensor a
+    cdef int64_t m, n, k, nb
+    a, m, n, k, nb, batch = _householder_args(A)
     cdef int64_t qc = m if mode == "complete" else k
     cdef int64_t rr = m if mode == "complete" else k
-    batch = [a._shape[d] for d in range(nd - 2)]
     cdef Tensor R = _empty_list(batch + [rr, n], a._dtype, a._storage.device)
     cdef Tensor Q
     cdef void *qp = NULL
@@ -512,13 +519,11 @@ def geqrf(Tensor A):
     cdef const ct_la_table *T = _table(A)
     if T == NULL or T.la_geqrf == NULL:
         return None
-    cdef Tensor a = _dense(A)
-    cdef int nd = a._ndim
-    cdef int64_t m = a._shape[nd - 2], n = a._shape[nd - 1], k = m if m < n else n
-    cdef int64_t nb = _batch_numel(a)
+    cdef Tensor a
+    cdef int64_t m, n, k, nb
+    a, m, n, k, nb, batch = _householder_args(A)
     if nb == 0 or k == 0:
         return None
-    batch = [a._shape[d] for d in range(nd - 2)]
     cdef Tensor H = _empty_list(batch + [m, n], a._dtype, a._storage.device)
     cdef Tensor tau = _empty_list(batch + [k], a._dtype, a._storage.device)
     cdef int rc, code = a._dtype._code
