@@ -796,6 +796,22 @@ ct_scatter_fn ct_scatter_add_loops[CT_NDTYPES] = {
 CT_MULTIVERSION static void ct_iadd_part_##S(T *dst, const T *src, int64_t o0, int64_t o1, \
         int64_t size, int64_t n, int64_t inner, const int64_t *idx, int64_t so,          \
         int64_t si, int64_t sj, int64_t r0, int64_t r1, int64_t j0, int64_t j1) {        \
+    if (inner == 1 && j0 == 0 && j1 == 1) {                                              \
+        /* along the last dim: one element an index, in a tight loop (the     \
+           row loop's setup per element took 1.6x PyTorch's time) */          \
+        for (int64_t o = o0; o < o1; o++) {                                              \
+            T *d = dst + o * size;                                                       \
+            const T *s = src + o * so;                                                   \
+            if (r0 == 0 && r1 == size)                                                   \
+                for (int64_t i = 0; i < n; i++) d[idx[i]] += s[i * si];                  \
+            else                                                                         \
+                for (int64_t i = 0; i < n; i++) {                                        \
+                    const int64_t r = idx[i];                                            \
+                    if (r >= r0 && r < r1) d[r] += s[i * si];                            \
+                }                                                                        \
+        }                                                                                \
+        return;                                                                          \
+    }                                                                                    \
     for (int64_t o = o0; o < o1; o++)                                                    \
         for (int64_t i = 0; i < n; i++) {                                                \
             const int64_t r = idx[i];                                                    \
