@@ -973,6 +973,13 @@ static void ct_gm_tri_split(const ct_gm_isa *k, int M, int parts, int *b)
     b[parts] = M;
 }
 
+/* X advanced by lo along op(X)'s rows (dim 0) or columns (dim 1), op(X) = X
+ * ('N': X(i, p) = X[i + p ld]) or its transpose ('T') */
+static inline const CT_GT *ct_gm_at(const CT_GT *X, char t, int64_t ld, int dim, int64_t lo)
+{
+    return X + ((t == 'N') == (dim == 0) ? lo : lo * ld);
+}
+
 /* Whether a product's k range is cut between the nt threads: fewer
  * micro-tiles than threads, at most CT_GM_KSPLIT_MN elements of C (the
  * parts' buffers and their sum stay small), k at least two packed blocks a
@@ -1037,44 +1044,9 @@ static void ct_gm_batched(const ct_gm_isa *k, char t1, char t2, int M, int N, in
         return;
     }
 #undef CT_GM_WHOLE
-    if (ct_gm_ksplit(k, M, N, K, nt)) {
-        /* fewer products than threads with fewer micro-tiles than threads
-         * and a long k loop (10 x 10000 times 10000 x 10: one tile, which
-         * one thread ran at 0.3-0.6x PyTorch's speed): each product's k
-         * range cut between the threads, each part a product of its own
-         * into a buffer, the parts added in their order */
-        int parts = K / (2 * k->kc) < nt ? K / (2 * k->kc) : nt;
-        if (parts > 64) parts = 64;
-        const size_t mn = (size_t)M * N;
-        CT_GT *part = (CT_GT *)malloc(sizeof(CT_GT) * mn * (size_t)parts);
-        if (part != NULL) {
-            for (int64_t b = 0; b < nb; b++) {
-                const CT_GT *Pb = P + off1[b], *Qb = Q + off2[b];
-                CT_GT *Cb = C + b * cstep;
-#ifdef _OPENMP
-#pragma omp parallel for num_threads(parts) schedule(static)
-#endif
-                for (int t = 0; t < parts; t++) {
-                    int lo = (int)((int64_t)K * t / parts), hi = (int)((int64_t)K * (t + 1) / parts);
-                    ct_gm_serial(k, t1, t2, M, N, hi - lo, (CT_GT)1,
-                                 Pb + (int64_t)lo * (t1 == 'N' ? ld1 : 1), ld1,
-                                 Qb + (int64_t)lo * (t2 == 'N' ? 1 : ld2), ld2, (CT_GT)0,
-                                 part + (size_t)t * mn, M, 0);
-                }
-                for (int j = 0; j < N; j++)
-                    for (int i = 0; i < M; i++) {
-                        CT_GT v = part[i + (size_t)j * M];
-                        for (int t = 1; t < parts; t++) v += part[(size_t)t * mn + i + (size_t)j * M];
-                        CT_GT *c = Cb + i + (int64_t)j * ldc;
-                        *c = beta == 0 ? alpha * v : alpha * v + beta * *c;
-                    }
-            }
-            free(part);
-            return;
-        }
-    }
-    if (sym) {
-        /* fewer products than threads, each symmetric: slabs of columns
+    if (sym && !ct_gm_ksplit(k, M, N, K, nt)) {
+        /* fewer products than threads, each symmetric (and not cut along
+         * k, below): slabs of columns
          * lo..hi, each with its rows from lo on (those above are the
          * mirror's), of about even tile counts (ct_gm_tri_split); then the
          * mirror by block columns, after a barrier */
@@ -1100,8 +1072,8 @@ static void ct_gm_batched(const ct_gm_isa *k, char t1, char t2, int M, int N, in
                     int lo = bound[sl], hi = bound[sl + 1];
                     if (hi > lo)
                         ct_gm_serial(k, t1, t2, M - lo, hi - lo, K, alpha,
-                                     Pb + (int64_t)lo * (t1 == 'N' ? 1 : ld1), ld1,
-                                     Qb + (int64_t)lo * (t2 == 'N' ? ld2 : 1), ld2, beta,
+                                     ct_gm_at(Pb, t1, ld1, 0, lo), ld1,
+                                     ct_gm_at(Qb, t2, ld2, 1, lo), ld2, beta,
                                      Cb + lo + (int64_t)lo * ldc, ldc, 1);
                 }
 #ifdef _OPENMP
@@ -1116,15 +1088,17 @@ static void ct_gm_batched(const ct_gm_isa *k, char t1, char t2, int M, int N, in
         }
         return;
     }
-    /* fewer products than threads: each product cut into one slab of whole
-     * micro-tiles per thread, each slab an independent product (no thread
-     * waits for another). Slabs of rows when each reads B in place (nothing
-     * is then packed twice); otherwise along the dimension with more tiles
-     * (each slab of columns packs all of A, each slab of rows all of B). */
+    /* fewer products than threads: each product cut into one part per
+     * thread, each an independent product (no thread waits for another):
+     * cut 0, slabs of rows, cut 1, slabs of columns, both of whole
+     * micro-tiles; cut 2, ranges of k. Slabs of rows when each reads B in
+     * place (nothing is then packed twice); otherwise along the dimension
+     * with more tiles (each slab of columns packs all of A, each slab of
+     * rows all of B). */
     int tiles_n = (N + k->nr - 1) / k->nr, tiles_m = (M + k->mr - 1) / k->mr;
-    int split_n = tiles_n >= tiles_m;
+    int cut = tiles_n >= tiles_m;
     if (tiles_m >= nt && N >= k->nr && ct_gm_inplace(k, t2, (tiles_m + nt - 1) / nt * k->mr, ld2))
-        split_n = 0;
+        cut = 0;
     /* Slabs of rows of a C whose columns do not start on cache lines share
      * a line between two threads wherever one column ends and the next
      * begins, written by both on every column: with a short k loop that
@@ -1134,10 +1108,26 @@ static void ct_gm_batched(const ct_gm_isa *k, char t1, char t2, int M, int N, in
      * each) costs as much or more. */
     if (K <= CT_GM_SHARE_K && tiles_n >= nt
         && ((uintptr_t)C % 64 != 0 || (size_t)ldc * sizeof(CT_GT) % 64 != 0))
-        split_n = 1;
-    int unit = split_n ? k->nr : k->mr, D = split_n ? N : M;
-    int tiles = split_n ? tiles_n : tiles_m;
+        cut = 1;
+    int unit = cut ? k->nr : k->mr, D = cut ? N : M, tiles = cut ? tiles_n : tiles_m;
     int parts = nt < tiles ? nt : tiles;
+    /* Fewer micro-tiles than threads and a long k loop (10 x 10000 times
+     * 10000 x 10: one tile, which one thread ran at 0.3-0.6x PyTorch's
+     * speed): k cut between the threads, each part a product of its own
+     * into a buffer (alpha 1, beta 0), the parts added in their order. */
+    const size_t mn = (size_t)M * N;
+    CT_GT *part = NULL;
+    if (ct_gm_ksplit(k, M, N, K, nt)) {
+        int kp = K / (2 * k->kc) < nt ? K / (2 * k->kc) : nt;
+        if (kp > 64) kp = 64;
+        part = (CT_GT *)malloc(sizeof(CT_GT) * mn * (size_t)kp);
+        if (part != NULL) {
+            cut = 2;
+            unit = 1;
+            D = tiles = K;
+            parts = kp;
+        }
+    }
     for (int64_t b = 0; b < nb; b++) {
         const CT_GT *Pb = P + off1[b], *Qb = Q + off2[b];
         CT_GT *Cb = C + b * cstep;
@@ -1149,14 +1139,22 @@ static void ct_gm_batched(const ct_gm_isa *k, char t1, char t2, int M, int N, in
             int hi = (int)((int64_t)tiles * (t + 1) / parts) * unit;
             if (hi > D) hi = D;
             if (hi <= lo) continue;
-            if (split_n)
-                ct_gm_serial(k, t1, t2, M, hi - lo, K, alpha, Pb, ld1,
-                             Qb + (int64_t)lo * (t2 == 'N' ? ld2 : 1), ld2, beta,
-                             Cb + (int64_t)lo * ldc, ldc, 0);
-            else
-                ct_gm_serial(k, t1, t2, hi - lo, N, K, alpha,
-                             Pb + (int64_t)lo * (t1 == 'N' ? 1 : ld1), ld1, Qb, ld2,
-                             beta, Cb + lo, ldc, 0);
+            ct_gm_serial(k, t1, t2, cut == 0 ? hi - lo : M, cut == 1 ? hi - lo : N,
+                         cut == 2 ? hi - lo : K, cut == 2 ? (CT_GT)1 : alpha,
+                         cut == 1 ? Pb : ct_gm_at(Pb, t1, ld1, cut == 2, lo), ld1,
+                         cut == 0 ? Qb : ct_gm_at(Qb, t2, ld2, cut == 1, lo), ld2,
+                         cut == 2 ? (CT_GT)0 : beta,
+                         cut == 2 ? part + (size_t)t * mn : cut == 1 ? Cb + (int64_t)lo * ldc : Cb + lo,
+                         cut == 2 ? M : ldc, 0);
         }
+        if (cut == 2)
+            for (int j = 0; j < N; j++)
+                for (int i = 0; i < M; i++) {
+                    CT_GT v = part[i + (size_t)j * M];
+                    for (int t = 1; t < parts; t++) v += part[(size_t)t * mn + i + (size_t)j * M];
+                    CT_GT *c = Cb + i + (int64_t)j * ldc;
+                    *c = beta == 0 ? alpha * v : alpha * v + beta * *c;
+                }
     }
+    free(part);
 }
