@@ -1,5 +1,6 @@
-"""Linear algebra: matrix products (BLAS for floats, the blocked loop for
-integers), batched products and the factorizations."""
+"""Linear algebra: matrix products (ctorch's own kernels for float32,
+float64 and bfloat16, BLAS for complex, the blocked loop for integers),
+batched products and the factorizations."""
 import ctorch
 
 from .common import ct_data
@@ -18,6 +19,24 @@ class Matmul:
 
     def time_matmul_transposed(self, n, dtype):
         self.a @ self.b.mT
+
+
+class MatmulBFloat16:
+    """bfloat16 products: AMX tiles where the CPU has them, else float32"""
+    params = ([16, 256, 1024], ["nn", "nt"])
+    param_names = ["n", "layout"]
+
+    def setup(self, n, layout):
+        self.a = ct_data((n, n), "float32", seed=1).bfloat16()
+        self.b = ct_data((n, n), "float32", seed=2).bfloat16()
+        if layout == "nt":
+            self.b = self.b.mT
+
+    def time_matmul(self, n, layout):
+        self.a @ self.b
+
+    def time_bmm_small(self, n, layout):
+        ctorch.bmm(self.a.view(-1, 16, 16)[:64], self.b.reshape(-1, 16, 16)[:64])
 
 
 class MatmulInt:

@@ -562,6 +562,14 @@ ROWS = [
     ("index_fill_ dim0 1000x100", "a=R((1000,100)); i=mod.arange(0,1000,2)", "a.index_fill_(0, i, 1.0)"),
     ("logspace 1e6", "pass", "mod.logspace(0, 3, 1_000_000)"),
     ("geqrf f64 128", "a=R((128,128), 'float64')", "mod.geqrf(a)"),
+    ("matmul bf16 512", "a=R((512,512)).to(mod.bfloat16); b=R((512,512), seed=1).to(mod.bfloat16)",
+     "a @ b"),
+    ("linear bf16 64x512 -> 512",
+     "a=R((64,512)).to(mod.bfloat16); w=R((512,512), seed=1).to(mod.bfloat16)",
+     "mod.nn.functional.linear(a, w)"),
+    ("bmm bf16 200x32x32", "a=R((200,32,32)).to(mod.bfloat16); b=R((200,32,32), seed=1).to(mod.bfloat16)",
+     "mod.bmm(a, b)"),
+    ("bmm f32 1000x4x32 @ 1000x32x4", "a=R((1000,4,32)); b=R((1000,32,4), seed=1)", "mod.bmm(a, b)"),
 ]
 
 

@@ -1081,7 +1081,9 @@ ops += [
     LinalgOp("matmul_batched", lambda T, a, b: T.matmul(a, b), _mm64, ("float32", "float64"),
              [S(((2, 1, 17, 33), "c"), ((3, 33, 65), "t")), S(((5, 31, 7), "s"), ((7, 129), "c")),
               S(((65, 16), "t"), ((4, 16, 33), "c")), S(((40, 16, 16), "c"), ((40, 16, 15), "t")),
-              S(((3, 129, 64), "c"), ((1, 64, 63), "c"))],
+              S(((3, 129, 64), "c"), ((1, 64, 63), "c")),
+              # batches of small products, shared between threads by their count
+              S(((300, 5, 33), "t"), ((300, 33, 7), "c")), S(((260, 16, 64), "c"), ((260, 64, 3), "c"))],
              grad=False, tol=_gemm_tol(129)),
     LinalgOp("matmul_nonfinite", lambda T, a, b: T.matmul(_poison(a), _poison(b)),
              lambda a, b: _mm64(_poison(a.copy()), _poison(b.copy())), ("float32", "float64"),

@@ -3,6 +3,9 @@ round-to-nearest-even, every elementwise op and reduction of the op tables
 against the float32 result rounded once to bfloat16 (what PyTorch computes),
 promotion, printing, finfo, the numpy bridge, storages and save/load."""
 import io
+import os
+import subprocess
+import sys
 import zipfile
 import zlib
 
@@ -299,6 +302,98 @@ def test_matmul_sort_index_shape():
                                   np.searchsorted(np.sort(a[0]), a[1]))
     z = torch.zeros(3, 7, dtype=torch.bfloat16).index_add_(0, torch.tensor([0, 2, 0, 1, 2]), h)
     np.testing.assert_allclose(z.float().numpy()[1], a[3])
+
+
+# bfloat16 products run in float32 accumulators on the AMX tile kernel where
+# the CPU has one (bf16gemm.c: 16-row, 32-k and 16-column blocks, 32 x 32
+# blocks of C, bands of rows), else through float32: m, n and k on either
+# side of each block edge, every layout of each operand, broadcast batches.
+_BF_DIMS = (1, 2, 15, 16, 17, 31, 32, 33, 47, 64, 65, 129)
+_BF_LAYOUTS = ("c", "t", "s", "e")
+
+
+def _bf_operand(x, lay):
+    """bfloat16 tensor of x's values: contiguous (c), transposed storage
+    (t), every other column (s), or (e) the first row expanded when x's rows
+    are all equal"""
+    X = torch.from_numpy(np.ascontiguousarray(x))
+    if lay == "t":
+        return torch.from_numpy(np.ascontiguousarray(x.T)).bfloat16().t()
+    if lay == "s":
+        return torch.from_numpy(np.repeat(x, 2, axis=-1)).bfloat16()[..., ::2]
+    if lay == "e":
+        return X[..., :1, :].bfloat16().expand(*x.shape)
+    return X.bfloat16()
+
+
+def _bf_check(r, a, b):
+    """r (bfloat16) against a @ b in float64: the float32 sum's error plus
+    one rounding to bfloat16"""
+    ref = np.matmul(a.astype(np.float64), b.astype(np.float64))
+    mag = np.matmul(np.abs(a).astype(np.float64), np.abs(b).astype(np.float64))
+    got = r.float().numpy().astype(np.float64)
+    assert got.shape == ref.shape
+    bad = np.abs(got - ref) > 2.0 ** -8 * np.abs(ref) + 2.0 ** -20 * a.shape[-1] * mag + 1e-30
+    assert not bad.any(), (np.argwhere(bad)[:3], got[bad][:3], ref[bad][:3])
+
+
+@pytest.mark.parametrize("k", _BF_DIMS)
+def test_matmul_blocks_layouts(k):
+    rng = np.random.default_rng(k)
+    for i, m in enumerate(_BF_DIMS):
+        n = _BF_DIMS[(i * 5 + k) % len(_BF_DIMS)]
+        la, lb = _BF_LAYOUTS[i % 4], _BF_LAYOUTS[(i + k) % 4]
+        a = bf16_values(rng.standard_normal((m, k)).astype(np.float32))
+        b = bf16_values(rng.standard_normal((k, n)).astype(np.float32))
+        if la == "e":
+            a[:] = a[:1]
+        if lb == "e":
+            b[:] = b[:1]
+        _bf_check(_bf_operand(a, la) @ _bf_operand(b, lb), a, b)
+
+
+def test_matmul_batches_bands_nonfinite():
+    rng = np.random.default_rng(5)
+    vals = lambda *s: bf16_values(rng.standard_normal(s).astype(np.float32))
+    # broadcast batch (the second operand shared), batches of tiny products
+    a, b = vals(3, 40, 70), vals(70, 33)
+    _bf_check(torch.from_numpy(a).bfloat16() @ torch.from_numpy(b).bfloat16(), a, b)
+    for m, k, n in ((4, 4, 4), (8, 8, 8), (16, 8, 16), (3, 33, 5)):
+        a, b = vals(50, m, k), vals(50, k, n)
+        _bf_check(torch.bmm(torch.from_numpy(a).bfloat16(), torch.from_numpy(b).bfloat16()), a, b)
+    # rows in several bands (packed A of a band kept to 1 MB), both threads
+    a, b = vals(300, 2000), vals(2000, 20)
+    _bf_check(torch.from_numpy(a).bfloat16() @ _bf_operand(b, "t"), a, b)
+    # inf and NaN come through as float32 products would give them
+    a, b = vals(33, 65), vals(65, 17)
+    a[0, 3], a[5, 7], b[9, 2] = np.inf, np.nan, -np.inf
+    with np.errstate(invalid="ignore"):
+        ref = np.matmul(a.astype(np.float64), b.astype(np.float64))
+    got = (torch.from_numpy(a).bfloat16() @ torch.from_numpy(b).bfloat16()).float().numpy()
+    np.testing.assert_array_equal(np.isnan(got), np.isnan(ref))
+    fin = np.isfinite(ref)
+    np.testing.assert_array_equal(got[~fin & ~np.isnan(ref)], ref[~fin & ~np.isnan(ref)])
+    np.testing.assert_allclose(got[fin], ref[fin], rtol=2e-2, atol=0.2)
+
+
+def test_matmul_float32_route_agrees():
+    # CTORCH_NO_AMX sends every bfloat16 product through float32 (the route
+    # of CPUs without AMX): both give the float32 result rounded once, so
+    # they differ by an ulp at most, from the order of the additions
+    code = ("import numpy as np, ctorch as torch\n"
+            "g = torch.Generator().manual_seed(0)\n"
+            "a = torch.randn(65, 300, generator=g).bfloat16()\n"
+            "b = torch.randn(300, 47, generator=g).bfloat16()\n"
+            "import sys; sys.stdout.buffer.write((a @ b).view(torch.int16).numpy().tobytes())\n")
+    root = os.path.dirname(os.path.dirname(os.path.abspath(torch.__file__)))
+    path = os.pathsep.join([root] + [p for p in [os.environ.get("PYTHONPATH")] if p])
+    outs = []
+    for env in ({}, {"CTORCH_NO_AMX": "1"}):
+        r = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True,
+                           env=dict(os.environ, PYTHONPATH=path, **env))
+        outs.append(np.frombuffer(r.stdout, dtype=np.uint16).astype(np.int32))
+    diff = np.abs(outs[0] - outs[1])
+    assert diff.max() <= 1 and (diff == 0).mean() > 0.9
 
 
 def test_creation():

@@ -2,7 +2,7 @@
 # table of kernels of one device, and the types its entries use. Declarations
 # only; ctorch._core.dispatch says which table serves which device.
 
-from libc.stdint cimport int64_t, uint64_t, uint32_t, uint8_t
+from libc.stdint cimport int64_t, uint64_t, uint32_t, uint8_t, uint16_t
 
 cdef extern from "backend.h" nogil:
     ctypedef unsigned short ct_half "ct_half"
@@ -176,6 +176,10 @@ cdef extern from "backend.h" nogil:
         void (*gemm)(int dtype, char t1, char t2, int M, int N, int K, const void *alpha,
                      char *P, int ld1, const int64_t *off1, char *Q, int ld2, const int64_t *off2,
                      const void *beta, char *C, int ldc, int64_t nb) noexcept nogil
+        int (*gemm_bf16)(int64_t nb, int64_t m, int64_t n, int64_t k,
+                         const uint16_t *A, const int64_t *offa, int64_t ars, int64_t acs,
+                         const uint16_t *B, const int64_t *offb, int64_t brs, int64_t bcs,
+                         uint16_t *C) noexcept nogil
         # moving elements
         void (*copy_rows)(char *dst, int64_t dld, const char *src, int64_t sld, int64_t rows,
                           int64_t nbytes) noexcept nogil

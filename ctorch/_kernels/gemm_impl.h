@@ -597,31 +597,53 @@ static void NAME(const CT_GT *a, int64_t lda, int mr, int kc, CT_GT *dst)    \
 }
 
 /* the longest k loop of the small products' kernel (ct_gm_small_z) */
-#define CT_GM_SMALL_K 16
+#define CT_GM_SMALL_K 64
 
 /* C = alpha A op(B) + beta C for M <= CT_GW rows and K <= CT_GM_SMALL_K, A
- * read in place (column p a vector at a + p lda, masked to M): the K columns
- * held in registers, each column of C their sum weighted by B's column
+ * read in place (column p a vector at a + p lda, masked to M, from L1),
+ * each column of C the sum of A's columns weighted by B's column
  * (broadcasts), no packing (a batch of 1000 4 x 4 products spent most of
  * its time in the blocked driver's setup and packing: 0.55x PyTorch's
- * speed) */
+ * speed; 4 x 32 times 32 x 4, 0.22x) */
 static void ct_gm_small_z(char t2, int M, int N, int K, CT_GT alpha, const CT_GT *A, int64_t lda,
                           const CT_GT *B, int64_t ldb, CT_GT beta, CT_GT *C, int64_t ldc)
 {
     const CT_ZMASK m = CT_ZLANES(M);
-    CT_ZV a[CT_GM_SMALL_K];
-    for (int p = 0; p < K; p++) a[p] = CT_ZI(maskz_loadu)(m, A + (int64_t)p * lda);
     const CT_ZV va = CT_ZI(set1)(alpha), vb = CT_ZI(set1)(beta);
-    for (int j = 0; j < N; j++) {
-        CT_ZV acc = CT_ZI(setzero)();
-        for (int p = 0; p < K; p++) {
-            const CT_GT b = t2 == 'N' ? B[p + (int64_t)j * ldb] : B[j + (int64_t)p * ldb];
-            acc = CT_ZI(fmadd)(a[p], CT_ZI(set1)(b), acc);
+    /* four columns of C at a time (the last group's missing ones repeat
+     * the last column, not stored), two sums each over even and odd p:
+     * eight independent chains of FMAs (one chain per column waited on its
+     * FMA's latency at every step) */
+    for (int j = 0; j < N; j += 4) {
+        const CT_GT *bc[4];
+        for (int q = 0; q < 4; q++) {
+            int jq = j + q < N ? j + q : N - 1;
+            bc[q] = t2 == 'N' ? B + (int64_t)jq * ldb : B + jq;
         }
-        CT_GT *c = C + (int64_t)j * ldc;
-        acc = beta == 0 ? CT_ZI(mul)(va, acc)
-                        : CT_ZI(fmadd)(va, acc, CT_ZI(mul)(vb, CT_ZI(maskz_loadu)(m, c)));
-        CT_ZI(mask_storeu)(c, m, acc);
+        const int64_t bs = t2 == 'N' ? 1 : ldb;
+        CT_ZV acc[4], odd[4];
+        for (int q = 0; q < 4; q++) acc[q] = odd[q] = CT_ZI(setzero)();
+        int p = 0;
+        for (; p + 1 < K; p += 2) {
+            const CT_ZV a0 = CT_ZI(maskz_loadu)(m, A + (int64_t)p * lda);
+            const CT_ZV a1 = CT_ZI(maskz_loadu)(m, A + (int64_t)(p + 1) * lda);
+            for (int q = 0; q < 4; q++) {
+                acc[q] = CT_ZI(fmadd)(a0, CT_ZI(set1)(bc[q][p * bs]), acc[q]);
+                odd[q] = CT_ZI(fmadd)(a1, CT_ZI(set1)(bc[q][(p + 1) * bs]), odd[q]);
+            }
+        }
+        if (p < K) {
+            const CT_ZV a0 = CT_ZI(maskz_loadu)(m, A + (int64_t)p * lda);
+            for (int q = 0; q < 4; q++)
+                acc[q] = CT_ZI(fmadd)(a0, CT_ZI(set1)(bc[q][p * bs]), acc[q]);
+        }
+        for (int q = 0; q < 4 && j + q < N; q++) {
+            CT_GT *c = C + (int64_t)(j + q) * ldc;
+            CT_ZV r = CT_ZI(add)(acc[q], odd[q]);
+            r = beta == 0 ? CT_ZI(mul)(va, r)
+                          : CT_ZI(fmadd)(va, r, CT_ZI(mul)(vb, CT_ZI(maskz_loadu)(m, c)));
+            CT_ZI(mask_storeu)(c, m, r);
+        }
     }
 }
 
@@ -985,6 +1007,9 @@ static inline const CT_GT *ct_gm_at(const CT_GT *X, char t, int64_t ld, int dim,
  * parts' buffers and their sum stay small), k at least two packed blocks a
  * part. */
 #define CT_GM_KSPLIT_MN 4096
+
+/* batches of at least this many products run on all threads */
+#define CT_GM_PAR_BATCH 256
 static int ct_gm_ksplit(const ct_gm_isa *k, int M, int N, int K, int nt)
 {
     int64_t tiles = (int64_t)((M + k->mr - 1) / k->mr) * ((N + k->nr - 1) / k->nr);
@@ -1000,7 +1025,10 @@ static void ct_gm_batched(const ct_gm_isa *k, char t1, char t2, int M, int N, in
 {
     size_t cstep = (size_t)M * N;
     int nt = ct_get_num_threads();
-    if (2.0 * M * N * K * nb < CT_GM_PAR_FLOPS) nt = 1;
+    /* a batch of many products is shared however few its flops: each small
+     * product's call and setup cost more than its flops suggest (1000 of
+     * 4 x 32 times 32 x 4 ran 0.7x PyTorch's speed on one thread) */
+    if (2.0 * M * N * K * nb < CT_GM_PAR_FLOPS && nb < CT_GM_PAR_BATCH) nt = 1;
 #ifdef _OPENMP
     if (omp_in_parallel()) nt = 1;      /* called from a thread of a parallel region */
 #endif

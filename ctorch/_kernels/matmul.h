@@ -96,4 +96,15 @@ int ct_dgemm_batched(char t1, char t2, int M, int N, int K, double alpha,
  * on this CPU: 0, or -1 (and 32 x 12) when it has none. */
 int ct_sgemm_tile(int *mr, int *nr);
 
+/* ---- bfloat16 products on AMX (bf16gemm.c) ------------------------------- */
+
+/* C[b] (m x n, dense rows) = A[b] B[b], b < nb, with A[b](i, p) =
+ * A[offa[b] + i * ars + p * acs] and B[b](p, j) = B[offb[b] + p * brs +
+ * j * bcs], float32 accumulation rounded once: 0, or -1 (nothing written)
+ * where the CPU or the OS offers no AMX, or memory for the packed operands
+ * runs out. */
+int ct_bf16_gemm(int64_t nb, int64_t m, int64_t n, int64_t k,
+                 const uint16_t *A, const int64_t *offa, int64_t ars, int64_t acs,
+                 const uint16_t *B, const int64_t *offb, int64_t brs, int64_t bcs, uint16_t *C);
+
 #endif

@@ -13,7 +13,7 @@ diag_embed); every other product is composed of these."""
 
 from libc.stdlib cimport malloc, free
 from libc.string cimport memcpy
-from libc.stdint cimport int64_t, uint32_t, uint64_t
+from libc.stdint cimport int64_t, uint16_t, uint32_t, uint64_t
 
 from ctorch._core.dtype cimport *
 from ctorch._core.backend cimport *
@@ -138,7 +138,12 @@ cdef Tensor _bmm_acc(Tensor a, Tensor b, Tensor acc, double alpha, double beta):
         _same_device(a, acc)
     cdef int device = a._storage.device
     if code == CT_FLOAT16 or code == CT_BFLOAT16:
-        # products of halves: float32 products (BLAS) rounded once
+        # products of halves: float32 products rounded once; bfloat16 on the
+        # backend's own kernel where it has one
+        if code == CT_BFLOAT16 and acc is None:
+            own = _bmm_bf16(a, b)
+            if own is not None:
+                return own
         return _cast(_bmm_raw(_cast(a, t_float32), _cast(b, t_float32)), dt)
     if code == CT_BOOL:
         raise NotImplementedError("\"addmm_impl_cpu_\" not implemented for 'Bool'" if device < 0 else
@@ -194,6 +199,34 @@ cdef Tensor _bmm_acc(Tensor a, Tensor b, Tensor acc, double alpha, double beta):
     free(offb)
     _check_device(out)
     return out
+
+
+cdef Tensor _bmm_bf16(Tensor a, Tensor b):
+    """_bmm_raw of bfloat16 operands (any strides) on the backend's gemm_bf16;
+    None where it has none or declines (the float32 route runs then)."""
+    cdef const ct_backend *B = a._storage.backend
+    cdef int nd = a._ndim, nbd = a._ndim - 2, d, rc
+    cdef Py_ssize_t m = a._shape[nd - 2], k = a._shape[nd - 1], n = b._shape[nd - 1], nb = 1
+    for d in range(nbd):
+        nb *= a._shape[d]
+    if B.gemm_bf16 == NULL or m == 0 or n == 0 or k == 0 or nb == 0:
+        return None
+    cdef Tensor out = _empty_list([a._shape[d] for d in range(nbd)] + [m, n], a._dtype,
+                                  a._storage.device)
+    cdef int64_t *offa = _batch_offsets(a, nbd, nb)
+    cdef int64_t *offb
+    try:
+        offb = _batch_offsets(b, nbd, nb)
+    except MemoryError:
+        free(offa)
+        raise
+    with nogil:
+        rc = B.gemm_bf16(nb, m, n, k, <const uint16_t *>a._data, offa, a._stride[nd - 2],
+                         a._stride[nd - 1], <const uint16_t *>b._data, offb, b._stride[nd - 2],
+                         b._stride[nd - 1], <uint16_t *>out._data)
+    free(offa)
+    free(offb)
+    return out if rc == 0 else None
 
 
 cdef void _gemm_batches(const ct_backend *B, int code, char t1, char t2, int M, int N, int K,
