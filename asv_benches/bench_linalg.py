@@ -1,5 +1,6 @@
 """Linear algebra: matrix products (ctorch's own kernels for float32,
-float64 and bfloat16, BLAS for complex, the blocked loop for integers),
+float64 and bfloat16, complex as real products on them, the blocked loop
+for integers),
 batched products and the factorizations."""
 import ctorch
 
@@ -7,7 +8,7 @@ from .common import ct_data
 
 
 class Matmul:
-    params = ([64, 256, 1024, 2048], ["float32", "float64"])
+    params = ([64, 256, 1024, 2048], ["float32", "float64", "complex64"])
     param_names = ["n", "dtype"]
 
     def setup(self, n, dtype):

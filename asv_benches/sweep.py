@@ -570,6 +570,9 @@ ROWS = [
     ("bmm bf16 200x32x32", "a=R((200,32,32)).to(mod.bfloat16); b=R((200,32,32), seed=1).to(mod.bfloat16)",
      "mod.bmm(a, b)"),
     ("bmm f32 1000x4x32 @ 1000x32x4", "a=R((1000,4,32)); b=R((1000,32,4), seed=1)", "mod.bmm(a, b)"),
+    ("matmul c64 256", "a=R((256,256), 'complex64'); b=R((256,256), 'complex64', seed=1)", "a @ b"),
+    ("matmul c64 1000x64 @ 64x10", "a=R((1000,64), 'complex64'); b=R((64,10), 'complex64', seed=1)",
+     "a @ b"),
 ]
 
 

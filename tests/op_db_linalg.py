@@ -1019,21 +1019,28 @@ ops += [
 # 16 x 12 with cache blocks of a few hundred: these shapes put every m, n and
 # k on either side of a tile or block edge, with transposed and strided
 # operands, broadcast batches, alpha and beta, and non-finite values, against
-# float64 numpy. The tolerance grows with k (a float32 sum of k products of
-# values in [-1, 1]).
+# float64 numpy. Complex products run as real ones of twice the size (all
+# but the non-finite cases, where numpy's BLAS and a naive complex product
+# disagree among themselves). The tolerance grows with k (a float32 sum of
+# k products of values in [-1, 1]).
 
 _GEMM_DIMS = (1, 2, 7, 15, 16, 17, 31, 33, 63, 64, 65, 129, 300)
 
 
+def _wide(x):
+    """x in float64 (complex128 for complex x)"""
+    return x.astype(np.result_type(x.dtype, np.float64))
+
+
 def _mm64(a, b):
-    """a @ b in float64, returned in a's dtype."""
+    """a @ b in float64 (complex128), returned in a's dtype."""
     with np.errstate(invalid="ignore"):
-        return np.matmul(a.astype(np.float64), b.astype(np.float64)).astype(a.dtype)
+        return np.matmul(_wide(a), _wide(b)).astype(a.dtype)
 
 
 def _addmm64(c, a, b, beta=1, alpha=1):
-    prod = alpha * np.matmul(a.astype(np.float64), b.astype(np.float64))
-    return (prod if beta == 0 else beta * c.astype(np.float64) + prod).astype(a.dtype)
+    prod = alpha * np.matmul(_wide(a), _wide(b))
+    return (prod if beta == 0 else beta * _wide(c) + prod).astype(a.dtype)
 
 
 def _gemm_tol(k):
@@ -1074,11 +1081,13 @@ def _np_potrf_each(a, upper=False):
     return np.swapaxes(L, -1, -2) if upper else L
 
 ops += [
-    LinalgOp(f"matmul_k{k}", lambda T, a, b: T.matmul(a, b), _mm64, ("float32", "float64"),
-             _gemm_samples(k), grad=False, tol=_gemm_tol(k))
+    LinalgOp(f"matmul_k{k}", lambda T, a, b: T.matmul(a, b), _mm64,
+             ("float32", "float64", "complex64", "complex128"), _gemm_samples(k), grad=False,
+             tol=_gemm_tol(k))
     for k in _GEMM_DIMS
 ] + [
-    LinalgOp("matmul_batched", lambda T, a, b: T.matmul(a, b), _mm64, ("float32", "float64"),
+    LinalgOp("matmul_batched", lambda T, a, b: T.matmul(a, b), _mm64,
+             ("float32", "float64", "complex64", "complex128"),
              [S(((2, 1, 17, 33), "c"), ((3, 33, 65), "t")), S(((5, 31, 7), "s"), ((7, 129), "c")),
               S(((65, 16), "t"), ((4, 16, 33), "c")), S(((40, 16, 16), "c"), ((40, 16, 15), "t")),
               S(((3, 129, 64), "c"), ((1, 64, 63), "c")),
@@ -1090,7 +1099,8 @@ ops += [
              [S(((33, 17), "c"), ((17, 65), "c")), S(((7, 300), "t"), ((300, 31), "c")),
               S(((129, 16), "c"), ((16, 2), "t"))],
              grad=False, tol=_gemm_tol(300)),
-    LinalgOp("addmm_edges", lambda T, c, a, b, **k: T.addmm(c, a, b, **k), _addmm64, ("float32", "float64"),
+    LinalgOp("addmm_edges", lambda T, c, a, b, **k: T.addmm(c, a, b, **k), _addmm64,
+             ("float32", "float64", "complex64", "complex128"),
              [S(((33, 65), "c"), ((33, 17), "c"), ((17, 65), "t"), beta=0.5, alpha=2),
               S(((65,), "c"), ((129, 31), "t"), ((31, 65), "c"), beta=1, alpha=-1),
               S(((1, 13), "c"), ((300, 64), "c"), ((64, 13), "s"), beta=2, alpha=0),
@@ -1101,7 +1111,8 @@ ops += [
              [S(((17, 65), "c"), ((17, 129), "c"), ((129, 65), "c"), beta=0, alpha=1.5),
               S(((33, 31), "t"), ((33, 7), "t"), ((7, 31), "t"), beta=0)],
              grad=False, tol=_gemm_tol(129)),
-    LinalgOp("baddbmm_edges", lambda T, c, a, b, **k: T.baddbmm(c, a, b, **k), _addmm64, ("float32", "float64"),
+    LinalgOp("baddbmm_edges", lambda T, c, a, b, **k: T.baddbmm(c, a, b, **k), _addmm64,
+             ("float32", "float64", "complex64", "complex128"),
              [S(((3, 33, 17), "c"), ((3, 33, 65), "t"), ((3, 65, 17), "c"), beta=0.25, alpha=3),
               S(((2, 15, 64), "c"), ((2, 15, 16), "s"), ((2, 16, 64), "t"), beta=-1, alpha=0.5)],
              grad=False, tol=_gemm_tol(65)),

@@ -1334,6 +1334,19 @@ static void ct_cpu_gemm(int dtype, char t1, char t2, int M, int N, int K, const 
                             off1, (const double *)Q, ld2, off2, *(const double *)beta,
                             (double *)C, ldc, nb) == 0)
         return;
+    /* complex with real alpha and beta: one real product on those kernels */
+    if (dtype == CT_COMPLEX64 && cimagf(*(const float _Complex *)alpha) == 0
+        && cimagf(*(const float _Complex *)beta) == 0
+        && ct_cgemm_via_real(t1, t2, M, N, K, crealf(*(const float _Complex *)alpha),
+                             (const float *)P, ld1, off1, (const float *)Q, ld2, off2,
+                             crealf(*(const float _Complex *)beta), (float *)C, ldc, nb) == 0)
+        return;
+    if (dtype == CT_COMPLEX128 && cimag(*(const double _Complex *)alpha) == 0
+        && cimag(*(const double _Complex *)beta) == 0
+        && ct_zgemm_via_real(t1, t2, M, N, K, creal(*(const double _Complex *)alpha),
+                             (const double *)P, ld1, off1, (const double *)Q, ld2, off2,
+                             creal(*(const double _Complex *)beta), (double *)C, ldc, nb) == 0)
+        return;
     switch (dtype) {
     case CT_FLOAT32: f = ct_cpu_sgemm; es = 4; break;
     case CT_FLOAT64: f = ct_cpu_dgemm; es = 8; break;

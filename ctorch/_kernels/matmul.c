@@ -77,12 +77,17 @@ ct_mm_fn ct_mm_loops[CT_NDTYPES] = {
  * products across a batch, or column (row) blocks of one large product. Any
  * other BLAS threads itself as before. */
 #include <dlfcn.h>
+#include <stdlib.h>
 
 /* openblas_set_num_threads_local of the gemm's library, once found */
 static ct_blas_local_fn ct_blas_local = NULL;
 
 /* fewer flops than this stay on the calling thread */
 #define CT_GEMM_PAR_FLOPS 4000000.0
+/* complex products as real ones (below): from this many columns of C on,
+ * and the expanded operand built on all threads from this many elements */
+#define CT_CPLX_REAL_MIN_N 4
+#define CT_CPLX_PAR_ELEMS 262144.0
 
 /* Looks for OpenBLAS's per-thread thread count in the library that provides
  * `gemm_addr` (or one it depends on); returns 1 when found. */
@@ -214,3 +219,91 @@ void ct_gemm_batched(ct_gemm_fn f, size_t es, char t1, char t2, int M, int N, in
         ct_gemm_split(f, es, t1, t2, M, N, K, alpha, P + off1[b] * es, ld1,
                       Q + off2[b] * es, ld2, beta, C + b * cstep, ldc, nt);
 }
+
+
+/* ---- complex products as real ones -----------------------------------------
+ *
+ * C = alpha op1(P) op2(Q) + beta C (complex, column-major, alpha and beta
+ * real) as one real product on ctorch's own kernel: the real view of C
+ * (2M x N, leading dimension 2 ldc, rows alternating real and imaginary
+ * parts) is P2 (2M x 2K) times the real view of op2(Q) (2K x N), where P2
+ * holds each element p of op1(P) as the 2 x 2 block [[re p, -im p],
+ * [im p, re p]]: the same four real products and two sums per complex term
+ * as a complex kernel's, in the float kernel's blocking and threads. The
+ * real view of op2(Q) needs its elements adjacent along k ('N'); a
+ * transposed Q is copied that way with P2. P2 costs two passes over P's
+ * size, which the product repays from a few columns of C on. */
+#define CT_CPLX_VIA_REAL(NAME, T, RGEMM)                                           \
+/* column p of product b's P2 (u = b K + p), and of its op2(Q) when copied */      \
+static void NAME##_expand(char t1, char t2, int M, int N, int K, const T *P, int ld1, \
+                          const int64_t *off1, const T *Q, int ld2, const int64_t *off2, \
+                          T *buf, size_t pe, size_t qe, int64_t nb, int64_t u)      \
+{                                                                                  \
+    int64_t b = u / K, p = u % K;                                                  \
+    T *restrict d = buf + b * pe + 4 * p * M;      /* columns 2p, 2p + 1 of P2 */  \
+    T *restrict d2 = d + 2 * M;                                                    \
+    if (t1 == 'N') {                                                               \
+        const T *restrict e = P + 2 * (off1[b] + p * (int64_t)ld1);                \
+        memcpy(d, e, 2 * (size_t)M * sizeof(T));                                   \
+        for (int64_t i = 0; i < M; i++) {                                          \
+            d2[2 * i] = -e[2 * i + 1];                                             \
+            d2[2 * i + 1] = e[2 * i];                                              \
+        }                                                                          \
+    } else {                                                                       \
+        const T *e = P + 2 * (off1[b] + p);                                        \
+        for (int64_t i = 0; i < M; i++) {                                          \
+            T re = e[2 * i * (int64_t)ld1], im = e[2 * i * (int64_t)ld1 + 1];      \
+            d[2 * i] = re;                                                         \
+            d[2 * i + 1] = im;                                                     \
+            d2[2 * i] = -im;                                                       \
+            d2[2 * i + 1] = re;                                                    \
+        }                                                                          \
+    }                                                                              \
+    if (qe) {                              /* op2(Q)(p, j) = Q(j, p), to K x N */  \
+        T *q = buf + nb * pe + b * qe + 2 * p;                                     \
+        const T *r = Q + 2 * (off2[b] + p * (int64_t)ld2);                         \
+        for (int64_t j = 0; j < N; j++) {                                          \
+            q[2 * j * K] = r[2 * j];                                               \
+            q[2 * j * K + 1] = r[2 * j + 1];                                       \
+        }                                                                          \
+    }                                                                              \
+}                                                                                  \
+int NAME(char t1, char t2, int M, int N, int K, T alpha, const T *P, int ld1,      \
+         const int64_t *off1, const T *Q, int ld2, const int64_t *off2, T beta,    \
+         T *C, int ldc, int64_t nb)                                                \
+{                                                                                  \
+    if (M <= 0 || N < CT_CPLX_REAL_MIN_N || K <= 0 || nb <= 0 || M > (1 << 29)     \
+        || K > (1 << 29) || ldc > (1 << 29) || ld2 > (1 << 29))                    \
+        return -1;                                                                 \
+    size_t pe = (size_t)4 * M * K, qe = t2 == 'N' ? 0 : (size_t)2 * K * N;         \
+    size_t bytes = ((size_t)nb * (pe + qe) * sizeof(T) + 63) & ~(size_t)63;        \
+    T *buf = aligned_alloc(64, bytes);                                             \
+    int64_t *o = malloc(2 * (size_t)nb * sizeof(int64_t));                         \
+    if (buf == NULL || o == NULL) {                                                \
+        free(buf);                                                                 \
+        free(o);                                                                   \
+        return -1;                                                                 \
+    }                                                                              \
+    int nt = ct_get_num_threads();                                                 \
+    if ((double)nb * (pe + qe) < CT_CPLX_PAR_ELEMS) nt = 1;                        \
+    if (nt > 1) {                                                                  \
+        _Pragma("omp parallel for num_threads(nt) schedule(static)")               \
+        for (int64_t u = 0; u < nb * K; u++)                                       \
+            NAME##_expand(t1, t2, M, N, K, P, ld1, off1, Q, ld2, off2, buf, pe, qe, nb, u); \
+    } else {                                                                       \
+        for (int64_t u = 0; u < nb * K; u++)                                       \
+            NAME##_expand(t1, t2, M, N, K, P, ld1, off1, Q, ld2, off2, buf, pe, qe, nb, u); \
+    }                                                                              \
+    for (int64_t b = 0; b < nb; b++) {                                             \
+        o[b] = b * (int64_t)pe;                                                    \
+        o[nb + b] = qe ? nb * (int64_t)pe + b * (int64_t)qe : 2 * off2[b];        \
+    }                                                                              \
+    int rc = RGEMM('N', 'N', 2 * M, N, 2 * K, alpha, buf, 2 * M, o, qe ? buf : Q,  \
+                   qe ? 2 * K : 2 * ld2, o + nb, beta, C, 2 * ldc, nb);           \
+    free(buf);                                                                     \
+    free(o);                                                                       \
+    return rc;                                                                     \
+}
+
+CT_CPLX_VIA_REAL(ct_cgemm_via_real, float, ct_sgemm_batched)
+CT_CPLX_VIA_REAL(ct_zgemm_via_real, double, ct_dgemm_batched)

@@ -92,6 +92,20 @@ int ct_dgemm_batched(char t1, char t2, int M, int N, int K, double alpha,
                      const double *Q, int ld2, const int64_t *off2, double beta,
                      double *C, int ldc, int64_t nb);
 
+/* The same for complex64 (complex128) with real alpha and beta, as one real
+ * product on ct_sgemm_batched (ct_dgemm_batched); P, Q and C point to the
+ * interleaved parts, the leading dimensions and offsets count complex
+ * elements. -1 (nothing written) where that kernel is missing, for fewer
+ * than 4 columns of C, or out of memory. */
+int ct_cgemm_via_real(char t1, char t2, int M, int N, int K, float alpha,
+                      const float *P, int ld1, const int64_t *off1,
+                      const float *Q, int ld2, const int64_t *off2, float beta,
+                      float *C, int ldc, int64_t nb);
+int ct_zgemm_via_real(char t1, char t2, int M, int N, int K, double alpha,
+                      const double *P, int ld1, const int64_t *off1,
+                      const double *Q, int ld2, const int64_t *off2, double beta,
+                      double *C, int ldc, int64_t nb);
+
 /* The micro-tile (rows x columns of C) of the kernel ct_sgemm_batched runs
  * on this CPU: 0, or -1 (and 32 x 12) when it has none. */
 int ct_sgemm_tile(int *mr, int *nr);
