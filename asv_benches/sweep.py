@@ -573,6 +573,10 @@ ROWS = [
     ("matmul c64 256", "a=R((256,256), 'complex64'); b=R((256,256), 'complex64', seed=1)", "a @ b"),
     ("matmul c64 1000x64 @ 64x10", "a=R((1000,64), 'complex64'); b=R((64,10), 'complex64', seed=1)",
      "a @ b"),
+    ("div 100000x8 by a column", "a=R((100000,8)); n=R((100000,1), seed=1)", "a / n"),
+    ("mul 64x128x32 by a repeated row", "a=R((64,128,32)); n=R((64,1,32), seed=1)", "a * n"),
+    ("cosine_similarity 1000x100", "a=R((1000,100)); b=R((1000,100), seed=1)",
+     "mod.nn.functional.cosine_similarity(a, b)"),
 ]
 
 

@@ -461,6 +461,30 @@ def test_torch_level_names_are_the_functional_ones():
     assert torch.layer_norm.__name__ == "layer_norm"
 
 
+def test_cosine_similarity_scales_each_side_first():
+    # each side divided by max(its norm, eps) before the products, in the
+    # dtype (numpy float32 as the oracle): a norm that overflows makes its
+    # side 0, tiny vectors keep a tiny (denormal) result instead of 0, a zero
+    # side gives 0 with a finite gradient; complex inputs are refused
+    a = np.array([[1e20, 1e20], [0, 0], [1e-30, 2e-30], [3, 4]], np.float32)
+    b = np.array([[1e20, -1e19], [1, 2], [1e-30, 1e-30], [4, 3]], np.float32)
+    with np.errstate(over="ignore"):
+        na = np.maximum(np.sqrt((a * a).sum(1, keepdims=True)), np.float32(1e-8))
+        nb = np.maximum(np.sqrt((b * b).sum(1, keepdims=True)), np.float32(1e-8))
+    want = ((a / na) * (b / nb)).sum(1)
+    got = F.cosine_similarity(torch.from_numpy(a), torch.from_numpy(b))
+    np.testing.assert_allclose(got.numpy(), want, rtol=1e-6, atol=0)
+    assert got[0].item() == 0 and 0 < got[2].item() < 1e-43
+    x = torch.tensor([[0.0, 0.0], [3.0, 4.0]], dtype=torch.float64, requires_grad=True)
+    y = torch.tensor([[1.0, 2.0], [4.0, 3.0]], dtype=torch.float64, requires_grad=True)
+    F.cosine_similarity(x, y).sum().backward()
+    np.testing.assert_allclose(x.grad[0].numpy(), np.array([1, 2]) / np.sqrt(5) / 1e-8)
+    np.testing.assert_allclose(x.grad[1].numpy(), [0.0448, -0.0336])
+    assert y.grad[0].tolist() == [0.0, 0.0]
+    with pytest.raises(RuntimeError, match="yet common dtype is ComplexFloat"):
+        F.cosine_similarity(torch.ones(3, dtype=torch.complex64), torch.ones(3), dim=0)
+
+
 def test_integer_inputs_where_pytorch_keeps_them():
     # threshold and hardtanh keep an integer dtype (hardtanh truncates its bounds);
     # softsign and tanhshrink compute in the default float dtype

@@ -672,6 +672,51 @@ def test_binary_ops_over_short_broadcast_rows(dtype, rows, n):
             torch.set_num_threads(old)
 
 
+# ------------------------- short rows: an input broadcast along or across them
+
+@pytest.mark.parametrize("dtype", ["bool", "int16", "float16", "float32", "float64", "complex128"])
+@pytest.mark.parametrize("shape", [(5000, 1), (4097, 8), (1500, 63), (3, 700, 17), (2, 3000, 40)])
+def test_short_rows_with_a_broadcast_input(dtype, shape):
+    # an input whose rows are not adjacent where the output's are (a column
+    # broadcast along the rows, one row repeated down a dim, a wider
+    # tensor's column block) is copied into blocks of whole rows and the loop
+    # runs once a block: every element size, block edges, a batch dim, both
+    # operand orders, flipped operands, out=, two threads
+    rng = np.random.default_rng(sum(shape))
+    def vals(sh):
+        a = rng.standard_normal(sh) * 20
+        if dtype == "complex128":
+            a = a + 1j * rng.standard_normal(sh)
+        return (a > 0) if dtype == "bool" else a.astype(dtype)
+    m = vals(shape)
+    col = vals(shape[:-1] + (1,))
+    row = vals(shape[:-2] + (1,) + shape[-1:])
+    M = torch.from_numpy(m)
+    others = [torch.from_numpy(col), torch.from_numpy(row),
+              torch.from_numpy(np.concatenate([m, m], -1))[..., :shape[-1]],
+              torch.from_numpy(col).flip(-2)]
+    ops = [("logical_xor", np.logical_xor)] if dtype == "bool" else [("mul", np.multiply), ("sub", np.subtract)]
+    for threads in (1, 2):
+        old = torch.get_num_threads()
+        torch.set_num_threads(threads)
+        try:
+            for X in others:
+                Xd = X.expand(*shape).contiguous()
+                for name, ref in ops:
+                    f = getattr(torch, name)
+                    for got, dense, want in ((f(M, X), f(M, Xd), ref(m, Xd.numpy())),
+                                             (f(X, M.flip(-1)), f(Xd, M.flip(-1).contiguous()),
+                                              ref(Xd.numpy(), m[..., ::-1]))):
+                        assert np.array_equal(got.numpy(), dense.numpy())
+                        assert np.array_equal(got.numpy(), want) or np.allclose(got.numpy(), want,
+                                                                                rtol=1e-3 if dtype == "float16" else 1e-14)
+                    out = torch.empty(shape, dtype=f(M, X).dtype)
+                    f(M, X, out=out)
+                    assert np.array_equal(out.numpy(), f(M, Xd).numpy())
+        finally:
+            torch.set_num_threads(old)
+
+
 # --------------------------------------------------------------- nan_to_num
 
 @pytest.mark.parametrize("dtype", ["float32", "float64", "float16"])

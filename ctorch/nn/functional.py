@@ -286,7 +286,8 @@ def _dtype_name(dtype):
     """PyTorch's scalar-type name of a dtype ('Long', 'Float', ...)."""
     names = {_t.int64: "Long", _t.int32: "Int", _t.int16: "Short", _t.int8: "Char",
              _t.uint8: "Byte", _t.bool: "Bool", _t.float32: "Float", _t.float64: "Double",
-             _t.float16: "Half", _t.bfloat16: "BFloat16"}
+             _t.float16: "Half", _t.bfloat16: "BFloat16", _t.complex64: "ComplexFloat",
+             _t.complex128: "ComplexDouble"}
     return names.get(dtype, str(dtype))
 
 
@@ -610,14 +611,17 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     _tensor(x1, "cosine_similarity", "x1")
     _tensor(x2, "cosine_similarity", "x2")
     common = _promote_types(x1.dtype, x2.dtype)
-    if not (common.is_floating_point or common.is_complex):
+    if not common.is_floating_point:
         raise RuntimeError(f"expected common dtype to be floating point, yet common dtype is "
                            f"{_dtype_name(common)}")
     x1, x2 = _t.broadcast_tensors(x1, x2)
-    # <x1, x2> / (max(|x1|, eps) * max(|x2|, eps))
-    n1 = _sum_dim(x1 * x1, dim).sqrt().clamp_min(eps)
-    n2 = _sum_dim(x2 * x2, dim).sqrt().clamp_min(eps)
-    return _sum_dim(x1 * x2, dim) / (n1 * n2)
+    # sum(x1 / max(|x1|, eps) * x2 / max(|x2|, eps)): each side scaled by its
+    # norm before the products, so that neither a norm's square nor the dot
+    # product over- or underflows where the quotient would not (a norm that
+    # overflows to inf makes its side 0); a zero side's gradient is finite
+    n1 = _t.linalg.vector_norm(x1, 2, dim, keepdim=True).clamp_min(eps)
+    n2 = _t.linalg.vector_norm(x2, 2, dim, keepdim=True).clamp_min(eps)
+    return _t.linalg.vecdot(x1 / n1, x2 / n2, dim=dim)
 
 
 def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
