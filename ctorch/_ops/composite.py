@@ -23,7 +23,7 @@ from ctorch._core.iterator import _write_out
 from ctorch._core.tensor import Tensor, Size, _install_method
 from ctorch._ops.creation import (
     arange as _arange, empty as _empty, full as _full, linspace as _linspace, ones as _ones,
-    tensor as _tensor, zeros as _zeros,
+    tensor as _tensor, zeros as _zeros, empty_strided, _strided_alloc,
 )
 from ctorch._ops.elementwise import where as _where, maximum as _maximum
 from ctorch._ops.shape import (
@@ -1219,47 +1219,6 @@ def _t_new(self, *args, device=None):
     if len(args) == 1 and isinstance(args[0], (list, tuple)):
         return _tensor(args[0], dtype=self.dtype, device=dev)
     raise TypeError(f"new(): data must be a sequence (got {type(args[0]).__name__})")
-
-
-def _strided_alloc(size, stride, dtype, device, requires_grad):
-    if dtype is not None and not isinstance(dtype, type(_F32)):
-        raise TypeError(f"empty_strided(): argument 'dtype' must be torch.dtype, not "
-                        f"{type(dtype).__name__}")
-    size = [_operator.index(s) for s in size]
-    stride = [_operator.index(s) for s in stride]
-    if len(size) != len(stride):
-        raise RuntimeError(f"dimensionality of sizes ({len(size)}) must match dimensionality of "
-                           f"strides ({len(stride)})")
-    # one pass for the common case (plain loops: generators cost more than
-    # the allocation)
-    extent = 1
-    for s, st in zip(size, stride):
-        if s <= 0 or st < 0:
-            break
-        extent += (s - 1) * st
-    else:
-        return _strided_result(_empty(extent, dtype=dtype, device=device), size, stride, requires_grad)
-    for s in size:
-        if s < 0:
-            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {size}")
-    for st in stride:
-        if st < 0:
-            raise RuntimeError(f"Storage size calculation overflowed with sizes={size} and "
-                               f"strides={stride}")
-    extent = 0 if 0 in size else 1 + _builtins.sum((s - 1) * st for s, st in zip(size, stride))
-    return _strided_result(_empty(extent, dtype=dtype, device=device), size, stride, requires_grad)
-
-
-def _strided_result(buf, size, stride, requires_grad):
-    r = _plain_alias(buf, size, stride, 0)
-    if requires_grad:
-        r.requires_grad_(True)
-    return r
-
-
-def empty_strided(size, stride, *, dtype=None, layout=None, device=None, requires_grad=False,
-                  pin_memory=False):
-    return _strided_alloc(size, stride, dtype, device, requires_grad)
 
 
 def _t_new_empty_strided(self, size, stride, *, dtype=None, layout=None, device=None,

@@ -4,6 +4,7 @@ sizes (empty/zeros/ones/full/arange/linspace/logspace/eye, *_like, and the
 Tensor.new_* methods). Below every other op family: it needs only the core."""
 
 import sys
+from operator import index as _op_index
 
 from libc.math cimport ceil as c_ceil, pow as c_pow, fma as c_fma
 from libc.string cimport memcpy, memset
@@ -362,6 +363,45 @@ def empty(*sizes, size=None, out=None, dtype=None, layout=None, device=None, req
     if _fill_uninitialized:
         _deterministic_fill(r)
     return _finish(r, requires_grad, out, r._storage.device)
+
+
+def _strided_alloc(size, stride, dtype, device, requires_grad):
+    """A tensor of `size` and `stride` over fresh memory that holds exactly
+    the elements they reach (empty_strided, empty_permuted,
+    Tensor.new_empty_strided)."""
+    if dtype is not None and not isinstance(dtype, DType):
+        raise TypeError(f"empty_strided(): argument 'dtype' must be torch.dtype, not "
+                        f"{type(dtype).__name__}")
+    cdef list sz = [_op_index(s) for s in size], st = [_op_index(s) for s in stride]
+    cdef Py_ssize_t i, n = len(sz)
+    if n != len(st):
+        raise RuntimeError(f"dimensionality of sizes ({n}) must match dimensionality of "
+                           f"strides ({len(st)})")
+    for i in range(n):
+        if sz[i] < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {sz[i]}: {sz}")
+    for i in range(n):
+        if st[i] < 0:
+            raise RuntimeError(f"Storage size calculation overflowed with sizes={sz} and "
+                               f"strides={st}")
+    extent = 1                  # a python integer: no overflow before _sized's checks
+    for i in range(n):
+        if sz[i] == 0:
+            extent = 0
+            break
+        extent += (sz[i] - 1) * st[i]
+    cdef Tensor buf = _sized((extent,), dtype, device, "empty_strided")
+    if _fill_uninitialized:
+        _deterministic_fill(buf)
+    cdef Tensor r = _make_view_plain(buf, 0, sz, st)
+    if requires_grad:
+        r.requires_grad_(True)
+    return r
+
+
+def empty_strided(size, stride, *, dtype=None, layout=None, device=None, requires_grad=False,
+                  pin_memory=False):
+    return _strided_alloc(size, stride, dtype, device, requires_grad)
 
 
 def zeros(*sizes, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False):
