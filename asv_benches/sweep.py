@@ -577,6 +577,9 @@ ROWS = [
     ("mul 64x128x32 by a repeated row", "a=R((64,128,32)); n=R((64,1,32), seed=1)", "a * n"),
     ("cosine_similarity 1000x100", "a=R((1000,100)); b=R((1000,100), seed=1)",
      "mod.nn.functional.cosine_similarity(a, b)"),
+    ("empty_strided 1000x1000 transposed", "pass", "mod.empty_strided((1000,1000), (1,1000))"),
+    ("ormqr f64 128 on 128x64", "h,t=mod.geqrf(R((128,128), 'float64')); c=R((128,64), 'float64', seed=1)",
+     "mod.ormqr(h, t, c)"),
 ]
 
 

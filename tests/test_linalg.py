@@ -1806,26 +1806,43 @@ def test_svd_vectors_kernel(dtype, shape, layout, full):
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
-def test_ormqr_batched_and_with_history(dtype):
-    # without history LAPACK's ormqr applies the reflectors as they lie, each
-    # matrix of a batch; with history Q is formed and multiplied: both give
-    # scipy's Q applied on either side, transposed or not
+@pytest.mark.parametrize("shape,kk", [((3, 7, 4), None), ((2, 70, 40), None), ((9, 20, 20), None),
+                                      ((2, 40, 70), None), ((2, 50, 30), 10)])
+def test_ormqr_batched_and_with_history(dtype, shape, kk):
+    # without history ctorch's kernel applies the reflectors as they lie, by
+    # blocks of 16 through the gemm (partial last blocks, wide inputs, the
+    # first kk reflectors only, a batch shared between the threads); with
+    # history Q is formed and multiplied: both give scipy's Q applied on
+    # either side, transposed or not
     import scipy.linalg as sl
     rng = np.random.default_rng(12)
-    a = rng.standard_normal((3, 7, 4)).astype(dtype)
-    c = rng.standard_normal((3, 7, 5)).astype(dtype)
-    cr = rng.standard_normal((3, 2, 7)).astype(dtype)
+    nb, m, n = shape
+    a = rng.standard_normal(shape).astype(dtype)
+    c = rng.standard_normal((nb, m, 5)).astype(dtype)
+    cr = rng.standard_normal((nb, 2, m)).astype(dtype)
     tol = 1e-4 if dtype == "float32" else 1e-11
     h, tau = torch.geqrf(torch.tensor(a))
-    for i in range(3):
-        Q = sl.qr(a[i].astype(np.float64), mode="full")[0]
+    if kk is not None:
+        tau = tau[..., :kk].contiguous()
+    k = tau.shape[-1]
+    for i in range(nb):
+        hq = np.tril(h[i].numpy().astype(np.float64), -1)[:, :k]
+        Q = np.eye(m)
+        for j in range(k):
+            v = np.concatenate([np.zeros(j), [1.0], hq[j + 1:, j]])
+            Q = Q @ (np.eye(m) - tau[i, j].item() * np.outer(v, v))
+        if kk is None:
+            want_q = sl.qr(a[i].astype(np.float64), mode="full")[0]
+            np.testing.assert_allclose(np.abs(Q), np.abs(want_q), rtol=tol * 10, atol=tol * 10)
         for left, tr, other, want in ((True, False, c, Q @ c[i]), (True, True, c, Q.T @ c[i]),
                                       (False, False, cr, cr[i] @ Q), (False, True, cr, cr[i] @ Q.T)):
             got = torch.ormqr(h, tau, torch.tensor(other), left=left, transpose=tr)
             np.testing.assert_allclose(got[i].numpy(), want, rtol=tol, atol=tol)
-            g = torch.ormqr(h[i], tau[i], torch.tensor(other[i]).requires_grad_(True), left=left, transpose=tr)
-            np.testing.assert_allclose(g.detach().numpy(), want, rtol=tol, atol=tol)
-            assert g.requires_grad
+            if i == 0:
+                g = torch.ormqr(h[i], tau[i], torch.tensor(other[i]).requires_grad_(True), left=left,
+                                transpose=tr)
+                np.testing.assert_allclose(g.detach().numpy(), want, rtol=tol, atol=tol)
+                assert g.requires_grad
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])

@@ -339,6 +339,8 @@ typedef struct ct_backend {
                     int64_t n, int64_t k);
     int (*la_geqrf)(int dtype, const void *src, void *h, void *tau, int64_t nb, int64_t m,
                     int64_t n);
+    int (*la_ormqr)(int dtype, const void *h, const void *tau, void *c, int64_t nb, int64_t m,
+                    int64_t na, int64_t k, int64_t mc, int64_t nc, int left, int trans);
 
     /* ---- index ops: the position of the first of n host int64 indices
      * outside [lo, hi] (inclusive; hi < lo: all are outside), -1 when none

@@ -1490,6 +1490,14 @@ static int ct_cpu_la_geqrf(int dtype, const void *src, void *h, void *tau, int64
     CT_CPU_PINNED(ct_la_geqrf(ct_cpu_la_gemm(), dtype, src, h, tau, nb, m, n));
 }
 
+static int ct_cpu_la_ormqr(int dtype, const void *h, const void *tau, void *c, int64_t nb,
+                           int64_t m, int64_t na, int64_t k, int64_t mc, int64_t nc, int left,
+                           int trans)
+{
+    CT_CPU_PINNED(ct_la_ormqr(ct_cpu_la_gemm(), dtype, h, tau, c, nb, m, na, k, mc, nc, left,
+                              trans));
+}
+
 static int ct_cpu_la_cholesky(int dtype, const void *src, void *dst, int64_t nb, int64_t n,
                               int32_t *info)
 {
@@ -1631,6 +1639,7 @@ const ct_backend ct_cpu_backend = {
     .la_qr = ct_cpu_la_qr,
     .la_orgqr = ct_cpu_la_orgqr,
     .la_geqrf = ct_cpu_la_geqrf,
+    .la_ormqr = ct_cpu_la_ormqr,
     /* ---- index ops */
     .index_outside = ct_index_outside,
     /* ---- order statistics along a dim */

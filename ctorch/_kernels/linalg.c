@@ -40,6 +40,10 @@
 #define LA_QMIN 8
 #define LA_QDIV 4
 #define LA_QSMALL 32
+/* ormqr's products under this many flops each share the threads whole,
+ * from this many of them on (each costs a few microseconds of calls) */
+#define LA_ORM_PAR_FLOPS 4.0e6
+#define LA_ORM_PAR_MATS 8
 /* orgqr of m x n one reflector at a time (sytrd.h's vector org2r) up to
  * here, by blocks on gemm beyond (the two cross near 128 x 48 and 256 x 32
  * on AVX-512) */
@@ -251,6 +255,21 @@ int ct_la_geqrf(ct_la_gemm_fn gemm, int dtype, const void *src, void *h, void *t
         return la_geqrf_all_f32(gemm, (const float *)src, (float *)h, (float *)tau, nb, m, n);
     if (dtype == CT_FLOAT64)
         return la_geqrf_all_f64(gemm, (const double *)src, (double *)h, (double *)tau, nb, m, n);
+    return -1;
+}
+
+int ct_la_ormqr(ct_la_gemm_fn gemm, int dtype, const void *h, const void *tau, void *c,
+                int64_t nb, int64_t m, int64_t na, int64_t k, int64_t mc, int64_t nc, int left,
+                int trans)
+{
+    if (gemm == NULL)
+        return -1;
+    if (dtype == CT_FLOAT32)
+        return la_ormqr_all_f32(gemm, (const float *)h, (const float *)tau, (float *)c, nb, m, na,
+                                k, mc, nc, left, trans);
+    if (dtype == CT_FLOAT64)
+        return la_ormqr_all_f64(gemm, (const double *)h, (const double *)tau, (double *)c, nb, m,
+                                na, k, mc, nc, left, trans);
     return -1;
 }
 

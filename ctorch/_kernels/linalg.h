@@ -81,4 +81,15 @@ int ct_la_geqrf(ct_la_gemm_fn gemm, int dtype, const void *src, void *h, void *t
 int ct_la_orgqr(ct_la_gemm_fn gemm, int dtype, const void *a, const void *tau, void *q,
                 int64_t nb, int64_t m, int64_t n, int64_t k);
 
+/* LAPACK's ormqr for nb row-major matrices c (mc x nc, float32 or float64,
+ * overwritten): op(Q) c (left, mc == m) or c op(Q) (right, nc == m),
+ * op(Q) = Q^T when trans, Q from the reflectors below the diagonal of the
+ * first k columns of the row-major m x na matrices h (as geqrf leaves
+ * them, k <= min(m, na)) and their factors tau (nb x k); blocks of
+ * reflectors applied through gemm. 0, or -1 for another dtype, without a
+ * gemm, or out of memory. */
+int ct_la_ormqr(ct_la_gemm_fn gemm, int dtype, const void *h, const void *tau, void *c,
+                int64_t nb, int64_t m, int64_t na, int64_t k, int64_t mc, int64_t nc, int left,
+                int trans);
+
 #endif

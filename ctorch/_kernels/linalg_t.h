@@ -1581,4 +1581,56 @@ _Pragma("omp for schedule(static)")
     return fail ? -1 : 0;
 }
 
+/* LAPACK's ormqr for nb row-major matrices c (mc x nc, overwritten): op(Q)
+ * c (left; mc == m) or c op(Q) (right; nc == m), op(Q) = Q^T when trans,
+ * Q = H_0 ... H_{k-1} from the reflectors below the diagonal of the first
+ * k columns of the row-major m x na matrices h and their factors tau
+ * (nb x k). By blocks of LA_QB_FOR(k) reflectors, each block's V and T
+ * (la_qr_vt_) applied as I - V op(T) V^T (la_qr_apply_) to the
+ * column-major m-row matrix X the reflectors act on: c's transpose copied
+ * (left), or c's own memory read as the column-major transpose (right,
+ * where c op(Q) = (op(Q)^T c^T)^T). The blocks go in the order that
+ * builds op(Q) (left) or op(Q)^T (right): forward, with T^T, for Q^T. -1:
+ * out of memory. */
+static int LA_F(la_ormqr_all_)(ct_la_gemm_fn gemm, const LA_T *h, const LA_T *tau, LA_T *c,
+                               int64_t nb, int64_t m, int64_t na, int64_t k, int64_t mc,
+                               int64_t nc, int left, int trans)
+{
+    int64_t qb = LA_QB_FOR(k), xc = left ? nc : mc;
+    size_t work = (size_t)(m * k + m * qb + 2 * qb * qb + 2 * qb * xc + (left ? m * nc : 0));
+    int fwd = left ? trans : !trans;
+    /* products too small for the gemm's threads share the threads whole */
+    int par = nb >= LA_ORM_PAR_MATS && 4.0 * m * k * xc < LA_ORM_PAR_FLOPS;
+    int fail = 0;
+    CT_PARALLEL_IF(par, "omp parallel",
+    {
+        LA_T *a = (LA_T *)malloc(sizeof(LA_T) * (work + 1));
+        if (a == NULL) {
+_Pragma("omp atomic write")
+            fail = 1;
+        } else {
+            LA_T *v = a + m * k, *g = v + m * qb, *t = g + qb * qb, *w = t + qb * qb;
+            LA_T *xl = w + 2 * qb * xc;
+_Pragma("omp for schedule(static)")
+            for (int64_t b = 0; b < nb; b++) {
+                LA_T *cb = c + b * mc * nc, *x = left ? xl : cb;
+                const LA_T *tb = tau + b * k;
+                LA_F(la_transpose_ld_)(h + b * m * na, na, a, m, m, k);
+                if (left)
+                    LA_F(la_transpose_)(cb, x, m, nc);
+                for (int64_t i = 0; i < k; i += qb) {
+                    int64_t j = fwd ? i : ((k - 1) / qb) * qb - i;
+                    int64_t kb = k - j < qb ? k - j : qb;
+                    LA_F(la_qr_vt_)(gemm, a + j * m + j, m, m - j, kb, tb + j, v, g, t);
+                    LA_F(la_qr_apply_)(gemm, v, t, fwd, m - j, kb, x + j, m, xc, w);
+                }
+                if (left)
+                    LA_F(la_transpose_)(x, cb, nc, m);
+            }
+            free(a);
+        }
+    });
+    return fail ? -1 : 0;
+}
+
 #undef LA_F

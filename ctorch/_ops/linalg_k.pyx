@@ -24,7 +24,7 @@ from libc.math cimport log, fabs, sqrt, frexp, ldexp, INFINITY
 from ctorch._core.dtype cimport *
 from ctorch._core.backend cimport *
 from ctorch._core.tensor cimport *
-from ctorch._core.iterator cimport _dense_copy
+from ctorch._core.iterator cimport _dense_copy, _raw_clone
 from ctorch._core.dispatch cimport ensure_gemm
 from ctorch.autograd._node cimport _grad_mode
 
@@ -49,6 +49,9 @@ cdef extern from "backend.h" nogil:
                         int64_t m, int64_t n, int64_t k) noexcept nogil
         int (*la_geqrf)(int dtype, const void *src, void *h, void *tau, int64_t nb, int64_t m,
                         int64_t n) noexcept nogil
+        int (*la_ormqr)(int dtype, const void *h, const void *tau, void *c, int64_t nb, int64_t m,
+                        int64_t na, int64_t k, int64_t mc, int64_t nc, int left,
+                        int trans) noexcept nogil
 
 # matrices from this order on run the blocked kernels, on the table's gemm
 DEF BLOCKED = 64
@@ -533,6 +536,29 @@ def geqrf(Tensor A):
     with nogil:
         rc = T.la_geqrf(code, a._data, H._data, tau._data, nb, m, n)
     return None if rc != 0 else (H, tau)
+
+
+def ormqr(Tensor H, Tensor tau, Tensor C, bint left, bint trans):
+    """LAPACK's ormqr by the table's la_ormqr: op(Q) C (left) or C op(Q) for
+    (H, tau) as geqrf leaves them (float32 or float64, one dtype, equal batch
+    shapes, tau's length at most min(m, n)); a new tensor, or None where it
+    declines (no entry, empty operands)."""
+    cdef const ct_la_table *T = _table(H)
+    if T == NULL or T.la_ormqr == NULL:
+        return None
+    cdef Tensor h = _dense(H), t = _dense(tau), c = _raw_clone(C)
+    cdef int nd = h._ndim
+    cdef int64_t m = h._shape[nd - 2], na = h._shape[nd - 1], k = t._shape[t._ndim - 1]
+    cdef int64_t mc = c._shape[nd - 2], nc = c._shape[nd - 1], nb = 1
+    cdef int d, rc, code = h._dtype._code
+    for d in range(nd - 2):
+        nb *= h._shape[d]
+    if nb == 0 or k == 0 or mc == 0 or nc == 0:
+        return None
+    ensure_gemm(h._storage.backend)
+    with nogil:
+        rc = T.la_ormqr(code, h._data, t._data, c._data, nb, m, na, k, mc, nc, left, trans)
+    return None if rc != 0 else c
 
 
 # ---------------------------------------------------------------- LAPACK loops
