@@ -247,11 +247,12 @@ void ct_copy_block(int es, char *o, int64_t os0, const char *a, int64_t as0, int
 #ifdef CT_HAVE_TR8
     static int avx2 = -1;
     if (avx2 < 0) avx2 = __builtin_cpu_supports("avx2");
-    if (es == 4 && as0 == 4 && avx2) {
+    /* (a column broadcast along the rows, as1 == 0, is a splat a row: below) */
+    if (es == 4 && as0 == 4 && as1 != 0 && avx2) {
         ct_tr8_w4(o, os0, a, as1, nr, n1);
         return;
     }
-    if (es == 8 && as0 == 8 && avx2) {
+    if (es == 8 && as0 == 8 && as1 != 0 && avx2) {
         ct_tr4_w8(o, os0, a, as1, nr, n1);
         return;
     }

@@ -212,9 +212,13 @@ static unsigned ct_buffered_inputs(int nargs, int ndim, const int64_t *strides, 
  * x.sum(1, keepdim=True), or a row repeated, x / y[:, None, :]), that
  * input's rows are copied into a dense block of whole rows (ct_copy_block
  * repeats a broadcast element) and the loop runs once over the block (a
- * 100000 x 8 float division by a column: 0.47 -> 0.2 ms). The bits of the
+ * 100000 x 8 float division by a column: 0.47 -> 0.2 ms). A broadcast
+ * element is repeated across the row, which from CT_SHORT_ROW on costs
+ * about what the calls save (rows of 49 ran 20% slower copied); a repeated
+ * row is copied whole, which pays up to CT_SHORT_ROW_COPY. The bits of the
  * inputs to copy (0: the layout does not qualify) and the widest of them. */
-#define CT_SHORT_ROW 64
+#define CT_SHORT_ROW 32
+#define CT_SHORT_ROW_COPY 64
 
 static unsigned ct_short_row_inputs(int nargs, int ndim, const int64_t *shape,
                                     const int64_t *strides, const int *isz, int *widest)
@@ -222,12 +226,12 @@ static unsigned ct_short_row_inputs(int nargs, int ndim, const int64_t *shape,
     int R = ndim - 2, C = ndim - 1;
     unsigned mask = 0;
     *widest = 0;
-    if (ndim < 2 || shape[C] >= CT_SHORT_ROW || shape[R] < 2 || nargs > CT_MAXARGS)
+    if (ndim < 2 || shape[C] >= CT_SHORT_ROW_COPY || shape[R] < 2 || nargs > CT_MAXARGS)
         return 0;
     for (int k = 0; k < nargs; k++) {
         const int64_t *sk = strides + k * ndim;
         if (sk[R] == shape[C] * sk[C]) continue;        /* rows adjacent: read in place */
-        if (k == 0 || isz[k] <= 0) return 0;
+        if (k == 0 || isz[k] <= 0 || (sk[C] == 0 && shape[C] >= CT_SHORT_ROW)) return 0;
         mask |= 1u << k;
         *widest = isz[k] > *widest ? isz[k] : *widest;
     }
