@@ -580,6 +580,8 @@ ROWS = [
     ("cosine_similarity 1000x100", "a=R((1000,100)); b=R((1000,100), seed=1)",
      "mod.nn.functional.cosine_similarity(a, b)"),
     ("empty_strided 1000x1000 transposed", "pass", "mod.empty_strided((1000,1000), (1,1000))"),
+    ("linear 64x512 -> 10", "a=R((64,512)); w=R((10,512), seed=1); b=R((10,), seed=2)",
+     "mod.nn.functional.linear(a, w, b)"),
     ("ormqr f64 128 on 128x64", "h,t=mod.geqrf(R((128,128), 'float64')); c=R((128,64), 'float64', seed=1)",
      "mod.ormqr(h, t, c)"),
 ]

@@ -585,14 +585,21 @@ static void ct_gm_gemv_axpy_z(int M, int K, CT_GT alpha, const CT_GT *A, int64_t
 static void NAME(const CT_GT *a, int64_t lda, int mr, int kc, CT_GT *dst)    \
 {                                                                             \
     int p = 0;                                                                \
-    if (mr == CT_GZ_MR)                                                       \
-        for (; p + CT_GW <= kc; p += CT_GW) {                                 \
-            if (CT_GM_PACK_PF && p + CT_GM_PACK_PF < kc)                      \
-                for (int i_ = 0; i_ < CT_GZ_MR; i_++)                          \
-                    _mm_prefetch((const char *)(a + p + CT_GM_PACK_PF + i_ * lda), _MM_HINT_T0); \
-            TR(a + p, lda, CT_GW, dst + p * CT_GZ_MR, CT_GZ_MR, (CT_ZMASK)-1); \
-            TR(a + p + CT_GW * lda, lda, CT_GW, dst + p * CT_GZ_MR + CT_GW, CT_GZ_MR, (CT_ZMASK)-1); \
-        }                                                                     \
+    /* a partial panel's missing rows are zero rows of the transposes (a   \
+     * 64 x 512 times 512 x 10 product gathered its 10 rows element by     \
+     * element: 30% of its time) */                                        \
+    const int r0 = mr < CT_GW ? mr : CT_GW, r1 = mr - CT_GW;                  \
+    for (; p + CT_GW <= kc; p += CT_GW) {                                     \
+        if (CT_GM_PACK_PF && p + CT_GM_PACK_PF < kc)                          \
+            for (int i_ = 0; i_ < mr; i_++)                                   \
+                _mm_prefetch((const char *)(a + p + CT_GM_PACK_PF + i_ * lda), _MM_HINT_T0); \
+        TR(a + p, lda, r0, dst + p * CT_GZ_MR, CT_GZ_MR, (CT_ZMASK)-1);       \
+        if (r1 > 0)                                                           \
+            TR(a + p + CT_GW * lda, lda, r1, dst + p * CT_GZ_MR + CT_GW, CT_GZ_MR, (CT_ZMASK)-1); \
+        else                                                                  \
+            for (int c_ = 0; c_ < CT_GW; c_++)                                \
+                CT_ZI(storeu)(dst + (p + c_) * CT_GZ_MR + CT_GW, CT_ZI(setzero)()); \
+    }                                                                         \
     ct_gm_pack_gather(a, lda, mr, CT_GZ_MR, p, kc, dst);                      \
 }
 
