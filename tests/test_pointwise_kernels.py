@@ -681,7 +681,8 @@ def test_short_rows_with_a_broadcast_input(dtype, shape):
     # broadcast along the rows, one row repeated down a dim, a wider
     # tensor's column block) is copied into blocks of whole rows and the loop
     # runs once a block: every element size, block edges, a batch dim, both
-    # operand orders, flipped operands, out=, two threads
+    # operand orders, flipped operands, out=, where and masked_fill with a
+    # broadcast condition, two threads
     rng = np.random.default_rng(sum(shape))
     def vals(sh):
         a = rng.standard_normal(sh) * 20
@@ -713,6 +714,13 @@ def test_short_rows_with_a_broadcast_input(dtype, shape):
                     out = torch.empty(shape, dtype=f(M, X).dtype)
                     f(M, X, out=out)
                     assert np.array_equal(out.numpy(), f(M, Xd).numpy())
+                # where: a bool condition (1-byte elements) broadcast the same ways
+                C = X if dtype == "bool" else X.real > 0 if dtype == "complex128" else X > 0
+                Cd = C.expand(*shape).contiguous()
+                assert np.array_equal(torch.where(C, M, M.flip(-1)).numpy(),
+                                      np.where(Cd.numpy(), m, m[..., ::-1]))
+                assert np.array_equal(torch.where(C, X, M).numpy(), torch.where(Cd, Xd, M).numpy())
+                assert np.array_equal(M.masked_fill(C, 1).numpy(), np.where(Cd.numpy(), 1, m).astype(m.dtype))
         finally:
             torch.set_num_threads(old)
 

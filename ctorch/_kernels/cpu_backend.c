@@ -1281,6 +1281,10 @@ static int ct_cpu_elementwise(int kind, int op, int dtype, ct_params *P, const c
     if (kind == CT_EW_UNARY || kind == CT_EW_BINARY || kind == CT_EW_CAST)
         for (int k = 1; k < it->nargs && k < CT_MAXARGS; k++)
             isz[k] = ct_cpu_itemsize[kind == CT_EW_CAST ? op : dtype];
+    if (kind == CT_EW_WHERE && it->nargs == 4) {
+        isz[1] = 1;                                 /* the bool condition */
+        isz[2] = isz[3] = ct_cpu_itemsize[dtype];
+    }
     ct_run_sized(fn, P, it->nargs, it->ndim, it->shape, it->strides, it->ptr, it->grain, isz);
     return P->err;
 }
