@@ -576,6 +576,7 @@ ROWS = [
     ("div 100000x8 by a column", "a=R((100000,8)); n=R((100000,1), seed=1)", "a / n"),
     ("add 32768x16 and a column", "a=R((32768,16)); n=R((32768,1), seed=1)", "a + n"),
     ("add NCHW bias 64x512x7x7", "a=R((64,512,7,7)); b=R((512,1,1), seed=1)", "a + b"),
+    ("sum dim0 4000x250", "a=R((4000,250))", "a.sum(0)"),
     ("where 100000x8 by a column mask", "a=R((100000,8)); b=R((100000,8), seed=1); m=R((100000,1), seed=2) > 0",
      "mod.where(m, a, b)"),
     ("mul 64x128x32 by a repeated row", "a=R((64,128,32)); n=R((64,1,32), seed=1)", "a * n"),

@@ -418,6 +418,9 @@ void ct_sum_cols_##S(const T *x, int64_t n, int64_t cols, int64_t ld, T *out) { 
     const int64_t CB = 256;                                                       \
     int64_t nblocks = (cols + CB - 1) / CB;                                       \
     int nt = ct_get_num_threads();                                                \
+    if (nt > 1 && n * cols >= 65536 && nblocks < nt && n >= 1024                  \
+        && ct__sum_cols_rows_##S(x, n, cols, ld, out, nblocks, nt) == 0)          \
+        return;                                                                   \
     if (nt > 1 && n * cols >= 65536 && nblocks > 1) {                             \
         _Pragma("omp parallel for num_threads(nt) schedule(static)")              \
         for (int64_t b = 0; b < nblocks; b++) ct__sum_cols_one_##S(x, n, cols, ld, out, b * CB, CB); \
@@ -555,24 +558,56 @@ CT_COLS8_256(ct_cols_bf256, CT_WIDEN_BF256)
 #define CT_COLS_VEC_c64(x, n, cols, ld, acc, c0) CT_COLS_VEC_CPLX(float, ct_vf8, 8, x, n, cols, ld, acc, c0)
 #define CT_COLS_VEC_c128(x, n, cols, ld, acc, c0) CT_COLS_VEC_CPLX(double, ct_vd4, 4, x, n, cols, ld, acc, c0)
 
-/* one block of columns [c0, c0 + cb): partial sums over 512 rows at a time */
+/* one block of columns [c0, c0 + cb) over rows [i0, i1): partial sums over
+ * 512 rows at a time, added into total (w = the block's width) */
 #define CT_SUM_COLS_ONE(S, T, ACC)                                                \
-static void ct__sum_cols_one_##S(const T *x, int64_t n, int64_t cols, int64_t ld, \
-                                 T *out, int64_t c0, int64_t cb) {                \
-    ACC total[256], part[256];                                                    \
-    int64_t w = cols - c0 < cb ? cols - c0 : cb;                                  \
-    for (int64_t c = 0; c < w; c++) total[c] = 0;                                 \
-    for (int64_t i = 0; i < n; i += 512) {                                        \
-        int64_t m = n - i < 512 ? n - i : 512;                                    \
+static void ct__sum_cols_part_##S(const T *x, int64_t i0, int64_t i1, int64_t ld, \
+                                  int64_t c0, int64_t w, ACC *total) {            \
+    ACC part[256];                                                                \
+    for (int64_t i = i0; i < i1; i += 512) {                                      \
+        int64_t m = i1 - i < 512 ? i1 - i : 512;                                  \
         for (int64_t c = 0; c < w; c++) part[c] = 0;                              \
         ct_sum_cols_block_##S(x + i * ld + c0, m, w, ld, part);                   \
         for (int64_t c = 0; c < w; c++) total[c] += part[c];                      \
     }                                                                             \
+}                                                                                 \
+static void ct__sum_cols_one_##S(const T *x, int64_t n, int64_t cols, int64_t ld, \
+                                 T *out, int64_t c0, int64_t cb) {                \
+    ACC total[256];                                                               \
+    int64_t w = cols - c0 < cb ? cols - c0 : cb;                                  \
+    for (int64_t c = 0; c < w; c++) total[c] = 0;                                 \
+    ct__sum_cols_part_##S(x, 0, n, ld, c0, w, total);                             \
     for (int64_t c = 0; c < w; c++) out[c0 + c] = CT_WR(S, T, total[c]);          \
+}                                                                                 \
+/* fewer column blocks than threads (a narrow tall matrix ran on one): each   */ \
+/* block's rows cut into nt runs of whole 512-row pieces, the runs' sums      */ \
+/* added in order; -1 (nothing written) out of memory                         */ \
+static int ct__sum_cols_rows_##S(const T *x, int64_t n, int64_t cols, int64_t ld, \
+                                 T *out, int64_t nblocks, int nt) {               \
+    int64_t pieces = (n + 511) / 512, runs = pieces < nt ? pieces : nt;           \
+    ACC *tot = (ACC *)calloc((size_t)(nblocks * runs * 256), sizeof(ACC));       \
+    if (tot == NULL) return -1;                                                   \
+    _Pragma("omp parallel for num_threads(nt) schedule(static)")                  \
+    for (int64_t u = 0; u < nblocks * runs; u++) {                                \
+        int64_t b = u / runs, r = u % runs, c0 = b * 256;                         \
+        int64_t w = cols - c0 < 256 ? cols - c0 : 256;                            \
+        int64_t i0 = pieces * r / runs * 512, i1 = pieces * (r + 1) / runs * 512;  \
+        ct__sum_cols_part_##S(x, i0, i1 < n ? i1 : n, ld, c0, w, tot + u * 256);   \
+    }                                                                             \
+    for (int64_t b = 0; b < nblocks; b++) {                                       \
+        int64_t c0 = b * 256, w = cols - c0 < 256 ? cols - c0 : 256;              \
+        ACC *t0 = tot + b * runs * 256;                                           \
+        for (int64_t r = 1; r < runs; r++)                                        \
+            for (int64_t c = 0; c < w; c++) t0[c] += t0[r * 256 + c];             \
+        for (int64_t c = 0; c < w; c++) out[c0 + c] = CT_WR(S, T, t0[c]);         \
+    }                                                                             \
+    free(tot);                                                                    \
+    return 0;                                                                     \
 }
 
 #define CT_SUM_ALL(S, T, ACC)                                                     \
     static void ct__sum_cols_one_##S(const T *, int64_t, int64_t, int64_t, T *, int64_t, int64_t); \
+    static int ct__sum_cols_rows_##S(const T *, int64_t, int64_t, int64_t, T *, int64_t, int); \
     CT_SUM_KERNELS(S, T, ACC)                                                     \
     CT_SUM_COLS_ONE(S, T, ACC)
 
