@@ -88,6 +88,10 @@ static ct_blas_local_fn ct_blas_local = NULL;
  * and the expanded operand built on all threads from this many elements */
 #define CT_CPLX_REAL_MIN_N 4
 #define CT_CPLX_PAR_ELEMS 262144.0
+/* complex products under this many flops each run in units of whole
+ * products or column slabs on the threads (expansion and product in one
+ * thread's cache) */
+#define CT_CPLX_WHOLE_FLOPS 2.0e7
 
 /* Looks for OpenBLAS's per-thread thread count in the library that provides
  * `gemm_addr` (or one it depends on); returns 1 when found. */
@@ -233,24 +237,33 @@ void ct_gemm_batched(ct_gemm_fn f, size_t es, char t1, char t2, int M, int N, in
  * real view of op2(Q) needs its elements adjacent along k ('N'); a
  * transposed Q is copied that way with P2. P2 costs two passes over P's
  * size, which the product repays from a few columns of C on. */
+/* inside a parallel region (a product called from a team's thread) */
+static inline int ct_mm_nested(void)
+{
+#ifdef _OPENMP
+    return omp_in_parallel();
+#else
+    return 0;
+#endif
+}
+
 #define CT_CPLX_VIA_REAL(NAME, T, RGEMM)                                           \
-/* column p of product b's P2 (u = b K + p), and of its op2(Q) when copied */      \
-static void NAME##_expand(char t1, char t2, int M, int N, int K, const T *P, int ld1, \
-                          const int64_t *off1, const T *Q, int ld2, const int64_t *off2, \
-                          T *buf, size_t pe, size_t qe, int64_t nb, int64_t u)      \
+/* column p of a product's P2 (at d0, 2M x 2K, from its op1 at Pb) and, where   */ \
+/* q0 is given, of its op2(Q) copied to K x N (from its Q at Qb)                */ \
+static void NAME##_expand(char t1, int M, int N, int K, const T *Pb, int ld1,     \
+                          const T *Qb, int ld2, T *d0, T *q0, int64_t p)            \
 {                                                                                  \
-    int64_t b = u / K, p = u % K;                                                  \
-    T *restrict d = buf + b * pe + 4 * p * M;      /* columns 2p, 2p + 1 of P2 */  \
+    T *restrict d = d0 + 4 * p * M;                /* columns 2p, 2p + 1 of P2 */  \
     T *restrict d2 = d + 2 * M;                                                    \
     if (t1 == 'N') {                                                               \
-        const T *restrict e = P + 2 * (off1[b] + p * (int64_t)ld1);                \
+        const T *restrict e = Pb + 2 * p * (int64_t)ld1;                           \
         memcpy(d, e, 2 * (size_t)M * sizeof(T));                                   \
         for (int64_t i = 0; i < M; i++) {                                          \
             d2[2 * i] = -e[2 * i + 1];                                             \
             d2[2 * i + 1] = e[2 * i];                                              \
         }                                                                          \
     } else {                                                                       \
-        const T *e = P + 2 * (off1[b] + p);                                        \
+        const T *e = Pb + 2 * p;                                                   \
         for (int64_t i = 0; i < M; i++) {                                          \
             T re = e[2 * i * (int64_t)ld1], im = e[2 * i * (int64_t)ld1 + 1];      \
             d[2 * i] = re;                                                         \
@@ -259,9 +272,9 @@ static void NAME##_expand(char t1, char t2, int M, int N, int K, const T *P, int
             d2[2 * i + 1] = re;                                                    \
         }                                                                          \
     }                                                                              \
-    if (qe) {                              /* op2(Q)(p, j) = Q(j, p), to K x N */  \
-        T *q = buf + nb * pe + b * qe + 2 * p;                                     \
-        const T *r = Q + 2 * (off2[b] + p * (int64_t)ld2);                         \
+    if (q0) {                              /* op2(Q)(p, j) = Q(j, p), to K x N */  \
+        T *q = q0 + 2 * p;                                                         \
+        const T *r = Qb + 2 * p * (int64_t)ld2;                                    \
         for (int64_t j = 0; j < N; j++) {                                          \
             q[2 * j * K] = r[2 * j];                                               \
             q[2 * j * K + 1] = r[2 * j + 1];                                       \
@@ -276,27 +289,67 @@ int NAME(char t1, char t2, int M, int N, int K, T alpha, const T *P, int ld1,   
         || K > (1 << 29) || ldc > (1 << 29) || ld2 > (1 << 29))                    \
         return -1;                                                                 \
     size_t pe = (size_t)4 * M * K, qe = t2 == 'N' ? 0 : (size_t)2 * K * N;         \
-    size_t bytes = ((size_t)nb * (pe + qe) * sizeof(T) + 63) & ~(size_t)63;        \
-    T *buf = aligned_alloc(64, bytes);                                             \
+    size_t one = ((pe + qe) * sizeof(T) + 63) & ~(size_t)63;                       \
+    int nt = ct_mm_nested() ? 1 : ct_get_num_threads();                           \
+    /* small products (beta 0: a unit that fails is written again by the    */  \
+    /* BLAS): units of whole products, or of column slabs of C where there   */  \
+    /* are fewer products than threads, each thread expanding the product's  */  \
+    /* P2 itself and multiplying in its own cache (the expansion read by the */  \
+    /* other core cost as much as the product at order 64)                   */  \
+    int64_t S = nb >= nt || t2 != 'N' ? 1 : (nt + nb - 1) / nb;                   \
+    if (S > N / 16) S = N / 16 > 1 ? N / 16 : 1;                                   \
+    if (nt > 1 && nb * S >= nt && beta == 0 && 8.0 * M * N * K < CT_CPLX_WHOLE_FLOPS) { \
+        int fail = 0;                                                              \
+        _Pragma("omp parallel num_threads(nt)")                                    \
+        {                                                                          \
+            static const int64_t zero = 0;                                         \
+            T *w = aligned_alloc(64, one);                                         \
+            int64_t have = -1;                     /* the product w holds */       \
+            if (w == NULL) {                                                       \
+                _Pragma("omp atomic write")                                        \
+                fail = 1;                                                          \
+            }                                                                      \
+            _Pragma("omp for schedule(static)")                                    \
+            for (int64_t u = 0; u < nb * S; u++) {                                 \
+                if (w == NULL) continue;                                           \
+                int64_t b = u / S, sl = u % S;                                     \
+                int n0 = (int)(N * sl / S), n1 = (int)(N * (sl + 1) / S);          \
+                const T *Qb = Q + 2 * off2[b];                                     \
+                if (have != b)                                                     \
+                    for (int64_t p = 0; p < K; p++)                                \
+                        NAME##_expand(t1, M, N, K, P + 2 * off1[b], ld1, Qb, ld2, w, \
+                                      qe ? w + pe : NULL, p);                      \
+                have = b;                                                          \
+                if (RGEMM('N', 'N', 2 * M, n1 - n0, 2 * K, alpha, w, 2 * M, &zero,  \
+                          qe ? w + pe : Qb + 2 * (int64_t)ld2 * n0, qe ? 2 * K : 2 * ld2, \
+                          &zero, beta, C + 2 * (b * (int64_t)M * N + (int64_t)ldc * n0), \
+                          2 * ldc, 1) != 0) {                                      \
+                    _Pragma("omp atomic write")                                    \
+                    fail = 1;                                                      \
+                }                                                                  \
+            }                                                                      \
+            free(w);                                                               \
+        }                                                                          \
+        return fail ? -1 : 0;                                                      \
+    }                                                                              \
+    T *buf = aligned_alloc(64, one * (size_t)nb);                                  \
     int64_t *o = malloc(2 * (size_t)nb * sizeof(int64_t));                         \
     if (buf == NULL || o == NULL) {                                                \
         free(buf);                                                                 \
         free(o);                                                                   \
         return -1;                                                                 \
     }                                                                              \
-    int nt = ct_get_num_threads();                                                 \
+    const size_t st = one / sizeof(T);             /* a product's buffer */       \
     if ((double)nb * (pe + qe) < CT_CPLX_PAR_ELEMS) nt = 1;                        \
-    if (nt > 1) {                                                                  \
-        _Pragma("omp parallel for num_threads(nt) schedule(static)")               \
-        for (int64_t u = 0; u < nb * K; u++)                                       \
-            NAME##_expand(t1, t2, M, N, K, P, ld1, off1, Q, ld2, off2, buf, pe, qe, nb, u); \
-    } else {                                                                       \
-        for (int64_t u = 0; u < nb * K; u++)                                       \
-            NAME##_expand(t1, t2, M, N, K, P, ld1, off1, Q, ld2, off2, buf, pe, qe, nb, u); \
-    }                                                                              \
+    CT_PARALLEL_IF(nt > 1, "omp parallel for num_threads(nt) schedule(static)",    \
+    for (int64_t u = 0; u < nb * K; u++) {                                         \
+        int64_t b = u / K;                                                         \
+        NAME##_expand(t1, M, N, K, P + 2 * off1[b], ld1, Q + 2 * off2[b], ld2,     \
+                      buf + b * st, qe ? buf + b * st + pe : NULL, u % K);         \
+    });                                                                            \
     for (int64_t b = 0; b < nb; b++) {                                             \
-        o[b] = b * (int64_t)pe;                                                    \
-        o[nb + b] = qe ? nb * (int64_t)pe + b * (int64_t)qe : 2 * off2[b];        \
+        o[b] = b * (int64_t)st;                                                    \
+        o[nb + b] = qe ? b * (int64_t)st + (int64_t)pe : 2 * off2[b];              \
     }                                                                              \
     int rc = RGEMM('N', 'N', 2 * M, N, 2 * K, alpha, buf, 2 * M, o, qe ? buf : Q,  \
                    qe ? 2 * K : 2 * ld2, o + nb, beta, C, 2 * ldc, nb);           \
