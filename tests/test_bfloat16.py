@@ -312,44 +312,67 @@ _BF_DIMS = (1, 2, 15, 16, 17, 31, 32, 33, 47, 64, 65, 129)
 _BF_LAYOUTS = ("c", "t", "s", "e")
 
 
-def _bf_operand(x, lay):
-    """bfloat16 tensor of x's values: contiguous (c), transposed storage
-    (t), every other column (s), or (e) the first row expanded when x's rows
-    are all equal"""
+def _bf_operand(x, lay, dt=None):
+    """bfloat16 (or dt) tensor of x's values: contiguous (c), transposed
+    storage (t), every other column (s), or (e) the first row expanded when
+    x's rows are all equal"""
+    dt = dt or torch.bfloat16
     X = torch.from_numpy(np.ascontiguousarray(x))
     if lay == "t":
-        return torch.from_numpy(np.ascontiguousarray(x.T)).bfloat16().t()
+        return torch.from_numpy(np.ascontiguousarray(x.T)).to(dt).t()
     if lay == "s":
-        return torch.from_numpy(np.repeat(x, 2, axis=-1)).bfloat16()[..., ::2]
+        return torch.from_numpy(np.repeat(x, 2, axis=-1)).to(dt)[..., ::2]
     if lay == "e":
-        return X[..., :1, :].bfloat16().expand(*x.shape)
-    return X.bfloat16()
+        return X[..., :1, :].to(dt).expand(*x.shape)
+    return X.to(dt)
 
 
-def _bf_check(r, a, b):
-    """r (bfloat16) against a @ b in float64: the float32 sum's error plus
-    one rounding to bfloat16"""
+def _bf_check(r, a, b, half_ulp=2.0 ** -8):
+    """r (bfloat16, or float16 with half_ulp 2^-11) against a @ b in
+    float64: the float32 sum's error plus one rounding to r's dtype (for
+    float16 at most half its smallest subnormal, 2^-25, below 2^-14)"""
+    tiny = 2.0 ** -25 if half_ulp == 2.0 ** -11 else 1e-30
     ref = np.matmul(a.astype(np.float64), b.astype(np.float64))
     mag = np.matmul(np.abs(a).astype(np.float64), np.abs(b).astype(np.float64))
     got = r.float().numpy().astype(np.float64)
     assert got.shape == ref.shape
-    bad = np.abs(got - ref) > 2.0 ** -8 * np.abs(ref) + 2.0 ** -20 * a.shape[-1] * mag + 1e-30
+    bad = np.abs(got - ref) > half_ulp * np.abs(ref) + 2.0 ** -20 * a.shape[-1] * mag + tiny
     assert not bad.any(), (np.argwhere(bad)[:3], got[bad][:3], ref[bad][:3])
 
 
+@pytest.mark.parametrize("dtype", ["bfloat16", "float16"])
 @pytest.mark.parametrize("k", _BF_DIMS)
-def test_matmul_blocks_layouts(k):
+def test_matmul_blocks_layouts(k, dtype):
+    # float16 (and bfloat16 without AMX) past 64 k: float32 buffers a
+    # thread, widened in the operand's own orientation, C rounded a block
+    # at a time, the products' columns (or rows) shared between threads
     rng = np.random.default_rng(k)
+    dt = getattr(torch, dtype)
+    rnd = bf16_values if dtype == "bfloat16" else lambda v: v.astype(np.float16).astype(np.float32)
     for i, m in enumerate(_BF_DIMS):
         n = _BF_DIMS[(i * 5 + k) % len(_BF_DIMS)]
         la, lb = _BF_LAYOUTS[i % 4], _BF_LAYOUTS[(i + k) % 4]
-        a = bf16_values(rng.standard_normal((m, k)).astype(np.float32))
-        b = bf16_values(rng.standard_normal((k, n)).astype(np.float32))
+        a = rnd(rng.standard_normal((m, k)).astype(np.float32))
+        b = rnd(rng.standard_normal((k, n)).astype(np.float32))
         if la == "e":
             a[:] = a[:1]
         if lb == "e":
             b[:] = b[:1]
-        _bf_check(_bf_operand(a, la) @ _bf_operand(b, lb), a, b)
+        _bf_check(_bf_operand(a, la, dt) @ _bf_operand(b, lb, dt), a, b,
+                  2.0 ** -8 if dtype == "bfloat16" else 2.0 ** -11)
+    if k == 129:
+        # a batch, a broadcast one, a matrix-vector product, one thread too
+        a, b = rnd(rng.standard_normal((3, 70, k)).astype(np.float32)), rnd(rng.standard_normal((k, 90)).astype(np.float32))
+        old = torch.get_num_threads()
+        try:
+            for threads in (1, 2):
+                torch.set_num_threads(threads)
+                _bf_check(torch.from_numpy(a).to(dt) @ torch.from_numpy(b).to(dt), a, b,
+                          2.0 ** -8 if dtype == "bfloat16" else 2.0 ** -11)
+                _bf_check(torch.from_numpy(a[0]).to(dt) @ torch.from_numpy(b[:, :1]).to(dt), a[0], b[:, :1],
+                          2.0 ** -8 if dtype == "bfloat16" else 2.0 ** -11)
+        finally:
+            torch.set_num_threads(old)
 
 
 def test_matmul_batches_bands_nonfinite():

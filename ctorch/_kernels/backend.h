@@ -110,10 +110,10 @@ typedef struct ct_backend {
     void (*gemm)(int dtype, char t1, char t2, int M, int N, int K, const void *alpha,
                  char *P, int ld1, const int64_t *off1, char *Q, int ld2, const int64_t *off2,
                  const void *beta, char *C, int ldc, int64_t nb);
-    /* bfloat16 products C[b] (m x n, dense) = A[b] B[b] on any element
-     * strides (matmul.h's ct_bf16_gemm): 0, or -1 when the device has no
-     * kernel for them (NULL: never) and the float32 route runs them */
-    int (*gemm_bf16)(int64_t nb, int64_t m, int64_t n, int64_t k,
+    /* float16 / bfloat16 products C[b] (m x n, dense) = A[b] B[b] on any
+     * element strides (matmul.h's ct_half_gemm): 0, or -1 when the device
+     * has no kernel for them (NULL: never) and the float32 route runs them */
+    int (*gemm_half)(int dtype, int64_t nb, int64_t m, int64_t n, int64_t k,
                      const uint16_t *A, const int64_t *offa, int64_t ars, int64_t acs,
                      const uint16_t *B, const int64_t *offb, int64_t brs, int64_t bcs,
                      uint16_t *C);

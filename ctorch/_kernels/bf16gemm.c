@@ -32,7 +32,8 @@
  * rounding) and the kernel's permission for the tile data (Linux 5.16+,
  * arch_prctl ARCH_REQ_XCOMP_PERM, asked for once). Where any of this is
  * missing, or with the environment variable CTORCH_NO_AMX set,
- * ct_bf16_gemm returns -1 and the caller takes the float32 route.
+ * ct_bf16_gemm returns -1 and ct_half_gemm (matmul.c) takes its float32
+ * route.
  */
 #include "matmul.h"
 #include "strided.h"

@@ -1539,7 +1539,7 @@ const ct_backend ct_cpu_backend = {
     .mm = ct_mm_loops,
     .gemm_ready = ct_cpu_gemm_ready,
     .gemm = ct_cpu_gemm,
-    .gemm_bf16 = ct_bf16_gemm,
+    .gemm_half = ct_half_gemm,
 
     .copy_rows = ct_copy_rows,
     .index_select = ct_index_select,

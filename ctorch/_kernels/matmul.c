@@ -360,3 +360,140 @@ int NAME(char t1, char t2, int M, int N, int K, T alpha, const T *P, int ld1,   
 
 CT_CPLX_VIA_REAL(ct_cgemm_via_real, float, ct_sgemm_batched)
 CT_CPLX_VIA_REAL(ct_zgemm_via_real, double, ct_dgemm_batched)
+
+
+/* ---- float16 and bfloat16 products through float32 ------------------------
+ *
+ * C[b] (m x n, dense rows) = A[b] (m x k) B[b] (k x n) for 16-bit floats
+ * on any element strides (matmul.h), float32 products rounded once: bfloat16
+ * on AMX where bf16gemm.c takes it, else units of (product, slab of C)
+ * shared between the threads, each unit widened into float32 buffers of
+ * its thread (the product's A and its slab of B's columns, or its slab of
+ * A's rows and all of B), multiplied by the float kernel on that thread
+ * and rounded into its slab of C. Widening once on one thread and
+ * multiplying on all of them made the other core read the widened
+ * operands from the first one's cache: a 256 x 256 float16 product ran at
+ * 0.91x PyTorch's speed. */
+#include "halfconv.h"
+
+/* rows x cols of a 16-bit float operand (element (i, j) at s[i * rs + j *
+ * cs]) widened into the dense buffer d in the orientation of its memory:
+ * row-major (0), or column-major (1) where its columns are the contiguous
+ * lines (a transposed weight) */
+static int ct_half_widen(int bf, const uint16_t *s, int64_t rs, int64_t cs, int64_t rows,
+                         int64_t cols, float *d)
+{
+    const int by_cols = cs != 1 && rs == 1 && rows > 1;
+    const int64_t lines = by_cols ? cols : rows, len = by_cols ? rows : cols;
+    const int64_t ls = by_cols ? cs : rs, es = by_cols ? 1 : cs;
+    if (es == 1 && ls == len) {                     /* dense: one run */
+        if (bf) ct_bf2f_contig(s, d, lines * len);
+        else ct_h2f_contig(s, d, lines * len);
+        return by_cols;
+    }
+    for (int64_t i = 0; i < lines; i++, d += len) {
+        const uint16_t *r = s + i * ls;
+        if (es == 1) {
+            if (bf) ct_bf2f_contig(r, d, len);
+            else ct_h2f_contig(r, d, len);
+        } else {
+            for (int64_t j = 0; j < len; j++)
+                d[j] = bf ? ct_bf2f(r[j * es]) : (float)((const ct_half *)r)[j * es];
+        }
+    }
+    return by_cols;
+}
+
+/* the elements of C's float block a thread rounds at a time (256 KB), and
+ * the k loops the float32 route keeps */
+#define CT_HALF_CBLOCK 65536
+#define CT_HALF_MIN_K 64
+
+int ct_half_gemm(int dtype, int64_t nb, int64_t m, int64_t n, int64_t k,
+                 const uint16_t *A, const int64_t *offa, int64_t ars, int64_t acs,
+                 const uint16_t *B, const int64_t *offb, int64_t brs, int64_t bcs, uint16_t *C)
+{
+    if (dtype != CT_FLOAT16 && dtype != CT_BFLOAT16)
+        return -1;
+    if (dtype == CT_BFLOAT16 && ct_bf16_gemm(nb, m, n, k, A, offa, ars, acs, B, offb, brs, bcs,
+                                             C) == 0)
+        return 0;
+    int mr = 0, nr = 0;
+    /* (the float32 route: a batch of tiny products, on its batched small
+     * kernel; a short k loop, where C's rounding is most of the work and
+     * the float kernel's slabs for short k serve better) */
+    if (nb <= 0 || m <= 0 || n <= 0 || k <= CT_HALF_MIN_K || m > (1 << 30) || n > (1 << 30)
+        || k > (1 << 30) || (nb > 1 && m * n * k < 4096) || ct_sgemm_tile(&mr, &nr) != 0)
+        return -1;
+    const int bf = dtype == CT_BFLOAT16;
+    int nt = ct_mm_nested() ? 1 : ct_get_num_threads();
+    /* (the widening is work too: a matrix-vector product has few flops) */
+    if (2.0 * m * n * k * nb < CT_GEMM_PAR_FLOPS && (double)nb * (m * k + k * n) < 65536.0)
+        nt = 1;
+    /* slabs of C's columns (or, for fewer columns than rows, of its rows)
+     * so that every thread has a unit: at least 16 columns (rows) a slab */
+    const int cols = n >= m;
+    const int64_t side = cols ? n : m;
+    int64_t S = nb >= nt ? 1 : (nt + nb - 1) / nb;
+    if (S > side / 16) S = side / 16 > 1 ? side / 16 : 1;
+    const int64_t units = nb * S, ws = (side + S - 1) / S;      /* the widest slab */
+    if (units < nt) nt = (int)units;
+    /* a thread's float32 buffers: A (or its slab), B's slab (or B), a block of C */
+    const int64_t ma = cols ? m : ws, nbw = cols ? ws : n;
+    int64_t cr = CT_HALF_CBLOCK / nbw;             /* C's rows a block */
+    cr = cr < 16 ? 16 : cr > ma ? ma : cr;
+    const size_t per = (size_t)(ma * k + k * nbw + cr * nbw + 48);
+    const size_t stride = (per + 15) & ~(size_t)15;
+    float *buf = aligned_alloc(64, stride * sizeof(float) * (size_t)nt);
+    if (buf == NULL)
+        return -1;
+    int fail = 0;
+    CT_PARALLEL_IF(nt > 1, "omp parallel num_threads(nt)",
+    {
+#ifdef _OPENMP
+        const int tid = nt > 1 ? omp_get_thread_num() : 0;
+#else
+        const int tid = 0;
+#endif
+        float *fa = buf + tid * stride, *fb = fa + ma * k, *fc = fb + k * nbw;
+        static const int64_t zero = 0;
+        int64_t have = -1;                  /* the product whose whole operand is widened */
+        int whole_t = 0;                    /* and its orientation */
+        _Pragma("omp for schedule(static)")     /* (alone: one thread's loop) */
+        for (int64_t u = 0; u < units; u++) {
+            int64_t b = u / S, s = u % S, lo = side * s / S, w = side * (s + 1) / S - lo;
+            const uint16_t *Ab = A + offa[b], *Bb = B + offb[b];
+            int64_t ra = cols ? m : w, cn = cols ? w : n;       /* C's slab: ra x cn */
+            int ta, tb;
+            if (cols) {
+                if (have != b) whole_t = ct_half_widen(bf, Ab, ars, acs, m, k, fa);
+                ta = whole_t;
+                tb = ct_half_widen(bf, Bb + lo * bcs, brs, bcs, k, w, fb);
+            } else {
+                ta = ct_half_widen(bf, Ab + lo * ars, ars, acs, w, k, fa);
+                if (have != b) whole_t = ct_half_widen(bf, Bb, brs, bcs, k, n, fb);
+                tb = whole_t;
+            }
+            have = b;
+            /* row-major C (ra x cn) = A' B' is column-major C^T = B'^T A'^T:
+             * B' as stored is op1 ('N' rows, 'T' columns), A' op2 */
+            uint16_t *cb = C + b * m * n + (cols ? lo : lo * n);
+            for (int64_t i0 = 0; i0 < ra; i0 += cr) {
+                int64_t rr = ra - i0 < cr ? ra - i0 : cr;
+                if (ct_sgemm_batched(tb ? 'T' : 'N', ta ? 'T' : 'N', (int)cn, (int)rr, (int)k, 1.0f,
+                                     fb, (int)(tb ? k : cn), &zero, ta ? fa + i0 : fa + i0 * k,
+                                     (int)(ta ? ra : k), &zero, 0.0f, fc, (int)cn, 1) != 0) {
+                    _Pragma("omp atomic write")
+                    fail = 1;
+                    break;
+                }
+                for (int64_t i = 0; i < rr; i++) {
+                    if (bf) ct_f2bf_contig(fc + i * cn, cb + (i0 + i) * n, cn);
+                    else ct_f2h_contig(fc + i * cn, cb + (i0 + i) * n, cn);
+                }
+            }
+        }
+    });
+    free(buf);
+    return fail ? -1 : 0;
+}

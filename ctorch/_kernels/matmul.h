@@ -110,7 +110,18 @@ int ct_zgemm_via_real(char t1, char t2, int M, int N, int K, double alpha,
  * on this CPU: 0, or -1 (and 32 x 12) when it has none. */
 int ct_sgemm_tile(int *mr, int *nr);
 
-/* ---- bfloat16 products on AMX (bf16gemm.c) ------------------------------- */
+/* ---- float16 and bfloat16 products (matmul.c, bf16gemm.c) ---------------- */
+
+/* C[b] (m x n, dense rows) = A[b] B[b], b < nb, for dtype CT_FLOAT16 or
+ * CT_BFLOAT16, with A[b](i, p) = A[offa[b] + i * ars + p * acs] and B[b](p,
+ * j) = B[offb[b] + p * brs + j * bcs]: float32 products rounded once, on
+ * AMX (bfloat16, ct_bf16_gemm) or ctorch's float32 kernel in units of
+ * (product, slab of C) a thread. 0, or -1 (the caller's float32 route
+ * runs) without that kernel or out of memory. */
+int ct_half_gemm(int dtype, int64_t nb, int64_t m, int64_t n, int64_t k,
+                 const uint16_t *A, const int64_t *offa, int64_t ars, int64_t acs,
+                 const uint16_t *B, const int64_t *offb, int64_t brs, int64_t bcs, uint16_t *C);
+
 
 /* C[b] (m x n, dense rows) = A[b] B[b], b < nb, with A[b](i, p) =
  * A[offa[b] + i * ars + p * acs] and B[b](p, j) = B[offb[b] + p * brs +

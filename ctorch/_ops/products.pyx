@@ -138,10 +138,10 @@ cdef Tensor _bmm_acc(Tensor a, Tensor b, Tensor acc, double alpha, double beta):
         _same_device(a, acc)
     cdef int device = a._storage.device
     if code == CT_FLOAT16 or code == CT_BFLOAT16:
-        # products of halves: float32 products rounded once; bfloat16 on the
+        # products of halves: float32 products rounded once, on the
         # backend's own kernel where it has one
-        if code == CT_BFLOAT16 and acc is None:
-            own = _bmm_bf16(a, b)
+        if acc is None:
+            own = _bmm_half(a, b)
             if own is not None:
                 return own
         return _cast(_bmm_raw(_cast(a, t_float32), _cast(b, t_float32)), dt)
@@ -201,15 +201,16 @@ cdef Tensor _bmm_acc(Tensor a, Tensor b, Tensor acc, double alpha, double beta):
     return out
 
 
-cdef Tensor _bmm_bf16(Tensor a, Tensor b):
-    """_bmm_raw of bfloat16 operands (any strides) on the backend's gemm_bf16;
-    None where it has none or declines (the float32 route runs then)."""
+cdef Tensor _bmm_half(Tensor a, Tensor b):
+    """_bmm_raw of float16 / bfloat16 operands (any strides) on the backend's
+    gemm_half; None where it has none or declines (the float32 route runs
+    then)."""
     cdef const ct_backend *B = a._storage.backend
     cdef int nd = a._ndim, nbd = a._ndim - 2, d, rc
     cdef Py_ssize_t m = a._shape[nd - 2], k = a._shape[nd - 1], n = b._shape[nd - 1], nb = 1
     for d in range(nbd):
         nb *= a._shape[d]
-    if B.gemm_bf16 == NULL or m == 0 or n == 0 or k == 0 or nb == 0:
+    if B.gemm_half == NULL or m == 0 or n == 0 or k == 0 or nb == 0:
         return None
     cdef Tensor out = _empty_list([a._shape[d] for d in range(nbd)] + [m, n], a._dtype,
                                   a._storage.device)
@@ -221,7 +222,7 @@ cdef Tensor _bmm_bf16(Tensor a, Tensor b):
         free(offa)
         raise
     with nogil:
-        rc = B.gemm_bf16(nb, m, n, k, <const uint16_t *>a._data, offa, a._stride[nd - 2],
+        rc = B.gemm_half(a._dtype._code, nb, m, n, k, <const uint16_t *>a._data, offa, a._stride[nd - 2],
                          a._stride[nd - 1], <const uint16_t *>b._data, offb, b._stride[nd - 2],
                          b._stride[nd - 1], <uint16_t *>out._data)
     free(offa)
