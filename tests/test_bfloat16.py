@@ -342,7 +342,7 @@ def _bf_check(r, a, b, half_ulp=2.0 ** -8):
 
 @pytest.mark.parametrize("dtype", ["bfloat16", "float16"])
 @pytest.mark.parametrize("k", _BF_DIMS)
-def test_matmul_blocks_layouts(k, dtype):
+def test_matmul_blocks_layouts(k, dtype, threads):
     # float16 (and bfloat16 without AMX) past 64 k: float32 buffers a
     # thread, widened in the operand's own orientation, C rounded a block
     # at a time, the products' columns (or rows) shared between threads
@@ -363,16 +363,12 @@ def test_matmul_blocks_layouts(k, dtype):
     if k == 129:
         # a batch, a broadcast one, a matrix-vector product, one thread too
         a, b = rnd(rng.standard_normal((3, 70, k)).astype(np.float32)), rnd(rng.standard_normal((k, 90)).astype(np.float32))
-        old = torch.get_num_threads()
-        try:
-            for threads in (1, 2):
-                torch.set_num_threads(threads)
-                _bf_check(torch.from_numpy(a).to(dt) @ torch.from_numpy(b).to(dt), a, b,
-                          2.0 ** -8 if dtype == "bfloat16" else 2.0 ** -11)
-                _bf_check(torch.from_numpy(a[0]).to(dt) @ torch.from_numpy(b[:, :1]).to(dt), a[0], b[:, :1],
-                          2.0 ** -8 if dtype == "bfloat16" else 2.0 ** -11)
-        finally:
-            torch.set_num_threads(old)
+        for count in (1, 2):
+            threads(count)
+            _bf_check(torch.from_numpy(a).to(dt) @ torch.from_numpy(b).to(dt), a, b,
+                      2.0 ** -8 if dtype == "bfloat16" else 2.0 ** -11)
+            _bf_check(torch.from_numpy(a[0]).to(dt) @ torch.from_numpy(b[:, :1]).to(dt), a[0], b[:, :1],
+                      2.0 ** -8 if dtype == "bfloat16" else 2.0 ** -11)
 
 
 def test_matmul_batches_bands_nonfinite():

@@ -674,9 +674,17 @@ def test_binary_ops_over_short_broadcast_rows(dtype, rows, n):
 
 # ------------------------- short rows: an input broadcast along or across them
 
+def _wide_vals(rng, dtype, sh):
+    """values of dtype spread over +-20 (complex: both parts; bool: signs)"""
+    a = rng.standard_normal(sh) * 20
+    if dtype == "complex128":
+        a = a + 1j * rng.standard_normal(sh)
+    return (a > 0) if dtype == "bool" else a.astype(dtype)
+
+
 @pytest.mark.parametrize("dtype", ["bool", "int16", "float16", "float32", "float64", "complex128"])
 @pytest.mark.parametrize("shape", [(5000, 1), (4097, 8), (1500, 63), (3, 700, 17), (2, 3000, 40)])
-def test_short_rows_with_a_broadcast_input(dtype, shape):
+def test_short_rows_with_a_broadcast_input(dtype, shape, threads):
     # an input whose rows are not adjacent where the output's are (a column
     # broadcast along the rows, one row repeated down a dim, a wider
     # tensor's column block) is copied into blocks of whole rows and the loop
@@ -684,11 +692,7 @@ def test_short_rows_with_a_broadcast_input(dtype, shape):
     # operand orders, flipped operands, out=, where and masked_fill with a
     # broadcast condition, two threads
     rng = np.random.default_rng(sum(shape))
-    def vals(sh):
-        a = rng.standard_normal(sh) * 20
-        if dtype == "complex128":
-            a = a + 1j * rng.standard_normal(sh)
-        return (a > 0) if dtype == "bool" else a.astype(dtype)
+    vals = lambda sh: _wide_vals(rng, dtype, sh)
     m = vals(shape)
     col = vals(shape[:-1] + (1,))
     row = vals(shape[:-2] + (1,) + shape[-1:])
@@ -697,32 +701,28 @@ def test_short_rows_with_a_broadcast_input(dtype, shape):
               torch.from_numpy(np.concatenate([m, m], -1))[..., :shape[-1]],
               torch.from_numpy(col).flip(-2)]
     ops = [("logical_xor", np.logical_xor)] if dtype == "bool" else [("mul", np.multiply), ("sub", np.subtract)]
-    for threads in (1, 2):
-        old = torch.get_num_threads()
-        torch.set_num_threads(threads)
-        try:
-            for X in others:
-                Xd = X.expand(*shape).contiguous()
-                for name, ref in ops:
-                    f = getattr(torch, name)
-                    for got, dense, want in ((f(M, X), f(M, Xd), ref(m, Xd.numpy())),
-                                             (f(X, M.flip(-1)), f(Xd, M.flip(-1).contiguous()),
-                                              ref(Xd.numpy(), m[..., ::-1]))):
-                        assert np.array_equal(got.numpy(), dense.numpy())
-                        assert np.array_equal(got.numpy(), want) or np.allclose(got.numpy(), want,
-                                                                                rtol=1e-3 if dtype == "float16" else 1e-14)
-                    out = torch.empty(shape, dtype=f(M, X).dtype)
-                    f(M, X, out=out)
-                    assert np.array_equal(out.numpy(), f(M, Xd).numpy())
-                # where: a bool condition (1-byte elements) broadcast the same ways
-                C = X if dtype == "bool" else X.real > 0 if dtype == "complex128" else X > 0
-                Cd = C.expand(*shape).contiguous()
-                assert np.array_equal(torch.where(C, M, M.flip(-1)).numpy(),
-                                      np.where(Cd.numpy(), m, m[..., ::-1]))
-                assert np.array_equal(torch.where(C, X, M).numpy(), torch.where(Cd, Xd, M).numpy())
-                assert np.array_equal(M.masked_fill(C, 1).numpy(), np.where(Cd.numpy(), 1, m).astype(m.dtype))
-        finally:
-            torch.set_num_threads(old)
+    for count in (1, 2):
+        threads(count)
+        for X in others:
+            Xd = X.expand(*shape).contiguous()
+            for name, ref in ops:
+                f = getattr(torch, name)
+                for got, dense, want in ((f(M, X), f(M, Xd), ref(m, Xd.numpy())),
+                                         (f(X, M.flip(-1)), f(Xd, M.flip(-1).contiguous()),
+                                          ref(Xd.numpy(), m[..., ::-1]))):
+                    assert np.array_equal(got.numpy(), dense.numpy())
+                    assert np.array_equal(got.numpy(), want) or np.allclose(got.numpy(), want,
+                                                                            rtol=1e-3 if dtype == "float16" else 1e-14)
+                out = torch.empty(shape, dtype=f(M, X).dtype)
+                f(M, X, out=out)
+                assert np.array_equal(out.numpy(), f(M, Xd).numpy())
+            # where: a bool condition (1-byte elements) broadcast the same ways
+            C = X if dtype == "bool" else X.real > 0 if dtype == "complex128" else X > 0
+            Cd = C.expand(*shape).contiguous()
+            assert np.array_equal(torch.where(C, M, M.flip(-1)).numpy(),
+                                  np.where(Cd.numpy(), m, m[..., ::-1]))
+            assert np.array_equal(torch.where(C, X, M).numpy(), torch.where(Cd, Xd, M).numpy())
+            assert np.array_equal(M.masked_fill(C, 1).numpy(), np.where(Cd.numpy(), 1, m).astype(m.dtype))
 
 
 # --------------------------------------------------------------- nan_to_num
@@ -874,11 +874,7 @@ def test_transposed_inputs_copied_a_tile_at_a_time(dtype, shape):
     # tile at a time into a dense block for the loop (every element size,
     # tile edges, a batch dim, both operand orders, a cast, two threads)
     rng = np.random.default_rng(sum(shape))
-    def vals(sh):
-        a = rng.standard_normal(sh) * 20
-        if dtype == "complex128":
-            a = a + 1j * rng.standard_normal(sh)
-        return (a > 0) if dtype == "bool" else a.astype(dtype)
+    vals = lambda sh: _wide_vals(rng, dtype, sh)
     a = vals(shape[:-2] + shape[-1:] + shape[-2:-1])       # its last two dims swapped
     b = vals(shape)
     at = np.swapaxes(a, -1, -2)

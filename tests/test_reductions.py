@@ -678,7 +678,7 @@ def test_sums_of_a_slice_of_columns(dtype):
 
 @pytest.mark.parametrize("dtype", ["float32", "float64", "int64", "float16", "bfloat16", "complex64"])
 @pytest.mark.parametrize("rows,cols", [(1025, 64), (5000, 13), (3000, 256), (100000, 8)])
-def test_column_sums_of_tall_narrow_matrices(dtype, rows, cols):
+def test_column_sums_of_tall_narrow_matrices(dtype, rows, cols, threads):
     # fewer 256-column blocks than threads: each block's rows cut into runs of
     # whole 512-row pieces, one a thread, their sums added in order; one
     # thread sums them all itself
@@ -690,22 +690,18 @@ def test_column_sums_of_tall_narrow_matrices(dtype, rows, cols):
     t = torch.from_numpy(a).to(getattr(torch, dtype))
     src = t.float().numpy() if "16" in dtype else a
     want = src.astype(np.complex128 if dtype == "complex64" else np.float64).sum(0)
-    old = torch.get_num_threads()
-    try:
-        for threads in (1, 2):
-            torch.set_num_threads(threads)
-            got = t.sum(0)
-            assert got.dtype == t.dtype
-            if dtype == "int64":
-                assert np.array_equal(got.numpy(), a.sum(0))
-                continue
-            g = got.float().numpy() if "16" in dtype else got.numpy()
-            tol = 2e-2 if "16" in dtype else 1e-5 if dtype in ("float32", "complex64") else 1e-12
-            np.testing.assert_allclose(g, want, rtol=tol, atol=tol * np.abs(src).sum(0).max())
-            np.testing.assert_allclose(t.mean(0).float().numpy() if "16" in dtype else t.mean(0).numpy(),
-                                       want / rows, rtol=tol, atol=tol * np.abs(src).max())
-    finally:
-        torch.set_num_threads(old)
+    for count in (1, 2):
+        threads(count)
+        got = t.sum(0)
+        assert got.dtype == t.dtype
+        if dtype == "int64":
+            assert np.array_equal(got.numpy(), a.sum(0))
+            continue
+        g = got.float().numpy() if "16" in dtype else got.numpy()
+        tol = 2e-2 if "16" in dtype else 1e-5 if dtype in ("float32", "complex64") else 1e-12
+        np.testing.assert_allclose(g, want, rtol=tol, atol=tol * np.abs(src).sum(0).max())
+        np.testing.assert_allclose(t.mean(0).float().numpy() if "16" in dtype else t.mean(0).numpy(),
+                                   want / rows, rtol=tol, atol=tol * np.abs(src).max())
 
 
 # products of rows of 64 and more: the part past the last whole block of 64

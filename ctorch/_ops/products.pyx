@@ -109,6 +109,18 @@ cdef int64_t *_batch_offsets(Tensor t, int nbd, Py_ssize_t nb) except NULL:
     return off
 
 
+cdef int64_t *_pair_offsets(Tensor a, Tensor b, int nbd, Py_ssize_t nb,
+                            int64_t **offb) except NULL:
+    """_batch_offsets of a (returned) and of b (into offb): both to free."""
+    cdef int64_t *offa = _batch_offsets(a, nbd, nb)
+    try:
+        offb[0] = _batch_offsets(b, nbd, nb)
+    except MemoryError:
+        free(offa)
+        raise
+    return offa
+
+
 cdef Tensor _bmm_raw(Tensor a, Tensor b):
     """(..., m, k) x (..., k, n) -> new dense (..., m, n); the batch shapes of a
     and b are equal (strides are free, 0 included); one dtype; no autograd."""
@@ -181,13 +193,8 @@ cdef Tensor _bmm_acc(Tensor a, Tensor b, Tensor acc, double alpha, double beta):
             a = _raw_clone(a)
         if not ((b._stride[nd - 1] == 1 or n == 1) and (b._stride[nd - 2] == n or k == 1)):
             b = _raw_clone(b)
-    cdef int64_t *offa = _batch_offsets(a, nbd, nb)
     cdef int64_t *offb
-    try:
-        offb = _batch_offsets(b, nbd, nb)
-    except MemoryError:
-        free(offa)
-        raise
+    cdef int64_t *offa = _pair_offsets(a, b, nbd, nb, &offb)
     cdef ct_mm_fn fn = B.mm[code]
     with nogil:
         if blas:
@@ -214,13 +221,8 @@ cdef Tensor _bmm_half(Tensor a, Tensor b):
         return None
     cdef Tensor out = _empty_list([a._shape[d] for d in range(nbd)] + [m, n], a._dtype,
                                   a._storage.device)
-    cdef int64_t *offa = _batch_offsets(a, nbd, nb)
     cdef int64_t *offb
-    try:
-        offb = _batch_offsets(b, nbd, nb)
-    except MemoryError:
-        free(offa)
-        raise
+    cdef int64_t *offa = _pair_offsets(a, b, nbd, nb, &offb)
     with nogil:
         rc = B.gemm_half(a._dtype._code, nb, m, n, k, <const uint16_t *>a._data, offa, a._stride[nd - 2],
                          a._stride[nd - 1], <const uint16_t *>b._data, offb, b._stride[nd - 2],
