@@ -244,6 +244,16 @@ static void ct_copy_unit(const ct_copy_job *J, int64_t u)
 void ct_copy_block(int es, char *o, int64_t os0, const char *a, int64_t as0, int64_t as1,
                    int64_t nr, int64_t n1)
 {
+    if (as0 == 0 && nr >= 16 && os0 == n1 * es) {
+        /* one row repeated (a broadcast down the rows): the first row, then
+         * the rows done so far copied after them, doubling (a block of 128
+         * rows of 32 floats a row at a time cost a quarter of x * y[:, None]);
+         * a few rows stay with the row loop (each memcpy a call) */
+        ct_copy_block(es, o, os0, a, 0, as1, 1, n1);
+        for (int64_t done = 1; done < nr; done *= 2)
+            memcpy(o + done * os0, o, (size_t)((nr - done < done ? nr - done : done) * os0));
+        return;
+    }
 #ifdef CT_HAVE_TR8
     static int avx2 = -1;
     if (avx2 < 0) avx2 = __builtin_cpu_supports("avx2");
