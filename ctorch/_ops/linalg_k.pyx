@@ -549,10 +549,8 @@ def ormqr(Tensor H, Tensor tau, Tensor C, bint left, bint trans):
     cdef Tensor h = _dense(H), t = _dense(tau), c = _raw_clone(C)
     cdef int nd = h._ndim
     cdef int64_t m = h._shape[nd - 2], na = h._shape[nd - 1], k = t._shape[t._ndim - 1]
-    cdef int64_t mc = c._shape[nd - 2], nc = c._shape[nd - 1], nb = 1
-    cdef int d, rc, code = h._dtype._code
-    for d in range(nd - 2):
-        nb *= h._shape[d]
+    cdef int64_t mc = c._shape[nd - 2], nc = c._shape[nd - 1], nb = _batch_numel(h)
+    cdef int rc, code = h._dtype._code
     if nb == 0 or k == 0 or mc == 0 or nc == 0:
         return None
     ensure_gemm(h._storage.backend)

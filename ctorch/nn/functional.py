@@ -596,13 +596,6 @@ def _sum_last(x, k, scale=1.0):
     return x.sum(dims, keepdim=True) * scale if scale != 1.0 else x.sum(dims, keepdim=True)
 
 
-def _sum_dim(x, dim):
-    """x.sum(dim), through _sum_last when dim is the innermost one."""
-    if x.dim() and dim % x.dim() == x.dim() - 1:
-        return _sum_last(x, 1).squeeze(-1)
-    return x.sum(dim)
-
-
 # --------------------------------------------------- distances
 
 def cosine_similarity(x1, x2, dim=1, eps=1e-8):
