@@ -380,6 +380,13 @@ def test_matmul_batches_bands_nonfinite():
     for m, k, n in ((4, 4, 4), (8, 8, 8), (16, 8, 16), (3, 33, 5)):
         a, b = vals(50, m, k), vals(50, k, n)
         _bf_check(torch.bmm(torch.from_numpy(a).bfloat16(), torch.from_numpy(b).bfloat16()), a, b)
+        # float16 too, dense and transposed batches (all widened, one batched product)
+        h = lambda v: v.astype(np.float16).astype(np.float32)
+        ah, bh = h(a), h(b)
+        for A16, B16 in ((torch.from_numpy(ah).half(), torch.from_numpy(bh).half()),
+                         (torch.from_numpy(np.ascontiguousarray(ah.transpose(0, 2, 1))).half().mT,
+                          torch.from_numpy(np.ascontiguousarray(bh.transpose(0, 2, 1))).half().mT)):
+            _bf_check(torch.bmm(A16, B16), ah, bh, 2.0 ** -11)
     # rows in several bands (packed A of a band kept to 1 MB), both threads
     a, b = vals(300, 2000), vals(2000, 20)
     _bf_check(torch.from_numpy(a).bfloat16() @ _bf_operand(b, "t"), a, b)

@@ -27,7 +27,7 @@ void ct_empty_cache(void);
  * when out of memory). A block grows when asked for more; a thread's blocks
  * are freed when it ends. Any thread may call it (the blocks are its own);
  * one slot per kernel, so that two kernels in one call chain never share. */
-enum { CT_SCRATCH_SGEMM_A, CT_SCRATCH_SGEMM_B, CT_SCRATCH_FFT, CT_SCRATCH_SLOTS };
+enum { CT_SCRATCH_SGEMM_A, CT_SCRATCH_SGEMM_B, CT_SCRATCH_FFT, CT_SCRATCH_HALF, CT_SCRATCH_SLOTS };
 void *ct_thread_scratch(int slot, size_t nbytes);
 
 #endif

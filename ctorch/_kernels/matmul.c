@@ -375,6 +375,7 @@ CT_CPLX_VIA_REAL(ct_zgemm_via_real, double, ct_dgemm_batched)
  * operands from the first one's cache: a 256 x 256 float16 product ran at
  * 0.91x PyTorch's speed. */
 #include "halfconv.h"
+#include "alloc.h"
 
 /* rows x cols of a 16-bit float operand (element (i, j) at s[i * rs + j *
  * cs]) widened into the dense buffer d in the orientation of its memory:
@@ -408,6 +409,52 @@ static int ct_half_widen(int bf, const uint16_t *s, int64_t rs, int64_t cs, int6
  * the k loops the float32 route keeps */
 #define CT_HALF_CBLOCK 65536
 #define CT_HALF_MIN_K 64
+#define CT_HALF_TINY_SCRATCH (4 << 20)
+
+/* a batch of tiny products: all of them widened, one batched float product
+ * (its small kernel, threads by the product count), all rounded, without
+ * the slabs' per-unit calls */
+static int ct_half_tiny(int bf, int64_t nb, int64_t m, int64_t n, int64_t k,
+                        const uint16_t *A, const int64_t *offa, int64_t ars, int64_t acs,
+                        const uint16_t *B, const int64_t *offb, int64_t brs, int64_t bcs,
+                        uint16_t *C)
+{
+    const int64_t pa = m * k, pb = k * n, pc = m * n;
+    /* the buffers from the thread's scratch (no fresh pages a call) up to
+     * CT_HALF_TINY_SCRATCH bytes */
+    const size_t bytes = sizeof(float) * (size_t)(nb * (pa + pb + pc))
+                         + sizeof(int64_t) * 2 * (size_t)nb;
+    const int own = bytes > CT_HALF_TINY_SCRATCH;
+    float *f = own ? malloc(bytes) : ct_thread_scratch(CT_SCRATCH_HALF, bytes);
+    if (f == NULL)
+        return -1;
+    float *fb = f + nb * pa, *fc = fb + nb * pb;
+    int64_t *o = (int64_t *)(fc + nb * pc);
+    int ta = 0, tb = 0;
+    /* dense batches one after another: one widening each */
+    int da = acs == 1 && ars == k, db = bcs == 1 && brs == n;
+    for (int64_t b = 0; b < nb; b++) {
+        da = da && offa[b] == offa[0] + b * pa;
+        db = db && offb[b] == offb[0] + b * pb;
+        o[b] = b * pa;
+        o[nb + b] = b * pb;
+    }
+    if (da) ct_half_widen(bf, A + offa[0], nb * pa, 1, 1, nb * pa, f);
+    if (db) ct_half_widen(bf, B + offb[0], nb * pb, 1, 1, nb * pb, fb);
+    for (int64_t b = 0; b < nb && !(da && db); b++) {
+        if (!da) ta = ct_half_widen(bf, A + offa[b], ars, acs, m, k, f + b * pa);
+        if (!db) tb = ct_half_widen(bf, B + offb[b], brs, bcs, k, n, fb + b * pb);
+    }
+    int rc = ct_sgemm_batched(tb ? 'T' : 'N', ta ? 'T' : 'N', (int)n, (int)m, (int)k, 1.0f, fb,
+                              (int)(tb ? k : n), o + nb, f, (int)(ta ? m : k), o, 0.0f, fc,
+                              (int)n, nb);
+    if (rc == 0) {
+        if (bf) ct_f2bf_contig(fc, C, nb * pc);
+        else ct_f2h_contig(fc, C, nb * pc);
+    }
+    if (own) free(f);
+    return rc;
+}
 
 int ct_half_gemm(int dtype, int64_t nb, int64_t m, int64_t n, int64_t k,
                  const uint16_t *A, const int64_t *offa, int64_t ars, int64_t acs,
@@ -419,11 +466,16 @@ int ct_half_gemm(int dtype, int64_t nb, int64_t m, int64_t n, int64_t k,
                                              C) == 0)
         return 0;
     int mr = 0, nr = 0;
-    /* (the float32 route: a batch of tiny products, on its batched small
-     * kernel; a short k loop, where C's rounding is most of the work and
-     * the float kernel's slabs for short k serve better) */
-    if (nb <= 0 || m <= 0 || n <= 0 || k <= CT_HALF_MIN_K || m > (1 << 30) || n > (1 << 30)
-        || k > (1 << 30) || (nb > 1 && m * n * k < 4096) || ct_sgemm_tile(&mr, &nr) != 0)
+    if (nb <= 0 || m <= 0 || n <= 0 || m > (1 << 30) || n > (1 << 30) || k > (1 << 30)
+        || ct_sgemm_tile(&mr, &nr) != 0)
+        return -1;
+    if (nb > 1 && m * n * k < 4096 && k > 0)
+        return ct_half_tiny(dtype == CT_BFLOAT16, nb, m, n, k, A, offa, ars, acs, B, offb, brs,
+                            bcs, C);
+    /* (the caller's float32 route: a short k loop, where C's rounding is
+     * most of the work and the float kernel's slabs for short k serve
+     * better) */
+    if (k <= CT_HALF_MIN_K)
         return -1;
     const int bf = dtype == CT_BFLOAT16;
     int nt = ct_mm_nested() ? 1 : ct_get_num_threads();
