@@ -106,7 +106,7 @@ static void ct_dg_pack_b_t_z(const double *b, int64_t ldb, int nr, int kc, doubl
 static const ct_gm_isa ct_dg_avx512 = {
     CT_GZ_MR, CT_GZ_NR, CT_GZ_KC, CT_GZ_MC, CT_GZ_NC, CT_GZ_AIN, ct_gm_kernel_z,
     ct_gm_pack_a_n_z, ct_dg_pack_a_t_z, ct_dg_pack_b_n_z, ct_dg_pack_b_t_z,
-    ct_gm_gemv_dot_z, ct_gm_gemv_axpy_z, ct_gm_small_z,
+    ct_gm_gemv_dot_z, ct_gm_gemv_axpy_z, ct_gm_small_z, ct_gm_pack_a_x_z,
 };
 
 /* The kernel this CPU runs, NULL for the BLAS. */
@@ -124,7 +124,7 @@ int ct_dgemm_batched(char t1, char t2, int M, int N, int K, double alpha,
                      double *C, int ldc, int64_t nb)
 {
     const ct_gm_isa *k = ct_dg_usable();
-    if (k == NULL) return -1;
+    if (k == NULL || (t1 == 'X' && k->pack_a_x == NULL)) return -1;
     ct_gm_batched(k, t1, t2, M, N, K, alpha, P, ld1, off1, Q, ld2, off2, beta, C, ldc, nb);
     return 0;
 }

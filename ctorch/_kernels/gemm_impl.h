@@ -108,7 +108,24 @@ typedef struct {
      * CT_GM_SMALL_K k (NULL: none) */
     void (*small)(char t2, int M, int N, int K, CT_GT alpha, const CT_GT *A, int64_t lda,
                   const CT_GT *B, int64_t ldb, CT_GT beta, CT_GT *C, int64_t ldc);
+    /* packs op(A) = A2 ('X', below; NULL: the kernel does not take 'X') */
+    void (*pack_a_x)(const CT_GT *a, int64_t lda, int mr, int kc, CT_GT *dst);
 } ct_gm_isa;
+
+/* op1 'X': a complex column-major matrix Z (M/2 x K/2, its real view
+ * a[r + q lda]: rows alternating real and imaginary parts, lda the real
+ * stride of a column) read as the real M x K matrix A2 that holds each z
+ * as the 2 x 2 block [[re z, -im z], [im z, re z]], so that A2 times the
+ * real view of a complex op2(B) is the real view of the complex product
+ * (matmul.c's complex products). Packed as it is read: the k blocks are
+ * even, M is even and so is every row offset (MR is). No in-place reading,
+ * matrix-vector or small-product shortcut, symmetric C or k split takes
+ * it. */
+static inline CT_GT ct_gm_a_x(const CT_GT *a, int64_t lda, int i, int p)
+{
+    const CT_GT *z = a + (i & ~1) + (int64_t)(p >> 1) * lda;
+    return (p & 1) == 0 ? z[i & 1] : (i & 1) ? z[0] : -z[1];
+}
 
 /* Either kernel's write-back of a whole MR x NR tile, MR = 2 W (acc(i) its
  * i-th vector of W elements, va and vb alpha and beta broadcast):
@@ -161,6 +178,34 @@ static void ct_gm_pack_a_n_z(const CT_GT *a, int64_t lda, int mr, int kc, CT_GT 
     }
 }
 
+
+/* Rows i0..i0+mr (mr <= MR, even; i0 even) and k 2 q0..2 q0+kc (kc even)
+ * of op(A) = A2 ('X', above) into one micro-panel, dst[p * MR + i], zero
+ * past mr: column q of the complex matrix as it is for k = 2q, its pairs
+ * swapped and their first parts negated for k = 2q + 1. */
+static void ct_gm_pack_a_x_z(const CT_GT *a, int64_t lda, int mr, int kc, CT_GT *dst)
+{
+    CT_ZMASK m0 = CT_ZLANES(mr);
+    CT_ZMASK m1 = CT_ZLANES(mr - CT_GW);
+#if CT_GW == 16
+#define CT_GM_SWAP(v) _mm512_permute_ps(v, 0xB1)
+    const CT_ZV sg = _mm512_castsi512_ps(_mm512_set1_epi64(0x80000000LL));
+#else
+#define CT_GM_SWAP(v) _mm512_permute_pd(v, 0x55)
+    const CT_ZV sg = _mm512_castsi512_pd(_mm512_set_epi64(0, INT64_MIN, 0, INT64_MIN, 0, INT64_MIN,
+                                                          0, INT64_MIN));
+#endif
+    for (int q = 0; q < kc / 2; q++) {
+        const CT_GT *s = a + q * lda;
+        CT_GT *d = dst + 2 * q * CT_GZ_MR;
+        CT_ZV v0 = CT_ZI(maskz_loadu)(m0, s), v1 = CT_ZI(maskz_loadu)(m1, s + CT_GW);
+        CT_ZI(store)(d, v0);
+        CT_ZI(store)(d + CT_GW, v1);
+        CT_ZI(store)(d + CT_GZ_MR, CT_ZI(xor)(CT_GM_SWAP(v0), sg));
+        CT_ZI(store)(d + CT_GZ_MR + CT_GW, CT_ZI(xor)(CT_GM_SWAP(v1), sg));
+    }
+#undef CT_GM_SWAP
+}
 
 /* The micro-kernel: acc (MR x NR) = sum over k of A(i, p) B(p, j); then
  * C[i + j * ldc] = alpha acc + beta C for the rows i set in `rows` (bit i)
@@ -669,7 +714,8 @@ static void ct_gm_unpacked(char t1, char t2, int M, int N, int K, CT_GT alpha,
         for (int i = 0; i < M; i++) {
             CT_GT acc = 0;
             for (int p = 0; p < K; p++)
-                acc += (t1 == 'N' ? A[i + p * lda] : A[p + i * lda])
+                acc += (t1 == 'N' ? A[i + p * lda] : t1 == 'X' ? ct_gm_a_x(A, lda, i, p)
+                        : A[p + i * lda])
                        * (t2 == 'N' ? B[p + j * ldb] : B[j + p * ldb]);
             CT_GT *c = C + i + j * ldc;
             *c = beta == 0 ? alpha * acc : alpha * acc + beta * *c;
@@ -771,6 +817,7 @@ static void ct_gm_rows(const ct_gm_isa *k, char t1, int ain, int bin, int i0, in
                 int mr = mc - ir < MR ? mc - ir : MR;
                 CT_GT *d = abuf + (size_t)ir * kc;
                 if (t1 == 'N') k->pack_a_n(A + (ic + ir) + (int64_t)pc * lda, lda, mr, kc, d);
+                else if (t1 == 'X') k->pack_a_x(A + (ic + ir) + (int64_t)(pc / 2) * lda, lda, mr, kc, d);
                 else k->pack_a_t(A + pc + (int64_t)(ic + ir) * lda, lda, mr, kc, d);
             }
         for (int jr = 0; jr < nc; jr += NR) {
@@ -882,7 +929,7 @@ static void ct_gm_serial(const ct_gm_isa *k, char t1, char t2, int M, int N, int
         ct_gm_scale(M, N, beta, C, ldc);
         return;
     }
-    if (M == 1 || N == 1) {
+    if ((M == 1 || N == 1) && t1 != 'X') {
         ct_gm_gemv(k, t1, t2, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
         return;
     }
@@ -901,7 +948,7 @@ static void ct_gm_serial(const ct_gm_isa *k, char t1, char t2, int M, int N, int
                             C + i + (int64_t)j * ldc, 1);
         return;
     }
-    int kcb = ct_gm_block(K, k->kc, 1);
+    int kcb = ct_gm_block(K, k->kc, t1 == 'X' ? 2 : 1);
     int mcb = ct_gm_block(M, k->mc, k->mr);
     int ncb = ct_gm_block(N, k->nc, k->nr);
     CT_GT *abuf = ct_gm_buffer(0, (size_t)mcb * kcb);
@@ -944,7 +991,8 @@ static int ct_gm_symmetric(char t1, char t2, int M, int N, int K, const CT_GT *P
                            const int64_t *off1, const CT_GT *Q, int ld2, const int64_t *off2,
                            CT_GT beta, int64_t nb)
 {
-    if (M != N || M < 2 || K < CT_GM_SYM_K || beta != 0 || t1 == t2 || P != Q || ld1 != ld2)
+    if (M != N || M < 2 || K < CT_GM_SYM_K || beta != 0 || t1 == t2 || t1 == 'X' || P != Q
+        || ld1 != ld2)
         return 0;
     for (int64_t b = 0; b < nb; b++)
         if (off1[b] != off2[b]) return 0;
@@ -1003,9 +1051,10 @@ static void ct_gm_tri_split(const ct_gm_isa *k, int M, int parts, int *b)
 }
 
 /* X advanced by lo along op(X)'s rows (dim 0) or columns (dim 1), op(X) = X
- * ('N': X(i, p) = X[i + p ld]) or its transpose ('T') */
+ * ('N': X(i, p) = X[i + p ld]), its transpose ('T') or A2 ('X', lo even) */
 static inline const CT_GT *ct_gm_at(const CT_GT *X, char t, int64_t ld, int dim, int64_t lo)
 {
+    if (t == 'X') return X + (dim == 0 ? lo : lo / 2 * ld);
     return X + ((t == 'N') == (dim == 0) ? lo : lo * ld);
 }
 
@@ -1152,7 +1201,7 @@ static void ct_gm_batched(const ct_gm_isa *k, char t1, char t2, int M, int N, in
      * into a buffer (alpha 1, beta 0), the parts added in their order. */
     const size_t mn = (size_t)M * N;
     CT_GT *part = NULL;
-    if (ct_gm_ksplit(k, M, N, K, nt)) {
+    if (t1 != 'X' && ct_gm_ksplit(k, M, N, K, nt)) {
         int kp = K / (2 * k->kc) < nt ? K / (2 * k->kc) : nt;
         if (kp > 64) kp = 64;
         part = (CT_GT *)malloc(sizeof(CT_GT) * mn * (size_t)kp);

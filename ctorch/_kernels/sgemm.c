@@ -557,13 +557,13 @@ static void ct_sg_gemv_axpy_y(int M, int K, float alpha, const float *A, int64_t
 static const ct_gm_isa ct_sg_avx512 = {
     CT_GZ_MR, CT_GZ_NR, CT_GZ_KC, CT_GZ_MC, CT_GZ_NC, CT_GZ_AIN, ct_gm_kernel_z,
     ct_gm_pack_a_n_z, ct_sg_pack_a_t_z, ct_sg_pack_b_n_z, ct_sg_pack_b_t_z,
-    ct_gm_gemv_dot_z, ct_gm_gemv_axpy_z, ct_gm_small_z,
+    ct_gm_gemv_dot_z, ct_gm_gemv_axpy_z, ct_gm_small_z, ct_gm_pack_a_x_z,
 };
 
 static const ct_gm_isa ct_sg_avx2 = {
     CT_Y_MR, CT_Y_NR, CT_Y_KC, CT_Y_MC, CT_Y_NC, CT_Y_AIN, ct_sg_kernel_y,
     ct_sg_pack_a_n_y, ct_sg_pack_a_t_y, ct_sg_pack_b_n_y, ct_sg_pack_b_t_y,
-    ct_sg_gemv_dot_y, ct_sg_gemv_axpy_y, NULL,
+    ct_sg_gemv_dot_y, ct_sg_gemv_axpy_y, NULL, NULL,
 };
 
 
@@ -587,7 +587,7 @@ int ct_sgemm_batched(char t1, char t2, int M, int N, int K, float alpha,
                      float *C, int ldc, int64_t nb)
 {
     const ct_gm_isa *k = ct_sg_usable();
-    if (k == NULL) return -1;
+    if (k == NULL || (t1 == 'X' && k->pack_a_x == NULL)) return -1;
     ct_gm_batched(k, t1, t2, M, N, K, alpha, P, ld1, off1, Q, ld2, off2, beta, C, ldc, nb);
     return 0;
 }
