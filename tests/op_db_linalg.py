@@ -1092,7 +1092,10 @@ ops += [
               S(((65, 16), "t"), ((4, 16, 33), "c")), S(((40, 16, 16), "c"), ((40, 16, 15), "t")),
               S(((3, 129, 64), "c"), ((1, 64, 63), "c")),
               # batches of small products, shared between threads by their count
-              S(((300, 5, 33), "t"), ((300, 33, 7), "c")), S(((260, 16, 64), "c"), ((260, 64, 3), "c"))],
+              S(((300, 5, 33), "t"), ((300, 33, 7), "c")), S(((260, 16, 64), "c"), ((260, 64, 3), "c")),
+              # a large operand against a few rows: read in place, not packed
+              S(((16, 432), "c"), ((432, 700), "c")), S(((7, 300), "c"), ((300, 1024), "c")),
+              S(((2, 24, 200), "c"), ((200, 900), "s"))],
              grad=False, tol=_gemm_tol(129)),
     LinalgOp("matmul_nonfinite", lambda T, a, b: T.matmul(_poison(a), _poison(b)),
              lambda a, b: _mm64(_poison(a.copy()), _poison(b.copy())), ("float32", "float64"),

@@ -781,7 +781,7 @@ static inline int ct_gm_b_inplace(const ct_gm_isa *k, int end, int nr)
 static int ct_gm_a_inplace(const ct_gm_isa *k, char t1, int M, int N, int K, int64_t lda)
 {
     return t1 == 'N' && M >= k->mr
-           && (int64_t)M * K <= (N <= 16 * k->nr ? 2 : 1) * k->ain_max
+           && ((int64_t)M * K <= (N <= 16 * k->nr ? 2 : 1) * k->ain_max || N <= 2 * k->nr)
            && (lda % 256 != 0 || N <= 8 * k->nr);
 }
 
