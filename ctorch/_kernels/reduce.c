@@ -1665,10 +1665,10 @@ CT_AVX512_INLINE float ct_lanes512_f32(const float *x, int64_t n, int op, __m512
     }
     return ct_lanes512_end(b0, b1, b2, b3, x + i, n - i, op, sub);
 }
-/* lanes of b nonzero and below 2^-60 in magnitude */
+/* lanes of b nonzero and below 2^-40 in magnitude */
 CT_AVX512_INLINE __mmask16 ct_prod512_low(__m512 b)
 {
-    return _mm512_cmp_ps_mask(_mm512_abs_ps(b), _mm512_set1_ps(0x1p-60f), _CMP_LT_OQ)
+    return _mm512_cmp_ps_mask(_mm512_abs_ps(b), _mm512_set1_ps(0x1p-40f), _CMP_LT_OQ)
            & _mm512_cmp_ps_mask(b, _mm512_setzero_ps(), _CMP_NEQ_UQ);
 }
 /* 8 floats widened to doubles: the low (h = 0) or high half of v */
@@ -1680,36 +1680,56 @@ CT_AVX512_INLINE __mmask16 ct_prod512_low(__m512 b)
  * tree: the same products in the same order, in half the instructions. A
  * product that underflows runs its lanes through denormals, each multiply
  * of a vector holding one a microcode assist (rows of 10000 that underflow
- * ran 2x PyTorch's time with eight vectors, 1.1x with four): every 256
- * elements the float lanes are looked at, and once one is below 2^-60 the
+ * ran 2x PyTorch's time with eight vectors, 1.1x with four): every 4096
+ * elements the float lanes are looked at, and once one is below 2^-40 the
  * 64 lanes go on in double (exactly widened: the products from there on
  * rounded to double, the result once to float at the end), where a float
- * product's values are normal numbers. */
+ * product's values are normal numbers (64 factors of a lane between two
+ * looks take it from 2^-40 into the denormals only below 0.39 on average;
+ * a look every 256 elements cost 8% of an L2-resident product's time). */
 __attribute__((target("avx512f"))) static float ct_prod512_f32(const float *x, int64_t n)
 {
     const __m512 one = _mm512_set1_ps(1.0f);
     __m512 b0 = one, b1 = one, b2 = one, b3 = one;
     int64_t i = 0;
-    for (; i + 64 <= n; i += 64) {
-        b0 = _mm512_mul_ps(b0, _mm512_loadu_ps(x + i));
-        b1 = _mm512_mul_ps(b1, _mm512_loadu_ps(x + i + 16));
-        b2 = _mm512_mul_ps(b2, _mm512_loadu_ps(x + i + 32));
-        b3 = _mm512_mul_ps(b3, _mm512_loadu_ps(x + i + 48));
-        if ((i & 192) == 192
-            && (ct_prod512_low(b0) | ct_prod512_low(b1) | ct_prod512_low(b2) | ct_prod512_low(b3))) {
-            i += 64;
+#define CT_PROD512_STEP(j)                                                        \
+    b0 = _mm512_mul_ps(b0, _mm512_loadu_ps(x + (j)));                             \
+    b1 = _mm512_mul_ps(b1, _mm512_loadu_ps(x + (j) + 16));                        \
+    b2 = _mm512_mul_ps(b2, _mm512_loadu_ps(x + (j) + 32));                        \
+    b3 = _mm512_mul_ps(b3, _mm512_loadu_ps(x + (j) + 48));
+    for (; i + 4096 <= n; i += 4096) {
+        for (int64_t j = i; j < i + 4096; j += 64) {
+            CT_PROD512_STEP(j)
+        }
+        if (ct_prod512_low(b0) | ct_prod512_low(b1) | ct_prod512_low(b2) | ct_prod512_low(b3)) {
+            i += 4096;
             goto wide;
         }
     }
+    for (; i + 64 <= n; i += 64) {
+        CT_PROD512_STEP(i)
+    }
+#undef CT_PROD512_STEP
     return ct_lanes512_end(b0, b1, b2, b3, x + i, n - i, 1, _mm512_setzero_ps());
 wide:;
     /* d[m] holds lanes 8m .. 8m + 7 */
     __m512d d[8] = {CT_PROD512_WIDE(b0, 0), CT_PROD512_WIDE(b0, 1), CT_PROD512_WIDE(b1, 0),
                     CT_PROD512_WIDE(b1, 1), CT_PROD512_WIDE(b2, 0), CT_PROD512_WIDE(b2, 1),
                     CT_PROD512_WIDE(b3, 0), CT_PROD512_WIDE(b3, 1)};
-    for (; i + 64 <= n; i += 64)
+    /* every 4096 elements a lane below 2^-900 becomes a zero of its sign:
+     * as a float lane it would have been one long before (and a double one
+     * would go on into the denormals: 10 rows of 1e5 factors in [0.1, 0.9]
+     * ran 2x slower without) */
+    const __m512d tiny = _mm512_set1_pd(0x1p-900), sgn = _mm512_set1_pd(-0.0);
+    for (; i + 64 <= n; i += 64) {
         for (int m = 0; m < 8; m++)
             d[m] = _mm512_mul_pd(d[m], _mm512_cvtps_pd(_mm256_loadu_ps(x + i + 8 * m)));
+        if ((i & 4032) == 0)
+            for (int m = 0; m < 8; m++)
+                d[m] = _mm512_castsi512_pd(_mm512_mask_and_epi64(
+                    _mm512_castpd_si512(d[m]), _mm512_cmp_pd_mask(_mm512_abs_pd(d[m]), tiny, _CMP_LT_OQ),
+                    _mm512_castpd_si512(d[m]), _mm512_castpd_si512(sgn)));
+    }
     /* the rest: whole vectors of 16 into lanes 0 .. 15, a last one padded
      * with ones into lanes 16 .. 31; the tree, lane k with k + w for w = 32 .. 1 */
     for (; i + 16 <= n; i += 16) {
@@ -1891,11 +1911,27 @@ CT_CUMSUM_VEC(ct_cumsum_vec_i64, int64_t, ct_vu4, uint64_t, CT_CUM_LD_I64, CT_CU
 #define CT_CUMVEC_c64 CT_CUMVEC_NONE
 #define CT_CUMVEC_ON_c128 0
 #define CT_CUMVEC_c128 CT_CUMVEC_NONE
+/* a row longer than this is multiplied a block of it at a time (each block
+ * in the lanes), the blocks' products then multiplied in order: the blocks
+ * of a few long rows are shared between the threads (one row of 1e6 floats
+ * ran on one thread at 0.5x PyTorch's speed) with the same value */
+#define CT_PROD_BLK 262144
 #define CT_PRODSCAN(S, T, PACC, ACC, LAE, LAE_INIT)                               \
 CT_MULTIVERSION static void ct_prod_rows_mv_##S(const T *x, int64_t rows, int64_t len, \
                                                 int64_t ld, T *out) {            \
     for (int64_t r = 0; r < rows; r++) {                                          \
         const T *p = x + r * ld;                                                  \
+        if (len > CT_PROD_BLK) {                                                  \
+            /* a long row: its blocks' products, then theirs, in order */         \
+            T v, b;                                                               \
+            for (int64_t a = 0; a < len; a += CT_PROD_BLK) {                      \
+                ct_prod_rows_mv_##S(p + a, 1, len - a < CT_PROD_BLK ? len - a : CT_PROD_BLK, \
+                                    0, a == 0 ? &v : &b);                         \
+                if (a > 0) v *= b;                                                \
+            }                                                                     \
+            out[r] = v;                                                           \
+            continue;                                                             \
+        }                                                                         \
         if (len < 64 && !CT_PLANES_ANY_##S) {                                     \
             PACC t = 1;                                                           \
             for (int64_t i = 0; i < len; i++) t *= (PACC)p[i];                    \
@@ -1909,9 +1945,27 @@ CT_MULTIVERSION static void ct_prod_rows_mv_##S(const T *x, int64_t rows, int64_
     }                                                                             \
 }                                                                                 \
 /* rows in chunks of about CT_PAR_MIN elements between threads (each row's  */  \
-/* product is its own: the same values on any count)                       */  \
+/* product is its own: the same values on any count); fewer long rows than  */  \
+/* threads: their blocks between the threads, then each row's in order     */  \
 void ct_prod_rows_##S(const T *x, int64_t rows, int64_t len, int64_t ld, T *out) { \
     int nt = ct_get_num_threads();                                                \
+    const int64_t nb = (len + CT_PROD_BLK - 1) / CT_PROD_BLK;                     \
+    T *part = nt > 1 && rows < nt && nb > 1 ? ct_alloc((size_t)(rows * nb) * sizeof(T)) : NULL; \
+    if (part != NULL) {                                                           \
+        CT_PARALLEL_IF(1, "omp parallel for num_threads(nt) schedule(static)",   \
+        for (int64_t u = 0; u < rows * nb; u++) {                                 \
+            const int64_t a = u % nb * CT_PROD_BLK;                               \
+            ct_prod_rows_mv_##S(x + u / nb * ld + a, 1,                           \
+                                len - a < CT_PROD_BLK ? len - a : CT_PROD_BLK, 0, part + u); \
+        });                                                                       \
+        for (int64_t r = 0; r < rows; r++) {                                      \
+            T v = part[r * nb];                                                   \
+            for (int64_t b = 1; b < nb; b++) v *= part[r * nb + b];               \
+            out[r] = v;                                                           \
+        }                                                                         \
+        ct_free(part, (size_t)(rows * nb) * sizeof(T));                           \
+        return;                                                                   \
+    }                                                                             \
     CT_FOR_ROW_RUNS(nt, rows, len, CT_PAR_MIN, r0, r1,                            \
         ct_prod_rows_mv_##S(x + r0 * ld, r1 - r0, len, ld, out + r0););           \
 }                                                                                 \
