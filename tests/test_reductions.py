@@ -766,6 +766,34 @@ def test_prod_rows_that_underflow(n, lo, hi, threads):
         assert 1e-41 < got[5] < 1e-39 and abs(got[5] - exp[5]) <= 2.0 ** (-149 if n >= 4096 else -147)
 
 
+# rows longer than 262144 multiply a block at a time, then the blocks'
+# products in order; the blocks of fewer rows than threads go to the
+# threads: the same values on one thread or two, a partial last block
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int64", "complex64"])
+@pytest.mark.parametrize("shape", [(600001,), (3, 300000), (1, 262145)])
+def test_prod_long_rows_in_blocks(dtype, shape, threads):
+    rng = np.random.default_rng(len(shape))
+    if dtype == "int64":
+        a = rng.choice(np.array([-1, 1, 1, 1, 3]), size=shape).astype(dtype)
+    else:
+        a = rng.uniform(0.9995, 1.0005, size=shape)
+        if dtype == "complex64":
+            a = a * np.exp(1j * rng.uniform(-1e-3, 1e-3, size=shape))
+        a = a.astype(dtype)
+    t = torch.from_numpy(a)
+    got = []
+    for count in (1, 2):
+        threads(count)
+        got.append((t.prod() if len(shape) == 1 else t.prod(-1)).numpy())
+    np.testing.assert_array_equal(got[0], got[1])
+    if dtype == "int64":
+        np.testing.assert_array_equal(got[0], a.prod(-1))      # wraps as numpy's
+    else:
+        wide = np.complex128 if dtype == "complex64" else np.float64
+        tol = 1e-3 if dtype in ("float32", "complex64") else 1e-10
+        np.testing.assert_allclose(got[0], a.astype(wide).prod(-1), rtol=tol)
+
+
 # count_nonzero and sums of bool tensors count bytes, 64 at a time in byte
 # lanes that are added up every 255 steps; big counts are split between
 # threads
