@@ -10,7 +10,9 @@ transform, a batch of short ones goes several rows to a vector), and the other d
 n-d transform (or a 1-d one along another dim) along the middle dim of the
 tensor seen as (outer, n, inner), the inner columns vectorised (the
 backend's fft_c2c_dim, which also applies the norm's scale), when nothing is
-cropped or padded and the inner dims have enough columns. The other
+cropped or padded and the inner dims have enough columns (fftn / ifftn of a
+dense complex tensor without s, out= or a gradient take all their passes in
+one short call, fft_device.nd_fast). The other
 transforms run in pocketfft (scipy.fft's binding, which computes float32 and
 complex64 natively and shares a batch of transforms between threads) on the
 tensors' memory: the input goes in as a numpy view, and the result is
@@ -53,6 +55,7 @@ from ctorch._ops.complex import conj as _conj
 from ctorch._ops.fft_device import (
     c2c_rows as _c2c_rows, r2c_rows as _r2c_rows, c2r_rows as _c2r_rows, c2c_dim as _c2c_dim,
     rows_fast as _rows_fast, smooth_length as _smooth_length, hermitian as _hermitian,
+    nd_fast as _nd_fast, dim_ok as _dim_ok,
 )
 from ctorch._ops.creation import arange as _arange, empty as _empty, full as _full, zeros as _zeros
 from ctorch._ops.shape import cat as _cat, roll as _roll
@@ -399,22 +402,6 @@ def _compute(name, x, dims, sizes, norm, res_dtype, out, conj=False):
         # numpy's allocation failed: PyTorch's allocator error (a RuntimeError)
         raise RuntimeError(f"DefaultCPUAllocator: can't allocate memory: you tried to allocate "
                            f"{total * res_dtype.itemsize} bytes.") from None
-
-
-# the CPU backend's transforms along a dim other than the last (fft_c2c_dim)
-# run blocks of 64 bytes of real parts' worth of columns (16 complex64, 8
-# complex128) at once: with fewer columns, pocketfft's are faster
-_DIM_MIN_INNER_BYTES = 128
-_DIM_MAX_N = 8192
-
-
-def _dim_ok(shape, d, n, itemsize):
-    """Whether the CPU backend's transform along dim d (not the last) of a
-    dense complex tensor of this shape and item size takes length n."""
-    inner = 1
-    for v in shape[d + 1:]:
-        inner *= v
-    return inner * itemsize >= _DIM_MIN_INNER_BYTES and n <= _DIM_MAX_N and _smooth_length(n)
 
 
 def _own_nd(name, x, dims, n_list, in_sizes, shape, norm, res_dtype, conj):
@@ -914,12 +901,20 @@ def ihfft(input, n=None, dim=-1, norm=None, *, out=None):
 # ------------------------------------------------------------ n dimensions
 
 def fftn(input, s=None, dim=None, norm=None, *, out=None):
+    if out is None and not (isinstance(input, Tensor) and input.requires_grad and _is_grad_enabled()):
+        r = _nd_fast(input, False, s, dim, norm)
+        if r is not None:
+            return r
     x = _input(input, "fftn")
     dims, sizes = _dims_nd(x, s, dim, "fftn")
     return _c2c(x, dims, sizes, norm, True, out, "fftn")
 
 
 def ifftn(input, s=None, dim=None, norm=None, *, out=None):
+    if out is None and not (isinstance(input, Tensor) and input.requires_grad and _is_grad_enabled()):
+        r = _nd_fast(input, True, s, dim, norm)
+        if r is not None:
+            return r
     x = _input(input, "ifftn")
     dims, sizes = _dims_nd(x, s, dim, "ifftn")
     return _c2c(x, dims, sizes, norm, False, out, "ifftn")

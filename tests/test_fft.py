@@ -675,3 +675,40 @@ def test_last_dim_fast_path_matches_general_path():
         torch.fft.fft(t, norm="bad")
     with pytest.raises(IndexError, match="Dimension out of range"):
         torch.fft.rfft(tx, dim=2)
+
+
+@pytest.mark.parametrize("dt", ["complex64", "complex128"])
+def test_nd_fast_path_matches_general_path(dt):
+    """fftn / ifftn / fft2 / ifft2 of a dense complex tensor that take the
+    short call (no s, no out=, no gradient) give exactly what the general
+    path gives (out=), over every dims spelling (None, an int, negative,
+    unordered, without the last dim), each norm; a dim repeated, out of
+    range or a bad norm still raise PyTorch's errors, and a tensor that
+    needs its gradient records it."""
+    rng = np.random.default_rng(21)
+    for shape, dims in (((8, 16, 32), None), ((8, 16, 32), (0, 2)), ((8, 16, 32), (-1, 0)),
+                        ((8, 16, 32), (1, 0)), ((8, 16, 32), 1), ((6, 10, 12), (0, 1)),
+                        ((32, 32), None), ((4, 6, 8, 10), (2, 0, 3)), ((10,), None), ((3, 7, 16), None)):
+        a = (rng.standard_normal(shape) + 1j * rng.standard_normal(shape)).astype(dt)
+        t = torch.from_numpy(a)
+        for norm in (None, "backward", "ortho", "forward"):
+            for f, ref in ((torch.fft.fftn, np.fft.fftn), (torch.fft.ifftn, np.fft.ifftn)):
+                r = f(t, dim=dims, norm=norm)
+                o = torch.empty(r.shape, dtype=r.dtype)
+                g = f(t, dim=dims, norm=norm, out=o)
+                np.testing.assert_array_equal(r.numpy(), g.numpy())
+                e = ref(a.astype("complex128"), axes=(dims,) if type(dims) is int else dims, norm=norm)
+                tol = 1e-5 if dt == "complex64" else 1e-13
+                assert np.abs(r.numpy() - e).max() <= tol * np.abs(e).max()
+    t = torch.from_numpy((rng.standard_normal((4, 8)) + 1j * rng.standard_normal((4, 8))).astype(dt))
+    np.testing.assert_array_equal(torch.fft.fft2(t).numpy(), torch.fft.fftn(t, dim=(-2, -1)).numpy())
+    np.testing.assert_array_equal(torch.fft.ifft2(t).numpy(), torch.fft.ifftn(t, dim=(0, 1)).numpy())
+    with pytest.raises(RuntimeError, match="FFT dims must be unique"):
+        torch.fft.fftn(t, dim=(0, 0))
+    with pytest.raises(IndexError, match="Dimension out of range"):
+        torch.fft.fftn(t, dim=(0, 2))
+    with pytest.raises(RuntimeError, match="Invalid normalization mode"):
+        torch.fft.ifft2(t, norm="bad")
+    y = t.clone().requires_grad_(True)
+    r = torch.fft.fftn(y)
+    assert type(r.grad_fn).__name__ == "FftC2CBackward0"

@@ -7,8 +7,8 @@ one-sided spectra, scaling) around this one call. On the CPU it comes here
 for the transforms whose lengths have no prime factor above 5 (the CPU
 backend's transforms, ctorch/_kernels/fft.c): rows along the last dim
 (c2c, r2c, c2r, and rows_fast, the short call of a 1-d transform) and
-c2c along another dim (c2c_dim); its other transforms run in scipy's
-pocketfft."""
+c2c along another dim (c2c_dim; nd_fast, the short call of an n-d complex
+transform, runs both); its other transforms run in scipy's pocketfft."""
 
 from libc.stdint cimport int64_t
 
@@ -203,6 +203,121 @@ def hermitian(Tensor half, dims, int64_t n):
     with nogil:
         rc = B.fft_hermitian(code, half._data, r._data, nd, sizes, mirror, n)
     return _checked(r, rc, "fft_hermitian")
+
+
+# the CPU backend's transforms along a dim other than the last (fft_c2c_dim)
+# run blocks of 64 bytes of real parts' worth of columns (16 complex64, 8
+# complex128) at once: with fewer columns, pocketfft's are faster
+DEF DIM_MIN_INNER_BYTES = 128
+DEF DIM_MAX_N = 8192
+
+
+cdef bint _dim_takes(int64_t inner, int64_t n, int64_t itemsize):
+    return inner * itemsize >= DIM_MIN_INNER_BYTES and n <= DIM_MAX_N and _smooth(n)
+
+
+def dim_ok(shape, int64_t d, int64_t n, int64_t itemsize):
+    """Whether the CPU backend's transform along dim d (not the last) of a
+    dense complex tensor of this shape and item size takes length n."""
+    cdef int64_t inner = 1
+    for v in shape[d + 1:]:
+        inner *= v
+    return _dim_takes(inner, n, itemsize)
+
+
+def nd_fast(x, bint inverse, s, dim, norm):
+    """fftn (ifftn: inverse) of a dense complex CPU tensor x over `dim` (None:
+    every dim; an int or a sequence of ints) in the CPU backend's transforms,
+    as fft.py's _own_nd runs them (the rows along the last dim first,
+    unscaled, then each other dim in the order given, in place, the scale
+    in the last pass), as a new tensor; None for any other call (s given, a
+    length they do not take, a dim repeated or out of range...: the general
+    path then runs, and raises the errors)."""
+    if type(x) is not Tensor or s is not None:
+        return None
+    cdef Tensor t = <Tensor>x, r = None, src
+    cdef int nd = t._ndim, code = t._dtype._code, inorm, i, k, nk = 0
+    if nd < 1 or nd > 64 or t._storage.device >= 0 or t._numel == 0:
+        return None
+    if (code != CT_COMPLEX64 and code != CT_COMPLEX128) or not _is_contiguous(t):
+        return None
+    if norm is None or norm == "backward":
+        inorm = 0
+    elif norm == "forward":
+        inorm = 1
+    elif norm == "ortho":
+        inorm = 2
+    else:
+        return None
+    cdef int order[64]
+    cdef bint on[64]
+    for i in range(nd):
+        on[i] = False
+    if dim is None:
+        for i in range(nd):
+            order[i] = i
+            on[i] = True
+        nk = nd
+    else:
+        seq = (dim,) if type(dim) is int else dim
+        if type(seq) is not tuple and type(seq) is not list:
+            return None
+        for v in seq:
+            if type(v) is not int or not -nd <= v < nd or nk >= nd:
+                return None
+            k = v + nd if v < 0 else v
+            if on[k]:
+                return None
+            on[k] = True
+            order[nk] = k
+            nk += 1
+        if nk == 0:
+            return None
+    cdef int64_t itemsize = 8 if code == CT_COMPLEX64 else 16, inner = 1, total = 1, n
+    cdef int64_t inners[64]
+    for i in range(nd - 1, -1, -1):
+        inners[i] = inner
+        inner *= t._shape[i]
+    for i in range(nk):
+        k = order[i]
+        n = t._shape[k]
+        total *= n
+        if not (_smooth(n) if k == nd - 1 else _dim_takes(inners[k], n, itemsize)):
+            return None
+    cdef double scale = 1.0
+    if inorm == 2:
+        scale = (<double>total) ** -0.5
+    elif (inorm == 1) != inverse:
+        scale = 1.0 / <double>total
+    cdef const ct_backend *B = t._storage.backend
+    if B.fft_c2c == NULL or B.fft_c2c_dim == NULL:
+        return None
+    cdef Py_ssize_t shape[64]
+    for i in range(nd):
+        shape[i] = t._shape[i]
+    r = _empty(nd, shape, t._dtype)
+    cdef int rc = 0, left = nk
+    cdef int64_t last = t._shape[nd - 1]
+    src = t
+    if on[nd - 1]:
+        left -= 1
+        with nogil:
+            if left == 0:
+                rc = B.fft_c2c_dim(code, t._data, r._data, t._numel // last, last, 1, inverse, scale)
+            else:
+                rc = B.fft_c2c(code, t._data, r._data, t._numel // last, last, inverse)
+        src = r
+    for i in range(nk):
+        k = order[i]
+        if k == nd - 1 or rc != 0:
+            continue
+        left -= 1
+        n = t._shape[k]
+        with nogil:
+            rc = B.fft_c2c_dim(code, src._data, r._data, t._numel // (n * inners[k]), n, inners[k],
+                               inverse, scale if left == 0 else 1.0)
+        src = r
+    return _checked(r, rc, "fft_c2c_dim")
 
 
 def smooth_length(int64_t n):
