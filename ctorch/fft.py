@@ -10,9 +10,9 @@ transform, a batch of short ones goes several rows to a vector), and the other d
 n-d transform (or a 1-d one along another dim) along the middle dim of the
 tensor seen as (outer, n, inner), the inner columns vectorised (the
 backend's fft_c2c_dim, which also applies the norm's scale), when nothing is
-cropped or padded and the inner dims have enough columns (fftn / ifftn of a
-dense complex tensor without s, out= or a gradient take all their passes in
-one short call, fft_device.nd_fast). The other
+cropped or padded and the inner dims have enough columns (fftn / ifftn /
+rfftn of a dense tensor without s, out= or a gradient take all their passes
+in one short call, fft_device.nd_fast). The other
 transforms run in pocketfft (scipy.fft's binding, which computes float32 and
 complex64 natively and shares a batch of transforms between threads) on the
 tensors' memory: the input goes in as a numpy view, and the result is
@@ -902,7 +902,7 @@ def ihfft(input, n=None, dim=-1, norm=None, *, out=None):
 
 def fftn(input, s=None, dim=None, norm=None, *, out=None):
     if out is None and not (isinstance(input, Tensor) and input.requires_grad and _is_grad_enabled()):
-        r = _nd_fast(input, False, s, dim, norm)
+        r = _nd_fast(input, 0, s, dim, norm)
         if r is not None:
             return r
     x = _input(input, "fftn")
@@ -912,7 +912,7 @@ def fftn(input, s=None, dim=None, norm=None, *, out=None):
 
 def ifftn(input, s=None, dim=None, norm=None, *, out=None):
     if out is None and not (isinstance(input, Tensor) and input.requires_grad and _is_grad_enabled()):
-        r = _nd_fast(input, True, s, dim, norm)
+        r = _nd_fast(input, 1, s, dim, norm)
         if r is not None:
             return r
     x = _input(input, "ifftn")
@@ -921,6 +921,10 @@ def ifftn(input, s=None, dim=None, norm=None, *, out=None):
 
 
 def rfftn(input, s=None, dim=None, norm=None, *, out=None):
+    if out is None and not (isinstance(input, Tensor) and input.requires_grad and _is_grad_enabled()):
+        r = _nd_fast(input, 2, s, dim, norm)
+        if r is not None:
+            return r
     x = _input(input, "rfftn", real_only=True)
     dims, sizes = _dims_nd(x, s, dim, "rfftn")
     return _r2c(x, dims, sizes, norm, out, "rfftn")

@@ -700,6 +700,27 @@ def test_nd_fast_path_matches_general_path(dt):
                 e = ref(a.astype("complex128"), axes=(dims,) if type(dims) is int else dims, norm=norm)
                 tol = 1e-5 if dt == "complex64" else 1e-13
                 assert np.abs(r.numpy() - e).max() <= tol * np.abs(e).max()
+    # real inputs: rfftn, and fftn by the one-sided half and its mirror
+    rd = "float32" if dt == "complex64" else "float64"
+    for shape, dims in (((8, 16, 32), None), ((8, 16, 32), (0, 2)), ((8, 16, 32), (1, 0, -1)),
+                        ((8, 16, 32), -1), ((32, 32), None), ((6, 10, 12), (0, 1)),
+                        ((4, 6, 8, 10), (2, 0, 3)), ((8, 16, 30), None), ((8, 16, 31), None)):
+        a = rng.standard_normal(shape).astype(rd)
+        t = torch.from_numpy(a)
+        for norm in (None, "ortho", "forward"):
+            for f, ref in ((torch.fft.rfftn, np.fft.rfftn), (torch.fft.fftn, np.fft.fftn)):
+                r = f(t, dim=dims, norm=norm)
+                o = torch.empty(r.shape, dtype=r.dtype)
+                # (one dim of a real input: as fft's short call takes it)
+                g = (torch.fft.fft(t, norm=norm) if type(dims) is int and f is torch.fft.fftn
+                     else f(t, dim=dims, norm=norm, out=o))
+                np.testing.assert_array_equal(r.numpy(), g.numpy())
+                e = ref(a.astype("float64"), axes=(dims,) if type(dims) is int else dims, norm=norm)
+                assert tuple(r.shape) == e.shape and r.dtype == getattr(torch, dt)
+                tol = 1e-5 if dt == "complex64" else 1e-13
+                assert np.abs(r.numpy() - e).max() <= tol * np.abs(e).max()
+    with pytest.raises(RuntimeError, match="rfftn expects a real-valued input tensor"):
+        torch.fft.rfft2(torch.ones(4, 4, dtype=getattr(torch, dt)))
     t = torch.from_numpy((rng.standard_normal((4, 8)) + 1j * rng.standard_normal((4, 8))).astype(dt))
     np.testing.assert_array_equal(torch.fft.fft2(t).numpy(), torch.fft.fftn(t, dim=(-2, -1)).numpy())
     np.testing.assert_array_equal(torch.fft.ifft2(t).numpy(), torch.fft.ifftn(t, dim=(0, 1)).numpy())

@@ -225,21 +225,27 @@ def dim_ok(shape, int64_t d, int64_t n, int64_t itemsize):
     return _dim_takes(inner, n, itemsize)
 
 
-def nd_fast(x, bint inverse, s, dim, norm):
-    """fftn (ifftn: inverse) of a dense complex CPU tensor x over `dim` (None:
-    every dim; an int or a sequence of ints) in the CPU backend's transforms,
-    as fft.py's _own_nd runs them (the rows along the last dim first,
-    unscaled, then each other dim in the order given, in place, the scale
-    in the last pass), as a new tensor; None for any other call (s given, a
-    length they do not take, a dim repeated or out of range...: the general
-    path then runs, and raises the errors)."""
+def nd_fast(x, int kind, s, dim, norm):
+    """An n-d transform of a dense CPU tensor x over `dim` (None: every dim;
+    an int or a sequence of ints) in the CPU backend's transforms, as fft.py's
+    _own_nd runs them, as a new tensor; kind 0 fftn, 1 ifftn (x complex; fftn
+    also of float32 / float64 x: its one-sided transform and the conjugate
+    mirror), 2 rfftn (x float32 / float64). Complex x: the rows along the
+    last dim first, unscaled, then each other dim in the order given, in
+    place, the scale in the last pass; real x: the one-sided rows, scaled,
+    then the others (the dims ending with the last one, of even length).
+    None for any other call (s given, a length they do not take, a dim
+    repeated or out of range...: the general path then runs, and raises the
+    errors)."""
     if type(x) is not Tensor or s is not None:
         return None
     cdef Tensor t = <Tensor>x, r = None, src
     cdef int nd = t._ndim, code = t._dtype._code, inorm, i, k, nk = 0
-    if nd < 1 or nd > 64 or t._storage.device >= 0 or t._numel == 0:
+    if nd < 1 or nd > 64 or t._storage.device >= 0 or t._numel == 0 or not _is_contiguous(t):
         return None
-    if (code != CT_COMPLEX64 and code != CT_COMPLEX128) or not _is_contiguous(t):
+    cdef bint real = code == CT_FLOAT32 or code == CT_FLOAT64
+    cdef bint cplx = code == CT_COMPLEX64 or code == CT_COMPLEX128
+    if not (real if kind == 2 else cplx or (real and kind == 0)):
         return None
     if norm is None or norm == "backward":
         inorm = 0
@@ -273,40 +279,54 @@ def nd_fast(x, bint inverse, s, dim, norm):
             nk += 1
         if nk == 0:
             return None
-    cdef int64_t itemsize = 8 if code == CT_COMPLEX64 else 16, inner = 1, total = 1, n
+    cdef int64_t last = t._shape[nd - 1], half = last // 2 + 1
+    if real and (order[nk - 1] != nd - 1 or last % 2 or not _smooth(last // 2)):
+        return None
+    # the column passes run on the complex result: its last dim the
+    # one-sided half for real x
+    cdef int64_t itemsize = 8 if code == CT_COMPLEX64 or code == CT_FLOAT32 else 16
+    cdef int64_t inner = 1, total = 1, n
     cdef int64_t inners[64]
     for i in range(nd - 1, -1, -1):
         inners[i] = inner
-        inner *= t._shape[i]
+        inner *= half if real and i == nd - 1 else t._shape[i]
     for i in range(nk):
         k = order[i]
         n = t._shape[k]
         total *= n
+        if k == nd - 1 and real:
+            continue
         if not (_smooth(n) if k == nd - 1 else _dim_takes(inners[k], n, itemsize)):
             return None
+    cdef bint inverse = kind == 1
     cdef double scale = 1.0
     if inorm == 2:
         scale = (<double>total) ** -0.5
     elif (inorm == 1) != inverse:
         scale = 1.0 / <double>total
     cdef const ct_backend *B = t._storage.backend
-    if B.fft_c2c == NULL or B.fft_c2c_dim == NULL:
+    if B.fft_c2c == NULL or B.fft_c2c_dim == NULL or B.fft_r2c == NULL:
         return None
     cdef Py_ssize_t shape[64]
     for i in range(nd):
         shape[i] = t._shape[i]
-    r = _empty(nd, shape, t._dtype)
+    if real:
+        shape[nd - 1] = half
+    r = _empty(nd, shape, t._dtype if not real else t_complex64 if code == CT_FLOAT32 else t_complex128)
     cdef int rc = 0, left = nk
-    cdef int64_t last = t._shape[nd - 1]
+    cdef int64_t rows = t._numel // last, m = r._numel
     src = t
     if on[nd - 1]:
         left -= 1
         with nogil:
-            if left == 0:
-                rc = B.fft_c2c_dim(code, t._data, r._data, t._numel // last, last, 1, inverse, scale)
+            if real:
+                rc = B.fft_r2c(code, t._data, r._data, rows, last, scale)
+            elif left == 0:
+                rc = B.fft_c2c_dim(code, t._data, r._data, rows, last, 1, inverse, scale)
             else:
-                rc = B.fft_c2c(code, t._data, r._data, t._numel // last, last, inverse)
+                rc = B.fft_c2c(code, t._data, r._data, rows, last, inverse)
         src = r
+    code = r._dtype._code
     for i in range(nk):
         k = order[i]
         if k == nd - 1 or rc != 0:
@@ -314,10 +334,13 @@ def nd_fast(x, bint inverse, s, dim, norm):
         left -= 1
         n = t._shape[k]
         with nogil:
-            rc = B.fft_c2c_dim(code, src._data, r._data, t._numel // (n * inners[k]), n, inners[k],
-                               inverse, scale if left == 0 else 1.0)
+            rc = B.fft_c2c_dim(code, src._data, r._data, m // (n * inners[k]), n, inners[k],
+                               inverse, scale if left == 0 and not real else 1.0)
         src = r
-    return _checked(r, rc, "fft_c2c_dim")
+    _checked(r, rc, "fft_c2c_dim")
+    if real and kind == 0:
+        return hermitian(r, [order[i] for i in range(nk)], last)
+    return r
 
 
 def smooth_length(int64_t n):
