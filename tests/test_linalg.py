@@ -581,6 +581,16 @@ for nt in (1, 2):
     b, B = mat((20, 30), "c")
     check(torch.tensordot(A, B, dims=([1, 2], [0, 1])).numpy(),
           np.tensordot(a.astype(np.float64), b, axes=([1, 2], [0, 1])), 600, "tensordot")
+    # complex64 products: the real kernel packing each element's 2 x 2 block
+    for m, k, n in ((7, 9, 5), (16, 40, 12), (33, 257, 13), (100, 300, 70)):
+        for la, lb in LAYS[:4]:
+            a, A = mat((m, k), la)
+            a2, A2 = mat((m, k), la)
+            b, B = mat((k, n), lb)
+            b2, B2 = mat((k, n), lb)
+            got = torch.complex(A, A2) @ torch.complex(B, B2)
+            exp = (a + 1j * a2).astype(np.complex128) @ (b + 1j * b2)
+            check(got.numpy(), exp, 2 * k, ("complex", m, k, n, la, lb))
 print("ok")
 """
 
@@ -590,7 +600,8 @@ def test_float32_products_on_the_avx2_kernel():
     (16 x 6 tiles, the one of CPUs without AVX-512) wherever the CPU has
     AVX2: sizes on either side of its tile and block edges, transposed and
     strided operands, alpha and beta (beta = 0 over NaN, alpha = 0 over NaN,
-    k = 0), batches, one and two threads, against float64 numpy."""
+    k = 0), batches, one and two threads, complex64 products through it,
+    against float64 numpy."""
     import os
     import subprocess
     import sys

@@ -201,6 +201,23 @@ static inline __m256i ct_sg_ybits(uint32_t bits)
     return _mm256_cmpeq_epi32(_mm256_and_si256(_mm256_set1_epi32((int)bits), b), b);
 }
 
+/* op(A) = A2 ('X', gemm_impl.h) on AVX2: column q of the complex matrix
+ * for k = 2q, its pairs swapped and their first parts negated for 2q + 1 */
+static void ct_sg_pack_a_x_y(const float *a, int64_t lda, int mr, int kc, float *dst)
+{
+    const __m256i m0 = ct_sg_ymask(mr), m1 = ct_sg_ymask(mr - 8);
+    const __m256 sg = _mm256_castsi256_ps(_mm256_set1_epi64x(0x80000000LL));
+    for (int q = 0; q < kc / 2; q++) {
+        const float *s = a + q * lda;
+        float *d = dst + 2 * q * CT_Y_MR;
+        const __m256 v0 = _mm256_maskload_ps(s, m0), v1 = _mm256_maskload_ps(s + 8, m1);
+        _mm256_store_ps(d, v0);
+        _mm256_store_ps(d + 8, v1);
+        _mm256_store_ps(d + CT_Y_MR, _mm256_xor_ps(_mm256_permute_ps(v0, 0xB1), sg));
+        _mm256_store_ps(d + CT_Y_MR + 8, _mm256_xor_ps(_mm256_permute_ps(v1, 0xB1), sg));
+    }
+}
+
 static void ct_sg_pack_a_n_y(const float *a, int64_t lda, int mr, int kc, float *dst)
 {
     if (mr == CT_Y_MR) {
@@ -563,7 +580,7 @@ static const ct_gm_isa ct_sg_avx512 = {
 static const ct_gm_isa ct_sg_avx2 = {
     CT_Y_MR, CT_Y_NR, CT_Y_KC, CT_Y_MC, CT_Y_NC, CT_Y_AIN, ct_sg_kernel_y,
     ct_sg_pack_a_n_y, ct_sg_pack_a_t_y, ct_sg_pack_b_n_y, ct_sg_pack_b_t_y,
-    ct_sg_gemv_dot_y, ct_sg_gemv_axpy_y, NULL, NULL,
+    ct_sg_gemv_dot_y, ct_sg_gemv_axpy_y, NULL, ct_sg_pack_a_x_y,
 };
 
 
