@@ -1093,6 +1093,11 @@ ops += [
               S(((3, 129, 64), "c"), ((1, 64, 63), "c")),
               # batches of small products, shared between threads by their count
               S(((300, 5, 33), "t"), ((300, 33, 7), "c")), S(((260, 16, 64), "c"), ((260, 64, 3), "c")),
+              # complex: a result of one or two columns a column at a time (each
+              # one of the kernel's matrix-vector products; the right operand
+              # transposed or not), three through the kernel
+              S(((40, 300), "c"), ((300, 1), "c")), S(((33, 65), "c"), ((65, 2), "t")),
+              S(((3, 17, 64), "s"), ((3, 64, 2), "c")), S(((9, 70), "c"), ((70, 3), "c")),
               # a large operand against a few rows: read in place, not packed
               S(((16, 432), "c"), ((432, 700), "c")), S(((7, 300), "c"), ((300, 1024), "c")),
               S(((2, 24, 200), "c"), ((200, 900), "s"))],
