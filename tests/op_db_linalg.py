@@ -1098,6 +1098,9 @@ ops += [
               # transposed or not), three through the kernel
               S(((40, 300), "c"), ((300, 1), "c")), S(((33, 65), "c"), ((65, 2), "t")),
               S(((3, 17, 64), "s"), ((3, 64, 2), "c")), S(((9, 70), "c"), ((70, 3), "c")),
+              # and of one row (a vector times a matrix, batched or not)
+              S(((1, 300), "c"), ((300, 40), "c")), S(((4, 1, 65), "s"), ((4, 65, 33), "c")),
+              S(((1, 70), "t"), ((70, 9), "c")),
               # a large operand against a few rows: read in place, not packed
               S(((16, 432), "c"), ((432, 700), "c")), S(((7, 300), "c"), ((300, 1024), "c")),
               S(((2, 24, 200), "c"), ((200, 900), "s"))],
