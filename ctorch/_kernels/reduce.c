@@ -1665,6 +1665,19 @@ CT_AVX512_INLINE float ct_lanes512_f32(const float *x, int64_t n, int op, __m512
     }
     return ct_lanes512_end(b0, b1, b2, b3, x + i, n - i, op, sub);
 }
+/* the 64 double lanes of d[0 .. 7] (lanes 8m .. 8m + 7 in d[m]) multiplied
+ * as a tree, lane k with lane k + w for w = 32 .. 1 */
+CT_AVX512_INLINE double ct_prod512_tree_pd(__m512d *d)
+{
+    for (int m = 0; m < 4; m++) d[m] = _mm512_mul_pd(d[m], d[m + 4]);
+    d[0] = _mm512_mul_pd(d[0], d[2]);
+    d[1] = _mm512_mul_pd(d[1], d[3]);
+    __m512d c = _mm512_mul_pd(d[0], d[1]);
+    __m256d a = _mm256_mul_pd(_mm512_castpd512_pd256(c), _mm512_extractf64x4_pd(c, 1));
+    __m128d q = _mm_mul_pd(_mm256_castpd256_pd128(a), _mm256_extractf128_pd(a, 1));
+    q = _mm_mul_sd(q, _mm_unpackhi_pd(q, q));
+    return _mm_cvtsd_f64(q);
+}
 /* lanes of b nonzero and below 2^-40 in magnitude */
 CT_AVX512_INLINE __mmask16 ct_prod512_low(__m512 b)
 {
@@ -1741,14 +1754,7 @@ wide:;
         d[2] = _mm512_mul_pd(d[2], CT_PROD512_WIDE(v, 0));
         d[3] = _mm512_mul_pd(d[3], CT_PROD512_WIDE(v, 1));
     }
-    for (int m = 0; m < 4; m++) d[m] = _mm512_mul_pd(d[m], d[m + 4]);
-    d[0] = _mm512_mul_pd(d[0], d[2]);
-    d[1] = _mm512_mul_pd(d[1], d[3]);
-    __m512d c = _mm512_mul_pd(d[0], d[1]);
-    __m256d a = _mm256_mul_pd(_mm512_castpd512_pd256(c), _mm512_extractf64x4_pd(c, 1));
-    __m128d q = _mm_mul_pd(_mm256_castpd256_pd128(a), _mm256_extractf128_pd(a, 1));
-    q = _mm_mul_sd(q, _mm_unpackhi_pd(q, q));
-    return (float)_mm_cvtsd_f64(q);
+    return (float)ct_prod512_tree_pd(d);
 }
 #undef CT_PROD512_WIDE
 __attribute__((target("avx512f"))) static double ct_prod512_f64(const double *x, int64_t n)
@@ -1761,14 +1767,7 @@ __attribute__((target("avx512f"))) static double ct_prod512_f64(const double *x,
         for (int k = 0; k < 8; k++) b[k] = _mm512_mul_pd(b[k], _mm512_loadu_pd(x + i + 8 * k));
     for (; i + 8 <= n; i += 8) b[0] = _mm512_mul_pd(b[0], _mm512_loadu_pd(x + i));
     if (i < n) b[1] = _mm512_mul_pd(b[1], _mm512_mask_loadu_pd(one, (__mmask8)((1u << (n - i)) - 1), x + i));
-    for (int k = 0; k < 4; k++) b[k] = _mm512_mul_pd(b[k], b[k + 4]);
-    b[0] = _mm512_mul_pd(b[0], b[2]);
-    b[1] = _mm512_mul_pd(b[1], b[3]);
-    __m512d c = _mm512_mul_pd(b[0], b[1]);
-    __m256d a = _mm256_mul_pd(_mm512_castpd512_pd256(c), _mm512_extractf64x4_pd(c, 1));
-    __m128d q = _mm_mul_pd(_mm256_castpd256_pd128(a), _mm256_extractf128_pd(a, 1));
-    q = _mm_mul_sd(q, _mm_unpackhi_pd(q, q));
-    return _mm_cvtsd_f64(q);
+    return ct_prod512_tree_pd(b);
 }
 #define CT_PROD512(S, p, len, r) if (ct_cpu_avx512f()) { r = ct_prod512_##S(p, len); } else
 #else

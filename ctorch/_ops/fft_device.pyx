@@ -205,6 +205,17 @@ def hermitian(Tensor half, dims, int64_t n):
     return _checked(r, rc, "fft_hermitian")
 
 
+cdef int _norm_code(norm):
+    """0 backward (or None), 1 forward, 2 ortho; -1 for anything else."""
+    if norm is None or norm == "backward":
+        return 0
+    if norm == "forward":
+        return 1
+    if norm == "ortho":
+        return 2
+    return -1
+
+
 # the CPU backend's transforms along a dim other than the last (fft_c2c_dim)
 # run blocks of 64 bytes of real parts' worth of columns (16 complex64, 8
 # complex128) at once: with fewer columns, pocketfft's are faster
@@ -247,13 +258,8 @@ def nd_fast(x, int kind, s, dim, norm):
     cdef bint cplx = code == CT_COMPLEX64 or code == CT_COMPLEX128
     if not (real if kind == 2 else cplx or (real and kind == 0)):
         return None
-    if norm is None or norm == "backward":
-        inorm = 0
-    elif norm == "forward":
-        inorm = 1
-    elif norm == "ortho":
-        inorm = 2
-    else:
+    inorm = _norm_code(norm)
+    if inorm < 0:
         return None
     cdef int order[64]
     cdef bint on[64]
@@ -371,14 +377,8 @@ def rows_fast(x, int kind, n, dim, norm):
             return None
     else:
         return None
-    cdef int inorm
-    if norm is None or norm == "backward":
-        inorm = 0
-    elif norm == "forward":
-        inorm = 1
-    elif norm == "ortho":
-        inorm = 2
-    else:
+    cdef int inorm = _norm_code(norm)
+    if inorm < 0:
         return None
     cdef int64_t size = t._shape[nd - 1], length
     cdef int code = t._dtype._code
