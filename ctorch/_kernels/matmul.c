@@ -16,6 +16,8 @@
 #endif
 #include "matmul.h"
 #include "strided.h"
+#include "copy.h"
+#include "alloc.h"
 
 #define CT_MM_JBLOCK 512
 
@@ -87,6 +89,10 @@ static ct_blas_local_fn ct_blas_local = NULL;
 /* complex products as real ones (below): from this many columns of C on,
  * and the expanded operand built on all threads from this many elements */
 #define CT_CPLX_REAL_MIN_N 4
+/* a complex product with a transposed operand of at least this many
+ * M N K has it copied untransposed (and copies of this many elements run
+ * on the threads) */
+#define CT_CPLX_COPY_MNK 32768
 /* complex products of at most this many rows run a row at a time */
 #define CT_CPLX_ROWS 2
 #define CT_CPLX_PAR_ELEMS 262144.0
@@ -239,10 +245,11 @@ void ct_gemm_batched(ct_gemm_fn f, size_t es, char t1, char t2, int M, int N, in
  * real view of op2(Q) needs its elements adjacent along k ('N'). Where
  * neither operand is transposed and the kernel takes op1 'X', P2 is never
  * built: the kernel packs it from P as it goes (no pass over memory of its
- * own: 256 x 256 ran 1.15x faster than with P2 expanded first). Otherwise
- * P2 is expanded into a buffer, and a transposed Q copied that way with
- * it: two passes over P's size, which the product repays from a few
- * columns of C on. */
+ * own: 256 x 256 ran 1.15x faster than with P2 expanded first); one
+ * product with a transposed operand has that operand copied untransposed
+ * first. Otherwise (a batch with a transposed operand) P2 is expanded into
+ * a buffer, and a transposed Q copied that way with it: two passes over P's
+ * size, which the product repays from a few columns of C on. */
 /* inside a parallel region (a product called from a team's thread) */
 static inline int ct_mm_nested(void)
 {
@@ -286,6 +293,16 @@ static void NAME##_expand(char t1, int M, int N, int K, const T *Pb, int ld1,   
             q[2 * j * K + 1] = r[2 * j + 1];                                       \
         }                                                                          \
     }                                                                              \
+}                                                                                  \
+/* rows rows of n complex values at d from the n columns of X (leading      */ \
+/* dimension ld): row r, element c = X(r, c)                                 */ \
+static void NAME##_untranspose(int es, T *d, int n, const T *X, int ld, int rows) \
+{                                                                                  \
+    int64_t sh[2] = {rows, n}, st[4] = {(int64_t)n * es, es, es, (int64_t)ld * es}; \
+    char *pt[2] = {(char *)d, (char *)X};                                          \
+    if (!ct_copy_nd(es, 2, sh, st, pt, CT_CPLX_COPY_MNK))                          \
+        ct_copy_block(es, (char *)d, (int64_t)n * es, (const char *)X, es, (int64_t)ld * es, \
+                      rows, n);                                                    \
 }                                                                                  \
 int NAME(char t1, char t2, int M, int N, int K, T alpha, const T *P, int ld1,      \
          const int64_t *off1, const T *Q, int ld2, const int64_t *off2, T beta,    \
@@ -362,6 +379,26 @@ int NAME(char t1, char t2, int M, int N, int K, T alpha, const T *P, int ld1,   
         }                                                                          \
         free(x);                                                                   \
         if (rc == 0) return 0;                                                     \
+    }                                                                              \
+    if (nb == 1 && (t1 != 'N' || t2 != 'N') && (double)M * N * K >= CT_CPLX_COPY_MNK) { \
+        /* one product with a transposed operand: that operand copied         */ \
+        /* untransposed (copy.c's tiles of a cache line a side, on the        */ \
+        /* threads; half what P2's expansion writes), then packed as 'X'      */ \
+        /* (256 x 256: 0.74 -> 0.9 of PyTorch's speed; batches of small ones  */ \
+        /* ran slower so, and keep the expansion below)                      */ \
+        const size_t pe = t1 == 'N' ? 0 : (size_t)2 * M * K;                       \
+        const size_t qe = t2 == 'N' ? 0 : (size_t)2 * K * N;                       \
+        T *buf = ct_alloc((pe + qe) * sizeof(T));                                  \
+        if (buf != NULL) {                                                         \
+            const int es = 2 * (int)sizeof(T);                                     \
+            if (pe) NAME##_untranspose(es, buf, M, P + 2 * off1[0], ld1, K);       \
+            if (qe) NAME##_untranspose(es, buf + pe, K, Q + 2 * off2[0], ld2, N);  \
+            const int64_t o[2] = {pe ? 0 : 2 * off1[0], qe ? (int64_t)pe : 2 * off2[0]}; \
+            int rc = RGEMM('X', 'N', 2 * M, N, 2 * K, alpha, pe ? buf : P, pe ? 2 * M : 2 * ld1, \
+                           o, qe ? buf : Q, qe ? 2 * K : 2 * ld2, o + 1, beta, C, 2 * ldc, 1); \
+            ct_free(buf, (pe + qe) * sizeof(T));                                   \
+            if (rc == 0) return 0;                                                 \
+        }                                                                          \
     }                                                                              \
     if (t1 == 'N' && t2 == 'N') {                                                  \
         /* P2 packed as the real kernel reads it (op1 'X', gemm_impl.h):      */  \
@@ -465,7 +502,6 @@ CT_CPLX_VIA_REAL(ct_zgemm_via_real, double, ct_dgemm_batched)
  * operands from the first one's cache: a 256 x 256 float16 product ran at
  * 0.91x PyTorch's speed. */
 #include "halfconv.h"
-#include "alloc.h"
 
 /* rows x cols of a 16-bit float operand (element (i, j) at s[i * rs + j *
  * cs]) widened into the dense buffer d in the orientation of its memory:
