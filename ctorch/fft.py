@@ -826,6 +826,12 @@ def _conj_in_transform(x):
             and not (x.requires_grad and _is_grad_enabled()))
 
 
+def _short_call(x, out):
+    """Whether a transform may take fft_device's short calls: no out=, no
+    gradient to record."""
+    return out is None and not (isinstance(x, Tensor) and x.requires_grad and _is_grad_enabled())
+
+
 def _fast_node(r, x, kind, norm):
     """Records the node of transform r of x that took fft_device.rows_fast
     (kind 0 fft, 1 ifft, 2 rfft, 3 irfft), as the general path does."""
@@ -880,7 +886,7 @@ def irfft(input, n=None, dim=-1, norm=None, *, out=None):
 def hfft(input, n=None, dim=-1, norm=None, *, out=None):
     """The transform of a Hermitian signal given by its one-sided half: irfft of
     the conjugate, scaled the other way."""
-    if out is None and not (isinstance(input, Tensor) and input.requires_grad and _is_grad_enabled()):
+    if _short_call(input, out):
         r = _rows_fast(input, 4, n, dim, norm)
         if r is not None:
             return r
@@ -901,7 +907,7 @@ def ihfft(input, n=None, dim=-1, norm=None, *, out=None):
 # ------------------------------------------------------------ n dimensions
 
 def fftn(input, s=None, dim=None, norm=None, *, out=None):
-    if out is None and not (isinstance(input, Tensor) and input.requires_grad and _is_grad_enabled()):
+    if _short_call(input, out):
         r = _nd_fast(input, 0, s, dim, norm)
         if r is not None:
             return r
@@ -911,7 +917,7 @@ def fftn(input, s=None, dim=None, norm=None, *, out=None):
 
 
 def ifftn(input, s=None, dim=None, norm=None, *, out=None):
-    if out is None and not (isinstance(input, Tensor) and input.requires_grad and _is_grad_enabled()):
+    if _short_call(input, out):
         r = _nd_fast(input, 1, s, dim, norm)
         if r is not None:
             return r
@@ -921,7 +927,7 @@ def ifftn(input, s=None, dim=None, norm=None, *, out=None):
 
 
 def rfftn(input, s=None, dim=None, norm=None, *, out=None):
-    if out is None and not (isinstance(input, Tensor) and input.requires_grad and _is_grad_enabled()):
+    if _short_call(input, out):
         r = _nd_fast(input, 2, s, dim, norm)
         if r is not None:
             return r

@@ -260,6 +260,18 @@ static inline int ct_mm_nested(void)
 #endif
 }
 
+/* rows rows of n complex values (es bytes each) at d from the n columns of
+ * X (leading dimension ld): row r, element c = X(r, c); copy.c's tiles of a
+ * cache line a side, on the threads from CT_CPLX_COPY_MNK elements */
+static void ct_cplx_untranspose(int es, void *d, int n, const void *X, int ld, int rows)
+{
+    int64_t sh[2] = {rows, n}, st[4] = {(int64_t)n * es, es, es, (int64_t)ld * es};
+    char *pt[2] = {(char *)d, (char *)X};
+    if (!ct_copy_nd(es, 2, sh, st, pt, CT_CPLX_COPY_MNK))
+        ct_copy_block(es, (char *)d, (int64_t)n * es, (const char *)X, es, (int64_t)ld * es,
+                      rows, n);
+}
+
 #define CT_CPLX_VIA_REAL(NAME, T, RGEMM)                                           \
 /* column p of a product's P2 (at d0, 2M x 2K, from its op1 at Pb) and, where   */ \
 /* q0 is given, of its op2(Q) copied to K x N (from its Q at Qb)                */ \
@@ -293,16 +305,6 @@ static void NAME##_expand(char t1, int M, int N, int K, const T *Pb, int ld1,   
             q[2 * j * K + 1] = r[2 * j + 1];                                       \
         }                                                                          \
     }                                                                              \
-}                                                                                  \
-/* rows rows of n complex values at d from the n columns of X (leading      */ \
-/* dimension ld): row r, element c = X(r, c)                                 */ \
-static void NAME##_untranspose(int es, T *d, int n, const T *X, int ld, int rows) \
-{                                                                                  \
-    int64_t sh[2] = {rows, n}, st[4] = {(int64_t)n * es, es, es, (int64_t)ld * es}; \
-    char *pt[2] = {(char *)d, (char *)X};                                          \
-    if (!ct_copy_nd(es, 2, sh, st, pt, CT_CPLX_COPY_MNK))                          \
-        ct_copy_block(es, (char *)d, (int64_t)n * es, (const char *)X, es, (int64_t)ld * es, \
-                      rows, n);                                                    \
 }                                                                                  \
 int NAME(char t1, char t2, int M, int N, int K, T alpha, const T *P, int ld1,      \
          const int64_t *off1, const T *Q, int ld2, const int64_t *off2, T beta,    \
@@ -380,40 +382,30 @@ int NAME(char t1, char t2, int M, int N, int K, T alpha, const T *P, int ld1,   
         free(x);                                                                   \
         if (rc == 0) return 0;                                                     \
     }                                                                              \
-    if (nb == 1 && (t1 != 'N' || t2 != 'N') && (double)M * N * K >= CT_CPLX_COPY_MNK) { \
-        /* one product with a transposed operand: that operand copied         */ \
-        /* untransposed (copy.c's tiles of a cache line a side, on the        */ \
-        /* threads; half what P2's expansion writes), then packed as 'X'      */ \
-        /* (256 x 256: 0.74 -> 0.9 of PyTorch's speed; batches of small ones  */ \
-        /* ran slower so, and keep the expansion below)                      */ \
+    if ((t1 == 'N' && t2 == 'N') || (nb == 1 && (double)M * N * K >= CT_CPLX_COPY_MNK)) { \
+        /* P2 packed as the real kernel reads it (op1 'X', gemm_impl.h):      */ \
+        /* nothing expanded; one product's transposed operand first copied    */ \
+        /* untransposed (half what P2's expansion writes: a.T @ b of 256,     */ \
+        /* 0.74 -> 0.9 of PyTorch's speed; batches of small ones ran slower   */ \
+        /* so, and keep the expansion below, as does a kernel without 'X')    */ \
         const size_t pe = t1 == 'N' ? 0 : (size_t)2 * M * K;                       \
         const size_t qe = t2 == 'N' ? 0 : (size_t)2 * K * N;                       \
-        T *buf = ct_alloc((pe + qe) * sizeof(T));                                  \
-        if (buf != NULL) {                                                         \
-            const int es = 2 * (int)sizeof(T);                                     \
-            if (pe) NAME##_untranspose(es, buf, M, P + 2 * off1[0], ld1, K);       \
-            if (qe) NAME##_untranspose(es, buf + pe, K, Q + 2 * off2[0], ld2, N);  \
-            const int64_t o[2] = {pe ? 0 : 2 * off1[0], qe ? (int64_t)pe : 2 * off2[0]}; \
-            int rc = RGEMM('X', 'N', 2 * M, N, 2 * K, alpha, pe ? buf : P, pe ? 2 * M : 2 * ld1, \
-                           o, qe ? buf : Q, qe ? 2 * K : 2 * ld2, o + 1, beta, C, 2 * ldc, 1); \
-            ct_free(buf, (pe + qe) * sizeof(T));                                   \
-            if (rc == 0) return 0;                                                 \
-        }                                                                          \
-    }                                                                              \
-    if (t1 == 'N' && t2 == 'N') {                                                  \
-        /* P2 packed as the real kernel reads it (op1 'X', gemm_impl.h):      */  \
-        /* nothing expanded; a kernel without 'X' leaves it to the copies     */  \
+        T *buf = pe + qe ? ct_alloc((pe + qe) * sizeof(T)) : NULL;                 \
         int64_t ob[2], *o = nb == 1 ? ob : malloc(2 * (size_t)nb * sizeof(int64_t)); \
-        if (o != NULL) {                                                           \
+        int rc = -1;                                                               \
+        if (o != NULL && (buf != NULL || pe + qe == 0)) {                          \
+            if (pe) ct_cplx_untranspose(2 * sizeof(T), buf, M, P + 2 * off1[0], ld1, K); \
+            if (qe) ct_cplx_untranspose(2 * sizeof(T), buf + pe, K, Q + 2 * off2[0], ld2, N); \
             for (int64_t b = 0; b < nb; b++) {                                     \
-                o[b] = 2 * off1[b];                                                \
-                o[nb + b] = 2 * off2[b];                                           \
+                o[b] = pe ? 0 : 2 * off1[b];                                       \
+                o[nb + b] = qe ? (int64_t)pe : 2 * off2[b];                        \
             }                                                                      \
-            int rc = RGEMM('X', 'N', 2 * M, N, 2 * K, alpha, P, 2 * ld1, o, Q, 2 * ld2, \
-                           o + nb, beta, C, 2 * ldc, nb);                          \
-            if (o != ob) free(o);                                                  \
-            if (rc == 0) return 0;                                                 \
+            rc = RGEMM('X', 'N', 2 * M, N, 2 * K, alpha, pe ? buf : P, pe ? 2 * M : 2 * ld1, o, \
+                       qe ? buf : Q, qe ? 2 * K : 2 * ld2, o + nb, beta, C, 2 * ldc, nb); \
         }                                                                          \
+        if (o != ob) free(o);                                                      \
+        ct_free(buf, (pe + qe) * sizeof(T));                                       \
+        if (rc == 0) return 0;                                                     \
     }                                                                              \
     size_t pe = (size_t)4 * M * K, qe = t2 == 'N' ? 0 : (size_t)2 * K * N;         \
     size_t one = ((pe + qe) * sizeof(T) + 63) & ~(size_t)63;                       \

@@ -170,17 +170,14 @@ static void ct_run_tile(ct_loop_fn fn, const void *extra, int nargs, int ndim,
     }
     int flat = 1;                   /* every operand's rows adjacent: one run */
     for (int k = 0; k < nargs; k++) flat &= step[k] == nc * inner[k];
-    if (flat && g < nr) {
-        /* a run a group, the block's pointers left where they are */
+    if (flat) {
+        /* a run a group (one run: g == nr), the block's pointers left where
+         * they are */
         for (int64_t i = 0; i < nr; i += g) {
             fn(ptr, inner, (nr - i < g ? nr - i : g) * nc, extra);
             for (int k = 0; k < nargs; k++)
                 if (!(bufmask >> k & 1)) ptr[k] += g * step[k];
         }
-        return;
-    }
-    if (flat) {
-        fn(ptr, inner, nr * nc, extra);
         return;
     }
     for (int64_t i = 0; i < nr; i++) {
