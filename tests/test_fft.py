@@ -275,8 +275,9 @@ def test_long_rfft(n, dt):
 
 # (1000 and 1500: past 256, powers of two of at most 8: in vector lanes for
 # a batch, 1500 in double too; 1024 and the real 2048: complex rows of 1024
-# held in registers as two of 512)
-ROW_LENGTHS = [1, 2, 3, 4, 5, 6, 8, 10, 12, 30, 60, 64, 100, 128, 250, 256, 512, 1000, 1024, 1500, 2048, 4320]
+# held in registers as two of 512; 16 and 32: several rows a vector)
+ROW_LENGTHS = [1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 30, 32, 60, 64, 100, 128, 250, 256, 512, 1000, 1024, 1500,
+               2048, 4320]
 
 
 @pytest.mark.parametrize("threads", [1, 2])
@@ -323,19 +324,29 @@ def test_rows_of_smooth_lengths(dt, threads):
         torch.set_num_threads(old)
 
 
-@pytest.mark.parametrize("n", [64, 128, 256, 512, 1024])
-def test_rows_transformed_in_place(n):
-    """out= the input itself: rows held whole in registers (two at a time for
-    64 and 128, an odd last one alone) read before they are written."""
+@pytest.mark.parametrize("n,dt", [(16, "complex64"), (32, "complex64"), (16, "complex128"),
+                                  (32, "complex128"), (64, "complex64"), (128, "complex64"),
+                                  (256, "complex64"), (512, "complex64"), (1024, "complex64")])
+def test_rows_transformed_in_place(n, dt):
+    """out= the input itself: rows held whole in registers (four float rows
+    or two double rows a vector for 16 and 32, two rows at a time for 64 and
+    128, a step's missing rows read from its first) read before they are
+    written; 2051 rows of 16 or 32 shared between threads."""
     rng = np.random.default_rng(12)
-    for rows in (1, 2, 5):
-        a = (rng.standard_normal((rows, n)) + 1j * rng.standard_normal((rows, n))).astype("complex64")
-        for f, ref in ((torch.fft.fft, np.fft.fft), (torch.fft.ifft, np.fft.ifft)):
-            t = torch.from_numpy(a.copy())
-            r = f(t, out=t)
-            e = ref(a.astype("complex128"))
-            assert r.data_ptr() == t.data_ptr()
-            assert np.abs(t.numpy() - e).max() <= 1e-5 * np.abs(e).max()
+    tol = 1e-5 if dt == "complex64" else 1e-13
+    old = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        for rows in (1, 2, 5, 7) + ((2051,) if n <= 32 else ()):
+            a = (rng.standard_normal((rows, n)) + 1j * rng.standard_normal((rows, n))).astype(dt)
+            for f, ref in ((torch.fft.fft, np.fft.fft), (torch.fft.ifft, np.fft.ifft)):
+                t = torch.from_numpy(a.copy())
+                r = f(t, out=t)
+                e = ref(a.astype("complex128"))
+                assert r.data_ptr() == t.data_ptr()
+                assert np.abs(t.numpy() - e).max() <= tol * np.abs(e).max()
+    finally:
+        torch.set_num_threads(old)
 
 
 def test_one_sided_rows_ignore_imaginary_dc_and_nyquist():

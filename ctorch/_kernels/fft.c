@@ -98,8 +98,9 @@ typedef struct fft_plan_s {
     int lb;
     double *hl;
     /* fft_reg.h's twiddles for the lengths it holds in registers (64-byte
-     * aligned), or NULL */
+     * aligned), or NULL; rgd its double ones (16 and 32) */
     float *rg;
+    double *rgd;
 } fft_plan;
 
 /* the 8-point DFT of a0 .. a7 (T values ar, ai each) as two of 4 points
@@ -155,6 +156,7 @@ static void fft_plan_free(fft_plan *p) {
     fft_plan_free(p->p2);
     free(p->tw64); free(p->tw32); free(p->rw64); free(p->rw32); free(p->tv); free(p->hl);
     free(p->rg);
+    free(p->rgd);
     free(p);
 }
 
@@ -245,6 +247,16 @@ static fft_plan *fft_plan_new(int64_t n) {
     }
     for (int64_t i = 0; i < tot; i++) p->tw32[i] = (float)p->tw64[i];
 #ifdef FFTR
+    if (n == 16 || n == 32) {
+        p->rg = aligned_alloc(64, 2 * 7 * 16 * sizeof(float));
+        p->rgd = aligned_alloc(64, 2 * 7 * 8 * sizeof(double));
+        if (!p->rg || !p->rgd) {
+            fft_plan_free(p);
+            return NULL;
+        }
+        fr_twiddles_f32(n / 4, 4, 16, p->rg);
+        fr_twiddles_f64(n / 4, 4, 8, p->rgd);
+    }
     if (n == 64 || n == 128 || n == 256 || n == 512 || n == 1024) {
         const int R = n == 64 ? 8 : 16, C = n >= 512 ? 16 : n / R;
         p->rg = aligned_alloc(64, 8 * 16 * 16 * sizeof(float));
@@ -252,7 +264,7 @@ static fft_plan *fft_plan_new(int64_t n) {
             fft_plan_free(p);
             return NULL;
         }
-        fr_twiddles(R, C, n < 256, p->rg);
+        fr_twiddles_f32(R, C, 16, p->rg);
         /* 512: 256's, then exp(-2 pi i k / 512), k < 256; 1024: 512's, then
          * exp(-2 pi i k / 1024), k < 512 (rw64: exp(-pi i k / n), k < n) */
         const int sh = n == 1024 ? 2 : 1;
@@ -1420,7 +1432,7 @@ FFTL_STAGES(double, f64, FFTV_LANES_F64, fftl_hd, fftl_hd_u)
  * OpenMP threads when there are many; 1 when p's length is one of those */
 static int fr_run(int kind, const fft_plan *p, const float *in, float *out, int64_t rows,
                   float sign, float scale, float h) {
-    if (!p->rg || !fftr_avx512()) return 0;
+    if (!p->rg || !fftr_avx512() || (kind && p->n < 64)) return 0;
     const int64_t n = p->n, ch = 16, nch = (rows + ch - 1) / ch;
     const int64_t is = kind == 2 ? 2 * (n + 1) : 2 * n, os = kind == 1 ? 2 * (n + 1) : 2 * n;
     CT_PARALLEL_IF(nch > 1 && rows * n >= (1 << 15), "omp parallel for schedule(static)",
@@ -1436,7 +1448,9 @@ static int fr_run(int kind, const fft_plan *p, const float *in, float *out, int6
             else if (n == 512) fr_r2c512(a, b, nr, p->rg, p->rw32, scale);
             else fr_r2c1024(a, b, nr, p->rg, p->rw32, scale);
         } else {
-            if (n == 64) fr_c2c64(a, b, nr, p->rg, sign, scale);
+            if (n == 16) fr_c2c16(a, b, nr, p->rg, sign, scale);
+            else if (n == 32) fr_c2c32(a, b, nr, p->rg, sign, scale);
+            else if (n == 64) fr_c2c64(a, b, nr, p->rg, sign, scale);
             else if (n == 128) fr_c2c128(a, b, nr, p->rg, sign, scale);
             else if (n == 256) fr_c2c256(a, b, nr, p->rg, sign, scale);
             else if (n == 512) fr_c2c512(a, b, nr, p->rg, sign, scale);
@@ -1445,8 +1459,23 @@ static int fr_run(int kind, const fft_plan *p, const float *in, float *out, int6
     });
     return 1;
 }
+/* complex double rows of 16 or 32 values the same way; 1 when p's length
+ * is one of those */
+static int fr_run_d(const fft_plan *p, const double *in, double *out, int64_t rows, double sign,
+                    double scale) {
+    if (!p->rgd || !fftr_avx512()) return 0;
+    const int64_t n = p->n, ch = 16, nch = (rows + ch - 1) / ch;
+    CT_PARALLEL_IF(nch > 1 && rows * n >= (1 << 14), "omp parallel for schedule(static)",
+    for (int64_t c = 0; c < nch; c++) {
+        const int64_t r0 = c * ch, nr = rows - r0 < ch ? rows - r0 : ch;
+        if (n == 16) fr_c2c16d(in + 2 * n * r0, out + 2 * n * r0, nr, p->rgd, sign, scale);
+        else fr_c2c32d(in + 2 * n * r0, out + 2 * n * r0, nr, p->rgd, sign, scale);
+    });
+    return 1;
+}
 #else
 #define fr_run(...) 0
+#define fr_run_d(...) 0
 #endif
 
 /* rows dense rows of n complex values, transformed and multiplied by scale */
@@ -1460,7 +1489,8 @@ static int fft_c2c_rows(int dtype, const void *in, void *out, int64_t rows, int6
     fft_plan *p = fft_get_plan(n, &tmp);
     if (!p) return -1;
     int err = 0;
-    if (!c128 && fr_run(0, p, in, out, rows, (float)sign, (float)scale, 1.0f)) {
+    if (c128 ? fr_run_d(p, in, out, rows, sign, scale)
+             : fr_run(0, p, in, out, rows, (float)sign, (float)scale, 1.0f)) {
     } else if (p->n1) {
         for (int64_t r = 0; r < rows && !err; r++)
             err = c128 ? fft_long_f64(p, p->p1->tw64, p->p2->tw64, (const double *)in + 2 * n * r,

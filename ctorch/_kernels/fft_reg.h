@@ -50,7 +50,7 @@ static int fftr_avx512(void) {
 #define FR_ST8(q, re, im) do { y8r_[q] = (re); y8i_[q] = (im); } while (0)
 #define FR_DFT8(VT, r, i) do {                                                            \
     VT y8r_[8], y8i_[8];                                                                  \
-    FFT_BF8(VT, float, r[0], i[0], r[1], i[1], r[2], i[2], r[3], i[3], r[4], i[4], r[5], i[5],   \
+    FFT_BF8(VT, __typeof__(r[0][0]), r[0], i[0], r[1], i[1], r[2], i[2], r[3], i[3], r[4], i[4], r[5], i[5],   \
             r[6], i[6], r[7], i[7], FR_ST8)                                               \
     for (int q_ = 0; q_ < 8; q_++) { r[q_] = y8r_[q_]; i[q_] = y8i_[q_]; }                \
 } while (0)
@@ -127,10 +127,12 @@ FFTR_INLINE void fr_interleave(float *lo, float *hi, fr16 r, fr16 i) {
 FFTR_INLINE void fr_store16(float *o, fr16 r, fr16 i, float scale, float si) {
     fr_interleave(o, o + 16, r * scale, i * si);
 }
-/* the twiddles w_N^(l k1) of a 16-lane vector k1 (k1 >= 1) */
+/* the twiddles w_N^(l k1) of vector k1 (k1 >= 1; L_ lanes) */
 #define FR_TWIDDLE(tw, k, xr, xi) do {                                                   \
-    const fr16 wr_ = *(const fr16 *)((tw) + 32 * ((k) - 1));                              \
-    const fr16 wi_ = *(const fr16 *)((tw) + 32 * ((k) - 1) + 16);                         \
+    typedef __typeof__(xr) V_;                                                            \
+    enum { L_ = sizeof(V_) / sizeof((xr)[0]) };                                           \
+    const V_ wr_ = *(const V_ *)((tw) + 2 * L_ * ((k) - 1));                              \
+    const V_ wi_ = *(const V_ *)((tw) + 2 * L_ * ((k) - 1) + L_);                         \
     FR_CMUL(xr, xi, wr_, wi_);                                                            \
 } while (0)
 /* vector p of xr, xi: the complex values 16 p .. 16 p + 15 of row a (or,
@@ -377,6 +379,132 @@ FFTR_TARGET static void fr_r2c128(const float *in, float *out, int64_t rows, con
     })
 }
 
+/* Lengths 16 (4 x 4) and 32 (8 x 4), several rows a vector: each run of 4
+ * lanes of a vector (a 128-bit lane of floats, a 256-bit half of doubles)
+ * holds 4 values of one row, element j = 4 p + l of a row lane l of its run
+ * in vector p; four float rows a step, or two double rows. The R-point
+ * transforms down the vectors and the twiddles as above; then each group
+ * of 4 vectors (k1 = 4 g .. 4 g + 3) is transposed within the runs, so that
+ * vector 4 g + l holds k1 = 4 g .. 4 g + 3 of column l of each row, and the
+ * 4-point transforms down vectors 4 g .. 4 g + 3 leave Z[k1 + R k2] in
+ * vector 4 g + k2: vector 4 g + k2 holds Z[R k2 + 4 g .. R k2 + 4 g + 3] of
+ * each row in its run (32's 8 x 4 matrices never transposed whole). */
+typedef double fd8 __attribute__((vector_size(64)));
+typedef int64_t fd8i __attribute__((vector_size(64)));
+typedef double fd8u __attribute__((vector_size(64), aligned(8)));
+
+/* the rows of a step of G rows of N complex values: q[g] row r + g of in,
+ * o[g] of out (past the last row: the step's first row read again, its
+ * result written to a scratch row) */
+#define FR_STEPS(T, G, N, ...) {                                                          \
+    T spare_[64];                                                                         \
+    for (int64_t r = 0; r < rows; r += G) {                                               \
+        const T *q[G];                                                                    \
+        T *o[G];                                                                          \
+        for (int g = 0; g < G; g++) {                                                     \
+            q[g] = in + 2 * N * (r + g < rows ? r + g : r);                               \
+            o[g] = r + g < rows ? out + 2 * N * (r + g) : spare_;                         \
+        }                                                                                 \
+        __VA_ARGS__                                                                       \
+    }                                                                                     \
+}
+/* vector p of xr, xi: values 4 p .. 4 p + 3 of the float rows q[0 .. 3],
+ * imaginary parts times sign */
+FFTR_INLINE void fr_load4(const float *const *q, int P, float sign, fr16 *xr, fr16 *xi) {
+    for (int p = 0; p < P; p++) {
+        const fr8 a = *(const fr8u *)(q[0] + 8 * p), b = *(const fr8u *)(q[1] + 8 * p);
+        const fr8 c = *(const fr8u *)(q[2] + 8 * p), d = *(const fr8u *)(q[3] + 8 * p);
+        const fr16 u = __builtin_shufflevector(a, b, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        const fr16 v = __builtin_shufflevector(c, d, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        xr[p] = FR_SH(u, v, fr16i, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+        xi[p] = FR_SH(u, v, fr16i, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31) * sign;
+    }
+}
+/* the same for the double rows q[0], q[1] */
+FFTR_INLINE void fr_load2d(const double *const *q, int P, double sign, fd8 *xr, fd8 *xi) {
+    for (int p = 0; p < P; p++) {
+        const fd8 u = *(const fd8u *)(q[0] + 8 * p), v = *(const fd8u *)(q[1] + 8 * p);
+        xr[p] = FR_SH(u, v, fd8i, 0, 2, 4, 6, 8, 10, 12, 14);
+        xi[p] = FR_SH(u, v, fd8i, 1, 3, 5, 7, 9, 11, 13, 15) * sign;
+    }
+}
+/* 4 x 4 transposes of doubles within the 256-bit halves, K / 4 groups of
+ * 4 vectors: u[4 g + c] lane 4 h + k = x[4 g + k] lane 4 h + c */
+FFTR_INLINE void fr_t4x4d(const fd8 *x, int K, fd8 *u) {
+    for (int g = 0; g < K; g += 4) {
+        const fd8 t0 = FR_SH(x[g], x[g + 1], fd8i, 0, 8, 2, 10, 4, 12, 6, 14);
+        const fd8 t1 = FR_SH(x[g], x[g + 1], fd8i, 1, 9, 3, 11, 5, 13, 7, 15);
+        const fd8 t2 = FR_SH(x[g + 2], x[g + 3], fd8i, 0, 8, 2, 10, 4, 12, 6, 14);
+        const fd8 t3 = FR_SH(x[g + 2], x[g + 3], fd8i, 1, 9, 3, 11, 5, 13, 7, 15);
+        u[g] = FR_SH(t0, t2, fd8i, 0, 1, 8, 9, 4, 5, 12, 13);
+        u[g + 1] = FR_SH(t1, t3, fd8i, 0, 1, 8, 9, 4, 5, 12, 13);
+        u[g + 2] = FR_SH(t0, t2, fd8i, 2, 3, 10, 11, 6, 7, 14, 15);
+        u[g + 3] = FR_SH(t1, t3, fd8i, 2, 3, 10, 11, 6, 7, 14, 15);
+    }
+}
+/* 16 (R = 4) or 32 (R = 8) points of each run, from the R vectors xr, xi
+ * to the spectra (as told above); T the transposes within runs */
+#define FR_SHORT(VT, R, tw, xr, xi, T) do {                                               \
+    VT ur_[8], ui_[8];                                                                    \
+    if ((R) == 4) FR_BF4(xr, xi, 0, 1, 2, 3);                                             \
+    else FR_DFT8(VT, xr, xi);                                                             \
+    for (int k_ = 1; k_ < (R); k_++) FR_TWIDDLE(tw, k_, xr[k_], xi[k_]);                  \
+    T(xr, R, ur_);                                                                        \
+    T(xi, R, ui_);                                                                        \
+    for (int g_ = 0; g_ < (R); g_ += 4) FR_BF4(ur_, ui_, g_, g_ + 1, g_ + 2, g_ + 3);     \
+    for (int k_ = 0; k_ < (R); k_++) { xr[k_] = ur_[k_]; xi[k_] = ui_[k_]; }              \
+} while (0)
+/* the first of the values of a run of vector k of FR_SHORT's result */
+#define FR_SHORT_AT(R, k) (4 * ((k) % 4 * ((R) / 4) + (k) / 4))
+
+/* rows of N = 16 or 32 complex floats, times scale (sign -1 backward) */
+FFTR_INLINE void fr_c2c_short(int N, const float *in, float *out, int64_t rows,
+                              const float *tw, float sign, float scale) {
+    const float si = sign * scale;
+    FR_STEPS(float, 4, N, {
+        fr16 xr[8], xi[8];
+        fr_load4(q, N / 4, sign, xr, xi);
+        FR_SHORT(fr16, N / 4, tw, xr, xi, fr_t4x4);
+        for (int k = 0; k < N / 4; k++) {
+            const fr16 r = xr[k] * scale, i = xi[k] * si;
+            const fr16 lo = FR_SH(r, i, fr16i, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+            const fr16 hi = FR_SH(r, i, fr16i, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+            const int at = 2 * FR_SHORT_AT(N / 4, k);
+            *(fr8u *)(o[0] + at) = __builtin_shufflevector(lo, lo, 0, 1, 2, 3, 4, 5, 6, 7);
+            *(fr8u *)(o[1] + at) = __builtin_shufflevector(lo, lo, 8, 9, 10, 11, 12, 13, 14, 15);
+            *(fr8u *)(o[2] + at) = __builtin_shufflevector(hi, hi, 0, 1, 2, 3, 4, 5, 6, 7);
+            *(fr8u *)(o[3] + at) = __builtin_shufflevector(hi, hi, 8, 9, 10, 11, 12, 13, 14, 15);
+        }
+    })
+}
+/* the same for doubles (tw: fr_twiddles_f64's, 8 lanes) */
+FFTR_INLINE void fr_c2c_short_d(int N, const double *in, double *out, int64_t rows,
+                                const double *tw, double sign, double scale) {
+    const double si = sign * scale;
+    FR_STEPS(double, 2, N, {
+        fd8 xr[8], xi[8];
+        fr_load2d(q, N / 4, sign, xr, xi);
+        FR_SHORT(fd8, N / 4, tw, xr, xi, fr_t4x4d);
+        for (int k = 0; k < N / 4; k++) {
+            const fd8 r = xr[k] * scale, i = xi[k] * si;
+            const int at = 2 * FR_SHORT_AT(N / 4, k);
+            *(fd8u *)(o[0] + at) = FR_SH(r, i, fd8i, 0, 8, 1, 9, 2, 10, 3, 11);
+            *(fd8u *)(o[1] + at) = FR_SH(r, i, fd8i, 4, 12, 5, 13, 6, 14, 7, 15);
+        }
+    })
+}
+#define FR_SHORT_ROWS(N)                                                                  \
+FFTR_TARGET static void fr_c2c##N(const float *in, float *out, int64_t rows, const float *tw, \
+                                  float sign, float scale) {                              \
+    fr_c2c_short(N, in, out, rows, tw, sign, scale);                                      \
+}                                                                                         \
+FFTR_TARGET static void fr_c2c##N##d(const double *in, double *out, int64_t rows,         \
+                                     const double *tw, double sign, double scale) {       \
+    fr_c2c_short_d(N, in, out, rows, tw, sign, scale);                                    \
+}
+FR_SHORT_ROWS(16)
+FR_SHORT_ROWS(32)
+
 /* Real rows of 2 m values from rows of m + 1 coefficients (fft.c's c2r:
  * flags' conjugate s and halving h): z[k] by fft_c2r_pre's steps into
  * scratch (X[m - k] for 16 lanes from a block of 16 values read
@@ -436,15 +564,18 @@ FFTR_TARGET static void fr_c2r(int64_t m, const float *in, float *out, int64_t r
     }
 }
 
-/* the twiddles w_N^(l k1) of fr_row<N> for N = R C (2 (R - 1) C floats;
- * with dup, fr_row64x2's: each vector's C values twice) */
-static void fr_twiddles(int R, int C, int dup, float *tw) {
-    const int N = R * C, W = dup ? 2 * C : C;
-    for (int k = 1; k < R; k++)
-        for (int l = 0; l < W; l++) {
-            const double a = -2.0 * M_PI * (double)(k * (l % C)) / (double)N;
-            tw[2 * W * (k - 1) + l] = (float)cos(a);
-            tw[2 * W * (k - 1) + W + l] = (float)sin(a);
-        }
+/* the twiddles w_N^(l k1) of the rows above for N = R C: vectors k1 = 1 ..
+ * R - 1 of W lanes, lane l for l mod C (a row's C values repeated where a
+ * vector holds several rows), W real parts then W imaginary parts each */
+#define FR_TWIDDLES(T, S)                                                                 \
+static void fr_twiddles_##S(int R, int C, int W, T *tw) {                                 \
+    for (int k = 1; k < R; k++)                                                           \
+        for (int l = 0; l < W; l++) {                                                     \
+            const double a = -2.0 * M_PI * (double)(k * (l % C)) / (double)(R * C);      \
+            tw[2 * W * (k - 1) + l] = (T)cos(a);                                          \
+            tw[2 * W * (k - 1) + W + l] = (T)sin(a);                                      \
+        }                                                                                 \
 }
+FR_TWIDDLES(float, f32)
+FR_TWIDDLES(double, f64)
 #endif
