@@ -247,15 +247,28 @@ static fft_plan *fft_plan_new(int64_t n) {
     }
     for (int64_t i = 0; i < tot; i++) p->tw32[i] = (float)p->tw64[i];
 #ifdef FFTR
+    if (n == 16 || n == 32 || n == 64 || n == 128 || n == 256) {
+        /* doubles: 16 and 32 as n / 4 x 4, 64 as 8 x 8, 128 as 16 x 8, 256
+         * 128's and exp(-2 pi i k / 256), k < 128 (rw64: exp(-pi i k / n)) */
+        p->rgd = aligned_alloc(64, 512 * sizeof(double));
+        if (!p->rgd) {
+            fft_plan_free(p);
+            return NULL;
+        }
+        const int R = n <= 32 ? n / 4 : n == 64 ? 8 : 16;
+        fr_twiddles_f64(R, n <= 32 ? 4 : 8, 8, p->rgd);
+        for (int k = 0; n == 256 && k < 128; k++) {
+            p->rgd[240 + k] = p->rw64[2 * k];
+            p->rgd[368 + k] = p->rw64[256 + 2 * k];
+        }
+    }
     if (n == 16 || n == 32) {
         p->rg = aligned_alloc(64, 2 * 7 * 16 * sizeof(float));
-        p->rgd = aligned_alloc(64, 2 * 7 * 8 * sizeof(double));
-        if (!p->rg || !p->rgd) {
+        if (!p->rg) {
             fft_plan_free(p);
             return NULL;
         }
         fr_twiddles_f32(n / 4, 4, 16, p->rg);
-        fr_twiddles_f64(n / 4, 4, 8, p->rgd);
     }
     if (n == 64 || n == 128 || n == 256 || n == 512 || n == 1024) {
         const int R = n == 64 ? 8 : 16, C = n >= 512 ? 16 : n / R;
@@ -1459,17 +1472,27 @@ static int fr_run(int kind, const fft_plan *p, const float *in, float *out, int6
     });
     return 1;
 }
-/* complex double rows of 16 or 32 values the same way; 1 when p's length
- * is one of those */
-static int fr_run_d(const fft_plan *p, const double *in, double *out, int64_t rows, double sign,
-                    double scale) {
-    if (!p->rgd || !fftr_avx512()) return 0;
-    const int64_t n = p->n, ch = 16, nch = (rows + ch - 1) / ch;
+/* double rows the same way: complex ones of 16 to 256 values (r2c 0), real
+ * ones of 2 p->n, p->n 64 to 256, to their coefficients (r2c 1); 1 when p's
+ * length is one of those */
+static int fr_run_d(int r2c, const fft_plan *p, const double *in, double *out, int64_t rows,
+                    double sign, double scale) {
+    if (!p->rgd || !fftr_avx512() || (r2c && p->n < 64)) return 0;
+    const int64_t n = p->n, ch = 16, nch = (rows + ch - 1) / ch, os = r2c ? 2 * n + 2 : 2 * n;
     CT_PARALLEL_IF(nch > 1 && rows * n >= (1 << 14), "omp parallel for schedule(static)",
     for (int64_t c = 0; c < nch; c++) {
         const int64_t r0 = c * ch, nr = rows - r0 < ch ? rows - r0 : ch;
-        if (n == 16) fr_c2c16d(in + 2 * n * r0, out + 2 * n * r0, nr, p->rgd, sign, scale);
-        else fr_c2c32d(in + 2 * n * r0, out + 2 * n * r0, nr, p->rgd, sign, scale);
+        const double *a = in + 2 * n * r0;
+        double *b = out + os * r0;
+        if (r2c) {
+            if (n == 64) frd_r2c64(a, b, nr, p->rgd, p->rw64, scale);
+            else if (n == 128) frd_r2c128(a, b, nr, p->rgd, p->rw64, scale);
+            else frd_r2c256(a, b, nr, p->rgd, p->rw64, scale);
+        } else if (n == 16) fr_c2c16d(a, b, nr, p->rgd, sign, scale);
+        else if (n == 32) fr_c2c32d(a, b, nr, p->rgd, sign, scale);
+        else if (n == 64) frd_c2c64(a, b, nr, p->rgd, sign, scale);
+        else if (n == 128) frd_c2c128(a, b, nr, p->rgd, sign, scale);
+        else frd_c2c256(a, b, nr, p->rgd, sign, scale);
     });
     return 1;
 }
@@ -1489,7 +1512,7 @@ static int fft_c2c_rows(int dtype, const void *in, void *out, int64_t rows, int6
     fft_plan *p = fft_get_plan(n, &tmp);
     if (!p) return -1;
     int err = 0;
-    if (c128 ? fr_run_d(p, in, out, rows, sign, scale)
+    if (c128 ? fr_run_d(0, p, in, out, rows, sign, scale)
              : fr_run(0, p, in, out, rows, (float)sign, (float)scale, 1.0f)) {
     } else if (p->n1) {
         for (int64_t r = 0; r < rows && !err; r++)
@@ -1530,7 +1553,8 @@ int ct_fft_r2c(int dtype, const void *in, void *out, int64_t rows, int64_t n, do
     fft_plan *p = fft_get_plan(m, &tmp);
     if (!p) return -1;
     int err = 0;
-    if (!f64 && fr_run(1, p, in, out, rows, 1.0f, (float)scale, 1.0f)) {
+    if (f64 ? fr_run_d(1, p, in, out, rows, 1.0, scale)
+            : fr_run(1, p, in, out, rows, 1.0f, (float)scale, 1.0f)) {
     } else if (p->n1) {
         err = f64 ? fft_long_r2c_f64(p, p->p1->tw64, p->p2->tw64, p->rw64, in, out, rows, scale)
                   : fft_long_r2c_f32(p, p->p1->tw32, p->p2->tw32, p->rw32, in, out, rows,

@@ -1,8 +1,10 @@
-/* Complex transforms of short float rows held whole in AVX-512 registers
- * (included by fft.c): lengths N = R C with (R, C) = (8, 8), (16, 8) and
- * (16, 16), that is 64, 128 and 256, 512 as two of 256, 1024 as two of
+/* Complex transforms of short rows held whole in AVX-512 registers
+ * (included by fft.c): float lengths N = R C with (R, C) = (8, 8), (16, 8)
+ * and (16, 16), that is 64, 128 and 256, 512 as two of 256, 1024 as two of
  * 512 (its even and odd samples first copied apart, in L1), and the real
- * transforms of twice those lengths (both ways) through them.
+ * transforms of twice those lengths (both ways) through them; 16 and 32,
+ * float and double, several rows a vector; double 64, 128 and 256 (and
+ * the real transforms of twice those to their coefficients).
  *
  * Element j = C p + l of a row (p < R, l < C) is lane l of vector p, its
  * real and imaginary parts in two vectors. With k = k1 + R k2,
@@ -63,8 +65,11 @@ static int fftr_avx512(void) {
  * twiddles w_16^(b c), the 4-point transforms over b, and the outputs'
  * order c + 4 d from where they land (4 c + d) */
 #define FR_DFT16(VT, r, i) do {                                                           \
-    const float c1_ = 0.92387953251128675613f, s1_ = 0.38268343236508977173f;             \
-    const float h_ = 0.70710678118654752440f;                                             \
+    typedef __typeof__(r[0][0]) TS_;                                                      \
+    const int f_ = sizeof(TS_) == 4;                                                      \
+    const TS_ c1_ = f_ ? (TS_)0.92387953251128675613f : (TS_)0.92387953251128675613;      \
+    const TS_ s1_ = f_ ? (TS_)0.38268343236508977173f : (TS_)0.38268343236508977173;      \
+    const TS_ h_ = f_ ? (TS_)0.70710678118654752440f : (TS_)0.70710678118654752440;       \
     for (int b_ = 0; b_ < 4; b_++) FR_BF4(r, i, b_, 4 + b_, 8 + b_, 12 + b_);            \
     /* w_16^k = (cos, -sin)(2 pi k / 16) for k = b c */                                  \
     FR_CMUL(r[5], i[5], c1_, -s1_);                                                       \
@@ -493,6 +498,141 @@ FFTR_INLINE void fr_c2c_short_d(int N, const double *in, double *out, int64_t ro
         }
     })
 }
+/* Double rows of 64 (8 x 8), 128 (16 x 8) and 256 (two of 128), a row at
+ * a time: the float kernels' steps on vectors of 8 lanes. 64: vector k2
+ * holds Z[8 k2 ..]; 128: the 16 x 8 matrix transposed as two 8 x 8 ones
+ * (k1 < 8 and k1 >= 8), and after the 8-point transforms down each half
+ * vector k2 holds Z[16 k2 ..], vector 8 + k2 Z[16 k2 + 8 ..]; frd_row
+ * leaves the spectrum in natural order (vector k: Z[8 k ..]). */
+FFTR_INLINE void fr_t8x8d(fd8 *x) {
+    fd8 u[8];
+    fr_t4x4d(x, 8, u);
+    for (int c = 0; c < 4; c++) {
+        x[c] = FR_SH(u[c], u[4 + c], fd8i, 0, 1, 2, 3, 8, 9, 10, 11);
+        x[4 + c] = FR_SH(u[c], u[4 + c], fd8i, 4, 5, 6, 7, 12, 13, 14, 15);
+    }
+}
+/* vector p of xr, xi: complex values 8 p .. 8 p + 7 of the row at a (even
+ * ones only: eo 1, odd ones only: eo 2), imaginary parts times sign */
+FFTR_INLINE void frd_load(const double *a, int P, int eo, double sign, fd8 *xr, fd8 *xi) {
+    for (int p = 0; p < P; p++) {
+        if (eo == 0) {
+            const fd8 u = *(const fd8u *)(a + 16 * p), v = *(const fd8u *)(a + 16 * p + 8);
+            xr[p] = FR_SH(u, v, fd8i, 0, 2, 4, 6, 8, 10, 12, 14);
+            xi[p] = FR_SH(u, v, fd8i, 1, 3, 5, 7, 9, 11, 13, 15) * sign;
+        } else {
+            const double *s = a + 32 * p;
+            const fd8 b0 = *(const fd8u *)s, b1 = *(const fd8u *)(s + 8);
+            const fd8 b2 = *(const fd8u *)(s + 16), b3 = *(const fd8u *)(s + 24);
+            const fd8 t1 = eo == 1 ? FR_SH(b0, b1, fd8i, 0, 4, 8, 12, 1, 5, 9, 13)
+                                   : FR_SH(b0, b1, fd8i, 2, 6, 10, 14, 3, 7, 11, 15);
+            const fd8 t2 = eo == 1 ? FR_SH(b2, b3, fd8i, 0, 4, 8, 12, 1, 5, 9, 13)
+                                   : FR_SH(b2, b3, fd8i, 2, 6, 10, 14, 3, 7, 11, 15);
+            xr[p] = FR_SH(t1, t2, fd8i, 0, 1, 2, 3, 8, 9, 10, 11);
+            xi[p] = FR_SH(t1, t2, fd8i, 4, 5, 6, 7, 12, 13, 14, 15) * sign;
+        }
+    }
+}
+/* N = 64 or 128 points of the row at a (eo as frd_load's), to y in
+ * natural order */
+FFTR_INLINE void frd_row(int N, const double *a, int eo, const double *tw, double sign, fd8 *yr,
+                         fd8 *yi) {
+    fd8 xr[16], xi[16];
+    if (N == 64) {
+        frd_load(a, 8, eo, sign, yr, yi);
+        FR_DFT8(fd8, yr, yi);
+        for (int k = 1; k < 8; k++) FR_TWIDDLE(tw, k, yr[k], yi[k]);
+        fr_t8x8d(yr);
+        fr_t8x8d(yi);
+        FR_DFT8(fd8, yr, yi);
+        return;
+    }
+    frd_load(a, 16, eo, sign, xr, xi);
+    FR_DFT16(fd8, xr, xi);
+    for (int k = 1; k < 16; k++) FR_TWIDDLE(tw, k, xr[k], xi[k]);
+    fr_t8x8d(xr);
+    fr_t8x8d(xr + 8);
+    fr_t8x8d(xi);
+    fr_t8x8d(xi + 8);
+    FR_DFT8(fd8, xr, xi);
+    FR_DFT8(fd8, (xr + 8), (xi + 8));
+    for (int k = 0; k < 8; k++) {
+        yr[2 * k] = xr[k]; yi[2 * k] = xi[k];
+        yr[2 * k + 1] = xr[8 + k]; yi[2 * k + 1] = xi[8 + k];
+    }
+}
+/* 256 points as two of 128 (the even and the odd samples): X[k] = E[k] +
+ * w^k O[k], X[k + 128] = E[k] - w^k O[k]; tw: 128's twiddles, then w^k,
+ * k < 128 (128 real parts, then 128 imaginary parts, 240 doubles on) */
+FFTR_INLINE void frd_row256(const double *a, const double *tw, double sign, fd8 *yr, fd8 *yi) {
+    fd8 orr[16], oi[16];
+    frd_row(128, a, 1, tw, sign, yr, yi);
+    frd_row(128, a, 2, tw, sign, orr, oi);
+    const double *w = tw + 240;
+    for (int k = 0; k < 16; k++) {
+        fd8 tr = orr[k], ti = oi[k];
+        const fd8 wr = *(const fd8 *)(w + 8 * k), wi = *(const fd8 *)(w + 128 + 8 * k);
+        FR_CMUL(tr, ti, wr, wi);
+        const fd8 er = yr[k], ei = yi[k];
+        yr[k] = er + tr; yi[k] = ei + ti;
+        yr[16 + k] = er - tr; yi[16 + k] = ei - ti;
+    }
+}
+/* X[k] = E[k] + w^k O[k] (fft_r2c_post) from a spectrum of N = 8 V values
+ * in natural order, written interleaved at o, N + 1 values, times scale
+ * (as fr_post for 8 lanes) */
+FFTR_INLINE void frd_post(const fd8 *yr, const fd8 *yi, const double *rw, int V, double *o,
+                          double scale) {
+    const fd8i mir = {0, 15, 14, 13, 12, 11, 10, 9};
+    const int N = 8 * V;
+    for (int k = 0; k < V; k++) {
+        const fd8 pr = yr[k], pi = yi[k];
+        const fd8 qr = __builtin_shuffle(yr[(V - k) % V], yr[V - 1 - k], mir);
+        const fd8 qi = __builtin_shuffle(yi[(V - k) % V], yi[V - 1 - k], mir);
+        const fd8 wa = *(const fd8u *)(rw + 8 * k), wb = *(const fd8u *)(rw + N + 8 * k);
+        const fd8 er = (pr + qr) * 0.5, ei = (pi - qi) * 0.5;
+        const fd8 o_r = (pi + qi) * 0.5, o_i = (qr - pr) * 0.5;
+        const fd8 zr = (er + wa * o_r - wb * o_i) * scale, zi = (ei + wa * o_i + wb * o_r) * scale;
+        *(fd8u *)(o + 16 * k) = FR_SH(zr, zi, fd8i, 0, 8, 1, 9, 2, 10, 3, 11);
+        *(fd8u *)(o + 16 * k + 8) = FR_SH(zr, zi, fd8i, 4, 12, 5, 13, 6, 14, 7, 15);
+    }
+    o[2 * N] = (yr[0][0] - yi[0][0]) * scale; o[2 * N + 1] = 0; o[1] = 0;
+}
+/* rows of N = 64, 128 or 256 complex doubles (times scale, sign -1
+ * backward), or real rows of 2 N to N + 1 coefficients (r2c) */
+FFTR_INLINE void frd_rows(int N, int r2c, const double *in, double *out, int64_t rows,
+                          const double *tw, const double *rw, double sign, double scale) {
+    const double si = sign * scale;
+    for (int64_t r = 0; r < rows; r++) {
+        fd8 yr[32], yi[32];
+        const double *a = in + 2 * N * r;
+        if (N == 256) frd_row256(a, tw, sign, yr, yi);
+        else frd_row(N, a, 0, tw, sign, yr, yi);
+        if (r2c) {
+            frd_post(yr, yi, rw, N / 8, out + (2 * N + 2) * r, scale);
+            continue;
+        }
+        double *o = out + 2 * N * r;
+        for (int k = 0; k < N / 8; k++) {
+            const fd8 zr = yr[k] * scale, zi = yi[k] * si;
+            *(fd8u *)(o + 16 * k) = FR_SH(zr, zi, fd8i, 0, 8, 1, 9, 2, 10, 3, 11);
+            *(fd8u *)(o + 16 * k + 8) = FR_SH(zr, zi, fd8i, 4, 12, 5, 13, 6, 14, 7, 15);
+        }
+    }
+}
+#define FRD_ROWS(N)                                                                       \
+FFTR_TARGET static void frd_c2c##N(const double *in, double *out, int64_t rows,           \
+                                   const double *tw, double sign, double scale) {         \
+    frd_rows(N, 0, in, out, rows, tw, NULL, sign, scale);                                 \
+}                                                                                         \
+FFTR_TARGET static void frd_r2c##N(const double *in, double *out, int64_t rows,           \
+                                   const double *tw, const double *rw, double scale) {    \
+    frd_rows(N, 1, in, out, rows, tw, rw, 1.0, scale);                                    \
+}
+FRD_ROWS(64)
+FRD_ROWS(128)
+FRD_ROWS(256)
+
 #define FR_SHORT_ROWS(N)                                                                  \
 FFTR_TARGET static void fr_c2c##N(const float *in, float *out, int64_t rows, const float *tw, \
                                   float sign, float scale) {                              \
