@@ -604,6 +604,8 @@ ROWS = [
     ("fft c128 rows 2048x64", "a=R((2048,64), 'complex128')", "mod.fft.fft(a)"),
     ("fft c128 rows 512x256", "a=R((512,256), 'complex128')", "mod.fft.fft(a)"),
     ("rfft f64 rows 1000x256", "a=R((1000,256), 'float64')", "mod.fft.rfft(a)"),
+    ("rfft f64 rows 4096x64", "a=R((4096,64), 'float64')", "mod.fft.rfft(a)"),
+    ("irfft c128 rows 1024x129", "a=R((1024,129), 'complex128')", "mod.fft.irfft(a)"),
     ("linear 64x512 -> 10", "a=R((64,512)); w=R((10,512), seed=1); b=R((10,), seed=2)",
      "mod.nn.functional.linear(a, w, b)"),
     ("ormqr f64 128 on 128x64", "h,t=mod.geqrf(R((128,128), 'float64')); c=R((128,64), 'float64', seed=1)",

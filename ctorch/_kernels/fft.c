@@ -1445,7 +1445,7 @@ FFTL_STAGES(double, f64, FFTV_LANES_F64, fftl_hd, fftl_hd_u)
  * OpenMP threads when there are many; 1 when p's length is one of those */
 static int fr_run(int kind, const fft_plan *p, const float *in, float *out, int64_t rows,
                   float sign, float scale, float h) {
-    if (!p->rg || !fftr_avx512() || (kind && p->n < 64)) return 0;
+    if (!p->rg || !fftr_avx512()) return 0;
     const int64_t n = p->n, ch = 16, nch = (rows + ch - 1) / ch;
     const int64_t is = kind == 2 ? 2 * (n + 1) : 2 * n, os = kind == 1 ? 2 * (n + 1) : 2 * n;
     CT_PARALLEL_IF(nch > 1 && rows * n >= (1 << 15), "omp parallel for schedule(static)",
@@ -1453,7 +1453,8 @@ static int fr_run(int kind, const fft_plan *p, const float *in, float *out, int6
         const int64_t r0 = c * ch, nr = rows - r0 < ch ? rows - r0 : ch;
         const float *a = in + is * r0;
         float *b = out + os * r0;
-        if (kind == 2) fr_c2r(n, a, b, nr, p->rg, p->rw32, sign, h, scale);
+        if (n <= 32) (n == 16 ? fr_short16 : fr_short32)(kind, a, b, nr, p->rg, p->rw32, sign, h, scale);
+        else if (kind == 2) fr_c2r(n, a, b, nr, p->rg, p->rw32, sign, h, scale);
         else if (kind == 1) {
             if (n == 64) fr_r2c64(a, b, nr, p->rg, p->rw32, scale);
             else if (n == 128) fr_r2c128(a, b, nr, p->rg, p->rw32, scale);
@@ -1461,9 +1462,7 @@ static int fr_run(int kind, const fft_plan *p, const float *in, float *out, int6
             else if (n == 512) fr_r2c512(a, b, nr, p->rg, p->rw32, scale);
             else fr_r2c1024(a, b, nr, p->rg, p->rw32, scale);
         } else {
-            if (n == 16) fr_c2c16(a, b, nr, p->rg, sign, scale);
-            else if (n == 32) fr_c2c32(a, b, nr, p->rg, sign, scale);
-            else if (n == 64) fr_c2c64(a, b, nr, p->rg, sign, scale);
+            if (n == 64) fr_c2c64(a, b, nr, p->rg, sign, scale);
             else if (n == 128) fr_c2c128(a, b, nr, p->rg, sign, scale);
             else if (n == 256) fr_c2c256(a, b, nr, p->rg, sign, scale);
             else if (n == 512) fr_c2c512(a, b, nr, p->rg, sign, scale);
@@ -1472,27 +1471,23 @@ static int fr_run(int kind, const fft_plan *p, const float *in, float *out, int6
     });
     return 1;
 }
-/* double rows the same way: complex ones of 16 to 256 values (r2c 0), real
- * ones of 2 p->n, p->n 64 to 256, to their coefficients (r2c 1); 1 when p's
- * length is one of those */
-static int fr_run_d(int r2c, const fft_plan *p, const double *in, double *out, int64_t rows,
-                    double sign, double scale) {
-    if (!p->rgd || !fftr_avx512() || (r2c && p->n < 64)) return 0;
-    const int64_t n = p->n, ch = 16, nch = (rows + ch - 1) / ch, os = r2c ? 2 * n + 2 : 2 * n;
+/* double rows the same way: complex ones of 16 to 256 values (kind 0), real
+ * ones of twice those to their coefficients (1) or back (2: sign and h as
+ * fr_run's); 1 when p's length is one of those */
+static int fr_run_d(int kind, const fft_plan *p, const double *in, double *out, int64_t rows,
+                    double sign, double scale, double h) {
+    if (!p->rgd || !fftr_avx512()) return 0;
+    const int64_t n = p->n, ch = 16, nch = (rows + ch - 1) / ch;
+    const int64_t is = kind == 2 ? 2 * n + 2 : 2 * n, os = kind == 1 ? 2 * n + 2 : 2 * n;
     CT_PARALLEL_IF(nch > 1 && rows * n >= (1 << 14), "omp parallel for schedule(static)",
     for (int64_t c = 0; c < nch; c++) {
         const int64_t r0 = c * ch, nr = rows - r0 < ch ? rows - r0 : ch;
-        const double *a = in + 2 * n * r0;
+        const double *a = in + is * r0;
         double *b = out + os * r0;
-        if (r2c) {
-            if (n == 64) frd_r2c64(a, b, nr, p->rgd, p->rw64, scale);
-            else if (n == 128) frd_r2c128(a, b, nr, p->rgd, p->rw64, scale);
-            else frd_r2c256(a, b, nr, p->rgd, p->rw64, scale);
-        } else if (n == 16) fr_c2c16d(a, b, nr, p->rgd, sign, scale);
-        else if (n == 32) fr_c2c32d(a, b, nr, p->rgd, sign, scale);
-        else if (n == 64) frd_c2c64(a, b, nr, p->rgd, sign, scale);
-        else if (n == 128) frd_c2c128(a, b, nr, p->rgd, sign, scale);
-        else frd_c2c256(a, b, nr, p->rgd, sign, scale);
+        if (n <= 32) (n == 16 ? fr_short16d : fr_short32d)(kind, a, b, nr, p->rgd, p->rw64, sign, h, scale);
+        else if (n == 64) frd_rows64(kind, a, b, nr, p->rgd, p->rw64, sign, h, scale);
+        else if (n == 128) frd_rows128(kind, a, b, nr, p->rgd, p->rw64, sign, h, scale);
+        else frd_rows256(kind, a, b, nr, p->rgd, p->rw64, sign, h, scale);
     });
     return 1;
 }
@@ -1512,7 +1507,7 @@ static int fft_c2c_rows(int dtype, const void *in, void *out, int64_t rows, int6
     fft_plan *p = fft_get_plan(n, &tmp);
     if (!p) return -1;
     int err = 0;
-    if (c128 ? fr_run_d(0, p, in, out, rows, sign, scale)
+    if (c128 ? fr_run_d(0, p, in, out, rows, sign, scale, 1.0)
              : fr_run(0, p, in, out, rows, (float)sign, (float)scale, 1.0f)) {
     } else if (p->n1) {
         for (int64_t r = 0; r < rows && !err; r++)
@@ -1553,7 +1548,7 @@ int ct_fft_r2c(int dtype, const void *in, void *out, int64_t rows, int64_t n, do
     fft_plan *p = fft_get_plan(m, &tmp);
     if (!p) return -1;
     int err = 0;
-    if (f64 ? fr_run_d(1, p, in, out, rows, 1.0, scale)
+    if (f64 ? fr_run_d(1, p, in, out, rows, 1.0, scale, 1.0)
             : fr_run(1, p, in, out, rows, 1.0f, (float)scale, 1.0f)) {
     } else if (p->n1) {
         err = f64 ? fft_long_r2c_f64(p, p->p1->tw64, p->p2->tw64, p->rw64, in, out, rows, scale)
@@ -1588,7 +1583,8 @@ int ct_fft_c2r(int dtype, const void *in, void *out, int64_t rows, int64_t n, in
     fft_plan *p = fft_get_plan(m, &tmp);
     if (!p) return -1;
     int err = 0;
-    if (!c128 && fr_run(2, p, in, out, rows, (float)s, (float)scale, (float)h)) {
+    if (c128 ? fr_run_d(2, p, in, out, rows, s, scale, h)
+             : fr_run(2, p, in, out, rows, (float)s, (float)scale, (float)h)) {
     } else if (p->n1) {
         err = c128 ? fft_long_c2r_f64(p, p->p1->tw64, p->p2->tw64, p->rw64, in, out, rows, s, h,
                                       scale)

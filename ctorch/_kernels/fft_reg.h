@@ -398,17 +398,17 @@ typedef double fd8 __attribute__((vector_size(64)));
 typedef int64_t fd8i __attribute__((vector_size(64)));
 typedef double fd8u __attribute__((vector_size(64), aligned(8)));
 
-/* the rows of a step of G rows of N complex values: q[g] row r + g of in,
- * o[g] of out (past the last row: the step's first row read again, its
- * result written to a scratch row) */
-#define FR_STEPS(T, G, N, ...) {                                                          \
-    T spare_[64];                                                                         \
+/* the rows of a step of G rows: q[g] row r + g of in (rows IS values
+ * apart), o[g] of out (OS apart; past the last row: the step's first row
+ * read again, its result written to a scratch row) */
+#define FR_STEPS(T, G, IS, OS, ...) {                                                     \
+    T spare_[72];                                                                         \
     for (int64_t r = 0; r < rows; r += G) {                                               \
         const T *q[G];                                                                    \
         T *o[G];                                                                          \
         for (int g = 0; g < G; g++) {                                                     \
-            q[g] = in + 2 * N * (r + g < rows ? r + g : r);                               \
-            o[g] = r + g < rows ? out + 2 * N * (r + g) : spare_;                         \
+            q[g] = in + (IS) * (r + g < rows ? r + g : r);                                \
+            o[g] = r + g < rows ? out + (OS) * (r + g) : spare_;                          \
         }                                                                                 \
         __VA_ARGS__                                                                       \
     }                                                                                     \
@@ -462,42 +462,6 @@ FFTR_INLINE void fr_t4x4d(const fd8 *x, int K, fd8 *u) {
 /* the first of the values of a run of vector k of FR_SHORT's result */
 #define FR_SHORT_AT(R, k) (4 * ((k) % 4 * ((R) / 4) + (k) / 4))
 
-/* rows of N = 16 or 32 complex floats, times scale (sign -1 backward) */
-FFTR_INLINE void fr_c2c_short(int N, const float *in, float *out, int64_t rows,
-                              const float *tw, float sign, float scale) {
-    const float si = sign * scale;
-    FR_STEPS(float, 4, N, {
-        fr16 xr[8], xi[8];
-        fr_load4(q, N / 4, sign, xr, xi);
-        FR_SHORT(fr16, N / 4, tw, xr, xi, fr_t4x4);
-        for (int k = 0; k < N / 4; k++) {
-            const fr16 r = xr[k] * scale, i = xi[k] * si;
-            const fr16 lo = FR_SH(r, i, fr16i, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
-            const fr16 hi = FR_SH(r, i, fr16i, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
-            const int at = 2 * FR_SHORT_AT(N / 4, k);
-            *(fr8u *)(o[0] + at) = __builtin_shufflevector(lo, lo, 0, 1, 2, 3, 4, 5, 6, 7);
-            *(fr8u *)(o[1] + at) = __builtin_shufflevector(lo, lo, 8, 9, 10, 11, 12, 13, 14, 15);
-            *(fr8u *)(o[2] + at) = __builtin_shufflevector(hi, hi, 0, 1, 2, 3, 4, 5, 6, 7);
-            *(fr8u *)(o[3] + at) = __builtin_shufflevector(hi, hi, 8, 9, 10, 11, 12, 13, 14, 15);
-        }
-    })
-}
-/* the same for doubles (tw: fr_twiddles_f64's, 8 lanes) */
-FFTR_INLINE void fr_c2c_short_d(int N, const double *in, double *out, int64_t rows,
-                                const double *tw, double sign, double scale) {
-    const double si = sign * scale;
-    FR_STEPS(double, 2, N, {
-        fd8 xr[8], xi[8];
-        fr_load2d(q, N / 4, sign, xr, xi);
-        FR_SHORT(fd8, N / 4, tw, xr, xi, fr_t4x4d);
-        for (int k = 0; k < N / 4; k++) {
-            const fd8 r = xr[k] * scale, i = xi[k] * si;
-            const int at = 2 * FR_SHORT_AT(N / 4, k);
-            *(fd8u *)(o[0] + at) = FR_SH(r, i, fd8i, 0, 8, 1, 9, 2, 10, 3, 11);
-            *(fd8u *)(o[1] + at) = FR_SH(r, i, fd8i, 4, 12, 5, 13, 6, 14, 7, 15);
-        }
-    })
-}
 /* Double rows of 64 (8 x 8), 128 (16 x 8) and 256 (two of 128), a row at
  * a time: the float kernels' steps on vectors of 8 lanes. 64: vector k2
  * holds Z[8 k2 ..]; 128: the 16 x 8 matrix transposed as two 8 x 8 ones
@@ -598,17 +562,57 @@ FFTR_INLINE void frd_post(const fd8 *yr, const fd8 *yi, const double *rw, int V,
     }
     o[2 * N] = (yr[0][0] - yi[0][0]) * scale; o[2 * N + 1] = 0; o[1] = 0;
 }
-/* rows of N = 64, 128 or 256 complex doubles (times scale, sign -1
- * backward), or real rows of 2 N to N + 1 coefficients (r2c) */
-FFTR_INLINE void frd_rows(int N, int r2c, const double *in, double *out, int64_t rows,
-                          const double *tw, const double *rw, double sign, double scale) {
-    const double si = sign * scale;
+/* z[k] from a row of m + 1 coefficients (fr_c2r_pre for 8 lanes: X[m - k]
+ * for 8 lanes from 8 values read backwards); the lines of the row at next
+ * (if any) fetched ahead, two a step (a row's second half read backwards
+ * is a stream the prefetchers follow late) */
+FFTR_INLINE void frd_c2r_pre(int64_t m, const double *in, const double *rw, double s, double h,
+                             double *z, const double *next) {
+    const double hs = h * s;
+    for (int64_t k = 0; k < m; k += 8) {
+        if (next) {
+            __builtin_prefetch(next + 2 * k);
+            __builtin_prefetch(next + 2 * k + 8);
+        }
+        const fd8 u = *(const fd8u *)(in + 2 * k), v = *(const fd8u *)(in + 2 * k + 8);
+        const double *q = in + 2 * (m - k - 7);
+        const fd8 a = *(const fd8u *)q, b = *(const fd8u *)(q + 8);
+        const fd8 xr = h * FR_SH(u, v, fd8i, 0, 2, 4, 6, 8, 10, 12, 14);
+        const fd8 xi = hs * FR_SH(u, v, fd8i, 1, 3, 5, 7, 9, 11, 13, 15);
+        const fd8 yr = h * FR_SH(a, b, fd8i, 14, 12, 10, 8, 6, 4, 2, 0);
+        const fd8 yi = hs * FR_SH(a, b, fd8i, 15, 13, 11, 9, 7, 5, 3, 1);
+        const fd8 wa = *(const fd8u *)(rw + k), wb = *(const fd8u *)(rw + m + k);
+        const fd8 sr = xr + yr, si = xi - yi, dr = xr - yr, di = xi + yi;
+        const fd8 br = dr * wa + di * wb, bi = di * wa - dr * wb;
+        fd8 zr = sr - bi, zi = -(si + br);
+        if (k == 0) {
+            zr[0] = in[0] + in[2 * m];
+            zi[0] = -(in[0] - in[2 * m]);
+        }
+        *(fd8 *)(z + 2 * k) = FR_SH(zr, zi, fd8i, 0, 8, 1, 9, 2, 10, 3, 11);
+        *(fd8 *)(z + 2 * k + 8) = FR_SH(zr, zi, fd8i, 4, 12, 5, 13, 6, 14, 7, 15);
+    }
+}
+/* rows of N = 64, 128 or 256 complex doubles (kind 0: times scale, sign -1
+ * backward), real rows of 2 N to N + 1 coefficients (kind 1) or back
+ * (kind 2: sign and h c2r's conjugate and halving, as fr_c2r) */
+FFTR_INLINE void frd_rows(int N, int kind, const double *in, double *out, int64_t rows,
+                          const double *tw, const double *rw, double sign, double h,
+                          double scale) {
+    double z[2 * 256] __attribute__((aligned(64)));
+    const double si = kind == 2 ? -scale : sign * scale;
     for (int64_t r = 0; r < rows; r++) {
         fd8 yr[32], yi[32];
         const double *a = in + 2 * N * r;
-        if (N == 256) frd_row256(a, tw, sign, yr, yi);
-        else frd_row(N, a, 0, tw, sign, yr, yi);
-        if (r2c) {
+        if (kind == 2) {
+            frd_c2r_pre(N, in + (2 * N + 2) * r, rw, sign, h, z,
+                        r + 1 < rows ? in + (2 * N + 2) * (r + 1) : NULL);
+            a = z;
+        }
+        const double ts = kind == 2 ? 1.0 : sign;
+        if (N == 256) frd_row256(a, tw, ts, yr, yi);
+        else frd_row(N, a, 0, tw, ts, yr, yi);
+        if (kind == 1) {
             frd_post(yr, yi, rw, N / 8, out + (2 * N + 2) * r, scale);
             continue;
         }
@@ -621,29 +625,15 @@ FFTR_INLINE void frd_rows(int N, int r2c, const double *in, double *out, int64_t
     }
 }
 #define FRD_ROWS(N)                                                                       \
-FFTR_TARGET static void frd_c2c##N(const double *in, double *out, int64_t rows,           \
-                                   const double *tw, double sign, double scale) {         \
-    frd_rows(N, 0, in, out, rows, tw, NULL, sign, scale);                                 \
-}                                                                                         \
-FFTR_TARGET static void frd_r2c##N(const double *in, double *out, int64_t rows,           \
-                                   const double *tw, const double *rw, double scale) {    \
-    frd_rows(N, 1, in, out, rows, tw, rw, 1.0, scale);                                    \
+FFTR_TARGET static void frd_rows##N(int kind, const double *in, double *out, int64_t rows, \
+                                    const double *tw, const double *rw, double sign,      \
+                                    double h, double scale) {                             \
+    frd_rows(N, kind, in, out, rows, tw, rw, sign, h, scale);                             \
 }
 FRD_ROWS(64)
 FRD_ROWS(128)
 FRD_ROWS(256)
 
-#define FR_SHORT_ROWS(N)                                                                  \
-FFTR_TARGET static void fr_c2c##N(const float *in, float *out, int64_t rows, const float *tw, \
-                                  float sign, float scale) {                              \
-    fr_c2c_short(N, in, out, rows, tw, sign, scale);                                      \
-}                                                                                         \
-FFTR_TARGET static void fr_c2c##N##d(const double *in, double *out, int64_t rows,         \
-                                     const double *tw, double sign, double scale) {       \
-    fr_c2c_short_d(N, in, out, rows, tw, sign, scale);                                    \
-}
-FR_SHORT_ROWS(16)
-FR_SHORT_ROWS(32)
 
 /* Real rows of 2 m values from rows of m + 1 coefficients (fft.c's c2r:
  * flags' conjugate s and halving h): z[k] by fft_c2r_pre's steps into
@@ -703,6 +693,83 @@ FFTR_TARGET static void fr_c2r(int64_t m, const float *in, float *out, int64_t r
         for (int k = 0; k < m / 16; k++) fr_store16(out + 2 * m * r + 32 * k, yr[k], yi[k], scale, -scale);
     }
 }
+
+/* Rows of N = 16 or 32 values through FR_SHORT, a step of four float rows
+ * (two double ones) at a time: complex ones (kind 0: times scale, sign -1
+ * backward), real ones of 2 N to N + 1 coefficients (1: the spectra through
+ * scratch rows, then fr_post's steps) or back (2: fr_c2r_pre's rows in
+ * scratch, transformed forward, imaginary parts negated; sign and h
+ * c2r's conjugate and halving) */
+#define FR_SHORT_ROWS(T, VT, G, C2R_PRE, LOAD, T4, STORE, POST)                             \
+    T zs[2 * 32 * G] __attribute__((aligned(64)));                                        \
+    const int64_t is = kind == 2 ? 2 * N + 2 : 2 * N, os = kind == 1 ? 2 * N + 2 : 2 * N; \
+    const T ts = kind == 0 ? sign : (T)1, ss = kind == 1 ? (T)1 : scale;                  \
+    const T si = kind == 0 ? sign * scale : kind == 1 ? (T)1 : -scale;                    \
+    FR_STEPS(T, G, is, os, {                                                              \
+        VT xr[8], xi[8];                                                                  \
+        const T *qq[G];                                                                   \
+        T *oo[G];                                                                         \
+        for (int g = 0; g < G; g++) {                                                     \
+            qq[g] = q[g];                                                                 \
+            oo[g] = kind == 1 ? zs + 2 * N * g : o[g];                                    \
+            if (kind == 2) {                                                              \
+                C2R_PRE;                                                                  \
+                qq[g] = zs + 2 * N * g;                                                   \
+            }                                                                             \
+        }                                                                                 \
+        LOAD;                                                                             \
+        FR_SHORT(VT, N / 4, tw, xr, xi, T4);                                              \
+        for (int k = 0; k < N / 4; k++) {                                                 \
+            const VT zr = xr[k] * ss, zi = xi[k] * si;                                    \
+            const int at = 2 * FR_SHORT_AT(N / 4, k);                                     \
+            STORE;                                                                        \
+        }                                                                                 \
+        for (int g = 0; kind == 1 && g < G; g++) {                                        \
+            VT yr[4], yi[4];                                                              \
+            POST;                                                                         \
+        }                                                                                 \
+    })
+FFTR_INLINE void fr_short_rows(int N, int kind, const float *in, float *out, int64_t rows,
+                               const float *tw, const float *rw, float sign, float h,
+                               float scale) {
+    FR_SHORT_ROWS(float, fr16, 4, fr_c2r_pre(N, q[g], rw, sign, h, zs + 2 * N * g),
+        fr_load4(qq, N / 4, ts, xr, xi), fr_t4x4, {
+            const fr16 lo = FR_SH(zr, zi, fr16i, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+            const fr16 hi = FR_SH(zr, zi, fr16i, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+            *(fr8u *)(oo[0] + at) = __builtin_shufflevector(lo, lo, 0, 1, 2, 3, 4, 5, 6, 7);
+            *(fr8u *)(oo[1] + at) = __builtin_shufflevector(lo, lo, 8, 9, 10, 11, 12, 13, 14, 15);
+            *(fr8u *)(oo[2] + at) = __builtin_shufflevector(hi, hi, 0, 1, 2, 3, 4, 5, 6, 7);
+            *(fr8u *)(oo[3] + at) = __builtin_shufflevector(hi, hi, 8, 9, 10, 11, 12, 13, 14, 15);
+        }, {
+            fr_load(zs + 2 * N * g, NULL, N / 16, 1.0f, yr, yi);
+            fr_post(yr, yi, rw, N / 16, o[g], scale);
+        })
+}
+FFTR_INLINE void fr_short_rows_d(int N, int kind, const double *in, double *out, int64_t rows,
+                                 const double *tw, const double *rw, double sign, double h,
+                                 double scale) {
+    FR_SHORT_ROWS(double, fd8, 2, frd_c2r_pre(N, q[g], rw, sign, h, zs + 2 * N * g, NULL),
+        fr_load2d(qq, N / 4, ts, xr, xi), fr_t4x4d, {
+            *(fd8u *)(oo[0] + at) = FR_SH(zr, zi, fd8i, 0, 8, 1, 9, 2, 10, 3, 11);
+            *(fd8u *)(oo[1] + at) = FR_SH(zr, zi, fd8i, 4, 12, 5, 13, 6, 14, 7, 15);
+        }, {
+            frd_load(zs + 2 * N * g, N / 8, 0, 1.0, yr, yi);
+            frd_post(yr, yi, rw, N / 8, o[g], scale);
+        })
+}
+#define FR_SHORT_N(N)                                                                     \
+FFTR_TARGET static void fr_short##N(int kind, const float *in, float *out, int64_t rows,  \
+                                    const float *tw, const float *rw, float sign, float h, \
+                                    float scale) {                                        \
+    fr_short_rows(N, kind, in, out, rows, tw, rw, sign, h, scale);                        \
+}                                                                                         \
+FFTR_TARGET static void fr_short##N##d(int kind, const double *in, double *out, int64_t rows, \
+                                       const double *tw, const double *rw, double sign,   \
+                                       double h, double scale) {                          \
+    fr_short_rows_d(N, kind, in, out, rows, tw, rw, sign, h, scale);                      \
+}
+FR_SHORT_N(16)
+FR_SHORT_N(32)
 
 /* the twiddles w_N^(l k1) of the rows above for N = R C: vectors k1 = 1 ..
  * R - 1 of W lanes, lane l for l mod C (a row's C values repeated where a
