@@ -324,16 +324,18 @@ def test_rows_of_smooth_lengths(dt, threads):
         torch.set_num_threads(old)
 
 
-@pytest.mark.parametrize("n,dt", [(16, "complex64"), (32, "complex64"), (16, "complex128"),
+@pytest.mark.parametrize("n,dt", [(8, "complex64"), (4, "complex128"), (8, "complex128"),
+                                  (16, "complex64"), (32, "complex64"), (16, "complex128"),
                                   (32, "complex128"), (64, "complex64"), (128, "complex64"),
                                   (256, "complex64"), (512, "complex64"), (1024, "complex64"),
                                   (64, "complex128"), (128, "complex128"), (256, "complex128")])
 def test_rows_transformed_in_place(n, dt):
-    """out= the input itself: rows held whole in registers (four float rows
-    or two double rows a vector for 16 and 32, two float rows at a time for
-    64 and 128, a step's missing rows read from its first; double rows of
-    64 to 256 one at a time) read before they are written; 2051 rows of 16
-    or 32 shared between threads."""
+    """out= the input itself: rows held whole in registers (a row a lane for
+    float rows of 8 and double rows of 4 and 8, four float rows or two
+    double rows a vector for 16 and 32, two float rows at a time for 64 and
+    128, a step's missing rows read from its first; double rows of 64 to 256
+    one at a time) read before they are written; 2051 short rows shared
+    between threads."""
     rng = np.random.default_rng(12)
     tol = 1e-5 if dt == "complex64" else 1e-13
     old = torch.get_num_threads()

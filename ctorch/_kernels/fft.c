@@ -1440,12 +1440,12 @@ FFTL_STAGES(double, f64, FFTV_LANES_F64, fftl_hd, fftl_hd_u)
 
 #ifdef FFTR
 /* rows of p->n float values held in registers (fft_reg.h): complex ones
- * (kind 0), real ones of 2 p->n to their coefficients (1) or back (2: sign
+ * (kind 0; 8 to 1024 values), real ones of 2 p->n (32 to 2048) to their coefficients (1) or back (2: sign
  * and h c2r's conjugate and halving), in chunks of rows shared between
  * OpenMP threads when there are many; 1 when p's length is one of those */
 static int fr_run(int kind, const fft_plan *p, const float *in, float *out, int64_t rows,
                   float sign, float scale, float h) {
-    if (!p->rg || !fftr_avx512()) return 0;
+    if (!fftr_avx512() || !(p->rg || (kind == 0 && p->n == 8))) return 0;
     const int64_t n = p->n, ch = 16, nch = (rows + ch - 1) / ch;
     const int64_t is = kind == 2 ? 2 * (n + 1) : 2 * n, os = kind == 1 ? 2 * (n + 1) : 2 * n;
     CT_PARALLEL_IF(nch > 1 && rows * n >= (1 << 15), "omp parallel for schedule(static)",
@@ -1453,7 +1453,8 @@ static int fr_run(int kind, const fft_plan *p, const float *in, float *out, int6
         const int64_t r0 = c * ch, nr = rows - r0 < ch ? rows - r0 : ch;
         const float *a = in + is * r0;
         float *b = out + os * r0;
-        if (n <= 32) (n == 16 ? fr_short16 : fr_short32)(kind, a, b, nr, p->rg, p->rw32, sign, h, scale);
+        if (n == 8) fr_tiny8(a, b, nr, sign, scale);
+        else if (n <= 32) (n == 16 ? fr_short16 : fr_short32)(kind, a, b, nr, p->rg, p->rw32, sign, h, scale);
         else if (kind == 2) fr_c2r(n, a, b, nr, p->rg, p->rw32, sign, h, scale);
         else if (kind == 1) {
             if (n == 64) fr_r2c64(a, b, nr, p->rg, p->rw32, scale);
@@ -1471,12 +1472,12 @@ static int fr_run(int kind, const fft_plan *p, const float *in, float *out, int6
     });
     return 1;
 }
-/* double rows the same way: complex ones of 16 to 256 values (kind 0), real
- * ones of twice those to their coefficients (1) or back (2: sign and h as
+/* double rows the same way: complex ones of 4 to 256 values (kind 0), real
+ * ones of 32 to 512 to their coefficients (1) or back (2: sign and h as
  * fr_run's); 1 when p's length is one of those */
 static int fr_run_d(int kind, const fft_plan *p, const double *in, double *out, int64_t rows,
                     double sign, double scale, double h) {
-    if (!p->rgd || !fftr_avx512()) return 0;
+    if (!fftr_avx512() || !(p->rgd || (kind == 0 && (p->n == 4 || p->n == 8)))) return 0;
     const int64_t n = p->n, ch = 16, nch = (rows + ch - 1) / ch;
     const int64_t is = kind == 2 ? 2 * n + 2 : 2 * n, os = kind == 1 ? 2 * n + 2 : 2 * n;
     CT_PARALLEL_IF(nch > 1 && rows * n >= (1 << 14), "omp parallel for schedule(static)",
@@ -1484,7 +1485,8 @@ static int fr_run_d(int kind, const fft_plan *p, const double *in, double *out, 
         const int64_t r0 = c * ch, nr = rows - r0 < ch ? rows - r0 : ch;
         const double *a = in + is * r0;
         double *b = out + os * r0;
-        if (n <= 32) (n == 16 ? fr_short16d : fr_short32d)(kind, a, b, nr, p->rgd, p->rw64, sign, h, scale);
+        if (n <= 8) (n == 4 ? fr_tiny4d : fr_tiny8d)(a, b, nr, sign, scale);
+        else if (n <= 32) (n == 16 ? fr_short16d : fr_short32d)(kind, a, b, nr, p->rgd, p->rw64, sign, h, scale);
         else if (n == 64) frd_rows64(kind, a, b, nr, p->rgd, p->rw64, sign, h, scale);
         else if (n == 128) frd_rows128(kind, a, b, nr, p->rgd, p->rw64, sign, h, scale);
         else frd_rows256(kind, a, b, nr, p->rgd, p->rw64, sign, h, scale);

@@ -771,6 +771,66 @@ FFTR_TARGET static void fr_short##N##d(int kind, const double *in, double *out, 
 FR_SHORT_N(16)
 FR_SHORT_N(32)
 
+/* Complex rows of 8 floats and of 4 or 8 doubles, a row per lane: a step's
+ * rows (16 float rows of 8 values, 8 double rows) transposed in registers
+ * so that vector j holds value j / 2's real (j even) or imaginary part of
+ * every row, the N-point transforms down those vectors, and the transposes
+ * back. */
+FFTR_INLINE void fr_tiny_rows(int N, const float *in, float *out, int64_t rows, float sign,
+                              float scale) {
+    const float si = sign * scale;
+    FR_STEPS(float, 16, 16, 16, {
+        fr16 x[16], xr[8], xi[8];
+        for (int g = 0; g < 16; g++) x[g] = *(const fr16u *)q[g];
+        fr_t16x16(x);
+        for (int c = 0; c < 8; c++) { xr[c] = x[2 * c]; xi[c] = x[2 * c + 1] * sign; }
+        FR_DFT8(fr16, xr, xi);
+        for (int c = 0; c < 8; c++) { x[2 * c] = xr[c] * scale; x[2 * c + 1] = xi[c] * si; }
+        fr_t16x16(x);
+        for (int g = 0; g < 16; g++) *(fr16u *)o[g] = x[g];
+    })
+}
+FFTR_INLINE void fr_tiny_rows_d(int N, const double *in, double *out, int64_t rows, double sign,
+                                double scale) {
+    const double si = sign * scale;
+    FR_STEPS(double, 8, 2 * N, 2 * N, {
+        fd8 a[8], b[8], xr[8], xi[8];
+        for (int g = 0; g < 8; g++) {
+            a[g] = *(const fd8u *)q[g];
+            if (N == 8) b[g] = *(const fd8u *)(q[g] + 8);
+        }
+        fr_t8x8d(a);
+        if (N == 8) fr_t8x8d(b);
+        for (int c = 0; c < 4; c++) {
+            xr[c] = a[2 * c]; xi[c] = a[2 * c + 1] * sign;
+            if (N == 8) { xr[4 + c] = b[2 * c]; xi[4 + c] = b[2 * c + 1] * sign; }
+        }
+        if (N == 8) FR_DFT8(fd8, xr, xi);
+        else FR_BF4(xr, xi, 0, 1, 2, 3);
+        for (int c = 0; c < 4; c++) {
+            a[2 * c] = xr[c] * scale; a[2 * c + 1] = xi[c] * si;
+            if (N == 8) { b[2 * c] = xr[4 + c] * scale; b[2 * c + 1] = xi[4 + c] * si; }
+        }
+        fr_t8x8d(a);
+        if (N == 8) fr_t8x8d(b);
+        for (int g = 0; g < 8; g++) {
+            *(fd8u *)o[g] = a[g];
+            if (N == 8) *(fd8u *)(o[g] + 8) = b[g];
+        }
+    })
+}
+FFTR_TARGET static void fr_tiny8(const float *in, float *out, int64_t rows, float sign, float scale) {
+    fr_tiny_rows(8, in, out, rows, sign, scale);
+}
+FFTR_TARGET static void fr_tiny4d(const double *in, double *out, int64_t rows, double sign,
+                                  double scale) {
+    fr_tiny_rows_d(4, in, out, rows, sign, scale);
+}
+FFTR_TARGET static void fr_tiny8d(const double *in, double *out, int64_t rows, double sign,
+                                  double scale) {
+    fr_tiny_rows_d(8, in, out, rows, sign, scale);
+}
+
 /* the twiddles w_N^(l k1) of the rows above for N = R C: vectors k1 = 1 ..
  * R - 1 of W lanes, lane l for l mod C (a row's C values repeated where a
  * vector holds several rows), W real parts then W imaginary parts each */
