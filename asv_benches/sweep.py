@@ -608,6 +608,7 @@ ROWS = [
     ("irfft c128 rows 1024x129", "a=R((1024,129), 'complex128')", "mod.fft.irfft(a)"),
     ("fft c128 rows 16384x8", "a=R((16384,8), 'complex128')", "mod.fft.fft(a)"),
     ("fft c64 rows 16384x8", "a=R((16384,8), 'complex64')", "mod.fft.fft(a)"),
+    ("logsumexp f64 dim0 1000x1000", "a=R((1000,1000), 'float64')", "mod.logsumexp(a, 0)"),
     ("linear 64x512 -> 10", "a=R((64,512)); w=R((10,512), seed=1); b=R((10,), seed=2)",
      "mod.nn.functional.linear(a, w, b)"),
     ("ormqr f64 128 on 128x64", "h,t=mod.geqrf(R((128,128), 'float64')); c=R((128,64), 'float64', seed=1)",

@@ -68,6 +68,8 @@ def test_log_softmax_of_large_inputs_lost_float32_digits(values, dtype):
         refs = {k: v.astype(npdt(dtype)) for k, v in refs.items()}
     rtol = 1e-6 if dtype == "float32" else 1e-12
     np.testing.assert_allclose(t.logsumexp(1).numpy(), refs["logsumexp"], rtol=rtol)
+    # the same values as columns (their own kernel)
+    np.testing.assert_allclose(t.t().contiguous().logsumexp(0).numpy(), refs["logsumexp"], rtol=rtol)
     np.testing.assert_allclose(t.softmax(1).numpy(), refs["softmax"], rtol=rtol, atol=1e-30)
     np.testing.assert_allclose(t.log_softmax(1).numpy(), refs["log_softmax"], rtol=rtol)
 

@@ -3217,7 +3217,7 @@ CT_MULTIVERSION static void ct_cols_lse_blk_##S(const T *x, int64_t n, int64_t c
         out[c] = mx[c] != mx[c] ? mx[c] : LOG(total[c]) + mx[c];                  \
 }
 CT_COLS_NORM2_LSE(f32, float, ct_expf, ct_logf, sqrtf)
-CT_COLS_NORM2_LSE(f64, double, exp, log, sqrt)
+CT_COLS_NORM2_LSE(f64, double, ct_exp_d1, ct_log_d1, sqrt)
 
 /* max / min of half or bfloat16 columns (cb <= CT_COLS_BLOCK): blocks of 16
  * rows x 256 columns widened to float and reduced by the float loop, each
