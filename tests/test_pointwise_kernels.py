@@ -1167,3 +1167,22 @@ def test_lgamma_float64_poles_and_extremes():
     assert got[9] == pytest.approx(-math.log(5e-324), rel=1e-15)
     assert got[10] == pytest.approx(1e306 * (math.log(1e306) - 1), rel=1e-15)
     assert got[11] == inf
+
+
+@pytest.mark.parametrize("shape", [(3, 700, 37), (2, 5, 4099), (4100, 3), (65, 64, 2)])
+def test_strided_rows_walked_whole_between_split_points(shape, threads):
+    # the N-d walk steps whole rows along the dim before the last and carries
+    # into the outer dims at its end; two threads start mid-row (their split
+    # on 64-element boundaries): a strided view, a broadcast column, out=
+    rng = np.random.default_rng(sum(shape))
+    big = rng.standard_normal(shape[:-2] + (2 * shape[-2], shape[-1] + 3))
+    a = big[..., ::2, 1:shape[-1] + 1]
+    col = rng.standard_normal(shape[:-1] + (1,))
+    A, C = torch.from_numpy(big)[..., ::2, 1:shape[-1] + 1], torch.from_numpy(col)
+    for count in (1, 2):
+        threads(count)
+        assert np.array_equal((A * 3.0).numpy(), a * 3.0)
+        assert np.array_equal((A - C).numpy(), a - col)
+        out = torch.empty(shape, dtype=torch.float64).transpose(-1, -2).contiguous().transpose(-1, -2)
+        torch.add(A, C, out=out)
+        assert np.array_equal(out.numpy(), a + col)

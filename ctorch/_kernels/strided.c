@@ -50,12 +50,34 @@ static void ct_run_range(ct_loop_fn fn, const void *extra, int nargs, int ndim,
         inner[k] = strides[k * ndim + last];
     }
     int64_t todo = stop - start;
+    /* whole rows of the last dim, one after another along the dim before
+     * it: pointers stepped by that dim's strides (the odometer below cost a
+     * third of short rows' time) */
+    int64_t rstep[CT_MAXARGS];
+    if (ndim >= 2)
+        for (int k = 0; k < nargs; k++) rstep[k] = strides[k * ndim + last - 1];
     while (todo > 0) {
         int64_t run = shape[last] - idx[last];
         if (run > todo) run = todo;
-        fn(ptr, inner, run, extra);
-        todo -= run;
-        if (todo <= 0) break;
+        if (ndim >= 2 && idx[last] == 0 && run == shape[last] && idx[last - 1] + 1 < shape[last - 1]
+            && todo >= 2 * run) {
+            /* rows idx[last - 1] .. that many more, all whole */
+            int64_t rows = todo / run, left = shape[last - 1] - idx[last - 1];
+            if (rows > left) rows = left;
+            for (int64_t r = 0; r < rows; r++) {
+                fn(ptr, inner, run, extra);
+                for (int k = 0; k < nargs; k++) ptr[k] += rstep[k];
+            }
+            todo -= rows * run;
+            if (todo <= 0) break;
+            /* back to the last row's end, for the odometer's carry */
+            for (int k = 0; k < nargs; k++) ptr[k] -= rstep[k];
+            idx[last - 1] += rows - 1;
+        } else {
+            fn(ptr, inner, run, extra);
+            todo -= run;
+            if (todo <= 0) break;
+        }
         /* advance the odometer past the row just done */
         for (int k = 0; k < nargs; k++) ptr[k] += run * inner[k];
         idx[last] += run;
@@ -131,22 +153,31 @@ static void ct_run_tile(ct_loop_fn fn, const void *extra, int nargs, int ndim,
     int64_t r0 = tr * tr_, c0 = tc * tc_;
     int64_t nr = shape[R] - r0 < tr_ ? shape[R] - r0 : tr_;
     int64_t nc = shape[C] - c0 < tc_ ? shape[C] - c0 : tc_;
-    char *ptr[CT_MAXARGS];
+    char *ptr[CT_MAXARGS], *src[CT_MAXARGS];
     int64_t inner[CT_MAXARGS], step[CT_MAXARGS];
-    /* every input copied is one row repeated down the tile: a block of a
-     * group of g rows serves each group in turn (a 16 KB block of 128
-     * copies of a 32-float row, read once, cost a third of x * y[:, None]
-     * and pushed the operands out of L1) */
-    int64_t g = bufmask != 0;      /* (and the others' rows adjacent) */
-    for (int k = 0; k < nargs && g; k++) {
+    /* Where the other operands' rows are adjacent and every copied input is
+     * broadcast along its rows or down them, the copies go in groups of g
+     * rows of about CT_REP_GROUP elements, each group's block made
+     * just before the loop runs once over the group (a block in L1: a
+     * column broadcast down 32768 rows of 16 floats in 32 KB blocks, made
+     * and read back through L2, ran 0.7x PyTorch's speed); an input that is
+     * one row repeated down the tile is copied for the first group only
+     * and its block serves each group in turn (a 16 KB block of 128 copies
+     * of a 32-float row, read once, cost a third of x * y[:, None]). */
+    int adj = 1, rep = bufmask != 0, bcast = 1;
+    for (int k = 0; k < nargs; k++) {
         const int64_t *sk = strides + k * ndim;
-        if (bufmask >> k & 1 ? sk[R] != 0 : sk[R] != nc * sk[C]) g = 0;
+        if (bufmask >> k & 1) {
+            rep &= sk[R] == 0;
+            bcast &= sk[R] == 0 || sk[C] == 0;      /* (a transposed block: whole) */
+        } else {
+            adj &= sk[R] == nc * sk[C];
+        }
     }
-    if (g && nc < CT_REP_GROUP) {
+    int64_t g = nr;
+    if (bufmask && adj && bcast && nc < CT_REP_GROUP) {
         g = CT_REP_GROUP / nc;
         if (g > nr) g = nr;
-    } else {
-        g = nr;
     }
     for (int k = 0; k < nargs; k++) {
         const int64_t *sk = strides + k * ndim;
@@ -156,10 +187,9 @@ static void ct_run_tile(ct_loop_fn fn, const void *extra, int nargs, int ndim,
             q += (rest % shape[d]) * sk[d];
             rest /= shape[d];
         }
+        src[k] = q;
         if (bufmask >> k & 1) {
-            char *b = buf + (k - 1) * CT_BUF_BYTES;
-            ct_copy_block(isz[k], b, nc * isz[k], q, sk[R], sk[C], g, nc);
-            ptr[k] = b;
+            ptr[k] = buf + (k - 1) * CT_BUF_BYTES;
             inner[k] = isz[k];
             step[k] = nc * isz[k];
         } else {
@@ -168,18 +198,24 @@ static void ct_run_tile(ct_loop_fn fn, const void *extra, int nargs, int ndim,
             step[k] = sk[R];
         }
     }
-    int flat = 1;                   /* every operand's rows adjacent: one run */
-    for (int k = 0; k < nargs; k++) flat &= step[k] == nc * inner[k];
-    if (flat) {
-        /* a run a group (one run: g == nr), the block's pointers left where
-         * they are */
+    if (adj) {
+        /* a run a group, the blocks' pointers left where they are */
         for (int64_t i = 0; i < nr; i += g) {
-            fn(ptr, inner, (nr - i < g ? nr - i : g) * nc, extra);
+            const int64_t gi = nr - i < g ? nr - i : g;
+            for (int k = 0; k < nargs; k++) {
+                const int64_t *sk = strides + k * ndim;
+                if (!(bufmask >> k & 1)) continue;
+                if (i == 0 || !rep) ct_copy_block(isz[k], ptr[k], nc * isz[k], src[k] + i * sk[R], sk[R], sk[C], gi, nc);
+            }
+            fn(ptr, inner, gi * nc, extra);
             for (int k = 0; k < nargs; k++)
                 if (!(bufmask >> k & 1)) ptr[k] += g * step[k];
         }
         return;
     }
+    for (int k = 0; k < nargs; k++)
+        if (bufmask >> k & 1)
+            ct_copy_block(isz[k], ptr[k], nc * isz[k], src[k], strides[k * ndim + R], strides[k * ndim + C], nr, nc);
     for (int64_t i = 0; i < nr; i++) {
         fn(ptr, inner, nc, extra);
         for (int k = 0; k < nargs; k++) ptr[k] += step[k];
