@@ -487,9 +487,12 @@ CT_MULTIVERSION void ct_act_body_##S(const T *x, T *y, int64_t n, int op,    \
     int64_t i;                                                                     \
     switch (op) {                                                                  \
     case CT_ACT_SILU:                                                              \
+        /* v times sigmoid(v): one division a vector (v over 1 + exp(-v) took   \
+         * a second, masked, for exp's overflow, where v / inf is +-0 by v's   \
+         * sign; here the overflowing sigmoid is 0, times v the same +-0) */   \
         for (i = 0; i < n; i++) {                                                  \
             T v = x[i];                                                            \
-            y[i] = v / ((T)1 + CT_NN_EXP_##F(-v));                                 \
+            y[i] = v * ((T)1 / ((T)1 + CT_NN_EXP_##F(-v)));                        \
         }                                                                          \
         break;                                                                     \
     case CT_ACT_SOFTPLUS: {                                                        \
