@@ -253,6 +253,43 @@ def test_convolution_in_slabs_against_numpy(case, dtype, threads):
     np.testing.assert_allclose(x.grad.numpy(), gx, rtol=tol, atol=atol)
 
 
+# float32 convolutions with unit strides and dilations, few output channels
+# and long output rows (or 3-d), at least an image a thread, run without
+# columns on AVX-512 CPUs: each image zero-padded, tiles of 48 windows of
+# the padded planes times 8 output channels (channels past the last whole
+# block, windows past a row's end computed and dropped, tiles past a plane's
+# last row); three images on two threads share each image's tiles
+_DIRECT_CASES = [
+    # (x shape, w shape, padding)
+    ((3, 8, 30, 45), (13, 8, 3, 3), 1),
+    ((3, 5, 29, 33), (7, 5, 5, 5), (0, 2)),
+    ((3, 6, 28, 64), (32, 6, 1, 7), (0, 3)),
+    ((4, 4, 40, 40), (9, 4, 5, 5), 0),
+    ((3, 4, 6, 10, 20), (40, 4, 3, 3, 3), 1),
+    ((3, 16, 9, 9, 16), (16, 16, 3, 3, 3), (2, 0, 1)),
+]
+
+
+@pytest.mark.parametrize("threads", [1, 2, 3])
+@pytest.mark.parametrize("case", range(len(_DIRECT_CASES)))
+def test_direct_convolution_against_numpy(case, threads):
+    xs, ws, padding = _DIRECT_CASES[case]
+    rng = np.random.default_rng(case)
+    xn = rng.standard_normal(xs).astype(np.float32)
+    wn = rng.standard_normal(ws).astype(np.float32)
+    bn = rng.standard_normal(ws[0]).astype(np.float32)
+    fn = torch.nn.functional.conv3d if len(xs) == 5 else torch.nn.functional.conv2d
+    prev = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        for b in (None, bn):
+            y = fn(torch.tensor(xn), torch.tensor(wn), None if b is None else torch.tensor(b), padding=padding)
+            ref = _np_conv(xn, wn, b, 1, padding, 1, 1)
+            np.testing.assert_allclose(y.numpy(), ref, rtol=1e-4, atol=1e-4 * np.sqrt(wn[0].size))
+    finally:
+        torch.set_num_threads(prev)
+
+
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("width", [1, 3, 8, 16, 17, 33, 48, 100, 200, 300])
 def test_unfold_fold_short_and_tail_rows(dtype, width):

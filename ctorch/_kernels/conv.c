@@ -416,6 +416,93 @@ static int ct_conv_avx512(void)
     }
     return ok;
 }
+
+/* ---- direct convolution: float32, unit strides and dilations, AVX-512 ------
+ * y[n] (R x L) = w (R x Q) @ im2col(x[n]) with no columns made. Each image
+ * is first copied into a zero-padded one (planes of Dp x Hp x Wp, Dp =
+ * out[0] + k[0] - 1 and so on: a ninth of the columns' size for 3 x 3), in
+ * whose flattened plane the window (o0, o1, o2) sits at w = (o0 Hp + o1) Wp
+ * + o2 and reads tap (a, b, c) at w + (a Hp + b) Wp + c: 16 consecutive
+ * windows are one plain load per tap and input channel, the windows past
+ * a row's end (o2 >= out[2]: k[2] - 1 of every Wp) computed and never
+ * stored. A tile of CT_DC_V such vectors (48 windows) times CT_DC_C output
+ * channels keeps its 24 sums in registers over the whole of Q; each input
+ * vector serves 8 channels, each weight 3 vectors. The columns' writes and
+ * reads (13% of 64 channels of 56 x 56 through 3 x 3, 35% of 16 channels
+ * of 16^3 through 3^3) are gone; masked loads of the unpadded input (two
+ * where 16 windows cross a row's end) ran 25% slower than plain ones. */
+#pragma GCC push_options
+#pragma GCC target("avx512f,avx512vl,avx512bw,avx512dq,avx2,fma,bmi2")
+#define CT_DC_V 3
+#define CT_DC_C 8
+#define CT_DC_CB 8
+#define CT_DC_KMAX 125
+
+/* one tile (windows w0 .. w0 + 47 of the padded plane, of which nv vectors
+ * hold windows to keep) times one block of nco <= CT_DC_C channels: xp the
+ * padded image (planes P apart), off the taps' offsets, wp the block's
+ * packed weights ([t][ci][CT_DC_C]), b8 its CT_DC_C biases or NULL; each
+ * sum's lanes stored at the windows they hold (st: the padded plane's
+ * geometry and y's), y the block's first channel */
+typedef struct {
+    int64_t Hp, Wp, O1, O2, L, rows;    /* rows: the windows of a plane kept (O1 rows) */
+} ct_dc_geo;
+static void ct_dc_store(const ct_dc_geo *e, int64_t o0, int64_t w, __m512 v, float *y)
+{
+    /* the lanes by rows of the padded plane: lanes s .. of row o1 from o2 on */
+    int64_t r = w - o0 * e->Hp * e->Wp, o1 = r / e->Wp, o2 = r % e->Wp;
+    for (int64_t s = 0; s < 16 && o1 < e->O1; o1++, o2 = 0) {
+        const int64_t n = e->Wp - o2 < 16 - s ? e->Wp - o2 : 16 - s;
+        if (o2 < e->O2) {
+            const int64_t keep = e->O2 - o2 < n ? e->O2 - o2 : n;
+            _mm512_mask_storeu_ps(y + (o0 * e->O1 + o1) * e->O2 + o2 - s,
+                                  (__mmask16)ct_conv_lanes(s, s + keep, 16), v);
+        }
+        s += n;
+    }
+}
+#define CT_DC_J(M, v) M(v, 0) M(v, 1) M(v, 2) M(v, 3) M(v, 4) M(v, 5) M(v, 6) M(v, 7)
+#define CT_DC_ALL(M) CT_DC_J(M, 0) CT_DC_J(M, 1) CT_DC_J(M, 2)
+static void ct_dc_tile(const float *xp, int64_t P, int64_t C, int64_t K, const int64_t *off,
+                       const float *wp, const float *b8, float *y, const ct_dc_geo *e,
+                       int64_t o0, int64_t w0, int nv, int nco)
+{
+    /* (the 24 sums named variables: GCC kept an array of them on the stack) */
+#define CT_DC_INIT(v, j) __m512 a##v##_##j = b8 ? _mm512_set1_ps(b8[j]) : _mm512_setzero_ps();
+    CT_DC_ALL(CT_DC_INIT)
+#undef CT_DC_INIT
+    /* CT_DC_CB input channels at a time, all their taps */
+    for (int64_t c0 = 0; c0 < C; c0 += CT_DC_CB)
+    for (int64_t t = 0; t < K; t++) {
+        const float *wt = wp + (t * C + c0) * CT_DC_C, *xc = xp + c0 * P + w0 + off[t];
+        const int64_t c1 = C - c0 < CT_DC_CB ? C : c0 + CT_DC_CB;
+        for (int64_t ci = c0; ci < c1; ci++, xc += P, wt += CT_DC_C) {
+            const __m512 x0 = _mm512_loadu_ps(xc), x1 = _mm512_loadu_ps(xc + 16);
+            const __m512 x2 = _mm512_loadu_ps(xc + 32);
+            /* a weight broadcast once into a scratch register for its three
+             * fmas (24 sums, 3 inputs and the scratch: none spilled; GCC
+             * broadcast all 8 first and spilled sums) */
+#define CT_DC_FMA3(j)                                                              \
+            {                                                                      \
+                __m512 w_;                                                         \
+                __asm__("vbroadcastss %[w], %[t]\n\t"                              \
+                        "vfmadd231ps %[t], %[x0], %[a0]\n\t"                        \
+                        "vfmadd231ps %[t], %[x1], %[a1]\n\t"                        \
+                        "vfmadd231ps %[t], %[x2], %[a2]"                            \
+                        : [a0] "+v"(a0_##j), [a1] "+v"(a1_##j), [a2] "+v"(a2_##j), [t] "=&v"(w_) \
+                        : [x0] "v"(x0), [x1] "v"(x1), [x2] "v"(x2), [w] "m"(wt[j])); \
+            }
+            CT_DC_FMA3(0) CT_DC_FMA3(1) CT_DC_FMA3(2) CT_DC_FMA3(3)
+            CT_DC_FMA3(4) CT_DC_FMA3(5) CT_DC_FMA3(6) CT_DC_FMA3(7)
+#undef CT_DC_FMA3
+        }
+    }
+#define CT_DC_STORE(v, j) if (j < nco && v < nv) ct_dc_store(e, o0, w0 + 16 * v, a##v##_##j, y + j * e->L);
+    CT_DC_ALL(CT_DC_STORE)
+#undef CT_DC_STORE
+}
+#pragma GCC pop_options
+
 #endif
 
 /* the plane loops of a geometry: the vector ones for unit stride along the
@@ -812,6 +899,136 @@ static int ct_dwconv_##S(const char *src, const char *w, const char *bias, char 
 CT_DWCONV(f32, float)
 CT_DWCONV(f64, double)
 
+#ifdef CT_CONV_X86
+/* the rows of the padded copy of image x from r0 to r1 (rows of the
+ * padded planes, Wp values each) */
+static void ct_dc_pad(const float *x, float *xp, const ct_conv_geom *g, int64_t Dp, int64_t Hp,
+                      int64_t Wp, int64_t r0, int64_t r1)
+{
+    const int64_t I0 = g->in[0], I1 = g->in[1], I2 = g->in[2], V = I0 * I1 * I2, p2 = g->p[2];
+    /* the columns [c0, c1) of a row from the input's, zeros around */
+    const int64_t c0 = p2 > 0 ? p2 : 0, c1 = p2 + I2 < Wp ? p2 + I2 : Wp, ce = c1 > c0 ? c1 : c0;
+    for (int64_t r = r0; r < r1; r++) {
+        const int64_t ci = r / (Dp * Hp), i0 = r / Hp % Dp - g->p[0], i1 = r % Hp - g->p[1];
+        float *row = xp + r * Wp;
+        if (i0 < 0 || i0 >= I0 || i1 < 0 || i1 >= I1) {
+            memset(row, 0, (size_t)Wp * sizeof(float));
+            continue;
+        }
+        const float *in = x + ci * V + (i0 * I1 + i1) * I2;
+        if (c0 > 0) memset(row, 0, (size_t)c0 * sizeof(float));
+        if (c1 > c0) memcpy(row + c0, in + (c0 - p2), (size_t)(c1 - c0) * sizeof(float));
+        if (ce < Wp) memset(row + ce, 0, (size_t)(Wp - ce) * sizeof(float));
+    }
+}
+
+/* The whole batch: with at least as many images as threads (and the
+ * images shared evenly, or many of them), an image a thread at a time, in
+ * the thread's own padded copy; otherwise an image at a time, its padded
+ * copy's rows and then its tiles shared between the threads (two
+ * barriers an image cost a third of 8 images of 32 channels of 16 x 16).
+ * 0, or -1 when out of memory. */
+static int ct_conv_direct_f32(const float *src, const float *w, const float *bias, float *y,
+                              int64_t N, int64_t C, int64_t R, const ct_conv_geom *g)
+{
+    const int64_t V = g->in[0] * g->in[1] * g->in[2];
+    const int64_t L = g->out[0] * g->out[1] * g->out[2];
+    const int64_t K = g->k[0] * g->k[1] * g->k[2], Q = C * K, nb = (R + CT_DC_C - 1) / CT_DC_C;
+    const int64_t Dp = g->out[0] + g->k[0] - 1, Hp = g->out[1] + g->k[1] - 1;
+    const int64_t Wp = g->out[2] + g->k[2] - 1, P = Dp * Hp * Wp, rows = C * Dp * Hp;
+    const ct_dc_geo e = {Hp, Wp, g->out[1], g->out[2], L, g->out[1] * Wp};
+    const int64_t TW = 16 * CT_DC_V, per = (e.rows + TW - 1) / TW, tiles = g->out[0] * per;
+    int64_t off[CT_DC_KMAX];
+    for (int64_t a = 0, t = 0; a < g->k[0]; a++)
+        for (int64_t b = 0; b < g->k[1]; b++)
+            for (int64_t c = 0; c < g->k[2]; c++) off[t++] = (a * Hp + b) * Wp + c;
+    int nt = ct_get_num_threads();
+    if (2.0 * N * R * Q * L < CT_CONV_PAR_FLOPS) nt = 1;
+    const int own = nt == 1 || (N >= nt && (N % nt == 0 || N >= 4 * nt));
+    /* the weights as [block][t][ci][CT_DC_C], the last block's missing
+     * channels 0; the padded images (one, or one a thread) with room for
+     * the last tile's loads past the end (up to 48 + Wp values) */
+    const size_t pad = ((size_t)(C * P + TW + Wp + 64) * sizeof(float) + 63) / 64 * 64;
+    float *wp = (float *)aligned_alloc(64, (size_t)(nb * K * C * CT_DC_C) * sizeof(float) + 64);
+    float *bp = (float *)aligned_alloc(64, (size_t)(nb * CT_DC_C) * sizeof(float) + 64);
+    char *xs = (char *)aligned_alloc(64, pad * (own ? nt : 1));
+    if (!wp || !bp || !xs) {
+        free(wp);
+        free(bp);
+        free(xs);
+        return -1;
+    }
+    for (int k = 0; k < (own ? nt : 1); k++)
+        memset(xs + k * pad + (size_t)(C * P) * sizeof(float), 0, pad - (size_t)(C * P) * sizeof(float));
+    for (int64_t cb = 0; cb < nb; cb++)
+        for (int64_t t = 0; t < K; t++)
+            for (int64_t ci = 0; ci < C; ci++)
+                for (int64_t j = 0; j < CT_DC_C; j++) {
+                    const int64_t co = cb * CT_DC_C + j;
+                    wp[((cb * K + t) * C + ci) * CT_DC_C + j] = co < R ? w[co * Q + ci * K + t] : 0.0f;
+                }
+    for (int64_t j = 0; j < nb * CT_DC_C; j++) bp[j] = bias && j < R ? bias[j] : 0.0f;
+    /* tile u of image n: padded copy xp */
+#define CT_DC_TILES(xp, n, u0, u1)                                                 \
+    for (int64_t u = (u0); u < (u1); u++) {                                        \
+        const int64_t o0 = u / per, w0 = o0 * Hp * Wp + u % per * TW;             \
+        const int64_t left = o0 * Hp * Wp + e.rows - w0;                           \
+        const int nv = left >= TW ? CT_DC_V : (int)((left + 15) / 16);             \
+        for (int64_t cb = 0; cb < nb; cb++) {                                      \
+            const int nco = R - cb * CT_DC_C < CT_DC_C ? (int)(R - cb * CT_DC_C) : CT_DC_C; \
+            ct_dc_tile(xp, P, C, K, off, wp + cb * K * C * CT_DC_C,                \
+                       bias ? bp + cb * CT_DC_C : NULL, y + ((n) * R + cb * CT_DC_C) * L, &e, \
+                       o0, w0, nv, nco);                                           \
+        }                                                                          \
+    }
+    if (own) {
+        CT_CONV_TEAM(nt,
+            float *xp = (float *)(xs + (size_t)ct_conv_thread() * pad);
+            _Pragma("omp for schedule(static)")
+            for (int64_t n = 0; n < N; n++) {
+                ct_dc_pad(src + n * C * V, xp, g, Dp, Hp, Wp, 0, rows);
+                CT_DC_TILES(xp, n, 0, tiles)
+            }
+        );
+    } else {
+        float *xp = (float *)xs;
+        CT_CONV_TEAM(nt,
+            for (int64_t n = 0; n < N; n++) {
+                _Pragma("omp for schedule(static)")
+                for (int64_t r = 0; r < rows; r += 64)
+                    ct_dc_pad(src + n * C * V, xp, g, Dp, Hp, Wp, r, r + 64 < rows ? r + 64 : rows);
+                _Pragma("omp for schedule(static)")
+                CT_DC_TILES(xp, n, 0, tiles)
+            }
+        );
+    }
+#undef CT_DC_TILES
+    free(wp);
+    free(bp);
+    free(xs);
+    return 0;
+}
+
+/* the geometries the direct convolution takes: unit strides and
+ * dilations, at most CT_DC_KMAX kernel offsets, 4 input channels or more;
+ * where it pays against the columns' path: few output channels (the
+ * columns' share falls as the product's work grows with them: at 64 of 56 x
+ * 56 through 3 x 3 the two paths tie, at 128 of 28 x 28 the columns' won
+ * by 10%), output rows long enough that the windows past their ends are
+ * few (rows of 16 in 2-d lost 10%; 3-d's 27 offsets make the columns
+ * dearer), and an image a thread (one image's tiles shared, with its
+ * barriers, lost 15% on 16 channels of 32 x 32) */
+static int ct_conv_direct_ok(const ct_conv_geom *g, int64_t N, int64_t C, int64_t R)
+{
+    for (int e = 0; e < 3; e++)
+        if (g->s[e] != 1 || g->d[e] != 1) return 0;
+    const int64_t K = g->k[0] * g->k[1] * g->k[2];
+    const int deep = K >= 27;
+    return K > 1 && K <= CT_DC_KMAX && C >= 4 && R <= (deep ? 64 : 32)
+           && g->out[2] >= (deep ? 14 : 28) && N >= ct_get_num_threads() && ct_conv_avx512();
+}
+#endif
+
 int ct_conv_im2col_mm(ct_conv_gemm_fn gemm, int dtype, int64_t es, const char *src,
                       const char *w, char *y, int64_t N, int64_t C, int64_t G, int64_t R,
                       const ct_conv_geom *g)
@@ -827,6 +1044,11 @@ int ct_conv_im2col_mm_bias(ct_conv_gemm_fn gemm, int dtype, int64_t es, const ch
         return dtype == CT_FLOAT32 ? ct_dwconv_f32(src, w, bias, y, N, C, R, g)
                                    : ct_dwconv_f64(src, w, bias, y, N, C, R, g);
     }
+#ifdef CT_CONV_X86
+    if (G == 1 && dtype == CT_FLOAT32 && ct_conv_direct_ok(g, N, C, R))
+        return ct_conv_direct_f32((const float *)src, (const float *)w, (const float *)bias,
+                                  (float *)y, N, C, R, g);
+#endif
     const int64_t V = g->in[0] * g->in[1] * g->in[2], L = g->out[0] * g->out[1] * g->out[2];
     const int64_t K = g->k[0] * g->k[1] * g->k[2], Q = C / G * K;
     ct_im2col_ls_fn im2col = ct_im2col_ls_loops[dtype];
