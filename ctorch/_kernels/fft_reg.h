@@ -151,26 +151,63 @@ FFTR_INLINE void fr_load(const float *a, const float *b, int P, float sign, fr16
         xi[p] = FR_SH(u, v, fr16i, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31) * sign;
     }
 }
-/* X[k] = E[k] + w^k O[k] (fft_r2c_post) from a spectrum of N = 16 V values
- * in V vectors (Z[N - k] for the lanes of vector k from vectors (V - k) mod V,
- * lane 0, and V - 1 - k, the others reversed), written interleaved at o,
- * N + 1 values, times scale; rw the plan's w^k, k < N: N real parts, then N
- * imaginary parts */
-FFTR_INLINE void fr_post(const fr16 *yr, const fr16 *yi, const float *rw, int V, float *o,
-                         float scale) {
-    const fr16i mir = {0, 31, 30, 29, 28, 27, 26, 25, 24, 23, 22, 21, 20, 19, 18, 17};
-    const int N = 16 * V;
-    for (int k = 0; k < V; k++) {
-        const fr16 pr = yr[k], pi = yi[k];
-        const fr16 qr = __builtin_shuffle(yr[(V - k) % V], yr[V - 1 - k], mir);
-        const fr16 qi = __builtin_shuffle(yi[(V - k) % V], yi[V - 1 - k], mir);
-        const fr16 wa = *(const fr16u *)(rw + 16 * k), wb = *(const fr16u *)(rw + N + 16 * k);
-        const fr16 er = (pr + qr) * 0.5f, ei = (pi - qi) * 0.5f;
-        const fr16 o_r = (pi + qi) * 0.5f, o_i = (qr - pr) * 0.5f;
-        fr_store16(o + 32 * k, er + wa * o_r - wb * o_i, ei + wa * o_i + wb * o_r, scale, scale);
-    }
-    o[2 * N] = (yr[0][0] - yi[0][0]) * scale; o[2 * N + 1] = 0; o[1] = 0;
+/* X[k] = E[k] + w^k O[k] (fft_r2c_post) from a spectrum of N = W V values
+ * in V vectors of W lanes (Z[N - k] for the lanes of vector k from vectors
+ * (V - k) mod V, lane 0, and V - 1 - k, the others reversed), written
+ * interleaved at o by STORE, N + 1 values, times scale; rw the plan's w^k,
+ * k < N: N real parts, then N imaginary parts */
+#define FR_POST(NAME, T, VT, VTU, MT, W, STORE)                                          \
+FFTR_INLINE void NAME(const VT *yr, const VT *yi, const T *rw, int V, T *o, T scale) {    \
+    MT mir;                                                                               \
+    for (int l = 0; l < W; l++) mir[l] = l ? 2 * W - l : 0;                               \
+    const int N = W * V;                                                                  \
+    for (int k = 0; k < V; k++) {                                                         \
+        const VT pr = yr[k], pi = yi[k];                                                  \
+        const VT qr = __builtin_shuffle(yr[(V - k) % V], yr[V - 1 - k], mir);             \
+        const VT qi = __builtin_shuffle(yi[(V - k) % V], yi[V - 1 - k], mir);             \
+        const VT wa = *(const VTU *)(rw + W * k), wb = *(const VTU *)(rw + N + W * k);    \
+        const VT er = (pr + qr) * (T)0.5, ei = (pi - qi) * (T)0.5;                        \
+        const VT o_r = (pi + qi) * (T)0.5, o_i = (qr - pr) * (T)0.5;                      \
+        STORE(o + 2 * W * k, er + wa * o_r - wb * o_i, ei + wa * o_i + wb * o_r, scale, scale); \
+    }                                                                                     \
+    o[2 * N] = (yr[0][0] - yi[0][0]) * scale; o[2 * N + 1] = 0; o[1] = 0;                 \
 }
+FR_POST(fr_post, float, fr16, fr16u, fr16i, 16, fr_store16)
+/* z[k] of c2r from a row of m + 1 coefficients (fft_c2r_pre's steps, W
+ * lanes at a time: X[m - k] for W lanes from W values read backwards),
+ * written interleaved to z by STORE (sign s and halving h: fft.c's c2r
+ * flags); the lines of the row at next (if any) fetched ahead, two a step
+ * (a row's second half read backwards is a stream the prefetchers follow
+ * late) */
+#define FR_C2R_PRE(NAME, T, VT, VTU, MT, W, STORE)                                       \
+FFTR_INLINE void NAME(int64_t m, const T *in, const T *rw, T s, T h, T *z, const T *next) { \
+    MT ev, od, rev, rod;                                                                  \
+    for (int l = 0; l < W; l++) {                                                         \
+        ev[l] = 2 * l; od[l] = 2 * l + 1; rev[l] = 2 * W - 2 - 2 * l; rod[l] = 2 * W - 1 - 2 * l; \
+    }                                                                                     \
+    const T hs = h * s;                                                                   \
+    for (int64_t k = 0; k < m; k += W) {                                                  \
+        if (next) {                                                                       \
+            __builtin_prefetch(next + 2 * k);                                             \
+            __builtin_prefetch(next + 2 * k + W);                                         \
+        }                                                                                 \
+        const VT u = *(const VTU *)(in + 2 * k), v = *(const VTU *)(in + 2 * k + W);      \
+        const T *q = in + 2 * (m - k - (W - 1));                                          \
+        const VT a = *(const VTU *)q, b = *(const VTU *)(q + W);                          \
+        const VT xr = h * __builtin_shuffle(u, v, ev), xi = hs * __builtin_shuffle(u, v, od); \
+        const VT yr = h * __builtin_shuffle(a, b, rev), yi = hs * __builtin_shuffle(a, b, rod); \
+        const VT wa = *(const VTU *)(rw + k), wb = *(const VTU *)(rw + m + k);            \
+        const VT sr = xr + yr, si = xi - yi, dr = xr - yr, di = xi + yi;                  \
+        const VT br = dr * wa + di * wb, bi = di * wa - dr * wb;                          \
+        VT zr = sr - bi, zi = -(si + br);                                                 \
+        if (k == 0) {                                                                     \
+            zr[0] = in[0] + in[2 * m];                                                    \
+            zi[0] = -(in[0] - in[2 * m]);                                                 \
+        }                                                                                 \
+        STORE(z + 2 * k, zr, zi, (T)1, (T)1);                                             \
+    }                                                                                     \
+}
+FR_C2R_PRE(fr_c2r_pre, float, fr16, fr16u, fr16i, 16, fr_store16)
 
 /* rows of N complex values transformed by fr_row<N>, a row at a time:
  * complex ones (times scale, sign -1 backward) and real ones of 2 N to N + 1
@@ -542,57 +579,15 @@ FFTR_INLINE void frd_row256(const double *a, const double *tw, double sign, fd8 
         yr[16 + k] = er - tr; yi[16 + k] = ei - ti;
     }
 }
-/* X[k] = E[k] + w^k O[k] (fft_r2c_post) from a spectrum of N = 8 V values
- * in natural order, written interleaved at o, N + 1 values, times scale
- * (as fr_post for 8 lanes) */
-FFTR_INLINE void frd_post(const fd8 *yr, const fd8 *yi, const double *rw, int V, double *o,
-                          double scale) {
-    const fd8i mir = {0, 15, 14, 13, 12, 11, 10, 9};
-    const int N = 8 * V;
-    for (int k = 0; k < V; k++) {
-        const fd8 pr = yr[k], pi = yi[k];
-        const fd8 qr = __builtin_shuffle(yr[(V - k) % V], yr[V - 1 - k], mir);
-        const fd8 qi = __builtin_shuffle(yi[(V - k) % V], yi[V - 1 - k], mir);
-        const fd8 wa = *(const fd8u *)(rw + 8 * k), wb = *(const fd8u *)(rw + N + 8 * k);
-        const fd8 er = (pr + qr) * 0.5, ei = (pi - qi) * 0.5;
-        const fd8 o_r = (pi + qi) * 0.5, o_i = (qr - pr) * 0.5;
-        const fd8 zr = (er + wa * o_r - wb * o_i) * scale, zi = (ei + wa * o_i + wb * o_r) * scale;
-        *(fd8u *)(o + 16 * k) = FR_SH(zr, zi, fd8i, 0, 8, 1, 9, 2, 10, 3, 11);
-        *(fd8u *)(o + 16 * k + 8) = FR_SH(zr, zi, fd8i, 4, 12, 5, 13, 6, 14, 7, 15);
-    }
-    o[2 * N] = (yr[0][0] - yi[0][0]) * scale; o[2 * N + 1] = 0; o[1] = 0;
+/* interleaved stores of 8 complex doubles: real parts times scale,
+ * imaginary parts times si */
+FFTR_INLINE void frd_store8(double *o, fd8 r, fd8 i, double scale, double si) {
+    const fd8 zr = r * scale, zi = i * si;
+    *(fd8u *)o = FR_SH(zr, zi, fd8i, 0, 8, 1, 9, 2, 10, 3, 11);
+    *(fd8u *)(o + 8) = FR_SH(zr, zi, fd8i, 4, 12, 5, 13, 6, 14, 7, 15);
 }
-/* z[k] from a row of m + 1 coefficients (fr_c2r_pre for 8 lanes: X[m - k]
- * for 8 lanes from 8 values read backwards); the lines of the row at next
- * (if any) fetched ahead, two a step (a row's second half read backwards
- * is a stream the prefetchers follow late) */
-FFTR_INLINE void frd_c2r_pre(int64_t m, const double *in, const double *rw, double s, double h,
-                             double *z, const double *next) {
-    const double hs = h * s;
-    for (int64_t k = 0; k < m; k += 8) {
-        if (next) {
-            __builtin_prefetch(next + 2 * k);
-            __builtin_prefetch(next + 2 * k + 8);
-        }
-        const fd8 u = *(const fd8u *)(in + 2 * k), v = *(const fd8u *)(in + 2 * k + 8);
-        const double *q = in + 2 * (m - k - 7);
-        const fd8 a = *(const fd8u *)q, b = *(const fd8u *)(q + 8);
-        const fd8 xr = h * FR_SH(u, v, fd8i, 0, 2, 4, 6, 8, 10, 12, 14);
-        const fd8 xi = hs * FR_SH(u, v, fd8i, 1, 3, 5, 7, 9, 11, 13, 15);
-        const fd8 yr = h * FR_SH(a, b, fd8i, 14, 12, 10, 8, 6, 4, 2, 0);
-        const fd8 yi = hs * FR_SH(a, b, fd8i, 15, 13, 11, 9, 7, 5, 3, 1);
-        const fd8 wa = *(const fd8u *)(rw + k), wb = *(const fd8u *)(rw + m + k);
-        const fd8 sr = xr + yr, si = xi - yi, dr = xr - yr, di = xi + yi;
-        const fd8 br = dr * wa + di * wb, bi = di * wa - dr * wb;
-        fd8 zr = sr - bi, zi = -(si + br);
-        if (k == 0) {
-            zr[0] = in[0] + in[2 * m];
-            zi[0] = -(in[0] - in[2 * m]);
-        }
-        *(fd8 *)(z + 2 * k) = FR_SH(zr, zi, fd8i, 0, 8, 1, 9, 2, 10, 3, 11);
-        *(fd8 *)(z + 2 * k + 8) = FR_SH(zr, zi, fd8i, 4, 12, 5, 13, 6, 14, 7, 15);
-    }
-}
+FR_POST(frd_post, double, fd8, fd8u, fd8i, 8, frd_store8)
+FR_C2R_PRE(frd_c2r_pre, double, fd8, fd8u, fd8i, 8, frd_store8)
 /* rows of N = 64, 128 or 256 complex doubles (kind 0: times scale, sign -1
  * backward), real rows of 2 N to N + 1 coefficients (kind 1) or back
  * (kind 2: sign and h c2r's conjugate and halving, as fr_c2r) */
@@ -616,12 +611,7 @@ FFTR_INLINE void frd_rows(int N, int kind, const double *in, double *out, int64_
             frd_post(yr, yi, rw, N / 8, out + (2 * N + 2) * r, scale);
             continue;
         }
-        double *o = out + 2 * N * r;
-        for (int k = 0; k < N / 8; k++) {
-            const fd8 zr = yr[k] * scale, zi = yi[k] * si;
-            *(fd8u *)(o + 16 * k) = FR_SH(zr, zi, fd8i, 0, 8, 1, 9, 2, 10, 3, 11);
-            *(fd8u *)(o + 16 * k + 8) = FR_SH(zr, zi, fd8i, 4, 12, 5, 13, 6, 14, 7, 15);
-        }
+        for (int k = 0; k < N / 8; k++) frd_store8(out + 2 * N * r + 16 * k, yr[k], yi[k], scale, si);
     }
 }
 #define FRD_ROWS(N)                                                                       \
@@ -640,38 +630,14 @@ FRD_ROWS(256)
  * scratch (X[m - k] for 16 lanes from a block of 16 values read
  * backwards), then its forward transform, written as the real row with the
  * imaginary parts negated, times scale */
-FFTR_INLINE void fr_c2r_pre(int64_t m, const float *in, const float *rw, float s, float h,
-                            float *z) {
-    const fr16i ev = {0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30};
-    const fr16i od = {1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31};
-    const fr16i rev = {30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0};
-    const fr16i rod = {31, 29, 27, 25, 23, 21, 19, 17, 15, 13, 11, 9, 7, 5, 3, 1};
-    const float hs = h * s;
-    for (int64_t k = 0; k < m; k += 16) {
-        const fr16 u = *(const fr16u *)(in + 2 * k), v = *(const fr16u *)(in + 2 * k + 16);
-        const float *q = in + 2 * (m - k - 15);
-        const fr16 a = *(const fr16u *)q, b = *(const fr16u *)(q + 16);
-        const fr16 xr = h * __builtin_shuffle(u, v, ev), xi = hs * __builtin_shuffle(u, v, od);
-        const fr16 yr = h * __builtin_shuffle(a, b, rev), yi = hs * __builtin_shuffle(a, b, rod);
-        const fr16 wa = *(const fr16u *)(rw + k), wb = *(const fr16u *)(rw + m + k);
-        const fr16 sr = xr + yr, si = xi - yi, dr = xr - yr, di = xi + yi;
-        const fr16 br = dr * wa + di * wb, bi = di * wa - dr * wb;
-        fr16 zr = sr - bi, zi = -(si + br);
-        if (k == 0) {
-            zr[0] = in[0] + in[2 * m];
-            zi[0] = -(in[0] - in[2 * m]);
-        }
-        fr_interleave(z + 2 * k, z + 2 * k + 16, zr, zi);
-    }
-}
 FFTR_TARGET static void fr_c2r(int64_t m, const float *in, float *out, int64_t rows, const float *tw,
                                const float *rw, float s, float h, float scale) {
     float z[2 * 1024] __attribute__((aligned(64)));
     fr16 yr[64], yi[64];
     if (m <= 128) {
         FR_PAIRS(2 * (m + 1), 2 * m, {
-            fr_c2r_pre(m, a, rw, s, h, z);
-            fr_c2r_pre(m, b, rw, s, h, z + 2 * m);
+            fr_c2r_pre(m, a, rw, s, h, z, NULL);
+            fr_c2r_pre(m, b, rw, s, h, z + 2 * m, NULL);
             if (m == 64) {
                 fr_row64x2(z, z + 128, tw, 1.0f, yr, yi);
                 fr_out64(yr, yi, oa, ob, scale, -scale);
@@ -686,7 +652,7 @@ FFTR_TARGET static void fr_c2r(int64_t m, const float *in, float *out, int64_t r
         return;
     }
     for (int64_t r = 0; r < rows; r++) {
-        fr_c2r_pre(m, in + 2 * (m + 1) * r, rw, s, h, z);
+        fr_c2r_pre(m, in + 2 * (m + 1) * r, rw, s, h, z, r + 1 < rows ? in + 2 * (m + 1) * (r + 1) : NULL);
         if (m == 256) fr_row256(z, tw, 1.0f, yr, yi);
         else if (m == 512) fr_row512(z, tw, 1.0f, yr, yi);
         else fr_row1024(z, tw, 1.0f, yr, yi);
@@ -732,7 +698,7 @@ FFTR_TARGET static void fr_c2r(int64_t m, const float *in, float *out, int64_t r
 FFTR_INLINE void fr_short_rows(int N, int kind, const float *in, float *out, int64_t rows,
                                const float *tw, const float *rw, float sign, float h,
                                float scale) {
-    FR_SHORT_ROWS(float, fr16, 4, fr_c2r_pre(N, q[g], rw, sign, h, zs + 2 * N * g),
+    FR_SHORT_ROWS(float, fr16, 4, fr_c2r_pre(N, q[g], rw, sign, h, zs + 2 * N * g, NULL),
         fr_load4(qq, N / 4, ts, xr, xi), fr_t4x4, {
             const fr16 lo = FR_SH(zr, zi, fr16i, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
             const fr16 hi = FR_SH(zr, zi, fr16i, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
