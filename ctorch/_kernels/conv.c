@@ -438,15 +438,13 @@ static int ct_conv_avx512(void)
 #define CT_DC_CB 8
 #define CT_DC_KMAX 125
 
-/* one tile (windows w0 .. w0 + 47 of the padded plane, of which nv vectors
- * hold windows to keep) times one block of nco <= CT_DC_C channels: xp the
- * padded image (planes P apart), off the taps' offsets, wp the block's
- * packed weights ([t][ci][CT_DC_C]), b8 its CT_DC_C biases or NULL; each
- * sum's lanes stored at the windows they hold (st: the padded plane's
- * geometry and y's), y the block's first channel */
+/* the padded plane's rows and y's (rows: the padded windows of a plane's
+ * out[1] rows, the ones tiles cover) */
 typedef struct {
-    int64_t Hp, Wp, O1, O2, L, rows;    /* rows: the windows of a plane kept (O1 rows) */
+    int64_t Hp, Wp, O1, O2, L, rows;
 } ct_dc_geo;
+/* the lanes of v, the padded windows from w of plane o0, stored at the
+ * windows they hold in y (one channel's), those past a row's end dropped */
 static void ct_dc_store(const ct_dc_geo *e, int64_t o0, int64_t w, __m512 v, float *y)
 {
     /* the lanes by rows of the padded plane: lanes s .. of row o1 from o2 on */
@@ -461,6 +459,11 @@ static void ct_dc_store(const ct_dc_geo *e, int64_t o0, int64_t w, __m512 v, flo
         s += n;
     }
 }
+/* one tile (windows w0 .. w0 + 47 of plane o0 of the padded image, of
+ * which nv vectors hold windows to keep) times one block of nco <= CT_DC_C
+ * output channels: xp the padded image (planes P apart), off the taps'
+ * offsets, wp the block's packed weights ([t][ci][CT_DC_C]), b8 its
+ * CT_DC_C biases or NULL, y the block's first channel */
 #define CT_DC_J(M, v) M(v, 0) M(v, 1) M(v, 2) M(v, 3) M(v, 4) M(v, 5) M(v, 6) M(v, 7)
 #define CT_DC_ALL(M) CT_DC_J(M, 0) CT_DC_J(M, 1) CT_DC_J(M, 2)
 static void ct_dc_tile(const float *xp, int64_t P, int64_t C, int64_t K, const int64_t *off,

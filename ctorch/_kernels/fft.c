@@ -98,7 +98,7 @@ typedef struct fft_plan_s {
     int lb;
     double *hl;
     /* fft_reg.h's twiddles for the lengths it holds in registers (64-byte
-     * aligned), or NULL; rgd its double ones (16 and 32) */
+     * aligned), or NULL; rgd its double ones (16 to 256) */
     float *rg;
     double *rgd;
 } fft_plan;
@@ -1440,9 +1440,10 @@ FFTL_STAGES(double, f64, FFTV_LANES_F64, fftl_hd, fftl_hd_u)
 
 #ifdef FFTR
 /* rows of p->n float values held in registers (fft_reg.h): complex ones
- * (kind 0; 8 to 1024 values), real ones of 2 p->n (32 to 2048) to their coefficients (1) or back (2: sign
- * and h c2r's conjugate and halving), in chunks of rows shared between
- * OpenMP threads when there are many; 1 when p's length is one of those */
+ * (kind 0; 8 to 1024 values), real ones of 2 p->n (32 to 2048) to their
+ * coefficients (1) or back (2: sign and h c2r's conjugate and halving), in
+ * chunks of rows shared between OpenMP threads when there are many; 1 when
+ * p's length is one of those */
 static int fr_run(int kind, const fft_plan *p, const float *in, float *out, int64_t rows,
                   float sign, float scale, float h) {
     if (!fftr_avx512() || !(p->rg || (kind == 0 && p->n == 8))) return 0;

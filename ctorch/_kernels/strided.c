@@ -70,7 +70,7 @@ static void ct_run_range(ct_loop_fn fn, const void *extra, int nargs, int ndim,
             }
             todo -= rows * run;
             if (todo <= 0) break;
-            /* back to the last row's end, for the odometer's carry */
+            /* back to the last row done, for the odometer's carry */
             for (int k = 0; k < nargs; k++) ptr[k] -= rstep[k];
             idx[last - 1] += rows - 1;
         } else {
@@ -205,7 +205,9 @@ static void ct_run_tile(ct_loop_fn fn, const void *extra, int nargs, int ndim,
             for (int k = 0; k < nargs; k++) {
                 const int64_t *sk = strides + k * ndim;
                 if (!(bufmask >> k & 1)) continue;
-                if (i == 0 || !rep) ct_copy_block(isz[k], ptr[k], nc * isz[k], src[k] + i * sk[R], sk[R], sk[C], gi, nc);
+                if (i == 0 || !rep)
+                    ct_copy_block(isz[k], ptr[k], nc * isz[k], src[k] + i * sk[R], sk[R], sk[C], gi,
+                                  nc);
             }
             fn(ptr, inner, gi * nc, extra);
             for (int k = 0; k < nargs; k++)
@@ -215,7 +217,8 @@ static void ct_run_tile(ct_loop_fn fn, const void *extra, int nargs, int ndim,
     }
     for (int k = 0; k < nargs; k++)
         if (bufmask >> k & 1)
-            ct_copy_block(isz[k], ptr[k], nc * isz[k], src[k], strides[k * ndim + R], strides[k * ndim + C], nr, nc);
+            ct_copy_block(isz[k], ptr[k], nc * isz[k], src[k], strides[k * ndim + R],
+                          strides[k * ndim + C], nr, nc);
     for (int64_t i = 0; i < nr; i++) {
         fn(ptr, inner, nc, extra);
         for (int k = 0; k < nargs; k++) ptr[k] += step[k];
