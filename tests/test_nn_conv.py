@@ -258,7 +258,8 @@ def test_convolution_in_slabs_against_numpy(case, dtype, threads):
 # columns on AVX-512 CPUs: each image zero-padded, tiles of 48 windows of
 # the padded planes times 8 output channels (channels past the last whole
 # block, windows past a row's end computed and dropped, tiles past a plane's
-# last row); three images on two threads share each image's tiles
+# last row); three images on two threads, or one large image, share each
+# image's tiles
 _DIRECT_CASES = [
     # (x shape, w shape, padding)
     ((3, 8, 30, 45), (13, 8, 3, 3), 1),
@@ -267,6 +268,7 @@ _DIRECT_CASES = [
     ((4, 4, 40, 40), (9, 4, 5, 5), 0),
     ((3, 4, 6, 10, 20), (40, 4, 3, 3, 3), 1),
     ((3, 16, 9, 9, 16), (16, 16, 3, 3, 3), (2, 0, 1)),
+    ((1, 32, 50, 100), (32, 32, 3, 3), 1),
 ]
 
 

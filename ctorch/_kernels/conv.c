@@ -1019,8 +1019,9 @@ static int ct_conv_direct_f32(const float *src, const float *w, const float *bia
  * 56 through 3 x 3 the two paths tie, at 128 of 28 x 28 the columns' won
  * by 10%), output rows long enough that the windows past their ends are
  * few (rows of 16 in 2-d lost 10%; 3-d's 27 offsets make the columns
- * dearer), and an image a thread (one image's tiles shared, with its
- * barriers, lost 15% on 16 channels of 32 x 32) */
+ * dearer), and an image a thread or a large image (one image's tiles
+ * shared, with its barriers, lost 15% on 16 channels of 32 x 32 and won 30%
+ * on 64 of 56 x 56 to 16) */
 static int ct_conv_direct_ok(const ct_conv_geom *g, int64_t N, int64_t C, int64_t R)
 {
     for (int e = 0; e < 3; e++)
@@ -1028,7 +1029,9 @@ static int ct_conv_direct_ok(const ct_conv_geom *g, int64_t N, int64_t C, int64_
     const int64_t K = g->k[0] * g->k[1] * g->k[2];
     const int deep = K >= 27;
     return K > 1 && K <= CT_DC_KMAX && C >= 4 && R <= (deep ? 64 : 32)
-           && g->out[2] >= (deep ? 14 : 28) && N >= ct_get_num_threads() && ct_conv_avx512();
+           && g->out[2] >= (deep ? 14 : 28)
+           && (N >= ct_get_num_threads() || 2.0 * R * C * K * g->out[0] * g->out[1] * g->out[2] >= 5e7)
+           && ct_conv_avx512();
 }
 #endif
 
