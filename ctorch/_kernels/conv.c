@@ -437,6 +437,7 @@ static int ct_conv_avx512(void)
 #define CT_DC_C 8
 #define CT_DC_CB 8
 #define CT_DC_KMAX 125
+#define CT_DC_OWN ((size_t)64 << 20)
 
 /* the padded plane's rows and y's (rows: the padded windows of a plane's
  * out[1] rows, the ones tiles cover) */
@@ -947,14 +948,17 @@ static int ct_conv_direct_f32(const float *src, const float *w, const float *bia
             for (int64_t c = 0; c < g->k[2]; c++) off[t++] = (a * Hp + b) * Wp + c;
     int nt = ct_get_num_threads();
     if (2.0 * N * R * Q * L < CT_CONV_PAR_FLOPS) nt = 1;
-    const int own = nt == 1 || (N >= nt && (N % nt == 0 || N >= 4 * nt));
     /* the weights as [block][t][ci][CT_DC_C], the last block's missing
-     * channels 0; the padded images (one, or one a thread) with room for
-     * the last tile's loads past the end (up to 48 + Wp values) */
-    const size_t pad = ((size_t)(C * P + TW + Wp + 64) * sizeof(float) + 63) / 64 * 64;
-    float *wp = (float *)aligned_alloc(64, (size_t)(nb * K * C * CT_DC_C) * sizeof(float) + 64);
-    float *bp = (float *)aligned_alloc(64, (size_t)(nb * CT_DC_C) * sizeof(float) + 64);
+     * channels 0; the padded images (one, or one a thread while those
+     * take at most CT_DC_OWN bytes) with room for the last tile's loads
+     * past the end (up to 48 + Wp values); sizes in whole 64-byte lines */
+#define CT_DC_LINES(n) (((size_t)(n) * sizeof(float) + 63) / 64 * 64)
+    const size_t pad = CT_DC_LINES(C * P + TW + Wp + 64);
+    const int own = nt == 1 || ((N % nt == 0 || N >= 4 * nt) && N >= nt && pad * nt <= CT_DC_OWN);
+    float *wp = (float *)aligned_alloc(64, CT_DC_LINES(nb * K * C * CT_DC_C));
+    float *bp = (float *)aligned_alloc(64, CT_DC_LINES(nb * CT_DC_C));
     char *xs = (char *)aligned_alloc(64, pad * (own ? nt : 1));
+#undef CT_DC_LINES
     if (!wp || !bp || !xs) {
         free(wp);
         free(bp);
