@@ -683,12 +683,14 @@ def _wide_vals(rng, dtype, sh):
 
 
 @pytest.mark.parametrize("dtype", ["bool", "int16", "float16", "float32", "float64", "complex128"])
-@pytest.mark.parametrize("shape", [(5000, 1), (4097, 8), (1500, 63), (3, 700, 17), (2, 3000, 40)])
+@pytest.mark.parametrize("shape", [(5000, 1), (4097, 8), (1500, 63), (3, 700, 17), (2, 3000, 40),
+                                   (1100, 32)])
 def test_short_rows_with_a_broadcast_input(dtype, shape, threads):
     # an input whose rows are not adjacent where the output's are (a column
     # broadcast along the rows, one row repeated down a dim, a wider
     # tensor's column block) is copied into blocks of whole rows and the loop
-    # runs once a block: every element size, block edges, a batch dim, both
+    # runs once a block (a column along rows of 32: copied where a row is
+    # one or two cache lines): every element size, block edges, a batch dim, both
     # operand orders, flipped operands, out=, where and masked_fill with a
     # broadcast condition, two threads
     rng = np.random.default_rng(sum(shape))
