@@ -609,6 +609,7 @@ ROWS = [
     ("fft c128 rows 16384x8", "a=R((16384,8), 'complex128')", "mod.fft.fft(a)"),
     ("fft c64 rows 16384x8", "a=R((16384,8), 'complex64')", "mod.fft.fft(a)"),
     ("logsumexp f64 dim0 1000x1000", "a=R((1000,1000), 'float64')", "mod.logsumexp(a, 0)"),
+    ("fft dim0 c64 128x1024", "a=R((128,1024), 'complex64')", "mod.fft.fft(a, dim=0)"),
     ("conv2d 8x64x56x56 -> 16", "x=R((8,64,56,56)); w=R((16,64,3,3), seed=1)",
      "mod.nn.functional.conv2d(x, w, padding=1)"),
     ("conv2d 4x8x64x64 -> 16, 5x5", "x=R((4,8,64,64)); w=R((16,8,5,5), seed=1)",

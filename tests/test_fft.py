@@ -540,6 +540,31 @@ def test_transforms_along_a_middle_dim(dt, threads):
 
 
 @pytest.mark.parametrize("threads", [1, 2])
+@pytest.mark.parametrize("n", [64, 128, 256])
+def test_float_columns_of_64_to_256_in_registers(n, threads):
+    """complex64 transforms of 128 along a middle dim run in two passes
+    through registers, 16 columns a block (on AVX-512; 64 and 256 through
+    the lanes' fused passes, checked the same way): blocks in
+    chunks whose scratch stays in L1, or all of a task's at once where the
+    rows lie a page or more apart (520 columns); a partial last block by the
+    lanes' passes; out= the input itself."""
+    rng = np.random.default_rng(n)
+
+    def run():
+        for inner in (16, 33, 48, 520):
+            a = (rng.standard_normal((2, n, inner)) + 1j * rng.standard_normal((2, n, inner))).astype("complex64")
+            for f, ref in ((torch.fft.fft, np.fft.fft), (torch.fft.ifft, np.fft.ifft)):
+                e = ref(a.astype("complex128"), axis=1)
+                r = f(torch.from_numpy(a), dim=1)
+                assert np.abs(r.numpy() - e).max() <= 1e-5 * np.abs(e).max(), (n, inner)
+                t = torch.from_numpy(a.copy())
+                assert f(t, dim=1, out=t).data_ptr() == t.data_ptr()
+                assert np.abs(t.numpy() - e).max() <= 1e-5 * np.abs(e).max(), (n, inner)
+
+    _with_threads(threads, run)
+
+
+@pytest.mark.parametrize("threads", [1, 2])
 @pytest.mark.parametrize("dt", ["complex64", "complex128"])
 def test_fftn_over_several_middle_dims(dt, threads):
     """fftn / ifftn / fft2 whose dims are all transformed in the CPU
