@@ -140,6 +140,12 @@ FFTR_INLINE void fr_store16(float *o, fr16 r, fr16 i, float scale, float si) {
     const V_ wi_ = *(const V_ *)((tw) + 2 * L_ * ((k) - 1) + L_);                         \
     FR_CMUL(xr, xi, wr_, wi_);                                                            \
 } while (0)
+/* 16 interleaved complex values (u, then v) apart: real parts to *r,
+ * imaginary parts times sign to *i */
+FFTR_INLINE void fr_split16(fr16 u, fr16 v, float sign, fr16 *r, fr16 *i) {
+    *r = FR_SH(u, v, fr16i, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    *i = FR_SH(u, v, fr16i, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31) * sign;
+}
 /* vector p of xr, xi: the complex values 16 p .. 16 p + 15 of row a (or,
  * with b, the 8 values 8 p .. of row a in lanes 0 .. 7 and of row b in
  * lanes 8 .. 15), imaginary parts times sign */
@@ -147,8 +153,7 @@ FFTR_INLINE void fr_load(const float *a, const float *b, int P, float sign, fr16
     for (int p = 0; p < P; p++) {
         const fr16 u = *(const fr16u *)(b ? a + 16 * p : a + 32 * p);
         const fr16 v = *(const fr16u *)(b ? b + 16 * p : a + 32 * p + 16);
-        xr[p] = FR_SH(u, v, fr16i, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-        xi[p] = FR_SH(u, v, fr16i, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31) * sign;
+        fr_split16(u, v, sign, xr + p, xi + p);
     }
 }
 /* X[k] = E[k] + w^k O[k] (fft_r2c_post) from a spectrum of N = W V values
@@ -434,6 +439,17 @@ FFTR_TARGET static void fr_r2c128(const float *in, float *out, int64_t rows, con
 typedef double fd8 __attribute__((vector_size(64)));
 typedef int64_t fd8i __attribute__((vector_size(64)));
 typedef double fd8u __attribute__((vector_size(64), aligned(8)));
+/* 8 complex doubles (real parts r, imaginary parts i) interleaved: lanes
+ * 0 .. 3 to lo, lanes 4 .. 7 to hi */
+FFTR_INLINE void frd_interleave(double *lo, double *hi, fd8 r, fd8 i) {
+    *(fd8u *)lo = FR_SH(r, i, fd8i, 0, 8, 1, 9, 2, 10, 3, 11);
+    *(fd8u *)hi = FR_SH(r, i, fd8i, 4, 12, 5, 13, 6, 14, 7, 15);
+}
+/* fr_split16 for 8 double values */
+FFTR_INLINE void fr_split8(fd8 u, fd8 v, double sign, fd8 *r, fd8 *i) {
+    *r = FR_SH(u, v, fd8i, 0, 2, 4, 6, 8, 10, 12, 14);
+    *i = FR_SH(u, v, fd8i, 1, 3, 5, 7, 9, 11, 13, 15) * sign;
+}
 
 /* the rows of a step of G rows: q[g] row r + g of in (rows IS values
  * apart), o[g] of out (OS apart; past the last row: the step's first row
@@ -458,16 +474,14 @@ FFTR_INLINE void fr_load4(const float *const *q, int P, float sign, fr16 *xr, fr
         const fr8 c = *(const fr8u *)(q[2] + 8 * p), d = *(const fr8u *)(q[3] + 8 * p);
         const fr16 u = __builtin_shufflevector(a, b, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
         const fr16 v = __builtin_shufflevector(c, d, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-        xr[p] = FR_SH(u, v, fr16i, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-        xi[p] = FR_SH(u, v, fr16i, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31) * sign;
+        fr_split16(u, v, sign, xr + p, xi + p);
     }
 }
 /* the same for the double rows q[0], q[1] */
 FFTR_INLINE void fr_load2d(const double *const *q, int P, double sign, fd8 *xr, fd8 *xi) {
     for (int p = 0; p < P; p++) {
         const fd8 u = *(const fd8u *)(q[0] + 8 * p), v = *(const fd8u *)(q[1] + 8 * p);
-        xr[p] = FR_SH(u, v, fd8i, 0, 2, 4, 6, 8, 10, 12, 14);
-        xi[p] = FR_SH(u, v, fd8i, 1, 3, 5, 7, 9, 11, 13, 15) * sign;
+        fr_split8(u, v, sign, xr + p, xi + p);
     }
 }
 /* 4 x 4 transposes of doubles within the 256-bit halves, K / 4 groups of
@@ -519,8 +533,7 @@ FFTR_INLINE void frd_load(const double *a, int P, int eo, double sign, fd8 *xr, 
     for (int p = 0; p < P; p++) {
         if (eo == 0) {
             const fd8 u = *(const fd8u *)(a + 16 * p), v = *(const fd8u *)(a + 16 * p + 8);
-            xr[p] = FR_SH(u, v, fd8i, 0, 2, 4, 6, 8, 10, 12, 14);
-            xi[p] = FR_SH(u, v, fd8i, 1, 3, 5, 7, 9, 11, 13, 15) * sign;
+            fr_split8(u, v, sign, xr + p, xi + p);
         } else {
             const double *s = a + 32 * p;
             const fd8 b0 = *(const fd8u *)s, b1 = *(const fd8u *)(s + 8);
@@ -582,9 +595,7 @@ FFTR_INLINE void frd_row256(const double *a, const double *tw, double sign, fd8 
 /* interleaved stores of 8 complex doubles: real parts times scale,
  * imaginary parts times si */
 FFTR_INLINE void frd_store8(double *o, fd8 r, fd8 i, double scale, double si) {
-    const fd8 zr = r * scale, zi = i * si;
-    *(fd8u *)o = FR_SH(zr, zi, fd8i, 0, 8, 1, 9, 2, 10, 3, 11);
-    *(fd8u *)(o + 8) = FR_SH(zr, zi, fd8i, 4, 12, 5, 13, 6, 14, 7, 15);
+    frd_interleave(o, o + 8, r * scale, i * si);
 }
 FR_POST(frd_post, double, fd8, fd8u, fd8i, 8, frd_store8)
 FR_C2R_PRE(frd_c2r_pre, double, fd8, fd8u, fd8i, 8, frd_store8)
@@ -716,8 +727,7 @@ FFTR_INLINE void fr_short_rows_d(int N, int kind, const double *in, double *out,
                                  double scale) {
     FR_SHORT_ROWS(double, fd8, 2, frd_c2r_pre(N, q[g], rw, sign, h, zs + 2 * N * g, NULL),
         fr_load2d(qq, N / 4, ts, xr, xi), fr_t4x4d, {
-            *(fd8u *)(oo[0] + at) = FR_SH(zr, zi, fd8i, 0, 8, 1, 9, 2, 10, 3, 11);
-            *(fd8u *)(oo[1] + at) = FR_SH(zr, zi, fd8i, 4, 12, 5, 13, 6, 14, 7, 15);
+            frd_interleave(oo[0] + at, oo[1] + at, zr, zi);
         }, {
             frd_load(zs + 2 * N * g, N / 8, 0, 1.0, yr, yi);
             frd_post(yr, yi, rw, N / 8, o[g], scale);
@@ -819,8 +829,7 @@ FFTR_INLINE void fr_cols_run(int R, int C, const float *in, float *out, int64_t 
             for (int p = 0; p < R; p++) {
                 const float *a = in + 2 * (int64_t)(C * p + l) * js + 32 * b;
                 const fr16 u = *(const fr16u *)a, v = *(const fr16u *)(a + 16);
-                xr[p] = FR_SH(u, v, fr16i, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-                xi[p] = FR_SH(u, v, fr16i, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31) * sign;
+                fr_split16(u, v, sign, xr + p, xi + p);
             }
             if (R == 16) FR_DFT16(fr16, xr, xi);
             else FR_DFT8(fr16, xr, xi);
