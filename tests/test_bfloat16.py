@@ -402,24 +402,53 @@ def test_matmul_batches_bands_nonfinite():
     np.testing.assert_allclose(got[fin], ref[fin], rtol=2e-2, atol=0.2)
 
 
-def test_matmul_float32_route_agrees():
-    # CTORCH_NO_AMX sends every bfloat16 product through float32 (the route
-    # of CPUs without AMX): both give the float32 result rounded once, so
-    # they differ by an ulp at most, from the order of the additions
-    code = ("import numpy as np, ctorch as torch\n"
-            "g = torch.Generator().manual_seed(0)\n"
-            "a = torch.randn(65, 300, generator=g).bfloat16()\n"
-            "b = torch.randn(300, 47, generator=g).bfloat16()\n"
-            "import sys; sys.stdout.buffer.write((a @ b).view(torch.int16).numpy().tobytes())\n")
+# the three routes of a bfloat16 product: the AMX tiles (where the CPU has
+# them), AVX512-BF16's vector instruction (CTORCH_NO_AMX, where the CPU has
+# it) and float32 (CTORCH_BF16_FLOAT32, every CPU); each run in its own
+# process on products across the block edges, in every operand layout
+_ROUTE_CASES = ((65, 300, 47), (1, 1, 1), (7, 33, 9), (17, 31, 16), (33, 65, 31),
+                (8, 97, 129), (129, 17, 65), (40, 2, 33))
+_ROUTE_CODE = """
+import sys, numpy as np, ctorch as torch
+sys.path.insert(0, {tests!r})
+from test_bfloat16 import _route_operands
+out = [(a @ b).view(torch.int16).numpy() for a, b, _, _ in _route_operands()]
+np.savez(sys.stdout.buffer, *out)
+"""
+
+
+def _route_operands():
+    """(A, B, a, b) per case and layout pair: bfloat16 operands and their
+    float32 values"""
+    rng = np.random.default_rng(11)
+    ops = []
+    for i, (m, k, n) in enumerate(_ROUTE_CASES):
+        a = bf16_values(rng.standard_normal((m, k)).astype(np.float32))
+        b = bf16_values(rng.standard_normal((k, n)).astype(np.float32))
+        for la, lb in (("c", "c"), (_BF_LAYOUTS[i % 3], _BF_LAYOUTS[(i + 1) % 3])):
+            ops.append((_bf_operand(a, la), _bf_operand(b, lb), a, b))
+    return ops
+
+
+def test_matmul_routes_agree():
     root = os.path.dirname(os.path.dirname(os.path.abspath(torch.__file__)))
     path = os.pathsep.join([root] + [p for p in [os.environ.get("PYTHONPATH")] if p])
+    code = _ROUTE_CODE.format(tests=os.path.dirname(os.path.abspath(__file__)))
+    cases = _route_operands()
     outs = []
-    for env in ({}, {"CTORCH_NO_AMX": "1"}):
+    for env in ({}, {"CTORCH_NO_AMX": "1"}, {"CTORCH_BF16_FLOAT32": "1"}):
         r = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True,
                            env=dict(os.environ, PYTHONPATH=path, **env))
-        outs.append(np.frombuffer(r.stdout, dtype=np.uint16).astype(np.int32))
-    diff = np.abs(outs[0] - outs[1])
-    assert diff.max() <= 1 and (diff == 0).mean() > 0.9
+        got = np.load(io.BytesIO(r.stdout))
+        res = [got["arr_%d" % i] for i in range(len(cases))]
+        for (_, _, a, b), g in zip(cases, res):
+            _bf_check(from_bits(g.view(np.uint16)), a, b)
+        outs.append(np.concatenate([g.ravel() for g in res]).astype(np.int32))
+    # every route gives the float32 product rounded once: they differ by
+    # an ulp at most, from the order of the additions
+    for o in outs[1:]:
+        diff = np.abs(o - outs[0])
+        assert diff.max() <= 1 and (diff == 0).mean() > 0.9
 
 
 def test_creation():

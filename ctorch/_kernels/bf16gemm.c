@@ -1,5 +1,7 @@
-/* bfloat16 matrix products on Intel AMX (the tile registers and their
- * bfloat16 dot-product instruction, TDPBF16PS).
+/* bfloat16 matrix products on the CPU's bfloat16 dot-product instructions:
+ * Intel AMX's tiles (TDPBF16PS) where the CPU and the OS allow them, else
+ * AVX512-BF16's VDPBF16PS on vector registers (AMD Zen 4 and later, Intel
+ * Cooper Lake).
  *
  * C[b] (m x n, dense rows, bfloat16) = A[b] (m x k) B[b] (k x n) for b < nb,
  * A[b](i, p) = A[offa[b] + i * ars + p * acs] and B[b](p, j) =
@@ -7,7 +9,8 @@
  * The products of bfloat16 pairs are exact in float32 and add up in float32
  * accumulators; each element of C is rounded to bfloat16 once, at the end
  * (nearest even), the semantics of the float32 route (widen, float32
- * product, round) up to the order of the additions.
+ * product, round) up to the order of the additions. Both instructions treat
+ * denormal inputs as zero and flush denormal sums to zero.
  *
  * A tile register holds up to 16 rows of 64 bytes. TDPBF16PS adds to a
  * 16 x 16 float32 tile C the product of a 16 x 32 bfloat16 tile of A (16
@@ -28,12 +31,18 @@
  * over a band of rows whose packed A stays in L2, and spread evenly over
  * the threads, which first pack both operands together (one barrier).
  *
+ * Without the tiles the same packed blocks feed VDPBF16PS: a row of a B
+ * block is one vector (16 columns' pairs of k), a pair of k of a row of A
+ * one 32-bit broadcast, and the 32 x 32 block of C is computed 8 rows at a
+ * time in 16 vector accumulators (8 rows x two column blocks).
+ *
  * AMX needs the CPU's AMX-TILE and AMX-BF16 (with AVX512-BF16 for the
  * rounding) and the kernel's permission for the tile data (Linux 5.16+,
- * arch_prctl ARCH_REQ_XCOMP_PERM, asked for once). Where any of this is
- * missing, or with the environment variable CTORCH_NO_AMX set,
- * ct_bf16_gemm returns -1 and ct_half_gemm (matmul.c) takes its float32
- * route.
+ * arch_prctl ARCH_REQ_XCOMP_PERM, asked for once); the vector route needs
+ * AVX512-BF16 (with AVX512BW, VL). The environment variable CTORCH_NO_AMX
+ * turns the tiles off (the vector route runs where the CPU has it) and
+ * CTORCH_BF16_FLOAT32 both; where neither route runs, ct_bf16_gemm returns
+ * -1 and ct_half_gemm (matmul.c) takes its float32 route.
  */
 #include "matmul.h"
 #include "strided.h"
@@ -51,22 +60,27 @@
 #include <omp.h>
 #endif
 
-#define CT_BF_TARGET "avx512f,avx512bw,avx512vl,avx512bf16,amx-tile,amx-bf16"
+#define CT_BFD_TARGET "avx512f,avx512bw,avx512vl,avx512bf16"
+#define CT_BF_TARGET CT_BFD_TARGET ",amx-tile,amx-bf16"
 #define CT_BF_BLOCK 512         /* bfloat16 elements of one packed block (1 KB) */
 #define CT_BF_L2_BAND (1 << 20) /* bytes of packed A a band of rows may take */
 #define CT_BF_PAR_FLOPS 2000000.0
-#define CT_BF_TINY 1024         /* m n k of the products a batch leaves to float32 */
+#define CT_BF_TINY 1024
+#ifndef CT_BFD_KC
+#define CT_BFD_KC 8             /* k blocks a pass of the vector kernel (16 KB of B) */
+#endif         /* m n k of the products a batch leaves to float32 */
 
-static int ct_bf_usable(void)
+/* 2: the AMX tiles, 1: AVX512-BF16's vector instruction, 0: neither */
+static int ct_bf_route(void)
 {
-    static int ok = -1;
-    if (ok < 0) {
-        unsigned a, b, c, d;
-        int has = getenv("CTORCH_NO_AMX") == NULL && __get_cpuid_count(7, 0, &a, &b, &c, &d)
-                  && (d >> 24 & 1) && (d >> 22 & 1);      /* AMX-TILE, AMX-BF16 */
+    static int route = -1;
+    if (route < 0) {
         __builtin_cpu_init();
-        has = has && __builtin_cpu_supports("avx512bf16") && __builtin_cpu_supports("avx512bw")
-              && __builtin_cpu_supports("avx512vl");
+        int vec = getenv("CTORCH_BF16_FLOAT32") == NULL && __builtin_cpu_supports("avx512bf16")
+                  && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl");
+        unsigned a, b, c, d;
+        int has = vec && getenv("CTORCH_NO_AMX") == NULL && __get_cpuid_count(7, 0, &a, &b, &c, &d)
+                  && (d >> 24 & 1) && (d >> 22 & 1);      /* AMX-TILE, AMX-BF16 */
         /* the tile data state: enabled by the OS (XCR0 bits 17, 18) and granted */
         if (has) {
             unsigned lo, hi;
@@ -74,9 +88,9 @@ static int ct_bf_usable(void)
             has = (lo & 0x60000u) == 0x60000u
                   && syscall(SYS_arch_prctl, 0x1023 /* ARCH_REQ_XCOMP_PERM */, 18) == 0;
         }
-        ok = has;
+        route = has ? 2 : vec;
     }
-    return ok;
+    return route;
 }
 
 /* the tile configuration: palette 1, every tile 16 rows of 64 bytes */
@@ -88,7 +102,7 @@ typedef struct {
 
 /* 16 words of each of two rows, interleaved: word j of p and of q become
  * the 32-bit element j (p's in its low half); rows past the end are zero */
-__attribute__((target(CT_BF_TARGET), always_inline)) static inline __m512i
+__attribute__((target(CT_BFD_TARGET), always_inline)) static inline __m512i
 ct_bf_pair(const uint16_t *p, const uint16_t *q, __mmask16 mask)
 {
     const __m512i idx = _mm512_set_epi16(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10,
@@ -100,7 +114,7 @@ ct_bf_pair(const uint16_t *p, const uint16_t *q, __mmask16 mask)
 }
 
 /* r[c] := column c of the 16 x 16 matrix of 32-bit elements whose rows are r */
-__attribute__((target(CT_BF_TARGET), always_inline)) static inline void
+__attribute__((target(CT_BFD_TARGET), always_inline)) static inline void
 ct_bf_transpose16(__m512i r[16])
 {
     __m512i t[16];
@@ -134,7 +148,7 @@ static inline __mmask32 ct_bf_mask(int64_t valid)
 }
 
 /* One block of A: rows i0 .. i0 + 15, k p0 .. p0 + 31, row-major into dst */
-__attribute__((target(CT_BF_TARGET))) static void
+__attribute__((target(CT_BFD_TARGET))) static void
 ct_bf_pack_a(uint16_t *dst, const uint16_t *A, int64_t m, int64_t k, int64_t ars, int64_t acs,
              int64_t i0, int64_t p0)
 {
@@ -165,7 +179,7 @@ ct_bf_pack_a(uint16_t *dst, const uint16_t *A, int64_t m, int64_t k, int64_t ars
 
 /* One block of B: k p0 .. p0 + 31, columns j0 .. j0 + 15, pairs of k
  * interleaved (row q: B(p0 + 2q, j), B(p0 + 2q + 1, j) for each j) */
-__attribute__((target(CT_BF_TARGET))) static void
+__attribute__((target(CT_BFD_TARGET))) static void
 ct_bf_pack_b(uint16_t *dst, const uint16_t *B, int64_t k, int64_t n, int64_t brs, int64_t bcs,
              int64_t p0, int64_t j0)
 {
@@ -199,7 +213,7 @@ ct_bf_pack_b(uint16_t *dst, const uint16_t *B, int64_t k, int64_t n, int64_t brs
  * stride 32), rounded to bfloat16. TDPBF16PS flushes denormal results to
  * zero, so vcvtneps2bf16 (which would flush them too) rounds like
  * halfconv.h's ct_f2bf. */
-__attribute__((target(CT_BF_TARGET))) static void
+__attribute__((target(CT_BFD_TARGET))) static void
 ct_bf_write(uint16_t *C, int64_t ldc, const float *acc, int rows, int cols)
 {
     __mmask32 cm = ct_bf_mask(cols);
@@ -245,11 +259,49 @@ CT_BF_KERNEL(ct_bf_kernel_12, 0, 1)
 CT_BF_KERNEL(ct_bf_kernel_21, 1, 0)
 CT_BF_KERNEL(ct_bf_kernel_22, 1, 1)
 
+/* 8 rows of a row block's packed panel (a: its first of them, kb blocks of
+ * k 512 elements apart) times one or (TWO_C) two column blocks' panels:
+ * acc rows 0..7, columns 0..15 (and 16..31), row stride 32. A row of B's
+ * block is 16 columns' pairs of k; each pair of k of a row of A is
+ * broadcast from memory. */
+typedef int32_t ct_bf_i32 __attribute__((may_alias));
+#define CT_BFD_KERNEL(NAME, TWO_C)                                                  \
+__attribute__((target(CT_BFD_TARGET))) static void                                \
+NAME(const uint16_t *a, const uint16_t *b0, const uint16_t *b1, int64_t kb, float *acc, \
+     int add)                                                                       \
+{                                                                                   \
+    __m512 c0[8], c1[8];                                                            \
+    for (int r = 0; r < 8; r++) {                                                   \
+        c0[r] = add ? _mm512_load_ps(acc + 32 * r) : _mm512_setzero_ps();          \
+        c1[r] = add && TWO_C ? _mm512_load_ps(acc + 32 * r + 16) : _mm512_setzero_ps(); \
+    }                                                                               \
+    for (int64_t q = 0; q < kb; q++) {                                              \
+        const uint16_t *aq = a + q * CT_BF_BLOCK, *bq0 = b0 + q * CT_BF_BLOCK;       \
+        const uint16_t *bq1 = b1 + q * CT_BF_BLOCK;                                 \
+        for (int p = 0; p < 16; p++) {                                              \
+            __m512bh v0 = (__m512bh)_mm512_load_si512(bq0 + 32 * p), v1;            \
+            if (TWO_C) v1 = (__m512bh)_mm512_load_si512(bq1 + 32 * p);              \
+            for (int r = 0; r < 8; r++) {                                           \
+                __m512bh s = (__m512bh)_mm512_set1_epi32(*(const ct_bf_i32 *)(aq + 32 * r + 2 * p)); \
+                c0[r] = _mm512_dpbf16_ps(c0[r], s, v0);                             \
+                if (TWO_C) c1[r] = _mm512_dpbf16_ps(c1[r], s, v1);                  \
+            }                                                                       \
+        }                                                                           \
+    }                                                                               \
+    for (int r = 0; r < 8; r++) {                                                   \
+        _mm512_store_ps(acc + 32 * r, c0[r]);                                       \
+        if (TWO_C) _mm512_store_ps(acc + 32 * r + 16, c1[r]);                       \
+    }                                                                               \
+}
+CT_BFD_KERNEL(ct_bfd_kernel_1, 0)
+CT_BFD_KERNEL(ct_bfd_kernel_2, 1)
+
 /* One call's products and their packed operands: product b's blocks of A
  * start at pa + b * rb * kb blocks, row block r's k block q r * kb + q
  * blocks further (B's likewise, cb column blocks) */
 typedef struct {
     int64_t nb, m, n, k, ars, acs, brs, bcs, rb, cb, kb, rp, cp, band;
+    int amx;                    /* the tile kernels (else the vector ones) */
     const uint16_t *A, *B;
     const int64_t *offa, *offb;
     uint16_t *pa, *pb, *C;
@@ -257,7 +309,7 @@ typedef struct {
 
 /* computes the 32 x 32 block (row pair rpi, column pair cpi) of product
  * b's C from its packed blocks pa, pb */
-__attribute__((target(CT_BF_TARGET))) static void
+__attribute__((target(CT_BFD_TARGET))) static void
 ct_bf_block(const ct_bf_job *J, int64_t b, const uint16_t *pa, const uint16_t *pb,
             int64_t rpi, int64_t cpi, float *acc)
 {
@@ -265,12 +317,25 @@ ct_bf_block(const ct_bf_job *J, int64_t b, const uint16_t *pa, const uint16_t *p
     int tr = r0 + 1 < J->rb, tc = c0 + 1 < J->cb;
     const uint16_t *a0 = pa + r0 * kb * CT_BF_BLOCK, *a1 = a0 + kb * CT_BF_BLOCK;
     const uint16_t *b0 = pb + c0 * kb * CT_BF_BLOCK, *b1 = b0 + kb * CT_BF_BLOCK;
-    if (tr && tc) ct_bf_kernel_22(a0, a1, b0, b1, kb, acc);
-    else if (tr) ct_bf_kernel_21(a0, a1, b0, b1, kb, acc);
-    else if (tc) ct_bf_kernel_12(a0, a1, b0, b1, kb, acc);
-    else ct_bf_kernel_11(a0, a1, b0, b1, kb, acc);
     int64_t i0 = r0 * 16, j0 = c0 * 16;
     int rows = J->m - i0 < 32 ? (int)(J->m - i0) : 32, cols = J->n - j0 < 32 ? (int)(J->n - j0) : 32;
+    if (J->amx) {
+        if (tr && tc) ct_bf_kernel_22(a0, a1, b0, b1, kb, acc);
+        else if (tr) ct_bf_kernel_21(a0, a1, b0, b1, kb, acc);
+        else if (tc) ct_bf_kernel_12(a0, a1, b0, b1, kb, acc);
+        else ct_bf_kernel_11(a0, a1, b0, b1, kb, acc);
+    } else {
+        /* eight rows at a time, none wholly past the end of m, over
+         * CT_BFD_KC blocks of k at a time (B's part stays in L1) */
+        for (int64_t q = 0; q < kb; q += CT_BFD_KC) {
+            int64_t kc = kb - q < CT_BFD_KC ? kb - q : CT_BFD_KC, o = q * CT_BF_BLOCK;
+            for (int r = 0; r < rows; r += 8) {
+                const uint16_t *a = (r < 16 ? a0 : a1) + (r & 8) * 32 + o;
+                if (tc) ct_bfd_kernel_2(a, b0 + o, b1 + o, kc, acc + 32 * r, q > 0);
+                else ct_bfd_kernel_1(a, b0 + o, b1 + o, kc, acc + 32 * r, q > 0);
+            }
+        }
+    }
     ct_bf_write(J->C + b * J->m * J->n + i0 * J->n + j0, J->n, acc, rows, cols);
 }
 
@@ -278,7 +343,7 @@ ct_bf_block(const ct_bf_job *J, int64_t b, const uint16_t *pa, const uint16_t *p
 
 /* packs block u of all of A's blocks and then B's (u = (b * rb + r) * kb +
  * q for A) */
-__attribute__((target(CT_BF_TARGET))) static void
+__attribute__((target(CT_BFD_TARGET))) static void
 ct_bf_pack_unit(const ct_bf_job *J, int64_t u)
 {
     int64_t na = J->nb * J->rb * J->kb;
@@ -296,7 +361,7 @@ ct_bf_pack_unit(const ct_bf_job *J, int64_t u)
 
 /* computes block u: products, then bands of rows (J->band row pairs), then
  * column pairs, then the row pairs of the band */
-__attribute__((target(CT_BF_TARGET))) static void
+__attribute__((target(CT_BFD_TARGET))) static void
 ct_bf_block_unit(const ct_bf_job *J, int64_t u, float *acc)
 {
     int64_t per = J->rp * J->cp, b = u / per, w = u % per;
@@ -310,7 +375,7 @@ ct_bf_block_unit(const ct_bf_job *J, int64_t u, float *acc)
 /* ---- whole products per thread ------------------------------------------ */
 
 /* packs product b into pa, pb */
-__attribute__((target(CT_BF_TARGET))) static void
+__attribute__((target(CT_BFD_TARGET))) static void
 ct_bf_pack_product(const ct_bf_job *J, int64_t b, uint16_t *pa, uint16_t *pb)
 {
     for (int64_t r = 0; r < J->rb; r++)
@@ -322,7 +387,7 @@ ct_bf_pack_product(const ct_bf_job *J, int64_t b, uint16_t *pa, uint16_t *pb)
 }
 
 /* every block of product b, in ct_bf_block_unit's order */
-__attribute__((target(CT_BF_TARGET))) static void
+__attribute__((target(CT_BFD_TARGET))) static void
 ct_bf_product(const ct_bf_job *J, int64_t b, const uint16_t *pa, const uint16_t *pb, float *acc)
 {
     for (int64_t band0 = 0; band0 < J->rp; band0 += J->band) {
@@ -349,7 +414,7 @@ ct_bf_thread(const ct_bf_job *J, int tid, int nt, int64_t group, size_t per)
         cfg.rows[t] = 16;
     }
     float acc[32 * 32] __attribute__((aligned(64)));
-    _tile_loadconfig(&cfg);
+    if (J->amx) _tile_loadconfig(&cfg);
     if (group > 0) {
         uint16_t *mine = J->pa + tid * group * per;
         int64_t sa = J->rb * J->kb * CT_BF_BLOCK;
@@ -373,14 +438,15 @@ ct_bf_thread(const ct_bf_job *J, int tid, int nt, int64_t group, size_t per)
         for (int64_t u = nblk * tid / nt; u < nblk * (tid + 1) / nt; u++)
             ct_bf_block_unit(J, u, acc);
     }
-    _tile_release();
+    if (J->amx) _tile_release();
 }
 
 int ct_bf16_gemm(int64_t nb, int64_t m, int64_t n, int64_t k,
                  const uint16_t *A, const int64_t *offa, int64_t ars, int64_t acs,
                  const uint16_t *B, const int64_t *offb, int64_t brs, int64_t bcs, uint16_t *C)
 {
-    if (!ct_bf_usable() || nb <= 0 || m <= 0 || n <= 0 || k <= 0)
+    int route = ct_bf_route();
+    if (route == 0 || nb <= 0 || m <= 0 || n <= 0 || k <= 0)
         return -1;
     /* a batch of tiny products: the tile unit's latency per product costs
      * more than the float32 route's few vector steps (1000 products of
@@ -388,7 +454,7 @@ int ct_bf16_gemm(int64_t nb, int64_t m, int64_t n, int64_t k,
     if (nb > 1 && m * n * k < CT_BF_TINY)
         return -1;
     ct_bf_job J = {nb, m, n, k, ars, acs, brs, bcs, (m + 15) / 16, (n + 15) / 16, (k + 31) / 32,
-                   0, 0, 0, A, B, offa, offb, NULL, NULL, C};
+                   0, 0, 0, route == 2, A, B, offa, offb, NULL, NULL, C};
     J.rp = (J.rb + 1) / 2;
     J.cp = (J.cb + 1) / 2;
     /* a band of row pairs whose packed A (2 KB per pair and k block) stays in L2 */
@@ -428,7 +494,7 @@ int ct_bf16_gemm(int64_t nb, int64_t m, int64_t n, int64_t k,
     return 0;
 }
 
-#else   /* no AMX build: the float32 route runs every bfloat16 product */
+#else   /* not built (no own gemm, not Linux): the float32 route runs every bfloat16 product */
 
 int ct_bf16_gemm(int64_t nb, int64_t m, int64_t n, int64_t k,
                  const uint16_t *A, const int64_t *offa, int64_t ars, int64_t acs,
