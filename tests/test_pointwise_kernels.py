@@ -973,6 +973,27 @@ def test_every_other_element_copied(dtype):
     assert np.array_equal(torch.from_numpy(c).real.contiguous().numpy(), c.real)
 
 
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("step", [2, 3, 4, 5, 16])
+def test_strided_operands_gathered(dtype, step):
+    # a strided operand of a unary or binary loop is gathered a block at a
+    # time (every other element by permutes, other strides by the CPU's
+    # gather or four loads a step): lengths across the 4-, 8-, 16-value
+    # steps and the 256-value blocks, an odd start
+    rng = np.random.default_rng(abs(step))
+    for n in (1, 3, 4, 5, 15, 16, 17, 255, 256, 257, 1000):
+        a = rng.uniform(0.5, 4.0, abs(step) * n + 1).astype(dtype)
+        b = rng.uniform(0.5, 4.0, n).astype(dtype)
+        t = torch.from_numpy(a)
+        for lo in (0, 1):
+            x = t[lo::step][:n]
+            ref = a[lo::step][:n]
+            np.testing.assert_array_equal(torch.sqrt(x).numpy(), np.sqrt(ref))
+            np.testing.assert_array_equal(torch.relu(x - 2).numpy(), np.maximum(ref - 2, 0))
+            np.testing.assert_array_equal((x * torch.from_numpy(b)).numpy(), ref * b)
+            np.testing.assert_array_equal((torch.from_numpy(b) / x).numpy(), b / ref)
+
+
 # -------------------------------------------------------------------- frexp
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])

@@ -39,15 +39,34 @@
 #define CT_SZ(T) ((int64_t)sizeof(T))
 
 /* m <= 256 values of 4 or 8 bytes at byte stride st from src into dst
- * (a strided operand into a block for a vector loop): by vgatherdps /
- * vgatherqpd on a CPU with AVX-512F, else one at a time */
+ * (a strided operand into a block for a vector loop): every other value
+ * (st twice the size) by two plain loads and one two-source permute a
+ * vector; other strides by vgatherdps / vgatherqpd on a CPU with AVX-512F,
+ * except where it splits AVX-512 in halves (Zen 4: there a gather costs
+ * about twice as much as four scalar loads a step), else one at a time */
+#define CT_GATHER_SCALAR(T, src, st, dst, i, m) do {                               \
+    for (; (i) + 4 <= (m); (i) += 4) {                                             \
+        T a_ = *(const T *)((src) + (i) * (st)), b_ = *(const T *)((src) + ((i) + 1) * (st)); \
+        T c_ = *(const T *)((src) + ((i) + 2) * (st)), d_ = *(const T *)((src) + ((i) + 3) * (st)); \
+        (dst)[(i)] = a_; (dst)[(i) + 1] = b_; (dst)[(i) + 2] = c_; (dst)[(i) + 3] = d_; \
+    }                                                                              \
+    for (; (i) < (m); (i)++) (dst)[(i)] = *(const T *)((src) + (i) * (st));        \
+} while (0)
 #ifdef CT_HAVE_AVX512_TABLES
 /* (floats: the offsets i st fit in 32 bits for |st| < 2^23) */
 __attribute__((target("avx512f"))) static void ct_gather_f512(const char *src, int64_t st, float *dst,
                                                                int64_t m)
 {
     int64_t i = 0;
-    if (st > -(1 << 23) && st < (1 << 23)) {
+    if (st == 8) {
+        const __m512i even = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
+        for (; i + 16 <= m; i += 16) {
+            const float *p = (const float *)(const void *)(src + i * 8);
+            _mm512_storeu_ps(dst + i, _mm512_permutex2var_ps(_mm512_loadu_ps(p), even, _mm512_loadu_ps(p + 16)));
+        }
+    } else if (ct_cpu_split512()) {
+        CT_GATHER_SCALAR(float, src, st, dst, i, m);
+    } else if (st > -(1 << 23) && st < (1 << 23)) {
         const __m512i step = _mm512_mullo_epi32(_mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
                                                 _mm512_set1_epi32((int)st));
         for (; i + 16 <= m; i += 16)
@@ -58,10 +77,20 @@ __attribute__((target("avx512f"))) static void ct_gather_f512(const char *src, i
 __attribute__((target("avx512f"))) static void ct_gather_d512(const char *src, int64_t st, double *dst,
                                                                int64_t m)
 {
-    const __m512i step = _mm512_set_epi64(7 * st, 6 * st, 5 * st, 4 * st, 3 * st, 2 * st, st, 0);
     int64_t i = 0;
-    for (; i + 8 <= m; i += 8)
-        _mm512_storeu_pd(dst + i, _mm512_i64gather_pd(step, src + i * st, 1));
+    if (st == 16) {
+        const __m512i even = _mm512_set_epi64(14, 12, 10, 8, 6, 4, 2, 0);
+        for (; i + 8 <= m; i += 8) {
+            const double *p = (const double *)(const void *)(src + i * 16);
+            _mm512_storeu_pd(dst + i, _mm512_permutex2var_pd(_mm512_loadu_pd(p), even, _mm512_loadu_pd(p + 8)));
+        }
+    } else if (ct_cpu_split512()) {
+        CT_GATHER_SCALAR(double, src, st, dst, i, m);
+    } else {
+        const __m512i step = _mm512_set_epi64(7 * st, 6 * st, 5 * st, 4 * st, 3 * st, 2 * st, st, 0);
+        for (; i + 8 <= m; i += 8)
+            _mm512_storeu_pd(dst + i, _mm512_i64gather_pd(step, src + i * st, 1));
+    }
     for (; i < m; i++) dst[i] = *(const double *)(src + i * st);
 }
 #endif
