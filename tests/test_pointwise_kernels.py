@@ -956,6 +956,39 @@ def test_number_divided_by_a_tensor(dtype):
     np.testing.assert_allclose(w.grad.numpy(), [-0.75, -0.1875])
 
 
+# ------------------------------ rows with one value a row: a bias, a column
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("shape,vshape", [((33, 16), (33, 1)), ((5, 7, 49), (7, 1)),
+                                          ((3, 37, 100), (37, 1)), ((2, 45, 256), (2, 45, 1)),
+                                          ((4, 18, 3, 20), (18, 1, 1))])
+def test_rows_with_one_value_a_row(dtype, shape, vshape, threads):
+    # add, sub, mul and div with one operand a value a row (inner stride 0)
+    # and dense rows of 16 floats up to 1 KB: runs of rows a call, cut
+    # between up to three threads mid-dim; both operand orders, rows a
+    # step apart (a sliced input), out= and in place
+    rng = np.random.default_rng(len(shape) * 100 + shape[-1])
+    a = rng.uniform(0.5, 4.0, shape).astype(dtype)
+    v = rng.uniform(0.5, 4.0, vshape).astype(dtype)
+    wide = rng.uniform(0.5, 4.0, shape[:-1] + (shape[-1] + 5,)).astype(dtype)
+    A, V = torch.from_numpy(a), torch.from_numpy(v)
+    W = torch.from_numpy(wide)[..., 2:2 + shape[-1]]
+    w = wide[..., 2:2 + shape[-1]]
+    for count in (1, 2, 3):
+        threads(count)
+        for name, ref in (("add", np.add), ("sub", np.subtract), ("mul", np.multiply), ("div", np.divide)):
+            f = getattr(torch, name)
+            np.testing.assert_array_equal(f(A, V).numpy(), ref(a, v))
+            np.testing.assert_array_equal(f(V, A).numpy(), ref(v, a))
+            np.testing.assert_array_equal(f(W, V).numpy(), ref(w, v))
+            out = torch.empty(shape, dtype=A.dtype)
+            f(V, W, out=out)
+            np.testing.assert_array_equal(out.numpy(), ref(v, w))
+            B = A.clone()
+            getattr(B, name + "_")(V)
+            np.testing.assert_array_equal(B.numpy(), ref(a, v))
+
+
 # ------------------------------------------------ every other element copied
 
 @pytest.mark.parametrize("dtype", ["int8", "float16", "float32", "int64", "float64", "complex128"])

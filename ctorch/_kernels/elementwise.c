@@ -1245,6 +1245,45 @@ ct_loop_fn ct_binary_loops[CT_NBINARY][CT_NDTYPES] = {
 #undef CT_BINARY_OP
 #undef CT_UNARY_OP
 
+/* rows with one value a row (a bias added to each plane of NCHW, a column
+ * of means subtracted): o[r][i] = a[r][i] OP v[r], or v[r] OP a[r][i] with
+ * swap, for r < rows, i < n; row steps in bytes. One call for many short
+ * rows, each a vector loop with its value broadcast, where the strided
+ * driver would call the loop once a row. */
+#define CT_ROWV(NAME, T, OP)                                                       \
+CT_MULTIVERSION static void NAME(char *o, const char *a, const char *v, int64_t so, int64_t sa, \
+                                 int64_t sv, int64_t rows, int64_t n, int swap)    \
+{                                                                                  \
+    for (int64_t r = 0; r < rows; r++) {                                           \
+        T *restrict out = (T *)(void *)(o + r * so);                               \
+        const T *restrict in = (const T *)(const void *)(a + r * sa);              \
+        const T w = *(const T *)(const void *)(v + r * sv);                        \
+        if (swap) { CT_SIMD for (int64_t i = 0; i < n; i++) out[i] = w OP in[i]; } \
+        else { CT_SIMD for (int64_t i = 0; i < n; i++) out[i] = in[i] OP w; }      \
+    }                                                                              \
+}
+CT_ROWV(ct_rowv_add_f32, float, +)
+CT_ROWV(ct_rowv_sub_f32, float, -)
+CT_ROWV(ct_rowv_mul_f32, float, *)
+CT_ROWV(ct_rowv_div_f32, float, /)
+CT_ROWV(ct_rowv_add_f64, double, +)
+CT_ROWV(ct_rowv_sub_f64, double, -)
+CT_ROWV(ct_rowv_mul_f64, double, *)
+CT_ROWV(ct_rowv_div_f64, double, /)
+
+ct_rowv_fn ct_rowv_loop(int op, int dtype)
+{
+    const int d = dtype == CT_FLOAT32 ? 0 : dtype == CT_FLOAT64 ? 1 : -1;
+    if (d < 0) return NULL;
+    switch (op) {
+    case CT_ADD: return d ? ct_rowv_add_f64 : ct_rowv_add_f32;
+    case CT_SUB: return d ? ct_rowv_sub_f64 : ct_rowv_sub_f32;
+    case CT_MUL: return d ? ct_rowv_mul_f64 : ct_rowv_mul_f32;
+    case CT_DIV: return d ? ct_rowv_div_f64 : ct_rowv_div_f32;
+    default: return NULL;
+    }
+}
+
 /* unary ops (the op codes CT_NEG.. are in elementwise.h) */
 
 /* ops that exist for integers and keep the dtype */

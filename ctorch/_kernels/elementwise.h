@@ -77,6 +77,13 @@ void ct_copysign_bits16(char **p, const int64_t *s, int64_t n, const void *extra
 void ct_nan_to_num_h16(char **p, const int64_t *s, int64_t n, const void *extra);
 void ct_nan_to_num_bf16(char **p, const int64_t *s, int64_t n, const void *extra);
 
+/* rows of n values with one value a row, o = a OP v (v OP a with swap),
+ * row steps in bytes: add, sub, mul, div of float32 and float64 (NULL for
+ * any other op or dtype) */
+typedef void (*ct_rowv_fn)(char *o, const char *a, const char *v, int64_t so, int64_t sa,
+                           int64_t sv, int64_t rows, int64_t n, int swap);
+ct_rowv_fn ct_rowv_loop(int op, int dtype);
+
 /* copies of raw elements by width (1, 2, 4, 8, 16 bytes): same-dtype copy and
  * fill (operand 1 is the value, with stride 0), and where (out, cond, a, b) */
 ct_loop_fn ct_copy_loop(int width);
