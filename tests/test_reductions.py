@@ -983,3 +983,36 @@ def test_mode_of_long_rows(dtype):
             rv, ri = _mode_pair(arr, dim)
             np.testing.assert_array_equal(v.numpy(), rv)
             np.testing.assert_array_equal(i.numpy(), ri)
+
+
+@pytest.mark.parametrize("shape", [(5, 40, 3), (64, 128, 32), (3, 50, 1000), (2, 20, 2500), (7, 33, 17),
+                                   (4, 6, 9, 20)])
+def test_middle_dim_column_reductions_threaded(shape):
+    # a middle dim of a contiguous tensor reduced column by column, every
+    # block of the dims before it in one call: the threads take blocks of
+    # columns of every block (narrower ones where there are few), one to
+    # three threads; max / min with their first indices and a NaN, prod,
+    # nansum
+    rng = np.random.default_rng(sum(shape))
+    a = rng.uniform(0.9, 1.1, shape).astype(np.float32)
+    a.reshape(-1)[rng.integers(0, a.size, 3)] = np.nan
+    t = torch.from_numpy(a)
+    res = {}
+
+    def run():
+        got = [t.amax(1), t.amin(1), *t.max(1), *t.min(1), t.prod(1), t.nansum(1)]
+        res[torch.get_num_threads()] = [g.numpy() for g in got]
+    for count in (1, 2, 3):
+        _with_threads(count, run)
+    nan = np.isnan(a)
+    first_nan = np.where(nan.any(1), nan.argmax(1), -1)
+    with np.errstate(invalid="ignore"):
+        for count, (mx, mn, mxv, mxi, mnv, mni, pr, ns) in res.items():
+            np.testing.assert_array_equal(mx, a.max(1))
+            np.testing.assert_array_equal(mn, a.min(1))
+            np.testing.assert_array_equal(mxv, a.max(1))
+            np.testing.assert_array_equal(mnv, a.min(1))
+            np.testing.assert_array_equal(mxi, np.where(first_nan >= 0, first_nan, np.nanargmax(np.where(nan, -np.inf, a), 1)))
+            np.testing.assert_array_equal(mni, np.where(first_nan >= 0, first_nan, np.nanargmin(np.where(nan, np.inf, a), 1)))
+            np.testing.assert_allclose(pr, np.prod(a.astype(np.float64), 1), rtol=1e-5)
+            np.testing.assert_allclose(ns, np.nansum(a.astype(np.float64), 1), rtol=1e-5)

@@ -302,12 +302,12 @@ typedef struct ct_backend {
      * where a device has none (they are then made on the host) */
     int (*arange)(int dtype, char *dst, int64_t n, int64_t i0, int64_t is, double d0, double ds);
     int (*linspace)(int dtype, char *dst, int64_t n, int64_t stride, double a, double b);
-    /* reductions of the leading dims of a contiguous tensor, column by
-     * column (reduce.h: op 0 max, 1 min, 2 prod, 3 nansum); -1 for an op or
-     * dtype it lacks; NULL where a device has none (the op then reduces rows
-     * of a transposed copy) */
-    int (*reduce_cols)(int op, int dtype, const void *x, int64_t n, int64_t cols, int64_t ld,
-                       void *out, int64_t *idx);
+    /* reductions of the leading dims of a contiguous tensor (or of each of
+     * `outer` blocks of it), column by column (reduce.h: op 0 max, 1 min,
+     * 2 prod, 3 nansum, ...); -1 for an op or dtype it lacks; NULL where a
+     * device has none (the op then reduces rows of a transposed copy) */
+    int (*reduce_cols)(int op, int dtype, const void *x, int64_t outer, int64_t n, int64_t cols,
+                       int64_t ld, void *out, int64_t *idx);
     /* ---- shape / composite ops */
     /* the cross product along one dim (cross.h); -1 for a dtype it lacks;
      * NULL where a device has none (linalg.cross then composes other ops) */

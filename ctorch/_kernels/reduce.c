@@ -3255,8 +3255,44 @@ static void ct_cols_minmax_blk_w16(const uint16_t *x, int64_t n, int64_t cb, int
     }
 }
 
-int ct_reduce_cols(int op, int dtype, const void *x, int64_t n, int64_t cols, int64_t ld,
-                   void *out, int64_t *idx) {
+/* columns c0 .. c0 + cb of one slice (x, out, idx at the slice's column c0) */
+static void ct_cols_block(int op, int dtype, const char *xs, int64_t n, int64_t cb, int64_t ld,
+                          char *os, int64_t *is)
+{
+    if (op == CT_RCOLS_MAX || op == CT_RCOLS_MIN) {
+        int mx = op == CT_RCOLS_MAX;
+        switch (dtype) {
+        case CT_BOOL: case CT_UINT8:
+            ct_cols_minmax_blk_u8((const uint8_t *)xs, n, cb, ld, mx, (uint8_t *)os, is); break;
+        case CT_INT8: ct_cols_minmax_blk_i8((const int8_t *)xs, n, cb, ld, mx, (int8_t *)os, is); break;
+        case CT_INT16: ct_cols_minmax_blk_i16((const int16_t *)xs, n, cb, ld, mx, (int16_t *)os, is); break;
+        case CT_FLOAT16: case CT_BFLOAT16:
+            ct_cols_minmax_blk_w16((const uint16_t *)xs, n, cb, ld, mx, dtype == CT_FLOAT16,
+                                   (uint16_t *)os, is);
+            break;
+        case CT_INT32: ct_cols_minmax_blk_i32((const int32_t *)xs, n, cb, ld, mx, (int32_t *)os, is); break;
+        case CT_INT64: ct_cols_minmax_blk_i64((const int64_t *)xs, n, cb, ld, mx, (int64_t *)os, is); break;
+        case CT_FLOAT32: ct_cols_minmax_blk_f32((const float *)xs, n, cb, ld, mx, (float *)os, is); break;
+        default: ct_cols_minmax_blk_f64((const double *)xs, n, cb, ld, mx, (double *)os, is); break;
+        }
+    } else if (op == CT_RCOLS_PROD) {
+        if (dtype == CT_INT64) ct_cols_prod_blk_i64((const int64_t *)xs, n, cb, ld, (int64_t *)os);
+        else if (dtype == CT_FLOAT32) ct_cols_prod_blk_f32((const float *)xs, n, cb, ld, (float *)os);
+        else ct_cols_prod_blk_f64((const double *)xs, n, cb, ld, (double *)os);
+    } else if (op == CT_RCOLS_NANSUM) {
+        if (dtype == CT_FLOAT32) ct_cols_nansum_blk_f32((const float *)xs, n, cb, ld, (float *)os);
+        else ct_cols_nansum_blk_f64((const double *)xs, n, cb, ld, (double *)os);
+    } else if (op == CT_RCOLS_NORM2) {
+        if (dtype == CT_FLOAT32) ct_cols_norm2_blk_f32((const float *)xs, n, cb, ld, (float *)os);
+        else ct_cols_norm2_blk_f64((const double *)xs, n, cb, ld, (double *)os);
+    } else {
+        if (dtype == CT_FLOAT32) ct_cols_lse_blk_f32((const float *)xs, n, cb, ld, (float *)os);
+        else ct_cols_lse_blk_f64((const double *)xs, n, cb, ld, (double *)os);
+    }
+}
+
+int ct_reduce_cols(int op, int dtype, const void *x, int64_t outer, int64_t n, int64_t cols,
+                   int64_t ld, void *out, int64_t *idx) {
     int es;
     switch (dtype) {
     case CT_BOOL: case CT_UINT8: case CT_INT8: es = 1; break;
@@ -3274,55 +3310,24 @@ int ct_reduce_cols(int op, int dtype, const void *x, int64_t n, int64_t cols, in
     if ((op == CT_RCOLS_NANSUM || op == CT_RCOLS_NORM2 || op == CT_RCOLS_LOGSUMEXP)
         && dtype != CT_FLOAT32 && dtype != CT_FLOAT64) return -1;
     if (op < CT_RCOLS_MAX || op > CT_RCOLS_LOGSUMEXP) return -1;
-    if (n <= 0 || cols <= 0) return 0;
+    if (outer <= 0 || n <= 0 || cols <= 0) return 0;
     int nt = ct_get_num_threads();
-    int par = nt > 1 && n * cols >= CT_PAR_MIN;
-    /* blocks of CT_COLS_BLOCK columns; narrower ones (whole cache lines of
-     * them) where that leaves a thread without a block: each column's
-     * result is its own, so the split does not change it */
+    int par = nt > 1 && outer * n * cols >= CT_PAR_MIN;
+    /* blocks of CT_COLS_BLOCK columns of each slice; narrower ones (whole
+     * cache lines of them) where that leaves a thread without a block: each
+     * column's result is its own, so the split does not change it */
     int64_t bw = CT_COLS_BLOCK, line = 64 / es;
-    if (par && cols < (int64_t)nt * CT_COLS_BLOCK) {
-        bw = ((cols + nt - 1) / nt + line - 1) / line * line;
+    if (par && outer * cols < (int64_t)nt * CT_COLS_BLOCK && outer < nt) {
+        int64_t per = (nt + outer - 1) / outer;           /* blocks a slice */
+        bw = ((cols + per - 1) / per + line - 1) / line * line;
         bw = bw < CT_COLS_BLOCK ? bw : CT_COLS_BLOCK;
     }
-    int64_t nb = (cols + bw - 1) / bw;
-    CT_PARALLEL_IF(par && nb > 1, "omp parallel for num_threads(nt) schedule(static)",
-    for (int64_t b = 0; b < nb; b++) {
-        int64_t c0 = b * bw;
-        int64_t cb = cols - c0 < bw ? cols - c0 : bw;
-        const char *xs = (const char *)x + c0 * es;
-        char *os = (char *)out + c0 * es;
-        int64_t *is = idx ? idx + c0 : NULL;
-        if (op == CT_RCOLS_MAX || op == CT_RCOLS_MIN) {
-            int mx = op == CT_RCOLS_MAX;
-            switch (dtype) {
-            case CT_BOOL: case CT_UINT8:
-                ct_cols_minmax_blk_u8((const uint8_t *)xs, n, cb, ld, mx, (uint8_t *)os, is); break;
-            case CT_INT8: ct_cols_minmax_blk_i8((const int8_t *)xs, n, cb, ld, mx, (int8_t *)os, is); break;
-            case CT_INT16: ct_cols_minmax_blk_i16((const int16_t *)xs, n, cb, ld, mx, (int16_t *)os, is); break;
-            case CT_FLOAT16: case CT_BFLOAT16:
-                ct_cols_minmax_blk_w16((const uint16_t *)xs, n, cb, ld, mx, dtype == CT_FLOAT16,
-                                       (uint16_t *)os, is);
-                break;
-            case CT_INT32: ct_cols_minmax_blk_i32((const int32_t *)xs, n, cb, ld, mx, (int32_t *)os, is); break;
-            case CT_INT64: ct_cols_minmax_blk_i64((const int64_t *)xs, n, cb, ld, mx, (int64_t *)os, is); break;
-            case CT_FLOAT32: ct_cols_minmax_blk_f32((const float *)xs, n, cb, ld, mx, (float *)os, is); break;
-            default: ct_cols_minmax_blk_f64((const double *)xs, n, cb, ld, mx, (double *)os, is); break;
-            }
-        } else if (op == CT_RCOLS_PROD) {
-            if (dtype == CT_INT64) ct_cols_prod_blk_i64((const int64_t *)xs, n, cb, ld, (int64_t *)os);
-            else if (dtype == CT_FLOAT32) ct_cols_prod_blk_f32((const float *)xs, n, cb, ld, (float *)os);
-            else ct_cols_prod_blk_f64((const double *)xs, n, cb, ld, (double *)os);
-        } else if (op == CT_RCOLS_NANSUM) {
-            if (dtype == CT_FLOAT32) ct_cols_nansum_blk_f32((const float *)xs, n, cb, ld, (float *)os);
-            else ct_cols_nansum_blk_f64((const double *)xs, n, cb, ld, (double *)os);
-        } else if (op == CT_RCOLS_NORM2) {
-            if (dtype == CT_FLOAT32) ct_cols_norm2_blk_f32((const float *)xs, n, cb, ld, (float *)os);
-            else ct_cols_norm2_blk_f64((const double *)xs, n, cb, ld, (double *)os);
-        } else {
-            if (dtype == CT_FLOAT32) ct_cols_lse_blk_f32((const float *)xs, n, cb, ld, (float *)os);
-            else ct_cols_lse_blk_f64((const double *)xs, n, cb, ld, (double *)os);
-        }
+    const int64_t nb = (cols + bw - 1) / bw, units = outer * nb;
+    CT_PARALLEL_IF(par && units > 1, "omp parallel for num_threads(nt) schedule(static)",
+    for (int64_t u = 0; u < units; u++) {
+        const int64_t o = u / nb, c0 = u % nb * bw, cb = cols - c0 < bw ? cols - c0 : bw;
+        ct_cols_block(op, dtype, (const char *)x + (o * n * ld + c0) * es, n, cb, ld,
+                      (char *)out + (o * cols + c0) * es, idx ? idx + o * cols + c0 : NULL);
     });
     return 0;
 }

@@ -130,16 +130,18 @@ CT_CUMEXT_DECL(f32, float) CT_CUMEXT_DECL(f64, double)
 
 /* ---- reductions over columns -------------------------------------------- */
 
-/* out[c] = op over i < n of x[i * ld + c] for c < cols (x: the leading dims of
- * a contiguous tensor): op CT_RCOLS_MAX / MIN (values and, when idx is not
+/* out[o * cols + c] = op over i < n of x[o * n * ld + i * ld + c] for o < outer,
+ * c < cols (each of `outer` slices the leading dims of a contiguous
+ * tensor's block; threads take blocks of columns of every slice): op
+ * CT_RCOLS_MAX / MIN (values and, when idx is not
  * NULL, first indices; bool, the integers, float32/64), PROD (int64,
  * float32/64), NANSUM, NORM2 (the 2-norm), LOGSUMEXP (float32/64). Returns
  * 0, or -1 for an op / dtype it lacks (the caller then reduces rows of a
  * transposed copy). */
 enum { CT_RCOLS_MAX = 0, CT_RCOLS_MIN = 1, CT_RCOLS_PROD = 2, CT_RCOLS_NANSUM = 3,
        CT_RCOLS_NORM2 = 4, CT_RCOLS_LOGSUMEXP = 5 };
-int ct_reduce_cols(int op, int dtype, const void *x, int64_t n, int64_t cols, int64_t ld,
-                   void *out, int64_t *idx);
+int ct_reduce_cols(int op, int dtype, const void *x, int64_t outer, int64_t n, int64_t cols,
+                   int64_t ld, void *out, int64_t *idx);
 
 /* ---- fused reductions of rows -------------------------------------------- */
 

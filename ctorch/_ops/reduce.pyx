@@ -482,8 +482,8 @@ _add_method("norm", norm)
 # the column reductions of the backend table (backend.h), under its C name
 cdef extern from "backend.h" nogil:
     ctypedef struct ct_reduce_cols_table "ct_backend":
-        int (*reduce_cols)(int op, int dtype, const void *x, int64_t n, int64_t cols, int64_t ld,
-                           void *out, int64_t *idx) noexcept nogil
+        int (*reduce_cols)(int op, int dtype, const void *x, int64_t outer, int64_t n,
+                           int64_t cols, int64_t ld, void *out, int64_t *idx) noexcept nogil
 
 
 cdef tuple _cols_reduce(int op, Tensor t, list red, DType dt, bint want_vals, bint want_idx):
@@ -502,7 +502,7 @@ cdef tuple _cols_reduce(int op, Tensor t, list red, DType dt, bint want_vals, bi
     cdef const ct_reduce_cols_table *RC = <const ct_reduce_cols_table *>t._storage.backend
     if RC.reduce_cols == NULL:
         return None
-    cdef Py_ssize_t n = 1, cols = 1, outer = 1, o
+    cdef Py_ssize_t n = 1, cols = 1, outer = 1
     for d in range(r0):
         outer *= t._shape[d]
     for d in range(r0, r0 + k):
@@ -516,13 +516,8 @@ cdef tuple _cols_reduce(int op, Tensor t, list red, DType dt, bint want_vals, bi
     cdef Tensor idx = _empty_list(out_shape, t_int64, t._storage.device) if want_idx else None
     cdef int64_t *ip = <int64_t *>idx._data if want_idx else NULL
     cdef int rc = 0, code = t._dtype._code
-    cdef Py_ssize_t es = t._dtype.itemsize, vs = dt.itemsize
     with nogil:
-        for o in range(outer):
-            rc = RC.reduce_cols(op, code, t._data + o * n * cols * es, n, cols, cols,
-                                vals._data + o * cols * vs, ip + o * cols if ip != NULL else NULL)
-            if rc != 0:
-                break
+        rc = RC.reduce_cols(op, code, t._data, outer, n, cols, cols, vals._data, ip)
     if rc != 0:
         return None
     return (vals if want_vals else None), idx
@@ -564,7 +559,7 @@ cdef object _fused_reduce(int op, Tensor t, list red, bint keepdim):
             cols = t._numel // n
             out = _empty_list([t._shape[d] for d in range(k, nd)], t._dtype, t._storage.device)
             with nogil:
-                rc = RC.reduce_cols(4 + op, code, t._data, n, cols, cols, out._data, NULL)
+                rc = RC.reduce_cols(4 + op, code, t._data, 1, n, cols, cols, out._data, NULL)
             if rc == 0:
                 _check_device(t)
                 if keepdim:
