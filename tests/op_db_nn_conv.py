@@ -144,6 +144,12 @@ def _s_conv2d(rng, dt):
         ((x(2, 4, 9, 11), x(8, 1, 3, 2), x(8)), {"stride": (2, 3), "padding": (1, 0), "groups": 4}),
         ((x(1, 3, 8, 9), x(3, 1, 3, 3)), {"padding": 2, "dilation": 2, "groups": 3}),
         ((x(3, 16, 12, 13), x(16, 1, 5, 5), x(16)), {"stride": 2, "padding": 2, "groups": 16}),
+        # rows made in registers a chunk at a time: a long row (a whole chunk
+        # and a part), short rows in pairs (an odd count), a 7 x 7 kernel,
+        # the last dim strided and dilated
+        ((x(1, 2, 7, 70), x(2, 1, 3, 3), x(2)), {"padding": 1, "groups": 2}),
+        ((x(2, 3, 9, 20), x(3, 1, 7, 7)), {"padding": 3, "groups": 3}),
+        ((x(1, 2, 6, 30), x(4, 1, 2, 4)), {"stride": (1, 3), "dilation": (1, 2), "padding": (0, 3), "groups": 2}),
     ]
 
 
