@@ -34,6 +34,16 @@
 #define CT_PARALLEL_IF(COND, PRAGMA, ...) do { __VA_ARGS__ } while (0)
 #endif
 
+/* the calling thread's number in a parallel region (0 outside one) */
+static inline int ct_thread_num(void)
+{
+#ifdef _OPENMP
+    return omp_get_thread_num();
+#else
+    return 0;
+#endif
+}
+
 enum {
     CT_BOOL = 0, CT_UINT8, CT_INT8, CT_INT16, CT_INT32, CT_INT64,
     CT_FLOAT16, CT_FLOAT32, CT_FLOAT64, CT_COMPLEX64, CT_COMPLEX128,

@@ -682,15 +682,6 @@ static inline size_t ct_conv_slot(size_t bytes)
  * orphaned omp for's): inside an inactive region (if (0)) the gemm calls
  * would start nested teams of their own, and a batch-1 convolution after
  * any other parallel op took 60x as long with two threads. */
-static inline int ct_conv_thread(void)
-{
-#ifdef _OPENMP
-    return omp_get_thread_num();
-#else
-    return 0;
-#endif
-}
-
 #define CT_CONV_TEAM(nt, ...)                                                      \
     do {                                                                           \
         if ((nt) > 1) {                                                            \
@@ -1057,7 +1048,7 @@ static int ct_conv_direct_f32(const float *src, const float *w, const float *bia
     }
     if (own) {
         CT_CONV_TEAM(nt,
-            float *xp = (float *)(xs + (size_t)ct_conv_thread() * pad);
+            float *xp = (float *)(xs + (size_t)ct_thread_num() * pad);
             _Pragma("omp for schedule(static)")
             for (int64_t n = 0; n < N; n++) {
                 ct_dc_pad(src + n * C * V, xp, g, Dp, Hp, Wp, 0, rows);
@@ -1174,7 +1165,7 @@ int ct_conv_im2col_mm_bias(ct_conv_gemm_fn gemm, int dtype, int64_t es, const ch
             ct_conv_geom gs;
             int64_t l0, m;
             ct_conv_slab_at(g, &sp, u % per_image, &gs, &l0, &m);
-            char *cols = scratch + (size_t)ct_conv_thread() * ct_conv_slot(per);
+            char *cols = scratch + (size_t)ct_thread_num() * ct_conv_slot(per);
             char *yn = y + (n * G * R * L + l0) * es;
             im2col(src + n * C * V * es, cols, C, &gs, ld);
             /* column-major, each group b: y_b^T (m x R) = cols_b^T (m x Q) @ w_b^T (Q x R) */
@@ -1246,7 +1237,7 @@ int ct_conv_mm_col2im_bs(ct_conv_gemm_fn gemm, int dtype, int64_t es, const char
     CT_CONV_TEAM(nt,
         _Pragma("omp for schedule(static)")
         for (int64_t n = 0; n < N; n++) {
-            int t = ct_conv_thread();
+            int t = ct_thread_num();
             char *cols = scratch + (size_t)t * ct_conv_slot(per);
             for (int64_t i = 0; i < per_image; i++) {
                 ct_conv_geom gs;
@@ -1399,7 +1390,7 @@ int ct_conv_wgrad_bias(ct_conv_gemm_fn gemm, int dtype, int64_t es, const char *
     }
     ct_conv_one(dtype, 1.0, one);
     CT_CONV_TEAM(nt,
-        int t = ct_conv_thread();
+        int t = ct_thread_num();
         char *cols = scratch + (size_t)t * slot;
         char *acopy = cols + colsz;
         char *acc = cols + accoff;

@@ -1245,11 +1245,7 @@ static int ct_run_rowv(ct_rowv_fn rf, const ct_iter *it, int64_t isz)
     if (nt > rows) nt = (int)rows;
     CT_PARALLEL_IF(nt > 1, "omp parallel num_threads(nt)",
     {
-#ifdef _OPENMP
-        const int t = nt > 1 ? omp_get_thread_num() : 0;
-#else
-        const int t = 0;
-#endif
+        const int t = ct_thread_num();
         int64_t r = rows * t / nt, r1 = rows * (t + 1) / nt;
         while (r < r1) {
             /* row r's place: its index along each dim before the last */

@@ -620,11 +620,7 @@ int ct_half_gemm(int dtype, int64_t nb, int64_t m, int64_t n, int64_t k,
     int fail = 0;
     CT_PARALLEL_IF(nt > 1, "omp parallel num_threads(nt)",
     {
-#ifdef _OPENMP
-        const int tid = nt > 1 ? omp_get_thread_num() : 0;
-#else
-        const int tid = 0;
-#endif
+        const int tid = ct_thread_num();
         float *fa = buf + tid * stride, *fb = fa + ma * k, *fc = fb + k * nbw;
         static const int64_t zero = 0;
         int64_t have = -1;                  /* the product whose whole operand is widened */

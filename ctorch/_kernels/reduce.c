@@ -1419,15 +1419,6 @@ ct_minmax_fn ct_minmax_loops[CT_NDTYPES] = {
 #define CT_MED_SPREAD 160
 /* the least work (elements) that the median of rows splits between threads */
 #define CT_MED_PAR_MIN 65536
-/* the calling thread's number in a parallel region (0 outside one) */
-static inline int ct_thread_num(void)
-{
-#ifdef _OPENMP
-    return omp_get_thread_num();
-#else
-    return 0;
-#endif
-}
 #define CT_MEDIAN(S, T)                                                           \
 /* the k-th smallest of buf[0..n) (reordered), no NaN among them; ibuf,   */ \
 /* when not NULL, reordered with buf                                      */ \
