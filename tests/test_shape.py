@@ -231,6 +231,11 @@ def test_index_select_large_rows():
     np.testing.assert_array_equal(torch.tensor(a[:, 0].copy()).index_select(0, torch.tensor(i)).numpy(), a[i, 0])
     i32 = torch.tensor(i[:10].astype(np.int32))
     np.testing.assert_array_equal(torch.tensor(a).index_select(0, i32).numpy(), a[i[:10]])
+    # each fixed row size copied by one constant-size move (8 to 256 bytes)
+    for width in (2, 4, 6, 8, 12, 16, 32, 64):
+        w = np.random.default_rng(width).standard_normal((700, width)).astype(np.float32)
+        j = np.random.default_rng(width + 1).integers(0, 700, 3000)
+        np.testing.assert_array_equal(torch.tensor(w).index_select(0, torch.tensor(j)).numpy(), w[j])
     # rows of 512 bytes (an embedding's), chunks of rows about four a thread
     old = torch.get_num_threads()
     try:

@@ -379,6 +379,8 @@ int ct_index_select(char *dst, const char *src, int64_t outer, int64_t size,
     case 32: CT_ISEL_ROWS(32)
     case 48: CT_ISEL_ROWS(48)
     case 64: CT_ISEL_ROWS(64)
+    case 128: CT_ISEL_ROWS(128)
+    case 256: CT_ISEL_ROWS(256)
     default: break;
     }
 #undef CT_ISEL_ROWS
