@@ -827,11 +827,18 @@ typedef float ct_dw_vf __attribute__((vector_size(32)));
 typedef float ct_dw_vf_u __attribute__((vector_size(32), aligned(4), may_alias));
 typedef double ct_dw_vd __attribute__((vector_size(32)));
 typedef double ct_dw_vd_u __attribute__((vector_size(32), aligned(8), may_alias));
-/* a phase's length: the last chunk's run past the row for the farthest tap */
-static inline int64_t ct_dw_phase_len(const ct_conv_geom *g)
+/* 32-byte vectors (of L values) a chunk of an output row: 8, or the fewest
+ * (a power of two) for a short row */
+static inline int ct_dw_nv(const ct_conv_geom *g, int64_t L)
 {
-    const int64_t ch = (g->out[2] + CT_DW_CH - 1) / CT_DW_CH * CT_DW_CH;
-    return ch + (g->k[2] - 1) * g->d[2] / g->s[2] + 1;
+    const int64_t need = (g->out[2] + L - 1) / L;
+    return need >= 8 ? 8 : need > 2 ? 4 : (int)need;
+}
+/* a phase's length: the last chunk's run past the row for the farthest tap */
+static inline int64_t ct_dw_phase_len(const ct_conv_geom *g, int64_t L)
+{
+    const int64_t ch = ct_dw_nv(g, L) * L, w = (g->out[2] + ch - 1) / ch * ch;
+    return w + (g->k[2] - 1) * g->d[2] / g->s[2] + 1;
 }
 /* output rows (o0, o1) .. (o0, o1 + nr - 1) of a plane from its padded
  * phases ph (rows of s2 phases of P values; past the last, one of zeros
@@ -871,12 +878,13 @@ __attribute__((always_inline)) static inline void ct_dw_row_##S(                
         }                                                                          \
         for (int r = 0; r < nr; r++) {                                             \
             T *yr = y + (o0 * O1 + o1 + r) * O2;                                   \
-            if (O2 - c0 >= CH) {                                                   \
-                for (int v = 0; v < nv; v++) *(VU *)(yr + c0 + v * L) = acc[r][v]; \
-            } else {                                                               \
-                T t[CT_DW_NV * L];                                                 \
-                for (int v = 0; v < nv; v++) *(VU *)(t + v * L) = acc[r][v];       \
-                for (int64_t j = 0; j < O2 - c0; j++) yr[c0 + j] = t[j];           \
+            /* whole vectors stored as they are, a last part through t */    \
+            const int64_t left = O2 - c0, full = left >= CH ? nv : left / L;       \
+            for (int v = 0; v < full; v++) *(VU *)(yr + c0 + v * L) = acc[r][v];   \
+            if (full < nv && left > full * L) {                                    \
+                T t[L];                                                            \
+                *(VU *)t = acc[r][full];                                           \
+                for (int64_t j = full * L; j < left; j++) yr[c0 + j] = t[j - full * L]; \
             }                                                                      \
         }                                                                          \
     }                                                                              \
@@ -886,19 +894,17 @@ CT_MULTIVERSION static void ct_dwconv_plane_##S(const T *x, const T *w, T bias, 
                                                 const ct_conv_geom *g, T *ph)      \
 {                                                                                  \
     enum { L = 32 / sizeof(T) };                                                   \
-    const int64_t O0 = g->out[0], O1 = g->out[1], O2 = g->out[2];                  \
+    const int64_t O0 = g->out[0], O1 = g->out[1];                                  \
     const int64_t I0 = g->in[0], I1 = g->in[1], I2 = g->in[2], s2 = g->s[2], p2 = g->p[2]; \
-    const int64_t P = ct_dw_phase_len(g);                                          \
-    for (int64_t row = 0; row < I0 * I1; row++) {                                  \
-        const T *xr = x + row * I2;                                                \
-        T *p0 = ph + row * s2 * P;                                                 \
-        for (int64_t r = 0; r < s2; r++) {                                         \
-            /* m with 0 <= m s2 + r - p2 < I2: [a, b) */                            \
-            T *pp = p0 + r * P;                                                    \
-            int64_t a = p2 > r ? (p2 - r + s2 - 1) / s2 : 0, b = (I2 + p2 - r + s2 - 1) / s2; \
-            a = a < P ? a : P;                                                     \
-            b = b < P ? (b > a ? b : a) : P;                                       \
-            const T *xs = xr + a * s2 + r - p2;                                    \
+    const int64_t P = ct_dw_phase_len(g, L);                                       \
+    for (int64_t r = 0; r < s2; r++) {                                             \
+        /* the m with 0 <= m s2 + r - p2 < I2: [a, b) */                            \
+        int64_t a = p2 > r ? (p2 - r + s2 - 1) / s2 : 0, b = (I2 + p2 - r + s2 - 1) / s2; \
+        a = a < P ? a : P;                                                         \
+        b = b < P ? (b > a ? b : a) : P;                                           \
+        for (int64_t row = 0; row < I0 * I1; row++) {                              \
+            T *pp = ph + (row * s2 + r) * P;                                       \
+            const T *xs = x + row * I2 + a * s2 + r - p2;                          \
             for (int64_t m = 0; m < a; m++) pp[m] = (T)0;                          \
             if (s2 == 1) memcpy(pp + a, xs, (size_t)(b - a) * sizeof(T));          \
             else if (s2 == 2) for (int64_t m = 0; m < b - a; m++) pp[a + m] = xs[2 * m]; \
@@ -910,9 +916,7 @@ CT_MULTIVERSION static void ct_dwconv_plane_##S(const T *x, const T *w, T bias, 
     int64_t tap[CT_DW_KMAX];                                                       \
     for (int64_t k2 = 0; k2 < g->k[2]; k2++)                                       \
         tap[k2] = k2 * g->d[2] % s2 * P + k2 * g->d[2] / s2;                       \
-    /* vectors a chunk: 8, or the fewest (a power of two) for a short row */  \
-    const int64_t need = (O2 + L - 1) / L;                                         \
-    const int nv = need >= 8 ? 8 : need > 2 ? 4 : (int)need;                      \
+    const int nv = ct_dw_nv(g, L);                                                 \
     for (int64_t m = 0; m < s2 * P; m++) ph[I0 * I1 * s2 * P + m] = (T)0;          \
     for (int64_t o0 = 0; o0 < O0; o0++) {                                          \
         int64_t o1 = 0;                                                            \
@@ -937,7 +941,7 @@ static int ct_dwconv_##S(const char *src, const char *w, const char *bias, char 
 {                                                                                  \
     const int64_t V = g->in[0] * g->in[1] * g->in[2], L = g->out[0] * g->out[1] * g->out[2]; \
     const int64_t K = g->k[0] * g->k[1] * g->k[2], planes = N * C * R;             \
-    const int64_t phn = (g->in[0] * g->in[1] + 1) * g->s[2] * ct_dw_phase_len(g); \
+    const int64_t phn = (g->in[0] * g->in[1] + 1) * g->s[2] * ct_dw_phase_len(g, 32 / sizeof(T)); \
     const int par = ct_get_num_threads() > 1 && planes > 1 && planes * L * K >= CT_CONV_PAR_FLOPS / 2; \
     int fail = 0;                                                                  \
     CT_PARALLEL_IF(par, "omp parallel reduction(|:fail)",                          \
