@@ -65,10 +65,8 @@
 #define CT_BF_BLOCK 512         /* bfloat16 elements of one packed block (1 KB) */
 #define CT_BF_L2_BAND (1 << 20) /* bytes of packed A a band of rows may take */
 #define CT_BF_PAR_FLOPS 2000000.0
-#define CT_BF_TINY 1024
-#ifndef CT_BFD_KC
+#define CT_BF_TINY 1024         /* m n k of the products a batch leaves to float32 */
 #define CT_BFD_KC 8             /* k blocks a pass of the vector kernel (16 KB of B) */
-#endif         /* m n k of the products a batch leaves to float32 */
 
 /* 2: the AMX tiles, 1: AVX512-BF16's vector instruction, 0: neither */
 static int ct_bf_route(void)
@@ -210,9 +208,9 @@ ct_bf_pack_b(uint16_t *dst, const uint16_t *B, int64_t k, int64_t n, int64_t brs
 }
 
 /* C (rows x cols of it, row stride ldc) := the 32 x 32 floats of acc (row
- * stride 32), rounded to bfloat16. TDPBF16PS flushes denormal results to
- * zero, so vcvtneps2bf16 (which would flush them too) rounds like
- * halfconv.h's ct_f2bf. */
+ * stride 32), rounded to bfloat16. TDPBF16PS and VDPBF16PS flush denormal
+ * results to zero, so vcvtneps2bf16 (which would flush them too) rounds
+ * like halfconv.h's ct_f2bf. */
 __attribute__((target(CT_BFD_TARGET))) static void
 ct_bf_write(uint16_t *C, int64_t ldc, const float *acc, int rows, int cols)
 {
