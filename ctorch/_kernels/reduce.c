@@ -3101,32 +3101,73 @@ CT_COLS_MINMAX(f32, float)
 CT_COLS_MINMAX(f64, double)
 
 /* prod: a product per column in the dtype (the rows kernel's accumulation) */
+/* products of columns: chunks of 256 bytes (then 128, 64) held in registers
+ * down all the rows, as the max / min chunks (through memory each row's
+ * products waited on the row before's stores: a float64 product over 128
+ * rows of 32 columns ran at 0.46x PyTorch's speed), the rest a row at a
+ * time over them; each column's rows multiplied in order either way */
+#define CT_COLS_PROD_CHUNK(T, x, n, ld, out, c0, W)                               \
+    {                                                                             \
+        T a_[W];                                                                  \
+        for (int64_t c = 0; c < (W); c++) a_[c] = x[c0 + c];                      \
+        for (int64_t i = 1; i < n; i++) {                                         \
+            const T *p = x + i * ld + c0;                                         \
+            _Pragma("omp simd")                                                   \
+            for (int64_t c = 0; c < (W); c++) a_[c] *= p[c];                      \
+        }                                                                         \
+        for (int64_t c = 0; c < (W); c++) out[c0 + c] = a_[c];                    \
+    }
 #define CT_COLS_PROD(S, T)                                                        \
 CT_MULTIVERSION static void ct_cols_prod_blk_##S(const T *x, int64_t n, int64_t cb, \
         int64_t ld, T *out) {                                                     \
-    for (int64_t c = 0; c < cb; c++) out[c] = x[c];                               \
-    for (int64_t i = 1; i < n; i++) {                                             \
+    int64_t c0 = 0;                                                               \
+    for (; c0 + CT_COLS_MM_CH(T) <= cb; c0 += CT_COLS_MM_CH(T))                  \
+        CT_COLS_PROD_CHUNK(T, x, n, ld, out, c0, CT_COLS_MM_CH(T))                \
+    for (; c0 + CT_COLS_MM_CH(T) / 2 <= cb; c0 += CT_COLS_MM_CH(T) / 2)          \
+        CT_COLS_PROD_CHUNK(T, x, n, ld, out, c0, CT_COLS_MM_CH(T) / 2)            \
+    for (; c0 + CT_COLS_MM_CH(T) / 4 <= cb; c0 += CT_COLS_MM_CH(T) / 4)          \
+        CT_COLS_PROD_CHUNK(T, x, n, ld, out, c0, CT_COLS_MM_CH(T) / 4)            \
+    for (int64_t c = c0; c < cb; c++) out[c] = x[c];                              \
+    for (int64_t i = 1; i < n && c0 < cb; i++) {                                  \
         const T *p = x + i * ld;                                                  \
         _Pragma("omp simd")                                                       \
-        for (int64_t c = 0; c < cb; c++) out[c] *= p[c];                          \
+        for (int64_t c = c0; c < cb; c++) out[c] *= p[c];                         \
     }                                                                             \
 }
 CT_COLS_PROD(i64, int64_t)
 CT_COLS_PROD(f32, float)
 CT_COLS_PROD(f64, double)
 
-/* nansum: NaNs add 0; float32 accumulates in double */
+/* nansum: NaNs add 0; float32 accumulates in double. The sums of chunks of
+ * 32, 16, 8 columns held in registers down all the rows (as the products),
+ * the rest a row at a time through memory; each column's rows in order */
+#define CT_COLS_NANSUM_CHUNK(T, x, n, ld, out, c0, W)                             \
+    {                                                                             \
+        double a_[W];                                                             \
+        for (int64_t c = 0; c < (W); c++) a_[c] = 0;                              \
+        for (int64_t i = 0; i < n; i++) {                                         \
+            const T *p = x + i * ld + c0;                                         \
+            _Pragma("omp simd")                                                   \
+            for (int64_t c = 0; c < (W); c++) { T v = p[c]; a_[c] += v == v ? (double)v : 0.0; } \
+        }                                                                         \
+        for (int64_t c = 0; c < (W); c++) out[c0 + c] = (T)a_[c];                 \
+    }
 #define CT_COLS_NANSUM(S, T)                                                      \
 CT_MULTIVERSION static void ct_cols_nansum_blk_##S(const T *x, int64_t n, int64_t cb, \
         int64_t ld, T *out) {                                                     \
+    int64_t c0 = 0;                                                               \
+    for (; c0 + 32 <= cb; c0 += 32) CT_COLS_NANSUM_CHUNK(T, x, n, ld, out, c0, 32) \
+    for (; c0 + 16 <= cb; c0 += 16) CT_COLS_NANSUM_CHUNK(T, x, n, ld, out, c0, 16) \
+    for (; c0 + 8 <= cb; c0 += 8) CT_COLS_NANSUM_CHUNK(T, x, n, ld, out, c0, 8)   \
+    if (c0 == cb) return;                                                         \
     double acc[CT_COLS_BLOCK];                                                    \
-    for (int64_t c = 0; c < cb; c++) acc[c] = 0;                                  \
+    for (int64_t c = c0; c < cb; c++) acc[c] = 0;                                 \
     for (int64_t i = 0; i < n; i++) {                                             \
         const T *p = x + i * ld;                                                  \
         _Pragma("omp simd")                                                       \
-        for (int64_t c = 0; c < cb; c++) { T v = p[c]; acc[c] += v == v ? (double)v : 0.0; } \
+        for (int64_t c = c0; c < cb; c++) { T v = p[c]; acc[c] += v == v ? (double)v : 0.0; } \
     }                                                                             \
-    for (int64_t c = 0; c < cb; c++) out[c] = (T)acc[c];                          \
+    for (int64_t c = c0; c < cb; c++) out[c] = (T)acc[c];                         \
 }
 CT_COLS_NANSUM(f32, float)
 CT_COLS_NANSUM(f64, double)
