@@ -2959,18 +2959,19 @@ ct_cumext_fn ct_cumext_loops[CT_NDTYPES] = {
 #define CT_COLS_MM_CH(T) ((int64_t)(256 / sizeof(T)))
 #define CT_COLS_MM_CHUNK(T, x, n, ld, val, c0, SEL) CT_COLS_MM_CHUNK_W(T, x, n, ld, val, c0, SEL, CT_COLS_MM_CH(T))
 #define CT_COLS_MM_CHUNK_W(T, x, n, ld, val, c0, SEL, W)                          \
+    CT_COLS_CHUNK_W(T, x, n, ld, val, c0, W, { T b = a_[c]; a_[c] = SEL ? v : b; })
+/* W columns from c0 in registers a_ (the first row's values), each later
+ * row's v = x[i][c] folded in by STEP, in row order; then stored to out */
+#define CT_COLS_CHUNK_W(T, x, n, ld, out, c0, W, STEP)                            \
     {                                                                             \
         T a_[W];                                                                  \
         for (int64_t c = 0; c < (W); c++) a_[c] = x[c0 + c];                      \
         for (int64_t i = 1; i < n; i++) {                                         \
             const T *p = x + i * ld + c0;                                         \
             _Pragma("omp simd")                                                   \
-            for (int64_t c = 0; c < (W); c++) {                                   \
-                T v = p[c], b = a_[c];                                            \
-                a_[c] = SEL ? v : b;                                              \
-            }                                                                     \
+            for (int64_t c = 0; c < (W); c++) { T v = p[c]; STEP }                \
         }                                                                         \
-        for (int64_t c = 0; c < (W); c++) val[c0 + c] = a_[c];                    \
+        for (int64_t c = 0; c < (W); c++) out[c0 + c] = a_[c];                    \
     }
 #ifdef CT_HAVE_AVX512_TABLES
 /* max / min of float or double columns without indices on AVX-512: up to
@@ -3107,16 +3108,7 @@ CT_COLS_MINMAX(f64, double)
  * rows of 32 columns ran at 0.46x PyTorch's speed), the rest a row at a
  * time over them; each column's rows multiplied in order either way */
 #define CT_COLS_PROD_CHUNK(T, x, n, ld, out, c0, W)                               \
-    {                                                                             \
-        T a_[W];                                                                  \
-        for (int64_t c = 0; c < (W); c++) a_[c] = x[c0 + c];                      \
-        for (int64_t i = 1; i < n; i++) {                                         \
-            const T *p = x + i * ld + c0;                                         \
-            _Pragma("omp simd")                                                   \
-            for (int64_t c = 0; c < (W); c++) a_[c] *= p[c];                      \
-        }                                                                         \
-        for (int64_t c = 0; c < (W); c++) out[c0 + c] = a_[c];                    \
-    }
+    CT_COLS_CHUNK_W(T, x, n, ld, out, c0, W, a_[c] *= v;)
 #define CT_COLS_PROD(S, T)                                                        \
 CT_MULTIVERSION static void ct_cols_prod_blk_##S(const T *x, int64_t n, int64_t cb, \
         int64_t ld, T *out) {                                                     \
