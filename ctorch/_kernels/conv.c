@@ -815,13 +815,12 @@ static void ct_conv_add_bias(int dtype, char *y, const char *bias, int64_t rows,
  * dim and split into its stride's phases (ph[row][r][m] = x[row][m s2 + r -
  * p2], 0 outside the row), so that every tap of the last dim reads a
  * phase's contiguous run with no bounds: then each output row is made
- * CT_DW_CH values at a time in registers, the bias and every tap's weight
+ * up to CT_DW_NV vectors at a time in registers, the bias and every tap's weight
  * times its run added there, and stored once (adding each tap's product
  * into the plane in memory, a load and a store a tap, ran at 0.6x PyTorch's
  * speed on Zen 4; im2col's K copies of every input for products of one
  * row, at 0.40x). The planes between the threads. */
-#define CT_DW_CH 64          /* float values a chunk (double: half as many) */
-#define CT_DW_NV 8           /* 32-byte vectors a chunk */
+#define CT_DW_NV 8           /* 32-byte vectors a chunk, at most */
 #define CT_DW_KMAX 64        /* the longest kernel along the last dim it takes */
 typedef float ct_dw_vf __attribute__((vector_size(32)));
 typedef float ct_dw_vf_u __attribute__((vector_size(32), aligned(4), may_alias));
@@ -918,23 +917,21 @@ CT_MULTIVERSION static void ct_dwconv_plane_##S(const T *x, const T *w, T bias, 
         tap[k2] = k2 * g->d[2] % s2 * P + k2 * g->d[2] / s2;                       \
     const int nv = ct_dw_nv(g, L);                                                 \
     for (int64_t m = 0; m < s2 * P; m++) ph[I0 * I1 * s2 * P + m] = (T)0;          \
-    for (int64_t o0 = 0; o0 < O0; o0++) {                                          \
-        int64_t o1 = 0;                                                            \
-        if (nv < 8)                                                                \
-            for (; o1 + 2 <= O1; o1 += 2)                                          \
-                switch (nv) {                                                      \
-                case 4: ct_dw_row_##S(ph, w, bias, y, g, P, tap, o0, o1, 4, 2); break; \
-                case 2: ct_dw_row_##S(ph, w, bias, y, g, P, tap, o0, o1, 2, 2); break; \
-                default: ct_dw_row_##S(ph, w, bias, y, g, P, tap, o0, o1, 1, 2); break; \
-                }                                                                  \
-        for (; o1 < O1; o1++)                                                      \
-            switch (nv) {                                                          \
-            case 8: ct_dw_row_##S(ph, w, bias, y, g, P, tap, o0, o1, 8, 1); break; \
-            case 4: ct_dw_row_##S(ph, w, bias, y, g, P, tap, o0, o1, 4, 1); break; \
-            case 2: ct_dw_row_##S(ph, w, bias, y, g, P, tap, o0, o1, 2, 1); break; \
+    for (int64_t o0 = 0; o0 < O0; o0++)                                            \
+        for (int64_t o1 = 0, nr; o1 < O1; o1 += nr) {                              \
+            /* short rows two at a time (chains enough to hide the fma latency); \
+             * the case is nv * 2 + nr */                                         \
+            nr = nv < 8 && o1 + 1 < O1 ? 2 : 1;                                    \
+            switch (nv * 2 + (int)nr) {                                            \
+            case 17: ct_dw_row_##S(ph, w, bias, y, g, P, tap, o0, o1, 8, 1); break; \
+            case 10: ct_dw_row_##S(ph, w, bias, y, g, P, tap, o0, o1, 4, 2); break; \
+            case 9: ct_dw_row_##S(ph, w, bias, y, g, P, tap, o0, o1, 4, 1); break; \
+            case 6: ct_dw_row_##S(ph, w, bias, y, g, P, tap, o0, o1, 2, 2); break; \
+            case 5: ct_dw_row_##S(ph, w, bias, y, g, P, tap, o0, o1, 2, 1); break; \
+            case 4: ct_dw_row_##S(ph, w, bias, y, g, P, tap, o0, o1, 1, 2); break; \
             default: ct_dw_row_##S(ph, w, bias, y, g, P, tap, o0, o1, 1, 1); break; \
             }                                                                      \
-    }                                                                              \
+        }                                                                          \
 }                                                                                  \
 static int ct_dwconv_##S(const char *src, const char *w, const char *bias, char *y, \
                          int64_t N, int64_t C, int64_t R, const ct_conv_geom *g)   \

@@ -1249,10 +1249,11 @@ static int ct_run_rowv(ct_rowv_fn rf, const ct_iter *it, int64_t isz)
         int64_t r = rows * t / nt, r1 = rows * (t + 1) / nt;
         while (r < r1) {
             /* row r's place: its index along each dim before the last */
-            int64_t rest = r, off[3] = {0, 0, 0}, ir = rest % it->shape[R];
+            int64_t rest = r, off[3] = {0, 0, 0}, ir = 0;
             for (int d = R; d >= 0; d--) {
                 int64_t i = rest % it->shape[d];
                 rest /= it->shape[d];
+                if (d == R) ir = i;
                 for (int k = 0; k < 3; k++) off[k] += i * st[k * nd + d];
             }
             int64_t cnt = it->shape[R] - ir < r1 - r ? it->shape[R] - ir : r1 - r;

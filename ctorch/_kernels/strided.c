@@ -282,8 +282,10 @@ static unsigned ct_buffered_inputs(int nargs, int ndim, const int64_t *strides, 
  * rows of whole cache lines up to CT_SHORT_ROW_LINES of them (a column
  * added to 8192 rows of 32 floats: 0.65 -> 0.90 of PyTorch's speed; rows
  * of 32 doubles ran 10% slower copied); a repeated row is copied whole, which
- * pays below CT_SHORT_ROW_COPY. The bits of the inputs to copy (0: the
- * layout does not qualify) and the widest of them. */
+ * pays below CT_SHORT_ROW_COPY. (Float add, sub, mul and div with a
+ * broadcast column over rows of 64 bytes to 1 KB never get here: the CPU
+ * backend's row kernels, ct_run_rowv, take them first.) The bits of the
+ * inputs to copy (0: the layout does not qualify) and the widest of them. */
 #define CT_SHORT_ROW 32
 #define CT_SHORT_ROW_COPY 64
 #define CT_SHORT_ROW_LINES 2
