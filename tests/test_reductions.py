@@ -734,15 +734,17 @@ def test_prod_rows_past_a_block(dtype, n):
 
 # float32 products that underflow: once a lane falls below 2^-40 (looked at
 # every 4096 elements) the lanes go on in double, the result rounded to float
-# at the end (no denormal lanes on the way; a double lane below 2^-900 a
-# zero); the switch at every place a check falls, the tail of whole and
-# partial vectors after it, zeros, signs, infinities and NaN after it, and a
-# product whose value is a float denormal, which comes out to its last bit
+# at the end (no denormal lanes on the way; a double lane below 2^-300 a
+# zero, and lanes that are all zeros back in float: the rows of 100000);
+# the switch at every place a check falls, the tail of whole and partial
+# vectors after it, zeros and their signs, infinities and NaN after it, and
+# a product whose value is a float denormal, which comes out to its last bit
 @pytest.mark.parametrize("n", [256, 1000, 4096, 4099, 4160, 10000, 100000])
 @pytest.mark.parametrize("lo, hi", [(0.1, 0.9), (-0.9, -0.1), (1e-3, 1e-2), (0.5, 0.7)])
 def test_prod_rows_that_underflow(n, lo, hi, threads):
     rng = np.random.default_rng(n)
     a = rng.uniform(lo, hi, size=(6, n)).astype("float32")
+    a[0, 0] *= -1                                        # lane 0 negative from the start
     a[1, :] = rng.uniform(0.9, 1.1, size=n).astype("float32")                 # stays normal
     a[2, n // 2] = 0
     a[3, n - 1] = np.inf
@@ -761,6 +763,7 @@ def test_prod_rows_that_underflow(n, lo, hi, threads):
         assert np.isnan(got[3]) or got[3] == np.inf
         ok = [0, 1, 2, 4, 5]
         np.testing.assert_allclose(got[ok], exp[ok], rtol=n * 2.0 ** -23, atol=2.0 ** -148)
+        np.testing.assert_array_equal(np.signbit(got[[0, 2]]), np.signbit(exp[[0, 2]]))
         # (rows shorter than 4096 stay in float lanes: a few roundings of
         # the tree's in the denormals)
         assert 1e-41 < got[5] < 1e-39 and abs(got[5] - exp[5]) <= 2.0 ** (-149 if n >= 4096 else -147)
