@@ -679,7 +679,15 @@ def _np_cpad(x, pad, value=0):
 def _s_cpad(rng, dt):
     return [((D(randn(rng, (3, 4), dt)), [1, 2]), {}),
             ((D(randn(rng, (2, 3, 4), dt)), [1, -2, 2, 1]), {"value": 3.5}),
-            ((D(randn(rng, (2, 3, 4), dt)), [-1, -1, 0, 1, 1, 0]), {"value": -1.0})]
+            ((D(randn(rng, (2, 3, 4), dt)), [-1, -1, 0, 1, 1, 0]), {"value": -1.0}),
+            # rows of a vector or more (whole stores), shorter ones (masked), padded
+            # planes, one dim, and past the threading size (runs split mid-plane)
+            ((D(randn(rng, (2, 3, 5, 40), dt)), [1, 2, 1, 1]), {"value": 2.0}),
+            ((D(randn(rng, (3, 4, 20), dt)), [0, 0, 1, 1, 1, 0]), {}),
+            ((D(randn(rng, (2, 3, 10), dt)), [2, 5]), {"value": 0.5}),
+            ((D(randn(rng, (2, 5), dt)), [20, 3, 0, 2]), {}),
+            ((D(randn(rng, (100,), dt)), [3, 4]), {"value": 1.0}),
+            ((D(randn(rng, (5, 9, 61, 61), dt)), [1, 2, 3, 0, 1, 0]), {"value": -1.0})]
 
 
 _NP_PAD_MODES = {"reflect": "reflect", "replicate": "edge", "circular": "wrap"}
@@ -861,7 +869,7 @@ OPS += [
          errors=[(lambda t: F(t).channel_shuffle(_xs(t, 1, 3, 2, 2), 2), RuntimeError,
                   "Number of channels must be divisible by groups. Got 3 channels and 2 groups.")]),
     NNOp("constant_pad_nd", lambda t, *a, **k: t.constant_pad_nd(*a, **k), _np_cpad, _s_cpad,
-         gradcheck=True,
+         gradcheck=True, grad_samples=4,
          errors=[(lambda t: t.constant_pad_nd(_x(t), [1]), RuntimeError,
                   "Length of pad must be even but instead it equals 1"),
                  (lambda t: t.constant_pad_nd(_x(t), [-2, -2]), RuntimeError,

@@ -486,37 +486,118 @@ static void ct_fill_units(char *d, int64_t n, const void *v, int es)
     }
 }
 
+#ifdef CT_HAVE_AVX512_TABLES
+/* a padded row of W 4- or 8-byte units (N a vector): l of the value x, the
+ * w units of s (NULL: none), the value to the end. With a vector's units
+ * in the row and in s (or none of s), the value's whole vectors first,
+ * from each end of its runs (the last one moved back into the row), then
+ * s's, the last one moved back likewise: plain stores, the later over the
+ * earlier where they overlap; otherwise each vector one masked load of
+ * s's units in it over the value. (A call of memcpy and two of a fill
+ * spent more than the stores of a row of 34 floats.) */
+#define CT_PAD512(NAME, T, N, SET1, MLOAD, MSTORE)                                 \
+__attribute__((target("avx512f"))) static void NAME(T *o, const T *s, int64_t W,   \
+                                                     int64_t l, int64_t w, T x)    \
+{                                                                                  \
+    const __m512i v = SET1(x);                                                     \
+    if (s == NULL) { l = W; w = 0; }                                               \
+    if (W >= N && (w >= N || w == 0)) {                                            \
+        for (int64_t j = 0; j < l; j += N)                                         \
+            _mm512_storeu_si512((void *)(o + (j < W - N ? j : W - N)), v);         \
+        for (int64_t j = l + w; j < W; j += N)                                     \
+            _mm512_storeu_si512((void *)(o + (j < W - N ? j : W - N)), v);         \
+        for (int64_t j = 0; j < w; j += N) {                                       \
+            const int64_t k = j < w - N ? j : w - N;                               \
+            _mm512_storeu_si512((void *)(o + l + k), _mm512_loadu_si512((const void *)(s + k))); \
+        }                                                                          \
+        return;                                                                    \
+    }                                                                              \
+    const uintptr_t base = (uintptr_t)s - (uintptr_t)(l * (int64_t)sizeof(T));    \
+    for (int64_t j = 0; j < W; j += N) {                                           \
+        const int64_t a = l - j < 0 ? 0 : (l - j > N ? N : l - j);                 \
+        const int64_t b = l + w - j < 0 ? 0 : (l + w - j > N ? N : l + w - j);     \
+        const uint32_t m = b > a ? ((1u << b) - 1) & ~((1u << a) - 1) : 0;         \
+        const __m512i y = m ? MLOAD(v, m, (const void *)(base + (uintptr_t)(j * (int64_t)sizeof(T)))) : v; \
+        if (j + N <= W) _mm512_storeu_si512((void *)(o + j), y);                   \
+        else MSTORE((void *)(o + j), (1u << (W - j)) - 1, y);                      \
+    }                                                                              \
+}
+#define CT_PAD_SET4(x) _mm512_set1_epi32((int)(x))
+#define CT_PAD_SET8(x) _mm512_set1_epi64((long long)(x))
+CT_PAD512(ct_pad_row512_4, uint32_t, 16, CT_PAD_SET4, _mm512_mask_loadu_epi32, _mm512_mask_storeu_epi32)
+CT_PAD512(ct_pad_row512_8, uint64_t, 8, CT_PAD_SET8, _mm512_mask_loadu_epi64, _mm512_mask_storeu_epi64)
+#undef CT_PAD_SET4
+#undef CT_PAD_SET8
+#undef CT_PAD512
+#endif
+
+/* the padded rows [r0, r1) (rows of out's last dim), in planes of H rows
+ * (out's second last dim; 1 for one dim): each plane's source plane from an
+ * odometer of its index over the dims before, stepped a plane at a time,
+ * then its rows in a loop of their own (a division a dim and row, or the
+ * odometer a row, cost a row of 34 floats more than its stores) */
+static void ct_pad_rows(char *dst, const char *src, int nd, const int64_t *out, const int64_t *in,
+                        const int64_t *lo, const void *val, int es, int64_t r0, int64_t r1)
+{
+    const int64_t W = out[nd - 1], w = in[nd - 1], l = lo[nd - 1], rb = W * es;
+    const int64_t H = nd > 1 ? out[nd - 2] : 1, h_in = nd > 1 ? in[nd - 2] : 1;
+    const int64_t h_lo = nd > 1 ? lo[nd - 2] : 0;
+    const int pd = nd - 2;                      /* the dims of a plane's index */
+    int64_t idx[64], q = r0 / H;
+    for (int d = pd - 1; d >= 0; d--) {
+        idx[d] = q % out[d];
+        q /= out[d];
+    }
+#ifdef CT_HAVE_AVX512_TABLES
+    const int vec = (es == 4 || es == 8) && ct_cpu_avx512f();
+#endif
+    uint32_t v4 = 0;
+    uint64_t v8 = 0;
+    if (es == 4) memcpy(&v4, val, 4);
+    if (es == 8) memcpy(&v8, val, 8);
+    for (int64_t r = r0; r < r1;) {
+        /* the source plane, or -1 in the padding */
+        int64_t sp = 0;
+        for (int d = 0; d < pd && sp >= 0; d++) {
+            const int64_t i = idx[d] - lo[d];
+            sp = i < 0 || i >= in[d] ? -1 : sp * in[d] + i;
+        }
+        const int64_t h0 = r % H, h1 = r1 - r < H - h0 ? h0 + (r1 - r) : H;
+        for (int64_t h = h0; h < h1; h++, r++) {
+            const int64_t i = h - h_lo;
+            char *o = dst + r * rb;
+            const char *sr = sp < 0 || i < 0 || i >= h_in || w == 0 ? NULL
+                                                                  : src + (sp * h_in + i) * w * es;
+#ifdef CT_HAVE_AVX512_TABLES
+            if (vec && es == 4) { ct_pad_row512_4((uint32_t *)o, (const uint32_t *)sr, W, l, w, v4); continue; }
+            if (vec) { ct_pad_row512_8((uint64_t *)o, (const uint64_t *)sr, W, l, w, v8); continue; }
+#endif
+            if (sr == NULL) {
+                ct_fill_units(o, W, val, es);
+            } else {
+                ct_fill_units(o, l, val, es);
+                memcpy(o + l * es, sr, (size_t)(w * es));
+                ct_fill_units(o + (l + w) * es, W - l - w, val, es);
+            }
+        }
+        for (int d = pd - 1; d >= 0; d--) {
+            if (++idx[d] < out[d]) break;
+            idx[d] = 0;
+        }
+    }
+}
+
 void ct_pad_constant(char *dst, const char *src, int nd, const int64_t *out, const int64_t *in,
                      const int64_t *lo, const void *val, int es)
 {
-    int64_t rows = 1, W = out[nd - 1], w = in[nd - 1], l = lo[nd - 1];
+    int64_t rows = 1;
     for (int d = 0; d < nd - 1; d++)
         rows *= out[d];
-    const int64_t rb = W * es;
-    CT_PARALLEL_IF(rows > 1 && rows * rb >= ((int64_t)1 << 18) && ct_get_num_threads() > 1,
-                   "omp parallel for schedule(static)",
-    for (int64_t r = 0; r < rows; r++) {
-        /* the source row of output row r, or -1 in the padding */
-        int64_t rem = r, s = 0, st = 1;
-        for (int d = nd - 2; d >= 0 && s >= 0; d--) {
-            int64_t i = rem % out[d] - lo[d];
-            rem /= out[d];
-            if (i < 0 || i >= in[d])
-                s = -1;
-            else {
-                s += i * st;
-                st *= in[d];
-            }
-        }
-        char *o = dst + r * rb;
-        if (s < 0 || w == 0) {
-            ct_fill_units(o, W, val, es);
-        } else {
-            ct_fill_units(o, l, val, es);
-            memcpy(o + l * es, src + s * w * es, (size_t)(w * es));
-            ct_fill_units(o + (l + w) * es, W - l - w, val, es);
-        }
-    });
+    const int nt = rows > 1 && rows * out[nd - 1] * es >= ((int64_t)1 << 18) ? ct_get_num_threads() : 1;
+    /* the rows in nt runs, one a thread */
+    CT_PARALLEL_IF(nt > 1, "omp parallel for num_threads(nt) schedule(static)",
+    for (int c = 0; c < nt; c++)
+        ct_pad_rows(dst, src, nd, out, in, lo, val, es, rows * c / nt, rows * (c + 1) / nt););
 }
 
 /* one es-byte unit (the common sizes as typed moves, not calls) */
