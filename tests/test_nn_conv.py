@@ -253,29 +253,36 @@ def test_convolution_in_slabs_against_numpy(case, dtype, threads):
     np.testing.assert_allclose(x.grad.numpy(), gx, rtol=tol, atol=atol)
 
 
-# float32 convolutions with unit strides and dilations, few output channels
-# and long output rows (or 3-d), at least an image a thread, run without
-# columns on AVX-512 CPUs: each image zero-padded, tiles of 48 windows of
-# the padded planes times 8 output channels (channels past the last whole
-# block, windows past a row's end computed and dropped, tiles past a plane's
-# last row); three images on two threads, or one large image, share each
-# image's tiles
+# float32 convolutions with unit dilations, few output channels and long
+# output rows (or 3-d), at least an image a thread, run without columns on
+# AVX-512 CPUs: each image zero-padded (split into its strides' phase
+# planes), tiles of 48 windows of the padded planes times 8 output channels
+# (channels past the last whole block, windows past a row's end computed
+# and dropped, tiles past a plane's last row); three images on two threads,
+# or one large image, share each image's tiles
 _DIRECT_CASES = [
-    # (x shape, w shape, padding)
-    ((3, 8, 30, 45), (13, 8, 3, 3), 1),
-    ((3, 5, 29, 33), (7, 5, 5, 5), (0, 2)),
-    ((3, 6, 28, 64), (32, 6, 1, 7), (0, 3)),
-    ((4, 4, 40, 40), (9, 4, 5, 5), 0),
-    ((3, 4, 6, 10, 20), (40, 4, 3, 3, 3), 1),
-    ((3, 16, 9, 9, 16), (16, 16, 3, 3, 3), (2, 0, 1)),
-    ((1, 32, 50, 100), (32, 32, 3, 3), 1),
+    # (x shape, w shape, padding, stride)
+    ((3, 8, 30, 45), (13, 8, 3, 3), 1, 1),
+    ((3, 5, 29, 33), (7, 5, 5, 5), (0, 2), 1),
+    ((3, 6, 28, 64), (32, 6, 1, 7), (0, 3), 1),
+    ((4, 4, 40, 40), (9, 4, 5, 5), 0, 1),
+    ((3, 4, 6, 10, 20), (40, 4, 3, 3, 3), 1, 1),
+    ((3, 16, 9, 9, 16), (16, 16, 3, 3, 3), (2, 0, 1), 1),
+    ((1, 32, 50, 100), (32, 32, 3, 3), 1, 1),
+    # strided: phases of 2, 3 and 4, one input channel, 3-d, one large image
+    ((2, 3, 64, 60), (8, 3, 5, 5), 2, 2),
+    ((3, 5, 40, 61), (12, 5, 7, 7), (3, 1), (2, 3)),
+    ((3, 4, 30, 61), (10, 4, 3, 3), (1, 0), (3, 2)),
+    ((3, 1, 64, 130), (6, 1, 4, 4), 0, 4),
+    ((3, 3, 12, 24, 36), (16, 3, 3, 3, 3), 1, (2, 1, 2)),
+    ((1, 3, 112, 112), (64, 3, 7, 7), 3, 2),
 ]
 
 
 @pytest.mark.parametrize("threads", [1, 2, 3])
 @pytest.mark.parametrize("case", range(len(_DIRECT_CASES)))
 def test_direct_convolution_against_numpy(case, threads):
-    xs, ws, padding = _DIRECT_CASES[case]
+    xs, ws, padding, stride = _DIRECT_CASES[case]
     rng = np.random.default_rng(case)
     xn = rng.standard_normal(xs).astype(np.float32)
     wn = rng.standard_normal(ws).astype(np.float32)
@@ -285,8 +292,9 @@ def test_direct_convolution_against_numpy(case, threads):
     torch.set_num_threads(threads)
     try:
         for b in (None, bn):
-            y = fn(torch.tensor(xn), torch.tensor(wn), None if b is None else torch.tensor(b), padding=padding)
-            ref = _np_conv(xn, wn, b, 1, padding, 1, 1)
+            y = fn(torch.tensor(xn), torch.tensor(wn), None if b is None else torch.tensor(b),
+                   stride=stride, padding=padding)
+            ref = _np_conv(xn, wn, b, stride, padding, 1, 1)
             np.testing.assert_allclose(y.numpy(), ref, rtol=1e-4, atol=1e-4 * np.sqrt(wn[0].size))
     finally:
         torch.set_num_threads(prev)
