@@ -1024,10 +1024,10 @@ static void ct_dc_pad(const float *x, float *xp, const ct_conv_geom *g, int64_t 
         const int64_t lo = pw, hi = inside ? pw + I2 : pw;
         if (s2 <= 2) {
             /* a vector of each phase row at a time: masked loads of the
-             * inside columns of its 16 s2 (one or two vectors, for two the
-             * phases' values by two permutes) and a store a phase (a row's
-             * memset and copy calls, on rows of 17, cost as much as the
-             * rest) */
+             * inside ones of its 16 s2 input columns (one vector, or two
+             * whose even and odd values two permutes pick for the two
+             * phases) and a store a phase (a row's memset and copy calls,
+             * on rows of 17, cost as much as the rest) */
             const uintptr_t at = (uintptr_t)in - (uintptr_t)(pw * (int64_t)sizeof(float));
             for (int64_t j = 0; j < Wq; j += 16) {
                 const int64_t e = j * s2, n = 16 * s2;        /* columns e .. e + n - 1 */
@@ -1176,7 +1176,7 @@ static int ct_conv_direct_ok(const ct_conv_geom *g, int64_t N, int64_t C, int64_
 {
     int strided = 0;
     for (int e = 0; e < 3; e++) {
-        if (g->d[e] != 1 || g->s[e] < 1 || g->s[e] > 4 || g->s[e] > g->k[e] + (g->k[e] == 1)) return 0;
+        if (g->d[e] != 1 || g->s[e] < 1 || g->s[e] > 4 || g->s[e] > g->k[e]) return 0;
         strided |= g->s[e] > 1;
     }
     const int64_t K = g->k[0] * g->k[1] * g->k[2];
