@@ -496,10 +496,9 @@ static void ct_fill_units(char *d, int64_t n, const void *v, int es)
  * s's units in it over the value. (A call of memcpy and two of a fill
  * spent more than the stores of a row of 34 floats.) */
 #define CT_PAD512(NAME, T, N, SET1, MLOAD, MSTORE)                                 \
-__attribute__((target("avx512f"))) static void NAME(T *o, const T *s, int64_t W,   \
-                                                     int64_t l, int64_t w, T x)    \
+__attribute__((target("avx512f"), always_inline)) static inline void NAME##_row(   \
+        T *o, const T *s, int64_t W, int64_t l, int64_t w, const __m512i v)        \
 {                                                                                  \
-    const __m512i v = SET1(x);                                                     \
     if (s == NULL) { l = W; w = 0; }                                               \
     if (W >= N && (w >= N || w == 0)) {                                            \
         for (int64_t j = 0; j < l; j += N)                                         \
@@ -521,11 +520,25 @@ __attribute__((target("avx512f"))) static void NAME(T *o, const T *s, int64_t W,
         if (j + N <= W) _mm512_storeu_si512((void *)(o + j), y);                   \
         else MSTORE((void *)(o + j), (1u << (W - j)) - 1, y);                      \
     }                                                                              \
+}                                                                                  \
+/* rows h0 .. h1 - 1 of a plane (rb bytes apart from o on): row h from row    \
+ * h - h_lo of the source plane sp (h_in rows of w; NULL: all padding), the   \
+ * rows inlined (a call a row of 34 floats cost half the row's time) */        \
+__attribute__((target("avx512f"))) static void NAME(char *o, int64_t rb, const T *sp, \
+        int64_t h0, int64_t h1, int64_t h_lo, int64_t h_in, int64_t W, int64_t l,    \
+        int64_t w, T x)                                                            \
+{                                                                                  \
+    const __m512i v = SET1(x);                                                     \
+    for (int64_t h = h0; h < h1; h++, o += rb) {                                   \
+        const int64_t i = h - h_lo;                                                \
+        NAME##_row((T *)o, sp == NULL || i < 0 || i >= h_in || w == 0 ? NULL : sp + i * w, \
+                   W, l, w, v);                                                    \
+    }                                                                              \
 }
 #define CT_PAD_SET4(x) _mm512_set1_epi32((int)(x))
 #define CT_PAD_SET8(x) _mm512_set1_epi64((long long)(x))
-CT_PAD512(ct_pad_row512_4, uint32_t, 16, CT_PAD_SET4, _mm512_mask_loadu_epi32, _mm512_mask_storeu_epi32)
-CT_PAD512(ct_pad_row512_8, uint64_t, 8, CT_PAD_SET8, _mm512_mask_loadu_epi64, _mm512_mask_storeu_epi64)
+CT_PAD512(ct_pad_rows512_4, uint32_t, 16, CT_PAD_SET4, _mm512_mask_loadu_epi32, _mm512_mask_storeu_epi32)
+CT_PAD512(ct_pad_rows512_8, uint64_t, 8, CT_PAD_SET8, _mm512_mask_loadu_epi64, _mm512_mask_storeu_epi64)
 #undef CT_PAD_SET4
 #undef CT_PAD_SET8
 #undef CT_PAD512
@@ -534,8 +547,9 @@ CT_PAD512(ct_pad_row512_8, uint64_t, 8, CT_PAD_SET8, _mm512_mask_loadu_epi64, _m
 /* the padded rows [r0, r1) (rows of out's last dim), in planes of H rows
  * (out's second last dim; 1 for one dim): each plane's source plane from an
  * odometer of its index over the dims before, stepped a plane at a time,
- * then its rows in a loop of their own (a division a dim and row, or the
- * odometer a row, cost a row of 34 floats more than its stores) */
+ * then its rows in a loop of their own, on AVX-512 one call a plane (a
+ * division a dim and row, or the odometer a row, cost a row of 34 floats
+ * more than its stores) */
 static void ct_pad_rows(char *dst, const char *src, int nd, const int64_t *out, const int64_t *in,
                         const int64_t *lo, const void *val, int es, int64_t r0, int64_t r1)
 {
@@ -550,6 +564,8 @@ static void ct_pad_rows(char *dst, const char *src, int nd, const int64_t *out, 
     }
 #ifdef CT_HAVE_AVX512_TABLES
     const int vec = (es == 4 || es == 8) && ct_cpu_avx512f();
+#else
+    const int vec = 0;
 #endif
     uint32_t v4 = 0;
     uint64_t v8 = 0;
@@ -563,15 +579,21 @@ static void ct_pad_rows(char *dst, const char *src, int nd, const int64_t *out, 
             sp = i < 0 || i >= in[d] ? -1 : sp * in[d] + i;
         }
         const int64_t h0 = r % H, h1 = r1 - r < H - h0 ? h0 + (r1 - r) : H;
-        for (int64_t h = h0; h < h1; h++, r++) {
+#ifdef CT_HAVE_AVX512_TABLES
+        if (vec) {
+            const char *spp = sp < 0 ? NULL : src + sp * h_in * w * es;
+            if (es == 4)
+                ct_pad_rows512_4(dst + r * rb, rb, (const uint32_t *)spp, h0, h1, h_lo, h_in, W, l, w, v4);
+            else
+                ct_pad_rows512_8(dst + r * rb, rb, (const uint64_t *)spp, h0, h1, h_lo, h_in, W, l, w, v8);
+            r += h1 - h0;
+        }
+#endif
+        for (int64_t h = h0; !vec && h < h1; h++, r++) {
             const int64_t i = h - h_lo;
             char *o = dst + r * rb;
             const char *sr = sp < 0 || i < 0 || i >= h_in || w == 0 ? NULL
                                                                   : src + (sp * h_in + i) * w * es;
-#ifdef CT_HAVE_AVX512_TABLES
-            if (vec && es == 4) { ct_pad_row512_4((uint32_t *)o, (const uint32_t *)sr, W, l, w, v4); continue; }
-            if (vec) { ct_pad_row512_8((uint64_t *)o, (const uint64_t *)sr, W, l, w, v8); continue; }
-#endif
             if (sr == NULL) {
                 ct_fill_units(o, W, val, es);
             } else {
