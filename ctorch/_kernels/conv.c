@@ -469,16 +469,30 @@ static int ct_dc_pieces(const ct_dc_geo *e, int64_t o0, int64_t w, int64_t *at, 
     }
     return n;
 }
-/* one tile (windows w0 .. w0 + 47 of plane o0 of the padded image, of
- * which nv vectors hold windows to keep) times one block of nco <= CT_DC_C
- * output channels: xp the padded image (planes P apart), off the taps'
- * offsets, wp the block's packed weights ([t][ci][CT_DC_C]), b8 its
- * CT_DC_C biases or NULL, y the block's first channel */
+/* a tile's stores: each of its vectors' pieces (n[v] of them, none for a
+ * vector past the plane's windows), the same for every block of channels */
+typedef struct {
+    int64_t at[CT_DC_V][17];
+    __mmask16 mk[CT_DC_V][17];
+    int n[CT_DC_V];
+} ct_dc_stores;
+/* the stores of the tile of windows w0 .. w0 + 47 of plane o0, of which nv
+ * vectors hold windows to keep */
+static void ct_dc_tile_stores(const ct_dc_geo *e, int64_t o0, int64_t w0, int nv, ct_dc_stores *st)
+{
+    for (int v = 0; v < CT_DC_V; v++)
+        st->n[v] = v < nv ? ct_dc_pieces(e, o0, w0 + 16 * v, st->at[v], st->mk[v]) : 0;
+}
+/* one tile (windows w0 .. w0 + 47 of the padded image, stored by st) times
+ * one block of nco <= CT_DC_C output channels: xp the padded image (planes
+ * P apart), off the taps' offsets, wp the block's packed weights
+ * ([t][ci][CT_DC_C]), b8 its CT_DC_C biases or NULL, y the block's first
+ * channel (L values each) */
 #define CT_DC_J(M, v) M(v, 0) M(v, 1) M(v, 2) M(v, 3) M(v, 4) M(v, 5) M(v, 6) M(v, 7)
 #define CT_DC_ALL(M) CT_DC_J(M, 0) CT_DC_J(M, 1) CT_DC_J(M, 2)
 static void ct_dc_tile(const float *xp, int64_t P, int64_t C, int64_t K, const int64_t *off,
-                       const float *wp, const float *b8, float *y, const ct_dc_geo *e,
-                       int64_t o0, int64_t w0, int nv, int nco)
+                       const float *wp, const float *b8, float *y, int64_t L,
+                       const ct_dc_stores *st, int64_t w0, int nco)
 {
     /* (the 24 sums named variables: GCC kept an array of them on the stack) */
 #define CT_DC_INIT(v, j) __m512 a##v##_##j = b8 ? _mm512_set1_ps(b8[j]) : _mm512_setzero_ps();
@@ -510,14 +524,10 @@ static void ct_dc_tile(const float *xp, int64_t P, int64_t C, int64_t K, const i
 #undef CT_DC_FMA3
         }
     }
-    /* each vector's pieces once for the block's channels */
-    int64_t at[CT_DC_V][17];
-    __mmask16 mk[CT_DC_V][17];
-    int np[CT_DC_V];
-    for (int v = 0; v < CT_DC_V; v++) np[v] = v < nv ? ct_dc_pieces(e, o0, w0 + 16 * v, at[v], mk[v]) : 0;
 #define CT_DC_STORE(v, j)                                                          \
     if (j < nco)                                                                   \
-        for (int k = 0; k < np[v]; k++) _mm512_mask_storeu_ps(y + j * e->L + at[v][k], mk[v][k], a##v##_##j);
+        for (int k = 0; k < st->n[v]; k++)                                         \
+            _mm512_mask_storeu_ps(y + j * L + st->at[v][k], st->mk[v][k], a##v##_##j);
     CT_DC_ALL(CT_DC_STORE)
 #undef CT_DC_STORE
 }
@@ -1124,12 +1134,13 @@ static int ct_conv_direct_f32(const float *src, const float *w, const float *bia
                 _mm_prefetch((const char *)(src + (nx) * C * V) + b, _MM_HINT_T1); \
         const int64_t o0 = u / per, w0 = o0 * Hp * Wp + u % per * TW;             \
         const int64_t left = o0 * Hp * Wp + e.rows - w0;                           \
-        const int nv = left >= TW ? CT_DC_V : (int)((left + 15) / 16);             \
+        ct_dc_stores st;                                                           \
+        ct_dc_tile_stores(&e, o0, w0, left >= TW ? CT_DC_V : (int)((left + 15) / 16), &st); \
         for (int64_t cb = 0; cb < nb; cb++) {                                      \
             const int nco = R - cb * CT_DC_C < CT_DC_C ? (int)(R - cb * CT_DC_C) : CT_DC_C; \
             ct_dc_tile(xp, P, C, K, off, wp + cb * K * C * CT_DC_C,                \
-                       bias ? bp + cb * CT_DC_C : NULL, y + ((n) * R + cb * CT_DC_C) * L, &e, \
-                       o0, w0, nv, nco);                                           \
+                       bias ? bp + cb * CT_DC_C : NULL, y + ((n) * R + cb * CT_DC_C) * L, L, \
+                       &st, w0, nco);                                              \
         }                                                                          \
     }
     if (own) {

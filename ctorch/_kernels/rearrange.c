@@ -486,6 +486,29 @@ static void ct_fill_units(char *d, int64_t n, const void *v, int es)
     }
 }
 
+/* rows h0 .. h1 - 1 of a padded plane (rb bytes apart from o on): row h
+ * from row h - h_lo of the source plane sp (h_in rows of w es-byte units;
+ * NULL: all padding) after l units of the value at val, the value to the
+ * row's W units */
+typedef void (*ct_pad_plane_fn)(char *o, int64_t rb, const char *sp, int64_t h0, int64_t h1,
+                                int64_t h_lo, int64_t h_in, int64_t W, int64_t l, int64_t w,
+                                const void *val, int es);
+static void ct_pad_plane(char *o, int64_t rb, const char *sp, int64_t h0, int64_t h1,
+                         int64_t h_lo, int64_t h_in, int64_t W, int64_t l, int64_t w,
+                         const void *val, int es)
+{
+    for (int64_t h = h0; h < h1; h++, o += rb) {
+        const int64_t i = h - h_lo;
+        if (sp == NULL || i < 0 || i >= h_in || w == 0) {
+            ct_fill_units(o, W, val, es);
+        } else {
+            ct_fill_units(o, l, val, es);
+            memcpy(o + l * es, sp + i * w * es, (size_t)(w * es));
+            ct_fill_units(o + (l + w) * es, W - l - w, val, es);
+        }
+    }
+}
+
 #ifdef CT_HAVE_AVX512_TABLES
 /* a padded row of W 4- or 8-byte units (N a vector): l of the value x, the
  * w units of s (NULL: none), the value to the end. With a vector's units
@@ -521,17 +544,19 @@ __attribute__((target("avx512f"), always_inline)) static inline void NAME##_row(
         else MSTORE((void *)(o + j), (1u << (W - j)) - 1, y);                      \
     }                                                                              \
 }                                                                                  \
-/* rows h0 .. h1 - 1 of a plane (rb bytes apart from o on): row h from row    \
- * h - h_lo of the source plane sp (h_in rows of w; NULL: all padding), the   \
- * rows inlined (a call a row of 34 floats cost half the row's time) */        \
-__attribute__((target("avx512f"))) static void NAME(char *o, int64_t rb, const T *sp, \
+/* ct_pad_plane_fn's rows, each inlined (a call a row of 34 floats cost    \
+ * half the row's time) */                                                     \
+__attribute__((target("avx512f"))) static void NAME(char *o, int64_t rb, const char *sp, \
         int64_t h0, int64_t h1, int64_t h_lo, int64_t h_in, int64_t W, int64_t l,    \
-        int64_t w, T x)                                                            \
+        int64_t w, const void *val, int es)                                        \
 {                                                                                  \
+    T x;                                                                           \
+    memcpy(&x, val, sizeof(T));                                                    \
+    (void)es;                                                                      \
     const __m512i v = SET1(x);                                                     \
     for (int64_t h = h0; h < h1; h++, o += rb) {                                   \
         const int64_t i = h - h_lo;                                                \
-        NAME##_row((T *)o, sp == NULL || i < 0 || i >= h_in || w == 0 ? NULL : sp + i * w, \
+        NAME##_row((T *)o, sp == NULL || i < 0 || i >= h_in || w == 0 ? NULL : (const T *)sp + i * w, \
                    W, l, w, v);                                                    \
     }                                                                              \
 }
@@ -547,9 +572,8 @@ CT_PAD512(ct_pad_rows512_8, uint64_t, 8, CT_PAD_SET8, _mm512_mask_loadu_epi64, _
 /* the padded rows [r0, r1) (rows of out's last dim), in planes of H rows
  * (out's second last dim; 1 for one dim): each plane's source plane from an
  * odometer of its index over the dims before, stepped a plane at a time,
- * then its rows in a loop of their own, on AVX-512 one call a plane (a
- * division a dim and row, or the odometer a row, cost a row of 34 floats
- * more than its stores) */
+ * then its rows by one call (a division a dim and row, or the odometer a
+ * row, cost a row of 34 floats more than its stores) */
 static void ct_pad_rows(char *dst, const char *src, int nd, const int64_t *out, const int64_t *in,
                         const int64_t *lo, const void *val, int es, int64_t r0, int64_t r1)
 {
@@ -562,15 +586,10 @@ static void ct_pad_rows(char *dst, const char *src, int nd, const int64_t *out, 
         idx[d] = q % out[d];
         q /= out[d];
     }
+    ct_pad_plane_fn plane = ct_pad_plane;
 #ifdef CT_HAVE_AVX512_TABLES
-    const int vec = (es == 4 || es == 8) && ct_cpu_avx512f();
-#else
-    const int vec = 0;
+    if ((es == 4 || es == 8) && ct_cpu_avx512f()) plane = es == 4 ? ct_pad_rows512_4 : ct_pad_rows512_8;
 #endif
-    uint32_t v4 = 0;
-    uint64_t v8 = 0;
-    if (es == 4) memcpy(&v4, val, 4);
-    if (es == 8) memcpy(&v8, val, 8);
     for (int64_t r = r0; r < r1;) {
         /* the source plane, or -1 in the padding */
         int64_t sp = 0;
@@ -579,29 +598,9 @@ static void ct_pad_rows(char *dst, const char *src, int nd, const int64_t *out, 
             sp = i < 0 || i >= in[d] ? -1 : sp * in[d] + i;
         }
         const int64_t h0 = r % H, h1 = r1 - r < H - h0 ? h0 + (r1 - r) : H;
-#ifdef CT_HAVE_AVX512_TABLES
-        if (vec) {
-            const char *spp = sp < 0 ? NULL : src + sp * h_in * w * es;
-            if (es == 4)
-                ct_pad_rows512_4(dst + r * rb, rb, (const uint32_t *)spp, h0, h1, h_lo, h_in, W, l, w, v4);
-            else
-                ct_pad_rows512_8(dst + r * rb, rb, (const uint64_t *)spp, h0, h1, h_lo, h_in, W, l, w, v8);
-            r += h1 - h0;
-        }
-#endif
-        for (int64_t h = h0; !vec && h < h1; h++, r++) {
-            const int64_t i = h - h_lo;
-            char *o = dst + r * rb;
-            const char *sr = sp < 0 || i < 0 || i >= h_in || w == 0 ? NULL
-                                                                  : src + (sp * h_in + i) * w * es;
-            if (sr == NULL) {
-                ct_fill_units(o, W, val, es);
-            } else {
-                ct_fill_units(o, l, val, es);
-                memcpy(o + l * es, sr, (size_t)(w * es));
-                ct_fill_units(o + (l + w) * es, W - l - w, val, es);
-            }
-        }
+        plane(dst + r * rb, rb, sp < 0 ? NULL : src + sp * h_in * w * es, h0, h1, h_lo, h_in, W, l, w,
+              val, es);
+        r += h1 - h0;
         for (int d = pd - 1; d >= 0; d--) {
             if (++idx[d] < out[d]) break;
             idx[d] = 0;

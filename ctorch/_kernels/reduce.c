@@ -2983,15 +2983,19 @@ ct_cumext_fn ct_cumext_loops[CT_NDTYPES] = {
 /* W columns from c0 in registers a_ (the first row's values), each later
  * row's v = x[i][c] folded in by STEP, in row order; then stored to out */
 #define CT_COLS_CHUNK_W(T, x, n, ld, out, c0, W, STEP)                            \
+    CT_COLS_CHUNK_ACC(T, T, x, n, ld, out, c0, W, x[c0 + c], 1, STEP)
+/* the same in accumulators of type A that start at INIT (of column c),
+ * rows from I0 on */
+#define CT_COLS_CHUNK_ACC(A, T, x, n, ld, out, c0, W, INIT, I0, STEP)             \
     {                                                                             \
-        T a_[W];                                                                  \
-        for (int64_t c = 0; c < (W); c++) a_[c] = x[c0 + c];                      \
-        for (int64_t i = 1; i < n; i++) {                                         \
+        A a_[W];                                                                  \
+        for (int64_t c = 0; c < (W); c++) a_[c] = INIT;                           \
+        for (int64_t i = (I0); i < n; i++) {                                      \
             const T *p = x + i * ld + c0;                                         \
             _Pragma("omp simd")                                                   \
             for (int64_t c = 0; c < (W); c++) { T v = p[c]; STEP }                \
         }                                                                         \
-        for (int64_t c = 0; c < (W); c++) out[c0 + c] = a_[c];                    \
+        for (int64_t c = 0; c < (W); c++) out[c0 + c] = (T)a_[c];                 \
     }
 #ifdef CT_HAVE_AVX512_TABLES
 /* max / min of float or double columns without indices on AVX-512: up to
@@ -3121,8 +3125,8 @@ CT_COLS_MINMAX(i64, int64_t)
 CT_COLS_MINMAX(f32, float)
 CT_COLS_MINMAX(f64, double)
 
-/* prod: a product per column in the dtype (the rows kernel's accumulation) */
-/* products of columns: chunks of 256 bytes (then 128, 64) held in registers
+/* prod: a product per column in the dtype (the rows kernel's accumulation),
+ * chunks of 256 bytes (then 128, 64) of the columns held in registers
  * down all the rows, as the max / min chunks (through memory each row's
  * products waited on the row before's stores: a float64 product over 128
  * rows of 32 columns ran at 0.46x PyTorch's speed), the rest a row at a
@@ -3154,16 +3158,7 @@ CT_COLS_PROD(f64, double)
  * 32, 16, 8 columns held in registers down all the rows (as the products),
  * the rest a row at a time through memory; each column's rows in order */
 #define CT_COLS_NANSUM_CHUNK(T, x, n, ld, out, c0, W)                             \
-    {                                                                             \
-        double a_[W];                                                             \
-        for (int64_t c = 0; c < (W); c++) a_[c] = 0;                              \
-        for (int64_t i = 0; i < n; i++) {                                         \
-            const T *p = x + i * ld + c0;                                         \
-            _Pragma("omp simd")                                                   \
-            for (int64_t c = 0; c < (W); c++) { T v = p[c]; a_[c] += v == v ? (double)v : 0.0; } \
-        }                                                                         \
-        for (int64_t c = 0; c < (W); c++) out[c0 + c] = (T)a_[c];                 \
-    }
+    CT_COLS_CHUNK_ACC(double, T, x, n, ld, out, c0, W, 0.0, 0, a_[c] += v == v ? (double)v : 0.0;)
 #define CT_COLS_NANSUM(S, T)                                                      \
 CT_MULTIVERSION static void ct_cols_nansum_blk_##S(const T *x, int64_t n, int64_t cb, \
         int64_t ld, T *out) {                                                     \
