@@ -150,6 +150,12 @@ def _s_conv2d(rng, dt):
         ((x(1, 2, 7, 70), x(2, 1, 3, 3), x(2)), {"padding": 1, "groups": 2}),
         ((x(2, 3, 9, 20), x(3, 1, 7, 7)), {"padding": 3, "groups": 3}),
         ((x(1, 2, 6, 30), x(4, 1, 2, 4)), {"stride": (1, 3), "dilation": (1, 2), "padding": (0, 3), "groups": 2}),
+        # stride 1 down the rows: up to four output rows from each loaded
+        # input row (rows of two vectors and the 3 x 3 form, fewer kernel
+        # rows than output rows, rows of one vector dilated, eight vectors)
+        ((x(2, 3, 14, 14), x(3, 1, 3, 3), x(3)), {"padding": 1, "groups": 3}),
+        ((x(1, 2, 7, 5), x(4, 1, 2, 3)), {"padding": (1, 2), "dilation": (1, 2), "groups": 2}),
+        ((x(1, 2, 10, 40), x(2, 1, 5, 3), x(2)), {"padding": (0, 1), "groups": 2}),
     ]
 
 

@@ -847,7 +847,7 @@ static void ct_conv_add_bias(int dtype, char *y, const char *bias, int64_t rows,
  * speed on Zen 4; im2col's K copies of every input for products of one
  * row, at 0.40x). The planes between the threads. */
 #define CT_DW_NV 8           /* 32-byte vectors a chunk, at most */
-#define CT_DW_KMAX 64        /* the longest kernel along the last dim it takes */
+#define CT_DW_KMAX 64        /* the longest kernel (and stride) along the last dim it takes */
 typedef float ct_dw_vf __attribute__((vector_size(32)));
 typedef float ct_dw_vf_u __attribute__((vector_size(32), aligned(4), may_alias));
 typedef double ct_dw_vd __attribute__((vector_size(32)));
@@ -864,6 +864,27 @@ static inline int64_t ct_dw_phase_len(const ct_conv_geom *g, int64_t L)
 {
     const int64_t ch = ct_dw_nv(g, L) * L, w = (g->out[2] + ch - 1) / ch * ch;
     return w + (g->k[2] - 1) * g->d[2] / g->s[2] + 1;
+}
+/* what every plane of a call shares: the phases' length P, each phase r's
+ * run of input values [ab[2 r], ab[2 r + 1]) (the m with 0 <= m s2 + r - p2
+ * < I2, within P), each tap's start in a row's phases, the vectors a chunk,
+ * and whether the rows go to ct_dw_rows_shared */
+typedef struct { int64_t P, ab[2 * CT_DW_KMAX], tap[CT_DW_KMAX]; int nv, shared; } ct_dw_plan;
+static int ct_dw_shared_ok(const ct_conv_geom *g);
+static void ct_dw_plan_make(const ct_conv_geom *g, int64_t L, ct_dw_plan *pl)
+{
+    const int64_t s2 = g->s[2], p2 = g->p[2], I2 = g->in[2], P = ct_dw_phase_len(g, L);
+    pl->P = P;
+    for (int64_t r = 0; r < s2; r++) {
+        int64_t a = p2 > r ? (p2 - r + s2 - 1) / s2 : 0, b = (I2 + p2 - r + s2 - 1) / s2;
+        a = a < P ? a : P;
+        pl->ab[2 * r] = a;
+        pl->ab[2 * r + 1] = b < P ? (b > a ? b : a) : P;
+    }
+    for (int64_t k2 = 0; k2 < g->k[2]; k2++)
+        pl->tap[k2] = k2 * g->d[2] % s2 * P + k2 * g->d[2] / s2;
+    pl->nv = ct_dw_nv(g, L);
+    pl->shared = ct_dw_shared_ok(g);
 }
 /* output rows (o0, o1) .. (o0, o1 + nr - 1) of a plane from its padded
  * phases ph (rows of s2 phases of P values; past the last, one of zeros
@@ -894,7 +915,7 @@ __attribute__((always_inline)) static inline void ct_dw_row_##S(                
                 }                                                                  \
                 const T *wr = w + (k0 * K1 + k1) * K2;                             \
                 for (int64_t k2 = 0; k2 < K2; k2++) {                              \
-                    const V wv = (V){0} + wr[k2];                                  \
+                    const V wv = wr[k2] - (V){0};                                  \
                     for (int r = 0; r < nr; r++)                                   \
                         for (int v = 0; v < nv; v++)                               \
                             acc[r][v] += wv * *(const VU *)(pr[r] + tap[k2] + v * L); \
@@ -914,6 +935,148 @@ __attribute__((always_inline)) static inline void ct_dw_row_##S(                
         }                                                                          \
     }                                                                              \
 }
+#ifdef CT_CONV_X86
+/* The rows of a plane with s1 = d1 = 1 on CPUs with AVX-512 (VL: 32 vector
+ * registers): nr output rows (up to 4, two of 8 vectors) at a time, each
+ * loaded run of an input row used for every output row it feeds. Input row
+ * j of the rows' window adds, times the weights of kernel row j - r, into
+ * output row r, so one load serves up to nr fmas where ct_dw_row's serves
+ * one (7 x 7 on 28 x 28: 0.68x -> 0.9x PyTorch's speed); each output's
+ * products are still added in the order k0, k1, k2, so the same bits. A
+ * row's last part is stored under a mask. */
+/* window row j's taps into output rows RLO .. RHI */
+#define CT_DWJ(V, VU, RLO, RHI)                                                           \
+    case RLO * 4 + RHI:                                                            \
+        _Pragma("GCC unroll 4")                                                    \
+        for (int64_t k2 = 0; k2 < K2; k2++) {                                      \
+            V in[CT_DW_NV];                                                        \
+            for (int v = 0; v < nv; v++) in[v] = *(const VU *)(pr + tap[k2] + v * L); \
+            for (int r = RLO; r <= RHI; r++) {                                     \
+                const V wv = wj[k2 - r * K2] - (V){0};                             \
+                for (int v = 0; v < nv; v++) acc[r][v] += wv * in[v];             \
+            }                                                                      \
+        }                                                                          \
+        break;
+#define CT_DW_ROWS(S, T, V, VU, MSTORE, CPY)                                            \
+__attribute__((target("avx512f,avx512vl,avx2,fma"), always_inline))              \
+static inline void ct_dw_rows_##S(const T *ph, const T *w, T bias, T *y,           \
+                                  const ct_conv_geom *g, int64_t P, const int64_t *tap, \
+                                  int64_t o0, int64_t o1, const int nv, const int nr, const int kc) \
+{                                                                                  \
+    enum { L = 32 / sizeof(T) };                                                   \
+    const int64_t O1 = g->out[1], O2 = g->out[2], I0 = g->in[0], I1 = g->in[1];    \
+    const int64_t s2 = g->s[2], K1 = kc ? kc : g->k[1], K2 = kc ? kc : g->k[2], CH = nv * L; \
+    for (int64_t c0 = 0; c0 < O2; c0 += CH) {                                      \
+        V acc[4][CT_DW_NV];                                                        \
+        for (int r = 0; r < nr; r++)                                               \
+            for (int v = 0; v < nv; v++) acc[r][v] = (V){0} + bias;               \
+        for (int64_t k0 = 0; k0 < g->k[0]; k0++) {                                 \
+            const int64_t i0 = o0 * g->s[0] - g->p[0] + k0 * g->d[0];              \
+            if (i0 < 0 || i0 >= I0) continue;                                      \
+            _Pragma("GCC unroll 8")                                                \
+            for (int64_t j = 0; j < nr + K1 - 1; j++) {                            \
+                const int64_t i1 = o1 - g->p[1] + j;                               \
+                if (i1 < 0 || i1 >= I1) continue;                                  \
+                const T *pr = ph + (i0 * I1 + i1) * s2 * P + c0;                   \
+                const T *wj = w + (k0 * K1 + j) * K2;                              \
+                /* the output rows that row j feeds: j - K1 < r <= j */            \
+                const int64_t rlo = j - K1 + 1 > 0 ? j - K1 + 1 : 0;               \
+                const int64_t rhi = j < nr - 1 ? j : nr - 1;                       \
+                switch (rlo * 4 + rhi) {                                           \
+                CT_DWJ(V, VU, 0, 0) CT_DWJ(V, VU, 0, 1) CT_DWJ(V, VU, 0, 2)       \
+                CT_DWJ(V, VU, 0, 3) CT_DWJ(V, VU, 1, 1) CT_DWJ(V, VU, 1, 2)       \
+                CT_DWJ(V, VU, 1, 3) CT_DWJ(V, VU, 2, 2) CT_DWJ(V, VU, 2, 3)       \
+                CT_DWJ(V, VU, 3, 3)                                                \
+                }                                                                  \
+            }                                                                      \
+        }                                                                          \
+        const int64_t left = O2 - c0, full = left >= CH ? nv : left / L;           \
+        for (int r = 0; r < nr; r++) {                                             \
+            T *yr = y + (o0 * O1 + o1 + r) * O2 + c0;                              \
+            for (int v = 0; v < full; v++) *(VU *)(yr + v * L) = acc[r][v];        \
+            if (full < nv && left > full * L)                                      \
+                MSTORE(yr + full * L, (__mmask8)((1u << (left - full * L)) - 1), acc[r][full]); \
+        }                                                                          \
+    }                                                                              \
+}                                                                                  \
+__attribute__((target("avx512f,avx512vl,avx2,fma")))                              \
+static void ct_dw_plane_shared_##S(const T *x, const T *w, T bias, T *y,           \
+                                   const ct_conv_geom *g, const ct_dw_plan *pl, T *ph) \
+{                                                                                  \
+    /* the rows padded (s2 = 1: one phase), a masked vector at a time */          \
+    const int64_t a = pl->ab[0], n = pl->ab[1] - a, P = pl->P;                     \
+    int64_t tap[CT_DW_KMAX];    /* a local copy: no store of the rows can alias it */ \
+    memcpy(tap, pl->tap, (size_t)g->k[2] * sizeof(int64_t));                       \
+    const int nv = pl->nv;                                                         \
+    for (int64_t row = 0; row < g->in[0] * g->in[1]; row++)                        \
+        CPY(ph + row * P + a, x + row * g->in[2] + a - g->p[2], n);               \
+    const int64_t O0 = g->out[0], O1 = g->out[1];                                  \
+    const int k3 = g->k[1] == 3 && g->k[2] == 3;                                   \
+    for (int64_t o0 = 0; o0 < O0; o0++)                                            \
+        for (int64_t o1 = 0; o1 < O1;) {                                           \
+            const int64_t most = nv == 8 ? 2 : 4;                                  \
+            const int nr = (int)(O1 - o1 < most ? O1 - o1 : most);                 \
+            if (nr == 4 && k3 && nv == 2) { ct_dw_rows_##S(ph, w, bias, y, g, P, tap, o0, o1, 2, 4, 3); o1 += 4; continue; } \
+            if (nr == 4 && k3 && nv == 4) { ct_dw_rows_##S(ph, w, bias, y, g, P, tap, o0, o1, 4, 4, 3); o1 += 4; continue; } \
+            switch (nv * 4 + nr - 1) {                                             \
+            case 4: ct_dw_rows_##S(ph, w, bias, y, g, P, tap, o0, o1, 1, 1, 0); break; \
+            case 5: ct_dw_rows_##S(ph, w, bias, y, g, P, tap, o0, o1, 1, 2, 0); break; \
+            case 6: ct_dw_rows_##S(ph, w, bias, y, g, P, tap, o0, o1, 1, 3, 0); break; \
+            case 7: ct_dw_rows_##S(ph, w, bias, y, g, P, tap, o0, o1, 1, 4, 0); break; \
+            case 8: ct_dw_rows_##S(ph, w, bias, y, g, P, tap, o0, o1, 2, 1, 0); break; \
+            case 9: ct_dw_rows_##S(ph, w, bias, y, g, P, tap, o0, o1, 2, 2, 0); break; \
+            case 10: ct_dw_rows_##S(ph, w, bias, y, g, P, tap, o0, o1, 2, 3, 0); break; \
+            case 11: ct_dw_rows_##S(ph, w, bias, y, g, P, tap, o0, o1, 2, 4, 0); break; \
+            case 16: ct_dw_rows_##S(ph, w, bias, y, g, P, tap, o0, o1, 4, 1, 0); break; \
+            case 17: ct_dw_rows_##S(ph, w, bias, y, g, P, tap, o0, o1, 4, 2, 0); break; \
+            case 18: ct_dw_rows_##S(ph, w, bias, y, g, P, tap, o0, o1, 4, 3, 0); break; \
+            case 19: ct_dw_rows_##S(ph, w, bias, y, g, P, tap, o0, o1, 4, 4, 0); break; \
+            case 32: ct_dw_rows_##S(ph, w, bias, y, g, P, tap, o0, o1, 8, 1, 0); break; \
+            default: ct_dw_rows_##S(ph, w, bias, y, g, P, tap, o0, o1, 8, 2, 0); break; \
+            }                                                                      \
+            o1 += nr;                                                              \
+        }                                                                          \
+}
+#define CT_DW_MST_F32(p, m, v) _mm256_mask_storeu_ps(p, m, (__m256)(v))
+#define CT_DW_MST_F64(p, m, v) _mm256_mask_storeu_pd(p, m, (__m256d)(v))
+/* o[0 .. n) = x[0 .. n), 16 floats (8 doubles) a masked load and store */
+__attribute__((target("avx512f"), always_inline))
+static inline void ct_dw_copy_f32(float *o, const float *x, int64_t n)
+{
+    for (int64_t i = 0; i < n; i += 16) {
+        const __mmask16 m = n - i >= 16 ? 0xffff : (__mmask16)((1u << (n - i)) - 1);
+        _mm512_mask_storeu_ps(o + i, m, _mm512_maskz_loadu_ps(m, x + i));
+    }
+}
+__attribute__((target("avx512f"), always_inline))
+static inline void ct_dw_copy_f64(double *o, const double *x, int64_t n)
+{
+    for (int64_t i = 0; i < n; i += 8) {
+        const __mmask8 m = n - i >= 8 ? 0xff : (__mmask8)((1u << (n - i)) - 1);
+        _mm512_mask_storeu_pd(o + i, m, _mm512_maskz_loadu_pd(m, x + i));
+    }
+}
+CT_DW_ROWS(f32, float, ct_dw_vf, ct_dw_vf_u, CT_DW_MST_F32, ct_dw_copy_f32)
+CT_DW_ROWS(f64, double, ct_dw_vd, ct_dw_vd_u, CT_DW_MST_F64, ct_dw_copy_f64)
+#undef CT_DW_MST_F32
+#undef CT_DW_MST_F64
+#undef CT_DWJ
+#undef CT_DW_ROWS
+/* whether a plane's rows go to ct_dw_rows_shared */
+static int ct_dw_shared_ok(const ct_conv_geom *g)
+{
+    return g->s[1] == 1 && g->s[2] == 1 && g->d[1] == 1 && g->k[1] > 1 && ct_conv_avx512();
+}
+#else
+static int ct_dw_shared_ok(const ct_conv_geom *g) { (void)g; return 0; }
+#endif
+
+#ifdef CT_CONV_X86
+#define CT_DW_SHARED_ROWS(S)                                                       \
+    if (pl->shared) { ct_dw_plane_shared_##S(x, w, bias, y, g, pl, ph); return; }
+#else
+#define CT_DW_SHARED_ROWS(S)
+#endif
 /* one plane: its padded phases in ph (zeros where the padding is, as the
  * caller's buffer holds them: only the input's values are written), then
  * its output rows (a row's last few values stored by a loop, not the call
@@ -921,30 +1084,26 @@ __attribute__((always_inline)) static inline void ct_dw_row_##S(                
 #define CT_DWCONV(S, T, V, VU)                                                     \
 __attribute__((optimize("no-tree-loop-distribute-patterns")))                     \
 CT_MULTIVERSION static void ct_dwconv_plane_##S(const T *x, const T *w, T bias, T *y, \
-                                                const ct_conv_geom *g, T *ph)      \
+                                                const ct_conv_geom *g, const ct_dw_plan *pl, \
+                                                T *ph)                             \
 {                                                                                  \
-    enum { L = 32 / sizeof(T) };                                                   \
     const int64_t O0 = g->out[0], O1 = g->out[1];                                  \
     const int64_t I0 = g->in[0], I1 = g->in[1], I2 = g->in[2], s2 = g->s[2], p2 = g->p[2]; \
-    const int64_t P = ct_dw_phase_len(g, L);                                       \
+    const int64_t P = pl->P;                                                       \
+    int64_t tap[CT_DW_KMAX];    /* a local copy: no store of the rows can alias it */ \
+    memcpy(tap, pl->tap, (size_t)g->k[2] * sizeof(int64_t));                       \
+    CT_DW_SHARED_ROWS(S)                                                           \
     for (int64_t r = 0; r < s2; r++) {                                             \
-        /* the m with 0 <= m s2 + r - p2 < I2: [a, b) */                            \
-        int64_t a = p2 > r ? (p2 - r + s2 - 1) / s2 : 0, b = (I2 + p2 - r + s2 - 1) / s2; \
-        a = a < P ? a : P;                                                         \
-        b = b < P ? (b > a ? b : a) : P;                                           \
+        const int64_t a = pl->ab[2 * r], n = pl->ab[2 * r + 1] - a;                \
         for (int64_t row = 0; row < I0 * I1; row++) {                              \
-            T *pp = ph + (row * s2 + r) * P;                                       \
+            T *pp = ph + (row * s2 + r) * P + a;                                   \
             const T *xs = x + row * I2 + a * s2 + r - p2;                          \
-            if (s2 == 1) memcpy(pp + a, xs, (size_t)(b - a) * sizeof(T));          \
-            else if (s2 == 2) for (int64_t m = 0; m < b - a; m++) pp[a + m] = xs[2 * m]; \
-            else for (int64_t m = 0; m < b - a; m++) pp[a + m] = xs[m * s2];       \
+            if (s2 == 1) for (int64_t m = 0; m < n; m++) pp[m] = xs[m];            \
+            else if (s2 == 2) for (int64_t m = 0; m < n; m++) pp[m] = xs[2 * m];   \
+            else for (int64_t m = 0; m < n; m++) pp[m] = xs[m * s2];               \
         }                                                                          \
     }                                                                              \
-    /* each tap of the last dim: where its run starts in a row's phases */    \
-    int64_t tap[CT_DW_KMAX];                                                       \
-    for (int64_t k2 = 0; k2 < g->k[2]; k2++)                                       \
-        tap[k2] = k2 * g->d[2] % s2 * P + k2 * g->d[2] / s2;                       \
-    const int nv = ct_dw_nv(g, L);                                                 \
+    const int nv = pl->nv;                                                         \
     for (int64_t o0 = 0; o0 < O0; o0++)                                            \
         for (int64_t o1 = 0, nr; o1 < O1; o1 += nr) {                              \
             /* short rows two at a time (chains enough to hide the fma latency); \
@@ -966,7 +1125,9 @@ static int ct_dwconv_##S(const char *src, const char *w, const char *bias, char 
 {                                                                                  \
     const int64_t V = g->in[0] * g->in[1] * g->in[2], L = g->out[0] * g->out[1] * g->out[2]; \
     const int64_t K = g->k[0] * g->k[1] * g->k[2], planes = N * C * R;             \
-    const int64_t phn = (g->in[0] * g->in[1] + 1) * g->s[2] * ct_dw_phase_len(g, 32 / sizeof(T)); \
+    ct_dw_plan pl;                                                                 \
+    ct_dw_plan_make(g, 32 / sizeof(T), &pl);                                       \
+    const int64_t phn = (g->in[0] * g->in[1] + 1) * g->s[2] * pl.P;                \
     const int par = ct_get_num_threads() > 1 && planes > 1 && planes * L * K >= CT_CONV_PAR_FLOPS / 2; \
     int fail = 0;                                                                  \
     CT_PARALLEL_IF(par, "omp parallel reduction(|:fail)",                          \
@@ -980,7 +1141,7 @@ static int ct_dwconv_##S(const char *src, const char *w, const char *bias, char 
             for (int64_t q = 0; q < planes; q++) {                                 \
                 const int64_t oc = q % (C * R), n = q / (C * R), c = oc / R;       \
                 ct_dwconv_plane_##S((const T *)src + (n * C + c) * V, (const T *)w + oc * K, \
-                                    bias ? ((const T *)bias)[oc] : (T)0, (T *)y + q * L, g, ph); \
+                                    bias ? ((const T *)bias)[oc] : (T)0, (T *)y + q * L, g, &pl, ph); \
             }                                                                      \
         }                                                                          \
         free(ph);                                                                  \
@@ -1210,7 +1371,8 @@ int ct_conv_im2col_mm_bias(ct_conv_gemm_fn gemm, int dtype, int64_t es, const ch
                            const char *w, const char *bias, char *y, int64_t N, int64_t C,
                            int64_t G, int64_t R, const ct_conv_geom *g)
 {
-    if (G == C && (dtype == CT_FLOAT32 || dtype == CT_FLOAT64) && g->k[2] <= CT_DW_KMAX) {
+    if (G == C && (dtype == CT_FLOAT32 || dtype == CT_FLOAT64) && g->k[2] <= CT_DW_KMAX
+        && g->s[2] <= CT_DW_KMAX) {
         return dtype == CT_FLOAT32 ? ct_dwconv_f32(src, w, bias, y, N, C, R, g)
                                    : ct_dwconv_f64(src, w, bias, y, N, C, R, g);
     }
