@@ -502,6 +502,12 @@ ROWS = [
      "mod.nn.functional.conv2d(x, w, padding=1, groups=32)"),
     ("conv2d depthwise stride 2 8x96x56x56", "x=R((8,96,56,56)); w=R((96,1,3,3), seed=1)",
      "mod.nn.functional.conv2d(x, w, stride=2, padding=1, groups=96)"),
+    ("conv2d depthwise 4x256x14x14", "x=R((4,256,14,14)); w=R((256,1,3,3), seed=1)",
+     "mod.nn.functional.conv2d(x, w, padding=1, groups=256)"),
+    ("conv2d depthwise 5x5 8x64x56x56", "x=R((8,64,56,56)); w=R((64,1,5,5), seed=1)",
+     "mod.nn.functional.conv2d(x, w, padding=2, groups=64)"),
+    ("conv2d depthwise 7x7 8x128x28x28", "x=R((8,128,28,28)); w=R((128,1,7,7), seed=1)",
+     "mod.nn.functional.conv2d(x, w, padding=3, groups=128)"),
     # nn: losses, activations, normalisation, sampling
     ("grad: bce_with_logits 1e6", "x,=G(R(%s)); t=R(%s, seed=1, lo=0, hi=1)" % (L, L),
      "mod.nn.functional.binary_cross_entropy_with_logits(x, t).backward()"),
