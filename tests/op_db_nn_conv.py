@@ -167,6 +167,7 @@ def _s_conv1d(rng, dt):
         ((x(2, 3, 8), x(2, 3, 4)), {"padding": "same"}),
         ((x(3, 7), x(2, 3, 2), x(2)), {"stride": 3}),                  # unbatched
         ((x(2, 6, 40), x(6, 1, 5), x(6)), {"stride": 2, "padding": 2, "groups": 6}),   # depthwise
+        ((x(2, 4, 30), x(4, 1, 7), x(4)), {"padding": 3, "groups": 4}),   # its gradient depthwise too
     ]
 
 
@@ -189,6 +190,9 @@ def _s_conv_t2d(rng, dt):
                                                 "groups": 2}),
         ((x(1, 2, 4, 3), x(2, 2, 3, 2)), {"dilation": 2, "padding": (2, 1)}),
         ((x(2, 3, 4), x(2, 3, 2, 2)), {"stride": 2}),                  # unbatched
+        # one channel a group, stride 1: a depthwise correlation with the
+        # kernel flipped
+        ((x(2, 3, 5, 6), x(3, 1, 3, 2), x(3)), {"groups": 3, "padding": 1, "dilation": (1, 2)}),
     ]
 
 
