@@ -282,6 +282,30 @@ def test_prelu_backward_on_threads(threads, nt, dtype, shape, c):
     np.testing.assert_allclose(wt.grad.numpy(), np.reshape(dw, (c,)), rtol=tol * 10, atol=tol * 10)
 
 
+@pytest.mark.parametrize("dt", ["float32", "float64"])
+def test_depthwise_weight_grad_ignores_unread_inputs(dt):
+    # a stride of 2 over 14 columns and 12 rows (3 x 3, no padding) never
+    # reads the last column or row: inf and nan there leave the weight's and
+    # the bias's gradients finite, the same as with zeros there (numpy:
+    # the sums of the gradient times each tap's window)
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((2, 3, 12, 14)).astype(dt)
+    gy = rng.standard_normal((2, 3, 5, 6)).astype(dt)
+    want = np.zeros((3, 1, 3, 3))
+    for a in range(3):
+        for b in range(3):
+            want[:, 0, a, b] = (gy * x[:, :, a:a + 10:2, b:b + 12:2]).sum((0, 2, 3))
+    x[:, :, :, 13] = np.inf
+    x[:, :, 11, :] = np.nan
+    xt = torch.tensor(x)
+    w = torch.tensor(rng.standard_normal((3, 1, 3, 3)).astype(dt)).requires_grad_(True)
+    b = torch.zeros(3, dtype=getattr(torch, dt)).requires_grad_(True)
+    F.conv2d(xt, w, b, stride=2, groups=3).backward(torch.tensor(gy))
+    tol = TOL[dt][0] * 10
+    np.testing.assert_allclose(w.grad.numpy(), want, rtol=tol, atol=tol)
+    np.testing.assert_allclose(b.grad.numpy(), gy.sum((0, 2, 3)), rtol=tol, atol=tol)
+
+
 @pytest.mark.parametrize("nt", [2, 3])
 @pytest.mark.parametrize("kw", [{"padding": 1}, {"stride": 2, "padding": 1}, {"stride": (1, 3), "dilation": 2}])
 def test_depthwise_conv_planes_on_threads(threads, nt, kw):

@@ -1081,28 +1081,41 @@ static int ct_dw_shared_ok(const ct_conv_geom *g) { (void)g; return 0; }
  * caller's buffer holds them: only the input's values are written), then
  * its output rows (a row's last few values stored by a loop, not the call
  * of memmove GCC makes of it: 8% of a 3 x 3 stride 2 convolution's time) */
-#define CT_DWCONV(S, T, V, VU)                                                     \
-__attribute__((optimize("no-tree-loop-distribute-patterns")))                     \
-CT_MULTIVERSION static void ct_dwconv_plane_##S(const T *x, const T *w, T bias, T *y, \
-                                                const ct_conv_geom *g, const ct_dw_plan *pl, \
-                                                T *ph)                             \
+/* a plane's input rows into their padded phases (ph, zeros where the padding
+ * is: only the input's values are written), input row (i0, i1) as phase row
+ * i0 hb + top + i1 */
+#define CT_DW_PAD(S, T)                                                            \
+__attribute__((always_inline)) static inline void ct_dw_pad_##S(                   \
+        const T *x, const ct_conv_geom *g, const ct_dw_plan *pl, T *ph, int64_t hb, \
+        int64_t top)                                                               \
 {                                                                                  \
-    const int64_t O0 = g->out[0], O1 = g->out[1];                                  \
-    const int64_t I0 = g->in[0], I1 = g->in[1], I2 = g->in[2], s2 = g->s[2], p2 = g->p[2]; \
-    const int64_t P = pl->P;                                                       \
-    int64_t tap[CT_DW_KMAX];    /* a local copy: no store of the rows can alias it */ \
-    memcpy(tap, pl->tap, (size_t)g->k[2] * sizeof(int64_t));                       \
-    CT_DW_SHARED_ROWS(S)                                                           \
+    const int64_t I1 = g->in[1], I2 = g->in[2], s2 = g->s[2], p2 = g->p[2], P = pl->P; \
     for (int64_t r = 0; r < s2; r++) {                                             \
         const int64_t a = pl->ab[2 * r], n = pl->ab[2 * r + 1] - a;                \
-        for (int64_t row = 0; row < I0 * I1; row++) {                              \
-            T *pp = ph + (row * s2 + r) * P + a;                                   \
+        for (int64_t row = 0; row < g->in[0] * I1; row++) {                        \
+            const int64_t i0 = hb == I1 ? 0 : row / I1;    /* hb == I1: row's own */ \
+            T *pp = ph + ((row + i0 * (hb - I1) + top) * s2 + r) * P + a;          \
             const T *xs = x + row * I2 + a * s2 + r - p2;                          \
             if (s2 == 1) for (int64_t m = 0; m < n; m++) pp[m] = xs[m];            \
             else if (s2 == 2) for (int64_t m = 0; m < n; m++) pp[m] = xs[2 * m];   \
             else for (int64_t m = 0; m < n; m++) pp[m] = xs[m * s2];               \
         }                                                                          \
     }                                                                              \
+}
+CT_DW_PAD(f32, float)
+CT_DW_PAD(f64, double)
+
+#define CT_DWCONV(S, T, V, VU)                                                     \
+__attribute__((optimize("no-tree-loop-distribute-patterns")))                     \
+CT_MULTIVERSION static void ct_dwconv_plane_##S(const T *x, const T *w, T bias, T *y, \
+                                                const ct_conv_geom *g, const ct_dw_plan *pl, \
+                                                T *ph)                             \
+{                                                                                  \
+    const int64_t O0 = g->out[0], O1 = g->out[1], P = pl->P;                       \
+    int64_t tap[CT_DW_KMAX];    /* a local copy: no store of the rows can alias it */ \
+    memcpy(tap, pl->tap, (size_t)g->k[2] * sizeof(int64_t));                       \
+    CT_DW_SHARED_ROWS(S)                                                           \
+    ct_dw_pad_##S(x, g, pl, ph, g->in[1], 0);                                      \
     const int nv = pl->nv;                                                         \
     for (int64_t o0 = 0; o0 < O0; o0++)                                            \
         for (int64_t o1 = 0, nr; o1 < O1; o1 += nr) {                              \
@@ -1152,6 +1165,151 @@ CT_DW_ROW(f32, float, ct_dw_vf, ct_dw_vf_u)
 CT_DW_ROW(f64, double, ct_dw_vd, ct_dw_vd_u)
 CT_DWCONV(f32, float, ct_dw_vf, ct_dw_vf_u)
 CT_DWCONV(f64, double, ct_dw_vd, ct_dw_vd_u)
+
+/* A depthwise convolution's weight gradient (and the bias's), straight from
+ * the planes as the forward reads them: for each kernel row (k0, k1), every
+ * output row's gradient times the input row under it, shifted by each tap of
+ * the last dim (up to CT_DW_WG_TAPS taps at a time, each a running vector
+ * sum), the plane's input in its padded phases and its gradient in rows of
+ * whole vectors (zeros past the row; the input's lanes there masked off, so
+ * that an inf under no output adds nothing). The channels between the
+ * threads, each summing over the images (im2col's K columns and a 1-row
+ * product a channel ran at 1/40 of the forward's speed). */
+#define CT_DW_WG_TAPS 16
+/* the phase rows of an image plane for the weight gradient: every row an
+ * output row's taps read (the padding's zeros), and the input's */
+static inline int64_t ct_dw_wg_rows(const ct_conv_geom *g)
+{
+    const int64_t reach = (g->out[1] - 1) * g->s[1] + (g->k[1] - 1) * g->d[1] + 1;
+    return reach > g->p[1] + g->in[1] ? reach : g->p[1] + g->in[1];
+}
+/* nb taps' running sums over the output rows of kernel plane k0: the
+ * input's rows hb to an image plane, the padding's rows zeros among them,
+ * so that tap t of output row (o0, o1) reads from base[t] + o1 s1 s2 P */
+#define CT_DW_WG_BLOCK(S, T, V, VU, VI)                                            \
+__attribute__((always_inline)) static inline void ct_dw_wg_block_##S(              \
+        const T *gp, const T *ph, const ct_conv_geom *g, int64_t P, int64_t W, int64_t hb, \
+        const int64_t *tdel, int64_t k0, const int nb, VI last, T *gk)             \
+{                                                                                  \
+    enum { L = 32 / sizeof(T) };                                                   \
+    const int64_t O0 = g->out[0], O1 = g->out[1], O2 = g->out[2];                  \
+    const int64_t I0 = g->in[0], s2 = g->s[2], rs = g->s[1] * s2 * P;              \
+    const int64_t nfull = O2 / L;                                                  \
+    V acc[CT_DW_WG_TAPS];                                                          \
+    for (int t = 0; t < nb; t++) acc[t] = (V){0};                                  \
+    for (int64_t o0 = 0; o0 < O0; o0++) {                                          \
+        const int64_t i0 = o0 * g->s[0] - g->p[0] + k0 * g->d[0];                  \
+        if (i0 < 0 || i0 >= I0) continue;                                          \
+        const T *base = ph + i0 * hb * s2 * P;                                     \
+        const T *gr = gp + o0 * O1 * W;                                            \
+        for (int64_t o1 = 0; o1 < O1; o1++, gr += W, base += rs) {                 \
+            for (int64_t v = 0; v < nfull; v++) {                                  \
+                const V gv = *(const VU *)(gr + v * L);                            \
+                for (int t = 0; t < nb; t++) acc[t] += gv * *(const VU *)(base + tdel[t] + v * L); \
+            }                                                                      \
+            if (nfull * L < O2) {                                                  \
+                const V gv = *(const VU *)(gr + nfull * L);                        \
+                for (int t = 0; t < nb; t++)                                       \
+                    acc[t] += gv * (V)((VI)*(const VU *)(base + tdel[t] + nfull * L) & last); \
+            }                                                                      \
+        }                                                                          \
+    }                                                                              \
+    for (int t = 0; t < nb; t++) {                                                 \
+        T h = 0;                                                                   \
+        for (int j = 0; j < L; j++) h += acc[t][j];                                \
+        gk[t] += h;                                                                \
+    }                                                                              \
+}
+#define CT_DW_WGRAD(S, T, V, VU, VI)                                               \
+CT_DW_WG_BLOCK(S, T, V, VU, VI)                                                    \
+__attribute__((optimize("no-tree-loop-distribute-patterns")))                     \
+CT_MULTIVERSION static void ct_dw_wgrad_plane_##S(const T *x, const T *gy, const ct_conv_geom *g, \
+                                                  const ct_dw_plan *pl, T *ph, T *gp, T *gk, \
+                                                  T *gb)                           \
+{                                                                                  \
+    enum { L = 32 / sizeof(T) };                                                   \
+    const int64_t O0 = g->out[0], O1 = g->out[1], O2 = g->out[2], P = pl->P;       \
+    const int64_t K1 = g->k[1], K2 = g->k[2], W = (O2 + L - 1) / L * L;            \
+    /* the input's rows with the padding's above and below them: hb rows */     \
+    const int64_t hb = ct_dw_wg_rows(g);                                           \
+    ct_dw_pad_##S(x, g, pl, ph, hb, g->p[1]);                                      \
+    /* the gradient's rows W apart (the lanes past O2 stay zero); its sum in   */ \
+    /* lanes, 32 rows at a time into a double                                 */ \
+    for (int64_t row = 0; row < O0 * O1; row++)                                    \
+        for (int64_t m = 0; m < O2; m++) gp[row * W + m] = gy[row * O2 + m];       \
+    if (gb) {                                                                      \
+        double sum = 0;                                                            \
+        for (int64_t r0 = 0; r0 < O0 * O1; r0 += 32) {                             \
+            V vs = (V){0};                                                         \
+            const int64_t r1 = O0 * O1 - r0 < 32 ? O0 * O1 : r0 + 32;              \
+            for (int64_t i = r0 * W; i < r1 * W; i += L) vs += *(const VU *)(gp + i); \
+            for (int j = 0; j < L; j++) sum += vs[j];                              \
+        }                                                                          \
+        *gb += (T)sum;                                                             \
+    }                                                                              \
+    /* the last vector's lanes within the row */                                   \
+    VI last;                                                                       \
+    for (int j = 0; j < L; j++) last[j] = j < O2 % L ? -1 : 0;                     \
+    /* taps (k1, k2) of a kernel plane in blocks of CT_DW_WG_TAPS: where each */   \
+    /* tap reads, from its output row's first input row                        */   \
+    int64_t tdel[CT_DW_WG_TAPS];                                                   \
+    for (int64_t k0 = 0; k0 < g->k[0]; k0++)                                       \
+        for (int64_t b = 0; b < K1 * K2; b += CT_DW_WG_TAPS) {                     \
+            const int nb = K1 * K2 - b < CT_DW_WG_TAPS ? (int)(K1 * K2 - b) : CT_DW_WG_TAPS; \
+            for (int t = 0; t < nb; t++)                                           \
+                tdel[t] = (b + t) / K2 * g->d[1] * g->s[2] * P + pl->tap[(b + t) % K2]; \
+            T *gkb = gk + k0 * K1 * K2 + b;                                        \
+            switch (nb) {                                                          \
+            case 16: ct_dw_wg_block_##S(gp, ph, g, P, W, hb, tdel, k0, 16, last, gkb); break; \
+            case 9: ct_dw_wg_block_##S(gp, ph, g, P, W, hb, tdel, k0, 9, last, gkb); break; \
+            case 4: ct_dw_wg_block_##S(gp, ph, g, P, W, hb, tdel, k0, 4, last, gkb); break; \
+            default:                                                               \
+                for (int t = 0; t < nb; t++)                                       \
+                    ct_dw_wg_block_##S(gp, ph, g, P, W, hb, tdel + t, k0, 1, last, gkb + t); \
+            }                                                                      \
+        }                                                                          \
+}                                                                                  \
+/* gw (C R kernels) and gb (C R sums, or NULL) from a (N images of C R       */   \
+/* gradient planes, an elements apart; 0: one for all) and src (N images of  */   \
+/* C planes)                                                                  */   \
+static int ct_dw_wgrad_##S(const char *a, int64_t an, const char *src, char *gw, char *gb, \
+                           int64_t N, int64_t C, int64_t R, const ct_conv_geom *g) \
+{                                                                                  \
+    enum { L = 32 / sizeof(T) };                                                   \
+    const int64_t V1 = g->in[0] * g->in[1] * g->in[2];                             \
+    const int64_t Lo = g->out[0] * g->out[1] * g->out[2];                          \
+    const int64_t K = g->k[0] * g->k[1] * g->k[2], CR = C * R;                     \
+    const int64_t W = (g->out[2] + L - 1) / L * L;                                 \
+    ct_dw_plan pl;                                                                 \
+    ct_dw_plan_make(g, L, &pl);                                                    \
+    const int64_t phn = g->in[0] * ct_dw_wg_rows(g) * g->s[2] * pl.P;              \
+    const int64_t gpn = g->out[0] * g->out[1] * W;                                 \
+    const int par = ct_get_num_threads() > 1 && CR > 1 && N * CR * Lo * K >= CT_CONV_PAR_FLOPS / 2; \
+    int fail = 0;                                                                  \
+    CT_PARALLEL_IF(par, "omp parallel reduction(|:fail)",                          \
+    {                                                                              \
+        T *ph = (T *)calloc((size_t)(phn + gpn), sizeof(T));                       \
+        if (ph == NULL) fail = 1;                                                  \
+        else {                                                                     \
+            _Pragma("omp for schedule(static)")                                    \
+            for (int64_t oc = 0; oc < CR; oc++) {                                  \
+                T *gk = (T *)gw + oc * K, *gbc = gb ? (T *)gb + oc : NULL;         \
+                for (int64_t k = 0; k < K; k++) gk[k] = 0;                         \
+                if (gbc) *gbc = 0;                                                 \
+                for (int64_t n = 0; n < N; n++)                                    \
+                    ct_dw_wgrad_plane_##S((const T *)src + (n * C + oc / R) * V1,  \
+                                          (const T *)a + n * an + oc * Lo, g, &pl, ph, \
+                                          ph + phn, gk, gbc);                      \
+            }                                                                      \
+        }                                                                          \
+        free(ph);                                                                  \
+    });                                                                            \
+    return fail ? -1 : 0;                                                          \
+}
+typedef int32_t ct_dw_vi __attribute__((vector_size(32)));
+typedef int64_t ct_dw_vl __attribute__((vector_size(32)));
+CT_DW_WGRAD(f32, float, ct_dw_vf, ct_dw_vf_u, ct_dw_vi)
+CT_DW_WGRAD(f64, double, ct_dw_vd, ct_dw_vd_u, ct_dw_vl)
 
 #ifdef CT_CONV_X86
 /* the padded copy of image x: rows of Wq values of the strides' phase
@@ -1662,6 +1820,10 @@ int ct_conv_wgrad_bias(ct_conv_gemm_fn gemm, int dtype, int64_t es, const char *
     const int64_t V = g->in[0] * g->in[1] * g->in[2], L = g->out[0] * g->out[1] * g->out[2];
     const int64_t K = g->k[0] * g->k[1] * g->k[2], Q = C / G * K;
     const int64_t W = G * R * Q;            /* elements of gw */
+    if (G == C && (dtype == CT_FLOAT32 || dtype == CT_FLOAT64) && g->k[2] <= CT_DW_KMAX
+        && g->s[2] <= CT_DW_KMAX)
+        return dtype == CT_FLOAT32 ? ct_dw_wgrad_f32(a, an, src, gw, gb, N, C, R, g)
+                                   : ct_dw_wgrad_f64(a, an, src, gw, gb, N, C, R, g);
     ct_im2col_ls_fn im2col = ct_im2col_ls_loops[dtype];
     int nt = ct_conv_threads(N, 2.0 * N * G * R * Q * L);
     /* images per chunk: at most a thread's share */
