@@ -156,6 +156,8 @@ def _s_conv2d(rng, dt):
         ((x(2, 3, 14, 14), x(3, 1, 3, 3), x(3)), {"padding": 1, "groups": 3}),
         ((x(1, 2, 7, 5), x(4, 1, 2, 3)), {"padding": (1, 2), "dilation": (1, 2), "groups": 2}),
         ((x(1, 2, 10, 40), x(2, 1, 5, 3), x(2)), {"padding": (0, 1), "groups": 2}),
+        # a stride down the rows only (the input's gradient: the rows gathered)
+        ((x(2, 3, 9, 10), x(3, 1, 3, 3), x(3)), {"stride": (2, 1), "padding": 1, "groups": 3}),
     ]
 
 
@@ -193,6 +195,9 @@ def _s_conv_t2d(rng, dt):
         # one channel a group, stride 1: a depthwise correlation with the
         # kernel flipped
         ((x(2, 3, 5, 6), x(3, 1, 3, 2), x(3)), {"groups": 3, "padding": 1, "dilation": (1, 2)}),
+        # and with a stride: each row's two phases gathered and interleaved
+        ((x(1, 3, 4, 5), x(3, 1, 3, 3)), {"stride": 2, "padding": 1, "output_padding": 1,
+                                          "dilation": (2, 1), "groups": 3}),
     ]
 
 
