@@ -1618,8 +1618,12 @@ int ct_conv_im2col_mm_bias(ct_conv_gemm_fn gemm, int dtype, int64_t es, const ch
  * the row (col2im's products of one row a channel at 0.77x PyTorch's speed
  * on 8x96x56x56 stride 2). */
 #define CT_DWT_PAIRS 64      /* kernel rows (K0 K1) it takes, at most */
+#define CT_DWT_SMAX 4        /* the longest stride along the first dims it takes */
 typedef struct {
     int64_t PL, Wg, nk[2], k2[2][CT_DW_KMAX], c[2][CT_DW_KMAX];
+    /* dims 0, 1: for an input index i = q s + rho, the taps k with an output
+     * index o = q + c (i + p - k d = o s): nr[dim][rho] of them */
+    int64_t nr[2][CT_DWT_SMAX], rk[2][CT_DWT_SMAX][CT_DW_KMAX], rc[2][CT_DWT_SMAX][CT_DW_KMAX];
     int nv;
 } ct_dwt_plan;
 /* the plan of ct_dwt, or 0 where it does not apply */
@@ -1627,6 +1631,19 @@ static int ct_dwt_plan_make(const ct_conv_geom *g, int64_t L, ct_dwt_plan *pl)
 {
     const int64_t s2 = g->s[2], p2 = g->p[2], d2 = g->d[2], K2 = g->k[2];
     if (s2 > 2 || K2 > CT_DW_KMAX || g->k[0] * g->k[1] > CT_DWT_PAIRS) return 0;
+    for (int dim = 0; dim < 2; dim++) {
+        const int64_t sd = g->s[dim], pd = g->p[dim], dd = g->d[dim];
+        if (sd > CT_DWT_SMAX || g->k[dim] > CT_DW_KMAX) return 0;
+        for (int64_t rho = 0; rho < sd; rho++) {
+            pl->nr[dim][rho] = 0;
+            for (int64_t k = 0; k < g->k[dim]; k++) {
+                const int64_t t = rho + pd - k * dd;
+                if (((t % sd) + sd) % sd) continue;
+                pl->rk[dim][rho][pl->nr[dim][rho]] = k;
+                pl->rc[dim][rho][pl->nr[dim][rho]++] = t / sd;
+            }
+        }
+    }
     int64_t lo = 0, hi = 0;
     for (int64_t r = 0; r < s2; r++) {
         pl->nk[r] = 0;
@@ -1689,17 +1706,20 @@ CT_MULTIVERSION static void ct_dwt_plane_##S(const T *gy, const T *w, T *y,     
         for (int64_t m = 0; m < O2; m++) gp[row * Wg + pl->PL + m] = gy[row * O2 + m]; \
     const T *rp[CT_DWT_PAIRS], *wp[CT_DWT_PAIRS];                                  \
     const int64_t n0 = (I2 + s2 - 1) / s2, ch = pl->nv * L;                        \
+    const int64_t s0 = g->s[0], s1 = g->s[1];                                      \
     for (int64_t i0 = 0; i0 < I0; i0++)                                            \
         for (int64_t i1 = 0; i1 < I1; i1++) {                                      \
+            /* i = q s + rho: the taps whose output index q + c is in range */    \
+            const int64_t q0 = i0 / s0, r0 = i0 % s0, q1 = i1 / s1, r1 = i1 % s1;  \
             int np = 0;                                                            \
-            for (int64_t k0 = 0; k0 < g->k[0]; k0++) {                             \
-                const int64_t t0 = i0 + g->p[0] - k0 * g->d[0];                    \
-                if (t0 < 0 || t0 % g->s[0] || t0 / g->s[0] >= O0) continue;        \
-                for (int64_t k1 = 0; k1 < K1; k1++) {                              \
-                    const int64_t t1 = i1 + g->p[1] - k1 * g->d[1];                \
-                    if (t1 < 0 || t1 % g->s[1] || t1 / g->s[1] >= O1) continue;    \
-                    rp[np] = gp + (t0 / g->s[0] * O1 + t1 / g->s[1]) * Wg + pl->PL; \
-                    wp[np++] = w + (k0 * K1 + k1) * K2;                            \
+            for (int64_t j0 = 0; j0 < pl->nr[0][r0]; j0++) {                       \
+                const int64_t o0 = q0 + pl->rc[0][r0][j0];                         \
+                if (o0 < 0 || o0 >= O0) continue;                                  \
+                for (int64_t j1 = 0; j1 < pl->nr[1][r1]; j1++) {                   \
+                    const int64_t o1 = q1 + pl->rc[1][r1][j1];                     \
+                    if (o1 < 0 || o1 >= O1) continue;                              \
+                    rp[np] = gp + (o0 * O1 + o1) * Wg + pl->PL;                    \
+                    wp[np++] = w + (pl->rk[0][r0][j0] * K1 + pl->rk[1][r1][j1]) * K2; \
                 }                                                                  \
             }                                                                      \
             T *yr = y + (i0 * I1 + i1) * I2;                                       \
