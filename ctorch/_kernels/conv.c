@@ -942,9 +942,10 @@ __attribute__((always_inline)) static inline void ct_dw_row_##S(                
  * loaded run of an input row used for every output row it feeds. Input row
  * j of the rows' window adds, times the weights of kernel row j - r, into
  * output row r, so one load serves up to nr fmas where ct_dw_row's serves
- * one (7 x 7 on 28 x 28: 0.68x -> 0.9x PyTorch's speed); each output's
+ * one (7 x 7 on 8x128x28x28: 0.69x -> 1.14x PyTorch's speed); each output's
  * products are still added in the order k0, k1, k2, so the same bits. A
- * row's last part is stored under a mask. */
+ * row's last part is stored under a mask; kc, when not 0, is K1 and K2 (the
+ * 3 x 3 form, its loops unrolled: 4x256x14x14 1.2x faster). */
 /* window row j's taps into output rows RLO .. RHI */
 #define CT_DWJ(V, VU, RLO, RHI)                                                           \
     case RLO * 4 + RHI:                                                            \
@@ -1078,10 +1079,6 @@ static int ct_dw_shared_ok(const ct_conv_geom *g) { (void)g; return 0; }
 #else
 #define CT_DW_SHARED_ROWS(S)
 #endif
-/* one plane: its padded phases in ph (zeros where the padding is, as the
- * caller's buffer holds them: only the input's values are written), then
- * its output rows (a row's last few values stored by a loop, not the call
- * of memmove GCC makes of it: 8% of a 3 x 3 stride 2 convolution's time) */
 /* a plane's input rows into their padded phases (ph, zeros where the padding
  * is: only the input's values are written), input row (i0, i1) as phase row
  * i0 hb + top + i1 */
@@ -1106,6 +1103,10 @@ __attribute__((always_inline)) static inline void ct_dw_pad_##S(                
 CT_DW_PAD(f32, float)
 CT_DW_PAD(f64, double)
 
+/* one plane: its padded phases in ph (zeros where the padding is, as the
+ * caller's buffer holds them: only the input's values are written), then
+ * its output rows (a row's last few values stored by a loop, not the call
+ * of memmove GCC makes of it: 8% of a 3 x 3 stride 2 convolution's time) */
 #define CT_DWCONV(S, T, V, VU)                                                     \
 __attribute__((optimize("no-tree-loop-distribute-patterns")))                     \
 CT_MULTIVERSION static void ct_dwconv_plane_##S(const T *x, const T *w, T bias, T *y, \
@@ -1775,10 +1776,10 @@ CT_DWT(f64, double, ct_dw_vd, ct_dw_vd_u, ct_dw_vl)
  * correlated with its kernel flipped, padded by d (k - 1) - p on each side,
  * through the direct depthwise kernel instead of the products and col2im
  * (the input's gradient, 7 x 7 on 8x128x28x28: 0.32x -> 1.4x PyTorch's speed,
- * 3 x 3 on 8x32x64x64: 1.0x -> 2.2x). src: N images of G
- * planes (sn elements apart; 0: one image for all), w: G kernels; y: N
- * images of G planes. Returns 1 where it does not apply (float32 and
- * float64 only, and the geometry), -1 out of memory, else 0. */
+ * 3 x 3 on 8x32x64x64: 1.0x -> 2.2x); with a stride, ct_dwt. src: N images
+ * of G planes (sn elements apart; 0: one image for all), w: G kernels; y: N
+ * images of G planes; float32 or float64. Returns 1 where the geometry does
+ * not suit them, -1 out of memory, else 0. */
 static int ct_dw_transposed(int dtype, const char *src, int64_t sn, const char *w, char *y,
                             int64_t N, int64_t G, const ct_conv_geom *g)
 {
