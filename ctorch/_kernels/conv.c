@@ -1103,6 +1103,28 @@ __attribute__((always_inline)) static inline void ct_dw_pad_##S(                
 CT_DW_PAD(f32, float)
 CT_DW_PAD(f64, double)
 
+/* The depthwise drivers' loop: units u = 0 .. count - 1 between the threads
+ * (where there are several, and work, the call's multiply-adds, is enough),
+ * each thread with a buffer buf of n T's zeroed once (the padding's zeros:
+ * only the planes' values are written into it); returns -1 from the caller
+ * out of memory, else 0. */
+#define CT_DW_TEAM(T, buf, n, u, count, work, ...)                                \
+    do {                                                                           \
+        const int par = ct_get_num_threads() > 1 && (count) > 1                    \
+                        && (work) >= CT_CONV_PAR_FLOPS / 2;                        \
+        int fail = 0;                                                              \
+        CT_PARALLEL_IF(par, "omp parallel reduction(|:fail)",                      \
+        {                                                                          \
+            T *buf = (T *)calloc((size_t)(n), sizeof(T));                          \
+            if (buf == NULL) fail = 1;                                             \
+            else {                                                                 \
+                _Pragma("omp for schedule(static)")                                \
+                for (int64_t u = 0; u < (count); u++) { __VA_ARGS__ }              \
+            }                                                                      \
+            free(buf);                                                             \
+        });                                                                        \
+        return fail ? -1 : 0;                                                      \
+    } while (0)
 /* one plane: its padded phases in ph (zeros where the padding is, as the
  * caller's buffer holds them: only the input's values are written), then
  * its output rows (a row's last few values stored by a loop, not the call
@@ -1144,26 +1166,13 @@ static int ct_dwconv_##S(const char *src, int64_t sn, const char *w, const char 
     const int64_t K = g->k[0] * g->k[1] * g->k[2], planes = N * C * R;             \
     ct_dw_plan pl;                                                                 \
     ct_dw_plan_make(g, 32 / sizeof(T), &pl);                                       \
+    /* each phase row's padding and the zero row for the padding's rows */        \
     const int64_t phn = (g->in[0] * g->in[1] + 1) * g->s[2] * pl.P;                \
-    const int par = ct_get_num_threads() > 1 && planes > 1 && planes * L * K >= CT_CONV_PAR_FLOPS / 2; \
-    int fail = 0;                                                                  \
-    CT_PARALLEL_IF(par, "omp parallel reduction(|:fail)",                          \
-    {                                                                              \
-        /* zeros where no plane writes: each phase row's padding, the     \
-         * zero row (two small memsets a row cost more than its copy) */  \
-        T *ph = (T *)calloc((size_t)phn, sizeof(T));                               \
-        if (ph == NULL) fail = 1;                                                  \
-        else {                                                                     \
-            _Pragma("omp for schedule(static)")                                    \
-            for (int64_t q = 0; q < planes; q++) {                                 \
-                const int64_t oc = q % (C * R), n = q / (C * R), c = oc / R;       \
-                ct_dwconv_plane_##S((const T *)src + n * sn + c * V, (const T *)w + oc * K, \
-                                    bias ? ((const T *)bias)[oc] : (T)0, (T *)y + q * L, g, &pl, ph); \
-            }                                                                      \
-        }                                                                          \
-        free(ph);                                                                  \
-    });                                                                            \
-    return fail ? -1 : 0;                                                          \
+    CT_DW_TEAM(T, ph, phn, q, planes, planes * L * K,                              \
+        const int64_t oc = q % (C * R), n = q / (C * R), c = oc / R;               \
+        ct_dwconv_plane_##S((const T *)src + n * sn + c * V, (const T *)w + oc * K, \
+                            bias ? ((const T *)bias)[oc] : (T)0, (T *)y + q * L, g, &pl, ph); \
+    );                                                                             \
 }
 CT_DW_ROW(f32, float, ct_dw_vf, ct_dw_vf_u)
 CT_DW_ROW(f64, double, ct_dw_vd, ct_dw_vd_u)
@@ -1288,27 +1297,15 @@ static int ct_dw_wgrad_##S(const char *a, int64_t an, const char *src, char *gw,
     ct_dw_plan_make(g, L, &pl);                                                    \
     const int64_t phn = g->in[0] * ct_dw_wg_rows(g) * g->s[2] * pl.P;              \
     const int64_t gpn = g->out[0] * g->out[1] * W;                                 \
-    const int par = ct_get_num_threads() > 1 && CR > 1 && N * CR * Lo * K >= CT_CONV_PAR_FLOPS / 2; \
-    int fail = 0;                                                                  \
-    CT_PARALLEL_IF(par, "omp parallel reduction(|:fail)",                          \
-    {                                                                              \
-        T *ph = (T *)calloc((size_t)(phn + gpn), sizeof(T));                       \
-        if (ph == NULL) fail = 1;                                                  \
-        else {                                                                     \
-            _Pragma("omp for schedule(static)")                                    \
-            for (int64_t oc = 0; oc < CR; oc++) {                                  \
-                T *gk = (T *)gw + oc * K, *gbc = gb ? (T *)gb + oc : NULL;         \
-                for (int64_t k = 0; k < K; k++) gk[k] = 0;                         \
-                if (gbc) *gbc = 0;                                                 \
-                for (int64_t n = 0; n < N; n++)                                    \
-                    ct_dw_wgrad_plane_##S((const T *)src + (n * C + oc / R) * V1,  \
-                                          (const T *)a + n * an + oc * Lo, g, &pl, ph, \
-                                          ph + phn, gk, gbc);                      \
-            }                                                                      \
-        }                                                                          \
-        free(ph);                                                                  \
-    });                                                                            \
-    return fail ? -1 : 0;                                                          \
+    CT_DW_TEAM(T, ph, phn + gpn, oc, CR, N * CR * Lo * K,                          \
+        T *gk = (T *)gw + oc * K, *gbc = gb ? (T *)gb + oc : NULL;                 \
+        for (int64_t k = 0; k < K; k++) gk[k] = 0;                                 \
+        if (gbc) *gbc = 0;                                                         \
+        for (int64_t n = 0; n < N; n++)                                            \
+            ct_dw_wgrad_plane_##S((const T *)src + (n * C + oc / R) * V1,          \
+                                  (const T *)a + n * an + oc * Lo, g, &pl, ph, ph + phn, \
+                                  gk, gbc);                                        \
+    );                                                                             \
 }
 typedef int32_t ct_dw_vi __attribute__((vector_size(32)));
 typedef int64_t ct_dw_vl __attribute__((vector_size(32)));
@@ -1739,21 +1736,10 @@ static int ct_dwt_##S(const char *src, int64_t sn, const char *w, char *y, int64
     const int64_t V1 = g->in[0] * g->in[1] * g->in[2];                             \
     const int64_t Lo = g->out[0] * g->out[1] * g->out[2], K = g->k[0] * g->k[1] * g->k[2]; \
     const int64_t gpn = g->out[0] * g->out[1] * pl->Wg, planes = N * C;            \
-    const int par = ct_get_num_threads() > 1 && planes > 1 && planes * Lo * K >= CT_CONV_PAR_FLOPS / 2; \
-    int fail = 0;                                                                  \
-    CT_PARALLEL_IF(par, "omp parallel reduction(|:fail)",                          \
-    {                                                                              \
-        T *gp = (T *)calloc((size_t)gpn, sizeof(T));                               \
-        if (gp == NULL) fail = 1;                                                  \
-        else {                                                                     \
-            _Pragma("omp for schedule(static)")                                    \
-            for (int64_t q = 0; q < planes; q++)                                   \
-                ct_dwt_plane_##S((const T *)src + q / C * sn + q % C * Lo,         \
-                                 (const T *)w + q % C * K, (T *)y + q * V1, g, pl, gp); \
-        }                                                                          \
-        free(gp);                                                                  \
-    });                                                                            \
-    return fail ? -1 : 0;                                                          \
+    CT_DW_TEAM(T, gp, gpn, q, planes, planes * Lo * K,                             \
+        ct_dwt_plane_##S((const T *)src + q / C * sn + q % C * Lo, (const T *)w + q % C * K, \
+                         (T *)y + q * V1, g, pl, gp);                              \
+    );                                                                             \
 }
 #define CT_DWT_ZIP_LO(a, b) __builtin_shuffle(a, b, ct_dwt_zlo)
 #define CT_DWT_ZIP_HI(a, b) __builtin_shuffle(a, b, ct_dwt_zhi)
