@@ -865,6 +865,14 @@ static inline int64_t ct_dw_phase_len(const ct_conv_geom *g, int64_t L)
     const int64_t ch = ct_dw_nv(g, L) * L, w = (g->out[2] + ch - 1) / ch * ch;
     return w + (g->k[2] - 1) * g->d[2] / g->s[2] + 1;
 }
+/* whether the depthwise kernels take a convolution of one input channel a
+ * group: float32 or float64, the last dim's kernel and stride within their
+ * tables */
+static inline int ct_dw_ok(int dtype, const ct_conv_geom *g)
+{
+    return (dtype == CT_FLOAT32 || dtype == CT_FLOAT64) && g->k[2] <= CT_DW_KMAX
+           && g->s[2] <= CT_DW_KMAX;
+}
 /* what every plane of a call shares: the phases' length P, each phase r's
  * run of input values [ab[2 r], ab[2 r + 1]) (the m with 0 <= m s2 + r - p2
  * < I2, within P), each tap's start in a row's phases, the vectors a chunk,
@@ -1530,8 +1538,7 @@ int ct_conv_im2col_mm_bias(ct_conv_gemm_fn gemm, int dtype, int64_t es, const ch
                            const char *w, const char *bias, char *y, int64_t N, int64_t C,
                            int64_t G, int64_t R, const ct_conv_geom *g)
 {
-    if (G == C && (dtype == CT_FLOAT32 || dtype == CT_FLOAT64) && g->k[2] <= CT_DW_KMAX
-        && g->s[2] <= CT_DW_KMAX) {
+    if (G == C && ct_dw_ok(dtype, g)) {
         const int64_t sn = C * g->in[0] * g->in[1] * g->in[2];
         return dtype == CT_FLOAT32 ? ct_dwconv_f32(src, sn, w, bias, y, N, C, R, g)
                                    : ct_dwconv_f64(src, sn, w, bias, y, N, C, R, g);
@@ -1618,41 +1625,35 @@ int ct_conv_im2col_mm_bias(ct_conv_gemm_fn gemm, int dtype, int64_t es, const ch
 #define CT_DWT_PAIRS 64      /* kernel rows (K0 K1) it takes, at most */
 #define CT_DWT_SMAX 4        /* the longest stride along the first dims it takes */
 typedef struct {
-    int64_t PL, Wg, nk[2], k2[2][CT_DW_KMAX], c[2][CT_DW_KMAX];
-    /* dims 0, 1: for an input index i = q s + rho, the taps k with an output
-     * index o = q + c (i + p - k d = o s): nr[dim][rho] of them */
-    int64_t nr[2][CT_DWT_SMAX], rk[2][CT_DWT_SMAX][CT_DW_KMAX], rc[2][CT_DWT_SMAX][CT_DW_KMAX];
+    int64_t PL, Wg;
+    /* each dim: for an input index i = q s + rho, the taps k with an output
+     * index o = q + c (i + p - k d = o s), nr[dim][rho] of them; along the
+     * last dim rho is the phase r and c the gradient row's shift */
+    int64_t nr[3][CT_DWT_SMAX], rk[3][CT_DWT_SMAX][CT_DW_KMAX], rc[3][CT_DWT_SMAX][CT_DW_KMAX];
     int nv;
 } ct_dwt_plan;
 /* the plan of ct_dwt, or 0 where it does not apply */
 static int ct_dwt_plan_make(const ct_conv_geom *g, int64_t L, ct_dwt_plan *pl)
 {
-    const int64_t s2 = g->s[2], p2 = g->p[2], d2 = g->d[2], K2 = g->k[2];
-    if (s2 > 2 || K2 > CT_DW_KMAX || g->k[0] * g->k[1] > CT_DWT_PAIRS) return 0;
-    for (int dim = 0; dim < 2; dim++) {
+    const int64_t s2 = g->s[2];
+    if (s2 > 2 || g->k[0] * g->k[1] > CT_DWT_PAIRS) return 0;
+    int64_t lo = 0, hi = 0;
+    for (int dim = 0; dim < 3; dim++) {
         const int64_t sd = g->s[dim], pd = g->p[dim], dd = g->d[dim];
         if (sd > CT_DWT_SMAX || g->k[dim] > CT_DW_KMAX) return 0;
         for (int64_t rho = 0; rho < sd; rho++) {
-            pl->nr[dim][rho] = 0;
+            int64_t *n = &pl->nr[dim][rho];
+            *n = 0;
             for (int64_t k = 0; k < g->k[dim]; k++) {
                 const int64_t t = rho + pd - k * dd;
                 if (((t % sd) + sd) % sd) continue;
-                pl->rk[dim][rho][pl->nr[dim][rho]] = k;
-                pl->rc[dim][rho][pl->nr[dim][rho]++] = t / sd;
+                pl->rk[dim][rho][*n] = k;
+                pl->rc[dim][rho][(*n)++] = t / sd;
+                if (dim == 2) {
+                    lo = t / sd < lo ? t / sd : lo;
+                    hi = t / sd > hi ? t / sd : hi;
+                }
             }
-        }
-    }
-    int64_t lo = 0, hi = 0;
-    for (int64_t r = 0; r < s2; r++) {
-        pl->nk[r] = 0;
-        for (int64_t k2 = 0; k2 < K2; k2++) {
-            const int64_t t = r + p2 - k2 * d2;
-            if (((t % s2) + s2) % s2) continue;
-            const int64_t c = t / s2;
-            pl->k2[r][pl->nk[r]] = k2;
-            pl->c[r][pl->nk[r]++] = c;
-            lo = c < lo ? c : lo;
-            hi = c > hi ? c : hi;
         }
     }
     const int64_t n0 = (g->in[2] + s2 - 1) / s2;    /* phase 0's values: the most */
@@ -1673,9 +1674,9 @@ __attribute__((always_inline)) static inline void ct_dwt_chunk_##S(             
     for (int64_t r = 0; r < s2; r++) {                                             \
         for (int v = 0; v < nv; v++) acc[r][v] = (V){0};                           \
         for (int q = 0; q < np; q++)                                               \
-            for (int64_t j = 0; j < pl->nk[r]; j++) {                              \
-                const V wv = wp[q][pl->k2[r][j]] - (V){0};                         \
-                const T *src = rp[q] + m0 + pl->c[r][j];                           \
+            for (int64_t j = 0; j < pl->nr[2][r]; j++) {                           \
+                const V wv = wp[q][pl->rk[2][r][j]] - (V){0};                      \
+                const T *src = rp[q] + m0 + pl->rc[2][r][j];                       \
                 for (int v = 0; v < nv; v++) acc[r][v] += wv * *(const VU *)(src + v * L); \
             }                                                                      \
     }                                                                              \
@@ -1764,8 +1765,8 @@ CT_DWT(f64, double, ct_dw_vd, ct_dw_vd_u, ct_dw_vl)
  * (the input's gradient, 7 x 7 on 8x128x28x28: 0.32x -> 1.4x PyTorch's speed,
  * 3 x 3 on 8x32x64x64: 1.0x -> 2.2x); with a stride, ct_dwt. src: N images
  * of G planes (sn elements apart; 0: one image for all), w: G kernels; y: N
- * images of G planes; float32 or float64. Returns 1 where the geometry does
- * not suit them, -1 out of memory, else 0. */
+ * images of G planes; ct_dw_ok. Returns 1 where the geometry does not suit
+ * them, -1 out of memory, else 0. */
 static int ct_dw_transposed(int dtype, const char *src, int64_t sn, const char *w, char *y,
                             int64_t N, int64_t G, const ct_conv_geom *g)
 {
@@ -1786,7 +1787,6 @@ static int ct_dw_transposed(int dtype, const char *src, int64_t sn, const char *
         t.p[i] = reach - g->p[i];
         t.d[i] = g->d[i];
     }
-    if (t.k[2] > CT_DW_KMAX) return 1;
     const int64_t K = g->k[0] * g->k[1] * g->k[2], es = dtype == CT_FLOAT32 ? 4 : 8;
     char *wf = (char *)malloc((size_t)(G * K * es));
     if (wf == NULL) return -1;
@@ -1813,7 +1813,7 @@ int ct_conv_mm_col2im_bs(ct_conv_gemm_fn gemm, int dtype, int64_t es, const char
 {
     const int64_t V = g->in[0] * g->in[1] * g->in[2], L = g->out[0] * g->out[1] * g->out[2];
     const int64_t K = g->k[0] * g->k[1] * g->k[2], Q = Cq * K, C = G * Cq;
-    if (Cq == 1 && R == 1 && (dtype == CT_FLOAT32 || dtype == CT_FLOAT64))
+    if (Cq == 1 && R == 1 && ct_dw_ok(dtype, g))
         switch (ct_dw_transposed(dtype, src, sn, w, y, N, G, g)) {
         case 0: return 0;
         case -1: return -1;
@@ -1978,8 +1978,7 @@ int ct_conv_wgrad_bias(ct_conv_gemm_fn gemm, int dtype, int64_t es, const char *
     const int64_t V = g->in[0] * g->in[1] * g->in[2], L = g->out[0] * g->out[1] * g->out[2];
     const int64_t K = g->k[0] * g->k[1] * g->k[2], Q = C / G * K;
     const int64_t W = G * R * Q;            /* elements of gw */
-    if (G == C && (dtype == CT_FLOAT32 || dtype == CT_FLOAT64) && g->k[2] <= CT_DW_KMAX
-        && g->s[2] <= CT_DW_KMAX)
+    if (G == C && ct_dw_ok(dtype, g))
         return dtype == CT_FLOAT32 ? ct_dw_wgrad_f32(a, an, src, gw, gb, N, C, R, g)
                                    : ct_dw_wgrad_f64(a, an, src, gw, gb, N, C, R, g);
     ct_im2col_ls_fn im2col = ct_im2col_ls_loops[dtype];
