@@ -399,8 +399,9 @@ ct_bf_product(const ct_bf_job *J, int64_t b, const uint16_t *pa, const uint16_t 
 /* thread tid's part: whole products (`group` > 0: its share of them,
  * `group` at a time packed into its own slice of the buffer, then
  * computed, so that the tile loads find the packing done; no barrier) or
- * its share of the packing of every product, a barrier, its share of the
- * blocks */
+ * its share of the packing of every product (the same share of A's blocks
+ * and of B's, which with one band of rows is B's part its blocks read), a
+ * barrier, its share of the blocks */
 __attribute__((target(CT_BF_TARGET))) static void
 ct_bf_thread(const ct_bf_job *J, int tid, int nt, int64_t group, size_t per)
 {
@@ -425,9 +426,14 @@ ct_bf_thread(const ct_bf_job *J, int tid, int nt, int64_t group, size_t per)
                 ct_bf_product(J, b0 + i, mine + i * per, mine + i * per + sa, acc);
         }
     } else {
-        int64_t npack = J->nb * (J->rb + J->cb) * J->kb, nblk = J->nb * J->rp * J->cp;
-        for (int64_t u = npack * tid / nt; u < npack * (tid + 1) / nt; u++)
+        /* each thread a share of A's blocks and the same share of B's: with
+         * one band, B's share is the column blocks of its own blocks of C */
+        int64_t na = J->nb * J->rb * J->kb, nbk = J->nb * J->cb * J->kb;
+        int64_t nblk = J->nb * J->rp * J->cp;
+        for (int64_t u = na * tid / nt; u < na * (tid + 1) / nt; u++)
             ct_bf_pack_unit(J, u);
+        for (int64_t u = nbk * tid / nt; u < nbk * (tid + 1) / nt; u++)
+            ct_bf_pack_unit(J, na + u);
 #ifdef _OPENMP
         if (nt > 1) {
 #pragma omp barrier
