@@ -66,7 +66,7 @@
 #define CT_BF_L2_BAND (1 << 20) /* bytes of packed A a band of rows may take */
 #define CT_BF_PAR_FLOPS 2000000.0
 #define CT_BF_TINY 1024         /* m n k of the products a batch leaves to float32 */
-#define CT_BFD_KC 8             /* k blocks a pass of the vector kernel (16 KB of B) */
+#define CT_BFD_KC 32            /* k blocks a pass of the vector kernel (32 KB of a column block's B) */
 
 /* 2: the AMX tiles, 1: AVX512-BF16's vector instruction, 0: neither */
 static int ct_bf_route(void)
@@ -324,7 +324,9 @@ ct_bf_block(const ct_bf_job *J, int64_t b, const uint16_t *pa, const uint16_t *p
         else ct_bf_kernel_11(a0, a1, b0, b1, kb, acc);
     } else {
         /* eight rows at a time, none wholly past the end of m, over
-         * CT_BFD_KC blocks of k at a time (B's part stays in L1) */
+         * CT_BFD_KC blocks of k at a time: the accumulators stay in
+         * registers over k up to 1024 (measured: 3-5% faster at 512 and
+         * 1024 than 8 blocks a pass, whose B stayed in L1) */
         for (int64_t q = 0; q < kb; q += CT_BFD_KC) {
             int64_t kc = kb - q < CT_BFD_KC ? kb - q : CT_BFD_KC, o = q * CT_BF_BLOCK;
             for (int r = 0; r < rows; r += 8) {
