@@ -373,6 +373,17 @@ def _addcdiv(a, b, c):
     return a + np.asarray(2).astype(a.dtype) * b / c
 
 
+def _logaddexp(a, b):
+    """log(e^a + e^b); of complex operands with PyTorch's branch: the
+    imaginary part within pi/2 of that of the operand of the larger real
+    part (the first on a tie), whose exponential dominates the sum"""
+    if a.dtype.kind != "c":
+        return np.logaddexp(a, b)
+    r = np.log(np.exp(a) + np.exp(b))
+    near = np.where(a.real >= b.real, a.imag, b.imag)
+    return (r + 2j * np.pi * np.round((near - r.imag) / (2 * np.pi))).astype(a.dtype)
+
+
 _NOT_TENSOR = lambda name: ((lambda t: getattr(t, name)(t.ones(2), 2), TypeError,
                              f"{name}(): argument 'other' (position 2) must be Tensor, not int"),)
 
@@ -405,7 +416,7 @@ unary_ops += [
 binary_ops += [
     B("hypot", np.hypot, FLOATS, "same", differentiable=True, errors=_NOT_TENSOR("hypot")),
     B("copysign", np.copysign, REAL, "float", scalars=(-2, 1.5), differentiable=True),
-    B("logaddexp", np.logaddexp, FLOATS, "same", inplace=False, differentiable=True,
+    B("logaddexp", _logaddexp, FLOATC, "same", inplace=False, differentiable=True,
       errors=_NOT_TENSOR("logaddexp")),
     B("logaddexp2", np.logaddexp2, FLOATS, "same", inplace=False, differentiable=True),
     B("nextafter", np.nextafter, FLOATS, "same", differentiable=True, errors=_NOT_TENSOR("nextafter")),

@@ -120,6 +120,12 @@ def test_unary_inplace(op, dtype):
         with pytest.raises(RuntimeError):
             getattr(t, op.method + "_")(**op.kwargs)
         return
+    if op.result == "abs" and kind(dtype) == 3:
+        # PyTorch refuses to write a complex tensor's absolute values into it
+        with pytest.raises(RuntimeError, match="In-place abs is not supported for complex tensors"):
+            getattr(t, op.method + "_")(**op.kwargs)
+        np.testing.assert_array_equal(to_numpy(t), a)
+        return
     exp, res, _ = expected_of(op, [a], [t])
     ptr, ver = t.data_ptr(), t._version
     if not can_cast(res, dtype):

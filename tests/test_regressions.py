@@ -249,6 +249,21 @@ def test_isclose_said_true_for_opposite_infinities():
     assert not torch.allclose(torch.tensor([inf]), torch.tensor([-inf]))
 
 
+def test_isclose_of_bools_and_of_mismatched_dtypes():
+    # bool tensors compare equal-or-not (their subtraction raised); operands
+    # of two dtypes, or a number as `other`, raise as in PyTorch
+    a, b = torch.tensor([True, False, True]), torch.tensor([True, True, True])
+    assert torch.isclose(a, b).tolist() == [True, False, True]
+    assert torch.isclose(a, b, equal_nan=True).tolist() == [True, False, True]
+    assert torch.allclose(a, a) and not torch.allclose(a, b)
+    with pytest.raises(RuntimeError, match="Long did not match Float"):
+        torch.isclose(torch.tensor([1, 2]), torch.tensor([1.0, 2.0]))
+    with pytest.raises(RuntimeError, match="Float did not match Double"):
+        torch.allclose(torch.ones(2), torch.ones(2, dtype=torch.float64))
+    with pytest.raises(TypeError, match="argument 'other' \\(position 2\\) must be Tensor, not float"):
+        torch.isclose(torch.ones(2), 1.0)
+
+
 def test_gradient_of_zero_to_the_x_was_nan():
     # d(0 ** x)/dx: -inf for x < 0 (0 ** x * log 0), 0 for x >= 0 (as PyTorch)
     x = torch.tensor([-2.0, 0.0, 0.5, 2.0], dtype=torch.float64, requires_grad=True)

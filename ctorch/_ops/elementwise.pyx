@@ -507,6 +507,8 @@ cdef object _unary_graded(int op, int rule, object input, object out, str name):
 cdef object _unary_inplace(int op, int rule, Tensor self, str name):
     _check_inplace(self)
     cdef DType comp = self._dtype
+    if rule == U_ABS and comp._kind == K_COMPLEX:
+        raise RuntimeError("In-place abs is not supported for complex tensors.")
     if rule == U_FLOAT and comp._kind <= K_INT:
         raise RuntimeError(f"result type {_SCALAR_NAMES[_default_dtype._code]} can't be cast to the desired output type {_SCALAR_NAMES[comp._code]}")
     if _inplace_needs_graph(self, None):
@@ -858,6 +860,13 @@ def logical_not(input, *, out=None):
 
 
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    cdef Tensor a = _tensor_arg(input, "isclose")
+    if not isinstance(other, Tensor):
+        raise TypeError(f"isclose(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
+    if a._dtype is not (<Tensor>other)._dtype:
+        raise RuntimeError(f"{_SCALAR_NAMES[a._dtype._code]} did not match {_SCALAR_NAMES[(<Tensor>other)._dtype._code]}")
+    if a._dtype is t_bool:
+        return input == other
     diff = abs(input - other)
     tol = atol + rtol * abs(other)
     # equal values (infinities included), or a finite difference within tol:
@@ -942,6 +951,50 @@ def _where_method(self, condition, y):
 
 
 _install_extras()
+
+
+# --------------------------------------------------- logaddexp of complex
+
+cdef object _logaddexp_real = _FUNCTIONS["logaddexp"]
+
+
+def logaddexp(input, other, *, out=None):
+    """Of complex operands as PyTorch computes it: the operand of the larger
+    real part (the first on a tie) plus log1p(exp(the other minus it));
+    where both real parts are the same infinity, NaN if an imaginary part
+    is NaN, else the second operand (-inf) or log(exp(a) + exp(b)) (+inf).
+    Of real ones the op table's kernel."""
+    if not (isinstance(input, Tensor) and isinstance(other, Tensor) and
+            ((<Tensor>input)._dtype._kind == K_COMPLEX or (<Tensor>other)._dtype._kind == K_COMPLEX)):
+        return _logaddexp_real(input, other, out=out)
+    cdef DType dt = _result_type((input, other))
+    if out is not None and not _can_cast(dt, (<Tensor?>out)._dtype):
+        raise RuntimeError(f"result type {_SCALAR_NAMES[dt._code]} can't be cast to the desired output "
+                           f"type {_SCALAR_NAMES[(<Tensor>out)._dtype._code]}")
+    a = input.to(dt)
+    b = other.to(dt)
+    are, bre = a.real.detach(), b.real.detach()
+    first = are >= bre
+    hi = where(first, a, b)
+    r = hi + _FUNCTIONS["log1p"](_FUNCTIONS["exp"](where(first, b, a) - hi))
+    same_inf = _FUNCTIONS["isinf"](are) & (are == bre)
+    if bool(same_inf.any()):
+        nan_im = _FUNCTIONS["isnan"](a.imag.detach()) | _FUNCTIONS["isnan"](b.imag.detach())
+        r = where(same_inf & (are > 0), _FUNCTIONS["log"](_FUNCTIONS["exp"](a) + _FUNCTIONS["exp"](b)), r)
+        r = where(same_inf & (are < 0), b, r)
+        r = where(same_inf & nan_im, tensor(complex(float("nan"), float("nan")), dtype=dt), r)
+    if out is None:
+        return r
+    _no_autograd_out("logaddexp", <Tensor>out, (a, b))
+    if list((<Tensor>out).size()) != list((<Tensor>r).size()):
+        _resize(<Tensor>out, list((<Tensor>r).size()))
+    _copy_into(<Tensor>out, <Tensor>r, False)
+    _bump(<Tensor>out)
+    return out
+
+
+_FUNCTIONS["logaddexp"] = logaddexp
+_add_method("logaddexp", logaddexp)
 
 
 
