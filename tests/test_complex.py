@@ -271,3 +271,50 @@ def test_conj_physical_in_place():
     xr = torch.tensor(np.random.default_rng(3).standard_normal((3, 2)), requires_grad=True)
     assert torch.autograd.gradcheck(lambda t: torch.view_as_real((torch.view_as_complex(t) * 2).conj_physical_()),
                                     (xr,))
+
+
+_INF, _NAN = math.inf, math.nan
+
+
+@pytest.mark.parametrize("dt", CPLX)
+def test_logaddexp_of_infinities_and_nans(dt):
+    # PyTorch 2.13's results: the operand of the larger real part (the first on
+    # a tie) dominates; equal infinite real parts give the second operand (-inf)
+    # or log(exp(a) + exp(b)) (+inf); a NaN imaginary part there gives NaN
+    cases = [
+        (complex(_INF, 0), complex(_INF, 0), complex(_INF, 0)),
+        (complex(-_INF, 0), complex(-_INF, 0), complex(-_INF, 0)),
+        (complex(_INF, 1), complex(-_INF, 0), complex(_INF, 1)),
+        (complex(-_INF, 1), complex(-_INF, 2), complex(-_INF, 2)),
+        (complex(-_INF, 2), complex(-_INF, 1), complex(-_INF, 1)),
+        (0j, complex(-_INF, 0), 0j),
+        (complex(_NAN, 0), 1 + 0j, complex(_NAN, _NAN)),
+        (2 + 3j, complex(1, _INF), complex(_NAN, _NAN)),
+        (complex(_INF, 0), 1 + 1j, complex(_INF, 0)),
+        (complex(_INF, 1), complex(_INF, 1), complex(_INF, math.pi / 4)),
+        (complex(_INF, 1), complex(_INF, 2), complex(_INF, _NAN)),
+        (complex(_INF, 3), complex(_INF, -3), complex(_INF, _NAN)),
+        (complex(_INF, _NAN), complex(_INF, 1), complex(_NAN, _NAN)),
+        (complex(-_INF, _NAN), complex(-_INF, 1), complex(_NAN, _NAN)),
+        (-3 - 5j, -3 + 1j, (-3 - 5j) + np.log1p(np.exp(6j))),
+        (-3 + 1j, -3 - 5j, (-3 + 1j) + np.log1p(np.exp(-6j))),
+    ]
+    a, b, want = (np.array(c, dtype=dt) for c in zip(*cases))
+    got = torch.logaddexp(torch.tensor(a), torch.tensor(b)).numpy()
+    np.testing.assert_allclose(got, want, rtol=1e-6, atol=0)
+    # mixed dtypes promote; the out= tensor takes any complex dtype the result casts to
+    r = torch.logaddexp(torch.tensor(a), torch.tensor(b.real.copy()))
+    assert r.dtype == (torch.complex64 if dt == "complex64" else torch.complex128)
+    out = torch.empty(0, dtype=torch.complex128)
+    assert torch.logaddexp(torch.tensor(a[:3]), torch.tensor(b[:3]), out=out) is out
+    np.testing.assert_allclose(out.numpy(), want[:3].astype("complex128"), rtol=1e-6)
+    with pytest.raises(RuntimeError, match="can't be cast to the desired output type Double"):
+        torch.logaddexp(torch.tensor(a), torch.tensor(b), out=torch.empty(0, dtype=torch.float64))
+
+
+def test_adjoint_of_a_0d_tensor_warns_and_conjugates():
+    with pytest.warns(UserWarning, match=r"adjoint\(\) is deprecated on 0-D tensors"):
+        r = torch.tensor(1 + 2j).adjoint()
+    assert r.item() == 1 - 2j
+    with pytest.warns(UserWarning, match="Consider using x.conj()"):
+        assert torch.adjoint(torch.tensor(3.0)).item() == 3.0

@@ -443,3 +443,22 @@ def test_promote_types_function():
     assert torch.promote_types(torch.float16, torch.int64) == torch.float16
     assert torch.promote_types(torch.complex64, torch.float64) == torch.complex128
     assert torch.promote_types(torch.bool, torch.bool) == torch.bool
+
+
+def test_sizes_from_one_element_integer_tensors():
+    # PyTorch's argument parser takes a one-element integer tensor as an int
+    assert torch.zeros(torch.tensor(3)).shape == (3,)
+    assert torch.ones(torch.tensor([2])).shape == (2,)
+    assert torch.empty(torch.tensor(2), torch.tensor(3)).shape == (2, 3)
+    assert torch.zeros((torch.tensor(2), 3)).shape == (2, 3)
+    assert torch.arange(6).view(torch.tensor(2), 3).shape == (2, 3)
+    assert torch.eye(torch.tensor(2)).tolist() == [[1.0, 0.0], [0.0, 1.0]]
+    assert torch.eye(2, torch.tensor([3])).shape == (2, 3)
+    with pytest.raises(TypeError, match=r"zeros\(\): argument 'size' \(position 1\) must be tuple of ints, not Tensor"):
+        torch.zeros(torch.tensor([2, 3]))
+    with pytest.raises(TypeError, match="must be tuple of ints, not Tensor"):
+        torch.zeros(torch.tensor(3.0))
+    with pytest.raises(TypeError, match=r"eye\(\): argument 'n' \(position 1\) must be int, not float"):
+        torch.eye(2.0)
+    with pytest.raises(TypeError, match=r"eye\(\): argument 'm' \(position 2\) must be int, not Tensor"):
+        torch.eye(2, torch.tensor(3.0))

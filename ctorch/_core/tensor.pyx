@@ -719,7 +719,10 @@ cdef list _parse_size(tuple args, str fname, bint allow_neg=False):
     if len(args) == 1 and not isinstance(args[0], int):
         seq = args[0]
         if isinstance(seq, Tensor):
-            seq = seq.tolist()
+            # PyTorch takes a one-element integer tensor as the one size
+            if (<Tensor>seq)._dtype._kind != K_INT or (<Tensor>seq)._numel != 1:
+                raise TypeError(f"{fname}(): argument 'size' (position 1) must be tuple of ints, not Tensor")
+            seq = [seq.item()]
         if not isinstance(seq, (tuple, list)):
             raise TypeError(f"{fname}(): argument 'size' (position 1) must be tuple of ints, but found element of type {type(seq).__name__} at pos 0")
     cdef list out = []

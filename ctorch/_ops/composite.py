@@ -1109,6 +1109,10 @@ def _histdd_result(hist, edges, shape, density, D, _HDD):
 
 def adjoint(input):
     _check_tensor(input, "adjoint")
+    if input.dim() == 0:
+        _warnings.warn("adjoint() is deprecated on 0-D tensors. Consider using x.conj().",
+                       UserWarning, stacklevel=2)
+        return input.conj() if input.is_complex() else input
     if input.dim() < 2:
         raise RuntimeError(f"tensor.adjoint() is only supported on matrices or batches of "
                            f"matrices. Got {input.dim()}-D tensor.")

@@ -742,11 +742,16 @@ def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None,
 
 def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     cdef int code = _factory_device(device, out)
+    # (a one-element integer tensor is an int, as PyTorch's argument parser takes it)
+    if isinstance(n, Tensor) and (<Tensor>n)._dtype._kind == K_INT and (<Tensor>n)._numel == 1:
+        n = n.item()
+    if isinstance(m, Tensor) and (<Tensor>m)._dtype._kind == K_INT and (<Tensor>m)._numel == 1:
+        m = m.item()
     if m is None:
         m = n
-    for v, nm in ((n, "n"), (m, "m")):
+    for v, nm, pos in ((n, "n", 1), (m, "m", 2)):
         if not isinstance(v, int) or isinstance(v, bool):
-            raise TypeError(f"eye(): argument '{nm}' must be int, not {type(v).__name__}")
+            raise TypeError(f"eye(): argument '{nm}' (position {pos}) must be int, not {type(v).__name__}")
         if v < 0:
             raise RuntimeError(f"{nm} must be greater or equal to 0, got {v}")
     cdef DType dt = _factory_dtype(dtype, out, "eye")
