@@ -115,6 +115,8 @@ ROWS = [
     ("logaddexp f64 1e6", "a=R(%s, 'float64'); b=R(%s, 'float64', seed=1)" % (L, L), "mod.logaddexp(a, b)"),
     ("logaddexp2 f64 1e6", "a=R(%s, 'float64'); b=R(%s, 'float64', seed=1)" % (L, L), "mod.logaddexp2(a, b)"),
     ("sgn c64 1e6", "a=R(%s, 'complex64')" % L, "mod.sgn(a)"),
+    ("logaddexp c64 1e5", "a=R((100000,), 'complex64'); b=R((100000,), 'complex64', seed=1)",
+     "mod.logaddexp(a, b)"),
     ("sgn c128 1e6", "a=R(%s, 'complex128')" % L, "mod.sgn(a)"),
     ("logaddexp f64 1e6 bcast", "a=R((1000, 1000), 'float64'); b=R((1000, 1), 'float64', seed=1)",
      "mod.logaddexp(a, b)"),
