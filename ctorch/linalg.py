@@ -17,7 +17,7 @@ from ctorch._core.dtype import (_scalar_name, float16 as _float16, int32 as _int
                                 promote_types as _promote_types, bfloat16 as _bfloat16,
                                 float32 as _float32, float64 as _float64)
 from ctorch._core.iterator import _write_out, _same_device_py
-from ctorch._core.tensor import Tensor, from_numpy as _from_numpy
+from ctorch._core.tensor import Tensor, from_numpy as _from_numpy, _dim_alias, _required
 from ctorch._ops.creation import empty as _empty, full as _full, zeros as _zeros, eye as _eye
 from ctorch._ops.elementwise import where as _where
 from ctorch._ops.views import diagonal as _diagonal
@@ -2055,7 +2055,8 @@ def _tensor_args(fname, input, other):
                             f"not {type(v).__name__}")
 
 
-def cross(input, other, *, dim=-1, out=None):
+def cross(input, other, *, dim=None, out=None, axis=None):
+    dim = _dim_alias(dim, axis, "linalg_cross", -1)
     if not (isinstance(input, Tensor) and isinstance(other, Tensor)):
         _tensor_args("linalg_cross", input, other)
     nd = input.dim()
@@ -2094,8 +2095,9 @@ def _cross_grads(grad, self, other, dim, needs):
     return ga, gb
 
 
-def _cross_legacy(input, other, dim=None, *, out=None):
+def _cross_legacy(input, other, dim=None, *, out=None, axis=None):
     """torch.cross: dim defaults to the first dim of size 3."""
+    dim = _dim_alias(dim, axis, "cross")
     if not (isinstance(input, Tensor) and isinstance(other, Tensor)):
         _tensor_args("cross", input, other)
     if dim is None:
@@ -2861,7 +2863,9 @@ def vander(x, *, N=None):
 
 # ================================================================== renorm
 
-def _renorm(input, p, dim, maxnorm, *, out=None):
+def _renorm(input, p, dim=None, maxnorm=None, *, out=None, axis=None):
+    dim = _dim_alias(dim, axis, "renorm", ...)
+    maxnorm = _required(maxnorm, "renorm", "maxnorm")
     if not isinstance(input, Tensor):
         raise TypeError(f"renorm(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
     if isinstance(maxnorm, (int, float)) and maxnorm < 0:

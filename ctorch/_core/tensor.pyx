@@ -702,6 +702,31 @@ cdef int _wrap_dim(object dim, int ndim) except -1:
     return d + n if d < 0 else d
 
 
+cpdef object _dim_alias(object dim, object axis, str name, object default=None):
+    """dim, or numpy's spelling `axis=` of it, which PyTorch's argument parser
+    takes for any op's dim (not both); `default` where neither is given
+    (Ellipsis: the op requires a dim). An op whose dim PyTorch requires
+    takes dim=None, so that axis= can stand for it."""
+    if axis is None:
+        if dim is not None:
+            return dim
+        if default is Ellipsis:
+            raise TypeError(f'{name}() missing 1 required positional arguments: "dim"')
+        return default
+    if dim is not None and not (isinstance(dim, (tuple, list)) and len(dim) == 0):
+        raise TypeError(f"{name}() received an invalid combination of arguments - "
+                        f"got both 'dim' and its alias 'axis'")
+    return axis
+
+
+cpdef object _required(object value, str name, str arg):
+    """value, of an argument PyTorch requires that follows a dim made
+    optional for axis= (None: not given)"""
+    if value is None:
+        raise TypeError(f'{name}() missing 1 required positional arguments: "{arg}"')
+    return value
+
+
 cdef Py_ssize_t _check_index(object index, Py_ssize_t size, int dim) except? -1:
     cdef Py_ssize_t i
     try:

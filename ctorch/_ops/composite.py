@@ -20,7 +20,7 @@ from ctorch._core.dtype import (
 )
 from ctorch._core.dispatch import device as _device
 from ctorch._core.iterator import _write_out
-from ctorch._core.tensor import Tensor, Size, _install_method
+from ctorch._core.tensor import Tensor, Size, _install_method, _dim_alias
 from ctorch._ops.creation import (
     arange as _arange, empty as _empty, full as _full, linspace as _linspace, ones as _ones,
     tensor as _tensor, zeros as _zeros, empty_strided, _strided_alloc,
@@ -393,7 +393,8 @@ def _sub_along(x, dim, hi_start, lo_start, length):
     return a.logical_xor(b) if x.dtype == _BOOL else a - b
 
 
-def diff(input, n=1, dim=-1, prepend=None, append=None, *, out=None):
+def diff(input, n=1, dim=None, prepend=None, append=None, *, out=None, axis=None):
+    dim = _dim_alias(dim, axis, "diff", -1)
     _check_tensor(input, "diff")
     if input.dim() == 0:
         raise RuntimeError("diff expects input to be at least one-dimensional")
@@ -587,7 +588,8 @@ def _zeros_reduced(y, d):
     return _zeros(shape, dtype=y.dtype, device=y.device)
 
 
-def trapezoid(y, x=None, *, dx=None, dim=-1):
+def trapezoid(y, x=None, *, dx=None, dim=None, axis=None):
+    dim = _dim_alias(dim, axis, "trapezoid", -1)
     _check_tensor(y, "trapezoid", "y")
     _trap_args("trapezoid", x, dx)
     d = _trap_dim(y, dim)
@@ -610,7 +612,8 @@ def trapz(y, x=None, *, dx=None, dim=-1):
     return trapezoid(y, x, dx=dx, dim=dim)
 
 
-def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
+def cumulative_trapezoid(y, x=None, *, dx=None, dim=None, axis=None):
+    dim = _dim_alias(dim, axis, "cumulative_trapezoid", -1)
     _check_tensor(y, "cumulative_trapezoid", "y")
     _trap_args("cumulative_trapezoid", x, dx)
     _no_bool("cumulative_trapezoid", y, x)

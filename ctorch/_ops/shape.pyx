@@ -244,7 +244,8 @@ cdef int _cat_out_check(str name, list ts, object out, DType res) except -1:
     return 0
 
 
-def cat(tensors, dim=0, *, out=None):
+def cat(tensors, dim=None, *, out=None, axis=None):
+    dim = _dim_alias(dim, axis, "cat", 0)
     if ct_autocast and out is None:
         return _autocast_hook("cat", cat, (tensors, dim), None)
     cdef list ts = _tensor_list(tensors, "cat")
@@ -333,7 +334,8 @@ cdef Tensor _stack_impl(list ts, int d, DType res, object into=None):
     return out
 
 
-def stack(tensors, dim=0, *, out=None):
+def stack(tensors, dim=None, *, out=None, axis=None):
+    dim = _dim_alias(dim, axis, "stack", 0)
     if ct_autocast and out is None:
         return _autocast_hook("stack", stack, (tensors, dim), None)
     cdef list ts = _tensor_list(tensors, "stack")
@@ -567,7 +569,8 @@ cdef int _check_piece_count(object count) except -1:
     return 0
 
 
-def chunk(input, chunks, dim=0):
+def chunk(input, chunks, dim=None, *, axis=None):
+    dim = _dim_alias(dim, axis, "chunk", 0)
     cdef Tensor t = _tensor_arg(input, "chunk")
     if isinstance(chunks, Tensor):
         chunks = operator.index(chunks)     # a 0-d integer tensor, as PyTorch takes it
@@ -587,7 +590,8 @@ def chunk(input, chunks, dim=0):
     return split(t, s, d)
 
 
-def unbind(input, dim=0):
+def unbind(input, dim=None, *, axis=None):
+    dim = _dim_alias(dim, axis, "unbind", 0)
     cdef Tensor t = _tensor_arg(input, "unbind")
     if t._ndim == 0:
         raise IndexError("Dimension specified as 0 but tensor has no dimensions")
@@ -606,7 +610,8 @@ def unbind(input, dim=0):
     return tuple(out)
 
 
-def tensor_split(input, indices_or_sections, dim=0):
+def tensor_split(input, indices_or_sections, dim=None, *, axis=None):
+    dim = _dim_alias(dim, axis, "tensor_split", 0)
     cdef Tensor t = _tensor_arg(input, "tensor_split")
     if t._ndim == 0:
         raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 dims")
@@ -1108,7 +1113,8 @@ def tile(input, dims):
     return _repeat(t, reps)
 
 
-def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
+def repeat_interleave(input, repeats=None, dim=None, *, output_size=None, axis=None):
+    dim = _dim_alias(dim, axis, "repeat_interleave")
     cdef Tensor t = _tensor_arg(input, "repeat_interleave")
     cdef Tensor rt, idx
     if repeats is None:
@@ -1349,9 +1355,10 @@ cdef int64_t _first_negative(Tensor idx) except? -1:
     return 0 if pos < 0 else (<const int64_t *>c._data)[pos]
 
 
-def gather(input, dim, index, *, sparse_grad=False, out=None):
+def gather(input, dim=None, index=None, *, sparse_grad=False, out=None, axis=None):
+    dim = _dim_alias(dim, axis, "gather", ...)
     cdef Tensor t = _tensor_arg(input, "gather")
-    cdef Tensor idx = _long_index(index, "gather")
+    cdef Tensor idx = _long_index(_required(index, "gather", "index"), "gather")
     cdef int d = _wrap_dim(dim, max(t._ndim, 1))
     _gather_check(t, idx, None, d, "gather", False)
     # the host kernel finds a negative index in its own bounds check
@@ -1481,7 +1488,9 @@ cdef Tensor _scatter_op(Tensor t, object dim, object index, object src, object v
     return r
 
 
-def scatter(input, dim, index, src=None, value=None, *, reduce=None, out=None):
+def scatter(input, dim=None, index=None, src=None, value=None, *, reduce=None, out=None, axis=None):
+    dim = _dim_alias(dim, axis, "scatter", ...)
+    index = _required(index, "scatter", "index")
     if reduce is not None:
         r = _scatter_legacy_reduce(_tensor_arg(input, "scatter"), dim, index, src, value, reduce, False, "scatter")
     else:
@@ -1489,7 +1498,9 @@ def scatter(input, dim, index, src=None, value=None, *, reduce=None, out=None):
     return _to_out(out, r, "scatter", OUT_SAME)
 
 
-def _scatter_(self, dim, index, src=None, value=None, *, reduce=None):
+def _scatter_(self, dim=None, index=None, src=None, value=None, *, reduce=None, axis=None):
+    dim = _dim_alias(dim, axis, "scatter_", ...)
+    index = _required(index, "scatter_", "index")
     cdef Tensor t
     if reduce is not None:
         t = _tensor_arg(self, "scatter_")
@@ -1503,11 +1514,17 @@ def _scatter_(self, dim, index, src=None, value=None, *, reduce=None):
     return _scatter_op(t, dim, index, src, value, False, True, "scatter_")
 
 
-def scatter_add(input, dim, index, src):
+def scatter_add(input, dim=None, index=None, src=None, *, axis=None):
+    dim = _dim_alias(dim, axis, "scatter_add", ...)
+    index = _required(index, "scatter_add", "index")
+    src = _required(src, "scatter_add", "src")
     return _scatter_op(_tensor_arg(input, "scatter_add"), dim, index, src, None, True, False, "scatter_add")
 
 
-def _scatter_add_(self, dim, index, src):
+def _scatter_add_(self, dim=None, index=None, src=None, *, axis=None):
+    dim = _dim_alias(dim, axis, "scatter_add_", ...)
+    index = _required(index, "scatter_add_", "index")
+    src = _required(src, "scatter_add_", "src")
     cdef Tensor t = _tensor_arg(self, "scatter_add_")
     _check_no_overlap(t, src)
     return _scatter_op(t, dim, index, src, None, True, True, "scatter_add_")
@@ -1522,9 +1539,10 @@ cdef Tensor _vector_index(object index, str fname):
     return _reshape(idx, [idx._numel]).contiguous()
 
 
-def index_select(input, dim, index, *, out=None):
+def index_select(input, dim=None, index=None, *, out=None, axis=None):
+    dim = _dim_alias(dim, axis, "index_select", ...)
     cdef Tensor t = _tensor_arg(input, "index_select")
-    cdef Tensor idx = _vector_index(index, "index_select")
+    cdef Tensor idx = _vector_index(_required(index, "index_select", "index"), "index_select")
     cdef int nd = max(t._ndim, 1)
     cdef int d = _wrap_dim(dim, nd), k
     shape = list(t.size()) if t._ndim else [1]
@@ -1671,11 +1689,17 @@ cdef Tensor _index_add_op(Tensor t, object dim, object index, object source, obj
     return r
 
 
-def index_add(input, dim, index, source, *, alpha=1, out=None):
+def index_add(input, dim=None, index=None, source=None, *, alpha=1, out=None, axis=None):
+    dim = _dim_alias(dim, axis, "index_add", ...)
+    index = _required(index, "index_add", "index")
+    source = _required(source, "index_add", "source")
     return _index_add_op(_tensor_arg(input, "index_add"), dim, index, source, alpha, False)
 
 
-def _index_add_(self, dim, index, source, *, alpha=1):
+def _index_add_(self, dim=None, index=None, source=None, *, alpha=1, axis=None):
+    dim = _dim_alias(dim, axis, "index_add_", ...)
+    index = _required(index, "index_add_", "index")
+    source = _required(source, "index_add_", "source")
     cdef Tensor t = _tensor_arg(self, "index_add_")
     _check_no_overlap(t, source)
     return _index_add_op(t, dim, index, source, alpha, True)
@@ -2340,12 +2364,18 @@ cdef Tensor _index_copy_op(Tensor t, object dim, object index, object source, bi
     return r
 
 
-def index_copy(input, dim, index, source, *, out=None):
+def index_copy(input, dim=None, index=None, source=None, *, out=None, axis=None):
+    dim = _dim_alias(dim, axis, "index_copy", ...)
+    index = _required(index, "index_copy", "index")
+    source = _required(source, "index_copy", "source")
     r = _index_copy_op(_tensor_arg(input, "index_copy"), dim, index, source, False)
     return _to_out(out, r, "index_copy", OUT_SAME)
 
 
-def _index_copy_(self, dim, index, source):
+def _index_copy_(self, dim=None, index=None, source=None, *, axis=None):
+    dim = _dim_alias(dim, axis, "index_copy_", ...)
+    index = _required(index, "index_copy_", "index")
+    source = _required(source, "index_copy_", "source")
     cdef Tensor t = _tensor_arg(self, "index_copy_")
     _check_no_overlap(t, source)
     return _index_copy_op(t, dim, index, source, True)
@@ -2411,11 +2441,17 @@ cdef Tensor _index_fill_op(Tensor t, object dim, object index, object value, bin
     return r
 
 
-def index_fill(input, dim, index, value):
+def index_fill(input, dim=None, index=None, value=None, *, axis=None):
+    dim = _dim_alias(dim, axis, "index_fill", ...)
+    index = _required(index, "index_fill", "index")
+    value = _required(value, "index_fill", "value")
     return _index_fill_op(_tensor_arg(input, "index_fill"), dim, index, value, False)
 
 
-def _index_fill_(self, dim, index, value):
+def _index_fill_(self, dim=None, index=None, value=None, *, axis=None):
+    dim = _dim_alias(dim, axis, "index_fill_", ...)
+    index = _required(index, "index_fill_", "index")
+    value = _required(value, "index_fill_", "value")
     return _index_fill_op(_tensor_arg(self, "index_fill_"), dim, index, value, True)
 
 
@@ -2531,14 +2567,22 @@ cdef Tensor _scatter_reduce_op(Tensor t, object dim, object index, object src, o
     return r
 
 
-def scatter_reduce(input, dim, index, src, reduce, *, include_self=True, out=None):
+def scatter_reduce(input, dim=None, index=None, src=None, reduce=None, *, include_self=True, out=None, axis=None):
+    dim = _dim_alias(dim, axis, "scatter_reduce", ...)
+    index = _required(index, "scatter_reduce", "index")
+    src = _required(src, "scatter_reduce", "src")
+    reduce = _required(reduce, "scatter_reduce", "reduce")
     _bool_arg(include_self, "scatter_reduce", "include_self")
     r = _scatter_reduce_op(_tensor_arg(input, "scatter_reduce"), dim, index, src, reduce,
                            include_self, False, "scatter_reduce")
     return _to_out(out, r, "scatter_reduce", OUT_SAME)
 
 
-def _scatter_reduce_(self, dim, index, src, reduce, *, include_self=True):
+def _scatter_reduce_(self, dim=None, index=None, src=None, reduce=None, *, include_self=True, axis=None):
+    dim = _dim_alias(dim, axis, "scatter_reduce_", ...)
+    index = _required(index, "scatter_reduce_", "index")
+    src = _required(src, "scatter_reduce_", "src")
+    reduce = _required(reduce, "scatter_reduce_", "reduce")
     _bool_arg(include_self, "scatter_reduce_", "include_self")
     cdef Tensor t = _tensor_arg(self, "scatter_reduce_")
     _check_no_overlap(t, src)
@@ -2610,13 +2654,21 @@ cdef Tensor _index_reduce_op(Tensor t, object dim, object index, object source, 
     return r
 
 
-def index_reduce(input, dim, index, source, reduce, *, include_self=True, out=None):
+def index_reduce(input, dim=None, index=None, source=None, reduce=None, *, include_self=True, out=None, axis=None):
+    dim = _dim_alias(dim, axis, "index_reduce", ...)
+    index = _required(index, "index_reduce", "index")
+    source = _required(source, "index_reduce", "source")
+    reduce = _required(reduce, "index_reduce", "reduce")
     _bool_arg(include_self, "index_reduce", "include_self")
     r = _index_reduce_op(_tensor_arg(input, "index_reduce"), dim, index, source, reduce, include_self, False)
     return _to_out(out, r, "index_reduce", OUT_SAME)
 
 
-def _index_reduce_(self, dim, index, source, reduce, *, include_self=True):
+def _index_reduce_(self, dim=None, index=None, source=None, reduce=None, *, include_self=True, axis=None):
+    dim = _dim_alias(dim, axis, "index_reduce_", ...)
+    index = _required(index, "index_reduce_", "index")
+    source = _required(source, "index_reduce_", "source")
+    reduce = _required(reduce, "index_reduce_", "reduce")
     _bool_arg(include_self, "index_reduce_", "include_self")
     cdef Tensor t = _tensor_arg(self, "index_reduce_")
     _check_no_overlap(t, source)
@@ -2780,7 +2832,8 @@ def _put_(self, index, source, accumulate=False):
 
 # ---------------------------------------------------------- take_along_dim
 
-def take_along_dim(input, indices, dim=None, *, out=None):
+def take_along_dim(input, indices, dim=None, *, out=None, axis=None):
+    dim = _dim_alias(dim, axis, "take_along_dim")
     cdef Tensor t = _tensor_arg(input, "take_along_dim")
     cdef Tensor idx = _tensor_arg(indices, "take_along_dim")
     if idx._dtype._code != CT_INT64:

@@ -440,14 +440,6 @@ for _m_name, _m_fn in (("sort", sort), ("argsort", argsort), ("msort", msort), (
 # order-statistics kernel (_ostat), nanmedian and mode take it instead: the
 # same (key, index) order, so the same values and indices.
 
-cdef object _axis_kw(object dim, object axis, str name):
-    """dim, or numpy's spelling `axis=` of it (not both)."""
-    if axis is None:
-        return dim
-    if dim is not None:
-        raise TypeError(f"{name}() received an invalid combination of arguments - "
-                        f"got both 'dim' and its alias 'axis'")
-    return axis
 
 
 cdef tuple _sorted_last(Tensor t, int d):
@@ -487,7 +479,7 @@ cdef object _reduced_pair(Tensor t, tuple r, int d, keepdim, str name, str entry
 def nanmedian(input, dim=None, keepdim=False, *, out=None, axis=None, keepdims=None):
     """The lower median of the non-NaN values (NaN when a row has none)."""
     cdef Tensor t = _tensor_arg(input, "nanmedian")
-    dim = _axis_kw(dim, axis, "nanmedian")
+    dim = _dim_alias(dim, axis, "nanmedian")
     if keepdims is not None:
         keepdim = keepdims
     if t._dtype.is_complex or t._dtype._code == CT_BOOL:
@@ -653,13 +645,13 @@ cdef object _to_out_tensor(object out, object r, str name):
 
 def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None, axis=None,
              keepdims=None):
-    return _quantile(input, q, _axis_kw(dim, axis, "quantile"),
+    return _quantile(input, q, _dim_alias(dim, axis, "quantile"),
                      keepdim if keepdims is None else keepdims, interpolation, out, False, "quantile")
 
 
 def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None, axis=None,
                 keepdims=None):
-    return _quantile(input, q, _axis_kw(dim, axis, "nanquantile"),
+    return _quantile(input, q, _dim_alias(dim, axis, "nanquantile"),
                      keepdim if keepdims is None else keepdims, interpolation, out, True, "nanquantile")
 
 

@@ -133,13 +133,13 @@ def _t_ravel(Tensor self):
     return _reshape(self, [self._numel])
 
 
-def _t_narrow(Tensor self, dim, start, length):
-    return narrow(self, dim, start, length)
+def _t_narrow(Tensor self, dim=None, start=None, length=None, *, axis=None):
+    return narrow(self, dim, start, length, axis=axis)
 
 
-def _t_select(Tensor self, dim, index):
-    cdef int d = _wrap_dim(dim, self._ndim)
-    return _select(self, d, _check_index(index, self._shape[d], d))
+def _t_select(Tensor self, dim=None, index=None, *, axis=None):
+    cdef int d = _wrap_dim(_dim_alias(dim, axis, "select", ...), self._ndim)
+    return _select(self, d, _check_index(_required(index, "select", "index"), self._shape[d], d))
 
 
 def _t_diagonal(Tensor self, offset=0, dim1=0, dim2=1):
@@ -356,7 +356,10 @@ def unflatten(input, dim, sizes):
     return _view(t, shape[:d] + sizes + shape[d + 1:], "unflatten")
 
 
-def narrow(input, dim, start, length):
+def narrow(input, dim=None, start=None, length=None, *, axis=None):
+    dim = _dim_alias(dim, axis, "narrow", ...)
+    start = _required(start, "narrow", "start")
+    length = _required(length, "narrow", "length")
     cdef Tensor t = <Tensor?>input
     if t._ndim == 0:
         raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
@@ -378,8 +381,8 @@ def narrow(input, dim, start, length):
     return r
 
 
-def select(input, dim, index):
-    return (<Tensor?>input).select(dim, index)
+def select(input, dim=None, index=None, *, axis=None):
+    return (<Tensor?>input).select(dim, index, axis=axis)
 
 
 def diagonal(input, offset=0, dim1=0, dim2=1):
