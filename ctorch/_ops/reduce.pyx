@@ -55,14 +55,6 @@ cdef str _dev(Tensor t):
 
 # ------------------------------------------------------------ numpy-style keywords
 
-cdef object _axis(object dim, object axis, str name):
-    """dim, or numpy's spelling `axis=` of it (PyTorch accepts both, not together)."""
-    if axis is None:
-        return dim
-    if dim is not None and not (isinstance(dim, (tuple, list)) and len(dim) == 0):
-        raise TypeError(f"{name}() received an invalid combination of arguments - "
-                        f"got both 'dim' and its alias 'axis'")
-    return axis
 
 
 cdef object _keep(object keepdim, object keepdims):
@@ -388,7 +380,7 @@ def _sum_fn(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, 
     if ct_autocast & 2 and out is None:
         return _autocast_hook("sum", _sum_fn, (input, dim, keepdim), {"dtype": dtype, "axis": axis,
                               "keepdims": keepdims})
-    dim = _axis(dim, axis, "sum")
+    dim = _dim_alias(dim, axis, "sum")
     keepdim = _keep(keepdim, keepdims)
     cdef Tensor t = _tensor_arg(input, "sum")
     cdef Tensor r = _sum(t, dim, keepdim, _sum_dtype(t, dtype))
@@ -397,7 +389,7 @@ def _sum_fn(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, 
 
 
 def mean(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, keepdims=None):
-    dim = _axis(dim, axis, "mean")
+    dim = _dim_alias(dim, axis, "mean")
     keepdim = _keep(keepdim, keepdims)
     cdef Tensor t = _tensor_arg(input, "mean")
     cdef DType dt = _as_dtype(dtype)
@@ -799,13 +791,13 @@ cdef object _minmax_fn(object input, object dim, object keepdim, object out, bin
 
 
 def _max_fn(input, dim=None, keepdim=False, *, out=None, axis=None, keepdims=None):
-    dim = _axis(dim, axis, "max")
+    dim = _dim_alias(dim, axis, "max")
     keepdim = _keep(keepdim, keepdims)
     return _minmax_fn(input, dim, keepdim, out, True)
 
 
 def _min_fn(input, dim=None, keepdim=False, *, out=None, axis=None, keepdims=None):
-    dim = _axis(dim, axis, "min")
+    dim = _dim_alias(dim, axis, "min")
     keepdim = _keep(keepdim, keepdims)
     return _minmax_fn(input, dim, keepdim, out, False)
 
@@ -827,13 +819,13 @@ cdef object _aminmax(object input, object dim, bint keepdim, object out, bint is
 
 
 def amax(input, dim=(), keepdim=False, *, out=None, axis=None, keepdims=None):
-    dim = _axis(dim, axis, "amax")
+    dim = _dim_alias(dim, axis, "amax")
     keepdim = _keep(keepdim, keepdims)
     return _aminmax(input, dim, keepdim, out, True)
 
 
 def amin(input, dim=(), keepdim=False, *, out=None, axis=None, keepdims=None):
-    dim = _axis(dim, axis, "amin")
+    dim = _dim_alias(dim, axis, "amin")
     keepdim = _keep(keepdim, keepdims)
     return _aminmax(input, dim, keepdim, out, False)
 
@@ -852,6 +844,8 @@ cdef object _argminmax(object input, object dim, bint keepdim, object out, bint 
         if keepdim:
             i = _reshape(i, [1] * t._ndim)
         return _to_out(out, i, "argmax" if is_max else "argmin", OUT_SAME)
+    if isinstance(dim, (tuple, list)):
+        raise TypeError(f"{name}(): argument 'dim' must be int, not {type(dim).__name__}")
     red = _red_dims(t, dim)
     _check_nonempty_dims(t, red, name)
     _, i = _minmax(t, red, keepdim, is_max, False, True)
@@ -859,13 +853,13 @@ cdef object _argminmax(object input, object dim, bint keepdim, object out, bint 
 
 
 def argmax(input, dim=None, keepdim=False, *, out=None, axis=None, keepdims=None):
-    dim = _axis(dim, axis, "argmax")
+    dim = _dim_alias(dim, axis, "argmax")
     keepdim = _keep(keepdim, keepdims)
     return _argminmax(input, dim, keepdim, out, True)
 
 
 def argmin(input, dim=None, keepdim=False, *, out=None, axis=None, keepdims=None):
-    dim = _axis(dim, axis, "argmin")
+    dim = _dim_alias(dim, axis, "argmin")
     keepdim = _keep(keepdim, keepdims)
     return _argminmax(input, dim, keepdim, out, False)
 
@@ -902,19 +896,19 @@ cdef object _anyall(object input, object dim, bint keepdim, object out, bint is_
 
 
 def _any_fn(input, dim=None, keepdim=False, *, out=None, axis=None, keepdims=None):
-    dim = _axis(dim, axis, "any")
+    dim = _dim_alias(dim, axis, "any")
     keepdim = _keep(keepdim, keepdims)
     return _anyall(input, dim, keepdim, out, True)
 
 
 def _all_fn(input, dim=None, keepdim=False, *, out=None, axis=None, keepdims=None):
-    dim = _axis(dim, axis, "all")
+    dim = _dim_alias(dim, axis, "all")
     keepdim = _keep(keepdim, keepdims)
     return _anyall(input, dim, keepdim, out, False)
 
 
 def count_nonzero(input, dim=None, *, axis=None):
-    dim = _axis(dim, axis, "count_nonzero")
+    dim = _dim_alias(dim, axis, "count_nonzero")
     cdef Tensor t = _tensor_arg(input, "count_nonzero")
     return _sum(_cast(t, t_bool), _red_dims(t, dim) if t._ndim else None, False, t_int64)
 
@@ -958,7 +952,9 @@ cdef int64_t _first_equal(Tensor p, Tensor v) except -1:
 
 
 def median(input, dim=None, keepdim=False, *, out=None, axis=None, keepdims=None):
-    dim = _axis(dim, axis, "median")
+    dim = _dim_alias(dim, axis, "median")
+    if isinstance(dim, (tuple, list)):
+        raise TypeError(f"median(): argument 'dim' must be int, not {type(dim).__name__}")
     keepdim = _keep(keepdim, keepdims)
     cdef Tensor t = _tensor_arg(input, "median")
     if t._dtype.is_complex or t._dtype._code == CT_BOOL:
@@ -1026,7 +1022,7 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, kee
     if ct_autocast and out is None:
         return _autocast_hook("prod", prod, (input, dim, keepdim), {"dtype": dtype, "axis": axis,
                               "keepdims": keepdims})
-    dim = _axis(dim, axis, "prod")
+    dim = _dim_alias(dim, axis, "prod")
     keepdim = _keep(keepdim, keepdims)
     cdef Tensor t = _tensor_arg(input, "prod")
     cdef DType res = _as_dtype(dtype)
@@ -1186,25 +1182,25 @@ cdef object _var_std(object input, object dim, object unbiased, bint keepdim, ob
 
 
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None, axis=None, keepdims=None):
-    dim = _axis(dim, axis, "var")
+    dim = _dim_alias(dim, axis, "var")
     keepdim = _keep(keepdim, keepdims)
     return _var_std(input, dim, unbiased, keepdim, correction, out, False, False)
 
 
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None, axis=None, keepdims=None):
-    dim = _axis(dim, axis, "std")
+    dim = _dim_alias(dim, axis, "std")
     keepdim = _keep(keepdim, keepdims)
     return _var_std(input, dim, unbiased, keepdim, correction, out, True, False)
 
 
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=None):
-    dim = _axis(dim, axis, "var_mean")
+    dim = _dim_alias(dim, axis, "var_mean")
     keepdim = _keep(keepdim, keepdims)
     return _var_std(input, dim, unbiased, keepdim, correction, None, False, True)
 
 
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=None):
-    dim = _axis(dim, axis, "std_mean")
+    dim = _dim_alias(dim, axis, "std_mean")
     keepdim = _keep(keepdim, keepdims)
     return _var_std(input, dim, unbiased, keepdim, correction, None, True, True)
 
@@ -1212,7 +1208,7 @@ def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None, 
 # ------------------------------------------------------------ logsumexp
 
 def logsumexp(input, dim=None, keepdim=False, *, out=None, axis=None, keepdims=None):
-    dim = _axis(dim, axis, "logsumexp")
+    dim = _dim_alias(dim, axis, "logsumexp")
     keepdim = _keep(keepdim, keepdims)
     _need_dim(dim, "logsumexp")
     cdef Tensor t = _tensor_arg(input, "logsumexp")
@@ -1381,7 +1377,7 @@ cdef object _cum(object input, object dim, object dtype, object out, bint is_pro
 def cumsum(input, dim=None, *, dtype=None, out=None, axis=None):
     if ct_autocast & 2 and out is None:
         return _autocast_hook("cumsum", cumsum, (input, dim), {"dtype": dtype, "axis": axis})
-    dim = _axis(dim, axis, "cumsum")
+    dim = _dim_alias(dim, axis, "cumsum")
     _need_dim(dim, "cumsum")
     return _cum(input, dim, dtype, out, False)
 
@@ -1389,7 +1385,7 @@ def cumsum(input, dim=None, *, dtype=None, out=None, axis=None):
 def cumprod(input, dim=None, *, dtype=None, out=None, axis=None):
     if ct_autocast & 2 and out is None:
         return _autocast_hook("cumprod", cumprod, (input, dim), {"dtype": dtype, "axis": axis})
-    dim = _axis(dim, axis, "cumprod")
+    dim = _dim_alias(dim, axis, "cumprod")
     _need_dim(dim, "cumprod")
     return _cum(input, dim, dtype, out, True)
 
@@ -1458,14 +1454,14 @@ def _softmax_backward_dense(grad, result, int dim, bint is_log):
 def softmax(input, dim=None, dtype=None, *, _stacklevel=3, axis=None):
     if ct_autocast & 2:
         return _autocast_hook("softmax", softmax, (input, dim), {"dtype": dtype, "axis": axis})
-    dim = _axis(dim, axis, "softmax")
+    dim = _dim_alias(dim, axis, "softmax")
     return _softmax(input, dim, dtype, False)
 
 
 def log_softmax(input, dim=None, dtype=None, *, _stacklevel=3, axis=None):
     if ct_autocast & 2:
         return _autocast_hook("log_softmax", log_softmax, (input, dim), {"dtype": dtype, "axis": axis})
-    dim = _axis(dim, axis, "log_softmax")
+    dim = _dim_alias(dim, axis, "log_softmax")
     return _softmax(input, dim, dtype, True)
 
 
@@ -1518,7 +1514,7 @@ cdef Tensor _nansum(Tensor t, object dim, bint keepdim, DType res, str name):
 
 def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, keepdims=None):
     cdef Tensor t = _tensor_arg(input, "nansum")
-    dim = _axis(dim, axis, "nansum")
+    dim = _dim_alias(dim, axis, "nansum")
     keepdim = bool(_keep(keepdim, keepdims))
     cdef DType res = _sum_dtype(t, dtype)
     if out is not None and isinstance(out, Tensor) and dtype is None and t._dtype.is_floating_point \
@@ -1537,7 +1533,7 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, 
     """nansum over the count of non-NaN elements (PyTorch composes it so too:
     its gradient is the division's)."""
     cdef Tensor t = _tensor_arg(input, "nanmean")
-    dim = _axis(dim, axis, "nanmean")
+    dim = _dim_alias(dim, axis, "nanmean")
     keepdim = bool(_keep(keepdim, keepdims))
     if not (t._dtype.is_floating_point or t._dtype.is_complex):
         raise RuntimeError(f"nanmean(): expected input to have floating point or complex dtype but got "
@@ -1557,7 +1553,7 @@ def aminmax(input, *, dim=None, keepdim=False, out=None, axis=None, keepdims=Non
     """(min, max) in one call: amin and amax in one pass over a full
     reduction's values, in two passes of the max/min kernels otherwise."""
     cdef Tensor t = _tensor_arg(input, "aminmax")
-    dim = _axis(dim, axis, "aminmax")
+    dim = _dim_alias(dim, axis, "aminmax")
     keepdim = bool(_keep(keepdim, keepdims))
     if t._dtype.is_complex:
         raise NotImplementedError(f'"aminmax_{_dev(t)}" not implemented for \'{_sname(t._dtype)}\'')
@@ -1671,16 +1667,16 @@ cdef object _cumext(object input, object dim, object out, bint is_max):
 
 
 def cummax(input, dim=None, *, out=None, axis=None):
-    return _cumext(input, _axis(dim, axis, "cummax"), out, True)
+    return _cumext(input, _dim_alias(dim, axis, "cummax"), out, True)
 
 
 def cummin(input, dim=None, *, out=None, axis=None):
-    return _cumext(input, _axis(dim, axis, "cummin"), out, False)
+    return _cumext(input, _dim_alias(dim, axis, "cummin"), out, False)
 
 
 def logcumsumexp(input, dim=None, *, out=None, axis=None):
     cdef Tensor t = _tensor_arg(input, "logcumsumexp")
-    dim = _axis(dim, axis, "logcumsumexp")
+    dim = _dim_alias(dim, axis, "logcumsumexp")
     _need_dim(dim, "logcumsumexp")
     cdef int d = _wrap_dim(dim, t._ndim)
     if not t._dtype.is_floating_point:
@@ -1709,13 +1705,13 @@ cdef object _cum_inplace(Tensor self, object dim, object dtype, bint is_prod):
 
 
 def _cumsum_(self, dim=None, *, dtype=None, axis=None):
-    dim = _axis(dim, axis, "cumsum_")
+    dim = _dim_alias(dim, axis, "cumsum_")
     _need_dim(dim, "cumsum_")
     return _cum_inplace(_tensor_arg(self, "cumsum_"), dim, dtype, False)
 
 
 def _cumprod_(self, dim=None, *, dtype=None, axis=None):
-    dim = _axis(dim, axis, "cumprod_")
+    dim = _dim_alias(dim, axis, "cumprod_")
     _need_dim(dim, "cumprod_")
     return _cum_inplace(_tensor_arg(self, "cumprod_"), dim, dtype, True)
 
