@@ -195,6 +195,7 @@ cdef bint _compute_view_strides(Tensor t, int n, const Py_ssize_t *sh, Py_ssize_
 cdef int _wrap_dim(object dim, int ndim) except -1
 cpdef object _dim_alias(object dim, object axis, str name, object default=*)   # dim= or axis=
 cpdef object _required(object value, str name, str arg)   # an argument a dim= default put after
+cdef object _int_of_tensor(object v)   # a one-element integer tensor as its int (else v)
 cdef Py_ssize_t _check_index(object index, Py_ssize_t size, int dim) except? -1
 cdef list _parse_size(tuple args, str fname, bint allow_neg=*)
 cdef list _parse_dims(tuple args, str fname)

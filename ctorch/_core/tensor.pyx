@@ -727,6 +727,14 @@ cpdef object _required(object value, str name, str arg):
     return value
 
 
+cdef object _int_of_tensor(object v):
+    """a one-element integer tensor as its int, as PyTorch's argument parser
+    takes it for an int; anything else as it is"""
+    if isinstance(v, Tensor) and (<Tensor>v)._dtype._kind == K_INT and (<Tensor>v)._numel == 1:
+        return v.item()
+    return v
+
+
 cdef Py_ssize_t _check_index(object index, Py_ssize_t size, int dim) except? -1:
     cdef Py_ssize_t i
     try:
@@ -744,10 +752,11 @@ cdef list _parse_size(tuple args, str fname, bint allow_neg=False):
     if len(args) == 1 and not isinstance(args[0], int):
         seq = args[0]
         if isinstance(seq, Tensor):
-            # PyTorch takes a one-element integer tensor as the one size
-            if (<Tensor>seq)._dtype._kind != K_INT or (<Tensor>seq)._numel != 1:
+            # (a one-element integer tensor is the one size)
+            seq = _int_of_tensor(seq)
+            if isinstance(seq, Tensor):
                 raise TypeError(f"{fname}(): argument 'size' (position 1) must be tuple of ints, not Tensor")
-            seq = [seq.item()]
+            seq = [seq]
         if not isinstance(seq, (tuple, list)):
             raise TypeError(f"{fname}(): argument 'size' (position 1) must be tuple of ints, but found element of type {type(seq).__name__} at pos 0")
     cdef list out = []

@@ -742,11 +742,7 @@ def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None,
 
 def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     cdef int code = _factory_device(device, out)
-    # (a one-element integer tensor is an int, as PyTorch's argument parser takes it)
-    if isinstance(n, Tensor) and (<Tensor>n)._dtype._kind == K_INT and (<Tensor>n)._numel == 1:
-        n = n.item()
-    if isinstance(m, Tensor) and (<Tensor>m)._dtype._kind == K_INT and (<Tensor>m)._numel == 1:
-        m = m.item()
+    n, m = _int_of_tensor(n), _int_of_tensor(m)
     if m is None:
         m = n
     for v, nm, pos in ((n, "n", 1), (m, "m", 2)):
