@@ -44,16 +44,6 @@ static inline int ct_thread_num(void)
 #endif
 }
 
-/* the size of the calling thread's team (1 outside a parallel region) */
-static inline int ct_team_size(void)
-{
-#ifdef _OPENMP
-    return omp_get_num_threads();
-#else
-    return 1;
-#endif
-}
-
 enum {
     CT_BOOL = 0, CT_UINT8, CT_INT8, CT_INT16, CT_INT32, CT_INT64,
     CT_FLOAT16, CT_FLOAT32, CT_FLOAT64, CT_COMPLEX64, CT_COMPLEX128,
