@@ -3,7 +3,7 @@ torch.cholesky_solve, torch.lu, ...) and their Tensor methods, over
 ctorch.linalg. Loaded on first use (ctorch._ON_FIRST_USE)."""
 
 from ctorch import linalg as _la
-from ctorch._core.tensor import _install_method, _dim_alias, _required
+from ctorch._core.tensor import _install_method
 from ctorch.return_types import slogdet as _SLOGDET
 
 __all__ = ["det", "inverse", "logdet", "slogdet", "cholesky", "cholesky_inverse", "cholesky_solve",
@@ -126,7 +126,7 @@ def _t_renorm(self, p, dim=None, maxnorm=None, *, axis=None):
 
 
 def _t_renorm_(self, p, dim=None, maxnorm=None, *, axis=None):
-    return _la._renorm_(self, p, _dim_alias(dim, axis, "renorm_", ...), _required(maxnorm, "renorm_", "maxnorm"))
+    return _la._renorm_(self, p, dim, maxnorm, axis=axis)
 
 
 def _t_symeig(self, eigenvectors=False, upper=True):

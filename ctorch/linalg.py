@@ -2907,7 +2907,9 @@ def _renorm_backward(grad, self, p, others, maxnorm):
 
 
 @_takes_tensors("renorm_", "self")
-def _renorm_(self, p, dim, maxnorm):
+def _renorm_(self, p, dim=None, maxnorm=None, *, axis=None):
+    dim = _dim_alias(dim, axis, "renorm_", ...)
+    maxnorm = _required(maxnorm, "renorm_", "maxnorm")
     # from a copy: renorm's backward reads the old value, which copy_ overwrites
     return self.copy_(_renorm(self.clone() if self.requires_grad else self, p, dim, maxnorm))
 

@@ -1143,10 +1143,10 @@ CT_MULTIVERSION static void ct_dwconv_plane_##S(const T *x, const T *w, T bias, 
                                                 const ct_conv_geom *g, const ct_dw_plan *pl, \
                                                 T *ph)                             \
 {                                                                                  \
+    CT_DW_SHARED_ROWS(S)                                                           \
     const int64_t O0 = g->out[0], O1 = g->out[1], P = pl->P;                       \
     int64_t tap[CT_DW_KMAX];    /* a local copy: no store of the rows can alias it */ \
     memcpy(tap, pl->tap, (size_t)g->k[2] * sizeof(int64_t));                       \
-    CT_DW_SHARED_ROWS(S)                                                           \
     ct_dw_pad_##S(x, g, pl, ph, g->in[1], 0);                                      \
     const int nv = pl->nv;                                                         \
     for (int64_t o0 = 0; o0 < O0; o0++)                                            \
