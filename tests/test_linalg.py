@@ -327,6 +327,8 @@ def test_long_dot_products(threads, nt, dtype):
             scale = np.abs(x).astype(np.float64) @ np.abs(b).astype(np.float64)
             assert abs(torch.dot(tx, tb).item() - ref) <= tol * scale
             assert abs((tx @ tb).item() - ref) <= tol * scale
+            assert abs(torch.vdot(tx, tb).item() - ref) <= tol * scale
+            assert abs(torch.inner(tx, tb).item() - ref) <= tol * scale
             assert abs(torch.mv(tx.reshape(1, n), tb).item() - ref) <= tol * scale
 
 

@@ -1084,11 +1084,10 @@ static void ct_gm_batched(const ct_gm_isa *k, char t1, char t2, int M, int N, in
     /* a batch of many products is shared however few its flops: each small
      * product's call and setup cost more than its flops suggest (1000 of
      * 4 x 32 times 32 x 4 ran 0.7x PyTorch's speed on one thread) */
-    if (2.0 * M * N * K * nb < CT_GM_PAR_FLOPS && nb < CT_GM_PAR_BATCH) nt = 1;
 #ifdef _OPENMP
     if (omp_in_parallel()) nt = 1;      /* called from a thread of a parallel region */
-#endif
-#ifdef _OPENMP
+    /* (a dot product has its own length threshold: its flops per byte are
+     * the fewest, so it pays for the threads far below CT_GM_PAR_FLOPS) */
     if (M == 1 && N == 1 && nb == 1 && nt > 1 && K >= CT_GM_DOT_PAR && (t1 == 'T' || ld1 == 1)
         && (t2 == 'N' || ld2 == 1)) {
         /* one dot product of long adjacent vectors: its length split between
@@ -1107,6 +1106,7 @@ static void ct_gm_batched(const ct_gm_isa *k, char t1, char t2, int M, int N, in
         return;
     }
 #endif
+    if (2.0 * M * N * K * nb < CT_GM_PAR_FLOPS && nb < CT_GM_PAR_BATCH) nt = 1;
     int sym = ct_gm_symmetric(t1, t2, M, N, K, P, ld1, off1, Q, ld2, off2, beta, nb);
     /* one product whole (with its mirror) */
 #define CT_GM_WHOLE(b)                                                        \

@@ -750,22 +750,24 @@ def inner(input, other, *, out=None):
     if not (isinstance(input, Tensor) and isinstance(other, Tensor)):
         _check_tensor(input, "inner")
         _check_tensor(other, "inner", "other", 2)
-    sa, sb = input.shape, other.shape
-    if not sa or not sb:
+    na, nb = input.ndim, other.ndim
+    if not na or not nb:
         r = input * other
     else:
-        n = sa[-1]
-        if n != sb[-1]:
+        n = input.size(-1)
+        if n != other.size(-1):
             raise RuntimeError(f"inner() the last dimension must match on both input tensors but "
-                               f"got shapes {list(sa)} and {list(sb)}")
+                               f"got shapes {list(input.shape)} and {list(other.shape)}")
         if input.dtype != other.dtype or _autocast_state() & 2:
             r = tensordot(input, other, ([-1], [-1]))
-        elif len(sa) == 2 and len(sb) == 2 and not (
+        elif na <= 2 and nb == na and not (
                 (input.requires_grad or other.requires_grad) and _grad_enabled()):
             # no history to record: the product itself has the result's shape
-            r = _matmul(input, other.mT)
+            # (of two vectors, a dot product)
+            r = _matmul(input, other if na == 1 else other.mT)
         else:
             # tensordot over the last dims: rows of one times rows of the other
+            sa, sb = input.shape, other.shape
             ma = input.reshape(_math.prod(sa[:-1]), n)
             mb = other.reshape(_math.prod(sb[:-1]), n)
             r = _matmul(ma, mb.mT).reshape(sa[:-1] + sb[:-1])

@@ -390,6 +390,26 @@ cdef Tensor _dot_impl(Tensor a, Tensor b, str name):
     if a._dtype is not b._dtype:
         raise RuntimeError(f"{name} : expected both vectors to have same dtype, but found "
                            f"{_SCALAR_NAMES[a._dtype._code]} and {_SCALAR_NAMES[b._dtype._code]}")
+    cdef int code = a._dtype._code
+    cdef Py_ssize_t k = a._shape[0]
+    cdef int64_t off = 0
+    cdef float f1 = 1, f0 = 0
+    cdef double d1 = 1, d0 = 0
+    cdef Tensor out
+    if ((code == CT_FLOAT32 or code == CT_FLOAT64) and a._storage.device < 0
+            and b._storage.device < 0 and 0 < k <= 2147483647
+            and (a._stride[0] == 1 or k == 1) and (b._stride[0] == 1 or k == 1)):
+        # adjacent vectors on the CPU: one 1 x k times k x 1 product on the
+        # backend's gemm, without the batch machinery's views and offsets
+        out = _empty(0, NULL, a._dtype)
+        ensure_gemm(out._storage.backend)
+        with nogil:
+            out._storage.backend.gemm(code, b'N', b'N', 1, 1, <int>k,
+                                      <const void *>&f1 if code == CT_FLOAT32 else <const void *>&d1,
+                                      a._data, 1, &off, b._data, <int>k, &off,
+                                      <const void *>&f0 if code == CT_FLOAT32 else <const void *>&d0,
+                                      out._data, 1, 1)
+        return out
     return _rawview(_bmm_raw(_raw_unsq(a, 0), _raw_unsq(b, 1)), [], [])
 
 
