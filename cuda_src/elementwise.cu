@@ -799,6 +799,7 @@ template <int OP, class F> CT_DEV auto ct_uop_flt(F x, const ct_prm &P) {
     else if constexpr (OP == CT_ISNEGINF) return (uint8_t)(x == -ct_inf<F>());
     else if constexpr (OP == CT_FREXP_MANT) return ct_frexp_mant(x);
     else if constexpr (OP == CT_FREXP_EXP) return ct_frexp_exp(x);
+    else if constexpr (OP == CT_ANGLE) return x != x ? x : (x < 0 ? (F)3.141592653589793 : (F)0);
     else static_assert(ct_dep_false<OP>::value, "unary op without a float loop");
 }
 

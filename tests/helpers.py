@@ -119,6 +119,8 @@ def op_result_dtype(rule, promoted):
         return "bool"
     if rule == "abs":
         return {"complex64": "float32", "complex128": "float64"}.get(promoted, promoted)
+    if rule == "angle":     # a real result: complex -> its real type, integers -> float
+        return "float32" if kind(promoted) <= 1 else op_result_dtype("abs", promoted)
     if rule == "bool_to_long":
         return "int64" if promoted == "bool" else promoted
     if rule == "int32":
@@ -129,7 +131,7 @@ def op_result_dtype(rule, promoted):
 def compute_dtype(rule, promoted):
     """The dtype numpy computes in: what torch computes in, with half widened."""
     c = promoted
-    if rule == "float" and kind(c) <= 1:
+    if rule in ("float", "angle") and kind(c) <= 1:
         c = "float32"
     if rule == "bool_to_long" and c == "bool":
         c = "int64"

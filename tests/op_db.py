@@ -387,7 +387,15 @@ def _logaddexp(a, b):
 _NOT_TENSOR = lambda name: ((lambda t: getattr(t, name)(t.ones(2), 2), TypeError,
                              f"{name}(): argument 'other' (position 2) must be Tensor, not int"),)
 
+def _angle(a):
+    if a.dtype.kind == "c":
+        return np.angle(a)
+    # pi below zero; -0 and NaN as themselves (np.angle gives pi for -0)
+    return np.where(np.isnan(a), a, np.where(a < 0, np.pi, 0.0)).astype(a.dtype)
+
+
 unary_ops += [
+    U("angle", _angle, ALL, "angle", differentiable=True, inplace=False),
     U("deg2rad", np.deg2rad, REAL, "float", differentiable=True,
       errors=((lambda t: t.deg2rad(t.ones(2, dtype=t.complex64)), RuntimeError,
                "deg2rad is not supported for complex tensors."),)),

@@ -286,7 +286,7 @@ static int ct_half_via_float(int kind, int op)
         case CT_ATAN: case CT_SINH: case CT_COSH: case CT_TANH: case CT_ASINH: case CT_ACOSH:
         case CT_ATANH: case CT_SIGMOID: case CT_RELU: case CT_ERF: case CT_FLOOR: case CT_CEIL:
         case CT_ROUND: case CT_TRUNC: case CT_FRAC: case CT_SQUARE: case CT_DEG2RAD:
-        case CT_RAD2DEG: case CT_SIGN: case CT_NAN_TO_NUM: case CT_CLAMP:
+        case CT_RAD2DEG: case CT_SIGN: case CT_NAN_TO_NUM: case CT_CLAMP: case CT_ANGLE:
             return 1;
         }
     if (kind == CT_EW_BINARY)

@@ -1424,7 +1424,10 @@ CT_FM_INLINE ct_bool ct_signbit_d(double x) {
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_isposinf_##S, T, ct_bool, (CT)x == (CT)INFINITY)                   \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_isneginf_##S, T, ct_bool, (CT)x == -(CT)INFINITY)                  \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_frexp_mant_##S, T, T, ct_frexp_mant_##F((CT)x))                    \
-    CT_UNARY_ATTR(CT_MULTIVERSION, ct_frexp_exp_##S, T, T, ct_frexp_exp_##F((CT)x))
+    CT_UNARY_ATTR(CT_MULTIVERSION, ct_frexp_exp_##S, T, T, ct_frexp_exp_##F((CT)x))        \
+    /* a real number's angle: pi below zero (not -0), NaN kept */                \
+    CT_UNARY_ATTR(CT_MULTIVERSION, ct_angle_##S, T, T,                                          \
+                  (CT)x != (CT)x ? (CT)x : ((CT)x < 0 ? (CT)M_PI : (CT)0))
 /* nan_to_num: the three replacements rounded to the dtype once, outside the
  * loop (a load of them per element keeps it from vectorising), then two
  * selects and a NaN test per element. Half goes through double as before.

@@ -230,7 +230,7 @@ def polar(abs, angle, *, out=None):
 
 cdef extern from "elementwise_codes.h":
     enum:
-        CT_SGN, CT_CONJ
+        CT_SGN, CT_CONJ, CT_ANGLE
 
 
 cdef Tensor _conj_raw(Tensor t):
@@ -334,13 +334,11 @@ def angle(input, *, out=None):
         if t._dtype.is_complex:
             r = _FUNCTIONS["atan2"](_part_raw(t, 1), _part_raw(t, 0))
         else:
-            x = t if t._dtype._kind == K_FLOAT else _cast(t, _default_dtype)
-            r = where(_FUNCTIONS["isnan"](x), x,
-                      where(x < 0, _scalar_tensor(M_PI, x._dtype), zeros((), dtype=x._dtype)))
+            r = _unary(CT_ANGLE, U_FLOAT, t, None, "angle")
     finally:
         _set_grad_mode(old)
     if out is not None:
-        return _to_out(out, r, "angle", OUT_SAME, "Found dtype {out} but expected {res}")
+        return _to_out(out, r, "angle", OUT_CAST)
     if t._dtype.is_complex or t._dtype.is_floating_point:
         record("angle", r, (t,))
     return r
