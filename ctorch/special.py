@@ -220,9 +220,12 @@ def _spherical_j0_kernel(o, x):
     np.copyto(o, 0, where=np.isinf(x))
 
 
+_SPH_J0_T = _S._su_tkernel("SPH_J0", any_layout=True)
+
+
 def spherical_bessel_j0(input, *, out=None):
     return _unary(input, out, "special_spherical_bessel_j0", "spherical_bessel_j0_cpu",
-                  _spherical_j0_kernel, half=False)
+                  _spherical_j0_kernel, half=False, tkernel=_SPH_J0_T)
 
 
 # ------------------------------------------------------------ the rest

@@ -66,6 +66,22 @@ def test_poles_and_limits():
     assert torch.special.multigammaln(torch.tensor([2.0]), 1).item() == pytest.approx(0.0, abs=1e-7)
 
 
+@pytest.mark.parametrize("dt", ["float32", "float64"])
+def test_spherical_bessel_j0_whole_range(dt):
+    # the vector pass below the fast sine's limit, the second pass above it
+    # (large arguments, the infinities, NaN), in every layout
+    rng = np.random.default_rng(3)
+    x = np.concatenate([rng.standard_normal(300) * 3, rng.standard_normal(50) * 1e5,
+                        [0.0, -0.0, 1e-30, 1e30, -5e3, 1e10, np.inf, -np.inf, np.nan]]).astype(dt)
+    want = sc.spherical_jn(0, x.astype(np.float64))
+    want[np.isinf(x)] = 0.0
+    tol = (2e-6, 1e-7) if dt == "float32" else (1e-13, 1e-15)
+    got = torch.special.spherical_bessel_j0(torch.from_numpy(x))
+    assert_close(got, want, dt, tol)
+    strided = torch.from_numpy(x.reshape(-1, 1)).expand(-1, 2).t()[1]
+    assert_close(torch.special.spherical_bessel_j0(strided), want, dt, tol)
+
+
 def test_polygamma_orders():
     x = np.array([0.5, 1.0, 3.5])
     for n in range(4):

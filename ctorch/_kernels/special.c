@@ -2382,8 +2382,10 @@ BESSEL_I_LOOP(ct_i1e, 1, 1, bessel_ie, 4.0f)
 /* sinc: sin(y) / y for y = pi x rounded to the dtype, as PyTorch forms it,
  * and 1 at 0. A vector pass with fastmath's sin where |y| is below its fast
  * limit; the blocks with larger |y| (or NaN) again for those elements: the
- * float reduction in double below CT_TRIG_BIG, libm above (o != x). */
-#define SINC_LOOP(NAME, T, FASTLIM, FAST, REST)                                 \
+ * float reduction in double below CT_TRIG_BIG, libm above (o != x). The
+ * spherical Bessel function j0 is the same loop with y = x, and 0 at the
+ * infinities (SCALE 1, INF0 1; sinc is NaN there). */
+#define SINC_LOOP(NAME, T, SCALE, INF0, FASTLIM, FAST, REST)                    \
 CT_MULTIVERSION static void NAME(const void *xv, void *ov, int64_t count)      \
 {                                                                              \
     const T *x = (const T *)xv;                                                \
@@ -2395,7 +2397,7 @@ CT_MULTIVERSION static void NAME(const void *xv, void *ov, int64_t count)      \
         int rest = 0;                                                          \
         _Pragma("omp simd reduction(+:rest)")                                  \
         for (int64_t i = 0; i < m; i++) {                                      \
-            T y = (T)M_PI * xb[i];                                             \
+            T y = (T)(SCALE) * xb[i];                                          \
             int fast = (y < 0 ? -y : y) < FASTLIM;                             \
             rest += !fast;                                                     \
             T sn = FAST(fast ? y : (T)0);                                      \
@@ -2403,16 +2405,19 @@ CT_MULTIVERSION static void NAME(const void *xv, void *ov, int64_t count)      \
         }                                                                      \
         if (rest)                                                              \
             for (int64_t i = 0; i < m; i++) {                                  \
-                T y = (T)M_PI * xb[i];                                         \
-                if (!((y < 0 ? -y : y) < FASTLIM)) ob[i] = REST(y) / y;        \
+                T y = (T)(SCALE) * xb[i];                                      \
+                if (!((y < 0 ? -y : y) < FASTLIM))                             \
+                    ob[i] = INF0 && (y < 0 ? -y : y) == (T)INFINITY ? (T)0 : REST(y) / y; \
             }                                                                  \
     }                                                                          \
 }
 #define SINC_F_FAST(y) ct_sincosf_fast(y, 0)
 #define SINC_F_REST(y) (__builtin_fabsf(y) < CT_TRIG_BIG ? ct_sincosf_small(y, 0) : sinf(y))
 #define SINC_D_FAST(y) ct_sincos_d_fast(y, 0)
-SINC_LOOP(sinc_fb, float, CT_TRIG_FAST, SINC_F_FAST, SINC_F_REST)
-SINC_LOOP(sinc_db, double, CT_TRIG_D_FAST, SINC_D_FAST, sin)
+SINC_LOOP(sinc_fb, float, M_PI, 0, CT_TRIG_FAST, SINC_F_FAST, SINC_F_REST)
+SINC_LOOP(sinc_db, double, M_PI, 0, CT_TRIG_D_FAST, SINC_D_FAST, sin)
+SINC_LOOP(sph_j0_fb, float, 1, 1, CT_TRIG_FAST, SINC_F_FAST, SINC_F_REST)
+SINC_LOOP(sph_j0_db, double, 1, 1, CT_TRIG_D_FAST, SINC_D_FAST, sin)
 
 static const unary_block_fn unary_fns[CT_SU_COUNT][2] = {
     [CT_SU_ERFC] = {erfc_fb, erfc_db},
@@ -2427,6 +2432,7 @@ static const unary_block_fn unary_fns[CT_SU_COUNT][2] = {
     [CT_SU_ERFCX] = {erfcx_fb, erfcx_db},
     [CT_SU_LOG_NDTR] = {log_ndtr_fb, log_ndtr_db},
     [CT_SU_SINC] = {sinc_fb, sinc_db},
+    [CT_SU_SPH_J0] = {sph_j0_fb, sph_j0_db},
 };
 
 int ct_special_erfc(int code, const void *x, void *out, int64_t count)

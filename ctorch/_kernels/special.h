@@ -46,10 +46,13 @@ int ct_special_erfinv(int dtype, const void *x, void *out, int64_t count);
  * float32 only; erfc, ndtr, erfcx (+inf where it overflows), log_ndtr,
  * trigamma (+inf at the poles, NaN at -inf), entr (-x log x; 0 at 0, -inf
  * below), the modified Bessel functions i0, i0e, i1, i1e (i0, i1 NaN at
- * +-inf) and sinc (sin(pi x) / (pi x), 1 at 0; out apart from x) take both.
+ * +-inf), sinc (sin(pi x) / (pi x), 1 at 0; out apart from x) and the
+ * spherical Bessel function j0 (sin(x) / x, 1 at 0, 0 at +-inf; out apart
+ * from x) take both.
  * Returns 0, or -1 for a function / dtype without a kernel. */
 enum { CT_SU_ERFC, CT_SU_NDTR, CT_SU_TRIGAMMA, CT_SU_ENTR, CT_SU_LGAMMA, CT_SU_I0, CT_SU_I0E,
-       CT_SU_I1, CT_SU_I1E, CT_SU_ERFCX, CT_SU_LOG_NDTR, CT_SU_SINC, CT_SU_COUNT };
+       CT_SU_I1, CT_SU_I1E, CT_SU_ERFCX, CT_SU_LOG_NDTR, CT_SU_SINC,
+       CT_SU_SPH_J0, CT_SU_COUNT };
 typedef int (*ct_special_erfc_fn)(int code, const void *x, void *out, int64_t count);
 int ct_special_erfc(int code, const void *x, void *out, int64_t count);
 

@@ -176,6 +176,7 @@ SU_I1E = 8
 SU_ERFCX = 9
 SU_LOG_NDTR = 10
 SU_SINC = 11
+SU_SPH_J0 = 12
 
 
 def unary(int fn, Tensor out, Tensor x):
