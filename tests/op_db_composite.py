@@ -195,7 +195,10 @@ op("unique_dim", lambda t, x, dim, **kw: t.unique(x, dim=dim, **kw), _np_unique_
    lambda rng, dt: [([D(rng.integers(0, 2, (6, 2)).astype(dt)), 0], {}),
                     ([D(rng.integers(0, 2, (6, 3)).astype(dt)), 0], {"return_inverse": True, "return_counts": True}),
                     ([D(rng.integers(0, 2, (2, 5, 2)).astype(dt)), 1], {"return_inverse": True}),
-                    ([D(rng.integers(0, 2, (3, 4)).astype(dt)), -1], {"return_counts": True})],
+                    ([D(rng.integers(0, 2, (3, 4)).astype(dt)), -1], {"return_counts": True}),
+                    # past the sort's runs of 8: merges of runs, many equal rows
+                    ([D(rng.integers(0, 3, (70, 3)).astype(dt)), 0], {"return_inverse": True, "return_counts": True}),
+                    ([D(rng.integers(-1, 2, (2, 45, 2)).astype(dt)), 1], {"return_inverse": True})],
    dtypes=REAL,
    errors=[(lambda t: t.unique(t.zeros(3, dtype=t.complex64), dim=0), NotImplementedError,
             "\"unique_dim\" not implemented for 'ComplexFloat'"),

@@ -2180,27 +2180,149 @@ def unique_consecutive(input, return_inverse=False, return_counts=False, dim=Non
     return out[0] if len(out) == 1 else tuple(out)
 
 
+cdef inline int _row_cmp(const char *keys, bint isf, Py_ssize_t m, int64_t a, int64_t b) noexcept nogil:
+    """Rows a and b of keys (n x m, int64 or float64) in lexicographic order:
+    -1, 0 or 1; NaN after every number, as the sorts place it."""
+    cdef Py_ssize_t c
+    cdef const int64_t *ia
+    cdef const int64_t *ib
+    cdef const double *fa
+    cdef const double *fb
+    cdef double x, y
+    if isf:
+        fa = <const double *>keys + a * m
+        fb = <const double *>keys + b * m
+        for c in range(m):
+            x = fa[c]
+            y = fb[c]
+            if x < y:
+                return -1
+            if x > y:
+                return 1
+            if x != x or y != y:        # NaN: equal to NaN, after the rest
+                if x == x:
+                    return -1
+                if y == y:
+                    return 1
+        return 0
+    ia = <const int64_t *>keys + a * m
+    ib = <const int64_t *>keys + b * m
+    for c in range(m):
+        if ia[c] != ib[c]:
+            return -1 if ia[c] < ib[c] else 1
+    return 0
+
+
+cdef void _row_sort(const char *keys, bint isf, Py_ssize_t m, int64_t *order, int64_t *tmp,
+                    Py_ssize_t n) noexcept nogil:
+    """order (0..n-1 in) sorted stably by the rows of keys: a bottom-up merge
+    sort, runs of 8 by insertion first."""
+    cdef Py_ssize_t i, j, lo, mid, hi, w, a, b, k
+    cdef int64_t v
+    cdef int64_t *src = order
+    cdef int64_t *dst = tmp
+    cdef int64_t *sw
+    for i in range(1, n):
+        lo = i - i % 8
+        v = order[i]
+        j = i
+        while j > lo and _row_cmp(keys, isf, m, order[j - 1], v) > 0:
+            order[j] = order[j - 1]
+            j -= 1
+        order[j] = v
+    w = 8
+    while w < n:
+        lo = 0
+        while lo < n:
+            mid = lo + w if lo + w < n else n
+            hi = lo + 2 * w if lo + 2 * w < n else n
+            a = lo
+            b = mid
+            k = lo
+            while a < mid and b < hi:
+                if _row_cmp(keys, isf, m, src[b], src[a]) < 0:
+                    dst[k] = src[b]
+                    b += 1
+                else:
+                    dst[k] = src[a]
+                    a += 1
+                k += 1
+            while a < mid:
+                dst[k] = src[a]
+                a += 1
+                k += 1
+            while b < hi:
+                dst[k] = src[b]
+                b += 1
+                k += 1
+            lo += 2 * w
+        sw = src
+        src = dst
+        dst = sw
+        w *= 2
+    if src != order:
+        memcpy(order, src, <size_t>n * sizeof(int64_t))
+
+
 cdef object _unique_dim(Tensor t, object dim, bint return_inverse, bint return_counts):
-    """unique(dim=): the distinct slices along dim in lexicographic order."""
+    """unique(dim=): the distinct slices along dim in lexicographic order (on
+    the host: the slices as rows of int64 or float64 keys, their order by a
+    stable merge sort, equal neighbours (==: NaN rows stay apart) grouped)."""
     if t._dtype._kind == K_COMPLEX:
         raise NotImplementedError(_unique_name(t, "unique_dim"))
     if t._ndim == 0:
         raise IndexError("Dimension specified as 0 but tensor has no dimensions")
-    cdef int d = _wrap_dim(dim, t._ndim), c
-    cdef Py_ssize_t n = t._shape[d]
+    cdef int d = _wrap_dim(dim, t._ndim), dev = _dev(t)
+    cdef Py_ssize_t n = t._shape[d], m, i, u = 0
     _check_selected_dims(t, d)
-    rows = movedim(t, d, 0).reshape(n, t._numel // n if n else 0)
-    keys = rows.to(t_uint8) if t._dtype is t_bool else rows
-    # stable sorts by each column, the last one first, order the rows
-    order = arange(n, device=t.device)
-    for c in range(rows.shape[1] - 1, -1, -1):
-        order = order.index_select(0, keys.select(1, c).index_select(0, order).sort(stable=True)[1])
-    firsts, inv_sorted, counts = _runs(_run_starts(rows.index_select(0, order), n), n)
-    out = [index_select(t, d, order.index_select(0, firsts))]
+    m = t._numel // n if n else 0
+    cdef bint isf = t._dtype._kind == K_FLOAT
+    cdef Tensor keys = _host(_cast(movedim(t, d, 0).reshape(n, m), t_float64 if isf else t_int64).contiguous())
+    cdef Tensor order = _empty_list([n], t_int64)
+    cdef Tensor firsts = _empty_list([n], t_int64)
+    cdef Tensor cnts = _empty_list([n], t_int64)
+    cdef Tensor inv = _empty_list([n], t_int64)
+    cdef int64_t *o = <int64_t *>order._data
+    cdef int64_t *fp = <int64_t *>firsts._data
+    cdef int64_t *cp = <int64_t *>cnts._data
+    cdef int64_t *iv = <int64_t *>inv._data
+    cdef const char *kp = keys._data
+    cdef int64_t *tmp = <int64_t *>malloc(<size_t>(n if n else 1) * sizeof(int64_t))
+    if tmp == NULL:
+        raise MemoryError()
+    cdef const double *kf
+    cdef bint same
+    cdef Py_ssize_t c
+    with nogil:
+        for i in range(n):
+            o[i] = i
+        _row_sort(kp, isf, m, o, tmp, n)
+        for i in range(n):
+            if i == 0:
+                same = False
+            elif isf:
+                # equal rows: == over the columns (a NaN makes them differ)
+                kf = <const double *>kp
+                same = True
+                for c in range(m):
+                    if kf[o[i] * m + c] != kf[o[i - 1] * m + c]:
+                        same = False
+                        break
+            else:
+                same = _row_cmp(kp, False, m, o[i], o[i - 1]) == 0
+            if not same:
+                fp[u] = o[i]
+                cp[u] = i
+                u += 1
+            iv[o[i]] = u - 1
+        for i in range(u):
+            cp[i] = (cp[i + 1] if i + 1 < u else n) - cp[i]
+    free(tmp)
+    out = [index_select(t, d, _on(_narrow_view(firsts, 0, 0, u, ""), dev))]
     if return_inverse:
-        out.append(index_add(zeros(n, dtype=t_int64, device=t.device), 0, order, inv_sorted))
+        out.append(_on(inv, dev))
     if return_counts:
-        out.append(counts)
+        out.append(_on(_narrow_view(cnts, 0, 0, u, "").clone(), dev))
     return out[0] if len(out) == 1 else tuple(out)
 
 
