@@ -531,7 +531,10 @@ OPS = [
     ShapeOp("index_put", lambda t, x, v, i, **kw: t.index_put(x, (i,), v, **kw),
             lambda x, v, i, **kw: _np_index_put(x, v, i, **kw),
             _s(([(4, 3), (2, 3)], _idx([3, 0]), {}), ([(4, 3), (3,)], _idx([1, 1, 2]), {"accumulate": True}),
-               ([(4, 3), ()], lambda r: [I(np.array([True, False, True, True]))], {})),
+               ([(4, 3), ()], lambda r: [I(np.array([True, False, True, True]))], {}),
+               # a 2-d index with negative entries into rows of a 3-d tensor
+               ([(5, 2, 3), (2, 2, 2, 3)], _idx([[4, -1], [0, -5]]), {"accumulate": True}),
+               ([(5, 2, 3), (2, 3)], _idx([-2, 0, 4]), {})),
             dtypes=("bool", "int64", "float32", "float64", "complex64"), grad_fn="IndexPutBackward0",
             errors=[(lambda t: t.index_put(t.zeros(3, 4), (t.tensor([5]),), t.tensor(1.)), IndexError,
                      "index 5 is out of bounds for dimension 0 with size 3"),

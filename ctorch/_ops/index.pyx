@@ -564,33 +564,58 @@ cdef extern from "backend.h" nogil:
 
 
 cdef int _index_put_1d(Tensor t, object index, object value, bint accumulate) except -1:
-    """t[index] = value (or +=) for a dense 1-d CPU tensor, one int64 index
-    tensor (dense) and a number or a value of the index's shape (or 0-d): the
-    indices checked in one pass, then one pass of the scatter kernel (which
-    wraps negative ones). 0 when another path must answer."""
+    """t[index] = value (or +=) for a CPU tensor, one int64 index tensor
+    (dense) into its first dim: t 1-d (any stride) or dense, its rows then
+    the units; a number, a 0-d value, a dense value of the indexing result's
+    shape (the index's then the rows'), or one row (dense) for every index:
+    the indices checked in one pass, then one pass of the scatter kernel
+    (which wraps negative ones) over (index, row element). 0 when another
+    path must answer."""
     if type(index) is tuple and len(<tuple>index) == 1:
         index = (<tuple>index)[0]
     if not isinstance(index, Tensor):
         return 0
     cdef Tensor ix = <Tensor>index, val
-    if (ix._dtype is not t_int64 or t._ndim != 1 or t._storage.device >= 0
-            or ix._storage.device >= 0 or ix._numel == 0 or not _is_contiguous(ix)):
+    if (ix._dtype is not t_int64 or t._ndim == 0 or t._storage.device >= 0
+            or ix._storage.device >= 0 or ix._numel == 0 or not _is_contiguous(ix)
+            or (t._ndim > 1 and (t._numel == 0 or not _is_contiguous(t)))):
         return 0
-    cdef int64_t ast[1]
+    cdef int64_t inner = t._numel // t._shape[0] if t._ndim > 1 else 1
+    cdef int64_t ast[2]
+    cdef int j, k = t._ndim - 1                 # the row's dims
     if isinstance(value, Tensor):
         val = <Tensor>value
         if val._dtype is not t._dtype or val._storage.device >= 0:
             return 0
         if val._ndim == 0:
             ast[0] = 0
-        elif _same_shape(val, ix) and _is_contiguous(val):
-            ast[0] = 1
+            ast[1] = 0
+        elif not _is_contiguous(val):
+            return 0
+        elif val._ndim == ix._ndim + k:
+            # the result's shape: the index's, then a row's
+            for j in range(ix._ndim):
+                if val._shape[j] != ix._shape[j]:
+                    return 0
+            for j in range(k):
+                if val._shape[ix._ndim + j] != t._shape[1 + j]:
+                    return 0
+            ast[0] = inner
+            ast[1] = 1
+        elif k > 0 and val._ndim == k:
+            # one row for every index
+            for j in range(k):
+                if val._shape[j] != t._shape[1 + j]:
+                    return 0
+            ast[0] = 0
+            ast[1] = 1
         else:
             return 0
     elif type(value) is float or type(value) is int or type(value) is bool:
         _check_fits(value, t._dtype, False)
         val = _scalar_tensor(value, t._dtype)
         ast[0] = 0
+        ast[1] = 0
     else:
         return 0
     cdef const ct_backend *B = t._storage.backend
@@ -606,17 +631,20 @@ cdef int _index_put_1d(Tensor t, object index, object value, bint accumulate) ex
         pos = C.index_outside(ip, n, -size, size - 1)
     if pos >= 0:
         raise IndexError(f"index {ip[pos]} is out of bounds for dimension 0 with size {size}")
-    cdef int64_t bst[1]
-    cdef int64_t ist[1]
-    cdef int64_t shp[1]
+    cdef int64_t bst[2]
+    cdef int64_t ist[2]
+    cdef int64_t shp[2]
     bst[0] = t._stride[0]
+    bst[1] = 1
     ist[0] = 1
+    ist[1] = 0
     shp[0] = n
+    shp[1] = inner
     cdef const char *pa = val._data
     cdef char *pb = t._data
-    cdef int rc
+    cdef int rc, nd = 2 if inner > 1 else 1
     with nogil:
-        rc = f(pa, ast, pb, bst, ip, ist, shp, 1, 0, size, &bad)
+        rc = f(pa, ast, pb, bst, ip, ist, shp, nd, 0, size, &bad)
     if rc:
         raise IndexError(f"index {bad} is out of bounds for dimension 0 with size {size}")
     _bump(t)
