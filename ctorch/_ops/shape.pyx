@@ -392,13 +392,15 @@ cdef int _one_shape(object seq, bint plain):
 def _plain_stack(tensors, bint dstack):
     """column_stack (dstack False) or dstack of `tensors`, a list or tuple
     of tensors of one shape that autograd does not follow: vectors (n,) side
-    by side as columns (n, k) (dstack: (1, n, k)), matrices (dstack) along a
-    new last dim, in one stack pass; None for any other input (the caller's
+    by side as columns (n, k) (dstack: (1, n, k)), matrices along a new last
+    dim (dstack, in one stack pass) or side by side (one cat); None for any other input (the caller's
     general path, which also raises PyTorch's errors)."""
     cdef int nd = _one_shape(tensors, True)
-    if not (nd == 1 or (dstack and nd == 2)):
+    if not (nd == 1 or nd == 2):
         return None
     cdef list ts = list(tensors)
+    if nd == 2 and not dstack:
+        return cat(ts, 1)           # matrices side by side
     cdef Tensor r = _stack_impl(ts, nd if nd == 2 else 1, _list_result_type(ts))
     if dstack and nd == 1:
         r = _reshape(r, [1, (<Tensor>ts[0])._shape[0], len(ts)])
