@@ -265,19 +265,38 @@ cdef Tensor _rawview(Tensor t, list shape, list stride):
 
 
 cdef Tensor _raw_unsq(Tensor t, int dim):
-    shape = list(t.size())
-    stride = list(t.stride())
-    shape.insert(dim, 1)
-    stride.insert(dim, 1)
-    return _rawview(t, shape, stride)
+    """t with a dim of size 1 inserted at dim (0 <= dim <= t's ndim)."""
+    cdef Py_ssize_t sh[CT_MAXDIM]
+    cdef Py_ssize_t st[CT_MAXDIM]
+    cdef int d, k = 0
+    if t._ndim >= CT_MAXDIM:
+        shape = list(t.size())
+        shape.insert(dim, 1)
+        stride = list(t.stride())
+        stride.insert(dim, 1)
+        return _rawview(t, shape, stride)       # (_make_view's error)
+    for d in range(t._ndim + 1):
+        if d == dim:
+            sh[d] = 1
+            st[d] = 1
+        else:
+            sh[d] = t._shape[k]
+            st[d] = t._stride[k]
+            k += 1
+    return _view_raw(t, t._offset, t._ndim + 1, sh, st)
 
 
 cdef Tensor _raw_sq_last(Tensor t, int dim):
-    shape = list(t.size())
-    stride = list(t.stride())
-    del shape[dim]
-    del stride[dim]
-    return _rawview(t, shape, stride)
+    """t without its dim `dim` (of size 1)."""
+    cdef Py_ssize_t sh[CT_MAXDIM]
+    cdef Py_ssize_t st[CT_MAXDIM]
+    cdef int d, k = 0
+    for d in range(t._ndim):
+        if d != dim:
+            sh[k] = t._shape[d]
+            st[k] = t._stride[d]
+            k += 1
+    return _view_raw(t, t._offset, k, sh, st)
 
 
 def _conj(t):
@@ -601,6 +620,25 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
 def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
     if ct_autocast & 2 and out is None:
         return _autocast_hook("addmv", addmv, (input, mat, vec), {"beta": beta, "alpha": alpha})
+    cdef Tensor c, a, v, r
+    cdef int code
+    if isinstance(input, Tensor) and isinstance(mat, Tensor) and isinstance(vec, Tensor):
+        c, a, v = <Tensor>input, <Tensor>mat, <Tensor>vec
+        code = a._dtype._code
+        if (a._ndim == 2 and v._ndim == 1 and a._shape[1] == v._shape[0]
+                and (c._ndim == 0 or (c._ndim == 1 and (c._shape[0] == 1 or c._shape[0] == a._shape[0])))
+                and (code == CT_FLOAT32 or code == CT_FLOAT64) and v._dtype is a._dtype
+                and c._dtype is a._dtype and isinstance(beta, (int, float))
+                and isinstance(alpha, (int, float))
+                and not (_grad_mode() and (_needs_grad(c) or _needs_grad(a) or _needs_grad(v)))):
+            # no graph: one gemm into the (broadcast) input's copy
+            _same_device(c, a)
+            _same_device(v, a)
+            r = _empty_list([a._shape[0]], a._dtype, a._storage.device)
+            if beta != 0:
+                _copy_into(r, _expand(c, [a._shape[0]]), False)
+            _bmm_acc(a, _raw_unsq(v, 1), _raw_unsq(r, 1), alpha, beta)
+            return _to_out(out, r, "addmv", OUT_SAME)
     return _to_out(out, _addlike(input, mv(mat, vec), beta, alpha), "addmv", OUT_SAME)
 
 
