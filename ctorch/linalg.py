@@ -931,6 +931,16 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=No
                 if ord == "nuc":
                     r = r.sum(-1)
                 return r.unsqueeze(-1).unsqueeze(-1) if keepdim else r
+        elif (type(ord) is int or type(ord) is float) and (ord == 1 or ord == -1 or ord == _INF
+                                                          or ord == -_INF) \
+                and type(dim[0]) is int and type(dim[1]) is int and dim[0] == -2 and dim[1] == -1 \
+                and (A.dtype.is_floating_point or A.dtype.is_complex) and A.numel():
+            # 1 / inf of the last two dims: the column / row sums of |A|,
+            # their largest (-1 / -inf: smallest); the general path's ops
+            # without its argument handling
+            s = vector_norm(A, 1, -2 if abs(ord) == 1 else -1, keepdim)
+            last = -2 if keepdim and abs(ord) != 1 else -1
+            return s.amax(last, keepdim) if ord > 0 else s.amin(last, keepdim)
     if not isinstance(A, Tensor):
         raise TypeError(f"linalg_matrix_norm(): argument 'input' (position 1) must be Tensor, not {type(A).__name__}")
     if A.dim() < 2:
@@ -963,7 +973,8 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=No
         s = vector_norm(A, 1, inner, keepdim)
         if not keepdim and outer > inner:
             outer -= 1
-        if s.shape[outer] == 0:
+        if s.shape[outer] == 0 and ord > 0:
+            # (the smallest of no sums is an error: amin's)
             r = _zeros(s.shape, dtype=s.dtype, device=s.device).sum(outer, keepdim)
         else:
             r = s.amax(outer, keepdim) if ord > 0 else s.amin(outer, keepdim)

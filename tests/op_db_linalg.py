@@ -561,7 +561,10 @@ ops += [
                      (lambda T: T.linalg.matrix_norm(T.ones(3, 4), dim=(0,)), RuntimeError,
                       "linalg.matrix_norm: dim must be a 2-tuple. Got 0"),
                      (lambda T: T.linalg.matrix_norm(T.ones(3, 4, dtype=T.int64)), RuntimeError,
-                      "linalg.matrix_norm: Expected a floating point or complex tensor as input. Got Long")]),
+                      "linalg.matrix_norm: Expected a floating point or complex tensor as input. Got Long"),
+                     # the smallest row sum of no rows
+                     (lambda T: T.linalg.matrix_norm(T.zeros(0, 3), -INF), IndexError,
+                      "amin(): Expected reduction dim 0 to have non-zero size.")]),
     LinalgOp("linalg_norm", lambda T, a, **k: T.linalg.norm(a, **k),
              lambda a, ord=None, dim=None, keepdim=False: np.asarray(
                  np.linalg.norm(a, ord, axis=dim, keepdims=keepdim), dtype=np.abs(a).dtype),
