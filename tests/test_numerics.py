@@ -392,12 +392,13 @@ FLOAT32_ULPS = [  # (op, float64 reference, ulp bound), bounds from a sweep of e
     ("exp2", np.exp2, 1.5), ("log10", np.log10, 1.5), ("erfc", "erfc", 2), ("erfinv", "erfinv", 4),
     ("lgamma", _lgamma_ref, 1), ("i0", "i0", 1), ("special.i0e", "i0e", 1),
     ("special.i1", "i1", 1), ("special.i1e", "i1e", 1), ("special.ndtr", "ndtr", 1.5),
-    ("special.entr", "entr", 2), ("digamma", "psi", 1),
+    ("special.entr", "entr", 2), ("digamma", "psi", 1), ("asinh", np.arcsinh, 1), ("acosh", np.arccosh, 1),
 ]
 NO_SIGNED_ZERO = ("exp", "log", "log2", "cos", "acos", "cosh", "exp2", "log10", "erfc", "lgamma",
                   "i0", "special.i0e", "special.ndtr", "special.entr",
                   "special.i1", "special.i1e",  # i1(-0) = +0, as PyTorch and scipy
-                  "digamma")                     # digamma(-0) = +inf
+                  "digamma",                     # digamma(-0) = +inf
+                  "acosh")                       # NaN below 1
 
 
 def _fn(op):
@@ -848,6 +849,7 @@ FLOAT64_ULPS = [  # (op, long double reference, argument range, ulp bound)
     ("sigmoid", lambda x: 1 / (1 + np.exp(-x)), (-745.0, 40.0), 2.0),
     ("tanh", np.tanh, (-30.0, 30.0), 1.6), ("sinh", np.sinh, (-711.0, 711.0), 1.6),
     ("cosh", np.cosh, (-711.0, 711.0), 1.3), ("atanh", np.arctanh, (-1.0, 1.0), 1.7),
+    ("asinh", np.arcsinh, (-1.7e308, 1.7e308), 1.5), ("acosh", np.arccosh, (1.0, 1.7e308), 2.5),
     # the vector forms below 2^19 pi/2, libm's above (the second pass)
     ("sin", np.sin, (-1e300, 1e300), 1.0), ("cos", np.cos, (-1e300, 1e300), 1.0),
     ("tan", np.tan, (-1e300, 1e300), 2.5),
@@ -880,7 +882,8 @@ def test_float64_exp_log_family_within_ulps(op, ref, rng_, bound):
                    709.782712893384, 709.7827128933841, -745.1332191019411, -745.1332191019412,
                    2.0 ** -60, -(2.0 ** -60), 0.5, -0.5])
     with np.errstate(all="ignore"):
-        npname = {"atanh": "arctanh", "asin": "arcsin", "acos": "arccos", "atan": "arctan"}.get(op, op)
+        npname = {"atanh": "arctanh", "asin": "arcsin", "acos": "arccos", "atan": "arctan",
+                  "asinh": "arcsinh", "acosh": "arccosh"}.get(op, op)
         want = (1 / (1 + np.exp(-sp)) if op == "sigmoid" else ref(sp).astype(np.float64) if op == "erf"
                 else 1 / np.sqrt(sp) if op == "rsqrt" else getattr(np, npname)(sp))
     got = getattr(torch, op)(torch.from_numpy(sp)).numpy()

@@ -1402,8 +1402,8 @@ CT_FM_INLINE ct_bool ct_signbit_d(double x) {
     CT_HYP_##F(ct_sinh_##S, T, sinh)                               \
     CT_HYP_##F(ct_cosh_##S, T, cosh)                               \
     CT_TANH_##F(ct_tanh_##S, T)                                                    \
-    CT_UNARY_ATTR(CT_MULTIVERSION, ct_asinh_##S, T, T, FT_##F(asinh)((CT)x))                             \
-    CT_UNARY_ATTR(CT_MULTIVERSION, ct_acosh_##S, T, T, FT_##F(acosh)((CT)x))                             \
+    CT_UNARY_ATTR(CT_MULTIVERSION, ct_asinh_##S, T, T, ct_asinh_##F((CT)x))                             \
+    CT_UNARY_ATTR(CT_MULTIVERSION, ct_acosh_##S, T, T, ct_acosh_##F((CT)x))                             \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_atanh_##S, T, T, ct_atanh_##F((CT)x))                             \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_sigmoid_##S, T, T, (CT)1 / ((CT)1 + ct_exp_##F(-(CT)x))) \
     CT_UNARY_ATTR(CT_MULTIVERSION, ct_relu_##S, T, T, x < 0 ? (T)0 : x)                                \
@@ -1541,8 +1541,8 @@ static inline double ct_frexp_exp_d(double x) { int32_t e; ct_frexpd_bits(x, &e)
 static inline float ct_frexp_exp_f(float x) { int32_t e; ct_frexpf_bits(x, &e); return (float)e; }
 /* float and half: the vectorisable forms of fastmath.h; double: those of
  * fastmath_d.h for exp, exp2, expm1, log, log2, log10, log1p, tanh, sinh, cosh,
- * atanh, sin, cos, tan, asin, acos, atan (and sigmoid through exp), libm for
- * the others */
+ * atanh, asinh, acosh, sin, cos, tan, asin, acos, atan (and sigmoid through
+ * exp; asinh and acosh of float in double), libm for the others */
 #define ct_exp_f ct_expf
 #define ct_exp_d ct_exp_d1
 #define ct_expm1_f ct_expm1f
@@ -2413,6 +2413,10 @@ CT_F512_MAP(ct_tanf512_block, ct_tanf512)
 #define ct_acos_d ct_acos_d1
 #define ct_atanh_f ct_atanhf
 #define ct_atanh_d ct_atanh_d1
+#define ct_asinh_f ct_asinh_fd
+#define ct_asinh_d ct_asinh_d1
+#define ct_acosh_f ct_acosh_fd
+#define ct_acosh_d ct_acosh_d1
 #define ct_sinf_fast(x) ct_sincosf_fast(x, 0)
 #define ct_cosf_fast(x) ct_sincosf_fast(x, 1)
 /* tanh: fastmath.h's float form; doubles by fastmath_d.h's formula, on a

@@ -388,6 +388,39 @@ CT_FM_INLINE double ct_atanh_d1(double x)
     return x != x ? x : v;
 }
 
+/* asinh(x) = log1p(|x| + x^2 / (1 + sqrt(1 + x^2))) with the sign put back
+ * (every term positive: no cancellation; -0 stays -0); from 2^28 on, where
+ * 1 + x^2 rounds to x^2 (and x^2 would overflow from 1e154 on),
+ * log1p(|x| - 1) + log 2 = log(2|x|). One log1p either way (ct_log_d1's
+ * table keeps a loop from vectorising). Infinities and NaN pass through. */
+CT_FM_INLINE double ct_asinh_d1(double x)
+{
+    double a = __builtin_fabs(x);
+    int big = a > 268435456.0;
+    double ac = big ? 1.0 : a;
+    double t = big ? a - 1.0 : ac + ac * ac / (1.0 + __builtin_sqrt(1.0 + ac * ac));
+    double v = ct_log1p_d1(t) + (big ? 0.69314718055994530942 : 0.0);
+    v = __builtin_copysign(v, x);
+    return x != x ? x : v;
+}
+
+/* acosh(x) = log1p(y + sqrt(y (x + 1))) with y = x - 1 (exact near 1, where
+ * the result is small); from 2^28 on log1p(x - 1) + log 2 = log(2x); NaN
+ * below 1 */
+CT_FM_INLINE double ct_acosh_d1(double x)
+{
+    int big = x > 268435456.0;
+    double xc = big ? 2.0 : x;
+    double y = xc - 1.0;
+    double t = big ? x - 1.0 : y + __builtin_sqrt(y * (xc + 1.0));
+    double v = ct_log1p_d1(t) + (big ? 0.69314718055994530942 : 0.0);
+    return x >= 1.0 ? v : (double)__builtin_nan("");
+}
+
+/* float and half: the double forms rounded once */
+CT_FM_INLINE float ct_asinh_fd(float x) { return (float)ct_asinh_d1((double)x); }
+CT_FM_INLINE float ct_acosh_fd(float x) { return (float)ct_acosh_d1((double)x); }
+
 /* asin, acos and atan. asin(s) = s + s z P(z), z = s^2, for |s| <= 1/2,
  * and atan(t) = t + t z Q(z) for |t| <= tan(pi/8), P of degree 12 and Q
  * of degree 10 interpolated at Chebyshev nodes of z in 50-digit
