@@ -582,6 +582,8 @@ def _igamma_t(upper):
     lose accuracy, and for float64 a > 20 or x near a > 10) come from the
     scipy kernel. float64 P stays with scipy (its mean error is lower
     there)."""
+    kerns = []
+
     def k(a, x, rdt):
         if (rdt is not _FLOAT and (rdt is not _DOUBLE or not upper)) or \
                 not isinstance(a, Tensor) or \
@@ -589,7 +591,10 @@ def _igamma_t(upper):
                 a.dtype is not rdt or x.dtype is not rdt or a.shape != x.shape or \
                 a.is_cuda or x.is_cuda or not a.is_contiguous() or not x.is_contiguous():
             return None
-        from ctorch._ops.special_k import igamma as kern
+        if not kerns:
+            from ctorch._ops.special_k import igamma
+            kerns.append(igamma)
+        kern = kerns[0]
         a, x = a.detach(), x.detach()
         r = _empty_like(a)
         if r.numel() == 0:
