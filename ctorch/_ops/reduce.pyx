@@ -1146,6 +1146,33 @@ cdef object _var_whole(Tensor t, double c, bint is_std, bint with_mean):
     return (v, m) if with_mean else v
 
 
+cdef object _var_dims(Tensor t, object dim, double c, bint keepdim, bint is_std, bint with_mean):
+    """var / std (and the mean) over the dims `dim` of a float32 / float64
+    host tensor that needs no history: the mean, the fused squared
+    deviations seeded with it, the division, on fresh results without
+    _var_core's steps; None where it does not apply (no reduced element,
+    n - c <= 0, the kernel declines)."""
+    cdef const ct_reduce_rows_table *RR = <const ct_reduce_rows_table *>t._storage.backend
+    if RR.reduce_rows == NULL or t._numel == 0:
+        return None
+    cdef list red = _red_dims(t, dim)
+    cdef Py_ssize_t n = 1
+    for d in red:
+        n *= t._shape[d]
+    if n - c <= 0:
+        return None
+    cdef Tensor m = <Tensor>_binary(CT_DIV, R_FLOAT, _sum(t, red, False, t._dtype), n, None, "div")
+    ss = _rows_call(RR, 2, t, red, keepdim, m)
+    if ss is None:
+        return None
+    _binary(CT_DIV, R_FLOAT, ss, n - c, ss, "div", True)
+    if is_std:
+        ss = _FUNCTIONS["sqrt"](ss, out=ss)
+    if not with_mean:
+        return ss
+    return ss, (_reshape(m, [1 if d in red else t._shape[d] for d in range(t._ndim)]) if keepdim else m)
+
+
 cdef object _var_std(object input, object dim, object unbiased, bint keepdim, object correction,
                      object out, bint is_std, bint with_mean):
     cdef str name = "std" if is_std else "var"
@@ -1164,6 +1191,12 @@ cdef object _var_std(object input, object dim, object unbiased, bint keepdim, ob
             if with_mean:
                 return (_cast(r[0], t._dtype), _cast(r[1], t._dtype))
             return _cast(r, t._dtype)
+    if (dim is not None and out is None and t._ndim > 0 and t._storage.device < 0
+            and (t._dtype is t_float32 or t._dtype is t_float64)
+            and not (_grad_mode() and _needs_grad(t))):
+        r = _var_dims(t, dim, c, keepdim, is_std, with_mean)
+        if r is not None:
+            return r
     if low:
         tc = _cast(t.detach(), t_float32)
     v, m, red, denom = _var_core(tc, dim, c, keepdim, name)
