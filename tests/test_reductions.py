@@ -1019,3 +1019,30 @@ def test_middle_dim_column_reductions_threaded(shape):
             np.testing.assert_array_equal(mni, np.where(first_nan >= 0, first_nan, np.nanargmin(np.where(nan, np.inf, a), 1)))
             np.testing.assert_allclose(pr, np.prod(a.astype(np.float64), 1), rtol=1e-5)
             np.testing.assert_allclose(ns, np.nansum(a.astype(np.float64), 1), rtol=1e-5)
+
+
+@pytest.mark.parametrize("nt", [1, 2])
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "bfloat16", "complex64",
+                                   "complex128", "int8", "int16", "int32", "int64", "bool"])
+def test_count_nonzero_of_whole_tensors(threads, nt, dtype):
+    # the counting pass over a dense tensor: -0 is zero, NaN is not, a
+    # complex number with either part nonzero counts; past 1 MiB on the threads
+    threads(nt)
+    rng = np.random.default_rng(5)
+    for n in (0, 1, 33, 70001, 300001):
+        a = rng.standard_normal(n) * (rng.random(n) < 0.5)
+        if dtype.startswith("complex"):
+            a = a + 1j * rng.standard_normal(n) * (rng.random(n) < 0.3)
+        if dtype.startswith(("float", "bfloat", "complex")) and n:
+            a[::7] = -0.0
+            a[3::11] = np.nan
+        want = np.count_nonzero(a.astype(np.complex128) if dtype.startswith("complex") else
+                                (a != 0) if dtype == "bool" else a.astype(np.float64).astype(
+                                    np.float32 if dtype in ("float16", "bfloat16") else np.float64)
+                                .astype(np.int64 if dtype.startswith("int") else np.float64))
+        x = torch.from_numpy(a.astype(np.float32)).to(torch.bfloat16) if dtype == "bfloat16" else \
+            torch.from_numpy(a != 0 if dtype == "bool" else a.astype(dtype))
+        r = torch.count_nonzero(x)
+        assert r.dtype == torch.int64 and r.shape == () and int(r) == want, (n, int(r), want)
+        # a strided view takes the other path: the same count
+        assert int(torch.count_nonzero(x[::2])) == int((x[::2] != 0).sum())

@@ -312,6 +312,9 @@ cdef extern from "backend.h" nogil:
         # where a device has none)
         int (*sum_step)(int dtype, int nd, const int64_t *shape, const int64_t *stride,
                         const void *base, int nk, void *out) noexcept nogil
+        # how many of n dense elements are nonzero; -1 for a dtype it lacks
+        # (NULL where a device has none)
+        int64_t (*count_nonzero_dense)(int dtype, const void *x, int64_t n) noexcept nogil
 
     # the Philox stream's bookkeeping: blocks a fill of n elements consumes
     uint64_t ct_rand_blocks_uniform_f32(int64_t n)

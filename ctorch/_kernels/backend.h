@@ -441,6 +441,10 @@ typedef struct ct_backend {
      * ct_sum_step); NULL where a device has none (the sum then copies) */
     int (*sum_step)(int dtype, int nd, const int64_t *shape, const int64_t *stride,
                     const void *base, int nk, void *out);
+    /* how many of n dense elements are nonzero (reduce.h,
+     * ct_count_nonzero_dense); -1 for a dtype it lacks; NULL where a device
+     * has none (count_nonzero then sums a bool cast) */
+    int64_t (*count_nonzero_dense)(int dtype, const void *x, int64_t n);
 } ct_backend;
 
 /* the CPU backend (cpu_backend.c) */

@@ -1737,4 +1737,5 @@ const ct_backend ct_cpu_backend = {
     /* ---- equal */
     .equal_dense = ct_equal_dense,
     .sum_step = ct_sum_step,
+    .count_nonzero_dense = ct_count_nonzero_dense,
 };

@@ -3441,6 +3441,71 @@ int ct_equal_dense(int dtype, const void *a, const void *b, int64_t n)
     return !differ;
 }
 
+/* ---- count_nonzero ---------------------------------------------------------- */
+
+#define CT_NZ_BLOCK(S, T, TEST)                                                    \
+CT_MULTIVERSION static int64_t ct_nz_block_##S(const T *restrict x, int64_t m)    \
+{                                                                                  \
+    int64_t c = 0;                                                                 \
+    _Pragma("omp simd reduction(+:c)")                                             \
+    for (int64_t i = 0; i < m; i++) c += TEST(x[i]);                               \
+    return c;                                                                      \
+}
+#define CT_NZ_PLAIN(v) ((v) != 0)
+#define CT_NZ_HALF(v) (((v) & 0x7FFF) != 0)
+CT_NZ_BLOCK(u8, uint8_t, CT_NZ_PLAIN)
+CT_NZ_BLOCK(u16, uint16_t, CT_NZ_PLAIN)
+CT_NZ_BLOCK(h16, uint16_t, CT_NZ_HALF)
+CT_NZ_BLOCK(u32, uint32_t, CT_NZ_PLAIN)
+CT_NZ_BLOCK(u64, uint64_t, CT_NZ_PLAIN)
+CT_NZ_BLOCK(f32, float, CT_NZ_PLAIN)
+CT_NZ_BLOCK(f64, double, CT_NZ_PLAIN)
+/* complex: (re, im) pairs, either part nonzero */
+#define CT_NZ_PAIRS(S, T)                                                          \
+CT_MULTIVERSION static int64_t ct_nz_pairs_##S(const T *restrict x, int64_t m)    \
+{                                                                                  \
+    int64_t c = 0;                                                                 \
+    _Pragma("omp simd reduction(+:c)")                                             \
+    for (int64_t i = 0; i < m; i++) c += (x[2 * i] != 0) | (x[2 * i + 1] != 0);    \
+    return c;                                                                      \
+}
+CT_NZ_PAIRS(f32, float)
+CT_NZ_PAIRS(f64, double)
+
+int64_t ct_count_nonzero_dense(int dtype, const void *x, int64_t n)
+{
+    int es;
+    switch (dtype) {
+    case CT_BOOL: case CT_UINT8: case CT_INT8: es = 1; break;
+    case CT_INT16: case CT_FLOAT16: case CT_BFLOAT16: es = 2; break;
+    case CT_INT32: case CT_FLOAT32: es = 4; break;
+    case CT_INT64: case CT_FLOAT64: case CT_COMPLEX64: es = 8; break;
+    case CT_COMPLEX128: es = 16; break;
+    default: return -1;
+    }
+    /* blocks of 16 KiB; threads from 1 MiB on (the scan is bound by memory) */
+    const int64_t blk = 16384 / es, nb = (n + blk - 1) / blk;
+    const int nt = n * es >= ((int64_t)1 << 20) ? ct_get_num_threads() : 1;
+    int64_t total = 0;
+    CT_PARALLEL_IF(nt > 1, "omp parallel for num_threads(nt) schedule(static) reduction(+:total)",
+    for (int64_t k = 0; k < nb; k++) {
+        const int64_t i0 = k * blk, m = n - i0 < blk ? n - i0 : blk;
+        const char *p = (const char *)x + i0 * es;
+        switch (dtype) {
+        case CT_FLOAT32: total += ct_nz_block_f32((const float *)p, m); break;
+        case CT_FLOAT64: total += ct_nz_block_f64((const double *)p, m); break;
+        case CT_COMPLEX64: total += ct_nz_pairs_f32((const float *)p, m); break;
+        case CT_COMPLEX128: total += ct_nz_pairs_f64((const double *)p, m); break;
+        case CT_FLOAT16: case CT_BFLOAT16: total += ct_nz_block_h16((const uint16_t *)p, m); break;
+        case CT_INT16: total += ct_nz_block_u16((const uint16_t *)p, m); break;
+        case CT_INT32: total += ct_nz_block_u32((const uint32_t *)p, m); break;
+        case CT_INT64: total += ct_nz_block_u64((const uint64_t *)p, m); break;
+        default: total += ct_nz_block_u8((const uint8_t *)p, m);
+        }
+    });
+    return total;
+}
+
 /* ---- sums of runs with a small step --------------------------------------- */
 
 /* sum of x[0], x[k], ..., x[(len - 1) k] for k dividing 64: the span from

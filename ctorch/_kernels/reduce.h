@@ -165,6 +165,11 @@ int ct_reduce_rows(int op, int dtype, const void *x, int64_t rows, int64_t len, 
  * complex dtypes */
 int ct_equal_dense(int dtype, const void *a, const void *b, int64_t n);
 
+/* how many of the n dense elements of dtype are nonzero (floats: != 0, so
+ * NaN counts and -0 does not; complex: either part; half by its bits
+ * without the sign); threads from 1 MiB on; -1 for a dtype it lacks */
+int64_t ct_count_nonzero_dense(int dtype, const void *x, int64_t n);
+
 /* ---- sums of runs with a small step ----------------------------------------- */
 
 /* out[r] = the sum of row r of an nd-dim float32 / float64 view (shape, and

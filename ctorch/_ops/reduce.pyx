@@ -910,6 +910,17 @@ def _all_fn(input, dim=None, keepdim=False, *, out=None, axis=None, keepdims=Non
 def count_nonzero(input, dim=None, *, axis=None):
     dim = _dim_alias(dim, axis, "count_nonzero")
     cdef Tensor t = _tensor_arg(input, "count_nonzero")
+    cdef const ct_backend *B = t._storage.backend
+    cdef int64_t c
+    cdef Tensor r
+    if dim is None and B.count_nonzero_dense != NULL and _is_contiguous(t):
+        # all of a dense tensor: one counting pass, no bool copy
+        with nogil:
+            c = B.count_nonzero_dense(t._dtype._code, t._data, t._numel)
+        if c >= 0:
+            r = _empty_list([], t_int64, t._storage.device)
+            (<int64_t *>r._data)[0] = c
+            return r
     return _sum(_cast(t, t_bool), _red_dims(t, dim) if t._ndim else None, False, t_int64)
 
 
