@@ -536,6 +536,12 @@ op("tril_", lambda t, x, k=0: x.clone().tril_(k), lambda x, k=0: np.tril(x, k),
    errors=[(lambda t: t.zeros(3).tril_(), RuntimeError, "tril: input tensor must have at least 2 dimensions")])
 op("triu_", lambda t, x, k=0: x.clone().triu_(k), lambda x, k=0: np.triu(x, k),
    _s(([(3, 4)], None, {}), ([(4, 3)], None, {"k": 2})), dtypes=("float32", "complex64"))
+# a transposed dense batch (the kernel on its rows, the other triangle) and
+# a strided one (the out-of-place result copied in)
+op("tril_transposed", lambda t, x, k=0: x.mT.contiguous().mT.tril_(k), lambda x, k=0: np.tril(x, k),
+   _s(([(3, 4)], None, {"k": 1}), ([(2, 4, 3)], None, {"k": -2})), dtypes=("float32", "int64"))
+op("triu_strided", lambda t, x, k=0: t.stack([x, x], -1).flatten(-2)[..., ::2].triu_(k), lambda x, k=0: np.triu(x, k),
+   _s(([(3, 4)], None, {"k": -1}),), dtypes=("float32",))
 op("swapaxes_", lambda t, x, a, b: x.clone().swapaxes_(a, b), np.swapaxes,
    _s(([(2, 3, 4)], lambda r: [0, 2], {}),), dtypes=("float32",))
 op("swapdims_", lambda t, x, a, b: x.clone().swapdims_(a, b), np.swapaxes,

@@ -31,7 +31,8 @@ from ctorch._ops.shape import (
     hstack as _hstack, stack as _stack, tensor_split as _tensor_split, index_select as _index_select,
     _plain_alias, _plain_stack, _same_shapes,
 )
-from ctorch._ops.products import diag_embed as _diag_embed, matmul as _matmul, _block_diag_raw, _dist_kernel
+from ctorch._ops.products import (diag_embed as _diag_embed, matmul as _matmul, _block_diag_raw, _dist_kernel,
+                                  _tri_inplace)
 from ctorch._ops.complex import _complex_fn as _complex
 from ctorch._ops.reduce import cumsum as _cumsum
 from ctorch._ops import nn as _nn_k
@@ -1155,12 +1156,7 @@ def _t_swapdims_(self, dim0, dim1):
 
 
 def _tri_(self, diagonal, lower, name):
-    if self.dim() < 2:
-        raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")
-    m, n = self.shape[-2], self.shape[-1]
-    dev = self.device
-    offs = _arange(n, device=dev).unsqueeze(0) - _arange(m, device=dev).unsqueeze(1)
-    return self.masked_fill_(offs > diagonal if lower else offs < diagonal, 0)
+    return _tri_inplace(self, diagonal, lower, name)
 
 
 def _t_tril_(self, diagonal=0):

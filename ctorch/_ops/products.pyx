@@ -25,7 +25,7 @@ from ctorch._ops.elementwise cimport _cast
 from ctorch._ops.views cimport _unsqueeze, _expand
 from ctorch._ops.complex cimport _conj_raw
 from ctorch._ops.reduce cimport _sum, _acc_dtype
-from ctorch.autograd._node cimport record, _grad_mode, _check_inplace
+from ctorch.autograd._node cimport record, _grad_mode, _check_inplace, _inplace_needs_graph
 from ctorch._ops.elementwise cimport _inplace_with_graph
 from ctorch._core.dtype import promote_types
 from ctorch._core.tensor import _bump_version
@@ -1015,6 +1015,40 @@ cdef _tri(input, diagonal, bint lower, str name, object out=None):
     mask = (diff <= diagonal) if lower else (diff >= diagonal)
     r = where(mask, t.detach(), zeros((), dtype=t.dtype, device=dev))
     return record(name, r, (t,), (diagonal,))
+
+
+def _tri_inplace(input, diagonal, bint lower, str name):
+    """tril_ / triu_: on a dense tensor that autograd does not follow, the
+    kernel over its rows in place (zeroing the other triangle; the kept one
+    is not copied onto itself); in a graph, tril / triu's result and history
+    written into it; otherwise the out-of-place result copied in."""
+    cdef Tensor t = _tensor_arg(input, name)
+    if t._ndim < 2:
+        raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")
+    _check_inplace(t)
+    if _inplace_needs_graph(t, None):
+        return _inplace_with_graph(t, lambda c: _tri(c, diagonal, lower, name))
+    cdef const ct_tri_table *B = <const ct_tri_table *>t._storage.backend
+    cdef int64_t m = t._shape[t._ndim - 2], n = t._shape[t._ndim - 1], k
+    cdef int64_t batch = (t._numel // (m * n)) if m * n else 0
+    cdef int es = t._dtype.itemsize, low = lower
+    cdef char *dp = t._data
+    if B.tri != NULL and type(diagonal) is int and _is_contiguous(t):
+        k = diagonal
+        if batch:
+            with nogil:
+                B.tri(dp, dp, batch, m, n, k, low, es)
+    elif B.tri != NULL and type(diagonal) is int and _is_contiguous(<Tensor>t.mT):
+        # a transposed dense batch: its rows are t's columns, and t's lower
+        # triangle (j - i <= k) their upper one from -k (r - c >= -k)
+        k = -diagonal
+        if batch:
+            with nogil:
+                B.tri(dp, dp, batch, n, m, k, 1 - low, es)
+    else:
+        _copy_into(t, <Tensor>_tri(t, diagonal, lower, name), False)
+    _bump(t)
+    return t
 
 
 def tril(input, diagonal=0, *, out=None):
