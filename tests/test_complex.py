@@ -164,6 +164,12 @@ def test_sgn_kernel_accuracy_specials_and_layouts(dtype):
         else:
             want = x / abs(complex(x))
         np.testing.assert_allclose(g, want, rtol=2 * eps, equal_nan=True)
+    # a zero part keeps its sign (z / |z| divides it by a positive number)
+    sz = np.array([complex(-0.0, -2), complex(-2, -0.0), complex(-0.0, 3), complex(5, -0.0)] * 5, dtype)
+    for view in (slice(None), slice(None, None, 2)):
+        g = torch.sgn(torch.tensor(sz)[view]).numpy()
+        np.testing.assert_array_equal(np.signbit(g.real), np.signbit(sz[view].real))
+        np.testing.assert_array_equal(np.signbit(g.imag), np.signbit(sz[view].imag))
     t = torch.tensor(z[:600].reshape(20, 30))
     np.testing.assert_array_equal(t.t().sgn().numpy(), t.sgn().numpy().T)
     np.testing.assert_array_equal(t[:, ::3].sgn().numpy(), t.sgn().numpy()[:, ::3])

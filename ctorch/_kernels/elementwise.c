@@ -2573,8 +2573,9 @@ static inline void ct_csgn_d(double re, double im, double *ore, double *oim)
     qr += (fma(-qr, s, r) + rl - qr * ds) * inv;
     qi += (fma(-qi, s, i) + il - qi * ds) * inv;
     int z = (re == 0) & (im == 0), inf = m0 == (double)INFINITY;
-    *ore = z ? 0.0 : (inf ? r : qr);
-    *oim = z ? 0.0 : (inf ? i : qi);
+    /* (the correction steps can turn a part's -0 into +0: its sign put back) */
+    *ore = z ? 0.0 : (inf ? r : copysign(qr, re));
+    *oim = z ? 0.0 : (inf ? i : copysign(qi, im));
 }
 #ifdef CT_HAVE_AVX512_TABLES
 /* complex64 sgn on AVX-512, 8 values (16 floats) a step, the parts kept
@@ -2642,6 +2643,10 @@ CT_AVX512_INLINE void ct_csgn512_d(__m512d *re, __m512d *im)
     __m512d qr = _mm512_mul_pd(r, inv), qi = _mm512_mul_pd(i, inv);
     qr = _mm512_fmadd_pd(_mm512_sub_pd(_mm512_add_pd(_mm512_fnmadd_pd(qr, sq, r), rl), _mm512_mul_pd(qr, ds)), inv, qr);
     qi = _mm512_fmadd_pd(_mm512_sub_pd(_mm512_add_pd(_mm512_fnmadd_pd(qi, sq, i), il), _mm512_mul_pd(qi, ds)), inv, qi);
+    /* each part's sign put back (as copysign: the sign bit from re / im) */
+    const __m512i sgn = _mm512_set1_epi64((long long)0x8000000000000000ull);
+    qr = _mm512_castsi512_pd(_mm512_ternarylogic_epi64(sgn, _mm512_castpd_si512(*re), _mm512_castpd_si512(qr), 0xCA));
+    qi = _mm512_castsi512_pd(_mm512_ternarylogic_epi64(sgn, _mm512_castpd_si512(*im), _mm512_castpd_si512(qi), 0xCA));
     __mmask8 inf = _mm512_cmp_pd_mask(m0, _mm512_set1_pd(__builtin_inf()), _CMP_EQ_OQ);
     __mmask8 z = _mm512_cmp_pd_mask(*re, zero, _CMP_EQ_OQ) & _mm512_cmp_pd_mask(*im, zero, _CMP_EQ_OQ);
     *re = _mm512_mask_mov_pd(_mm512_mask_mov_pd(qr, inf, r), z, zero);

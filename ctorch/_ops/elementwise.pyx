@@ -1106,6 +1106,7 @@ cdef object _op_sub(object a, object b):
 cdef extern from "elementwise_codes.h":
     enum:
         CT_RECIPROCAL, CT_EXP2, CT_HEAVISIDE, CT_FREXP_MANT, CT_FREXP_EXP, CT_T_ADDCMUL, CT_T_ADDCDIV, CT_T_FREXP, CT_T_LERP_W32,
+        CT_SIGN, CT_SGN,
         CT_T_CLAMP
 
 
@@ -1731,6 +1732,10 @@ def _t_sgn_(self):
     _check_inplace(s)
     if _inplace_needs_graph(s, None):
         return _inplace_with_graph(s, lambda x: x.sgn())
+    if s._dtype._kind == K_COMPLEX:
+        return _unary(CT_SGN, U_SAME, s, s, "sgn", NULL, True)
+    if s._dtype._kind == K_INT or s._dtype._kind == K_FLOAT:
+        return _unary(CT_SIGN, U_SAME, s, s, "sign", NULL, True)   # a real sgn is sign
     r = s.sgn()
     _copy_into(s, <Tensor>r, True)
     _bump(s)
