@@ -497,7 +497,10 @@ OPS = [
                     (lambda t: t.zeros(3).masked_fill_(t.zeros(2, 3, dtype=t.bool), 1.), RuntimeError,
                      "doesn't match the broadcast shape"),
                     (lambda t: t.zeros(3, 4).masked_fill(t.ones(5, dtype=t.bool), 1), RuntimeError,
-                     "The size of tensor a (5) must match the size of tensor b (4) at non-singleton dimension 1")]),
+                     "The size of tensor a (5) must match the size of tensor b (4) at non-singleton dimension 1"),
+                    # in place: the last dim that does not broadcast, self's size first
+                    (lambda t: t.zeros(3, 2, 3).masked_fill_(t.ones(2, 3, 2, dtype=t.bool), 1), RuntimeError,
+                     "The size of tensor a (3) must match the size of tensor b (2) at non-singleton dimension 2")]),
     ShapeOp("masked_fill_tensor_value", lambda t, x, m, v: x.masked_fill(m, v),
             lambda x, m, v: np.where(m, v, x),
             lambda rng, dt: [([D(arr(rng, (3, 4), dt)), I(np.random.default_rng(4).random((3, 4)) > 0.5),

@@ -1800,21 +1800,21 @@ cdef Tensor _masked_fill_op(Tensor t, object mask, object value, bint inplace):
         _check_inplace(t)
         if _inplace_needs_graph(t, value):
             return _inplace_with_graph(t, lambda c: _masked_fill_op(<Tensor>c, m, value, False))
+        if _is_contiguous(t) and _dev(m) == _dev(t):
+            # no graph: the select written over t in one pass (a value that
+            # is an element of t read first, as PyTorch reads it; a 0-d
+            # value, a python number's too, may live on the CPU)
+            if v._storage is t._storage:
+                v = _clone_contig(v)
+            where(_alias(m), _cast(_alias(_on(v, _dev(t))), t._dtype), _alias(t), out=t)
+            _bump(t)
+            return t
     cdef Tensor r
     with _NoGrad():
         tv = _alias(t)
         if not inplace:
             _broadcast_shape(&it, m, t, None)     # PyTorch's RuntimeError when they do not broadcast
             tv = _expand(tv, [it.shape[d] for d in range(it.ndim)])
-        # a 0-d value (a python number's tensor too) may live on the CPU
-        if inplace and _is_contiguous(t) and _dev(m) == _dev(t):
-            # the select written over t in one pass (a value that is an
-            # element of t read first, as PyTorch reads it)
-            if v._storage is t._storage:
-                v = _clone_contig(v)
-            where(_alias(m), _cast(_alias(_on(v, _dev(t))), t._dtype), tv, out=t)
-            _bump(t)
-            return t
         r = where(_alias(m), _cast(_alias(_on(v, _dev(t))), t._dtype), tv)
         if inplace:
             _copy_into(t, r, True)
@@ -1828,7 +1828,24 @@ cdef Tensor _masked_fill_op(Tensor t, object mask, object value, bint inplace):
 
 
 cdef int _check_mask_broadcast(Tensor m, Tensor t) except -1:
-    shp = _broadcast_list([list(t.size()), list(m.size())])
+    cdef int d, k = t._ndim - m._ndim
+    cdef bint fits = k >= 0
+    for d in range(m._ndim if fits else 0):
+        if m._shape[d] != 1 and m._shape[d] != t._shape[k + d]:
+            fits = False
+            break
+    if fits:
+        return 0        # m broadcasts to t's shape
+    cdef int n = max(t._ndim, m._ndim)
+    cdef Py_ssize_t x, y
+    for d in range(n - 1, -1, -1):
+        # PyTorch's error where they do not broadcast: the last such dim
+        x = t._shape[d - n + t._ndim] if d - n + t._ndim >= 0 else 1
+        y = m._shape[d - n + m._ndim] if d - n + m._ndim >= 0 else 1
+        if x != y and x != 1 and y != 1:
+            raise RuntimeError(f"The size of tensor a ({x}) must match the size of tensor b ({y}) at "
+                               f"non-singleton dimension {d}")
+    shp = _broadcast_pair(list(t.size()), list(m.size()))
     if shp != list(t.size()):
         raise RuntimeError(f"output with shape {_fmt_shape(t.size())} doesn't match the broadcast shape {_fmt_shape(shp)}")
     return 0
