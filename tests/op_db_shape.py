@@ -399,7 +399,13 @@ OPS = [
             grad_fn="IndexSelectBackward0",
             errors=[(lambda t: t.zeros(3).repeat_interleave(t.tensor([1, -1, 1])), RuntimeError, "repeats can not be negative"),
                     (lambda t: t.zeros(3).repeat_interleave(t.tensor([1, 1]), dim=0), RuntimeError,
-                     "repeats must have the same size as input along dim")]),
+                     "repeats must have the same size as input along dim"),
+                    (lambda t: t.zeros(3).repeat_interleave(t.tensor([1, 1, 1], dtype=t.int8)), NotImplementedError,
+                     "\"repeat_interleave_cpu\" not implemented for 'Char'"),
+                    (lambda t: t.repeat_interleave(t.tensor([1.0, 2.0])), NotImplementedError,
+                     "\"repeat_interleave_cpu\" not implemented for 'Float'"),
+                    (lambda t: t.zeros(3).repeat_interleave(t.ones(1, 3, dtype=t.int64)), RuntimeError,
+                     "repeats must be 0-dim or 1-dim tensor")]),
     # dense copies of views whose rows are short (unfold, expand) or transposed:
     # shapes with both last dims >= 8 reach the tiled transposing copy, rows of
     # 1..8 elements its fixed-length loops
@@ -513,7 +519,9 @@ OPS = [
             _s(([(3, 4)], lambda r: [I(np.array([[0, 11], [-1, 5]]))], {}), ([(3, 4)], _idx([]), {})),
             grad_fn="TakeBackward0",
             errors=[(lambda t: t.zeros(3, 4).take(t.tensor([12])), IndexError,
-                     "out of range: tried to access index 12 on a tensor of 12 elements.")]),
+                     "out of range: tried to access index 12 on a tensor of 12 elements."),
+                    (lambda t: t.zeros(3, 4).take(t.tensor([1], dtype=t.int32)), RuntimeError,
+                     "take(): Expected a long tensor for index, but got Int")]),
     ShapeOp("take_out", lambda t, x, i: t.take(x, i, out=t.empty(0, dtype=x.dtype)),
             lambda x, i: np.take(x.reshape(-1), i),
             _s(([(3, 4)], lambda r: [I(np.array([[0, 11], [-1, 5]]))], {})),

@@ -29,6 +29,11 @@ BAD_CALLS = [
     ("ones_float_size", lambda: torch.ones(2.5), TypeError, "ones(): argument 'size' (position 1) must be tuple of ints"),
     ("zeros_str", lambda: torch.zeros("a"), TypeError, "zeros(): argument 'size' (position 1) must be tuple of ints"),
     ("full_bad_fill", lambda: torch.full((2,), "x"), TypeError, "must be Number, not str"),
+    # the functions take a size as one tuple (the methods also as loose ints)
+    ("full_int_size", lambda: torch.full(3, 1.0), TypeError,
+     "full(): argument 'size' (position 1) must be tuple of ints, not int"),
+    ("reshape_int_shape", lambda: torch.reshape(torch.arange(6), 6), TypeError,
+     "reshape(): argument 'shape' (position 2) must be tuple of ints, not int"),
     ("arange_zero_step", lambda: torch.arange(0, 3, 0), RuntimeError, "step must be nonzero"),
     ("randint_bad", lambda: torch.randint(3, 1, (2,)), RuntimeError,
      "random_ expects 'from' to be less than 'to', but got from=3 >= to=1"),

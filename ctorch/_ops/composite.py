@@ -152,7 +152,11 @@ def broadcast_shapes(*shapes):
 
 
 def broadcast_to(input, size):
-    return _check_tensor(input, "broadcast_to").expand(size)
+    _check_tensor(input, "broadcast_to")
+    if isinstance(size, int):       # (the method takes sizes one by one; the function a tuple)
+        raise TypeError(f"broadcast_to(): argument 'size' (position 2) must be tuple of ints, "
+                        f"not {type(size).__name__}")
+    return input.expand(size)
 
 
 def broadcast_tensors(*tensors):
@@ -924,6 +928,8 @@ def pdist(input, p=2):
 
 def cov(input, *, correction=1, fweights=None, aweights=None):
     _check_tensor(input, "cov")
+    if input.dtype == _BOOL:
+        raise RuntimeError("cov(): bool dtype is not supported for input")
     if input.dim() > 2:
         raise RuntimeError(f"cov(): expected input to have two or fewer dimensions but got an "
                            f"input with {input.dim()} dimensions")

@@ -429,10 +429,12 @@ def ones(*sizes, size=None, out=None, dtype=None, layout=None, device=None, requ
 def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
+    if isinstance(size, int):
+        raise TypeError(f"full(): argument 'size' (position 1) must be tuple of ints, not {type(size).__name__}")
     cdef int kind = _scalar_kind(fill_value)
     if kind < 0:
         raise TypeError(f"full(): argument 'fill_value' must be Number, not {type(fill_value).__name__}")
-    cdef Tensor r = _sized((size,) if not isinstance(size, int) else (size,), dtype, device, "full",
+    cdef Tensor r = _sized((size,), dtype, device, "full",
                            _weak_dtype(kind), out)
     _fill(r, fill_value)
     return _finish(r, requires_grad, out, r._storage.device)

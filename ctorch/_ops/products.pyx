@@ -947,6 +947,8 @@ def trace(input):
     cdef Tensor t = _tensor_arg(input, "trace")
     if t._ndim != 2:
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {t._ndim}")
+    if t._dtype._code == CT_BOOL:
+        raise NotImplementedError("\"trace\" not implemented for 'Bool'")
     cdef Py_ssize_t k, step, i, es
     cdef Tensor d
     cdef DType acc = _acc_dtype(t._dtype)

@@ -835,6 +835,8 @@ cdef object _argminmax(object input, object dim, bint keepdim, object out, bint 
     cdef Tensor t = _tensor_arg(input, name)
     if t._dtype.is_complex:
         raise RuntimeError(f"{name}(): does not support complex input")
+    if t._dtype._code == CT_BOOL:
+        raise RuntimeError(f"{name}(): does not support bool input")
     cdef list red
     cdef Tensor i
     if dim is None:

@@ -1115,6 +1115,14 @@ def tile(input, dims):
     return _repeat(t, reps)
 
 
+cdef int _check_repeats_dtype(Tensor rt) except -1:
+    """repeat_interleave's counts: int32 or int64, as PyTorch's kernel takes them."""
+    if rt._dtype._code != CT_INT32 and rt._dtype._code != CT_INT64:
+        raise NotImplementedError(f"\"repeat_interleave_{'cpu' if rt._storage.device < 0 else 'cuda'}\" "
+                                  f"not implemented for '{_SCALAR_NAMES[rt._dtype._code]}'")
+    return 0
+
+
 def repeat_interleave(input, repeats=None, dim=None, *, output_size=None, axis=None):
     dim = _dim_alias(dim, axis, "repeat_interleave")
     cdef Tensor t = _tensor_arg(input, "repeat_interleave")
@@ -1124,8 +1132,7 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None, axis=N
         rt = t
         if rt._ndim > 1:
             raise RuntimeError("repeat_interleave only accept 1D vector as repeat")
-        if rt._dtype._kind != K_INT or rt._dtype._code == CT_UINT8:
-            raise RuntimeError("repeats has to be Long or Int tensor")
+        _check_repeats_dtype(rt)
         return _cast(_interleave_index(rt), rt._dtype)      # the repeats' dtype
     if dim is None:
         t = _reshape(t, [t._numel])
@@ -1135,7 +1142,8 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None, axis=N
     if isinstance(repeats, Tensor):
         rt = <Tensor>repeats
         if rt._ndim > 1:
-            raise RuntimeError("repeat_interleave only accept 1D vector as repeat")
+            raise RuntimeError("repeats must be 0-dim or 1-dim tensor")
+        _check_repeats_dtype(rt)
         if rt._numel == 1:
             # one count for every slice
             rt = _expand(_reshape(_alias(rt), [1]), [t._shape[d]])
@@ -1710,7 +1718,7 @@ def _index_add_(self, dim=None, index=None, source=None, *, alpha=1, axis=None):
 def take(input, index, *, out=None):
     cdef Tensor t = _tensor_arg(input, "take")
     cdef Tensor ix = _tensor_arg(index, "take")
-    if ix._dtype._kind != K_INT or ix._dtype._code == CT_BOOL:
+    if ix._dtype._code != CT_INT64:
         raise RuntimeError(f"take(): Expected a long tensor for index, but got {_SCALAR_NAMES[ix._dtype._code]}")
     cdef Tensor idx = _long_index(index, "take")
     cdef Tensor flat = _reshape(_alias(t), [t._numel]).contiguous()

@@ -462,6 +462,8 @@ def unsqueeze(input, dim=None, *, axis=None):
 
 
 def reshape(input, shape):
+    if isinstance(shape, int):      # (the method takes sizes one by one; the function a tuple)
+        raise TypeError(f"reshape(): argument 'shape' (position 2) must be tuple of ints, not {type(shape).__name__}")
     return (<Tensor?>input).reshape(shape)
 
 
