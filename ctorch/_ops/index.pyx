@@ -563,7 +563,7 @@ cdef extern from "backend.h" nogil:
         int64_t (*index_outside)(const int64_t *p, int64_t n, int64_t lo, int64_t hi) noexcept nogil
 
 
-cdef int _index_put_1d(Tensor t, object index, object value, bint accumulate) except -1:
+cdef int _index_put_rows(Tensor t, object index, object value, bint accumulate) except -1:
     """t[index] = value (or +=) for a CPU tensor, one int64 index tensor
     (dense) into its first dim: t 1-d (any stride) or dense, its rows then
     the units; a number, a 0-d value, a dense value of the indexing result's
@@ -655,7 +655,7 @@ cdef int _index_put(Tensor t, object index, object value, bint accumulate) excep
     """t[index] = value (or += with accumulate, where repeated indices add up)."""
     if isinstance(value, int) and not -9223372036854775808 <= value <= 9223372036854775807:
         raise ValueError("Overflow when unpacking long long")   # as PyTorch's index assignment
-    if _index_put_1d(t, index, value, accumulate):
+    if _index_put_rows(t, index, value, accumulate):
         return 0
     if (not accumulate and isinstance(index, Tensor) and (<Tensor>index)._dtype is t_bool
             and type(value) in (int, float, bool) and _is_contiguous(t)
