@@ -968,9 +968,6 @@ def logaddexp(input, other, *, out=None):
             ((<Tensor>input)._dtype._kind == K_COMPLEX or (<Tensor>other)._dtype._kind == K_COMPLEX)):
         return _logaddexp_real(input, other, out=out)
     cdef DType dt = _result_type((input, other))
-    if out is not None and not _can_cast(dt, (<Tensor?>out)._dtype):
-        raise RuntimeError(f"result type {_SCALAR_NAMES[dt._code]} can't be cast to the desired output "
-                           f"type {_SCALAR_NAMES[(<Tensor>out)._dtype._code]}")
     a = input.to(dt)
     b = other.to(dt)
     are, bre = a.real.detach(), b.real.detach()
@@ -983,14 +980,7 @@ def logaddexp(input, other, *, out=None):
         r = where(same_inf & (are > 0), _FUNCTIONS["log"](_FUNCTIONS["exp"](a) + _FUNCTIONS["exp"](b)), r)
         r = where(same_inf & (are < 0), b, r)
         r = where(same_inf & nan_im, tensor(complex(float("nan"), float("nan")), dtype=dt), r)
-    if out is None:
-        return r
-    _no_autograd_out("logaddexp", <Tensor>out, (a, b))
-    if list((<Tensor>out).size()) != list((<Tensor>r).size()):
-        _resize(<Tensor>out, list((<Tensor>r).size()))
-    _copy_into(<Tensor>out, <Tensor>r, False)
-    _bump(<Tensor>out)
-    return out
+    return _to_out(out, <Tensor>r, "logaddexp", OUT_CAST)
 
 
 _FUNCTIONS["logaddexp"] = logaddexp

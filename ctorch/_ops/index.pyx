@@ -582,7 +582,7 @@ cdef int _index_put_rows(Tensor t, object index, object value, bint accumulate) 
         return 0
     cdef int64_t inner = t._numel // t._shape[0] if t._ndim > 1 else 1
     cdef int64_t ast[2]
-    cdef int j, k = t._ndim - 1                 # the row's dims
+    cdef int j, lead, k = t._ndim - 1           # the row's dims
     if isinstance(value, Tensor):
         val = <Tensor>value
         if val._dtype is not t._dtype or val._storage.device >= 0:
@@ -592,22 +592,17 @@ cdef int _index_put_rows(Tensor t, object index, object value, bint accumulate) 
             ast[1] = 0
         elif not _is_contiguous(val):
             return 0
-        elif val._ndim == ix._ndim + k:
-            # the result's shape: the index's, then a row's
-            for j in range(ix._ndim):
+        elif val._ndim == ix._ndim + k or (k > 0 and val._ndim == k):
+            # the result's shape (the index's, then a row's), or one row for
+            # every index
+            lead = val._ndim - k
+            for j in range(lead):
                 if val._shape[j] != ix._shape[j]:
                     return 0
             for j in range(k):
-                if val._shape[ix._ndim + j] != t._shape[1 + j]:
+                if val._shape[lead + j] != t._shape[1 + j]:
                     return 0
-            ast[0] = inner
-            ast[1] = 1
-        elif k > 0 and val._ndim == k:
-            # one row for every index
-            for j in range(k):
-                if val._shape[j] != t._shape[1 + j]:
-                    return 0
-            ast[0] = 0
+            ast[0] = inner if lead else 0
             ast[1] = 1
         else:
             return 0

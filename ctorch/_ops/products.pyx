@@ -982,6 +982,22 @@ cdef extern from "backend.h" nogil:
                     int lower, int es) noexcept nogil
 
 
+cdef void _tri_rows(Tensor t, char *dp, const char *sp, int64_t k, bint lower,
+                    bint transposed) noexcept:
+    """The triangle kernel over t's matrices (dense, or with transposed
+    their dense transposes: rows of t's columns, the other triangle from -k),
+    written from sp to dp (in place when they are one)."""
+    cdef const ct_tri_table *B = <const ct_tri_table *>t._storage.backend
+    cdef int64_t m = t._shape[t._ndim - 2], n = t._shape[t._ndim - 1]
+    cdef int64_t batch = (t._numel // (m * n)) if m * n else 0
+    cdef int es = t._dtype.itemsize, low = lower
+    if transposed:
+        m, n, k, low = n, m, -k, 1 - low
+    if batch:
+        with nogil:
+            B.tri(dp, sp, batch, m, n, k, low, es)
+
+
 cdef _tri(input, diagonal, bint lower, str name, object out=None):
     """tril / triu; out (out=) written by the kernel in place of a new
     result where it already is one (dense, of t's shape, dtype and device,
@@ -992,26 +1008,16 @@ cdef _tri(input, diagonal, bint lower, str name, object out=None):
     cdef Py_ssize_t m = t._shape[t._ndim - 2], n = t._shape[t._ndim - 1]
     cdef const ct_tri_table *B = <const ct_tri_table *>t._storage.backend
     cdef Tensor src, r
-    cdef int64_t k, batch
-    cdef int es = t._dtype.itemsize, low = lower
-    cdef char *dp
-    cdef const char *sp
     if B.tri != NULL and isinstance(diagonal, int) and not isinstance(diagonal, bool):
         # one pass over each row: copy the kept triangle, zero the rest
         src = _contig(t, t._dtype)
         into = out is not None and _into_ok(out, list(t.size()), t._dtype, [t, src])
         r = <Tensor>out if into else _empty_list(list(t.size()), t._dtype, t._storage.device)
-        k = diagonal
-        batch = (t._numel // (m * n)) if m * n else 0
-        dp = r._data
-        sp = src._data
-        if batch:
-            with nogil:
-                B.tri(dp, sp, batch, m, n, k, low, es)
+        _tri_rows(t, r._data, src._data, diagonal, lower, False)
         if into:
             _bump(r)
             return r
-        return record(name, r, (t,), (k,))
+        return record(name, r, (t,), (diagonal,))
     dev = t.device
     diff = arange(n, device=dev).unsqueeze(0) - arange(m, device=dev).unsqueeze(1)
     mask = (diff <= diagonal) if lower else (diff >= diagonal)
@@ -1031,22 +1037,12 @@ def _tri_inplace(input, diagonal, bint lower, str name):
     if _inplace_needs_graph(t, None):
         return _inplace_with_graph(t, lambda c: _tri(c, diagonal, lower, name))
     cdef const ct_tri_table *B = <const ct_tri_table *>t._storage.backend
-    cdef int64_t m = t._shape[t._ndim - 2], n = t._shape[t._ndim - 1], k
-    cdef int64_t batch = (t._numel // (m * n)) if m * n else 0
-    cdef int es = t._dtype.itemsize, low = lower
-    cdef char *dp = t._data
     if B.tri != NULL and type(diagonal) is int and _is_contiguous(t):
-        k = diagonal
-        if batch:
-            with nogil:
-                B.tri(dp, dp, batch, m, n, k, low, es)
+        _tri_rows(t, t._data, t._data, diagonal, lower, False)
     elif B.tri != NULL and type(diagonal) is int and _is_contiguous(<Tensor>t.mT):
         # a transposed dense batch: its rows are t's columns, and t's lower
         # triangle (j - i <= k) their upper one from -k (r - c >= -k)
-        k = -diagonal
-        if batch:
-            with nogil:
-                B.tri(dp, dp, batch, n, m, k, 1 - low, es)
+        _tri_rows(t, t._data, t._data, diagonal, lower, True)
     else:
         _copy_into(t, <Tensor>_tri(t, diagonal, lower, name), False)
     _bump(t)

@@ -1836,25 +1836,14 @@ cdef Tensor _masked_fill_op(Tensor t, object mask, object value, bint inplace):
 
 
 cdef int _check_mask_broadcast(Tensor m, Tensor t) except -1:
-    cdef int d, k = t._ndim - m._ndim
-    cdef bint fits = k >= 0
-    for d in range(m._ndim if fits else 0):
-        if m._shape[d] != 1 and m._shape[d] != t._shape[k + d]:
-            fits = False
-            break
-    if fits:
-        return 0        # m broadcasts to t's shape
-    cdef int n = max(t._ndim, m._ndim)
-    cdef Py_ssize_t x, y
-    for d in range(n - 1, -1, -1):
-        # PyTorch's error where they do not broadcast: the last such dim
-        x = t._shape[d - n + t._ndim] if d - n + t._ndim >= 0 else 1
-        y = m._shape[d - n + m._ndim] if d - n + m._ndim >= 0 else 1
-        if x != y and x != 1 and y != 1:
-            raise RuntimeError(f"The size of tensor a ({x}) must match the size of tensor b ({y}) at "
-                               f"non-singleton dimension {d}")
-    shp = _broadcast_pair(list(t.size()), list(m.size()))
-    if shp != list(t.size()):
+    cdef Iter it
+    cdef int d
+    _broadcast_shape(&it, t, m, None)     # PyTorch's error where they do not broadcast
+    cdef bint same = it.ndim == t._ndim
+    for d in range(it.ndim if same else 0):
+        same = same and it.shape[d] == t._shape[d]
+    if not same:
+        shp = [it.shape[d] for d in range(it.ndim)]
         raise RuntimeError(f"output with shape {_fmt_shape(t.size())} doesn't match the broadcast shape {_fmt_shape(shp)}")
     return 0
 
